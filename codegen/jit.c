@@ -1,0 +1,228 @@
+/* jit.c: the target machine, the optimisation pipeline, object emission and the ORC LLJIT.
+ *
+ * One LLJIT per process (this file owns it; the GIL is its lock for ember's own calls). Each
+ * compile builds its module in a fresh LLVMContext, links in the bitcode of the compiled
+ * functions it calls (as available_externally, so O3 may inline them), runs
+ * LLVMRunPasses("default<O3>") with a target machine for the host CPU, emits an object file and
+ * adds that object to the JIT. Runtime functions are defined in the JIT as absolute symbols by
+ * name (ember_rt_*); C library functions resolve through the process's symbol table.
+ */
+#include "lower.h"
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                    const char *features);
+
+static LLVMOrcLLJITRef jit;
+static LLVMTargetMachineRef tm;
+static char *triple, *cpu, *features;
+
+static int llvm_error(LLVMErrorRef err, const char *what) {
+    char *msg = LLVMGetErrorMessage(err);
+    PyErr_Format(PyExc_RuntimeError, "ember: %s: %s", what, msg);
+    LLVMDisposeErrorMessage(msg);
+    return -1;
+}
+
+int cg_jit_init(const RtSymbol *syms, int nsyms) {
+    if (jit) return 0;
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+    LLVMInitializeNativeAsmParser();
+    triple = LLVMGetDefaultTargetTriple();
+    cpu = LLVMGetHostCPUName();
+    features = LLVMGetHostCPUFeatures();
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        PyErr_Format(PyExc_RuntimeError, "ember: no LLVM target for %s: %s", triple, msg);
+        LLVMDisposeMessage(msg);
+        return -1;
+    }
+    tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
+                                 LLVMRelocPIC, LLVMCodeModelDefault);
+    LLVMErrorRef err = LLVMOrcCreateLLJIT(&jit, LLVMOrcCreateLLJITBuilder());
+    if (err) return llvm_error(err, "cannot create the JIT");
+    LLVMOrcJITDylibRef dylib = LLVMOrcLLJITGetMainJITDylib(jit);
+    LLVMOrcDefinitionGeneratorRef gen;
+    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(jit), NULL, NULL);
+    if (err) return llvm_error(err, "cannot search the process for symbols");
+    LLVMOrcJITDylibAddGenerator(dylib, gen);
+    LLVMOrcCSymbolMapPair *pairs = calloc((size_t)nsyms, sizeof *pairs);
+    if (!pairs) return PyErr_NoMemory(), -1;
+    for (int i = 0; i < nsyms; i++) {
+        pairs[i].Name = LLVMOrcLLJITMangleAndIntern(jit, syms[i].name);
+        pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)syms[i].addr;
+        pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+    }
+    err = LLVMOrcJITDylibDefine(dylib, LLVMOrcAbsoluteSymbols(pairs, (size_t)nsyms));
+    free(pairs);
+    if (err) return llvm_error(err, "cannot define the runtime symbols");
+    return 0;
+}
+
+/* Link a callee's optimised module into `m` so its functions can be inlined. Its exported
+ * definitions become available_externally: used for inlining, never emitted again. */
+static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bitcode) {
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "callee", 0);
+    LLVMModuleRef src;
+    if (LLVMParseBitcodeInContext2(c, buf, &src)) {
+        LLVMDisposeMemoryBuffer(buf);
+        return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot read a callee's bitcode");
+    }
+    LLVMDisposeMemoryBuffer(buf);
+    for (LLVMValueRef f = LLVMGetFirstFunction(src); f; f = LLVMGetNextFunction(f))
+        if (!LLVMIsDeclaration(f) && LLVMGetLinkage(f) == LLVMExternalLinkage)
+            LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
+    if (LLVMLinkModules2(m, src))
+        return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot link a callee's bitcode");
+    return 0;
+}
+
+static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *ti, PyObject *seen) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        CallInfo *ci = ti->calls[i];
+        if (!ci || ci->kind != CALL_NATIVE || !ci->bitcode) continue;
+        int has = PySet_Contains(seen, ci->bitcode);
+        if (has < 0) return -1;
+        if (has) continue;
+        if (PySet_Add(seen, ci->bitcode) < 0 || link_callee(ctx, c, m, ci->bitcode)) return -1;
+    }
+    for (int k = 0; k < ti->ninners && ti->root == ti; k++)
+        if (link_callees(ctx, c, m, ti->inners[k], seen)) return -1;
+    return 0;
+}
+
+static void dump_module(const char *title, LLVMModuleRef m) {
+    char *s = LLVMPrintModuleToString(m);
+    PySys_FormatStderr("--- %s ---\n", title);
+    PySys_WriteStderr("%.*s", 0, "");
+    fputs(s, stderr);   /* the module may be long; PySys_Write* truncates */
+    LLVMDisposeMessage(s);
+}
+
+static int run_passes(Ctx *ctx, LLVMModuleRef m) {
+    const char *opt = getenv("EMBER_OPT");
+    char pipeline[32];
+    int level = opt && *opt >= '0' && *opt <= '3' ? *opt - '0' : 3;
+    snprintf(pipeline, sizeof pipeline, "default<O%d>", level);
+    LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+    LLVMPassBuilderOptionsSetLoopVectorization(o, level >= 2);
+    LLVMPassBuilderOptionsSetSLPVectorization(o, level >= 2);
+    LLVMPassBuilderOptionsSetLoopUnrolling(o, level >= 2);
+    LLVMErrorRef err = LLVMRunPasses(m, pipeline, tm, o);
+    LLVMDisposePassBuilderOptions(o);
+    if (err) {
+        char *msg = LLVMGetErrorMessage(err);
+        ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "LLVM optimisation failed: %s", msg);
+        LLVMDisposeErrorMessage(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
+    char *msg = NULL;
+    LLVMMemoryBufferRef buf;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, kind, &msg, &buf)) {
+        PyErr_Format(PyExc_RuntimeError, "ember: LLVM code generation failed: %s", msg);
+        LLVMDisposeMessage(msg);
+        return NULL;
+    }
+    PyObject *r = PyBytes_FromStringAndSize(LLVMGetBufferStart(buf), (Py_ssize_t)LLVMGetBufferSize(buf));
+    LLVMDisposeMemoryBuffer(buf);
+    return r;
+}
+
+int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
+    int rc = -1;
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMModuleRef m = LLVMModuleCreateWithNameInContext(ti->symbol, c);
+    LLVMSetTarget(m, triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(m, dl);
+    LLVMDisposeTargetData(dl);
+    PyObject *seen = PySet_New(NULL);
+    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features) || link_callees(ctx, c, m, ti, seen)) goto done;
+    if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
+    char *msg = NULL;
+    if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+        ctx_error(ctx, DIAG_INTERNAL, ti->fn, (Loc){ti->fn->firstline, -1, -1},
+                  "ember produced invalid LLVM IR (a compiler bug): %.600s", msg);
+        LLVMDisposeMessage(msg);
+        goto done;
+    }
+    LLVMDisposeMessage(msg);
+    if (run_passes(ctx, m)) goto done;
+    if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
+    LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
+    out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
+    LLVMDisposeMemoryBuffer(bc);
+    if (!out->bitcode) goto done;
+    if (ctx->dump & DUMP_ASM) {
+        PyObject *as = emit_bytes(m, LLVMAssemblyFile);
+        if (!as) goto done;
+        PySys_FormatStderr("--- assembly ---\n");
+        fputs(PyBytes_AS_STRING(as), stderr);
+        Py_DECREF(as);
+    }
+    char *emsg = NULL;
+    LLVMMemoryBufferRef obj;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &emsg, &obj)) {
+        PyErr_Format(PyExc_RuntimeError, "ember: LLVM code generation failed: %s", emsg);
+        LLVMDisposeMessage(emsg);
+        goto done;
+    }
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(jit, LLVMOrcLLJITGetMainJITDylib(jit), obj);
+    if (err) { llvm_error(err, "cannot add object code to the JIT"); goto done; }
+    char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
+    LLVMOrcExecutorAddress addr = 0;
+    err = LLVMOrcLLJITLookup(jit, &addr, entry);
+    if (err) { llvm_error(err, "cannot link the compiled code"); goto done; }
+    out->entry = (void *)(uintptr_t)addr;
+    rc = 0;
+done:
+    if (rc && out->bitcode) Py_CLEAR(out->bitcode);
+    Py_XDECREF(seen);
+    LLVMDisposeModule(m);
+    LLVMContextDispose(c);
+    return rc;
+}
+
+static PyObject *inspect(PyObject *bitcode, bool asm_) {
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "inspect", 0);
+    LLVMModuleRef m;
+    PyObject *r = NULL;
+    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
+        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
+    } else {
+        if (asm_) {
+            PyObject *b = emit_bytes(m, LLVMAssemblyFile);
+            if (b) r = PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b));
+            Py_XDECREF(b);
+        } else {
+            char *s = LLVMPrintModuleToString(m);
+            r = PyUnicode_FromString(s);
+            LLVMDisposeMessage(s);
+        }
+        LLVMDisposeModule(m);
+    }
+    LLVMDisposeMemoryBuffer(buf);
+    LLVMContextDispose(c);
+    return r;
+}
+
+PyObject *cg_inspect_llvm(PyObject *bitcode) { return inspect(bitcode, false); }
+PyObject *cg_inspect_asm(PyObject *bitcode) { return inspect(bitcode, true); }

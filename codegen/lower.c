@@ -1,0 +1,578 @@
+/* lower.c: typed IR -> LLVM IR, through the LLVM-C API only.
+ *
+ * Requires: a TypeInfo for the root function (and its inner functions). Produces: an LLVM
+ * module holding the root's native function and entry (external), its inner functions
+ * (internal), and the bitcode of every compiled callee linked in as available_externally so
+ * the O3 pipeline can inline them (their own symbols still resolve in the JIT otherwise).
+ *
+ * Each variable gets a stack slot in the entry block (mem2reg/SROA turn them into SSA values);
+ * so does each iterator's state. Values used across blocks always go through variables (the
+ * frontend guarantees it), so an IR value maps to one LLVM value in its own block.
+ * Errors (contract 3): a failing operation calls ember_rt_raise(exception, message) and returns
+ * -1; a call to compiled code returning non-zero returns that status at once.
+ * No host address is ever embedded (contract 1): runtime functions and callees are referenced
+ * by symbol name; constants are emitted as data.
+ */
+#include "lower.h"
+#include <string.h>
+
+/* ---- types and constants ----------------------------------------------------------- */
+LLVMTypeRef cg_type(Lower *L, const Type *t) {
+    switch (t->kind) {
+    case TY_NONE: return L->i8;
+    case TY_BOOL: return L->i1;
+    case TY_INT64: return L->i64;
+    case TY_FLOAT64: return L->f64;
+    case TY_COMPLEX128: return L->c128;
+    case TY_STR: case TY_ITER: case TY_EXC: return L->ptr;
+    case TY_RANGE: {
+        LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
+        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    }
+    case TY_TUPLE: {
+        LLVMTypeRef f[256];
+        for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
+        return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
+    }
+    case TY_METHOD: return cg_type(L, t->recv);
+    default: return L->i8;   /* compile-time-only values: never read */
+    }
+}
+
+LLVMValueRef cg_cstring(Lower *L, const char *s) {
+    LLVMValueRef str = LLVMConstStringInContext(L->c, s, (unsigned)strlen(s), 0);
+    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(str), "ember.str");
+    LLVMSetInitializer(g, str);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+static LLVMValueRef complex_value(Lower *L, LLVMValueRef re, LLVMValueRef im) {
+    LLVMValueRef v = LLVMGetUndef(L->c128);
+    v = LLVMBuildInsertValue(L->b, v, re, 0, "");
+    return LLVMBuildInsertValue(L->b, v, im, 1, "");
+}
+
+LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
+    switch (t->kind) {
+    case TY_NONE: return LLVMConstInt(L->i8, 0, 0);
+    case TY_BOOL: return LLVMConstInt(L->i1, PyObject_IsTrue(obj) == 1, 0);
+    case TY_INT64: return LLVMConstInt(L->i64, (unsigned long long)PyLong_AsLongLong(obj), 1);
+    case TY_FLOAT64: return LLVMConstReal(L->f64, PyFloat_AsDouble(obj));
+    case TY_COMPLEX128: {
+        LLVMValueRef f[2] = {LLVMConstReal(L->f64, PyComplex_RealAsDouble(obj)),
+                             LLVMConstReal(L->f64, PyComplex_ImagAsDouble(obj))};
+        return LLVMConstStructInContext(L->c, f, 2, 0);
+    }
+    case TY_STR: return cg_cstring(L, PyUnicode_AsUTF8(obj));
+    case TY_TUPLE: {
+        LLVMValueRef f[256];
+        for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_const_of(L, PyTuple_GET_ITEM(obj, i), t->elems[i]);
+        return LLVMConstStructInContext(L->c, f, (unsigned)t->n, 0);
+    }
+    default: return LLVMGetPoison(cg_type(L, t));
+    }
+}
+
+static LLVMValueRef const_ir(Lower *L, Instr *in) {
+    switch (in->c.kind) {
+    case K_NONE: return LLVMConstInt(L->i8, 0, 0);
+    case K_BOOL: return LLVMConstInt(L->i1, (unsigned long long)in->c.i, 0);
+    case K_INT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 1);
+    case K_FLOAT: return LLVMConstReal(L->f64, in->c.re);
+    case K_COMPLEX: {
+        LLVMValueRef f[2] = {LLVMConstReal(L->f64, in->c.re), LLVMConstReal(L->f64, in->c.im)};
+        return LLVMConstStructInContext(L->c, f, 2, 0);
+    }
+    case K_STR: return cg_cstring(L, in->c.s);
+    }
+    return NULL;
+}
+
+/* ---- helpers ----------------------------------------------------------------------- */
+LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name) {
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(L->c);
+    LLVMValueRef first = LLVMGetFirstInstruction(L->entry_bb);
+    if (first) LLVMPositionBuilderBefore(b, first);
+    else LLVMPositionBuilderAtEnd(b, L->entry_bb);
+    LLVMValueRef a = LLVMBuildAlloca(b, t, name);
+    LLVMDisposeBuilder(b);
+    return a;
+}
+
+LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n) {
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
+    if (!f) {
+        f = LLVMAddFunction(L->m, name, LLVMFunctionType(ret, params, (unsigned)n, 0));
+    }
+    return f;
+}
+
+LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *ptypes,
+                     LLVMValueRef *args, int n) {
+    LLVMValueRef f = cg_declare(L, name, ret, ptypes, n);
+    return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)n, "");
+}
+
+/* "module:qualname", resolved back to the class by the runtime when the error is raised. */
+const char *cg_exc_name(Lower *L, PyObject *cls) {
+    PyObject *mod = PyObject_GetAttrString(cls, "__module__");
+    PyObject *qn = PyObject_GetAttrString(cls, "__qualname__");
+    const char *ms = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : "builtins";
+    const char *qs = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : "Exception";
+    const char *name = ctx_printf(L->ctx, "%s:%s", ms, qs);
+    Py_XDECREF(mod);
+    Py_XDECREF(qn);
+    PyErr_Clear();
+    return name;
+}
+
+static void emit_raise(Lower *L, const char *exc, LLVMValueRef msg) {
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef args[2] = {cg_cstring(L, exc), msg ? msg : LLVMConstNull(L->ptr)};
+    cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+}
+
+/* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. */
+void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) {
+    if (LLVMIsAConstantInt(cond) && LLVMConstIntGetZExtValue(cond) == 0) return;
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "raise");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
+    LLVMTypeRef pt[2] = {L->i1, L->i1};
+    LLVMValueRef args[2] = {cond, LLVMConstInt(L->i1, 0, 0)};
+    LLVMValueRef expect = cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2);
+    LLVMBuildCondBr(L->b, expect, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
+void cg_check_status(Lower *L, LLVMValueRef status) {
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
+    LLVMValueRef bad = LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), "");
+    LLVMTypeRef pt[2] = {L->i1, L->i1};
+    LLVMValueRef args[2] = {bad, LLVMConstInt(L->i1, 0, 0)};
+    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMBuildRet(L->b, status);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
+/* ---- conversions ------------------------------------------------------------------- */
+LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
+    switch (t->kind) {
+    case TY_BOOL: return v;
+    case TY_INT64: return LLVMBuildICmp(L->b, LLVMIntNE, v, LLVMConstInt(L->i64, 0, 0), "");
+    case TY_FLOAT64: return LLVMBuildFCmp(L->b, LLVMRealUNE, v, LLVMConstReal(L->f64, 0), "");
+    case TY_COMPLEX128: {
+        LLVMValueRef re = LLVMBuildExtractValue(L->b, v, 0, ""), im = LLVMBuildExtractValue(L->b, v, 1, "");
+        return LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNE, re, LLVMConstReal(L->f64, 0), ""),
+                           LLVMBuildFCmp(L->b, LLVMRealUNE, im, LLVMConstReal(L->f64, 0), ""), "");
+    }
+    case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
+    default: return LLVMConstInt(L->i1, 0, 0);   /* None */
+    }
+}
+
+LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to) {
+    if (from == to) return v;
+    if (!ty_is_runtime(from) || !ty_is_runtime(to)) return LLVMGetPoison(cg_type(L, to));
+    if (to == ty_bool) return cg_truth(L, v, from);
+    if (to == ty_int64) {
+        if (from == ty_bool) return LLVMBuildZExt(L->b, v, L->i64, "");
+    } else if (to == ty_float64) {
+        if (from == ty_bool) return LLVMBuildUIToFP(L->b, v, L->f64, "");
+        if (from == ty_int64) return LLVMBuildSIToFP(L->b, v, L->f64, "");
+    } else if (to == ty_complex128) {
+        if (ty_rank(from) >= 0 && ty_rank(from) < 3)
+            return complex_value(L, cg_cast(L, v, from, ty_float64), LLVMConstReal(L->f64, 0));
+    } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
+        LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
+        for (int i = 0; i < to->n; i++) {
+            LLVMValueRef e = LLVMBuildExtractValue(L->b, v, (unsigned)i, "");
+            r = LLVMBuildInsertValue(L->b, r, cg_cast(L, e, from->elems[i], to->elems[i]), (unsigned)i, "");
+        }
+        return r;
+    }
+    return LLVMGetPoison(cg_type(L, to));   /* typing never asks for another conversion */
+}
+
+/* ---- iterators --------------------------------------------------------------------- */
+/* Range iterator state: {start, step, count, k, value}; tuple iterator: {tuple, k, value}. */
+static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
+    if (iterable->kind == TY_RANGE) {
+        LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
+        return LLVMStructTypeInContext(L->c, f, 5, 0);
+    }
+    LLVMTypeRef f[3] = {cg_type(L, iterable), L->i64,
+                        iterable->n ? cg_type(L, iterable->elems[0]) : L->i8};
+    return LLVMStructTypeInContext(L->c, f, 3, 0);
+}
+
+static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) {
+    return LLVMBuildStructGEP2(L->b, st, p, i, "");
+}
+
+static void lower_getiter(Lower *L, Instr *in, const Type *it) {
+    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMValueRef state = cg_entry_alloca(L, st, "iter");
+    LLVMValueRef v = L->vals[in->args[0]];
+    if (it->kind == TY_RANGE) {
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), field(L, st, state, 0));
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), field(L, st, state, 1));
+        LLVMBuildStore(L->b, cg_range_count(L, v), field(L, st, state, 2));
+    } else {
+        LLVMBuildStore(L->b, v, field(L, st, state, 0));   /* its length is a constant */
+    }
+    LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, it->kind == TY_RANGE ? 3 : 1));
+    L->vals[in->id] = state;
+}
+
+static void lower_foriter(Lower *L, Instr *in) {
+    const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
+    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMValueRef state = L->vals[in->args[0]];
+    LLVMBasicBlockRef body = L->bbs[in->target[0]->id], exit = L->bbs[in->target[1]->id];
+    bool range = it->kind == TY_RANGE;
+    LLVMValueRef kp = field(L, st, state, range ? 3 : 1);
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
+    LLVMValueRef count = range ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
+                               : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
+    LLVMValueRef more = LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+    LLVMBuildCondBr(L->b, more, next, exit);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMValueRef value;
+    if (range) {
+        LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), "");
+        LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), "");
+        value = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
+        LLVMBuildStore(L->b, value, field(L, st, state, 4));
+    } else {
+        LLVMTypeRef arr = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
+        LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, arr, field(L, st, state, 0), idx, 2, "");
+        value = LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), p, "");
+        LLVMBuildStore(L->b, value, field(L, st, state, 2));
+    }
+    LLVMBuildStore(L->b, LLVMBuildNUWAdd(L->b, k, LLVMConstInt(L->i64, 1, 0), ""), kp);
+    LLVMBuildBr(L->b, body);
+}
+
+static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
+    const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
+    LLVMTypeRef st = iter_state_type(L, it);
+    if (it->kind == TY_RANGE) return LLVMBuildLoad2(L->b, L->i64, field(L, st, L->vals[in->args[0]], 4), "i");
+    if (!it->n) return LLVMConstInt(L->i8, 0, 0);
+    return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), field(L, st, L->vals[in->args[0]], 2), "");
+}
+
+/* ---- calls ------------------------------------------------------------------------- */
+static LLVMTypeRef native_fn_type(Lower *L, const Type *const *params, int n) {
+    LLVMTypeRef pt[257];
+    pt[0] = L->ptr;
+    for (int i = 0; i < n; i++) pt[i + 1] = cg_type(L, params[i]);
+    return LLVMFunctionType(L->i32, pt, (unsigned)n + 1, 0);
+}
+
+/* The argument values of a call, converted to the parameter types (defaults as constants). */
+static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, const Type **types) {
+    for (int i = 0; i < ci->nparams; i++) {
+        if (ci->argmap[i] >= 0) {
+            int v = in->args[ci->argmap[i]];
+            types[i] = L->ti->vtypes[v];
+            out[i] = cg_cast(L, L->vals[v], types[i], ci->params[i]);
+        } else {
+            types[i] = ci->params[i];
+            out[i] = cg_const_of(L, ci->defaults[i], ci->params[i]);
+        }
+    }
+}
+
+static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const Type *ret,
+                                LLVMValueRef *args, int n) {
+    LLVMValueRef all[257];
+    LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ret), "ret");
+    all[0] = slot;
+    memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)n);
+    LLVMValueRef st = LLVMBuildCall2(L->b, fty, f, all, (unsigned)n + 1, "status");
+    cg_check_status(L, st);
+    return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
+}
+
+static LLVMValueRef lower_call(Lower *L, Instr *in) {
+    CallInfo *ci = L->ti->calls[in->id];
+    LLVMValueRef args[256];
+    const Type *types[256];
+    call_args(L, in, ci, args, types);
+    switch (ci->kind) {
+    case CALL_BUILTIN:
+        return cg_builtin(L, in, ci, args, types);
+    case CALL_EXC:
+        return ci->nparams ? args[0] : LLVMConstNull(L->ptr);
+    case CALL_SELF:
+        return call_native(L, L->func, LLVMGlobalGetValueType(L->func), ci->ret, args, ci->nparams);
+    case CALL_NATIVE: {
+        LLVMTypeRef fty = native_fn_type(L, ci->params, ci->nparams);
+        LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
+        if (!f) f = LLVMAddFunction(L->m, ci->symbol, fty);
+        return call_native(L, f, fty, ci->ret, args, ci->nparams);
+    }
+    case CALL_INNER: {
+        TypeInfo *inner = ci->inner;
+        for (int j = 0; j < ci->nclosure; j++) {
+            const Type *vt = L->ti->vartypes[ci->closure_vars[j]];
+            LLVMValueRef slot = L->vars[ci->closure_vars[j]];
+            args[ci->nparams + j] = slot ? LLVMBuildLoad2(L->b, cg_type(L, vt), slot, "") : LLVMGetPoison(L->i8);
+        }
+        LLVMValueRef f = LLVMGetNamedFunction(L->m, inner->symbol);
+        return call_native(L, f, LLVMGlobalGetValueType(f), inner->ret, args, ci->nparams + ci->nclosure);
+    }
+    }
+    return NULL;
+}
+
+/* ---- instructions ------------------------------------------------------------------ */
+static const Type *vt(Lower *L, int v) { return L->ti->vtypes[v]; }
+
+static LLVMValueRef operand(Lower *L, int v, const Type *to) { return cg_cast(L, L->vals[v], vt(L, v), to); }
+
+static const Type *binop_operand_type(int op, const Type *a, const Type *b, const Type *result) {
+    if (op == IRB_TRUEDIV) return result;
+    if (op == IRB_LSHIFT || op == IRB_RSHIFT) return ty_int64;
+    if (ty_is_number(a) && ty_is_number(b)) return result;
+    return result;
+}
+
+static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
+    int64_t k;
+    if (ti_const_int(L->ti, in->args[1], &k))
+        return LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)(k < 0 ? k + tt->n : k), "");
+    LLVMTypeRef et = cg_type(L, tt->elems[0]);
+    LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, tt), "tup");
+    LLVMBuildStore(L->b, L->vals[in->args[0]], slot);
+    LLVMValueRef i = operand(L, in->args[1], ty_int64), n = LLVMConstInt(L->i64, (unsigned long long)tt->n, 0);
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, LLVMConstInt(L->i64, 0, 0), "");
+    i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "tuple index out of range");
+    LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), i};
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, (unsigned long long)tt->n), slot, idx, 2, "");
+    return LLVMBuildLoad2(L->b, et, p, "");
+}
+
+static LLVMValueRef tuple_eq(Lower *L, LLVMValueRef a, LLVMValueRef b, const Type *ta, const Type *tb) {
+    LLVMValueRef all = LLVMConstInt(L->i1, 1, 0);
+    for (int i = 0; i < ta->n; i++) {
+        const Type *u = ty_unify(ta->elems[i], tb->elems[i]);
+        if (u == ty_bool) u = ty_int64;
+        LLVMValueRef x = cg_cast(L, LLVMBuildExtractValue(L->b, a, (unsigned)i, ""), ta->elems[i], u);
+        LLVMValueRef y = cg_cast(L, LLVMBuildExtractValue(L->b, b, (unsigned)i, ""), tb->elems[i], u);
+        all = LLVMBuildAnd(L->b, all, cg_cmp(L, IRC_EQ, x, y, u), "");
+    }
+    return all;
+}
+
+static int lower_instr(Lower *L, Instr *in) {
+    TypeInfo *ti = L->ti;
+    const Type *t = ti->vtypes[in->id];
+    LLVMValueRef v = NULL;
+    L->loc = in->loc;
+    switch (in->op) {
+    case IR_CONST: v = const_ir(L, in); break;
+    case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + 1); break;
+    case IR_GLOBAL: case IR_GETATTR:
+        if (ti->frozen[in->id]) {
+            v = cg_const_of(L, ti->frozen[in->id], t);
+        } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
+            const Type *rt = vt(L, in->args[0]);
+            LLVMValueRef x = L->vals[in->args[0]];
+            bool imag = !strcmp(in->str, "imag");
+            if (t->kind == TY_METHOD) v = x;
+            else if (rt == ty_complex128) v = LLVMBuildExtractValue(L->b, x, imag, "");
+            else if (imag) v = LLVMConstNull(cg_type(L, t));
+            else v = cg_cast(L, x, rt, t);
+        } else {
+            v = LLVMGetPoison(cg_type(L, t));
+        }
+        break;
+    case IR_LOADVAR: {
+        const Type *vt_ = ti->vartypes[in->imm];
+        v = L->vars[in->imm] ? LLVMBuildLoad2(L->b, cg_type(L, vt_), L->vars[in->imm], "")
+                             : LLVMGetPoison(cg_type(L, t));
+        break;
+    }
+    case IR_STOREVAR:
+        if (L->vars[in->imm])
+            LLVMBuildStore(L->b, operand(L, in->args[0], ti->vartypes[in->imm]), L->vars[in->imm]);
+        return 0;
+    case IR_BINOP: {
+        const Type *ot = binop_operand_type(in->imm, vt(L, in->args[0]), vt(L, in->args[1]), t);
+        if (t->kind == TY_TUPLE) {   /* concatenation */
+            const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
+            v = LLVMGetUndef(cg_type(L, t));
+            for (int i = 0; i < a->n; i++)
+                v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)i, ""), (unsigned)i, "");
+            for (int i = 0; i < b->n; i++)
+                v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[1]], (unsigned)i, ""), (unsigned)(a->n + i), "");
+            break;
+        }
+        v = cg_binop(L, in->imm, operand(L, in->args[0], ot), operand(L, in->args[1], ot), ot, in);
+        v = cg_cast(L, v, ot, t);
+        break;
+    }
+    case IR_UNOP:
+        if (in->imm == IRU_NOT) {
+            v = LLVMBuildNot(L->b, cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])), "");
+        } else {
+            v = cg_unop(L, in->imm, operand(L, in->args[0], t), t, t);
+        }
+        break;
+    case IR_CMP: {
+        const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
+        if (a->kind == TY_NONE || b->kind == TY_NONE) {
+            bool eq = a == b;
+            v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
+        } else if (a->kind == TY_TUPLE) {
+            v = tuple_eq(L, L->vals[in->args[0]], L->vals[in->args[1]], a, b);
+            if (in->imm == IRC_NE) v = LLVMBuildNot(L->b, v, "");
+        } else {
+            const Type *u = ty_unify(a, b);
+            if (u == ty_bool) u = ty_int64;
+            v = cg_cmp(L, in->imm, operand(L, in->args[0], u), operand(L, in->args[1], u), u);
+        }
+        break;
+    }
+    case IR_IS: {
+        bool same = vt(L, in->args[0])->kind == TY_NONE && vt(L, in->args[1])->kind == TY_NONE;
+        v = LLVMConstInt(L->i1, in->imm ? !same : same, 0);
+        break;
+    }
+    case IR_TRUTH: v = cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])); break;
+    case IR_TUPLE:
+        v = LLVMGetUndef(cg_type(L, t));
+        for (int i = 0; i < in->nargs; i++)
+            v = LLVMBuildInsertValue(L->b, v, L->vals[in->args[i]], (unsigned)i, "");
+        break;
+    case IR_GETITEM: v = tuple_index(L, in, vt(L, in->args[0])); break;
+    case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
+    case IR_CALL: v = lower_call(L, in); break;
+    case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
+    case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
+    case IR_ITERVALUE: v = lower_itervalue(L, in); break;
+    case IR_FORITER: lower_foriter(L, in); return 0;
+    case IR_JUMP: LLVMBuildBr(L->b, L->bbs[in->target[0]->id]); return 0;
+    case IR_BRANCH:
+        LLVMBuildCondBr(L->b, L->vals[in->args[0]], L->bbs[in->target[0]->id], L->bbs[in->target[1]->id]);
+        return 0;
+    case IR_RETURN:
+        LLVMBuildStore(L->b, operand(L, in->args[0], ti->ret), L->out);
+        LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+        return 0;
+    case IR_RAISE: {
+        const Type *et = vt(L, in->args[0]);
+        emit_raise(L, cg_exc_name(L, et->obj), et->kind == TY_EXC ? L->vals[in->args[0]] : NULL);
+        return 0;
+    }
+    case IR_NOPS: return 0;
+    }
+    L->vals[in->id] = v;
+    return v ? 0 : ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower %s", ir_op_names[in->op]);
+}
+
+/* ---- functions --------------------------------------------------------------------- */
+static void set_fn_attrs(Lower *L, LLVMValueRef f, const char *cpu, const char *features) {
+    LLVMAddTargetDependentFunctionAttr(f, "target-cpu", cpu);
+    LLVMAddTargetDependentFunctionAttr(f, "target-features", features);
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, nounwind, 0));
+}
+
+static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
+    LLVMTypeRef fty = native_fn_type(L, ti->argtypes, ti->nargs);
+    LLVMValueRef f = LLVMAddFunction(L->m, ti->symbol, fty);
+    if (internal) LLVMSetLinkage(f, LLVMInternalLinkage);
+    return f;
+}
+
+static int lower_function(Lower *L, TypeInfo *ti) {
+    Function *fn = ti->fn;
+    L->ti = ti;
+    L->fn = fn;
+    L->func = LLVMGetNamedFunction(L->m, ti->symbol);
+    L->out = LLVMGetParam(L->func, 0);
+    L->vals = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->ninstrs + 1));
+    L->vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
+    L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
+    if (!L->vals || !L->vars || !L->bbs) return -1;
+    L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
+    for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    for (int v = 0; v < fn->nvars; v++) {
+        const Type *t = ti->vartypes[v];
+        if (!t || !ty_is_runtime(t)) continue;
+        L->vars[v] = LLVMBuildAlloca(L->b, cg_type(L, t), fn->varnames[v]);
+        LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, t)), L->vars[v]);
+    }
+    LLVMBuildBr(L->b, L->bbs[0]);
+    for (int i = 0; i < fn->nblocks; i++) {
+        Block *b = fn->blocks[i];
+        LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
+        for (int j = 0; j < b->ninstrs; j++)
+            if (lower_instr(L, b->instrs[j])) return -1;
+    }
+    return 0;
+}
+
+/* The entry: unpacks the argument pointer array and calls the native function. */
+static void build_entry(Lower *L, TypeInfo *ti, const char *name) {
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef e = LLVMAddFunction(L->m, name, LLVMFunctionType(L->i32, pt, 2, 0));
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(L->c, e, "entry");
+    LLVMPositionBuilderAtEnd(L->b, bb);
+    LLVMValueRef args[257];
+    args[0] = LLVMGetParam(e, 1);
+    for (int i = 0; i < ti->nargs; i++) {
+        LLVMValueRef idx = LLVMConstInt(L->i64, (unsigned long long)i, 0);
+        LLVMValueRef pp = LLVMBuildInBoundsGEP2(L->b, L->ptr, LLVMGetParam(e, 0), &idx, 1, "");
+        LLVMValueRef p = LLVMBuildLoad2(L->b, L->ptr, pp, "");
+        args[i + 1] = ty_is_runtime(ti->argtypes[i]) ? LLVMBuildLoad2(L->b, cg_type(L, ti->argtypes[i]), p, "")
+                                                      : LLVMGetPoison(L->i8);
+    }
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
+    LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ti->nargs + 1, "");
+    LLVMBuildRet(L->b, st);
+}
+
+int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                    const char *features);
+
+int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                    const char *features) {
+    Lower L_ = {.ctx = ctx, .c = c, .m = m}, *L = &L_;
+    L->b = LLVMCreateBuilderInContext(c);
+    L->i1 = LLVMInt1TypeInContext(c);
+    L->i8 = LLVMInt8TypeInContext(c);
+    L->i32 = LLVMInt32TypeInContext(c);
+    L->i64 = LLVMInt64TypeInContext(c);
+    L->f64 = LLVMDoubleTypeInContext(c);
+    L->ptr = LLVMPointerTypeInContext(c, 0);
+    L->voidt = LLVMVoidTypeInContext(c);
+    LLVMTypeRef cf[2] = {L->f64, L->f64};
+    L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
+
+    set_fn_attrs(L, declare_native(L, ti, false), cpu, features);
+    for (int i = 0; i < ti->ninners; i++) set_fn_attrs(L, declare_native(L, ti->inners[i], true), cpu, features);
+    int rc = lower_function(L, ti);
+    for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
+    if (rc == 0) {
+        char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
+        build_entry(L, ti, entry);
+        set_fn_attrs(L, LLVMGetNamedFunction(m, entry), cpu, features);
+    }
+    LLVMDisposeBuilder(L->b);
+    return rc;
+}

@@ -1,0 +1,421 @@
+/* lower_ops.c: operators and builtins with Python semantics (DESIGN.md contract 8).
+ *
+ *   int // and %   floor toward -inf, sign of the divisor; x // 0 raises ZeroDivisionError;
+ *                  INT64_MIN // -1 wraps (never LLVM's undefined sdiv overflow)
+ *   float // and % CPython's float_divmod algorithm, signed zeros included
+ *   / on ints      converts to float; division by zero raises
+ *   << and >>      a negative count raises ValueError; counts >= 64 give 0 or the sign fill
+ *   int ** int     repeated squaring (ember_rt_ipow), a negative exponent as in Numba
+ *   round(x)       half to even; int(nan) raises ValueError, int(inf) OverflowError
+ * Math functions map to LLVM intrinsics where LLVM has one (so loops over them vectorise) and to
+ * the C math library otherwise; out-of-domain inputs give NaN/inf as in Numba.
+ */
+#include "lower.h"
+#include <math.h>
+#include <string.h>
+
+static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
+
+static LLVMValueRef intrinsic1(Lower *L, const char *name, LLVMValueRef x) {
+    LLVMTypeRef t = LLVMTypeOf(x);
+    return cg_call(L, name, t, &t, &x, 1);
+}
+
+static LLVMValueRef libm2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a[2] = {x, y};
+    return cg_call(L, name, L->f64, pt, a, 2);
+}
+
+static LLVMValueRef copysign_(Lower *L, LLVMValueRef x, LLVMValueRef y) {
+    return libm2(L, "llvm.copysign.f64", x, y);
+}
+
+/* A call to a runtime function returning a status, with its result through a pointer. */
+static LLVMValueRef rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLVMTypeRef *pt,
+                                   LLVMValueRef *args, int n) {
+    LLVMTypeRef all_t[8];
+    LLVMValueRef all[8];
+    LLVMValueRef slot = cg_entry_alloca(L, rett, "rt");
+    all_t[0] = L->ptr;
+    all[0] = slot;
+    memcpy(all_t + 1, pt, sizeof(LLVMTypeRef) * (size_t)n);
+    memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)n);
+    cg_check_status(L, cg_call(L, name, L->i32, all_t, all, n + 1));
+    return LLVMBuildLoad2(L->b, rett, slot, "");
+}
+
+/* ---- integers ---------------------------------------------------------------------- */
+static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
+                want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
+    LLVMValueRef minus1 = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, -1), "");
+    LLVMValueRef bs = LLVMBuildSelect(L->b, minus1, i64c(L, 1), b, "");   /* never sdiv by -1 */
+    LLVMValueRef r = LLVMBuildSRem(L->b, a, bs, "");
+    LLVMValueRef signs_differ = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildXor(L->b, r, b, ""), i64c(L, 0), "");
+    LLVMValueRef adjust = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntNE, r, i64c(L, 0), ""), signs_differ, "");
+    if (want_mod) return LLVMBuildSelect(L->b, adjust, LLVMBuildAdd(L->b, r, b, ""), r, "");
+    LLVMValueRef q = LLVMBuildSDiv(L->b, a, bs, "");
+    q = LLVMBuildSub(L->b, q, LLVMBuildZExt(L->b, adjust, L->i64, ""), "");
+    return LLVMBuildSelect(L->b, minus1, LLVMBuildSub(L->b, i64c(L, 0), a, ""), q, "");
+}
+
+static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    if (LLVMIsAConstantInt(b)) {
+        long long e = LLVMConstIntGetSExtValue(b);
+        if (e >= 0 && e <= 16) {   /* square-and-multiply, unrolled */
+            LLVMValueRef result = i64c(L, 1), base = a;
+            for (; e; e >>= 1) {
+                if (e & 1) result = LLVMBuildMul(L->b, result, base, "");
+                if (e > 1) base = LLVMBuildMul(L->b, base, base, "");
+            }
+            return result;
+        }
+    }
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef args[2] = {a, b};
+    return rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);
+}
+
+static LLVMValueRef int_shift(Lower *L, bool left, LLVMValueRef a, LLVMValueRef b) {
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError", "negative shift count");
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, b, i64c(L, 64), "");
+    LLVMValueRef cnt = LLVMBuildSelect(L->b, big, i64c(L, 63), b, "");
+    if (left) return LLVMBuildSelect(L->b, big, i64c(L, 0), LLVMBuildShl(L->b, a, cnt, ""), "");
+    return LLVMBuildAShr(L->b, a, cnt, "");
+}
+
+/* ---- floats ------------------------------------------------------------------------ */
+static void float_zero_check(Lower *L, LLVMValueRef b, const char *msg) {
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), ""), "builtins:ZeroDivisionError", msg);
+}
+
+static LLVMValueRef float_mod(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef mod = LLVMBuildFRem(L->b, a, b, "");
+    LLVMValueRef nonzero = LLVMBuildFCmp(L->b, LLVMRealUNE, mod, f64c(L, 0), "");
+    LLVMValueRef bneg = LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), "");
+    LLVMValueRef mneg = LLVMBuildFCmp(L->b, LLVMRealOLT, mod, f64c(L, 0), "");
+    LLVMValueRef adjust = LLVMBuildAnd(L->b, nonzero, LLVMBuildXor(L->b, bneg, mneg, ""), "");
+    LLVMValueRef adjusted = LLVMBuildSelect(L->b, adjust, LLVMBuildFAdd(L->b, mod, b, ""), mod, "");
+    return LLVMBuildSelect(L->b, nonzero, adjusted, copysign_(L, f64c(L, 0), b), "");
+}
+
+static LLVMValueRef float_floordiv(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef mod = LLVMBuildFRem(L->b, a, b, "");
+    LLVMValueRef div = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, a, mod, ""), b, "");
+    LLVMValueRef nonzero = LLVMBuildFCmp(L->b, LLVMRealUNE, mod, f64c(L, 0), "");
+    LLVMValueRef bneg = LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), "");
+    LLVMValueRef mneg = LLVMBuildFCmp(L->b, LLVMRealOLT, mod, f64c(L, 0), "");
+    LLVMValueRef adjust = LLVMBuildAnd(L->b, nonzero, LLVMBuildXor(L->b, bneg, mneg, ""), "");
+    div = LLVMBuildSelect(L->b, adjust, LLVMBuildFSub(L->b, div, f64c(L, 1), ""), div, "");
+    LLVMValueRef fl = intrinsic1(L, "llvm.floor.f64", div);
+    LLVMValueRef up = LLVMBuildFCmp(L->b, LLVMRealOGT, LLVMBuildFSub(L->b, div, fl, ""), f64c(L, 0.5), "");
+    fl = LLVMBuildSelect(L->b, up, LLVMBuildFAdd(L->b, fl, f64c(L, 1), ""), fl, "");
+    LLVMValueRef divnz = LLVMBuildFCmp(L->b, LLVMRealUNE, div, f64c(L, 0), "");
+    return LLVMBuildSelect(L->b, divnz, fl, copysign_(L, f64c(L, 0), LLVMBuildFDiv(L->b, a, b, "")), "");
+}
+
+static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    bool safe = LLVMIsAConstantFP(b) && !LLVMIsUndef(b);
+    if (safe) {
+        LLVMBool lossy;
+        safe = LLVMConstRealGetDouble(b, &lossy) >= 0;
+    }
+    if (!safe) {
+        LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""),
+                                        LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""), "");
+        cg_raise_if(L, bad, "builtins:ZeroDivisionError", "0.0 cannot be raised to a negative power");
+    }
+    return libm2(L, "llvm.pow.f64", a, b);
+}
+
+/* ---- complex ----------------------------------------------------------------------- */
+static LLVMValueRef re_(Lower *L, LLVMValueRef z) { return LLVMBuildExtractValue(L->b, z, 0, ""); }
+static LLVMValueRef im_(Lower *L, LLVMValueRef z) { return LLVMBuildExtractValue(L->b, z, 1, ""); }
+
+static LLVMValueRef mk_complex(Lower *L, LLVMValueRef re, LLVMValueRef im) {
+    LLVMValueRef v = LLVMGetUndef(L->c128);
+    v = LLVMBuildInsertValue(L->b, v, re, 0, "");
+    return LLVMBuildInsertValue(L->b, v, im, 1, "");
+}
+
+static LLVMValueRef complex_rt(Lower *L, const char *name, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[4] = {L->f64, L->f64, L->f64, L->f64};
+    LLVMValueRef args[4] = {re_(L, a), im_(L, a), re_(L, b), im_(L, b)};
+    return rt_status_call(L, name, L->c128, pt, args, 4);
+}
+
+static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef ar = re_(L, a), ai = im_(L, a), br = re_(L, b), bi = im_(L, b);
+    switch (op) {
+    case IRB_ADD: return mk_complex(L, LLVMBuildFAdd(L->b, ar, br, ""), LLVMBuildFAdd(L->b, ai, bi, ""));
+    case IRB_SUB: return mk_complex(L, LLVMBuildFSub(L->b, ar, br, ""), LLVMBuildFSub(L->b, ai, bi, ""));
+    case IRB_MUL:
+        return mk_complex(L, LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, ar, br, ""), LLVMBuildFMul(L->b, ai, bi, ""), ""),
+                          LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, bi, ""), LLVMBuildFMul(L->b, ai, br, ""), ""));
+    case IRB_TRUEDIV: return complex_rt(L, "ember_rt_cdiv", a, b);
+    case IRB_POW: return complex_rt(L, "ember_rt_cpow", a, b);
+    }
+    return NULL;
+}
+
+LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in) {
+    (void)in;
+    if (t == ty_bool) {
+        if (op == IRB_AND) return LLVMBuildAnd(L->b, a, b, "");
+        if (op == IRB_OR) return LLVMBuildOr(L->b, a, b, "");
+        if (op == IRB_XOR) return LLVMBuildXor(L->b, a, b, "");
+    } else if (t == ty_int64) {
+        switch (op) {
+        case IRB_ADD: return LLVMBuildAdd(L->b, a, b, "");
+        case IRB_SUB: return LLVMBuildSub(L->b, a, b, "");
+        case IRB_MUL: return LLVMBuildMul(L->b, a, b, "");
+        case IRB_FLOORDIV: return int_floordiv_mod(L, a, b, false);
+        case IRB_MOD: return int_floordiv_mod(L, a, b, true);
+        case IRB_POW: return int_pow(L, a, b);
+        case IRB_LSHIFT: return int_shift(L, true, a, b);
+        case IRB_RSHIFT: return int_shift(L, false, a, b);
+        case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");
+        case IRB_OR: return LLVMBuildOr(L->b, a, b, "");
+        case IRB_XOR: return LLVMBuildXor(L->b, a, b, "");
+        }
+    } else if (t == ty_float64) {
+        switch (op) {
+        case IRB_ADD: return LLVMBuildFAdd(L->b, a, b, "");
+        case IRB_SUB: return LLVMBuildFSub(L->b, a, b, "");
+        case IRB_MUL: return LLVMBuildFMul(L->b, a, b, "");
+        case IRB_TRUEDIV:
+            float_zero_check(L, b, "float division by zero");
+            return LLVMBuildFDiv(L->b, a, b, "");
+        case IRB_FLOORDIV:
+            float_zero_check(L, b, "float floor division by zero");
+            return float_floordiv(L, a, b);
+        case IRB_MOD:
+            float_zero_check(L, b, "float modulo");
+            return float_mod(L, a, b);
+        case IRB_POW: return float_pow(L, a, b);
+        }
+    } else if (t == ty_complex128) {
+        return complex_binop(L, op, a, b);
+    }
+    return NULL;
+}
+
+LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Type *t) {
+    (void)at;
+    if (op == IRU_POS) return a;
+    if (t == ty_int64) return op == IRU_NEG ? LLVMBuildSub(L->b, i64c(L, 0), a, "") : LLVMBuildXor(L->b, a, i64c(L, -1), "");
+    if (t == ty_float64) return LLVMBuildFNeg(L->b, a, "");
+    if (t == ty_complex128) return mk_complex(L, LLVMBuildFNeg(L->b, re_(L, a), ""), LLVMBuildFNeg(L->b, im_(L, a), ""));
+    return NULL;
+}
+
+LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t) {
+    static const LLVMIntPredicate ip[6] = {LLVMIntSLT, LLVMIntSLE, LLVMIntEQ, LLVMIntNE, LLVMIntSGT, LLVMIntSGE};
+    static const LLVMRealPredicate fp[6] = {LLVMRealOLT, LLVMRealOLE, LLVMRealOEQ, LLVMRealUNE, LLVMRealOGT, LLVMRealOGE};
+    if (t == ty_int64 || t == ty_bool) return LLVMBuildICmp(L->b, ip[op], a, b, "");
+    if (t == ty_float64) return LLVMBuildFCmp(L->b, fp[op], a, b, "");
+    LLVMValueRef re = LLVMBuildFCmp(L->b, fp[op], re_(L, a), re_(L, b), "");
+    LLVMValueRef im = LLVMBuildFCmp(L->b, fp[op], im_(L, a), im_(L, b), "");
+    return op == IRC_EQ ? LLVMBuildAnd(L->b, re, im, "") : LLVMBuildOr(L->b, re, im, "");
+}
+
+/* ---- conversions with checks ------------------------------------------------------- */
+LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "builtins:ValueError", "cannot convert float NaN to integer");
+    LLVMValueRef ax = intrinsic1(L, "llvm.fabs.f64", x);
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), ""), "builtins:OverflowError",
+                "cannot convert float infinity to integer");
+    LLVMValueRef too_big = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, 9223372036854775808.0), ""),
+                                       LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, -9223372036854775808.0), ""), "");
+    cg_raise_if(L, too_big, "builtins:OverflowError", "float too large to convert to int64");
+    return LLVMBuildFPToSI(L->b, x, L->i64, "");
+}
+
+/* len(range(start, stop, step)), computed without overflow as CPython does. */
+LLVMValueRef cg_range_count(Lower *L, LLVMValueRef r) {
+    LLVMValueRef start = LLVMBuildExtractValue(L->b, r, 0, ""), stop = LLVMBuildExtractValue(L->b, r, 1, "");
+    LLVMValueRef step = LLVMBuildExtractValue(L->b, r, 2, "");
+    LLVMValueRef up = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+    LLVMValueRef lo = LLVMBuildSelect(L->b, up, start, stop, ""), hi = LLVMBuildSelect(L->b, up, stop, start, "");
+    LLVMValueRef absstep = LLVMBuildSelect(L->b, up, step, LLVMBuildSub(L->b, i64c(L, 0), step, ""), "");
+    LLVMValueRef nonempty = LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, "");
+    LLVMValueRef span = LLVMBuildSub(L->b, LLVMBuildSub(L->b, hi, lo, ""), i64c(L, 1), "");
+    LLVMValueRef n = LLVMBuildAdd(L->b, LLVMBuildUDiv(L->b, span, absstep, ""), i64c(L, 1), "");
+    return LLVMBuildSelect(L->b, nonempty, n, i64c(L, 0), "count");
+}
+
+/* ---- builtins ---------------------------------------------------------------------- */
+static LLVMValueRef minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
+    LLVMValueRef best = vals[0];
+    for (int i = 1; i < n; i++) {
+        LLVMValueRef better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t == ty_bool ? ty_int64 : t);
+        best = LLVMBuildSelect(L->b, better, vals[i], best, "");
+    }
+    return best;
+}
+
+static LLVMValueRef range_value(Lower *L, LLVMValueRef *args, int n) {
+    LLVMValueRef start = n >= 2 ? args[0] : i64c(L, 0), stop = n >= 2 ? args[1] : args[0];
+    LLVMValueRef step = n == 3 ? args[2] : i64c(L, 1);
+    if (n == 3) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, step, i64c(L, 0), ""), "builtins:ValueError",
+                            "range() arg 3 must not be zero");
+    LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
+    LLVMValueRef v = LLVMGetUndef(LLVMStructTypeInContext(L->c, f, 3, 0));
+    v = LLVMBuildInsertValue(L->b, v, start, 0, "");
+    v = LLVMBuildInsertValue(L->b, v, stop, 1, "");
+    return LLVMBuildInsertValue(L->b, v, step, 2, "");
+}
+
+static LLVMValueRef pair(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
+    v = LLVMBuildInsertValue(L->b, v, a, 0, "");
+    return LLVMBuildInsertValue(L->b, v, b, 1, "");
+}
+
+static LLVMValueRef isclose(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef rel, LLVMValueRef abs_) {
+    LLVMValueRef neg = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, rel, f64c(L, 0), ""),
+                                   LLVMBuildFCmp(L->b, LLVMRealOLT, abs_, f64c(L, 0), ""), "");
+    cg_raise_if(L, neg, "builtins:ValueError", "tolerances must be non-negative");
+    LLVMValueRef eq = LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, "");
+    LLVMValueRef inf = f64c(L, INFINITY);
+    LLVMValueRef anyinf = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", a), inf, ""),
+                                      LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", b), inf, ""), "");
+    LLVMValueRef diff = intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, b, a, ""));
+    LLVMValueRef c1 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, b, "")), "");
+    LLVMValueRef c2 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, a, "")), "");
+    LLVMValueRef c3 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, abs_, "");
+    LLVMValueRef close = LLVMBuildOr(L->b, LLVMBuildOr(L->b, c1, c2, ""), c3, "");
+    return LLVMBuildOr(L->b, eq, LLVMBuildAnd(L->b, LLVMBuildNot(L->b, anyinf, ""), close, ""), "");
+}
+
+LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int n = ci->nparams;
+    const Type *ret = ci->ret;
+    if (ci->builtin == METHOD_CONJUGATE) {
+        LLVMValueRef self = L->vals[in->args[0]];
+        const Type *st = L->ti->vtypes[in->args[0]]->recv;
+        if (st == ty_complex128) return mk_complex(L, re_(L, self), LLVMBuildFNeg(L->b, im_(L, self), ""));
+        return cg_cast(L, self, st, ret);
+    }
+    if (ci->builtin == METHOD_IS_INTEGER) {
+        LLVMValueRef x = L->vals[in->args[0]];
+        return LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.floor.f64", x), x, "");
+    }
+    const BuiltinInfo *bi = &ti_builtins[ci->builtin];
+    if (bi->shape != SH_SPECIAL && bi->lowering) {
+        LLVMValueRef x = args[0];
+        if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
+        LLVMValueRef r = bi->shape == SH_FF_F ? libm2(L, bi->lowering, args[0], args[1]) : intrinsic1(L, bi->lowering, x);
+        return bi->shape == SH_F_I ? cg_float_to_int(L, r) : r;
+    }
+    switch (ci->builtin) {
+    case BI_M_ISNAN: return LLVMBuildFCmp(L->b, LLVMRealUNO, args[0], args[0], "");
+    case BI_M_ISINF:
+        return LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
+    case BI_M_ISFINITE:
+        return LLVMBuildFCmp(L->b, LLVMRealOLT, intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
+    case BI_M_DEGREES: return LLVMBuildFMul(L->b, args[0], f64c(L, 180.0 / M_PI), "");
+    case BI_M_RADIANS: return LLVMBuildFMul(L->b, args[0], f64c(L, M_PI / 180.0), "");
+    case BI_M_LOG:
+        if (n == 1) return intrinsic1(L, "llvm.log.f64", args[0]);
+        return LLVMBuildFDiv(L->b, intrinsic1(L, "llvm.log.f64", args[0]), intrinsic1(L, "llvm.log.f64", args[1]), "");
+    case BI_M_LDEXP: {
+        LLVMValueRef e = args[1];
+        e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, e, i64c(L, 100000), ""), i64c(L, 100000), e, "");
+        e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, e, i64c(L, -100000), ""), i64c(L, -100000), e, "");
+        LLVMTypeRef pt[2] = {L->f64, L->i32};
+        LLVMValueRef a[2] = {args[0], LLVMBuildTrunc(L->b, e, L->i32, "")};
+        return cg_call(L, "ldexp", L->f64, pt, a, 2);
+    }
+    case BI_M_FREXP: {
+        LLVMValueRef slot = cg_entry_alloca(L, L->i32, "exp");
+        LLVMTypeRef pt[2] = {L->f64, L->ptr};
+        LLVMValueRef a[2] = {args[0], slot};
+        LLVMValueRef m = cg_call(L, "frexp", L->f64, pt, a, 2);
+        return pair(L, ret, m, LLVMBuildSExt(L->b, LLVMBuildLoad2(L->b, L->i32, slot, ""), L->i64, ""));
+    }
+    case BI_M_MODF: {
+        LLVMValueRef slot = cg_entry_alloca(L, L->f64, "ipart");
+        LLVMTypeRef pt[2] = {L->f64, L->ptr};
+        LLVMValueRef a[2] = {args[0], slot};
+        LLVMValueRef frac = cg_call(L, "modf", L->f64, pt, a, 2);
+        return pair(L, ret, frac, LLVMBuildLoad2(L->b, L->f64, slot, ""));
+    }
+    case BI_M_GCD: {
+        LLVMValueRef g = i64c(L, 0);
+        LLVMTypeRef pt[2] = {L->i64, L->i64};
+        for (int i = 0; i < n; i++) {
+            LLVMValueRef a[2] = {g, args[i]};
+            g = cg_call(L, "ember_rt_gcd", L->i64, pt, a, 2);
+        }
+        return g;
+    }
+    case BI_M_FACTORIAL: return rt_status_call(L, "ember_rt_factorial", L->i64, &L->i64, args, 1);
+    case BI_M_ULP: return cg_call(L, "ember_rt_ulp", L->f64, &L->f64, args, 1);
+    case BI_M_ISCLOSE: return isclose(L, args[0], args[1], args[2], args[3]);
+    case BI_ABS: {
+        const Type *t = ci->params[0];
+        if (t == ty_int64) {
+            LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, args[0], i64c(L, 0), "");
+            return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), args[0], ""), args[0], "");
+        }
+        if (t == ty_float64) return intrinsic1(L, "llvm.fabs.f64", args[0]);
+        return libm2(L, "hypot", re_(L, args[0]), im_(L, args[0]));
+    }
+    case BI_MIN: case BI_MAX: {
+        LLVMValueRef vals[256] = {0};
+        int k = n;
+        if (n == 1) {   /* over a tuple */
+            const Type *tt = types[0];
+            k = tt->n;
+            for (int i = 0; i < k; i++)
+                vals[i] = cg_cast(L, LLVMBuildExtractValue(L->b, args[0], (unsigned)i, ""), tt->elems[i], ret);
+        } else {
+            memcpy(vals, args, sizeof(LLVMValueRef) * (size_t)n);
+        }
+        return minmax(L, ci->builtin == BI_MAX, vals, k, ret);
+    }
+    case BI_INT:
+        if (n == 0) return i64c(L, 0);
+        if (types[0] == ty_float64) return cg_float_to_int(L, args[0]);
+        return cg_cast(L, args[0], types[0], ty_int64);
+    case BI_FLOAT:
+        return n ? cg_cast(L, args[0], types[0], ty_float64) : f64c(L, 0);
+    case BI_BOOL:
+        return n ? cg_truth(L, args[0], types[0]) : LLVMConstInt(L->i1, 0, 0);
+    case BI_COMPLEX: {
+        if (n == 0) return mk_complex(L, f64c(L, 0), f64c(L, 0));
+        if (n == 1) return args[0];
+        /* complex(a, b) = a + b*1j */
+        return mk_complex(L, LLVMBuildFSub(L->b, re_(L, args[0]), im_(L, args[1]), ""),
+                          LLVMBuildFAdd(L->b, im_(L, args[0]), re_(L, args[1]), ""));
+    }
+    case BI_ROUND:
+        if (ci->params[0] == ty_int64) {
+            if (n == 1) return args[0];
+            LLVMTypeRef pt[2] = {L->i64, L->i64};
+            return cg_call(L, "ember_rt_round_int", L->i64, pt, args, 2);
+        }
+        if (n == 1) return cg_float_to_int(L, intrinsic1(L, "llvm.roundeven.f64", args[0]));
+        {
+            LLVMTypeRef pt[2] = {L->f64, L->i64};
+            return cg_call(L, "ember_rt_round_ndigits", L->f64, pt, args, 2);
+        }
+    case BI_DIVMOD: {
+        const Type *t = ci->params[0];
+        if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),
+                                       int_floordiv_mod(L, args[0], args[1], true));
+        float_zero_check(L, args[1], "float divmod()");
+        return pair(L, ret, float_floordiv(L, args[0], args[1]), float_mod(L, args[0], args[1]));
+    }
+    case BI_POW: return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
+    case BI_LEN:
+        if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
+        return cg_range_count(L, args[0]);
+    case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
+    }
+    ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "no lowering for %s()", bi->name);
+    return NULL;
+}

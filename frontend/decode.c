@@ -1,0 +1,796 @@
+/* decode.c: CPython 3.11 bytecode -> ember IR.
+ *
+ * 1. Decode co_code into instructions (folding EXTENDED_ARG, skipping inline CACHE entries) and
+ *    read each one's source position from co_positions().
+ * 2. Split at jump targets and after jumps into basic blocks.
+ * 3. Walk the blocks from the entry with a worklist, interpreting the operand stack symbolically:
+ *    each stack entry is the id of the IR value it holds (or NULL_SLOT for CPython's NULL).
+ *    A block's entry stack is fixed by the first edge that reaches it (its "plan"): a slot whose
+ *    value is a compile-time entity (a constant, a global, NULL) is re-created in the successor;
+ *    any other slot is carried in a synthetic variable "$b<block>.<slot>" that every predecessor
+ *    stores before its terminator and the successor loads on entry. Typing then unifies the
+ *    stores, so a slot behaves like a phi.
+ *
+ * Local variables are CPython's "localsplus" slots (locals, cells, free variables) by index; cells
+ * are plain variables, and free variables of an inner function arrive as extra parameters.
+ * Only this file knows opcode numbers; the table comes from opcodes_311.h (generated).
+ */
+#include "fe.h"
+#include <string.h>
+
+enum {
+#define PYOP(name, num, hasarg, caches) PY_##name = num,
+#define PYBINOP(i, text)
+#define PYCMPOP(i, text)
+#define PYCONST(name, value) PYC_##name = value,
+#include "opcodes_311.h"
+#undef PYOP
+#undef PYBINOP
+#undef PYCMPOP
+#undef PYCONST
+};
+#define PYCONST(name, value)
+
+static const unsigned char py_caches[256] = {
+#define PYOP(name, num, hasarg, caches) [num] = caches,
+#define PYBINOP(i, text)
+#define PYCMPOP(i, text)
+#include "opcodes_311.h"
+#undef PYOP
+#undef PYBINOP
+#undef PYCMPOP
+};
+
+static const char *const py_opnames[256] = {
+#define PYOP(name, num, hasarg, caches) [num] = #name,
+#define PYBINOP(i, text)
+#define PYCMPOP(i, text)
+#include "opcodes_311.h"
+#undef PYOP
+#undef PYBINOP
+#undef PYCMPOP
+};
+
+_Static_assert(PYC_VERSION == 0x030b, "the opcode table is not CPython 3.11's");
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
+#error "frontend/decode.c decodes CPython 3.11 bytecode; add a table and decoder cases for this version"
+#endif
+
+#define NULL_SLOT (-1)
+
+typedef struct {
+    int idx;         /* code unit of the opcode (after any EXTENDED_ARG) */
+    int start;       /* first code unit, including EXTENDED_ARG prefixes */
+    int next;        /* code unit after its inline caches */
+    int op, arg;
+    Loc loc;
+} PyInstr;
+
+typedef struct {
+    Ctx *ctx;
+    Function *fn;
+    PyObject *code, *consts, *names;
+    PyInstr *ins;
+    int nins;
+    Block **block_at;   /* by code unit: the block starting there, or NULL */
+    int *ins_at;        /* by code unit: index into ins of the instruction starting there, or -1 */
+    int ncodeunits;
+    Block **work;
+    int nwork;
+    int *stack;
+    int sp, stackcap;
+    const char *kwnames[64];   /* from KW_NAMES, for the next CALL */
+    int nkw;
+    Loc loc;
+    Instr null_marker;  /* stands for NULL in a block's stack plan */
+} Fe;
+
+static int fe_error(Fe *fe, DiagKind kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ctx_verror(fe->ctx, kind, fe->fn, fe->loc, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool is_backward_jump(int op) {
+    return op == PY_JUMP_BACKWARD || op == PY_JUMP_BACKWARD_NO_INTERRUPT ||
+           op == PY_POP_JUMP_BACKWARD_IF_FALSE || op == PY_POP_JUMP_BACKWARD_IF_TRUE ||
+           op == PY_POP_JUMP_BACKWARD_IF_NONE || op == PY_POP_JUMP_BACKWARD_IF_NOT_NONE;
+}
+
+static bool is_forward_jump(int op) {
+    return op == PY_JUMP_FORWARD || op == PY_POP_JUMP_FORWARD_IF_FALSE ||
+           op == PY_POP_JUMP_FORWARD_IF_TRUE || op == PY_POP_JUMP_FORWARD_IF_NONE ||
+           op == PY_POP_JUMP_FORWARD_IF_NOT_NONE || op == PY_JUMP_IF_FALSE_OR_POP ||
+           op == PY_JUMP_IF_TRUE_OR_POP || op == PY_FOR_ITER;
+}
+
+static int jump_target(const PyInstr *pi) {
+    return is_backward_jump(pi->op) ? pi->next - pi->arg : pi->next + pi->arg;
+}
+
+static bool ends_block(int op) {
+    return op == PY_JUMP_FORWARD || op == PY_JUMP_BACKWARD || op == PY_JUMP_BACKWARD_NO_INTERRUPT ||
+           op == PY_RETURN_VALUE || op == PY_RAISE_VARARGS || op == PY_RERAISE;
+}
+
+/* ---- step 1: decode ---------------------------------------------------------------- */
+static int decode(Fe *fe) {
+    PyObject *bytes = PyObject_GetAttrString(fe->code, "co_code");
+    if (!bytes) return -1;
+    const unsigned char *code = (const unsigned char *)PyBytes_AS_STRING(bytes);
+    int n = (int)(PyBytes_GET_SIZE(bytes) / 2);
+    fe->ncodeunits = n;
+
+    /* Positions, one per code unit: (line, end_line, col, end_col), any may be None. */
+    Loc *locs = ctx_alloc(fe->ctx, sizeof(Loc) * (size_t)(n + 1));
+    PyObject *it = locs ? PyObject_CallMethod(fe->code, "co_positions", NULL) : NULL;
+    PyObject *iter = it ? PyObject_GetIter(it) : NULL;
+    Py_XDECREF(it);
+    if (!iter) { Py_DECREF(bytes); return -1; }
+    PyObject *pos;
+    int k = 0;
+    while ((pos = PyIter_Next(iter)) && k < n) {
+        PyObject *line = PyTuple_GetItem(pos, 0), *col = PyTuple_GetItem(pos, 2);
+        PyObject *endline = PyTuple_GetItem(pos, 1), *endcol = PyTuple_GetItem(pos, 3);
+        locs[k].line = line && line != Py_None ? (int)PyLong_AsLong(line) : 0;
+        locs[k].col = col && col != Py_None ? (int)PyLong_AsLong(col) : -1;
+        bool same_line = endline && endline != Py_None && line && line != Py_None &&
+                         PyLong_AsLong(endline) == PyLong_AsLong(line);
+        locs[k].end_col = endcol && endcol != Py_None && same_line ? (int)PyLong_AsLong(endcol) : -1;
+        Py_DECREF(pos);
+        k++;
+    }
+    Py_DECREF(iter);
+    if (PyErr_Occurred()) { Py_DECREF(bytes); return -1; }
+
+    fe->ins = ctx_alloc(fe->ctx, sizeof(PyInstr) * (size_t)(n + 1));
+    fe->ins_at = ctx_alloc(fe->ctx, sizeof(int) * (size_t)(n + 1));
+    fe->block_at = ctx_alloc(fe->ctx, sizeof(Block *) * (size_t)(n + 1));
+    if (!fe->ins || !fe->ins_at || !fe->block_at) { Py_DECREF(bytes); return -1; }
+    for (int i = 0; i <= n; i++) fe->ins_at[i] = -1;
+    int ext = 0, start = 0;
+    for (int i = 0; i < n;) {
+        int op = code[2 * i], arg = code[2 * i + 1] | (ext << 8);
+        if (op == PY_EXTENDED_ARG) {
+            if (ext == 0) start = i;
+            ext = arg;
+            i++;
+            continue;
+        }
+        PyInstr *pi = &fe->ins[fe->nins];
+        pi->idx = i;
+        pi->start = ext ? start : i;
+        pi->op = op;
+        pi->arg = arg;
+        pi->next = i + 1 + py_caches[op];
+        pi->loc = locs[i];
+        fe->ins_at[pi->start] = fe->nins++;
+        ext = 0;
+        i = pi->next;
+    }
+    Py_DECREF(bytes);
+    return 0;
+}
+
+/* ---- step 2: blocks ---------------------------------------------------------------- */
+static int make_block(Fe *fe, int unit) {
+    if (unit < 0 || unit >= fe->ncodeunits || fe->ins_at[unit] < 0)
+        return fe_error(fe, DIAG_INTERNAL, "jump to code unit %d is not an instruction", unit);
+    if (!fe->block_at[unit] && !(fe->block_at[unit] = ir_new_block(fe->fn, unit * 2))) return -1;
+    return 0;
+}
+
+static int find_blocks(Fe *fe) {
+    if (make_block(fe, 0)) return -1;
+    for (int i = 0; i < fe->nins; i++) {
+        PyInstr *pi = &fe->ins[i];
+        fe->loc = pi->loc;
+        if (is_forward_jump(pi->op) || is_backward_jump(pi->op)) {
+            if (make_block(fe, jump_target(pi))) return -1;
+            if (i + 1 < fe->nins && make_block(fe, fe->ins[i + 1].start)) return -1;
+        } else if (ends_block(pi->op) && i + 1 < fe->nins) {
+            if (make_block(fe, fe->ins[i + 1].start)) return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- step 3: symbolic execution ---------------------------------------------------- */
+static int push(Fe *fe, int v) {
+    if (fe->sp == fe->stackcap) return fe_error(fe, DIAG_INTERNAL, "operand stack overflow");
+    fe->stack[fe->sp++] = v;
+    return 0;
+}
+
+static int pop(Fe *fe) {
+    if (fe->sp == 0) { fe_error(fe, DIAG_INTERNAL, "operand stack underflow"); return -2; }
+    return fe->stack[--fe->sp];
+}
+
+static Instr *emit(Fe *fe, Block *b, IrOp op, int nargs) {
+    return ir_emit(fe->fn, b, op, nargs, fe->loc);
+}
+
+/* A value that can be re-created in a successor instead of being carried in a variable. */
+static bool rematerializable(Fe *fe, int v) {
+    if (v == NULL_SLOT) return true;
+    IrOp op = fe->fn->instrs[v]->op;
+    return op == IR_CONST || op == IR_GLOBAL || op == IR_CELLREF;
+}
+
+static bool same_remat(const Instr *a, const Instr *b) {
+    if (a->op != b->op) return false;
+    if (a->op == IR_GLOBAL) return a->obj == b->obj;
+    if (a->op == IR_CELLREF) return a->imm == b->imm;
+    if (a->op == IR_CONST)
+        return a->c.kind == b->c.kind && a->c.i == b->c.i && a->c.re == b->c.re &&
+               a->c.im == b->c.im && (a->c.kind != K_STR || !strcmp(a->c.s, b->c.s));
+    return a == b;   /* the NULL marker */
+}
+
+/* Make the edge from `from` to `to` carry the first `depth` stack entries: plan `to` if this is
+ * its first edge, then emit the stores the plan asks for into `from`. */
+static int edge(Fe *fe, Block *from, Block *to, int depth) {
+    if (!to->planned) {
+        to->planned = true;
+        to->nstack = depth;
+        to->stack_vars = ctx_alloc(fe->ctx, sizeof(int) * (size_t)(depth + 1));
+        to->stack_remat = ctx_alloc(fe->ctx, sizeof(Instr *) * (size_t)(depth + 1));
+        if (!to->stack_vars || !to->stack_remat) return -1;
+        for (int i = 0; i < depth; i++) {
+            int v = fe->stack[i];
+            to->stack_vars[i] = -1;
+            if (rematerializable(fe, v)) {
+                to->stack_remat[i] = v == NULL_SLOT ? &fe->null_marker : fe->fn->instrs[v];
+            } else {
+                char name[48];
+                snprintf(name, sizeof name, "$b%d.%d", to->id, i);
+                if ((to->stack_vars[i] = ir_new_var(fe->fn, name)) < 0) return -1;
+            }
+        }
+        fe->work[fe->nwork++] = to;
+    } else if (to->nstack != depth) {
+        return fe_error(fe, DIAG_INTERNAL, "stack depth %d and %d meet at offset %d", to->nstack,
+                        depth, to->offset);
+    }
+    for (int i = 0; i < depth; i++) {
+        int v = fe->stack[i];
+        if (to->stack_vars[i] >= 0) {
+            if (v == NULL_SLOT)
+                return fe_error(fe, DIAG_UNSUPPORTED, "unsupported control flow inside a call");
+            Instr *st = emit(fe, from, IR_STOREVAR, 1);
+            if (!st) return -1;
+            st->imm = to->stack_vars[i];
+            st->args[0] = v;
+        } else {
+            const Instr *want = to->stack_remat[i];
+            const Instr *have = v == NULL_SLOT ? &fe->null_marker : fe->fn->instrs[v];
+            if (!same_remat(want, have))
+                return fe_error(fe, DIAG_UNSUPPORTED,
+                                "unsupported control flow: an expression whose callee or constant "
+                                "depends on a branch");
+        }
+    }
+    return 0;
+}
+
+/* Load a block's entry stack from its plan. */
+static int enter_block(Fe *fe, Block *b) {
+    fe->sp = 0;
+    for (int i = 0; i < b->nstack; i++) {
+        int v;
+        if (b->stack_vars[i] >= 0) {
+            Instr *ld = emit(fe, b, IR_LOADVAR, 0);
+            if (!ld) return -1;
+            ld->imm = b->stack_vars[i];
+            v = ld->id;
+        } else if (b->stack_remat[i] == &fe->null_marker) {
+            v = NULL_SLOT;
+        } else {
+            Instr *c = ir_clone_into(fe->fn, b, b->stack_remat[i]);
+            if (!c) return -1;
+            c->loc = fe->loc;
+            v = c->id;
+        }
+        if (push(fe, v)) return -1;
+    }
+    return 0;
+}
+
+static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out);
+
+static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
+    if (PyTuple_Check(obj)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(obj);
+        int ids[64];
+        if (n > 64) return fe_error(fe, DIAG_UNSUPPORTED, "tuple constant with more than 64 items");
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (emit_const(fe, b, PyTuple_GET_ITEM(obj, i), &ids[i])) return -1;
+        Instr *t = emit(fe, b, IR_TUPLE, (int)n);
+        if (!t) return -1;
+        memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        *out = t->id;
+        return 0;
+    }
+    if (PyCode_Check(obj)) {   /* the code of an inner function, consumed by MAKE_FUNCTION */
+        Instr *g = emit(fe, b, IR_GLOBAL, 0);
+        if (!g) return -1;
+        g->obj = obj;
+        *out = g->id;
+        return 0;
+    }
+    Instr *c = emit(fe, b, IR_CONST, 0);
+    if (!c) return -1;
+    if (obj == Py_None) {
+        c->c.kind = K_NONE;
+    } else if (PyBool_Check(obj)) {
+        c->c.kind = K_BOOL;
+        c->c.i = obj == Py_True;
+    } else if (PyLong_Check(obj)) {
+        int overflow;
+        c->c.kind = K_INT;
+        c->c.i = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (overflow) return fe_error(fe, DIAG_UNSUPPORTED, "integer constant does not fit in int64");
+    } else if (PyFloat_Check(obj)) {
+        c->c.kind = K_FLOAT;
+        c->c.re = PyFloat_AS_DOUBLE(obj);
+    } else if (PyComplex_Check(obj)) {
+        c->c.kind = K_COMPLEX;
+        c->c.re = PyComplex_RealAsDouble(obj);
+        c->c.im = PyComplex_ImagAsDouble(obj);
+    } else if (PyUnicode_Check(obj)) {
+        const char *s = PyUnicode_AsUTF8(obj);
+        if (!s) return -1;
+        c->c.kind = K_STR;
+        c->c.s = ctx_strdup(fe->ctx, s);
+    } else {
+        return fe_error(fe, DIAG_UNSUPPORTED, "constant of type '%s' is not supported",
+                        Py_TYPE(obj)->tp_name);
+    }
+    *out = c->id;
+    return 0;
+}
+
+static const char *name_at(Fe *fe, PyObject *tuple, int i) {
+    PyObject *s = PyTuple_GetItem(tuple, i);
+    return s ? PyUnicode_AsUTF8(s) : NULL;
+}
+
+/* Resolve a global now: module globals first, then builtins. */
+static int load_global(Fe *fe, Block *b, const char *name, int *out) {
+    PyObject *key = PyUnicode_FromString(name);
+    if (!key) return -1;
+    PyObject *v = PyDict_GetItemWithError(fe->fn->globals, key);
+    if (!v && !PyErr_Occurred() && fe->fn->builtins) {
+        v = PyDict_Check(fe->fn->builtins) ? PyDict_GetItemWithError(fe->fn->builtins, key)
+                                           : PyObject_GetAttr(fe->fn->builtins, key);
+        if (v && !PyDict_Check(fe->fn->builtins)) {   /* new reference from GetAttr */
+            ctx_keep(fe->ctx, v);
+            Py_DECREF(v);
+        } else if (!v) {
+            PyErr_Clear();
+        }
+    }
+    Py_DECREF(key);
+    if (!v) {
+        if (PyErr_Occurred()) return -1;
+        return fe_error(fe, DIAG_TYPING, "name '%s' is not defined", name);
+    }
+    if (!ctx_keep(fe->ctx, v)) return -1;
+    Instr *g = emit(fe, b, IR_GLOBAL, 0);
+    if (!g) return -1;
+    g->obj = v;
+    g->str = ctx_strdup(fe->ctx, name);
+    *out = g->id;
+    return 0;
+}
+
+static int emit_branch(Fe *fe, Block *b, int cond, Block *iftrue, Block *iffalse, int depth_true,
+                       int depth_false) {
+    if (edge(fe, b, iftrue, depth_true) || edge(fe, b, iffalse, depth_false)) return -1;
+    Instr *br = emit(fe, b, IR_BRANCH, 1);
+    if (!br) return -1;
+    br->args[0] = cond;
+    br->target[0] = iftrue;
+    br->target[1] = iffalse;
+    return 0;
+}
+
+static int emit_jump(Fe *fe, Block *b, Block *to) {
+    if (edge(fe, b, to, fe->sp)) return -1;
+    Instr *j = emit(fe, b, IR_JUMP, 0);
+    if (!j) return -1;
+    j->target[0] = to;
+    return 0;
+}
+
+static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->block_at[unit] : NULL; }
+
+#define POP(var) do { if ((var = pop(fe)) == -2) return -1; } while (0)
+#define PUSH(v) do { if (push(fe, (v))) return -1; } while (0)
+#define EMIT(var, op, n) do { if (!(var = emit(fe, b, op, n))) return -1; } while (0)
+
+static int unsupported_op(Fe *fe, int op) {
+    const char *what;
+    switch (op) {
+    case PY_BUILD_LIST: case PY_LIST_APPEND: case PY_LIST_EXTEND: what = "list"; break;
+    case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
+    case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
+    case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
+    case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
+    case PY_STORE_ATTR: what = "attribute assignment"; break;
+    case PY_STORE_SUBSCR: case PY_DELETE_SUBSCR: what = "item assignment on this type"; break;
+    case PY_IMPORT_NAME: case PY_IMPORT_FROM: what = "import inside a compiled function"; break;
+    case PY_CONTAINS_OP: what = "the 'in' operator"; break;
+    case PY_UNPACK_EX: what = "starred assignment"; break;
+    case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
+    case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
+    case PY_DELETE_FAST: case PY_DELETE_DEREF: what = "del"; break;
+    default: what = NULL;
+    }
+    if (what) return fe_error(fe, DIAG_UNSUPPORTED, "%s is not supported", what);
+    return fe_error(fe, DIAG_UNSUPPORTED, "bytecode %s is not supported",
+                    py_opnames[op] ? py_opnames[op] : "?");
+}
+
+static int run_block(Fe *fe, Block *b) {
+    int i = fe->ins_at[b->offset / 2];
+    fe->loc = fe->ins[i].loc;
+    if (enter_block(fe, b)) return -1;
+    if (b->push_itervalue) {   /* the value FOR_ITER pushed, made where the loop body uses it */
+        Instr *iv = emit(fe, b, IR_ITERVALUE, 1);
+        if (!iv) return -1;
+        iv->args[0] = fe->stack[fe->sp - 1];
+        PUSH(iv->id);
+    }
+    for (; i < fe->nins; i++) {
+        PyInstr *pi = &fe->ins[i];
+        if (pi->start != b->offset / 2 && fe->block_at[pi->start])   /* fell into the next block */
+            return emit_jump(fe, b, fe->block_at[pi->start]);
+        if (pi->loc.line) fe->loc = pi->loc;
+        int a, c, v = -1;
+        Instr *in;
+        switch (pi->op) {
+        case PY_NOP: case PY_RESUME: case PY_PRECALL: case PY_MAKE_CELL: case PY_COPY_FREE_VARS:
+            break;
+        case PY_LOAD_FAST: case PY_LOAD_DEREF:
+            EMIT(in, IR_LOADVAR, 0);
+            in->imm = pi->arg;
+            PUSH(in->id);
+            break;
+        case PY_LOAD_CLOSURE:
+            EMIT(in, IR_CELLREF, 0);
+            in->imm = pi->arg;
+            PUSH(in->id);
+            break;
+        case PY_STORE_FAST: case PY_STORE_DEREF:
+            if (pi->op == PY_STORE_DEREF && pi->arg >= fe->fn->nvars - fe->fn->nfree)
+                return fe_error(fe, DIAG_UNSUPPORTED,
+                                "assigning to the enclosing function's variable '%s' (nonlocal) "
+                                "is not supported", fe->fn->varnames[pi->arg]);
+            POP(a);
+            if (a == NULL_SLOT) return fe_error(fe, DIAG_INTERNAL, "store of NULL");
+            EMIT(in, IR_STOREVAR, 1);
+            in->imm = pi->arg;
+            in->args[0] = a;
+            break;
+        case PY_LOAD_CONST:
+            if (emit_const(fe, b, PyTuple_GET_ITEM(fe->consts, pi->arg), &v)) return -1;
+            PUSH(v);
+            break;
+        case PY_LOAD_GLOBAL: {
+            const char *name = name_at(fe, fe->names, pi->arg >> 1);
+            if (!name) return -1;
+            if (pi->arg & 1) PUSH(NULL_SLOT);
+            if (load_global(fe, b, name, &v)) return -1;
+            PUSH(v);
+            break;
+        }
+        case PY_LOAD_ATTR: case PY_LOAD_METHOD: {
+            const char *name = name_at(fe, fe->names, pi->arg);
+            if (!name) return -1;
+            POP(a);
+            EMIT(in, IR_GETATTR, 1);
+            in->args[0] = a;
+            in->str = ctx_strdup(fe->ctx, name);
+            if (pi->op == PY_LOAD_METHOD) PUSH(NULL_SLOT);
+            PUSH(in->id);
+            break;
+        }
+        case PY_LOAD_ASSERTION_ERROR:
+            EMIT(in, IR_GLOBAL, 0);
+            in->obj = PyExc_AssertionError;
+            in->str = "AssertionError";
+            PUSH(in->id);
+            break;
+        case PY_PUSH_NULL:
+            PUSH(NULL_SLOT);
+            break;
+        case PY_POP_TOP:
+            POP(a);
+            break;
+        case PY_COPY:
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad COPY");
+            PUSH(fe->stack[fe->sp - pi->arg]);
+            break;
+        case PY_SWAP: {
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad SWAP");
+            int t = fe->stack[fe->sp - 1];
+            fe->stack[fe->sp - 1] = fe->stack[fe->sp - pi->arg];
+            fe->stack[fe->sp - pi->arg] = t;
+            break;
+        }
+        case PY_BINARY_OP:
+            POP(c);
+            POP(a);
+            EMIT(in, IR_BINOP, 2);
+            in->imm = pi->arg % IRB_NOPS;   /* in-place forms follow the 13 plain ones */
+            in->args[0] = a;
+            in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_COMPARE_OP: case PY_IS_OP:
+            POP(c);
+            POP(a);
+            EMIT(in, pi->op == PY_IS_OP ? IR_IS : IR_CMP, 2);
+            in->imm = pi->arg;
+            in->args[0] = a;
+            in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_UNARY_NEGATIVE: case PY_UNARY_POSITIVE: case PY_UNARY_INVERT: case PY_UNARY_NOT:
+            POP(a);
+            EMIT(in, IR_UNOP, 1);
+            in->imm = pi->op == PY_UNARY_NEGATIVE ? IRU_NEG : pi->op == PY_UNARY_POSITIVE ? IRU_POS
+                    : pi->op == PY_UNARY_INVERT ? IRU_INVERT : IRU_NOT;
+            in->args[0] = a;
+            PUSH(in->id);
+            break;
+        case PY_BINARY_SUBSCR:
+            POP(c);
+            POP(a);
+            EMIT(in, IR_GETITEM, 2);
+            in->args[0] = a;
+            in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_BUILD_TUPLE: {
+            if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_TUPLE");
+            EMIT(in, IR_TUPLE, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        }
+        case PY_UNPACK_SEQUENCE:
+            POP(a);
+            for (int k = pi->arg - 1; k >= 0; k--) {
+                EMIT(in, IR_UNPACK, 1);
+                in->args[0] = a;
+                in->imm = k;
+                in->imm2 = pi->arg;
+                PUSH(in->id);
+            }
+            break;
+        case PY_KW_NAMES: {
+            PyObject *t = PyTuple_GET_ITEM(fe->consts, pi->arg);
+            fe->nkw = (int)PyTuple_GET_SIZE(t);
+            if (fe->nkw > 64) return fe_error(fe, DIAG_UNSUPPORTED, "too many keyword arguments");
+            for (int k = 0; k < fe->nkw; k++)
+                if (!(fe->kwnames[k] = ctx_strdup(fe->ctx, name_at(fe, t, k)))) return -1;
+            break;
+        }
+        case PY_CALL: {
+            int n = pi->arg, args[256];
+            if (n > 255 || n + 2 > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad CALL");
+            for (int k = n - 1; k >= 0; k--) POP(args[k]);
+            int y, x;
+            POP(y);
+            POP(x);
+            int self = x != NULL_SLOT;
+            EMIT(in, IR_CALL, n + 1 + self);
+            in->args[0] = self ? x : y;
+            if (self) in->args[1] = y;
+            memcpy(in->args + 1 + self, args, sizeof(int) * (size_t)n);
+            in->nkw = fe->nkw;
+            if (fe->nkw) {
+                in->kwnames = ctx_alloc(fe->ctx, sizeof(char *) * (size_t)fe->nkw);
+                if (!in->kwnames) return -1;
+                memcpy(in->kwnames, fe->kwnames, sizeof(char *) * (size_t)fe->nkw);
+            }
+            fe->nkw = 0;
+            for (int k = 0; k < in->nargs; k++)
+                if (in->args[k] == NULL_SLOT) return fe_error(fe, DIAG_INTERNAL, "NULL argument");
+            PUSH(in->id);
+            break;
+        }
+        case PY_MAKE_FUNCTION: {
+            int codev, closure = -1;
+            POP(codev);
+            if (pi->arg & 0x08) POP(closure);
+            if (pi->arg & 0x04) POP(a);   /* annotations: ignored */
+            if (pi->arg & 0x03)
+                return fe_error(fe, DIAG_UNSUPPORTED,
+                                "default arguments of inner functions are not supported");
+            Instr *cl = closure >= 0 ? fe->fn->instrs[closure] : NULL;
+            int ncells = cl ? cl->nargs : 0;
+            EMIT(in, IR_MAKEFUNC, ncells);
+            for (int k = 0; k < ncells; k++) in->args[k] = cl->args[k];
+            in->obj = fe->fn->instrs[codev]->obj;
+            PUSH(in->id);
+            break;
+        }
+        case PY_GET_ITER:
+            POP(a);
+            EMIT(in, IR_GETITER, 1);
+            in->args[0] = a;
+            PUSH(in->id);
+            break;
+        case PY_FOR_ITER: {
+            Block *body = block_at(fe, pi->next), *exit = block_at(fe, jump_target(pi));
+            int it = fe->stack[fe->sp - 1];
+            if (edge(fe, b, body, fe->sp) || edge(fe, b, exit, fe->sp - 1)) return -1;
+            EMIT(in, IR_FORITER, 1);
+            in->args[0] = it;
+            in->target[0] = body;
+            in->target[1] = exit;
+            body->push_itervalue = true;
+            return 0;
+        }
+        case PY_JUMP_FORWARD: case PY_JUMP_BACKWARD: case PY_JUMP_BACKWARD_NO_INTERRUPT:
+            return emit_jump(fe, b, block_at(fe, jump_target(pi)));
+        case PY_POP_JUMP_FORWARD_IF_FALSE: case PY_POP_JUMP_BACKWARD_IF_FALSE:
+        case PY_POP_JUMP_FORWARD_IF_TRUE: case PY_POP_JUMP_BACKWARD_IF_TRUE:
+        case PY_POP_JUMP_FORWARD_IF_NONE: case PY_POP_JUMP_BACKWARD_IF_NONE:
+        case PY_POP_JUMP_FORWARD_IF_NOT_NONE: case PY_POP_JUMP_BACKWARD_IF_NOT_NONE: {
+            POP(a);
+            bool on_true = pi->op == PY_POP_JUMP_FORWARD_IF_TRUE || pi->op == PY_POP_JUMP_BACKWARD_IF_TRUE;
+            bool on_none = pi->op == PY_POP_JUMP_FORWARD_IF_NONE || pi->op == PY_POP_JUMP_BACKWARD_IF_NONE;
+            bool on_not_none = pi->op == PY_POP_JUMP_FORWARD_IF_NOT_NONE ||
+                               pi->op == PY_POP_JUMP_BACKWARD_IF_NOT_NONE;
+            if (on_none || on_not_none) {
+                Instr *none;
+                EMIT(none, IR_CONST, 0);
+                none->c.kind = K_NONE;
+                EMIT(in, IR_IS, 2);
+                in->args[0] = a;
+                in->args[1] = none->id;
+                on_true = true;
+                in->imm = on_not_none;
+            } else {
+                EMIT(in, IR_TRUTH, 1);
+                in->args[0] = a;
+            }
+            Block *target = block_at(fe, jump_target(pi)), *fall = block_at(fe, pi->next);
+            return on_true ? emit_branch(fe, b, in->id, target, fall, fe->sp, fe->sp)
+                           : emit_branch(fe, b, in->id, fall, target, fe->sp, fe->sp);
+        }
+        case PY_JUMP_IF_FALSE_OR_POP: case PY_JUMP_IF_TRUE_OR_POP: {
+            a = fe->stack[fe->sp - 1];
+            EMIT(in, IR_TRUTH, 1);
+            in->args[0] = a;
+            Block *target = block_at(fe, jump_target(pi)), *fall = block_at(fe, pi->next);
+            return pi->op == PY_JUMP_IF_TRUE_OR_POP
+                       ? emit_branch(fe, b, in->id, target, fall, fe->sp, fe->sp - 1)
+                       : emit_branch(fe, b, in->id, fall, target, fe->sp - 1, fe->sp);
+        }
+        case PY_RETURN_VALUE:
+            POP(a);
+            EMIT(in, IR_RETURN, 1);
+            in->args[0] = a;
+            return 0;
+        case PY_RAISE_VARARGS:
+            if (pi->arg != 1)
+                return fe_error(fe, DIAG_UNSUPPORTED, pi->arg == 0 ? "bare 'raise' is not supported"
+                                                                   : "'raise ... from ...' is not supported");
+            POP(a);
+            EMIT(in, IR_RAISE, 1);
+            in->args[0] = a;
+            return 0;
+        default:
+            return unsupported_op(fe, pi->op);
+        }
+    }
+    return fe_error(fe, DIAG_INTERNAL, "block at offset %d runs off the end of the code", b->offset);
+}
+
+Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins) {
+    if (!PyCode_Check(code_obj)) {
+        PyErr_SetString(PyExc_TypeError, "ember can only compile Python functions");
+        return NULL;
+    }
+    PyCodeObject *co = (PyCodeObject *)code_obj;
+    Function *fn = ir_new_function(ctx);
+    if (!fn) return NULL;
+    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj}, *fe = &fe_;
+    fe->null_marker.op = IR_NOPS;
+    fn->code = ctx_keep(ctx, code_obj);
+    fn->globals = globals;
+    fn->builtins = builtins;
+    fn->name = ctx_strdup(ctx, PyUnicode_AsUTF8(co->co_qualname));
+    fn->filename = ctx_strdup(ctx, PyUnicode_AsUTF8(co->co_filename));
+    fn->firstline = co->co_firstlineno;
+    fe->loc = (Loc){co->co_firstlineno, -1, -1};
+    fe->consts = co->co_consts;
+    fe->names = co->co_names;
+    if (!fn->name || !fn->filename) return NULL;
+
+    if (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
+        fe_error(fe, DIAG_UNSUPPORTED, "generators and coroutines are not supported");
+        return NULL;
+    }
+    if (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) {
+        fe_error(fe, DIAG_UNSUPPORTED, "*args and **kwargs parameters are not supported");
+        return NULL;
+    }
+
+    /* Variables: CPython's localsplus slots, in order. */
+    int nlocalsplus = (int)PyTuple_GET_SIZE(co->co_localsplusnames);
+    for (int i = 0; i < nlocalsplus; i++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
+        if (!name || ir_new_var(fn, name) < 0) return NULL;
+    }
+    fn->nfree = co->co_nfreevars;
+    fn->nparams = co->co_argcount + co->co_kwonlyargcount;
+
+    if (decode(fe) || find_blocks(fe)) return NULL;
+
+    /* try/except/finally and with blocks use the exception table. */
+    if (PyBytes_GET_SIZE(co->co_exceptiontable) > 0) {
+        const unsigned char *t = (const unsigned char *)PyBytes_AS_STRING(co->co_exceptiontable);
+        int start = 0, k = 0;   /* first entry's start: a varint of 6-bit groups, 0x40 = more */
+        do { start = (start << 6) | (t[k] & 0x3f); } while (t[k++] & 0x40);
+        for (int i = 0; i < fe->nins; i++)
+            if (fe->ins[i].idx >= start && fe->ins[i].loc.line) { fe->loc = fe->ins[i].loc; break; }
+        fe_error(fe, DIAG_UNSUPPORTED, "try/except, try/finally and with blocks are not supported");
+        return NULL;
+    }
+
+    fe->stackcap = (int)co->co_stacksize + 8;
+    fe->stack = ctx_alloc(ctx, sizeof(int) * (size_t)fe->stackcap);
+    fe->work = ctx_alloc(ctx, sizeof(Block *) * (size_t)(fn->nblocks + 1));
+    if (!fe->stack || !fe->work) return NULL;
+
+    /* The entry block stores the parameters (then free variables) into their variables. */
+    Block *entry = fn->blocks[0];   /* the block at unit 0 */
+    Block *start = ir_new_block(fn, 0);
+    if (!start) return NULL;
+    /* make the new block the entry: swap positions 0 and last */
+    fn->blocks[fn->nblocks - 1] = entry;
+    fn->blocks[0] = start;
+    entry->id = fn->nblocks - 1;
+    start->id = 0;
+    fe->loc = (Loc){co->co_firstlineno, -1, -1};
+    int nparams = fn->nparams;
+    for (int i = 0; i < nparams + fn->nfree; i++) {
+        Instr *arg = emit(fe, start, IR_ARG, 0), *st;
+        if (!arg) return NULL;
+        arg->imm = i;
+        if (!(st = emit(fe, start, IR_STOREVAR, 1))) return NULL;
+        st->imm = i < nparams ? i : nlocalsplus - fn->nfree + (i - nparams);
+        st->args[0] = arg->id;
+    }
+    fe->sp = 0;
+    if (emit_jump(fe, start, entry)) return NULL;
+    start->planned = start->done = true;
+
+    while (fe->nwork > 0) {
+        Block *b = fe->work[--fe->nwork];
+        if (b->done) continue;
+        b->done = true;
+        if (run_block(fe, b)) return NULL;
+        if (fe->nkw) { fe_error(fe, DIAG_INTERNAL, "KW_NAMES without CALL"); return NULL; }
+    }
+
+    /* Drop blocks nothing reaches (code after a return, say); renumber the rest. */
+    int n = 0;
+    for (int i = 0; i < fn->nblocks; i++)
+        if (fn->blocks[i]->done) {
+            fn->blocks[n] = fn->blocks[i];
+            fn->blocks[n]->id = n;
+            n++;
+        }
+    fn->nblocks = n;
+    return fn;
+}

@@ -1,0 +1,370 @@
+/* dispatcher.c: the Dispatcher, what @njit returns. Its call is the hot path:
+ *
+ *   type each argument (pointer checks for float/int/bool/complex) -> find the specialisation
+ *   with exactly those types (a short scan comparing interned type pointers) -> unbox into a
+ *   stack buffer -> call the entry -> box the result, or raise the error record's exception.
+ *
+ * A miss compiles (lazy dispatchers) or, when signatures were given, picks the signature the
+ * arguments convert to at the least cost (bool -> int64 -> float64 -> complex128, never
+ * narrowing), as Numba does; no match raises TypeError.
+ */
+#include "pm.h"
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ARGS 64
+
+static long next_serial;
+
+Spec *pm_find_spec(Dispatcher *d, const Type **args, int nargs) {
+    for (int i = 0; i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
+        if (s->nargs != nargs) continue;
+        int k = 0;
+        while (k < nargs && s->args[k] == args[k]) k++;
+        if (k == nargs) return s;
+    }
+    return NULL;
+}
+
+/* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
+static int conversion_cost(const Type *from, const Type *to) {
+    if (from == to) return 0;
+    if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
+    if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
+        int total = 0;
+        for (int i = 0; i < from->n; i++) {
+            int c = conversion_cost(from->elems[i], to->elems[i]);
+            if (c < 0) return -1;
+            total += c;
+        }
+        return total;
+    }
+    return -1;
+}
+
+Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs) {
+    Spec *best = NULL;
+    int best_cost = 1 << 30;
+    for (int i = 0; i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
+        if (s->nargs != nargs) continue;
+        int cost = 0;
+        for (int k = 0; k < nargs && cost >= 0; k++) {
+            int c = conversion_cost(args[k], s->args[k]);
+            cost = c < 0 ? -1 : cost + c;
+        }
+        if (cost >= 0 && cost < best_cost) {
+            best = s;
+            best_cost = cost;
+        }
+    }
+    return best;
+}
+
+int pm_add_spec(Dispatcher *d, Spec *s) {
+    if (d->nspecs == d->capspecs) {
+        int ncap = d->capspecs ? d->capspecs * 2 : 4;
+        Spec **p = realloc(d->specs, sizeof(Spec *) * (size_t)ncap);
+        if (!p) return PyErr_NoMemory(), -1;
+        d->specs = p;
+        d->capspecs = ncap;
+    }
+    d->specs[d->nspecs++] = s;
+    return 0;
+}
+
+/* ---- argument binding: keywords and defaults, as Python would bind them -------------- */
+static int nparams_of(Dispatcher *d) {
+    PyCodeObject *co = (PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code;
+    return co->co_argcount + co->co_kwonlyargcount;
+}
+
+static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kwnames, PyObject **out) {
+    PyFunctionObject *f = (PyFunctionObject *)d->py_func;
+    PyCodeObject *co = (PyCodeObject *)f->func_code;
+    int npos = co->co_argcount, np = npos + co->co_kwonlyargcount;
+    const char *name = PyUnicode_AsUTF8(f->func_qualname);
+    if (n > npos) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %d positional arguments but %zd were given", name, npos, n);
+        return -1;
+    }
+    for (int i = 0; i < np; i++) out[i] = i < n ? args[i] : NULL;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *kw = PyTuple_GET_ITEM(kwnames, k);
+        int found = -1;
+        for (int i = co->co_posonlyargcount; i < np && found < 0; i++)
+            if (PyUnicode_Compare(PyTuple_GET_ITEM(co->co_localsplusnames, i), kw) == 0) found = i;
+        if (found < 0) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", name, kw);
+            return -1;
+        }
+        if (out[found]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%U'", name, kw);
+            return -1;
+        }
+        out[found] = args[n + k];
+    }
+    PyObject *defs = f->func_defaults, *kwdefs = f->func_kwdefaults;
+    Py_ssize_t ndef = defs ? PyTuple_GET_SIZE(defs) : 0;
+    for (int i = 0; i < np; i++) {
+        if (out[i]) continue;
+        PyObject *pname = PyTuple_GET_ITEM(co->co_localsplusnames, i);
+        if (i < npos && i >= npos - ndef) out[i] = PyTuple_GET_ITEM(defs, i - (npos - ndef));
+        else if (i >= npos && kwdefs) out[i] = PyDict_GetItemWithError(kwdefs, pname);
+        if (!out[i]) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_TypeError, "%s() missing required argument '%U'", name, pname);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the call ---------------------------------------------------------------------- */
+static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
+    char sig[512];
+    PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U",
+                 pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname);
+    return NULL;
+}
+
+static PyObject *call_spec(Dispatcher *d, Spec *s, PyObject *const *args) {
+    _Alignas(16) unsigned char buf[1024];
+    void *ptrs[MAX_ARGS];
+    unsigned char *heap = NULL, *base = buf;
+    size_t need = s->ret->size + 16;
+    for (int i = 0; i < s->nargs; i++) need += s->args[i]->size + 16;
+    if (need > sizeof buf) {
+        if (!(heap = malloc(need))) return PyErr_NoMemory();
+        base = heap;
+    }
+    size_t off = 0;
+    for (int i = 0; i < s->nargs; i++) {
+        const Type *t = s->args[i];
+        off = (off + 15) & ~(size_t)15;
+        ptrs[i] = base + off;
+        off += t->size;
+        /* the hot cases inline; everything else through the runtime's unboxer */
+        if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
+        else if (rt_unbox(t, args[i], ptrs[i])) { free(heap); return NULL; }
+    }
+    off = (off + 15) & ~(size_t)15;
+    void *result = base + off;
+    int32_t status;
+    if (d->nogil) {
+        Py_BEGIN_ALLOW_THREADS
+        status = s->entry(ptrs, result);
+        Py_END_ALLOW_THREADS
+    } else {
+        status = s->entry(ptrs, result);
+    }
+    PyObject *r;
+    if (status != 0) {
+        rt_error_to_python();
+        r = NULL;
+    } else if (s->ret == ty_float64) {
+        r = PyFloat_FromDouble(*(double *)result);
+    } else {
+        r = rt_box(s->ret, result);
+    }
+    free(heap);
+    return r;
+}
+
+static PyObject *typing_error(PyObject *arg, int i, Dispatcher *d) {
+    PyObject *mod = PyImport_ImportModule("ember.errors");
+    PyObject *cls = mod ? PyObject_GetAttrString(mod, "TypingError") : NULL;
+    Py_XDECREF(mod);
+    if (cls) {
+        PyErr_Format(cls, "%U: argument %d has type '%.100s', which ember does not support",
+                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, Py_TYPE(arg)->tp_name);
+        Py_DECREF(cls);
+    }
+    return NULL;
+}
+
+static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Dispatcher *d = (Dispatcher *)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int np = nparams_of(d);
+    PyObject *bound[MAX_ARGS];
+    if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
+    if (kwnames || n != np) {
+        if (bind(d, args, n, kwnames, bound)) return NULL;
+        args = bound;
+    }
+    const Type *types[MAX_ARGS];
+    for (int i = 0; i < np; i++)
+        if (!(types[i] = ty_typeof(args[i]))) return typing_error(args[i], i, d);
+    Spec *s = pm_find_spec(d, types, np);
+    if (!s) {
+        if (d->lazy) s = pm_compile(d, types, np, NULL, false);
+        else if (!(s = pm_find_convertible(d, types, np))) return no_match(d, types, np);
+        if (!s) return NULL;
+    }
+    return call_spec(d, s, args);
+}
+
+/* ---- the type ---------------------------------------------------------------------- */
+static int compile_signature(Dispatcher *d, PyObject *sig) {
+    const char *text = PyUnicode_AsUTF8(sig);
+    if (!text) return -1;
+    const Type *ret, **args;
+    int nargs;
+    char err[256];
+    if (ty_parse_signature(text, &ret, &args, &nargs, err, sizeof err)) {
+        PyErr_Format(PyExc_TypeError, "invalid signature '%s': %s", text, err);
+        return -1;
+    }
+    if (nargs != nparams_of(d)) {
+        PyErr_Format(PyExc_TypeError, "signature '%s' has %d parameters but %U takes %d", text, nargs,
+                     ((PyFunctionObject *)d->py_func)->func_qualname, nparams_of(d));
+        free(args);
+        return -1;
+    }
+    Spec *s = pm_compile(d, args, nargs, ret, true);
+    free(args);
+    return s ? 0 : -1;
+}
+
+static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *func, *options = NULL, *sigs = Py_None;
+    static char *kwlist[] = {"py_func", "options", "signatures", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO", kwlist, &func, &options, &sigs)) return NULL;
+    if (!PyFunction_Check(func)) return PyErr_Format(PyExc_TypeError, "ember can only compile Python functions, not %.100s", Py_TYPE(func)->tp_name);
+    if (ty_init()) return PyErr_NoMemory();
+    Dispatcher *d = (Dispatcher *)type->tp_alloc(type, 0);
+    if (!d) return NULL;
+    d->vectorcall = dispatcher_vectorcall;
+    d->py_func = Py_NewRef(func);
+    d->options = options && options != Py_None ? Py_NewRef(options) : PyDict_New();
+    d->dict = PyDict_New();
+    d->serial = next_serial++;
+    d->lazy = true;
+    if (!d->options || !d->dict) { Py_DECREF(d); return NULL; }
+    PyObject *nogil = PyDict_GetItemString(d->options, "nogil");
+    d->nogil = nogil && PyObject_IsTrue(nogil) == 1;
+    if (sigs != Py_None) {
+        PyObject *list = PyUnicode_Check(sigs) ? PyTuple_Pack(1, sigs) : PySequence_Tuple(sigs);
+        if (!list) { Py_DECREF(d); return NULL; }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
+            PyObject *sig = PyTuple_GET_ITEM(list, i);
+            if (!PyUnicode_Check(sig)) {
+                PyErr_SetString(PyExc_TypeError, "signatures must be strings like 'float64(float64, int64)'");
+                Py_DECREF(list);
+                Py_DECREF(d);
+                return NULL;
+            }
+            if (compile_signature(d, sig)) { Py_DECREF(list); Py_DECREF(d); return NULL; }
+        }
+        d->lazy = PyTuple_GET_SIZE(list) == 0;
+        Py_DECREF(list);
+    }
+    return (PyObject *)d;
+}
+
+static int dispatcher_traverse(Dispatcher *d, visitproc visit, void *arg) {
+    Py_VISIT(d->py_func);
+    Py_VISIT(d->options);
+    Py_VISIT(d->dict);
+    return 0;
+}
+
+static int dispatcher_clear(Dispatcher *d) {
+    Py_CLEAR(d->py_func);
+    Py_CLEAR(d->options);
+    Py_CLEAR(d->dict);
+    return 0;
+}
+
+/* Specialisations are never freed: their machine code stays in the JIT, and callers compiled
+ * against them may still call it. Only the Python-side state goes. */
+static void dispatcher_dealloc(Dispatcher *d) {
+    PyObject_GC_UnTrack(d);
+    if (d->weakrefs) PyObject_ClearWeakRefs((PyObject *)d);
+    dispatcher_clear(d);
+    Py_TYPE(d)->tp_free((PyObject *)d);
+}
+
+static PyObject *get_signatures(Dispatcher *d, void *unused) {
+    PyObject *list = PyList_New(0);
+    for (int i = 0; list && i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
+        PyObject *t = PyTuple_New(s->nargs);
+        if (!t) { Py_CLEAR(list); break; }
+        for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(t, k, PyUnicode_FromString(s->args[k]->name));
+        if (PyList_Append(list, t) < 0) Py_CLEAR(list);
+        Py_DECREF(t);
+    }
+    return list;
+}
+
+static PyObject *get_stats(Dispatcher *d, void *unused) {
+    return Py_BuildValue("{sl,si}", "compiles", d->compiles, "specializations", d->nspecs);
+}
+
+static PyObject *get_py_func(Dispatcher *d, void *unused) { return Py_NewRef(d->py_func); }
+static PyObject *get_options(Dispatcher *d, void *unused) { return PyDictProxy_New(d->options); }
+
+static PyObject *pick(PyObject *all, PyObject *const *args, Py_ssize_t n) {
+    if (!all || n == 0) return all;
+    PyObject *r = PyDict_GetItemWithError(all, args[0]);
+    if (!r && !PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, args[0]);
+    Py_XINCREF(r);
+    Py_DECREF(all);
+    return r;
+}
+
+static PyObject *m_inspect_llvm(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect(d, "llvm"), args, n); }
+static PyObject *m_inspect_asm(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect(d, "asm"), args, n); }
+static PyObject *m_inspect_types(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect_types(d), args, n); }
+
+static PyObject *m_compile(Dispatcher *d, PyObject *sig) {
+    if (!PyUnicode_Check(sig)) return PyErr_Format(PyExc_TypeError, "compile() takes a signature string");
+    if (compile_signature(d, sig)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *descr_get(PyObject *self, PyObject *obj, PyObject *type) {
+    if (!obj || obj == Py_None) return Py_NewRef(self);
+    return PyMethod_New(self, obj);
+}
+
+static PyMethodDef dispatcher_methods[] = {
+    {"inspect_llvm", (PyCFunction)(void (*)(void))m_inspect_llvm, METH_FASTCALL, "Optimised LLVM IR per signature."},
+    {"inspect_asm", (PyCFunction)(void (*)(void))m_inspect_asm, METH_FASTCALL, "Assembly per signature."},
+    {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL, "Typed IR per signature."},
+    {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature string now."},
+    {NULL},
+};
+
+static PyGetSetDef dispatcher_getset[] = {
+    {"signatures", (getter)get_signatures, NULL, "argument types of each compiled specialisation"},
+    {"stats", (getter)get_stats, NULL, "compile counters"},
+    {"py_func", (getter)get_py_func, NULL, "the Python function"},
+    {"targetoptions", (getter)get_options, NULL, "the decorator's options"},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict},
+    {NULL},
+};
+
+PyTypeObject PmDispatcherType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ember.Dispatcher",
+    .tp_basicsize = sizeof(Dispatcher),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_doc = "A function compiled by ember, specialised per argument types.",
+    .tp_new = dispatcher_new,
+    .tp_dealloc = (destructor)dispatcher_dealloc,
+    .tp_traverse = (traverseproc)dispatcher_traverse,
+    .tp_clear = (inquiry)dispatcher_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Dispatcher, vectorcall),
+    .tp_dictoffset = offsetof(Dispatcher, dict),
+    .tp_weaklistoffset = offsetof(Dispatcher, weakrefs),
+    .tp_methods = dispatcher_methods,
+    .tp_getset = dispatcher_getset,
+    .tp_descr_get = descr_get,
+};

@@ -1,0 +1,310 @@
+/* driver.c: one compile, end to end, and the diagnostics it may end with.
+ *
+ *   pm_compile: lock -> (load the code generator once) -> fe_build -> ti_infer -> cg compile
+ *               -> a new Spec on the Dispatcher
+ *
+ * The compile lock (owner: this file) serialises compiles across threads and is re-entrant, so
+ * compiling a caller may compile its callees. A thread that waits for it releases the GIL, and
+ * after taking it looks the signature up again: two threads making the same first call compile
+ * once. The code generator (ember._embercc, which links LLVM) is imported on the first compile,
+ * so `import ember` stays cheap.
+ *
+ * A compile's diagnostics become one Python exception (ember.errors.TypingError,
+ * UnsupportedError or EmberError) reading:
+ *
+ *   kernels.py:12 in saxpy: cannot add float64 and str
+ *       y[i] = a * x[i] + s
+ *                  ^^^^^^^^
+ *   (compiling saxpy for argument types (float64[:], float64[:], str))
+ */
+#include "pm.h"
+#include "cg.h"
+#include "fe.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the compile lock -------------------------------------------------------------- */
+static PyThread_type_lock compile_lock;
+static unsigned long lock_owner;
+static int lock_depth;
+
+static int lock_compile(void) {
+    unsigned long me = PyThread_get_thread_ident();
+    if (!compile_lock && !(compile_lock = PyThread_allocate_lock())) return PyErr_NoMemory(), -1;
+    if (lock_depth > 0 && lock_owner == me) {
+        lock_depth++;
+        return 0;
+    }
+    if (!PyThread_acquire_lock(compile_lock, NOWAIT_LOCK)) {
+        Py_BEGIN_ALLOW_THREADS
+        PyThread_acquire_lock(compile_lock, WAIT_LOCK);
+        Py_END_ALLOW_THREADS
+    }
+    lock_owner = me;
+    lock_depth = 1;
+    return 0;
+}
+
+static void unlock_compile(void) {
+    if (--lock_depth == 0) {
+        lock_owner = 0;
+        PyThread_release_lock(compile_lock);
+    }
+}
+
+/* ---- the code generator ------------------------------------------------------------ */
+static const CgApi *cg;
+
+static int load_codegen(void) {
+    if (cg) return 0;
+    PyObject *mod = PyImport_ImportModule("ember._embercc");   /* loads LLVM */
+    if (!mod) return -1;
+    Py_DECREF(mod);
+    const CgApi *api = PyCapsule_Import(EMBER_CG_CAPSULE, 0);
+    if (!api) return -1;
+    if (api->abi_version != EMBER_CG_ABI) {
+        PyErr_SetString(PyExc_ImportError, "ember._embercc does not match ember._ember; reinstall ember");
+        return -1;
+    }
+    if (ti_init_builtins() || api->init(rt_symbols, rt_nsymbols, ty_state)) return -1;
+    cg = api;
+    return 0;
+}
+
+/* ---- compiles in progress (for recursion between dispatchers) ---------------------- */
+typedef struct InProgress {
+    Dispatcher *d;
+    const Type **args;
+    int nargs;
+    struct InProgress *next;
+} InProgress;
+static InProgress *in_progress;   /* guarded by the compile lock */
+
+static bool is_in_progress(Dispatcher *d, const Type **args, int nargs) {
+    for (InProgress *p = in_progress; p; p = p->next)
+        if (p->d == d && p->nargs == nargs && !memcmp(p->args, args, sizeof(Type *) * (size_t)nargs))
+            return true;
+    return false;
+}
+
+/* ---- diagnostics ------------------------------------------------------------------- */
+const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len) {
+    size_t n = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < nargs && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", args[i]->name);
+    if (n < len) snprintf(buf + n, len - n, ")");
+    return buf;
+}
+
+static PyObject *error_class(DiagKind kind) {
+    PyObject *mod = PyImport_ImportModule("ember.errors");
+    if (!mod) return NULL;
+    PyObject *cls = PyObject_GetAttrString(mod, kind == DIAG_TYPING ? "TypingError"
+                                                : kind == DIAG_UNSUPPORTED ? "UnsupportedError" : "EmberError");
+    Py_DECREF(mod);
+    return cls;
+}
+
+static PyObject *source_line(const char *filename, int line) {
+    PyObject *lc = PyImport_ImportModule("linecache");
+    PyObject *s = lc ? PyObject_CallMethod(lc, "getline", "si", filename, line) : NULL;
+    Py_XDECREF(lc);
+    if (!s) PyErr_Clear();
+    return s;
+}
+
+/* Raise the first diagnostic of ctx as a Python exception. */
+static void raise_diag(Ctx *ctx, const char *qualname, const Type **args, int nargs) {
+    if (PyErr_Occurred()) return;   /* a Python error (from a nested compile, or a real one) wins */
+    Diag *d = ctx->diags;
+    if (!d) {
+        PyErr_SetString(PyExc_SystemError, "ember: compile failed without a diagnostic");
+        return;
+    }
+    const char *file = d->filename ? d->filename : "<unknown>";
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    char sig[512];
+    PyObject *text = PyUnicode_FromFormat("%s:%d in %s: %s", base, d->loc.line,
+                                          d->funcname ? d->funcname : qualname, d->msg);
+    PyObject *src = d->loc.line > 0 ? source_line(file, d->loc.line) : NULL;
+    if (text && src && PyUnicode_GET_LENGTH(src) > 0) {
+        const char *s = PyUnicode_AsUTF8(src);
+        int indent = 0;
+        while (s[indent] == ' ' || s[indent] == '\t') indent++;
+        int len = (int)strlen(s + indent);
+        while (len > 0 && (s[indent + len - 1] == '\n' || s[indent + len - 1] == '\r')) len--;
+        char *line = strndup(s + indent, (size_t)len);
+        PyObject *more = line ? PyUnicode_FromFormat("%U\n    %s", text, line) : NULL;
+        free(line);
+        Py_SETREF(text, more);
+        int col = d->loc.col, end = d->loc.end_col;
+        if (text && col >= indent && end > col) {
+            char caret[1024];
+            int pad = col - indent, width = end - col;
+            if (pad + width < (int)sizeof caret - 1) {
+                memset(caret, ' ', (size_t)pad);
+                memset(caret + pad, '^', (size_t)width);
+                caret[pad + width] = 0;
+                more = PyUnicode_FromFormat("%U\n    %s", text, caret);
+                Py_SETREF(text, more);
+            }
+        }
+    }
+    Py_XDECREF(src);
+    if (text) {
+        PyObject *more = PyUnicode_FromFormat("%U\n(compiling %s for argument types %s)", text, qualname,
+                                              pm_signature_text(args, nargs, sig, sizeof sig));
+        Py_SETREF(text, more);
+    }
+    PyObject *cls = error_class(d->kind);
+    if (cls && text) PyErr_SetObject(cls, text);
+    Py_XDECREF(cls);
+    Py_XDECREF(text);
+}
+
+/* ---- hooks for typing -------------------------------------------------------------- */
+static bool host_is_dispatcher(PyObject *obj) { return Py_TYPE(obj) == &PmDispatcherType; }
+static PyObject *host_py_func(PyObject *obj) { return ((Dispatcher *)obj)->py_func; }
+
+static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
+                               Function *caller, Loc loc) {
+    Dispatcher *d = (Dispatcher *)obj;
+    Spec *s = pm_find_spec(d, args, nargs);
+    if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
+    if (!s) {
+        char sig[512];
+        const char *name = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+        if (!d->lazy)
+            return ctx_error(ctx, DIAG_TYPING, caller, loc, "no signature of %s matches argument types %s",
+                             name, pm_signature_text(args, nargs, sig, sizeof sig));
+        if (is_in_progress(d, args, nargs))
+            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
+                             "mutual recursion between compiled functions is not supported (%s%s)", name,
+                             pm_signature_text(args, nargs, sig, sizeof sig));
+        if (!(s = pm_compile(d, args, nargs, NULL, false))) return -1;
+    }
+    out->ret = s->ret;
+    out->params = s->args;
+    out->nparams = s->nargs;
+    out->symbol = s->symbol;
+    out->bitcode = s->bitcode;
+    out->py_func = d->py_func;
+    return 0;
+}
+
+static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee};
+
+/* ---- the compile ------------------------------------------------------------------- */
+static Function *build_ir(Ctx *ctx, Dispatcher *d) {
+    PyFunctionObject *f = (PyFunctionObject *)d->py_func;
+    return fe_build(ctx, f->func_code, f->func_globals, f->func_builtins);
+}
+
+static void dump(Ctx *ctx, Function *fn, const Type *const *types, const char *title) {
+    char *s = ir_dump_string(fn, types);
+    PySys_FormatStderr("--- %s ---\n", title);
+    if (s) fputs(s, stderr);
+}
+
+Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret, bool is_explicit) {
+    if (lock_compile()) return NULL;
+    Spec *spec = pm_find_spec(d, args, nargs);   /* another thread may have compiled it meanwhile */
+    if (spec) {
+        unlock_compile();
+        return spec;
+    }
+    Ctx *ctx = NULL;
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    InProgress me = {d, args, nargs, in_progress};
+    in_progress = &me;
+    if (load_codegen() || !(ctx = ctx_new())) goto done;
+    ctx->dump = ctx_dump_flags_from_env();
+    Function *fn = build_ir(ctx, d);
+    if (!fn) goto fail;
+    if (ctx->dump & DUMP_IR) dump(ctx, fn, NULL, "IR");
+    char *symbol = ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->compiles);
+    TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
+    if (!ti) goto fail;
+    if (declared_ret && declared_ret != ti->ret) {
+        const Type *u = ty_unify(ti->ret, declared_ret);
+        if (u != declared_ret) {
+            ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
+                      "%s returns %s, which does not convert to the signature's %s", qualname,
+                      ti->ret->name, declared_ret->name);
+            goto fail;
+        }
+        ti->ret = declared_ret;
+    }
+    if (ctx->dump & DUMP_TYPES) {
+        dump(ctx, fn, ti->vtypes, "typed IR");
+        for (int i = 0; i < ti->ninners; i++) dump(ctx, ti->inners[i]->fn, ti->inners[i]->vtypes, "typed IR (inner)");
+    }
+    CgResult res = {0};
+    if (cg->compile(ctx, ti, &res)) goto fail;
+    spec = calloc(1, sizeof *spec);
+    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
+    if (!spec || !copy) {
+        free(spec);
+        free(copy);
+        Py_DECREF(res.bitcode);
+        spec = NULL;
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
+    spec->nargs = nargs;
+    spec->args = copy;
+    spec->ret = ti->ret;
+    spec->entry = (RtEntry)res.entry;
+    spec->bitcode = res.bitcode;
+    spec->symbol = strdup(symbol);
+    spec->is_explicit = is_explicit;
+    d->compiles++;
+    if (pm_add_spec(d, spec)) spec = NULL;
+    goto done;
+fail:
+    raise_diag(ctx, qualname, args, nargs);
+done:
+    in_progress = me.next;
+    ctx_free(ctx);
+    unlock_compile();
+    return spec;
+}
+
+/* ---- inspection -------------------------------------------------------------------- */
+PyObject *pm_inspect(Dispatcher *d, const char *what) {
+    if (load_codegen()) return NULL;
+    PyObject *out = PyDict_New();
+    for (int i = 0; out && i < d->nspecs; i++) {
+        char sig[512];
+        PyObject *text = !strcmp(what, "asm") ? cg->inspect_asm(d->specs[i]->bitcode)
+                                              : cg->inspect_llvm(d->specs[i]->bitcode);
+        PyObject *key = PyUnicode_FromString(pm_signature_text(d->specs[i]->args, d->specs[i]->nargs, sig, sizeof sig));
+        if (!text || !key || PyDict_SetItem(out, key, text) < 0) Py_CLEAR(out);
+        Py_XDECREF(text);
+        Py_XDECREF(key);
+    }
+    return out;
+}
+
+PyObject *pm_inspect_types(Dispatcher *d) {
+    if (load_codegen()) return NULL;
+    PyObject *out = PyDict_New();
+    for (int i = 0; out && i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
+        Ctx *ctx = ctx_new();
+        if (!ctx) { Py_CLEAR(out); break; }
+        Function *fn = build_ir(ctx, d);
+        /* typing again compiles nothing new: callees' specialisations already exist */
+        TypeInfo *ti = fn ? ti_infer(ctx, fn, s->args, s->nargs, &host, s->symbol, NULL) : NULL;
+        char sig[512];
+        PyObject *key = PyUnicode_FromString(pm_signature_text(s->args, s->nargs, sig, sizeof sig));
+        PyObject *text = ti ? PyUnicode_FromString(ir_dump_string(fn, ti->vtypes)) : NULL;
+        if (!ti) raise_diag(ctx, s->symbol, s->args, s->nargs);
+        if (!key || !text || PyDict_SetItem(out, key, text) < 0) Py_CLEAR(out);
+        Py_XDECREF(key);
+        Py_XDECREF(text);
+        ctx_free(ctx);
+    }
+    return out;
+}

@@ -1,0 +1,81 @@
+"""ember: a just-in-time compiler for typed numeric Python, written in C on LLVM.
+
+    from ember import njit
+
+    @njit
+    def f(x, n):
+        ...
+
+The first call with new argument types compiles a specialisation; later calls with the same
+types go straight to machine code. `import ember as numba` works for the subset ember supports.
+"""
+import os as _os
+
+from ember import errors
+from ember._ember import Dispatcher, typeof as _typeof
+
+__version__ = "0.1.0"
+__all__ = ["njit", "jit", "prange", "errors", "Dispatcher", "config", "typeof"]
+
+_OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
+            "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}
+
+
+class _Config:
+    """Settings read from EMBER_* environment variables (Numba's NUMBA_* equivalents)."""
+
+    def __init__(self):
+        env = _os.environ
+        self.DISABLE_JIT = env.get("EMBER_DISABLE_JIT", "0") not in ("", "0")
+        self.OPT = int(env.get("EMBER_OPT", "3"))
+        self.DUMP = env.get("EMBER_DUMP", "")
+
+
+config = _Config()
+
+
+def prange(*args):
+    """range for loops that may run in parallel. Until parallel=True lands it runs serially."""
+    return range(*args)
+
+
+def typeof(value):
+    """The ember type name of a value, e.g. typeof(1.0) == 'float64'."""
+    return _typeof(value)
+
+
+def _make(func, signatures, options):
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise TypeError("unknown option(s) for ember.jit: %s" % ", ".join(sorted(unknown)))
+    if options.get("forceobj") or options.get("nopython") is False:
+        raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
+    if config.DISABLE_JIT:
+        return func
+    d = Dispatcher(func, options, signatures)
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(d, attr, getattr(func, attr))
+        except AttributeError:
+            pass
+    d.__wrapped__ = func
+    return d
+
+
+def jit(signature_or_function=None, **options):
+    """Compile a function. Used bare (@jit), with options (@jit(nogil=True)) or with signatures
+    (@jit("float64(float64, int64)") or a list of them). Always nopython mode."""
+    if callable(signature_or_function) and not isinstance(signature_or_function, (str, list, tuple)):
+        return _make(signature_or_function, None, options)
+    signatures = signature_or_function
+
+    def decorate(func):
+        return _make(func, signatures, options)
+
+    return decorate
+
+
+def njit(signature_or_function=None, **options):
+    """jit in nopython mode (the only mode ember has)."""
+    options.pop("nopython", None)
+    return jit(signature_or_function, **options)

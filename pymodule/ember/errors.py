@@ -1,0 +1,19 @@
+"""ember's exceptions. Compile-time problems raise one of these, with the file, line, function,
+the source line and a caret under the expression in the message."""
+
+
+class EmberError(Exception):
+    """Base class of ember's compile-time errors."""
+
+
+class TypingError(EmberError):
+    """The types of the values involved do not support the operation."""
+
+
+class UnsupportedError(EmberError):
+    """A construct ember does not compile."""
+
+
+# Numba spells these the same way; `import ember as numba` code catching them keeps working.
+NumbaError = EmberError
+LoweringError = EmberError

@@ -1,0 +1,52 @@
+/* pm.h: the CPython extension ember._ember: the Dispatcher and the compile driver.
+ *
+ * Sections: dispatcher.c (the Dispatcher type and its call path, the hot path),
+ * driver.c (one compile: frontend, typing, codegen; diagnostics to exceptions), module.c.
+ */
+#ifndef EMBER_PM_H
+#define EMBER_PM_H
+
+#include "ir.h"
+#include "rt.h"
+#include "ti.h"
+
+typedef struct Spec {
+    int nargs;
+    const Type **args;
+    const Type *ret;
+    RtEntry entry;
+    PyObject *bitcode;     /* the optimised module, for callers to inline and for inspection */
+    char *symbol;          /* the native function's symbol */
+    bool is_explicit;      /* from a signature given to the decorator */
+} Spec;
+
+typedef struct Dispatcher {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *py_func;
+    PyObject *options;     /* dict of decorator options */
+    PyObject *dict;        /* __dict__: __name__, __doc__, ... */
+    PyObject *weakrefs;
+    Spec **specs;
+    int nspecs, capspecs;
+    bool lazy;             /* compile on a miss (no explicit signatures given) */
+    bool nogil;
+    long serial;           /* makes symbols unique in the process */
+    long compiles;         /* how many specialisations were compiled */
+} Dispatcher;
+
+extern PyTypeObject PmDispatcherType;
+
+/* dispatcher.c */
+Spec *pm_find_spec(Dispatcher *d, const Type **args, int nargs);
+Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs);
+int pm_add_spec(Dispatcher *d, Spec *s);
+
+/* driver.c */
+Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret,
+                 bool is_explicit);
+PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
+PyObject *pm_inspect_types(Dispatcher *d);
+const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,84 @@
+/* box.c: boxing and unboxing by type, shared by the Dispatcher and (later) AOT modules.
+ *
+ * Unboxing converts to the parameter's type as Numba does for explicit signatures: an int or bool
+ * becomes a float or complex where one is wanted; nothing narrows. Values are laid out as the
+ * type's size, alignment and offsets say (types.c), which match LLVM's layout of the same type.
+ */
+#include "rt.h"
+#include <string.h>
+
+int rt_unbox(const Type *t, PyObject *o, void *out) {
+    switch (t->kind) {
+    case TY_BOOL:
+        if (!PyBool_Check(o)) break;
+        *(unsigned char *)out = o == Py_True;
+        return 0;
+    case TY_INT64: {
+        if (!PyLong_Check(o)) break;
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (overflow) {
+            PyErr_SetString(PyExc_OverflowError, "ember: int argument does not fit in int64");
+            return -1;
+        }
+        *(int64_t *)out = v;
+        return 0;
+    }
+    case TY_FLOAT64:
+        if (PyFloat_Check(o)) { *(double *)out = PyFloat_AS_DOUBLE(o); return 0; }
+        if (PyLong_Check(o)) {
+            double d = PyLong_AsDouble(o);
+            if (d == -1.0 && PyErr_Occurred()) return -1;
+            *(double *)out = d;
+            return 0;
+        }
+        break;
+    case TY_COMPLEX128:
+        if (PyComplex_Check(o) || PyFloat_Check(o) || PyLong_Check(o)) {
+            Py_complex c = PyComplex_AsCComplex(o);
+            if (c.real == -1.0 && PyErr_Occurred()) return -1;
+            memcpy(out, &c, sizeof c);
+            return 0;
+        }
+        break;
+    case TY_NONE:
+        if (o != Py_None) break;
+        *(unsigned char *)out = 0;
+        return 0;
+    case TY_TUPLE:
+        if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != t->n) break;
+        for (int i = 0; i < t->n; i++)
+            if (rt_unbox(t->elems[i], PyTuple_GET_ITEM(o, i), (char *)out + t->offsets[i])) return -1;
+        return 0;
+    default:
+        break;
+    }
+    PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s", Py_TYPE(o)->tp_name, t->name);
+    return -1;
+}
+
+PyObject *rt_box(const Type *t, const void *p) {
+    switch (t->kind) {
+    case TY_NONE: Py_RETURN_NONE;
+    case TY_BOOL: return PyBool_FromLong(*(const unsigned char *)p & 1);
+    case TY_INT64: return PyLong_FromLongLong(*(const int64_t *)p);
+    case TY_FLOAT64: return PyFloat_FromDouble(*(const double *)p);
+    case TY_COMPLEX128: {
+        const double *d = p;
+        return PyComplex_FromDoubles(d[0], d[1]);
+    }
+    case TY_TUPLE: {
+        PyObject *tup = PyTuple_New(t->n);
+        if (!tup) return NULL;
+        for (int i = 0; i < t->n; i++) {
+            PyObject *item = rt_box(t->elems[i], (const char *)p + t->offsets[i]);
+            if (!item) { Py_DECREF(tup); return NULL; }
+            PyTuple_SET_ITEM(tup, i, item);
+        }
+        return tup;
+    }
+    default:
+        PyErr_Format(PyExc_TypeError, "ember: cannot return a value of type %s to Python", t->name);
+        return NULL;
+    }
+}

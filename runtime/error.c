@@ -1,0 +1,238 @@
+/* error.c: the error record and the Python-semantics helpers that generated code calls.
+ *
+ * Compiled code never aborts (DESIGN.md contract 3): it calls ember_rt_raise(exception, message)
+ * and returns -1 up its callers; the Dispatcher then calls rt_error_to_python. The record is
+ * thread-local, so threads running compiled code never see each other's errors. The exception is
+ * named "module:qualname" and the message is constant data in the generated code (contract 1:
+ * no host addresses), so the record only holds two pointers.
+ */
+#include "rt.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local struct {
+    const char *exc, *msg;
+} record;
+
+void ember_rt_raise(const char *exc, const char *msg) {
+    record.exc = exc;
+    record.msg = msg;
+}
+
+/* Find the class named "module:qualname". */
+static PyObject *resolve_class(const char *name) {
+    const char *colon = strchr(name, ':');
+    if (!colon) return Py_NewRef(PyExc_RuntimeError);
+    PyObject *mod = PyUnicode_FromStringAndSize(name, colon - name);
+    PyObject *obj = mod ? PyImport_Import(mod) : NULL;
+    Py_XDECREF(mod);
+    for (const char *p = colon + 1; obj && *p;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        PyObject *attr = PyUnicode_FromStringAndSize(p, (Py_ssize_t)n);
+        PyObject *next = attr ? PyObject_GetAttr(obj, attr) : NULL;
+        Py_XDECREF(attr);
+        Py_DECREF(obj);
+        obj = next;
+        p += n + (dot != NULL);
+    }
+    if (!obj || !PyType_Check(obj) || !PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException)) {
+        Py_XDECREF(obj);
+        PyErr_Clear();
+        return NULL;
+    }
+    return obj;
+}
+
+int rt_error_to_python(void) {
+    const char *exc = record.exc, *msg = record.msg;
+    record.exc = record.msg = NULL;
+    if (!exc) {
+        PyErr_SetString(PyExc_SystemError, "ember: compiled code failed without an error record");
+        return -1;
+    }
+    PyObject *cls = resolve_class(exc);
+    if (!cls) {
+        PyErr_Format(PyExc_RuntimeError, "ember: compiled code raised %s, which cannot be found: %s", exc,
+                     msg ? msg : "");
+        return -1;
+    }
+    if (msg) PyErr_SetString(cls, msg);
+    else PyErr_SetNone(cls);
+    Py_DECREF(cls);
+    return -1;
+}
+
+/* ---- Python semantics -------------------------------------------------------------- */
+
+/* int ** int with wrapping; negative exponents as in Numba (0 unless |a| is 1). */
+int32_t ember_rt_ipow(int64_t *out, int64_t a, int64_t b) {
+    if (b < 0) {
+        if (a == 0) {
+            ember_rt_raise("builtins:ZeroDivisionError", "0 cannot be raised to a negative power");
+            return -1;
+        }
+        *out = a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0;
+        return 0;
+    }
+    uint64_t r = 1, base = (uint64_t)a, e = (uint64_t)b;
+    while (e) {
+        if (e & 1) r *= base;
+        base *= base;
+        e >>= 1;
+    }
+    *out = (int64_t)r;
+    return 0;
+}
+
+typedef struct { double re, im; } Cx;
+
+static int cquot(Cx *r, Cx a, Cx b) {   /* CPython's _Py_c_quot */
+    double abr = fabs(b.re), abi = fabs(b.im);
+    if (abr >= abi) {
+        if (abr == 0.0) {
+            ember_rt_raise("builtins:ZeroDivisionError", "complex division by zero");
+            return -1;
+        }
+        double ratio = b.im / b.re, denom = b.re + b.im * ratio;
+        r->re = (a.re + a.im * ratio) / denom;
+        r->im = (a.im - a.re * ratio) / denom;
+    } else if (abi >= abr) {
+        double ratio = b.re / b.im, denom = b.re * ratio + b.im;
+        r->re = (a.re * ratio + a.im) / denom;
+        r->im = (a.im * ratio - a.re) / denom;
+    } else {
+        r->re = r->im = NAN;
+    }
+    return 0;
+}
+
+int32_t ember_rt_cdiv(Cx *out, double ar, double ai, double br, double bi) {
+    return cquot(out, (Cx){ar, ai}, (Cx){br, bi});
+}
+
+static Cx cmul(Cx a, Cx b) { return (Cx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
+
+int32_t ember_rt_cpow(Cx *out, double ar, double ai, double br, double bi) {   /* CPython's complex_pow */
+    Cx a = {ar, ai}, b = {br, bi};
+    if (bi == 0.0 && br == floor(br) && fabs(br) <= 100.0) {
+        long n = (long)br;
+        Cx r = {1.0, 0.0}, p = a;
+        for (long mask = 1, m = labs(n); mask > 0 && m >= mask; mask <<= 1) {
+            if (m & mask) r = cmul(r, p);
+            p = cmul(p, p);
+        }
+        if (n < 0) return cquot(out, (Cx){1.0, 0.0}, r);
+        *out = r;
+        return 0;
+    }
+    if (br == 0.0 && bi == 0.0) {
+        *out = (Cx){1.0, 0.0};
+    } else if (ar == 0.0 && ai == 0.0) {
+        if (bi != 0.0 || br < 0.0) {
+            ember_rt_raise("builtins:ZeroDivisionError", "0.0 to a negative or complex power");
+            return -1;
+        }
+        *out = (Cx){0.0, 0.0};
+    } else {
+        double vabs = hypot(a.re, a.im), len = pow(vabs, b.re), at = atan2(a.im, a.re), phase = at * b.re;
+        if (b.im != 0.0) {
+            len /= exp(at * b.im);
+            phase += b.im * log(vabs);
+        }
+        *out = (Cx){len * cos(phase), len * sin(phase)};
+    }
+    return 0;
+}
+
+/* round(x, ndigits) correctly rounded, as CPython does: glibc's printf rounds the exact binary
+ * value half-to-even, so printing to the wanted digits and reading back matches _Py_dg_dtoa. */
+double ember_rt_round_ndigits(double x, int64_t ndigits) {
+    if (!isfinite(x) || x == 0.0) return x;
+    if (ndigits > 323) return x;
+    if (ndigits < -308) return copysign(0.0, x);
+    char buf[800];
+    if (ndigits >= 0) {
+        snprintf(buf, sizeof buf, "%.*f", (int)ndigits, x);
+    } else {
+        int e10;
+        snprintf(buf, sizeof buf, "%.17e", x);
+        e10 = atoi(strchr(buf, 'e') + 1);
+        long keep = e10 + (long)ndigits + 1;   /* significant digits left */
+        if (keep <= 0) {
+            double unit = pow(10.0, (double)-ndigits);
+            /* keep == 0: |x| < unit; rounds to unit only above the half-way point */
+            double r = keep == 0 && fabs(x) > unit / 2 ? unit : 0.0;
+            return copysign(r, x);
+        }
+        snprintf(buf, sizeof buf, "%.*e", (int)(keep - 1), x);
+    }
+    double r = strtod(buf, NULL);
+    return r == 0.0 ? copysign(0.0, x) : r;
+}
+
+/* round(int, ndigits): for ndigits < 0, to a multiple of 10**-ndigits, halves to even. */
+int64_t ember_rt_round_int(int64_t x, int64_t ndigits) {
+    if (ndigits >= 0) return x;
+    if (ndigits < -18) return 0;
+    int64_t m = 1;
+    for (int64_t i = 0; i < -ndigits; i++) m *= 10;
+    int64_t q = x / m, r = x % m;
+    if (r < 0) { r += m; q -= 1; }
+    if (r > m - r || (r == m - r && (q & 1))) q += 1;
+    return (int64_t)((uint64_t)q * (uint64_t)m);
+}
+
+int64_t ember_rt_gcd(int64_t a, int64_t b) {
+    uint64_t x = a < 0 ? 0 - (uint64_t)a : (uint64_t)a, y = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return (int64_t)x;
+}
+
+int32_t ember_rt_factorial(int64_t *out, int64_t n) {
+    if (n < 0) {
+        ember_rt_raise("builtins:ValueError", "factorial() not defined for negative values");
+        return -1;
+    }
+    if (n > 20) {
+        ember_rt_raise("builtins:OverflowError", "factorial() result does not fit in int64");
+        return -1;
+    }
+    int64_t r = 1;
+    for (int64_t i = 2; i <= n; i++) r *= i;
+    *out = r;
+    return 0;
+}
+
+double ember_rt_ulp(double x) {
+    if (isnan(x)) return x;
+    x = fabs(x);
+    if (isinf(x)) return x;
+    double x2 = nextafter(x, INFINITY);
+    if (isinf(x2)) {
+        x2 = nextafter(x, -INFINITY);
+        return x - x2;
+    }
+    return x2 - x;
+}
+
+/* Handed to the JIT, which defines each name (contract 1: resolved at link time by name). */
+const RtSymbol rt_symbols[] = {
+    {"ember_rt_raise", (void *)ember_rt_raise},
+    {"ember_rt_ipow", (void *)ember_rt_ipow},
+    {"ember_rt_cdiv", (void *)ember_rt_cdiv},
+    {"ember_rt_cpow", (void *)ember_rt_cpow},
+    {"ember_rt_round_ndigits", (void *)ember_rt_round_ndigits},
+    {"ember_rt_round_int", (void *)ember_rt_round_int},
+    {"ember_rt_gcd", (void *)ember_rt_gcd},
+    {"ember_rt_factorial", (void *)ember_rt_factorial},
+    {"ember_rt_ulp", (void *)ember_rt_ulp},
+};
+const int rt_nsymbols = sizeof rt_symbols / sizeof rt_symbols[0];

@@ -1,0 +1,445 @@
+/* calls.c: typing rules for globals, attributes and calls.
+ *
+ * Globals are frozen when the function is compiled: numbers, strings and tuples of them become
+ * constants (recorded in ti->frozen); modules, builtins, math functions, exception classes and
+ * other @njit functions become compile-time types that calls and attribute reads resolve.
+ * Builtins are recognised by identity through the table in builtins.def.
+ *
+ * A call's rule fills a CallInfo: the result type, the type each argument converts to, and the
+ * implementation (a builtin id, another compiled function, an inner function, an exception).
+ */
+#include "ti.h"
+#include "fe.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+/* The objects behind ti_builtins, found once (under the GIL) by ti_init_builtins and read-only
+ * after. Owner: this file. */
+static PyObject *builtin_objs[BI_COUNT];
+
+int ti_init_builtins(void) {
+    if (builtin_objs[0]) return 0;
+    for (int i = 0; i < BI_COUNT; i++) {
+        PyObject *mod = PyImport_ImportModule(ti_builtins[i].module);
+        if (!mod) return -1;
+        builtin_objs[i] = PyObject_GetAttrString(mod, ti_builtins[i].name);
+        Py_DECREF(mod);
+        if (!builtin_objs[i]) PyErr_Clear();   /* absent in this Python: never matched */
+    }
+    return 0;
+}
+
+static int builtin_of(PyObject *obj) {
+    for (int i = 0; i < BI_COUNT; i++)
+        if (builtin_objs[i] == obj) return i;
+    return -1;
+}
+
+/* ---- globals and attributes -------------------------------------------------------- */
+static bool is_frozen_value(PyObject *obj) {
+    if (obj == Py_None || PyBool_Check(obj) || PyLong_Check(obj) || PyFloat_Check(obj) ||
+        PyComplex_Check(obj) || PyUnicode_Check(obj))
+        return true;
+    if (PyTuple_Check(obj)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++)
+            if (!is_frozen_value(PyTuple_GET_ITEM(obj, i)) || PyUnicode_Check(PyTuple_GET_ITEM(obj, i)))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
+    const char *name = in->str ? in->str : "?";
+    if (is_frozen_value(obj)) {
+        if (PyLong_Check(obj) && !PyBool_Check(obj)) {
+            int overflow;
+            PyLong_AsLongLongAndOverflow(obj, &overflow);
+            if (overflow) return ERR(in, "global '%s' does not fit in int64", name), NULL;
+        }
+        ti->frozen[in->id] = obj;
+        return PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
+    }
+    if (PyModule_Check(obj)) return ty_object(TY_MODULE, obj, 0);
+    if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
+    int bid = builtin_of(obj);
+    if (bid >= 0) return ty_object(TY_FUNCTION, obj, bid);
+    if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException))
+        return ty_object(TY_EXCCLASS, obj, 0);
+    if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
+    if (PyFunction_Check(obj))
+        return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
+                         "decorate it with @njit", name), NULL;
+    return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
+}
+
+const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
+    const char *attr = in->str;
+    if (recv->kind == TY_MODULE) {
+        PyObject *v = PyObject_GetAttrString(recv->obj, attr);
+        if (!v) {
+            PyErr_Clear();
+            return ERR(in, "module '%s' has no attribute '%s'", PyModule_GetName(recv->obj), attr), NULL;
+        }
+        ctx_keep(ti->fn->ctx, v);
+        Py_DECREF(v);
+        const char *saved = in->str;
+        const Type *t = ti_classify_global(ti, v, in);
+        in->str = saved;
+        return t;
+    }
+    if (ty_is_number(recv)) {
+        if (!strcmp(attr, "real") || !strcmp(attr, "imag"))
+            return recv == ty_complex128 ? ty_float64 : recv == ty_bool ? ty_int64 : recv;
+        if (!strcmp(attr, "conjugate") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
+            return ty_method(recv, attr);
+    }
+    return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
+}
+
+/* ---- calls ------------------------------------------------------------------------- */
+static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
+    Ctx *ctx = ti->fn->ctx;
+    CallInfo *ci = ctx_alloc(ctx, sizeof *ci);
+    if (!ci) return NULL;
+    ci->kind = kind;
+    ci->nparams = nparams;
+    ci->params = ctx_alloc(ctx, sizeof(Type *) * (size_t)(nparams + 1));
+    ci->argmap = ctx_alloc(ctx, sizeof(int) * (size_t)(nparams + 1));
+    ci->defaults = ctx_alloc(ctx, sizeof(PyObject *) * (size_t)(nparams + 1));
+    if (!ci->params || !ci->argmap || !ci->defaults) return NULL;
+    for (int i = 0; i < nparams; i++) ci->argmap[i] = i + 1;
+    ti->calls[in->id] = ci;
+    return ci;
+}
+
+/* Match a call's positional and keyword arguments to the parameters of `code`, filling argmap
+ * and defaults; `defaults`/`kwdefaults` are the function's __defaults__/__kwdefaults__. */
+static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, PyObject *kwdefaults,
+                   int nextra, CallInfo *ci, const char *fname) {
+    PyCodeObject *co = (PyCodeObject *)code;
+    int npos = co->co_argcount, nparams = co->co_argcount + co->co_kwonlyargcount;
+    int nargs = in->nargs - 1 - in->nkw;   /* positional arguments given */
+    if (nargs > npos) return ERR(in, "%s() takes %d positional arguments but %d were given", fname, npos, nargs);
+    for (int i = 0; i < nparams; i++) ci->argmap[i] = i < nargs ? i + 1 : -1;
+    for (int k = 0; k < in->nkw; k++) {
+        int found = -1;
+        for (int i = co->co_posonlyargcount; i < nparams; i++) {
+            const char *pname = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
+            if (pname && !strcmp(pname, in->kwnames[k])) found = i;
+        }
+        if (found < 0) return ERR(in, "%s() got an unexpected keyword argument '%s'", fname, in->kwnames[k]);
+        if (ci->argmap[found] >= 0) return ERR(in, "%s() got multiple values for argument '%s'", fname, in->kwnames[k]);
+        ci->argmap[found] = 1 + nargs + k;
+    }
+    Py_ssize_t ndef = defaults && PyTuple_Check(defaults) ? PyTuple_GET_SIZE(defaults) : 0;
+    for (int i = 0; i < nparams; i++) {
+        if (ci->argmap[i] >= 0) continue;
+        PyObject *def = NULL;
+        const char *pname = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
+        if (i < npos && i >= npos - ndef) def = PyTuple_GET_ITEM(defaults, i - (npos - ndef));
+        else if (i >= npos && kwdefaults && PyDict_Check(kwdefaults))
+            def = PyDict_GetItemString(kwdefaults, pname);
+        if (!def) return ERR(in, "%s() missing required argument '%s'", fname, pname);
+        if (!is_frozen_value(def) || PyUnicode_Check(def))
+            return UNSUP(in, "default value of parameter '%s' has unsupported type '%s'", pname,
+                         Py_TYPE(def)->tp_name);
+        ci->defaults[i] = def;
+    }
+    (void)nextra;
+    return 0;
+}
+
+static const Type *param_type(CallInfo *ci, int i, const Type **args) {
+    return ci->argmap[i] >= 0 ? args[ci->argmap[i] - 1] : ty_typeof(ci->defaults[i]);
+}
+
+static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
+    PyObject *py_func = ti->host->dispatcher_py_func(callee->obj);
+    PyObject *code = py_func ? PyFunction_GetCode(py_func) : NULL;
+    if (!code) return -1;
+    PyCodeObject *co = (PyCodeObject *)code;
+    int nparams = co->co_argcount + co->co_kwonlyargcount;
+    CallInfo *ci = new_call(ti, in, CALL_NATIVE, nparams);
+    if (!ci) return -1;
+    const char *fname = PyUnicode_AsUTF8(co->co_qualname);
+    if (arrange(ti, in, code, PyFunction_GetDefaults(py_func), PyFunction_GetKwDefaults(py_func), 0,
+                ci, fname))
+        return -1;
+    const Type *types[256];
+    for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
+
+    /* Recursion into the function being typed, with the same argument types. */
+    TypeInfo *root = ti->root;
+    if (code == root->fn->code && nparams == root->nargs &&
+        !memcmp(types, root->argtypes, sizeof(Type *) * (size_t)nparams) && root == ti) {
+        ci->kind = CALL_SELF;
+        memcpy(ci->params, types, sizeof(Type *) * (size_t)nparams);
+        ci->ret = ti->ret;   /* NULL until a non-recursive return path is typed */
+        return 0;
+    }
+    Callee out = {0};
+    if (ti->host->compile_callee(ti->fn->ctx, callee->obj, types, nparams, &out, ti->fn, in->loc))
+        return -1;
+    ci->ret = out.ret;
+    memcpy(ci->params, out.params, sizeof(Type *) * (size_t)nparams);
+    ci->symbol = out.symbol;
+    ci->bitcode = out.bitcode;
+    return 0;
+}
+
+/* Inner functions: typed (and later lowered) with this compile, once per argument types. */
+static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
+    PyObject *code = callee->obj;
+    PyCodeObject *co = (PyCodeObject *)code;
+    Ctx *ctx = ti->fn->ctx;
+    int nparams = co->co_argcount + co->co_kwonlyargcount, nfree = co->co_nfreevars;
+    CallInfo *ci = new_call(ti, in, CALL_INNER, nparams);
+    if (!ci) return -1;
+    if (arrange(ti, in, code, NULL, NULL, 0, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
+    const Type *types[256];
+    for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
+    ci->closure_vars = ctx_alloc(ctx, sizeof(int) * (size_t)(nfree + 1));
+    ci->nclosure = nfree;
+    for (int j = 0; j < nfree; j++) {
+        const char *fname = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames,
+                                                              PyTuple_GET_SIZE(co->co_localsplusnames) - nfree + j));
+        int var = -1;
+        for (int v = 0; v < ti->fn->nvars; v++)
+            if (!strcmp(ti->fn->varnames[v], fname)) var = v;
+        if (var < 0) return UNSUP(in, "inner function uses '%s' from an enclosing scope", fname);
+        ci->closure_vars[j] = var;
+        if (!(types[nparams + j] = ti->vartypes[var])) {   /* not typed yet: next round */
+            ti->calls[in->id] = NULL;
+            return 0;
+        }
+    }
+    memcpy(ci->params, types, sizeof(Type *) * (size_t)nparams);
+    TypeInfo *root = ti->root;
+    for (int k = 0; k < root->ninners; k++) {
+        TypeInfo *cand = root->inners[k];
+        if (cand->fn->code == code && cand->nargs == nparams + nfree &&
+            !memcmp(cand->argtypes, types, sizeof(Type *) * (size_t)(nparams + nfree))) {
+            ci->inner = cand;
+            ci->ret = cand->ret;
+            return 0;
+        }
+    }
+    Function *fn = fe_build(ctx, code, ti->fn->globals, ti->fn->builtins);
+    if (!fn) return -1;
+    char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->ninners);
+    TypeInfo *inner = ti_infer(ctx, fn, types, nparams + nfree, ti->host, symbol, ti);
+    if (!inner) return -1;
+    TypeInfo **list = ctx_alloc(ctx, sizeof(TypeInfo *) * (size_t)(root->ninners + 1));
+    if (!list) return -1;
+    if (root->ninners) memcpy(list, root->inners, sizeof(TypeInfo *) * (size_t)root->ninners);
+    list[root->ninners++] = inner;
+    root->inners = list;
+    ci->inner = inner;
+    ci->ret = inner->ret;
+    return 0;
+}
+
+static bool is_int(const Type *t) { return t == ty_int64 || t == ty_bool; }
+static bool is_real(const Type *t) { return t == ty_int64 || t == ty_bool || t == ty_float64; }
+
+static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    const BuiltinInfo *bi = &ti_builtins[bid];
+    if (in->nkw && bid != BI_M_ISCLOSE)
+        return UNSUP(in, "keyword arguments to %s() are not supported", bi->name);
+    CallInfo *ci = new_call(ti, in, CALL_BUILTIN, nargs);
+    if (!ci) return -1;
+    ci->builtin = bid;
+    memcpy(ci->params, args, sizeof(Type *) * (size_t)nargs);
+    const Type *ret = NULL;
+#define NARGS(lo, hi) \
+    if (nargs < (lo) || nargs > (hi)) return ERR(in, "%s() takes %d to %d arguments (%d given)", bi->name, lo, hi, nargs)
+#define ALL(pred, what) \
+    for (int i = 0; i < nargs; i++) if (!pred(args[i])) return ERR(in, "%s() does not accept %s (needs %s)", bi->name, args[i]->name, what)
+#define SET_PARAMS(t) for (int i = 0; i < nargs; i++) ci->params[i] = (t)
+    switch (bi->shape) {
+    case SH_F_F: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
+    case SH_FF_F: NARGS(2, 2); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
+    case SH_F_B: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_bool; break;
+    case SH_F_I:
+        NARGS(1, 1); ALL(is_real, "a real number");
+        ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;
+        ret = ty_int64;
+        break;
+    case SH_SPECIAL:
+        switch (bid) {
+        case BI_ABS:
+            NARGS(1, 1); ALL(ty_is_number, "a number");
+            ret = args[0] == ty_complex128 ? ty_float64 : args[0] == ty_bool ? ty_int64 : args[0];
+            ci->params[0] = args[0] == ty_bool ? ty_int64 : args[0];
+            break;
+        case BI_MIN: case BI_MAX: {
+            if (nargs == 0) return ERR(in, "%s expected at least 1 argument", bi->name);
+            const Type *u = NULL;
+            if (nargs == 1) {
+                if (args[0]->kind != TY_TUPLE || args[0]->n == 0)
+                    return ERR(in, "%s() of %s is not supported (needs a non-empty tuple)", bi->name, args[0]->name);
+                for (int i = 0; i < args[0]->n; i++) u = ty_unify(u, args[0]->elems[i]);
+            } else {
+                for (int i = 0; i < nargs; i++) u = ty_unify(u, args[i]);
+            }
+            if (!u || !is_real(u)) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
+            if (nargs > 1) SET_PARAMS(u);
+            ret = u;
+            break;
+        }
+        case BI_INT:
+            NARGS(0, 1); ALL(is_real, "a real number");
+            ret = ty_int64;
+            break;
+        case BI_FLOAT:
+            NARGS(0, 1); ALL(is_real, "a real number");
+            ret = ty_float64;
+            break;
+        case BI_BOOL:
+            NARGS(0, 1);
+            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE)
+                return ERR(in, "bool() of %s is not supported", args[0]->name);
+            ret = ty_bool;
+            break;
+        case BI_COMPLEX:
+            NARGS(0, 2); ALL(ty_is_number, "a number");
+            SET_PARAMS(ty_complex128);
+            ret = ty_complex128;
+            break;
+        case BI_ROUND:
+            NARGS(1, 2); ALL(is_real, "a real number");
+            if (nargs == 2 && !is_int(args[1])) return ERR(in, "round() ndigits must be an integer");
+            ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;
+            if (nargs == 2) ci->params[1] = ty_int64;
+            ret = nargs == 1 || args[0] != ty_float64 ? ty_int64 : ty_float64;
+            break;
+        case BI_DIVMOD: case BI_POW: {
+            NARGS(2, 2); ALL(ty_is_number, "a number");
+            int r = ty_rank(args[0]) > ty_rank(args[1]) ? ty_rank(args[0]) : ty_rank(args[1]);
+            const Type *t = r == 0 ? ty_int64 : ty_of_rank(r);
+            if (bid == BI_DIVMOD && t == ty_complex128) return ERR(in, "divmod() of complex numbers");
+            SET_PARAMS(t);
+            const Type *pair[2] = {t, t};
+            ret = bid == BI_POW ? t : ty_tuple(2, pair);
+            break;
+        }
+        case BI_LEN:
+            NARGS(1, 1);
+            if (args[0]->kind != TY_TUPLE && args[0]->kind != TY_RANGE)
+                return ERR(in, "len() of %s is not supported", args[0]->name);
+            ret = ty_int64;
+            break;
+        case BI_RANGE: case BI_PRANGE:
+            NARGS(1, 3); ALL(is_int, "an integer");
+            SET_PARAMS(ty_int64);
+            ret = ty_range;
+            break;
+        case BI_M_LOG:
+            NARGS(1, 2); ALL(is_real, "a real number");
+            SET_PARAMS(ty_float64);
+            ret = ty_float64;
+            break;
+        case BI_M_LDEXP:
+            NARGS(2, 2);
+            if (!is_real(args[0]) || !is_int(args[1])) return ERR(in, "ldexp() needs a float and an integer");
+            ci->params[0] = ty_float64;
+            ci->params[1] = ty_int64;
+            ret = ty_float64;
+            break;
+        case BI_M_FREXP: case BI_M_MODF: {
+            NARGS(1, 1); ALL(is_real, "a real number");
+            ci->params[0] = ty_float64;
+            const Type *pair[2] = {ty_float64, bid == BI_M_FREXP ? ty_int64 : ty_float64};
+            ret = ty_tuple(2, pair);
+            break;
+        }
+        case BI_M_GCD:
+            ALL(is_int, "an integer");
+            SET_PARAMS(ty_int64);
+            ret = ty_int64;
+            break;
+        case BI_M_FACTORIAL:
+            NARGS(1, 1); ALL(is_int, "an integer");
+            SET_PARAMS(ty_int64);
+            ret = ty_int64;
+            break;
+        case BI_M_ULP:
+            NARGS(1, 1); ALL(is_real, "a real number");
+            SET_PARAMS(ty_float64);
+            ret = ty_float64;
+            break;
+        case BI_M_ISCLOSE: {
+            /* isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0) */
+            int npos = nargs - in->nkw;
+            if (npos != 2) return ERR(in, "isclose() takes 2 positional arguments");
+            CallInfo *c4 = new_call(ti, in, CALL_BUILTIN, 4);
+            if (!c4) return -1;
+            c4->builtin = bid;
+            c4->argmap[0] = 1;
+            c4->argmap[1] = 2;
+            c4->argmap[2] = c4->argmap[3] = -1;
+            c4->defaults[2] = ctx_keep(ti->fn->ctx, PyFloat_FromDouble(1e-9));
+            c4->defaults[3] = ctx_keep(ti->fn->ctx, PyFloat_FromDouble(0.0));
+            Py_DECREF(c4->defaults[2]);
+            Py_DECREF(c4->defaults[3]);
+            for (int k = 0; k < in->nkw; k++) {
+                int slot = !strcmp(in->kwnames[k], "rel_tol") ? 2 : !strcmp(in->kwnames[k], "abs_tol") ? 3 : -1;
+                if (slot < 0) return ERR(in, "isclose() got an unexpected keyword argument '%s'", in->kwnames[k]);
+                c4->argmap[slot] = 3 + k;
+            }
+            ALL(is_real, "a real number");
+            for (int i = 0; i < 4; i++) c4->params[i] = ty_float64;
+            c4->ret = ty_bool;
+            return 0;
+        }
+        default:
+            return UNSUP(in, "%s() is not supported", bi->name);
+        }
+        break;
+    }
+    ci->ret = ret;
+    return 0;
+#undef NARGS
+#undef ALL
+#undef SET_PARAMS
+}
+
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
+    switch (callee->kind) {
+    case TY_FUNCTION:
+        return type_builtin_call(ti, in, callee->builtin, args, nargs);
+    case TY_DISPATCHER:
+        return type_dispatcher_call(ti, in, callee, args);
+    case TY_INNERFUNC:
+        return type_inner_call(ti, in, callee, args);
+    case TY_EXCCLASS: {
+        if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
+        if (nargs > 1 || (nargs == 1 && args[0] != ty_str))
+            return UNSUP(in, "exceptions can only be constructed from one constant string here "
+                             "(got %d arguments)", nargs);
+        CallInfo *ci = new_call(ti, in, CALL_EXC, nargs);
+        if (!ci) return -1;
+        if (nargs) ci->params[0] = ty_str;
+        ci->ret = ty_exc(callee->obj);
+        return 0;
+    }
+    case TY_METHOD: {
+        if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
+        CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
+        if (!ci) return -1;
+        if (!strcmp(callee->attr, "conjugate")) {
+            ci->builtin = METHOD_CONJUGATE;
+            ci->ret = callee->recv == ty_bool ? ty_int64 : callee->recv;
+        } else {
+            ci->builtin = METHOD_IS_INTEGER;
+            ci->ret = ty_bool;
+        }
+        return 0;
+    }
+    default:
+        return ERR(in, "%s is not callable", callee->name);
+    }
+}

@@ -1,0 +1,318 @@
+/* infer.c: type inference by propagation to a fixed point.
+ *
+ * Requires: a Function from the frontend and the types of its parameters (then free variables).
+ * Produces: a TypeInfo with a type per value and variable, the return type and a CallInfo per
+ * call (see ti.h).
+ *
+ * Algorithm: visit every instruction in block order, computing its type from its arguments';
+ * an instruction whose arguments are not typed yet is skipped this round. A STOREVAR unifies the
+ * variable's type with the stored value's (int64 with float64 gives float64, as in Numba), a
+ * RETURN the return type with the returned value's. Types only widen, so repeating the visit
+ * until nothing changes terminates. A self-recursive call takes the return type found so far,
+ * so recursion types as long as some return path does not recurse.
+ * Errors are located diagnostics, reported as soon as all of an instruction's argument types are
+ * known and no rule accepts them.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+static const char *var_label(TypeInfo *ti, int var) {
+    const char *name = ti->fn->varnames[var];
+    return name[0] == '$' ? "an intermediate value" : name;
+}
+
+static const Type *type_const(Const *c) {
+    switch (c->kind) {
+    case K_NONE: return ty_none;
+    case K_BOOL: return ty_bool;
+    case K_INT: return ty_int64;
+    case K_FLOAT: return ty_float64;
+    case K_COMPLEX: return ty_complex128;
+    case K_STR: return ty_str;
+    }
+    return NULL;
+}
+
+static const char *binop_verb(int op) {
+    static const char *const verbs[IRB_NOPS] = {
+        "add", "bitwise-and", "floor-divide", "left-shift", "matrix-multiply", "multiply",
+        "take the modulo of", "bitwise-or", "raise to a power", "right-shift", "subtract",
+        "divide", "bitwise-xor"};
+    return verbs[op];
+}
+
+static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    int op = in->imm;
+    if (ty_is_number(a) && ty_is_number(b)) {
+        int ra = ty_rank(a), rb = ty_rank(b), r = ra > rb ? ra : rb;
+        switch (op) {
+        case IRB_AND: case IRB_OR: case IRB_XOR:
+            if (r == 0) return ty_bool;
+            /* fall through */
+        case IRB_LSHIFT: case IRB_RSHIFT:
+            if (r <= 1) return ty_int64;
+            break;
+        case IRB_TRUEDIV:
+            return r == 3 ? ty_complex128 : ty_float64;
+        case IRB_FLOORDIV: case IRB_MOD:
+            if (r <= 2) return r == 2 ? ty_float64 : ty_int64;
+            break;
+        case IRB_ADD: case IRB_SUB: case IRB_MUL: case IRB_POW:
+            return r == 0 ? ty_int64 : ty_of_rank(r);
+        default:
+            break;
+        }
+    }
+    if (op == IRB_ADD && a->kind == TY_TUPLE && b->kind == TY_TUPLE) {
+        const Type *elems[128];
+        if (a->n + b->n > 128) return ERR(in, "tuple too long"), NULL;
+        memcpy(elems, a->elems, sizeof(Type *) * (size_t)a->n);
+        memcpy(elems + a->n, b->elems, sizeof(Type *) * (size_t)b->n);
+        return ty_tuple(a->n + b->n, elems);
+    }
+    ERR(in, "cannot %s %s and %s", binop_verb(op), a->name, b->name);
+    return NULL;
+}
+
+static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
+    if (in->imm == IRU_NOT) {
+        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
+    } else if (ty_is_number(a)) {
+        if (in->imm == IRU_INVERT && ty_rank(a) > 1) {
+            ERR(in, "bad operand type for unary ~: %s", a->name);
+            return NULL;
+        }
+        return a == ty_bool ? ty_int64 : a;
+    }
+    ERR(in, "bad operand type for unary %s: %s", ir_unop_text[in->imm], a->name);
+    return NULL;
+}
+
+static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    if (a->kind == TY_TUPLE && (idx == ty_int64 || idx == ty_bool)) {
+        int64_t k;
+        if (ti_const_int(ti, in->args[1], &k)) {
+            int64_t j = k < 0 ? k + a->n : k;
+            if (j < 0 || j >= a->n) {
+                ERR(in, "tuple index %lld out of range for %s", (long long)k, a->name);
+                return NULL;
+            }
+            return a->elems[j];
+        }
+        if (ty_is_uniform_tuple(a)) return a->elems[0];
+        ERR(in, "cannot index the heterogeneous %s with a run-time integer", a->name);
+        return NULL;
+    }
+    ERR(in, "cannot index %s with %s", a->name, idx->name);
+    return NULL;
+}
+
+static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
+    ERR(in, "cannot use %s as a condition", a->name);
+    return NULL;
+}
+
+static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    if (ty_is_number(a) && ty_is_number(b)) {
+        if ((a == ty_complex128 || b == ty_complex128) && in->imm != IRC_EQ && in->imm != IRC_NE) {
+            ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
+            return NULL;
+        }
+        return ty_bool;
+    }
+    if ((in->imm == IRC_EQ || in->imm == IRC_NE) && (a->kind == TY_NONE || b->kind == TY_NONE))
+        return ty_bool;
+    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n) {
+        bool ok = true;
+        for (int i = 0; i < a->n; i++) ok &= ty_is_number(a->elems[i]) && ty_is_number(b->elems[i]);
+        if (ok && (in->imm == IRC_EQ || in->imm == IRC_NE)) return ty_bool;
+    }
+    ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
+    return NULL;
+}
+
+/* Type one instruction. Returns 0 (its type may still be unknown), or -1 on an error. */
+static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
+    const Type *args[256];
+    int n = in->nargs;
+    for (int i = 0; i < n; i++)
+        if (!(args[i] = ti->vtypes[in->args[i]])) {
+            if (in->op != IR_CALL) return 0;   /* wait for the argument's type */
+            return 0;
+        }
+    const Type *t = NULL;
+    switch (in->op) {
+    case IR_CONST: t = type_const(&in->c); break;
+    case IR_ARG: t = ti->argtypes[in->imm]; break;
+    case IR_GLOBAL:
+        if (!(t = ti_classify_global(ti, in->obj, in))) return -1;
+        break;
+    case IR_LOADVAR: t = ti->vartypes[in->imm]; break;
+    case IR_STOREVAR: {
+        const Type *old = ti->vartypes[in->imm], *u = ty_unify(old, args[0]);
+        if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
+                           var_label(ti, in->imm));
+        if (u != old) {
+            ti->vartypes[in->imm] = u;
+            *changed = true;
+        }
+        return 0;
+    }
+    case IR_BINOP:
+        if (!(t = type_binop(ti, in, args[0], args[1]))) return -1;
+        break;
+    case IR_UNOP:
+        if (!(t = type_unop(ti, in, args[0]))) return -1;
+        break;
+    case IR_CMP:
+        if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
+        break;
+    case IR_IS:
+        if (args[0]->kind != TY_NONE && args[1]->kind != TY_NONE && args[0] != args[1])
+            return UNSUP(in, "'is' is only supported against None (got %s and %s)", args[0]->name,
+                         args[1]->name);
+        t = ty_bool;
+        break;
+    case IR_TRUTH:
+        if (!(t = type_truth(ti, in, args[0]))) return -1;
+        break;
+    case IR_TUPLE:
+        for (int i = 0; i < n; i++)
+            if (!ty_is_runtime(args[i]))
+                return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
+        t = ty_tuple(n, args);
+        break;
+    case IR_GETITEM:
+        if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
+        break;
+    case IR_UNPACK:
+        if (args[0]->kind != TY_TUPLE)
+            return UNSUP(in, "cannot unpack %s", args[0]->name);
+        if (args[0]->n != in->imm2)
+            return ERR(in, "cannot unpack %s into %d values", args[0]->name, in->imm2);
+        t = args[0]->elems[in->imm];
+        break;
+    case IR_GETATTR:
+        if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
+        break;
+    case IR_CALL:
+        if (ti_type_call(ti, in, args[0], args + 1, n - 1)) return -1;
+        t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+        break;
+    case IR_MAKEFUNC:
+        t = ty_object(TY_INNERFUNC, in->obj, 0);
+        break;
+    case IR_CELLREF:
+        t = ty_none;   /* only MAKEFUNC reads it; the variable is passed at the call */
+        break;
+    case IR_GETITER:
+        if (args[0]->kind == TY_RANGE) t = ty_iter(args[0]);
+        else if (args[0]->kind == TY_TUPLE && (args[0]->n == 0 || ty_is_uniform_tuple(args[0])))
+            t = ty_iter(args[0]);
+        else if (args[0]->kind == TY_TUPLE)
+            return UNSUP(in, "iterating over the heterogeneous %s is not supported", args[0]->name);
+        else
+            return UNSUP(in, "cannot iterate over %s", args[0]->name);
+        break;
+    case IR_ITERVALUE: {
+        const Type *of = args[0]->iter_of;
+        t = of->kind == TY_RANGE ? ty_int64 : of->n ? of->elems[0] : ty_none;
+        break;
+    }
+    case IR_FORITER: case IR_JUMP:
+        return 0;
+    case IR_BRANCH:
+        if (args[0] != ty_bool) return ERR(in, "internal: branch on %s", args[0]->name);
+        return 0;
+    case IR_RETURN: {
+        if (!ty_is_runtime(args[0]))
+            return UNSUP(in, "cannot return %s", args[0]->name);
+        const Type *u = ty_unify(ti->ret, args[0]);
+        if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
+        if (u != ti->ret) {
+            ti->ret = u;
+            *changed = true;
+        }
+        return 0;
+    }
+    case IR_RAISE:
+        if (args[0]->kind != TY_EXCCLASS && args[0]->kind != TY_EXC)
+            return ERR(in, "exceptions must derive from BaseException (got %s)", args[0]->name);
+        return 0;
+    case IR_NOPS:
+        return 0;
+    }
+    if (t && t != ti->vtypes[in->id]) {
+        ti->vtypes[in->id] = t;
+        *changed = true;
+    }
+    return 0;
+}
+
+/* After the fixed point: every value that something uses must have a type. */
+static int check_complete(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            for (int k = 0; k < in->nargs; k++)
+                if (!ti->vtypes[in->args[k]]) {
+                    Instr *def = fn->instrs[in->args[k]];
+                    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_SELF)
+                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                                         "cannot infer the return type of recursive function %s: "
+                                         "no return path that does not recurse", fn->name);
+                    if (def->op == IR_LOADVAR)
+                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                                         "variable '%s' is used before it is assigned",
+                                         fn->varnames[def->imm]);
+                    return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                                     "cannot infer the type of this expression");
+                }
+        }
+    return 0;
+}
+
+TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
+                   const char *symbol, TypeInfo *outer) {
+    if (nargs != fn->nparams + fn->nfree) {
+        ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
+                  "%s takes %d arguments but %d were given", fn->name, fn->nparams, nargs - fn->nfree);
+        return NULL;
+    }
+    TypeInfo *ti = ctx_alloc(ctx, sizeof *ti);
+    if (!ti) return NULL;
+    ti->fn = fn;
+    ti->host = host;
+    ti->nargs = nargs;
+    ti->argtypes = ctx_alloc(ctx, sizeof(Type *) * (size_t)(nargs + 1));
+    ti->vtypes = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->ninstrs + 1));
+    ti->vartypes = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->nvars + 1));
+    ti->frozen = ctx_alloc(ctx, sizeof(PyObject *) * (size_t)(fn->ninstrs + 1));
+    ti->calls = ctx_alloc(ctx, sizeof(CallInfo *) * (size_t)(fn->ninstrs + 1));
+    if (!ti->argtypes || !ti->vtypes || !ti->vartypes || !ti->frozen || !ti->calls) return NULL;
+    memcpy(ti->argtypes, argtypes, sizeof(Type *) * (size_t)nargs);
+    ti->symbol = symbol;
+    ti->outer = outer;
+    ti->root = outer ? outer->root : ti;
+
+    for (int round = 0;; round++) {
+        bool changed = false;
+        for (int b = 0; b < fn->nblocks; b++)
+            for (int i = 0; i < fn->blocks[b]->ninstrs; i++)
+                if (type_instr(ti, fn->blocks[b]->instrs[i], &changed)) return NULL;
+        if (!changed) break;
+        if (round == 100) {
+            ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn->firstline, -1, -1},
+                      "type inference did not converge");
+            return NULL;
+        }
+    }
+    if (check_complete(ti)) return NULL;
+    if (!ti->ret) ti->ret = ty_none;   /* it only raises */
+    return ti;
+}

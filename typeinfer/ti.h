@@ -1,0 +1,106 @@
+/* ti.h: type inference. Requires the IR of one function (frontend) and the types of its
+ * arguments; produces a type for every value and variable, the return type, and for every call
+ * the implementation chosen. Lowering only reads these results.
+ *
+ * Sections: infer.c (propagation to a fixed point), calls.c (builtins, math, methods,
+ * globals: the typing tables), shared.c (the builtin table and helpers lowering reads too).
+ */
+#ifndef EMBER_TI_H
+#define EMBER_TI_H
+
+#include "ir.h"
+#include "types.h"
+
+typedef enum {
+#define BI(id, mod, name, shape, lowering) BI_##id,
+#include "builtins.def"
+#undef BI
+    BI_COUNT
+} BuiltinId;
+
+typedef enum { SH_SPECIAL, SH_F_F, SH_FF_F, SH_F_I, SH_F_B } BuiltinShape;
+
+typedef struct BuiltinInfo {
+    const char *module, *name;
+    BuiltinShape shape;
+    const char *lowering;
+} BuiltinInfo;
+extern const BuiltinInfo ti_builtins[BI_COUNT];
+
+typedef struct TypeInfo TypeInfo;
+
+typedef enum {
+    CALL_BUILTIN,   /* a builtin or math function, or a method of a number: `builtin` */
+    CALL_NATIVE,    /* another compiled function: `symbol` */
+    CALL_SELF,      /* this function, recursively */
+    CALL_INNER,     /* an inner function of this compile: `inner` */
+    CALL_EXC,       /* constructing an exception instance */
+} CallKind;
+
+typedef struct CallInfo {
+    CallKind kind;
+    int builtin;                 /* BI_* for CALL_BUILTIN; a METHOD_* for methods */
+    const Type *ret;
+    int nparams;
+    const Type **params;         /* the type each argument converts to */
+    int *argmap;                 /* per parameter: the CALL argument index (1-based), or -1 */
+    PyObject **defaults;         /* per parameter with argmap -1: the default value */
+    int *closure_vars;           /* CALL_INNER: the caller's variables passed as free variables */
+    int nclosure;
+    const char *symbol;          /* CALL_NATIVE: the callee's native function */
+    PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
+    TypeInfo *inner;             /* CALL_INNER */
+} CallInfo;
+
+/* What typing needs from the driver: recognising and compiling other @njit functions. */
+typedef struct Callee {
+    const Type *ret;
+    const Type **params;         /* the specialisation's parameter types */
+    int nparams;
+    const char *symbol;
+    PyObject *bitcode;           /* borrowed; the driver keeps it alive */
+    PyObject *py_func;
+} Callee;
+
+typedef struct TiHost {
+    bool (*is_dispatcher)(PyObject *obj);
+    PyObject *(*dispatcher_py_func)(PyObject *obj);   /* borrowed */
+    /* Compile (or find) the specialisation of dispatcher `obj` for `args`; -1 with a diagnostic
+     * added to ctx (or a Python error set) on failure. */
+    int (*compile_callee)(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
+                          Function *caller, Loc loc);
+} TiHost;
+
+struct TypeInfo {
+    Function *fn;
+    const TiHost *host;
+    const Type **argtypes;
+    int nargs;
+    const Type **vtypes;          /* per value id */
+    const Type **vartypes;        /* per variable */
+    PyObject **frozen;            /* per value id: the Python value of a frozen global/attribute */
+    CallInfo **calls;             /* per value id, for CALL */
+    const Type *ret;
+    const char *symbol;           /* the native function's symbol */
+    TypeInfo **inners;            /* inner functions to lower with this one */
+    int ninners;
+    TypeInfo *outer;              /* for an inner function: the function it is nested in */
+    TypeInfo *root;               /* the outermost function of this compile */
+};
+
+/* infer.c */
+TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
+                   const char *symbol, TypeInfo *outer);
+
+/* shared.c */
+int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
+
+/* calls.c */
+int ti_init_builtins(void);
+const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
+
+enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER };
+
+#endif

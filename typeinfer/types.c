@@ -1,0 +1,316 @@
+/* types.c: interned types, their names and layouts, Numba's unification, signature strings.
+ *
+ * Interning: every distinct type is made once and kept in `table` for the life of the process;
+ * constructors look a type up structurally before making it. The table's owner is this file and
+ * the GIL is its lock (see types.h).
+ *
+ * Unification (as in Numba): numbers unify to the wider of the two (bool < int64 < float64 <
+ * complex128); tuples of the same length unify element-wise; anything else unifies only with
+ * itself.
+ */
+#include "types.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static TyState own;
+TyState *ty_state = &own;
+#define table (ty_state->table)
+#define ntable (ty_state->ntable)
+
+void ty_adopt(TyState *owner) { ty_state = owner; }
+
+static Type *intern(Type *t) {
+    if (ntable == ty_state->cap) {
+        int ncap = ty_state->cap ? ty_state->cap * 2 : 64;
+        Type **p = realloc(table, sizeof(Type *) * (size_t)ncap);
+        if (!p) return NULL;
+        table = p;
+        ty_state->cap = ncap;
+    }
+    table[ntable++] = t;
+    return t;
+}
+
+static Type *new_type(TypeKind kind, const char *name, size_t size, size_t align) {
+    Type *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->kind = kind;
+    t->name = strdup(name);
+    t->size = size;
+    t->align = align;
+    return intern(t);
+}
+
+int ty_init(void) {
+    if (ty_none) return 0;
+    ty_none = new_type(TY_NONE, "none", 1, 1);
+    ty_bool = new_type(TY_BOOL, "bool", 1, 1);
+    ty_int64 = new_type(TY_INT64, "int64", 8, 8);
+    ty_float64 = new_type(TY_FLOAT64, "float64", 8, 8);
+    ty_complex128 = new_type(TY_COMPLEX128, "complex128", 16, 8);
+    ty_str = new_type(TY_STR, "str", 8, 8);
+    ty_range = new_type(TY_RANGE, "range_state64", 24, 8);
+    return ty_range ? 0 : -1;
+}
+
+const Type *ty_tuple(int n, const Type *const *elems) {
+    for (int i = 0; i < ntable; i++) {
+        Type *t = table[i];
+        if (t->kind == TY_TUPLE && t->n == n &&
+            (n == 0 || memcmp(t->elems, elems, sizeof(Type *) * (size_t)n) == 0))
+            return t;
+    }
+    /* Name it as Numba does: UniTuple(int64 x 2) when uniform, Tuple(int64, float64) otherwise. */
+    char name[1024];
+    bool uniform = n > 0;
+    for (int i = 1; i < n; i++) uniform &= elems[i] == elems[0];
+    if (uniform) {
+        snprintf(name, sizeof name, "UniTuple(%s x %d)", elems[0]->name, n);
+    } else {
+        size_t len = (size_t)snprintf(name, sizeof name, "Tuple(");
+        for (int i = 0; i < n && len < sizeof name; i++)
+            len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", elems[i]->name);
+        if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    }
+    size_t size = 0, align = 1;
+    size_t *offsets = calloc((size_t)(n ? n : 1), sizeof(size_t));
+    const Type **copy = calloc((size_t)(n ? n : 1), sizeof(Type *));
+    if (!offsets || !copy) return NULL;
+    for (int i = 0; i < n; i++) {
+        size_t a = elems[i]->align ? elems[i]->align : 1;
+        size = (size + a - 1) / a * a;
+        offsets[i] = size;
+        size += elems[i]->size;
+        if (a > align) align = a;
+        copy[i] = elems[i];
+    }
+    size = (size + align - 1) / align * align;
+    Type *t = new_type(TY_TUPLE, name, size, align);
+    if (!t) return NULL;
+    t->n = n;
+    t->elems = copy;
+    t->offsets = offsets;
+    return t;
+}
+
+const Type *ty_iter(const Type *iterable) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_ITER && table[i]->iter_of == iterable) return table[i];
+    char name[1100];
+    snprintf(name, sizeof name, "iter(%s)", iterable->name);
+    Type *t = new_type(TY_ITER, name, 8, 8);   /* a pointer to the iterator's state */
+    if (t) t->iter_of = iterable;
+    return t;
+}
+
+const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == kind && table[i]->obj == obj && table[i]->builtin == builtin)
+            return table[i];
+    const char *prefix = kind == TY_MODULE ? "Module" : kind == TY_FUNCTION ? "Function"
+                       : kind == TY_DISPATCHER ? "Dispatcher" : kind == TY_INNERFUNC ? "InnerFunction"
+                       : kind == TY_EXCCLASS ? "ExceptionClass" : "Exception";
+    PyObject *qn = PyObject_GetAttrString(obj, kind == TY_INNERFUNC ? "co_qualname"
+                                               : kind == TY_MODULE ? "__name__" : "__qualname__");
+    const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
+    if (!s && kind == TY_DISPATCHER) {
+        Py_XDECREF(qn);
+        PyErr_Clear();
+        PyObject *f = PyObject_GetAttrString(obj, "py_func");
+        qn = f ? PyObject_GetAttrString(f, "__qualname__") : NULL;
+        Py_XDECREF(f);
+        s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
+    }
+    PyErr_Clear();
+    char name[512];
+    snprintf(name, sizeof name, "%s(%s)", prefix, s ? s : "?");
+    Py_XDECREF(qn);
+    size_t size = kind == TY_EXC ? 8 : 0;   /* an exception's value is its message pointer */
+    Type *t = new_type(kind, name, size, size ? 8 : 1);
+    if (!t) return NULL;
+    Py_INCREF(obj);   /* interned types live as long as the process */
+    t->obj = obj;
+    t->builtin = builtin;
+    return t;
+}
+
+const Type *ty_exc(PyObject *cls) { return ty_object(TY_EXC, cls, 0); }
+
+const Type *ty_method(const Type *recv, const char *attr) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_METHOD && table[i]->recv == recv && !strcmp(table[i]->attr, attr))
+            return table[i];
+    char name[1200];
+    snprintf(name, sizeof name, "BoundMethod(%s.%s)", recv->name, attr);
+    Type *t = new_type(TY_METHOD, name, recv->size, recv->align ? recv->align : 1);
+    if (!t) return NULL;
+    t->recv = recv;
+    t->attr = strdup(attr);
+    return t;
+}
+
+bool ty_is_number(const Type *t) {
+    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_FLOAT64 ||
+                 t->kind == TY_COMPLEX128);
+}
+
+bool ty_is_uniform_tuple(const Type *t) {
+    if (!t || t->kind != TY_TUPLE || t->n == 0) return false;
+    for (int i = 1; i < t->n; i++)
+        if (t->elems[i] != t->elems[0]) return false;
+    return true;
+}
+
+bool ty_is_runtime(const Type *t) { return t && t->size > 0; }
+
+int ty_rank(const Type *t) {
+    switch (t ? t->kind : TY_NKINDS) {
+    case TY_BOOL: return 0;
+    case TY_INT64: return 1;
+    case TY_FLOAT64: return 2;
+    case TY_COMPLEX128: return 3;
+    default: return -1;
+    }
+}
+
+const Type *ty_of_rank(int rank) {
+    const Type *by_rank[] = {ty_bool, ty_int64, ty_float64, ty_complex128};
+    return rank >= 0 && rank < 4 ? by_rank[rank] : NULL;
+}
+
+const Type *ty_unify(const Type *a, const Type *b) {
+    if (!a) return b;
+    if (!b || a == b) return a;
+    if (ty_is_number(a) && ty_is_number(b)) {
+        int r = ty_rank(a) > ty_rank(b) ? ty_rank(a) : ty_rank(b);
+        return ty_of_rank(r);
+    }
+    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n) {
+        const Type *elems[64];
+        if (a->n > 64) return NULL;
+        for (int i = 0; i < a->n; i++)
+            if (!(elems[i] = ty_unify(a->elems[i], b->elems[i]))) return NULL;
+        return ty_tuple(a->n, elems);
+    }
+    return NULL;
+}
+
+/* ---- signature strings: "float64(float64, int64)", "(i8, UniTuple(f8, 2))" ---------- */
+static const struct { const char *name; TypeKind kind; } scalar_names[] = {
+    {"float64", TY_FLOAT64}, {"f8", TY_FLOAT64}, {"double", TY_FLOAT64},
+    {"int64", TY_INT64}, {"i8", TY_INT64}, {"intp", TY_INT64}, {"int_", TY_INT64},
+    {"complex128", TY_COMPLEX128}, {"c16", TY_COMPLEX128},
+    {"boolean", TY_BOOL}, {"bool_", TY_BOOL}, {"bool", TY_BOOL}, {"b1", TY_BOOL},
+    {"none", TY_NONE}, {"void", TY_NONE},
+};
+
+static const Type *scalar_of_kind(TypeKind k) {
+    return k == TY_FLOAT64 ? ty_float64 : k == TY_INT64 ? ty_int64 : k == TY_COMPLEX128 ? ty_complex128
+         : k == TY_BOOL ? ty_bool : ty_none;
+}
+
+static const char *skip_ws(const char *s) {
+    while (isspace((unsigned char)*s)) s++;
+    return s;
+}
+
+const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
+    s = skip_ws(s);
+    const char *start = s;
+    while (isalnum((unsigned char)*s) || *s == '_') s++;
+    size_t n = (size_t)(s - start);
+    if (n == 0) {
+        snprintf(err, errlen, "expected a type at '%s'", start);
+        return NULL;
+    }
+    bool uni = n == 8 && !strncmp(start, "UniTuple", 8), tup = n == 5 && !strncmp(start, "Tuple", 5);
+    if (uni || tup) {
+        s = skip_ws(s);
+        if (*s != '(') { snprintf(err, errlen, "expected '(' after %.*s", (int)n, start); return NULL; }
+        s++;
+        const Type *elems[64];
+        int count = 0;
+        if (uni) {
+            const Type *e = ty_parse(s, &s, err, errlen);
+            if (!e) return NULL;
+            s = skip_ws(s);
+            if (*s != ',') { snprintf(err, errlen, "UniTuple needs (type, count)"); return NULL; }
+            char *after;
+            long k = strtol(s + 1, &after, 10);
+            if (k < 0 || k > 64 || after == s + 1) { snprintf(err, errlen, "bad UniTuple count"); return NULL; }
+            for (long i = 0; i < k; i++) elems[count++] = e;
+            s = skip_ws(after);
+        } else {
+            s = skip_ws(s);
+            while (*s != ')') {
+                if (count == 64) { snprintf(err, errlen, "tuple too long"); return NULL; }
+                if (!(elems[count++] = ty_parse(s, &s, err, errlen))) return NULL;
+                s = skip_ws(s);
+                if (*s == ',') s = skip_ws(s + 1);
+                else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' in Tuple"); return NULL; }
+            }
+        }
+        if (*s != ')') { snprintf(err, errlen, "expected ')'"); return NULL; }
+        *end = s + 1;
+        return ty_tuple(count, elems);
+    }
+    for (size_t i = 0; i < sizeof scalar_names / sizeof scalar_names[0]; i++)
+        if (strlen(scalar_names[i].name) == n && !strncmp(start, scalar_names[i].name, n)) {
+            *end = s;
+            return scalar_of_kind(scalar_names[i].kind);
+        }
+    snprintf(err, errlen, "unknown or unsupported type '%.*s'", (int)n, start);
+    return NULL;
+}
+
+int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
+                       char *err, size_t errlen) {
+    const char *s = skip_ws(text);
+    *ret = NULL;
+    if (*s != '(') {
+        if (!(*ret = ty_parse(s, &s, err, errlen))) return -1;
+        s = skip_ws(s);
+        if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
+    }
+    s = skip_ws(s + 1);
+    const Type *list[64];
+    int n = 0;
+    while (*s != ')') {
+        if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
+        if (!(list[n++] = ty_parse(s, &s, err, errlen))) return -1;
+        s = skip_ws(s);
+        if (*s == ',') s = skip_ws(s + 1);
+        else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
+    }
+    if (*skip_ws(s + 1)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s + 1)); return -1; }
+    *args = malloc(sizeof(Type *) * (size_t)(n ? n : 1));
+    if (!*args) return -1;
+    memcpy(*args, list, sizeof(Type *) * (size_t)n);
+    *nargs = n;
+    return 0;
+}
+
+/* The type of a Python value passed as an argument. Exact checks first: this is on the
+ * Dispatcher's hot path. */
+const Type *ty_typeof(PyObject *v) {
+    PyTypeObject *tp = Py_TYPE(v);
+    if (tp == &PyFloat_Type) return ty_float64;
+    if (tp == &PyLong_Type) return ty_int64;
+    if (tp == &PyBool_Type) return ty_bool;
+    if (tp == &PyComplex_Type) return ty_complex128;
+    if (tp == &PyTuple_Type) {
+        Py_ssize_t n = PyTuple_GET_SIZE(v);
+        const Type *elems[64];
+        if (n > 64) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!(elems[i] = ty_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
+        return ty_tuple((int)n, elems);
+    }
+    if (v == Py_None) return ty_none;
+    if (PyFloat_Check(v)) return ty_float64;   /* subclasses, numpy.float64 */
+    if (PyLong_Check(v)) return ty_int64;
+    if (PyComplex_Check(v)) return ty_complex128;
+    return NULL;
+}

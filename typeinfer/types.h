@@ -1,0 +1,85 @@
+/* types.h: ember's types. Interned, so two types are equal exactly when their pointers are.
+ *
+ * The intern table is process-wide and append-only: its one owner is ember._ember's TyState
+ * (see below), and every call into it holds the GIL (compiles and dispatch both run with it). A type records its
+ * runtime layout (size, alignment, tuple element offsets) with the same natural-alignment rules
+ * LLVM's x86-64 data layout uses, so runtime/box.c can box and unbox by signature.
+ *
+ * Sections: types.c (interning, names, unification, signature strings).
+ */
+#ifndef EMBER_TYPES_H
+#define EMBER_TYPES_H
+
+#include "ir.h"
+
+typedef enum {
+    TY_NONE,        /* None */
+    TY_BOOL,        /* bool, an i1 */
+    TY_INT64,       /* Python int, a wrapping 64-bit machine integer */
+    TY_FLOAT64,     /* float */
+    TY_COMPLEX128,  /* complex: two float64 */
+    TY_STR,         /* a string literal (exception messages); a constant pointer at run time */
+    TY_TUPLE,       /* a tuple of elems[0..n) */
+    TY_RANGE,       /* a range(start, stop, step) object */
+    TY_ITER,        /* an iterator over a range (elem NULL... see iter_of) or a tuple */
+    TY_MODULE,      /* a module frozen at compile time (obj) */
+    TY_FUNCTION,    /* a builtin or math function (builtin id in `builtin`, obj for display) */
+    TY_DISPATCHER,  /* an @njit function (obj is the Dispatcher) */
+    TY_INNERFUNC,   /* a def or lambda inside the compiled function (obj is its code) */
+    TY_EXCCLASS,    /* an exception class (obj) */
+    TY_EXC,         /* an exception instance of class obj; its value is the message (TY_STR) */
+    TY_METHOD,      /* attribute `attr` of a value of type `recv`, to be called */
+    TY_NKINDS
+} TypeKind;
+
+struct Type {
+    TypeKind kind;
+    const char *name;        /* as Numba prints it: "float64", "UniTuple(int64 x 2)" */
+    int n;                   /* TY_TUPLE: element count */
+    const Type **elems;      /* TY_TUPLE elements */
+    const Type *iter_of;     /* TY_ITER: the iterable's type */
+    const Type *recv;        /* TY_METHOD: the receiver's type */
+    const char *attr;        /* TY_METHOD: the method name */
+    PyObject *obj;           /* TY_MODULE, TY_FUNCTION, TY_DISPATCHER, TY_INNERFUNC, TY_EXCCLASS, TY_EXC */
+    int builtin;             /* TY_FUNCTION: a BI_* id (typeinfer/calls.c) */
+    size_t size, align;      /* runtime layout; 0 for compile-time-only types */
+    size_t *offsets;         /* TY_TUPLE: element offsets */
+};
+
+/* The intern table and the common types. ember._ember owns the one instance; ember._embercc,
+ * which links this code too, adopts it at load (ty_adopt), so both modules share one table. */
+typedef struct TyState {
+    Type **table;
+    int ntable, cap;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range;
+} TyState;
+
+extern TyState *ty_state;
+#define ty_none (ty_state->none)
+#define ty_bool (ty_state->bool_)
+#define ty_int64 (ty_state->int64)
+#define ty_float64 (ty_state->float64)
+#define ty_complex128 (ty_state->complex128)
+#define ty_str (ty_state->str)
+#define ty_range (ty_state->range)
+
+/* types.c */
+int ty_init(void);
+void ty_adopt(TyState *owner);
+const Type *ty_tuple(int n, const Type *const *elems);
+const Type *ty_iter(const Type *iterable);
+const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
+const Type *ty_exc(PyObject *cls);
+const Type *ty_method(const Type *recv, const char *attr);
+bool ty_is_number(const Type *t);          /* bool, int64, float64, complex128 */
+bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */
+bool ty_is_runtime(const Type *t);         /* has a run-time value (size > 0) */
+int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64 1 < float64 2 < complex128 3 */
+const Type *ty_of_rank(int rank);
+const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify */
+const Type *ty_parse(const char *text, const char **end, char *err, size_t errlen);
+int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
+                       char *err, size_t errlen);
+const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL if unsupported */
+
+#endif
