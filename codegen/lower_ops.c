@@ -123,8 +123,10 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
         safe = LLVMConstRealGetDouble(b, &lossy) >= 0;
     }
     if (!safe) {
-        LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""),
-                                        LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""), "");
+        /* 0.0 ** negative raises; 0.0 ** -inf is inf, as in CPython */
+        LLVMValueRef neg = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""),
+                                        LLVMBuildFCmp(L->b, LLVMRealOGT, b, f64c(L, -INFINITY), ""), "");
+        LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), neg, "");
         cg_raise_if(L, bad, "builtins:ZeroDivisionError", "0.0 cannot be raised to a negative power");
     }
     return libm2(L, "llvm.pow.f64", a, b);
@@ -214,7 +216,9 @@ LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Typ
 LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t) {
     static const LLVMIntPredicate ip[6] = {LLVMIntSLT, LLVMIntSLE, LLVMIntEQ, LLVMIntNE, LLVMIntSGT, LLVMIntSGE};
     static const LLVMRealPredicate fp[6] = {LLVMRealOLT, LLVMRealOLE, LLVMRealOEQ, LLVMRealUNE, LLVMRealOGT, LLVMRealOGE};
-    if (t == ty_int64 || t == ty_bool) return LLVMBuildICmp(L->b, ip[op], a, b, "");
+    static const LLVMIntPredicate up[6] = {LLVMIntULT, LLVMIntULE, LLVMIntEQ, LLVMIntNE, LLVMIntUGT, LLVMIntUGE};
+    if (t == ty_int64) return LLVMBuildICmp(L->b, ip[op], a, b, "");
+    if (t == ty_bool) return LLVMBuildICmp(L->b, up[op], a, b, "");   /* an i1 True is 1, not -1 */
     if (t == ty_float64) return LLVMBuildFCmp(L->b, fp[op], a, b, "");
     LLVMValueRef re = LLVMBuildFCmp(L->b, fp[op], re_(L, a), re_(L, b), "");
     LLVMValueRef im = LLVMBuildFCmp(L->b, fp[op], im_(L, a), im_(L, b), "");
@@ -250,7 +254,7 @@ LLVMValueRef cg_range_count(Lower *L, LLVMValueRef r) {
 static LLVMValueRef minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
     LLVMValueRef best = vals[0];
     for (int i = 1; i < n; i++) {
-        LLVMValueRef better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t == ty_bool ? ty_int64 : t);
+        LLVMValueRef better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t);
         best = LLVMBuildSelect(L->b, better, vals[i], best, "");
     }
     return best;
@@ -388,6 +392,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_COMPLEX: {
         if (n == 0) return mk_complex(L, f64c(L, 0), f64c(L, 0));
         if (n == 1) return args[0];
+        if (types[0] != ty_complex128 && types[1] != ty_complex128)   /* exact, signed zeros kept */
+            return mk_complex(L, re_(L, args[0]), re_(L, args[1]));
         /* complex(a, b) = a + b*1j */
         return mk_complex(L, LLVMBuildFSub(L->b, re_(L, args[0]), im_(L, args[1]), ""),
                           LLVMBuildFAdd(L->b, im_(L, args[0]), re_(L, args[1]), ""));

@@ -213,20 +213,18 @@ static Instr *emit(Fe *fe, Block *b, IrOp op, int nargs) {
     return ir_emit(fe->fn, b, op, nargs, fe->loc);
 }
 
-/* A value that can be re-created in a successor instead of being carried in a variable. */
+/* A compile-time entity that is re-created in a successor instead of being carried in a
+ * variable: NULL, a global (module, function, ...) or a closure cell reference. */
 static bool rematerializable(Fe *fe, int v) {
     if (v == NULL_SLOT) return true;
     IrOp op = fe->fn->instrs[v]->op;
-    return op == IR_CONST || op == IR_GLOBAL || op == IR_CELLREF;
+    return op == IR_GLOBAL || op == IR_CELLREF;
 }
 
 static bool same_remat(const Instr *a, const Instr *b) {
     if (a->op != b->op) return false;
     if (a->op == IR_GLOBAL) return a->obj == b->obj;
     if (a->op == IR_CELLREF) return a->imm == b->imm;
-    if (a->op == IR_CONST)
-        return a->c.kind == b->c.kind && a->c.i == b->c.i && a->c.re == b->c.re &&
-               a->c.im == b->c.im && (a->c.kind != K_STR || !strcmp(a->c.s, b->c.s));
     return a == b;   /* the NULL marker */
 }
 
@@ -269,8 +267,7 @@ static int edge(Fe *fe, Block *from, Block *to, int depth) {
             const Instr *have = v == NULL_SLOT ? &fe->null_marker : fe->fn->instrs[v];
             if (!same_remat(want, have))
                 return fe_error(fe, DIAG_UNSUPPORTED,
-                                "unsupported control flow: an expression whose callee or constant "
-                                "depends on a branch");
+                                "unsupported control flow: a callee or module that depends on a branch");
         }
     }
     return 0;
@@ -311,6 +308,7 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         Instr *t = emit(fe, b, IR_TUPLE, (int)n);
         if (!t) return -1;
         memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        t->obj = obj;   /* remembered for default values of inner functions */
         *out = t->id;
         return 0;
     }
@@ -606,18 +604,25 @@ static int run_block(Fe *fe, Block *b) {
             break;
         }
         case PY_MAKE_FUNCTION: {
-            int codev, closure = -1;
+            int codev, closure = -1, defaults = -1;
             POP(codev);
             if (pi->arg & 0x08) POP(closure);
             if (pi->arg & 0x04) POP(a);   /* annotations: ignored */
-            if (pi->arg & 0x03)
+            if (pi->arg & 0x02)
                 return fe_error(fe, DIAG_UNSUPPORTED,
-                                "default arguments of inner functions are not supported");
+                                "keyword-only defaults of inner functions are not supported");
+            if (pi->arg & 0x01) {
+                POP(defaults);
+                if (fe->fn->instrs[defaults]->op != IR_TUPLE || !fe->fn->instrs[defaults]->obj)
+                    return fe_error(fe, DIAG_UNSUPPORTED,
+                                    "default values of inner functions must be constants");
+            }
             Instr *cl = closure >= 0 ? fe->fn->instrs[closure] : NULL;
             int ncells = cl ? cl->nargs : 0;
             EMIT(in, IR_MAKEFUNC, ncells);
             for (int k = 0; k < ncells; k++) in->args[k] = cl->args[k];
             in->obj = fe->fn->instrs[codev]->obj;
+            in->defaults = defaults >= 0 ? fe->fn->instrs[defaults]->obj : NULL;
             PUSH(in->id);
             break;
         }

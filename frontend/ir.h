@@ -100,7 +100,9 @@ typedef struct Instr {
     Block *target[2];    /* for JUMP, BRANCH, FORITER */
     Const c;             /* for CONST */
     const char *str;     /* GETATTR's name */
-    PyObject *obj;       /* GLOBAL's object, MAKEFUNC's code object (borrowed from ctx->refs) */
+    PyObject *obj;       /* GLOBAL's object, MAKEFUNC's code object, a constant TUPLE's tuple
+                            (borrowed: ctx->refs or the code object keeps them alive) */
+    PyObject *defaults;  /* MAKEFUNC: the tuple of default values, or NULL */
     int nkw;             /* CALL: the last nkw arguments are keywords named kwnames[] */
     const char **kwnames;
     Block *block;

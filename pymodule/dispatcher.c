@@ -198,7 +198,12 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = ty_typeof(args[i]))) return typing_error(args[i], i, d);
+        if (!(types[i] = ty_typeof(args[i]))) {
+            if (d->lazy) return typing_error(args[i], i, d);
+            PyErr_Format(PyExc_TypeError, "No matching definition for argument %d of type '%.100s' of %U",
+                         i + 1, Py_TYPE(args[i])->tp_name, ((PyFunctionObject *)d->py_func)->func_qualname);
+            return NULL;
+        }
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
         if (d->lazy) s = pm_compile(d, types, np, NULL, false);

@@ -138,7 +138,11 @@ static void raise_diag(Ctx *ctx, const char *qualname, const Type **args, int na
         free(line);
         Py_SETREF(text, more);
         int col = d->loc.col, end = d->loc.end_col;
-        if (text && col >= indent && end > col) {
+        if (col < indent || end <= col) {   /* no column range: underline the whole line */
+            col = indent;
+            end = indent + len;
+        }
+        if (text && end > col) {
             char caret[1024];
             int pad = col - indent, width = end - col;
             if (pad + width < (int)sizeof caret - 1) {

@@ -198,7 +198,12 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     int nparams = co->co_argcount + co->co_kwonlyargcount, nfree = co->co_nfreevars;
     CallInfo *ci = new_call(ti, in, CALL_INNER, nparams);
     if (!ci) return -1;
-    if (arrange(ti, in, code, NULL, NULL, 0, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
+    PyObject *defaults = NULL;   /* from the MAKE_FUNCTION that made it, here or in an outer function */
+    for (TypeInfo *t = ti; t && !defaults; t = t->outer)
+        for (int i = 0; i < t->fn->ninstrs && !defaults; i++)
+            if (t->fn->instrs[i]->op == IR_MAKEFUNC && t->fn->instrs[i]->obj == code)
+                defaults = t->fn->instrs[i]->defaults;
+    if (arrange(ti, in, code, defaults, NULL, 0, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
     const Type *types[256];
     for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
     ci->closure_vars = ctx_alloc(ctx, sizeof(int) * (size_t)(nfree + 1));
@@ -229,7 +234,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     }
     Function *fn = fe_build(ctx, code, ti->fn->globals, ti->fn->builtins);
     if (!fn) return -1;
-    char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->ninners);
+    char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->inner_serial++);
     TypeInfo *inner = ti_infer(ctx, fn, types, nparams + nfree, ti->host, symbol, ti);
     if (!inner) return -1;
     TypeInfo **list = ctx_alloc(ctx, sizeof(TypeInfo *) * (size_t)(root->ninners + 1));

@@ -84,6 +84,7 @@ struct TypeInfo {
     const char *symbol;           /* the native function's symbol */
     TypeInfo **inners;            /* inner functions to lower with this one */
     int ninners;
+    int inner_serial;             /* numbers inner functions' symbols */
     TypeInfo *outer;              /* for an inner function: the function it is nested in */
     TypeInfo *root;               /* the outermost function of this compile */
 };

@@ -163,7 +163,17 @@ bool ty_is_uniform_tuple(const Type *t) {
     return true;
 }
 
-bool ty_is_runtime(const Type *t) { return t && t->size > 0; }
+bool ty_is_runtime(const Type *t) {
+    if (!t) return false;
+    switch (t->kind) {
+    case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS:
+        return false;
+    case TY_METHOD:
+        return ty_is_runtime(t->recv);
+    default:
+        return true;   /* including the empty tuple, whose size is 0 */
+    }
+}
 
 int ty_rank(const Type *t) {
     switch (t ? t->kind : TY_NKINDS) {

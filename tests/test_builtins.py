@@ -1,0 +1,272 @@
+"""Builtin functions, compiled vs CPython: abs, min, max (2+ arguments and over a tuple), int,
+float, bool, complex, round (half to even, with positive and negative ndigits), divmod, len,
+range."""
+
+import itertools
+import math
+
+import pytest
+
+from difftest import (
+    INT64_MAX,
+    INT64_MIN,
+    assert_same,
+    check,
+    check_all,
+    jit,
+    numba_xfail,
+)
+
+inf, nan = math.inf, math.nan
+
+INTS = [0, -1, 1, 7, -7, INT64_MAX, INT64_MIN]
+FLOATS = [0.0, -0.0, 1.0, -1.0, 7.0, -7.0, 0.5, 2.5, -2.5, 1e308, inf, -inf, nan]
+COMPLEXES = [0j, complex(-0.0, -0.0), 3 + 4j, -1j, 2.5 - 0.5j, complex(inf, 1), complex(nan, 0)]
+
+# ------------------------------------------------------------------ abs
+
+
+def abs_(x):
+    return abs(x)
+
+
+def test_abs():
+    check_all(abs_, [(x,) for x in INTS], wrap=True)  # abs(INT64_MIN) wraps to itself
+    check_all(abs_, [(x,) for x in FLOATS])
+    check_all(abs_, [(x,) for x in COMPLEXES])
+    check_all(abs_, [(True,), (False,)])
+
+
+# ------------------------------------------------------------------ min / max
+
+
+def min2(a, b):
+    return min(a, b)
+
+
+def max2(a, b):
+    return max(a, b)
+
+
+def min3(a, b, c):
+    return min(a, b, c)
+
+
+def max3(a, b, c):
+    return max(a, b, c)
+
+
+def min_tuple(t):
+    return min(t)
+
+
+def max_tuple(t):
+    return max(t)
+
+
+MINMAX_FLOATS = [0.0, -0.0, 1.0, -2.5, inf, -inf]
+
+
+@pytest.mark.parametrize("op", [min2, max2], ids=lambda f: f.__name__)
+def test_min_max_two_args(op):
+    check_all(op, list(itertools.product(INTS, repeat=2)))
+    check_all(op, list(itertools.product(MINMAX_FLOATS, repeat=2)))
+    check_all(op, list(itertools.product([True, False], repeat=2)))
+
+
+@pytest.mark.parametrize("op", [min2, max2], ids=lambda f: f.__name__)
+def test_min_max_nan(op):
+    # CPython keeps the running value unless the next one compares < (min) or > (max).
+    check_all(op, [(nan, 1.0), (1.0, nan), (nan, nan), (-inf, nan), (nan, -0.0)])
+
+
+@pytest.mark.parametrize("op", [min3, max3], ids=lambda f: f.__name__)
+def test_min_max_three_args(op):
+    check_all(op, list(itertools.product([-7, 0, 7], repeat=3)))
+    check_all(op, list(itertools.product([-2.5, 0.0, -0.0, 1.0], repeat=3)))
+
+
+@pytest.mark.parametrize("op", [min_tuple, max_tuple], ids=lambda f: f.__name__)
+def test_min_max_over_tuple(op):
+    check_all(op, [((3, -1, 7, 0),), ((5,),), ((INT64_MIN, INT64_MAX),)])
+    check_all(op, [((0.5, -2.5, 1e308),), ((-0.0, 0.0),), ((0.0, -0.0),), ((-inf, inf, 0.0),)])
+
+
+@pytest.mark.parametrize("op", [min2, max2, min3, max3], ids=lambda f: f.__name__)
+def test_min_max_mixed_int_float_give_float(op):
+    # ember: int64 and float64 arguments unify to float64; the value is CPython's.
+    n = op.__code__.co_argcount
+    values = [0, 3, -7, 2.5, -0.5, 3.0, -inf]
+    for args in itertools.product(values, repeat=n):
+        if len({type(a) for a in args}) == 1:
+            continue
+        assert_same(float(op(*args)), jit(op)(*args), f"{op.__name__}{args}")
+
+
+# ------------------------------------------------------------------ int float bool complex
+
+
+def to_int(x):
+    return int(x)
+
+
+def to_float(x):
+    return float(x)
+
+
+def to_bool(x):
+    return bool(x)
+
+
+def to_complex1(x):
+    return complex(x)
+
+
+def to_complex2(x, y):
+    return complex(x, y)
+
+
+def test_int():
+    check_all(to_int, [(x,) for x in INTS + [True, False]])
+    check_all(to_int, [(x,) for x in [0.0, -0.0, 0.5, -0.5, 2.7, -2.7, 7.99, -7.99, 1e18,
+                                      -9.2e18, 4503599627370497.0]])
+
+
+@numba_xfail("numba converts NaN and infinity to an arbitrary int64 without raising")
+@pytest.mark.parametrize("x, exc", [(nan, ValueError), (inf, OverflowError), (-inf, OverflowError)])
+def test_int_of_nonfinite_raises(x, exc):
+    assert type(check(to_int, x)) is exc
+
+
+def test_float():
+    check_all(to_float, [(x,) for x in INTS + [2**53 + 1] + FLOATS])
+
+
+@numba_xfail("numba has no float(bool) or complex(bool)")
+def test_float_complex_of_bool():
+    check_all(to_float, [(True,), (False,)])
+    check_all(to_complex1, [(True,), (False,)])
+    check_all(to_complex2, [(True, False), (False, 2.5)])
+
+
+def test_bool():
+    check_all(to_bool, [(x,) for x in INTS + [True, False] + FLOATS + COMPLEXES])
+
+
+def test_complex():
+    check_all(to_complex1, [(x,) for x in [0, -7, 2.5, -0.0, nan, 1 + 2j]])
+    check_all(to_complex2, [(1, 2), (2.5, -0.0), (0, -1.5), (-0.0, nan), (3, 0.5)])
+
+
+# ------------------------------------------------------------------ round
+
+
+def round1(x):
+    return round(x)
+
+
+def round2(x, n):
+    return round(x, n)
+
+
+def test_round_half_to_even_gives_int():
+    xs = [0.0, -0.0, 0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 0.49999999999999994, 2.675,
+          -7.5, 1e15 + 0.5, 2.0**52 + 1, 1e18, -1e18, 0.1, -0.9]
+    check_all(round1, [(x,) for x in xs])
+
+
+def test_round_int_is_identity():
+    check_all(round1, [(x,) for x in [0, -1, 7, -7, 2**40 + 1]])
+
+
+@numba_xfail("numba rounds an int64 through float64")
+def test_round_int_is_identity_at_limits():
+    check_all(round1, [(x,) for x in [INT64_MAX, INT64_MIN, 2**62 + 1, 2**53 + 1]])
+
+
+ROUND_FLOATS = [0.0, -0.0, 1.005, 0.125, 0.375, -2.5, 2.5, 1234.5678, -1234.5678,
+                0.285, 1.45, 123456789.123, 5e-324, 1e300, 1e-300, 0.5, 1.5,
+                15.0, 25.0, 150.0, 250.0, -350.0, nan, inf, -inf]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 20, -1, -2, -3, -20])
+def test_round_ndigits(n):
+    check_all(round2, [(x, n) for x in ROUND_FLOATS])
+
+
+@numba_xfail("numba rounds x * 10**n, CPython rounds the exact decimal value of x")
+def test_round_ndigits_correctly_rounded():
+    # 2.675 is 2.67499999999999982236431605997495353221893310546875, so CPython gives 2.67;
+    # scaling by 100 first rounds up to 267.5 and gives 2.68.
+    cases = [(2.675, 2), (2.5e-05, 5), (-2.675, 2), (0.0, 400), (-0.0, 400), (1.5, 400),
+             (1e300, -400), (2.5, -400), (-0.0, -400), (1e-300, 320)]
+    check_all(round2, cases)
+
+
+@numba_xfail("numba's round(int, ndigits) goes through float")
+def test_round_int_ndigits():
+    # INT64_MAX - 1000 is the largest edge whose roundings all fit in int64
+    xs = [0, 7, -7, 1234, 1250, 1350, -1250, -1251, 15, 25, 10**18 + 50, INT64_MAX - 1000,
+          INT64_MIN + 1000]
+    check_all(round2, [(x, n) for x in xs for n in [-1, -2, -3, 0, 2]])
+
+
+@numba_xfail("numba's round(int, ndigits) goes through float")
+def test_round_int_ndigits_wraps_past_int64():
+    # CPython gives 9223372036854775810; int64 arithmetic wraps, as documented
+    f = jit(round2)
+    assert f(INT64_MAX, -1) == 9223372036854775810 - 2**64
+    assert f(INT64_MIN, -1) == -9223372036854775810 + 2**64
+
+
+# ------------------------------------------------------------------ divmod
+
+
+def divmod_(a, b):
+    return divmod(a, b)
+
+
+def test_divmod():
+    ints = [0, 7, -7, 2, -2, 1, INT64_MAX, INT64_MIN]
+    check_all(divmod_, [(a, b) for a in ints for b in ints if not (a == INT64_MIN and b == -1)])
+    floats = [0.0, -0.0, 7.0, -7.0, 0.5, -2.5, inf, nan]
+    check_all(divmod_, [(a, b) for a in floats for b in floats])
+    check_all(divmod_, [(7, 2.0), (-7.5, 2), (True, 3)])
+
+
+def test_divmod_by_zero_raises():
+    for a, b in [(7, 0), (0, 0), (7.0, 0.0), (-1.0, -0.0), (3, 0.0)]:
+        assert isinstance(check(divmod_, a, b), ZeroDivisionError)
+
+
+# ------------------------------------------------------------------ len, range
+
+
+def len_range(a, b, c):
+    return len(range(a, b, c)), len(range(a, b)), len(range(b))
+
+
+def range_in_variable(n):
+    r = range(n, -1, -2)
+    s = 0
+    for i in r:
+        s += i
+    return s, len(r)
+
+
+def test_len_range():
+    vals = [-7, 0, 1, 10]
+    check_all(len_range, [(a, b, c) for a in vals for b in vals for c in [1, 2, -1, -3, 7]])
+    check_all(len_range, [(0, INT64_MAX, 1), (INT64_MAX, -1, -(2**62)), (INT64_MIN, -1, 2**62)])
+
+
+def test_range_object():
+    check_all(range_in_variable, [(-1,), (0,), (1,), (10,), (11,)])
+
+
+def len_tuple(t):
+    return len(t)
+
+
+def test_len_tuple():
+    check_all(len_tuple, [((),), ((1,),), ((1, 2.5, True),), (((1, 2), (3, 4)),)])
