@@ -1,0 +1,262 @@
+"""Calls, compiled vs CPython: compiled functions calling other compiled functions (defined at
+module level with @njit), default and keyword arguments, recursion, inner functions and lambdas
+closing over locals, module globals frozen at compile time, and math.pi.
+
+The CPython reference runs the callees as plain Python too (see difftest.pure)."""
+
+import math
+
+from difftest import check, check_all, jit, njit
+
+# ------------------------------------------------------------------ compiled callees
+
+
+@njit
+def square(x):
+    return x * x
+
+
+@njit
+def sum_of_squares(a, b):
+    return square(a) + square(b)
+
+
+def call_chain(a, b):
+    return sum_of_squares(a, b) - square(a - b)
+
+
+def call_two_types(n):
+    # One callee, two specialisations from one caller.
+    return square(n) + square(n + 0.5)
+
+
+@njit
+def quot_rem(a, b):
+    return a // b, a % b
+
+
+def call_returning_tuple(a, b):
+    q, r = quot_rem(a, b)
+    return q * b + r == a, q, r
+
+
+@njit
+def norm2(p):
+    return p[0] * p[0] + p[1] * p[1]
+
+
+def call_with_tuple(x, y):
+    return norm2((x, y)) + norm2((1, 2))
+
+
+def test_call_compiled_callee():
+    check_all(call_chain, [(3, 4), (-7, 2), (2.5, -0.5), (1, 0.5)])
+    check_all(call_two_types, [(0,), (3,), (-11,)])
+    check_all(call_returning_tuple, [(7, 2), (-7, 2), (7, -2), (7.5, 2.0), (-1, 3.5)])
+    check_all(call_with_tuple, [(3, 4), (0.5, -1.5)])
+
+
+def test_callee_called_from_python_directly():
+    check(square, 12)
+    check(square, -2.5)
+    check(sum_of_squares, 3, 4.0)
+
+
+# ------------------------------------------------------------------ defaults and keywords
+
+
+@njit
+def scaled(x, factor=2, offset=0.5):
+    return x * factor + offset
+
+
+def call_defaults(x):
+    return (
+        scaled(x),
+        scaled(x, 3),
+        scaled(x, 3, -1.0),
+        scaled(x, offset=1.0),
+        scaled(x, factor=10, offset=0),
+        scaled(offset=0.0, x=x, factor=-1),
+    )
+
+
+def test_callee_defaults_and_keywords():
+    check_all(call_defaults, [(0,), (7,), (-2.5,), (True,)])
+
+
+def top_defaults(x, y=3, z=0.5):
+    return x * y + z
+
+
+def test_dispatcher_defaults_and_keywords():
+    check(top_defaults, 2)
+    check(top_defaults, 2, 4)
+    check(top_defaults, 2, 4, 1.0)
+    check(top_defaults, 2, kwargs={"z": -1.0})
+    check(top_defaults, 1.5, kwargs={"y": 2, "z": 0.0})
+    check(top_defaults, kwargs={"x": 5, "y": -1})
+
+
+# ------------------------------------------------------------------ recursion
+
+
+@njit
+def fact(n):
+    if n <= 1:
+        return 1
+    return n * fact(n - 1)
+
+
+@njit
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+@njit
+def power_rec(x, n):
+    if n == 0:
+        return 1.0
+    half = power_rec(x, n // 2)
+    if n % 2:
+        return half * half * x
+    return half * half
+
+
+@njit
+def ackermann(m, n):
+    if m == 0:
+        return n + 1
+    if n == 0:
+        return ackermann(m - 1, 1)
+    return ackermann(m - 1, ackermann(m, n - 1))
+
+
+def uses_recursion(n):
+    return fact(n) + fib(n)
+
+
+def test_recursion():
+    check_all(fact, [(n,) for n in [0, 1, 2, 10, 20]])
+    check_all(fib, [(n,) for n in [0, 1, 2, 10, 20]])
+    check_all(power_rec, [(x, n) for x in [2.0, -0.5, 1.5] for n in [0, 1, 7, 30]])
+    check_all(ackermann, [(m, n) for m in [0, 1, 2] for n in [0, 3]])
+    check_all(uses_recursion, [(n,) for n in [0, 5, 15]])
+
+
+def test_recursion_wraps():
+    # 25! overflows int64: the compiled factorial wraps at each multiplication.
+    check(fact, 25, wrap=True)
+
+
+# ------------------------------------------------------------------ inner functions, lambdas
+
+
+def inner_closure(x, y):
+    k = x * 2
+
+    def inner(z):
+        return z + k
+
+    return inner(y) + inner(1)
+
+
+def inner_two_levels(n):
+    base = n + 1
+
+    def outer_step(v):
+        def scale(w):
+            return w * base
+
+        return scale(v) - 1
+
+    total = 0
+    for i in range(n):
+        total += outer_step(i)
+    return total
+
+
+def inner_no_capture(n):
+    def step(v):
+        return v * 3 + 1 if v % 2 else v // 2
+
+    c = 0
+    while n != 1:
+        n = step(n)
+        c += 1
+    return c
+
+
+def lambda_local(x):
+    f = lambda v: v * x + 1  # noqa: E731
+    g = lambda a, b=2: a - b  # noqa: E731
+    return f(2) + f(x) + g(x) + g(x, 10)
+
+
+def test_inner_functions():
+    check_all(inner_closure, [(1, 2), (2.5, -1), (-3, 0.5)])
+    check_all(inner_two_levels, [(0,), (1,), (10,)])
+    check_all(inner_no_capture, [(1,), (6,), (27,)])
+
+
+def test_lambdas():
+    check_all(lambda_local, [(0,), (3,), (-1.5,)])
+
+
+# ------------------------------------------------------------------ globals and math.pi
+
+SCALE = 3
+OFFSET = 0.25
+TABLE = (1, 1, 2, 6, 24)
+PAIR = (2.5, (1, -1))
+PI = math.pi
+
+
+def use_globals(i):
+    return SCALE * i + OFFSET + TABLE[2] + TABLE[-1] + PAIR[1][0] * PAIR[0] + TABLE[i % 5]
+
+
+def use_global_tuple(n):
+    s = 0
+    for v in TABLE:
+        s += v * n
+    return s, len(TABLE), PAIR
+
+
+def test_global_constants():
+    check_all(use_globals, [(0,), (4,), (-7,)])
+    check_all(use_global_tuple, [(0,), (3,), (-1,)])
+
+
+FROZEN_INT = 10
+FROZEN_FLOAT = 0.5
+FROZEN_TUPLE = (1, 2)
+
+
+def read_frozen(x):
+    return x + FROZEN_INT + FROZEN_FLOAT + FROZEN_TUPLE[1]
+
+
+def test_globals_frozen_at_compile_time(monkeypatch):
+    f = jit(read_frozen)
+    assert f(1) == 13.5
+    monkeypatch.setitem(globals(), "FROZEN_INT", 1000)
+    monkeypatch.setitem(globals(), "FROZEN_FLOAT", 0.0)
+    monkeypatch.setitem(globals(), "FROZEN_TUPLE", (0, 0))
+    assert read_frozen(1) == 1001.0  # CPython sees the new values...
+    assert f(1) == 13.5  # ...the compiled int64 specialisation keeps the ones it was built with
+
+
+def circle(r):
+    return math.pi * r * r, 2 * math.pi * r, PI / 2
+
+
+def math_constants(x):
+    return math.pi * x + math.e - math.tau, math.inf > x, math.nan != math.nan
+
+
+def test_math_pi():
+    check_all(circle, [(0,), (1,), (2.5,), (-0.0,)])
+    check_all(math_constants, [(0,), (1.5,)])

@@ -1,0 +1,220 @@
+"""Diagnostics: code ember cannot compile raises an EmberError subclass whose text points at
+the user's source, in this form:
+
+    kernels.py:12 in saxpy: cannot add float64 and str
+        y[i] = a * x[i] + s
+                   ^^^^^^^^
+
+The first line names the file's basename, the line and the function; then the source line;
+then a line of carets under the offending expression. Each test finds the expected line with
+inspect and checks the caret columns against the displayed source line where the offending
+expression is clear. Skipped under numba, whose messages have another form."""
+
+import contextlib
+import inspect
+import linecache
+import os
+import re
+
+import pytest
+
+from difftest import ON_NUMBA, errors, jit, njit
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's diagnostic format; numba's differs")
+
+HEADER = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+) in (?P<func>[\w.<>]+): (?P<what>\S.*)$")
+CARETS = re.compile(r"^\s*\^+\s*$")
+
+GREETING = "hello"
+CTX = contextlib.nullcontext()
+
+
+# ------------------------------------------------------------------ functions that fail
+
+
+def add_str(x):
+    y = x * 2.0
+    return y + GREETING
+
+
+def uses_try(x):
+    try:
+        y = 10 // x
+    except ZeroDivisionError:
+        y = 0
+    return y
+
+
+def uses_yield(n):
+    for i in range(n):
+        yield i
+
+
+def uses_with(x):
+    with CTX:
+        x += 1
+    return x
+
+
+def uses_dict(x):
+    d = {"a": x}
+    return d["a"]
+
+
+def uses_list(x):
+    items = [x, x + 1]
+    return items[0]
+
+
+def calls_unknown(x):
+    return undefined_function(x) + 1  # noqa: F821
+
+
+def type_changes(x):
+    if x > 0:
+        t = (x, x)
+    else:
+        t = 1.5
+    return t
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def line_of(fn, snippet):
+    """Absolute line number of the first source line of fn containing snippet."""
+    lines, start = inspect.getsourcelines(fn)
+    for i, text in enumerate(lines):
+        if snippet in text:
+            return start + i
+    raise AssertionError(f"{snippet!r} not in the source of {fn.__name__}")
+
+
+def diagnose(fn, *args):
+    """The exception compiling fn for args raises (at decoration or at the first call)."""
+    with pytest.raises(errors.EmberError) as info:
+        jit(fn)(*args)
+    return info.value
+
+
+def parse(exc):
+    """(header match, displayed source line, caret line) of a diagnostic."""
+    text = str(exc)
+    lines = text.splitlines()
+    assert len(lines) >= 3, f"diagnostic has fewer than 3 lines:\n{text}"
+    m = HEADER.match(lines[0])
+    assert m, f"first line is not 'file.py:LINE in FUNC: what':\n{text}"
+    assert CARETS.match(lines[2]), f"third line is not a caret line:\n{text}"
+    return m, lines[1], lines[2]
+
+
+def caret_text(source_line, caret_line):
+    start = caret_line.index("^")
+    end = caret_line.rindex("^") + 1
+    assert end <= len(source_line.rstrip()), f"carets run past the source line:\n{source_line}\n{caret_line}"
+    return source_line[start:end]
+
+
+def check_diagnostic(exc, fn, lines, caret=None):
+    """exc points into fn at one of lines (absolute numbers), with a caret under caret (a str
+    the marked text must equal, a callable that must accept it, or None for any non-blank
+    text of the line). Returns the header match."""
+    m, shown, carets = parse(exc)
+    text = str(exc)
+    assert m["file"] == os.path.basename(__file__), text
+    assert m["func"] == fn.__name__, text
+    line = int(m["line"])
+    assert line in lines, f"reported line {line}, expected one of {sorted(lines)}:\n{text}"
+    actual = linecache.getline(__file__, line)
+    assert shown.strip() == actual.strip(), f"shown source is not line {line}:\n{text}"
+    marked = caret_text(shown, carets)
+    assert marked.strip(), f"carets under blank text:\n{text}"
+    if isinstance(caret, str):
+        assert marked == caret, f"carets mark {marked!r}, expected {caret!r}:\n{text}"
+    elif caret is not None:
+        assert caret(marked), f"carets mark {marked!r}:\n{text}"
+    return m
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_add_float_and_str():
+    exc = diagnose(add_str, 1.5)
+    assert isinstance(exc, errors.TypingError)
+    m = check_diagnostic(exc, add_str, {line_of(add_str, "y + GREETING")}, caret="y + GREETING")
+    assert "float64" in m["what"] and "str" in m["what"], str(exc)
+
+
+def test_add_float_and_str_explicit_signature():
+    # Eager compilation reports the same diagnostic when the decorator is applied.
+    with pytest.raises(errors.TypingError) as info:
+        f = njit("float64(float64)")(add_str)
+        f(1.0)
+    check_diagnostic(info.value, add_str, {line_of(add_str, "y + GREETING")}, caret="y + GREETING")
+
+
+def test_diagnostic_repeats_on_second_call():
+    f = njit(add_str)
+    with pytest.raises(errors.TypingError) as info:
+        f(2.0)
+    first = str(info.value)
+    with pytest.raises(errors.TypingError) as info:
+        f(2.0)
+    second = str(info.value)
+    assert first.splitlines()[:3] == second.splitlines()[:3]
+
+
+def test_try_except_unsupported():
+    exc = diagnose(uses_try, 2)
+    assert isinstance(exc, errors.UnsupportedError)
+    first, last = line_of(uses_try, "try:"), line_of(uses_try, "y = 0")
+    check_diagnostic(exc, uses_try, set(range(first, last + 1)))
+
+
+def test_generator_unsupported():
+    exc = diagnose(uses_yield, 3)
+    assert isinstance(exc, errors.UnsupportedError)
+    check_diagnostic(exc, uses_yield, {line_of(uses_yield, "def uses_yield"),
+                                       line_of(uses_yield, "yield i")})
+
+
+def test_with_unsupported():
+    exc = diagnose(uses_with, 2)
+    assert isinstance(exc, (errors.UnsupportedError, errors.TypingError))
+    check_diagnostic(exc, uses_with, {line_of(uses_with, "with CTX")},
+                     caret=lambda s: "CTX" in s or s.startswith("with"))
+
+
+def test_dict_literal_unsupported():
+    exc = diagnose(uses_dict, 2)
+    assert isinstance(exc, (errors.UnsupportedError, errors.TypingError))
+    check_diagnostic(exc, uses_dict, {line_of(uses_dict, "d = {")}, caret=lambda s: "{" in s)
+
+
+def test_list_literal_unsupported():
+    exc = diagnose(uses_list, 2)
+    assert isinstance(exc, (errors.UnsupportedError, errors.TypingError))
+    check_diagnostic(exc, uses_list, {line_of(uses_list, "items = [")}, caret=lambda s: "[" in s)
+
+
+def test_unknown_global():
+    exc = diagnose(calls_unknown, 2)
+    assert isinstance(exc, (errors.TypingError, errors.UnsupportedError))
+    m = check_diagnostic(exc, calls_unknown, {line_of(calls_unknown, "undefined_function(x)")},
+                         caret=lambda s: s in ("undefined_function", "undefined_function(x)"))
+    assert "undefined_function" in m["what"], str(exc)
+
+
+def test_variable_changes_type():
+    exc = diagnose(type_changes, 2)
+    assert isinstance(exc, errors.TypingError)
+    lines = {line_of(type_changes, "t = (x, x)"), line_of(type_changes, "t = 1.5"),
+             line_of(type_changes, "return t")}
+    check_diagnostic(exc, type_changes, lines)
+
+
+def test_error_classes():
+    assert issubclass(errors.EmberError, Exception)
+    assert issubclass(errors.TypingError, errors.EmberError)
+    assert issubclass(errors.UnsupportedError, errors.EmberError)

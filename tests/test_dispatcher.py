@@ -1,0 +1,247 @@
+"""The Dispatcher: lazy compilation once per argument-type signature, eager compilation from
+explicit signature strings (one or a list) with argument conversion, py_func, inspect_llvm and
+inspect_asm, decorator forms and options, concurrent first calls from several threads, and
+unsupported argument types raising an exception instead of crashing."""
+
+import threading
+
+import pytest
+
+from difftest import errors, impl, njit, numba_xfail
+
+
+def sig_names(dispatcher):
+    """signatures as tuples of type names, e.g. [("int64",), ("float64",)]."""
+    return [tuple(str(t) for t in sig) for sig in dispatcher.signatures]
+
+
+def plus_one(x):
+    return x + 1
+
+
+def times(a, b):
+    return a * b
+
+
+def double(a):
+    return a * 2
+
+
+# ------------------------------------------------------------------ lazy compilation
+
+
+def test_lazy_compile_per_signature():
+    f = njit(plus_one)
+    assert len(f.signatures) == 0  # nothing compiled before the first call
+    assert f(1) == 2
+    assert sig_names(f) == [("int64",)]
+    assert f(41) == 42
+    assert sig_names(f) == [("int64",)]  # same types: no second compile
+    r = f(1.5)
+    assert type(r) is float and r == 2.5
+    assert sig_names(f) == [("int64",), ("float64",)]
+    assert type(f(7)) is int
+    assert len(f.signatures) == 2
+
+
+def test_lazy_compile_two_arguments():
+    f = njit(times)
+    f(2, 3)
+    f(2, 3.0)
+    f(2.0, 3)
+    f(4, 5)
+    assert sig_names(f) == [("int64", "int64"), ("int64", "float64"), ("float64", "int64")]
+
+
+def test_stats_exists():
+    f = njit(plus_one)
+    f(1)
+    assert f.stats is not None
+
+
+# ------------------------------------------------------------------ explicit signatures
+
+
+def test_explicit_signature_compiles_eagerly():
+    f = njit("float64(float64, int64)")(times)
+    assert sig_names(f) == [("float64", "int64")]  # before any call
+    r = f(1.5, 4)
+    assert type(r) is float and r == 6.0
+    r = f(2, 3)  # int converts to the float64 parameter
+    assert type(r) is float and r == 6.0
+    assert sig_names(f) == [("float64", "int64")]  # no new specialisation from the call
+
+
+@numba_xfail("numba truncates a float passed for an int64 parameter")
+def test_explicit_signature_rejects_float_for_int():
+    f = njit("float64(float64, int64)")(times)
+    with pytest.raises(TypeError):
+        f(1.5, 2.5)
+    assert sig_names(f) == [("float64", "int64")]
+
+
+def test_explicit_signature_rejects_str():
+    f = njit("float64(float64, int64)")(times)
+    with pytest.raises(TypeError):
+        f("a", 2)
+    with pytest.raises(TypeError):
+        f(1.0, "2")
+    assert f(0.5, 3) == 1.5  # still usable
+
+
+def test_signature_list_picks_matching():
+    f = njit(["int64(int64)", "float64(float64)"])(double)
+    assert sorted(sig_names(f)) == [("float64",), ("int64",)]
+    r = f(21)
+    assert type(r) is int and r == 42
+    r = f(2.25)
+    assert type(r) is float and r == 4.5
+    with pytest.raises(TypeError):
+        f("x")
+    assert len(f.signatures) == 2
+
+
+def test_explicit_signature_return_conversion():
+    f = njit("float64(int64)")(double)
+    r = f(3)
+    assert type(r) is float and r == 6.0
+
+
+# ------------------------------------------------------------------ decorator forms
+
+
+def test_py_func_is_original():
+    assert njit(plus_one).py_func is plus_one
+    assert njit(cache=False)(plus_one).py_func is plus_one
+    assert njit("int64(int64)")(plus_one).py_func is plus_one
+
+
+def test_decorator_forms_and_options():
+    @njit
+    def bare(x):
+        return x - 1
+
+    @njit(cache=False, fastmath=False)
+    def with_options(x):
+        return x * 0.5
+
+    @impl.jit(nopython=True)
+    def via_jit(x):
+        return -x
+
+    assert bare(10) == 9
+    assert with_options(3) == 1.5
+    assert via_jit(2.5) == -2.5
+
+
+def test_fastmath_still_computes():
+    f = njit(fastmath=True)(times)
+    assert f(1.5, 4.0) == 6.0
+
+
+# ------------------------------------------------------------------ inspection
+
+
+def _texts(result):
+    """inspect_llvm/inspect_asm return one str, or a dict signature -> str."""
+    if isinstance(result, dict):
+        assert result, "no compiled signatures to inspect"
+        return list(result.values())
+    return [result]
+
+
+def test_inspect_llvm_and_asm():
+    f = njit(times)
+    f(2, 3)
+    f(2.0, 3.0)
+    llvm = _texts(f.inspect_llvm())
+    assert all(isinstance(t, str) and t.strip() for t in llvm)
+    assert any("define" in t for t in llvm)
+    asm = _texts(f.inspect_asm())
+    assert all(isinstance(t, str) and t.strip() for t in asm)
+
+
+def test_inspect_llvm_explicit_signature():
+    f = njit("int64(int64)")(plus_one)
+    assert any("define" in t for t in _texts(f.inspect_llvm()))
+
+
+# ------------------------------------------------------------------ threads
+
+
+def _race(f, args):
+    """Call f(a) for every a in args, each in its own thread, all released at once."""
+    barrier = threading.Barrier(len(args))
+    results = [None] * len(args)
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = f(args[i])
+        except BaseException as e:  # noqa: BLE001 -- compared below
+            results[i] = e
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(args))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung in its first call"
+    return results
+
+
+def _make_kernel():
+    # A fresh Python function each time, so each round starts with an empty dispatcher.
+    def kernel(n):
+        s = 0
+        for i in range(n):
+            s += i * i % 7
+        return s
+
+    return kernel
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_concurrent_first_call(round_):
+    py = _make_kernel()
+    f = njit(py)
+    args = [1000 + round_, 2000]
+    results = _race(f, args)
+    for a, r in zip(args, results):
+        assert type(r) is int and r == py(a), (a, r)
+    assert sig_names(f) == [("int64",)]
+
+
+def _make_mixed():
+    def mixed(x):
+        return x * 3 + 1
+
+    return mixed
+
+
+def test_concurrent_first_calls_different_signatures():
+    py = _make_mixed()
+    f = njit(py)
+    args = [5, 2.5, 7, 0.5]
+    results = _race(f, args)
+    for a, r in zip(args, results):
+        assert type(r) is type(py(a)) and r == py(a), (a, r)
+    assert sorted(sig_names(f)) == [("float64",), ("int64",)]
+
+
+# ------------------------------------------------------------------ bad arguments
+
+
+def test_str_argument_on_lazy_dispatcher_raises():
+    f = njit(plus_one)
+    with pytest.raises((errors.EmberError, TypeError)):
+        f("abc")
+    assert f(1) == 2  # the dispatcher still works afterwards
+
+
+def test_wrong_argument_count_raises_type_error():
+    f = njit(times)
+    with pytest.raises(TypeError):
+        f(1)
+    with pytest.raises(TypeError):
+        f(1, 2, 3)

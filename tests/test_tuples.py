@@ -1,0 +1,187 @@
+"""Tuples, compiled vs CPython: building, unpacking, swapping, constant indexing (negative
+too), iterating a homogeneous tuple, tuples as arguments and results (nested), len."""
+
+import math
+
+import pytest
+
+from difftest import check, check_all
+
+nan = math.nan
+
+
+def build(a, b):
+    return (a, b, a + b, a * b)
+
+
+def build_mixed(i, x):
+    return i, x, i > x, -i
+
+
+def single(a):
+    return (a,)
+
+
+def test_build_and_return():
+    check_all(build, [(1, 2), (-7, 0), (2.5, -0.5), (nan, 1.0), (1j, 2 + 0j)])
+    check_all(build_mixed, [(3, 2.5), (-1, nan), (0, -0.0)])
+    check_all(single, [(7,), (2.5,), (True,)])
+
+
+def unpack(t):
+    a, b, c = t
+    return a * 100 + b * 10 + c
+
+
+def unpack_built(x):
+    a, b = x + 1, x - 1
+    return a * b
+
+
+def unpack_nested(t):
+    (a, b), c = t
+    return a - b + c
+
+
+def test_unpack():
+    check_all(unpack, [((1, 2, 3),), ((-1, 0, 9),), ((0.5, 2.5, -1.0),), ((1, 2.5, True),)])
+    check_all(unpack_built, [(0,), (7,), (2.5,)])
+    check_all(unpack_nested, [(((1, 2), 3),), (((1.5, -2), 0.25),)])
+
+
+def swap(a, b):
+    a, b = b, a
+    return a, b
+
+
+def rotate3(a, b, c):
+    a, b, c = b, c, a
+    return a, b, c
+
+
+def fib_pair(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+def test_swap():
+    check_all(swap, [(1, 2), (2.5, -0.0), (True, False), (1j, -1j)])
+    check_all(rotate3, [(1, 2, 3), (0.5, 1.5, 2.5)])
+    check_all(fib_pair, [(n,) for n in [0, 1, 2, 10, 90]])
+
+
+def index_const(t):
+    return t[0], t[1], t[-1], t[-2], t[-len(t)]
+
+
+def index_mixed(t):
+    # A heterogeneous tuple: each constant index has its own type.
+    return t[0] + 1, t[1] * 2.0, not t[2], t[-1]
+
+
+def index_nested(t):
+    return t[1][0] + t[0][-1] * t[-1][1]
+
+
+def test_index_constant():
+    check_all(index_const, [((1, 2, 3),), ((1.5, -2.5, 0.0, nan),), ((True, False),)])
+    check_all(index_mixed, [((1, 2.5, True, 7),), ((-3, nan, False, -0.0),)])
+    check_all(index_nested, [(((1, 2), (3, 4), (5, 6)),), (((1.5, 2), (3, 4.5), (5, -0.5)),)])
+
+
+def index_variable(t, i):
+    return t[i]
+
+
+def sum_by_index(t):
+    s = 0
+    for i in range(len(t)):
+        s += t[i] * (i + 1)
+    return s
+
+
+def test_index_variable_homogeneous():
+    check_all(index_variable, [((10, 20, 30), i) for i in [0, 1, 2, -1, -3]])
+    check_all(index_variable, [((0.5, -2.5), i) for i in [0, 1, -2]])
+    check_all(sum_by_index, [((1, 2, 3, 4),), ((0.5, 0.25, -1.0),)])
+
+
+def iterate_sum(t):
+    s = 0
+    for v in t:
+        s += v
+    return s
+
+
+def iterate_max(t):
+    best = t[0]
+    for v in t:
+        if v > best:
+            best = v
+    return best
+
+
+def iterate_break(t):
+    n = 0
+    for v in t:
+        if v < 0:
+            break
+        n += 1
+    return n
+
+
+def test_iterate_homogeneous():
+    check_all(iterate_sum, [((1, 2, 3),), ((7,),), ((-1, -2, -3, -4, -5, -6, -7, -8),)])
+    check_all(iterate_sum, [((0.5, 0.25, 0.125),), ((1.0, nan),)])
+    check_all(iterate_max, [((3, 9, -1, 9),), ((-0.5, -2.5),)])
+    check_all(iterate_break, [((1, 2, -3, 4),), ((1.0, 2.0),), ((-1,),)])
+
+
+def tuple_arg_math(p, q):
+    return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+
+
+def test_tuple_arguments():
+    check_all(tuple_arg_math, [((0, 0), (3, 4)), ((1.5, 2.5), (-1.0, 0.5)), ((1, 2.0), (3.0, 4))])
+
+
+def nested_result(a, b):
+    return ((a, b), (b, (a - b, a * b)), a == b)
+
+
+def deep_nested(x):
+    return (((x,),),)
+
+
+def empty():
+    return ()
+
+
+def test_return_nested():
+    check_all(nested_result, [(1, 2), (2.5, 2.5), (-7, 0)])
+    check_all(deep_nested, [(1,), (0.5,), (False,)])
+    check(empty)
+
+
+def lengths(t, u):
+    return len(t), len(u), len(t) + len(u), len(())
+
+
+def test_len():
+    check_all(lengths, [((1,), (1, 2, 3)), ((1.5, 2, True), ()), (((1, 2), (3, 4)), (0.5,))])
+
+
+def tuple_loop_carried(n):
+    t = (n, n + 1)
+    s = 0
+    for _ in range(3):
+        t = (t[1], t[0] + t[1])
+        s += t[0]
+    return t, s
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_tuple_loop_carried(n):
+    check(tuple_loop_carried, n)
