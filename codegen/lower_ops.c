@@ -1,5 +1,6 @@
 /* lower_ops.c: operators and builtins with Python semantics (DESIGN.md contract 8).
  *
+ *   int + - *      64-bit two's complement with nsw, as Numba (see README: overflow)
  *   int // and %   floor toward -inf, sign of the divisor; x // 0 raises ZeroDivisionError;
  *                  INT64_MIN // -1 wraps (never LLVM's undefined sdiv overflow)
  *   float // and % CPython's float_divmod algorithm, signed zeros included
@@ -50,15 +51,33 @@ static LLVMValueRef rt_status_call(Lower *L, const char *name, LLVMTypeRef rett,
 static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
                 want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
+    /* x // -1 and x % -1 branch off (LLVM's sdiv of INT64_MIN by -1 is undefined). A branch,
+     * not a select on the divisor: the division stays off the guard's dependency chain. */
     LLVMValueRef minus1 = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, -1), "");
-    LLVMValueRef bs = LLVMBuildSelect(L->b, minus1, i64c(L, 1), b, "");   /* never sdiv by -1 */
-    LLVMValueRef r = LLVMBuildSRem(L->b, a, bs, "");
+    LLVMValueRef at_minus1 = want_mod ? i64c(L, 0) : LLVMBuildSub(L->b, i64c(L, 0), a, "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef div = LLVMAppendBasicBlockInContext(L->c, L->func, "div");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "divjoin");
+    LLVMBuildCondBr(L->b, minus1, join, div);
+    LLVMPositionBuilderAtEnd(L->b, div);
+    LLVMValueRef r = LLVMBuildSRem(L->b, a, b, "");
     LLVMValueRef signs_differ = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildXor(L->b, r, b, ""), i64c(L, 0), "");
     LLVMValueRef adjust = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntNE, r, i64c(L, 0), ""), signs_differ, "");
-    if (want_mod) return LLVMBuildSelect(L->b, adjust, LLVMBuildAdd(L->b, r, b, ""), r, "");
-    LLVMValueRef q = LLVMBuildSDiv(L->b, a, bs, "");
-    q = LLVMBuildSub(L->b, q, LLVMBuildZExt(L->b, adjust, L->i64, ""), "");
-    return LLVMBuildSelect(L->b, minus1, LLVMBuildSub(L->b, i64c(L, 0), a, ""), q, "");
+    LLVMValueRef result;
+    if (want_mod) {
+        result = LLVMBuildSelect(L->b, adjust, LLVMBuildAdd(L->b, r, b, ""), r, "");
+    } else {
+        LLVMValueRef q = LLVMBuildSDiv(L->b, a, b, "");
+        result = LLVMBuildSub(L->b, q, LLVMBuildZExt(L->b, adjust, L->i64, ""), "");
+    }
+    LLVMBasicBlockRef div_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "");
+    LLVMValueRef vals[2] = {at_minus1, result};
+    LLVMBasicBlockRef bbs[2] = {from, div_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
 }
 
 static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
@@ -170,9 +189,12 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         if (op == IRB_XOR) return LLVMBuildXor(L->b, a, b, "");
     } else if (t == ty_int64) {
         switch (op) {
-        case IRB_ADD: return LLVMBuildAdd(L->b, a, b, "");
-        case IRB_SUB: return LLVMBuildSub(L->b, a, b, "");
-        case IRB_MUL: return LLVMBuildMul(L->b, a, b, "");
+        /* nsw, as Numba: the machine wraps, and the optimiser may assume no signed overflow,
+         * which lets it prove loop counters positive (dropping zero checks, using unsigned
+         * division) */
+        case IRB_ADD: return LLVMBuildNSWAdd(L->b, a, b, "");
+        case IRB_SUB: return LLVMBuildNSWSub(L->b, a, b, "");
+        case IRB_MUL: return LLVMBuildNSWMul(L->b, a, b, "");
         case IRB_FLOORDIV: return int_floordiv_mod(L, a, b, false);
         case IRB_MOD: return int_floordiv_mod(L, a, b, true);
         case IRB_POW: return int_pow(L, a, b);

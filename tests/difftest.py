@@ -77,10 +77,6 @@ def wrap64(v):
     return ((v + 2**63) % 2**64) - 2**63
 
 
-def fits_int64(v):
-    return INT64_MIN <= v <= INT64_MAX
-
-
 # ---------------------------------------------------------------------------- compiling
 
 _compiled = {}

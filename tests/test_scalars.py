@@ -28,7 +28,9 @@ inf, nan = math.inf, math.nan
 INTS = [0, -1, 1, 7, -7, INT64_MAX, INT64_MIN]
 BOOLS = [False, True]
 FLOATS = [0.0, -0.0, 1.0, -1.0, 7.0, -7.0, 0.5, 2.5, -2.5, 1e308, inf, -inf, nan]
-COMPLEXES = [0j, complex(-0.0, 0.0), 1 + 0j, -1j, 2.5 - 0.5j, -7 + 7j, 0.5 + 2j, complex(-2.5, -1e300)]
+COMPLEXES = [0j, complex(-0.0, 0.0), complex(-0.0, -0.0), 1 + 0j, -1j, 2.5 - 0.5j, -7 + 7j,
+             0.5 + 2j, complex(-2.5, -1e300), complex(inf, 1.0), complex(1.0, -inf),
+             complex(nan, 0.0)]
 
 REAL_TYPES = {"bool": BOOLS, "int": INTS, "float": FLOATS}
 ALL_TYPES = dict(REAL_TYPES, complex=COMPLEXES)
