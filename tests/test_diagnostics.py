@@ -218,3 +218,39 @@ def test_error_classes():
     assert issubclass(errors.EmberError, Exception)
     assert issubclass(errors.TypingError, errors.EmberError)
     assert issubclass(errors.UnsupportedError, errors.EmberError)
+
+
+def returns_str(x):
+    return "text"
+
+
+def returns_range(n):
+    return range(n)
+
+
+@njit
+def recurses_forever(n):
+    return recurses_forever(n - 1)
+
+
+@pytest.mark.parametrize("fn, arg, line, caret", [(returns_str, 1, 'return "text"', '"text"'),
+                                                  (returns_range, 3, "return range(n)", "range(n)")])
+def test_unreturnable_value_is_located(fn, arg, line, caret):
+    exc = diagnose(fn, arg)
+    assert isinstance(exc, errors.UnsupportedError)
+    check_diagnostic(exc, fn, {line_of(fn, line)}, caret=caret)
+
+
+def test_recursion_without_base_case():
+    with pytest.raises(errors.TypingError) as info:
+        recurses_forever(3)
+    py = recurses_forever.py_func
+    m = check_diagnostic(info.value, py, {line_of(py, "return recurses_forever")},
+                         caret="recurses_forever(n - 1)")
+    assert "recursive" in m["what"], str(info.value)
+
+
+def test_unsupported_argument_type_names_it():
+    import numpy as np
+    with pytest.raises(errors.TypingError, match="ndarray"):
+        njit(lambda a: a)(np.zeros(2))

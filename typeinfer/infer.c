@@ -229,8 +229,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (args[0] != ty_bool) return ERR(in, "internal: branch on %s", args[0]->name);
         return 0;
     case IR_RETURN: {
-        if (!ty_is_runtime(args[0]))
-            return UNSUP(in, "cannot return %s", args[0]->name);
+        if (!ty_is_value(args[0]))   /* pointed at the returned expression */
+            return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
+                         args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
         if (u != ti->ret) {

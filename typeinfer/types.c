@@ -175,6 +175,14 @@ bool ty_is_runtime(const Type *t) {
     }
 }
 
+bool ty_is_value(const Type *t) {
+    if (ty_is_number(t) || (t && t->kind == TY_NONE)) return true;
+    if (!t || t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_value(t->elems[i])) return false;
+    return true;
+}
+
 int ty_rank(const Type *t) {
     switch (t ? t->kind : TY_NKINDS) {
     case TY_BOOL: return 0;

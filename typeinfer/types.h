@@ -74,6 +74,7 @@ const Type *ty_method(const Type *recv, const char *attr);
 bool ty_is_number(const Type *t);          /* bool, int64, float64, complex128 */
 bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */
 bool ty_is_runtime(const Type *t);         /* has a run-time value (not a compile-time entity) */
+bool ty_is_value(const Type *t);           /* can cross into Python: numbers, None, tuples of them */
 int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64 1 < float64 2 < complex128 3 */
 const Type *ty_of_rank(int rank);
 const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify */
