@@ -106,7 +106,6 @@ static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *t
 static void dump_module(const char *title, LLVMModuleRef m) {
     char *s = LLVMPrintModuleToString(m);
     PySys_FormatStderr("--- %s ---\n", title);
-    PySys_WriteStderr("%.*s", 0, "");
     fputs(s, stderr);   /* the module may be long; PySys_Write* truncates */
     LLVMDisposeMessage(s);
 }

@@ -341,11 +341,9 @@ static const Type *vt(Lower *L, int v) { return L->ti->vtypes[v]; }
 
 static LLVMValueRef operand(Lower *L, int v, const Type *to) { return cg_cast(L, L->vals[v], vt(L, v), to); }
 
-static const Type *binop_operand_type(int op, const Type *a, const Type *b, const Type *result) {
-    if (op == IRB_TRUEDIV) return result;
-    if (op == IRB_LSHIFT || op == IRB_RSHIFT) return ty_int64;
-    if (ty_is_number(a) && ty_is_number(b)) return result;
-    return result;
+/* Operands convert to the result type (int / int converts to float first), except shifts. */
+static const Type *binop_operand_type(int op, const Type *result) {
+    return op == IRB_LSHIFT || op == IRB_RSHIFT ? ty_int64 : result;
 }
 
 static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
@@ -410,7 +408,7 @@ static int lower_instr(Lower *L, Instr *in) {
             LLVMBuildStore(L->b, operand(L, in->args[0], ti->vartypes[in->imm]), L->vars[in->imm]);
         return 0;
     case IR_BINOP: {
-        const Type *ot = binop_operand_type(in->imm, vt(L, in->args[0]), vt(L, in->args[1]), t);
+        const Type *ot = binop_operand_type(in->imm, t);
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));

@@ -308,9 +308,3 @@ char *ir_dump_string(Function *fn, const Type *const *types) {
     free(sb.buf);
     return s;
 }
-
-void ir_dump(Function *fn, const Type *const *types, PyObject *unused) {
-    (void)unused;
-    char *s = ir_dump_string(fn, types);
-    if (s) PySys_FormatStderr("%s", s);
-}

@@ -118,7 +118,7 @@ static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
 /* Match a call's positional and keyword arguments to the parameters of `code`, filling argmap
  * and defaults; `defaults`/`kwdefaults` are the function's __defaults__/__kwdefaults__. */
 static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, PyObject *kwdefaults,
-                   int nextra, CallInfo *ci, const char *fname) {
+                   CallInfo *ci, const char *fname) {
     PyCodeObject *co = (PyCodeObject *)code;
     int npos = co->co_argcount, nparams = co->co_argcount + co->co_kwonlyargcount;
     int nargs = in->nargs - 1 - in->nkw;   /* positional arguments given */
@@ -148,7 +148,6 @@ static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, 
                          Py_TYPE(def)->tp_name);
         ci->defaults[i] = def;
     }
-    (void)nextra;
     return 0;
 }
 
@@ -165,7 +164,7 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     CallInfo *ci = new_call(ti, in, CALL_NATIVE, nparams);
     if (!ci) return -1;
     const char *fname = PyUnicode_AsUTF8(co->co_qualname);
-    if (arrange(ti, in, code, PyFunction_GetDefaults(py_func), PyFunction_GetKwDefaults(py_func), 0,
+    if (arrange(ti, in, code, PyFunction_GetDefaults(py_func), PyFunction_GetKwDefaults(py_func),
                 ci, fname))
         return -1;
     const Type *types[256];
@@ -203,7 +202,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
         for (int i = 0; i < t->fn->ninstrs && !defaults; i++)
             if (t->fn->instrs[i]->op == IR_MAKEFUNC && t->fn->instrs[i]->obj == code)
                 defaults = t->fn->instrs[i]->defaults;
-    if (arrange(ti, in, code, defaults, NULL, 0, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
+    if (arrange(ti, in, code, defaults, NULL, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
     const Type *types[256];
     for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
     ci->closure_vars = ctx_alloc(ctx, sizeof(int) * (size_t)(nfree + 1));

@@ -140,10 +140,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
     int n = in->nargs;
     for (int i = 0; i < n; i++)
-        if (!(args[i] = ti->vtypes[in->args[i]])) {
-            if (in->op != IR_CALL) return 0;   /* wait for the argument's type */
-            return 0;
-        }
+        if (!(args[i] = ti->vtypes[in->args[i]])) return 0;   /* wait for the argument's type */
     const Type *t = NULL;
     switch (in->op) {
     case IR_CONST: t = type_const(&in->c); break;
