@@ -174,7 +174,14 @@ static PyObject *call_spec(Dispatcher *d, Spec *s, PyObject *const *args) {
     return r;
 }
 
-static PyObject *typing_error(PyObject *arg, int i, Dispatcher *d) {
+/* An argument of a type ember has no type for: a TypingError for a lazy dispatcher (it would
+ * compile for it), a TypeError (no matching definition) when signatures were given. */
+static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
+    if (!d->lazy) {
+        PyErr_Format(PyExc_TypeError, "No matching definition for argument %d of type '%.100s' of %U",
+                     i + 1, Py_TYPE(arg)->tp_name, ((PyFunctionObject *)d->py_func)->func_qualname);
+        return NULL;
+    }
     PyObject *mod = PyImport_ImportModule("ember.errors");
     PyObject *cls = mod ? PyObject_GetAttrString(mod, "TypingError") : NULL;
     Py_XDECREF(mod);
@@ -198,12 +205,7 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = ty_typeof(args[i]))) {
-            if (d->lazy) return typing_error(args[i], i, d);
-            PyErr_Format(PyExc_TypeError, "No matching definition for argument %d of type '%.100s' of %U",
-                         i + 1, Py_TYPE(args[i])->tp_name, ((PyFunctionObject *)d->py_func)->func_qualname);
-            return NULL;
-        }
+        if (!(types[i] = ty_typeof(args[i]))) return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
         if (d->lazy) s = pm_compile(d, types, np, NULL, false);
