@@ -35,6 +35,11 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
     }
     case TY_METHOD: return cg_type(L, t->recv);
+    case TY_ARRAY: return cg_array_type(L, t);
+    case TY_SLICE: {
+        LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
+        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    }
     default: return L->i8;   /* compile-time-only values: never read */
     }
 }
@@ -129,14 +134,25 @@ const char *cg_exc_name(Lower *L, PyObject *cls) {
     return name;
 }
 
+/* Leave the function with a status: directly, or through the exit block that drops references. */
+void cg_ret(Lower *L, LLVMValueRef status) {
+    if (!L->refs) {
+        LLVMBuildRet(L->b, status);
+        return;
+    }
+    LLVMBuildStore(L->b, status, L->status);
+    LLVMBuildBr(L->b, L->exit_bb);
+}
+
 static void emit_raise(Lower *L, const char *exc, LLVMValueRef msg) {
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
     LLVMValueRef args[2] = {cg_cstring(L, exc), msg ? msg : LLVMConstNull(L->ptr)};
     cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
-    LLVMBuildRet(L->b, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
 }
 
-/* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. */
+/* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. With exc
+ * NULL the error record is already set (a runtime call failed): just fail. */
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) {
     if (LLVMIsAConstantInt(cond) && LLVMConstIntGetZExtValue(cond) == 0) return;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "raise");
@@ -146,7 +162,8 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMValueRef expect = cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2);
     LLVMBuildCondBr(L->b, expect, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
+    if (exc) emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
+    else cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));   /* the record is set already */
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -158,7 +175,7 @@ void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMValueRef args[2] = {bad, LLVMConstInt(L->i1, 0, 0)};
     LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    LLVMBuildRet(L->b, status);
+    cg_ret(L, status);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -190,6 +207,10 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     } else if (to == ty_complex128) {
         if (ty_rank(from) >= 0 && ty_rank(from) < 3)
             return complex_value(L, cg_cast(L, v, from, ty_float64), LLVMConstReal(L->f64, 0));
+    } else if (to->kind == TY_ARRAY && from->kind == TY_ARRAY) {
+        return v;   /* same fields; only the layout or read-only flag differ */
+    } else if (from->kind == TY_METHOD && from->recv == to) {
+        return v;
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
         for (int i = 0; i < to->n; i++) {
@@ -204,6 +225,12 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 /* ---- iterators --------------------------------------------------------------------- */
 /* Range iterator state: {start, step, count, k, value}; tuple iterator: {tuple, k, value}. */
 static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
+    if (iterable->kind == TY_ARRAY) {   /* {array, k, count, value} */
+        const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
+                        : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
+        LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
+        return LLVMStructTypeInContext(L->c, f, 4, 0);
+    }
     if (iterable->kind == TY_RANGE) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
@@ -221,6 +248,11 @@ static void lower_getiter(Lower *L, Instr *in, const Type *it) {
     LLVMTypeRef st = iter_state_type(L, it);
     LLVMValueRef state = cg_entry_alloca(L, st, "iter");
     LLVMValueRef v = L->vals[in->args[0]];
+    if (it->kind == TY_ARRAY) {
+        cg_array_getiter(L, in, state, st);
+        L->vals[in->id] = state;
+        return;
+    }
     if (it->kind == TY_RANGE) {
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), field(L, st, state, 0));
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), field(L, st, state, 1));
@@ -237,17 +269,21 @@ static void lower_foriter(Lower *L, Instr *in) {
     LLVMTypeRef st = iter_state_type(L, it);
     LLVMValueRef state = L->vals[in->args[0]];
     LLVMBasicBlockRef body = L->bbs[in->target[0]->id], exit = L->bbs[in->target[1]->id];
-    bool range = it->kind == TY_RANGE;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef kp = field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
-    LLVMValueRef count = range ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
-                               : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
+    LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
+                                      : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
     LLVMValueRef more = LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
     LLVMBuildCondBr(L->b, more, next, exit);
     LLVMPositionBuilderAtEnd(L->b, next);
     LLVMValueRef value;
-    if (range) {
+    if (arr) {
+        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), field(L, st, state, 0), "");
+        value = cg_array_iter_value(L, it, a, k);
+        LLVMBuildStore(L->b, value, field(L, st, state, 3));
+    } else if (range) {
         LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), "");
         LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), "");
         value = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
@@ -266,6 +302,8 @@ static void lower_foriter(Lower *L, Instr *in) {
 static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
     const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
     LLVMTypeRef st = iter_state_type(L, it);
+    if (it->kind == TY_ARRAY)
+        return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), field(L, st, L->vals[in->args[0]], 3), "");
     if (it->kind == TY_RANGE) return LLVMBuildLoad2(L->b, L->i64, field(L, st, L->vals[in->args[0]], 4), "i");
     if (!it->n) return LLVMConstInt(L->i8, 0, 0);
     return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), field(L, st, L->vals[in->args[0]], 2), "");
@@ -286,6 +324,10 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
             int v = in->args[ci->argmap[i]];
             types[i] = L->ti->vtypes[v];
             out[i] = cg_cast(L, L->vals[v], types[i], ci->params[i]);
+            if (types[i]->kind == TY_METHOD) types[i] = types[i]->recv;
+        } else if (ci->argmap[i] == -2) {   /* built by the callee's lowering */
+            types[i] = ci->params[i];
+            out[i] = NULL;
         } else {
             types[i] = ci->params[i];
             out[i] = cg_const_of(L, ci->defaults[i], ci->params[i]);
@@ -379,11 +421,14 @@ static int lower_instr(Lower *L, Instr *in) {
     const Type *t = ti->vtypes[in->id];
     LLVMValueRef v = NULL;
     L->loc = in->loc;
+    if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
     case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + 1); break;
     case IR_GLOBAL: case IR_GETATTR:
-        if (ti->frozen[in->id]) {
+        if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
+            v = cg_array_getattr(L, in);
+        } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
             const Type *rt = vt(L, in->args[0]);
@@ -404,10 +449,18 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     }
     case IR_STOREVAR:
-        if (L->vars[in->imm])
-            LLVMBuildStore(L->b, operand(L, in->args[0], ti->vartypes[in->imm]), L->vars[in->imm]);
+        if (L->vars[in->imm]) {
+            const Type *vt_ = ti->vartypes[in->imm];
+            LLVMValueRef x = operand(L, in->args[0], vt_);
+            if (ty_has_refs(vt_)) cg_store_var(L, in, x, vt_);
+            else LLVMBuildStore(L->b, x, L->vars[in->imm]);
+        }
         return 0;
     case IR_BINOP: {
+        if (t->kind == TY_ARRAY) {
+            v = cg_array_expr(L, in);
+            break;
+        }
         const Type *ot = binop_operand_type(in->imm, t);
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
@@ -423,7 +476,9 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     }
     case IR_UNOP:
-        if (in->imm == IRU_NOT) {
+        if (t->kind == TY_ARRAY) {
+            v = cg_array_expr(L, in);
+        } else if (in->imm == IRU_NOT) {
             v = LLVMBuildNot(L->b, cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])), "");
         } else {
             v = cg_unop(L, in->imm, operand(L, in->args[0], t), t, t);
@@ -431,7 +486,9 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     case IR_CMP: {
         const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
-        if (a->kind == TY_NONE || b->kind == TY_NONE) {
+        if (t->kind == TY_ARRAY) {
+            v = cg_array_expr(L, in);
+        } else if (a->kind == TY_NONE || b->kind == TY_NONE) {
             bool eq = a == b;
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
         } else if (a->kind == TY_TUPLE) {
@@ -455,9 +512,17 @@ static int lower_instr(Lower *L, Instr *in) {
         for (int i = 0; i < in->nargs; i++)
             v = LLVMBuildInsertValue(L->b, v, L->vals[in->args[i]], (unsigned)i, "");
         break;
-    case IR_GETITEM: v = tuple_index(L, in, vt(L, in->args[0])); break;
+    case IR_GETITEM:
+        if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
+        else v = tuple_index(L, in, vt(L, in->args[0]));
+        break;
+    case IR_SETITEM: cg_array_setitem(L, in); return 0;
+    case IR_SLICE: v = cg_slice(L, in); break;
     case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
-    case IR_CALL: v = lower_call(L, in); break;
+    case IR_CALL:
+        v = lower_call(L, in);
+        if (v && ty_has_refs(t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
+        break;
     case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
     case IR_ITERVALUE: v = lower_itervalue(L, in); break;
@@ -466,10 +531,13 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_BRANCH:
         LLVMBuildCondBr(L->b, L->vals[in->args[0]], L->bbs[in->target[0]->id], L->bbs[in->target[1]->id]);
         return 0;
-    case IR_RETURN:
-        LLVMBuildStore(L->b, operand(L, in->args[0], ti->ret), L->out);
-        LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+    case IR_RETURN: {
+        LLVMValueRef r = operand(L, in->args[0], ti->ret);
+        if (ty_has_refs(ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
+        LLVMBuildStore(L->b, r, L->out);
+        cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
+    }
     case IR_RAISE: {
         const Type *et = vt(L, in->args[0]);
         emit_raise(L, cg_exc_name(L, et->obj), et->kind == TY_EXC ? L->vals[in->args[0]] : NULL);
@@ -515,12 +583,26 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         L->vars[v] = LLVMBuildAlloca(L->b, cg_type(L, t), fn->varnames[v]);
         LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, t)), L->vars[v]);
     }
+    cg_plan_arrays(L);
+    if (L->refs) {
+        L->status = LLVMBuildAlloca(L->b, L->i32, "status");
+        L->exit_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "exit");
+    }
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
         LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
         for (int j = 0; j < b->ninstrs; j++)
             if (lower_instr(L, b->instrs[j])) return -1;
+    }
+    if (L->refs) {   /* the exit: drop what slots and variables hold */
+        LLVMPositionBuilderAtEnd(L->b, L->exit_bb);
+        for (int k = 0; k < L->nslots; k++)
+            cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
+        for (int v = 0; v < fn->nvars; v++)
+            if (L->vars[v] && ty_has_refs(ti->vartypes[v]))
+                cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), ti->vartypes[v]);
+        LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
     }
     return 0;
 }

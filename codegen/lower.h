@@ -22,6 +22,17 @@ typedef struct Lower {
     LLVMBasicBlockRef entry_bb;
     LLVMTypeRef i1, i8, i32, i64, f64, ptr, c128, voidt;
     Loc loc;                  /* of the instruction being lowered */
+    /* References (see lower_array.c): with `refs`, every exit goes through exit_bb, which drops
+     * what the slots and variables hold; `status` carries the return code there. */
+    bool refs;
+    LLVMBasicBlockRef exit_bb;
+    LLVMValueRef status;
+    LLVMValueRef *slots;      /* allocas holding owned references */
+    const Type **slot_types;
+    int nslots, cap_slots;
+    int *uses;                /* per value id: how many instructions use it */
+    bool *fused;              /* per value id: an array expression lowered inside its user's loop */
+    bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
 } Lower;
 
 /* lower.c */
@@ -37,6 +48,28 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg);
 void cg_check_status(Lower *L, LLVMValueRef status);
 const char *cg_exc_name(Lower *L, PyObject *cls);
+
+void cg_ret(Lower *L, LLVMValueRef status);
+
+/* lower_array.c */
+LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
+void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
+LLVMValueRef cg_new_slot(Lower *L, const Type *t);
+void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);
+void cg_plan_arrays(Lower *L);
+bool cg_is_fresh(Lower *L, Instr *in);
+LLVMValueRef cg_array_getitem(Lower *L, Instr *in);
+void cg_array_setitem(Lower *L, Instr *in);
+LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
+LLVMValueRef cg_array_expr(Lower *L, Instr *in);
+LLVMValueRef cg_slice(Lower *L, Instr *in);
+LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMTypeRef cg_array_type(Lower *L, const Type *t);
+void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st);
+LLVMValueRef cg_array_iter_count(Lower *L, LLVMValueRef arr);
+LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k);
+LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 
 /* lower_ops.c */
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in);

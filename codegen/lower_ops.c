@@ -49,6 +49,13 @@ static LLVMValueRef rt_status_call(Lower *L, const char *name, LLVMTypeRef rett,
 
 /* ---- integers ---------------------------------------------------------------------- */
 static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
+    if (L->numpy_sem) {   /* NumPy: x // 0 and x % 0 are 0 */
+        LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
+        L->numpy_sem = false;
+        LLVMValueRef r = int_floordiv_mod(L, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), b, ""), want_mod);
+        L->numpy_sem = true;
+        return LLVMBuildSelect(L->b, zero, i64c(L, 0), r, "");
+    }
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
                 want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
     /* x // -1 and x % -1 branch off (LLVM's sdiv of INT64_MIN by -1 is undefined). A branch,
@@ -107,6 +114,7 @@ static LLVMValueRef int_shift(Lower *L, bool left, LLVMValueRef a, LLVMValueRef 
 
 /* ---- floats ------------------------------------------------------------------------ */
 static void float_zero_check(Lower *L, LLVMValueRef b, const char *msg) {
+    if (L->numpy_sem) return;   /* NumPy: inf or nan */
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), ""), "builtins:ZeroDivisionError", msg);
 }
 
@@ -319,6 +327,8 @@ static LLVMValueRef isclose(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueR
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int n = ci->nparams;
     const Type *ret = ci->ret;
+    if (ci->builtin >= METHOD_FLATTEN || (ci->builtin < BI_COUNT && !strncmp(ti_builtins[ci->builtin].module, "numpy", 5)))
+        return cg_numpy_call(L, in, ci, args, types);
     if (ci->builtin == METHOD_CONJUGATE) {
         LLVMValueRef self = L->vals[in->args[0]];
         const Type *st = L->ti->vtypes[in->args[0]]->recv;
@@ -440,6 +450,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     }
     case BI_POW: return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
     case BI_LEN:
+        if (types[0]->kind == TY_ARRAY) return cg_array_len(L, args[0]);
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);

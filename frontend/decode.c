@@ -312,6 +312,18 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         *out = t->id;
         return 0;
     }
+    if (PySlice_Check(obj)) {   /* folded into constant tuples: a[:, 0] */
+        PySliceObject *sl = (PySliceObject *)obj;
+        int parts[3];
+        if (emit_const(fe, b, sl->start, &parts[0]) || emit_const(fe, b, sl->stop, &parts[1]) ||
+            emit_const(fe, b, sl->step, &parts[2]))
+            return -1;
+        Instr *s = emit(fe, b, IR_SLICE, 3);
+        if (!s) return -1;
+        memcpy(s->args, parts, sizeof parts);
+        *out = s->id;
+        return 0;
+    }
     if (PyCode_Check(obj)) {   /* the code of an inner function, consumed by MAKE_FUNCTION */
         Instr *g = emit(fe, b, IR_GLOBAL, 0);
         if (!g) return -1;
@@ -413,13 +425,13 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_BUILD_LIST: case PY_LIST_APPEND: case PY_LIST_EXTEND: what = "list"; break;
+    case PY_LIST_APPEND: case PY_LIST_EXTEND: what = "list"; break;
     case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_STORE_ATTR: what = "attribute assignment"; break;
-    case PY_STORE_SUBSCR: case PY_DELETE_SUBSCR: what = "item assignment on this type"; break;
+    case PY_DELETE_SUBSCR: what = "del on an item"; break;
     case PY_IMPORT_NAME: case PY_IMPORT_FROM: what = "import inside a compiled function"; break;
     case PY_CONTAINS_OP: what = "the 'in' operator"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
@@ -525,6 +537,7 @@ static int run_block(Fe *fe, Block *b) {
             POP(a);
             EMIT(in, IR_BINOP, 2);
             in->imm = pi->arg % IRB_NOPS;   /* in-place forms follow the 13 plain ones */
+            in->imm2 = pi->arg >= IRB_NOPS;
             in->args[0] = a;
             in->args[1] = c;
             PUSH(in->id);
@@ -554,10 +567,27 @@ static int run_block(Fe *fe, Block *b) {
             in->args[1] = c;
             PUSH(in->id);
             break;
-        case PY_BUILD_TUPLE: {
+        case PY_BUILD_TUPLE: case PY_BUILD_LIST: {
             if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_TUPLE");
             EMIT(in, IR_TUPLE, pi->arg);
+            in->imm = pi->op == PY_BUILD_LIST;
             for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        }
+        case PY_STORE_SUBSCR:   /* TOS1[TOS] = TOS2 */
+            EMIT(in, IR_SETITEM, 3);
+            POP(in->args[1]);
+            POP(in->args[0]);
+            POP(in->args[2]);
+            break;
+        case PY_BUILD_SLICE: {
+            if (pi->arg != 2 && pi->arg != 3) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_SLICE");
+            int parts[3];
+            if (pi->arg == 2 && emit_const(fe, b, Py_None, &parts[2])) return -1;
+            for (int k = pi->arg - 1; k >= 0; k--) POP(parts[k]);
+            EMIT(in, IR_SLICE, 3);
+            memcpy(in->args, parts, sizeof parts);
             PUSH(in->id);
             break;
         }

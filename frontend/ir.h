@@ -136,6 +136,7 @@ struct Function {
     int ninstrs, instrs_cap;
     PyObject *globals;       /* func.__globals__ (borrowed; alive for the compile) */
     PyObject *builtins;
+    bool boundscheck;        /* indexing raises IndexError when out of bounds (set by the driver) */
 };
 
 /* ---- the compile context ------------------------------------------------------------ */

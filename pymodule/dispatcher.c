@@ -205,7 +205,7 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = ty_typeof(args[i]))) return unsupported_argument(d, args[i], i);
+        if (!(types[i] = rt_typeof(args[i]))) return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
         if (d->lazy) s = pm_compile(d, types, np, NULL, false);

@@ -4,12 +4,20 @@
 
 static PyObject *m_typeof(PyObject *self, PyObject *obj) {
     if (ty_init()) return PyErr_NoMemory();
-    const Type *t = ty_typeof(obj);
+    const Type *t = rt_typeof(obj);
     if (!t) Py_RETURN_NONE;
     return PyUnicode_FromString(t->name);
 }
 
+static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
+    int64_t allocs, frees;
+    rt_stats(&allocs, &frees);
+    return Py_BuildValue("{sLsL}", "allocs", (long long)allocs, "frees", (long long)frees);
+}
+
 static PyMethodDef methods[] = {
+    {"rt_stats", m_rt_stats, METH_NOARGS,
+     "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n}."},
     {"typeof", m_typeof, METH_O, "The ember type name of a Python value (None if unsupported)."},
     {NULL},
 };

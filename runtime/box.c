@@ -8,7 +8,14 @@
 #include <string.h>
 
 int rt_unbox(const Type *t, PyObject *o, void *out) {
+    if (ty_is_number(t) && !PyLong_Check(o) && !PyFloat_Check(o) && !PyComplex_Check(o)) {
+        int r = rt_unbox_numpy_scalar(t, o, out);
+        if (r <= 0) return r;
+    }
     switch (t->kind) {
+    case TY_ARRAY:
+        if (rt_unbox_array(t, o, out) == 0) return 0;
+        break;
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;
@@ -67,12 +74,18 @@ PyObject *rt_box(const Type *t, const void *p) {
         const double *d = p;
         return PyComplex_FromDoubles(d[0], d[1]);
     }
+    case TY_ARRAY: return rt_box_array(t, p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
-        if (!tup) return NULL;
         for (int i = 0; i < t->n; i++) {
-            PyObject *item = rt_box(t->elems[i], (const char *)p + t->offsets[i]);
-            if (!item) { Py_DECREF(tup); return NULL; }
+            PyObject *item = tup ? rt_box(t->elems[i], (const char *)p + t->offsets[i]) : NULL;
+            if (!item) {   /* release what the remaining elements hold */
+                for (int j = i + 1; j < t->n; j++) rt_release(t->elems[j], (char *)p + t->offsets[j]);
+                Py_XDECREF(tup);
+                tup = NULL;
+                if (!PyErr_Occurred()) PyErr_NoMemory();
+                continue;
+            }
             PyTuple_SET_ITEM(tup, i, item);
         }
         return tup;

@@ -234,5 +234,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_gcd", (void *)ember_rt_gcd},
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
+    {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
+    {"ember_rt_block_data", (void *)ember_rt_block_data},
+    {"ember_rt_block_free", (void *)ember_rt_block_free},
 };
 const int rt_nsymbols = sizeof rt_symbols / sizeof rt_symbols[0];

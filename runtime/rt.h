@@ -22,8 +22,23 @@ int rt_error_to_python(void);                 /* sets the Python exception; retu
 extern const RtSymbol rt_symbols[];
 extern const int rt_nsymbols;
 
+/* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */
+typedef struct RtBlock RtBlock;
+RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the error record set */
+void *ember_rt_block_data(RtBlock *b);
+void ember_rt_block_free(RtBlock *b);
+void rt_block_decref(RtBlock *b);
+void rt_release(const Type *t, void *p);          /* drop the references a value holds */
+void rt_stats(int64_t *allocs, int64_t *frees);
+int rt_numpy_init(void);                           /* import NumPy and its C-API */
+int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
+const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */
+int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: not convertible */
+int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
+PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
+
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */
-PyObject *rt_box(const Type *t, const void *p);
+PyObject *rt_box(const Type *t, const void *p);   /* takes over the array references in p */
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "ti.h"
 #include "fe.h"
+#include "rt.h"
 #include <string.h>
 
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
@@ -19,19 +20,43 @@
  * after. Owner: this file. */
 static PyObject *builtin_objs[BI_COUNT];
 
+static bool numpy_resolved;   /* the NumPy entries are found once NumPy has been imported */
+
+static PyObject *lookup(int i, bool import) {
+    PyObject *name = PyUnicode_FromString(ti_builtins[i].module);
+    PyObject *mod = !name ? NULL : import ? PyImport_Import(name) : PyImport_GetModule(name);
+    Py_XDECREF(name);
+    PyObject *obj = mod ? PyObject_GetAttrString(mod, ti_builtins[i].name) : NULL;
+    Py_XDECREF(mod);
+    if (!obj) PyErr_Clear();   /* absent in this Python or NumPy: never matched */
+    return obj;
+}
+
+static bool is_numpy_entry(int i) { return !strncmp(ti_builtins[i].module, "numpy", 5); }
+
 int ti_init_builtins(void) {
     if (builtin_objs[0]) return 0;
-    for (int i = 0; i < BI_COUNT; i++) {
-        PyObject *mod = PyImport_ImportModule(ti_builtins[i].module);
-        if (!mod) return -1;
-        builtin_objs[i] = PyObject_GetAttrString(mod, ti_builtins[i].name);
-        Py_DECREF(mod);
-        if (!builtin_objs[i]) PyErr_Clear();   /* absent in this Python: never matched */
-    }
+    for (int i = 0; i < BI_COUNT; i++)
+        if (!is_numpy_entry(i) && !(builtin_objs[i] = lookup(i, true)) && i == 0) return -1;
     return 0;
 }
 
+static void resolve_numpy(void) {
+    PyObject *name = PyUnicode_FromString("numpy");
+    PyObject *np = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (!np) {
+        PyErr_Clear();
+        return;
+    }
+    Py_DECREF(np);
+    for (int i = 0; i < BI_COUNT; i++)
+        if (is_numpy_entry(i)) builtin_objs[i] = lookup(i, true);
+    numpy_resolved = true;
+}
+
 static int builtin_of(PyObject *obj) {
+    if (!numpy_resolved) resolve_numpy();
     for (int i = 0; i < BI_COUNT; i++)
         if (builtin_objs[i] == obj) return i;
     return -1;
@@ -69,6 +94,10 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException))
         return ty_object(TY_EXCCLASS, obj, 0);
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
+    if (PyType_Check(obj) && !strncmp(((PyTypeObject *)obj)->tp_name, "numpy.", 6)) {
+        int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
+        if (dt >= 0) return ty_dtype(dt);
+    }
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
@@ -90,6 +119,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         in->str = saved;
         return t;
     }
+    if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
     if (ty_is_number(recv)) {
         if (!strcmp(attr, "real") || !strcmp(attr, "imag"))
             return recv == ty_complex128 ? ty_float64 : recv == ty_bool ? ty_int64 : recv;
@@ -267,6 +297,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
     case SH_F_F: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
     case SH_FF_F: NARGS(2, 2); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
     case SH_F_B: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_bool; break;
+    case SH_UF: case SH_US: case SH_UB: case SH_BF: case SH_BS: break;   /* NumPy: numpy.c */
     case SH_F_I:
         NARGS(1, 1); ALL(is_real, "a real number");
         ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;
@@ -332,7 +363,8 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         }
         case BI_LEN:
             NARGS(1, 1);
-            if (args[0]->kind != TY_TUPLE && args[0]->kind != TY_RANGE)
+            if (args[0]->kind != TY_TUPLE && args[0]->kind != TY_RANGE &&
+                !(args[0]->kind == TY_ARRAY && args[0]->ndim > 0))
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;
             break;
@@ -414,7 +446,11 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     switch (callee->kind) {
     case TY_FUNCTION:
+        if (!strncmp(ti_builtins[callee->builtin].module, "numpy", 5))
+            return ti_type_numpy_call(ti, in, callee->builtin, args, nargs, false);
         return type_builtin_call(ti, in, callee->builtin, args, nargs);
+    case TY_DTYPE:
+        return ti_type_dtype_call(ti, in, callee, args, nargs);
     case TY_DISPATCHER:
         return type_dispatcher_call(ti, in, callee, args);
     case TY_INNERFUNC:
@@ -431,6 +467,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return 0;
     }
     case TY_METHOD: {
+        if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

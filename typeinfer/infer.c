@@ -46,6 +46,15 @@ static const char *binop_verb(int op) {
 
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     int op = in->imm;
+    if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
+        const Type *t = ti_array_binop(ti, in, op, a, b);
+        if (t && in->imm2 && a->kind == TY_ARRAY) {   /* a op= b writes into a */
+            if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name), NULL;
+            if (t->ndim > a->ndim) return ERR(in, "cannot broadcast %s into %s in place", b->name, a->name), NULL;
+            return a;
+        }
+        return t;
+    }
     if (ty_is_number(a) && ty_is_number(b)) {
         int ra = ty_rank(a), rb = ty_rank(b), r = ra > rb ? ra : rb;
         switch (op) {
@@ -78,6 +87,7 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
 }
 
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
+    if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
     if (in->imm == IRU_NOT) {
         if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
     } else if (ty_is_number(a)) {
@@ -92,6 +102,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 }
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (idx == ty_int64 || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -110,6 +121,26 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return NULL;
 }
 
+/* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
+ * variable holds could be mutated or returned, which a tuple cannot model. */
+static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
+    Function *fn = ti->fn;
+    int uses = 0;
+    bool ok = true;
+    for (int v = 0; v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in) continue;
+        for (int k = 0; k < in->nargs; k++)
+            if (in->args[k] == list->id) {
+                uses++;
+                ok &= (in->op == IR_CALL && k > 0) || (in->op == IR_TUPLE && list_is_call_argument(ti, in));
+            }
+    }
+    return ok && uses > 0;
+}
+
+static bool is_index(const Type *t) { return t == ty_int64 || t == ty_bool; }
+
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
     if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
@@ -117,6 +148,7 @@ static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
 }
 
 static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
     if (ty_is_number(a) && ty_is_number(b)) {
         if ((a == ty_complex128 || b == ty_complex128) && in->imm != IRC_EQ && in->imm != IRC_NE) {
             ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
@@ -178,6 +210,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = type_truth(ti, in, args[0]))) return -1;
         break;
     case IR_TUPLE:
+        if (in->imm == 1 && !list_is_call_argument(ti, in))
+            return UNSUP(in, "lists are only supported as arguments of NumPy functions (np.array([...]))");
         for (int i = 0; i < n; i++)
             if (!ty_is_runtime(args[i]))
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
@@ -186,6 +220,19 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_GETITEM:
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
+    case IR_SETITEM:
+        if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
+        return ti_array_setitem(ti, in, args[0], args[1], args[2]);
+    case IR_SLICE: {
+        int mask = 0;
+        for (int i = 0; i < 3; i++) {
+            if (args[i]->kind == TY_NONE) continue;
+            if (!is_index(args[i])) return ERR(in, "slice indices must be integers (got %s)", args[i]->name);
+            mask |= 1 << i;
+        }
+        t = ty_slice(mask);
+        break;
+    }
     case IR_UNPACK:
         if (args[0]->kind != TY_TUPLE)
             return UNSUP(in, "cannot unpack %s", args[0]->name);
@@ -208,6 +255,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_GETITER:
         if (args[0]->kind == TY_RANGE) t = ty_iter(args[0]);
+        else if (args[0]->kind == TY_ARRAY && args[0]->ndim > 0) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE && (args[0]->n == 0 || ty_is_uniform_tuple(args[0])))
             t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
@@ -217,7 +265,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_ITERVALUE: {
         const Type *of = args[0]->iter_of;
-        t = of->kind == TY_RANGE ? ty_int64 : of->n ? of->elems[0] : ty_none;
+        if (of->kind == TY_ARRAY)
+            t = of->ndim == 1 ? ty_scalar_of(of->dtype)
+                              : ty_array(of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly);
+        else
+            t = of->kind == TY_RANGE ? ty_int64 : of->n ? of->elems[0] : ty_none;
         break;
     }
     case IR_FORITER: case IR_JUMP:

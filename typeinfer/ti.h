@@ -18,7 +18,7 @@ typedef enum {
     BI_COUNT
 } BuiltinId;
 
-typedef enum { SH_SPECIAL, SH_F_F, SH_FF_F, SH_F_I, SH_F_B } BuiltinShape;
+typedef enum { SH_SPECIAL, SH_F_F, SH_FF_F, SH_F_I, SH_F_B, SH_UF, SH_US, SH_UB, SH_BF, SH_BS } BuiltinShape;
 
 typedef struct BuiltinInfo {
     const char *module, *name;
@@ -50,6 +50,7 @@ typedef struct CallInfo {
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     TypeInfo *inner;             /* CALL_INNER */
+    int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_* */
 } CallInfo;
 
 /* What typing needs from the driver: recognising and compiling other @njit functions. */
@@ -102,6 +103,24 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
-enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER };
+enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
+       METHOD_DTYPE_CONVERT };
+
+/* arrays.c */
+const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
+const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
+int ti_result_dtype(const Type *a, const Type *b);
+const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b);
+const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a);
+const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
+int ti_ufunc_dtype(int bid, const Type *a, const Type *b);
+bool ti_is_ufunc(int bid);
+
+/* numpy.c */
+int ti_dtype_arg(const Type *t);
+int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
+int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 
 #endif

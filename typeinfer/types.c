@@ -55,6 +55,110 @@ int ty_init(void) {
     return ty_range ? 0 : -1;
 }
 
+const DTypeInfo ty_dtypes[DT_COUNT] = {
+    [DT_BOOL] = {"bool", 1, 'b', 0},          [DT_INT8] = {"int8", 1, 'i', 1},
+    [DT_INT16] = {"int16", 2, 'i', 3},        [DT_INT32] = {"int32", 4, 'i', 5},
+    [DT_INT64] = {"int64", 8, 'i', 7},        [DT_UINT8] = {"uint8", 1, 'u', 2},
+    [DT_UINT16] = {"uint16", 2, 'u', 4},      [DT_UINT32] = {"uint32", 4, 'u', 6},
+    [DT_UINT64] = {"uint64", 8, 'u', 8},      [DT_FLOAT32] = {"float32", 4, 'f', 11},
+    [DT_FLOAT64] = {"float64", 8, 'f', 12},   [DT_COMPLEX64] = {"complex64", 8, 'c', 14},
+    [DT_COMPLEX128] = {"complex128", 16, 'c', 15},
+};
+
+const Type *ty_array(int dtype, int ndim, char layout, bool readonly) {
+    if (ndim <= 1 && layout == 'F') layout = 'C';   /* one dimension: C and F are the same */
+    for (int i = 0; i < ntable; i++) {
+        Type *t = table[i];
+        if (t->kind == TY_ARRAY && t->dtype == dtype && t->ndim == ndim && t->layout == layout &&
+            t->readonly == readonly)
+            return t;
+    }
+    char name[128];
+    snprintf(name, sizeof name, "%sarray(%s, %dd, %c)", readonly ? "readonly " : "",
+             ty_dtypes[dtype].name, ndim, layout);
+    Type *t = new_type(TY_ARRAY, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
+    if (!t) return NULL;
+    t->dtype = dtype;
+    t->ndim = ndim;
+    t->layout = layout;
+    t->readonly = readonly;
+    return t;
+}
+
+const Type *ty_slice(int mask) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_SLICE && table[i]->n == mask) return table[i];
+    char name[32];
+    snprintf(name, sizeof name, "slice<%s%s%s>", mask & 1 ? "start" : "", mask & 2 ? ":stop" : ":",
+             mask & 4 ? ":step" : "");
+    Type *t = new_type(TY_SLICE, name, 24, 8);   /* {start, stop, step}; absent parts unused */
+    if (t) t->n = mask;
+    return t;
+}
+
+const Type *ty_dtype(int dtype) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_DTYPE && table[i]->dtype == dtype) return table[i];
+    char name[64];
+    snprintf(name, sizeof name, "dtype(%s)", ty_dtypes[dtype].name);
+    Type *t = new_type(TY_DTYPE, name, 0, 1);
+    if (t) t->dtype = dtype;
+    return t;
+}
+
+const Type *ty_scalar_of(int dtype) {
+    switch (ty_dtypes[dtype].kind) {
+    case 'b': return ty_bool;
+    case 'f': return ty_float64;
+    case 'c': return ty_complex128;
+    default: return ty_int64;
+    }
+}
+
+int ty_dtype_of_scalar(const Type *t) {
+    if (t == ty_bool) return DT_BOOL;
+    if (t == ty_int64) return DT_INT64;
+    if (t == ty_float64) return DT_FLOAT64;
+    if (t == ty_complex128) return DT_COMPLEX128;
+    return -1;
+}
+
+bool ty_has_refs(const Type *t) {
+    if (t->kind == TY_ARRAY) return true;
+    if (t->kind == TY_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (ty_has_refs(t->elems[i])) return true;
+    return false;
+}
+
+/* NumPy's promote_types for the dtypes ember has. */
+int ty_promote(int a, int b) {
+    if (a == b) return a;
+    const DTypeInfo *x = &ty_dtypes[a], *y = &ty_dtypes[b];
+    static const char order[] = "biufc";
+    if (strchr(order, x->kind) > strchr(order, y->kind)) return ty_promote(b, a);
+    /* now x's kind <= y's kind */
+    if (x->kind == 'b') return b;
+    if (x->kind == y->kind) return x->size > y->size ? a : b;
+    if (x->kind == 'i' && y->kind == 'u') {   /* signed with unsigned */
+        if (x->size > y->size) return a;
+        switch (y->size) {
+        case 1: return DT_INT16;
+        case 2: return DT_INT32;
+        case 4: return DT_INT64;
+        default: return DT_FLOAT64;
+        }
+    }
+    if (y->kind == 'f') {   /* integer with float */
+        if (y->size == 8 || x->size <= 2) return b;
+        return DT_FLOAT64;
+    }
+    /* with complex */
+    if (y->size == 16) return b;
+    if (x->kind == 'f' ? x->size <= 4 : x->size <= 2) return b;
+    return DT_COMPLEX128;
+}
+
 const Type *ty_tuple(int n, const Type *const *elems) {
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];
@@ -167,6 +271,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS:
+    case TY_DTYPE:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);
@@ -176,7 +281,7 @@ bool ty_is_runtime(const Type *t) {
 }
 
 bool ty_is_value(const Type *t) {
-    if (ty_is_number(t) || (t && t->kind == TY_NONE)) return true;
+    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY))) return true;
     if (!t || t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_value(t->elems[i])) return false;
@@ -234,6 +339,51 @@ static const char *skip_ws(const char *s) {
     return s;
 }
 
+static int dtype_named(const char *s, size_t n) {
+    static const struct { const char *name; int dt; } names[] = {
+        {"b1", DT_BOOL}, {"bool_", DT_BOOL}, {"boolean", DT_BOOL}, {"bool", DT_BOOL},
+        {"i1", DT_INT8}, {"i2", DT_INT16}, {"i4", DT_INT32}, {"i8", DT_INT64}, {"intp", DT_INT64},
+        {"int_", DT_INT64}, {"u1", DT_UINT8}, {"u2", DT_UINT16}, {"u4", DT_UINT32},
+        {"u8", DT_UINT64}, {"uintp", DT_UINT64}, {"f4", DT_FLOAT32}, {"f8", DT_FLOAT64},
+        {"double", DT_FLOAT64}, {"c8", DT_COMPLEX64}, {"c16", DT_COMPLEX128},
+    };
+    for (int i = 0; i < DT_COUNT; i++)
+        if (strlen(ty_dtypes[i].name) == n && !strncmp(s, ty_dtypes[i].name, n)) return i;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i].name) == n && !strncmp(s, names[i].name, n)) return names[i].dt;
+    return -1;
+}
+
+/* After "float64[": dimensions ":" or "::1" separated by commas, then "]". "::1" on the last
+ * dimension means C order, on the first F order. */
+static const Type *parse_array(int dt, const char *s, const char **end, char *err, size_t errlen) {
+    int ndim = 0, contig_at = -1;
+    for (;;) {
+        s = skip_ws(s);
+        if (*s != ':') { snprintf(err, errlen, "expected ':' in an array type at '%s'", s); return NULL; }
+        s = skip_ws(s + 1);
+        if (*s == ':') {
+            s = skip_ws(s + 1);
+            if (*s != '1') { snprintf(err, errlen, "expected '::1' in an array type"); return NULL; }
+            if (contig_at >= 0) { snprintf(err, errlen, "more than one '::1' in an array type"); return NULL; }
+            contig_at = ndim;
+            s++;
+        }
+        ndim++;
+        s = skip_ws(s);
+        if (*s == ',') { s++; continue; }
+        if (*s == ']') break;
+        snprintf(err, errlen, "expected ',' or ']' in an array type at '%s'", s);
+        return NULL;
+    }
+    char layout = 'A';
+    if (contig_at == ndim - 1) layout = 'C';
+    else if (contig_at == 0) layout = 'F';
+    else if (contig_at >= 0) { snprintf(err, errlen, "'::1' must be on the first or last dimension"); return NULL; }
+    *end = s + 1;
+    return ty_array(dt, ndim, layout, false);
+}
+
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
     const char *start = s;
@@ -274,11 +424,17 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         *end = s + 1;
         return ty_tuple(count, elems);
     }
+    int dt = dtype_named(start, n);
+    if (dt >= 0 && *skip_ws(s) == '[') return parse_array(dt, skip_ws(s) + 1, end, err, errlen);
     for (size_t i = 0; i < sizeof scalar_names / sizeof scalar_names[0]; i++)
         if (strlen(scalar_names[i].name) == n && !strncmp(start, scalar_names[i].name, n)) {
             *end = s;
             return scalar_of_kind(scalar_names[i].kind);
         }
+    if (dt >= 0) {   /* a sized scalar (int32, float32): computed as its canonical scalar */
+        *end = s;
+        return ty_scalar_of(dt);
+    }
     snprintf(err, errlen, "unknown or unsupported type '%.*s'", (int)n, start);
     return NULL;
 }

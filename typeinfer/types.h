@@ -29,8 +29,30 @@ typedef enum {
     TY_EXCCLASS,    /* an exception class (obj) */
     TY_EXC,         /* an exception instance of class obj; its value is the message (TY_STR) */
     TY_METHOD,      /* attribute `attr` of a value of type `recv`, to be called */
+    TY_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly (DESIGN.md contract 6) */
+    TY_SLICE,       /* a slice; n is a mask of the parts present (1 start, 2 stop, 4 step) */
+    TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
     TY_NKINDS
 } TypeKind;
+
+/* NumPy element types. Elements load as the canonical scalar type of their kind (bool, int64,
+ * float64, complex128) and store back with NumPy's conversion; arrays keep their dtype. */
+typedef enum {
+    DT_BOOL, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64,
+    DT_FLOAT32, DT_FLOAT64, DT_COMPLEX64, DT_COMPLEX128, DT_COUNT
+} DType;
+
+typedef struct DTypeInfo {
+    const char *name;    /* "float32", as NumPy and Numba spell it */
+    int size;            /* bytes per element */
+    char kind;           /* 'b' bool, 'i' signed, 'u' unsigned, 'f' float, 'c' complex */
+    int npy;             /* NumPy's type number (NPY_FLOAT, ...) */
+} DTypeInfo;
+extern const DTypeInfo ty_dtypes[DT_COUNT];
+
+/* Array runtime value: {block *meminfo, PyObject *parent, char *data, i64 shape[nd], i64
+ * strides[nd]} with strides in bytes. meminfo is NULL for memory ember does not own (an argument's). */
+#define TY_ARRAY_HEADER 3
 
 struct Type {
     TypeKind kind;
@@ -44,6 +66,10 @@ struct Type {
     int builtin;             /* TY_FUNCTION: a BI_* id (typeinfer/calls.c) */
     size_t size, align;      /* runtime layout; 0 for compile-time-only types */
     size_t *offsets;         /* TY_TUPLE: element offsets */
+    int dtype;               /* TY_ARRAY, TY_DTYPE: a DT_* */
+    int ndim;                /* TY_ARRAY */
+    char layout;             /* TY_ARRAY: 'C', 'F' or 'A' (any strides) */
+    bool readonly;           /* TY_ARRAY: writes are compile errors */
 };
 
 /* The intern table and the common types. ember._ember owns the one instance; ember._embercc,
@@ -82,5 +108,12 @@ const Type *ty_parse(const char *text, const char **end, char *err, size_t errle
 int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
                        char *err, size_t errlen);
 const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL if unsupported */
+const Type *ty_array(int dtype, int ndim, char layout, bool readonly);
+const Type *ty_slice(int mask);
+const Type *ty_dtype(int dtype);
+const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
+int ty_dtype_of_scalar(const Type *t);    /* bool/int64/float64/complex128 -> DT_*, else -1 */
+bool ty_has_refs(const Type *t);          /* holds array references (arrays, tuples of them) */
+int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
 #endif

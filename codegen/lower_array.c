@@ -1,0 +1,794 @@
+/* lower_array.c: arrays in generated code: their fields, references, indexing and views,
+ * attributes, iteration, and array expressions lowered to one fused loop.
+ *
+ * Value: {ptr meminfo, ptr parent, ptr data, [nd x i64] shape, [nd x i64] strides} (types.h).
+ * For a C array the last stride is known to be the item size (the first for F), so loops over
+ * contiguous arrays address memory with constants and vectorise.
+ *
+ * References (DESIGN.md contract 6). Values that own a reference are the results of
+ * allocations and of calls returning arrays ("fresh" values); each such instruction stores its
+ * result in its own slot, dropping what the slot held from the instruction's previous run (a
+ * loop). Every other array value borrows: views, loads of variables, arguments, tuple elements.
+ * A variable owns a reference: a store takes one on the new value and moves the old value to the
+ * store's own slot (not dropped at once: a borrowed value loaded from the variable earlier in
+ * the block may still be in use). Returning takes a reference for the caller. Every exit, error
+ * paths included, goes through one block that drops the slots and the variables, so nothing
+ * leaks when compiled code raises.
+ *
+ * Array expressions. An elementwise instruction (operator, ufunc or np.where with an array
+ * result) whose value has one use, by another elementwise instruction in the same block, is
+ * "fused": it makes no array; its user evaluates it element by element inside its own loop. The
+ * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
+ * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
+ * broadcasting strides (0 on a dimension of length 1) otherwise. Operators follow NumPy there:
+ * no ZeroDivisionError, integer division by zero gives 0.
+ */
+#include "lower.h"
+#include <string.h>
+
+static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+
+/* ---- the value ---------------------------------------------------------------------- */
+LLVMTypeRef cg_array_type(Lower *L, const Type *t) {
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)t->ndim);
+    LLVMTypeRef f[5] = {L->ptr, L->ptr, L->ptr, dims, dims};
+    return LLVMStructTypeInContext(L->c, f, 5, 0);
+}
+
+static LLVMValueRef a_meminfo(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 0, "mi"); }
+static LLVMValueRef a_data(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 2, "data"); }
+
+static LLVMValueRef a_dim(Lower *L, LLVMValueRef a, int field, int k) {
+    LLVMValueRef arr = LLVMBuildExtractValue(L->b, a, (unsigned)field, "");
+    return LLVMBuildExtractValue(L->b, arr, (unsigned)k, field == 3 ? "n" : "s");
+}
+
+static LLVMValueRef a_shape(Lower *L, LLVMValueRef a, int k) { return a_dim(L, a, 3, k); }
+
+static LLVMValueRef a_stride(Lower *L, const Type *t, LLVMValueRef a, int k) {
+    if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0))
+        return i64c(L, ty_dtypes[t->dtype].size);
+    return a_dim(L, a, 4, k);
+}
+
+static LLVMValueRef make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
+                               LLVMValueRef *shape, LLVMValueRef *strides) {
+    LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
+    v = LLVMBuildInsertValue(L->b, v, mi, 0, "");
+    v = LLVMBuildInsertValue(L->b, v, parent, 1, "");
+    v = LLVMBuildInsertValue(L->b, v, data, 2, "");
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)t->ndim);
+    LLVMValueRef sh = LLVMGetUndef(dims), st = LLVMGetUndef(dims);
+    for (int k = 0; k < t->ndim; k++) {
+        sh = LLVMBuildInsertValue(L->b, sh, shape[k], (unsigned)k, "");
+        st = LLVMBuildInsertValue(L->b, st, strides[k], (unsigned)k, "");
+    }
+    v = LLVMBuildInsertValue(L->b, v, sh, 3, "");
+    return LLVMBuildInsertValue(L->b, v, st, 4, "");
+}
+
+LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr) { return a_shape(L, arr, 0); }
+
+/* ---- references --------------------------------------------------------------------- */
+static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
+    if (t->kind == TY_ARRAY) {
+        fn(L, a_meminfo(L, v));
+    } else if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
+    }
+}
+
+/* if (mi) { ...body... } */
+static LLVMBasicBlockRef if_nonnull(Lower *L, LLVMValueRef mi, LLVMBasicBlockRef *join) {
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "ref");
+    *join = LLVMAppendBasicBlockInContext(L->c, L->func, "refdone");
+    LLVMBuildCondBr(L->b, LLVMBuildIsNotNull(L->b, mi, ""), body, *join);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    return body;
+}
+
+static void incref_block(Lower *L, LLVMValueRef mi) {
+    LLVMBasicBlockRef join;
+    if_nonnull(L, mi, &join);
+    LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+static void decref_block(Lower *L, LLVMValueRef mi) {
+    LLVMBasicBlockRef join;
+    if_nonnull(L, mi, &join);
+    LLVMValueRef old = LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpSub, mi, i64c(L, 1),
+                                          LLVMAtomicOrderingAcquireRelease, 0);
+    LLVMBasicBlockRef dofree = LLVMAppendBasicBlockInContext(L->c, L->func, "free");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, i64c(L, 1), ""), dofree, join);
+    LLVMPositionBuilderAtEnd(L->b, dofree);
+    LLVMTypeRef pt = L->ptr;
+    cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, incref_block); }
+void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, decref_block); }
+
+/* A slot for an owned reference, null until first stored, dropped at the exit. */
+LLVMValueRef cg_new_slot(Lower *L, const Type *t) {
+    if (L->nslots == L->cap_slots) {
+        int ncap = L->cap_slots ? 2 * L->cap_slots : 16;
+        LLVMValueRef *s = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)ncap);
+        const Type **ts = ctx_alloc(L->ctx, sizeof(Type *) * (size_t)ncap);
+        if (L->nslots) {
+            memcpy(s, L->slots, sizeof(LLVMValueRef) * (size_t)L->nslots);
+            memcpy(ts, L->slot_types, sizeof(Type *) * (size_t)L->nslots);
+        }
+        L->slots = s;
+        L->slot_types = ts;
+        L->cap_slots = ncap;
+    }
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(L->c);
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(L->entry_bb));
+    LLVMValueRef slot = LLVMBuildAlloca(b, cg_type(L, t), "owned");
+    LLVMBuildStore(b, LLVMConstNull(cg_type(L, t)), slot);
+    LLVMDisposeBuilder(b);
+    L->slots[L->nslots] = slot;
+    L->slot_types[L->nslots++] = t;
+    return slot;
+}
+
+/* Hand a fresh value (one owned reference) to a new slot, dropping the slot's previous value. */
+LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
+    LLVMValueRef slot = cg_new_slot(L, t);
+    cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, t), slot, ""), t);
+    LLVMBuildStore(L->b, v, slot);
+    return v;
+}
+
+void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
+    LLVMValueRef var = L->vars[in->imm];
+    LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, t), var, "");
+    cg_incref(L, v, t);
+    LLVMBuildStore(L->b, v, var);
+    cg_own(L, old, t);   /* dropped when this store runs again, or at the exit */
+}
+
+/* ---- planning: uses, fusion, whether the function handles references --------------- */
+static bool is_elementwise(Lower *L, Instr *in) {
+    const Type *t = L->ti->vtypes[in->id];
+    if (!t || t->kind != TY_ARRAY) return false;
+    if (in->op == IR_BINOP) return !in->imm2;
+    if (in->op == IR_UNOP || in->op == IR_CMP) return true;
+    if (in->op == IR_CALL) {
+        CallInfo *ci = L->ti->calls[in->id];
+        return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT &&
+               (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE);
+    }
+    return false;
+}
+
+/* The operand value ids of an elementwise instruction (or an in-place operator). */
+static int ew_operands(Lower *L, Instr *in, int *ops) {
+    if (in->op == IR_CALL) {
+        CallInfo *ci = L->ti->calls[in->id];
+        for (int i = 0; i < ci->nparams; i++) ops[i] = in->args[ci->argmap[i]];
+        return ci->nparams;
+    }
+    for (int i = 0; i < in->nargs; i++) ops[i] = in->args[i];
+    return in->nargs;
+}
+
+void cg_plan_arrays(Lower *L) {
+    Function *fn = L->fn;
+    TypeInfo *ti = L->ti;
+    L->nslots = 0;
+    L->cap_slots = 0;
+    L->refs = false;
+    L->uses = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
+    L->fused = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1));
+    int *user = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
+    int *blk = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
+    for (int v = 0; v < fn->nvars; v++)
+        if (ti->vartypes[v] && ty_has_refs(ti->vartypes[v])) L->refs = true;
+    if (ti->ret && ty_has_refs(ti->ret)) L->refs = true;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            blk[in->id] = b;
+            if (ti->vtypes[in->id] && ty_has_refs(ti->vtypes[in->id])) L->refs = true;
+            for (int k = 0; k < in->nargs; k++) {
+                L->uses[in->args[k]]++;
+                user[in->args[k]] = in->id;
+            }
+        }
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            if (!is_elementwise(L, in) || L->uses[in->id] != 1) continue;
+            Instr *u = fn->instrs[user[in->id]];
+            bool ew_user = is_elementwise(L, u) || (u->op == IR_BINOP && u->imm2 && ti->vtypes[u->id]->kind == TY_ARRAY);
+            if (ew_user && blk[u->id] == b && u->op != IR_CALL) L->fused[in->id] = true;
+            if (ew_user && blk[u->id] == b && u->op == IR_CALL) {
+                int ops[8], n = ew_operands(L, u, ops);
+                for (int k = 0; k < n; k++)
+                    if (ops[k] == in->id) L->fused[in->id] = true;
+            }
+        }
+}
+
+bool cg_is_fresh(Lower *L, Instr *in) {
+    CallInfo *ci = L->ti->calls[in->id];
+    if (!ci || ci->kind != CALL_BUILTIN) return true;   /* compiled callees return a reference */
+    switch (ci->builtin) {
+    case BI_NP_RESHAPE: case BI_NP_RAVEL: case BI_NP_ASCONTIG:
+        /* views when the input is C-contiguous */
+        return ci->params[0]->kind != TY_ARRAY || ci->params[0]->layout != 'C';
+    case BI_NP_TRANSPOSE:
+        return false;
+    default:   /* ufuncs and np.where own their result already (cg_array_expr) */
+        return !(ci->builtin < BI_COUNT && (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE));
+    }
+}
+
+/* ---- elements ---------------------------------------------------------------------- */
+static LLVMTypeRef elem_llvm(Lower *L, int dt) {
+    switch (dt) {
+    case DT_BOOL: case DT_INT8: case DT_UINT8: return L->i8;
+    case DT_INT16: case DT_UINT16: return LLVMInt16TypeInContext(L->c);
+    case DT_INT32: case DT_UINT32: return L->i32;
+    case DT_FLOAT32: return LLVMFloatTypeInContext(L->c);
+    case DT_FLOAT64: return L->f64;
+    case DT_COMPLEX64: {
+        LLVMTypeRef f[2] = {LLVMFloatTypeInContext(L->c), LLVMFloatTypeInContext(L->c)};
+        return LLVMStructTypeInContext(L->c, f, 2, 0);
+    }
+    case DT_COMPLEX128: return L->c128;
+    default: return L->i64;
+    }
+}
+
+LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
+    LLVMValueRef x = LLVMBuildLoad2(L->b, elem_llvm(L, dt), p, "");
+    switch (ty_dtypes[dt].kind) {
+    case 'b': return LLVMBuildICmp(L->b, LLVMIntNE, x, LLVMConstInt(L->i8, 0, 0), "");
+    case 'i': return ty_dtypes[dt].size == 8 ? x : LLVMBuildSExt(L->b, x, L->i64, "");
+    case 'u': return ty_dtypes[dt].size == 8 ? x : LLVMBuildZExt(L->b, x, L->i64, "");
+    case 'f': return dt == DT_FLOAT64 ? x : LLVMBuildFPExt(L->b, x, L->f64, "");
+    default:
+        if (dt == DT_COMPLEX128) return x;
+        LLVMValueRef v = LLVMGetUndef(L->c128);
+        v = LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->f64, ""), 0, "");
+        return LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->f64, ""), 1, "");
+    }
+}
+
+/* A scalar converted to dtype dt's canonical scalar as NumPy casts (floats truncate toward
+ * zero into integers, complex drops its imaginary part). */
+LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt) {
+    const Type *to = ty_scalar_of(dt);
+    if (from == to) return v;
+    if (from == ty_complex128) {
+        v = LLVMBuildExtractValue(L->b, v, 0, "");
+        from = ty_float64;
+        if (to == ty_float64) return v;
+    }
+    if (from == ty_float64 && to == ty_int64) return LLVMBuildFPToSI(L->b, v, L->i64, "");
+    if (from == ty_float64 && to == ty_bool) return LLVMBuildFCmp(L->b, LLVMRealUNE, v, LLVMConstReal(L->f64, 0), "");
+    return cg_cast(L, v, from, to);
+}
+
+void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from) {
+    v = cg_to_elem_scalar(L, v, from, dt);
+    LLVMTypeRef et = elem_llvm(L, dt);
+    switch (ty_dtypes[dt].kind) {
+    case 'b': v = LLVMBuildZExt(L->b, v, L->i8, ""); break;
+    case 'i': case 'u': if (ty_dtypes[dt].size < 8) v = LLVMBuildTrunc(L->b, v, et, ""); break;
+    case 'f': if (dt == DT_FLOAT32) v = LLVMBuildFPTrunc(L->b, v, et, ""); break;
+    default:
+        if (dt == DT_COMPLEX64) {
+            LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c);
+            LLVMValueRef c = LLVMGetUndef(et);
+            c = LLVMBuildInsertValue(L->b, c, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), f32, ""), 0, "");
+            v = LLVMBuildInsertValue(L->b, c, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), f32, ""), 1, "");
+        }
+    }
+    LLVMBuildStore(L->b, v, p);
+}
+
+static LLVMValueRef gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
+    return LLVMBuildInBoundsGEP2(L->b, L->i8, p, &off, 1, "");
+}
+
+/* ---- allocation ---------------------------------------------------------------------- */
+/* A new C-contiguous array of shape[] (checked non-negative), owning a fresh block. The value
+ * is not yet in a slot: the caller fills it, then hands it to cg_own. */
+LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
+    int nd = t->ndim;
+    LLVMValueRef strides[64], total = i64c(L, 1);
+    LLVMValueRef neg = LLVMConstInt(L->i1, 0, 0);
+    for (int k = 0; k < nd; k++) {
+        neg = LLVMBuildOr(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, 0), ""), "");
+        total = LLVMBuildMul(L->b, total, shape[k], "");
+    }
+    cg_raise_if(L, neg, "builtins:ValueError", "negative dimensions are not allowed");
+    LLVMValueRef s = i64c(L, ty_dtypes[t->dtype].size);
+    for (int k = nd - 1; k >= 0; k--) {
+        strides[k] = s;
+        s = LLVMBuildMul(L->b, s, shape[k], "");
+    }
+    LLVMTypeRef pt = L->i64;
+    LLVMValueRef nbytes = s;
+    LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);
+    cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
+    LLVMValueRef data = gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
+    (void)total;
+    return make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides);
+}
+
+/* ---- loops ------------------------------------------------------------------------- */
+typedef void (*LoopBody)(Lower *L, LLVMValueRef *idx, void *env);
+
+/* for idx[0] in [0, shape[0]) ... for idx[nd-1] ...: body(idx) */
+void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env) {
+    LLVMValueRef idx[64], slots[64];
+    LLVMBasicBlockRef heads[64], exits[64];
+    for (int k = 0; k < nd; k++) {
+        slots[k] = cg_entry_alloca(L, L->i64, "i");
+        LLVMBuildStore(L->b, i64c(L, 0), slots[k]);
+        heads[k] = LLVMAppendBasicBlockInContext(L->c, L->func, "loop");
+        LLVMBasicBlockRef bodyb = LLVMAppendBasicBlockInContext(L->c, L->func, "body");
+        exits[k] = LLVMAppendBasicBlockInContext(L->c, L->func, "done");
+        LLVMBuildBr(L->b, heads[k]);
+        LLVMPositionBuilderAtEnd(L->b, heads[k]);
+        idx[k] = LLVMBuildLoad2(L->b, L->i64, slots[k], "i");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, idx[k], shape[k], ""), bodyb, exits[k]);
+        LLVMPositionBuilderAtEnd(L->b, bodyb);
+    }
+    body(L, idx, env);
+    for (int k = nd - 1; k >= 0; k--) {
+        LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, idx[k], i64c(L, 1), ""), slots[k]);
+        LLVMBuildBr(L->b, heads[k]);
+        LLVMPositionBuilderAtEnd(L->b, exits[k]);
+    }
+}
+
+/* ---- indexing ---------------------------------------------------------------------- */
+static LLVMValueRef wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n) {
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
+    i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
+    if (L->ti->root->fn->boundscheck)
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "index is out of bounds");
+    return i;
+}
+
+/* Python's slice.indices(n) for one dimension: start, step and the view's length. */
+static void slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start,
+                      LLVMValueRef *step, LLVMValueRef *len) {
+    LLVMValueRef zero = i64c(L, 0), one = i64c(L, 1);
+    *step = st->n & 4 ? LLVMBuildExtractValue(L->b, sl, 2, "step") : one;
+    if (st->n & 4) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, *step, zero, ""), "builtins:ValueError", "slice step cannot be zero");
+    LLVMValueRef negstep = LLVMBuildICmp(L->b, LLVMIntSLT, *step, zero, "");
+    LLVMValueRef lower = LLVMBuildSelect(L->b, negstep, i64c(L, -1), zero, "");
+    LLVMValueRef upper = LLVMBuildSelect(L->b, negstep, LLVMBuildSub(L->b, n, one, ""), n, "");
+    LLVMValueRef b[2];
+    for (int part = 0; part < 2; part++) {
+        if (!(st->n & (1 << part))) {
+            b[part] = part == 0 ? LLVMBuildSelect(L->b, negstep, upper, lower, "")
+                                : LLVMBuildSelect(L->b, negstep, lower, upper, "");
+            continue;
+        }
+        LLVMValueRef x = LLVMBuildExtractValue(L->b, sl, (unsigned)part, "");
+        LLVMValueRef isneg = LLVMBuildICmp(L->b, LLVMIntSLT, x, zero, "");
+        LLVMValueRef xn = LLVMBuildAdd(L->b, x, n, "");
+        LLVMValueRef lo = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, xn, lower, ""), lower, xn, "");
+        LLVMValueRef hi = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, x, upper, ""), upper, x, "");
+        b[part] = LLVMBuildSelect(L->b, isneg, lo, hi, "");
+    }
+    *start = b[0];
+    /* len = step > 0 ? (stop - start + step - 1) / step : (start - stop - step - 1) / -step, at least 0 */
+    LLVMValueRef pos_len = LLVMBuildSDiv(L->b, LLVMBuildSub(L->b, LLVMBuildAdd(L->b, LLVMBuildSub(L->b, b[1], b[0], ""), *step, ""), one, ""), *step, "");
+    LLVMValueRef negs = LLVMBuildSub(L->b, zero, *step, "");
+    LLVMValueRef neg_len = LLVMBuildSDiv(L->b, LLVMBuildSub(L->b, LLVMBuildAdd(L->b, LLVMBuildSub(L->b, b[0], b[1], ""), negs, ""), one, ""), negs, "");
+    LLVMValueRef l = LLVMBuildSelect(L->b, negstep, neg_len, pos_len, "");
+    *len = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, l, zero, ""), zero, l, "");
+}
+
+LLVMValueRef cg_slice(Lower *L, Instr *in) {
+    LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
+    LLVMValueRef v = LLVMGetUndef(LLVMStructTypeInContext(L->c, f, 3, 0));
+    for (int i = 0; i < 3; i++) {
+        const Type *t = L->ti->vtypes[in->args[i]];
+        LLVMValueRef x = t->kind == TY_NONE ? i64c(L, 0) : cg_cast(L, L->vals[in->args[i]], t, ty_int64);
+        v = LLVMBuildInsertValue(L->b, v, x, (unsigned)i, "");
+    }
+    return v;
+}
+
+/* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
+ * an integer, else the view. */
+static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
+                                const Type *rt, LLVMValueRef *elem) {
+    int nparts = it->kind == TY_TUPLE ? it->n : 1;
+    LLVMValueRef data = a_data(L, a), shape[64], strides[64];
+    int d = 0, nd = 0;
+    for (int p = 0; p < nparts || d < at->ndim; p++) {
+        const Type *pt = p < nparts ? (it->kind == TY_TUPLE ? it->elems[p] : it) : ty_slice(0);
+        LLVMValueRef pv = p < nparts ? (it->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, iv, (unsigned)p, "") : iv) : NULL;
+        if (pt->kind == TY_NONE) {
+            shape[nd] = i64c(L, 1);
+            strides[nd++] = i64c(L, 0);
+            continue;
+        }
+        LLVMValueRef n = a_shape(L, a, d), s = a_stride(L, at, a, d);
+        if (pt == ty_int64 || pt == ty_bool) {
+            LLVMValueRef i = wrap_index(L, cg_cast(L, pv, pt, ty_int64), n);
+            data = gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
+        } else {
+            LLVMValueRef start, step, len;
+            if (pt->n == 0) {
+                start = i64c(L, 0);
+                step = i64c(L, 1);
+                len = n;
+            } else {
+                slice_dim(L, pt, pv ? pv : LLVMGetUndef(cg_type(L, pt)), n, &start, &step, &len);
+            }
+            data = gep8(L, data, LLVMBuildMul(L->b, start, s, ""));
+            shape[nd] = len;
+            strides[nd++] = LLVMBuildMul(L->b, s, step, "");
+        }
+        d++;
+    }
+    if (rt->kind != TY_ARRAY) {
+        *elem = data;
+        return NULL;
+    }
+    return make_array(L, rt, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
+}
+
+LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
+    LLVMValueRef elem = NULL;
+    LLVMValueRef v = index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    if (elem) return cg_load_elem(L, at->dtype, elem);
+    return v;
+}
+
+LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
+    LLVMValueRef p = gep8(L, a_data(L, arr), LLVMBuildMul(L->b, k, a_stride(L, at, arr, 0), ""));
+    if (at->ndim == 1) return cg_load_elem(L, at->dtype, p);
+    const Type *rt = ty_array(at->dtype, at->ndim - 1, 'A', false);
+    LLVMValueRef shape[64], strides[64];
+    for (int d = 1; d < at->ndim; d++) {
+        shape[d - 1] = a_shape(L, arr, d);
+        strides[d - 1] = a_stride(L, at, arr, d);
+    }
+    return make_array(L, rt, a_meminfo(L, arr), LLVMBuildExtractValue(L->b, arr, 1, ""), p, shape, strides);
+}
+
+void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st) {
+    const Type *at = L->ti->vtypes[in->args[0]];
+    LLVMValueRef a = L->vals[in->args[0]];
+    cg_incref(L, a, at);   /* the loop keeps the array alive even if its variable changes */
+    cg_own(L, a, at);
+    LLVMBuildStore(L->b, a, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
+    LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
+    LLVMBuildStore(L->b, a_shape(L, a, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+}
+
+/* ---- attributes -------------------------------------------------------------------- */
+LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *t = L->ti->vtypes[in->id];
+    LLVMValueRef a = L->vals[in->args[0]];
+    const char *attr = in->str;
+    int nd = at->ndim;
+    if (t->kind == TY_METHOD || t->kind == TY_DTYPE) return t->kind == TY_METHOD ? a : LLVMConstInt(L->i8, 0, 0);
+    if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
+        for (int k = 0; k < nd; k++)
+            v = LLVMBuildInsertValue(L->b, v, attr[1] == 'h' ? a_shape(L, a, k) : a_dim(L, a, 4, k), (unsigned)k, "");
+        return v;
+    }
+    if (!strcmp(attr, "ndim")) return i64c(L, nd);
+    if (!strcmp(attr, "itemsize")) return i64c(L, ty_dtypes[at->dtype].size);
+    if (!strcmp(attr, "size") || !strcmp(attr, "nbytes")) {
+        LLVMValueRef n = i64c(L, 1);
+        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, a_shape(L, a, k), "");
+        return attr[0] == 's' ? n : LLVMBuildMul(L->b, n, i64c(L, ty_dtypes[at->dtype].size), "");
+    }
+    LLVMValueRef shape[64], strides[64];
+    if (!strcmp(attr, "T")) {
+        for (int k = 0; k < nd; k++) {
+            shape[k] = a_shape(L, a, nd - 1 - k);
+            strides[k] = a_stride(L, at, a, nd - 1 - k);
+        }
+        return make_array(L, t, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), a_data(L, a), shape, strides);
+    }
+    /* real / imag */
+    if (ty_dtypes[at->dtype].kind != 'c') {
+        if (attr[0] == 'r') return a;
+        for (int k = 0; k < nd; k++) shape[k] = a_shape(L, a, k);
+        LLVMValueRef z = cg_alloc_array(L, t, shape);
+        LLVMValueRef total = i64c(L, ty_dtypes[t->dtype].size);
+        for (int k = 0; k < nd; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
+        LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+        LLVMValueRef args[4] = {a_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
+        cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
+        return cg_own(L, z, t);
+    }
+    for (int k = 0; k < nd; k++) {
+        shape[k] = a_shape(L, a, k);
+        strides[k] = a_stride(L, at, a, k);
+    }
+    LLVMValueRef data = a_data(L, a);
+    if (attr[0] == 'i') data = gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
+    return make_array(L, t, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
+}
+
+/* ---- array expressions ---------------------------------------------------------------- */
+#define MAX_LEAVES 32
+
+typedef struct Leaf {
+    int id;                    /* the value; -1 for an extra operand given by value */
+    const Type *t;
+    LLVMValueRef v;            /* array value, or the scalar */
+    LLVMValueRef data, estr[64];
+} Leaf;
+
+typedef struct Expr {
+    int nleaves;
+    Leaf leaves[MAX_LEAVES];
+    int nd;                    /* the loop's dimensions */
+    LLVMValueRef shape[64];
+    bool flat;                 /* the current loop is the flat one: flat_i indexes every operand */
+    LLVMValueRef flat_i, *idx;
+    int root;                  /* value id of the expression (or -1: store a leaf as is) */
+    const Type *out_t;         /* the array written */
+    LLVMValueRef out;
+    int scalar_dt;             /* for a root -1: the element operand is leaves[0] */
+} Expr;
+
+static int add_leaf(Lower *L, Expr *E, int id, const Type *t, LLVMValueRef v) {
+    for (int i = 0; i < E->nleaves; i++)
+        if (id >= 0 && E->leaves[i].id == id) return 0;
+    if (E->nleaves == MAX_LEAVES) return ctx_error(L->ctx, DIAG_UNSUPPORTED, L->fn, L->loc, "array expression has too many operands");
+    Leaf *lf = &E->leaves[E->nleaves++];
+    lf->id = id;
+    lf->t = t;
+    lf->v = v;
+    return 0;
+}
+
+static int collect(Lower *L, Expr *E, int id) {
+    Instr *in = L->fn->instrs[id];
+    if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, L->ti->vtypes[id], L->vals[id]);
+    int ops[8], n = ew_operands(L, in, ops);
+    for (int k = 0; k < n; k++)
+        if (collect(L, E, ops[k])) return -1;
+    return 0;
+}
+
+static Leaf *leaf_of(Expr *E, int id) {
+    for (int i = 0; i < E->nleaves; i++)
+        if (E->leaves[i].id == id) return &E->leaves[i];
+    return NULL;
+}
+
+static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
+    if (E->flat) {
+        LLVMValueRef off = LLVMBuildMul(L->b, E->flat_i, i64c(L, ty_dtypes[lf->t->dtype].size), "");
+        return gep8(L, lf->data, off);
+    }
+    LLVMValueRef off = i64c(L, 0);
+    int shift = E->nd - lf->t->ndim;
+    for (int k = 0; k < lf->t->ndim; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], lf->estr[k], ""), "");
+    return gep8(L, lf->data, off);
+}
+
+LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
+
+/* The element of value `id` at the loop's current position, as the canonical scalar of its
+ * element type. */
+static LLVMValueRef eval(Lower *L, Expr *E, int id) {
+    const Type *t = L->ti->vtypes[id];
+    if (!L->fused[id] && id != E->root) {
+        Leaf *lf = leaf_of(E, id);
+        if (t->kind != TY_ARRAY) return lf->v;
+        return cg_load_elem(L, t->dtype, leaf_ptr(L, E, lf));
+    }
+    Instr *in = L->fn->instrs[id];
+    int ops[8], n = ew_operands(L, in, ops);
+    LLVMValueRef x[8];
+    const Type *xt[8];
+    for (int k = 0; k < n; k++) {
+        x[k] = eval(L, E, ops[k]);
+        const Type *ot = L->ti->vtypes[ops[k]];
+        xt[k] = ot->kind == TY_ARRAY ? ty_scalar_of(ot->dtype) : ot;
+    }
+    int dt = t->dtype;
+    const Type *ct = ty_scalar_of(dt);
+    switch (in->op) {
+    case IR_BINOP: {
+        const Type *opt = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT ? ty_int64 : ct;
+        if (ct == ty_bool && (in->imm == IRB_ADD || in->imm == IRB_MUL)) {   /* bool + bool is or */
+            return in->imm == IRB_ADD ? LLVMBuildOr(L->b, x[0], x[1], "") : LLVMBuildAnd(L->b, x[0], x[1], "");
+        }
+        LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);
+        L->numpy_sem = true;
+        LLVMValueRef r = cg_binop(L, in->imm, a, b, opt, in);
+        L->numpy_sem = false;
+        return cg_cast(L, r, opt, ct);
+    }
+    case IR_UNOP:
+        if (in->imm == IRU_INVERT && ct == ty_bool) return LLVMBuildNot(L->b, x[0], "");
+        return cg_unop(L, in->imm, cg_cast(L, x[0], xt[0], ct), ct, ct);
+    case IR_CMP: {
+        const Type *u = ty_unify(xt[0], xt[1]);
+        if (u == ty_bool) u = ty_int64;
+        return cg_cmp(L, in->imm, cg_cast(L, x[0], xt[0], u), cg_cast(L, x[1], xt[1], u), u);
+    }
+    case IR_CALL: {
+        CallInfo *ci = L->ti->calls[id];
+        if (ci->builtin == BI_NP_WHERE) {
+            LLVMValueRef c = cg_truth(L, x[0], xt[0]);
+            return LLVMBuildSelect(L->b, c, cg_cast(L, x[1], xt[1], ct), cg_cast(L, x[2], xt[2], ct), "");
+        }
+        return cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
+    }
+    default:
+        return LLVMGetPoison(cg_type(L, ct));
+    }
+}
+
+static void store_out(Lower *L, Expr *E, LLVMValueRef p) {
+    LLVMValueRef v;
+    const Type *vt_;
+    if (E->root >= 0) {
+        v = eval(L, E, E->root);
+        const Type *rt = L->ti->vtypes[E->root];
+        vt_ = rt->kind == TY_ARRAY ? ty_scalar_of(rt->dtype) : rt;
+    } else {   /* an assignment: one operand */
+        Leaf *lf = &E->leaves[0];
+        if (lf->t->kind == TY_ARRAY) {
+            v = cg_load_elem(L, lf->t->dtype, leaf_ptr(L, E, lf));
+            vt_ = ty_scalar_of(lf->t->dtype);
+        } else {
+            v = lf->v;
+            vt_ = lf->t;
+        }
+    }
+    cg_store_elem(L, E->out_t->dtype, p, v, vt_);
+}
+
+static void flat_body(Lower *L, LLVMValueRef *idx, void *env) {
+    Expr *E = env;
+    E->flat = true;
+    E->flat_i = idx[0];
+    LLVMValueRef p = gep8(L, a_data(L, E->out), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[E->out_t->dtype].size), ""));
+    store_out(L, E, p);
+}
+
+static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
+    Expr *E = env;
+    E->flat = false;
+    E->idx = idx;
+    LLVMValueRef off = i64c(L, 0);
+    for (int k = 0; k < E->nd; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], a_stride(L, E->out_t, E->out, k), ""), "");
+    store_out(L, E, gep8(L, a_data(L, E->out), off));
+}
+
+/* Broadcast every array operand to E->shape (set the strides it is read with) and run the
+ * loops writing E->out. */
+static void run_expr(Lower *L, Expr *E) {
+    LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
+    bool flat_ok = E->out_t->layout == 'C';
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind != TY_ARRAY) continue;
+        lf->data = a_data(L, lf->v);
+        int shift = E->nd - lf->t->ndim;
+        if (lf->t->layout != 'C' || lf->t->ndim != E->nd) flat_ok = false;
+        for (int k = 0; k < lf->t->ndim; k++) {
+            LLVMValueRef n = a_shape(L, lf->v, k), want = E->shape[k + shift];
+            LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
+            LLVMValueRef eq = LLVMBuildICmp(L->b, LLVMIntEQ, n, want, "");
+            cg_raise_if(L, LLVMBuildNot(L->b, LLVMBuildOr(L->b, one, eq, ""), ""), "builtins:ValueError",
+                        "operands could not be broadcast together");
+            same = LLVMBuildAnd(L->b, same, eq, "");
+            lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
+                                          a_stride(L, lf->t, lf->v, k), "");
+        }
+    }
+    if (!flat_ok) {
+        cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+        return;
+    }
+    LLVMValueRef total = i64c(L, 1);
+    for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
+    LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(L->c, L->func, "flat");
+    LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(L->c, L->func, "strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "exprdone");
+    LLVMBuildCondBr(L->b, same, fb, nb);
+    LLVMPositionBuilderAtEnd(L->b, fb);
+    cg_loop_nest(L, 1, &total, flat_body, E);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, nb);
+    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+/* The broadcast shape of the array operands into E->shape[0..nd). */
+static void broadcast_shape(Lower *L, Expr *E) {
+    for (int k = 0; k < E->nd; k++) E->shape[k] = i64c(L, 1);
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind != TY_ARRAY) continue;
+        int shift = E->nd - lf->t->ndim;
+        for (int k = 0; k < lf->t->ndim; k++) {
+            LLVMValueRef n = a_shape(L, lf->v, k), cur = E->shape[k + shift];
+            E->shape[k + shift] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), cur, n, "");
+        }
+    }
+}
+
+/* An elementwise instruction with an array result: a new array, or (a op= b) the left operand. */
+LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
+    const Type *t = L->ti->vtypes[in->id];
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = in->id;
+    if (collect(L, E, in->id)) return NULL;
+    E->nd = t->ndim;
+    if (in->op == IR_BINOP && in->imm2) {   /* in place: the target is the left operand */
+        E->out_t = L->ti->vtypes[in->args[0]];
+        E->out = L->vals[in->args[0]];
+        for (int k = 0; k < E->nd; k++) E->shape[k] = a_shape(L, E->out, k);
+        run_expr(L, E);
+        return E->out;
+    }
+    broadcast_shape(L, E);
+    E->out_t = t;
+    E->out = cg_alloc_array(L, t, E->shape);
+    run_expr(L, E);
+    return cg_own(L, E->out, t);
+}
+
+/* Evaluate an elementwise call on scalars only (np.sqrt(2.0)). */
+LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *xt[8];
+    for (int i = 0; i < ci->nparams; i++) xt[i] = types[i];
+    if (ci->builtin == BI_NP_WHERE)
+        return LLVMBuildSelect(L->b, cg_truth(L, args[0], xt[0]), cg_cast(L, args[1], xt[1], ci->ret),
+                               cg_cast(L, args[2], xt[2], ci->ret), "");
+    return cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
+}
+
+/* target[...] = value with broadcasting, target an array (view) of type tt. */
+void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = -1;
+    add_leaf(L, E, -1, vt_, v);
+    E->nd = tt->ndim;
+    E->out_t = tt;
+    E->out = target;
+    for (int k = 0; k < E->nd; k++) E->shape[k] = a_shape(L, target, k);
+    if (vt_->kind == TY_ARRAY && vt_->ndim > tt->ndim) {
+        cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError", "could not broadcast the value into the target");
+        return;
+    }
+    run_expr(L, E);
+}
+
+void cg_array_setitem(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
+    const Type *vt_ = L->ti->vtypes[in->args[2]];
+    const Type *rt = ti_array_index_type(L->ti, in, at, it);
+    LLVMValueRef elem = NULL;
+    LLVMValueRef view = index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    if (elem) {
+        cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
+        return;
+    }
+    cg_assign_array(L, rt, view, vt_, L->vals[in->args[2]]);
+}

@@ -1,0 +1,701 @@
+/* lower_numpy.c: NumPy functions and array methods in generated code: ufuncs on scalars,
+ * array construction, views and copies, and reductions.
+ *
+ * Reductions run over "lanes": a base pointer, a length and a byte stride. np.sum(a) of a
+ * C-contiguous array (or any 1-d array) is one lane over every element; of any other array, a
+ * lane over a contiguous copy; np.sum(a, axis=k) runs one lane along dimension k for every
+ * position of the other dimensions, writing a new array. Variance is two passes (mean, then the
+ * squared deviations), as NumPy computes it.
+ */
+#include "lower.h"
+#include <math.h>
+#include <string.h>
+
+LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
+void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, void (*body)(Lower *, LLVMValueRef *, void *), void *env);
+LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
+void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
+LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
+void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+
+static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
+
+static LLVMValueRef shape_of(Lower *L, LLVMValueRef a, int k) {
+    return LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, a, 3, ""), (unsigned)k, "");
+}
+
+static LLVMValueRef stride_of(Lower *L, const Type *t, LLVMValueRef a, int k) {
+    if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0)) return i64c(L, ty_dtypes[t->dtype].size);
+    return LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, a, 4, ""), (unsigned)k, "");
+}
+
+static LLVMValueRef data_of(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 2, ""); }
+
+static LLVMValueRef gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
+    return LLVMBuildInBoundsGEP2(L->b, L->i8, p, &off, 1, "");
+}
+
+static LLVMValueRef size_of(Lower *L, const Type *t, LLVMValueRef a) {
+    LLVMValueRef n = i64c(L, 1);
+    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, shape_of(L, a, k), "");
+    return n;
+}
+
+static LLVMValueRef intrinsic1(Lower *L, const char *name, LLVMValueRef x) {
+    LLVMTypeRef t = LLVMTypeOf(x);
+    return cg_call(L, name, t, &t, &x, 1);
+}
+
+static LLVMValueRef call2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a[2] = {x, y};
+    return cg_call(L, name, L->f64, pt, a, 2);
+}
+
+/* ---- ufuncs on one element ------------------------------------------------------------ */
+static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValueRef a, LLVMValueRef b, const Type *t) {
+    if (t == ty_float64) {
+        if (!propagate) return call2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
+        return call2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
+    }
+    LLVMValueRef lt = LLVMBuildICmp(L->b, t == ty_bool ? LLVMIntULT : LLVMIntSLT, a, b, "");
+    return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
+}
+
+LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt) {
+    const BuiltinInfo *bi = &ti_builtins[bid];
+    const Type *ct = ty_scalar_of(dt);
+    switch (bi->shape) {
+    case SH_UF: {
+        LLVMValueRef v = cg_cast(L, x[0], xt[0], ty_float64);
+        if (bid == BI_NP_DEG2RAD) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
+        if (bid == BI_NP_RAD2DEG) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
+        LLVMTypeRef t = L->f64;
+        LLVMValueRef r = cg_call(L, bi->lowering, L->f64, &t, &v, 1);
+        if (dt == DT_FLOAT32) return r;
+        return r;
+    }
+    case SH_UB: {
+        if (xt[0] != ty_float64) return LLVMConstInt(L->i1, bid == BI_NP_ISFINITE, 0);
+        LLVMValueRef v = x[0];
+        if (bid == BI_NP_ISNAN) return LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, "");
+        LLVMValueRef ax = intrinsic1(L, "llvm.fabs.f64", v);
+        if (bid == BI_NP_ISINF) return LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), "");
+        return LLVMBuildFCmp(L->b, LLVMRealOLT, ax, f64c(L, INFINITY), "");
+    }
+    case SH_US: {
+        const Type *in_t = xt[0] == ty_bool && ct != ty_bool ? ct : xt[0];
+        LLVMValueRef v = cg_cast(L, x[0], xt[0], in_t == ty_bool ? ty_bool : ct == ty_float64 && xt[0] == ty_complex128 ? ty_complex128 : ct);
+        switch (bid) {
+        case BI_NP_ABS: case BI_NP_ABSOLUTE:
+            if (xt[0] == ty_complex128)
+                return call2(L, "hypot", LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
+            if (ct == ty_float64) return intrinsic1(L, "llvm.fabs.f64", v);
+            if (ct == ty_int64) {
+                LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), "");
+                return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), v, ""), v, "");
+            }
+            return v;
+        case BI_NP_NEGATIVE: return cg_unop(L, IRU_NEG, v, ct, ct);
+        case BI_NP_SQUARE:
+            if (ct == ty_bool) return v;
+            return cg_binop(L, IRB_MUL, v, v, ct, NULL);
+        case BI_NP_SIGN:
+            if (ct == ty_float64) {
+                LLVMValueRef pos = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, v, f64c(L, 0), ""), L->f64, "");
+                LLVMValueRef neg = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 0), ""), L->f64, "");
+                LLVMValueRef s = LLVMBuildFSub(L->b, pos, neg, "");
+                return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, ""), v, s, "");
+            }
+            if (ct == ty_int64) {
+                LLVMValueRef pos = LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, v, i64c(L, 0), ""), L->i64, "");
+                LLVMValueRef neg = LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), ""), L->i64, "");
+                return LLVMBuildSub(L->b, pos, neg, "");
+            }
+            return v;
+        default:   /* floor ceil trunc rint: integers are their own */
+            if (ct != ty_float64) return v;
+            return intrinsic1(L, bi->lowering, v);
+        }
+    }
+    case SH_BF:
+        return call2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
+    case SH_BS: {
+        const Type *opt = ct;
+        LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);
+        switch (bid) {
+        case BI_NP_MINIMUM: return nan_min_max(L, false, true, a, b, opt);
+        case BI_NP_MAXIMUM: return nan_min_max(L, true, true, a, b, opt);
+        case BI_NP_FMIN: return nan_min_max(L, false, false, a, b, opt);
+        case BI_NP_FMAX: return nan_min_max(L, true, false, a, b, opt);
+        case BI_NP_POWER: return cg_binop(L, IRB_POW, a, b, opt, NULL);
+        case BI_NP_ADD:
+            if (opt == ty_bool) return LLVMBuildOr(L->b, a, b, "");
+            return cg_binop(L, IRB_ADD, a, b, opt, NULL);
+        case BI_NP_SUBTRACT: return cg_binop(L, IRB_SUB, a, b, opt, NULL);
+        case BI_NP_MULTIPLY:
+            if (opt == ty_bool) return LLVMBuildAnd(L->b, a, b, "");
+            return cg_binop(L, IRB_MUL, a, b, opt, NULL);
+        case BI_NP_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return LLVMGetPoison(cg_type(L, ct));
+}
+
+/* ---- construction ------------------------------------------------------------------------ */
+/* The dimensions a shape argument (an int or a tuple of ints) gives. */
+static int shape_values(Lower *L, const Type *st, LLVMValueRef sv, LLVMValueRef *shape) {
+    if (st->kind != TY_TUPLE) {
+        shape[0] = sv;
+        return 1;
+    }
+    for (int k = 0; k < st->n; k++) shape[k] = LLVMBuildExtractValue(L->b, sv, (unsigned)k, "");
+    return st->n;
+}
+
+typedef struct FillEnv {
+    const Type *t;
+    LLVMValueRef arr, value;
+    const Type *vt;
+    int kind;                    /* 0 fill with value, 1 eye, 2 arange, 3 linspace */
+    LLVMValueRef a0, a1, k;
+} FillEnv;
+
+static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
+    FillEnv *F = env;
+    LLVMValueRef p = gep8(L, data_of(L, F->arr), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[F->t->dtype].size), ""));
+    switch (F->kind) {
+    case 0: cg_store_elem(L, F->t->dtype, p, F->value, F->vt); break;
+    case 2: {   /* start + i * step, computed in the value type */
+        LLVMValueRef v = F->vt == ty_float64
+                             ? LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "")
+                             : LLVMBuildAdd(L->b, F->a0, LLVMBuildMul(L->b, idx[0], F->a1, ""), "");
+        cg_store_elem(L, F->t->dtype, p, v, F->vt);
+        break;
+    }
+    case 3: {   /* linspace: start + i * step, the last element exactly stop */
+        LLVMValueRef v = LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "");
+        LLVMValueRef last = LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, F->k, i64c(L, 1), ""), "");
+        cg_store_elem(L, F->t->dtype, p, LLVMBuildSelect(L->b, last, F->value, v, ""), ty_float64);
+        break;
+    }
+    }
+}
+
+static void eye_body(Lower *L, LLVMValueRef *idx, void *env) {
+    FillEnv *F = env;
+    LLVMValueRef off = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, idx[0], stride_of(L, F->t, F->arr, 0), ""),
+                                    LLVMBuildMul(L->b, idx[1], i64c(L, ty_dtypes[F->t->dtype].size), ""), "");
+    LLVMValueRef on = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildAdd(L->b, idx[0], F->k, ""), idx[1], "");
+    cg_store_elem(L, F->t->dtype, gep8(L, data_of(L, F->arr), off), on, ty_bool);
+}
+
+static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLVMValueRef value, const Type *vt) {
+    LLVMValueRef arr = cg_alloc_array(L, t, shape);
+    if (value) {
+        FillEnv F = {.t = t, .arr = arr, .value = value, .vt = vt, .kind = 0};
+        LLVMValueRef total = size_of(L, t, arr);
+        cg_loop_nest(L, 1, &total, fill_body, &F);
+    }
+    return arr;
+}
+
+/* A C-contiguous copy of a (with dtype rt's). */
+static LLVMValueRef copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < at->ndim; k++) shape[k] = shape_of(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    cg_assign_array(L, rt, out, at, a);
+    return out;
+}
+
+/* A view of C-contiguous a with a new shape (a -1 is inferred); ValueError on a size mismatch. */
+static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const Type *rt, LLVMValueRef *shape) {
+    int nd = rt->ndim;
+    LLVMValueRef known = i64c(L, 1), unknown = i64c(L, -1), size = size_of(L, at, a);
+    for (int k = 0; k < nd; k++) {
+        LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntEQ, shape[k], i64c(L, -1), "");
+        unknown = LLVMBuildSelect(L->b, neg, i64c(L, k), unknown, "");
+        known = LLVMBuildMul(L->b, known, LLVMBuildSelect(L->b, neg, i64c(L, 1), shape[k], ""), "");
+    }
+    LLVMValueRef has = LLVMBuildICmp(L->b, LLVMIntSGE, unknown, i64c(L, 0), "");
+    LLVMValueRef safe = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, known, i64c(L, 0), ""), i64c(L, 1), known, "");
+    LLVMValueRef inferred = LLVMBuildSDiv(L->b, size, safe, "");
+    for (int k = 0; k < nd; k++)
+        shape[k] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, unknown, i64c(L, k), ""), inferred, shape[k], "");
+    LLVMValueRef total = i64c(L, 1);
+    for (int k = 0; k < nd; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
+    (void)has;
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, total, size, ""), "builtins:ValueError",
+                "cannot reshape array into the requested shape");
+    LLVMValueRef strides[64], s = i64c(L, ty_dtypes[rt->dtype].size);
+    for (int k = nd - 1; k >= 0; k--) {
+        strides[k] = s;
+        s = LLVMBuildMul(L->b, s, shape[k], "");
+    }
+    LLVMValueRef v = LLVMGetUndef(cg_type(L, rt));
+    v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, a, 0, ""), 0, "");
+    v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, a, 1, ""), 1, "");
+    v = LLVMBuildInsertValue(L->b, v, data_of(L, a), 2, "");
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
+    LLVMValueRef sh = LLVMGetUndef(dims), st = LLVMGetUndef(dims);
+    for (int k = 0; k < nd; k++) {
+        sh = LLVMBuildInsertValue(L->b, sh, shape[k], (unsigned)k, "");
+        st = LLVMBuildInsertValue(L->b, st, strides[k], (unsigned)k, "");
+    }
+    v = LLVMBuildInsertValue(L->b, v, sh, 3, "");
+    return LLVMBuildInsertValue(L->b, v, st, 4, "");
+}
+
+/* Elements of a nested tuple into consecutive positions of a new array. */
+static void store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos) {
+    if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            store_sequence(L, rt, data, t->elems[i], LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), pos);
+        return;
+    }
+    LLVMValueRef p = gep8(L, data, i64c(L, *pos * ty_dtypes[rt->dtype].size));
+    cg_store_elem(L, rt->dtype, p, v, t);
+    (*pos)++;
+}
+
+/* ---- reductions ------------------------------------------------------------------------------- */
+typedef struct Lane {
+    LLVMValueRef base, n, stride;
+    int dt;
+} Lane;
+
+static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
+    return gep8(L, ln->base, LLVMBuildMul(L->b, i, ln->stride, ""));
+}
+
+/* for i in [0, n): body; with the builder left after the loop. Returns the index value inside. */
+typedef struct LoopCtx {
+    LLVMValueRef slot;
+    LLVMBasicBlockRef head, exit;
+} LoopCtx;
+
+static LLVMValueRef loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n) {
+    lc->slot = cg_entry_alloca(L, L->i64, "i");
+    LLVMBuildStore(L->b, i64c(L, 0), lc->slot);
+    lc->head = LLVMAppendBasicBlockInContext(L->c, L->func, "rloop");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "rbody");
+    lc->exit = LLVMAppendBasicBlockInContext(L->c, L->func, "rdone");
+    LLVMBuildBr(L->b, lc->head);
+    LLVMPositionBuilderAtEnd(L->b, lc->head);
+    LLVMValueRef i = LLVMBuildLoad2(L->b, L->i64, lc->slot, "i");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, n, ""), body, lc->exit);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    return i;
+}
+
+static void loop_end(Lower *L, LoopCtx *lc, LLVMValueRef i) {
+    LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, i, i64c(L, 1), ""), lc->slot);
+    LLVMBuildBr(L->b, lc->head);
+    LLVMPositionBuilderAtEnd(L->b, lc->exit);
+}
+
+static LLVMValueRef acc_new(Lower *L, LLVMTypeRef t, LLVMValueRef init) {
+    LLVMValueRef s = cg_entry_alloca(L, t, "acc");
+    LLVMBuildStore(L->b, init, s);
+    return s;
+}
+
+static LLVMValueRef zero_of(Lower *L, const Type *t) { return LLVMConstNull(cg_type(L, t)); }
+
+static LLVMValueRef one_of(Lower *L, const Type *t) {
+    if (t == ty_float64) return f64c(L, 1);
+    if (t == ty_complex128) {
+        LLVMValueRef f[2] = {f64c(L, 1), f64c(L, 0)};
+        return LLVMConstStructInContext(L->c, f, 2, 0);
+    }
+    return LLVMConstInt(cg_type(L, t), 1, 0);
+}
+
+/* sum or product of a lane, in type ct */
+static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), op == IRB_ADD ? zero_of(L, ct) : one_of(L, ct));
+    LoopCtx lc;
+    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+    LLVMBuildStore(L->b, cg_binop(L, op, cur, x, ct, NULL), acc);
+    loop_end(L, &lc, i);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
+/* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
+static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
+    const Type *ct = ty_scalar_of(ln->dt);
+    char msg[128];
+    if (want_index) snprintf(msg, sizeof msg, "attempt to get %s of an empty sequence", fname);
+    else snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+                  is_max ? "maximum" : "minimum");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ln->n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+    LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
+    LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
+    LoopCtx lc;
+    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    LLVMValueRef better;
+    if (ct == ty_float64) {
+        LLVMValueRef cmp = LLVMBuildFCmp(L->b, is_max ? LLVMRealOGT : LLVMRealOLT, x, b, "");
+        LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
+        better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
+    } else {
+        LLVMIntPredicate p = ct == ty_bool ? (is_max ? LLVMIntUGT : LLVMIntULT) : (is_max ? LLVMIntSGT : LLVMIntSLT);
+        better = LLVMBuildICmp(L->b, p, x, b, "");
+    }
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
+    loop_end(L, &lc, i);
+    return want_index ? LLVMBuildLoad2(L->b, L->i64, besti, "") : LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+}
+
+static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
+    LLVMValueRef s = lane_fold(L, ln, IRB_ADD, ct);
+    LLVMValueRef n = LLVMBuildSIToFP(L->b, ln->n, L->f64, "");
+    if (ct == ty_complex128) {
+        LLVMValueRef re = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 0, ""), n, "");
+        LLVMValueRef im = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 1, ""), n, "");
+        LLVMValueRef v = LLVMGetUndef(L->c128);
+        v = LLVMBuildInsertValue(L->b, v, re, 0, "");
+        return LLVMBuildInsertValue(L->b, v, im, 1, "");
+    }
+    return LLVMBuildFDiv(L->b, s, n, "");
+}
+
+static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
+    bool cplx = ty_dtypes[ln->dt].kind == 'c';
+    const Type *ct = cplx ? ty_complex128 : ty_float64;
+    LLVMValueRef mean = lane_mean(L, ln, ct);
+    LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
+    LoopCtx lc;
+    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef sq;
+    if (cplx) {
+        LLVMValueRef dr = LLVMBuildFSub(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), LLVMBuildExtractValue(L->b, mean, 0, ""), "");
+        LLVMValueRef di = LLVMBuildFSub(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), LLVMBuildExtractValue(L->b, mean, 1, ""), "");
+        sq = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, dr, dr, ""), LLVMBuildFMul(L->b, di, di, ""), "");
+    } else {
+        LLVMValueRef d = LLVMBuildFSub(L->b, x, mean, "");
+        sq = LLVMBuildFMul(L->b, d, d, "");
+    }
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), sq, ""), acc);
+    loop_end(L, &lc, i);
+    LLVMValueRef v = LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), LLVMBuildSIToFP(L->b, ln->n, L->f64, ""), "");
+    return is_std ? intrinsic1(L, "llvm.sqrt.f64", v) : v;
+}
+
+static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
+    const Type *ct = ty_scalar_of(ln->dt);
+    bool count = bid == BI_NP_COUNT_NONZERO, all = bid == BI_NP_ALL;
+    LLVMValueRef acc = count ? acc_new(L, L->i64, i64c(L, 0)) : acc_new(L, L->i1, LLVMConstInt(L->i1, all, 0));
+    LoopCtx lc;
+    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef t = cg_truth(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ct);
+    if (count) {
+        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, acc, ""), LLVMBuildZExt(L->b, t, L->i64, ""), ""), acc);
+    } else {
+        LLVMValueRef cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
+        LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
+    }
+    loop_end(L, &lc, i);
+    return LLVMBuildLoad2(L->b, count ? L->i64 : L->i1, acc, "");
+}
+
+/* The reduction `bid` of one lane, as ret's scalar type (ret: the result dtype). */
+static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
+    const Type *rt = ty_scalar_of(rdt);
+    switch (bid) {
+    case BI_NP_SUM: return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_PROD: return lane_fold(L, ln, IRB_MUL, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_MIN: case BI_NP_AMIN: return lane_extreme(L, ln, false, false, "min");
+    case BI_NP_MAX: case BI_NP_AMAX: return lane_extreme(L, ln, true, false, "max");
+    case BI_NP_ARGMIN: return lane_extreme(L, ln, false, true, "argmin");
+    case BI_NP_ARGMAX: return lane_extreme(L, ln, true, true, "argmax");
+    case BI_NP_MEAN: return lane_mean(L, ln, rt);
+    case BI_NP_VAR: return lane_var(L, ln, false);
+    case BI_NP_STD: return lane_var(L, ln, true);
+    default: return lane_bool(L, ln, bid);
+    }
+}
+
+/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy. */
+static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
+    Lane ln = {.dt = at->dtype};
+    if (at->ndim == 1) {
+        ln.base = data_of(L, a);
+        ln.n = shape_of(L, a, 0);
+        ln.stride = stride_of(L, at, a, 0);
+        return ln;
+    }
+    if (at->layout != 'C') {
+        const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
+        a = cg_own(L, copy_array(L, at, a, ct), ct);
+    }
+    ln.base = data_of(L, a);
+    ln.n = size_of(L, at, a);
+    ln.stride = LLVMConstInt(L->i64, (unsigned long long)ty_dtypes[at->dtype].size, 0);
+    return ln;
+}
+
+typedef struct AxisEnv {
+    int bid, axis, rdt, cum;
+    const Type *at, *rt;
+    LLVMValueRef a, out;
+} AxisEnv;
+
+static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AxisEnv *A = env;
+    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
+    int j = 0;
+    for (int k = 0; k < A->at->ndim; k++) {
+        if (k == A->axis) continue;
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[j], stride_of(L, A->at, A->a, k), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], stride_of(L, A->rt, A->out, A->cum ? k : j), ""), "");
+        j++;
+    }
+    Lane ln = {.base = gep8(L, data_of(L, A->a), off), .n = shape_of(L, A->a, A->axis),
+               .stride = stride_of(L, A->at, A->a, A->axis), .dt = A->at->dtype};
+    LLVMValueRef optr = gep8(L, data_of(L, A->out), ooff);
+    if (!A->cum) {
+        LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt);
+        const Type *vt = A->bid == BI_NP_ARGMIN || A->bid == BI_NP_ARGMAX || A->bid == BI_NP_COUNT_NONZERO ? ty_int64
+                       : A->bid == BI_NP_ALL || A->bid == BI_NP_ANY ? ty_bool
+                       : A->bid == BI_NP_VAR || A->bid == BI_NP_STD ? ty_float64
+                       : A->bid == BI_NP_MIN || A->bid == BI_NP_MAX || A->bid == BI_NP_AMIN || A->bid == BI_NP_AMAX ? ty_scalar_of(A->at->dtype)
+                       : ty_scalar_of(A->rdt) == ty_bool ? ty_int64 : ty_scalar_of(A->rdt);
+        cg_store_elem(L, A->rt->dtype, optr, v, vt);
+        return;
+    }
+    /* running sum / product along the lane */
+    const Type *ct = ty_scalar_of(A->rdt);
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), A->bid == BI_NP_CUMSUM ? zero_of(L, ct) : one_of(L, ct));
+    LoopCtx lc;
+    LLVMValueRef i = loop_begin(L, &lc, ln.n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct);
+    LLVMValueRef v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
+    LLVMBuildStore(L->b, v, acc);
+    LLVMValueRef os = stride_of(L, A->rt, A->out, A->axis);
+    cg_store_elem(L, A->rt->dtype, gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
+    loop_end(L, &lc, i);
+}
+
+static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0];
+    LLVMValueRef a = args[0];
+    int axis = -1, bid = ci->builtin;
+    int64_t k;
+    if (ci->nparams > 1 && ci->argmap[1] >= 0 && types[1] == ty_int64 && ti_const_int(L->ti, in->args[ci->argmap[1]], &k))
+        axis = (int)(k < 0 ? k + at->ndim : k);
+    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD;
+    const Type *rt = ci->ret;
+    int rdt = rt->kind == TY_ARRAY ? rt->dtype : ty_dtype_of_scalar(rt);
+    if (bid == BI_NP_SUM || bid == BI_NP_PROD || cum) {
+        rdt = ty_dtypes[at->dtype].kind == 'b' || ty_dtypes[at->dtype].kind == 'i' ? DT_INT64
+            : ty_dtypes[at->dtype].kind == 'u' ? DT_UINT64 : at->dtype;
+    }
+    if (axis < 0 && at->ndim == 1 && !cum) axis = -1;
+    if (cum && axis < 0) {   /* over the flattened array */
+        Lane ln = whole_lane(L, at, a);
+        LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
+        const Type *ft = ty_array(at->dtype, 1, 'A', false);
+        LLVMValueRef one = ln.n;
+        LLVMValueRef flat = LLVMGetUndef(cg_type(L, ft));
+        flat = LLVMBuildInsertValue(L->b, flat, LLVMConstNull(L->ptr), 0, "");
+        flat = LLVMBuildInsertValue(L->b, flat, LLVMConstNull(L->ptr), 1, "");
+        flat = LLVMBuildInsertValue(L->b, flat, ln.base, 2, "");
+        LLVMTypeRef dims = LLVMArrayType2(L->i64, 1);
+        flat = LLVMBuildInsertValue(L->b, flat, LLVMBuildInsertValue(L->b, LLVMGetUndef(dims), one, 0, ""), 3, "");
+        flat = LLVMBuildInsertValue(L->b, flat, LLVMBuildInsertValue(L->b, LLVMGetUndef(dims), ln.stride, 0, ""), 4, "");
+        AxisEnv A = {.bid = bid, .axis = 0, .rdt = rdt, .cum = 1, .at = ft, .rt = rt, .a = flat, .out = out};
+        axis_body(L, NULL, &A);
+        return out;
+    }
+    if (axis < 0) {
+        Lane ln = whole_lane(L, at, a);
+        LLVMValueRef v = reduce_lane(L, bid, &ln, rdt);
+        if ((bid == BI_NP_SUM || bid == BI_NP_PROD) && ty_scalar_of(rdt) == ty_bool) return v;
+        return v;
+    }
+    LLVMValueRef oshape[64];
+    int j = 0;
+    for (int d = 0; d < at->ndim; d++)
+        if (cum || d != axis) oshape[j++] = shape_of(L, a, d);
+    LLVMValueRef out = cg_alloc_array(L, rt, oshape);
+    LLVMValueRef lshape[64];
+    j = 0;
+    for (int d = 0; d < at->ndim; d++)
+        if (d != axis) lshape[j++] = shape_of(L, a, d);
+    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = cum, .at = at, .rt = rt, .a = a, .out = out};
+    cg_loop_nest(L, at->ndim - 1, lshape, axis_body, &A);
+    return out;
+}
+
+/* ---- the calls ---------------------------------------------------------------------------------- */
+LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret;
+    int bid = ci->builtin;
+    LLVMValueRef shape[64];
+    bool given[8] = {0};
+    for (int i = 0; i < ci->nparams && i < 8; i++) given[i] = ci->argmap[i] >= 0 && types[i]->kind != TY_NONE;
+    if (bid < BI_COUNT && (ti_is_ufunc(bid) || bid == BI_NP_WHERE)) {
+        if (rt->kind == TY_ARRAY) return cg_array_expr(L, in);
+        return cg_ufunc_call_scalar(L, in, ci, args, types);
+    }
+    switch (bid) {
+    case METHOD_DTYPE_CONVERT: {
+        LLVMValueRef v = cg_to_elem_scalar(L, args[0], types[0], ci->dtype);
+        /* narrow through the element type: np.int8(300) wraps, np.float32 rounds */
+        LLVMValueRef slot = cg_entry_alloca(L, L->c128, "conv");
+        cg_store_elem(L, ci->dtype, slot, v, ty_scalar_of(ci->dtype));
+        return cg_load_elem(L, ci->dtype, slot);
+    }
+    case METHOD_FILL:
+        cg_assign_array(L, types[0], args[0], types[1], args[1]);
+        return LLVMConstInt(L->i8, 0, 0);
+    case METHOD_ASTYPE: case METHOD_FLATTEN: case BI_NP_COPY:
+        return copy_array(L, types[0], args[0], rt);
+    case BI_NP_ASCONTIG:
+        if (rt == types[0]) return args[0];
+        return copy_array(L, types[0], args[0], rt);
+    case BI_NP_ARRAY:
+        if (types[0]->kind == TY_ARRAY) return copy_array(L, types[0], args[0], rt);
+        {
+            const Type *t = types[0];
+            for (int k = 0; k < rt->ndim; k++) {
+                shape[k] = i64c(L, t->n);
+                t = t->elems[0];
+            }
+            LLVMValueRef arr = cg_alloc_array(L, rt, shape);
+            long long pos = 0;
+            store_sequence(L, rt, data_of(L, arr), types[0], args[0], &pos);
+            return arr;
+        }
+    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
+        shape_values(L, types[0], args[0], shape);
+        if (bid == BI_NP_EMPTY) return new_filled(L, rt, shape, NULL, NULL);
+        return new_filled(L, rt, shape, bid == BI_NP_ONES ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(L->i1, 0, 0), ty_bool);
+    }
+    case BI_NP_FULL:
+        shape_values(L, types[0], args[0], shape);
+        return new_filled(L, rt, shape, args[1], types[1]);
+    case BI_NP_EMPTY_LIKE: case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE:
+        for (int k = 0; k < rt->ndim; k++) shape[k] = shape_of(L, args[0], k);
+        if (bid == BI_NP_EMPTY_LIKE) return new_filled(L, rt, shape, NULL, NULL);
+        if (bid == BI_NP_FULL_LIKE) return new_filled(L, rt, shape, args[1], types[1]);
+        return new_filled(L, rt, shape, LLVMConstInt(L->i1, bid == BI_NP_ONES_LIKE, 0), ty_bool);
+    case BI_NP_ARANGE: {
+        bool fl = false;
+        for (int i = 0; i < 3; i++) fl |= given[i] && types[i] == ty_float64;
+        const Type *vt = fl ? ty_float64 : ty_int64;
+        LLVMValueRef start = given[1] ? cg_cast(L, args[0], types[0], vt) : LLVMConstNull(cg_type(L, vt));
+        LLVMValueRef stop = given[1] ? cg_cast(L, args[1], types[1], vt) : cg_cast(L, args[0], types[0], vt);
+        LLVMValueRef step = given[2] ? cg_cast(L, args[2], types[2], vt) : (fl ? f64c(L, 1) : i64c(L, 1));
+        LLVMValueRef n;
+        if (fl) {
+            cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
+            LLVMValueRef c = intrinsic1(L, "llvm.ceil.f64", LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), step, ""));
+            n = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, c, f64c(L, 0), ""), c, f64c(L, 0), ""), L->i64, "");
+        } else {
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, step, i64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
+            LLVMValueRef d = LLVMBuildSub(L->b, stop, start, "");
+            LLVMValueRef pos = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+            LLVMValueRef adj = LLVMBuildSelect(L->b, pos, LLVMBuildSub(L->b, step, i64c(L, 1), ""), LLVMBuildAdd(L->b, step, i64c(L, 1), ""), "");
+            n = LLVMBuildSDiv(L->b, LLVMBuildAdd(L->b, d, adj, ""), step, "");
+            n = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, 0), ""), n, i64c(L, 0), "");
+        }
+        LLVMValueRef arr = cg_alloc_array(L, rt, &n);
+        FillEnv F = {.t = rt, .arr = arr, .vt = vt, .kind = 2, .a0 = start, .a1 = step};
+        cg_loop_nest(L, 1, &n, fill_body, &F);
+        return arr;
+    }
+    case BI_NP_LINSPACE: {
+        LLVMValueRef start = cg_cast(L, args[0], types[0], ty_float64), stop = cg_cast(L, args[1], types[1], ty_float64);
+        LLVMValueRef n = given[2] ? args[2] : i64c(L, 50);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), ""), "builtins:ValueError", "Number of samples must be non-negative");
+        LLVMValueRef div = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), L->f64, "");
+        LLVMValueRef step = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), div, "");
+        LLVMValueRef arr = cg_alloc_array(L, rt, &n);
+        FillEnv F = {.t = rt, .arr = arr, .kind = 3, .a0 = start, .a1 = step, .value = stop, .k = n};
+        cg_loop_nest(L, 1, &n, fill_body, &F);
+        return arr;
+    }
+    case BI_NP_EYE: case BI_NP_IDENTITY: {
+        shape[0] = args[0];
+        shape[1] = bid == BI_NP_EYE && given[1] ? args[1] : args[0];
+        LLVMValueRef arr = cg_alloc_array(L, rt, shape);
+        FillEnv F = {.t = rt, .arr = arr, .k = bid == BI_NP_EYE && given[2] ? args[2] : i64c(L, 0)};
+        cg_loop_nest(L, 2, shape, eye_body, &F);
+        return arr;
+    }
+    case BI_NP_RESHAPE: {
+        const Type *at = types[0];
+        if (ci->argmap[1] == -2) {
+            for (int k = 0; k < rt->ndim; k++) shape[k] = cg_cast(L, L->vals[in->args[1 + k]], L->ti->vtypes[in->args[1 + k]], ty_int64);
+        } else {
+            shape_values(L, types[1], args[1], shape);
+        }
+        LLVMValueRef src = args[0];
+        if (at->layout != 'C') {
+            const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
+            src = copy_array(L, at, src, ct);
+            LLVMValueRef v = reshape_view(L, ct, src, rt, shape);
+            return v;   /* owns the copy's reference (a fresh value) */
+        }
+        return reshape_view(L, at, src, rt, shape);
+    }
+    case BI_NP_RAVEL: {
+        const Type *at = types[0];
+        shape[0] = i64c(L, -1);
+        if (at->layout != 'C') {
+            const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
+            return reshape_view(L, ct, copy_array(L, at, args[0], ct), rt, shape);
+        }
+        return reshape_view(L, at, args[0], rt, shape);
+    }
+    case BI_NP_TRANSPOSE: {
+        const Type *at = types[0];
+        LLVMValueRef strides[64];
+        int nd = at->ndim;
+        for (int k = 0; k < nd; k++) {
+            shape[k] = shape_of(L, args[0], nd - 1 - k);
+            strides[k] = stride_of(L, at, args[0], nd - 1 - k);
+        }
+        LLVMValueRef v = args[0];
+        LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
+        LLVMValueRef sh = LLVMGetUndef(dims), st = LLVMGetUndef(dims);
+        for (int k = 0; k < nd; k++) {
+            sh = LLVMBuildInsertValue(L->b, sh, shape[k], (unsigned)k, "");
+            st = LLVMBuildInsertValue(L->b, st, strides[k], (unsigned)k, "");
+        }
+        v = LLVMBuildInsertValue(L->b, v, sh, 3, "");
+        return LLVMBuildInsertValue(L->b, v, st, 4, "");
+    }
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
+    case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD: {
+        LLVMValueRef v = reduction(L, ci, in, args, types);
+        if (rt->kind != TY_ARRAY) {
+            int rdt = bid == BI_NP_SUM || bid == BI_NP_PROD ? -1 : 0;
+            (void)rdt;
+            if (LLVMTypeOf(v) != cg_type(L, rt)) {
+                /* sum of a uint64 array was computed as int64; bool sums too */
+                return v;
+            }
+        }
+        return v;
+    }
+    }
+    ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower np.%s", bid < BI_COUNT ? ti_builtins[bid].name : "method");
+    return NULL;
+}

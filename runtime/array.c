@@ -1,0 +1,285 @@
+/* array.c: memory blocks for arrays made in compiled code, and NumPy arrays crossing into and
+ * out of compiled code (DESIGN.md contract 6).
+ *
+ * A block is one allocation: a header {refcnt, size} followed (64-byte aligned) by the data.
+ * Generated code increments and decrements refcnt inline with atomic operations and calls
+ * ember_rt_block_free when it drops to zero. Every block allocation and free goes through the
+ * two functions here, which count them (rt_stats), so tests can assert that nothing leaks.
+ *
+ * Crossing into Python: an array argument is unboxed as {meminfo NULL, parent = the ndarray
+ * (borrowed for the call), data, shape, strides}. Returning one: an array over a block becomes an
+ * ndarray whose base is a capsule holding the block's reference (no copy); an array over an
+ * argument's memory becomes the argument itself when it is the same view, or a view whose base
+ * is the argument.
+ *
+ * NumPy's C-API is imported lazily (rt_numpy_ready): `import ember` does not import NumPy, and
+ * an ndarray argument can only exist once NumPy has been imported.
+ */
+#define PY_ARRAY_UNIQUE_SYMBOL ember_ARRAY_API
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include "rt.h"
+#include <numpy/arrayobject.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- blocks ------------------------------------------------------------------------ */
+struct RtBlock {
+    _Atomic int64_t refcnt;   /* generated code updates it at offset 0 */
+    int64_t size;
+    void *alloc;              /* what malloc returned */
+};
+
+static _Atomic int64_t n_allocs, n_frees;   /* owner: this file; read by rt_stats */
+
+#define BLOCK_DATA_OFFSET 64
+
+RtBlock *ember_rt_block_alloc(int64_t nbytes) {
+    if (nbytes < 0 || (uint64_t)nbytes > ((uint64_t)1 << 60)) {
+        ember_rt_raise("builtins:ValueError", "array is too big or has a negative dimension");
+        return NULL;
+    }
+    void *p = malloc((size_t)nbytes + BLOCK_DATA_OFFSET + 64);
+    if (!p) {
+        ember_rt_raise("builtins:MemoryError", "cannot allocate array memory");
+        return NULL;
+    }
+    /* the header sits just before the 64-byte aligned data */
+    uintptr_t data = ((uintptr_t)p + BLOCK_DATA_OFFSET + 63) & ~(uintptr_t)63;
+    RtBlock *b = (RtBlock *)(data - sizeof(RtBlock));
+    atomic_init(&b->refcnt, 1);
+    b->size = nbytes;
+    b->alloc = p;
+    atomic_fetch_add_explicit(&n_allocs, 1, memory_order_relaxed);
+    return b;
+}
+
+void *ember_rt_block_data(RtBlock *b) { return (char *)b + sizeof(RtBlock); }
+
+void ember_rt_block_free(RtBlock *b) {
+    atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
+    free(b->alloc);
+}
+
+void rt_block_decref(RtBlock *b) {
+    if (b && atomic_fetch_sub_explicit(&b->refcnt, 1, memory_order_acq_rel) == 1) ember_rt_block_free(b);
+}
+
+void rt_stats(int64_t *allocs, int64_t *frees) {
+    *allocs = atomic_load(&n_allocs);
+    *frees = atomic_load(&n_frees);
+}
+
+/* The array value's fields (see types.h). */
+typedef struct RtArray {
+    RtBlock *meminfo;
+    PyObject *parent;
+    char *data;
+    int64_t dims[];   /* shape[ndim] then strides[ndim] */
+} RtArray;
+
+void rt_release(const Type *t, void *p) {
+    if (t->kind == TY_ARRAY) {
+        rt_block_decref(((RtArray *)p)->meminfo);
+    } else if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
+    }
+}
+
+/* ---- NumPy ------------------------------------------------------------------------- */
+static int numpy_state;   /* 0 not tried, 1 ready; owner: this file, under the GIL */
+
+/* Import NumPy's C-API if NumPy is already imported; false when it is not (so no argument can
+ * be an ndarray) or the import failed. */
+static bool numpy_ready(void) {
+    if (numpy_state == 1) return true;
+    PyObject *name = PyUnicode_FromString("numpy");
+    PyObject *mod = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (!mod) {
+        PyErr_Clear();
+        return false;
+    }
+    Py_DECREF(mod);
+    if (PyArray_ImportNumPyAPI() < 0) {
+        PyErr_Clear();
+        return false;
+    }
+    numpy_state = 1;
+    return true;
+}
+
+int rt_numpy_init(void) {
+    if (numpy_state == 1) return 0;
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) return -1;
+    Py_DECREF(np);
+    return numpy_ready() ? 0 : -1;
+}
+
+static int dtype_of_npy(int typenum) {
+    switch (typenum) {
+    case NPY_BOOL: return DT_BOOL;
+    case NPY_BYTE: return DT_INT8;
+    case NPY_SHORT: return DT_INT16;
+    case NPY_INT: return DT_INT32;
+    case NPY_LONG: case NPY_LONGLONG: return DT_INT64;
+    case NPY_UBYTE: return DT_UINT8;
+    case NPY_USHORT: return DT_UINT16;
+    case NPY_UINT: return DT_UINT32;
+    case NPY_ULONG: case NPY_ULONGLONG: return DT_UINT64;
+    case NPY_FLOAT: return DT_FLOAT32;
+    case NPY_DOUBLE: return DT_FLOAT64;
+    case NPY_CFLOAT: return DT_COMPLEX64;
+    case NPY_CDOUBLE: return DT_COMPLEX128;
+    default: return -1;
+    }
+}
+
+int rt_dtype_of_object(PyObject *obj) {
+    if (!numpy_ready()) return -1;
+    PyArray_Descr *d = NULL;
+    if (!PyArray_DescrConverter2(obj, &d) || !d) {
+        PyErr_Clear();
+        return -1;
+    }
+    int dt = PyDataType_ISNOTSWAPPED(d) ? dtype_of_npy(d->type_num) : -1;
+    Py_DECREF(d);
+    return dt;
+}
+
+/* Array types of arguments, memoised by (dtype, ndim, layout, readonly) for the call path. */
+static const Type *array_types[DT_COUNT][9][3][2];
+
+static const Type *typeof_array(PyArrayObject *a) {
+    PyArray_Descr *d = PyArray_DESCR(a);
+    int dt = dtype_of_npy(d->type_num);
+    if (dt < 0 || !PyArray_ISNOTSWAPPED(a) || !PyArray_ISALIGNED(a)) return NULL;
+    int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
+    int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
+    int ro = !(flags & NPY_ARRAY_WRITEABLE);
+    if (nd <= 8) {
+        const Type **slot = &array_types[dt][nd][lay][ro];
+        if (!*slot) *slot = ty_array(dt, nd, "CFA"[lay], ro);
+        return *slot;
+    }
+    return ty_array(dt, nd, "CFA"[lay], ro);
+}
+
+const Type *rt_typeof(PyObject *v) {
+    const Type *t = ty_typeof(v);
+    if (t || !numpy_ready()) return t;
+    if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
+    if (PyArray_IsScalar(v, Bool)) return ty_bool;
+    if (PyArray_IsScalar(v, Integer)) return ty_int64;
+    if (PyArray_IsScalar(v, Floating)) return ty_float64;
+    if (PyArray_IsScalar(v, ComplexFloating)) return ty_complex128;
+    if (PyTuple_Check(v)) {   /* a tuple holding arrays */
+        Py_ssize_t n = PyTuple_GET_SIZE(v);
+        const Type *elems[64];
+        if (n > 64) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!(elems[i] = rt_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
+        return ty_tuple((int)n, elems);
+    }
+    return NULL;
+}
+
+/* An ndarray into an array of type t: the argument's type may be more specific than t (C or F
+ * into A, writable into readonly) but never less. */
+int rt_unbox_array(const Type *t, PyObject *o, void *out) {
+    if (!numpy_ready() || !PyArray_Check(o)) return 1;
+    PyArrayObject *a = (PyArrayObject *)o;
+    const Type *at = typeof_array(a);
+    if (!at || at->dtype != t->dtype || at->ndim != t->ndim) return 1;
+    if (t->layout != 'A' && at->layout != t->layout && !(t->ndim <= 1)) return 1;
+    if (at->readonly && !t->readonly) return 1;
+    RtArray *r = out;
+    int nd = t->ndim;
+    r->meminfo = NULL;
+    r->parent = o;
+    r->data = PyArray_BYTES(a);
+    for (int i = 0; i < nd; i++) {
+        r->dims[i] = PyArray_DIMS(a)[i];
+        r->dims[nd + i] = PyArray_STRIDES(a)[i];
+    }
+    return 0;
+}
+
+static void capsule_free(PyObject *cap) {
+    rt_block_decref(PyCapsule_GetPointer(cap, "ember.block"));
+}
+
+/* Box an array value, taking over its reference to its block. */
+PyObject *rt_box_array(const Type *t, const void *p) {
+    const RtArray *r = p;
+    int nd = t->ndim;
+    npy_intp shape[NPY_MAXDIMS], strides[NPY_MAXDIMS];
+    for (int i = 0; i < nd; i++) {
+        shape[i] = r->dims[i];
+        strides[i] = r->dims[nd + i];
+    }
+    if (!r->meminfo && r->parent && PyArray_Check(r->parent)) {
+        PyArrayObject *pa = (PyArrayObject *)r->parent;
+        if (PyArray_BYTES(pa) == r->data && PyArray_NDIM(pa) == nd &&
+            !memcmp(PyArray_DIMS(pa), shape, sizeof(npy_intp) * (size_t)nd) &&
+            !memcmp(PyArray_STRIDES(pa), strides, sizeof(npy_intp) * (size_t)nd) &&
+            dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype)
+            return Py_NewRef(r->parent);
+    }
+    if (!numpy_ready() && rt_numpy_init()) {
+        rt_block_decref(r->meminfo);
+        return NULL;
+    }
+    PyArray_Descr *descr = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
+    int flags = t->readonly ? 0 : NPY_ARRAY_WRITEABLE;
+    PyObject *arr = descr ? PyArray_NewFromDescr(&PyArray_Type, descr, nd, shape, strides, r->data, flags, NULL)
+                          : NULL;
+    PyObject *base = NULL;
+    if (arr) {
+        if (r->meminfo) base = PyCapsule_New(r->meminfo, "ember.block", capsule_free);
+        else base = Py_XNewRef(r->parent);
+    }
+    if (!base) {
+        Py_XDECREF(arr);
+        rt_block_decref(r->meminfo);
+        return NULL;
+    }
+    if (PyArray_SetBaseObject((PyArrayObject *)arr, base) < 0) {   /* steals base */
+        Py_DECREF(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* numpy scalars as numbers */
+int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out) {
+    if (!numpy_ready() || !PyArray_CheckScalar(o) || PyArray_Check(o)) return 1;
+    if (t == ty_bool && PyArray_IsScalar(o, Bool)) {
+        *(unsigned char *)out = PyObject_IsTrue(o) == 1;
+        return 0;
+    }
+    if (t == ty_int64 && (PyArray_IsScalar(o, Integer) || PyArray_IsScalar(o, Bool))) {
+        PyObject *i = PyNumber_Long(o);
+        if (!i) return -1;
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(i, &overflow);
+        if (overflow) v = (long long)PyLong_AsUnsignedLongLongMask(i);   /* uint64 wraps */
+        Py_DECREF(i);
+        *(int64_t *)out = v;
+        return 0;
+    }
+    if (t == ty_float64 && !PyArray_IsScalar(o, ComplexFloating)) {
+        double d = PyFloat_AsDouble(o);
+        if (d == -1.0 && PyErr_Occurred()) return -1;
+        *(double *)out = d;
+        return 0;
+    }
+    if (t == ty_complex128) {
+        Py_complex c = PyComplex_AsCComplex(o);
+        if (c.real == -1.0 && PyErr_Occurred()) return -1;
+        memcpy(out, &c, sizeof c);
+        return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,260 @@
+/* arrays.c: typing rules for NumPy arrays: indexing, attributes, methods, operators on arrays
+ * (array expressions), ufuncs and the NumPy functions in builtins.def.
+ *
+ * Element types: an element loads as the canonical scalar of its dtype's kind (ty_scalar_of);
+ * arrays keep their dtype. Operators and ufuncs on arrays follow NumPy 2's promotion, where a
+ * Python scalar is "weak": int32 array + 1 is int32, float32 array * 2.0 is float32, int32
+ * array + 1.5 is float64 (ti_ufunc_dtype).
+ *
+ * Layout of a view: basic indexing of a C array keeps C when the index is integers, then at most
+ * one partial slice without a step, then full slices; everything else gives 'A'. The rule for
+ * F arrays is the mirror image.
+ *
+ * A call's CallInfo holds, per parameter, the argument's own type (lowering converts), with
+ * missing optional parameters typed none. Compile-time arguments (dtype=, axis=) are read from
+ * the IR: dtypes are TY_DTYPE values, axes must be integer constants.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+static bool is_int_array(const Type *t) {
+    return t->kind == TY_ARRAY && (ty_dtypes[t->dtype].kind == 'i' || ty_dtypes[t->dtype].kind == 'u');
+}
+
+/* ---- indexing ---------------------------------------------------------------------- */
+/* Classify an index (one value or a tuple) into its parts. */
+typedef struct IndexInfo {
+    int n;                 /* parts */
+    const Type *parts[64];
+    int nint, nslice, nnone, narr;
+} IndexInfo;
+
+static int index_info(const Type *idx, IndexInfo *ii) {
+    memset(ii, 0, sizeof *ii);
+    if (idx->kind == TY_TUPLE) {
+        if (idx->n > 64) return -1;
+        ii->n = idx->n;
+        memcpy(ii->parts, idx->elems, sizeof(Type *) * (size_t)idx->n);
+    } else {
+        ii->n = 1;
+        ii->parts[0] = idx;
+    }
+    for (int i = 0; i < ii->n; i++) {
+        const Type *p = ii->parts[i];
+        if (p == ty_int64) ii->nint++;
+        else if (p->kind == TY_SLICE) ii->nslice++;
+        else if (p->kind == TY_NONE) ii->nnone++;
+        else if (p->kind == TY_ARRAY && p->ndim == 1 && (is_int_array(p) || p->dtype == DT_BOOL)) ii->narr++;
+        else return -1;
+    }
+    return 0;
+}
+
+/* The layout of a basic-indexing view (see the file comment). */
+static char view_layout(const Type *a, const IndexInfo *ii, int result_ndim) {
+    if (a->layout == 'A') return 'A';
+    const Type *parts[64];
+    int n = 0;
+    for (int i = 0; i < ii->n; i++)
+        if (ii->parts[i]->kind != TY_NONE) parts[n++] = ii->parts[i];
+    for (int i = n; i < a->ndim; i++) parts[i] = ty_slice(0);   /* implicit trailing ':' */
+    n = a->ndim;
+    if (a->layout == 'C') {
+        int i = 0;
+        while (i < n && parts[i] == ty_int64) i++;
+        if (i < n && parts[i]->kind == TY_SLICE && !(parts[i]->n & 4)) i++;   /* a partial slice */
+        while (i < n && parts[i]->kind == TY_SLICE && parts[i]->n == 0) i++;
+        if (i == n) return 'C';
+    } else {
+        int i = n - 1;
+        while (i >= 0 && parts[i] == ty_int64) i--;
+        if (i >= 0 && parts[i]->kind == TY_SLICE && !(parts[i]->n & 4)) i--;
+        while (i >= 0 && parts[i]->kind == TY_SLICE && parts[i]->n == 0) i--;
+        if (i < 0) return result_ndim <= 1 ? 'C' : 'F';
+    }
+    return 'A';
+}
+
+/* The type of a[idx]: an element, a view, or (fancy indexing) a new array. */
+const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    IndexInfo ii;
+    if (index_info(idx, &ii))
+        return ERR(in, "cannot index %s with %s", a->name, idx->name), NULL;
+    if (ii.nint + ii.nslice + ii.narr > a->ndim)
+        return ERR(in, "too many indices for %s: %s", a->name, idx->name), NULL;
+    if (ii.narr) {
+        if (ii.narr > 1 || ii.n != 1)
+            return UNSUP(in, "only one index array, alone, is supported (got %s)", idx->name), NULL;
+        const Type *p = ii.parts[0];
+        if (p->dtype == DT_BOOL) {
+            if (a->ndim != 1)
+                return UNSUP(in, "a boolean mask index needs a 1-d array (got %s)", a->name), NULL;
+            return ty_array(a->dtype, 1, 'C', false);
+        }
+        return ty_array(a->dtype, a->ndim, 'C', false);   /* a copy */
+    }
+    int nd = a->ndim - ii.nint + ii.nnone;
+    if (nd == 0) return ty_scalar_of(a->dtype);
+    return ty_array(a->dtype, nd, view_layout(a, &ii, nd), a->readonly);
+}
+
+int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
+    if (a->readonly)
+        return ERR(in, "cannot assign into a read-only array (%s)", a->name);
+    const Type *target = ti_array_index_type(ti, in, a, idx);
+    if (!target) return -1;
+    if (ty_is_number(val) || (val->kind == TY_ARRAY)) {
+        if (val->kind == TY_ARRAY && target->kind != TY_ARRAY)
+            return ERR(in, "cannot assign %s to an element of %s", val->name, a->name);
+        if (ty_rank(ty_scalar_of(val->kind == TY_ARRAY ? val->dtype : ty_dtype_of_scalar(val))) == 3 &&
+            ty_dtypes[a->dtype].kind != 'c')
+            return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
+        return 0;
+    }
+    return ERR(in, "cannot assign %s into %s", val->name, a->name);
+}
+
+/* ---- attributes -------------------------------------------------------------------- */
+static const char *const array_methods[] = {
+    "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
+    "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
+    NULL};
+
+const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
+    const char *attr = in->str;
+    if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
+        const Type *elems[64];
+        for (int i = 0; i < a->ndim; i++) elems[i] = ty_int64;
+        return ty_tuple(a->ndim, elems);
+    }
+    if (!strcmp(attr, "ndim") || !strcmp(attr, "size") || !strcmp(attr, "itemsize") ||
+        !strcmp(attr, "nbytes"))
+        return ty_int64;
+    if (!strcmp(attr, "T"))
+        return ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
+    if (!strcmp(attr, "dtype")) return ty_dtype(a->dtype);
+    if (!strcmp(attr, "real") || !strcmp(attr, "imag")) {
+        if (ty_dtypes[a->dtype].kind != 'c') {
+            if (!strcmp(attr, "imag")) return ty_array(a->dtype, a->ndim, 'C', false);   /* zeros */
+            return a;
+        }
+        return ty_array(a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A', a->readonly);
+    }
+    for (int i = 0; array_methods[i]; i++)
+        if (!strcmp(attr, array_methods[i])) return ty_method(a, attr);
+    return UNSUP(in, "%s has no supported attribute '%s'", a->name, attr), NULL;
+}
+
+/* ---- operators and ufuncs ------------------------------------------------------------ */
+/* The dtype an operand takes part in promotion with; *weak for Python scalars. */
+static int operand_dtype(const Type *t, bool *weak) {
+    *weak = t->kind != TY_ARRAY;
+    return t->kind == TY_ARRAY ? t->dtype : ty_dtype_of_scalar(t);
+}
+
+/* NumPy 2's result dtype for two operands, with Python scalars weak (NEP 50). */
+int ti_result_dtype(const Type *a, const Type *b) {
+    bool wa, wb;
+    int da = operand_dtype(a, &wa), db = operand_dtype(b, &wb);
+    if (da < 0 || db < 0) return -1;
+    if (wa == wb) return ty_promote(da, db);
+    if (wa) { int t = da; da = db; db = t; }   /* da strong, db weak */
+    static const char order[] = "biufc";
+    char ks = ty_dtypes[da].kind, kw = ty_dtypes[db].kind;
+    if (ks == 'u' && kw == 'i') kw = 'u';
+    if (strchr(order, kw) <= strchr(order, ks)) return da;   /* the array's kind is enough */
+    if (kw == 'i') return DT_INT64;
+    if (kw == 'f') return DT_FLOAT64;
+    return ty_dtypes[da].kind == 'f' && ty_dtypes[da].size == 4 ? DT_COMPLEX64 : DT_COMPLEX128;
+}
+
+static int float_dtype_for(int dt) {   /* the float a ufunc like sqrt computes in */
+    switch (ty_dtypes[dt].kind) {
+    case 'f': case 'c': return dt;
+    default: return ty_dtypes[dt].size <= 2 ? DT_FLOAT32 : DT_FLOAT64;
+    }
+}
+
+static int max_ndim(const Type *a, const Type *b) {
+    int na = a->kind == TY_ARRAY ? a->ndim : 0, nb = b && b->kind == TY_ARRAY ? b->ndim : 0;
+    return na > nb ? na : nb;
+}
+
+static const Type *result(int dt, int ndim, bool array) {
+    if (!array) return ty_scalar_of(dt);
+    return ty_array(dt, ndim, 'C', false);
+}
+
+/* Result type of binary operator op on operands a, b (at least one an array). */
+const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b) {
+    bool num_a = a->kind == TY_ARRAY || ty_is_number(a), num_b = b->kind == TY_ARRAY || ty_is_number(b);
+    if (!num_a || !num_b) return ERR(in, "cannot apply an operator to %s and %s", a->name, b->name), NULL;
+    int dt = ti_result_dtype(a, b);
+    char k = ty_dtypes[dt].kind;
+    switch (op) {
+    case IRB_TRUEDIV: dt = float_dtype_for(dt); break;
+    case IRB_AND: case IRB_OR: case IRB_XOR: case IRB_LSHIFT: case IRB_RSHIFT:
+        if (k == 'f' || k == 'c')
+            return ERR(in, "bitwise operators are not supported on %s and %s", a->name, b->name), NULL;
+        if (k == 'b' && (op == IRB_LSHIFT || op == IRB_RSHIFT)) dt = DT_INT64;
+        break;
+    case IRB_FLOORDIV: case IRB_MOD:
+        if (k == 'c') return ERR(in, "cannot take // or %% of complex arrays"), NULL;
+        if (k == 'b') dt = DT_INT8;
+        break;
+    case IRB_MATMUL:
+        return UNSUP(in, "the @ operator is not supported yet (%s @ %s)", a->name, b->name), NULL;
+    case IRB_ADD: case IRB_SUB: case IRB_MUL:
+        if (k == 'b' && op == IRB_SUB) return ERR(in, "numpy boolean subtract is not supported"), NULL;
+        break;
+    case IRB_POW:
+        if (k == 'b') dt = DT_INT8;
+        break;
+    }
+    return result(dt, max_ndim(a, b), true);
+}
+
+const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a) {
+    if (op == IRU_NOT) return ERR(in, "the truth value of an array is ambiguous; use a.any() or a.all()"), NULL;
+    if (op == IRU_INVERT && (ty_dtypes[a->dtype].kind == 'f' || ty_dtypes[a->dtype].kind == 'c'))
+        return ERR(in, "bad operand type for unary ~: %s", a->name), NULL;
+    if (op == IRU_NEG && a->dtype == DT_BOOL) return ERR(in, "cannot negate a boolean array"), NULL;
+    return ty_array(a->dtype, a->ndim, 'C', false);
+}
+
+const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    if (!(a->kind == TY_ARRAY || ty_is_number(a)) || !(b->kind == TY_ARRAY || ty_is_number(b)))
+        return ERR(in, "cannot compare %s and %s", a->name, b->name), NULL;
+    return ty_array(DT_BOOL, max_ndim(a, b), 'C', false);
+}
+
+/* A ufunc from builtins.def on scalars or arrays: the result's dtype. */
+int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
+    bool weak;
+    int da = operand_dtype(a, &weak);
+    switch (ti_builtins[bid].shape) {
+    case SH_UF: return float_dtype_for(da);
+    case SH_UB: return DT_BOOL;
+    case SH_US:
+        if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE) && ty_dtypes[da].kind == 'c')
+            return da == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
+        if (bid == BI_NP_SQUARE && da == DT_BOOL) return DT_BOOL;
+        return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC ? DT_INT8 : da;
+    case SH_BF: return float_dtype_for(ti_result_dtype(a, b));
+    case SH_BS: {
+        int dt = ti_result_dtype(a, b);
+        if (bid == BI_NP_DIVIDE) return float_dtype_for(dt);
+        if (bid == BI_NP_POWER && dt == DT_BOOL) return DT_INT8;
+        return dt;
+    }
+    default: return -1;
+    }
+}
+
+bool ti_is_ufunc(int bid) {
+    BuiltinShape s = ti_builtins[bid].shape;
+    return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS;
+}
