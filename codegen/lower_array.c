@@ -216,18 +216,11 @@ void cg_plan_arrays(Lower *L) {
         }
 }
 
+/* Whether a call's result is a reference to hand to a slot: compiled callees return one; NumPy
+ * functions put what they allocate in slots themselves (cg_alloc_array). */
 bool cg_is_fresh(Lower *L, Instr *in) {
     CallInfo *ci = L->ti->calls[in->id];
-    if (!ci || ci->kind != CALL_BUILTIN) return true;   /* compiled callees return a reference */
-    switch (ci->builtin) {
-    case BI_NP_RESHAPE: case BI_NP_RAVEL: case BI_NP_ASCONTIG:
-        /* views when the input is C-contiguous */
-        return ci->params[0]->kind != TY_ARRAY || ci->params[0]->layout != 'C';
-    case BI_NP_TRANSPOSE:
-        return false;
-    default:   /* ufuncs and np.where own their result already (cg_array_expr) */
-        return !(ci->builtin < BI_COUNT && (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE));
-    }
+    return !ci || ci->kind != CALL_BUILTIN;
 }
 
 /* ---- elements ---------------------------------------------------------------------- */
@@ -300,8 +293,8 @@ static LLVMValueRef gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
 }
 
 /* ---- allocation ---------------------------------------------------------------------- */
-/* A new C-contiguous array of shape[] (checked non-negative), owning a fresh block. The value
- * is not yet in a slot: the caller fills it, then hands it to cg_own. */
+/* A new C-contiguous array of shape[] (checked non-negative), owning a fresh block, already in
+ * its slot (so an error while it is being filled frees it). */
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     int nd = t->ndim;
     LLVMValueRef strides[64], total = i64c(L, 1);
@@ -322,7 +315,7 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
     LLVMValueRef data = gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
     (void)total;
-    return make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides);
+    return cg_own(L, make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
 }
 
 /* ---- loops ------------------------------------------------------------------------- */
@@ -513,7 +506,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
         LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
         LLVMValueRef args[4] = {a_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
         cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
-        return cg_own(L, z, t);
+        return z;
     }
     for (int k = 0; k < nd; k++) {
         shape[k] = a_shape(L, a, k);
@@ -633,7 +626,10 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
             LLVMValueRef c = cg_truth(L, x[0], xt[0]);
             return LLVMBuildSelect(L->b, c, cg_cast(L, x[1], xt[1], ct), cg_cast(L, x[2], xt[2], ct), "");
         }
-        return cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
+        L->numpy_sem = true;
+        LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
+        L->numpy_sem = false;
+        return r;
     }
     default:
         return LLVMGetPoison(cg_type(L, ct));
@@ -751,7 +747,7 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     E->out_t = t;
     E->out = cg_alloc_array(L, t, E->shape);
     run_expr(L, E);
-    return cg_own(L, E->out, t);
+    return E->out;
 }
 
 /* Evaluate an elementwise call on scalars only (np.sqrt(2.0)). */
@@ -761,11 +757,61 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
     if (ci->builtin == BI_NP_WHERE)
         return LLVMBuildSelect(L->b, cg_truth(L, args[0], xt[0]), cg_cast(L, args[1], xt[1], ci->ret),
                                cg_cast(L, args[2], xt[2], ci->ret), "");
-    return cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
+    L->numpy_sem = true;
+    LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
+    L->numpy_sem = false;
+    return r;
 }
 
-/* target[...] = value with broadcasting, target an array (view) of type tt. */
+/* The lowest and one-past-highest byte an array's elements occupy. */
+static void extent(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *lo, LLVMValueRef *hi) {
+    LLVMValueRef l = i64c(L, 0), h = i64c(L, ty_dtypes[t->dtype].size), empty = LLVMConstInt(L->i1, 0, 0);
+    for (int k = 0; k < t->ndim; k++) {
+        LLVMValueRef n = a_shape(L, a, k);
+        empty = LLVMBuildOr(L->b, empty, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "");
+        LLVMValueRef span = LLVMBuildMul(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), a_stride(L, t, a, k), "");
+        LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, span, i64c(L, 0), "");
+        l = LLVMBuildAdd(L->b, l, LLVMBuildSelect(L->b, neg, span, i64c(L, 0), ""), "");
+        h = LLVMBuildAdd(L->b, h, LLVMBuildSelect(L->b, neg, i64c(L, 0), span, ""), "");
+    }
+    LLVMValueRef base = LLVMBuildPtrToInt(L->b, a_data(L, a), L->i64, "");
+    *lo = LLVMBuildAdd(L->b, base, l, "");
+    *hi = LLVMBuildSelect(L->b, empty, *lo, LLVMBuildAdd(L->b, base, h, ""), "");
+}
+
+static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+
+/* target[...] = value with broadcasting, target an array (view) of type tt. When the value's
+ * memory overlaps the target's (a[:] = a[::-1]) it is copied first, as NumPy does. */
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
+    if (vt_->kind != TY_ARRAY) {
+        assign_array(L, tt, target, vt_, v);
+        return;
+    }
+    LLVMValueRef tl, th, vl, vh;
+    extent(L, tt, target, &tl, &th);
+    extent(L, vt_, v, &vl, &vh);
+    LLVMValueRef overlap = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntULT, tl, vh, ""),
+                                        LLVMBuildICmp(L->b, LLVMIntULT, vl, th, ""), "");
+    const Type *ct = ty_array(vt_->dtype, vt_->ndim, 'A', false);
+    LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ct), "src");
+    LLVMBuildStore(L->b, v, slot);
+    LLVMBasicBlockRef copy = LLVMAppendBasicBlockInContext(L->c, L->func, "overlap");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(L->c, L->func, "assign");
+    LLVMBuildCondBr(L->b, overlap, copy, go);
+    LLVMPositionBuilderAtEnd(L->b, copy);
+    LLVMValueRef shape[64];
+    for (int k = 0; k < vt_->ndim; k++) shape[k] = a_shape(L, v, k);
+    const Type *tmp_t = ty_array(vt_->dtype, vt_->ndim, 'C', false);
+    LLVMValueRef tmp = cg_alloc_array(L, tmp_t, shape);
+    assign_array(L, tmp_t, tmp, vt_, v);
+    LLVMBuildStore(L->b, tmp, slot);
+    LLVMBuildBr(L->b, go);
+    LLVMPositionBuilderAtEnd(L->b, go);
+    assign_array(L, tt, target, ct, LLVMBuildLoad2(L->b, cg_type(L, ct), slot, ""));
+}
+
+static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
     Expr *E = ctx_alloc(L->ctx, sizeof *E);
     E->root = -1;
     add_leaf(L, E, -1, vt_, v);

@@ -181,7 +181,8 @@ static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
     }
     case 3: {   /* linspace: start + i * step, the last element exactly stop */
         LLVMValueRef v = LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "");
-        LLVMValueRef last = LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, F->k, i64c(L, 1), ""), "");
+        LLVMValueRef last = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, F->k, i64c(L, 1), ""), ""),
+                                         LLVMBuildICmp(L->b, LLVMIntSGT, F->k, i64c(L, 1), ""), "");
         cg_store_elem(L, F->t->dtype, p, LLVMBuildSelect(L->b, last, F->value, v, ""), ty_float64);
         break;
     }
@@ -440,7 +441,7 @@ static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
     }
     if (at->layout != 'C') {
         const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
-        a = cg_own(L, copy_array(L, at, a, ct), ct);
+        a = copy_array(L, at, a, ct);
     }
     ln.base = data_of(L, a);
     ln.n = size_of(L, at, a);
@@ -563,7 +564,12 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case METHOD_FILL:
         cg_assign_array(L, types[0], args[0], types[1], args[1]);
         return LLVMConstInt(L->i8, 0, 0);
-    case METHOD_ASTYPE: case METHOD_FLATTEN: case BI_NP_COPY:
+    case METHOD_FLATTEN: {
+        const Type *at = types[0], *ct = ty_array(at->dtype, at->ndim, 'C', false);
+        shape[0] = i64c(L, -1);
+        return reshape_view(L, ct, copy_array(L, at, args[0], ct), rt, shape);
+    }
+    case METHOD_ASTYPE: case BI_NP_COPY:
         return copy_array(L, types[0], args[0], rt);
     case BI_NP_ASCONTIG:
         if (rt == types[0]) return args[0];
@@ -623,7 +629,9 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef start = cg_cast(L, args[0], types[0], ty_float64), stop = cg_cast(L, args[1], types[1], ty_float64);
         LLVMValueRef n = given[2] ? args[2] : i64c(L, 50);
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), ""), "builtins:ValueError", "Number of samples must be non-negative");
-        LLVMValueRef div = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), L->f64, "");
+        LLVMValueRef nm1 = LLVMBuildSub(L->b, n, i64c(L, 1), "");
+        nm1 = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, nm1, i64c(L, 0), ""), nm1, i64c(L, 1), "");
+        LLVMValueRef div = LLVMBuildSIToFP(L->b, nm1, L->f64, "");
         LLVMValueRef step = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), div, "");
         LLVMValueRef arr = cg_alloc_array(L, rt, &n);
         FillEnv F = {.t = rt, .arr = arr, .kind = 3, .a0 = start, .a1 = step, .value = stop, .k = n};
@@ -670,6 +678,21 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         for (int k = 0; k < nd; k++) {
             shape[k] = shape_of(L, args[0], nd - 1 - k);
             strides[k] = stride_of(L, at, args[0], nd - 1 - k);
+        }
+        if (ci->nparams > 1 && (ci->argmap[1] >= 0 || ci->argmap[1] == -2)) {   /* explicit axes */
+            LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
+            LLVMValueRef sh = cg_entry_alloca(L, dims, "shape"), st = cg_entry_alloca(L, dims, "strides");
+            LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, args[0], 3, ""), sh);
+            LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, args[0], 4, ""), st);
+            for (int k = 0; k < nd; k++) {
+                LLVMValueRef ax = ci->argmap[1] == -2 ? cg_cast(L, L->vals[in->args[1 + k]], L->ti->vtypes[in->args[1 + k]], ty_int64)
+                                                      : LLVMBuildExtractValue(L->b, args[1], (unsigned)k, "");
+                ax = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, 0), ""), LLVMBuildAdd(L->b, ax, i64c(L, nd), ""), ax, "");
+                cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, ax, i64c(L, nd), ""), "numpy.exceptions:AxisError", "axis out of bounds in transpose");
+                LLVMValueRef idx[2] = {i64c(L, 0), ax};
+                shape[k] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
+                strides[k] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""), "");
+            }
         }
         LLVMValueRef v = args[0];
         LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);

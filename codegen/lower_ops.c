@@ -149,7 +149,7 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
         LLVMBool lossy;
         safe = LLVMConstRealGetDouble(b, &lossy) >= 0;
     }
-    if (!safe) {
+    if (!safe && !L->numpy_sem) {
         /* 0.0 ** negative raises; 0.0 ** -inf is inf, as in CPython */
         LLVMValueRef neg = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""),
                                         LLVMBuildFCmp(L->b, LLVMRealOGT, b, f64c(L, -INFINITY), ""), "");
@@ -222,6 +222,10 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
             return LLVMBuildFDiv(L->b, a, b, "");
         case IRB_FLOORDIV:
             float_zero_check(L, b, "float floor division by zero");
+            if (L->numpy_sem) {   /* NumPy: x // 0.0 is x / 0.0 (inf or nan) */
+                LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), "");
+                return LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, a, b, ""), float_floordiv(L, a, b), "");
+            }
             return float_floordiv(L, a, b);
         case IRB_MOD:
             float_zero_check(L, b, "float modulo");

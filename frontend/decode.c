@@ -425,7 +425,7 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_LIST_APPEND: case PY_LIST_EXTEND: what = "list"; break;
+    case PY_LIST_APPEND: what = "list"; break;
     case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
@@ -573,6 +573,19 @@ static int run_block(Fe *fe, Block *b) {
             in->imm = pi->op == PY_BUILD_LIST;
             for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
             PUSH(in->id);
+            break;
+        }
+        case PY_LIST_EXTEND: {   /* [1, 2, 3]: BUILD_LIST 0, LOAD_CONST (1, 2, 3), LIST_EXTEND 1 */
+            POP(c);
+            int list = fe->stack[fe->sp - pi->arg];
+            Instr *l = list >= 0 ? fe->fn->instrs[list] : NULL, *e = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (!l || l->op != IR_TUPLE || l->imm != 1 || !e || e->op != IR_TUPLE)
+                return fe_error(fe, DIAG_UNSUPPORTED, "list is not supported");
+            EMIT(in, IR_TUPLE, l->nargs + e->nargs);
+            in->imm = 1;
+            memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);
+            memcpy(in->args + l->nargs, e->args, sizeof(int) * (size_t)e->nargs);
+            fe->stack[fe->sp - pi->arg] = in->id;
             break;
         }
         case PY_STORE_SUBSCR:   /* TOS1[TOS] = TOS2 */

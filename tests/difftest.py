@@ -22,13 +22,38 @@ places where ember's documented semantics differ from numba's.
 
 Compiled dispatchers are cached per (function, options), so a test parametrised over values
 compiles once per distinct argument-type signature.
+
+NumPy arrays (see "arrays" below for the details):
+
+  - an ndarray result matches when dtype, shape and every element match: exactly for bool
+    and integer dtypes, by the float rule above for float and complex ones (component-wise;
+    float32/complex64 elements with the looser REL_TOL_32 / ABS_TOL_32); `rtol=`/`atol=` of
+    `check` override the float tolerances and `shape_only=True` compares dtype and shape only
+    (for np.empty). The memory layout of a result is not compared;
+  - a NumPy scalar matches a Python or NumPy scalar of the same kind (bool, int, float,
+    complex) and value: the Python type need not match, because numba returns Python scalars
+    (an element of a float32 array comes back as a Python float) where NumPy returns np.float32;
+    a float kind compares with the tolerance of the NumPy dtype involved;
+  - each run gets its own copy of every array argument, with the same shape, strides,
+    dtype, alignment and read-only flag (a view of a base array is rebuilt as the same view
+    of a copy of that base; arguments that share memory still share it); after the runs the
+    copies must agree, base arrays included, so in-place writes are compared too;
+  - `no_leaks` is an autouse fixture for array test files (import it into the module): the
+    runtime's count of live memory blocks must not grow across a test.
 """
 
+import gc
 import math
 import os
+import sys
 import types
 
 import pytest
+
+try:
+    import numpy as np
+except ImportError:  # the scalar tests do not need NumPy
+    np = None
 
 BACKEND = os.environ.get("EMBER_TEST_BACKEND", "ember").strip().lower()
 ON_NUMBA = BACKEND == "numba"
@@ -59,6 +84,10 @@ njit = impl.njit
 
 REL_TOL = 1e-12
 ABS_TOL = 1e-300
+#: float32 / complex64 elements and scalars: about 80 units in the last place, so NumPy's own
+#: SIMD float32 kernels and a compiler's libm (or float64-then-round) agree.
+REL_TOL_32 = 1e-5
+ABS_TOL_32 = 1e-38
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
@@ -66,6 +95,15 @@ INT64_MAX = 2**63 - 1
 def numba_xfail(reason):
     """Mark a test (or a pytest.param) that follows ember's semantics where numba's differ."""
     return pytest.mark.xfail(ON_NUMBA, reason=f"numba differs: {reason}", strict=True)
+
+
+def numba_leaks(reason):
+    """Decorate a test whose compiled code numba leaks runtime memory in (it does not free on
+    the paths that raise): `no_leaks` then checks it on ember only."""
+    def mark(test):
+        test.numba_leaks = reason
+        return test
+    return mark
 
 
 def numba_skip(reason):
@@ -158,39 +196,141 @@ def user_constants(fn):
 # ---------------------------------------------------------------------------- comparing
 
 
-def float_same(e, g):
+def float_same(e, g, rtol=REL_TOL, atol=ABS_TOL):
     if math.isnan(e) or math.isnan(g):
         return math.isnan(e) and math.isnan(g)
     if math.isinf(e) or math.isinf(g):
         return e == g
     if e == 0.0 and g == 0.0:
         return math.copysign(1.0, e) == math.copysign(1.0, g)
-    return abs(e - g) <= max(REL_TOL * abs(e), ABS_TOL)
+    return abs(e - g) <= max(rtol * abs(e), atol)
 
 
-def mismatch(expected, got):
+def _tolerances(dtype, rtol, atol):
+    """The float tolerances for elements of dtype, unless the caller overrides them."""
+    narrow = dtype is not None and np.dtype(dtype).itemsize <= (8 if np.dtype(dtype).kind == "c" else 4)
+    return (rtol if rtol is not None else (REL_TOL_32 if narrow else REL_TOL),
+            atol if atol is not None else (ABS_TOL_32 if narrow else ABS_TOL))
+
+
+_SCALAR_KINDS = (("bool", bool), ("int", int), ("float", float), ("complex", complex))
+
+
+def _scalar_kind(x):
+    """'bool' 'int' 'float' 'complex' for a Python or NumPy scalar, else None."""
+    if np is not None and isinstance(x, np.generic):
+        k = x.dtype.kind
+        return {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}.get(k)
+    for name, t in _SCALAR_KINDS:
+        if type(x) is t:
+            return name
+    return None
+
+
+def _show(v):
+    """v for a message: small arrays in full with their layout, large ones summarised."""
+    if np is not None and isinstance(v, np.ndarray):
+        f = v.flags
+        layout = "C" if f.c_contiguous else "F" if f.f_contiguous else "A"
+        ro = "" if f.writeable else ",readonly"
+        if v.size <= 12:
+            body = np.array2string(v, separator=", ", threshold=12).replace("\n", "")
+            return f"array({body}, {v.dtype}, {layout}{ro})"
+        return f"array({v.dtype}{list(v.shape)}, {layout}{ro})"
+    if isinstance(v, tuple):
+        inner = ", ".join(_show(x) for x in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
+    return repr(v)
+
+
+def _float_ok(e, g, rtol, atol):
+    """Element-wise float_same for float arrays of one shape (computed in float64)."""
+    e = np.asarray(e, dtype=np.float64)
+    g = np.asarray(g, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        en, gn = np.isnan(e), np.isnan(g)
+        ei, gi = np.isinf(e), np.isinf(g)
+        zero = (e == 0.0) & (g == 0.0)
+        close = np.abs(e - g) <= np.maximum(rtol * np.abs(e), atol)
+        return np.where(en | gn, en & gn,
+                        np.where(ei | gi, e == g,
+                                 np.where(zero, np.signbit(e) == np.signbit(g), close)))
+
+
+def array_mismatch(expected, got, rtol=None, atol=None, shape_only=False):
+    """None when ndarray got matches ndarray expected (dtype, shape, elements), else why."""
+    if expected.dtype != got.dtype:
+        return f"expected dtype {expected.dtype}, got {got.dtype}: {_show(expected)} vs {_show(got)}"
+    if expected.shape != got.shape:
+        return f"expected shape {expected.shape}, got {got.shape}: {_show(expected)} vs {_show(got)}"
+    if shape_only or expected.size == 0:
+        return None
+    kind = expected.dtype.kind
+    if kind in "biu":
+        bad = expected != got
+    elif kind in "fc":
+        r, a = _tolerances(expected.dtype, rtol, atol)
+        if kind == "f":
+            bad = ~_float_ok(expected, got, r, a)
+        else:
+            bad = ~(_float_ok(expected.real, got.real, r, a) & _float_ok(expected.imag, got.imag, r, a))
+    else:
+        bad = ~np.asarray(expected == got, dtype=bool)
+    bad = np.asarray(bad)
+    if not bad.any():
+        return None
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    return (f"{int(bad.sum())} of {expected.size} elements differ, first at {list(first)}: "
+            f"expected {expected[first]!r}, got {got[first]!r} ({_show(expected)} vs {_show(got)})")
+
+
+def mismatch(expected, got, rtol=None, atol=None, shape_only=False):
     """None when got matches expected under the rules above, else a description."""
+    if np is not None and (isinstance(expected, np.ndarray) or isinstance(got, np.ndarray)):
+        if not (isinstance(expected, np.ndarray) and isinstance(got, np.ndarray)):
+            return f"expected {_show(expected)}, got {_show(got)}"
+        return array_mismatch(expected, got, rtol, atol, shape_only)
+    if np is not None and (isinstance(expected, np.generic) or isinstance(got, np.generic)):
+        ke, kg = _scalar_kind(expected), _scalar_kind(got)
+        if ke is None or ke != kg:
+            return (f"expected {ke or type(expected).__name__} {expected!r}, "
+                    f"got {kg or type(got).__name__} {got!r}")
+        dt = expected.dtype if isinstance(expected, np.generic) else got.dtype
+        e = expected.item() if isinstance(expected, np.generic) else expected
+        g = got.item() if isinstance(got, np.generic) else got
+        r, a = _tolerances(dt, rtol, atol)
+        if ke == "float":
+            ok = float_same(float(e), float(g), r, a)
+        elif ke == "complex":
+            e, g = complex(e), complex(g)
+            ok = float_same(e.real, g.real, r, a) and float_same(e.imag, g.imag, r, a)
+        else:
+            ok = e == g
+        return None if ok else f"expected {expected!r}, got {got!r}"
     te, tg = type(expected), type(got)
     if te is not tg:
         return f"expected {te.__name__} {expected!r}, got {tg.__name__} {got!r}"
+    r = rtol if rtol is not None else REL_TOL
+    a = atol if atol is not None else ABS_TOL
     if te is float:
-        return None if float_same(expected, got) else f"expected {expected!r}, got {got!r}"
+        return None if float_same(expected, got, r, a) else f"expected {expected!r}, got {got!r}"
     if te is complex:
-        ok = float_same(expected.real, got.real) and float_same(expected.imag, got.imag)
+        ok = float_same(expected.real, got.real, r, a) and float_same(expected.imag, got.imag, r, a)
         return None if ok else f"expected {expected!r}, got {got!r}"
     if te is tuple:
         if len(expected) != len(got):
-            return f"expected tuple of {len(expected)} {expected!r}, got {len(got)} {got!r}"
+            return f"expected tuple of {len(expected)} {_show(expected)}, got {len(got)} {_show(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
-            m = mismatch(e, g)
+            m = mismatch(e, g, rtol, atol, shape_only)
             if m:
-                return f"[{i}]: {m} (in {expected!r} vs {got!r})"
+                return f"[{i}]: {m}"
         return None
     return None if expected == got else f"expected {expected!r}, got {got!r}"
 
 
-def assert_same(expected, got, what="result"):
-    m = mismatch(expected, got)
+def assert_same(expected, got, what="result", **tol):
+    """Raise AssertionError unless got matches expected; tol: rtol, atol, shape_only."""
+    m = mismatch(expected, got, **tol)
     if m:
         raise AssertionError(f"{what}: {m}")
 
@@ -201,6 +341,138 @@ def _wrap_ints(v):
     if type(v) is tuple:
         return tuple(_wrap_ints(x) for x in v)
     return v
+
+
+# ---------------------------------------------------------------------------- array arguments
+
+
+def _address(a):
+    return a.__array_interface__["data"][0]
+
+
+def _extent(a):
+    """[lo, hi): the bytes a's elements occupy (an empty range for an empty array)."""
+    lo = hi = _address(a)
+    if a.size == 0:
+        return lo, hi
+    for n, s in zip(a.shape, a.strides):
+        if s < 0:
+            lo += (n - 1) * s
+        else:
+            hi += (n - 1) * s
+    return lo, hi + a.itemsize
+
+
+def _root(a):
+    """The last ndarray on a's chain of bases: the array whose memory a views."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+class _Raw:
+    """Bytes [lo, hi) of the process's memory as an array-interface object (read, then copied)."""
+
+    def __init__(self, lo, hi):
+        self.__array_interface__ = {"shape": (hi - lo,), "typestr": "|u1",
+                                    "data": (lo, True), "version": 3}
+
+
+class ArgCopies:
+    """Independent copies of the array arguments of one call, layout preserved.
+
+    Arrays are grouped by the base array whose memory they view; each group's memory (the
+    union of the base's bytes and its views' bytes) is copied once into a fresh buffer with the
+    same alignment modulo 64, and every array is rebuilt over it with its own offset, shape,
+    strides, dtype and read-only flag. So `a[::-1]`, `a[:, 2]`, Fortran arrays and aliasing
+    arguments (`f(a, a[1:])`) arrive as they would have. Tuples are copied element-wise.
+    """
+
+    def __init__(self, args, kwargs):
+        self.args, self.kwargs = args, kwargs
+        self.groups = {}  # id(root) -> [root, lo, hi]
+        for v in list(args) + list(kwargs.values()):
+            self._collect(v)
+
+    def _collect(self, v):
+        if isinstance(v, tuple):
+            for x in v:
+                self._collect(x)
+        elif np is not None and isinstance(v, np.ndarray) and v.size:
+            root = _root(v)
+            lo, hi = _extent(v)
+            rlo, rhi = _extent(root)
+            if root.size:
+                lo, hi = min(lo, rlo), max(hi, rhi)
+            g = self.groups.setdefault(id(root), [root, lo, hi])
+            g[1], g[2] = min(g[1], lo), max(g[2], hi)
+
+    def make(self):
+        """(args, kwargs, bases): fresh copies, and the copied base arrays to compare later."""
+        buffers = {}
+        for key, (root, lo, hi) in self.groups.items():
+            raw = np.empty(hi - lo + 64, np.uint8)
+            start = (lo - _address(raw)) % 64
+            region = raw[start:start + hi - lo]
+            region[:] = np.asarray(_Raw(lo, hi))
+            buffers[key] = (region, lo)
+        memo = {}
+
+        def rebuild(a):
+            if id(a) in memo:
+                return memo[id(a)]
+            if a.size == 0:
+                b = np.empty(a.shape, a.dtype)
+            else:
+                region, lo = buffers[id(_root(a))]
+                b = np.ndarray(a.shape, a.dtype, buffer=region, offset=_address(a) - lo,
+                               strides=a.strides)
+            b.flags.writeable = a.flags.writeable
+            memo[id(a)] = b
+            return b
+
+        def copy(v):
+            if isinstance(v, tuple):
+                return tuple(copy(x) for x in v)
+            if np is not None and isinstance(v, np.ndarray):
+                return rebuild(v)
+            return v
+
+        args = tuple(copy(v) for v in self.args)
+        kwargs = {k: copy(v) for k, v in self.kwargs.items()}
+        bases = []
+        for root, _, _ in self.groups.values():
+            b = rebuild(root) if root.size else None
+            bases.append(b)
+        return args, kwargs, bases
+
+
+def _array_args(v, path):
+    """(path, array) for each array in argument v (tuples searched)."""
+    if isinstance(v, tuple):
+        for i, x in enumerate(v):
+            yield from _array_args(x, f"{path}[{i}]")
+    elif np is not None and isinstance(v, np.ndarray):
+        yield path, v
+
+
+def _compare_args(call, ref, got, tol):
+    (ra, rk, rb), (ga, gk, gb) = ref, got
+    pairs = [(f"argument {i}", r, g) for i, (r, g) in enumerate(zip(ra, ga))]
+    pairs += [(f"argument {k}=", rk[k], gk[k]) for k in rk]
+    for what, r, g in pairs:
+        for (path, x), (_, y) in zip(_array_args(r, what), _array_args(g, what)):
+            m = mismatch(x, y, **tol)
+            if m:
+                raise AssertionError(f"{call}: {path} after the call: {m}")
+    for i, (x, y) in enumerate(zip(rb, gb)):
+        if x is not None:
+            m = mismatch(x, y, **tol)
+            if m:
+                raise AssertionError(f"{call}: memory of base array {i} after the call: {m}")
+
+
+# ---------------------------------------------------------------------------- checking
 
 
 def _run(f, args, kwargs):
@@ -217,23 +489,31 @@ def _describe(exc):
     return f"{type(exc).__module__}.{type(exc).__qualname__}: {text}"
 
 
-def check(fn, *args, wrap=False, jit_opts=None, kwargs=None):
+def check(fn, *args, wrap=False, jit_opts=None, kwargs=None, rtol=None, atol=None,
+          shape_only=False):
     """Assert that fn compiled behaves like fn in CPython on args.
 
     wrap=True: int results (also inside tuples) outside int64 are compared with their wrapped
     value, for code whose only int arithmetic is + - * ** << & | ^ (where reducing mod 2**64
     commutes with the operations).
+    rtol, atol: float tolerances replacing the defaults (results and mutated arguments).
+    shape_only=True: array results are compared by dtype and shape only (np.empty).
+    Array arguments are copied for each run and compared after it (see ArgCopies).
     Returns the reference result.
     """
     kwargs = kwargs or {}
-    expected, exp_exc = _run(pure(fn), args, kwargs)
+    tol = {"rtol": rtol, "atol": atol}
+    copies = ArgCopies(args, kwargs)
+    ref_args = copies.make()
+    expected, exp_exc = _run(pure(fn), ref_args[0], ref_args[1])
     compiled = jit(fn, **(jit_opts or {}))
-    got, got_exc = _run(compiled, args, kwargs)
-    call = f"{fn.__name__}{args!r}" + (f" {kwargs!r}" if kwargs else "")
+    got_args = copies.make()
+    got, got_exc = _run(compiled, got_args[0], got_args[1])
+    call = f"{fn.__name__}{_show(tuple(args))}" + (f" {kwargs!r}" if kwargs else "")
     if exp_exc is not None:
         if got_exc is None:
             raise AssertionError(
-                f"{call}: CPython raised {_describe(exp_exc)}, compiled returned {got!r}"
+                f"{call}: CPython raised {_describe(exp_exc)}, compiled returned {_show(got)}"
             )
         if type(got_exc) is not type(exp_exc):
             raise AssertionError(
@@ -246,14 +526,16 @@ def check(fn, *args, wrap=False, jit_opts=None, kwargs=None):
                     f"{call}: CPython raised {type(exp_exc).__name__}{exp_exc.args!r}, "
                     f"compiled raised {type(got_exc).__name__}{got_exc.args!r}"
                 )
+        _compare_args(call, ref_args, got_args, tol)
         return exp_exc
     if got_exc is not None:
         raise AssertionError(
-            f"{call}: CPython returned {expected!r}, compiled raised {_describe(got_exc)}"
+            f"{call}: CPython returned {_show(expected)}, compiled raised {_describe(got_exc)}"
         ) from got_exc
     if wrap:
         expected = _wrap_ints(expected)
-    assert_same(expected, got, call)
+    assert_same(expected, got, call, shape_only=shape_only, **tol)
+    _compare_args(call, ref_args, got_args, tol)
     return expected
 
 
@@ -269,3 +551,125 @@ def check_all(fn, cases, **kw):
         shown = "\n".join(failures[:40])
         more = f"\n... and {len(failures) - 40} more" if len(failures) > 40 else ""
         raise AssertionError(f"{len(failures)} of {len(cases)} cases differ:\n{shown}{more}")
+
+
+# ---------------------------------------------------------------------------- leaks
+
+_numba_stats_on = False
+
+
+def live_blocks():
+    """The runtime's allocated-minus-freed memory blocks, or None where it cannot count.
+
+    ember: ember._ember.rt_stats() -> {'allocs': n, 'frees': m, ...}. numba: NRT's counters
+    (switched on here on first use; they count from then), blocks and meminfos summed.
+    """
+    global _numba_stats_on
+    if BACKEND == "ember":
+        stats = getattr(impl._ember, "rt_stats", None)
+        if stats is None:
+            pytest.fail("ember._ember.rt_stats() is missing: the leak check needs it")
+        s = stats()
+        return s["allocs"] - s["frees"]
+    try:
+        from numba.core.runtime import _nrt_python, rtsys
+
+        if not _numba_stats_on:
+            _nrt_python.memsys_enable_stats()
+            _numba_stats_on = True
+        s = rtsys.get_allocation_stats()
+        return (s.alloc - s.free) + (s.mi_alloc - s.mi_free)
+    except Exception:  # noqa: BLE001 -- no counters in this numba: no check
+        return None
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(request):
+    """Autouse in a module that imports it: a test must free every runtime block it allocates.
+
+    Counted after gc.collect() both before the test and after it (its results and arguments
+    are dropped by then); growth fails the test. Under numba a test decorated with
+    `numba_leaks` is not checked.
+    """
+    if ON_NUMBA and getattr(request.function, "numba_leaks", None):
+        yield
+        return
+    gc.collect()
+    before = live_blocks()
+    yield
+    # A failed test's traceback (kept by pytest in sys.last_*) holds check()'s frames and the
+    # arrays in them; drop it so that only a real leak counts.
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect()
+    after = live_blocks()
+    if before is not None and after is not None and after > before:
+        pytest.fail(f"runtime memory leaked: {after - before} more live blocks after the test "
+                    f"than before ({BACKEND})", pytrace=False)
+
+
+# ---------------------------------------------------------------------------- array samples
+
+#: Every dtype array tests sweep over, and the usual subsets.
+DTYPE_NAMES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+               "float32", "float64", "complex64", "complex128"]
+INT_NAMES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+FLOAT_NAMES = ["float32", "float64"]
+COMPLEX_NAMES = ["complex64", "complex128"]
+NUMBER_NAMES = INT_NAMES + FLOAT_NAMES + COMPLEX_NAMES
+
+
+def sample(dtype, shape, seed=0):
+    """A deterministic array of dtype and shape with varied values: both signs for signed
+    types, values near the top of the range for unsigned ones, fractions for floats, nonzero
+    imaginary parts for complex, a mix of True and False for bool."""
+    dt = np.dtype(dtype)
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape, dtype=np.int64))
+    if dt.kind == "b":
+        flat = rng.integers(0, 2, n).astype(bool)
+    elif dt.kind in "iu":
+        info = np.iinfo(dt)
+        lo, hi = max(info.min, -100), min(info.max, 100)
+        flat = rng.integers(lo, hi + 1, n).astype(dt)
+        if dt.kind == "u" and n > 1:
+            flat[::3] = dt.type(info.max) - flat[::3] % dt.type(7)  # large unsigned values too
+    elif dt.kind == "f":
+        flat = (rng.standard_normal(n) * 10).round(3).astype(dt)
+    else:
+        flat = ((rng.standard_normal(n) + 1j * rng.standard_normal(n)) * 10).round(3).astype(dt)
+    return flat.reshape(shape)
+
+
+def layouts(a, which=("C", "F", "reversed", "strided")):
+    """(name, array) pairs holding a's values in other memory layouts.
+
+    C: C-contiguous; F: Fortran-contiguous (the same as C for 1-D); reversed: negative strides
+    on every axis (a reversed copy, viewed reversed); strided: every other element of a base
+    twice as long on every axis. Read-only is a separate flag: see `readonly`.
+    """
+    out = []
+    for name in which:
+        if name == "C":
+            v = np.ascontiguousarray(a)
+        elif name == "F":
+            v = np.asfortranarray(a)
+        elif name == "reversed":
+            rev = (slice(None, None, -1),) * a.ndim
+            v = np.ascontiguousarray(a[rev])[rev]
+        elif name == "strided":
+            base = np.zeros(tuple(2 * n + 1 for n in a.shape), a.dtype)
+            base[tuple(slice(0, 2 * n, 2) for n in a.shape)] = a
+            v = base[tuple(slice(0, 2 * n, 2) for n in a.shape)]
+        else:
+            raise ValueError(name)
+        out.append((name, v))
+    return out
+
+
+def readonly(a):
+    """A read-only copy of a."""
+    b = a.copy()
+    b.flags.writeable = False
+    return b

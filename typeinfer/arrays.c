@@ -195,7 +195,7 @@ const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const
     int dt = ti_result_dtype(a, b);
     char k = ty_dtypes[dt].kind;
     switch (op) {
-    case IRB_TRUEDIV: dt = float_dtype_for(dt); break;
+    case IRB_TRUEDIV: dt = k == 'f' || k == 'c' ? dt : DT_FLOAT64; break;   /* NumPy's 'dd' loop */
     case IRB_AND: case IRB_OR: case IRB_XOR: case IRB_LSHIFT: case IRB_RSHIFT:
         if (k == 'f' || k == 'c')
             return ERR(in, "bitwise operators are not supported on %s and %s", a->name, b->name), NULL;

@@ -280,6 +280,8 @@ static bool is_int(const Type *t) { return t == ty_int64 || t == ty_bool; }
 static bool is_real(const Type *t) { return t == ty_int64 || t == ty_bool || t == ty_float64; }
 
 static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    if (bid == BI_ABS && nargs == 1 && args[0]->kind == TY_ARRAY)   /* abs(a) is np.abs(a) */
+        return ti_type_numpy_call(ti, in, BI_NP_ABS, args, nargs, false);
     const BuiltinInfo *bi = &ti_builtins[bid];
     if (in->nkw && bid != BI_M_ISCLOSE)
         return UNSUP(in, "keyword arguments to %s() are not supported", bi->name);

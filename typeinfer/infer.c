@@ -136,7 +136,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
                 ok &= (in->op == IR_CALL && k > 0) || (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }
-    return ok && uses > 0;
+    return ok;
 }
 
 static bool is_index(const Type *t) { return t == ty_int64 || t == ty_bool; }

@@ -142,6 +142,7 @@ static const char *const P_ARANGE[] = {"start", "stop", "step", "dtype", NULL};
 static const char *const P_LINSPACE[] = {"start", "stop", "num", NULL};
 static const char *const P_EYE[] = {"N", "M", "k", "dtype", NULL};
 static const char *const P_IDENTITY[] = {"n", "dtype", NULL};
+static const char *const P_AXES[] = {"a", "axes", NULL};
 static const char *const P_RESHAPE[] = {"a", "shape", NULL};
 static const char *const P_ASTYPE[] = {"a", "dtype", NULL};
 static const char *const P_FILL[] = {"a", "value", NULL};
@@ -300,7 +301,30 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = ty_array(a->dtype, nd, 'C', a->layout == 'C' && a->readonly);
         return 0;
     }
-    case BI_NP_RAVEL: case BI_NP_TRANSPOSE:
+    case BI_NP_TRANSPOSE:
+        if (method && nargs - in->nkw > 1) {   /* a.transpose(2, 0, 1) */
+            for (int i = 0; i < nargs; i++)
+                if (args[i] != ty_int64) return ERR(in, "transpose() needs integer axes");
+            if (!(ci = bind(ti, in, bid, fname, P_AXES, 1, args, 0, true))) return -1;
+            if (nargs != ci->params[0]->ndim) return ERR(in, "axes don't match array");
+            ci->params[1] = ty_tuple(nargs, args);
+            ci->argmap[1] = -2;
+            ci->ret = ty_array(ci->params[0]->dtype, nargs, 'A', ci->params[0]->readonly);
+            return 0;
+        }
+        if (!(ci = bind(ti, in, bid, fname, P_AXES, 1, args, nargs, method))) return -1;
+        a = ci->params[0];
+        if (a->kind != TY_ARRAY) return ERR(in, "np.transpose() needs an array (got %s)", a->name);
+        if (ci->params[1]->kind != TY_NONE) {
+            const Type *ax = ci->params[1];
+            if (ax->kind != TY_TUPLE || ax->n != a->ndim || !ty_is_uniform_tuple(ax) || ax->elems[0] != ty_int64)
+                return ERR(in, "axes don't match array (got %s for %s)", ax->name, a->name);
+            ci->ret = ty_array(a->dtype, a->ndim, 'A', a->readonly);
+            return 0;
+        }
+        ci->ret = ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
+        return 0;
+    case BI_NP_RAVEL:
         if (!(ci = bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);

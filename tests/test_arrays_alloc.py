@@ -1,0 +1,297 @@
+"""Allocating arrays in compiled code, vs CPython: np.empty (shape and dtype only) zeros ones
+full and their _like forms, shapes as int or tuple, dtype=; arange linspace eye identity;
+copy reshape (-1 too) ravel transpose astype ascontiguousarray; np.array from list and tuple
+literals; arrays and tuples of arrays as results; arrays alive when compiled code raises (the
+no_leaks fixture checks they are freed)."""
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+
+# no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+
+# ------------------------------------------------------------------ empty zeros ones full
+
+
+def empty_1d(n):
+    return np.empty(n)
+
+
+def empty_shapes(n, m):
+    return np.empty((n, m)), np.empty((n, m, 2), np.int32), np.empty(n, dtype=np.complex128)
+
+
+def test_empty_shape_and_dtype():
+    check_all(empty_1d, [(0,), (1,), (5,)], shape_only=True)
+    check_all(empty_shapes, [(0, 3), (2, 3), (1, 1)], shape_only=True)
+
+
+def zeros_ones(n):
+    return np.zeros(n), np.ones(n), np.zeros((n, 2)), np.ones((2, n, 3))
+
+
+def zeros_dtypes(n):
+    return (np.zeros(n, np.int32), np.zeros(n, dtype=np.bool_), np.ones(n, np.complex128),
+            np.ones((n, n), dtype=np.uint8), np.zeros(n, np.float32), np.ones(n, np.int64),
+            np.ones(n, np.bool_), np.zeros((n,), np.int8))
+
+
+def full_forms(n, v):
+    return np.full(n, v), np.full((n, 2), v), np.full(n, v, np.float32), np.full((2, n), 3, np.int16)
+
+
+def test_zeros_ones_full():
+    check_all(zeros_ones, [(0,), (1,), (4,)])
+    check_all(zeros_dtypes, [(0,), (3,)])
+    check_all(full_forms, [(3, 2.5), (0, 1.0), (2, 7), (2, True)])
+
+
+def like_forms(a):
+    return np.empty_like(a).shape, np.zeros_like(a), np.ones_like(a), np.full_like(a, 3)
+
+
+def like_dtype(a):
+    return np.zeros_like(a, dtype=np.float64), np.ones_like(a, np.int32), np.full_like(a, 2.5, np.float64)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint32", "float32", "complex128"])
+def test_like_forms(dtype):
+    check_all(like_forms, [(sample(dtype, (2, 3)),), (np.zeros(0, dtype),)])
+
+
+def test_like_forms_layouts():
+    # The result of a _like function is C-contiguous whatever the argument's layout.
+    check_all(like_forms, [(v,) for _, v in layouts(sample("int64", (2, 3)), ["F", "strided"])])
+
+
+def test_like_dtype():
+    check_all(like_dtype, [(sample("int16", (4,)),), (sample("float64", (2, 2)),)])
+
+
+# ------------------------------------------------------------------ ranges
+
+
+def arange1(n):
+    return np.arange(n)
+
+
+def arange_args(a, b, c):
+    return np.arange(a, b), np.arange(a, b, c)
+
+
+def arange_dtype(n):
+    return np.arange(n, dtype=np.float32), np.arange(0, n, 2, np.int8), np.arange(n, dtype=np.float64)
+
+
+def test_arange():
+    check_all(arange1, [(0,), (1,), (7,), (-3,)])
+    check_all(arange1, [(2.5,), (0.0,)])
+    check_all(arange_args, [(0, 10, 3), (10, 0, -3), (-5, 5, 1), (3, 3, 1), (5, 0, 1)])
+    check_all(arange_args, [(0.0, 1.0, 0.25), (1.0, -1.0, -0.5), (0.5, 3.5, 0.7)])
+    check_all(arange_dtype, [(0,), (5,)])
+
+
+@numba_xfail("np.arange with step 0 raises ValueError, NumPy raises ZeroDivisionError")
+@numba_leaks(RAISE_LEAKS)
+def test_arange_zero_step():
+    check(arange_args, 0, 5, 0)
+
+
+def linspace(a, b, n):
+    return np.linspace(a, b, n)
+
+
+def linspace_default(a, b):
+    return np.linspace(a, b)
+
+
+def test_linspace():
+    check_all(linspace, [(0.0, 1.0, 5), (1.0, -1.0, 3), (0.0, 1.0, 1), (2.0, 3.0, 0), (0, 10, 11)])
+    check_all(linspace_default, [(0.0, 1.0), (-3.5, 2.0)])
+
+
+def eye_identity(n):
+    return np.eye(n), np.identity(n), np.eye(n, dtype=np.int32)
+
+
+def eye_rect(n, m, k):
+    return np.eye(n, m, k)
+
+
+def test_eye_identity():
+    check_all(eye_identity, [(0,), (1,), (4,)])
+    check_all(eye_rect, [(2, 4, 0), (4, 2, 1), (3, 3, -1), (3, 3, 5)])
+
+
+# ------------------------------------------------------------------ copies and reshaping
+
+
+def copy_then_write(a):
+    b = a.copy()
+    b[0] = 42
+    c = np.copy(a)
+    return b, c
+
+
+def test_copy():
+    check_all(copy_then_write, [(v,) for _, v in layouts(sample("int32", (5,)), ["C", "reversed", "strided"])]
+              + [(v,) for _, v in layouts(sample("float64", (3, 2)), ["C", "F", "strided"])])
+
+
+def reshape_forms(a):
+    return a.reshape(3, 4), a.reshape((2, 6)), a.reshape(-1, 3), a.reshape((4, -1)), a.reshape(12), np.reshape(a, (2, 2, 3))
+
+
+def reshape_view(a):
+    r = a.reshape(2, 3)
+    r[0, 0] = -1
+    return a
+
+
+def test_reshape():
+    check_all(reshape_forms, [(np.arange(12),), (sample("float64", (12,)),)])
+    check_all(reshape_forms, [(np.arange(12).reshape(3, 4),), (np.arange(12.0).reshape(2, 6),)])
+    check_all(reshape_view, [(np.arange(6),)])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_reshape_bad_size():
+    check(reshape_forms, np.arange(10))
+
+
+def ravel_forms(a):
+    return a.ravel(), np.ravel(a), a.flatten()
+
+
+def transposes(a):
+    return a.transpose(), np.transpose(a), a.transpose((1, 0, 2)) if a.ndim == 3 else a.T
+
+
+def transpose_3d(a):
+    return a.transpose(), np.transpose(a), a.transpose((1, 0, 2)), a.transpose(2, 0, 1)
+
+
+def test_ravel_transpose():
+    check_all(ravel_forms, [(v,) for _, v in layouts(sample("float64", (3, 4)), ["C", "F", "strided"])])
+    check_all(transpose_3d, [(v,) for _, v in layouts(sample("int64", (2, 3, 4)), ["C", "F"])])
+
+
+def astype_forms(a):
+    return a.astype(np.float64), a.astype(np.int32), a.astype(np.bool_), a.astype(np.complex128), a.astype(np.uint8)
+
+
+def test_astype():
+    check_all(astype_forms, [(np.array([0.0, 1.5, -2.5, 300.75, 7.0]),), (np.array([-3, 0, 1, 255, 1000]),),
+                             (np.array([True, False]),), (np.arange(6.0).reshape(2, 3).T,)])
+
+
+def contiguous(a):
+    c = np.ascontiguousarray(a)
+    return c, c.flags.c_contiguous
+
+
+@pytest.mark.xfail(not __import__("difftest").ON_NUMBA, strict=True,
+                   reason="not yet in ember: the array .flags attribute")
+def test_ascontiguousarray():
+    check_all(contiguous, [(v,) for _, v in layouts(sample("float64", (3, 4)), ["C", "F", "strided"])]
+              + [(np.arange(5)[::-2],)])
+
+
+# ------------------------------------------------------------------ np.array from literals
+
+
+def from_list(x):
+    return np.array([1.0, x, 3.0]), np.array([1, 2, 3]), np.array([[1, 2], [3, 4]])
+
+
+def from_tuple(x):
+    return np.array((x, 2 * x)), np.array(((1.5, 2.5), (3.5, x)))
+
+
+def from_mixed(i):
+    return np.array([i, 2.5]), np.array([True, False]), np.array([1j, i])
+
+
+def from_list_dtype(x):
+    return np.array([x, 2, 3], dtype=np.float32), np.array([1, 2], np.uint8)
+
+
+def test_array_literals():
+    check_all(from_list, [(2.0,), (-0.5,)])
+    check_all(from_tuple, [(1.5,), (4,)])
+    check_all(from_mixed, [(3,)])
+    check_all(from_list_dtype, [(1.5,), (7,)])
+
+
+# ------------------------------------------------------------------ results
+
+
+def fill_squares(n):
+    a = np.empty(n)
+    for i in range(n):
+        a[i] = i * i
+    return a
+
+
+def several(n):
+    a = np.arange(n)
+    b = a * 2.5
+    return a, (b, a[::2]), n
+
+
+def grid(n, m):
+    g = np.zeros((n, m), np.int64)
+    for i in range(n):
+        for j in range(m):
+            g[i, j] = i * 10 + j
+    return g, g.T, g[1:, ::-1]
+
+
+def temporaries(n):
+    s = 0.0
+    for k in range(n):
+        t = np.ones(k + 1)  # a new array each time round; the old one must be freed
+        s += t.sum()
+    return s
+
+
+def test_results():
+    check_all(fill_squares, [(0,), (1,), (6,)])
+    check_all(several, [(0,), (5,)])
+    check_all(grid, [(3, 4), (1, 1)])
+    check_all(temporaries, [(0,), (10,)])
+
+
+# ------------------------------------------------------------------ raising with arrays alive
+
+
+def alloc_then_raise(n):
+    a = np.zeros(n)
+    b = np.ones((n, 2))
+    if n > 3:
+        raise ValueError("too big")
+    return a, b
+
+
+def raise_in_loop(n):
+    total = np.zeros(3)
+    for i in range(n):
+        t = np.full(3, i)
+        total += t
+        if i == 4:
+            raise IndexError("stop at four")
+    return total
+
+
+def negative_size(n):
+    return np.zeros(n)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_raise_frees_arrays():
+    check_all(alloc_then_raise, [(2,), (5,)])
+    check_all(raise_in_loop, [(3,), (9,)])
+    check(negative_size, -1)

@@ -1,0 +1,406 @@
+"""NumPy arrays, compiled vs CPython: arrays of every dtype, dimension and layout as arguments
+and results; indexing with ints (negative too), tuples, slices with steps (views), partial
+indexing (rows, columns), None; item and slice assignment with broadcasting; the attributes
+shape strides ndim size itemsize nbytes T real imag; len, iteration, enumerate and zip over
+arrays; IndexError under boundscheck; writing to a read-only array is a compile error."""
+
+import numpy as np
+import pytest
+
+from difftest import (DTYPE_NAMES, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
+                      numba_leaks, readonly, sample)
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+
+# no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
+
+LAYOUTS_1D = ["C", "reversed", "strided"]
+LAYOUTS_ND = ["C", "F", "reversed", "strided"]
+
+def ember_gap(reason):
+    """A case ember does not handle yet (a known gap listed in the README), strict on ember."""
+    from difftest import ON_NUMBA
+    return pytest.mark.xfail(not ON_NUMBA, reason=f"not yet in ember: {reason}", strict=True)
+
+
+UINT64_GAP = pytest.param("uint64", marks=ember_gap("uint64 elements above 2**63 load as int64"))
+SOME_DTYPES = ["bool", UINT64_GAP, "int64", "float32", "float64", "complex128"]
+DTYPES_GAPS = [UINT64_GAP if d == "uint64" else d for d in DTYPE_NAMES]
+
+
+def cases_for(dtype, shape, which):
+    return [(v,) for _, v in layouts(sample(dtype, shape), which)]
+
+
+# ------------------------------------------------------------------ arguments and results
+
+
+def identity(a):
+    return a
+
+
+def elements_1d(a):
+    n = len(a)
+    return a[0], a[-1], a[n // 2], a[-n]
+
+
+def elements_2d(a):
+    return a[0, 0], a[-1, -1], a[1, 2], a[1][2], a[-2, 1]
+
+
+def elements_3d(a):
+    return a[0, 0, 0], a[-1, -1, -1], a[1, 2, 3], a[1][2][3], a[1, -1][0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES_GAPS)
+def test_every_dtype_1d(dtype):
+    cases = cases_for(dtype, (7,), LAYOUTS_1D)
+    check_all(elements_1d, cases)
+    check_all(identity, cases + [(sample(dtype, (1,)),), (sample(dtype, (0,)),)])
+
+
+@pytest.mark.parametrize("dtype", DTYPES_GAPS)
+def test_every_dtype_2d(dtype):
+    check_all(elements_2d, cases_for(dtype, (3, 4), ["C", "strided"]))
+
+
+@pytest.mark.parametrize("dtype", SOME_DTYPES)
+def test_layouts_nd(dtype):
+    check_all(elements_3d, cases_for(dtype, (2, 3, 4), LAYOUTS_ND))
+    check_all(identity, cases_for(dtype, (3, 4), LAYOUTS_ND) + cases_for(dtype, (2, 3, 4), ["F"])
+              + [(np.zeros((0, 3), dtype),), (np.zeros((2, 0, 1), dtype),)])
+
+
+def test_readonly_argument_read():
+    check_all(elements_1d, [(readonly(sample("float64", (5,))),), (readonly(sample("int32", (3,))),)])
+    check(identity, readonly(sample("int64", (2, 2))))
+
+
+def index_var(a, i):
+    return a[i]
+
+
+def index_var2(a, i, j):
+    return a[i, j]
+
+
+def test_variable_index():
+    a = sample("int64", (6,))
+    check_all(index_var, [(v, i) for _, v in layouts(a, LAYOUTS_1D) for i in [0, 3, 5, -1, -6]])
+    b = sample("float64", (3, 4))
+    check_all(index_var2, [(v, i, j) for _, v in layouts(b, LAYOUTS_ND)
+                           for i, j in [(0, 0), (2, 3), (-1, -4), (-3, 1)]])
+
+
+# ------------------------------------------------------------------ slices and views
+
+
+def slice_fixed(a):
+    return a[1:4], a[::2], a[::-1], a[-3:], a[:-2:3], a[5:1:-2], a[10:20]
+
+
+def slice_var(a, lo, hi, step):
+    return a[lo:hi:step]
+
+
+def slice_2d(a):
+    return a[1:, ::2], a[::-1, 1:3], a[:, ::-2], a[:0]
+
+
+def test_slices_1d():
+    a = sample("int32", (8,))
+    check_all(slice_fixed, [(v,) for _, v in layouts(a, LAYOUTS_1D)])
+    bounds = [(0, 8, 1), (1, 7, 2), (7, 0, -1), (-1, -9, -3), (-100, 100, 3), (6, 2, 1), (3, 3, 1),
+              (8, -100, -2)]
+    check_all(slice_var, [(v, lo, hi, s) for _, v in layouts(a, LAYOUTS_1D) for lo, hi, s in bounds])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_slice_step_zero():
+    check(slice_var, np.arange(4), 0, 4, 0)
+
+
+def test_slices_2d():
+    check_all(slice_2d, cases_for("float64", (4, 5), LAYOUTS_ND))
+
+
+def row(a, i):
+    return a[i]
+
+
+def column(a, j):
+    return a[:, j]
+
+
+def plane_and_lines(a):
+    return a[1], a[:, 2], a[:, :, -1], a[0, :, 1], a[1, 2, :], a[-1, ::-1]
+
+
+def test_partial_indexing():
+    b = sample("float64", (3, 4))
+    check_all(row, [(v, i) for _, v in layouts(b, LAYOUTS_ND) for i in [0, 2, -1]])
+    check_all(column, [(v, j) for _, v in layouts(b, LAYOUTS_ND) for j in [0, 3, -2]])
+    check_all(plane_and_lines, cases_for("int16", (2, 3, 4), LAYOUTS_ND))
+
+
+def write_through_view(a):
+    v = a[1::2]
+    v[0] = 7
+    r = a[-1]
+    r[:] = -1
+    return a
+
+
+def write_through_column(a, j):
+    c = a[:, j]
+    c[0] = 100
+    c[-1] += 1
+    return c
+
+
+def test_views_share_memory():
+    check_all(write_through_view, cases_for("int64", (5, 3), LAYOUTS_ND))
+    check_all(write_through_column, [(v, j) for _, v in layouts(sample("float64", (3, 4)), LAYOUTS_ND)
+                                     for j in [0, -1]])
+
+
+def newaxis(a):
+    return a[None], a[:, None], a[np.newaxis, :], a[None, 1:3]
+
+
+def newaxis_2d(a):
+    return a[:, None, :], a[None, :, 1], a[1, None]
+
+
+def test_none_index():
+    check_all(newaxis, cases_for("float64", (4,), LAYOUTS_1D))
+    check_all(newaxis_2d, cases_for("int32", (2, 3), LAYOUTS_ND))
+
+
+# ------------------------------------------------------------------ assignment
+
+
+def set_items(a, v):
+    a[0] = v
+    a[-1] = v
+    a[len(a) // 2] = a[0]
+    return a
+
+
+def set_items_2d(a, v):
+    a[0, 0] = v
+    a[-1, -2] = v
+    a[1][1] = v
+    return a
+
+
+@pytest.mark.parametrize("dtype", DTYPE_NAMES)
+def test_item_assignment(dtype):
+    a = sample(dtype, (5,))
+    v = sample(dtype, (1,))[0].item()
+    check_all(set_items, [(x, v) for _, x in layouts(a, LAYOUTS_1D)])
+    check_all(set_items_2d, [(sample(dtype, (3, 3)), v)])
+
+
+def test_item_assignment_converts():
+    # The stored value takes the array's dtype: float -> int truncates, int -> float, bool -> int.
+    check_all(set_items, [(np.zeros(3, np.int64), 2.75), (np.zeros(3, np.int64), -2.75),
+                          (np.zeros(3, np.float64), 7), (np.zeros(3, np.int32), True),
+                          (np.zeros(3, np.float32), 0.1), (np.zeros(3, np.complex128), 1.5)])
+
+
+def fill_slice(a):
+    a[1:3] = 0
+    a[::-3] = 7
+    return a
+
+
+def assign_array_slice(a, b):
+    a[::2] = b
+    return a
+
+
+def assign_column(a, b):
+    a[:, 0] = b
+    return a
+
+
+def assign_row_broadcast(a, r):
+    a[:] = r
+    return a
+
+
+def assign_block(a, v):
+    a[1:, :2] = v
+    return a
+
+
+def test_slice_assignment():
+    check_all(fill_slice, cases_for("float64", (7,), LAYOUTS_1D) + cases_for("int8", (7,), ["C"]))
+    check_all(assign_array_slice, [(v, np.arange(4.0)) for _, v in layouts(sample("float64", (7,)), LAYOUTS_1D)])
+    check_all(assign_column, [(v, np.array([1.5, -2.5, 3.5])) for _, v in layouts(sample("float64", (3, 4)), LAYOUTS_ND)])
+    check_all(assign_row_broadcast, [(v, np.arange(4.0)) for _, v in layouts(sample("float64", (3, 4)), LAYOUTS_ND)])
+    check_all(assign_block, [(np.zeros((3, 4)), 2.5), (np.zeros((3, 4)), np.array([1.0, 2.0])),
+                             (np.zeros((3, 4)), np.ones((2, 1)))])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_slice_assignment_shape_mismatch():
+    check(assign_array_slice, np.zeros(7), np.arange(3.0))
+
+
+def copy_into_reversed_self(a):
+    a[:] = a[::-1]
+    return a
+
+
+def test_overlapping_assignment():
+    # NumPy copies through a temporary when source and destination overlap.
+    check_all(copy_into_reversed_self, [(np.arange(6.0),), (np.arange(7),)])
+
+
+# ------------------------------------------------------------------ attributes
+
+
+def attributes(a):
+    return a.shape, a.ndim, a.size, a.itemsize, a.nbytes, len(a)
+
+
+def strides(a):
+    return a.strides
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int16", "float32", "complex128"])
+def test_attributes(dtype):
+    check_all(attributes, cases_for(dtype, (5,), LAYOUTS_1D) + cases_for(dtype, (3, 4), LAYOUTS_ND)
+              + [(np.zeros((0,), dtype),), (np.zeros((2, 0, 3), dtype),), (np.zeros((1, 1, 1), dtype),)])
+
+
+def test_strides():
+    check_all(strides, cases_for("float64", (3, 4), LAYOUTS_ND) + cases_for("int8", (5,), LAYOUTS_1D)
+              + cases_for("int32", (2, 3, 4), ["C", "F", "strided"]))
+
+
+def transpose(a):
+    return a.T
+
+
+def transpose_write(a):
+    t = a.T
+    t[0, 1] = -5
+    return a
+
+
+def test_transpose_attribute():
+    check_all(transpose, cases_for("float64", (5,), ["C"]) + cases_for("int32", (2, 3), LAYOUTS_ND)
+              + cases_for("int32", (2, 3, 4), ["C", "F"]))
+    check_all(transpose_write, cases_for("int64", (2, 3), LAYOUTS_ND))
+
+
+def real_imag(a):
+    return a.real, a.imag
+
+
+def set_imag(a):
+    a.imag[:] = 1.0
+    a.real[0] = -3.0
+    return a
+
+
+def test_real_imag():
+    check_all(real_imag, cases_for("complex128", (4,), LAYOUTS_1D) + cases_for("complex64", (2, 2), ["C", "F"])
+              + cases_for("float64", (3,), ["C"]))
+    check_all(set_imag, cases_for("complex128", (3,), LAYOUTS_1D))
+
+
+# ------------------------------------------------------------------ iteration
+
+
+def sum_for(a):
+    s = 0.0
+    for x in a:
+        s += x
+    return s
+
+
+def rows_total(a):
+    t = np.zeros(a.shape[1])
+    for r in a:
+        t += r
+    return t
+
+
+def weighted_enumerate(a):
+    s = 0.0
+    for i, x in enumerate(a):
+        s += i * x
+    return s
+
+
+def dot_zip(a, b):
+    s = 0.0
+    for x, y in zip(a, b):
+        s += x * y
+    return s
+
+
+def zip_range(n, a):
+    s = 0.0
+    for i, x in zip(range(n), a):
+        s += i * x
+    return s
+
+
+def count_loop(a):
+    n = 0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            if a[i, j] > 0:
+                n += 1
+    return n
+
+
+@ember_gap("enumerate() and zip()")
+def test_iterate():
+    f = sample("float64", (6,))
+    cases = [(v,) for _, v in layouts(f, LAYOUTS_1D)] + [(np.zeros(0),), (np.ones(1),)]
+    check_all(sum_for, cases)
+    check_all(weighted_enumerate, cases)
+    check_all(sum_for, [(np.arange(5),), (np.array([True, False, True]),)])
+    check_all(rows_total, cases_for("float64", (3, 4), LAYOUTS_ND))
+    check_all(count_loop, cases_for("int64", (3, 4), LAYOUTS_ND))
+
+
+@ember_gap("enumerate() and zip()")
+def test_zip():
+    a, b = sample("float64", (5,)), sample("float64", (5,), seed=1)
+    check_all(dot_zip, [(a, b), (a[::-1], b[:3]), (a[:0], b), (a[::2], np.arange(10))])
+    check_all(zip_range, [(3, a), (10, a), (0, a), (5, a[::-1])])
+
+
+# ------------------------------------------------------------------ errors
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_boundscheck_index_error():
+    bc = {"jit_opts": {"boundscheck": True}}
+    a = np.arange(5.0)
+    check_all(index_var, [(a, 5), (a, -6), (a, 100), (a[::2], 3), (np.zeros(0), 0)], **bc)
+    b = np.arange(6.0).reshape(2, 3)
+    check_all(index_var2, [(b, 2, 0), (b, 0, 3), (b, -3, 0), (b, 1, -4)], **bc)
+    check_all(set_items, [(np.zeros(0), 1.0)], **bc)
+
+
+def store_one(a):
+    a[0] = 1
+    return a
+
+
+def test_write_readonly_is_compile_error():
+    a = readonly(np.zeros(3))
+    with pytest.raises(ValueError):  # what NumPy does at run time
+        store_one(a)
+    with pytest.raises(errors.TypingError):
+        jit(store_one)(a)
+    with pytest.raises(errors.TypingError):
+        jit(fill_slice)(a)

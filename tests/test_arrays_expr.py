@@ -1,0 +1,411 @@
+"""Array expressions, compiled vs CPython: arithmetic between arrays and scalars with
+broadcasting and NumPy's type promotion (result dtypes are compared), unary minus and abs,
+ufuncs on arrays and on scalars, comparisons giving bool arrays, np.where, in-place operators
+that mutate an argument, and chained expressions."""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+
+# no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+inf, nan = math.inf, math.nan
+
+# ------------------------------------------------------------------ binary operators
+
+
+def arith(a, b):
+    return a + b, a - b, a * b
+
+
+def true_div(a, b):
+    return a / b
+
+
+def floor_ops(a, b):
+    return a // b, a % b
+
+
+def power(a, b):
+    return a ** b
+
+
+# (dtype of a, dtype of b): NumPy's promotion table decides the result dtype, compared exactly.
+
+def ember_gap(reason):
+    """A case ember does not handle yet (a known gap listed in the README), strict on ember."""
+    from difftest import ON_NUMBA
+    return pytest.mark.xfail(not ON_NUMBA, reason=f"not yet in ember: {reason}", strict=True)
+
+
+PAIRS = [pytest.param("int32", "float32", marks=numba_xfail("int32 + float32 arrays give float32, "
+                                                               "NumPy float64")),
+         ("int64", "int64"), ("int8", "uint8"),
+         pytest.param("int64", "uint64", marks=numba_xfail("int64 + uint64 arrays compute in "
+                                                           "integers, NumPy converts to float64")),
+         ("float32", "float64"), ("bool", "int16"), ("uint32", "int32"), ("float32", "complex64"),
+         ("int16", "float64"), ("float64", "complex128")]
+
+
+@pytest.mark.parametrize("da, db", [pytest.param(*p, marks=ember_gap("uint64 elements above 2**63"))
+                                     if p == ("int64", "uint64") else p for p in PAIRS])
+def test_arith_promotion(da, db):
+    a, b = sample(da, (5,)), sample(db, (5,), seed=1)
+    check_all(arith, [(a, b), (b, a)], wrap=False)
+
+
+SMALL_DIV = "true division of small int (or bool) arrays gives float32, NumPy float64"
+
+
+@pytest.mark.parametrize("da, db", [("int64", "int64"), ("int32", "int32"), ("int8", "float32"),
+                                    ("float64", "float64"),
+                                    pytest.param("uint8", "uint8", marks=numba_xfail(SMALL_DIV)),
+                                    pytest.param("bool", "bool", marks=numba_xfail(SMALL_DIV))])
+def test_true_division(da, db):
+    a = sample(da, (6,))
+    b = sample(db, (6,), seed=2)
+    if db != "bool":
+        b = np.where(b == 0, np.ones_like(b), b)
+    else:
+        b = np.ones(6, bool)
+    check(true_div, a, b)
+
+
+def test_floor_ops():
+    a = np.array([7, -7, 7, -7, 0, 13])
+    b = np.array([2, 2, -2, -2, 5, 4])
+    check(floor_ops, a, b)
+    check(floor_ops, a.astype(np.float64), np.array([2.0, 2.0, -2.0, -2.0, 5.0, 0.5]))
+    check(floor_ops, a.astype(np.int8), b.astype(np.int8))
+
+
+def test_floor_ops_by_zero():
+    # Integer arrays: NumPy gives 0 for x // 0 and x % 0 (with a warning), no exception.
+    with np.errstate(all="ignore"):
+        check(floor_ops, np.array([1, -1, 0]), np.array([0, 0, 0]))
+
+
+def test_float_division_by_zero():
+    with np.errstate(all="ignore"):
+        check(true_div, np.array([1.0, -1.0, 0.0]), np.array([0.0, 0.0, 0.0]))
+        check(floor_ops, np.array([1.0, -1.0, 5.0]), np.array([0.0, -0.0, inf]))
+
+
+def test_power():
+    check(power, np.array([2, 3, -2, 0]), np.array([3, 0, 3, 5]))
+    check(power, np.array([2.0, 0.5, -2.0, 0.0]), np.array([0.5, -2.0, 3.0, 0.0]))
+    check(power, np.array([1.5, 2.0]), 2)
+    check(power, np.array([1, 2, 3]), 2.0)
+
+
+def scalar_ops(a, s):
+    return a + s, s - a, a * s, s * a, a / s
+
+
+def test_array_scalar_float():
+    a = sample("float64", (5,))
+    check_all(scalar_ops, [(a, 2.5), (a, -1.0), (a, 3)])
+    check_all(scalar_ops, [(np.arange(5), 2.5), (np.arange(5), 4)])
+
+
+NEP50 = "a Python scalar widens the array's dtype (legacy value-based casting, not NEP 50)"
+
+
+@pytest.mark.parametrize("dtype, s", [pytest.param("int8", 3, marks=numba_xfail(NEP50)),
+                                      pytest.param("int32", 3, marks=numba_xfail(NEP50)),
+                                      pytest.param("uint8", 2, marks=numba_xfail(NEP50)),
+                                      pytest.param("float32", 2.5, marks=numba_xfail(NEP50)),
+                                      ("float32", 3), ("int16", 2.5)])
+def test_array_python_scalar_promotion(dtype, s):
+    # NumPy 2 (NEP 50): a Python scalar does not widen an array of its own kind
+    # (int8 array + 3 is int8, float32 array * 2.5 is float32).
+    check(scalar_ops, sample(dtype, (4,)) if dtype[0] != "u" else np.array([1, 2, 250, 7], dtype), s)
+
+
+def broadcast(a, b):
+    return a + b, a * b, b - a
+
+
+def test_broadcasting():
+    m = sample("float64", (3, 4))
+    check_all(broadcast, [(m, np.arange(4.0)), (m, np.arange(3.0).reshape(3, 1)),
+                          (np.arange(4.0), m), (m.T, np.arange(3.0)),
+                          (np.ones((2, 1, 4)), np.arange(3.0).reshape(3, 1)),
+                          (np.zeros((0, 4)), np.arange(4.0)), (m, np.ones((1, 1)))])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_broadcast_mismatch():
+    check(broadcast, np.ones((3, 4)), np.ones(3))
+
+
+def layouts_mix(a, b):
+    return a * 2.0 + b
+
+
+def test_operand_layouts():
+    a = sample("float64", (3, 4))
+    b = sample("float64", (3, 4), seed=3)
+    va, vb = layouts(a), layouts(b)
+    check_all(layouts_mix, [(x, y) for (_, x), (_, y) in zip(va, vb[::-1])])
+
+
+def bool_arith(a, b):
+    return a & b, a | b, a ^ b, ~a, a + b
+
+
+def int_bitwise(a, b):
+    return a & b, a | b, a ^ b, ~a, a << b, b >> 1
+
+
+def shift_by_literal(a):
+    return a << 2, a >> 1
+
+
+def test_bool_and_bitwise():
+    t = np.array([True, False, True, False])
+    f = np.array([True, True, False, False])
+    check(bool_arith, t, f)
+    check(int_bitwise, np.array([5, -3, 0, 255]), np.array([3, 7, 1, 16]))
+    check(int_bitwise, np.array([5, 3, 0, 255], np.uint8), np.array([3, 7, 1, 6], np.uint8))
+    check(shift_by_literal, np.array([5, -3, 0, 255]))
+
+
+@numba_xfail(NEP50)
+def test_shift_small_int_by_literal():
+    check(shift_by_literal, np.array([5, 3, 0, 255], np.uint8))
+
+
+# ------------------------------------------------------------------ unary
+
+
+def unary(a):
+    return -a, +a, np.abs(a)
+
+
+def builtin_abs(a):
+    return abs(a)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint16", "float32", "float64", "complex128"])
+def test_unary(dtype):
+    check(unary, sample(dtype, (5,)))
+
+
+def test_unary_edges():
+    check(unary, np.array([-128, 127, 0], np.int8))
+    check(unary, np.array([-0.0, 0.0, inf, -inf, nan]))
+
+
+@numba_xfail("the builtin abs() of an array is not supported (np.abs is)")
+def test_builtin_abs():
+    check_all(builtin_abs, [(sample("int64", (4,)),), (sample("float64", (2, 2)),),
+                            (sample("complex128", (3,)),)])
+
+
+def negate_bool(a):
+    return ~a, np.logical_not(a)
+
+
+@ember_gap("np.logical_not and the other logical ufuncs")
+def test_negate_bool():
+    check(negate_bool, np.array([True, False, True]))
+
+
+# ------------------------------------------------------------------ ufuncs
+
+
+def ufuncs_unary(a):
+    return (np.sqrt(a), np.exp(a), np.log(a), np.log1p(a), np.sin(a), np.cos(a), np.tan(a),
+            np.tanh(a), np.abs(a), np.absolute(a), np.floor(a), np.ceil(a), np.sign(a),
+            np.isnan(a), np.isinf(a))
+
+
+def ufuncs_binary(a, b):
+    return (np.arctan2(a, b), np.power(a, b), np.minimum(a, b), np.maximum(a, b), np.hypot(a, b))
+
+
+def ufuncs_scalar(x, y):
+    return (np.sqrt(x), np.exp(x), np.log(x), np.log1p(x), np.sin(x), np.cos(x), np.tan(x),
+            np.tanh(x), np.abs(x), np.floor(x), np.ceil(x), np.sign(x), np.isnan(x), np.isinf(x),
+            np.arctan2(x, y), np.power(x, y), np.minimum(x, y), np.maximum(x, y), np.hypot(x, y))
+
+
+POSITIVE = np.array([0.5, 1.0, 2.0, 10.0, 1e-3, 123.25])
+EDGES = np.array([0.0, inf, -inf, nan, -1.5, 1e300, -1e-300])
+
+
+def test_ufuncs_unary_float():
+    with np.errstate(all="ignore"):
+        check(ufuncs_unary, POSITIVE)
+        check(ufuncs_unary, POSITIVE.astype(np.float32))
+        check(ufuncs_unary, POSITIVE[::-2])
+        check(ufuncs_unary, POSITIVE.reshape(2, 3).T)
+
+
+def test_ufuncs_unary_edges():
+    with np.errstate(all="ignore"):
+        check(ufuncs_unary, EDGES)
+
+
+def sign(a):
+    return np.sign(a)
+
+
+@numba_xfail("np.sign(-0.0) is -0.0, NumPy gives 0.0")
+def test_sign_negative_zero():
+    check(sign, np.array([-0.0, 0.0]))
+
+
+def test_ufuncs_binary():
+    a = np.array([1.0, -1.0, 0.0, -0.0, 2.5, nan, inf])
+    b = np.array([1.0, 1.0, -1.0, -1.0, nan, 0.5, 2.0])
+    with np.errstate(all="ignore"):
+        check(ufuncs_binary, a, b)
+        check(ufuncs_binary, np.arange(1.0, 5.0), 2.0)
+        check(ufuncs_binary, a.astype(np.float32), b.astype(np.float32))
+
+
+def int_ufuncs(a, b):
+    return np.minimum(a, b), np.maximum(a, b), np.abs(a), np.sign(a), np.sqrt(np.abs(a))
+
+
+def test_ufuncs_int():
+    check(int_ufuncs, np.array([-5, 0, 7, 3]), np.array([2, -1, 7, 10]))
+    check(int_ufuncs, np.array([-5, 0, 7, 3], np.int32), np.array([2, -1, 7, 10], np.int32))
+
+
+def test_ufuncs_scalars():
+    with np.errstate(all="ignore"):
+        check_all(ufuncs_scalar, [(2.5, 1.5), (0.5, -2.0), (1.0, 0.0), (nan, 1.0), (inf, 2.0)])
+
+
+def complex_ufuncs(z):
+    return np.abs(z), np.sqrt(z), np.exp(z), z.conj(), np.conjugate(z), np.real(z), np.imag(z)
+
+
+@ember_gap("ufuncs of complex arrays (sqrt, exp, conj, real, imag)")
+def test_ufuncs_complex():
+    check(complex_ufuncs, sample("complex128", (4,)))
+
+
+def minmax_nan(a, b):
+    return np.minimum(a, b), np.maximum(a, b), np.fmin(a, b), np.fmax(a, b)
+
+
+def test_minimum_maximum_nan():
+    check(minmax_nan, np.array([nan, 1.0, nan, 2.0]), np.array([0.0, nan, nan, 1.0]))
+
+
+# ------------------------------------------------------------------ comparisons and where
+
+
+def comparisons(a, b):
+    return a < b, a <= b, a == b, a != b, a > b, a >= b
+
+
+def test_comparisons():
+    a = np.array([1.0, 2.0, nan, -0.0, inf])
+    b = np.array([2.0, 2.0, nan, 0.0, 1.0])
+    check(comparisons, a, b)
+    check(comparisons, np.array([1, 5, -3]), 2)
+    check(comparisons, sample("int64", (2, 3)), sample("int64", (3,), seed=4))
+    check(comparisons, np.array([1, 2, 255], np.uint8), np.array([-1, 2, 3], np.int16))
+
+
+def where3(c, a, b):
+    return np.where(c, a, b)
+
+
+def clip_negative(a):
+    return np.where(a < 0, 0.0, a)
+
+
+def test_where():
+    c = np.array([True, False, True, False])
+    check(where3, c, np.arange(4.0), -np.arange(4.0))
+    check(where3, c, np.arange(4), 9)
+    check(where3, c, 1.5, np.arange(4))
+    check(where3, np.array([[True], [False]]), np.arange(6.0).reshape(2, 3), 0.0)
+    check(clip_negative, sample("float64", (3, 4)))
+
+
+# ------------------------------------------------------------------ in place
+
+
+def iadd(a, b):
+    a += b
+    return a
+
+
+def inplace_all(a, b):
+    a -= b
+    a *= 2
+    a /= 4.0
+    return a
+
+
+def inplace_int(a, b):
+    a += b
+    a *= 3
+    a //= 2
+    a -= 1
+    return a
+
+
+def test_inplace_mutates_argument():
+    m = sample("float64", (3, 4))
+    check_all(iadd, [(v, np.arange(4.0)) for _, v in layouts(m)] + [(m.copy(), 1.5)])
+    check(inplace_all, sample("float64", (5,)), sample("float64", (5,), seed=1))
+    check(inplace_int, np.arange(6), np.arange(6)[::-1])
+
+
+def test_inplace_keeps_dtype():
+    # a += b casts the result back to a's dtype (same_kind): int64 += int32 stays int64.
+    check(iadd, np.arange(4), np.arange(4, dtype=np.int32))
+    check(iadd, np.arange(4.0, dtype=np.float32), np.arange(4.0))
+
+
+def self_alias(a):
+    a += a[::-1]
+    return a
+
+
+@ember_gap("in-place operators whose operand overlaps the target")
+@numba_xfail("a += a[::-1] reads elements already overwritten; NumPy buffers overlapping operands")
+def test_inplace_aliasing():
+    check_all(self_alias, [(np.arange(6.0),), (np.arange(5),)])
+
+
+# ------------------------------------------------------------------ chained
+
+
+def saxpy(a, x, y):
+    return a * x + y
+
+
+def poly(x):
+    return 3.0 * x ** 3 - 2.0 * x ** 2 + x / 4.0 - 7.0
+
+
+def normalise(x):
+    return (x - x.mean()) / np.sqrt(np.sum((x - x.mean()) ** 2) + 1e-12)
+
+
+def softplus(x):
+    return np.where(x > 20.0, x, np.log1p(np.exp(np.minimum(x, 20.0))))
+
+
+def test_chained():
+    x = sample("float64", (50,))
+    y = sample("float64", (50,), seed=5)
+    check(saxpy, 2.5, x, y)
+    check(saxpy, np.float32(2.5), x.astype(np.float32), y.astype(np.float32))
+    check(poly, x)
+    check(poly, x.reshape(5, 10)[:, ::3])
+    check(normalise, x)
+    check(softplus, x * 3)
