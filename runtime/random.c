@@ -1,0 +1,303 @@
+/* random.c: np.random inside compiled code, bit for bit the streams of NumPy's legacy generator.
+ *
+ * Each thread owns one MT19937 state in thread-local storage (as in Numba), so threads never
+ * share a sequence and need no lock. A thread's state is seeded on first use from OS entropy;
+ * np.random.seed(s) in compiled code reseeds only the calling thread. A fork child reseeds from
+ * entropy on its first draw, so processes do not repeat each other either.
+ *
+ * The algorithms are those of NumPy's RandomState (numpy/random/src/legacy and mt19937):
+ *   seed(int)      init_genrand: key[0] = s, key[i] = 1812433253 * (k ^ k >> 30) + i
+ *   seed(array)    init_by_array (Matsumoto and Nishimura's reference seeding)
+ *   random()       two tempered words a, b: ((a >> 5) * 2**26 + (b >> 6)) / 2**53
+ *   randn()        polar Box-Muller; each pair returns f*x2 and caches f*x1 for the next call
+ *   randint(l, h)  rng = h - l - 1; mask = smallest 2**k - 1 >= rng; draw (32-bit words when
+ *                  rng < 2**32, else 64-bit words, high word first) & mask until <= rng; l + v
+ *   uniform, normal  low + (high - low) * random(), loc + scale * randn()
+ * seed(int) resets the cached normal; the other draws leave it alone, exactly as NumPy does.
+ *
+ * Globals: the thread-local state (one per thread, by design) and a pthread_once flag that
+ * registers the fork handler once per process.
+ *
+ * Bit-exactness needs the floating-point expressions evaluated as written: no fused
+ * multiply-add (turned off below for GCC and Clang) and never -ffast-math.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "random.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/random.h>
+#endif
+#if !defined(_WIN32)
+#include <pthread.h>
+#endif
+
+#define MT_M 397
+#define MT_MATRIX_A 0x9908b0dfu
+#define MT_UPPER 0x80000000u
+#define MT_LOWER 0x7fffffffu
+
+static _Thread_local EmberRandomState thread_state;
+
+/* ---- MT19937 ----------------------------------------------------------------------------- */
+
+static void mt_init_genrand(EmberRandomState *st, uint32_t s) {
+    st->key[0] = s;
+    for (int i = 1; i < EMBER_MT_N; i++) {
+        uint32_t prev = st->key[i - 1];
+        st->key[i] = 1812433253u * (prev ^ (prev >> 30)) + (uint32_t)i;
+    }
+    st->pos = EMBER_MT_N;
+}
+
+/* The reference init_by_array: start from a fixed state and stir the words in twice round. */
+static void mt_init_by_array(EmberRandomState *st, const uint32_t *words, int64_t n) {
+    uint32_t *k = st->key;
+    mt_init_genrand(st, 19650218u);
+    int i = 1;
+    int64_t j = 0;
+    for (int64_t c = n > EMBER_MT_N ? n : EMBER_MT_N; c > 0; c--) {
+        uint32_t prev = k[i - 1];
+        k[i] = (k[i] ^ ((prev ^ (prev >> 30)) * 1664525u)) + words[j] + (uint32_t)j;
+        if (++i >= EMBER_MT_N) {
+            k[0] = k[EMBER_MT_N - 1];
+            i = 1;
+        }
+        if (++j >= n) j = 0;
+    }
+    for (int c = EMBER_MT_N - 1; c > 0; c--) {
+        uint32_t prev = k[i - 1];
+        k[i] = (k[i] ^ ((prev ^ (prev >> 30)) * 1566083941u)) - (uint32_t)i;
+        if (++i >= EMBER_MT_N) {
+            k[0] = k[EMBER_MT_N - 1];
+            i = 1;
+        }
+    }
+    k[0] = 0x80000000u;   /* the state can never be all zero */
+    st->pos = EMBER_MT_N;
+}
+
+/* Regenerate all 624 words at once (the twist). */
+static void mt_twist(EmberRandomState *st) {
+    uint32_t *k = st->key;
+    int i = 0;
+    for (; i < EMBER_MT_N - MT_M; i++) {
+        uint32_t y = (k[i] & MT_UPPER) | (k[i + 1] & MT_LOWER);
+        k[i] = k[i + MT_M] ^ (y >> 1) ^ ((0u - (y & 1u)) & MT_MATRIX_A);
+    }
+    for (; i < EMBER_MT_N - 1; i++) {
+        uint32_t y = (k[i] & MT_UPPER) | (k[i + 1] & MT_LOWER);
+        k[i] = k[i + MT_M - EMBER_MT_N] ^ (y >> 1) ^ ((0u - (y & 1u)) & MT_MATRIX_A);
+    }
+    uint32_t y = (k[EMBER_MT_N - 1] & MT_UPPER) | (k[0] & MT_LOWER);
+    k[EMBER_MT_N - 1] = k[MT_M - 1] ^ (y >> 1) ^ ((0u - (y & 1u)) & MT_MATRIX_A);
+    st->pos = 0;
+}
+
+static uint32_t next_u32(EmberRandomState *st) {
+    if (st->pos >= EMBER_MT_N) mt_twist(st);
+    uint32_t y = st->key[st->pos++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
+
+static uint64_t next_u64(EmberRandomState *st) {
+    uint64_t hi = next_u32(st);   /* two statements: the high word is drawn first */
+    uint64_t lo = next_u32(st);
+    return hi << 32 | lo;
+}
+
+static double next_double(EmberRandomState *st) {
+    int32_t a = (int32_t)(next_u32(st) >> 5);
+    int32_t b = (int32_t)(next_u32(st) >> 6);
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+static double next_gauss(EmberRandomState *st) {
+    if (st->has_gauss) {
+        double g = st->gauss;
+        st->has_gauss = 0;
+        st->gauss = 0.0;
+        return g;
+    }
+    double x1, x2, r2;
+    do {
+        x1 = 2.0 * next_double(st) - 1.0;
+        x2 = 2.0 * next_double(st) - 1.0;
+        r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    double f = sqrt(-2.0 * log(r2) / r2);
+    st->gauss = f * x1;
+    st->has_gauss = 1;
+    return f * x2;
+}
+
+/* A value in [off, off + rng] (mod 2**64) by masked rejection, as NumPy's
+ * random_bounded_uint64_fill with use_masked: 32-bit draws while rng fits in 32 bits. */
+static uint64_t next_bounded(EmberRandomState *st, uint64_t off, uint64_t rng) {
+    uint64_t mask = rng, v;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    mask |= mask >> 32;
+    if (rng == 0) return off;
+    if (rng <= 0xffffffffu) {
+        do v = next_u32(st) & mask; while (v > rng);
+    } else {
+        do v = next_u64(st) & mask; while (v > rng);
+    }
+    return off + v;
+}
+
+static int64_t to_i64(uint64_t v) {   /* two's complement without implementation-defined casts */
+    return v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(UINT64_MAX - v) - 1;
+}
+
+/* ---- seeding ----------------------------------------------------------------------------- */
+
+#if !defined(_WIN32)
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+/* Runs in the child after fork, in the only thread it has: the one that called fork. */
+static void reseed_in_child(void) { thread_state.seeded = 0; }
+
+static void register_fork_handler(void) { pthread_atfork(NULL, NULL, reseed_in_child); }
+#endif
+
+static void mark_seeded(EmberRandomState *st) {
+    st->seeded = 1;
+    st->has_gauss = 0;
+    st->gauss = 0.0;
+#if !defined(_WIN32)
+    pthread_once(&fork_once, register_fork_handler);
+#endif
+}
+
+/* Fill buf with OS entropy; 0 on success, -1 if no source answered. */
+static int os_entropy(void *buf, size_t len) {
+    unsigned char *p = buf;
+#if defined(__linux__)
+    while (len > 0) {
+        ssize_t got = getrandom(p, len, 0);
+        if (got <= 0) break;
+        p += got;
+        len -= (size_t)got;
+    }
+#elif defined(__APPLE__)
+    while (len > 0) {
+        size_t chunk = len < 256 ? len : 256;   /* getentropy's limit */
+        if (getentropy(p, chunk) != 0) break;
+        p += chunk;
+        len -= chunk;
+    }
+#endif
+    if (len > 0) {
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (!f) return -1;
+        size_t got = fread(p, 1, len, f);
+        fclose(f);
+        if (got != len) return -1;
+    }
+    return 0;
+}
+
+/* splitmix64, to spread a weak seed over many words. */
+static uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static void seed_from_entropy(EmberRandomState *st) {
+    uint32_t words[EMBER_MT_N];
+    if (os_entropy(words, sizeof words) != 0) {
+        /* No entropy source: the time and this thread's own state address (distinct for
+         * every live thread), mixed. */
+        struct timespec ts = {0};
+        timespec_get(&ts, TIME_UTC);
+        uint64_t x = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        x ^= (uint64_t)(uintptr_t)st * 0x9e3779b97f4a7c15u;
+        x ^= (uint64_t)clock() << 20;
+        for (int i = 0; i < EMBER_MT_N; i += 2) {
+            uint64_t z = splitmix64(&x);
+            words[i] = (uint32_t)z;
+            words[i + 1] = (uint32_t)(z >> 32);
+        }
+    }
+    mt_init_by_array(st, words, EMBER_MT_N);
+    mark_seeded(st);
+}
+
+EmberRandomState *ember_rt_random_state(void) {
+    EmberRandomState *st = &thread_state;
+    if (!st->seeded) seed_from_entropy(st);
+    return st;
+}
+
+void ember_rt_random_seed(int64_t seed) {
+    EmberRandomState *st = &thread_state;
+    mt_init_genrand(st, (uint32_t)((uint64_t)seed & 0xffffffffu));
+    mark_seeded(st);
+}
+
+void ember_rt_random_seed_array(const uint32_t *words, int64_t n) {
+    EmberRandomState *st = &thread_state;
+    if (n <= 0) {
+        seed_from_entropy(st);
+        return;
+    }
+    mt_init_by_array(st, words, n);
+    mark_seeded(st);
+}
+
+void ember_rt_random_seed_entropy(void) { seed_from_entropy(&thread_state); }
+
+/* ---- draws ------------------------------------------------------------------------------- */
+
+double ember_rt_random_double(void) { return next_double(ember_rt_random_state()); }
+
+double ember_rt_random_gauss(void) { return next_gauss(ember_rt_random_state()); }
+
+int64_t ember_rt_random_randint(int64_t low, int64_t high) {
+    if (high <= low) return low;
+    uint64_t rng = (uint64_t)high - (uint64_t)low - 1u;
+    return to_i64(next_bounded(ember_rt_random_state(), (uint64_t)low, rng));
+}
+
+double ember_rt_random_uniform(double low, double high) {
+    double range = high - low;
+    return low + range * next_double(ember_rt_random_state());
+}
+
+double ember_rt_random_normal(double loc, double scale) {
+    return loc + scale * next_gauss(ember_rt_random_state());
+}
+
+void ember_rt_random_fill_double(double *out, int64_t n) {
+    EmberRandomState *st = ember_rt_random_state();
+    for (int64_t i = 0; i < n; i++) out[i] = next_double(st);
+}
+
+void ember_rt_random_fill_gauss(double *out, int64_t n) {
+    EmberRandomState *st = ember_rt_random_state();
+    for (int64_t i = 0; i < n; i++) out[i] = next_gauss(st);
+}
+
+void ember_rt_random_fill_randint(int64_t *out, int64_t n, int64_t low, int64_t high) {
+    EmberRandomState *st = ember_rt_random_state();
+    uint64_t rng = high <= low ? 0 : (uint64_t)high - (uint64_t)low - 1u;
+    for (int64_t i = 0; i < n; i++) out[i] = to_i64(next_bounded(st, (uint64_t)low, rng));
+}

@@ -1,0 +1,54 @@
+/* random.h: the np.random runtime that compiled code calls (random.c).
+ *
+ * Plain C, no Python: every function works on the calling thread's own MT19937 state and
+ * reproduces NumPy's legacy global generator (np.random.seed / np.random.RandomState) bit for
+ * bit, as Numba does. Preconditions that NumPy turns into ValueError are the caller's to check
+ * (generated code raises before calling); each function notes its own.
+ */
+#ifndef EMBER_RANDOM_H
+#define EMBER_RANDOM_H
+
+#include <stdint.h>
+
+#define EMBER_MT_N 624   /* words of MT19937 state */
+
+/* One thread's generator: NumPy's legacy state (mt19937 key and position, plus the second
+ * normal of the last polar Box-Muller pair), and whether it has been seeded yet. */
+typedef struct EmberRandomState {
+    uint32_t key[EMBER_MT_N];
+    int32_t pos;          /* next word of key to temper; EMBER_MT_N means regenerate first */
+    int32_t has_gauss;    /* gauss holds a cached standard normal */
+    double gauss;
+    int32_t seeded;       /* 0 in a fresh thread (or a fork child): seed from entropy on use */
+} EmberRandomState;
+
+/* The calling thread's state, seeded from OS entropy on first use; never NULL. */
+EmberRandomState *ember_rt_random_state(void);
+
+/* np.random.seed(seed) for an integer: caller checks 0 <= seed < 2**32 (NumPy raises
+ * ValueError "Seed must be between 0 and 2**32 - 1"); only the low 32 bits are used. */
+void ember_rt_random_seed(int64_t seed);
+/* np.random.seed(list of uint32), NumPy's init_by_array: caller checks n >= 1 and every word in
+ * range. NumPy squeezes an ndarray seed first, so an ndarray of size 1 takes ember_rt_random_seed
+ * instead (seed(np.array([5])) == seed(5), but seed([5]) != seed(5)). */
+void ember_rt_random_seed_array(const uint32_t *words, int64_t n);
+/* np.random.seed() / seed(None): fresh OS entropy. */
+void ember_rt_random_seed_entropy(void);
+
+double ember_rt_random_double(void);                          /* random(), rand() in [0, 1) */
+double ember_rt_random_gauss(void);                           /* standard_normal(), randn() */
+/* randint(low, high) in [low, high): caller checks low < high (NumPy: "low >= high");
+ * returns low when high <= low. */
+int64_t ember_rt_random_randint(int64_t low, int64_t high);
+/* uniform(low, high): caller checks that high - low is finite (NumPy: OverflowError). */
+double ember_rt_random_uniform(double low, double high);
+/* normal(loc, scale): caller checks scale >= 0 (NumPy: ValueError "scale < 0"). */
+double ember_rt_random_normal(double loc, double scale);
+
+/* Array forms (rand(n), randn(n), randint(low, high, n)): the same numbers, in the same
+ * order, as n scalar calls; n <= 0 writes nothing. */
+void ember_rt_random_fill_double(double *out, int64_t n);
+void ember_rt_random_fill_gauss(double *out, int64_t n);
+void ember_rt_random_fill_randint(int64_t *out, int64_t n, int64_t low, int64_t high);
+
+#endif

@@ -1,0 +1,459 @@
+/* sort.c: sorting, searching and order statistics for NumPy dtypes (declared in sort.h).
+ *
+ * How: the kernels are written once, as plain C over an element type SORT_T with names built
+ * from a suffix SORT_S (and SORT_FLOAT saying whether NaN exists), in the template half of this file (the #if branch below). The file
+ * proper (the #else branch) includes this same file once per dtype with the two macros set, then
+ * defines the float64-only order statistics on top of the f8 instances.
+ *
+ * Algorithms:
+ *   sort         NaNs are swapped to the end first (O(n)), so every later comparison is a
+ *                plain '<'. Then introsort: median-of-three quicksort that recurses into the
+ *                smaller side, falls back to heapsort after 2*log2(n) levels, and finishes runs
+ *                of <= 16 elements with insertion sort. Same order as NumPy's default kind.
+ *   argsort      The values are gathered into a contiguous copy; indices of non-NaN values go
+ *                first and those of NaNs after, each in index order; then a top-down merge
+ *                sort of the index array (insertion sort below 16, a half-size buffer, and a
+ *                skip when the halves are already in order). Merging prefers the left run, so
+ *                the result is stable, as np.argsort(kind="stable").
+ *   searchsorted NumPy's bisection (npysort/binsearch.cpp) with NumPy's NaN-aware less-than.
+ *   quantile     A contiguous copy; the two neighbours of every virtual index are found by
+ *                quickselect, each selection starting past the previous one, or by one full
+ *                sort when there are many quantiles.
+ */
+#if defined(SORT_T)
+/* ======== the template: one instance per dtype ======================================== */
+
+#define SORT_CAT2(a, b) a##b
+#define SORT_CAT(a, b) SORT_CAT2(a, b)
+#define F(name) SORT_CAT(name##_, SORT_S) /* F(heapsort) -> heapsort_i4 */
+
+static inline SORT_T F(load)(const char *p) {
+    SORT_T v;
+    memcpy(&v, p, sizeof v); /* strided data need not be aligned */
+    return v;
+}
+
+static inline void F(swap)(SORT_T *x, SORT_T *y) {
+    SORT_T t = *x;
+    *x = *y;
+    *y = t;
+}
+
+static inline int F(is_nan)(SORT_T x) {
+#if SORT_FLOAT
+    return x != x;
+#else
+    (void)x;
+    return 0;
+#endif
+}
+
+/* NumPy's less-than: NaN sorts after every number. */
+static inline int F(less_nan)(SORT_T a, SORT_T b) {
+    return a < b || (F(is_nan)(b) && !F(is_nan)(a));
+}
+
+static void F(insertion)(SORT_T *a, int64_t n) {
+    for (int64_t i = 1; i < n; i++) {
+        SORT_T v = a[i];
+        int64_t j = i;
+        for (; j > 0 && v < a[j - 1]; j--) a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+static void F(sift_down)(SORT_T *a, int64_t i, int64_t n) {
+    SORT_T v = a[i];
+    for (int64_t c; (c = 2 * i + 1) < n; i = c) {
+        if (c + 1 < n && a[c] < a[c + 1]) c++;
+        if (!(v < a[c])) break;
+        a[i] = a[c];
+    }
+    a[i] = v;
+}
+
+static void F(heapsort)(SORT_T *a, int64_t n) {
+    for (int64_t i = n / 2; i-- > 0;) F(sift_down)(a, i, n);
+    for (int64_t end = n - 1; end > 0; end--) {
+        F(swap)(&a[0], &a[end]);
+        F(sift_down)(a, 0, end);
+    }
+}
+
+/* Partitions a[0..n), n >= 3, around the median of a[0], a[n/2], a[n-1] and returns the
+ * pivot's final index p: a[0..p) <= a[p] <= a(p..n). a[0] and the pivot parked at a[n-2] act
+ * as sentinels, so the scans need no bounds checks. */
+static int64_t F(partition)(SORT_T *a, int64_t n) {
+    int64_t m = n / 2, r = n - 1;
+    if (a[m] < a[0]) F(swap)(&a[m], &a[0]);
+    if (a[r] < a[m]) {
+        F(swap)(&a[r], &a[m]);
+        if (a[m] < a[0]) F(swap)(&a[m], &a[0]);
+    }
+    SORT_T pivot = a[m];
+    F(swap)(&a[m], &a[r - 1]);
+    int64_t i = 0, j = r - 1;
+    for (;;) {
+        do i++;
+        while (a[i] < pivot);
+        do j--;
+        while (pivot < a[j]);
+        if (i >= j) break;
+        F(swap)(&a[i], &a[j]);
+    }
+    F(swap)(&a[i], &a[r - 1]);
+    return i;
+}
+
+static void F(introsort)(SORT_T *a, int64_t n, int depth) {
+    while (n > SORT_SMALL) {
+        if (depth-- == 0) {
+            F(heapsort)(a, n);
+            return;
+        }
+        int64_t p = F(partition)(a, n);
+        if (p < n - 1 - p) { /* recurse into the smaller side: stack depth O(log n) */
+            F(introsort)(a, p, depth);
+            a += p + 1;
+            n -= p + 1;
+        } else {
+            F(introsort)(a + p + 1, n - p - 1, depth);
+            n = p;
+        }
+    }
+    F(insertion)(a, n);
+}
+
+/* Swaps the NaNs to the end (unstably); returns how many values are not NaN. */
+static int64_t F(nans_to_end)(SORT_T *a, int64_t n) {
+    int64_t k = n;
+    for (int64_t i = 0; i < k;) {
+        if (F(is_nan)(a[i])) F(swap)(&a[i], &a[--k]);
+        else i++;
+    }
+    return k;
+}
+
+void SORT_CAT(ember_rt_sort_, SORT_S)(void *data, int64_t n) {
+    if (n < 2) return;
+    SORT_T *a = data;
+    n = F(nans_to_end)(a, n);
+    F(introsort)(a, n, 2 * floor_log2(n));
+}
+
+/* Stable sort of the indices idx[0..n) by v[idx[i]] (no NaNs among them); buf holds n/2. */
+static void F(merge_sort_idx)(int64_t *idx, int64_t n, const SORT_T *v, int64_t *buf) {
+    if (n <= SORT_SMALL) {
+        for (int64_t i = 1; i < n; i++) {
+            int64_t x = idx[i], j = i;
+            for (; j > 0 && v[x] < v[idx[j - 1]]; j--) idx[j] = idx[j - 1];
+            idx[j] = x;
+        }
+        return;
+    }
+    int64_t h = n / 2;
+    F(merge_sort_idx)(idx, h, v, buf);
+    F(merge_sort_idx)(idx + h, n - h, v, buf);
+    if (!(v[idx[h]] < v[idx[h - 1]])) return; /* already in order */
+    memcpy(buf, idx, (size_t)h * sizeof *buf);
+    int64_t i = 0, j = h, k = 0; /* k < j always: the output never overtakes the right run */
+    while (i < h && j < n) idx[k++] = v[idx[j]] < v[buf[i]] ? idx[j++] : buf[i++];
+    while (i < h) idx[k++] = buf[i++];
+}
+
+int SORT_CAT(ember_rt_argsort_, SORT_S)(const char *data, int64_t n, int64_t stride_bytes, int64_t *out) {
+    if (n <= 0) return 0;
+    SORT_T *v = malloc((size_t)n * sizeof *v);
+    int64_t *buf = malloc((size_t)(n / 2 + 1) * sizeof *buf);
+    if (!v || !buf) {
+        free(v);
+        free(buf);
+        ember_rt_raise("builtins:MemoryError", "argsort: cannot allocate scratch memory");
+        return -1;
+    }
+    for (int64_t i = 0; i < n; i++) v[i] = F(load)(data + i * stride_bytes);
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!F(is_nan)(v[i])) out[k++] = i;
+    int64_t numbers = k;
+    for (int64_t i = 0; i < n; i++)
+        if (F(is_nan)(v[i])) out[k++] = i;
+    F(merge_sort_idx)(out, numbers, v, buf);
+    free(v);
+    free(buf);
+    return 0;
+}
+
+int64_t SORT_CAT(ember_rt_searchsorted_, SORT_S)(const char *data, int64_t n, int64_t stride_bytes, SORT_T value,
+                                                  int side_right) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + ((hi - lo) >> 1);
+        SORT_T x = F(load)(data + mid * stride_bytes);
+        int after = side_right ? !F(less_nan)(value, x) : F(less_nan)(x, value);
+        if (after) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int64_t SORT_CAT(SORT_CAT(ember_rt_searchsorted_, SORT_S), _dkey)(const char *data, int64_t n, int64_t stride_bytes,
+                                                                   double value, int side_right) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + ((hi - lo) >> 1);
+        double x = (double)F(load)(data + mid * stride_bytes);
+        int after = side_right ? !less_nan_double(value, x) : less_nan_double(x, value);
+        if (after) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+#undef F
+#undef SORT_CAT
+#undef SORT_CAT2
+
+#else
+/* ======== the file proper ============================================================== */
+
+#include "sort.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ember_rt_raise(const char *exc, const char *msg); /* error.c */
+
+enum { SORT_SMALL = 16 }; /* runs this short are finished by insertion sort */
+
+static int floor_log2(int64_t n) {
+    int k = 0;
+    while (n > 1) n >>= 1, k++;
+    return k;
+}
+
+static inline int less_nan_double(double a, double b) {
+    return a < b || (b != b && a == a);
+}
+
+#define SORT_T uint8_t
+#define SORT_S b1
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T int8_t
+#define SORT_S i1
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T int16_t
+#define SORT_S i2
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T int32_t
+#define SORT_S i4
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T int64_t
+#define SORT_S i8
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T uint8_t
+#define SORT_S u1
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T uint16_t
+#define SORT_S u2
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T uint32_t
+#define SORT_S u4
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T uint64_t
+#define SORT_S u8
+#define SORT_FLOAT 0
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T float
+#define SORT_S f4
+#define SORT_FLOAT 1
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+#define SORT_T double
+#define SORT_S f8
+#define SORT_FLOAT 1
+#include "sort.c"
+#undef SORT_T
+#undef SORT_S
+#undef SORT_FLOAT
+
+/* ---- order statistics (float64) --------------------------------------------------- */
+
+/* Rearranges a[0..n) (no NaNs) so that a[k] holds the value a full sort would put there, with
+ * nothing greater before it and nothing smaller after it. Quickselect with the sort's
+ * partition; after 2*log2(n) rounds it sorts what is left, so the worst case is O(n log n). */
+static void select_f8(double *a, int64_t n, int64_t k) {
+    int depth = 2 * floor_log2(n);
+    while (n > SORT_SMALL) {
+        if (depth-- == 0) {
+            heapsort_f8(a, n);
+            return;
+        }
+        int64_t p = partition_f8(a, n);
+        if (k == p) return;
+        if (k < p) {
+            n = p;
+        } else {
+            a += p + 1;
+            n -= p + 1;
+            k -= p + 1;
+        }
+    }
+    insertion_f8(a, n);
+}
+
+/* Copies n strided doubles into a new buffer; returns NULL (MemoryError raised) on failure.
+ * *has_nan tells whether any value is NaN. */
+static double *gather_f8(const char *data, int64_t n, int64_t stride_bytes, const char *who, int *has_nan) {
+    double *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    if (!v) {
+        ember_rt_raise("builtins:MemoryError", who);
+        return NULL;
+    }
+    int nan = 0;
+    for (int64_t i = 0; i < n; i++) {
+        v[i] = load_f8(data + i * stride_bytes);
+        nan |= v[i] != v[i];
+    }
+    *has_nan = nan;
+    return v;
+}
+
+static int cmp_i64(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+enum { QUANTILE_SELECT_MAX = 8 }; /* above this many quantiles, one full sort is cheaper */
+
+int ember_rt_quantile_f8(const char *data, int64_t n, int64_t stride_bytes, const double *qs, int64_t nq,
+                         double *out) {
+    for (int64_t i = 0; i < nq; i++) {
+        if (!(qs[i] >= 0.0 && qs[i] <= 1.0)) {
+            ember_rt_raise("builtins:ValueError", "Quantiles must be in the range [0, 1]");
+            return -1;
+        }
+    }
+    if (n <= 0) {
+        ember_rt_raise("builtins:IndexError", "index -1 is out of bounds for axis 0 with size 0");
+        return -1;
+    }
+    int has_nan;
+    double *v = gather_f8(data, n, stride_bytes, "quantile: cannot allocate scratch memory", &has_nan);
+    if (!v) return -1;
+    if (has_nan) {
+        for (int64_t i = 0; i < nq; i++) out[i] = NAN;
+        free(v);
+        return 0;
+    }
+
+    /* Put the neighbours of every virtual index in place. */
+    if (nq <= QUANTILE_SELECT_MAX) {
+        int64_t want[2 * QUANTILE_SELECT_MAX], nwant = 0;
+        for (int64_t i = 0; i < nq; i++) {
+            double vi = (double)(n - 1) * qs[i];
+            int64_t lo = vi >= (double)(n - 1) ? n - 1 : (int64_t)floor(vi);
+            want[nwant++] = lo;
+            if (lo + 1 < n) want[nwant++] = lo + 1;
+        }
+        qsort(want, (size_t)nwant, sizeof want[0], cmp_i64);
+        int64_t base = 0; /* v[0..base) is final and <= everything after it */
+        for (int64_t i = 0; i < nwant; i++) {
+            if (want[i] < base) continue;
+            select_f8(v + base, n - base, want[i] - base);
+            base = want[i] + 1;
+        }
+    } else {
+        introsort_f8(v, n, 2 * floor_log2(n));
+    }
+
+    /* NumPy's 'linear' method, step for step (lib/_function_base_impl.py: _get_indexes,
+     * _get_gamma, _lerp). At or past the last index NumPy sets the previous index to -1, and
+     * gamma is then computed against that -1; we do the same so that inf gives NumPy's NaN. */
+    for (int64_t i = 0; i < nq; i++) {
+        double vi = (double)(n - 1) * qs[i];
+        double prev = floor(vi);
+        int64_t lo = (int64_t)prev, hi = lo + 1;
+        if (vi >= (double)(n - 1)) {
+            prev = -1.0;
+            lo = hi = n - 1;
+        }
+        double gamma = vi - prev;
+        double a = v[lo], b = v[hi], diff = b - a;
+        out[i] = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+    }
+    free(v);
+    return 0;
+}
+
+int ember_rt_median_f8(const char *data, int64_t n, int64_t stride_bytes, double *out) {
+    if (n <= 0) {
+        *out = NAN;
+        return 0;
+    }
+    int has_nan;
+    double *v = gather_f8(data, n, stride_bytes, "median: cannot allocate scratch memory", &has_nan);
+    if (!v) return -1;
+    int64_t m = n / 2;
+    if (has_nan) {
+        *out = NAN;
+    } else if (n % 2) {
+        select_f8(v, n, m);
+        *out = 0.0 + v[m]; /* np.mean's sum starts from +0.0, so -0.0 comes out as 0.0 */
+    } else {
+        select_f8(v, n, m - 1);
+        select_f8(v + m, n - m, 0);
+        *out = (0.0 + v[m - 1] + v[m]) / 2.0;
+    }
+    free(v);
+    return 0;
+}
+
+#endif
