@@ -253,3 +253,15 @@ def test_recursion_without_base_case():
 def test_unsupported_argument_type_names_it():
     with pytest.raises(errors.TypingError, match="dict"):
         njit(lambda a: a)({1: 2.0})
+
+
+def gather(a, idx):
+    return a[idx]
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba supports fancy indexing; ember reports it as not yet supported")
+def test_array_index_is_an_error_not_a_wrong_answer():
+    import numpy as np
+    exc = diagnose(gather, np.arange(5.0), np.array([4, 0, 2]))
+    assert isinstance(exc, errors.UnsupportedError)
+    check_diagnostic(exc, gather, {line_of(gather, "return a[idx]")}, caret=lambda s: "a[idx]" in s)

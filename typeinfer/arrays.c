@@ -85,17 +85,8 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
         return ERR(in, "cannot index %s with %s", a->name, idx->name), NULL;
     if (ii.nint + ii.nslice + ii.narr > a->ndim)
         return ERR(in, "too many indices for %s: %s", a->name, idx->name), NULL;
-    if (ii.narr) {
-        if (ii.narr > 1 || ii.n != 1)
-            return UNSUP(in, "only one index array, alone, is supported (got %s)", idx->name), NULL;
-        const Type *p = ii.parts[0];
-        if (p->dtype == DT_BOOL) {
-            if (a->ndim != 1)
-                return UNSUP(in, "a boolean mask index needs a 1-d array (got %s)", a->name), NULL;
-            return ty_array(a->dtype, 1, 'C', false);
-        }
-        return ty_array(a->dtype, a->ndim, 'C', false);   /* a copy */
-    }
+    if (ii.narr)   /* fancy and mask indexing: not lowered yet, so never typed as something else */
+        return UNSUP(in, "indexing with an array (%s) is not supported yet", idx->name), NULL;
     int nd = a->ndim - ii.nint + ii.nnone;
     if (nd == 0) return ty_scalar_of(a->dtype);
     return ty_array(a->dtype, nd, view_layout(a, &ii, nd), a->readonly);
