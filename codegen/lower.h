@@ -52,6 +52,28 @@ const char *cg_exc_name(Lower *L, PyObject *cls);
 void cg_ret(Lower *L, LLVMValueRef status);
 
 /* lower_array.c */
+typedef struct LoopCtx {
+    LLVMValueRef slot, i;
+    LLVMBasicBlockRef head, exit;
+} LoopCtx;
+typedef void (*LoopBody)(Lower *L, LLVMValueRef *idx, void *env);
+LLVMValueRef cg_arr_meminfo(Lower *L, LLVMValueRef a);
+LLVMValueRef cg_arr_data(Lower *L, LLVMValueRef a);
+LLVMValueRef cg_arr_shape(Lower *L, LLVMValueRef a, int k);
+LLVMValueRef cg_arr_stride(Lower *L, const Type *t, LLVMValueRef a, int k);   /* a constant where the layout says */
+LLVMValueRef cg_make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
+                           LLVMValueRef *shape, LLVMValueRef *strides);
+LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off);
+LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides);
+LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
+LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
+void cg_loop_end(Lower *L, LoopCtx *lc);
+void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
+LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
+void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
+LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
+void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
@@ -70,6 +92,9 @@ void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st);
 LLVMValueRef cg_array_iter_count(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k);
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
+
+/* lower_numpy.c */
+LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
 
 /* lower_ops.c */
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in);

@@ -35,23 +35,23 @@ LLVMTypeRef cg_array_type(Lower *L, const Type *t) {
     return LLVMStructTypeInContext(L->c, f, 5, 0);
 }
 
-static LLVMValueRef a_meminfo(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 0, "mi"); }
-static LLVMValueRef a_data(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 2, "data"); }
+LLVMValueRef cg_arr_meminfo(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 0, "mi"); }
+LLVMValueRef cg_arr_data(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 2, "data"); }
 
 static LLVMValueRef a_dim(Lower *L, LLVMValueRef a, int field, int k) {
     LLVMValueRef arr = LLVMBuildExtractValue(L->b, a, (unsigned)field, "");
     return LLVMBuildExtractValue(L->b, arr, (unsigned)k, field == 3 ? "n" : "s");
 }
 
-static LLVMValueRef a_shape(Lower *L, LLVMValueRef a, int k) { return a_dim(L, a, 3, k); }
+LLVMValueRef cg_arr_shape(Lower *L, LLVMValueRef a, int k) { return a_dim(L, a, 3, k); }
 
-static LLVMValueRef a_stride(Lower *L, const Type *t, LLVMValueRef a, int k) {
+LLVMValueRef cg_arr_stride(Lower *L, const Type *t, LLVMValueRef a, int k) {
     if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0))
         return i64c(L, ty_dtypes[t->dtype].size);
     return a_dim(L, a, 4, k);
 }
 
-static LLVMValueRef make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
+LLVMValueRef cg_make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
                                LLVMValueRef *shape, LLVMValueRef *strides) {
     LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
     v = LLVMBuildInsertValue(L->b, v, mi, 0, "");
@@ -67,12 +67,12 @@ static LLVMValueRef make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMVal
     return LLVMBuildInsertValue(L->b, v, st, 4, "");
 }
 
-LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr) { return a_shape(L, arr, 0); }
+LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr) { return cg_arr_shape(L, arr, 0); }
 
 /* ---- references --------------------------------------------------------------------- */
 static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
     if (t->kind == TY_ARRAY) {
-        fn(L, a_meminfo(L, v));
+        fn(L, cg_arr_meminfo(L, v));
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
@@ -288,61 +288,68 @@ void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type 
     LLVMBuildStore(L->b, v, p);
 }
 
-static LLVMValueRef gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
+LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
     return LLVMBuildInBoundsGEP2(L->b, L->i8, p, &off, 1, "");
 }
 
 /* ---- allocation ---------------------------------------------------------------------- */
 /* A new C-contiguous array of shape[] (checked non-negative), owning a fresh block, already in
  * its slot (so an error while it is being filled frees it). */
-LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
-    int nd = t->ndim;
-    LLVMValueRef strides[64], total = i64c(L, 1);
-    LLVMValueRef neg = LLVMConstInt(L->i1, 0, 0);
-    for (int k = 0; k < nd; k++) {
-        neg = LLVMBuildOr(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, 0), ""), "");
-        total = LLVMBuildMul(L->b, total, shape[k], "");
-    }
-    cg_raise_if(L, neg, "builtins:ValueError", "negative dimensions are not allowed");
-    LLVMValueRef s = i64c(L, ty_dtypes[t->dtype].size);
+/* C-order strides of shape[] for dtype dt into strides[]; returns the size in bytes. */
+LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
+    LLVMValueRef s = i64c(L, ty_dtypes[dt].size);
     for (int k = nd - 1; k >= 0; k--) {
         strides[k] = s;
         s = LLVMBuildMul(L->b, s, shape[k], "");
     }
+    return s;
+}
+
+LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
+    int nd = t->ndim;
+    LLVMValueRef strides[64];
+    LLVMValueRef neg = LLVMConstInt(L->i1, 0, 0);
+    for (int k = 0; k < nd; k++)
+        neg = LLVMBuildOr(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, 0), ""), "");
+    cg_raise_if(L, neg, "builtins:ValueError", "negative dimensions are not allowed");
     LLVMTypeRef pt = L->i64;
-    LLVMValueRef nbytes = s;
+    LLVMValueRef nbytes = cg_c_strides(L, t->dtype, nd, shape, strides);
     LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
-    LLVMValueRef data = gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
-    (void)total;
-    return cg_own(L, make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
+    LLVMValueRef data = cg_gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
+    return cg_own(L, cg_make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
 }
 
 /* ---- loops ------------------------------------------------------------------------- */
-typedef void (*LoopBody)(Lower *L, LLVMValueRef *idx, void *env);
+/* for (i = 0; i < n; i++): cg_loop_begin returns i with the builder in the body; cg_loop_end
+ * closes the loop and leaves the builder after it. */
+LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n) {
+    lc->slot = cg_entry_alloca(L, L->i64, "i");
+    LLVMBuildStore(L->b, i64c(L, 0), lc->slot);
+    lc->head = LLVMAppendBasicBlockInContext(L->c, L->func, "loop");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "body");
+    lc->exit = LLVMAppendBasicBlockInContext(L->c, L->func, "done");
+    LLVMBuildBr(L->b, lc->head);
+    LLVMPositionBuilderAtEnd(L->b, lc->head);
+    lc->i = LLVMBuildLoad2(L->b, L->i64, lc->slot, "i");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, lc->i, n, ""), body, lc->exit);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    return lc->i;
+}
+
+void cg_loop_end(Lower *L, LoopCtx *lc) {
+    LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, lc->i, i64c(L, 1), ""), lc->slot);
+    LLVMBuildBr(L->b, lc->head);
+    LLVMPositionBuilderAtEnd(L->b, lc->exit);
+}
 
 /* for idx[0] in [0, shape[0]) ... for idx[nd-1] ...: body(idx) */
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env) {
-    LLVMValueRef idx[64], slots[64];
-    LLVMBasicBlockRef heads[64], exits[64];
-    for (int k = 0; k < nd; k++) {
-        slots[k] = cg_entry_alloca(L, L->i64, "i");
-        LLVMBuildStore(L->b, i64c(L, 0), slots[k]);
-        heads[k] = LLVMAppendBasicBlockInContext(L->c, L->func, "loop");
-        LLVMBasicBlockRef bodyb = LLVMAppendBasicBlockInContext(L->c, L->func, "body");
-        exits[k] = LLVMAppendBasicBlockInContext(L->c, L->func, "done");
-        LLVMBuildBr(L->b, heads[k]);
-        LLVMPositionBuilderAtEnd(L->b, heads[k]);
-        idx[k] = LLVMBuildLoad2(L->b, L->i64, slots[k], "i");
-        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, idx[k], shape[k], ""), bodyb, exits[k]);
-        LLVMPositionBuilderAtEnd(L->b, bodyb);
-    }
+    LLVMValueRef idx[64];
+    LoopCtx lc[64];
+    for (int k = 0; k < nd; k++) idx[k] = cg_loop_begin(L, &lc[k], shape[k]);
     body(L, idx, env);
-    for (int k = nd - 1; k >= 0; k--) {
-        LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, idx[k], i64c(L, 1), ""), slots[k]);
-        LLVMBuildBr(L->b, heads[k]);
-        LLVMPositionBuilderAtEnd(L->b, exits[k]);
-    }
+    for (int k = nd - 1; k >= 0; k--) cg_loop_end(L, &lc[k]);
 }
 
 /* ---- indexing ---------------------------------------------------------------------- */
@@ -402,7 +409,7 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
 static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
                                 const Type *rt, LLVMValueRef *elem) {
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
-    LLVMValueRef data = a_data(L, a), shape[64], strides[64];
+    LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
     int d = 0, nd = 0;
     for (int p = 0; p < nparts || d < at->ndim; p++) {
         const Type *pt = p < nparts ? (it->kind == TY_TUPLE ? it->elems[p] : it) : ty_slice(0);
@@ -412,10 +419,10 @@ static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const 
             strides[nd++] = i64c(L, 0);
             continue;
         }
-        LLVMValueRef n = a_shape(L, a, d), s = a_stride(L, at, a, d);
+        LLVMValueRef n = cg_arr_shape(L, a, d), s = cg_arr_stride(L, at, a, d);
         if (pt == ty_int64 || pt == ty_bool) {
             LLVMValueRef i = wrap_index(L, cg_cast(L, pv, pt, ty_int64), n);
-            data = gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
+            data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;
             if (pt->n == 0) {
@@ -425,7 +432,7 @@ static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const 
             } else {
                 slice_dim(L, pt, pv ? pv : LLVMGetUndef(cg_type(L, pt)), n, &start, &step, &len);
             }
-            data = gep8(L, data, LLVMBuildMul(L->b, start, s, ""));
+            data = cg_gep8(L, data, LLVMBuildMul(L->b, start, s, ""));
             shape[nd] = len;
             strides[nd++] = LLVMBuildMul(L->b, s, step, "");
         }
@@ -435,7 +442,7 @@ static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const 
         *elem = data;
         return NULL;
     }
-    return make_array(L, rt, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
+    return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
 }
 
 LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
@@ -447,15 +454,15 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
 }
 
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
-    LLVMValueRef p = gep8(L, a_data(L, arr), LLVMBuildMul(L->b, k, a_stride(L, at, arr, 0), ""));
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, arr), LLVMBuildMul(L->b, k, cg_arr_stride(L, at, arr, 0), ""));
     if (at->ndim == 1) return cg_load_elem(L, at->dtype, p);
     const Type *rt = ty_array(at->dtype, at->ndim - 1, 'A', false);
     LLVMValueRef shape[64], strides[64];
     for (int d = 1; d < at->ndim; d++) {
-        shape[d - 1] = a_shape(L, arr, d);
-        strides[d - 1] = a_stride(L, at, arr, d);
+        shape[d - 1] = cg_arr_shape(L, arr, d);
+        strides[d - 1] = cg_arr_stride(L, at, arr, d);
     }
-    return make_array(L, rt, a_meminfo(L, arr), LLVMBuildExtractValue(L->b, arr, 1, ""), p, shape, strides);
+    return cg_make_array(L, rt, cg_arr_meminfo(L, arr), LLVMBuildExtractValue(L->b, arr, 1, ""), p, shape, strides);
 }
 
 void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st) {
@@ -465,7 +472,7 @@ void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st) {
     cg_own(L, a, at);
     LLVMBuildStore(L->b, a, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
     LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
-    LLVMBuildStore(L->b, a_shape(L, a, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+    LLVMBuildStore(L->b, cg_arr_shape(L, a, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
 }
 
 /* ---- attributes -------------------------------------------------------------------- */
@@ -478,43 +485,43 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
     if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
         for (int k = 0; k < nd; k++)
-            v = LLVMBuildInsertValue(L->b, v, attr[1] == 'h' ? a_shape(L, a, k) : a_dim(L, a, 4, k), (unsigned)k, "");
+            v = LLVMBuildInsertValue(L->b, v, attr[1] == 'h' ? cg_arr_shape(L, a, k) : a_dim(L, a, 4, k), (unsigned)k, "");
         return v;
     }
     if (!strcmp(attr, "ndim")) return i64c(L, nd);
     if (!strcmp(attr, "itemsize")) return i64c(L, ty_dtypes[at->dtype].size);
     if (!strcmp(attr, "size") || !strcmp(attr, "nbytes")) {
         LLVMValueRef n = i64c(L, 1);
-        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, a_shape(L, a, k), "");
+        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
         return attr[0] == 's' ? n : LLVMBuildMul(L->b, n, i64c(L, ty_dtypes[at->dtype].size), "");
     }
     LLVMValueRef shape[64], strides[64];
     if (!strcmp(attr, "T")) {
         for (int k = 0; k < nd; k++) {
-            shape[k] = a_shape(L, a, nd - 1 - k);
-            strides[k] = a_stride(L, at, a, nd - 1 - k);
+            shape[k] = cg_arr_shape(L, a, nd - 1 - k);
+            strides[k] = cg_arr_stride(L, at, a, nd - 1 - k);
         }
-        return make_array(L, t, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), a_data(L, a), shape, strides);
+        return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
     }
     /* real / imag */
     if (ty_dtypes[at->dtype].kind != 'c') {
         if (attr[0] == 'r') return a;
-        for (int k = 0; k < nd; k++) shape[k] = a_shape(L, a, k);
+        for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
         LLVMValueRef z = cg_alloc_array(L, t, shape);
         LLVMValueRef total = i64c(L, ty_dtypes[t->dtype].size);
         for (int k = 0; k < nd; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
         LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
-        LLVMValueRef args[4] = {a_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
+        LLVMValueRef args[4] = {cg_arr_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
         cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
         return z;
     }
     for (int k = 0; k < nd; k++) {
-        shape[k] = a_shape(L, a, k);
-        strides[k] = a_stride(L, at, a, k);
+        shape[k] = cg_arr_shape(L, a, k);
+        strides[k] = cg_arr_stride(L, at, a, k);
     }
-    LLVMValueRef data = a_data(L, a);
-    if (attr[0] == 'i') data = gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
-    return make_array(L, t, a_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
+    LLVMValueRef data = cg_arr_data(L, a);
+    if (attr[0] == 'i') data = cg_gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
+    return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
 }
 
 /* ---- array expressions ---------------------------------------------------------------- */
@@ -569,16 +576,14 @@ static Leaf *leaf_of(Expr *E, int id) {
 static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     if (E->flat) {
         LLVMValueRef off = LLVMBuildMul(L->b, E->flat_i, i64c(L, ty_dtypes[lf->t->dtype].size), "");
-        return gep8(L, lf->data, off);
+        return cg_gep8(L, lf->data, off);
     }
     LLVMValueRef off = i64c(L, 0);
     int shift = E->nd - lf->t->ndim;
     for (int k = 0; k < lf->t->ndim; k++)
         off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], lf->estr[k], ""), "");
-    return gep8(L, lf->data, off);
+    return cg_gep8(L, lf->data, off);
 }
-
-LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
 
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
  * element type. */
@@ -660,7 +665,7 @@ static void flat_body(Lower *L, LLVMValueRef *idx, void *env) {
     Expr *E = env;
     E->flat = true;
     E->flat_i = idx[0];
-    LLVMValueRef p = gep8(L, a_data(L, E->out), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[E->out_t->dtype].size), ""));
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, E->out), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[E->out_t->dtype].size), ""));
     store_out(L, E, p);
 }
 
@@ -670,8 +675,8 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
     E->idx = idx;
     LLVMValueRef off = i64c(L, 0);
     for (int k = 0; k < E->nd; k++)
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], a_stride(L, E->out_t, E->out, k), ""), "");
-    store_out(L, E, gep8(L, a_data(L, E->out), off));
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->out_t, E->out, k), ""), "");
+    store_out(L, E, cg_gep8(L, cg_arr_data(L, E->out), off));
 }
 
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
@@ -682,18 +687,18 @@ static void run_expr(Lower *L, Expr *E) {
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind != TY_ARRAY) continue;
-        lf->data = a_data(L, lf->v);
+        lf->data = cg_arr_data(L, lf->v);
         int shift = E->nd - lf->t->ndim;
         if (lf->t->layout != 'C' || lf->t->ndim != E->nd) flat_ok = false;
         for (int k = 0; k < lf->t->ndim; k++) {
-            LLVMValueRef n = a_shape(L, lf->v, k), want = E->shape[k + shift];
+            LLVMValueRef n = cg_arr_shape(L, lf->v, k), want = E->shape[k + shift];
             LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
             LLVMValueRef eq = LLVMBuildICmp(L->b, LLVMIntEQ, n, want, "");
             cg_raise_if(L, LLVMBuildNot(L->b, LLVMBuildOr(L->b, one, eq, ""), ""), "builtins:ValueError",
                         "operands could not be broadcast together");
             same = LLVMBuildAnd(L->b, same, eq, "");
             lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
-                                          a_stride(L, lf->t, lf->v, k), "");
+                                          cg_arr_stride(L, lf->t, lf->v, k), "");
         }
     }
     if (!flat_ok) {
@@ -723,7 +728,7 @@ static void broadcast_shape(Lower *L, Expr *E) {
         if (lf->t->kind != TY_ARRAY) continue;
         int shift = E->nd - lf->t->ndim;
         for (int k = 0; k < lf->t->ndim; k++) {
-            LLVMValueRef n = a_shape(L, lf->v, k), cur = E->shape[k + shift];
+            LLVMValueRef n = cg_arr_shape(L, lf->v, k), cur = E->shape[k + shift];
             E->shape[k + shift] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), cur, n, "");
         }
     }
@@ -739,7 +744,7 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     if (in->op == IR_BINOP && in->imm2) {   /* in place: the target is the left operand */
         E->out_t = L->ti->vtypes[in->args[0]];
         E->out = L->vals[in->args[0]];
-        for (int k = 0; k < E->nd; k++) E->shape[k] = a_shape(L, E->out, k);
+        for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, E->out, k);
         run_expr(L, E);
         return E->out;
     }
@@ -767,14 +772,14 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
 static void extent(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *lo, LLVMValueRef *hi) {
     LLVMValueRef l = i64c(L, 0), h = i64c(L, ty_dtypes[t->dtype].size), empty = LLVMConstInt(L->i1, 0, 0);
     for (int k = 0; k < t->ndim; k++) {
-        LLVMValueRef n = a_shape(L, a, k);
+        LLVMValueRef n = cg_arr_shape(L, a, k);
         empty = LLVMBuildOr(L->b, empty, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "");
-        LLVMValueRef span = LLVMBuildMul(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), a_stride(L, t, a, k), "");
+        LLVMValueRef span = LLVMBuildMul(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), cg_arr_stride(L, t, a, k), "");
         LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, span, i64c(L, 0), "");
         l = LLVMBuildAdd(L->b, l, LLVMBuildSelect(L->b, neg, span, i64c(L, 0), ""), "");
         h = LLVMBuildAdd(L->b, h, LLVMBuildSelect(L->b, neg, i64c(L, 0), span, ""), "");
     }
-    LLVMValueRef base = LLVMBuildPtrToInt(L->b, a_data(L, a), L->i64, "");
+    LLVMValueRef base = LLVMBuildPtrToInt(L->b, cg_arr_data(L, a), L->i64, "");
     *lo = LLVMBuildAdd(L->b, base, l, "");
     *hi = LLVMBuildSelect(L->b, empty, *lo, LLVMBuildAdd(L->b, base, h, ""), "");
 }
@@ -801,7 +806,7 @@ void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *
     LLVMBuildCondBr(L->b, overlap, copy, go);
     LLVMPositionBuilderAtEnd(L->b, copy);
     LLVMValueRef shape[64];
-    for (int k = 0; k < vt_->ndim; k++) shape[k] = a_shape(L, v, k);
+    for (int k = 0; k < vt_->ndim; k++) shape[k] = cg_arr_shape(L, v, k);
     const Type *tmp_t = ty_array(vt_->dtype, vt_->ndim, 'C', false);
     LLVMValueRef tmp = cg_alloc_array(L, tmp_t, shape);
     assign_array(L, tmp_t, tmp, vt_, v);
@@ -818,7 +823,7 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
     E->nd = tt->ndim;
     E->out_t = tt;
     E->out = target;
-    for (int k = 0; k < E->nd; k++) E->shape[k] = a_shape(L, target, k);
+    for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, target, k);
     if (vt_->kind == TY_ARRAY && vt_->ndim > tt->ndim) {
         cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError", "could not broadcast the value into the target");
         return;

@@ -11,35 +11,12 @@
 #include <math.h>
 #include <string.h>
 
-LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
-void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, void (*body)(Lower *, LLVMValueRef *, void *), void *env);
-LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
-void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
-LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
-void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
-LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
-
 static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
 
-static LLVMValueRef shape_of(Lower *L, LLVMValueRef a, int k) {
-    return LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, a, 3, ""), (unsigned)k, "");
-}
-
-static LLVMValueRef stride_of(Lower *L, const Type *t, LLVMValueRef a, int k) {
-    if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0)) return i64c(L, ty_dtypes[t->dtype].size);
-    return LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, a, 4, ""), (unsigned)k, "");
-}
-
-static LLVMValueRef data_of(Lower *L, LLVMValueRef a) { return LLVMBuildExtractValue(L->b, a, 2, ""); }
-
-static LLVMValueRef gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
-    return LLVMBuildInBoundsGEP2(L->b, L->i8, p, &off, 1, "");
-}
-
 static LLVMValueRef size_of(Lower *L, const Type *t, LLVMValueRef a) {
     LLVMValueRef n = i64c(L, 1);
-    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, shape_of(L, a, k), "");
+    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
     return n;
 }
 
@@ -73,9 +50,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         if (bid == BI_NP_DEG2RAD) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
         if (bid == BI_NP_RAD2DEG) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
         LLVMTypeRef t = L->f64;
-        LLVMValueRef r = cg_call(L, bi->lowering, L->f64, &t, &v, 1);
-        if (dt == DT_FLOAT32) return r;
-        return r;
+        return cg_call(L, bi->lowering, L->f64, &t, &v, 1);
     }
     case SH_UB: {
         if (xt[0] != ty_float64) return LLVMConstInt(L->i1, bid == BI_NP_ISFINITE, 0);
@@ -163,15 +138,14 @@ typedef struct FillEnv {
     const Type *t;
     LLVMValueRef arr, value;
     const Type *vt;
-    int kind;                    /* 0 fill with value, 1 eye, 2 arange, 3 linspace */
+    int kind;                    /* 2 arange, 3 linspace (eye_body has its own) */
     LLVMValueRef a0, a1, k;
 } FillEnv;
 
 static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
     FillEnv *F = env;
-    LLVMValueRef p = gep8(L, data_of(L, F->arr), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[F->t->dtype].size), ""));
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, F->arr), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[F->t->dtype].size), ""));
     switch (F->kind) {
-    case 0: cg_store_elem(L, F->t->dtype, p, F->value, F->vt); break;
     case 2: {   /* start + i * step, computed in the value type */
         LLVMValueRef v = F->vt == ty_float64
                              ? LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "")
@@ -191,26 +165,22 @@ static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
 
 static void eye_body(Lower *L, LLVMValueRef *idx, void *env) {
     FillEnv *F = env;
-    LLVMValueRef off = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, idx[0], stride_of(L, F->t, F->arr, 0), ""),
+    LLVMValueRef off = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, idx[0], cg_arr_stride(L, F->t, F->arr, 0), ""),
                                     LLVMBuildMul(L->b, idx[1], i64c(L, ty_dtypes[F->t->dtype].size), ""), "");
     LLVMValueRef on = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildAdd(L->b, idx[0], F->k, ""), idx[1], "");
-    cg_store_elem(L, F->t->dtype, gep8(L, data_of(L, F->arr), off), on, ty_bool);
+    cg_store_elem(L, F->t->dtype, cg_gep8(L, cg_arr_data(L, F->arr), off), on, ty_bool);
 }
 
 static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLVMValueRef value, const Type *vt) {
     LLVMValueRef arr = cg_alloc_array(L, t, shape);
-    if (value) {
-        FillEnv F = {.t = t, .arr = arr, .value = value, .vt = vt, .kind = 0};
-        LLVMValueRef total = size_of(L, t, arr);
-        cg_loop_nest(L, 1, &total, fill_body, &F);
-    }
+    if (value) cg_assign_array(L, t, arr, vt, value);
     return arr;
 }
 
 /* A C-contiguous copy of a (with dtype rt's). */
 static LLVMValueRef copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
     LLVMValueRef shape[64];
-    for (int k = 0; k < at->ndim; k++) shape[k] = shape_of(L, a, k);
+    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
     cg_assign_array(L, rt, out, at, a);
     return out;
@@ -225,33 +195,15 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
         unknown = LLVMBuildSelect(L->b, neg, i64c(L, k), unknown, "");
         known = LLVMBuildMul(L->b, known, LLVMBuildSelect(L->b, neg, i64c(L, 1), shape[k], ""), "");
     }
-    LLVMValueRef has = LLVMBuildICmp(L->b, LLVMIntSGE, unknown, i64c(L, 0), "");
     LLVMValueRef safe = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, known, i64c(L, 0), ""), i64c(L, 1), known, "");
     LLVMValueRef inferred = LLVMBuildSDiv(L->b, size, safe, "");
     for (int k = 0; k < nd; k++)
         shape[k] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, unknown, i64c(L, k), ""), inferred, shape[k], "");
-    LLVMValueRef total = i64c(L, 1);
-    for (int k = 0; k < nd; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
-    (void)has;
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, total, size, ""), "builtins:ValueError",
-                "cannot reshape array into the requested shape");
-    LLVMValueRef strides[64], s = i64c(L, ty_dtypes[rt->dtype].size);
-    for (int k = nd - 1; k >= 0; k--) {
-        strides[k] = s;
-        s = LLVMBuildMul(L->b, s, shape[k], "");
-    }
-    LLVMValueRef v = LLVMGetUndef(cg_type(L, rt));
-    v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, a, 0, ""), 0, "");
-    v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, a, 1, ""), 1, "");
-    v = LLVMBuildInsertValue(L->b, v, data_of(L, a), 2, "");
-    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
-    LLVMValueRef sh = LLVMGetUndef(dims), st = LLVMGetUndef(dims);
-    for (int k = 0; k < nd; k++) {
-        sh = LLVMBuildInsertValue(L->b, sh, shape[k], (unsigned)k, "");
-        st = LLVMBuildInsertValue(L->b, st, strides[k], (unsigned)k, "");
-    }
-    v = LLVMBuildInsertValue(L->b, v, sh, 3, "");
-    return LLVMBuildInsertValue(L->b, v, st, 4, "");
+    LLVMValueRef strides[64];
+    LLVMValueRef nbytes = cg_c_strides(L, rt->dtype, nd, shape, strides);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""),
+                "builtins:ValueError", "cannot reshape array into the requested shape");
+    return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
 }
 
 /* Elements of a nested tuple into consecutive positions of a new array. */
@@ -261,7 +213,7 @@ static void store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Ty
             store_sequence(L, rt, data, t->elems[i], LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), pos);
         return;
     }
-    LLVMValueRef p = gep8(L, data, i64c(L, *pos * ty_dtypes[rt->dtype].size));
+    LLVMValueRef p = cg_gep8(L, data, i64c(L, *pos * ty_dtypes[rt->dtype].size));
     cg_store_elem(L, rt->dtype, p, v, t);
     (*pos)++;
 }
@@ -273,33 +225,7 @@ typedef struct Lane {
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
-    return gep8(L, ln->base, LLVMBuildMul(L->b, i, ln->stride, ""));
-}
-
-/* for i in [0, n): body; with the builder left after the loop. Returns the index value inside. */
-typedef struct LoopCtx {
-    LLVMValueRef slot;
-    LLVMBasicBlockRef head, exit;
-} LoopCtx;
-
-static LLVMValueRef loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n) {
-    lc->slot = cg_entry_alloca(L, L->i64, "i");
-    LLVMBuildStore(L->b, i64c(L, 0), lc->slot);
-    lc->head = LLVMAppendBasicBlockInContext(L->c, L->func, "rloop");
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "rbody");
-    lc->exit = LLVMAppendBasicBlockInContext(L->c, L->func, "rdone");
-    LLVMBuildBr(L->b, lc->head);
-    LLVMPositionBuilderAtEnd(L->b, lc->head);
-    LLVMValueRef i = LLVMBuildLoad2(L->b, L->i64, lc->slot, "i");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, n, ""), body, lc->exit);
-    LLVMPositionBuilderAtEnd(L->b, body);
-    return i;
-}
-
-static void loop_end(Lower *L, LoopCtx *lc, LLVMValueRef i) {
-    LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, i, i64c(L, 1), ""), lc->slot);
-    LLVMBuildBr(L->b, lc->head);
-    LLVMPositionBuilderAtEnd(L->b, lc->exit);
+    return cg_gep8(L, ln->base, LLVMBuildMul(L->b, i, ln->stride, ""));
 }
 
 static LLVMValueRef acc_new(Lower *L, LLVMTypeRef t, LLVMValueRef init) {
@@ -323,11 +249,11 @@ static LLVMValueRef one_of(Lower *L, const Type *t) {
 static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), op == IRB_ADD ? zero_of(L, ct) : one_of(L, ct));
     LoopCtx lc;
-    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
     LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
     LLVMBuildStore(L->b, cg_binop(L, op, cur, x, ct, NULL), acc);
-    loop_end(L, &lc, i);
+    cg_loop_end(L, &lc);
     return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
 }
 
@@ -342,7 +268,7 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
     LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
     LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
     LoopCtx lc;
-    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better;
@@ -356,7 +282,7 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
     }
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
-    loop_end(L, &lc, i);
+    cg_loop_end(L, &lc);
     return want_index ? LLVMBuildLoad2(L->b, L->i64, besti, "") : LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
 }
 
@@ -379,7 +305,7 @@ static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
     LLVMValueRef mean = lane_mean(L, ln, ct);
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
-    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
     LLVMValueRef sq;
     if (cplx) {
@@ -391,7 +317,7 @@ static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
         sq = LLVMBuildFMul(L->b, d, d, "");
     }
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), sq, ""), acc);
-    loop_end(L, &lc, i);
+    cg_loop_end(L, &lc);
     LLVMValueRef v = LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), LLVMBuildSIToFP(L->b, ln->n, L->f64, ""), "");
     return is_std ? intrinsic1(L, "llvm.sqrt.f64", v) : v;
 }
@@ -401,7 +327,7 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
     bool count = bid == BI_NP_COUNT_NONZERO, all = bid == BI_NP_ALL;
     LLVMValueRef acc = count ? acc_new(L, L->i64, i64c(L, 0)) : acc_new(L, L->i1, LLVMConstInt(L->i1, all, 0));
     LoopCtx lc;
-    LLVMValueRef i = loop_begin(L, &lc, ln->n);
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef t = cg_truth(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ct);
     if (count) {
         LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, acc, ""), LLVMBuildZExt(L->b, t, L->i64, ""), ""), acc);
@@ -409,7 +335,7 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
         LLVMValueRef cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
         LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
     }
-    loop_end(L, &lc, i);
+    cg_loop_end(L, &lc);
     return LLVMBuildLoad2(L->b, count ? L->i64 : L->i1, acc, "");
 }
 
@@ -434,16 +360,16 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
 static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
     Lane ln = {.dt = at->dtype};
     if (at->ndim == 1) {
-        ln.base = data_of(L, a);
-        ln.n = shape_of(L, a, 0);
-        ln.stride = stride_of(L, at, a, 0);
+        ln.base = cg_arr_data(L, a);
+        ln.n = cg_arr_shape(L, a, 0);
+        ln.stride = cg_arr_stride(L, at, a, 0);
         return ln;
     }
     if (at->layout != 'C') {
         const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
         a = copy_array(L, at, a, ct);
     }
-    ln.base = data_of(L, a);
+    ln.base = cg_arr_data(L, a);
     ln.n = size_of(L, at, a);
     ln.stride = LLVMConstInt(L->i64, (unsigned long long)ty_dtypes[at->dtype].size, 0);
     return ln;
@@ -461,13 +387,13 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     int j = 0;
     for (int k = 0; k < A->at->ndim; k++) {
         if (k == A->axis) continue;
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[j], stride_of(L, A->at, A->a, k), ""), "");
-        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], stride_of(L, A->rt, A->out, A->cum ? k : j), ""), "");
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->at, A->a, k), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->rt, A->out, A->cum ? k : j), ""), "");
         j++;
     }
-    Lane ln = {.base = gep8(L, data_of(L, A->a), off), .n = shape_of(L, A->a, A->axis),
-               .stride = stride_of(L, A->at, A->a, A->axis), .dt = A->at->dtype};
-    LLVMValueRef optr = gep8(L, data_of(L, A->out), ooff);
+    Lane ln = {.base = cg_gep8(L, cg_arr_data(L, A->a), off), .n = cg_arr_shape(L, A->a, A->axis),
+               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype};
+    LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
     if (!A->cum) {
         LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt);
         const Type *vt = A->bid == BI_NP_ARGMIN || A->bid == BI_NP_ARGMAX || A->bid == BI_NP_COUNT_NONZERO ? ty_int64
@@ -482,13 +408,13 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     const Type *ct = ty_scalar_of(A->rdt);
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), A->bid == BI_NP_CUMSUM ? zero_of(L, ct) : one_of(L, ct));
     LoopCtx lc;
-    LLVMValueRef i = loop_begin(L, &lc, ln.n);
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln.n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct);
     LLVMValueRef v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
     LLVMBuildStore(L->b, v, acc);
-    LLVMValueRef os = stride_of(L, A->rt, A->out, A->axis);
-    cg_store_elem(L, A->rt->dtype, gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
-    loop_end(L, &lc, i);
+    LLVMValueRef os = cg_arr_stride(L, A->rt, A->out, A->axis);
+    cg_store_elem(L, A->rt->dtype, cg_gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
+    cg_loop_end(L, &lc);
 }
 
 static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
@@ -505,38 +431,28 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
         rdt = ty_dtypes[at->dtype].kind == 'b' || ty_dtypes[at->dtype].kind == 'i' ? DT_INT64
             : ty_dtypes[at->dtype].kind == 'u' ? DT_UINT64 : at->dtype;
     }
-    if (axis < 0 && at->ndim == 1 && !cum) axis = -1;
     if (cum && axis < 0) {   /* over the flattened array */
         Lane ln = whole_lane(L, at, a);
         LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
         const Type *ft = ty_array(at->dtype, 1, 'A', false);
-        LLVMValueRef one = ln.n;
-        LLVMValueRef flat = LLVMGetUndef(cg_type(L, ft));
-        flat = LLVMBuildInsertValue(L->b, flat, LLVMConstNull(L->ptr), 0, "");
-        flat = LLVMBuildInsertValue(L->b, flat, LLVMConstNull(L->ptr), 1, "");
-        flat = LLVMBuildInsertValue(L->b, flat, ln.base, 2, "");
-        LLVMTypeRef dims = LLVMArrayType2(L->i64, 1);
-        flat = LLVMBuildInsertValue(L->b, flat, LLVMBuildInsertValue(L->b, LLVMGetUndef(dims), one, 0, ""), 3, "");
-        flat = LLVMBuildInsertValue(L->b, flat, LLVMBuildInsertValue(L->b, LLVMGetUndef(dims), ln.stride, 0, ""), 4, "");
+        LLVMValueRef flat = cg_make_array(L, ft, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ln.base, &ln.n, &ln.stride);
         AxisEnv A = {.bid = bid, .axis = 0, .rdt = rdt, .cum = 1, .at = ft, .rt = rt, .a = flat, .out = out};
         axis_body(L, NULL, &A);
         return out;
     }
     if (axis < 0) {
         Lane ln = whole_lane(L, at, a);
-        LLVMValueRef v = reduce_lane(L, bid, &ln, rdt);
-        if ((bid == BI_NP_SUM || bid == BI_NP_PROD) && ty_scalar_of(rdt) == ty_bool) return v;
-        return v;
+        return reduce_lane(L, bid, &ln, rdt);
     }
     LLVMValueRef oshape[64];
     int j = 0;
     for (int d = 0; d < at->ndim; d++)
-        if (cum || d != axis) oshape[j++] = shape_of(L, a, d);
+        if (cum || d != axis) oshape[j++] = cg_arr_shape(L, a, d);
     LLVMValueRef out = cg_alloc_array(L, rt, oshape);
     LLVMValueRef lshape[64];
     j = 0;
     for (int d = 0; d < at->ndim; d++)
-        if (d != axis) lshape[j++] = shape_of(L, a, d);
+        if (d != axis) lshape[j++] = cg_arr_shape(L, a, d);
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = cum, .at = at, .rt = rt, .a = a, .out = out};
     cg_loop_nest(L, at->ndim - 1, lshape, axis_body, &A);
     return out;
@@ -584,7 +500,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
             }
             LLVMValueRef arr = cg_alloc_array(L, rt, shape);
             long long pos = 0;
-            store_sequence(L, rt, data_of(L, arr), types[0], args[0], &pos);
+            store_sequence(L, rt, cg_arr_data(L, arr), types[0], args[0], &pos);
             return arr;
         }
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
@@ -596,7 +512,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         shape_values(L, types[0], args[0], shape);
         return new_filled(L, rt, shape, args[1], types[1]);
     case BI_NP_EMPTY_LIKE: case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE:
-        for (int k = 0; k < rt->ndim; k++) shape[k] = shape_of(L, args[0], k);
+        for (int k = 0; k < rt->ndim; k++) shape[k] = cg_arr_shape(L, args[0], k);
         if (bid == BI_NP_EMPTY_LIKE) return new_filled(L, rt, shape, NULL, NULL);
         if (bid == BI_NP_FULL_LIKE) return new_filled(L, rt, shape, args[1], types[1]);
         return new_filled(L, rt, shape, LLVMConstInt(L->i1, bid == BI_NP_ONES_LIKE, 0), ty_bool);
@@ -676,8 +592,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef strides[64];
         int nd = at->ndim;
         for (int k = 0; k < nd; k++) {
-            shape[k] = shape_of(L, args[0], nd - 1 - k);
-            strides[k] = stride_of(L, at, args[0], nd - 1 - k);
+            shape[k] = cg_arr_shape(L, args[0], nd - 1 - k);
+            strides[k] = cg_arr_stride(L, at, args[0], nd - 1 - k);
         }
         if (ci->nparams > 1 && (ci->argmap[1] >= 0 || ci->argmap[1] == -2)) {   /* explicit axes */
             LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
@@ -694,30 +610,13 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
                 strides[k] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""), "");
             }
         }
-        LLVMValueRef v = args[0];
-        LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
-        LLVMValueRef sh = LLVMGetUndef(dims), st = LLVMGetUndef(dims);
-        for (int k = 0; k < nd; k++) {
-            sh = LLVMBuildInsertValue(L->b, sh, shape[k], (unsigned)k, "");
-            st = LLVMBuildInsertValue(L->b, st, strides[k], (unsigned)k, "");
-        }
-        v = LLVMBuildInsertValue(L->b, v, sh, 3, "");
-        return LLVMBuildInsertValue(L->b, v, st, 4, "");
+        return cg_make_array(L, rt, cg_arr_meminfo(L, args[0]), LLVMBuildExtractValue(L->b, args[0], 1, ""),
+                             cg_arr_data(L, args[0]), shape, strides);
     }
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
-    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD: {
-        LLVMValueRef v = reduction(L, ci, in, args, types);
-        if (rt->kind != TY_ARRAY) {
-            int rdt = bid == BI_NP_SUM || bid == BI_NP_PROD ? -1 : 0;
-            (void)rdt;
-            if (LLVMTypeOf(v) != cg_type(L, rt)) {
-                /* sum of a uint64 array was computed as int64; bool sums too */
-                return v;
-            }
-        }
-        return v;
-    }
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD:
+        return reduction(L, ci, in, args, types);
     }
     ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower np.%s", bid < BI_COUNT ? ti_builtins[bid].name : "method");
     return NULL;

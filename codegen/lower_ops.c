@@ -331,7 +331,7 @@ static LLVMValueRef isclose(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueR
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int n = ci->nparams;
     const Type *ret = ci->ret;
-    if (ci->builtin >= METHOD_FLATTEN || (ci->builtin < BI_COUNT && !strncmp(ti_builtins[ci->builtin].module, "numpy", 5)))
+    if (ci->builtin >= METHOD_FLATTEN || ti_is_numpy_builtin(ci->builtin))
         return cg_numpy_call(L, in, ci, args, types);
     if (ci->builtin == METHOD_CONJUGATE) {
         LLVMValueRef self = L->vals[in->args[0]];

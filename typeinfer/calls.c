@@ -32,12 +32,10 @@ static PyObject *lookup(int i, bool import) {
     return obj;
 }
 
-static bool is_numpy_entry(int i) { return !strncmp(ti_builtins[i].module, "numpy", 5); }
-
 int ti_init_builtins(void) {
     if (builtin_objs[0]) return 0;
     for (int i = 0; i < BI_COUNT; i++)
-        if (!is_numpy_entry(i) && !(builtin_objs[i] = lookup(i, true)) && i == 0) return -1;
+        if (!ti_is_numpy_builtin(i) && !(builtin_objs[i] = lookup(i, true)) && i == 0) return -1;
     return 0;
 }
 
@@ -51,7 +49,7 @@ static void resolve_numpy(void) {
     }
     Py_DECREF(np);
     for (int i = 0; i < BI_COUNT; i++)
-        if (is_numpy_entry(i)) builtin_objs[i] = lookup(i, true);
+        if (ti_is_numpy_builtin(i)) builtin_objs[i] = lookup(i, true);
     numpy_resolved = true;
 }
 
@@ -448,7 +446,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     switch (callee->kind) {
     case TY_FUNCTION:
-        if (!strncmp(ti_builtins[callee->builtin].module, "numpy", 5))
+        if (ti_is_numpy_builtin(callee->builtin))
             return ti_type_numpy_call(ti, in, callee->builtin, args, nargs, false);
         return type_builtin_call(ti, in, callee->builtin, args, nargs);
     case TY_DTYPE:

@@ -1,13 +1,18 @@
 /* shared.c: typing data and pure helpers that lowering reads too. Typing lives in ember._ember
  * and lowering in ember._embercc, so what both need is linked into each from the common library:
- * the builtin table (builtins.def) and ti_const_int. */
+ * the builtin table (builtins.def), ti_is_numpy_builtin and ti_const_int. */
 #include "ti.h"
+#include <string.h>
 
 const BuiltinInfo ti_builtins[BI_COUNT] = {
 #define BI(id, mod, name, shape, lowering) {mod, name, shape, lowering},
 #include "builtins.def"
 #undef BI
 };
+
+bool ti_is_numpy_builtin(int bid) {
+    return bid >= 0 && bid < BI_COUNT && !strncmp(ti_builtins[bid].module, "numpy", 5);
+}
 
 int ti_const_int(TypeInfo *ti, int value, int64_t *out) {
     Instr *in = ti->fn->instrs[value];

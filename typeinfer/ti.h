@@ -96,6 +96,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
 
 /* shared.c */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
+bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 
 /* calls.c */
 int ti_init_builtins(void);
