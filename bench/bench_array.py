@@ -265,7 +265,7 @@ def bench_kernel(args, name, backends, timing, tmpdir, errors, unsupported):
     k = kernels_array.KERNELS[name]
     n = k.quick if args.quick else k.full
     row = dict(name=name, group=k.group, size=kernels_array.describe(k, n),
-               res={}, check="–", check_detail=[])
+               res={}, check="–", check_detail=[], wrong=[])
     todo = list(backends)
     if k.numpy is not None and not args.no_numpy:
         todo.append(("NumPy", None))
@@ -318,11 +318,12 @@ def check_row(row, paths):
     for label, path in paths.items():
         with open(path, "rb") as fh:
             results[label] = pickle.load(fh)
-    statuses, details = [], []
+    statuses, details, wrong = [], [], set()
     for label in results:
         r = row["res"][label]
         if r.get("consistent") == "mismatch":
             statuses.append("mismatch")
+            wrong.add(label)
             details.append("%s: first call differs from later calls (%s)" % (
                 label, r.get("why")))
     order = [lb for lb in ("numba", "ember", "NumPy") if lb in results]
@@ -332,6 +333,7 @@ def check_row(row, paths):
             st, why = compare_results(results[label], results[ref])
             statuses.append(st)
             if st == "mismatch":
+                wrong.add(label)
                 details.append("%s vs %s: %s" % (label, ref, why))
     missing = [lb for lb in ("ember", "numba", "NumPy")
                if lb in row["res"] and lb not in results]
@@ -344,6 +346,7 @@ def check_row(row, paths):
         if missing:
             row["check"] += " (%s)" % "=".join(order)
     row["check_detail"] = details
+    row["wrong"] = sorted(wrong)
 
 
 def _cell_time(r):
@@ -364,6 +367,13 @@ def _cell_first(r):
     if r["status"] != "ok":
         return FAIL
     return r["first"]
+
+
+def _ratio_cell(value, counted):
+    text = fmt_ratio(value)
+    if value is not None and counted is None:
+        text += " ✗"
+    return text
 
 
 def _ms(v):
@@ -408,6 +418,20 @@ def _loadavg():
         return "?"
 
 
+def _busy(load_start):
+    """A warning text when the machine was loaded at the start or end."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    loads = [x for x in (load_start, _loadavg()) if x != "?"]
+    if loads and max(float(x) for x in loads) > max(cpus - 1, 0) + 0.5:
+        return "the machine was busy (1-minute load average up to %s on %d " \
+               "CPUs, this benchmark itself counting for about 1)" % (
+                   max(loads, key=float), cpus)
+    return None
+
+
 def environment_notes():
     """Things that move array timings: other load on the machine, and
     transparent huge pages (NumPy madvises large buffers to use them, which
@@ -446,6 +470,13 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
                                           platform.release()))
     L.append("")
     L.append("Environment: %s" % "; ".join(args.env_notes))
+    busy = _busy(args.load_start)
+    if busy:
+        L.append("")
+        L.append("**WARNING: %s; other processes compete for the CPU and "
+                 "memory bandwidth, so timings (and ratios near 1) are "
+                 "noisy. Re-run on an idle machine or with more --rounds.**"
+                 % busy)
     vers = ["Python %s" % platform.python_version()]
     for label in ("numpy", "numba", "llvmlite"):
         if label in info and "version" in info[label]:
@@ -480,21 +511,27 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
         en = ratio(_num(es), _num(ns))
         eN = ratio(_num(es), _num(Ns))
         nN = ratio(_num(ns), _num(Ns))
-        r_en.append(en)
+        bad = set(row["wrong"])
+        # a ratio involving a wrong result is shown, marked ✗, but not averaged
+        en_ok = None if bad & {"ember", "numba"} else en
+        eN_ok = None if bad & {"ember", "NumPy"} else eN
+        nN_ok = None if bad & {"numba", "NumPy"} else nN
+        r_en.append(en_ok)
         if "NumPy" in res:
-            r_eN.append(eN)
-            r_nN.append(nN)
+            r_eN.append(eN_ok)
+            r_nN.append(nN_ok)
         if k.group == "expr":
             n_expr += 1
-            expr_eN.append(eN)
-            expr_nN.append(nN)
+            expr_eN.append(eN_ok)
+            expr_nN.append(nN_ok)
         np_cell = _ms(Ns)
         if k.numpy is not None and k.numpy != kernels_array.SELF \
                 and "NumPy" in res:
             np_cell += "‡"
         L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             row["name"], row["group"], row["size"], _ms(es), _ms(ns),
-            fmt_ratio(en), np_cell, fmt_ratio(eN), fmt_ratio(nN),
+            _ratio_cell(en, en_ok), np_cell, _ratio_cell(eN, eN_ok),
+            _ratio_cell(nN, nN_ok),
             _ms(ef), _ms(nf), row["check"]))
     L.append("| **geomean** | | | | | %s | | %s | %s | | | |" % (
         fmt_geo(r_en, len(rows)), fmt_geo(r_eN, len(r_eN)),
@@ -508,7 +545,7 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
     L.append("")
     L.append("| measure | value | target | verdict |")
     L.append("|---|--:|--:|:-:|")
-    L.append("| ember/numba steady, geomean over kernels both ran (%d/%d) | "
+    L.append("| ember/numba steady, geomean over kernels both ran correctly (%d/%d) | "
              "%s | ≤ %.2f | %s |" % (
                  len([v for v in r_en if v]), len(rows), fmt_ratio(g_en),
                  STEADY_TARGET, verdict(g_en, STEADY_TARGET)))
@@ -523,6 +560,10 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
                   if (row["res"].get("ember") or {}).get("status") == UNSUPPORTED)
     L.append("| kernels ember cannot compile | %d/%d | 0 | %s |" % (
         n_unsup, len(rows), "met" if n_unsup == 0 else "**not met**"))
+    n_wrong = sum(1 for row in rows if "ember" in row["wrong"])
+    L.append("| kernels where ember's result disagrees (excluded from the "
+             "means) | %d/%d | 0 | %s |" % (
+                 n_wrong, len(rows), "met" if n_wrong == 0 else "**not met**"))
     L.append("")
 
     equivalents = "; ".join(
@@ -545,7 +586,9 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
         "mean ember is faster. check: every backend's result against numba's "
         "(shape, dtype, then values: ok = identical, ok~ = np.allclose), and "
         "each backend's first-call result against its later calls; "
-        "`(numba=NumPy)` names the backends compared when one is missing."
+        "`(numba=NumPy)` names the backends compared when one is missing; a "
+        "ratio marked ✗ involves a result that disagrees and is left out of "
+        "the geometric means."
         % (args.rounds, timing["sample"] * 1e3, timing["min_total"],
            timing["min_reps"], timing["max_reps"], timing["max_time"],
            ", or ‡ a vectorised NumPy equivalent of a loop kernel (%s)"
@@ -635,7 +678,7 @@ def main(argv=None):
     args = parse_args(argv)
     t_start = time.perf_counter()
     if args.quick:
-        timing = dict(sample=0.002, min_total=0.05, min_reps=3, max_reps=100,
+        timing = dict(sample=0.002, min_total=0.1, min_reps=3, max_reps=200,
                       max_time=0.5)
     else:
         timing = dict(sample=0.005, min_total=0.5, min_reps=5, max_reps=500,
@@ -657,6 +700,7 @@ def main(argv=None):
     # threaded BLAS on a small loaded machine also makes timings erratic.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    args.load_start = _loadavg()
     args.env_notes = environment_notes()
     tmpdir = tempfile.mkdtemp(prefix="bench_array_")
     try:
