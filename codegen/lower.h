@@ -73,6 +73,11 @@ LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
 LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
+LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
+                            const Type *rt, LLVMValueRef *elem);
+LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
@@ -92,6 +97,11 @@ void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st);
 LLVMValueRef cg_array_iter_count(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k);
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
+
+/* lower_fancy.c */
+bool cg_is_fancy(const Type *it);
+LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in);
+void cg_fancy_setitem(Lower *L, Instr *in);
 
 /* lower_numpy.c */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);

@@ -353,10 +353,12 @@ void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *en
 }
 
 /* ---- indexing ---------------------------------------------------------------------- */
-static LLVMValueRef wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n) {
+/* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
+ * as in NumPy) or boundscheck is on. */
+LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
     i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
-    if (L->ti->root->fn->boundscheck)
+    if (check || L->ti->root->fn->boundscheck)
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "index is out of bounds");
     return i;
 }
@@ -406,8 +408,8 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
 
 /* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
  * an integer, else the view. */
-static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
-                                const Type *rt, LLVMValueRef *elem) {
+LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
+                            const Type *rt, LLVMValueRef *elem) {
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
     LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
     int d = 0, nd = 0;
@@ -421,7 +423,7 @@ static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const 
         }
         LLVMValueRef n = cg_arr_shape(L, a, d), s = cg_arr_stride(L, at, a, d);
         if (pt == ty_int64 || pt == ty_bool) {
-            LLVMValueRef i = wrap_index(L, cg_cast(L, pv, pt, ty_int64), n);
+            LLVMValueRef i = cg_wrap_index(L, cg_cast(L, pv, pt, ty_int64), n, false);
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;
@@ -447,8 +449,9 @@ static LLVMValueRef index_basic(Lower *L, const Type *at, LLVMValueRef a, const 
 
 LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
+    if (cg_is_fancy(it)) return cg_fancy_getitem(L, in);
     LLVMValueRef elem = NULL;
-    LLVMValueRef v = index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    LLVMValueRef v = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
     if (elem) return cg_load_elem(L, at->dtype, elem);
     return v;
 }
@@ -789,10 +792,14 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
 /* target[...] = value with broadcasting, target an array (view) of type tt. When the value's
  * memory overlaps the target's (a[:] = a[::-1]) it is copied first, as NumPy does. */
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
-    if (vt_->kind != TY_ARRAY) {
-        assign_array(L, tt, target, vt_, v);
-        return;
-    }
+    if (vt_->kind == TY_ARRAY) v = cg_unaliased(L, tt, target, &vt_, v);
+    assign_array(L, tt, target, vt_, v);
+}
+
+/* The value to read when writing into target: v itself, or a copy when their memory overlaps
+ * (NumPy reads the whole value before writing). *vt_ becomes the type of what is returned. */
+LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v) {
+    const Type *vt_ = *vtp;
     LLVMValueRef tl, th, vl, vh;
     extent(L, tt, target, &tl, &th);
     extent(L, vt_, v, &vl, &vh);
@@ -813,7 +820,13 @@ void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *
     LLVMBuildStore(L->b, tmp, slot);
     LLVMBuildBr(L->b, go);
     LLVMPositionBuilderAtEnd(L->b, go);
-    assign_array(L, tt, target, ct, LLVMBuildLoad2(L->b, cg_type(L, ct), slot, ""));
+    *vtp = ct;
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), slot, "");
+}
+
+/* target[...] = value without the overlap check: the value is known not to alias. */
+void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
+    assign_array(L, tt, target, vt_, v);
 }
 
 static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
@@ -834,9 +847,13 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
 void cg_array_setitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
     const Type *vt_ = L->ti->vtypes[in->args[2]];
+    if (cg_is_fancy(it)) {
+        cg_fancy_setitem(L, in);
+        return;
+    }
     const Type *rt = ti_array_index_type(L->ti, in, at, it);
     LLVMValueRef elem = NULL;
-    LLVMValueRef view = index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
     if (elem) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;

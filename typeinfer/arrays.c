@@ -47,7 +47,7 @@ static int index_info(const Type *idx, IndexInfo *ii) {
         if (p == ty_int64) ii->nint++;
         else if (p->kind == TY_SLICE) ii->nslice++;
         else if (p->kind == TY_NONE) ii->nnone++;
-        else if (p->kind == TY_ARRAY && p->ndim == 1 && (is_int_array(p) || p->dtype == DT_BOOL)) ii->narr++;
+        else if (p->kind == TY_ARRAY && (is_int_array(p) || p->dtype == DT_BOOL)) ii->narr++;
         else return -1;
     }
     return 0;
@@ -85,9 +85,22 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
         return ERR(in, "cannot index %s with %s", a->name, idx->name), NULL;
     if (ii.nint + ii.nslice + ii.narr > a->ndim)
         return ERR(in, "too many indices for %s: %s", a->name, idx->name), NULL;
-    if (ii.narr)   /* fancy and mask indexing: not lowered yet, so never typed as something else */
-        return UNSUP(in, "indexing with an array (%s) is not supported yet", idx->name), NULL;
     int nd = a->ndim - ii.nint + ii.nnone;
+    if (ii.narr) {   /* advanced indexing: a new C array (see codegen/lower_array.c) */
+        if (ii.narr > 1)
+            return UNSUP(in, "indexing with more than one array (%s) is not supported", idx->name), NULL;
+        const Type *x = NULL;
+        for (int i = 0; i < ii.n; i++)
+            if (ii.parts[i]->kind == TY_ARRAY) x = ii.parts[i];
+        if (x->ndim > 1) {
+            if (x->dtype != DT_BOOL)
+                return UNSUP(in, "indexing with a %d-d integer array is not supported", x->ndim), NULL;
+            if (ii.n != 1 || x->ndim != a->ndim)
+                return UNSUP(in, "a %d-d boolean index must be the only index of a %d-d array", x->ndim, x->ndim), NULL;
+            return ty_array(a->dtype, 1, 'C', false);
+        }
+        return ty_array(a->dtype, nd, 'C', false);
+    }
     if (nd == 0) return ty_scalar_of(a->dtype);
     return ty_array(a->dtype, nd, view_layout(a, &ii, nd), a->readonly);
 }

@@ -317,6 +317,8 @@ const Type *ty_unify(const Type *a, const Type *b) {
             if (!(elems[i] = ty_unify(a->elems[i], b->elems[i]))) return NULL;
         return ty_tuple(a->n, elems);
     }
+    if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
+        return ty_array(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly);
     return NULL;
 }
 

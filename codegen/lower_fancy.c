@@ -1,0 +1,315 @@
+/* lower_fancy.c: advanced ("fancy") indexing: an index that holds an array.
+ *
+ * Two forms, as in numba:
+ *   - One 1-D array among basic parts (a[idx], a[mask], a[1:, idx], a[idx, 2]). An integer array
+ *     picks positions (negative ones wrap, every one is checked: IndexError) along the dimension
+ *     it stands for, repeats allowed; a boolean array of that dimension's length picks where it
+ *     is true. The other parts make a basic view first (the "view" below, with the array's
+ *     dimension q kept whole); the result has the view's shape with dimension q replaced by the
+ *     number of picks.
+ *   - A boolean array of the same shape as the array, alone (a[a > 0] on a matrix): the elements
+ *     where it is true, in C order, as a 1-D array.
+ * Reading gives a new C array (a copy). Writing assigns a scalar to every pick, or the values of
+ * an array broadcast to the result's shape, picks in order; with repeated indices the last write
+ * wins. A value that overlaps the target is copied first.
+ */
+#include "lower.h"
+#include <string.h>
+
+static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+
+bool cg_is_fancy(const Type *it) {
+    if (it->kind == TY_ARRAY) return true;
+    if (it->kind != TY_TUPLE) return false;
+    for (int i = 0; i < it->n; i++)
+        if (it->elems[i]->kind == TY_ARRAY) return true;
+    return false;
+}
+
+/* a with dimension q fixed at j: the sub-array (type *st), or with one dimension the element's
+ * address (*elem). */
+static LLVMValueRef drop_dim(Lower *L, const Type *t, LLVMValueRef a, int q, LLVMValueRef j, const Type **st,
+                             LLVMValueRef *elem) {
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, a), LLVMBuildMul(L->b, j, cg_arr_stride(L, t, a, q), ""));
+    if (t->ndim == 1) {
+        *elem = p;
+        return NULL;
+    }
+    LLVMValueRef shape[64], strides[64];
+    int n = 0;
+    for (int k = 0; k < t->ndim; k++) {
+        if (k == q) continue;
+        shape[n] = cg_arr_shape(L, a, k);
+        strides[n++] = cg_arr_stride(L, t, a, k);
+    }
+    *st = ty_array(t->dtype, t->ndim - 1, 'A', false);
+    return cg_make_array(L, *st, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), p, shape, strides);
+}
+
+static LLVMValueRef elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *idx) {
+    LLVMValueRef off = i64c(L, 0);
+    for (int k = 0; k < t->ndim; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, t, a, k), ""), "");
+    return cg_gep8(L, cg_arr_data(L, a), off);
+}
+
+static LLVMValueRef load_bool(Lower *L, const Type *t, LLVMValueRef p) {
+    return cg_truth(L, cg_load_elem(L, t->dtype, p), ty_scalar_of(t->dtype));
+}
+
+static void raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
+    cg_raise_if(L, LLVMBuildNot(L->b, ok, ""), exc, msg);
+}
+
+/* ---- one array among basic parts --------------------------------------------------- */
+typedef struct Sel {
+    const Type *vt;        /* the basic view, the array's dimension kept whole */
+    LLVMValueRef view;
+    int q;                 /* that dimension of the view */
+    const Type *xt;        /* the index array */
+    LLVMValueRef x;
+    LLVMValueRef n;        /* view.shape[q] */
+    LLVMValueRef count;    /* the number of picks (computed by sel_count) */
+} Sel;
+
+static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, Sel *S) {
+    memset(S, 0, sizeof *S);
+    int nparts = it->kind == TY_TUPLE ? it->n : 1, nint = 0, nnone = 0;
+    const Type *parts[64];
+    for (int p = 0; p < nparts; p++) {
+        const Type *pt = it->kind == TY_TUPLE ? it->elems[p] : it;
+        parts[p] = pt;
+        if (pt->kind == TY_ARRAY) {
+            S->xt = pt;
+            S->x = it->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, iv, (unsigned)p, "") : iv;
+            S->q = p - nint;
+            parts[p] = ty_slice(0);   /* kept whole in the view */
+        } else if (pt == ty_int64 || pt == ty_bool) {
+            nint++;
+        } else if (pt->kind == TY_NONE) {
+            nnone++;
+        }
+    }
+    const Type *sub = it->kind == TY_TUPLE ? ty_tuple(nparts, parts) : parts[0];
+    S->vt = ty_array(at->dtype, at->ndim - nint + nnone, 'A', false);
+    LLVMValueRef elem = NULL;
+    S->view = cg_index_basic(L, at, a, sub, iv, S->vt, &elem);
+    S->n = cg_arr_shape(L, S->view, S->q);
+    if (S->xt->dtype != DT_BOOL) {
+        S->count = cg_arr_shape(L, S->x, 0);
+        return;
+    }
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, S->x, 0), S->n, ""), "builtins:IndexError",
+                 "boolean index did not match the indexed array's shape");
+    LLVMValueRef cslot = cg_entry_alloca(L, L->i64, "count");
+    LLVMBuildStore(L->b, i64c(L, 0), cslot);
+    LoopCtx lc;
+    LLVMValueRef j = cg_loop_begin(L, &lc, S->n);
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, S->x), LLVMBuildMul(L->b, j, cg_arr_stride(L, S->xt, S->x, 0), ""));
+    LLVMValueRef inc = LLVMBuildZExt(L->b, load_bool(L, S->xt, p), L->i64, "");
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, cslot, ""), inc, ""), cslot);
+    cg_loop_end(L, &lc);
+    S->count = LLVMBuildLoad2(L->b, L->i64, cslot, "count");
+}
+
+typedef void (*SelBody)(Lower *L, Sel *S, LLVMValueRef j, LLVMValueRef k, void *env);
+
+/* body(j, k) for the k-th pick, at position j of the view's dimension q. */
+static void sel_each(Lower *L, Sel *S, SelBody body, void *env) {
+    LoopCtx lc;
+    LLVMValueRef x0 = cg_arr_data(L, S->x), xs = cg_arr_stride(L, S->xt, S->x, 0);
+    if (S->xt->dtype != DT_BOOL) {
+        LLVMValueRef k = cg_loop_begin(L, &lc, S->count);
+        const Type *et = ty_scalar_of(S->xt->dtype);
+        LLVMValueRef i = cg_cast(L, cg_load_elem(L, S->xt->dtype, cg_gep8(L, x0, LLVMBuildMul(L->b, k, xs, ""))), et, ty_int64);
+        body(L, S, cg_wrap_index(L, i, S->n, true), k, env);
+        cg_loop_end(L, &lc);
+        return;
+    }
+    LLVMValueRef kslot = cg_entry_alloca(L, L->i64, "k");
+    LLVMBuildStore(L->b, i64c(L, 0), kslot);
+    LLVMValueRef j = cg_loop_begin(L, &lc, S->n);
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "pick");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+    LLVMBuildCondBr(L->b, load_bool(L, S->xt, cg_gep8(L, x0, LLVMBuildMul(L->b, j, xs, ""))), yes, next);
+    LLVMPositionBuilderAtEnd(L->b, yes);
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kslot, "k");
+    body(L, S, j, k, env);
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), kslot);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    cg_loop_end(L, &lc);
+}
+
+typedef struct Put {
+    const Type *dt_t;      /* the result (reading) */
+    LLVMValueRef dst;
+    const Type *valt;      /* the value (writing) */
+    LLVMValueRef val;
+    int qv;                /* the value's dimension matching q, or -1 when it broadcasts over q */
+    LLVMValueRef vone;     /* the value's dimension qv has length 1 */
+} Put;
+
+static void copy_pick(Lower *L, Sel *S, LLVMValueRef j, LLVMValueRef k, void *env) {
+    Put *P = env;
+    const Type *st = NULL, *dt = NULL;
+    LLVMValueRef se = NULL, de = NULL;
+    LLVMValueRef src = drop_dim(L, S->vt, S->view, S->q, j, &st, &se);
+    LLVMValueRef dst = drop_dim(L, P->dt_t, P->dst, S->q, k, &dt, &de);
+    int dty = S->vt->dtype;
+    if (se) cg_store_elem(L, dty, de, cg_load_elem(L, dty, se), ty_scalar_of(dty));
+    else cg_assign_noalias(L, dt, dst, st, src);
+}
+
+static void put_pick(Lower *L, Sel *S, LLVMValueRef j, LLVMValueRef k, void *env) {
+    Put *P = env;
+    const Type *dt = NULL, *vt_ = P->valt;
+    LLVMValueRef de = NULL, v = P->val;
+    LLVMValueRef dst = drop_dim(L, S->vt, S->view, S->q, j, &dt, &de);
+    if (vt_->kind == TY_ARRAY && P->qv >= 0) {   /* the value's slab for this pick */
+        LLVMValueRef ve = NULL;
+        const Type *st = NULL;
+        LLVMValueRef kk = LLVMBuildSelect(L->b, P->vone, i64c(L, 0), k, "");
+        v = drop_dim(L, vt_, v, P->qv, kk, &st, &ve);
+        if (ve) {
+            v = cg_load_elem(L, vt_->dtype, ve);
+            vt_ = ty_scalar_of(vt_->dtype);
+        } else {
+            vt_ = st;
+        }
+    }
+    if (de) cg_store_elem(L, S->vt->dtype, de, v, vt_);
+    else cg_assign_noalias(L, dt, dst, vt_, v);
+}
+
+/* ---- a boolean array over every dimension ------------------------------------------ */
+static bool full_mask(const Type *at, const Type *it) {
+    return it->kind == TY_ARRAY && it->dtype == DT_BOOL && it->ndim == at->ndim && at->ndim > 1;
+}
+
+typedef struct Mask {
+    const Type *at, *mt, *rt;
+    LLVMValueRef a, m, r, kslot, count;
+    const Type *valt;
+    LLVMValueRef val, vone;
+    int mode;   /* 0 count, 1 read, 2 write */
+} Mask;
+
+static void mask_body(Lower *L, LLVMValueRef *idx, void *env) {
+    Mask *M = env;
+    LLVMValueRef on = load_bool(L, M->mt, elem_ptr(L, M->mt, M->m, idx));
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, M->kslot, "k");
+    if (M->mode == 0) {
+        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, LLVMBuildZExt(L->b, on, L->i64, ""), ""), M->kslot);
+        return;
+    }
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "pick");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+    LLVMBuildCondBr(L->b, on, yes, next);
+    LLVMPositionBuilderAtEnd(L->b, yes);
+    int dt = M->at->dtype;
+    LLVMValueRef p = elem_ptr(L, M->at, M->a, idx);
+    if (M->mode == 1) {
+        LLVMValueRef d = cg_gep8(L, cg_arr_data(L, M->r), LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[dt].size), ""));
+        cg_store_elem(L, dt, d, cg_load_elem(L, dt, p), ty_scalar_of(dt));
+    } else if (M->valt->kind == TY_ARRAY) {
+        LLVMValueRef kk = LLVMBuildSelect(L->b, M->vone, i64c(L, 0), k, "");
+        LLVMValueRef vp = cg_gep8(L, cg_arr_data(L, M->val), LLVMBuildMul(L->b, kk, cg_arr_stride(L, M->valt, M->val, 0), ""));
+        cg_store_elem(L, dt, p, cg_load_elem(L, M->valt->dtype, vp), ty_scalar_of(M->valt->dtype));
+    } else {
+        cg_store_elem(L, dt, p, M->val, M->valt);
+    }
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), M->kslot);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+static void mask_run(Lower *L, Mask *M, int mode) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < M->at->ndim; k++) shape[k] = cg_arr_shape(L, M->a, k);
+    LLVMBuildStore(L->b, i64c(L, 0), M->kslot);
+    M->mode = mode;
+    cg_loop_nest(L, M->at->ndim, shape, mask_body, M);
+}
+
+static void mask_init(Lower *L, Mask *M, const Type *at, LLVMValueRef a, const Type *mt, LLVMValueRef m) {
+    memset(M, 0, sizeof *M);
+    M->at = at;
+    M->a = a;
+    M->mt = mt;
+    M->m = m;
+    LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
+    for (int k = 0; k < at->ndim; k++)
+        same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, k), cg_arr_shape(L, m, k), ""), "");
+    raise_unless(L, same, "builtins:IndexError", "boolean index did not match the indexed array's shape");
+    M->kslot = cg_entry_alloca(L, L->i64, "k");
+    mask_run(L, M, 0);
+    M->count = LLVMBuildLoad2(L->b, L->i64, M->kslot, "count");
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
+    LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]];
+    if (full_mask(at, it)) {
+        Mask M;
+        mask_init(L, &M, at, a, it, iv);
+        M.rt = rt;
+        M.r = cg_alloc_array(L, rt, &M.count);
+        mask_run(L, &M, 1);
+        return M.r;
+    }
+    Sel S;
+    sel_init(L, at, a, it, iv, &S);
+    LLVMValueRef shape[64];
+    for (int k = 0; k < rt->ndim; k++) shape[k] = k == S.q ? S.count : cg_arr_shape(L, S.view, k);
+    Put P = {.dt_t = rt, .dst = cg_alloc_array(L, rt, shape)};
+    sel_each(L, &S, copy_pick, &P);
+    return P.dst;
+}
+
+/* The value's length along its dimension qv must be the number of picks, or 1. */
+static LLVMValueRef check_value_len(Lower *L, const Type *valt, LLVMValueRef val, int qv, LLVMValueRef count) {
+    LLVMValueRef vn = cg_arr_shape(L, val, qv);
+    LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, vn, i64c(L, 1), "");
+    (void)valt;
+    raise_unless(L, LLVMBuildOr(L->b, one, LLVMBuildICmp(L->b, LLVMIntEQ, vn, count, ""), ""), "builtins:ValueError",
+                 "shape mismatch: the value array could not be broadcast to the indexing result's shape");
+    return one;
+}
+
+void cg_fancy_setitem(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *valt = L->ti->vtypes[in->args[2]];
+    LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]], val = L->vals[in->args[2]];
+    if (full_mask(at, it)) {
+        Mask M;
+        mask_init(L, &M, at, a, it, iv);
+        if (valt->kind == TY_ARRAY) {
+            if (valt->ndim != 1) {
+                cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError",
+                            "a boolean-mask assignment takes a scalar or a 1-d array");
+                return;
+            }
+            val = cg_unaliased(L, at, a, &valt, val);
+            M.vone = check_value_len(L, valt, val, 0, M.count);
+        }
+        M.valt = valt;
+        M.val = val;
+        mask_run(L, &M, 2);
+        return;
+    }
+    Sel S;
+    sel_init(L, at, a, it, iv, &S);
+    Put P = {.valt = valt, .val = val, .qv = -1};
+    if (valt->kind == TY_ARRAY) {
+        int nd = S.vt->ndim;
+        if (valt->ndim > nd) {
+            cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError", "could not broadcast the value into the target");
+            return;
+        }
+        P.val = cg_unaliased(L, S.vt, S.view, &P.valt, val);
+        P.qv = S.q - (nd - valt->ndim);
+        if (P.qv >= 0) P.vone = check_value_len(L, P.valt, P.val, P.qv, S.count);
+    }
+    sel_each(L, &S, put_pick, &P);
+}
