@@ -272,7 +272,17 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
     LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better;
-    if (ct == ty_float64) {
+    if (ct == ty_complex128) {   /* NumPy orders complex numbers by real part, then imaginary; NaN wins */
+        LLVMValueRef xr = LLVMBuildExtractValue(L->b, x, 0, ""), xi = LLVMBuildExtractValue(L->b, x, 1, "");
+        LLVMValueRef br = LLVMBuildExtractValue(L->b, b, 0, ""), bi = LLVMBuildExtractValue(L->b, b, 1, "");
+        LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;
+        LLVMValueRef cmp = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, p, xr, br, ""),
+                                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, xr, br, ""),
+                                                    LLVMBuildFCmp(L->b, p, xi, bi, ""), ""), "");
+        LLVMValueRef xnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, xr, xr, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, xi, xi, ""), "");
+        LLVMValueRef bnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, br, br, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, bi, bi, ""), "");
+        better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
+    } else if (ct == ty_float64) {
         LLVMValueRef cmp = LLVMBuildFCmp(L->b, is_max ? LLVMRealOGT : LLVMRealOLT, x, b, "");
         LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
         better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
@@ -417,15 +427,69 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     cg_loop_end(L, &lc);
 }
 
+/* A run-time axis made non-negative; AxisError when out of range. */
+static LLVMValueRef checked_axis(Lower *L, LLVMValueRef ax, int nd) {
+    LLVMValueRef bad = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, -nd), ""),
+                                   LLVMBuildICmp(L->b, LLVMIntSGE, ax, i64c(L, nd), ""), "");
+    cg_raise_if(L, bad, "numpy.exceptions:AxisError", "axis is out of bounds for the array's dimension");
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, 0), "");
+    return LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, ax, i64c(L, nd), ""), ax, "");
+}
+
+/* A view of a (layout A) with dimension ax (a run-time value in [0, nd)) moved last, the
+ * others in order. */
+static LLVMValueRef axis_last(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef ax) {
+    int nd = at->ndim;
+    LLVMValueRef shape[64], strides[64], sh[64] = {0}, st[64] = {0};
+    for (int d = 0; d < nd; d++) {
+        sh[d] = cg_arr_shape(L, a, d);
+        st[d] = cg_arr_stride(L, at, a, d);
+    }
+    shape[nd - 1] = sh[0];
+    strides[nd - 1] = st[0];
+    for (int d = 1; d < nd; d++) {
+        LLVMValueRef is = LLVMBuildICmp(L->b, LLVMIntEQ, ax, i64c(L, d), "");
+        shape[nd - 1] = LLVMBuildSelect(L->b, is, sh[d], shape[nd - 1], "");
+        strides[nd - 1] = LLVMBuildSelect(L->b, is, st[d], strides[nd - 1], "");
+    }
+    for (int j = 0; j < nd - 1; j++) {   /* position j takes dimension j before ax, j + 1 from ax on */
+        LLVMValueRef before = LLVMBuildICmp(L->b, LLVMIntSLT, i64c(L, j), ax, "");
+        shape[j] = LLVMBuildSelect(L->b, before, sh[j], sh[j + 1], "");
+        strides[j] = LLVMBuildSelect(L->b, before, st[j], st[j + 1], "");
+    }
+    return cg_make_array(L, ty_array(at->dtype, nd, 'A', false), cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
+                         cg_arr_data(L, a), shape, strides);
+}
+
 static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0];
     LLVMValueRef a = args[0];
     int axis = -1, bid = ci->builtin;
     int64_t k;
-    if (ci->nparams > 1 && ci->argmap[1] >= 0 && types[1] == ty_int64 && ti_const_int(L->ti, in->args[ci->argmap[1]], &k))
-        axis = (int)(k < 0 ? k + at->ndim : k);
     bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD;
     const Type *rt = ci->ret;
+    LLVMValueRef out = NULL, result = NULL;   /* result: what out is a view of, if not out itself */
+    if (ci->nparams > 1 && ci->argmap[1] >= 0 && types[1]->kind != TY_NONE) {
+        if (ti_const_int(L->ti, in->args[ci->argmap[1]], &k)) {
+            axis = (int)(k < 0 ? k + at->ndim : k);
+        } else {   /* known at run time: move that dimension last */
+            LLVMValueRef ax = checked_axis(L, cg_cast(L, args[1], types[1], ty_int64), at->ndim);
+            if (at->ndim == 1) goto whole;   /* the only axis */
+            if (cum) {
+                LLVMValueRef shape[64];
+                for (int d = 0; d < at->ndim; d++) shape[d] = cg_arr_shape(L, a, d);
+                out = result = cg_alloc_array(L, rt, shape);
+            }
+            a = axis_last(L, at, a, ax);
+            at = ty_array(at->dtype, at->ndim, 'A', false);
+            if (out) {
+                out = axis_last(L, rt, out, ax);
+                rt = ty_array(rt->dtype, rt->ndim, 'A', false);
+            }
+            axis = at->ndim - 1;
+        }
+    }
+whole:;
     int rdt = rt->kind == TY_ARRAY ? rt->dtype : ty_dtype_of_scalar(rt);
     if (bid == BI_NP_SUM || bid == BI_NP_PROD || cum) {
         rdt = ty_dtypes[at->dtype].kind == 'b' || ty_dtypes[at->dtype].kind == 'i' ? DT_INT64
@@ -448,14 +512,14 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
     int j = 0;
     for (int d = 0; d < at->ndim; d++)
         if (cum || d != axis) oshape[j++] = cg_arr_shape(L, a, d);
-    LLVMValueRef out = cg_alloc_array(L, rt, oshape);
+    if (!out) out = cg_alloc_array(L, rt, oshape);
     LLVMValueRef lshape[64];
     j = 0;
     for (int d = 0; d < at->ndim; d++)
         if (d != axis) lshape[j++] = cg_arr_shape(L, a, d);
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = cum, .at = at, .rt = rt, .a = a, .out = out};
     cg_loop_nest(L, at->ndim - 1, lshape, axis_body, &A);
-    return out;
+    return result ? result : out;
 }
 
 /* ---- the calls ---------------------------------------------------------------------------------- */

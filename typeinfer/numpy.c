@@ -89,13 +89,18 @@ static int shape_ndim(TypeInfo *ti, Instr *in, const Type *t) {
     return ERR(in, "a shape must be an int or a tuple of ints (got %s)", t->name), -1;
 }
 
-/* An axis argument: none (-1 returned as *axis with *has false), or an integer constant. */
+/* An axis argument: none (*axis -1), an integer constant (checked, made non-negative), or an
+ * integer known at run time (*axis -2; lowering checks it). */
 static int axis_param(TypeInfo *ti, Instr *in, CallInfo *ci, int i, int ndim, int *axis) {
     *axis = -1;
     if (ci->argmap[i] < 0 || ci->params[i]->kind == TY_NONE) return 0;
     int64_t k;
-    if (ci->params[i] != ty_int64 || !ti_const_int(ti, in->args[ci->argmap[i]], &k))
-        return ERR(in, "axis must be an integer constant");
+    if (ci->params[i] != ty_int64 && ci->params[i] != ty_bool)
+        return ERR(in, "axis must be an integer (got %s)", ci->params[i]->name);
+    if (!ti_const_int(ti, in->args[ci->argmap[i]], &k)) {
+        *axis = -2;
+        return 0;
+    }
     if (k < -ndim || k >= ndim) return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k, ndim);
     *axis = (int)(k < 0 ? k + ndim : k);
     return 0;
@@ -128,7 +133,7 @@ static const Type *reduction_type(TypeInfo *ti, Instr *in, int bid, const Type *
     case BI_NP_ALL: case BI_NP_ANY: dt = DT_BOOL; break;
     default: return NULL;
     }
-    if (axis < 0 || a->ndim == 1) return ty_scalar_of(dt);
+    if (axis == -1 || a->ndim == 1) return ty_scalar_of(dt);
     return ty_array(dt, a->ndim - 1, 'C', false);
 }
 
@@ -341,9 +346,6 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         }
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        if (ty_dtypes[a->dtype].kind == 'c' && (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN ||
-                                                bid == BI_NP_AMAX || bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX))
-            return UNSUP(in, "np.%s() of a complex array is not supported", fname);
         ci->ret = reduction_type(ti, in, bid, a, axis);
         return 0;
     }
@@ -352,7 +354,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        ci->ret = ty_array(sum_dtype(a->dtype), axis < 0 ? 1 : a->ndim, 'C', false);
+        ci->ret = ty_array(sum_dtype(a->dtype), axis == -1 ? 1 : a->ndim, 'C', false);
         return 0;
     }
     return UNSUP(in, "np.%s() is not supported", fname);

@@ -1,0 +1,179 @@
+"""Array reductions, compiled vs CPython: sum prod min max mean std var argmin argmax cumsum
+cumprod all any count_nonzero, as np functions and as methods, over the whole array and along
+an axis (0, 1, -1) of 2-D and 3-D arrays; empty arrays (the identity, or ValueError where there
+is none); NaN propagation."""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, ember_gap, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+
+# no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+nan, inf = math.nan, math.inf
+
+# Sums of a few dozen values: NumPy sums pairwise, a compiled loop may sum in order.
+SUM_TOL = {"rtol": 1e-10, "atol": 1e-9}
+
+
+def whole_functions(a):
+    return (np.sum(a), np.prod(a), np.min(a), np.max(a), np.mean(a), np.argmin(a), np.argmax(a),
+            np.all(a), np.any(a), np.count_nonzero(a))
+
+
+def whole_methods(a):
+    return (a.sum(), a.prod(), a.min(), a.max(), a.mean(), a.argmin(), a.argmax(), a.all(),
+            a.any())
+
+
+def spread(a):
+    return np.std(a), np.var(a), a.std(), a.var()
+
+
+def cumulative(a):
+    return np.cumsum(a), np.cumprod(a), a.cumsum(), a.cumprod()
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int64", "uint8",
+                                   pytest.param("uint64", marks=ember_gap("uint64 elements above 2**63")),
+                                   "float32", "float64"])
+def test_whole_array(dtype):
+    kw = {"rtol": 1e-4} if dtype == "float32" else SUM_TOL
+    check_all(whole_functions, [(sample(dtype, (7,)),), (sample(dtype, (1,)),)], **kw)
+
+
+def test_whole_array_layouts():
+    check_all(whole_methods, [(v,) for _, v in layouts(sample("float64", (2, 3)), ["C", "F", "strided"])]
+              + [(sample("int32", (2, 2, 2)),)], **SUM_TOL)
+
+
+def complex_whole(a):
+    return np.sum(a), np.prod(a), np.mean(a), np.min(a), np.max(a), a.sum(), np.all(a), np.any(a)
+
+
+def complex_arg(a):
+    return np.argmin(a), np.argmax(a)
+
+
+def test_whole_array_complex():
+    # min/max of complex values order them lexicographically (real part, then imaginary).
+    check_all(complex_whole, [(sample("complex128", (5,)),),
+                              (np.array([1 + 2j, 1 - 3j, -1 + 9j, -1 + 0j]),)], **SUM_TOL)
+
+
+@numba_xfail("argmin/argmax of complex arrays are not supported")
+def test_argmin_complex():
+    check(complex_arg, np.array([1 + 2j, 1 - 3j, -1 + 9j, -1 + 0j]))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float64", "complex128"])
+def test_spread_and_cumulative(dtype):
+    cases = [(sample(dtype, (6,)),), (sample(dtype, (2, 3)).T,)]
+    check_all(spread, cases, **SUM_TOL)
+    check_all(cumulative, cases, **SUM_TOL)
+
+
+def test_cumulative_bool_and_small_ints():
+    # The running total of a small integer dtype is accumulated in int64 (uint64 for unsigned).
+    check_all(cumulative, [(np.array([True, False, True]),), (np.array([100, 100, 100], np.int8),),
+                           (np.array([200, 200], np.uint8),)])
+
+
+def test_sum_dtype():
+    check_all(whole_functions, [(np.array([100, 100, 100], np.int8),),
+                                (np.array([200, 200, 7], np.uint8),)])
+
+
+def sum_axis(a, axis):
+    return np.sum(a, axis=axis), a.sum(axis=axis)
+
+
+AXIS_UNSUPPORTED = numba_xfail("this reduction does not take axis=")
+
+# One small function per reduction, so each is its own (x)fail.
+AXIS_FUNCS = [
+    ("prod", lambda a, axis: np.prod(a, axis=axis), AXIS_UNSUPPORTED),
+    ("min", lambda a, axis: np.min(a, axis=axis), AXIS_UNSUPPORTED),
+    ("max", lambda a, axis: a.max(axis=axis), AXIS_UNSUPPORTED),
+    ("mean", lambda a, axis: np.mean(a, axis=axis), AXIS_UNSUPPORTED),
+    ("std", lambda a, axis: np.std(a, axis=axis), AXIS_UNSUPPORTED),
+    ("var", lambda a, axis: a.var(axis=axis), AXIS_UNSUPPORTED),
+    ("argmin", lambda a, axis: np.argmin(a, axis=axis), None),
+    ("argmax", lambda a, axis: a.argmax(axis=axis), None),
+    ("cumsum", lambda a, axis: np.cumsum(a, axis=axis), None),
+    ("cumprod", lambda a, axis: np.cumprod(a, axis=axis), AXIS_UNSUPPORTED),
+    ("all", lambda a, axis: np.all(a > 0, axis=axis), AXIS_UNSUPPORTED),
+    ("any", lambda a, axis: np.any(a > 0, axis=axis), AXIS_UNSUPPORTED),
+    ("count_nonzero", lambda a, axis: np.count_nonzero(a > 0, axis=axis), None),
+]
+
+
+def test_sum_axis():
+    m = sample("float64", (3, 4))
+    t = sample("int64", (2, 3, 4))
+    check_all(sum_axis, [(v, ax) for _, v in layouts(m, ["C", "F", "strided"]) for ax in [0, 1, -1]],
+              **SUM_TOL)
+    check_all(sum_axis, [(t, ax) for ax in [0, 1, 2, -1]] + [(t.T, 1)])
+    check_all(sum_axis, [(np.zeros((0, 3)), 0), (np.zeros((0, 3)), 1)])
+
+
+@pytest.mark.parametrize("name, fn", [pytest.param(n, f, marks=m or (), id=n) for n, f, m in AXIS_FUNCS])
+def test_axis_reductions(name, fn):
+    m = sample("float64", (3, 4))
+    t = sample("float64", (2, 3, 4), seed=1)
+    check_all(fn, [(m, 0), (m, 1), (m, -1), (t, 1)], **SUM_TOL)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_axis_out_of_range():
+    check(sum_axis, np.ones((2, 2)), 2)
+
+
+def empty_identities(a):
+    return np.sum(a), np.prod(a), np.all(a), np.any(a), np.count_nonzero(a), np.cumsum(a)
+
+
+def empty_min(a):
+    return np.min(a)
+
+
+def empty_max(a):
+    return a.max()
+
+
+def empty_argmin(a):
+    return np.argmin(a)
+
+
+def test_empty_identities():
+    check_all(empty_identities, [(np.zeros(0),), (np.zeros(0, np.int32),), (np.zeros((0, 2)),)])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_empty_min_max_raise():
+    check_all(empty_min, [(np.zeros(0),), (np.zeros((2, 0), np.int64),)])
+    check_all(empty_max, [(np.zeros(0),)])
+    check_all(empty_argmin, [(np.zeros(0),)])
+
+
+def mean_empty(a):
+    return np.mean(a)
+
+
+def test_mean_empty_is_nan():
+    with np.errstate(all="ignore"):
+        check(mean_empty, np.zeros(0))
+
+
+def nan_funcs(a):
+    return np.sum(a), np.prod(a), np.min(a), np.max(a), np.mean(a), np.std(a), np.argmin(a), np.argmax(a)
+
+
+def test_nan_propagates():
+    with np.errstate(all="ignore"):
+            check_all(nan_funcs, [(np.array([1.0, nan, -2.0]),), (np.array([nan, 3.0]),),
+                              (np.array([2.0, 5.0, nan]),), (np.array([inf, -inf, 1.0]),),
+                              (np.array([-inf, 2.0]),)])
