@@ -69,6 +69,7 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
 LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
 void cg_loop_end(Lower *L, LoopCtx *lc);
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
+LLVMTypeRef cg_elem_llvm(Lower *L, int dt);
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
 LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
@@ -102,6 +103,11 @@ LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 bool cg_is_fancy(const Type *it);
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in);
 void cg_fancy_setitem(Lower *L, Instr *in);
+
+/* lower_nplib.c */
+LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 
 /* lower_numpy.c */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);

@@ -157,12 +157,12 @@ void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
 static bool is_elementwise(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->id];
     if (!t || t->kind != TY_ARRAY) return false;
-    if (in->op == IR_BINOP) return !in->imm2;
+    if (in->op == IR_BINOP) return !in->imm2 && in->imm != IRB_MATMUL;
     if (in->op == IR_UNOP || in->op == IR_CMP) return true;
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
         return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT &&
-               (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE);
+               (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE || ci->builtin == BI_NP_CLIP);
     }
     return false;
 }
@@ -224,7 +224,7 @@ bool cg_is_fresh(Lower *L, Instr *in) {
 }
 
 /* ---- elements ---------------------------------------------------------------------- */
-static LLVMTypeRef elem_llvm(Lower *L, int dt) {
+LLVMTypeRef cg_elem_llvm(Lower *L, int dt) {
     switch (dt) {
     case DT_BOOL: case DT_INT8: case DT_UINT8: return L->i8;
     case DT_INT16: case DT_UINT16: return LLVMInt16TypeInContext(L->c);
@@ -241,7 +241,7 @@ static LLVMTypeRef elem_llvm(Lower *L, int dt) {
 }
 
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
-    LLVMValueRef x = LLVMBuildLoad2(L->b, elem_llvm(L, dt), p, "");
+    LLVMValueRef x = LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, "");
     switch (ty_dtypes[dt].kind) {
     case 'b': return LLVMBuildICmp(L->b, LLVMIntNE, x, LLVMConstInt(L->i8, 0, 0), "");
     case 'i': return ty_dtypes[dt].size == 8 ? x : LLVMBuildSExt(L->b, x, L->i64, "");
@@ -272,7 +272,7 @@ LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int d
 
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from) {
     v = cg_to_elem_scalar(L, v, from, dt);
-    LLVMTypeRef et = elem_llvm(L, dt);
+    LLVMTypeRef et = cg_elem_llvm(L, dt);
     switch (ty_dtypes[dt].kind) {
     case 'b': v = LLVMBuildZExt(L->b, v, L->i8, ""); break;
     case 'i': case 'u': if (ty_dtypes[dt].size < 8) v = LLVMBuildTrunc(L->b, v, et, ""); break;
@@ -561,9 +561,15 @@ static int add_leaf(Lower *L, Expr *E, int id, const Type *t, LLVMValueRef v) {
     return 0;
 }
 
+/* An operand's type; a bound method (a.clip(...)) stands for its receiver. */
+static const Type *operand_type(Lower *L, int id) {
+    const Type *t = L->ti->vtypes[id];
+    return t->kind == TY_METHOD ? t->recv : t;
+}
+
 static int collect(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
-    if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, L->ti->vtypes[id], L->vals[id]);
+    if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, operand_type(L, id), L->vals[id]);
     int ops[8], n = ew_operands(L, in, ops);
     for (int k = 0; k < n; k++)
         if (collect(L, E, ops[k])) return -1;
@@ -591,7 +597,7 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
  * element type. */
 static LLVMValueRef eval(Lower *L, Expr *E, int id) {
-    const Type *t = L->ti->vtypes[id];
+    const Type *t = operand_type(L, id);
     if (!L->fused[id] && id != E->root) {
         Leaf *lf = leaf_of(E, id);
         if (t->kind != TY_ARRAY) return lf->v;
@@ -603,7 +609,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     const Type *xt[8];
     for (int k = 0; k < n; k++) {
         x[k] = eval(L, E, ops[k]);
-        const Type *ot = L->ti->vtypes[ops[k]];
+        const Type *ot = operand_type(L, ops[k]);
         xt[k] = ot->kind == TY_ARRAY ? ty_scalar_of(ot->dtype) : ot;
     }
     int dt = t->dtype;
@@ -634,6 +640,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
             LLVMValueRef c = cg_truth(L, x[0], xt[0]);
             return LLVMBuildSelect(L->b, c, cg_cast(L, x[1], xt[1], ct), cg_cast(L, x[2], xt[2], ct), "");
         }
+        if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, x, xt, dt);
         L->numpy_sem = true;
         LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
         L->numpy_sem = false;
@@ -765,6 +772,7 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
     if (ci->builtin == BI_NP_WHERE)
         return LLVMBuildSelect(L->b, cg_truth(L, args[0], xt[0]), cg_cast(L, args[1], xt[1], ci->ret),
                                cg_cast(L, args[2], xt[2], ci->ret), "");
+    if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, args, xt, ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = true;
     LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = false;

@@ -529,7 +529,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     LLVMValueRef shape[64];
     bool given[8] = {0};
     for (int i = 0; i < ci->nparams && i < 8; i++) given[i] = ci->argmap[i] >= 0 && types[i]->kind != TY_NONE;
-    if (bid < BI_COUNT && (ti_is_ufunc(bid) || bid == BI_NP_WHERE)) {
+    if (bid < BI_COUNT && (ti_is_ufunc(bid) || bid == BI_NP_WHERE || bid == BI_NP_CLIP)) {
         if (rt->kind == TY_ARRAY) return cg_array_expr(L, in);
         return cg_ufunc_call_scalar(L, in, ci, args, types);
     }
@@ -682,6 +682,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return reduction(L, ci, in, args, types);
     }
+    LLVMValueRef r = cg_nplib_call(L, in, ci, args, types);
+    if (r) return r;
     ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower np.%s", bid < BI_COUNT ? ti_builtins[bid].name : "method");
     return NULL;
 }

@@ -7,6 +7,9 @@
  * no host addresses), so the record only holds two pointers.
  */
 #include "rt.h"
+#include "linalg.h"
+#include "random.h"
+#include "sort.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -237,5 +240,31 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},
+#define SORT_SYMBOLS(s)                                                               \
+    {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
+    {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \
+    {"ember_rt_searchsorted_" #s, (void *)ember_rt_searchsorted_##s},                 \
+    {"ember_rt_searchsorted_" #s "_dkey", (void *)ember_rt_searchsorted_##s##_dkey},
+    SORT_SYMBOLS(b1) SORT_SYMBOLS(i1) SORT_SYMBOLS(i2) SORT_SYMBOLS(i4) SORT_SYMBOLS(i8)
+    SORT_SYMBOLS(u1) SORT_SYMBOLS(u2) SORT_SYMBOLS(u4) SORT_SYMBOLS(u8) SORT_SYMBOLS(f4) SORT_SYMBOLS(f8)
+#undef SORT_SYMBOLS
+    {"ember_rt_quantile_f8", (void *)ember_rt_quantile_f8},
+    {"ember_rt_median_f8", (void *)ember_rt_median_f8},
+    {"ember_rt_dot_f8", (void *)ember_rt_dot_f8},
+    {"ember_rt_gemv_f8", (void *)ember_rt_gemv_f8},
+    {"ember_rt_gemm_f8", (void *)ember_rt_gemm_f8},
+    {"ember_rt_solve_f8", (void *)ember_rt_solve_f8},
+    {"ember_rt_inv_f8", (void *)ember_rt_inv_f8},
+    {"ember_rt_det_f8", (void *)ember_rt_det_f8},
+    {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8},
+    {"ember_rt_random_seed", (void *)ember_rt_random_seed},
+    {"ember_rt_random_double", (void *)ember_rt_random_double},
+    {"ember_rt_random_gauss", (void *)ember_rt_random_gauss},
+    {"ember_rt_random_randint", (void *)ember_rt_random_randint},
+    {"ember_rt_random_uniform", (void *)ember_rt_random_uniform},
+    {"ember_rt_random_normal", (void *)ember_rt_random_normal},
+    {"ember_rt_random_fill_double", (void *)ember_rt_random_fill_double},
+    {"ember_rt_random_fill_gauss", (void *)ember_rt_random_fill_gauss},
+    {"ember_rt_random_fill_randint", (void *)ember_rt_random_fill_randint},
 };
 const int rt_nsymbols = sizeof rt_symbols / sizeof rt_symbols[0];

@@ -39,6 +39,9 @@ typedef void (*DgesvFn)(const blas_int *n, const blas_int *nrhs, double *a, cons
                         double *b, const blas_int *ldb, blas_int *info);
 typedef void (*DgetrfFn)(const blas_int *m, const blas_int *n, double *a, const blas_int *lda, blas_int *ipiv,
                          blas_int *info);
+typedef void (*DgesddFn)(const char *jobz, const blas_int *m, const blas_int *n, double *a, const blas_int *lda,
+                         double *s, double *u, const blas_int *ldu, double *vt, const blas_int *ldvt, double *work,
+                         const blas_int *lwork, blas_int *iwork, blas_int *info, size_t jobz_len);
 typedef int (*GetThreadsFn)(void);
 typedef void (*SetThreadsFn)(int n);
 
@@ -49,6 +52,7 @@ static struct {
     DgemmFn dgemm;
     DgesvFn dgesv;
     DgetrfFn dgetrf;
+    DgesddFn dgesdd;
     GetThreadsFn get_threads;   /* optional */
     SetThreadsFn set_threads;   /* optional */
     char error[512];
@@ -62,6 +66,7 @@ static const char *const names_dgemv[] = {"scipy_cblas_dgemv64_", "cblas_dgemv64
 static const char *const names_dgemm[] = {"scipy_cblas_dgemm64_", "cblas_dgemm64_", NULL};
 static const char *const names_dgesv[] = {"scipy_dgesv_64_", "dgesv_64_", NULL};
 static const char *const names_dgetrf[] = {"scipy_dgetrf_64_", "dgetrf_64_", NULL};
+static const char *const names_dgesdd[] = {"scipy_dgesdd_64_", "dgesdd_64_", NULL};
 static const char *const names_get_threads[] = {"scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
                                                 NULL};
 static const char *const names_set_threads[] = {"scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
@@ -96,6 +101,7 @@ int ember_rt_linalg_init(const char *lib_path) {
     } required[] = {
         {(void **)&lib.ddot, names_ddot},   {(void **)&lib.dgemv, names_dgemv},   {(void **)&lib.dgemm, names_dgemm},
         {(void **)&lib.dgesv, names_dgesv}, {(void **)&lib.dgetrf, names_dgetrf},
+        {(void **)&lib.dgesdd, names_dgesdd},
     };
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         *required[i].slot = find_symbol(h, required[i].names);
@@ -428,5 +434,35 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
     *out = sign * exp(logdet);
     free(pa);
     free(ipiv);
+    return 0;
+}
+
+int ember_rt_svdvals_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
+    if (check_loaded()) return -1;
+    int64_t k = m < n ? m : n;
+    if (k <= 0) return 0;
+    double *pa = scratch(m * n);
+    int64_t *iwork = pa ? malloc((size_t)(8 * k) * sizeof *iwork) : NULL;
+    if (!iwork) {
+        free(pa);
+        if (pa) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        return -1;
+    }
+    pack(pa, a, m, n, a_rs, a_cs);
+    blas_int info = 0, lwork = -1, one = 1;
+    double query = 0.0, dummy = 0.0;
+    lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &info, 1);
+    lwork = (blas_int)query;
+    if (lwork < 1) lwork = 1;
+    double *work = info == 0 ? scratch(lwork) : NULL;
+    if (work) lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, work, &lwork, iwork, &info, 1);
+    free(work);
+    free(pa);
+    free(iwork);
+    if (!work && info == 0) return -1;   /* scratch raised MemoryError */
+    if (info != 0) {
+        ember_rt_raise("numpy.linalg:LinAlgError", "SVD did not converge");
+        return -1;
+    }
     return 0;
 }

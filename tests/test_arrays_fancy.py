@@ -143,7 +143,7 @@ def test_int_array_write_repeated():
 
 
 def mixed_read(m, idx, mask):
-    return m[1:, idx], m[idx, ::-1], m[mask], m[:, mask], m[None, idx]
+    return m[1:, idx], m[idx, ::-1], m[mask], m.T[:, mask], m[None, idx]
 
 
 def mixed_write(m, idx, mask):
@@ -170,6 +170,7 @@ def test_mixed_parts():
     check(rows_from_columns, np.zeros((4, 2)), np.array([2, 0]), np.array([[1.0, 2.0]]))
 
 
+@numba_xfail("fancy indices are checked only under boundscheck=True")
 @numba_leaks(RAISE_LEAKS)
 def test_fancy_errors_without_boundscheck():
     # NumPy checks every fancy index and the value's shape, boundscheck or not.

@@ -125,7 +125,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
-    NULL};
+    "sort", "argsort", "searchsorted", "clip", "dot", NULL};
 
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const char *attr = in->str;
@@ -192,6 +192,24 @@ static const Type *result(int dt, int ndim, bool array) {
     return ty_array(dt, ndim, 'C', false);
 }
 
+/* The result of a product of a (n-d) and b (m-d), n, m in {1, 2}: dot and matmul agree there. */
+/* Load the BLAS/LAPACK that float64 products and np.linalg run on; -1 with a diagnostic. */
+int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname) {
+    const char *why = ti->host && ti->host->linalg_init ? ti->host->linalg_init() : "no BLAS in this host";
+    if (why) return UNSUP(in, "%s needs NumPy's BLAS/LAPACK, which cannot be loaded: %s", fname, why);
+    return 0;
+}
+
+const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Type *a, const Type *b) {
+    if (a->kind != TY_ARRAY || b->kind != TY_ARRAY || a->ndim > 2 || b->ndim > 2)
+        return UNSUP(in, "%s of %s and %s is not supported (1-d and 2-d arrays are)", fname, a->name, b->name), NULL;
+    int dt = ty_promote(a->dtype, b->dtype);
+    if (dt == DT_BOOL) return UNSUP(in, "%s of boolean arrays is not supported", fname), NULL;
+    if (dt == DT_FLOAT64 && ti_need_blas(ti, in, fname)) return NULL;
+    int nd = a->ndim + b->ndim - 2;
+    return nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+}
+
 /* Result type of binary operator op on operands a, b (at least one an array). */
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b) {
     bool num_a = a->kind == TY_ARRAY || ty_is_number(a), num_b = b->kind == TY_ARRAY || ty_is_number(b);
@@ -210,7 +228,7 @@ const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const
         if (k == 'b') dt = DT_INT8;
         break;
     case IRB_MATMUL:
-        return UNSUP(in, "the @ operator is not supported yet (%s @ %s)", a->name, b->name), NULL;
+        return ti_product_type(ti, in, "@", a, b);
     case IRB_ADD: case IRB_SUB: case IRB_MUL:
         if (k == 'b' && op == IRB_SUB) return ERR(in, "numpy boolean subtract is not supported"), NULL;
         break;

@@ -47,6 +47,7 @@ static const char *binop_verb(int op) {
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     int op = in->imm;
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
+        if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
         if (t && in->imm2 && a->kind == TY_ARRAY) {   /* a op= b writes into a */
             if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name), NULL;

@@ -13,7 +13,7 @@
 
 /* Bind the call's arguments to `names` (NULL-terminated; the first `nreq` required). For a
  * method, the receiver (the CALL's callee value) binds to the first name. */
-static CallInfo *bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names,
+CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names,
                       int nreq, const Type **args, int nargs, bool method) {
     int np = 0;
     while (names[np]) np++;
@@ -183,7 +183,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     int dt, axis;
     if (ti_is_ufunc(bid)) {
         bool binary = ti_builtins[bid].shape == SH_BF || ti_builtins[bid].shape == SH_BS;
-        if (!(ci = bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, false))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
         if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
             return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
@@ -199,7 +199,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     switch (bid) {
     case BI_NP_WHERE: {
-        if (!(ci = bind(ti, in, bid, fname, P_WHERE, 3, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_WHERE, 3, args, nargs, false))) return -1;
         const Type *c = ci->params[0], *x = ci->params[1], *y = ci->params[2];
         if (!is_num_or_array(c) || !is_num_or_array(x) || !is_num_or_array(y))
             return ERR(in, "np.where() needs arrays or numbers (got %s, %s, %s)", c->name, x->name, y->name);
@@ -211,14 +211,14 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
-        if (!(ci = bind(ti, in, bid, fname, P_SHAPE_DTYPE, 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_SHAPE_DTYPE, 1, args, nargs, false))) return -1;
         int nd = shape_ndim(ti, in, ci->params[0]);
         if (nd < 0 || (dt = dtype_param(ti, in, ci, 1, DT_FLOAT64)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;
     }
     case BI_NP_FULL: {
-        if (!(ci = bind(ti, in, bid, fname, P_FULL, 2, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_FULL, 2, args, nargs, false))) return -1;
         int nd = shape_ndim(ti, in, ci->params[0]);
         if (nd < 0) return -1;
         if (!ty_is_number(ci->params[1])) return ERR(in, "np.full() needs a number to fill with (got %s)", ci->params[1]->name);
@@ -228,7 +228,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_EMPTY_LIKE: case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE: {
         bool full = bid == BI_NP_FULL_LIKE;
-        if (!(ci = bind(ti, in, bid, fname, full ? P_FULL_LIKE : P_LIKE, full ? 2 : 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, full ? P_FULL_LIKE : P_LIKE, full ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (full && !ty_is_number(ci->params[1])) return ERR(in, "np.full_like() needs a number to fill with");
@@ -237,7 +237,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_ARANGE: {
-        if (!(ci = bind(ti, in, bid, fname, P_ARANGE, 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_ARANGE, 1, args, nargs, false))) return -1;
         int d = DT_INT64;
         for (int i = 0; i < 3; i++) {
             const Type *p = ci->params[i];
@@ -250,7 +250,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_LINSPACE:
-        if (!(ci = bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
         for (int i = 0; i < 3; i++)
             if (ci->params[i]->kind != TY_NONE && (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128))
                 return ERR(in, "np.linspace() needs real numbers (got %s)", ci->params[i]->name);
@@ -259,7 +259,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     case BI_NP_EYE: case BI_NP_IDENTITY: {
         bool eye = bid == BI_NP_EYE;
-        if (!(ci = bind(ti, in, bid, fname, eye ? P_EYE : P_IDENTITY, 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, eye ? P_EYE : P_IDENTITY, 1, args, nargs, false))) return -1;
         for (int i = 0; i < (eye ? 3 : 1); i++)
             if (ci->params[i]->kind != TY_NONE && ci->params[i] != ty_int64)
                 return ERR(in, "np.%s() needs integer sizes (got %s)", fname, ci->params[i]->name);
@@ -268,13 +268,13 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_COPY: case BI_NP_ASCONTIG:
-        if (!(ci = bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         ci->ret = bid == BI_NP_ASCONTIG && a->layout == 'C' ? a : ty_array(a->dtype, a->ndim, 'C', false);
         return 0;
     case BI_NP_ARRAY: {
-        if (!(ci = bind(ti, in, bid, fname, P_ARRAY, 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_ARRAY, 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (a->kind == TY_ARRAY) {
             if ((dt = dtype_param(ti, in, ci, 1, a->dtype)) < 0) return -1;
@@ -292,13 +292,13 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             for (int i = 0; i < nargs; i++)
                 if (args[i] != ty_int64) return ERR(in, "reshape() needs integer sizes");
             const Type *shape = ty_tuple(nargs, args);
-            if (!(ci = bind(ti, in, bid, fname, P_RESHAPE, 1, args, 0, true))) return -1;
+            if (!(ci = ti_bind(ti, in, bid, fname, P_RESHAPE, 1, args, 0, true))) return -1;
             ci->params[1] = shape;
             ci->argmap[1] = -2;   /* lowering: the shape is the arguments themselves */
             ci->ret = ty_array(ci->params[0]->dtype, nargs, 'C', false);
             return 0;
         }
-        if (!(ci = bind(ti, in, bid, fname, P_RESHAPE, 2, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_RESHAPE, 2, args, nargs, method))) return -1;
         a = ci->params[0];
         int nd = shape_ndim(ti, in, ci->params[1]);
         if (a->kind != TY_ARRAY) return ERR(in, "np.reshape() needs an array (got %s)", a->name);
@@ -310,14 +310,14 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (method && nargs - in->nkw > 1) {   /* a.transpose(2, 0, 1) */
             for (int i = 0; i < nargs; i++)
                 if (args[i] != ty_int64) return ERR(in, "transpose() needs integer axes");
-            if (!(ci = bind(ti, in, bid, fname, P_AXES, 1, args, 0, true))) return -1;
+            if (!(ci = ti_bind(ti, in, bid, fname, P_AXES, 1, args, 0, true))) return -1;
             if (nargs != ci->params[0]->ndim) return ERR(in, "axes don't match array");
             ci->params[1] = ty_tuple(nargs, args);
             ci->argmap[1] = -2;
             ci->ret = ty_array(ci->params[0]->dtype, nargs, 'A', ci->params[0]->readonly);
             return 0;
         }
-        if (!(ci = bind(ti, in, bid, fname, P_AXES, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_AXES, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.transpose() needs an array (got %s)", a->name);
         if (ci->params[1]->kind != TY_NONE) {
@@ -330,7 +330,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
         return 0;
     case BI_NP_RAVEL:
-        if (!(ci = bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (bid == BI_NP_RAVEL) ci->ret = ty_array(a->dtype, 1, 'C', a->layout == 'C' && a->readonly);
@@ -339,7 +339,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: {
-        if (!(ci = bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (ty_is_number(a) && !method) {   /* np.sum(3.0) */
             return UNSUP(in, "np.%s() of a scalar is not supported", fname);
@@ -350,13 +350,15 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
-        if (!(ci = bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
         ci->ret = ty_array(sum_dtype(a->dtype), axis == -1 ? 1 : a->ndim, 'C', false);
         return 0;
     }
+    int r = ti_type_nplib_call(ti, in, bid, args, nargs, method);
+    if (r != -2) return r;
     return UNSUP(in, "np.%s() is not supported", fname);
 }
 
@@ -368,19 +370,21 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         {"mean", BI_NP_MEAN}, {"std", BI_NP_STD}, {"var", BI_NP_VAR}, {"argmin", BI_NP_ARGMIN},
         {"argmax", BI_NP_ARGMAX}, {"all", BI_NP_ALL}, {"any", BI_NP_ANY}, {"cumsum", BI_NP_CUMSUM},
         {"cumprod", BI_NP_CUMPROD}, {"copy", BI_NP_COPY}, {"reshape", BI_NP_RESHAPE},
-        {"ravel", BI_NP_RAVEL}, {"transpose", BI_NP_TRANSPOSE},
+        {"ravel", BI_NP_RAVEL}, {"transpose", BI_NP_TRANSPOSE}, {"sort", BI_NP_SORT},
+        {"argsort", BI_NP_ARGSORT}, {"searchsorted", BI_NP_SEARCHSORTED}, {"clip", BI_NP_CLIP},
+        {"dot", BI_NP_DOT},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(attr, map[i].name)) return ti_type_numpy_call(ti, in, map[i].bid, args, nargs, true);
     CallInfo *ci;
     if (!strcmp(attr, "flatten")) {
-        if (!(ci = bind(ti, in, BI_NP_COPY, "flatten", P_A, 1, args, nargs, true))) return -1;
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "flatten", P_A, 1, args, nargs, true))) return -1;
         ci->builtin = METHOD_FLATTEN;
         ci->ret = ty_array(m->recv->dtype, 1, 'C', false);
         return 0;
     }
     if (!strcmp(attr, "astype")) {
-        if (!(ci = bind(ti, in, BI_NP_COPY, "astype", P_ASTYPE, 2, args, nargs, true))) return -1;
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "astype", P_ASTYPE, 2, args, nargs, true))) return -1;
         int dt = ti_dtype_arg(ci->params[1]);
         if (dt < 0) return ERR(in, "astype() needs a NumPy type such as np.float32 (got %s)", ci->params[1]->name);
         ci->builtin = METHOD_ASTYPE;
@@ -389,7 +393,7 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
     }
     if (!strcmp(attr, "fill")) {
         if (m->recv->readonly) return ERR(in, "cannot fill a read-only array");
-        if (!(ci = bind(ti, in, BI_NP_COPY, "fill", P_FILL, 2, args, nargs, true))) return -1;
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "fill", P_FILL, 2, args, nargs, true))) return -1;
         if (!ty_is_number(ci->params[1])) return ERR(in, "fill() needs a number (got %s)", ci->params[1]->name);
         ci->builtin = METHOD_FILL;
         ci->ret = ty_none;
@@ -401,7 +405,7 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
 /* np.float32(x) and friends: a conversion to the dtype's canonical scalar. */
 int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     CallInfo *ci;
-    if (!(ci = bind(ti, in, BI_NP_COPY, ty_dtypes[callee->dtype].name, P_UFUNC1, 1, args, nargs, false))) return -1;
+    if (!(ci = ti_bind(ti, in, BI_NP_COPY, ty_dtypes[callee->dtype].name, P_UFUNC1, 1, args, nargs, false))) return -1;
     if (!ty_is_number(ci->params[0])) return UNSUP(in, "np.%s() of %s is not supported", ty_dtypes[callee->dtype].name, ci->params[0]->name);
     if (ci->params[0] == ty_complex128 && ty_dtypes[callee->dtype].kind != 'c')
         return ERR(in, "cannot convert complex to %s", ty_dtypes[callee->dtype].name);

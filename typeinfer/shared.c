@@ -29,3 +29,33 @@ int ti_const_int(TypeInfo *ti, int value, int64_t *out) {
     return 0;
 }
 
+
+int ti_const_real(TypeInfo *ti, int value, double *out) {
+    Instr *in = ti->fn->instrs[value];
+    if (in->op == IR_UNOP && (in->imm == IRU_NEG || in->imm == IRU_POS) && ti_const_real(ti, in->args[0], out)) {
+        if (in->imm == IRU_NEG) *out = -*out;   /* -np.inf */
+        return 1;
+    }
+    if (in->op == IR_CONST && in->c.kind == K_FLOAT) {
+        *out = in->c.re;
+        return 1;
+    }
+    PyObject *f = ti->frozen[value];
+    if (f && PyFloat_Check(f)) {
+        *out = PyFloat_AS_DOUBLE(f);
+        return 1;
+    }
+    int64_t k;
+    if (ti_const_int(ti, value, &k)) {
+        *out = (double)k;
+        return 1;
+    }
+    return 0;
+}
+
+const char *ti_const_str(TypeInfo *ti, int value) {
+    Instr *in = ti->fn->instrs[value];
+    if (in->op == IR_CONST && in->c.kind == K_STR) return in->c.s;
+    PyObject *f = ti->frozen[value];
+    return f && PyUnicode_Check(f) ? PyUnicode_AsUTF8(f) : NULL;
+}

@@ -70,6 +70,8 @@ typedef struct TiHost {
      * added to ctx (or a Python error set) on failure. */
     int (*compile_callee)(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                           Function *caller, Loc loc);
+    /* Load the BLAS/LAPACK np.linalg uses: NULL when ready, else why not. */
+    const char *(*linalg_init)(void);
 } TiHost;
 
 struct TypeInfo {
@@ -96,6 +98,8 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
 
 /* shared.c */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
+int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
+const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 
 /* calls.c */
@@ -105,7 +109,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT };
+       METHOD_DTYPE_CONVERT, METHOD_SORT };
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
@@ -117,11 +121,19 @@ const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a);
 const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
 int ti_ufunc_dtype(int bid, const Type *a, const Type *b);
 bool ti_is_ufunc(int bid);
+const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Type *a, const Type *b);
+int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname);
 
 /* numpy.c */
 int ti_dtype_arg(const Type *t);
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names, int nreq,
+                  const Type **args, int nargs, bool method);
+
+/* nplib.c */
+int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+extern const char *const ti_sort_kinds[], *const ti_sides[];
 
 #endif

@@ -1,0 +1,757 @@
+/* lower_nplib.c: NumPy library functions in generated code (typed in typeinfer/nplib.c).
+ *
+ * Sorting, searching and order statistics call the runtime's typed kernels (runtime/sort.c);
+ * float64 products and np.linalg call NumPy's own BLAS/LAPACK through runtime/linalg.c (other
+ * dtypes of dot/@/outer/vdot are loops in the canonical element type, as NumPy's own integer
+ * loops are); np.random calls the per-thread legacy generator of runtime/random.c. Runtime
+ * functions are called by name (contract 1) and report failures through the error record: a
+ * non-zero status propagates.
+ */
+#include "lower.h"
+#include <math.h>
+#include <string.h>
+
+static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
+static LLVMValueRef none_value(Lower *L) { return LLVMConstInt(L->i8, 0, 0); }
+
+static const char *dt_suffix(int dt) {
+    switch (dt) {
+    case DT_BOOL: return "b1";
+    case DT_INT8: return "i1";
+    case DT_INT16: return "i2";
+    case DT_INT32: return "i4";
+    case DT_INT64: return "i8";
+    case DT_UINT8: return "u1";
+    case DT_UINT16: return "u2";
+    case DT_UINT32: return "u4";
+    case DT_UINT64: return "u8";
+    case DT_FLOAT32: return "f4";
+    default: return "f8";
+    }
+}
+
+static LLVMValueRef rt_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
+    return cg_call(L, name, ret, pt, args, n);
+}
+
+/* Call a runtime function returning a status (0, or -1 with the error record set). */
+static void rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
+    cg_check_status(L, rt_call(L, name, L->i32, pt, args, n));
+}
+
+static void raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
+    cg_raise_if(L, LLVMBuildNot(L->b, ok, ""), exc, msg);
+}
+
+static LLVMValueRef isz(Lower *L, int dt) { return i64c(L, ty_dtypes[dt].size); }
+
+static LLVMValueRef size_of(Lower *L, const Type *t, LLVMValueRef a) {
+    LLVMValueRef n = i64c(L, 1);
+    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
+    return n;
+}
+
+static LLVMValueRef load_i64(Lower *L, LLVMValueRef slot) { return LLVMBuildLoad2(L->b, L->i64, slot, ""); }
+
+static LLVMValueRef counter(Lower *L, const char *name, LLVMValueRef init) {
+    LLVMValueRef s = cg_entry_alloca(L, L->i64, name);
+    LLVMBuildStore(L->b, init, s);
+    return s;
+}
+
+/* A new C-contiguous copy of a, converted to dtype dt. */
+static LLVMValueRef contig_copy(Lower *L, const Type *at, LLVMValueRef a, int dt, const Type **ct) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
+    *ct = ty_array(dt, at->ndim, 'C', false);
+    LLVMValueRef out = cg_alloc_array(L, *ct, shape);
+    cg_assign_noalias(L, *ct, out, at, a);
+    return out;
+}
+
+/* A 1-d view (meminfo of `owner`) of n elements at data with byte stride s. */
+static LLVMValueRef view1(Lower *L, int dt, LLVMValueRef owner, LLVMValueRef data, LLVMValueRef n, LLVMValueRef s,
+                          char layout) {
+    return cg_make_array(L, ty_array(dt, 1, layout, false), cg_arr_meminfo(L, owner), LLVMBuildExtractValue(L->b, owner, 1, ""),
+                         data, &n, &s);
+}
+
+/* The elements of any array as one lane (data, n, stride): a itself when 1-d, else a C copy;
+ * converted to dtype dt when `dt` differs (-1: keep). */
+static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
+                      LLVMValueRef *stride) {
+    if (dt < 0) dt = at->dtype;
+    if (at->ndim != 1 || at->dtype != dt) {
+        const Type *ct;
+        a = contig_copy(L, at, a, dt, &ct);
+        at = ct;
+        *n = size_of(L, ct, a);
+        *stride = isz(L, dt);
+    } else {
+        *n = cg_arr_shape(L, a, 0);
+        *stride = cg_arr_stride(L, at, a, 0);
+    }
+    *data = cg_arr_data(L, a);
+}
+
+static LLVMValueRef elem_at(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef i, LLVMValueRef j) {
+    LLVMValueRef off = LLVMBuildMul(L->b, i, cg_arr_stride(L, t, a, 0), "");
+    if (j) off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, j, cg_arr_stride(L, t, a, 1), ""), "");
+    return cg_gep8(L, cg_arr_data(L, a), off);
+}
+
+/* ---- sorting ----------------------------------------------------------------------- */
+/* Sort every lane along the last axis of C-contiguous t in place. */
+static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
+    int nd = t->ndim;
+    LLVMValueRef len = cg_arr_shape(L, a, nd - 1), rows = i64c(L, 1);
+    for (int k = 0; k < nd - 1; k++) rows = LLVMBuildMul(L->b, rows, cg_arr_shape(L, a, k), "");
+    char name[64];
+    snprintf(name, sizeof name, "ember_rt_sort_%s", dt_suffix(t->dtype));
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows);
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, a), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, len, ""), isz(L, t->dtype), ""));
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef args[2] = {p, len};
+    rt_call(L, ctx_strdup(L->ctx, name), L->voidt, pt, args, 2);
+    cg_loop_end(L, &lc);
+}
+
+static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, bool in_place) {
+    const Type *ct;
+    if (in_place && at->layout == 'C') {
+        sort_lanes(L, at, a);
+        return none_value(L);
+    }
+    LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+    sort_lanes(L, ct, c);
+    if (!in_place) return c;
+    cg_assign_noalias(L, at, a, ct, c);
+    return none_value(L);
+}
+
+static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
+    LLVMValueRef n = cg_arr_shape(L, a, 0);
+    LLVMValueRef out = cg_alloc_array(L, rt, &n);
+    char name[64];
+    snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(at->dtype));
+    LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef args[4] = {cg_arr_data(L, a), n, cg_arr_stride(L, at, a, 0), cg_arr_data(L, out)};
+    rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    return out;
+}
+
+/* np.searchsorted of one key (canonical scalar of type kt) in 1-d array a. */
+static LLVMValueRef search_one(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef key, const Type *kt, bool right) {
+    int dt = at->dtype;
+    char name[64];
+    LLVMTypeRef kty;
+    LLVMValueRef k;
+    if (dt == DT_FLOAT64 || dt == DT_FLOAT32) {   /* the key in the array's float type (a Python float is weak) */
+        k = cg_cast(L, key, kt, ty_float64);
+        kty = L->f64;
+        if (dt == DT_FLOAT32) {
+            kty = LLVMFloatTypeInContext(L->c);
+            k = LLVMBuildFPTrunc(L->b, k, kty, "");
+        }
+        snprintf(name, sizeof name, "ember_rt_searchsorted_%s", dt_suffix(dt));
+    } else if (dt == DT_INT64 && kt != ty_float64) {
+        k = cg_cast(L, key, kt, ty_int64);
+        kty = L->i64;
+        snprintf(name, sizeof name, "ember_rt_searchsorted_i8");
+    } else {   /* compare as float64: an integer array and a float key, or narrow integers */
+        k = cg_cast(L, key, kt, ty_float64);
+        kty = L->f64;
+        snprintf(name, sizeof name, "ember_rt_searchsorted_%s_dkey", dt_suffix(dt));
+    }
+    LLVMTypeRef pt[5] = {L->ptr, L->i64, L->i64, kty, L->i32};
+    LLVMValueRef args[5] = {cg_arr_data(L, a), cg_arr_shape(L, a, 0), cg_arr_stride(L, at, a, 0), k,
+                            LLVMConstInt(L->i32, right, 0)};
+    return rt_call(L, ctx_strdup(L->ctx, name), L->i64, pt, args, 5);
+}
+
+typedef struct SearchEnv {
+    const Type *at, *vt, *rt;
+    LLVMValueRef a, v, out;
+    bool right;
+} SearchEnv;
+
+static void search_body(Lower *L, LLVMValueRef *idx, void *env) {
+    SearchEnv *S = env;
+    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
+    for (int k = 0; k < S->vt->ndim; k++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, S->vt, S->v, k), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, S->rt, S->out, k), ""), "");
+    }
+    LLVMValueRef key = cg_load_elem(L, S->vt->dtype, cg_gep8(L, cg_arr_data(L, S->v), off));
+    LLVMValueRef r = search_one(L, S->at, S->a, key, ty_scalar_of(S->vt->dtype), S->right);
+    cg_store_elem(L, DT_INT64, cg_gep8(L, cg_arr_data(L, S->out), ooff), r, ty_int64);
+}
+
+static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
+    if (ci->argmap[i] < 0) return false;
+    const char *s = ti_const_str(L->ti, in->args[ci->argmap[i]]);
+    return s && !strcmp(s, "right");
+}
+
+/* ---- order statistics --------------------------------------------------------------- */
+static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q,
+                               const Type *rt) {
+    LLVMValueRef data, n, stride;
+    flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
+    LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
+    if (bid == BI_NP_MEDIAN) {
+        LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
+        LLVMValueRef args[4] = {data, n, stride, out};
+        rt_check(L, "ember_rt_median_f8", pt, args, 4);
+        return LLVMBuildLoad2(L->b, L->f64, out, "");
+    }
+    double scale = bid == BI_NP_PERCENTILE ? 0.01 : 1.0;
+    LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr};
+    if (qt->kind != TY_ARRAY) {
+        LLVMValueRef qs = cg_entry_alloca(L, L->f64, "q");
+        LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
+        /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
+        if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
+        LLVMBuildStore(L->b, qv, qs);
+        LLVMValueRef args[6] = {data, n, stride, qs, i64c(L, 1), out};
+        rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+        return LLVMBuildLoad2(L->b, L->f64, out, "");
+    }
+    const Type *ct;
+    LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
+    LLVMValueRef nq = cg_arr_shape(L, qa, 0);
+    if (scale != 1.0) {
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, nq);
+        LLVMValueRef p = cg_gep8(L, cg_arr_data(L, qa), LLVMBuildMul(L->b, i, i64c(L, 8), ""));
+        LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
+        cg_loop_end(L, &lc);
+    }
+    LLVMValueRef res = cg_alloc_array(L, rt, &nq);
+    LLVMValueRef args[6] = {data, n, stride, cg_arr_data(L, qa), nq, cg_arr_data(L, res)};
+    rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+    return res;
+}
+
+/* np.unique: a sorted copy with repeats (and all NaNs but one) dropped, as a view of that copy. */
+static LLVMValueRef np_unique(Lower *L, const Type *at, LLVMValueRef a) {
+    const Type *ct;
+    int dt = at->dtype;
+    LLVMValueRef c = contig_copy(L, at, a, dt, &ct);
+    LLVMValueRef n = size_of(L, ct, c), data = cg_arr_data(L, c);
+    LLVMValueRef flat = view1(L, dt, c, data, n, isz(L, dt), 'C');
+    sort_lanes(L, ty_array(dt, 1, 'C', false), flat);
+    LLVMValueRef k = counter(L, "k", LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, 0), ""), i64c(L, 1), i64c(L, 0), ""));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "uniq");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "uniqnext");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, i, i64c(L, 0), ""), body, next);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef kv = load_i64(L, k);
+    LLVMValueRef x = cg_load_elem(L, dt, cg_gep8(L, data, LLVMBuildMul(L->b, i, isz(L, dt), "")));
+    LLVMValueRef prev = cg_load_elem(L, dt, cg_gep8(L, data, LLVMBuildMul(L->b, LLVMBuildSub(L->b, kv, i64c(L, 1), ""), isz(L, dt), "")));
+    const Type *et = ty_scalar_of(dt);
+    LLVMValueRef same;
+    if (et == ty_float64)
+        same = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, prev, ""),
+                           LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, prev, prev, ""), ""), "");
+    else
+        same = LLVMBuildICmp(L->b, LLVMIntEQ, x, prev, "");
+    LLVMBasicBlockRef keep = LLVMAppendBasicBlockInContext(L->c, L->func, "keep");
+    LLVMBuildCondBr(L->b, same, next, keep);
+    LLVMPositionBuilderAtEnd(L->b, keep);
+    cg_store_elem(L, dt, cg_gep8(L, data, LLVMBuildMul(L->b, kv, isz(L, dt), "")), x, et);
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, kv, i64c(L, 1), ""), k);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    cg_loop_end(L, &lc);
+    return view1(L, dt, c, data, load_i64(L, k), isz(L, dt), 'C');
+}
+
+/* ---- clip, diff, concatenate -------------------------------------------------------- */
+LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt) {
+    const Type *ct = ty_scalar_of(dt);
+    LLVMValueRef lo[2] = {x[0], x[1]};
+    const Type *lot[2] = {xt[0], xt[1]};
+    LLVMValueRef m = cg_ufunc_scalar(L, BI_NP_MAXIMUM, lo, lot, dt);
+    LLVMValueRef hi[2] = {m, x[2]};
+    const Type *hit[2] = {ct, xt[2]};
+    return cg_ufunc_scalar(L, BI_NP_MINIMUM, hi, hit, dt);
+}
+
+static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef n, const Type *rt) {
+    int nd = at->ndim, dt = at->dtype;
+    const Type *et = ty_scalar_of(dt), *ct;
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, 0), ""), "builtins:ValueError", "order must be non-negative");
+    LLVMValueRef tmp = contig_copy(L, at, a, dt, &ct);
+    LLVMValueRef m = cg_arr_shape(L, tmp, nd - 1), rows = i64c(L, 1), shape[64];
+    for (int k = 0; k < nd - 1; k++) {
+        shape[k] = cg_arr_shape(L, tmp, k);
+        rows = LLVMBuildMul(L->b, rows, shape[k], "");
+    }
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGT, n, m, "");
+    LLVMValueRef steps = LLVMBuildSelect(L->b, big, m, n, "");
+    LLVMValueRef keep = LLVMBuildSub(L->b, m, steps, "");
+    shape[nd - 1] = keep;
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    LLVMValueRef sz = isz(L, dt), td = cg_arr_data(L, tmp), od = cg_arr_data(L, out);
+    LoopCtx lr, ls, li, lk;
+    LLVMValueRef r = cg_loop_begin(L, &lr, rows);
+    LLVMValueRef base = cg_gep8(L, td, LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, m, ""), sz, ""));
+    LLVMValueRef s = cg_loop_begin(L, &ls, steps);
+    LLVMValueRef i = cg_loop_begin(L, &li, LLVMBuildSub(L->b, LLVMBuildSub(L->b, m, s, ""), i64c(L, 1), ""));
+    LLVMValueRef p0 = cg_gep8(L, base, LLVMBuildMul(L->b, i, sz, ""));
+    LLVMValueRef p1 = cg_gep8(L, p0, sz);
+    LLVMValueRef x0 = cg_load_elem(L, dt, p0), x1 = cg_load_elem(L, dt, p1), d;
+    if (et == ty_bool) {
+        d = LLVMBuildXor(L->b, x1, x0, "");   /* NumPy: not_equal */
+    } else {
+        L->numpy_sem = true;
+        d = cg_binop(L, IRB_SUB, x1, x0, et, NULL);
+        L->numpy_sem = false;
+    }
+    cg_store_elem(L, dt, p0, d, et);
+    cg_loop_end(L, &li);
+    cg_loop_end(L, &ls);
+    LLVMValueRef k = cg_loop_begin(L, &lk, keep);
+    LLVMValueRef src = cg_gep8(L, base, LLVMBuildMul(L->b, k, sz, ""));
+    LLVMValueRef dst = cg_gep8(L, od, LLVMBuildMul(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, r, keep, ""), k, ""), sz, ""));
+    cg_store_elem(L, dt, dst, cg_load_elem(L, dt, src), et);
+    cg_loop_end(L, &lk);
+    cg_loop_end(L, &lr);
+    return out;
+}
+
+static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt) {
+    int nd = rt->ndim;
+    if (axis < 0) axis += nd;
+    LLVMValueRef first = LLVMBuildExtractValue(L->b, tv, 0, ""), shape[64], total = i64c(L, 0);
+    for (int i = 0; i < tt->n; i++) {
+        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
+        for (int k = 0; k < nd; k++) {
+            if (k == axis) continue;
+            raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, e, k), cg_arr_shape(L, first, k), ""),
+                         "builtins:ValueError",
+                         "all the input array dimensions except for the concatenation axis must match exactly");
+        }
+        total = LLVMBuildAdd(L->b, total, cg_arr_shape(L, e, axis), "");
+    }
+    for (int k = 0; k < nd; k++) shape[k] = k == axis ? total : cg_arr_shape(L, first, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape), off = i64c(L, 0);
+    const Type *vt_ = ty_array(rt->dtype, nd, 'A', false);
+    for (int i = 0; i < tt->n; i++) {
+        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, ""), vs[64], st[64];
+        for (int k = 0; k < nd; k++) {
+            vs[k] = cg_arr_shape(L, e, k);
+            st[k] = cg_arr_stride(L, rt, out, k);
+        }
+        LLVMValueRef data = cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, off, st[axis], ""));
+        LLVMValueRef view = cg_make_array(L, vt_, cg_arr_meminfo(L, out), LLVMConstNull(L->ptr), data, vs, st);
+        cg_assign_noalias(L, vt_, view, tt->elems[i], e);
+        off = LLVMBuildAdd(L->b, off, vs[axis], "");
+    }
+    return out;
+}
+
+/* ---- products ------------------------------------------------------------------------ */
+/* An operand as float64 (a copy when it is another dtype). */
+static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) {
+    if ((*t)->dtype == DT_FLOAT64) return v;
+    const Type *ct;
+    LLVMValueRef c = contig_copy(L, *t, v, DT_FLOAT64, &ct);
+    *t = ct;
+    return c;
+}
+
+static void check_aligned(Lower *L, LLVMValueRef n1, LLVMValueRef n2) {
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, n1, n2, ""), "builtins:ValueError", "shapes are not aligned");
+}
+
+static LLVMValueRef mul_acc(Lower *L, LLVMValueRef acc, LLVMValueRef x, LLVMValueRef y, const Type *ct) {
+    return cg_binop(L, IRB_ADD, acc, cg_binop(L, IRB_MUL, x, y, ct, NULL), ct, NULL);
+}
+
+/* sum over p < k of A(i, p) * B(p, j) in type ct, A and B 1-d or 2-d (j NULL for 1-d B, i
+ * NULL for 1-d A). */
+static LLVMValueRef dot_loop(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef i, const Type *bt, LLVMValueRef b,
+                             LLVMValueRef j, LLVMValueRef k, const Type *ct, bool conj_a) {
+    LLVMValueRef acc = cg_entry_alloca(L, cg_type(L, ct), "dot");
+    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, ct)), acc);
+    LoopCtx lc;
+    LLVMValueRef p = cg_loop_begin(L, &lc, k);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, at->dtype, i ? elem_at(L, at, a, i, p) : elem_at(L, at, a, p, NULL)),
+                             ty_scalar_of(at->dtype), ct);
+    LLVMValueRef y = cg_cast(L, cg_load_elem(L, bt->dtype, j ? elem_at(L, bt, b, p, j) : elem_at(L, bt, b, p, NULL)),
+                             ty_scalar_of(bt->dtype), ct);
+    if (conj_a && ct == ty_complex128)
+        x = LLVMBuildInsertValue(L->b, x, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), ""), 1, "");
+    LLVMBuildStore(L->b, mul_acc(L, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, y, ct), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_dtype_of_scalar(rt);
+    if (rt->kind != TY_ARRAY) dt = ty_promote(at->dtype, bt->dtype);
+    const Type *ct = ty_scalar_of(dt);
+    bool blas = dt == DT_FLOAT64;
+    LLVMValueRef k = cg_arr_shape(L, a, at->ndim - 1);
+    check_aligned(L, k, cg_arr_shape(L, b, 0));
+    if (blas) {
+        a = as_f8(L, &at, a);
+        b = as_f8(L, &bt, b);
+    }
+    if (at->ndim == 1 && bt->ndim == 1) {
+        if (!blas) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
+        LLVMValueRef out = cg_entry_alloca(L, L->f64, "dot");
+        LLVMTypeRef pt[6] = {L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
+        LLVMValueRef args[6] = {k, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_data(L, b),
+                                cg_arr_stride(L, bt, b, 0), out};
+        rt_check(L, "ember_rt_dot_f8", pt, args, 6);
+        return LLVMBuildLoad2(L->b, L->f64, out, "");
+    }
+    LLVMValueRef shape[2];
+    int nd = 0;
+    if (at->ndim == 2) shape[nd++] = cg_arr_shape(L, a, 0);
+    if (bt->ndim == 2) shape[nd++] = cg_arr_shape(L, b, 1);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    if (blas) {
+        LLVMValueRef ad = cg_arr_data(L, a), bd = cg_arr_data(L, b), od = cg_arr_data(L, out);
+        if (at->ndim == 2 && bt->ndim == 2) {
+            LLVMTypeRef pt[12] = {L->i64, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
+            LLVMValueRef args[12] = {shape[0], k, shape[1], ad, cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
+                                     bd, cg_arr_stride(L, bt, b, 0), cg_arr_stride(L, bt, b, 1),
+                                     od, cg_arr_stride(L, rt, out, 0), cg_arr_stride(L, rt, out, 1)};
+            rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
+        } else {
+            LLVMTypeRef pt[9] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64};
+            LLVMValueRef args[9];
+            if (at->ndim == 2) {   /* A x */
+                LLVMValueRef v[9] = {shape[0], k, ad, cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
+                                     bd, cg_arr_stride(L, bt, b, 0), od, cg_arr_stride(L, rt, out, 0)};
+                memcpy(args, v, sizeof v);
+            } else {               /* x B = B^T x */
+                LLVMValueRef v[9] = {shape[0], k, bd, cg_arr_stride(L, bt, b, 1), cg_arr_stride(L, bt, b, 0),
+                                     ad, cg_arr_stride(L, at, a, 0), od, cg_arr_stride(L, rt, out, 0)};
+                memcpy(args, v, sizeof v);
+            }
+            rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
+        }
+        return out;
+    }
+    LoopCtx li, lj;
+    if (at->ndim == 2 && bt->ndim == 2) {
+        LLVMValueRef i = cg_loop_begin(L, &li, shape[0]);
+        LLVMValueRef j = cg_loop_begin(L, &lj, shape[1]);
+        cg_store_elem(L, dt, elem_at(L, rt, out, i, j), dot_loop(L, at, a, i, bt, b, j, k, ct, false), ct);
+        cg_loop_end(L, &lj);
+        cg_loop_end(L, &li);
+    } else {
+        LLVMValueRef i = cg_loop_begin(L, &li, shape[0]);
+        LLVMValueRef v = at->ndim == 2 ? dot_loop(L, at, a, i, bt, b, NULL, k, ct, false)
+                                       : dot_loop(L, at, a, NULL, bt, b, i, k, ct, false);
+        cg_store_elem(L, dt, elem_at(L, rt, out, i, NULL), v, ct);
+        cg_loop_end(L, &li);
+    }
+    return out;
+}
+
+static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    int dt = ty_dtype_of_scalar(rt);
+    LLVMValueRef ad, an, as, bd, bn, bs;
+    flat_lane(L, at, a, -1, &ad, &an, &as);
+    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, bn, ""), "builtins:ValueError", "cannot reshape array: vdot needs vectors of the same size");
+    const Type *xt = ty_array(at->dtype, 1, 'A', false), *yt = ty_array(bt->dtype, 1, 'A', false);
+    LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
+    LLVMValueRef y = cg_make_array(L, yt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), bd, &bn, &bs);
+    if (dt == DT_FLOAT64) return cg_product(L, xt, x, yt, y, ty_float64);
+    return dot_loop(L, xt, x, NULL, yt, y, NULL, an, ty_scalar_of(dt), true);
+}
+
+static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    LLVMValueRef ad, an, as, bd, bn, bs;
+    flat_lane(L, at, a, -1, &ad, &an, &as);
+    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    LLVMValueRef shape[2] = {an, bn};
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    const Type *ct = ty_scalar_of(rt->dtype);
+    LoopCtx li, lj;
+    LLVMValueRef i = cg_loop_begin(L, &li, an);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, at->dtype, cg_gep8(L, ad, LLVMBuildMul(L->b, i, as, ""))), ty_scalar_of(at->dtype), ct);
+    LLVMValueRef j = cg_loop_begin(L, &lj, bn);
+    LLVMValueRef y = cg_cast(L, cg_load_elem(L, bt->dtype, cg_gep8(L, bd, LLVMBuildMul(L->b, j, bs, ""))), ty_scalar_of(bt->dtype), ct);
+    cg_store_elem(L, rt->dtype, elem_at(L, rt, out, i, j), cg_binop(L, IRB_MUL, x, y, ct, NULL), ct);
+    cg_loop_end(L, &lj);
+    cg_loop_end(L, &li);
+    return out;
+}
+
+/* ---- np.linalg ---------------------------------------------------------------------- */
+static void check_square(Lower *L, LLVMValueRef a) {
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, 0), cg_arr_shape(L, a, 1), ""),
+                 "numpy.linalg:LinAlgError", "Last 2 dimensions of the array must be square");
+}
+
+static LLVMValueRef la_solve(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    a = as_f8(L, &at, a);
+    b = as_f8(L, &bt, b);
+    check_square(L, a);
+    LLVMValueRef n = cg_arr_shape(L, a, 0);
+    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, b, 0), n, ""), "builtins:ValueError",
+                 "solve: b does not match the size of a");
+    LLVMValueRef shape[2] = {n, bt->ndim == 2 ? cg_arr_shape(L, b, 1) : NULL};
+    LLVMValueRef x = cg_alloc_array(L, rt, shape);
+    LLVMValueRef nrhs = bt->ndim == 2 ? shape[1] : i64c(L, 1);
+    LLVMValueRef bcs = bt->ndim == 2 ? cg_arr_stride(L, bt, b, 1) : i64c(L, 8);
+    LLVMValueRef xcs = bt->ndim == 2 ? cg_arr_stride(L, rt, x, 1) : i64c(L, 8);
+    LLVMTypeRef pt[11] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
+    LLVMValueRef args[11] = {n, nrhs, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
+                             cg_arr_data(L, b), cg_arr_stride(L, bt, b, 0), bcs,
+                             cg_arr_data(L, x), cg_arr_stride(L, rt, x, 0), xcs};
+    rt_check(L, "ember_rt_solve_f8", pt, args, 11);
+    return x;
+}
+
+static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *rt) {
+    a = as_f8(L, &at, a);
+    check_square(L, a);
+    LLVMValueRef n = cg_arr_shape(L, a, 0), rs = cg_arr_stride(L, at, a, 0), cs = cg_arr_stride(L, at, a, 1);
+    if (bid == BI_LA_DET) {
+        LLVMValueRef out = cg_entry_alloca(L, L->f64, "det");
+        LLVMTypeRef pt[5] = {L->i64, L->ptr, L->i64, L->i64, L->ptr};
+        LLVMValueRef args[5] = {n, cg_arr_data(L, a), rs, cs, out};
+        rt_check(L, "ember_rt_det_f8", pt, args, 5);
+        return LLVMBuildLoad2(L->b, L->f64, out, "");
+    }
+    LLVMValueRef shape[2] = {n, n};
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    LLVMTypeRef pt[7] = {L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
+    LLVMValueRef args[7] = {n, cg_arr_data(L, a), rs, cs, cg_arr_data(L, out), cg_arr_stride(L, rt, out, 0),
+                            cg_arr_stride(L, rt, out, 1)};
+    rt_check(L, "ember_rt_inv_f8", pt, args, 7);
+    return out;
+}
+
+static LLVMValueRef fabs_(Lower *L, LLVMValueRef x) {
+    LLVMTypeRef t = L->f64;
+    return cg_call(L, "llvm.fabs.f64", L->f64, &t, &x, 1);
+}
+
+/* Fold f over the float64 values of a lane: acc = op(acc, g(x)). */
+enum { FOLD_SUMSQ, FOLD_SUMABS, FOLD_MAXABS, FOLD_MINABS, FOLD_NONZERO, FOLD_SUMPOW };
+
+static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt,
+                              LLVMValueRef p) {
+    double init = kind == FOLD_MAXABS ? 0.0 : kind == FOLD_MINABS ? INFINITY : 0.0;
+    LLVMValueRef acc = cg_entry_alloca(L, L->f64, "norm");
+    LLVMBuildStore(L->b, f64c(L, init), acc);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, dt, cg_gep8(L, data, LLVMBuildMul(L->b, i, stride, ""))), ty_scalar_of(dt), ty_float64);
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, L->f64, acc, ""), ax = fabs_(L, x), v;
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    switch (kind) {
+    case FOLD_SUMSQ: v = LLVMBuildFAdd(L->b, cur, LLVMBuildFMul(L->b, x, x, ""), ""); break;
+    case FOLD_SUMABS: v = LLVMBuildFAdd(L->b, cur, ax, ""); break;
+    case FOLD_MAXABS: { LLVMValueRef a2[2] = {cur, ax}; v = cg_call(L, "llvm.maximum.f64", L->f64, pt, a2, 2); break; }
+    case FOLD_MINABS: { LLVMValueRef a2[2] = {cur, ax}; v = cg_call(L, "llvm.minimum.f64", L->f64, pt, a2, 2); break; }
+    case FOLD_NONZERO: v = LLVMBuildFAdd(L->b, cur, LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealUNE, x, f64c(L, 0), ""), L->f64, ""), ""); break;
+    default: { LLVMValueRef a2[2] = {ax, p}; v = LLVMBuildFAdd(L->b, cur, cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2), ""); break; }
+    }
+    LLVMBuildStore(L->b, v, acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, L->f64, acc, "");
+}
+
+static LLVMValueRef sqrt_(Lower *L, LLVMValueRef x) {
+    LLVMTypeRef t = L->f64;
+    return cg_call(L, "llvm.sqrt.f64", L->f64, &t, &x, 1);
+}
+
+/* Matrix norms 1 / -1 (column sums) and inf / -inf (row sums): extreme of the abs sums. */
+static LLVMValueRef sum_extreme(Lower *L, const Type *at, LLVMValueRef a, int along, bool is_max) {
+    LLVMValueRef best = cg_entry_alloca(L, L->f64, "best");
+    LLVMBuildStore(L->b, f64c(L, is_max ? 0.0 : INFINITY), best);
+    LoopCtx lc;
+    int other = 1 - along;
+    LLVMValueRef j = cg_loop_begin(L, &lc, cg_arr_shape(L, a, other));
+    LLVMValueRef base = cg_gep8(L, cg_arr_data(L, a), LLVMBuildMul(L->b, j, cg_arr_stride(L, at, a, other), ""));
+    LLVMValueRef s = fold_lane(L, FOLD_SUMABS, base, cg_arr_shape(L, a, along), cg_arr_stride(L, at, a, along), at->dtype, NULL);
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a2[2] = {LLVMBuildLoad2(L->b, L->f64, best, ""), s};
+    LLVMBuildStore(L->b, cg_call(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", L->f64, pt, a2, 2), best);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, L->f64, best, "");
+}
+
+static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
+    const char *s = NULL;
+    double ord = NAN;   /* NaN: the default */
+    if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
+        s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
+        if (!s) ti_const_real(L->ti, in->args[ci->argmap[1]], &ord);
+    }
+    if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
+        LLVMValueRef data, n, stride;
+        flat_lane(L, xt, x, -1, &data, &n, &stride);
+        if (xt->ndim == 2 || isnan(ord) || ord == 2) return sqrt_(L, fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
+        if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, xt->dtype, NULL);
+        if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, xt->dtype, NULL);
+        if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, xt->dtype, NULL);
+        if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, xt->dtype, NULL);
+        LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, xt->dtype, f64c(L, ord));
+        LLVMTypeRef pt[2] = {L->f64, L->f64};
+        LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
+        return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+    }
+    if (s || fabs(ord) == 2) {   /* from the singular values: 'nuc', 2, -2 */
+        x = as_f8(L, &xt, x);
+        LLVMValueRef m = cg_arr_shape(L, x, 0), n = cg_arr_shape(L, x, 1);
+        LLVMValueRef k = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), m, n, "");
+        const Type *svt = ty_array(DT_FLOAT64, 1, 'C', false);
+        LLVMValueRef sv = cg_alloc_array(L, svt, &k);
+        LLVMTypeRef pt[6] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr};
+        LLVMValueRef args[6] = {m, n, cg_arr_data(L, x), cg_arr_stride(L, xt, x, 0), cg_arr_stride(L, xt, x, 1), cg_arr_data(L, sv)};
+        rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
+        LLVMValueRef d = cg_arr_data(L, sv);
+        if (s) return fold_lane(L, FOLD_SUMABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
+        return fold_lane(L, ord > 0 ? FOLD_MAXABS : FOLD_MINABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
+    }
+    if (fabs(ord) == 1) return sum_extreme(L, xt, x, 0, ord > 0);   /* column sums */
+    return sum_extreme(L, xt, x, 1, ord > 0);                        /* row sums */
+}
+
+/* ---- np.random ---------------------------------------------------------------------- */
+/* The shape of a `size` argument (int or tuple); its ndim. */
+static int size_shape(Lower *L, const Type *t, LLVMValueRef v, LLVMValueRef *shape) {
+    if (t->kind == TY_TUPLE) {
+        for (int k = 0; k < t->n; k++) shape[k] = LLVMBuildExtractValue(L->b, v, (unsigned)k, "");
+        return t->n;
+    }
+    shape[0] = v;
+    return 1;
+}
+
+static LLVMValueRef param_f64(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int i, double dflt) {
+    if (ci->argmap[i] < 0 || types[i]->kind == TY_NONE) return f64c(L, dflt);
+    return cg_cast(L, args[i], types[i], ty_float64);
+}
+
+static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int bid = ci->builtin;
+    const Type *rt = ci->ret;
+    LLVMTypeRef pt[4] = {L->i64, L->i64, L->i64, L->i64};
+    if (bid == BI_RND_SEED) {
+        LLVMValueRef s = cg_cast(L, args[0], types[0], ty_int64);
+        LLVMValueRef ok = LLVMBuildICmp(L->b, LLVMIntULT, s, i64c(L, 1LL << 32), "");
+        raise_unless(L, ok, "builtins:ValueError", "Seed must be between 0 and 2**32 - 1");
+        rt_call(L, "ember_rt_random_seed", L->voidt, pt, &s, 1);
+        return none_value(L);
+    }
+    LLVMValueRef shape[64], out = NULL, n = NULL;
+    if (rt->kind == TY_ARRAY) {
+        int szi = bid == BI_RND_RANDINT || bid == BI_RND_NORMAL || bid == BI_RND_UNIFORM ? 2 : 0;
+        if (bid == BI_RND_RAND || bid == BI_RND_RANDN) {
+            for (int k = 0; k < rt->ndim; k++)
+                shape[k] = cg_cast(L, L->vals[in->args[1 + k]], L->ti->vtypes[in->args[1 + k]], ty_int64);
+        } else {
+            size_shape(L, types[szi], args[szi], shape);
+        }
+        out = cg_alloc_array(L, rt, shape);
+        n = size_of(L, rt, out);
+    }
+    LLVMTypeRef fp[4] = {L->ptr, L->i64, L->i64, L->i64};
+    switch (bid) {
+    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RAND: case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
+        bool gauss = bid == BI_RND_RANDN || bid == BI_RND_STD_NORMAL;
+        if (!out) return rt_call(L, gauss ? "ember_rt_random_gauss" : "ember_rt_random_double", L->f64, NULL, NULL, 0);
+        LLVMValueRef a2[2] = {cg_arr_data(L, out), n};
+        rt_call(L, gauss ? "ember_rt_random_fill_gauss" : "ember_rt_random_fill_double", L->voidt, fp, a2, 2);
+        return out;
+    }
+    case BI_RND_RANDINT: {
+        LLVMValueRef lo = cg_cast(L, args[0], types[0], ty_int64), hi;
+        if (ci->argmap[1] < 0 || types[1]->kind == TY_NONE) {
+            hi = lo;
+            lo = i64c(L, 0);
+        } else {
+            hi = cg_cast(L, args[1], types[1], ty_int64);
+        }
+        raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, ""), "builtins:ValueError", "low >= high");
+        if (!out) {
+            LLVMValueRef a2[2] = {lo, hi};
+            return rt_call(L, "ember_rt_random_randint", L->i64, pt, a2, 2);
+        }
+        LLVMValueRef a4[4] = {cg_arr_data(L, out), n, lo, hi};
+        rt_call(L, "ember_rt_random_fill_randint", L->voidt, fp, a4, 4);
+        return out;
+    }
+    case BI_RND_NORMAL: case BI_RND_UNIFORM: {
+        bool normal = bid == BI_RND_NORMAL;
+        LLVMValueRef p0 = param_f64(L, ci, args, types, 0, 0.0), p1 = param_f64(L, ci, args, types, 1, 1.0);
+        if (normal) {
+            raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p1, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
+        } else {
+            LLVMValueRef span = fabs_(L, LLVMBuildFSub(L->b, p1, p0, ""));
+            raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLT, span, f64c(L, INFINITY), ""), "builtins:OverflowError",
+                         "Range exceeds valid bounds");
+        }
+        const char *name = normal ? "ember_rt_random_normal" : "ember_rt_random_uniform";
+        LLVMTypeRef dp[2] = {L->f64, L->f64};
+        LLVMValueRef a2[2] = {p0, p1};
+        if (!out) return rt_call(L, name, L->f64, dp, a2, 2);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, n);
+        LLVMValueRef v = rt_call(L, name, L->f64, dp, a2, 2);
+        LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, i, i64c(L, 8), "")));
+        cg_loop_end(L, &lc);
+        return out;
+    }
+    }
+    return NULL;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------- */
+LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int bid = ci->builtin;
+    const Type *rt = ci->ret;
+    if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.random")) return random_call(L, in, ci, args, types);
+    switch (bid) {
+    case METHOD_SORT: return np_sort(L, types[0], args[0], true);
+    case BI_NP_SORT: return np_sort(L, types[0], args[0], false);
+    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], rt);
+    case BI_NP_SEARCHSORTED: {
+        bool right = const_side_right(L, in, ci, 2);
+        if (types[1]->kind != TY_ARRAY) return search_one(L, types[0], args[0], args[1], types[1], right);
+        LLVMValueRef shape[64];
+        for (int k = 0; k < types[1]->ndim; k++) shape[k] = cg_arr_shape(L, args[1], k);
+        SearchEnv S = {.at = types[0], .vt = types[1], .rt = rt, .a = args[0], .v = args[1], .right = right};
+        S.out = cg_alloc_array(L, rt, shape);
+        cg_loop_nest(L, types[1]->ndim, shape, search_body, &S);
+        return S.out;
+    }
+    case BI_NP_MEDIAN: return order_stat(L, bid, types[0], args[0], ty_float64, NULL, rt);
+    case BI_NP_PERCENTILE: case BI_NP_QUANTILE: return order_stat(L, bid, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_UNIQUE: return np_unique(L, types[0], args[0]);
+    case BI_NP_DIFF: {
+        LLVMValueRef n = ci->argmap[1] >= 0 && types[1]->kind != TY_NONE ? cg_cast(L, args[1], types[1], ty_int64) : i64c(L, 1);
+        return np_diff(L, types[0], args[0], n, rt);
+    }
+    case BI_NP_CONCATENATE: {
+        int64_t ax = 0;
+        if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
+        return np_concatenate(L, types[0], args[0], (int)ax, rt);
+    }
+    case BI_NP_DOT: case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
+    case BI_LA_SOLVE: return la_solve(L, types[0], args[0], types[1], args[1], rt);
+    case BI_LA_INV: case BI_LA_DET: return la_inv_det(L, bid, types[0], args[0], rt);
+    case BI_LA_NORM: return la_norm(L, in, ci, types[0], args[0]);
+    }
+    return NULL;
+}

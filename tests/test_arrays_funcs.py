@@ -1,0 +1,306 @@
+"""NumPy functions on arrays, compiled vs CPython: sort argsort searchsorted median percentile
+quantile unique clip diff concatenate; dot vdot outer and @; np.linalg solve inv det norm; and
+np.random, seeded inside the compiled code, drawing the same numbers as NumPy's legacy global
+generator seeded the same way."""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+
+# no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+nan, inf = math.nan, math.inf
+LINALG_TOL = {"rtol": 1e-9, "atol": 1e-12}
+
+# ------------------------------------------------------------------ sorting and searching
+
+
+def sorts(a):
+    b = a.copy()
+    b.sort()
+    return np.sort(a), b, np.argsort(a, kind="mergesort")
+
+
+def search(a, v):
+    return np.searchsorted(a, v), np.searchsorted(a, v, side="right")
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint32", "float32", "float64"])
+def test_sort_argsort(dtype):
+    check_all(sorts, [(v,) for _, v in layouts(sample(dtype, (9,)), ["C", "reversed"])]
+              + [(np.zeros(0, dtype),), (np.ones(1, dtype),)])
+
+
+def test_sort_nan_last():
+    check(sorts, np.array([3.0, nan, -1.0, inf, -inf, nan, 0.0]))
+
+
+def test_searchsorted():
+    a = np.array([1.0, 2.0, 2.0, 3.5, 10.0])
+    check_all(search, [(a, 2.0), (a, 0.0), (a, 11.0), (a, np.array([2.0, 3.0, -1.0, 10.0]))])
+    check_all(search, [(np.arange(10), 4), (np.zeros(0, np.int64), 3)])
+
+
+def order_stats(a):
+    return np.median(a), np.percentile(a, 25.0), np.percentile(a, 90), np.quantile(a, 0.5), np.quantile(a, 1.0)
+
+
+def test_median_percentile_quantile():
+    check_all(order_stats, [(sample("float64", (7,)),), (sample("float64", (8,)),), (np.array([5.0]),),
+                            (sample("int64", (6,)),)])
+
+
+def test_median_nan():
+    check(order_stats, np.array([1.0, nan, 3.0]))
+
+
+def uniques(a):
+    return np.unique(a)
+
+
+def test_unique():
+    check_all(uniques, [(np.array([3, 1, 3, 2, 1, 1]),), (np.array([2.5, nan, 2.5, -1.0]),),
+                        (np.zeros(0),), (np.array([[1, 2], [2, 1]]),)])
+
+
+# ------------------------------------------------------------------ elementwise helpers
+
+
+def clips(a, lo, hi):
+    return np.clip(a, lo, hi), a.clip(lo, hi)
+
+
+def diffs(a):
+    return np.diff(a), np.diff(a, 2)
+
+
+def test_clip():
+    check_all(clips, [(sample("float64", (6,)), -1.0, 2.5), (sample("int64", (2, 3)), -10, 10),
+                      (np.array([nan, 1.0, 5.0]), 0.0, 2.0), (np.arange(5.0), 3.0, 1.0)])
+
+
+def test_diff():
+    check_all(diffs, [(np.array([1, 4, 9, 16, 25]),), (sample("float64", (6,)),),
+                      (sample("int32", (3, 4)),), (np.zeros(2),)])
+
+
+def concat(a, b):
+    return np.concatenate((a, b)), np.concatenate((a, b, a))
+
+
+def concat_axis(a, b):
+    return np.concatenate((a, b), axis=1), np.concatenate((a, b), axis=0)
+
+
+def test_concatenate():
+    check_all(concat, [(np.arange(3.0), np.arange(2.0)), (np.zeros(0), np.ones(2)),
+                       (np.arange(3), np.arange(4.0)), (np.ones((2, 2)), np.zeros((1, 2)))])
+    check(concat_axis, np.ones((2, 2)), np.zeros((2, 2)))
+
+
+# ------------------------------------------------------------------ products
+
+
+def products(a, b):
+    return np.dot(a, b), np.vdot(a, b), np.outer(a, b), a @ b
+
+
+def mat_products(m, n, v):
+    return np.dot(m, n), m @ n, m @ v, np.dot(v, n), v @ v
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128"])
+def test_vector_products(dtype):
+    a, b = sample(dtype, (5,)), sample(dtype, (5,), seed=1)
+    tol = {"rtol": 1e-5, "atol": 1e-5} if dtype == "float32" else LINALG_TOL
+    check_all(products, [(a, b), (a[::-1], b)], **tol)
+
+
+def test_matrix_products():
+    m, n, v = sample("float64", (3, 4)), sample("float64", (4, 4), seed=1), sample("float64", (4,), seed=2)
+    check_all(mat_products, [(m, n, v), (np.asfortranarray(m), n.T, v)], **LINALG_TOL)
+
+
+@numba_xfail("np.dot of integer matrices is not supported (BLAS only does floats)")
+def test_int_matmul():
+    check(mat_products, np.arange(12).reshape(3, 4), np.arange(16).reshape(4, 4), np.arange(4))
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_product_shape_mismatch():
+    check(mat_products, np.ones((3, 4)), np.ones((3, 3)), np.ones(4))
+
+
+# ------------------------------------------------------------------ linalg
+
+
+def linalg(m, b):
+    return np.linalg.solve(m, b), np.linalg.inv(m), np.linalg.det(m)
+
+
+def norms(v, m):
+    return np.linalg.norm(v), np.linalg.norm(m), np.linalg.norm(m, 2), np.linalg.norm(v, 1), np.linalg.norm(v, inf)
+
+
+def frobenius(m):
+    return np.linalg.norm(m, "fro")
+
+
+def test_linalg():
+    m = sample("float64", (4, 4)) + 10 * np.eye(4)
+    b = sample("float64", (4,), seed=3)
+    check_all(linalg, [(m, b), (np.asfortranarray(m), b)], **LINALG_TOL)
+    check(linalg, m, sample("float64", (4, 2), seed=4), **LINALG_TOL)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_singular_matrix():
+    check(linalg, np.ones((2, 2)), np.ones(2))
+
+
+def test_norm():
+    check_all(norms, [(sample("float64", (5,)), sample("float64", (3, 4))), (np.zeros(3), np.eye(3))],
+              **LINALG_TOL)
+
+
+@numba_xfail("np.linalg.norm(matrix, 'fro') raises ValueError (norm(matrix) is the same value)")
+@numba_leaks(RAISE_LEAKS)
+def test_frobenius_norm():
+    check_all(frobenius, [(sample("float64", (3, 4)),), (np.eye(3),)], **LINALG_TOL)
+
+
+# ------------------------------------------------------------------ random
+
+
+def draw_random(seed):
+    np.random.seed(seed)
+    return np.random.random(5), np.random.random(), np.random.rand(2, 3), np.random.rand()
+
+
+def draw_normal(seed):
+    np.random.seed(seed)
+    return np.random.randn(5), np.random.normal(1.0, 2.0, 4), np.random.standard_normal(3), np.random.normal()
+
+
+def draw_ints(seed):
+    np.random.seed(seed)
+    return np.random.randint(0, 10, 6), np.random.randint(-5, 1000), np.random.randint(0, 3, 4)
+
+
+def draw_uniform(seed):
+    np.random.seed(seed)
+    return np.random.uniform(-1.0, 3.0, 5), np.random.uniform(), np.random.uniform(2.0, 2.5)
+
+
+def test_random_matches_numpy_legacy_generator():
+    # The same Mersenne Twister, seeding and transformations as NumPy's np.random.seed state:
+    # exactly the same numbers.
+    for fn in (draw_random, draw_normal, draw_ints, draw_uniform):
+        check_all(fn, [(0,), (42,), (2**31,)], rtol=0.0, atol=0.0)
+
+
+def random_stats(n):
+    np.random.seed(7)
+    u = np.random.random(n)
+    k = np.random.randint(-3, 4, n)
+    g = np.random.randn(n)
+    return u.min() >= 0.0, u.max() < 1.0, k.min(), k.max(), abs(g.mean()) < 0.05, abs(g.std() - 1.0) < 0.05
+
+
+def test_random_ranges():
+    check(random_stats, 20000)
+
+
+# ------------------------------------------------------------------ more shapes and options
+
+
+def sort_in_place(a):
+    a.sort()
+    return a
+
+
+@numba_xfail("np.sort takes no kind=")
+def test_sort_rows_and_views():
+    # np.sort sorts along the last axis; a.sort() works on any view, in place.
+    m = sample("float64", (3, 5))
+    check_all(sorts_2d, [(m,), (np.asfortranarray(m),), (m[:, ::2],)])
+    check_all(sort_in_place, [(v,) for _, v in layouts(sample("int32", (7,)), ["C", "reversed", "strided"])])
+    check(sort_in_place, np.asfortranarray(sample("float64", (3, 4))))
+
+
+def sorts_2d(a):
+    return np.sort(a), np.sort(a, kind="stable")
+
+
+def search_mixed(a, v):
+    return np.searchsorted(a, v), a.searchsorted(v, side="right")
+
+
+@numba_xfail("the searchsorted method and mixed key types are not supported")
+def test_searchsorted_mixed_types():
+    check_all(search_mixed, [(np.arange(10), 3.5), (np.arange(10, dtype=np.int8), 300),
+                             (np.arange(10.0, dtype=np.float32), 2), (np.arange(5), np.array([[1, 7], [-1, 4]]))])
+
+
+def more_diff(a, n):
+    return np.diff(a, n)
+
+
+def test_diff_orders():
+    check_all(more_diff, [(np.arange(5.0) ** 2, 0), (np.arange(5.0) ** 2, 3), (np.arange(4), 9),
+                          (np.array([True, False, False, True]), 1)])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_diff_negative_order():
+    check(more_diff, np.arange(3.0), -1)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_concatenate_mismatch():
+    check(concat_axis, np.ones((2, 2)), np.zeros((3, 2)))
+
+
+def matrix_norms(m):
+    return (np.linalg.norm(m, 1), np.linalg.norm(m, -1), np.linalg.norm(m, inf), np.linalg.norm(m, -inf),
+            np.linalg.norm(m, -2), np.linalg.norm(m, "nuc"))
+
+
+def vector_norms(v):
+    return np.linalg.norm(v, 0), np.linalg.norm(v, 3), np.linalg.norm(v, -inf), np.linalg.norm(v, 2)
+
+
+@numba_xfail("norm orders 'nuc' and -2 and vector order 0 are handled differently")
+def test_norm_orders():
+    check_all(matrix_norms, [(sample("float64", (3, 4)),), (np.eye(3),), (sample("int64", (2, 2)),)], **LINALG_TOL)
+    check_all(vector_norms, [(sample("float64", (5,)),), (np.array([0.0, 2.0, 0.0]),)], **LINALG_TOL)
+
+
+def seeded_shapes(seed):
+    np.random.seed(seed)
+    return (np.random.rand(), np.random.randint(5), np.random.randint(3, size=(2, 2)),
+            np.random.normal(size=3), np.random.uniform(size=(1, 2)), np.random.random_sample((2,)))
+
+
+@numba_xfail("size= of normal and uniform given by keyword is not supported")
+def test_random_defaults_and_sizes():
+    check_all(seeded_shapes, [(1,), (123,)], rtol=0.0, atol=0.0)
+
+
+def bad_seed(s):
+    np.random.seed(s)
+    return np.random.random()
+
+
+def bad_randint(lo, hi):
+    return np.random.randint(lo, hi)
+
+
+@numba_xfail("the seed's range is not checked")
+def test_random_errors():
+    check_all(bad_seed, [(-1,), (2**32,)])
+    check(bad_randint, 5, 5)

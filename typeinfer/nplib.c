@@ -1,0 +1,265 @@
+/* nplib.c: typing rules for the NumPy library functions that call into the runtime or need more
+ * than one loop: sorting and searching (np.sort argsort searchsorted unique), order statistics
+ * (median percentile quantile), clip, diff, concatenate, products (dot vdot outer matmul @),
+ * np.linalg (solve inv det norm) and np.random.
+ *
+ * Compile-time arguments (side=, kind=, ord=, axis= of concatenate) must be constants; lowering
+ * reads them from the IR again (ti_const_str, ti_const_real, ti_const_int).
+ */
+#include "ti.h"
+#include <math.h>
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+static bool real_dtype(int dt) { return ty_dtypes[dt].kind != 'c'; }
+static bool is_array(const Type *t) { return t->kind == TY_ARRAY; }
+static bool given(const CallInfo *ci, int i) { return ci->argmap[i] != -1 && ci->params[i]->kind != TY_NONE; }
+
+/* A constant string parameter among `choices` (NULL-terminated); its index, `dflt` when left
+ * out, -1 after an error. */
+static int str_choice(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const char *pname, const char *const *choices,
+                      int dflt) {
+    if (!given(ci, i)) return dflt;
+    const char *s = ci->argmap[i] >= 0 ? ti_const_str(ti, in->args[ci->argmap[i]]) : NULL;
+    if (!s) return ERR(in, "%s must be a constant string", pname);
+    for (int k = 0; choices[k]; k++)
+        if (!strcmp(s, choices[k])) return k;
+    return ERR(in, "%s=%s is not supported", pname, s);
+}
+
+/* The shape argument `size`: none (a scalar result, 0 returned), an int or a tuple of ints (its
+ * ndim), or -1 after an error. */
+static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
+    if (t->kind == TY_NONE) return 0;
+    if (t == ty_int64) return 1;
+    if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (t->elems[i] != ty_int64) return ERR(in, "size must be an int or a tuple of ints (got %s)", t->name);
+        return t->n;
+    }
+    return ERR(in, "size must be an int or a tuple of ints (got %s)", t->name);
+}
+
+static const char *const P_A[] = {"a", NULL};
+static const char *const P_AR[] = {"ar", NULL};
+static const char *const P_ARGSORT[] = {"a", "axis", "kind", NULL};
+static const char *const P_SORT[] = {"a", "axis", "kind", NULL};
+static const char *const P_SEARCH[] = {"a", "v", "side", NULL};
+static const char *const P_AQ[] = {"a", "q", NULL};
+static const char *const P_CLIP[] = {"a", "a_min", "a_max", NULL};
+static const char *const P_DIFF[] = {"a", "n", NULL};
+static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
+static const char *const P_AB[] = {"a", "b", NULL};
+static const char *const P_NORM[] = {"x", "ord", NULL};
+static const char *const P_SEED[] = {"seed", NULL};
+static const char *const P_SIZE[] = {"size", NULL};
+static const char *const P_RANDINT[] = {"low", "high", "size", NULL};
+static const char *const P_NORMAL[] = {"loc", "scale", "size", NULL};
+static const char *const P_UNIFORM[] = {"low", "high", "size", NULL};
+static const char *const P_DIMS[] = {"dims", NULL};
+
+const char *const ti_sort_kinds[] = {"quicksort", "mergesort", "heapsort", "stable", NULL};
+const char *const ti_sides[] = {"left", "right", NULL};
+
+static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
+    CallInfo *ci;
+    int nd;
+    switch (bid) {
+    case BI_RND_SEED:
+        if (!(ci = ti_bind(ti, in, bid, fname, P_SEED, 1, args, nargs, false))) return -1;
+        if (ci->params[0] != ty_int64 && ci->params[0] != ty_bool)
+            return UNSUP(in, "np.random.seed() needs an integer seed (got %s)", ci->params[0]->name);
+        ci->ret = ty_none;
+        return 0;
+    case BI_RND_RAND: case BI_RND_RANDN: {   /* dimensions as separate arguments */
+        for (int i = 0; i < nargs; i++)
+            if (args[i] != ty_int64 && args[i] != ty_bool)
+                return ERR(in, "np.random.%s() needs integer dimensions (got %s)", fname, args[i]->name);
+        if (in->nkw) return ERR(in, "np.random.%s() takes no keyword arguments", fname);
+        if (!(ci = ti_bind(ti, in, bid, fname, P_DIMS, 0, args, 0, false))) return -1;
+        ci->params[0] = ty_tuple(nargs, args);
+        ci->argmap[0] = -2;   /* lowering: the shape is the arguments themselves */
+        ci->ret = nargs ? ty_array(DT_FLOAT64, nargs, 'C', false) : ty_float64;
+        return 0;
+    }
+    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_STD_NORMAL:
+        if (!(ci = ti_bind(ti, in, bid, fname, P_SIZE, 0, args, nargs, false))) return -1;
+        if ((nd = size_ndim(ti, in, ci->params[0])) < 0) return -1;
+        ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
+        return 0;
+    case BI_RND_RANDINT:
+        if (!(ci = ti_bind(ti, in, bid, fname, P_RANDINT, 1, args, nargs, false))) return -1;
+        for (int i = 0; i < 2; i++)
+            if (ci->params[i]->kind != TY_NONE && ci->params[i] != ty_int64 && ci->params[i] != ty_bool)
+                return UNSUP(in, "np.random.randint() needs integer bounds (got %s)", ci->params[i]->name);
+        if ((nd = size_ndim(ti, in, ci->params[2])) < 0) return -1;
+        ci->ret = nd ? ty_array(DT_INT64, nd, 'C', false) : ty_int64;
+        return 0;
+    case BI_RND_NORMAL: case BI_RND_UNIFORM:
+        if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_RND_NORMAL ? P_NORMAL : P_UNIFORM, 0, args, nargs, false)))
+            return -1;
+        for (int i = 0; i < 2; i++)
+            if (ci->params[i]->kind != TY_NONE && (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128))
+                return UNSUP(in, "np.random.%s() needs real numbers (got %s)", fname, ci->params[i]->name);
+        if ((nd = size_ndim(ti, in, ci->params[2])) < 0) return -1;
+        ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
+        return 0;
+    }
+    return UNSUP(in, "np.random.%s() is not supported", fname);
+}
+
+static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
+    CallInfo *ci;
+    if (ti_need_blas(ti, in, "np.linalg")) return -1;
+    if (bid == BI_LA_NORM) {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_NORM, 1, args, nargs, false))) return -1;
+        const Type *x = ci->params[0];
+        if (!is_array(x) || x->ndim > 2 || !real_dtype(x->dtype))
+            return UNSUP(in, "np.linalg.norm() of %s is not supported (real 1-d and 2-d arrays are)", x->name);
+        if (given(ci, 1)) {
+            double ord;
+            const char *s = ci->argmap[1] >= 0 ? ti_const_str(ti, in->args[ci->argmap[1]]) : NULL;
+            if (s) {
+                if (x->ndim != 2 || (strcmp(s, "fro") && strcmp(s, "nuc")))
+                    return ERR(in, "invalid norm order '%s' for %s", s, x->name);
+            } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
+                return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
+            } else if (x->ndim == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
+                return ERR(in, "invalid norm order %g for matrices", ord);
+            }
+        }
+        ci->ret = ty_float64;
+        return 0;
+    }
+    bool two = bid == BI_LA_SOLVE;
+    if (!(ci = ti_bind(ti, in, bid, fname, two ? P_AB : P_A, two ? 2 : 1, args, nargs, false))) return -1;
+    const Type *a = ci->params[0];
+    if (!is_array(a) || a->ndim != 2 || !real_dtype(a->dtype))
+        return UNSUP(in, "np.linalg.%s() of %s is not supported (real 2-d arrays are)", fname, a->name);
+    if (two) {
+        const Type *b = ci->params[1];
+        if (!is_array(b) || b->ndim > 2 || !real_dtype(b->dtype))
+            return UNSUP(in, "np.linalg.solve() with b of %s is not supported (real 1-d and 2-d arrays are)", b->name);
+        ci->ret = ty_array(DT_FLOAT64, b->ndim, 'C', false);
+        return 0;
+    }
+    ci->ret = bid == BI_LA_DET ? ty_float64 : ty_array(DT_FLOAT64, 2, 'C', false);
+    return 0;
+}
+
+/* -2 when bid is not one of this file's functions. */
+int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
+    const char *fname = ti_builtins[bid].name;
+    if (!strcmp(ti_builtins[bid].module, "numpy.random")) return random_call(ti, in, bid, fname, args, nargs);
+    if (!strcmp(ti_builtins[bid].module, "numpy.linalg")) return linalg_call(ti, in, bid, fname, args, nargs);
+    CallInfo *ci;
+    const Type *a;
+    switch (bid) {
+    case BI_NP_SORT: case BI_NP_ARGSORT: {
+        if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_NP_SORT ? P_SORT : P_ARGSORT, 1, args, nargs, method))) return -1;
+        a = ci->params[0];
+        if (!is_array(a)) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
+        if (!real_dtype(a->dtype)) return UNSUP(in, "np.%s() of a complex array is not supported", fname);
+        int64_t ax;
+        if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax) &&
+                              (ax == -1 || ax == a->ndim - 1)))
+            return UNSUP(in, "np.%s() sorts along the last axis only (axis=-1)", fname);
+        if (str_choice(ti, in, ci, 2, "kind", ti_sort_kinds, 0) < 0) return -1;
+        if (bid == BI_NP_ARGSORT && a->ndim != 1) return UNSUP(in, "np.argsort() of a %d-d array is not supported", a->ndim);
+        if (method && bid == BI_NP_SORT) {   /* a.sort(): in place */
+            if (a->readonly) return ERR(in, "cannot sort a read-only array in place");
+            ci->builtin = METHOD_SORT;
+            ci->ret = ty_none;
+            return 0;
+        }
+        ci->ret = ty_array(bid == BI_NP_SORT ? a->dtype : DT_INT64, a->ndim, 'C', false);
+        return 0;
+    }
+    case BI_NP_SEARCHSORTED: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_SEARCH, 2, args, nargs, method))) return -1;
+        a = ci->params[0];
+        const Type *v = ci->params[1];
+        if (!is_array(a) || a->ndim != 1 || !real_dtype(a->dtype))
+            return UNSUP(in, "np.searchsorted() needs a real 1-d array (got %s)", a->name);
+        if (!(ty_is_number(v) || is_array(v)) || v == ty_complex128 || (is_array(v) && !real_dtype(v->dtype)))
+            return UNSUP(in, "np.searchsorted() of %s is not supported", v->name);
+        if (str_choice(ti, in, ci, 2, "side", ti_sides, 0) < 0) return -1;
+        ci->ret = is_array(v) ? ty_array(DT_INT64, v->ndim, 'C', false) : ty_int64;
+        return 0;
+    }
+    case BI_NP_MEDIAN: case BI_NP_PERCENTILE: case BI_NP_QUANTILE: {
+        bool q = bid != BI_NP_MEDIAN;
+        if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A, q ? 2 : 1, args, nargs, false))) return -1;
+        a = ci->params[0];
+        if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.%s() of %s is not supported", fname, a->name);
+        const Type *qt = q ? ci->params[1] : ty_float64;
+        if (!(ty_is_number(qt) && qt != ty_complex128) && !(is_array(qt) && qt->ndim == 1 && real_dtype(qt->dtype)))
+            return UNSUP(in, "np.%s() with q of %s is not supported (a number or a 1-d array)", fname, qt->name);
+        ci->ret = is_array(qt) ? ty_array(DT_FLOAT64, 1, 'C', false) : ty_float64;
+        return 0;
+    }
+    case BI_NP_UNIQUE:
+        if (!(ci = ti_bind(ti, in, bid, fname, P_AR, 1, args, nargs, false))) return -1;
+        a = ci->params[0];
+        if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.unique() of %s is not supported", a->name);
+        ci->ret = ty_array(a->dtype, 1, 'C', false);
+        return 0;
+    case BI_NP_CLIP: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_CLIP, 3, args, nargs, method))) return -1;
+        int nd = 0;
+        for (int i = 0; i < 3; i++) {
+            const Type *p = ci->params[i];
+            if (!(ty_is_number(p) || is_array(p)) || p == ty_complex128 || (is_array(p) && !real_dtype(p->dtype)))
+                return UNSUP(in, "np.clip() of %s is not supported", p->name);
+            if (is_array(p) && p->ndim > nd) nd = p->ndim;
+        }
+        int dt = ti_result_dtype(ci->params[0], ci->params[1]);
+        dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
+        ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        return 0;
+    }
+    case BI_NP_DIFF:
+        if (!(ci = ti_bind(ti, in, bid, fname, P_DIFF, 1, args, nargs, false))) return -1;
+        a = ci->params[0];
+        if (!is_array(a)) return ERR(in, "np.diff() needs an array (got %s)", a->name);
+        if (given(ci, 1) && ci->params[1] != ty_int64) return ERR(in, "n must be an integer (got %s)", ci->params[1]->name);
+        ci->ret = ty_array(a->dtype, a->ndim, 'C', false);
+        return 0;
+    case BI_NP_CONCATENATE: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_CONCAT, 1, args, nargs, false))) return -1;
+        const Type *t = ci->params[0];
+        if (t->kind != TY_TUPLE || t->n == 0)
+            return UNSUP(in, "np.concatenate() needs a tuple of arrays (got %s)", t->name);
+        int dt = -1, nd = -1;
+        for (int i = 0; i < t->n; i++) {
+            const Type *e = t->elems[i];
+            if (!is_array(e)) return ERR(in, "np.concatenate() needs arrays (got %s)", e->name);
+            if (nd >= 0 && e->ndim != nd)
+                return ERR(in, "all the input arrays must have the same number of dimensions (%s)", t->name);
+            nd = e->ndim;
+            dt = dt < 0 ? e->dtype : ty_promote(dt, e->dtype);
+        }
+        int64_t ax = 0;
+        if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax)))
+            return ERR(in, "axis must be an integer constant");
+        if (ax < -nd || ax >= nd) return ERR(in, "axis %lld is out of bounds for arrays of dimension %d", (long long)ax, nd);
+        ci->ret = ty_array(dt, nd, 'C', false);
+        return 0;
+    }
+    case BI_NP_DOT: case BI_NP_MATMUL: case BI_NP_VDOT: case BI_NP_OUTER: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_AB, 2, args, nargs, method))) return -1;
+        const Type *x = ci->params[0], *y = ci->params[1];
+        if (bid == BI_NP_DOT || bid == BI_NP_MATMUL)
+            return (ci->ret = ti_product_type(ti, in, bid == BI_NP_DOT ? "np.dot()" : "np.matmul()", x, y)) ? 0 : -1;
+        if (!is_array(x) || !is_array(y)) return UNSUP(in, "np.%s() needs arrays (got %s, %s)", fname, x->name, y->name);
+        int dt = ty_promote(x->dtype, y->dtype);
+        if (dt == DT_BOOL) return UNSUP(in, "np.%s() of boolean arrays is not supported", fname);
+        if (bid == BI_NP_VDOT && dt == DT_FLOAT64 && ti_need_blas(ti, in, "np.vdot()")) return -1;
+        ci->ret = bid == BI_NP_VDOT ? ty_scalar_of(dt) : ty_array(dt, 2, 'C', false);
+        return 0;
+    }
+    }
+    return -2;
+}
