@@ -29,7 +29,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
-    case TY_TUPLE: {
+    case TY_TUPLE: case TY_ZIP: {
         LLVMTypeRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
@@ -223,9 +223,10 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 }
 
 /* ---- iterators --------------------------------------------------------------------- */
-/* Range iterator state: {start, step, count, k, value}; tuple iterator: {tuple, k, value}. */
+/* Iterator state: range {start, step, count, k, value}; tuple {tuple, k, value}; array {array,
+ * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
-    if (iterable->kind == TY_ARRAY) {   /* {array, k, count, value} */
+    if (iterable->kind == TY_ARRAY) {
         const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
         LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
@@ -234,6 +235,11 @@ static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
     if (iterable->kind == TY_RANGE) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
+    }
+    if (iterable->kind == TY_ZIP) {
+        LLVMTypeRef f[64];
+        for (int i = 0; i < iterable->n && i < 64; i++) f[i] = iter_state_type(L, iterable->elems[i]);
+        return LLVMStructTypeInContext(L->c, f, (unsigned)iterable->n, 0);
     }
     LLVMTypeRef f[3] = {cg_type(L, iterable), L->i64,
                         iterable->n ? cg_type(L, iterable->elems[0]) : L->i8};
@@ -244,69 +250,106 @@ static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) 
     return LLVMBuildStructGEP2(L->b, st, p, i, "");
 }
 
-static void lower_getiter(Lower *L, Instr *in, const Type *it) {
+static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef v) {
     LLVMTypeRef st = iter_state_type(L, it);
-    LLVMValueRef state = cg_entry_alloca(L, st, "iter");
-    LLVMValueRef v = L->vals[in->args[0]];
-    if (it->kind == TY_ARRAY) {
-        cg_array_getiter(L, in, state, st);
-        L->vals[in->id] = state;
+    switch (it->kind) {
+    case TY_ARRAY:
+        cg_array_iter_init(L, it, v, state, st);
         return;
-    }
-    if (it->kind == TY_RANGE) {
+    case TY_ZIP:
+        for (int i = 0; i < it->n; i++)
+            iter_init(L, it->elems[i], field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
+        return;
+    case TY_RANGE:
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), field(L, st, state, 0));
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), field(L, st, state, 1));
         LLVMBuildStore(L->b, cg_range_count(L, v), field(L, st, state, 2));
-    } else {
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, 3));
+        return;
+    default:
         LLVMBuildStore(L->b, v, field(L, st, state, 0));   /* its length is a constant */
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, 1));
     }
-    LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, it->kind == TY_RANGE ? 3 : 1));
+}
+
+/* Whether the iterator has another value. */
+static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
+    LLVMTypeRef st = iter_state_type(L, it);
+    if (it->kind == TY_ZIP) {
+        LLVMValueRef more = LLVMConstInt(L->i1, 1, 0);
+        for (int i = 0; i < it->n; i++)
+            more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], field(L, st, state, (unsigned)i)), "");
+        return more;
+    }
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, range ? 3 : 1), "k");
+    LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
+                                      : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
+    return LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
+}
+
+/* Compute the next value into the state and advance. */
+static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
+    LLVMTypeRef st = iter_state_type(L, it);
+    if (it->kind == TY_ZIP) {
+        for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], field(L, st, state, (unsigned)i));
+        return;
+    }
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
+    LLVMValueRef kp = field(L, st, state, range ? 3 : 1);
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
+    if (arr) {
+        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), field(L, st, state, 0), "");
+        LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), field(L, st, state, 3));
+    } else if (range) {
+        LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), "");
+        LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), "");
+        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i"), field(L, st, state, 4));
+    } else {
+        LLVMTypeRef arrt = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
+        LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, arrt, field(L, st, state, 0), idx, 2, "");
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), p, ""), field(L, st, state, 2));
+    }
+    LLVMBuildStore(L->b, LLVMBuildNUWAdd(L->b, k, LLVMConstInt(L->i64, 1, 0), ""), kp);
+}
+
+static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
+    LLVMTypeRef st = iter_state_type(L, it);
+    switch (it->kind) {
+    case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), field(L, st, state, 3), "");
+    case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 4), "i");
+    case TY_ZIP: {
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ti_iter_value_type(it)));
+        for (int i = 0; i < it->n; i++)
+            v = LLVMBuildInsertValue(L->b, v, iter_value(L, it->elems[i], field(L, st, state, (unsigned)i)), (unsigned)i, "");
+        return v;
+    }
+    default:
+        if (!it->n) return LLVMConstInt(L->i8, 0, 0);
+        return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), field(L, st, state, 2), "");
+    }
+}
+
+static void lower_getiter(Lower *L, Instr *in, const Type *it) {
+    LLVMValueRef state = cg_entry_alloca(L, iter_state_type(L, it), "iter");
+    iter_init(L, it, state, L->vals[in->args[0]]);
     L->vals[in->id] = state;
 }
 
 static void lower_foriter(Lower *L, Instr *in) {
     const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
-    LLVMTypeRef st = iter_state_type(L, it);
     LLVMValueRef state = L->vals[in->args[0]];
     LLVMBasicBlockRef body = L->bbs[in->target[0]->id], exit = L->bbs[in->target[1]->id];
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
-    LLVMValueRef kp = field(L, st, state, range ? 3 : 1);
-    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
-    LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
-                                      : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
-    LLVMValueRef more = LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
-    LLVMBuildCondBr(L->b, more, next, exit);
+    LLVMBuildCondBr(L->b, iter_more(L, it, state), next, exit);
     LLVMPositionBuilderAtEnd(L->b, next);
-    LLVMValueRef value;
-    if (arr) {
-        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), field(L, st, state, 0), "");
-        value = cg_array_iter_value(L, it, a, k);
-        LLVMBuildStore(L->b, value, field(L, st, state, 3));
-    } else if (range) {
-        LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), "");
-        LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), "");
-        value = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
-        LLVMBuildStore(L->b, value, field(L, st, state, 4));
-    } else {
-        LLVMTypeRef arr = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
-        LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};
-        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, arr, field(L, st, state, 0), idx, 2, "");
-        value = LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), p, "");
-        LLVMBuildStore(L->b, value, field(L, st, state, 2));
-    }
-    LLVMBuildStore(L->b, LLVMBuildNUWAdd(L->b, k, LLVMConstInt(L->i64, 1, 0), ""), kp);
+    iter_step(L, it, state);
     LLVMBuildBr(L->b, body);
 }
 
 static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
-    const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
-    LLVMTypeRef st = iter_state_type(L, it);
-    if (it->kind == TY_ARRAY)
-        return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), field(L, st, L->vals[in->args[0]], 3), "");
-    if (it->kind == TY_RANGE) return LLVMBuildLoad2(L->b, L->i64, field(L, st, L->vals[in->args[0]], 4), "i");
-    if (!it->n) return LLVMConstInt(L->i8, 0, 0);
-    return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), field(L, st, L->vals[in->args[0]], 2), "");
+    return iter_value(L, L->ti->vtypes[in->args[0]]->iter_of, L->vals[in->args[0]]);
 }
 
 /* ---- calls ------------------------------------------------------------------------- */

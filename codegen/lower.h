@@ -94,7 +94,7 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 LLVMValueRef cg_slice(Lower *L, Instr *in);
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMTypeRef cg_array_type(Lower *L, const Type *t);
-void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st);
+void cg_array_iter_init(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef state, LLVMTypeRef st);
 LLVMValueRef cg_array_iter_count(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k);
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);

@@ -73,7 +73,7 @@ LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr) { return cg_arr_shape(L, a
 static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
     if (t->kind == TY_ARRAY) {
         fn(L, cg_arr_meminfo(L, v));
-    } else if (t->kind == TY_TUPLE) {
+    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP) {
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
     }
@@ -468,9 +468,7 @@ LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLV
     return cg_make_array(L, rt, cg_arr_meminfo(L, arr), LLVMBuildExtractValue(L->b, arr, 1, ""), p, shape, strides);
 }
 
-void cg_array_getiter(Lower *L, Instr *in, LLVMValueRef state, LLVMTypeRef st) {
-    const Type *at = L->ti->vtypes[in->args[0]];
-    LLVMValueRef a = L->vals[in->args[0]];
+void cg_array_iter_init(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef state, LLVMTypeRef st) {
     cg_incref(L, a, at);   /* the loop keeps the array alive even if its variable changes */
     cg_own(L, a, at);
     LLVMBuildStore(L->b, a, LLVMBuildStructGEP2(L->b, st, state, 0, ""));

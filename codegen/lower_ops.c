@@ -458,6 +458,20 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
+    case BI_ENUMERATE: {   /* zip(count(start), x): a range from start that outlasts any iterable */
+        LLVMValueRef start = n == 2 ? args[1] : i64c(L, 0);
+        LLVMValueRef room = LLVMBuildICmp(L->b, LLVMIntSLT, start, i64c(L, 1LL << 62), "");
+        LLVMValueRef stop = LLVMBuildSelect(L->b, room, LLVMBuildAdd(L->b, start, i64c(L, 1LL << 62), ""), i64c(L, INT64_MAX), "");
+        LLVMValueRef r[2] = {start, stop};
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ret));
+        v = LLVMBuildInsertValue(L->b, v, range_value(L, r, 2), 0, "");
+        return LLVMBuildInsertValue(L->b, v, args[0], 1, "");
+    }
+    case BI_ZIP: {
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ret));
+        for (int i = 0; i < n; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        return v;
+    }
     }
     ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "no lowering for %s()", bi->name);
     return NULL;

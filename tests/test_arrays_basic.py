@@ -7,7 +7,7 @@ arrays; IndexError under boundscheck; writing to a read-only array is a compile 
 import numpy as np
 import pytest
 
-from difftest import (DTYPE_NAMES, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
+from difftest import ember_gap, (DTYPE_NAMES, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
                       numba_leaks, readonly, sample)
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
@@ -16,11 +16,6 @@ RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
 LAYOUTS_1D = ["C", "reversed", "strided"]
 LAYOUTS_ND = ["C", "F", "reversed", "strided"]
-
-def ember_gap(reason):
-    """A case ember does not handle yet (a known gap listed in the README), strict on ember."""
-    from difftest import ON_NUMBA
-    return pytest.mark.xfail(not ON_NUMBA, reason=f"not yet in ember: {reason}", strict=True)
 
 
 UINT64_GAP = pytest.param("uint64", marks=ember_gap("uint64 elements above 2**63 load as int64"))
@@ -360,7 +355,6 @@ def count_loop(a):
     return n
 
 
-@ember_gap("enumerate() and zip()")
 def test_iterate():
     f = sample("float64", (6,))
     cases = [(v,) for _, v in layouts(f, LAYOUTS_1D)] + [(np.zeros(0),), (np.ones(1),)]
@@ -371,7 +365,6 @@ def test_iterate():
     check_all(count_loop, cases_for("int64", (3, 4), LAYOUTS_ND))
 
 
-@ember_gap("enumerate() and zip()")
 def test_zip():
     a, b = sample("float64", (5,)), sample("float64", (5,), seed=1)
     check_all(dot_zip, [(a, b), (a[::-1], b[:3]), (a[:0], b), (a[::2], np.arange(10))])
@@ -404,3 +397,19 @@ def test_write_readonly_is_compile_error():
         jit(store_one)(a)
     with pytest.raises(errors.TypingError):
         jit(fill_slice)(a)
+
+
+def nested_iteration(a, b):
+    total = 0.0
+    for i, (x, y) in enumerate(zip(a, b), 10):
+        total += i * x - y
+    for k, row in enumerate(b):
+        total += k * row
+    for x, i, t in zip(a, range(100, 0, -3), (1.0, 2.0, 3.0)):
+        total += x * i * t
+    return total
+
+
+def test_enumerate_zip_mixed():
+    a, b = sample("float64", (5,)), sample("int64", (4,), seed=1)
+    check_all(nested_iteration, [(a, b), (a[::-2], b), (a[:0], b)])

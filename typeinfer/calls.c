@@ -368,6 +368,25 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;
             break;
+        case BI_ENUMERATE:
+            NARGS(1, 2);
+            if (!ti_is_iterable(args[0])) return UNSUP(in, "enumerate() over %s is not supported", args[0]->name);
+            if (nargs == 2 && !is_int(args[1])) return ERR(in, "enumerate() start must be an integer");
+            ci->params[0] = args[0];
+            if (nargs == 2) ci->params[1] = ty_int64;
+            {
+                const Type *parts[2] = {ty_range, args[0]};
+                ret = ty_zip(2, parts, true);
+            }
+            break;
+        case BI_ZIP:
+            NARGS(1, 32);
+            for (int i = 0; i < nargs; i++) {
+                if (!ti_is_iterable(args[i])) return UNSUP(in, "zip() over %s is not supported", args[i]->name);
+                ci->params[i] = args[i];
+            }
+            ret = ty_zip(nargs, args, false);
+            break;
         case BI_RANGE: case BI_PRANGE:
             NARGS(1, 3); ALL(is_int, "an integer");
             SET_PARAMS(ty_int64);

@@ -255,24 +255,15 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = ty_none;   /* only MAKEFUNC reads it; the variable is passed at the call */
         break;
     case IR_GETITER:
-        if (args[0]->kind == TY_RANGE) t = ty_iter(args[0]);
-        else if (args[0]->kind == TY_ARRAY && args[0]->ndim > 0) t = ty_iter(args[0]);
-        else if (args[0]->kind == TY_TUPLE && (args[0]->n == 0 || ty_is_uniform_tuple(args[0])))
-            t = ty_iter(args[0]);
+        if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
             return UNSUP(in, "iterating over the heterogeneous %s is not supported", args[0]->name);
         else
             return UNSUP(in, "cannot iterate over %s", args[0]->name);
         break;
-    case IR_ITERVALUE: {
-        const Type *of = args[0]->iter_of;
-        if (of->kind == TY_ARRAY)
-            t = of->ndim == 1 ? ty_scalar_of(of->dtype)
-                              : ty_array(of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly);
-        else
-            t = of->kind == TY_RANGE ? ty_int64 : of->n ? of->elems[0] : ty_none;
+    case IR_ITERVALUE:
+        t = ti_iter_value_type(args[0]->iter_of);
         break;
-    }
     case IR_FORITER: case IR_JUMP:
         return 0;
     case IR_BRANCH:

@@ -59,3 +59,31 @@ const char *ti_const_str(TypeInfo *ti, int value) {
     PyObject *f = ti->frozen[value];
     return f && PyUnicode_Check(f) ? PyUnicode_AsUTF8(f) : NULL;
 }
+
+/* What `for x in t` accepts: ranges, arrays of at least one dimension, tuples of one type, and
+ * zip/enumerate of those. */
+bool ti_is_iterable(const Type *t) {
+    switch (t->kind) {
+    case TY_RANGE: return true;
+    case TY_ARRAY: return t->ndim > 0;
+    case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
+    case TY_ZIP: return true;
+    default: return false;
+    }
+}
+
+/* The type of each value iterating over `of` gives. */
+const Type *ti_iter_value_type(const Type *of) {
+    switch (of->kind) {
+    case TY_ARRAY:
+        return of->ndim == 1 ? ty_scalar_of(of->dtype)
+                             : ty_array(of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly);
+    case TY_RANGE: return ty_int64;
+    case TY_ZIP: {
+        const Type *parts[64];
+        for (int i = 0; i < of->n && i < 64; i++) parts[i] = ti_iter_value_type(of->elems[i]);
+        return ty_tuple(of->n, parts);
+    }
+    default: return of->n ? of->elems[0] : ty_none;
+    }
+}

@@ -100,6 +100,8 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
+bool ti_is_iterable(const Type *t);
+const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 
 /* calls.c */

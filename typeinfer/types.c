@@ -125,7 +125,7 @@ int ty_dtype_of_scalar(const Type *t) {
 
 bool ty_has_refs(const Type *t) {
     if (t->kind == TY_ARRAY) return true;
-    if (t->kind == TY_TUPLE)
+    if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
     return false;
@@ -159,10 +159,28 @@ int ty_promote(int a, int b) {
     return DT_COMPLEX128;
 }
 
-const Type *ty_tuple(int n, const Type *const *elems) {
+static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name);
+
+const Type *ty_tuple(int n, const Type *const *elems) { return aggregate(TY_TUPLE, n, elems, NULL); }
+
+/* zip(...) or enumerate(x): a struct of the iterables, as a tuple is laid out. */
+const Type *ty_zip(int n, const Type *const *iterables, bool enumerate) {
+    char name[1024];
+    if (enumerate) {
+        snprintf(name, sizeof name, "enumerate(%s)", iterables[1]->name);
+    } else {
+        size_t len = (size_t)snprintf(name, sizeof name, "zip(");
+        for (int i = 0; i < n && len < sizeof name; i++)
+            len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", iterables[i]->name);
+        if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    }
+    return aggregate(TY_ZIP, n, iterables, name);
+}
+
+static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name) {
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];
-        if (t->kind == TY_TUPLE && t->n == n &&
+        if (t->kind == kind && t->n == n && (!given_name || !strcmp(t->name, given_name)) &&
             (n == 0 || memcmp(t->elems, elems, sizeof(Type *) * (size_t)n) == 0))
             return t;
     }
@@ -191,7 +209,7 @@ const Type *ty_tuple(int n, const Type *const *elems) {
         copy[i] = elems[i];
     }
     size = (size + align - 1) / align * align;
-    Type *t = new_type(TY_TUPLE, name, size, align);
+    Type *t = new_type(kind, given_name ? given_name : name, size, align);
     if (!t) return NULL;
     t->n = n;
     t->elems = copy;

@@ -32,6 +32,7 @@ typedef enum {
     TY_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly (DESIGN.md contract 6) */
     TY_SLICE,       /* a slice; n is a mask of the parts present (1 start, 2 stop, 4 step) */
     TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
+    TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_NKINDS
 } TypeKind;
 
@@ -94,6 +95,7 @@ int ty_init(void);
 void ty_adopt(TyState *owner);
 const Type *ty_tuple(int n, const Type *const *elems);
 const Type *ty_iter(const Type *iterable);
+const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls);
 const Type *ty_method(const Type *recv, const char *attr);
