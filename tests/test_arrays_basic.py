@@ -7,7 +7,7 @@ arrays; IndexError under boundscheck; writing to a read-only array is a compile 
 import numpy as np
 import pytest
 
-from difftest import ember_gap, (DTYPE_NAMES, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
+from difftest import (DTYPE_NAMES, ember_gap, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
                       numba_leaks, readonly, sample)
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
