@@ -504,9 +504,15 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
         }
         return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
     }
-    /* real / imag */
+    return cg_real_imag(L, at, a, attr[0] == 'i', t);
+}
+
+/* a.real / a.imag (type t): a view into complex elements; of a real array, a itself or zeros. */
+LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t) {
+    int nd = at->ndim;
+    LLVMValueRef shape[64], strides[64];
     if (ty_dtypes[at->dtype].kind != 'c') {
-        if (attr[0] == 'r') return a;
+        if (!imag) return a;
         for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
         LLVMValueRef z = cg_alloc_array(L, t, shape);
         LLVMValueRef total = i64c(L, ty_dtypes[t->dtype].size);
@@ -521,7 +527,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
         strides[k] = cg_arr_stride(L, at, a, k);
     }
     LLVMValueRef data = cg_arr_data(L, a);
-    if (attr[0] == 'i') data = cg_gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
+    if (imag) data = cg_gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
     return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
 }
 
@@ -752,6 +758,13 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     if (in->op == IR_BINOP && in->imm2) {   /* in place: the target is the left operand */
         E->out_t = L->ti->vtypes[in->args[0]];
         E->out = L->vals[in->args[0]];
+        /* an operand overlapping the target (a += a[::-1]) is read from a copy, as NumPy does;
+         * the target itself is read element by element as it is written, which is safe */
+        for (int i = 0; i < E->nleaves; i++) {
+            Leaf *lf = &E->leaves[i];
+            if (lf->t->kind == TY_ARRAY && lf->id != in->args[0])
+                lf->v = cg_unaliased(L, E->out_t, E->out, &lf->t, lf->v);
+        }
         for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, E->out, k);
         run_expr(L, E);
         return E->out;

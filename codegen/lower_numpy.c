@@ -32,6 +32,38 @@ static LLVMValueRef call2(Lower *L, const char *name, LLVMValueRef x, LLVMValueR
 }
 
 /* ---- ufuncs on one element ------------------------------------------------------------ */
+static LLVMValueRef complex_of(Lower *L, LLVMValueRef re, LLVMValueRef im) {
+    LLVMValueRef v = LLVMGetUndef(L->c128);
+    v = LLVMBuildInsertValue(L->b, v, re, 0, "");
+    return LLVMBuildInsertValue(L->b, v, im, 1, "");
+}
+
+/* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog. */
+static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
+    LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
+    LLVMTypeRef t = L->f64;
+    if (bid == BI_NP_EXP) {
+        LLVMValueRef m = cg_call(L, "llvm.exp.f64", L->f64, &t, &re, 1);
+        LLVMValueRef c = cg_call(L, "llvm.cos.f64", L->f64, &t, &im, 1), s = cg_call(L, "llvm.sin.f64", L->f64, &t, &im, 1);
+        /* exp(x + 0j) is exactly real */
+        LLVMValueRef zero_im = LLVMBuildFCmp(L->b, LLVMRealOEQ, im, f64c(L, 0), "");
+        return complex_of(L, LLVMBuildSelect(L->b, zero_im, m, LLVMBuildFMul(L->b, m, c, ""), ""),
+                          LLVMBuildSelect(L->b, zero_im, im, LLVMBuildFMul(L->b, m, s, ""), ""));
+    }
+    LLVMValueRef r = call2(L, "hypot", re, im);
+    if (bid == BI_NP_LOG) return complex_of(L, cg_call(L, "llvm.log.f64", L->f64, &t, &r, 1), call2(L, "atan2", im, re));
+    /* sqrt: t = sqrt((r + |re|) / 2); re >= 0: (t, im / 2t), else (|im| / 2t, copysign(t, im)) */
+    LLVMValueRef are = intrinsic1(L, "llvm.fabs.f64", re);
+    LLVMValueRef h = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, r, are, ""), f64c(L, 0.5), "");
+    LLVMValueRef tt = intrinsic1(L, "llvm.sqrt.f64", h);
+    LLVMValueRef q = LLVMBuildFDiv(L->b, im, LLVMBuildFMul(L->b, tt, f64c(L, 2), ""), "");
+    LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGE, re, f64c(L, 0), "");
+    LLVMValueRef nre = LLVMBuildSelect(L->b, pos, tt, intrinsic1(L, "llvm.fabs.f64", q), "");
+    LLVMValueRef nim = LLVMBuildSelect(L->b, pos, q, call2(L, "llvm.copysign.f64", tt, im), "");
+    LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, r, f64c(L, 0), "");
+    return complex_of(L, LLVMBuildSelect(L->b, zero, f64c(L, 0), nre, ""), LLVMBuildSelect(L->b, zero, im, nim, ""));
+}
+
 static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValueRef a, LLVMValueRef b, const Type *t) {
     if (t == ty_float64) {
         if (!propagate) return call2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
@@ -46,6 +78,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
     const Type *ct = ty_scalar_of(dt);
     switch (bi->shape) {
     case SH_UF: {
+        if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0]);
         LLVMValueRef v = cg_cast(L, x[0], xt[0], ty_float64);
         if (bid == BI_NP_DEG2RAD) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
         if (bid == BI_NP_RAD2DEG) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
@@ -53,6 +86,13 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         return cg_call(L, bi->lowering, L->f64, &t, &v, 1);
     }
     case SH_UB: {
+        if (bid == BI_NP_LOGICAL_NOT) return LLVMBuildNot(L->b, cg_truth(L, x[0], xt[0]), "");
+        if (xt[0] == ty_complex128) {   /* a NaN or an infinity in either part */
+            const Type *f2[1] = {ty_float64};
+            LLVMValueRef re = LLVMBuildExtractValue(L->b, x[0], 0, ""), im = LLVMBuildExtractValue(L->b, x[0], 1, "");
+            LLVMValueRef r = cg_ufunc_scalar(L, bid, &re, f2, DT_BOOL), i = cg_ufunc_scalar(L, bid, &im, f2, DT_BOOL);
+            return bid == BI_NP_ISFINITE ? LLVMBuildAnd(L->b, r, i, "") : LLVMBuildOr(L->b, r, i, "");
+        }
         if (xt[0] != ty_float64) return LLVMConstInt(L->i1, bid == BI_NP_ISFINITE, 0);
         LLVMValueRef v = x[0];
         if (bid == BI_NP_ISNAN) return LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, "");
@@ -74,6 +114,9 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         case BI_NP_NEGATIVE: return cg_unop(L, IRU_NEG, v, ct, ct);
+        case BI_NP_CONJUGATE:
+            if (ct != ty_complex128) return cg_cast(L, x[0], xt[0], ct);
+            return LLVMBuildInsertValue(L->b, v, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), ""), 1, "");
         case BI_NP_SQUARE:
             if (ct == ty_bool) return v;
             return cg_binop(L, IRB_MUL, v, v, ct, NULL);
@@ -94,6 +137,12 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             if (ct != ty_float64) return v;
             return intrinsic1(L, bi->lowering, v);
         }
+    }
+    case SH_BB: {
+        LLVMValueRef a = cg_truth(L, x[0], xt[0]), b = cg_truth(L, x[1], xt[1]);
+        if (bid == BI_NP_LOGICAL_AND) return LLVMBuildAnd(L->b, a, b, "");
+        if (bid == BI_NP_LOGICAL_OR) return LLVMBuildOr(L->b, a, b, "");
+        return LLVMBuildXor(L->b, a, b, "");
     }
     case SH_BF:
         return call2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
@@ -681,6 +730,12 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return reduction(L, ci, in, args, types);
+    }
+    if (bid == BI_NP_REAL || bid == BI_NP_IMAG) {
+        bool imag = bid == BI_NP_IMAG;
+        if (types[0]->kind == TY_ARRAY) return cg_real_imag(L, types[0], args[0], imag, rt);
+        if (types[0] == ty_complex128) return LLVMBuildExtractValue(L->b, args[0], imag, "");
+        return imag ? LLVMConstNull(cg_type(L, rt)) : args[0];
     }
     LLVMValueRef r = cg_nplib_call(L, in, ci, args, types);
     if (r) return r;

@@ -125,7 +125,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
-    "sort", "argsort", "searchsorted", "clip", "dot", NULL};
+    "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate", NULL};
 
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const char *attr = in->str;
@@ -259,8 +259,9 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
     int da = operand_dtype(a, &weak);
     switch (ti_builtins[bid].shape) {
     case SH_UF: return float_dtype_for(da);
-    case SH_UB: return DT_BOOL;
+    case SH_UB: case SH_BB: return DT_BOOL;
     case SH_US:
+        if (bid == BI_NP_CONJUGATE) return da;
         if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE) && ty_dtypes[da].kind == 'c')
             return da == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
         if (bid == BI_NP_SQUARE && da == DT_BOOL) return DT_BOOL;
@@ -278,5 +279,5 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
 
 bool ti_is_ufunc(int bid) {
     BuiltinShape s = ti_builtins[bid].shape;
-    return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS;
+    return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS || s == SH_BB;
 }

@@ -297,7 +297,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
     case SH_F_F: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
     case SH_FF_F: NARGS(2, 2); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
     case SH_F_B: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_bool; break;
-    case SH_UF: case SH_US: case SH_UB: case SH_BF: case SH_BS: break;   /* NumPy: numpy.c */
+    case SH_UF: case SH_US: case SH_UB: case SH_BF: case SH_BS: case SH_BB: break;   /* NumPy: numpy.c */
     case SH_F_I:
         NARGS(1, 1); ALL(is_real, "a real number");
         ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;

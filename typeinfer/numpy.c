@@ -158,6 +158,21 @@ static const char *const P_ARRAY[] = {"object", "dtype", NULL};
 
 static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind == TY_ARRAY; }
 
+/* The ufuncs lowered for complex operands (codegen/lower_numpy.c). */
+static bool complex_ufunc(int bid) {
+    switch (ti_builtins[bid].shape) {
+    case SH_UB: case SH_BB: return true;
+    case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
+    case SH_US:
+        return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
+               bid == BI_NP_CONJUGATE;
+    case SH_BS:
+        return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
+               bid == BI_NP_POWER;
+    default: return false;
+    }
+}
+
 /* The element dtype and nesting of a (nested) tuple of numbers, for np.array. */
 static int sequence_shape(const Type *t, int *dt, int depth) {
     if (ty_is_number(t)) {
@@ -182,13 +197,16 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     const Type *a;
     int dt, axis;
     if (ti_is_ufunc(bid)) {
-        bool binary = ti_builtins[bid].shape == SH_BF || ti_builtins[bid].shape == SH_BS;
-        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, false))) return -1;
+        BuiltinShape sh = ti_builtins[bid].shape;
+        bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
+        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
         if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
             return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
         if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
             (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
+            return UNSUP(in, "np.%s() of complex values is not supported", fname);
+        if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
             return UNSUP(in, "np.%s() of complex values is not supported", fname);
         dt = ti_ufunc_dtype(bid, x, y ? y : x);
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
@@ -349,6 +367,19 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = reduction_type(ti, in, bid, a, axis);
         return 0;
     }
+    case BI_NP_REAL: case BI_NP_IMAG: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
+        a = ci->params[0];
+        if (a->kind == TY_ARRAY) {
+            bool cplx = ty_dtypes[a->dtype].kind == 'c';
+            ci->ret = !cplx ? (bid == BI_NP_REAL ? a : ty_array(a->dtype, a->ndim, 'C', false))
+                            : ty_array(a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A', a->readonly);
+            return 0;
+        }
+        if (!ty_is_number(a)) return ERR(in, "np.%s() needs a number or an array (got %s)", fname, a->name);
+        ci->ret = a == ty_complex128 ? ty_float64 : a;
+        return 0;
+    }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
         a = ci->params[0];
@@ -372,7 +403,7 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         {"cumprod", BI_NP_CUMPROD}, {"copy", BI_NP_COPY}, {"reshape", BI_NP_RESHAPE},
         {"ravel", BI_NP_RAVEL}, {"transpose", BI_NP_TRANSPOSE}, {"sort", BI_NP_SORT},
         {"argsort", BI_NP_ARGSORT}, {"searchsorted", BI_NP_SEARCHSORTED}, {"clip", BI_NP_CLIP},
-        {"dot", BI_NP_DOT},
+        {"dot", BI_NP_DOT}, {"conj", BI_NP_CONJUGATE}, {"conjugate", BI_NP_CONJUGATE},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(attr, map[i].name)) return ti_type_numpy_call(ti, in, map[i].bid, args, nargs, true);

@@ -18,7 +18,7 @@ typedef enum {
     BI_COUNT
 } BuiltinId;
 
-typedef enum { SH_SPECIAL, SH_F_F, SH_FF_F, SH_F_I, SH_F_B, SH_UF, SH_US, SH_UB, SH_BF, SH_BS } BuiltinShape;
+typedef enum { SH_SPECIAL, SH_F_F, SH_FF_F, SH_F_I, SH_F_B, SH_UF, SH_US, SH_UB, SH_BF, SH_BS, SH_BB } BuiltinShape;
 
 typedef struct BuiltinInfo {
     const char *module, *name;
