@@ -260,14 +260,26 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
 }
 
 /* ---- conversions with checks ------------------------------------------------------- */
+/* int(x) for a float: Python raises for NaN, infinities and values outside int64. One ordered
+ * range test per conversion (false for NaN too); only the failing path tells the cases apart. */
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
+    LLVMValueRef in_range = LLVMBuildFCmp(L->b, LLVMRealOLT, intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "badint");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "intfail");
+    LLVMTypeRef pt[2] = {L->i1, L->i1};
+    LLVMValueRef args[2] = {in_range, LLVMConstInt(L->i1, 1, 0)};
+    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), ok, bad);
+    LLVMPositionBuilderAtEnd(L->b, bad);   /* -2**63 itself fits */
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, f64c(L, -9223372036854775808.0), ""), ok, fail);
+    LLVMPositionBuilderAtEnd(L->b, fail);
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "builtins:ValueError", "cannot convert float NaN to integer");
     LLVMValueRef ax = intrinsic1(L, "llvm.fabs.f64", x);
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), ""), "builtins:OverflowError",
                 "cannot convert float infinity to integer");
-    LLVMValueRef too_big = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, 9223372036854775808.0), ""),
-                                       LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, -9223372036854775808.0), ""), "");
-    cg_raise_if(L, too_big, "builtins:OverflowError", "float too large to convert to int64");
+    cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:OverflowError", "float too large to convert to int64");
+    LLVMBuildBr(L->b, ok);   /* not reached */
+    LLVMPositionBuilderAtEnd(L->b, ok);
     return LLVMBuildFPToSI(L->b, x, L->i64, "");
 }
 
