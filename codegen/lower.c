@@ -471,6 +471,8 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
+            v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {

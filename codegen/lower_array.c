@@ -490,6 +490,12 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
         return v;
     }
     if (!strcmp(attr, "ndim")) return i64c(L, nd);
+    if (!strcmp(attr, "flat")) {
+        if (nd == 1) return a;
+        LLVMValueRef n = i64c(L, 1), s = i64c(L, ty_dtypes[at->dtype].size);
+        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
+        return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), &n, &s);
+    }
     if (!strcmp(attr, "itemsize")) return i64c(L, ty_dtypes[at->dtype].size);
     if (!strcmp(attr, "size") || !strcmp(attr, "nbytes")) {
         LLVMValueRef n = i64c(L, 1);
@@ -505,6 +511,30 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
         return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
     }
     return cg_real_imag(L, at, a, attr[0] == 'i', t);
+}
+
+/* a.flags.<flag>: NumPy's contiguity rules (dimensions of length 1 do not matter; an empty
+ * array is contiguous both ways). */
+LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag) {
+    if (!strcmp(flag, "writeable")) return LLVMConstInt(L->i1, !at->readonly, 0);
+    if (!strcmp(flag, "aligned")) {
+        LLVMValueRef addr = LLVMBuildPtrToInt(L->b, cg_arr_data(L, a), L->i64, "");
+        return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildURem(L->b, addr, i64c(L, ty_dtypes[at->dtype].size), ""), i64c(L, 0), "");
+    }
+    bool fortran = flag[0] == 'f';
+    if ((at->layout == 'C' && !fortran) || (at->layout == 'F' && fortran) || at->ndim <= 1) {
+        if (at->ndim != 1 || at->layout == 'C') return LLVMConstInt(L->i1, 1, 0);
+    }
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0), empty = LLVMConstInt(L->i1, 0, 0), want = i64c(L, ty_dtypes[at->dtype].size);
+    for (int j = 0; j < at->ndim; j++) {
+        int k = fortran ? j : at->ndim - 1 - j;
+        LLVMValueRef n = cg_arr_shape(L, a, k), s = cg_arr_stride(L, at, a, k);
+        LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
+        empty = LLVMBuildOr(L->b, empty, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "");
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildOr(L->b, one, LLVMBuildICmp(L->b, LLVMIntEQ, s, want, ""), ""), "");
+        want = LLVMBuildSelect(L->b, one, want, LLVMBuildMul(L->b, want, n, ""), "");
+    }
+    return LLVMBuildOr(L->b, ok, empty, "");
 }
 
 /* a.real / a.imag (type t): a view into complex elements; of a real array, a itself or zeros. */

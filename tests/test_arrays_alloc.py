@@ -193,8 +193,6 @@ def contiguous(a):
     return c, c.flags.c_contiguous
 
 
-@pytest.mark.xfail(not __import__("difftest").ON_NUMBA, strict=True,
-                   reason="not yet in ember: the array .flags attribute")
 def test_ascontiguousarray():
     check_all(contiguous, [(v,) for _, v in layouts(sample("float64", (3, 4)), ["C", "F", "strided"])]
               + [(np.arange(5)[::-2],)])

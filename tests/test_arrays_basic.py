@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from difftest import (DTYPE_NAMES, ember_gap, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
-                      numba_leaks, readonly, sample)
+                      numba_leaks, numba_xfail, readonly, sample)
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
@@ -413,3 +413,28 @@ def nested_iteration(a, b):
 def test_enumerate_zip_mixed():
     a, b = sample("float64", (5,)), sample("int64", (4,), seed=1)
     check_all(nested_iteration, [(a, b), (a[::-2], b), (a[:0], b)])
+
+
+def flags_of(a):
+    f = a.flags
+    return f.c_contiguous, f.f_contiguous, a.flags.writeable, a.flags.contiguous
+
+
+@numba_xfail("a.flags bound to a variable, and flags.contiguous, are not supported")
+def test_flags():
+    m = sample("float64", (3, 4))
+    check_all(flags_of, [(v,) for _, v in layouts(m, LAYOUTS_ND)]
+              + [(m[:, :1],), (m[:1, :],), (np.zeros((0, 3)),), (sample("int8", (5,))[::2],),
+                 (readonly(np.ones(3)),)])
+
+
+def flat_use(a):
+    total = 0.0
+    for x in a.flat:
+        total += x
+    a.flat[1] = -1.0
+    return total, a.flat[2], a
+
+
+def test_flat():
+    check_all(flat_use, [(sample("float64", (3, 4)),), (sample("float64", (5,))[::2],)])

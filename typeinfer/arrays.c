@@ -140,6 +140,12 @@ const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     if (!strcmp(attr, "T"))
         return ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
     if (!strcmp(attr, "dtype")) return ty_dtype(a->dtype);
+    if (!strcmp(attr, "flags")) return ty_method(a, "flags");   /* a.flags.c_contiguous, ... */
+    if (!strcmp(attr, "flat")) {   /* the elements in C order: a 1-d view (contiguous arrays) */
+        if (a->ndim == 1) return a;
+        if (a->layout == 'C') return ty_array(a->dtype, 1, 'C', a->readonly);
+        return UNSUP(in, "a.flat of a %s array (layout %c) is not supported; use a.ravel()", a->name, a->layout), NULL;
+    }
     if (!strcmp(attr, "real") || !strcmp(attr, "imag")) {
         if (ty_dtypes[a->dtype].kind != 'c') {
             if (!strcmp(attr, "imag")) return ty_array(a->dtype, a->ndim, 'C', false);   /* zeros */

@@ -118,6 +118,12 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return t;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
+    if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
+        static const char *const flags[] = {"c_contiguous", "f_contiguous", "contiguous", "writeable", "aligned", NULL};
+        for (int i = 0; flags[i]; i++)
+            if (!strcmp(attr, flags[i])) return ty_bool;
+        return UNSUP(in, "array flag '%s' is not supported", attr), NULL;
+    }
     if (ty_is_number(recv)) {
         if (!strcmp(attr, "real") || !strcmp(attr, "imag"))
             return recv == ty_complex128 ? ty_float64 : recv == ty_bool ? ty_int64 : recv;
