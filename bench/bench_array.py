@@ -488,6 +488,9 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
     vers.append("%s %s" % (ember_label, e.get("version", "not importable")))
     L.append("")
     L.append("Versions: " + ", ".join(vers))
+    if "file" in e:   # a stale installed copy shadows a fresh build unless PYTHONPATH says otherwise
+        L.append("")
+        L.append("ember imported from: `%s`" % e["file"])
     if args.ember_module != "ember":
         L.append("")
         L.append("**NOTE: the 'ember' columns were measured with module `%s`, "
