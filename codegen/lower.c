@@ -167,6 +167,21 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
+void cg_raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
+    cg_raise_if(L, LLVMBuildNot(L->b, ok, ""), exc, msg);
+}
+
+LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x) {
+    LLVMTypeRef t = LLVMTypeOf(x);
+    return cg_call(L, name, t, &t, &x, 1);
+}
+
+LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a[2] = {x, y};
+    return cg_call(L, name, L->f64, pt, a, 2);
+}
+
 void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");

@@ -35,8 +35,14 @@ typedef struct Lower {
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
 } Lower;
 
+static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
+static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
+
 /* lower.c */
 LLVMTypeRef cg_type(Lower *L, const Type *t);
+LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x);   /* an intrinsic of x's type */
+LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y);   /* double f(double, double) */
+void cg_raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg);
 LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to);
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name);
@@ -64,6 +70,7 @@ LLVMValueRef cg_arr_stride(Lower *L, const Type *t, LLVMValueRef a, int k);   /*
 LLVMValueRef cg_make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
                            LLVMValueRef *shape, LLVMValueRef *strides);
 LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off);
+LLVMValueRef cg_elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *idx);
 LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides);
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
 LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
@@ -100,6 +107,8 @@ void cg_array_iter_init(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef s
 LLVMValueRef cg_array_iter_count(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k);
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
+LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
+LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

@@ -26,7 +26,6 @@
 #include "lower.h"
 #include <string.h>
 
-static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 
 /* ---- the value ---------------------------------------------------------------------- */
 LLVMTypeRef cg_array_type(Lower *L, const Type *t) {
@@ -68,6 +67,12 @@ LLVMValueRef cg_make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRe
 }
 
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr) { return cg_arr_shape(L, arr, 0); }
+
+LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a) {
+    LLVMValueRef n = i64c(L, 1);
+    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
+    return n;
+}
 
 /* ---- references --------------------------------------------------------------------- */
 static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
@@ -288,6 +293,14 @@ void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type 
     LLVMBuildStore(L->b, v, p);
 }
 
+/* The address of element idx[0..ndim) of a. */
+LLVMValueRef cg_elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *idx) {
+    LLVMValueRef off = i64c(L, 0);
+    for (int k = 0; k < t->ndim; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, t, a, k), ""), "");
+    return cg_gep8(L, cg_arr_data(L, a), off);
+}
+
 LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
     return LLVMBuildInBoundsGEP2(L->b, L->i8, p, &off, 1, "");
 }
@@ -318,6 +331,15 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
     LLVMValueRef data = cg_gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
     return cg_own(L, cg_make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
+}
+
+/* A new C-contiguous array of type rt (a's shape, rt's dtype) holding a's elements. */
+LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    cg_assign_noalias(L, rt, out, at, a);   /* a fresh array overlaps nothing */
+    return out;
 }
 
 /* ---- loops ------------------------------------------------------------------------- */
@@ -492,14 +514,12 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
     if (!strcmp(attr, "ndim")) return i64c(L, nd);
     if (!strcmp(attr, "flat")) {
         if (nd == 1) return a;
-        LLVMValueRef n = i64c(L, 1), s = i64c(L, ty_dtypes[at->dtype].size);
-        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
+        LLVMValueRef n = cg_array_size(L, at, a), s = i64c(L, ty_dtypes[at->dtype].size);
         return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), &n, &s);
     }
     if (!strcmp(attr, "itemsize")) return i64c(L, ty_dtypes[at->dtype].size);
     if (!strcmp(attr, "size") || !strcmp(attr, "nbytes")) {
-        LLVMValueRef n = i64c(L, 1);
-        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
+        LLVMValueRef n = cg_array_size(L, at, a);
         return attr[0] == 's' ? n : LLVMBuildMul(L->b, n, i64c(L, ty_dtypes[at->dtype].size), "");
     }
     LLVMValueRef shape[64], strides[64];
@@ -717,10 +737,7 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
     Expr *E = env;
     E->flat = false;
     E->idx = idx;
-    LLVMValueRef off = i64c(L, 0);
-    for (int k = 0; k < E->nd; k++)
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->out_t, E->out, k), ""), "");
-    store_out(L, E, cg_gep8(L, cg_arr_data(L, E->out), off));
+    store_out(L, E, cg_elem_ptr(L, E->out_t, E->out, idx));
 }
 
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
@@ -861,12 +878,7 @@ LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const T
     LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(L->c, L->func, "assign");
     LLVMBuildCondBr(L->b, overlap, copy, go);
     LLVMPositionBuilderAtEnd(L->b, copy);
-    LLVMValueRef shape[64];
-    for (int k = 0; k < vt_->ndim; k++) shape[k] = cg_arr_shape(L, v, k);
-    const Type *tmp_t = ty_array(vt_->dtype, vt_->ndim, 'C', false);
-    LLVMValueRef tmp = cg_alloc_array(L, tmp_t, shape);
-    assign_array(L, tmp_t, tmp, vt_, v);
-    LLVMBuildStore(L->b, tmp, slot);
+    LLVMBuildStore(L->b, cg_copy_array(L, vt_, v, ty_array(vt_->dtype, vt_->ndim, 'C', false)), slot);
     LLVMBuildBr(L->b, go);
     LLVMPositionBuilderAtEnd(L->b, go);
     *vtp = ct;

@@ -16,7 +16,6 @@
 #include "lower.h"
 #include <string.h>
 
-static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 
 bool cg_is_fancy(const Type *it) {
     if (it->kind == TY_ARRAY) return true;
@@ -46,19 +45,8 @@ static LLVMValueRef drop_dim(Lower *L, const Type *t, LLVMValueRef a, int q, LLV
     return cg_make_array(L, *st, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), p, shape, strides);
 }
 
-static LLVMValueRef elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *idx) {
-    LLVMValueRef off = i64c(L, 0);
-    for (int k = 0; k < t->ndim; k++)
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, t, a, k), ""), "");
-    return cg_gep8(L, cg_arr_data(L, a), off);
-}
-
 static LLVMValueRef load_bool(Lower *L, const Type *t, LLVMValueRef p) {
     return cg_truth(L, cg_load_elem(L, t->dtype, p), ty_scalar_of(t->dtype));
-}
-
-static void raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
-    cg_raise_if(L, LLVMBuildNot(L->b, ok, ""), exc, msg);
 }
 
 /* ---- one array among basic parts --------------------------------------------------- */
@@ -99,7 +87,7 @@ static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, L
         S->count = cg_arr_shape(L, S->x, 0);
         return;
     }
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, S->x, 0), S->n, ""), "builtins:IndexError",
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, S->x, 0), S->n, ""), "builtins:IndexError",
                  "boolean index did not match the indexed array's shape");
     LLVMValueRef cslot = cg_entry_alloca(L, L->i64, "count");
     LLVMBuildStore(L->b, i64c(L, 0), cslot);
@@ -197,7 +185,7 @@ typedef struct Mask {
 
 static void mask_body(Lower *L, LLVMValueRef *idx, void *env) {
     Mask *M = env;
-    LLVMValueRef on = load_bool(L, M->mt, elem_ptr(L, M->mt, M->m, idx));
+    LLVMValueRef on = load_bool(L, M->mt, cg_elem_ptr(L, M->mt, M->m, idx));
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, M->kslot, "k");
     if (M->mode == 0) {
         LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, LLVMBuildZExt(L->b, on, L->i64, ""), ""), M->kslot);
@@ -208,7 +196,7 @@ static void mask_body(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMBuildCondBr(L->b, on, yes, next);
     LLVMPositionBuilderAtEnd(L->b, yes);
     int dt = M->at->dtype;
-    LLVMValueRef p = elem_ptr(L, M->at, M->a, idx);
+    LLVMValueRef p = cg_elem_ptr(L, M->at, M->a, idx);
     if (M->mode == 1) {
         LLVMValueRef d = cg_gep8(L, cg_arr_data(L, M->r), LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[dt].size), ""));
         cg_store_elem(L, dt, d, cg_load_elem(L, dt, p), ty_scalar_of(dt));
@@ -241,7 +229,7 @@ static void mask_init(Lower *L, Mask *M, const Type *at, LLVMValueRef a, const T
     LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
     for (int k = 0; k < at->ndim; k++)
         same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, k), cg_arr_shape(L, m, k), ""), "");
-    raise_unless(L, same, "builtins:IndexError", "boolean index did not match the indexed array's shape");
+    cg_raise_unless(L, same, "builtins:IndexError", "boolean index did not match the indexed array's shape");
     M->kslot = cg_entry_alloca(L, L->i64, "k");
     mask_run(L, M, 0);
     M->count = LLVMBuildLoad2(L->b, L->i64, M->kslot, "count");
@@ -269,11 +257,10 @@ LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
 }
 
 /* The value's length along its dimension qv must be the number of picks, or 1. */
-static LLVMValueRef check_value_len(Lower *L, const Type *valt, LLVMValueRef val, int qv, LLVMValueRef count) {
+static LLVMValueRef check_value_len(Lower *L, LLVMValueRef val, int qv, LLVMValueRef count) {
     LLVMValueRef vn = cg_arr_shape(L, val, qv);
     LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, vn, i64c(L, 1), "");
-    (void)valt;
-    raise_unless(L, LLVMBuildOr(L->b, one, LLVMBuildICmp(L->b, LLVMIntEQ, vn, count, ""), ""), "builtins:ValueError",
+    cg_raise_unless(L, LLVMBuildOr(L->b, one, LLVMBuildICmp(L->b, LLVMIntEQ, vn, count, ""), ""), "builtins:ValueError",
                  "shape mismatch: the value array could not be broadcast to the indexing result's shape");
     return one;
 }
@@ -291,7 +278,7 @@ void cg_fancy_setitem(Lower *L, Instr *in) {
                 return;
             }
             val = cg_unaliased(L, at, a, &valt, val);
-            M.vone = check_value_len(L, valt, val, 0, M.count);
+            M.vone = check_value_len(L, val, 0, M.count);
         }
         M.valt = valt;
         M.val = val;
@@ -309,7 +296,7 @@ void cg_fancy_setitem(Lower *L, Instr *in) {
         }
         P.val = cg_unaliased(L, S.vt, S.view, &P.valt, val);
         P.qv = S.q - (nd - valt->ndim);
-        if (P.qv >= 0) P.vone = check_value_len(L, P.valt, P.val, P.qv, S.count);
+        if (P.qv >= 0) P.vone = check_value_len(L, P.val, P.qv, S.count);
     }
     sel_each(L, &S, put_pick, &P);
 }

@@ -11,8 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
-static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
 static LLVMValueRef none_value(Lower *L) { return LLVMConstInt(L->i8, 0, 0); }
 
 static const char *dt_suffix(int dt) {
@@ -31,26 +29,12 @@ static const char *dt_suffix(int dt) {
     }
 }
 
-static LLVMValueRef rt_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
-    return cg_call(L, name, ret, pt, args, n);
-}
-
 /* Call a runtime function returning a status (0, or -1 with the error record set). */
 static void rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
-    cg_check_status(L, rt_call(L, name, L->i32, pt, args, n));
-}
-
-static void raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
-    cg_raise_if(L, LLVMBuildNot(L->b, ok, ""), exc, msg);
+    cg_check_status(L, cg_call(L, name, L->i32, pt, args, n));
 }
 
 static LLVMValueRef isz(Lower *L, int dt) { return i64c(L, ty_dtypes[dt].size); }
-
-static LLVMValueRef size_of(Lower *L, const Type *t, LLVMValueRef a) {
-    LLVMValueRef n = i64c(L, 1);
-    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
-    return n;
-}
 
 static LLVMValueRef load_i64(Lower *L, LLVMValueRef slot) { return LLVMBuildLoad2(L->b, L->i64, slot, ""); }
 
@@ -60,14 +44,10 @@ static LLVMValueRef counter(Lower *L, const char *name, LLVMValueRef init) {
     return s;
 }
 
-/* A new C-contiguous copy of a, converted to dtype dt. */
+/* A new C-contiguous copy of a, converted to dtype dt (*ct its type). */
 static LLVMValueRef contig_copy(Lower *L, const Type *at, LLVMValueRef a, int dt, const Type **ct) {
-    LLVMValueRef shape[64];
-    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
     *ct = ty_array(dt, at->ndim, 'C', false);
-    LLVMValueRef out = cg_alloc_array(L, *ct, shape);
-    cg_assign_noalias(L, *ct, out, at, a);
-    return out;
+    return cg_copy_array(L, at, a, *ct);
 }
 
 /* A 1-d view (meminfo of `owner`) of n elements at data with byte stride s. */
@@ -86,7 +66,7 @@ static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValu
         const Type *ct;
         a = contig_copy(L, at, a, dt, &ct);
         at = ct;
-        *n = size_of(L, ct, a);
+        *n = cg_array_size(L, ct, a);
         *stride = isz(L, dt);
     } else {
         *n = cg_arr_shape(L, a, 0);
@@ -95,10 +75,10 @@ static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValu
     *data = cg_arr_data(L, a);
 }
 
+/* Element (i) or (i, j) of a 1-d or 2-d array. */
 static LLVMValueRef elem_at(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef i, LLVMValueRef j) {
-    LLVMValueRef off = LLVMBuildMul(L->b, i, cg_arr_stride(L, t, a, 0), "");
-    if (j) off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, j, cg_arr_stride(L, t, a, 1), ""), "");
-    return cg_gep8(L, cg_arr_data(L, a), off);
+    LLVMValueRef idx[2] = {i, j};
+    return cg_elem_ptr(L, t, a, idx);
 }
 
 /* ---- sorting ----------------------------------------------------------------------- */
@@ -114,7 +94,7 @@ static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
     LLVMValueRef p = cg_gep8(L, cg_arr_data(L, a), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, len, ""), isz(L, t->dtype), ""));
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
     LLVMValueRef args[2] = {p, len};
-    rt_call(L, ctx_strdup(L->ctx, name), L->voidt, pt, args, 2);
+    cg_call(L, ctx_strdup(L->ctx, name), L->voidt, pt, args, 2);
     cg_loop_end(L, &lc);
 }
 
@@ -168,7 +148,7 @@ static LLVMValueRef search_one(Lower *L, const Type *at, LLVMValueRef a, LLVMVal
     LLVMTypeRef pt[5] = {L->ptr, L->i64, L->i64, kty, L->i32};
     LLVMValueRef args[5] = {cg_arr_data(L, a), cg_arr_shape(L, a, 0), cg_arr_stride(L, at, a, 0), k,
                             LLVMConstInt(L->i32, right, 0)};
-    return rt_call(L, ctx_strdup(L->ctx, name), L->i64, pt, args, 5);
+    return cg_call(L, ctx_strdup(L->ctx, name), L->i64, pt, args, 5);
 }
 
 typedef struct SearchEnv {
@@ -179,14 +159,9 @@ typedef struct SearchEnv {
 
 static void search_body(Lower *L, LLVMValueRef *idx, void *env) {
     SearchEnv *S = env;
-    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
-    for (int k = 0; k < S->vt->ndim; k++) {
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, S->vt, S->v, k), ""), "");
-        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, S->rt, S->out, k), ""), "");
-    }
-    LLVMValueRef key = cg_load_elem(L, S->vt->dtype, cg_gep8(L, cg_arr_data(L, S->v), off));
+    LLVMValueRef key = cg_load_elem(L, S->vt->dtype, cg_elem_ptr(L, S->vt, S->v, idx));
     LLVMValueRef r = search_one(L, S->at, S->a, key, ty_scalar_of(S->vt->dtype), S->right);
-    cg_store_elem(L, DT_INT64, cg_gep8(L, cg_arr_data(L, S->out), ooff), r, ty_int64);
+    cg_store_elem(L, DT_INT64, cg_elem_ptr(L, S->rt, S->out, idx), r, ty_int64);
 }
 
 static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
@@ -207,7 +182,6 @@ static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a
         rt_check(L, "ember_rt_median_f8", pt, args, 4);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
-    double scale = bid == BI_NP_PERCENTILE ? 0.01 : 1.0;
     LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr};
     if (qt->kind != TY_ARRAY) {
         LLVMValueRef qs = cg_entry_alloca(L, L->f64, "q");
@@ -222,7 +196,7 @@ static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a
     const Type *ct;
     LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
     LLVMValueRef nq = cg_arr_shape(L, qa, 0);
-    if (scale != 1.0) {
+    if (bid == BI_NP_PERCENTILE) {
         LoopCtx lc;
         LLVMValueRef i = cg_loop_begin(L, &lc, nq);
         LLVMValueRef p = cg_gep8(L, cg_arr_data(L, qa), LLVMBuildMul(L->b, i, i64c(L, 8), ""));
@@ -240,7 +214,7 @@ static LLVMValueRef np_unique(Lower *L, const Type *at, LLVMValueRef a) {
     const Type *ct;
     int dt = at->dtype;
     LLVMValueRef c = contig_copy(L, at, a, dt, &ct);
-    LLVMValueRef n = size_of(L, ct, c), data = cg_arr_data(L, c);
+    LLVMValueRef n = cg_array_size(L, ct, c), data = cg_arr_data(L, c);
     LLVMValueRef flat = view1(L, dt, c, data, n, isz(L, dt), 'C');
     sort_lanes(L, ty_array(dt, 1, 'C', false), flat);
     LLVMValueRef k = counter(L, "k", LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, 0), ""), i64c(L, 1), i64c(L, 0), ""));
@@ -285,7 +259,7 @@ LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt) 
 static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef n, const Type *rt) {
     int nd = at->ndim, dt = at->dtype;
     const Type *et = ty_scalar_of(dt), *ct;
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, 0), ""), "builtins:ValueError", "order must be non-negative");
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, 0), ""), "builtins:ValueError", "order must be non-negative");
     LLVMValueRef tmp = contig_copy(L, at, a, dt, &ct);
     LLVMValueRef m = cg_arr_shape(L, tmp, nd - 1), rows = i64c(L, 1), shape[64];
     for (int k = 0; k < nd - 1; k++) {
@@ -333,7 +307,7 @@ static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, in
         LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
         for (int k = 0; k < nd; k++) {
             if (k == axis) continue;
-            raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, e, k), cg_arr_shape(L, first, k), ""),
+            cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, e, k), cg_arr_shape(L, first, k), ""),
                          "builtins:ValueError",
                          "all the input array dimensions except for the concatenation axis must match exactly");
         }
@@ -367,7 +341,7 @@ static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) {
 }
 
 static void check_aligned(Lower *L, LLVMValueRef n1, LLVMValueRef n2) {
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, n1, n2, ""), "builtins:ValueError", "shapes are not aligned");
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, n1, n2, ""), "builtins:ValueError", "shapes are not aligned");
 }
 
 static LLVMValueRef mul_acc(Lower *L, LLVMValueRef acc, LLVMValueRef x, LLVMValueRef y, const Type *ct) {
@@ -394,8 +368,7 @@ static LLVMValueRef dot_loop(Lower *L, const Type *at, LLVMValueRef a, LLVMValue
 }
 
 LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
-    int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_dtype_of_scalar(rt);
-    if (rt->kind != TY_ARRAY) dt = ty_promote(at->dtype, bt->dtype);
+    int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
     const Type *ct = ty_scalar_of(dt);
     bool blas = dt == DT_FLOAT64;
     LLVMValueRef k = cg_arr_shape(L, a, at->ndim - 1);
@@ -464,7 +437,7 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
     LLVMValueRef ad, an, as, bd, bn, bs;
     flat_lane(L, at, a, -1, &ad, &an, &as);
     flat_lane(L, bt, b, -1, &bd, &bn, &bs);
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, bn, ""), "builtins:ValueError", "cannot reshape array: vdot needs vectors of the same size");
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, bn, ""), "builtins:ValueError", "cannot reshape array: vdot needs vectors of the same size");
     const Type *xt = ty_array(at->dtype, 1, 'A', false), *yt = ty_array(bt->dtype, 1, 'A', false);
     LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
     LLVMValueRef y = cg_make_array(L, yt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), bd, &bn, &bs);
@@ -492,7 +465,7 @@ static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Typ
 
 /* ---- np.linalg ---------------------------------------------------------------------- */
 static void check_square(Lower *L, LLVMValueRef a) {
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, 0), cg_arr_shape(L, a, 1), ""),
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, 0), cg_arr_shape(L, a, 1), ""),
                  "numpy.linalg:LinAlgError", "Last 2 dimensions of the array must be square");
 }
 
@@ -501,7 +474,7 @@ static LLVMValueRef la_solve(Lower *L, const Type *at, LLVMValueRef a, const Typ
     b = as_f8(L, &bt, b);
     check_square(L, a);
     LLVMValueRef n = cg_arr_shape(L, a, 0);
-    raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, b, 0), n, ""), "builtins:ValueError",
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, b, 0), n, ""), "builtins:ValueError",
                  "solve: b does not match the size of a");
     LLVMValueRef shape[2] = {n, bt->ndim == 2 ? cg_arr_shape(L, b, 1) : NULL};
     LLVMValueRef x = cg_alloc_array(L, rt, shape);
@@ -536,11 +509,6 @@ static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a
     return out;
 }
 
-static LLVMValueRef fabs_(Lower *L, LLVMValueRef x) {
-    LLVMTypeRef t = L->f64;
-    return cg_call(L, "llvm.fabs.f64", L->f64, &t, &x, 1);
-}
-
 /* Fold f over the float64 values of a lane: acc = op(acc, g(x)). */
 enum { FOLD_SUMSQ, FOLD_SUMABS, FOLD_MAXABS, FOLD_MINABS, FOLD_NONZERO, FOLD_SUMPOW };
 
@@ -552,7 +520,7 @@ static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRe
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, dt, cg_gep8(L, data, LLVMBuildMul(L->b, i, stride, ""))), ty_scalar_of(dt), ty_float64);
-    LLVMValueRef cur = LLVMBuildLoad2(L->b, L->f64, acc, ""), ax = fabs_(L, x), v;
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, L->f64, acc, ""), ax = cg_intrinsic1(L, "llvm.fabs.f64", x), v;
     LLVMTypeRef pt[2] = {L->f64, L->f64};
     switch (kind) {
     case FOLD_SUMSQ: v = LLVMBuildFAdd(L->b, cur, LLVMBuildFMul(L->b, x, x, ""), ""); break;
@@ -565,11 +533,6 @@ static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRe
     LLVMBuildStore(L->b, v, acc);
     cg_loop_end(L, &lc);
     return LLVMBuildLoad2(L->b, L->f64, acc, "");
-}
-
-static LLVMValueRef sqrt_(Lower *L, LLVMValueRef x) {
-    LLVMTypeRef t = L->f64;
-    return cg_call(L, "llvm.sqrt.f64", L->f64, &t, &x, 1);
 }
 
 /* Matrix norms 1 / -1 (column sums) and inf / -inf (row sums): extreme of the abs sums. */
@@ -598,7 +561,7 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
     if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
         LLVMValueRef data, n, stride;
         flat_lane(L, xt, x, -1, &data, &n, &stride);
-        if (xt->ndim == 2 || isnan(ord) || ord == 2) return sqrt_(L, fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
+        if (xt->ndim == 2 || isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
         if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, xt->dtype, NULL);
         if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, xt->dtype, NULL);
         if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, xt->dtype, NULL);
@@ -648,8 +611,8 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
     if (bid == BI_RND_SEED) {
         LLVMValueRef s = cg_cast(L, args[0], types[0], ty_int64);
         LLVMValueRef ok = LLVMBuildICmp(L->b, LLVMIntULT, s, i64c(L, 1LL << 32), "");
-        raise_unless(L, ok, "builtins:ValueError", "Seed must be between 0 and 2**32 - 1");
-        rt_call(L, "ember_rt_random_seed", L->voidt, pt, &s, 1);
+        cg_raise_unless(L, ok, "builtins:ValueError", "Seed must be between 0 and 2**32 - 1");
+        cg_call(L, "ember_rt_random_seed", L->voidt, pt, &s, 1);
         return none_value(L);
     }
     LLVMValueRef shape[64], out = NULL, n = NULL;
@@ -662,15 +625,15 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
             size_shape(L, types[szi], args[szi], shape);
         }
         out = cg_alloc_array(L, rt, shape);
-        n = size_of(L, rt, out);
+        n = cg_array_size(L, rt, out);
     }
     LLVMTypeRef fp[4] = {L->ptr, L->i64, L->i64, L->i64};
     switch (bid) {
     case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RAND: case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
         bool gauss = bid == BI_RND_RANDN || bid == BI_RND_STD_NORMAL;
-        if (!out) return rt_call(L, gauss ? "ember_rt_random_gauss" : "ember_rt_random_double", L->f64, NULL, NULL, 0);
+        if (!out) return cg_call(L, gauss ? "ember_rt_random_gauss" : "ember_rt_random_double", L->f64, NULL, NULL, 0);
         LLVMValueRef a2[2] = {cg_arr_data(L, out), n};
-        rt_call(L, gauss ? "ember_rt_random_fill_gauss" : "ember_rt_random_fill_double", L->voidt, fp, a2, 2);
+        cg_call(L, gauss ? "ember_rt_random_fill_gauss" : "ember_rt_random_fill_double", L->voidt, fp, a2, 2);
         return out;
     }
     case BI_RND_RANDINT: {
@@ -681,32 +644,32 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
         } else {
             hi = cg_cast(L, args[1], types[1], ty_int64);
         }
-        raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, ""), "builtins:ValueError", "low >= high");
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, ""), "builtins:ValueError", "low >= high");
         if (!out) {
             LLVMValueRef a2[2] = {lo, hi};
-            return rt_call(L, "ember_rt_random_randint", L->i64, pt, a2, 2);
+            return cg_call(L, "ember_rt_random_randint", L->i64, pt, a2, 2);
         }
         LLVMValueRef a4[4] = {cg_arr_data(L, out), n, lo, hi};
-        rt_call(L, "ember_rt_random_fill_randint", L->voidt, fp, a4, 4);
+        cg_call(L, "ember_rt_random_fill_randint", L->voidt, fp, a4, 4);
         return out;
     }
     case BI_RND_NORMAL: case BI_RND_UNIFORM: {
         bool normal = bid == BI_RND_NORMAL;
         LLVMValueRef p0 = param_f64(L, ci, args, types, 0, 0.0), p1 = param_f64(L, ci, args, types, 1, 1.0);
         if (normal) {
-            raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p1, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
+            cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p1, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
         } else {
-            LLVMValueRef span = fabs_(L, LLVMBuildFSub(L->b, p1, p0, ""));
-            raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLT, span, f64c(L, INFINITY), ""), "builtins:OverflowError",
+            LLVMValueRef span = cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, p1, p0, ""));
+            cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLT, span, f64c(L, INFINITY), ""), "builtins:OverflowError",
                          "Range exceeds valid bounds");
         }
         const char *name = normal ? "ember_rt_random_normal" : "ember_rt_random_uniform";
         LLVMTypeRef dp[2] = {L->f64, L->f64};
         LLVMValueRef a2[2] = {p0, p1};
-        if (!out) return rt_call(L, name, L->f64, dp, a2, 2);
+        if (!out) return cg_call(L, name, L->f64, dp, a2, 2);
         LoopCtx lc;
         LLVMValueRef i = cg_loop_begin(L, &lc, n);
-        LLVMValueRef v = rt_call(L, name, L->f64, dp, a2, 2);
+        LLVMValueRef v = cg_call(L, name, L->f64, dp, a2, 2);
         LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, i, i64c(L, 8), "")));
         cg_loop_end(L, &lc);
         return out;

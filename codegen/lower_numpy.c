@@ -11,25 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
-static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
-
-static LLVMValueRef size_of(Lower *L, const Type *t, LLVMValueRef a) {
-    LLVMValueRef n = i64c(L, 1);
-    for (int k = 0; k < t->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, a, k), "");
-    return n;
-}
-
-static LLVMValueRef intrinsic1(Lower *L, const char *name, LLVMValueRef x) {
-    LLVMTypeRef t = LLVMTypeOf(x);
-    return cg_call(L, name, t, &t, &x, 1);
-}
-
-static LLVMValueRef call2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
-    LLVMTypeRef pt[2] = {L->f64, L->f64};
-    LLVMValueRef a[2] = {x, y};
-    return cg_call(L, name, L->f64, pt, a, 2);
-}
 
 /* ---- ufuncs on one element ------------------------------------------------------------ */
 static LLVMValueRef complex_of(Lower *L, LLVMValueRef re, LLVMValueRef im) {
@@ -50,24 +31,24 @@ static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
         return complex_of(L, LLVMBuildSelect(L->b, zero_im, m, LLVMBuildFMul(L->b, m, c, ""), ""),
                           LLVMBuildSelect(L->b, zero_im, im, LLVMBuildFMul(L->b, m, s, ""), ""));
     }
-    LLVMValueRef r = call2(L, "hypot", re, im);
-    if (bid == BI_NP_LOG) return complex_of(L, cg_call(L, "llvm.log.f64", L->f64, &t, &r, 1), call2(L, "atan2", im, re));
+    LLVMValueRef r = cg_call_f64_2(L, "hypot", re, im);
+    if (bid == BI_NP_LOG) return complex_of(L, cg_call(L, "llvm.log.f64", L->f64, &t, &r, 1), cg_call_f64_2(L, "atan2", im, re));
     /* sqrt: t = sqrt((r + |re|) / 2); re >= 0: (t, im / 2t), else (|im| / 2t, copysign(t, im)) */
-    LLVMValueRef are = intrinsic1(L, "llvm.fabs.f64", re);
+    LLVMValueRef are = cg_intrinsic1(L, "llvm.fabs.f64", re);
     LLVMValueRef h = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, r, are, ""), f64c(L, 0.5), "");
-    LLVMValueRef tt = intrinsic1(L, "llvm.sqrt.f64", h);
+    LLVMValueRef tt = cg_intrinsic1(L, "llvm.sqrt.f64", h);
     LLVMValueRef q = LLVMBuildFDiv(L->b, im, LLVMBuildFMul(L->b, tt, f64c(L, 2), ""), "");
     LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGE, re, f64c(L, 0), "");
-    LLVMValueRef nre = LLVMBuildSelect(L->b, pos, tt, intrinsic1(L, "llvm.fabs.f64", q), "");
-    LLVMValueRef nim = LLVMBuildSelect(L->b, pos, q, call2(L, "llvm.copysign.f64", tt, im), "");
+    LLVMValueRef nre = LLVMBuildSelect(L->b, pos, tt, cg_intrinsic1(L, "llvm.fabs.f64", q), "");
+    LLVMValueRef nim = LLVMBuildSelect(L->b, pos, q, cg_call_f64_2(L, "llvm.copysign.f64", tt, im), "");
     LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, r, f64c(L, 0), "");
     return complex_of(L, LLVMBuildSelect(L->b, zero, f64c(L, 0), nre, ""), LLVMBuildSelect(L->b, zero, im, nim, ""));
 }
 
 static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValueRef a, LLVMValueRef b, const Type *t) {
     if (t == ty_float64) {
-        if (!propagate) return call2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
-        return call2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
+        if (!propagate) return cg_call_f64_2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
+        return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
     }
     LLVMValueRef lt = LLVMBuildICmp(L->b, t == ty_bool ? LLVMIntULT : LLVMIntSLT, a, b, "");
     return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
@@ -96,7 +77,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         if (xt[0] != ty_float64) return LLVMConstInt(L->i1, bid == BI_NP_ISFINITE, 0);
         LLVMValueRef v = x[0];
         if (bid == BI_NP_ISNAN) return LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, "");
-        LLVMValueRef ax = intrinsic1(L, "llvm.fabs.f64", v);
+        LLVMValueRef ax = cg_intrinsic1(L, "llvm.fabs.f64", v);
         if (bid == BI_NP_ISINF) return LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), "");
         return LLVMBuildFCmp(L->b, LLVMRealOLT, ax, f64c(L, INFINITY), "");
     }
@@ -106,8 +87,8 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         switch (bid) {
         case BI_NP_ABS: case BI_NP_ABSOLUTE:
             if (xt[0] == ty_complex128)
-                return call2(L, "hypot", LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
-            if (ct == ty_float64) return intrinsic1(L, "llvm.fabs.f64", v);
+                return cg_call_f64_2(L, "hypot", LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
+            if (ct == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", v);
             if (ct == ty_int64) {
                 LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), "");
                 return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), v, ""), v, "");
@@ -135,7 +116,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return v;
         default:   /* floor ceil trunc rint: integers are their own */
             if (ct != ty_float64) return v;
-            return intrinsic1(L, bi->lowering, v);
+            return cg_intrinsic1(L, bi->lowering, v);
         }
     }
     case SH_BB: {
@@ -145,7 +126,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         return LLVMBuildXor(L->b, a, b, "");
     }
     case SH_BF:
-        return call2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
+        return cg_call_f64_2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
     case SH_BS: {
         const Type *opt = ct;
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);
@@ -226,19 +207,10 @@ static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLV
     return arr;
 }
 
-/* A C-contiguous copy of a (with dtype rt's). */
-static LLVMValueRef copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
-    LLVMValueRef shape[64];
-    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
-    LLVMValueRef out = cg_alloc_array(L, rt, shape);
-    cg_assign_array(L, rt, out, at, a);
-    return out;
-}
-
 /* A view of C-contiguous a with a new shape (a -1 is inferred); ValueError on a size mismatch. */
 static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const Type *rt, LLVMValueRef *shape) {
     int nd = rt->ndim;
-    LLVMValueRef known = i64c(L, 1), unknown = i64c(L, -1), size = size_of(L, at, a);
+    LLVMValueRef known = i64c(L, 1), unknown = i64c(L, -1), size = cg_array_size(L, at, a);
     for (int k = 0; k < nd; k++) {
         LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntEQ, shape[k], i64c(L, -1), "");
         unknown = LLVMBuildSelect(L->b, neg, i64c(L, k), unknown, "");
@@ -378,7 +350,7 @@ static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), sq, ""), acc);
     cg_loop_end(L, &lc);
     LLVMValueRef v = LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), LLVMBuildSIToFP(L->b, ln->n, L->f64, ""), "");
-    return is_std ? intrinsic1(L, "llvm.sqrt.f64", v) : v;
+    return is_std ? cg_intrinsic1(L, "llvm.sqrt.f64", v) : v;
 }
 
 static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
@@ -426,10 +398,10 @@ static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
     }
     if (at->layout != 'C') {
         const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
-        a = copy_array(L, at, a, ct);
+        a = cg_copy_array(L, at, a, ct);
     }
     ln.base = cg_arr_data(L, a);
-    ln.n = size_of(L, at, a);
+    ln.n = cg_array_size(L, at, a);
     ln.stride = LLVMConstInt(L->i64, (unsigned long long)ty_dtypes[at->dtype].size, 0);
     return ln;
 }
@@ -596,15 +568,15 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case METHOD_FLATTEN: {
         const Type *at = types[0], *ct = ty_array(at->dtype, at->ndim, 'C', false);
         shape[0] = i64c(L, -1);
-        return reshape_view(L, ct, copy_array(L, at, args[0], ct), rt, shape);
+        return reshape_view(L, ct, cg_copy_array(L, at, args[0], ct), rt, shape);
     }
     case METHOD_ASTYPE: case BI_NP_COPY:
-        return copy_array(L, types[0], args[0], rt);
+        return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ASCONTIG:
         if (rt == types[0]) return args[0];
-        return copy_array(L, types[0], args[0], rt);
+        return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ARRAY:
-        if (types[0]->kind == TY_ARRAY) return copy_array(L, types[0], args[0], rt);
+        if (types[0]->kind == TY_ARRAY) return cg_copy_array(L, types[0], args[0], rt);
         {
             const Type *t = types[0];
             for (int k = 0; k < rt->ndim; k++) {
@@ -639,7 +611,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef n;
         if (fl) {
             cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
-            LLVMValueRef c = intrinsic1(L, "llvm.ceil.f64", LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), step, ""));
+            LLVMValueRef c = cg_intrinsic1(L, "llvm.ceil.f64", LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), step, ""));
             n = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, c, f64c(L, 0), ""), c, f64c(L, 0), ""), L->i64, "");
         } else {
             cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, step, i64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
@@ -685,7 +657,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef src = args[0];
         if (at->layout != 'C') {
             const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
-            src = copy_array(L, at, src, ct);
+            src = cg_copy_array(L, at, src, ct);
             LLVMValueRef v = reshape_view(L, ct, src, rt, shape);
             return v;   /* owns the copy's reference (a fresh value) */
         }
@@ -696,7 +668,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         shape[0] = i64c(L, -1);
         if (at->layout != 'C') {
             const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
-            return reshape_view(L, ct, copy_array(L, at, args[0], ct), rt, shape);
+            return reshape_view(L, ct, cg_copy_array(L, at, args[0], ct), rt, shape);
         }
         return reshape_view(L, at, args[0], rt, shape);
     }

@@ -15,22 +15,9 @@
 #include <math.h>
 #include <string.h>
 
-static LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
-static LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
-
-static LLVMValueRef intrinsic1(Lower *L, const char *name, LLVMValueRef x) {
-    LLVMTypeRef t = LLVMTypeOf(x);
-    return cg_call(L, name, t, &t, &x, 1);
-}
-
-static LLVMValueRef libm2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
-    LLVMTypeRef pt[2] = {L->f64, L->f64};
-    LLVMValueRef a[2] = {x, y};
-    return cg_call(L, name, L->f64, pt, a, 2);
-}
 
 static LLVMValueRef copysign_(Lower *L, LLVMValueRef x, LLVMValueRef y) {
-    return libm2(L, "llvm.copysign.f64", x, y);
+    return cg_call_f64_2(L, "llvm.copysign.f64", x, y);
 }
 
 /* A call to a runtime function returning a status, with its result through a pointer. */
@@ -136,7 +123,7 @@ static LLVMValueRef float_floordiv(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef mneg = LLVMBuildFCmp(L->b, LLVMRealOLT, mod, f64c(L, 0), "");
     LLVMValueRef adjust = LLVMBuildAnd(L->b, nonzero, LLVMBuildXor(L->b, bneg, mneg, ""), "");
     div = LLVMBuildSelect(L->b, adjust, LLVMBuildFSub(L->b, div, f64c(L, 1), ""), div, "");
-    LLVMValueRef fl = intrinsic1(L, "llvm.floor.f64", div);
+    LLVMValueRef fl = cg_intrinsic1(L, "llvm.floor.f64", div);
     LLVMValueRef up = LLVMBuildFCmp(L->b, LLVMRealOGT, LLVMBuildFSub(L->b, div, fl, ""), f64c(L, 0.5), "");
     fl = LLVMBuildSelect(L->b, up, LLVMBuildFAdd(L->b, fl, f64c(L, 1), ""), fl, "");
     LLVMValueRef divnz = LLVMBuildFCmp(L->b, LLVMRealUNE, div, f64c(L, 0), "");
@@ -156,7 +143,7 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
         LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), neg, "");
         cg_raise_if(L, bad, "builtins:ZeroDivisionError", "0.0 cannot be raised to a negative power");
     }
-    return libm2(L, "llvm.pow.f64", a, b);
+    return cg_call_f64_2(L, "llvm.pow.f64", a, b);
 }
 
 /* ---- complex ----------------------------------------------------------------------- */
@@ -263,7 +250,7 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
 /* int(x) for a float: Python raises for NaN, infinities and values outside int64. One ordered
  * range test per conversion (false for NaN too); only the failing path tells the cases apart. */
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
-    LLVMValueRef in_range = LLVMBuildFCmp(L->b, LLVMRealOLT, intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
+    LLVMValueRef in_range = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
     LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "badint");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "intfail");
@@ -274,7 +261,7 @@ LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
     LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, f64c(L, -9223372036854775808.0), ""), ok, fail);
     LLVMPositionBuilderAtEnd(L->b, fail);
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "builtins:ValueError", "cannot convert float NaN to integer");
-    LLVMValueRef ax = intrinsic1(L, "llvm.fabs.f64", x);
+    LLVMValueRef ax = cg_intrinsic1(L, "llvm.fabs.f64", x);
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), ""), "builtins:OverflowError",
                 "cannot convert float infinity to integer");
     cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:OverflowError", "float too large to convert to int64");
@@ -330,11 +317,11 @@ static LLVMValueRef isclose(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueR
     cg_raise_if(L, neg, "builtins:ValueError", "tolerances must be non-negative");
     LLVMValueRef eq = LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, "");
     LLVMValueRef inf = f64c(L, INFINITY);
-    LLVMValueRef anyinf = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", a), inf, ""),
-                                      LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", b), inf, ""), "");
-    LLVMValueRef diff = intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, b, a, ""));
-    LLVMValueRef c1 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, b, "")), "");
-    LLVMValueRef c2 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, a, "")), "");
+    LLVMValueRef anyinf = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", a), inf, ""),
+                                      LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", b), inf, ""), "");
+    LLVMValueRef diff = cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, b, a, ""));
+    LLVMValueRef c1 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, b, "")), "");
+    LLVMValueRef c2 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFMul(L->b, rel, a, "")), "");
     LLVMValueRef c3 = LLVMBuildFCmp(L->b, LLVMRealOLE, diff, abs_, "");
     LLVMValueRef close = LLVMBuildOr(L->b, LLVMBuildOr(L->b, c1, c2, ""), c3, "");
     return LLVMBuildOr(L->b, eq, LLVMBuildAnd(L->b, LLVMBuildNot(L->b, anyinf, ""), close, ""), "");
@@ -353,26 +340,26 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     }
     if (ci->builtin == METHOD_IS_INTEGER) {
         LLVMValueRef x = L->vals[in->args[0]];
-        return LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.floor.f64", x), x, "");
+        return LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.floor.f64", x), x, "");
     }
     const BuiltinInfo *bi = &ti_builtins[ci->builtin];
     if (bi->shape != SH_SPECIAL && bi->lowering) {
         LLVMValueRef x = args[0];
         if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
-        LLVMValueRef r = bi->shape == SH_FF_F ? libm2(L, bi->lowering, args[0], args[1]) : intrinsic1(L, bi->lowering, x);
+        LLVMValueRef r = bi->shape == SH_FF_F ? cg_call_f64_2(L, bi->lowering, args[0], args[1]) : cg_intrinsic1(L, bi->lowering, x);
         return bi->shape == SH_F_I ? cg_float_to_int(L, r) : r;
     }
     switch (ci->builtin) {
     case BI_M_ISNAN: return LLVMBuildFCmp(L->b, LLVMRealUNO, args[0], args[0], "");
     case BI_M_ISINF:
-        return LLVMBuildFCmp(L->b, LLVMRealOEQ, intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
+        return LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
     case BI_M_ISFINITE:
-        return LLVMBuildFCmp(L->b, LLVMRealOLT, intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
+        return LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
     case BI_M_DEGREES: return LLVMBuildFMul(L->b, args[0], f64c(L, 180.0 / M_PI), "");
     case BI_M_RADIANS: return LLVMBuildFMul(L->b, args[0], f64c(L, M_PI / 180.0), "");
     case BI_M_LOG:
-        if (n == 1) return intrinsic1(L, "llvm.log.f64", args[0]);
-        return LLVMBuildFDiv(L->b, intrinsic1(L, "llvm.log.f64", args[0]), intrinsic1(L, "llvm.log.f64", args[1]), "");
+        if (n == 1) return cg_intrinsic1(L, "llvm.log.f64", args[0]);
+        return LLVMBuildFDiv(L->b, cg_intrinsic1(L, "llvm.log.f64", args[0]), cg_intrinsic1(L, "llvm.log.f64", args[1]), "");
     case BI_M_LDEXP: {
         LLVMValueRef e = args[1];
         e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, e, i64c(L, 100000), ""), i64c(L, 100000), e, "");
@@ -413,8 +400,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
             LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, args[0], i64c(L, 0), "");
             return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), args[0], ""), args[0], "");
         }
-        if (t == ty_float64) return intrinsic1(L, "llvm.fabs.f64", args[0]);
-        return libm2(L, "hypot", re_(L, args[0]), im_(L, args[0]));
+        if (t == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", args[0]);
+        return cg_call_f64_2(L, "hypot", re_(L, args[0]), im_(L, args[0]));
     }
     case BI_MIN: case BI_MAX: {
         LLVMValueRef vals[256] = {0};
@@ -452,7 +439,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
             LLVMTypeRef pt[2] = {L->i64, L->i64};
             return cg_call(L, "ember_rt_round_int", L->i64, pt, args, 2);
         }
-        if (n == 1) return cg_float_to_int(L, intrinsic1(L, "llvm.roundeven.f64", args[0]));
+        if (n == 1) return cg_float_to_int(L, cg_intrinsic1(L, "llvm.roundeven.f64", args[0]));
         {
             LLVMTypeRef pt[2] = {L->f64, L->i64};
             return cg_call(L, "ember_rt_round_ndigits", L->f64, pt, args, 2);

@@ -139,11 +139,14 @@ static int check_loaded(void) {
     return -1;
 }
 
-static void *scratch(int64_t count) {
-    void *p = malloc((size_t)(count > 0 ? count : 1) * sizeof(double));
+static void *scratch_bytes(int64_t count, size_t size) {
+    void *p = malloc((size_t)(count > 0 ? count : 1) * size);
     if (!p) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
     return p;
 }
+
+static void *scratch(int64_t count) { return scratch_bytes(count, sizeof(double)); }
+static int64_t *scratch_ints(int64_t count) { return scratch_bytes(count, sizeof(int64_t)); }
 
 static int singular(void) {
     ember_rt_raise("numpy.linalg:LinAlgError", "Singular matrix");
@@ -404,10 +407,9 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
         return 0;
     }
     double *pa = scratch(n * n);
-    int64_t *ipiv = pa ? malloc((size_t)n * sizeof *ipiv) : NULL;
+    int64_t *ipiv = pa ? scratch_ints(n) : NULL;
     if (!ipiv) {
         free(pa);
-        if (pa) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
         return -1;
     }
     pack(pa, a, n, n, a_rs, a_cs);
@@ -441,28 +443,27 @@ int ember_rt_svdvals_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64
     if (check_loaded()) return -1;
     int64_t k = m < n ? m : n;
     if (k <= 0) return 0;
-    double *pa = scratch(m * n);
-    int64_t *iwork = pa ? malloc((size_t)(8 * k) * sizeof *iwork) : NULL;
-    if (!iwork) {
-        free(pa);
-        if (pa) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-        return -1;
-    }
+    double *pa = scratch(m * n), *work = NULL;
+    int64_t *iwork = pa ? scratch_ints(8 * k) : NULL;
+    int rc = -1;
+    if (!iwork) goto done;
     pack(pa, a, m, n, a_rs, a_cs);
     blas_int info = 0, lwork = -1, one = 1;
-    double query = 0.0, dummy = 0.0;
+    double query = 0.0, dummy = 0.0;   /* no vectors: u and vt are never referenced */
     lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &info, 1);
-    lwork = (blas_int)query;
-    if (lwork < 1) lwork = 1;
-    double *work = info == 0 ? scratch(lwork) : NULL;
-    if (work) lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, work, &lwork, iwork, &info, 1);
+    if (info == 0) {
+        lwork = query >= 1.0 ? (blas_int)query : 1;
+        if (!(work = scratch(lwork))) goto done;
+        lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, work, &lwork, iwork, &info, 1);
+    }
+    if (info != 0) {
+        ember_rt_raise("numpy.linalg:LinAlgError", "SVD did not converge");
+        goto done;
+    }
+    rc = 0;
+done:
     free(work);
     free(pa);
     free(iwork);
-    if (!work && info == 0) return -1;   /* scratch raised MemoryError */
-    if (info != 0) {
-        ember_rt_raise("numpy.linalg:LinAlgError", "SVD did not converge");
-        return -1;
-    }
-    return 0;
+    return rc;
 }

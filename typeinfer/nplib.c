@@ -44,7 +44,6 @@ static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 
 static const char *const P_A[] = {"a", NULL};
 static const char *const P_AR[] = {"ar", NULL};
-static const char *const P_ARGSORT[] = {"a", "axis", "kind", NULL};
 static const char *const P_SORT[] = {"a", "axis", "kind", NULL};
 static const char *const P_SEARCH[] = {"a", "v", "side", NULL};
 static const char *const P_AQ[] = {"a", "q", NULL};
@@ -158,7 +157,7 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     const Type *a;
     switch (bid) {
     case BI_NP_SORT: case BI_NP_ARGSORT: {
-        if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_NP_SORT ? P_SORT : P_ARGSORT, 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_SORT, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (!is_array(a)) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (!real_dtype(a->dtype)) return UNSUP(in, "np.%s() of a complex array is not supported", fname);
