@@ -44,7 +44,7 @@ sys.path.insert(0, HERE)
 # protocol, same formatting, same machine description).
 from bench_scalar import (  # noqa: E402
     FAIL, INFO_SNIPPET, RESULT_TAG, ChildFailed, fmt_ms, fmt_ratio, geomean,
-    log, machine_info, ratio, run_child)
+    log, machine_info, ratio, run_child, versions_lines)
 
 STEADY_TARGET = 0.90  # ember/numba steady geomean
 NUMPY_TARGET = 1.0    # ember/NumPy geomean over the array expressions
@@ -477,25 +477,7 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
                  "memory bandwidth, so timings (and ratios near 1) are "
                  "noisy. Re-run on an idle machine or with more --rounds.**"
                  % busy)
-    vers = ["Python %s" % platform.python_version()]
-    for label in ("numpy", "numba", "llvmlite"):
-        if label in info and "version" in info[label]:
-            vers.append("%s %s" % (label, info[label]["version"]))
-    e = info.get("ember", {})
-    ember_label = "ember"
-    if args.ember_module != "ember":
-        ember_label = "ember (module `%s`)" % args.ember_module
-    vers.append("%s %s" % (ember_label, e.get("version", "not importable")))
-    L.append("")
-    L.append("Versions: " + ", ".join(vers))
-    if "file" in e:   # a stale installed copy shadows a fresh build unless PYTHONPATH says otherwise
-        L.append("")
-        L.append("ember imported from: `%s`" % e["file"])
-    if args.ember_module != "ember":
-        L.append("")
-        L.append("**NOTE: the 'ember' columns were measured with module `%s`, "
-                 "not ember.**" % args.ember_module)
-    L.append("")
+    L += versions_lines(info, args.ember_module)
 
     L.append("### Kernels (ms; steady = best of N after warm-up)")
     L.append("")

@@ -195,6 +195,26 @@ print("\n@@BENCH_RESULT@@ " + json.dumps(info))
 """
 
 
+def versions_lines(info, ember_module):
+    """Report lines naming the versions measured and where ember was imported from (an
+    installed copy can shadow a fresh build unless PYTHONPATH says otherwise)."""
+    vers = ["Python %s" % platform.python_version()]
+    for label in ("numpy", "numba", "llvmlite"):
+        if label in info and "version" in info[label]:
+            vers.append("%s %s" % (label, info[label]["version"]))
+    e = info.get("ember", {})
+    ember_label = "ember"
+    if ember_module != "ember":
+        ember_label = "ember (module `%s`)" % ember_module
+    vers.append("%s %s" % (ember_label, e.get("version", "not importable")))
+    L = ["", "Versions: " + ", ".join(vers)]
+    if "file" in e:
+        L += ["", "ember imported from: `%s`" % e["file"]]
+    if ember_module != "ember":
+        L += ["", "**NOTE: the 'ember' columns were measured with module `%s`, not ember.**" % ember_module]
+    return L + [""]
+
+
 # ==========================================================================
 # Parent side
 # ==========================================================================
@@ -526,22 +546,7 @@ def report(args, info, kernel_rows, imports, overhead, firstcall, errors,
     L.append("")
     L.append("Machine: %s, %s; %s %s" % (model, cores, platform.system(),
                                           platform.release()))
-    vers = ["Python %s" % platform.python_version()]
-    for label in ("numpy", "numba", "llvmlite"):
-        if label in info and "version" in info[label]:
-            vers.append("%s %s" % (label, info[label]["version"]))
-    e = info.get("ember", {})
-    ember_label = "ember"
-    if args.ember_module != "ember":
-        ember_label = "ember (module `%s`)" % args.ember_module
-    vers.append("%s %s" % (ember_label, e.get("version", "not importable")))
-    L.append("")
-    L.append("Versions: " + ", ".join(vers))
-    if args.ember_module != "ember":
-        L.append("")
-        L.append("**NOTE: the 'ember' columns were measured with module `%s`, "
-                 "not ember.**" % args.ember_module)
-    L.append("")
+    L += versions_lines(info, args.ember_module)
 
     if kernel_rows:
         scaled = [r for r in kernel_rows if r["cpy_scaled"]]
