@@ -21,7 +21,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     switch (t->kind) {
     case TY_NONE: return L->i8;
     case TY_BOOL: return L->i1;
-    case TY_INT64: return L->i64;
+    case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
     case TY_STR: case TY_ITER: case TY_EXC: return L->ptr;
@@ -65,6 +65,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
     case TY_NONE: return LLVMConstInt(L->i8, 0, 0);
     case TY_BOOL: return LLVMConstInt(L->i1, PyObject_IsTrue(obj) == 1, 0);
     case TY_INT64: return LLVMConstInt(L->i64, (unsigned long long)PyLong_AsLongLong(obj), 1);
+    case TY_UINT64: return LLVMConstInt(L->i64, PyLong_AsUnsignedLongLongMask(obj), 0);
     case TY_FLOAT64: return LLVMConstReal(L->f64, PyFloat_AsDouble(obj));
     case TY_COMPLEX128: {
         LLVMValueRef f[2] = {LLVMConstReal(L->f64, PyComplex_RealAsDouble(obj)),
@@ -86,6 +87,7 @@ static LLVMValueRef const_ir(Lower *L, Instr *in) {
     case K_NONE: return LLVMConstInt(L->i8, 0, 0);
     case K_BOOL: return LLVMConstInt(L->i1, (unsigned long long)in->c.i, 0);
     case K_INT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 1);
+    case K_UINT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 0);
     case K_FLOAT: return LLVMConstReal(L->f64, in->c.re);
     case K_COMPLEX: {
         LLVMValueRef f[2] = {LLVMConstReal(L->f64, in->c.re), LLVMConstReal(L->f64, in->c.im)};
@@ -198,7 +200,7 @@ void cg_check_status(Lower *L, LLVMValueRef status) {
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     switch (t->kind) {
     case TY_BOOL: return v;
-    case TY_INT64: return LLVMBuildICmp(L->b, LLVMIntNE, v, LLVMConstInt(L->i64, 0, 0), "");
+    case TY_INT64: case TY_UINT64: return LLVMBuildICmp(L->b, LLVMIntNE, v, LLVMConstInt(L->i64, 0, 0), "");
     case TY_FLOAT64: return LLVMBuildFCmp(L->b, LLVMRealUNE, v, LLVMConstReal(L->f64, 0), "");
     case TY_COMPLEX128: {
         LLVMValueRef re = LLVMBuildExtractValue(L->b, v, 0, ""), im = LLVMBuildExtractValue(L->b, v, 1, "");
@@ -214,11 +216,17 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     if (from == to) return v;
     if (!ty_is_runtime(from) || !ty_is_runtime(to)) return LLVMGetPoison(cg_type(L, to));
     if (to == ty_bool) return cg_truth(L, v, from);
-    if (to == ty_int64) {
+    if (ty_is_int(to)) {
         if (from == ty_bool) return LLVMBuildZExt(L->b, v, L->i64, "");
+        if (ty_is_int(from)) return v;   /* the same 64 bits, reinterpreted */
+        if (to == ty_uint64 && from == ty_float64) {   /* as NumPy on x86-64: negatives wrap */
+            LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGE, v, f64c(L, 9223372036854775808.0), "");
+            return LLVMBuildSelect(L->b, big, LLVMBuildFPToUI(L->b, v, L->i64, ""), LLVMBuildFPToSI(L->b, v, L->i64, ""), "");
+        }
     } else if (to == ty_float64) {
         if (from == ty_bool) return LLVMBuildUIToFP(L->b, v, L->f64, "");
         if (from == ty_int64) return LLVMBuildSIToFP(L->b, v, L->f64, "");
+        if (from == ty_uint64) return LLVMBuildUIToFP(L->b, v, L->f64, "");
     } else if (to == ty_complex128) {
         if (ty_rank(from) >= 0 && ty_rank(from) < 3)
             return complex_value(L, cg_cast(L, v, from, ty_float64), LLVMConstReal(L->f64, 0));
@@ -441,9 +449,10 @@ static const Type *vt(Lower *L, int v) { return L->ti->vtypes[v]; }
 
 static LLVMValueRef operand(Lower *L, int v, const Type *to) { return cg_cast(L, L->vals[v], vt(L, v), to); }
 
-/* Operands convert to the result type (int / int converts to float first), except shifts. */
-static const Type *binop_operand_type(int op, const Type *result) {
-    return op == IRB_LSHIFT || op == IRB_RSHIFT ? ty_int64 : result;
+/* Operands convert to the result type (int / int converts to float first), except a shift's
+ * count, which is an int64. */
+static const Type *binop_operand_type(int op, const Type *result, int k) {
+    return (op == IRB_LSHIFT || op == IRB_RSHIFT) && k == 1 ? ty_int64 : result;
 }
 
 static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
@@ -465,11 +474,8 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
 static LLVMValueRef tuple_eq(Lower *L, LLVMValueRef a, LLVMValueRef b, const Type *ta, const Type *tb) {
     LLVMValueRef all = LLVMConstInt(L->i1, 1, 0);
     for (int i = 0; i < ta->n; i++) {
-        const Type *u = ty_unify(ta->elems[i], tb->elems[i]);
-        if (u == ty_bool) u = ty_int64;
-        LLVMValueRef x = cg_cast(L, LLVMBuildExtractValue(L->b, a, (unsigned)i, ""), ta->elems[i], u);
-        LLVMValueRef y = cg_cast(L, LLVMBuildExtractValue(L->b, b, (unsigned)i, ""), tb->elems[i], u);
-        all = LLVMBuildAnd(L->b, all, cg_cmp(L, IRC_EQ, x, y, u), "");
+        LLVMValueRef x = LLVMBuildExtractValue(L->b, a, (unsigned)i, ""), y = LLVMBuildExtractValue(L->b, b, (unsigned)i, "");
+        all = LLVMBuildAnd(L->b, all, cg_cmp_values(L, IRC_EQ, x, ta->elems[i], y, tb->elems[i]), "");
     }
     return all;
 }
@@ -525,7 +531,6 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_expr(L, in);
             break;
         }
-        const Type *ot = binop_operand_type(in->imm, t);
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));
@@ -535,8 +540,8 @@ static int lower_instr(Lower *L, Instr *in) {
                 v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[1]], (unsigned)i, ""), (unsigned)(a->n + i), "");
             break;
         }
-        v = cg_binop(L, in->imm, operand(L, in->args[0], ot), operand(L, in->args[1], ot), ot, in);
-        v = cg_cast(L, v, ot, t);
+        v = cg_binop(L, in->imm, operand(L, in->args[0], binop_operand_type(in->imm, t, 0)),
+                     operand(L, in->args[1], binop_operand_type(in->imm, t, 1)), t, in);
         break;
     }
     case IR_UNOP:
@@ -559,9 +564,7 @@ static int lower_instr(Lower *L, Instr *in) {
             v = tuple_eq(L, L->vals[in->args[0]], L->vals[in->args[1]], a, b);
             if (in->imm == IRC_NE) v = LLVMBuildNot(L->b, v, "");
         } else {
-            const Type *u = ty_unify(a, b);
-            if (u == ty_bool) u = ty_int64;
-            v = cg_cmp(L, in->imm, operand(L, in->args[0], u), operand(L, in->args[1], u), u);
+            v = cg_cmp_values(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         }
         break;
     }

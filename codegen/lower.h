@@ -127,6 +127,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in);
 LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Type *t);
 LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t);
+LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);
 LLVMValueRef cg_range_count(Lower *L, LLVMValueRef range);

@@ -444,7 +444,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
             continue;
         }
         LLVMValueRef n = cg_arr_shape(L, a, d), s = cg_arr_stride(L, at, a, d);
-        if (pt == ty_int64 || pt == ty_bool) {
+        if (ty_is_int(pt) || pt == ty_bool) {
             LLVMValueRef i = cg_wrap_index(L, cg_cast(L, pv, pt, ty_int64), n, false);
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
@@ -670,11 +670,12 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     const Type *ct = ty_scalar_of(dt);
     switch (in->op) {
     case IR_BINOP: {
-        const Type *opt = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT ? ty_int64 : ct;
+        bool shift = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT;
+        const Type *opt = shift && ct != ty_uint64 ? ty_int64 : ct;
         if (ct == ty_bool && (in->imm == IRB_ADD || in->imm == IRB_MUL)) {   /* bool + bool is or */
             return in->imm == IRB_ADD ? LLVMBuildOr(L->b, x[0], x[1], "") : LLVMBuildAnd(L->b, x[0], x[1], "");
         }
-        LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);
+        LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], shift ? ty_int64 : opt);
         L->numpy_sem = true;
         LLVMValueRef r = cg_binop(L, in->imm, a, b, opt, in);
         L->numpy_sem = false;
@@ -684,9 +685,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         if (in->imm == IRU_INVERT && ct == ty_bool) return LLVMBuildNot(L->b, x[0], "");
         return cg_unop(L, in->imm, cg_cast(L, x[0], xt[0], ct), ct, ct);
     case IR_CMP: {
-        const Type *u = ty_unify(xt[0], xt[1]);
-        if (u == ty_bool) u = ty_int64;
-        return cg_cmp(L, in->imm, cg_cast(L, x[0], xt[0], u), cg_cast(L, x[1], xt[1], u), u);
+        return cg_cmp_values(L, in->imm, x[0], xt[0], x[1], xt[1]);
     }
     case IR_CALL: {
         CallInfo *ci = L->ti->calls[id];

@@ -72,7 +72,7 @@ static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, L
             S->x = it->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, iv, (unsigned)p, "") : iv;
             S->q = p - nint;
             parts[p] = ty_slice(0);   /* kept whole in the view */
-        } else if (pt == ty_int64 || pt == ty_bool) {
+        } else if (ty_is_int(pt) || pt == ty_bool) {
             nint++;
         } else if (pt->kind == TY_NONE) {
             nnone++;

@@ -50,7 +50,7 @@ static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValue
         if (!propagate) return cg_call_f64_2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
         return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
     }
-    LLVMValueRef lt = LLVMBuildICmp(L->b, t == ty_bool ? LLVMIntULT : LLVMIntSLT, a, b, "");
+    LLVMValueRef lt = LLVMBuildICmp(L->b, t == ty_bool || t == ty_uint64 ? LLVMIntULT : LLVMIntSLT, a, b, "");
     return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
 }
 
@@ -108,6 +108,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
                 LLVMValueRef s = LLVMBuildFSub(L->b, pos, neg, "");
                 return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, ""), v, s, "");
             }
+            if (ct == ty_uint64) return LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntNE, v, i64c(L, 0), ""), L->i64, "");
             if (ct == ty_int64) {
                 LLVMValueRef pos = LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, v, i64c(L, 0), ""), L->i64, "");
                 LLVMValueRef neg = LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), ""), L->i64, "");
@@ -308,7 +309,7 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
         LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
         better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
     } else {
-        LLVMIntPredicate p = ct == ty_bool ? (is_max ? LLVMIntUGT : LLVMIntULT) : (is_max ? LLVMIntSGT : LLVMIntSLT);
+        LLVMIntPredicate p = ct == ty_bool || ct == ty_uint64 ? (is_max ? LLVMIntUGT : LLVMIntULT) : (is_max ? LLVMIntSGT : LLVMIntSLT);
         better = LLVMBuildICmp(L->b, p, x, b, "");
     }
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);

@@ -91,12 +91,25 @@ static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     return rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);
 }
 
-static LLVMValueRef int_shift(Lower *L, bool left, LLVMValueRef a, LLVMValueRef b) {
+static LLVMValueRef int_shift(Lower *L, bool left, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError", "negative shift count");
     LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, b, i64c(L, 64), "");
     LLVMValueRef cnt = LLVMBuildSelect(L->b, big, i64c(L, 63), b, "");
-    if (left) return LLVMBuildSelect(L->b, big, i64c(L, 0), LLVMBuildShl(L->b, a, cnt, ""), "");
+    if (left || is_unsigned) {   /* every bit shifted out */
+        LLVMValueRef r = left ? LLVMBuildShl(L->b, a, cnt, "") : LLVMBuildLShr(L->b, a, cnt, "");
+        return LLVMBuildSelect(L->b, big, i64c(L, 0), r, "");
+    }
     return LLVMBuildAShr(L->b, a, cnt, "");
+}
+
+/* uint64 // and %: no signs to adjust for. */
+static LLVMValueRef uint_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
+    LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
+    if (!L->numpy_sem)
+        cg_raise_if(L, zero, "builtins:ZeroDivisionError", want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
+    LLVMValueRef d = L->numpy_sem ? LLVMBuildSelect(L->b, zero, i64c(L, 1), b, "") : b;   /* NumPy: x // 0 is 0 */
+    LLVMValueRef r = want_mod ? LLVMBuildURem(L->b, a, d, "") : LLVMBuildUDiv(L->b, a, d, "");
+    return L->numpy_sem ? LLVMBuildSelect(L->b, zero, i64c(L, 0), r, "") : r;
 }
 
 /* ---- floats ------------------------------------------------------------------------ */
@@ -193,8 +206,22 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: return int_floordiv_mod(L, a, b, false);
         case IRB_MOD: return int_floordiv_mod(L, a, b, true);
         case IRB_POW: return int_pow(L, a, b);
-        case IRB_LSHIFT: return int_shift(L, true, a, b);
-        case IRB_RSHIFT: return int_shift(L, false, a, b);
+        case IRB_LSHIFT: return int_shift(L, true, false, a, b);
+        case IRB_RSHIFT: return int_shift(L, false, false, a, b);
+        case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");
+        case IRB_OR: return LLVMBuildOr(L->b, a, b, "");
+        case IRB_XOR: return LLVMBuildXor(L->b, a, b, "");
+        }
+    } else if (t == ty_uint64) {   /* wraps modulo 2**64, as NumPy */
+        switch (op) {
+        case IRB_ADD: return LLVMBuildAdd(L->b, a, b, "");
+        case IRB_SUB: return LLVMBuildSub(L->b, a, b, "");
+        case IRB_MUL: return LLVMBuildMul(L->b, a, b, "");
+        case IRB_FLOORDIV: return uint_div_mod(L, a, b, false);
+        case IRB_MOD: return uint_div_mod(L, a, b, true);
+        case IRB_POW: return int_pow(L, a, b);
+        case IRB_LSHIFT: return int_shift(L, true, true, a, b);
+        case IRB_RSHIFT: return int_shift(L, false, true, a, b);
         case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");
         case IRB_OR: return LLVMBuildOr(L->b, a, b, "");
         case IRB_XOR: return LLVMBuildXor(L->b, a, b, "");
@@ -228,7 +255,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
 LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Type *t) {
     (void)at;
     if (op == IRU_POS) return a;
-    if (t == ty_int64) return op == IRU_NEG ? LLVMBuildSub(L->b, i64c(L, 0), a, "") : LLVMBuildXor(L->b, a, i64c(L, -1), "");
+    if (ty_is_int(t)) return op == IRU_NEG ? LLVMBuildSub(L->b, i64c(L, 0), a, "") : LLVMBuildXor(L->b, a, i64c(L, -1), "");
     if (t == ty_float64) return LLVMBuildFNeg(L->b, a, "");
     if (t == ty_complex128) return mk_complex(L, LLVMBuildFNeg(L->b, re_(L, a), ""), LLVMBuildFNeg(L->b, im_(L, a), ""));
     return NULL;
@@ -239,11 +266,28 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
     static const LLVMRealPredicate fp[6] = {LLVMRealOLT, LLVMRealOLE, LLVMRealOEQ, LLVMRealUNE, LLVMRealOGT, LLVMRealOGE};
     static const LLVMIntPredicate up[6] = {LLVMIntULT, LLVMIntULE, LLVMIntEQ, LLVMIntNE, LLVMIntUGT, LLVMIntUGE};
     if (t == ty_int64) return LLVMBuildICmp(L->b, ip[op], a, b, "");
-    if (t == ty_bool) return LLVMBuildICmp(L->b, up[op], a, b, "");   /* an i1 True is 1, not -1 */
+    if (t == ty_bool || t == ty_uint64) return LLVMBuildICmp(L->b, up[op], a, b, "");   /* an i1 True is 1, not -1 */
     if (t == ty_float64) return LLVMBuildFCmp(L->b, fp[op], a, b, "");
     LLVMValueRef re = LLVMBuildFCmp(L->b, fp[op], re_(L, a), re_(L, b), "");
     LLVMValueRef im = LLVMBuildFCmp(L->b, fp[op], im_(L, a), im_(L, b), "");
     return op == IRC_EQ ? LLVMBuildAnd(L->b, re, im, "") : LLVMBuildOr(L->b, re, im, "");
+}
+
+/* a op b for numbers of types ta and tb: in their common type, except that an int64 and a
+ * uint64 compare exactly (a negative int64 is below every uint64). */
+LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+    if (ty_is_int(ta) && ty_is_int(tb) && ta != tb) {
+        bool signed_left = ta == ty_int64;
+        LLVMValueRef s = signed_left ? a : b;
+        /* when the int64 is negative, the signed side is the smaller */
+        bool if_neg = signed_left ? (op == IRC_LT || op == IRC_LE || op == IRC_NE)
+                                  : (op == IRC_GT || op == IRC_GE || op == IRC_NE);
+        LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, s, i64c(L, 0), "");
+        return LLVMBuildSelect(L->b, neg, LLVMConstInt(L->i1, if_neg, 0), cg_cmp(L, op, a, b, ty_uint64), "");
+    }
+    const Type *u = ty_unify(ta, tb);
+    if (u == ty_bool) u = ty_int64;
+    return cg_cmp(L, op, cg_cast(L, a, ta, u), cg_cast(L, b, tb, u), u);
 }
 
 /* ---- conversions with checks ------------------------------------------------------- */
@@ -400,6 +444,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
             LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, args[0], i64c(L, 0), "");
             return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), args[0], ""), args[0], "");
         }
+        if (t == ty_uint64) return args[0];
         if (t == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", args[0]);
         return cg_call_f64_2(L, "hypot", re_(L, args[0]), im_(L, args[0]));
     }
@@ -448,6 +493,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         const Type *t = ci->params[0];
         if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),
                                        int_floordiv_mod(L, args[0], args[1], true));
+        if (t == ty_uint64) return pair(L, ret, uint_div_mod(L, args[0], args[1], false), uint_div_mod(L, args[0], args[1], true));
         float_zero_check(L, args[1], "float divmod()");
         return pair(L, ret, float_floordiv(L, args[0], args[1]), float_mod(L, args[0], args[1]));
     }

@@ -342,7 +342,13 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         int overflow;
         c->c.kind = K_INT;
         c->c.i = PyLong_AsLongLongAndOverflow(obj, &overflow);
-        if (overflow) return fe_error(fe, DIAG_UNSUPPORTED, "integer constant does not fit in int64");
+        if (overflow > 0) {   /* a uint64, as numba types it */
+            c->c.kind = K_UINT;
+            c->c.i = (int64_t)PyLong_AsUnsignedLongLong(obj);
+            if (PyErr_Occurred()) PyErr_Clear(), overflow = 1;
+            else overflow = 0;
+        }
+        if (overflow) return fe_error(fe, DIAG_UNSUPPORTED, "integer constant does not fit in 64 bits");
     } else if (PyFloat_Check(obj)) {
         c->c.kind = K_FLOAT;
         c->c.re = PyFloat_AS_DOUBLE(obj);

@@ -253,6 +253,7 @@ static void dump_instr(Sb *sb, Function *fn, Instr *in, const Type *const *types
         case K_NONE: sb_printf(sb, " None"); break;
         case K_BOOL: sb_printf(sb, " %s", in->c.i ? "True" : "False"); break;
         case K_INT: sb_printf(sb, " %lld", (long long)in->c.i); break;
+        case K_UINT: sb_printf(sb, " %llu", (unsigned long long)in->c.i); break;
         case K_FLOAT: sb_printf(sb, " %.17g", in->c.re); break;
         case K_COMPLEX: sb_printf(sb, " (%.17g%+.17gj)", in->c.re, in->c.im); break;
         case K_STR: sb_printf(sb, " '%s'", in->c.s); break;

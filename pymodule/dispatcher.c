@@ -32,6 +32,7 @@ Spec *pm_find_spec(Dispatcher *d, const Type **args, int nargs) {
 static int conversion_cost(const Type *from, const Type *to) {
     if (from == to) return 0;
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
+    if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {

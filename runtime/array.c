@@ -180,6 +180,7 @@ const Type *rt_typeof(PyObject *v) {
     if (t || !numpy_ready()) return t;
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;
+    if (PyArray_IsScalar(v, ULongLong) || PyArray_IsScalar(v, ULong)) return ty_uint64;
     if (PyArray_IsScalar(v, Integer)) return ty_int64;
     if (PyArray_IsScalar(v, Floating)) return ty_float64;
     if (PyArray_IsScalar(v, ComplexFloating)) return ty_complex128;
@@ -268,7 +269,7 @@ int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out) {
         *(unsigned char *)out = PyObject_IsTrue(o) == 1;
         return 0;
     }
-    if (t == ty_int64 && (PyArray_IsScalar(o, Integer) || PyArray_IsScalar(o, Bool))) {
+    if ((t == ty_int64 || t == ty_uint64) && (PyArray_IsScalar(o, Integer) || PyArray_IsScalar(o, Bool))) {
         PyObject *i = PyNumber_Long(o);
         if (!i) return -1;
         int overflow;

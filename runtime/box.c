@@ -31,6 +31,16 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         *(int64_t *)out = v;
         return 0;
     }
+    case TY_UINT64: {
+        if (!PyLong_Check(o)) break;
+        unsigned long long v = PyLong_AsUnsignedLongLong(o);
+        if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_SetString(PyExc_OverflowError, "ember: int argument does not fit in uint64");
+            return -1;
+        }
+        *(uint64_t *)out = v;
+        return 0;
+    }
     case TY_FLOAT64:
         if (PyFloat_Check(o)) { *(double *)out = PyFloat_AS_DOUBLE(o); return 0; }
         if (PyLong_Check(o)) {
@@ -69,6 +79,7 @@ PyObject *rt_box(const Type *t, const void *p) {
     case TY_NONE: Py_RETURN_NONE;
     case TY_BOOL: return PyBool_FromLong(*(const unsigned char *)p & 1);
     case TY_INT64: return PyLong_FromLongLong(*(const int64_t *)p);
+    case TY_UINT64: return PyLong_FromUnsignedLongLong(*(const uint64_t *)p);
     case TY_FLOAT64: return PyFloat_FromDouble(*(const double *)p);
     case TY_COMPLEX128: {
         const double *d = p;

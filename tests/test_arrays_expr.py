@@ -41,8 +41,7 @@ PAIRS = [pytest.param("int32", "float32", marks=numba_xfail("int32 + float32 arr
                                                                "NumPy float64")),
          ("int64", "int64"), ("int8", "uint8"),
          pytest.param("int64", "uint64", marks=[numba_xfail("int64 + uint64 arrays compute in "
-                                                            "integers, NumPy converts to float64"),
-                                                ember_gap("uint64 elements above 2**63")]),
+                                                            "integers, NumPy converts to float64")]),
          ("float32", "float64"), ("bool", "int16"), ("uint32", "int32"), ("float32", "complex64"),
          ("int16", "float64"), ("float64", "complex128")]
 

@@ -44,7 +44,7 @@ static int index_info(const Type *idx, IndexInfo *ii) {
     }
     for (int i = 0; i < ii->n; i++) {
         const Type *p = ii->parts[i];
-        if (p == ty_int64) ii->nint++;
+        if (ty_is_int(p)) ii->nint++;
         else if (p->kind == TY_SLICE) ii->nslice++;
         else if (p->kind == TY_NONE) ii->nnone++;
         else if (p->kind == TY_ARRAY && (is_int_array(p) || p->dtype == DT_BOOL)) ii->narr++;
@@ -64,13 +64,13 @@ static char view_layout(const Type *a, const IndexInfo *ii, int result_ndim) {
     n = a->ndim;
     if (a->layout == 'C') {
         int i = 0;
-        while (i < n && parts[i] == ty_int64) i++;
+        while (i < n && ty_is_int(parts[i])) i++;
         if (i < n && parts[i]->kind == TY_SLICE && !(parts[i]->n & 4)) i++;   /* a partial slice */
         while (i < n && parts[i]->kind == TY_SLICE && parts[i]->n == 0) i++;
         if (i == n) return 'C';
     } else {
         int i = n - 1;
-        while (i >= 0 && parts[i] == ty_int64) i--;
+        while (i >= 0 && ty_is_int(parts[i])) i--;
         if (i >= 0 && parts[i]->kind == TY_SLICE && !(parts[i]->n & 4)) i--;
         while (i >= 0 && parts[i]->kind == TY_SLICE && parts[i]->n == 0) i--;
         if (i < 0) return result_ndim <= 1 ? 'C' : 'F';
@@ -161,7 +161,7 @@ const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
 /* ---- operators and ufuncs ------------------------------------------------------------ */
 /* The dtype an operand takes part in promotion with; *weak for Python scalars. */
 static int operand_dtype(const Type *t, bool *weak) {
-    *weak = t->kind != TY_ARRAY;
+    *weak = t->kind != TY_ARRAY && t != ty_uint64;   /* a uint64 scalar is NumPy's, never Python's */
     return t->kind == TY_ARRAY ? t->dtype : ty_dtype_of_scalar(t);
 }
 

@@ -280,8 +280,8 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     return 0;
 }
 
-static bool is_int(const Type *t) { return t == ty_int64 || t == ty_bool; }
-static bool is_real(const Type *t) { return t == ty_int64 || t == ty_bool || t == ty_float64; }
+static bool is_int(const Type *t) { return ty_is_int(t) || t == ty_bool; }
+static bool is_real(const Type *t) { return ty_is_int(t) || t == ty_bool || t == ty_float64; }
 
 static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     if (bid == BI_ABS && nargs == 1 && args[0]->kind == TY_ARRAY)   /* abs(a) is np.abs(a) */
@@ -359,8 +359,8 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_DIVMOD: case BI_POW: {
             NARGS(2, 2); ALL(ty_is_number, "a number");
-            int r = ty_rank(args[0]) > ty_rank(args[1]) ? ty_rank(args[0]) : ty_rank(args[1]);
-            const Type *t = r == 0 ? ty_int64 : ty_of_rank(r);
+            const Type *t = ty_unify(args[0], args[1]);
+            if (t == ty_bool) t = ty_int64;
             if (bid == BI_DIVMOD && t == ty_complex128) return ERR(in, "divmod() of complex numbers");
             SET_PARAMS(t);
             const Type *pair[2] = {t, t};

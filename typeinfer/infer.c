@@ -29,6 +29,7 @@ static const Type *type_const(Const *c) {
     case K_NONE: return ty_none;
     case K_BOOL: return ty_bool;
     case K_INT: return ty_int64;
+    case K_UINT: return ty_uint64;
     case K_FLOAT: return ty_float64;
     case K_COMPLEX: return ty_complex128;
     case K_STR: return ty_str;
@@ -57,21 +58,29 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
         return t;
     }
     if (ty_is_number(a) && ty_is_number(b)) {
-        int ra = ty_rank(a), rb = ty_rank(b), r = ra > rb ? ra : rb;
+        /* A constant int meeting a uint64 is weak, as a Python int in NumPy 2 (NEP 50): x + 1
+         * stays uint64. A variable int64 with a uint64 computes in int64, as in numba (NumPy
+         * would give float64; arrays do, see arrays.c). */
+        int64_t k;
+        if (a == ty_uint64 && b == ty_int64 && ti_const_int(ti, in->args[1], &k)) b = ty_uint64;
+        if (b == ty_uint64 && a == ty_int64 && ti_const_int(ti, in->args[0], &k)) a = ty_uint64;
+        const Type *u = ty_is_int(a) && ty_is_int(b) && a != b ? ty_int64 : ty_unify(a, b);
+        int r = ty_rank(u);
         switch (op) {
         case IRB_AND: case IRB_OR: case IRB_XOR:
             if (r == 0) return ty_bool;
-            /* fall through */
-        case IRB_LSHIFT: case IRB_RSHIFT:
-            if (r <= 1) return ty_int64;
+            if (r == 1) return u;
+            break;
+        case IRB_LSHIFT: case IRB_RSHIFT:   /* the count does not change the type */
+            if (ty_rank(a) <= 1 && ty_rank(b) <= 1) return a == ty_uint64 ? ty_uint64 : ty_int64;
             break;
         case IRB_TRUEDIV:
             return r == 3 ? ty_complex128 : ty_float64;
         case IRB_FLOORDIV: case IRB_MOD:
-            if (r <= 2) return r == 2 ? ty_float64 : ty_int64;
+            if (r <= 2) return u == ty_bool ? ty_int64 : u;
             break;
         case IRB_ADD: case IRB_SUB: case IRB_MUL: case IRB_POW:
-            return r == 0 ? ty_int64 : ty_of_rank(r);
+            return u == ty_bool ? ty_int64 : u;
         default:
             break;
         }
@@ -104,7 +113,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
-    if (a->kind == TY_TUPLE && (idx == ty_int64 || idx == ty_bool)) {
+    if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
             int64_t j = k < 0 ? k + a->n : k;
@@ -140,7 +149,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
     return ok;
 }
 
-static bool is_index(const Type *t) { return t == ty_int64 || t == ty_bool; }
+static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
     if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;

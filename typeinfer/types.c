@@ -52,7 +52,8 @@ int ty_init(void) {
     ty_complex128 = new_type(TY_COMPLEX128, "complex128", 16, 8);
     ty_str = new_type(TY_STR, "str", 8, 8);
     ty_range = new_type(TY_RANGE, "range_state64", 24, 8);
-    return ty_range ? 0 : -1;
+    ty_uint64 = new_type(TY_UINT64, "uint64", 8, 8);
+    return ty_range && ty_uint64 ? 0 : -1;
 }
 
 const DTypeInfo ty_dtypes[DT_COUNT] = {
@@ -111,6 +112,7 @@ const Type *ty_scalar_of(int dtype) {
     case 'b': return ty_bool;
     case 'f': return ty_float64;
     case 'c': return ty_complex128;
+    case 'u': return ty_dtypes[dtype].size == 8 ? ty_uint64 : ty_int64;
     default: return ty_int64;
     }
 }
@@ -118,6 +120,7 @@ const Type *ty_scalar_of(int dtype) {
 int ty_dtype_of_scalar(const Type *t) {
     if (t == ty_bool) return DT_BOOL;
     if (t == ty_int64) return DT_INT64;
+    if (t == ty_uint64) return DT_UINT64;
     if (t == ty_float64) return DT_FLOAT64;
     if (t == ty_complex128) return DT_COMPLEX128;
     return -1;
@@ -274,9 +277,11 @@ const Type *ty_method(const Type *recv, const char *attr) {
 }
 
 bool ty_is_number(const Type *t) {
-    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_FLOAT64 ||
-                 t->kind == TY_COMPLEX128);
+    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_UINT64 ||
+                 t->kind == TY_FLOAT64 || t->kind == TY_COMPLEX128);
 }
+
+bool ty_is_int(const Type *t) { return t && (t->kind == TY_INT64 || t->kind == TY_UINT64); }
 
 bool ty_is_uniform_tuple(const Type *t) {
     if (!t || t->kind != TY_TUPLE || t->n == 0) return false;
@@ -309,7 +314,7 @@ bool ty_is_value(const Type *t) {
 int ty_rank(const Type *t) {
     switch (t ? t->kind : TY_NKINDS) {
     case TY_BOOL: return 0;
-    case TY_INT64: return 1;
+    case TY_INT64: case TY_UINT64: return 1;
     case TY_FLOAT64: return 2;
     case TY_COMPLEX128: return 3;
     default: return -1;
@@ -325,6 +330,10 @@ const Type *ty_unify(const Type *a, const Type *b) {
     if (!a) return b;
     if (!b || a == b) return a;
     if (ty_is_number(a) && ty_is_number(b)) {
+        if (a == ty_uint64 || b == ty_uint64) {   /* NumPy: uint64 with a signed int is float64 */
+            const Type *o = a == ty_uint64 ? b : a;
+            return o == ty_bool ? ty_uint64 : o == ty_int64 ? ty_float64 : o;
+        }
         int r = ty_rank(a) > ty_rank(b) ? ty_rank(a) : ty_rank(b);
         return ty_of_rank(r);
     }
@@ -344,13 +353,14 @@ const Type *ty_unify(const Type *a, const Type *b) {
 static const struct { const char *name; TypeKind kind; } scalar_names[] = {
     {"float64", TY_FLOAT64}, {"f8", TY_FLOAT64}, {"double", TY_FLOAT64},
     {"int64", TY_INT64}, {"i8", TY_INT64}, {"intp", TY_INT64}, {"int_", TY_INT64},
+    {"uint64", TY_UINT64}, {"u8", TY_UINT64}, {"uintp", TY_UINT64},
     {"complex128", TY_COMPLEX128}, {"c16", TY_COMPLEX128},
     {"boolean", TY_BOOL}, {"bool_", TY_BOOL}, {"bool", TY_BOOL}, {"b1", TY_BOOL},
     {"none", TY_NONE}, {"void", TY_NONE},
 };
 
 static const Type *scalar_of_kind(TypeKind k) {
-    return k == TY_FLOAT64 ? ty_float64 : k == TY_INT64 ? ty_int64 : k == TY_COMPLEX128 ? ty_complex128
+    return k == TY_FLOAT64 ? ty_float64 : k == TY_INT64 ? ty_int64 : k == TY_UINT64 ? ty_uint64 : k == TY_COMPLEX128 ? ty_complex128
          : k == TY_BOOL ? ty_bool : ty_none;
 }
 
@@ -488,10 +498,22 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
 
 /* The type of a Python value passed as an argument. Exact checks first: this is on the
  * Dispatcher's hot path. */
+/* An int above int64's range that fits 64 bits unsigned is a uint64, as in numba. */
+static const Type *typeof_int(PyObject *v) {
+    if (Py_SIZE(v) >= -2 && Py_SIZE(v) <= 2) return ty_int64;   /* two 30-bit digits fit */
+    int overflow;
+    PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (overflow <= 0) return ty_int64;   /* too negative: unboxing says so */
+    PyLong_AsUnsignedLongLong(v);
+    if (!PyErr_Occurred()) return ty_uint64;
+    PyErr_Clear();
+    return ty_int64;
+}
+
 const Type *ty_typeof(PyObject *v) {
     PyTypeObject *tp = Py_TYPE(v);
     if (tp == &PyFloat_Type) return ty_float64;
-    if (tp == &PyLong_Type) return ty_int64;
+    if (tp == &PyLong_Type) return typeof_int(v);
     if (tp == &PyBool_Type) return ty_bool;
     if (tp == &PyComplex_Type) return ty_complex128;
     if (tp == &PyTuple_Type) {
@@ -504,7 +526,7 @@ const Type *ty_typeof(PyObject *v) {
     }
     if (v == Py_None) return ty_none;
     if (PyFloat_Check(v)) return ty_float64;   /* subclasses, numpy.float64 */
-    if (PyLong_Check(v)) return ty_int64;
+    if (PyLong_Check(v)) return typeof_int(v);
     if (PyComplex_Check(v)) return ty_complex128;
     return NULL;
 }

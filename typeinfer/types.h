@@ -33,11 +33,12 @@ typedef enum {
     TY_SLICE,       /* a slice; n is a mask of the parts present (1 start, 2 stop, 4 step) */
     TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
+    TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
     TY_NKINDS
 } TypeKind;
 
 /* NumPy element types. Elements load as the canonical scalar type of their kind (bool, int64,
- * float64, complex128) and store back with NumPy's conversion; arrays keep their dtype. */
+ * float64, complex128; uint64 for uint64, whose values do not all fit int64) and store back with NumPy's conversion; arrays keep their dtype. */
 typedef enum {
     DT_BOOL, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64,
     DT_FLOAT32, DT_FLOAT64, DT_COMPLEX64, DT_COMPLEX128, DT_COUNT
@@ -78,13 +79,14 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64;
 } TyState;
 
 extern TyState *ty_state;
 #define ty_none (ty_state->none)
 #define ty_bool (ty_state->bool_)
 #define ty_int64 (ty_state->int64)
+#define ty_uint64 (ty_state->uint64)
 #define ty_float64 (ty_state->float64)
 #define ty_complex128 (ty_state->complex128)
 #define ty_str (ty_state->str)
@@ -99,13 +101,14 @@ const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls);
 const Type *ty_method(const Type *recv, const char *attr);
-bool ty_is_number(const Type *t);          /* bool, int64, float64, complex128 */
+bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
+bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */
 bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */
 bool ty_is_runtime(const Type *t);         /* has a run-time value (not a compile-time entity) */
 bool ty_is_value(const Type *t);           /* can cross into Python: numbers, None, tuples of them */
-int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64 1 < float64 2 < complex128 3 */
+int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64, uint64 1 < float64 2 < complex128 3 */
 const Type *ty_of_rank(int rank);
-const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify */
+const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify; int64 with uint64 is float64 */
 const Type *ty_parse(const char *text, const char **end, char *err, size_t errlen);
 int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
                        char *err, size_t errlen);
@@ -114,7 +117,7 @@ const Type *ty_array(int dtype, int ndim, char layout, bool readonly);
 const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
-int ty_dtype_of_scalar(const Type *t);    /* bool/int64/float64/complex128 -> DT_*, else -1 */
+int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex128 -> DT_*, else -1 */
 bool ty_has_refs(const Type *t);          /* holds array references (arrays, tuples of them) */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
