@@ -248,7 +248,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 /* ---- iterators --------------------------------------------------------------------- */
 /* Iterator state: range {start, step, count, k, value}; tuple {tuple, k, value}; array {array,
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
-static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
+LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
     if (iterable->kind == TY_ARRAY) {
         const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
@@ -261,7 +261,7 @@ static LLVMTypeRef iter_state_type(Lower *L, const Type *iterable) {
     }
     if (iterable->kind == TY_ZIP) {
         LLVMTypeRef f[64];
-        for (int i = 0; i < iterable->n && i < 64; i++) f[i] = iter_state_type(L, iterable->elems[i]);
+        for (int i = 0; i < iterable->n && i < 64; i++) f[i] = cg_iter_state_type(L, iterable->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)iterable->n, 0);
     }
     LLVMTypeRef f[3] = {cg_type(L, iterable), L->i64,
@@ -274,7 +274,7 @@ static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) 
 }
 
 static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef v) {
-    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
     case TY_ARRAY:
         cg_array_iter_init(L, it, v, state, st);
@@ -297,7 +297,7 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
 
 /* Whether the iterator has another value. */
 static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
-    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ZIP) {
         LLVMValueRef more = LLVMConstInt(L->i1, 1, 0);
         for (int i = 0; i < it->n; i++)
@@ -313,7 +313,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
 
 /* Compute the next value into the state and advance. */
 static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
-    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ZIP) {
         for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], field(L, st, state, (unsigned)i));
         return;
@@ -338,7 +338,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 }
 
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
-    LLVMTypeRef st = iter_state_type(L, it);
+    LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
     case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 4), "i");
@@ -355,7 +355,7 @@ static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
 }
 
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
-    LLVMValueRef state = cg_entry_alloca(L, iter_state_type(L, it), "iter");
+    LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
     iter_init(L, it, state, L->vals[in->args[0]]);
     L->vals[in->id] = state;
 }
@@ -617,9 +617,9 @@ static int lower_instr(Lower *L, Instr *in) {
 }
 
 /* ---- functions --------------------------------------------------------------------- */
-static void set_fn_attrs(Lower *L, LLVMValueRef f, const char *cpu, const char *features) {
-    LLVMAddTargetDependentFunctionAttr(f, "target-cpu", cpu);
-    LLVMAddTargetDependentFunctionAttr(f, "target-features", features);
+void cg_set_fn_attrs(Lower *L, LLVMValueRef f) {
+    LLVMAddTargetDependentFunctionAttr(f, "target-cpu", L->cpu);
+    LLVMAddTargetDependentFunctionAttr(f, "target-features", L->features);
     unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
     LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, nounwind, 0));
 }
@@ -631,18 +631,18 @@ static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
     return f;
 }
 
-static int lower_function(Lower *L, TypeInfo *ti) {
+/* The frame of L->func, which lowers blocks of ti (all of them, or a prange body): per-value and
+ * per-block tables, the entry block with a zeroed slot per variable, the array plan and exit. */
+int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     Function *fn = ti->fn;
     L->ti = ti;
     L->fn = fn;
-    L->func = LLVMGetNamedFunction(L->m, ti->symbol);
-    L->out = LLVMGetParam(L->func, 0);
+    L->func = func;
     L->vals = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->ninstrs + 1));
     L->vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
-    for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
@@ -655,22 +655,61 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         L->status = LLVMBuildAlloca(L->b, L->i32, "status");
         L->exit_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "exit");
     }
+    return 0;
+}
+
+/* The exit: drop what slots and variables hold. */
+void cg_end_function(Lower *L) {
+    if (!L->refs) return;
+    LLVMPositionBuilderAtEnd(L->b, L->exit_bb);
+    for (int k = 0; k < L->nslots; k++)
+        cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
+    for (int v = 0; v < L->fn->nvars; v++)
+        if (L->vars[v] && ty_has_refs(L->ti->vartypes[v]))
+            cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
+    LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
+}
+
+int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
+    LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
+    for (int j = 0; j < b->ninstrs - but_terminator; j++)
+        if (lower_instr(L, b->instrs[j])) return -1;
+    return 0;
+}
+
+static ParLoop *parloop_at(TypeInfo *ti, Block *b, bool header_only) {
+    for (int k = 0; k < ti->nparloops; k++)
+        if (header_only ? ti->parloops[k]->header == b : ti->parloops[k]->in_loop[b->id]) return ti->parloops[k];
+    return NULL;
+}
+
+static int lower_function(Lower *L, TypeInfo *ti) {
+    Function *fn = ti->fn;
+    LLVMValueRef *bodies = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(ti->nparloops + 1));
+    if (!bodies) return -1;
+    for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
+        if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
+    if (cg_begin_function(L, ti, LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
+    L->out = LLVMGetParam(L->func, 0);
+    for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
-        LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
-        for (int j = 0; j < b->ninstrs; j++)
-            if (lower_instr(L, b->instrs[j])) return -1;
+        ParLoop *pl = parloop_at(ti, b, false);
+        if (pl && pl->header != b) {   /* a prange body: it runs in the outlined function */
+            LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
+            LLVMBuildUnreachable(L->b);
+            continue;
+        }
+        if (cg_lower_block(L, b, pl != NULL)) return -1;
+        if (pl) {
+            int k = 0;
+            while (ti->parloops[k] != pl) k++;
+            cg_parallel_call(L, pl, bodies[k]);
+        }
     }
-    if (L->refs) {   /* the exit: drop what slots and variables hold */
-        LLVMPositionBuilderAtEnd(L->b, L->exit_bb);
-        for (int k = 0; k < L->nslots; k++)
-            cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
-        for (int v = 0; v < fn->nvars; v++)
-            if (L->vars[v] && ty_has_refs(ti->vartypes[v]))
-                cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), ti->vartypes[v]);
-        LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
-    }
+    cg_end_function(L);
     return 0;
 }
 
@@ -699,7 +738,7 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
 
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features) {
-    Lower L_ = {.ctx = ctx, .c = c, .m = m}, *L = &L_;
+    Lower L_ = {.ctx = ctx, .c = c, .m = m, .cpu = cpu, .features = features}, *L = &L_;
     L->b = LLVMCreateBuilderInContext(c);
     L->i1 = LLVMInt1TypeInContext(c);
     L->i8 = LLVMInt8TypeInContext(c);
@@ -711,14 +750,14 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     LLVMTypeRef cf[2] = {L->f64, L->f64};
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
 
-    set_fn_attrs(L, declare_native(L, ti, false), cpu, features);
-    for (int i = 0; i < ti->ninners; i++) set_fn_attrs(L, declare_native(L, ti->inners[i], true), cpu, features);
+    cg_set_fn_attrs(L, declare_native(L, ti, false));
+    for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
     int rc = lower_function(L, ti);
     for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
     if (rc == 0) {
         char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
         build_entry(L, ti, entry);
-        set_fn_attrs(L, LLVMGetNamedFunction(m, entry), cpu, features);
+        cg_set_fn_attrs(L, LLVMGetNamedFunction(m, entry));
     }
     LLVMDisposeBuilder(L->b);
     return rc;

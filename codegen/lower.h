@@ -33,12 +33,22 @@ typedef struct Lower {
     int *uses;                /* per value id: how many instructions use it */
     bool *fused;              /* per value id: an array expression lowered inside its user's loop */
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
+    const char *cpu, *features;   /* the target, for every function's attributes */
 } Lower;
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
 
 /* lower.c */
+void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
+int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
+void cg_end_function(Lower *L);
+int cg_lower_block(Lower *L, Block *b, bool but_terminator);
+LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable);   /* what an iterator points at */
+
+/* lower_parallel.c */
+LLVMValueRef cg_parallel_body(Lower *L, TypeInfo *ti, ParLoop *pl, int k);
+void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body);
 LLVMTypeRef cg_type(Lower *L, const Type *t);
 LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x);   /* an intrinsic of x's type */
 LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y);   /* double f(double, double) */

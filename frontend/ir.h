@@ -137,6 +137,7 @@ struct Function {
     PyObject *globals;       /* func.__globals__ (borrowed; alive for the compile) */
     PyObject *builtins;
     bool boundscheck;        /* indexing raises IndexError when out of bounds (set by the driver) */
+    bool parallel;           /* parallel=True: prange loops run on threads (set by the driver) */
 };
 
 /* ---- the compile context ------------------------------------------------------------ */

@@ -227,6 +227,8 @@ static Function *build_ir(Ctx *ctx, Dispatcher *d) {
         PyObject *bc = PyDict_GetItemString(d->options, "boundscheck");
         const char *env = getenv("EMBER_BOUNDSCHECK");
         fn->boundscheck = (bc && PyObject_IsTrue(bc) == 1) || (env && !strcmp(env, "1"));
+        PyObject *par = PyDict_GetItemString(d->options, "parallel");
+        fn->parallel = par && PyObject_IsTrue(par) == 1;
     }
     return fn;
 }

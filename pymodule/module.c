@@ -1,6 +1,7 @@
 /* module.c: the ember._ember extension: the Dispatcher type and a few helpers for the
  * Python layer. It does not load LLVM (see driver.c). */
 #include "pm.h"
+#include "parallel.h"
 
 static PyObject *m_typeof(PyObject *self, PyObject *obj) {
     if (ty_init()) return PyErr_NoMemory();
@@ -15,7 +16,24 @@ static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
     return Py_BuildValue("{sLsL}", "allocs", (long long)allocs, "frees", (long long)frees);
 }
 
+static PyObject *m_set_num_threads(PyObject *self, PyObject *arg) {
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    if (rt_set_num_threads(n < -1 || n > 1 << 20 ? -1 : (int)n)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *m_get_num_threads(PyObject *self, PyObject *unused) { return PyLong_FromLong(rt_get_num_threads()); }
+
+static PyObject *m_parallel_info(PyObject *self, PyObject *unused) {
+    return Py_BuildValue("{sisiss}", "max_threads", rt_max_threads(), "thread_id", rt_thread_id(),
+                         "backend", rt_parallel_backend());
+}
+
 static PyMethodDef methods[] = {
+    {"set_num_threads", m_set_num_threads, METH_O, "Use n threads for parallel code run by this thread."},
+    {"get_num_threads", m_get_num_threads, METH_NOARGS, "The threads parallel code run by this thread uses."},
+    {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},
     {"rt_stats", m_rt_stats, METH_NOARGS,
      "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n}."},
     {"typeof", m_typeof, METH_O, "The ember type name of a Python value (None if unsupported)."},
@@ -27,6 +45,7 @@ static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "ember._ember",
 
 PyMODINIT_FUNC PyInit__ember(void) {
     if (ty_init()) return PyErr_NoMemory();
+    if (rt_parallel_init()) return NULL;
     if (PyType_Ready(&PmDispatcherType) < 0) return NULL;
     PyObject *m = PyModule_Create(&def);
     if (!m) return NULL;

@@ -10,6 +10,7 @@
 #include "linalg.h"
 #include "random.h"
 #include "sort.h"
+#include "parallel.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,12 @@ static _Thread_local struct {
 void ember_rt_raise(const char *exc, const char *msg) {
     record.exc = exc;
     record.msg = msg;
+}
+
+void rt_error_take(const char **exc, const char **msg) {
+    *exc = record.exc;
+    *msg = record.msg;
+    record.exc = record.msg = NULL;
 }
 
 /* Find the class named "module:qualname". */
@@ -229,6 +236,7 @@ double ember_rt_ulp(double x) {
 /* Handed to the JIT, which defines each name (contract 1: resolved at link time by name). */
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
+    {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},
     {"ember_rt_cpow", (void *)ember_rt_cpow},

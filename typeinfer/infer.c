@@ -365,5 +365,6 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     }
     if (check_complete(ti)) return NULL;
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
+    if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;
     return ti;
 }

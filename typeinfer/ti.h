@@ -74,6 +74,20 @@ typedef struct TiHost {
     const char *(*linalg_init)(void);
 } TiHost;
 
+/* A prange loop of a parallel=True function, and what each variable is to its threads
+ * (parallel.c). */
+enum { PAR_UNUSED, PAR_SHARED, PAR_PRIVATE, PAR_REDUCE };
+enum { PAR_MIN = 100, PAR_MAX };   /* reduction operations besides IRB_ADD and IRB_MUL */
+
+typedef struct ParLoop {
+    Block *header;       /* the block ending in the loop's FORITER */
+    Instr *foriter;
+    int iter_var;        /* the variable FORITER loads the prange iterator from */
+    bool *in_loop;       /* per block: the header and the body */
+    int *var_kind;       /* per variable: PAR_* */
+    int *red_op;         /* per PAR_REDUCE variable: IRB_ADD, IRB_MUL, PAR_MIN or PAR_MAX */
+} ParLoop;
+
 struct TypeInfo {
     Function *fn;
     const TiHost *host;
@@ -90,11 +104,16 @@ struct TypeInfo {
     int inner_serial;             /* numbers inner functions' symbols */
     TypeInfo *outer;              /* for an inner function: the function it is nested in */
     TypeInfo *root;               /* the outermost function of this compile */
+    ParLoop **parloops;           /* the prange loops to run in parallel (parallel=True) */
+    int nparloops;
 };
 
 /* infer.c */
 TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
                    const char *symbol, TypeInfo *outer);
+
+/* parallel.c */
+int ti_find_parloops(TypeInfo *ti);
 
 /* shared.c */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */

@@ -12,10 +12,12 @@ types go straight to machine code. `import ember as numba` works for the subset 
 import os as _os
 
 from ember import errors
-from ember._ember import Dispatcher, typeof as _typeof
+from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
+from ember._ember import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
-__all__ = ["njit", "jit", "prange", "errors", "Dispatcher", "config", "typeof"]
+__all__ = ["njit", "jit", "prange", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
+           "set_num_threads", "get_thread_id"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}
@@ -29,14 +31,22 @@ class _Config:
         self.DISABLE_JIT = env.get("EMBER_DISABLE_JIT", "0") not in ("", "0")
         self.OPT = int(env.get("EMBER_OPT", "3"))
         self.DUMP = env.get("EMBER_DUMP", "")
+        self.NUMBA_NUM_THREADS = self.NUM_THREADS = _parallel_info()["max_threads"]   # EMBER_NUM_THREADS
+        self.THREADING_LAYER = _parallel_info()["backend"]
 
 
 config = _Config()
 
 
 def prange(*args):
-    """range for loops that may run in parallel. Until parallel=True lands it runs serially."""
+    """range for loops whose iterations may run in parallel: in a @jit(parallel=True) function the
+    loop runs on all threads (see get_num_threads); elsewhere, and in Python, it is range."""
     return range(*args)
+
+
+def get_thread_id():
+    """The calling thread's index in the parallel region running it (0 outside one)."""
+    return _parallel_info()["thread_id"]
 
 
 def typeof(value):

@@ -1,0 +1,161 @@
+/* lower_parallel.c: prange loops outlined onto the parallel runner (DESIGN.md contract 7).
+ *
+ * typeinfer/parallel.c has decided what every variable of a loop is. The loop's blocks are
+ * lowered a second time, into `<symbol>.prange<k>(env, lo, hi, partial)`, with the same types:
+ * its frame starts the shared variables from `env`, the reductions from their identity and the
+ * prange iterator at iteration lo (of the range the caller had), runs the header and body blocks
+ * as the serial loop would until hi, then stores the reductions into `partial`. The caller
+ * replaces the loop by a call to ember_rt_parallel_for and folds the chunks' partials into the
+ * reduction variables, in chunk order.
+ *
+ * env: {start, step, k0, shared values in variable order}; partial: {reductions in variable order}.
+ */
+#include "lower.h"
+#include "parallel.h"
+#include <math.h>
+
+#define ENV_FIXED 3   /* start, step, k0 */
+
+static bool carried(TypeInfo *ti, ParLoop *pl, int v, int kind) {
+    return pl->var_kind[v] == kind && ti->vartypes[v] && ty_is_runtime(ti->vartypes[v]);
+}
+
+/* The env (kind PAR_SHARED) or partial (PAR_REDUCE) struct. */
+static LLVMTypeRef pack_type(Lower *L, TypeInfo *ti, ParLoop *pl, int kind) {
+    int n = 0, cap = ti->fn->nvars + ENV_FIXED + 1;
+    LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)cap);
+    if (kind == PAR_SHARED)
+        for (int i = 0; i < ENV_FIXED; i++) f[n++] = L->i64;
+    for (int v = 0; v < ti->fn->nvars; v++)
+        if (carried(ti, pl, v, kind)) f[n++] = cg_type(L, ti->vartypes[v]);
+    if (!n) f[n++] = L->i8;
+    return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
+}
+
+static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, int i) {
+    return LLVMBuildStructGEP2(L->b, st, p, (unsigned)i, "");
+}
+
+/* The value a chunk's partial starts from. */
+static LLVMValueRef identity(Lower *L, int op, const Type *t) {
+    if (op == IRB_ADD) return LLVMConstNull(cg_type(L, t));
+    if (op == IRB_MUL) {
+        if (t == ty_complex128) {
+            LLVMValueRef f[2] = {f64c(L, 1), f64c(L, 0)};
+            return LLVMConstStructInContext(L->c, f, 2, 0);
+        }
+        return t == ty_float64 ? f64c(L, 1) : i64c(L, 1);
+    }
+    bool is_min = op == PAR_MIN;
+    if (t == ty_float64) return f64c(L, is_min ? INFINITY : -INFINITY);
+    if (t == ty_uint64) return i64c(L, is_min ? -1 : 0);
+    return i64c(L, is_min ? INT64_MAX : INT64_MIN);
+}
+
+static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef part, const Type *t) {
+    if (op == IRB_ADD || op == IRB_MUL) return cg_binop(L, op, acc, part, t, NULL);
+    LLVMValueRef better = cg_cmp(L, op == PAR_MIN ? IRC_LT : IRC_GT, part, acc, t);   /* as min(s, e) */
+    return LLVMBuildSelect(L->b, better, part, acc, "");
+}
+
+LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
+    Lower L_ = {.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
+                .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64, .ptr = outer->ptr, .c128 = outer->c128,
+                .voidt = outer->voidt, .cpu = outer->cpu, .features = outer->features},
+          *L = &L_;
+    Function *fn = ti->fn;
+    LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef f = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.prange%d", ti->symbol, k), LLVMFunctionType(L->i32, pt, 4, 0));
+    LLVMSetLinkage(f, LLVMInternalLinkage);
+    cg_set_fn_attrs(L, f);
+    if (cg_begin_function(L, ti, f)) return NULL;
+    for (int b = 0; b < fn->nblocks; b++)
+        if (pl->in_loop[b]) L->bbs[b] = LLVMAppendBasicBlockInContext(L->c, f, "");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, f, "done");
+    L->bbs[pl->foriter->target[1]->id] = done;
+
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
+    LLVMValueRef env = LLVMGetParam(f, 0), lo = LLVMGetParam(f, 1), hi = LLVMGetParam(f, 2);
+    int ne = ENV_FIXED;
+    for (int v = 0; v < fn->nvars; v++) {
+        const Type *t = ti->vartypes[v];
+        if (carried(ti, pl, v, PAR_SHARED)) {
+            LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), field(L, envt, env, ne++), fn->varnames[v]);
+            if (ty_has_refs(t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
+            LLVMBuildStore(L->b, x, L->vars[v]);
+        } else if (carried(ti, pl, v, PAR_REDUCE)) {
+            LLVMBuildStore(L->b, identity(L, pl->red_op[v], t), L->vars[v]);
+        }
+    }
+    /* the prange iterator, at iteration k0 + lo of the caller's range, stopping at k0 + hi */
+    LLVMTypeRef st = cg_iter_state_type(L, ty_range);
+    LLVMValueRef state = LLVMBuildAlloca(L->b, st, "prange");
+    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 2), "k0");
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 0), "start"), field(L, st, state, 0));
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 1), "step"), field(L, st, state, 1));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, hi, ""), field(L, st, state, 2));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, lo, ""), field(L, st, state, 3));
+    LLVMBuildStore(L->b, state, L->vars[pl->iter_var]);
+    LLVMBuildBr(L->b, L->bbs[pl->header->id]);
+
+    for (int b = 0; b < fn->nblocks; b++)
+        if (pl->in_loop[b] && cg_lower_block(L, fn->blocks[b], false)) return NULL;
+
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMValueRef partial = LLVMGetParam(f, 3);
+    int np = 0;
+    for (int v = 0; v < fn->nvars; v++)
+        if (carried(ti, pl, v, PAR_REDUCE))
+            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), field(L, partt, partial, np++));
+    cg_ret(L, LLVMConstInt(L->i32, 0, 0));
+    cg_end_function(L);
+    return f;
+}
+
+void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
+    TypeInfo *ti = L->ti;
+    Function *fn = ti->fn;
+    LLVMTypeRef st = cg_iter_state_type(L, ty_range);
+    LLVMValueRef state = L->vals[pl->foriter->args[0]];
+    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count");
+    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 3), "k0");
+
+    LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
+    LLVMValueRef env = cg_entry_alloca(L, envt, "env");
+    LLVMValueRef partials = cg_entry_alloca(L, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), "partials");
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), ""), field(L, envt, env, 0));
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), ""), field(L, envt, env, 1));
+    LLVMBuildStore(L->b, k0, field(L, envt, env, 2));
+    int ne = ENV_FIXED;
+    for (int v = 0; v < fn->nvars; v++)
+        if (carried(ti, pl, v, PAR_SHARED))
+            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), field(L, envt, env, ne++));
+
+    LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef args[5] = {body, env, LLVMBuildSub(L->b, count, k0, "n"), LLVMSizeOf(partt), partials};
+    LLVMValueRef nc = cg_call(L, "ember_rt_parallel_for", L->i64, pt, args, 5);
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "parfail");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, nc, i64c(L, 0), ""), fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);   /* the runner has set this thread's error record */
+    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    LLVMPositionBuilderAtEnd(L->b, ok);
+
+    int np = 0;
+    for (int v = 0; v < fn->nvars; v++) {
+        if (!carried(ti, pl, v, PAR_REDUCE)) continue;
+        const Type *t = ti->vartypes[v];
+        LoopCtx lc;
+        LLVMValueRef c = cg_loop_begin(L, &lc, nc);
+        LLVMValueRef idx[2] = {i64c(L, 0), c};
+        LLVMValueRef slot = LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), partials, idx, 2, "");
+        LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), field(L, partt, slot, np), "");
+        LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
+        LLVMBuildStore(L->b, combine(L, pl->red_op[v], acc, part, t), L->vars[v]);
+        cg_loop_end(L, &lc);
+        np++;
+    }
+    LLVMBuildStore(L->b, count, field(L, st, state, 3));   /* the iterator is exhausted */
+    LLVMBuildBr(L->b, L->bbs[pl->foriter->target[1]->id]);
+}

@@ -1,0 +1,116 @@
+/* parallel.c: the parallel runner on the OpenMP runtime (see parallel.h). */
+#define _GNU_SOURCE
+#include "parallel.h"
+#include "rt.h"
+#include <omp.h>
+#include <sched.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int max_threads;                     /* owner: this file; set once by rt_parallel_init */
+static _Thread_local int thread_setting;    /* this thread's set_num_threads; 0: the default */
+static atomic_bool forked_child;            /* set in a child forked after threads started */
+static atomic_bool threads_started;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void in_child(void) {
+    if (atomic_load(&threads_started)) atomic_store(&forked_child, true);
+}
+
+static void register_atfork(void) { pthread_atfork(NULL, NULL, in_child); }
+
+static int cpu_count(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) n = CPU_COUNT(&set);
+#endif
+    return n > 0 ? (int)n : 1;
+}
+
+int rt_parallel_init(void) {
+    if (max_threads) return 0;
+    int n = cpu_count();
+    const char *env = getenv("EMBER_NUM_THREADS");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (*end || v < 1 || v > EMBER_MAX_CHUNKS) {
+            PyErr_Format(PyExc_ValueError, "EMBER_NUM_THREADS must be an integer from 1 to %d (got '%s')",
+                         EMBER_MAX_CHUNKS, env);
+            return -1;
+        }
+        n = (int)v;
+    }
+    max_threads = n < EMBER_MAX_CHUNKS ? n : EMBER_MAX_CHUNKS;
+    pthread_once(&atfork_once, register_atfork);
+    return 0;
+}
+
+int rt_max_threads(void) { return max_threads ? max_threads : 1; }
+
+int rt_get_num_threads(void) { return thread_setting ? thread_setting : rt_max_threads(); }
+
+int rt_set_num_threads(int n) {
+    if (n < 1 || n > rt_max_threads()) {
+        PyErr_Format(PyExc_ValueError, "the number of threads must be between 1 and %d (got %d)", rt_max_threads(), n);
+        return -1;
+    }
+    thread_setting = n;
+    return 0;
+}
+
+int rt_thread_id(void) { return omp_in_parallel() ? omp_get_thread_num() : 0; }
+
+const char *rt_parallel_backend(void) {
+#if defined(__GNUC__) && !defined(__clang__)
+    return "omp (libgomp)";
+#else
+    return "omp";
+#endif
+}
+
+typedef struct {
+    int chunk;                 /* the lowest failing chunk, or INT32_MAX */
+    const char *exc, *msg;
+} Failure;
+
+int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t partial_size, void *partials) {
+    if (n <= 0) return 0;
+    int64_t nc = rt_get_num_threads();
+    if (nc > n) nc = n;
+    if (omp_in_parallel() || atomic_load(&forked_child)) nc = 1;
+    if (nc == 1) return body(env, 0, n, partials) ? -1 : 1;
+
+    atomic_store(&threads_started, true);
+    Failure fail = {INT32_MAX, NULL, NULL};
+    PyThreadState *saved = PyGILState_Check() ? PyEval_SaveThread() : NULL;
+#pragma omp parallel num_threads((int)nc)
+    {
+        int nt = omp_get_num_threads();   /* the runtime may give fewer threads than asked */
+        for (int64_t c = omp_get_thread_num(); c < nc; c += nt) {
+            int64_t lo = n / nc * c + (c < n % nc ? c : n % nc);
+            int64_t hi = lo + n / nc + (c < n % nc);
+            if (body(env, lo, hi, (char *)partials + c * partial_size)) {
+                const char *exc, *msg;
+                rt_error_take(&exc, &msg);
+#pragma omp critical(ember_parallel_failure)
+                if (c < fail.chunk) {
+                    fail.chunk = (int)c;
+                    fail.exc = exc;
+                    fail.msg = msg;
+                }
+                break;
+            }
+        }
+    }
+    if (saved) PyEval_RestoreThread(saved);
+    if (fail.chunk != INT32_MAX) {
+        ember_rt_raise(fail.exc, fail.msg);
+        return -1;
+    }
+    return nc;
+}

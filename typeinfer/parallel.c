@@ -1,0 +1,247 @@
+/* parallel.c: prange loops of a parallel=True function (DESIGN.md contract 7), found after typing.
+ *
+ * Typing treats prange as range, so a parallel loop is typed like a serial one; this pass only
+ * decides, for each outermost `for i in prange(...)`, what each variable the loop touches is
+ * to the threads that will run it, and rejects what cannot run safely:
+ *
+ *   shared     read in the loop, never written there: every thread reads the value from before
+ *   private    written before any read on every path through an iteration: each thread has its own
+ *   reduction  `s = s + e` (or - *, in place or not) or `s = min(s, e)` / max, and s read nowhere
+ *              else in the loop: each chunk folds its own partial from the operation's identity;
+ *              the caller combines the partials with the value from before the loop
+ *   a race     any other variable both read and written by iterations: a located TypingError
+ *
+ * A private variable read after the loop, and a loop left by break or return, are errors too.
+ * Codegen (lower_parallel.c) outlines each loop found here; a prange nested in one runs serially.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+static Block **successors(Block *b, int *n) {
+    static Block *none[2];
+    Instr *t = ir_terminator(b);
+    *n = 0;
+    if (!t) return none;
+    if (t->op == IR_JUMP) *n = 1;
+    else if (t->op == IR_BRANCH || t->op == IR_FORITER) *n = 2;
+    return t->target;
+}
+
+/* Blocks reachable from `from` without passing through `avoid`, marked in `seen`. */
+static void reach(Function *fn, Block *from, Block *avoid, bool *seen) {
+    if (from == avoid || seen[from->id]) return;
+    seen[from->id] = true;
+    int n;
+    Block **s = successors(from, &n);
+    for (int i = 0; i < n; i++) reach(fn, s[i], avoid, seen);
+}
+
+/* The prange GETITER whose iterator FORITER `fi` advances, through the variable it loads. */
+static int prange_iter_var(TypeInfo *ti, Instr *fi) {
+    Function *fn = ti->fn;
+    Instr *ld = fn->instrs[fi->args[0]];
+    if (ld->op != IR_LOADVAR) return -1;
+    for (int v = 0; v < fn->ninstrs; v++) {
+        Instr *st = fn->instrs[v];
+        if (!st || st->op != IR_STOREVAR || st->imm != ld->imm) continue;
+        Instr *gi = fn->instrs[st->args[0]];
+        if (gi->op != IR_GETITER) continue;
+        CallInfo *ci = ti->calls[gi->args[0]];
+        if (fn->instrs[gi->args[0]]->op == IR_CALL && ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_PRANGE)
+            return ld->imm;
+    }
+    return -1;
+}
+
+/* The reduction `st` (a STOREVAR of variable v) performs, or -1: its operand reading v in *ld. */
+static int reduction_op(TypeInfo *ti, Instr *st, int v, int *ld) {
+    Function *fn = ti->fn;
+    Instr *x = fn->instrs[st->args[0]];
+    bool reads[2] = {false, false};
+    int nops = x->op == IR_BINOP ? 2 : x->op == IR_CALL ? x->nargs - 1 : 0;
+    for (int k = 0; k < nops && k < 2; k++) {
+        Instr *a = fn->instrs[x->args[x->op == IR_CALL ? k + 1 : k]];
+        reads[k] = a->op == IR_LOADVAR && a->imm == v;
+        if (reads[k]) *ld = a->id;
+    }
+    if (nops != 2 || reads[0] == reads[1]) return -1;
+    if (x->op == IR_BINOP) {
+        if (x->imm == IRB_ADD || x->imm == IRB_MUL) return x->imm;
+        if (x->imm == IRB_SUB && reads[0]) return IRB_ADD;   /* s - e: the partials sum the -e */
+        return -1;
+    }
+    CallInfo *ci = ti->calls[x->id];
+    if (!ci || ci->kind != CALL_BUILTIN || x->nkw) return -1;
+    if (ci->builtin == BI_MIN) return PAR_MIN;
+    if (ci->builtin == BI_MAX) return PAR_MAX;
+    return -1;
+}
+
+static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
+    Function *fn = ti->fn;
+    int nb = fn->nblocks, nv = fn->nvars;
+    /* must-defined variables on entry to each loop block, by iteration to a fixed point */
+    bool *def_in = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb * nv + 1));
+    bool *exposed = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
+    bool *written = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
+    bool *cur = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
+    if (!def_in || !exposed || !written || !cur) return -1;
+    for (int b = 0; b < nb; b++)
+        if (pl->in_loop[b] && fn->blocks[b] != pl->header) memset(def_in + (size_t)b * nv, 1, (size_t)nv);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int b = 0; b < nb; b++) {
+            if (!pl->in_loop[b]) continue;
+            Block *blk = fn->blocks[b];
+            memcpy(cur, def_in + (size_t)b * nv, (size_t)nv);
+            for (int i = 0; i < blk->ninstrs; i++)
+                if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = true;
+            int n;
+            Block **s = successors(blk, &n);
+            for (int k = 0; k < n; k++) {
+                if (s[k] == pl->header || !pl->in_loop[s[k]->id]) continue;
+                bool *in = def_in + (size_t)s[k]->id * nv;
+                for (int v = 0; v < nv; v++)
+                    if (in[v] && !cur[v]) in[v] = false, changed = true;
+            }
+        }
+    }
+    for (int b = 0; b < nb; b++) {
+        if (!pl->in_loop[b]) continue;
+        Block *blk = fn->blocks[b];
+        memcpy(cur, def_in + (size_t)b * nv, (size_t)nv);
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *in = blk->instrs[i];
+            if (in->op == IR_LOADVAR && !cur[in->imm]) exposed[in->imm] = true;
+            if (in->op == IR_STOREVAR) written[in->imm] = cur[in->imm] = true;
+            if (in->op == IR_CELLREF || in->op == IR_MAKEFUNC)
+                return UNSUP(in, "inner functions and closures inside a prange loop are not supported");
+        }
+    }
+    for (int v = 0; v < nv; v++) {
+        pl->var_kind[v] = PAR_UNUSED;
+        if (v == pl->iter_var || (!exposed[v] && !written[v])) continue;
+        const char *name = fn->varnames[v];
+        bool synthetic = name[0] == '$';
+        if (!written[v]) { pl->var_kind[v] = PAR_SHARED; continue; }
+        if (!exposed[v]) {
+            pl->var_kind[v] = PAR_PRIVATE;
+            if (after[v] && !synthetic) {
+                Instr *st = NULL;
+                for (int b = 0; b < nb && !st; b++)
+                    for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs && !st; i++)
+                        if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) st = fn->blocks[b]->instrs[i];
+                return ERR(st, "'%s' is assigned in a prange loop and read after it: which iteration's value "
+                               "it would hold depends on the threads (keep it in an array, or reduce it)", name);
+            }
+            continue;
+        }
+        /* read and written: a reduction, or a race */
+        int op = -1, nstores = 0;
+        Instr *bad = NULL;
+        int nreads = 0, nred_reads = 0;
+        for (int b = 0; b < nb; b++) {
+            if (!pl->in_loop[b]) continue;
+            for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+                Instr *in = fn->blocks[b]->instrs[i];
+                if (in->op == IR_LOADVAR && in->imm == v) nreads++;
+                if (in->op != IR_STOREVAR || in->imm != v) continue;
+                int ld = -1, o = reduction_op(ti, in, v, &ld);
+                nstores++;
+                if (o < 0 || (op >= 0 && o != op)) { bad = in; break; }
+                op = o;
+                nred_reads++;
+                /* the LOADVAR feeding the reduction must have no other use */
+                for (int w = 0; w < fn->ninstrs; w++) {
+                    Instr *u = fn->instrs[w];
+                    if (!u || u->id == in->args[0]) continue;
+                    for (int k = 0; k < u->nargs; k++)
+                        if (u->args[k] == ld) bad = in;
+                }
+            }
+        }
+        if (!bad && nreads != nred_reads) {
+            for (int b = 0; b < nb && !bad; b++)
+                for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++)
+                    if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) {
+                        bad = fn->blocks[b]->instrs[i];
+                        break;
+                    }
+        }
+        if (bad || synthetic || !ty_is_number(ti->vartypes[v]) || ti->vartypes[v] == ty_bool) {
+            Instr *at = bad;
+            for (int b = 0; b < nb && !at; b++)
+                for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs && !at; i++)
+                    if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) at = fn->blocks[b]->instrs[i];
+            if (!bad && !synthetic)
+                return UNSUP(at, "reduction into '%s' of type %s in a prange loop is not supported (numbers are)", name,
+                             ti->vartypes[v]->name);
+            return ERR(at, "'%s' is read and written by different iterations of a prange loop (a race): "
+                           "reduce it (%s += ..., %s = min(%s, ...)) or give each iteration its own array element",
+                       synthetic ? "an intermediate value" : name, name, name, name);
+        }
+        pl->var_kind[v] = PAR_REDUCE;
+        pl->red_op[v] = op;
+        (void)nstores;
+    }
+    return 0;
+}
+
+int ti_find_parloops(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    int nb = fn->nblocks;
+    ParLoop **cand = ctx_alloc(fn->ctx, sizeof(ParLoop *) * (size_t)(nb + 1));
+    bool **exits = ctx_alloc(fn->ctx, sizeof(bool *) * (size_t)(nb + 1));
+    int ncand = 0;
+    if (!cand || !exits) return -1;
+    for (int h = 0; h < nb; h++) {
+        Block *hb = fn->blocks[h];
+        Instr *fi = ir_terminator(hb);
+        int iv = fi && fi->op == IR_FORITER ? prange_iter_var(ti, fi) : -1;
+        if (iv < 0) continue;
+        ParLoop *pl = ctx_alloc(fn->ctx, sizeof *pl);
+        bool *body = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
+        bool *exit = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
+        if (!pl || !body || !exit) return -1;
+        reach(fn, fi->target[0], hb, body);
+        reach(fn, fi->target[1], hb, exit);
+        body[h] = true;
+        pl->header = hb;
+        pl->foriter = fi;
+        pl->iter_var = iv;
+        pl->in_loop = body;
+        exits[ncand] = exit;
+        cand[ncand++] = pl;
+    }
+    for (int c = 0; c < ncand; c++) {
+        ParLoop *pl = cand[c];
+        bool nested = false;   /* a prange inside another runs serially in the outer's threads */
+        for (int o = 0; o < ncand; o++)
+            nested |= o != c && cand[o]->in_loop[pl->header->id];
+        if (nested) continue;
+        bool *exit = exits[c];
+        for (int b = 0; b < nb; b++) {
+            if (!pl->in_loop[b] || fn->blocks[b] == pl->header) continue;
+            Instr *t = ir_terminator(fn->blocks[b]);
+            if (exit[b] || (t && t->op == IR_RETURN))
+                return UNSUP(t ? t : pl->foriter, "break and return inside a prange loop are not supported");
+        }
+        bool *after = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
+        pl->var_kind = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
+        pl->red_op = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
+        if (!after || !pl->var_kind || !pl->red_op) return -1;
+        for (int b = 0; b < nb; b++)
+            for (int i = 0; exit[b] && i < fn->blocks[b]->ninstrs; i++)
+                if (fn->blocks[b]->instrs[i]->op == IR_LOADVAR) after[fn->blocks[b]->instrs[i]->imm] = true;
+        if (classify(ti, pl, after)) return -1;
+        ParLoop **list = ctx_alloc(fn->ctx, sizeof(ParLoop *) * (size_t)(ti->nparloops + 1));
+        if (!list) return -1;
+        if (ti->nparloops) memcpy(list, ti->parloops, sizeof(ParLoop *) * (size_t)ti->nparloops);
+        list[ti->nparloops++] = pl;
+        ti->parloops = list;
+    }
+    return 0;
+}
