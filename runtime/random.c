@@ -30,6 +30,7 @@
 #include "random.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #if defined(__linux__) || defined(__APPLE__)
@@ -44,7 +45,27 @@
 #define MT_UPPER 0x80000000u
 #define MT_LOWER 0x7fffffffu
 
-static _Thread_local EmberRandomState thread_state;
+/* Each thread's state lives on the heap, found through one initial-exec TLS pointer: a draw
+ * costs a register-relative load, not a __tls_get_addr call (this code is a dlopen'ed module). */
+static _Thread_local EmberRandomState *thread_state_ptr __attribute__((tls_model("initial-exec")));
+static pthread_key_t state_key;   /* frees a thread's state when it exits */
+static pthread_once_t state_key_once = PTHREAD_ONCE_INIT;
+
+static void make_state_key(void) { pthread_key_create(&state_key, free); }
+
+static EmberRandomState *new_thread_state(void) {
+    pthread_once(&state_key_once, make_state_key);
+    static EmberRandomState out_of_memory;   /* shared, so not thread-safe: only without 5 KiB left */
+    EmberRandomState *st = calloc(1, sizeof *st);
+    if (!st) return &out_of_memory;
+    pthread_setspecific(state_key, st);
+    return thread_state_ptr = st;
+}
+
+static inline EmberRandomState *this_thread_state(void) {
+    EmberRandomState *st = thread_state_ptr;
+    return __builtin_expect(st != NULL, 1) ? st : new_thread_state();
+}
 
 /* ---- MT19937 ----------------------------------------------------------------------------- */
 
@@ -171,7 +192,7 @@ static int64_t to_i64(uint64_t v) {   /* two's complement without implementation
 static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 
 /* Runs in the child after fork, in the only thread it has: the one that called fork. */
-static void reseed_in_child(void) { thread_state.seeded = 0; }
+static void reseed_in_child(void) { if (thread_state_ptr) thread_state_ptr->seeded = 0; }
 
 static void register_fork_handler(void) { pthread_atfork(NULL, NULL, reseed_in_child); }
 #endif
@@ -242,19 +263,19 @@ static void seed_from_entropy(EmberRandomState *st) {
 }
 
 EmberRandomState *ember_rt_random_state(void) {
-    EmberRandomState *st = &thread_state;
+    EmberRandomState *st = this_thread_state();
     if (!st->seeded) seed_from_entropy(st);
     return st;
 }
 
 void ember_rt_random_seed(int64_t seed) {
-    EmberRandomState *st = &thread_state;
+    EmberRandomState *st = this_thread_state();
     mt_init_genrand(st, (uint32_t)((uint64_t)seed & 0xffffffffu));
     mark_seeded(st);
 }
 
 void ember_rt_random_seed_array(const uint32_t *words, int64_t n) {
-    EmberRandomState *st = &thread_state;
+    EmberRandomState *st = this_thread_state();
     if (n <= 0) {
         seed_from_entropy(st);
         return;
@@ -263,7 +284,7 @@ void ember_rt_random_seed_array(const uint32_t *words, int64_t n) {
     mark_seeded(st);
 }
 
-void ember_rt_random_seed_entropy(void) { seed_from_entropy(&thread_state); }
+void ember_rt_random_seed_entropy(void) { seed_from_entropy(this_thread_state()); }
 
 /* ---- draws ------------------------------------------------------------------------------- */
 

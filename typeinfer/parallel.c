@@ -80,6 +80,19 @@ static int reduction_op(TypeInfo *ti, Instr *st, int v, int *ld) {
     return -1;
 }
 
+/* Whether every store to synthetic variable v in the loop copies a synthetic variable: an operand
+ * stack entry from outside the loop (an enclosing loop's iterator) passed from block to block. */
+static bool carries_stack(Function *fn, ParLoop *pl, int v) {
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            if (in->op != IR_STOREVAR || in->imm != v) continue;
+            Instr *x = fn->instrs[in->args[0]];
+            if (x->op != IR_LOADVAR || fn->varnames[x->imm][0] != '$') return false;
+        }
+    return true;
+}
+
 static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
     Function *fn = ti->fn;
     int nb = fn->nblocks, nv = fn->nvars;
@@ -139,7 +152,8 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             }
             continue;
         }
-        /* read and written: a reduction, or a race */
+        /* read and written: an enclosing loop's stack entry carried through, a reduction, or a race */
+        if (synthetic && carries_stack(fn, pl, v)) { pl->var_kind[v] = PAR_SHARED; continue; }
         int op = -1, nstores = 0;
         Instr *bad = NULL;
         int nreads = 0, nred_reads = 0;
