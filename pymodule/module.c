@@ -19,7 +19,7 @@ static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
 static PyObject *m_set_num_threads(PyObject *self, PyObject *arg) {
     long n = PyLong_AsLong(arg);
     if (n == -1 && PyErr_Occurred()) return NULL;
-    if (rt_set_num_threads(n < -1 || n > 1 << 20 ? -1 : (int)n)) return NULL;
+    if (rt_set_num_threads(n > INT_MAX ? INT_MAX : n < INT_MIN ? INT_MIN : (int)n)) return NULL;
     Py_RETURN_NONE;
 }
 
