@@ -20,6 +20,7 @@ from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks, nu
 
 prange = impl.prange
 PAR = {"parallel": True}
+pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")   # the products wrap
 FLOAT_TOL = {"rtol": 1e-9}
 
 
