@@ -269,7 +269,7 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
     return LLVMStructTypeInContext(L->c, f, 3, 0);
 }
 
-static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) {
+LLVMValueRef cg_field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) {
     return LLVMBuildStructGEP2(L->b, st, p, i, "");
 }
 
@@ -281,17 +281,17 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
-            iter_init(L, it->elems[i], field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
+            iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
         return;
     case TY_RANGE:
-        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), field(L, st, state, 0));
-        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), field(L, st, state, 1));
-        LLVMBuildStore(L->b, cg_range_count(L, v), field(L, st, state, 2));
-        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, 3));
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), cg_field(L, st, state, 0));
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), cg_field(L, st, state, 1));
+        LLVMBuildStore(L->b, cg_range_count(L, v), cg_field(L, st, state, 2));
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 3));
         return;
     default:
-        LLVMBuildStore(L->b, v, field(L, st, state, 0));   /* its length is a constant */
-        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), field(L, st, state, 1));
+        LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));   /* its length is a constant */
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 1));
     }
 }
 
@@ -301,12 +301,12 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     if (it->kind == TY_ZIP) {
         LLVMValueRef more = LLVMConstInt(L->i1, 1, 0);
         for (int i = 0; i < it->n; i++)
-            more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], field(L, st, state, (unsigned)i)), "");
+            more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
-    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, range ? 3 : 1), "k");
-    LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count")
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
+    LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                                       : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
     return LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
 }
@@ -315,24 +315,24 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
 static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ZIP) {
-        for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], field(L, st, state, (unsigned)i));
+        for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], cg_field(L, st, state, (unsigned)i));
         return;
     }
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
-    LLVMValueRef kp = field(L, st, state, range ? 3 : 1);
+    LLVMValueRef kp = cg_field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
     if (arr) {
-        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), field(L, st, state, 0), "");
-        LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), field(L, st, state, 3));
+        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
+        LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), cg_field(L, st, state, 3));
     } else if (range) {
-        LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), "");
-        LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), "");
-        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i"), field(L, st, state, 4));
+        LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
+        LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
+        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i"), cg_field(L, st, state, 4));
     } else {
         LLVMTypeRef arrt = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
         LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};
-        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, arrt, field(L, st, state, 0), idx, 2, "");
-        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), p, ""), field(L, st, state, 2));
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, arrt, cg_field(L, st, state, 0), idx, 2, "");
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), p, ""), cg_field(L, st, state, 2));
     }
     LLVMBuildStore(L->b, LLVMBuildNUWAdd(L->b, k, LLVMConstInt(L->i64, 1, 0), ""), kp);
 }
@@ -340,17 +340,17 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), field(L, st, state, 3), "");
-    case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 4), "i");
+    case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
+    case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_ZIP: {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ti_iter_value_type(it)));
         for (int i = 0; i < it->n; i++)
-            v = LLVMBuildInsertValue(L->b, v, iter_value(L, it->elems[i], field(L, st, state, (unsigned)i)), (unsigned)i, "");
+            v = LLVMBuildInsertValue(L->b, v, iter_value(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), (unsigned)i, "");
         return v;
     }
     default:
         if (!it->n) return LLVMConstInt(L->i8, 0, 0);
-        return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), field(L, st, state, 2), "");
+        return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), cg_field(L, st, state, 2), "");
     }
 }
 
@@ -677,10 +677,11 @@ int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     return 0;
 }
 
-static ParLoop *parloop_at(TypeInfo *ti, Block *b, bool header_only) {
+/* The prange loop block b belongs to (its header or its body), or -1. */
+static int parloop_of(TypeInfo *ti, Block *b) {
     for (int k = 0; k < ti->nparloops; k++)
-        if (header_only ? ti->parloops[k]->header == b : ti->parloops[k]->in_loop[b->id]) return ti->parloops[k];
-    return NULL;
+        if (ti->parloops[k]->in_loop[b->id]) return k;
+    return -1;
 }
 
 static int lower_function(Lower *L, TypeInfo *ti) {
@@ -696,18 +697,14 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
-        ParLoop *pl = parloop_at(ti, b, false);
-        if (pl && pl->header != b) {   /* a prange body: it runs in the outlined function */
+        int k = parloop_of(ti, b);
+        if (k >= 0 && ti->parloops[k]->header != b) {   /* a prange body: it runs in the outlined function */
             LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
             LLVMBuildUnreachable(L->b);
             continue;
         }
-        if (cg_lower_block(L, b, pl != NULL)) return -1;
-        if (pl) {
-            int k = 0;
-            while (ti->parloops[k] != pl) k++;
-            cg_parallel_call(L, pl, bodies[k]);
-        }
+        if (cg_lower_block(L, b, k >= 0)) return -1;
+        if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
     cg_end_function(L);
     return 0;

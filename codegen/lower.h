@@ -45,6 +45,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
 int cg_lower_block(Lower *L, Block *b, bool but_terminator);
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable);   /* what an iterator points at */
+LLVMValueRef cg_field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i);   /* &p->field i */
 
 /* lower_parallel.c */
 LLVMValueRef cg_parallel_body(Lower *L, TypeInfo *ti, ParLoop *pl, int k);
@@ -131,12 +132,14 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 
 /* lower_numpy.c */
+LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
 
 /* lower_ops.c */
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in);
 LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Type *t);
 LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t);
+LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t);
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);

@@ -50,7 +50,7 @@ static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValue
         if (!propagate) return cg_call_f64_2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
         return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
     }
-    LLVMValueRef lt = LLVMBuildICmp(L->b, t == ty_bool || t == ty_uint64 ? LLVMIntULT : LLVMIntSLT, a, b, "");
+    LLVMValueRef lt = cg_cmp(L, IRC_LT, a, b, t);
     return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
 }
 
@@ -256,9 +256,9 @@ static LLVMValueRef acc_new(Lower *L, LLVMTypeRef t, LLVMValueRef init) {
     return s;
 }
 
-static LLVMValueRef zero_of(Lower *L, const Type *t) { return LLVMConstNull(cg_type(L, t)); }
-
-static LLVMValueRef one_of(Lower *L, const Type *t) {
+/* The value a sum (IRB_ADD) or product (IRB_MUL) in type t starts from. */
+LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t) {
+    if (op == IRB_ADD) return LLVMConstNull(cg_type(L, t));
     if (t == ty_float64) return f64c(L, 1);
     if (t == ty_complex128) {
         LLVMValueRef f[2] = {f64c(L, 1), f64c(L, 0)};
@@ -269,7 +269,7 @@ static LLVMValueRef one_of(Lower *L, const Type *t) {
 
 /* sum or product of a lane, in type ct */
 static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
-    LLVMValueRef acc = acc_new(L, cg_type(L, ct), op == IRB_ADD ? zero_of(L, ct) : one_of(L, ct));
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
@@ -309,8 +309,7 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
         LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
         better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
     } else {
-        LLVMIntPredicate p = ct == ty_bool || ct == ty_uint64 ? (is_max ? LLVMIntUGT : LLVMIntULT) : (is_max ? LLVMIntSGT : LLVMIntSLT);
-        better = LLVMBuildICmp(L->b, p, x, b, "");
+        better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, x, b, ct);
     }
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
@@ -438,7 +437,7 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     }
     /* running sum / product along the lane */
     const Type *ct = ty_scalar_of(A->rdt);
-    LLVMValueRef acc = acc_new(L, cg_type(L, ct), A->bid == BI_NP_CUMSUM ? zero_of(L, ct) : one_of(L, ct));
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln.n);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct);

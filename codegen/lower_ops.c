@@ -195,33 +195,20 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         if (op == IRB_AND) return LLVMBuildAnd(L->b, a, b, "");
         if (op == IRB_OR) return LLVMBuildOr(L->b, a, b, "");
         if (op == IRB_XOR) return LLVMBuildXor(L->b, a, b, "");
-    } else if (t == ty_int64) {
+    } else if (ty_is_int(t)) {
+        /* int64 carries nsw, as Numba: the machine wraps, and the optimiser may assume no signed
+         * overflow, which lets it prove loop counters positive (dropping zero checks, using
+         * unsigned division). uint64 wraps modulo 2**64, as NumPy. */
+        bool u = t == ty_uint64;
         switch (op) {
-        /* nsw, as Numba: the machine wraps, and the optimiser may assume no signed overflow,
-         * which lets it prove loop counters positive (dropping zero checks, using unsigned
-         * division) */
-        case IRB_ADD: return LLVMBuildNSWAdd(L->b, a, b, "");
-        case IRB_SUB: return LLVMBuildNSWSub(L->b, a, b, "");
-        case IRB_MUL: return LLVMBuildNSWMul(L->b, a, b, "");
-        case IRB_FLOORDIV: return int_floordiv_mod(L, a, b, false);
-        case IRB_MOD: return int_floordiv_mod(L, a, b, true);
+        case IRB_ADD: return u ? LLVMBuildAdd(L->b, a, b, "") : LLVMBuildNSWAdd(L->b, a, b, "");
+        case IRB_SUB: return u ? LLVMBuildSub(L->b, a, b, "") : LLVMBuildNSWSub(L->b, a, b, "");
+        case IRB_MUL: return u ? LLVMBuildMul(L->b, a, b, "") : LLVMBuildNSWMul(L->b, a, b, "");
+        case IRB_FLOORDIV: return u ? uint_div_mod(L, a, b, false) : int_floordiv_mod(L, a, b, false);
+        case IRB_MOD: return u ? uint_div_mod(L, a, b, true) : int_floordiv_mod(L, a, b, true);
         case IRB_POW: return int_pow(L, a, b);
-        case IRB_LSHIFT: return int_shift(L, true, false, a, b);
-        case IRB_RSHIFT: return int_shift(L, false, false, a, b);
-        case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");
-        case IRB_OR: return LLVMBuildOr(L->b, a, b, "");
-        case IRB_XOR: return LLVMBuildXor(L->b, a, b, "");
-        }
-    } else if (t == ty_uint64) {   /* wraps modulo 2**64, as NumPy */
-        switch (op) {
-        case IRB_ADD: return LLVMBuildAdd(L->b, a, b, "");
-        case IRB_SUB: return LLVMBuildSub(L->b, a, b, "");
-        case IRB_MUL: return LLVMBuildMul(L->b, a, b, "");
-        case IRB_FLOORDIV: return uint_div_mod(L, a, b, false);
-        case IRB_MOD: return uint_div_mod(L, a, b, true);
-        case IRB_POW: return int_pow(L, a, b);
-        case IRB_LSHIFT: return int_shift(L, true, true, a, b);
-        case IRB_RSHIFT: return int_shift(L, false, true, a, b);
+        case IRB_LSHIFT: return int_shift(L, true, u, a, b);
+        case IRB_RSHIFT: return int_shift(L, false, u, a, b);
         case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");
         case IRB_OR: return LLVMBuildOr(L->b, a, b, "");
         case IRB_XOR: return LLVMBuildXor(L->b, a, b, "");
@@ -328,7 +315,8 @@ LLVMValueRef cg_range_count(Lower *L, LLVMValueRef r) {
 }
 
 /* ---- builtins ---------------------------------------------------------------------- */
-static LLVMValueRef minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
+/* min() / max() of vals[0..n) as Python picks: a later value only when strictly better. */
+LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
     LLVMValueRef best = vals[0];
     for (int i = 1; i < n; i++) {
         LLVMValueRef better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t);
@@ -459,7 +447,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         } else {
             memcpy(vals, args, sizeof(LLVMValueRef) * (size_t)n);
         }
-        return minmax(L, ci->builtin == BI_MAX, vals, k, ret);
+        return cg_minmax(L, ci->builtin == BI_MAX, vals, k, ret);
     }
     case BI_INT:
         if (n == 0) return i64c(L, 0);

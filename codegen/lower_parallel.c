@@ -32,20 +32,9 @@ static LLVMTypeRef pack_type(Lower *L, TypeInfo *ti, ParLoop *pl, int kind) {
     return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
 }
 
-static LLVMValueRef field(Lower *L, LLVMTypeRef st, LLVMValueRef p, int i) {
-    return LLVMBuildStructGEP2(L->b, st, p, (unsigned)i, "");
-}
-
 /* The value a chunk's partial starts from. */
 static LLVMValueRef identity(Lower *L, int op, const Type *t) {
-    if (op == IRB_ADD) return LLVMConstNull(cg_type(L, t));
-    if (op == IRB_MUL) {
-        if (t == ty_complex128) {
-            LLVMValueRef f[2] = {f64c(L, 1), f64c(L, 0)};
-            return LLVMConstStructInContext(L->c, f, 2, 0);
-        }
-        return t == ty_float64 ? f64c(L, 1) : i64c(L, 1);
-    }
+    if (op == IRB_ADD || op == IRB_MUL) return cg_fold_identity(L, op, t);
     bool is_min = op == PAR_MIN;
     if (t == ty_float64) return f64c(L, is_min ? INFINITY : -INFINITY);
     if (t == ty_uint64) return i64c(L, is_min ? -1 : 0);
@@ -54,8 +43,8 @@ static LLVMValueRef identity(Lower *L, int op, const Type *t) {
 
 static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef part, const Type *t) {
     if (op == IRB_ADD || op == IRB_MUL) return cg_binop(L, op, acc, part, t, NULL);
-    LLVMValueRef better = cg_cmp(L, op == PAR_MIN ? IRC_LT : IRC_GT, part, acc, t);   /* as min(s, e) */
-    return LLVMBuildSelect(L->b, better, part, acc, "");
+    LLVMValueRef both[2] = {acc, part};   /* as s = min(s, e) */
+    return cg_minmax(L, op == PAR_MAX, both, 2, t);
 }
 
 LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
@@ -81,7 +70,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
         if (carried(ti, pl, v, PAR_SHARED)) {
-            LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), field(L, envt, env, ne++), fn->varnames[v]);
+            LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, ne++), fn->varnames[v]);
             if (ty_has_refs(t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
             LLVMBuildStore(L->b, x, L->vars[v]);
         } else if (carried(ti, pl, v, PAR_REDUCE)) {
@@ -91,11 +80,11 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     /* the prange iterator, at iteration k0 + lo of the caller's range, stopping at k0 + hi */
     LLVMTypeRef st = cg_iter_state_type(L, ty_range);
     LLVMValueRef state = LLVMBuildAlloca(L->b, st, "prange");
-    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 2), "k0");
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 0), "start"), field(L, st, state, 0));
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, envt, env, 1), "step"), field(L, st, state, 1));
-    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, hi, ""), field(L, st, state, 2));
-    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, lo, ""), field(L, st, state, 3));
+    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 2), "k0");
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 0), "start"), cg_field(L, st, state, 0));
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 1), "step"), cg_field(L, st, state, 1));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, hi, ""), cg_field(L, st, state, 2));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, lo, ""), cg_field(L, st, state, 3));
     LLVMBuildStore(L->b, state, L->vars[pl->iter_var]);
     LLVMBuildBr(L->b, L->bbs[pl->header->id]);
 
@@ -107,7 +96,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     int np = 0;
     for (int v = 0; v < fn->nvars; v++)
         if (carried(ti, pl, v, PAR_REDUCE))
-            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), field(L, partt, partial, np++));
+            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), cg_field(L, partt, partial, np++));
     cg_ret(L, LLVMConstInt(L->i32, 0, 0));
     cg_end_function(L);
     return f;
@@ -118,19 +107,19 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
     Function *fn = ti->fn;
     LLVMTypeRef st = cg_iter_state_type(L, ty_range);
     LLVMValueRef state = L->vals[pl->foriter->args[0]];
-    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 2), "count");
-    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 3), "k0");
+    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count");
+    LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 3), "k0");
 
     LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
     LLVMValueRef env = cg_entry_alloca(L, envt, "env");
     LLVMValueRef partials = cg_entry_alloca(L, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), "partials");
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 0), ""), field(L, envt, env, 0));
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, field(L, st, state, 1), ""), field(L, envt, env, 1));
-    LLVMBuildStore(L->b, k0, field(L, envt, env, 2));
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), ""), cg_field(L, envt, env, 0));
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), ""), cg_field(L, envt, env, 1));
+    LLVMBuildStore(L->b, k0, cg_field(L, envt, env, 2));
     int ne = ENV_FIXED;
     for (int v = 0; v < fn->nvars; v++)
         if (carried(ti, pl, v, PAR_SHARED))
-            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), field(L, envt, env, ne++));
+            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), cg_field(L, envt, env, ne++));
 
     LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
     LLVMValueRef args[5] = {body, env, LLVMBuildSub(L->b, count, k0, "n"), LLVMSizeOf(partt), partials};
@@ -150,12 +139,12 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
         LLVMValueRef c = cg_loop_begin(L, &lc, nc);
         LLVMValueRef idx[2] = {i64c(L, 0), c};
         LLVMValueRef slot = LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), partials, idx, 2, "");
-        LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), field(L, partt, slot, np), "");
+        LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, slot, np), "");
         LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
         LLVMBuildStore(L->b, combine(L, pl->red_op[v], acc, part, t), L->vars[v]);
         cg_loop_end(L, &lc);
         np++;
     }
-    LLVMBuildStore(L->b, count, field(L, st, state, 3));   /* the iterator is exhausted */
+    LLVMBuildStore(L->b, count, cg_field(L, st, state, 3));   /* the iterator is exhausted */
     LLVMBuildBr(L->b, L->bbs[pl->foriter->target[1]->id]);
 }

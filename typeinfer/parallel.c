@@ -93,6 +93,14 @@ static bool carries_stack(Function *fn, ParLoop *pl, int v) {
     return true;
 }
 
+/* The first store to variable v in the loop: where its diagnostics point. */
+static Instr *first_store(Function *fn, ParLoop *pl, int v) {
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++)
+            if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) return fn->blocks[b]->instrs[i];
+    return pl->foriter;
+}
+
 static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
     Function *fn = ti->fn;
     int nb = fn->nblocks, nv = fn->nvars;
@@ -142,19 +150,14 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         if (!written[v]) { pl->var_kind[v] = PAR_SHARED; continue; }
         if (!exposed[v]) {
             pl->var_kind[v] = PAR_PRIVATE;
-            if (after[v] && !synthetic) {
-                Instr *st = NULL;
-                for (int b = 0; b < nb && !st; b++)
-                    for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs && !st; i++)
-                        if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) st = fn->blocks[b]->instrs[i];
-                return ERR(st, "'%s' is assigned in a prange loop and read after it: which iteration's value "
+            if (after[v] && !synthetic)
+                return ERR(first_store(fn, pl, v), "'%s' is assigned in a prange loop and read after it: which iteration's value "
                                "it would hold depends on the threads (keep it in an array, or reduce it)", name);
-            }
             continue;
         }
         /* read and written: an enclosing loop's stack entry carried through, a reduction, or a race */
         if (synthetic && carries_stack(fn, pl, v)) { pl->var_kind[v] = PAR_SHARED; continue; }
-        int op = -1, nstores = 0;
+        int op = -1;
         Instr *bad = NULL;
         int nreads = 0, nred_reads = 0;
         for (int b = 0; b < nb; b++) {
@@ -164,7 +167,6 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
                 if (in->op == IR_LOADVAR && in->imm == v) nreads++;
                 if (in->op != IR_STOREVAR || in->imm != v) continue;
                 int ld = -1, o = reduction_op(ti, in, v, &ld);
-                nstores++;
                 if (o < 0 || (op >= 0 && o != op)) { bad = in; break; }
                 op = o;
                 nred_reads++;
@@ -177,19 +179,9 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
                 }
             }
         }
-        if (!bad && nreads != nred_reads) {
-            for (int b = 0; b < nb && !bad; b++)
-                for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++)
-                    if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) {
-                        bad = fn->blocks[b]->instrs[i];
-                        break;
-                    }
-        }
+        if (!bad && nreads != nred_reads) bad = first_store(fn, pl, v);   /* s read outside its reductions */
         if (bad || synthetic || !ty_is_number(ti->vartypes[v]) || ti->vartypes[v] == ty_bool) {
-            Instr *at = bad;
-            for (int b = 0; b < nb && !at; b++)
-                for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs && !at; i++)
-                    if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) at = fn->blocks[b]->instrs[i];
+            Instr *at = bad ? bad : first_store(fn, pl, v);
             if (!bad && !synthetic)
                 return UNSUP(at, "reduction into '%s' of type %s in a prange loop is not supported (numbers are)", name,
                              ti->vartypes[v]->name);
@@ -199,7 +191,6 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         }
         pl->var_kind[v] = PAR_REDUCE;
         pl->red_op[v] = op;
-        (void)nstores;
     }
     return 0;
 }

@@ -496,8 +496,6 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
     return 0;
 }
 
-/* The type of a Python value passed as an argument. Exact checks first: this is on the
- * Dispatcher's hot path. */
 /* An int above int64's range that fits 64 bits unsigned is a uint64, as in numba. */
 static const Type *typeof_int(PyObject *v) {
     if (Py_SIZE(v) >= -2 && Py_SIZE(v) <= 2) return ty_int64;   /* two 30-bit digits fit */
@@ -510,6 +508,8 @@ static const Type *typeof_int(PyObject *v) {
     return ty_int64;
 }
 
+/* The type of a Python value passed as an argument. Exact checks first: this is on the
+ * Dispatcher's hot path. */
 const Type *ty_typeof(PyObject *v) {
     PyTypeObject *tp = Py_TYPE(v);
     if (tp == &PyFloat_Type) return ty_float64;
