@@ -1,20 +1,19 @@
-/* jit.c: the target machine, the optimisation pipeline, object emission and the ORC LLJIT.
+/* jit.c: the target machine, the optimisation pipeline and object emission.
  *
- * One LLJIT per process (this file owns it; the GIL is its lock for ember's own calls). Each
- * compile builds its module in a fresh LLVMContext, links in the bitcode of the compiled
- * functions it calls (as available_externally, so O3 may inline them), runs
- * LLVMRunPasses("default<O3>") with a target machine for the host CPU, emits an object file and
- * adds that object to the JIT. Runtime functions are defined in the JIT as absolute symbols by
- * name (ember_rt_*); C library functions resolve through the process's symbol table.
+ * Each compile builds its module in a fresh LLVMContext, links in the optimised bitcode of the
+ * compiled functions it calls and makes their definitions internal (so O3 may inline them, and
+ * the object is self-contained), runs LLVMRunPasses("default<O3>") with a target machine for the
+ * host CPU and emits an ELF object. The driver loads that object with runtime/loader.c, which
+ * resolves the runtime (ember_rt_*) and C library functions by name: the same bytes go to the
+ * on-disk cache and into AOT modules (contract 1). The target machine is this file's only state,
+ * made once under the compile lock.
  */
 #include "lower.h"
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Error.h>
-#include <llvm-c/LLJIT.h>
 #include <llvm-c/Linker.h>
-#include <llvm-c/Orc.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +21,11 @@
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features);
 
-static LLVMOrcLLJITRef jit;
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
 
-static int llvm_error(LLVMErrorRef err, const char *what) {
-    char *msg = LLVMGetErrorMessage(err);
-    PyErr_Format(PyExc_RuntimeError, "ember: %s: %s", what, msg);
-    LLVMDisposeErrorMessage(msg);
-    return -1;
-}
-
-int cg_jit_init(const RtSymbol *syms, int nsyms) {
-    if (jit) return 0;
+int cg_jit_init(void) {
+    if (tm) return 0;
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
     LLVMInitializeNativeAsmParser();
@@ -50,28 +41,11 @@ int cg_jit_init(const RtSymbol *syms, int nsyms) {
     }
     tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
                                  LLVMRelocPIC, LLVMCodeModelDefault);
-    LLVMErrorRef err = LLVMOrcCreateLLJIT(&jit, LLVMOrcCreateLLJITBuilder());
-    if (err) return llvm_error(err, "cannot create the JIT");
-    LLVMOrcJITDylibRef dylib = LLVMOrcLLJITGetMainJITDylib(jit);
-    LLVMOrcDefinitionGeneratorRef gen;
-    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(jit), NULL, NULL);
-    if (err) return llvm_error(err, "cannot search the process for symbols");
-    LLVMOrcJITDylibAddGenerator(dylib, gen);
-    LLVMOrcCSymbolMapPair *pairs = calloc((size_t)nsyms, sizeof *pairs);
-    if (!pairs) return PyErr_NoMemory(), -1;
-    for (int i = 0; i < nsyms; i++) {
-        pairs[i].Name = LLVMOrcLLJITMangleAndIntern(jit, syms[i].name);
-        pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)syms[i].addr;
-        pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-    }
-    err = LLVMOrcJITDylibDefine(dylib, LLVMOrcAbsoluteSymbols(pairs, (size_t)nsyms));
-    free(pairs);
-    if (err) return llvm_error(err, "cannot define the runtime symbols");
     return 0;
 }
 
-/* Link a callee's optimised module into `m` so its functions can be inlined. Its exported
- * definitions become available_externally: used for inlining, never emitted again. */
+/* Link a callee's optimised module into `m`. Its definitions keep their linkage while linking,
+ * so the caller's declarations resolve to them; make_linked_internal then hides them. */
 static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bitcode) {
     LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
         PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "callee", 0);
@@ -81,9 +55,6 @@ static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bi
         return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot read a callee's bitcode");
     }
     LLVMDisposeMemoryBuffer(buf);
-    for (LLVMValueRef f = LLVMGetFirstFunction(src); f; f = LLVMGetNextFunction(f))
-        if (!LLVMIsDeclaration(f) && LLVMGetLinkage(f) == LLVMExternalLinkage)
-            LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
     if (LLVMLinkModules2(m, src))
         return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot link a callee's bitcode");
     return 0;
@@ -101,6 +72,19 @@ static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *t
     for (int k = 0; k < ti->ninners && ti->root == ti; k++)
         if (link_callees(ctx, c, m, ti->inners[k], seen)) return -1;
     return 0;
+}
+
+/* Every function but this specialisation's own two (<sym> and <sym>.entry) becomes internal:
+ * the object defines private copies of its callees and needs no other compiled code. */
+static void make_linked_internal(LLVMModuleRef m, const char *sym) {
+    size_t n = strlen(sym);
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+        if (LLVMIsDeclaration(f)) continue;
+        size_t len;
+        const char *name = LLVMGetValueName2(f, &len);
+        bool own = len >= n && !memcmp(name, sym, n) && (len == n || !strcmp(name + n, ".entry"));
+        if (!own) LLVMSetLinkage(f, LLVMInternalLinkage);
+    }
 }
 
 static void dump_module(const char *title, LLVMModuleRef m) {
@@ -153,6 +137,7 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     LLVMDisposeTargetData(dl);
     PyObject *seen = PySet_New(NULL);
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features) || link_callees(ctx, c, m, ti, seen)) goto done;
+    make_linked_internal(m, ti->symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;
     if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
@@ -175,23 +160,13 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
         fputs(PyBytes_AS_STRING(as), stderr);
         Py_DECREF(as);
     }
-    char *emsg = NULL;
-    LLVMMemoryBufferRef obj;
-    if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &emsg, &obj)) {
-        PyErr_Format(PyExc_RuntimeError, "ember: LLVM code generation failed: %s", emsg);
-        LLVMDisposeMessage(emsg);
-        goto done;
-    }
-    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(jit, LLVMOrcLLJITGetMainJITDylib(jit), obj);
-    if (err) { llvm_error(err, "cannot add object code to the JIT"); goto done; }
-    char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
-    LLVMOrcExecutorAddress addr = 0;
-    err = LLVMOrcLLJITLookup(jit, &addr, entry);
-    if (err) { llvm_error(err, "cannot link the compiled code"); goto done; }
-    out->entry = (void *)(uintptr_t)addr;
+    if (!(out->object = emit_bytes(m, LLVMObjectFile))) goto done;
     rc = 0;
 done:
-    if (rc && out->bitcode) Py_CLEAR(out->bitcode);
+    if (rc) {
+        Py_CLEAR(out->bitcode);
+        Py_CLEAR(out->object);
+    }
     Py_XDECREF(seen);
     LLVMDisposeModule(m);
     LLVMContextDispose(c);

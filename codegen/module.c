@@ -2,11 +2,11 @@
  * table, which pymodule/driver.c loads on the first compile. */
 #include "cg.h"
 
-int cg_jit_init(const RtSymbol *syms, int nsyms);
+int cg_jit_init(void);
 
-static int init(const RtSymbol *syms, int nsyms, TyState *types) {
+static int init(TyState *types) {
     ty_adopt(types);   /* one type table in the process: ember._ember's */
-    return cg_jit_init(syms, nsyms);
+    return cg_jit_init();
 }
 int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out);
 PyObject *cg_inspect_llvm(PyObject *bitcode);

@@ -255,6 +255,8 @@ static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kw
     if (!d->options || !d->dict) { Py_DECREF(d); return NULL; }
     PyObject *nogil = PyDict_GetItemString(d->options, "nogil");
     d->nogil = nogil && PyObject_IsTrue(nogil) == 1;
+    PyObject *cache = PyDict_GetItemString(d->options, "cache");
+    d->cache = cache && PyObject_IsTrue(cache) == 1;
     if (sigs != Py_None) {
         PyObject *list = PyUnicode_Check(sigs) ? PyTuple_Pack(1, sigs) : PySequence_Tuple(sigs);
         if (!list) { Py_DECREF(d); return NULL; }
@@ -311,7 +313,7 @@ static PyObject *get_signatures(Dispatcher *d, void *unused) {
 }
 
 static PyObject *get_stats(Dispatcher *d, void *unused) {
-    return Py_BuildValue("{sl,si}", "compiles", d->compiles, "specializations", d->nspecs);
+    return Py_BuildValue("{sl,sl,si}", "compiles", d->compiles, "cache_hits", d->cache_hits, "specializations", d->nspecs);
 }
 
 static PyObject *get_py_func(Dispatcher *d, void *unused) { return Py_NewRef(d->py_func); }

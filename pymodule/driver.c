@@ -21,6 +21,8 @@
 #include "cg.h"
 #include "fe.h"
 #include "linalg.h"
+#include "loader.h"
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +69,7 @@ static int load_codegen(void) {
         PyErr_SetString(PyExc_ImportError, "ember._embercc does not match ember._ember; reinstall ember");
         return -1;
     }
-    if (ti_init_builtins() || api->init(rt_symbols, rt_nsymbols, ty_state)) return -1;
+    if (ti_init_builtins() || api->init(ty_state)) return -1;
     cg = api;
     return 0;
 }
@@ -239,6 +241,127 @@ static void dump(Ctx *ctx, Function *fn, const Type *const *types, const char *t
     if (s) fputs(s, stderr);
 }
 
+/* A specialisation around loaded object code. Takes over object and bitcode (also on failure). */
+static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
+                      PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
+    Spec *spec = calloc(1, sizeof *spec);
+    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
+    char *sym = strdup(symbol), *entry = malloc(strlen(symbol) + 7);
+    RtCode *code = NULL;
+    if (!spec || !copy || !sym || !entry) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    sprintf(entry, "%s.entry", symbol);
+    if (!(code = rt_code_load(PyBytes_AS_STRING(object), (size_t)PyBytes_GET_SIZE(object), err, errlen))) goto fail;
+    if (!(spec->entry = (RtEntry)rt_code_symbol(code, entry))) {
+        snprintf(err, errlen, "the object code does not define %s", entry);
+        goto fail;
+    }
+    const char *why = rt_code_needs(code) & RT_NEEDS_BLAS ? host_linalg_init() : NULL;
+    if (why) {
+        snprintf(err, errlen, "%s", why);
+        goto fail;
+    }
+    free(entry);
+    memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
+    spec->nargs = nargs;
+    spec->args = copy;
+    spec->ret = ret;
+    spec->code = code;
+    spec->object = object;
+    spec->bitcode = bitcode;
+    spec->symbol = sym;
+    spec->is_explicit = is_explicit;
+    return spec;
+fail:
+    rt_code_free(code);
+    free(spec);
+    free(copy);
+    free(sym);
+    free(entry);
+    Py_DECREF(object);
+    Py_DECREF(bitcode);
+    return NULL;
+}
+
+/* ---- the on-disk cache (cache=True) ------------------------------------------------ *
+ * ember/_cache.py owns the files and computes the key; this side turns an entry into a
+ * specialisation without loading the code generator. A cache that cannot be used (a key that
+ * cannot be computed, an unwritable directory, a corrupt entry) is a warning, never an error.
+ */
+static PyObject *cache_call(const char *method, const char *fmt, ...) {
+    PyObject *mod = PyImport_ImportModule("ember._cache");
+    PyObject *fn = mod ? PyObject_GetAttrString(mod, method) : NULL;
+    Py_XDECREF(mod);
+    if (!fn) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    PyObject *r = args ? PyObject_CallObject(fn, args) : NULL;
+    Py_DECREF(fn);
+    Py_XDECREF(args);
+    return r;
+}
+
+/* Turn the pending Python exception into a warning about the cache. */
+static void cache_warn(const char *what) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *r = cache_call("warn", "(sO)", what, value ? value : Py_None);
+    if (!r) PyErr_Clear();   /* a warning turned into an error by a filter: it cannot stop a compile */
+    Py_XDECREF(r);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+}
+
+static const char *signature_key(const Type **args, int nargs, const Type *declared_ret, char *buf, size_t len) {
+    char sig[1024];
+    snprintf(buf, len, "%s%s", declared_ret ? declared_ret->name : "", pm_signature_text(args, nargs, sig, sizeof sig));
+    return buf;
+}
+
+/* Look the signature up on disk. Returns a probe to hand to cache_store after a compile (NULL
+ * if the cache cannot be used) and sets *spec on a hit. */
+static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret,
+                              bool is_explicit, Spec **spec) {
+    char sig[1100];
+    PyObject *probe = cache_call("lookup", "(Os)", (PyObject *)d, signature_key(args, nargs, declared_ret, sig, sizeof sig));
+    if (!probe) {
+        cache_warn("cannot use the cache");
+        return NULL;
+    }
+    PyObject *hit = PyObject_GetAttrString(probe, "hit");
+    const char *ret_name, *symbol;
+    PyObject *object, *bitcode;
+    if (hit && hit != Py_None && PyArg_ParseTuple(hit, "ssSS", &ret_name, &symbol, &object, &bitcode)) {
+        char err[300] = "";
+        const char *end;
+        const Type *ret = ty_parse(ret_name, &end, err, sizeof err);
+        if (ret && (*end || strcmp(ret->name, ret_name))) ret = NULL;
+        if (ret && (*spec = new_spec(args, nargs, ret, symbol, Py_NewRef(object), Py_NewRef(bitcode), is_explicit,
+                                     err, sizeof err))) {
+            d->cache_hits++;
+        } else {
+            PyObject *r = cache_call("reject", "(Os)", probe, err[0] ? err : "its return type has no name");
+            if (!r) cache_warn("cannot use the cache");
+            Py_XDECREF(r);
+        }
+    }
+    if (!hit || PyErr_Occurred()) cache_warn("cannot read the cache");
+    Py_XDECREF(hit);
+    return probe;
+}
+
+static void cache_store(PyObject *probe, Spec *s) {
+    PyObject *r = cache_call("store", "(OssOO)", probe, s->ret->name, s->symbol, s->object, s->bitcode);
+    if (!r) cache_warn("cannot write the cache");
+    Py_XDECREF(r);
+}
+
+/* ---- the compile ------------------------------------------------------------------- */
 Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret, bool is_explicit) {
     if (lock_compile()) return NULL;
     Spec *spec = pm_find_spec(d, args, nargs);   /* another thread may have compiled it meanwhile */
@@ -247,15 +370,26 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         return spec;
     }
     Ctx *ctx = NULL;
+    PyObject *probe = NULL;
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
     InProgress me = {d, args, nargs, in_progress};
     in_progress = &me;
+    if (d->cache && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
+        if (pm_add_spec(d, spec)) spec = NULL;
+        goto done;
+    }
     if (load_codegen() || !(ctx = ctx_new())) goto done;
     ctx->dump = ctx_dump_flags_from_env();
     Function *fn = build_ir(ctx, d);
     if (!fn) goto fail;
     if (ctx->dump & DUMP_IR) dump(ctx, fn, NULL, "IR");
-    char *symbol = ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->compiles);
+    /* a cached specialisation is named by its key: callers in later processes link its bitcode */
+    PyObject *key = probe ? PyObject_GetAttrString(probe, "key") : NULL;
+    const char *keytext = key ? PyUnicode_AsUTF8(key) : NULL;
+    char *symbol = keytext ? ctx_printf(ctx, "ember.%s.%.16s", qualname, keytext)
+                           : ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->compiles);
+    Py_XDECREF(key);
+    if (probe && !keytext) cache_warn("cannot use the cache");
     TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
     if (!ti) goto fail;
     if (declared_ret && declared_ret != ti->ret) {
@@ -274,31 +408,23 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     }
     CgResult res = {0};
     if (cg->compile(ctx, ti, &res)) goto fail;
-    spec = calloc(1, sizeof *spec);
-    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
-    if (!spec || !copy) {
-        free(spec);
-        free(copy);
-        Py_DECREF(res.bitcode);
-        spec = NULL;
-        PyErr_NoMemory();
+    char err[300];
+    if (!(spec = new_spec(args, nargs, ti->ret, symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {
+        PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", qualname, err);
         goto done;
     }
-    memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
-    spec->nargs = nargs;
-    spec->args = copy;
-    spec->ret = ti->ret;
-    spec->entry = (RtEntry)res.entry;
-    spec->bitcode = res.bitcode;
-    spec->symbol = strdup(symbol);
-    spec->is_explicit = is_explicit;
     d->compiles++;
-    if (pm_add_spec(d, spec)) spec = NULL;
+    if (pm_add_spec(d, spec)) {
+        spec = NULL;
+        goto done;
+    }
+    if (keytext) cache_store(probe, spec);
     goto done;
 fail:
     raise_diag(ctx, qualname, args, nargs);
 done:
     in_progress = me.next;
+    Py_XDECREF(probe);
     ctx_free(ctx);
     unlock_compile();
     return spec;

@@ -15,6 +15,8 @@ typedef struct Spec {
     const Type **args;
     const Type *ret;
     RtEntry entry;
+    struct RtCode *code;   /* the loaded object code (runtime/loader.c) */
+    PyObject *object;      /* the object code: for the cache and AOT builds */
     PyObject *bitcode;     /* the optimised module, for callers to inline and for inspection */
     char *symbol;          /* the native function's symbol */
     bool is_explicit;      /* from a signature given to the decorator */
@@ -31,8 +33,10 @@ typedef struct Dispatcher {
     int nspecs, capspecs;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
+    bool cache;            /* cache=True: specialisations are looked up and stored on disk */
     long serial;           /* makes symbols unique in the process */
     long compiles;         /* how many specialisations were compiled */
+    long cache_hits;       /* how many were loaded from the on-disk cache instead */
 } Dispatcher;
 
 extern PyTypeObject PmDispatcherType;

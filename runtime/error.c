@@ -11,6 +11,7 @@
 #include "random.h"
 #include "sort.h"
 #include "parallel.h"
+#include "loader.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -233,7 +234,7 @@ double ember_rt_ulp(double x) {
     return x2 - x;
 }
 
-/* Handed to the JIT, which defines each name (contract 1: resolved at link time by name). */
+/* What the loader (loader.c) resolves generated code's runtime references to (contract 1: by name). */
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
@@ -258,13 +259,13 @@ const RtSymbol rt_symbols[] = {
 #undef SORT_SYMBOLS
     {"ember_rt_quantile_f8", (void *)ember_rt_quantile_f8},
     {"ember_rt_median_f8", (void *)ember_rt_median_f8},
-    {"ember_rt_dot_f8", (void *)ember_rt_dot_f8},
-    {"ember_rt_gemv_f8", (void *)ember_rt_gemv_f8},
-    {"ember_rt_gemm_f8", (void *)ember_rt_gemm_f8},
-    {"ember_rt_solve_f8", (void *)ember_rt_solve_f8},
-    {"ember_rt_inv_f8", (void *)ember_rt_inv_f8},
-    {"ember_rt_det_f8", (void *)ember_rt_det_f8},
-    {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8},
+    {"ember_rt_dot_f8", (void *)ember_rt_dot_f8, RT_NEEDS_BLAS},
+    {"ember_rt_gemv_f8", (void *)ember_rt_gemv_f8, RT_NEEDS_BLAS},
+    {"ember_rt_gemm_f8", (void *)ember_rt_gemm_f8, RT_NEEDS_BLAS},
+    {"ember_rt_solve_f8", (void *)ember_rt_solve_f8, RT_NEEDS_BLAS},
+    {"ember_rt_inv_f8", (void *)ember_rt_inv_f8, RT_NEEDS_BLAS},
+    {"ember_rt_det_f8", (void *)ember_rt_det_f8, RT_NEEDS_BLAS},
+    {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8, RT_NEEDS_BLAS},
     {"ember_rt_random_seed", (void *)ember_rt_random_seed},
     {"ember_rt_random_double", (void *)ember_rt_random_double},
     {"ember_rt_random_gauss", (void *)ember_rt_random_gauss},

@@ -11,6 +11,7 @@
 typedef struct RtSymbol {
     const char *name;
     void *addr;
+    int needs;   /* RT_NEEDS_* (loader.h): what must be set up before code calling it runs */
 } RtSymbol;
 
 /* The entry of a compiled specialisation (DESIGN.md contract 2). */

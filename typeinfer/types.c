@@ -414,6 +414,30 @@ static const Type *parse_array(int dt, const char *s, const char **end, char *er
     return ty_array(dt, ndim, layout, false);
 }
 
+/* After "array(": the type's own name, "array(float64, 2d, C)" (layout C, F or A). */
+static const Type *parse_array_name(const char *s, const char **end, char *err, size_t errlen) {
+    s = skip_ws(s);
+    const char *start = s;
+    while (isalnum((unsigned char)*s) || *s == '_') s++;
+    int dt = dtype_named(start, (size_t)(s - start));
+    char *after;
+    s = skip_ws(s);
+    long nd = *s == ',' ? strtol(s + 1, &after, 10) : -1;
+    if (dt < 0 || nd < 0 || nd > 32 || after[0] != 'd') {
+        snprintf(err, errlen, "expected array(dtype, Nd, layout) at '%s'", start);
+        return NULL;
+    }
+    s = skip_ws(after + 1);
+    char layout = *s == ',' ? *skip_ws(s + 1) : 0;
+    s = skip_ws(skip_ws(s + 1) + 1);
+    if ((layout != 'C' && layout != 'F' && layout != 'A') || *s != ')') {
+        snprintf(err, errlen, "expected the layout C, F or A in '%s'", start);
+        return NULL;
+    }
+    *end = s + 1;
+    return ty_array(dt, (int)nd, layout, false);
+}
+
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
     const char *start = s;
@@ -423,6 +447,12 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         snprintf(err, errlen, "expected a type at '%s'", start);
         return NULL;
     }
+    if (n == 8 && !strncmp(start, "readonly", 8)) {   /* the name of a read-only array type */
+        const Type *t = ty_parse(s, end, err, errlen);
+        if (t && t->kind != TY_ARRAY) { snprintf(err, errlen, "only arrays can be readonly"); return NULL; }
+        return t ? ty_array(t->dtype, t->ndim, t->layout, true) : NULL;
+    }
+    if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
     bool uni = n == 8 && !strncmp(start, "UniTuple", 8), tup = n == 5 && !strncmp(start, "Tuple", 5);
     if (uni || tup) {
         s = skip_ws(s);
@@ -434,7 +464,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
             const Type *e = ty_parse(s, &s, err, errlen);
             if (!e) return NULL;
             s = skip_ws(s);
-            if (*s != ',') { snprintf(err, errlen, "UniTuple needs (type, count)"); return NULL; }
+            if (*s != ',' && *s != 'x') { snprintf(err, errlen, "UniTuple needs (type, count)"); return NULL; }
             char *after;
             long k = strtol(s + 1, &after, 10);
             if (k < 0 || k > 64 || after == s + 1) { snprintf(err, errlen, "bad UniTuple count"); return NULL; }

@@ -1,0 +1,305 @@
+/* loader.c: a small static linker for one ELF64 x86-64 relocatable object (see loader.h).
+ *
+ *   parse the headers -> lay the allocated sections out in one mapping, by permission:
+ *       [ code | call stubs ]  [ read-only data | GOT ]  [ writable data, bss ]
+ *   -> copy the sections -> resolve symbols -> apply the relocations -> mprotect each part.
+ *
+ * Code calls the runtime and libm through 14-byte stubs (`jmp *0(%rip)` then the address), since
+ * they may lie more than 2 GiB away; GOT-relative references get a slot in the GOT part. Every
+ * relocation gets its own stub or slot: objects hold tens of them, so sharing is not worth it.
+ * .eh_frame is not loaded (nothing unwinds through compiled code).
+ */
+#include "loader.h"
+#include "rt.h"
+#include <dlfcn.h>
+#include <elf.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct RtCode {
+    unsigned char *base;
+    size_t size;
+    int needs;
+    int nsyms;
+    struct { const char *name; void *addr; } *syms;
+    char *names;   /* the object's string table, which syms point into */
+};
+
+#define STUB_SIZE 14
+
+typedef struct Load {
+    const unsigned char *obj;
+    size_t size;
+    const Elf64_Ehdr *eh;
+    const Elf64_Shdr *sh;
+    const Elf64_Sym *symtab;
+    size_t nsym;
+    const char *strtab;
+    size_t strsize;
+    size_t *offset;           /* per section: its offset in the mapping, or (size_t)-1 */
+    unsigned char **resolved; /* per symbol: its address once resolved */
+    size_t stub_next, got_next;
+    char *err;
+    size_t errlen;
+} Load;
+
+static int fail(Load *ld, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ld->err, ld->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool is_got_reloc(unsigned type) {
+    return type == R_X86_64_GOTPCREL || type == R_X86_64_GOTPCRELX || type == R_X86_64_REX_GOTPCRELX;
+}
+
+static bool loaded(const Elf64_Shdr *s) {
+    return (s->sh_flags & SHF_ALLOC) && s->sh_size > 0 && s->sh_type != SHT_X86_64_UNWIND;
+}
+
+static size_t align_up(size_t x, size_t a) { return a > 1 ? (x + a - 1) / a * a : x; }
+
+/* Check the headers and find the symbol and string tables. */
+static int parse(Load *ld) {
+    if (ld->size < sizeof(Elf64_Ehdr)) return fail(ld, "object code is truncated");
+    const Elf64_Ehdr *eh = ld->eh = (const Elf64_Ehdr *)ld->obj;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_type != ET_REL || eh->e_machine != EM_X86_64)
+        return fail(ld, "not an x86-64 ELF relocatable object");
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > ld->size ||
+        (ld->size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
+        return fail(ld, "object code is truncated");
+    ld->sh = (const Elf64_Shdr *)(ld->obj + eh->e_shoff);
+    for (int i = 0; i < eh->e_shnum; i++) {
+        const Elf64_Shdr *s = &ld->sh[i];
+        if (s->sh_type != SHT_NOBITS && (s->sh_offset > ld->size || ld->size - s->sh_offset < s->sh_size))
+            return fail(ld, "object code is truncated (section %d)", i);
+        if (s->sh_type == SHT_SYMTAB) {
+            if (s->sh_link >= eh->e_shnum || s->sh_entsize != sizeof(Elf64_Sym)) return fail(ld, "bad symbol table");
+            ld->symtab = (const Elf64_Sym *)(ld->obj + s->sh_offset);
+            ld->nsym = s->sh_size / sizeof(Elf64_Sym);
+            const Elf64_Shdr *str = &ld->sh[s->sh_link];
+            if (str->sh_offset > ld->size || ld->size - str->sh_offset < str->sh_size || str->sh_size == 0 ||
+                ld->obj[str->sh_offset + str->sh_size - 1] != 0)
+                return fail(ld, "bad string table");
+            ld->strtab = (const char *)ld->obj + str->sh_offset;
+            ld->strsize = str->sh_size;
+        }
+    }
+    if (!ld->symtab) return fail(ld, "object code has no symbol table");
+    for (size_t i = 0; i < ld->nsym; i++)
+        if (ld->symtab[i].st_name >= ld->strsize) return fail(ld, "bad symbol name");
+    return 0;
+}
+
+static const char *sym_name(Load *ld, const Elf64_Sym *s) { return ld->strtab + s->st_name; }
+
+/* The runtime function called `name`, or NULL. */
+static const RtSymbol *runtime_symbol(const char *name) {
+    if (strncmp(name, "ember_rt_", 9)) return NULL;
+    for (int i = 0; i < rt_nsymbols; i++)
+        if (!strcmp(rt_symbols[i].name, name)) return &rt_symbols[i];
+    return NULL;
+}
+
+/* The address symbol k stands for. */
+static int resolve(Load *ld, RtCode *code, size_t k, unsigned char **out) {
+    if (k >= ld->nsym) return fail(ld, "relocation names symbol %zu of %zu", k, ld->nsym);
+    if (ld->resolved[k]) return *out = ld->resolved[k], 0;
+    const Elf64_Sym *s = &ld->symtab[k];
+    unsigned char *addr;
+    if (s->st_shndx == SHN_UNDEF) {
+        const char *name = sym_name(ld, s);
+        const RtSymbol *rs = runtime_symbol(name);
+        if (rs) {
+            addr = rs->addr;
+            code->needs |= rs->needs;
+        } else if (!(addr = dlsym(RTLD_DEFAULT, name))) {
+            return fail(ld, "compiled code needs the symbol '%s', which this process does not define", name);
+        }
+    } else if (s->st_shndx == SHN_ABS) {
+        addr = (unsigned char *)(uintptr_t)s->st_value;
+    } else if (s->st_shndx < ld->eh->e_shnum && ld->offset[s->st_shndx] != (size_t)-1) {
+        addr = code->base + ld->offset[s->st_shndx] + s->st_value;
+    } else {
+        return fail(ld, "symbol '%s' lies in a section that is not loaded", sym_name(ld, s));
+    }
+    return *out = ld->resolved[k] = addr, 0;
+}
+
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+static int relocate(Load *ld, RtCode *code, const Elf64_Shdr *rs, size_t stub_at, size_t got_at) {
+    size_t target = rs->sh_info;
+    if (target >= ld->eh->e_shnum || ld->offset[target] == (size_t)-1) return 0;   /* e.g. .rela.eh_frame */
+    if (rs->sh_entsize != sizeof(Elf64_Rela)) return fail(ld, "bad relocation section");
+    const Elf64_Rela *r = (const Elf64_Rela *)(ld->obj + rs->sh_offset);
+    size_t n = rs->sh_size / sizeof(Elf64_Rela);
+    unsigned char *sec = code->base + ld->offset[target];
+    for (size_t i = 0; i < n; i++) {
+        unsigned type = ELF64_R_TYPE(r[i].r_info);
+        if (type == R_X86_64_NONE) continue;
+        if (r[i].r_offset + 8 > ld->sh[target].sh_size &&
+            (type == R_X86_64_64 || type == R_X86_64_PC64 || r[i].r_offset + 4 > ld->sh[target].sh_size))
+            return fail(ld, "relocation outside its section");
+        unsigned char *P = sec + r[i].r_offset, *S;
+        if (resolve(ld, code, ELF64_R_SYM(r[i].r_info), &S)) return -1;
+        int64_t A = r[i].r_addend, v;
+        switch (type) {
+        case R_X86_64_64:
+            v = (int64_t)(uintptr_t)S + A;
+            memcpy(P, &v, 8);
+            continue;
+        case R_X86_64_PC64:
+            v = (int64_t)(S - P) + A;
+            memcpy(P, &v, 8);
+            continue;
+        case R_X86_64_PC32:
+        case R_X86_64_PLT32:
+            v = (int64_t)(S - P) + A;
+            if (!fits32(v) && type == R_X86_64_PLT32) {   /* a far function: call through a stub */
+                unsigned char *stub = code->base + stub_at + ld->stub_next;
+                ld->stub_next += STUB_SIZE;
+                static const unsigned char jmp[6] = {0xff, 0x25, 0, 0, 0, 0};   /* jmp *0(%rip) */
+                memcpy(stub, jmp, 6);
+                memcpy(stub + 6, &S, 8);
+                v = (int64_t)(stub - P) + A;
+            }
+            break;
+        case R_X86_64_GOTPCREL:
+        case R_X86_64_GOTPCRELX:
+        case R_X86_64_REX_GOTPCRELX: {
+            unsigned char *slot = code->base + got_at + ld->got_next;
+            ld->got_next += 8;
+            memcpy(slot, &S, 8);
+            v = (int64_t)(slot - P) + A;
+            break;
+        }
+        default:
+            return fail(ld, "unsupported relocation type %u", type);
+        }
+        if (!fits32(v)) return fail(ld, "relocation out of range (type %u, symbol '%s')", type,
+                                    sym_name(ld, &ld->symtab[ELF64_R_SYM(r[i].r_info)]));
+        int32_t v32 = (int32_t)v;
+        memcpy(P, &v32, 4);
+    }
+    return 0;
+}
+
+/* Keep every named symbol the object defines, for rt_code_symbol. */
+static int collect_symbols(Load *ld, RtCode *code) {
+    if (!(code->names = malloc(ld->strsize)) || !(code->syms = calloc(ld->nsym, sizeof *code->syms)))
+        return fail(ld, "out of memory");
+    memcpy(code->names, ld->strtab, ld->strsize);
+    for (size_t k = 1; k < ld->nsym; k++) {
+        const Elf64_Sym *s = &ld->symtab[k];
+        int type = ELF64_ST_TYPE(s->st_info);
+        if (s->st_shndx == SHN_UNDEF || !s->st_name || (type != STT_FUNC && type != STT_OBJECT)) continue;
+        unsigned char *addr;
+        if (resolve(ld, code, k, &addr)) return -1;
+        code->syms[code->nsyms].name = code->names + s->st_name;
+        code->syms[code->nsyms++].addr = addr;
+    }
+    return 0;
+}
+
+RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen) {
+    Load ld_ = {.obj = obj, .size = size, .err = err, .errlen = errlen}, *ld = &ld_;
+    RtCode *code = calloc(1, sizeof *code);
+    if (!code) return snprintf(err, errlen, "out of memory"), NULL;
+    if (parse(ld)) goto fail;
+    int nsec = ld->eh->e_shnum;
+    ld->offset = malloc(sizeof(size_t) * (size_t)nsec);
+    ld->resolved = calloc(ld->nsym, sizeof *ld->resolved);
+    if (!ld->offset || !ld->resolved) { fail(ld, "out of memory"); goto fail; }
+    /* count the stubs and GOT slots the relocations may need */
+    size_t nstub = 0, ngot = 0;
+    for (int i = 0; i < nsec; i++) {
+        const Elf64_Shdr *s = &ld->sh[i];
+        if (s->sh_type != SHT_RELA || s->sh_info >= (unsigned)nsec || !loaded(&ld->sh[s->sh_info])) continue;
+        const Elf64_Rela *r = (const Elf64_Rela *)(ld->obj + s->sh_offset);
+        for (size_t k = 0; k < s->sh_size / sizeof(Elf64_Rela); k++) {
+            unsigned type = ELF64_R_TYPE(r[k].r_info);
+            nstub += type == R_X86_64_PLT32;
+            ngot += is_got_reloc(type);
+        }
+    }
+    /* lay out: code and stubs, then read-only data and the GOT, then writable data */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), at = 0, stub_at = 0, got_at = 0, ro_at = 0, rw_at = 0;
+    for (int part = 0; part < 3; part++) {
+        at = align_up(at, page);
+        if (part == 1) ro_at = at;
+        if (part == 2) rw_at = at;
+        for (int i = 0; i < nsec; i++) {
+            const Elf64_Shdr *s = &ld->sh[i];
+            if (part == 0) ld->offset[i] = (size_t)-1;
+            if (!loaded(s)) continue;
+            int want = (s->sh_flags & SHF_EXECINSTR) ? 0 : (s->sh_flags & SHF_WRITE) ? 2 : 1;
+            if (want != part) continue;
+            at = align_up(at, s->sh_addralign ? s->sh_addralign : 1);
+            ld->offset[i] = at;
+            at += s->sh_size;
+        }
+        if (part == 0) { stub_at = at = align_up(at, 16); at += nstub * STUB_SIZE; }
+        if (part == 1) { got_at = at = align_up(at, 8); at += ngot * 8; }
+    }
+    code->size = align_up(at, page);
+    void *mem = mmap(NULL, code->size ? code->size : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) { fail(ld, "cannot map memory for compiled code"); goto fail; }
+    code->base = mem;
+    for (int i = 0; i < nsec; i++)
+        if (ld->offset[i] != (size_t)-1 && ld->sh[i].sh_type != SHT_NOBITS)
+            memcpy(code->base + ld->offset[i], ld->obj + ld->sh[i].sh_offset, ld->sh[i].sh_size);
+    for (int i = 0; i < nsec; i++)
+        if (ld->sh[i].sh_type == SHT_RELA && relocate(ld, code, &ld->sh[i], stub_at, got_at)) goto fail;
+    if (collect_symbols(ld, code)) goto fail;
+    if ((ro_at && mprotect(code->base, ro_at, PROT_READ | PROT_EXEC)) ||
+        (rw_at > ro_at && mprotect(code->base + ro_at, rw_at - ro_at, PROT_READ))) {
+        fail(ld, "cannot protect compiled code");
+        goto fail;
+    }
+    __builtin___clear_cache((char *)code->base, (char *)code->base + ro_at);
+    free(ld->offset);
+    free(ld->resolved);
+    return code;
+fail:
+    free(ld->offset);
+    free(ld->resolved);
+    rt_code_free(code);
+    return NULL;
+}
+
+void *rt_code_symbol(const RtCode *code, const char *name) {
+    for (int i = 0; i < code->nsyms; i++)
+        if (!strcmp(code->syms[i].name, name)) return code->syms[i].addr;
+    return NULL;
+}
+
+int rt_code_needs(const RtCode *code) { return code->needs; }
+
+int rt_object_needs(const void *obj, size_t size) {
+    char err[16];
+    Load ld_ = {.obj = obj, .size = size, .err = err, .errlen = sizeof err}, *ld = &ld_;
+    if (parse(ld)) return -1;
+    int needs = 0;
+    for (size_t k = 0; k < ld->nsym; k++) {
+        const RtSymbol *rs = ld->symtab[k].st_shndx == SHN_UNDEF ? runtime_symbol(sym_name(ld, &ld->symtab[k])) : NULL;
+        if (rs) needs |= rs->needs;
+    }
+    return needs;
+}
+
+void rt_code_free(RtCode *code) {
+    if (!code) return;
+    if (code->base) munmap(code->base, code->size);
+    free(code->syms);
+    free(code->names);
+    free(code);
+}
