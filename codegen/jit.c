@@ -44,8 +44,8 @@ int cg_jit_init(void) {
     return 0;
 }
 
-/* Link a callee's optimised module into `m`. Its definitions keep their linkage while linking,
- * so the caller's declarations resolve to them; make_linked_internal then hides them. */
+/* Link a callee's optimised module into `m`, so the caller's declarations resolve to its
+ * definitions; make_linked_internal then hides them. */
 static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bitcode) {
     LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
         PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "callee", 0);
@@ -55,6 +55,10 @@ static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bi
         return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot read a callee's bitcode");
     }
     LLVMDisposeMemoryBuffer(buf);
+    /* Two callees may each bring the same cached callee (named by its cache key, so the same
+     * code): link_once_odr keeps one. */
+    for (LLVMValueRef f = LLVMGetFirstFunction(src); f; f = LLVMGetNextFunction(f))
+        if (!LLVMIsDeclaration(f) && LLVMGetLinkage(f) == LLVMExternalLinkage) LLVMSetLinkage(f, LLVMLinkOnceODRLinkage);
     if (LLVMLinkModules2(m, src))
         return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot link a callee's bitcode");
     return 0;

@@ -30,7 +30,13 @@ static PyObject *m_parallel_info(PyObject *self, PyObject *unused) {
                          "backend", rt_parallel_backend());
 }
 
+/* What the cache key takes from the build: the LLVM that ember's code generator links. */
+static PyObject *m_build_info(PyObject *self, PyObject *unused) {
+    return Py_BuildValue("{ss}", "llvm", EMBER_LLVM_VERSION);
+}
+
 static PyMethodDef methods[] = {
+    {"build_info", m_build_info, METH_NOARGS, "What ember was built with: {'llvm': version}."},
     {"set_num_threads", m_set_num_threads, METH_O, "Use n threads for parallel code run by this thread."},
     {"get_num_threads", m_get_num_threads, METH_NOARGS, "The threads parallel code run by this thread uses."},
     {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},

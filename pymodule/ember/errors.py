@@ -14,6 +14,10 @@ class UnsupportedError(EmberError):
     """A construct ember does not compile."""
 
 
+class CacheWarning(UserWarning):
+    """The on-disk cache (cache=True) could not be read or written; ember compiled instead."""
+
+
 # Numba spells these the same way; `import ember as numba` code catching them keeps working.
 NumbaError = EmberError
 LoweringError = EmberError
