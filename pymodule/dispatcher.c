@@ -9,6 +9,7 @@
  * narrowing), as Numba does; no match raises TypeError.
  */
 #include "pm.h"
+#include "loader.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,23 +29,6 @@ Spec *pm_find_spec(Dispatcher *d, const Type **args, int nargs) {
     return NULL;
 }
 
-/* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
-static int conversion_cost(const Type *from, const Type *to) {
-    if (from == to) return 0;
-    if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
-    if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
-    if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
-        int total = 0;
-        for (int i = 0; i < from->n; i++) {
-            int c = conversion_cost(from->elems[i], to->elems[i]);
-            if (c < 0) return -1;
-            total += c;
-        }
-        return total;
-    }
-    return -1;
-}
-
 Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs) {
     Spec *best = NULL;
     int best_cost = 1 << 30;
@@ -53,7 +37,7 @@ Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs) {
         if (s->nargs != nargs) continue;
         int cost = 0;
         for (int k = 0; k < nargs && cost >= 0; k++) {
-            int c = conversion_cost(args[k], s->args[k]);
+            int c = rt_conversion_cost(args[k], s->args[k]);
             cost = c < 0 ? -1 : cost + c;
         }
         if (cost >= 0 && cost < best_cost) {
@@ -132,49 +116,6 @@ static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
     return NULL;
 }
 
-static PyObject *call_spec(Dispatcher *d, Spec *s, PyObject *const *args) {
-    _Alignas(16) unsigned char buf[1024];
-    void *ptrs[MAX_ARGS];
-    unsigned char *heap = NULL, *base = buf;
-    size_t need = s->ret->size + 16;
-    for (int i = 0; i < s->nargs; i++) need += s->args[i]->size + 16;
-    if (need > sizeof buf) {
-        if (!(heap = malloc(need))) return PyErr_NoMemory();
-        base = heap;
-    }
-    size_t off = 0;
-    for (int i = 0; i < s->nargs; i++) {
-        const Type *t = s->args[i];
-        off = (off + 15) & ~(size_t)15;
-        ptrs[i] = base + off;
-        off += t->size;
-        /* the hot cases inline; everything else through the runtime's unboxer */
-        if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
-        else if (rt_unbox(t, args[i], ptrs[i])) { free(heap); return NULL; }
-    }
-    off = (off + 15) & ~(size_t)15;
-    void *result = base + off;
-    int32_t status;
-    if (d->nogil) {
-        Py_BEGIN_ALLOW_THREADS
-        status = s->entry(ptrs, result);
-        Py_END_ALLOW_THREADS
-    } else {
-        status = s->entry(ptrs, result);
-    }
-    PyObject *r;
-    if (status != 0) {
-        rt_error_to_python();
-        r = NULL;
-    } else if (s->ret == ty_float64) {
-        r = PyFloat_FromDouble(*(double *)result);
-    } else {
-        r = rt_box(s->ret, result);
-    }
-    free(heap);
-    return r;
-}
-
 /* An argument of a type ember has no type for: a TypingError for a lazy dispatcher (it would
  * compile for it), a TypeError (no matching definition) when signatures were given. */
 static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
@@ -213,7 +154,7 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
         else if (!(s = pm_find_convertible(d, types, np))) return no_match(d, types, np);
         if (!s) return NULL;
     }
-    return call_spec(d, s, args);
+    return rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
 }
 
 /* ---- the type ---------------------------------------------------------------------- */
@@ -338,6 +279,25 @@ static PyObject *m_compile(Dispatcher *d, PyObject *sig) {
     Py_RETURN_NONE;
 }
 
+/* For `ember.aot build`: compile a signature (if not yet) and hand over what the module needs. */
+static PyObject *m_export(Dispatcher *d, PyObject *sig) {
+    if (!PyUnicode_Check(sig)) return PyErr_Format(PyExc_TypeError, "_export() takes a signature string");
+    const Type *ret, **args;
+    int nargs;
+    char err[256];
+    if (ty_parse_signature(PyUnicode_AsUTF8(sig), &ret, &args, &nargs, err, sizeof err))
+        return PyErr_Format(PyExc_TypeError, "invalid signature '%U': %s", sig, err);
+    Spec *s = nargs == nparams_of(d) ? pm_find_spec(d, args, nargs) : NULL;
+    if (!s && compile_signature(d, sig) == 0) s = pm_find_spec(d, args, nargs);
+    free(args);
+    if (!s) return NULL;
+    PyObject *names = PyList_New(s->nargs);
+    for (int i = 0; names && i < s->nargs; i++) PyList_SET_ITEM(names, i, PyUnicode_FromString(s->args[i]->name));
+    int needs = rt_object_needs(PyBytes_AS_STRING(s->object), (size_t)PyBytes_GET_SIZE(s->object));
+    return Py_BuildValue("{sssNsssOsOsi}", "ret", s->ret->name, "args", names, "symbol", s->symbol,
+                         "object", s->object, "bitcode", s->bitcode, "needs", needs);
+}
+
 static PyObject *descr_get(PyObject *self, PyObject *obj, PyObject *type) {
     if (!obj || obj == Py_None) return Py_NewRef(self);
     return PyMethod_New(self, obj);
@@ -348,6 +308,7 @@ static PyMethodDef dispatcher_methods[] = {
     {"inspect_asm", (PyCFunction)(void (*)(void))m_inspect_asm, METH_FASTCALL, "Assembly per signature."},
     {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL, "Typed IR per signature."},
     {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature string now."},
+    {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {NULL},
 };
 

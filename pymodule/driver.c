@@ -199,25 +199,8 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     return 0;
 }
 
-/* np.linalg runs on the BLAS/LAPACK NumPy ships; ember.__init__._blas_library finds it. */
-static const char *host_linalg_init(void) {
-    static char why[600];
-    if (!ember_rt_linalg_init(NULL) ) return NULL;   /* already loaded */
-    PyObject *mod = PyImport_ImportModule("ember");
-    PyObject *path = mod ? PyObject_CallMethod(mod, "_blas_library", NULL) : NULL;
-    Py_XDECREF(mod);
-    const char *p = path ? PyUnicode_AsUTF8(path) : NULL;
-    if (!p) {
-        PyErr_Clear();
-        Py_XDECREF(path);
-        return "NumPy's BLAS library was not found";
-    }
-    int rc = ember_rt_linalg_init(p);
-    Py_DECREF(path);
-    if (!rc) return NULL;
-    snprintf(why, sizeof why, "%s", ember_rt_linalg_error());
-    return why;
-}
+/* np.linalg runs on the BLAS/LAPACK NumPy ships. */
+static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init};
 

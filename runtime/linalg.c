@@ -16,6 +16,7 @@
  * scattered. LAPACK overwrites its inputs, so solve/inv/det always pack A (and B) in
  * column-major order, which is also what NumPy does, so results agree bit for bit.
  */
+#include <Python.h>
 #include "linalg.h"
 #include <dlfcn.h>
 #include <math.h>
@@ -466,4 +467,36 @@ done:
     free(pa);
     free(iwork);
     return rc;
+}
+
+/* The library NumPy itself uses: the ILP64 OpenBLAS of NumPy's wheels (numpy.libs), else
+ * NumPy's own linalg extension, whose dependencies dlsym searches for the same routines. */
+static const char find_numpy_blas[] =
+    "def find():\n"
+    "    import glob, os, numpy, numpy.linalg\n"
+    "    libs = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), 'numpy.libs')\n"
+    "    for pattern in ('libscipy_openblas64_*.so*', 'libopenblas64_*.so*'):\n"
+    "        found = sorted(glob.glob(os.path.join(libs, pattern)))\n"
+    "        if found:\n"
+    "            return found[0]\n"
+    "    return numpy.linalg._umath_linalg.__file__\n";
+
+const char *rt_linalg_init_numpy(void) {
+    if (lib.handle) return NULL;
+    PyObject *code = Py_CompileString(find_numpy_blas, "<ember linalg>", Py_file_input);
+    PyObject *ns = code ? PyDict_New() : NULL;
+    PyObject *r = ns ? PyEval_EvalCode(code, ns, ns) : NULL;
+    PyObject *find = r ? PyDict_GetItemString(ns, "find") : NULL;
+    PyObject *path = find ? PyObject_CallNoArgs(find) : NULL;
+    const char *p = path ? PyUnicode_AsUTF8(path) : NULL;
+    int rc = p ? ember_rt_linalg_init(p) : -1;
+    if (!p) {
+        PyErr_Clear();
+        snprintf(lib.error, sizeof lib.error, "NumPy's BLAS library was not found");
+    }
+    Py_XDECREF(code);
+    Py_XDECREF(ns);
+    Py_XDECREF(r);
+    Py_XDECREF(path);
+    return rc ? lib.error : NULL;
 }

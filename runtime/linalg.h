@@ -28,6 +28,9 @@
  * ember_rt_linalg_error() saying why (no exception is raised). */
 int ember_rt_linalg_init(const char *lib_path);
 
+/* ember_rt_linalg_init on the library NumPy uses (found with the GIL held): NULL, or why not. */
+const char *rt_linalg_init_numpy(void);
+
 /* Why the last ember_rt_linalg_init failed; "" if it did not. */
 const char *ember_rt_linalg_error(void);
 

@@ -39,6 +39,11 @@ int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: 
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
 
+/* call.c: unbox, call the entry, box (Dispatcher and AOT modules) */
+PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
+                  bool nogil);
+int rt_conversion_cost(const Type *from, const Type *to);   /* -1: does not convert */
+
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */
 PyObject *rt_box(const Type *t, const void *p);   /* takes over the array references in p */

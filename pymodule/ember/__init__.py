@@ -89,18 +89,3 @@ def njit(signature_or_function=None, **options):
     """jit in nopython mode (the only mode ember has)."""
     options.pop("nopython", None)
     return jit(signature_or_function, **options)
-
-
-def _blas_library():
-    """The shared library holding the BLAS/LAPACK NumPy itself uses (np.linalg, np.dot and @ in
-    compiled code call it): the ILP64 OpenBLAS of NumPy's wheels, else NumPy's own linalg
-    extension, whose dependencies the runtime searches for the same routines."""
-    import glob
-    import numpy
-    import numpy.linalg
-    libs = _os.path.join(_os.path.dirname(_os.path.dirname(numpy.__file__)), "numpy.libs")
-    for pattern in ("libscipy_openblas64_*.so*", "libopenblas64_*.so*"):
-        found = sorted(glob.glob(_os.path.join(libs, pattern)))
-        if found:
-            return found[0]
-    return numpy.linalg._umath_linalg.__file__

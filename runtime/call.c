@@ -1,0 +1,77 @@
+/* call.c: calling a compiled specialisation from Python, shared by the Dispatcher
+ * (pymodule/dispatcher.c) and AOT modules (aot.c):
+ *
+ *   unbox each argument into a stack buffer by its signature type -> call the entry (contract 2)
+ *   -> box the result, or raise the error record's exception.
+ *
+ * and the conversion costs that pick a signature when no exact one exists.
+ */
+#include "rt.h"
+#include <stdlib.h>
+
+#define MAX_ARGS 64
+
+/* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
+int rt_conversion_cost(const Type *from, const Type *to) {
+    if (from == to) return 0;
+    if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
+    if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
+    if (from->kind == TY_ARRAY && to->kind == TY_ARRAY && from->dtype == to->dtype && from->ndim == to->ndim &&
+        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly))
+        return 1;   /* a C or F array passed as any layout, a writable one as read-only */
+    if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
+        int total = 0;
+        for (int i = 0; i < from->n; i++) {
+            int c = rt_conversion_cost(from->elems[i], to->elems[i]);
+            if (c < 0) return -1;
+            total += c;
+        }
+        return total;
+    }
+    return -1;
+}
+
+PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
+                  bool nogil) {
+    _Alignas(16) unsigned char buf[1024];
+    void *ptrs[MAX_ARGS];
+    unsigned char *heap = NULL, *base = buf;
+    size_t need = ret->size + 16;
+    for (int i = 0; i < nargs; i++) need += types[i]->size + 16;
+    if (need > sizeof buf) {
+        if (!(heap = malloc(need))) return PyErr_NoMemory();
+        base = heap;
+    }
+    size_t off = 0;
+    for (int i = 0; i < nargs; i++) {
+        const Type *t = types[i];
+        off = (off + 15) & ~(size_t)15;
+        ptrs[i] = base + off;
+        off += t->size;
+        /* the hot cases inline; everything else through the runtime's unboxer */
+        if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
+        else if (rt_unbox(t, args[i], ptrs[i])) { free(heap); return NULL; }
+    }
+    off = (off + 15) & ~(size_t)15;
+    void *result = base + off;
+    int32_t status;
+    if (nogil) {
+        Py_BEGIN_ALLOW_THREADS
+        status = entry(ptrs, result);
+        Py_END_ALLOW_THREADS
+    } else {
+        status = entry(ptrs, result);
+    }
+    PyObject *r;
+    if (status != 0) {
+        rt_error_to_python();
+        r = NULL;
+    } else if (ret == ty_float64) {
+        r = PyFloat_FromDouble(*(double *)result);
+    } else {
+        r = rt_box(ret, result);
+    }
+    free(heap);
+    return r;
+}
+

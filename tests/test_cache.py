@@ -1,0 +1,271 @@
+"""cache=True: a later process runs cached code without compiling; the key follows edits to the
+function, its globals and its callees in other files; damaged entries are replaced with a
+warning; racing processes on a cold cache all get correct results.
+
+Each test writes a small package of modules into a temporary directory and runs fresh Python
+processes on it, so that "a new process" is real.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import ember
+
+EMBER_PATH = os.path.dirname(os.path.dirname(ember.__file__))
+
+KERNELS = '''
+import numpy as np
+from ember import njit
+import helper
+
+SCALE = 2.0
+
+@njit(cache=True)
+def total(a):
+    s = 0.0
+    for x in a:
+        s += helper.sq(x)
+    return s * SCALE
+
+@njit(cache=True)
+def pair(a, n):
+    return a[:n].copy(), n * 2
+
+@njit(cache=True)
+def checked(a, i):
+    if i > 100:
+        raise ValueError("i is too large")
+    return a[i]
+'''
+
+HELPER = '''
+from ember import njit
+
+@njit
+def sq(x):
+    return x * x
+'''
+
+RUN = '''
+import json, sys
+import numpy as np
+import kernels
+a = np.arange(10.0)
+out = {"total": kernels.total(a), "pair": [kernels.pair(a, 3)[0].tolist(), kernels.pair(a, 3)[1]]}
+try:
+    kernels.checked(a, 1000)
+except ValueError as e:
+    out["raised"] = str(e)
+out["stats"] = {f: getattr(kernels, f).stats for f in ("total", "pair", "checked")}
+out["llvm_loaded"] = "ember._embercc" in sys.modules
+print(json.dumps(out))
+'''
+
+
+def write(d, name, text):
+    with open(os.path.join(d, name), "w") as f:
+        f.write(textwrap.dedent(text))
+
+
+def run(d, script=RUN, env=None, check=True):
+    e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(d), EMBER_PATH]), PYTHONDONTWRITEBYTECODE="1")
+    e.pop("EMBER_CACHE_DIR", None)
+    e.update(env or {})
+    p = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=d, env=e, capture_output=True,
+                       text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError("child failed:\n" + p.stdout + p.stderr)
+    return p
+
+
+def result(p):
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def entries(d):
+    return sorted(f for f in os.listdir(d) if f.endswith(".ember"))
+
+
+@pytest.fixture
+def pkg(tmp_path):
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "helper.py", HELPER)
+    return tmp_path
+
+
+def compiles(r):
+    return {f: s["compiles"] for f, s in r["stats"].items()}
+
+
+def hits(r):
+    return {f: s["cache_hits"] for f, s in r["stats"].items()}
+
+
+def test_second_process_compiles_nothing(pkg):
+    first = result(run(pkg))
+    assert compiles(first) == {"total": 1, "pair": 1, "checked": 1}
+    assert first["total"] == 2 * sum(x * x for x in range(10))
+    assert len(entries(pkg / "__pycache__")) == 3
+    second = result(run(pkg))
+    assert compiles(second) == {"total": 0, "pair": 0, "checked": 0}
+    assert hits(second) == {"total": 1, "pair": 1, "checked": 1}
+    assert not second["llvm_loaded"]          # a hit never loads the code generator
+    assert second["total"] == first["total"] and second["pair"] == first["pair"] == [[0.0, 1.0, 2.0], 6]
+    assert second["raised"] == "i is too large"   # errors raised by cached code work as compiled
+
+
+def test_editing_a_callee_in_another_file_recompiles_the_caller(pkg):
+    run(pkg)
+    write(pkg, "helper.py", HELPER.replace("x * x", "x * x + 1"))
+    r = result(run(pkg, env={"EMBER_DEBUG_CACHE": "1"}))
+    assert compiles(r) == {"total": 1, "pair": 0, "checked": 0}
+    assert r["total"] == 2 * sum(x * x + 1 for x in range(10))
+
+
+def test_a_changed_global_or_function_recompiles(pkg):
+    run(pkg)
+    write(pkg, "kernels.py", KERNELS.replace("SCALE = 2.0", "SCALE = 3.0"))
+    r = result(run(pkg))
+    assert compiles(r) == {"total": 1, "pair": 0, "checked": 0}
+    assert r["total"] == 3 * sum(x * x for x in range(10))
+    write(pkg, "kernels.py", KERNELS.replace("SCALE = 2.0", "SCALE = 3.0").replace("n * 2", "n * 5"))
+    r = result(run(pkg))
+    assert compiles(r) == {"total": 0, "pair": 1, "checked": 0}
+    assert r["pair"] == [[0.0, 1.0, 2.0], 15]
+
+
+def test_debug_cache_says_hit_and_why_it_missed(pkg):
+    p = run(pkg, env={"EMBER_DEBUG_CACHE": "1"})
+    assert "total(array(float64, 1d, C)): miss (no entry for this function yet)" in p.stderr
+    assert "stored" in p.stderr
+    p = run(pkg, env={"EMBER_DEBUG_CACHE": "1"})
+    assert "total(array(float64, 1d, C)): hit" in p.stderr
+    write(pkg, "kernels.py", KERNELS.replace("SCALE = 2.0", "SCALE = 4.0").replace("n * 2", "n * 3"))
+    p = run(pkg, env={"EMBER_DEBUG_CACHE": "1"})
+    assert "total(array(float64, 1d, C)): miss (global SCALE changed)" in p.stderr
+    assert "pair(array(float64, 1d, C), int64): miss (the function's code changed)" in p.stderr
+    p = run(pkg, env={"EMBER_DEBUG_CACHE": "1", "EMBER_BOUNDSCHECK": "1"})
+    assert "the options changed" in p.stderr
+
+
+def test_new_signature_is_a_new_entry(pkg):
+    run(pkg)
+    script = "import numpy as np, kernels, json; kernels.total(np.arange(4)); print(json.dumps(kernels.total.stats))"
+    assert json.loads(run(pkg, script).stdout)["compiles"] == 1
+    assert json.loads(run(pkg, script).stdout)["compiles"] == 0
+    assert len([e for e in entries(pkg / "__pycache__") if e.startswith("kernels.total-")]) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty", "other_key"])
+def test_a_damaged_entry_is_replaced_with_a_warning(pkg, damage):
+    run(pkg)
+    cache = pkg / "__pycache__"
+    path = cache / [e for e in entries(cache) if e.startswith("kernels.total-")][0]
+    data = path.read_bytes()
+    if damage == "truncate":
+        data = data[:len(data) // 2]
+    elif damage == "garbage":
+        data = os.urandom(len(data))
+    elif damage == "flip":   # one bit in the object code: only the checksum can tell
+        data = data[:200] + bytes([data[200] ^ 1]) + data[201:]
+    elif damage == "empty":
+        data = b""
+    else:   # a whole, valid entry under another key's name
+        other = cache / [e for e in entries(cache) if e.startswith("kernels.pair-")][0]
+        data = other.read_bytes()
+    path.write_bytes(data)
+    p = run(pkg)
+    assert "CacheWarning" in p.stderr and "compiling it again" in p.stderr
+    r = result(p)
+    assert compiles(r)["total"] == 1 and r["total"] == 2 * sum(x * x for x in range(10))
+    r = result(run(pkg))   # replaced by a good entry
+    assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
+
+
+def test_cache_dir_override(pkg, tmp_path_factory):
+    where = tmp_path_factory.mktemp("cachedir")
+    run(pkg, env={"EMBER_CACHE_DIR": str(where)})
+    assert len(entries(where)) == 3 and not (pkg / "__pycache__").exists()
+    r = result(run(pkg, env={"EMBER_CACHE_DIR": str(where)}))
+    assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
+
+
+def test_unwritable_source_dir_falls_back_to_the_user_cache(pkg, tmp_path_factory):
+    home = tmp_path_factory.mktemp("xdg")
+    (pkg / "__pycache__").write_text("not a directory")   # __pycache__ cannot be made (root ignores modes)
+    env = {"XDG_CACHE_HOME": str(home)}
+    r = result(run(pkg, env=env))
+    assert compiles(r)["total"] == 1
+    stored = [os.path.join(dp, f) for dp, _, fs in os.walk(home / "ember") for f in fs if f.endswith(".ember")]
+    assert len(stored) == 3
+    r = result(run(pkg, env=env))
+    assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
+
+
+def test_code_without_a_file_is_cached_by_content(tmp_path):
+    script = '''
+        import json, numpy as np
+        from ember import njit
+        src = "@njit(cache=True)\\ndef f(x):\\n    return x * 3 + 1\\n"
+        ns = {"njit": njit}
+        exec(compile(src, "<generated>", "exec"), ns)
+        print(json.dumps([ns["f"](2), ns["f"].stats["compiles"]]))
+    '''
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    assert json.loads(run(tmp_path, script, env).stdout) == [7, 1]
+    assert json.loads(run(tmp_path, script, env).stdout) == [7, 0]
+
+
+def test_explicit_signatures_parallel_and_linalg_from_the_cache(pkg):
+    write(pkg, "more.py", '''
+        import numpy as np
+        from ember import njit, prange
+
+        @njit("float64(float64[::1])", cache=True)
+        def norm1(a):
+            return np.abs(a).sum()
+
+        @njit(parallel=True, cache=True)
+        def psum(a):
+            s = 0.0
+            for i in prange(a.size):
+                s += a[i] * a[i]
+            return s
+
+        @njit(cache=True)
+        def solve(m, b):
+            return np.linalg.solve(m, b)
+    ''')
+    script = '''
+        import json, numpy as np, more
+        a = np.linspace(-1, 1, 10001)
+        m = np.array([[3.0, 1.0], [1.0, 2.0]]); b = np.array([9.0, 8.0])
+        out = [more.norm1(a), more.psum(a), more.solve(m, b).tolist(),
+               [d.stats["compiles"] for d in (more.norm1, more.psum, more.solve)]]
+        print(json.dumps(out))
+    '''
+    first = json.loads(run(pkg, script).stdout)
+    second = json.loads(run(pkg, script).stdout)
+    assert first[3] == [1, 1, 1] and second[3] == [0, 0, 0]
+    assert second[:3] == first[:3]
+    assert second[2] == pytest.approx([2.0, 3.0])
+
+
+def test_sixteen_processes_on_a_cold_cache(pkg):
+    e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pkg), EMBER_PATH]), PYTHONDONTWRITEBYTECODE="1")
+    e.pop("EMBER_CACHE_DIR", None)
+    procs = [subprocess.Popen([sys.executable, "-c", RUN], cwd=pkg, env=e, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(16)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert "Warning" not in err, err
+        r = json.loads(out.strip().splitlines()[-1])
+        assert r["total"] == 2 * sum(x * x for x in range(10)) and r["pair"] == [[0.0, 1.0, 2.0], 6]
+    assert not [f for f in os.listdir(pkg / "__pycache__") if f.startswith(".tmp")]
+    r = result(run(pkg))
+    assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
