@@ -101,11 +101,32 @@ _C_TYPES = {"float64": "double", "int64": "int64_t", "uint64": "uint64_t", "bool
             "complex128": "double _Complex", "none": "void"}
 
 
+def _split_top(text):
+    parts, depth, cur = [], 0, ""
+    for c in text:
+        depth += c == "("
+        depth -= c == ")"
+        if c == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+    return parts + [cur.strip()] if cur.strip() else parts
+
+
 def _c_type(name):
+    """The C type a value of the ember type `name` is laid out as (tuples: structs)."""
     m = re.match(r"(readonly )?array\((\w+), (\d+)d, (\w)\)$", name)
     if m:
         return "ember_array_%sd" % m.group(3)
-    return _C_TYPES.get(name, "void /* %s */" % name)
+    m = re.match(r"UniTuple\((.*) x (\d+)\)$", name)
+    elems = [m.group(1)] * int(m.group(2)) if m else None
+    m = re.match(r"Tuple\((.*)\)$", name)
+    if m:
+        elems = _split_top(m.group(1))
+    if elems is not None:
+        return "struct { %s }" % " ".join("%s f%d;" % (_c_type(e), i) for i, e in enumerate(elems))
+    return _C_TYPES.get(name, "ember_unknown_t")
 
 
 def _wrapper_source(modname, functions, needs, docs):
