@@ -269,3 +269,21 @@ def test_sixteen_processes_on_a_cold_cache(pkg):
     assert not [f for f in os.listdir(pkg / "__pycache__") if f.startswith(".tmp")]
     r = result(run(pkg))
     assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
+
+
+
+def test_global_tuples_are_part_of_the_key(tmp_path):
+    write(tmp_path, "consts.py", '''
+        from ember import njit
+
+        W = (1.0, 2.0)
+
+        @njit(cache=True)
+        def uses_w(x):
+            return x + W[0] + W[1]
+    ''')
+    script = "import json, consts; print(json.dumps([consts.uses_w(1), consts.uses_w.stats['compiles']]))"
+    assert json.loads(run(tmp_path, script).stdout) == [4.0, 1]
+    assert json.loads(run(tmp_path, script).stdout) == [4.0, 0]
+    write(tmp_path, "consts.py", (tmp_path / "consts.py").read_text().replace("(1.0, 2.0)", "(1.0, 5.0)"))
+    assert json.loads(run(tmp_path, script).stdout) == [7.0, 1]
