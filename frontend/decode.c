@@ -83,6 +83,8 @@ typedef struct {
     int nkw;
     Loc loc;
     Instr null_marker;  /* stands for NULL in a block's stack plan */
+    PyObject *closure;  /* a compiled function's cells: its free variables are frozen constants */
+    int first_free;     /* the localsplus index of the first free variable */
 } Fe;
 
 static int fe_error(Fe *fe, DiagKind kind, const char *fmt, ...) {
@@ -471,7 +473,21 @@ static int run_block(Fe *fe, Block *b) {
         switch (pi->op) {
         case PY_NOP: case PY_RESUME: case PY_PRECALL: case PY_MAKE_CELL: case PY_COPY_FREE_VARS:
             break;
-        case PY_LOAD_FAST: case PY_LOAD_DEREF:
+        case PY_LOAD_DEREF:
+            if (fe->closure && pi->arg >= fe->first_free) {   /* frozen, as numba does */
+                PyObject *value = PyCell_GET(PyTuple_GET_ITEM(fe->closure, pi->arg - fe->first_free));
+                if (!value)
+                    return fe_error(fe, DIAG_TYPING, "free variable '%s' is used before it is assigned",
+                                    fe->fn->varnames[pi->arg]);
+                if (!ctx_keep(fe->ctx, value)) return -1;
+                EMIT(in, IR_GLOBAL, 0);
+                in->obj = value;
+                in->str = fe->fn->varnames[pi->arg];
+                PUSH(in->id);
+                break;
+            }
+            /* fall through */
+        case PY_LOAD_FAST:
             EMIT(in, IR_LOADVAR, 0);
             in->imm = pi->arg;
             PUSH(in->id);
@@ -482,7 +498,7 @@ static int run_block(Fe *fe, Block *b) {
             PUSH(in->id);
             break;
         case PY_STORE_FAST: case PY_STORE_DEREF:
-            if (pi->op == PY_STORE_DEREF && pi->arg >= fe->fn->nvars - fe->fn->nfree)
+            if (pi->op == PY_STORE_DEREF && pi->arg >= fe->first_free)
                 return fe_error(fe, DIAG_UNSUPPORTED,
                                 "assigning to the enclosing function's variable '%s' (nonlocal) "
                                 "is not supported", fe->fn->varnames[pi->arg]);
@@ -749,7 +765,7 @@ static int run_block(Fe *fe, Block *b) {
     return fe_error(fe, DIAG_INTERNAL, "block at offset %d runs off the end of the code", b->offset);
 }
 
-Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins) {
+Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure) {
     if (!PyCode_Check(code_obj)) {
         PyErr_SetString(PyExc_TypeError, "ember can only compile Python functions");
         return NULL;
@@ -757,7 +773,7 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
     PyCodeObject *co = (PyCodeObject *)code_obj;
     Function *fn = ir_new_function(ctx);
     if (!fn) return NULL;
-    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj}, *fe = &fe_;
+    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure}, *fe = &fe_;
     fe->null_marker.op = IR_NOPS;
     fn->code = ctx_keep(ctx, code_obj);
     fn->globals = globals;
@@ -785,7 +801,8 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
         if (!name || ir_new_var(fn, name) < 0) return NULL;
     }
-    fn->nfree = co->co_nfreevars;
+    fe->first_free = nlocalsplus - co->co_nfreevars;
+    fn->nfree = closure ? 0 : co->co_nfreevars;   /* an inner function's cells come as arguments */
     fn->nparams = co->co_argcount + co->co_kwonlyargcount;
 
     if (decode(fe) || find_blocks(fe)) return NULL;

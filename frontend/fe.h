@@ -9,6 +9,6 @@
 
 /* decode.c: build the IR of `code`. `globals` and `builtins` resolve LOAD_GLOBAL (values are
  * frozen at this moment). Returns NULL with a located diagnostic in ctx on unsupported input. */
-Function *fe_build(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins);
+Function *fe_build(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins, PyObject *closure);
 
 #endif

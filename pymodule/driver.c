@@ -207,7 +207,7 @@ static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_calle
 /* ---- the compile ------------------------------------------------------------------- */
 static Function *build_ir(Ctx *ctx, Dispatcher *d) {
     PyFunctionObject *f = (PyFunctionObject *)d->py_func;
-    Function *fn = fe_build(ctx, f->func_code, f->func_globals, f->func_builtins);
+    Function *fn = fe_build(ctx, f->func_code, f->func_globals, f->func_builtins, f->func_closure);
     if (fn) {   /* boundscheck=True, or EMBER_BOUNDSCHECK=1 for every function */
         PyObject *bc = PyDict_GetItemString(d->options, "boundscheck");
         const char *env = getenv("EMBER_BOUNDSCHECK");

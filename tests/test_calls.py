@@ -260,3 +260,16 @@ def math_constants(x):
 def test_math_pi():
     check_all(circle, [(0,), (1,), (2.5,), (-0.0,)])
     check_all(math_constants, [(0,), (1.5,)])
+
+
+def test_a_compiled_closure_freezes_its_free_variables():
+    import ember
+
+    def make(k, scale):
+        @ember.njit
+        def f(x):
+            return x * k + scale[1]
+        return f
+
+    assert make(3, (0.0, 0.5))(2) == 6.5
+    assert make(-1, (1, 2))(2) == 0

@@ -265,7 +265,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
             return 0;
         }
     }
-    Function *fn = fe_build(ctx, code, ti->fn->globals, ti->fn->builtins);
+    Function *fn = fe_build(ctx, code, ti->fn->globals, ti->fn->builtins, NULL);
     if (!fn) return -1;
     char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->inner_serial++);
     TypeInfo *inner = ti_infer(ctx, fn, types, nparams + nfree, ti->host, symbol, ti);
