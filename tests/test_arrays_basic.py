@@ -85,6 +85,48 @@ def test_variable_index():
                            for i, j in [(0, 0), (2, 3), (-1, -4), (-3, 1)]])
 
 
+def clamped_counts(x, lo, hi, nbins):
+    counts = np.zeros(nbins, np.int64)
+    scale = nbins / (hi - lo)
+    for i in range(x.shape[0]):
+        b = int((x[i] - lo) * scale)
+        if b < 0:
+            b = 0
+        elif b >= nbins:
+            b = nbins - 1
+        counts[b] += 1
+    return counts
+
+
+def wrapped_in_loop(a, k):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i - k] * (i + 1)   # negative for i < k: counts from the end
+    return s
+
+
+def write_wrapped_in_loop(a, k):
+    for i in range(len(a)):
+        a[i - k] = a[i - k] + i
+    return a
+
+
+def test_index_after_clamp():
+    """The index fast path (0 <= i < n: one unsigned compare) beside the wrap of the others."""
+    x = np.array([-10.0, -4.0, -3.99, -0.5, 0.0, 0.5, 3.99, 4.0, 7.5, 1e16, -1e16, -0.0])
+    check_all(clamped_counts, [(x, -4.0, 4.0, nb) for nb in (1, 2, 3, 100)])
+    check_all(clamped_counts, [(x[::-2], -4.0, 4.0, 5), (np.zeros(0), -1.0, 1.0, 0)])
+
+
+def test_negative_index_in_loop():
+    a = sample("float64", (7,))
+    cases = [(v, k) for _, v in layouts(a, LAYOUTS_1D) for k in (0, 1, 3, 7)]
+    check_all(wrapped_in_loop, cases)
+    check_all(write_wrapped_in_loop, cases)
+    check_all(wrapped_in_loop, cases, jit_opts={"boundscheck": True})
+    check_all(write_wrapped_in_loop, cases, jit_opts={"boundscheck": True})
+
+
 # ------------------------------------------------------------------ slices and views
 
 
@@ -380,6 +422,8 @@ def test_boundscheck_index_error():
     b = np.arange(6.0).reshape(2, 3)
     check_all(index_var2, [(b, 2, 0), (b, 0, 3), (b, -3, 0), (b, 1, -4)], **bc)
     check_all(set_items, [(np.zeros(0), 1.0)], **bc)
+    check_all(wrapped_in_loop, [(a, 6), (a, -1), (np.zeros(0), 0)], **bc)
+    check_all(write_wrapped_in_loop, [(a, 6), (a, -5)], **bc)
 
 
 def store_one(a):

@@ -5,6 +5,7 @@ range."""
 import itertools
 import math
 
+import numpy as np
 import pytest
 
 from difftest import (
@@ -136,6 +137,48 @@ def test_int():
 @pytest.mark.parametrize("x, exc", [(nan, ValueError), (inf, OverflowError), (-inf, OverflowError)])
 def test_int_of_nonfinite_raises(x, exc):
     assert type(check(to_int, x)) is exc
+
+
+def int_in_loop(x):
+    s = 0
+    for i in range(x.shape[0]):
+        s ^= int(x[i]) + i   # no overflow whatever the values
+    return s
+
+
+def first_bad_int(x, out):
+    for i in range(x.shape[0]):
+        out[i] = int(x[i])
+    return out
+
+
+def test_int_in_loop():
+    ok = np.array([0.0, -0.0, 0.5, -0.5, 2.7, -2.7, 1e18, -9.2e18, -9223372036854775808.0,
+                   9223372036854774784.0, 4503599627370497.0])
+    check_all(int_in_loop, [(ok,), (ok[::-1],), (np.zeros(0),)])
+    check_all(first_bad_int, [(ok, np.zeros(len(ok), np.int64))])
+
+
+@numba_xfail("numba converts NaN and infinity to an arbitrary int64 without raising")
+@pytest.mark.parametrize("bad, exc", [(nan, ValueError), (inf, OverflowError), (-inf, OverflowError)])
+def test_int_in_loop_raises(bad, exc):
+    x = np.array([1.5, -2.5, bad, 7.0])
+    assert type(check(int_in_loop, x)) is exc
+    # the elements before the bad one are written, the ones after are not
+    assert type(check(first_bad_int, x, np.zeros(4, np.int64))) is exc
+
+
+@numba_xfail("numba converts NaN, infinity and out-of-range floats to an arbitrary int64")
+def test_int_out_of_int64_range_raises():
+    """Python gives a big int; ember's int is int64 and says so rather than wrap."""
+    f = jit(int_in_loop)
+    for big in (9223372036854775808.0, -9223372036854777856.0, 1e300, -1e19):
+        with pytest.raises(OverflowError, match="float too large to convert to int64"):
+            f(np.array([1.0, big]))
+    with pytest.raises(ValueError, match="cannot convert float NaN to integer"):
+        f(np.array([nan, inf]))   # the first bad element decides
+    with pytest.raises(OverflowError, match="cannot convert float infinity to integer"):
+        f(np.array([-inf, nan]))
 
 
 def test_float():
