@@ -739,6 +739,108 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
     store_out(L, E, cg_elem_ptr(L, E->out_t, E->out, idx));
 }
 
+/* ---- array expressions on threads (parallel=True) ---------------------------------------- *
+ * run_expr's loops outlined into `<symbol>.arrayexpr(env, lo, hi, partial)`: over the flat index
+ * when every operand is C-contiguous with the result's shape, else over the outermost
+ * dimension, each chunk running the inner dimensions whole. The caller checks the broadcast,
+ * then runs the chunks (on the runner from CG_PAR_MIN_ELEMS elements, else with one call).
+ * Chunks write disjoint elements: an operand overlapping the target was copied already.
+ *
+ * env: {i1 flat, the target array, shape[nd], then per leaf: data and its read strides for an
+ * array, the value for a scalar}. */
+static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
+    LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)(2 + E->nd + E->nleaves * 65));
+    int n = 0;
+    f[n++] = L->i1;
+    f[n++] = cg_type(L, E->out_t);
+    for (int k = 0; k < E->nd; k++) f[n++] = L->i64;
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind == TY_ARRAY) {
+            f[n++] = L->ptr;
+            for (int k = 0; k < lf->t->ndim; k++) f[n++] = L->i64;
+        } else {
+            f[n++] = lf->v ? LLVMTypeOf(lf->v) : L->i8;
+        }
+    }
+    return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
+}
+
+/* Stores (load false) E's operands into env, or loads them from it into E (in a chunk). */
+static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool load) {
+    unsigned n = 1;   /* after the flat flag */
+#define FIELD(val, ty) do {                                                              \
+        LLVMValueRef p_ = cg_field(L, envt, env, n++);                                   \
+        if (load) (val) = LLVMBuildLoad2(L->b, (ty), p_, "");                            \
+        else if (val) LLVMBuildStore(L->b, (val), p_);                                   \
+    } while (0)
+    FIELD(E->out, cg_type(L, E->out_t));
+    for (int k = 0; k < E->nd; k++) FIELD(E->shape[k], L->i64);
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind == TY_ARRAY) {
+            FIELD(lf->data, L->ptr);
+            for (int k = 0; k < lf->t->ndim; k++) FIELD(lf->estr[k], L->i64);
+        } else {
+            LLVMTypeRef t = lf->v ? LLVMTypeOf(lf->v) : L->i8;
+            FIELD(lf->v, t);
+        }
+    }
+#undef FIELD
+}
+
+typedef struct RowEnv {
+    Expr *E;
+    LLVMValueRef i0;   /* the outermost index */
+} RowEnv;
+
+static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
+    RowEnv *R = env;
+    LLVMValueRef full[64];
+    full[0] = R->i0;
+    for (int k = 1; k < R->E->nd; k++) full[k] = idx[k - 1];
+    nest_body(L, full, R->E);
+}
+
+static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
+    LLVMTypeRef envt = expr_env_type(L, E);
+    LLVMValueRef env = cg_entry_alloca(L, envt, "exprenv");
+    LLVMBuildStore(L->b, flat, cg_field(L, envt, env, 0));
+    expr_env(L, E, envt, env, false);
+    LLVMValueRef total = i64c(L, 1);
+    for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
+
+    Lower C_, *C = &C_;
+    cg_chunk_begin(L, C, "arrayexpr");
+    Expr *I = ctx_alloc(L->ctx, sizeof *I);
+    *I = *E;
+    LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
+    LLVMValueRef is_flat = LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 0), "flat");
+    expr_env(C, I, envt, cenv, true);
+    LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(C->c, C->func, "flat");
+    LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(C->c, C->func, "strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(C->c, C->func, "exprdone");
+    LLVMBuildCondBr(C->b, is_flat, fb, nb);
+    LoopCtx lc;
+    LLVMPositionBuilderAtEnd(C->b, fb);
+    LLVMValueRef i = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, LLVMBuildSub(C->b, hi, lo, "")), "");
+    flat_body(C, &i, I);
+    cg_loop_end(C, &lc);
+    LLVMBuildBr(C->b, join);
+    LLVMPositionBuilderAtEnd(C->b, nb);
+    RowEnv R = {.E = I};
+    R.i0 = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, LLVMBuildSub(C->b, hi, lo, "")), "");
+    cg_loop_nest(C, E->nd - 1, I->shape + 1, row_body, &R);
+    cg_loop_end(C, &lc);
+    LLVMBuildBr(C->b, join);
+    LLVMPositionBuilderAtEnd(C->b, join);
+    LLVMValueRef body = cg_chunk_end(C);
+
+    LLVMValueRef n = LLVMBuildSelect(L->b, flat, total, E->shape[0], "");
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, total, i64c(L, CG_PAR_MIN_ELEMS), "");
+    cg_run_chunks(L, body, env, n, big, NULL, NULL);
+}
+
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
  * loops writing E->out. */
 static void run_expr(Lower *L, Expr *E) {
@@ -760,6 +862,10 @@ static void run_expr(Lower *L, Expr *E) {
             lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
                                           cg_arr_stride(L, lf->t, lf->v, k), "");
         }
+    }
+    if (L->fn->parallel && E->nd > 0) {
+        run_expr_parallel(L, E, flat_ok ? same : LLVMConstInt(L->i1, 0, 0));
+        return;
     }
     if (!flat_ok) {
         cg_loop_nest(L, E->nd, E->shape, nest_body, E);
