@@ -5,7 +5,8 @@
  * C-contiguous array (or any 1-d array) is one lane over every element; of any other array, a
  * lane over a contiguous copy; np.sum(a, axis=k) runs one lane along dimension k for every
  * position of the other dimensions, writing a new array. Variance is two passes (mean, then the
- * squared deviations), as NumPy computes it.
+ * squared deviations), as NumPy computes it. In a parallel=True function the whole-array lane is
+ * split into chunks folded on the parallel runner (reduce_lane_parallel).
  */
 #include "lower.h"
 #include <math.h>
