@@ -767,27 +767,28 @@ static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
     return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
 }
 
-/* Stores (load false) E's operands into env, or loads them from it into E (in a chunk). */
+/* Field *n of env: stored from *val, or (load) loaded into *val. */
+static void env_field(Lower *L, LLVMTypeRef envt, LLVMValueRef env, unsigned *n, LLVMValueRef *val, LLVMTypeRef t,
+                      bool load) {
+    LLVMValueRef p = cg_field(L, envt, env, (*n)++);
+    if (load) *val = LLVMBuildLoad2(L->b, t, p, "");
+    else if (*val) LLVMBuildStore(L->b, *val, p);
+}
+
+/* Stores E's operands into env, or (load) loads them from it into E (in a chunk). */
 static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool load) {
     unsigned n = 1;   /* after the flat flag */
-#define FIELD(val, ty) do {                                                              \
-        LLVMValueRef p_ = cg_field(L, envt, env, n++);                                   \
-        if (load) (val) = LLVMBuildLoad2(L->b, (ty), p_, "");                            \
-        else if (val) LLVMBuildStore(L->b, (val), p_);                                   \
-    } while (0)
-    FIELD(E->out, cg_type(L, E->out_t));
-    for (int k = 0; k < E->nd; k++) FIELD(E->shape[k], L->i64);
+    env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    for (int k = 0; k < E->nd; k++) env_field(L, envt, env, &n, &E->shape[k], L->i64, load);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind == TY_ARRAY) {
-            FIELD(lf->data, L->ptr);
-            for (int k = 0; k < lf->t->ndim; k++) FIELD(lf->estr[k], L->i64);
+            env_field(L, envt, env, &n, &lf->data, L->ptr, load);
+            for (int k = 0; k < lf->t->ndim; k++) env_field(L, envt, env, &n, &lf->estr[k], L->i64, load);
         } else {
-            LLVMTypeRef t = lf->v ? LLVMTypeOf(lf->v) : L->i8;
-            FIELD(lf->v, t);
+            env_field(L, envt, env, &n, &lf->v, lf->v ? LLVMTypeOf(lf->v) : L->i8, load);
         }
     }
-#undef FIELD
 }
 
 typedef struct RowEnv {
@@ -803,10 +804,11 @@ static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
     nest_body(L, full, R->E);
 }
 
+/* flat: whether the flat loop may run (an i1), or NULL where the layouts rule it out. */
 static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
     LLVMTypeRef envt = expr_env_type(L, E);
     LLVMValueRef env = cg_entry_alloca(L, envt, "exprenv");
-    LLVMBuildStore(L->b, flat, cg_field(L, envt, env, 0));
+    LLVMBuildStore(L->b, flat ? flat : LLVMConstInt(L->i1, 0, 0), cg_field(L, envt, env, 0));
     expr_env(L, E, envt, env, false);
     LLVMValueRef total = i64c(L, 1);
     for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
@@ -816,28 +818,32 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
     Expr *I = ctx_alloc(L->ctx, sizeof *I);
     *I = *E;
     LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
-    LLVMValueRef is_flat = LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 0), "flat");
+    LLVMValueRef count = LLVMBuildSub(C->b, hi, lo, "");
     expr_env(C, I, envt, cenv, true);
-    LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(C->c, C->func, "flat");
     LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(C->c, C->func, "strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(C->c, C->func, "exprdone");
-    LLVMBuildCondBr(C->b, is_flat, fb, nb);
     LoopCtx lc;
-    LLVMPositionBuilderAtEnd(C->b, fb);
-    LLVMValueRef i = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, LLVMBuildSub(C->b, hi, lo, "")), "");
-    flat_body(C, &i, I);
-    cg_loop_end(C, &lc);
-    LLVMBuildBr(C->b, join);
-    LLVMPositionBuilderAtEnd(C->b, nb);
+    if (flat) {   /* [lo, hi) of the flat index */
+        LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(C->c, C->func, "flat");
+        LLVMBuildCondBr(C->b, LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 0), "flat"), fb, nb);
+        LLVMPositionBuilderAtEnd(C->b, fb);
+        LLVMValueRef i = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, count), "");
+        flat_body(C, &i, I);
+        cg_loop_end(C, &lc);
+        LLVMBuildBr(C->b, join);
+    } else {
+        LLVMBuildBr(C->b, nb);
+    }
+    LLVMPositionBuilderAtEnd(C->b, nb);   /* rows [lo, hi) of the outermost dimension */
     RowEnv R = {.E = I};
-    R.i0 = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, LLVMBuildSub(C->b, hi, lo, "")), "");
+    R.i0 = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, count), "");
     cg_loop_nest(C, E->nd - 1, I->shape + 1, row_body, &R);
     cg_loop_end(C, &lc);
     LLVMBuildBr(C->b, join);
     LLVMPositionBuilderAtEnd(C->b, join);
     LLVMValueRef body = cg_chunk_end(C);
 
-    LLVMValueRef n = LLVMBuildSelect(L->b, flat, total, E->shape[0], "");
+    LLVMValueRef n = flat ? LLVMBuildSelect(L->b, flat, total, E->shape[0], "") : E->shape[0];
     LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, total, i64c(L, CG_PAR_MIN_ELEMS), "");
     cg_run_chunks(L, body, env, n, big, NULL, NULL);
 }
@@ -865,7 +871,7 @@ static void run_expr(Lower *L, Expr *E) {
         }
     }
     if (L->fn->parallel && E->nd > 0) {
-        run_expr_parallel(L, E, flat_ok ? same : LLVMConstInt(L->i1, 0, 0));
+        run_expr_parallel(L, E, flat_ok ? same : NULL);
         return;
     }
     if (!flat_ok) {

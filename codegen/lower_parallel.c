@@ -64,12 +64,23 @@ static LLVMValueRef chunk_fn(Lower *L, TypeInfo *ti, const char *what) {
     return f;
 }
 
+/* A lowering state on outer's module, builder, types and target, with no function yet. */
+static Lower sibling(Lower *outer) {
+    return (Lower){.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
+                   .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64, .ptr = outer->ptr, .c128 = outer->c128,
+                   .voidt = outer->voidt, .cpu = outer->cpu, .features = outer->features};
+}
+
+/* The chunk reads outer's typing and array plan (fused operands); it has no per-value tables,
+ * variables or blocks of its own: what it lowers comes in through env. */
 void cg_chunk_begin(Lower *outer, Lower *L, const char *what) {
-    *L = (Lower){.ctx = outer->ctx, .ti = outer->ti, .fn = outer->fn, .c = outer->c, .m = outer->m,
-                 .i1 = outer->i1, .i8 = outer->i8, .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64,
-                 .ptr = outer->ptr, .c128 = outer->c128, .voidt = outer->voidt, .loc = outer->loc,
-                 .uses = outer->uses, .fused = outer->fused, .cpu = outer->cpu, .features = outer->features};
-    L->b = LLVMCreateBuilderInContext(L->c);
+    *L = sibling(outer);
+    L->ti = outer->ti;
+    L->fn = outer->fn;
+    L->loc = outer->loc;
+    L->uses = outer->uses;
+    L->fused = outer->fused;
+    L->b = LLVMCreateBuilderInContext(L->c);   /* outer's builder stays where it is */
     L->func = chunk_fn(L, L->ti, what);
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
@@ -133,10 +144,7 @@ LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMVa
 
 /* ---- prange loops ------------------------------------------------------------------------ */
 LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
-    Lower L_ = {.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
-                .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64, .ptr = outer->ptr, .c128 = outer->c128,
-                .voidt = outer->voidt, .cpu = outer->cpu, .features = outer->features},
-          *L = &L_;
+    Lower L_ = sibling(outer), *L = &L_;
     Function *fn = ti->fn;
     LLVMValueRef f = chunk_fn(L, ti, ctx_printf(L->ctx, "prange%d", k));
     if (cg_begin_function(L, ti, f)) return NULL;
