@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Parallel benchmark: prange kernels under ember and numba with parallel=True, side by side.
+"""Parallel benchmark: prange loops, array expressions and reductions under ember and numba with
+parallel=True, side by side.
 
 For each kernel and each thread count (1, 2, ... up to the machine's cores, doubling), the
 steady time (best of several runs after a warm-up) of ember and of numba in the same process,

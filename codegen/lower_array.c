@@ -590,6 +590,7 @@ typedef struct Leaf {
     const Type *t;
     LLVMValueRef v;            /* array value, or the scalar */
     LLVMValueRef data, estr[64];
+    int same;                  /* run_expr_parallel: an earlier leaf reading the same array, or -1 */
 } Leaf;
 
 typedef struct Expr {
@@ -749,6 +750,36 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
  *
  * env: {i1 flat, the target array, shape[nd], then per leaf: data and its read strides for an
  * array, the value for a scalar}. */
+static int position(Instr *in) {
+    for (int k = 0; k < in->block->ninstrs; k++)
+        if (in->block->instrs[k] == in) return k;
+    return -1;
+}
+
+/* An earlier leaf holding the same array as leaf j (loads of one variable in one block with no
+ * store to it between), or -1. In a chunk the optimiser cannot see through env that two
+ * pointers are equal: it would read the memory once per leaf (a gather each, when strided). */
+static int same_leaf(Lower *L, Expr *E, int j) {
+    Leaf *b = &E->leaves[j];
+    if (b->id < 0 || b->t->kind != TY_ARRAY) return -1;
+    Instr *ib = L->fn->instrs[b->id];
+    for (int i = 0; i < j; i++) {
+        Leaf *a = &E->leaves[i];
+        if (a->id < 0 || a->t != b->t) continue;
+        if (a->v == b->v) return i;
+        Instr *ia = L->fn->instrs[a->id];
+        if (ia->op != IR_LOADVAR || ib->op != IR_LOADVAR || ia->imm != ib->imm || ia->block != ib->block) continue;
+        int from = position(ia), to = position(ib), stored = 0;
+        if (from > to) { int t = from; from = to; to = t; }
+        for (int k = from + 1; k < to; k++) {
+            Instr *x = ia->block->instrs[k];
+            stored |= x->op == IR_STOREVAR && x->imm == ia->imm;
+        }
+        if (!stored) return i;
+    }
+    return -1;
+}
+
 static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
     LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)(2 + E->nd + E->nleaves * 65));
     int n = 0;
@@ -757,6 +788,7 @@ static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
     for (int k = 0; k < E->nd; k++) f[n++] = L->i64;
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
+        if (lf->same >= 0) continue;
         if (lf->t->kind == TY_ARRAY) {
             f[n++] = L->ptr;
             for (int k = 0; k < lf->t->ndim; k++) f[n++] = L->i64;
@@ -782,6 +814,11 @@ static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool
     for (int k = 0; k < E->nd; k++) env_field(L, envt, env, &n, &E->shape[k], L->i64, load);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
+        if (lf->same >= 0) {   /* read through the first one's fields */
+            if (load) memcpy(lf->estr, E->leaves[lf->same].estr, sizeof lf->estr);
+            if (load) lf->data = E->leaves[lf->same].data;
+            continue;
+        }
         if (lf->t->kind == TY_ARRAY) {
             env_field(L, envt, env, &n, &lf->data, L->ptr, load);
             for (int k = 0; k < lf->t->ndim; k++) env_field(L, envt, env, &n, &lf->estr[k], L->i64, load);
@@ -806,6 +843,7 @@ static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
 
 /* flat: whether the flat loop may run (an i1), or NULL where the layouts rule it out. */
 static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
+    for (int i = 0; i < E->nleaves; i++) E->leaves[i].same = same_leaf(L, E, i);
     LLVMTypeRef envt = expr_env_type(L, E);
     LLVMValueRef env = cg_entry_alloca(L, envt, "exprenv");
     LLVMBuildStore(L->b, flat ? flat : LLVMConstInt(L->i1, 0, 0), cg_field(L, envt, env, 0));

@@ -339,6 +339,10 @@ def expr_compare(a, b):
     return (a < b) | (a > 0.9)
 
 
+def reuse(a, b):
+    return a * a + a * 2.0 + (a := b) * 3.0 + a   # the last a is b: not the array read before
+
+
 def assign_slice(a, b):
     a[1:-1] = b[2:] * 2.0 + 1.0
     return a
@@ -401,6 +405,8 @@ def _check_expressions(cases):
 def test_array_expressions(n):
     rng = np.random.default_rng(20)
     _check_expressions(_layouts(rng, n))
+    for a in (rng.random(n), rng.random(2 * n)[::2], rng.random((n // 10, 20))[:, ::2]):
+        check(reuse, a, a[::-1].copy(), jit_opts=PAR)
     ia, ib = rng.integers(-1000, 1000, n), rng.integers(-50, 50, (n, 4))
     check(expr_int, ia, ia[::-1], jit_opts=PAR)
     check(expr_int, ib.copy(order="F"), ib[::-1], jit_opts=PAR)
