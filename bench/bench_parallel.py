@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Parallel benchmark: prange kernels under ember and numba with parallel=True, side by side.
+"""Parallel benchmark: prange loops, array expressions and reductions under ember and numba with
+parallel=True, side by side.
 
 For each kernel and each thread count (1, 2, ... up to the machine's cores, doubling), the
 steady time (best of several runs after a warm-up) of ember and of numba in the same process,
@@ -55,6 +56,30 @@ def monte_carlo_pi(n):
     return 4.0 * inside / n
 
 
+def expr_axpy(a, b, c):
+    return a + b * c
+
+
+def expr_ufuncs(a, b):
+    return np.sqrt(a) * np.exp(-b) + np.sin(a)
+
+
+def expr_2d_where(m):
+    return np.where(m > 0.5, m * 2.0, 1.0 - m)
+
+
+def array_sum(a):
+    return np.sum(a)
+
+
+def array_std(a):
+    return np.std(a)
+
+
+def array_argmax(a):
+    return np.argmax(a)
+
+
 def kernels(quick):
     rng = np.random.default_rng(0)
     n = 400_000 if quick else 4_000_000
@@ -64,6 +89,12 @@ def kernels(quick):
         ("sum of squares, %d floats" % n, sum_squares, (rng.random(n),), 1e-9),
         ("per-row sin*exp, %dx%d" % rows, row_work, (m, np.empty(rows[0])), 1e-9),
         ("Monte-Carlo pi, %d draws" % n, monte_carlo_pi, (n,), 1e-2),
+        ("array expr a + b * c, %d floats" % n, expr_axpy, (rng.random(n), rng.random(n), rng.random(n)), 1e-12),
+        ("array expr sqrt*exp+sin, %d floats" % n, expr_ufuncs, (rng.random(n), rng.random(n)), 1e-12),
+        ("array expr np.where, %dx%d F" % rows, expr_2d_where, (np.asfortranarray(m),), 1e-12),
+        ("np.sum, %d floats" % n, array_sum, (rng.random(n),), 1e-9),
+        ("np.std, %d floats" % n, array_std, (rng.random(n),), 1e-9),
+        ("np.argmax, %d ints" % n, array_argmax, (rng.integers(0, 1 << 40, n),), 0),
     ]
 
 

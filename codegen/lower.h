@@ -48,8 +48,15 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable);   /* what an ite
 LLVMValueRef cg_field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i);   /* &p->field i */
 
 /* lower_parallel.c */
+#define CG_PAR_MIN_ELEMS (1 << 14)   /* array expressions and reductions smaller than this stay in one thread */
 LLVMValueRef cg_parallel_body(Lower *L, TypeInfo *ti, ParLoop *pl, int k);
 void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body);
+void cg_chunk_begin(Lower *outer, Lower *L, const char *what);   /* L: a new chunk function, builder in its entry */
+LLVMValueRef cg_chunk_end(Lower *L);                              /* returns 0 from where L's builder is */
+LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMValueRef n, LLVMValueRef parallel,
+                           LLVMTypeRef partt, LLVMValueRef partials);
+LLVMValueRef cg_partials_alloca(Lower *L, LLVMTypeRef partt);    /* room for every chunk's partial */
+LLVMValueRef cg_partial_ptr(Lower *L, LLVMTypeRef partt, LLVMValueRef partials, LLVMValueRef c);
 LLVMTypeRef cg_type(Lower *L, const Type *t);
 LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x);   /* an intrinsic of x's type */
 LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y);   /* double f(double, double) */

@@ -21,7 +21,8 @@
  * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
  * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
  * broadcasting strides (0 on a dimension of length 1) otherwise. Operators follow NumPy there:
- * no ZeroDivisionError, integer division by zero gives 0.
+ * no ZeroDivisionError, integer division by zero gives 0. In a parallel=True function the loops
+ * are outlined into a chunk function and run on the parallel runner (run_expr_parallel).
  */
 #include "lower.h"
 #include <string.h>
@@ -589,6 +590,7 @@ typedef struct Leaf {
     const Type *t;
     LLVMValueRef v;            /* array value, or the scalar */
     LLVMValueRef data, estr[64];
+    int same;                  /* run_expr_parallel: an earlier leaf reading the same array, or -1 */
 } Leaf;
 
 typedef struct Expr {
@@ -739,6 +741,151 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
     store_out(L, E, cg_elem_ptr(L, E->out_t, E->out, idx));
 }
 
+/* ---- array expressions on threads (parallel=True) ---------------------------------------- *
+ * run_expr's loops outlined into `<symbol>.arrayexpr(env, lo, hi, partial)`: over the flat index
+ * when every operand is C-contiguous with the result's shape, else over the outermost
+ * dimension, each chunk running the inner dimensions whole. The caller checks the broadcast,
+ * then runs the chunks (on the runner from CG_PAR_MIN_ELEMS elements, else with one call).
+ * Chunks write disjoint elements: an operand overlapping the target was copied already.
+ *
+ * env: {i1 flat, the target array, shape[nd], then per leaf: data and its read strides for an
+ * array, the value for a scalar}. */
+static int position(Instr *in) {
+    for (int k = 0; k < in->block->ninstrs; k++)
+        if (in->block->instrs[k] == in) return k;
+    return -1;
+}
+
+/* An earlier leaf holding the same array as leaf j (loads of one variable in one block with no
+ * store to it between), or -1. In a chunk the optimiser cannot see through env that two
+ * pointers are equal: it would read the memory once per leaf (a gather each, when strided). */
+static int same_leaf(Lower *L, Expr *E, int j) {
+    Leaf *b = &E->leaves[j];
+    if (b->id < 0 || b->t->kind != TY_ARRAY) return -1;
+    Instr *ib = L->fn->instrs[b->id];
+    for (int i = 0; i < j; i++) {
+        Leaf *a = &E->leaves[i];
+        if (a->id < 0 || a->t != b->t) continue;
+        if (a->v == b->v) return i;
+        Instr *ia = L->fn->instrs[a->id];
+        if (ia->op != IR_LOADVAR || ib->op != IR_LOADVAR || ia->imm != ib->imm || ia->block != ib->block) continue;
+        int from = position(ia), to = position(ib), stored = 0;
+        if (from > to) { int t = from; from = to; to = t; }
+        for (int k = from + 1; k < to; k++) {
+            Instr *x = ia->block->instrs[k];
+            stored |= x->op == IR_STOREVAR && x->imm == ia->imm;
+        }
+        if (!stored) return i;
+    }
+    return -1;
+}
+
+static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
+    LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)(2 + E->nd + E->nleaves * 65));
+    int n = 0;
+    f[n++] = L->i1;
+    f[n++] = cg_type(L, E->out_t);
+    for (int k = 0; k < E->nd; k++) f[n++] = L->i64;
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->same >= 0) continue;
+        if (lf->t->kind == TY_ARRAY) {
+            f[n++] = L->ptr;
+            for (int k = 0; k < lf->t->ndim; k++) f[n++] = L->i64;
+        } else {
+            f[n++] = lf->v ? LLVMTypeOf(lf->v) : L->i8;
+        }
+    }
+    return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
+}
+
+/* Field *n of env: stored from *val, or (load) loaded into *val. */
+static void env_field(Lower *L, LLVMTypeRef envt, LLVMValueRef env, unsigned *n, LLVMValueRef *val, LLVMTypeRef t,
+                      bool load) {
+    LLVMValueRef p = cg_field(L, envt, env, (*n)++);
+    if (load) *val = LLVMBuildLoad2(L->b, t, p, "");
+    else if (*val) LLVMBuildStore(L->b, *val, p);
+}
+
+/* Stores E's operands into env, or (load) loads them from it into E (in a chunk). */
+static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool load) {
+    unsigned n = 1;   /* after the flat flag */
+    env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    for (int k = 0; k < E->nd; k++) env_field(L, envt, env, &n, &E->shape[k], L->i64, load);
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->same >= 0) {   /* read through the first one's fields */
+            if (load) memcpy(lf->estr, E->leaves[lf->same].estr, sizeof lf->estr);
+            if (load) lf->data = E->leaves[lf->same].data;
+            continue;
+        }
+        if (lf->t->kind == TY_ARRAY) {
+            env_field(L, envt, env, &n, &lf->data, L->ptr, load);
+            for (int k = 0; k < lf->t->ndim; k++) env_field(L, envt, env, &n, &lf->estr[k], L->i64, load);
+        } else {
+            env_field(L, envt, env, &n, &lf->v, lf->v ? LLVMTypeOf(lf->v) : L->i8, load);
+        }
+    }
+}
+
+typedef struct RowEnv {
+    Expr *E;
+    LLVMValueRef i0;   /* the outermost index */
+} RowEnv;
+
+static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
+    RowEnv *R = env;
+    LLVMValueRef full[64];
+    full[0] = R->i0;
+    for (int k = 1; k < R->E->nd; k++) full[k] = idx[k - 1];
+    nest_body(L, full, R->E);
+}
+
+/* flat: whether the flat loop may run (an i1), or NULL where the layouts rule it out. */
+static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
+    for (int i = 0; i < E->nleaves; i++) E->leaves[i].same = same_leaf(L, E, i);
+    LLVMTypeRef envt = expr_env_type(L, E);
+    LLVMValueRef env = cg_entry_alloca(L, envt, "exprenv");
+    LLVMBuildStore(L->b, flat ? flat : LLVMConstInt(L->i1, 0, 0), cg_field(L, envt, env, 0));
+    expr_env(L, E, envt, env, false);
+    LLVMValueRef total = i64c(L, 1);
+    for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
+
+    Lower C_, *C = &C_;
+    cg_chunk_begin(L, C, "arrayexpr");
+    Expr *I = ctx_alloc(L->ctx, sizeof *I);
+    *I = *E;
+    LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
+    LLVMValueRef count = LLVMBuildSub(C->b, hi, lo, "");
+    expr_env(C, I, envt, cenv, true);
+    LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(C->c, C->func, "strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(C->c, C->func, "exprdone");
+    LoopCtx lc;
+    if (flat) {   /* [lo, hi) of the flat index */
+        LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(C->c, C->func, "flat");
+        LLVMBuildCondBr(C->b, LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 0), "flat"), fb, nb);
+        LLVMPositionBuilderAtEnd(C->b, fb);
+        LLVMValueRef i = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, count), "");
+        flat_body(C, &i, I);
+        cg_loop_end(C, &lc);
+        LLVMBuildBr(C->b, join);
+    } else {
+        LLVMBuildBr(C->b, nb);
+    }
+    LLVMPositionBuilderAtEnd(C->b, nb);   /* rows [lo, hi) of the outermost dimension */
+    RowEnv R = {.E = I};
+    R.i0 = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, count), "");
+    cg_loop_nest(C, E->nd - 1, I->shape + 1, row_body, &R);
+    cg_loop_end(C, &lc);
+    LLVMBuildBr(C->b, join);
+    LLVMPositionBuilderAtEnd(C->b, join);
+    LLVMValueRef body = cg_chunk_end(C);
+
+    LLVMValueRef n = flat ? LLVMBuildSelect(L->b, flat, total, E->shape[0], "") : E->shape[0];
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, total, i64c(L, CG_PAR_MIN_ELEMS), "");
+    cg_run_chunks(L, body, env, n, big, NULL, NULL);
+}
+
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
  * loops writing E->out. */
 static void run_expr(Lower *L, Expr *E) {
@@ -760,6 +907,10 @@ static void run_expr(Lower *L, Expr *E) {
             lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
                                           cg_arr_stride(L, lf->t, lf->v, k), "");
         }
+    }
+    if (L->fn->parallel && E->nd > 0) {
+        run_expr_parallel(L, E, flat_ok ? same : NULL);
+        return;
     }
     if (!flat_ok) {
         cg_loop_nest(L, E->nd, E->shape, nest_body, E);

@@ -5,7 +5,8 @@
  * C-contiguous array (or any 1-d array) is one lane over every element; of any other array, a
  * lane over a contiguous copy; np.sum(a, axis=k) runs one lane along dimension k for every
  * position of the other dimensions, writing a new array. Variance is two passes (mean, then the
- * squared deviations), as NumPy computes it.
+ * squared deviations), as NumPy computes it. In a parallel=True function the whole-array lane is
+ * split into chunks folded on the parallel runner (reduce_lane_parallel).
  */
 #include "lower.h"
 #include <math.h>
@@ -279,21 +280,9 @@ static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
     return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
 }
 
-/* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
-static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
-    const Type *ct = ty_scalar_of(ln->dt);
-    char msg[128];
-    if (want_index) snprintf(msg, sizeof msg, "attempt to get %s of an empty sequence", fname);
-    else snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
-                  is_max ? "maximum" : "minimum");
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ln->n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
-    LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
-    LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
-    LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
-    LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
-    LLVMValueRef better;
+/* Whether x replaces b as the min (is_max false) or max so far: NaN wins, and an equal value
+ * does not replace (the first occurrence stays). */
+static LLVMValueRef extreme_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, const Type *ct) {
     if (ct == ty_complex128) {   /* NumPy orders complex numbers by real part, then imaginary; NaN wins */
         LLVMValueRef xr = LLVMBuildExtractValue(L->b, x, 0, ""), xi = LLVMBuildExtractValue(L->b, x, 1, "");
         LLVMValueRef br = LLVMBuildExtractValue(L->b, b, 0, ""), bi = LLVMBuildExtractValue(L->b, b, 1, "");
@@ -303,37 +292,71 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
                                                     LLVMBuildFCmp(L->b, p, xi, bi, ""), ""), "");
         LLVMValueRef xnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, xr, xr, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, xi, xi, ""), "");
         LLVMValueRef bnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, br, br, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, bi, bi, ""), "");
-        better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
-    } else if (ct == ty_float64) {
+        return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
+    }
+    if (ct == ty_float64) {
         LLVMValueRef cmp = LLVMBuildFCmp(L->b, is_max ? LLVMRealOGT : LLVMRealOLT, x, b, "");
         LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
-        better = LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
-    } else {
-        better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, x, b, ct);
+        return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
     }
+    return cg_cmp(L, is_max ? IRC_GT : IRC_LT, x, b, ct);
+}
+
+/* NumPy's ValueError for min/max (or argmin/argmax: want_index) of no elements. */
+static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_index, const char *fname) {
+    char msg[128];
+    if (want_index) snprintf(msg, sizeof msg, "attempt to get %s of an empty sequence", fname);
+    else snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+                  is_max ? "maximum" : "minimum");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+}
+
+/* The min or max of a non-empty lane and the index of its first occurrence. */
+static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
+    const Type *ct = ty_scalar_of(ln->dt);
+    LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
+    LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
     cg_loop_end(L, &lc);
-    return want_index ? LLVMBuildLoad2(L->b, L->i64, besti, "") : LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    *value = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    *index = LLVMBuildLoad2(L->b, L->i64, besti, "");
 }
 
-static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
-    LLVMValueRef s = lane_fold(L, ln, IRB_ADD, ct);
-    LLVMValueRef n = LLVMBuildSIToFP(L->b, ln->n, L->f64, "");
+/* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
+static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
+    extreme_nonempty(L, ln->n, is_max, want_index, fname);
+    LLVMValueRef value, index;
+    lane_extreme_scan(L, ln, is_max, &value, &index);
+    return want_index ? index : value;
+}
+
+/* A sum s of n elements divided by n, in ct (float64 or complex128). */
+static LLVMValueRef mean_of(Lower *L, LLVMValueRef s, LLVMValueRef n, const Type *ct) {
+    LLVMValueRef fn = LLVMBuildSIToFP(L->b, n, L->f64, "");
     if (ct == ty_complex128) {
-        LLVMValueRef re = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 0, ""), n, "");
-        LLVMValueRef im = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 1, ""), n, "");
+        LLVMValueRef re = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 0, ""), fn, "");
+        LLVMValueRef im = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 1, ""), fn, "");
         LLVMValueRef v = LLVMGetUndef(L->c128);
         v = LLVMBuildInsertValue(L->b, v, re, 0, "");
         return LLVMBuildInsertValue(L->b, v, im, 1, "");
     }
-    return LLVMBuildFDiv(L->b, s, n, "");
+    return LLVMBuildFDiv(L->b, s, fn, "");
 }
 
-static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
+static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
+    return mean_of(L, lane_fold(L, ln, IRB_ADD, ct), ln->n, ct);
+}
+
+/* The sum of |x - mean|**2 over a lane (float64). */
+static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     bool cplx = ty_dtypes[ln->dt].kind == 'c';
     const Type *ct = cplx ? ty_complex128 : ty_float64;
-    LLVMValueRef mean = lane_mean(L, ln, ct);
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -349,8 +372,18 @@ static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
     }
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), sq, ""), acc);
     cg_loop_end(L, &lc);
-    LLVMValueRef v = LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), LLVMBuildSIToFP(L->b, ln->n, L->f64, ""), "");
+    return LLVMBuildLoad2(L->b, L->f64, acc, "");
+}
+
+/* var (or std) from the sum of squared deviations ss of n elements */
+static LLVMValueRef var_of(Lower *L, LLVMValueRef ss, LLVMValueRef n, bool is_std) {
+    LLVMValueRef v = LLVMBuildFDiv(L->b, ss, LLVMBuildSIToFP(L->b, n, L->f64, ""), "");
     return is_std ? cg_intrinsic1(L, "llvm.sqrt.f64", v) : v;
+}
+
+static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
+    const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
+    return var_of(L, lane_sqdev(L, ln, lane_mean(L, ln, ct)), ln->n, is_std);
 }
 
 static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
@@ -384,6 +417,114 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
     case BI_NP_VAR: return lane_var(L, ln, false);
     case BI_NP_STD: return lane_var(L, ln, true);
     default: return lane_bool(L, ln, bid);
+    }
+}
+
+/* ---- whole-array reductions on threads (parallel=True) -------------------------------------- *
+ * Each chunk of the lane folds its elements [lo, hi) with the serial lane code into a partial
+ * {value, index}; the caller combines the partials in chunk order, so integer results equal the
+ * serial ones, float sums differ only by reassociation, the first NaN (or first extreme) wins as
+ * in one pass. Below CG_PAR_MIN_ELEMS the lane is one chunk, folded in this thread: exactly the
+ * serial result. Empty min/max raise before any chunk runs. var/std take two passes (the mean,
+ * then the squared deviations), as in one thread.
+ *
+ * env: {lane base, lane stride, the mean (PF_SQDEV)}. */
+enum {
+    PF_ADD, PF_MUL,   /* sum, product in ct */
+    PF_MIN, PF_MAX,   /* value and index of the first extreme (NaN wins) */
+    PF_SQDEV,         /* sum of squared deviations from env's mean */
+    PF_ALL, PF_ANY, PF_COUNT
+};
+
+static LLVMValueRef par_combine(Lower *L, int kind, LLVMValueRef acc, LLVMValueRef part, const Type *ct) {
+    switch (kind) {
+    case PF_MUL: return cg_binop(L, IRB_MUL, acc, part, ct, NULL);
+    case PF_ALL: return LLVMBuildAnd(L->b, acc, part, "");
+    case PF_ANY: return LLVMBuildOr(L->b, acc, part, "");
+    default: return cg_binop(L, IRB_ADD, acc, part, ct, NULL);
+    }
+}
+
+/* The fold `kind` of a lane (partial values of type ct), its index in *index for PF_MIN/PF_MAX. */
+static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMValueRef mean, LLVMValueRef *index) {
+    LLVMTypeRef vt = cg_type(L, ct);
+    LLVMTypeRef ef[3] = {L->ptr, L->i64, mean ? LLVMTypeOf(mean) : L->i8}, pf[2] = {vt, L->i64};
+    LLVMTypeRef envt = LLVMStructTypeInContext(L->c, ef, 3, 0), partt = LLVMStructTypeInContext(L->c, pf, 2, 0);
+    LLVMValueRef env = cg_entry_alloca(L, envt, "foldenv");
+    LLVMBuildStore(L->b, ln->base, cg_field(L, envt, env, 0));
+    LLVMBuildStore(L->b, ln->stride, cg_field(L, envt, env, 1));
+    if (mean) LLVMBuildStore(L->b, mean, cg_field(L, envt, env, 2));
+
+    Lower C_, *C = &C_;
+    cg_chunk_begin(L, C, "reduce");
+    LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
+    Lane sub = {.dt = ln->dt, .n = LLVMBuildSub(C->b, hi, lo, "")};
+    /* a constant stride (contiguous data) stays constant, so the chunk's loop vectorises as the serial one */
+    sub.stride = LLVMIsAConstant(ln->stride) ? ln->stride : LLVMBuildLoad2(C->b, C->i64, cg_field(C, envt, cenv, 1), "stride");
+    sub.base = cg_gep8(C, LLVMBuildLoad2(C->b, C->ptr, cg_field(C, envt, cenv, 0), "base"), LLVMBuildMul(C->b, lo, sub.stride, ""));
+    LLVMValueRef v, vi = i64c(C, 0);
+    switch (kind) {
+    case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
+    case PF_MIN: case PF_MAX:
+        lane_extreme_scan(C, &sub, kind == PF_MAX, &v, &vi);
+        vi = LLVMBuildAdd(C->b, vi, lo, "");
+        break;
+    case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
+    default: v = lane_bool(C, &sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
+    }
+    LLVMValueRef partial = LLVMGetParam(C->func, 3);
+    LLVMBuildStore(C->b, v, cg_field(C, partt, partial, 0));
+    LLVMBuildStore(C->b, vi, cg_field(C, partt, partial, 1));
+    LLVMValueRef body = cg_chunk_end(C);
+
+    LLVMValueRef partials = cg_partials_alloca(L, partt);
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, CG_PAR_MIN_ELEMS), "");
+    LLVMValueRef nc = cg_run_chunks(L, body, env, ln->n, big, partt, partials);
+    /* at least one chunk ran: an empty lane is one direct call */
+    LLVMValueRef first = cg_partial_ptr(L, partt, partials, i64c(L, 0));
+    LLVMValueRef acc = acc_new(L, vt, LLVMBuildLoad2(L->b, vt, cg_field(L, partt, first, 0), ""));
+    LLVMValueRef acci = acc_new(L, L->i64, LLVMBuildLoad2(L->b, L->i64, cg_field(L, partt, first, 1), ""));
+    LoopCtx lc;
+    LLVMValueRef c = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, nc, i64c(L, 1), "")), i64c(L, 1), "");
+    LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
+    LLVMValueRef part = LLVMBuildLoad2(L->b, vt, cg_field(L, partt, slot, 0), "");
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, acc, "");
+    if (kind == PF_MIN || kind == PF_MAX) {
+        LLVMValueRef better = extreme_better(L, kind == PF_MAX, part, cur, ct);
+        LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, part, cur, ""), acc);
+        LLVMValueRef parti = LLVMBuildLoad2(L->b, L->i64, cg_field(L, partt, slot, 1), "");
+        LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, parti, LLVMBuildLoad2(L->b, L->i64, acci, ""), ""), acci);
+    } else {
+        LLVMBuildStore(L->b, par_combine(L, kind, cur, part, ct), acc);
+    }
+    cg_loop_end(L, &lc);
+    if (index) *index = LLVMBuildLoad2(L->b, L->i64, acci, "");
+    return LLVMBuildLoad2(L->b, vt, acc, "");
+}
+
+/* reduce_lane on threads. */
+static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt) {
+    const Type *rt = ty_scalar_of(rdt), *et = ty_scalar_of(ln->dt);
+    LLVMValueRef index;
+    switch (bid) {
+    case BI_NP_SUM: return par_fold(L, ln, PF_ADD, rt == ty_bool ? ty_int64 : rt, NULL, NULL);
+    case BI_NP_PROD: return par_fold(L, ln, PF_MUL, rt == ty_bool ? ty_int64 : rt, NULL, NULL);
+    case BI_NP_MIN: case BI_NP_AMIN: case BI_NP_MAX: case BI_NP_AMAX: case BI_NP_ARGMIN: case BI_NP_ARGMAX: {
+        bool is_max = bid == BI_NP_MAX || bid == BI_NP_AMAX || bid == BI_NP_ARGMAX;
+        bool want_index = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+        extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
+        LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, &index);
+        return want_index ? index : v;
+    }
+    case BI_NP_MEAN: return mean_of(L, par_fold(L, ln, PF_ADD, rt, NULL, NULL), ln->n, rt);
+    case BI_NP_VAR: case BI_NP_STD: {
+        const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
+        LLVMValueRef mean = mean_of(L, par_fold(L, ln, PF_ADD, ct, NULL, NULL), ln->n, ct);
+        return var_of(L, par_fold(L, ln, PF_SQDEV, ty_float64, mean, NULL), ln->n, bid == BI_NP_STD);
+    }
+    case BI_NP_ALL: return par_fold(L, ln, PF_ALL, ty_bool, NULL, NULL);
+    case BI_NP_ANY: return par_fold(L, ln, PF_ANY, ty_bool, NULL, NULL);
+    default: return par_fold(L, ln, PF_COUNT, ty_int64, NULL, NULL);
     }
 }
 
@@ -527,6 +668,7 @@ whole:;
     }
     if (axis < 0) {
         Lane ln = whole_lane(L, at, a);
+        if (L->fn->parallel) return reduce_lane_parallel(L, bid, &ln, rdt);
         return reduce_lane(L, bid, &ln, rdt);
     }
     LLVMValueRef oshape[64];

@@ -9,6 +9,13 @@
  * reduction variables, in chunk order.
  *
  * env: {start, step, k0, shared values in variable order}; partial: {reductions in variable order}.
+ *
+ * Chunk functions. The same outlining serves array expressions (lower_array.c) and whole-array
+ * reductions (lower_numpy.c) of parallel=True functions: cg_chunk_begin gives a lowering state
+ * for a new `<symbol>.<what>(env, lo, hi, partial)` built while the caller is mid-function (its
+ * own builder; no references, so an error returns -1 at once and the runner carries it to the
+ * caller's thread); cg_run_chunks calls it over [0, n), on the runner when the work is large
+ * enough to pay for the threads, with one direct call otherwise.
  */
 #include "lower.h"
 #include "parallel.h"
@@ -47,16 +54,99 @@ static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef par
     return cg_minmax(L, op == PAR_MAX, both, 2, t);
 }
 
-LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
-    Lower L_ = {.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
-                .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64, .ptr = outer->ptr, .c128 = outer->c128,
-                .voidt = outer->voidt, .cpu = outer->cpu, .features = outer->features},
-          *L = &L_;
-    Function *fn = ti->fn;
+/* ---- chunk functions -------------------------------------------------------------------- */
+/* A new internal `i32 <symbol>.<what>(ptr env, i64 lo, i64 hi, ptr partial)` of ti. */
+static LLVMValueRef chunk_fn(Lower *L, TypeInfo *ti, const char *what) {
     LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef f = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.prange%d", ti->symbol, k), LLVMFunctionType(L->i32, pt, 4, 0));
-    LLVMSetLinkage(f, LLVMInternalLinkage);
+    LLVMValueRef f = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.%s", ti->symbol, what), LLVMFunctionType(L->i32, pt, 4, 0));
+    LLVMSetLinkage(f, LLVMInternalLinkage);   /* a second `what` of the same symbol gets a numbered name */
     cg_set_fn_attrs(L, f);
+    return f;
+}
+
+/* A lowering state on outer's module, builder, types and target, with no function yet. */
+static Lower sibling(Lower *outer) {
+    return (Lower){.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
+                   .i32 = outer->i32, .i64 = outer->i64, .f64 = outer->f64, .ptr = outer->ptr, .c128 = outer->c128,
+                   .voidt = outer->voidt, .cpu = outer->cpu, .features = outer->features};
+}
+
+/* The chunk reads outer's typing and array plan (fused operands); it has no per-value tables,
+ * variables or blocks of its own: what it lowers comes in through env. */
+void cg_chunk_begin(Lower *outer, Lower *L, const char *what) {
+    *L = sibling(outer);
+    L->ti = outer->ti;
+    L->fn = outer->fn;
+    L->loc = outer->loc;
+    L->uses = outer->uses;
+    L->fused = outer->fused;
+    L->b = LLVMCreateBuilderInContext(L->c);   /* outer's builder stays where it is */
+    L->func = chunk_fn(L, L->ti, what);
+    L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+}
+
+LLVMValueRef cg_chunk_end(Lower *L) {
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+    LLVMDisposeBuilder(L->b);
+    return L->func;
+}
+
+/* Room for the partials of every chunk, and chunk c's. */
+LLVMValueRef cg_partials_alloca(Lower *L, LLVMTypeRef partt) {
+    return cg_entry_alloca(L, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), "partials");
+}
+
+LLVMValueRef cg_partial_ptr(Lower *L, LLVMTypeRef partt, LLVMValueRef partials, LLVMValueRef c) {
+    LLVMValueRef idx[2] = {i64c(L, 0), c};
+    return LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), partials, idx, 2, "");
+}
+
+/* Runs body over [0, n): on the runner when `parallel` (an i1) is true or NULL, else with one
+ * direct call in this thread. Returns how many partials were written (chunk order); a failed
+ * chunk fails the caller. */
+LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMValueRef n, LLVMValueRef parallel,
+                           LLVMTypeRef partt, LLVMValueRef partials) {
+    LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef size = partt ? LLVMSizeOf(partt) : i64c(L, 0);
+    LLVMValueRef args[5] = {body, env, n, size, partials ? partials : LLVMConstNull(L->ptr)};
+    LLVMValueRef nc;
+    if (!parallel) {
+        nc = cg_call(L, "ember_rt_parallel_for", L->i64, pt, args, 5);
+    } else {
+        LLVMBasicBlockRef par = LLVMAppendBasicBlockInContext(L->c, L->func, "chunks");
+        LLVMBasicBlockRef one = LLVMAppendBasicBlockInContext(L->c, L->func, "onechunk");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "chunked");
+        LLVMBuildCondBr(L->b, parallel, par, one);
+        LLVMPositionBuilderAtEnd(L->b, par);
+        LLVMValueRef many = cg_call(L, "ember_rt_parallel_for", L->i64, pt, args, 5);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, one);
+        LLVMValueRef cargs[4] = {env, i64c(L, 0), n, args[4]};
+        LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(body), body, cargs, 4, "");
+        LLVMValueRef single = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), ""),
+                                              i64c(L, -1), i64c(L, 1), "");
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        nc = LLVMBuildPhi(L->b, L->i64, "nc");
+        LLVMValueRef in[2] = {many, single};
+        LLVMBasicBlockRef from[2] = {par, one};
+        LLVMAddIncoming(nc, in, from, 2);
+    }
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "parfail");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, nc, i64c(L, 0), ""), fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);   /* the runner (or the chunk) has set this thread's error record */
+    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    LLVMPositionBuilderAtEnd(L->b, ok);
+    return nc;
+}
+
+/* ---- prange loops ------------------------------------------------------------------------ */
+LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
+    Lower L_ = sibling(outer), *L = &L_;
+    Function *fn = ti->fn;
+    LLVMValueRef f = chunk_fn(L, ti, ctx_printf(L->ctx, "prange%d", k));
     if (cg_begin_function(L, ti, f)) return NULL;
     for (int b = 0; b < fn->nblocks; b++)
         if (pl->in_loop[b]) L->bbs[b] = LLVMAppendBasicBlockInContext(L->c, f, "");
@@ -112,7 +202,7 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
 
     LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
     LLVMValueRef env = cg_entry_alloca(L, envt, "env");
-    LLVMValueRef partials = cg_entry_alloca(L, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), "partials");
+    LLVMValueRef partials = cg_partials_alloca(L, partt);
     LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), ""), cg_field(L, envt, env, 0));
     LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), ""), cg_field(L, envt, env, 1));
     LLVMBuildStore(L->b, k0, cg_field(L, envt, env, 2));
@@ -121,15 +211,7 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
         if (carried(ti, pl, v, PAR_SHARED))
             LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), cg_field(L, envt, env, ne++));
 
-    LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef args[5] = {body, env, LLVMBuildSub(L->b, count, k0, "n"), LLVMSizeOf(partt), partials};
-    LLVMValueRef nc = cg_call(L, "ember_rt_parallel_for", L->i64, pt, args, 5);
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "parfail");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, nc, i64c(L, 0), ""), fail, ok);
-    LLVMPositionBuilderAtEnd(L->b, fail);   /* the runner has set this thread's error record */
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
-    LLVMPositionBuilderAtEnd(L->b, ok);
+    LLVMValueRef nc = cg_run_chunks(L, body, env, LLVMBuildSub(L->b, count, k0, "n"), NULL, partt, partials);
 
     int np = 0;
     for (int v = 0; v < fn->nvars; v++) {
@@ -137,8 +219,7 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
         const Type *t = ti->vartypes[v];
         LoopCtx lc;
         LLVMValueRef c = cg_loop_begin(L, &lc, nc);
-        LLVMValueRef idx[2] = {i64c(L, 0), c};
-        LLVMValueRef slot = LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(partt, EMBER_MAX_CHUNKS), partials, idx, 2, "");
+        LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
         LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, slot, np), "");
         LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
         LLVMBuildStore(L->b, combine(L, pl->red_op[v], acc, part, t), L->vars[v]);

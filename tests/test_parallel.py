@@ -16,7 +16,7 @@ import threading
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks, numba_leaks, numba_xfail  # noqa: F401
+from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks, numba_leaks, numba_skip, numba_xfail  # noqa: F401
 
 prange = impl.prange
 PAR = {"parallel": True}
@@ -314,3 +314,299 @@ def test_unsafe_loops_are_located_errors(fn, words):
 def test_prange_without_parallel_is_range():
     check(sum_squares, np.arange(10.0))
     check(int_reductions, np.arange(-5, 50))
+
+
+# ------------------------------------------- array expressions and whole-array reductions
+# With parallel=True the fused loop of an array expression and the fold of an axis=None
+# reduction run on the runner from 2**14 elements; smaller ones stay in the calling thread.
+
+SMALL, BIG = 1000, 3 * 2**14 + 7   # below and above the size where they go parallel
+
+
+def expr3(a, b, c):
+    return a + b * c
+
+
+def expr_ufuncs(a, b):
+    return np.where(a > b, np.sin(a) * 2.0, np.maximum(a, b) - 1.0)
+
+
+def expr_int(a, b):
+    return (a * 3 - b) // 7 + a % 5
+
+
+def expr_compare(a, b):
+    return (a < b) | (a > 0.9)
+
+
+def reuse(a, b):
+    return a * a + a * 2.0 + (a := b) * 3.0 + a   # the last a is b: not the array read before
+
+
+def assign_slice(a, b):
+    a[1:-1] = b[2:] * 2.0 + 1.0
+    return a
+
+
+def add_in_place(a, b):
+    a += b * 2.0
+    return a
+
+
+def shift_add(a):
+    a[1:] += a[:-1]   # the operand overlaps the target: read from a copy, as NumPy does
+    return a
+
+
+def filled(n):
+    return np.full((n, 3), 2.5) + np.zeros((n, 1))
+
+
+def rows_normalised(m):
+    out = np.empty_like(m)
+    for i in prange(m.shape[0]):
+        out[i, :] = m[i, :] / m[i, :].sum()   # runners nested in a prange body run serially
+    return out
+
+
+def _layouts(rng, n):
+    """(name, a, b, c): operands of one shape in several layouts, and broadcasting ones."""
+    rows = max(n // 64, 2)
+    m = lambda *s: rng.random(s)   # noqa: E731
+    return [
+        ("1d", m(n), m(n), m(n)),
+        ("2d C", m(rows, 64), m(rows, 64), m(rows, 64)),
+        ("2d F", m(64, rows).T, m(64, rows).T, m(rows, 64)),
+        ("strided", m(2 * n)[::2], m(3 * n)[::3], m(n)),
+        ("2d views", m(rows, 130)[:, 1:129:2], m(rows, 64), m(2 * rows, 64)[::2]),
+        ("broadcast row", m(rows, 64), m(64), 3.0),
+    ]
+
+
+def _stretched(rng, n):
+    """Operands broadcast along dimensions of length 1."""
+    rows = max(n // 64, 2)
+    m = lambda *s: rng.random(s)   # noqa: E731
+    return [
+        ("broadcast column", m(rows, 1), m(64), m(rows, 64)),
+        ("3d", m(4, rows // 4 + 1, 16), m(16), m(rows // 4 + 1, 1)),
+        ("one row", m(1, n), m(n), 2.0),
+    ]
+
+
+def _check_expressions(cases):
+    for name, a, b, c in cases:
+        check(expr3, a, b, c, jit_opts=PAR)
+        check(expr_ufuncs, a, b, jit_opts=PAR)
+        check(expr_compare, a, b, jit_opts=PAR)
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_array_expressions(n):
+    rng = np.random.default_rng(20)
+    _check_expressions(_layouts(rng, n))
+    for a in (rng.random(n), rng.random(2 * n)[::2], rng.random((n // 10, 20))[:, ::2]):
+        check(reuse, a, a[::-1].copy(), jit_opts=PAR)
+    ia, ib = rng.integers(-1000, 1000, n), rng.integers(-50, 50, (n, 4))
+    check(expr_int, ia, ia[::-1], jit_opts=PAR)
+    check(expr_int, ib.copy(order="F"), ib[::-1], jit_opts=PAR)
+
+
+@numba_xfail("numba's parallel array expressions do not broadcast a smaller operand in every case")
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_array_expressions_broadcasting(n):
+    rng = np.random.default_rng(27)
+    check(add_in_place, rng.random((10, n // 10)).T, rng.random(10), jit_opts=PAR)
+    _check_expressions(_stretched(rng, n))
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_array_assignments(n):
+    rng = np.random.default_rng(21)
+    check(assign_slice, rng.random(n), rng.random(n), jit_opts=PAR)
+    check(add_in_place, rng.random((n // 10, 10)), rng.random((n // 10, 10)).T.copy().T, jit_opts=PAR)
+    check(filled, n, jit_opts=PAR)
+
+
+@numba_xfail("numba's parallel in-place operator reads an overlapping operand as it writes the target")
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_overlapping_in_place(n):
+    check(shift_add, np.random.default_rng(29).random(n), jit_opts=PAR)
+
+
+@numba_xfail("numba's parallel array expressions assert instead of raising ValueError")
+def test_array_expressions_broadcast_errors():
+    a = np.ones(BIG)
+    check(expr3, a, np.ones(BIG - 1), a, jit_opts=PAR)
+    check(expr3, np.ones((3, BIG)), np.ones((2, 1)), 1.0, jit_opts=PAR)
+    check(assign_slice, a, np.ones(BIG + 1), jit_opts=PAR)
+
+
+def test_array_expressions_nested_in_prange():
+    check(rows_normalised, np.random.default_rng(22).random((6, BIG)) + 0.5, jit_opts=PAR, **FLOAT_TOL)
+
+
+def shifts(a, b):
+    return a << b
+
+
+@numba_skip("compares ember's serial and parallel errors")
+def test_error_in_a_chunk_reaches_the_caller():
+    a = np.arange(BIG)
+    b = np.ones(BIG, dtype=np.int64)
+    b[BIG - 5] = -1   # in the last chunk: ember raises on a negative shift count
+    serial, par = jit(shifts), jit(shifts, **PAR)
+    with pytest.raises(ValueError) as want:
+        serial(a, b)
+    with pytest.raises(ValueError) as got:
+        par(a, b)
+    assert str(got.value) == str(want.value)
+    b[BIG - 5] = 1
+    assert np.array_equal(par(a, b), a << 1)
+
+
+def r_sum(a):
+    return np.sum(a)
+
+
+def r_method_sum(a):
+    return a.sum()
+
+
+def r_prod(a):
+    return np.prod(a)
+
+
+def r_min(a):
+    return np.min(a)
+
+
+def r_max(a):
+    return a.max()
+
+
+def r_argmin(a):
+    return np.argmin(a)
+
+
+def r_argmax(a):
+    return a.argmax()
+
+
+def r_mean(a):
+    return np.mean(a)
+
+
+def r_var(a):
+    return a.var()
+
+
+def r_std(a):
+    return np.std(a)
+
+
+def r_all_any_count(a):
+    return np.all(a), np.any(a), np.count_nonzero(a)
+
+
+def r_sum_of_expr(a, b):
+    return np.sum(a * b + 1.0)
+
+
+REDUCTIONS = [r_sum, r_method_sum, r_prod, r_min, r_max, r_argmin, r_argmax, r_mean, r_var, r_std]
+
+
+@pytest.mark.parametrize("n", [1, SMALL, BIG])
+def test_int_reductions_of_arrays_exact(n):
+    rng = np.random.default_rng(23)
+    a = rng.integers(-10**6, 10**6, n)
+    for f in REDUCTIONS:
+        cases = [(a,), (a[::-3],), (a[: n - n % 8].reshape(-1, 8).T,) if n >= 8 else (a,)]
+        for args in cases:
+            if f in (r_mean, r_var, r_std):
+                check(f, *args, jit_opts=PAR, **FLOAT_TOL)
+            else:
+                check(f, *args, jit_opts=PAR)   # exact
+    signs = rng.choice(np.array([-1, 1, 1, 2]), n)   # the product wraps as NumPy's does
+    check(r_prod, signs, jit_opts=PAR)
+    check(r_all_any_count, a % 3, jit_opts=PAR)
+    check(r_all_any_count, (a % 7).astype(np.bool_), jit_opts=PAR)
+
+
+@pytest.mark.parametrize("n", [1, SMALL, BIG])
+def test_float_reductions_of_arrays(n):
+    rng = np.random.default_rng(24)
+    a = rng.standard_normal(n)
+    for f in REDUCTIONS:
+        for args in [(a,), (a[::2],), (a[: n - n % 4].reshape(4, -1).T,) if n >= 4 else (a,)]:
+            check(f, *args, jit_opts=PAR, **FLOAT_TOL)
+    check(r_sum_of_expr, a, a[::-1], jit_opts=PAR, **FLOAT_TOL)
+    check(r_all_any_count, np.round(a), jit_opts=PAR)
+
+
+@numba_xfail("numba does not order complex numbers")
+@pytest.mark.parametrize("n", [1, SMALL, BIG])
+def test_complex_reductions_of_arrays(n):
+    rng = np.random.default_rng(28)
+    c = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    for f in (r_sum, r_mean, r_var, r_argmax, r_min):
+        check(f, c, jit_opts=PAR, **FLOAT_TOL)
+
+
+@numba_xfail("numba's mean of an empty array raises ZeroDivisionError")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # NumPy's mean of nothing
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_reductions_of_empty_arrays(dtype):
+    for f in REDUCTIONS:   # sums are 0; min, max, argmin and argmax raise ValueError
+        check(f, np.empty(0, dtype), jit_opts=PAR)
+        check(f, np.empty((0, 3), dtype).T, jit_opts=PAR)
+
+
+@numba_xfail("numba's parallel min and max drop NaN")
+@pytest.mark.parametrize("where", [[5], [BIG - 3], [BIG // 2, 7], [BIG // 2 + 1, BIG - 1]])
+def test_nan_wins_in_min_max(where):
+    a = np.random.default_rng(25).random(BIG)
+    a[where] = np.nan   # NaN propagates from any chunk; argmin/argmax give the first one
+    for f in (r_min, r_max, r_argmin, r_argmax, r_sum):
+        check(f, a, jit_opts=PAR)
+
+
+def test_ties_give_the_first_index():
+    a = np.zeros(BIG)
+    a[[3, BIG - 2]] = 5.0
+    a[[BIG // 2 + 10, BIG - 1]] = -5.0
+    for f in (r_argmin, r_argmax, r_min, r_max):
+        check(f, a, jit_opts=PAR)
+        check(f, a.astype(np.int64), jit_opts=PAR)
+
+
+@numba_skip("compares ember's serial and parallel code")
+def test_small_reductions_equal_serial_bit_for_bit():
+    a = np.random.default_rng(26).standard_normal(SMALL) * 1e6
+    for f in (r_sum, r_mean, r_std):
+        assert jit(f, **PAR)(a) == jit(f)(a)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_array_reductions_do_not_depend_on_thread_count(threads):
+    a = np.arange(-3 * BIG, 4 * BIG, 3)
+    before = impl.get_num_threads()
+    impl.set_num_threads(threads)
+    try:
+        for f in (r_sum, r_prod, r_min, r_argmax):
+            assert jit(f, **PAR)(a) == f(a)
+        assert np.array_equal(jit(expr_int, **PAR)(a, a[::-1]), expr_int(a, a[::-1]))
+    finally:
+        impl.set_num_threads(before)
+
+
+@numba_skip("reads ember's LLVM IR")
+@pytest.mark.parametrize("fn, args", [(expr3, (np.ones(4), np.ones(4), 2.0)), (r_sum, (np.ones(4),)),
+                                      (r_argmin, (np.ones((2, 2)),)), (assign_slice, (np.ones(4), np.ones(4)))])
+def test_parallel_code_calls_the_runner(fn, args):
+    def ir(disp):
+        disp(*args)
+        text = disp.inspect_llvm()
+        return "".join(text.values()) if isinstance(text, dict) else text
+    assert "ember_rt_parallel_for" in ir(impl.njit(parallel=True)(fn))
+    assert "ember_rt_parallel_for" not in ir(impl.njit(fn))
