@@ -34,12 +34,7 @@ Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs) {
     int best_cost = 1 << 30;
     for (int i = 0; i < d->nspecs; i++) {
         Spec *s = d->specs[i];
-        if (s->nargs != nargs) continue;
-        int cost = 0;
-        for (int k = 0; k < nargs && cost >= 0; k++) {
-            int c = rt_conversion_cost(args[k], s->args[k]);
-            cost = c < 0 ? -1 : cost + c;
-        }
+        int cost = rt_signature_cost(args, nargs, s->args, s->nargs);
         if (cost >= 0 && cost < best_cost) {
             best = s;
             best_cost = cost;
@@ -293,9 +288,8 @@ static PyObject *m_export(Dispatcher *d, PyObject *sig) {
     if (!s) return NULL;
     PyObject *names = PyList_New(s->nargs);
     for (int i = 0; names && i < s->nargs; i++) PyList_SET_ITEM(names, i, PyUnicode_FromString(s->args[i]->name));
-    int needs = rt_object_needs(PyBytes_AS_STRING(s->object), (size_t)PyBytes_GET_SIZE(s->object));
     return Py_BuildValue("{sssNsssOsOsi}", "ret", s->ret->name, "args", names, "symbol", s->symbol,
-                         "object", s->object, "bitcode", s->bitcode, "needs", needs);
+                         "object", s->object, "bitcode", s->bitcode, "needs", rt_code_needs(s->code));
 }
 
 static PyObject *descr_get(PyObject *self, PyObject *obj, PyObject *type) {

@@ -353,7 +353,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         return spec;
     }
     Ctx *ctx = NULL;
-    PyObject *probe = NULL;
+    PyObject *probe = NULL, *key = NULL;
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
     InProgress me = {d, args, nargs, in_progress};
     in_progress = &me;
@@ -367,11 +367,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (!fn) goto fail;
     if (ctx->dump & DUMP_IR) dump(ctx, fn, NULL, "IR");
     /* a cached specialisation is named by its key: callers in later processes link its bitcode */
-    PyObject *key = probe ? PyObject_GetAttrString(probe, "key") : NULL;
+    key = probe ? PyObject_GetAttrString(probe, "key") : NULL;
     const char *keytext = key ? PyUnicode_AsUTF8(key) : NULL;
     char *symbol = keytext ? ctx_printf(ctx, "ember.%s.%.16s", qualname, keytext)
                            : ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->compiles);
-    Py_XDECREF(key);
     if (probe && !keytext) cache_warn("cannot use the cache");
     TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
     if (!ti) goto fail;
@@ -407,6 +406,7 @@ fail:
     raise_diag(ctx, qualname, args, nargs);
 done:
     in_progress = me.next;
+    Py_XDECREF(key);
     Py_XDECREF(probe);
     ctx_free(ctx);
     unlock_compile();

@@ -74,12 +74,8 @@ PyObject *ember_aot_call(EmberAotFunction *f, PyObject *const *args, Py_ssize_t 
     int best_cost = 1 << 30;
     for (int k = 0; k < f->nspecs; k++) {
         EmberAotSpec *s = &f->specs[k];
-        int cost = 0;
-        for (int i = 0; i < s->nargs && cost >= 0; i++) {
-            int c = rt_conversion_cost(types[i], s->args[i]);
-            cost = c < 0 ? -1 : cost + c;
-        }
-        if (s->nargs == f->nparams && cost >= 0 && cost < best_cost) {
+        int cost = rt_signature_cost(types, f->nparams, (const Type *const *)s->args, s->nargs);
+        if (cost >= 0 && cost < best_cost) {
             best = s;
             best_cost = cost;
         }

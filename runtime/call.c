@@ -12,7 +12,7 @@
 #define MAX_ARGS 64
 
 /* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
-int rt_conversion_cost(const Type *from, const Type *to) {
+static int conversion_cost(const Type *from, const Type *to) {
     if (from == to) return 0;
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
@@ -22,13 +22,25 @@ int rt_conversion_cost(const Type *from, const Type *to) {
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {
-            int c = rt_conversion_cost(from->elems[i], to->elems[i]);
+            int c = conversion_cost(from->elems[i], to->elems[i]);
             if (c < 0) return -1;
             total += c;
         }
         return total;
     }
     return -1;
+}
+
+/* The cost of passing arguments of types `args` to a signature taking `params`, or -1. */
+int rt_signature_cost(const Type *const *args, int nargs, const Type *const *params, int nparams) {
+    if (nargs != nparams) return -1;
+    int total = 0;
+    for (int k = 0; k < nargs; k++) {
+        int c = conversion_cost(args[k], params[k]);
+        if (c < 0) return -1;
+        total += c;
+    }
+    return total;
 }
 
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -146,9 +146,8 @@ static int relocate(Load *ld, RtCode *code, const Elf64_Shdr *rs, size_t stub_at
     for (size_t i = 0; i < n; i++) {
         unsigned type = ELF64_R_TYPE(r[i].r_info);
         if (type == R_X86_64_NONE) continue;
-        if (r[i].r_offset + 8 > ld->sh[target].sh_size &&
-            (type == R_X86_64_64 || type == R_X86_64_PC64 || r[i].r_offset + 4 > ld->sh[target].sh_size))
-            return fail(ld, "relocation outside its section");
+        size_t width = type == R_X86_64_64 || type == R_X86_64_PC64 ? 8 : 4, size = ld->sh[target].sh_size;
+        if (r[i].r_offset > size || size - r[i].r_offset < width) return fail(ld, "relocation outside its section");
         unsigned char *P = sec + r[i].r_offset, *S;
         if (resolve(ld, code, ELF64_R_SYM(r[i].r_info), &S)) return -1;
         int64_t A = r[i].r_addend, v;
@@ -283,18 +282,6 @@ void *rt_code_symbol(const RtCode *code, const char *name) {
 }
 
 int rt_code_needs(const RtCode *code) { return code->needs; }
-
-int rt_object_needs(const void *obj, size_t size) {
-    char err[16];
-    Load ld_ = {.obj = obj, .size = size, .err = err, .errlen = sizeof err}, *ld = &ld_;
-    if (parse(ld)) return -1;
-    int needs = 0;
-    for (size_t k = 0; k < ld->nsym; k++) {
-        const RtSymbol *rs = ld->symtab[k].st_shndx == SHN_UNDEF ? runtime_symbol(sym_name(ld, &ld->symtab[k])) : NULL;
-        if (rs) needs |= rs->needs;
-    }
-    return needs;
-}
 
 void rt_code_free(RtCode *code) {
     if (!code) return;

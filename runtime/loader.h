@@ -24,8 +24,6 @@ enum {
 RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen);
 void *rt_code_symbol(const RtCode *code, const char *name);   /* a defined symbol, or NULL */
 int rt_code_needs(const RtCode *code);                        /* RT_NEEDS_* of its references */
-/* RT_NEEDS_* of an object's runtime references without loading it; -1 if it is not one. */
-int rt_object_needs(const void *obj, size_t size);
 void rt_code_free(RtCode *code);
 
 #endif

@@ -42,7 +42,9 @@ PyObject *rt_box_array(const Type *t, const void *p);             /* takes over 
 /* call.c: unbox, call the entry, box (Dispatcher and AOT modules) */
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
                   bool nogil);
-int rt_conversion_cost(const Type *from, const Type *to);   /* -1: does not convert */
+/* The conversions argument types need to match a signature (bool -> int64 -> float64 ->
+ * complex128, int64 <-> uint64, C/F arrays as any layout): a cost to minimise, -1 if none. */
+int rt_signature_cost(const Type *const *args, int nargs, const Type *const *params, int nparams);
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

@@ -247,3 +247,26 @@ def test_wrong_argument_count_raises_type_error():
         f(1)
     with pytest.raises(TypeError):
         f(1, 2, 3)
+
+
+@pytest.mark.parametrize("sig, arg", [
+    ("float64(array(float64, 1d, C))", lambda np: np.ones(3)),
+    ("float64(readonly array(float64, 2d, A))", lambda np: np.ones((2, 2))),
+    ("float64(array(float64, 2d, F))", lambda np: np.ones((2, 2), order="F")),
+    ("float64(UniTuple(float64 x 2))", lambda np: (1.0, 2.0)),
+])
+def test_type_names_read_back_as_signatures(sig, arg):
+    # the names ember prints (and the cache stores) parse back as signatures
+    import numpy as np
+    import ember
+    f = ember.njit(sig)(lambda a: 1.0)
+    assert f(arg(np)) == 1.0
+
+
+@pytest.mark.parametrize("sig", ["float64(array(float64, 1d", "float64(array(float64, 1d,",
+                                 "float64(array(float64, 1d, C", "float64(array(float64, 1d, Q))",
+                                 "float64(array(float64, d, C))", "float64(array(float65, 1d, C))"])
+def test_malformed_array_type_names_raise(sig):
+    import ember
+    with pytest.raises(TypeError, match="invalid signature"):
+        ember.njit(sig)(lambda a: 1.0)

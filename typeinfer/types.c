@@ -414,24 +414,29 @@ static const Type *parse_array(int dt, const char *s, const char **end, char *er
     return ty_array(dt, ndim, layout, false);
 }
 
-/* After "array(": the type's own name, "array(float64, 2d, C)" (layout C, F or A). */
+/* After "array(": the type's own name, "array(float64, 2d, C)" (layout C, F or A). Each step
+ * stops at the first character it does not expect, never past the end of the text. */
 static const Type *parse_array_name(const char *s, const char **end, char *err, size_t errlen) {
-    s = skip_ws(s);
-    const char *start = s;
+    const char *start = s = skip_ws(s);
     while (isalnum((unsigned char)*s) || *s == '_') s++;
     int dt = dtype_named(start, (size_t)(s - start));
-    char *after;
+    long nd = -1;
+    char layout = 0;
     s = skip_ws(s);
-    long nd = *s == ',' ? strtol(s + 1, &after, 10) : -1;
-    if (dt < 0 || nd < 0 || nd > 32 || after[0] != 'd') {
-        snprintf(err, errlen, "expected array(dtype, Nd, layout) at '%s'", start);
-        return NULL;
+    if (*s == ',') {
+        char *after;
+        nd = strtol(s + 1, &after, 10);
+        s = after;
     }
-    s = skip_ws(after + 1);
-    char layout = *s == ',' ? *skip_ws(s + 1) : 0;
-    s = skip_ws(skip_ws(s + 1) + 1);
-    if ((layout != 'C' && layout != 'F' && layout != 'A') || *s != ')') {
-        snprintf(err, errlen, "expected the layout C, F or A in '%s'", start);
+    bool dims_ok = dt >= 0 && nd >= 0 && nd <= 32 && *s == 'd';
+    if (dims_ok) s = skip_ws(s + 1);
+    if (dims_ok && *s == ',') {
+        s = skip_ws(s + 1);
+        layout = *s;
+        if (layout) s = skip_ws(s + 1);
+    }
+    if (!dims_ok || (layout != 'C' && layout != 'F' && layout != 'A') || *s != ')') {
+        snprintf(err, errlen, "expected array(dtype, Nd, layout) with the layout C, F or A at '%s'", start);
         return NULL;
     }
     *end = s + 1;
