@@ -13,6 +13,7 @@
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Error.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Linker.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <stdlib.h>
@@ -29,6 +30,11 @@ int cg_jit_init(void) {
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
     LLVMInitializeNativeAsmParser();
+    /* Compiled loops leave early only to raise (or at a break). LLVM runtime-unrolls a loop with
+     * one such side exit only when told the exit is rare; without this a checked conversion
+     * like int(x) in a loop keeps it at one element per trip. */
+    const char *argv[] = {"ember", "-unroll-runtime-other-exit-predictable"};
+    LLVMParseCommandLineOptions(2, argv, NULL);
     triple = LLVMGetDefaultTargetTriple();
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();

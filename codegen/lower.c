@@ -327,7 +327,15 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     } else if (range) {
         LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
         LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
-        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i"), cg_field(L, st, state, 4));
+        LLVMValueRef i = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
+        /* i lies on start's side of the range: with a constant step this leaves one signed
+         * bound that folds the negative-index wrap of a[i - 1] and lets the loop vectorise */
+        LLVMValueRef past = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""),
+                                            LLVMBuildICmp(L->b, LLVMIntSGE, i, start, ""),
+                                            LLVMBuildICmp(L->b, LLVMIntSLE, i, start, ""), "");
+        LLVMTypeRef i1 = L->i1;
+        cg_call(L, "llvm.assume", L->voidt, &i1, &past, 1);
+        LLVMBuildStore(L->b, i, cg_field(L, st, state, 4));
     } else {
         LLVMTypeRef arrt = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
         LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};

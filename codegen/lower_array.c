@@ -377,13 +377,34 @@ void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *en
 
 /* ---- indexing ---------------------------------------------------------------------- */
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
- * as in NumPy) or boundscheck is on. */
+ * as in NumPy) or boundscheck is on. The common index, already in [0, n) (or non-negative when
+ * unchecked), costs one predicted branch; wrapping and checking happen off that path. */
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
+    check = check || L->ti->root->fn->boundscheck;
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
-    i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
-    if (check || L->ti->root->fn->boundscheck)
-        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "index is out of bounds");
-    return i;
+    if (LLVMIsAConstantInt(neg)) {
+        if (LLVMConstIntGetZExtValue(neg)) i = LLVMBuildAdd(L->b, i, n, "");
+        if (check) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "index is out of bounds");
+        return i;
+    }
+    LLVMValueRef fast = check ? LLVMBuildICmp(L->b, LLVMIntULT, i, n, "") : LLVMBuildNot(L->b, neg, "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "wrap");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "wrapped");
+    LLVMTypeRef pt[2] = {L->i1, L->i1};
+    LLVMValueRef args[2] = {fast, LLVMConstInt(L->i1, 1, 0)};
+    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), join, slow);
+    LLVMPositionBuilderAtEnd(L->b, slow);
+    LLVMValueRef iw = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
+    if (check) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, iw, n, ""), "builtins:IndexError", "index is out of bounds");
+    LLVMBasicBlockRef wrapped = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "idx");
+    LLVMValueRef in[2] = {i, iw};
+    LLVMBasicBlockRef bb[2] = {from, wrapped};
+    LLVMAddIncoming(phi, in, bb, 2);
+    return phi;
 }
 
 /* Python's slice.indices(n) for one dimension: start, step and the view's length. */

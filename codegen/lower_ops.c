@@ -278,27 +278,45 @@ LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLV
 }
 
 /* ---- conversions with checks ------------------------------------------------------- */
-/* int(x) for a float: Python raises for NaN, infinities and values outside int64. One ordered
- * range test per conversion (false for NaN too); only the failing path tells the cases apart. */
+/* int(x) for a float: Python raises for NaN, infinities and values outside int64. The common
+ * path is one test. On x86-64 the conversion itself is the test: cvttsd2si gives INT64_MIN for
+ * every input it cannot convert, and only then is x tested for -2**63 (which fits; the test
+ * and the value on that path are written so that the optimiser learns no constant there and
+ * does not duplicate the code after it). Elsewhere one ordered range test (false for NaN too).
+ * The failing path leaves the loop: a loop with a conversion keeps one side exit and can still
+ * be unrolled (jit.c). */
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
-    LLVMValueRef in_range = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
+    LLVMValueRef r, good;
+    if (!strncmp(LLVMGetTarget(L->m), "x86_64", 6)) {
+        LLVMTypeRef v2 = LLVMVectorType(L->f64, 2);
+        LLVMValueRef v = LLVMBuildInsertElement(L->b, LLVMGetPoison(v2), x, i64c(L, 0), "");
+        r = cg_call(L, "llvm.x86.sse2.cvttsd2si64", L->i64, &v2, &v, 1);
+        good = LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i64, 1ULL << 63, 0), "");
+    } else {
+        good = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
+        r = LLVMBuildFPToSI(L->b, x, L->i64, "");   /* poison when not good: then unused */
+    }
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "badint");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "intfail");
     LLVMTypeRef pt[2] = {L->i1, L->i1};
-    LLVMValueRef args[2] = {in_range, LLVMConstInt(L->i1, 1, 0)};
+    LLVMValueRef args[2] = {good, LLVMConstInt(L->i1, 1, 0)};
     LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), ok, bad);
-    LLVMPositionBuilderAtEnd(L->b, bad);   /* -2**63 itself fits */
-    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, f64c(L, -9223372036854775808.0), ""), ok, fail);
+    LLVMPositionBuilderAtEnd(L->b, bad);   /* of what is left, only -2**63 lies in [-2**63, -2**62) */
+    LLVMValueRef fits = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -9223372036854775808.0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, -4611686018427387904.0), ""), "");
+    LLVMValueRef r2 = LLVMBuildFPToSI(L->b, x, L->i64, "");
+    LLVMBuildCondBr(L->b, fits, ok, fail);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "builtins:ValueError", "cannot convert float NaN to integer");
-    LLVMValueRef ax = cg_intrinsic1(L, "llvm.fabs.f64", x);
-    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), ""), "builtins:OverflowError",
-                "cannot convert float infinity to integer");
-    cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:OverflowError", "float too large to convert to int64");
-    LLVMBuildBr(L->b, ok);   /* not reached */
+    cg_call(L, "ember_rt_raise_float_to_int", L->voidt, &L->f64, &x, 1);
+    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
     LLVMPositionBuilderAtEnd(L->b, ok);
-    return LLVMBuildFPToSI(L->b, x, L->i64, "");
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "int");
+    LLVMValueRef in[2] = {r, r2};
+    LLVMBasicBlockRef bb[2] = {from, bad};
+    LLVMAddIncoming(phi, in, bb, 2);
+    return phi;
 }
 
 /* len(range(start, stop, step)), computed without overflow as CPython does. */

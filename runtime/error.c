@@ -222,6 +222,13 @@ int32_t ember_rt_factorial(int64_t *out, int64_t n) {
     return 0;
 }
 
+/* int(x) failed for a float x: NaN, an infinity or outside int64 (compiled code tests). */
+void ember_rt_raise_float_to_int(double x) {
+    if (isnan(x)) ember_rt_raise("builtins:ValueError", "cannot convert float NaN to integer");
+    else if (isinf(x)) ember_rt_raise("builtins:OverflowError", "cannot convert float infinity to integer");
+    else ember_rt_raise("builtins:OverflowError", "float too large to convert to int64");
+}
+
 double ember_rt_ulp(double x) {
     if (isnan(x)) return x;
     x = fabs(x);
@@ -246,6 +253,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_gcd", (void *)ember_rt_gcd},
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
+    {"ember_rt_raise_float_to_int", (void *)ember_rt_raise_float_to_int},
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},

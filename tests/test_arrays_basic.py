@@ -118,6 +118,29 @@ def test_index_after_clamp():
     check_all(clamped_counts, [(x[::-2], -4.0, 4.0, 5), (np.zeros(0), -1.0, 1.0, 0)])
 
 
+def walk(a, start, stop, step):
+    """The loop variable itself as the index: negative values count from the end."""
+    s = 0.0
+    for i in range(start, stop, step):
+        s = s * 0.5 + a[i] * (i + 0.25)
+    return s
+
+
+def roll_left(a):
+    out = np.empty_like(a)
+    for i in range(len(a)):
+        out[i] = a[i - 1]   # i - 1 is -1 on the first trip: the last element
+    return out
+
+
+def test_loop_variable_index_wraps():
+    a = sample("float64", (7,))
+    walks = [(0, 7, 1), (-7, 0, 1), (-1, -8, -1), (6, -8, -2), (-7, 7, 3), (3, -5, -1), (5, 5, 1), (0, 0, -1)]
+    check_all(walk, [(a, *w) for w in walks])
+    check_all(walk, [(a, *w) for w in walks], jit_opts={"boundscheck": True})
+    check_all(roll_left, [(a,), (a[::-2],), (a[:1],), (a[:0],)])
+
+
 def test_negative_index_in_loop():
     a = sample("float64", (7,))
     cases = [(v, k) for _, v in layouts(a, LAYOUTS_1D) for k in (0, 1, 3, 7)]
@@ -424,6 +447,7 @@ def test_boundscheck_index_error():
     check_all(set_items, [(np.zeros(0), 1.0)], **bc)
     check_all(wrapped_in_loop, [(a, 6), (a, -1), (np.zeros(0), 0)], **bc)
     check_all(write_wrapped_in_loop, [(a, 6), (a, -5)], **bc)
+    check_all(walk, [(a, 0, 6, 1), (a, -1, -7, -1), (a, -6, 0, 2), (a, 4, 9, 2)], **bc)
 
 
 def store_one(a):

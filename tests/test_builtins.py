@@ -168,6 +168,18 @@ def test_int_in_loop_raises(bad, exc):
     assert type(check(first_bad_int, x, np.zeros(4, np.int64))) is exc
 
 
+@numba_xfail("numba converts NaN to an arbitrary int64 without raising")
+def test_int_in_unrolled_loop_every_position():
+    """The loop is unrolled: the bad element and -2**63 (which fits) in every slot of the body."""
+    base = np.arange(11, dtype=np.float64) * 1.5 - 7.0
+    for p in range(len(base)):
+        x = base.copy()
+        x[p] = -9223372036854775808.0
+        check(first_bad_int, x, np.zeros(len(x), np.int64))
+        x[p] = nan
+        assert type(check(first_bad_int, x, np.zeros(len(x), np.int64))) is ValueError
+
+
 @numba_xfail("numba converts NaN, infinity and out-of-range floats to an arbitrary int64")
 def test_int_out_of_int64_range_raises():
     """Python gives a big int; ember's int is int64 and says so rather than wrap."""
