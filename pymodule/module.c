@@ -1,6 +1,7 @@
 /* module.c: the ember._ember extension: the Dispatcher type and a few helpers for the
  * Python layer. It does not load LLVM (see driver.c). */
 #include "pm.h"
+#include "loader.h"
 #include "parallel.h"
 
 static PyObject *m_typeof(PyObject *self, PyObject *obj) {
@@ -32,11 +33,11 @@ static PyObject *m_parallel_info(PyObject *self, PyObject *unused) {
 
 /* What the cache key takes from the build: the LLVM that ember's code generator links. */
 static PyObject *m_build_info(PyObject *self, PyObject *unused) {
-    return Py_BuildValue("{ss}", "llvm", EMBER_LLVM_VERSION);
+    return Py_BuildValue("{sssO}", "llvm", EMBER_LLVM_VERSION, "libmvec", rt_libmvec() ? Py_True : Py_False);
 }
 
 static PyMethodDef methods[] = {
-    {"build_info", m_build_info, METH_NOARGS, "What ember was built with: {'llvm': version}."},
+    {"build_info", m_build_info, METH_NOARGS, "What ember was built with and finds: {'llvm': version, 'libmvec': loads}."},
     {"set_num_threads", m_set_num_threads, METH_O, "Use n threads for parallel code run by this thread."},
     {"get_num_threads", m_get_num_threads, METH_NOARGS, "The threads parallel code run by this thread uses."},
     {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},

@@ -109,6 +109,23 @@ static const RtSymbol *runtime_symbol(const char *name) {
     return NULL;
 }
 
+void *rt_libmvec(void) {
+    static void *handle;
+    static bool tried;
+    if (!tried) {
+        tried = true;
+        handle = dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL);
+    }
+    return handle;
+}
+
+/* A symbol outside ember: the C library's (and what the process has loaded), or libmvec's. */
+static void *external_symbol(const char *name) {
+    void *addr = dlsym(RTLD_DEFAULT, name);
+    if (!addr && !strncmp(name, "_ZGV", 4) && rt_libmvec()) addr = dlsym(rt_libmvec(), name);
+    return addr;
+}
+
 /* The address symbol k stands for. */
 static int resolve(Load *ld, RtCode *code, size_t k, unsigned char **out) {
     if (k >= ld->nsym) return fail(ld, "relocation names symbol %zu of %zu", k, ld->nsym);
@@ -121,7 +138,7 @@ static int resolve(Load *ld, RtCode *code, size_t k, unsigned char **out) {
         if (rs) {
             addr = rs->addr;
             code->needs |= rs->needs;
-        } else if (!(addr = dlsym(RTLD_DEFAULT, name))) {
+        } else if (!(addr = external_symbol(name))) {
             return fail(ld, "compiled code needs the symbol '%s', which this process does not define", name);
         }
     } else if (s->st_shndx == SHN_ABS) {

@@ -45,6 +45,10 @@ def scaled(a, k):
 def solve(m, b):
     return np.linalg.solve(m, b)
 
+@export("float64[::1](float64[::1])")
+def bump(x):
+    return np.exp(-x * x) * np.sin(x)   # glibc's vector maths where the JIT uses it
+
 @export("UniTuple(int64, 2)(int64, int64)")
 def divmod_(a, b):
     return a // b, a % b
@@ -71,6 +75,8 @@ assert kernels.total(a=a) == float((a * a).sum())
 assert kernels.scaled(np.arange(3.0), 2.0).tolist() == [0.0, 2.0, 4.0]
 assert np.allclose(kernels.solve(np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([9.0, 8.0])), [2.0, 3.0])
 assert kernels.divmod_(-7, 2) == (-4, 1)
+x = np.linspace(-5.0, 5.0, 1001)
+assert np.allclose(kernels.bump(x), np.exp(-x * x) * np.sin(x), rtol=1e-14, atol=0)
 try:
     kernels.scaled(np.arange(3.0), 0.0)
     raise AssertionError("no error")
@@ -109,8 +115,8 @@ def test_build_reports_progress_and_writes_module_and_header(built):
     so = out / ("kernels" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert p.stdout.strip() == str(so) and so.exists() and (out / "kernels.h").exists()
     lines = p.stderr.strip().splitlines()   # not a terminal: plain lines
-    assert lines[0] == "[1/6] compiled kernels.total float64(float64[::1])"
-    assert lines[-1].startswith("[6/6] compiled kernels.threads_used")
+    assert lines[0] == "[1/7] compiled kernels.total float64(float64[::1])"
+    assert lines[-1].startswith("[7/7] compiled kernels.threads_used")
 
 
 def test_module_needs_neither_llvm_nor_ember(built):

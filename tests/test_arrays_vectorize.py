@@ -1,13 +1,15 @@
 """Loops over contiguous arrays vectorise: inspect_asm() of a sum loop and a saxpy loop over
-C-contiguous arrays shows packed AVX2 (ymm) or AVX-512 (zmm) instructions. Skipped off x86-64/AVX2 and
-on the numba backend (the test reads ember's assembly)."""
+C-contiguous arrays shows packed AVX2 (ymm) or AVX-512 (zmm) instructions; loops over exp, sin, cos,
+log and pow call glibc's vector maths (libmvec), as accurate as NumPy's SIMD loops. Skipped off
+x86-64/AVX2 and on the numba backend (the test reads ember's assembly)."""
 
+import math
 import platform
 
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, njit
+from difftest import ON_NUMBA, check_all, njit
 
 pytestmark = pytest.mark.skipif(
     ON_NUMBA or platform.machine() != "x86_64" or "avx2" not in open("/proc/cpuinfo").read(),
@@ -56,3 +58,46 @@ def test_array_expression_vectorises():
     x = np.ones(1000)
     asm = asm_of(expr, x, x)
     assert packed(asm, ("vfmadd", "vmulpd", "vaddpd")), asm
+
+
+def transcendental_loop(x, out):
+    for i in range(x.shape[0]):
+        v = x[i]
+        out[0, i] = math.exp(-v * v)
+        out[1, i] = math.sin(v)
+        out[2, i] = math.cos(v)
+        out[3, i] = math.log(1.0 + v * v)
+        out[4, i] = math.pow(abs(v), 0.3)
+    return out
+
+
+def transcendental_expr(x):
+    return np.exp(-x * x), np.sin(x), np.cos(x), np.log(1.0 + x * x)
+
+
+def vector_maths():
+    from ember import _ember
+    return _ember.build_info()["libmvec"]
+
+
+@pytest.mark.skipif(not vector_maths(), reason="glibc's libmvec does not load here")
+def test_transcendental_loops_call_vector_maths():
+    x = np.linspace(-30.0, 30.0, 1001)
+    for asm in (asm_of(transcendental_loop, x, np.empty((5, len(x)))), asm_of(transcendental_expr, x)):
+        calls = {c for c in ("_ZGVdN4v_exp", "_ZGVdN4v_sin", "_ZGVdN4v_cos", "_ZGVdN4v_log") if c in asm}
+        assert len(calls) == 4, asm
+    assert "_ZGVdN4vv_pow" in asm_of(transcendental_loop, x, np.empty((5, len(x))))
+
+
+FINITE = [0.0, -0.0, 1e-310, -1e-310, 1e-20, 0.5, 1.0, 26.6, -27.3, 1e6, -1e15, 1e300, -1e300]
+
+
+def test_vector_maths_match_libm():
+    """Every lane and the scalar remainder against CPython's math, and NumPy's functions on
+    infinities and NaN too (tolerance: a few ulp)."""
+    rng = np.random.default_rng(3)
+    xs = [np.linspace(-30.0, 30.0, 1001), rng.standard_normal(37) * 100, np.array(FINITE * 3)]
+    xs_special = xs + [np.array(FINITE + [math.inf, -math.inf, math.nan] * 5)]
+    with np.errstate(all="ignore"):   # v * v overflows for +-1e300, in CPython as compiled
+        check_all(transcendental_loop, [(x, np.empty((5, len(x)))) for x in xs], rtol=1e-14, atol=1e-300)
+        check_all(transcendental_expr, [(x,) for x in xs_special], rtol=1e-14, atol=1e-300)

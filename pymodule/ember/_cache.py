@@ -78,7 +78,8 @@ def _env():
         import importlib.util
         from ember import __version__, _ember
         h = hashlib.blake2b(digest_size=16)
-        h.update(("ember %s|%s|%s|" % (__version__, _ember.build_info()["llvm"], sys.version)).encode())
+        info = sorted(_ember.build_info().items())   # LLVM's version; whether libmvec loads
+        h.update(("ember %s|%s|%s|" % (__version__, info, sys.version)).encode())
         for mod in ("ember._ember", "ember._embercc"):   # a rebuilt ember is a different compiler
             spec = importlib.util.find_spec(mod)
             st = os.stat(spec.origin)

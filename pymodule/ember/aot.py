@@ -214,6 +214,14 @@ def _runtime_dir():
     return d
 
 
+def _libmvec():
+    """The vectoriser's exp, sin, ... live in glibc's libmvec where the JIT found it."""
+    from ember import _ember
+    if not _ember.build_info()["libmvec"]:
+        return []
+    return ["-Wl,--push-state,--as-needed", "-lmvec", "-Wl,--pop-state"]
+
+
 def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=False):
     """Build the AOT module of the Python file `source` into output_dir (default: beside it).
     Returns the path of the built extension module. The C header goes beside it."""
@@ -261,7 +269,7 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
         target = os.path.join(output_dir, name + sysconfig.get_config_var("EXT_SUFFIX"))
         cmd = [cc or os.environ.get("CC", "cc"), "-O2", "-shared", "-fPIC", "-fvisibility=hidden",
                "-I" + sysconfig.get_paths()["include"], "-I" + rt, wrapper, *objects,
-               os.path.join(rt, "libember_rt.a"), "-fopenmp", "-lm", "-ldl",
+               os.path.join(rt, "libember_rt.a"), "-fopenmp", *_libmvec(), "-lm", "-ldl",
                "-Wl,--version-script=" + script, "-o", target + ".tmp"]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
