@@ -159,14 +159,26 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     if (LLVMIsAConstantInt(cond) && LLVMConstIntGetZExtValue(cond) == 0) return;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "raise");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
-    LLVMTypeRef pt[2] = {L->i1, L->i1};
-    LLVMValueRef args[2] = {cond, LLVMConstInt(L->i1, 0, 0)};
-    LLVMValueRef expect = cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2);
-    LLVMBuildCondBr(L->b, expect, fail, ok);
+    cg_br_expect(L, cond, false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
     if (exc) emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
     else cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));   /* the record is set already */
     LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
+void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f) {
+    LLVMTypeRef pt[2] = {L->i1, L->i1};
+    LLVMValueRef args[2] = {cond, LLVMConstInt(L->i1, likely, 0)};
+    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), t, f);
+}
+
+LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
+                     const char *name) {
+    LLVMValueRef phi = LLVMBuildPhi(L->b, LLVMTypeOf(a), name);
+    LLVMValueRef in[2] = {a, b};
+    LLVMBasicBlockRef from[2] = {ba, bb};
+    LLVMAddIncoming(phi, in, from, 2);
+    return phi;
 }
 
 void cg_raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg) {
@@ -187,10 +199,7 @@ LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValue
 void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
-    LLVMValueRef bad = LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), "");
-    LLVMTypeRef pt[2] = {L->i1, L->i1};
-    LLVMValueRef args[2] = {bad, LLVMConstInt(L->i1, 0, 0)};
-    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), fail, ok);
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
     cg_ret(L, status);
     LLVMPositionBuilderAtEnd(L->b, ok);

@@ -70,6 +70,11 @@ LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef
 LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *ptypes,
                      LLVMValueRef *args, int n);
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg);
+/* br cond, t, f with cond expected to be `likely` (llvm.expect: the other side is laid out cold) */
+void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f);
+/* a phi at the builder's position joining a (from block ba) and b (from bb) */
+LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
+                     const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
 const char *cg_exc_name(Lower *L, PyObject *cls);
 

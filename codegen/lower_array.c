@@ -391,20 +391,14 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
     LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "wrap");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "wrapped");
-    LLVMTypeRef pt[2] = {L->i1, L->i1};
-    LLVMValueRef args[2] = {fast, LLVMConstInt(L->i1, 1, 0)};
-    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), join, slow);
+    cg_br_expect(L, fast, true, join, slow);
     LLVMPositionBuilderAtEnd(L->b, slow);
     LLVMValueRef iw = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
     if (check) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, iw, n, ""), "builtins:IndexError", "index is out of bounds");
     LLVMBasicBlockRef wrapped = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "idx");
-    LLVMValueRef in[2] = {i, iw};
-    LLVMBasicBlockRef bb[2] = {from, wrapped};
-    LLVMAddIncoming(phi, in, bb, 2);
-    return phi;
+    return cg_phi2(L, i, from, iw, wrapped, "idx");
 }
 
 /* Python's slice.indices(n) for one dimension: start, step and the view's length. */

@@ -67,11 +67,7 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
     LLVMBasicBlockRef div_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "");
-    LLVMValueRef vals[2] = {at_minus1, result};
-    LLVMBasicBlockRef bbs[2] = {from, div_end};
-    LLVMAddIncoming(phi, vals, bbs, 2);
-    return phi;
+    return cg_phi2(L, at_minus1, from, result, div_end, "");
 }
 
 static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
@@ -300,9 +296,7 @@ LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
     LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "badint");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "intfail");
-    LLVMTypeRef pt[2] = {L->i1, L->i1};
-    LLVMValueRef args[2] = {good, LLVMConstInt(L->i1, 1, 0)};
-    LLVMBuildCondBr(L->b, cg_call(L, "llvm.expect.i1", L->i1, pt, args, 2), ok, bad);
+    cg_br_expect(L, good, true, ok, bad);
     LLVMPositionBuilderAtEnd(L->b, bad);   /* of what is left, only -2**63 lies in [-2**63, -2**62) */
     LLVMValueRef fits = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -9223372036854775808.0), ""),
                                      LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, -4611686018427387904.0), ""), "");
@@ -312,11 +306,7 @@ LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
     cg_call(L, "ember_rt_raise_float_to_int", L->voidt, &L->f64, &x, 1);
     cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
     LLVMPositionBuilderAtEnd(L->b, ok);
-    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "int");
-    LLVMValueRef in[2] = {r, r2};
-    LLVMBasicBlockRef bb[2] = {from, bad};
-    LLVMAddIncoming(phi, in, bb, 2);
-    return phi;
+    return cg_phi2(L, r, from, r2, bad, "int");
 }
 
 /* len(range(start, stop, step)), computed without overflow as CPython does. */

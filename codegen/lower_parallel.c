@@ -128,10 +128,7 @@ LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMVa
                                               i64c(L, -1), i64c(L, 1), "");
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
-        nc = LLVMBuildPhi(L->b, L->i64, "nc");
-        LLVMValueRef in[2] = {many, single};
-        LLVMBasicBlockRef from[2] = {par, one};
-        LLVMAddIncoming(nc, in, from, 2);
+        nc = cg_phi2(L, many, par, single, one, "nc");
     }
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "parfail");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
