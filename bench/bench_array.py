@@ -349,24 +349,15 @@ def check_row(row, paths):
     row["wrong"] = sorted(wrong)
 
 
-def _cell_time(r):
+def _cell(r, key):
+    """A backend's `key` time ("steady" or "first"), or what stands in for it."""
     if r is None:
         return "–"
     if r["status"] == UNSUPPORTED:
         return UNSUPPORTED
     if r["status"] != "ok":
         return FAIL
-    return r["steady"]
-
-
-def _cell_first(r):
-    if r is None:
-        return "–"
-    if r["status"] == UNSUPPORTED:
-        return UNSUPPORTED
-    if r["status"] != "ok":
-        return FAIL
-    return r["first"]
+    return r[key]
 
 
 def _ratio_cell(value, counted):
@@ -490,9 +481,9 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
     for row in rows:
         k = kernels_array.KERNELS[row["name"]]
         res = row["res"]
-        es, ns = _cell_time(res.get("ember")), _cell_time(res.get("numba"))
-        Ns = _cell_time(res.get("NumPy"))
-        ef, nf = _cell_first(res.get("ember")), _cell_first(res.get("numba"))
+        es, ns = _cell(res.get("ember"), "steady"), _cell(res.get("numba"), "steady")
+        Ns = _cell(res.get("NumPy"), "steady")
+        ef, nf = _cell(res.get("ember"), "first"), _cell(res.get("numba"), "first")
         en = ratio(_num(es), _num(ns))
         eN = ratio(_num(es), _num(Ns))
         nN = ratio(_num(ns), _num(Ns))
