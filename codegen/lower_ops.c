@@ -70,7 +70,10 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
     return cg_phi2(L, at_minus1, from, result, div_end, "");
 }
 
-static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+static LLVMValueRef int_pow(Lower *L, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
+    if (L->numpy_sem && !is_unsigned)   /* NumPy refuses every negative exponent; scalars follow Numba (see ipow) */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError",
+                    "Integers to negative integer powers are not allowed.");
     if (LLVMIsAConstantInt(b)) {
         long long e = LLVMConstIntGetSExtValue(b);
         if (e >= 0 && e <= 16) {   /* square-and-multiply, unrolled */
@@ -88,8 +91,11 @@ static LLVMValueRef int_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
 }
 
 static LLVMValueRef int_shift(Lower *L, bool left, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError", "negative shift count");
-    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, b, i64c(L, 64), "");
+    /* Python raises on a negative count; NumPy reads the count as unsigned, so it shifts every
+     * bit out. */
+    if (!L->numpy_sem)
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError", "negative shift count");
+    LLVMValueRef big = LLVMBuildICmp(L->b, L->numpy_sem ? LLVMIntUGE : LLVMIntSGE, b, i64c(L, 64), "");
     LLVMValueRef cnt = LLVMBuildSelect(L->b, big, i64c(L, 63), b, "");
     if (left || is_unsigned) {   /* every bit shifted out */
         LLVMValueRef r = left ? LLVMBuildShl(L->b, a, cnt, "") : LLVMBuildLShr(L->b, a, cnt, "");
@@ -202,7 +208,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_MUL: return u ? LLVMBuildMul(L->b, a, b, "") : LLVMBuildNSWMul(L->b, a, b, "");
         case IRB_FLOORDIV: return u ? uint_div_mod(L, a, b, false) : int_floordiv_mod(L, a, b, false);
         case IRB_MOD: return u ? uint_div_mod(L, a, b, true) : int_floordiv_mod(L, a, b, true);
-        case IRB_POW: return int_pow(L, a, b);
+        case IRB_POW: return int_pow(L, u, a, b);
         case IRB_LSHIFT: return int_shift(L, true, u, a, b);
         case IRB_RSHIFT: return int_shift(L, false, u, a, b);
         case IRB_AND: return LLVMBuildAnd(L->b, a, b, "");

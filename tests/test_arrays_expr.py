@@ -96,6 +96,27 @@ def test_power():
     check(power, np.array([1, 2, 3]), 2.0)
 
 
+def np_power(a, b):
+    return np.power(a, b)
+
+
+@numba_xfail("numba gives 0 for an integer array to a negative power")
+@numba_leaks(RAISE_LEAKS)
+@pytest.mark.parametrize("fn", [power, np_power])
+def test_integer_array_to_a_negative_power_raises(fn):
+    check(fn, np.array([2, 3, 1]), np.array([1, 0, -1]))   # the last element raises
+    check(fn, np.array([2, 3, 1]), -1)
+    check(fn, 2, np.array([0, -2]))
+    check(fn, np.array([0, 1]), np.array([-1, 2]))   # ValueError, not ZeroDivisionError
+
+
+def test_negative_powers_that_numpy_allows():
+    check(power, np.array([], np.int64), -1)   # no element, no error
+    check(power, np.array([1, 2], np.uint64), np.array([-1, 2]))   # float64 by promotion
+    check(power, np.array([2.0, 4.0]), np.array([-1, -2]))
+    check(power, np.array([2, 4]), -1.0)
+
+
 def scalar_ops(a, s):
     return a + s, s - a, a * s, s * a, a / s
 
@@ -167,6 +188,15 @@ def test_bool_and_bitwise():
     check(int_bitwise, np.array([5, -3, 0, 255]), np.array([3, 7, 1, 16]))
     check(int_bitwise, np.array([5, 3, 0, 255], np.uint8), np.array([3, 7, 1, 6], np.uint8))
     check(shift_by_literal, np.array([5, -3, 0, 255]))
+
+
+@numba_xfail("numba shifts by the count modulo 64, as the machine does")
+def test_shift_counts_out_of_range_shift_every_bit_out():
+    # NumPy reads a count as unsigned: negative or >= 64 gives 0, or -1 for a negative a >> n
+    a = np.array([5, -5, 7, -7, 1, -1])
+    check(int_bitwise, a, np.array([-1, -1, 64, 65, -64, 2**62]))
+    check(int_bitwise, a, -3)
+    check(int_bitwise, np.array([5, 6], np.uint64), np.array([64, 2**63 + 1], np.uint64))
 
 
 @numba_xfail(NEP50)
