@@ -138,6 +138,22 @@ def test_a_changed_global_or_function_recompiles(pkg):
     assert r["pair"] == [[0.0, 1.0, 2.0], 15]
 
 
+def test_stale_entries_are_pruned(pkg):
+    from ember import _cache
+    scales = [2.0 + k for k in range(_cache.KEEP + 2)]
+    for scale in scales:   # every edit stores a new entry for total
+        write(pkg, "kernels.py", KERNELS.replace("SCALE = 2.0", "SCALE = %r" % scale))
+        assert compiles(result(run(pkg)))["total"] == 1
+    totals = [e for e in entries(pkg / "__pycache__") if e.startswith("kernels.total-")]
+    assert len(totals) == _cache.KEEP   # the two oldest are gone
+    assert len(entries(pkg / "__pycache__")) == _cache.KEEP + 2   # pair and checked never changed
+    for scale, cached in ((scales[2], True), (scales[0], False)):
+        write(pkg, "kernels.py", KERNELS.replace("SCALE = 2.0", "SCALE = %r" % scale))
+        r = result(run(pkg))
+        assert compiles(r)["total"] == (0 if cached else 1)
+        assert r["total"] == scale * sum(x * x for x in range(10))
+
+
 def test_debug_cache_says_hit_and_why_it_missed(pkg):
     p = run(pkg, env={"EMBER_DEBUG_CACHE": "1"})
     assert "total(array(float64, 1d, C)): miss (no entry for this function yet)" in p.stderr

@@ -328,36 +328,60 @@ def store(probe, ret, symbol, obj, bitcode):
     _debug("%s: stored %s" % (probe.what, probe.path))
 
 
-# ---- why a lookup missed (EMBER_DEBUG_CACHE) --------------------------------------------------
+# ---- the index: pruning, and why a lookup missed (EMBER_DEBUG_CACHE) --------------------------
 # The index beside the entries maps each signature of a function to the components of the key
-# last stored for it; a miss names the components that differ.
+# last stored for it, and to the keys stored for it, newest first. A store keeps KEEP of them
+# and deletes the entries of the rest, so edits do not pile up stale entries, while a few
+# configurations used in turn (EMBER_BOUNDSCHECK on and off, two Python versions sharing a
+# directory) keep theirs. A miss names the components that differ from the last store.
+
+KEEP = 4
+_INDEX_FORMAT = 2
+
 
 def _index_path(probe):
     return os.path.join(probe.dir, "%s.index" % probe.stem)
 
 
-def _write_index(probe):
-    import json
-    path = _index_path(probe)
-    try:
-        with open(path) as f:
-            index = json.load(f)
-    except (OSError, ValueError):
-        index = {}
-    index[probe.signature] = probe.components
-    _write_atomic(path, json.dumps(index, sort_keys=True).encode())
-
-
-def _why_missed(probe):
+def _read_index(probe):
+    """{signature: {"components": {...}, "keys": [newest, ...]}}; empty if absent or unreadable."""
     import json
     try:
         with open(_index_path(probe)) as f:
             index = json.load(f)
     except (OSError, ValueError):
+        return {}
+    if not isinstance(index, dict) or index.get("format") != _INDEX_FORMAT:
+        return {}
+    sigs = index.get("signatures")
+    return sigs if isinstance(sigs, dict) else {}
+
+
+def _write_index(probe):
+    import json
+    sigs = _read_index(probe)
+    old = sigs.get(probe.signature)
+    keys = [k for k in (old.get("keys", []) if isinstance(old, dict) else []) if isinstance(k, str)]
+    keys = [probe.key] + [k for k in keys if k != probe.key]
+    sigs[probe.signature] = {"components": probe.components, "keys": keys[:KEEP]}
+    index = {"format": _INDEX_FORMAT, "signatures": sigs}
+    _write_atomic(_index_path(probe), json.dumps(index, sort_keys=True).encode())
+    for key in keys[KEEP:]:
+        if len(key) == 40 and all(c in "0123456789abcdef" for c in key):   # only names made here
+            try:
+                os.unlink(os.path.join(probe.dir, "%s-%s.ember" % (probe.stem, key)))
+            except OSError:
+                pass
+
+
+def _why_missed(probe):
+    sigs = _read_index(probe)
+    if not sigs:
         return "no entry for this function yet"
-    old = index.get(probe.signature)
+    old = sigs.get(probe.signature)
+    old = old.get("components") if isinstance(old, dict) else None
     if not isinstance(old, dict):
-        return "no entry for this signature yet (cached: %s)" % ", ".join(sorted(index)) if index else "no entry yet"
+        return "no entry for this signature yet (cached: %s)" % ", ".join(sorted(sigs))
     new = probe.components
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     if not changed:
