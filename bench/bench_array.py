@@ -28,9 +28,7 @@ import importlib
 import json
 import os
 import pickle
-import platform
 import re
-import shlex
 import shutil
 import sys
 import tempfile
@@ -44,7 +42,7 @@ sys.path.insert(0, HERE)
 # protocol, same formatting, same machine description).
 from bench_scalar import (  # noqa: E402
     FAIL, INFO_SNIPPET, RESULT_TAG, ChildFailed, fmt_ms, fmt_ratio, geomean,
-    log, machine_info, ratio, run_child, versions_lines)
+    header_lines, log, ratio, run_child, versions_lines)
 
 STEADY_TARGET = 0.90  # ember/numba steady geomean
 NUMPY_TARGET = 1.0    # ember/NumPy geomean over the array expressions
@@ -451,14 +449,7 @@ def verdict(value, target):
 
 def report(args, info, rows, errors, unsupported, timing, elapsed):
     import kernels_array
-    L = []
-    L.append("## Array benchmark: ember vs numba vs NumPy")
-    L.append("")
-    L.append("Command: `%s`" % shlex.join(["python"] + sys.argv))
-    model, cores = machine_info()
-    L.append("")
-    L.append("Machine: %s, %s; %s %s" % (model, cores, platform.system(),
-                                          platform.release()))
+    L = header_lines("Array benchmark: ember vs numba vs NumPy")
     L.append("")
     L.append("Environment: %s" % "; ".join(args.env_notes))
     busy = _busy(args.load_start)

@@ -195,6 +195,13 @@ print("\n@@BENCH_RESULT@@ " + json.dumps(info))
 """
 
 
+def header_lines(title):
+    """The report's title, the command that produced it and the machine it ran on."""
+    model, cores = machine_info()
+    return ["## " + title, "", "Command: `%s`" % shlex.join(["python"] + sys.argv), "",
+            "Machine: %s, %s; %s %s" % (model, cores, platform.system(), platform.release())]
+
+
 def versions_lines(info, ember_module):
     """Report lines naming the versions measured and where ember was imported from (an
     installed copy can shadow a fresh build unless PYTHONPATH says otherwise)."""
@@ -538,14 +545,7 @@ def bench_firstcall(args, backends, errors):
 def report(args, info, kernel_rows, imports, overhead, firstcall, errors,
            mismatches, timing, elapsed):
     import kernels_scalar
-    L = []
-    L.append("## Scalar-loop benchmark: ember vs numba vs CPython")
-    L.append("")
-    L.append("Command: `%s`" % shlex.join(["python"] + sys.argv))
-    model, cores = machine_info()
-    L.append("")
-    L.append("Machine: %s, %s; %s %s" % (model, cores, platform.system(),
-                                          platform.release()))
+    L = header_lines("Scalar-loop benchmark: ember vs numba vs CPython")
     L += versions_lines(info, args.ember_module)
 
     if kernel_rows:
