@@ -365,15 +365,21 @@ static int gesv(int64_t n, int64_t nrhs, double *a, double *b) {
     return 0;
 }
 
-int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
-                      int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+/* X = A^-1 B, written through x's strides; a NULL b stands for the n x n identity (inv). */
+static int solve_to(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b, int64_t b_rs,
+                    int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
     if (check_loaded()) return -1;
     if (n <= 0) return 0;
     double *pa = scratch(n * n), *pb = pa ? scratch(n * nrhs) : NULL;
     int rc = -1;
     if (!pb) goto done;
     pack(pa, a, n, n, a_rs, a_cs);
-    pack(pb, b, n, nrhs, b_rs, b_cs);
+    if (b) {
+        pack(pb, b, n, nrhs, b_rs, b_cs);
+    } else {
+        memset(pb, 0, (size_t)(n * nrhs) * sizeof *pb);
+        for (int64_t i = 0; i < n; i++) pb[i * n + i] = 1.0;
+    }
     if (gesv(n, nrhs, pa, pb)) goto done;
     unpack(x, x_rs, x_cs, pb, n, nrhs);
     rc = 0;
@@ -383,22 +389,13 @@ done:
     return rc;
 }
 
+int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+    return solve_to(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
+}
+
 int ember_rt_inv_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *out, int64_t o_rs, int64_t o_cs) {
-    if (check_loaded()) return -1;
-    if (n <= 0) return 0;
-    double *pa = scratch(n * n), *pb = pa ? scratch(n * n) : NULL;
-    int rc = -1;
-    if (!pb) goto done;
-    pack(pa, a, n, n, a_rs, a_cs);
-    memset(pb, 0, (size_t)(n * n) * sizeof *pb);
-    for (int64_t i = 0; i < n; i++) pb[i * n + i] = 1.0;
-    if (gesv(n, n, pa, pb)) goto done;
-    unpack(out, o_rs, o_cs, pb, n, n);
-    rc = 0;
-done:
-    free(pa);
-    free(pb);
-    return rc;
+    return solve_to(n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
 }
 
 int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
