@@ -190,6 +190,45 @@ def test_bool_and_bitwise():
     check(shift_by_literal, np.array([5, -3, 0, 255]))
 
 
+def plus_literal(a):
+    return a + 300
+
+
+def minus_literal(a):
+    return a - (-1)
+
+
+def plus(a, n):
+    return a + n
+
+
+def add_in_place(a, n):
+    a += n
+    return a
+
+
+@numba_xfail("numba wraps a Python int that does not fit the array's dtype")
+@numba_leaks(RAISE_LEAKS)
+def test_python_int_out_of_bounds_for_the_array_dtype_raises():
+    # NumPy 2 (NEP 50): a Python int takes the array's dtype, and OverflowError if it cannot
+    check(plus_literal, np.array([5, 6], np.uint8))
+    check(minus_literal, np.array([5, 6], np.uint16))
+    for dt, bad in ((np.uint8, 256), (np.uint8, -1), (np.int8, 128), (np.int8, -129), (np.int16, 40000),
+                    (np.uint32, 2**32), (np.int32, -2**31 - 1), (np.uint64, -1)):
+        check(plus, np.array([1, 2], dt), bad)
+        check(add_in_place, np.array([1, 2], dt), bad)
+    check(int_bitwise, np.array([5, 6], np.uint8), -1)
+
+
+@numba_xfail(NEP50)
+def test_python_int_at_the_bounds_of_the_array_dtype():
+    for dt, edge in ((np.uint8, 255), (np.uint8, 0), (np.int8, 127), (np.int8, -128), (np.uint32, 2**32 - 1),
+                     (np.int32, -2**31), (np.uint64, 2**63 - 1), (np.int64, -2**63)):
+        check(plus, np.array([0, 0], dt), edge)
+    check(plus, np.array([True, False]), 300)   # bool + int is int64
+    check(plus, np.array([1, 2], np.uint8), 3.5)   # a float is not bounded by the int dtype
+
+
 @numba_xfail("numba shifts by the count modulo 64, as the machine does")
 def test_shift_counts_out_of_range_shift_every_bit_out():
     # NumPy reads a count as unsigned: negative or >= 64 gives 0, or -1 for a negative a >> n
