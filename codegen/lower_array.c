@@ -639,12 +639,32 @@ static const Type *operand_type(Lower *L, int id) {
     return t->kind == TY_METHOD ? t->recv : t;
 }
 
+/* NumPy 2 (NEP 50) converts a Python int meeting an integer array to the array's dtype and
+ * raises OverflowError when it does not fit (uint8 array + 300, uint8 array - (-1)), before any
+ * element is computed, also for an empty array. An int scalar here is such a weak int. */
+static void weak_int_fits(Lower *L, LLVMValueRef v, int dt) {
+    const DTypeInfo *d = &ty_dtypes[dt];
+    if ((d->kind != 'i' && d->kind != 'u') || dt == DT_INT64) return;
+    int bits = 8 * d->size;
+    long long lo = d->kind == 'u' ? 0 : -(1LL << (bits - 1));
+    long long hi = d->kind == 'u' ? (bits == 64 ? INT64_MAX : (1LL << bits) - 1) : (1LL << (bits - 1)) - 1;
+    LLVMValueRef out = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, lo), ""),
+                                   LLVMBuildICmp(L->b, LLVMIntSGT, v, i64c(L, hi), ""), "");
+    char msg[64];
+    snprintf(msg, sizeof msg, "Python integer out of bounds for %s", d->name);
+    cg_raise_if(L, out, "builtins:OverflowError", msg);
+}
+
+/* Gathers the leaves of the expression rooted at `id`, testing its weak ints on the way. */
 static int collect(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
     if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, operand_type(L, id), L->vals[id]);
     int ops[8], n = ew_operands(L, in, ops);
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) {
+        if (in->op == IR_BINOP && operand_type(L, ops[k]) == ty_int64)
+            weak_int_fits(L, L->vals[ops[k]], operand_type(L, id)->dtype);
         if (collect(L, E, ops[k])) return -1;
+    }
     return 0;
 }
 
@@ -664,22 +684,6 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     for (int k = 0; k < lf->t->ndim; k++)
         off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], lf->estr[k], ""), "");
     return cg_gep8(L, lf->data, off);
-}
-
-/* NumPy 2 (NEP 50) converts a Python int meeting an integer array to the array's dtype and
- * raises OverflowError when it does not fit (uint8 array + 300, uint8 array - (-1)). An int
- * scalar here is such a weak int; the test is loop-invariant, so LLVM hoists it. */
-static void weak_int_fits(Lower *L, LLVMValueRef v, int dt) {
-    const DTypeInfo *d = &ty_dtypes[dt];
-    if ((d->kind != 'i' && d->kind != 'u') || dt == DT_INT64) return;
-    int bits = 8 * d->size;
-    long long lo = d->kind == 'u' ? 0 : -(1LL << (bits - 1));
-    long long hi = d->kind == 'u' ? (bits == 64 ? INT64_MAX : (1LL << bits) - 1) : (1LL << (bits - 1)) - 1;
-    LLVMValueRef out = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, lo), ""),
-                                   LLVMBuildICmp(L->b, LLVMIntSGT, v, i64c(L, hi), ""), "");
-    char msg[64];
-    snprintf(msg, sizeof msg, "Python integer out of bounds for %s", d->name);
-    cg_raise_if(L, out, "builtins:OverflowError", msg);
 }
 
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
@@ -709,8 +713,6 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         if (ct == ty_bool && (in->imm == IRB_ADD || in->imm == IRB_MUL)) {   /* bool + bool is or */
             return in->imm == IRB_ADD ? LLVMBuildOr(L->b, x[0], x[1], "") : LLVMBuildAnd(L->b, x[0], x[1], "");
         }
-        for (int k = 0; k < 2; k++)
-            if (xt[k] == ty_int64 && operand_type(L, ops[k])->kind != TY_ARRAY) weak_int_fits(L, x[k], dt);
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], shift ? ty_int64 : opt);
         L->numpy_sem = true;
         LLVMValueRef r = cg_binop(L, in->imm, a, b, opt, in);

@@ -218,6 +218,7 @@ def test_python_int_out_of_bounds_for_the_array_dtype_raises():
         check(plus, np.array([1, 2], dt), bad)
         check(add_in_place, np.array([1, 2], dt), bad)
     check(int_bitwise, np.array([5, 6], np.uint8), -1)
+    check(plus, np.array([], np.uint8), 300)   # before any element, as NumPy converts the int first
 
 
 @numba_xfail(NEP50)
