@@ -42,7 +42,7 @@ sys.path.insert(0, HERE)
 # protocol, same formatting, same machine description).
 from bench_scalar import (  # noqa: E402
     FAIL, INFO_SNIPPET, RESULT_TAG, ChildFailed, fmt_ms, fmt_ratio, geomean,
-    header_lines, log, ratio, run_child, versions_lines)
+    header_lines, list_section, log, ratio, run_child, versions_lines)
 
 STEADY_TARGET = 0.90  # ember/numba steady geomean
 NUMPY_TARGET = 1.0    # ember/NumPy geomean over the array expressions
@@ -563,21 +563,9 @@ def report(args, info, rows, errors, unsupported, timing, elapsed):
     L.append("")
     details = [d for row in rows for d in
                ("%s: %s" % (row["name"], x) for x in row["check_detail"])]
-    if details:
-        L.append("### RESULT MISMATCHES")
-        L.append("")
-        L.extend("- " + d for d in details)
-        L.append("")
-    if unsupported:
-        L.append("### Unsupported (backend could not compile the kernel)")
-        L.append("")
-        L.extend("- " + _md_escape(u) for u in unsupported)
-        L.append("")
-    if errors:
-        L.append("### Failures")
-        L.append("")
-        L.extend("- " + _md_escape(err) for err in errors)
-        L.append("")
+    L += list_section("RESULT MISMATCHES", details)
+    L += list_section("Unsupported (backend could not compile the kernel)", [_md_escape(u) for u in unsupported])
+    L += list_section("Failures", [_md_escape(err) for err in errors])
     L.append("_Total benchmark wall time: %.0f s._" % elapsed)
     return "\n".join(L) + "\n"
 

@@ -195,6 +195,11 @@ print("\n@@BENCH_RESULT@@ " + json.dumps(info))
 """
 
 
+def list_section(title, items):
+    """A report section listing items, or nothing when there are none."""
+    return ["### " + title, ""] + ["- " + x for x in items] + [""] if items else []
+
+
 def header_lines(title):
     """The report's title, the command that produced it and the machine it ran on."""
     model, cores = machine_info()
@@ -485,21 +490,27 @@ def check_row(row, mismatches):
     return "ok~" if "close" in status else "ok"
 
 
+def median_of_runs(label, what, runs, one_run, errors):
+    """The median of `runs` fresh-process measurements by one_run() (ms), or FAIL when the first
+    child fails; a failure is reported as "<label> / <what>: ..."."""
+    times = []
+    log("[%s] %s x%d ..." % (what, label, runs))
+    for _ in range(runs):
+        try:
+            times.append(one_run())
+        except ChildFailed as exc:
+            errors.append("%s / %s: %s" % (label, what, exc))
+            break
+    value = statistics.median(times) if times else FAIL
+    log("    %s ms" % fmt_ms(value))
+    return value
+
+
 def bench_imports(args, backends, errors):
-    out = {}
-    for label, module in backends:
-        times = []
-        log("[import] %s x%d ..." % (label, args.import_runs))
-        for _ in range(args.import_runs):
-            try:
-                r = run_child(["-c", IMPORT_SNIPPET, module], args.child_timeout)
-                times.append(r["import"])
-            except ChildFailed as exc:
-                errors.append("%s / import: %s" % (label, exc))
-                break
-        out[label] = statistics.median(times) if times else FAIL
-        log("    %s ms" % fmt_ms(out[label]))
-    return out
+    return {label: median_of_runs(label, "import", args.import_runs,
+                                  lambda: run_child(["-c", IMPORT_SNIPPET, module], args.child_timeout)["import"],
+                                  errors)
+            for label, module in backends}
 
 
 def bench_overhead(args, backends, errors):
@@ -522,22 +533,14 @@ def bench_overhead(args, backends, errors):
 
 
 def bench_firstcall(args, backends, errors):
-    out = {}
-    for label, module in backends:
-        times = []
-        log("[first call add] %s x%d ..." % (label, args.firstcall_runs))
-        for _ in range(args.firstcall_runs):
-            try:
-                r = run_spec(dict(kind="firstcall", module=module), args.child_timeout)
-                if r["result"] != 3.0:
-                    errors.append("%s / add first call: returned %r" % (label, r["result"]))
-                times.append(r["first"])
-            except ChildFailed as exc:
-                errors.append("%s / first call: %s" % (label, exc))
-                break
-        out[label] = statistics.median(times) if times else FAIL
-        log("    %s ms" % fmt_ms(out[label]))
-    return out
+    def first_call(label, module):
+        r = run_spec(dict(kind="firstcall", module=module), args.child_timeout)
+        if r["result"] != 3.0:
+            errors.append("%s / add first call: returned %r" % (label, r["result"]))
+        return r["first"]
+    return {label: median_of_runs(label, "first call", args.firstcall_runs,
+                                  lambda: first_call(label, module), errors)
+            for label, module in backends}
 
 
 # ---------------------------------------------------------------- report
@@ -651,16 +654,8 @@ def report(args, info, kernel_rows, imports, overhead, firstcall, errors,
                  timing["min_total"], timing["min_reps"], timing["max_reps"],
                  timing["max_time"]))
     L.append("")
-    if mismatches:
-        L.append("### RESULT MISMATCHES")
-        L.append("")
-        L.extend("- " + m for m in mismatches)
-        L.append("")
-    if errors:
-        L.append("### Failures")
-        L.append("")
-        L.extend("- " + err for err in errors)
-        L.append("")
+    L += list_section("RESULT MISMATCHES", mismatches)
+    L += list_section("Failures", errors)
     L.append("_Total benchmark wall time: %.0f s._" % elapsed)
     return "\n".join(L) + "\n"
 
