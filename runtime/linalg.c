@@ -366,8 +366,8 @@ static int gesv(int64_t n, int64_t nrhs, double *a, double *b) {
 }
 
 /* X = A^-1 B, written through x's strides; a NULL b stands for the n x n identity (inv). */
-static int solve_to(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b, int64_t b_rs,
-                    int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
     if (check_loaded()) return -1;
     if (n <= 0) return 0;
     double *pa = scratch(n * n), *pb = pa ? scratch(n * nrhs) : NULL;
@@ -389,13 +389,8 @@ done:
     return rc;
 }
 
-int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
-                      int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
-    return solve_to(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
-}
-
 int ember_rt_inv_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *out, int64_t o_rs, int64_t o_cs) {
-    return solve_to(n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
+    return ember_rt_solve_f8(n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
 }
 
 int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {

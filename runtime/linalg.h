@@ -55,7 +55,8 @@ int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_r
                      int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs);
 
 /* X = solve(A, B), A n x n, B and X n x nrhs (dgesv). For a vector b pass nrhs = 1 and any
- * column stride. Singular A -> LinAlgError, also when nrhs == 0 (as NumPy). */
+ * column stride; b NULL stands for the identity (nrhs = n). Singular A -> LinAlgError, also when
+ * nrhs == 0 (as NumPy). */
 int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs);
 
