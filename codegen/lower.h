@@ -34,6 +34,13 @@ typedef struct Lower {
     bool *fused;              /* per value id: an array expression lowered inside its user's loop */
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
     const char *cpu, *features;   /* the target, for every function's attributes */
+    Instr *cur;               /* the instruction being lowered */
+    /* A checked int() whose test waits for the branch that follows (cg_float_to_int): */
+    struct {
+        Instr *branch;        /* the BRANCH that tests it, or NULL */
+        int side, var;        /* the target -2**63 goes to; the variable holding the int */
+        LLVMValueRef x, r;    /* the float and its conversion (-2**63 when x did not fit) */
+    } pending_int;
 } Lower;
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
@@ -41,6 +48,7 @@ static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f6
 
 /* lower.c */
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
+bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
 int cg_lower_block(Lower *L, Block *b, bool but_terminator);
@@ -155,6 +163,7 @@ LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const T
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);
+LLVMValueRef cg_int_checked_after(Lower *L, LLVMValueRef x, LLVMValueRef r);   /* r: x86's cvttsd2si of x */
 LLVMValueRef cg_range_count(Lower *L, LLVMValueRef range);
 
 #endif

@@ -286,18 +286,10 @@ LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLV
  * and the value on that path are written so that the optimiser learns no constant there and
  * does not duplicate the code after it). Elsewhere one ordered range test (false for NaN too).
  * The failing path leaves the loop: a loop with a conversion keeps one side exit and can still
- * be unrolled (jit.c). */
-LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
-    LLVMValueRef r, good;
-    if (!strncmp(LLVMGetTarget(L->m), "x86_64", 6)) {
-        LLVMTypeRef v2 = LLVMVectorType(L->f64, 2);
-        LLVMValueRef v = LLVMBuildInsertElement(L->b, LLVMGetPoison(v2), x, i64c(L, 0), "");
-        r = cg_call(L, "llvm.x86.sse2.cvttsd2si64", L->i64, &v2, &v, 1);
-        good = LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i64, 1ULL << 63, 0), "");
-    } else {
-        good = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
-        r = LLVMBuildFPToSI(L->b, x, L->i64, "");   /* poison when not good: then unused */
-    }
+ * be unrolled (jit.c). On x86-64, an int assigned and then tested against a constant before
+ * anything else reads it has its test moved to the side of that branch that INT64_MIN takes
+ * (cg_defer_int_check). */
+static LLVMValueRef int_checked(Lower *L, LLVMValueRef x, LLVMValueRef r, LLVMValueRef good) {
     LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "badint");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
@@ -313,6 +305,24 @@ LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
     cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
     LLVMPositionBuilderAtEnd(L->b, ok);
     return cg_phi2(L, r, from, r2, bad, "int");
+}
+
+LLVMValueRef cg_int_checked_after(Lower *L, LLVMValueRef x, LLVMValueRef r) {
+    return int_checked(L, x, r, LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i64, 1ULL << 63, 0), ""));
+}
+
+LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
+    if (strncmp(LLVMGetTarget(L->m), "x86_64", 6)) {
+        LLVMValueRef good = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
+        return int_checked(L, x, LLVMBuildFPToSI(L->b, x, L->i64, ""), good);   /* poison when not good: then unused */
+    }
+    LLVMTypeRef v2 = LLVMVectorType(L->f64, 2);
+    LLVMValueRef v = LLVMBuildInsertElement(L->b, LLVMGetPoison(v2), x, i64c(L, 0), "");
+    LLVMValueRef r = cg_call(L, "llvm.x86.sse2.cvttsd2si64", L->i64, &v2, &v, 1);
+    if (!cg_defer_int_check(L)) return cg_int_checked_after(L, x, r);
+    L->pending_int.x = x;
+    L->pending_int.r = r;
+    return r;
 }
 
 /* len(range(start, stop, step)), computed without overflow as CPython does. */

@@ -101,3 +101,59 @@ def test_vector_maths_match_libm():
     with np.errstate(all="ignore"):   # v * v overflows for +-1e300, in CPython as compiled
         check_all(transcendental_loop, [(x, np.empty((5, len(x)))) for x in xs], rtol=1e-14, atol=1e-300)
         check_all(transcendental_expr, [(x,) for x in xs_special], rtol=1e-14, atol=1e-300)
+
+
+def clamped_histogram(x, lo, hi, nbins):
+    counts = np.zeros(nbins, np.int64)
+    scale = nbins / (hi - lo)
+    for i in range(x.shape[0]):
+        b = int((x[i] - lo) * scale)
+        if b < 0:
+            b = 0
+        elif b >= nbins:
+            b = nbins - 1
+        counts[b] += 1
+    return counts
+
+
+def llvm_of(fn, *args):
+    f = njit(fn)
+    f(*args)
+    return "\n".join(f.inspect_llvm().values())
+
+
+def test_index_clamp_stays_branches():
+    """`if b < 0: b = 0 elif b >= n: b = n - 1` guards an index and is rarely taken: ember marks
+    it unlikely, so LLVM keeps predicted branches instead of selects on the address path."""
+    ir = llvm_of(clamped_histogram, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10)
+    assert " select " not in ir and "llvm.smin" not in ir and "llvm.smax" not in ir, ir
+
+
+def running_min(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        v = a[i]
+        if v < m:
+            m = v
+    return m
+
+
+def test_running_minimum_still_vectorises():
+    """A running minimum is a clamp of a variable carried round the loop: it gets no hint and
+    LLVM still vectorises it as a min reduction."""
+    asm = asm_of(running_min, np.arange(1000, dtype=np.int64))
+    assert packed(asm, ("vpminsq", "vpcmpgtq", "vpcmpq")), asm
+
+
+def test_int_test_moves_to_the_branch():
+    """In `b = int(v); if b < 0:` the conversion's own test (for -2**63, "did not fit") is left to
+    the side of the branch that -2**63 takes: the block of the conversion only tests b < 0."""
+    ir = llvm_of(clamped_histogram, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10).splitlines()
+    convs = [i for i, line in enumerate(ir) if "call i64 @llvm.x86.sse2.cvttsd2si64" in line]
+    assert convs, "\n".join(ir)
+    for i in convs:
+        j = i
+        while not ir[j].lstrip().startswith("br "):
+            j += 1
+        block = "\n".join(ir[i:j + 1])
+        assert "-9223372036854775808" not in block and "icmp slt" in block, block

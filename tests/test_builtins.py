@@ -193,6 +193,113 @@ def test_int_out_of_int64_range_raises():
         f(np.array([-inf, nan]))
 
 
+# int() assigned and then tested against a constant: on x86-64 its test moves to the side of
+# that branch which -2**63 (the conversion's "did not fit" value) takes. Each operator and
+# operand order below sends -2**63 to one side; both sides read b.
+def int_then_lt(x, out):
+    for i in range(x.shape[0]):
+        b = int(x[i])
+        if b < -1:
+            out[i] = b
+        else:
+            out[i] = b + 1
+    return out
+
+
+def int_then_ge(x, out):
+    for i in range(x.shape[0]):
+        b = int(x[i])
+        if b >= 0:
+            out[i] = b // 2
+        else:
+            out[i] = b
+    return out
+
+
+def int_then_const_gt(x, out):
+    for i in range(x.shape[0]):
+        b = math.floor(x[i])
+        if 3 > b:
+            out[i] = b
+        else:
+            out[i] = -b
+    return out
+
+
+def int_then_const_le(x, out):
+    for i in range(x.shape[0]):
+        b = round(x[i])
+        if -3 <= b:
+            out[i] = b - 1
+        else:
+            out[i] = b
+    return out
+
+
+def int_then_eq(x, out):
+    for i in range(x.shape[0]):
+        b = int(x[i])
+        if b == 2:
+            out[i] = 100
+        else:
+            out[i] = b
+    return out
+
+
+def int_then_ne(x, out):
+    for i in range(x.shape[0]):
+        b = int(x[i])
+        if b != 2:
+            out[i] = b
+    return out
+
+
+def int_clamped_counts(x, nbins):
+    counts = np.zeros(nbins, np.int64)
+    for i in range(x.shape[0]):
+        b = int(x[i])
+        if b < 0:
+            b = 0
+        elif b >= nbins:
+            b = nbins - 1
+        counts[b] += 1
+    return counts
+
+
+INT_THEN = [int_then_lt, int_then_ge, int_then_const_gt, int_then_const_le, int_then_eq, int_then_ne]
+
+
+@pytest.mark.parametrize("fn", INT_THEN, ids=lambda f: f.__name__)
+def test_int_then_test_against_constant(fn):
+    ok = np.array([0.0, -0.0, 0.5, -0.5, -1.0, -1.5, -2.0, 2.0, 2.7, -2.7, 3.0, -3.0, 1e18, -9.2e18,
+                   -9223372036854775808.0, 9223372036854774784.0, -4611686018427387904.0])
+    check_all(fn, [(ok, np.zeros(len(ok), np.int64)), (ok[::-1], np.zeros(len(ok), np.int64)),
+                   (np.zeros(0), np.zeros(0, np.int64))])
+
+
+@numba_xfail("numba converts NaN, infinity and out-of-range floats to an arbitrary int64")
+@pytest.mark.parametrize("fn", INT_THEN, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad, exc", [(nan, ValueError), (inf, OverflowError), (-inf, OverflowError),
+                                      (1e300, OverflowError), (-1e19, OverflowError)])
+def test_int_then_test_against_constant_raises(fn, bad, exc):
+    # the elements before the bad one are written, the ones after are not
+    for p in range(3):
+        x = np.array([1.5, -2.5, 7.0])
+        x[p] = bad
+        assert type(check(fn, x, np.zeros(3, np.int64))) is exc
+
+
+def test_int_clamped_counts():
+    x = np.array([-9223372036854775808.0, -5.0, -0.5, 0.0, 3.9, 4.0, 9.5, 10.0, 1e18, 5.0, 5.5])
+    check_all(int_clamped_counts, [(x, 10), (x[::-1], 1), (np.zeros(0), 3)])
+
+
+@numba_xfail("numba converts NaN and infinity to an arbitrary int64 without raising")
+@pytest.mark.parametrize("bad, exc", [(nan, ValueError), (inf, OverflowError), (-inf, OverflowError)])
+def test_int_clamped_counts_raises(bad, exc):
+    assert type(check(int_clamped_counts, np.array([1.0, 20.0, bad, -3.0]), 10)) is exc
+
+
 def test_float():
     check_all(to_float, [(x,) for x in INTS + [2**53 + 1] + FLOATS])
 
