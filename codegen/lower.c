@@ -611,7 +611,7 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     else cg_br_expect(L, cond, clamp == 1, t, f);
     LLVMPositionBuilderAtEnd(L->b, chk);
     LLVMValueRef r = cg_int_checked_after(L, L->pending_int.x, L->pending_int.r);
-    LLVMBuildStore(L->b, r, L->vars[L->pending_int.var]);
+    if (L->vars[L->pending_int.var]) LLVMBuildStore(L->b, r, L->vars[L->pending_int.var]);
     LLVMBuildBr(L->b, to);
     L->pending_int.branch = NULL;
 }

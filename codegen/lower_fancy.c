@@ -170,6 +170,24 @@ static void put_pick(Lower *L, Sel *S, LLVMValueRef j, LLVMValueRef k, void *env
     else cg_assign_noalias(L, dt, dst, vt_, v);
 }
 
+/* Reading through a boolean mask, one element per position: the element at p is written to
+ * out[k] whether picked or not, and k advances by the mask. That keeps a random mask (a[a > 0.5])
+ * free of mispredicted branches; the next pick, if any, overwrites a write not picked. The one
+ * test left, k < count (the last picks done, out has no room after them), is predictable. */
+static void pick_without_branch(Lower *L, int dt, LLVMValueRef p, LLVMValueRef out, LLVMValueRef kslot,
+                                LLVMValueRef count, LLVMValueRef on) {
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kslot, "k");
+    LLVMBasicBlockRef room = LLVMAppendBasicBlockInContext(L->c, L->func, "room");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSLT, k, count, ""), true, room, next);
+    LLVMPositionBuilderAtEnd(L->b, room);
+    LLVMValueRef d = cg_gep8(L, out, LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[dt].size), ""));
+    cg_store_elem(L, dt, d, cg_load_elem(L, dt, p), ty_scalar_of(dt));
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, LLVMBuildZExt(L->b, on, L->i64, ""), ""), kslot);
+}
+
 /* ---- a boolean array over every dimension ------------------------------------------ */
 static bool full_mask(const Type *at, const Type *it) {
     return it->kind == TY_ARRAY && it->dtype == DT_BOOL && it->ndim == at->ndim && at->ndim > 1;
@@ -191,16 +209,18 @@ static void mask_body(Lower *L, LLVMValueRef *idx, void *env) {
         LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, LLVMBuildZExt(L->b, on, L->i64, ""), ""), M->kslot);
         return;
     }
+    if (M->mode == 1) {
+        LLVMValueRef p = cg_elem_ptr(L, M->at, M->a, idx);
+        pick_without_branch(L, M->at->dtype, p, cg_arr_data(L, M->r), M->kslot, M->count, on);
+        return;
+    }
     LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "pick");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
     LLVMBuildCondBr(L->b, on, yes, next);
     LLVMPositionBuilderAtEnd(L->b, yes);
     int dt = M->at->dtype;
     LLVMValueRef p = cg_elem_ptr(L, M->at, M->a, idx);
-    if (M->mode == 1) {
-        LLVMValueRef d = cg_gep8(L, cg_arr_data(L, M->r), LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[dt].size), ""));
-        cg_store_elem(L, dt, d, cg_load_elem(L, dt, p), ty_scalar_of(dt));
-    } else if (M->valt->kind == TY_ARRAY) {
+    if (M->valt->kind == TY_ARRAY) {
         LLVMValueRef kk = LLVMBuildSelect(L->b, M->vone, i64c(L, 0), k, "");
         LLVMValueRef vp = cg_gep8(L, cg_arr_data(L, M->val), LLVMBuildMul(L->b, kk, cg_arr_stride(L, M->valt, M->val, 0), ""));
         cg_store_elem(L, dt, p, cg_load_elem(L, M->valt->dtype, vp), ty_scalar_of(M->valt->dtype));
@@ -252,6 +272,18 @@ LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
     LLVMValueRef shape[64];
     for (int k = 0; k < rt->ndim; k++) shape[k] = k == S.q ? S.count : cg_arr_shape(L, S.view, k);
     Put P = {.dt_t = rt, .dst = cg_alloc_array(L, rt, shape)};
+    if (S.xt->dtype == DT_BOOL && S.vt->ndim == 1) {   /* elements through a mask */
+        LLVMValueRef kslot = cg_entry_alloca(L, L->i64, "k"), x0 = cg_arr_data(L, S.x);
+        LLVMValueRef xs = cg_arr_stride(L, S.xt, S.x, 0), vs = cg_arr_stride(L, S.vt, S.view, 0);
+        LLVMBuildStore(L->b, i64c(L, 0), kslot);
+        LoopCtx lc;
+        LLVMValueRef j = cg_loop_begin(L, &lc, S.n);
+        LLVMValueRef on = load_bool(L, S.xt, cg_gep8(L, x0, LLVMBuildMul(L->b, j, xs, "")));
+        LLVMValueRef p = cg_gep8(L, cg_arr_data(L, S.view), LLVMBuildMul(L->b, j, vs, ""));
+        pick_without_branch(L, S.vt->dtype, p, cg_arr_data(L, P.dst), kslot, S.count, on);
+        cg_loop_end(L, &lc);
+        return P.dst;
+    }
     sel_each(L, &S, copy_pick, &P);
     return P.dst;
 }

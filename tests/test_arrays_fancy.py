@@ -50,6 +50,27 @@ def test_mask_given():
                            (a, np.ones(5, bool))])
 
 
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float64", "complex128"])
+def test_mask_read_every_mask(dtype):
+    # Reading writes every element to the next free place and lets the mask advance it: every
+    # mask of up to 6 elements (picks first, last, none, all), over each layout.
+    cases = []
+    for n in range(7):
+        for _, a in layouts(sample(dtype, (n,)), ["C", "reversed", "strided"]):
+            cases += [(a, np.array([(bits >> i) & 1 for i in range(n)], bool)) for bits in range(2 ** n)]
+    check_all(mask_given, cases)
+
+
+@numba_xfail("a 2-D boolean mask on a 2-D array fails an internal assertion")
+def test_mask_read_2d_every_density():
+    rng = np.random.default_rng(3)
+    cases = []
+    for p in (0.0, 0.1, 0.5, 0.9, 1.0):
+        for _, a in layouts(sample("int32", (5, 6)), ["C", "F", "strided"]):
+            cases.append((a, rng.random((5, 6)) < p))
+    check_all(mask_given, cases)
+
+
 @numba_xfail("a mask of the wrong length is not checked, even under boundscheck")
 @numba_leaks(RAISE_LEAKS)
 def test_mask_wrong_length():
