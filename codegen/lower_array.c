@@ -660,8 +660,10 @@ static int collect(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
     if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, operand_type(L, id), L->vals[id]);
     int ops[8], n = ew_operands(L, in, ops);
+    CallInfo *ci = in->op == IR_CALL ? L->ti->calls[in->id] : NULL;
+    bool weak_ints = in->op == IR_BINOP || (ci && ti_is_ufunc(ci->builtin));   /* not np.where or np.clip */
     for (int k = 0; k < n; k++) {
-        if (in->op == IR_BINOP && operand_type(L, ops[k]) == ty_int64)
+        if (weak_ints && operand_type(L, ops[k]) == ty_int64)
             weak_int_fits(L, L->vals[ops[k]], operand_type(L, id)->dtype);
         if (collect(L, E, ops[k])) return -1;
     }

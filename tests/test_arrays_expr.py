@@ -221,6 +221,38 @@ def test_python_int_out_of_bounds_for_the_array_dtype_raises():
     check(plus, np.array([], np.uint8), 300)   # before any element, as NumPy converts the int first
 
 
+def ufunc_add(a, n):
+    return np.add(a, n)
+
+
+def ufunc_minimum(a, n):
+    return np.minimum(n, a)
+
+
+def ufunc_power(a, n):
+    return np.power(a, n)
+
+
+def ufunc_float_and_bool(a, n):
+    return np.true_divide(a, n), a > n, np.arctan2(a, n) > 0
+
+
+@numba_xfail("numba wraps a Python int that does not fit the array's dtype")
+@numba_leaks(RAISE_LEAKS)
+def test_python_int_out_of_bounds_in_a_ufunc_call_raises():
+    # the same rule for ufuncs called by name, whichever side the int is on
+    for fn in (ufunc_add, ufunc_minimum, ufunc_power):
+        for dt, bad in ((np.uint8, 300), (np.uint8, -1), (np.int16, 40000)):
+            check(fn, np.array([1, 2], dt), bad)
+        check(fn, np.array([], np.uint8), 256)
+        check(fn, np.array([1, 2], np.uint8), 255)   # at the bound: fits
+
+
+def test_python_int_out_of_bounds_in_a_float_or_bool_ufunc_is_fine():
+    # a ufunc whose loop is not the integer dtype takes any int (uint8 / 300 is float64)
+    check(ufunc_float_and_bool, np.array([1, 2], np.uint8), 300)
+
+
 @numba_xfail(NEP50)
 def test_python_int_at_the_bounds_of_the_array_dtype():
     for dt, edge in ((np.uint8, 255), (np.uint8, 0), (np.int8, 127), (np.int8, -128), (np.uint32, 2**32 - 1),

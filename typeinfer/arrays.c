@@ -275,7 +275,8 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
     case SH_BF: return float_dtype_for(ti_result_dtype(a, b));
     case SH_BS: {
         int dt = ti_result_dtype(a, b);
-        if (bid == BI_NP_DIVIDE) return float_dtype_for(dt);
+        if (bid == BI_NP_DIVIDE)   /* as `/`: integers divide in float64 */
+            return ty_dtypes[dt].kind == 'f' || ty_dtypes[dt].kind == 'c' ? dt : DT_FLOAT64;
         if (bid == BI_NP_POWER && dt == DT_BOOL) return DT_INT8;
         return dt;
     }
