@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, check_all, njit
+from test_arrays_basic import clamped_counts
 
 pytestmark = pytest.mark.skipif(
     ON_NUMBA or platform.machine() != "x86_64" or "avx2" not in open("/proc/cpuinfo").read(),
@@ -103,19 +104,6 @@ def test_vector_maths_match_libm():
         check_all(transcendental_expr, [(x,) for x in xs_special], rtol=1e-14, atol=1e-300)
 
 
-def clamped_histogram(x, lo, hi, nbins):
-    counts = np.zeros(nbins, np.int64)
-    scale = nbins / (hi - lo)
-    for i in range(x.shape[0]):
-        b = int((x[i] - lo) * scale)
-        if b < 0:
-            b = 0
-        elif b >= nbins:
-            b = nbins - 1
-        counts[b] += 1
-    return counts
-
-
 def llvm_of(fn, *args):
     f = njit(fn)
     f(*args)
@@ -125,7 +113,7 @@ def llvm_of(fn, *args):
 def test_index_clamp_stays_branches():
     """`if b < 0: b = 0 elif b >= n: b = n - 1` guards an index and is rarely taken: ember marks
     it unlikely, so LLVM keeps predicted branches instead of selects on the address path."""
-    ir = llvm_of(clamped_histogram, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10)
+    ir = llvm_of(clamped_counts, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10)
     assert " select " not in ir and "llvm.smin" not in ir and "llvm.smax" not in ir, ir
 
 
@@ -148,7 +136,7 @@ def test_running_minimum_still_vectorises():
 def test_int_test_moves_to_the_branch():
     """In `b = int(v); if b < 0:` the conversion's own test (for -2**63, "did not fit") is left to
     the side of the branch that -2**63 takes: the block of the conversion only tests b < 0."""
-    ir = llvm_of(clamped_histogram, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10).splitlines()
+    ir = llvm_of(clamped_counts, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10).splitlines()
     convs = [i for i, line in enumerate(ir) if "call i64 @llvm.x86.sse2.cvttsd2si64" in line]
     assert convs, "\n".join(ir)
     for i in convs:
