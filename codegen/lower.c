@@ -817,6 +817,8 @@ int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
+    if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */
+        return ctx_error(L->ctx, DIAG_INTERNAL, L->fn, L->loc, "an int() test was left without its branch");
     return 0;
 }
 
