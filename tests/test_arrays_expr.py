@@ -411,6 +411,30 @@ def test_comparisons():
     check(comparisons, np.array([1, 2, 255], np.uint8), np.array([-1, 2, 3], np.int16))
 
 
+def comparison_ufuncs(a, b):
+    return (np.less(a, b), np.less_equal(a, b), np.equal(a, b), np.not_equal(a, b), np.greater(a, b),
+            np.greater_equal(a, b))
+
+
+def test_comparison_ufuncs():
+    # the ufuncs by name give what the operators give (the same cases as test_comparisons)
+    check(comparison_ufuncs, np.array([1.0, 2.0, nan, -0.0, inf]), np.array([2.0, 2.0, nan, 0.0, 1.0]))
+    check(comparison_ufuncs, np.array([1, 5, -3]), 2)
+    check(comparison_ufuncs, 2, np.array([1, 5, -3]))
+    check(comparison_ufuncs, sample("int64", (2, 3)), sample("int64", (3,), seed=4))
+    check(comparison_ufuncs, np.array([1, 2, 255], np.uint8), np.array([-1, 2, 3], np.int16))
+    check(comparison_ufuncs, np.array([0, 2**63 + 5], np.uint64), np.array([-1, 5]))
+    check(comparison_ufuncs, 3, 2.5)
+
+
+def complex_equal(a, b):
+    return np.equal(a, b), np.not_equal(a, b)
+
+
+def test_complex_equal_ufuncs():
+    check(complex_equal, np.array([1j, 2 + 0j, complex(nan, 0)]), 2)
+
+
 def where3(c, a, b):
     return np.where(c, a, b)
 
