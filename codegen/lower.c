@@ -540,11 +540,17 @@ static bool assigned_before(Lower *L, Block *b, int var, int depth) {
     return pred && assigned_before(L, pred, var, depth - 1);
 }
 
-/* The target (0 or 1) of BRANCH `br` that clamps an integer variable, or -1. */
-static int clamp_target(Lower *L, Instr *br) {
+/* The comparison BRANCH `br` tests (through bool()), or NULL. */
+static Instr *branch_compare(Lower *L, Instr *br) {
     Instr *c = L->fn->instrs[br->args[0]];
     if (c->op == IR_TRUTH) c = L->fn->instrs[c->args[0]];
-    if (c->op != IR_CMP || c->imm == IRC_EQ || c->imm == IRC_NE) return -1;
+    return c->op == IR_CMP ? c : NULL;
+}
+
+/* The target (0 or 1) of BRANCH `br` that clamps an integer variable, or -1. */
+static int clamp_target(Lower *L, Instr *br) {
+    Instr *c = branch_compare(L, br);
+    if (!c || c->imm == IRC_EQ || c->imm == IRC_NE) return -1;
     for (int k = 0; k < 2; k++) {
         Instr *x = L->fn->instrs[c->args[k]];
         if (x->op != IR_LOADVAR || L->fn->varnames[x->imm][0] == '$' || !ty_is_int(vt(L, x->id))) continue;
@@ -580,8 +586,7 @@ bool cg_defer_int_check(Lower *L) {
         break;
     }
     if (i == b->ninstrs || !cmp || b->instrs[i]->op != IR_BRANCH) return false;
-    Instr *br = b->instrs[i], *c = L->fn->instrs[br->args[0]];
-    if (c->op == IR_TRUTH) c = L->fn->instrs[c->args[0]];
+    Instr *br = b->instrs[i], *c = branch_compare(L, br);
     Instr *a0 = L->fn->instrs[cmp->args[0]], *a1 = L->fn->instrs[cmp->args[1]];
     bool left = a0->op == IR_LOADVAR && a0->imm == st->imm;
     Instr *v = left ? a0 : a1, *k = left ? a1 : a0;

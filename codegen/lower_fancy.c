@@ -60,6 +60,11 @@ typedef struct Sel {
     LLVMValueRef count;    /* the number of picks (computed by sel_count) */
 } Sel;
 
+/* The boolean index's element at position j. */
+static LLVMValueRef mask_at(Lower *L, Sel *S, LLVMValueRef j) {
+    return load_bool(L, S->xt, cg_gep8(L, cg_arr_data(L, S->x), LLVMBuildMul(L->b, j, cg_arr_stride(L, S->xt, S->x, 0), "")));
+}
+
 static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, Sel *S) {
     memset(S, 0, sizeof *S);
     int nparts = it->kind == TY_TUPLE ? it->n : 1, nint = 0, nnone = 0;
@@ -93,8 +98,7 @@ static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, L
     LLVMBuildStore(L->b, i64c(L, 0), cslot);
     LoopCtx lc;
     LLVMValueRef j = cg_loop_begin(L, &lc, S->n);
-    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, S->x), LLVMBuildMul(L->b, j, cg_arr_stride(L, S->xt, S->x, 0), ""));
-    LLVMValueRef inc = LLVMBuildZExt(L->b, load_bool(L, S->xt, p), L->i64, "");
+    LLVMValueRef inc = LLVMBuildZExt(L->b, mask_at(L, S, j), L->i64, "");
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, cslot, ""), inc, ""), cslot);
     cg_loop_end(L, &lc);
     S->count = LLVMBuildLoad2(L->b, L->i64, cslot, "count");
@@ -105,8 +109,8 @@ typedef void (*SelBody)(Lower *L, Sel *S, LLVMValueRef j, LLVMValueRef k, void *
 /* body(j, k) for the k-th pick, at position j of the view's dimension q. */
 static void sel_each(Lower *L, Sel *S, SelBody body, void *env) {
     LoopCtx lc;
-    LLVMValueRef x0 = cg_arr_data(L, S->x), xs = cg_arr_stride(L, S->xt, S->x, 0);
     if (S->xt->dtype != DT_BOOL) {
+        LLVMValueRef x0 = cg_arr_data(L, S->x), xs = cg_arr_stride(L, S->xt, S->x, 0);
         LLVMValueRef k = cg_loop_begin(L, &lc, S->count);
         const Type *et = ty_scalar_of(S->xt->dtype);
         LLVMValueRef i = cg_cast(L, cg_load_elem(L, S->xt->dtype, cg_gep8(L, x0, LLVMBuildMul(L->b, k, xs, ""))), et, ty_int64);
@@ -119,7 +123,7 @@ static void sel_each(Lower *L, Sel *S, SelBody body, void *env) {
     LLVMValueRef j = cg_loop_begin(L, &lc, S->n);
     LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "pick");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
-    LLVMBuildCondBr(L->b, load_bool(L, S->xt, cg_gep8(L, x0, LLVMBuildMul(L->b, j, xs, ""))), yes, next);
+    LLVMBuildCondBr(L->b, mask_at(L, S, j), yes, next);
     LLVMPositionBuilderAtEnd(L->b, yes);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kslot, "k");
     body(L, S, j, k, env);
@@ -186,6 +190,17 @@ static void pick_without_branch(Lower *L, int dt, LLVMValueRef p, LLVMValueRef o
     LLVMBuildBr(L->b, next);
     LLVMPositionBuilderAtEnd(L->b, next);
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, LLVMBuildZExt(L->b, on, L->i64, ""), ""), kslot);
+}
+
+/* The elements of a 1-d view through a boolean index, into out (room for S->count). */
+static void sel_mask_read(Lower *L, Sel *S, LLVMValueRef out) {
+    LLVMValueRef kslot = cg_entry_alloca(L, L->i64, "k"), vs = cg_arr_stride(L, S->vt, S->view, 0);
+    LLVMBuildStore(L->b, i64c(L, 0), kslot);
+    LoopCtx lc;
+    LLVMValueRef j = cg_loop_begin(L, &lc, S->n);
+    LLVMValueRef p = cg_gep8(L, cg_arr_data(L, S->view), LLVMBuildMul(L->b, j, vs, ""));
+    pick_without_branch(L, S->vt->dtype, p, out, kslot, S->count, mask_at(L, S, j));
+    cg_loop_end(L, &lc);
 }
 
 /* ---- a boolean array over every dimension ------------------------------------------ */
@@ -272,19 +287,8 @@ LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
     LLVMValueRef shape[64];
     for (int k = 0; k < rt->ndim; k++) shape[k] = k == S.q ? S.count : cg_arr_shape(L, S.view, k);
     Put P = {.dt_t = rt, .dst = cg_alloc_array(L, rt, shape)};
-    if (S.xt->dtype == DT_BOOL && S.vt->ndim == 1) {   /* elements through a mask */
-        LLVMValueRef kslot = cg_entry_alloca(L, L->i64, "k"), x0 = cg_arr_data(L, S.x);
-        LLVMValueRef xs = cg_arr_stride(L, S.xt, S.x, 0), vs = cg_arr_stride(L, S.vt, S.view, 0);
-        LLVMBuildStore(L->b, i64c(L, 0), kslot);
-        LoopCtx lc;
-        LLVMValueRef j = cg_loop_begin(L, &lc, S.n);
-        LLVMValueRef on = load_bool(L, S.xt, cg_gep8(L, x0, LLVMBuildMul(L->b, j, xs, "")));
-        LLVMValueRef p = cg_gep8(L, cg_arr_data(L, S.view), LLVMBuildMul(L->b, j, vs, ""));
-        pick_without_branch(L, S.vt->dtype, p, cg_arr_data(L, P.dst), kslot, S.count, on);
-        cg_loop_end(L, &lc);
-        return P.dst;
-    }
-    sel_each(L, &S, copy_pick, &P);
+    if (S.xt->dtype == DT_BOOL && S.vt->ndim == 1) sel_mask_read(L, &S, cg_arr_data(L, P.dst));
+    else sel_each(L, &S, copy_pick, &P);
     return P.dst;
 }
 

@@ -122,11 +122,8 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         }
     }
     case SH_BB: {
-        static const struct { int bid; IrCmp op; } cmps[] = {
-            {BI_NP_EQUAL, IRC_EQ}, {BI_NP_NOT_EQUAL, IRC_NE}, {BI_NP_LESS, IRC_LT},
-            {BI_NP_LESS_EQUAL, IRC_LE}, {BI_NP_GREATER, IRC_GT}, {BI_NP_GREATER_EQUAL, IRC_GE}};
-        for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++)
-            if (cmps[i].bid == bid) return cg_cmp_values(L, cmps[i].op, x[0], xt[0], x[1], xt[1]);
+        int op = ti_ufunc_compare(bid);
+        if (op >= 0) return cg_cmp_values(L, op, x[0], xt[0], x[1], xt[1]);
         LLVMValueRef a = cg_truth(L, x[0], xt[0]), b = cg_truth(L, x[1], xt[1]);
         if (bid == BI_NP_LOGICAL_AND) return LLVMBuildAnd(L->b, a, b, "");
         if (bid == BI_NP_LOGICAL_OR) return LLVMBuildOr(L->b, a, b, "");

@@ -284,6 +284,18 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
     }
 }
 
+int ti_ufunc_compare(int bid) {
+    switch (bid) {
+    case BI_NP_EQUAL: return IRC_EQ;
+    case BI_NP_NOT_EQUAL: return IRC_NE;
+    case BI_NP_LESS: return IRC_LT;
+    case BI_NP_LESS_EQUAL: return IRC_LE;
+    case BI_NP_GREATER: return IRC_GT;
+    case BI_NP_GREATER_EQUAL: return IRC_GE;
+    default: return -1;
+    }
+}
+
 bool ti_is_ufunc(int bid) {
     BuiltinShape s = ti_builtins[bid].shape;
     return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS || s == SH_BB;

@@ -162,8 +162,10 @@ static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind =
 static bool complex_ufunc(int bid) {
     switch (ti_builtins[bid].shape) {
     case SH_UB: return true;
-    case SH_BB:   /* complex values have no order */
-        return bid != BI_NP_LESS && bid != BI_NP_LESS_EQUAL && bid != BI_NP_GREATER && bid != BI_NP_GREATER_EQUAL;
+    case SH_BB: {   /* complex values have no order */
+        int op = ti_ufunc_compare(bid);
+        return op < 0 || op == IRC_EQ || op == IRC_NE;
+    }
     case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
