@@ -221,6 +221,26 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     }
 }
 
+/* A float converted to int64 (or uint64) bits as NumPy's casts give them on x86-64, for every
+ * input: truncation toward zero where the value fits, negatives wrapping into uint64, and
+ * INT64_MIN's bits (what cvttsd2si gives) for NaN, infinities and values out of range. LLVM's
+ * fptosi/fptoui are poison out of range, so each result is frozen and replaced where it is
+ * not valid: no input reaches undefined behaviour, and the loop still vectorises. Into uint64,
+ * 2**64 and beyond give 0, as x86-64 compilers' conversion does. */
+LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, bool to_unsigned) {
+    LLVMValueRef lo = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -9223372036854775808.0), "");
+    LLVMValueRef s = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, x, L->i64, ""), "");
+    LLVMValueRef ok = LLVMBuildAnd(L->b, lo, LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, 9223372036854775808.0), ""), "");
+    LLVMValueRef r = LLVMBuildSelect(L->b, ok, s, LLVMConstInt(L->i64, 1ULL << 63, 0), "");
+    if (!to_unsigned) return r;
+    /* from 2**63 up, as x86-64 compilers convert to unsigned: (x - 2**63) converted, its top bit
+     * flipped, so 2**64 and beyond (inf too) give 0 */
+    LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, 9223372036854775808.0), "");
+    LLVMValueRef u = LLVMBuildFreeze(L->b, LLVMBuildFPToUI(L->b, x, L->i64, ""), "");
+    LLVMValueRef fits = LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, 18446744073709551616.0), "");
+    return LLVMBuildSelect(L->b, big, LLVMBuildSelect(L->b, fits, u, i64c(L, 0), ""), r, "");
+}
+
 LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to) {
     if (from == to) return v;
     if (!ty_is_runtime(from) || !ty_is_runtime(to)) return LLVMGetPoison(cg_type(L, to));
@@ -228,10 +248,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     if (ty_is_int(to)) {
         if (from == ty_bool) return LLVMBuildZExt(L->b, v, L->i64, "");
         if (ty_is_int(from)) return v;   /* the same 64 bits, reinterpreted */
-        if (to == ty_uint64 && from == ty_float64) {   /* as NumPy on x86-64: negatives wrap */
-            LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGE, v, f64c(L, 9223372036854775808.0), "");
-            return LLVMBuildSelect(L->b, big, LLVMBuildFPToUI(L->b, v, L->i64, ""), LLVMBuildFPToSI(L->b, v, L->i64, ""), "");
-        }
+        if (from == ty_float64) return cg_float_to_bits(L, v, to == ty_uint64);
     } else if (to == ty_float64) {
         if (from == ty_bool) return LLVMBuildUIToFP(L->b, v, L->f64, "");
         if (from == ty_int64) return LLVMBuildSIToFP(L->b, v, L->f64, "");

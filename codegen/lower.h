@@ -70,6 +70,7 @@ LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x);   /* an 
 LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y);   /* double f(double, double) */
 void cg_raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg);
 LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to);
+LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, bool to_unsigned);   /* NumPy's cast, never poison */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t);
@@ -104,6 +105,8 @@ LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off);
 LLVMValueRef cg_elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *idx);
 LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides);
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
+LLVMValueRef cg_mul_size(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf);   /* *ovf |= a*b overflows */
+void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape);   /* ValueError unless shape is valid */
 LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
 void cg_loop_end(Lower *L, LoopCtx *lc);
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);

@@ -272,7 +272,17 @@ LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int d
         from = ty_float64;
         if (to == ty_float64) return v;
     }
-    if (from == ty_float64 && to == ty_int64) return LLVMBuildFPToSI(L->b, v, L->i64, "");
+    if (from == ty_float64 && ty_is_int(to)) {
+        char k = ty_dtypes[dt].kind;
+        int size = ty_dtypes[dt].size;
+        if (size < 4 || (k == 'i' && size == 4)) {   /* NumPy's C casts go through a 32-bit cvttsd2si */
+            LLVMValueRef ok = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, v, f64c(L, -2147483648.0), ""),
+                                           LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 2147483648.0), ""), "");
+            LLVMValueRef r = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, v, L->i64, ""), "");
+            return LLVMBuildSelect(L->b, ok, r, i64c(L, -2147483648LL), "");
+        }
+        return cg_float_to_bits(L, v, dt == DT_UINT64);
+    }
     if (from == ty_float64 && to == ty_bool) return LLVMBuildFCmp(L->b, LLVMRealUNE, v, LLVMConstReal(L->f64, 0), "");
     return cg_cast(L, v, from, to);
 }
@@ -308,8 +318,6 @@ LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
 }
 
 /* ---- allocation ---------------------------------------------------------------------- */
-/* A new C-contiguous array of shape[] (checked non-negative), owning a fresh block, already in
- * its slot (so an error while it is being filled frees it). */
 /* C-order strides of shape[] for dtype dt into strides[]; returns the size in bytes. */
 LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
     LLVMValueRef s = i64c(L, ty_dtypes[dt].size);
@@ -320,13 +328,39 @@ LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMVal
     return s;
 }
 
-LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
-    int nd = t->ndim;
-    LLVMValueRef strides[64];
+/* a * b for non-negative a, b; *ovf |= "the product does not fit an int64". */
+LLVMValueRef cg_mul_size(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf) {
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMTypeRef rt = LLVMStructTypeInContext(L->c, (LLVMTypeRef[]){L->i64, L->i1}, 2, 0);
+    LLVMValueRef args[2] = {a, b};
+    LLVMValueRef r = cg_call(L, "llvm.smul.with.overflow.i64", rt, pt, args, 2);
+    *ovf = LLVMBuildOr(L->b, *ovf, LLVMBuildExtractValue(L->b, r, 1, ""), "");
+    return LLVMBuildExtractValue(L->b, r, 0, "");
+}
+
+/* ValueError as NumPy raises it unless shape[] (checked non-negative) times dt's itemsize fits
+ * an int64. As in NumPy, a zero dimension does not excuse the others: the product of the
+ * non-zero dimensions must fit, so np.empty((0, 2**62, 4)) raises too. */
+void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape) {
     LLVMValueRef neg = LLVMConstInt(L->i1, 0, 0);
     for (int k = 0; k < nd; k++)
         neg = LLVMBuildOr(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, 0), ""), "");
     cg_raise_if(L, neg, "builtins:ValueError", "negative dimensions are not allowed");
+    LLVMValueRef ovf = LLVMConstInt(L->i1, 0, 0), s = i64c(L, ty_dtypes[dt].size);
+    for (int k = 0; k < nd; k++) {
+        LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, shape[k], i64c(L, 0), "");
+        s = cg_mul_size(L, s, LLVMBuildSelect(L->b, zero, i64c(L, 1), shape[k], ""), &ovf);
+    }
+    cg_raise_if(L, ovf, "builtins:ValueError",
+                "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+}
+
+/* A new C-contiguous array of shape[] (checked non-negative and not too big), owning a fresh
+ * block, already in its slot (so an error while it is being filled frees it). */
+LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
+    int nd = t->ndim;
+    LLVMValueRef strides[64];
+    cg_check_size(L, t->dtype, nd, shape);
     LLVMTypeRef pt = L->i64;
     LLVMValueRef nbytes = cg_c_strides(L, t->dtype, nd, shape, strides);
     LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);

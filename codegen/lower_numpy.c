@@ -180,10 +180,19 @@ static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
     FillEnv *F = env;
     LLVMValueRef p = cg_gep8(L, cg_arr_data(L, F->arr), LLVMBuildMul(L->b, idx[0], i64c(L, ty_dtypes[F->t->dtype].size), ""));
     switch (F->kind) {
-    case 2: {   /* start + i * step, computed in the value type */
-        LLVMValueRef v = F->vt == ty_float64
-                             ? LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "")
-                             : LLVMBuildAdd(L->b, F->a0, LLVMBuildMul(L->b, idx[0], F->a1, ""), "");
+    case 2: {   /* start + i * step in the value type; for floats as NumPy fills: start, start + step,
+                 * then start + i * delta with delta = (start + step) - start (so a step of inf
+                 * gives [start], not NaN) */
+        LLVMValueRef v;
+        if (F->vt == ty_float64) {
+            LLVMValueRef second = LLVMBuildFAdd(L->b, F->a0, F->a1, "");
+            LLVMValueRef delta = LLVMBuildFSub(L->b, second, F->a0, "");
+            v = LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), delta, ""), "");
+            v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], i64c(L, 1), ""), second, v, "");
+            v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], i64c(L, 0), ""), F->a0, v, "");
+        } else {
+            v = LLVMBuildAdd(L->b, F->a0, LLVMBuildMul(L->b, idx[0], F->a1, ""), "");
+        }
         cg_store_elem(L, F->t->dtype, p, v, F->vt);
         break;
     }
@@ -205,6 +214,41 @@ static void eye_body(Lower *L, LLVMValueRef *idx, void *env) {
     cg_store_elem(L, F->t->dtype, cg_gep8(L, cg_arr_data(L, F->arr), off), on, ty_bool);
 }
 
+/* np.arange's length as NumPy computes it for floats: ceil((stop - start) / step), 1 where the
+ * quotient underflows to +0 (a step of inf), ValueError for NaN and for lengths beyond int64
+ * (checked before the conversion, which would be undefined there). */
+static LLVMValueRef arange_length_float(Lower *L, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step) {
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
+    LLVMValueRef delta = LLVMBuildFSub(L->b, stop, start, "");
+    LLVMValueRef q = LLVMBuildFDiv(L->b, delta, step, "");
+    LLVMValueRef c = cg_intrinsic1(L, "llvm.ceil.f64", q);
+    LLVMValueRef under = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, q, f64c(L, 0), ""),
+                                      LLVMBuildFCmp(L->b, LLVMRealONE, delta, f64c(L, 0), ""), "");
+    LLVMValueRef pos = LLVMBuildICmp(L->b, LLVMIntSGE, LLVMBuildBitCast(L->b, q, L->i64, ""), i64c(L, 0), "");
+    c = LLVMBuildSelect(L->b, under, LLVMBuildSelect(L->b, pos, f64c(L, 1), f64c(L, 0), ""), c, "");
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealUNO, c, c, ""), "builtins:ValueError", "arange: cannot compute length");
+    cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOGE, c, f64c(L, 9223372036854775808.0), ""), "builtins:ValueError",
+                "Maximum allowed size exceeded");
+    return LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, c, f64c(L, 0), ""), c, f64c(L, 0), ""), L->i64, "");
+}
+
+/* np.arange's length for ints, exact for every start, stop and step: the distance from the low
+ * end to the high end as an unsigned number, divided by |step| rounding up; ValueError where it
+ * does not fit an int64. */
+static LLVMValueRef arange_length_int(Lower *L, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step) {
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, step, i64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
+    LLVMValueRef pos = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+    LLVMValueRef hi = LLVMBuildSelect(L->b, pos, stop, start, ""), lo = LLVMBuildSelect(L->b, pos, start, stop, "");
+    LLVMValueRef any = LLVMBuildICmp(L->b, LLVMIntSGT, hi, lo, "");
+    LLVMValueRef dist = LLVMBuildSub(L->b, hi, lo, "");   /* exact as unsigned when hi > lo */
+    LLVMValueRef ustep = LLVMBuildSelect(L->b, pos, step, LLVMBuildSub(L->b, i64c(L, 0), step, ""), "");
+    LLVMValueRef n = LLVMBuildAdd(L->b, LLVMBuildUDiv(L->b, dist, ustep, ""),
+                                  LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildURem(L->b, dist, ustep, ""), i64c(L, 0), ""), L->i64, ""), "");
+    n = LLVMBuildSelect(L->b, any, n, i64c(L, 0), "");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), ""), "builtins:ValueError", "Maximum allowed size exceeded");
+    return n;
+}
+
 static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLVMValueRef value, const Type *vt) {
     LLVMValueRef arr = cg_alloc_array(L, t, shape);
     if (value) cg_assign_array(L, t, arr, vt, value);
@@ -215,10 +259,14 @@ static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLV
 static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const Type *rt, LLVMValueRef *shape) {
     int nd = rt->ndim;
     LLVMValueRef known = i64c(L, 1), unknown = i64c(L, -1), size = cg_array_size(L, at, a);
+    LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);   /* a dimension below -1, or a product beyond int64 */
     for (int k = 0; k < nd; k++) {
         LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntEQ, shape[k], i64c(L, -1), "");
+        bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, -1), ""), "");
+        bad = LLVMBuildOr(L->b, bad, LLVMBuildAnd(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSGE, unknown, i64c(L, 0), ""), ""), "");   /* a second -1 */
         unknown = LLVMBuildSelect(L->b, neg, i64c(L, k), unknown, "");
-        known = LLVMBuildMul(L->b, known, LLVMBuildSelect(L->b, neg, i64c(L, 1), shape[k], ""), "");
+        LLVMValueRef d = LLVMBuildSelect(L->b, neg, i64c(L, 1), shape[k], "");
+        known = cg_mul_size(L, known, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, d, i64c(L, 0), ""), i64c(L, 1), d, ""), &bad);
     }
     LLVMValueRef safe = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, known, i64c(L, 0), ""), i64c(L, 1), known, "");
     LLVMValueRef inferred = LLVMBuildSDiv(L->b, size, safe, "");
@@ -226,7 +274,7 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
         shape[k] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, unknown, i64c(L, k), ""), inferred, shape[k], "");
     LLVMValueRef strides[64];
     LLVMValueRef nbytes = cg_c_strides(L, rt->dtype, nd, shape, strides);
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""),
+    cg_raise_if(L, LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""), ""),
                 "builtins:ValueError", "cannot reshape array into the requested shape");
     return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
 }
@@ -636,6 +684,7 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
     if (ci->nparams > 1 && ci->argmap[1] >= 0 && types[1]->kind != TY_NONE) {
         if (ti_const_int(L->ti, in->args[ci->argmap[1]], &k)) {
             axis = (int)(k < 0 ? k + at->ndim : k);
+            if (at->ndim == 1) axis = -1;   /* the only axis: the whole array (typing gave a scalar) */
         } else {   /* known at run time: move that dimension last */
             LLVMValueRef ax = checked_axis(L, cg_cast(L, args[1], types[1], ty_int64), at->ndim);
             if (at->ndim == 1) goto whole;   /* the only axis */
@@ -752,19 +801,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef start = given[1] ? cg_cast(L, args[0], types[0], vt) : LLVMConstNull(cg_type(L, vt));
         LLVMValueRef stop = given[1] ? cg_cast(L, args[1], types[1], vt) : cg_cast(L, args[0], types[0], vt);
         LLVMValueRef step = given[2] ? cg_cast(L, args[2], types[2], vt) : (fl ? f64c(L, 1) : i64c(L, 1));
-        LLVMValueRef n;
-        if (fl) {
-            cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
-            LLVMValueRef c = cg_intrinsic1(L, "llvm.ceil.f64", LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), step, ""));
-            n = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, c, f64c(L, 0), ""), c, f64c(L, 0), ""), L->i64, "");
-        } else {
-            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, step, i64c(L, 0), ""), "builtins:ZeroDivisionError", "arange: step is zero");
-            LLVMValueRef d = LLVMBuildSub(L->b, stop, start, "");
-            LLVMValueRef pos = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
-            LLVMValueRef adj = LLVMBuildSelect(L->b, pos, LLVMBuildSub(L->b, step, i64c(L, 1), ""), LLVMBuildAdd(L->b, step, i64c(L, 1), ""), "");
-            n = LLVMBuildSDiv(L->b, LLVMBuildAdd(L->b, d, adj, ""), step, "");
-            n = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, 0), ""), n, i64c(L, 0), "");
-        }
+        LLVMValueRef n = fl ? arange_length_float(L, start, stop, step) : arange_length_int(L, start, stop, step);
         LLVMValueRef arr = cg_alloc_array(L, rt, &n);
         FillEnv F = {.t = rt, .arr = arr, .vt = vt, .kind = 2, .a0 = start, .a1 = step};
         cg_loop_nest(L, 1, &n, fill_body, &F);

@@ -395,8 +395,9 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return cg_cast(L, self, st, ret);
     }
     if (ci->builtin == METHOD_IS_INTEGER) {
-        LLVMValueRef x = L->vals[in->args[0]];
-        return LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.floor.f64", x), x, "");
+        LLVMValueRef x = L->vals[in->args[0]];   /* finite and whole: inf - inf is NaN */
+        LLVMValueRef whole = LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.floor.f64", x), x, "");
+        return LLVMBuildAnd(L->b, whole, LLVMBuildFCmp(L->b, LLVMRealOEQ, LLVMBuildFSub(L->b, x, x, ""), f64c(L, 0), ""), "");
     }
     const BuiltinInfo *bi = &ti_builtins[ci->builtin];
     if (bi->shape != SH_SPECIAL && bi->lowering) {
@@ -415,7 +416,11 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_M_RADIANS: return LLVMBuildFMul(L->b, args[0], f64c(L, M_PI / 180.0), "");
     case BI_M_LOG:
         if (n == 1) return cg_intrinsic1(L, "llvm.log.f64", args[0]);
-        return LLVMBuildFDiv(L->b, cg_intrinsic1(L, "llvm.log.f64", args[0]), cg_intrinsic1(L, "llvm.log.f64", args[1]), "");
+        {   /* CPython divides the logs and raises where the base's is 0 (base 1) */
+            LLVMValueRef lb = cg_intrinsic1(L, "llvm.log.f64", args[1]);
+            cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, lb, f64c(L, 0), ""), "builtins:ZeroDivisionError", "float division by zero");
+            return LLVMBuildFDiv(L->b, cg_intrinsic1(L, "llvm.log.f64", args[0]), lb, "");
+        }
     case BI_M_LDEXP: {
         LLVMValueRef e = args[1];
         e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, e, i64c(L, 100000), ""), i64c(L, 100000), e, "");

@@ -12,9 +12,10 @@ static PyObject *m_typeof(PyObject *self, PyObject *obj) {
 }
 
 static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
-    int64_t allocs, frees;
-    rt_stats(&allocs, &frees);
-    return Py_BuildValue("{sLsL}", "allocs", (long long)allocs, "frees", (long long)frees);
+    int64_t allocs, frees, overruns;
+    rt_stats(&allocs, &frees, &overruns);
+    return Py_BuildValue("{sLsLsL}", "allocs", (long long)allocs, "frees", (long long)frees, "overruns",
+                         (long long)overruns);
 }
 
 static PyObject *m_set_num_threads(PyObject *self, PyObject *arg) {
@@ -42,7 +43,7 @@ static PyMethodDef methods[] = {
     {"get_num_threads", m_get_num_threads, METH_NOARGS, "The threads parallel code run by this thread uses."},
     {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},
     {"rt_stats", m_rt_stats, METH_NOARGS,
-     "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n}."},
+     "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n, 'overruns': n}."},
     {"typeof", m_typeof, METH_O, "The ember type name of a Python value (None if unsupported)."},
     {NULL},
 };

@@ -31,7 +31,7 @@ void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
 void rt_release(const Type *t, void *p);          /* drop the references a value holds */
-void rt_stats(int64_t *allocs, int64_t *frees);
+void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns);   /* overruns: canaries found changed */
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */

@@ -601,6 +601,7 @@ def no_leaks(request):
         return
     gc.collect()
     before = live_blocks()
+    overruns = overrun_count()
     yield
     # A failed test's traceback (kept by pytest in sys.last_*) holds check()'s frames and the
     # arrays in them; drop it so that only a real leak counts.
@@ -612,6 +613,16 @@ def no_leaks(request):
     if before is not None and after is not None and after > before:
         pytest.fail(f"runtime memory leaked: {after - before} more live blocks after the test "
                     f"than before ({BACKEND})", pytrace=False)
+    if overrun_count() != overruns:
+        pytest.fail("compiled code wrote past the end of a runtime block (its canary changed)",
+                    pytrace=False)
+
+
+def overrun_count():
+    """How many freed blocks had their canary (the bytes after the data) changed; 0 on numba."""
+    if BACKEND != "ember":
+        return 0
+    return impl._ember.rt_stats()["overruns"]
 
 
 # ---------------------------------------------------------------------------- array samples

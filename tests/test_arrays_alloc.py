@@ -7,7 +7,8 @@ no_leaks fixture checks they are freed)."""
 import numpy as np
 import pytest
 
-from difftest import check, check_all, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+from difftest import (check, check_all, jit, layouts, no_leaks, numba_leaks, numba_skip,  # noqa: F401
+                      numba_xfail, sample)
 
 # no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
 
@@ -293,3 +294,130 @@ def test_raise_frees_arrays():
     check_all(alloc_then_raise, [(2,), (5,)])
     check_all(raise_in_loop, [(3,), (9,)])
     check(negative_size, -1)
+
+
+# ------------------------------------------------------------------ sizes that do not fit
+# (issue 15) itemsize times the shape's product overflowed int64 silently: np.empty(2**62) had
+# nbytes 0 and np.full(2**61, 1.0) wrote far past its block. NumPy raises ValueError.
+
+def alloc_n(n):
+    return np.empty(n)
+
+
+def alloc_forms(n, m):
+    return (np.full(n, 1.0), np.arange(0, n), np.linspace(0, 1, n), np.eye(n, m),
+            np.zeros((m, n, 4)), np.ones((n, n, m), np.int8), np.identity(n))
+
+
+def alloc_2d(n, m):
+    return np.empty((n, m), np.int8)
+
+
+@numba_xfail("numba does not check the size (it raises MemoryError or crashes)")
+def test_too_big_raises():
+    check_all(alloc_n, [(2**62,), (2**61 + 1,), (-1,)], shape_only=True)
+    check_all(alloc_forms, [(2**61, 2), (2**62, 0), (2**60 + 1, 3)], shape_only=True)
+    check_all(alloc_2d, [(2**40, 2**40), (2**62, 0), (0, 2**62)], shape_only=True)
+    for n, m in [(2**31, 2**31), (2**31, 2**32 - 1)]:   # fits int64 but not memory (NumPy's is a subclass)
+        with pytest.raises(MemoryError):
+            jit(alloc_2d)(n, m)
+
+
+def const_too_big():
+    return np.empty(2**62)
+
+
+def const_eye_too_big():
+    return np.eye(2**32)
+
+
+@numba_xfail("numba does not check the size")
+def test_too_big_constant_raises():
+    """With constant sizes the check folds: the function raises whenever it runs."""
+    check(const_too_big)
+    check(const_eye_too_big)
+
+
+def reshape_to(a, n, m, k):
+    return a.reshape(n, m, k)
+
+
+@numba_xfail("numba's reshape of huge shapes differs")
+def test_reshape_sizes_that_wrap():
+    """2**62 * 8 * 0 is 0 elements, but NumPy (and ember) refuse shapes whose product of the
+    non-zero dimensions does not fit; two -1 are refused."""
+    z = np.ones(0)
+    check_all(reshape_to, [(z, 2**62, 8, 0), (z, -1, 2**62, 0), (np.ones(6), -1, -1, 1),
+                           (np.ones(6), 2, -1, 3), (np.ones(6), -2, -3, 1)])
+
+
+# arange's length from floats: NaN, inf and lengths beyond int64 are ValueErrors (they were an
+# undefined conversion: with constant bounds LLVM deleted the function body).
+
+def arange_f(start, stop, step):
+    return np.arange(start, stop, step)
+
+
+def arange_const_huge():
+    return np.arange(0.0, 1e30)
+
+
+def arange_const_tiny_step():
+    return np.arange(0.0, 1.0, 1e-300)
+
+
+def arange_const_inf():
+    return np.arange(0.0, np.inf)
+
+
+@numba_xfail("numba converts the length without a check")
+def test_arange_lengths_that_do_not_fit():
+    nan, inf = float("nan"), float("inf")
+    check_all(arange_f, [(0.0, 1e30, 1.0), (0.0, inf, 1.0), (0.0, 1.0, 1e-300), (0.0, nan, 1.0),
+                         (nan, 1.0, 1.0), (0.0, 1.0, nan), (-inf, 0.0, 1.0), (0.0, 9.3e18, 1.0),
+                         (0.0, 10.0, inf), (0.0, -10.0, inf), (0.0, 1e-300, 1e300), (5.0, 5.0, 1.0)])
+    check(arange_const_huge)
+    check(arange_const_tiny_step)
+    check(arange_const_inf)
+
+
+def arange_i(start, stop, step):
+    return np.arange(start, stop, step)
+
+
+@numba_xfail("numba's integer arange length wraps")
+def test_arange_int_lengths_exact():
+    lo, hi = -2**63, 2**63 - 1
+    check_all(arange_i, [(lo, hi, 2**62), (hi, lo, -2**62), (0, 10, lo), (hi, lo, lo),
+                         (lo, hi, 1), (0, 7, 3), (7, 0, -3), (0, 0, 1), (3, 1, 1)], shape_only=False)
+
+
+# Float to int casts out of range are NumPy's INT64_MIN (x86-64), never undefined behaviour.
+
+def cast_floats(x):
+    return x.astype(np.int64), x.astype(np.int32), x.astype(np.uint64), x.astype(np.int8)
+
+
+def store_floats(x):
+    a = np.zeros(x.size, np.int64)
+    for i in range(x.size):
+        a[i] = x[i]
+    return a
+
+
+WILD = np.array([1.5, -2.5, 1e30, -1e30, np.nan, np.inf, -np.inf, 2.0**63, -2.0**63, 1.8e19,
+                 -1.0, 0.0, 2.0**64, -2.0**63 - 4096])
+
+
+@numba_xfail("numba's out-of-range casts are whatever LLVM folds")
+def test_float_casts_out_of_range():
+    with np.errstate(invalid="ignore"):
+        check(cast_floats, WILD)
+
+
+@numba_skip("ember's defined value; CPython raises for NaN and values beyond int64")
+def test_float_stores_out_of_range_are_defined():
+    """An element store converts as the array cast does (NumPy's scalar assignment raises
+    instead, a documented difference); never undefined behaviour."""
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(jit(store_floats)(WILD), WILD.astype(np.int64))

@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from difftest import check, check_all, ember_gap, layouts, no_leaks, numba_leaks, numba_xfail, sample  # noqa: F401
+from difftest import (check, check_all, ember_gap, impl, jit, layouts, no_leaks, numba_leaks,  # noqa: F401
+                      numba_skip, numba_xfail, sample)
 
 # no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
 
@@ -177,3 +178,61 @@ def test_nan_propagates():
             check_all(nan_funcs, [(np.array([1.0, nan, -2.0]),), (np.array([nan, 3.0]),),
                               (np.array([2.0, 5.0, nan]),), (np.array([inf, -inf, 1.0]),),
                               (np.array([-inf, 2.0]),)])
+
+
+# ---- every axis form over ndim 1-4 (issue 15: np.sum(x, axis=0) of a 1-d x crashed at compile
+# time). Each function takes all the reductions at one axis, so the sweep is a few compiles.
+
+ALL_AT_AXIS = ("np.sum(a, axis={k}), np.prod(a, axis={k}), np.min(a, axis={k}), a.max(axis={k}), "
+               "np.mean(a, axis={k}), np.std(a, axis={k}), a.var(axis={k}), np.argmin(a, axis={k}), "
+               "a.argmax(axis={k}), np.cumsum(a, axis={k}), np.cumprod(a, axis={k}), "
+               "np.all(a > 0.5, axis={k}), np.any(a > 0.5, axis={k}), np.count_nonzero(a > 0.5, axis={k})")
+ND_SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 4), 4: (2, 3, 2, 3)}
+
+
+def reductions_at(k):
+    """A function computing every reduction along axis k: a constant, or the argument 'axis'."""
+    name = "reductions_along" if k == "axis" else f"at_axis_{k + 10}"
+    src = f"def {name}(a{', axis' if k == 'axis' else ''}):\n    return ({ALL_AT_AXIS.format(k=k)})\n"
+    scope = {"np": np}
+    exec(compile(src, f"<reductions at axis {k}>", "exec"), scope)
+    return scope[name]
+
+
+reductions_along = reductions_at("axis")
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3, 4])
+def test_every_constant_axis(nd):
+    a = sample("float64", ND_SHAPES[nd], seed=nd)
+    for k in range(-nd, nd):
+        check(reductions_at(k), a, **SUM_TOL)
+
+
+@numba_leaks(RAISE_LEAKS)
+@pytest.mark.parametrize("nd", [1, 2, 3, 4])
+def test_every_runtime_axis(nd):
+    a = sample("float64", ND_SHAPES[nd], seed=nd)
+    check_all(reductions_along, [(a, k) for k in range(-nd - 1, nd + 1)], **SUM_TOL)
+
+
+@numba_skip("ember's own diagnostic")
+@pytest.mark.parametrize("nd, k", [(1, 1), (1, -2), (2, 2), (3, -4), (4, 4)])
+def test_constant_axis_out_of_range(nd, k):
+    """A constant axis out of range is a located compile-time error (NumPy raises AxisError
+    when the call runs)."""
+    from ember.errors import TypingError
+
+    f = jit(reductions_at(k))
+    with pytest.raises(TypingError, match=f"axis {k} is out of bounds for an array of dimension {nd}"):
+        f(sample("float64", ND_SHAPES[nd]))
+
+
+def sum_axis0_1d(a):
+    return np.sum(a, axis=0) + a.max(axis=0) + np.mean(a, axis=-1) + a.argmin(axis=0)
+
+
+def test_axis_of_1d_with_signature():
+    f = impl.njit("float64(float64[:])")(sum_axis0_1d)
+    a = np.array([3.0, -1.0, 2.0])
+    assert f(a) == sum_axis0_1d(a)

@@ -236,7 +236,7 @@ def test_rounding_int_is_identity_at_limits(fn):
 
 BINARY = [
     pytest.param(m_log_base, [(8.0, 2.0), (100.0, 10.0), (2.0, 0.5), (10, 3), (1.0, 7.0),
-                              (inf, 2.0), (0.5, 4.0), (nan, 2.0), (1024, 2)],
+                              (inf, 2.0), (0.5, 4.0), (nan, 2.0), (1024, 2), (2.0, 1.0), (5, 1), (nan, 1.0)],
                  marks=numba_xfail("numba 0.68 has no two-argument math.log")),
     (m_atan2, [(y, x) for y in [0.0, -0.0, 1.0, -1.0] + SPECIAL
                for x in [0.0, -0.0, 1.0, -1.0] + SPECIAL] + [(1, 2), (-3, 0)]),
@@ -313,3 +313,12 @@ def test_out_of_domain(fn, x, expected):
         assert math.isnan(got)
     else:
         assert got == expected
+
+
+def is_integer(x):
+    return x.is_integer()
+
+
+def test_float_is_integer():
+    check_all(is_integer, [(x,) for x in [0.0, -0.0, 1.0, -3.0, 0.5, 1e300, 2.0**53 + 1, 2.0**-1074,
+                                          inf, -inf, nan]])
