@@ -456,8 +456,11 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         return cg_builtin(L, in, ci, args, types);
     case CALL_EXC:
         return ci->nparams ? args[0] : LLVMConstNull(L->ptr);
-    case CALL_SELF:
-        return call_native(L, L->func, LLVMGlobalGetValueType(L->func), ci->ret, args, ci->nparams);
+    case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
+        LLVMValueRef f = LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", L->ti->symbol));
+        args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
+        return call_native(L, f, LLVMGlobalGetValueType(f), ci->ret, args, ci->nparams + 1);
+    }
     case CALL_NATIVE: {
         LLVMTypeRef fty = native_fn_type(L, ci->params, ci->nparams);
         LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
@@ -505,13 +508,23 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
     return LLVMBuildLoad2(L->b, et, p, "");
 }
 
-static LLVMValueRef tuple_eq(Lower *L, LLVMValueRef a, LLVMValueRef b, const Type *ta, const Type *tb) {
-    LLVMValueRef all = LLVMConstInt(L->i1, 1, 0);
-    for (int i = 0; i < ta->n; i++) {
+/* a op b for numbers or tuples, as Python compares them. Tuples: the first position whose
+ * elements differ decides (== is false there, != true, an ordering compares those elements);
+ * where every common position is equal, the lengths decide. Lowered without branches, from the
+ * last position back: a select per position. */
+static LLVMValueRef cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+    if (ta->kind != TY_TUPLE) return cg_cmp_values(L, op, a, ta, b, tb);
+    int n = ta->n < tb->n ? ta->n : tb->n;
+    LLVMValueRef r = cg_cmp_values(L, op, i64c(L, ta->n), ty_int64, i64c(L, tb->n), ty_int64);
+    for (int i = n - 1; i >= 0; i--) {
         LLVMValueRef x = LLVMBuildExtractValue(L->b, a, (unsigned)i, ""), y = LLVMBuildExtractValue(L->b, b, (unsigned)i, "");
-        all = LLVMBuildAnd(L->b, all, cg_cmp_values(L, IRC_EQ, x, ta->elems[i], y, tb->elems[i]), "");
+        LLVMValueRef same = cmp_any(L, IRC_EQ, x, ta->elems[i], y, tb->elems[i]);
+        LLVMValueRef decided = op == IRC_EQ ? LLVMConstInt(L->i1, 0, 0)
+                             : op == IRC_NE ? LLVMConstInt(L->i1, 1, 0)
+                                            : cmp_any(L, op, x, ta->elems[i], y, tb->elems[i]);
+        r = LLVMBuildSelect(L->b, same, r, decided, "");
     }
-    return all;
+    return r;
 }
 
 /* ---- branch hints --------------------------------------------------------------------
@@ -669,11 +682,16 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     case IR_LOADVAR: {
         const Type *vt_ = ti->vartypes[in->imm];
+        if (L->assigned && L->assigned[in->imm] && ti->maybe_unbound[in->id])
+            cg_raise_unless(L, LLVMBuildLoad2(L->b, L->i1, L->assigned[in->imm], ""), "builtins:UnboundLocalError",
+                            ctx_printf(L->ctx, "cannot access local variable '%s' where it is not associated with a value",
+                                       L->fn->varnames[in->imm]));
         v = L->vars[in->imm] ? LLVMBuildLoad2(L->b, cg_type(L, vt_), L->vars[in->imm], "")
                              : LLVMGetPoison(cg_type(L, t));
         break;
     }
     case IR_STOREVAR:
+        if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->assigned[in->imm]);
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
@@ -720,8 +738,7 @@ static int lower_instr(Lower *L, Instr *in) {
             bool eq = a == b;
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
         } else if (a->kind == TY_TUPLE) {
-            v = tuple_eq(L, L->vals[in->args[0]], L->vals[in->args[1]], a, b);
-            if (in->imm == IRC_NE) v = LLVMBuildNot(L->b, v, "");
+            v = cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
             v = cg_cmp_values(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         }
@@ -851,16 +868,77 @@ static int parloop_of(TypeInfo *ti, Block *b) {
     return -1;
 }
 
+/* ---- recursion ----------------------------------------------------------------------
+ * Deep recursion must raise RecursionError, not overflow the stack (contract 3). A function
+ * that calls itself is lowered as <sym>.rec, which takes one more parameter: the lowest frame
+ * address its thread's stack allows (runtime/error.c, ember_rt_stack_limit, keeps a margin for
+ * the runtime helpers below it). <sym> itself asks the runtime for that limit once and calls
+ * <sym>.rec; every recursive call passes it on, and <sym>.rec's entry compares its own frame
+ * address with it: two instructions per call, no memory access. Functions that do not recurse
+ * are lowered as before. */
+static bool recurses(TypeInfo *ti) {
+    for (int i = 0; i < ti->fn->ninstrs; i++)
+        if (ti->calls[i] && ti->calls[i]->kind == CALL_SELF) return true;
+    return false;
+}
+
+/* <sym>: fetch the limit, call <sym>.rec. */
+static void build_recursion_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
+    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
+    LLVMValueRef args[258];
+    int n = (int)LLVMCountParams(f);
+    for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i);
+    args[n] = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
+    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 1, ""));
+}
+
+/* In <sym>.rec's entry: RecursionError when the stack pointer lies below the limit. The stack
+ * pointer is read as a register where the target names it (llvm.frameaddress would make every
+ * frame set up a frame pointer). */
+static void recursion_guard(Lower *L) {
+    const char *triple = LLVMGetTarget(L->m), *reg = !strncmp(triple, "x86_64", 6) ? "rsp"
+                                                    : !strncmp(triple, "aarch64", 7) ? "sp" : NULL;
+    LLVMValueRef sp;
+    if (reg) {
+        LLVMMetadataRef name = LLVMMDStringInContext2(L->c, reg, strlen(reg));
+        LLVMValueRef md = LLVMMetadataAsValue(L->c, LLVMMDNodeInContext2(L->c, &name, 1));
+        LLVMTypeRef mt = LLVMMetadataTypeInContext(L->c);
+        sp = cg_call(L, "llvm.read_register.i64", L->i64, &mt, &md, 1);
+    } else {
+        LLVMValueRef zero = LLVMConstInt(L->i32, 0, 0);
+        sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
+    }
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, L->stack_limit, ""), "builtins:RecursionError",
+                "maximum recursion depth exceeded");
+}
+
 static int lower_function(Lower *L, TypeInfo *ti) {
     Function *fn = ti->fn;
     LLVMValueRef *bodies = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(ti->nparloops + 1));
     if (!bodies) return -1;
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    if (cg_begin_function(L, ti, LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
+    LLVMValueRef rec = recurses(ti) ? LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol)) : NULL;
+    if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
     L->out = LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    L->assigned = NULL;   /* "has been assigned" flags for the variables a read may find unassigned */
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        if (!x || !ti->maybe_unbound[i] || !L->vars[x->imm]) continue;
+        if (!L->assigned && !(L->assigned = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1)))) return -1;
+        if (!L->assigned[x->imm]) {
+            L->assigned[x->imm] = cg_entry_alloca(L, L->i1, "assigned");
+            LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[x->imm]);
+        }
+    }
+    L->stack_limit = NULL;
+    if (rec) {
+        L->stack_limit = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
+        recursion_guard(L);
+    }
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
@@ -874,6 +952,8 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
     cg_end_function(L);
+    L->stack_limit = NULL;
+    if (rec) build_recursion_trampoline(L, ti, rec);
     return 0;
 }
 
@@ -915,6 +995,16 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
 
     cg_set_fn_attrs(L, declare_native(L, ti, false));
+    if (recurses(ti)) {   /* <sym>.rec: <sym>'s parameters and the stack limit */
+        LLVMValueRef f = LLVMGetNamedFunction(m, ti->symbol);
+        LLVMTypeRef fty = LLVMGlobalGetValueType(f), pt[258];
+        unsigned n = LLVMCountParamTypes(fty);
+        LLVMGetParamTypes(fty, pt);
+        pt[n] = L->i64;
+        LLVMValueRef rec = LLVMAddFunction(m, ctx_printf(ctx, "%s.rec", ti->symbol), LLVMFunctionType(L->i32, pt, n + 1, 0));
+        LLVMSetLinkage(rec, LLVMInternalLinkage);
+        cg_set_fn_attrs(L, rec);
+    }
     for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
     int rc = lower_function(L, ti);
     for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);

@@ -15,9 +15,12 @@ typedef struct Lower {
     LLVMModuleRef m;
     LLVMBuilderRef b;
     LLVMValueRef func;        /* the native function being lowered */
+    LLVMValueRef stack_limit; /* a recursive function's lowest safe frame address, or NULL */
     LLVMValueRef out;         /* its result pointer */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
+    LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may
+                               * find it unassigned (ti->maybe_unbound); NULL in prange bodies */
     LLVMBasicBlockRef *bbs;   /* per block */
     LLVMBasicBlockRef entry_bb;
     LLVMTypeRef i1, i8, i32, i64, f64, ptr, c128, voidt;

@@ -6,7 +6,7 @@
  * named "module:qualname" and the message is constant data in the generated code (contract 1:
  * no host addresses), so the record only holds two pointers.
  */
-#include "rt.h"
+#include "rt.h"   /* first: Python.h sets _GNU_SOURCE (pthread_getattr_np) */
 #include "linalg.h"
 #include "random.h"
 #include "sort.h"
@@ -14,6 +14,7 @@
 #include "loader.h"
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,28 @@ double ember_rt_ulp(double x) {
     return x2 - x;
 }
 
+/* The lowest frame address a recursive compiled function may use on this thread (lower.c's
+ * recursion guard compares its frame with it on every call): the stack's low end plus a margin
+ * that leaves room for the runtime helpers and libraries the deepest frame may still call (BLAS,
+ * LAPACK, sort) and for raising. Found once per thread. Where the stack cannot be described
+ * (no attributes, or an unlimited main-thread stack), recursion may use 4 MiB below this frame. */
+int64_t ember_rt_stack_limit(void) {
+    static _Thread_local uintptr_t limit;
+    if (limit) return (int64_t)limit;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0), lo = 0;
+    size_t size = 0;
+    pthread_attr_t a;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+        void *addr = NULL;
+        if (pthread_attr_getstack(&a, &addr, &size) == 0) lo = (uintptr_t)addr;
+        pthread_attr_destroy(&a);
+    }
+    size_t margin = size / 8 < ((size_t)256 << 10) ? (size_t)256 << 10 : size / 8 > ((size_t)1 << 20) ? (size_t)1 << 20 : size / 8;
+    if (lo && size <= ((size_t)1 << 30) && here > lo + margin) limit = lo + margin;
+    else limit = here > ((uintptr_t)4 << 20) ? here - ((uintptr_t)4 << 20) : 1;
+    return (int64_t)limit;
+}
+
 /* What the loader (loader.c) resolves generated code's runtime references to (contract 1: by name). */
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
@@ -254,6 +277,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
     {"ember_rt_raise_float_to_int", (void *)ember_rt_raise_float_to_int},
+    {"ember_rt_stack_limit", (void *)ember_rt_stack_limit},
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},

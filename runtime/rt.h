@@ -19,6 +19,7 @@ typedef int32_t (*RtEntry)(void **args, void *result);
 
 /* error.c: generated code reports failures here; the caller turns them into Python errors. */
 void ember_rt_raise(const char *exc, const char *msg);
+int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared */
 extern const RtSymbol rt_symbols[];

@@ -6,6 +6,8 @@ The CPython reference runs the callees as plain Python too (see difftest.pure)."
 
 import math
 
+import pytest
+
 from difftest import check, check_all, jit, njit
 
 # ------------------------------------------------------------------ compiled callees
@@ -149,6 +151,71 @@ def test_recursion():
 def test_recursion_wraps():
     # 25! overflows int64: the compiled factorial wraps at each multiplication.
     check(fact, 25, wrap=True)
+
+
+@njit
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+
+
+@njit
+def depth_with_array(n, a):
+    if n == 0:
+        return a.sum()
+    b = a + 1.0   # an array owned by every frame: freed on the way out when the limit raises
+    return depth_with_array(n - 1, b) - 1.0
+
+
+def test_deep_recursion_raises():
+    """Recursion deeper than the thread's stack allows raises RecursionError (it segfaulted);
+    the process, and the same function, go on working."""
+    import numpy as np
+
+    from difftest import ON_NUMBA, live_blocks
+
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    assert depth(10_000) == 10_000
+    with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
+        depth(10**7)
+    assert depth(100) == 100
+    before = live_blocks()
+    with pytest.raises(RecursionError):
+        depth_with_array(10**7, np.ones(3))
+    assert live_blocks() == before
+    assert depth_with_array(10, np.ones(3)) == 3.0 * 11 - 10
+
+
+def test_deep_recursion_in_threads():
+    """Each thread's own stack bounds its recursion (threads have smaller stacks)."""
+    import threading
+
+    from difftest import ON_NUMBA
+
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    errors = []
+
+    def run():
+        try:
+            depth(10**7)
+        except RecursionError:
+            errors.append("ok")
+        except BaseException as e:  # noqa: BLE001
+            errors.append(repr(e))
+
+    old = threading.stack_size(512 * 1024)
+    try:
+        ts = [threading.Thread(target=run) for _ in range(2)]
+    finally:
+        threading.stack_size(old)
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == ["ok", "ok"]
 
 
 # ------------------------------------------------------------------ inner functions, lambdas

@@ -410,3 +410,54 @@ def test_accumulate_wraps():
     # An FNV-style hash overflows on every step; ^ and * commute with reduction mod 2**64,
     # so CPython's exact result wrapped once equals int64 arithmetic wrapped at each step.
     check_all(wrapping_accumulate, [(n,) for n in [0, 1, 5, 100]], wrap=True)
+
+
+# ------------------------------------------------------------------ unassigned variables
+# (issue 15) A read on a path where the variable was never assigned returned 0; CPython raises
+# UnboundLocalError.
+
+def maybe_assigned(c):
+    if c:
+        x = 1.5
+    return x
+
+
+def loop_variable_after(n):
+    for i in range(n):
+        pass
+    return i
+
+
+def assigned_in_loop(n):
+    total = 0
+    for k in range(n):
+        if k == 2:
+            last = k * 10
+        total += k
+    return total + last
+
+
+def assigned_on_every_path(c):
+    if c:
+        y = 1
+    else:
+        y = 2
+    while c > 10:
+        c -= 1
+    return y + c
+
+
+def test_unbound_local_raises():
+    check_all(maybe_assigned, [(1,), (0,)])
+    check_all(loop_variable_after, [(3,), (1,), (0,), (-2,)])
+    check_all(assigned_in_loop, [(5,), (3,), (2,), (0,)])
+    check_all(assigned_on_every_path, [(0,), (1,), (12,)])
+
+
+def test_unbound_message():
+    from difftest import ON_NUMBA, jit
+
+    if ON_NUMBA:
+        pytest.skip("ember's message")
+    with pytest.raises(UnboundLocalError, match="cannot access local variable 'x' where it is not associated with a value"):
+        jit(maybe_assigned)(0)

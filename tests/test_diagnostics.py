@@ -266,3 +266,28 @@ def test_two_array_indices_are_an_error_not_a_wrong_answer():
     assert isinstance(exc, errors.UnsupportedError)
     assert "more than one array" in str(exc)
     check_diagnostic(exc, gather2, {line_of(gather2, "return a[i, j]")}, caret=lambda s: "a[i, j]" in s)
+
+
+# ------------------------------------------------------------------ what the decorator takes
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_decorator_given_a_non_function():
+    with pytest.raises(TypeError, match="not int"):
+        njit(5)
+    with pytest.raises(TypeError, match="compiles Python functions"):
+        njit()(5)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_star_args_is_a_located_error():
+    def with_args(*args):
+        return args[0]
+
+    def with_kwargs(a, **kw):
+        return a
+
+    line = with_args.__code__.co_firstlineno
+    with pytest.raises(errors.UnsupportedError, match=rf"test_diagnostics.py:{line} in .*with_args: a \*args parameter"):
+        njit(with_args)
+    with pytest.raises(errors.UnsupportedError, match=r"\*\*kwargs parameter"):
+        njit(with_kwargs)

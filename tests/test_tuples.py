@@ -185,3 +185,34 @@ def tuple_loop_carried(n):
 @pytest.mark.parametrize("n", [0, 1, 5])
 def test_tuple_loop_carried(n):
     check(tuple_loop_carried, n)
+
+
+# ------------------------------------------------------------------ ordering (issue 15)
+
+def tuple_orders(a, b, c, d):
+    x, y = (a, b), (c, d)
+    return x < y, x <= y, x > y, x >= y, x == y, x != y
+
+
+def tuple_lengths(a, b):
+    return (a, b) < (a, b, 0), (a,) > (a, b), (a, b) == (a, b, 0), (a, b) != (a,), () < (a,)
+
+
+def nested_orders(a, b, c):
+    return ((a, b), c) < ((a, c), b), ((a, 1.5), c) >= ((a, 1.5), c), ((a,), (b, c)) == ((a,), (b, c))
+
+
+def mixed_orders(i, f, u):
+    return (i, f) < (f, i), (u, i) > (i, u), (True, i) <= (1, i)
+
+
+def test_tuple_ordering():
+    vals = [-2, 0, 1, 3]
+    check_all(tuple_orders, [(a, b, c, d) for a in vals for b in vals for c in [0, 1] for d in [-2, 3]])
+    # distinct NaN objects: CPython's tuple comparison treats one object as equal to itself
+    # (identity first), which compiled code cannot see (a documented difference)
+    check_all(tuple_orders, [(1.0, float("nan"), 1.0, float("nan")), (float("nan"), 1.0, float("nan"), 1.0),
+                             (-0.0, 1.0, 0.0, 2.0), (math.inf, 1, math.inf, 0)])
+    check_all(tuple_lengths, [(0, 1), (-1, 5), (2, 2)])
+    check_all(nested_orders, [(1, 2, 3), (3, 2, 1), (1, 1, 1), (0, -1, 2)])
+    check_all(mixed_orders, [(1, 1.5, 2**63), (-1, -1.0, 0), (2**62, 2.0**62, 2**64 - 1)])

@@ -157,6 +157,20 @@ static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
     return NULL;
 }
 
+/* Tuples compare as in Python, element by element (any lengths), when every pair of elements
+ * at the same position does: numbers (complex ones only for == and !=) or tuples again. */
+static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
+    for (int i = 0; i < a->n && i < b->n; i++) {
+        const Type *x = a->elems[i], *y = b->elems[i];
+        if (x->kind == TY_TUPLE && y->kind == TY_TUPLE) {
+            if (!tuples_comparable(x, y, ordering)) return false;
+        } else if (!ty_is_number(x) || !ty_is_number(y) || (ordering && (x == ty_complex128 || y == ty_complex128))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
     if (ty_is_number(a) && ty_is_number(b)) {
@@ -168,11 +182,8 @@ static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *
     }
     if ((in->imm == IRC_EQ || in->imm == IRC_NE) && (a->kind == TY_NONE || b->kind == TY_NONE))
         return ty_bool;
-    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n) {
-        bool ok = true;
-        for (int i = 0; i < a->n; i++) ok &= ty_is_number(a->elems[i]) && ty_is_number(b->elems[i]);
-        if (ok && (in->imm == IRC_EQ || in->imm == IRC_NE)) return ty_bool;
-    }
+    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && tuples_comparable(a, b, in->imm != IRC_EQ && in->imm != IRC_NE))
+        return ty_bool;
     ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
     return NULL;
 }
@@ -365,6 +376,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     }
     if (check_complete(ti)) return NULL;
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
+    if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;
     return ti;
 }

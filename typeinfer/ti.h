@@ -104,6 +104,7 @@ struct TypeInfo {
     int inner_serial;             /* numbers inner functions' symbols */
     TypeInfo *outer;              /* for an inner function: the function it is nested in */
     TypeInfo *root;               /* the outermost function of this compile */
+    bool *maybe_unbound;          /* per value id: a LOADVAR that may find its variable unassigned */
     ParLoop **parloops;           /* the prange loops to run in parallel (parallel=True) */
     int nparloops;
 };
@@ -114,6 +115,9 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
 
 /* parallel.c */
 int ti_find_parloops(TypeInfo *ti);
+
+/* unbound.c */
+int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 
 /* shared.c */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */

@@ -62,6 +62,7 @@ def _make(func, signatures, options):
         raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
     if config.DISABLE_JIT:
         return func
+    _check_function(func)
     d = Dispatcher(func, options, signatures)
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:
@@ -72,12 +73,33 @@ def _make(func, signatures, options):
     return d
 
 
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08   # inspect's flags (inspect itself is slow to import)
+
+
+def _check_function(func):
+    """What the decorator can compile: a plain Python function with named parameters."""
+    import types
+
+    if not isinstance(func, types.FunctionType):
+        what = "a signature" if isinstance(func, (str, list, tuple)) else f"an object of type {type(func).__name__}"
+        raise TypeError(f"ember.jit compiles Python functions; it was given {what} ({func!r:.80})")
+    code = func.__code__
+    if code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS):
+        star = "*args" if code.co_flags & _CO_VARARGS else "**kwargs"
+        raise errors.UnsupportedError(
+            f"{code.co_filename}:{code.co_firstlineno} in {func.__qualname__}: a {star} parameter is not "
+            "supported (compiled functions take named parameters; pass a tuple instead)")
+
+
 def jit(signature_or_function=None, **options):
     """Compile a function. Used bare (@jit), with options (@jit(nogil=True)) or with signatures
     (@jit("float64(float64, int64)") or a list of them). Always nopython mode."""
     if callable(signature_or_function) and not isinstance(signature_or_function, (str, list, tuple)):
         return _make(signature_or_function, None, options)
     signatures = signature_or_function
+    if signatures is not None and not isinstance(signatures, (str, list, tuple)):
+        raise TypeError(f"ember.jit takes a function, a signature string or a list of them, "
+                        f"not {type(signatures).__name__} ({signatures!r:.80})")
 
     def decorate(func):
         return _make(func, signatures, options)
