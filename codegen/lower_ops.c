@@ -262,9 +262,50 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
     return op == IRC_EQ ? LLVMBuildAnd(L->b, re, im, "") : LLVMBuildOr(L->b, re, im, "");
 }
 
+/* i op f for an int64 i and a float f, exactly as CPython compares them (an int beyond 2**53
+ * is not rounded to the float first: 2**53 + 1 > 2.0**53). Where i converts to a float
+ * exactly, the float comparison is exact: the usual path, one predicted test. Otherwise f is
+ * split into its integer part fi (f beyond int64, or NaN, decides at once) and its fraction, and
+ * (i, 0) is compared with (fi, fraction) in that order. (uint64 values come from NumPy and
+ * compare as NumPy compares them, through float64.) */
+static LLVMValueRef cmp_int_float(Lower *L, int op, LLVMValueRef i, LLVMValueRef f) {
+    static const int above_value[6] = {0, 0, 0, 1, 1, 1};   /* op's value where i > f: LT LE EQ NE GT GE */
+    LLVMValueRef fi_ = LLVMBuildSIToFP(L->b, i, L->f64, "");
+    LLVMValueRef back = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, fi_, L->i64, ""), "");
+    LLVMValueRef exact = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, back, i, ""),
+                                      LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", fi_),
+                                                    f64c(L, 9223372036854775808.0), ""), "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "cmpexact");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "cmpdone");
+    LLVMValueRef fast = cg_cmp(L, op, fi_, f, ty_float64);
+    cg_br_expect(L, exact, true, done, slow);
+    LLVMPositionBuilderAtEnd(L->b, slow);
+    LLVMValueRef above = LLVMBuildFCmp(L->b, LLVMRealOGE, f, f64c(L, 9223372036854775808.0), "");   /* i < f */
+    LLVMValueRef below = LLVMBuildFCmp(L->b, LLVMRealOLT, f, f64c(L, -9223372036854775808.0), "");   /* i > f */
+    LLVMValueRef nan = LLVMBuildFCmp(L->b, LLVMRealUNO, f, f, "");
+    LLVMValueRef ip = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, f, L->i64, ""), "");
+    LLVMValueRef frac = LLVMBuildFSub(L->b, f, LLVMBuildSIToFP(L->b, ip, L->f64, ""), "");
+    LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, ip, ""), cg_cmp(L, op, f64c(L, 0), frac, ty_float64),
+                                     cg_cmp(L, op, i, ip, ty_int64), "");
+    r = LLVMBuildSelect(L->b, below, LLVMConstInt(L->i1, above_value[op], 0), r, "");
+    r = LLVMBuildSelect(L->b, above, LLVMConstInt(L->i1, op == IRC_LT || op == IRC_LE || op == IRC_NE, 0), r, "");
+    r = LLVMBuildSelect(L->b, nan, LLVMConstInt(L->i1, op == IRC_NE, 0), r, "");
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return cg_phi2(L, fast, from, r, slow_end, "cmp");
+}
+
 /* a op b for numbers of types ta and tb: in their common type, except that an int64 and a
- * uint64 compare exactly (a negative int64 is below every uint64). */
+ * uint64 compare exactly (a negative int64 is below every uint64), and so do an int64 and a
+ * float outside array expressions (NumPy compares them as floats). */
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+    if (!L->numpy_sem && ta == ty_int64 && tb == ty_float64) return cmp_int_float(L, op, a, b);
+    if (!L->numpy_sem && ta == ty_float64 && tb == ty_int64) {
+        static const int swapped[6] = {IRC_GT, IRC_GE, IRC_EQ, IRC_NE, IRC_LT, IRC_LE};
+        return cmp_int_float(L, swapped[op], b, a);
+    }
     if (ty_is_int(ta) && ty_is_int(tb) && ta != tb) {
         bool signed_left = ta == ty_int64;
         LLVMValueRef s = signed_left ? a : b;

@@ -671,3 +671,18 @@ def test_augmented_complex():
     check_all(iadd, cases(COMPLEXES, COMPLEXES))
     check_all(imul, cases(COMPLEXES, [2, 0.5, 1j]))
     check_all(itruediv, cases(COMPLEXES, [2, 0.5, 1j, 0j]))
+
+
+# ---- int and float compare exactly, as CPython compares them (issue 15: beyond 2**53 the int
+# was rounded to a float first, so 2**53 + 1 == 2.0**53 was True)
+
+def int_float_compare(i, f):
+    return i < f, i <= f, i == f, i != f, i > f, i >= f, f < i, f <= i, f == i, f != i, f > i, f >= i
+
+
+def test_int_float_compare_exact():
+    ints = [0, 1, -1, 2**53, 2**53 + 1, -(2**53) - 1, 2**62 + 1, 2**63 - 1, -(2**63), -(2**63) + 1,
+            12345678901234567]
+    floats = [0.0, -0.0, 0.5, -0.5, 1.0, 2.0**53, 2.0**53 + 2, 2.0**63, -(2.0**63), 2.0**64, 1e300,
+              -1e300, float("inf"), float("-inf"), float("nan"), 4.611686018427388e18, 12345678901234566.0]
+    check_all(int_float_compare, [(i, f) for i in ints for f in floats])
