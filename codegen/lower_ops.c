@@ -263,38 +263,22 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
 }
 
 /* i op f for an int64 i and a float f, exactly as CPython compares them (an int beyond 2**53
- * is not rounded to the float first: 2**53 + 1 > 2.0**53). Where i converts to a float
- * exactly, the float comparison is exact: the usual path, one predicted test. Otherwise f is
- * split into its integer part fi (f beyond int64, or NaN, decides at once) and its fraction, and
- * (i, 0) is compared with (fi, fraction) in that order. (uint64 values come from NumPy and
- * compare as NumPy compares them, through float64.) */
+ * is not rounded to the float first: 2**53 + 1 > 2.0**53). Rounding is monotonic, so where the
+ * rounded int differs from f (or f is NaN) the float comparison already decides; only where they
+ * are equal, and f is therefore a whole number in [-2**63, 2**63], are i and f's integer value
+ * compared as ints (2**63 itself lies above every int64). Branch-free: loops still vectorise.
+ * (uint64 values come from NumPy and compare as NumPy compares them, through float64.) */
 static LLVMValueRef cmp_int_float(Lower *L, int op, LLVMValueRef i, LLVMValueRef f) {
-    static const int above_value[6] = {0, 0, 0, 1, 1, 1};   /* op's value where i > f: LT LE EQ NE GT GE */
-    LLVMValueRef fi_ = LLVMBuildSIToFP(L->b, i, L->f64, "");
-    LLVMValueRef back = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, fi_, L->i64, ""), "");
-    LLVMValueRef exact = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, back, i, ""),
-                                      LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", fi_),
-                                                    f64c(L, 9223372036854775808.0), ""), "");
-    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "cmpexact");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "cmpdone");
-    LLVMValueRef fast = cg_cmp(L, op, fi_, f, ty_float64);
-    cg_br_expect(L, exact, true, done, slow);
-    LLVMPositionBuilderAtEnd(L->b, slow);
-    LLVMValueRef above = LLVMBuildFCmp(L->b, LLVMRealOGE, f, f64c(L, 9223372036854775808.0), "");   /* i < f */
-    LLVMValueRef below = LLVMBuildFCmp(L->b, LLVMRealOLT, f, f64c(L, -9223372036854775808.0), "");   /* i > f */
-    LLVMValueRef nan = LLVMBuildFCmp(L->b, LLVMRealUNO, f, f, "");
-    LLVMValueRef ip = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, f, L->i64, ""), "");
-    LLVMValueRef frac = LLVMBuildFSub(L->b, f, LLVMBuildSIToFP(L->b, ip, L->f64, ""), "");
-    LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, ip, ""), cg_cmp(L, op, f64c(L, 0), frac, ty_float64),
-                                     cg_cmp(L, op, i, ip, ty_int64), "");
-    r = LLVMBuildSelect(L->b, below, LLVMConstInt(L->i1, above_value[op], 0), r, "");
-    r = LLVMBuildSelect(L->b, above, LLVMConstInt(L->i1, op == IRC_LT || op == IRC_LE || op == IRC_NE, 0), r, "");
-    r = LLVMBuildSelect(L->b, nan, LLVMConstInt(L->i1, op == IRC_NE, 0), r, "");
-    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
-    LLVMBuildBr(L->b, done);
-    LLVMPositionBuilderAtEnd(L->b, done);
-    return cg_phi2(L, fast, from, r, slow_end, "cmp");
+    LLVMValueRef fl = LLVMBuildSIToFP(L->b, i, L->f64, "");
+    if (LLVMIsAConstantInt(i)) {   /* x > 0: a constant a float holds exactly needs nothing more */
+        long long c = LLVMConstIntGetSExtValue(i);
+        if (c >= -(1LL << 53) && c <= (1LL << 53)) return cg_cmp(L, op, fl, f, ty_float64);
+    }
+    LLVMValueRef fi = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, f, L->i64, ""), "");
+    LLVMValueRef top = LLVMBuildFCmp(L->b, LLVMRealOGE, f, f64c(L, 9223372036854775808.0), "");
+    LLVMValueRef as_ints = LLVMBuildSelect(L->b, top, LLVMConstInt(L->i1, op == IRC_LT || op == IRC_LE || op == IRC_NE, 0),
+                                           cg_cmp(L, op, i, fi, ty_int64), "");
+    return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, fl, f, ""), as_ints, cg_cmp(L, op, fl, f, ty_float64), "");
 }
 
 /* a op b for numbers of types ta and tb: in their common type, except that an int64 and a

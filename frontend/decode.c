@@ -605,8 +605,8 @@ static int run_block(Fe *fe, Block *b) {
                 return fe_error(fe, DIAG_UNSUPPORTED, "list is not supported");
             EMIT(in, IR_TUPLE, l->nargs + e->nargs);
             in->imm = 1;
-            memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);
-            memcpy(in->args + l->nargs, e->args, sizeof(int) * (size_t)e->nargs);
+            if (l->nargs) memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);   /* [] has no args */
+            if (e->nargs) memcpy(in->args + l->nargs, e->args, sizeof(int) * (size_t)e->nargs);
             fe->stack[fe->sp - pi->arg] = in->id;
             break;
         }

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${EMBER_SAN_VENV:-build/san-venv}
 [ -x "$venv/bin/python" ] || python3 -m venv --system-site-packages "$venv"
-flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
+flags="-fsanitize=address,undefined -fno-omit-frame-pointer -g -O1"
 "$venv/bin/python" -m pip install --no-build-isolation -q . \
   -C build-dir=build/sanitize -C cmake.build-type=RelWithDebInfo \
   -C "cmake.define.CMAKE_C_FLAGS=$flags" \
@@ -24,8 +24,8 @@ asan=$(gcc -print-file-name=libasan.so)
 ubsan=$(gcc -print-file-name=libubsan.so)
 cd tests
 # Python and NumPy are not instrumented and keep memory until exit: leaks are not reported, every
-# other error is (and stops the run).
+# other error is (and stops the run; UBSAN_OPTIONS=print_stacktrace=1 lists every UBSan report instead).
 LD_PRELOAD="$asan:$ubsan" PYTHONMALLOC=malloc \
-ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=1:allocator_may_return_null=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:allocator_may_return_null=1 \
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   "../$venv/bin/python" -m pytest -q -p no:cacheprovider "$@" .
