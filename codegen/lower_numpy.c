@@ -378,9 +378,24 @@ static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *val
     *index = LLVMBuildLoad2(L->b, L->i64, besti, "");
 }
 
+/* The min or max of a non-empty float lane, as a fold of llvm.minimum / llvm.maximum (NaN wins
+ * as in NumPy; -0.0 counts below 0.0): LLVM vectorises it as a reduction, where the
+ * compare-and-select of lane_extreme_scan, which also tracks an index, stays one element at a
+ * time. */
+static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
+    LLVMValueRef acc = acc_new(L, L->f64, cg_load_elem(L, ln->dt, ln->base));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMBuildStore(L->b, cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", LLVMBuildLoad2(L->b, L->f64, acc, ""), x), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, L->f64, acc, "");
+}
+
 /* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
 static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
     extreme_nonempty(L, ln->n, is_max, want_index, fname);
+    if (!want_index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
     LLVMValueRef value, index;
     lane_extreme_scan(L, ln, is_max, &value, &index);
     return want_index ? index : value;
@@ -481,7 +496,7 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
  * env: {lane base, lane stride, the mean (PF_SQDEV)}. */
 enum {
     PF_ADD, PF_MUL,   /* sum, product in ct */
-    PF_MIN, PF_MAX,   /* value and index of the first extreme (NaN wins) */
+    PF_MIN, PF_MAX,   /* value (and, when asked, index) of the first extreme (NaN wins) */
     PF_SQDEV,         /* sum of squared deviations from env's mean */
     PF_ALL, PF_ANY, PF_COUNT
 };
@@ -516,6 +531,10 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     switch (kind) {
     case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
     case PF_MIN: case PF_MAX:
+        if (!index && ct == ty_float64) {   /* the value alone: a fold that vectorises */
+            v = lane_extreme_float(C, &sub, kind == PF_MAX);
+            break;
+        }
         lane_extreme_scan(C, &sub, kind == PF_MAX, &v, &vi);
         vi = LLVMBuildAdd(C->b, vi, lo, "");
         break;
@@ -539,7 +558,9 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
     LLVMValueRef part = LLVMBuildLoad2(L->b, vt, cg_field(L, partt, slot, 0), "");
     LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, acc, "");
-    if (kind == PF_MIN || kind == PF_MAX) {
+    if ((kind == PF_MIN || kind == PF_MAX) && !index && ct == ty_float64) {
+        LLVMBuildStore(L->b, cg_call_f64_2(L, kind == PF_MAX ? "llvm.maximum.f64" : "llvm.minimum.f64", cur, part), acc);
+    } else if (kind == PF_MIN || kind == PF_MAX) {
         LLVMValueRef better = extreme_better(L, kind == PF_MAX, part, cur, ct);
         LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, part, cur, ""), acc);
         LLVMValueRef parti = LLVMBuildLoad2(L->b, L->i64, cg_field(L, partt, slot, 1), "");
@@ -563,7 +584,7 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt) {
         bool is_max = bid == BI_NP_MAX || bid == BI_NP_AMAX || bid == BI_NP_ARGMAX;
         bool want_index = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
         extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
-        LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, &index);
+        LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, want_index ? &index : NULL);
         return want_index ? index : v;
     }
     case BI_NP_MEAN: return mean_of(L, par_fold(L, ln, PF_ADD, rt, NULL, NULL), ln->n, rt);
