@@ -51,6 +51,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
                  bool is_explicit);
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
+void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
 
 #endif
