@@ -29,7 +29,8 @@ typedef struct Dispatcher {
     PyObject *options;     /* dict of decorator options */
     PyObject *dict;        /* __dict__: __name__, __doc__, ... */
     PyObject *weakrefs;
-    Spec **specs;
+    Spec **specs;          /* the signature cache: added to under the compile lock, read with
+                              the GIL; freed, code included, when the Dispatcher is (dispatcher.c) */
     int nspecs, capspecs;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
