@@ -5,10 +5,11 @@ functions it prints the process's resident memory (/proc/self/statm), its number
 mappings (lines of /proc/self/maps) and, where this ember has it, the loader's own counters
 (ember._ember.code_stats(): live objects, mapped bytes, mappings).
 
-    python bench/bench_codefree.py [-n 10000] [--every 1000] [--calls]
+    python bench/bench_codefree.py [-n 10000] [--every 1000] [--calls] [--keep]
 
 --calls makes each closure call a second closure made with it (a compiled callee whose
-dispatcher lives only as long as its caller's). RSS and mappings that stay flat mean compiled
+dispatcher lives only as long as its caller's). --keep keeps every function alive instead of
+dropping it, to show what live code costs (objects packed into shared mappings). RSS and mappings that stay flat mean compiled
 code is freed when its dispatcher goes; ember before the code arena grew by about two mappings
 and 15-22 kB per function until the kernel's map limit (vm.max_map_count, 65530) stopped it.
 """
@@ -62,6 +63,7 @@ def main():
     ap.add_argument("-n", type=int, default=10000, help="functions to define, compile, call and drop")
     ap.add_argument("--every", type=int, default=1000, help="print a row every this many functions")
     ap.add_argument("--calls", action="store_true", help="each function calls a compiled callee")
+    ap.add_argument("--keep", action="store_true", help="keep every function alive instead of dropping it")
     args = ap.parse_args()
     stats = getattr(ember._ember, "code_stats", None)
     factory = make_calling if args.calls else make
@@ -83,10 +85,13 @@ def main():
               flush=True)
 
     row(0)
+    kept = []
     for i in range(1, args.n + 1):
         f = factory(float(i))
         r = f(1.0, 3)
         assert r == ((1.0 * 0.5 + i) * 0.5 + i + 1) * 0.5 + i + 2, r
+        if args.keep:
+            kept.append(f)
         del f
         if i % args.every == 0:
             gc.collect()

@@ -181,7 +181,8 @@ static int arena_open(void) {
 }
 
 static void punch(RtChunk *c, size_t off, size_t len) {
-    if (!c->sealed && len) fallocate(arena.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, c->file_off + (off_t)off, (off_t)len);
+    if (!c->sealed && len)
+        fallocate(arena.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, c->file_off + (off_t)off, (off_t)len);
 }
 
 static void chunk_unmap(RtChunk *c) {
@@ -210,7 +211,8 @@ static RtChunk *chunk_new(size_t text, size_t ro) {
     c->file_off = arena.file_end;
     c->region[RT_PART_TEXT] = (Region){.at = 0, .cap = tcap};
     c->region[RT_PART_RO] = (Region){.at = tcap, .cap = rcap};
-    if (!insert_range(&c->region[0], 0, (Range){0, tcap}) || !insert_range(&c->region[1], 0, (Range){0, rcap})) goto fail;
+    if (!insert_range(&c->region[0], 0, (Range){0, tcap}) || !insert_range(&c->region[1], 0, (Range){0, rcap}))
+        goto fail;
     if (ftruncate(arena.fd, c->file_off + (off_t)size)) goto fail;
     void *base = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, arena.fd, c->file_off);
     if (base == MAP_FAILED) goto fail;

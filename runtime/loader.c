@@ -212,12 +212,12 @@ static int relocate(Load *ld, RtCode *code, const Elf64_Shdr *rs, size_t stub_at
     return 0;
 }
 
-/* Keep every named symbol the object defines, for rt_code_symbol. */
 static bool exported(const Elf64_Sym *s) {
     int type = ELF64_ST_TYPE(s->st_info);
     return s->st_shndx != SHN_UNDEF && s->st_name && (type == STT_FUNC || type == STT_OBJECT);
 }
 
+/* Keep every named symbol the object defines, for rt_code_symbol. */
 static int collect_symbols(Load *ld, RtCode *code) {
     size_t n = 0, bytes = 0;
     for (size_t k = 1; k < ld->nsym; k++)
@@ -269,7 +269,9 @@ RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen) {
             const Elf64_Shdr *s = &ld->sh[i];
             if (part == 0) ld->part[i] = -1;
             if (!loaded(s)) continue;
-            int want = (s->sh_flags & SHF_EXECINSTR) ? RT_PART_TEXT : (s->sh_flags & SHF_WRITE) ? RT_PART_RW : RT_PART_RO;
+            int want = (s->sh_flags & SHF_EXECINSTR) ? RT_PART_TEXT
+                     : (s->sh_flags & SHF_WRITE)     ? RT_PART_RW
+                                                     : RT_PART_RO;
             if (want != part) continue;
             size_t a = s->sh_addralign ? s->sh_addralign : 1;
             if (a & (a - 1)) { fail(ld, "section %d has alignment %zu", i, a); goto fail; }
@@ -279,8 +281,16 @@ RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen) {
             ld->offset[i] = at;
             at += s->sh_size;
         }
-        if (part == RT_PART_TEXT && nstub) { stub_at = at = align_up(at, 16); at += nstub * STUB_SIZE; align = align < 16 ? 16 : align; }
-        if (part == RT_PART_RO && ngot) { got_at = at = align_up(at, 8); at += ngot * 8; align = align < 8 ? 8 : align; }
+        if (part == RT_PART_TEXT && nstub) {
+            stub_at = at = align_up(at, 16);
+            at += nstub * STUB_SIZE;
+            align = align < 16 ? 16 : align;
+        }
+        if (part == RT_PART_RO && ngot) {
+            got_at = at = align_up(at, 8);
+            at += ngot * 8;
+            align = align < 8 ? 8 : align;
+        }
         m->size[part] = at;
         m->align[part] = align;
     }
