@@ -164,12 +164,16 @@ static void after_fork(void) {
     pthread_mutex_unlock(&arena.lock);
 }
 
+static bool turned_off(void) {
+    const char *env = getenv("EMBER_CODE_ARENA");
+    return env && !strcmp(env, "0");
+}
+
 /* Open the arena's file; 0, or -1 when the arena is off. */
 static int arena_open(void) {
     if (arena.state) return arena.state > 0 ? 0 : -1;
     static bool registered;
-    const char *env = getenv("EMBER_CODE_ARENA");
-    if ((env && !strcmp(env, "0")) || (!registered && pthread_atfork(before_fork, after_fork, after_fork))) {
+    if (turned_off() || (!registered && pthread_atfork(before_fork, after_fork, after_fork))) {
         arena.state = -1;
         return -1;
     }
@@ -379,12 +383,10 @@ int rt_codemem_reserve(RtCodeMem *m, char *err, size_t errlen) {
                 }
             goto out;
         }
-        if (errno != EPERM && errno != EACCES) {   /* those say this system forbids it: go private */
-            rc = fail(err, errlen, "cannot map memory for compiled code");
-            goto out;
-        }
-        seal_all();
-        arena.state = -1;
+        if (errno == EPERM || errno == EACCES) {   /* this system forbids executable memfds */
+            seal_all();
+            arena.state = -1;
+        }   /* else (out of memory, a file size limit): try a private mapping for this one */
     }
     if (private_reserve(m)) {
         rc = fail(err, errlen, "cannot map memory for compiled code");
@@ -424,6 +426,6 @@ void rt_codemem_release(RtCodeMem *m) {
 void rt_code_stats(RtCodeStats *out) {
     pthread_mutex_lock(&arena.lock);
     *out = arena.stats;
-    out->arena = arena.state > 0;
+    out->arena = arena.state > 0 || (arena.state == 0 && !turned_off());   /* 0: opened at the next load */
     pthread_mutex_unlock(&arena.lock);
 }

@@ -75,7 +75,7 @@ typedef struct RtCodeStats {
     int64_t mapped_bytes;   /* bytes mapped for them: chunks and private mappings */
     int64_t mappings;       /* kernel mappings (lines of /proc/self/maps) those make */
     int64_t chunks;         /* arena chunks mapped */
-    int arena;              /* 1 when objects go to the shared arena (0: a mapping each) */
+    int arena;              /* 1 when new objects go to the shared arena (0: a mapping each) */
 } RtCodeStats;
 void rt_code_stats(RtCodeStats *out);
 
