@@ -143,7 +143,10 @@ def test_caller_keeps_working_after_its_callee_goes():
 
 def test_threads_call_while_others_drop():
     """Threads run compiled code without the GIL while other threads load and free objects in
-    the same chunk: nothing running is disturbed."""
+    the same chunk, and while the main thread drops its reference to the Dispatcher they run:
+    nothing running is disturbed, and the Dispatcher goes with the last call."""
+    base = settled()
+
     @njit(nogil=True)
     def spin(a, reps):
         s = 0.0
@@ -154,13 +157,12 @@ def test_threads_call_while_others_drop():
 
     a = np.arange(1000.0)
     want = spin(a, 200)
-    base = settled()
     errors = []
 
-    def runner():
+    def runner(fn):
         try:
             for _ in range(20):
-                if spin(a, 200) != want:
+                if fn(a, 200) != want:
                     errors.append("wrong result")
         except Exception as e:  # noqa: BLE001 -- reported below
             errors.append(repr(e))
@@ -175,14 +177,18 @@ def test_threads_call_while_others_drop():
         except Exception as e:  # noqa: BLE001
             errors.append(repr(e))
 
-    threads = [threading.Thread(target=runner) for _ in range(2)]
+    threads = [threading.Thread(target=runner, args=(spin,)) for _ in range(2)]
     threads += [threading.Thread(target=churner, args=(k,)) for k in range(2)]
+    gone = weakref.ref(spin)
     for t in threads:
         t.start()
+    del spin   # the runners' references are the last ones
     for t in threads:
         t.join()
+    del threads, t
     assert errors == []
     assert_back_to(base)
+    assert gone() is None
 
 
 def test_cache_true_loads_and_frees(tmp_path, monkeypatch):
