@@ -113,6 +113,23 @@ def test_callee_and_caller_closures_are_freed():
     assert_back_to(base)
 
 
+def make_recursive(k):
+    @njit
+    def fact(n):
+        return k if n <= 1 else n * fact(n - 1)
+    return fact
+
+
+def test_recursive_closures_are_freed():
+    """A recursive closure is a cycle (Dispatcher -> function -> cell -> Dispatcher): gc frees it."""
+    base = settled()
+    for i in range(50):
+        f = make_recursive(i)
+        assert f(5) == 120 * i
+        del f
+    assert_back_to(base)
+
+
 def test_caller_keeps_working_after_its_callee_goes():
     ns = {}
     exec(textwrap.dedent('''
