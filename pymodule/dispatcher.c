@@ -226,12 +226,17 @@ static int dispatcher_clear(Dispatcher *d) {
     return 0;
 }
 
-/* Specialisations are never freed: their machine code stays in the JIT, and callers compiled
- * against them may still call it. Only the Python-side state goes. */
+/* The specialisations and their machine code go with the Dispatcher. Nothing else can call
+ * that code: a call holds a reference to the Dispatcher until the code returns (parallel chunks
+ * included), compiled callers carry their own copies of it (codegen/jit.c), and a compile that
+ * links a callee's bitcode keeps the callee's Dispatcher alive (driver.c). */
 static void dispatcher_dealloc(Dispatcher *d) {
     PyObject_GC_UnTrack(d);
     if (d->weakrefs) PyObject_ClearWeakRefs((PyObject *)d);
     dispatcher_clear(d);
+    ty_forget((PyObject *)d);
+    for (int i = 0; i < d->nspecs; i++) pm_free_spec(d->specs[i]);
+    free(d->specs);
     Py_TYPE(d)->tp_free((PyObject *)d);
 }
 

@@ -79,6 +79,7 @@ typedef struct InProgress {
     Dispatcher *d;
     const Type **args;
     int nargs;
+    PyObject *callees;   /* the Dispatchers whose bitcode it links: alive until it is done */
     struct InProgress *next;
 } InProgress;
 static InProgress *in_progress;   /* guarded by the compile lock */
@@ -173,6 +174,14 @@ static void raise_diag(Ctx *ctx, const char *qualname, const Type **args, int na
 static bool host_is_dispatcher(PyObject *obj) { return Py_TYPE(obj) == &PmDispatcherType; }
 static PyObject *host_py_func(PyObject *obj) { return ((Dispatcher *)obj)->py_func; }
 
+/* Typing and codegen borrow a callee's types and bitcode: its Dispatcher (and so its
+ * specialisations) stays alive until the compile that calls it is done. */
+static int keep_callee(PyObject *obj) {
+    if (!in_progress) return 0;   /* inspect_types: typing only, nothing kept afterwards */
+    if (!in_progress->callees && !(in_progress->callees = PyList_New(0))) return -1;
+    return PyList_Append(in_progress->callees, obj);
+}
+
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
@@ -190,6 +199,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
                              pm_signature_text(args, nargs, sig, sizeof sig));
         if (!(s = pm_compile(d, args, nargs, NULL, false))) return -1;
     }
+    if (keep_callee(obj)) return -1;
     out->ret = s->ret;
     out->params = s->args;
     out->nparams = s->nargs;
@@ -266,6 +276,15 @@ fail:
     Py_DECREF(object);
     Py_DECREF(bitcode);
     return NULL;
+}
+
+void pm_free_spec(Spec *s) {
+    rt_code_free(s->code);
+    Py_XDECREF(s->object);
+    Py_XDECREF(s->bitcode);
+    free(s->args);
+    free(s->symbol);
+    free(s);
 }
 
 /* ---- the on-disk cache (cache=True) ------------------------------------------------ *
@@ -355,7 +374,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     Ctx *ctx = NULL;
     PyObject *probe = NULL, *key = NULL;
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    InProgress me = {d, args, nargs, in_progress};
+    InProgress me = {d, args, nargs, NULL, in_progress};
     in_progress = &me;
     if (d->cache && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
@@ -406,6 +425,7 @@ fail:
     raise_diag(ctx, qualname, args, nargs);
 done:
     in_progress = me.next;
+    Py_XDECREF(me.callees);
     Py_XDECREF(key);
     Py_XDECREF(probe);
     ctx_free(ctx);

@@ -18,6 +18,14 @@ static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
                          (long long)overruns);
 }
 
+static PyObject *m_code_stats(PyObject *self, PyObject *unused) {
+    RtCodeStats s;
+    rt_code_stats(&s);
+    return Py_BuildValue("{sLsLsLsLsLsO}", "objects", (long long)s.objects, "used_bytes", (long long)s.used_bytes,
+                         "mapped_bytes", (long long)s.mapped_bytes, "mappings", (long long)s.mappings,
+                         "chunks", (long long)s.chunks, "arena", s.arena ? Py_True : Py_False);
+}
+
 static PyObject *m_set_num_threads(PyObject *self, PyObject *arg) {
     long n = PyLong_AsLong(arg);
     if (n == -1 && PyErr_Occurred()) return NULL;
@@ -44,6 +52,8 @@ static PyMethodDef methods[] = {
     {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},
     {"rt_stats", m_rt_stats, METH_NOARGS,
      "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n, 'overruns': n}."},
+    {"code_stats", m_code_stats, METH_NOARGS,
+     "The loaded machine code: {'objects', 'used_bytes', 'mapped_bytes', 'mappings', 'chunks', 'arena'}."},
     {"typeof", m_typeof, METH_O, "The ember type name of a Python value (None if unsupported)."},
     {NULL},
 };

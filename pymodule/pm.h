@@ -29,7 +29,8 @@ typedef struct Dispatcher {
     PyObject *options;     /* dict of decorator options */
     PyObject *dict;        /* __dict__: __name__, __doc__, ... */
     PyObject *weakrefs;
-    Spec **specs;
+    Spec **specs;          /* the signature cache: added to under the compile lock, read with
+                              the GIL; freed, code included, when the Dispatcher is (dispatcher.c) */
     int nspecs, capspecs;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
@@ -51,6 +52,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
                  bool is_explicit);
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
+void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
 
 #endif

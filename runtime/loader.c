@@ -1,8 +1,10 @@
 /* loader.c: a small static linker for one ELF64 x86-64 relocatable object (see loader.h).
  *
- *   parse the headers -> lay the allocated sections out in one mapping, by permission:
- *       [ code | call stubs ]  [ read-only data | GOT ]  [ writable data, bss ]
- *   -> copy the sections -> resolve symbols -> apply the relocations -> mprotect each part.
+ *   parse the headers -> lay the allocated sections out in three parts, by permission:
+ *       text [ code | call stubs ]   ro [ read-only data | GOT ]   rw [ writable data, bss ]
+ *   -> reserve memory for the parts (codemem.c: blocks of the shared code arena)
+ *   -> copy the sections into the parts' images -> resolve symbols -> apply the relocations
+ *      as if at the parts' final addresses -> commit (the code becomes executable).
  *
  * Code calls the runtime and libm through 14-byte stubs (`jmp *0(%rip)` then the address), since
  * they may lie more than 2 GiB away; GOT-relative references get a slot in the GOT part. Every
@@ -18,16 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 struct RtCode {
-    unsigned char *base;
-    size_t size;
+    RtCodeMem mem;
     int needs;
     int nsyms;
     struct { const char *name; void *addr; } *syms;
-    char *names;   /* the object's string table, which syms point into */
+    char *names;   /* the names of syms, one after another */
 };
 
 #define STUB_SIZE 14
@@ -41,7 +40,8 @@ typedef struct Load {
     size_t nsym;
     const char *strtab;
     size_t strsize;
-    size_t *offset;           /* per section: its offset in the mapping, or (size_t)-1 */
+    int *part;                /* per section: its RT_PART_*, or -1 if not loaded */
+    size_t *offset;           /* per section: its offset in its part */
     unsigned char **resolved; /* per symbol: its address once resolved */
     size_t stub_next, got_next;
     char *err;
@@ -143,8 +143,8 @@ static int resolve(Load *ld, RtCode *code, size_t k, unsigned char **out) {
         }
     } else if (s->st_shndx == SHN_ABS) {
         addr = (unsigned char *)(uintptr_t)s->st_value;
-    } else if (s->st_shndx < ld->eh->e_shnum && ld->offset[s->st_shndx] != (size_t)-1) {
-        addr = code->base + ld->offset[s->st_shndx] + s->st_value;
+    } else if (s->st_shndx < ld->eh->e_shnum && ld->part[s->st_shndx] >= 0) {
+        addr = code->mem.at[ld->part[s->st_shndx]] + ld->offset[s->st_shndx] + s->st_value;
     } else {
         return fail(ld, "symbol '%s' lies in a section that is not loaded", sym_name(ld, s));
     }
@@ -155,47 +155,50 @@ static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 static int relocate(Load *ld, RtCode *code, const Elf64_Shdr *rs, size_t stub_at, size_t got_at) {
     size_t target = rs->sh_info;
-    if (target >= ld->eh->e_shnum || ld->offset[target] == (size_t)-1) return 0;   /* e.g. .rela.eh_frame */
+    if (target >= ld->eh->e_shnum || ld->part[target] < 0) return 0;   /* e.g. .rela.eh_frame */
     if (rs->sh_entsize != sizeof(Elf64_Rela)) return fail(ld, "bad relocation section");
     const Elf64_Rela *r = (const Elf64_Rela *)(ld->obj + rs->sh_offset);
     size_t n = rs->sh_size / sizeof(Elf64_Rela);
-    unsigned char *sec = code->base + ld->offset[target];
+    RtCodeMem *m = &code->mem;
+    int part = ld->part[target];
+    /* values are computed for where the section runs (sec) and written into its image */
+    unsigned char *sec = m->at[part] + ld->offset[target], *image = m->image[part] + ld->offset[target];
     for (size_t i = 0; i < n; i++) {
         unsigned type = ELF64_R_TYPE(r[i].r_info);
         if (type == R_X86_64_NONE) continue;
         size_t width = type == R_X86_64_64 || type == R_X86_64_PC64 ? 8 : 4, size = ld->sh[target].sh_size;
         if (r[i].r_offset > size || size - r[i].r_offset < width) return fail(ld, "relocation outside its section");
-        unsigned char *P = sec + r[i].r_offset, *S;
+        unsigned char *P = sec + r[i].r_offset, *W = image + r[i].r_offset, *S;
         if (resolve(ld, code, ELF64_R_SYM(r[i].r_info), &S)) return -1;
         int64_t A = r[i].r_addend, v;
         switch (type) {
         case R_X86_64_64:
             v = (int64_t)(uintptr_t)S + A;
-            memcpy(P, &v, 8);
+            memcpy(W, &v, 8);
             continue;
         case R_X86_64_PC64:
             v = (int64_t)(S - P) + A;
-            memcpy(P, &v, 8);
+            memcpy(W, &v, 8);
             continue;
         case R_X86_64_PC32:
         case R_X86_64_PLT32:
             v = (int64_t)(S - P) + A;
             if (!fits32(v) && type == R_X86_64_PLT32) {   /* a far function: call through a stub */
-                unsigned char *stub = code->base + stub_at + ld->stub_next;
+                size_t at = stub_at + ld->stub_next;
                 ld->stub_next += STUB_SIZE;
                 static const unsigned char jmp[6] = {0xff, 0x25, 0, 0, 0, 0};   /* jmp *0(%rip) */
-                memcpy(stub, jmp, 6);
-                memcpy(stub + 6, &S, 8);
-                v = (int64_t)(stub - P) + A;
+                memcpy(m->image[RT_PART_TEXT] + at, jmp, 6);
+                memcpy(m->image[RT_PART_TEXT] + at + 6, &S, 8);
+                v = (int64_t)(m->at[RT_PART_TEXT] + at - P) + A;
             }
             break;
         case R_X86_64_GOTPCREL:
         case R_X86_64_GOTPCRELX:
         case R_X86_64_REX_GOTPCRELX: {
-            unsigned char *slot = code->base + got_at + ld->got_next;
+            size_t at = got_at + ld->got_next;
             ld->got_next += 8;
-            memcpy(slot, &S, 8);
-            v = (int64_t)(slot - P) + A;
+            memcpy(m->image[RT_PART_RO] + at, &S, 8);
+            v = (int64_t)(m->at[RT_PART_RO] + at - P) + A;
             break;
         }
         default:
@@ -204,24 +207,33 @@ static int relocate(Load *ld, RtCode *code, const Elf64_Shdr *rs, size_t stub_at
         if (!fits32(v)) return fail(ld, "relocation out of range (type %u, symbol '%s')", type,
                                     sym_name(ld, &ld->symtab[ELF64_R_SYM(r[i].r_info)]));
         int32_t v32 = (int32_t)v;
-        memcpy(P, &v32, 4);
+        memcpy(W, &v32, 4);
     }
     return 0;
 }
 
+static bool exported(const Elf64_Sym *s) {
+    int type = ELF64_ST_TYPE(s->st_info);
+    return s->st_shndx != SHN_UNDEF && s->st_name && (type == STT_FUNC || type == STT_OBJECT);
+}
+
 /* Keep every named symbol the object defines, for rt_code_symbol. */
 static int collect_symbols(Load *ld, RtCode *code) {
-    if (!(code->names = malloc(ld->strsize)) || !(code->syms = calloc(ld->nsym, sizeof *code->syms)))
+    size_t n = 0, bytes = 0;
+    for (size_t k = 1; k < ld->nsym; k++)
+        if (exported(&ld->symtab[k])) n++, bytes += strlen(sym_name(ld, &ld->symtab[k])) + 1;
+    if (!(code->names = malloc(bytes ? bytes : 1)) || !(code->syms = calloc(n ? n : 1, sizeof *code->syms)))
         return fail(ld, "out of memory");
-    memcpy(code->names, ld->strtab, ld->strsize);
+    char *at = code->names;
     for (size_t k = 1; k < ld->nsym; k++) {
-        const Elf64_Sym *s = &ld->symtab[k];
-        int type = ELF64_ST_TYPE(s->st_info);
-        if (s->st_shndx == SHN_UNDEF || !s->st_name || (type != STT_FUNC && type != STT_OBJECT)) continue;
+        if (!exported(&ld->symtab[k])) continue;
         unsigned char *addr;
         if (resolve(ld, code, k, &addr)) return -1;
-        code->syms[code->nsyms].name = code->names + s->st_name;
+        size_t len = strlen(sym_name(ld, &ld->symtab[k])) + 1;
+        memcpy(at, sym_name(ld, &ld->symtab[k]), len);
+        code->syms[code->nsyms].name = at;
         code->syms[code->nsyms++].addr = addr;
+        at += len;
     }
     return 0;
 }
@@ -230,11 +242,13 @@ RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen) {
     Load ld_ = {.obj = obj, .size = size, .err = err, .errlen = errlen}, *ld = &ld_;
     RtCode *code = calloc(1, sizeof *code);
     if (!code) return snprintf(err, errlen, "out of memory"), NULL;
+    RtCodeMem *m = &code->mem;
     if (parse(ld)) goto fail;
     int nsec = ld->eh->e_shnum;
+    ld->part = malloc(sizeof(int) * (size_t)nsec);
     ld->offset = malloc(sizeof(size_t) * (size_t)nsec);
     ld->resolved = calloc(ld->nsym, sizeof *ld->resolved);
-    if (!ld->offset || !ld->resolved) { fail(ld, "out of memory"); goto fail; }
+    if (!ld->part || !ld->offset || !ld->resolved) { fail(ld, "out of memory"); goto fail; }
     /* count the stubs and GOT slots the relocations may need */
     size_t nstub = 0, ngot = 0;
     for (int i = 0; i < nsec; i++) {
@@ -247,45 +261,52 @@ RtCode *rt_code_load(const void *obj, size_t size, char *err, size_t errlen) {
             ngot += is_got_reloc(type);
         }
     }
-    /* lay out: code and stubs, then read-only data and the GOT, then writable data */
-    size_t page = (size_t)sysconf(_SC_PAGESIZE), at = 0, stub_at = 0, got_at = 0, ro_at = 0, rw_at = 0;
-    for (int part = 0; part < 3; part++) {
-        at = align_up(at, page);
-        if (part == 1) ro_at = at;
-        if (part == 2) rw_at = at;
+    /* lay out each part: its sections, then the stubs (text) or the GOT (ro) */
+    size_t stub_at = 0, got_at = 0;
+    for (int part = 0; part < RT_NPARTS; part++) {
+        size_t at = 0, align = 1;
         for (int i = 0; i < nsec; i++) {
             const Elf64_Shdr *s = &ld->sh[i];
-            if (part == 0) ld->offset[i] = (size_t)-1;
+            if (part == 0) ld->part[i] = -1;
             if (!loaded(s)) continue;
-            int want = (s->sh_flags & SHF_EXECINSTR) ? 0 : (s->sh_flags & SHF_WRITE) ? 2 : 1;
+            int want = (s->sh_flags & SHF_EXECINSTR) ? RT_PART_TEXT
+                     : (s->sh_flags & SHF_WRITE)     ? RT_PART_RW
+                                                     : RT_PART_RO;
             if (want != part) continue;
-            at = align_up(at, s->sh_addralign ? s->sh_addralign : 1);
+            size_t a = s->sh_addralign ? s->sh_addralign : 1;
+            if (a & (a - 1)) { fail(ld, "section %d has alignment %zu", i, a); goto fail; }
+            at = align_up(at, a);
+            align = a > align ? a : align;
+            ld->part[i] = part;
             ld->offset[i] = at;
             at += s->sh_size;
         }
-        if (part == 0) { stub_at = at = align_up(at, 16); at += nstub * STUB_SIZE; }
-        if (part == 1) { got_at = at = align_up(at, 8); at += ngot * 8; }
+        if (part == RT_PART_TEXT && nstub) {
+            stub_at = at = align_up(at, 16);
+            at += nstub * STUB_SIZE;
+            align = align < 16 ? 16 : align;
+        }
+        if (part == RT_PART_RO && ngot) {
+            got_at = at = align_up(at, 8);
+            at += ngot * 8;
+            align = align < 8 ? 8 : align;
+        }
+        m->size[part] = at;
+        m->align[part] = align;
     }
-    code->size = align_up(at, page);
-    void *mem = mmap(NULL, code->size ? code->size : page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED) { fail(ld, "cannot map memory for compiled code"); goto fail; }
-    code->base = mem;
+    if (rt_codemem_reserve(m, err, errlen)) goto fail;
     for (int i = 0; i < nsec; i++)
-        if (ld->offset[i] != (size_t)-1 && ld->sh[i].sh_type != SHT_NOBITS)
-            memcpy(code->base + ld->offset[i], ld->obj + ld->sh[i].sh_offset, ld->sh[i].sh_size);
+        if (ld->part[i] >= 0 && ld->sh[i].sh_type != SHT_NOBITS)
+            memcpy(m->image[ld->part[i]] + ld->offset[i], ld->obj + ld->sh[i].sh_offset, ld->sh[i].sh_size);
     for (int i = 0; i < nsec; i++)
         if (ld->sh[i].sh_type == SHT_RELA && relocate(ld, code, &ld->sh[i], stub_at, got_at)) goto fail;
-    if (collect_symbols(ld, code)) goto fail;
-    if ((ro_at && mprotect(code->base, ro_at, PROT_READ | PROT_EXEC)) ||
-        (rw_at > ro_at && mprotect(code->base + ro_at, rw_at - ro_at, PROT_READ))) {
-        fail(ld, "cannot protect compiled code");
-        goto fail;
-    }
-    __builtin___clear_cache((char *)code->base, (char *)code->base + ro_at);
+    if (collect_symbols(ld, code) || rt_codemem_commit(m, err, errlen)) goto fail;
+    free(ld->part);
     free(ld->offset);
     free(ld->resolved);
     return code;
 fail:
+    free(ld->part);
     free(ld->offset);
     free(ld->resolved);
     rt_code_free(code);
@@ -302,7 +323,7 @@ int rt_code_needs(const RtCode *code) { return code->needs; }
 
 void rt_code_free(RtCode *code) {
     if (!code) return;
-    if (code->base) munmap(code->base, code->size);
+    rt_codemem_release(&code->mem);
     free(code->syms);
     free(code->names);
     free(code);

@@ -1,8 +1,9 @@
 /* types.c: interned types, their names and layouts, Numba's unification, signature strings.
  *
- * Interning: every distinct type is made once and kept in `table` for the life of the process;
- * constructors look a type up structurally before making it. The table's owner is this file and
- * the GIL is its lock (see types.h).
+ * Interning: every distinct type is made once and kept in `table` for the life of the process
+ * (but a Dispatcher's type, which goes with the Dispatcher: ty_forget); constructors look a
+ * type up structurally before making it. The table's owner is this file and the GIL is its lock
+ * (see types.h).
  *
  * Unification (as in Numba): numbers unify to the wider of the two (bool < int64 < float64 <
  * complex128); tuples of the same length unify element-wise; anything else unifies only with
@@ -255,10 +256,46 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
     size_t size = kind == TY_EXC ? 8 : 0;   /* an exception's value is its message pointer */
     Type *t = new_type(kind, name, size, size ? 8 : 1);
     if (!t) return NULL;
-    Py_INCREF(obj);   /* interned types live as long as the process */
+    if (kind != TY_DISPATCHER) Py_INCREF(obj);   /* a Dispatcher's type is forgotten with it (ty_forget) */
     t->obj = obj;
     t->builtin = builtin;
     return t;
+}
+
+/* Does t refer to one of dead[0..n)? */
+static bool refers_to(const Type *t, Type *const *dead, int n) {
+    for (int k = 0; k < n; k++) {
+        if (t->iter_of == dead[k] || t->recv == dead[k]) return true;
+        for (int i = 0; i < t->n && t->elems; i++)
+            if (t->elems[i] == dead[k]) return true;
+    }
+    return false;
+}
+
+void ty_forget(PyObject *obj) {
+    /* move the dispatcher's types, then every type made of a moved one, to the end of the table */
+    int live = ntable;
+    for (int i = 0; i < live;) {
+        Type *t = table[i];
+        bool dead = (t->kind == TY_DISPATCHER && t->obj == obj) || refers_to(t, table + live, ntable - live);
+        if (!dead) {
+            i++;
+            continue;
+        }
+        memmove(table + i, table + i + 1, sizeof(Type *) * (size_t)(live - i - 1));
+        table[--live] = t;
+        i = 0;   /* earlier types may be made of this one */
+    }
+    for (int i = live; i < ntable; i++) {
+        Type *t = table[i];
+        if (t->kind != TY_DISPATCHER) Py_XDECREF(t->obj);
+        free((char *)t->name);
+        free((char *)t->attr);
+        free(t->elems);
+        free(t->offsets);
+        free(t);
+    }
+    ntable = live;
 }
 
 const Type *ty_exc(PyObject *cls) { return ty_object(TY_EXC, cls, 0); }

@@ -1,8 +1,8 @@
 /* types.h: ember's types. Interned, so two types are equal exactly when their pointers are.
  *
- * The intern table is process-wide and append-only: its one owner is ember._ember's TyState
- * (see below), and every call into it holds the GIL (compiles and dispatch both run with it). A type records its
- * runtime layout (size, alignment, tuple element offsets) with the same natural-alignment rules
+ * The intern table is process-wide and append-only (but for Dispatchers' types: ty_forget). Its
+ * one owner is ember._ember's TyState (see below), and every call into it holds the GIL (compiles
+ * and dispatch both run with it). A type records its runtime layout (size, alignment, tuple element offsets) with the same natural-alignment rules
  * LLVM's x86-64 data layout uses, so runtime/box.c can box and unbox by signature.
  *
  * Sections: types.c (interning, names, unification, signature strings).
@@ -100,6 +100,9 @@ const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls);
+/* A Dispatcher going away: drop its type and every type made of it from the table (a
+ * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
+void ty_forget(PyObject *dispatcher);
 const Type *ty_method(const Type *recv, const char *attr);
 bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
 bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */
