@@ -38,16 +38,17 @@ def check_affine(results, k=3.0, c=1.0):
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_multiprocessing_pool(method):
-    wk.sum_sq(ARRAYS[0])   # compiled (parallel regions run) before fork
+    big = np.ones(1 << 16)   # over the size that runs in parallel
+    assert wk.sum_sq(big) == big.size   # a parallel region ran before the fork
     affine = wk.make_affine(3.0, 1.0)
     with multiprocessing.get_context(method).Pool(2) as pool:
         check_smooth(pool.map(wk.smooth, ARRAYS))
         check_affine(pool.map(affine, ARRAYS))
-        sums = pool.map(wk.sum_sq, ARRAYS)
+        sums = pool.map(wk.sum_sq, ARRAYS + [big])
         pending = [pool.apply_async(wk.smooth, (a,)) for a in ARRAYS]
         check_smooth([p.get(timeout=120) for p in pending])
         assert pool.apply_async(affine, (ARRAYS[1],)).get(timeout=120).tolist() == (ARRAYS[1] * 3 + 1).tolist()
-    np.testing.assert_allclose(sums, [float((a * a).sum()) for a in ARRAYS], rtol=1e-12)
+    np.testing.assert_allclose(sums, [float((a * a).sum()) for a in ARRAYS + [big]], rtol=1e-12)
 
 
 def test_process_pool_executor():
