@@ -388,3 +388,43 @@ def test_a_waiter_loads_what_the_holder_stored(pkg):
     r = json.loads(out.strip().splitlines()[-1])
     assert compiles(r)["total"] == 0 and hits(r)["total"] == 1, err
     assert "after waiting for another process compiling it" in err
+
+
+def test_global_tuples_are_part_of_the_key(tmp_path):
+    write(tmp_path, "consts.py", '''
+        from ember import njit
+
+        W = (1.0, 2.0)
+
+        @njit(cache=True)
+        def uses_w(x):
+            return x + W[0] + W[1]
+    ''')
+    script = "import json, consts; print(json.dumps([consts.uses_w(1), consts.uses_w.stats['compiles']]))"
+    assert json.loads(run(tmp_path, script).stdout) == [4.0, 1]
+    assert json.loads(run(tmp_path, script).stdout) == [4.0, 0]
+    write(tmp_path, "consts.py", (tmp_path / "consts.py").read_text().replace("(1.0, 2.0)", "(1.0, 5.0)"))
+    assert json.loads(run(tmp_path, script).stdout) == [7.0, 1]
+
+
+def test_closure_variables_are_frozen_and_part_of_the_key(tmp_path):
+    write(tmp_path, "closures.py", '''
+        from ember import njit
+
+        def make(k):
+            @njit(cache=True)
+            def f(x):
+                return x * k
+            return f
+
+        triple, tenfold = make(3), make(10)
+    ''')
+    script = '''
+        import json, closures
+        print(json.dumps([closures.triple(2), closures.tenfold(2),
+                          [d.stats["compiles"] for d in (closures.triple, closures.tenfold)]]))
+    '''
+    assert json.loads(run(tmp_path, script).stdout) == [6, 20, [1, 1]]
+    assert json.loads(run(tmp_path, script).stdout) == [6, 20, [0, 0]]
+    write(tmp_path, "closures.py", (tmp_path / "closures.py").read_text().replace("make(10)", "make(11)"))
+    assert json.loads(run(tmp_path, script).stdout) == [6, 22, [0, 1]]
