@@ -263,6 +263,7 @@ class Probe:
         self.signature = signature
         self.nofile = not _has_file(func)
         self.hit = None
+        self.damaged = False
         self.lock_fd = None
 
 
@@ -318,6 +319,7 @@ def _load(probe, report):
     try:
         probe.hit = _read(probe.path, probe.key)
     except (ValueError, UnicodeDecodeError, OSError) as e:
+        probe.damaged = True
         if report:
             warn("cache entry %s is unusable (%s); compiling it again" % (probe.path, e))
             _debug("%s: miss (the entry is unusable: %s)" % (probe.what, e))
@@ -335,11 +337,12 @@ def lookup(dispatcher, signature):
     if _load(probe, True):
         _debug("%s: hit %s" % (probe.what, probe.path))
         return probe
-    if os.path.exists(probe.path):   # damaged: compile, without waiting for anyone
+    if probe.damaged:   # compile, without waiting for anyone
         return probe
-    if _acquire(probe) and _load(probe, False):   # compiled by the process it waited for
+    waited = _acquire(probe)
+    if _load(probe, False):   # stored meanwhile, by the process it waited for or one just done
         release(probe)
-        _debug("%s: hit %s (after waiting for another process compiling it)" % (probe.what, probe.path))
+        _debug("%s: hit %s%s" % (probe.what, probe.path, " (after waiting for another process compiling it)" if waited else ""))
         return probe
     if os.environ.get("EMBER_DEBUG_CACHE", "") not in ("", "0"):
         _debug("%s: miss (%s)" % (probe.what, _why_missed(probe)))
