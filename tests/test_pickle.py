@@ -268,3 +268,33 @@ def test_disable_jit_receiver_gets_the_plain_function(tmp_path):
     p = subprocess.run([sys.executable, "-c", script, str(tmp_path / "f.pkl")], capture_output=True, text=True,
                        timeout=120, env=dict(os.environ, PYTHONPATH=EMBER_PATH, EMBER_DISABLE_JIT="1"))
     assert p.stdout.split() == ["function", "5.0", "14.0"], p.stderr
+
+
+def make_cached(k):
+    @njit(cache=True)
+    def cached(a):
+        return (a * k).sum()
+    return cached
+
+
+def test_a_rebuilt_function_loads_the_senders_cache_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBER_CACHE_DIR", str(tmp_path))
+    f = make_cached(7.0)
+    assert f(np.arange(4.0)) == 42.0 and f.stats["compiles"] == 1   # compiled and stored here
+    (tmp_path / "f.pkl").write_bytes(pickle.dumps(f))
+    script = ("import pickle, sys, numpy as np; f = pickle.load(open(sys.argv[1], 'rb')); "
+              "print(f(np.arange(4.0)), f.stats['compiles'], f.stats['cache_hits'])")
+    p = subprocess.run([sys.executable, "-c", script, str(tmp_path / "f.pkl")], capture_output=True, text=True,
+                       timeout=120, env=dict(os.environ, PYTHONPATH=EMBER_PATH))
+    assert p.stdout.split() == ["42.0", "0", "1"], p.stderr   # the same key: loaded, not compiled
+
+
+def test_modules_registered_with_cloudpickle_go_by_value():
+    me = sys.modules[__name__]
+    cloudpickle.register_pickle_by_value(me)
+    try:
+        for data in (pickle.dumps(module_level), cloudpickle.dumps(module_level)):
+            assert b"_rebuild" in data
+    finally:
+        cloudpickle.unregister_pickle_by_value(me)
+    assert b"_rebuild" not in pickle.dumps(module_level)
