@@ -50,6 +50,26 @@ def wall(fn, chunks, jobs, repeat):
     return best, out
 
 
+def python_progress(fn, chunk, calls):
+    """Iterations a pure-Python thread makes per second while this thread runs fn: high when fn
+    releases the GIL, near zero when it holds it (independent of how busy the cores are)."""
+    import threading
+    count, stop = [0], threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            count[0] += 1
+
+    t = threading.Thread(target=spin)
+    t0 = time.perf_counter()
+    t.start()
+    for _ in range(calls):
+        fn(chunk)
+    stop.set()
+    t.join()
+    return count[0] / (time.perf_counter() - t0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
@@ -88,6 +108,12 @@ def main():
         print("| %s | %.3f | %.3f | %.2f |" % (name, t1, t2, t2 / t1))
     est = py_per_elem * args.size * args.tasks
     print("| CPython loop (1 job, extrapolated from %d elements) | %.1f | | |" % (sum(c.size for c in py_chunks), est))
+    print("\nA Python thread's loop iterations per second while the main thread calls the kernel %d times:\n"
+          % args.tasks)
+    print("| kernel | Python thread (iterations/s) |")
+    print("|---|---|")
+    for name, fn in KERNELS.items():
+        print("| %s | %.3g |" % (name, python_progress(fn, chunks[0], args.tasks)))
 
 
 if __name__ == "__main__":
