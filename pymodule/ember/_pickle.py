@@ -161,16 +161,20 @@ def _rebuild(uid, python, code, name, qualname, module, ncells, options):
     func.__qualname__ = qualname
     d = ember._dispatcher(func, options)
     if isinstance(d, ember.Dispatcher):
-        d.__dict__["_uuid"] = uid
-        _incomplete.add(d)
+        with _lock:
+            _known.pop(d.__dict__["_uuid"], None)   # the sender's uuid, not a new one
+            d.__dict__["_uuid"] = uid
+            _incomplete.add(d)   # registered under uid once its state is in
     return d
 
 
 def _restore(d, state):
     import ember
     is_dispatcher = isinstance(d, ember.Dispatcher)
-    if is_dispatcher and d not in _incomplete:
-        return   # found in this process, not rebuilt
+    with _lock:
+        if is_dispatcher and d not in _incomplete:
+            return   # found in this process, not rebuilt
+        _incomplete.discard(d)
     func = d.py_func if is_dispatcher else d   # EMBER_DISABLE_JIT=1 here: the plain function
     func.__globals__.update(state["globals"])
     for cell, value in zip(func.__closure__ or (), state["cells"]):
@@ -183,7 +187,6 @@ def _restore(d, state):
     if not is_dispatcher:
         return
     d.__doc__ = func.__doc__
-    _incomplete.discard(d)
     if state["signatures"]:
         d._compile_signatures(state["signatures"])
     with _lock:
