@@ -10,6 +10,7 @@
  */
 #include "pm.h"
 #include "loader.h"
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,23 @@ int pm_add_spec(Dispatcher *d, Spec *s) {
     }
     d->specs[d->nspecs++] = s;
     return 0;
+}
+
+/* Call module.function(*args) with args built by Py_BuildValue(fmt, ...): the Python side of
+ * the Dispatcher (ember/_cache.py, ember/_pickle.py). */
+PyObject *pm_call(const char *module, const char *function, const char *fmt, ...) {
+    PyObject *mod = PyImport_ImportModule(module);
+    PyObject *fn = mod ? PyObject_GetAttrString(mod, function) : NULL;
+    Py_XDECREF(mod);
+    if (!fn) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    PyObject *r = args ? PyObject_CallObject(fn, args) : NULL;
+    Py_DECREF(fn);
+    Py_XDECREF(args);
+    return r;
 }
 
 /* ---- argument binding: keywords and defaults, as Python would bind them -------------- */
@@ -174,6 +192,25 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
     return s ? 0 : -1;
 }
 
+/* Compile each signature string of sigs (a string or a sequence of them) as an explicit
+ * specialisation; a dispatcher given at least one compiles no others (it is no longer lazy). */
+static int compile_signatures(Dispatcher *d, PyObject *sigs) {
+    PyObject *list = PyUnicode_Check(sigs) ? PyTuple_Pack(1, sigs) : PySequence_Tuple(sigs);
+    if (!list) return -1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
+        PyObject *sig = PyTuple_GET_ITEM(list, i);
+        if (!PyUnicode_Check(sig)) {
+            PyErr_SetString(PyExc_TypeError, "signatures must be strings like 'float64(float64, int64)'");
+            Py_DECREF(list);
+            return -1;
+        }
+        if (compile_signature(d, sig)) { Py_DECREF(list); return -1; }
+    }
+    if (PyTuple_GET_SIZE(list) > 0) d->lazy = false;
+    Py_DECREF(list);
+    return 0;
+}
+
 static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     PyObject *func, *options = NULL, *sigs = Py_None;
     static char *kwlist[] = {"py_func", "options", "signatures", NULL};
@@ -193,22 +230,7 @@ static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kw
     d->nogil = nogil && PyObject_IsTrue(nogil) == 1;
     PyObject *cache = PyDict_GetItemString(d->options, "cache");
     d->cache = cache && PyObject_IsTrue(cache) == 1;
-    if (sigs != Py_None) {
-        PyObject *list = PyUnicode_Check(sigs) ? PyTuple_Pack(1, sigs) : PySequence_Tuple(sigs);
-        if (!list) { Py_DECREF(d); return NULL; }
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
-            PyObject *sig = PyTuple_GET_ITEM(list, i);
-            if (!PyUnicode_Check(sig)) {
-                PyErr_SetString(PyExc_TypeError, "signatures must be strings like 'float64(float64, int64)'");
-                Py_DECREF(list);
-                Py_DECREF(d);
-                return NULL;
-            }
-            if (compile_signature(d, sig)) { Py_DECREF(list); Py_DECREF(d); return NULL; }
-        }
-        d->lazy = PyTuple_GET_SIZE(list) == 0;
-        Py_DECREF(list);
-    }
+    if (sigs != Py_None && compile_signatures(d, sigs)) { Py_DECREF(d); return NULL; }
     return (PyObject *)d;
 }
 
@@ -257,6 +279,20 @@ static PyObject *get_stats(Dispatcher *d, void *unused) {
     return Py_BuildValue("{sl,sl,si}", "compiles", d->compiles, "cache_hits", d->cache_hits, "specializations", d->nspecs);
 }
 
+/* What a pickled copy must compile again: every signature ("float64(array(float64, 1d, C))")
+ * of a dispatcher that compiles no others; none for a lazy one, which compiles on demand. */
+static PyObject *get_fixed_signatures(Dispatcher *d, void *unused) {
+    PyObject *list = PyList_New(0);
+    for (int i = 0; list && !d->lazy && i < d->nspecs; i++) {
+        char args[1024];
+        Spec *s = d->specs[i];
+        PyObject *text = PyUnicode_FromFormat("%s%s", s->ret->name, pm_signature_text(s->args, s->nargs, args, sizeof args));
+        if (!text || PyList_Append(list, text) < 0) Py_CLEAR(list);
+        Py_XDECREF(text);
+    }
+    return list;
+}
+
 static PyObject *get_py_func(Dispatcher *d, void *unused) { return Py_NewRef(d->py_func); }
 static PyObject *get_options(Dispatcher *d, void *unused) { return PyDictProxy_New(d->options); }
 
@@ -297,6 +333,18 @@ static PyObject *m_export(Dispatcher *d, PyObject *sig) {
                          "object", s->object, "bitcode", s->bitcode, "needs", rt_code_needs(s->code));
 }
 
+/* Pickling and tokens are written in Python (ember/_pickle.py). A Dispatcher is immutable to
+ * its users, as a function is, so a copy is the Dispatcher itself (copy treats functions so). */
+static PyObject *m_reduce(Dispatcher *d, PyObject *unused) { return pm_call("ember._pickle", "reduce", "(O)", (PyObject *)d); }
+static PyObject *m_dask_tokenize(Dispatcher *d, PyObject *unused) { return pm_call("ember._pickle", "tokenize", "(O)", (PyObject *)d); }
+static PyObject *m_copy(Dispatcher *d, PyObject *unused) { return Py_NewRef(d); }
+static PyObject *m_deepcopy(Dispatcher *d, PyObject *memo) { return Py_NewRef(d); }
+
+static PyObject *m_compile_signatures(Dispatcher *d, PyObject *sigs) {
+    if (compile_signatures(d, sigs)) return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyObject *descr_get(PyObject *self, PyObject *obj, PyObject *type) {
     if (!obj || obj == Py_None) return Py_NewRef(self);
     return PyMethod_New(self, obj);
@@ -308,6 +356,12 @@ static PyMethodDef dispatcher_methods[] = {
     {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL, "Typed IR per signature."},
     {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature string now."},
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
+    {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,
+     "Compile signature strings as the decorator's: the dispatcher then compiles no others."},
+    {"__reduce__", (PyCFunction)m_reduce, METH_NOARGS, "Pickle by reference (module-level) or by value."},
+    {"__dask_tokenize__", (PyCFunction)m_dask_tokenize, METH_NOARGS, "A deterministic token of the code and options."},
+    {"__copy__", (PyCFunction)m_copy, METH_NOARGS, "The dispatcher itself."},
+    {"__deepcopy__", (PyCFunction)m_deepcopy, METH_O, "The dispatcher itself."},
     {NULL},
 };
 
@@ -315,6 +369,7 @@ static PyGetSetDef dispatcher_getset[] = {
     {"signatures", (getter)get_signatures, NULL, "argument types of each compiled specialisation"},
     {"stats", (getter)get_stats, NULL, "compile counters"},
     {"py_func", (getter)get_py_func, NULL, "the Python function"},
+    {"_fixed_signatures", (getter)get_fixed_signatures, NULL, "signatures a pickled copy compiles again"},
     {"targetoptions", (getter)get_options, NULL, "the decorator's options"},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict},
     {NULL},

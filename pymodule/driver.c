@@ -22,7 +22,6 @@
 #include "fe.h"
 #include "linalg.h"
 #include "loader.h"
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,26 +291,11 @@ void pm_free_spec(Spec *s) {
  * specialisation without loading the code generator. A cache that cannot be used (a key that
  * cannot be computed, an unwritable directory, a corrupt entry) is a warning, never an error.
  */
-static PyObject *cache_call(const char *method, const char *fmt, ...) {
-    PyObject *mod = PyImport_ImportModule("ember._cache");
-    PyObject *fn = mod ? PyObject_GetAttrString(mod, method) : NULL;
-    Py_XDECREF(mod);
-    if (!fn) return NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    PyObject *args = Py_VaBuildValue(fmt, ap);
-    va_end(ap);
-    PyObject *r = args ? PyObject_CallObject(fn, args) : NULL;
-    Py_DECREF(fn);
-    Py_XDECREF(args);
-    return r;
-}
-
 /* Turn the pending Python exception into a warning about the cache. */
 static void cache_warn(const char *what) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
-    PyObject *r = cache_call("warn", "(sO)", what, value ? value : Py_None);
+    PyObject *r = pm_call("ember._cache", "warn", "(sO)", what, value ? value : Py_None);
     if (!r) PyErr_Clear();   /* a warning turned into an error by a filter: it cannot stop a compile */
     Py_XDECREF(r);
     Py_XDECREF(type);
@@ -330,7 +314,7 @@ static const char *signature_key(const Type **args, int nargs, const Type *decla
 static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret,
                               bool is_explicit, Spec **spec) {
     char sig[1100];
-    PyObject *probe = cache_call("lookup", "(Os)", (PyObject *)d, signature_key(args, nargs, declared_ret, sig, sizeof sig));
+    PyObject *probe = pm_call("ember._cache", "lookup", "(Os)", (PyObject *)d, signature_key(args, nargs, declared_ret, sig, sizeof sig));
     if (!probe) {
         cache_warn("cannot use the cache");
         return NULL;
@@ -347,7 +331,7 @@ static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const
                                      err, sizeof err))) {
             d->cache_hits++;
         } else {
-            PyObject *r = cache_call("reject", "(Os)", probe, err[0] ? err : "its return type has no name");
+            PyObject *r = pm_call("ember._cache", "reject", "(Os)", probe, err[0] ? err : "its return type has no name");
             if (!r) cache_warn("cannot use the cache");
             Py_XDECREF(r);
         }
@@ -357,8 +341,18 @@ static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const
     return probe;
 }
 
+/* Let processes waiting for this entry go on (a compile that failed stores nothing). */
+static void cache_release(PyObject *probe) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);   /* the failed compile's exception, kept */
+    PyObject *r = pm_call("ember._cache", "release", "(O)", probe);
+    if (!r) cache_warn("cannot release the cache's lock");
+    Py_XDECREF(r);
+    PyErr_Restore(type, value, tb);
+}
+
 static void cache_store(PyObject *probe, Spec *s) {
-    PyObject *r = cache_call("store", "(OssOO)", probe, s->ret->name, s->symbol, s->object, s->bitcode);
+    PyObject *r = pm_call("ember._cache", "store", "(OssOO)", probe, s->ret->name, s->symbol, s->object, s->bitcode);
     if (!r) cache_warn("cannot write the cache");
     Py_XDECREF(r);
 }
@@ -426,6 +420,7 @@ fail:
 done:
     in_progress = me.next;
     Py_XDECREF(me.callees);
+    if (probe) cache_release(probe);
     Py_XDECREF(key);
     Py_XDECREF(probe);
     ctx_free(ctx);

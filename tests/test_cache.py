@@ -7,6 +7,7 @@ processes on it, so that "a new process" is real.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -222,18 +223,40 @@ def test_unwritable_source_dir_falls_back_to_the_user_cache(pkg, tmp_path_factor
     assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
 
 
+CELL = '''
+    import json, os, numpy as np
+    from ember import njit
+    src = "@njit(cache=True)\\ndef f(x):\\n    return x * %s + 1\\n"
+    ns = {"njit": njit, "__name__": "__main__"}
+    # ipykernel names a cell's code /tmp/ipykernel_<pid>/<hash>.py, a file that does not exist
+    exec(compile(src, "/tmp/ipykernel_%%d/1234.py" %% os.getpid(), "exec"), ns)
+    print(json.dumps([ns["f"](2), ns["f"].stats["compiles"]]))
+'''
+
+
 def test_code_without_a_file_is_cached_by_content(tmp_path):
-    script = '''
-        import json, numpy as np
-        from ember import njit
-        src = "@njit(cache=True)\\ndef f(x):\\n    return x * 3 + 1\\n"
-        ns = {"njit": njit}
-        exec(compile(src, "<generated>", "exec"), ns)
-        print(json.dumps([ns["f"](2), ns["f"].stats["compiles"]]))
-    '''
-    env = {"XDG_CACHE_HOME": str(tmp_path)}
-    assert json.loads(run(tmp_path, script, env).stdout) == [7, 1]
-    assert json.loads(run(tmp_path, script, env).stdout) == [7, 0]
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    assert json.loads(run(tmp_path, CELL % 3, env).stdout) == [7, 1]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert json.loads(run(elsewhere, CELL % 3, env).stdout) == [7, 0]   # a restarted kernel, another cwd
+    assert os.listdir(tmp_path / "xdg" / "ember") == ["nofile"]   # one place, not one per kernel
+    for k in range(4, 10):   # a cell edited and run again: the older versions are pruned
+        assert json.loads(run(tmp_path, CELL % k, env).stdout) == [2 * k + 1, 1]
+    from ember import _cache
+    nofile = tmp_path / "xdg" / "ember" / "nofile"
+    assert len(entries(nofile)) == _cache.KEEP
+    assert json.loads(run(tmp_path, CELL % 9, env).stdout) == [19, 0]
+
+
+def test_unused_entries_of_code_without_a_file_are_swept(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    run(tmp_path, CELL % 3, env)
+    nofile = tmp_path / "xdg" / "ember" / "nofile"
+    old = nofile / entries(nofile)[0]
+    os.utime(old, (0, 0))   # unused since 1970
+    assert json.loads(run(tmp_path, CELL.replace("def f", "def g").replace('ns["f"]', 'ns["g"]') % 3, env).stdout) == [7, 1]
+    assert not old.exists() and len(entries(nofile)) == 1
 
 
 def test_explicit_signatures_parallel_and_linalg_from_the_cache(pkg):
@@ -271,21 +294,100 @@ def test_explicit_signatures_parallel_and_linalg_from_the_cache(pkg):
     assert second[2] == pytest.approx([2.0, 3.0])
 
 
-def test_sixteen_processes_on_a_cold_cache(pkg):
-    e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pkg), EMBER_PATH]), PYTHONDONTWRITEBYTECODE="1")
+def popen(d, script=RUN, env=None):
+    e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(d), EMBER_PATH]), PYTHONDONTWRITEBYTECODE="1")
     e.pop("EMBER_CACHE_DIR", None)
-    procs = [subprocess.Popen([sys.executable, "-c", RUN], cwd=pkg, env=e, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(16)]
+    e.update(env or {})
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], cwd=d, env=e, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_sixteen_processes_on_a_cold_cache_compile_once(pkg):
+    procs = [popen(pkg) for _ in range(16)]
     outs = [p.communicate(timeout=300) for p in procs]
+    total = {"total": 0, "pair": 0, "checked": 0}
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err
         assert "Warning" not in err, err
         r = json.loads(out.strip().splitlines()[-1])
         assert r["total"] == 2 * sum(x * x for x in range(10)) and r["pair"] == [[0.0, 1.0, 2.0], 6]
-    assert not [f for f in os.listdir(pkg / "__pycache__") if f.startswith(".tmp")]
+        assert r["raised"] == "i is too large"
+        for f, n in compiles(r).items():
+            total[f] += n
+            assert n + hits(r)[f] == 1   # each process compiled or loaded each function
+    assert total == {"total": 1, "pair": 1, "checked": 1}   # one process compiled, fifteen loaded
+    left = os.listdir(pkg / "__pycache__")
+    assert not [f for f in left if f.startswith(".tmp") or f.endswith(".lock")]
     r = result(run(pkg))
     assert compiles(r) == {"total": 0, "pair": 0, "checked": 0}
 
+
+HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+PROBE = """
+import json, sys, numpy as np, kernels
+from ember import _cache
+print(_cache.Probe(kernels.total, "(array(float64, 1d, C))").path)
+"""
+
+
+def total_entry(pkg):
+    return run(pkg, PROBE).stdout.strip().splitlines()[-1]
+
+
+def hold(path, seconds):
+    p = subprocess.Popen([sys.executable, "-c", HOLD, path + ".lock", str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "held"
+    return p
+
+
+def test_a_dead_lock_holder_blocks_no_one(pkg):
+    holder = hold(total_entry(pkg), 600)
+    holder.kill()   # dies holding the lock, as a rank killed mid-compile would
+    holder.wait()
+    r = result(run(pkg, env={"EMBER_CACHE_LOCK_TIMEOUT": "600"}))
+    assert compiles(r)["total"] == 1 and r["total"] == 2 * sum(x * x for x in range(10))
+
+
+def test_a_waiter_compiles_itself_after_the_timeout(pkg):
+    holder = hold(total_entry(pkg), 600)   # alive and holding, and never storing
+    try:
+        p = run(pkg, env={"EMBER_CACHE_LOCK_TIMEOUT": "1"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert re.search(r"waited \d+s for another process compiling total\(array\(float64, 1d, C\)\); compiling it here",
+                     p.stderr), p.stderr
+    r = result(p)
+    assert compiles(r)["total"] == 1 and r["total"] == 2 * sum(x * x for x in range(10))
+    assert compiles(result(run(pkg)))["total"] == 0   # and stored it
+
+
+def test_a_waiter_loads_what_the_holder_stored(pkg):
+    holder = hold(total_entry(pkg), 600)
+    try:
+        waiter = popen(pkg, env={"EMBER_DEBUG_CACHE": "1"})
+        seen = []
+        while not any("waiting for another process" in line for line in seen):
+            seen.append(waiter.stderr.readline())
+            assert seen[-1], "".join(seen)
+        # the entry the holder would store, made by a process that does not wait
+        run(pkg, "import numpy as np, kernels; kernels.total(np.arange(3.0))", env={"EMBER_CACHE_LOCK_TIMEOUT": "0"})
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = waiter.communicate(timeout=120)
+    assert waiter.returncode == 0, err
+    r = json.loads(out.strip().splitlines()[-1])
+    assert compiles(r)["total"] == 0 and hits(r)["total"] == 1, err
+    assert "after waiting for another process compiling it" in err
 
 
 def test_global_tuples_are_part_of_the_key(tmp_path):

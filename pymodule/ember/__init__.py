@@ -11,7 +11,7 @@ types go straight to machine code. `import ember as numba` works for the subset 
 """
 import os as _os
 
-from ember import errors
+from ember import errors, _pickle
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
 
@@ -60,6 +60,12 @@ def _make(func, signatures, options):
         raise TypeError("unknown option(s) for ember.jit: %s" % ", ".join(sorted(unknown)))
     if options.get("forceobj") or options.get("nopython") is False:
         raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
+    return _dispatcher(func, options, signatures)
+
+
+def _dispatcher(func, options, signatures=None):
+    """A Dispatcher that reads as func does (name, module, doc), or func itself under
+    EMBER_DISABLE_JIT. Unpickling (ember/_pickle.py) rebuilds dispatchers through here too."""
     if config.DISABLE_JIT:
         return func
     _check_function(func)
@@ -70,6 +76,7 @@ def _make(func, signatures, options):
         except AttributeError:
             pass
     d.__wrapped__ = func
+    _pickle.register(d)
     return d
 
 

@@ -19,6 +19,10 @@ cannot be written falls back to the user's cache directory), one per specialisat
 
     __pycache__/kernels.saxpy-3f9c...e1.ember
 
+Code with no file (a notebook cell, exec) is cached by content in one place, the user's cache
+directory's nofile/ (~/.cache/ember/nofile/__main__.saxpy-....ember), so a restarted kernel
+finds what the last one compiled; see _sweep for how its unused entries go.
+
     b"EMBERC01" | key (40 bytes, hex) | payload length (8, little-endian) | blake2b-256 of the payload
     payload: four fields, each a 4-byte little-endian length and bytes:
              return type name, symbol, object code, bitcode
@@ -28,8 +32,9 @@ damaged or foreign file fails the checks and is replaced by a fresh compile, wit
 EMBER_DEBUG_CACHE=1 reports each lookup on stderr, and on a miss says what changed since the
 entry last stored for the function (from a small index file written beside the entries).
 
-The C driver (pymodule/driver.c) calls lookup(), store(), reject() and warn(); an exception here
-becomes a CacheWarning there, never a failed compile.
+When several processes miss one entry at once, one compiles and the others wait for its entry
+(see _acquire). The C driver (pymodule/driver.c) calls lookup(), store(), release(), reject()
+and warn(); an exception here becomes a CacheWarning there, never a failed compile.
 """
 import hashlib
 import os
@@ -213,30 +218,39 @@ def _writable_dir(path):
     return os.access(path, os.W_OK | os.X_OK)
 
 
+def _has_file(func):
+    return os.path.isfile(func.__code__.co_filename)
+
+
 def _directory(func):
-    src = func.__code__.co_filename
     override = os.environ.get("EMBER_CACHE_DIR")
     if override:
         return override
-    if os.path.isfile(src):
-        local = os.path.join(os.path.dirname(os.path.abspath(src)), "__pycache__")
-        if _writable_dir(local):
-            return local
-    # read-only sources, or code without a file (exec, a notebook cell): keyed by its directory
+    src = func.__code__.co_filename
+    if not _has_file(func):   # exec, a notebook cell: one place for all, entries named by content
+        return os.path.join(_user_cache_dir(), "nofile")
+    local = os.path.join(os.path.dirname(os.path.abspath(src)), "__pycache__")
+    if _writable_dir(local):
+        return local
+    # read-only sources: a directory of the user's cache per source directory
     where = hashlib.blake2b(os.path.dirname(os.path.abspath(src)).encode(), digest_size=8).hexdigest()
     return os.path.join(_user_cache_dir(), where)
 
 
 def _stem(func):
-    mod = os.path.splitext(os.path.basename(func.__code__.co_filename))[0]
-    text = "%s.%s" % (mod, func.__qualname__)
+    if _has_file(func):
+        where = os.path.splitext(os.path.basename(func.__code__.co_filename))[0]
+    else:   # the file name of a cell or of exec'd text is not stable (ipykernel's holds its pid)
+        where = func.__module__ if isinstance(func.__module__, str) else "nofile"
+    text = "%s.%s" % (where, func.__qualname__)
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in text)
 
 
 # ---- lookups and stores ---------------------------------------------------------------------
 
 class Probe:
-    """One lookup: its key and where the entry lives; `hit` is (ret, symbol, object, bitcode)."""
+    """One lookup: its key and where the entry lives; `hit` is (ret, symbol, object, bitcode).
+    After a miss the probe holds the entry's lock until release()."""
 
     def __init__(self, dispatcher, signature):
         func = dispatcher.py_func
@@ -247,7 +261,10 @@ class Probe:
         self.stem = _stem(func)
         self.path = os.path.join(self.dir, "%s-%s.ember" % (self.stem, self.key))
         self.signature = signature
+        self.nofile = not _has_file(func)
         self.hit = None
+        self.damaged = False
+        self.lock_fd = None
 
 
 def _read(path, key):
@@ -296,19 +313,103 @@ def _write_atomic(path, data):
         raise
 
 
-def lookup(dispatcher, signature):
-    probe = Probe(dispatcher, signature)
+def _load(probe, report):
+    """Read the entry into probe.hit. False if absent; a damaged entry is a miss, and with
+    report, a warning."""
     try:
         probe.hit = _read(probe.path, probe.key)
     except (ValueError, UnicodeDecodeError, OSError) as e:
-        warn("cache entry %s is unusable (%s); compiling it again" % (probe.path, e))
-        _debug("%s: miss (the entry is unusable: %s)" % (probe.what, e))
-        return probe
-    if probe.hit is not None:
+        probe.damaged = True
+        if report:
+            warn("cache entry %s is unusable (%s); compiling it again" % (probe.path, e))
+            _debug("%s: miss (the entry is unusable: %s)" % (probe.what, e))
+        return False
+    if probe.hit is not None and probe.nofile:
+        try:
+            os.utime(probe.path)   # in use: _sweep keeps it
+        except OSError:
+            pass
+    return probe.hit is not None
+
+
+def lookup(dispatcher, signature):
+    probe = Probe(dispatcher, signature)
+    if _load(probe, True):
         _debug("%s: hit %s" % (probe.what, probe.path))
-    elif os.environ.get("EMBER_DEBUG_CACHE", "") not in ("", "0"):
+        return probe
+    if probe.damaged:   # compile, without waiting for anyone
+        return probe
+    waited = _acquire(probe)
+    if _load(probe, False):   # stored meanwhile, by the process it waited for or one just done
+        release(probe)
+        _debug("%s: hit %s%s" % (probe.what, probe.path, " (after waiting for another process compiling it)" if waited else ""))
+        return probe
+    if os.environ.get("EMBER_DEBUG_CACHE", "") not in ("", "0"):
         _debug("%s: miss (%s)" % (probe.what, _why_missed(probe)))
     return probe
+
+
+# ---- one compile among many processes -------------------------------------------------------
+# Processes that miss the same entry at once (mpirun ranks, a Pool, Dask workers) compile it
+# once: each takes an flock on a lock file beside the entry, and whoever holds it compiles and
+# stores while the others wait, then read the entry. The kernel drops the lock of a process that
+# dies, so a dead holder blocks no one; a waiter that waits longer than EMBER_CACHE_LOCK_TIMEOUT
+# seconds (default 120) compiles itself. The holder removes the lock file before letting go (a
+# waiter that then holds the lock of a removed file tries again), so no lock files pile up.
+
+def _acquire(probe):
+    """Hold probe's lock, waiting while another process holds it. True if one did (its entry
+    may be there now); never raises: a lock that cannot be made is simply not taken."""
+    import fcntl
+    import time
+    path = probe.path + ".lock"
+    try:
+        timeout = float(os.environ.get("EMBER_CACHE_LOCK_TIMEOUT", "120"))
+    except ValueError:
+        timeout = 120.0
+    start = time.monotonic()
+    delay, contended = 0.005, False
+    while True:
+        try:
+            os.makedirs(probe.dir, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:
+            return contended   # a read-only cache: nothing to store, nothing to wait for
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if not contended:
+                _debug("%s: waiting for another process compiling it" % probe.what)
+            contended = True
+            waited = time.monotonic() - start
+            if waited >= timeout:
+                warn("waited %.0fs for another process compiling %s; compiling it here" % (waited, probe.what))
+                return True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+            continue
+        try:
+            current = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except OSError:
+            current = False
+        if current:
+            probe.lock_fd = fd
+            return contended
+        os.close(fd)   # the holder finished and removed the file: lock the new one
+        contended = True
+
+
+def release(probe):
+    """Let go of probe's lock (after its entry is stored, or the compile failed)."""
+    fd, probe.lock_fd = probe.lock_fd, None
+    if fd is None:
+        return
+    try:
+        os.unlink(probe.path + ".lock")
+    except OSError:
+        pass
+    os.close(fd)
 
 
 def reject(probe, reason):
@@ -326,6 +427,40 @@ def store(probe, ret, symbol, obj, bitcode):
     _write_atomic(probe.path, head + payload)
     _write_index(probe)
     _debug("%s: stored %s" % (probe.what, probe.path))
+    if probe.nofile:
+        _sweep(probe.dir)
+
+
+# Code with no file has no name that outlives it: a notebook cell edited and run again, or a
+# notebook deleted, leaves entries nothing will look up. The index prunes the older versions of
+# a name (KEEP); on top, in the shared directory, entries unused (hits touch them) for
+# EMBER_CACHE_MAX_AGE days (default 30) are removed, once per process.
+_swept = set()
+
+
+def _sweep(directory):
+    import time
+    if directory in _swept:
+        return
+    _swept.add(directory)
+    try:
+        days = float(os.environ.get("EMBER_CACHE_MAX_AGE", "30"))
+    except ValueError:
+        days = 30.0
+    oldest = time.time() - days * 86400
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.endswith((".ember", ".index", ".lock")):
+            path = os.path.join(directory, name)
+            try:
+                if os.stat(path).st_mtime < oldest:
+                    os.unlink(path)
+                    _debug("removed %s (unused for %g days)" % (path, days))
+            except OSError:
+                pass
 
 
 # ---- the index: pruning, and why a lookup missed (EMBER_DEBUG_CACHE) --------------------------
