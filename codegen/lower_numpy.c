@@ -361,13 +361,95 @@ static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_in
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
+/* ---- argmin / argmax on vectors ------------------------------------------------------------
+ * LLVM cannot vectorise a scan that keeps a value and its index, so contiguous lanes of ints and
+ * floats (the common case) are scanned EXTREME_W elements at a time in explicit vectors: each
+ * vector lane keeps the best value it has seen and that value's index (strictly better only, so
+ * the first occurrence; NaN beats every number and a later NaN does not replace an earlier one).
+ * The lanes are then combined, ties going to the smaller index, and the elements after the last
+ * whole block go through the scalar scan, which starts from the combined best. */
+#define EXTREME_W 8
+
+/* x better than b for max (or min): ints and floats, vectors or scalars; NaN wins. */
+static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
+    char k = ty_dtypes[dt].kind;
+    if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
+        return LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, x, b, ""),
+                            LLVMBuildFCmp(L->b, LLVMRealORD, b, b, ""), "");
+    LLVMIntPredicate p = k == 'i' ? (is_max ? LLVMIntSGT : LLVMIntSLT) : (is_max ? LLVMIntUGT : LLVMIntULT);
+    return LLVMBuildICmp(L->b, p, x, b, "");
+}
+
+/* x the same as b for the tie rule: equal, or both NaN. */
+static LLVMValueRef vec_same(Lower *L, LLVMValueRef x, LLVMValueRef b, int dt) {
+    if (ty_dtypes[dt].kind != 'f') return LLVMBuildICmp(L->b, LLVMIntEQ, x, b, "");
+    return LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, b, ""),
+                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), "");
+}
+
+/* The vector scan of the first n - n % EXTREME_W elements of a contiguous lane with at least
+ * 2 * EXTREME_W of them; stores the best element (as the canonical scalar) and its index. */
+static void extreme_blocks(Lower *L, Lane *ln, bool is_max, LLVMValueRef best, LLVMValueRef besti, LLVMValueRef nb) {
+    int dt = ln->dt, W = EXTREME_W;
+    LLVMTypeRef et = cg_elem_llvm(L, dt), vt = LLVMVectorType(et, (unsigned)W), it = LLVMVectorType(L->i64, (unsigned)W);
+    LLVMValueRef steps[EXTREME_W];
+    for (int k = 0; k < W; k++) steps[k] = i64c(L, k);
+    LLVMValueRef iota = LLVMConstVector(steps, (unsigned)W);
+    LLVMValueRef first = LLVMBuildLoad2(L->b, vt, ln->base, "");
+    LLVMSetAlignment(first, 1);   /* any buffer: unaligned data too */
+    LLVMValueRef bv = acc_new(L, vt, first), bi = acc_new(L, it, iota);
+    LoopCtx lc;
+    LLVMValueRef j = LLVMBuildMul(L->b, LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, LLVMBuildUDiv(L->b, nb, i64c(L, W), ""), i64c(L, 1), "")),
+                                                     i64c(L, 1), ""), i64c(L, W), "");
+    LLVMValueRef x = LLVMBuildLoad2(L->b, vt, lane_ptr(L, ln, j), "");
+    LLVMSetAlignment(x, 1);
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, bv, "");
+    LLVMValueRef better = vec_better(L, is_max, x, cur, dt);
+    LLVMValueRef jv = LLVMBuildInsertElement(L->b, LLVMGetPoison(it), j, i64c(L, 0), "");
+    jv = LLVMBuildShuffleVector(L->b, jv, LLVMGetPoison(it), LLVMConstNull(LLVMVectorType(L->i32, (unsigned)W)), "");
+    LLVMValueRef idx = LLVMBuildAdd(L->b, jv, iota, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, cur, ""), bv);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, idx, LLVMBuildLoad2(L->b, it, bi, ""), ""), bi);
+    cg_loop_end(L, &lc);
+    LLVMValueRef v = LLVMBuildLoad2(L->b, vt, bv, ""), vi = LLVMBuildLoad2(L->b, it, bi, "");
+    LLVMValueRef b = LLVMBuildExtractElement(L->b, v, i64c(L, 0), ""), b_i = LLVMBuildExtractElement(L->b, vi, i64c(L, 0), "");
+    for (int k = 1; k < W; k++) {
+        LLVMValueRef xk = LLVMBuildExtractElement(L->b, v, i64c(L, k), ""), ik = LLVMBuildExtractElement(L->b, vi, i64c(L, k), "");
+        LLVMValueRef take = LLVMBuildOr(L->b, vec_better(L, is_max, xk, b, dt),
+                                        LLVMBuildAnd(L->b, vec_same(L, xk, b, dt), LLVMBuildICmp(L->b, LLVMIntSLT, ik, b_i, ""), ""), "");
+        b = LLVMBuildSelect(L->b, take, xk, b, "");
+        b_i = LLVMBuildSelect(L->b, take, ik, b_i, "");
+    }
+    /* the element as cg_load_elem gives it */
+    LLVMValueRef tmp = cg_entry_alloca(L, et, "elem");
+    LLVMBuildStore(L->b, b, tmp);
+    LLVMBuildStore(L->b, cg_load_elem(L, dt, tmp), best);
+    LLVMBuildStore(L->b, b_i, besti);
+}
+
 /* The min or max of a non-empty lane and the index of its first occurrence. */
 static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
     const Type *ct = ty_scalar_of(ln->dt);
     LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
     LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
+    LLVMValueRef from = acc_new(L, L->i64, i64c(L, 0));
+    char kind = ty_dtypes[ln->dt].kind;
+    if (kind == 'f' || kind == 'i' || kind == 'u') {   /* contiguous and long enough: blocks on vectors first */
+        LLVMValueRef nb = LLVMBuildAnd(L->b, ln->n, i64c(L, -EXTREME_W), "");
+        LLVMValueRef go = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, ty_dtypes[ln->dt].size), ""),
+                                       LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, 2 * EXTREME_W), ""), "");
+        LLVMBasicBlockRef vec = LLVMAppendBasicBlockInContext(L->c, L->func, "extremevec");
+        LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(L->c, L->func, "extremetail");
+        LLVMBuildCondBr(L->b, go, vec, after);
+        LLVMPositionBuilderAtEnd(L->b, vec);
+        extreme_blocks(L, ln, is_max, best, besti, nb);
+        LLVMBuildStore(L->b, nb, from);
+        LLVMBuildBr(L->b, after);
+        LLVMPositionBuilderAtEnd(L->b, after);
+    }
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, from, "");
     LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
     LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better = extreme_better(L, is_max, x, b, ct);

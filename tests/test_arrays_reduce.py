@@ -236,3 +236,35 @@ def test_axis_of_1d_with_signature():
     f = impl.njit("float64(float64[:])")(sum_axis0_1d)
     a = np.array([3.0, -1.0, 2.0])
     assert f(a) == sum_axis0_1d(a)
+
+
+# ---- argmin/argmax scan contiguous lanes in vector blocks of 8 (issue 17): first occurrence,
+# ties across vector lanes and blocks, NaN anywhere (the first one wins), the scalar tail.
+
+def arg_extremes(a):
+    return np.argmin(a), a.argmax(), np.min(a), np.max(a)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "uint8", "int8", "uint64"])
+def test_arg_extremes_in_blocks(dtype):
+    rng = np.random.default_rng(7)
+    cases = []
+    for n in [1, 7, 8, 15, 16, 17, 24, 31, 33, 64, 100]:
+        a = (rng.random(n) * 100).astype(dtype)
+        cases.append((a,))
+        cases.append((np.full(n, 3, dtype),))              # every element ties: index 0
+        if n > 2:
+            b = a.copy()
+            b[[1, n - 1]] = a.max()                          # a tie with the first maximum
+            cases.append((b,))
+            c = a.copy()
+            c[n // 2] = c[-1] = a.min()
+            cases.append((c,))
+        if dtype.startswith("float") and n > 3:
+            for ks in ([0], [n - 1], [n // 2, n - 1], [3, n // 3]):
+                d = a.copy()
+                d[ks] = np.nan
+                cases.append((d,))
+    cases.append((np.arange(40, dtype=dtype)[::-1],))
+    cases.append((np.arange(40, dtype=dtype)[::2],))        # strided: the scalar scan
+    check_all(arg_extremes, cases)
