@@ -863,5 +863,6 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
             n++;
         }
     fn->nblocks = n;
+    if (fe_version_vars(fn)) return NULL;
     return fn;
 }

@@ -1,6 +1,6 @@
 /* fe.h: the frontend, the only code that knows CPython bytecode.
  *
- * Sections: decode.c (CPython 3.11 code object -> IR).
+ * Sections: decode.c (CPython 3.11 code object -> IR), versions.c (a variable per live range).
  */
 #ifndef EMBER_FE_H
 #define EMBER_FE_H
@@ -10,5 +10,9 @@
 /* decode.c: build the IR of `code`. `globals` and `builtins` resolve LOAD_GLOBAL (values are
  * frozen at this moment). Returns NULL with a located diagnostic in ctx on unsupported input. */
 Function *fe_build(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins, PyObject *closure);
+
+/* versions.c: split each variable into one per web of its assignments and reads (the same
+ * name); -1 on an allocation failure. */
+int fe_version_vars(Function *fn);
 
 #endif

@@ -221,6 +221,16 @@ Instr *ir_terminator(const Block *b) {
     return (ir_op_flags[last->op] & IRF_TERM) ? last : NULL;
 }
 
+int ir_successors(const Block *b, Block **out) {
+    Instr *t = ir_terminator(b);
+    if (!t) return 0;
+    switch (t->op) {
+    case IR_JUMP: out[0] = t->target[0]; return 1;
+    case IR_BRANCH: case IR_FORITER: out[0] = t->target[0]; out[1] = t->target[1]; return 2;
+    default: return 0;   /* RETURN, RAISE */
+    }
+}
+
 /* ---- dump -------------------------------------------------------------------------- */
 typedef struct { char *buf; size_t len, cap; } Sb;
 

@@ -170,6 +170,7 @@ Instr *ir_emit(Function *fn, Block *b, IrOp op, int nargs, Loc loc);
 Instr *ir_clone_into(Function *fn, Block *b, const Instr *src);
 int ir_new_var(Function *fn, const char *name);
 Instr *ir_terminator(const Block *b);                   /* NULL if the block is open */
+int ir_successors(const Block *b, Block **out);        /* its terminator's targets (out: room for 2) */
 char *ir_dump_string(Function *fn, const Type *const *types);   /* in ctx's arena */
 
 #endif

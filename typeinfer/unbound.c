@@ -15,19 +15,6 @@
 #include "ti.h"
 #include <string.h>
 
-/* The successors of block b (its terminator's targets). */
-static int successors(Block *b, Block **out) {
-    if (!b->ninstrs) return 0;
-    Instr *t = b->instrs[b->ninstrs - 1];
-    int n = 0;
-    switch (t->op) {
-    case IR_JUMP: out[n++] = t->target[0]; break;
-    case IR_BRANCH: case IR_FORITER: out[n++] = t->target[0]; out[n++] = t->target[1]; break;
-    default: break;
-    }
-    return n;
-}
-
 int ti_find_unbound(TypeInfo *ti) {
     Function *fn = ti->fn;
     Ctx *ctx = fn->ctx;
@@ -52,7 +39,7 @@ int ti_find_unbound(TypeInfo *ti) {
             for (int i = 0; i < blk->ninstrs; i++)
                 if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = 1;
             Block *succ[2];
-            int ns = successors(blk, succ);
+            int ns = ir_successors(blk, succ);
             for (int k = 0; k < ns; k++) {
                 unsigned char *s = in + (size_t)succ[k]->id * nv;
                 for (int v = 0; v < nv; v++)

@@ -1,0 +1,131 @@
+/* versions.c: one variable per live range (DESIGN.md, "Variables are versioned").
+ *
+ * Requires: the IR of a function (fe_build). Produces: the same IR in which a Python variable
+ * whose assignments never meet is split into several variables (same name), one per web, so
+ * typing gives each its own type: `x = 1` ... `x = np.zeros(3)` is two variables, while
+ * `x = 1` then `if c: x = 2.5` followed by a read of x is one (int and float unify at the join,
+ * as in Numba).
+ *
+ * Algorithm: for each variable, reaching definitions over the blocks (gen/kill per block, the
+ * union over predecessors, iterated to a fixed point), then union-find over its STOREVARs: every
+ * LOADVAR joins the definitions that reach it. Each class becomes a variable; the class holding
+ * the entry's definition (a parameter) or else the first keeps the original number. Variables
+ * that inner functions capture (CELLREF) and the frontend's own ('$' names) stay whole.
+ */
+#include "fe.h"
+#include <string.h>
+
+static int find(int *parent, int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+}
+
+/* Split variable v into its webs; -1 on an allocation failure. */
+static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned char *out,
+                     unsigned char *cur, int *parent, int *web_var) {
+    int nb = fn->nblocks;
+    /* definition d is the d-th STOREVAR of v in block order, the same in every walk below */
+    memset(in, 0, (size_t)nb * (size_t)k);
+    memset(out, 0, (size_t)nb * (size_t)k);
+    for (bool changed = true; changed;) {
+        changed = false;
+        int d = 0;
+        for (int b = 0; b < nb; b++) {
+            Block *blk = fn->blocks[b];
+            memcpy(cur, in + (size_t)b * k, (size_t)k);
+            for (int i = 0; i < blk->ninstrs; i++) {
+                Instr *x = blk->instrs[i];
+                if (x->op == IR_STOREVAR && x->imm == v) {   /* kills every other definition */
+                    memset(cur, 0, (size_t)k);
+                    cur[d++] = 1;
+                }
+            }
+            if (memcmp(out + (size_t)b * k, cur, (size_t)k)) {
+                memcpy(out + (size_t)b * k, cur, (size_t)k);
+                changed = true;
+            }
+            Block *succ[2];
+            int ns = ir_successors(blk, succ);
+            for (int s = 0; s < ns; s++) {
+                unsigned char *t = in + (size_t)succ[s]->id * k;
+                for (int j = 0; j < k; j++)
+                    if (cur[j] && !t[j]) {
+                        t[j] = 1;
+                        changed = true;
+                    }
+            }
+        }
+    }
+    for (int j = 0; j < k; j++) parent[j] = j;
+    int d = 0;
+    for (int b = 0; b < nb; b++) {   /* each read joins the definitions that reach it */
+        Block *blk = fn->blocks[b];
+        memcpy(cur, in + (size_t)b * k, (size_t)k);
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *x = blk->instrs[i];
+            if (x->op == IR_STOREVAR && x->imm == v) {
+                memset(cur, 0, (size_t)k);
+                cur[d++] = 1;
+            } else if (x->op == IR_LOADVAR && x->imm == v) {
+                int first = -1;
+                for (int j = 0; j < k; j++)
+                    if (cur[j]) {
+                        if (first < 0) first = j;
+                        else parent[find(parent, j)] = find(parent, first);
+                    }
+            }
+        }
+    }
+    /* one variable per class: the original for the class of the first definition */
+    for (int j = 0; j < k; j++) web_var[j] = -1;
+    web_var[find(parent, 0)] = v;
+    for (int j = 0; j < k; j++) {
+        int r = find(parent, j);
+        if (web_var[r] < 0 && (web_var[r] = ir_new_var(fn, fn->varnames[v])) < 0) return -1;
+    }
+    /* rewrite: each definition names its web's variable, each read the web of what reaches it */
+    d = 0;
+    for (int b = 0; b < nb; b++) {
+        Block *blk = fn->blocks[b];
+        memcpy(cur, in + (size_t)b * k, (size_t)k);
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *x = blk->instrs[i];
+            if (x->op == IR_STOREVAR && x->imm == v) {
+                memset(cur, 0, (size_t)k);
+                cur[d] = 1;
+                x->imm = web_var[find(parent, d++)];
+            } else if (x->op == IR_LOADVAR && x->imm == v) {
+                for (int j = 0; j < k; j++)
+                    if (cur[j]) {
+                        x->imm = web_var[find(parent, j)];
+                        break;
+                    }
+            }
+        }
+    }
+    return 0;
+}
+
+int fe_version_vars(Function *fn) {
+    Ctx *ctx = fn->ctx;
+    int nv = fn->nvars, nb = fn->nblocks;
+    int *ndefs = ctx_alloc(ctx, sizeof(int) * (size_t)(nv + 1));
+    bool *whole = ctx_alloc(ctx, (size_t)nv + 1);
+    if (!ndefs || !whole) return -1;
+    for (int v = 0; v < nv; v++) whole[v] = fn->varnames[v][0] == '$';
+    int maxk = 0;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *x = fn->blocks[b]->instrs[i];
+            if (x->op == IR_CELLREF) whole[x->imm] = true;
+            if (x->op == IR_STOREVAR && ++ndefs[x->imm] > maxk) maxk = ndefs[x->imm];
+        }
+    if (maxk < 2) return 0;
+    unsigned char *in = ctx_alloc(ctx, (size_t)nb * (size_t)maxk), *out = ctx_alloc(ctx, (size_t)nb * (size_t)maxk);
+    unsigned char *cur = ctx_alloc(ctx, (size_t)maxk);
+    int *parent = ctx_alloc(ctx, sizeof(int) * (size_t)maxk), *web_var = ctx_alloc(ctx, sizeof(int) * (size_t)maxk);
+    if (!in || !out || !cur || !parent || !web_var) return -1;
+    for (int v = 0; v < nv; v++)
+        if (!whole[v] && ndefs[v] >= 2 && split_var(fn, v, ndefs[v], in, out, cur, parent, web_var)) return -1;
+    return 0;
+}
