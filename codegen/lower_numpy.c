@@ -75,6 +75,11 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             LLVMValueRef r = cg_ufunc_scalar(L, bid, &re, f2, DT_BOOL), i = cg_ufunc_scalar(L, bid, &im, f2, DT_BOOL);
             return bid == BI_NP_ISFINITE ? LLVMBuildAnd(L->b, r, i, "") : LLVMBuildOr(L->b, r, i, "");
         }
+        if (bid == BI_NP_SIGNBIT) {   /* the sign bit: -0.0 and -nan have it */
+            if (xt[0] == ty_float64) return LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildBitCast(L->b, x[0], L->i64, ""), i64c(L, 0), "");
+            if (xt[0] == ty_int64) return LLVMBuildICmp(L->b, LLVMIntSLT, x[0], i64c(L, 0), "");
+            return LLVMConstInt(L->i1, 0, 0);
+        }
         if (xt[0] != ty_float64) return LLVMConstInt(L->i1, bid == BI_NP_ISFINITE, 0);
         LLVMValueRef v = x[0];
         if (bid == BI_NP_ISNAN) return LLVMBuildFCmp(L->b, LLVMRealUNO, v, v, "");
@@ -96,6 +101,9 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         case BI_NP_NEGATIVE: return cg_unop(L, IRU_NEG, v, ct, ct);
+        case BI_NP_POSITIVE: return v;
+        case BI_NP_INVERT: case BI_NP_BITWISE_NOT:   /* booleans: not; integers: every bit flipped */
+            return ct == ty_bool ? LLVMBuildNot(L->b, v, "") : LLVMBuildXor(L->b, v, i64c(L, -1), "");
         case BI_NP_CONJUGATE:
             if (ct != ty_complex128) return cg_cast(L, x[0], xt[0], ct);
             return LLVMBuildInsertValue(L->b, v, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), ""), 1, "");
@@ -130,6 +138,12 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         return LLVMBuildXor(L->b, a, b, "");
     }
     case SH_BF:
+        if (bid == BI_NP_NEXTAFTER && dt == DT_FLOAT32) {   /* the next float32, not the next double */
+            LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c), pt[2] = {f32, f32};
+            LLVMValueRef a[2] = {LLVMBuildFPTrunc(L->b, cg_cast(L, x[0], xt[0], ty_float64), f32, ""),
+                                 LLVMBuildFPTrunc(L->b, cg_cast(L, x[1], xt[1], ty_float64), f32, "")};
+            return LLVMBuildFPExt(L->b, cg_call(L, "nextafterf", f32, pt, a, 2), L->f64, "");
+        }
         return cg_call_f64_2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
     case SH_BS: {
         const Type *opt = ct;
@@ -147,7 +161,14 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_MULTIPLY:
             if (opt == ty_bool) return LLVMBuildAnd(L->b, a, b, "");
             return cg_binop(L, IRB_MUL, a, b, opt, NULL);
-        case BI_NP_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
+        case BI_NP_DIVIDE: case BI_NP_TRUE_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
+        case BI_NP_FLOOR_DIVIDE: return cg_binop(L, IRB_FLOORDIV, a, b, opt, NULL);
+        case BI_NP_REMAINDER: case BI_NP_MOD: return cg_binop(L, IRB_MOD, a, b, opt, NULL);
+        case BI_NP_BITWISE_AND: return opt == ty_bool ? LLVMBuildAnd(L->b, a, b, "") : cg_binop(L, IRB_AND, a, b, opt, NULL);
+        case BI_NP_BITWISE_OR: return opt == ty_bool ? LLVMBuildOr(L->b, a, b, "") : cg_binop(L, IRB_OR, a, b, opt, NULL);
+        case BI_NP_BITWISE_XOR: return opt == ty_bool ? LLVMBuildXor(L->b, a, b, "") : cg_binop(L, IRB_XOR, a, b, opt, NULL);
+        case BI_NP_LEFT_SHIFT: return cg_binop(L, IRB_LSHIFT, a, b, opt, NULL);
+        case BI_NP_RIGHT_SHIFT: return cg_binop(L, IRB_RSHIFT, a, b, opt, NULL);
         }
         break;
     }

@@ -557,3 +557,59 @@ def test_unsupported_complex_ufunc_is_an_error():
     if not ON_NUMBA:
         with pytest.raises(errors.UnsupportedError):
             jit(complex_sin)(np.ones(2, complex))
+
+
+# ---- more ufuncs by name (issue 18): the arithmetic and bitwise ones, copysign, nextafter,
+# positive, invert, signbit, on arrays of each kind and on scalars
+
+def arith_named(a, b):
+    return (np.true_divide(a, b), np.floor_divide(a, b), np.remainder(a, b), np.mod(a, b),
+            np.positive(a))
+
+
+def bitwise_named(a, b):
+    return (np.bitwise_and(a, b), np.bitwise_or(a, b), np.bitwise_xor(a, b), np.invert(a),
+            np.bitwise_not(b), np.left_shift(a, 3), np.right_shift(a, 2))
+
+
+def float_named(a, b):
+    return np.copysign(a, b), np.nextafter(a, b), np.signbit(a), np.signbit(b)
+
+
+def bool_named(p, q):
+    return np.bitwise_and(p, q), np.bitwise_or(p, q), np.bitwise_xor(p, q), np.invert(p)
+
+
+def scalar_named(x, y, i, j):
+    return (np.copysign(x, y), np.signbit(x), np.true_divide(i, j), np.bitwise_and(i, j),
+            np.invert(i), np.left_shift(i, 2), np.floor_divide(x, y), np.remainder(x, y))
+
+
+def test_more_named_ufuncs():
+    with np.errstate(all="ignore"):
+        fa = np.array([5.5, -3.25, 0.0, -0.0, 7.0, np.nan, np.inf])
+        fb = np.array([2.0, 2.0, -1.0, 3.0, -0.0, 1.0, -2.0])
+        check_all(arith_named, [(fa, fb), (np.array([7, -7, 9, -9], np.int64), np.array([2, 2, -4, -4], np.int64)),
+                                (np.array([7, 200, 9], np.uint8), np.array([2, 3, 4], np.uint8)),
+                                (np.array([7, -8], np.int32), 3)])
+        ia = np.array([0, 5, -6, 2**40, -1], np.int64)
+        ib = np.array([3, 3, -2, 7, 0], np.int64)
+        check_all(bitwise_named, [(ia, ib), (ia.astype(np.int8), ib.astype(np.int8)),
+                                  (np.array([1, 200, 255], np.uint8), np.array([3, 17, 0], np.uint8)),
+                                  (np.array([5, 6], np.uint64), 9)])
+        check_all(float_named, [(fa, fb), (fa.astype(np.float32), fb.astype(np.float32)), (fa, 1.0)])
+        check_all(bool_named, [(np.array([True, False, True, False]), np.array([True, True, False, False]))])
+        check_all(scalar_named, [(3.5, -2.0, 7, 2), (-0.0, 1.0, -9, 4)])
+
+
+def bitwise_of_floats(a):
+    return np.bitwise_and(a, a)
+
+
+def test_bitwise_of_floats_is_an_error():
+    from difftest import ON_NUMBA, errors, jit
+
+    if ON_NUMBA:
+        pytest.skip("ember's message")
+    with pytest.raises(errors.TypingError, match="np.bitwise_and\\(\\) is not supported for .*float64"):
+        jit(bitwise_of_floats)(np.ones(3))

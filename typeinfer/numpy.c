@@ -161,7 +161,7 @@ static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind =
 /* The ufuncs lowered for complex operands (codegen/lower_numpy.c). */
 static bool complex_ufunc(int bid) {
     switch (ti_builtins[bid].shape) {
-    case SH_UB: return true;
+    case SH_UB: return bid != BI_NP_SIGNBIT;
     case SH_BB: {   /* complex values have no order */
         int op = ti_ufunc_compare(bid);
         return op < 0 || op == IRC_EQ || op == IRC_NE;
@@ -169,12 +169,18 @@ static bool complex_ufunc(int bid) {
     case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
-               bid == BI_NP_CONJUGATE;
+               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE;
     case SH_BS:
         return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
-               bid == BI_NP_POWER;
+               bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER;
     default: return false;
     }
+}
+
+/* The ufuncs NumPy defines for integers and booleans only. */
+static bool integer_ufunc(int bid) {
+    return bid == BI_NP_BITWISE_AND || bid == BI_NP_BITWISE_OR || bid == BI_NP_BITWISE_XOR || bid == BI_NP_LEFT_SHIFT ||
+           bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT;
 }
 
 /* The element dtype and nesting of a (nested) tuple of numbers, for np.array. */
@@ -213,6 +219,10 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
             return UNSUP(in, "np.%s() of complex values is not supported", fname);
         dt = ti_ufunc_dtype(bid, x, y ? y : x);
+        if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
+            return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
+                       y ? " and " : "", y ? y->name : "");
+        if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
