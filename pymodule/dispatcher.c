@@ -104,27 +104,45 @@ static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kw
 }
 
 /* ---- the call ---------------------------------------------------------------------- */
+static const char *param_name(Dispatcher *d, int i) {
+    PyCodeObject *co = (PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code;
+    const char *s = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
+    if (!s) PyErr_Clear();
+    return s ? s : "?";
+}
+
+/* No signature takes these types. An unaligned array never converts to an aligned signature's
+ * array (as in Numba: the compiled code may rely on alignment), so say which argument it is. */
 static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
-    char sig[512];
-    PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U",
-                 pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname);
+    char sig[512], hint[400] = "";
+    for (int i = 0; i < n && !hint[0]; i++)
+        if (ty_has_unaligned(types[i]))
+            snprintf(hint, sizeof hint, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add "
+                     "an 'unaligned' signature such as 'unaligned %s', or pass an aligned copy, %s.copy()",
+                     i + 1, param_name(d, i), types[i]->kind == TY_ARRAY ? types[i]->name : "array(...)", param_name(d, i));
+    PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U%s",
+                 pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname, hint);
     return NULL;
 }
 
-/* An argument of a type ember has no type for: a TypingError for a lazy dispatcher (it would
- * compile for it), a TypeError (no matching definition) when signatures were given. */
+/* An argument ember has no type for, and why: a TypingError for a lazy dispatcher (it would
+ * compile for it), a TypeError (no matching definition) when signatures were given. Only the
+ * miss path gets here. */
 static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
+    const char *name = param_name(d, i);
+    char why[1024];
+    if (rt_explain_untyped(arg, name, why, sizeof why))
+        snprintf(why, sizeof why, "has type '%.100s', which ember does not support", Py_TYPE(arg)->tp_name);
     if (!d->lazy) {
-        PyErr_Format(PyExc_TypeError, "No matching definition for argument %d of type '%.100s' of %U",
-                     i + 1, Py_TYPE(arg)->tp_name, ((PyFunctionObject *)d->py_func)->func_qualname);
+        PyErr_Format(PyExc_TypeError, "No matching definition for %U: argument %d ('%s') %s",
+                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
         return NULL;
     }
     PyObject *mod = PyImport_ImportModule("ember.errors");
     PyObject *cls = mod ? PyObject_GetAttrString(mod, "TypingError") : NULL;
     Py_XDECREF(mod);
     if (cls) {
-        PyErr_Format(cls, "%U: argument %d has type '%.100s', which ember does not support",
-                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, Py_TYPE(arg)->tp_name);
+        PyErr_Format(cls, "%U: argument %d ('%s') %s", ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
         Py_DECREF(cls);
     }
     return NULL;

@@ -17,8 +17,9 @@ static int conversion_cost(const Type *from, const Type *to) {
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
     if (from->kind == TY_ARRAY && to->kind == TY_ARRAY && from->dtype == to->dtype && from->ndim == to->ndim &&
-        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly))
-        return 1;   /* a C or F array passed as any layout, a writable one as read-only */
+        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
+        (to->unaligned || !from->unaligned))
+        return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {
