@@ -118,8 +118,8 @@ static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
     for (int i = 0; i < n && !hint[0]; i++)
         if (ty_has_unaligned(types[i]))
             snprintf(hint, sizeof hint, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add "
-                     "an 'unaligned' signature such as 'unaligned %s', or pass an aligned copy, %s.copy()",
-                     i + 1, param_name(d, i), types[i]->kind == TY_ARRAY ? types[i]->name : "array(...)", param_name(d, i));
+                     "a signature for '%s', or pass an aligned copy, %s.copy()", i + 1, param_name(d, i), types[i]->name,
+                     param_name(d, i));
     PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U%s",
                  pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname, hint);
     return NULL;

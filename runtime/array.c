@@ -266,8 +266,9 @@ static void explain_array(PyArrayObject *a, const char *name, char *buf, size_t 
         PyObject *r = PyObject_GetAttrString((PyObject *)d, "str");
         const char *code = r ? PyUnicode_AsUTF8(r) : NULL;
         if (!code) PyErr_Clear();
-        snprintf(buf, len, "is a %s array in non-native byte order ('%s'), %s compiled code reads native-endian "
-                 "numbers; convert it once with %s.astype(%s.dtype.newbyteorder('='))", ty_dtypes[dtype_of_npy(d->type_num)].name,
+        const char *dt = ty_dtypes[dtype_of_npy(d->type_num)].name;
+        snprintf(buf, len, "is %s %s array in non-native byte order ('%s'), %s compiled code reads native-endian "
+                 "numbers; convert it once with %s.astype(%s.dtype.newbyteorder('='))", dt[0] == 'i' ? "an" : "a", dt,
                  code ? code : "?", ns, name, name);
         Py_XDECREF(r);
     } else
@@ -294,7 +295,7 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is a function, %s functions are not taken as arguments; call an @njit function by its "
                  "global name inside the compiled one", ns);
     else
-        snprintf(buf, len, "is a %.100s object, %s arguments are numbers (bool, int, float, complex, NumPy scalars), "
+        snprintf(buf, len, "has type '%.100s', %s arguments are numbers (bool, int, float, complex, NumPy scalars), "
                  "None, NumPy arrays and tuples of these", Py_TYPE(v)->tp_name, ns);
 }
 
