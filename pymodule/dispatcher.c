@@ -112,14 +112,12 @@ static const char *param_name(Dispatcher *d, int i) {
 }
 
 /* No signature takes these types. An unaligned array never converts to an aligned signature's
- * array (as in Numba: the compiled code may rely on alignment), so say which argument it is. */
+ * array (as in Numba: the compiled code may rely on alignment): the message says which it is. */
 static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
-    char sig[512], hint[400] = "";
-    for (int i = 0; i < n && !hint[0]; i++)
-        if (ty_has_unaligned(types[i]))
-            snprintf(hint, sizeof hint, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add "
-                     "a signature for '%s', or pass an aligned copy, %s.copy()", i + 1, param_name(d, i), types[i]->name,
-                     param_name(d, i));
+    char sig[512], hint[400];
+    const char *names[MAX_ARGS];
+    for (int i = 0; i < n; i++) names[i] = param_name(d, i);
+    rt_unaligned_hint(types, names, n, hint, sizeof hint);
     PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U%s",
                  pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname, hint);
     return NULL;
@@ -131,8 +129,7 @@ static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
 static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
     const char *name = param_name(d, i);
     char why[1024];
-    if (rt_explain_untyped(arg, name, why, sizeof why))
-        snprintf(why, sizeof why, "has type '%.100s', which ember does not support", Py_TYPE(arg)->tp_name);
+    rt_explain_untyped(arg, name, why, sizeof why);
     if (!d->lazy) {
         PyErr_Format(PyExc_TypeError, "No matching definition for %U: argument %d ('%s') %s",
                      ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);

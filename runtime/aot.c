@@ -69,8 +69,7 @@ PyObject *ember_aot_call(EmberAotFunction *f, PyObject *const *args, Py_ssize_t 
     for (int i = 0; i < f->nparams; i++)
         if (!(types[i] = rt_typeof(args[i]))) {
             char why[1024];
-            if (rt_explain_untyped(args[i], f->params[i], why, sizeof why))
-                snprintf(why, sizeof why, "has type '%.100s', which ember does not support", Py_TYPE(args[i])->tp_name);
+            rt_explain_untyped(args[i], f->params[i], why, sizeof why);
             return PyErr_Format(PyExc_TypeError, "%s(): argument %d ('%s') %s", f->name, i + 1, f->params[i], why);
         }
     EmberAotSpec *best = NULL;
@@ -86,16 +85,11 @@ PyObject *ember_aot_call(EmberAotFunction *f, PyObject *const *args, Py_ssize_t 
     if (!best) {
         char text[512];
         size_t len = 0;
-        const char *unaligned = NULL;
-        for (int i = 0; i < f->nparams && len < sizeof text; i++) {
+        char hint[400];
+        for (int i = 0; i < f->nparams && len < sizeof text; i++)
             len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? ", " : "", types[i]->name);
-            if (!unaligned && ty_has_unaligned(types[i])) unaligned = f->params[i];
-        }
-        if (unaligned)   /* as the Dispatcher: an unaligned array needs an 'unaligned' signature */
-            return PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) (%s) of %s; '%s' is "
-                                "unaligned: build the module with an 'unaligned' signature too, or pass %s.copy()",
-                                text, f->name, unaligned, unaligned);
-        return PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) (%s) of %s", text, f->name);
+        rt_unaligned_hint(types, f->params, f->nparams, hint, sizeof hint);
+        return PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) (%s) of %s%s", text, f->name, hint);
     }
     return rt_call(best->entry, (const Type *const *)best->args, best->nargs, best->ret, args, f->nogil);
 }

@@ -201,6 +201,24 @@ static const char *subclass_problem(PyTypeObject *tp) {
     return NULL;
 }
 
+/* subclass_problem's verdicts on the last ndarray subclasses seen, so that an np.memmap argument
+ * does not look its class up on every call. Each entry holds a reference to its type, so the
+ * address cannot be reused by another class. Owner: this file, under the GIL. */
+static struct { PyTypeObject *tp; const char *problem; } seen_subclasses[8];
+static unsigned seen_next;
+
+static const char *subclass_problem_seen(PyTypeObject *tp) {
+    for (int i = 0; i < 8; i++)
+        if (seen_subclasses[i].tp == tp) return seen_subclasses[i].problem;
+    const char *problem = subclass_problem(tp);
+    PyTypeObject *old = seen_subclasses[seen_next % 8].tp;
+    seen_subclasses[seen_next % 8].tp = (PyTypeObject *)Py_NewRef(tp);
+    seen_subclasses[seen_next % 8].problem = problem;
+    seen_next++;
+    Py_XDECREF(old);
+    return problem;
+}
+
 /* Array types of arguments, memoised by (dtype, ndim, layout, readonly, unaligned) for the
  * call path. An array whose data or strides are not multiples of its dtype's alignment
  * (NumPy's ALIGNED flag) has an unaligned type, so aligned arrays keep their own code. */
@@ -210,7 +228,7 @@ static const Type *typeof_array(PyArrayObject *a) {
     PyArray_Descr *d = PyArray_DESCR(a);
     int dt = dtype_of_npy(d->type_num);
     if (dt < 0 || !PyArray_ISNOTSWAPPED(a)) return NULL;
-    if (Py_TYPE(a) != &PyArray_Type && subclass_problem(Py_TYPE(a))) return NULL;
+    if (Py_TYPE(a) != &PyArray_Type && subclass_problem_seen(Py_TYPE(a))) return NULL;
     int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
     int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
     int ro = !(flags & NPY_ARRAY_WRITEABLE), un = !(flags & NPY_ARRAY_ALIGNED);
@@ -299,30 +317,26 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
                  "None, NumPy arrays and tuples of these", Py_TYPE(v)->tp_name, ns);
 }
 
-int rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
-    if (rt_typeof(v)) return -1;
+void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
     PyErr_Clear();
     if (numpy_ready() && PyArray_Check(v)) {
         explain_array((PyArrayObject *)v, name, buf, len);
-        return 0;
+        return;
     }
-    if (PyTuple_Check(v)) {
-        Py_ssize_t n = PyTuple_GET_SIZE(v);
-        if (n > 64) {
-            snprintf(buf, len, "is a tuple of %zd elements, which ember does not support: tuples have at most 64", n);
-            return 0;
-        }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            char ename[128], inner[900];
-            snprintf(ename, sizeof ename, "%.100s[%zd]", name, i);
-            if (rt_explain_untyped(PyTuple_GET_ITEM(v, i), ename, inner, sizeof inner) == 0) {
-                snprintf(buf, len, "is a tuple whose element %zd %s", i, inner);
-                return 0;
-            }
-        }
+    if (PyTuple_Check(v) && PyTuple_GET_SIZE(v) > 64) {
+        snprintf(buf, len, "is a tuple of %zd elements, which ember does not support: tuples have at most 64",
+                 PyTuple_GET_SIZE(v));
+        return;
+    }
+    for (Py_ssize_t i = 0; PyTuple_Check(v) && i < PyTuple_GET_SIZE(v); i++) {
+        if (rt_typeof(PyTuple_GET_ITEM(v, i))) continue;
+        char ename[128], inner[900];
+        snprintf(ename, sizeof ename, "%.100s[%zd]", name, i);
+        rt_explain_untyped(PyTuple_GET_ITEM(v, i), ename, inner, sizeof inner);
+        snprintf(buf, len, "is a tuple whose element %zd %s", i, inner);
+        return;
     }
     explain_object(v, name, buf, len);
-    return 0;
 }
 
 const Type *rt_typeof(PyObject *v) {

@@ -7,6 +7,7 @@
  * and the conversion costs that pick a signature when no exact one exists.
  */
 #include "rt.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 #define MAX_ARGS 64
@@ -42,6 +43,16 @@ int rt_signature_cost(const Type *const *args, int nargs, const Type *const *par
         total += c;
     }
     return total;
+}
+
+void rt_unaligned_hint(const Type *const *args, const char *const *names, int nargs, char *buf, size_t len) {
+    buf[0] = 0;
+    for (int i = 0; i < nargs; i++)
+        if (ty_has_unaligned(args[i])) {
+            snprintf(buf, len, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add a "
+                     "signature for '%s', or pass an aligned copy, %s.copy()", i + 1, names[i], args[i]->name, names[i]);
+            return;
+        }
 }
 
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -103,7 +103,7 @@ try:   # as the JIT's explicit signatures: an aligned signature does not take an
     kernels.total(u)
     raise AssertionError("no error")
 except TypeError as e:
-    assert "'a' is unaligned" in str(e) and "a.copy()" in str(e), str(e)
+    assert "argument 1 ('a') is unaligned" in str(e) and "a.copy()" in str(e), str(e)
 assert kernels.total(u.copy()) == float((a * a).sum())
 try:
     kernels.total(a.astype(np.float16))

@@ -300,3 +300,37 @@ def test_subclasses_that_only_add_attributes_are_ndarrays():
 
     with pytest.raises(errors.TypingError, match="__array_ufunc__"):
         f(np.arange(3.0).view(Units))
+
+
+def pair_dot(t):
+    a, b = t
+    return (a * b).sum(), a.flags.aligned, b.flags.aligned
+
+
+def test_tuples_of_unaligned_arrays_and_the_aligned_flag():
+    a, b = sample("float64", (9,)), sample("float64", (9,), seed=4)
+    check(pair_dot, (unaligned(a), b))
+    check(pair_dot, (unaligned(a), unaligned(b, offset=3)))
+    assert ember.typeof((unaligned(a), b)) == \
+        "Tuple(unaligned array(float64, 1d, C), array(float64, 1d, C))"
+
+
+def test_memmap_arguments_dispatch_as_ndarrays(tmp_path):
+    path = tmp_path / "m.bin"
+    path.write_bytes(np.arange(16.0).tobytes())
+    mm = np.memmap(path, dtype=np.float64, mode="r+", shape=(16,))
+    f = ember.njit(lambda a, k: a * k)
+    for k in range(3):   # repeated calls take the dispatch path each time
+        assert (f(mm, k) == np.arange(16.0) * k).all()
+    assert f.signatures == [("array(float64, 1d, C)", "int64")]
+
+
+def with_inner(a):
+    def twice(i):
+        return a[i] * 2
+
+    return twice(1) + twice(len(a) - 1)
+
+
+def test_inner_functions_see_unaligned_arrays():
+    check_all(with_inner, [(unaligned(sample(d, (5,))),) for d in ("float64", "int32", "complex128")])
