@@ -15,7 +15,7 @@ import mmap
 import numpy as np
 import pytest
 
-from difftest import check, check_all, errors, jit, no_leaks, sample  # noqa: F401
+from difftest import at_odd_address, check, check_all, errors, jit, no_leaks, sample  # noqa: F401
 
 import ember
 
@@ -26,11 +26,8 @@ REAL_WIDE = [d for d in WIDE if not d.startswith("complex")]
 
 
 def unaligned(a, offset=1):
-    """A copy of a (C order) whose data starts `offset` bytes past a 64-byte boundary."""
-    raw = np.empty(a.nbytes + 128, np.uint8)
-    start = (-raw.__array_interface__["data"][0]) % 64 + offset
-    b = np.ndarray(a.shape, a.dtype, buffer=raw, offset=start)
-    b[...] = a
+    """A C-order copy of a whose data starts `offset` bytes past a 64-byte boundary."""
+    b = at_odd_address(np.ascontiguousarray(a), offset)
     assert a.dtype.itemsize == 1 or not b.flags.aligned
     return b
 
