@@ -15,7 +15,8 @@ import mmap
 import numpy as np
 import pytest
 
-from difftest import at_odd_address, check, check_all, errors, jit, no_leaks, sample  # noqa: F401
+from difftest import (at_odd_address, check, check_all, errors, impl, jit, no_leaks,  # noqa: F401
+                      numba_skip, numba_xfail, sample)
 
 import ember
 
@@ -23,6 +24,7 @@ import ember
 WIDE = ["int16", "int32", "int64", "uint16", "uint32", "uint64", "float32", "float64",
         "complex64", "complex128"]
 REAL_WIDE = [d for d in WIDE if not d.startswith("complex")]
+prange = impl.prange
 
 
 def unaligned(a, offset=1):
@@ -56,7 +58,7 @@ def loop_sum(a):
 
 
 def elementwise(a):
-    return a * 2 + a[::-1] - 1
+    return a + a[::-1], a * a, a[::-1] - a
 
 
 def reductions(a):
@@ -72,9 +74,9 @@ def row_col(m):
 
 
 def iterate_rows(m):
-    t = m[0] * 0
+    t = np.zeros_like(m[0])
     for row in m:
-        t = t + row
+        t += row
     return t
 
 
@@ -106,8 +108,8 @@ def write_elements(a):
 
 
 def in_place(a):
-    a += 1
-    a *= 2
+    a += a
+    a -= a.copy()[::-1]
 
 
 def fill_2d(m):
@@ -145,7 +147,8 @@ def fancy(a, idx, mask):
     return b, c
 
 
-@pytest.mark.parametrize("dtype", REAL_WIDE)
+@pytest.mark.parametrize("dtype", [pytest.param(d, marks=numba_xfail("np.median of uint64 near 2**64"))
+                                   if d == "uint64" else d for d in REAL_WIDE])
 def test_sort_search_and_fancy_indexing_of_unaligned_views(dtype):
     a, s, r = views(dtype)[:3]
     check_all(sorts, [(a,), (s,), (r,)])
@@ -162,7 +165,8 @@ def linalg(m):
     return np.linalg.det(m), np.linalg.inv(m), np.linalg.solve(m, m[0]), np.linalg.norm(m, 2)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "complex128"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128",
+                                   pytest.param("int64", marks=numba_xfail("np.dot of integer arrays"))])
 def test_products_and_linalg_of_unaligned_arrays(dtype):
     m = unaligned(sample(dtype, (5, 5)))
     v = unaligned(sample(dtype, (5,), seed=3))
@@ -175,7 +179,7 @@ def test_products_and_linalg_of_unaligned_arrays(dtype):
 
 def psum(a):
     t = 0.0
-    for i in ember.prange(a.shape[0]):
+    for i in prange(a.shape[0]):
         t += a[i] * 2.0
     return t
 
@@ -224,6 +228,7 @@ def total(a):
     return t
 
 
+@numba_skip("ember's type names, signatures and IR")
 def test_unaligned_arrays_get_their_own_specialisation_and_aligned_code_is_unchanged():
     f = ember.njit(total)
     a = np.arange(64.0)
@@ -246,6 +251,7 @@ def test_unaligned_arrays_get_their_own_specialisation_and_aligned_code_is_uncha
     assert ember.typeof(unaligned(np.arange(5, dtype=np.uint8))) == "array(uint8, 1d, C)"
 
 
+@numba_skip("ember's type names, signatures and IR")
 def test_views_of_unaligned_arrays_stay_unaligned_through_calls():
     inner = ember.njit(lambda v: v.sum())
 
@@ -259,6 +265,7 @@ def test_views_of_unaligned_arrays_stay_unaligned_through_calls():
     assert names == {"unaligned array(float64, 1d, C)", "unaligned array(float64, 1d, A)"}, names
 
 
+@numba_skip("ember's type names, signatures and IR")
 def test_views_returned_to_python_keep_their_memory():
     f = ember.njit(lambda m: m[1:, ::2])
     m = unaligned(np.arange(20.0).reshape(4, 5))
@@ -266,6 +273,7 @@ def test_views_returned_to_python_keep_their_memory():
     assert np.shares_memory(v, m) and (v == m[1:, ::2]).all() and not v.flags.aligned
 
 
+@numba_skip("ember's type names, signatures and IR")
 def test_explicit_signatures_take_unaligned_arrays_only_where_they_say_so():
     a = np.arange(10.0)
     u = unaligned(a)
@@ -281,6 +289,7 @@ def test_explicit_signatures_take_unaligned_arrays_only_where_they_say_so():
     assert h(u) == 45.0 and h.signatures == [("unaligned readonly array(float64, 1d, C)",)]
 
 
+@numba_skip("ember's type names, signatures and IR")
 def test_subclasses_that_only_add_attributes_are_ndarrays():
     class Tagged(np.ndarray):
         units = "m"
@@ -304,14 +313,20 @@ def pair_dot(t):
     return (a * b).sum(), a.flags.aligned, b.flags.aligned
 
 
+@numba_xfail("numba has no a.flags.aligned")
 def test_tuples_of_unaligned_arrays_and_the_aligned_flag():
     a, b = sample("float64", (9,)), sample("float64", (9,), seed=4)
     check(pair_dot, (unaligned(a), b))
     check(pair_dot, (unaligned(a), unaligned(b, offset=3)))
-    assert ember.typeof((unaligned(a), b)) == \
-        "Tuple(unaligned array(float64, 1d, C), array(float64, 1d, C))"
 
 
+@numba_skip("ember's type names")
+def test_tuple_type_names_say_which_element_is_unaligned():
+    a = sample("float64", (9,))
+    assert ember.typeof((unaligned(a), a)) == "Tuple(unaligned array(float64, 1d, C), array(float64, 1d, C))"
+
+
+@numba_skip("ember's type names, signatures and IR")
 def test_memmap_arguments_dispatch_as_ndarrays(tmp_path):
     path = tmp_path / "m.bin"
     path.write_bytes(np.arange(16.0).tobytes())
