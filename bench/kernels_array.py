@@ -325,6 +325,26 @@ def _hist_args(n):
 
 
 # ==========================================================================
+# buffers: the same kernels over unaligned arrays (np.frombuffer at an odd
+# offset, what Dask distributed hands a worker); ember compiles them as
+# 'unaligned array(...)' with align-1 loads, numba types them as aligned
+# ==========================================================================
+
+def _unaligned(a):
+    raw = np.empty(a.nbytes + 128, np.uint8)
+    start = (-raw.__array_interface__["data"][0]) % 64 + 1
+    b = np.ndarray(a.shape, a.dtype, buffer=raw, offset=start)
+    b[...] = a
+    return b
+
+
+def _unaligned_args(make):
+    def build(n):
+        return tuple(_unaligned(v) if isinstance(v, np.ndarray) else v for v in make(n))
+    return build
+
+
+# ==========================================================================
 # table
 # ==========================================================================
 
@@ -375,6 +395,13 @@ KERNELS = OrderedDict([
        "n={}", cumsum_np),
     _k("histogram", "loop", histogram, _hist_args, 10_000_000, 1_000_000,
        "n={}, 100 bins", histogram_np),
+    # unaligned buffers
+    _k("loop_sum_unaligned", "buffers", loop_sum, _unaligned_args(_vec),
+       10_000_000, 1_000_000, "n={}, offset 1", loop_sum_np),
+    _k("saxpy_unaligned", "buffers", saxpy, _unaligned_args(_saxpy_args),
+       5_000_000, 500_000, "n={}, offset 1", saxpy_np),
+    _k("expr_axpb_unaligned", "buffers", expr_axpb, _unaligned_args(_vecs(3)),
+       8_000_000, 800_000, "n={}, offset 1", SELF),
 ])
 
 GROUPS = OrderedDict()
@@ -399,6 +426,8 @@ def numpy_label(kernel):
         "jacobi2d": "slices",
         "pairwise_dist": "broadcast N x N x 3",
         "saxpy": "alpha * x + y",
+        "loop_sum_unaligned": "np.sum(a)",
+        "saxpy_unaligned": "alpha * x + y",
         "matvec": "A @ x",
         "cumsum": "np.cumsum(a)",
         "histogram": "astype + clip + np.bincount",

@@ -110,6 +110,37 @@ static void make_linked_internal(LLVMModuleRef m, const char *sym) {
     }
 }
 
+/* Does this compile (the function, its inner functions) see an unaligned array anywhere? Such
+ * arrays only come in as arguments or from calls, so every one has a value of its type. */
+static bool touches_unaligned(TypeInfo *ti) {
+    for (int i = 0; i < ti->nargs; i++)
+        if (ty_has_unaligned(ti->argtypes[i])) return true;
+    for (int i = 0; i < ti->fn->ninstrs; i++)
+        if (ti->vtypes[i] && ty_has_unaligned(ti->vtypes[i])) return true;
+    for (int k = 0; k < ti->ninners; k++)
+        if (touches_unaligned(ti->inners[k])) return true;
+    return false;
+}
+
+/* Mark every load and store of `m` that does not address a stack slot `align 1`: the code of a
+ * specialisation that takes or makes an unaligned view (types.h) then never tells LLVM that an
+ * element is aligned, wherever in lowering the element access was emitted. Slots keep their
+ * alignment (SROA and mem2reg do not depend on it). Specialisations over aligned arrays never get
+ * here, so their code is unchanged; on x86-64 an unaligned vector load of data that happens to
+ * be aligned costs the same as an aligned one. Runs before callees are linked in: a callee
+ * compiled for aligned arrays only ever receives aligned ones. */
+static void mark_unaligned(LLVMModuleRef m) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
+                LLVMValueRef p;
+                if (LLVMIsALoadInst(in)) p = LLVMGetOperand(in, 0);
+                else if (LLVMIsAStoreInst(in)) p = LLVMGetOperand(in, 1);
+                else continue;
+                if (!LLVMIsAAllocaInst(p)) LLVMSetAlignment(in, 1);
+            }
+}
+
 static void dump_module(const char *title, LLVMModuleRef m) {
     char *s = LLVMPrintModuleToString(m);
     PySys_FormatStderr("--- %s ---\n", title);
@@ -159,7 +190,9 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     LLVMSetModuleDataLayout(m, dl);
     LLVMDisposeTargetData(dl);
     PyObject *seen = PySet_New(NULL);
-    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features) || link_callees(ctx, c, m, ti, seen)) goto done;
+    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
+    if (touches_unaligned(ti)) mark_unaligned(m);
+    if (link_callees(ctx, c, m, ti, seen)) goto done;
     make_linked_internal(m, ti->symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;

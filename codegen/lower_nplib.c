@@ -50,6 +50,13 @@ static LLVMValueRef contig_copy(Lower *L, const Type *at, LLVMValueRef a, int dt
     return cg_copy_array(L, at, a, *ct);
 }
 
+/* a itself, or an aligned C copy of an unaligned a (*t updated): the runtime's C kernels and
+ * BLAS/LAPACK may assume aligned elements, so they never see unaligned data. */
+static LLVMValueRef aligned(Lower *L, const Type **t, LLVMValueRef a) {
+    if (!(*t)->unaligned) return a;
+    return contig_copy(L, *t, a, (*t)->dtype, t);
+}
+
 /* A 1-d view (meminfo of `owner`) of n elements at data with byte stride s. */
 static LLVMValueRef view1(Lower *L, int dt, LLVMValueRef owner, LLVMValueRef data, LLVMValueRef n, LLVMValueRef s,
                           char layout) {
@@ -62,7 +69,7 @@ static LLVMValueRef view1(Lower *L, int dt, LLVMValueRef owner, LLVMValueRef dat
 static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
                       LLVMValueRef *stride) {
     if (dt < 0) dt = at->dtype;
-    if (at->ndim != 1 || at->dtype != dt) {
+    if (at->ndim != 1 || at->dtype != dt || at->unaligned) {
         const Type *ct;
         a = contig_copy(L, at, a, dt, &ct);
         at = ct;
@@ -100,7 +107,7 @@ static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
 
 static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, bool in_place) {
     const Type *ct;
-    if (in_place && at->layout == 'C') {
+    if (in_place && at->layout == 'C' && !at->unaligned) {
         sort_lanes(L, at, a);
         return none_value(L);
     }
@@ -112,6 +119,7 @@ static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, bool in_pl
 }
 
 static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
+    a = aligned(L, &at, a);
     LLVMValueRef n = cg_arr_shape(L, a, 0);
     LLVMValueRef out = cg_alloc_array(L, rt, &n);
     char name[64];
@@ -333,7 +341,7 @@ static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, in
 /* ---- products ------------------------------------------------------------------------ */
 /* An operand as float64 (a copy when it is another dtype). */
 static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) {
-    if ((*t)->dtype == DT_FLOAT64) return v;
+    if ((*t)->dtype == DT_FLOAT64) return aligned(L, t, v);
     const Type *ct;
     LLVMValueRef c = contig_copy(L, *t, v, DT_FLOAT64, &ct);
     *t = ct;
@@ -689,10 +697,12 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], rt);
     case BI_NP_SEARCHSORTED: {
         bool right = const_side_right(L, in, ci, 2);
-        if (types[1]->kind != TY_ARRAY) return search_one(L, types[0], args[0], args[1], types[1], right);
+        const Type *at = types[0];
+        LLVMValueRef a = aligned(L, &at, args[0]);
+        if (types[1]->kind != TY_ARRAY) return search_one(L, at, a, args[1], types[1], right);
         LLVMValueRef shape[64];
         for (int k = 0; k < types[1]->ndim; k++) shape[k] = cg_arr_shape(L, args[1], k);
-        SearchEnv S = {.at = types[0], .vt = types[1], .rt = rt, .a = args[0], .v = args[1], .right = right};
+        SearchEnv S = {.at = at, .vt = types[1], .rt = rt, .a = a, .v = args[1], .right = right};
         S.out = cg_alloc_array(L, rt, shape);
         cg_loop_nest(L, types[1]->ndim, shape, search_body, &S);
         return S.out;

@@ -122,27 +122,42 @@ static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kw
 }
 
 /* ---- the call ---------------------------------------------------------------------- */
+static const char *param_name(Dispatcher *d, int i) {
+    PyCodeObject *co = (PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code;
+    const char *s = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
+    if (!s) PyErr_Clear();
+    return s ? s : "?";
+}
+
+/* No signature takes these types. An unaligned array never converts to an aligned signature's
+ * array (as in Numba: the compiled code may rely on alignment): the message says which it is. */
 static PyObject *no_match(Dispatcher *d, const Type **types, int n) {
-    char sig[512];
-    PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U",
-                 pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname);
+    char sig[512], hint[400];
+    const char *names[MAX_ARGS];
+    for (int i = 0; i < n; i++) names[i] = param_name(d, i);
+    rt_unaligned_hint(types, names, n, hint, sizeof hint);
+    PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) %s of %U%s",
+                 pm_signature_text(types, n, sig, sizeof sig), ((PyFunctionObject *)d->py_func)->func_qualname, hint);
     return NULL;
 }
 
-/* An argument of a type ember has no type for: a TypingError for a lazy dispatcher (it would
- * compile for it), a TypeError (no matching definition) when signatures were given. */
+/* An argument ember has no type for, and why: a TypingError for a lazy dispatcher (it would
+ * compile for it), a TypeError (no matching definition) when signatures were given. Only the
+ * miss path gets here. */
 static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
+    const char *name = param_name(d, i);
+    char why[1024];
+    rt_explain_untyped(arg, name, why, sizeof why);
     if (!d->lazy) {
-        PyErr_Format(PyExc_TypeError, "No matching definition for argument %d of type '%.100s' of %U",
-                     i + 1, Py_TYPE(arg)->tp_name, ((PyFunctionObject *)d->py_func)->func_qualname);
+        PyErr_Format(PyExc_TypeError, "No matching definition for %U: argument %d ('%s') %s",
+                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
         return NULL;
     }
     PyObject *mod = PyImport_ImportModule("ember.errors");
     PyObject *cls = mod ? PyObject_GetAttrString(mod, "TypingError") : NULL;
     Py_XDECREF(mod);
     if (cls) {
-        PyErr_Format(cls, "%U: argument %d has type '%.100s', which ember does not support",
-                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, Py_TYPE(arg)->tp_name);
+        PyErr_Format(cls, "%U: argument %d ('%s') %s", ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
         Py_DECREF(cls);
     }
     return NULL;

@@ -67,9 +67,11 @@ PyObject *ember_aot_call(EmberAotFunction *f, PyObject *const *args, Py_ssize_t 
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < f->nparams; i++)
-        if (!(types[i] = rt_typeof(args[i])))
-            return PyErr_Format(PyExc_TypeError, "%s(): argument %d has type '%.100s', which no signature takes",
-                                f->name, i + 1, Py_TYPE(args[i])->tp_name);
+        if (!(types[i] = rt_typeof(args[i]))) {
+            char why[1024];
+            rt_explain_untyped(args[i], f->params[i], why, sizeof why);
+            return PyErr_Format(PyExc_TypeError, "%s(): argument %d ('%s') %s", f->name, i + 1, f->params[i], why);
+        }
     EmberAotSpec *best = NULL;
     int best_cost = 1 << 30;
     for (int k = 0; k < f->nspecs; k++) {
@@ -83,9 +85,11 @@ PyObject *ember_aot_call(EmberAotFunction *f, PyObject *const *args, Py_ssize_t 
     if (!best) {
         char text[512];
         size_t len = 0;
+        char hint[400];
         for (int i = 0; i < f->nparams && len < sizeof text; i++)
             len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? ", " : "", types[i]->name);
-        return PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) (%s) of %s", text, f->name);
+        rt_unaligned_hint(types, f->params, f->nparams, hint, sizeof hint);
+        return PyErr_Format(PyExc_TypeError, "No matching definition for argument type(s) (%s) of %s%s", text, f->name, hint);
     }
     return rt_call(best->entry, (const Type *const *)best->args, best->nargs, best->ret, args, f->nogil);
 }

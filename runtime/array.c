@@ -168,22 +168,186 @@ int rt_dtype_of_object(PyObject *obj) {
     return dt;
 }
 
-/* Array types of arguments, memoised by (dtype, ndim, layout, readonly) for the call path. */
-static const Type *array_types[DT_COUNT][9][3][2];
+/* numpy.matrix and numpy.ma.MaskedArray, found once their module is imported (no instance can
+ * exist before); owner: this file, under the GIL. */
+static PyObject *matrix_class, *masked_class;
+
+static PyObject *class_in(const char *module, const char *name) {
+    PyObject *mname = PyUnicode_FromString(module);
+    PyObject *mod = mname ? PyImport_GetModule(mname) : NULL;
+    Py_XDECREF(mname);
+    PyObject *cls = mod ? PyObject_GetAttrString(mod, name) : NULL;
+    Py_XDECREF(mod);
+    if (cls && !PyType_Check(cls)) Py_CLEAR(cls);
+    PyErr_Clear();
+    return cls;
+}
+
+static bool is_subclass_of(PyTypeObject *tp, PyObject **cls, const char *module, const char *name) {
+    if (!*cls) *cls = class_in(module, name);
+    return *cls && PyType_IsSubtype(tp, (PyTypeObject *)*cls);
+}
+
+static bool overrides(PyTypeObject *tp, const char *method) {
+    PyObject *mine = PyObject_GetAttrString((PyObject *)tp, method);
+    PyObject *base = PyObject_GetAttrString((PyObject *)&PyArray_Type, method);
+    PyErr_Clear();
+    bool r = mine != base;
+    Py_XDECREF(mine);
+    Py_XDECREF(base);
+    return r;
+}
+
+/* An ndarray subclass is typed as an ndarray (np.memmap, classes that only add attributes)
+ * unless it changes what operations mean; then this says how (NULL: it does not). Only
+ * subclasses get here, never an exact ndarray, so the call path does not pay for it. */
+static const char *subclass_problem(PyTypeObject *tp) {
+    if (is_subclass_of(tp, &masked_class, "numpy.ma", "MaskedArray"))
+        return "compiled code would read the data and silently ignore the mask";
+    if (is_subclass_of(tp, &matrix_class, "numpy", "matrix"))
+        return "numpy.matrix makes * a matrix product and keeps every row 2-d, which compiled code would not";
+    if (overrides(tp, "__array_ufunc__") || overrides(tp, "__array_function__"))
+        return "the class defines its own __array_ufunc__ or __array_function__, so NumPy operations on it "
+               "mean something compiled code would not do";
+    return NULL;
+}
+
+/* subclass_problem's verdicts on the last ndarray subclasses seen, so that an np.memmap argument
+ * does not look its class up on every call. Each entry holds a reference to its type, so the
+ * address cannot be reused by another class. Owner: this file, under the GIL. */
+static struct { PyTypeObject *tp; const char *problem; } seen_subclasses[8];
+static unsigned seen_next;
+
+static const char *subclass_problem_seen(PyTypeObject *tp) {
+    for (int i = 0; i < 8; i++)
+        if (seen_subclasses[i].tp == tp) return seen_subclasses[i].problem;
+    const char *problem = subclass_problem(tp);
+    PyTypeObject *old = seen_subclasses[seen_next % 8].tp;
+    seen_subclasses[seen_next % 8].tp = (PyTypeObject *)Py_NewRef(tp);
+    seen_subclasses[seen_next % 8].problem = problem;
+    seen_next++;
+    Py_XDECREF(old);
+    return problem;
+}
+
+/* Array types of arguments, memoised by (dtype, ndim, layout, readonly, unaligned) for the
+ * call path. An array whose data or strides are not multiples of its dtype's alignment
+ * (NumPy's ALIGNED flag) has an unaligned type, so aligned arrays keep their own code. */
+static const Type *array_types[DT_COUNT][9][3][2][2];
 
 static const Type *typeof_array(PyArrayObject *a) {
     PyArray_Descr *d = PyArray_DESCR(a);
     int dt = dtype_of_npy(d->type_num);
-    if (dt < 0 || !PyArray_ISNOTSWAPPED(a) || !PyArray_ISALIGNED(a)) return NULL;
+    if (dt < 0 || !PyArray_ISNOTSWAPPED(a)) return NULL;
+    if (Py_TYPE(a) != &PyArray_Type && subclass_problem_seen(Py_TYPE(a))) return NULL;
     int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
     int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
-    int ro = !(flags & NPY_ARRAY_WRITEABLE);
+    int ro = !(flags & NPY_ARRAY_WRITEABLE), un = !(flags & NPY_ARRAY_ALIGNED);
     if (nd <= 8) {
-        const Type **slot = &array_types[dt][nd][lay][ro];
-        if (!*slot) *slot = ty_array(dt, nd, "CFA"[lay], ro);
+        const Type **slot = &array_types[dt][nd][lay][ro][un];
+        if (!*slot) *slot = ty_array_full(dt, nd, "CFA"[lay], ro, un);
         return *slot;
     }
-    return ty_array(dt, nd, "CFA"[lay], ro);
+    return ty_array_full(dt, nd, "CFA"[lay], ro, un);
+}
+
+/* ---- why an argument has no type ----------------------------------------------------- */
+/* "is a float16 array, which ember does not support: <why>; <what to do>" for an array argument
+ * typeof_array rejects. `name` is how the user spells the argument (its parameter name). */
+static void explain_array(PyArrayObject *a, const char *name, char *buf, size_t len) {
+    PyArray_Descr *d = PyArray_DESCR(a);
+    PyTypeObject *tp = Py_TYPE(a);
+    const char *sub = tp != &PyArray_Type ? subclass_problem(tp) : NULL;
+    PyObject *str = PyObject_Str((PyObject *)d);
+    const char *dname = str ? PyUnicode_AsUTF8(str) : NULL;
+    if (!dname) {
+        PyErr_Clear();
+        dname = "?";
+    }
+    const char *ns = "which ember does not support:";
+    if (sub && is_subclass_of(tp, &masked_class, "numpy.ma", "MaskedArray"))
+        snprintf(buf, len, "is a numpy.ma.MaskedArray, %s %s; pass %s.filled(value), %s.compressed(), or %s.data and "
+                 "%s.mask as two arrays", ns, sub, name, name, name, name);
+    else if (sub && is_subclass_of(tp, &matrix_class, "numpy", "matrix"))
+        snprintf(buf, len, "is a numpy.matrix, %s %s; pass np.asarray(%s)", ns, sub, name);
+    else if (sub)
+        snprintf(buf, len, "is a %.100s (a numpy.ndarray subclass), %s %s; pass np.asarray(%s) to compute on the "
+                 "plain array", tp->tp_name, ns, sub, name);
+    else if (d->type_num == NPY_HALF)
+        snprintf(buf, len, "is a float16 array, %s half precision is not an ember dtype; pass %s.astype(np.float32)", ns, name);
+    else if (d->type_num == NPY_LONGDOUBLE || d->type_num == NPY_CLONGDOUBLE)
+        snprintf(buf, len, "is a %s array, %s extended precision is not an ember dtype; pass %s.astype(np.%s)", dname, ns,
+                 name, d->type_num == NPY_LONGDOUBLE ? "float64" : "complex128");
+    else if (d->type_num == NPY_OBJECT)
+        snprintf(buf, len, "is an array of dtype object, %s its elements are Python objects, which compiled code "
+                 "cannot hold; convert it to a numeric dtype, e.g. %s.astype(np.float64)", ns, name);
+    else if (PyDataType_HASFIELDS(d))
+        snprintf(buf, len, "is a structured array of dtype %.200s, %s record dtypes are not supported; pass each field "
+                 "as its own array (%s['field'], a view, unaligned fields included)", dname, ns, name);
+    else if (d->type_num == NPY_DATETIME || d->type_num == NPY_TIMEDELTA)
+        snprintf(buf, len, "is a %s array, %s dates and durations are not ember dtypes; pass %s.view(np.int64) (counts "
+                 "of the unit) and convert back after", dname, ns, name);
+    else if (d->type_num == NPY_STRING || d->type_num == NPY_UNICODE || d->kind == 'T')
+        snprintf(buf, len, "is an array of strings (dtype %s), %s compiled code works on numbers only", dname, ns);
+    else if (d->type_num == NPY_VOID)
+        snprintf(buf, len, "is an array of raw bytes (dtype %s), %s pass %s.view(np.uint8)", dname, ns, name);
+    else if (dtype_of_npy(d->type_num) >= 0 && !PyArray_ISNOTSWAPPED(a)) {
+        PyObject *r = PyObject_GetAttrString((PyObject *)d, "str");
+        const char *code = r ? PyUnicode_AsUTF8(r) : NULL;
+        if (!code) PyErr_Clear();
+        const char *dt = ty_dtypes[dtype_of_npy(d->type_num)].name;
+        snprintf(buf, len, "is %s %s array in non-native byte order ('%s'), %s compiled code reads native-endian "
+                 "numbers; convert it once with %s.astype(%s.dtype.newbyteorder('='))", dt[0] == 'i' ? "an" : "a", dt,
+                 code ? code : "?", ns, name, name);
+        Py_XDECREF(r);
+    } else
+        snprintf(buf, len, "is an array of dtype %s, %s it is not an ember dtype (bool, int8-64, uint8-64, float32/64, "
+                 "complex64/128)", dname, ns);
+    Py_XDECREF(str);
+}
+
+/* What a value of a Python type ember takes no argument of is, and what to pass instead. */
+static void explain_object(PyObject *v, const char *name, char *buf, size_t len) {
+    const char *ns = "which ember does not support:";
+    if (PyUnicode_Check(v))
+        snprintf(buf, len, "is a str, %s compiled code works on numbers and arrays (a string can be a constant "
+                 "inside the function, not an argument)", ns);
+    else if (PyBytes_Check(v) || PyByteArray_Check(v) || PyMemoryView_Check(v))
+        snprintf(buf, len, "is a %s, %s pass an array over its memory, np.frombuffer(%s, dtype=...)", Py_TYPE(v)->tp_name,
+                 ns, name);
+    else if (PyList_Check(v))
+        snprintf(buf, len, "is a list, %s lists are not taken as arguments; pass np.asarray(%s) or tuple(%s)", ns, name, name);
+    else if (PyDict_Check(v) || PyAnySet_Check(v))
+        snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
+                 Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
+    else if (PyFunction_Check(v) || PyCFunction_Check(v))
+        snprintf(buf, len, "is a function, %s functions are not taken as arguments; call an @njit function by its "
+                 "global name inside the compiled one", ns);
+    else
+        snprintf(buf, len, "has type '%.100s', %s arguments are numbers (bool, int, float, complex, NumPy scalars), "
+                 "None, NumPy arrays and tuples of these", Py_TYPE(v)->tp_name, ns);
+}
+
+void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
+    PyErr_Clear();
+    if (numpy_ready() && PyArray_Check(v)) {
+        explain_array((PyArrayObject *)v, name, buf, len);
+        return;
+    }
+    if (PyTuple_Check(v) && PyTuple_GET_SIZE(v) > 64) {
+        snprintf(buf, len, "is a tuple of %zd elements, which ember does not support: tuples have at most 64",
+                 PyTuple_GET_SIZE(v));
+        return;
+    }
+    for (Py_ssize_t i = 0; PyTuple_Check(v) && i < PyTuple_GET_SIZE(v); i++) {
+        if (rt_typeof(PyTuple_GET_ITEM(v, i))) continue;
+        char ename[128], inner[900];
+        snprintf(ename, sizeof ename, "%.100s[%zd]", name, i);
+        rt_explain_untyped(PyTuple_GET_ITEM(v, i), ename, inner, sizeof inner);
+        snprintf(buf, len, "is a tuple whose element %zd %s", i, inner);
+        return;
+    }
+    explain_object(v, name, buf, len);
 }
 
 const Type *rt_typeof(PyObject *v) {
@@ -215,6 +379,7 @@ int rt_unbox_array(const Type *t, PyObject *o, void *out) {
     if (!at || at->dtype != t->dtype || at->ndim != t->ndim) return 1;
     if (t->layout != 'A' && at->layout != t->layout && !(t->ndim <= 1)) return 1;
     if (at->readonly && !t->readonly) return 1;
+    if (at->unaligned && !t->unaligned) return 1;   /* as Numba: an aligned signature takes aligned arrays */
     RtArray *r = out;
     int nd = t->ndim;
     r->meminfo = NULL;

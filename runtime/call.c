@@ -7,6 +7,7 @@
  * and the conversion costs that pick a signature when no exact one exists.
  */
 #include "rt.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 #define MAX_ARGS 64
@@ -17,8 +18,9 @@ static int conversion_cost(const Type *from, const Type *to) {
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
     if (from->kind == TY_ARRAY && to->kind == TY_ARRAY && from->dtype == to->dtype && from->ndim == to->ndim &&
-        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly))
-        return 1;   /* a C or F array passed as any layout, a writable one as read-only */
+        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
+        (to->unaligned || !from->unaligned))
+        return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {
@@ -41,6 +43,16 @@ int rt_signature_cost(const Type *const *args, int nargs, const Type *const *par
         total += c;
     }
     return total;
+}
+
+void rt_unaligned_hint(const Type *const *args, const char *const *names, int nargs, char *buf, size_t len) {
+    buf[0] = 0;
+    for (int i = 0; i < nargs; i++)
+        if (ty_has_unaligned(args[i])) {
+            snprintf(buf, len, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add a "
+                     "signature for '%s', or pass an aligned copy, %s.copy()", i + 1, names[i], args[i]->name, names[i]);
+            return;
+        }
 }
 
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -36,6 +36,9 @@ void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns);   /* overruns
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */
+/* Why `value`, which rt_typeof gave no type, has none: "is a float16 array, which ember does not
+ * support: ...; pass a.astype(np.float32)" into buf, naming the argument `name` in the fix. */
+void rt_explain_untyped(PyObject *value, const char *name, char *buf, size_t len);
 int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: not convertible */
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
@@ -46,6 +49,9 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
 /* The conversions argument types need to match a signature (bool -> int64 -> float64 ->
  * complex128, int64 <-> uint64, C/F arrays as any layout): a cost to minimise, -1 if none. */
 int rt_signature_cost(const Type *const *args, int nargs, const Type *const *params, int nparams);
+/* The end of a "No matching definition" message when an argument is unaligned (it converts
+ * only to an 'unaligned' signature): which one, and what to do; "" when none is. */
+void rt_unaligned_hint(const Type *const *args, const char *const *names, int nargs, char *buf, size_t len);
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

@@ -16,6 +16,9 @@ The reference run replaces every compiled callee the function reaches through it
 globals by its plain Python original, so a broken compiled callee cannot make the reference
 agree with it.
 
+Unaligned sweep: env EMBER_TEST_UNALIGNED=1 moves every array `layouts` makes (elements wider
+than a byte) to an odd address, same strides, so the array tests run over unaligned arrays.
+
 Backend: env EMBER_TEST_BACKEND, "ember" (default) or "numba". The numba backend only serves
 to validate the tests themselves against a mature compiler; `ON_NUMBA` lets a test mark the
 places where ember's documented semantics differ from numba's.
@@ -56,6 +59,7 @@ except ImportError:  # the scalar tests do not need NumPy
     np = None
 
 BACKEND = os.environ.get("EMBER_TEST_BACKEND", "ember").strip().lower()
+UNALIGNED_SWEEP = os.environ.get("EMBER_TEST_UNALIGNED", "") not in ("", "0")
 ON_NUMBA = BACKEND == "numba"
 
 if BACKEND == "ember":
@@ -680,8 +684,23 @@ def layouts(a, which=("C", "F", "reversed", "strided")):
             v = base[tuple(slice(0, 2 * n, 2) for n in a.shape)]
         else:
             raise ValueError(name)
-        out.append((name, v))
+        out.append((name, at_odd_address(v) if UNALIGNED_SWEEP else v))
     return out
+
+
+def at_odd_address(a, offset=1):
+    """a's values and strides over memory `offset` bytes past a 64-byte boundary: unaligned
+    (NumPy's ALIGNED flag off) unless its elements are single bytes."""
+    if a.dtype.itemsize == 1 or a.size == 0:
+        return a
+    lo = sum((n - 1) * s for n, s in zip(a.shape, a.strides) if s < 0)
+    hi = sum((n - 1) * s for n, s in zip(a.shape, a.strides) if s > 0) + a.itemsize
+    raw = np.zeros(hi - lo + 128, np.uint8)
+    start = (-raw.__array_interface__["data"][0]) % 64 + offset - lo
+    b = np.ndarray(a.shape, a.dtype, buffer=raw, offset=start, strides=a.strides)
+    b[...] = a
+    b.flags.writeable = a.flags.writeable
+    return b
 
 
 def readonly(a):

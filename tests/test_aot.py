@@ -53,6 +53,10 @@ def bump(x):
 def divmod_(a, b):
     return a // b, a % b
 
+@export("float64(unaligned float64[:])")
+def usum(a):
+    return a.sum()
+
 @export("int64(int64)")
 def threads_used(n):
     seen = np.zeros(256, np.int64)
@@ -92,6 +96,20 @@ try:
     raise AssertionError("no error")
 except TypeError:
     pass
+u = np.frombuffer(bytearray(8001), np.float64, offset=1)   # unaligned
+u[:] = a
+assert not u.flags.aligned and kernels.usum(u) == kernels.usum(a) == float(a.sum())
+try:   # as the JIT's explicit signatures: an aligned signature does not take an unaligned array
+    kernels.total(u)
+    raise AssertionError("no error")
+except TypeError as e:
+    assert "argument 1 ('a') is unaligned" in str(e) and "a.copy()" in str(e), str(e)
+assert kernels.total(u.copy()) == float((a * a).sum())
+try:
+    kernels.total(a.astype(np.float16))
+    raise AssertionError("no error")
+except TypeError as e:
+    assert "argument 1 ('a') is a float16 array" in str(e), str(e)
 assert kernels.total.__doc__ == "Sum of squares."
 assert "ember" not in sys.modules
 print("ok")
@@ -115,8 +133,8 @@ def test_build_reports_progress_and_writes_module_and_header(built):
     so = out / ("kernels" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert p.stdout.strip() == str(so) and so.exists() and (out / "kernels.h").exists()
     lines = p.stderr.strip().splitlines()   # not a terminal: plain lines
-    assert lines[0] == "[1/7] compiled kernels.total float64(float64[::1])"
-    assert lines[-1].startswith("[7/7] compiled kernels.threads_used")
+    assert lines[0] == "[1/8] compiled kernels.total float64(float64[::1])"
+    assert lines[-1].startswith("[8/8] compiled kernels.threads_used")
 
 
 def test_module_needs_neither_llvm_nor_ember(built):

@@ -428,3 +428,20 @@ def test_closure_variables_are_frozen_and_part_of_the_key(tmp_path):
     assert json.loads(run(tmp_path, script).stdout) == [6, 20, [0, 0]]
     write(tmp_path, "closures.py", (tmp_path / "closures.py").read_text().replace("make(10)", "make(11)"))
     assert json.loads(run(tmp_path, script).stdout) == [6, 22, [0, 1]]
+
+
+def test_unaligned_and_aligned_specialisations_are_separate_entries(pkg):
+    script = '''
+        import json, numpy as np, kernels
+        a = np.arange(10.0)
+        u = np.frombuffer(bytearray(81), np.float64, offset=1)
+        u[:] = a
+        out = [kernels.total(a), kernels.total(u), kernels.total(u[::2]),
+               kernels.total.stats, sorted(s[0] for s in kernels.total.signatures)]
+        print(json.dumps(out))
+    '''
+    first = json.loads(run(pkg, script).stdout)
+    second = json.loads(run(pkg, script).stdout)
+    assert first[:3] == second[:3] == [2 * 285.0, 2 * 285.0, 2 * sum(x * x for x in range(0, 10, 2))]
+    assert first[3]["compiles"] == 3 and second[3]["compiles"] == 0 and second[3]["cache_hits"] == 3
+    assert second[4] == ["array(float64, 1d, C)", "unaligned array(float64, 1d, A)", "unaligned array(float64, 1d, C)"]

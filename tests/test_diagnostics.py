@@ -291,3 +291,82 @@ def test_star_args_is_a_located_error():
         njit(with_args)
     with pytest.raises(errors.UnsupportedError, match=r"\*\*kwargs parameter"):
         njit(with_kwargs)
+
+
+# ------------------------------------------------------------------ arguments ember does not take
+
+
+def _masked():
+    import numpy as np
+    return np.ma.array([1.0, 2.0, 3.0], mask=[False, True, False])
+
+
+def _array(dtype, n=3):
+    import numpy as np
+    return np.zeros(n, dtype)
+
+
+def _matrix():
+    import numpy as np
+    return np.matrix([[1.0, 2.0], [3.0, 4.0]])
+
+
+# (value maker, what the message must say about it: the kind of value, why, and the fix)
+UNSUPPORTED_ARGUMENTS = {
+    "float16": (lambda: _array("float16"), r"is a float16 array, which ember does not support: half precision .*"
+                                           r"pass x\.astype\(np\.float32\)"),
+    "longdouble": (lambda: _array("longdouble"), r"is a float128 array.*extended precision.*x\.astype\(np\.float64\)"),
+    "object": (lambda: _array(object), r"is an array of dtype object.*Python objects.*x\.astype\(np\.float64\)"),
+    "structured": (lambda: _array([("a", "<f8"), ("b", "<i4")]),
+                   r"is a structured array of dtype \[\('a', '<f8'\), \('b', '<i4'\)\].*record dtypes.*x\['field'\]"),
+    "datetime": (lambda: _array("M8[ns]"), r"is a datetime64\[ns\] array.*dates and durations.*x\.view\(np\.int64\)"),
+    "timedelta": (lambda: _array("m8[s]"), r"is a timedelta64\[s\] array.*x\.view\(np\.int64\)"),
+    "unicode": (lambda: _array("U4"), r"is an array of strings \(dtype <U4\).*numbers only"),
+    "bytes": (lambda: _array("S4"), r"is an array of strings \(dtype \|S4\).*numbers only"),
+    "byteswapped": (lambda: _array(">f8"), r"is a float64 array in non-native byte order \('>f8'\).*"
+                                           r"x\.astype\(x\.dtype\.newbyteorder\('='\)\)"),
+    "byteswapped int": (lambda: _array(">i4"), r"is an int32 array in non-native byte order \('>i4'\)"),
+    "masked": (_masked, r"is a numpy\.ma\.MaskedArray.*ignore the mask.*x\.filled\(value\)"),
+    "matrix": (_matrix, r"is a numpy\.matrix.*matrix product.*np\.asarray\(x\)"),
+    "str": (lambda: "abc", r"is a str, which ember does not support"),
+    "bytes object": (lambda: b"abc", r"is a bytes.*np\.frombuffer\(x, dtype=\.\.\.\)"),
+    "list": (lambda: [1.0, 2.0], r"is a list.*np\.asarray\(x\) or tuple\(x\)"),
+    "dict": (lambda: {1: 2.0}, r"is a dict.*not taken as arguments"),
+    "set": (lambda: {1, 2}, r"is a set.*not taken as arguments"),
+    "object()": (lambda: object(), r"has type 'object'.*arguments are numbers"),
+    "tuple": (lambda: (1.0, _array("float16")), r"is a tuple whose element 1 is a float16 array.*"
+                                                r"x\[1\]\.astype\(np\.float32\)"),
+}
+
+
+def takes_x(n, x):
+    return n
+
+
+@pytest.mark.parametrize("kind", list(UNSUPPORTED_ARGUMENTS))
+def test_unsupported_argument_says_what_and_how_to_fix_it(kind):
+    make, says = UNSUPPORTED_ARGUMENTS[kind]
+    f = njit(takes_x)
+    with pytest.raises(errors.TypingError) as info:
+        f(1, make())
+    text = str(info.value)
+    assert text.startswith("takes_x: argument 2 ('x') "), text
+    assert re.search(says, text), text
+    g = njit("int64(int64, float64[:])")(takes_x)   # explicit signatures: a TypeError, same reason
+    with pytest.raises(TypeError) as info:
+        g(1, make())
+    assert "No matching definition for takes_x: argument 2 ('x') " in str(info.value)
+    assert re.search(says, str(info.value)), str(info.value)
+
+
+def test_masked_array_is_rejected_not_summed_without_its_mask():
+    f = njit(lambda a: a.sum())
+    with pytest.raises(errors.TypingError, match="MaskedArray"):
+        f(_masked())
+    assert f(_masked().filled(0.0)) == 4.0
+
+
+def test_unsupported_keyword_argument_is_named_by_its_parameter():
+    f = njit(takes_x)
+    with pytest.raises(errors.TypingError, match=r"argument 2 \('x'\) is a list"):
+        f(1, x=[1])

@@ -102,7 +102,7 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
         return ty_array(a->dtype, nd, 'C', false);
     }
     if (nd == 0) return ty_scalar_of(a->dtype);
-    return ty_array(a->dtype, nd, view_layout(a, &ii, nd), a->readonly);
+    return ty_view(a, a->dtype, nd, view_layout(a, &ii, nd));
 }
 
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
@@ -138,12 +138,12 @@ const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
         !strcmp(attr, "nbytes"))
         return ty_int64;
     if (!strcmp(attr, "T"))
-        return ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
+        return ty_view(a, a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A');
     if (!strcmp(attr, "dtype")) return ty_dtype(a->dtype);
     if (!strcmp(attr, "flags")) return ty_method(a, "flags");   /* a.flags.c_contiguous, ... */
     if (!strcmp(attr, "flat")) {   /* the elements in C order: a 1-d view (contiguous arrays) */
         if (a->ndim == 1) return a;
-        if (a->layout == 'C') return ty_array(a->dtype, 1, 'C', a->readonly);
+        if (a->layout == 'C') return ty_view(a, a->dtype, 1, 'C');
         return UNSUP(in, "a.flat of a %s array (layout %c) is not supported; use a.ravel()", a->name, a->layout), NULL;
     }
     if (!strcmp(attr, "real") || !strcmp(attr, "imag")) {
@@ -151,7 +151,7 @@ const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
             if (!strcmp(attr, "imag")) return ty_array(a->dtype, a->ndim, 'C', false);   /* zeros */
             return a;
         }
-        return ty_array(a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A', a->readonly);
+        return ty_view(a, a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A');
     }
     for (int i = 0; array_methods[i]; i++)
         if (!strcmp(attr, array_methods[i])) return ty_method(a, attr);

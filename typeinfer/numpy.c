@@ -327,7 +327,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             if (!(ci = ti_bind(ti, in, bid, fname, P_RESHAPE, 1, args, 0, true))) return -1;
             ci->params[1] = shape;
             ci->argmap[1] = -2;   /* lowering: the shape is the arguments themselves */
-            ci->ret = ty_array(ci->params[0]->dtype, nargs, 'C', false);
+            a = ci->params[0];
+            ci->ret = a->layout == 'C' ? ty_view(a, a->dtype, nargs, 'C') : ty_array(a->dtype, nargs, 'C', false);
             return 0;
         }
         if (!(ci = ti_bind(ti, in, bid, fname, P_RESHAPE, 2, args, nargs, method))) return -1;
@@ -335,7 +336,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = shape_ndim(ti, in, ci->params[1]);
         if (a->kind != TY_ARRAY) return ERR(in, "np.reshape() needs an array (got %s)", a->name);
         if (nd < 0) return -1;
-        ci->ret = ty_array(a->dtype, nd, 'C', a->layout == 'C' && a->readonly);
+        ci->ret = a->layout == 'C' ? ty_view(a, a->dtype, nd, 'C') : ty_array(a->dtype, nd, 'C', false);   /* a view, else a copy */
         return 0;
     }
     case BI_NP_TRANSPOSE:
@@ -346,7 +347,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             if (nargs != ci->params[0]->ndim) return ERR(in, "axes don't match array");
             ci->params[1] = ty_tuple(nargs, args);
             ci->argmap[1] = -2;
-            ci->ret = ty_array(ci->params[0]->dtype, nargs, 'A', ci->params[0]->readonly);
+            ci->ret = ty_view(ci->params[0], ci->params[0]->dtype, nargs, 'A');
             return 0;
         }
         if (!(ci = ti_bind(ti, in, bid, fname, P_AXES, 1, args, nargs, method))) return -1;
@@ -356,17 +357,17 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             const Type *ax = ci->params[1];
             if (ax->kind != TY_TUPLE || ax->n != a->ndim || !ty_is_uniform_tuple(ax) || ax->elems[0] != ty_int64)
                 return ERR(in, "axes don't match array (got %s for %s)", ax->name, a->name);
-            ci->ret = ty_array(a->dtype, a->ndim, 'A', a->readonly);
+            ci->ret = ty_view(a, a->dtype, a->ndim, 'A');
             return 0;
         }
-        ci->ret = ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
+        ci->ret = ty_view(a, a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A');
         return 0;
     case BI_NP_RAVEL:
         if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        if (bid == BI_NP_RAVEL) ci->ret = ty_array(a->dtype, 1, 'C', a->layout == 'C' && a->readonly);
-        else ci->ret = ty_array(a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly);
+        if (bid == BI_NP_RAVEL) ci->ret = a->layout == 'C' ? ty_view(a, a->dtype, 1, 'C') : ty_array(a->dtype, 1, 'C', false);
+        else ci->ret = ty_view(a, a->dtype, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A');
         return 0;
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
@@ -387,7 +388,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (a->kind == TY_ARRAY) {
             bool cplx = ty_dtypes[a->dtype].kind == 'c';
             ci->ret = !cplx ? (bid == BI_NP_REAL ? a : ty_array(a->dtype, a->ndim, 'C', false))
-                            : ty_array(a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A', a->readonly);
+                            : ty_view(a, a->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, a->ndim, 'A');
             return 0;
         }
         if (!ty_is_number(a)) return ERR(in, "np.%s() needs a number or an array (got %s)", fname, a->name);

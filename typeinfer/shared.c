@@ -77,7 +77,7 @@ const Type *ti_iter_value_type(const Type *of) {
     switch (of->kind) {
     case TY_ARRAY:
         return of->ndim == 1 ? ty_scalar_of(of->dtype)
-                             : ty_array(of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly);
+                             : ty_view(of, of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A');
     case TY_RANGE: return ty_int64;
     case TY_ZIP: {
         const Type *parts[64];

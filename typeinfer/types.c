@@ -67,16 +67,18 @@ const DTypeInfo ty_dtypes[DT_COUNT] = {
     [DT_COMPLEX128] = {"complex128", 16, 'c', 15},
 };
 
-const Type *ty_array(int dtype, int ndim, char layout, bool readonly) {
+/* Named as Numba names them: "unaligned readonly array(float64, 1d, C)". */
+const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned) {
     if (ndim <= 1 && layout == 'F') layout = 'C';   /* one dimension: C and F are the same */
+    if (ty_dtypes[dtype].size == 1) unaligned = false;   /* a byte is always aligned */
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];
         if (t->kind == TY_ARRAY && t->dtype == dtype && t->ndim == ndim && t->layout == layout &&
-            t->readonly == readonly)
+            t->readonly == readonly && t->unaligned == unaligned)
             return t;
     }
     char name[128];
-    snprintf(name, sizeof name, "%sarray(%s, %dd, %c)", readonly ? "readonly " : "",
+    snprintf(name, sizeof name, "%s%sarray(%s, %dd, %c)", unaligned ? "unaligned " : "", readonly ? "readonly " : "",
              ty_dtypes[dtype].name, ndim, layout);
     Type *t = new_type(TY_ARRAY, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
     if (!t) return NULL;
@@ -84,7 +86,23 @@ const Type *ty_array(int dtype, int ndim, char layout, bool readonly) {
     t->ndim = ndim;
     t->layout = layout;
     t->readonly = readonly;
+    t->unaligned = unaligned;
     return t;
+}
+
+const Type *ty_array(int dtype, int ndim, char layout, bool readonly) {
+    return ty_array_full(dtype, ndim, layout, readonly, false);
+}
+
+const Type *ty_view(const Type *of, int dtype, int ndim, char layout) {
+    return ty_array_full(dtype, ndim, layout, of->readonly, of->unaligned);
+}
+
+bool ty_has_unaligned(const Type *t) {
+    if (t->kind == TY_ARRAY) return t->unaligned;
+    for (int i = 0; t->kind == TY_TUPLE && i < t->n; i++)
+        if (ty_has_unaligned(t->elems[i])) return true;
+    return false;
 }
 
 const Type *ty_slice(int mask) {
@@ -382,7 +400,8 @@ const Type *ty_unify(const Type *a, const Type *b) {
         return ty_tuple(a->n, elems);
     }
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
-        return ty_array(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly);
+        return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
+                             a->unaligned || b->unaligned);
     return NULL;
 }
 
@@ -489,10 +508,11 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         snprintf(err, errlen, "expected a type at '%s'", start);
         return NULL;
     }
-    if (n == 8 && !strncmp(start, "readonly", 8)) {   /* the name of a read-only array type */
+    bool ro = n == 8 && !strncmp(start, "readonly", 8), un = n == 9 && !strncmp(start, "unaligned", 9);
+    if (ro || un) {   /* the name of a read-only or unaligned array type: "unaligned readonly array(...)" */
         const Type *t = ty_parse(s, end, err, errlen);
-        if (t && t->kind != TY_ARRAY) { snprintf(err, errlen, "only arrays can be readonly"); return NULL; }
-        return t ? ty_array(t->dtype, t->ndim, t->layout, true) : NULL;
+        if (t && t->kind != TY_ARRAY) { snprintf(err, errlen, "only arrays can be %s", ro ? "readonly" : "unaligned"); return NULL; }
+        return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
     bool uni = n == 8 && !strncmp(start, "UniTuple", 8), tup = n == 5 && !strncmp(start, "Tuple", 5);

@@ -29,7 +29,7 @@ typedef enum {
     TY_EXCCLASS,    /* an exception class (obj) */
     TY_EXC,         /* an exception instance of class obj; its value is the message (TY_STR) */
     TY_METHOD,      /* attribute `attr` of a value of type `recv`, to be called */
-    TY_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly (DESIGN.md contract 6) */
+    TY_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly, unaligned (DESIGN.md contract 6) */
     TY_SLICE,       /* a slice; n is a mask of the parts present (1 start, 2 stop, 4 step) */
     TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
@@ -72,6 +72,9 @@ struct Type {
     int ndim;                /* TY_ARRAY */
     char layout;             /* TY_ARRAY: 'C', 'F' or 'A' (any strides) */
     bool readonly;           /* TY_ARRAY: writes are compile errors */
+    bool unaligned;          /* TY_ARRAY: the data may not be aligned to the element (np.frombuffer at
+                              * an odd offset, a field of a packed record): codegen marks the
+                              * compile's loads and stores align 1 and gives runtime helpers copies */
 };
 
 /* The intern table and the common types. ember._ember owns the one instance; ember._embercc,
@@ -116,7 +119,10 @@ const Type *ty_parse(const char *text, const char **end, char *err, size_t errle
 int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
                        char *err, size_t errlen);
 const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL if unsupported */
-const Type *ty_array(int dtype, int ndim, char layout, bool readonly);
+const Type *ty_array(int dtype, int ndim, char layout, bool readonly);   /* aligned */
+const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned);
+const Type *ty_view(const Type *of, int dtype, int ndim, char layout);   /* of's memory: its readonly, unaligned */
+bool ty_has_unaligned(const Type *t);     /* an unaligned array, or a tuple holding one */
 const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */

@@ -116,9 +116,9 @@ def _split_top(text):
 
 def _c_type(name):
     """The C type a value of the ember type `name` is laid out as (tuples: structs)."""
-    m = re.match(r"(readonly )?array\((\w+), (\d+)d, (\w)\)$", name)
+    m = re.match(r"(?:unaligned )?(?:readonly )?array\((\w+), (\d+)d, (\w)\)$", name)
     if m:
-        return "ember_array_%sd" % m.group(3)
+        return "ember_array_%sd" % m.group(2)
     m = re.match(r"UniTuple\((.*) x (\d+)\)$", name)
     elems = [m.group(1)] * int(m.group(2)) if m else None
     m = re.match(r"Tuple\((.*)\)$", name)
