@@ -96,6 +96,11 @@ def test_dask_distributed():
         scaled = wk.make_scaled_ramp(2.0)   # a closure calling a module-level kernel
         assert client.gather(client.map(scaled, [2, 3, 100])) == [2.0, 10.0, 656700.0]
         assert client.submit(scaled, 10).result() == 570.0
+        # arrays sent from the client arrive as buffers Dask deserialises, unaligned as often as not
+        big = np.linspace(0.0, 1.0, 200_000)
+        assert client.submit(wk.sum_sq, big).result() == pytest.approx(float(np.sum(big * big)), rel=1e-12)
+        parts = [big[:1000], big[1000:3001], np.arange(7.0)]
+        assert client.gather(client.map(wk.sum_sq, parts)) == pytest.approx([float(np.sum(p * p)) for p in parts], rel=1e-12)
 
 
 # ---- mpi4py -----------------------------------------------------------------------------------
