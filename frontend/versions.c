@@ -20,6 +20,16 @@ static int find(int *parent, int x) {
     return x;
 }
 
+/* Walking block b's instructions in order with cur = the definitions of v reaching x: if x
+ * defines v, cur becomes that one definition (number *d, then *d advances) and its number is
+ * returned; -1 otherwise. */
+static int step(Instr *x, int v, unsigned char *cur, int k, int *d) {
+    if (x->op != IR_STOREVAR || x->imm != v) return -1;
+    memset(cur, 0, (size_t)k);
+    cur[*d] = 1;
+    return (*d)++;
+}
+
 /* Split variable v into its webs; -1 on an allocation failure. */
 static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned char *out,
                      unsigned char *cur, int *parent, int *web_var) {
@@ -33,13 +43,7 @@ static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned cha
         for (int b = 0; b < nb; b++) {
             Block *blk = fn->blocks[b];
             memcpy(cur, in + (size_t)b * k, (size_t)k);
-            for (int i = 0; i < blk->ninstrs; i++) {
-                Instr *x = blk->instrs[i];
-                if (x->op == IR_STOREVAR && x->imm == v) {   /* kills every other definition */
-                    memset(cur, 0, (size_t)k);
-                    cur[d++] = 1;
-                }
-            }
+            for (int i = 0; i < blk->ninstrs; i++) step(blk->instrs[i], v, cur, k, &d);
             if (memcmp(out + (size_t)b * k, cur, (size_t)k)) {
                 memcpy(out + (size_t)b * k, cur, (size_t)k);
                 changed = true;
@@ -63,10 +67,7 @@ static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned cha
         memcpy(cur, in + (size_t)b * k, (size_t)k);
         for (int i = 0; i < blk->ninstrs; i++) {
             Instr *x = blk->instrs[i];
-            if (x->op == IR_STOREVAR && x->imm == v) {
-                memset(cur, 0, (size_t)k);
-                cur[d++] = 1;
-            } else if (x->op == IR_LOADVAR && x->imm == v) {
+            if (step(x, v, cur, k, &d) < 0 && x->op == IR_LOADVAR && x->imm == v) {
                 int first = -1;
                 for (int j = 0; j < k; j++)
                     if (cur[j]) {
@@ -90,10 +91,9 @@ static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned cha
         memcpy(cur, in + (size_t)b * k, (size_t)k);
         for (int i = 0; i < blk->ninstrs; i++) {
             Instr *x = blk->instrs[i];
-            if (x->op == IR_STOREVAR && x->imm == v) {
-                memset(cur, 0, (size_t)k);
-                cur[d] = 1;
-                x->imm = web_var[find(parent, d++)];
+            int def = step(x, v, cur, k, &d);
+            if (def >= 0) {
+                x->imm = web_var[find(parent, def)];
             } else if (x->op == IR_LOADVAR && x->imm == v) {
                 for (int j = 0; j < k; j++)
                     if (cur[j]) {
