@@ -49,7 +49,12 @@ static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
 static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValueRef a, LLVMValueRef b, const Type *t) {
     if (t == ty_float64) {
         if (!propagate) return cg_call_f64_2(L, is_max ? "llvm.maxnum.f64" : "llvm.minnum.f64", a, b);
-        return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
+        /* as NumPy: a where it is strictly better or NaN, else b (so a tie of -0.0 and 0.0 gives
+         * b, and a NaN in either wins) */
+        LLVMValueRef better = LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, a, b, "");   /* or unordered */
+        LLVMValueRef keep_a = LLVMBuildAnd(L->b, better, LLVMBuildNot(L->b, LLVMBuildAnd(L->b,
+                                           LLVMBuildFCmp(L->b, LLVMRealORD, a, a, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), ""), "");
+        return LLVMBuildSelect(L->b, keep_a, a, b, "");
     }
     LLVMValueRef lt = cg_cmp(L, IRC_LT, a, b, t);
     return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
