@@ -493,6 +493,8 @@ class Gen:
             else:
                 b = E(f"max(min({b.text}, 8.0), -8.0)", "float")
             self.features.add("fpow")
+            if self.chance(0.3):
+                return E(f"pow(abs({a.text}), {b.text})", "float")
             return E(f"(abs({a.text}) ** {b.text})", "float")
         if op in ("/", "//", "%"):
             ty = "float" if self.chance(0.7) else "int"

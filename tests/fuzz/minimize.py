@@ -21,8 +21,10 @@ def signature(status, detail):
         first = detail.splitlines()[0] if detail else ""
         return status, re.sub(r"<[^>]*>:\d+ in \w+: ", "", first)
     if status == "mismatch":
-        kinds = re.findall(r"(CPython|ember) (\w+Error|\w+)", detail)
-        return status, tuple(kinds) if kinds else detail.split(":")[0]
+        if not detail.startswith("CPython "):   # "result: ...", "leak: ...", "messages differ"
+            return status, detail.split(":")[0]
+        sides = re.finditer(r"(CPython|ember) (?:(\w+(?:Error|Exception)):)?", detail)
+        return status, tuple(m.group(2) or "value" for m in sides)
     return status, ""
 
 

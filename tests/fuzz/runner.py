@@ -24,6 +24,7 @@ arguments after the call, the same exception type (and message, for the program'
   invalid        CPython itself failed with NameError/TypeError/...: a generator bug
 """
 
+import faulthandler
 import gc
 import json
 import linecache
@@ -142,6 +143,7 @@ def run_program(prog):
 def _child(seeds, start, wfd, source_of):
     """Run seeds[start:] (at most RECYCLE of them), reporting on wfd; never returns."""
     try:
+        faulthandler.disable()   # a crash is reported by the parent, not as a traceback
         warnings.simplefilter("ignore")
         np.seterr(all="ignore")
         out = os.fdopen(wfd, "w", buffering=1)
