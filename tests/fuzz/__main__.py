@@ -88,7 +88,7 @@ def main(argv=None):
         prog = generate(seed, avoid)
         path = _write(args.out, seed, status, detail, prog)
         if not args.no_minimize and status != "timeout":
-            small, st, det = minimize(prog, status, detail, args.timeout)
+            small, st, det = minimize(prog, status, detail, min(args.timeout, 3.0))
             path = _write(args.out, seed, st, det, small, "-min")
         distinct[signature(status, detail)].append((seed, path))
 

@@ -670,7 +670,7 @@ class Gen:
             return self.pick(cands)[1]
         dt = self.pick(["f8", "f8", "i8"])
         if self.chance(0.7):
-            return arr(dt, (self.rng.randint(0, 6),))
+            return arr(dt, (self.rng.randint(1, 6),))
         return arr(dt, (self.rng.randint(1, 4), self.rng.randint(1, 4)))
 
     def views(self, ty, scope):
@@ -1146,7 +1146,7 @@ class Gen:
         for i in range(rng.randint(1, 4)):
             if self.arrays and (i == 0 or self.chance(0.4)):
                 dt = self.pick(["f8", "f8", "i8"])
-                shape = (rng.randint(0, 7),) if self.chance(0.7) else (rng.randint(1, 4), rng.randint(1, 4))
+                shape = (rng.randint(1, 7),) if self.chance(0.7) else (rng.randint(1, 4), rng.randint(1, 4))
                 if self.chance(0.05):
                     shape = (0,)
                 t = arr(dt, shape)

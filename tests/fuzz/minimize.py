@@ -14,6 +14,8 @@ import re
 from .gen import Stmt
 from .runner import run_one_forked
 
+COUNTER = re.compile(r"w\d+ \+= 1$")
+
 
 def signature(status, detail):
     """What must stay the same while shrinking: the status and the kinds of the two results."""
@@ -38,47 +40,58 @@ def _sites(body, out):
     return out
 
 
-def _candidates(prog):
-    """Smaller programs: one statement deleted or a compound statement flattened."""
+def _edits(prog):
+    """The edits to try on prog, smallest programs first: drop a helper, delete a statement
+    (the innermost first), or put one clause's body in place of a compound statement."""
     funcs = prog.helpers + [prog.main]
+    out = [("helper", hi, None) for hi in range(len(prog.helpers))]
     for fi, fn in enumerate(funcs):
-        n = len(_sites(fn.body, []))
-        for k in range(n):
-            for variant in ("delete", "flatten0", "flatten1", "flatten2"):
-                cand = copy.deepcopy(prog)
-                cfn = (cand.helpers + [cand.main])[fi]
-                body, i = _sites(cfn.body, [])[k]
-                s = body[i]
-                if variant == "delete":
-                    if s.head and s.head.startswith("return") and i == len(body) - 1 and body is cfn.body:
-                        continue   # the final return keeps the function well-formed
-                    del body[i]
-                else:
-                    j = int(variant[-1])
-                    if not s.clauses or j >= len(s.clauses):
-                        continue
-                    body[i:i + 1] = s.clauses[j][1] or [Stmt("pass")]
-                yield cand
-    for hi in range(len(prog.helpers)):
-        cand = copy.deepcopy(prog)
-        del cand.helpers[hi]
-        yield cand
+        for k, (body, i) in enumerate(_sites(fn.body, [])):
+            s = body[i]
+            final = fn is prog.main and body is fn.body and i == len(body) - 1
+            if not final and not (s.head and COUNTER.match(s.head)):
+                # the final return keeps f well-formed; a while loop's counter, finite
+                out.append((fi, k, "delete"))
+            for j in range(len(s.clauses or ())):
+                out.append((fi, k, j))
+    return out
 
 
-def minimize(prog, status, detail, timeout=10.0, max_tries=2000):
-    """(program, status, detail): the smallest version of prog found that still fails alike."""
+def _apply(prog, edit):
+    cand = copy.deepcopy(prog)
+    fi, k, what = edit
+    if fi == "helper":
+        del cand.helpers[k]
+        return cand
+    body, i = _sites((cand.helpers + [cand.main])[fi].body, [])[k]
+    if what == "delete":
+        del body[i]
+    else:
+        body[i:i + 1] = body[i].clauses[what][1] or [Stmt("pass")]
+    return cand
+
+
+def minimize(prog, status, detail, timeout=3.0, max_tries=1000):
+    """(program, status, detail): the smallest version of prog found that still fails alike.
+
+    After a successful edit the scan goes on from the same place in the new program's edit
+    list (what came before it was tried already); a last full pass confirms nothing else goes.
+    """
     want = signature(status, detail)
-    tries = 0
-    changed = True
-    while changed and tries < max_tries:
-        changed = False
-        for cand in _candidates(prog):
+    tries = start = 0
+    while tries < max_tries:
+        edits = _edits(prog)
+        for n in range(start, len(edits)):
             tries += 1
-            if tries > max_tries:
-                break
+            cand = _apply(prog, edits[n])
             st, det = run_one_forked(cand.source, cand.args_text, timeout)
             if signature(st, det) == want:
-                prog, status, detail = cand, st, det
-                changed = True
+                prog, status, detail, start = cand, st, det, n
                 break
+            if tries >= max_tries:
+                break
+        else:
+            if start == 0:
+                break
+            start = 0
     return prog, status, detail

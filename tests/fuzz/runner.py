@@ -83,6 +83,18 @@ def load(source, name):
     return ns
 
 
+def _leaked(fn, copies):
+    """Runtime blocks one more call of fn leaves live, counted between full collections
+    (too slow to do for every program, so only when the cheap count moved)."""
+    gc.collect()
+    before = _live()
+    args = copies.make()
+    out = difftest._run(fn, args[0], args[1])
+    del args, out
+    gc.collect()
+    return _live() - before
+
+
 def run_source(source, args_text, name="fuzzprog"):
     """(status, detail) for one program: its source and the text of its argument tuple."""
     from ember import errors
@@ -128,11 +140,10 @@ def run_source(source, args_text, name="fuzzprog"):
         return "mismatch", str(e)[:600]
     raised = exp_exc
     del got, got_args, got_exc, expected, ref, exp_exc
-    if _live() != before:
-        gc.collect()
-        leaked = _live() - before
+    if _live() != before:   # maybe a leak, maybe an earlier program's garbage collected now
+        leaked = _leaked(fn, copies)
         if leaked:
-            return "mismatch", f"leak: {leaked} runtime blocks not freed"
+            return "mismatch", f"leak: {leaked:+d} runtime blocks live after the call"
     return "ok", type(raised).__name__ if raised is not None else ""
 
 
@@ -171,11 +182,24 @@ def from_seed(seed, avoid=()):
     return p.source, p.args_text, f"fuzz_{seed}"
 
 
+_warm = False
+
+
+def _warm_up():
+    """Compile once here, so every child forks with the compiler (LLVM) already loaded."""
+    global _warm
+    if not _warm:
+        from ember import njit
+        njit(lambda x: x + 1)(1)
+        _warm = True
+
+
 def run_many(seeds, timeout=10.0, source_of=from_seed, progress=None):
     """{index: (status, detail)} for every seed, each run in a forked child (see above).
 
     source_of(seed) -> (source, args_text, module name); progress(i, status) after each one.
     """
+    _warm_up()
     results = {}
     i = 0
     while i < len(seeds):
