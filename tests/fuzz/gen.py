@@ -217,12 +217,13 @@ class Gen:
             return None
         name, ptypes, rty, rbound = self.pick(cands)
         args = []
-        for pt in ptypes:
+        keywords = self.chance(0.2)
+        for i, pt in enumerate(ptypes):
             e = self.expr(pt, scope, d - 1)
             if pt == "int":
                 e = self.wrap(e)
-            args.append(e.text)
-        self.features.add("call")
+            args.append(f"p{i}={e.text}" if keywords and i > 0 else e.text)
+        self.features.add("callkw" if keywords and len(ptypes) > 1 else "call")
         return E(f"{name}({', '.join(args)})", ty, rbound)
 
     # ---- int
@@ -607,6 +608,8 @@ class Gen:
 
     def tuple_type(self):
         n = self.rng.randint(2, 3)
+        if self.chance(0.3):
+            return ("tuple", (self.pick(["int", "float"]),) * n)
         return ("tuple", tuple(self.pick(["int", "float", "bool", "int", "float"]) for _ in range(n)))
 
     def tuple_expr(self, ty, scope, d):
@@ -786,7 +789,7 @@ class Gen:
                 a = self.arr_expr(ty, scope, d - 1)
             self.features.add("np." + fn)
             return E(f"np.{fn}({guard.format(a.text)})", ty)
-        if r < 0.82:
+        if r < 0.82 and "np.minimum" not in self.avoid:
             a = self.arr_expr(ty, scope, d - 1)
             b = self.arr_operand(ty, scope, d)
             if b.ty not in (ty, "int") and dt == "i8":
@@ -803,6 +806,8 @@ class Gen:
             self.features.add("np.where")
             bound = None if dt == "f8" else max(a.bound or VB, b.bound or VB)
             return E(f"np.where({a.text} {op} {c.text}, {a.text}, {b.text})", ty, bound)
+        if "np.clip" in self.avoid:
+            return self.arr_leaf(ty, scope)
         a = self.arr_expr(ty, scope, d - 1)
         lo = self.rng.randint(-5, 2)
         hi = lo + self.rng.randint(0, 6)
@@ -1003,6 +1008,8 @@ class Gen:
             return self.for_stmt(scope, body, depth, ctx)
         if r < 0.75 and nest and ctx["loops"] < 2:
             return self.while_stmt(scope, body, depth, ctx)
+        if r < 0.78 and not ctx.get("helper"):
+            return self.clamp_stmt(scope, body)
         if r < 0.82 and ctx["loops"] > 0:
             c = self.bool_expr(scope, 2)
             kw = self.pick(["break", "continue"])
@@ -1029,6 +1036,36 @@ class Gen:
             return
         return self.new_var(scope, body, d) if self.chance(0.5) else self.reassign(scope, body, d)
 
+    def clamp_stmt(self, scope, body):
+        """The integer clamp ember compiles as predicted branches, after an int() of a float
+        tested against a constant (the deferred "did it fit" test): histogram binning."""
+        f = self.float_expr(scope, 2)
+        k = self.pick(["1.0", "3.5", "0.25", "10.0"])
+        b = self.fresh()
+        arrs = [(n, t) for n, t, _ in self.vars_of(scope, is_arr) if len(t[2]) == 1 and t[2][0] > 0]
+        if arrs and self.chance(0.7):
+            n, t = self.pick(arrs)
+            size = f"len({n})"
+        else:
+            n, size = None, str(self.rng.randint(1, 20))
+        conv = f"int(max(min({f.text} * {k}, 1e6), -1e6))" if self.chance(0.5) else f"int({f.text} % 1000.0 - 500.0)"
+        body.append(Stmt(f"{b} = {conv}"))
+        clauses = [(f"if {b} < 0:", [Stmt(f"{b} = 0")]),
+                   (f"elif {b} >= {size}:", [Stmt(f"{b} = {size} - 1")])]
+        index = b
+        if self.chance(0.3):   # only the lower side: the index needs wrapping too
+            clauses = clauses[:1]
+            index = f"{b} % {size}"
+        body.append(Stmt(clauses=clauses))
+        self.features.add("clampstmt")
+        if n and self.chance(0.7):
+            v = self.wrap(self.int_expr(scope, 1)) if t[1] == "i8" else self.float_expr(scope, 1)
+            op = "+=" if t[1] == "f8" else "="
+            if op == "=":
+                v = E(f"({n}[{index}] + {v.text}) % 1009", "int", 1009)
+            body.append(Stmt(f"{n}[{index}] {op} {v.text}"))
+        scope[b] = ("int", VB)
+
     def if_stmt(self, scope, body, depth, ctx):
         clauses = [(f"if {self.bool_expr(scope, 2).text}:", self.block(scope, depth + 1, ctx, self.rng.randint(1, 3)))]
         while self.chance(0.3):
@@ -1040,6 +1077,16 @@ class Gen:
 
     def for_stmt(self, scope, body, depth, ctx):
         var = self.fresh("i")
+        tups = self.vars_of(scope, lambda t: is_tup(t) and len(set(t[1])) == 1)
+        if tups and self.chance(0.4):
+            n, t, _ = self.pick(tups)
+            inner = dict(scope)
+            inner[var] = (t[1][0], self.var_bound(t[1][0]))
+            ctx = dict(ctx, loops=ctx["loops"] + 1)
+            self.features.add("fortuple")
+            loop_body = self.block(inner, depth + 1, ctx, self.rng.randint(1, 3))
+            body.append(Stmt(clauses=[(f"for {var} in {n}:", loop_body)]))
+            return
         r = self.rng.random()
         if r < 0.35:
             hi = self.small_int(scope)
