@@ -226,6 +226,17 @@ class Gen:
         self.features.add("callkw" if keywords and len(ptypes) > 1 else "call")
         return E(f"{name}({', '.join(args)})", ty, rbound)
 
+    def from_context(self, ty, scope, d, r, cuts):
+        """A ty taken from what the program has: a tuple element, a helper's result or a value
+        read from an array, each tried when the caller's draw r is below its cut; else None."""
+        makers = (self.tuple_elem, self.helper_call, self.array_scalar if self.arrays else None)
+        for cut, make in zip(cuts, makers):
+            if r < cut and make:
+                e = make(ty, scope, d)
+                if e:
+                    return e
+        return None
+
     # ---- int
 
     def int_leaf(self, scope):
@@ -285,18 +296,9 @@ class Gen:
             a = self.int_expr(scope, d - 1)
             self.features.add("boolarith")
             return E(f"({b.text} {op} {a.text})", "int", a.bound + 1)
-        if r < 0.74:
-            e = self.tuple_elem("int", scope, d)
-            if e:
-                return e
-        if r < 0.80:
-            e = self.helper_call("int", scope, d)
-            if e:
-                return e
-        if r < 0.86 and self.arrays:
-            e = self.array_scalar("int", scope, d)
-            if e:
-                return e
+        e = self.from_context("int", scope, d, r, (0.74, 0.80, 0.86))
+        if e:
+            return e
         if r < 0.92:
             return self.int_builtin(scope, d)
         return self.int_leaf(scope)
@@ -456,18 +458,9 @@ class Gen:
             z = self.complex_expr(scope, d - 1)
             self.features.add("complexpart")
             return E(self.pick([f"{z.text}.real", f"{z.text}.imag", f"abs({z.text})"]), "float")
-        if r < 0.81:
-            e = self.tuple_elem("float", scope, d)
-            if e:
-                return e
-        if r < 0.85:
-            e = self.helper_call("float", scope, d)
-            if e:
-                return e
-        if r < 0.93 and self.arrays:
-            e = self.array_scalar("float", scope, d)
-            if e:
-                return e
+        e = self.from_context("float", scope, d, r, (0.81, 0.85, 0.93))
+        if e:
+            return e
         if r < 0.97:
             f = self.float_expr(scope, d - 1)
             k = self.small_int(scope, 40)
