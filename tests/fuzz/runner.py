@@ -23,10 +23,11 @@ arguments after the call, the same exception type (and message, for the program'
                  returns inf/NaN, as README's "Differences from CPython" says
   invalid        CPython itself failed with NameError/TypeError/...: a generator bug
 
-Two rare mismatches (about 1 in 10**4 programs each) come from the reference, not from ember:
-`math.copysign(x, nan)` reads the sign of a NaN (CPython's `inf // -1` is a NaN with the sign
-bit set, ember's is positive; IEEE leaves it open), and NumPy 2.4 itself gets `m[1] = m[:, 2]`
-wrong (overlapping views of different strides are written back to front, not copied first).
+Two rare mismatches (about 1 in 10**4 programs each) are not ember's to fix: `math.copysign(x,
+nan)` reads the sign of a NaN, which IEEE leaves open (`inf // -1` is a NaN with the sign bit
+set in CPython and in ember at run time, but positive when LLVM folds it from constants), and
+NumPy 2.4 itself gets `m[1] = m[:, 2]` wrong (overlapping views of different strides are
+written back to front instead of copied first), where ember copies.
 """
 
 import faulthandler
