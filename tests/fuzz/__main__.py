@@ -54,6 +54,7 @@ def main(argv=None):
     seeds = list(range(args.seed, args.seed + args.count))
     chunks = [seeds[i:i + CHUNK] for i in range(0, len(seeds), CHUNK)]
     counts = collections.Counter()
+    raised = collections.Counter()   # ok programs that raised, by exception
     failures = []
     t0 = time.monotonic()
     done = 0
@@ -62,6 +63,8 @@ def main(argv=None):
         nonlocal done
         for i, (status, detail) in res.items():
             counts[status] += 1
+            if status == "ok" and detail:
+                raised[detail] += 1
             if status in FAILURES:
                 failures.append((chunk[i], status, detail))
         done += len(chunk)
@@ -95,12 +98,15 @@ def main(argv=None):
     print(f"\nfuzz summary: {done} programs in {elapsed:.0f} s ({done / max(elapsed, 1e-9):.1f}/s)")
     for s in STATUSES:
         print(f"  {s:14s} {counts[s]}")
+    if raised:
+        kinds = ", ".join(f"{k} {n}" for k, n in raised.most_common())
+        print(f"  (ok and raising the same exception: {sum(raised.values())}: {kinds})")
     if distinct:
         print(f"distinct failures: {len(distinct)} (programs in {args.out}/)")
         for (status, sig), hits in distinct.items():
             print(f"  {status} {sig}: {len(hits)} program(s), e.g. {hits[0][1]}")
     summary = {"seed": args.seed, "count": args.count, "avoid": list(avoid), "seconds": elapsed,
-               "counts": {s: counts[s] for s in STATUSES},
+               "counts": {s: counts[s] for s in STATUSES}, "raised": dict(raised),
                "failures": [{"seed": s, "status": st, "detail": d} for s, st, d in sorted(failures)]}
     if failures:
         with open(os.path.join(args.out, f"summary-{args.seed}-{args.count}.json"), "w") as fh:
