@@ -14,26 +14,22 @@ from fuzz.runner import FAILURES, from_seed, run_many, run_one_forked
 
 SEEDS = list(range(300))
 
-IS_INTEGER_INF = "ember bug: float.is_integer() of inf or -inf is True (CPython: False)"
-SIGNED_ZERO_MIN = ("ember differs from NumPy: np.minimum(-0.0, 0.0) is -0.0 (NumPy: 0.0, the "
-                   "second operand of a tie; np.maximum likewise)")
-SIGNED_ZERO_CLIP = "ember differs from NumPy: np.clip(-0.0, 0.0, 1.0) is 0.0 (NumPy: -0.0)"
 TOO_MANY_OPERANDS = ("ember gap: an array expression with more than 32 distinct operands is an "
                      "UnsupportedError (codegen/lower_array.c MAX_LEAVES) instead of being split")
+
+#: Seeds of long runs that exposed ember bugs since fixed (float.is_integer() of inf; the
+#: signed-zero ties of np.minimum, np.maximum and np.clip): they must keep passing.
+FIXED = [1002992, 3000271, 3010777, 3010988]
 
 #: Seeds (of long runs: none of SEEDS fails now) that expose open ember bugs, run as strict
 #: xfails so that each flips when its bug is fixed: seed -> the bug.
 XFAIL = {
-    1002992: SIGNED_ZERO_MIN,
-    3000271: SIGNED_ZERO_CLIP,
-    3010777: IS_INTEGER_INF,
-    3010988: IS_INTEGER_INF,
     4003601: TOO_MANY_OPERANDS,
 }
 #: Seeds found by `--avoid-known` runs, generated with the features that run avoided.
 AVOIDED = {4003601: ("is_integer", "np.minimum", "np.clip")}
 
-ALL = SEEDS + sorted(s for s in XFAIL if s not in SEEDS)
+ALL = SEEDS + FIXED + sorted(s for s in XFAIL if s not in SEEDS)
 
 
 @pytest.fixture(scope="module")

@@ -54,11 +54,7 @@ from .gen import generate  # noqa: E402
 
 #: Open ember bugs the fuzzer found, by the generator feature that reaches them: `--avoid-known`
 #: leaves these features out so a long run looks for new bugs. Remove an entry once it is fixed.
-KNOWN_BUGS = {
-    "is_integer": "float.is_integer() of inf or -inf returns True (CPython: False)",
-    "np.minimum": "np.minimum/np.maximum of -0.0 and 0.0 differ from NumPy's (its second operand)",
-    "np.clip": "np.clip(-0.0, 0.0, 1.0) is 0.0 (NumPy: -0.0)",
-}
+KNOWN_BUGS = {}   # feature name (gen.py) -> the open ember bug it hits; none open now
 STATUSES = ("ok", "mismatch", "compile-error", "crash", "timeout", "documented", "invalid")
 FAILURES = ("mismatch", "compile-error", "crash", "timeout", "invalid")
 FLOAT_RTOL = 1e-9       # small arrays' sums associate differently in NumPy (pairwise) and ember
