@@ -549,7 +549,7 @@ class Gen:
             return self.compare(scope, d)
         f = self.float_expr(scope, d - 1)
         self.features.add("is_integer")
-        return E(f"{f.text}.is_integer()", "bool", 1)
+        return E(f"({f.text}).is_integer()", "bool", 1)   # -1.0.is_integer() would be -(True)
 
     def compare(self, scope, d):
         n = 2 if self.chance(0.75) else 3
