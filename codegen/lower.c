@@ -221,17 +221,20 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     }
 }
 
-/* A float converted to int64 (or uint64) bits as NumPy's casts give them on x86-64, for every
- * input: truncation toward zero where the value fits, negatives wrapping into uint64, and
- * INT64_MIN's bits (what cvttsd2si gives) for NaN, infinities and values out of range. LLVM's
- * fptosi/fptoui are poison out of range, so each result is frozen and replaced where it is
- * not valid: no input reaches undefined behaviour, and the loop still vectorises. Into uint64,
- * 2**64 and beyond give 0, as x86-64 compilers' conversion does. */
-LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, bool to_unsigned) {
-    LLVMValueRef lo = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -9223372036854775808.0), "");
+/* A float converted to integer bits as NumPy's casts give them on x86-64, for every input:
+ * truncation toward zero where the value fits the `bits`-wide signed conversion NumPy's C cast
+ * goes through (32 for int8 to int32 and uint8, uint16; 64 otherwise), and that width's minimum
+ * (what cvttsd2si gives) for NaN, infinities and values out of range, sign-extended to 64 bits.
+ * Into uint64 (to_unsigned, 64 bits), negatives wrap and 2**64 and beyond give 0, as x86-64
+ * compilers' conversion does. LLVM's fptosi/fptoui are poison out of range, so each result is
+ * frozen and replaced where it is not valid: no input reaches undefined behaviour, and the loop
+ * still vectorises. */
+LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, int bits, bool to_unsigned) {
+    double lim = bits == 32 ? 2147483648.0 : 9223372036854775808.0;
+    LLVMValueRef lo = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -lim), "");
     LLVMValueRef s = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, x, L->i64, ""), "");
-    LLVMValueRef ok = LLVMBuildAnd(L->b, lo, LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, 9223372036854775808.0), ""), "");
-    LLVMValueRef r = LLVMBuildSelect(L->b, ok, s, LLVMConstInt(L->i64, 1ULL << 63, 0), "");
+    LLVMValueRef ok = LLVMBuildAnd(L->b, lo, LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, lim), ""), "");
+    LLVMValueRef r = LLVMBuildSelect(L->b, ok, s, bits == 32 ? i64c(L, -2147483648LL) : LLVMConstInt(L->i64, 1ULL << 63, 0), "");
     if (!to_unsigned) return r;
     /* from 2**63 up, as x86-64 compilers convert to unsigned: (x - 2**63) converted, its top bit
      * flipped, so 2**64 and beyond (inf too) give 0 */
@@ -248,7 +251,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     if (ty_is_int(to)) {
         if (from == ty_bool) return LLVMBuildZExt(L->b, v, L->i64, "");
         if (ty_is_int(from)) return v;   /* the same 64 bits, reinterpreted */
-        if (from == ty_float64) return cg_float_to_bits(L, v, to == ty_uint64);
+        if (from == ty_float64) return cg_float_to_bits(L, v, 64, to == ty_uint64);
     } else if (to == ty_float64) {
         if (from == ty_bool) return LLVMBuildUIToFP(L->b, v, L->f64, "");
         if (from == ty_int64) return LLVMBuildSIToFP(L->b, v, L->f64, "");
@@ -435,6 +438,11 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
     }
 }
 
+/* <sym>.rec of ti, declared by cg_lower_module where ti recurses; NULL otherwise. */
+static LLVMValueRef recursive_twin(Lower *L, TypeInfo *ti) {
+    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
+}
+
 static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const Type *ret,
                                 LLVMValueRef *args, int n) {
     LLVMValueRef all[257];
@@ -457,7 +465,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     case CALL_EXC:
         return ci->nparams ? args[0] : LLVMConstNull(L->ptr);
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
-        LLVMValueRef f = LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", L->ti->symbol));
+        LLVMValueRef f = recursive_twin(L, L->ti);
         args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
         return call_native(L, f, LLVMGlobalGetValueType(f), ci->ret, args, ci->nparams + 1);
     }
@@ -919,7 +927,7 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     if (!bodies) return -1;
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    LLVMValueRef rec = recurses(ti) ? LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol)) : NULL;
+    LLVMValueRef rec = recursive_twin(L, ti);
     if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
     L->out = LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");

@@ -73,7 +73,7 @@ LLVMValueRef cg_intrinsic1(Lower *L, const char *name, LLVMValueRef x);   /* an 
 LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y);   /* double f(double, double) */
 void cg_raise_unless(Lower *L, LLVMValueRef ok, const char *exc, const char *msg);
 LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to);
-LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, bool to_unsigned);   /* NumPy's cast, never poison */
+LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, int bits, bool to_unsigned);   /* NumPy's cast, never poison */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t);

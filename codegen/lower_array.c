@@ -272,16 +272,10 @@ LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int d
         from = ty_float64;
         if (to == ty_float64) return v;
     }
-    if (from == ty_float64 && ty_is_int(to)) {
-        char k = ty_dtypes[dt].kind;
+    if (from == ty_float64 && ty_is_int(to)) {   /* NumPy's C casts to narrow ints go through 32 bits */
         int size = ty_dtypes[dt].size;
-        if (size < 4 || (k == 'i' && size == 4)) {   /* NumPy's C casts go through a 32-bit cvttsd2si */
-            LLVMValueRef ok = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, v, f64c(L, -2147483648.0), ""),
-                                           LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 2147483648.0), ""), "");
-            LLVMValueRef r = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, v, L->i64, ""), "");
-            return LLVMBuildSelect(L->b, ok, r, i64c(L, -2147483648LL), "");
-        }
-        return cg_float_to_bits(L, v, dt == DT_UINT64);
+        bool narrow = size < 4 || (ty_dtypes[dt].kind == 'i' && size == 4);
+        return cg_float_to_bits(L, v, narrow ? 32 : 64, dt == DT_UINT64);
     }
     if (from == ty_float64 && to == ty_bool) return LLVMBuildFCmp(L->b, LLVMRealUNE, v, LLVMConstReal(L->f64, 0), "");
     return cg_cast(L, v, from, to);

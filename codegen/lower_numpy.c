@@ -357,7 +357,17 @@ static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
 }
 
 /* Whether x replaces b as the min (is_max false) or max so far: NaN wins, and an equal value
- * does not replace (the first occurrence stays). */
+ * does not replace (the first occurrence stays). vec_better: elements of dtype dt, scalars or
+ * vectors (the argmin/argmax blocks below); extreme_better: canonical scalars of type ct. */
+static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
+    char k = ty_dtypes[dt].kind;
+    if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
+        return LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, x, b, ""),
+                            LLVMBuildFCmp(L->b, LLVMRealORD, b, b, ""), "");
+    LLVMIntPredicate p = k == 'i' ? (is_max ? LLVMIntSGT : LLVMIntSLT) : (is_max ? LLVMIntUGT : LLVMIntULT);
+    return LLVMBuildICmp(L->b, p, x, b, "");
+}
+
 static LLVMValueRef extreme_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, const Type *ct) {
     if (ct == ty_complex128) {   /* NumPy orders complex numbers by real part, then imaginary; NaN wins */
         LLVMValueRef xr = LLVMBuildExtractValue(L->b, x, 0, ""), xi = LLVMBuildExtractValue(L->b, x, 1, "");
@@ -370,11 +380,7 @@ static LLVMValueRef extreme_better(Lower *L, bool is_max, LLVMValueRef x, LLVMVa
         LLVMValueRef bnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, br, br, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, bi, bi, ""), "");
         return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
     }
-    if (ct == ty_float64) {
-        LLVMValueRef cmp = LLVMBuildFCmp(L->b, is_max ? LLVMRealOGT : LLVMRealOLT, x, b, "");
-        LLVMValueRef xnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), bnan = LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, "");
-        return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
-    }
+    if (ct == ty_float64) return vec_better(L, is_max, x, b, DT_FLOAT64);
     return cg_cmp(L, is_max ? IRC_GT : IRC_LT, x, b, ct);
 }
 
@@ -395,16 +401,6 @@ static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_in
  * The lanes are then combined, ties going to the smaller index, and the elements after the last
  * whole block go through the scalar scan, which starts from the combined best. */
 #define EXTREME_W 8
-
-/* x better than b for max (or min): ints and floats, vectors or scalars; NaN wins. */
-static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
-    char k = ty_dtypes[dt].kind;
-    if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
-        return LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, x, b, ""),
-                            LLVMBuildFCmp(L->b, LLVMRealORD, b, b, ""), "");
-    LLVMIntPredicate p = k == 'i' ? (is_max ? LLVMIntSGT : LLVMIntSLT) : (is_max ? LLVMIntUGT : LLVMIntULT);
-    return LLVMBuildICmp(L->b, p, x, b, "");
-}
 
 /* x the same as b for the tie rule: equal, or both NaN. */
 static LLVMValueRef vec_same(Lower *L, LLVMValueRef x, LLVMValueRef b, int dt) {
@@ -490,12 +486,16 @@ static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *val
  * as in NumPy; -0.0 counts below 0.0): LLVM vectorises it as a reduction, where the
  * compare-and-select of lane_extreme_scan, which also tracks an index, stays one element at a
  * time. */
+static LLVMValueRef float_extreme(Lower *L, bool is_max, LLVMValueRef a, LLVMValueRef b) {
+    return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
+}
+
 static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
     LLVMValueRef acc = acc_new(L, L->f64, cg_load_elem(L, ln->dt, ln->base));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
-    LLVMBuildStore(L->b, cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", LLVMBuildLoad2(L->b, L->f64, acc, ""), x), acc);
+    LLVMBuildStore(L->b, float_extreme(L, is_max, LLVMBuildLoad2(L->b, L->f64, acc, ""), x), acc);
     cg_loop_end(L, &lc);
     return LLVMBuildLoad2(L->b, L->f64, acc, "");
 }
@@ -667,7 +667,7 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     LLVMValueRef part = LLVMBuildLoad2(L->b, vt, cg_field(L, partt, slot, 0), "");
     LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, acc, "");
     if ((kind == PF_MIN || kind == PF_MAX) && !index && ct == ty_float64) {
-        LLVMBuildStore(L->b, cg_call_f64_2(L, kind == PF_MAX ? "llvm.maximum.f64" : "llvm.minimum.f64", cur, part), acc);
+        LLVMBuildStore(L->b, float_extreme(L, kind == PF_MAX, cur, part), acc);
     } else if (kind == PF_MIN || kind == PF_MAX) {
         LLVMValueRef better = extreme_better(L, kind == PF_MAX, part, cur, ct);
         LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, part, cur, ""), acc);

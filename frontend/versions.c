@@ -31,23 +31,18 @@ static int step(Instr *x, int v, unsigned char *cur, int k, int *d) {
 }
 
 /* Split variable v into its webs; -1 on an allocation failure. */
-static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned char *out,
-                     unsigned char *cur, int *parent, int *web_var) {
+static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned char *cur, int *parent,
+                     int *web_var) {
     int nb = fn->nblocks;
     /* definition d is the d-th STOREVAR of v in block order, the same in every walk below */
     memset(in, 0, (size_t)nb * (size_t)k);
-    memset(out, 0, (size_t)nb * (size_t)k);
-    for (bool changed = true; changed;) {
+    for (bool changed = true; changed;) {   /* until no in-set grows (out-sets follow from them) */
         changed = false;
         int d = 0;
         for (int b = 0; b < nb; b++) {
             Block *blk = fn->blocks[b];
             memcpy(cur, in + (size_t)b * k, (size_t)k);
             for (int i = 0; i < blk->ninstrs; i++) step(blk->instrs[i], v, cur, k, &d);
-            if (memcmp(out + (size_t)b * k, cur, (size_t)k)) {
-                memcpy(out + (size_t)b * k, cur, (size_t)k);
-                changed = true;
-            }
             Block *succ[2];
             int ns = ir_successors(blk, succ);
             for (int s = 0; s < ns; s++) {
@@ -121,11 +116,10 @@ int fe_version_vars(Function *fn) {
             if (x->op == IR_STOREVAR && ++ndefs[x->imm] > maxk) maxk = ndefs[x->imm];
         }
     if (maxk < 2) return 0;
-    unsigned char *in = ctx_alloc(ctx, (size_t)nb * (size_t)maxk), *out = ctx_alloc(ctx, (size_t)nb * (size_t)maxk);
-    unsigned char *cur = ctx_alloc(ctx, (size_t)maxk);
+    unsigned char *in = ctx_alloc(ctx, (size_t)nb * (size_t)maxk), *cur = ctx_alloc(ctx, (size_t)maxk);
     int *parent = ctx_alloc(ctx, sizeof(int) * (size_t)maxk), *web_var = ctx_alloc(ctx, sizeof(int) * (size_t)maxk);
-    if (!in || !out || !cur || !parent || !web_var) return -1;
+    if (!in || !cur || !parent || !web_var) return -1;
     for (int v = 0; v < nv; v++)
-        if (!whole[v] && ndefs[v] >= 2 && split_var(fn, v, ndefs[v], in, out, cur, parent, web_var)) return -1;
+        if (!whole[v] && ndefs[v] >= 2 && split_var(fn, v, ndefs[v], in, cur, parent, web_var)) return -1;
     return 0;
 }
