@@ -1,6 +1,8 @@
-/* module.c: the ember._embercc extension. It exports nothing but a capsule holding the CgApi
- * table, which pymodule/driver.c loads on the first compile. */
+/* module.c: the ember._embercc extension. It exports a capsule holding the CgApi table, which
+ * pymodule/driver.c loads on the first compile, and host_cpu() for the system report
+ * (python -m ember). */
 #include "cg.h"
+#include <llvm-c/TargetMachine.h>
 
 int cg_jit_init(void);
 
@@ -20,8 +22,23 @@ static const CgApi api = {
     .inspect_asm = cg_inspect_asm,
 };
 
+/* The CPU LLVM compiles for: its name and features ("+avx2,+fma,-avx512f,..."), as the code
+ * generator's target machine sees them. */
+static PyObject *m_host_cpu(PyObject *self, PyObject *unused) {
+    char *name = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    PyObject *out = Py_BuildValue("{ssss}", "name", name ? name : "", "features", features ? features : "");
+    LLVMDisposeMessage(name);
+    LLVMDisposeMessage(features);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"host_cpu", m_host_cpu, METH_NOARGS, "The host CPU as LLVM sees it: {'name': ..., 'features': '+a,-b,...'}."},
+    {NULL},
+};
+
 static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "ember._embercc",
-                                 "ember's code generator (LLVM); loaded on the first compile.", -1};
+                                 "ember's code generator (LLVM); loaded on the first compile.", -1, methods};
 
 PyMODINIT_FUNC PyInit__embercc(void) {
     PyObject *m = PyModule_Create(&def);

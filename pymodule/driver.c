@@ -465,3 +465,30 @@ PyObject *pm_inspect_types(Dispatcher *d) {
     }
     return out;
 }
+
+/* ---- typing without code generation (ember._ember.infer) ---------------------------- *
+ * What a call with these arguments would type to, or the diagnostic its compile would raise,
+ * without lowering, optimising or loading code: tools/gen_reference.py probes ember's typing
+ * tables with it (lowering accepts whatever typing accepts). Callees still compile. */
+PyObject *pm_infer(Dispatcher *d, PyObject *values) {
+    Py_ssize_t n = PyTuple_GET_SIZE(values);
+    const Type *args[64];
+    if (n > 64) return PyErr_Format(PyExc_TypeError, "at most 64 arguments");
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!(args[i] = rt_typeof(PyTuple_GET_ITEM(values, i))))
+            return PyErr_Format(PyExc_TypeError, "argument %zd: unsupported type %s", i + 1,
+                                Py_TYPE(PyTuple_GET_ITEM(values, i))->tp_name);
+    if (lock_compile()) return NULL;
+    PyObject *out = NULL;
+    Ctx *ctx = NULL;
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    if (load_codegen() || !(ctx = ctx_new())) goto done;
+    Function *fn = build_ir(ctx, d);
+    TypeInfo *ti = fn ? ti_infer(ctx, fn, args, (int)n, &host, ctx_printf(ctx, "ember.%s.infer", qualname), NULL) : NULL;
+    if (ti) out = PyUnicode_FromString(ti->ret->name);
+    else raise_diag(ctx, qualname, args, (int)n);
+done:
+    ctx_free(ctx);
+    unlock_compile();
+    return out;
+}

@@ -1,7 +1,8 @@
 /* pm.h: the CPython extension ember._ember: the Dispatcher and the compile driver.
  *
  * Sections: dispatcher.c (the Dispatcher type and its call path, the hot path),
- * driver.c (one compile: frontend, typing, codegen; diagnostics to exceptions), module.c.
+ * driver.c (one compile: frontend, typing, codegen; diagnostics to exceptions), module.c,
+ * reference.c (the typing tables as data, typing alone: for the reference documentation).
  */
 #ifndef EMBER_PM_H
 #define EMBER_PM_H
@@ -53,7 +54,11 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
                  bool is_explicit);
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
+PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the return type's name */
 void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
+
+/* reference.c */
+extern PyMethodDef pm_reference_methods[];   /* typing_tables(), infer() */
 
 #endif
