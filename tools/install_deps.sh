@@ -21,6 +21,8 @@ python3 -c "import numba" 2>/dev/null || need+=(numba)       # comparisons only 
 python3 -c "import mpi4py" 2>/dev/null || need+=(mpi4py)
 python3 -c "import dask.array" 2>/dev/null || need+=("dask[array]")
 python3 -c "import distributed" 2>/dev/null || need+=(distributed)
+# the documentation site, built in strict mode by tests/test_docs.py
+python3 -c "import mkdocs" 2>/dev/null || need+=(mkdocs)
 for m in joblib cloudpickle nbclient nbformat ipykernel matplotlib; do
   python3 -c "import $m" 2>/dev/null || need+=("$m")
 done
