@@ -123,6 +123,32 @@ def test_reference_rows_come_from_the_tables():
     assert re.search(r"^\| `try` / `except` \| (supported|not yet) \|", pages["python.md"], re.M)
 
 
+def test_infer_types_without_compiling():
+    """ember._ember.infer: typing alone (the reference pages' probe): the return type, or the
+    located diagnostic the compile would raise; no specialisation is made."""
+    import numpy as np
+
+    from ember import _ember, errors, njit
+
+    def mean_of(a, k):
+        return a.sum() / k
+
+    def bad(a):
+        return a + "s"
+
+    d = njit(mean_of)
+    assert _ember.infer(d, (np.ones(3), 2)) == "float64"
+    assert _ember.infer(d, (np.ones((2, 2), dtype=np.int32), 2)) == "float64"
+    assert d.signatures == [] and d.stats["compiles"] == 0
+    with pytest.raises(errors.TypingError, match=r"test_docs.py:\d+ in .*bad: cannot apply an operator to array\(float64, 1d, C\) and str\n"
+                       r"    return a \+ \"s\"\n +\^+"):
+        _ember.infer(njit(bad), (np.ones(3),))
+    with pytest.raises(TypeError, match="unsupported type list"):
+        _ember.infer(d, ([1], 2))
+    rows = _ember.typing_tables()["builtins"]
+    assert ("math", "sqrt", "float -> float") in rows and ("numpy", "add", "ufunc: binary, promoted type") in rows
+
+
 def test_system_report():
     p = subprocess.run([sys.executable, "-m", "ember"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr

@@ -11,10 +11,11 @@ Where each row comes from:
     the builtin table (typeinfer/builtins.def) as ember._ember.typing_tables() returns them. A row
     added there appears here on the next build, with nothing else to edit.
   - What a row accepts is found by asking ember's typing (ember._ember.infer: typing alone, no
-    code is made, a few microseconds a probe): each dtype, each call form, and each keyword
+    code is made, a few microseconds a probe): each dtype, each call form, each keyword
     argument NumPy's own signature has (a keyword typing does not bind is reported as an
-    "unsupported keyword argument"). NumPy itself is run on the same arguments to say what it
-    supports, so a dtype NumPy rejects is not counted as missing.
+    "unsupported keyword argument"), and for axis= each axis of a 2-d array and a tuple. NumPy
+    itself is run on the same arguments to say what it supports, so a dtype NumPy rejects is
+    not counted as missing.
   - Array methods and attributes are the public names of numpy.ndarray, each probed.
   - Python language features are small programs (LANGUAGE below), each compiled by typing; a
     "not yet" row shows ember's own diagnostic.
@@ -170,7 +171,7 @@ def describe_form(form):
     return ", ".join(one(x) for x in form)
 
 
-def find_form(expr_of, numpy_fn):
+def find_form(expr_of):
     """The first call form typing accepts with float64 arrays, or None."""
     for form in FORMS:
         d = compile_probe(call_src(expr_of(args_text(len(form))), len(form)))
@@ -241,26 +242,45 @@ def numpy_function_rows(module, prefix, numpy_module, not_yet):
         names.add(name)
         np_fn = getattr(numpy_module, name, None)
         expr_of = lambda a, name=name: "%s.%s(%s)" % (prefix, name, a)
-        form, d = find_form(expr_of, np_fn)
+        form, d = find_form(expr_of)
         params = numpy_params(np_fn) if np_fn is not None else []
         taken, missing = keyword_support(lambda kw, name=name: "%s.%s(%s=0)" % (prefix, name, kw), params)
-        if form is None:
-            rows.append(["`%s.%s`" % (prefix, name), "supported", "", "", "see the notes"])
+        if form is None:   # in the table, but no call form of FORMS types: say why the simplest fails
+            why = infer(compile_probe(call_src(expr_of("x0"), 1)), [sample("float64")])[1]
+            rows.append(["`%s.%s`" % (prefix, name), "supported", "–", ", ".join(taken) or "–", "",
+                         "no probe form typed; `%s(a)`: %s" % (name, why)])
             continue
         cells, gaps = dtype_cells(d, form, np_fn)
         kinds = [dt for dt, c in zip(DTYPES, cells) if c not in ("no", "–", "")]
         dcell = "any" if cells[0] == "any" else ", ".join(kinds)
-        rows.append(["`%s.%s`" % (prefix, name), status(gaps, missing),
+        limits = axis_limits(prefix, name, form) if "axis" in taken else []
+        rows.append(["`%s.%s`" % (prefix, name), status(gaps + limits, missing),
                      "`%s(%s)`" % (name, describe_form(form)), ", ".join(taken) or "–",
-                     dcell, note(gaps, missing)])
+                     dcell, note(gaps, missing, limits)])
     for name in not_yet:
         if name in names or not hasattr(numpy_module, name):
             continue
         expr_of = lambda a, name=name: "%s.%s(%s)" % (prefix, name, a)
-        form, _ = find_form(expr_of, None)
+        form, _ = find_form(expr_of)
         if form is None:   # typing takes no form of it: not yet
             rows.append(["`%s.%s`" % (prefix, name), "not yet", "", "", "", ""])
     return sorted(rows, key=lambda r: r[0])
+
+
+def axis_limits(prefix, name, form):
+    """What a function taking axis= does not take of it, on a 2-d float64 array: each axis, a
+    negative one, a tuple of axes (as in NumPy), with ember's message."""
+    if form[:1] != ("A",):
+        return []
+    rest = realise(form[1:], "float64")
+    out = []
+    for axis in ["0", "1", "-1", "(0, 1)"]:
+        n = 1 + len(rest)
+        src = call_src("%s.%s(%s, axis=%s)" % (prefix, name, args_text(n), axis), n)
+        ok, msg = infer(compile_probe(src), [sample("float64", 2)] + rest)
+        if not ok:
+            out.append("axis=%s: %s" % (axis, msg))
+    return out
 
 
 def page_numpy():
@@ -270,9 +290,10 @@ def page_numpy():
            "it accepts (`a` a 1-d array, `m` a 2-d one), the parameters of NumPy's signature it "
            "binds by keyword, and the dtypes of `a` it accepts (bool, int8, int64, uint64, float32, "
            "float64, complex128; `any` where no array is taken). *partial* says what is missing: "
-           "keywords NumPy has that ember does not take, and dtypes NumPy takes that ember does not, "
-           "with ember's message. Ufuncs are on [their own page](ufuncs.md), methods and attributes "
-           "of arrays [below](#array-methods-and-attributes).\n\n",
+           "keywords NumPy has that ember does not take, `axis=` values (each axis of a 2-d array, "
+           "a tuple) and dtypes NumPy takes that ember does not, with ember's message. Ufuncs are "
+           "on [their own page](ufuncs.md), methods and attributes of arrays "
+           "[below](#array-methods-and-attributes).\n\n",
            table(head, numpy_function_rows("numpy", "np", np, NOT_YET_NUMPY)),
            "\n## Array methods and attributes\n\n",
            "Every public name of `numpy.ndarray`, probed on a 1-d float64 array `a`.\n\n",
@@ -295,7 +316,7 @@ def array_member_rows():
             continue
         found = None
         msg = ""
-        for form in [(), (0,), ("A",), (1, 5), ("float64",)]:
+        for form in [(), (2, 3), (0,), ("A",), ("float64",)]:
             args = [sample("float64") if x == "A" else x for x in form]
             if form == ("float64",):
                 src = "def f(a):\n    return a.%s(np.float64)\n" % name
@@ -317,8 +338,10 @@ def array_member_rows():
             call = ", ".join("np.float64" if x == "float64" else "b" if x == "A" else repr(x) for x in form)
             rows.append(["`a.%s()`" % name, kind, "partial" if missing else "supported",
                          "`a.%s(%s)` → %s" % (name, call, short_type(res)), note([], missing)])
-        else:
+        elif "has no supported attribute" in msg:
             rows.append(["`a.%s()`" % name, kind, "not yet", "", msg])
+        else:   # typing knows the method, but none of the probe forms fit its parameters
+            rows.append(["`a.%s()`" % name, kind, "supported", "–", "no probe form typed; `a.%s()`: %s" % (name, msg)])
     return rows
 
 
@@ -456,57 +479,252 @@ def page_builtins():
                     table(head, rows)])
 
 
-# (feature, program defining f, arguments): each is typed; "not yet" rows show ember's message.
+# Python constructs: (feature, arguments, a program defining f). Each is typed when the pages are
+# built; a "not yet" row shows the message ember gives.
 LANGUAGE = [
-    ("`if` / `elif` / `else`", "def f(x):\n    if x > 0:\n        return 1\n    elif x < 0:\n        return -1\n    else:\n        return 0\n", [3]),
-    ("`while`, `break`, `continue`", "def f(n):\n    i = 0\n    while True:\n        i += 1\n        if i % 2:\n            continue\n        if i > n:\n            break\n    return i\n", [5]),
-    ("`for` over `range` (1-3 arguments)", "def f(n):\n    s = 0\n    for i in range(n, 0, -2):\n        s += i\n    return s\n", [9]),
-    ("`for` ... `else`", "def f(n):\n    for i in range(n):\n        if i == 7:\n            break\n    else:\n        return -1\n    return i\n", [9]),
-    ("`for` over a tuple", "def f(t):\n    s = 0\n    for v in t:\n        s += v\n    return s\n", [(1, 2, 3)]),
-    ("`for` over an array, `enumerate`, `zip`", "def f(a):\n    s = 0.0\n    for i, (x, y) in enumerate(zip(a, a)):\n        s += i * x * y\n    return s\n", [np.ones(3)]),
-    ("arithmetic `+ - * / // % **`, unary `- + ~`", "def f(a, b):\n    return (a + b) * (a - b) / 3 + a // b + a % b + a ** 2 + (-a) + (~b)\n", [7, 3]),
-    ("bitwise `&`, `|`, `^`, `<<`, `>>`", "def f(a, b):\n    return (a & b) | (a ^ b) | (a << 2) | (a >> 1)\n", [7, 3]),
-    ("chained comparisons", "def f(a, b, c):\n    return a < b <= c\n", [1, 2.5, 3]),
-    ("`and` / `or` / `not`, conditional expressions", "def f(a, b):\n    return (a if a > b else b) if (a and not b) or b else 0\n", [1, 2]),
-    ("augmented assignment", "def f(x):\n    x += 1\n    x *= 2\n    x //= 3\n    return x\n", [5]),
-    ("tuples: build, unpack, index, compare, concatenate", "def f(a, b):\n    t = (a, b)\n    a, b = b, a\n    return t[0] + t[1], t + (a,), t < (b, a)\n", [1, 2]),
-    ("a variable re-assigned to another type", "def f(n):\n    x = n\n    y = x * 2\n    x = np.zeros(3)\n    return y + x.size\n", [3]),
-    ("calls of other `@njit` functions (keywords, defaults)", "g = ember.njit(lambda x, k=2: x * k)\ndef f(x):\n    return g(x) + g(x, k=3)\n", [1.5]),
-    ("self-recursion", "@ember.njit\ndef f(n):\n    return 1 if n < 2 else n * f(n - 1)\n", [5]),
-    ("inner functions and closures", "def f(x):\n    k = 3\n    def g(y):\n        return y * k\n    return g(x)\n", [2]),
-    ("lambda", "def f(x):\n    g = lambda y: y + 1\n    return g(x)\n", [2]),
-    ("`raise SomeError(\"message\")`", "def f(x):\n    if x < 0:\n        raise ValueError(\"negative\")\n    return x\n", [2]),
-    ("`assert cond, \"message\"`", "def f(x):\n    assert x > 0, \"positive\"\n    return x\n", [2]),
-    ("module globals (numbers, tuples, strings) as constants", "SCALE = (2, 3)\ndef f(x):\n    return x * SCALE[1]\n", [2]),
-    ("`None` as a value", "def f(x):\n    return None\n", [2]),
-    ("`try` / `except`", "def f(x):\n    try:\n        return 1 // x\n    except ZeroDivisionError:\n        return 0\n", [0]),
-    ("`try` / `finally`", "def f(x):\n    try:\n        y = x + 1\n    finally:\n        y = 0\n    return y\n", [0]),
-    ("`with`", "import contextlib\ndef f(x):\n    with contextlib.nullcontext():\n        return x\n", [0]),
-    ("generators (`yield`)", "def f(x):\n    yield x\n", [0]),
-    ("list literals", "def f(x):\n    return [x, x]\n", [1]),
-    ("list comprehensions", "def f(n):\n    return [i for i in range(n)]\n", [3]),
-    ("dict literals", "def f(x):\n    return {1: x}\n", [1]),
-    ("set literals", "def f(x):\n    return {x}\n", [1]),
-    ("strings as values", "def f(x):\n    s = 'a' + str(x)\n    return len(s)\n", [1]),
-    ("f-strings", "def f(x):\n    return f\"{x}\"\n", [1]),
-    ("`print`", "def f(x):\n    print(x)\n    return x\n", [1]),
-    ("classes and methods of user objects", "class P:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return P(x).v\n", [1]),
-    ("`global` assignment", "G = 0\ndef f(x):\n    global G\n    G = x\n    return x\n", [1]),
-    ("`del`", "def f(x):\n    y = x\n    del y\n    return x\n", [1]),
-    ("`import` inside the function", "def f(x):\n    import math\n    return math.sqrt(x)\n", [4.0]),
-    ("assignment expressions (`:=`)", "def f(x):\n    if (y := x + 1) > 2:\n        return y\n    return 0\n", [3]),
-    ("`match` statements", "def f(x):\n    match x:\n        case 1:\n            return 10\n        case _:\n            return 0\n", [1]),
-    ("`*args` parameters", "def f(*args):\n    return len(args)\n", [1]),
-    ("mutual recursion between compiled functions", "@ember.njit\ndef g(n):\n    return 0 if n == 0 else f(n - 1)\n@ember.njit\ndef f(n):\n    return 1 if n == 0 else g(n - 1)\n", [3]),
+    ('`if` / `elif` / `else`', [3], """
+        def f(x):
+            if x > 0:
+                return 1
+            elif x < 0:
+                return -1
+            else:
+                return 0
+    """),
+    ('`while`, `break`, `continue`', [5], """
+        def f(n):
+            i = 0
+            while True:
+                i += 1
+                if i % 2:
+                    continue
+                if i > n:
+                    break
+            return i
+    """),
+    ('`for` over `range` (1-3 arguments)', [9], """
+        def f(n):
+            s = 0
+            for i in range(n, 0, -2):
+                s += i
+            return s
+    """),
+    ('`for` ... `else`', [9], """
+        def f(n):
+            for i in range(n):
+                if i == 7:
+                    break
+            else:
+                return -1
+            return i
+    """),
+    ('`for` over a tuple', [(1, 2, 3)], """
+        def f(t):
+            s = 0
+            for v in t:
+                s += v
+            return s
+    """),
+    ('`for` over an array, `enumerate`, `zip`', [np.ones(3)], """
+        def f(a):
+            s = 0.0
+            for i, (x, y) in enumerate(zip(a, a)):
+                s += i * x * y
+            return s
+    """),
+    ('arithmetic `+ - * / // % **`, unary `- + ~`', [7, 3], """
+        def f(a, b):
+            return (a + b) * (a - b) / 3 + a // b + a % b + a ** 2 + (-a) + (~b)
+    """),
+    ('bitwise `&`, `|`, `^`, `<<`, `>>`', [7, 3], """
+        def f(a, b):
+            return (a & b) | (a ^ b) | (a << 2) | (a >> 1)
+    """),
+    ('chained comparisons', [1, 2.5, 3], """
+        def f(a, b, c):
+            return a < b <= c
+    """),
+    ('`and` / `or` / `not`, conditional expressions', [1, 2], """
+        def f(a, b):
+            return (a if a > b else b) if (a and not b) or b else 0
+    """),
+    ('augmented assignment', [5], """
+        def f(x):
+            x += 1
+            x *= 2
+            x //= 3
+            return x
+    """),
+    ('tuples: build, unpack, index, compare, concatenate', [1, 2], """
+        def f(a, b):
+            t = (a, b)
+            a, b = b, a
+            return t[0] + t[1], t + (a,), t < (b, a)
+    """),
+    ('a variable re-assigned to another type', [3], """
+        def f(n):
+            x = n
+            y = x * 2
+            x = np.zeros(3)
+            return y + x.size
+    """),
+    ('calls of other `@njit` functions (keywords, defaults)', [1.5], """
+        g = ember.njit(lambda x, k=2: x * k)
+        def f(x):
+            return g(x) + g(x, k=3)
+    """),
+    ('self-recursion', [5], """
+        @ember.njit
+        def f(n):
+            return 1 if n < 2 else n * f(n - 1)
+    """),
+    ('inner functions and closures', [2], """
+        def f(x):
+            k = 3
+            def g(y):
+                return y * k
+            return g(x)
+    """),
+    ('lambda', [2], """
+        def f(x):
+            g = lambda y: y + 1
+            return g(x)
+    """),
+    ('`raise SomeError("message")`', [2], """
+        def f(x):
+            if x < 0:
+                raise ValueError("negative")
+            return x
+    """),
+    ('`assert cond, "message"`', [2], """
+        def f(x):
+            assert x > 0, "positive"
+            return x
+    """),
+    ('module globals (numbers, tuples, strings) as constants', [2], """
+        SCALE = (2, 3)
+        def f(x):
+            return x * SCALE[1]
+    """),
+    ('`None` as a value', [2], """
+        def f(x):
+            return None
+    """),
+    ('`try` / `except`', [0], """
+        def f(x):
+            try:
+                return 1 // x
+            except ZeroDivisionError:
+                return 0
+    """),
+    ('`try` / `finally`', [0], """
+        def f(x):
+            try:
+                y = x + 1
+            finally:
+                y = 0
+            return y
+    """),
+    ('`with`', [0], """
+        import contextlib
+        def f(x):
+            with contextlib.nullcontext():
+                return x
+    """),
+    ('generators (`yield`)', [0], """
+        def f(x):
+            yield x
+    """),
+    ('list literals', [1], """
+        def f(x):
+            return [x, x]
+    """),
+    ('list comprehensions', [3], """
+        def f(n):
+            return [i for i in range(n)]
+    """),
+    ('dict literals', [1], """
+        def f(x):
+            return {1: x}
+    """),
+    ('set literals', [1], """
+        def f(x):
+            return {x}
+    """),
+    ('strings as values', [1], """
+        def f(x):
+            s = 'a' + str(x)
+            return len(s)
+    """),
+    ('f-strings', [1], """
+        def f(x):
+            return f"{x}"
+    """),
+    ('`print`', [1], """
+        def f(x):
+            print(x)
+            return x
+    """),
+    ('classes and methods of user objects', [1], """
+        class P:
+            def __init__(self, v):
+                self.v = v
+        def f(x):
+            return P(x).v
+    """),
+    ('`global` assignment', [1], """
+        G = 0
+        def f(x):
+            global G
+            G = x
+            return x
+    """),
+    ('`del`', [1], """
+        def f(x):
+            y = x
+            del y
+            return x
+    """),
+    ('`import` inside the function', [4.0], """
+        def f(x):
+            import math
+            return math.sqrt(x)
+    """),
+    ('assignment expressions (`:=`)', [3], """
+        def f(x):
+            if (y := x + 1) > 2:
+                return y
+            return 0
+    """),
+    ('`match` statements', [1], """
+        def f(x):
+            match x:
+                case 1:
+                    return 10
+                case _:
+                    return 0
+    """),
+    ('`*args` parameters', [1], """
+        def f(*args):
+            return len(args)
+    """),
+    ('mutual recursion between compiled functions', [3], """
+        @ember.njit
+        def g(n):
+            return 0 if n == 0 else f(n - 1)
+        @ember.njit
+        def f(n):
+            return 1 if n == 0 else g(n - 1)
+    """),
 ]
 
 
 def page_python():
     rows = []
-    for feature, src, args in LANGUAGE:
+    for feature, args, src in LANGUAGE:
         try:
             ns = dict(_NS)
-            exec(compile(src, "<probe>", "exec"), ns)
+            exec(compile(textwrap.dedent(src), "<probe>", "exec"), ns)
             f = ns["f"]
             d = f if isinstance(f, _ember.Dispatcher) else ember.njit(f)
             ok, res = infer(d, args)
