@@ -102,7 +102,7 @@ def numba_xfail(reason):
 
 
 def ember_gap(reason):
-    """A case ember does not handle yet (a known gap listed in the README), strict on ember."""
+    """A case ember does not handle yet (a known gap listed in docs/differences.md, "Not yet"), strict on ember."""
     return pytest.mark.xfail(not ON_NUMBA, reason=f"not yet in ember: {reason}", strict=True)
 
 

@@ -2,7 +2,7 @@
 under CPython and ember in forked children must agree; and the fuzzer's own parts work (the
 generator is deterministic, the runner tells each outcome apart, the minimiser shrinks).
 
-`python -m tests.fuzz --count N` runs any number of programs (see README, "Testing")."""
+`python -m tests.fuzz --count N` runs any number of programs (see docs/internals.md, "Testing")."""
 
 import collections
 

@@ -20,7 +20,7 @@ arguments after the call, the same exception type (and message, for the program'
   crash          the child died on a signal or exited while running the program
   timeout        no answer within the time limit
   documented     CPython raised a math domain/range OverflowError or ValueError where ember
-                 returns inf/NaN, as README's "Differences from CPython" says
+                 returns inf/NaN, as docs/differences.md ("From CPython") says
   invalid        CPython itself failed with NameError/TypeError/...: a generator bug
 
 Two rare mismatches (about 1 in 10**4 programs each) are not ember's to fix: `math.copysign(x,
