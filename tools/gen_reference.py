@@ -610,6 +610,52 @@ LANGUAGE = [
         def f(x):
             return None
     """),
+    ('`while` ... `else`', [3], """
+        def f(n):
+            while n > 0:
+                n -= 1
+            else:
+                n = -1
+            return n
+    """),
+    ('`in` and `not in` on a tuple', [2], """
+        def f(x):
+            return x in (1, 2, 3) and x not in (4, 5)
+    """),
+    ('`is None`, `is not None`', [2], """
+        def f(x):
+            y = None
+            return y is None and x is not None
+    """),
+    ('tuple slices', [(1, 2, 3)], """
+        def f(t):
+            return t[1:] + t[::-1]
+    """),
+    ('starred unpacking (`a, *rest = t`)', [(1, 2, 3)], """
+        def f(t):
+            a, *rest = t
+            return a
+    """),
+    ('`nonlocal`', [2], """
+        def f(x):
+            k = 0
+            def g():
+                nonlocal k
+                k += x
+            g()
+            return k
+    """),
+    ('a value on some paths and `None` on others (Optional)', [2], """
+        def f(x):
+            if x > 0:
+                return x
+            return None
+    """),
+    ('a global NumPy array as a constant', [1], """
+        TABLE = np.arange(4.0)
+        def f(i):
+            return TABLE[i]
+    """),
     ('`try` / `except`', [0], """
         def f(x):
             try:
