@@ -46,7 +46,7 @@ SKIP_PARAMS = {"device", "like"}   # NumPy's array-API and dispatch parameters
 NOT_YET_NUMPY = """
     allclose argpartition argwhere around array_equal atleast_1d atleast_2d average bincount
     column_stack convolve corrcoef correlate cov cross cumulative_sum digitize einsum
-    expand_dims flip fliplr full histogram hstack interp isclose isin kron meshgrid nanargmax
+    expand_dims flip fliplr histogram hstack interp isclose isin kron meshgrid nanargmax
     nanargmin nanmax nanmean nanmedian nanmin nanpercentile nanprod nanstd nansum nanvar
     nonzero partition polyfit polyval ptp repeat roll round select stack squeeze swapaxes take
     tile trace tril triu vstack
@@ -806,9 +806,13 @@ PAGES = {
 
 def pages():
     """{file name: Markdown text} of every reference page."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return {name: make() for name, make in PAGES.items()}
+    disabled, ember.config.DISABLE_JIT = ember.config.DISABLE_JIT, False   # probes need dispatchers
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {name: make() for name, make in PAGES.items()}
+    finally:
+        ember.config.DISABLE_JIT = disabled
 
 
 def main():
