@@ -17,6 +17,17 @@
 #include <string.h>
 
 /* ---- types and constants ----------------------------------------------------------- */
+/* runtime/rt.h's RtExcCore {cls, msg, desc, args[8]} and RtExc {e, cause, cause_kind}. */
+static LLVMTypeRef exc_core_type(Lower *L) {
+    LLVMTypeRef f[4] = {L->ptr, L->ptr, L->ptr, LLVMArrayType2(L->i64, TY_EXC_WORDS)};
+    return LLVMStructTypeInContext(L->c, f, 4, 0);
+}
+
+static LLVMTypeRef exc_type(Lower *L) {
+    LLVMTypeRef f[3] = {exc_core_type(L), exc_core_type(L), L->i32};
+    return LLVMStructTypeInContext(L->c, f, 3, 0);
+}
+
 LLVMTypeRef cg_type(Lower *L, const Type *t) {
     switch (t->kind) {
     case TY_NONE: return L->i8;
@@ -24,12 +35,13 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_EXC: return L->ptr;
+    case TY_STR: case TY_ITER: return L->ptr;
+    case TY_EXCVAL: return exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
-    case TY_TUPLE: case TY_ZIP: {
+    case TY_TUPLE: case TY_ZIP: case TY_EXC: {   /* an exception instance: its args */
         LLVMTypeRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
@@ -136,6 +148,41 @@ const char *cg_exc_name(Lower *L, PyObject *cls) {
     return name;
 }
 
+/* The class with its bases, "module:qualname|base|...", as every raise records it: a handler
+ * matches by name against the list (runtime/error.c, rt_exc_is), with no Python call. */
+const char *cg_exc_class(Lower *L, PyObject *cls) {
+    PyObject *mro = PyObject_GetAttrString(cls, "__mro__");
+    const char *list = cg_exc_name(L, cls);
+    for (Py_ssize_t i = 1; mro && PyTuple_Check(mro) && i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *base = PyTuple_GET_ITEM(mro, i);
+        if (base != (PyObject *)&PyBaseObject_Type) list = ctx_printf(L->ctx, "%s|%s", list, cg_exc_name(L, base));
+    }
+    Py_XDECREF(mro);
+    PyErr_Clear();
+    return list;
+}
+
+/* cg_exc_class of a class named "module:qualname" (ember's own raises name their classes). */
+static const char *exc_class_of_name(Lower *L, const char *name) {
+    for (int i = 0; i < L->nexc_names; i++)
+        if (!strcmp(L->exc_names[i].name, name)) return L->exc_names[i].cls;
+    const char *colon = strchr(name, ':'), *cls = name;
+    PyObject *obj = colon ? PyImport_ImportModule(ctx_printf(L->ctx, "%.*s", (int)(colon - name), name)) : NULL;
+    for (const char *p = colon ? colon + 1 : ""; obj && *p;) {
+        const char *dot = strchr(p, '.');
+        int n = dot ? (int)(dot - p) : (int)strlen(p);
+        PyObject *next = PyObject_GetAttrString(obj, ctx_printf(L->ctx, "%.*s", n, p));
+        Py_DECREF(obj);
+        obj = next;
+        p += n + (dot != NULL);
+    }
+    if (obj && PyType_Check(obj)) cls = cg_exc_class(L, obj);
+    Py_XDECREF(obj);
+    PyErr_Clear();
+    if (L->nexc_names < 16) L->exc_names[L->nexc_names++] = (typeof(L->exc_names[0])){name, cls};
+    return cls;
+}
+
 /* Leave the function with a status: directly, or through the exit block that drops references. */
 void cg_ret(Lower *L, LLVMValueRef status) {
     if (!L->refs) {
@@ -146,11 +193,41 @@ void cg_ret(Lower *L, LLVMValueRef status) {
     LLVMBuildBr(L->b, L->exit_bb);
 }
 
-static void emit_raise(Lower *L, const char *exc, LLVMValueRef msg) {
+/* The error record is set. Inside a try, go to its handler (a block of this function: a prange
+ * body's chunk returns, and the caller's handler takes it); otherwise leave with -1, recording
+ * this function and line for the Python traceback (one shared block per function). */
+void cg_fail(Lower *L) {
+    Block *h = L->block ? L->block->handler : NULL;
+    if (h && L->bbs[h->id]) {
+        LLVMBuildBr(L->b, L->bbs[h->id]);
+        return;
+    }
+    if (!L->traceback) {
+        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+        return;
+    }
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    if (!L->fail_bb) {
+        L->fail_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
+        LLVMPositionBuilderAtEnd(L->b, L->fail_bb);
+        L->fail_line = LLVMBuildPhi(L->b, L->i32, "line");
+        LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
+        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), L->fail_line};
+        cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
+        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+        LLVMPositionBuilderAtEnd(L->b, here);
+    }
+    LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
+    LLVMAddIncoming(L->fail_line, &line, &here, 1);
+    LLVMBuildBr(L->b, L->fail_bb);
+}
+
+/* raise cls(msg) (cls as cg_exc_class writes it; msg NULL: no args). */
+static void emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-    LLVMValueRef args[2] = {cg_cstring(L, exc), msg ? msg : LLVMConstNull(L->ptr)};
+    LLVMValueRef args[2] = {cg_cstring(L, cls), msg ? msg : LLVMConstNull(L->ptr)};
     cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    cg_fail(L);
 }
 
 /* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. With exc
@@ -161,8 +238,8 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, cond, false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    if (exc) emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
-    else cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));   /* the record is set already */
+    if (exc) emit_raise(L, exc_class_of_name(L, exc), msg ? cg_cstring(L, msg) : NULL);
+    else cg_fail(L);   /* the record is set already */
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -201,7 +278,7 @@ void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_ret(L, status);
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -462,8 +539,11 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     switch (ci->kind) {
     case CALL_BUILTIN:
         return cg_builtin(L, in, ci, args, types);
-    case CALL_EXC:
-        return ci->nparams ? args[0] : LLVMConstNull(L->ptr);
+    case CALL_EXC: {   /* the args, kept until a raise packs them */
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
+        for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        return v;
+    }
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
         LLVMValueRef f = recursive_twin(L, L->ti);
         args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
@@ -659,6 +739,93 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     L->pending_int.branch = NULL;
 }
 
+/* ---- exceptions ----------------------------------------------------------------------
+ * A raise fills the thread's error record (runtime/error.c) and fails (cg_fail): to the
+ * handler of the block when inside a try, else out of the function. The common forms call
+ * ember_rt_raise(class, constant message); with values or a cause, the whole RtExc is built in
+ * the frame and copied in by ember_rt_raise_value. A handler's first instruction takes the
+ * exception out of the record as a value (EXCFETCH); `except` tests its class (EXCMATCH). */
+
+/* Append value x of type t to the args words (ty_exc_arg_layout's order). */
+static void pack_exc_arg(Lower *L, LLVMValueRef words, LLVMValueRef x, const Type *t, int *k) {
+    LLVMTypeRef at = LLVMArrayType2(L->i64, TY_EXC_WORDS);
+    LLVMValueRef w[2] = {NULL, NULL};
+    switch (t->kind) {
+    case TY_INT64: case TY_UINT64: w[0] = x; break;
+    case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
+    case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
+    case TY_STR: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
+    case TY_COMPLEX128:
+        w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
+        w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
+        break;
+    case TY_TUPLE:
+        for (int i = 0; i < t->n; i++) pack_exc_arg(L, words, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""), t->elems[i], k);
+        return;
+    default: return;   /* None: no word */
+    }
+    for (int i = 0; i < 2 && w[i]; i++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, (*k)++)};
+        LLVMBuildStore(L->b, w[i], LLVMBuildInBoundsGEP2(L->b, at, words, idx, 2, ""));
+    }
+}
+
+/* Fill the RtExcCore at p with what a raise of `v` (type t) records. */
+static void store_exc_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {
+    LLVMTypeRef ct = exc_core_type(L);
+    if (t->kind == TY_EXCVAL) {
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
+        return;
+    }
+    LLVMBuildStore(L->b, LLVMConstNull(ct), p);
+    LLVMBuildStore(L->b, cg_cstring(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
+    if (t->kind != TY_EXC || t->n == 0) return;
+    char desc[128] = "";
+    for (int i = 0; i < t->n; i++) ty_exc_arg_layout(t->elems[i], desc, sizeof desc);
+    LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+    int k = 0;
+    for (int i = 0; i < t->n; i++) pack_exc_arg(L, cg_field(L, ct, p, 3), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], &k);
+}
+
+static void lower_raise(Lower *L, Instr *in) {
+    const Type *t = vt(L, in->args[0]);
+    LLVMValueRef v = L->vals[in->args[0]];
+    bool plain = t->kind == TY_EXCCLASS || (t->kind == TY_EXC && (t->n == 0 || (t->n == 1 && t->elems[0] == ty_str)));
+    if (plain && in->nargs == 1) {   /* raise E, raise E("message") */
+        emit_raise(L, cg_exc_class(L, t->obj), t->kind == TY_EXC && t->n ? LLVMBuildExtractValue(L->b, v, 0, "") : NULL);
+        return;
+    }
+    LLVMTypeRef et = exc_type(L);
+    LLVMValueRef e = cg_entry_alloca(L, et, "raise");
+    if (t->kind == TY_EXCVAL) LLVMBuildStore(L->b, v, e);   /* raise e: its cause too, unless one is given */
+    else LLVMBuildStore(L->b, LLVMConstNull(et), e);
+    store_exc_core(L, cg_field(L, et, e, 0), v, t);
+    if (in->nargs == 2) {   /* raise ... from cause */
+        const Type *ct = vt(L, in->args[1]);
+        if (ct->kind == TY_NONE) {
+            LLVMBuildStore(L->b, LLVMConstNull(exc_core_type(L)), cg_field(L, et, e, 1));
+        } else {
+            store_exc_core(L, cg_field(L, et, e, 1), L->vals[in->args[1]], ct);
+        }
+        LLVMBuildStore(L->b, LLVMConstInt(L->i32, ct->kind == TY_NONE ? 1 : 2, 0), cg_field(L, et, e, 2));
+    }
+    cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
+    cg_fail(L);
+}
+
+/* Is the exception of class `cls` (a class list) an instance of `what`: a class or a tuple of them? */
+static LLVMValueRef exc_match(Lower *L, LLVMValueRef cls, const Type *what) {
+    if (what->kind == TY_TUPLE) {
+        LLVMValueRef any = LLVMConstInt(L->i1, 0, 0);
+        for (int i = 0; i < what->n; i++) any = LLVMBuildOr(L->b, any, exc_match(L, cls, what->elems[i]), "");
+        return any;
+    }
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef args[2] = {cls, cg_cstring(L, cg_exc_name(L, what->obj))};
+    LLVMValueRef r = cg_call(L, "ember_rt_exc_match", L->i32, pt, args, 2);
+    return LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i32, 0, 0), "");
+}
+
 static int lower_instr(Lower *L, Instr *in) {
     TypeInfo *ti = L->ti;
     const Type *t = ti->vtypes[in->id];
@@ -795,11 +962,28 @@ static int lower_instr(Lower *L, Instr *in) {
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
     }
-    case IR_RAISE: {
-        const Type *et = vt(L, in->args[0]);
-        emit_raise(L, cg_exc_name(L, et->obj), et->kind == TY_EXC ? L->vals[in->args[0]] : NULL);
+    case IR_RAISE: lower_raise(L, in); return 0;
+    case IR_RERAISE: {
+        LLVMValueRef e = cg_entry_alloca(L, exc_type(L), "exc");
+        LLVMBuildStore(L->b, L->vals[in->args[0]], e);
+        cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
+        cg_fail(L);
         return 0;
     }
+    case IR_EXCFETCH: {
+        LLVMValueRef e = cg_entry_alloca(L, exc_type(L), "caught");
+        cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &e, 1);
+        v = LLVMBuildLoad2(L->b, exc_type(L), e, "");
+        break;
+    }
+    case IR_EXCMATCH: {
+        LLVMValueRef cls = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, L->vals[in->args[0]], 0, ""), 0, "cls");
+        v = exc_match(L, cls, vt(L, in->args[1]));
+        break;
+    }
+    case IR_DELVAR:
+        if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);
+        return 0;
     case IR_NOPS: return 0;
     }
     L->vals[in->id] = v;
@@ -833,6 +1017,8 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
+    L->block = NULL;
+    L->fail_bb = NULL;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
@@ -862,6 +1048,7 @@ void cg_end_function(Lower *L) {
 
 int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
+    L->block = b;
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
     if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */
@@ -929,6 +1116,8 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
     LLVMValueRef rec = recursive_twin(L, ti);
     if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
+    L->traceback = true;
+    L->loc = (Loc){fn->firstline, -1, -1};   /* where the recursion guard fails */
     L->out = LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);

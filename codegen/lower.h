@@ -38,6 +38,12 @@ typedef struct Lower {
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
     const char *cpu, *features;   /* the target, for every function's attributes */
     Instr *cur;               /* the instruction being lowered */
+    Block *block;             /* the block being lowered (its handler catches what fails in it) */
+    bool traceback;           /* failing here leaves a traceback entry (not in outlined chunks) */
+    LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
+    LLVMValueRef fail_line;      /* its phi of the failing lines */
+    struct { const char *name, *cls; } exc_names[16];   /* cg_exc_class of names already resolved */
+    int nexc_names;
     /* A checked int() whose test waits for the branch that follows (cg_float_to_int): */
     struct {
         Instr *branch;        /* the BRANCH that tests it, or NULL */
@@ -88,7 +94,9 @@ void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t,
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
-const char *cg_exc_name(Lower *L, PyObject *cls);
+const char *cg_exc_name(Lower *L, PyObject *cls);    /* "module:qualname" */
+const char *cg_exc_class(Lower *L, PyObject *cls);   /* "module:qualname|base|...", what raises record */
+void cg_fail(Lower *L);   /* the error record is set: to the block's handler, or return -1 */
 
 void cg_ret(Lower *L, LLVMValueRef status);
 

@@ -327,7 +327,7 @@ static LLVMValueRef int_checked(Lower *L, LLVMValueRef x, LLVMValueRef r, LLVMVa
     LLVMBuildCondBr(L->b, fits, ok, fail);
     LLVMPositionBuilderAtEnd(L->b, fail);
     cg_call(L, "ember_rt_raise_float_to_int", L->voidt, &L->f64, &x, 1);
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return cg_phi2(L, r, from, r2, bad, "int");
 }

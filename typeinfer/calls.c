@@ -480,16 +480,24 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_dispatcher_call(ti, in, callee, args);
     case TY_INNERFUNC:
         return type_inner_call(ti, in, callee, args);
-    case TY_EXCCLASS: {
+    case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
-        if (nargs > 1 || (nargs == 1 && args[0] != ty_str))
-            return UNSUP(in, "exceptions can only be constructed from one constant string here "
-                             "(got %d arguments)", nargs);
+        char desc[128] = "";
+        int words = 0;
+        for (int i = 0; i < nargs; i++) {
+            int w = ty_exc_arg_layout(args[i], desc, sizeof desc);
+            if (w < 0)
+                return UNSUP(ti->fn->instrs[in->args[i + 1]], "an exception's arguments may be numbers, None, "
+                             "strings and tuples of them (got %s)", args[i]->name);
+            words += w;
+        }
+        if (words > TY_EXC_WORDS)
+            return UNSUP(in, "an exception's arguments hold at most %d numbers here (got %d)", TY_EXC_WORDS, words);
         CallInfo *ci = new_call(ti, in, CALL_EXC, nargs);
         if (!ci) return -1;
-        if (nargs) ci->params[0] = ty_str;
-        ci->ret = ty_exc(callee->obj);
-        return 0;
+        for (int i = 0; i < nargs; i++) ci->params[i] = args[i];
+        ci->ret = ty_exc(callee->obj, nargs, args);
+        return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
