@@ -17,17 +17,6 @@
 #include <string.h>
 
 /* ---- types and constants ----------------------------------------------------------- */
-/* runtime/rt.h's RtExcCore {cls, msg, desc, args[8]} and RtExc {e, cause, cause_kind}. */
-static LLVMTypeRef exc_core_type(Lower *L) {
-    LLVMTypeRef f[4] = {L->ptr, L->ptr, L->ptr, LLVMArrayType2(L->i64, TY_EXC_WORDS)};
-    return LLVMStructTypeInContext(L->c, f, 4, 0);
-}
-
-static LLVMTypeRef exc_type(Lower *L) {
-    LLVMTypeRef f[3] = {exc_core_type(L), exc_core_type(L), L->i32};
-    return LLVMStructTypeInContext(L->c, f, 3, 0);
-}
-
 LLVMTypeRef cg_type(Lower *L, const Type *t) {
     switch (t->kind) {
     case TY_NONE: return L->i8;
@@ -36,7 +25,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
     case TY_STR: case TY_ITER: return L->ptr;
-    case TY_EXCVAL: return exc_type(L);
+    case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
@@ -121,10 +110,20 @@ LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name) {
     return a;
 }
 
+/* Runtime functions only failing code calls: declared cold, so a path calling them is unlikely
+ * (a user's `if c: raise E(x)` included) and the optimiser keeps the hot path's registers. */
+static bool raises(const char *name) {
+    return !strncmp(name, "ember_rt_raise", 14) || !strcmp(name, "ember_rt_exc_fetch") ||
+           !strcmp(name, "ember_rt_traceback");
+}
+
 LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n) {
     LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
     if (!f) {
         f = LLVMAddFunction(L->m, name, LLVMFunctionType(ret, params, (unsigned)n, 0));
+        if (raises(name))
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                    LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("cold", 4), 0));
     }
     return f;
 }
@@ -133,54 +132,6 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
                      LLVMValueRef *args, int n) {
     LLVMValueRef f = cg_declare(L, name, ret, ptypes, n);
     return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)n, "");
-}
-
-/* "module:qualname", resolved back to the class by the runtime when the error is raised. */
-const char *cg_exc_name(Lower *L, PyObject *cls) {
-    PyObject *mod = PyObject_GetAttrString(cls, "__module__");
-    PyObject *qn = PyObject_GetAttrString(cls, "__qualname__");
-    const char *ms = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : "builtins";
-    const char *qs = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : "Exception";
-    const char *name = ctx_printf(L->ctx, "%s:%s", ms, qs);
-    Py_XDECREF(mod);
-    Py_XDECREF(qn);
-    PyErr_Clear();
-    return name;
-}
-
-/* The class with its bases, "module:qualname|base|...", as every raise records it: a handler
- * matches by name against the list (runtime/error.c, rt_exc_is), with no Python call. */
-const char *cg_exc_class(Lower *L, PyObject *cls) {
-    PyObject *mro = PyObject_GetAttrString(cls, "__mro__");
-    const char *list = cg_exc_name(L, cls);
-    for (Py_ssize_t i = 1; mro && PyTuple_Check(mro) && i < PyTuple_GET_SIZE(mro); i++) {
-        PyObject *base = PyTuple_GET_ITEM(mro, i);
-        if (base != (PyObject *)&PyBaseObject_Type) list = ctx_printf(L->ctx, "%s|%s", list, cg_exc_name(L, base));
-    }
-    Py_XDECREF(mro);
-    PyErr_Clear();
-    return list;
-}
-
-/* cg_exc_class of a class named "module:qualname" (ember's own raises name their classes). */
-static const char *exc_class_of_name(Lower *L, const char *name) {
-    for (int i = 0; i < L->nexc_names; i++)
-        if (!strcmp(L->exc_names[i].name, name)) return L->exc_names[i].cls;
-    const char *colon = strchr(name, ':'), *cls = name;
-    PyObject *obj = colon ? PyImport_ImportModule(ctx_printf(L->ctx, "%.*s", (int)(colon - name), name)) : NULL;
-    for (const char *p = colon ? colon + 1 : ""; obj && *p;) {
-        const char *dot = strchr(p, '.');
-        int n = dot ? (int)(dot - p) : (int)strlen(p);
-        PyObject *next = PyObject_GetAttrString(obj, ctx_printf(L->ctx, "%.*s", n, p));
-        Py_DECREF(obj);
-        obj = next;
-        p += n + (dot != NULL);
-    }
-    if (obj && PyType_Check(obj)) cls = cg_exc_class(L, obj);
-    Py_XDECREF(obj);
-    PyErr_Clear();
-    if (L->nexc_names < 16) L->exc_names[L->nexc_names++] = (typeof(L->exc_names[0])){name, cls};
-    return cls;
 }
 
 /* Leave the function with a status: directly, or through the exit block that drops references. */
@@ -193,43 +144,6 @@ void cg_ret(Lower *L, LLVMValueRef status) {
     LLVMBuildBr(L->b, L->exit_bb);
 }
 
-/* The error record is set. Inside a try, go to its handler (a block of this function: a prange
- * body's chunk returns, and the caller's handler takes it); otherwise leave with -1, recording
- * this function and line for the Python traceback (one shared block per function). */
-void cg_fail(Lower *L) {
-    Block *h = L->block ? L->block->handler : NULL;
-    if (h && L->bbs[h->id]) {
-        LLVMBuildBr(L->b, L->bbs[h->id]);
-        return;
-    }
-    if (!L->traceback) {
-        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
-        return;
-    }
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
-    if (!L->fail_bb) {
-        L->fail_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
-        LLVMPositionBuilderAtEnd(L->b, L->fail_bb);
-        L->fail_line = LLVMBuildPhi(L->b, L->i32, "line");
-        LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
-        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), L->fail_line};
-        cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
-        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
-        LLVMPositionBuilderAtEnd(L->b, here);
-    }
-    LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
-    LLVMAddIncoming(L->fail_line, &line, &here, 1);
-    LLVMBuildBr(L->b, L->fail_bb);
-}
-
-/* raise cls(msg) (cls as cg_exc_class writes it; msg NULL: no args). */
-static void emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
-    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-    LLVMValueRef args[2] = {cg_cstring(L, cls), msg ? msg : LLVMConstNull(L->ptr)};
-    cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
-    cg_fail(L);
-}
-
 /* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. With exc
  * NULL the error record is already set (a runtime call failed): just fail. */
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) {
@@ -238,7 +152,7 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, cond, false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    if (exc) emit_raise(L, exc_class_of_name(L, exc), msg ? cg_cstring(L, msg) : NULL);
+    if (exc) cg_emit_raise(L, cg_exc_class_of_name(L, exc), msg ? cg_cstring(L, msg) : NULL);
     else cg_fail(L);   /* the record is set already */
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
@@ -739,93 +653,6 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     L->pending_int.branch = NULL;
 }
 
-/* ---- exceptions ----------------------------------------------------------------------
- * A raise fills the thread's error record (runtime/error.c) and fails (cg_fail): to the
- * handler of the block when inside a try, else out of the function. The common forms call
- * ember_rt_raise(class, constant message); with values or a cause, the whole RtExc is built in
- * the frame and copied in by ember_rt_raise_value. A handler's first instruction takes the
- * exception out of the record as a value (EXCFETCH); `except` tests its class (EXCMATCH). */
-
-/* Append value x of type t to the args words (ty_exc_arg_layout's order). */
-static void pack_exc_arg(Lower *L, LLVMValueRef words, LLVMValueRef x, const Type *t, int *k) {
-    LLVMTypeRef at = LLVMArrayType2(L->i64, TY_EXC_WORDS);
-    LLVMValueRef w[2] = {NULL, NULL};
-    switch (t->kind) {
-    case TY_INT64: case TY_UINT64: w[0] = x; break;
-    case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
-    case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
-    case TY_STR: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
-    case TY_COMPLEX128:
-        w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
-        w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
-        break;
-    case TY_TUPLE:
-        for (int i = 0; i < t->n; i++) pack_exc_arg(L, words, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""), t->elems[i], k);
-        return;
-    default: return;   /* None: no word */
-    }
-    for (int i = 0; i < 2 && w[i]; i++) {
-        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, (*k)++)};
-        LLVMBuildStore(L->b, w[i], LLVMBuildInBoundsGEP2(L->b, at, words, idx, 2, ""));
-    }
-}
-
-/* Fill the RtExcCore at p with what a raise of `v` (type t) records. */
-static void store_exc_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {
-    LLVMTypeRef ct = exc_core_type(L);
-    if (t->kind == TY_EXCVAL) {
-        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
-        return;
-    }
-    LLVMBuildStore(L->b, LLVMConstNull(ct), p);
-    LLVMBuildStore(L->b, cg_cstring(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
-    if (t->kind != TY_EXC || t->n == 0) return;
-    char desc[128] = "";
-    for (int i = 0; i < t->n; i++) ty_exc_arg_layout(t->elems[i], desc, sizeof desc);
-    LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
-    int k = 0;
-    for (int i = 0; i < t->n; i++) pack_exc_arg(L, cg_field(L, ct, p, 3), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], &k);
-}
-
-static void lower_raise(Lower *L, Instr *in) {
-    const Type *t = vt(L, in->args[0]);
-    LLVMValueRef v = L->vals[in->args[0]];
-    bool plain = t->kind == TY_EXCCLASS || (t->kind == TY_EXC && (t->n == 0 || (t->n == 1 && t->elems[0] == ty_str)));
-    if (plain && in->nargs == 1) {   /* raise E, raise E("message") */
-        emit_raise(L, cg_exc_class(L, t->obj), t->kind == TY_EXC && t->n ? LLVMBuildExtractValue(L->b, v, 0, "") : NULL);
-        return;
-    }
-    LLVMTypeRef et = exc_type(L);
-    LLVMValueRef e = cg_entry_alloca(L, et, "raise");
-    if (t->kind == TY_EXCVAL) LLVMBuildStore(L->b, v, e);   /* raise e: its cause too, unless one is given */
-    else LLVMBuildStore(L->b, LLVMConstNull(et), e);
-    store_exc_core(L, cg_field(L, et, e, 0), v, t);
-    if (in->nargs == 2) {   /* raise ... from cause */
-        const Type *ct = vt(L, in->args[1]);
-        if (ct->kind == TY_NONE) {
-            LLVMBuildStore(L->b, LLVMConstNull(exc_core_type(L)), cg_field(L, et, e, 1));
-        } else {
-            store_exc_core(L, cg_field(L, et, e, 1), L->vals[in->args[1]], ct);
-        }
-        LLVMBuildStore(L->b, LLVMConstInt(L->i32, ct->kind == TY_NONE ? 1 : 2, 0), cg_field(L, et, e, 2));
-    }
-    cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
-    cg_fail(L);
-}
-
-/* Is the exception of class `cls` (a class list) an instance of `what`: a class or a tuple of them? */
-static LLVMValueRef exc_match(Lower *L, LLVMValueRef cls, const Type *what) {
-    if (what->kind == TY_TUPLE) {
-        LLVMValueRef any = LLVMConstInt(L->i1, 0, 0);
-        for (int i = 0; i < what->n; i++) any = LLVMBuildOr(L->b, any, exc_match(L, cls, what->elems[i]), "");
-        return any;
-    }
-    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-    LLVMValueRef args[2] = {cls, cg_cstring(L, cg_exc_name(L, what->obj))};
-    LLVMValueRef r = cg_call(L, "ember_rt_exc_match", L->i32, pt, args, 2);
-    return LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i32, 0, 0), "");
-}
-
 static int lower_instr(Lower *L, Instr *in) {
     TypeInfo *ti = L->ti;
     const Type *t = ti->vtypes[in->id];
@@ -962,25 +789,10 @@ static int lower_instr(Lower *L, Instr *in) {
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
     }
-    case IR_RAISE: lower_raise(L, in); return 0;
-    case IR_RERAISE: {
-        LLVMValueRef e = cg_entry_alloca(L, exc_type(L), "exc");
-        LLVMBuildStore(L->b, L->vals[in->args[0]], e);
-        cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
-        cg_fail(L);
-        return 0;
-    }
-    case IR_EXCFETCH: {
-        LLVMValueRef e = cg_entry_alloca(L, exc_type(L), "caught");
-        cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &e, 1);
-        v = LLVMBuildLoad2(L->b, exc_type(L), e, "");
-        break;
-    }
-    case IR_EXCMATCH: {
-        LLVMValueRef cls = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, L->vals[in->args[0]], 0, ""), 0, "cls");
-        v = exc_match(L, cls, vt(L, in->args[1]));
-        break;
-    }
+    case IR_RAISE: cg_lower_raise(L, in); return 0;
+    case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
+    case IR_EXCFETCH: v = cg_lower_excfetch(L); break;
+    case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
     case IR_DELVAR:
         if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);
         return 0;
@@ -1020,6 +832,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->block = NULL;
     L->fail_bb = NULL;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    cg_exc_begin_function(L);
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
         if (!t || !ty_is_runtime(t)) continue;
@@ -1205,6 +1018,7 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
     int rc = lower_function(L, ti);
     for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
+    if (rc == 0) cg_finish_exc_matchers(L);
     if (rc == 0) {
         char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
         build_entry(L, ti, entry);

@@ -596,3 +596,13 @@ def test_returning_a_caught_exception_is_refused():
             return e
     with pytest.raises(errors.EmberError, match="return"):
         jit(f)(0)
+
+
+def test_args_of_a_caught_exception_is_a_clear_error():
+    def f(k):
+        try:
+            return 1 // k
+        except ZeroDivisionError as e:
+            return len(e.args)
+    with pytest.raises(errors.UnsupportedError, match="caught exception's 'args' is not supported yet"):
+        jit(f)(0)

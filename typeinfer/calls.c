@@ -130,6 +130,9 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         if (!strcmp(attr, "conjugate") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
             return ty_method(recv, attr);
     }
+    if (recv->kind == TY_EXCVAL)
+        return UNSUP(in, "a caught exception's '%s' is not supported yet (its args may be of any type); re-raise it "
+                         "(raise, raise e) or raise another from it", attr), NULL;
     return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
 }
 
