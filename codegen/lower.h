@@ -41,7 +41,7 @@ typedef struct Lower {
     Block *block;             /* the block being lowered (its handler catches what fails in it) */
     bool traceback;           /* failing here leaves a traceback entry (not in outlined chunks) */
     LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
-    LLVMValueRef fail_line;      /* its phi of the failing lines */
+    LLVMValueRef fail_line;      /* the failing line, stored where it fails (volatile: stays off the hot path) */
     LLVMValueRef pending, pending_set;   /* an exception raised for a handler of this frame, and its flag */
     struct { const char *name, *cls; } exc_names[16];   /* cg_exc_class of names already resolved */
     int nexc_names;

@@ -142,19 +142,23 @@ void cg_fail(Lower *L) {
         cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
         return;
     }
+    /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
+     * the hot path before each branch that may fail. */
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
     if (!L->fail_bb) {
+        L->fail_line = cg_entry_alloca(L, L->i32, "line");
         L->fail_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
         LLVMPositionBuilderAtEnd(L->b, L->fail_bb);
-        L->fail_line = LLVMBuildPhi(L->b, L->i32, "line");
+        LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
+        LLVMSetVolatile(line, 1);
         LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
-        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), L->fail_line};
+        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
         cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
         cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
         LLVMPositionBuilderAtEnd(L->b, here);
     }
     LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
-    LLVMAddIncoming(L->fail_line, &line, &here, 1);
+    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
     LLVMBuildBr(L->b, L->fail_bb);
 }
 
