@@ -200,9 +200,9 @@ void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
 
 /* ---- raise ---------------------------------------------------------------------------------- */
 
-/* Append value x of type t to the args words (ty_exc_arg_layout's order). */
-static void pack_arg(Lower *L, LLVMValueRef words, LLVMValueRef x, const Type *t, int *k) {
-    LLVMTypeRef at = LLVMArrayType2(L->i64, TY_EXC_WORDS);
+/* Append value x of type t to the words at `words` (an array of i64), in ty_value_layout's
+ * order; an array is stored in a frame slot and its address packed. */
+void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRef x, const Type *t, int *k) {
     LLVMValueRef w[2] = {NULL, NULL};
     switch (t->kind) {
     case TY_INT64: case TY_UINT64: w[0] = x; break;
@@ -213,14 +213,20 @@ static void pack_arg(Lower *L, LLVMValueRef words, LLVMValueRef x, const Type *t
         w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
         w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
         break;
+    case TY_ARRAY: {
+        LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, t), "shown");
+        LLVMBuildStore(L->b, x, slot);
+        w[0] = LLVMBuildPtrToInt(L->b, slot, L->i64, "");
+        break;
+    }
     case TY_TUPLE:
-        for (int i = 0; i < t->n; i++) pack_arg(L, words, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""), t->elems[i], k);
+        for (int i = 0; i < t->n; i++) cg_pack_value(L, words, wordst, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""), t->elems[i], k);
         return;
     default: return;   /* None: no word */
     }
     for (int i = 0; i < 2 && w[i]; i++) {
         LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, (*k)++)};
-        LLVMBuildStore(L->b, w[i], LLVMBuildInBoundsGEP2(L->b, at, words, idx, 2, ""));
+        LLVMBuildStore(L->b, w[i], LLVMBuildInBoundsGEP2(L->b, wordst, words, idx, 2, ""));
     }
 }
 
@@ -235,10 +241,12 @@ static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) 
     LLVMBuildStore(L->b, class_global(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
     if (t->kind != TY_EXC || t->n == 0) return;
     char desc[128] = "";
-    for (int i = 0; i < t->n; i++) ty_exc_arg_layout(t->elems[i], desc, sizeof desc);
+    for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], desc, sizeof desc, false);
     LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
     int k = 0;
-    for (int i = 0; i < t->n; i++) pack_arg(L, cg_field(L, ct, p, 3), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], &k);
+    for (int i = 0; i < t->n; i++)
+        cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""),
+                      t->elems[i], &k);
 }
 
 /* raise a0 [from a1]: a class, an instance (its args), or a caught exception. */

@@ -152,10 +152,11 @@ static PyObject *resolve_class(const char *cls) {
     return obj;
 }
 
-/* The args a desc string describes, read from the packed values (see lower.c, pack_exc_args):
- * q int64, Q uint64, d float64, ? bool, D complex128 (two words), s a constant UTF-8 string,
- * N None, ( ... ) a tuple. */
-static PyObject *unpack_args(const char **desc, const uint64_t *words, int *k, char close) {
+/* The values a desc string describes, read from the packed words (typeinfer/types.c,
+ * ty_value_layout): q int64, Q uint64, d float64, ? bool, D complex128 (two words), s a constant
+ * UTF-8 string, N None, ( ... ) a tuple, A<dtype><ndim> an array (a view that does not own the
+ * memory: only for the time of the call that unpacks it). */
+static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k, char close) {
     PyObject *items = PyList_New(0);
     while (items && **desc && **desc != close) {
         char c = *(*desc)++;
@@ -173,7 +174,12 @@ static PyObject *unpack_args(const char **desc, const uint64_t *words, int *k, c
             break;
         case 's': x = PyUnicode_FromString((const char *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
-        case '(': x = unpack_args(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
+        case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
+        case 'A':
+            if (!(*desc)[0] || !(*desc)[1]) { PyErr_SetString(PyExc_SystemError, "ember: bad array layout"); break; }
+            x = rt_array_view((*desc)[0] - 'a', (*desc)[1] - '0', (const void *)(uintptr_t)words[(*k)++]);
+            *desc += 2;
+            break;
         default: PyErr_Format(PyExc_SystemError, "ember: bad exception layout '%c'", c);
         }
         if (!x || PyList_Append(items, x) < 0) {
@@ -199,7 +205,7 @@ static PyObject *make_instance(const RtExcCore *c) {
     }
     int k = 0;
     const char *desc = c->desc;
-    PyObject *args = desc ? unpack_args(&desc, c->args, &k, 0)
+    PyObject *args = desc ? unpack_values(&desc, c->args, &k, 0)
                    : c->msg ? Py_BuildValue("(s)", c->msg) : PyTuple_New(0);
     PyObject *inst = args ? PyObject_Call(cls, args, NULL) : NULL;
     Py_XDECREF(args);
@@ -232,6 +238,42 @@ int rt_error_to_python(void) {
     Py_DECREF(inst);
     for (int i = 0; i < nframes; i++) _PyTraceback_Add(frames[i].func, frames[i].file, frames[i].line);
     return -1;
+}
+
+/* print(*values, sep=sep, end=end, flush=flush) through Python's print, so the text is exactly
+ * Python's and goes wherever sys.stdout goes (a notebook, a redirect). Takes the GIL: compiled
+ * code may print from a nogil function or a prange thread. */
+int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int k = 0;
+    PyObject *values = unpack_values(&desc, words, &k, 0);
+    PyObject *builtins = values ? PyImport_ImportModule("builtins") : NULL;
+    PyObject *print = builtins ? PyObject_GetAttrString(builtins, "print") : NULL;
+    PyObject *kw = print ? Py_BuildValue("{s:s,s:s,s:O}", "sep", sep, "end", end, "flush", flush ? Py_True : Py_False) : NULL;
+    PyObject *r = kw ? PyObject_Call(print, values, kw) : NULL;
+    int32_t status = 0;
+    if (!r) {   /* as a compiled error: this thread's record names the class; the text is kept */
+        static _Thread_local char text[256];
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *s = value ? PyObject_Str(value) : NULL;
+        snprintf(text, sizeof text, "print() failed: %s: %s", type ? ((PyTypeObject *)type)->tp_name : "?",
+                 s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
+        PyErr_Clear();
+        Py_XDECREF(s);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        ember_rt_raise("builtins:RuntimeError", text);
+        status = -1;
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(kw);
+    Py_XDECREF(print);
+    Py_XDECREF(builtins);
+    Py_XDECREF(values);
+    PyGILState_Release(gil);
+    return status;
 }
 
 void rt_error_save(RtExc *out) {
@@ -441,6 +483,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
     {"ember_rt_exc_match", (void *)ember_rt_exc_match},
     {"ember_rt_traceback", (void *)ember_rt_traceback},
+    {"ember_rt_print", (void *)ember_rt_print},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},

@@ -31,6 +31,7 @@ int32_t ember_rt_exc_match(const char *cls, const char *name);
 void ember_rt_traceback(const char *func, const char *file, int32_t line);
 bool rt_exc_is(const char *cls, const char *name);   /* is class cls (either form) name or a subclass */
 void rt_error_save(RtExc *out);               /* take this thread's record (another thread raises it) */
+int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush);
 int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
@@ -54,6 +55,7 @@ void rt_explain_untyped(PyObject *value, const char *name, char *buf, size_t len
 int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: not convertible */
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
+PyObject *rt_array_view(int dtype, int ndim, const void *p);     /* read-only, owns nothing: for the call's time */
 
 /* call.c: unbox, call the entry, box (Dispatcher and AOT modules) */
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -331,9 +331,9 @@ const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args) {
     return aggregate(TY_EXC, nargs, args, name, cls);
 }
 
-int ty_exc_arg_layout(const Type *t, char *desc, size_t len) {
+int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     size_t at = strlen(desc);
-    if (at + 3 >= len) return -1;
+    if (at + 4 >= len) return -1;
     switch (t->kind) {
     case TY_INT64: desc[at] = 'q'; break;
     case TY_UINT64: desc[at] = 'Q'; break;
@@ -342,12 +342,19 @@ int ty_exc_arg_layout(const Type *t, char *desc, size_t len) {
     case TY_STR: desc[at] = 's'; break;
     case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
     case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
+    case TY_ARRAY:
+        if (!arrays) return -1;
+        desc[at] = 'A';
+        desc[at + 1] = (char)('a' + t->dtype);
+        desc[at + 2] = (char)('0' + t->ndim);
+        desc[at + 3] = 0;
+        return 1;
     case TY_TUPLE: {
         desc[at] = '(';
         desc[at + 1] = 0;
         int words = 0;
         for (int i = 0; i < t->n; i++) {
-            int w = ty_exc_arg_layout(t->elems[i], desc, len);
+            int w = ty_value_layout(t->elems[i], desc, len, arrays);
             if (w < 0) return -1;
             words += w;
         }

@@ -106,10 +106,12 @@ const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(*args) */
-/* How a value of type t packs into an exception's args (runtime/error.c reads it back): its
- * layout letters appended to desc (q int64, Q uint64, d float64, ? bool, D complex, s str,
- * N None, (...) tuple) and the words it takes; -1 if it cannot be an exception argument. */
-int ty_exc_arg_layout(const Type *t, char *desc, size_t len);
+/* How a value of type t packs into 64-bit words for the runtime to make Python objects of
+ * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
+ * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str, N None (no word),
+ * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
+ * at its value) and the words it takes; -1 if it cannot be packed. */
+int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
 /* A Dispatcher going away: drop its type and every type made of it from the table (a
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
 void ty_forget(PyObject *dispatcher);
