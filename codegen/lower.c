@@ -24,12 +24,13 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_EXC: return L->ptr;
+    case TY_STR: case TY_ITER: return L->ptr;
+    case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
-    case TY_TUPLE: case TY_ZIP: {
+    case TY_TUPLE: case TY_ZIP: case TY_EXC: {   /* an exception instance: its args */
         LLVMTypeRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
@@ -109,10 +110,20 @@ LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name) {
     return a;
 }
 
+/* Runtime functions only failing code calls: declared cold, so a path calling them is unlikely
+ * (a user's `if c: raise E(x)` included) and the optimiser keeps the hot path's registers. */
+static bool raises(const char *name) {
+    return !strncmp(name, "ember_rt_raise", 14) || !strcmp(name, "ember_rt_exc_fetch") ||
+           !strcmp(name, "ember_rt_traceback");
+}
+
 LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n) {
     LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
     if (!f) {
         f = LLVMAddFunction(L->m, name, LLVMFunctionType(ret, params, (unsigned)n, 0));
+        if (raises(name))
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                    LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("cold", 4), 0));
     }
     return f;
 }
@@ -121,19 +132,6 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
                      LLVMValueRef *args, int n) {
     LLVMValueRef f = cg_declare(L, name, ret, ptypes, n);
     return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)n, "");
-}
-
-/* "module:qualname", resolved back to the class by the runtime when the error is raised. */
-const char *cg_exc_name(Lower *L, PyObject *cls) {
-    PyObject *mod = PyObject_GetAttrString(cls, "__module__");
-    PyObject *qn = PyObject_GetAttrString(cls, "__qualname__");
-    const char *ms = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : "builtins";
-    const char *qs = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : "Exception";
-    const char *name = ctx_printf(L->ctx, "%s:%s", ms, qs);
-    Py_XDECREF(mod);
-    Py_XDECREF(qn);
-    PyErr_Clear();
-    return name;
 }
 
 /* Leave the function with a status: directly, or through the exit block that drops references. */
@@ -146,13 +144,6 @@ void cg_ret(Lower *L, LLVMValueRef status) {
     LLVMBuildBr(L->b, L->exit_bb);
 }
 
-static void emit_raise(Lower *L, const char *exc, LLVMValueRef msg) {
-    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-    LLVMValueRef args[2] = {cg_cstring(L, exc), msg ? msg : LLVMConstNull(L->ptr)};
-    cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
-}
-
 /* if (cond) raise exc(msg); continues in a new block. The raise path is marked cold. With exc
  * NULL the error record is already set (a runtime call failed): just fail. */
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) {
@@ -161,8 +152,8 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, cond, false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    if (exc) emit_raise(L, exc, msg ? cg_cstring(L, msg) : NULL);
-    else cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));   /* the record is set already */
+    if (exc) cg_emit_raise(L, cg_exc_class_of_name(L, exc), msg ? cg_cstring(L, msg) : NULL);
+    else cg_fail(L);   /* the record is set already */
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -201,7 +192,7 @@ void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_ret(L, status);
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
@@ -462,8 +453,11 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     switch (ci->kind) {
     case CALL_BUILTIN:
         return cg_builtin(L, in, ci, args, types);
-    case CALL_EXC:
-        return ci->nparams ? args[0] : LLVMConstNull(L->ptr);
+    case CALL_EXC: {   /* the args, kept until a raise packs them */
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
+        for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        return v;
+    }
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
         LLVMValueRef f = recursive_twin(L, L->ti);
         args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
@@ -795,11 +789,13 @@ static int lower_instr(Lower *L, Instr *in) {
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
     }
-    case IR_RAISE: {
-        const Type *et = vt(L, in->args[0]);
-        emit_raise(L, cg_exc_name(L, et->obj), et->kind == TY_EXC ? L->vals[in->args[0]] : NULL);
+    case IR_RAISE: cg_lower_raise(L, in); return 0;
+    case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
+    case IR_EXCFETCH: v = cg_lower_excfetch(L); break;
+    case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
+    case IR_DELVAR:
+        if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);
         return 0;
-    }
     case IR_NOPS: return 0;
     }
     L->vals[in->id] = v;
@@ -833,7 +829,10 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
+    L->block = NULL;
+    L->fail_bb = NULL;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    cg_exc_begin_function(L);
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
         if (!t || !ty_is_runtime(t)) continue;
@@ -862,6 +861,7 @@ void cg_end_function(Lower *L) {
 
 int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
+    L->block = b;
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
     if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */
@@ -929,6 +929,8 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
     LLVMValueRef rec = recursive_twin(L, ti);
     if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
+    L->traceback = true;
+    L->loc = (Loc){fn->firstline, -1, -1};   /* where the recursion guard fails */
     L->out = LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
@@ -1016,6 +1018,7 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
     int rc = lower_function(L, ti);
     for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
+    if (rc == 0) cg_finish_exc_matchers(L);
     if (rc == 0) {
         char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
         build_entry(L, ti, entry);

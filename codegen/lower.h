@@ -38,6 +38,13 @@ typedef struct Lower {
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
     const char *cpu, *features;   /* the target, for every function's attributes */
     Instr *cur;               /* the instruction being lowered */
+    Block *block;             /* the block being lowered (its handler catches what fails in it) */
+    bool traceback;           /* failing here leaves a traceback entry (not in outlined chunks) */
+    LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
+    LLVMValueRef fail_line;      /* the failing line, stored where it fails (volatile: stays off the hot path) */
+    LLVMValueRef pending, pending_set;   /* an exception raised for a handler of this frame, and its flag */
+    struct { const char *name, *cls; } exc_names[16];   /* cg_exc_class of names already resolved */
+    int nexc_names;
     /* A checked int() whose test waits for the branch that follows (cg_float_to_int): */
     struct {
         Instr *branch;        /* the BRANCH that tests it, or NULL */
@@ -88,7 +95,21 @@ void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t,
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
-const char *cg_exc_name(Lower *L, PyObject *cls);
+/* lower_exc.c */
+LLVMTypeRef cg_exc_type(Lower *L);                  /* a caught exception: runtime/rt.h's RtExc */
+const char *cg_exc_name(Lower *L, PyObject *cls);    /* "module:qualname" */
+const char *cg_exc_class(Lower *L, PyObject *cls);   /* "module:qualname|base|...", what raises record */
+const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, from "module:qualname" */
+void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
+void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */
+void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* raise cls(msg); msg may be NULL */
+void cg_lower_raise(Lower *L, Instr *in);
+void cg_lower_reraise(Lower *L, LLVMValueRef exc);
+LLVMValueRef cg_lower_excfetch(Lower *L);
+LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef exc, const Type *classes);
+void cg_finish_exc_matchers(Lower *L);   /* once the module is lowered */
+/* value x of type t into words (wordst: [N x i64]) from word *k on, as ty_value_layout lays it out */
+void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRef x, const Type *t, int *k);
 
 void cg_ret(Lower *L, LLVMValueRef status);
 

@@ -327,7 +327,7 @@ static LLVMValueRef int_checked(Lower *L, LLVMValueRef x, LLVMValueRef r, LLVMVa
     LLVMBuildCondBr(L->b, fits, ok, fail);
     LLVMPositionBuilderAtEnd(L->b, fail);
     cg_call(L, "ember_rt_raise_float_to_int", L->voidt, &L->f64, &x, 1);
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return cg_phi2(L, r, from, r2, bad, "int");
 }
@@ -545,6 +545,19 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
+    case BI_PRINT: {   /* the values packed as words, printed by Python's print under the GIL */
+        int npos = n - 3, nwords = 0;
+        char desc[512] = "";
+        for (int i = 0; i < npos; i++) nwords += ty_value_layout(types[i], desc, sizeof desc, true);
+        LLVMTypeRef wt = LLVMArrayType2(L->i64, (unsigned long long)(nwords ? nwords : 1));
+        LLVMValueRef words = cg_entry_alloca(L, wt, "printed");
+        int k = 0;
+        for (int i = 0; i < npos; i++) cg_pack_value(L, words, wt, args[i], types[i], &k);
+        LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->ptr, L->ptr, L->i1};
+        LLVMValueRef a[5] = {cg_cstring(L, desc), words, args[npos], args[npos + 1], args[npos + 2]};
+        cg_check_status(L, cg_call(L, "ember_rt_print", L->i32, pt, a, 5));
+        return LLVMConstInt(L->i8, 0, 0);
+    }
     case BI_ENUMERATE: {   /* zip(count(start), x): a range from start that outlasts any iterable */
         LLVMValueRef start = n == 2 ? args[1] : i64c(L, 0);
         LLVMValueRef room = LLVMBuildICmp(L->b, LLVMIntSLT, start, i64c(L, 1LL << 62), "");

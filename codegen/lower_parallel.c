@@ -134,7 +134,7 @@ LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMVa
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, nc, i64c(L, 0), ""), fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);   /* the runner (or the chunk) has set this thread's error record */
-    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return nc;
 }

@@ -85,6 +85,7 @@ typedef struct {
     Instr null_marker;  /* stands for NULL in a block's stack plan */
     PyObject *closure;  /* a compiled function's cells: its free variables are frozen constants */
     int first_free;     /* the localsplus index of the first free variable */
+    int excvar;         /* "$exc": the exception being handled (CPython's exc_info), or -1 */
 } Fe;
 
 static int fe_error(Fe *fe, DiagKind kind, const char *fmt, ...) {
@@ -196,6 +197,52 @@ static int find_blocks(Fe *fe) {
             if (make_block(fe, fe->ins[i + 1].start)) return -1;
         }
     }
+    return 0;
+}
+
+/* CPython 3.11's exception table (Objects/exception_handling_notes.txt): entries of four
+ * varints (6 bits a byte, 0x40: more follow; 0x80 marks an entry's first byte): start and
+ * length in code units, the handler's code unit, and depth << 1 | lasti. */
+static int read_varint(const unsigned char *t, Py_ssize_t n, Py_ssize_t *k) {
+    int v = 0;
+    do {
+        if (*k >= n) return -1;
+        v = (v << 6) | (t[*k] & 0x3f);
+    } while (t[(*k)++] & 0x40);
+    return v;
+}
+
+/* Split blocks where try regions start and end and at each handler; then give every block in a
+ * region its handler (regions do not overlap: the table lists the innermost handler per range). */
+static int read_exception_table(Fe *fe) {
+    PyObject *table = ((PyCodeObject *)fe->code)->co_exceptiontable;
+    const unsigned char *t = (const unsigned char *)PyBytes_AS_STRING(table);
+    Py_ssize_t n = PyBytes_GET_SIZE(table), k = 0;
+    typedef struct { int start, end, target, depth, lasti; } Entry;
+    Entry *e = ctx_alloc(fe->ctx, sizeof(Entry) * (size_t)(n / 4 + 1));
+    int ne = 0;
+    if (!e) return -1;
+    while (k < n) {
+        int start = read_varint(t, n, &k), len = read_varint(t, n, &k), target = read_varint(t, n, &k),
+            dl = read_varint(t, n, &k);
+        if (start < 0 || len < 0 || target < 0 || dl < 0)
+            return fe_error(fe, DIAG_INTERNAL, "cannot read the exception table");
+        e[ne++] = (Entry){start, start + len, target, dl >> 1, dl & 1};
+        if (make_block(fe, start) || make_block(fe, target)) return -1;
+        if (start + len < fe->ncodeunits && fe->ins_at[start + len] >= 0 && make_block(fe, start + len)) return -1;
+    }
+    if (ne) {
+        fe->excvar = ir_new_var(fe->fn, "$exc");
+        if (fe->excvar < 0) return -1;
+    }
+    for (int i = 0; i < ne; i++)
+        for (int u = e[i].start; u < e[i].end; u++) {
+            Block *b = fe->block_at[u];
+            if (!b) continue;
+            b->handler = fe->block_at[e[i].target];
+            b->handler_depth = e[i].depth;
+            b->handler_lasti = e[i].lasti;
+        }
     return 0;
 }
 
@@ -445,7 +492,7 @@ static int unsupported_op(Fe *fe, int op) {
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
     case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
-    case PY_DELETE_FAST: case PY_DELETE_DEREF: what = "del"; break;
+    case PY_DELETE_DEREF: what = "del of a variable an inner function uses"; break;
     default: what = NULL;
     }
     if (what) return fe_error(fe, DIAG_UNSUPPORTED, "%s is not supported", what);
@@ -453,23 +500,47 @@ static int unsupported_op(Fe *fe, int op) {
                     py_opnames[op] ? py_opnames[op] : "?");
 }
 
+/* Inside a try, the handler gets the stack's first handler_depth entries: store them for it
+ * (an edge) whenever they differ from what was last stored, so wherever an instruction of the
+ * block fails, the handler's entry stack holds what CPython's would. */
+static int carry_to_handler(Fe *fe, Block *b, int *carried, int *ncarried) {
+    int depth = b->handler_depth;
+    if (depth > 64) return fe_error(fe, DIAG_UNSUPPORTED, "try statement nested too deeply");
+    if (depth > fe->sp) return 0;   /* (not inside the try at this instruction) */
+    if (*ncarried == depth && !memcmp(carried, fe->stack, sizeof(int) * (size_t)depth)) return 0;
+    if (edge(fe, b, b->handler, depth)) return -1;
+    b->handler->push_exc = 1 + b->handler_lasti;
+    memcpy(carried, fe->stack, sizeof(int) * (size_t)depth);
+    *ncarried = depth;
+    return 0;
+}
+
 static int run_block(Fe *fe, Block *b) {
-    int i = fe->ins_at[b->offset / 2];
+    int i = fe->ins_at[b->offset / 2], v;
     fe->loc = fe->ins[i].loc;
     if (enter_block(fe, b)) return -1;
+    if (b->push_exc) {   /* a handler: CPython pushes lasti (unused here), then the exception */
+        if (b->push_exc == 2 && (emit_const(fe, b, Py_None, &v) || push(fe, v))) return -1;
+        Instr *x = emit(fe, b, IR_EXCFETCH, 0);
+        if (!x) return -1;
+        PUSH(x->id);
+    }
     if (b->push_itervalue) {   /* the value FOR_ITER pushed, made where the loop body uses it */
         Instr *iv = emit(fe, b, IR_ITERVALUE, 1);
         if (!iv) return -1;
         iv->args[0] = fe->stack[fe->sp - 1];
         PUSH(iv->id);
     }
+    int carried[64], ncarried = -1;   /* the stack entries last carried to the handler */
     for (; i < fe->nins; i++) {
         PyInstr *pi = &fe->ins[i];
         if (pi->start != b->offset / 2 && fe->block_at[pi->start])   /* fell into the next block */
             return emit_jump(fe, b, fe->block_at[pi->start]);
         if (pi->loc.line) fe->loc = pi->loc;
-        int a, c, v = -1;
+        if (b->handler && carry_to_handler(fe, b, carried, &ncarried)) return -1;
+        int a, c;
         Instr *in;
+        v = -1;
         switch (pi->op) {
         case PY_NOP: case PY_RESUME: case PY_PRECALL: case PY_MAKE_CELL: case PY_COPY_FREE_VARS:
             break;
@@ -751,13 +822,61 @@ static int run_block(Fe *fe, Block *b) {
             in->args[0] = a;
             return 0;
         case PY_RAISE_VARARGS:
-            if (pi->arg != 1)
-                return fe_error(fe, DIAG_UNSUPPORTED, pi->arg == 0 ? "bare 'raise' is not supported"
-                                                                   : "'raise ... from ...' is not supported");
+            if (pi->arg == 0) {   /* bare raise: the exception being handled */
+                if (fe->excvar >= 0) {
+                    EMIT(in, IR_LOADVAR, 0);
+                    in->imm = fe->excvar;
+                } else {   /* none: the empty record, which re-raises as RuntimeError */
+                    EMIT(in, IR_EXCFETCH, 0);
+                }
+                a = in->id;
+                EMIT(in, IR_RERAISE, 1);
+                in->args[0] = a;
+                return 0;
+            }
+            EMIT(in, IR_RAISE, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            return 0;
+        case PY_RERAISE:   /* the exception on top; with an argument, lasti under it */
             POP(a);
-            EMIT(in, IR_RAISE, 1);
+            if (pi->arg) POP(c);
+            EMIT(in, IR_RERAISE, 1);
             in->args[0] = a;
             return 0;
+        case PY_PUSH_EXC_INFO:   /* exc -> (the exception handled before, exc); exc is handled now */
+            if (fe->excvar < 0) return fe_error(fe, DIAG_INTERNAL, "PUSH_EXC_INFO without a handler");
+            POP(a);
+            EMIT(in, IR_LOADVAR, 0);
+            in->imm = fe->excvar;
+            PUSH(in->id);
+            EMIT(in, IR_STOREVAR, 1);
+            in->imm = fe->excvar;
+            in->args[0] = a;
+            PUSH(a);
+            break;
+        case PY_POP_EXCEPT:   /* the exception handled before is handled again */
+            if (fe->excvar < 0) return fe_error(fe, DIAG_INTERNAL, "POP_EXCEPT without a handler");
+            POP(a);
+            EMIT(in, IR_STOREVAR, 1);
+            in->imm = fe->excvar;
+            in->args[0] = a;
+            break;
+        case PY_CHECK_EXC_MATCH:   /* exc, cls -> exc, isinstance(exc, cls) */
+            POP(c);
+            EMIT(in, IR_EXCMATCH, 2);
+            in->args[0] = fe->stack[fe->sp - 1];
+            in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_DELETE_FAST:
+            EMIT(in, IR_DELVAR, 0);
+            in->imm = pi->arg;
+            break;
+        case PY_BEFORE_WITH:
+            return fe_error(fe, DIAG_UNSUPPORTED, "the with statement is not supported: ember compiles no context "
+                                                  "manager yet");
+        case PY_CHECK_EG_MATCH: case PY_PREP_RERAISE_STAR:
+            return fe_error(fe, DIAG_UNSUPPORTED, "except* (exception groups) is not supported");
         default:
             return unsupported_op(fe, pi->op);
         }
@@ -773,7 +892,7 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
     PyCodeObject *co = (PyCodeObject *)code_obj;
     Function *fn = ir_new_function(ctx);
     if (!fn) return NULL;
-    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure}, *fe = &fe_;
+    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure, .excvar = -1}, *fe = &fe_;
     fe->null_marker.op = IR_NOPS;
     fn->code = ctx_keep(ctx, code_obj);
     fn->globals = globals;
@@ -807,16 +926,7 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
 
     if (decode(fe) || find_blocks(fe)) return NULL;
 
-    /* try/except/finally and with blocks use the exception table. */
-    if (PyBytes_GET_SIZE(co->co_exceptiontable) > 0) {
-        const unsigned char *t = (const unsigned char *)PyBytes_AS_STRING(co->co_exceptiontable);
-        int start = 0, k = 0;   /* first entry's start: a varint of 6-bit groups, 0x40 = more */
-        do { start = (start << 6) | (t[k] & 0x3f); } while (t[k++] & 0x40);
-        for (int i = 0; i < fe->nins; i++)
-            if (fe->ins[i].idx >= start && fe->ins[i].loc.line) { fe->loc = fe->ins[i].loc; break; }
-        fe_error(fe, DIAG_UNSUPPORTED, "try/except, try/finally and with blocks are not supported");
-        return NULL;
-    }
+    if (read_exception_table(fe)) return NULL;
 
     fe->stackcap = (int)co->co_stacksize + 8;
     fe->stack = ctx_alloc(ctx, sizeof(int) * (size_t)fe->stackcap);

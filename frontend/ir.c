@@ -223,12 +223,14 @@ Instr *ir_terminator(const Block *b) {
 
 int ir_successors(const Block *b, Block **out) {
     Instr *t = ir_terminator(b);
-    if (!t) return 0;
-    switch (t->op) {
-    case IR_JUMP: out[0] = t->target[0]; return 1;
-    case IR_BRANCH: case IR_FORITER: out[0] = t->target[0]; out[1] = t->target[1]; return 2;
-    default: return 0;   /* RETURN, RAISE */
+    int n = 0;
+    if (t && t->op == IR_JUMP) out[n++] = t->target[0];
+    if (t && (t->op == IR_BRANCH || t->op == IR_FORITER)) {
+        out[n++] = t->target[0];
+        out[n++] = t->target[1];
     }
+    if (b->handler) out[n++] = b->handler;
+    return n;
 }
 
 /* ---- dump -------------------------------------------------------------------------- */
@@ -312,7 +314,9 @@ char *ir_dump_string(Function *fn, const Type *const *types) {
               fn->firstline, fn->nparams, fn->nfree, fn->nvars);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
-        sb_printf(&sb, "block %d (offset %d, stack %d):\n", b->id, b->offset, b->nstack);
+        sb_printf(&sb, "block %d (offset %d, stack %d", b->id, b->offset, b->nstack);
+        if (b->handler) sb_printf(&sb, ", except -> block %d", b->handler->id);
+        sb_printf(&sb, "):\n");
         for (int j = 0; j < b->ninstrs; j++) dump_instr(&sb, fn, b->instrs[j], types);
     }
     char *s = sb.buf ? ctx_strdup(fn->ctx, sb.buf) : ctx_strdup(fn->ctx, "");

@@ -117,6 +117,10 @@ struct Block {
     int *stack_vars;     /* per entry stack slot: the variable carrying it, or -1 */
     Instr **stack_remat; /* per entry stack slot: a constant-like instruction to re-create, or NULL */
     bool push_itervalue; /* a FOR_ITER body: starts by pushing the iterator's value */
+    Block *handler;      /* inside a try: where an exception raised in this block goes, or NULL */
+    int handler_depth;   /* the entry stack entries the handler keeps (CPython's exception table) */
+    bool handler_lasti;  /* the handler also expects CPython's lasti below the exception */
+    int push_exc;        /* a handler: starts by pushing the exception (2: lasti, then it) */
     bool planned, done;
 };
 
@@ -170,7 +174,9 @@ Instr *ir_emit(Function *fn, Block *b, IrOp op, int nargs, Loc loc);
 Instr *ir_clone_into(Function *fn, Block *b, const Instr *src);
 int ir_new_var(Function *fn, const char *name);
 Instr *ir_terminator(const Block *b);                   /* NULL if the block is open */
-int ir_successors(const Block *b, Block **out);        /* its terminator's targets (out: room for 2) */
+/* Its terminator's targets, then its handler (out: room for 3). An exception may leave a block
+ * anywhere in it: analyses that follow values into the handler merge every point of the block. */
+int ir_successors(const Block *b, Block **out);
 char *ir_dump_string(Function *fn, const Type *const *types);   /* in ctx's arena */
 
 #endif

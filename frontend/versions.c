@@ -8,7 +8,9 @@
  *
  * Algorithm: for each variable, reaching definitions over the blocks (gen/kill per block, the
  * union over predecessors, iterated to a fixed point), then union-find over its STOREVARs: every
- * LOADVAR joins the definitions that reach it. Each class becomes a variable; the class holding
+ * LOADVAR joins the definitions that reach it. A block's handler is reached from every point
+ * of the block (an exception may leave anywhere), so it takes every definition made in the
+ * block as well as those reaching its entry. Each class becomes a variable; the class holding
  * the entry's definition (a parameter) or else the first keeps the original number. Variables
  * that inner functions capture (CELLREF) and the frontend's own ('$' names) stay whole.
  */
@@ -18,6 +20,14 @@
 static int find(int *parent, int x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
+}
+
+/* t |= cur; whether t grew. */
+static bool merge(unsigned char *t, const unsigned char *cur, int k) {
+    bool grew = false;
+    for (int j = 0; j < k; j++)
+        if (cur[j] && !t[j]) t[j] = 1, grew = true;
+    return grew;
 }
 
 /* Walking block b's instructions in order with cur = the definitions of v reaching x: if x
@@ -42,17 +52,13 @@ static int split_var(Function *fn, int v, int k, unsigned char *in, unsigned cha
         for (int b = 0; b < nb; b++) {
             Block *blk = fn->blocks[b];
             memcpy(cur, in + (size_t)b * k, (size_t)k);
-            for (int i = 0; i < blk->ninstrs; i++) step(blk->instrs[i], v, cur, k, &d);
-            Block *succ[2];
+            unsigned char *h = blk->handler ? in + (size_t)blk->handler->id * k : NULL;
+            changed |= h && merge(h, cur, k);   /* an exception may leave before any definition */
+            for (int i = 0; i < blk->ninstrs; i++)
+                if (step(blk->instrs[i], v, cur, k, &d) >= 0 && h) changed |= merge(h, cur, k);
+            Block *succ[3];
             int ns = ir_successors(blk, succ);
-            for (int s = 0; s < ns; s++) {
-                unsigned char *t = in + (size_t)succ[s]->id * k;
-                for (int j = 0; j < k; j++)
-                    if (cur[j] && !t[j]) {
-                        t[j] = 1;
-                        changed = true;
-                    }
-            }
+            for (int s = 0; s < ns; s++) changed |= merge(in + (size_t)succ[s]->id * k, cur, k);
         }
     }
     for (int j = 0; j < k; j++) parent[j] = j;

@@ -396,6 +396,22 @@ static void capsule_free(PyObject *cap) {
     rt_block_decref(PyCapsule_GetPointer(cap, "ember.block"));
 }
 
+/* A read-only NumPy array over an array value's memory, holding no reference: valid only while
+ * the compiled frame that owns the value waits (print). */
+PyObject *rt_array_view(int dtype, int ndim, const void *p) {
+    const RtArray *r = p;
+    npy_intp shape[NPY_MAXDIMS], strides[NPY_MAXDIMS];
+    if (dtype < 0 || dtype >= DT_COUNT || ndim < 0 || ndim > NPY_MAXDIMS)
+        return PyErr_Format(PyExc_SystemError, "ember: bad array view %d/%d", dtype, ndim);
+    for (int i = 0; i < ndim; i++) {
+        shape[i] = r->dims[i];
+        strides[i] = r->dims[ndim + i];
+    }
+    if (!numpy_ready() && rt_numpy_init()) return NULL;
+    PyArray_Descr *descr = PyArray_DescrFromType(ty_dtypes[dtype].npy);
+    return descr ? PyArray_NewFromDescr(&PyArray_Type, descr, ndim, shape, strides, r->data, 0, NULL) : NULL;
+}
+
 /* Box an array value, taking over its reference to its block. */
 PyObject *rt_box_array(const Type *t, const void *p) {
     const RtArray *r = p;

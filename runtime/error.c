@@ -1,10 +1,13 @@
 /* error.c: the error record and the Python-semantics helpers that generated code calls.
  *
  * Compiled code never aborts (DESIGN.md contract 3): it calls ember_rt_raise(exception, message)
- * and returns -1 up its callers; the Dispatcher then calls rt_error_to_python. The record is
- * thread-local, so threads running compiled code never see each other's errors. The exception is
- * named "module:qualname" and the message is constant data in the generated code (contract 1:
- * no host addresses), so the record only holds two pointers.
+ * (or ember_rt_raise_value) and returns -1 up its callers; the Dispatcher then calls
+ * rt_error_to_python. The record is thread-local, so threads running compiled code never see
+ * each other's errors. The exception is named "module:qualname" (with its bases when generated
+ * code raises it), its message and the layout of its args are constant data in the generated
+ * code (contract 1: no host addresses), and its args are packed words: the record holds no
+ * Python object and no reference, so compiled code raises and catches without the GIL. A `try`
+ * in compiled code takes the exception out of the record (ember_rt_exc_fetch) as a value.
  */
 #include "rt.h"   /* first: Python.h sets _GNU_SOURCE (pthread_getattr_np) */
 #include "linalg.h"
@@ -19,23 +22,113 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The record: the exception being raised (RtExc, whose layout generated code shares), and the
+ * compiled frames it has left so far, innermost first (a traceback entry each in Python). */
+#define RT_MAX_FRAMES 16
 static _Thread_local struct {
-    const char *exc, *msg;
+    RtExc e;
+    int nframes;
+    struct { const char *func, *file; int32_t line; } frames[RT_MAX_FRAMES];
 } record;
 
+static void clear_core(RtExcCore *c) { memset(c, 0, sizeof *c); }
+
 void ember_rt_raise(const char *exc, const char *msg) {
-    record.exc = exc;
-    record.msg = msg;
+    clear_core(&record.e.cause);
+    record.e.cause_kind = 0;
+    record.e.e.cls = exc;
+    record.e.e.msg = msg;
+    record.e.e.desc = NULL;
+    record.nframes = 0;
 }
 
-void rt_error_take(const char **exc, const char **msg) {
-    *exc = record.exc;
-    *msg = record.msg;
-    record.exc = record.msg = NULL;
+/* raise with values, re-raise (bare `raise`, `raise e`), raise ... from ...: e is a whole value. */
+void ember_rt_raise_value(const RtExc *e) {
+    if (!e->e.cls) {
+        ember_rt_raise("builtins:RuntimeError", "No active exception to reraise");
+        return;
+    }
+    record.e = *e;
+    record.nframes = 0;
+}
+
+/* A handler takes the exception: the record is empty again (the handler may raise anew). */
+void ember_rt_exc_fetch(RtExc *out) {
+    *out = record.e;
+    memset(&record.e, 0, sizeof record.e);
+    record.nframes = 0;
+}
+
+/* A failing compiled frame records where it was left (lower.c: once per function). */
+void ember_rt_traceback(const char *func, const char *file, int32_t line) {
+    if (record.nframes == RT_MAX_FRAMES) return;
+    record.frames[record.nframes].func = func;
+    record.frames[record.nframes].file = file;
+    record.frames[record.nframes].line = line;
+    record.nframes++;
+}
+
+/* ---- matching ---------------------------------------------------------------------------
+ * Generated code names a class with its bases, "module:qualname|base|...|builtins:BaseException"
+ * (lower.c, cg_exc_class), so a handler's class matches when it is one of the names. The C
+ * runtime raises builtin classes by their name alone; their bases come from this table. */
+static const char *const builtin_bases[][2] = {
+    {"builtins:ZeroDivisionError", "builtins:ArithmeticError"},
+    {"builtins:OverflowError", "builtins:ArithmeticError"},
+    {"builtins:FloatingPointError", "builtins:ArithmeticError"},
+    {"builtins:IndexError", "builtins:LookupError"},
+    {"builtins:KeyError", "builtins:LookupError"},
+    {"builtins:RecursionError", "builtins:RuntimeError"},
+    {"builtins:NotImplementedError", "builtins:RuntimeError"},
+    {"builtins:UnboundLocalError", "builtins:NameError"},
+    {"numpy.linalg:LinAlgError", "builtins:ValueError"},
+    {"numpy.exceptions:AxisError", "builtins:ValueError"},   /* and IndexError: see below */
+};
+
+static bool name_is(const char *s, size_t n, const char *name) { return strlen(name) == n && !memcmp(s, name, n); }
+
+/* Does a class written as `cls` (either form) have `name` among itself and its bases? */
+bool rt_exc_is(const char *cls, const char *name) {
+    if (!cls) return false;
+    if (strchr(cls, '|')) {
+        for (const char *p = cls;;) {
+            const char *bar = strchr(p, '|');
+            size_t n = bar ? (size_t)(bar - p) : strlen(p);
+            if (name_is(p, n, name)) return true;
+            if (!bar) return false;
+            p = bar + 1;
+        }
+    }
+    for (const char *c = cls; c;) {
+        if (!strcmp(c, name)) return true;
+        if (!strcmp(c, "numpy.exceptions:AxisError") && rt_exc_is("builtins:IndexError", name)) return true;
+        const char *base = NULL;
+        for (size_t k = 0; k < sizeof builtin_bases / sizeof builtin_bases[0]; k++)
+            if (!strcmp(builtin_bases[k][0], c)) base = builtin_bases[k][1];
+        c = base ? base : strcmp(c, "builtins:Exception") && strcmp(c, "builtins:BaseException") ? "builtins:Exception"
+                        : !strcmp(c, "builtins:Exception") ? "builtins:BaseException" : NULL;
+    }
+    return false;
+}
+
+int32_t ember_rt_exc_match(const char *cls, const char *name) { return rt_exc_is(cls, name); }
+
+/* ---- to Python ---------------------------------------------------------------------------- */
+
+/* The first name of a class written either way, into buf. */
+static const char *class_name(const char *cls, char *buf, size_t len) {
+    const char *bar = strchr(cls, '|');
+    size_t n = bar ? (size_t)(bar - cls) : strlen(cls);
+    if (n >= len) n = len - 1;
+    memcpy(buf, cls, n);
+    buf[n] = 0;
+    return buf;
 }
 
 /* Find the class named "module:qualname". */
-static PyObject *resolve_class(const char *name) {
+static PyObject *resolve_class(const char *cls) {
+    char buf[512];
+    const char *name = class_name(cls, buf, sizeof buf);
     const char *colon = strchr(name, ':');
     if (!colon) return Py_NewRef(PyExc_RuntimeError);
     PyObject *mod = PyUnicode_FromStringAndSize(name, colon - name);
@@ -59,23 +152,142 @@ static PyObject *resolve_class(const char *name) {
     return obj;
 }
 
+/* The values a desc string describes, read from the packed words (typeinfer/types.c,
+ * ty_value_layout): q int64, Q uint64, d float64, ? bool, D complex128 (two words), s a constant
+ * UTF-8 string, N None, ( ... ) a tuple, A<dtype><ndim> an array (a view that does not own the
+ * memory: only for the time of the call that unpacks it). */
+static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k, char close) {
+    PyObject *items = PyList_New(0);
+    while (items && **desc && **desc != close) {
+        char c = *(*desc)++;
+        PyObject *x = NULL;
+        double d, d2;
+        switch (c) {
+        case 'q': x = PyLong_FromLongLong((long long)words[(*k)++]); break;
+        case 'Q': x = PyLong_FromUnsignedLongLong((unsigned long long)words[(*k)++]); break;
+        case '?': x = PyBool_FromLong((long)(words[(*k)++] & 1)); break;
+        case 'd': memcpy(&d, &words[(*k)++], 8); x = PyFloat_FromDouble(d); break;
+        case 'D':
+            memcpy(&d, &words[(*k)++], 8);
+            memcpy(&d2, &words[(*k)++], 8);
+            x = PyComplex_FromDoubles(d, d2);
+            break;
+        case 's': x = PyUnicode_FromString((const char *)(uintptr_t)words[(*k)++]); break;
+        case 'N': x = Py_NewRef(Py_None); break;
+        case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
+        case 'A':
+            if (!(*desc)[0] || !(*desc)[1]) { PyErr_SetString(PyExc_SystemError, "ember: bad array layout"); break; }
+            x = rt_array_view((*desc)[0] - 'a', (*desc)[1] - '0', (const void *)(uintptr_t)words[(*k)++]);
+            *desc += 2;
+            break;
+        default: PyErr_Format(PyExc_SystemError, "ember: bad exception layout '%c'", c);
+        }
+        if (!x || PyList_Append(items, x) < 0) {
+            Py_XDECREF(x);
+            Py_CLEAR(items);
+            break;
+        }
+        Py_DECREF(x);
+    }
+    if (!items) return NULL;
+    PyObject *t = PyList_AsTuple(items);
+    Py_DECREF(items);
+    return t;
+}
+
+/* A new instance of the class c names, with its args. */
+static PyObject *make_instance(const RtExcCore *c) {
+    PyObject *cls = resolve_class(c->cls);
+    if (!cls) {
+        char buf[512];
+        return PyErr_Format(PyExc_RuntimeError, "ember: compiled code raised %s, which cannot be found: %s",
+                            class_name(c->cls, buf, sizeof buf), c->msg ? c->msg : "");
+    }
+    int k = 0;
+    const char *desc = c->desc;
+    PyObject *args = desc ? unpack_values(&desc, c->args, &k, 0)
+                   : c->msg ? Py_BuildValue("(s)", c->msg) : PyTuple_New(0);
+    PyObject *inst = args ? PyObject_Call(cls, args, NULL) : NULL;
+    Py_XDECREF(args);
+    Py_DECREF(cls);
+    return inst;
+}
+
 int rt_error_to_python(void) {
-    const char *exc = record.exc, *msg = record.msg;
-    record.exc = record.msg = NULL;
-    if (!exc) {
+    RtExc e = record.e;
+    int nframes = record.nframes;
+    typeof(record.frames[0]) frames[RT_MAX_FRAMES];
+    memcpy(frames, record.frames, sizeof frames);
+    memset(&record.e, 0, sizeof record.e);
+    record.nframes = 0;
+    if (!e.e.cls) {
         PyErr_SetString(PyExc_SystemError, "ember: compiled code failed without an error record");
         return -1;
     }
-    PyObject *cls = resolve_class(exc);
-    if (!cls) {
-        PyErr_Format(PyExc_RuntimeError, "ember: compiled code raised %s, which cannot be found: %s", exc,
-                     msg ? msg : "");
-        return -1;
+    PyObject *inst = make_instance(&e.e);
+    if (!inst) return -1;   /* the class's constructor failed: that error stands */
+    if (e.cause_kind) {
+        PyObject *cause = e.cause_kind == 2 ? make_instance(&e.cause) : NULL;
+        if (e.cause_kind == 2 && !cause) {
+            Py_DECREF(inst);
+            return -1;
+        }
+        PyException_SetCause(inst, cause);   /* steals; NULL (from None) suppresses the context */
     }
-    if (msg) PyErr_SetString(cls, msg);
-    else PyErr_SetNone(cls);
-    Py_DECREF(cls);
+    PyErr_SetObject((PyObject *)Py_TYPE(inst), inst);
+    Py_DECREF(inst);
+    for (int i = 0; i < nframes; i++) _PyTraceback_Add(frames[i].func, frames[i].file, frames[i].line);
     return -1;
+}
+
+/* print(*values, sep=sep, end=end, flush=flush) through Python's print, so the text is exactly
+ * Python's and goes wherever sys.stdout goes (a notebook, a redirect). Takes the GIL: compiled
+ * code may print from a nogil function or a prange thread. */
+int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int k = 0;
+    PyObject *values = unpack_values(&desc, words, &k, 0);
+    PyObject *builtins = values ? PyImport_ImportModule("builtins") : NULL;
+    PyObject *print = builtins ? PyObject_GetAttrString(builtins, "print") : NULL;
+    PyObject *kw = print ? Py_BuildValue("{s:s,s:s,s:O}", "sep", sep, "end", end, "flush", flush ? Py_True : Py_False) : NULL;
+    PyObject *r = kw ? PyObject_Call(print, values, kw) : NULL;
+    int32_t status = 0;
+    if (!r) {   /* as a compiled error: this thread's record names the class; the text is kept */
+        static _Thread_local char text[256];
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *s = value ? PyObject_Str(value) : NULL;
+        snprintf(text, sizeof text, "print() failed: %s: %s", type ? ((PyTypeObject *)type)->tp_name : "?",
+                 s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
+        PyErr_Clear();
+        Py_XDECREF(s);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        ember_rt_raise("builtins:RuntimeError", text);
+        status = -1;
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(kw);
+    Py_XDECREF(print);
+    Py_XDECREF(builtins);
+    Py_XDECREF(values);
+    PyGILState_Release(gil);
+    return status;
+}
+
+void rt_error_save(RtExc *out) {
+    *out = record.e;
+    memset(&record.e, 0, sizeof record.e);
+    record.nframes = 0;
+}
+
+void rt_error_take(const char **exc, const char **msg) {
+    static _Thread_local char name[512];
+    *exc = record.e.e.cls ? class_name(record.e.e.cls, name, sizeof name) : NULL;
+    *msg = record.e.e.msg;
+    memset(&record.e, 0, sizeof record.e);
+    record.nframes = 0;
 }
 
 /* ---- Python semantics -------------------------------------------------------------- */
@@ -267,6 +479,11 @@ int64_t ember_rt_stack_limit(void) {
 /* What the loader (loader.c) resolves generated code's runtime references to (contract 1: by name). */
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
+    {"ember_rt_raise_value", (void *)ember_rt_raise_value},
+    {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
+    {"ember_rt_exc_match", (void *)ember_rt_exc_match},
+    {"ember_rt_traceback", (void *)ember_rt_traceback},
+    {"ember_rt_print", (void *)ember_rt_print},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},

@@ -75,7 +75,7 @@ const char *rt_parallel_backend(void) {
 
 typedef struct {
     int chunk;                 /* the lowest failing chunk, or INT32_MAX */
-    const char *exc, *msg;
+    RtExc exc;
 } Failure;
 
 int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t partial_size, void *partials) {
@@ -86,7 +86,7 @@ int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t p
     if (nc == 1) return body(env, 0, n, partials) ? -1 : 1;
 
     atomic_store(&threads_started, true);
-    Failure fail = {INT32_MAX, NULL, NULL};
+    Failure fail = {.chunk = INT32_MAX};
     PyThreadState *saved = PyGILState_Check() ? PyEval_SaveThread() : NULL;
 #pragma omp parallel num_threads((int)nc)
     {
@@ -95,13 +95,12 @@ int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t p
             int64_t lo = n / nc * c + (c < n % nc ? c : n % nc);
             int64_t hi = lo + n / nc + (c < n % nc);
             if (body(env, lo, hi, (char *)partials + c * partial_size)) {
-                const char *exc, *msg;
-                rt_error_take(&exc, &msg);
+                RtExc exc;
+                rt_error_save(&exc);
 #pragma omp critical(ember_parallel_failure)
                 if (c < fail.chunk) {
                     fail.chunk = (int)c;
                     fail.exc = exc;
-                    fail.msg = msg;
                 }
                 break;
             }
@@ -109,7 +108,7 @@ int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t p
     }
     if (saved) PyEval_RestoreThread(saved);
     if (fail.chunk != INT32_MAX) {
-        ember_rt_raise(fail.exc, fail.msg);
+        ember_rt_raise_value(&fail.exc);
         return -1;
     }
     return nc;

@@ -17,11 +17,24 @@ typedef struct RtSymbol {
 /* The entry of a compiled specialisation (DESIGN.md contract 2). */
 typedef int32_t (*RtEntry)(void **args, void *result);
 
-/* error.c: generated code reports failures here; the caller turns them into Python errors. */
+/* error.c: generated code reports failures here; the caller turns them into Python errors.
+ * An exception as a value (generated code builds and holds the same layout, lower.c): its class
+ * ("module:qualname", or with its bases "m:q|base|..."), a constant message or NULL, and when it
+ * was raised with values, their layout (desc) and the values packed in args; a cause as given by
+ * `raise ... from ...` (cause_kind 0: none, 1: from None, 2: cause). */
+typedef struct { const char *cls, *msg, *desc; uint64_t args[8]; } RtExcCore;
+typedef struct { RtExcCore e, cause; int32_t cause_kind; } RtExc;
 void ember_rt_raise(const char *exc, const char *msg);
+void ember_rt_raise_value(const RtExc *e);     /* RuntimeError when e holds no exception */
+void ember_rt_exc_fetch(RtExc *out);           /* a handler takes the exception; the record is clear */
+int32_t ember_rt_exc_match(const char *cls, const char *name);
+void ember_rt_traceback(const char *func, const char *file, int32_t line);
+bool rt_exc_is(const char *cls, const char *name);   /* is class cls (either form) name or a subclass */
+void rt_error_save(RtExc *out);               /* take this thread's record (another thread raises it) */
+int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush);
 int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
-void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared */
+void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
 extern const RtSymbol rt_symbols[];
 extern const int rt_nsymbols;
 
@@ -42,6 +55,7 @@ void rt_explain_untyped(PyObject *value, const char *name, char *buf, size_t len
 int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: not convertible */
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
+PyObject *rt_array_view(int dtype, int ndim, const void *p);     /* read-only, owns nothing: for the call's time */
 
 /* call.c: unbox, call the entry, box (Dispatcher and AOT modules) */
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -64,6 +64,17 @@ def threads_used(n):
         seen[i % 256] = 1
     return seen.sum()
 
+@export("float64(float64[::1], int64)")
+def safe_get(a, i):
+    try:
+        if i < 0:
+            raise KeyError("negative", i)
+        return a[i] / a[0]
+    except ZeroDivisionError:
+        return -1.0
+    except LookupError as e:
+        raise ValueError("bad index") from e
+
 def not_exported(x):
     return x
 '''
@@ -110,6 +121,12 @@ try:
     raise AssertionError("no error")
 except TypeError as e:
     assert "argument 1 ('a') is a float16 array" in str(e), str(e)
+assert kernels.safe_get(np.arange(3.0), 1) == -1.0 and kernels.safe_get(np.arange(1.0, 4.0), 2) == 3.0
+try:
+    kernels.safe_get(a, -5)
+    raise AssertionError("no error")
+except ValueError as e:
+    assert e.args == ("bad index",) and e.__cause__.args == ("negative", -5), (e.args, e.__cause__)
 assert kernels.total.__doc__ == "Sum of squares."
 assert "ember" not in sys.modules
 print("ok")
@@ -133,8 +150,8 @@ def test_build_reports_progress_and_writes_module_and_header(built):
     so = out / ("kernels" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert p.stdout.strip() == str(so) and so.exists() and (out / "kernels.h").exists()
     lines = p.stderr.strip().splitlines()   # not a terminal: plain lines
-    assert lines[0] == "[1/8] compiled kernels.total float64(float64[::1])"
-    assert lines[-1].startswith("[8/8] compiled kernels.threads_used")
+    assert lines[0] == "[1/9] compiled kernels.total float64(float64[::1])"
+    assert lines[-1].startswith("[9/9] compiled kernels.safe_get")
 
 
 def test_module_needs_neither_llvm_nor_ember(built):

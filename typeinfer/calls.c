@@ -130,6 +130,9 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         if (!strcmp(attr, "conjugate") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
             return ty_method(recv, attr);
     }
+    if (recv->kind == TY_EXCVAL)
+        return UNSUP(in, "a caught exception's '%s' is not supported yet (its args may be of any type); re-raise it "
+                         "(raise, raise e) or raise another from it", attr), NULL;
     return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
 }
 
@@ -283,10 +286,49 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
 static bool is_int(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 static bool is_real(const Type *t) { return ty_is_int(t) || t == ty_bool || t == ty_float64; }
 
+/* print(*values, sep=' ', end='\n', flush=False): numbers, None, strings, tuples of them and
+ * arrays, written by Python's own print (runtime/error.c, ember_rt_print). The call's params are
+ * the values, then sep, end and flush. */
+static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
+    int npos = nargs - in->nkw;
+    char desc[512] = "";
+    for (int i = 0; i < npos; i++)
+        if (ty_value_layout(args[i], desc, sizeof desc, true) < 0)
+            return UNSUP(ti->fn->instrs[in->args[i + 1]], "print() of %s is not supported (numbers, None, strings, "
+                         "arrays and tuples of them are)", args[i]->name);
+    CallInfo *ci = new_call(ti, in, CALL_BUILTIN, npos + 3);
+    if (!ci) return -1;
+    ci->builtin = BI_PRINT;
+    for (int i = 0; i < npos; i++) ci->params[i] = args[i];
+    static const char *const names[3] = {"sep", "end", "flush"};
+    PyObject *defaults[3] = {PyUnicode_FromString(" "), PyUnicode_FromString("\n"), Py_NewRef(Py_False)};
+    for (int j = 0; j < 3; j++) {
+        ci->params[npos + j] = j < 2 ? ty_str : ty_bool;
+        ci->argmap[npos + j] = -1;
+        ci->defaults[npos + j] = ctx_keep(ti->fn->ctx, defaults[j]);
+        Py_XDECREF(defaults[j]);
+    }
+    for (int k = 0; k < in->nkw; k++) {
+        int j = 0;
+        while (j < 3 && strcmp(in->kwnames[k], names[j])) j++;
+        const Type *t = args[npos + k];
+        if (j == 3)
+            return (!strcmp(in->kwnames[k], "file") ? UNSUP(in, "print(file=...) is not supported: compiled print writes to sys.stdout")
+                                                     : ERR(in, "print() got an unexpected keyword argument '%s'", in->kwnames[k]));
+        if (t->kind == TY_NONE) continue;   /* None: the default, as in Python */
+        if (j < 2 ? t != ty_str : !ty_is_number(t))
+            return ERR(in, "print()'s %s must be %s (got %s)", names[j], j < 2 ? "a string" : "a bool", t->name);
+        ci->argmap[npos + j] = 1 + npos + k;
+    }
+    ci->ret = ty_none;
+    return 0;
+}
+
 static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     if (bid == BI_ABS && nargs == 1 && args[0]->kind == TY_ARRAY)   /* abs(a) is np.abs(a) */
         return ti_type_numpy_call(ti, in, BI_NP_ABS, args, nargs, false);
     const BuiltinInfo *bi = &ti_builtins[bid];
+    if (bid == BI_PRINT) return type_print(ti, in, args, nargs);
     if (in->nkw && bid != BI_M_ISCLOSE)
         return UNSUP(in, "keyword arguments to %s() are not supported", bi->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, nargs);
@@ -480,16 +522,24 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_dispatcher_call(ti, in, callee, args);
     case TY_INNERFUNC:
         return type_inner_call(ti, in, callee, args);
-    case TY_EXCCLASS: {
+    case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
-        if (nargs > 1 || (nargs == 1 && args[0] != ty_str))
-            return UNSUP(in, "exceptions can only be constructed from one constant string here "
-                             "(got %d arguments)", nargs);
+        char desc[128] = "";
+        int words = 0;
+        for (int i = 0; i < nargs; i++) {
+            int w = ty_value_layout(args[i], desc, sizeof desc, false);
+            if (w < 0)
+                return UNSUP(ti->fn->instrs[in->args[i + 1]], "an exception's arguments may be numbers, None, "
+                             "strings and tuples of them (got %s)", args[i]->name);
+            words += w;
+        }
+        if (words > TY_EXC_WORDS)
+            return UNSUP(in, "an exception's arguments hold at most %d numbers here (got %d)", TY_EXC_WORDS, words);
         CallInfo *ci = new_call(ti, in, CALL_EXC, nargs);
         if (!ci) return -1;
-        if (nargs) ci->params[0] = ty_str;
-        ci->ret = ty_exc(callee->obj);
-        return 0;
+        for (int i = 0; i < nargs; i++) ci->params[i] = args[i];
+        ci->ret = ty_exc(callee->obj, nargs, args);
+        return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);

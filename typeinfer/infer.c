@@ -188,6 +188,20 @@ static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *
     return NULL;
 }
 
+/* What `raise` takes: a class, an instance, or a caught exception. */
+static bool is_exception(const Type *t) {
+    return t->kind == TY_EXCCLASS || t->kind == TY_EXC || t->kind == TY_EXCVAL;
+}
+
+/* What `except` takes: an exception class, or a tuple of them (not nested: CPython refuses that). */
+static bool is_class_or_classes(const Type *t) {
+    if (t->kind == TY_EXCCLASS) return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (t->elems[i]->kind != TY_EXCCLASS) return false;
+    return true;
+}
+
 /* Type one instruction. Returns 0 (its type may still be unknown), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
@@ -233,8 +247,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_TUPLE:
         if (in->imm == 1 && !list_is_call_argument(ti, in))
             return UNSUP(in, "lists are only supported as arguments of NumPy functions (np.array([...]))");
-        for (int i = 0; i < n; i++)
-            if (!ty_is_runtime(args[i]))
+        for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them) */
+            if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
@@ -302,8 +316,24 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         return 0;
     }
     case IR_RAISE:
-        if (args[0]->kind != TY_EXCCLASS && args[0]->kind != TY_EXC)
+        if (!is_exception(args[0]))
             return ERR(in, "exceptions must derive from BaseException (got %s)", args[0]->name);
+        if (n == 2 && !is_exception(args[1]) && args[1]->kind != TY_NONE)
+            return ERR(in, "exception causes must derive from BaseException (got %s)", args[1]->name);
+        return 0;
+    case IR_RERAISE:
+        if (args[0]->kind != TY_EXCVAL) return ERR(in, "internal: re-raise of %s", args[0]->name);
+        return 0;
+    case IR_EXCFETCH:
+        t = ty_excval;
+        break;
+    case IR_EXCMATCH:
+        if (!is_class_or_classes(args[1]))
+            return ERR(ti->fn->instrs[in->args[1]], "catching classes that do not inherit from BaseException is not "
+                       "allowed (got %s)", args[1]->name);
+        t = ty_bool;
+        break;
+    case IR_DELVAR:
         return 0;
     case IR_NOPS:
         return 0;

@@ -20,23 +20,16 @@
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
 #define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
 
-static Block **successors(Block *b, int *n) {
-    static Block *none[2];
-    Instr *t = ir_terminator(b);
-    *n = 0;
-    if (!t) return none;
-    if (t->op == IR_JUMP) *n = 1;
-    else if (t->op == IR_BRANCH || t->op == IR_FORITER) *n = 2;
-    return t->target;
-}
-
-/* Blocks reachable from `from` without passing through `avoid`, marked in `seen`. */
-static void reach(Function *fn, Block *from, Block *avoid, bool *seen) {
+/* Blocks reachable from `from` without passing through `avoid`, marked in `seen`. With `inner`,
+ * an exception edge is followed only to a handler that does not also cover `avoid` (a try inside
+ * the loop's body, not one around the whole loop). */
+static void reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen) {
     if (from == avoid || seen[from->id]) return;
     seen[from->id] = true;
-    int n;
-    Block **s = successors(from, &n);
-    for (int i = 0; i < n; i++) reach(fn, s[i], avoid, seen);
+    Block *s[3];
+    int n = ir_successors(from, s);
+    for (int i = 0; i < n; i++)
+        if (!inner || s[i] != from->handler || from->handler != avoid->handler) reach(fn, s[i], avoid, inner, seen);
 }
 
 /* The prange GETITER whose iterator FORITER `fi` advances, through the variable it loads. */
@@ -120,8 +113,8 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             memcpy(cur, def_in + (size_t)b * nv, (size_t)nv);
             for (int i = 0; i < blk->ninstrs; i++)
                 if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = true;
-            int n;
-            Block **s = successors(blk, &n);
+            Block *s[3];
+            int n = ir_successors(blk, s);
             for (int k = 0; k < n; k++) {
                 if (s[k] == pl->header || !pl->in_loop[s[k]->id]) continue;
                 bool *in = def_in + (size_t)s[k]->id * nv;
@@ -148,6 +141,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         const char *name = fn->varnames[v];
         bool synthetic = name[0] == '$';
         if (!written[v]) { pl->var_kind[v] = PAR_SHARED; continue; }
+        if (ti->vartypes[v] == ty_excval) { pl->var_kind[v] = PAR_PRIVATE; continue; }   /* each thread's own "$exc" */
         if (!exposed[v]) {
             pl->var_kind[v] = PAR_PRIVATE;
             if (after[v] && !synthetic)
@@ -211,8 +205,8 @@ int ti_find_parloops(TypeInfo *ti) {
         bool *body = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
         bool *exit = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
         if (!pl || !body || !exit) return -1;
-        reach(fn, fi->target[0], hb, body);
-        reach(fn, fi->target[1], hb, exit);
+        reach(fn, fi->target[0], hb, true, body);
+        reach(fn, fi->target[1], hb, false, exit);
         body[h] = true;
         pl->header = hb;
         pl->foriter = fi;

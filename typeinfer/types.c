@@ -54,7 +54,9 @@ int ty_init(void) {
     ty_str = new_type(TY_STR, "str", 8, 8);
     ty_range = new_type(TY_RANGE, "range_state64", 24, 8);
     ty_uint64 = new_type(TY_UINT64, "uint64", 8, 8);
-    return ty_range && ty_uint64 ? 0 : -1;
+    /* RtExc: two {cls, msg, desc, args[TY_EXC_WORDS]} and an int32 */
+    ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
+    return ty_range && ty_uint64 && ty_excval ? 0 : -1;
 }
 
 const DTypeInfo ty_dtypes[DT_COUNT] = {
@@ -181,9 +183,9 @@ int ty_promote(int a, int b) {
     return DT_COMPLEX128;
 }
 
-static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name);
+static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name, PyObject *obj);
 
-const Type *ty_tuple(int n, const Type *const *elems) { return aggregate(TY_TUPLE, n, elems, NULL); }
+const Type *ty_tuple(int n, const Type *const *elems) { return aggregate(TY_TUPLE, n, elems, NULL, NULL); }
 
 /* zip(...) or enumerate(x): a struct of the iterables, as a tuple is laid out. */
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate) {
@@ -196,13 +198,13 @@ const Type *ty_zip(int n, const Type *const *iterables, bool enumerate) {
             len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", iterables[i]->name);
         if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
     }
-    return aggregate(TY_ZIP, n, iterables, name);
+    return aggregate(TY_ZIP, n, iterables, name, NULL);
 }
 
-static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name) {
+static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name, PyObject *obj) {
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];
-        if (t->kind == kind && t->n == n && (!given_name || !strcmp(t->name, given_name)) &&
+        if (t->kind == kind && t->n == n && t->obj == obj && (!given_name || !strcmp(t->name, given_name)) &&
             (n == 0 || memcmp(t->elems, elems, sizeof(Type *) * (size_t)n) == 0))
             return t;
     }
@@ -236,6 +238,7 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     t->n = n;
     t->elems = copy;
     t->offsets = offsets;
+    t->obj = Py_XNewRef(obj);
     return t;
 }
 
@@ -255,7 +258,7 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
             return table[i];
     const char *prefix = kind == TY_MODULE ? "Module" : kind == TY_FUNCTION ? "Function"
                        : kind == TY_DISPATCHER ? "Dispatcher" : kind == TY_INNERFUNC ? "InnerFunction"
-                       : kind == TY_EXCCLASS ? "ExceptionClass" : "Exception";
+                       : "ExceptionClass";
     PyObject *qn = PyObject_GetAttrString(obj, kind == TY_INNERFUNC ? "co_qualname"
                                                : kind == TY_MODULE ? "__name__" : "__qualname__");
     const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
@@ -271,8 +274,7 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
     char name[512];
     snprintf(name, sizeof name, "%s(%s)", prefix, s ? s : "?");
     Py_XDECREF(qn);
-    size_t size = kind == TY_EXC ? 8 : 0;   /* an exception's value is its message pointer */
-    Type *t = new_type(kind, name, size, size ? 8 : 1);
+    Type *t = new_type(kind, name, 0, 1);
     if (!t) return NULL;
     if (kind != TY_DISPATCHER) Py_INCREF(obj);   /* a Dispatcher's type is forgotten with it (ty_forget) */
     t->obj = obj;
@@ -316,7 +318,57 @@ void ty_forget(PyObject *obj) {
     ntable = live;
 }
 
-const Type *ty_exc(PyObject *cls) { return ty_object(TY_EXC, cls, 0); }
+const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args) {
+    PyObject *qn = PyObject_GetAttrString(cls, "__qualname__");
+    const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : "?";
+    char name[1100];
+    size_t len = (size_t)snprintf(name, sizeof name, "%s(", s ? s : "?");
+    for (int i = 0; i < nargs && len < sizeof name; i++)
+        len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", args[i]->name);
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    Py_XDECREF(qn);
+    PyErr_Clear();
+    return aggregate(TY_EXC, nargs, args, name, cls);
+}
+
+int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
+    size_t at = strlen(desc);
+    if (at + 4 >= len) return -1;
+    switch (t->kind) {
+    case TY_INT64: desc[at] = 'q'; break;
+    case TY_UINT64: desc[at] = 'Q'; break;
+    case TY_FLOAT64: desc[at] = 'd'; break;
+    case TY_BOOL: desc[at] = '?'; break;
+    case TY_STR: desc[at] = 's'; break;
+    case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
+    case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
+    case TY_ARRAY:
+        if (!arrays) return -1;
+        desc[at] = 'A';
+        desc[at + 1] = (char)('a' + t->dtype);
+        desc[at + 2] = (char)('0' + t->ndim);
+        desc[at + 3] = 0;
+        return 1;
+    case TY_TUPLE: {
+        desc[at] = '(';
+        desc[at + 1] = 0;
+        int words = 0;
+        for (int i = 0; i < t->n; i++) {
+            int w = ty_value_layout(t->elems[i], desc, len, arrays);
+            if (w < 0) return -1;
+            words += w;
+        }
+        at = strlen(desc);
+        if (at + 2 >= len) return -1;
+        desc[at] = ')';
+        desc[at + 1] = 0;
+        return words;
+    }
+    default: return -1;
+    }
+    desc[at + 1] = 0;
+    return 1;
+}
 
 const Type *ty_method(const Type *recv, const char *attr) {
     for (int i = 0; i < ntable; i++)

@@ -27,13 +27,14 @@ typedef enum {
     TY_DISPATCHER,  /* an @njit function (obj is the Dispatcher) */
     TY_INNERFUNC,   /* a def or lambda inside the compiled function (obj is its code) */
     TY_EXCCLASS,    /* an exception class (obj) */
-    TY_EXC,         /* an exception instance of class obj; its value is the message (TY_STR) */
+    TY_EXC,         /* an exception instance of class obj made with args elems[0..n): its value is the args */
     TY_METHOD,      /* attribute `attr` of a value of type `recv`, to be called */
     TY_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly, unaligned (DESIGN.md contract 6) */
     TY_SLICE,       /* a slice; n is a mask of the parts present (1 start, 2 stop, 4 step) */
     TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
+    TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
     TY_NKINDS
 } TypeKind;
 
@@ -82,7 +83,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval;
 } TyState;
 
 extern TyState *ty_state;
@@ -94,6 +95,8 @@ extern TyState *ty_state;
 #define ty_complex128 (ty_state->complex128)
 #define ty_str (ty_state->str)
 #define ty_range (ty_state->range)
+#define ty_excval (ty_state->excval)
+#define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */
 int ty_init(void);
@@ -102,7 +105,13 @@ const Type *ty_tuple(int n, const Type *const *elems);
 const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
-const Type *ty_exc(PyObject *cls);
+const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(*args) */
+/* How a value of type t packs into 64-bit words for the runtime to make Python objects of
+ * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
+ * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str, N None (no word),
+ * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
+ * at its value) and the words it takes; -1 if it cannot be packed. */
+int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
 /* A Dispatcher going away: drop its type and every type made of it from the table (a
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
 void ty_forget(PyObject *dispatcher);

@@ -8,12 +8,21 @@
  * Algorithm: definite assignment, a forward data-flow problem. in(b) is the intersection of
  * out(p) over b's predecessors (the entry's in is empty: parameters are stored by its first
  * instructions); out(b) adds what b's STOREVARs assign. Sets start full everywhere but the entry
- * and only shrink, so iterating in block order until nothing changes terminates; a block never
- * reached keeps the full set and needs no check. Variables whose cells inner functions take
+ * and only shrink (a del removes a variable again), so iterating in block order until nothing changes terminates; a block never
+ * reached keeps the full set and needs no check. A handler is reached from every point of the
+ * blocks it covers: it meets their entry sets and the sets after each del. Variables whose cells inner functions take
  * (CELLREF) and the frontend's own ('$' names) are not checked.
  */
 #include "ti.h"
 #include <string.h>
+
+/* s &= cur; whether s shrank. */
+static bool meet(unsigned char *s, const unsigned char *cur, int nv) {
+    bool shrank = false;
+    for (int v = 0; v < nv; v++)
+        if (s[v] && !cur[v]) s[v] = 0, shrank = true;
+    return shrank;
+}
 
 int ti_find_unbound(TypeInfo *ti) {
     Function *fn = ti->fn;
@@ -36,18 +45,19 @@ int ti_find_unbound(TypeInfo *ti) {
         for (int b = 0; b < nb; b++) {
             Block *blk = fn->blocks[b];
             memcpy(cur, in + (size_t)b * nv, (size_t)nv);
-            for (int i = 0; i < blk->ninstrs; i++)
-                if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = 1;
-            Block *succ[2];
-            int ns = ir_successors(blk, succ);
-            for (int k = 0; k < ns; k++) {
-                unsigned char *s = in + (size_t)succ[k]->id * nv;
-                for (int v = 0; v < nv; v++)
-                    if (s[v] && !cur[v]) {
-                        s[v] = 0;
-                        changed = true;
-                    }
+            unsigned char *h = blk->handler ? in + (size_t)blk->handler->id * nv : NULL;
+            changed |= h && meet(h, cur, nv);   /* an exception may leave before any assignment */
+            for (int i = 0; i < blk->ninstrs; i++) {
+                Instr *x = blk->instrs[i];
+                if (x->op == IR_STOREVAR) cur[x->imm] = 1;
+                if (x->op == IR_DELVAR) {
+                    cur[x->imm] = 0;
+                    changed |= h && meet(h, cur, nv);
+                }
             }
+            Block *succ[3];
+            int ns = ir_successors(blk, succ);
+            for (int k = 0; k < ns; k++) changed |= meet(in + (size_t)succ[k]->id * nv, cur, nv);
         }
     }
     for (int b = 0; b < nb; b++) {   /* the reads before any assignment in their block */
@@ -56,6 +66,7 @@ int ti_find_unbound(TypeInfo *ti) {
         for (int i = 0; i < blk->ninstrs; i++) {
             Instr *x = blk->instrs[i];
             if (x->op == IR_STOREVAR) cur[x->imm] = 1;
+            else if (x->op == IR_DELVAR) cur[x->imm] = 0;
             else if (x->op == IR_LOADVAR && !cur[x->imm] && !skip[x->imm]) ti->maybe_unbound[x->id] = true;
         }
     }

@@ -1,0 +1,360 @@
+/* lower_exc.c: exceptions in generated code (DESIGN.md contract 3: errors are values).
+ *
+ * A raise fills the thread's error record (runtime/error.c) and fails: cg_fail goes to the
+ * handler of the block being lowered when a `try` covers it, and otherwise leaves the function
+ * with -1 through one block that adds the function's traceback entry. A `try` is only control
+ * flow over that: the frontend gives every block inside one its handler block, whose first
+ * instruction takes the exception out of the record as a value (EXCFETCH, an RtExc), and
+ * `except E` tests the value's class (EXCMATCH).
+ *
+ * Classes are written "module:qualname|base|...|builtins:BaseException" (cg_exc_class), one
+ * private global per class list in a module, so a handler's test compares the pointer with the
+ * module's class lists first (decided at compile time, folded where the class is known) and
+ * asks the runtime only for the others (C runtime raises, other modules).
+ *
+ * A raise whose handler is in the same function does not touch the record: it writes the
+ * exception into the frame's `pending` slot and branches to the handler, which takes it from
+ * there. With the matchers inlined, raising and catching in one function is plain control flow
+ * that the optimiser sees through: no call, so a loop that raises now and then keeps its hot
+ * path's registers.
+ */
+#include "lower.h"
+#include <string.h>
+
+/* runtime/rt.h's RtExcCore {cls, msg, desc, args[TY_EXC_WORDS]} and RtExc {e, cause, cause_kind}. */
+static LLVMTypeRef core_type(Lower *L) {
+    LLVMTypeRef f[4] = {L->ptr, L->ptr, L->ptr, LLVMArrayType2(L->i64, TY_EXC_WORDS)};
+    return LLVMStructTypeInContext(L->c, f, 4, 0);
+}
+
+LLVMTypeRef cg_exc_type(Lower *L) {
+    LLVMTypeRef f[3] = {core_type(L), core_type(L), L->i32};
+    return LLVMStructTypeInContext(L->c, f, 3, 0);
+}
+
+/* ---- class names -------------------------------------------------------------------------- */
+
+/* "module:qualname", resolved back to the class by the runtime when the error is raised. */
+const char *cg_exc_name(Lower *L, PyObject *cls) {
+    PyObject *mod = PyObject_GetAttrString(cls, "__module__");
+    PyObject *qn = PyObject_GetAttrString(cls, "__qualname__");
+    const char *ms = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : "builtins";
+    const char *qs = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : "Exception";
+    const char *name = ctx_printf(L->ctx, "%s:%s", ms, qs);
+    Py_XDECREF(mod);
+    Py_XDECREF(qn);
+    PyErr_Clear();
+    return name;
+}
+
+/* The class with its bases, as every raise records it: a handler matches by name against the
+ * list (runtime/error.c, rt_exc_is), with no Python call. */
+const char *cg_exc_class(Lower *L, PyObject *cls) {
+    PyObject *mro = PyObject_GetAttrString(cls, "__mro__");
+    const char *list = cg_exc_name(L, cls);
+    for (Py_ssize_t i = 1; mro && PyTuple_Check(mro) && i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *base = PyTuple_GET_ITEM(mro, i);
+        if (base != (PyObject *)&PyBaseObject_Type) list = ctx_printf(L->ctx, "%s|%s", list, cg_exc_name(L, base));
+    }
+    Py_XDECREF(mro);
+    PyErr_Clear();
+    return list;
+}
+
+/* cg_exc_class of a class named "module:qualname" (ember's own raises name their classes). */
+const char *cg_exc_class_of_name(Lower *L, const char *name) {
+    for (int i = 0; i < L->nexc_names; i++)
+        if (!strcmp(L->exc_names[i].name, name)) return L->exc_names[i].cls;
+    const char *colon = strchr(name, ':'), *cls = name;
+    PyObject *obj = colon ? PyImport_ImportModule(ctx_printf(L->ctx, "%.*s", (int)(colon - name), name)) : NULL;
+    for (const char *p = colon ? colon + 1 : ""; obj && *p;) {
+        const char *dot = strchr(p, '.');
+        int n = dot ? (int)(dot - p) : (int)strlen(p);
+        PyObject *next = PyObject_GetAttrString(obj, ctx_printf(L->ctx, "%.*s", n, p));
+        Py_DECREF(obj);
+        obj = next;
+        p += n + (dot != NULL);
+    }
+    if (obj && PyType_Check(obj)) cls = cg_exc_class(L, obj);
+    Py_XDECREF(obj);
+    PyErr_Clear();
+    if (L->nexc_names < (int)(sizeof L->exc_names / sizeof L->exc_names[0]))
+        L->exc_names[L->nexc_names++] = (typeof(L->exc_names[0])){name, cls};
+    return cls;
+}
+
+#define CLASS_PREFIX "ember.exc."
+#define MATCHER_PREFIX "ember.excmatch."
+
+/* The module's one global holding class list `list`. */
+static LLVMValueRef class_global(Lower *L, const char *list) {
+    const char *name = ctx_printf(L->ctx, CLASS_PREFIX "%s", list);
+    LLVMValueRef g = LLVMGetNamedGlobal(L->m, name);
+    if (g) return g;
+    LLVMValueRef str = LLVMConstStringInContext(L->c, list, (unsigned)strlen(list), 0);
+    g = LLVMAddGlobal(L->m, LLVMTypeOf(str), name);
+    LLVMSetInitializer(g, str);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    return g;
+}
+
+/* Is `name` one of the '|'-separated names of list? */
+static bool list_has(const char *list, size_t len, const char *name) {
+    size_t n = strlen(name);
+    for (size_t at = 0; at < len;) {
+        const char *bar = memchr(list + at, '|', len - at);
+        size_t end = bar ? (size_t)(bar - list) : len;
+        if (end - at == n && !memcmp(list + at, name, n)) return true;
+        at = end + 1;
+    }
+    return false;
+}
+
+/* ---- failing ------------------------------------------------------------------------------ */
+
+/* The handler of the block being lowered, when it is a block of this function. */
+static Block *local_handler(Lower *L) {
+    Block *h = L->block ? L->block->handler : NULL;
+    return h && L->bbs && L->bbs[h->id] ? h : NULL;
+}
+
+/* A function with handlers gets the frame slot a local raise writes and its "set" flag. */
+void cg_exc_begin_function(Lower *L) {
+    L->pending = L->pending_set = NULL;
+    bool any = false;
+    for (int b = 0; b < L->fn->nblocks; b++) any |= L->fn->blocks[b]->handler != NULL;
+    if (!any) return;
+    L->pending = LLVMBuildAlloca(L->b, cg_exc_type(L), "pending");
+    L->pending_set = LLVMBuildAlloca(L->b, L->i1, "pending.set");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
+}
+
+/* The error record is set: to the block's handler, or out of the function. Outlined chunks and
+ * prange bodies return at once (their caller's frame is the one the traceback names). */
+void cg_fail(Lower *L) {
+    Block *h = local_handler(L);
+    if (h) {
+        LLVMBuildBr(L->b, L->bbs[h->id]);
+        return;
+    }
+    if (!L->traceback) {
+        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+        return;
+    }
+    /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
+     * the hot path before each branch that may fail. */
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    if (!L->fail_bb) {
+        L->fail_line = cg_entry_alloca(L, L->i32, "line");
+        L->fail_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
+        LLVMPositionBuilderAtEnd(L->b, L->fail_bb);
+        LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
+        LLVMSetVolatile(line, 1);
+        LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
+        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
+        cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
+        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+        LLVMPositionBuilderAtEnd(L->b, here);
+    }
+    LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
+    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
+    LLVMBuildBr(L->b, L->fail_bb);
+}
+
+/* The exception in slot e (an RtExc) is raised: into the frame's pending slot when the handler
+ * is in this function, else into the record. */
+static void raise_slot(Lower *L, LLVMValueRef e) {
+    Block *h = local_handler(L);
+    if (h && L->pending) {
+        if (e != L->pending) LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_exc_type(L), e, ""), L->pending);
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->pending_set);
+        LLVMBuildBr(L->b, L->bbs[h->id]);
+        return;
+    }
+    cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
+    cg_fail(L);
+}
+
+/* Where a raise builds its exception: the pending slot when it stays in this function. */
+static LLVMValueRef raise_target(Lower *L) {
+    return local_handler(L) && L->pending ? L->pending : cg_entry_alloca(L, cg_exc_type(L), "raise");
+}
+
+/* raise cls(msg) (cls a class list; msg NULL: no args). */
+void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
+    if (local_handler(L) && L->pending) {
+        LLVMTypeRef et = cg_exc_type(L), ct = core_type(L);
+        LLVMValueRef e = L->pending;
+        LLVMBuildStore(L->b, LLVMConstNull(et), e);
+        LLVMBuildStore(L->b, class_global(L, cls), cg_field(L, ct, cg_field(L, et, e, 0), 0));
+        if (msg) LLVMBuildStore(L->b, msg, cg_field(L, ct, cg_field(L, et, e, 0), 1));
+        raise_slot(L, e);
+        return;
+    }
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef args[2] = {class_global(L, cls), msg ? msg : LLVMConstNull(L->ptr)};
+    cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
+    cg_fail(L);
+}
+
+/* ---- raise ---------------------------------------------------------------------------------- */
+
+/* Append value x of type t to the words at `words` (an array of i64), in ty_value_layout's
+ * order; an array is stored in a frame slot and its address packed. */
+void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRef x, const Type *t, int *k) {
+    LLVMValueRef w[2] = {NULL, NULL};
+    switch (t->kind) {
+    case TY_INT64: case TY_UINT64: w[0] = x; break;
+    case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
+    case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
+    case TY_STR: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
+    case TY_COMPLEX128:
+        w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
+        w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
+        break;
+    case TY_ARRAY: {
+        LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, t), "shown");
+        LLVMBuildStore(L->b, x, slot);
+        w[0] = LLVMBuildPtrToInt(L->b, slot, L->i64, "");
+        break;
+    }
+    case TY_TUPLE:
+        for (int i = 0; i < t->n; i++) cg_pack_value(L, words, wordst, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""), t->elems[i], k);
+        return;
+    default: return;   /* None: no word */
+    }
+    for (int i = 0; i < 2 && w[i]; i++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, (*k)++)};
+        LLVMBuildStore(L->b, w[i], LLVMBuildInBoundsGEP2(L->b, wordst, words, idx, 2, ""));
+    }
+}
+
+/* Fill the RtExcCore at p with what raising `v` (of type t) records. */
+static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {
+    LLVMTypeRef ct = core_type(L);
+    if (t->kind == TY_EXCVAL) {
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
+        return;
+    }
+    LLVMBuildStore(L->b, LLVMConstNull(ct), p);
+    LLVMBuildStore(L->b, class_global(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
+    if (t->kind != TY_EXC || t->n == 0) return;
+    char desc[128] = "";
+    for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], desc, sizeof desc, false);
+    LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+    int k = 0;
+    for (int i = 0; i < t->n; i++)
+        cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""),
+                      t->elems[i], &k);
+}
+
+/* raise a0 [from a1]: a class, an instance (its args), or a caught exception. */
+void cg_lower_raise(Lower *L, Instr *in) {
+    const Type *t = L->ti->vtypes[in->args[0]];
+    LLVMValueRef v = L->vals[in->args[0]];
+    bool plain = t->kind == TY_EXCCLASS || (t->kind == TY_EXC && (t->n == 0 || (t->n == 1 && t->elems[0] == ty_str)));
+    if (plain && in->nargs == 1) {   /* raise E, raise E("message") */
+        cg_emit_raise(L, cg_exc_class(L, t->obj), t->kind == TY_EXC && t->n ? LLVMBuildExtractValue(L->b, v, 0, "") : NULL);
+        return;
+    }
+    LLVMTypeRef et = cg_exc_type(L);
+    LLVMValueRef e = raise_target(L);
+    if (t->kind == TY_EXCVAL) LLVMBuildStore(L->b, v, e);   /* raise e: its cause too, unless one is given */
+    else LLVMBuildStore(L->b, LLVMConstNull(et), e);
+    store_core(L, cg_field(L, et, e, 0), v, t);
+    if (in->nargs == 2) {   /* raise ... from cause (None: no cause, and no context shown) */
+        const Type *ct = L->ti->vtypes[in->args[1]];
+        if (ct->kind == TY_NONE) LLVMBuildStore(L->b, LLVMConstNull(core_type(L)), cg_field(L, et, e, 1));
+        else store_core(L, cg_field(L, et, e, 1), L->vals[in->args[1]], ct);
+        LLVMBuildStore(L->b, LLVMConstInt(L->i32, ct->kind == TY_NONE ? 1 : 2, 0), cg_field(L, et, e, 2));
+    }
+    raise_slot(L, e);
+}
+
+/* raise (bare) or the end of a handler that did not match: through the record, which turns an
+ * empty value into RuntimeError. */
+void cg_lower_reraise(Lower *L, LLVMValueRef v) {
+    LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
+    LLVMBuildStore(L->b, v, e);
+    cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
+    cg_fail(L);
+}
+
+/* ---- catch ---------------------------------------------------------------------------------- */
+
+/* A handler's entry: the exception a local raise left in the frame, or the record's. */
+LLVMValueRef cg_lower_excfetch(Lower *L) {
+    LLVMTypeRef et = cg_exc_type(L);
+    LLVMValueRef caught = cg_entry_alloca(L, et, "caught");
+    if (!L->pending) {
+        cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &caught, 1);
+        return LLVMBuildLoad2(L->b, et, caught, "");
+    }
+    LLVMBasicBlockRef local = LLVMAppendBasicBlockInContext(L->c, L->func, "caught.here");
+    LLVMBasicBlockRef rec = LLVMAppendBasicBlockInContext(L->c, L->func, "caught.record");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "caught");
+    LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, L->pending_set, ""), local, rec);
+    LLVMPositionBuilderAtEnd(L->b, local);
+    LLVMValueRef a = LLVMBuildLoad2(L->b, et, L->pending, "");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, rec);
+    cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &caught, 1);
+    LLVMValueRef b = LLVMBuildLoad2(L->b, et, caught, "");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, a, local, b, rec, "exc");
+}
+
+/* Is caught exception v an instance of `what`, a class or a tuple of classes? Each class asks
+ * its module-wide matcher (see cg_finish_exc_matchers). */
+LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef v, const Type *what) {
+    LLVMValueRef cls = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), 0, "cls");
+    int n = what->kind == TY_TUPLE ? what->n : 1;
+    LLVMValueRef any = LLVMConstInt(L->i1, 0, 0);
+    for (int i = 0; i < n; i++) {
+        const Type *c = what->kind == TY_TUPLE ? what->elems[i] : what;
+        const char *name = ctx_printf(L->ctx, MATCHER_PREFIX "%s", cg_exc_name(L, c->obj));
+        LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
+        if (!f) {
+            f = LLVMAddFunction(L->m, name, LLVMFunctionType(L->i1, &L->ptr, 1, 0));
+            LLVMSetLinkage(f, LLVMInternalLinkage);
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                    LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("alwaysinline", 12), 0));
+        }
+        any = LLVMBuildOr(L->b, any, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, &cls, 1, ""), "");
+    }
+    return any;
+}
+
+/* The bodies of the matchers, once every class list of the module is known: compare the class
+ * pointer with each list (the answer known now), and ask the runtime only for a class from
+ * elsewhere. */
+void cg_finish_exc_matchers(Lower *L) {
+    size_t np = strlen(MATCHER_PREFIX), cp = strlen(CLASS_PREFIX);
+    for (LLVMValueRef f = LLVMGetFirstFunction(L->m); f; f = LLVMGetNextFunction(f)) {
+        size_t len;
+        const char *fname = LLVMGetValueName2(f, &len);
+        if (strncmp(fname, MATCHER_PREFIX, np) || LLVMCountBasicBlocks(f)) continue;
+        const char *name = fname + np;
+        LLVMValueRef cls = LLVMGetParam(f, 0);
+        LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
+        for (LLVMValueRef g = LLVMGetFirstGlobal(L->m); g; g = LLVMGetNextGlobal(g)) {
+            const char *gname = LLVMGetValueName2(g, &len);
+            if (strncmp(gname, CLASS_PREFIX, cp)) continue;
+            size_t slen;
+            const char *list = LLVMGetAsString(LLVMGetInitializer(g), &slen);
+            LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, f, "known");
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, f, "");
+            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cls, g, ""), yes, next);
+            LLVMPositionBuilderAtEnd(L->b, yes);
+            LLVMBuildRet(L->b, LLVMConstInt(L->i1, list_has(list, slen, name), 0));
+            LLVMPositionBuilderAtEnd(L->b, next);
+        }
+        LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+        LLVMValueRef args[2] = {cls, cg_cstring(L, name)};
+        LLVMValueRef r = cg_call(L, "ember_rt_exc_match", L->i32, pt, args, 2);
+        LLVMBuildRet(L->b, LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i32, 0, 0), ""));
+    }
+}

@@ -1,0 +1,608 @@
+"""try/except/else/finally, raise with values and causes, and exceptions across compiled calls.
+
+Every function runs in CPython and compiled (difftest.check): the same result, or the same
+exception type (and the same args where they are the user's constants). Parametrised over
+where the exception starts (this function, a compiled callee, a callee's callee, one of ember's
+own operations, a prange body) and how it leaves (caught, re-raised, through finally with
+return/break/continue).
+"""
+
+import math
+import traceback
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="numba catches only bare except / except Exception")
+
+
+class AppError(Exception):
+    pass
+
+
+class DeepError(AppError):
+    pass
+
+
+class OtherError(ValueError):
+    pass
+
+
+# ---- where an exception starts --------------------------------------------------------------
+
+@impl.njit
+def leaf(k):
+    if k == 1:
+        raise ValueError("leaf value")
+    if k == 2:
+        raise DeepError("leaf deep")
+    if k == 3:
+        return 10 // (k - 3)          # ZeroDivisionError from ember's own operation
+    if k == 4:
+        raise OtherError(k, 2.5)
+    return k * 10
+
+
+@impl.njit
+def middle(k):
+    return leaf(k) + 1                # a callee's exception passes through
+
+
+def start_here(k):
+    if k == 1:
+        raise ValueError("here value")
+    if k == 2:
+        raise DeepError("here deep")
+    if k == 3:
+        return 10 // (k - 3)
+    if k == 4:
+        raise OtherError(k, 2.5)
+    return k * 10
+
+
+# What computes r inside the try: the raise in this very function, or a call.
+SOURCES = {
+    "same function": """
+        if k == 1:
+            raise ValueError("here value")
+        if k == 2:
+            raise DeepError("here deep")
+        if k == 3:
+            r = 10 // (k - 3)
+        if k == 4:
+            raise OtherError(k, 2.5)
+        r = k * 10""",
+    "callee": "r = leaf(k)",
+    "nested callee": "r = middle(k)",
+}
+
+# How it leaves: each template's BODY is replaced by a source above.
+LEAVES = {
+    "catch_value": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except ValueError:
+        r = -1
+    return r""",
+    "catch_app": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except AppError:
+        r = -2
+    return r""",
+    "catch_arith_then_any": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except ArithmeticError:
+        r = -3
+    except Exception:
+        r = -4
+    return r""",
+    "catch_tuple": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except (ZeroDivisionError, DeepError, KeyError):
+        r = -5
+    return r""",
+    "catch_bare": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except:
+        r = -6
+    return r""",
+    "reraise_bare": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except ValueError:
+        r = 1
+        raise
+    return r""",
+    "reraise_named": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except AppError as e:
+        r = 100
+        raise e
+    return r""",
+    "finally_return": """
+def f(k):
+    r = 0
+    try:
+        BODY
+        return r
+    finally:
+        if k == 2:
+            return -7""",
+    "finally_break": """
+def f(n):
+    total = 0
+    for k in range(n):
+        r = 0
+        try:
+            BODY
+            total += r
+        finally:
+            if k >= 2:
+                break
+    return total""",
+    "finally_continue": """
+def f(n):
+    total = 0
+    for k in range(n):
+        r = 0
+        try:
+            BODY
+            total += r
+        except ValueError:
+            total += 1000
+            continue
+        finally:
+            total += 1
+        total += 7
+    return total""",
+    "else_clause": """
+def f(k):
+    r = 0
+    try:
+        BODY
+    except ArithmeticError:
+        r = -8
+    else:
+        r += 5
+    finally:
+        r *= 2
+    return r""",
+}
+
+
+def make(leave, where):
+    body = SOURCES[where].strip("\n")
+    lines = [ln for ln in LEAVES[leave].splitlines()]
+    out = []
+    for ln in lines:
+        if ln.strip() == "BODY":
+            indent = ln[: len(ln) - len(ln.lstrip())]
+            src = [b.strip() for b in body.splitlines()] if "\n" not in body else None
+            if src is not None:
+                out += [indent + x for x in src]
+            else:   # re-indent the block
+                block = body.splitlines()
+                base = min(len(b) - len(b.lstrip()) for b in block if b.strip())
+                out += [indent + b[base:] for b in block]
+        else:
+            out.append(ln)
+    name = f"{leave}_{where.replace(' ', '_')}"
+    code = "\n".join(out).replace("def f(", f"def {name}(", 1)
+    ns = globals()
+    exec(compile(code, __file__, "exec"), ns)
+    return ns[name]
+
+
+@pytest.mark.parametrize("leave", list(LEAVES))
+@pytest.mark.parametrize("where", list(SOURCES))
+def test_where_and_how(where, leave):
+    check_all(make(leave, where), [(k,) for k in range(6)])
+
+
+# ---- matching --------------------------------------------------------------------------------
+
+def hierarchy(k):
+    try:
+        if k == 0:
+            return 1 // k
+        if k == 1:
+            raise OverflowError("o")
+        if k == 2:
+            raise IndexError("i")
+        if k == 3:
+            raise KeyError(k)
+        if k == 4:
+            raise RecursionError("r")
+        if k == 5:
+            raise AssertionError("a")
+        return k
+    except ArithmeticError:
+        return 100
+    except LookupError:
+        return 200
+    except RuntimeError:
+        return 300
+
+
+def test_builtin_hierarchy():
+    check_all(hierarchy, [(k,) for k in range(7)])
+
+
+def user_classes(k):
+    try:
+        if k == 0:
+            raise DeepError("d")
+        if k == 1:
+            raise AppError("a")
+        if k == 2:
+            raise OtherError("o")
+        return 0
+    except DeepError:
+        return 1
+    except AppError:
+        return 2
+    except ValueError:
+        return 3
+
+
+def test_user_classes_by_mro():
+    check_all(user_classes, [(k,) for k in range(4)])
+
+
+def ember_operations(k, a):
+    try:
+        if k == 0:
+            return a[k + 100]                 # IndexError from boundscheck
+        if k == 1:
+            return float(int(math.inf * a[0]))   # OverflowError from int()
+        if k == 2:
+            return float(int(math.nan * a[0]))   # ValueError from int()
+        if k == 3:
+            return float(np.arange(0.0, 1.0, 0.0)[0])   # ZeroDivisionError (NumPy raises it too)
+        if k == 4:
+            return a.reshape(7)[0]            # ValueError from a NumPy method
+        return a[0]
+    except IndexError:
+        return -1.0
+    except OverflowError:
+        return -2.0
+    except ZeroDivisionError:
+        return -3.0
+    except ValueError:
+        return -4.0
+
+
+def test_ember_operations_are_catchable():
+    a = np.arange(1.0, 5.0)
+    check_all(ember_operations, [(k, a) for k in range(6)], jit_opts={"boundscheck": True})
+
+
+# ---- raise with values, causes, bare raise ------------------------------------------------------
+
+def raise_values(x, i):
+    if i == 0:
+        raise ValueError("bad", x, i)
+    if i == 1:
+        raise KeyError((i, x))
+    if i == 2:
+        raise OtherError(x > 0, None, complex(x, 1.0))
+    if i == 3:
+        raise AppError()
+    return x
+
+
+@pytest.mark.parametrize("i", range(5))
+def test_raise_with_values_has_those_args(i):
+    f = jit(raise_values)
+    try:
+        expected = raise_values(2.5, i)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)) as got:
+            f(2.5, i)
+        assert got.value.args == e.args
+        assert str(got.value) == str(e)
+    else:
+        assert f(2.5, i) == expected
+
+
+def test_too_many_values_is_a_located_error():
+    def f(x):
+        raise ValueError(x, x, x, x, x, x, x, x, x)
+    with pytest.raises(errors.UnsupportedError, match="at most 8"):
+        jit(f)(1)
+
+
+def test_an_array_argument_is_a_located_error():
+    def f(a):
+        raise ValueError(a)
+    with pytest.raises(errors.UnsupportedError, match="exception's arguments"):
+        jit(f)(np.zeros(2))
+
+
+def cause(k):
+    try:
+        try:
+            return 1 // k
+        except ZeroDivisionError as e:
+            if k == 0:
+                raise ValueError("wrapped") from e
+            raise
+    except ValueError as v:
+        raise AppError("outer", k) from v
+
+
+def test_raise_from_sets_cause():
+    f = jit(cause)
+    with pytest.raises(AppError) as got:
+        f(0)
+    assert got.value.args == ("outer", 0)
+    assert type(got.value.__cause__) is ValueError
+    assert got.value.__cause__.args == ("wrapped",)
+    assert got.value.__suppress_context__
+
+
+def from_none(k):
+    try:
+        return 10 // k
+    except ZeroDivisionError:
+        raise KeyError(k) from None
+
+
+def test_raise_from_none_suppresses_context():
+    with pytest.raises(KeyError) as got:
+        jit(from_none)(0)
+    assert got.value.__cause__ is None and got.value.__suppress_context__
+    check_all(from_none, [(0,), (3,)])
+
+
+def bare_raise_outside(k):
+    if k:
+        raise
+    return 1
+
+
+def test_bare_raise_without_an_exception():
+    check_all(bare_raise_outside, [(0,), (1,)])
+
+
+def nested_handlers(k):
+    try:
+        raise ValueError("outer")
+    except ValueError:
+        try:
+            if k:
+                raise KeyError("inner")
+        except KeyError:
+            pass
+        raise   # the outer ValueError, handled again after the inner handler
+
+
+def test_bare_raise_after_an_inner_handler():
+    check_all(nested_handlers, [(0,), (1,)])
+
+
+def raise_in_finally(k):
+    try:
+        if k == 0:
+            raise ValueError("body")
+    finally:
+        if k < 2:
+            raise KeyError("finally")
+    return k
+
+
+def test_raise_in_finally_replaces():
+    check_all(raise_in_finally, [(0,), (1,), (2,)])
+
+
+def reraise_caught_later(k):
+    saved_ok = False
+    try:
+        raise OtherError("first", k)
+    except ValueError as e:
+        saved_ok = True
+        try:
+            return 10 // k
+        except ZeroDivisionError:
+            pass
+        if saved_ok:
+            raise e
+        return -1
+
+
+def test_reraise_a_named_exception_after_another():
+    check_all(reraise_caught_later, [(0,), (5,)])
+
+
+# ---- loops, arrays, leaks ------------------------------------------------------------------------
+
+def loop_with_try(a):
+    s = 0.0
+    bad = 0
+    for i in range(a.shape[0]):
+        try:
+            if a[i] < 0:
+                raise ValueError("negative", i)
+            s += math.sqrt(a[i])
+        except ValueError:
+            bad += 1
+    return s, bad
+
+
+def test_try_in_a_loop():
+    a = np.array([1.0, -2.0, 4.0, -0.5, 9.0])
+    check(loop_with_try, a)
+
+
+def arrays_in_try(n, k):
+    total = 0.0
+    for j in range(n):
+        try:
+            b = np.ones(4) * j           # a fresh array each iteration
+            c = b[:2] + 1.0
+            if j == k:
+                raise AppError("stop", j)
+            total += c.sum()
+        except AppError:
+            total -= 100.0
+        finally:
+            total += 0.5
+    return total
+
+
+def test_no_leak_when_caught():
+    check_all(arrays_in_try, [(5, 2), (5, 9), (0, 0)])
+
+
+def arrays_escape(n):
+    keep = np.zeros(3)
+    try:
+        tmp = np.ones(n)
+        keep = tmp[:3] * 2.0
+        raise DeepError("escape", n)
+    finally:
+        keep[0] = 7.0
+
+
+def test_no_leak_when_escaping():
+    check_all(arrays_escape, [(5,), (10,)])
+
+
+def delete_variable(k):
+    x = k * 2
+    del x
+    if k:
+        x = 3
+    return x
+
+
+def test_del_then_read_raises_unbound():
+    check_all(delete_variable, [(0,), (1,)])
+
+
+# ---- prange --------------------------------------------------------------------------------------
+
+def prange_caught(a):
+    out = np.empty_like(a)
+    for i in impl.prange(a.shape[0]):
+        try:
+            out[i] = 10 // int(a[i])
+        except ZeroDivisionError:
+            out[i] = -1.0
+    return out
+
+
+def prange_uncaught(a):
+    out = np.empty_like(a)
+    for i in impl.prange(a.shape[0]):
+        if a[i] < 0:
+            raise ValueError("negative at", i)
+        out[i] = a[i]
+    return out
+
+
+def test_prange_body_catches():
+    a = np.arange(-50.0, 50.0)
+    check(prange_caught, a, jit_opts={"parallel": True})
+
+
+def test_prange_lowest_failing_iteration():
+    a = np.arange(100000.0)
+    a[70000] = -1.0
+    a[90000] = -2.0
+    f = jit(prange_uncaught, parallel=True)
+    with pytest.raises(ValueError) as got:
+        f(a)
+    assert got.value.args == ("negative at", 70000)
+
+
+def try_around_prange(a):
+    try:
+        for i in impl.prange(a.shape[0]):
+            if a[i] < 0:
+                raise KeyError(i)
+        return 0
+    except LookupError:
+        return 1
+
+
+def test_try_around_a_prange_loop():
+    check_all(try_around_prange, [(np.arange(1000.0),), (np.arange(1000.0) - 5,)], jit_opts={"parallel": True})
+
+
+# ---- what reaches Python -------------------------------------------------------------------------
+
+def test_traceback_names_the_compiled_function_and_line():
+    f = impl.njit(start_here)
+    g = impl.njit(middle.py_func)
+    try:
+        g(1)
+    except ValueError as e:
+        frames = traceback.extract_tb(e.__traceback__)
+    names = [(fr.name, fr.lineno) for fr in frames]
+    src = open(__file__).read().splitlines()
+    leaf_line = src.index('        raise ValueError("leaf value")') + 1
+    assert ("leaf", leaf_line) in names
+    assert names.index(("leaf", leaf_line)) > [n for n, _ in names].index("middle")
+    assert f(5) == 50
+
+
+def test_with_statement_is_a_located_error():
+    import contextlib
+
+    def f(k):
+        with contextlib.suppress(ValueError):
+            k += 1
+        return k
+    with pytest.raises(errors.UnsupportedError, match="with statement") as got:
+        jit(f)(1)
+    assert "test_try.py" in str(got.value)
+
+
+@pytest.mark.parametrize("what", ["3", "(ValueError, (KeyError,))"])
+def test_catching_a_non_class_is_a_typing_error(what):
+    ns = {}
+    exec(f"def f(k):\n    try:\n        return 1 // k\n    except {what}:\n        return 0\n", ns)
+    with pytest.raises(errors.TypingError, match="BaseException"):
+        jit(ns["f"])(1)
+
+
+def test_returning_a_caught_exception_is_refused():
+    def f(k):
+        try:
+            return 1 // k, None
+        except ZeroDivisionError as e:
+            return e
+    with pytest.raises(errors.EmberError, match="return"):
+        jit(f)(0)
+
+
+def test_args_of_a_caught_exception_is_a_clear_error():
+    def f(k):
+        try:
+            return 1 // k
+        except ZeroDivisionError as e:
+            return len(e.args)
+    with pytest.raises(errors.UnsupportedError, match="caught exception's 'args' is not supported yet"):
+        jit(f)(0)
