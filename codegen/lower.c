@@ -453,6 +453,8 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     switch (ci->kind) {
     case CALL_BUILTIN:
         return cg_builtin(L, in, ci, args, types);
+    case CALL_C:
+        return cg_call_c(L, ci, args, types);
     case CALL_EXC: {   /* the args, kept until a raise packs them */
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
         for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");

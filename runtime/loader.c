@@ -119,8 +119,22 @@ void *rt_libmvec(void) {
     return handle;
 }
 
+/* "ember.dl:<library path>:<symbol>": a C function compiled code calls through ctypes or cffi
+ * (codegen/lower_ffi.c), found in its library in this process. */
+static void *library_symbol(const char *name) {
+    const char *colon = strrchr(name, ':');
+    size_t plen = colon ? (size_t)(colon - name) - 9 : 0;
+    char path[4096];
+    if (!colon || plen >= sizeof path) return NULL;
+    memcpy(path, name + 9, plen);
+    path[plen] = 0;
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);   /* stays open: the code may run any time */
+    return h ? dlsym(h, colon + 1) : NULL;
+}
+
 /* A symbol outside ember: the C library's (and what the process has loaded), or libmvec's. */
 static void *external_symbol(const char *name) {
+    if (!strncmp(name, "ember.dl:", 9)) return library_symbol(name);
     void *addr = dlsym(RTLD_DEFAULT, name);
     if (!addr && !strncmp(name, "_ZGV", 4) && rt_libmvec()) addr = dlsym(rt_libmvec(), name);
     return addr;

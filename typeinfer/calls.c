@@ -99,6 +99,9 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    bool is_c;
+    const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);
+    if (is_c) return c;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
 }
 
@@ -108,7 +111,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         PyObject *v = PyObject_GetAttrString(recv->obj, attr);
         if (!v) {
             PyErr_Clear();
-            return ERR(in, "module '%s' has no attribute '%s'", PyModule_GetName(recv->obj), attr), NULL;
+            return ERR(in, "%s has no attribute '%s'", recv->name, attr), NULL;
         }
         ctx_keep(ti->fn->ctx, v);
         Py_DECREF(v);
@@ -137,7 +140,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
 }
 
 /* ---- calls ------------------------------------------------------------------------- */
-static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
+CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
     Ctx *ctx = ti->fn->ctx;
     CallInfo *ci = ctx_alloc(ctx, sizeof *ci);
     if (!ci) return NULL;
@@ -151,6 +154,8 @@ static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
     ti->calls[in->id] = ci;
     return ci;
 }
+
+static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) { return ti_new_call(ti, in, kind, nparams); }
 
 /* Match a call's positional and keyword arguments to the parameters of `code`, filling argmap
  * and defaults; `defaults`/`kwdefaults` are the function's __defaults__/__kwdefaults__. */
@@ -522,6 +527,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_dispatcher_call(ti, in, callee, args);
     case TY_INNERFUNC:
         return type_inner_call(ti, in, callee, args);
+    case TY_CFUNC:
+        return ti_type_cfunc_call(ti, in, callee, args, nargs);
     case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
         char desc[128] = "";

@@ -35,6 +35,7 @@ typedef enum {
     CALL_SELF,      /* this function, recursively */
     CALL_INNER,     /* an inner function of this compile: `inner` */
     CALL_EXC,       /* constructing an exception instance */
+    CALL_C,         /* a C function (ctypes, cffi): `symbol`, C signature `csig` */
 } CallKind;
 
 typedef struct CallInfo {
@@ -51,6 +52,7 @@ typedef struct CallInfo {
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     TypeInfo *inner;             /* CALL_INNER */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_* */
+    const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
 } CallInfo;
 
 /* What typing needs from the driver: recognising and compiling other @njit functions. */
@@ -131,6 +133,11 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 int ti_init_builtins(void);
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+
+/* ffi.c: C functions given as ctypes or cffi objects */
+const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */
+int ti_type_cfunc_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,

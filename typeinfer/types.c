@@ -311,6 +311,7 @@ void ty_forget(PyObject *obj) {
         if (t->kind != TY_DISPATCHER) Py_XDECREF(t->obj);
         free((char *)t->name);
         free((char *)t->attr);
+        free((char *)t->cname);
         free(t->elems);
         free(t->offsets);
         free(t);
@@ -329,6 +330,22 @@ const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args) {
     Py_XDECREF(qn);
     PyErr_Clear();
     return aggregate(TY_EXC, nargs, args, name, cls);
+}
+
+const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_CFUNC && table[i]->obj == obj && !strcmp(table[i]->attr, sig) &&
+            !strcmp(table[i]->cname, symbol))
+            return table[i];
+    const char *sym = strrchr(symbol, ':');
+    char name[300];
+    snprintf(name, sizeof name, "CFunction(%s, %s)", sym ? sym + 1 : symbol, sig);
+    Type *t = new_type(TY_CFUNC, name, 0, 1);
+    if (!t) return NULL;
+    t->obj = Py_NewRef(obj);
+    t->attr = strdup(sig);
+    t->cname = strdup(symbol);
+    return t;
 }
 
 int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
@@ -400,7 +417,7 @@ bool ty_is_uniform_tuple(const Type *t) {
 bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
-    case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS:
+    case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC:
     case TY_DTYPE:
         return false;
     case TY_METHOD:

@@ -35,6 +35,7 @@ typedef enum {
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
+    TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
     TY_NKINDS
 } TypeKind;
 
@@ -64,7 +65,8 @@ struct Type {
     const Type **elems;      /* TY_TUPLE elements */
     const Type *iter_of;     /* TY_ITER: the iterable's type */
     const Type *recv;        /* TY_METHOD: the receiver's type */
-    const char *attr;        /* TY_METHOD: the method name */
+    const char *attr;        /* TY_METHOD: the method name; TY_CFUNC: the C signature (pymodule/ember/_ffi.py) */
+    const char *cname;       /* TY_CFUNC: the symbol code calls, "ember.dl:<library>:<symbol>" */
     PyObject *obj;           /* TY_MODULE, TY_FUNCTION, TY_DISPATCHER, TY_INNERFUNC, TY_EXCCLASS, TY_EXC */
     int builtin;             /* TY_FUNCTION: a BI_* id (typeinfer/calls.c) */
     size_t size, align;      /* runtime layout; 0 for compile-time-only types */
@@ -106,6 +108,7 @@ const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(*args) */
+const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol);
 /* How a value of type t packs into 64-bit words for the runtime to make Python objects of
  * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
  * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str, N None (no word),

@@ -252,6 +252,11 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
                 if info["symbol"] in seen:   # two signature strings for one specialisation
                     continue
                 seen.add(info["symbol"])
+                if b"ember.dl:" in info["object"]:   # codegen/lower_ffi.c: found by the JIT's loader
+                    from ember.errors import UnsupportedError
+                    raise UnsupportedError(
+                        "%s.%s %s calls a C function through ctypes or cffi: AOT modules do not resolve "
+                        "those yet (the JIT and cache=True do)" % (name, attr, sig))
                 path = os.path.join(tmp, "f%d.o" % len(objects))
                 with open(path, "wb") as f:
                     f.write(info["object"])
