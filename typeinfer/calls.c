@@ -99,6 +99,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    if (PyObject_HasAttrString(obj, "__ember_dispatcher__")) return ty_object(TY_HOOKED, obj, 0);
     bool is_c;
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);
     if (is_c) return c;
@@ -515,6 +516,45 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 #undef SET_PARAMS
 }
 
+/* A Python value of type t, for asking Python code about a call (TY_HOOKED): numbers, None,
+ * tuples, and empty arrays of the dtype, ndim and layout. NULL (no error set) for other types. */
+PyObject *ti_example_value(const Type *t) {
+    switch (t->kind) {
+    case TY_NONE: return Py_NewRef(Py_None);
+    case TY_BOOL: return Py_NewRef(Py_False);
+    case TY_INT64: return PyLong_FromLong(0);
+    case TY_UINT64: return PyLong_FromUnsignedLongLong(1ULL << 63);
+    case TY_FLOAT64: return PyFloat_FromDouble(0.0);
+    case TY_COMPLEX128: return PyComplex_FromDoubles(0.0, 0.0);
+    case TY_TUPLE: {
+        PyObject *r = PyTuple_New(t->n);
+        for (int i = 0; r && i < t->n; i++) {
+            PyObject *v = ti_example_value(t->elems[i]);
+            if (!v) { Py_DECREF(r); return NULL; }
+            PyTuple_SET_ITEM(r, i, v);
+        }
+        return r;
+    }
+    case TY_ARRAY: {
+        PyObject *np = PyImport_ImportModule("numpy"), *a = NULL;
+        PyObject *shape = PyTuple_New(t->ndim);
+        for (int i = 0; shape && i < t->ndim; i++) PyTuple_SET_ITEM(shape, i, PyLong_FromLong(1));
+        if (np && shape)
+            a = PyObject_CallMethod(np, "empty", "Oss", shape, ty_dtypes[t->dtype].name, t->layout == 'F' ? "F" : "C");
+        if (a && t->layout == 'A' && t->ndim > 0) {   /* a strided view: every layout's example */
+            PyObject *sl = PySlice_New(NULL, NULL, PyLong_FromLong(2)), *v = sl ? PyObject_GetItem(a, sl) : NULL;
+            Py_XDECREF(sl);
+            Py_SETREF(a, v);
+        }
+        Py_XDECREF(np);
+        Py_XDECREF(shape);
+        if (!a) PyErr_Clear();
+        return a;
+    }
+    default: return NULL;
+    }
+}
+
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     switch (callee->kind) {
     case TY_FUNCTION:
@@ -529,6 +569,36 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_inner_call(ti, in, callee, args);
     case TY_CFUNC:
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
+    case TY_HOOKED: {   /* the object names the Dispatcher for these argument types (@stencil) */
+        if (in->nkw) return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
+        PyObject *values = PyTuple_New(nargs);
+        for (int i = 0; values && i < nargs; i++) {
+            PyObject *v = ti_example_value(args[i]);
+            if (!v) {
+                Py_DECREF(values);
+                return UNSUP(ti->fn->instrs[in->args[i + 1]], "%s cannot take %s", callee->name, args[i]->name);
+            }
+            PyTuple_SET_ITEM(values, i, v);
+        }
+        PyObject *d = values ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values,
+                                                   ti->fn->parallel ? Py_True : Py_False) : NULL;
+        Py_XDECREF(values);
+        if (!d || !ti->host->is_dispatcher(d)) {
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            PyObject *text = value ? PyObject_Str(value) : NULL;
+            int rc = ERR(in, "%s: %s", callee->name, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "no compiled function");
+            Py_XDECREF(text);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            Py_XDECREF(d);
+            return rc;
+        }
+        ctx_keep(ti->fn->ctx, d);
+        Py_DECREF(d);
+        return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+    }
     case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
         char desc[128] = "";

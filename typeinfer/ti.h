@@ -133,6 +133,7 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 int ti_init_builtins(void);
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+PyObject *ti_example_value(const Type *t);   /* a Python value of type t (TY_HOOKED calls), or NULL */
 
 /* ffi.c: C functions given as ctypes or cffi objects */
 const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */

@@ -258,7 +258,7 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
             return table[i];
     const char *prefix = kind == TY_MODULE ? "Module" : kind == TY_FUNCTION ? "Function"
                        : kind == TY_DISPATCHER ? "Dispatcher" : kind == TY_INNERFUNC ? "InnerFunction"
-                       : "ExceptionClass";
+                       : kind == TY_HOOKED ? "Callable" : "ExceptionClass";
     PyObject *qn = PyObject_GetAttrString(obj, kind == TY_INNERFUNC ? "co_qualname"
                                                : kind == TY_MODULE ? "__name__" : "__qualname__");
     const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
@@ -417,7 +417,7 @@ bool ty_is_uniform_tuple(const Type *t) {
 bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
-    case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC:
+    case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
     case TY_DTYPE:
         return false;
     case TY_METHOD:

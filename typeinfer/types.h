@@ -36,6 +36,7 @@ typedef enum {
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
     TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
+    TY_HOOKED,      /* an object that gives the Dispatcher to call for the arguments (obj.__ember_dispatcher__: @stencil) */
     TY_NKINDS
 } TypeKind;
 

@@ -16,7 +16,7 @@ from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parall
 from ember._ember import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
-__all__ = ["njit", "jit", "prange", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
+__all__ = ["njit", "jit", "prange", "stencil", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
            "set_num_threads", "get_thread_id"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
@@ -36,6 +36,13 @@ class _Config:
 
 
 config = _Config()
+
+
+def stencil(func_or_mode="constant", **options):
+    """Numba's @stencil: a kernel written for one point with relative indexing, run over an
+    array's interior (ember/_stencil.py)."""
+    from ember._stencil import stencil as make
+    return make(func_or_mode, **options)
 
 
 def prange(*args):
