@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_RNG: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -455,6 +455,8 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         return cg_builtin(L, in, ci, args, types);
     case CALL_C:
         return cg_call_c(L, ci, args, types);
+    case CALL_RNG:
+        return cg_call_rng(L, ci, args, types);
     case CALL_EXC: {   /* the args, kept until a raise packs them */
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
         for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
@@ -670,6 +672,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RNG) {
+            v = L->vals[in->args[0]];   /* a Generator's method: its receiver */
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {

@@ -359,6 +359,7 @@ const Type *rt_typeof(PyObject *v) {
     if (PyArray_IsScalar(v, Integer)) return ty_int64;
     if (PyArray_IsScalar(v, Floating)) return ty_float64;
     if (PyArray_IsScalar(v, ComplexFloating)) return ty_complex128;
+    if (rt_is_generator(v)) return ty_rng;
     if (PyTuple_Check(v)) {   /* a tuple holding arrays */
         Py_ssize_t n = PyTuple_GET_SIZE(v);
         const Type *elems[64];

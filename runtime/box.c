@@ -16,6 +16,11 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
     case TY_ARRAY:
         if (rt_unbox_array(t, o, out) == 0) return 0;
         break;
+    case TY_RNG: {
+        int r = rt_unbox_generator(o, out);
+        if (r <= 0) return r;
+        break;
+    }
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;

@@ -67,6 +67,13 @@ int rt_signature_cost(const Type *const *args, int nargs, const Type *const *par
  * only to an 'unaligned' signature): which one, and what to do; "" when none is. */
 void rt_unaligned_hint(const Type *const *args, const char *const *names, int nargs, char *buf, size_t len);
 
+/* rng.c: numpy.random.Generator */
+int rt_unbox_generator(PyObject *o, void *out);   /* 0, 1 not a Generator, -1 error */
+bool rt_is_generator(PyObject *o);
+double ember_rt_rng_draw(void *g, int32_t kind, double a, double b);
+void ember_rt_rng_fill(void *g, int32_t kind, double a, double b, double *out, int64_t n);
+void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_t n);
+
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */
 PyObject *rt_box(const Type *t, const void *p);   /* takes over the array references in p */

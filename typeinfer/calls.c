@@ -122,6 +122,11 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return t;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
+    if (recv->kind == TY_RNG) {
+        if (ti_is_rng_method(attr)) return ty_method(recv, attr);
+        return UNSUP(in, "Generator.%s is not supported (random, standard_normal, normal, uniform, exponential, "
+                         "standard_exponential and integers are)", attr), NULL;
+    }
     if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
         static const char *const flags[] = {"c_contiguous", "f_contiguous", "contiguous", "writeable", "aligned", NULL};
         for (int i = 0; flags[i]; i++)
@@ -620,6 +625,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     }
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

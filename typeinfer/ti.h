@@ -36,6 +36,7 @@ typedef enum {
     CALL_INNER,     /* an inner function of this compile: `inner` */
     CALL_EXC,       /* constructing an exception instance */
     CALL_C,         /* a C function (ctypes, cffi): `symbol`, C signature `csig` */
+    CALL_RNG,       /* a numpy.random.Generator method: `builtin` is its RNG_* */
 } CallKind;
 
 typedef struct CallInfo {
@@ -133,7 +134,11 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 int ti_init_builtins(void);
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
-PyObject *ti_example_value(const Type *t);   /* a Python value of type t (TY_HOOKED calls), or NULL */
+PyObject *ti_example_value(const Type *t);
+
+/* rng.c: numpy.random.Generator methods */
+bool ti_is_rng_method(const char *name);
+int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
 
 /* ffi.c: C functions given as ctypes or cffi objects */
 const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */

@@ -37,6 +37,7 @@ typedef enum {
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
     TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
     TY_HOOKED,      /* an object that gives the Dispatcher to call for the arguments (obj.__ember_dispatcher__: @stencil) */
+    TY_RNG,         /* a numpy.random.Generator: at run time a pointer to its bit generator (runtime/rng.c) */
     TY_NKINDS
 } TypeKind;
 
@@ -86,7 +87,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng;
 } TyState;
 
 extern TyState *ty_state;
@@ -99,6 +100,11 @@ extern TyState *ty_state;
 #define ty_str (ty_state->str)
 #define ty_range (ty_state->range)
 #define ty_excval (ty_state->excval)
+#define ty_rng (ty_state->rng)
+
+/* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
+enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
+       RNG_INTEGERS };
 #define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */

@@ -274,7 +274,7 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
         target = os.path.join(output_dir, name + sysconfig.get_config_var("EXT_SUFFIX"))
         cmd = [cc or os.environ.get("CC", "cc"), "-O2", "-shared", "-fPIC", "-fvisibility=hidden",
                "-I" + sysconfig.get_paths()["include"], "-I" + rt, wrapper, *objects,
-               os.path.join(rt, "libember_rt.a"), "-fopenmp", *_libmvec(), "-lm", "-ldl",
+               os.path.join(rt, "libember_rt.a"), *_npyrandom(), "-fopenmp", *_libmvec(), "-lm", "-ldl",
                "-Wl,--version-script=" + script, "-o", target + ".tmp"]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
@@ -283,6 +283,13 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
         with open(os.path.join(output_dir, name + ".h"), "w") as f:
             f.write(_header(name, functions))
     return target
+
+
+def _npyrandom():
+    """NumPy's distribution functions, which the runtime's Generator support calls (runtime/rng.c)."""
+    import numpy.random
+    lib = os.path.join(os.path.dirname(numpy.random.__file__), "lib", "libnpyrandom.a")
+    return [lib] if os.path.exists(lib) else []
 
 
 def main(argv=None):

@@ -1,0 +1,71 @@
+"""np.random.Generator arguments: the same numbers NumPy's Generator draws for the same state,
+and the caller's generator advances."""
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, errors, impl, jit, no_leaks  # noqa: F401
+
+
+def draws(rng, n):
+    return (rng.random(), rng.random(n), rng.standard_normal(), rng.standard_normal((2, n)),
+            rng.normal(), rng.normal(2.0, 3.0, n), rng.normal(loc=-1.0, scale=0.5, size=(n, 2)),
+            rng.uniform(), rng.uniform(-1.0, 5.0, n), rng.uniform(high=3.0, low=2.0),
+            rng.exponential(), rng.exponential(2.0, n), rng.standard_exponential(n),
+            rng.integers(10), rng.integers(10, size=n), rng.integers(-5, 5, n, endpoint=True),
+            rng.integers(0, 2 ** 40), rng.integers(-(2 ** 62), 2 ** 62, size=n), rng.integers(3, 4, size=n))
+
+
+@pytest.mark.parametrize("bitgen", [np.random.PCG64, np.random.Philox, np.random.SFC64, np.random.MT19937])
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_same_draws_as_numpy(bitgen, n):
+    f = jit(draws)
+    a, b = np.random.Generator(bitgen(12345)), np.random.Generator(bitgen(12345))
+    got, want = f(a, n), draws(b, n)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.asarray(g).dtype == np.asarray(w).dtype and np.array_equal(g, w), (g, w)
+    assert a.random() == b.random()   # the state advanced in the caller's object
+
+
+def test_in_a_loop_and_a_callee():
+    @impl.njit
+    def walk(rng, n):
+        x = 0.0
+        for _ in range(n):
+            x += rng.normal()
+        return x
+
+    @impl.njit
+    def twice(rng, n):
+        return walk(rng, n) + walk(rng, n)
+
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    assert twice(a, 1000) == sum(b.normal() for _ in range(1000)) + sum(b.normal() for _ in range(1000))
+
+
+@pytest.mark.parametrize("call, exc, msg", [
+    ("rng.integers(5, 5)", ValueError, "low >= high"),
+    ("rng.integers(5, 4, endpoint=True)", ValueError, "low > high"),
+    ("rng.normal(0.0, -1.0)", ValueError, "scale < 0"),
+    ("rng.exponential(-1.0)", ValueError, "scale < 0"),
+    ("rng.uniform(-1e308, 1e308)", OverflowError, "high - low range exceeds valid bounds"),
+])
+def test_errors_as_numpy(call, exc, msg):
+    ns = {}
+    exec(f"def f(rng):\n    return {call}\n", ns)
+    with pytest.raises(exc, match=msg):
+        eval(call, {"rng": np.random.default_rng(0)})
+    with pytest.raises(exc, match=msg):
+        jit(ns["f"])(np.random.default_rng(0))
+
+
+def test_unsupported_method_is_located():
+    def f(rng):
+        return rng.choice(3)
+    with pytest.raises(errors.UnsupportedError, match="Generator.choice"):
+        jit(f)(np.random.default_rng(0))
+
+
+def test_typeof():
+    assert impl.typeof(np.random.default_rng(0)) == "NumPyRandomGeneratorType"
