@@ -548,15 +548,18 @@ static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     return LLVMBuildLoad2(L->b, L->f64, acc, "");
 }
 
-/* var (or std) from the sum of squared deviations ss of n elements */
-static LLVMValueRef var_of(Lower *L, LLVMValueRef ss, LLVMValueRef n, bool is_std) {
-    LLVMValueRef v = LLVMBuildFDiv(L->b, ss, LLVMBuildSIToFP(L->b, n, L->f64, ""), "");
+/* var (or std) from the sum of squared deviations ss of n elements: ss / max(n - ddof, 0) as
+ * NumPy divides (ddof NULL: 0) */
+static LLVMValueRef var_of(Lower *L, LLVMValueRef ss, LLVMValueRef n, bool is_std, LLVMValueRef ddof) {
+    LLVMValueRef fn = LLVMBuildSIToFP(L->b, n, L->f64, "");
+    if (ddof) fn = cg_call_f64_2(L, "llvm.maxnum.f64", LLVMBuildFSub(L->b, fn, ddof, ""), f64c(L, 0));
+    LLVMValueRef v = LLVMBuildFDiv(L->b, ss, fn, "");
     return is_std ? cg_intrinsic1(L, "llvm.sqrt.f64", v) : v;
 }
 
-static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std) {
+static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std, LLVMValueRef ddof) {
     const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
-    return var_of(L, lane_sqdev(L, ln, lane_mean(L, ln, ct)), ln->n, is_std);
+    return var_of(L, lane_sqdev(L, ln, lane_mean(L, ln, ct)), ln->n, is_std, ddof);
 }
 
 static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
@@ -577,7 +580,7 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
 }
 
 /* The reduction `bid` of one lane, as ret's scalar type (ret: the result dtype). */
-static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
+static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
     const Type *rt = ty_scalar_of(rdt);
     switch (bid) {
     case BI_NP_SUM: return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
@@ -587,8 +590,8 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt) {
     case BI_NP_ARGMIN: return lane_extreme(L, ln, false, true, "argmin");
     case BI_NP_ARGMAX: return lane_extreme(L, ln, true, true, "argmax");
     case BI_NP_MEAN: return lane_mean(L, ln, rt);
-    case BI_NP_VAR: return lane_var(L, ln, false);
-    case BI_NP_STD: return lane_var(L, ln, true);
+    case BI_NP_VAR: return lane_var(L, ln, false, ddof);
+    case BI_NP_STD: return lane_var(L, ln, true, ddof);
     default: return lane_bool(L, ln, bid);
     }
 }
@@ -682,7 +685,7 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
 }
 
 /* reduce_lane on threads. */
-static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt) {
+static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
     const Type *rt = ty_scalar_of(rdt), *et = ty_scalar_of(ln->dt);
     LLVMValueRef index;
     switch (bid) {
@@ -699,7 +702,7 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt) {
     case BI_NP_VAR: case BI_NP_STD: {
         const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
         LLVMValueRef mean = mean_of(L, par_fold(L, ln, PF_ADD, ct, NULL, NULL), ln->n, ct);
-        return var_of(L, par_fold(L, ln, PF_SQDEV, ty_float64, mean, NULL), ln->n, bid == BI_NP_STD);
+        return var_of(L, par_fold(L, ln, PF_SQDEV, ty_float64, mean, NULL), ln->n, bid == BI_NP_STD, ddof);
     }
     case BI_NP_ALL: return par_fold(L, ln, PF_ALL, ty_bool, NULL, NULL);
     case BI_NP_ANY: return par_fold(L, ln, PF_ANY, ty_bool, NULL, NULL);
@@ -730,7 +733,19 @@ typedef struct AxisEnv {
     int bid, axis, rdt, cum;
     const Type *at, *rt;
     LLVMValueRef a, out;
+    LLVMValueRef ddof;           /* var, std: the ddof= argument as a float64, or NULL */
 } AxisEnv;
+
+/* The scalar type reduce_lane gives for reduction bid of elements of dtype adt into rdt. */
+static const Type *lane_result_type(int bid, int adt, int rdt) {
+    switch (bid) {
+    case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: return ty_int64;
+    case BI_NP_ALL: case BI_NP_ANY: return ty_bool;
+    case BI_NP_VAR: case BI_NP_STD: return ty_float64;
+    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: return ty_scalar_of(adt);
+    default: return ty_scalar_of(rdt) == ty_bool ? ty_int64 : ty_scalar_of(rdt);
+    }
+}
 
 static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     AxisEnv *A = env;
@@ -746,13 +761,8 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
                .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype};
     LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
     if (!A->cum) {
-        LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt);
-        const Type *vt = A->bid == BI_NP_ARGMIN || A->bid == BI_NP_ARGMAX || A->bid == BI_NP_COUNT_NONZERO ? ty_int64
-                       : A->bid == BI_NP_ALL || A->bid == BI_NP_ANY ? ty_bool
-                       : A->bid == BI_NP_VAR || A->bid == BI_NP_STD ? ty_float64
-                       : A->bid == BI_NP_MIN || A->bid == BI_NP_MAX || A->bid == BI_NP_AMIN || A->bid == BI_NP_AMAX ? ty_scalar_of(A->at->dtype)
-                       : ty_scalar_of(A->rdt) == ty_bool ? ty_int64 : ty_scalar_of(A->rdt);
-        cg_store_elem(L, A->rt->dtype, optr, v, vt);
+        LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt, A->ddof);
+        cg_store_elem(L, A->rt->dtype, optr, v, lane_result_type(A->bid, A->at->dtype, A->rdt));
         return;
     }
     /* running sum / product along the lane */
@@ -777,67 +787,132 @@ static LLVMValueRef checked_axis(Lower *L, LLVMValueRef ax, int nd) {
     return LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, ax, i64c(L, nd), ""), ax, "");
 }
 
-/* A view of a (layout A) with dimension ax (a run-time value in [0, nd)) moved last, the
- * others in order. */
-static LLVMValueRef axis_last(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef ax) {
+/* A view of a (layout A) with the dimensions red[] marks (run-time i1 values, nred of them)
+ * moved last, the others first, each group in order. */
+static LLVMValueRef axes_last(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred) {
     int nd = at->ndim;
-    LLVMValueRef shape[64], strides[64], sh[64] = {0}, st[64] = {0};
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
+    LLVMValueRef sh = cg_entry_alloca(L, dims, "shape"), st = cg_entry_alloca(L, dims, "strides");
+    LLVMValueRef kept = i64c(L, 0), gone = i64c(L, nd - nred);
+    for (int d = 0; d < nd; d++) {   /* dimension d goes to position kept or gone, whichever it is */
+        LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildSelect(L->b, red[d], gone, kept, "")};
+        LLVMBuildStore(L->b, cg_arr_shape(L, a, d), LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""));
+        LLVMBuildStore(L->b, cg_arr_stride(L, at, a, d), LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""));
+        LLVMValueRef r = LLVMBuildZExt(L->b, red[d], L->i64, "");
+        gone = LLVMBuildAdd(L->b, gone, r, "");
+        kept = LLVMBuildAdd(L->b, kept, LLVMBuildXor(L->b, r, i64c(L, 1), ""), "");
+    }
+    LLVMValueRef shape[64], strides[64];
     for (int d = 0; d < nd; d++) {
-        sh[d] = cg_arr_shape(L, a, d);
-        st[d] = cg_arr_stride(L, at, a, d);
-    }
-    shape[nd - 1] = sh[0];
-    strides[nd - 1] = st[0];
-    for (int d = 1; d < nd; d++) {
-        LLVMValueRef is = LLVMBuildICmp(L->b, LLVMIntEQ, ax, i64c(L, d), "");
-        shape[nd - 1] = LLVMBuildSelect(L->b, is, sh[d], shape[nd - 1], "");
-        strides[nd - 1] = LLVMBuildSelect(L->b, is, st[d], strides[nd - 1], "");
-    }
-    for (int j = 0; j < nd - 1; j++) {   /* position j takes dimension j before ax, j + 1 from ax on */
-        LLVMValueRef before = LLVMBuildICmp(L->b, LLVMIntSLT, i64c(L, j), ax, "");
-        shape[j] = LLVMBuildSelect(L->b, before, sh[j], sh[j + 1], "");
-        strides[j] = LLVMBuildSelect(L->b, before, st[j], st[j + 1], "");
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, d)};
+        shape[d] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
+        strides[d] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""), "");
     }
     return cg_make_array(L, ty_array(at->dtype, nd, 'A', false), cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
                          cg_arr_data(L, a), shape, strides);
 }
 
-static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+/* p (layout A, nd dimensions) with its last nred dimensions merged into one: a view where they
+ * are one run of equal steps, else a C-contiguous copy viewed so. */
+static LLVMValueRef merge_last(Lower *L, const Type *pt, LLVMValueRef p, int nred) {
+    int nd = pt->ndim, nkeep = nd - nred;
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0), n = i64c(L, 1);
+    for (int k = nkeep; k < nd; k++) {
+        n = LLVMBuildMul(L->b, n, cg_arr_shape(L, p, k), "");
+        if (k + 1 < nd)
+            ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, pt, p, k),
+                              LLVMBuildMul(L->b, cg_arr_stride(L, pt, p, k + 1), cg_arr_shape(L, p, k + 1), ""), ""), "");
+    }
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef copy = LLVMAppendBasicBlockInContext(L->c, L->func, "mergecopy");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "merged");
+    LLVMBuildCondBr(L->b, ok, join, copy);
+    LLVMPositionBuilderAtEnd(L->b, copy);
+    LLVMValueRef c = cg_copy_array(L, pt, p, ty_array(pt->dtype, nd, 'C', false));
+    LLVMBasicBlockRef copied = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef m = cg_phi2(L, p, from, c, copied, "merge");
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < nkeep; k++) {
+        shape[k] = cg_arr_shape(L, m, k);
+        strides[k] = cg_arr_stride(L, pt, m, k);
+    }
+    shape[nkeep] = n;
+    strides[nkeep] = nred ? cg_arr_stride(L, pt, m, nd - 1) : i64c(L, 0);
+    return cg_make_array(L, ty_array(pt->dtype, nkeep + 1, 'A', false), LLVMConstNull(L->ptr), LLVMConstNull(L->ptr),
+                         cg_arr_data(L, m), shape, strides);
+}
+
+/* The axis argument as a mask over a's nd dimensions (red[d]: d is reduced); the number of
+ * axes it names, nd for None. AxisError for an axis out of range, ValueError for one named twice. */
+static int reduced_axes(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int nd, LLVMValueRef *red) {
+    int p = ti_reduction_param(ci, "axis");
+    for (int d = 0; d < nd; d++) red[d] = LLVMConstInt(L->i1, p < 0, 0);
+    if (p < 0) return nd;
+    LLVMValueRef ax[64];
+    int n = 1;
+    if (types[p]->kind == TY_TUPLE) {
+        n = types[p]->n;
+        for (int i = 0; i < n; i++) ax[i] = checked_axis(L, LLVMBuildExtractValue(L->b, args[p], (unsigned)i, ""), nd);
+    } else {
+        ax[0] = checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), nd);
+    }
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ax[i], ax[j], ""), "builtins:ValueError", "duplicate value in 'axis'");
+        for (int d = 0; d < nd; d++)
+            red[d] = LLVMBuildOr(L->b, red[d], LLVMBuildICmp(L->b, LLVMIntEQ, ax[i], i64c(L, d), ""), "");
+    }
+    return n;
+}
+
+/* r, the result of reducing the red[] dimensions of an nd-dimensional array (a scalar of dtype
+ * rdt when nothing is kept), as NumPy's keepdims=True gives it: those dimensions kept with
+ * length one. */
+static LLVMValueRef keep_dims(Lower *L, const Type *rt, LLVMValueRef r, int rdt, LLVMValueRef *red, int nd, int nred) {
+    const Type *kt = ty_array(rdt, nd, 'C', false);
+    LLVMValueRef shape[64], strides[64];
+    if (nred == nd) {   /* a scalar into a new array of ones */
+        for (int d = 0; d < nd; d++) shape[d] = i64c(L, 1);
+        LLVMValueRef arr = cg_alloc_array(L, ty_array(rdt, nd, 'C', false), shape);
+        cg_store_elem(L, rdt, cg_arr_data(L, arr), r, rt);
+        return arr;
+    }
+    int nkeep = nd - nred;
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nkeep);
+    LLVMValueRef sh = cg_entry_alloca(L, dims, "kshape");
+    LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, r, 3, ""), sh);
+    LLVMValueRef kept = i64c(L, 0);
+    for (int d = 0; d < nd; d++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildSelect(L->b, red[d], i64c(L, 0), kept, "")};
+        LLVMValueRef s = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
+        shape[d] = LLVMBuildSelect(L->b, red[d], i64c(L, 1), s, "");
+        kept = LLVMBuildAdd(L->b, kept, LLVMBuildZExt(L->b, LLVMBuildNot(L->b, red[d], ""), L->i64, ""), "");
+    }
+    cg_c_strides(L, rdt, nd, shape, strides);   /* r is C-contiguous, and stays so with dimensions of one */
+    return cg_make_array(L, kt, cg_arr_meminfo(L, r), LLVMBuildExtractValue(L->b, r, 1, ""), cg_arr_data(L, r), shape, strides);
+}
+
+/* Write result r (type t) into the out= array o (type ot) of the same shape, NumPy's unsafe cast;
+ * ValueError where the shapes differ. */
+static void store_out(Lower *L, const Type *ot, LLVMValueRef o, const Type *t, LLVMValueRef r) {
+    LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
+    for (int d = 0; d < ot->ndim; d++)
+        bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, o, d), cg_arr_shape(L, r, d), ""), "");
+    cg_raise_if(L, bad, "builtins:ValueError", "output parameter has the wrong shape for the reduction");
+    cg_assign_array(L, ot, o, t, r);
+}
+
+/* The cumulative sum or product (one axis, or the flattened array) into a new array. */
+static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types, int rdt) {
     const Type *at = types[0];
     LLVMValueRef a = args[0];
-    int axis = -1, bid = ci->builtin;
+    int bid = ci->builtin, p = ti_reduction_param(ci, "axis"), nd = at->ndim;
     int64_t k;
-    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD;
-    const Type *rt = ci->ret;
-    LLVMValueRef out = NULL, result = NULL;   /* result: what out is a view of, if not out itself */
-    if (ci->nparams > 1 && ci->argmap[1] >= 0 && types[1]->kind != TY_NONE) {
-        if (ti_const_int(L->ti, in->args[ci->argmap[1]], &k)) {
-            axis = (int)(k < 0 ? k + at->ndim : k);
-            if (at->ndim == 1) axis = -1;   /* the only axis: the whole array (typing gave a scalar) */
-        } else {   /* known at run time: move that dimension last */
-            LLVMValueRef ax = checked_axis(L, cg_cast(L, args[1], types[1], ty_int64), at->ndim);
-            if (at->ndim == 1) goto whole;   /* the only axis */
-            if (cum) {
-                LLVMValueRef shape[64];
-                for (int d = 0; d < at->ndim; d++) shape[d] = cg_arr_shape(L, a, d);
-                out = result = cg_alloc_array(L, rt, shape);
-            }
-            a = axis_last(L, at, a, ax);
-            at = ty_array(at->dtype, at->ndim, 'A', false);
-            if (out) {
-                out = axis_last(L, rt, out, ax);
-                rt = ty_array(rt->dtype, rt->ndim, 'A', false);
-            }
-            axis = at->ndim - 1;
-        }
-    }
-whole:;
-    int rdt = rt->kind == TY_ARRAY ? rt->dtype : ty_dtype_of_scalar(rt);
-    if (bid == BI_NP_SUM || bid == BI_NP_PROD || cum) {
-        rdt = ty_dtypes[at->dtype].kind == 'b' || ty_dtypes[at->dtype].kind == 'i' ? DT_INT64
-            : ty_dtypes[at->dtype].kind == 'u' ? DT_UINT64 : at->dtype;
-    }
-    if (cum && axis < 0) {   /* over the flattened array */
+    const Type *rt = ty_array(rdt, p >= 0 ? nd : 1, 'C', false);
+    if (p < 0 || nd == 1) {   /* over the flattened array */
+        if (p >= 0) checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), 1);
         Lane ln = whole_lane(L, at, a);
         LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
         const Type *ft = ty_array(at->dtype, 1, 'A', false);
@@ -846,23 +921,84 @@ whole:;
         axis_body(L, NULL, &A);
         return out;
     }
-    if (axis < 0) {
-        Lane ln = whole_lane(L, at, a);
-        if (L->fn->parallel) return reduce_lane_parallel(L, bid, &ln, rdt);
-        return reduce_lane(L, bid, &ln, rdt);
+    LLVMValueRef shape[64], lshape[64];
+    for (int d = 0; d < nd; d++) shape[d] = cg_arr_shape(L, a, d);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape), result = out;
+    int axis;
+    if (ti_const_int(L->ti, in->args[ci->argmap[p]], &k)) {
+        axis = (int)(k < 0 ? k + nd : k);
+    } else {   /* known at run time: move that dimension last in both */
+        LLVMValueRef red[64], ax = checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), nd);
+        for (int d = 0; d < nd; d++) red[d] = LLVMBuildICmp(L->b, LLVMIntEQ, ax, i64c(L, d), "");
+        a = axes_last(L, at, a, red, 1);
+        at = ty_array(at->dtype, nd, 'A', false);
+        out = axes_last(L, rt, out, red, 1);
+        rt = ty_array(rt->dtype, nd, 'A', false);
+        axis = nd - 1;
     }
-    LLVMValueRef oshape[64];
     int j = 0;
-    for (int d = 0; d < at->ndim; d++)
-        if (cum || d != axis) oshape[j++] = cg_arr_shape(L, a, d);
-    if (!out) out = cg_alloc_array(L, rt, oshape);
-    LLVMValueRef lshape[64];
-    j = 0;
-    for (int d = 0; d < at->ndim; d++)
+    for (int d = 0; d < nd; d++)
         if (d != axis) lshape[j++] = cg_arr_shape(L, a, d);
-    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = cum, .at = at, .rt = rt, .a = a, .out = out};
-    cg_loop_nest(L, at->ndim - 1, lshape, axis_body, &A);
-    return result ? result : out;
+    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = 1, .at = at, .rt = rt, .a = a, .out = out};
+    cg_loop_nest(L, nd - 1, lshape, axis_body, &A);
+    return result;
+}
+
+/* A reduction over the axes the call names (ti_reduction_params), then keepdims, then out=.
+ * One constant axis reduces in place along it; any other set of axes is moved last and merged
+ * into one lane (merge_last), so every reduction is lanes along the last dimension. */
+static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt;
+    LLVMValueRef a = args[0], r;
+    int bid = ci->builtin, nd = at->ndim, rdt = ti_reduction_dtype(bid, at->dtype, ci->dtype), p;
+    int64_t k;
+    if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD) {
+        r = cumulative(L, ci, in, args, types, rdt);
+        rt = ty_array(rdt, ci->ret->ndim, 'C', false);
+    } else {
+        LLVMValueRef red[64], ddof = NULL;
+        if ((p = ti_reduction_param(ci, "ddof")) >= 0) ddof = cg_cast(L, args[p], types[p], ty_float64);
+        int nred = reduced_axes(L, ci, args, types, nd, red), nkeep = nd - nred;
+        if (nkeep == 0) {   /* every element: one lane */
+            Lane ln = whole_lane(L, at, a);
+            r = L->fn->parallel ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
+            rt = lane_result_type(bid, at->dtype, rdt);
+            if (ci->dtype >= 0) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
+                LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+                cg_store_elem(L, rdt, slot, r, rt);
+                r = cg_load_elem(L, rdt, slot);
+                rt = ty_scalar_of(rdt);
+            }
+        } else {
+            int axis = -1;
+            p = ti_reduction_param(ci, "axis");
+            if (nred == 1 && types[p]->kind != TY_TUPLE && ti_const_int(L->ti, in->args[ci->argmap[p]], &k))
+                axis = (int)(k < 0 ? k + nd : k);   /* along a dimension of a as it is */
+            else {
+                const Type *pt = ty_array(at->dtype, nd, 'A', false);
+                a = merge_last(L, pt, axes_last(L, at, a, red, nred), nred);
+                at = ty_array(at->dtype, nkeep + 1, 'A', false);
+                axis = nkeep;
+            }
+            LLVMValueRef oshape[64];
+            int j = 0;
+            for (int d = 0; d < at->ndim; d++)
+                if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
+            rt = ty_array(rdt, nkeep, 'C', false);
+            r = cg_alloc_array(L, rt, oshape);
+            AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = rt, .a = a, .out = r, .ddof = ddof};
+            cg_loop_nest(L, nkeep, oshape, axis_body, &A);
+        }
+        if ((p = ti_reduction_param(ci, "keepdims")) >= 0 && ti_const_int(L->ti, in->args[ci->argmap[p]], &k) && k) {
+            r = keep_dims(L, rt, r, rdt, red, nd, nred);
+            rt = ty_array(rdt, nd, 'C', false);
+        }
+    }
+    if ((p = ti_reduction_param(ci, "out")) >= 0) {
+        store_out(L, types[p], args[p], rt, r);
+        return args[p];
+    }
+    return r;
 }
 
 /* ---- the calls ---------------------------------------------------------------------------------- */

@@ -89,56 +89,7 @@ static int shape_ndim(TypeInfo *ti, Instr *in, const Type *t) {
     return ERR(in, "a shape must be an int or a tuple of ints (got %s)", t->name), -1;
 }
 
-/* An axis argument: none (*axis -1), an integer constant (checked, made non-negative), or an
- * integer known at run time (*axis -2; lowering checks it). */
-static int axis_param(TypeInfo *ti, Instr *in, CallInfo *ci, int i, int ndim, int *axis) {
-    *axis = -1;
-    if (ci->argmap[i] < 0 || ci->params[i]->kind == TY_NONE) return 0;
-    int64_t k;
-    if (ci->params[i] != ty_int64 && ci->params[i] != ty_bool)
-        return ERR(in, "axis must be an integer (got %s)", ci->params[i]->name);
-    if (!ti_const_int(ti, in->args[ci->argmap[i]], &k)) {
-        *axis = -2;
-        return 0;
-    }
-    if (k < -ndim || k >= ndim) return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k, ndim);
-    *axis = (int)(k < 0 ? k + ndim : k);
-    return 0;
-}
-
-static int sum_dtype(int dt) {
-    char k = ty_dtypes[dt].kind;
-    if (k == 'b' || k == 'i') return DT_INT64;
-    if (k == 'u') return DT_UINT64;
-    return dt;
-}
-
-static int mean_dtype(int dt) {
-    char k = ty_dtypes[dt].kind;
-    return k == 'f' || k == 'c' ? dt : DT_FLOAT64;
-}
-
-static const Type *reduction_type(TypeInfo *ti, Instr *in, int bid, const Type *a, int axis) {
-    int dt;
-    switch (bid) {
-    case BI_NP_SUM: case BI_NP_PROD: dt = sum_dtype(a->dtype); break;
-    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: dt = a->dtype; break;
-    case BI_NP_MEAN: dt = mean_dtype(a->dtype); break;
-    case BI_NP_VAR: case BI_NP_STD:
-        dt = mean_dtype(a->dtype);
-        if (dt == DT_COMPLEX64) dt = DT_FLOAT32;
-        else if (dt == DT_COMPLEX128) dt = DT_FLOAT64;
-        break;
-    case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: dt = DT_INT64; break;
-    case BI_NP_ALL: case BI_NP_ANY: dt = DT_BOOL; break;
-    default: return NULL;
-    }
-    if (axis == -1 || a->ndim == 1) return ty_scalar_of(dt);
-    return ty_array(dt, a->ndim - 1, 'C', false);
-}
-
 static const char *const P_A[] = {"a", NULL};
-static const char *const P_A_AXIS[] = {"a", "axis", NULL};
 static const char *const P_SHAPE_DTYPE[] = {"shape", "dtype", NULL};
 static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
@@ -201,11 +152,92 @@ static int sequence_shape(const Type *t, int *dt, int depth) {
 }
 
 
+/* The reductions (np.sum & co and their methods, ti_reduction_params gives each one's
+ * parameters). axis: None, an int (a constant is checked here, one known at run time by
+ * lowering) or a tuple of ints (NumPy's multi-axis form; not for argmin/argmax and the
+ * cumulative ones, which take one axis); keepdims a constant bool; dtype= the accumulator and
+ * result dtype (ci->dtype, else -1); out= an array of the result's dimensions, which the
+ * reduction writes (with NumPy's unsafe cast) and returns; ddof an int or float. */
+static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
+    const char *fname = ti_builtins[bid].name;
+    const char *const *names = ti_reduction_params(bid);
+    CallInfo *ci = ti_bind(ti, in, bid, fname, names, 1, args, nargs, method);
+    if (!ci) return -1;
+    ci->dtype = -1;
+    const Type *a = ci->params[0];
+    if (ty_is_number(a) && !method) return UNSUP(in, "np.%s() of a scalar is not supported", fname);
+    if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
+    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD, single = cum || bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+    int nd = a->ndim, nred = nd, p;
+    if ((p = ti_reduction_param(ci, "axis")) >= 0) {
+        const Type *ax = ci->params[p];
+        int64_t k[64];
+        if (ax->kind == TY_TUPLE && !single) {
+            for (int i = 0; i < ax->n; i++)
+                if (ax->elems[i] != ty_int64) return ERR(in, "axis must be an integer or a tuple of integers (got %s)", ax->name);
+            int n = ti_const_ints(ti, in->args[ci->argmap[p]], k, 64);
+            for (int i = 0; i < n; i++) {
+                if (k[i] < -nd || k[i] >= nd)
+                    return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k[i], nd);
+                for (int j = 0; j < i; j++)
+                    if ((k[j] + nd) % nd == (k[i] + nd) % nd) return ERR(in, "duplicate value in 'axis'");
+            }
+            if (ax->n > nd) return ERR(in, "axis %s has more entries than the array's %d dimensions", ax->name, nd);
+            nred = ax->n;
+        } else {
+            if (ax != ty_int64 && ax != ty_bool)
+                return ERR(in, "axis must be an integer%s (got %s)", single ? "" : " or a tuple of integers", ax->name);
+            if (ti_const_int(ti, in->args[ci->argmap[p]], &k[0]) && (k[0] < -nd || k[0] >= nd))
+                return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k[0], nd);
+            nred = 1;
+        }
+    }
+    bool keepdims = false;
+    p = ti_reduction_param(ci, "keepdims");
+    if (p >= 0 && ci->argmap[p] <= nargs - in->nkw && (single || bid == BI_NP_COUNT_NONZERO))   /* NumPy: keyword-only */
+        return ERR(in, "%s() takes keepdims as a keyword argument only", fname);
+    if (p >= 0) {
+        int64_t k;
+        if (ci->params[p] != ty_bool && ci->params[p] != ty_int64)
+            return ERR(in, "keepdims must be True or False (got %s)", ci->params[p]->name);
+        if (!ti_const_int(ti, in->args[ci->argmap[p]], &k)) return ERR(in, "keepdims must be a constant True or False");
+        keepdims = k != 0;
+    }
+    if ((p = ti_reduction_param(ci, "ddof")) >= 0 && ci->params[p] != ty_int64 && ci->params[p] != ty_float64 &&
+        ci->params[p] != ty_bool)
+        return ERR(in, "ddof must be a number (got %s)", ci->params[p]->name);
+    if ((p = ti_reduction_param(ci, "dtype")) >= 0) {
+        if ((ci->dtype = dtype_param(ti, in, ci, p, DT_FLOAT64)) < 0) return -1;
+        char k = ty_dtypes[ci->dtype].kind;
+        if (ty_dtypes[a->dtype].kind == 'c' && k != 'c')
+            return ERR(in, "np.%s(): cannot cast complex values to %s", fname, ty_dtypes[ci->dtype].name);
+        if ((bid == BI_NP_MEAN || bid == BI_NP_VAR || bid == BI_NP_STD) && k != 'f' && k != 'c')
+            return UNSUP(in, "np.%s() with dtype %s is not supported (only float and complex)", fname, ty_dtypes[ci->dtype].name);
+    }
+    int dt = ti_reduction_dtype(bid, a->dtype, ci->dtype);
+    int rnd = cum ? (p = ti_reduction_param(ci, "axis")) >= 0 ? nd : 1 : keepdims ? nd : nd - nred;
+    if (cum && nd == 1) rnd = 1;
+    ci->ret = rnd == 0 ? ty_scalar_of(dt) : ty_array(dt, rnd, 'C', false);
+    if ((p = ti_reduction_param(ci, "out")) >= 0) {
+        const Type *o = ci->params[p];
+        if (o->kind != TY_ARRAY) return ERR(in, "out= must be an array (got %s)", o->name);
+        if (o->readonly) return ERR(in, "out= is a read-only array");
+        if (rnd == 0) return UNSUP(in, "out= of a reduction to a scalar is not supported (give an axis or keepdims=True)");
+        if (o->ndim != rnd) return ERR(in, "out= has %d dimensions, the result %d", o->ndim, rnd);
+        if ((bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX) && o->dtype != DT_INT64)
+            return ERR(in, "np.%s(): out= must be an int64 array (got %s)", fname, o->name);
+        if (ty_dtypes[dt].kind == 'c' && ty_dtypes[o->dtype].kind != 'c')
+            return ERR(in, "np.%s(): cannot store complex values in out= of %s", fname, ty_dtypes[o->dtype].name);
+        ci->ret = o;
+    }
+    return 0;
+}
+
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
     const Type *a;
-    int dt, axis;
+    int dt;
     if (ti_is_ufunc(bid)) {
         BuiltinShape sh = ti_builtins[bid].shape;
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
@@ -371,17 +403,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
-    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
-        a = ci->params[0];
-        if (ty_is_number(a) && !method) {   /* np.sum(3.0) */
-            return UNSUP(in, "np.%s() of a scalar is not supported", fname);
-        }
-        if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        ci->ret = reduction_type(ti, in, bid, a, axis);
-        return 0;
-    }
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO:
+        return type_reduction(ti, in, bid, args, nargs, method);
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];
@@ -396,12 +419,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
-        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
-        a = ci->params[0];
-        if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        ci->ret = ty_array(sum_dtype(a->dtype), axis == -1 ? 1 : a->ndim, 'C', false);
-        return 0;
+        return type_reduction(ti, in, bid, args, nargs, method);
     }
     int r = ti_type_nplib_call(ti, in, bid, args, nargs, method);
     if (r != -2) return r;

@@ -123,6 +123,10 @@ int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* a constant tuple of ints: its length, or -1 */
+const char *const *ti_reduction_params(int bid);          /* np.sum & co: parameter names, NULL-terminated */
+int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given, else -1 */
+int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (dtype: dtype= or -1) */
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
