@@ -302,3 +302,16 @@ bool ti_is_ufunc(int bid) {
     BuiltinShape s = ti_builtins[bid].shape;
     return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS || s == SH_BB;
 }
+
+/* The number of inputs of a ufunc (its parameters: the inputs, then out and where). */
+int ti_ufunc_nin(int bid) {
+    BuiltinShape s = ti_builtins[bid].shape;
+    return s == SH_BF || s == SH_BS || s == SH_BB ? 2 : 1;
+}
+
+/* The parameter index of a ufunc call's out= (which 0) or where= (which 1) where given, else -1. */
+int ti_ufunc_param(const CallInfo *ci, int which) {
+    if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT || !ti_is_ufunc(ci->builtin)) return -1;
+    int i = ti_ufunc_nin(ci->builtin) + which;
+    return i < ci->nparams && ci->argmap[i] >= 0 && ci->params[i]->kind != TY_NONE ? i : -1;
+}

@@ -104,7 +104,8 @@ static const char *const P_ASTYPE[] = {"a", "dtype", NULL};
 static const char *const P_FILL[] = {"a", "value", NULL};
 static const char *const P_WHERE[] = {"condition", "x", "y", NULL};
 static const char *const P_UFUNC1[] = {"x", NULL};
-static const char *const P_UFUNC2[] = {"x1", "x2", NULL};
+static const char *const P_UFUNC1_OUT[] = {"x", "out", "where", NULL};
+static const char *const P_UFUNC2_OUT[] = {"x1", "x2", "out", "where", NULL};
 static const char *const P_ARRAY[] = {"object", "dtype", NULL};
 
 static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind == TY_ARRAY; }
@@ -233,6 +234,42 @@ static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, i
     return 0;
 }
 
+/* NumPy's "same_kind" casting of a ufunc's result into out=: bool, unsigned, signed, float,
+ * complex, each kind castable to itself and the kinds after it. */
+static bool same_kind_cast(int from, int to) {
+    static const char order[] = "buifc";
+    return strchr(order, ty_dtypes[from].kind) <= strchr(order, ty_dtypes[to].kind);
+}
+
+/* A ufunc's out= (an array the inputs broadcast to, which it writes and returns) and where= (a
+ * bool mask: elements where it is False keep out's values; it needs out=). */
+static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int nargs) {
+    const char *fname = ti_builtins[ci->builtin].name;
+    int po = ti_ufunc_nin(ci->builtin), pw = po + 1;
+    bool out = ci->argmap[po] >= 0 && ci->params[po]->kind != TY_NONE, where = ci->argmap[pw] >= 0;
+    if (where && ci->argmap[pw] <= nargs - in->nkw) return ERR(in, "np.%s() takes where= as a keyword argument only", fname);
+    if (out) {
+        const Type *o = ci->params[po];
+        if (o->kind == TY_TUPLE && o->n == 1) return UNSUP(in, "np.%s(): give out= as an array, not a tuple", fname);
+        if (o->kind != TY_ARRAY) return ERR(in, "np.%s(): out= must be an array (got %s)", fname, o->name);
+        if (o->readonly) return ERR(in, "np.%s(): out= is a read-only array", fname);
+        if (o->ndim < nd) return ERR(in, "np.%s(): out= has %d dimensions, fewer than the inputs' %d (non-broadcastable output)", fname, o->ndim, nd);
+        if (!same_kind_cast(ci->dtype, o->dtype))
+            return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", fname,
+                       ty_dtypes[ci->dtype].name, ty_dtypes[o->dtype].name);
+        ci->ret = o;
+    }
+    if (where) {
+        const Type *w = ci->params[pw];
+        if (!out) return UNSUP(in, "np.%s(): where= without out= leaves the other elements unset; give out= too", fname);
+        if (w != ty_bool && !(w->kind == TY_ARRAY && w->dtype == DT_BOOL))
+            return ERR(in, "np.%s(): where= must be a bool or an array of bools (got %s)", fname, w->name);
+        if (w->kind == TY_ARRAY && w->ndim > ci->ret->ndim)
+            return ERR(in, "np.%s(): where= has more dimensions than out=", fname);
+    }
+    return 0;
+}
+
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
@@ -241,7 +278,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     if (ti_is_ufunc(bid)) {
         BuiltinShape sh = ti_builtins[bid].shape;
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
-        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
         if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
             return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
@@ -259,7 +296,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
         ci->ret = arr ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
-        return 0;
+        ci->dtype = dt;   /* the loop's dtype, also where out= has another */
+        return ufunc_out_where(ti, in, ci, nd, nargs);
     }
     switch (bid) {
     case BI_NP_WHERE: {

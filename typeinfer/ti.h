@@ -150,6 +150,8 @@ const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a);
 const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
 int ti_ufunc_dtype(int bid, const Type *a, const Type *b);
 bool ti_is_ufunc(int bid);
+int ti_ufunc_nin(int bid);                     /* 1 or 2 inputs */
+int ti_ufunc_param(const CallInfo *ci, int which);   /* out= (0) or where= (1): its parameter index, or -1 */
 int ti_ufunc_compare(int bid);   /* the IRC_* a comparison ufunc (np.less ...) computes, or -1 */
 const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Type *a, const Type *b);
 int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname);

@@ -1,0 +1,132 @@
+"""Ufunc arguments as NumPy takes them, compiled vs NumPy: out= (positional and keyword,
+in place, overlapping the inputs, another dtype, broadcast inputs, non-contiguous), where=
+with out=; the errors NumPy raises (casting, non-broadcastable output) as located TypingErrors
+or the same run-time exception."""
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, jit, layouts, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+
+
+def in_place(z):
+    np.multiply(z, z, z)
+    np.add(z, 1, out=z)
+    np.negative(z, z)
+    return z
+
+
+def shifted(a, b):
+    np.add(a[:-1], b[:-1], out=a[1:])      # overlapping: NumPy reads a as it was
+    np.subtract(a[1:], a[:-1], out=a[:-1])
+    return a
+
+
+def out_dtypes(a, o):
+    r = np.add(a, a, out=o)
+    np.sqrt(a, out=o)
+    return r, o, np.less(a, 1, out=np.zeros(a.shape)), np.maximum(a, 2, o)
+
+
+def broadcast_in(a, row, o):
+    np.multiply(a, row, out=o)
+    np.add(2, 3, out=row)
+    return o, row
+
+
+def with_where(a, o, m):
+    np.sqrt(a, out=o, where=m)
+    np.add(a, 10, o, where=~m)
+    np.multiply(a, 0, out=o, where=False)
+    return o
+
+
+def fused_into_out(a, b, o):
+    r = np.add(a * 2 + b, np.sin(b), out=o) * 3    # a fused expression into out=, then used
+    return r, o
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int8", "uint16"])
+def test_in_place(dtype):
+    z = sample(dtype, (3, 4), seed=1) % 7
+    check_all(in_place, [(v,) for _, v in layouts(z)] + [(np.zeros(0, dtype),), (np.ones(1, dtype),)])
+
+
+def test_overlapping_out():
+    check_all(shifted, [(np.arange(6.0), np.ones(6)), (np.arange(8.0)[::2], np.arange(4.0))])
+
+
+def test_out_dtypes():
+    check_all(out_dtypes, [(np.arange(4, dtype=np.int8), np.zeros(4)), (np.arange(4.0), np.zeros(4, np.float32)),
+                           (np.arange(6.0).reshape(2, 3), np.zeros((2, 3)).T.copy().T)])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_broadcast_into_out():
+    check_all(broadcast_in, [(np.ones((2, 3)), np.arange(3.0), np.zeros((2, 3))),
+                             (np.ones((2, 3)), np.arange(3.0), np.zeros((4, 2, 3))),
+                             (np.ones((2, 3)), np.arange(3.0), np.zeros((3, 3)))])   # ValueError
+
+
+def test_where():
+    a = np.arange(6.0)
+    m = np.array([True, False, True, True, False, False])
+    check_all(with_where, [(a, np.full(6, -1.0), m), (a.reshape(2, 3), np.zeros((2, 3)), m[:3]),
+                           (a[::2], np.zeros(3), m[::2])])
+
+
+def test_fused_operand_into_out():
+    check(fused_into_out, np.arange(4.0), np.ones(4), np.zeros(4))
+
+
+def scalar_int8_wraps(a, o):
+    return np.add(a, a, out=o)
+
+
+def test_computes_in_the_ufunc_dtype():
+    """int8 + int8 wraps in int8 before the conversion to out's float64, as in NumPy."""
+    check(scalar_int8_wraps, np.array([100, -100, 5], np.int8), np.zeros(3))
+
+
+def bad_cast(a):
+    return np.add(a, 1.5, out=np.zeros((2, 3), np.int64))
+
+
+def bad_ndim(a):
+    return np.add(a, 1.0, out=np.zeros(3))
+
+
+def bad_where(a):
+    return np.add(a, 1.0, out=a, where=a)
+
+
+@numba_skip("ember's own diagnostics")
+@pytest.mark.parametrize("fn, msg", [
+    (bad_cast, "Cannot cast ufunc 'add' output from float64 to int64"),
+    (bad_ndim, "non-broadcastable output"),
+    (bad_where, "where= must be a bool"),
+])
+def test_located_errors(fn, msg):
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match=msg) as e:
+        jit(fn)(np.ones((2, 3)))
+    assert f"in {fn.__name__}" in str(e.value) and "^" in str(e.value)
+
+
+def test_numpy_agrees_on_the_errors():
+    for fn, exc in [(bad_cast, TypeError), (bad_ndim, ValueError), (bad_where, TypeError)]:
+        with pytest.raises(exc):
+            fn(np.ones((2, 3)))
+
+
+def parallel_out(a, o):
+    np.multiply(a, 2.0, out=o)
+    np.add(o, a, o, where=a > 3)
+    return o
+
+
+def test_parallel_out():
+    a = np.arange(40000.0)
+    check(parallel_out, a, np.zeros_like(a), jit_opts={"parallel": True})
