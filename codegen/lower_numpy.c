@@ -60,6 +60,63 @@ static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValue
     return is_max ? LLVMBuildSelect(L->b, lt, b, a, "") : LLVMBuildSelect(L->b, lt, a, b, "");
 }
 
+/* np.spacing: the distance from x to the next float of dt away from zero (from 0 and -0.0 the
+ * smallest positive subnormal), NaN for infinities and NaN. */
+static LLVMValueRef spacing(Lower *L, LLVMValueRef v, int dt) {
+    LLVMValueRef neg = LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 0), "");
+    LLVMValueRef dir = LLVMBuildSelect(L->b, neg, f64c(L, -INFINITY), f64c(L, INFINITY), "");
+    if (dt == DT_FLOAT32) {
+        LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c), pt[2] = {f32, f32};
+        LLVMValueRef a[2] = {LLVMBuildFPTrunc(L->b, v, f32, ""), LLVMBuildFPTrunc(L->b, dir, f32, "")};
+        LLVMValueRef n = cg_call(L, "nextafterf", f32, pt, a, 2);
+        return LLVMBuildFPExt(L->b, LLVMBuildFSub(L->b, n, a[0], ""), L->f64, "");
+    }
+    return LLVMBuildFSub(L->b, cg_call_f64_2(L, "nextafter", v, dir), v, "");
+}
+
+/* 1 / x in integers of dtype dt, truncating; 1 / 0 gives what x86's NumPy does: the smallest
+ * int32 or int64 for those, 0 for the others. */
+static LLVMValueRef int_reciprocal(Lower *L, LLVMValueRef v, int dt) {
+    bool is_unsigned = ty_dtypes[dt].kind == 'u';
+    LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, v, i64c(L, 0), "");
+    LLVMValueRef safe = LLVMBuildSelect(L->b, zero, i64c(L, 1), v, "");
+    LLVMValueRef q = is_unsigned ? LLVMBuildUDiv(L->b, i64c(L, 1), safe, "") : LLVMBuildSDiv(L->b, i64c(L, 1), safe, "");
+    long long by0 = dt == DT_INT64 ? INT64_MIN : dt == DT_INT32 ? INT32_MIN : 0;
+    return LLVMBuildSelect(L->b, zero, i64c(L, by0), q, "");
+}
+
+/* np.fmod of integers: C's remainder (the dividend's sign); 0 for a zero divisor, as NumPy. */
+static LLVMValueRef int_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool is_unsigned) {
+    LLVMValueRef bad = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
+    if (!is_unsigned) bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, -1), ""), "");   /* x % -1 is 0 */
+    LLVMValueRef safe = LLVMBuildSelect(L->b, bad, i64c(L, 1), b, "");
+    LLVMValueRef r = is_unsigned ? LLVMBuildURem(L->b, a, safe, "") : LLVMBuildSRem(L->b, a, safe, "");
+    return LLVMBuildSelect(L->b, bad, i64c(L, 0), r, "");
+}
+
+/* The float binary ufuncs without a C function: heaviside, logaddexp, logaddexp2 (NumPy's
+ * formulas: equal arguments add log(2), else the larger plus log1p(exp(-|difference|))). */
+static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef b) {
+    if (bid == BI_NP_HEAVISIDE) {
+        LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, a, f64c(L, 0), ""), f64c(L, 0), f64c(L, 1), "");
+        r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), b, r, "");
+        return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, a, a, ""), a, r, "");
+    }
+    bool two = bid == BI_NP_LOGADDEXP2;
+    LLVMValueRef d = LLVMBuildFSub(L->b, a, b, "");
+    LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
+    LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
+    LLVMValueRef nd = LLVMBuildSelect(L->b, pos, LLVMBuildFNeg(L->b, d, ""), d, "");   /* -|d| */
+    LLVMValueRef e = cg_intrinsic1(L, two ? "llvm.exp2.f64" : "llvm.exp.f64", nd);
+    LLVMTypeRef t = L->f64;
+    LLVMValueRef l = cg_call(L, "log1p", L->f64, &t, &e, 1);
+    if (two) l = LLVMBuildFMul(L->b, l, f64c(L, 1.0 / M_LN2), "");
+    LLVMValueRef r = LLVMBuildFAdd(L->b, big, l, "");
+    r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, d, d, ""), d, r, "");   /* NaN, or inf - inf */
+    LLVMValueRef same = LLVMBuildFAdd(L->b, a, f64c(L, two ? 1.0 : M_LN2), "");
+    return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, ""), same, r, "");
+}
+
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt) {
     const BuiltinInfo *bi = &ti_builtins[bid];
     const Type *ct = ty_scalar_of(dt);
@@ -67,8 +124,9 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
     case SH_UF: {
         if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0]);
         LLVMValueRef v = cg_cast(L, x[0], xt[0], ty_float64);
-        if (bid == BI_NP_DEG2RAD) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
-        if (bid == BI_NP_RAD2DEG) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
+        if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
+        if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
+        if (bid == BI_NP_SPACING) return spacing(L, v, dt);
         LLVMTypeRef t = L->f64;
         return cg_call(L, bi->lowering, L->f64, &t, &v, 1);
     }
@@ -106,6 +164,10 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         case BI_NP_NEGATIVE: return cg_unop(L, IRU_NEG, v, ct, ct);
+        case BI_NP_RECIPROCAL:
+            if (ct == ty_float64 || ct == ty_complex128) return cg_binop(L, IRB_TRUEDIV, cg_cast(L, i64c(L, 1), ty_int64, ct), v, ct, NULL);
+            if (ct == ty_bool) return v;
+            return int_reciprocal(L, v, dt);
         case BI_NP_POSITIVE: return v;
         case BI_NP_INVERT: case BI_NP_BITWISE_NOT:   /* booleans: not; integers: every bit flipped */
             return ct == ty_bool ? LLVMBuildNot(L->b, v, "") : LLVMBuildXor(L->b, v, i64c(L, -1), "");
@@ -149,6 +211,15 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
                                  LLVMBuildFPTrunc(L->b, cg_cast(L, x[1], xt[1], ty_float64), f32, "")};
             return LLVMBuildFPExt(L->b, cg_call(L, "nextafterf", f32, pt, a, 2), L->f64, "");
         }
+        if (bid == BI_NP_LDEXP) {   /* the exponent clamped into C's int: beyond it the result is 0 or inf anyway */
+            LLVMValueRef e = cg_cast(L, x[1], xt[1], ty_int64);
+            e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, e, i64c(L, 100000), ""), i64c(L, 100000), e, "");
+            e = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, e, i64c(L, -100000), ""), i64c(L, -100000), e, "");
+            LLVMTypeRef pt[2] = {L->f64, L->i32};
+            LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), LLVMBuildTrunc(L->b, e, L->i32, "")};
+            return cg_call(L, "ldexp", L->f64, pt, a, 2);
+        }
+        if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
         return cg_call_f64_2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
     case SH_BS: {
         const Type *opt = ct;
@@ -173,6 +244,21 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_BITWISE_OR: return opt == ty_bool ? LLVMBuildOr(L->b, a, b, "") : cg_binop(L, IRB_OR, a, b, opt, NULL);
         case BI_NP_BITWISE_XOR: return opt == ty_bool ? LLVMBuildXor(L->b, a, b, "") : cg_binop(L, IRB_XOR, a, b, opt, NULL);
         case BI_NP_LEFT_SHIFT: return cg_binop(L, IRB_LSHIFT, a, b, opt, NULL);
+        case BI_NP_FMOD:
+            if (opt == ty_float64) return cg_call_f64_2(L, "fmod", a, b);
+            return int_fmod(L, a, b, opt == ty_uint64);
+        case BI_NP_GCD: case BI_NP_LCM: {
+            LLVMTypeRef pt[2] = {L->i64, L->i64};
+            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, "ember_rt_gcd", L->i64, pt, ab, 2);
+            if (bid == BI_NP_GCD) return g;
+            /* lcm: |a / gcd * b|, 0 where either is 0 (then gcd is |the other|, maybe 0) */
+            LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");
+            LLVMValueRef q = LLVMBuildSDiv(L->b, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), g, ""), "");
+            LLVMValueRef m = LLVMBuildMul(L->b, q, b, "");
+            LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, m, i64c(L, 0), "");
+            m = LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), m, ""), m, "");
+            return LLVMBuildSelect(L->b, zero, i64c(L, 0), m, "");
+        }
         case BI_NP_RIGHT_SHIFT: return cg_binop(L, IRB_RSHIFT, a, b, opt, NULL);
         }
         break;

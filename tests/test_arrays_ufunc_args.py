@@ -130,3 +130,67 @@ def parallel_out(a, o):
 def test_parallel_out():
     a = np.arange(40000.0)
     check(parallel_out, a, np.zeros_like(a), jit_opts={"parallel": True})
+
+
+# ---- the ufuncs by name added with out= ---------------------------------------------------------
+
+def unary_new(a):
+    return np.fabs(a), np.degrees(a), np.radians(a), np.spacing(a), np.fix(a), np.reciprocal(a)
+
+
+def binary_new(a, b):
+    return (np.fmod(a, b), np.heaviside(a, b), np.logaddexp(a, b), np.logaddexp2(a, b), np.float_power(a, b),
+            np.ldexp(a, 3))
+
+
+def integer_new(a, b):
+    return np.gcd(a, b), np.lcm(a, b), np.fmod(a, b), np.reciprocal(a), np.fix(a)
+
+
+def scalars_new(x, y, k):
+    return (np.fabs(x), np.degrees(x), np.radians(y), np.spacing(x), np.fix(x), np.reciprocal(y), np.fmod(x, y),
+            np.heaviside(x, y), np.logaddexp(x, y), np.logaddexp2(x, y), np.float_power(x, y), np.ldexp(x, k),
+            np.gcd(k, 6), np.lcm(k, 4), np.fmod(k, 3))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_new_float_ufuncs(dtype):
+    a = np.array([-2.5, -1.0, -0.0, 0.0, 0.5, 3.0, np.inf, -np.inf, np.nan], dtype)
+    b = np.array([1.5, -1.0, 2.0, 0.5, 0.5, -4.0, np.inf, 1.0, 2.0], dtype)
+    with np.errstate(all="ignore"):
+        check(unary_new, a, rtol=1e-6)
+        check(binary_new, a, b, rtol=1e-6)
+        check(unary_new, a[::2], rtol=1e-6)
+        check(binary_new, a.reshape(3, 3).T, b[:3], rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "uint8", "int32"])
+def test_new_integer_ufuncs(dtype):
+    a = np.array([12, 7, 0, 5, 9, 100], dtype)
+    b = np.array([8, 3, 4, 0, 6, 7], dtype)
+    with np.errstate(all="ignore"):
+        check(integer_new, a, b)
+        check(integer_new, -a if dtype[0] == "i" else a, b)
+
+
+def test_new_ufuncs_on_scalars():
+    with np.errstate(all="ignore"):
+        check_all(scalars_new, [(2.5, -1.5, 3), (-0.0, 0.0, -4), (np.inf, 2.0, 0), (7.0, 7.0, 12)])
+
+
+def bad_gcd(a):
+    return np.gcd(a, 2)
+
+
+def bad_ldexp(a):
+    return np.ldexp(a, 1.5)
+
+
+@numba_skip("ember's own diagnostics")
+@pytest.mark.parametrize("fn, msg", [(bad_gcd, "integers and booleans only"), (bad_ldexp, "integer exponents")])
+def test_new_ufunc_errors(fn, msg):
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match=msg):
+        jit(fn)(np.ones(3))
+    with pytest.raises(TypeError):
+        fn(np.ones(3))

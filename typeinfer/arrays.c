@@ -271,14 +271,17 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
         if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE) && ty_dtypes[da].kind == 'c')
             return da == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
         if ((bid == BI_NP_SQUARE || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT) && da == DT_BOOL) return DT_BOOL;
-        return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC ? DT_INT8 : da;
-    case SH_BF: return float_dtype_for(ti_result_dtype(a, b));
+        return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC && bid != BI_NP_FIX ? DT_INT8 : da;
+    case SH_BF:
+        if (bid == BI_NP_LDEXP) return float_dtype_for(da);   /* the exponent is an int */
+        if (bid == BI_NP_FLOAT_POWER) return ty_dtypes[ti_result_dtype(a, b)].kind == 'c' ? DT_COMPLEX128 : DT_FLOAT64;
+        return float_dtype_for(ti_result_dtype(a, b));
     case SH_BS: {
         int dt = ti_result_dtype(a, b);
         if (bid == BI_NP_DIVIDE || bid == BI_NP_TRUE_DIVIDE)   /* as `/`: integers divide in float64 */
             return ty_dtypes[dt].kind == 'f' || ty_dtypes[dt].kind == 'c' ? dt : DT_FLOAT64;
         if (dt == DT_BOOL && (bid == BI_NP_POWER || bid == BI_NP_FLOOR_DIVIDE || bid == BI_NP_REMAINDER ||
-                              bid == BI_NP_MOD || bid == BI_NP_LEFT_SHIFT || bid == BI_NP_RIGHT_SHIFT))
+                              bid == BI_NP_MOD || bid == BI_NP_LEFT_SHIFT || bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_FMOD))
             return DT_INT8;
         return dt;
     }

@@ -121,7 +121,7 @@ static bool complex_ufunc(int bid) {
     case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
-               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE;
+               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL;
     case SH_BS:
         return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
                bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER;
@@ -132,7 +132,7 @@ static bool complex_ufunc(int bid) {
 /* The ufuncs NumPy defines for integers and booleans only. */
 static bool integer_ufunc(int bid) {
     return bid == BI_NP_BITWISE_AND || bid == BI_NP_BITWISE_OR || bid == BI_NP_BITWISE_XOR || bid == BI_NP_LEFT_SHIFT ||
-           bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT;
+           bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT || bid == BI_NP_GCD || bid == BI_NP_LCM;
 }
 
 /* The element dtype and nesting of a (nested) tuple of numbers, for np.array. */
@@ -292,6 +292,12 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
                        y ? " and " : "", y ? y->name : "");
         if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
+        if ((bid == BI_NP_GCD || bid == BI_NP_LCM) && dt == DT_BOOL) return ERR(in, "np.%s() is not supported for booleans", fname);
+        if (bid == BI_NP_LDEXP) {
+            int ed = y->kind == TY_ARRAY ? y->dtype : ty_dtype_of_scalar(y);
+            if (!strchr("biu", ty_dtypes[ed].kind) || ed == DT_UINT64)
+                return ERR(in, "np.ldexp() needs integer exponents (got %s)", y->name);
+        }
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
