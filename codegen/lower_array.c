@@ -168,7 +168,7 @@ static bool is_elementwise(Lower *L, Instr *in) {
     if (in->op == IR_UNOP || in->op == IR_CMP) return true;
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
-        return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT &&
+        return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT && !ci->ufmethod &&
                (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE || ci->builtin == BI_NP_CLIP);
     }
     return false;

@@ -665,6 +665,31 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
     return LLVMBuildLoad2(L->b, count ? L->i64 : L->i1, acc, "");
 }
 
+/* The fold of a lane by binary ufunc bid (np.subtract.reduce & co) in rdt: from the ufunc's
+ * identity where it has one, else from the first element (ValueError for an empty lane). */
+static LLVMValueRef ufunc_fold(Lower *L, Lane *ln, int bid, int rdt) {
+    const Type *ct = ty_scalar_of(rdt), *et = ty_scalar_of(ln->dt), *xt[2] = {ct, ct};
+    LLVMValueRef init = NULL, start = i64c(L, 0);
+    if (bid == BI_NP_BITWISE_AND) init = ct == ty_bool ? LLVMConstInt(L->i1, 1, 0) : i64c(L, -1);
+    else if (bid == BI_NP_BITWISE_OR || bid == BI_NP_BITWISE_XOR || bid == BI_NP_LOGICAL_XOR) init = LLVMConstNull(cg_type(L, ct));
+    if (!init) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity", ti_builtins[bid].name);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ln->n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+        init = cg_cast(L, cg_load_elem(L, ln->dt, ln->base), et, ct);
+        start = i64c(L, 1);
+    }
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), init);
+    LoopCtx lc;
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
+    LLVMValueRef x[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), et, ct)};
+    L->numpy_sem = true;
+    LLVMBuildStore(L->b, cg_ufunc_scalar(L, bid, x, xt, rdt), acc);
+    L->numpy_sem = false;
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
 /* The reduction `bid` of one lane, as ret's scalar type (ret: the result dtype). */
 static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
     const Type *rt = ty_scalar_of(rdt);
@@ -678,7 +703,9 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueR
     case BI_NP_MEAN: return lane_mean(L, ln, rt);
     case BI_NP_VAR: return lane_var(L, ln, false, ddof);
     case BI_NP_STD: return lane_var(L, ln, true, ddof);
-    default: return lane_bool(L, ln, bid);
+    default:
+        if (ti_is_ufunc(bid)) return ufunc_fold(L, ln, bid, rdt);
+        return lane_bool(L, ln, bid);
     }
 }
 
@@ -824,6 +851,7 @@ typedef struct AxisEnv {
 
 /* The scalar type reduce_lane gives for reduction bid of elements of dtype adt into rdt. */
 static const Type *lane_result_type(int bid, int adt, int rdt) {
+    if (ti_is_ufunc(bid)) return ty_scalar_of(rdt);   /* ufunc_fold */
     switch (bid) {
     case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: return ty_int64;
     case BI_NP_ALL: case BI_NP_ANY: return ty_bool;
@@ -851,13 +879,23 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
         cg_store_elem(L, A->rt->dtype, optr, v, lane_result_type(A->bid, A->at->dtype, A->rdt));
         return;
     }
-    /* running sum / product along the lane */
-    const Type *ct = ty_scalar_of(A->rdt);
-    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, ct));
+    /* running sum / product (or any binary ufunc: np.maximum.accumulate) along the lane */
+    const Type *ct = ty_scalar_of(A->rdt), *xt[2] = {ct, ct};
+    bool ufunc = ti_is_ufunc(A->bid);
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), ufunc ? LLVMConstNull(cg_type(L, ct))
+                                                        : cg_fold_identity(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln.n);
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct);
-    LLVMValueRef v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct), v;
+    if (ufunc) {   /* the first element as it is, then ufunc(running, x) */
+        LLVMValueRef ops[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x};
+        L->numpy_sem = true;
+        v = cg_ufunc_scalar(L, A->bid, ops, xt, A->rdt);
+        L->numpy_sem = false;
+        v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), ""), x, v, "");
+    } else {
+        v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
+    }
     LLVMBuildStore(L->b, v, acc);
     LLVMValueRef os = cg_arr_stride(L, A->rt, A->out, A->axis);
     cg_store_elem(L, A->rt->dtype, cg_gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
@@ -991,10 +1029,10 @@ static void store_out(Lower *L, const Type *ot, LLVMValueRef o, const Type *t, L
 }
 
 /* The cumulative sum or product (one axis, or the flattened array) into a new array. */
-static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types, int rdt) {
+static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types, int bid, int rdt) {
     const Type *at = types[0];
     LLVMValueRef a = args[0];
-    int bid = ci->builtin, p = ti_reduction_param(ci, "axis"), nd = at->ndim;
+    int p = ti_reduction_param(ci, "axis"), nd = at->ndim;
     int64_t k;
     const Type *rt = ty_array(rdt, p >= 0 ? nd : 1, 'C', false);
     if (p < 0 || nd == 1) {   /* over the flattened array */
@@ -1011,7 +1049,7 @@ static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *
     for (int d = 0; d < nd; d++) shape[d] = cg_arr_shape(L, a, d);
     LLVMValueRef out = cg_alloc_array(L, rt, shape), result = out;
     int axis;
-    if (ti_const_int(L->ti, in->args[ci->argmap[p]], &k)) {
+    if (ti_param_const_int(L->ti, in, ci, p, &k)) {
         axis = (int)(k < 0 ? k + nd : k);
     } else {   /* known at run time: move that dimension last in both */
         LLVMValueRef red[64], ax = checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), nd);
@@ -1033,13 +1071,28 @@ static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *
 /* A reduction over the axes the call names (ti_reduction_params), then keepdims, then out=.
  * One constant axis reduces in place along it; any other set of axes is moved last and merged
  * into one lane (merge_last), so every reduction is lanes along the last dimension. */
+/* The reduction a call computes: its builtin, or for a ufunc's reduce/accumulate the reduction
+ * that ufunc is (np.add.reduce is np.sum), else the ufunc itself (folded by ufunc_fold). */
+static int reduction_kind(const CallInfo *ci) {
+    bool acc = ci->ufmethod == UF_ACCUMULATE;
+    switch (ci->ufmethod ? ci->builtin : -1) {
+    case BI_NP_ADD: return acc ? BI_NP_CUMSUM : BI_NP_SUM;
+    case BI_NP_MULTIPLY: return acc ? BI_NP_CUMPROD : BI_NP_PROD;
+    case BI_NP_MAXIMUM: return acc ? BI_NP_MAXIMUM : BI_NP_MAX;
+    case BI_NP_MINIMUM: return acc ? BI_NP_MINIMUM : BI_NP_MIN;
+    case BI_NP_LOGICAL_AND: return acc ? BI_NP_LOGICAL_AND : BI_NP_ALL;
+    case BI_NP_LOGICAL_OR: return acc ? BI_NP_LOGICAL_OR : BI_NP_ANY;
+    default: return ci->builtin;
+    }
+}
+
 static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt;
     LLVMValueRef a = args[0], r;
-    int bid = ci->builtin, nd = at->ndim, rdt = ti_reduction_dtype(bid, at->dtype, ci->dtype), p;
+    int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
     int64_t k;
-    if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD) {
-        r = cumulative(L, ci, in, args, types, rdt);
+    if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ci->ufmethod == UF_ACCUMULATE) {
+        r = cumulative(L, ci, in, args, types, bid, rdt);
         rt = ty_array(rdt, ci->ret->ndim, 'C', false);
     } else {
         LLVMValueRef red[64], ddof = NULL;
@@ -1047,9 +1100,10 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
         int nred = reduced_axes(L, ci, args, types, nd, red), nkeep = nd - nred;
         if (nkeep == 0) {   /* every element: one lane */
             Lane ln = whole_lane(L, at, a);
-            r = L->fn->parallel ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
+            bool par = L->fn->parallel && !ti_is_ufunc(bid);
+            r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
             rt = lane_result_type(bid, at->dtype, rdt);
-            if (ci->dtype >= 0) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
+            if (ci->dtype >= 0 || ti_is_ufunc(bid)) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
                 LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
                 cg_store_elem(L, rdt, slot, r, rt);
                 r = cg_load_elem(L, rdt, slot);
@@ -1058,7 +1112,7 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
         } else {
             int axis = -1;
             p = ti_reduction_param(ci, "axis");
-            if (nred == 1 && types[p]->kind != TY_TUPLE && ti_const_int(L->ti, in->args[ci->argmap[p]], &k))
+            if (nred == 1 && types[p]->kind != TY_TUPLE && ti_param_const_int(L->ti, in, ci, p, &k))
                 axis = (int)(k < 0 ? k + nd : k);   /* along a dimension of a as it is */
             else {
                 const Type *pt = ty_array(at->dtype, nd, 'A', false);
@@ -1075,7 +1129,7 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
             AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = rt, .a = a, .out = r, .ddof = ddof};
             cg_loop_nest(L, nkeep, oshape, axis_body, &A);
         }
-        if ((p = ti_reduction_param(ci, "keepdims")) >= 0 && ti_const_int(L->ti, in->args[ci->argmap[p]], &k) && k) {
+        if ((p = ti_reduction_param(ci, "keepdims")) >= 0 && ti_param_const_int(L->ti, in, ci, p, &k) && k) {
             r = keep_dims(L, rt, r, rdt, red, nd, nred);
             rt = ty_array(rdt, nd, 'C', false);
         }
@@ -1087,6 +1141,87 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
     return r;
 }
 
+/* ---- ufunc methods: outer, at -------------------------------------------------------------------- */
+typedef struct OuterEnv {
+    int bid, dt, na;
+    const Type *t[2], *rt;
+    LLVMValueRef v[2], out;
+} OuterEnv;
+
+static void outer_body(Lower *L, LLVMValueRef *idx, void *env) {
+    OuterEnv *E = env;
+    LLVMValueRef x[2];
+    const Type *xt[2];
+    for (int k = 0; k < 2; k++) {
+        const Type *t = E->t[k];
+        if (t->kind != TY_ARRAY) {
+            x[k] = E->v[k];
+            xt[k] = t;
+            continue;
+        }
+        x[k] = cg_load_elem(L, t->dtype, cg_elem_ptr(L, t, E->v[k], k ? idx + E->na : idx));
+        xt[k] = ty_scalar_of(t->dtype);
+    }
+    L->numpy_sem = true;
+    LLVMValueRef v = cg_ufunc_scalar(L, E->bid, x, xt, E->dt);
+    L->numpy_sem = false;
+    cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), v, ty_scalar_of(E->dt));
+}
+
+/* np.add.outer(A, B): out[i..., j...] = add(A[i...], B[j...]). */
+static LLVMValueRef ufunc_outer(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    OuterEnv E = {.bid = ci->builtin, .dt = ci->dtype, .rt = ci->ret, .t = {types[0], types[1]}, .v = {args[0], args[1]}};
+    LLVMValueRef shape[64];
+    int n = 0;
+    for (int k = 0; k < 2; k++) {
+        if (types[k]->kind == TY_ARRAY)
+            for (int d = 0; d < types[k]->ndim; d++) shape[n++] = cg_arr_shape(L, args[k], d);
+        if (k == 0) E.na = n;
+    }
+    E.out = cg_alloc_array(L, E.rt, shape);
+    cg_loop_nest(L, n, shape, outer_body, &E);
+    return E.out;
+}
+
+/* np.add.at(a, indices, b): for each index in turn, a[i] = add(a[i], b[k]) (b a scalar or one
+ * value per index), so a repeated index applies again; IndexError out of range, ValueError for
+ * a b of another length. */
+static void ufunc_at(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *it = types[1], *bt = types[2];
+    int nin = ti_ufunc_nin(ci->builtin);
+    LLVMValueRef n = it->kind == TY_ARRAY ? cg_arr_shape(L, args[1], 0) : i64c(L, 1);
+    bool barr = nin == 2 && bt->kind == TY_ARRAY;
+    if (barr && bt->ndim == 1) {
+        LLVMValueRef bn = cg_arr_shape(L, args[2], 0);
+        cg_raise_if(L, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntNE, bn, n, ""), LLVMBuildICmp(L->b, LLVMIntNE, bn, i64c(L, 1), ""), ""),
+                    "builtins:ValueError", "array is not broadcastable to correct shape");
+    }
+    LoopCtx lc;
+    LLVMValueRef k = cg_loop_begin(L, &lc, n);
+    LLVMValueRef i = args[1];
+    if (it->kind == TY_ARRAY)
+        i = cg_cast(L, cg_load_elem(L, it->dtype, cg_elem_ptr(L, it, args[1], &k)), ty_scalar_of(it->dtype), ty_int64);
+    i = cg_wrap_index(L, i, cg_arr_shape(L, args[0], 0), true);
+    LLVMValueRef p = cg_elem_ptr(L, at, args[0], &i), x[2];
+    const Type *xt[2] = {ty_scalar_of(at->dtype), NULL};
+    x[0] = cg_load_elem(L, at->dtype, p);
+    if (nin == 2) {
+        x[1] = args[2];
+        xt[1] = bt;
+        if (barr) {
+            LLVMValueRef j = bt->ndim == 0 ? NULL
+                           : LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, args[2], 0), i64c(L, 1), ""), i64c(L, 0), k, "");
+            x[1] = cg_load_elem(L, bt->dtype, cg_elem_ptr(L, bt, args[2], &j));
+            xt[1] = ty_scalar_of(bt->dtype);
+        }
+    }
+    L->numpy_sem = true;
+    LLVMValueRef v = cg_ufunc_scalar(L, ci->builtin, x, xt, ci->dtype);
+    L->numpy_sem = false;
+    cg_store_elem(L, at->dtype, p, v, ty_scalar_of(ci->dtype));
+    cg_loop_end(L, &lc);
+}
+
 /* ---- the calls ---------------------------------------------------------------------------------- */
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
@@ -1094,6 +1229,11 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     LLVMValueRef shape[64];
     bool given[8] = {0};
     for (int i = 0; i < ci->nparams && i < 8; i++) given[i] = ci->argmap[i] >= 0 && types[i]->kind != TY_NONE;
+    switch (ci->ufmethod) {
+    case UF_REDUCE: case UF_ACCUMULATE: return reduction(L, ci, in, args, types);
+    case UF_OUTER: return ufunc_outer(L, ci, args, types);
+    case UF_AT: ufunc_at(L, ci, args, types); return LLVMConstInt(L->i8, 0, 0);
+    }
     if (bid < BI_COUNT && (ti_is_ufunc(bid) || bid == BI_NP_WHERE || bid == BI_NP_CLIP)) {
         if (rt->kind == TY_ARRAY) return cg_array_expr(L, in);
         return cg_ufunc_call_scalar(L, in, ci, args, types);

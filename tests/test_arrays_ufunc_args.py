@@ -194,3 +194,103 @@ def test_new_ufunc_errors(fn, msg):
         jit(fn)(np.ones(3))
     with pytest.raises(TypeError):
         fn(np.ones(3))
+
+
+# ---- ufunc methods: reduce, accumulate, outer, at -----------------------------------------------
+
+def reduces(a):
+    return (np.add.reduce(a), np.add.reduce(a, axis=1), np.multiply.reduce(a, 0), np.maximum.reduce(a, axis=None),
+            np.minimum.reduce(a, axis=(0, 1)), np.subtract.reduce(a, axis=-1), np.add.reduce(a, 1, None, None, True),
+            np.logical_and.reduce(a, axis=0), np.logical_or.reduce(a, 1), np.logical_xor.reduce(a, 0))
+
+
+def int_reduces(a):
+    return (np.bitwise_and.reduce(a), np.bitwise_or.reduce(a, axis=1), np.bitwise_xor.reduce(a, 0),
+            np.add.reduce(a, dtype=np.int8), np.bitwise_xor.reduce(a, axis=(0, 1)))
+
+
+def accumulates(a):
+    return (np.add.accumulate(a), np.multiply.accumulate(a, axis=1), np.maximum.accumulate(a, 1),
+            np.minimum.accumulate(a), np.subtract.accumulate(a, axis=-1), np.add.accumulate(a, 1, np.float64))
+
+
+def divides(a):
+    return np.divide.reduce(a, axis=0), np.true_divide.accumulate(a, 1)
+
+
+def outers(a, b):
+    return np.add.outer(a, b), np.multiply.outer(b, a), np.maximum.outer(a[:1], 2), np.subtract.outer(3, b), np.less.outer(b, b)
+
+
+def at_ops(a, i, b):
+    c = a.copy()
+    np.add.at(c, i, 1)
+    np.multiply.at(c, i, b)
+    np.maximum.at(c, 0, 5)
+    np.negative.at(c, i)
+    return c
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int8", "uint8", "bool"])
+def test_reduce_and_accumulate(dtype):
+    a = sample(dtype, (3, 4), seed=11)
+    cases = [(v,) for _, v in layouts(a)] + [(sample(dtype, (1, 1)),)]
+    with np.errstate(all="ignore"):
+        if dtype != "bool":
+            check_all(reduces, cases)
+            check_all(accumulates, cases)
+        if dtype != "float64":
+            check_all(int_reduces, cases)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_reduce_empty():
+    """An empty reduce gives the identity, or ValueError where the ufunc has none."""
+    check_all(reduces, [(np.zeros((0, 3)),), (np.zeros((2, 0)),)])
+    check_all(int_reduces, [(np.zeros((0, 3), np.int64),)])
+
+
+def test_divide_reduce():
+    check(divides, sample("int64", (3, 4), seed=12) % 5 + 1)
+    check(divides, sample("float64", (2, 3), seed=12))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_outer(dtype):
+    a = sample(dtype, (2, 3), seed=13)
+    b = sample(dtype, (4,), seed=14)
+    check_all(outers, [(a, b), (a.T, b[::2]), (np.zeros((0, 2), dtype), b)])
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_at():
+    a = np.arange(6.0)
+    check_all(at_ops, [(a, np.array([0, 0, 5, -1]), np.array([2.0, 3.0, 4.0, 5.0])),
+                       (a, np.array([1, 1]), np.array([3.0])), (a, 2, 7.0),
+                       (a, np.array([0, 9]), 2.0),                      # IndexError
+                       (a, np.array([0, 1, 2]), np.array([1.0, 2.0]))])  # ValueError
+    check(at_ops, np.arange(5), np.array([4, 4, 4], np.uint8), np.array([2, 2, 2]))
+
+
+def bad_reduce_unary(a):
+    return np.sqrt.reduce(a)
+
+
+def bad_accumulate_tuple(a):
+    return np.add.accumulate(a, axis=(0, 1))
+
+
+def bad_reduce_bool_subtract(a):
+    return np.subtract.reduce(a > 0)
+
+
+@numba_skip("ember's own diagnostics")
+@pytest.mark.parametrize("fn, msg", [(bad_reduce_unary, "only supported for binary functions"),
+                                     (bad_accumulate_tuple, "axis must be an integer"),
+                                     (bad_reduce_bool_subtract, "subtract\\(\\) of booleans")])
+def test_ufunc_method_errors(fn, msg):
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match=msg):
+        jit(fn)(np.ones((2, 3)))
+    with pytest.raises((TypeError, ValueError)):
+        fn(np.ones((2, 3)))

@@ -159,16 +159,23 @@ static int sequence_shape(const Type *t, int *dt, int depth) {
  * cumulative ones, which take one axis); keepdims a constant bool; dtype= the accumulator and
  * result dtype (ci->dtype, else -1); out= an array of the result's dimensions, which the
  * reduction writes (with NumPy's unsafe cast) and returns; ddof an int or float. */
-static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
+static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method, int ufmethod) {
     const char *fname = ti_builtins[bid].name;
-    const char *const *names = ti_reduction_params(bid);
+    const char *const *names = ti_reduction_params(bid, ufmethod);
     CallInfo *ci = ti_bind(ti, in, bid, fname, names, 1, args, nargs, method);
     if (!ci) return -1;
     ci->dtype = -1;
+    ci->ufmethod = ufmethod;
     const Type *a = ci->params[0];
     if (ty_is_number(a) && !method) return UNSUP(in, "np.%s() of a scalar is not supported", fname);
     if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD, single = cum || bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+    if (ufmethod && ci->argmap[1] < 0) {   /* np.add.reduce(a): axis=0 */
+        ci->params[1] = ty_int64;
+        ci->defaults[1] = ctx_keep(ti->fn->ctx, PyLong_FromLong(0));
+        Py_DECREF(ci->defaults[1]);
+    }
+    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ufmethod == UF_ACCUMULATE;
+    bool single = cum || bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
     int nd = a->ndim, nred = nd, p;
     if ((p = ti_reduction_param(ci, "axis")) >= 0) {
         const Type *ax = ci->params[p];
@@ -188,7 +195,7 @@ static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, i
         } else {
             if (ax != ty_int64 && ax != ty_bool)
                 return ERR(in, "axis must be an integer%s (got %s)", single ? "" : " or a tuple of integers", ax->name);
-            if (ti_const_int(ti, in->args[ci->argmap[p]], &k[0]) && (k[0] < -nd || k[0] >= nd))
+            if (ti_param_const_int(ti, in, ci, p, &k[0]) && (k[0] < -nd || k[0] >= nd))
                 return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k[0], nd);
             nred = 1;
         }
@@ -212,6 +219,8 @@ static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, i
         char k = ty_dtypes[ci->dtype].kind;
         if (ty_dtypes[a->dtype].kind == 'c' && k != 'c')
             return ERR(in, "np.%s(): cannot cast complex values to %s", fname, ty_dtypes[ci->dtype].name);
+        if (ufmethod && bid != BI_NP_ADD && bid != BI_NP_MULTIPLY)
+            return UNSUP(in, "np.%s.%s() with dtype= is not supported", fname, ufmethod == UF_REDUCE ? "reduce" : "accumulate");
         if ((bid == BI_NP_MEAN || bid == BI_NP_VAR || bid == BI_NP_STD) && k != 'f' && k != 'c')
             return UNSUP(in, "np.%s() with dtype %s is not supported (only float and complex)", fname, ty_dtypes[ci->dtype].name);
     }
@@ -270,6 +279,32 @@ static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int na
     return 0;
 }
 
+/* The dtype ufunc bid computes in for operands x and y (y NULL: unary), or -1 with the error
+ * NumPy would raise (a located diagnostic). */
+static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const Type *y) {
+    const char *fname = ti_builtins[bid].name;
+    int dt;
+    if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
+        return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
+    if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
+        (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
+        return UNSUP(in, "np.%s() of complex values is not supported", fname);
+    if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
+        return UNSUP(in, "np.%s() of complex values is not supported", fname);
+    dt = ti_ufunc_dtype(bid, x, y ? y : x);
+    if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
+        return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
+                   y ? " and " : "", y ? y->name : "");
+    if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
+    if ((bid == BI_NP_GCD || bid == BI_NP_LCM) && dt == DT_BOOL) return ERR(in, "np.%s() is not supported for booleans", fname);
+    if (bid == BI_NP_LDEXP) {
+        int ed = y->kind == TY_ARRAY ? y->dtype : ty_dtype_of_scalar(y);
+        if (!strchr("biu", ty_dtypes[ed].kind) || ed == DT_UINT64)
+            return ERR(in, "np.ldexp() needs integer exponents (got %s)", y->name);
+    }
+    return dt;
+}
+
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
@@ -280,24 +315,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
         if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
-        if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
-            return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
-        if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
-            (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
-            return UNSUP(in, "np.%s() of complex values is not supported", fname);
-        if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
-            return UNSUP(in, "np.%s() of complex values is not supported", fname);
-        dt = ti_ufunc_dtype(bid, x, y ? y : x);
-        if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
-            return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
-                       y ? " and " : "", y ? y->name : "");
-        if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
-        if ((bid == BI_NP_GCD || bid == BI_NP_LCM) && dt == DT_BOOL) return ERR(in, "np.%s() is not supported for booleans", fname);
-        if (bid == BI_NP_LDEXP) {
-            int ed = y->kind == TY_ARRAY ? y->dtype : ty_dtype_of_scalar(y);
-            if (!strchr("biu", ty_dtypes[ed].kind) || ed == DT_UINT64)
-                return ERR(in, "np.ldexp() needs integer exponents (got %s)", y->name);
-        }
+        if ((dt = ufunc_operands(ti, in, bid, x, y)) < 0) return -1;
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
@@ -448,7 +466,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO:
-        return type_reduction(ti, in, bid, args, nargs, method);
+        return type_reduction(ti, in, bid, args, nargs, method, 0);
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];
@@ -463,7 +481,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
-        return type_reduction(ti, in, bid, args, nargs, method);
+        return type_reduction(ti, in, bid, args, nargs, method, 0);
     }
     int r = ti_type_nplib_call(ti, in, bid, args, nargs, method);
     if (r != -2) return r;
@@ -508,6 +526,69 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         return 0;
     }
     return UNSUP(in, "%s has no supported method '%s'", m->recv->name, attr);
+}
+
+static const char *const P_OUTER[] = {"A", "B", NULL};
+static const char *const P_AT[] = {"a", "indices", "b", NULL};
+
+/* np.add.reduce(a, axis=0, dtype, out, keepdims) and .accumulate(a, axis=0, dtype, out) as the
+ * reductions (typed by type_reduction, with the ufunc's bid); .outer(A, B): the ufunc of every
+ * pair, shape A.shape + B.shape; .at(a, indices, b): a[indices] = ufunc(a[indices], b) unbuffered
+ * (repeated indices apply again), for a 1-d array and an int or 1-d int array of indices. */
+int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
+    int bid = m->recv->builtin, nin = ti_ufunc_nin(bid);
+    const char *fname = ti_builtins[bid].name, *attr = m->attr;
+    CallInfo *ci;
+    if (!strcmp(attr, "reduce") || !strcmp(attr, "accumulate")) {
+        bool red = attr[0] == 'r';
+        BuiltinShape sh = ti_builtins[bid].shape;
+        if (nin != 2) return ERR(in, "np.%s.%s() is only supported for binary functions", fname, attr);
+        if (sh != SH_BS && bid != BI_NP_LOGICAL_AND && bid != BI_NP_LOGICAL_OR && bid != BI_NP_LOGICAL_XOR)
+            return UNSUP(in, "np.%s.%s() is not supported", fname, attr);
+        int r = type_reduction(ti, in, bid, args, nargs, false, red ? UF_REDUCE : UF_ACCUMULATE);
+        if (r) return r;
+        ci = ti->calls[in->id];
+        const Type *a = ci->params[0];
+        if (ufunc_operands(ti, in, bid, a, a) < 0) return -1;
+        if (bid == BI_NP_SUBTRACT && a->dtype == DT_BOOL) return ERR(in, "np.subtract() of booleans is not supported (NumPy: use logical_xor)");
+        return 0;
+    }
+    if (!strcmp(attr, "outer")) {
+        if (nin != 2) return ERR(in, "np.%s.outer() is only supported for binary functions", fname);
+        if (!(ci = ti_bind(ti, in, bid, fname, P_OUTER, 2, args, nargs, false))) return -1;
+        const Type *x = ci->params[0], *y = ci->params[1];
+        /* outer makes arrays of its operands: a Python number counts with its own dtype (int64) */
+        const Type *xa = ty_is_number(x) ? ty_array(ty_dtype_of_scalar(x), 0, 'C', false) : x;
+        const Type *ya = ty_is_number(y) ? ty_array(ty_dtype_of_scalar(y), 0, 'C', false) : y;
+        int dt = ufunc_operands(ti, in, bid, xa, ya);
+        if (dt < 0) return -1;
+        int nd = (x->kind == TY_ARRAY ? x->ndim : 0) + (y->kind == TY_ARRAY ? y->ndim : 0);
+        if (nd == 0) return UNSUP(in, "np.%s.outer() of two scalars (a 0-d array) is not supported", fname);
+        ci->ufmethod = UF_OUTER;
+        ci->dtype = dt;
+        ci->ret = ty_array(dt, nd, 'C', false);
+        return 0;
+    }
+    /* at */
+    if (!(ci = ti_bind(ti, in, bid, fname, P_AT, 2, args, nargs, false))) return -1;
+    const Type *a = ci->params[0], *idx = ci->params[1], *b = ci->params[2];
+    if (a->kind != TY_ARRAY || a->ndim != 1) return UNSUP(in, "np.%s.at() is supported on 1-d arrays (got %s)", fname, a->name);
+    if (a->readonly) return ERR(in, "np.%s.at(): the array is read-only", fname);
+    if (idx != ty_int64 && !(idx->kind == TY_ARRAY && idx->ndim == 1 && strchr("iu", ty_dtypes[idx->dtype].kind)))
+        return UNSUP(in, "np.%s.at() needs an int or a 1-d array of ints as indices (got %s)", fname, idx->name);
+    if ((nin == 2) != (b->kind != TY_NONE))
+        return ERR(in, "np.%s.at() %s", fname, nin == 2 ? "needs a second operand b" : "takes no operand b for a unary ufunc");
+    if (nin == 2 && !(ty_is_number(b) || (b->kind == TY_ARRAY && b->ndim <= 1)))
+        return UNSUP(in, "np.%s.at() needs a number or a 1-d array as b (got %s)", fname, b->name);
+    const Type *ae = ty_array(a->dtype, 0, 'C', false);
+    int dt = ufunc_operands(ti, in, bid, ae, nin == 2 ? b : NULL);
+    if (dt < 0) return -1;
+    if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
+        return ERR(in, "np.%s.at(): cannot store complex results in %s", fname, a->name);
+    ci->ufmethod = UF_AT;
+    ci->dtype = dt;
+    ci->ret = ty_none;
+    return 0;
 }
 
 /* np.float32(x) and friends: a conversion to the dtype's canonical scalar. */

@@ -50,8 +50,12 @@ typedef struct CallInfo {
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     TypeInfo *inner;             /* CALL_INNER */
-    int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_* */
+    int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
+                                  * ufuncs: the dtype they compute in */
+    int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
 } CallInfo;
+
+enum { UF_REDUCE = 1, UF_ACCUMULATE, UF_OUTER, UF_AT };   /* np.add.reduce(...) & co */
 
 /* What typing needs from the driver: recognising and compiling other @njit functions. */
 typedef struct Callee {
@@ -124,8 +128,9 @@ int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at c
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
 int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* a constant tuple of ints: its length, or -1 */
-const char *const *ti_reduction_params(int bid);          /* np.sum & co: parameter names, NULL-terminated */
-int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given, else -1 */
+const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co: parameter names, NULL-terminated */
+int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given (or defaulted), else -1 */
+bool ti_param_const_int(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, int64_t *k);   /* argument or default */
 int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (dtype: dtype= or -1) */
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
@@ -161,6 +166,7 @@ int ti_dtype_arg(const Type *t);
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names, int nreq,
                   const Type **args, int nargs, bool method);
 
