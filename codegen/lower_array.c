@@ -1201,5 +1201,22 @@ void cg_array_setitem(Lower *L, Instr *in) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;
     }
-    cg_assign_array(L, rt, view, vt_, L->vals[in->args[2]]);
+    LLVMValueRef v = L->vals[in->args[2]];
+    if (vt_->kind == TY_TUPLE) {   /* a[i] = (x, y): the tuple as an array on the stack, then assigned */
+        LLVMValueRef shape[64], strides[64];
+        int nd = 0;
+        long long n = 1, pos = 0;
+        for (const Type *t = vt_; t->kind == TY_TUPLE; t = t->elems[0]) {
+            shape[nd++] = i64c(L, t->n);
+            n *= t->n;
+        }
+        const Type *tt = ty_array(at->dtype, nd, 'C', false);
+        LLVMValueRef data = cg_entry_alloca(L, LLVMArrayType2(cg_elem_llvm(L, at->dtype), (unsigned long long)n), "tuple");
+        cg_store_sequence(L, tt, data, vt_, v, &pos);
+        cg_c_strides(L, at->dtype, nd, shape, strides);
+        v = cg_make_array(L, tt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), data, shape, strides);
+        cg_assign_noalias(L, rt, view, tt, v);
+        return;
+    }
+    cg_assign_array(L, rt, view, vt_, v);
 }

@@ -392,10 +392,10 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
 }
 
 /* Elements of a nested tuple into consecutive positions of a new array. */
-static void store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos) {
+void cg_store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos) {
     if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++)
-            store_sequence(L, rt, data, t->elems[i], LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), pos);
+            cg_store_sequence(L, rt, data, t->elems[i], LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), pos);
         return;
     }
     LLVMValueRef p = cg_gep8(L, data, i64c(L, *pos * ty_dtypes[rt->dtype].size));
@@ -1254,6 +1254,14 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         shape[0] = i64c(L, -1);
         return reshape_view(L, ct, cg_copy_array(L, at, args[0], ct), rt, shape);
     }
+    case METHOD_SET_SHAPE: {   /* a view with the new shape; a must be C-contiguous (as NumPy's in-place rule) */
+        const Type *at = types[0];
+        shape_values(L, types[1], args[1], shape);
+        if (at->layout != 'C')
+            cg_raise_unless(L, cg_array_flag(L, at, args[0], "c_contiguous"), "builtins:AttributeError",
+                            "Incompatible shape for in-place modification. Use `.reshape()` to make a copy with the desired shape.");
+        return reshape_view(L, at, args[0], rt, shape);
+    }
     case METHOD_ASTYPE: case BI_NP_COPY:
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ASCONTIG:
@@ -1269,12 +1277,12 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
             }
             LLVMValueRef arr = cg_alloc_array(L, rt, shape);
             long long pos = 0;
-            store_sequence(L, rt, cg_arr_data(L, arr), types[0], args[0], &pos);
+            cg_store_sequence(L, rt, cg_arr_data(L, arr), types[0], args[0], &pos);
             return arr;
         }
-    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
+    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         shape_values(L, types[0], args[0], shape);
-        if (bid == BI_NP_EMPTY) return new_filled(L, rt, shape, NULL, NULL);
+        if (bid == BI_NP_EMPTY || bid == BI_NP_NDARRAY) return new_filled(L, rt, shape, NULL, NULL);
         return new_filled(L, rt, shape, bid == BI_NP_ONES ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(L->i1, 0, 0), ty_bool);
     }
     case BI_NP_FULL:

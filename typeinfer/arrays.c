@@ -105,6 +105,25 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return ty_view(a, a->dtype, nd, view_layout(a, &ii, nd));
 }
 
+/* The element dtype and nesting of a (nested) tuple of numbers, for np.array and
+ * assignments of tuples into arrays; -1 if t is not one. */
+int ti_sequence_shape(const Type *t, int *dt, int depth) {
+    if (ty_is_number(t)) {
+        int d = ty_dtype_of_scalar(t);
+        *dt = *dt < 0 ? d : ty_promote(*dt, d);
+        return depth;
+    }
+    if (t->kind != TY_TUPLE || t->n == 0) return -1;
+    int nd = -1;
+    for (int i = 0; i < t->n; i++) {
+        int k = ti_sequence_shape(t->elems[i], dt, depth + 1);
+        if (k < 0 || (nd >= 0 && k != nd)) return -1;
+        if (t->elems[i]->kind == TY_TUPLE && t->elems[i]->n != t->elems[0]->n) return -1;   /* ragged */
+        nd = k;
+    }
+    return nd;
+}
+
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
     if (a->readonly)
         return ERR(in, "cannot assign into a read-only array (%s)", a->name);
@@ -118,6 +137,14 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
             return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
         return 0;
     }
+    int dt = -1, depth = val->kind == TY_TUPLE ? ti_sequence_shape(val, &dt, 0) : -1;
+    if (depth >= 1 && target->kind == TY_ARRAY) {   /* a[i] = (x, y): as np.array((x, y)) */
+        if (depth > target->ndim)
+            return ERR(in, "cannot assign %s into %s: more dimensions than the target's %d", val->name, a->name, target->ndim);
+        if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
+            return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
+        return 0;
+    }
     return ERR(in, "cannot assign %s into %s", val->name, a->name);
 }
 
@@ -125,7 +152,9 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
-    "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate", NULL};
+    "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
+    "$shape",   /* a.shape = ... (frontend/decode.c) */
+    NULL};
 
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const char *attr = in->str;

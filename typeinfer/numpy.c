@@ -135,22 +135,6 @@ static bool integer_ufunc(int bid) {
            bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT || bid == BI_NP_GCD || bid == BI_NP_LCM;
 }
 
-/* The element dtype and nesting of a (nested) tuple of numbers, for np.array. */
-static int sequence_shape(const Type *t, int *dt, int depth) {
-    if (ty_is_number(t)) {
-        int d = ty_dtype_of_scalar(t);
-        *dt = *dt < 0 ? d : ty_promote(*dt, d);
-        return depth;
-    }
-    if (t->kind != TY_TUPLE || t->n == 0) return -1;
-    int nd = -1;
-    for (int i = 0; i < t->n; i++) {
-        int k = sequence_shape(t->elems[i], dt, depth + 1);
-        if (k < 0 || (nd >= 0 && k != nd)) return -1;
-        nd = k;
-    }
-    return nd;
-}
 
 
 /* The reductions (np.sum & co and their methods, ti_reduction_params gives each one's
@@ -336,7 +320,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
         return 0;
     }
-    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
+    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_SHAPE_DTYPE, 1, args, nargs, false))) return -1;
         int nd = shape_ndim(ti, in, ci->params[0]);
         if (nd < 0 || (dt = dtype_param(ti, in, ci, 1, DT_FLOAT64)) < 0) return -1;
@@ -407,7 +391,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             ci->ret = ty_array(dt, a->ndim, 'C', false);
             return 0;
         }
-        int d = -1, nd = sequence_shape(a, &d, 0);
+        int d = -1, nd = ti_sequence_shape(a, &d, 0);
         if (nd < 1) return ERR(in, "np.array() needs an array or a (nested) list or tuple of numbers (got %s)", a->name);
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
@@ -515,6 +499,14 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         if (dt < 0) return ERR(in, "astype() needs a NumPy type such as np.float32 (got %s)", ci->params[1]->name);
         ci->builtin = METHOD_ASTYPE;
         ci->ret = ty_array(dt, m->recv->ndim, 'C', false);
+        return 0;
+    }
+    if (!strcmp(attr, "$shape")) {   /* a.shape = shape: a C-contiguous view (AttributeError at run time if a is not) */
+        if (!(ci = ti_bind(ti, in, BI_NP_RESHAPE, "shape", P_RESHAPE, 2, args, nargs, true))) return -1;
+        int nd = shape_ndim(ti, in, ci->params[1]);
+        if (nd < 0) return -1;
+        ci->builtin = METHOD_SET_SHAPE;
+        ci->ret = ty_view(m->recv, m->recv->dtype, nd, 'C');
         return 0;
     }
     if (!strcmp(attr, "fill")) {

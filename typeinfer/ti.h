@@ -143,11 +143,12 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT, METHOD_SORT };
+       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE };
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
+int ti_sequence_shape(const Type *t, int *dt, int depth);   /* a nested tuple of numbers: its depth and dtype, else -1 */
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
 int ti_result_dtype(const Type *a, const Type *b);
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b);
