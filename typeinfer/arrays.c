@@ -78,6 +78,29 @@ static char view_layout(const Type *a, const IndexInfo *ii, int result_ndim) {
     return 'A';
 }
 
+/* Whether an index takes NumPy's general advanced indexing (codegen/lower_fancy.c): several
+ * index arrays, an integer array of more than one dimension, or one array and an integer
+ * separated by a slice or None. Integers then count as advanced indices (0-d arrays), so
+ * a[0, :, idx] puts idx's dimension first, as NumPy does. */
+bool ti_index_general(const Type *idx) {
+    int n = idx->kind == TY_TUPLE ? idx->n : 1, narr = 0, first = -1, last = -1, nadv = 0;
+    bool multi = false;
+    for (int i = 0; i < n; i++) {
+        const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (p->kind == TY_ARRAY) {
+            narr++;
+            multi |= p->ndim > 1 && p->dtype != DT_BOOL;
+        }
+        if (p->kind == TY_ARRAY || ty_is_int(p)) {
+            if (first < 0) first = i;
+            last = i;
+            nadv++;
+        }
+    }
+    if (!narr) return false;
+    return narr > 1 || multi || nadv != last - first + 1;
+}
+
 /* The type of a[idx]: an element, a view, or (fancy indexing) a new array. */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     IndexInfo ii;
@@ -86,9 +109,19 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (ii.nint + ii.nslice + ii.narr > a->ndim)
         return ERR(in, "too many indices for %s: %s", a->name, idx->name), NULL;
     int nd = a->ndim - ii.nint + ii.nnone;
-    if (ii.narr) {   /* advanced indexing: a new C array (see codegen/lower_array.c) */
-        if (ii.narr > 1)
-            return UNSUP(in, "indexing with more than one array (%s) is not supported", idx->name), NULL;
+    if (ii.narr) {   /* advanced indexing: a new C array (see codegen/lower_fancy.c) */
+        if (ti_index_general(idx)) {   /* the broadcast shape of the index arrays, and the other dimensions */
+            int bnd = 0;
+            for (int i = 0; i < ii.n; i++) {
+                const Type *p = ii.parts[i];
+                if (p->kind != TY_ARRAY) continue;
+                if (p->dtype == DT_BOOL)
+                    return UNSUP(in, "a boolean array among other index arrays or integers (%s) is not supported; "
+                                     "use np.nonzero", idx->name), NULL;
+                if (p->ndim > bnd) bnd = p->ndim;
+            }
+            return ty_array(a->dtype, bnd + a->ndim - ii.nint - ii.narr + ii.nnone, 'C', false);
+        }
         const Type *x = NULL;
         for (int i = 0; i < ii.n; i++)
             if (ii.parts[i]->kind == TY_ARRAY) x = ii.parts[i];
@@ -138,6 +171,9 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
         return 0;
     }
     int dt = -1, depth = val->kind == TY_TUPLE ? ti_sequence_shape(val, &dt, 0) : -1;
+    IndexInfo ii;
+    if (depth >= 1 && target->kind == TY_ARRAY && !index_info(idx, &ii) && ii.narr)
+        return UNSUP(in, "assigning a tuple through an index array is not supported (assign an array)");
     if (depth >= 1 && target->kind == TY_ARRAY) {   /* a[i] = (x, y): as np.array((x, y)) */
         if (depth > target->ndim)
             return ERR(in, "cannot assign %s into %s: more dimensions than the target's %d", val->name, a->name, target->ndim);

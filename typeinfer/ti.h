@@ -147,6 +147,7 @@ enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+bool ti_index_general(const Type *idx);   /* NumPy's general advanced indexing (several index arrays, ...) */
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
 int ti_sequence_shape(const Type *t, int *dt, int depth);   /* a nested tuple of numbers: its depth and dtype, else -1 */
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
