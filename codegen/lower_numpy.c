@@ -1254,6 +1254,20 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         shape[0] = i64c(L, -1);
         return reshape_view(L, ct, cg_copy_array(L, at, args[0], ct), rt, shape);
     }
+    case BI_NP_IX: {   /* each index array as a view of ndim k, its length along its own dimension */
+        LLVMValueRef t = LLVMGetUndef(cg_type(L, rt)), strides[64];
+        int k = rt->n;
+        for (int i = 0; i < k; i++) {
+            for (int d = 0; d < k; d++) {
+                shape[d] = d == i ? cg_arr_shape(L, args[i], 0) : i64c(L, 1);
+                strides[d] = d == i ? cg_arr_stride(L, types[i], args[i], 0) : i64c(L, 0);
+            }
+            LLVMValueRef v = cg_make_array(L, rt->elems[i], cg_arr_meminfo(L, args[i]), LLVMBuildExtractValue(L->b, args[i], 1, ""),
+                                           cg_arr_data(L, args[i]), shape, strides);
+            t = LLVMBuildInsertValue(L->b, t, v, (unsigned)i, "");
+        }
+        return t;
+    }
     case METHOD_SET_SHAPE: {   /* a view with the new shape; a must be C-contiguous (as NumPy's in-place rule) */
         const Type *at = types[0];
         shape_values(L, types[1], args[1], shape);

@@ -107,6 +107,9 @@ static const char *const P_UFUNC1[] = {"x", NULL};
 static const char *const P_UFUNC1_OUT[] = {"x", "out", "where", NULL};
 static const char *const P_UFUNC2_OUT[] = {"x1", "x2", "out", "where", NULL};
 static const char *const P_ARRAY[] = {"object", "dtype", NULL};
+static const char *const P_IX[] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12", "a13",
+                                   "a14", "a15", "a16", "a17", "a18", "a19", "a20", "a21", "a22", "a23", "a24", "a25",
+                                   "a26", "a27", "a28", "a29", "a30", "a31", NULL};
 
 static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind == TY_ARRAY; }
 
@@ -318,6 +321,18 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (x->kind == TY_ARRAY && x->ndim > nd) nd = x->ndim;
         if (y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        return 0;
+    }
+    case BI_NP_IX: {   /* np.ix_(r, c, ...): views of the 1-d index arrays, each along its own dimension */
+        if (in->nkw || nargs == 0 || nargs > 32) return ERR(in, "np.ix_() takes 1 to 32 index arrays, positionally");
+        if (!(ci = ti_bind(ti, in, bid, fname, P_IX, nargs, args, nargs, false))) return -1;
+        const Type *views[32];
+        for (int i = 0; i < nargs; i++) {
+            if (args[i]->kind != TY_ARRAY || args[i]->ndim != 1 || !strchr("iu", ty_dtypes[args[i]->dtype].kind))
+                return UNSUP(in, "np.ix_() needs 1-d integer arrays (got %s)", args[i]->name);
+            views[i] = ty_view(args[i], args[i]->dtype, nargs, 'A');
+        }
+        ci->ret = ty_tuple(nargs, views);
         return 0;
     }
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
