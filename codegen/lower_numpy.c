@@ -1086,50 +1086,69 @@ static int reduction_kind(const CallInfo *ci) {
     }
 }
 
+/* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
+ * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
+static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
+                                int rdt, LLVMValueRef ddof, bool narrow, const Type **rtp) {
+    int nd = at->ndim, nkeep = nd - nred;
+    LLVMValueRef r;
+    if (nkeep == 0) {   /* every element: one lane */
+        Lane ln = whole_lane(L, at, a);
+        bool par = L->fn->parallel && !ti_is_ufunc(bid);
+        r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
+        *rtp = lane_result_type(bid, at->dtype, rdt);
+        if (narrow || ti_is_ufunc(bid)) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+            cg_store_elem(L, rdt, slot, r, *rtp);
+            r = cg_load_elem(L, rdt, slot);
+            *rtp = ty_scalar_of(rdt);
+        }
+        return r;
+    }
+    if (axis < 0) {   /* the axes last, as one lane */
+        const Type *pt = ty_array(at->dtype, nd, 'A', false);
+        a = merge_last(L, pt, axes_last(L, at, a, red, nred), nred);
+        at = ty_array(at->dtype, nkeep + 1, 'A', false);
+        axis = nkeep;
+    }
+    LLVMValueRef oshape[64];
+    int j = 0;
+    for (int d = 0; d < at->ndim; d++)
+        if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
+    *rtp = ty_array(rdt, nkeep, 'C', false);
+    r = cg_alloc_array(L, *rtp, oshape);
+    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
+    cg_loop_nest(L, nkeep, oshape, axis_body, &A);
+    return r;
+}
+
+/* The one constant axis a call names (made non-negative), or -1. */
+static int const_axis(Lower *L, Instr *in, CallInfo *ci, const Type **types, int nd, int nred) {
+    int p = ti_reduction_param(ci, "axis");
+    int64_t k;
+    if (p < 0 || nred != 1 || types[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, in, ci, p, &k)) return -1;
+    return (int)(k < 0 ? k + nd : k);
+}
+
+static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
+    int p = ti_reduction_param(ci, "keepdims");
+    int64_t k;
+    return p >= 0 && ti_param_const_int(L->ti, in, ci, p, &k) && k;
+}
+
 static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt;
-    LLVMValueRef a = args[0], r;
+    LLVMValueRef r;
     int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
-    int64_t k;
     if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ci->ufmethod == UF_ACCUMULATE) {
         r = cumulative(L, ci, in, args, types, bid, rdt);
         rt = ty_array(rdt, ci->ret->ndim, 'C', false);
     } else {
         LLVMValueRef red[64], ddof = NULL;
         if ((p = ti_reduction_param(ci, "ddof")) >= 0) ddof = cg_cast(L, args[p], types[p], ty_float64);
-        int nred = reduced_axes(L, ci, args, types, nd, red), nkeep = nd - nred;
-        if (nkeep == 0) {   /* every element: one lane */
-            Lane ln = whole_lane(L, at, a);
-            bool par = L->fn->parallel && !ti_is_ufunc(bid);
-            r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
-            rt = lane_result_type(bid, at->dtype, rdt);
-            if (ci->dtype >= 0 || ti_is_ufunc(bid)) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
-                LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
-                cg_store_elem(L, rdt, slot, r, rt);
-                r = cg_load_elem(L, rdt, slot);
-                rt = ty_scalar_of(rdt);
-            }
-        } else {
-            int axis = -1;
-            p = ti_reduction_param(ci, "axis");
-            if (nred == 1 && types[p]->kind != TY_TUPLE && ti_param_const_int(L->ti, in, ci, p, &k))
-                axis = (int)(k < 0 ? k + nd : k);   /* along a dimension of a as it is */
-            else {
-                const Type *pt = ty_array(at->dtype, nd, 'A', false);
-                a = merge_last(L, pt, axes_last(L, at, a, red, nred), nred);
-                at = ty_array(at->dtype, nkeep + 1, 'A', false);
-                axis = nkeep;
-            }
-            LLVMValueRef oshape[64];
-            int j = 0;
-            for (int d = 0; d < at->ndim; d++)
-                if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
-            rt = ty_array(rdt, nkeep, 'C', false);
-            r = cg_alloc_array(L, rt, oshape);
-            AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = rt, .a = a, .out = r, .ddof = ddof};
-            cg_loop_nest(L, nkeep, oshape, axis_body, &A);
-        }
-        if ((p = ti_reduction_param(ci, "keepdims")) >= 0 && ti_param_const_int(L->ti, in, ci, p, &k) && k) {
+        int nred = reduced_axes(L, ci, args, types, nd, red);
+        r = reduce_axes(L, bid, at, args[0], red, nred, const_axis(L, in, ci, types, nd, nred), rdt, ddof, ci->dtype >= 0, &rt);
+        if (keepdims_arg(L, in, ci)) {
             r = keep_dims(L, rt, r, rdt, red, nd, nred);
             rt = ty_array(rdt, nd, 'C', false);
         }
@@ -1139,6 +1158,110 @@ static LLVMValueRef reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *a
         return args[p];
     }
     return r;
+}
+
+/* ---- np.average -------------------------------------------------------------------------------- */
+typedef struct AvgEnv {
+    const Type *at, *wt, *pt;
+    LLVMValueRef a, w, p;
+    int op;             /* IRB_MUL: p = a * w; IRB_TRUEDIV: p = p / w (w the sums of weights) */
+    LLVMValueRef zero;  /* a slot: some w element is zero (IRB_TRUEDIV) */
+} AvgEnv;
+
+static void avg_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AvgEnv *E = env;
+    const Type *ct = ty_scalar_of(E->pt->dtype);
+    LLVMValueRef pp = cg_elem_ptr(L, E->pt, E->p, idx);
+    LLVMValueRef x = E->op == IRB_MUL ? cg_cast(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype), ct)
+                                      : cg_load_elem(L, E->pt->dtype, pp);
+    LLVMValueRef y = cg_cast(L, cg_load_elem(L, E->wt->dtype, cg_elem_ptr(L, E->wt, E->w, idx)), ty_scalar_of(E->wt->dtype), ct);
+    if (E->op == IRB_TRUEDIV)
+        LLVMBuildStore(L->b, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i1, E->zero, ""), LLVMBuildNot(L->b, cg_truth(L, y, ct), ""), ""), E->zero);
+    L->numpy_sem = true;
+    cg_store_elem(L, E->pt->dtype, pp, cg_binop(L, E->op, x, y, ct, NULL), ct);
+    L->numpy_sem = false;
+}
+
+/* np.average(a, axis, weights, returned, keepdims): the mean without weights; with them
+ * sum(a * w) / sum(w) over the axes, w of a's shape or (an int axis) 1-d along it;
+ * ZeroDivisionError where the weights sum to zero; returned adds the sum of the weights (or
+ * the count), in the average's shape. */
+static LLVMValueRef average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt, *st;
+    int nd = at->ndim, rdt = ti_reduction_dtype(BI_NP_AVERAGE, at->dtype, ci->dtype), pw = ti_reduction_param(ci, "weights");
+    LLVMValueRef red[64], shape[64], r, scl;
+    int nred = reduced_axes(L, ci, args, types, nd, red), axis = const_axis(L, in, ci, types, nd, nred);
+    const Type *ct = ty_scalar_of(rdt);
+    for (int d = 0; d < nd; d++) shape[d] = cg_arr_shape(L, args[0], d);
+    if (pw < 0) {
+        r = reduce_axes(L, BI_NP_MEAN, at, args[0], red, nred, axis, rdt, NULL, false, &rt);
+        LLVMValueRef n = cg_array_size(L, at, args[0]), m = rt->kind == TY_ARRAY ? cg_array_size(L, rt, r) : i64c(L, 1);
+        m = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 0), ""), i64c(L, 1), m, "");
+        scl = cg_cast(L, LLVMBuildSDiv(L->b, n, m, ""), ty_int64, ct);   /* the count per average */
+        st = ct;
+        if (rt->kind == TY_ARRAY) {
+            LLVMValueRef rs[64];
+            for (int d = 0; d < rt->ndim; d++) rs[d] = cg_arr_shape(L, r, d);
+            LLVMValueRef arr = cg_alloc_array(L, rt, rs);
+            cg_assign_array(L, rt, arr, ct, scl);
+            scl = arr;
+            st = rt;
+        }
+    } else {
+        const Type *wt = types[pw];
+        LLVMValueRef w = args[pw];
+        if (wt->ndim == nd) {
+            LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
+            for (int d = 0; d < nd; d++) bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, w, d), shape[d], ""), "");
+            if (ti_reduction_param(ci, "axis") < 0)
+                cg_raise_if(L, bad, "builtins:TypeError", "Axis must be specified when shapes of a and weights differ.");
+            else
+                cg_raise_if(L, bad, "builtins:ValueError", "Shape of weights must be consistent with shape of a along specified axis.");
+        } else {   /* 1-d weights along the (int) axis: a view of a's shape */
+            LLVMValueRef strides[64], ws = cg_arr_stride(L, wt, w, 0), wn = cg_arr_shape(L, w, 0), along = i64c(L, 0);
+            for (int d = 0; d < nd; d++) {
+                along = LLVMBuildSelect(L->b, red[d], shape[d], along, "");
+                strides[d] = LLVMBuildSelect(L->b, red[d], ws, i64c(L, 0), "");
+            }
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, wn, along, ""), "builtins:ValueError",
+                        "Shape of weights must be consistent with shape of a along specified axis.");
+            wt = ty_array(wt->dtype, nd, 'A', false);
+            w = cg_make_array(L, wt, cg_arr_meminfo(L, w), LLVMBuildExtractValue(L->b, w, 1, ""), cg_arr_data(L, w), shape, strides);
+        }
+        const Type *pt = ty_array(rdt, nd, 'C', false);
+        AvgEnv E = {.at = at, .wt = wt, .pt = pt, .a = args[0], .w = w, .p = cg_alloc_array(L, pt, shape), .op = IRB_MUL};
+        cg_loop_nest(L, nd, shape, avg_body, &E);
+        r = reduce_axes(L, BI_NP_SUM, pt, E.p, red, nred, axis, rdt, NULL, false, &rt);
+        scl = reduce_axes(L, BI_NP_SUM, wt, w, red, nred, axis, rdt, NULL, false, &st);
+        LLVMValueRef zero;
+        if (rt->kind == TY_ARRAY) {   /* r /= scl, in place (r is new) */
+            LLVMValueRef rs[64];
+            for (int d = 0; d < rt->ndim; d++) rs[d] = cg_arr_shape(L, r, d);
+            AvgEnv D = {.at = rt, .wt = st, .pt = rt, .a = r, .w = scl, .p = r, .op = IRB_TRUEDIV,
+                        .zero = cg_entry_alloca(L, L->i1, "zero")};
+            LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), D.zero);
+            cg_loop_nest(L, rt->ndim, rs, avg_body, &D);
+            zero = LLVMBuildLoad2(L->b, L->i1, D.zero, "");
+        } else {
+            r = cg_cast(L, r, rt, ct);
+            scl = cg_cast(L, scl, st, ct);
+            zero = LLVMBuildNot(L->b, cg_truth(L, scl, ct), "");
+            L->numpy_sem = true;
+            r = cg_binop(L, IRB_TRUEDIV, r, scl, ct, NULL);
+            L->numpy_sem = false;
+            rt = st = ct;
+        }
+        cg_raise_if(L, zero, "builtins:ZeroDivisionError", "Weights sum to zero, can't be normalized");
+    }
+    if (keepdims_arg(L, in, ci)) {
+        r = keep_dims(L, rt, r, rdt, red, nd, nred);
+        scl = keep_dims(L, st, scl, rdt, red, nd, nred);
+    }
+    if (ci->ret->kind != TY_TUPLE) return ci->ret->kind == TY_ARRAY ? r : cg_cast(L, r, rt, ci->ret);
+    const Type *et = ci->ret->elems[0];
+    LLVMValueRef t = LLVMGetUndef(cg_type(L, ci->ret));
+    t = LLVMBuildInsertValue(L->b, t, et->kind == TY_ARRAY ? r : cg_cast(L, r, rt, et), 0, "");
+    return LLVMBuildInsertValue(L->b, t, et->kind == TY_ARRAY ? scl : cg_cast(L, scl, st, et), 1, "");
 }
 
 /* ---- ufunc methods: outer, at -------------------------------------------------------------------- */
@@ -1396,6 +1519,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return reduction(L, ci, in, args, types);
+    case BI_NP_AVERAGE:
+        return average(L, ci, in, args, types);
     }
     if (bid == BI_NP_REAL || bid == BI_NP_IMAG) {
         bool imag = bid == BI_NP_IMAG;

@@ -175,3 +175,53 @@ def parallel_reductions(a):
 
 def test_parallel_forms():
     check(parallel_reductions, sample("float64", (40, 50), seed=10), jit_opts={"parallel": True}, **SUM_TOL)
+
+
+# ---- np.average ---------------------------------------------------------------------------------
+
+def averages(a, w, w1):
+    return (np.average(a), np.average(a, axis=0), np.average(a, axis=(0, 1), returned=True), np.average(a, weights=w),
+            np.average(a, 1, w, True), np.average(a, axis=1, weights=w1, keepdims=True),
+            np.average(a, axis=-1, returned=True, keepdims=True), np.average(a, axis=0, weights=w, returned=True))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "float32", "complex128", "bool"])
+def test_average(dtype):
+    a = sample(dtype, (3, 4), seed=31)
+    w = sample("float64", (3, 4), seed=32) ** 2 + 0.5
+    w1 = np.array([1, 0, 2, 5])
+    cases = [(v, w, w1) for _, v in layouts(a)] + [(a, w.astype(np.float32), w1.astype(np.float32))]
+    tol = {"rtol": 1e-5, "atol": 1e-5} if dtype in ("float32",) else SUM_TOL
+    check_all(averages, cases, **tol)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_average_errors():
+    a = sample("float64", (3, 4), seed=33)
+    check_all(averages, [(a, np.zeros((3, 4)), np.ones(4)),      # ZeroDivisionError
+                         (a, np.ones((3, 4)), np.array([1.0, -1.0, 0.0, 0.0])),   # ZeroDivisionError (sums to 0)
+                         (a, np.ones((4, 3)), np.ones(4)),       # TypeError: shapes differ without an axis
+                         (a, np.ones((3, 4)), np.ones(3))])      # ValueError: 1-d weights of the wrong length
+
+
+def average_1d(a, w):
+    return np.average(a, weights=w), np.average(a, axis=0, weights=w, returned=True)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_average_1d():
+    check_all(average_1d, [(np.arange(5.0), np.arange(1.0, 6.0)), (np.arange(5), np.array([1, 1, 1, 1, 0])),
+                           (np.arange(5.0), np.arange(4.0))], **SUM_TOL)
+
+
+def bad_average_weights(a):
+    return np.average(a, weights=np.ones(3))
+
+
+@numba_skip("ember's own diagnostics")
+def test_average_weights_need_an_axis():
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match="1-d array with an integer axis"):
+        jit(bad_average_weights)(np.ones((2, 3)))
+    with pytest.raises(TypeError):
+        bad_average_weights(np.ones((2, 3)))

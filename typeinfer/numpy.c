@@ -481,6 +481,31 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
+    case BI_NP_AVERAGE: {   /* a reduction like np.mean, with weights= and returned= */
+        if (type_reduction(ti, in, bid, args, nargs, false, 0)) return -1;
+        ci = ti->calls[in->id];
+        a = ci->params[0];
+        int pw = ti_reduction_param(ci, "weights"), pa = ti_reduction_param(ci, "axis"), pr = ti_reduction_param(ci, "returned");
+        if (pw >= 0) {
+            const Type *w = ci->params[pw];
+            if (w->kind != TY_ARRAY) return ERR(in, "np.average(): weights must be an array (got %s)", w->name);
+            if (w->ndim != a->ndim && !(w->ndim == 1 && pa >= 0 && ci->params[pa]->kind != TY_TUPLE))
+                return ERR(in, "np.average(): weights of %d dimensions for an array of %d: give the same shape, or a 1-d "
+                               "array with an integer axis", w->ndim, a->ndim);
+            int d = ty_promote(a->dtype, w->dtype);
+            ci->dtype = strchr("fc", ty_dtypes[a->dtype].kind) ? d : ty_promote(d, DT_FLOAT64);
+            dt = ti_reduction_dtype(bid, a->dtype, ci->dtype);
+            ci->ret = ci->ret->kind == TY_ARRAY ? ty_array(dt, ci->ret->ndim, 'C', false) : ty_scalar_of(dt);
+        }
+        int64_t k;
+        if (pr >= 0 && !ti_const_int(ti, in->args[ci->argmap[pr]], &k))
+            return ERR(in, "np.average(): returned must be a constant True or False");
+        if (pr >= 0 && k) {   /* (average, sum of weights) of one shape */
+            const Type *two[2] = {ci->ret, ci->ret};
+            ci->ret = ty_tuple(2, two);
+        }
+        return 0;
+    }
     }
     int r = ti_type_nplib_call(ti, in, bid, args, nargs, method);
     if (r != -2) return r;

@@ -58,6 +58,7 @@ static const char *const P_EXTREME[] = {"a", "axis", "out", "keepdims", NULL};  
 static const char *const P_SPREAD[] = {"a", "axis", "dtype", "out", "ddof", "keepdims", NULL};   /* var std */
 static const char *const P_COUNT[] = {"a", "axis", "keepdims", NULL};
 static const char *const P_CUM[] = {"a", "axis", "dtype", "out", NULL};
+static const char *const P_AVERAGE[] = {"a", "axis", "weights", "returned", "keepdims", NULL};
 static const char *const P_UREDUCE[] = {"array", "axis", "dtype", "out", "keepdims", NULL};   /* np.add.reduce */
 static const char *const P_UACCUMULATE[] = {"array", "axis", "dtype", "out", NULL};
 
@@ -68,6 +69,7 @@ const char *const *ti_reduction_params(int bid, int ufmethod) {
     case BI_NP_VAR: case BI_NP_STD: return P_SPREAD;
     case BI_NP_COUNT_NONZERO: return P_COUNT;
     case BI_NP_CUMSUM: case BI_NP_CUMPROD: return P_CUM;
+    case BI_NP_AVERAGE: return P_AVERAGE;
     default: return P_EXTREME;
     }
 }
@@ -84,7 +86,7 @@ int ti_reduction_dtype(int bid, int adt, int dtype) {
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_CUMSUM: case BI_NP_CUMPROD: case BI_NP_ADD: case BI_NP_MULTIPLY:
         if (dtype >= 0) return dtype;
         return k == 'b' || k == 'i' ? DT_INT64 : k == 'u' ? DT_UINT64 : dt;
-    case BI_NP_MEAN: return k == 'f' || k == 'c' ? dt : DT_FLOAT64;
+    case BI_NP_MEAN: case BI_NP_AVERAGE: return k == 'f' || k == 'c' ? dt : DT_FLOAT64;
     case BI_NP_VAR: case BI_NP_STD:
         return dt == DT_COMPLEX64 ? DT_FLOAT32 : dt == DT_COMPLEX128 ? DT_FLOAT64 : k == 'f' ? dt : DT_FLOAT64;
     case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: return DT_INT64;
