@@ -137,6 +137,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
+LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t);   /* one output of np.divmod ... */
 LLVMValueRef cg_slice(Lower *L, Instr *in);
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMTypeRef cg_array_type(Lower *L, const Type *t);

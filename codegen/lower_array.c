@@ -656,6 +656,8 @@ typedef struct Expr {
     LLVMValueRef out;
     int scalar_dt;             /* for a root -1: the element operand is leaves[0] */
     int where;                 /* value id of a ufunc's where= mask, or -1 */
+    bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
+    int as_bid, as_dt;
 } Expr;
 
 static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v, bool same_ok);
@@ -695,8 +697,9 @@ static void weak_int_fits(Lower *L, LLVMValueRef v, int dt) {
 
 /* The dtype value `id` computes in: its type's, but for a ufunc writing out= of another dtype
  * the ufunc's own (np.add(i8, i8, out=f64) adds int8 values, then converts). */
-static int expr_dtype(Lower *L, int id) {
+static int expr_dtype(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
+    if (E->as && id == E->root) return E->as_dt;
     if (writes_out(L, in)) return L->ti->calls[id]->dtype;
     return operand_type(L, id)->dtype;
 }
@@ -710,7 +713,7 @@ static int collect(Lower *L, Expr *E, int id) {
     bool weak_ints = in->op == IR_BINOP || (ci && ti_is_ufunc(ci->builtin));   /* not np.where or np.clip */
     for (int k = 0; k < n; k++) {
         if (weak_ints && operand_type(L, ops[k]) == ty_int64)
-            weak_int_fits(L, L->vals[ops[k]], expr_dtype(L, id));
+            weak_int_fits(L, L->vals[ops[k]], expr_dtype(L, E, id));
         if (collect(L, E, ops[k])) return -1;
     }
     return 0;
@@ -752,7 +755,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         const Type *ot = operand_type(L, ops[k]);
         xt[k] = ot->kind == TY_ARRAY ? ty_scalar_of(ot->dtype) : ot;
     }
-    int dt = expr_dtype(L, id);
+    int dt = expr_dtype(L, E, id);
     const Type *ct = ty_scalar_of(dt);
     switch (in->op) {
     case IR_BINOP: {
@@ -781,7 +784,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         }
         if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, x, xt, dt);
         L->numpy_sem = true;
-        LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
+        LLVMValueRef r = cg_ufunc_scalar(L, E->as && id == E->root ? E->as_bid : ci->builtin, x, xt, dt);
         L->numpy_sem = false;
         return r;
     }
@@ -795,7 +798,7 @@ static void store_out(Lower *L, Expr *E, LLVMValueRef p) {
     const Type *vt_;
     if (E->root >= 0) {
         v = eval(L, E, E->root);
-        int dt = expr_dtype(L, E->root);
+        int dt = expr_dtype(L, E, E->root);
         vt_ = ty_scalar_of(dt);
         if (dt != E->out_t->dtype && ty_dtypes[dt].size < ty_dtypes[ty_dtype_of_scalar(vt_)].size) {   /* wraps as dt first */
             LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
@@ -1082,6 +1085,24 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
         run_expr(L, E);
         return E->out;
     }
+    broadcast_shape(L, E);
+    E->out_t = t;
+    E->out = cg_alloc_array(L, t, E->shape);
+    run_expr(L, E);
+    return E->out;
+}
+
+/* One output of a ufunc with two (np.divmod, np.frexp) on arrays: the call's operands through
+ * ufunc bid computing in dtype dt, into a new array of type t. */
+LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t) {
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = in->id;
+    E->where = -1;
+    E->as = true;
+    E->as_bid = bid;
+    E->as_dt = dt;
+    if (collect(L, E, in->id)) return NULL;
+    E->nd = t->ndim;
     broadcast_shape(L, E);
     E->out_t = t;
     E->out = cg_alloc_array(L, t, E->shape);

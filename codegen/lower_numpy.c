@@ -120,6 +120,13 @@ static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt) {
     const BuiltinInfo *bi = &ti_builtins[bid];
     const Type *ct = ty_scalar_of(dt);
+    if (bid == BI_NP_FREXP) {   /* the mantissa for a float dt, the exponent for an int one */
+        LLVMValueRef slot = cg_entry_alloca(L, L->i32, "exp");
+        LLVMTypeRef pt[2] = {L->f64, L->ptr};
+        LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), slot};
+        LLVMValueRef m = cg_call(L, "frexp", L->f64, pt, a, 2);
+        return ty_dtypes[dt].kind == 'f' ? m : LLVMBuildSExt(L->b, LLVMBuildLoad2(L->b, L->i32, slot, ""), L->i64, "");
+    }
     switch (bi->shape) {
     case SH_UF: {
         if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0]);
@@ -1521,6 +1528,25 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return reduction(L, ci, in, args, types);
     case BI_NP_AVERAGE:
         return average(L, ci, in, args, types);
+    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* each output as its own ufunc over the operands */
+        bool dm = bid == BI_NP_DIVMOD;
+        int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : BI_NP_FREXP, dm ? BI_NP_REMAINDER : BI_NP_FREXP};
+        int dts[2] = {ci->dtype, dm ? ci->dtype : DT_INT32};
+        LLVMValueRef t = LLVMGetUndef(cg_type(L, rt));
+        for (int k = 0; k < 2; k++) {
+            LLVMValueRef v;
+            if (rt->elems[k]->kind == TY_ARRAY) {
+                v = cg_array_expr_as(L, in, bids[k], dts[k], rt->elems[k]);
+            } else {
+                L->numpy_sem = true;
+                v = cg_ufunc_scalar(L, bids[k], args, types, dts[k]);
+                L->numpy_sem = false;
+            }
+            if (!v) return NULL;
+            t = LLVMBuildInsertValue(L->b, t, v, (unsigned)k, "");
+        }
+        return t;
+    }
     }
     if (bid == BI_NP_REAL || bid == BI_NP_IMAG) {
         bool imag = bid == BI_NP_IMAG;

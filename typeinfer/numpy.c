@@ -481,6 +481,23 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
+    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* the ufuncs with two outputs: a tuple */
+        bool dm = bid == BI_NP_DIVMOD;
+        if (!(ci = ti_bind(ti, in, bid, fname, dm ? P_UFUNC2_OUT : P_UFUNC1_OUT, dm ? 2 : 1, args, nargs, false))) return -1;
+        if (ci->argmap[dm ? 2 : 1] >= 0 || ci->argmap[dm ? 3 : 2] >= 0)
+            return UNSUP(in, "np.%s() with out= or where= is not supported", fname);
+        const Type *x = ci->params[0], *y = dm ? ci->params[1] : NULL;
+        if ((dt = ufunc_operands(ti, in, dm ? BI_NP_FLOOR_DIVIDE : BI_NP_SQRT, x, y)) < 0) return -1;
+        if (ty_dtypes[dt].kind == 'c') return ERR(in, "np.%s() is not supported for complex values", fname);
+        int nd = x->kind == TY_ARRAY ? x->ndim : 0;
+        if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
+        const Type *two[2] = {nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt),
+                              dm ? NULL : nd ? ty_array(DT_INT32, nd, 'C', false) : ty_int64};
+        two[1] = dm ? two[0] : two[1];
+        ci->dtype = dt;
+        ci->ret = ty_tuple(2, two);
+        return 0;
+    }
     case BI_NP_AVERAGE: {   /* a reduction like np.mean, with weights= and returned= */
         if (type_reduction(ti, in, bid, args, nargs, false, 0)) return -1;
         ci = ti->calls[in->id];
