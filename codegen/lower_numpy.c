@@ -1093,6 +1093,117 @@ static int reduction_kind(const CallInfo *ci) {
     }
 }
 
+/* ---- several axes without a copy: lanes along the last, folded together ---------------------- *
+ * For the reductions whose partial results combine (sums, products, min/max, all/any, counts,
+ * means, the reorderable ufuncs' reduce), each result element folds the lanes along the last
+ * reduced dimension over every position of the other reduced ones, instead of copying the
+ * array so that the reduced dimensions form one lane. */
+static bool foldable(int bid) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_MEAN: return true;
+    default: return ti_is_ufunc(bid);   /* typing lets only reorderable ufuncs reduce several axes */
+    }
+}
+
+/* The partial results' combination and the value of an empty fold (NULL: none, typing or the
+ * caller raised). lane: what each lane computes (the sum, for a mean). */
+static int fold_lane_kind(int bid) { return bid == BI_NP_MEAN ? BI_NP_SUM : bid; }
+
+static LLVMValueRef fold_identity(Lower *L, int bid, const Type *t) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_MEAN: case BI_NP_COUNT_NONZERO: case BI_NP_ANY:
+    case BI_NP_BITWISE_OR: case BI_NP_BITWISE_XOR: case BI_NP_LOGICAL_XOR: case BI_NP_LOGICAL_OR: case BI_NP_ADD:
+        return LLVMConstNull(cg_type(L, t));
+    case BI_NP_PROD: case BI_NP_MULTIPLY: return cg_fold_identity(L, IRB_MUL, t);
+    case BI_NP_ALL: case BI_NP_LOGICAL_AND: return LLVMConstInt(L->i1, 1, 0);
+    case BI_NP_BITWISE_AND: return t == ty_bool ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(cg_type(L, t), (unsigned long long)-1, 1);
+    default: return NULL;
+    }
+}
+
+static LLVMValueRef fold_combine(Lower *L, int bid, LLVMValueRef acc, LLVMValueRef part, const Type *t, int rdt) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_MEAN: case BI_NP_COUNT_NONZERO: return cg_binop(L, IRB_ADD, acc, part, t, NULL);
+    case BI_NP_PROD: return cg_binop(L, IRB_MUL, acc, part, t, NULL);
+    case BI_NP_ALL: return LLVMBuildAnd(L->b, acc, part, "");
+    case BI_NP_ANY: return LLVMBuildOr(L->b, acc, part, "");
+    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: {
+        bool is_max = bid == BI_NP_MAX || bid == BI_NP_AMAX;
+        if (t == ty_float64) return float_extreme(L, is_max, acc, part);
+        return LLVMBuildSelect(L->b, extreme_better(L, is_max, part, acc, t), part, acc, "");
+    }
+    default: {
+        LLVMValueRef x[2] = {acc, part};
+        const Type *xt[2] = {t, t};
+        L->numpy_sem = true;
+        LLVMValueRef v = cg_ufunc_scalar(L, bid, x, xt, rdt);
+        L->numpy_sem = false;
+        return v;
+    }
+    }
+}
+
+typedef struct FoldEnv {
+    int bid, rdt, nkeep, nred;
+    const Type *pt, *rt, *partt;
+    LLVMValueRef p, r, base, acc, first;
+} FoldEnv;
+
+static void fold_lane_body(Lower *L, LLVMValueRef *idx, void *env) {   /* one lane at idx of the outer reduced dims */
+    FoldEnv *F = env;
+    LLVMValueRef off = i64c(L, 0);
+    int nd = F->pt->ndim;
+    for (int k = 0; k < F->nred - 1; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, F->pt, F->p, F->nkeep + k), ""), "");
+    Lane ln = {.base = cg_gep8(L, F->base, off), .n = cg_arr_shape(L, F->p, nd - 1), .stride = cg_arr_stride(L, F->pt, F->p, nd - 1),
+               .dt = F->pt->dtype};
+    LLVMValueRef part = reduce_lane(L, fold_lane_kind(F->bid), &ln, F->rdt, NULL);
+    LLVMValueRef first = LLVMBuildLoad2(L->b, L->i1, F->first, "");
+    LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, F->partt), F->acc, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, first, part, fold_combine(L, F->bid, acc, part, F->partt, F->rdt), ""), F->acc);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), F->first);
+}
+
+static void fold_body(Lower *L, LLVMValueRef *idx, void *env) {   /* one result element at idx of the kept dims */
+    FoldEnv *F = env;
+    int nd = F->pt->ndim;
+    LLVMValueRef off = i64c(L, 0), oshape[64], count = i64c(L, 1);
+    for (int k = 0; k < F->nkeep; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, F->pt, F->p, k), ""), "");
+    for (int k = F->nkeep; k < nd; k++) count = LLVMBuildMul(L->b, count, cg_arr_shape(L, F->p, k), "");
+    for (int k = 0; k < F->nred - 1; k++) oshape[k] = cg_arr_shape(L, F->p, F->nkeep + k);
+    LLVMValueRef identity = fold_identity(L, F->bid, F->partt);
+    if (!identity) {   /* min, max, ufuncs without one: NumPy's ValueError for no elements */
+        char msg[128];
+        bool mm = F->bid == BI_NP_MIN || F->bid == BI_NP_MAX || F->bid == BI_NP_AMIN || F->bid == BI_NP_AMAX;
+        snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+                 mm ? (F->bid == BI_NP_MAX || F->bid == BI_NP_AMAX ? "maximum" : "minimum") : ti_builtins[F->bid].name);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, count, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+    }
+    F->base = cg_gep8(L, cg_arr_data(L, F->p), off);
+    LLVMBuildStore(L->b, identity ? identity : LLVMConstNull(cg_type(L, F->partt)), F->acc);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), F->first);
+    cg_loop_nest(L, F->nred - 1, oshape, fold_lane_body, F);
+    LLVMValueRef v = LLVMBuildLoad2(L->b, cg_type(L, F->partt), F->acc, "");
+    if (F->bid == BI_NP_MEAN) v = mean_of(L, v, count, F->partt);
+    cg_store_elem(L, F->rt->dtype, cg_elem_ptr(L, F->rt, F->r, idx), v, F->partt);
+}
+
+/* Reduction bid of the last nred dimensions of p (layout A) into a new C array of the others. */
+static LLVMValueRef reduce_folded(Lower *L, int bid, const Type *pt, LLVMValueRef p, int nred, int rdt, const Type **rtp) {
+    int nkeep = pt->ndim - nred;
+    LLVMValueRef kshape[64];
+    for (int k = 0; k < nkeep; k++) kshape[k] = cg_arr_shape(L, p, k);
+    *rtp = ty_array(rdt, nkeep, 'C', false);
+    const Type *partt = lane_result_type(fold_lane_kind(bid), pt->dtype, rdt);
+    FoldEnv F = {.bid = bid, .rdt = rdt, .nkeep = nkeep, .nred = nred, .pt = pt, .rt = *rtp, .partt = partt, .p = p,
+                 .r = cg_alloc_array(L, *rtp, kshape), .acc = cg_entry_alloca(L, cg_type(L, partt), "foldacc"),
+                 .first = cg_entry_alloca(L, L->i1, "first")};
+    cg_loop_nest(L, nkeep, kshape, fold_body, &F);
+    return F.r;
+}
+
 /* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
  * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
@@ -1112,9 +1223,11 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         }
         return r;
     }
-    if (axis < 0) {   /* the axes last, as one lane */
+    if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
         const Type *pt = ty_array(at->dtype, nd, 'A', false);
-        a = merge_last(L, pt, axes_last(L, at, a, red, nred), nred);
+        a = axes_last(L, at, a, red, nred);
+        if (nred > 1 && foldable(bid)) return reduce_folded(L, bid, pt, a, nred, rdt, rtp);
+        a = merge_last(L, pt, a, nred);
         at = ty_array(at->dtype, nkeep + 1, 'A', false);
         axis = nkeep;
     }

@@ -206,6 +206,7 @@ def reduces(a):
 
 def int_reduces(a):
     return (np.bitwise_and.reduce(a), np.bitwise_or.reduce(a, axis=1), np.bitwise_xor.reduce(a, 0),
+            np.bitwise_and.reduce(a, axis=(1, 0)), np.maximum.reduce(a, axis=(0, 1), keepdims=True),
             np.add.reduce(a, dtype=np.int8), np.bitwise_xor.reduce(a, axis=(0, 1)))
 
 
@@ -280,6 +281,10 @@ def bad_accumulate_tuple(a):
     return np.add.accumulate(a, axis=(0, 1))
 
 
+def bad_reduce_not_reorderable(a):
+    return np.subtract.reduce(a, axis=(0, 1))
+
+
 def bad_reduce_bool_subtract(a):
     return np.subtract.reduce(a > 0)
 
@@ -287,7 +292,8 @@ def bad_reduce_bool_subtract(a):
 @numba_skip("ember's own diagnostics")
 @pytest.mark.parametrize("fn, msg", [(bad_reduce_unary, "only supported for binary functions"),
                                      (bad_accumulate_tuple, "axis must be an integer"),
-                                     (bad_reduce_bool_subtract, "subtract\\(\\) of booleans")])
+                                     (bad_reduce_bool_subtract, "subtract\\(\\) of booleans"),
+                                     (bad_reduce_not_reorderable, "not reorderable")])
 def test_ufunc_method_errors(fn, msg):
     from ember.errors import TypingError
     with pytest.raises(TypingError, match=msg):

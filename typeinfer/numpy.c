@@ -599,6 +599,14 @@ int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         ci = ti->calls[in->id];
         const Type *a = ci->params[0];
         if (ufunc_operands(ti, in, bid, a, a) < 0) return -1;
+        int pa = ti_reduction_param(ci, "axis");
+        int nred = pa < 0 ? a->ndim : ci->params[pa]->kind == TY_TUPLE ? ci->params[pa]->n : 1;
+        bool reorderable = bid == BI_NP_ADD || bid == BI_NP_MULTIPLY || bid == BI_NP_MAXIMUM || bid == BI_NP_MINIMUM ||
+                           bid == BI_NP_FMAX || bid == BI_NP_FMIN || bid == BI_NP_LOGICAL_AND || bid == BI_NP_LOGICAL_OR ||
+                           bid == BI_NP_LOGICAL_XOR || bid == BI_NP_BITWISE_AND || bid == BI_NP_BITWISE_OR ||
+                           bid == BI_NP_BITWISE_XOR || bid == BI_NP_GCD || bid == BI_NP_LCM;
+        if (red && nred > 1 && !reorderable)
+            return ERR(in, "reduction operation '%s' is not reorderable, so at most one axis may be specified", fname);
         if (bid == BI_NP_SUBTRACT && a->dtype == DT_BOOL) return ERR(in, "np.subtract() of booleans is not supported (NumPy: use logical_xor)");
         return 0;
     }
