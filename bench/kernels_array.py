@@ -97,6 +97,27 @@ def mean_std(a):
     return a.mean(), a.std()
 
 
+def sum_axes(a):
+    """np.sum over a tuple of axes and a.mean over two others, of a 3-D array."""
+    return np.sum(a, axis=(0, 2)), a.mean(axis=(1, 2))
+
+
+def _cube(n):
+    return (_rng(7).standard_normal((n, 100, 100)),)
+
+
+def ufunc_out(a, b, o):
+    """np.multiply(a, b, out=o); np.add(o, a, o): in place, no temporary arrays."""
+    np.multiply(a, b, out=o)
+    np.add(o, a, o)
+    return o
+
+
+def _out_args(n):
+    rng = _rng(8)
+    return rng.standard_normal(n), rng.standard_normal(n), np.zeros(n)
+
+
 def _vec(n, seed=1):
     return (_rng(seed).standard_normal(n),)
 
@@ -362,6 +383,8 @@ KERNELS = OrderedDict([
        1_000_000, "n={}", min_max_argmin_np),
     _k("mean_std", "reduction", mean_std, _vec, 5_000_000, 500_000,
        "n={}", SELF),
+    _k("sum_axes", "reduction", sum_axes, _cube, 500, 100,
+       "{}x100x100", SELF),
     # stencils
     _k("smooth3", "stencil", smooth3, _vec, 5_000_000, 500_000,
        "n={}", smooth3_np),
@@ -379,6 +402,8 @@ KERNELS = OrderedDict([
        "n={}", SELF),
     _k("expr_gauss_sin", "expr", expr_gauss_sin, _vecs(2), 1_000_000,
        100_000, "n={}", SELF),
+    _k("ufunc_out", "expr", ufunc_out, _out_args, 8_000_000, 800_000,
+       "n={}", SELF),
     # fancy indexing
     _k("gather", "fancy", gather, _gather_args, 4_000_000, 400_000,
        "{} of 1M", SELF),

@@ -164,6 +164,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
+LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t);   /* one output of np.divmod ... */
 LLVMValueRef cg_slice(Lower *L, Instr *in);
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMTypeRef cg_array_type(Lower *L, const Type *t);
@@ -187,6 +188,7 @@ LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 /* lower_numpy.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
+void cg_store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos);
 
 /* lower_ops.c */
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in);

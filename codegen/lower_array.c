@@ -168,18 +168,25 @@ static bool is_elementwise(Lower *L, Instr *in) {
     if (in->op == IR_UNOP || in->op == IR_CMP) return true;
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
-        return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT &&
+        return ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT && !ci->ufmethod &&
                (ti_is_ufunc(ci->builtin) || ci->builtin == BI_NP_WHERE || ci->builtin == BI_NP_CLIP);
     }
     return false;
+}
+
+/* A ufunc call writing its out= argument: an expression's root, never fused into its user. */
+static bool writes_out(Lower *L, Instr *in) {
+    CallInfo *ci = in->op == IR_CALL ? L->ti->calls[in->id] : NULL;
+    return ci && ti_ufunc_param(ci, 0) >= 0;
 }
 
 /* The operand value ids of an elementwise instruction (or an in-place operator). */
 static int ew_operands(Lower *L, Instr *in, int *ops) {
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
-        for (int i = 0; i < ci->nparams; i++) ops[i] = in->args[ci->argmap[i]];
-        return ci->nparams;
+        int n = ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin) : ci->nparams;   /* not out=, where= */
+        for (int i = 0; i < n; i++) ops[i] = in->args[ci->argmap[i]];
+        return n;
     }
     for (int i = 0; i < in->nargs; i++) ops[i] = in->args[i];
     return in->nargs;
@@ -211,7 +218,7 @@ void cg_plan_arrays(Lower *L) {
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];
-            if (!is_elementwise(L, in) || L->uses[in->id] != 1) continue;
+            if (!is_elementwise(L, in) || writes_out(L, in) || L->uses[in->id] != 1) continue;
             Instr *u = fn->instrs[user[in->id]];
             bool ew_user = is_elementwise(L, u) || (u->op == IR_BINOP && u->imm2 && ti->vtypes[u->id]->kind == TY_ARRAY);
             if (ew_user && blk[u->id] == b && u->op != IR_CALL) L->fused[in->id] = true;
@@ -648,7 +655,12 @@ typedef struct Expr {
     const Type *out_t;         /* the array written */
     LLVMValueRef out;
     int scalar_dt;             /* for a root -1: the element operand is leaves[0] */
+    int where;                 /* value id of a ufunc's where= mask, or -1 */
+    bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
+    int as_bid, as_dt;
 } Expr;
+
+static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v, bool same_ok);
 
 static int add_leaf(Lower *L, Expr *E, int id, const Type *t, LLVMValueRef v) {
     for (int i = 0; i < E->nleaves; i++)
@@ -683,6 +695,15 @@ static void weak_int_fits(Lower *L, LLVMValueRef v, int dt) {
     cg_raise_if(L, out, "builtins:OverflowError", msg);
 }
 
+/* The dtype value `id` computes in: its type's, but for a ufunc writing out= of another dtype
+ * the ufunc's own (np.add(i8, i8, out=f64) adds int8 values, then converts). */
+static int expr_dtype(Lower *L, Expr *E, int id) {
+    Instr *in = L->fn->instrs[id];
+    if (E->as && id == E->root) return E->as_dt;
+    if (writes_out(L, in)) return L->ti->calls[id]->dtype;
+    return operand_type(L, id)->dtype;
+}
+
 /* Gathers the leaves of the expression rooted at `id`, testing its weak ints on the way. */
 static int collect(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
@@ -692,7 +713,7 @@ static int collect(Lower *L, Expr *E, int id) {
     bool weak_ints = in->op == IR_BINOP || (ci && ti_is_ufunc(ci->builtin));   /* not np.where or np.clip */
     for (int k = 0; k < n; k++) {
         if (weak_ints && operand_type(L, ops[k]) == ty_int64)
-            weak_int_fits(L, L->vals[ops[k]], operand_type(L, id)->dtype);
+            weak_int_fits(L, L->vals[ops[k]], expr_dtype(L, E, id));
         if (collect(L, E, ops[k])) return -1;
     }
     return 0;
@@ -734,7 +755,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         const Type *ot = operand_type(L, ops[k]);
         xt[k] = ot->kind == TY_ARRAY ? ty_scalar_of(ot->dtype) : ot;
     }
-    int dt = t->dtype;
+    int dt = expr_dtype(L, E, id);
     const Type *ct = ty_scalar_of(dt);
     switch (in->op) {
     case IR_BINOP: {
@@ -763,7 +784,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
         }
         if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, x, xt, dt);
         L->numpy_sem = true;
-        LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, x, xt, dt);
+        LLVMValueRef r = cg_ufunc_scalar(L, E->as && id == E->root ? E->as_bid : ci->builtin, x, xt, dt);
         L->numpy_sem = false;
         return r;
     }
@@ -777,8 +798,20 @@ static void store_out(Lower *L, Expr *E, LLVMValueRef p) {
     const Type *vt_;
     if (E->root >= 0) {
         v = eval(L, E, E->root);
-        const Type *rt = L->ti->vtypes[E->root];
-        vt_ = rt->kind == TY_ARRAY ? ty_scalar_of(rt->dtype) : rt;
+        int dt = expr_dtype(L, E, E->root);
+        vt_ = ty_scalar_of(dt);
+        if (dt != E->out_t->dtype && ty_dtypes[dt].size < ty_dtypes[ty_dtype_of_scalar(vt_)].size) {   /* wraps as dt first */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+            cg_store_elem(L, dt, slot, v, vt_);
+            v = cg_load_elem(L, dt, slot);
+        }
+        if (E->where >= 0) {   /* where= False keeps out's element */
+            const Type *wt = operand_type(L, E->where);
+            LLVMValueRef keep = LLVMBuildNot(L->b, cg_truth(L, eval(L, E, E->where), wt->kind == TY_ARRAY ? ty_bool : wt), "");
+            const Type *ot = ty_scalar_of(E->out_t->dtype);
+            v = LLVMBuildSelect(L->b, keep, cg_load_elem(L, E->out_t->dtype, p), cg_cast(L, v, vt_, ot), "");
+            vt_ = ot;
+        }
     } else {   /* an assignment: one operand */
         Leaf *lf = &E->leaves[0];
         if (lf->t->kind == TY_ARRAY) {
@@ -1016,8 +1049,28 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->id];
     Expr *E = ctx_alloc(L->ctx, sizeof *E);
     E->root = in->id;
+    E->where = -1;
     if (collect(L, E, in->id)) return NULL;
     E->nd = t->ndim;
+    if (writes_out(L, in)) {   /* np.add(a, b, out=o, where=m): into o, which the inputs broadcast to */
+        CallInfo *ci = L->ti->calls[in->id];
+        int po = ti_ufunc_param(ci, 0), pw = ti_ufunc_param(ci, 1);
+        E->out_t = ci->params[po];
+        E->out = L->vals[in->args[ci->argmap[po]]];
+        if (pw >= 0) {
+            E->where = in->args[ci->argmap[pw]];
+            if (add_leaf(L, E, E->where, operand_type(L, E->where), L->vals[E->where])) return NULL;
+        }
+        /* an operand overlapping out= otherwise than element for element (np.add(a, b, out=a[1:]))
+         * is read from a copy, as NumPy does; out itself (np.multiply(z, z, z)) is read as written */
+        for (int i = 0; i < E->nleaves; i++) {
+            Leaf *lf = &E->leaves[i];
+            if (lf->t->kind == TY_ARRAY) lf->v = unaliased(L, E->out_t, E->out, &lf->t, lf->v, true);
+        }
+        for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, E->out, k);
+        run_expr(L, E);
+        return E->out;
+    }
     if (in->op == IR_BINOP && in->imm2) {   /* in place: the target is the left operand */
         E->out_t = L->ti->vtypes[in->args[0]];
         E->out = L->vals[in->args[0]];
@@ -1032,6 +1085,24 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
         run_expr(L, E);
         return E->out;
     }
+    broadcast_shape(L, E);
+    E->out_t = t;
+    E->out = cg_alloc_array(L, t, E->shape);
+    run_expr(L, E);
+    return E->out;
+}
+
+/* One output of a ufunc with two (np.divmod, np.frexp) on arrays: the call's operands through
+ * ufunc bid computing in dtype dt, into a new array of type t. */
+LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t) {
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = in->id;
+    E->where = -1;
+    E->as = true;
+    E->as_bid = bid;
+    E->as_dt = dt;
+    if (collect(L, E, in->id)) return NULL;
+    E->nd = t->ndim;
     broadcast_shape(L, E);
     E->out_t = t;
     E->out = cg_alloc_array(L, t, E->shape);
@@ -1081,12 +1152,27 @@ void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *
 /* The value to read when writing into target: v itself, or a copy when their memory overlaps
  * (NumPy reads the whole value before writing). *vt_ becomes the type of what is returned. */
 LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v) {
+    return unaliased(L, tt, target, vtp, v, false);
+}
+
+/* same_ok: no copy either where v is the target itself (same data, shape and strides), each
+ * element read before it is written. */
+static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v, bool same_ok) {
     const Type *vt_ = *vtp;
     LLVMValueRef tl, th, vl, vh;
     extent(L, tt, target, &tl, &th);
     extent(L, vt_, v, &vl, &vh);
     LLVMValueRef overlap = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntULT, tl, vh, ""),
                                         LLVMBuildICmp(L->b, LLVMIntULT, vl, th, ""), "");
+    if (same_ok && vt_->ndim == tt->ndim && vt_->dtype == tt->dtype) {
+        LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_data(L, v), cg_arr_data(L, target), "");
+        for (int k = 0; k < tt->ndim; k++) {
+            same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, v, k), cg_arr_shape(L, target, k), ""), "");
+            same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, vt_, v, k),
+                                                           cg_arr_stride(L, tt, target, k), ""), "");
+        }
+        overlap = LLVMBuildAnd(L->b, overlap, LLVMBuildNot(L->b, same, ""), "");
+    }
     const Type *ct = ty_array(vt_->dtype, vt_->ndim, 'A', false);
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ct), "src");
     LLVMBuildStore(L->b, v, slot);
@@ -1109,6 +1195,7 @@ void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type
 static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
     Expr *E = ctx_alloc(L->ctx, sizeof *E);
     E->root = -1;
+    E->where = -1;
     add_leaf(L, E, -1, vt_, v);
     E->nd = tt->ndim;
     E->out_t = tt;
@@ -1135,5 +1222,22 @@ void cg_array_setitem(Lower *L, Instr *in) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;
     }
-    cg_assign_array(L, rt, view, vt_, L->vals[in->args[2]]);
+    LLVMValueRef v = L->vals[in->args[2]];
+    if (vt_->kind == TY_TUPLE) {   /* a[i] = (x, y): the tuple as an array on the stack, then assigned */
+        LLVMValueRef shape[64], strides[64];
+        int nd = 0;
+        long long n = 1, pos = 0;
+        for (const Type *t = vt_; t->kind == TY_TUPLE; t = t->elems[0]) {
+            shape[nd++] = i64c(L, t->n);
+            n *= t->n;
+        }
+        const Type *tt = ty_array(at->dtype, nd, 'C', false);
+        LLVMValueRef data = cg_entry_alloca(L, LLVMArrayType2(cg_elem_llvm(L, at->dtype), (unsigned long long)n), "tuple");
+        cg_store_sequence(L, tt, data, vt_, v, &pos);
+        cg_c_strides(L, at->dtype, nd, shape, strides);
+        v = cg_make_array(L, tt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), data, shape, strides);
+        cg_assign_noalias(L, rt, view, tt, v);
+        return;
+    }
+    cg_assign_array(L, rt, view, vt_, v);
 }

@@ -1,6 +1,6 @@
 /* lower_fancy.c: advanced ("fancy") indexing: an index that holds an array.
  *
- * Two forms, as in numba:
+ * Three forms:
  *   - One 1-D array among basic parts (a[idx], a[mask], a[1:, idx], a[idx, 2]). An integer array
  *     picks positions (negative ones wrap, every one is checked: IndexError) along the dimension
  *     it stands for, repeats allowed; a boolean array of that dimension's length picks where it
@@ -9,6 +9,8 @@
  *     number of picks.
  *   - A boolean array of the same shape as the array, alone (a[a > 0] on a matrix): the elements
  *     where it is true, in C order, as a 1-D array.
+ *   - NumPy's general form (ti_index_general): several integer arrays broadcast together, n-d
+ *     index arrays, integers among them (see "general advanced indexing" below).
  * Reading gives a new C array (a copy). Writing assigns a scalar to every pick, or the values of
  * an array broadcast to the result's shape, picks in order; with repeated indices the last write
  * wins. A value that overlaps the target is copied first.
@@ -270,10 +272,173 @@ static void mask_init(Lower *L, Mask *M, const Type *at, LLVMValueRef a, const T
     M->count = LLVMBuildLoad2(L->b, L->i64, M->kslot, "count");
 }
 
+/* ---- NumPy's general advanced indexing ---------------------------------------------- *
+ * Several integer index arrays (and integers, which then count as 0-d index arrays) broadcast
+ * together to a shape B; the other parts (slices, None, dimensions not indexed) make a basic view
+ * where each advanced part's dimension is kept whole. The result has B's dimensions where the
+ * advanced parts stand when they are adjacent in the index, else first, then the view's other
+ * dimensions in order (a[0, :, idx] is idx's length first). Each result position reads (or
+ * writes) the view at the indices the index arrays hold there (wrapped, checked: IndexError). */
+typedef struct Adv {
+    const Type *vt;
+    LLVMValueRef view;             /* the basic view */
+    int nparts;
+    const Type *pt[64];            /* per index part: its type, value, view dimension (advanced) or -1 */
+    LLVMValueRef pv[64];
+    int vpos[64];
+    LLVMValueRef (*xstr)[64];      /* per index array part: its strides read over B (0 where broadcast) */
+    int nb, bstart, rnd;
+    LLVMValueRef rshape[64];
+    int rdim[64];                  /* per view dimension not advanced: its result dimension */
+    const Type *rt, *valt;         /* reading: the result; writing: the value (a scalar, or an array and its strides) */
+    LLVMValueRef out, val, vstr[64];
+    bool write;
+} Adv;
+
+static void adv_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, Adv *A) {
+    memset(A, 0, sizeof *A);
+    A->xstr = ctx_alloc(L->ctx, sizeof(LLVMValueRef[64]) * 64);
+    A->nparts = it->kind == TY_TUPLE ? it->n : 1;
+    const Type *sub[64];
+    int nnone = 0, first = -1, last = -1;
+    for (int p = 0; p < A->nparts; p++) {
+        A->pt[p] = it->kind == TY_TUPLE ? it->elems[p] : it;
+        A->pv[p] = it->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, iv, (unsigned)p, "") : iv;
+        bool adv = A->pt[p]->kind == TY_ARRAY || ty_is_int(A->pt[p]);
+        sub[p] = adv ? ty_slice(0) : A->pt[p];   /* an advanced part's dimension kept whole */
+        nnone += A->pt[p]->kind == TY_NONE;
+        if (adv && first < 0) first = p;
+        if (adv) last = p;
+    }
+    bool adjacent = true;
+    for (int p = first; p <= last; p++) adjacent &= A->pt[p]->kind == TY_ARRAY || ty_is_int(A->pt[p]);
+    A->vt = ty_array(at->dtype, at->ndim + nnone, 'A', false);
+    LLVMValueRef elem = NULL;
+    A->view = cg_index_basic(L, at, a, it->kind == TY_TUPLE ? ty_tuple(A->nparts, sub) : sub[0], iv, A->vt, &elem);
+    /* B: the broadcast shape of the index arrays (IndexError where they do not broadcast) */
+    for (int p = 0; p < A->nparts; p++)
+        if (A->pt[p]->kind == TY_ARRAY && A->pt[p]->ndim > A->nb) A->nb = A->pt[p]->ndim;
+    LLVMValueRef bshape[64];
+    for (int k = 0; k < A->nb; k++) bshape[k] = i64c(L, 1);
+    for (int p = 0; p < A->nparts; p++) {
+        const Type *t = A->pt[p];
+        if (t->kind != TY_ARRAY) continue;
+        for (int k = 0, shift = A->nb - t->ndim; k < t->ndim; k++) {
+            LLVMValueRef n = cg_arr_shape(L, A->pv[p], k), cur = bshape[k + shift];
+            LLVMValueRef ok = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""),
+                                          LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cur, i64c(L, 1), ""),
+                                                      LLVMBuildICmp(L->b, LLVMIntEQ, n, cur, ""), ""), "");
+            cg_raise_unless(L, ok, "builtins:IndexError", "shape mismatch: indexing arrays could not be broadcast together");
+            bshape[k + shift] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), cur, n, "");
+        }
+    }
+    for (int p = 0; p < A->nparts; p++) {
+        const Type *t = A->pt[p];
+        if (t->kind != TY_ARRAY) continue;
+        for (int k = 0, shift = A->nb - t->ndim; k < t->ndim; k++) {
+            LLVMValueRef bcast = LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, A->pv[p], k), bshape[k + shift], "");
+            A->xstr[p][k] = LLVMBuildSelect(L->b, bcast, i64c(L, 0), cg_arr_stride(L, t, A->pv[p], k), "");
+        }
+    }
+    /* the view's dimensions: advanced ones, and where the others go in the result */
+    bool adv_dim[64] = {0};
+    for (int p = 0, d = 0; p < A->nparts; p++, d++) {
+        bool adv = A->pt[p]->kind == TY_ARRAY || ty_is_int(A->pt[p]);
+        A->vpos[p] = adv ? d : -1;
+        if (adv) adv_dim[d] = true;
+    }
+    int r = adjacent ? 0 : A->nb;
+    A->bstart = 0;
+    bool placed = !adjacent;
+    for (int d = 0; d < A->vt->ndim; d++) {
+        if (adv_dim[d]) {
+            if (!placed) {
+                A->bstart = r;
+                r += A->nb;
+                placed = true;
+            }
+            continue;
+        }
+        A->rdim[d] = r;
+        A->rshape[r++] = cg_arr_shape(L, A->view, d);
+    }
+    for (int k = 0; k < A->nb; k++) A->rshape[A->bstart + k] = bshape[k];
+    A->rnd = r;
+}
+
+static void adv_body(Lower *L, LLVMValueRef *idx, void *env) {
+    Adv *A = env;
+    LLVMValueRef vidx[64];
+    for (int d = 0; d < A->vt->ndim; d++) vidx[d] = idx[A->rdim[d]];   /* advanced ones replaced below */
+    for (int p = 0; p < A->nparts; p++) {
+        if (A->vpos[p] < 0) continue;
+        const Type *t = A->pt[p];
+        LLVMValueRef i;
+        if (t->kind == TY_ARRAY) {
+            LLVMValueRef off = i64c(L, 0);
+            for (int k = 0, shift = A->nb - t->ndim; k < t->ndim; k++)
+                off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[A->bstart + shift + k], A->xstr[p][k], ""), "");
+            i = cg_cast(L, cg_load_elem(L, t->dtype, cg_gep8(L, cg_arr_data(L, A->pv[p]), off)), ty_scalar_of(t->dtype), ty_int64);
+        } else {
+            i = cg_cast(L, A->pv[p], t, ty_int64);
+        }
+        vidx[A->vpos[p]] = cg_wrap_index(L, i, cg_arr_shape(L, A->view, A->vpos[p]), true);
+    }
+    LLVMValueRef p = cg_elem_ptr(L, A->vt, A->view, vidx);
+    int dt = A->vt->dtype;
+    if (!A->write) {
+        cg_store_elem(L, A->rt->dtype, cg_elem_ptr(L, A->rt, A->out, idx), cg_load_elem(L, dt, p), ty_scalar_of(dt));
+        return;
+    }
+    if (A->valt->kind != TY_ARRAY) {
+        cg_store_elem(L, dt, p, A->val, A->valt);
+        return;
+    }
+    LLVMValueRef off = i64c(L, 0);
+    for (int k = 0, shift = A->rnd - A->valt->ndim; k < A->valt->ndim; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[shift + k], A->vstr[k], ""), "");
+    cg_store_elem(L, dt, p, cg_load_elem(L, A->valt->dtype, cg_gep8(L, cg_arr_data(L, A->val), off)), ty_scalar_of(A->valt->dtype));
+}
+
+static LLVMValueRef adv_getitem(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, const Type *rt) {
+    Adv *A = ctx_alloc(L->ctx, sizeof *A);
+    adv_init(L, at, a, it, iv, A);
+    A->rt = rt;
+    A->out = cg_alloc_array(L, rt, A->rshape);
+    cg_loop_nest(L, A->rnd, A->rshape, adv_body, A);
+    return A->out;
+}
+
+/* a[idx...] = value: the value (a scalar, or an array broadcast to the indexing result's shape:
+ * ValueError otherwise) written at every position in order, so a repeated index keeps the last. */
+static void adv_setitem(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, const Type *valt, LLVMValueRef val) {
+    Adv *A = ctx_alloc(L->ctx, sizeof *A);
+    adv_init(L, at, a, it, iv, A);
+    A->write = true;
+    if (valt->kind == TY_ARRAY) {
+        if (valt->ndim > A->rnd) {
+            cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError", "could not broadcast the value into the indexing result");
+            return;
+        }
+        val = cg_unaliased(L, A->vt, A->view, &valt, val);
+        for (int k = 0, shift = A->rnd - valt->ndim; k < valt->ndim; k++) {
+            LLVMValueRef n = cg_arr_shape(L, val, k), want = A->rshape[shift + k];
+            LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
+            cg_raise_unless(L, LLVMBuildOr(L->b, one, LLVMBuildICmp(L->b, LLVMIntEQ, n, want, ""), ""), "builtins:ValueError",
+                            "shape mismatch: the value array could not be broadcast to the indexing result's shape");
+            A->vstr[k] = LLVMBuildSelect(L->b, one, i64c(L, 0), cg_arr_stride(L, valt, val, k), "");
+        }
+    }
+    A->valt = valt;
+    A->val = val;
+    cg_loop_nest(L, A->rnd, A->rshape, adv_body, A);
+}
+
 /* ---- entry points ------------------------------------------------------------------ */
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]];
+    if (ti_index_general(it)) return adv_getitem(L, at, a, it, iv, rt);
     if (full_mask(at, it)) {
         Mask M;
         mask_init(L, &M, at, a, it, iv);
@@ -304,6 +469,10 @@ static LLVMValueRef check_value_len(Lower *L, LLVMValueRef val, int qv, LLVMValu
 void cg_fancy_setitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *valt = L->ti->vtypes[in->args[2]];
     LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]], val = L->vals[in->args[2]];
+    if (ti_index_general(it)) {
+        adv_setitem(L, at, a, it, iv, valt, val);
+        return;
+    }
     if (full_mask(at, it)) {
         Mask M;
         mask_init(L, &M, at, a, it, iv);

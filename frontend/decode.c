@@ -452,6 +452,73 @@ static int load_global(Fe *fe, Block *b, const char *name, int *out) {
     return 0;
 }
 
+/* An IR_GLOBAL of obj (a new reference, kept by the compile) named name. */
+static int emit_object(Fe *fe, Block *b, PyObject *obj, const char *name, int *out) {
+    if (!ctx_keep(fe->ctx, obj)) return -1;
+    Py_DECREF(obj);
+    Instr *g = emit(fe, b, IR_GLOBAL, 0);
+    if (!g) return -1;
+    g->obj = obj;
+    g->str = ctx_strdup(fe->ctx, name);
+    *out = g->id;
+    return 0;
+}
+
+/* `import m` / `from m import x`: the import runs once, when the function is compiled (as
+ * Numba resolves it), and the module is a compile-time value like a global one. level and
+ * fromlist are the constants the bytecode loaded for IMPORT_NAME. */
+static int import_name(Fe *fe, Block *b, const char *name, int level, int fromlist, int *out) {
+    Instr *lv = fe->fn->instrs[level], *fl = fe->fn->instrs[fromlist];
+    PyObject *from = Py_None;
+    Py_INCREF(from);
+    if (fl->op == IR_TUPLE) {
+        Py_DECREF(from);
+        if (!(from = PyTuple_New(fl->nargs))) return -1;
+        for (int i = 0; i < fl->nargs; i++) {
+            Instr *c = fe->fn->instrs[fl->args[i]];
+            PyObject *s = c->op == IR_CONST && c->c.kind == K_STR ? PyUnicode_FromString(c->c.s) : NULL;
+            if (!s) {
+                Py_DECREF(from);
+                return PyErr_Occurred() ? -1 : fe_error(fe, DIAG_UNSUPPORTED, "this form of import is not supported");
+            }
+            PyTuple_SET_ITEM(from, i, s);
+        }
+    }
+    PyObject *mod = PyImport_ImportModuleLevel(name, fe->fn->globals, NULL, from,
+                                               lv->op == IR_CONST && lv->c.kind == K_INT ? (int)lv->c.i : 0);
+    Py_DECREF(from);
+    if (!mod) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *msg = value ? PyObject_Str(value) : NULL;
+        int r = fe_error(fe, DIAG_TYPING, "cannot import %s: %s", name, msg ? PyUnicode_AsUTF8(msg) : "?");
+        Py_XDECREF(msg);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        return r;
+    }
+    return emit_object(fe, b, mod, name, out);
+}
+
+/* `from m import x`: attribute x of the module IMPORT_NAME left (a submodule if need be). */
+static int import_from(Fe *fe, Block *b, int module, const char *name, int *out) {
+    PyObject *mod = fe->fn->instrs[module]->obj;
+    PyObject *v = mod ? PyObject_GetAttrString(mod, name) : NULL;
+    if (!v && mod) {
+        PyErr_Clear();
+        PyObject *full = PyUnicode_FromFormat("%s.%s", PyModule_GetName(mod), name);
+        v = full ? PyImport_Import(full) : NULL;
+        Py_XDECREF(full);
+    }
+    if (!v) {
+        PyErr_Clear();
+        return fe_error(fe, DIAG_TYPING, "cannot import name '%s'", name);
+    }
+    return emit_object(fe, b, v, name, out);
+}
+
 static int emit_branch(Fe *fe, Block *b, int cond, Block *iftrue, Block *iffalse, int depth_true,
                        int depth_false) {
     if (edge(fe, b, iftrue, depth_true) || edge(fe, b, iffalse, depth_false)) return -1;
@@ -485,9 +552,7 @@ static int unsupported_op(Fe *fe, int op) {
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
-    case PY_STORE_ATTR: what = "attribute assignment"; break;
     case PY_DELETE_SUBSCR: what = "del on an item"; break;
-    case PY_IMPORT_NAME: case PY_IMPORT_FROM: what = "import inside a compiled function"; break;
     case PY_CONTAINS_OP: what = "the 'in' operator"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
@@ -600,6 +665,45 @@ static int run_block(Fe *fe, Block *b) {
             in->str = ctx_strdup(fe->ctx, name);
             if (pi->op == PY_LOAD_METHOD) PUSH(NULL_SLOT);
             PUSH(in->id);
+            break;
+        }
+        case PY_STORE_ATTR: {   /* a.shape = (3, 2) on a local array: a = a.$shape((3, 2)), in place */
+            const char *name = name_at(fe, fe->names, pi->arg);
+            if (!name) return -1;
+            POP(a);
+            POP(v);
+            Instr *owner = fe->fn->instrs[a];
+            if (strcmp(name, "shape") || owner->op != IR_LOADVAR)
+                return fe_error(fe, DIAG_UNSUPPORTED, "attribute assignment is not supported (but for a.shape = ... on a local array)");
+            if (owner->imm < fe->fn->nparams)   /* the caller's array object would keep its shape */
+                return fe_error(fe, DIAG_UNSUPPORTED, "setting the shape of argument '%s' is not supported (the caller's array "
+                                "would keep its shape): use a = a.reshape(...)", fe->fn->varnames[owner->imm]);
+            Instr *get, *call, *store;
+            EMIT(get, IR_GETATTR, 1);
+            get->args[0] = a;
+            get->str = "$shape";
+            EMIT(call, IR_CALL, 2);
+            call->args[0] = get->id;
+            call->args[1] = v;
+            EMIT(store, IR_STOREVAR, 1);
+            store->imm = owner->imm;
+            store->args[0] = call->id;
+            break;
+        }
+        case PY_IMPORT_NAME: {
+            const char *name = name_at(fe, fe->names, pi->arg);
+            if (!name) return -1;
+            POP(a);   /* fromlist */
+            int level;
+            POP(level);
+            if (import_name(fe, b, name, level, a, &v)) return -1;
+            PUSH(v);
+            break;
+        }
+        case PY_IMPORT_FROM: {
+            const char *name = name_at(fe, fe->names, pi->arg);
+            if (!name || import_from(fe, b, fe->stack[fe->sp - 1], name, &v)) return -1;
+            PUSH(v);
             break;
         }
         case PY_LOAD_ASSERTION_ERROR:

@@ -78,6 +78,29 @@ static char view_layout(const Type *a, const IndexInfo *ii, int result_ndim) {
     return 'A';
 }
 
+/* Whether an index takes NumPy's general advanced indexing (codegen/lower_fancy.c): several
+ * index arrays, an integer array of more than one dimension, or one array and an integer
+ * separated by a slice or None. Integers then count as advanced indices (0-d arrays), so
+ * a[0, :, idx] puts idx's dimension first, as NumPy does. */
+bool ti_index_general(const Type *idx) {
+    int n = idx->kind == TY_TUPLE ? idx->n : 1, narr = 0, first = -1, last = -1, nadv = 0;
+    bool multi = false;
+    for (int i = 0; i < n; i++) {
+        const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (p->kind == TY_ARRAY) {
+            narr++;
+            multi |= p->ndim > 1 && p->dtype != DT_BOOL;
+        }
+        if (p->kind == TY_ARRAY || ty_is_int(p)) {
+            if (first < 0) first = i;
+            last = i;
+            nadv++;
+        }
+    }
+    if (!narr) return false;
+    return narr > 1 || multi || nadv != last - first + 1;
+}
+
 /* The type of a[idx]: an element, a view, or (fancy indexing) a new array. */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     IndexInfo ii;
@@ -86,9 +109,19 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (ii.nint + ii.nslice + ii.narr > a->ndim)
         return ERR(in, "too many indices for %s: %s", a->name, idx->name), NULL;
     int nd = a->ndim - ii.nint + ii.nnone;
-    if (ii.narr) {   /* advanced indexing: a new C array (see codegen/lower_array.c) */
-        if (ii.narr > 1)
-            return UNSUP(in, "indexing with more than one array (%s) is not supported", idx->name), NULL;
+    if (ii.narr) {   /* advanced indexing: a new C array (see codegen/lower_fancy.c) */
+        if (ti_index_general(idx)) {   /* the broadcast shape of the index arrays, and the other dimensions */
+            int bnd = 0;
+            for (int i = 0; i < ii.n; i++) {
+                const Type *p = ii.parts[i];
+                if (p->kind != TY_ARRAY) continue;
+                if (p->dtype == DT_BOOL)
+                    return UNSUP(in, "a boolean array among other index arrays or integers (%s) is not supported; "
+                                     "use np.nonzero", idx->name), NULL;
+                if (p->ndim > bnd) bnd = p->ndim;
+            }
+            return ty_array(a->dtype, bnd + a->ndim - ii.nint - ii.narr + ii.nnone, 'C', false);
+        }
         const Type *x = NULL;
         for (int i = 0; i < ii.n; i++)
             if (ii.parts[i]->kind == TY_ARRAY) x = ii.parts[i];
@@ -105,6 +138,25 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return ty_view(a, a->dtype, nd, view_layout(a, &ii, nd));
 }
 
+/* The element dtype and nesting of a (nested) tuple of numbers, for np.array and
+ * assignments of tuples into arrays; -1 if t is not one. */
+int ti_sequence_shape(const Type *t, int *dt, int depth) {
+    if (ty_is_number(t)) {
+        int d = ty_dtype_of_scalar(t);
+        *dt = *dt < 0 ? d : ty_promote(*dt, d);
+        return depth;
+    }
+    if (t->kind != TY_TUPLE || t->n == 0) return -1;
+    int nd = -1;
+    for (int i = 0; i < t->n; i++) {
+        int k = ti_sequence_shape(t->elems[i], dt, depth + 1);
+        if (k < 0 || (nd >= 0 && k != nd)) return -1;
+        if (t->elems[i]->kind == TY_TUPLE && t->elems[i]->n != t->elems[0]->n) return -1;   /* ragged */
+        nd = k;
+    }
+    return nd;
+}
+
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
     if (a->readonly)
         return ERR(in, "cannot assign into a read-only array (%s)", a->name);
@@ -118,6 +170,17 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
             return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
         return 0;
     }
+    int dt = -1, depth = val->kind == TY_TUPLE ? ti_sequence_shape(val, &dt, 0) : -1;
+    IndexInfo ii;
+    if (depth >= 1 && target->kind == TY_ARRAY && !index_info(idx, &ii) && ii.narr)
+        return UNSUP(in, "assigning a tuple through an index array is not supported (assign an array)");
+    if (depth >= 1 && target->kind == TY_ARRAY) {   /* a[i] = (x, y): as np.array((x, y)) */
+        if (depth > target->ndim)
+            return ERR(in, "cannot assign %s into %s: more dimensions than the target's %d", val->name, a->name, target->ndim);
+        if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
+            return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
+        return 0;
+    }
     return ERR(in, "cannot assign %s into %s", val->name, a->name);
 }
 
@@ -125,7 +188,9 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
-    "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate", NULL};
+    "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
+    "$shape",   /* a.shape = ... (frontend/decode.c) */
+    NULL};
 
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const char *attr = in->str;
@@ -271,14 +336,17 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
         if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE) && ty_dtypes[da].kind == 'c')
             return da == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
         if ((bid == BI_NP_SQUARE || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT) && da == DT_BOOL) return DT_BOOL;
-        return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC ? DT_INT8 : da;
-    case SH_BF: return float_dtype_for(ti_result_dtype(a, b));
+        return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC && bid != BI_NP_FIX ? DT_INT8 : da;
+    case SH_BF:
+        if (bid == BI_NP_LDEXP) return float_dtype_for(da);   /* the exponent is an int */
+        if (bid == BI_NP_FLOAT_POWER) return ty_dtypes[ti_result_dtype(a, b)].kind == 'c' ? DT_COMPLEX128 : DT_FLOAT64;
+        return float_dtype_for(ti_result_dtype(a, b));
     case SH_BS: {
         int dt = ti_result_dtype(a, b);
         if (bid == BI_NP_DIVIDE || bid == BI_NP_TRUE_DIVIDE)   /* as `/`: integers divide in float64 */
             return ty_dtypes[dt].kind == 'f' || ty_dtypes[dt].kind == 'c' ? dt : DT_FLOAT64;
         if (dt == DT_BOOL && (bid == BI_NP_POWER || bid == BI_NP_FLOOR_DIVIDE || bid == BI_NP_REMAINDER ||
-                              bid == BI_NP_MOD || bid == BI_NP_LEFT_SHIFT || bid == BI_NP_RIGHT_SHIFT))
+                              bid == BI_NP_MOD || bid == BI_NP_LEFT_SHIFT || bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_FMOD))
             return DT_INT8;
         return dt;
     }
@@ -301,4 +369,17 @@ int ti_ufunc_compare(int bid) {
 bool ti_is_ufunc(int bid) {
     BuiltinShape s = ti_builtins[bid].shape;
     return s == SH_UF || s == SH_US || s == SH_UB || s == SH_BF || s == SH_BS || s == SH_BB;
+}
+
+/* The number of inputs of a ufunc (its parameters: the inputs, then out and where). */
+int ti_ufunc_nin(int bid) {
+    BuiltinShape s = ti_builtins[bid].shape;
+    return s == SH_BF || s == SH_BS || s == SH_BB ? 2 : 1;
+}
+
+/* The parameter index of a ufunc call's out= (which 0) or where= (which 1) where given, else -1. */
+int ti_ufunc_param(const CallInfo *ci, int which) {
+    if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT || !ti_is_ufunc(ci->builtin)) return -1;
+    int i = ti_ufunc_nin(ci->builtin) + which;
+    return i < ci->nparams && ci->argmap[i] >= 0 && ci->params[i]->kind != TY_NONE ? i : -1;
 }

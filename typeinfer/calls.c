@@ -133,6 +133,12 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
             if (!strcmp(attr, flags[i])) return ty_bool;
         return UNSUP(in, "array flag '%s' is not supported", attr), NULL;
     }
+    if (recv->kind == TY_FUNCTION && ti_is_ufunc(recv->builtin)) {   /* np.add.reduce & co */
+        static const char *const methods[] = {"reduce", "accumulate", "outer", "at", NULL};
+        for (int i = 0; methods[i]; i++)
+            if (!strcmp(attr, methods[i])) return ty_method(recv, attr);
+        return UNSUP(in, "ufunc method '%s' is not supported", attr), NULL;
+    }
     if (ty_is_number(recv)) {
         if (!strcmp(attr, "real") || !strcmp(attr, "imag"))
             return recv == ty_complex128 ? ty_float64 : recv == ty_bool ? ty_int64 : recv;
@@ -626,6 +632,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_FUNCTION) return ti_type_ufunc_method(ti, in, callee, args, nargs);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

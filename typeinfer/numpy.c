@@ -89,56 +89,7 @@ static int shape_ndim(TypeInfo *ti, Instr *in, const Type *t) {
     return ERR(in, "a shape must be an int or a tuple of ints (got %s)", t->name), -1;
 }
 
-/* An axis argument: none (*axis -1), an integer constant (checked, made non-negative), or an
- * integer known at run time (*axis -2; lowering checks it). */
-static int axis_param(TypeInfo *ti, Instr *in, CallInfo *ci, int i, int ndim, int *axis) {
-    *axis = -1;
-    if (ci->argmap[i] < 0 || ci->params[i]->kind == TY_NONE) return 0;
-    int64_t k;
-    if (ci->params[i] != ty_int64 && ci->params[i] != ty_bool)
-        return ERR(in, "axis must be an integer (got %s)", ci->params[i]->name);
-    if (!ti_const_int(ti, in->args[ci->argmap[i]], &k)) {
-        *axis = -2;
-        return 0;
-    }
-    if (k < -ndim || k >= ndim) return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k, ndim);
-    *axis = (int)(k < 0 ? k + ndim : k);
-    return 0;
-}
-
-static int sum_dtype(int dt) {
-    char k = ty_dtypes[dt].kind;
-    if (k == 'b' || k == 'i') return DT_INT64;
-    if (k == 'u') return DT_UINT64;
-    return dt;
-}
-
-static int mean_dtype(int dt) {
-    char k = ty_dtypes[dt].kind;
-    return k == 'f' || k == 'c' ? dt : DT_FLOAT64;
-}
-
-static const Type *reduction_type(TypeInfo *ti, Instr *in, int bid, const Type *a, int axis) {
-    int dt;
-    switch (bid) {
-    case BI_NP_SUM: case BI_NP_PROD: dt = sum_dtype(a->dtype); break;
-    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: dt = a->dtype; break;
-    case BI_NP_MEAN: dt = mean_dtype(a->dtype); break;
-    case BI_NP_VAR: case BI_NP_STD:
-        dt = mean_dtype(a->dtype);
-        if (dt == DT_COMPLEX64) dt = DT_FLOAT32;
-        else if (dt == DT_COMPLEX128) dt = DT_FLOAT64;
-        break;
-    case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: dt = DT_INT64; break;
-    case BI_NP_ALL: case BI_NP_ANY: dt = DT_BOOL; break;
-    default: return NULL;
-    }
-    if (axis == -1 || a->ndim == 1) return ty_scalar_of(dt);
-    return ty_array(dt, a->ndim - 1, 'C', false);
-}
-
 static const char *const P_A[] = {"a", NULL};
-static const char *const P_A_AXIS[] = {"a", "axis", NULL};
 static const char *const P_SHAPE_DTYPE[] = {"shape", "dtype", NULL};
 static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
@@ -153,8 +104,12 @@ static const char *const P_ASTYPE[] = {"a", "dtype", NULL};
 static const char *const P_FILL[] = {"a", "value", NULL};
 static const char *const P_WHERE[] = {"condition", "x", "y", NULL};
 static const char *const P_UFUNC1[] = {"x", NULL};
-static const char *const P_UFUNC2[] = {"x1", "x2", NULL};
+static const char *const P_UFUNC1_OUT[] = {"x", "out", "where", NULL};
+static const char *const P_UFUNC2_OUT[] = {"x1", "x2", "out", "where", NULL};
 static const char *const P_ARRAY[] = {"object", "dtype", NULL};
+static const char *const P_IX[] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12", "a13",
+                                   "a14", "a15", "a16", "a17", "a18", "a19", "a20", "a21", "a22", "a23", "a24", "a25",
+                                   "a26", "a27", "a28", "a29", "a30", "a31", NULL};
 
 static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind == TY_ARRAY; }
 
@@ -169,7 +124,7 @@ static bool complex_ufunc(int bid) {
     case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
-               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE;
+               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL;
     case SH_BS:
         return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
                bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER;
@@ -180,54 +135,180 @@ static bool complex_ufunc(int bid) {
 /* The ufuncs NumPy defines for integers and booleans only. */
 static bool integer_ufunc(int bid) {
     return bid == BI_NP_BITWISE_AND || bid == BI_NP_BITWISE_OR || bid == BI_NP_BITWISE_XOR || bid == BI_NP_LEFT_SHIFT ||
-           bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT;
+           bid == BI_NP_RIGHT_SHIFT || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT || bid == BI_NP_GCD || bid == BI_NP_LCM;
 }
 
-/* The element dtype and nesting of a (nested) tuple of numbers, for np.array. */
-static int sequence_shape(const Type *t, int *dt, int depth) {
-    if (ty_is_number(t)) {
-        int d = ty_dtype_of_scalar(t);
-        *dt = *dt < 0 ? d : ty_promote(*dt, d);
-        return depth;
+
+
+/* The reductions (np.sum & co and their methods, ti_reduction_params gives each one's
+ * parameters). axis: None, an int (a constant is checked here, one known at run time by
+ * lowering) or a tuple of ints (NumPy's multi-axis form; not for argmin/argmax and the
+ * cumulative ones, which take one axis); keepdims a constant bool; dtype= the accumulator and
+ * result dtype (ci->dtype, else -1); out= an array of the result's dimensions, which the
+ * reduction writes (with NumPy's unsafe cast) and returns; ddof an int or float. */
+static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method, int ufmethod) {
+    const char *fname = ti_builtins[bid].name;
+    const char *const *names = ti_reduction_params(bid, ufmethod);
+    CallInfo *ci = ti_bind(ti, in, bid, fname, names, 1, args, nargs, method);
+    if (!ci) return -1;
+    ci->dtype = -1;
+    ci->ufmethod = ufmethod;
+    const Type *a = ci->params[0];
+    if (ty_is_number(a) && !method) return UNSUP(in, "np.%s() of a scalar is not supported", fname);
+    if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
+    if (ufmethod && ci->argmap[1] < 0) {   /* np.add.reduce(a): axis=0 */
+        ci->params[1] = ty_int64;
+        ci->defaults[1] = ctx_keep(ti->fn->ctx, PyLong_FromLong(0));
+        Py_DECREF(ci->defaults[1]);
     }
-    if (t->kind != TY_TUPLE || t->n == 0) return -1;
-    int nd = -1;
-    for (int i = 0; i < t->n; i++) {
-        int k = sequence_shape(t->elems[i], dt, depth + 1);
-        if (k < 0 || (nd >= 0 && k != nd)) return -1;
-        nd = k;
+    bool cum = bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ufmethod == UF_ACCUMULATE;
+    bool single = cum || bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+    int nd = a->ndim, nred = nd, p;
+    if ((p = ti_reduction_param(ci, "axis")) >= 0) {
+        const Type *ax = ci->params[p];
+        int64_t k[64];
+        if (ax->kind == TY_TUPLE && !single) {
+            for (int i = 0; i < ax->n; i++)
+                if (ax->elems[i] != ty_int64) return ERR(in, "axis must be an integer or a tuple of integers (got %s)", ax->name);
+            int n = ti_const_ints(ti, in->args[ci->argmap[p]], k, 64);
+            for (int i = 0; i < n; i++) {
+                if (k[i] < -nd || k[i] >= nd)
+                    return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k[i], nd);
+                for (int j = 0; j < i; j++)
+                    if ((k[j] + nd) % nd == (k[i] + nd) % nd) return ERR(in, "duplicate value in 'axis'");
+            }
+            if (ax->n > nd) return ERR(in, "axis %s has more entries than the array's %d dimensions", ax->name, nd);
+            nred = ax->n;
+        } else {
+            if (ax != ty_int64 && ax != ty_bool)
+                return ERR(in, "axis must be an integer%s (got %s)", single ? "" : " or a tuple of integers", ax->name);
+            if (ti_param_const_int(ti, in, ci, p, &k[0]) && (k[0] < -nd || k[0] >= nd))
+                return ERR(in, "axis %lld is out of bounds for an array of dimension %d", (long long)k[0], nd);
+            nred = 1;
+        }
     }
-    return nd;
+    bool keepdims = false;
+    p = ti_reduction_param(ci, "keepdims");
+    if (p >= 0 && ci->argmap[p] <= nargs - in->nkw && (single || bid == BI_NP_COUNT_NONZERO))   /* NumPy: keyword-only */
+        return ERR(in, "%s() takes keepdims as a keyword argument only", fname);
+    if (p >= 0) {
+        int64_t k;
+        if (ci->params[p] != ty_bool && ci->params[p] != ty_int64)
+            return ERR(in, "keepdims must be True or False (got %s)", ci->params[p]->name);
+        if (!ti_const_int(ti, in->args[ci->argmap[p]], &k)) return ERR(in, "keepdims must be a constant True or False");
+        keepdims = k != 0;
+    }
+    if ((p = ti_reduction_param(ci, "ddof")) >= 0 && ci->params[p] != ty_int64 && ci->params[p] != ty_float64 &&
+        ci->params[p] != ty_bool)
+        return ERR(in, "ddof must be a number (got %s)", ci->params[p]->name);
+    if ((p = ti_reduction_param(ci, "dtype")) >= 0) {
+        if ((ci->dtype = dtype_param(ti, in, ci, p, DT_FLOAT64)) < 0) return -1;
+        char k = ty_dtypes[ci->dtype].kind;
+        if (ty_dtypes[a->dtype].kind == 'c' && k != 'c')
+            return ERR(in, "np.%s(): cannot cast complex values to %s", fname, ty_dtypes[ci->dtype].name);
+        if (ufmethod && bid != BI_NP_ADD && bid != BI_NP_MULTIPLY)
+            return UNSUP(in, "np.%s.%s() with dtype= is not supported", fname, ufmethod == UF_REDUCE ? "reduce" : "accumulate");
+        if ((bid == BI_NP_MEAN || bid == BI_NP_VAR || bid == BI_NP_STD) && k != 'f' && k != 'c')
+            return UNSUP(in, "np.%s() with dtype %s is not supported (only float and complex)", fname, ty_dtypes[ci->dtype].name);
+    }
+    int dt = ti_reduction_dtype(bid, a->dtype, ci->dtype);
+    int rnd = cum ? (p = ti_reduction_param(ci, "axis")) >= 0 ? nd : 1 : keepdims ? nd : nd - nred;
+    if (cum && nd == 1) rnd = 1;
+    ci->ret = rnd == 0 ? ty_scalar_of(dt) : ty_array(dt, rnd, 'C', false);
+    if ((p = ti_reduction_param(ci, "out")) >= 0) {
+        const Type *o = ci->params[p];
+        if (o->kind != TY_ARRAY) return ERR(in, "out= must be an array (got %s)", o->name);
+        if (o->readonly) return ERR(in, "out= is a read-only array");
+        if (rnd == 0) return UNSUP(in, "out= of a reduction to a scalar is not supported (give an axis or keepdims=True)");
+        if (o->ndim != rnd) return ERR(in, "out= has %d dimensions, the result %d", o->ndim, rnd);
+        if ((bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX) && o->dtype != DT_INT64)
+            return ERR(in, "np.%s(): out= must be an int64 array (got %s)", fname, o->name);
+        if (ty_dtypes[dt].kind == 'c' && ty_dtypes[o->dtype].kind != 'c')
+            return ERR(in, "np.%s(): cannot store complex values in out= of %s", fname, ty_dtypes[o->dtype].name);
+        ci->ret = o;
+    }
+    return 0;
 }
 
+/* NumPy's "same_kind" casting of a ufunc's result into out=: bool, unsigned, signed, float,
+ * complex, each kind castable to itself and the kinds after it. */
+static bool same_kind_cast(int from, int to) {
+    static const char order[] = "buifc";
+    return strchr(order, ty_dtypes[from].kind) <= strchr(order, ty_dtypes[to].kind);
+}
+
+/* A ufunc's out= (an array the inputs broadcast to, which it writes and returns) and where= (a
+ * bool mask: elements where it is False keep out's values; it needs out=). */
+static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int nargs) {
+    const char *fname = ti_builtins[ci->builtin].name;
+    int po = ti_ufunc_nin(ci->builtin), pw = po + 1;
+    bool out = ci->argmap[po] >= 0 && ci->params[po]->kind != TY_NONE, where = ci->argmap[pw] >= 0;
+    if (where && ci->argmap[pw] <= nargs - in->nkw) return ERR(in, "np.%s() takes where= as a keyword argument only", fname);
+    if (out) {
+        const Type *o = ci->params[po];
+        if (o->kind == TY_TUPLE && o->n == 1) return UNSUP(in, "np.%s(): give out= as an array, not a tuple", fname);
+        if (o->kind != TY_ARRAY) return ERR(in, "np.%s(): out= must be an array (got %s)", fname, o->name);
+        if (o->readonly) return ERR(in, "np.%s(): out= is a read-only array", fname);
+        if (o->ndim < nd) return ERR(in, "np.%s(): out= has %d dimensions, fewer than the inputs' %d (non-broadcastable output)", fname, o->ndim, nd);
+        if (!same_kind_cast(ci->dtype, o->dtype))
+            return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", fname,
+                       ty_dtypes[ci->dtype].name, ty_dtypes[o->dtype].name);
+        ci->ret = o;
+    }
+    if (where) {
+        const Type *w = ci->params[pw];
+        if (!out) return UNSUP(in, "np.%s(): where= without out= leaves the other elements unset; give out= too", fname);
+        if (w != ty_bool && !(w->kind == TY_ARRAY && w->dtype == DT_BOOL))
+            return ERR(in, "np.%s(): where= must be a bool or an array of bools (got %s)", fname, w->name);
+        if (w->kind == TY_ARRAY && w->ndim > ci->ret->ndim)
+            return ERR(in, "np.%s(): where= has more dimensions than out=", fname);
+    }
+    return 0;
+}
+
+/* The dtype ufunc bid computes in for operands x and y (y NULL: unary), or -1 with the error
+ * NumPy would raise (a located diagnostic). */
+static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const Type *y) {
+    const char *fname = ti_builtins[bid].name;
+    int dt;
+    if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
+        return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
+    if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
+        (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
+        return UNSUP(in, "np.%s() of complex values is not supported", fname);
+    if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
+        return UNSUP(in, "np.%s() of complex values is not supported", fname);
+    dt = ti_ufunc_dtype(bid, x, y ? y : x);
+    if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
+        return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
+                   y ? " and " : "", y ? y->name : "");
+    if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
+    if ((bid == BI_NP_GCD || bid == BI_NP_LCM) && dt == DT_BOOL) return ERR(in, "np.%s() is not supported for booleans", fname);
+    if (bid == BI_NP_LDEXP) {
+        int ed = y->kind == TY_ARRAY ? y->dtype : ty_dtype_of_scalar(y);
+        if (!strchr("biu", ty_dtypes[ed].kind) || ed == DT_UINT64)
+            return ERR(in, "np.ldexp() needs integer exponents (got %s)", y->name);
+    }
+    return dt;
+}
 
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
     const Type *a;
-    int dt, axis;
+    int dt;
     if (ti_is_ufunc(bid)) {
         BuiltinShape sh = ti_builtins[bid].shape;
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
-        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2 : P_UFUNC1, binary ? 2 : 1, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
-        if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
-            return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
-        if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
-            (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
-            return UNSUP(in, "np.%s() of complex values is not supported", fname);
-        if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
-            return UNSUP(in, "np.%s() of complex values is not supported", fname);
-        dt = ti_ufunc_dtype(bid, x, y ? y : x);
-        if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
-            return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
-                       y ? " and " : "", y ? y->name : "");
-        if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
+        if ((dt = ufunc_operands(ti, in, bid, x, y)) < 0) return -1;
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
         ci->ret = arr ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
-        return 0;
+        ci->dtype = dt;   /* the loop's dtype, also where out= has another */
+        return ufunc_out_where(ti, in, ci, nd, nargs);
     }
     switch (bid) {
     case BI_NP_WHERE: {
@@ -242,7 +323,19 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
         return 0;
     }
-    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: {
+    case BI_NP_IX: {   /* np.ix_(r, c, ...): views of the 1-d index arrays, each along its own dimension */
+        if (in->nkw || nargs == 0 || nargs > 32) return ERR(in, "np.ix_() takes 1 to 32 index arrays, positionally");
+        if (!(ci = ti_bind(ti, in, bid, fname, P_IX, nargs, args, nargs, false))) return -1;
+        const Type *views[32];
+        for (int i = 0; i < nargs; i++) {
+            if (args[i]->kind != TY_ARRAY || args[i]->ndim != 1 || !strchr("iu", ty_dtypes[args[i]->dtype].kind))
+                return UNSUP(in, "np.ix_() needs 1-d integer arrays (got %s)", args[i]->name);
+            views[i] = ty_view(args[i], args[i]->dtype, nargs, 'A');
+        }
+        ci->ret = ty_tuple(nargs, views);
+        return 0;
+    }
+    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_SHAPE_DTYPE, 1, args, nargs, false))) return -1;
         int nd = shape_ndim(ti, in, ci->params[0]);
         if (nd < 0 || (dt = dtype_param(ti, in, ci, 1, DT_FLOAT64)) < 0) return -1;
@@ -313,7 +406,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             ci->ret = ty_array(dt, a->ndim, 'C', false);
             return 0;
         }
-        int d = -1, nd = sequence_shape(a, &d, 0);
+        int d = -1, nd = ti_sequence_shape(a, &d, 0);
         if (nd < 1) return ERR(in, "np.array() needs an array or a (nested) list or tuple of numbers (got %s)", a->name);
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
@@ -371,17 +464,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
-    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
-        a = ci->params[0];
-        if (ty_is_number(a) && !method) {   /* np.sum(3.0) */
-            return UNSUP(in, "np.%s() of a scalar is not supported", fname);
-        }
-        if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        ci->ret = reduction_type(ti, in, bid, a, axis);
-        return 0;
-    }
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO:
+        return type_reduction(ti, in, bid, args, nargs, method, 0);
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];
@@ -396,12 +480,49 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
-        if (!(ci = ti_bind(ti, in, bid, fname, P_A_AXIS, 1, args, nargs, method))) return -1;
-        a = ci->params[0];
-        if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        if (axis_param(ti, in, ci, 1, a->ndim, &axis)) return -1;
-        ci->ret = ty_array(sum_dtype(a->dtype), axis == -1 ? 1 : a->ndim, 'C', false);
+        return type_reduction(ti, in, bid, args, nargs, method, 0);
+    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* the ufuncs with two outputs: a tuple */
+        bool dm = bid == BI_NP_DIVMOD;
+        if (!(ci = ti_bind(ti, in, bid, fname, dm ? P_UFUNC2_OUT : P_UFUNC1_OUT, dm ? 2 : 1, args, nargs, false))) return -1;
+        if (ci->argmap[dm ? 2 : 1] >= 0 || ci->argmap[dm ? 3 : 2] >= 0)
+            return UNSUP(in, "np.%s() with out= or where= is not supported", fname);
+        const Type *x = ci->params[0], *y = dm ? ci->params[1] : NULL;
+        if ((dt = ufunc_operands(ti, in, dm ? BI_NP_FLOOR_DIVIDE : BI_NP_SQRT, x, y)) < 0) return -1;
+        if (ty_dtypes[dt].kind == 'c') return ERR(in, "np.%s() is not supported for complex values", fname);
+        int nd = x->kind == TY_ARRAY ? x->ndim : 0;
+        if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
+        const Type *two[2] = {nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt),
+                              dm ? NULL : nd ? ty_array(DT_INT32, nd, 'C', false) : ty_int64};
+        two[1] = dm ? two[0] : two[1];
+        ci->dtype = dt;
+        ci->ret = ty_tuple(2, two);
         return 0;
+    }
+    case BI_NP_AVERAGE: {   /* a reduction like np.mean, with weights= and returned= */
+        if (type_reduction(ti, in, bid, args, nargs, false, 0)) return -1;
+        ci = ti->calls[in->id];
+        a = ci->params[0];
+        int pw = ti_reduction_param(ci, "weights"), pa = ti_reduction_param(ci, "axis"), pr = ti_reduction_param(ci, "returned");
+        if (pw >= 0) {
+            const Type *w = ci->params[pw];
+            if (w->kind != TY_ARRAY) return ERR(in, "np.average(): weights must be an array (got %s)", w->name);
+            if (w->ndim != a->ndim && !(w->ndim == 1 && pa >= 0 && ci->params[pa]->kind != TY_TUPLE))
+                return ERR(in, "np.average(): weights of %d dimensions for an array of %d: give the same shape, or a 1-d "
+                               "array with an integer axis", w->ndim, a->ndim);
+            int d = ty_promote(a->dtype, w->dtype);
+            ci->dtype = strchr("fc", ty_dtypes[a->dtype].kind) ? d : ty_promote(d, DT_FLOAT64);
+            dt = ti_reduction_dtype(bid, a->dtype, ci->dtype);
+            ci->ret = ci->ret->kind == TY_ARRAY ? ty_array(dt, ci->ret->ndim, 'C', false) : ty_scalar_of(dt);
+        }
+        int64_t k;
+        if (pr >= 0 && !ti_const_int(ti, in->args[ci->argmap[pr]], &k))
+            return ERR(in, "np.average(): returned must be a constant True or False");
+        if (pr >= 0 && k) {   /* (average, sum of weights) of one shape */
+            const Type *two[2] = {ci->ret, ci->ret};
+            ci->ret = ty_tuple(2, two);
+        }
+        return 0;
+    }
     }
     int r = ti_type_nplib_call(ti, in, bid, args, nargs, method);
     if (r != -2) return r;
@@ -437,6 +558,14 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         ci->ret = ty_array(dt, m->recv->ndim, 'C', false);
         return 0;
     }
+    if (!strcmp(attr, "$shape")) {   /* a.shape = shape: a C-contiguous view (AttributeError at run time if a is not) */
+        if (!(ci = ti_bind(ti, in, BI_NP_RESHAPE, "shape", P_RESHAPE, 2, args, nargs, true))) return -1;
+        int nd = shape_ndim(ti, in, ci->params[1]);
+        if (nd < 0) return -1;
+        ci->builtin = METHOD_SET_SHAPE;
+        ci->ret = ty_view(m->recv, m->recv->dtype, nd, 'C');
+        return 0;
+    }
     if (!strcmp(attr, "fill")) {
         if (m->recv->readonly) return ERR(in, "cannot fill a read-only array");
         if (!(ci = ti_bind(ti, in, BI_NP_COPY, "fill", P_FILL, 2, args, nargs, true))) return -1;
@@ -446,6 +575,77 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         return 0;
     }
     return UNSUP(in, "%s has no supported method '%s'", m->recv->name, attr);
+}
+
+static const char *const P_OUTER[] = {"A", "B", NULL};
+static const char *const P_AT[] = {"a", "indices", "b", NULL};
+
+/* np.add.reduce(a, axis=0, dtype, out, keepdims) and .accumulate(a, axis=0, dtype, out) as the
+ * reductions (typed by type_reduction, with the ufunc's bid); .outer(A, B): the ufunc of every
+ * pair, shape A.shape + B.shape; .at(a, indices, b): a[indices] = ufunc(a[indices], b) unbuffered
+ * (repeated indices apply again), for a 1-d array and an int or 1-d int array of indices. */
+int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
+    int bid = m->recv->builtin, nin = ti_ufunc_nin(bid);
+    const char *fname = ti_builtins[bid].name, *attr = m->attr;
+    CallInfo *ci;
+    if (!strcmp(attr, "reduce") || !strcmp(attr, "accumulate")) {
+        bool red = attr[0] == 'r';
+        BuiltinShape sh = ti_builtins[bid].shape;
+        if (nin != 2) return ERR(in, "np.%s.%s() is only supported for binary functions", fname, attr);
+        if (sh != SH_BS && bid != BI_NP_LOGICAL_AND && bid != BI_NP_LOGICAL_OR && bid != BI_NP_LOGICAL_XOR)
+            return UNSUP(in, "np.%s.%s() is not supported", fname, attr);
+        int r = type_reduction(ti, in, bid, args, nargs, false, red ? UF_REDUCE : UF_ACCUMULATE);
+        if (r) return r;
+        ci = ti->calls[in->id];
+        const Type *a = ci->params[0];
+        if (ufunc_operands(ti, in, bid, a, a) < 0) return -1;
+        int pa = ti_reduction_param(ci, "axis");
+        int nred = pa < 0 ? a->ndim : ci->params[pa]->kind == TY_TUPLE ? ci->params[pa]->n : 1;
+        bool reorderable = bid == BI_NP_ADD || bid == BI_NP_MULTIPLY || bid == BI_NP_MAXIMUM || bid == BI_NP_MINIMUM ||
+                           bid == BI_NP_FMAX || bid == BI_NP_FMIN || bid == BI_NP_LOGICAL_AND || bid == BI_NP_LOGICAL_OR ||
+                           bid == BI_NP_LOGICAL_XOR || bid == BI_NP_BITWISE_AND || bid == BI_NP_BITWISE_OR ||
+                           bid == BI_NP_BITWISE_XOR || bid == BI_NP_GCD || bid == BI_NP_LCM;
+        if (red && nred > 1 && !reorderable)
+            return ERR(in, "reduction operation '%s' is not reorderable, so at most one axis may be specified", fname);
+        if (bid == BI_NP_SUBTRACT && a->dtype == DT_BOOL) return ERR(in, "np.subtract() of booleans is not supported (NumPy: use logical_xor)");
+        return 0;
+    }
+    if (!strcmp(attr, "outer")) {
+        if (nin != 2) return ERR(in, "np.%s.outer() is only supported for binary functions", fname);
+        if (!(ci = ti_bind(ti, in, bid, fname, P_OUTER, 2, args, nargs, false))) return -1;
+        const Type *x = ci->params[0], *y = ci->params[1];
+        /* outer makes arrays of its operands: a Python number counts with its own dtype (int64) */
+        const Type *xa = ty_is_number(x) ? ty_array(ty_dtype_of_scalar(x), 0, 'C', false) : x;
+        const Type *ya = ty_is_number(y) ? ty_array(ty_dtype_of_scalar(y), 0, 'C', false) : y;
+        int dt = ufunc_operands(ti, in, bid, xa, ya);
+        if (dt < 0) return -1;
+        int nd = (x->kind == TY_ARRAY ? x->ndim : 0) + (y->kind == TY_ARRAY ? y->ndim : 0);
+        if (nd == 0) return UNSUP(in, "np.%s.outer() of two scalars (a 0-d array) is not supported", fname);
+        ci->ufmethod = UF_OUTER;
+        ci->dtype = dt;
+        ci->ret = ty_array(dt, nd, 'C', false);
+        return 0;
+    }
+    /* at */
+    if (!(ci = ti_bind(ti, in, bid, fname, P_AT, 2, args, nargs, false))) return -1;
+    const Type *a = ci->params[0], *idx = ci->params[1], *b = ci->params[2];
+    if (a->kind != TY_ARRAY || a->ndim != 1) return UNSUP(in, "np.%s.at() is supported on 1-d arrays (got %s)", fname, a->name);
+    if (a->readonly) return ERR(in, "np.%s.at(): the array is read-only", fname);
+    if (idx != ty_int64 && !(idx->kind == TY_ARRAY && idx->ndim == 1 && strchr("iu", ty_dtypes[idx->dtype].kind)))
+        return UNSUP(in, "np.%s.at() needs an int or a 1-d array of ints as indices (got %s)", fname, idx->name);
+    if ((nin == 2) != (b->kind != TY_NONE))
+        return ERR(in, "np.%s.at() %s", fname, nin == 2 ? "needs a second operand b" : "takes no operand b for a unary ufunc");
+    if (nin == 2 && !(ty_is_number(b) || (b->kind == TY_ARRAY && b->ndim <= 1)))
+        return UNSUP(in, "np.%s.at() needs a number or a 1-d array as b (got %s)", fname, b->name);
+    const Type *ae = ty_array(a->dtype, 0, 'C', false);
+    int dt = ufunc_operands(ti, in, bid, ae, nin == 2 ? b : NULL);
+    if (dt < 0) return -1;
+    if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
+        return ERR(in, "np.%s.at(): cannot store complex results in %s", fname, a->name);
+    ci->ufmethod = UF_AT;
+    ci->dtype = dt;
+    ci->ret = ty_none;
+    return 0;
 }
 
 /* np.float32(x) and friends: a conversion to the dtype's canonical scalar. */

@@ -30,6 +30,95 @@ int ti_const_int(TypeInfo *ti, int value, int64_t *out) {
 }
 
 
+/* A tuple of integers known at compile time (a literal or a frozen global): its length, its
+ * elements in out[0..max); -1 if it is not one. */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
+    Instr *in = ti->fn->instrs[value];
+    if (in->op == IR_TUPLE) {
+        if (in->nargs > max) return -1;
+        for (int i = 0; i < in->nargs; i++)
+            if (!ti_const_int(ti, in->args[i], &out[i])) return -1;
+        return in->nargs;
+    }
+    PyObject *f = ti->frozen[value];
+    if (!f || !PyTuple_Check(f) || PyTuple_GET_SIZE(f) > max) return -1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(f); i++) {
+        int overflow;
+        PyObject *x = PyTuple_GET_ITEM(f, i);
+        if (!PyLong_Check(x)) return -1;
+        out[i] = PyLong_AsLongLongAndOverflow(x, &overflow);
+        if (overflow) return -1;
+    }
+    return (int)PyTuple_GET_SIZE(f);
+}
+
+/* The parameters of the reductions, in NumPy's order (a method binds the receiver to "a"). */
+static const char *const P_SUM[] = {"a", "axis", "dtype", "out", "keepdims", NULL};        /* sum prod mean */
+static const char *const P_EXTREME[] = {"a", "axis", "out", "keepdims", NULL};            /* min max all any argmin argmax */
+static const char *const P_SPREAD[] = {"a", "axis", "dtype", "out", "ddof", "keepdims", NULL};   /* var std */
+static const char *const P_COUNT[] = {"a", "axis", "keepdims", NULL};
+static const char *const P_CUM[] = {"a", "axis", "dtype", "out", NULL};
+static const char *const P_AVERAGE[] = {"a", "axis", "weights", "returned", "keepdims", NULL};
+static const char *const P_UREDUCE[] = {"array", "axis", "dtype", "out", "keepdims", NULL};   /* np.add.reduce */
+static const char *const P_UACCUMULATE[] = {"array", "axis", "dtype", "out", NULL};
+
+const char *const *ti_reduction_params(int bid, int ufmethod) {
+    if (ufmethod) return ufmethod == UF_REDUCE ? P_UREDUCE : P_UACCUMULATE;
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: return P_SUM;
+    case BI_NP_VAR: case BI_NP_STD: return P_SPREAD;
+    case BI_NP_COUNT_NONZERO: return P_COUNT;
+    case BI_NP_CUMSUM: case BI_NP_CUMPROD: return P_CUM;
+    case BI_NP_AVERAGE: return P_AVERAGE;
+    default: return P_EXTREME;
+    }
+}
+
+/* The dtype reduction bid of an array of dtype adt gives (dtype: the dtype= argument, or -1):
+ * sums and products of bools and ints in (u)int64, means of them in float64, the variance of
+ * complex values real. */
+int ti_reduction_dtype(int bid, int adt, int dtype) {
+    int dt = dtype >= 0 ? dtype : adt;
+    char k = ty_dtypes[dt].kind;
+    switch (bid) {
+    case BI_NP_MAXIMUM: case BI_NP_MINIMUM: return adt;   /* np.maximum.reduce & co */
+    case BI_NP_LOGICAL_AND: case BI_NP_LOGICAL_OR: case BI_NP_LOGICAL_XOR: return DT_BOOL;
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_CUMSUM: case BI_NP_CUMPROD: case BI_NP_ADD: case BI_NP_MULTIPLY:
+        if (dtype >= 0) return dtype;
+        return k == 'b' || k == 'i' ? DT_INT64 : k == 'u' ? DT_UINT64 : dt;
+    case BI_NP_MEAN: case BI_NP_AVERAGE: return k == 'f' || k == 'c' ? dt : DT_FLOAT64;
+    case BI_NP_VAR: case BI_NP_STD:
+        return dt == DT_COMPLEX64 ? DT_FLOAT32 : dt == DT_COMPLEX128 ? DT_FLOAT64 : k == 'f' ? dt : DT_FLOAT64;
+    case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: return DT_INT64;
+    case BI_NP_ALL: case BI_NP_ANY: return DT_BOOL;
+    default:   /* min, max; other ufuncs' reduce: their own dtype */
+        if (ti_is_ufunc(bid)) {
+            const Type *t = ty_array(adt, 1, 'C', false);
+            return ti_ufunc_dtype(bid, t, t);
+        }
+        return adt;
+    }
+}
+
+/* The index of parameter `name` of reduction bid if the call gave it (not None), else -1. */
+int ti_reduction_param(const CallInfo *ci, const char *name) {
+    const char *const *names = ti_reduction_params(ci->builtin, ci->ufmethod);
+    for (int i = 0; names[i] && i < ci->nparams; i++)
+        if (!strcmp(names[i], name))
+            return (ci->argmap[i] >= 0 || ci->defaults[i] != Py_None) && ci->params[i]->kind != TY_NONE ? i : -1;
+    return -1;
+}
+
+/* Parameter p of a call as an integer known at compile time: a constant argument, or the
+ * default typing gave it (np.add.reduce's axis=0). */
+bool ti_param_const_int(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, int64_t *k) {
+    if (ci->argmap[p] >= 0) return ti_const_int(ti, in->args[ci->argmap[p]], k);
+    if (ci->argmap[p] != -1 || !PyLong_Check(ci->defaults[p])) return false;
+    int overflow;
+    *k = PyLong_AsLongLongAndOverflow(ci->defaults[p], &overflow);
+    return !overflow;
+}
+
 int ti_const_real(TypeInfo *ti, int value, double *out) {
     Instr *in = ti->fn->instrs[value];
     if (in->op == IR_UNOP && (in->imm == IRU_NEG || in->imm == IRU_POS) && ti_const_real(ti, in->args[0], out)) {

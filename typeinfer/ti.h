@@ -52,9 +52,13 @@ typedef struct CallInfo {
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     TypeInfo *inner;             /* CALL_INNER */
-    int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_* */
+    int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
+                                  * ufuncs: the dtype they compute in */
+    int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
 } CallInfo;
+
+enum { UF_REDUCE = 1, UF_ACCUMULATE, UF_OUTER, UF_AT };   /* np.add.reduce(...) & co */
 
 /* What typing needs from the driver: recognising and compiling other @njit functions. */
 typedef struct Callee {
@@ -126,6 +130,11 @@ int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* a constant tuple of ints: its length, or -1 */
+const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co: parameter names, NULL-terminated */
+int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given (or defaulted), else -1 */
+bool ti_param_const_int(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, int64_t *k);   /* argument or default */
+int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (dtype: dtype= or -1) */
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
@@ -147,11 +156,13 @@ CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT, METHOD_SORT };
+       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE };
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+bool ti_index_general(const Type *idx);   /* NumPy's general advanced indexing (several index arrays, ...) */
 int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
+int ti_sequence_shape(const Type *t, int *dt, int depth);   /* a nested tuple of numbers: its depth and dtype, else -1 */
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
 int ti_result_dtype(const Type *a, const Type *b);
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b);
@@ -159,6 +170,8 @@ const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a);
 const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
 int ti_ufunc_dtype(int bid, const Type *a, const Type *b);
 bool ti_is_ufunc(int bid);
+int ti_ufunc_nin(int bid);                     /* 1 or 2 inputs */
+int ti_ufunc_param(const CallInfo *ci, int which);   /* out= (0) or where= (1): its parameter index, or -1 */
 int ti_ufunc_compare(int bid);   /* the IRC_* a comparison ufunc (np.less ...) computes, or -1 */
 const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Type *a, const Type *b);
 int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname);
@@ -168,6 +181,7 @@ int ti_dtype_arg(const Type *t);
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names, int nreq,
                   const Type **args, int nargs, bool method);
 

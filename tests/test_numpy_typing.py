@@ -1,0 +1,145 @@
+"""NumPy code that runs unchanged: tuples assigned into array rows, a.shape = ... on a local
+array, imports inside the compiled function (resolved when it compiles), np.ndarray(shape,
+dtype) as a constructor; compiled vs NumPy."""
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, jit, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
+
+RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
+
+
+def rows_from_tuples(a, x, y):
+    for i in range(a.shape[0]):
+        a[i] = (x * i, y)
+    a[0, :] = (7, 8)
+    a[-1, ::-1] = (x, 1)
+    return a
+
+
+def nested_tuple(b, x):
+    b[0] = ((x, 1, 2), (3, 4, 5))
+    b[1, 1] = (x, x, x)
+    b[:, 0] = (9, 9)
+    return b
+
+
+def wrong_length(a):
+    a[0] = (1.0, 2.0, 3.0)
+    return a
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "uint8", "complex128", "bool"])
+def test_tuple_into_row(dtype):
+    check(rows_from_tuples, np.zeros((3, 2), dtype), 1.5 if dtype != "bool" else 1, 2)
+    check(nested_tuple, np.zeros((2, 2, 3), dtype), 2)
+    check(rows_from_tuples, np.zeros((4, 2), dtype).T.copy().T, 1, 0)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_tuple_of_wrong_length():
+    check(wrong_length, np.zeros((2, 2)))
+
+
+def reshaped(n):
+    a = np.arange(n * 6.0)
+    a.shape = (n, 6)
+    a.shape = (2, -1, 3)
+    return a, a.sum()
+
+
+def reshaped_copy(a):
+    b = a.copy()
+    b.shape = (b.size,)
+    c = a.T
+    c.shape = (c.size,)    # AttributeError unless c is C-contiguous (NumPy also allows strided views that need no copy)
+    return b * 2, c
+
+
+def reshaped_arg(a):
+    a.shape = (a.size,)
+    return a
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_set_shape():
+    check_all(reshaped, [(1,), (4,), (0,)])
+    check_all(reshaped_copy, [(np.arange(3.0).reshape(3, 1),), (np.arange(12.0).reshape(3, 4),),   # AttributeError
+                              (np.zeros((1, 3)),)])
+
+
+@numba_skip("ember's own diagnostics")
+def test_set_shape_of_an_argument():
+    from ember.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="setting the shape of argument 'a'"):
+        jit(reshaped_arg)(np.zeros((2, 2)))
+
+
+def bad_shape(n):
+    a = np.arange(n * 1.0)
+    a.shape = (4, 4)
+    return a
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_set_shape_of_wrong_size():
+    check(bad_shape, 5)   # ValueError
+
+
+def imports_inside(x):
+    import math
+    import numpy as np2
+    from math import sqrt, pi
+    from numpy import random as rnd  # noqa: F401
+    import numpy.linalg
+    return np2.sqrt(x) + math.sqrt(x) + sqrt(x) + pi + numpy.abs(x), np2.zeros(2)
+
+
+def test_imports_inside():
+    check(imports_inside, 4.0)
+
+
+def bad_import(x):
+    import no_such_module_for_ember  # noqa: F401
+    return x
+
+
+def bad_from(x):
+    from math import no_such_name  # noqa: F401
+    return x
+
+
+@numba_skip("ember's own diagnostics")
+@pytest.mark.parametrize("fn, msg", [(bad_import, "cannot import no_such_module_for_ember"),
+                                     (bad_from, "cannot import name 'no_such_name'")])
+def test_bad_imports(fn, msg):
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match=msg) as e:
+        jit(fn)(1.0)
+    assert f"in {fn.__name__}" in str(e.value) and "^" in str(e.value)
+
+
+def ndarray_ctor(n):
+    a = np.ndarray((n, 2), np.float64)
+    b = np.ndarray(3, dtype=np.int32)
+    c = np.ndarray(shape=(2, n))
+    a[:] = 1.0
+    return a, b.shape, c.shape, b.dtype.itemsize if False else b.size
+
+
+def test_ndarray_constructor():
+    check_all(ndarray_ctor, [(3,), (0,)])
+
+
+def bad_tuple_complex(a):
+    a[0] = (1j, 2.0)
+
+
+@numba_skip("ember's own diagnostics")
+def test_complex_tuple_into_float_row():
+    from ember.errors import TypingError
+    with pytest.raises(TypingError, match="imaginary part"):
+        jit(bad_tuple_complex)(np.zeros((2, 2)))
+    with pytest.raises(TypeError):
+        bad_tuple_complex(np.zeros((2, 2)))
