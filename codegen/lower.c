@@ -799,6 +799,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
     case IR_EXCFETCH: v = cg_lower_excfetch(L); break;
     case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
+    case IR_COPY: v = L->vals[in->args[0]]; break;
     case IR_DELVAR:
         if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);
         return 0;

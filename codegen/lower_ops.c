@@ -545,6 +545,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
+    case BI_LITERAL_UNROLL: return args[0];
     case BI_PRINT: {   /* the values packed as words, printed by Python's print under the GIL */
         int npos = n - 3, nwords = 0;
         char desc[512] = "";

@@ -426,6 +426,10 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = bid == BI_POW ? t : ty_tuple(2, pair);
             break;
         }
+        case BI_LITERAL_UNROLL:   /* the container itself; a loop over it is unrolled (unroll.c) */
+            NARGS(1, 1);
+            ret = args[0];
+            break;
         case BI_LEN:
             NARGS(1, 1);
             if (args[0]->kind != TY_TUPLE && args[0]->kind != TY_RANGE &&

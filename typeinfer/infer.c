@@ -202,6 +202,15 @@ static bool is_class_or_classes(const Type *t) {
     return true;
 }
 
+/* `for x in literal_unroll(t)` over a tuple: left untyped here, unrolled after this round of
+ * typing (unroll.c), then typed again. */
+static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
+    Instr *src = ti->fn->instrs[in->args[0]];
+    CallInfo *ci = ti->calls[src->id];
+    return iterable->kind == TY_TUPLE && src->op == IR_CALL && ci && ci->kind == CALL_BUILTIN &&
+           ci->builtin == BI_LITERAL_UNROLL;
+}
+
 /* Type one instruction. Returns 0 (its type may still be unknown), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
@@ -289,6 +298,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = ty_none;   /* only MAKEFUNC reads it; the variable is passed at the call */
         break;
     case IR_GETITER:
+        if (unrolled_later(ti, in, args[0])) return 0;
         if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
             return UNSUP(in, "iterating over the heterogeneous %s is not supported", args[0]->name);
@@ -335,6 +345,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_DELVAR:
         return 0;
+    case IR_COPY:
+        t = args[0];
+        break;
     case IR_NOPS:
         return 0;
     }
@@ -403,6 +416,13 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
                       "type inference did not converge");
             return NULL;
         }
+    }
+    for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
+        Instr *x = fn->instrs[i];
+        if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))
+            continue;
+        if (ti_unroll_literal_loop(ti, x, ti->vtypes[x->args[0]])) return NULL;
+        return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     }
     if (check_complete(ti)) return NULL;
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */

@@ -145,6 +145,9 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 PyObject *ti_example_value(const Type *t);
 
+/* unroll.c */
+int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */

@@ -16,7 +16,7 @@ from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parall
 from ember._ember import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
-__all__ = ["njit", "jit", "prange", "stencil", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
+__all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
            "set_num_threads", "get_thread_id"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
@@ -36,6 +36,12 @@ class _Config:
 
 
 config = _Config()
+
+
+def literal_unroll(container):
+    """In compiled code, `for x in literal_unroll(t)` runs the loop body once per element of the
+    tuple t, typed for that element (elements may differ in type). Outside, it is t itself."""
+    return container
 
 
 def stencil(func_or_mode="constant", **options):

@@ -1,0 +1,89 @@
+"""literal_unroll: a loop over a tuple whose elements differ in type runs its body once per
+element, typed for that element (as Numba's), compiled vs CPython."""
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, errors, impl, jit, no_leaks  # noqa: F401
+
+literal_unroll = impl.literal_unroll
+
+
+def mixed_sum(t):
+    s = 0.0
+    n = 0
+    for x in literal_unroll(t):
+        y = x * 2
+        s += y
+        n += 1
+    return s, n
+
+
+@pytest.mark.parametrize("t", [(1, 2.5, True), (3,), (), (1.5, 2, 3, 4.5, False, 7)])
+def test_numbers_of_different_types(t):
+    check(mixed_sum, t)
+
+
+def lengths(t):
+    r = 0
+    for x in literal_unroll(t):
+        r += len(x)
+    return r
+
+
+def test_tuples_of_different_lengths():
+    check(lengths, ((1,), (1, 2), (1, 2.0, 3)))
+
+
+def arrays(t, k):
+    out = 0.0
+    for a in literal_unroll(t):
+        out += a.sum() * k
+        if out > 1e6:
+            break
+    return out
+
+
+def test_arrays_of_different_dtypes_and_ndim():
+    t = (np.ones(3), np.arange(4).reshape(2, 2), np.arange(3, dtype=np.int32))
+    check(arrays, t, 2.0)
+
+
+def nested(t, u):
+    total = 0.0
+    for x in literal_unroll(t):
+        for y in literal_unroll(u):
+            total += x * y
+        total += 1
+    return total
+
+
+def test_nested_and_continue():
+    check(nested, (1, 2.5), (True, 3, 0.5))
+
+    def skip(t):
+        s = 0.0
+        for x in literal_unroll(t):
+            if x == 2:
+                continue
+            s += x
+        return s
+    check(skip, (1, 2, 3.5))
+
+
+def test_homogeneous_and_non_tuple():
+    check(mixed_sum, (1.0, 2.0))
+
+    def over_array(a):
+        s = 0.0
+        for x in literal_unroll(a):
+            s += x
+        return s
+    check(over_array, np.arange(5.0))
+
+
+def test_outside_a_for_loop_it_is_the_tuple():
+    def f(t):
+        u = literal_unroll(t)
+        return u[0] + u[1]
+    check(f, (1, 2.5))
