@@ -413,7 +413,7 @@ static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
 }
 
 /* ---- calls ------------------------------------------------------------------------- */
-static LLVMTypeRef native_fn_type(Lower *L, const Type *const *params, int n) {
+LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n) {
     LLVMTypeRef pt[257];
     pt[0] = L->ptr;
     for (int i = 0; i < n; i++) pt[i + 1] = cg_type(L, params[i]);
@@ -470,7 +470,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         return call_native(L, f, LLVMGlobalGetValueType(f), ci->ret, args, ci->nparams + 1);
     }
     case CALL_NATIVE: {
-        LLVMTypeRef fty = native_fn_type(L, ci->params, ci->nparams);
+        LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
         LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
         if (!f) f = LLVMAddFunction(L->m, ci->symbol, fty);
         return call_native(L, f, fty, ci->ret, args, ci->nparams);
@@ -815,7 +815,7 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f) {
 }
 
 static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
-    LLVMTypeRef fty = native_fn_type(L, ti->argtypes, ti->nargs);
+    LLVMTypeRef fty = cg_native_fn_type(L, ti->argtypes, ti->nargs);
     LLVMValueRef f = LLVMAddFunction(L->m, ti->symbol, fty);
     if (internal) LLVMSetLinkage(f, LLVMInternalLinkage);
     return f;
@@ -988,9 +988,9 @@ static void build_entry(Lower *L, TypeInfo *ti, const char *name) {
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features);
 
-int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
-                    const char *features) {
-    Lower L_ = {.ctx = ctx, .c = c, .m = m, .cpu = cpu, .features = features}, *L = &L_;
+/* A lowering state over module m with its common LLVM types; the caller disposes of L->b. */
+void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features) {
+    *L = (Lower){.ctx = ctx, .c = c, .m = m, .cpu = cpu, .features = features};
     L->b = LLVMCreateBuilderInContext(c);
     L->i1 = LLVMInt1TypeInContext(c);
     L->i8 = LLVMInt8TypeInContext(c);
@@ -1001,7 +1001,12 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     L->voidt = LLVMVoidTypeInContext(c);
     LLVMTypeRef cf[2] = {L->f64, L->f64};
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
+}
 
+int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                    const char *features) {
+    Lower L_, *L = &L_;
+    cg_lower_init(L, ctx, c, m, cpu, features);
     cg_set_fn_attrs(L, declare_native(L, ti, false));
     if (recurses(ti)) {   /* <sym>.rec: <sym>'s parameters and the stack limit */
         LLVMValueRef f = LLVMGetNamedFunction(m, ti->symbol);

@@ -50,6 +50,8 @@ static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->
 static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
 
 /* lower.c */
+void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features);
+LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n);   /* i32 (ptr out, params...) */
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);

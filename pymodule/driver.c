@@ -184,6 +184,14 @@ static int keep_callee(PyObject *obj) {
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
+    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");
+    for (int i = 0; vectorized && i < nargs; i++)
+        if (args[i]->kind == TY_ARRAY)
+            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
+                             "%s is a @%s function: compiled code calls it with scalars only (argument %d is %s); "
+                             "loop over the elements, or call it outside compiled code",
+                             PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname),
+                             PyUnicode_AsUTF8(vectorized), i + 1, args[i]->name);
     Spec *s = pm_find_spec(d, args, nargs);
     if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
     if (!s) {
@@ -211,7 +219,20 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 /* np.linalg runs on the BLAS/LAPACK NumPy ships. */
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
-static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init};
+/* ember/_ufunc.py keeps each vectorized function's kernel (ufuncs cannot carry attributes). */
+static PyObject *host_kernel_of(PyObject *obj) {
+    const char *tp = Py_TYPE(obj)->tp_name;
+    if (strcmp(tp, "numpy.ufunc") && strcmp(tp, "DUFunc")) return NULL;
+    PyObject *mod = PyImport_ImportModule("ember._ufunc");
+    PyObject *kernels = mod ? PyObject_GetAttrString(mod, "_kernels") : NULL;
+    PyObject *k = kernels ? PyDict_GetItemWithError(kernels, obj) : NULL;   /* alive in _kernels */
+    Py_XDECREF(mod);
+    Py_XDECREF(kernels);
+    PyErr_Clear();
+    return k;
+}
+
+static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
 
 /* ---- the compile ------------------------------------------------------------------- */
 static Function *build_ir(Ctx *ctx, Dispatcher *d) {
@@ -428,6 +449,21 @@ done:
     return spec;
 }
 
+/* A C-ABI wrapper around a compiled kernel (pymodule/ufunc.c), under the compile lock. */
+int pm_wrap(const CgWrap *w, CgResult *out) {
+    if (lock_compile()) return -1;
+    Ctx *ctx = NULL;
+    int rc = -1;
+    if (load_codegen() || !(ctx = ctx_new())) goto done;
+    ctx->dump = ctx_dump_flags_from_env();
+    if ((rc = cg->wrap(ctx, w, out)) && !PyErr_Occurred())
+        raise_diag(ctx, w->symbol, (const Type **)w->params, w->nparams);
+done:
+    ctx_free(ctx);
+    unlock_compile();
+    return rc;
+}
+
 /* ---- inspection -------------------------------------------------------------------- */
 PyObject *pm_inspect(Dispatcher *d, const char *what) {
     if (load_codegen()) return NULL;
@@ -442,6 +478,11 @@ PyObject *pm_inspect(Dispatcher *d, const char *what) {
         Py_XDECREF(key);
     }
     return out;
+}
+
+PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_) {
+    if (load_codegen()) return NULL;
+    return asm_ ? cg->inspect_asm(bitcode) : cg->inspect_llvm(bitcode);
 }
 
 PyObject *pm_inspect_types(Dispatcher *d) {

@@ -67,6 +67,10 @@ PyMODINIT_FUNC PyInit__ember(void) {
     if (PyType_Ready(&PmDispatcherType) < 0) return NULL;
     PyObject *m = PyModule_Create(&def);
     if (!m) return NULL;
+    if (PyModule_AddFunctions(m, pm_api_methods) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     if (PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&PmDispatcherType) < 0) {
         Py_DECREF(m);
         return NULL;

@@ -267,6 +267,8 @@ int64_t ember_rt_stack_limit(void) {
 /* What the loader (loader.c) resolves generated code's runtime references to (contract 1: by name). */
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
+    {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
+    {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},

@@ -92,6 +92,8 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException))
         return ty_object(TY_EXCCLASS, obj, 0);
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
+    PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
+    if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
     if (PyType_Check(obj) && !strncmp(((PyTypeObject *)obj)->tp_name, "numpy.", 6)) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);
