@@ -234,6 +234,32 @@ static PyObject *host_kernel_of(PyObject *obj) {
 
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
 
+/* locals={'x': 'float64'} (ember/__init__.py turns type objects into names): each variable
+ * of that name, in every version, has that type (typeinfer/infer.c). */
+static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
+    Loc at = {fn->firstline, -1, -1};
+    if (!(fn->declared = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->nvars + 1)))) return -1;
+    PyObject *name, *type;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(locals, &pos, &name, &type)) {
+        const char *var = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+        const char *text = PyUnicode_Check(type) ? PyUnicode_AsUTF8(type) : NULL, *end;
+        char err[256] = "";
+        const Type *t = text ? ty_parse(text, &end, err, sizeof err) : NULL;
+        if (!var || !t || *end)
+            return ctx_error(ctx, DIAG_TYPING, fn, at, "locals=: invalid type for '%s': %s", var ? var : "?",
+                             err[0] ? err : "expected a type name");
+        bool found = false;
+        for (int v = 0; v < fn->nvars; v++)
+            if (!strcmp(fn->varnames[v], var)) {
+                fn->declared[v] = t;
+                found = true;
+            }
+        if (!found) return ctx_error(ctx, DIAG_TYPING, fn, at, "locals= names '%s', which is not a variable of %s", var, fn->name);
+    }
+    return 0;
+}
+
 /* ---- the compile ------------------------------------------------------------------- */
 static Function *build_ir(Ctx *ctx, Dispatcher *d) {
     PyFunctionObject *f = (PyFunctionObject *)d->py_func;
@@ -245,6 +271,8 @@ static Function *build_ir(Ctx *ctx, Dispatcher *d) {
         PyObject *par = PyDict_GetItemString(d->options, "parallel");
         fn->parallel = par && PyObject_IsTrue(par) == 1;
     }
+    PyObject *locals = PyDict_GetItemString(d->options, "locals");
+    if (fn && locals && PyDict_Check(locals) && PyDict_GET_SIZE(locals) && declare_locals(ctx, fn, locals)) return NULL;
     return fn;
 }
 

@@ -94,6 +94,11 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
     if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
+    PyObject *dtname = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
+    int named_dt = dtname ? rt_dtype_of_object(dtname) : -1;   /* ember.types.float64 as np.float64 */
+    Py_XDECREF(dtname);
+    PyErr_Clear();
+    if (named_dt >= 0) return ty_dtype(named_dt);
     if (PyType_Check(obj) && !strncmp(((PyTypeObject *)obj)->tp_name, "numpy.", 6)) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);

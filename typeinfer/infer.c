@@ -203,6 +203,14 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_LOADVAR: t = ti->vartypes[in->imm]; break;
     case IR_STOREVAR: {
+        const Type *decl = ti->fn->declared ? ti->fn->declared[in->imm] : NULL;
+        if (decl) {   /* locals=: the variable keeps its declared type; numbers convert to it */
+            bool number = ty_is_number(args[0]) && args[0] != ty_complex128 && ty_is_number(decl);
+            if (ty_unify(args[0], decl) != decl && !number)
+                return ERR(in, "cannot store %s in variable '%s', declared %s by locals=", args[0]->name,
+                           var_label(ti, in->imm), decl->name);
+            return 0;
+        }
         const Type *old = ti->vartypes[in->imm], *u = ty_unify(old, args[0]);
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
@@ -362,6 +370,8 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;
 
+    for (int v = 0; fn->declared && v < fn->nvars; v++)
+        if (fn->declared[v]) ti->vartypes[v] = fn->declared[v];
     for (int round = 0;; round++) {
         bool changed = false;
         for (int b = 0; b < fn->nblocks; b++)

@@ -244,17 +244,22 @@ class DUFunc:
         self._compile([a.dtype, a.dtype if b is None else _dtype_of(b)])
         return a
 
+    # each compiles first: that replaces self.ufunc, whose method is looked up after
     def reduce(self, array, *args, **kws):
-        return self.ufunc.reduce(self._binary(array), *args, **kws)
+        array = self._binary(array)
+        return self.ufunc.reduce(array, *args, **kws)
 
     def accumulate(self, array, *args, **kws):
-        return self.ufunc.accumulate(self._binary(array), *args, **kws)
+        array = self._binary(array)
+        return self.ufunc.accumulate(array, *args, **kws)
 
     def reduceat(self, array, *args, **kws):
-        return self.ufunc.reduceat(self._binary(array), *args, **kws)
+        array = self._binary(array)
+        return self.ufunc.reduceat(array, *args, **kws)
 
     def outer(self, a, b, **kws):
-        return self.ufunc.outer(self._binary(a, b), b, **kws)
+        a = self._binary(a, b)
+        return self.ufunc.outer(a, b, **kws)
 
     def at(self, a, indices, b=None):
         self._binary(a, b)
@@ -409,16 +414,21 @@ def cfunc(sig, **kws):
 
 
 # ---- carray / farray: a CPointer as an array --------------------------------------------------
-@ember.njit
-def _carray1(ptr, n):
-    return ptr[:n]
+# A cfunc receives a CPointer(T) as a 1-d C array of T as long as memory (codegen/lower_ufunc.c);
+# these view its start with a shape. `shape` is an int or a tuple: the shape of an empty bool
+# array of that shape gives both cases one code path (a few bytes allocated per call).
+def _carray(ptr, shape, dtype=None):
+    """ember.carray(ptr, shape): the C-ordered array of `shape` at a cfunc's CPointer `ptr`,
+    without a copy (dtype=, if given, is the pointer's own)."""
+    like = np.empty(shape, np.bool_)
+    return ptr[:like.size].reshape(like.shape)
 
 
-def carray(ptr, shape, dtype=None):
-    """In a cfunc: the C-ordered array of `shape` at pointer `ptr` (no copy)."""
-    raise errors.UnsupportedError("carray is for compiled code (a cfunc's CPointer arguments)")
+def _farray(ptr, shape, dtype=None):
+    """ember.farray(ptr, shape): the Fortran-ordered array of `shape` at a cfunc's CPointer."""
+    like = np.empty(shape, np.bool_).T
+    return ptr[:like.size].reshape(like.shape).T
 
 
-def farray(ptr, shape, dtype=None):
-    """In a cfunc: the Fortran-ordered array of `shape` at pointer `ptr` (no copy)."""
-    raise errors.UnsupportedError("farray is for compiled code (a cfunc's CPointer arguments)")
+carray = ember.njit(_carray)
+farray = ember.njit(_farray)

@@ -66,6 +66,7 @@ class Number(Type):
     def __init__(self, name, bitwidth):
         super().__init__(name)
         self.bitwidth = bitwidth
+        self._ember_dtype = name   # compiled code reads types.float64 as np.float64 (typeinfer/calls.c)
 
     @property
     def dtype(self):
