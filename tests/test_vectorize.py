@@ -310,3 +310,31 @@ def test_cache_loads_loops_without_llvm(tmp_path):
     assert first[:2] == second[:2]
     x = np.linspace(-3, 3, 7)
     assert second[0] == pytest.approx(np.log1p(np.exp(x)).tolist()) and second[1] == pytest.approx(np.cumsum(x).tolist())
+
+
+def test_cached_callers_see_a_changed_kernel(tmp_path):
+    """An @njit(cache=True) caller inlines the vectorized kernel: its cache key follows the kernel."""
+    script = textwrap.dedent('''
+        import json, sys, ukern2
+        print(json.dumps([ukern2.use(2.0), ukern2.use.stats["cache_hits"]]))
+    ''')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), EMBER_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONDONTWRITEBYTECODE="1")   # the module is rewritten within a second
+    results = []
+    for factor in (2, 2, 3):
+        (tmp_path / "ukern2.py").write_text(textwrap.dedent(f'''
+            from ember import vectorize, njit
+
+            @vectorize(["float64(float64)"], cache=True)
+            def scale(x):
+                return {factor} * x
+
+            @njit(cache=True)
+            def use(x):
+                return scale(x) + 1
+        '''))
+        r = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        results.append(json.loads(r.stdout))
+    assert results == [[5.0, 0], [5.0, 1], [7.0, 0]]

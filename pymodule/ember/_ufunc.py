@@ -29,7 +29,7 @@ _kernels = {}
 _Loop = collections.namedtuple("_Loop", "owner address symbol bitcode out")
 _IDENTITY = _ember.ufunc_identities()
 _UFUNC_OPTIONS = {"identity", "cache", "target", "nopython", "fastmath", "forceobj", "boundscheck", "nogil",
-                  "error_model", "writable_args"}
+                  "error_model"}
 _KERNEL_OPTIONS = ("cache", "fastmath", "boundscheck", "nogil", "error_model")
 
 
