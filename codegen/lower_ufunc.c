@@ -7,7 +7,8 @@
  *
  *   void <sym>(char **args, npy_intp const *dims, npy_intp const *steps, void *data)
  *       runs <sym>.body over [0, dims[0]) directly, or through ember_rt_parallel_for (split
- *       across the runtime's threads) when w->parallel; a failing body sets the Python
+ *       across the runtime's threads) when w->parallel and the call is long enough (a ufunc's
+ *       CG_PAR_MIN_ELEMS elements, as array expressions; two for a gufunc); a failing body sets the Python
  *       exception from the error record (ember_rt_raise_in_python takes the GIL: NumPy may have
  *       released it) and the loop returns, so NumPy raises it from the ufunc call.
  *   i32 <sym>.body(ptr env, i64 lo, i64 hi, ptr partial)      env: the loop's own arguments
@@ -188,20 +189,25 @@ static void lower_loop(Lower *L, const CgWrap *w) {
     LLVMValueRef envp = LLVMBuildAlloca(L->b, envt, "env");
     for (unsigned k = 0; k < 3; k++) LLVMBuildStore(L->b, LLVMGetParam(loop, k), cg_field(L, envt, envp, k));
     LLVMValueRef n = load_at(L, L->i64, LLVMGetParam(loop, 1), 0);
-    LLVMValueRef failed;
-    if (w->parallel) {
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, loop, "fail");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, loop, "done");
+    LLVMBasicBlockRef serial = LLVMAppendBasicBlockInContext(L->c, loop, "serial");
+    if (w->parallel) {   /* threads for calls long enough to pay for them (a gufunc's elements are big) */
+        LLVMBasicBlockRef threads = LLVMAppendBasicBlockInContext(L->c, loop, "threads");
+        LLVMValueRef enough = i64c(L, w->kind == CG_WRAP_UFUNC ? CG_PAR_MIN_ELEMS : 2);
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, n, enough, ""), threads, serial);
+        LLVMPositionBuilderAtEnd(L->b, threads);
         LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[5] = {body, envp, n, i64c(L, 0), LLVMConstNull(L->ptr)};
         LLVMValueRef chunks = cg_call(L, "ember_rt_parallel_for", L->i64, pt, args, 5);
-        failed = LLVMBuildICmp(L->b, LLVMIntSLT, chunks, i64c(L, 0), "");
+        cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSLT, chunks, i64c(L, 0), ""), false, fail, done);
     } else {
-        LLVMValueRef args[4] = {envp, i64c(L, 0), n, LLVMConstNull(L->ptr)};
-        LLVMValueRef st = LLVMBuildCall2(L->b, body_ty, body, args, 4, "");
-        failed = LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), "");
+        LLVMBuildBr(L->b, serial);
     }
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, loop, "fail");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, loop, "done");
-    cg_br_expect(L, failed, false, fail, done);
+    LLVMPositionBuilderAtEnd(L->b, serial);
+    LLVMValueRef args[4] = {envp, i64c(L, 0), n, LLVMConstNull(L->ptr)};
+    LLVMValueRef st = LLVMBuildCall2(L->b, body_ty, body, args, 4, "");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), ""), false, fail, done);
     LLVMPositionBuilderAtEnd(L->b, fail);
     cg_call(L, "ember_rt_raise_in_python", L->voidt, NULL, NULL, 0);
     LLVMBuildBr(L->b, done);
