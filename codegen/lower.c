@@ -78,6 +78,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_const_of(L, PyTuple_GET_ITEM(obj, i), t->elems[i]);
         return LLVMConstStructInContext(L->c, f, (unsigned)t->n, 0);
     }
+    case TY_ARRAY: return cg_const_array(L, obj, t);
     default: return LLVMGetPoison(cg_type(L, t));
     }
 }

@@ -149,6 +149,9 @@ LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
 
+/* lower_ufunc.c */
+LLVMValueRef cg_const_array(Lower *L, PyObject *array, const Type *t);   /* a frozen global array */
+
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in);

@@ -417,6 +417,13 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         rt_block_decref(r->meminfo);
         return NULL;
     }
+    if (!r->meminfo && !r->parent) {   /* constant data in the code (a global array): a copy */
+        PyArray_Descr *d = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
+        PyObject *view = d ? PyArray_NewFromDescr(&PyArray_Type, d, nd, shape, strides, r->data, 0, NULL) : NULL;
+        PyObject *copy = view ? PyArray_NewCopy((PyArrayObject *)view, NPY_CORDER) : NULL;
+        Py_XDECREF(view);
+        return copy;
+    }
     PyArray_Descr *descr = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
     int flags = t->readonly ? 0 : NPY_ARRAY_WRITEABLE;
     PyObject *arr = descr ? PyArray_NewFromDescr(&PyArray_Type, descr, nd, shape, strides, r->data, flags, NULL)

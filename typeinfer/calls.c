@@ -103,6 +103,11 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);
     }
+    const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
+    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen as constant data */
+        ti->frozen[in->id] = obj;
+        return ty_array_full(at->dtype, at->ndim, 'C', true, false);
+    }
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
