@@ -163,6 +163,13 @@ static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
     return NULL;
 }
 
+/* A compiled function passed as an argument: its own type (as in Numba), so the callee is known
+ * when the function taking it compiles (one specialisation per function passed, which LLVM can
+ * inline); it has no run-time value. */
+static const Type *function_type(PyObject *arg) {
+    return Py_TYPE(arg) == &PmDispatcherType ? ty_object(TY_DISPATCHER, arg, 0) : NULL;
+}
+
 static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     Dispatcher *d = (Dispatcher *)self;
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
@@ -175,7 +182,8 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = rt_typeof(args[i]))) return unsupported_argument(d, args[i], i);
+        if (!(types[i] = rt_typeof(args[i])) && !(types[i] = function_type(args[i])))
+            return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
         if (d->lazy) s = pm_compile(d, types, np, NULL, false);

@@ -305,6 +305,15 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
         goto fail;
     }
     free(entry);
+    if (!(spec->keep = PyList_New(0))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == TY_DISPATCHER && PyList_Append(spec->keep, args[i]->obj) < 0) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
     memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
     spec->nargs = nargs;
     spec->args = copy;
@@ -317,6 +326,7 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
     return spec;
 fail:
     rt_code_free(code);
+    if (spec) Py_XDECREF(spec->keep);
     free(spec);
     free(copy);
     free(sym);
@@ -328,6 +338,7 @@ fail:
 
 void pm_free_spec(Spec *s) {
     rt_code_free(s->code);
+    Py_XDECREF(s->keep);
     Py_XDECREF(s->object);
     Py_XDECREF(s->bitcode);
     free(s->args);
@@ -419,7 +430,9 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
     InProgress me = {d, args, nargs, NULL, in_progress};
     in_progress = &me;
-    if (d->cache && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
+    bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
+    for (int i = 0; i < nargs; i++) takes_function |= args[i]->kind == TY_DISPATCHER;
+    if (d->cache && !takes_function && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
         goto done;
     }

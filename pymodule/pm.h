@@ -22,6 +22,8 @@ typedef struct Spec {
     PyObject *bitcode;     /* the optimised module, for callers to inline and for inspection */
     char *symbol;          /* the native function's symbol */
     bool is_explicit;      /* from a signature given to the decorator */
+    PyObject *keep;        /* the Dispatchers passed as arguments, whose types name its parameters:
+                              alive as long as it is, so no other function gets their types */
 } Spec;
 
 typedef struct Dispatcher {

@@ -321,8 +321,8 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
-        snprintf(buf, len, "is a function, %s functions are not taken as arguments; call an @njit function by its "
-                 "global name inside the compiled one", ns);
+        snprintf(buf, len, "is a plain Python function, %s Python functions are not taken as arguments; "
+                 "pass an @njit function (compiled functions are)", ns);
     else
         snprintf(buf, len, "has type '%.100s', %s arguments are numbers (bool, int, float, complex, NumPy scalars), "
                  "None, NumPy arrays and tuples of these", Py_TYPE(v)->tp_name, ns);

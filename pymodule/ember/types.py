@@ -288,6 +288,8 @@ def from_name(name):
         return CPointer(from_name(name[9:-1]))
     if name.startswith("OptionalType(") and name.endswith(")"):
         return Optional(from_name(name[13:-1]))
+    if name.startswith("Dispatcher(") and name.endswith(")"):
+        return Type(name)   # a compiled function passed as an argument: its own type
     return _build(_ember.describe_type(name))
 
 
