@@ -29,7 +29,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
-    case TY_TUPLE: case TY_ZIP: {
+    case TY_TUPLE: case TY_ZIP: case TY_OPTIONAL: {
         LLVMTypeRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
@@ -264,6 +264,17 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
+    } else if (to->kind == TY_OPTIONAL) {   /* {is T, T}: None, a T, or another OptionalType */
+        LLVMValueRef has = LLVMConstInt(L->i1, from->kind != TY_NONE, 0);
+        LLVMValueRef x = from->kind == TY_NONE ? LLVMConstNull(cg_type(L, to->elems[1])) : v;
+        if (from->kind == TY_OPTIONAL) {
+            has = LLVMBuildExtractValue(L->b, v, 0, "");
+            x = LLVMBuildExtractValue(L->b, v, 1, "");
+            from = from->elems[1];
+        }
+        if (from->kind != TY_NONE) x = cg_cast(L, x, from, to->elems[1]);
+        LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, to)), has, 0, "");
+        return LLVMBuildInsertValue(L->b, r, x, 1, "");
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
         for (int i = 0; i < to->n; i++) {

@@ -184,14 +184,16 @@ static int keep_callee(PyObject *obj) {
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
-    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");
+    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    if (vectorized && !PyUnicode_CompareWithASCIIString(vectorized, "guvectorize"))
+        return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s is a @guvectorize function, which compiled code "
+                         "cannot call yet; call it outside compiled code", qualname);
     for (int i = 0; vectorized && i < nargs; i++)
         if (args[i]->kind == TY_ARRAY)
             return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
-                             "%s is a @%s function: compiled code calls it with scalars only (argument %d is %s); "
-                             "loop over the elements, or call it outside compiled code",
-                             PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname),
-                             PyUnicode_AsUTF8(vectorized), i + 1, args[i]->name);
+                             "%s is a @vectorize function: compiled code calls it with scalars only (argument %d is %s); "
+                             "loop over the elements, or call it outside compiled code", qualname, i + 1, args[i]->name);
     Spec *s = pm_find_spec(d, args, nargs);
     if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
     if (!s) {

@@ -89,6 +89,9 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: return rt_box_array(t, p);
+    case TY_OPTIONAL:   /* {is T, T} */
+        if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
+        return rt_box(t->elems[1], (const char *)p + t->offsets[1]);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

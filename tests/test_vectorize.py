@@ -263,6 +263,16 @@ def test_gufunc_parallel_and_errors():
         g(np.array([[1.0, 2.0], [3.0, -1.0]]))
 
 
+def test_gufunc_from_njit_is_a_located_error():
+    @njit
+    def use(a):
+        return SHIFT(a, 1.0)
+
+    with pytest.raises(errors.UnsupportedError, match="shift is a @guvectorize function, which compiled code cannot call yet") as e:
+        use(np.ones(3))
+    assert "return SHIFT(a, 1.0)" in str(e.value)
+
+
 def test_gufunc_bad_declarations():
     with pytest.raises(TypeError, match="has 1 dimensions; its layout has 2"):
         guvectorize(["void(float64[:], float64[:])"], "(m,n)->(n)")(lambda a, out: None)

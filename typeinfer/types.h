@@ -34,6 +34,8 @@ typedef enum {
     TY_DTYPE,       /* a NumPy scalar type or dtype used as a value (np.float64): `dtype` */
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
+    TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
+                       out as the tuple elems {bool (is T), T}; T has no references */
     TY_NKINDS
 } TypeKind;
 
@@ -107,6 +109,7 @@ const Type *ty_exc(PyObject *cls);
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
 void ty_forget(PyObject *dispatcher);
 const Type *ty_method(const Type *recv, const char *attr);
+const Type *ty_optional(const Type *t);    /* OptionalType(t); NULL unless t is a value without references */
 bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
 bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */
 bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */
