@@ -186,9 +186,6 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     Dispatcher *d = (Dispatcher *)obj;
     PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    if (vectorized && !PyUnicode_CompareWithASCIIString(vectorized, "guvectorize"))
-        return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s is a @guvectorize function, which compiled code "
-                         "cannot call yet; call it outside compiled code", qualname);
     for (int i = 0; vectorized && i < nargs; i++)
         if (args[i]->kind == TY_ARRAY)
             return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
@@ -453,6 +450,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (!ti) goto fail;
     if (declared_ret && declared_ret != ti->ret) {
         const Type *u = ty_unify(ti->ret, declared_ret);
+        if (declared_ret->kind == TY_OPTIONAL) {   /* None, T or OptionalType(T) where T converts */
+            const Type *r = ti->ret->kind == TY_OPTIONAL ? ti->ret->elems[1] : ti->ret;
+            u = r->kind == TY_NONE || ty_unify(r, declared_ret->elems[1]) == declared_ret->elems[1] ? declared_ret : NULL;
+        }
         if (u != declared_ret) {
             ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
                       "%s returns %s, which does not convert to the signature's %s", qualname,

@@ -47,6 +47,18 @@ def test_c_scalar_types(t, value, expected):
     assert f(value) == expected
 
 
+def test_locals():
+    f = cfunc("int64(float64)", locals={"y": types.int64})(_scaled)
+    assert f(3.0) == 7    # y = 7.5 stored in an int64 local
+    with pytest.raises(impl.errors.TypingError, match="does not convert to the signature's int64"):
+        cfunc("int64(float64)")(_scaled)
+
+
+def _scaled(x):
+    y = x * 2.5
+    return y
+
+
 def test_bool_and_void():
     seen = np.zeros(1)
     flag = cfunc(types.boolean(types.float64, types.float64))(lambda a, b: a < b)

@@ -73,3 +73,18 @@ def test_compiled_callers_pass_it_on_but_cannot_use_it():
 
     with pytest.raises(errors.TypingError, match=r"cannot unify return types none and array\(float64, 1d, C\)"):
         njit(array_or_none)(True)
+
+
+def non_negative(n):
+    if n < 0:
+        return None
+    return n
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's signature texts")
+def test_optional_return_type_in_a_signature():
+    t = impl.types
+    f = njit(t.optional(t.float64)(t.int64))(non_negative)
+    assert f(3) == 3.0 and type(f(3)) is float and f(-1) is None
+    g = njit(t.optional(t.int64)(t.int64))(lambda n: n * 2)
+    assert g(4) == 8

@@ -113,8 +113,10 @@ def test_bad_type_objects_and_signatures():
         t.float64(object)
     with pytest.raises(TypeError, match="must be a scalar type"):
         t.Array(t.float64[:], 1)
-    with pytest.raises(TypeError, match="invalid signature"):
+    with pytest.raises(TypeError, match=r"parameter 1 is OptionalType\(float64\); optional types are return types"):
         impl.njit(t.float64(t.optional(t.float64)))(lambda x: x)
+    with pytest.raises(TypeError, match="invalid signature"):
+        impl.njit("float64(float64")(lambda x: x)
     with pytest.raises(TypeError, match="not int"):
         impl.njit(3)
 

@@ -111,6 +111,9 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
+        return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
+                         "@vectorize functions, not @guvectorize functions or other ufuncs (yet)", name), NULL;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
 }
 

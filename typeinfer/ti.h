@@ -72,7 +72,7 @@ typedef struct TiHost {
                           Function *caller, Loc loc);
     /* Load the BLAS/LAPACK np.linalg uses: NULL when ready, else why not. */
     const char *(*linalg_init)(void);
-    /* The scalar kernel (a Dispatcher, borrowed) of a @vectorize/@guvectorize function, or NULL. */
+    /* The scalar kernel (a Dispatcher, borrowed) of a @vectorize function, or NULL. */
     PyObject *(*kernel_of)(PyObject *obj);
 } TiHost;
 

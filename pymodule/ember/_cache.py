@@ -125,7 +125,7 @@ def _value(v, names, seen, mods):
     already digested (recursion); mods: the modules on the current path (cycles)."""
     from ember import Dispatcher
     import numpy as np
-    if type(v).__name__ in ("ufunc", "DUFunc"):   # @vectorize/@guvectorize: callers inline the kernel
+    if type(v).__name__ in ("ufunc", "DUFunc"):   # @vectorize: callers inline the kernel
         from ember._ufunc import _kernels
         v = _kernels.get(v, v)
     if isinstance(v, Dispatcher):

@@ -23,7 +23,8 @@ import numpy as np
 import ember
 from ember import _cache, _ember, errors, types as _types
 
-# @njit callers find a vectorized function's kernel here (pymodule/driver.c, kernel_of).
+# @njit callers find a @vectorize function's kernel here (pymodule/driver.c, host_kernel_of); the
+# entries live as long as the process (a ufunc has no attributes to hang its kernel on).
 _kernels = {}
 
 _Loop = collections.namedtuple("_Loop", "owner address symbol bitcode out")
@@ -94,6 +95,8 @@ def _check_options(kws, what):
 def _kernel(func, kws, what):
     ember._check_function(func)
     options = {k: kws[k] for k in _KERNEL_OPTIONS if k in kws}
+    if "locals" in kws:
+        options["locals"] = ember._locals_text(kws["locals"])
     options["_vectorized"] = what
     return ember.Dispatcher(func, options, None)
 
@@ -331,9 +334,7 @@ def guvectorize(ftylist, signature=None, **kws):
                                     f"(e.g. float64[:])")
             lp = _build(kernel, "gufunc", str(_types.Signature(_types.none, params)), tuple(dtypes), core, parallel)
             loops.append((lp, _typenums(dtypes)))
-        u = _new_ufunc(func, len(ins), len(outs), loops, kws, layout)
-        _kernels[u] = kernel
-        return u
+        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout)   # compiled code cannot call it yet
 
     return decorate
 
