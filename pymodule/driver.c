@@ -218,18 +218,8 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 /* np.linalg runs on the BLAS/LAPACK NumPy ships. */
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
-/* ember/_ufunc.py keeps each vectorized function's kernel (ufuncs cannot carry attributes). */
-static PyObject *host_kernel_of(PyObject *obj) {
-    const char *tp = Py_TYPE(obj)->tp_name;
-    if (strcmp(tp, "numpy.ufunc") && strcmp(tp, "DUFunc")) return NULL;
-    PyObject *mod = PyImport_ImportModule("ember._ufunc");
-    PyObject *kernels = mod ? PyObject_GetAttrString(mod, "_kernels") : NULL;
-    PyObject *k = kernels ? PyDict_GetItemWithError(kernels, obj) : NULL;   /* alive in _kernels */
-    Py_XDECREF(mod);
-    Py_XDECREF(kernels);
-    PyErr_Clear();
-    return k;
-}
+/* A @vectorize function's kernel (pymodule/ufunc.c): compiled callers call it directly. */
+static PyObject *host_kernel_of(PyObject *obj) { return pm_ufunc_kernel(obj); }
 
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
 

@@ -64,5 +64,6 @@ int pm_wrap(const CgWrap *w, CgResult *out);   /* compile a C-ABI wrapper (codeg
 
 /* ufunc.c: what ember.types, vectorize, guvectorize and cfunc need from C */
 extern PyMethodDef pm_api_methods[];
+PyObject *pm_ufunc_kernel(PyObject *obj);   /* a @vectorize function's kernel (borrowed), or NULL */
 
 #endif

@@ -10,7 +10,8 @@
  * The object code of a wrapper is self-contained (the kernel is linked in), so the on-disk cache
  * stores it like a specialisation and a later process loads it without LLVM. A ufunc owns its
  * loops: the capsules, and the arrays NumPy reads (functions, data, type numbers, name, doc),
- * hang off its `obj` field, which NumPy releases with the ufunc.
+ * hang off its `obj` field, which NumPy releases with the ufunc; so does the kernel that @njit
+ * callers call instead of the ufunc (pm_ufunc_kernel).
  */
 #include "pm.h"
 #include "loader.h"
@@ -189,16 +190,17 @@ static void free_arrays(PyObject *cap) {
 
 static bool umath_ready;
 
-/* make_ufunc(name, doc, nin, nout, loops, identity, signature) -> numpy.ufunc
+/* make_ufunc(name, doc, nin, nout, loops, identity, identity_value, signature, kernel) -> numpy.ufunc
  *   loops      a list of (capsule, address, type numbers: a tuple of nin + nout ints)
  *   identity   PyUFunc_Zero/One/None/ReorderableNone/IdentityValue (then identity_value)
- *   signature  a gufunc's layout "(n),()->(n)", or None */
+ *   signature  a gufunc's layout "(n),()->(n)", or None
+ *   kernel     the Dispatcher compiled code calls for it (pm_ufunc_kernel), or None */
 static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
     const char *name, *doc, *signature;
     int nin, nout, identity;
-    PyObject *loops, *identity_value;
-    if (!PyArg_ParseTuple(args, "sziiO!iOz", &name, &doc, &nin, &nout, &PyList_Type, &loops, &identity,
-                          &identity_value, &signature))
+    PyObject *loops, *identity_value, *kernel;
+    if (!PyArg_ParseTuple(args, "sziiO!iOzO", &name, &doc, &nin, &nout, &PyList_Type, &loops, &identity,
+                          &identity_value, &signature, &kernel))
         return NULL;
     if (!umath_ready) {
         if (_import_umath() < 0) return NULL;
@@ -242,7 +244,7 @@ static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
         Py_DECREF(arrays);
         return NULL;
     }
-    PyObject *keep = PyTuple_Pack(2, arrays, loops);   /* the loops' capsules own their code */
+    PyObject *keep = PyTuple_Pack(3, arrays, loops, kernel);   /* the loops' capsules own their code */
     Py_DECREF(arrays);
     if (!keep) {
         Py_DECREF(u);
@@ -250,6 +252,30 @@ static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
     }
     ((PyUFuncObject *)u)->obj = keep;
     return u;
+}
+
+/* The kernel @njit callers call for a @vectorize function: a ufunc's (kept in its `obj`, beside
+ * the loops) or a DUFunc's `_kernel`. Borrowed; NULL for anything else. */
+PyObject *pm_ufunc_kernel(PyObject *obj) {
+    PyObject *k = NULL;
+    const char *tp = Py_TYPE(obj)->tp_name;
+    if (!strcmp(tp, "numpy.ufunc")) {
+        PyObject *keep = ((PyUFuncObject *)obj)->obj;
+        if (keep && PyTuple_Check(keep) && PyTuple_GET_SIZE(keep) == 3 &&
+            PyCapsule_IsValid(PyTuple_GET_ITEM(keep, 0), "ember.ufunc_arrays"))
+            k = PyTuple_GET_ITEM(keep, 2);
+    } else if (!strcmp(tp, "DUFunc")) {
+        PyObject *dict = PyObject_GenericGetDict(obj, NULL);
+        k = dict ? PyDict_GetItemString(dict, "_kernel") : NULL;   /* the DUFunc's dict keeps it */
+        Py_XDECREF(dict);
+        PyErr_Clear();
+    }
+    return k && Py_TYPE(k) == &PmDispatcherType ? k : NULL;
+}
+
+static PyObject *m_ufunc_kernel(PyObject *self, PyObject *obj) {
+    PyObject *k = pm_ufunc_kernel(obj);
+    return Py_NewRef(k ? k : Py_None);
 }
 
 static PyObject *m_ufunc_identities(PyObject *self, PyObject *unused) {
@@ -271,5 +297,6 @@ PyMethodDef pm_api_methods[] = {
     {"load_wrapper", m_load_wrapper, METH_VARARGS, "Load a wrapper's object code: (owner capsule, address)."},
     {"make_ufunc", m_make_ufunc, METH_VARARGS, "A numpy.ufunc over loaded loops."},
     {"ufunc_identities", m_ufunc_identities, METH_NOARGS, "NumPy's PyUFunc_* identity constants."},
+    {"ufunc_kernel", m_ufunc_kernel, METH_O, "The Dispatcher compiled code calls for a @vectorize function, or None."},
     {NULL},
 };

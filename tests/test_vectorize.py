@@ -348,3 +348,28 @@ def test_cached_callers_see_a_changed_kernel(tmp_path):
         assert r.returncode == 0, r.stderr
         results.append(json.loads(r.stdout))
     assert results == [[5.0, 0], [5.0, 1], [7.0, 0]]
+
+
+def test_dropped_ufuncs_free_their_code():
+    import gc
+    from ember._ember import code_stats
+
+    def make():
+        f = vectorize(["float64(float64)", "int64(int64)"])(lambda x: x + 1)
+        g = vectorize(lambda x: x * 2)
+        g(1.0)
+        h = guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")(shift_one)
+        return f(1.0) + g(2.0) + h(np.ones(2))[0]
+
+    assert make() == 8.0
+    gc.collect()
+    before = code_stats()["objects"]
+    for _ in range(3):
+        assert make() == 8.0
+    gc.collect()
+    assert code_stats()["objects"] == before
+
+
+def shift_one(x, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] + 1

@@ -126,8 +126,8 @@ def _value(v, names, seen, mods):
     from ember import Dispatcher
     import numpy as np
     if type(v).__name__ in ("ufunc", "DUFunc"):   # @vectorize: callers inline the kernel
-        from ember._ufunc import _kernels
-        v = _kernels.get(v, v)
+        from ember._ember import ufunc_kernel
+        v = ufunc_kernel(v) or v
     if isinstance(v, Dispatcher):
         return "compiled %s %s" % (_options_text(v.targetoptions), _function(v.py_func, seen))
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):

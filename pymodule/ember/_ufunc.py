@@ -11,8 +11,9 @@ reduce, accumulate, outer, at, dtype resolution and casting are NumPy's own. Wit
 then calls its ufunc. @guvectorize builds a generalized ufunc from a layout "(n),()->(n)". @cfunc
 compiles a function with a C signature (scipy.LowLevelCallable, ctypes).
 
-The kernel is an ordinary Dispatcher (its options carry `_vectorized`), so @njit code can call a
-vectorized function with scalars; calling it with arrays from compiled code is a located error.
+The kernel is an ordinary Dispatcher (its options carry `_vectorized`), kept by the ufunc (or the
+DUFunc), so @njit code can call a vectorized function with scalars; calling it with arrays from
+compiled code is a located error.
 With cache=True the loops' object code is stored in the on-disk cache next to the kernel's.
 """
 import collections
@@ -22,10 +23,6 @@ import numpy as np
 
 import ember
 from ember import _cache, _ember, errors, types as _types
-
-# @njit callers find a @vectorize function's kernel here (pymodule/driver.c, host_kernel_of); the
-# entries live as long as the process (a ufunc has no attributes to hang its kernel on).
-_kernels = {}
 
 _Loop = collections.namedtuple("_Loop", "owner address symbol bitcode out")
 _IDENTITY = _ember.ufunc_identities()
@@ -140,10 +137,11 @@ def _identity(kws):
     return _IDENTITY["value"], ident
 
 
-def _new_ufunc(func, nin, nout, loops, kws, layout=None):
+def _new_ufunc(func, nin, nout, loops, kws, layout=None, kernel=None):
+    """The numpy.ufunc; `kernel` is what @njit callers call instead (pymodule/ufunc.c keeps it)."""
     identity, value = _identity(kws)
     entries = [(lp.owner, lp.address, nums) for lp, nums in loops]
-    return _ember.make_ufunc(func.__name__, func.__doc__, nin, nout, entries, identity, value, layout)
+    return _ember.make_ufunc(func.__name__, func.__doc__, nin, nout, entries, identity, value, layout, kernel)
 
 
 def _operand_name(t, what):
@@ -175,9 +173,7 @@ def vectorize(ftylist_or_function=(), **kws):
             ret = None if s.return_type is None else _operand_name(s.return_type, f"the return type of {s}")
             lp = _build(kernel, "ufunc", str(s), names + (ret,), (), parallel)
             loops.append((lp, _typenums(names + (lp.out,))))
-        u = _new_ufunc(func, nin, 1, loops, kws)
-        _kernels[u] = kernel
-        return u
+        return _new_ufunc(func, nin, 1, loops, kws, kernel=kernel)
 
     return decorate
 
@@ -216,7 +212,6 @@ class DUFunc:
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             setattr(self, attr, getattr(func, attr, None))
         self.__wrapped__ = func
-        _kernels[self] = self._kernel
 
     def _compile(self, dtypes):
         key = tuple(np.dtype(d).name for d in dtypes)
