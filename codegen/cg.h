@@ -11,7 +11,8 @@
  *   i32 @<sym>.entry(ptr %args, ptr %out)        %args: array of pointers to unboxed arguments
  *
  * Sections: lower.c (IR -> LLVM IR), lower_ops.c (operators and builtins with Python
- * semantics), lower_ufunc.c (C-ABI wrappers: ufunc loops, cfuncs), jit.c (target machine, O3 pipeline, object emission), module.c (the capsule).
+ * semantics), lower_ufunc.c (C-ABI wrappers: ufunc loops, cfuncs), lower_const.c
+ * (global arrays as constant data), jit.c (target machine, O3 pipeline, object emission), module.c (the capsule).
  */
 #ifndef EMBER_CG_H
 #define EMBER_CG_H

@@ -149,8 +149,8 @@ LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
 
-/* lower_ufunc.c */
-LLVMValueRef cg_const_array(Lower *L, PyObject *array, const Type *t);   /* a frozen global array */
+/* lower_const.c */
+LLVMValueRef cg_const_array(Lower *L, PyObject *frozen, const Type *t);   /* a global array: (bytes, shape) */
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

@@ -1,5 +1,5 @@
 /* lower_ufunc.c: C-ABI functions around a compiled kernel (cg.h, CgWrap): NumPy inner loops for
- * @vectorize and @guvectorize, and @cfunc's C function; and global arrays as constant data.
+ * @vectorize and @guvectorize, and @cfunc's C function.
  *
  * Every wrapper calls the kernel's native function (<kernel>(ptr out, params...), returning a
  * status); jit.c links the kernel's bitcode in and makes it internal, so O3 inlines the kernel
@@ -257,41 +257,6 @@ static void lower_cfunc(Lower *L, const CgWrap *w) {
     LLVMValueRef out = cg_entry_alloca(L, c_type(L, rdt), "out");
     cg_store_elem(L, rdt, out, LLVMBuildLoad2(L->b, cg_type(L, w->ret), slot, ""), w->ret);
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, c_type(L, rdt), out, ""));
-}
-
-/* ---- global arrays: constant data ------------------------------------------------- */
-/* A NumPy array that compiled code reads as a global: its contents, in C order, become a
- * private constant of the object (contract 1: the code refers to no host memory, so the cache
- * and AOT modules carry the data too), viewed as a read-only C array that nothing owns. A
- * caller returning it to Python gets a copy (runtime/array.c, rt_box_array). */
-LLVMValueRef cg_const_array(Lower *L, PyObject *array, const Type *t) {
-    PyObject *bytes = PyObject_CallMethod(array, "tobytes", NULL);   /* C order, whatever its strides */
-    PyObject *shape = PyObject_GetAttrString(array, "shape");
-    if (!bytes || !shape || !PyBytes_Check(bytes) || !PyTuple_Check(shape) || PyTuple_GET_SIZE(shape) != t->ndim) {
-        Py_XDECREF(bytes);
-        Py_XDECREF(shape);
-        PyErr_Clear();
-        return LLVMGetPoison(cg_type(L, t));
-    }
-    LLVMValueRef init = LLVMConstStringInContext(L->c, PyBytes_AS_STRING(bytes), (unsigned)PyBytes_GET_SIZE(bytes), 1);
-    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), "ember.global_array");
-    LLVMSetInitializer(g, init);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
-    LLVMSetAlignment(g, 64);
-    LLVMValueRef dims[32], strides[32];
-    int64_t stride = ty_dtypes[t->dtype].size;
-    for (int k = t->ndim - 1; k >= 0 && k < 32; k--) {
-        int64_t n = PyLong_AsLongLong(PyTuple_GET_ITEM(shape, k));
-        dims[k] = i64c(L, n);
-        strides[k] = i64c(L, stride);
-        stride *= n;
-    }
-    Py_DECREF(bytes);
-    Py_DECREF(shape);
-    LLVMValueRef null = LLVMConstNull(L->ptr);
-    return cg_make_array(L, t, null, null, g, dims, strides);
 }
 
 int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,

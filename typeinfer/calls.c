@@ -104,8 +104,17 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         if (dt >= 0) return ty_dtype(dt);
     }
     const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
-    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen as constant data */
-        ti->frozen[in->id] = obj;
+    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen (codegen/lower_const.c) */
+        PyObject *bytes = PyObject_CallMethod(obj, "tobytes", NULL);   /* C order, whatever its strides */
+        PyObject *shape = bytes ? PyObject_GetAttrString(obj, "shape") : NULL;
+        PyObject *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
+        Py_XDECREF(bytes);
+        Py_XDECREF(shape);
+        if (!frozen) return NULL;   /* the Python error (a MemoryError) is the compile's */
+        PyObject *kept = ctx_keep(ti->fn->ctx, frozen);   /* alive for the compile */
+        Py_DECREF(frozen);
+        if (!kept) return NULL;
+        ti->frozen[in->id] = kept;
         return ty_array_full(at->dtype, at->ndim, 'C', true, false);
     }
     if (PyFunction_Check(obj))
