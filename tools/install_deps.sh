@@ -21,7 +21,8 @@ python3 -c "import numba" 2>/dev/null || need+=(numba)       # comparisons only 
 python3 -c "import mpi4py" 2>/dev/null || need+=(mpi4py)
 python3 -c "import dask.array" 2>/dev/null || need+=("dask[array]")
 python3 -c "import distributed" 2>/dev/null || need+=(distributed)
-for m in joblib cloudpickle nbclient nbformat ipykernel matplotlib; do
+# scipy: @cfunc callbacks through scipy.LowLevelCallable (tests/test_cfunc.py)
+for m in joblib cloudpickle nbclient nbformat ipykernel matplotlib scipy; do
   python3 -c "import $m" 2>/dev/null || need+=("$m")
 done
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
