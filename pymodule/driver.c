@@ -181,16 +181,42 @@ static int keep_callee(PyObject *obj) {
     return PyList_Append(in_progress->callees, obj);
 }
 
+/* A @vectorize function (its kernel d) called with arrays: the compiled function that applies the
+ * kernel element by element with NumPy's broadcasting (ember/_ufunc.py writes it), to call
+ * instead. Borrowed (the kernel keeps it); NULL with a diagnostic or a Python error. */
+static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int nargs, Function *caller, Loc loc) {
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    const Type *elems[64];
+    for (int i = 0; i < nargs && i < 64; i++) {
+        bool array = args[i]->kind == TY_ARRAY;
+        elems[i] = array ? ty_scalar_of(args[i]->dtype) : args[i];
+        if ((array && args[i]->ndim == 0) || !ty_is_number(elems[i]))
+            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s is a @vectorize function: compiled code calls it "
+                             "with numbers and arrays of one or more dimensions (argument %d is %s)", qualname, i + 1,
+                             args[i]->name), NULL;
+    }
+    Spec *k = pm_find_spec(d, elems, nargs);
+    if (!k && !(k = pm_compile(d, elems, nargs, NULL, false))) return NULL;
+    int dt = ty_dtype_of_scalar(k->ret);
+    if (dt < 0)
+        return ctx_error(ctx, DIAG_TYPING, caller, loc, "%s returns %s, not a number, for its elements", qualname,
+                         k->ret->name), NULL;
+    PyObject *names = PyTuple_New(nargs);
+    for (int i = 0; names && i < nargs; i++) PyTuple_SET_ITEM(names, i, PyUnicode_FromString(args[i]->name));
+    PyObject *h = names ? pm_call("ember._ufunc", "_elementwise", "(ONs)", (PyObject *)d, names, ty_dtypes[dt].name) : NULL;
+    Py_XDECREF(h);   /* the kernel's __dict__ holds it */
+    return h && Py_TYPE(h) == &PmDispatcherType ? (Dispatcher *)h : NULL;
+}
+
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
-    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
-    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    for (int i = 0; vectorized && i < nargs; i++)
-        if (args[i]->kind == TY_ARRAY)
-            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
-                             "%s is a @vectorize function: compiled code calls it with scalars only (argument %d is %s); "
-                             "loop over the elements, or call it outside compiled code", qualname, i + 1, args[i]->name);
+    bool arrays = false;
+    for (int i = 0; i < nargs; i++) arrays |= args[i]->kind == TY_ARRAY;
+    if (arrays && PyDict_GetItemString(d->options, "_vectorized")) {   /* ember/_ufunc.py */
+        if (!(d = elementwise(ctx, d, args, nargs, caller, loc))) return -1;
+        obj = (PyObject *)d;
+    }
     Spec *s = pm_find_spec(d, args, nargs);
     if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
     if (!s) {

@@ -177,16 +177,61 @@ def test_called_from_njit_with_scalars():
     assert use_dyn(3) == 8
 
 
-def test_called_from_njit_with_arrays_is_a_located_error():
+def test_called_from_njit_with_arrays_broadcasts_like_the_ufunc():
+    @njit
+    def use(a, b):
+        return REL(a, b)
+
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    for x, y in [(a, b), (a, 0.5), (0.5, b), (a[:, :1], b), (a.T[::2], a[0, :3]), (a[::-1], a)]:
+        same(REL(x, y), use(x, y))
+    ro = a.copy()
+    ro.flags.writeable = False
+    same(REL(ro, ro), use(ro, ro))
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        use(a, np.ones(3))
+
+    @njit
+    def use_int(n):
+        return CLAMP(np.arange(n) - 2, 3)
+
+    np.testing.assert_array_equal(use_int(5), CLAMP(np.arange(5) - 2, 3))
+
+    @vectorize
+    def dyn(x):
+        return x * 2
+
+    @njit
+    def use_dyn(a):
+        return dyn(a) + 1
+
+    np.testing.assert_array_equal(use_dyn(np.arange(3)), [1, 3, 5])
+    assert use_dyn(np.arange(3.0)).dtype == np.float64
+
+
+def test_elementwise_calls_raise_and_do_not_leak():
+    f = vectorize(["float64(float64)"])(checked_sqrt)
+
     @njit
     def use(a):
-        return REL(a, a)
+        return f(a) * 2
+
+    same(np.sqrt(np.arange(4.0)) * 2, use(np.arange(4.0)))
+    with pytest.raises(ValueError, match="negative input"):
+        use(np.array([1.0, -1.0]))    # the output allocated before the failure is freed (no_leaks)
+
+
+def test_elementwise_call_with_a_0d_array_is_a_located_error():
+    @njit
+    def use(a):
+        return REL(a, 1.0)
 
     with pytest.raises(errors.UnsupportedError) as e:
-        use(np.ones(3))
+        use(np.array(2.0))
     text = str(e.value)
-    assert "rel_diff is a @vectorize function: compiled code calls it with scalars only" in text
-    assert "argument 1 is array(float64, 1d, C)" in text and "return REL(a, a)" in text and "^^^" in text
+    assert "rel_diff is a @vectorize function: compiled code calls it with numbers and arrays of one or more" in text
+    assert "argument 1 is array(float64, 0d, C)" in text and "return REL(a, 1.0)" in text and "^^^" in text
 
 
 def test_bad_declarations():

@@ -12,8 +12,8 @@ then calls its ufunc. @guvectorize builds a generalized ufunc from a layout "(n)
 compiles a function with a C signature (scipy.LowLevelCallable, ctypes).
 
 The kernel is an ordinary Dispatcher (its options carry `_vectorized`), kept by the ufunc (or the
-DUFunc), so @njit code can call a vectorized function with scalars; calling it with arrays from
-compiled code is a located error.
+DUFunc), so @njit code can call a vectorized function: with scalars it calls the kernel, with
+arrays a compiled loop over the broadcast elements (_elementwise).
 With cache=True the loops' object code is stored in the on-disk cache next to the kernel's.
 """
 import collections
@@ -176,6 +176,50 @@ def vectorize(ftylist_or_function=(), **kws):
         return _new_ufunc(func, nin, 1, loops, kws, kernel=kernel)
 
     return decorate
+
+
+def _elementwise(kernel, arg_types, out_dtype):
+    """For @njit code calling a @vectorize function with arrays (pymodule/driver.c): a compiled
+    function applying its kernel element by element with NumPy's broadcasting, returning a new
+    array of out_dtype (what the kernel returns for the elements). One per argument types, kept in
+    the kernel's __dict__. For arg_types ('array(float64, 2d, C)', 'float64'):
+
+        def rel_diff_elementwise(p0, p1):
+            shape = p0.shape
+            out = np.empty(shape, _DT)
+            for i0 in range(shape[0]):
+                for i1 in range(shape[1]):
+                    out[i0, i1] = _kernel(p0[i0 if p0.shape[0] != 1 else 0, i1 if p0.shape[1] != 1 else 0], p1)
+            return out
+    """
+    made = kernel.__dict__.setdefault("_elementwise", {})
+    key = (arg_types, out_dtype)
+    if key in made:
+        return made[key]
+    ndims = [_types.from_name(t).ndim if t.startswith(("array", "readonly", "unaligned")) else -1 for t in arg_types]
+    params = ["p%d" % k for k in range(len(arg_types))]
+    arrays = [p for p, nd in zip(params, ndims) if nd >= 0]
+    nd = max(ndims)
+    shape = arrays[0] + ".shape" if len(arrays) == 1 else "(%s).shape" % " | ".join(
+        "np.zeros(%s.shape, np.bool_)" % p for p in arrays)   # the broadcast shape; ValueError if none
+
+    def element(p, k):
+        if k < 0:
+            return p
+        axes = range(nd - k, nd)
+        return "%s[%s]" % (p, ", ".join("i%d if %s.shape[%d] != 1 else 0" % (a, p, a - (nd - k)) for a in axes))
+
+    name = kernel.py_func.__name__.replace("<", "_").replace(">", "_") + "_elementwise"
+    lines = ["def %s(%s):" % (name, ", ".join(params)), "    shape = " + shape, "    out = np.empty(shape, _DT)"]
+    for a in range(nd):
+        lines.append("    " * (a + 1) + "for i%d in range(shape[%d]):" % (a, a))
+    lines.append("    " * (nd + 1) + "out[%s] = _kernel(%s)" % (", ".join("i%d" % a for a in range(nd)),
+                                                             ", ".join(element(p, k) for p, k in zip(params, ndims))))
+    lines.append("    return out")
+    namespace = {"np": np, "_kernel": kernel, "_DT": getattr(np, "bool_" if out_dtype == "bool" else out_dtype)}
+    exec(compile("\n".join(lines) + "\n", "<ember elementwise %s>" % kernel.py_func.__qualname__, "exec"), namespace)
+    made[key] = ember.njit(namespace[name])
+    return made[key]
 
 
 def _dtype_of(x):
