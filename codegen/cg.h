@@ -11,7 +11,8 @@
  *   i32 @<sym>.entry(ptr %args, ptr %out)        %args: array of pointers to unboxed arguments
  *
  * Sections: lower.c (IR -> LLVM IR), lower_ops.c (operators and builtins with Python
- * semantics), jit.c (target machine, O3 pipeline, object emission), module.c (the capsule).
+ * semantics), lower_ufunc.c (C-ABI wrappers: ufunc loops, cfuncs), lower_const.c
+ * (global arrays as constant data), jit.c (target machine, O3 pipeline, object emission), module.c (the capsule).
  */
 #ifndef EMBER_CG_H
 #define EMBER_CG_H
@@ -23,15 +24,47 @@ typedef struct CgResult {
     PyObject *bitcode;    /* new reference: the optimised module */
 } CgResult;
 
+/* A C-ABI function around a compiled specialisation (the kernel), for NumPy and C callers
+ * (codegen/lower_ufunc.c). The kernel's bitcode is linked in, so LLVM inlines it into the loop.
+ *
+ *   CG_WRAP_UFUNC   void <sym>(char **args, npy_intp const *dims, npy_intp const *steps, void *data)
+ *                   a NumPy inner loop: operand k (inputs, then the output) has dtype dtypes[k]
+ *   CG_WRAP_GUFUNC  the same signature, a generalized ufunc's loop: operand k has core_ndim[k]
+ *                   core dimensions, core_dim[k][d] naming which of dims[1..]
+ *   CG_WRAP_CFUNC   <ret> <sym>(<params>): C scalars of dtypes[0..nparams) returning dtypes[nparams]
+ *                   (-1: void)
+ *
+ * A failing kernel stops the loop and sets the Python exception (taking the GIL); a failing
+ * cfunc reports the exception as unraisable and returns 0. */
+typedef enum { CG_WRAP_UFUNC, CG_WRAP_GUFUNC, CG_WRAP_CFUNC } CgWrapKind;
+
+#define CG_WRAP_MAX_OPERANDS 32
+#define CG_WRAP_MAX_CORE 8
+
+typedef struct CgWrap {
+    CgWrapKind kind;
+    const char *symbol;            /* the wrapper's name */
+    const char *kernel;            /* the kernel's native symbol */
+    PyObject *bitcode;             /* the kernel's optimised module */
+    const Type *const *params;     /* the kernel's parameter types */
+    int nparams;
+    const Type *ret;               /* the kernel's return type */
+    int dtypes[CG_WRAP_MAX_OPERANDS + 1];   /* DT_* per operand (see above) */
+    int core_ndim[CG_WRAP_MAX_OPERANDS];    /* CG_WRAP_GUFUNC */
+    int core_dim[CG_WRAP_MAX_OPERANDS][CG_WRAP_MAX_CORE];
+    bool parallel;                 /* split the outer loop across the parallel runner */
+} CgWrap;
+
 typedef struct CgApi {
     int abi_version;
     int (*init)(TyState *types);
     int (*compile)(Ctx *ctx, TypeInfo *ti, CgResult *out);
     PyObject *(*inspect_llvm)(PyObject *bitcode);
     PyObject *(*inspect_asm)(PyObject *bitcode);
+    int (*wrap)(Ctx *ctx, const CgWrap *w, CgResult *out);
 } CgApi;
 
-#define EMBER_CG_ABI 2
+#define EMBER_CG_ABI 3
 #define EMBER_CG_CAPSULE "ember._embercc.api"
 
 #endif

@@ -24,6 +24,8 @@
 
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features);
+int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                     const char *features);
 
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
@@ -181,49 +183,75 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
     return r;
 }
 
-int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
-    int rc = -1;
-    LLVMContextRef c = LLVMContextCreate();
-    LLVMModuleRef m = LLVMModuleCreateWithNameInContext(ti->symbol, c);
-    LLVMSetTarget(m, triple);
-    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
-    LLVMSetModuleDataLayout(m, dl);
-    LLVMDisposeTargetData(dl);
-    PyObject *seen = PySet_New(NULL);
-    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
-    if (touches_unaligned(ti)) mark_unaligned(m);
-    if (link_callees(ctx, c, m, ti, seen)) goto done;
-    make_linked_internal(m, ti->symbol);
+/* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
+ * the optimised module as bitcode and the object code into out. */
+static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out) {
+    make_linked_internal(m, symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;
     if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-        ctx_error(ctx, DIAG_INTERNAL, ti->fn, (Loc){ti->fn->firstline, -1, -1},
+        ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn ? fn->firstline : 0, -1, -1},
                   "ember produced invalid LLVM IR (a compiler bug): %.600s", msg);
         LLVMDisposeMessage(msg);
-        goto done;
+        return -1;
     }
     LLVMDisposeMessage(msg);
-    if (run_passes(ctx, m)) goto done;
+    if (run_passes(ctx, m)) return -1;
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
     LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
     out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
     LLVMDisposeMemoryBuffer(bc);
-    if (!out->bitcode) goto done;
+    if (!out->bitcode) return -1;
     if (ctx->dump & DUMP_ASM) {
         PyObject *as = emit_bytes(m, LLVMAssemblyFile);
-        if (!as) goto done;
+        if (!as) return -1;
         PySys_FormatStderr("--- assembly ---\n");
         fputs(PyBytes_AS_STRING(as), stderr);
         Py_DECREF(as);
     }
-    if (!(out->object = emit_bytes(m, LLVMObjectFile))) goto done;
-    rc = 0;
+    return (out->object = emit_bytes(m, LLVMObjectFile)) ? 0 : -1;
+}
+
+static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
+    LLVMModuleRef m = LLVMModuleCreateWithNameInContext(name, c);
+    LLVMSetTarget(m, triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(m, dl);
+    LLVMDisposeTargetData(dl);
+    return m;
+}
+
+int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
+    int rc = -1;
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMModuleRef m = new_module(c, ti->symbol);
+    PyObject *seen = PySet_New(NULL);
+    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
+    if (touches_unaligned(ti)) mark_unaligned(m);
+    if (link_callees(ctx, c, m, ti, seen)) goto done;
+    rc = finish(ctx, m, ti->symbol, ti->fn, out);
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
         Py_CLEAR(out->object);
     }
     Py_XDECREF(seen);
+    LLVMDisposeModule(m);
+    LLVMContextDispose(c);
+    return rc;
+}
+
+/* A C-ABI wrapper around a compiled kernel (lower_ufunc.c), with the kernel linked in. */
+int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMModuleRef m = new_module(c, w->symbol);
+    int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
+    if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
+    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out);
+    if (rc) {
+        Py_CLEAR(out->bitcode);
+        Py_CLEAR(out->object);
+    }
     LLVMDisposeModule(m);
     LLVMContextDispose(c);
     return rc;

@@ -30,7 +30,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
-    case TY_TUPLE: case TY_ZIP: case TY_EXC: {   /* an exception instance: its args */
+    case TY_TUPLE: case TY_ZIP: case TY_EXC: case TY_OPTIONAL: {   /* an exception instance: its args */
         LLVMTypeRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_type(L, t->elems[i]);
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
@@ -79,6 +79,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_const_of(L, PyTuple_GET_ITEM(obj, i), t->elems[i]);
         return LLVMConstStructInContext(L->c, f, (unsigned)t->n, 0);
     }
+    case TY_ARRAY: return cg_const_array(L, obj, t);
     default: return LLVMGetPoison(cg_type(L, t));
     }
 }
@@ -254,6 +255,17 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
+    } else if (to->kind == TY_OPTIONAL) {   /* {is T, T}: None, a T, or another OptionalType */
+        LLVMValueRef has = LLVMConstInt(L->i1, from->kind != TY_NONE, 0);
+        LLVMValueRef x = from->kind == TY_NONE ? LLVMConstNull(cg_type(L, to->elems[1])) : v;
+        if (from->kind == TY_OPTIONAL) {
+            has = LLVMBuildExtractValue(L->b, v, 0, "");
+            x = LLVMBuildExtractValue(L->b, v, 1, "");
+            from = from->elems[1];
+        }
+        if (from->kind != TY_NONE) x = cg_cast(L, x, from, to->elems[1]);
+        LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, to)), has, 0, "");
+        return LLVMBuildInsertValue(L->b, r, x, 1, "");
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
         for (int i = 0; i < to->n; i++) {
@@ -404,7 +416,7 @@ static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
 }
 
 /* ---- calls ------------------------------------------------------------------------- */
-static LLVMTypeRef native_fn_type(Lower *L, const Type *const *params, int n) {
+LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n) {
     LLVMTypeRef pt[257];
     pt[0] = L->ptr;
     for (int i = 0; i < n; i++) pt[i + 1] = cg_type(L, params[i]);
@@ -468,7 +480,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         return call_native(L, f, LLVMGlobalGetValueType(f), ci->ret, args, ci->nparams + 1);
     }
     case CALL_NATIVE: {
-        LLVMTypeRef fty = native_fn_type(L, ci->params, ci->nparams);
+        LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
         LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
         if (!f) f = LLVMAddFunction(L->m, ci->symbol, fty);
         return call_native(L, f, fty, ci->ret, args, ci->nparams);
@@ -818,7 +830,7 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f) {
 }
 
 static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
-    LLVMTypeRef fty = native_fn_type(L, ti->argtypes, ti->nargs);
+    LLVMTypeRef fty = cg_native_fn_type(L, ti->argtypes, ti->nargs);
     LLVMValueRef f = LLVMAddFunction(L->m, ti->symbol, fty);
     if (internal) LLVMSetLinkage(f, LLVMInternalLinkage);
     return f;
@@ -997,9 +1009,9 @@ static void build_entry(Lower *L, TypeInfo *ti, const char *name) {
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features);
 
-int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
-                    const char *features) {
-    Lower L_ = {.ctx = ctx, .c = c, .m = m, .cpu = cpu, .features = features}, *L = &L_;
+/* A lowering state over module m with its common LLVM types; the caller disposes of L->b. */
+void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features) {
+    *L = (Lower){.ctx = ctx, .c = c, .m = m, .cpu = cpu, .features = features};
     L->b = LLVMCreateBuilderInContext(c);
     L->i1 = LLVMInt1TypeInContext(c);
     L->i8 = LLVMInt8TypeInContext(c);
@@ -1010,7 +1022,12 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     L->voidt = LLVMVoidTypeInContext(c);
     LLVMTypeRef cf[2] = {L->f64, L->f64};
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
+}
 
+int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
+                    const char *features) {
+    Lower L_, *L = &L_;
+    cg_lower_init(L, ctx, c, m, cpu, features);
     cg_set_fn_attrs(L, declare_native(L, ti, false));
     if (recurses(ti)) {   /* <sym>.rec: <sym>'s parameters and the stack limit */
         LLVMValueRef f = LLVMGetNamedFunction(m, ti->symbol);

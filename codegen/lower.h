@@ -57,6 +57,8 @@ static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->
 static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
 
 /* lower.c */
+void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features);
+LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n);   /* i32 (ptr out, params...) */
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
@@ -174,6 +176,9 @@ LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLV
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
+
+/* lower_const.c */
+LLVMValueRef cg_const_array(Lower *L, PyObject *frozen, const Type *t);   /* a global array: (bytes, shape) */
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

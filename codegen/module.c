@@ -13,6 +13,7 @@ static int init(TyState *types) {
 int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out);
 PyObject *cg_inspect_llvm(PyObject *bitcode);
 PyObject *cg_inspect_asm(PyObject *bitcode);
+int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out);
 
 static const CgApi api = {
     .abi_version = EMBER_CG_ABI,
@@ -20,6 +21,7 @@ static const CgApi api = {
     .compile = cg_compile,
     .inspect_llvm = cg_inspect_llvm,
     .inspect_asm = cg_inspect_asm,
+    .wrap = cg_wrap,
 };
 
 /* The CPU LLVM compiles for: its name and features ("+avx2,+fma,-avx512f,..."), as the code

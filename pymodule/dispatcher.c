@@ -163,6 +163,13 @@ static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
     return NULL;
 }
 
+/* A compiled function passed as an argument: its own type (as in Numba), so the callee is known
+ * when the function taking it compiles (one specialisation per function passed, which LLVM can
+ * inline); it has no run-time value. */
+static const Type *function_type(PyObject *arg) {
+    return Py_TYPE(arg) == &PmDispatcherType ? ty_object(TY_DISPATCHER, arg, 0) : NULL;
+}
+
 static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     Dispatcher *d = (Dispatcher *)self;
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
@@ -175,7 +182,8 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     }
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = rt_typeof(args[i]))) return unsupported_argument(d, args[i], i);
+        if (!(types[i] = rt_typeof(args[i])) && !(types[i] = function_type(args[i])))
+            return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
         if (d->lazy) s = pm_compile(d, types, np, NULL, false);
@@ -196,6 +204,13 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
         PyErr_Format(PyExc_TypeError, "invalid signature '%s': %s", text, err);
         return -1;
     }
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == TY_OPTIONAL) {
+            PyErr_Format(PyExc_TypeError, "invalid signature '%s': parameter %d is %s; optional types are "
+                         "return types only (yet)", text, i + 1, args[i]->name);
+            free(args);
+            return -1;
+        }
     if (nargs != nparams_of(d)) {
         PyErr_Format(PyExc_TypeError, "signature '%s' has %d parameters but %U takes %d", text, nargs,
                      ((PyFunctionObject *)d->py_func)->func_qualname, nparams_of(d));
@@ -210,17 +225,11 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
 /* Compile each signature string of sigs (a string or a sequence of them) as an explicit
  * specialisation; a dispatcher given at least one compiles no others (it is no longer lazy). */
 static int compile_signatures(Dispatcher *d, PyObject *sigs) {
-    PyObject *list = PyUnicode_Check(sigs) ? PyTuple_Pack(1, sigs) : PySequence_Tuple(sigs);
+    /* strings or ember.types objects (float64(int64), a tuple of argument types), as text */
+    PyObject *list = pm_call("ember.types", "_signature_list", "(O)", sigs);
     if (!list) return -1;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
-        PyObject *sig = PyTuple_GET_ITEM(list, i);
-        if (!PyUnicode_Check(sig)) {
-            PyErr_SetString(PyExc_TypeError, "signatures must be strings like 'float64(float64, int64)'");
-            Py_DECREF(list);
-            return -1;
-        }
-        if (compile_signature(d, sig)) { Py_DECREF(list); return -1; }
-    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++)
+        if (compile_signature(d, PyTuple_GET_ITEM(list, i))) { Py_DECREF(list); return -1; }
     if (PyTuple_GET_SIZE(list) > 0) d->lazy = false;
     Py_DECREF(list);
     return 0;
@@ -281,11 +290,12 @@ static PyObject *get_signatures(Dispatcher *d, void *unused) {
     PyObject *list = PyList_New(0);
     for (int i = 0; list && i < d->nspecs; i++) {
         Spec *s = d->specs[i];
-        PyObject *t = PyTuple_New(s->nargs);
-        if (!t) { Py_CLEAR(list); break; }
-        for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(t, k, PyUnicode_FromString(s->args[k]->name));
-        if (PyList_Append(list, t) < 0) Py_CLEAR(list);
-        Py_DECREF(t);
+        PyObject *names = PyTuple_New(s->nargs);
+        if (!names) { Py_CLEAR(list); break; }
+        for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(names, k, PyUnicode_FromString(s->args[k]->name));
+        PyObject *t = pm_call("ember.types", "_signature_types", "(N)", names);   /* type objects */
+        if (!t || PyList_Append(list, t) < 0) Py_CLEAR(list);
+        Py_XDECREF(t);
     }
     return list;
 }
@@ -324,9 +334,11 @@ static PyObject *m_inspect_llvm(Dispatcher *d, PyObject *const *args, Py_ssize_t
 static PyObject *m_inspect_asm(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect(d, "asm"), args, n); }
 static PyObject *m_inspect_types(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect_types(d), args, n); }
 
-static PyObject *m_compile(Dispatcher *d, PyObject *sig) {
-    if (!PyUnicode_Check(sig)) return PyErr_Format(PyExc_TypeError, "compile() takes a signature string");
-    if (compile_signature(d, sig)) return NULL;
+static PyObject *m_compile(Dispatcher *d, PyObject *arg) {
+    PyObject *sig = pm_call("ember.types", "_signature_text", "(O)", arg);
+    int rc = sig ? compile_signature(d, sig) : -1;
+    Py_XDECREF(sig);
+    if (rc) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -369,7 +381,7 @@ static PyMethodDef dispatcher_methods[] = {
     {"inspect_llvm", (PyCFunction)(void (*)(void))m_inspect_llvm, METH_FASTCALL, "Optimised LLVM IR per signature."},
     {"inspect_asm", (PyCFunction)(void (*)(void))m_inspect_asm, METH_FASTCALL, "Assembly per signature."},
     {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL, "Typed IR per signature."},
-    {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature string now."},
+    {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature (a string or ember.types object) now."},
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,
      "Compile signature strings as the decorator's: the dispatcher then compiles no others."},

@@ -181,9 +181,42 @@ static int keep_callee(PyObject *obj) {
     return PyList_Append(in_progress->callees, obj);
 }
 
+/* A @vectorize function (its kernel d) called with arrays: the compiled function that applies the
+ * kernel element by element with NumPy's broadcasting (ember/_ufunc.py writes it), to call
+ * instead. Borrowed (the kernel keeps it); NULL with a diagnostic or a Python error. */
+static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int nargs, Function *caller, Loc loc) {
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    const Type *elems[64];
+    for (int i = 0; i < nargs && i < 64; i++) {
+        bool array = args[i]->kind == TY_ARRAY;
+        elems[i] = array ? ty_scalar_of(args[i]->dtype) : args[i];
+        if ((array && args[i]->ndim == 0) || !ty_is_number(elems[i]))
+            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s is a @vectorize function: compiled code calls it "
+                             "with numbers and arrays of one or more dimensions (argument %d is %s)", qualname, i + 1,
+                             args[i]->name), NULL;
+    }
+    Spec *k = pm_find_spec(d, elems, nargs);
+    if (!k && !(k = pm_compile(d, elems, nargs, NULL, false))) return NULL;
+    int dt = ty_dtype_of_scalar(k->ret);
+    if (dt < 0)
+        return ctx_error(ctx, DIAG_TYPING, caller, loc, "%s returns %s, not a number, for its elements", qualname,
+                         k->ret->name), NULL;
+    PyObject *names = PyTuple_New(nargs);
+    for (int i = 0; names && i < nargs; i++) PyTuple_SET_ITEM(names, i, PyUnicode_FromString(args[i]->name));
+    PyObject *h = names ? pm_call("ember._ufunc", "_elementwise", "(ONs)", (PyObject *)d, names, ty_dtypes[dt].name) : NULL;
+    Py_XDECREF(h);   /* the kernel's __dict__ holds it */
+    return h && Py_TYPE(h) == &PmDispatcherType ? (Dispatcher *)h : NULL;
+}
+
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
+    bool arrays = false;
+    for (int i = 0; i < nargs; i++) arrays |= args[i]->kind == TY_ARRAY;
+    if (arrays && PyDict_GetItemString(d->options, "_vectorized")) {   /* ember/_ufunc.py */
+        if (!(d = elementwise(ctx, d, args, nargs, caller, loc))) return -1;
+        obj = (PyObject *)d;
+    }
     Spec *s = pm_find_spec(d, args, nargs);
     if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
     if (!s) {
@@ -211,7 +244,36 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 /* np.linalg runs on the BLAS/LAPACK NumPy ships. */
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
-static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init};
+/* A @vectorize function's kernel (pymodule/ufunc.c): compiled callers call it directly. */
+static PyObject *host_kernel_of(PyObject *obj) { return pm_ufunc_kernel(obj); }
+
+static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
+
+/* locals={'x': 'float64'} (ember/__init__.py turns type objects into names): each variable
+ * of that name, in every version, has that type (typeinfer/infer.c). */
+static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
+    Loc at = {fn->firstline, -1, -1};
+    if (!(fn->declared = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->nvars + 1)))) return -1;
+    PyObject *name, *type;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(locals, &pos, &name, &type)) {
+        const char *var = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+        const char *text = PyUnicode_Check(type) ? PyUnicode_AsUTF8(type) : NULL, *end;
+        char err[256] = "";
+        const Type *t = text ? ty_parse(text, &end, err, sizeof err) : NULL;
+        if (!var || !t || *end)
+            return ctx_error(ctx, DIAG_TYPING, fn, at, "locals=: invalid type for '%s': %s", var ? var : "?",
+                             err[0] ? err : "expected a type name");
+        bool found = false;
+        for (int v = 0; v < fn->nvars; v++)
+            if (!strcmp(fn->varnames[v], var)) {
+                fn->declared[v] = t;
+                found = true;
+            }
+        if (!found) return ctx_error(ctx, DIAG_TYPING, fn, at, "locals= names '%s', which is not a variable of %s", var, fn->name);
+    }
+    return 0;
+}
 
 /* ---- the compile ------------------------------------------------------------------- */
 static Function *build_ir(Ctx *ctx, Dispatcher *d) {
@@ -224,6 +286,8 @@ static Function *build_ir(Ctx *ctx, Dispatcher *d) {
         PyObject *par = PyDict_GetItemString(d->options, "parallel");
         fn->parallel = par && PyObject_IsTrue(par) == 1;
     }
+    PyObject *locals = PyDict_GetItemString(d->options, "locals");
+    if (fn && locals && PyDict_Check(locals) && PyDict_GET_SIZE(locals) && declare_locals(ctx, fn, locals)) return NULL;
     return fn;
 }
 
@@ -256,6 +320,15 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
         goto fail;
     }
     free(entry);
+    if (!(spec->keep = PyList_New(0))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == TY_DISPATCHER && PyList_Append(spec->keep, args[i]->obj) < 0) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
     memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
     spec->nargs = nargs;
     spec->args = copy;
@@ -268,6 +341,7 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
     return spec;
 fail:
     rt_code_free(code);
+    if (spec) Py_XDECREF(spec->keep);
     free(spec);
     free(copy);
     free(sym);
@@ -279,6 +353,7 @@ fail:
 
 void pm_free_spec(Spec *s) {
     rt_code_free(s->code);
+    Py_XDECREF(s->keep);
     Py_XDECREF(s->object);
     Py_XDECREF(s->bitcode);
     free(s->args);
@@ -370,7 +445,9 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
     InProgress me = {d, args, nargs, NULL, in_progress};
     in_progress = &me;
-    if (d->cache && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
+    bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
+    for (int i = 0; i < nargs; i++) takes_function |= args[i]->kind == TY_DISPATCHER;
+    if (d->cache && !takes_function && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
         goto done;
     }
@@ -389,6 +466,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (!ti) goto fail;
     if (declared_ret && declared_ret != ti->ret) {
         const Type *u = ty_unify(ti->ret, declared_ret);
+        if (declared_ret->kind == TY_OPTIONAL) {   /* None, T or OptionalType(T) where T converts */
+            const Type *r = ti->ret->kind == TY_OPTIONAL ? ti->ret->elems[1] : ti->ret;
+            u = r->kind == TY_NONE || ty_unify(r, declared_ret->elems[1]) == declared_ret->elems[1] ? declared_ret : NULL;
+        }
         if (u != declared_ret) {
             ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
                       "%s returns %s, which does not convert to the signature's %s", qualname,
@@ -428,6 +509,21 @@ done:
     return spec;
 }
 
+/* A C-ABI wrapper around a compiled kernel (pymodule/ufunc.c), under the compile lock. */
+int pm_wrap(const CgWrap *w, CgResult *out) {
+    if (lock_compile()) return -1;
+    Ctx *ctx = NULL;
+    int rc = -1;
+    if (load_codegen() || !(ctx = ctx_new())) goto done;
+    ctx->dump = ctx_dump_flags_from_env();
+    if ((rc = cg->wrap(ctx, w, out)) && !PyErr_Occurred())
+        raise_diag(ctx, w->symbol, (const Type **)w->params, w->nparams);
+done:
+    ctx_free(ctx);
+    unlock_compile();
+    return rc;
+}
+
 /* ---- inspection -------------------------------------------------------------------- */
 PyObject *pm_inspect(Dispatcher *d, const char *what) {
     if (load_codegen()) return NULL;
@@ -442,6 +538,11 @@ PyObject *pm_inspect(Dispatcher *d, const char *what) {
         Py_XDECREF(key);
     }
     return out;
+}
+
+PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_) {
+    if (load_codegen()) return NULL;
+    return asm_ ? cg->inspect_asm(bitcode) : cg->inspect_llvm(bitcode);
 }
 
 PyObject *pm_inspect_types(Dispatcher *d) {

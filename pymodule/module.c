@@ -67,7 +67,8 @@ PyMODINIT_FUNC PyInit__ember(void) {
     if (PyType_Ready(&PmDispatcherType) < 0) return NULL;
     PyObject *m = PyModule_Create(&def);
     if (!m) return NULL;
-    if (PyModule_AddFunctions(m, pm_reference_methods) < 0) {   /* reference.c */
+    if (PyModule_AddFunctions(m, pm_reference_methods) < 0 ||   /* reference.c */
+        PyModule_AddFunctions(m, pm_api_methods) < 0) {
         Py_DECREF(m);
         return NULL;
     }

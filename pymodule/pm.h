@@ -1,12 +1,14 @@
 /* pm.h: the CPython extension ember._ember: the Dispatcher and the compile driver.
  *
  * Sections: dispatcher.c (the Dispatcher type and its call path, the hot path),
- * driver.c (one compile: frontend, typing, codegen; diagnostics to exceptions), module.c,
+ * driver.c (one compile: frontend, typing, codegen; diagnostics to exceptions), ufunc.c (type
+ * descriptions, ufunc loops and cfuncs around compiled kernels, NumPy ufunc objects), module.c,
  * reference.c (the typing tables as data, typing alone: for the reference documentation).
  */
 #ifndef EMBER_PM_H
 #define EMBER_PM_H
 
+#include "cg.h"
 #include "ir.h"
 #include "rt.h"
 #include "ti.h"
@@ -21,6 +23,8 @@ typedef struct Spec {
     PyObject *bitcode;     /* the optimised module, for callers to inline and for inspection */
     char *symbol;          /* the native function's symbol */
     bool is_explicit;      /* from a signature given to the decorator */
+    PyObject *keep;        /* the Dispatchers passed as arguments, whose types name its parameters:
+                              alive as long as it is, so no other function gets their types */
 } Spec;
 
 typedef struct Dispatcher {
@@ -55,8 +59,14 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
 PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the return type's name */
+PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_);   /* LLVM IR or assembly of a module */
 void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
+int pm_wrap(const CgWrap *w, CgResult *out);   /* compile a C-ABI wrapper (codegen/lower_ufunc.c) */
+
+/* ufunc.c: what ember.types, vectorize, guvectorize and cfunc need from C */
+extern PyMethodDef pm_api_methods[];
+PyObject *pm_ufunc_kernel(PyObject *obj);   /* a @vectorize function's kernel (borrowed), or NULL */
 
 /* reference.c */
 extern PyMethodDef pm_reference_methods[];   /* typing_tables(), infer() */

@@ -321,8 +321,8 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
-        snprintf(buf, len, "is a function, %s functions are not taken as arguments; call an @njit function by its "
-                 "global name inside the compiled one", ns);
+        snprintf(buf, len, "is a plain Python function, %s Python functions are not taken as arguments; "
+                 "pass an @njit function (compiled functions are)", ns);
     else
         snprintf(buf, len, "has type '%.100s', %s arguments are numbers (bool, int, float, complex, NumPy scalars), "
                  "None, NumPy arrays and tuples of these", Py_TYPE(v)->tp_name, ns);
@@ -433,6 +433,13 @@ PyObject *rt_box_array(const Type *t, const void *p) {
     if (!numpy_ready() && rt_numpy_init()) {
         rt_block_decref(r->meminfo);
         return NULL;
+    }
+    if (!r->meminfo && !r->parent) {   /* constant data in the code (a global array): a copy */
+        PyArray_Descr *d = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
+        PyObject *view = d ? PyArray_NewFromDescr(&PyArray_Type, d, nd, shape, strides, r->data, 0, NULL) : NULL;
+        PyObject *copy = view ? PyArray_NewCopy((PyArrayObject *)view, NPY_CORDER) : NULL;
+        Py_XDECREF(view);
+        return copy;
     }
     PyArray_Descr *descr = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
     int flags = t->readonly ? 0 : NPY_ARRAY_WRITEABLE;

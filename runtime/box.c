@@ -72,6 +72,9 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         for (int i = 0; i < t->n; i++)
             if (rt_unbox(t->elems[i], PyTuple_GET_ITEM(o, i), (char *)out + t->offsets[i])) return -1;
         return 0;
+    case TY_DISPATCHER:   /* a compiled function passed as an argument: known by its type, no bytes */
+        if (o == t->obj) return 0;
+        break;
     default:
         break;
     }
@@ -91,6 +94,9 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: return rt_box_array(t, p);
+    case TY_OPTIONAL:   /* {is T, T} */
+        if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
+        return rt_box(t->elems[1], (const char *)p + t->offsets[1]);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

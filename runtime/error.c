@@ -487,6 +487,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_rng_draw", (void *)ember_rt_rng_draw},
     {"ember_rt_rng_fill", (void *)ember_rt_rng_fill},
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
+    {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
+    {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},

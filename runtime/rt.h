@@ -1,6 +1,6 @@
 /* rt.h: ember's runtime, plain C linked into the extension (and later into AOT modules).
  *
- * Sections: error.c (the error record, Python-semantics helpers called by generated code, the
+ * Sections: callback.c (errors of ufunc loops and cfuncs), error.c (the error record, Python-semantics helpers called by generated code, the
  * symbol table handed to the JIT), box.c (boxing and unboxing by signature).
  */
 #ifndef EMBER_RT_H
@@ -36,6 +36,10 @@ int64_t ember_rt_stack_limit(void);            /* the lowest frame address recur
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
 extern const RtSymbol rt_symbols[];
+
+/* callback.c: compiled code called by NumPy (ufunc loops) or C (cfuncs) reporting an error */
+void ember_rt_raise_in_python(void);            /* the record's exception, set under the GIL */
+void ember_rt_cfunc_failed(const char *name);   /* ... reported as unraisable */
 extern const int rt_nsymbols;
 
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */

@@ -437,7 +437,7 @@ def test_unaligned_and_aligned_specialisations_are_separate_entries(pkg):
         u = np.frombuffer(bytearray(81), np.float64, offset=1)
         u[:] = a
         out = [kernels.total(a), kernels.total(u), kernels.total(u[::2]),
-               kernels.total.stats, sorted(s[0] for s in kernels.total.signatures)]
+               kernels.total.stats, sorted(str(s[0]) for s in kernels.total.signatures)]
         print(json.dumps(out))
     '''
     first = json.loads(run(pkg, script).stdout)

@@ -143,7 +143,7 @@ out = {
     "norm": f["norm"](np.array([3.0, 4.0])), "cloudpickle_nb": f["cloudpickle_nb"](np.array([3.0, 4.0])),
     "fib": f["fib"](15), "fib_is_global": f["fib"].py_func.__globals__["fib"] is f["fib"],
     "lambda": f["lambda"](21), "closure": f["closure"](10),
-    "typed_signatures": sorted(map(list, f["typed"].signatures)), "typed_compiles": f["typed"].stats["compiles"],
+    "typed_signatures": sorted([list(map(str, s)) for s in f["typed"].signatures]), "typed_compiles": f["typed"].stats["compiles"],
     "typed": [f["typed"](True, 2), f["typed"](1.5, 2)],
     "defaults": [f["defaults"](1.0), f["defaults"](1.0, 4.0, b=10)],
     "names": [f["norm"].__name__, f["norm"].__qualname__, f["norm"].__module__, f["closure"].__qualname__],

@@ -23,7 +23,8 @@ python3 -c "import dask.array" 2>/dev/null || need+=("dask[array]")
 python3 -c "import distributed" 2>/dev/null || need+=(distributed)
 # the documentation site, built in strict mode by tests/test_docs.py
 python3 -c "import mkdocs" 2>/dev/null || need+=(mkdocs)
-for m in joblib cloudpickle nbclient nbformat ipykernel matplotlib; do
+# scipy: @cfunc callbacks through scipy.LowLevelCallable (tests/test_cfunc.py)
+for m in joblib cloudpickle nbclient nbformat ipykernel matplotlib scipy; do
   python3 -c "import $m" 2>/dev/null || need+=("$m")
 done
 command -v cmake >/dev/null 2>&1 || need+=(cmake)

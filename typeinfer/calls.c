@@ -92,13 +92,37 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException))
         return ty_object(TY_EXCCLASS, obj, 0);
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
+    PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
+    if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
+    PyObject *dtname = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
+    int named_dt = dtname ? rt_dtype_of_object(dtname) : -1;   /* ember.types.float64 as np.float64 */
+    Py_XDECREF(dtname);
+    PyErr_Clear();
+    if (named_dt >= 0) return ty_dtype(named_dt);
     if (PyType_Check(obj) && !strncmp(((PyTypeObject *)obj)->tp_name, "numpy.", 6)) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);
     }
+    const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
+    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen (codegen/lower_const.c) */
+        PyObject *bytes = PyObject_CallMethod(obj, "tobytes", NULL);   /* C order, whatever its strides */
+        PyObject *shape = bytes ? PyObject_GetAttrString(obj, "shape") : NULL;
+        PyObject *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
+        Py_XDECREF(bytes);
+        Py_XDECREF(shape);
+        if (!frozen) return NULL;   /* the Python error (a MemoryError) is the compile's */
+        PyObject *kept = ctx_keep(ti->fn->ctx, frozen);   /* alive for the compile */
+        Py_DECREF(frozen);
+        if (!kept) return NULL;
+        ti->frozen[in->id] = kept;
+        return ty_array_full(at->dtype, at->ndim, 'C', true, false);
+    }
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
+        return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
+                         "@vectorize functions, not @guvectorize functions or other ufuncs (yet)", name), NULL;
     if (PyObject_HasAttrString(obj, "__ember_dispatcher__")) return ty_object(TY_HOOKED, obj, 0);
     bool is_c;
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);

@@ -24,6 +24,15 @@ static const char *var_label(TypeInfo *ti, int var) {
     return name[0] == '$' ? "an intermediate value" : name;
 }
 
+/* Returns of None and of T make the result OptionalType(T) (boxed as None or the value). */
+static const Type *unify_optional(const Type *a, const Type *b) {
+    const Type *x = a->kind == TY_OPTIONAL ? a->elems[1] : a, *y = b->kind == TY_OPTIONAL ? b->elems[1] : b;
+    if (x->kind == TY_NONE) return y->kind == TY_NONE ? ty_none : ty_optional(y);
+    if (y->kind == TY_NONE) return ty_optional(x);
+    const Type *u = ty_unify(x, y);
+    return u ? ty_optional(u) : NULL;
+}
+
 static const Type *type_const(Const *c) {
     switch (c->kind) {
     case K_NONE: return ty_none;
@@ -226,6 +235,14 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_LOADVAR: t = ti->vartypes[in->imm]; break;
     case IR_STOREVAR: {
+        const Type *decl = ti->fn->declared ? ti->fn->declared[in->imm] : NULL;
+        if (decl) {   /* locals=: the variable keeps its declared type; numbers convert to it */
+            bool number = ty_is_number(args[0]) && args[0] != ty_complex128 && ty_is_number(decl);
+            if (ty_unify(args[0], decl) != decl && !number)
+                return ERR(in, "cannot store %s in variable '%s', declared %s by locals=", args[0]->name,
+                           var_label(ti, in->imm), decl->name);
+            return 0;
+        }
         const Type *old = ti->vartypes[in->imm], *u = ty_unify(old, args[0]);
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
@@ -318,6 +335,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
+        if (!u) u = unify_optional(ti->ret, args[0]);
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
         if (u != ti->ret) {
             ti->ret = u;
@@ -359,6 +377,24 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
 }
 
 /* After the fixed point: every value that something uses must have a type. */
+/* An OptionalType value (the result of a call to a function returning None on some paths) may
+ * only be stored and returned: compiled code cannot test or unwrap one yet. */
+static int check_optional_uses(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *in = fn->instrs[i];
+        if (!in || in->op == IR_RETURN || in->op == IR_STOREVAR) continue;
+        for (int k = 0; k < in->nargs; k++) {
+            const Type *t = ti->vtypes[in->args[k]];
+            if (t && t->kind == TY_OPTIONAL)
+                return ctx_error(fn->ctx, DIAG_UNSUPPORTED, fn, in->loc,
+                                 "this value is %s (its function returns None on some paths): compiled code can "
+                                 "return it but not use it yet", t->name);
+        }
+    }
+    return 0;
+}
+
 static int check_complete(TypeInfo *ti) {
     Function *fn = ti->fn;
     for (int b = 0; b < fn->nblocks; b++)
@@ -405,6 +441,8 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;
 
+    for (int v = 0; fn->declared && v < fn->nvars; v++)
+        if (fn->declared[v]) ti->vartypes[v] = fn->declared[v];
     for (int round = 0;; round++) {
         bool changed = false;
         for (int b = 0; b < fn->nblocks; b++)
@@ -424,7 +462,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
         if (ti_unroll_literal_loop(ti, x, ti->vtypes[x->args[0]])) return NULL;
         return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     }
-    if (check_complete(ti)) return NULL;
+    if (check_complete(ti) || check_optional_uses(ti)) return NULL;
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;

@@ -79,6 +79,8 @@ typedef struct TiHost {
                           Function *caller, Loc loc);
     /* Load the BLAS/LAPACK np.linalg uses: NULL when ready, else why not. */
     const char *(*linalg_init)(void);
+    /* The scalar kernel (a Dispatcher, borrowed) of a @vectorize function, or NULL. */
+    PyObject *(*kernel_of)(PyObject *obj);
 } TiHost;
 
 /* A prange loop of a parallel=True function, and what each variable is to its threads

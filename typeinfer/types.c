@@ -243,6 +243,15 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     return t;
 }
 
+const Type *ty_optional(const Type *t) {
+    if (t->kind == TY_OPTIONAL) return t;
+    if (t->kind == TY_NONE || !ty_is_value(t) || ty_has_refs(t)) return NULL;
+    char name[600];
+    snprintf(name, sizeof name, "OptionalType(%s)", t->name);
+    const Type *elems[2] = {ty_bool, t};
+    return aggregate(TY_OPTIONAL, 2, elems, name, NULL);
+}
+
 const Type *ty_iter(const Type *iterable) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_ITER && table[i]->iter_of == iterable) return table[i];
@@ -429,7 +438,7 @@ bool ty_is_runtime(const Type *t) {
 }
 
 bool ty_is_value(const Type *t) {
-    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY))) return true;
+    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL))) return true;
     if (!t || t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_value(t->elems[i])) return false;
@@ -585,6 +594,15 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
+    if (n == 12 && !strncmp(start, "OptionalType", 12) && *skip_ws(s) == '(') {   /* a return type's name */
+        const Type *t = ty_parse(skip_ws(s) + 1, &s, err, errlen);
+        if (!t) return NULL;
+        s = skip_ws(s);
+        const Type *o = *s == ')' ? ty_optional(t) : NULL;
+        if (!o) { snprintf(err, errlen, "expected OptionalType(T) of a number or tuple of numbers"); return NULL; }
+        *end = s + 1;
+        return o;
+    }
     bool uni = n == 8 && !strncmp(start, "UniTuple", 8), tup = n == 5 && !strncmp(start, "Tuple", 5);
     if (uni || tup) {
         s = skip_ws(s);

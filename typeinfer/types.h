@@ -38,6 +38,8 @@ typedef enum {
     TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
     TY_HOOKED,      /* an object that gives the Dispatcher to call for the arguments (obj.__ember_dispatcher__: @stencil) */
     TY_RNG,         /* a numpy.random.Generator: at run time a pointer to its bit generator (runtime/rng.c) */
+    TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
+                       out as the tuple elems {bool (is T), T}; T has no references */
     TY_NKINDS
 } TypeKind;
 
@@ -126,6 +128,7 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
 void ty_forget(PyObject *dispatcher);
 const Type *ty_method(const Type *recv, const char *attr);
+const Type *ty_optional(const Type *t);    /* OptionalType(t); NULL unless t is a value without references */
 bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
 bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */
 bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */

@@ -11,13 +11,19 @@ types go straight to machine code. `import ember as numba` works for the subset 
 """
 import os as _os
 
-from ember import errors, _pickle
+from ember import errors, _pickle, types
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
+from ember.types import (void, none, boolean, bool_, b1, int8, int16, int32, int64, intp, int_, uint8, uint16,
+                         uint32, uint64, uintp, float32, float64, double, complex64, complex128, i1, i2, i4, i8,
+                         u1, u2, u4, u8, f4, f8, c8, c16, optional, from_name as _from_name)
 
 __version__ = "0.1.0"
 __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
-           "set_num_threads", "get_thread_id"]
+           "set_num_threads", "get_thread_id", "types", "vectorize", "guvectorize", "cfunc", "carray", "farray",
+           "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
+           "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
+           "optional"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}
@@ -63,8 +69,12 @@ def get_thread_id():
 
 
 def typeof(value):
-    """The ember type name of a value, e.g. typeof(1.0) == 'float64'."""
-    return _typeof(value)
+    """The ember type of a value, e.g. typeof(1.0) == types.float64 (== 'float64': types compare
+    equal to their names). ValueError for a value ember cannot pass to compiled code."""
+    name = _typeof(value)
+    if name is None:
+        raise ValueError(f"cannot determine the ember type of {type(value).__name__} {value!r:.60}")
+    return _from_name(name)
 
 
 def _make(func, signatures, options):
@@ -114,12 +124,14 @@ def _check_function(func):
 def jit(signature_or_function=None, **options):
     """Compile a function. Used bare (@jit), with options (@jit(nogil=True)) or with signatures
     (@jit("float64(float64, int64)") or a list of them). Always nopython mode."""
-    if callable(signature_or_function) and not isinstance(signature_or_function, (str, list, tuple)):
+    if callable(signature_or_function) and not isinstance(signature_or_function, (str, list, tuple, types.Type)):
         return _make(signature_or_function, None, options)
     signatures = signature_or_function
-    if signatures is not None and not isinstance(signatures, (str, list, tuple)):
-        raise TypeError(f"ember.jit takes a function, a signature string or a list of them, "
-                        f"not {type(signatures).__name__} ({signatures!r:.80})")
+    if signatures is not None and not isinstance(signatures, (str, list, tuple, types.Signature)):
+        raise TypeError(f"ember.jit takes a function, a signature (a string or ember.types object) or a list of "
+                        f"them, not {type(signatures).__name__} ({signatures!r:.80})")
+    if "locals" in options:
+        options["locals"] = _locals_text(options["locals"])
 
     def decorate(func):
         return _make(func, signatures, options)
@@ -127,7 +139,22 @@ def jit(signature_or_function=None, **options):
     return decorate
 
 
+def _locals_text(declared):
+    """locals={'x': float64} (type objects or names) as {'x': 'float64'}, checked now."""
+    if not isinstance(declared, dict):
+        raise TypeError(f"locals= takes a dict of variable names to types, not {type(declared).__name__}")
+    out = {}
+    for name, t in declared.items():
+        if not isinstance(t, (str, types.Type)):
+            raise TypeError(f"locals['{name}'] must be an ember type (ember.types.float64, ...), not {t!r:.60}")
+        out[name] = str(t if isinstance(t, types.Type) else types.from_name(t))
+    return out
+
+
 def njit(signature_or_function=None, **options):
     """jit in nopython mode (the only mode ember has)."""
     options.pop("nopython", None)
     return jit(signature_or_function, **options)
+
+
+from ember._ufunc import vectorize, guvectorize, cfunc, carray, farray   # noqa: E402 (uses _dispatcher)

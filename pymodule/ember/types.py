@@ -1,0 +1,320 @@
+"""Numba's type objects, over ember's types.
+
+    from ember import njit, types
+    @njit(types.float64(types.float64[:, ::1], types.int64))
+
+A type object is a name that ember's signature parser reads (typeinfer/types.c, ty_parse), plus
+what Python code asks of it (dtype, ndim, layout, elements). Objects compare equal by name, also
+to the plain strings ember used before (``typeof(a) == "array(float64, 1d, C)"``), so signature
+strings and objects mix freely. What ember reports (``Dispatcher.signatures``, ``typeof``) comes
+back from C as names and is rebuilt here from ember's own parse of them (``describe_type``), so
+this module holds no second parser.
+
+Scalars keep their NumPy width (``float32`` is not ``float64``): it chooses a ufunc loop's dtype
+and a cfunc's C type. Compiled code computes with the canonical scalar of each kind (bool, int64,
+uint64, float64, complex128), so a function compiled for ``float32(float32)`` reports float64.
+"""
+from ember import _ember
+
+__all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType", "Array", "UniTuple",
+           "Tuple", "BaseTuple", "Optional", "CPointer", "Signature", "optional", "void", "none", "boolean",
+           "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
+           "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
+           "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name"]
+
+
+class Type:
+    """A type ember can name. Calling one makes a signature: float64(int64, float64[:])."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        if isinstance(other, Type):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __lt__(self, other):
+        return str(self) < str(other)
+
+    def __reduce__(self):
+        return from_name, (self.name,)
+
+    def __call__(self, *args):
+        if len(args) == 1 and isinstance(args[0], (tuple, list)):
+            args = tuple(args[0])
+        return Signature(self, args)
+
+
+class NoneType(Type):
+    pass
+
+
+class Number(Type):
+    """A scalar of a NumPy dtype; subscripting makes an array type: float64[:, ::1]."""
+
+    def __init__(self, name, bitwidth):
+        super().__init__(name)
+        self.bitwidth = bitwidth
+        self._ember_dtype = name   # compiled code reads types.float64 as np.float64 (typeinfer/calls.c)
+
+    @property
+    def dtype(self):
+        import numpy as np
+        return np.dtype(self.name)
+
+    def __getitem__(self, dims):
+        if not isinstance(dims, tuple):
+            dims = (dims,)
+        if not dims or not all(isinstance(d, slice) and d.start is None and d.stop is None and d.step in (None, 1)
+                               for d in dims):
+            raise TypeError(f"array types are written {self.name}[:], {self.name}[:, ::1] or {self.name}[::1, :] "
+                            f"(':' per dimension, '::1' on the contiguous one), not {self.name}[{_dims_text(dims)}]")
+        ones = [k for k, d in enumerate(dims) if d.step == 1]
+        if len(ones) > 1 or (ones and ones[0] not in (0, len(dims) - 1)):
+            raise TypeError(f"'::1' must be on the first (F order) or last (C order) dimension, once: "
+                            f"{self.name}[{_dims_text(dims)}]")
+        layout = "A" if not ones else "C" if ones[0] == len(dims) - 1 else "F"
+        return Array(self, len(dims), layout)
+
+
+class Boolean(Number):
+    pass
+
+
+class Integer(Number):
+    @property
+    def signed(self):
+        return not self.name.startswith("u")
+
+
+class Float(Number):
+    pass
+
+
+class Complex(Number):
+    pass
+
+
+def _dims_text(dims):
+    def one(d):
+        if not isinstance(d, slice):
+            return repr(d)
+        return "%s:%s%s" % ("" if d.start is None else d.start, "" if d.stop is None else d.stop,
+                            "" if d.step is None else ":%s" % d.step)
+    return ", ".join(one(d) for d in dims)
+
+
+class Array(Type):
+    """Array(float64, 2, "C"): dtype, ndim, layout (C, F or A, any strides)."""
+
+    def __init__(self, dtype, ndim, layout="A", readonly=False, aligned=True):
+        dtype = _scalar(dtype, "an array's dtype")
+        if not isinstance(ndim, int) or not 0 <= ndim <= 32:
+            raise TypeError(f"an array's ndim is an int from 0 to 32, not {ndim!r}")
+        if layout not in ("C", "F", "A"):
+            raise TypeError(f"an array's layout is 'C', 'F' or 'A', not {layout!r}")
+        if ndim <= 1 and layout == "F":
+            layout = "C"   # as ember names them: one dimension is both
+        self.dtype, self.ndim, self.layout = dtype, ndim, layout
+        self.readonly, self.aligned = bool(readonly), bool(aligned) or dtype.bitwidth == 8
+        prefix = ("" if self.aligned else "unaligned ") + ("readonly " if readonly else "")
+        super().__init__(f"{prefix}array({dtype.name}, {ndim}d, {layout})")
+
+    def copy(self, dtype=None, ndim=None, layout=None, readonly=None):
+        return Array(dtype or self.dtype, self.ndim if ndim is None else ndim, layout or self.layout,
+                     self.readonly if readonly is None else readonly, self.aligned)
+
+
+class BaseTuple(Type):
+    pass
+
+
+class UniTuple(BaseTuple):
+    """UniTuple(float64, 3): a tuple of one element type."""
+
+    def __init__(self, dtype, count):
+        dtype = _check(dtype, "a tuple's element")
+        if not isinstance(count, int) or count < 0:
+            raise TypeError(f"a UniTuple's count is an int >= 0, not {count!r}")
+        self.dtype, self.count, self.types = dtype, count, (dtype,) * count
+        super().__init__(f"UniTuple({dtype} x {count})")
+
+    def __len__(self):
+        return self.count
+
+
+class Tuple(BaseTuple):
+    """Tuple((float64, int64)): a tuple of these element types (a UniTuple when they are one)."""
+
+    def __new__(cls, types):
+        types = tuple(types)
+        if types and all(t == types[0] for t in types):
+            return UniTuple(types[0], len(types))
+        return super().__new__(cls)
+
+    def __init__(self, types):
+        self.types = tuple(_check(t, "a tuple's element") for t in types)
+        super().__init__("Tuple(%s)" % ", ".join(map(str, self.types)))
+
+    def __len__(self):
+        return len(self.types)
+
+
+class Optional(Type):
+    """optional(float64): the type or None. A type object only: signatures cannot use it yet."""
+
+    def __init__(self, type_):
+        self.type = _check(type_, "optional's type")
+        super().__init__(f"OptionalType({self.type})")
+
+
+def optional(type_):
+    return Optional(type_)
+
+
+class CPointer(Type):
+    """CPointer(float64): a C pointer, for @cfunc signatures (read it with ember.carray)."""
+
+    def __init__(self, dtype):
+        self.dtype = _scalar(dtype, "a pointer's target")
+        super().__init__(f"CPointer({self.dtype})")
+
+
+class Signature:
+    """A function type: return_type(*args). str() is the text ember's parser reads."""
+
+    def __init__(self, return_type, args):
+        self.return_type = None if return_type is None else _check(return_type, "a return type")
+        self.args = tuple(_check(a, "a parameter type") for a in args)
+
+    def __repr__(self):
+        return "%s(%s)" % ("" if self.return_type is None else self.return_type, ", ".join(map(str, self.args)))
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        if isinstance(other, Signature):
+            return (self.return_type, self.args) == (other.return_type, other.args)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.return_type, self.args))
+
+
+def _check(t, what):
+    if isinstance(t, Type):
+        return t
+    if isinstance(t, str):
+        return from_name(t)
+    raise TypeError(f"{what} must be an ember type (ember.types.float64, ...), not {t!r:.80}")
+
+
+def _scalar(t, what):
+    t = _check(t, what)
+    if not isinstance(t, Number):
+        raise TypeError(f"{what} must be a scalar type such as float64, not {t}")
+    return t
+
+
+_SCALARS = {}
+
+
+def _number(cls, name, bits, *aliases):
+    t = cls(name, bits)
+    for n in (name,) + aliases:
+        _SCALARS[n] = t
+    return t
+
+
+boolean = bool_ = b1 = _number(Boolean, "bool", 8, "boolean", "bool_", "b1")
+int8 = i1 = _number(Integer, "int8", 8, "i1")
+int16 = i2 = _number(Integer, "int16", 16, "i2")
+int32 = i4 = _number(Integer, "int32", 32, "i4")
+int64 = intp = int_ = i8 = _number(Integer, "int64", 64, "intp", "int_", "i8")
+uint8 = u1 = _number(Integer, "uint8", 8, "u1")
+uint16 = u2 = _number(Integer, "uint16", 16, "u2")
+uint32 = u4 = _number(Integer, "uint32", 32, "u4")
+uint64 = uintp = u8 = _number(Integer, "uint64", 64, "uintp", "u8")
+float32 = f4 = _number(Float, "float32", 32, "f4")
+float64 = double = f8 = _number(Float, "float64", 64, "double", "f8")
+complex64 = c8 = _number(Complex, "complex64", 64, "c8")
+complex128 = c16 = _number(Complex, "complex128", 128, "c16")
+void = none = NoneType("none")
+_SCALARS["void"] = _SCALARS["none"] = void
+intc, uintc = int32, uint32
+
+
+class VoidPtr(CPointer):
+    """void *: a CPointer to bytes (user data of C callbacks)."""
+
+    def __init__(self):
+        super().__init__(uint8)
+        self.name = "voidptr"
+
+
+voidptr = VoidPtr()
+
+
+def _build(desc):
+    kind = desc[0]
+    if kind == "scalar":
+        return _SCALARS[desc[1]]
+    if kind == "array":
+        _, dtype, ndim, layout, readonly, unaligned = desc
+        return Array(_SCALARS[dtype], ndim, layout, readonly, not unaligned)
+    return Tuple([_build(d) for d in desc[1]])
+
+
+def from_name(name):
+    """The type object of a name ember prints or parses: 'float32', 'array(float64, 2d, C)',
+    'float64[:, ::1]', 'UniTuple(int64 x 2)'."""
+    t = _SCALARS.get(name.strip())
+    if t is not None:
+        return t
+    if name == "voidptr":
+        return voidptr
+    if name.startswith("CPointer(") and name.endswith(")"):
+        return CPointer(from_name(name[9:-1]))
+    if name.startswith("OptionalType(") and name.endswith(")"):
+        return Optional(from_name(name[13:-1]))
+    if name.startswith("Dispatcher(") and name.endswith(")"):
+        return Type(name)   # a compiled function passed as an argument: its own type
+    if name == "NumPyRandomGeneratorType":
+        return Type(name)   # a np.random.Generator argument (no signature form yet)
+    return _build(_ember.describe_type(name))
+
+
+def _signature_text(sig):
+    """What the C Dispatcher compiles: a signature string or object, or a tuple of argument types."""
+    if isinstance(sig, str):
+        return sig
+    if isinstance(sig, Signature):
+        return str(sig)
+    if isinstance(sig, tuple) and all(isinstance(t, (Type, str)) for t in sig):
+        return str(Signature(None, sig))
+    raise TypeError(f"a signature is a string like 'float64(float64, int64)' or a type object like "
+                    f"float64(float64, int64), not {sig!r:.80}")
+
+
+def _signature_list(sigs):
+    """The texts of one signature or several (a list, or a tuple of signatures), as a tuple."""
+    if isinstance(sigs, list) or (isinstance(sigs, tuple) and sigs and
+                                  all(isinstance(s, (str, Signature)) and "(" in str(s) for s in sigs)):
+        return tuple(_signature_text(s) for s in sigs)
+    return (_signature_text(sigs),)
+
+
+def _signature_types(names):
+    """Dispatcher.signatures: the argument types of one specialisation, as type objects."""
+    return tuple(from_name(n) for n in names)

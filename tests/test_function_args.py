@@ -1,0 +1,94 @@
+"""Compiled functions passed as arguments (functions as values): each function passed is part of
+the argument types, so the function taking it compiles once per function and calls it directly
+(LLVM may inline it), as Numba does; in loops, with keyword calls, through several levels;
+signatures name it; plain Python functions are a clear TypeError; the function stays alive as
+long as a specialisation compiled for it."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, errors, impl
+
+njit = impl.njit
+
+
+@njit
+def square(x):
+    return x * x
+
+
+@njit
+def cube(x):
+    return x * x * x
+
+
+@njit
+def shift(x, by=1.0):
+    return x + by
+
+
+def apply(f, x):
+    return f(x) + 1
+
+
+def fold(f, a):
+    s = 0.0
+    for v in a:
+        s += f(v)
+    return s
+
+
+def twice(f, g, x):
+    return g(f(x)) + f(by=2.0, x=x)
+
+
+def test_apply_compiles_per_function():
+    f = njit(apply)
+    assert f(square, 3) == 10 and f(cube, 3) == 28 and f(square, 2.5) == 7.25
+    assert len(f.signatures) == 3
+    assert njit(fold)(cube, np.arange(4.0)) == 36.0
+    assert njit(twice)(shift, square, 1.0) == 7.0
+
+
+def test_nested_passing():
+    inner = njit(apply)
+
+    def outer(f, x):
+        return inner(f, x) * 2
+
+    assert njit(outer)(cube, 2) == 18
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's type names and messages")
+def test_signatures_and_errors():
+    f = njit(apply)
+    f(square, 2)
+    assert str(f.signatures[0][0]) == "Dispatcher(square)" and f.signatures[0][1] == impl.types.int64
+    with pytest.raises(errors.TypingError, match="is a plain Python function.*pass an @njit function"):
+        f(lambda x: x, 1)
+    g = njit(apply, cache=True)   # compiles (the cache cannot key a function's code), no warning
+    assert g(cube, 2) == 9
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's lifetimes")
+def test_the_function_lives_as_long_as_the_specialisation():
+    f = njit(apply)
+
+    def make():
+        @njit
+        def local(x):
+            return x - 5
+        return local
+
+    local = make()
+    ref = weakref.ref(local)
+    assert f(local, 10) == 6
+    del local
+    gc.collect()
+    assert ref() is not None and f(ref(), 1) == -3
+    del f
+    gc.collect()
+    assert ref() is None

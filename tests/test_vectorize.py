@@ -1,0 +1,420 @@
+"""@vectorize and @guvectorize: real NumPy ufuncs over loops ember compiles around the kernel.
+Differential against the plain Python kernel applied element by element (np.vectorize with the
+loop's output dtype), over dtypes, broadcasting, out=, where=, reduce/accumulate/outer/at,
+strided and empty operands; DUFunc (no signatures) compiling a loop per input dtypes;
+target='parallel'; exceptions raised by the kernel; @njit callers; cache=True across processes;
+and bad declarations giving clear errors."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, errors, impl, no_leaks  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="isinstance(f, np.ufunc) and ember's messages")
+vectorize, guvectorize, njit = impl.vectorize, impl.guvectorize, impl.njit
+
+
+def rel_diff(x, y):
+    m = max(abs(x), abs(y))
+    if m == 0:
+        return 0.0
+    return abs(x - y) / m
+
+
+def clamp_scale(x, k):
+    if x < 0:
+        return 0
+    return x * k
+
+
+def reference(fn, otype, *args):
+    return np.vectorize(fn, otypes=[otype])(*args)
+
+
+def same(expected, got):
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-6 if got.dtype == np.float32 else 1e-15)
+
+
+REL = vectorize(["float64(float64, float64)", "float32(float32, float32)"])(rel_diff)
+CLAMP = vectorize(["int64(int64, int64)", "float64(float64, float64)", "uint8(uint8, uint8)"])(clamp_scale)
+
+
+def test_signatures_build_a_numpy_ufunc():
+    assert isinstance(REL, np.ufunc)
+    assert REL.types == ["dd->d", "ff->f"] and REL.nin == 2 and REL.nout == 1 and REL.__name__ == "rel_diff"
+    assert CLAMP.types == ["ll->l", "dd->d", "BB->B"]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_elementwise_and_broadcasting(dtype):
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((4, 5)) * 10).astype(dtype)
+    y = (rng.standard_normal(5) * 10).astype(dtype)
+    y[0], x[1, 2] = 0, 0
+    same(reference(rel_diff, dtype, x, y), REL(x, y))
+    same(reference(rel_diff, dtype, x[:, ::2], y[::2]), REL(x[:, ::2], y[::2]))    # strided views
+    same(reference(rel_diff, dtype, x.T, y[:4]), REL(x.T, y[:4]))
+    same(reference(rel_diff, dtype, x, dtype(3)), REL(x, dtype(3)))                 # a stride-0 operand
+    assert REL(np.zeros(0, dtype), np.zeros(0, dtype)).shape == (0,)
+    assert REL(dtype(1), dtype(3)) == pytest.approx(2 / 3) and type(REL(dtype(1), dtype(3))) is dtype
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8, np.float64])
+def test_integer_and_float_loops(dtype):
+    x = np.array([-3, 0, 1, 2, 100, 200], dtype=np.int64).astype(dtype)
+    k = np.array(3, dtype)
+    got = CLAMP(x, k)
+    assert got.dtype == dtype
+    wide = np.float64 if dtype == np.float64 else np.int64   # uint8 computes as int64, then wraps on store
+    np.testing.assert_array_equal(got, reference(clamp_scale, wide, x, k).astype(dtype))
+
+
+def test_numpy_casting_picks_a_loop():
+    got = REL(np.arange(1, 4, dtype=np.int32), 2.0)    # int32 casts to the float64 loop
+    same(reference(rel_diff, np.float64, np.arange(1, 4), 2.0), got)
+    with pytest.raises(TypeError, match="not supported for the input types"):
+        REL(np.array(["a"]), 1.0)
+
+
+def test_out_where_and_methods():
+    x, y = np.arange(1.0, 7.0), np.full(6, 2.0)
+    out = np.full(6, -1.0)
+    r = REL(x, y, out=out)
+    assert r is out
+    same(reference(rel_diff, np.float64, x, y), out)
+    out = np.full(6, -1.0)
+    REL(x, y, out=out, where=x > 3)
+    expected = np.where(x > 3, reference(rel_diff, np.float64, x, y), -1.0)
+    same(expected, out)
+
+    add = vectorize(["float64(float64, float64)", "int64(int64, int64)"], identity=0)(lambda a, b: a + 2 * b)
+    a = np.arange(6.0).reshape(2, 3)
+    assert add.reduce(np.arange(4.0)) == ((0 + 2 * 1) + 2 * 2) + 2 * 3
+    same(2 * a[0] + 2 * a[1], add.reduce(a, axis=0))     # NumPy starts from the identity, 0
+    same(np.array([0.0, 2.0, 6.0, 12.0]), add.accumulate(np.arange(4.0)))
+    same(np.array([[0.0, 2.0], [1.0, 3.0]]), add.outer(np.arange(2.0), np.arange(2.0)))
+    assert add.reduce(np.zeros(0)) == 0.0   # identity=0
+    v = np.arange(4.0)
+    add.at(v, [0, 0, 2], 1.0)
+    same(np.array([4.0, 1.0, 4.0, 3.0]), v)
+    assert add.reduce(np.arange(5)) == 20 and add.reduce(np.arange(5)).dtype == np.int64
+
+
+def test_dynamic_ufunc_compiles_per_input_dtypes():
+    @vectorize
+    def g(x, y):
+        return x * y + 1
+
+    assert not isinstance(g, np.ufunc) and g.types == []
+    assert g(2, 3) == 7
+    same(np.array([1.0, 2.5, 4.0]), g(np.arange(3), 1.5))
+    assert g.types == ["ll->l", "ld->d"]
+    r = g(np.arange(3, dtype=np.int32), np.int32(2))
+    assert r.dtype == np.int64 and list(r) == [1, 3, 5]     # int32 computes as int64, as in Numba
+    assert g.reduce(np.arange(1, 4)) == (1 * 2 + 1) * 3 + 1
+    same(np.array([[1.0, 1.0], [1.0, 2.0]]), g.outer(np.arange(2.0), np.arange(2.0)))
+    g.add("float32(float32, float32)")
+    assert "ff->d" in g.types   # the kernel computes float32 in float64
+    assert g.ntypes == len(g.types) == 5 and g.__name__ == "g"
+    with pytest.raises(TypeError, match="takes 2 arguments"):
+        g(1)
+
+
+def test_parallel_target_matches_serial():
+    def poly(x):
+        return math.sin(x) * x + 0.5 * x * x
+
+    par = vectorize(["float64(float64)", "float32(float32)"], target="parallel")(poly)
+    ser = vectorize(["float64(float64)"])(poly)
+    x = np.random.default_rng(2).random(200_003)
+    same(ser(x), par(x))
+    same(ser(x[::3]), par(x[::3]))
+    assert par(x.astype(np.float32)).dtype == np.float32
+
+
+def checked_sqrt(x):
+    if x < 0:
+        raise ValueError("negative input")
+    return math.sqrt(x)
+
+
+@pytest.mark.parametrize("target", ["cpu", "parallel"])
+def test_kernel_exceptions_reach_the_caller(target):
+    f = vectorize(["float64(float64)"], target=target)(checked_sqrt)
+    x = np.arange(100_000.0)
+    same(np.sqrt(x), f(x))
+    x[70_000] = -1.0
+    with pytest.raises(ValueError, match="negative input"):
+        f(x)
+    div = vectorize(["int64(int64, int64)"], target=target)(lambda a, b: a // b)
+    with pytest.raises(ZeroDivisionError):
+        div(np.arange(5), np.array([1, 1, 0, 1, 1]))
+
+
+def test_called_from_njit_with_scalars():
+    @njit
+    def use(x, y):
+        return REL(x, y) + CLAMP(x, 2.0)
+
+    assert use(1.0, 3.0) == rel_diff(1.0, 3.0) + clamp_scale(1.0, 2.0)
+
+    @vectorize
+    def dyn(x):
+        return x + 1
+
+    @njit
+    def use_dyn(n):
+        return dyn(n) * 2
+
+    assert use_dyn(3) == 8
+
+
+def test_called_from_njit_with_arrays_broadcasts_like_the_ufunc():
+    @njit
+    def use(a, b):
+        return REL(a, b)
+
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    for x, y in [(a, b), (a, 0.5), (0.5, b), (a[:, :1], b), (a.T[::2], a[0, :3]), (a[::-1], a)]:
+        same(REL(x, y), use(x, y))
+    ro = a.copy()
+    ro.flags.writeable = False
+    same(REL(ro, ro), use(ro, ro))
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        use(a, np.ones(3))
+
+    @njit
+    def use_int(n):
+        return CLAMP(np.arange(n) - 2, 3)
+
+    np.testing.assert_array_equal(use_int(5), CLAMP(np.arange(5) - 2, 3))
+
+    @vectorize
+    def dyn(x):
+        return x * 2
+
+    @njit
+    def use_dyn(a):
+        return dyn(a) + 1
+
+    np.testing.assert_array_equal(use_dyn(np.arange(3)), [1, 3, 5])
+    assert use_dyn(np.arange(3.0)).dtype == np.float64
+
+
+def test_elementwise_calls_raise_and_do_not_leak():
+    f = vectorize(["float64(float64)"])(checked_sqrt)
+
+    @njit
+    def use(a):
+        return f(a) * 2
+
+    same(np.sqrt(np.arange(4.0)) * 2, use(np.arange(4.0)))
+    with pytest.raises(ValueError, match="negative input"):
+        use(np.array([1.0, -1.0]))    # the output allocated before the failure is freed (no_leaks)
+
+
+def test_elementwise_call_with_a_0d_array_is_a_located_error():
+    @njit
+    def use(a):
+        return REL(a, 1.0)
+
+    with pytest.raises(errors.UnsupportedError) as e:
+        use(np.array(2.0))
+    text = str(e.value)
+    assert "rel_diff is a @vectorize function: compiled code calls it with numbers and arrays of one or more" in text
+    assert "argument 1 is array(float64, 0d, C)" in text and "return REL(a, 1.0)" in text and "^^^" in text
+
+
+def test_bad_declarations():
+    with pytest.raises(TypeError, match="must be a scalar type"):
+        vectorize(["float64(float64[:])"])(lambda x: x)
+    with pytest.raises(TypeError, match="has 1 parameters but .*<lambda> takes 2"):
+        vectorize(["float64(float64)"])(lambda x, y: x)
+    with pytest.raises(TypeError, match="invalid signature"):
+        vectorize(["float64(float64"])(lambda x: x)
+    with pytest.raises(errors.UnsupportedError, match="'cpu' and 'parallel'"):
+        vectorize(["float64(float64)"], target="cuda")
+    with pytest.raises(TypeError, match="unknown option"):
+        vectorize(["float64(float64)"], bogus=1)
+    with pytest.raises(errors.TypingError, match="cannot add"):
+        vectorize(["float64(float64)"])(lambda x: x + "s")
+    with pytest.raises(errors.TypingError, match="does not convert to the signature's int64"):
+        vectorize(["int64(float64)"])(lambda x: x * 1.5)
+
+
+# ---- guvectorize ------------------------------------------------------------------------------
+def shift(x, k, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] + k
+
+
+def matvec(a, x, out):
+    for i in range(a.shape[0]):
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += a[i, j] * x[j]
+        out[i] = s
+
+
+SHIFT = guvectorize(["void(float64[:], float64, float64[:])", "void(int32[:], int32, int32[:])"],
+                    "(n),()->(n)")(shift)
+MATVEC = guvectorize(["void(float64[:, :], float64[:], float64[:])"], "(m,n),(n)->(m)")(matvec)
+
+
+def test_gufunc_is_a_generalized_ufunc():
+    assert isinstance(SHIFT, np.ufunc) and SHIFT.signature == "(n),()->(n)" and SHIFT.types == ["dd->d", "ii->i"]
+    x = np.arange(6.0).reshape(2, 3)
+    same(x + np.array([[10.0], [20.0]]), SHIFT(x, np.array([10.0, 20.0])))
+    assert SHIFT(x, np.array([10.0, 20.0])[:, None]).shape == (2, 2, 3)   # loop dimensions broadcast
+    r = SHIFT(np.arange(4, dtype=np.int32), np.int32(3))
+    assert r.dtype == np.int32 and list(r) == [3, 4, 5, 6]
+    out = np.zeros(4)
+    SHIFT(np.arange(4.0), 1.0, out=out)
+    same(np.arange(1.0, 5.0), out)
+
+
+def test_gufunc_core_dimensions_and_strides():
+    rng = np.random.default_rng(3)
+    a, x = rng.random((3, 4, 5)), rng.random(5)
+    same(a @ x, MATVEC(a, x))
+    same(a[:, ::2, ::2] @ x[::2], MATVEC(a[:, ::2, ::2], x[::2]))     # non-contiguous core strides
+    same(a.transpose(0, 2, 1)[:, :4] @ x[:4], MATVEC(a.transpose(0, 2, 1)[:, :4], x[:4]))
+    with pytest.raises(ValueError, match="mismatch in its core dimension"):
+        MATVEC(a, np.ones(4))
+
+
+def test_gufunc_parallel_and_errors():
+    par = guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)", target="parallel")(shift)
+    x = np.random.default_rng(4).random((5000, 7))
+    same(x + 2.0, par(x, 2.0))
+
+    def checked(x, out):
+        for i in range(x.shape[0]):
+            if x[i] < 0:
+                raise ValueError("negative")
+            out[i] = x[i]
+
+    g = guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")(checked)
+    with pytest.raises(ValueError, match="negative"):
+        g(np.array([[1.0, 2.0], [3.0, -1.0]]))
+
+
+def test_gufunc_from_njit_is_a_located_error():
+    @njit
+    def use(a):
+        return SHIFT(a, 1.0)
+
+    with pytest.raises(errors.UnsupportedError, match="global 'SHIFT' is a ufunc compiled code cannot call") as e:
+        use(np.ones(3))
+    assert "return SHIFT(a, 1.0)" in str(e.value)
+
+
+def test_gufunc_bad_declarations():
+    with pytest.raises(TypeError, match="has 1 dimensions; its layout has 2"):
+        guvectorize(["void(float64[:], float64[:])"], "(m,n)->(n)")(lambda a, out: None)
+    with pytest.raises(TypeError, match="outputs and operands with core dimensions are arrays"):
+        guvectorize(["void(float64[:], float64)"], "(n)->()")(lambda a, out: None)
+    with pytest.raises(TypeError, match="has 3 parameters but the layout"):
+        guvectorize(["void(float64[:], float64, float64[:])"], "(n)->(n)")(lambda a, out: None)
+    with pytest.raises(ValueError, match="invalid gufunc layout"):
+        guvectorize(["void(float64[:], float64[:])"], "(n)=>(n)")
+    with pytest.raises(TypeError, match="takes a list of signatures and a layout"):
+        guvectorize("(n)->(n)")
+    with pytest.raises(errors.TypingError, match="returns float64"):
+        guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")(lambda a, out: a[0])
+
+
+# ---- cache=True -------------------------------------------------------------------------------
+def test_cache_loads_loops_without_llvm(tmp_path):
+    (tmp_path / "ukern.py").write_text(textwrap.dedent('''
+        import math
+        from ember import vectorize, guvectorize
+
+        @vectorize(["float64(float64)", "float32(float32)"], cache=True)
+        def soft(x):
+            return math.log1p(math.exp(x))
+
+        @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)", cache=True)
+        def cums(x, out):
+            s = 0.0
+            for i in range(x.shape[0]):
+                s += x[i]
+                out[i] = s
+    '''))
+    script = textwrap.dedent('''
+        import json, sys, numpy as np, ukern
+        x = np.linspace(-3, 3, 7)
+        print(json.dumps([ukern.soft(x).tolist(), ukern.cums(x).tolist(), "ember._embercc" in sys.modules]))
+    ''')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), EMBER_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr
+    first, second = (json.loads(r.stdout) for r in runs)
+    assert first[2] is True and second[2] is False    # the second process loaded LLVM for nothing
+    assert first[:2] == second[:2]
+    x = np.linspace(-3, 3, 7)
+    assert second[0] == pytest.approx(np.log1p(np.exp(x)).tolist()) and second[1] == pytest.approx(np.cumsum(x).tolist())
+
+
+def test_cached_callers_see_a_changed_kernel(tmp_path):
+    """An @njit(cache=True) caller inlines the vectorized kernel: its cache key follows the kernel."""
+    script = textwrap.dedent('''
+        import json, sys, ukern2
+        print(json.dumps([ukern2.use(2.0), ukern2.use.stats["cache_hits"]]))
+    ''')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), EMBER_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONDONTWRITEBYTECODE="1")   # the module is rewritten within a second
+    results = []
+    for factor in (2, 2, 3):
+        (tmp_path / "ukern2.py").write_text(textwrap.dedent(f'''
+            from ember import vectorize, njit
+
+            @vectorize(["float64(float64)"], cache=True)
+            def scale(x):
+                return {factor} * x
+
+            @njit(cache=True)
+            def use(x):
+                return scale(x) + 1
+        '''))
+        r = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        results.append(json.loads(r.stdout))
+    assert results == [[5.0, 0], [5.0, 1], [7.0, 0]]
+
+
+def test_dropped_ufuncs_free_their_code():
+    import gc
+    from ember._ember import code_stats
+
+    def make():
+        f = vectorize(["float64(float64)", "int64(int64)"])(lambda x: x + 1)
+        g = vectorize(lambda x: x * 2)
+        g(1.0)
+        h = guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")(shift_one)
+        return f(1.0) + g(2.0) + h(np.ones(2))[0]
+
+    assert make() == 8.0
+    gc.collect()
+    before = code_stats()["objects"]
+    for _ in range(3):
+        assert make() == 8.0
+    gc.collect()
+    assert code_stats()["objects"] == before
+
+
+def shift_one(x, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] + 1
