@@ -765,8 +765,28 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     }
     case IR_IS: {
-        bool same = vt(L, in->args[0])->kind == TY_NONE && vt(L, in->args[1])->kind == TY_NONE;
+        const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
+        if (a->kind == TY_OPTIONAL || b->kind == TY_OPTIONAL) {   /* None when its flag says no value */
+            LLVMValueRef o = L->vals[in->args[a->kind == TY_OPTIONAL ? 0 : 1]];
+            const Type *other = a->kind == TY_OPTIONAL ? b : a;
+            LLVMValueRef none = LLVMBuildNot(L->b, LLVMBuildExtractValue(L->b, o, 0, ""), "");
+            if (other->kind != TY_NONE) none = LLVMConstInt(L->i1, 0, 0);   /* `is` against a value */
+            v = in->imm ? LLVMBuildNot(L->b, none, "") : none;
+            break;
+        }
+        bool same = a->kind == TY_NONE && b->kind == TY_NONE;
         v = LLVMConstInt(L->i1, in->imm ? !same : same, 0);
+        break;
+    }
+    case IR_UNWRAP: {
+        LLVMValueRef o = L->vals[in->args[0]];
+        if (vt(L, in->args[0])->kind != TY_OPTIONAL) {
+            v = o;
+            break;
+        }
+        cg_raise_unless(L, LLVMBuildExtractValue(L->b, o, 0, ""), "builtins:TypeError",
+                        ctx_printf(L->ctx, "expected %s, got None", t->name));
+        v = LLVMBuildExtractValue(L->b, o, 1, "");
         break;
     }
     case IR_TRUTH: v = cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])); break;

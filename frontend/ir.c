@@ -206,6 +206,14 @@ Instr *ir_clone_into(Function *fn, Block *b, const Instr *src) {
     return in;
 }
 
+Instr *ir_insert(Function *fn, Block *b, int at, IrOp op, int nargs, Loc loc) {
+    Instr *in = ir_emit(fn, b, op, nargs, loc);
+    if (!in) return NULL;
+    memmove(b->instrs + at + 1, b->instrs + at, sizeof(Instr *) * (size_t)(b->ninstrs - 1 - at));
+    b->instrs[at] = in;
+    return in;
+}
+
 int ir_new_var(Function *fn, const char *name) {
     const char **names = ctx_alloc(fn->ctx, sizeof(char *) * (size_t)(fn->nvars + 1));
     if (!names) return -1;

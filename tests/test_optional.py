@@ -1,7 +1,7 @@
 """Returning None on some paths and a value on others (Numba's Optional): the result is
 OptionalType(T), None or the value in Python, for numbers and tuples of numbers, also from the
-on-disk cache; compiled callers may pass such a result on but not use it yet (a located error);
-arrays and None do not unify (a located error)."""
+on-disk cache; compiled callers test it with `is None` and use its value (TypeError where it is
+None, as Numba's implicit cast); arrays and None do not unify (a located error)."""
 
 import numpy as np
 import pytest
@@ -52,7 +52,7 @@ def test_tuples_and_unified_numbers(x):
 
 
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
-def test_compiled_callers_pass_it_on_but_cannot_use_it():
+def test_compiled_callers_pass_it_on_test_it_and_use_it():
     def use(a):
         r = FIND(a, 1.0)
         return r
@@ -60,11 +60,24 @@ def test_compiled_callers_pass_it_on_but_cannot_use_it():
     assert njit(use)(np.arange(3.0)) == 1 and njit(use)(np.zeros(2)) is None
 
     def test_it(a):
-        return FIND(a, 1.0) is None
+        return FIND(a, 1.0) is None, FIND(a, 1.0) is not None
 
-    with pytest.raises(errors.UnsupportedError, match=r"this value is OptionalType\(int64\)") as e:
-        njit(test_it)(np.arange(3.0))
-    assert "return FIND(a, 1.0) is None" in str(e.value)
+    assert njit(test_it)(np.arange(3.0)) == (False, True) and njit(test_it)(np.zeros(2)) == (True, False)
+
+    def narrowed(a):
+        r = FIND(a, 1.0)
+        if r is None:
+            return -1
+        return r * 10 + 1
+
+    assert njit(narrowed)(np.arange(3.0)) == 11 and njit(narrowed)(np.zeros(2)) == -1
+
+    def unchecked(a):
+        return FIND(a, 1.0) + 1
+
+    assert njit(unchecked)(np.arange(3.0)) == 2
+    with pytest.raises(TypeError, match="expected int64, got None"):
+        njit(unchecked)(np.zeros(2))
 
     def array_or_none(flag):
         if flag:

@@ -220,12 +220,53 @@ static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
            ci->builtin == BI_LITERAL_UNROLL;
 }
 
+/* Whether an instruction takes an OptionalType value as it is (stores, returns, `is None`);
+ * any other use gets the value out first (UNWRAP, inserted by unwrap_optionals). */
+static bool takes_optional(const Instr *in) {
+    return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP;
+}
+
+static bool uses_optional(TypeInfo *ti, const Instr *in) {
+    if (takes_optional(in)) return false;
+    for (int k = 0; k < in->nargs; k++) {
+        const Type *t = ti->vtypes[in->args[k]];
+        if (t && t->kind == TY_OPTIONAL) return true;
+    }
+    return false;
+}
+
+/* Each use of an OptionalType value that needs the value itself (r + 1 after `if r is None:
+ * return`) reads it through an UNWRAP, which raises TypeError where it holds None, as Numba's
+ * implicit cast does. Returns whether it inserted one (the function is then typed again). */
+static int unwrap_optionals(TypeInfo *ti, bool *inserted) {
+    Function *fn = ti->fn;
+    *inserted = false;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *blk = fn->blocks[b];
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *in = blk->instrs[i];
+            if (!uses_optional(ti, in)) continue;
+            for (int k = 0; k < in->nargs; k++) {
+                const Type *t = ti->vtypes[in->args[k]];
+                if (!t || t->kind != TY_OPTIONAL) continue;
+                Instr *u = ir_insert(fn, blk, i++, IR_UNWRAP, 1, fn->instrs[in->args[k]]->loc);
+                if (!u) return -1;
+                u->args[0] = in->args[k];
+                in->args[k] = u->id;
+                *inserted = true;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Type one instruction. Returns 0 (its type may still be unknown), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
     int n = in->nargs;
     for (int i = 0; i < n; i++)
         if (!(args[i] = ti->vtypes[in->args[i]])) return 0;   /* wait for the argument's type */
+    if (uses_optional(ti, in)) return 0;   /* typed again once an UNWRAP reads the value */
     const Type *t = NULL;
     switch (in->op) {
     case IR_CONST: t = type_const(&in->c); break;
@@ -366,6 +407,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_COPY:
         t = args[0];
         break;
+    case IR_UNWRAP:
+        t = args[0]->kind == TY_OPTIONAL ? args[0]->elems[1] : args[0];
+        break;
     case IR_NOPS:
         return 0;
     }
@@ -377,23 +421,6 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
 }
 
 /* After the fixed point: every value that something uses must have a type. */
-/* An OptionalType value (the result of a call to a function returning None on some paths) may
- * only be stored and returned: compiled code cannot test or unwrap one yet. */
-static int check_optional_uses(TypeInfo *ti) {
-    Function *fn = ti->fn;
-    for (int i = 0; i < fn->ninstrs; i++) {
-        Instr *in = fn->instrs[i];
-        if (!in || in->op == IR_RETURN || in->op == IR_STOREVAR) continue;
-        for (int k = 0; k < in->nargs; k++) {
-            const Type *t = ti->vtypes[in->args[k]];
-            if (t && t->kind == TY_OPTIONAL)
-                return ctx_error(fn->ctx, DIAG_UNSUPPORTED, fn, in->loc,
-                                 "this value is %s (its function returns None on some paths): compiled code can "
-                                 "return it but not use it yet", t->name);
-        }
-    }
-    return 0;
-}
 
 static int check_complete(TypeInfo *ti) {
     Function *fn = ti->fn;
@@ -462,7 +489,10 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
         if (ti_unroll_literal_loop(ti, x, ti->vtypes[x->args[0]])) return NULL;
         return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     }
-    if (check_complete(ti) || check_optional_uses(ti)) return NULL;
+    bool unwrapped;
+    if (unwrap_optionals(ti, &unwrapped)) return NULL;
+    if (unwrapped) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
+    if (check_complete(ti)) return NULL;
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;

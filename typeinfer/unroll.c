@@ -49,13 +49,6 @@ static int loop_body(Function *fn, Block *entry, Block *h, bool *in) {
     return 0;
 }
 
-/* Insert `x` (the last instruction of b, just emitted) at position `at` of b. */
-static void move_to(Block *b, int at) {
-    Instr *x = b->instrs[b->ninstrs - 1];
-    memmove(b->instrs + at + 1, b->instrs + at, sizeof(Instr *) * (size_t)(b->ninstrs - 1 - at));
-    b->instrs[at] = x;
-}
-
 /* Clone the blocks marked in `sel` (map[id] receives each copy), remapping targets through map
  * (blocks outside sel keep theirs unless redirect[] says otherwise) and values through vmap. */
 static int clone_blocks(Function *fn, bool *sel, int nb, Block **map, int *vmap, int ni, const int *varmap) {
@@ -173,11 +166,10 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
         for (int i = 0; i < e->ninstrs; i++) {
             Instr *x = e->instrs[i];
             if (x->op != IR_ITERVALUE) continue;
-            Instr *c = ir_emit(fn, e, IR_CONST, 0, x->loc);
+            Instr *c = ir_insert(fn, e, i, IR_CONST, 0, x->loc);
             if (!c) return -1;
             c->c.kind = K_INT;
             c->c.i = k;
-            move_to(e, i);
             int it = x->args[0];
             int *args = ctx_alloc(ctx, sizeof(int) * 2);
             if (!args) return -1;
