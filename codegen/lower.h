@@ -157,6 +157,10 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
 LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 
+/* lower_npshape.c */
+LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs, int axis, const Type *rt);
+
 /* lower_numpy.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);

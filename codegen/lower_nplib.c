@@ -310,34 +310,9 @@ static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueR
 }
 
 static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt) {
-    int nd = rt->ndim;
-    if (axis < 0) axis += nd;
-    LLVMValueRef first = LLVMBuildExtractValue(L->b, tv, 0, ""), shape[64], total = i64c(L, 0);
-    for (int i = 0; i < tt->n; i++) {
-        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
-        for (int k = 0; k < nd; k++) {
-            if (k == axis) continue;
-            cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, e, k), cg_arr_shape(L, first, k), ""),
-                         "builtins:ValueError",
-                         "all the input array dimensions except for the concatenation axis must match exactly");
-        }
-        total = LLVMBuildAdd(L->b, total, cg_arr_shape(L, e, axis), "");
-    }
-    for (int k = 0; k < nd; k++) shape[k] = k == axis ? total : cg_arr_shape(L, first, k);
-    LLVMValueRef out = cg_alloc_array(L, rt, shape), off = i64c(L, 0);
-    const Type *vt_ = ty_array(rt->dtype, nd, 'A', false);
-    for (int i = 0; i < tt->n; i++) {
-        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, ""), vs[64], st[64];
-        for (int k = 0; k < nd; k++) {
-            vs[k] = cg_arr_shape(L, e, k);
-            st[k] = cg_arr_stride(L, rt, out, k);
-        }
-        LLVMValueRef data = cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, off, st[axis], ""));
-        LLVMValueRef view = cg_make_array(L, vt_, cg_arr_meminfo(L, out), LLVMConstNull(L->ptr), data, vs, st);
-        cg_assign_noalias(L, vt_, view, tt->elems[i], e);
-        off = LLVMBuildAdd(L->b, off, vs[axis], "");
-    }
-    return out;
+    LLVMValueRef vs[64];
+    for (int i = 0; i < tt->n; i++) vs[i] = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
+    return cg_concat(L, tt->n, tt->elems, vs, axis < 0 ? axis + rt->ndim : axis, rt);
 }
 
 /* ---- products ------------------------------------------------------------------------ */
@@ -728,5 +703,5 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_LA_INV: case BI_LA_DET: return la_inv_det(L, bid, types[0], args[0], rt);
     case BI_LA_NORM: return la_norm(L, in, ci, types[0], args[0]);
     }
-    return NULL;
+    return cg_npshape_call(L, in, ci, args, types);
 }

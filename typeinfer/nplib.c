@@ -260,5 +260,5 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     }
-    return -2;
+    return ti_type_npshape_call(ti, in, bid, args, nargs, method);
 }

@@ -419,6 +419,8 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         {"ravel", BI_NP_RAVEL}, {"transpose", BI_NP_TRANSPOSE}, {"sort", BI_NP_SORT},
         {"argsort", BI_NP_ARGSORT}, {"searchsorted", BI_NP_SEARCHSORTED}, {"clip", BI_NP_CLIP},
         {"dot", BI_NP_DOT}, {"conj", BI_NP_CONJUGATE}, {"conjugate", BI_NP_CONJUGATE},
+        {"repeat", BI_NP_REPEAT}, {"squeeze", BI_NP_SQUEEZE}, {"swapaxes", BI_NP_SWAPAXES},
+        {"diagonal", BI_NP_DIAGONAL}, {"trace", BI_NP_TRACE},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(attr, map[i].name)) return ti_type_numpy_call(ti, in, map[i].bid, args, nargs, true);

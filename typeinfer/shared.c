@@ -87,3 +87,29 @@ const Type *ti_iter_value_type(const Type *of) {
     default: return of->n ? of->elems[0] : ty_none;
     }
 }
+
+/* A compile-time int or tuple of ints (a literal, or a frozen global): how many (at most max)
+ * into out[], or -1 when it is not one. */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
+    if (value < 0) return -1;
+    if (ti_const_int(ti, value, out)) return 1;
+    Instr *in = ti->fn->instrs[value];
+    if (in->op == IR_TUPLE) {
+        if (in->nargs > max) return -1;
+        for (int i = 0; i < in->nargs; i++)
+            if (!ti_const_int(ti, in->args[i], &out[i])) return -1;
+        return in->nargs;
+    }
+    PyObject *f = ti->frozen[value];
+    if (!f || !PyTuple_Check(f) || PyTuple_GET_SIZE(f) > max) return -1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(f); i++) {
+        PyObject *x = PyTuple_GET_ITEM(f, i);
+        int overflow;
+        if (!PyLong_Check(x)) return -1;
+        out[i] = PyLong_AsLongLongAndOverflow(x, &overflow);
+        if (overflow) return -1;
+    }
+    return (int)PyTuple_GET_SIZE(f);
+}
+
+const char *const ti_pad_modes[] = {"constant", "edge", "wrap", NULL};   /* np.pad's modes, in this order */

@@ -123,6 +123,7 @@ int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* an int or tuple of ints: the count, else -1 */
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
@@ -161,5 +162,9 @@ CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const cha
 /* nplib.c */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_sort_kinds[], *const ti_sides[];
+
+/* npshape.c */
+int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+extern const char *const ti_pad_modes[];
 
 #endif
