@@ -13,6 +13,7 @@
  * axis by axis. Run-time axis numbers (swapaxes, rot90's k) pick dims with select chains.
  */
 #include "lower.h"
+#include <math.h>
 #include <string.h>
 
 typedef struct Dims {
@@ -835,6 +836,46 @@ static LLVMValueRef np_indices(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     return E.out;
 }
 
+/* np.linspace as NumPy computes it: i * step + start (i / div * delta where the step underflows
+ * to 0), the last element exactly stop with the endpoint, floored before an integer dtype. */
+typedef struct LinEnv {
+    const Type *rt;
+    LLVMValueRef out, start, stop, delta, step, div, n, endpoint;
+} LinEnv;
+
+static void linspace_body(Lower *L, LLVMValueRef *idx, void *env) {
+    LinEnv *E = env;
+    LLVMValueRef i = LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), fdiv = LLVMBuildSIToFP(L->b, E->div, L->f64, "");
+    LLVMValueRef tiny = LLVMBuildFCmp(L->b, LLVMRealOEQ, E->step, f64c(L, 0), "");
+    LLVMValueRef y = LLVMBuildSelect(L->b, tiny, LLVMBuildFMul(L->b, LLVMBuildFDiv(L->b, i, fdiv, ""), E->delta, ""),
+                                     LLVMBuildFMul(L->b, i, E->step, ""), "");
+    y = LLVMBuildSelect(L->b, slt(L, zero(L), E->div), y, LLVMBuildFMul(L->b, i, E->delta, ""), "");
+    y = LLVMBuildFAdd(L->b, y, E->start, "");
+    LLVMValueRef last = LLVMBuildAnd(L->b, E->endpoint, LLVMBuildAnd(L->b, slt(L, i64c(L, 1), E->n),
+                        LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, E->n, i64c(L, 1), ""), ""), ""), "");
+    y = LLVMBuildSelect(L->b, last, E->stop, y, "");
+    int dt = E->rt->dtype;
+    if (ty_dtypes[dt].kind != 'f') y = cg_intrinsic1(L, "llvm.floor.f64", y);
+    cg_store_elem(L, dt, cg_gep8(L, cg_arr_data(L, E->out), mul(L, idx[0], isz(L, dt))), y, ty_float64);
+}
+
+static LLVMValueRef np_linspace(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret->kind == TY_TUPLE ? ci->ret->elems[0] : ci->ret;
+    LinEnv E = {.rt = rt, .start = cg_cast(L, args[0], types[0], ty_float64), .stop = cg_cast(L, args[1], types[1], ty_float64)};
+    E.n = given(ci, types, 2) ? to_i64(L, args[2], types[2]) : i64c(L, 50);
+    E.endpoint = given(ci, types, 3) ? args[3] : LLVMConstInt(L->i1, 1, 0);
+    cg_raise_if(L, slt(L, E.n, zero(L)), "builtins:ValueError", "Number of samples must be non-negative.");
+    E.div = LLVMBuildSelect(L->b, E.endpoint, LLVMBuildSub(L->b, E.n, i64c(L, 1), ""), E.n, "");
+    E.delta = LLVMBuildFSub(L->b, E.stop, E.start, "");
+    E.step = LLVMBuildSelect(L->b, slt(L, zero(L), E.div), LLVMBuildFDiv(L->b, E.delta, LLVMBuildSIToFP(L->b, E.div, L->f64, ""), ""),
+                             f64c(L, NAN), "");
+    E.out = cg_alloc_array(L, rt, &E.n);
+    cg_loop_nest(L, 1, &E.n, linspace_body, &E);
+    if (ci->ret->kind != TY_TUPLE) return E.out;
+    LLVMValueRef pair[2] = {E.out, E.step};
+    return make_tuple(L, ci->ret, pair);
+}
+
 /* ---- dispatch ----------------------------------------------------------------------- */
 LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     switch (ci->builtin) {
@@ -859,6 +900,7 @@ LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_PAD: return np_pad(L, in, ci, args, types);
     case BI_NP_MESHGRID: return np_meshgrid(L, in, ci, args, types);
     case BI_NP_INDICES: return np_indices(L, ci, args, types);
+    case BI_NP_LINSPACE: return np_linspace(L, ci, args, types);
     }
     return NULL;
 }

@@ -311,3 +311,25 @@ def compile_error(fn, *args):
 def test_compile_errors(fn, args, what):
     text, _ = compile_error(fn, *args)
     assert what in text, text
+
+
+# ------------------------------------------------------------------ creation with dtypes
+
+
+def linspaces(a, b, n):
+    return (np.linspace(a, b, n), np.linspace(a, b, n, endpoint=False), np.linspace(a, b, num=n, dtype=np.float32),
+            np.linspace(a, b, n, dtype=np.int32), np.linspace(a, b, n, endpoint=False, dtype=np.uint8),
+            np.linspace(a, b, n, retstep=True)[1], np.linspace(a, b, n, True, True, np.int64)[0])
+
+
+def test_linspace():
+    check_all(linspaces, [(0, 10, 7), (2.5, -3.0, 5), (0, 1, 1), (3, 3, 4), (0.0, 1e-320, 5), (0, 255, 0), (1, 2, 2)])
+    check(linspaces, 0, 1, -1)   # ValueError
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16", "int32", "uint64", "float32", "complex64", "complex128"])
+def test_creation_dtypes(dtype):
+    dt = np.dtype(dtype).type
+    check(lambda n: (np.zeros((n, 2), dt), np.ones(n, dtype=dt), np.full((2, n), 1, dtype=dt), np.empty(n, dt).shape), 3)
+    if dtype != "bool":
+        check(lambda n: (np.arange(n, dtype=dt), np.arange(1, n, 2, dtype=dt)), 6)

@@ -72,6 +72,7 @@ static const char *const P_DIAG[] = {"v", "k", NULL};
 static const char *const P_DIAGONAL[] = {"a", "offset", "axis1", "axis2", NULL};
 static const char *const P_PAD[] = {"array", "pad_width", "mode", "constant_values", NULL};
 static const char *const P_INDICES[] = {"dimensions", "dtype", NULL};
+static const char *const P_LINSPACE[] = {"start", "stop", "num", "endpoint", "retstep", "dtype", NULL};
 
 
 /* The arrays of a stack/hstack/... argument: a tuple (or list literal) of arrays; their
@@ -379,6 +380,24 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             parts[i] = ty_array(a->dtype, nx, 'C', false);
         }
         ci->ret = ty_tuple(nx, parts);
+        return 0;
+    }
+    case BI_NP_LINSPACE: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
+        for (int i = 0; i < 2; i++)
+            if (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128)
+                return UNSUP(in, "np.linspace() needs real numbers (got %s)", ci->params[i]->name);
+        if (given(ci, 2) && !is_int(ci->params[2])) return ERR(in, "np.linspace(): num must be an integer (got %s)", ci->params[2]->name);
+        if (given(ci, 3) && ci->params[3] != ty_bool) return ERR(in, "np.linspace(): endpoint must be a bool");
+        int64_t retstep = 0;
+        if (given(ci, 4) && !ti_const_int(ti, arg_value(in, ci, 4), &retstep))
+            return ERR(in, "np.linspace(): retstep must be a constant bool");
+        int dt = DT_FLOAT64;
+        if (given(ci, 5) && (dt = ti_dtype_arg(ci->params[5])) < 0)
+            return ERR(in, "dtype must be a NumPy type such as np.float32 (got %s)", ci->params[5]->name);
+        if (ty_dtypes[dt].kind == 'c') return UNSUP(in, "np.linspace() with a complex dtype is not supported");
+        const Type *arr = ty_array(dt, 1, 'C', false), *pair[2] = {arr, ty_float64};
+        ci->ret = retstep ? ty_tuple(2, pair) : arr;
         return 0;
     }
     case BI_NP_INDICES: {

@@ -144,7 +144,6 @@ static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
 static const char *const P_FULL_LIKE[] = {"a", "fill_value", "dtype", NULL};
 static const char *const P_ARANGE[] = {"start", "stop", "step", "dtype", NULL};
-static const char *const P_LINSPACE[] = {"start", "stop", "num", NULL};
 static const char *const P_EYE[] = {"N", "M", "k", "dtype", NULL};
 static const char *const P_IDENTITY[] = {"n", "dtype", NULL};
 static const char *const P_AXES[] = {"a", "axes", NULL};
@@ -281,14 +280,6 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = ty_array(dt, 1, 'C', false);
         return 0;
     }
-    case BI_NP_LINSPACE:
-        if (!(ci = ti_bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
-        for (int i = 0; i < 3; i++)
-            if (ci->params[i]->kind != TY_NONE && (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128))
-                return ERR(in, "np.linspace() needs real numbers (got %s)", ci->params[i]->name);
-        if (ci->params[2]->kind != TY_NONE && ci->params[2] != ty_int64) return ERR(in, "num must be an integer");
-        ci->ret = ty_array(DT_FLOAT64, 1, 'C', false);
-        return 0;
     case BI_NP_EYE: case BI_NP_IDENTITY: {
         bool eye = bid == BI_NP_EYE;
         if (!(ci = ti_bind(ti, in, bid, fname, eye ? P_EYE : P_IDENTITY, 1, args, nargs, false))) return -1;
