@@ -156,6 +156,13 @@ void cg_fancy_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
+void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n);   /* call; propagate a failure */
+/* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
+ * when it is 1-d of that dtype, else a fresh C copy. */
+void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
+
+/* lower_npstats.c */
+LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
 /* lower_npshape.c */
 LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);

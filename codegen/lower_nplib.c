@@ -30,7 +30,7 @@ static const char *dt_suffix(int dt) {
 }
 
 /* Call a runtime function returning a status (0, or -1 with the error record set). */
-static void rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
+void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
     cg_check_status(L, cg_call(L, name, L->i32, pt, args, n));
 }
 
@@ -66,8 +66,8 @@ static LLVMValueRef view1(Lower *L, int dt, LLVMValueRef owner, LLVMValueRef dat
 
 /* The elements of any array as one lane (data, n, stride): a itself when 1-d, else a C copy;
  * converted to dtype dt when `dt` differs (-1: keep). */
-static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
-                      LLVMValueRef *stride) {
+void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
+                  LLVMValueRef *stride) {
     if (dt < 0) dt = at->dtype;
     if (at->ndim != 1 || at->dtype != dt || at->unaligned) {
         const Type *ct;
@@ -126,7 +126,7 @@ static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, const T
     snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(at->dtype));
     LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
     LLVMValueRef args[4] = {cg_arr_data(L, a), n, cg_arr_stride(L, at, a, 0), cg_arr_data(L, out)};
-    rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    cg_rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
     return out;
 }
 
@@ -182,12 +182,12 @@ static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
 static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q,
                                const Type *rt) {
     LLVMValueRef data, n, stride;
-    flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
+    cg_flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
     LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
     if (bid == BI_NP_MEDIAN) {
         LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[4] = {data, n, stride, out};
-        rt_check(L, "ember_rt_median_f8", pt, args, 4);
+        cg_rt_check(L, "ember_rt_median_f8", pt, args, 4);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
     LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr};
@@ -198,7 +198,7 @@ static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a
         if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
         LLVMBuildStore(L->b, qv, qs);
         LLVMValueRef args[6] = {data, n, stride, qs, i64c(L, 1), out};
-        rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+        cg_rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
     const Type *ct;
@@ -213,7 +213,7 @@ static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a
     }
     LLVMValueRef res = cg_alloc_array(L, rt, &nq);
     LLVMValueRef args[6] = {data, n, stride, cg_arr_data(L, qa), nq, cg_arr_data(L, res)};
-    rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+    cg_rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
     return res;
 }
 
@@ -368,7 +368,7 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
         LLVMTypeRef pt[6] = {L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
         LLVMValueRef args[6] = {k, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_data(L, b),
                                 cg_arr_stride(L, bt, b, 0), out};
-        rt_check(L, "ember_rt_dot_f8", pt, args, 6);
+        cg_rt_check(L, "ember_rt_dot_f8", pt, args, 6);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
     LLVMValueRef shape[2];
@@ -383,7 +383,7 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
             LLVMValueRef args[12] = {shape[0], k, shape[1], ad, cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
                                      bd, cg_arr_stride(L, bt, b, 0), cg_arr_stride(L, bt, b, 1),
                                      od, cg_arr_stride(L, rt, out, 0), cg_arr_stride(L, rt, out, 1)};
-            rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
+            cg_rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
         } else {
             LLVMTypeRef pt[9] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64};
             LLVMValueRef args[9];
@@ -396,7 +396,7 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
                                      ad, cg_arr_stride(L, at, a, 0), od, cg_arr_stride(L, rt, out, 0)};
                 memcpy(args, v, sizeof v);
             }
-            rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
+            cg_rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
         }
         return out;
     }
@@ -420,8 +420,8 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
 static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
     int dt = ty_dtype_of_scalar(rt);
     LLVMValueRef ad, an, as, bd, bn, bs;
-    flat_lane(L, at, a, -1, &ad, &an, &as);
-    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    cg_flat_lane(L, at, a, -1, &ad, &an, &as);
+    cg_flat_lane(L, bt, b, -1, &bd, &bn, &bs);
     cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, bn, ""), "builtins:ValueError", "cannot reshape array: vdot needs vectors of the same size");
     const Type *xt = ty_array(at->dtype, 1, 'A', false), *yt = ty_array(bt->dtype, 1, 'A', false);
     LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
@@ -432,8 +432,8 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
 
 static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
     LLVMValueRef ad, an, as, bd, bn, bs;
-    flat_lane(L, at, a, -1, &ad, &an, &as);
-    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    cg_flat_lane(L, at, a, -1, &ad, &an, &as);
+    cg_flat_lane(L, bt, b, -1, &bd, &bn, &bs);
     LLVMValueRef shape[2] = {an, bn};
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
     const Type *ct = ty_scalar_of(rt->dtype);
@@ -470,7 +470,7 @@ static LLVMValueRef la_solve(Lower *L, const Type *at, LLVMValueRef a, const Typ
     LLVMValueRef args[11] = {n, nrhs, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
                              cg_arr_data(L, b), cg_arr_stride(L, bt, b, 0), bcs,
                              cg_arr_data(L, x), cg_arr_stride(L, rt, x, 0), xcs};
-    rt_check(L, "ember_rt_solve_f8", pt, args, 11);
+    cg_rt_check(L, "ember_rt_solve_f8", pt, args, 11);
     return x;
 }
 
@@ -482,7 +482,7 @@ static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a
         LLVMValueRef out = cg_entry_alloca(L, L->f64, "det");
         LLVMTypeRef pt[5] = {L->i64, L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[5] = {n, cg_arr_data(L, a), rs, cs, out};
-        rt_check(L, "ember_rt_det_f8", pt, args, 5);
+        cg_rt_check(L, "ember_rt_det_f8", pt, args, 5);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
     LLVMValueRef shape[2] = {n, n};
@@ -490,7 +490,7 @@ static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a
     LLVMTypeRef pt[7] = {L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
     LLVMValueRef args[7] = {n, cg_arr_data(L, a), rs, cs, cg_arr_data(L, out), cg_arr_stride(L, rt, out, 0),
                             cg_arr_stride(L, rt, out, 1)};
-    rt_check(L, "ember_rt_inv_f8", pt, args, 7);
+    cg_rt_check(L, "ember_rt_inv_f8", pt, args, 7);
     return out;
 }
 
@@ -545,7 +545,7 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
     }
     if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
         LLVMValueRef data, n, stride;
-        flat_lane(L, xt, x, -1, &data, &n, &stride);
+        cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
         if (xt->ndim == 2 || isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
         if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, xt->dtype, NULL);
         if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, xt->dtype, NULL);
@@ -564,7 +564,7 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
         LLVMValueRef sv = cg_alloc_array(L, svt, &k);
         LLVMTypeRef pt[6] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[6] = {m, n, cg_arr_data(L, x), cg_arr_stride(L, xt, x, 0), cg_arr_stride(L, xt, x, 1), cg_arr_data(L, sv)};
-        rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
+        cg_rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
         LLVMValueRef d = cg_arr_data(L, sv);
         if (s) return fold_lane(L, FOLD_SUMABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
         return fold_lane(L, ord > 0 ? FOLD_MAXABS : FOLD_MINABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);

@@ -902,5 +902,5 @@ LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_INDICES: return np_indices(L, ci, args, types);
     case BI_NP_LINSPACE: return np_linspace(L, ci, args, types);
     }
-    return NULL;
+    return cg_npstats_call(L, in, ci, args, types);
 }

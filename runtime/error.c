@@ -10,6 +10,7 @@
 #include "linalg.h"
 #include "random.h"
 #include "sort.h"
+#include "stats.h"
 #include "parallel.h"
 #include "loader.h"
 #include <errno.h>
@@ -298,6 +299,10 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_inv_f8", (void *)ember_rt_inv_f8, RT_NEEDS_BLAS},
     {"ember_rt_det_f8", (void *)ember_rt_det_f8, RT_NEEDS_BLAS},
     {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8, RT_NEEDS_BLAS},
+    {"ember_rt_histogram_edges", (void *)ember_rt_histogram_edges},
+    {"ember_rt_histogram", (void *)ember_rt_histogram},
+    {"ember_rt_digitize", (void *)ember_rt_digitize},
+    {"ember_rt_interp", (void *)ember_rt_interp},
     {"ember_rt_random_seed", (void *)ember_rt_random_seed},
     {"ember_rt_random_double", (void *)ember_rt_random_double},
     {"ember_rt_random_gauss", (void *)ember_rt_random_gauss},

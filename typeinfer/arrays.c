@@ -126,7 +126,7 @@ static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
     "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
-    "repeat", "squeeze", "swapaxes", "diagonal", "trace", NULL};
+    "repeat", "squeeze", "swapaxes", "diagonal", "trace", "nonzero", NULL};
 
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const char *attr = in->str;

@@ -411,5 +411,5 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         return 0;
     }
     }
-    return -2;
+    return ti_type_npstats_call(ti, in, bid, args, nargs, method);
 }

@@ -230,6 +230,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     switch (bid) {
     case BI_NP_WHERE: {
+        if (nargs == 1 && !in->nkw) return ti_type_npstats_call(ti, in, BI_NP_NONZERO, args, nargs, false);   /* np.where(cond) */
         if (!(ci = ti_bind(ti, in, bid, fname, P_WHERE, 3, args, nargs, false))) return -1;
         const Type *c = ci->params[0], *x = ci->params[1], *y = ci->params[2];
         if (!is_num_or_array(c) || !is_num_or_array(x) || !is_num_or_array(y))
@@ -411,7 +412,7 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         {"argsort", BI_NP_ARGSORT}, {"searchsorted", BI_NP_SEARCHSORTED}, {"clip", BI_NP_CLIP},
         {"dot", BI_NP_DOT}, {"conj", BI_NP_CONJUGATE}, {"conjugate", BI_NP_CONJUGATE},
         {"repeat", BI_NP_REPEAT}, {"squeeze", BI_NP_SQUEEZE}, {"swapaxes", BI_NP_SWAPAXES},
-        {"diagonal", BI_NP_DIAGONAL}, {"trace", BI_NP_TRACE},
+        {"diagonal", BI_NP_DIAGONAL}, {"trace", BI_NP_TRACE}, {"nonzero", BI_NP_NONZERO},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(attr, map[i].name)) return ti_type_numpy_call(ti, in, map[i].bid, args, nargs, true);

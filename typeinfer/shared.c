@@ -113,3 +113,4 @@ int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
 }
 
 const char *const ti_pad_modes[] = {"constant", "edge", "wrap", NULL};   /* np.pad's modes, in this order */
+const char *const ti_conv_modes[] = {"valid", "same", "full", NULL};   /* np.convolve/correlate modes */

@@ -167,4 +167,8 @@ extern const char *const ti_sort_kinds[], *const ti_sides[];
 int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_pad_modes[];
 
+/* npstats.c */
+int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+extern const char *const ti_conv_modes[];
+
 #endif
