@@ -243,6 +243,10 @@ static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     p = cg_gep8(L, cd, mul(L, k, i64c(L, 8)));
     LLVMBuildStore(L->b, LLVMBuildFMul(L->b, load64(L, L->f64, p), inv, ""), p);
     cg_loop_end(L, &lk);
+    if (!cov && ci->ret->kind != TY_ARRAY) {   /* one variable: NumPy's c / c */
+        LLVMValueRef c = elem(L, DT_FLOAT64, cd, zero(L), i64c(L, 8));
+        return LLVMBuildFDiv(L->b, c, c, "");
+    }
     if (!cov) {   /* c / sqrt(d_i) / sqrt(d_j), clipped to [-1, 1] */
         const Type *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
         LLVMValueRef sd = cg_arr_data(L, cg_alloc_array(L, f8, &nvar));

@@ -115,7 +115,6 @@ int ember_rt_digitize(const char *x, int64_t n, int64_t xs, const double *bins, 
         if (!(bins[i] <= bins[i - 1])) dec = 0;
     }
     if (!inc && !dec) return value_error("bins must be monotonically increasing or decreasing");
-    if (nb > 1 && bins[0] == bins[nb - 1] && !inc) inc = 1;
     for (int64_t i = 0; i < n; i++) {   /* searchsorted(bins, v, side='left' if right else 'right'), NaN last; */
         double v = at(x, i, xs);           /* decreasing bins: nb - the same search in bins[::-1] */
         int64_t lo = 0, hi = nb;
@@ -136,6 +135,10 @@ int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, cons
     if (np_ == 0) return value_error("array of sample points is empty");
     for (int64_t i = 0; i < n; i++) {
         double v = at(x, i, xs);
+        if (np_ == 1) {   /* NumPy: one sample point gives its value to everything between left and right, NaN too */
+            out[i] = v < xp[0] ? left : v > xp[0] ? right : fp[0];
+            continue;
+        }
         if (isnan(v)) {
             out[i] = v;
             continue;

@@ -126,7 +126,8 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         if (cov && given(ci, 3) && ci->params[3] != ty_bool) return ERR(in, "np.cov(): bias must be a bool");
         if (cov && given(ci, 4) && !is_int(ci->params[4])) return ERR(in, "np.cov(): ddof must be an integer");
         /* NumPy squeezes one variable to a 0-d array; ember knows the count only for 1-d inputs */
-        ci->ret = ty_array(DT_FLOAT64, a->ndim == 1 && !given(ci, 1) ? 0 : 2, 'C', false);
+        bool one = a->ndim == 1 && !given(ci, 1);
+        ci->ret = one && !cov ? ty_float64 : ty_array(DT_FLOAT64, one ? 0 : 2, 'C', false);   /* corrcoef: c / c */
         return 0;
     }
     case BI_NP_NANSUM: case BI_NP_NANPROD: case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_NANMEAN:
