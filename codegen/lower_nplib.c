@@ -105,28 +105,108 @@ static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
     cg_loop_end(L, &lc);
 }
 
-static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, bool in_place) {
+/* The axis of parameter i (a constant, made non-negative), `none` where it is None, `dflt`
+ * where it is left out. */
+static int axis_param(Lower *L, Instr *in, CallInfo *ci, const Type **types, int i, int nd, int none, int dflt) {
+    int64_t ax;
+    if (ci->argmap[i] < 0) return dflt;
+    if (types[i]->kind == TY_NONE) return none;
+    ti_const_int(L->ti, in->args[ci->argmap[i]], &ax);
+    return (int)(ax < 0 ? ax + nd : ax);
+}
+
+/* The dims of t in the order that moves `axis` last; a view of a so reordered. */
+static LLVMValueRef axis_last_view(Lower *L, const Type *t, LLVMValueRef a, int axis, const Type **vt) {
+    int nd = t->ndim, j = 0;
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k <= nd; k++) {
+        int d = k == nd ? axis : k;
+        if (k == axis) continue;
+        shape[j] = cg_arr_shape(L, a, d);
+        strides[j++] = cg_arr_stride(L, t, a, d);
+    }
+    *vt = ty_view(t, t->dtype, nd, 'A');
+    return cg_make_array(L, *vt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
+}
+
+/* A new C array of a's values with `axis` moved last (a C copy when it is last already), dtype dt. */
+static LLVMValueRef axis_last_copy(Lower *L, const Type *at, LLVMValueRef a, int axis, int dt, const Type **ct) {
+    const Type *vt;
+    LLVMValueRef v = axis_last_view(L, at, a, axis, &vt);
+    return contig_copy(L, vt, v, dt, ct);
+}
+
+/* target (type tt) = c (C, `axis` of target moved last). */
+static void assign_axis_last(Lower *L, const Type *tt, LLVMValueRef target, int axis, const Type *ct, LLVMValueRef c) {
+    const Type *vt;
+    LLVMValueRef v = axis_last_view(L, tt, target, axis, &vt);
+    cg_assign_noalias(L, vt, v, ct, c);
+}
+
+/* np.sort along axis (-1: of the flattened array), or a.sort(axis) in place. */
+static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, int axis, bool in_place, const Type *rt) {
     const Type *ct;
-    if (in_place && at->layout == 'C' && !at->unaligned) {
+    int nd = at->ndim;
+    if (in_place && at->layout == 'C' && !at->unaligned && axis == nd - 1) {
         sort_lanes(L, at, a);
         return none_value(L);
     }
-    LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+    if (axis < 0) {   /* a flat copy */
+        LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+        LLVMValueRef n = cg_array_size(L, ct, c);
+        c = view1(L, at->dtype, c, cg_arr_data(L, c), n, isz(L, at->dtype), 'C');
+        sort_lanes(L, rt, c);
+        return c;
+    }
+    LLVMValueRef c = axis_last_copy(L, at, a, axis, at->dtype, &ct);
     sort_lanes(L, ct, c);
-    if (!in_place) return c;
-    cg_assign_noalias(L, at, a, ct, c);
-    return none_value(L);
+    if (in_place) {
+        assign_axis_last(L, at, a, axis, ct, c);
+        return none_value(L);
+    }
+    if (axis == nd - 1) return c;
+    LLVMValueRef shape[64];
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    assign_axis_last(L, rt, out, axis, ct, c);
+    return out;
 }
 
-static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
-    a = aligned(L, &at, a);
-    LLVMValueRef n = cg_arr_shape(L, a, 0);
-    LLVMValueRef out = cg_alloc_array(L, rt, &n);
+/* np.argsort along axis (-1: of the flattened array): each lane of a C copy with the axis
+ * last, into the matching lane of an int64 array of that shape, moved back. */
+static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, int axis, const Type *rt) {
+    const Type *ct;
+    int nd = at->ndim, dt = at->dtype;
+    LLVMValueRef c;
+    if (axis < 0) {
+        c = contig_copy(L, at, a, dt, &ct);
+        LLVMValueRef n = cg_array_size(L, ct, c);
+        c = view1(L, dt, c, cg_arr_data(L, c), n, isz(L, dt), 'C');
+        ct = ty_array(dt, 1, 'C', false);
+        nd = 1;
+        axis = 0;
+    } else {
+        c = axis_last_copy(L, at, a, axis, dt, &ct);
+    }
+    LLVMValueRef shape[64], len = cg_arr_shape(L, c, nd - 1), rows = i64c(L, 1);
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, c, k);
+    for (int k = 0; k < nd - 1; k++) rows = LLVMBuildMul(L->b, rows, shape[k], "");
+    const Type *it = ty_array(DT_INT64, nd, 'C', false);
+    LLVMValueRef idx = cg_alloc_array(L, it, shape);
     char name[64];
-    snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(at->dtype));
+    snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(dt));
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows);
+    LLVMValueRef off = LLVMBuildMul(L->b, r, len, "");
     LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef args[4] = {cg_arr_data(L, a), n, cg_arr_stride(L, at, a, 0), cg_arr_data(L, out)};
+    LLVMValueRef args[4] = {cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, off, isz(L, dt), "")), len, isz(L, dt),
+                            cg_gep8(L, cg_arr_data(L, idx), LLVMBuildMul(L->b, off, i64c(L, 8), ""))};
     cg_rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    cg_loop_end(L, &lc);
+    if (axis == nd - 1) return idx;
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    assign_axis_last(L, rt, out, axis, it, idx);
     return out;
 }
 
@@ -179,41 +259,99 @@ static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
 }
 
 /* ---- order statistics --------------------------------------------------------------- */
-static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q,
-                               const Type *rt) {
-    LLVMValueRef data, n, stride;
-    cg_flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
-    LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
-    if (bid == BI_NP_MEDIAN) {
+/* The quantiles q (contiguous float64, nq of them; percentiles already divided by 100) of the
+ * lane (data, n, stride) into out[0..nq), or its median when qs is NULL. */
+static void lane_stat(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, LLVMValueRef qs, LLVMValueRef nq,
+                      LLVMValueRef out) {
+    if (!qs) {
         LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[4] = {data, n, stride, out};
         cg_rt_check(L, "ember_rt_median_f8", pt, args, 4);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
+        return;
     }
     LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr};
-    if (qt->kind != TY_ARRAY) {
-        LLVMValueRef qs = cg_entry_alloca(L, L->f64, "q");
-        LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
-        /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
-        if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
-        LLVMBuildStore(L->b, qv, qs);
-        LLVMValueRef args[6] = {data, n, stride, qs, i64c(L, 1), out};
-        cg_rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
-    }
-    const Type *ct;
-    LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
-    LLVMValueRef nq = cg_arr_shape(L, qa, 0);
-    if (bid == BI_NP_PERCENTILE) {
-        LoopCtx lc;
-        LLVMValueRef i = cg_loop_begin(L, &lc, nq);
-        LLVMValueRef p = cg_gep8(L, cg_arr_data(L, qa), LLVMBuildMul(L->b, i, i64c(L, 8), ""));
-        LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
-        cg_loop_end(L, &lc);
-    }
-    LLVMValueRef res = cg_alloc_array(L, rt, &nq);
-    LLVMValueRef args[6] = {data, n, stride, cg_arr_data(L, qa), nq, cg_arr_data(L, res)};
+    LLVMValueRef args[6] = {data, n, stride, qs, nq, out};
     cg_rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+}
+
+/* np.median / percentile / quantile of the flattened array (axis -1) or along one axis: with
+ * an array q the result's first axis is q's. */
+static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                                  const Type *rt);
+
+/* In float64, rounded to a float32 result as NumPy gives it for float32 data. */
+static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                               const Type *rt) {
+    if (rt->kind != TY_ARRAY) {
+        LLVMValueRef v = order_stat_f8(L, bid, at, a, qt, q, axis, rt);
+        if (at->dtype != DT_FLOAT32 || (qt->kind == TY_ARRAY && qt->dtype != DT_FLOAT32)) return v;
+        return LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, v, LLVMFloatTypeInContext(L->c), ""), L->f64, "");
+    }
+    const Type *ft = ty_array(DT_FLOAT64, rt->ndim, 'C', false);
+    LLVMValueRef v = order_stat_f8(L, bid, at, a, qt, q, axis, ft);
+    return rt == ft ? v : cg_copy_array(L, ft, v, rt);
+}
+
+static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                                  const Type *rt) {
+    LLVMValueRef qs = NULL, nq = i64c(L, 1);
+    if (bid != BI_NP_MEDIAN) {
+        if (qt->kind != TY_ARRAY) {
+            LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
+            /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
+            if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
+            qs = cg_entry_alloca(L, L->f64, "q");
+            LLVMBuildStore(L->b, qv, qs);
+        } else {
+            const Type *ct;
+            LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
+            nq = cg_arr_shape(L, qa, 0);
+            qs = cg_arr_data(L, qa);
+            if (bid == BI_NP_PERCENTILE) {
+                LoopCtx lc;
+                LLVMValueRef i = cg_loop_begin(L, &lc, nq);
+                LLVMValueRef p = cg_gep8(L, qs, LLVMBuildMul(L->b, i, i64c(L, 8), ""));
+                LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
+                cg_loop_end(L, &lc);
+            }
+        }
+    }
+    if (axis < 0 || at->ndim == 1) {
+        LLVMValueRef data, n, stride;
+        cg_flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
+        if (rt->kind != TY_ARRAY) {
+            LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
+            lane_stat(L, data, n, stride, qs, nq, out);
+            return LLVMBuildLoad2(L->b, L->f64, out, "");
+        }
+        LLVMValueRef res = cg_alloc_array(L, rt, &nq);
+        lane_stat(L, data, n, stride, qs, nq, cg_arr_data(L, res));
+        return res;
+    }
+    /* along an axis: lanes of a C float64 copy with the axis last, one result (or nq) per lane */
+    const Type *ct;
+    int nd = at->ndim;
+    LLVMValueRef c = axis_last_copy(L, at, a, axis, DT_FLOAT64, &ct), shape[64], rows = i64c(L, 1);
+    LLVMValueRef len = cg_arr_shape(L, c, nd - 1);
+    for (int k = 0; k < nd - 1; k++) {
+        shape[k] = cg_arr_shape(L, c, k);
+        rows = LLVMBuildMul(L->b, rows, shape[k], "");
+    }
+    shape[nd - 1] = nq;   /* the results, q last */
+    const Type *tt = ty_array(DT_FLOAT64, nd - 1 + (qt->kind == TY_ARRAY), 'C', false);
+    LLVMValueRef tmp = cg_alloc_array(L, tt, shape);
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows);
+    LLVMValueRef lane = cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, len, ""), i64c(L, 8), ""));
+    LLVMValueRef o = cg_gep8(L, cg_arr_data(L, tmp), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, nq, ""), i64c(L, 8), ""));
+    lane_stat(L, lane, len, i64c(L, 8), qs, nq, o);
+    cg_loop_end(L, &lc);
+    if (qt->kind != TY_ARRAY) return tmp;
+    LLVMValueRef rshape[64];
+    rshape[0] = nq;
+    for (int k = 0; k < nd - 1; k++) rshape[k + 1] = shape[k];
+    LLVMValueRef res = cg_alloc_array(L, rt, rshape);
+    assign_axis_last(L, rt, res, 0, tt, tmp);
     return res;
 }
 
@@ -669,9 +807,11 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     const Type *rt = ci->ret;
     if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.random")) return random_call(L, in, ci, args, types);
     switch (bid) {
-    case METHOD_SORT: return np_sort(L, types[0], args[0], true);
-    case BI_NP_SORT: return np_sort(L, types[0], args[0], false);
-    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], rt);
+    case METHOD_SORT: case BI_NP_SORT: {
+        int nd = types[0]->ndim;
+        return np_sort(L, types[0], args[0], axis_param(L, in, ci, types, 1, nd, -1, nd - 1), bid == METHOD_SORT, rt);
+    }
+    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], axis_param(L, in, ci, types, 1, types[0]->ndim, -1, types[0]->ndim - 1), rt);
     case BI_NP_SEARCHSORTED: {
         bool right = const_side_right(L, in, ci, 2);
         const Type *at = types[0];
@@ -684,8 +824,9 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         cg_loop_nest(L, types[1]->ndim, shape, search_body, &S);
         return S.out;
     }
-    case BI_NP_MEDIAN: return order_stat(L, bid, types[0], args[0], ty_float64, NULL, rt);
-    case BI_NP_PERCENTILE: case BI_NP_QUANTILE: return order_stat(L, bid, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_MEDIAN: return order_stat(L, bid, types[0], args[0], ty_float64, NULL, axis_param(L, in, ci, types, 1, types[0]->ndim, -1, -1), rt);
+    case BI_NP_PERCENTILE: case BI_NP_QUANTILE:
+        return order_stat(L, bid, types[0], args[0], types[1], args[1], axis_param(L, in, ci, types, 2, types[0]->ndim, -1, -1), rt);
     case BI_NP_UNIQUE: return np_unique(L, types[0], args[0]);
     case BI_NP_DIFF: {
         LLVMValueRef n = ci->argmap[1] >= 0 && types[1]->kind != TY_NONE ? cg_cast(L, args[1], types[1], ty_int64) : i64c(L, 1);

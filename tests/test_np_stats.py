@@ -3,8 +3,8 @@ interp cov corrcoef, nansum nanprod nanmin nanmax nanmean nanvar nanstd ptp (axi
 axis), nonzero / np.where(cond) / argwhere / flatnonzero, convolve correlate cross; over
 dtypes, layouts, empty and one-element arrays, NaN, keyword forms and NumPy's run-time errors.
 
-Differences from NumPy checked here (besides): bincount of an empty array with weights is float64
-(NumPy: int64); cov/corrcoef of a 2-d input give a 2-d result even for one
+Differences from NumPy checked here: bincount of an empty array with weights is float64 (NumPy:
+int64); cov/corrcoef of a 2-d input give a 2-d result even for one
 variable (NumPy squeezes it to 0-d); histogram of a float32 array computes its edges in float64."""
 
 import math
@@ -209,3 +209,36 @@ def test_compile_errors(fn, args, what):
         jit(fn)(*args)
     text = str(info.value)
     assert "test_np_stats.py:" in text and "^" in text and what in text, text
+
+
+# ------------------------------------------------------------------ sorting and order statistics along an axis
+
+
+def sorts_axis(a):
+    b = a.copy()
+    b.sort(axis=0)
+    return (np.sort(a, axis=0), np.sort(a, -1), np.sort(a, axis=None), np.argsort(a, axis=0, kind="stable"),
+            np.argsort(a, kind="stable"), np.argsort(a, axis=None, kind="stable"), b)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint32", "int64", "float32", "float64"])
+def test_sort_argsort_axis(dtype):
+    a = (sample("int64", (3, 4, 5)) % 4).astype(dtype) if dtype != "bool" else sample("bool", (3, 4, 5))
+    check_all(sorts_axis, [(v,) for _, v in layouts(a)] + [(np.zeros((0, 3, 2), dtype),), (sample(dtype, (1, 1, 1)),)])
+
+
+def test_sort_nan_along_axis():
+    check(sorts_axis, np.array([[3.0, nan, 1.0], [nan, -inf, 2.0]]))
+
+
+def order_stats_axis(a, q):
+    return (np.median(a, axis=0), np.median(a, axis=-1), np.percentile(a, 30, axis=1), np.quantile(a, q, axis=0),
+            np.quantile(a, q), np.percentile(a, q * 100, axis=2))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float32", "float64"])
+def test_order_stats_axis(dtype):
+    q = np.array([0.0, 0.25, 0.5, 0.9, 1.0])
+    # float32 data with float64 q: NumPy interpolates partly in float32, so float32's tolerance
+    check_all(order_stats_axis, [(v, q) for _, v in layouts(sample(dtype, (3, 4, 5)))], rtol=1e-6 if dtype == "float32" else None)
+    check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))

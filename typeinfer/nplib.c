@@ -43,10 +43,26 @@ static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 }
 
 static const char *const P_A[] = {"a", NULL};
+
+/* The axis parameter i of sort/argsort/median...: a constant int, or None (flatten). The
+ * result's ndim (1 for None); *axis (when not NULL) the axis made non-negative, -1 for None. */
+static int sort_axis(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const Type *a, const char *fname, int *axis) {
+    int64_t ax = -1;
+    if (ci->argmap[i] >= 0 && ci->params[i]->kind == TY_NONE) {
+        if (axis) *axis = -1;
+        return 1;
+    }
+    if (given(ci, i) && !(ci->argmap[i] >= 0 && ti_const_int(ti, in->args[ci->argmap[i]], &ax)))
+        return ERR(in, "np.%s(): axis must be an integer constant or None", fname);
+    if (ax < -a->ndim || ax >= a->ndim) return ERR(in, "axis %lld is out of bounds for array of dimension %d", (long long)ax, a->ndim);
+    if (axis) *axis = (int)(ax < 0 ? ax + a->ndim : ax);
+    return a->ndim;
+}
 static const char *const P_AR[] = {"ar", NULL};
 static const char *const P_SORT[] = {"a", "axis", "kind", NULL};
 static const char *const P_SEARCH[] = {"a", "v", "side", NULL};
-static const char *const P_AQ[] = {"a", "q", NULL};
+static const char *const P_AQ[] = {"a", "q", "axis", NULL};
+static const char *const P_A_AXIS[] = {"a", "axis", NULL};
 static const char *const P_CLIP[] = {"a", "a_min", "a_max", NULL};
 static const char *const P_DIFF[] = {"a", "n", NULL};
 static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
@@ -161,19 +177,17 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         a = ci->params[0];
         if (!is_array(a)) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (!real_dtype(a->dtype)) return UNSUP(in, "np.%s() of a complex array is not supported", fname);
-        int64_t ax;
-        if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax) &&
-                              (ax == -1 || ax == a->ndim - 1)))
-            return UNSUP(in, "np.%s() sorts along the last axis only (axis=-1)", fname);
+        int nd;
+        if ((nd = sort_axis(ti, in, ci, 1, a, fname, NULL)) < 0) return -1;
         if (str_choice(ti, in, ci, 2, "kind", ti_sort_kinds, 0) < 0) return -1;
-        if (bid == BI_NP_ARGSORT && a->ndim != 1) return UNSUP(in, "np.argsort() of a %d-d array is not supported", a->ndim);
         if (method && bid == BI_NP_SORT) {   /* a.sort(): in place */
             if (a->readonly) return ERR(in, "cannot sort a read-only array in place");
+            if (nd != a->ndim) return ERR(in, "a.sort() sorts along an axis (axis=None is np.sort's)");
             ci->builtin = METHOD_SORT;
             ci->ret = ty_none;
             return 0;
         }
-        ci->ret = ty_array(bid == BI_NP_SORT ? a->dtype : DT_INT64, a->ndim, 'C', false);
+        ci->ret = ty_array(bid == BI_NP_SORT ? a->dtype : DT_INT64, nd, 'C', false);
         return 0;
     }
     case BI_NP_SEARCHSORTED: {
@@ -190,13 +204,19 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_MEDIAN: case BI_NP_PERCENTILE: case BI_NP_QUANTILE: {
         bool q = bid != BI_NP_MEDIAN;
-        if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A, q ? 2 : 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A_AXIS, q ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.%s() of %s is not supported", fname, a->name);
         const Type *qt = q ? ci->params[1] : ty_float64;
         if (!(ty_is_number(qt) && qt != ty_complex128) && !(is_array(qt) && qt->ndim == 1 && real_dtype(qt->dtype)))
             return UNSUP(in, "np.%s() with q of %s is not supported (a number or a 1-d array)", fname, qt->name);
-        ci->ret = is_array(qt) ? ty_array(DT_FLOAT64, 1, 'C', false) : ty_float64;
+        int axis = -1, nd = 0;
+        if (given(ci, q ? 2 : 1) && sort_axis(ti, in, ci, q ? 2 : 1, a, fname, &axis) < 0) return -1;
+        if (axis >= 0) nd = a->ndim - 1;   /* one axis reduced */
+        nd += is_array(qt);                /* the q axis first */
+        /* NumPy: float32 data with a weak or float32 q stays float32 */
+        int dt = a->dtype == DT_FLOAT32 && (!is_array(qt) || qt->dtype == DT_FLOAT32) ? DT_FLOAT32 : DT_FLOAT64;
+        ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_float64;
         return 0;
     }
     case BI_NP_UNIQUE:
