@@ -454,14 +454,10 @@ static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, in
 }
 
 /* ---- products ------------------------------------------------------------------------ */
+LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt);
+
 /* An operand as float64 (a copy when it is another dtype). */
-static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) {
-    if ((*t)->dtype == DT_FLOAT64) return aligned(L, t, v);
-    const Type *ct;
-    LLVMValueRef c = contig_copy(L, *t, v, DT_FLOAT64, &ct);
-    *t = ct;
-    return c;
-}
+static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) { return cg_as_dtype(L, t, v, DT_FLOAT64); }
 
 static void check_aligned(Lower *L, LLVMValueRef n1, LLVMValueRef n2) {
     cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, n1, n2, ""), "builtins:ValueError", "shapes are not aligned");
@@ -490,30 +486,87 @@ static LLVMValueRef dot_loop(Lower *L, const Type *at, LLVMValueRef a, LLVMValue
     return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
 }
 
-LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+/* The BLAS family (runtime/lapack.h LA_*) of a product's dtype, or -1 for a loop. */
+int cg_blas_kind(int dt) {
+    switch (dt) {
+    case DT_FLOAT32: return 0;
+    case DT_FLOAT64: return 1;
+    case DT_COMPLEX64: return 2;
+    case DT_COMPLEX128: return 3;
+    default: return -1;
+    }
+}
+
+/* An operand as dtype dt, aligned (a copy when it is not). */
+LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt) {
+    if ((*t)->dtype == dt) return aligned(L, t, v);
+    const Type *ct;
+    LLVMValueRef c = contig_copy(L, *t, v, dt, &ct);
+    *t = ct;
+    return c;
+}
+
+/* C = A B through ?gemm (kind), vectors as 1 x k and k x 1 matrices; out (1-d or 2-d, type
+ * rt) receives the product. */
+static void gemm_into(Lower *L, int kind, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, LLVMValueRef k,
+                      const Type *rt, LLVMValueRef out, LLVMValueRef *shape) {
+    LLVMValueRef one = i64c(L, 1), zero = i64c(L, 0);
+    LLVMValueRef m = at->ndim == 2 ? shape[0] : one, n = bt->ndim == 2 ? shape[at->ndim == 2] : one;
+    LLVMValueRef ars = at->ndim == 2 ? cg_arr_stride(L, at, a, 0) : zero, acs = cg_arr_stride(L, at, a, at->ndim - 1);
+    LLVMValueRef brs = cg_arr_stride(L, bt, b, 0), bcs = bt->ndim == 2 ? cg_arr_stride(L, bt, b, 1) : zero;
+    LLVMValueRef crs = at->ndim == 2 ? cg_arr_stride(L, rt, out, 0) : zero;
+    LLVMValueRef ccs = bt->ndim == 2 ? cg_arr_stride(L, rt, out, rt->ndim - 1) : zero;
+    LLVMTypeRef pt[13] = {L->i32, L->i64, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
+    LLVMValueRef args[13] = {LLVMConstInt(L->i32, (unsigned long long)kind, 0), m, k, n, cg_arr_data(L, a), ars, acs,
+                             cg_arr_data(L, b), brs, bcs, cg_arr_data(L, out), crs, ccs};
+    cg_rt_check(L, "ember_rt_gemm", pt, args, 13);
+}
+
+/* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
+ * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
+ * ?gemm, other dtypes are loops. */
+LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                             LLVMValueRef out) {
     int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
     const Type *ct = ty_scalar_of(dt);
+    int kind = cg_blas_kind(dt);
     bool blas = dt == DT_FLOAT64;
     LLVMValueRef k = cg_arr_shape(L, a, at->ndim - 1);
     check_aligned(L, k, cg_arr_shape(L, b, 0));
-    if (blas) {
-        a = as_f8(L, &at, a);
-        b = as_f8(L, &bt, b);
+    if (kind >= 0) {
+        a = cg_as_dtype(L, &at, a, dt);
+        b = cg_as_dtype(L, &bt, b, dt);
     }
     if (at->ndim == 1 && bt->ndim == 1) {
-        if (!blas) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
-        LLVMValueRef out = cg_entry_alloca(L, L->f64, "dot");
+        if (kind < 0) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
+        if (!blas) {   /* a 1 x 1 product into an element */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "dot"), zero = i64c(L, 0);
+            const Type *st = ty_array(dt, 1, 'C', false);
+            LLVMValueRef one = i64c(L, 1);
+            LLVMValueRef cell = cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), slot, &one, &zero);
+            const Type *rowt = ty_array(dt, 2, 'A', false);
+            LLVMValueRef rshape[2] = {one, k}, rstr[2] = {zero, cg_arr_stride(L, at, a, 0)};
+            LLVMValueRef row = cg_make_array(L, rowt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_arr_data(L, a), rshape, rstr);
+            LLVMValueRef cshape[1] = {one};
+            gemm_into(L, kind, rowt, row, bt, b, k, st, cell, cshape);
+            return cg_load_elem(L, dt, slot);
+        }
+        LLVMValueRef res = cg_entry_alloca(L, L->f64, "dot");
         LLVMTypeRef pt[6] = {L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
         LLVMValueRef args[6] = {k, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_data(L, b),
-                                cg_arr_stride(L, bt, b, 0), out};
+                                cg_arr_stride(L, bt, b, 0), res};
         cg_rt_check(L, "ember_rt_dot_f8", pt, args, 6);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
+        return LLVMBuildLoad2(L->b, L->f64, res, "");
     }
     LLVMValueRef shape[2];
     int nd = 0;
     if (at->ndim == 2) shape[nd++] = cg_arr_shape(L, a, 0);
     if (bt->ndim == 2) shape[nd++] = cg_arr_shape(L, b, 1);
-    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    if (!out) out = cg_alloc_array(L, rt, shape);
+    if (kind >= 0 && !blas) {
+        gemm_into(L, kind, at, a, bt, b, k, rt, out, shape);
+        return out;
+    }
     if (blas) {
         LLVMValueRef ad = cg_arr_data(L, a), bd = cg_arr_data(L, b), od = cg_arr_data(L, out);
         if (at->ndim == 2 && bt->ndim == 2) {
@@ -553,6 +606,11 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
         cg_loop_end(L, &li);
     }
     return out;
+}
+
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    if (at->ndim > 2 || bt->ndim > 2) return cg_matmul_stack(L, at, a, bt, b, rt);
+    return cg_product_into(L, at, a, bt, b, rt, NULL);
 }
 
 static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
@@ -840,9 +898,14 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_DOT: case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
-    case BI_LA_SOLVE: return la_solve(L, types[0], args[0], types[1], args[1], rt);
-    case BI_LA_INV: case BI_LA_DET: return la_inv_det(L, bid, types[0], args[0], rt);
+    case BI_LA_SOLVE:
+        if (rt->dtype != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        return la_solve(L, types[0], args[0], types[1], args[1], rt);
+    case BI_LA_INV: case BI_LA_DET:
+        if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        return la_inv_det(L, bid, types[0], args[0], rt);
     case BI_LA_NORM: return la_norm(L, in, ci, types[0], args[0]);
     }
+    if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.linalg")) return cg_linalg_call(L, in, ci, args, types);
     return cg_npshape_call(L, in, ci, args, types);
 }

@@ -120,6 +120,10 @@ int ember_rt_linalg_init(const char *lib_path) {
     return 0;
 }
 
+void *ember_rt_linalg_symbol(const char *const *names) {
+    return lib.handle ? find_symbol(lib.handle, names) : NULL;
+}
+
 const char *ember_rt_linalg_error(void) {
     return lib.error;
 }

@@ -148,20 +148,7 @@ static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
         ci->ret = ty_float64;
         return 0;
     }
-    bool two = bid == BI_LA_SOLVE;
-    if (!(ci = ti_bind(ti, in, bid, fname, two ? P_AB : P_A, two ? 2 : 1, args, nargs, false))) return -1;
-    const Type *a = ci->params[0];
-    if (!is_array(a) || a->ndim != 2 || !real_dtype(a->dtype))
-        return UNSUP(in, "np.linalg.%s() of %s is not supported (real 2-d arrays are)", fname, a->name);
-    if (two) {
-        const Type *b = ci->params[1];
-        if (!is_array(b) || b->ndim > 2 || !real_dtype(b->dtype))
-            return UNSUP(in, "np.linalg.solve() with b of %s is not supported (real 1-d and 2-d arrays are)", b->name);
-        ci->ret = ty_array(DT_FLOAT64, b->ndim, 'C', false);
-        return 0;
-    }
-    ci->ret = bid == BI_LA_DET ? ty_float64 : ty_array(DT_FLOAT64, 2, 'C', false);
-    return 0;
+    return ti_type_linalg_call(ti, in, bid, fname, args, nargs);
 }
 
 /* -2 when bid is not one of this file's functions. */

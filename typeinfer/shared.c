@@ -114,3 +114,8 @@ int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
 
 const char *const ti_pad_modes[] = {"constant", "edge", "wrap", NULL};   /* np.pad's modes, in this order */
 const char *const ti_conv_modes[] = {"valid", "same", "full", NULL};   /* np.convolve/correlate modes */
+
+/* The dtype np.linalg computes in: float32 and complex keep theirs, the rest is float64. */
+int ti_linalg_dtype(int dt) {
+    return dt == DT_FLOAT32 || dt == DT_COMPLEX64 || dt == DT_COMPLEX128 ? dt : DT_FLOAT64;
+}

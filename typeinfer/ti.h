@@ -167,6 +167,10 @@ extern const char *const ti_sort_kinds[], *const ti_sides[];
 int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_pad_modes[];
 
+/* nplinalg.c */
+int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
+int ti_linalg_dtype(int dt);   /* the dtype np.linalg computes in: float32/64, complex64/128 (ints: float64) */
+
 /* npstats.c */
 int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_conv_modes[];
