@@ -269,6 +269,12 @@ static LLVMValueRef la_pinv_rank(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     return LLVMBuildLoad2(L->b, L->i64, r, "");
 }
 
+/* dst = x @ y through the scratch matrix tmp (x or y may be dst). */
+static void product_to(Lower *L, const Type *t, LLVMValueRef x, LLVMValueRef y, const Type *ct, LLVMValueRef tmp, LLVMValueRef dst) {
+    cg_product_into(L, t, x, t, y, ct, tmp);
+    cg_assign_noalias(L, t, dst, ct, tmp);
+}
+
 /* NumPy's matrix_power: z = a, a@a, (a@a)@(a@a)...; result = the product of the z at the set bits,
  * in that order; n == 0 the identity, n < 0 the inverse's power, n 1..3 as NumPy spells them. */
 static LLVMValueRef la_matrix_power(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
@@ -330,8 +336,7 @@ static LLVMValueRef la_matrix_power(Lower *L, CallInfo *ci, LLVMValueRef *args, 
     LLVMBasicBlockRef sq = LLVMAppendBasicBlockInContext(L->c, L->func, "square"), bit = LLVMAppendBasicBlockInContext(L->c, L->func, "bit");
     LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, first, ""), bit, sq);
     LLVMPositionBuilderAtEnd(L->b, sq);
-    cg_product_into(L, rt, z, rt, z, ct, tmp);
-    cg_assign_noalias(L, rt, z, ct, tmp);
+    product_to(L, rt, z, z, ct, tmp, z);
     LLVMBuildBr(L->b, bit);
     LLVMPositionBuilderAtEnd(L->b, bit);
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), first);
@@ -341,8 +346,7 @@ static LLVMValueRef la_matrix_power(Lower *L, CallInfo *ci, LLVMValueRef *args, 
     LLVMBasicBlockRef mulb = LLVMAppendBasicBlockInContext(L->c, L->func, "mulres"), setb = LLVMAppendBasicBlockInContext(L->c, L->func, "setres");
     LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, have, ""), mulb, setb);
     LLVMPositionBuilderAtEnd(L->b, mulb);
-    cg_product_into(L, rt, res, rt, z, ct, tmp);
-    cg_assign_noalias(L, rt, res, ct, tmp);
+    product_to(L, rt, res, z, ct, tmp, res);
     LLVMBuildBr(L->b, next);
     LLVMPositionBuilderAtEnd(L->b, setb);
     cg_assign_noalias(L, rt, res, rt, z);
