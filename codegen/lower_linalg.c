@@ -269,6 +269,59 @@ static LLVMValueRef la_pinv_rank(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     return LLVMBuildLoad2(L->b, L->i64, r, "");
 }
 
+static LLVMValueRef la_eig(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    bool vectors = ci->builtin == BI_LA_EIG;
+    const Type *wt = vectors ? ci->ret->elems[0] : ci->ret, *vt = vectors ? ci->ret->elems[1] : NULL, *at = types[0];
+    int dt = wt->dtype;
+    LLVMValueRef n, n2, pa[3], pv[3] = {LLVMConstNull(L->ptr), zero(L), zero(L)};
+    LLVMValueRef a = operand(L, &at, args[0], dt, &n, &n2);
+    square(L, n, n2);
+    LLVMValueRef w = cg_alloc_array(L, wt, &n), v = NULL, shape[2] = {n, n};
+    if (vectors) mat_args(L, vt, v = cg_alloc_array(L, vt, shape), pv);
+    mat_args(L, at, a, pa);
+    LLVMTypeRef pt[10] = {L->i32, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->i64};
+    LLVMValueRef av[10] = {kindc(L, dt), n, pa[0], pa[1], pa[2], cg_arr_data(L, w), i64c(L, ty_dtypes[dt].size), pv[0], pv[1], pv[2]};
+    cg_rt_check(L, "ember_rt_la_eig", pt, av, 10);
+    if (!vectors) return w;
+    LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, ci->ret)), w, 0, "");
+    return LLVMBuildInsertValue(L->b, r, v, 1, "");
+}
+
+/* lstsq: (x, residuals, rank, s); the residuals are empty unless the rank is n < m. */
+static LLVMValueRef la_lstsq(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret, *xt = rt->elems[0], *st = rt->elems[1], *at = types[0], *bt = types[1];
+    int dt = xt->dtype;
+    LLVMValueRef m, n, mb, nrhs, pa[3], pb[3], px[3];
+    LLVMValueRef a = operand(L, &at, args[0], dt, &m, &n), b = operand(L, &bt, args[1], dt, &mb, &nrhs);
+    cg_raise_unless(L, eq(L, m, mb), "numpy.linalg:LinAlgError", "Incompatible dimensions");
+    LLVMValueRef xs[2] = {n, nrhs}, mn = smin(L, m, n);
+    LLVMValueRef x = cg_alloc_array(L, xt, xs), res = cg_alloc_array(L, st, &nrhs), s = cg_alloc_array(L, st, &mn);
+    LLVMValueRef rcond;
+    if (given(ci, types, 2)) {
+        rcond = cg_cast(L, args[2], types[2], ty_float64);
+    } else {   /* NumPy: eps of the dtype times max(m, n) */
+        double eps = real_of(dt) == DT_FLOAT32 ? 1.1920928955078125e-07 : 2.220446049250313e-16;
+        LLVMValueRef mx = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), n, m, "");
+        rcond = LLVMBuildFMul(L->b, f64c(L, eps), LLVMBuildSIToFP(L->b, mx, L->f64, ""), "");
+    }
+    mat_args(L, at, a, pa);
+    mat_args(L, bt, b, pb);
+    mat_args(L, xt, x, px);
+    LLVMValueRef rank = cg_entry_alloca(L, L->i64, "rank");
+    LLVMTypeRef pt[18] = {L->i32, L->i64, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->f64,
+                          L->ptr, L->i64, L->i64, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef av[18] = {kindc(L, dt), m, n, nrhs, pa[0], pa[1], pa[2], pb[0], pb[1], pb[2], rcond, px[0], px[1], px[2],
+                           cg_arr_data(L, res), rank, cg_arr_data(L, s), i64c(L, ty_dtypes[st->dtype].size)};
+    cg_rt_check(L, "ember_rt_la_lstsq", pt, av, 18);
+    LLVMValueRef r = LLVMBuildLoad2(L->b, L->i64, rank, "");
+    LLVMValueRef full = LLVMBuildAnd(L->b, eq(L, r, n), LLVMBuildICmp(L->b, LLVMIntSGT, m, n, ""), "");
+    LLVMValueRef rlen = LLVMBuildSelect(L->b, full, nrhs, zero(L), ""), rstride = i64c(L, ty_dtypes[st->dtype].size);
+    res = cg_make_array(L, st, cg_arr_meminfo(L, res), LLVMConstNull(L->ptr), cg_arr_data(L, res), &rlen, &rstride);
+    LLVMValueRef parts[4] = {x, res, r, s}, v = LLVMGetUndef(cg_type(L, rt));
+    for (int i = 0; i < 4; i++) v = LLVMBuildInsertValue(L->b, v, parts[i], (unsigned)i, "");
+    return v;
+}
+
 /* dst = x @ y through the scratch matrix tmp (x or y may be dst). */
 static void product_to(Lower *L, const Type *t, LLVMValueRef x, LLVMValueRef y, const Type *ct, LLVMValueRef tmp, LLVMValueRef dst) {
     cg_product_into(L, t, x, t, y, ct, tmp);
@@ -371,6 +424,8 @@ LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *arg
     case BI_LA_QR: return la_qr(L, ci, args, types);
     case BI_LA_PINV: case BI_LA_MATRIX_RANK: return la_pinv_rank(L, ci, args, types);
     case BI_LA_MATRIX_POWER: return la_matrix_power(L, ci, args, types);
+    case BI_LA_EIG: case BI_LA_EIGVALS: return la_eig(L, ci, args, types);
+    case BI_LA_LSTSQ: return la_lstsq(L, ci, args, types);
     }
     return NULL;
 }

@@ -309,6 +309,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_la_qr", (void *)ember_rt_la_qr, RT_NEEDS_BLAS},
     {"ember_rt_la_pinv", (void *)ember_rt_la_pinv, RT_NEEDS_BLAS},
     {"ember_rt_la_rank", (void *)ember_rt_la_rank, RT_NEEDS_BLAS},
+    {"ember_rt_la_eig", (void *)ember_rt_la_eig, RT_NEEDS_BLAS},
+    {"ember_rt_la_lstsq", (void *)ember_rt_la_lstsq, RT_NEEDS_BLAS},
     {"ember_rt_histogram_edges", (void *)ember_rt_histogram_edges},
     {"ember_rt_histogram", (void *)ember_rt_histogram},
     {"ember_rt_digitize", (void *)ember_rt_digitize},

@@ -30,8 +30,8 @@ static int real_kind(int k) { return k == LA_C ? LA_S : k == LA_Z ? LA_D : k; }
 static lint max1(lint x) { return x > 1 ? x : 1; }
 
 /* ---- routines ------------------------------------------------------------------------ */
-enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_COUNT };
-static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr"};
+enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_COUNT };
+static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr", "geev", "gelsd"};
 static void *routines[4][R_COUNT];
 
 static void *routine(int k, int r) {
@@ -497,5 +497,123 @@ done:
     free(pa);
     free(tau);
     free(work);
+    return rc;
+}
+
+/* ---- eig ------------------------------------------------------------------------------------ */
+typedef void (*RGeevFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, void *, const lint *,
+                        void *, const lint *, void *, const lint *, lint *, size_t, size_t);
+typedef void (*CGeevFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, const lint *, void *,
+                        const lint *, void *, const lint *, void *, lint *, size_t, size_t);
+
+int ember_rt_la_eig(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *w, int64_t ws, char *v, int64_t v_rs,
+                    int64_t v_cs) {
+    void *f = routine(k, R_GEEV);
+    if (!f) return -1;
+    if (n <= 0) return 0;
+    int rk = real_kind(k), e = esize[k];
+    const char *jobvr = v ? "V" : "N";
+    char *pa = scratch(k, n * n), *wr = pa ? scratch(k, n) : NULL, *wi = wr ? scratch(k, n) : NULL;
+    char *vr = wi ? scratch(k, v ? n * n : 1) : NULL, *rwork = vr ? scratch(rk, 2 * n) : NULL, *work = NULL, wq[16], dummy[32];
+    lint info = 0, lwork = -1, one = 1, ldvr = v ? n : 1;
+    int rc = -1;
+    if (!rwork) goto done;
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    if (is_cplx(k)) ((CGeevFn)f)("N", jobvr, &n, pa, &n, wr, dummy, &one, vr, &ldvr, wq, &lwork, rwork, &info, 1, 1);
+    else ((RGeevFn)f)("N", jobvr, &n, pa, &n, wr, wi, dummy, &one, vr, &ldvr, wq, &lwork, &info, 1, 1);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    if (!(work = scratch(k, lwork))) goto done;
+    if (is_cplx(k)) ((CGeevFn)f)("N", jobvr, &n, pa, &n, wr, dummy, &one, vr, &ldvr, work, &lwork, rwork, &info, 1, 1);
+    else ((RGeevFn)f)("N", jobvr, &n, pa, &n, wr, wi, dummy, &one, vr, &ldvr, work, &lwork, &info, 1, 1);
+    if (info != 0) {
+        lapack_failed("Eigenvalues did not converge");
+        goto done;
+    }
+    if (!is_cplx(k))   /* real in, real out (as numba): complex eigenvalues are a domain change */
+        for (int64_t i = 0; i < n; i++)
+            if (creal(get(k, wi + i * e)) != 0.0) {
+                ember_rt_raise("builtins:ValueError", "eig() argument must not cause a domain change (complex eigenvalues of a real matrix)");
+                goto done;
+            }
+    unpack(k, w, ws, 0, wr, n, n, 1);
+    if (v) unpack(k, v, v_rs, v_cs, vr, n, n, n);
+    rc = 0;
+done:
+    free(pa);
+    free(wr);
+    free(wi);
+    free(vr);
+    free(rwork);
+    free(work);
+    return rc;
+}
+
+/* ---- lstsq ---------------------------------------------------------------------------------- */
+typedef void (*RGelsdFn)(const lint *, const lint *, const lint *, void *, const lint *, void *, const lint *, void *,
+                         const void *, lint *, void *, const lint *, lint *, lint *);
+typedef void (*CGelsdFn)(const lint *, const lint *, const lint *, void *, const lint *, void *, const lint *, void *,
+                         const void *, lint *, void *, const lint *, void *, lint *, lint *);
+
+int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, double rcond, char *x, int64_t x_rs, int64_t x_cs, char *resid, int64_t *rank,
+                      char *s, int64_t ss) {
+    void *f = routine(k, R_GELSD);
+    if (!f) return -1;
+    int rk = real_kind(k), e = esize[k];
+    int64_t mn = m < n ? m : n, ld = m > n ? m : n;
+    *rank = 0;
+    if (mn <= 0 || nrhs <= 0) {   /* NumPy: x zeros, no residuals, rank 0 */
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < nrhs; j++) put(k, x + i * x_rs + j * x_cs, 0);
+        return 0;
+    }
+    char *pa = scratch(k, m * n), *pb = pa ? scratch(k, max1(ld) * nrhs) : NULL, *ps = pb ? scratch(rk, mn) : NULL;
+    char *work = NULL, *rwork = NULL, wq[16], rq[16];
+    lint *iwork = NULL, info = 0, lwork = -1, iq = 0, ldb = max1(ld);
+    int rc = -1;
+    if (!ps) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    for (int64_t j = 0; j < nrhs; j++)
+        for (int64_t i = 0; i < ld; i++) {
+            if (i < m) memcpy(pb + (j * ld + i) * e, b + i * b_rs + j * b_cs, (size_t)e);
+            else put(k, pb + (j * ld + i) * e, 0);
+        }
+    float rc32 = (float)rcond;
+    const void *prc = rk == LA_S ? (const void *)&rc32 : (const void *)&rcond;
+    lint rnk = 0;
+    if (is_cplx(k)) ((CGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, wq, &lwork, rq, &iq, &info);
+    else ((RGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, wq, &lwork, &iq, &info);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    lint lrwork = is_cplx(k) ? (lint)creal(get(rk, rq)) + 1 : 1, liwork = iq > 0 ? iq : 1;
+    if (!(work = scratch(k, lwork)) || !(rwork = scratch(rk, lrwork)) || !(iwork = malloc((size_t)liwork * sizeof *iwork))) {
+        if (rwork) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        goto done;
+    }
+    if (is_cplx(k)) ((CGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, work, &lwork, rwork, iwork, &info);
+    else ((RGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, work, &lwork, iwork, &info);
+    if (info != 0) {
+        lapack_failed("SVD did not converge in Linear Least Squares");
+        goto done;
+    }
+    *rank = rnk;
+    unpack(k, x, x_rs, x_cs, pb, ld, n, nrhs);
+    unpack(rk, s, ss, 0, ps, mn, mn, 1);
+    if (resid && rnk == n && m > n)   /* NumPy: squared residuals when full rank and overdetermined */
+        for (int64_t j = 0; j < nrhs; j++) {
+            double acc = 0.0;
+            for (int64_t i = n; i < m; i++) {
+                double complex r = get(k, pb + (j * ld + i) * e);
+                acc += creal(r) * creal(r) + cimag(r) * cimag(r);
+            }
+            put(rk, resid + j * esize[rk], acc);
+        }
+    rc = 0;
+done:
+    free(pa);
+    free(pb);
+    free(ps);
+    free(work);
+    free(rwork);
+    free(iwork);
     return rc;
 }

@@ -54,4 +54,15 @@ int ember_rt_la_pinv(int kind, int64_t m, int64_t n, const char *a, int64_t a_rs
 /* NumPy's matrix_rank: singular values above tol (tol < 0: max(s) * max(m, n) * eps). */
 int ember_rt_la_rank(int kind, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double tol, int64_t *out);
 
+/* Eigenvalues into w (stride ws) and, unless v is NULL, right eigenvectors as v's columns (?geev).
+ * Real matrices must have real eigenvalues (ValueError otherwise: a real result, as numba). */
+int ember_rt_la_eig(int kind, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *w, int64_t ws, char *v,
+                    int64_t v_rs, int64_t v_cs);
+
+/* np.linalg.lstsq by ?gelsd: x (n x nrhs), the squared residuals (real type, nrhs of them, written
+ * only when the rank is n < m), the rank, the singular values s (real type). */
+int ember_rt_la_lstsq(int kind, int64_t m, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, double rcond, char *x, int64_t x_rs, int64_t x_cs, char *resid,
+                      int64_t *rank, char *s, int64_t ss);
+
 #endif

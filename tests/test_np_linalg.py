@@ -1,11 +1,13 @@
 """np.linalg and products for float32, float64, complex64 and complex128, compiled vs NumPy:
 @ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy), solve inv det
-slogdet cholesky eigh eigvalsh svd qr pinv matrix_rank matrix_power. Where a result is not
+slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power. Where a result is not
 unique (the signs and phases of eigenvectors and singular vectors, QR's signs) the tests
 check properties instead: A v = w v, U S Vh = A, Q R = A, Q orthonormal.
 
 Differences from NumPy: slogdet/eigh/svd/qr give plain tuples (NumPy: named tuples); an
-integer matrix to a negative power raises ValueError (NumPy gives the float inverse's power)."""
+integer matrix to a negative power raises ValueError (NumPy gives the float inverse's power); eig
+and eigvals of a real matrix with complex eigenvalues raise ValueError (as numba; NumPy returns
+complex arrays, a dtype that depends on the values)."""
 
 import numpy as np
 import pytest
@@ -196,3 +198,32 @@ def test_compile_errors(fn, args, what):
         jit(fn)(*args)
     text = str(info.value)
     assert "test_np_linalg.py:" in text and "^" in text and what in text, text
+
+
+def eig_props(a):
+    w, v = np.linalg.eig(a)
+    return np.abs(a @ v - v * w).max() < 1e-3, np.sort(np.linalg.eigvals(a).real), np.abs(w).sum()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_eig(dtype):
+    sym = hermitian_pd(dtype, 4) if dtype.startswith("float") else sample(dtype, (4, 4))   # real: real eigenvalues
+    check_all(eig_props, [(x,) for _, x in layouts(sym)], **tol(dtype))
+
+
+def test_eig_domain_change():
+    check(lambda a: np.linalg.eigvals(a).shape, np.array([[0.0, 1.0], [2.0, 0.0]]))
+    with pytest.raises(ValueError, match="domain change"):
+        jit(lambda a: np.linalg.eigvals(a))(np.array([[0.0, -1.0], [1.0, 0.0]]))
+
+
+def lstsqs(a, b, y):
+    return np.linalg.lstsq(a, b), np.linalg.lstsq(a, y), np.linalg.lstsq(a, b, rcond=1e-3)[0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lstsq(dtype):
+    check_all(lstsqs, [(sample(dtype, s), sample(dtype, (s[0], 2), 1), sample(dtype, (s[0],), 2)) for s in ((6, 3), (3, 5), (4, 4))],
+              **tol(dtype))
+    check(lstsqs, np.ones((4, 2), dtype), np.ones((4, 2), dtype), np.arange(4).astype(dtype), **tol(dtype))   # rank 1
+    check(lambda a, b: np.linalg.lstsq(a, b)[0], np.ones((4, 2), dtype), np.ones(3, dtype))   # LinAlgError

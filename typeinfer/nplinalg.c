@@ -1,5 +1,6 @@
 /* nplinalg.c: typing rules for np.linalg's solve inv det slogdet cholesky eigh eigvalsh svd qr
- * pinv matrix_power matrix_rank (norm stays in nplib.c).
+ * pinv matrix_power matrix_rank eig eigvals lstsq (norm stays in nplib.c). eig/eigvals of a
+ * real matrix give real results and raise ValueError on complex eigenvalues, as numba does.
  *
  * As NumPy: float32 and complex arrays keep their dtype, integer and boolean ones compute in
  * float64; eigenvalues and singular values are of the real dtype. Functions NumPy gives named
@@ -25,6 +26,7 @@ static const char *const P_QR[] = {"a", "mode", NULL};
 static const char *const P_PINV[] = {"a", "rcond", "hermitian", NULL};
 static const char *const P_POWER[] = {"a", "n", NULL};
 static const char *const P_RANK[] = {"A", "tol", "hermitian", NULL};
+static const char *const P_LSTSQ[] = {"a", "b", "rcond", NULL};
 
 /* A matrix operand: a 2-d array of numbers; its computing dtype, or -1 after an error. */
 static int matrix(TypeInfo *ti, Instr *in, const Type *a, const char *fname) {
@@ -116,6 +118,27 @@ int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, con
             return ERR(in, "np.linalg.matrix_rank(): tol must be a real number");
         if (const_bool(ti, in, ci, 2, "hermitian", 0) != 0) return UNSUP(in, "np.linalg.matrix_rank(hermitian=True) is not supported");
         ci->ret = ty_int64;
+        return 0;
+    }
+    case BI_LA_EIG: case BI_LA_EIGVALS: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, false))) return -1;
+        if ((dt = matrix(ti, in, ci->params[0], fname)) < 0) return -1;
+        const Type *w = ty_array(dt, 1, 'C', false), *parts[2] = {w, ty_array(dt, 2, 'C', false)};
+        ci->ret = bid == BI_LA_EIGVALS ? w : ty_tuple(2, parts);
+        return 0;
+    }
+    case BI_LA_LSTSQ: {
+        if (!(ci = ti_bind(ti, in, bid, fname, P_LSTSQ, 2, args, nargs, false))) return -1;
+        if ((dt = matrix(ti, in, ci->params[0], fname)) < 0) return -1;
+        const Type *b = ci->params[1];
+        if (b->kind != TY_ARRAY || b->ndim < 1 || b->ndim > 2)
+            return UNSUP(in, "np.linalg.lstsq() with b of %s is not supported (1-d and 2-d arrays are)", b->name);
+        if (given(ci, 2) && (!ty_is_number(ci->params[2]) || ci->params[2] == ty_complex128))
+            return ERR(in, "np.linalg.lstsq(): rcond must be a real number or None");
+        dt = ti_linalg_dtype(ty_promote(dt, ti_linalg_dtype(b->dtype)));
+        const Type *r = ty_array(real_of(dt), 1, 'C', false);
+        const Type *parts[4] = {ty_array(dt, b->ndim, 'C', false), r, ty_int64, r};
+        ci->ret = ty_tuple(4, parts);
         return 0;
     }
     case BI_LA_MATRIX_POWER: {
