@@ -732,6 +732,19 @@ static LLVMValueRef sum_extreme(Lower *L, const Type *at, LLVMValueRef a, int al
     return LLVMBuildLoad2(L->b, L->f64, best, "");
 }
 
+/* The vector norm of order ord (NaN: 2) of a lane. */
+static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
+    if (isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, dt, NULL));
+    if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, dt, NULL);
+    if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, dt, NULL);
+    if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, dt, NULL);
+    if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, dt, NULL);
+    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, f64c(L, ord));
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
+    return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+}
+
 static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
     const char *s = NULL;
     double ord = NAN;   /* NaN: the default */
@@ -739,18 +752,27 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
         s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
         if (!s) ti_const_real(L->ti, in->args[ci->argmap[1]], &ord);
     }
+    int64_t axis = -1;
+    if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE) {
+        ti_const_int(L->ti, in->args[ci->argmap[2]], &axis);
+        if (axis < 0) axis += xt->ndim;
+    }
+    if (axis >= 0 && xt->ndim == 2) {   /* vector norms of the lanes along axis */
+        int other = 1 - (int)axis;
+        LLVMValueRef len = cg_arr_shape(L, x, other);
+        LLVMValueRef out = cg_alloc_array(L, ci->ret, &len);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, len);
+        LLVMValueRef base = cg_gep8(L, cg_arr_data(L, x), LLVMBuildMul(L->b, i, cg_arr_stride(L, xt, x, other), ""));
+        LLVMValueRef v = vector_norm(L, ord, base, cg_arr_shape(L, x, (int)axis), cg_arr_stride(L, xt, x, (int)axis), xt->dtype);
+        LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, i, i64c(L, 8), "")));
+        cg_loop_end(L, &lc);
+        return out;
+    }
     if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
         LLVMValueRef data, n, stride;
         cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
-        if (xt->ndim == 2 || isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
-        if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, xt->dtype, NULL);
-        if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, xt->dtype, NULL);
-        if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, xt->dtype, NULL);
-        if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, xt->dtype, NULL);
-        LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, xt->dtype, f64c(L, ord));
-        LLVMTypeRef pt[2] = {L->f64, L->f64};
-        LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
-        return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+        return vector_norm(L, xt->ndim == 2 ? NAN : ord, data, n, stride, xt->dtype);
     }
     if (s || fabs(ord) == 2) {   /* from the singular values: 'nuc', 2, -2 */
         x = as_f8(L, &xt, x);

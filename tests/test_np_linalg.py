@@ -227,3 +227,12 @@ def test_lstsq(dtype):
               **tol(dtype))
     check(lstsqs, np.ones((4, 2), dtype), np.ones((4, 2), dtype), np.arange(4).astype(dtype), **tol(dtype))   # rank 1
     check(lambda a, b: np.linalg.lstsq(a, b)[0], np.ones((4, 2), dtype), np.ones(3, dtype))   # LinAlgError
+
+
+def norms_axis(x):
+    return (np.linalg.norm(x, axis=0), np.linalg.norm(x, axis=-1), np.linalg.norm(x, 1, 0), np.linalg.norm(x, np.inf, 1),
+            np.linalg.norm(x, -np.inf, axis=0), np.linalg.norm(x, 0, 1), np.linalg.norm(x, 3, axis=1), np.linalg.norm(x[0], axis=0))
+
+
+def test_norm_axis():
+    check_all(norms_axis, [(v,) for _, v in layouts(sample("float64", (4, 5)))] + [(sample("int32", (3, 2)),)])

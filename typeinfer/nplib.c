@@ -67,7 +67,7 @@ static const char *const P_CLIP[] = {"a", "a_min", "a_max", NULL};
 static const char *const P_DIFF[] = {"a", "n", NULL};
 static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
 static const char *const P_AB[] = {"a", "b", NULL};
-static const char *const P_NORM[] = {"x", "ord", NULL};
+static const char *const P_NORM[] = {"x", "ord", "axis", NULL};
 static const char *const P_SEED[] = {"seed", NULL};
 static const char *const P_SIZE[] = {"size", NULL};
 static const char *const P_RANDINT[] = {"low", "high", "size", NULL};
@@ -141,11 +141,20 @@ static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
                     return ERR(in, "invalid norm order '%s' for %s", s, x->name);
             } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
                 return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
-            } else if (x->ndim == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
+            } else if (x->ndim == 2 && !given(ci, 2) && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
                 return ERR(in, "invalid norm order %g for matrices", ord);
             }
         }
         ci->ret = ty_float64;
+        if (given(ci, 2)) {   /* axis: vector norms along one axis */
+            int64_t ax;
+            if (!(ci->argmap[2] >= 0 && ti_const_int(ti, in->args[ci->argmap[2]], &ax)))
+                return UNSUP(in, "np.linalg.norm(): axis must be an integer constant");
+            if (ax < -x->ndim || ax >= x->ndim) return ERR(in, "axis %lld is out of bounds for %s", (long long)ax, x->name);
+            if (given(ci, 1) && ci->argmap[1] >= 0 && ti_const_str(ti, in->args[ci->argmap[1]]))
+                return ERR(in, "invalid norm order for vectors");
+            if (x->ndim == 2) ci->ret = ty_array(DT_FLOAT64, 1, 'C', false);
+        }
         return 0;
     }
     return ti_type_linalg_call(ti, in, bid, fname, args, nargs);
