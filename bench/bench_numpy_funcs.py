@@ -95,6 +95,10 @@ def svd_values(a):
     return np.linalg.svd(a, compute_uv=False)
 
 
+def lstsq(a, b):
+    return np.linalg.lstsq(a, b)[0]
+
+
 def assemble(x):
     y = np.tile(x, (4, 1))
     z = np.repeat(x, 3)
@@ -142,6 +146,7 @@ def make_inputs(quick):
         "solve_f32": (solve_f32, (spd[:256 // s, :256 // s].astype(np.float32), f32(256 // s, 8))),
         "eigvalsh": (eigh, (spd[:200 // s, :200 // s].copy(),)),
         "svd_values": (svd_values, (rng.standard_normal((300 // s, 150 // s)),)),
+        "lstsq": (lstsq, (rng.standard_normal((400 // s, 50)), rng.standard_normal(400 // s))),
         "assemble": (assemble, (rng.standard_normal(100_000 // s),)),
         "argwhere": (nonzero_mask, (rng.random((n, n)),)),
         "grid_eval": (grid_eval, (n,)),
@@ -203,7 +208,10 @@ def main():
     ap.add_argument("--base-python", default="",
                     help="also run ember from another interpreter (an install of an older ember) as 'before'")
     a = ap.parse_args()
-    names = [k for k in make_inputs(True)] if not a.kernels else a.kernels.split(",")
+    known = list(make_inputs(True))
+    names = known if not a.kernels else a.kernels.split(",")
+    if set(names) - set(known):
+        ap.error(f"unknown kernels {sorted(set(names) - set(known))}; known: {', '.join(known)}")
     if a.child:
         run_backend(a.child, names, a.quick)
         return

@@ -412,6 +412,131 @@ static LLVMValueRef la_matrix_power(Lower *L, CallInfo *ci, LLVMValueRef *args, 
     return res;
 }
 
+/* ---- einsum -------------------------------------------------------------------------------- */
+typedef struct Einsum {
+    int nops, nl;                 /* operands; distinct letters, the output's first */
+    char letters[64];
+    char ops[8][33], out[33];
+    const Type **types, *rt;
+    LLVMValueRef *args, size[64], acc;
+    LLVMValueRef out_arr;
+} Einsum;
+
+static int letter_of(Einsum *E, char c) { return (int)(strchr(E->letters, c) - E->letters); }
+
+/* out[output letters] += prod of the operands at the letters' indices */
+static void einsum_body(Lower *L, LLVMValueRef *idx, void *env) {
+    Einsum *E = env;
+    const Type *ct = ty_scalar_of(E->rt->kind == TY_ARRAY ? E->rt->dtype : ty_dtype_of_scalar(E->rt));
+    LLVMValueRef prod = NULL, oi[33];
+    L->numpy_sem = true;
+    for (int i = 0; i < E->nops; i++) {
+        const Type *t = E->types[i + 1];
+        LLVMValueRef ix[33];
+        for (int k = 0; k < t->ndim; k++) ix[k] = idx[letter_of(E, E->ops[i][k])];
+        LLVMValueRef x = cg_cast(L, cg_load_elem(L, t->dtype, cg_elem_ptr(L, t, E->args[i + 1], ix)), ty_scalar_of(t->dtype), ct);
+        prod = prod ? cg_binop(L, IRB_MUL, prod, x, ct, NULL) : x;
+    }
+    int no = (int)strlen(E->out);
+    for (int k = 0; k < no; k++) oi[k] = idx[k];
+    LLVMValueRef p = no ? cg_elem_ptr(L, E->rt, E->out_arr, oi) : E->acc;
+    int dt = E->rt->kind == TY_ARRAY ? E->rt->dtype : -1;
+    LLVMValueRef cur = dt >= 0 ? cg_cast(L, cg_load_elem(L, dt, p), ty_scalar_of(dt), ct) : LLVMBuildLoad2(L->b, cg_type(L, ct), p, "");
+    LLVMValueRef v = cg_binop(L, IRB_ADD, cur, prod, ct, NULL);
+    L->numpy_sem = false;
+    if (dt >= 0) cg_store_elem(L, dt, p, v, ct);
+    else LLVMBuildStore(L->b, v, p);
+}
+
+/* A two-operand contraction with at most one batch, row, column and summed letter and no repeated
+ * letter: a (batched) matrix product of views, through BLAS for float and complex. NULL when the
+ * subscripts do not have that form. */
+static LLVMValueRef einsum_product(Lower *L, Einsum *E) {
+    if (E->nops != 2) return NULL;
+    const char *a = E->ops[0], *b = E->ops[1], *o = E->out;
+    char cls[4] = {0, 0, 0, 0};   /* batch, m, n, k */
+    for (int i = 0; i < E->nl; i++) {
+        char c = E->letters[i];
+        int ia = strchr(a, c) != NULL, ib = strchr(b, c) != NULL, io = strchr(o, c) != NULL;
+        int k = ia && ib && io ? 0 : ia && !ib && io ? 1 : !ia && ib && io ? 2 : ia && ib && !io ? 3 : -1;
+        if (k < 0 || cls[k]) return NULL;
+        cls[k] = c;
+    }
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; E->ops[i][k]; k++)
+            if (strchr(E->ops[i] + k + 1, E->ops[i][k])) return NULL;
+    int dt = E->rt->kind == TY_ARRAY ? E->rt->dtype : ty_dtype_of_scalar(E->rt);
+    if (cg_blas_kind(dt) < 0) return NULL;
+    bool batch = cls[0] != 0;
+    int nd = batch ? 3 : 2;
+    /* A as (batch, m, k), B as (batch, k, n): a missing letter is a dimension of 1 */
+    const char want[2][3] = {{cls[0], cls[1], cls[3]}, {cls[0], cls[3], cls[2]}};
+    LLVMValueRef views[2];
+    const Type *vts[2];
+    for (int i = 0; i < 2; i++) {
+        const Type *t = E->types[i + 1];
+        LLVMValueRef x = E->args[i + 1], shape[3], strides[3];
+        for (int d = batch ? 0 : 1, j = 0; d < 3; d++, j++) {
+            const char *pos = want[i][d] ? strchr(E->ops[i], want[i][d]) : NULL;
+            shape[j] = pos ? cg_arr_shape(L, x, (int)(pos - E->ops[i])) : i64c(L, 1);
+            strides[j] = pos ? cg_arr_stride(L, t, x, (int)(pos - E->ops[i])) : zero(L);
+        }
+        vts[i] = ty_view(t, t->dtype, nd, 'A');
+        views[i] = cg_make_array(L, vts[i], cg_arr_meminfo(L, x), LLVMBuildExtractValue(L->b, x, 1, ""), cg_arr_data(L, x), shape, strides);
+    }
+    const Type *pt = ty_array(dt, nd, 'C', false);
+    LLVMValueRef prod = batch ? cg_matmul_stack(L, vts[0], views[0], vts[1], views[1], pt)
+                              : cg_product_into(L, vts[0], views[0], vts[1], views[1], pt, NULL);
+    int no = (int)strlen(o);
+    if (!no) return cg_load_elem(L, dt, cg_arr_data(L, prod));
+    /* the product's dims (batch, m, n) in the output's order */
+    LLVMValueRef shape[3], strides[3];
+    const char have[3] = {cls[0], cls[1], cls[2]};
+    for (int k = 0; k < no; k++) {
+        int d = 0;
+        while (have[d] != o[k]) d++;   /* (have[0] is 0 without a batch letter: not a C string) */
+        d -= batch ? 0 : 1;
+        shape[k] = cg_arr_shape(L, prod, d);
+        strides[k] = cg_arr_stride(L, pt, prod, d);
+    }
+    const Type *vt = ty_array(dt, no, 'A', false);
+    LLVMValueRef v = cg_make_array(L, vt, cg_arr_meminfo(L, prod), LLVMConstNull(L->ptr), cg_arr_data(L, prod), shape, strides);
+    return cg_copy_array(L, vt, v, E->rt);
+}
+
+static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    Einsum E = {.nops = ci->nparams - 1, .types = types, .rt = ci->ret, .args = args};
+    ti_einsum_parse(ti_const_str(L->ti, in->args[ci->argmap[0]]), E.nops, E.ops, E.out);
+    strcpy(E.letters, E.out);
+    E.nl = (int)strlen(E.out);
+    for (int i = 0; i < E.nops; i++)
+        for (int k = 0; E.ops[i][k]; k++)
+            if (!strchr(E.letters, E.ops[i][k])) E.letters[E.nl++] = E.ops[i][k];
+    LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
+    for (int l = 0; l < E.nl; l++) E.size[l] = NULL;
+    for (int i = 0; i < E.nops; i++)
+        for (int k = 0; E.ops[i][k]; k++) {
+            int l = letter_of(&E, E.ops[i][k]);
+            LLVMValueRef n = cg_arr_shape(L, args[i + 1], k);
+            if (E.size[l]) bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, n, E.size[l], ""), "");
+            else E.size[l] = n;
+        }
+    cg_raise_if(L, bad, "builtins:ValueError", "einsum: operands could not be broadcast together (a subscript's sizes differ)");
+    LLVMValueRef r = einsum_product(L, &E);
+    if (r) return r;
+    const Type *ct = ty_scalar_of(E.rt->kind == TY_ARRAY ? E.rt->dtype : ty_dtype_of_scalar(E.rt));
+    int no = (int)strlen(E.out);
+    if (no) {
+        E.out_arr = cg_alloc_array(L, E.rt, E.size);
+        cg_assign_noalias(L, E.rt, E.out_arr, ty_bool, LLVMConstInt(L->i1, 0, 0));
+    } else {
+        E.acc = cg_entry_alloca(L, cg_type(L, ct), "einsum");
+        LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, ct)), E.acc);
+    }
+    cg_loop_nest(L, E.nl, E.size, einsum_body, &E);
+    return no ? E.out_arr : LLVMBuildLoad2(L->b, cg_type(L, ct), E.acc, "");
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------- */
 LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     switch (ci->builtin) {
@@ -426,6 +551,7 @@ LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *arg
     case BI_LA_MATRIX_POWER: return la_matrix_power(L, ci, args, types);
     case BI_LA_EIG: case BI_LA_EIGVALS: return la_eig(L, ci, args, types);
     case BI_LA_LSTSQ: return la_lstsq(L, ci, args, types);
+    case BI_NP_EINSUM: return np_einsum(L, in, ci, args, types);
     }
     return NULL;
 }

@@ -558,6 +558,7 @@ LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_NONZERO: case BI_NP_ARGWHERE: case BI_NP_FLATNONZERO: return np_nonzero(L, ci, args, types);
     case BI_NP_CONVOLVE: case BI_NP_CORRELATE: return np_correlate(L, in, ci, args, types);
     case BI_NP_CROSS: return np_cross(L, ci, args, types);
+    case BI_NP_EINSUM: return cg_linalg_call(L, in, ci, args, types);
     }
     return NULL;
 }

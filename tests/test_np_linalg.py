@@ -1,6 +1,8 @@
 """np.linalg and products for float32, float64, complex64 and complex128, compiled vs NumPy:
 @ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy), solve inv det
-slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power. Where a result is not
+slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power,
+norm(axis=), einsum (two-operand contractions with one batch/row/column/summed subscript each
+through BLAS, any other subscripts as loops). Where a result is not
 unique (the signs and phases of eigenvectors and singular vectors, QR's signs) the tests
 check properties instead: A v = w v, U S Vh = A, Q R = A, Q orthonormal.
 
@@ -236,3 +238,45 @@ def norms_axis(x):
 
 def test_norm_axis():
     check_all(norms_axis, [(v,) for _, v in layouts(sample("float64", (4, 5)))] + [(sample("int32", (3, 2)),)])
+
+
+# ------------------------------------------------------------------ einsum
+
+
+def ein2(spec):
+    return {"ij,jk->ik": lambda a, b: np.einsum("ij,jk->ik", a, b), "ij,jk": lambda a, b: np.einsum("ij,jk", a, b),
+            "ij,kj->ik": lambda a, b: np.einsum("ij,kj->ik", a, b.T), "ij,j->i": lambda a, b: np.einsum("ij,j->i", a, b[:, 0]),
+            "i,i->": lambda a, b: np.einsum("i,i->", a[0], b[:, 0]), "i,j->ij": lambda a, b: np.einsum("i,j->ij", a[0], b[0]),
+            "ij,ij->ij": lambda a, b: np.einsum("ij,ij->ij", a, b.T), "ij,jk->ki": lambda a, b: np.einsum("ij,jk->ki", a, b)}[spec]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "float32", "float64", "complex128"])
+@pytest.mark.parametrize("spec", ["ij,jk->ik", "ij,jk", "ij,kj->ik", "ij,j->i", "i,i->", "i,j->ij", "ij,ij->ij", "ij,jk->ki"])
+def test_einsum_two_operands(spec, dtype):
+    a, b = sample(dtype, (3, 4)), sample(dtype, (4, 3), 1)
+    check_all(ein2(spec), [(x, y) for (_, x), (_, y) in zip(layouts(a), layouts(b)[::-1])], **tol(dtype))
+
+
+def einsum_one_and_three(s, t, a, b):
+    return (np.einsum("ii->i", s), np.einsum("ii", s), np.einsum("ij->ji", a), np.einsum("ij->", a), np.einsum("ij->j", a),
+            np.einsum("bij,bjk->bik", t, np.swapaxes(t, 1, 2)), np.einsum("bij,bjk->kib", t, np.swapaxes(t, 1, 2)),
+            np.einsum("ijk,ikl->jl", t, np.swapaxes(t, 1, 2)), np.einsum("ij,jk,kl->il", a, b, a))
+
+
+def test_einsum_forms():
+    check(einsum_one_and_three, sample("float64", (4, 4)), sample("float64", (2, 3, 4)), sample("float64", (3, 4)),
+          sample("float64", (4, 3), 1))
+    check(lambda a, b: np.einsum("ij,jk->ik", a, b), np.ones((2, 3)), np.ones((4, 2)))   # ValueError: sizes differ
+
+
+@pytest.mark.parametrize("fn, args, what", [
+    (lambda a: np.einsum("ij,jk->ik", a, a > 0), (np.ones((2, 2)),), "numeric"),
+    (lambda a: np.einsum("ij->i", a), (np.ones(3),), "subscripts"),
+    (lambda a: np.einsum("...i->i", a), (np.ones(3),), "ellipses"),
+    (lambda a: np.einsum("i,i->i", a), (np.ones(3),), "operands"),
+])
+def test_einsum_compile_errors(fn, args, what):
+    with pytest.raises((errors.TypingError, errors.UnsupportedError)) as info:
+        jit(fn)(*args)
+    text = str(info.value)
+    assert "test_np_linalg.py:" in text and what in text, text

@@ -153,3 +153,33 @@ int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, con
     }
     return UNSUP(in, "np.linalg.%s() is not supported", fname);
 }
+
+/* np.einsum(subscripts, *operands): a constant subscripts string (no ellipses) over arrays. */
+int ti_type_einsum(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    int nops = nargs - 1;
+    if (in->nkw) return UNSUP(in, "np.einsum() takes no keyword arguments here");
+    if (nops < 1 || nops > 8) return UNSUP(in, "np.einsum() of %d operands is not supported (1 to 8 are)", nops);
+    const char *spec = ti_const_str(ti, in->args[1]);
+    if (!spec) return ERR(in, "np.einsum() needs its subscripts as a constant string");
+    char ops[8][33], out[33];
+    const char *why = ti_einsum_parse(spec, nops, ops, out);
+    if (why) return ERR(in, "np.einsum('%s'): %s", spec, why);
+    const char *names[10];
+    names[0] = "subscripts";
+    for (int i = 0; i < nops; i++) names[i + 1] = ctx_printf(ti->fn->ctx, "operand%d", i);
+    names[nops + 1] = NULL;
+    CallInfo *ci = ti_bind(ti, in, bid, "einsum", names, nargs, args, nargs, false);
+    if (!ci) return -1;
+    int dt = -1;
+    for (int i = 0; i < nops; i++) {
+        const Type *t = ci->params[i + 1];
+        if (t->kind != TY_ARRAY || t->dtype == DT_BOOL)
+            return UNSUP(in, "np.einsum() of %s is not supported (numeric arrays are)", t->name);
+        if ((int)strlen(ops[i]) != t->ndim)
+            return ERR(in, "np.einsum('%s'): operand %d has %d dimensions but %d subscripts", spec, i, t->ndim, (int)strlen(ops[i]));
+        dt = dt < 0 ? t->dtype : ty_promote(dt, t->dtype);
+    }
+    int nd = (int)strlen(out);
+    ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+    return 0;
+}

@@ -187,6 +187,7 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         ci->ret = ty_array(ty_promote(ci->params[0]->dtype, ci->params[1]->dtype), 1, 'C', false);
         return 0;
     }
+    case BI_NP_EINSUM: return ti_type_einsum(ti, in, bid, args, nargs);
     case BI_NP_CROSS: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_CROSS, 2, args, nargs, false))) return -1;
         const Type *x = ci->params[0], *y = ci->params[1];

@@ -119,3 +119,43 @@ const char *const ti_conv_modes[] = {"valid", "same", "full", NULL};   /* np.con
 int ti_linalg_dtype(int dt) {
     return dt == DT_FLOAT32 || dt == DT_COMPLEX64 || dt == DT_COMPLEX128 ? dt : DT_FLOAT64;
 }
+
+/* np.einsum's subscripts for nops operands: ops[i] the letters of operand i, out the output's
+ * (NumPy's implicit output when there is no "->": the letters seen once, in alphabetical order).
+ * NULL when they parse, else what is wrong. */
+const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out[33]) {
+    int count[128] = {0}, i = 0;
+    const char *p = spec;
+    memset(ops, 0, sizeof(char[33]) * (size_t)nops);
+    memset(out, 0, 33);
+    for (; *p && *p != '-'; p++) {
+        if (*p == ' ') continue;
+        if (*p == '.') return "ellipses ('...') are not supported";
+        if (*p == ',') {
+            if (++i >= nops) return "more operands in the subscripts than given";
+            continue;
+        }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return "subscripts must be letters";
+        size_t n = strlen(ops[i]);
+        if (n >= 32) return "too many subscripts for one operand";
+        ops[i][n] = *p;
+        count[(int)*p]++;
+    }
+    if (i != nops - 1) return "fewer operands in the subscripts than given";
+    if (*p == '-') {
+        if (p[1] != '>') return "invalid subscripts ('-' without '>')";
+        for (p += 2; *p; p++) {
+            if (*p == ' ') continue;
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return "output subscripts must be letters";
+            if (!count[(int)*p]) return "an output subscript does not appear in the inputs";
+            if (strchr(out, *p)) return "an output subscript appears more than once";
+            size_t n = strlen(out);
+            if (n >= 32) return "too many output subscripts";
+            out[n] = *p;
+        }
+        return NULL;
+    }
+    for (int c = 'A'; c <= 'z'; c++)   /* implicit: NumPy orders upper case before lower case */
+        if (count[c] == 1 && strlen(out) < 32) out[strlen(out)] = (char)c;
+    return NULL;
+}
