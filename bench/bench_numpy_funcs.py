@@ -204,6 +204,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--kernels", default="")
     ap.add_argument("--backends", default="numpy,ember,numba")
+    ap.add_argument("--blas-threads", default="1",
+                    help="OPENBLAS_NUM_THREADS for every backend (default 1: multi-threaded BLAS timings are chaotic "
+                         "on a shared machine; 'auto' leaves it alone)")
     ap.add_argument("--child", default="")
     ap.add_argument("--base-python", default="",
                     help="also run ember from another interpreter (an install of an older ember) as 'before'")
@@ -221,7 +224,10 @@ def main():
         runs.append(("before", a.base_python, "ember"))
     for backend, python, child in runs:
         cmd = [python, os.path.abspath(__file__), "--child", child, "--kernels", ",".join(names)] + (["--quick"] if a.quick else [])
-        p = subprocess.run(cmd, capture_output=True, text=True)
+        env = dict(os.environ)
+        if a.blas_threads != "auto":
+            env["OPENBLAS_NUM_THREADS"] = a.blas_threads
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
         try:
             results[backend] = json.loads(p.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -242,7 +248,7 @@ def main():
         return f"{rx['ms'] / ry['ms']:.2f}"
 
     print(f"# NumPy-function kernels ({'quick' if a.quick else 'full'}), {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"`{' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs\n")
+    print(f"`{' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs; OPENBLAS_NUM_THREADS={a.blas_threads}\n")
     before = "before" in results
     print("| kernel | NumPy ms | ember ms | numba ms | ember/NumPy | ember/numba | ember first call ms |"
           + (" ember before ms | before/NumPy |" if before else ""))

@@ -434,61 +434,57 @@ static LLVMValueRef np_trace(Lower *L, CallInfo *ci, LLVMValueRef *args, const T
     return LLVMBuildLoad2(L->b, cg_type(L, rt), acc, "");
 }
 
-/* np.roll: out[idx] = a[idx - shift] per rolled axis, wrapped. */
-typedef struct RollEnv {
-    const Type *at, *rt;
-    LLVMValueRef a, out, shift[64];
-    bool rolled[64];
-    Dims *S;
-} RollEnv;
-
-static void roll_body(Lower *L, LLVMValueRef *idx, void *env) {
-    RollEnv *E = env;
-    LLVMValueRef src[64];
-    for (int k = 0; k < E->S->nd; k++) {
-        src[k] = idx[k];
-        if (!E->rolled[k]) continue;
-        LLVMValueRef s = LLVMBuildSub(L->b, idx[k], E->shift[k], "");
-        src[k] = LLVMBuildSelect(L->b, slt(L, s, zero(L)), add(L, s, E->S->shape[k]), s, "");
+/* np.roll as block copies: along each rolled axis (shift s taken mod n) the output's [s, n) is
+ * the input's [0, n - s) and its [0, s) the input's [n - s, n); 2^(rolled axes) blocks, each a
+ * copy loop over views. */
+static void roll_blocks(Lower *L, int dt, Dims *S, Dims *O, const bool *rolled, LLVMValueRef *shift) {
+    int axes[64], nr = 0;
+    for (int k = 0; k < S->nd; k++)
+        if (rolled[k]) axes[nr++] = k;
+    const Type *vt = ty_array(dt, S->nd, 'A', false);
+    for (int mask = 0; mask < 1 << nr; mask++) {
+        Dims from = *S, to = *O;
+        for (int b = 0; b < nr; b++) {
+            int k = axes[b];
+            LLVMValueRef n = S->shape[k], s = shift[k], rest = LLVMBuildSub(L->b, n, s, "");
+            bool tail = mask >> b & 1;   /* the block that wraps to the front */
+            from.shape[k] = to.shape[k] = tail ? s : rest;
+            from.data = cg_gep8(L, from.data, mul(L, tail ? rest : zero(L), S->strides[k]));
+            to.data = cg_gep8(L, to.data, mul(L, tail ? zero(L) : s, O->strides[k]));
+        }
+        cg_assign_noalias(L, vt, temp_view(L, dt, &to), vt, temp_view(L, dt, &from));
     }
-    LLVMValueRef off = zero(L);
-    for (int k = 0; k < E->S->nd; k++) off = add(L, off, mul(L, src[k], E->S->strides[k]));
-    int dt = E->rt->dtype;
-    cg_store_elem(L, dt, cg_elem_ptr(L, E->rt, E->out, idx), cg_load_elem(L, dt, cg_gep8(L, E->S->data, off)), ty_scalar_of(dt));
 }
 
 static LLVMValueRef np_roll(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret;
-    Dims S;
-    RollEnv E = {.at = at, .rt = rt, .S = &S};
-    LLVMValueRef shifts[64], shape[64];
+    Dims S, O;
+    bool rolled[64] = {0};
+    LLVMValueRef shifts[64], shift[64], shape[64];
     int ns = int_values(L, types[1], args[1], shifts);
     if (!given(ci, types, 2)) {   /* over the flattened array, in C order */
         flat_c(L, at, args[0], &S);
         for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, args[0], k);
         LLVMValueRef out = cg_alloc_array(L, rt, shape);
-        Dims O = {.nd = 1, .data = cg_arr_data(L, out), .shape = {S.shape[0]}, .strides = {isz(L, rt->dtype)}};
-        const Type *ft = ty_array(rt->dtype, 1, 'A', false);
-        E.rt = ft;
-        E.out = temp_view(L, rt->dtype, &O);
-        E.rolled[0] = true;
-        E.shift[0] = pymod(L, shifts[0], S.shape[0]);
-        cg_loop_nest(L, 1, S.shape, roll_body, &E);
+        O = (Dims){.nd = 1, .data = cg_arr_data(L, out), .shape = {S.shape[0]}, .strides = {isz(L, rt->dtype)}};
+        rolled[0] = true;
+        shift[0] = pymod(L, shifts[0], S.shape[0]);
+        roll_blocks(L, rt->dtype, &S, &O, rolled, shift);
         return out;
     }
     dims_of(L, at, args[0], &S);
     int axes[64], na = axes_of(L, in, ci, 2, at->ndim, axes), n = na > ns ? na : ns;
-    for (int k = 0; k < at->ndim; k++) E.shift[k] = zero(L);
+    for (int k = 0; k < at->ndim; k++) shift[k] = zero(L);
     for (int p = 0; p < n; p++) {   /* broadcast (shift, axis); shifts of one axis add up */
         int ax = axes[na == 1 ? 0 : p];
-        E.rolled[ax] = true;
-        E.shift[ax] = add(L, E.shift[ax], shifts[ns == 1 ? 0 : p]);
+        rolled[ax] = true;
+        shift[ax] = add(L, shift[ax], shifts[ns == 1 ? 0 : p]);
     }
     for (int k = 0; k < at->ndim; k++)
-        if (E.rolled[k]) E.shift[k] = pymod(L, E.shift[k], S.shape[k]);
+        if (rolled[k]) shift[k] = pymod(L, shift[k], S.shape[k]);
     LLVMValueRef out = cg_alloc_array(L, rt, S.shape);
-    E.out = out;
-    cg_loop_nest(L, at->ndim, S.shape, roll_body, &E);
+    dims_of(L, rt, out, &O);
+    roll_blocks(L, rt->dtype, &S, &O, rolled, shift);
     return out;
 }
 
