@@ -168,6 +168,7 @@ void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef
 
 /* lower_linalg.c */
 LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+LLVMValueRef cg_dot_nd(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
 LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
 /* lower_npstats.c */

@@ -76,6 +76,70 @@ LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Typ
     return E.out;
 }
 
+/* np.dot of N-d operands: out[a_lead..., b_lead..., n] = sum_k a[a_lead..., k] * b[b_lead..., k, n].
+ * a's leading dims are one M-row matrix (a C copy unless a is C-contiguous), and each matrix of
+ * b (k x n, or the vector b) multiplies it into the M x n slab of out at that matrix's index. */
+typedef struct DotEnv {
+    const Type *bt, *av, *bv, *ov;
+    LLVMValueRef A, b, out, ostride;
+    int nbb;
+} DotEnv;
+
+static void dot_body(Lower *L, LLVMValueRef *idx, void *env) {
+    DotEnv *E = env;
+    LLVMValueRef off = zero(L), flat = zero(L), shape[2], strides[2];
+    for (int k = 0; k < E->nbb; k++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->bt, E->b, k), ""), "");
+        flat = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, flat, cg_arr_shape(L, E->b, k), ""), idx[k], "");
+    }
+    for (int k = 0; k < E->bv->ndim; k++) {
+        shape[k] = cg_arr_shape(L, E->b, E->nbb + k);
+        strides[k] = cg_arr_stride(L, E->bt, E->b, E->nbb + k);
+    }
+    LLVMValueRef bv = cg_make_array(L, E->bv, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_gep8(L, cg_arr_data(L, E->b), off), shape, strides);
+    /* the out slab: rows of a (stride: past every b matrix's row), columns of this b matrix */
+    int isz = ty_dtypes[E->ov->dtype].size;   /* out has a row or a column dim (an operand is N-d) */
+    LLVMValueRef n = E->bv->ndim == 2 ? shape[1] : i64c(L, 1), os[2], ost[2];
+    int j = 0;
+    if (E->av->ndim == 2) {
+        os[j] = cg_arr_shape(L, E->A, 0);
+        ost[j++] = E->ostride;
+    }
+    if (E->bv->ndim == 2) {
+        os[j] = n;
+        ost[j++] = i64c(L, isz);
+    }
+    LLVMValueRef od = cg_gep8(L, cg_arr_data(L, E->out), LLVMBuildMul(L->b, LLVMBuildMul(L->b, flat, n, ""), i64c(L, isz), ""));
+    LLVMValueRef o = cg_make_array(L, E->ov, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), od, os, ost);
+    cg_product_into(L, E->av, E->A, E->bv, bv, E->ov, o);
+}
+
+LLVMValueRef cg_dot_nd(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    int dt = rt->dtype, nla = at->ndim - 1, nbb = bt->ndim >= 2 ? bt->ndim - 2 : 0;
+    LLVMValueRef k = cg_arr_shape(L, a, nla);
+    cg_raise_unless(L, eq(L, k, cg_arr_shape(L, b, bt->ndim >= 2 ? bt->ndim - 2 : 0)), "builtins:ValueError", "shapes not aligned");
+    const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
+    LLVMValueRef ac = at->layout == 'C' && !at->unaligned ? a : cg_copy_array(L, at, a, ct);
+    LLVMValueRef M = i64c(L, 1), shape[64];
+    for (int d = 0; d < nla; d++) M = LLVMBuildMul(L->b, M, cg_arr_shape(L, a, d), "");
+    int j = 0;
+    for (int d = 0; d < nla; d++) shape[j++] = cg_arr_shape(L, a, d);
+    for (int d = 0; d < bt->ndim; d++)
+        if (d != (bt->ndim >= 2 ? bt->ndim - 2 : 0)) shape[j++] = cg_arr_shape(L, b, d);
+    DotEnv E = {.bt = bt, .b = b, .nbb = nbb};
+    E.av = ty_array(at->dtype, nla ? 2 : 1, 'A', false);
+    E.bv = ty_array(bt->dtype, bt->ndim >= 2 ? 2 : 1, 'A', false);
+    E.ov = ty_array(dt, (nla ? 1 : 0) + (bt->ndim >= 2 ? 1 : 0), 'A', false);
+    LLVMValueRef ash[2] = {M, k}, ast[2] = {LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[at->dtype].size), ""), i64c(L, ty_dtypes[at->dtype].size)};
+    E.A = cg_make_array(L, E.av, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_arr_data(L, ac), nla ? ash : ash + 1, nla ? ast : ast + 1);
+    E.out = cg_alloc_array(L, rt, shape);
+    LLVMValueRef per_row = i64c(L, ty_dtypes[dt].size);   /* the out row stride: every b matrix's n columns */
+    for (int d = nla; d < rt->ndim; d++) per_row = LLVMBuildMul(L->b, per_row, shape[d], "");
+    E.ostride = per_row;
+    cg_loop_nest(L, nbb, shape + nla, dot_body, &E);
+    return E.out;
+}
+
 /* ---- the decompositions --------------------------------------------------------------------- */
 /* A matrix operand in dtype dt (copied when it is another), with its shape. */
 static LLVMValueRef operand(Lower *L, const Type **t, LLVMValueRef v, int dt, LLVMValueRef *m, LLVMValueRef *n) {

@@ -917,7 +917,10 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
         return np_concatenate(L, types[0], args[0], (int)ax, rt);
     }
-    case BI_NP_DOT: case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_DOT:
+        if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);
+        return cg_product(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_SOLVE:

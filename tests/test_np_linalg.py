@@ -1,5 +1,6 @@
 """np.linalg and products for float32, float64, complex64 and complex128, compiled vs NumPy:
-@ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy), solve inv det
+@ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy, N-d np.dot summing
+over a's last and b's second-to-last axis), solve inv det
 slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power,
 norm(axis=), einsum (two-operand contractions with one batch/row/column/summed subscript each
 through BLAS, any other subscripts as loops). Where a result is not
@@ -71,6 +72,19 @@ def test_matmul_stacks(dtype):
     check_all(stacked, [(sample(dtype, sa), sample(dtype, sb, 1)) for sa, sb in cases], **tol(dtype))
     x = sample(dtype, (2, 3, 4))
     check(stacked, np.swapaxes(x, 1, 2), sample(dtype, (3, 2)), **tol(dtype))
+
+
+def dots_nd(a, b, v):
+    return np.dot(a, b), np.dot(a, v), np.dot(v, b)
+
+
+@pytest.mark.parametrize("dtype", ["int64"] + DTYPES)
+def test_dot_nd(dtype):
+    cases = [((2, 3, 4), (2, 4, 5)), ((3, 4), (6, 4, 2)), ((2, 1, 3, 4), (2, 4, 3)), ((0, 2, 4), (4, 1))]
+    check_all(dots_nd, [(sample(dtype, sa), sample(dtype, sb, 1), sample(dtype, (4,), 2)) for sa, sb in cases], **tol(dtype))
+    check(dots_nd, np.swapaxes(sample(dtype, (2, 4, 3)), 1, 2), sample(dtype, (3, 4, 2), 1)[:, :, ::-1], sample(dtype, (4,)),
+          **tol(dtype))
+    check(lambda a, b: np.dot(a, b), np.ones((2, 3, 4), dtype), np.ones((2, 3, 4), dtype))   # ValueError: not aligned
 
 
 def test_matmul_stack_errors():
@@ -189,7 +203,7 @@ def test_matrix_power(dtype):
 
 @pytest.mark.parametrize("fn, args, what", [
     (lambda a: np.linalg.inv(a), (np.ones(3),), "2-d"),
-    (lambda a, b: np.dot(a, b), (np.ones((2, 2, 2)), np.ones((2, 2))), "not supported"),
+    (lambda a, b: np.dot(a, b), (np.ones((2, 2, 2)), 2.0), "not supported"),
     (lambda a, c: np.linalg.svd(a, compute_uv=c), (np.ones((2, 2)), True), "constant"),
     (lambda a: np.linalg.qr(a, mode="complete"), (np.ones((2, 2)),), "mode"),
     (lambda a: np.linalg.eigh(a, "X"), (np.ones((2, 2)),), "UPLO"),
