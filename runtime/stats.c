@@ -1,7 +1,7 @@
 /* stats.c: np.histogram, np.digitize and np.interp on float64 lanes (see stats.h).
  *
  * histogram follows NumPy's two algorithms so that results agree bin for bin: equal-width bins
- * compute each index arithmetically ((x - first) / (last - first) * nbins, truncated) and then
+ * compute each index arithmetically ((x - first) * nbins / (last - first), truncated) and then
  * correct it by one against the edges, which NumPy itself computed with linspace; explicit
  * edges are searched (upper bound), the last bin closed on the right. digitize is NumPy's
  * searchsorted on increasing bins, or on decreasing ones mirrored. interp is NumPy's
@@ -89,20 +89,23 @@ int ember_rt_histogram(const char *data, int64_t n, int64_t stride, const char *
         if (nedges < 1) return value_error("`bins` must be 1d, when an array");
         for (int64_t i = 1; i < nedges; i++)
             if (!(edges[i] >= edges[i - 1])) return value_error("`bins` must increase monotonically, when an array");
+        for (int64_t i = 0; nb >= 1 && i < n; i++) {
+            int64_t k = search_bin(edges, nedges, at(data, i, stride));
+            if (k >= 0) hist[k] += w ? at(w, i, wstride) : 1.0;
+        }
+        return 0;
     }
-    double first = edges[0], last = nb > 0 ? edges[nb] : edges[0], denom = last - first;
+    /* NumPy's index, (x - first) / (last - first) * nbins truncated, then moved by one where it
+     * disagrees with the edges; a product by the reciprocal lands within the same one bin, so
+     * after the correction the bins are the same. */
+    double first = edges[0], last = edges[nb], norm = (double)nb / (last - first);
     for (int64_t i = 0; i < n; i++) {
         double x = at(data, i, stride);
-        int64_t k;
-        if (!uniform) {
-            if (nb < 1 || (k = search_bin(edges, nedges, x)) < 0) continue;
-        } else {
-            if (!(x >= first && x <= last)) continue;
-            k = (int64_t)((x - first) / denom * (double)nb);
-            if (k == nb) k--;
-            if (x < edges[k]) k--;
-            if (x >= edges[k + 1] && k != nb - 1) k++;
-        }
+        if (!(x >= first && x <= last)) continue;
+        int64_t k = (int64_t)((x - first) * norm);
+        if (k >= nb) k = nb - 1;
+        if (x < edges[k]) k--;
+        else if (x >= edges[k + 1] && k != nb - 1) k++;
         hist[k] += w ? at(w, i, wstride) : 1.0;
     }
     return 0;
