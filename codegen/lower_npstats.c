@@ -455,6 +455,10 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
 }
 
 /* ---- convolve, correlate, cross --------------------------------------------------------- */
+static LLVMValueRef conj_of(Lower *L, LLVMValueRef z) {
+    return LLVMBuildInsertValue(L->b, z, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), ""), 1, "");
+}
+
 static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     bool conv = ci->builtin == BI_NP_CONVOLVE;
     const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype);
@@ -499,14 +503,18 @@ static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, ai, zero(L), ""), slt(L, ai, an), ""), in_, skip);
     LLVMPositionBuilderAtEnd(L->b, in_);
     L->numpy_sem = true;
-    LLVMValueRef prod = cg_binop(L, IRB_MUL, elem(L, dt, ad, ai, as), elem(L, dt, vd, j, vs), ct, NULL);
+    LLVMValueRef y = elem(L, dt, vd, j, vs);
+    if (!conv && ct == ty_complex128) y = conj_of(L, y);   /* correlate conjugates its second operand */
+    LLVMValueRef prod = cg_binop(L, IRB_MUL, elem(L, dt, ad, ai, as), y, ct, NULL);
     LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, load64(L, cg_type(L, ct), acc), prod, ct, NULL), acc);
     L->numpy_sem = false;
     LLVMBuildBr(L->b, skip);
     LLVMPositionBuilderAtEnd(L->b, skip);
     cg_loop_end(L, &lj);
     LLVMValueRef o = LLVMBuildSelect(L->b, swap, LLVMBuildSub(L->b, LLVMBuildSub(L->b, len, i64c(L, 1), ""), i, ""), i, "");
-    cg_store_elem(L, dt, cg_gep8(L, od, mul(L, o, isz(L, dt))), load64(L, cg_type(L, ct), acc), ct);
+    LLVMValueRef r = load64(L, cg_type(L, ct), acc);
+    if (ct == ty_complex128) r = LLVMBuildSelect(L->b, swap, conj_of(L, r), r, "");   /* swapped: reversed and conjugated */
+    cg_store_elem(L, dt, cg_gep8(L, od, mul(L, o, isz(L, dt))), r, ct);
     cg_loop_end(L, &li);
     return out;
 }

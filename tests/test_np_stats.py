@@ -167,12 +167,12 @@ def convs(a, v):
             np.correlate(a, v, mode="same"), np.correlate(a, v, mode="full"))
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int64", "float32", "float64"])
+@pytest.mark.parametrize("dtype", ["int8", "int64", "float32", "float64", "complex64", "complex128"])
 def test_convolve_correlate(dtype):
     for n, m in ((7, 3), (3, 7), (4, 4), (1, 5), (6, 1), (5, 2)):
         check_all(convs, [(x, y) for (_, x), (_, y) in zip(layouts(sample(dtype, (n,)), ("C", "reversed", "strided")),
                                                          layouts(sample(dtype, (m,), 1), ("strided", "C", "reversed")))],
-                  rtol=1e-5 if dtype == "float32" else None)
+                  rtol=1e-5 if dtype in ("float32", "complex64") else None)
     check(convs, sample("int8", (5,)), sample("float64", (3,)))
 
 
@@ -202,6 +202,7 @@ def test_cross():
     (lambda a, n: np.nansum(a, axis=n), (np.ones((2, 2)), 0), "constant"),
     (lambda a: np.nanmax(a, 2), (np.ones((2, 2)),), "out of bounds"),
     (lambda a: np.convolve(a, a, mode="middle"), (np.ones(3),), "mode"),
+    (lambda a: np.correlate(a, a), (np.ones(3, np.bool_),), "numeric"),
     (lambda a: np.ptp(a), (np.ones(3, np.bool_),), "boolean"),
 ])
 def test_compile_errors(fn, args, what):

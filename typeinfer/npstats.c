@@ -174,8 +174,8 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         if (!(ci = ti_bind(ti, in, bid, fname, P_CONV, 2, args, nargs, false))) return -1;
         for (int i = 0; i < 2; i++) {
             const Type *t = ci->params[i];
-            if (!is_array(t) || t->ndim != 1 || strchr("bc", ty_dtypes[t->dtype].kind))
-                return UNSUP(in, "np.%s() of %s is not supported (1-d integer and float arrays are)", fname, t->name);
+            if (!is_array(t) || t->ndim != 1 || t->dtype == DT_BOOL)
+                return UNSUP(in, "np.%s() of %s is not supported (1-d numeric arrays are)", fname, t->name);
         }
         if (given(ci, 2)) {
             const char *m = ti_const_str(ti, arg_value(in, ci, 2));
