@@ -417,21 +417,47 @@ static LLVMValueRef np_tri(Lower *L, CallInfo *ci, LLVMValueRef *args, const Typ
     return out;
 }
 
-static LLVMValueRef np_trace(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    Dims S, D;
-    dims_of(L, types[0], args[0], &S);
-    diagonal_dims(L, &S, given(ci, types, 1) ? to_i64(L, args[1], types[1]) : zero(L), 0, 1, &D);
-    const Type *rt = ci->ret, *et = ty_scalar_of(types[0]->dtype);
-    LLVMValueRef acc = cg_entry_alloca(L, cg_type(L, rt), "trace");
-    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, rt)), acc);
+/* The sum of the lane (data, n, stride) of dtype dt, in the canonical scalar type st. */
+static LLVMValueRef lane_sum(Lower *L, int dt, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, const Type *st) {
+    LLVMValueRef acc = cg_entry_alloca(L, cg_type(L, st), "trace");
+    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, st)), acc);
     LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, D.shape[0]);
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, types[0]->dtype, cg_gep8(L, D.data, mul(L, i, D.strides[0]))), et, rt);
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, dt, cg_gep8(L, data, mul(L, i, stride))), ty_scalar_of(dt), st);
     L->numpy_sem = true;
-    LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, LLVMBuildLoad2(L->b, cg_type(L, rt), acc, ""), x, rt, NULL), acc);
+    LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, LLVMBuildLoad2(L->b, cg_type(L, st), acc, ""), x, st, NULL), acc);
     L->numpy_sem = false;
     cg_loop_end(L, &lc);
-    return LLVMBuildLoad2(L->b, cg_type(L, rt), acc, "");
+    return LLVMBuildLoad2(L->b, cg_type(L, st), acc, "");
+}
+
+typedef struct TraceEnv {
+    const Type *at, *rt;
+    Dims *D;
+    LLVMValueRef out;
+} TraceEnv;
+
+static void trace_body(Lower *L, LLVMValueRef *idx, void *env) {
+    TraceEnv *E = env;
+    int nd = E->D->nd;
+    LLVMValueRef off = zero(L);
+    for (int k = 0; k < nd - 1; k++) off = add(L, off, mul(L, idx[k], E->D->strides[k]));
+    const Type *st = ty_scalar_of(E->rt->dtype);
+    LLVMValueRef v = lane_sum(L, E->at->dtype, cg_gep8(L, E->D->data, off), E->D->shape[nd - 1], E->D->strides[nd - 1], st);
+    cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), v, st);
+}
+
+/* np.trace: the sums of the diagonals (offset, axis1, axis2) of a. */
+static LLVMValueRef np_trace(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    Dims S, D;
+    dims_of(L, types[0], args[0], &S);
+    int a1 = axis_or(L, in, ci, types, 2, S.nd, 0), a2 = axis_or(L, in, ci, types, 3, S.nd, 1);
+    diagonal_dims(L, &S, given(ci, types, 1) ? to_i64(L, args[1], types[1]) : zero(L), a1, a2, &D);
+    if (ci->ret->kind != TY_ARRAY) return lane_sum(L, types[0]->dtype, D.data, D.shape[0], D.strides[0], ci->ret);
+    TraceEnv E = {.at = types[0], .rt = ci->ret, .D = &D};
+    E.out = cg_alloc_array(L, ci->ret, D.shape);
+    cg_loop_nest(L, D.nd - 1, D.shape, trace_body, &E);
+    return E.out;
 }
 
 /* np.roll as block copies: along each rolled axis (shift s taken mod n) the output's [s, n) is
@@ -886,7 +912,7 @@ LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_DIAGONAL: return np_diagonal(L, in, ci, args, types);
     case BI_NP_DIAG: return np_diag(L, ci, args, types);
     case BI_NP_TRIU: case BI_NP_TRIL: return np_tri(L, ci, args, types);
-    case BI_NP_TRACE: return np_trace(L, ci, args, types);
+    case BI_NP_TRACE: return np_trace(L, in, ci, args, types);
     case BI_NP_ROLL: return np_roll(L, in, ci, args, types);
     case BI_NP_TILE: return np_tile(L, ci, args, types);
     case BI_NP_REPEAT: return np_repeat(L, in, ci, args, types);

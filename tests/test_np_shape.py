@@ -112,6 +112,7 @@ def test_diagonal_trace(dtype):
                       for k in (0, 1, -2, 5)])
     check(lambda a: np.diagonal(a, 1, 0, 2), sample("float64", (3, 2, 4)))
     check(lambda a: np.diagonal(a, axis1=2, axis2=1), sample("int32", (3, 2, 4)))
+    check(lambda a: (np.trace(a), np.trace(a, 1, 0, 2), a.trace(-1, axis1=2, axis2=1)), sample(dtype, (3, 2, 4)))
 
 
 def diag_vec(v, k):

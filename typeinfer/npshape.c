@@ -225,11 +225,15 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
     case BI_NP_TRACE: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_DIAGONAL, 1, args, nargs, method))) return -1;
         a = ci->params[0];
-        if (!is_array(a) || a->ndim != 2) return UNSUP(in, "np.trace() of %s is not supported (2-d arrays are)", a->name);
+        if (!is_array(a) || a->ndim < 2) return ERR(in, "np.trace() needs an array of at least 2 dimensions (got %s)", a->name);
         if (given(ci, 1) && !is_int(ci->params[1])) return ERR(in, "np.trace(): offset must be an integer");
-        if (given(ci, 2) || given(ci, 3)) return UNSUP(in, "np.trace(): axis1=/axis2= are not supported");
+        int a1[1] = {0}, a2[1] = {1};
+        if (given(ci, 2) && one_axis(ti, in, ci, 2, a->ndim, a1, fname)) return -1;
+        if (given(ci, 3) && one_axis(ti, in, ci, 3, a->ndim, a2, fname)) return -1;
+        if (a1[0] == a2[0]) return ERR(in, "np.trace(): axis1 and axis2 cannot be the same");
         char k = ty_dtypes[a->dtype].kind;
-        ci->ret = ty_scalar_of(k == 'b' || k == 'i' ? DT_INT64 : k == 'u' ? DT_UINT64 : a->dtype);
+        int dt = k == 'b' || k == 'i' ? DT_INT64 : k == 'u' ? DT_UINT64 : a->dtype;
+        ci->ret = a->ndim == 2 ? ty_scalar_of(dt) : ty_array(dt, a->ndim - 2, 'C', false);
         return 0;
     }
     case BI_NP_DIAG: {
