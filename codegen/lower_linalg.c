@@ -601,8 +601,73 @@ static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
     return no ? E.out_arr : LLVMBuildLoad2(L->b, cg_type(L, ct), E.acc, "");
 }
 
+/* ---- stacks of matrices ---------------------------------------------------------------------- */
+/* A function of one matrix over a stack: each matrix's result (computed as for a 2-d operand,
+ * by cg_nplib_call) goes to its place in the result, whose leading dims are the stack's. */
+typedef struct StackCall {
+    Instr *in;
+    CallInfo core;                /* the call for one matrix: its result type */
+    LLVMValueRef *args, out;
+    const Type **types, *vt, *rt;
+    int nb;                       /* the stack's dims */
+} StackCall;
+
+static void stack_call_body(Lower *L, LLVMValueRef *idx, void *env) {
+    StackCall *E = env;
+    const Type *at = E->types[0], *ct = E->core.ret;
+    LLVMValueRef a = E->args[0], off = zero(L), shape[64], strides[64], args[16];
+    const Type *types[16];
+    for (int k = 0; k < E->nb; k++) off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, at, a, k), ""), "");
+    for (int k = 0; k < 2; k++) {
+        shape[k] = cg_arr_shape(L, a, E->nb + k);
+        strides[k] = cg_arr_stride(L, at, a, E->nb + k);
+    }
+    for (int i = 0; i < E->core.nparams && i < 16; i++) args[i] = E->args[i], types[i] = E->types[i];
+    args[0] = cg_make_array(L, E->vt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_gep8(L, cg_arr_data(L, a), off),
+                            shape, strides);
+    types[0] = E->vt;
+    LLVMValueRef r = cg_nplib_call(L, E->in, &E->core, args, types);
+    /* this matrix's slab of the result */
+    LLVMValueRef ooff = zero(L);
+    for (int k = 0; k < E->nb; k++) ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->rt, E->out, k), ""), "");
+    LLVMValueRef od = cg_gep8(L, cg_arr_data(L, E->out), ooff);
+    if (ct->kind != TY_ARRAY) {
+        cg_store_elem(L, E->rt->dtype, od, r, ct);
+        return;
+    }
+    for (int k = 0; k < ct->ndim; k++) {
+        shape[k] = cg_arr_shape(L, E->out, E->nb + k);
+        strides[k] = cg_arr_stride(L, E->rt, E->out, E->nb + k);
+    }
+    const Type *st = ty_array(E->rt->dtype, ct->ndim, 'A', false);
+    cg_assign_noalias(L, st, cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), od, shape, strides), ct, r);
+}
+
+static LLVMValueRef stack_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt = ci->ret;
+    StackCall E = {.in = in, .core = *ci, .args = args, .types = types, .rt = rt, .nb = at->ndim - 2};
+    int cnd = rt->ndim - E.nb;
+    E.core.ret = cnd ? ty_array(rt->dtype, cnd, 'C', false) : ty_scalar_of(rt->dtype);
+    E.vt = ty_view(at, at->dtype, 2, 'A');
+    /* the result's shape: the stack's, then one matrix's result */
+    LLVMValueRef shape[64], m = cg_arr_shape(L, args[0], at->ndim - 2), n = cg_arr_shape(L, args[0], at->ndim - 1);
+    for (int k = 0; k < E.nb; k++) shape[k] = cg_arr_shape(L, args[0], k);
+    LLVMValueRef mn = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), m, n, "");
+    switch (ci->builtin) {
+    case BI_LA_INV: case BI_LA_CHOLESKY: shape[E.nb] = m, shape[E.nb + 1] = m; break;
+    case BI_LA_PINV: shape[E.nb] = n, shape[E.nb + 1] = m; break;
+    case BI_LA_EIGVALSH: case BI_LA_EIGVALS: shape[E.nb] = m; break;
+    case BI_LA_SVD: shape[E.nb] = mn; break;
+    default: break;   /* det, matrix_rank: one number each */
+    }
+    E.out = cg_alloc_array(L, rt, shape);
+    cg_loop_nest(L, E.nb, shape, stack_call_body, &E);
+    return E.out;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------- */
 LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin != BI_NP_EINSUM && types[0]->kind == TY_ARRAY && types[0]->ndim > 2) return stack_call(L, in, ci, args, types);
     switch (ci->builtin) {
     case BI_LA_SOLVE: case BI_LA_INV: return la_solve(L, ci, args, types);
     case BI_LA_DET: return la_det(L, ci, args, types, false);

@@ -927,7 +927,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         if (rt->dtype != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
         return la_solve(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_INV: case BI_LA_DET:
-        if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64 || types[0]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);
         return la_inv_det(L, bid, types[0], args[0], rt);
     case BI_LA_NORM: return la_norm(L, in, ci, types[0], args[0]);
     }

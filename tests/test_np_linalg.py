@@ -2,7 +2,8 @@
 @ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy, N-d np.dot summing
 over a's last and b's second-to-last axis), solve inv det
 slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power,
-norm(axis=), einsum (two-operand contractions with one batch/row/column/summed subscript each
+norm(axis=), stacks of matrices for inv det cholesky eigvals eigvalsh pinv matrix_rank
+svd(compute_uv=False), einsum (two-operand contractions with one batch/row/column/summed subscript each
 through BLAS, any other subscripts as loops). Where a result is not
 unique (the signs and phases of eigenvectors and singular vectors, QR's signs) the tests
 check properties instead: A v = w v, U S Vh = A, Q R = A, Q orthonormal.
@@ -294,3 +295,18 @@ def test_einsum_compile_errors(fn, args, what):
         jit(fn)(*args)
     text = str(info.value)
     assert "test_np_linalg.py:" in text and what in text, text
+
+
+def stacked_linalg(a, h, r):
+    return (np.linalg.inv(a), np.linalg.det(a), np.linalg.cholesky(h), np.linalg.eigvalsh(h), np.sort(np.linalg.eigvals(h).real),
+            np.linalg.pinv(r), np.linalg.matrix_rank(r), np.linalg.svd(r, compute_uv=False))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_stacks_of_matrices(dtype):
+    a = np.stack([well_conditioned(dtype, 3, s) for s in range(4)]).reshape(2, 2, 3, 3)
+    h = np.stack([hermitian_pd(dtype, 3, s) for s in range(3)])
+    r = sample(dtype, (2, 3, 4))
+    check(stacked_linalg, a, h, r, **tol(dtype))
+    check(lambda a: (np.linalg.inv(a), np.linalg.det(a)), np.zeros((0, 2, 2), dtype))
+    check(lambda a: np.linalg.inv(a), np.ones((2, 3, 3), dtype))   # singular: LinAlgError

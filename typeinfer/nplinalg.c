@@ -5,7 +5,8 @@
  * As NumPy: float32 and complex arrays keep their dtype, integer and boolean ones compute in
  * float64; eigenvalues and singular values are of the real dtype. Functions NumPy gives named
  * tuples from (slogdet, eigh, svd, qr) give plain tuples. Arguments that decide the result's
- * type (compute_uv=, mode=) must be constants.
+ * type (compute_uv=, mode=) must be constants. Functions of one matrix with one result take
+ * stacks of matrices too (codegen/lower_linalg.c loops over the stack).
  */
 #include "ti.h"
 #include <string.h>
@@ -28,11 +29,37 @@ static const char *const P_POWER[] = {"a", "n", NULL};
 static const char *const P_RANK[] = {"A", "tol", "hermitian", NULL};
 static const char *const P_LSTSQ[] = {"a", "b", "rcond", NULL};
 
-/* A matrix operand: a 2-d array of numbers; its computing dtype, or -1 after an error. */
+/* A matrix operand: an array of numbers of 2 or more dimensions (more: a stack of matrices, see
+ * ti_type_linalg_call); its computing dtype, or -1 after an error. */
 static int matrix(TypeInfo *ti, Instr *in, const Type *a, const char *fname) {
-    if (a->kind != TY_ARRAY || a->ndim != 2)
+    if (a->kind != TY_ARRAY || a->ndim < 2)
         return UNSUP(in, "np.linalg.%s() of %s is not supported (2-d arrays are)", fname, a->name);
     return ti_linalg_dtype(a->dtype);
+}
+
+static int linalg_matrix_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
+
+/* The functions of one matrix with one result also take stacks of matrices, as NumPy: the
+ * result gains the stack's leading dimensions. */
+static bool stackable(int bid) {
+    switch (bid) {
+    case BI_LA_INV: case BI_LA_DET: case BI_LA_CHOLESKY: case BI_LA_EIGVALSH: case BI_LA_EIGVALS: case BI_LA_PINV:
+    case BI_LA_MATRIX_RANK: case BI_LA_SVD: return true;
+    default: return false;
+    }
+}
+
+int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
+    if (linalg_matrix_call(ti, in, bid, fname, args, nargs)) return -1;
+    CallInfo *ci = ti->calls[in->id];
+    const Type *a = ci->params[0];
+    if (a->kind != TY_ARRAY || a->ndim <= 2) return 0;
+    if (!stackable(bid) || ci->ret->kind == TY_TUPLE)
+        return UNSUP(in, "np.linalg.%s() of a stack of matrices (%s) is not supported", fname, a->name);
+    const Type *r = ci->ret;
+    int dt = r->kind == TY_ARRAY ? r->dtype : bid == BI_LA_MATRIX_RANK ? DT_INT64 : ti_linalg_dtype(a->dtype);
+    ci->ret = ty_array(dt, (r->kind == TY_ARRAY ? r->ndim : 0) + a->ndim - 2, 'C', false);
+    return 0;
 }
 
 static int const_bool(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const char *what, int dflt) {
@@ -42,7 +69,7 @@ static int const_bool(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const char *
     return v != 0;
 }
 
-int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
+static int linalg_matrix_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
     CallInfo *ci;
     int dt;
     switch (bid) {
