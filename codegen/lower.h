@@ -188,7 +188,28 @@ void cg_fancy_setitem(Lower *L, Instr *in);
 /* lower_nplib.c */
 LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+/* a @ b of 1-d/2-d operands into out (NULL: a new array of type rt). */
+LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                             LLVMValueRef out);
+int cg_blas_kind(int dt);   /* runtime/lapack.h's LA_* for a float or complex dtype, else -1 */
+LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt);   /* aligned, of dtype dt (a copy if not) */
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
+void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n);   /* call; propagate a failure */
+/* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
+ * when it is 1-d of that dtype, else a fresh C copy. */
+void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
+
+/* lower_linalg.c */
+LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+LLVMValueRef cg_dot_nd(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+
+/* lower_npstats.c */
+LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+
+/* lower_npshape.c */
+LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs, int axis, const Type *rt);
 
 /* lower_numpy.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */

@@ -30,7 +30,7 @@ static const char *dt_suffix(int dt) {
 }
 
 /* Call a runtime function returning a status (0, or -1 with the error record set). */
-static void rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
+void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
     cg_check_status(L, cg_call(L, name, L->i32, pt, args, n));
 }
 
@@ -66,8 +66,8 @@ static LLVMValueRef view1(Lower *L, int dt, LLVMValueRef owner, LLVMValueRef dat
 
 /* The elements of any array as one lane (data, n, stride): a itself when 1-d, else a C copy;
  * converted to dtype dt when `dt` differs (-1: keep). */
-static void flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
-                      LLVMValueRef *stride) {
+void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n,
+                  LLVMValueRef *stride) {
     if (dt < 0) dt = at->dtype;
     if (at->ndim != 1 || at->dtype != dt || at->unaligned) {
         const Type *ct;
@@ -105,28 +105,108 @@ static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
     cg_loop_end(L, &lc);
 }
 
-static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, bool in_place) {
+/* The axis of parameter i (a constant, made non-negative), `none` where it is None, `dflt`
+ * where it is left out. */
+static int axis_param(Lower *L, Instr *in, CallInfo *ci, const Type **types, int i, int nd, int none, int dflt) {
+    int64_t ax;
+    if (ci->argmap[i] < 0) return dflt;
+    if (types[i]->kind == TY_NONE) return none;
+    ti_const_int(L->ti, in->args[ci->argmap[i]], &ax);
+    return (int)(ax < 0 ? ax + nd : ax);
+}
+
+/* The dims of t in the order that moves `axis` last; a view of a so reordered. */
+static LLVMValueRef axis_last_view(Lower *L, const Type *t, LLVMValueRef a, int axis, const Type **vt) {
+    int nd = t->ndim, j = 0;
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k <= nd; k++) {
+        int d = k == nd ? axis : k;
+        if (k == axis) continue;
+        shape[j] = cg_arr_shape(L, a, d);
+        strides[j++] = cg_arr_stride(L, t, a, d);
+    }
+    *vt = ty_view(t, t->dtype, nd, 'A');
+    return cg_make_array(L, *vt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
+}
+
+/* A new C array of a's values with `axis` moved last (a C copy when it is last already), dtype dt. */
+static LLVMValueRef axis_last_copy(Lower *L, const Type *at, LLVMValueRef a, int axis, int dt, const Type **ct) {
+    const Type *vt;
+    LLVMValueRef v = axis_last_view(L, at, a, axis, &vt);
+    return contig_copy(L, vt, v, dt, ct);
+}
+
+/* target (type tt) = c (C, `axis` of target moved last). */
+static void assign_axis_last(Lower *L, const Type *tt, LLVMValueRef target, int axis, const Type *ct, LLVMValueRef c) {
+    const Type *vt;
+    LLVMValueRef v = axis_last_view(L, tt, target, axis, &vt);
+    cg_assign_noalias(L, vt, v, ct, c);
+}
+
+/* np.sort along axis (-1: of the flattened array), or a.sort(axis) in place. */
+static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, int axis, bool in_place, const Type *rt) {
     const Type *ct;
-    if (in_place && at->layout == 'C' && !at->unaligned) {
+    int nd = at->ndim;
+    if (in_place && at->layout == 'C' && !at->unaligned && axis == nd - 1) {
         sort_lanes(L, at, a);
         return none_value(L);
     }
-    LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+    if (axis < 0) {   /* a flat copy */
+        LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+        LLVMValueRef n = cg_array_size(L, ct, c);
+        c = view1(L, at->dtype, c, cg_arr_data(L, c), n, isz(L, at->dtype), 'C');
+        sort_lanes(L, rt, c);
+        return c;
+    }
+    LLVMValueRef c = axis_last_copy(L, at, a, axis, at->dtype, &ct);
     sort_lanes(L, ct, c);
-    if (!in_place) return c;
-    cg_assign_noalias(L, at, a, ct, c);
-    return none_value(L);
+    if (in_place) {
+        assign_axis_last(L, at, a, axis, ct, c);
+        return none_value(L);
+    }
+    if (axis == nd - 1) return c;
+    LLVMValueRef shape[64];
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    assign_axis_last(L, rt, out, axis, ct, c);
+    return out;
 }
 
-static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
-    a = aligned(L, &at, a);
-    LLVMValueRef n = cg_arr_shape(L, a, 0);
-    LLVMValueRef out = cg_alloc_array(L, rt, &n);
+/* np.argsort along axis (-1: of the flattened array): each lane of a C copy with the axis
+ * last, into the matching lane of an int64 array of that shape, moved back. */
+static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, int axis, const Type *rt) {
+    const Type *ct;
+    int nd = at->ndim, dt = at->dtype;
+    LLVMValueRef c;
+    if (axis < 0) {
+        c = contig_copy(L, at, a, dt, &ct);
+        LLVMValueRef n = cg_array_size(L, ct, c);
+        c = view1(L, dt, c, cg_arr_data(L, c), n, isz(L, dt), 'C');
+        ct = ty_array(dt, 1, 'C', false);
+        nd = 1;
+        axis = 0;
+    } else {
+        c = axis_last_copy(L, at, a, axis, dt, &ct);
+    }
+    LLVMValueRef shape[64], len = cg_arr_shape(L, c, nd - 1), rows = i64c(L, 1);
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, c, k);
+    for (int k = 0; k < nd - 1; k++) rows = LLVMBuildMul(L->b, rows, shape[k], "");
+    const Type *it = ty_array(DT_INT64, nd, 'C', false);
+    LLVMValueRef idx = cg_alloc_array(L, it, shape);
     char name[64];
-    snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(at->dtype));
+    snprintf(name, sizeof name, "ember_rt_argsort_%s", dt_suffix(dt));
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows);
+    LLVMValueRef off = LLVMBuildMul(L->b, r, len, "");
     LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef args[4] = {cg_arr_data(L, a), n, cg_arr_stride(L, at, a, 0), cg_arr_data(L, out)};
-    rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    LLVMValueRef args[4] = {cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, off, isz(L, dt), "")), len, isz(L, dt),
+                            cg_gep8(L, cg_arr_data(L, idx), LLVMBuildMul(L->b, off, i64c(L, 8), ""))};
+    cg_rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    cg_loop_end(L, &lc);
+    if (axis == nd - 1) return idx;
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    assign_axis_last(L, rt, out, axis, it, idx);
     return out;
 }
 
@@ -179,41 +259,99 @@ static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
 }
 
 /* ---- order statistics --------------------------------------------------------------- */
-static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q,
-                               const Type *rt) {
-    LLVMValueRef data, n, stride;
-    flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
-    LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
-    if (bid == BI_NP_MEDIAN) {
+/* The quantiles q (contiguous float64, nq of them; percentiles already divided by 100) of the
+ * lane (data, n, stride) into out[0..nq), or its median when qs is NULL. */
+static void lane_stat(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, LLVMValueRef qs, LLVMValueRef nq,
+                      LLVMValueRef out) {
+    if (!qs) {
         LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[4] = {data, n, stride, out};
-        rt_check(L, "ember_rt_median_f8", pt, args, 4);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
+        cg_rt_check(L, "ember_rt_median_f8", pt, args, 4);
+        return;
     }
     LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr};
-    if (qt->kind != TY_ARRAY) {
-        LLVMValueRef qs = cg_entry_alloca(L, L->f64, "q");
-        LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
-        /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
-        if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
-        LLVMBuildStore(L->b, qv, qs);
-        LLVMValueRef args[6] = {data, n, stride, qs, i64c(L, 1), out};
-        rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
+    LLVMValueRef args[6] = {data, n, stride, qs, nq, out};
+    cg_rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+}
+
+/* np.median / percentile / quantile of the flattened array (axis -1) or along one axis: with
+ * an array q the result's first axis is q's. */
+static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                                  const Type *rt);
+
+/* In float64, rounded to a float32 result as NumPy gives it for float32 data. */
+static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                               const Type *rt) {
+    if (rt->kind != TY_ARRAY) {
+        LLVMValueRef v = order_stat_f8(L, bid, at, a, qt, q, axis, rt);
+        if (at->dtype != DT_FLOAT32 || (qt->kind == TY_ARRAY && qt->dtype != DT_FLOAT32)) return v;
+        return LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, v, LLVMFloatTypeInContext(L->c), ""), L->f64, "");
     }
+    const Type *ft = ty_array(DT_FLOAT64, rt->ndim, 'C', false);
+    LLVMValueRef v = order_stat_f8(L, bid, at, a, qt, q, axis, ft);
+    return rt == ft ? v : cg_copy_array(L, ft, v, rt);
+}
+
+static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
+                                  const Type *rt) {
+    LLVMValueRef qs = NULL, nq = i64c(L, 1);
+    if (bid != BI_NP_MEDIAN) {
+        if (qt->kind != TY_ARRAY) {
+            LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
+            /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
+            if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
+            qs = cg_entry_alloca(L, L->f64, "q");
+            LLVMBuildStore(L->b, qv, qs);
+        } else {
+            const Type *ct;
+            LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
+            nq = cg_arr_shape(L, qa, 0);
+            qs = cg_arr_data(L, qa);
+            if (bid == BI_NP_PERCENTILE) {
+                LoopCtx lc;
+                LLVMValueRef i = cg_loop_begin(L, &lc, nq);
+                LLVMValueRef p = cg_gep8(L, qs, LLVMBuildMul(L->b, i, i64c(L, 8), ""));
+                LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
+                cg_loop_end(L, &lc);
+            }
+        }
+    }
+    if (axis < 0 || at->ndim == 1) {
+        LLVMValueRef data, n, stride;
+        cg_flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
+        if (rt->kind != TY_ARRAY) {
+            LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
+            lane_stat(L, data, n, stride, qs, nq, out);
+            return LLVMBuildLoad2(L->b, L->f64, out, "");
+        }
+        LLVMValueRef res = cg_alloc_array(L, rt, &nq);
+        lane_stat(L, data, n, stride, qs, nq, cg_arr_data(L, res));
+        return res;
+    }
+    /* along an axis: lanes of a C float64 copy with the axis last, one result (or nq) per lane */
     const Type *ct;
-    LLVMValueRef qa = contig_copy(L, qt, q, DT_FLOAT64, &ct);
-    LLVMValueRef nq = cg_arr_shape(L, qa, 0);
-    if (bid == BI_NP_PERCENTILE) {
-        LoopCtx lc;
-        LLVMValueRef i = cg_loop_begin(L, &lc, nq);
-        LLVMValueRef p = cg_gep8(L, cg_arr_data(L, qa), LLVMBuildMul(L->b, i, i64c(L, 8), ""));
-        LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
-        cg_loop_end(L, &lc);
+    int nd = at->ndim;
+    LLVMValueRef c = axis_last_copy(L, at, a, axis, DT_FLOAT64, &ct), shape[64], rows = i64c(L, 1);
+    LLVMValueRef len = cg_arr_shape(L, c, nd - 1);
+    for (int k = 0; k < nd - 1; k++) {
+        shape[k] = cg_arr_shape(L, c, k);
+        rows = LLVMBuildMul(L->b, rows, shape[k], "");
     }
-    LLVMValueRef res = cg_alloc_array(L, rt, &nq);
-    LLVMValueRef args[6] = {data, n, stride, cg_arr_data(L, qa), nq, cg_arr_data(L, res)};
-    rt_check(L, "ember_rt_quantile_f8", pt, args, 6);
+    shape[nd - 1] = nq;   /* the results, q last */
+    const Type *tt = ty_array(DT_FLOAT64, nd - 1 + (qt->kind == TY_ARRAY), 'C', false);
+    LLVMValueRef tmp = cg_alloc_array(L, tt, shape);
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows);
+    LLVMValueRef lane = cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, len, ""), i64c(L, 8), ""));
+    LLVMValueRef o = cg_gep8(L, cg_arr_data(L, tmp), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, nq, ""), i64c(L, 8), ""));
+    lane_stat(L, lane, len, i64c(L, 8), qs, nq, o);
+    cg_loop_end(L, &lc);
+    if (qt->kind != TY_ARRAY) return tmp;
+    LLVMValueRef rshape[64];
+    rshape[0] = nq;
+    for (int k = 0; k < nd - 1; k++) rshape[k + 1] = shape[k];
+    LLVMValueRef res = cg_alloc_array(L, rt, rshape);
+    assign_axis_last(L, rt, res, 0, tt, tmp);
     return res;
 }
 
@@ -310,45 +448,16 @@ static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueR
 }
 
 static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt) {
-    int nd = rt->ndim;
-    if (axis < 0) axis += nd;
-    LLVMValueRef first = LLVMBuildExtractValue(L->b, tv, 0, ""), shape[64], total = i64c(L, 0);
-    for (int i = 0; i < tt->n; i++) {
-        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
-        for (int k = 0; k < nd; k++) {
-            if (k == axis) continue;
-            cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, e, k), cg_arr_shape(L, first, k), ""),
-                         "builtins:ValueError",
-                         "all the input array dimensions except for the concatenation axis must match exactly");
-        }
-        total = LLVMBuildAdd(L->b, total, cg_arr_shape(L, e, axis), "");
-    }
-    for (int k = 0; k < nd; k++) shape[k] = k == axis ? total : cg_arr_shape(L, first, k);
-    LLVMValueRef out = cg_alloc_array(L, rt, shape), off = i64c(L, 0);
-    const Type *vt_ = ty_array(rt->dtype, nd, 'A', false);
-    for (int i = 0; i < tt->n; i++) {
-        LLVMValueRef e = LLVMBuildExtractValue(L->b, tv, (unsigned)i, ""), vs[64], st[64];
-        for (int k = 0; k < nd; k++) {
-            vs[k] = cg_arr_shape(L, e, k);
-            st[k] = cg_arr_stride(L, rt, out, k);
-        }
-        LLVMValueRef data = cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, off, st[axis], ""));
-        LLVMValueRef view = cg_make_array(L, vt_, cg_arr_meminfo(L, out), LLVMConstNull(L->ptr), data, vs, st);
-        cg_assign_noalias(L, vt_, view, tt->elems[i], e);
-        off = LLVMBuildAdd(L->b, off, vs[axis], "");
-    }
-    return out;
+    LLVMValueRef vs[64];
+    for (int i = 0; i < tt->n; i++) vs[i] = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
+    return cg_concat(L, tt->n, tt->elems, vs, axis < 0 ? axis + rt->ndim : axis, rt);
 }
 
 /* ---- products ------------------------------------------------------------------------ */
+LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt);
+
 /* An operand as float64 (a copy when it is another dtype). */
-static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) {
-    if ((*t)->dtype == DT_FLOAT64) return aligned(L, t, v);
-    const Type *ct;
-    LLVMValueRef c = contig_copy(L, *t, v, DT_FLOAT64, &ct);
-    *t = ct;
-    return c;
-}
+static LLVMValueRef as_f8(Lower *L, const Type **t, LLVMValueRef v) { return cg_as_dtype(L, t, v, DT_FLOAT64); }
 
 static void check_aligned(Lower *L, LLVMValueRef n1, LLVMValueRef n2) {
     cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, n1, n2, ""), "builtins:ValueError", "shapes are not aligned");
@@ -377,30 +486,87 @@ static LLVMValueRef dot_loop(Lower *L, const Type *at, LLVMValueRef a, LLVMValue
     return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
 }
 
-LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+/* The BLAS family (runtime/lapack.h LA_*) of a product's dtype, or -1 for a loop. */
+int cg_blas_kind(int dt) {
+    switch (dt) {
+    case DT_FLOAT32: return 0;
+    case DT_FLOAT64: return 1;
+    case DT_COMPLEX64: return 2;
+    case DT_COMPLEX128: return 3;
+    default: return -1;
+    }
+}
+
+/* An operand as dtype dt, aligned (a copy when it is not). */
+LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt) {
+    if ((*t)->dtype == dt) return aligned(L, t, v);
+    const Type *ct;
+    LLVMValueRef c = contig_copy(L, *t, v, dt, &ct);
+    *t = ct;
+    return c;
+}
+
+/* C = A B through ?gemm (kind), vectors as 1 x k and k x 1 matrices; out (1-d or 2-d, type
+ * rt) receives the product. */
+static void gemm_into(Lower *L, int kind, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, LLVMValueRef k,
+                      const Type *rt, LLVMValueRef out, LLVMValueRef *shape) {
+    LLVMValueRef one = i64c(L, 1), zero = i64c(L, 0);
+    LLVMValueRef m = at->ndim == 2 ? shape[0] : one, n = bt->ndim == 2 ? shape[at->ndim == 2] : one;
+    LLVMValueRef ars = at->ndim == 2 ? cg_arr_stride(L, at, a, 0) : zero, acs = cg_arr_stride(L, at, a, at->ndim - 1);
+    LLVMValueRef brs = cg_arr_stride(L, bt, b, 0), bcs = bt->ndim == 2 ? cg_arr_stride(L, bt, b, 1) : zero;
+    LLVMValueRef crs = at->ndim == 2 ? cg_arr_stride(L, rt, out, 0) : zero;
+    LLVMValueRef ccs = bt->ndim == 2 ? cg_arr_stride(L, rt, out, rt->ndim - 1) : zero;
+    LLVMTypeRef pt[13] = {L->i32, L->i64, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
+    LLVMValueRef args[13] = {LLVMConstInt(L->i32, (unsigned long long)kind, 0), m, k, n, cg_arr_data(L, a), ars, acs,
+                             cg_arr_data(L, b), brs, bcs, cg_arr_data(L, out), crs, ccs};
+    cg_rt_check(L, "ember_rt_gemm", pt, args, 13);
+}
+
+/* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
+ * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
+ * ?gemm, other dtypes are loops. */
+LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                             LLVMValueRef out) {
     int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
     const Type *ct = ty_scalar_of(dt);
+    int kind = cg_blas_kind(dt);
     bool blas = dt == DT_FLOAT64;
     LLVMValueRef k = cg_arr_shape(L, a, at->ndim - 1);
     check_aligned(L, k, cg_arr_shape(L, b, 0));
-    if (blas) {
-        a = as_f8(L, &at, a);
-        b = as_f8(L, &bt, b);
+    if (kind >= 0) {
+        a = cg_as_dtype(L, &at, a, dt);
+        b = cg_as_dtype(L, &bt, b, dt);
     }
     if (at->ndim == 1 && bt->ndim == 1) {
-        if (!blas) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
-        LLVMValueRef out = cg_entry_alloca(L, L->f64, "dot");
+        if (kind < 0) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
+        if (!blas) {   /* a 1 x 1 product into an element */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "dot"), zero = i64c(L, 0);
+            const Type *st = ty_array(dt, 1, 'C', false);
+            LLVMValueRef one = i64c(L, 1);
+            LLVMValueRef cell = cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), slot, &one, &zero);
+            const Type *rowt = ty_array(dt, 2, 'A', false);
+            LLVMValueRef rshape[2] = {one, k}, rstr[2] = {zero, cg_arr_stride(L, at, a, 0)};
+            LLVMValueRef row = cg_make_array(L, rowt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_arr_data(L, a), rshape, rstr);
+            LLVMValueRef cshape[1] = {one};
+            gemm_into(L, kind, rowt, row, bt, b, k, st, cell, cshape);
+            return cg_load_elem(L, dt, slot);
+        }
+        LLVMValueRef res = cg_entry_alloca(L, L->f64, "dot");
         LLVMTypeRef pt[6] = {L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
         LLVMValueRef args[6] = {k, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_data(L, b),
-                                cg_arr_stride(L, bt, b, 0), out};
-        rt_check(L, "ember_rt_dot_f8", pt, args, 6);
-        return LLVMBuildLoad2(L->b, L->f64, out, "");
+                                cg_arr_stride(L, bt, b, 0), res};
+        cg_rt_check(L, "ember_rt_dot_f8", pt, args, 6);
+        return LLVMBuildLoad2(L->b, L->f64, res, "");
     }
     LLVMValueRef shape[2];
     int nd = 0;
     if (at->ndim == 2) shape[nd++] = cg_arr_shape(L, a, 0);
     if (bt->ndim == 2) shape[nd++] = cg_arr_shape(L, b, 1);
-    LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    if (!out) out = cg_alloc_array(L, rt, shape);
+    if (kind >= 0 && !blas) {
+        gemm_into(L, kind, at, a, bt, b, k, rt, out, shape);
+        return out;
+    }
     if (blas) {
         LLVMValueRef ad = cg_arr_data(L, a), bd = cg_arr_data(L, b), od = cg_arr_data(L, out);
         if (at->ndim == 2 && bt->ndim == 2) {
@@ -408,7 +574,7 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
             LLVMValueRef args[12] = {shape[0], k, shape[1], ad, cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
                                      bd, cg_arr_stride(L, bt, b, 0), cg_arr_stride(L, bt, b, 1),
                                      od, cg_arr_stride(L, rt, out, 0), cg_arr_stride(L, rt, out, 1)};
-            rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
+            cg_rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
         } else {
             LLVMTypeRef pt[9] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64};
             LLVMValueRef args[9];
@@ -421,7 +587,7 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
                                      ad, cg_arr_stride(L, at, a, 0), od, cg_arr_stride(L, rt, out, 0)};
                 memcpy(args, v, sizeof v);
             }
-            rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
+            cg_rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
         }
         return out;
     }
@@ -442,11 +608,16 @@ LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt
     return out;
 }
 
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+    if (at->ndim > 2 || bt->ndim > 2) return cg_matmul_stack(L, at, a, bt, b, rt);
+    return cg_product_into(L, at, a, bt, b, rt, NULL);
+}
+
 static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
     int dt = ty_dtype_of_scalar(rt);
     LLVMValueRef ad, an, as, bd, bn, bs;
-    flat_lane(L, at, a, -1, &ad, &an, &as);
-    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    cg_flat_lane(L, at, a, -1, &ad, &an, &as);
+    cg_flat_lane(L, bt, b, -1, &bd, &bn, &bs);
     cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, bn, ""), "builtins:ValueError", "cannot reshape array: vdot needs vectors of the same size");
     const Type *xt = ty_array(at->dtype, 1, 'A', false), *yt = ty_array(bt->dtype, 1, 'A', false);
     LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
@@ -457,8 +628,8 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
 
 static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
     LLVMValueRef ad, an, as, bd, bn, bs;
-    flat_lane(L, at, a, -1, &ad, &an, &as);
-    flat_lane(L, bt, b, -1, &bd, &bn, &bs);
+    cg_flat_lane(L, at, a, -1, &ad, &an, &as);
+    cg_flat_lane(L, bt, b, -1, &bd, &bn, &bs);
     LLVMValueRef shape[2] = {an, bn};
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
     const Type *ct = ty_scalar_of(rt->dtype);
@@ -495,7 +666,7 @@ static LLVMValueRef la_solve(Lower *L, const Type *at, LLVMValueRef a, const Typ
     LLVMValueRef args[11] = {n, nrhs, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
                              cg_arr_data(L, b), cg_arr_stride(L, bt, b, 0), bcs,
                              cg_arr_data(L, x), cg_arr_stride(L, rt, x, 0), xcs};
-    rt_check(L, "ember_rt_solve_f8", pt, args, 11);
+    cg_rt_check(L, "ember_rt_solve_f8", pt, args, 11);
     return x;
 }
 
@@ -507,7 +678,7 @@ static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a
         LLVMValueRef out = cg_entry_alloca(L, L->f64, "det");
         LLVMTypeRef pt[5] = {L->i64, L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[5] = {n, cg_arr_data(L, a), rs, cs, out};
-        rt_check(L, "ember_rt_det_f8", pt, args, 5);
+        cg_rt_check(L, "ember_rt_det_f8", pt, args, 5);
         return LLVMBuildLoad2(L->b, L->f64, out, "");
     }
     LLVMValueRef shape[2] = {n, n};
@@ -515,7 +686,7 @@ static LLVMValueRef la_inv_det(Lower *L, int bid, const Type *at, LLVMValueRef a
     LLVMTypeRef pt[7] = {L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
     LLVMValueRef args[7] = {n, cg_arr_data(L, a), rs, cs, cg_arr_data(L, out), cg_arr_stride(L, rt, out, 0),
                             cg_arr_stride(L, rt, out, 1)};
-    rt_check(L, "ember_rt_inv_f8", pt, args, 7);
+    cg_rt_check(L, "ember_rt_inv_f8", pt, args, 7);
     return out;
 }
 
@@ -561,6 +732,19 @@ static LLVMValueRef sum_extreme(Lower *L, const Type *at, LLVMValueRef a, int al
     return LLVMBuildLoad2(L->b, L->f64, best, "");
 }
 
+/* The vector norm of order ord (NaN: 2) of a lane. */
+static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
+    if (isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, dt, NULL));
+    if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, dt, NULL);
+    if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, dt, NULL);
+    if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, dt, NULL);
+    if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, dt, NULL);
+    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, f64c(L, ord));
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
+    return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+}
+
 static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
     const char *s = NULL;
     double ord = NAN;   /* NaN: the default */
@@ -568,18 +752,27 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
         s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
         if (!s) ti_const_real(L->ti, in->args[ci->argmap[1]], &ord);
     }
+    int64_t axis = -1;
+    if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE) {
+        ti_const_int(L->ti, in->args[ci->argmap[2]], &axis);
+        if (axis < 0) axis += xt->ndim;
+    }
+    if (axis >= 0 && xt->ndim == 2) {   /* vector norms of the lanes along axis */
+        int other = 1 - (int)axis;
+        LLVMValueRef len = cg_arr_shape(L, x, other);
+        LLVMValueRef out = cg_alloc_array(L, ci->ret, &len);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, len);
+        LLVMValueRef base = cg_gep8(L, cg_arr_data(L, x), LLVMBuildMul(L->b, i, cg_arr_stride(L, xt, x, other), ""));
+        LLVMValueRef v = vector_norm(L, ord, base, cg_arr_shape(L, x, (int)axis), cg_arr_stride(L, xt, x, (int)axis), xt->dtype);
+        LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, i, i64c(L, 8), "")));
+        cg_loop_end(L, &lc);
+        return out;
+    }
     if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
         LLVMValueRef data, n, stride;
-        flat_lane(L, xt, x, -1, &data, &n, &stride);
-        if (xt->ndim == 2 || isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", fold_lane(L, FOLD_SUMSQ, data, n, stride, xt->dtype, NULL));
-        if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, xt->dtype, NULL);
-        if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, xt->dtype, NULL);
-        if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, xt->dtype, NULL);
-        if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, xt->dtype, NULL);
-        LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, xt->dtype, f64c(L, ord));
-        LLVMTypeRef pt[2] = {L->f64, L->f64};
-        LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
-        return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+        cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
+        return vector_norm(L, xt->ndim == 2 ? NAN : ord, data, n, stride, xt->dtype);
     }
     if (s || fabs(ord) == 2) {   /* from the singular values: 'nuc', 2, -2 */
         x = as_f8(L, &xt, x);
@@ -589,7 +782,7 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
         LLVMValueRef sv = cg_alloc_array(L, svt, &k);
         LLVMTypeRef pt[6] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[6] = {m, n, cg_arr_data(L, x), cg_arr_stride(L, xt, x, 0), cg_arr_stride(L, xt, x, 1), cg_arr_data(L, sv)};
-        rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
+        cg_rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
         LLVMValueRef d = cg_arr_data(L, sv);
         if (s) return fold_lane(L, FOLD_SUMABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
         return fold_lane(L, ord > 0 ? FOLD_MAXABS : FOLD_MINABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
@@ -694,9 +887,11 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     const Type *rt = ci->ret;
     if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.random")) return random_call(L, in, ci, args, types);
     switch (bid) {
-    case METHOD_SORT: return np_sort(L, types[0], args[0], true);
-    case BI_NP_SORT: return np_sort(L, types[0], args[0], false);
-    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], rt);
+    case METHOD_SORT: case BI_NP_SORT: {
+        int nd = types[0]->ndim;
+        return np_sort(L, types[0], args[0], axis_param(L, in, ci, types, 1, nd, -1, nd - 1), bid == METHOD_SORT, rt);
+    }
+    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], axis_param(L, in, ci, types, 1, types[0]->ndim, -1, types[0]->ndim - 1), rt);
     case BI_NP_SEARCHSORTED: {
         bool right = const_side_right(L, in, ci, 2);
         const Type *at = types[0];
@@ -709,8 +904,9 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         cg_loop_nest(L, types[1]->ndim, shape, search_body, &S);
         return S.out;
     }
-    case BI_NP_MEDIAN: return order_stat(L, bid, types[0], args[0], ty_float64, NULL, rt);
-    case BI_NP_PERCENTILE: case BI_NP_QUANTILE: return order_stat(L, bid, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_MEDIAN: return order_stat(L, bid, types[0], args[0], ty_float64, NULL, axis_param(L, in, ci, types, 1, types[0]->ndim, -1, -1), rt);
+    case BI_NP_PERCENTILE: case BI_NP_QUANTILE:
+        return order_stat(L, bid, types[0], args[0], types[1], args[1], axis_param(L, in, ci, types, 2, types[0]->ndim, -1, -1), rt);
     case BI_NP_UNIQUE: return np_unique(L, types[0], args[0]);
     case BI_NP_DIFF: {
         LLVMValueRef n = ci->argmap[1] >= 0 && types[1]->kind != TY_NONE ? cg_cast(L, args[1], types[1], ty_int64) : i64c(L, 1);
@@ -721,12 +917,20 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
         return np_concatenate(L, types[0], args[0], (int)ax, rt);
     }
-    case BI_NP_DOT: case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_DOT:
+        if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);
+        return cg_product(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
-    case BI_LA_SOLVE: return la_solve(L, types[0], args[0], types[1], args[1], rt);
-    case BI_LA_INV: case BI_LA_DET: return la_inv_det(L, bid, types[0], args[0], rt);
+    case BI_LA_SOLVE:
+        if (rt->dtype != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        return la_solve(L, types[0], args[0], types[1], args[1], rt);
+    case BI_LA_INV: case BI_LA_DET:
+        if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64 || types[0]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);
+        return la_inv_det(L, bid, types[0], args[0], rt);
     case BI_LA_NORM: return la_norm(L, in, ci, types[0], args[0]);
     }
-    return NULL;
+    if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.linalg")) return cg_linalg_call(L, in, ci, args, types);
+    return cg_npshape_call(L, in, ci, args, types);
 }

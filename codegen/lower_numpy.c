@@ -291,7 +291,7 @@ typedef struct FillEnv {
     const Type *t;
     LLVMValueRef arr, value;
     const Type *vt;
-    int kind;                    /* 2 arange, 3 linspace (eye_body has its own) */
+    int kind;                    /* 2 arange (eye_body has its own) */
     LLVMValueRef a0, a1, k;
 } FillEnv;
 
@@ -313,13 +313,6 @@ static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
             v = LLVMBuildAdd(L->b, F->a0, LLVMBuildMul(L->b, idx[0], F->a1, ""), "");
         }
         cg_store_elem(L, F->t->dtype, p, v, F->vt);
-        break;
-    }
-    case 3: {   /* linspace: start + i * step, the last element exactly stop */
-        LLVMValueRef v = LLVMBuildFAdd(L->b, F->a0, LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), F->a1, ""), "");
-        LLVMValueRef last = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, F->k, i64c(L, 1), ""), ""),
-                                         LLVMBuildICmp(L->b, LLVMIntSGT, F->k, i64c(L, 1), ""), "");
-        cg_store_elem(L, F->t->dtype, p, LLVMBuildSelect(L->b, last, F->value, v, ""), ty_float64);
         break;
     }
     }
@@ -1560,19 +1553,6 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef n = fl ? arange_length_float(L, start, stop, step) : arange_length_int(L, start, stop, step);
         LLVMValueRef arr = cg_alloc_array(L, rt, &n);
         FillEnv F = {.t = rt, .arr = arr, .vt = vt, .kind = 2, .a0 = start, .a1 = step};
-        cg_loop_nest(L, 1, &n, fill_body, &F);
-        return arr;
-    }
-    case BI_NP_LINSPACE: {
-        LLVMValueRef start = cg_cast(L, args[0], types[0], ty_float64), stop = cg_cast(L, args[1], types[1], ty_float64);
-        LLVMValueRef n = given[2] ? args[2] : i64c(L, 50);
-        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), ""), "builtins:ValueError", "Number of samples must be non-negative");
-        LLVMValueRef nm1 = LLVMBuildSub(L->b, n, i64c(L, 1), "");
-        nm1 = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, nm1, i64c(L, 0), ""), nm1, i64c(L, 1), "");
-        LLVMValueRef div = LLVMBuildSIToFP(L->b, nm1, L->f64, "");
-        LLVMValueRef step = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, stop, start, ""), div, "");
-        LLVMValueRef arr = cg_alloc_array(L, rt, &n);
-        FillEnv F = {.t = rt, .arr = arr, .kind = 3, .a0 = start, .a1 = step, .value = stop, .k = n};
         cg_loop_nest(L, 1, &n, fill_body, &F);
         return arr;
     }

@@ -13,6 +13,8 @@
 #include "linalg.h"
 #include "random.h"
 #include "sort.h"
+#include "stats.h"
+#include "lapack.h"
 #include "parallel.h"
 #include "loader.h"
 #include <errno.h>
@@ -520,6 +522,21 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_inv_f8", (void *)ember_rt_inv_f8, RT_NEEDS_BLAS},
     {"ember_rt_det_f8", (void *)ember_rt_det_f8, RT_NEEDS_BLAS},
     {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8, RT_NEEDS_BLAS},
+    {"ember_rt_gemm", (void *)ember_rt_gemm, RT_NEEDS_BLAS},
+    {"ember_rt_la_solve", (void *)ember_rt_la_solve, RT_NEEDS_BLAS},
+    {"ember_rt_la_slogdet", (void *)ember_rt_la_slogdet, RT_NEEDS_BLAS},
+    {"ember_rt_la_cholesky", (void *)ember_rt_la_cholesky, RT_NEEDS_BLAS},
+    {"ember_rt_la_eigh", (void *)ember_rt_la_eigh, RT_NEEDS_BLAS},
+    {"ember_rt_la_svd", (void *)ember_rt_la_svd, RT_NEEDS_BLAS},
+    {"ember_rt_la_qr", (void *)ember_rt_la_qr, RT_NEEDS_BLAS},
+    {"ember_rt_la_pinv", (void *)ember_rt_la_pinv, RT_NEEDS_BLAS},
+    {"ember_rt_la_rank", (void *)ember_rt_la_rank, RT_NEEDS_BLAS},
+    {"ember_rt_la_eig", (void *)ember_rt_la_eig, RT_NEEDS_BLAS},
+    {"ember_rt_la_lstsq", (void *)ember_rt_la_lstsq, RT_NEEDS_BLAS},
+    {"ember_rt_histogram_edges", (void *)ember_rt_histogram_edges},
+    {"ember_rt_histogram", (void *)ember_rt_histogram},
+    {"ember_rt_digitize", (void *)ember_rt_digitize},
+    {"ember_rt_interp", (void *)ember_rt_interp},
     {"ember_rt_random_seed", (void *)ember_rt_random_seed},
     {"ember_rt_random_double", (void *)ember_rt_random_double},
     {"ember_rt_random_gauss", (void *)ember_rt_random_gauss},

@@ -18,6 +18,7 @@
  */
 #include <Python.h>
 #include "linalg.h"
+#include "lapack.h"
 #include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
@@ -40,9 +41,6 @@ typedef void (*DgesvFn)(const blas_int *n, const blas_int *nrhs, double *a, cons
                         double *b, const blas_int *ldb, blas_int *info);
 typedef void (*DgetrfFn)(const blas_int *m, const blas_int *n, double *a, const blas_int *lda, blas_int *ipiv,
                          blas_int *info);
-typedef void (*DgesddFn)(const char *jobz, const blas_int *m, const blas_int *n, double *a, const blas_int *lda,
-                         double *s, double *u, const blas_int *ldu, double *vt, const blas_int *ldvt, double *work,
-                         const blas_int *lwork, blas_int *iwork, blas_int *info, size_t jobz_len);
 typedef int (*GetThreadsFn)(void);
 typedef void (*SetThreadsFn)(int n);
 
@@ -53,7 +51,6 @@ static struct {
     DgemmFn dgemm;
     DgesvFn dgesv;
     DgetrfFn dgetrf;
-    DgesddFn dgesdd;
     GetThreadsFn get_threads;   /* optional */
     SetThreadsFn set_threads;   /* optional */
     char error[512];
@@ -67,7 +64,6 @@ static const char *const names_dgemv[] = {"scipy_cblas_dgemv64_", "cblas_dgemv64
 static const char *const names_dgemm[] = {"scipy_cblas_dgemm64_", "cblas_dgemm64_", NULL};
 static const char *const names_dgesv[] = {"scipy_dgesv_64_", "dgesv_64_", NULL};
 static const char *const names_dgetrf[] = {"scipy_dgetrf_64_", "dgetrf_64_", NULL};
-static const char *const names_dgesdd[] = {"scipy_dgesdd_64_", "dgesdd_64_", NULL};
 static const char *const names_get_threads[] = {"scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
                                                 NULL};
 static const char *const names_set_threads[] = {"scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
@@ -102,7 +98,6 @@ int ember_rt_linalg_init(const char *lib_path) {
     } required[] = {
         {(void **)&lib.ddot, names_ddot},   {(void **)&lib.dgemv, names_dgemv},   {(void **)&lib.dgemm, names_dgemm},
         {(void **)&lib.dgesv, names_dgesv}, {(void **)&lib.dgetrf, names_dgetrf},
-        {(void **)&lib.dgesdd, names_dgesdd},
     };
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         *required[i].slot = find_symbol(h, required[i].names);
@@ -118,6 +113,10 @@ int ember_rt_linalg_init(const char *lib_path) {
     lib.set_threads = (SetThreadsFn)find_symbol(h, names_set_threads);
     lib.handle = h;
     return 0;
+}
+
+void *ember_rt_linalg_symbol(const char *const *names) {
+    return lib.handle ? find_symbol(lib.handle, names) : NULL;
 }
 
 const char *ember_rt_linalg_error(void) {
@@ -434,31 +433,7 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
 
 int ember_rt_svdvals_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
     if (check_loaded()) return -1;
-    int64_t k = m < n ? m : n;
-    if (k <= 0) return 0;
-    double *pa = scratch(m * n), *work = NULL;
-    int64_t *iwork = pa ? scratch_ints(8 * k) : NULL;
-    int rc = -1;
-    if (!iwork) goto done;
-    pack(pa, a, m, n, a_rs, a_cs);
-    blas_int info = 0, lwork = -1, one = 1;
-    double query = 0.0, dummy = 0.0;   /* no vectors: u and vt are never referenced */
-    lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &info, 1);
-    if (info == 0) {
-        lwork = query >= 1.0 ? (blas_int)query : 1;
-        if (!(work = scratch(lwork))) goto done;
-        lib.dgesdd("N", &m, &n, pa, &m, out, &dummy, &one, &dummy, &one, work, &lwork, iwork, &info, 1);
-    }
-    if (info != 0) {
-        ember_rt_raise("numpy.linalg:LinAlgError", "SVD did not converge");
-        goto done;
-    }
-    rc = 0;
-done:
-    free(work);
-    free(pa);
-    free(iwork);
-    return rc;
+    return ember_rt_la_svd(LA_D, m, n, a, a_rs, a_cs, 0, (char *)out, sizeof(double), NULL, 0, 0, NULL, 0, 0);
 }
 
 /* The library NumPy itself uses: the ILP64 OpenBLAS of NumPy's wheels (numpy.libs), else

@@ -31,6 +31,10 @@ int ember_rt_linalg_init(const char *lib_path);
 /* ember_rt_linalg_init on the library NumPy uses (found with the GIL held): NULL, or why not. */
 const char *rt_linalg_init_numpy(void);
 
+/* The first of `names` (NULL-terminated spellings) the loaded library defines; NULL when it
+ * defines none or nothing is loaded (runtime/lapack.c resolves its routines with it). */
+void *ember_rt_linalg_symbol(const char *const *names);
+
 /* Why the last ember_rt_linalg_init failed; "" if it did not. */
 const char *ember_rt_linalg_error(void);
 

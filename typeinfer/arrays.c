@@ -189,6 +189,7 @@ static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill",
     "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
+    "repeat", "squeeze", "swapaxes", "diagonal", "trace", "nonzero",
     "$shape",   /* a.shape = ... (frontend/decode.c) */
     NULL};
 
@@ -272,12 +273,16 @@ int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname) {
 }
 
 const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Type *a, const Type *b) {
-    if (a->kind != TY_ARRAY || b->kind != TY_ARRAY || a->ndim > 2 || b->ndim > 2)
-        return UNSUP(in, "%s of %s and %s is not supported (1-d and 2-d arrays are)", fname, a->name, b->name), NULL;
+    bool dot = !strcmp(fname, "np.dot()");   /* N-d np.dot sums over a's last and b's second-to-last axis */
+    if (a->kind != TY_ARRAY || b->kind != TY_ARRAY || a->ndim < 1 || b->ndim < 1)
+        return UNSUP(in, "%s of %s and %s is not supported (arrays of 1 or more dimensions are)", fname, a->name, b->name), NULL;
     int dt = ty_promote(a->dtype, b->dtype);
     if (dt == DT_BOOL) return UNSUP(in, "%s of boolean arrays is not supported", fname), NULL;
-    if (dt == DT_FLOAT64 && ti_need_blas(ti, in, fname)) return NULL;
-    int nd = a->ndim + b->ndim - 2;
+    if ((dt == DT_FLOAT64 || dt == DT_FLOAT32 || dt == DT_COMPLEX64 || dt == DT_COMPLEX128) && ti_need_blas(ti, in, fname)) return NULL;
+    int nd;
+    if ((a->ndim <= 2 && b->ndim <= 2) || dot) nd = a->ndim + b->ndim - 2;
+    else if (a->ndim == 1 || b->ndim == 1) nd = (a->ndim > b->ndim ? a->ndim : b->ndim) - 1;
+    else nd = a->ndim > b->ndim ? a->ndim : b->ndim;
     return nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
 }
 

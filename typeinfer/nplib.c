@@ -43,15 +43,31 @@ static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 }
 
 static const char *const P_A[] = {"a", NULL};
+
+/* The axis parameter i of sort/argsort/median...: a constant int, or None (flatten). The
+ * result's ndim (1 for None); *axis (when not NULL) the axis made non-negative, -1 for None. */
+static int sort_axis(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const Type *a, const char *fname, int *axis) {
+    int64_t ax = -1;
+    if (ci->argmap[i] >= 0 && ci->params[i]->kind == TY_NONE) {
+        if (axis) *axis = -1;
+        return 1;
+    }
+    if (given(ci, i) && !(ci->argmap[i] >= 0 && ti_const_int(ti, in->args[ci->argmap[i]], &ax)))
+        return ERR(in, "np.%s(): axis must be an integer constant or None", fname);
+    if (ax < -a->ndim || ax >= a->ndim) return ERR(in, "axis %lld is out of bounds for array of dimension %d", (long long)ax, a->ndim);
+    if (axis) *axis = (int)(ax < 0 ? ax + a->ndim : ax);
+    return a->ndim;
+}
 static const char *const P_AR[] = {"ar", NULL};
 static const char *const P_SORT[] = {"a", "axis", "kind", NULL};
 static const char *const P_SEARCH[] = {"a", "v", "side", NULL};
-static const char *const P_AQ[] = {"a", "q", NULL};
+static const char *const P_AQ[] = {"a", "q", "axis", NULL};
+static const char *const P_A_AXIS[] = {"a", "axis", NULL};
 static const char *const P_CLIP[] = {"a", "a_min", "a_max", NULL};
 static const char *const P_DIFF[] = {"a", "n", NULL};
 static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
 static const char *const P_AB[] = {"a", "b", NULL};
-static const char *const P_NORM[] = {"x", "ord", NULL};
+static const char *const P_NORM[] = {"x", "ord", "axis", NULL};
 static const char *const P_SEED[] = {"seed", NULL};
 static const char *const P_SIZE[] = {"size", NULL};
 static const char *const P_RANDINT[] = {"low", "high", "size", NULL};
@@ -125,27 +141,23 @@ static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
                     return ERR(in, "invalid norm order '%s' for %s", s, x->name);
             } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
                 return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
-            } else if (x->ndim == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
+            } else if (x->ndim == 2 && !given(ci, 2) && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
                 return ERR(in, "invalid norm order %g for matrices", ord);
             }
         }
         ci->ret = ty_float64;
+        if (given(ci, 2)) {   /* axis: vector norms along one axis */
+            int64_t ax;
+            if (!(ci->argmap[2] >= 0 && ti_const_int(ti, in->args[ci->argmap[2]], &ax)))
+                return UNSUP(in, "np.linalg.norm(): axis must be an integer constant");
+            if (ax < -x->ndim || ax >= x->ndim) return ERR(in, "axis %lld is out of bounds for %s", (long long)ax, x->name);
+            if (given(ci, 1) && ci->argmap[1] >= 0 && ti_const_str(ti, in->args[ci->argmap[1]]))
+                return ERR(in, "invalid norm order for vectors");
+            if (x->ndim == 2) ci->ret = ty_array(DT_FLOAT64, 1, 'C', false);
+        }
         return 0;
     }
-    bool two = bid == BI_LA_SOLVE;
-    if (!(ci = ti_bind(ti, in, bid, fname, two ? P_AB : P_A, two ? 2 : 1, args, nargs, false))) return -1;
-    const Type *a = ci->params[0];
-    if (!is_array(a) || a->ndim != 2 || !real_dtype(a->dtype))
-        return UNSUP(in, "np.linalg.%s() of %s is not supported (real 2-d arrays are)", fname, a->name);
-    if (two) {
-        const Type *b = ci->params[1];
-        if (!is_array(b) || b->ndim > 2 || !real_dtype(b->dtype))
-            return UNSUP(in, "np.linalg.solve() with b of %s is not supported (real 1-d and 2-d arrays are)", b->name);
-        ci->ret = ty_array(DT_FLOAT64, b->ndim, 'C', false);
-        return 0;
-    }
-    ci->ret = bid == BI_LA_DET ? ty_float64 : ty_array(DT_FLOAT64, 2, 'C', false);
-    return 0;
+    return ti_type_linalg_call(ti, in, bid, fname, args, nargs);
 }
 
 /* -2 when bid is not one of this file's functions. */
@@ -161,19 +173,17 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         a = ci->params[0];
         if (!is_array(a)) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (!real_dtype(a->dtype)) return UNSUP(in, "np.%s() of a complex array is not supported", fname);
-        int64_t ax;
-        if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax) &&
-                              (ax == -1 || ax == a->ndim - 1)))
-            return UNSUP(in, "np.%s() sorts along the last axis only (axis=-1)", fname);
+        int nd;
+        if ((nd = sort_axis(ti, in, ci, 1, a, fname, NULL)) < 0) return -1;
         if (str_choice(ti, in, ci, 2, "kind", ti_sort_kinds, 0) < 0) return -1;
-        if (bid == BI_NP_ARGSORT && a->ndim != 1) return UNSUP(in, "np.argsort() of a %d-d array is not supported", a->ndim);
         if (method && bid == BI_NP_SORT) {   /* a.sort(): in place */
             if (a->readonly) return ERR(in, "cannot sort a read-only array in place");
+            if (nd != a->ndim) return ERR(in, "a.sort() sorts along an axis (axis=None is np.sort's)");
             ci->builtin = METHOD_SORT;
             ci->ret = ty_none;
             return 0;
         }
-        ci->ret = ty_array(bid == BI_NP_SORT ? a->dtype : DT_INT64, a->ndim, 'C', false);
+        ci->ret = ty_array(bid == BI_NP_SORT ? a->dtype : DT_INT64, nd, 'C', false);
         return 0;
     }
     case BI_NP_SEARCHSORTED: {
@@ -190,13 +200,19 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_MEDIAN: case BI_NP_PERCENTILE: case BI_NP_QUANTILE: {
         bool q = bid != BI_NP_MEDIAN;
-        if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A, q ? 2 : 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A_AXIS, q ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.%s() of %s is not supported", fname, a->name);
         const Type *qt = q ? ci->params[1] : ty_float64;
         if (!(ty_is_number(qt) && qt != ty_complex128) && !(is_array(qt) && qt->ndim == 1 && real_dtype(qt->dtype)))
             return UNSUP(in, "np.%s() with q of %s is not supported (a number or a 1-d array)", fname, qt->name);
-        ci->ret = is_array(qt) ? ty_array(DT_FLOAT64, 1, 'C', false) : ty_float64;
+        int axis = -1, nd = 0;
+        if (given(ci, q ? 2 : 1) && sort_axis(ti, in, ci, q ? 2 : 1, a, fname, &axis) < 0) return -1;
+        if (axis >= 0) nd = a->ndim - 1;   /* one axis reduced */
+        nd += is_array(qt);                /* the q axis first */
+        /* NumPy: float32 data with a weak or float32 q stays float32 */
+        int dt = a->dtype == DT_FLOAT32 && (!is_array(qt) || qt->dtype == DT_FLOAT32) ? DT_FLOAT32 : DT_FLOAT64;
+        ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_float64;
         return 0;
     }
     case BI_NP_UNIQUE:
@@ -260,5 +276,5 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     }
-    return -2;
+    return ti_type_npshape_call(ti, in, bid, args, nargs, method);
 }

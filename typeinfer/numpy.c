@@ -95,7 +95,6 @@ static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
 static const char *const P_FULL_LIKE[] = {"a", "fill_value", "dtype", NULL};
 static const char *const P_ARANGE[] = {"start", "stop", "step", "dtype", NULL};
-static const char *const P_LINSPACE[] = {"start", "stop", "num", NULL};
 static const char *const P_EYE[] = {"N", "M", "k", "dtype", NULL};
 static const char *const P_IDENTITY[] = {"n", "dtype", NULL};
 static const char *const P_AXES[] = {"a", "axes", NULL};
@@ -312,6 +311,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     switch (bid) {
     case BI_NP_WHERE: {
+        if (nargs == 1 && !in->nkw) return ti_type_npstats_call(ti, in, BI_NP_NONZERO, args, nargs, false);   /* np.where(cond) */
         if (!(ci = ti_bind(ti, in, bid, fname, P_WHERE, 3, args, nargs, false))) return -1;
         const Type *c = ci->params[0], *x = ci->params[1], *y = ci->params[2];
         if (!is_num_or_array(c) || !is_num_or_array(x) || !is_num_or_array(y))
@@ -374,14 +374,6 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         ci->ret = ty_array(dt, 1, 'C', false);
         return 0;
     }
-    case BI_NP_LINSPACE:
-        if (!(ci = ti_bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
-        for (int i = 0; i < 3; i++)
-            if (ci->params[i]->kind != TY_NONE && (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128))
-                return ERR(in, "np.linspace() needs real numbers (got %s)", ci->params[i]->name);
-        if (ci->params[2]->kind != TY_NONE && ci->params[2] != ty_int64) return ERR(in, "num must be an integer");
-        ci->ret = ty_array(DT_FLOAT64, 1, 'C', false);
-        return 0;
     case BI_NP_EYE: case BI_NP_IDENTITY: {
         bool eye = bid == BI_NP_EYE;
         if (!(ci = ti_bind(ti, in, bid, fname, eye ? P_EYE : P_IDENTITY, 1, args, nargs, false))) return -1;
@@ -540,6 +532,8 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         {"ravel", BI_NP_RAVEL}, {"transpose", BI_NP_TRANSPOSE}, {"sort", BI_NP_SORT},
         {"argsort", BI_NP_ARGSORT}, {"searchsorted", BI_NP_SEARCHSORTED}, {"clip", BI_NP_CLIP},
         {"dot", BI_NP_DOT}, {"conj", BI_NP_CONJUGATE}, {"conjugate", BI_NP_CONJUGATE},
+        {"repeat", BI_NP_REPEAT}, {"squeeze", BI_NP_SQUEEZE}, {"swapaxes", BI_NP_SWAPAXES},
+        {"diagonal", BI_NP_DIAGONAL}, {"trace", BI_NP_TRACE}, {"nonzero", BI_NP_NONZERO},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(attr, map[i].name)) return ti_type_numpy_call(ti, in, map[i].bid, args, nargs, true);

@@ -30,28 +30,6 @@ int ti_const_int(TypeInfo *ti, int value, int64_t *out) {
 }
 
 
-/* A tuple of integers known at compile time (a literal or a frozen global): its length, its
- * elements in out[0..max); -1 if it is not one. */
-int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
-    Instr *in = ti->fn->instrs[value];
-    if (in->op == IR_TUPLE) {
-        if (in->nargs > max) return -1;
-        for (int i = 0; i < in->nargs; i++)
-            if (!ti_const_int(ti, in->args[i], &out[i])) return -1;
-        return in->nargs;
-    }
-    PyObject *f = ti->frozen[value];
-    if (!f || !PyTuple_Check(f) || PyTuple_GET_SIZE(f) > max) return -1;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(f); i++) {
-        int overflow;
-        PyObject *x = PyTuple_GET_ITEM(f, i);
-        if (!PyLong_Check(x)) return -1;
-        out[i] = PyLong_AsLongLongAndOverflow(x, &overflow);
-        if (overflow) return -1;
-    }
-    return (int)PyTuple_GET_SIZE(f);
-}
-
 /* The parameters of the reductions, in NumPy's order (a method binds the receiver to "a"). */
 static const char *const P_SUM[] = {"a", "axis", "dtype", "out", "keepdims", NULL};        /* sum prod mean */
 static const char *const P_EXTREME[] = {"a", "axis", "out", "keepdims", NULL};            /* min max all any argmin argmax */
@@ -175,4 +153,76 @@ const Type *ti_iter_value_type(const Type *of) {
     }
     default: return of->n ? of->elems[0] : ty_none;
     }
+}
+
+/* A compile-time int or tuple of ints (a literal, or a frozen global): how many (at most max)
+ * into out[], or -1 when it is not one. */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
+    if (value < 0) return -1;
+    if (ti_const_int(ti, value, out)) return 1;
+    Instr *in = ti->fn->instrs[value];
+    if (in->op == IR_TUPLE) {
+        if (in->nargs > max) return -1;
+        for (int i = 0; i < in->nargs; i++)
+            if (!ti_const_int(ti, in->args[i], &out[i])) return -1;
+        return in->nargs;
+    }
+    PyObject *f = ti->frozen[value];
+    if (!f || !PyTuple_Check(f) || PyTuple_GET_SIZE(f) > max) return -1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(f); i++) {
+        PyObject *x = PyTuple_GET_ITEM(f, i);
+        int overflow;
+        if (!PyLong_Check(x)) return -1;
+        out[i] = PyLong_AsLongLongAndOverflow(x, &overflow);
+        if (overflow) return -1;
+    }
+    return (int)PyTuple_GET_SIZE(f);
+}
+
+const char *const ti_pad_modes[] = {"constant", "edge", "wrap", NULL};   /* np.pad's modes, in this order */
+const char *const ti_conv_modes[] = {"valid", "same", "full", NULL};   /* np.convolve/correlate modes */
+
+/* The dtype np.linalg computes in: float32 and complex keep theirs, the rest is float64. */
+int ti_linalg_dtype(int dt) {
+    return dt == DT_FLOAT32 || dt == DT_COMPLEX64 || dt == DT_COMPLEX128 ? dt : DT_FLOAT64;
+}
+
+/* np.einsum's subscripts for nops operands: ops[i] the letters of operand i, out the output's
+ * (NumPy's implicit output when there is no "->": the letters seen once, in alphabetical order).
+ * NULL when they parse, else what is wrong. */
+const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out[33]) {
+    int count[128] = {0}, i = 0;
+    const char *p = spec;
+    memset(ops, 0, sizeof(char[33]) * (size_t)nops);
+    memset(out, 0, 33);
+    for (; *p && *p != '-'; p++) {
+        if (*p == ' ') continue;
+        if (*p == '.') return "ellipses ('...') are not supported";
+        if (*p == ',') {
+            if (++i >= nops) return "more operands in the subscripts than given";
+            continue;
+        }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return "subscripts must be letters";
+        size_t n = strlen(ops[i]);
+        if (n >= 32) return "too many subscripts for one operand";
+        ops[i][n] = *p;
+        count[(int)*p]++;
+    }
+    if (i != nops - 1) return "fewer operands in the subscripts than given";
+    if (*p == '-') {
+        if (p[1] != '>') return "invalid subscripts ('-' without '>')";
+        for (p += 2; *p; p++) {
+            if (*p == ' ') continue;
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return "output subscripts must be letters";
+            if (!count[(int)*p]) return "an output subscript does not appear in the inputs";
+            if (strchr(out, *p)) return "an output subscript appears more than once";
+            size_t n = strlen(out);
+            if (n >= 32) return "too many output subscripts";
+            out[n] = *p;
+        }
+        return NULL;
+    }
+    for (int c = 'A'; c <= 'z'; c++)   /* implicit: NumPy orders upper case before lower case */
+        if (count[c] == 1 && strlen(out) < 32) out[strlen(out)] = (char)c;
+    return NULL;
 }

@@ -132,7 +132,7 @@ int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
-int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* a constant tuple of ints: its length, or -1 */
+int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* an int or tuple of ints: the count, else -1 */
 const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co: parameter names, NULL-terminated */
 int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given (or defaulted), else -1 */
 bool ti_param_const_int(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, int64_t *k);   /* argument or default */
@@ -193,5 +193,19 @@ CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const cha
 /* nplib.c */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_sort_kinds[], *const ti_sides[];
+
+/* npshape.c */
+int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+extern const char *const ti_pad_modes[];
+
+/* nplinalg.c */
+int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
+int ti_linalg_dtype(int dt);
+int ti_type_einsum(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
+const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out[33]);   /* shared.c: NULL, or the error */   /* the dtype np.linalg computes in: float32/64, complex64/128 (ints: float64) */
+
+/* npstats.c */
+int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+extern const char *const ti_conv_modes[];
 
 #endif

@@ -1,0 +1,572 @@
+/* lower_npstats.c: NumPy's statistics and searching functions in generated code (typed in
+ * typeinfer/npstats.c).
+ *
+ * histogram, digitize and interp hand float64 lanes to runtime/stats.c; the rest are loops
+ * here. A reduction over one axis (nan-functions, ptp) folds each lane of the reduced axis
+ * (data pointer, length, byte stride) into one element of the result; axis=None folds the
+ * array's elements as one lane. nonzero/argwhere/flatnonzero count first, then fill. cov is
+ * NumPy's formula: the variables as rows of a float64 matrix X, less their means, then
+ * X @ X.T (NumPy's own BLAS) times 1 / (N - ddof). convolve and correlate run NumPy's kernel:
+ * the longer operand first (swapping reverses the result), output i summing A[i - left + j] *
+ * B[j] over the overlap, left given by the mode.
+ */
+#include "lower.h"
+#include <math.h>
+#include <string.h>
+
+static LLVMValueRef zero(Lower *L) { return i64c(L, 0); }
+static LLVMValueRef isz(Lower *L, int dt) { return i64c(L, ty_dtypes[dt].size); }
+static LLVMValueRef slt(Lower *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildICmp(L->b, LLVMIntSLT, a, b, ""); }
+static LLVMValueRef add(Lower *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildAdd(L->b, a, b, ""); }
+static LLVMValueRef mul(Lower *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildMul(L->b, a, b, ""); }
+static LLVMValueRef load64(Lower *L, LLVMTypeRef t, LLVMValueRef slot) { return LLVMBuildLoad2(L->b, t, slot, ""); }
+static bool given(CallInfo *ci, const Type **types, int i) { return ci->argmap[i] >= 0 && types[i]->kind != TY_NONE; }
+static LLVMValueRef is_nan(Lower *L, LLVMValueRef x) { return LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""); }
+
+static LLVMValueRef slot_of(Lower *L, LLVMTypeRef t, LLVMValueRef init, const char *name) {
+    LLVMValueRef s = cg_entry_alloca(L, t, name);
+    LLVMBuildStore(L->b, init, s);
+    return s;
+}
+
+/* A new C float64 copy of any real array (as one lane when flat). */
+static LLVMValueRef f8_copy(Lower *L, const Type *t, LLVMValueRef v) {
+    return cg_copy_array(L, t, v, ty_array(DT_FLOAT64, t->ndim, 'C', false));
+}
+
+static LLVMValueRef elem(Lower *L, int dt, LLVMValueRef data, LLVMValueRef i, LLVMValueRef stride) {
+    return cg_load_elem(L, dt, cg_gep8(L, data, mul(L, i, stride)));
+}
+
+/* v narrowed to dtype dt and loaded back as its canonical scalar (an int8 result wraps). */
+static LLVMValueRef through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt) {
+    LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+    cg_store_elem(L, dt, slot, v, vt);
+    return cg_load_elem(L, dt, slot);
+}
+
+static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef v = LLVMGetUndef(cg_type(L, tt));
+    v = LLVMBuildInsertValue(L->b, v, a, 0, "");
+    return LLVMBuildInsertValue(L->b, v, b, 1, "");
+}
+
+/* ---- histogram, bincount, digitize, interp --------------------------------------------- */
+static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret, *ht = rt->elems[0], *et = rt->elems[1], *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
+    LLVMValueRef data, n, stride, edges, fedges, nedges;
+    cg_flat_lane(L, types[0], args[0], DT_FLOAT64, &data, &n, &stride);
+    int uniform = !(given(ci, types, 1) && types[1]->kind == TY_ARRAY);
+    if (!uniform) {
+        edges = cg_copy_array(L, types[1], args[1], et);
+        fedges = et->dtype == DT_FLOAT64 ? edges : cg_copy_array(L, types[1], args[1], f8);
+        nedges = cg_arr_shape(L, edges, 0);
+    } else {
+        LLVMValueRef nb = given(ci, types, 1) ? cg_cast(L, args[1], types[1], ty_int64) : i64c(L, 10);
+        cg_raise_if(L, slt(L, nb, i64c(L, 1)), "builtins:ValueError", "`bins` must be positive, when an integer");
+        nedges = add(L, nb, i64c(L, 1));
+        edges = fedges = cg_alloc_array(L, f8, &nedges);
+        bool r = given(ci, types, 2);
+        LLVMValueRef lo = f64c(L, 0), hi = f64c(L, 0);
+        if (r) {
+            const Type *pt = types[2];
+            lo = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 0, ""), pt->elems[0], ty_float64);
+            hi = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 1, ""), pt->elems[1], ty_float64);
+        }
+        LLVMTypeRef pt[8] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->f64, L->f64, L->ptr};
+        LLVMValueRef a[8] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), lo, hi, cg_arr_data(L, edges)};
+        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 8);
+    }
+    LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
+    cg_raise_if(L, slt(L, nbins, zero(L)), "builtins:ValueError", "`bins` must be 1d, when an array");
+    LLVMValueRef hist = cg_alloc_array(L, f8, &nbins);
+    cg_assign_noalias(L, f8, hist, ty_bool, LLVMConstInt(L->i1, 0, 0));
+    LLVMValueRef wd = LLVMConstNull(L->ptr), wn, ws = zero(L);
+    if (given(ci, types, 4)) {
+        cg_flat_lane(L, types[4], args[4], DT_FLOAT64, &wd, &wn, &ws);
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, wn, n, ""), "builtins:ValueError", "weights should have the same shape as a.");
+    }
+    LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->i32, L->ptr};
+    LLVMValueRef a[9] = {data, n, stride, wd, ws, cg_arr_data(L, fedges), nedges, LLVMConstInt(L->i32, uniform, 0), cg_arr_data(L, hist)};
+    cg_rt_check(L, "ember_rt_histogram", pt, a, 9);
+    int64_t density = 0;
+    if (given(ci, types, 3)) ti_const_int(L->ti, in->args[ci->argmap[3]], &density);
+    if (ht->dtype == DT_FLOAT64 && !density) return make_pair(L, rt, hist, edges);
+    if (ht->dtype != DT_FLOAT64) return make_pair(L, rt, cg_copy_array(L, f8, hist, ht), edges);
+    /* density: n / diff(edges) / n.sum(), as NumPy divides */
+    LLVMValueRef total = slot_of(L, L->f64, f64c(L, 0), "total"), hd = cg_arr_data(L, hist), ed = cg_arr_data(L, fedges);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, nbins);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, total), elem(L, DT_FLOAT64, hd, i, i64c(L, 8)), ""), total);
+    cg_loop_end(L, &lc);
+    LLVMValueRef sum = load64(L, L->f64, total);
+    i = cg_loop_begin(L, &lc, nbins);
+    LLVMValueRef w = LLVMBuildFSub(L->b, elem(L, DT_FLOAT64, ed, add(L, i, i64c(L, 1)), i64c(L, 8)), elem(L, DT_FLOAT64, ed, i, i64c(L, 8)), "");
+    LLVMValueRef p = cg_gep8(L, hd, mul(L, i, i64c(L, 8)));
+    LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildFDiv(L->b, load64(L, L->f64, p), w, ""), sum, ""), p);
+    cg_loop_end(L, &lc);
+    return make_pair(L, rt, hist, edges);
+}
+
+static LLVMValueRef np_bincount(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret;
+    LLVMValueRef xd, n, xs;
+    cg_flat_lane(L, types[0], args[0], DT_INT64, &xd, &n, &xs);
+    LLVMValueRef minlen = given(ci, types, 2) ? cg_cast(L, args[2], types[2], ty_int64) : zero(L);
+    cg_raise_if(L, slt(L, minlen, zero(L)), "builtins:ValueError", "'minlength' must not be negative");
+    LLVMValueRef top = slot_of(L, L->i64, i64c(L, -1), "max");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = elem(L, DT_INT64, xd, i, xs), m = load64(L, L->i64, top);
+    cg_raise_if(L, slt(L, x, zero(L)), "builtins:ValueError", "'list' argument must have no negative elements");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, slt(L, m, x), x, m, ""), top);
+    cg_loop_end(L, &lc);
+    LLVMValueRef len = add(L, load64(L, L->i64, top), i64c(L, 1));
+    len = LLVMBuildSelect(L->b, slt(L, len, minlen), minlen, len, "");
+    LLVMValueRef out = cg_alloc_array(L, rt, &len);
+    cg_assign_noalias(L, rt, out, ty_bool, LLVMConstInt(L->i1, 0, 0));
+    LLVMValueRef wd = NULL, ws = NULL, od = cg_arr_data(L, out);
+    if (given(ci, types, 1)) {
+        LLVMValueRef wn;
+        cg_flat_lane(L, types[1], args[1], DT_FLOAT64, &wd, &wn, &ws);
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, wn, n, ""), "builtins:ValueError",
+                        "The weights and list don't have the same length.");
+    }
+    i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef p = cg_gep8(L, od, mul(L, elem(L, DT_INT64, xd, i, xs), isz(L, rt->dtype)));
+    if (wd) LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, p), elem(L, DT_FLOAT64, wd, i, ws), ""), p);
+    else LLVMBuildStore(L->b, add(L, load64(L, L->i64, p), i64c(L, 1)), p);
+    cg_loop_end(L, &lc);
+    return out;
+}
+
+/* x (a number or an array) as a float64 lane; *shape its shape (ndim returned). */
+static int x_lane(Lower *L, const Type *xt, LLVMValueRef x, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *s,
+                  LLVMValueRef *shape) {
+    if (xt->kind != TY_ARRAY) {
+        *data = slot_of(L, L->f64, cg_cast(L, x, xt, ty_float64), "x");
+        *n = i64c(L, 1);
+        *s = i64c(L, 8);
+        return 0;
+    }
+    for (int k = 0; k < xt->ndim; k++) shape[k] = cg_arr_shape(L, x, k);
+    cg_flat_lane(L, xt, x, DT_FLOAT64, data, n, s);
+    return xt->ndim;
+}
+
+static LLVMValueRef np_digitize(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    LLVMValueRef xd, n, xs, shape[64], out = NULL, od;
+    int nd = x_lane(L, types[0], args[0], &xd, &n, &xs, shape);
+    LLVMValueRef bins = f8_copy(L, types[1], args[1]);
+    if (nd) od = cg_arr_data(L, out = cg_alloc_array(L, ci->ret, shape));
+    else od = cg_entry_alloca(L, L->i64, "bin");
+    LLVMValueRef right = given(ci, types, 2) ? LLVMBuildZExt(L->b, args[2], L->i32, "") : LLVMConstInt(L->i32, 0, 0);
+    LLVMTypeRef pt[7] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i32, L->ptr};
+    LLVMValueRef a[7] = {xd, n, xs, cg_arr_data(L, bins), cg_arr_shape(L, bins, 0), right, od};
+    cg_rt_check(L, "ember_rt_digitize", pt, a, 7);
+    return nd ? out : load64(L, L->i64, od);
+}
+
+static LLVMValueRef np_interp(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    LLVMValueRef xd, n, xs, shape[64], out = NULL, od;
+    int nd = x_lane(L, types[0], args[0], &xd, &n, &xs, shape);
+    LLVMValueRef xp = f8_copy(L, types[1], args[1]), fp = f8_copy(L, types[2], args[2]);
+    LLVMValueRef np_ = cg_arr_shape(L, xp, 0), fd = cg_arr_data(L, fp);
+    cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, fp, 0), np_, ""), "builtins:ValueError",
+                    "fp and xp are not of the same length.");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, np_, zero(L), ""), "builtins:ValueError", "array of sample points is empty");
+    LLVMValueRef left = given(ci, types, 3) ? cg_cast(L, args[3], types[3], ty_float64) : elem(L, DT_FLOAT64, fd, zero(L), i64c(L, 8));
+    LLVMValueRef right = given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_float64)
+                                             : elem(L, DT_FLOAT64, fd, LLVMBuildSub(L->b, np_, i64c(L, 1), ""), i64c(L, 8));
+    if (nd) od = cg_arr_data(L, out = cg_alloc_array(L, ci->ret, shape));
+    else od = cg_entry_alloca(L, L->f64, "y");
+    LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->ptr, L->ptr, L->i64, L->f64, L->f64, L->ptr};
+    LLVMValueRef a[9] = {xd, n, xs, cg_arr_data(L, xp), fd, np_, left, right, od};
+    cg_rt_check(L, "ember_rt_interp", pt, a, 9);
+    return nd ? out : load64(L, L->f64, od);
+}
+
+/* ---- cov, corrcoef --------------------------------------------------------------------- */
+/* m as variables x observations: a 1-d m is one row; a 2-d one is transposed unless rowvar. */
+static LLVMValueRef as_rows(Lower *L, const Type *t, LLVMValueRef m, bool rowvar, const Type **vt) {
+    LLVMValueRef shape[2], strides[2];
+    *vt = ty_view(t, t->dtype, 2, 'A');
+    if (t->ndim == 1) {
+        shape[0] = i64c(L, 1);
+        strides[0] = zero(L);
+        shape[1] = cg_arr_shape(L, m, 0);
+        strides[1] = cg_arr_stride(L, t, m, 0);
+    } else {
+        int r = rowvar ? 0 : 1;
+        shape[0] = cg_arr_shape(L, m, r);
+        strides[0] = cg_arr_stride(L, t, m, r);
+        shape[1] = cg_arr_shape(L, m, 1 - r);
+        strides[1] = cg_arr_stride(L, t, m, 1 - r);
+    }
+    return cg_make_array(L, *vt, cg_arr_meminfo(L, m), LLVMBuildExtractValue(L->b, m, 1, ""), cg_arr_data(L, m), shape, strides);
+}
+
+static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    bool cov = ci->builtin == BI_NP_COV;
+    int64_t rv = 1;
+    if (given(ci, types, 2)) ti_const_int(L->ti, in->args[ci->argmap[2]], &rv);
+    const Type *vts[2], *xt = ty_array(DT_FLOAT64, 2, 'C', false);
+    LLVMValueRef vs[2];
+    int nv = 1;
+    vs[0] = as_rows(L, types[0], args[0], rv != 0, &vts[0]);
+    if (given(ci, types, 1)) vs[nv] = as_rows(L, types[1], args[1], rv != 0, &vts[nv]), nv++;
+    LLVMValueRef X = cg_concat(L, nv, vts, vs, 0, xt);   /* a fresh float64 copy */
+    LLVMValueRef nvar = cg_arr_shape(L, X, 0), nobs = cg_arr_shape(L, X, 1), xd = cg_arr_data(L, X);
+    LLVMValueRef ddof = i64c(L, 1);
+    if (cov && given(ci, types, 4)) ddof = cg_cast(L, args[4], types[4], ty_int64);
+    else if (cov && given(ci, types, 3)) ddof = LLVMBuildSelect(L->b, args[3], zero(L), i64c(L, 1), "");
+    LLVMValueRef fact = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, nobs, ddof, ""), L->f64, "");
+    LLVMValueRef fn = LLVMBuildSIToFP(L->b, nobs, L->f64, ""), rowb = mul(L, nobs, i64c(L, 8));
+    LoopCtx lr, lk;
+    LLVMValueRef r = cg_loop_begin(L, &lr, nvar);   /* X -= mean of each row */
+    LLVMValueRef row = cg_gep8(L, xd, mul(L, r, rowb)), acc = slot_of(L, L->f64, f64c(L, 0), "mean");
+    LLVMValueRef k = cg_loop_begin(L, &lk, nobs);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, acc), elem(L, DT_FLOAT64, row, k, i64c(L, 8)), ""), acc);
+    cg_loop_end(L, &lk);
+    LLVMValueRef mean = LLVMBuildFDiv(L->b, load64(L, L->f64, acc), fn, "");
+    k = cg_loop_begin(L, &lk, nobs);
+    LLVMValueRef p = cg_gep8(L, row, mul(L, k, i64c(L, 8)));
+    LLVMBuildStore(L->b, LLVMBuildFSub(L->b, load64(L, L->f64, p), mean, ""), p);
+    cg_loop_end(L, &lk);
+    cg_loop_end(L, &lr);
+    LLVMValueRef shape[2] = {nobs, nvar}, strides[2] = {i64c(L, 8), rowb};
+    const Type *tt = ty_array(DT_FLOAT64, 2, 'A', false);
+    LLVMValueRef XT = cg_make_array(L, tt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), xd, shape, strides);
+    LLVMValueRef C = cg_product(L, xt, X, tt, XT, xt), cd = cg_arr_data(L, C);
+    LLVMValueRef inv = LLVMBuildFDiv(L->b, f64c(L, 1.0), fact, ""), cells = mul(L, nvar, nvar);
+    k = cg_loop_begin(L, &lk, cells);   /* c *= 1 / fact */
+    p = cg_gep8(L, cd, mul(L, k, i64c(L, 8)));
+    LLVMBuildStore(L->b, LLVMBuildFMul(L->b, load64(L, L->f64, p), inv, ""), p);
+    cg_loop_end(L, &lk);
+    if (!cov && ci->ret->kind != TY_ARRAY) {   /* one variable: NumPy's c / c */
+        LLVMValueRef c = elem(L, DT_FLOAT64, cd, zero(L), i64c(L, 8));
+        return LLVMBuildFDiv(L->b, c, c, "");
+    }
+    if (!cov) {   /* c / sqrt(d_i) / sqrt(d_j), clipped to [-1, 1] */
+        const Type *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
+        LLVMValueRef sd = cg_arr_data(L, cg_alloc_array(L, f8, &nvar));
+        k = cg_loop_begin(L, &lk, nvar);
+        LLVMValueRef d = elem(L, DT_FLOAT64, cd, mul(L, k, add(L, nvar, i64c(L, 1))), i64c(L, 8));
+        LLVMBuildStore(L->b, cg_intrinsic1(L, "llvm.sqrt.f64", d), cg_gep8(L, sd, mul(L, k, i64c(L, 8))));
+        cg_loop_end(L, &lk);
+        LoopCtx li, lj;
+        LLVMValueRef i = cg_loop_begin(L, &li, nvar);
+        LLVMValueRef j = cg_loop_begin(L, &lj, nvar);
+        LLVMValueRef q = cg_gep8(L, cd, mul(L, add(L, mul(L, i, nvar), j), i64c(L, 8)));
+        LLVMValueRef v = LLVMBuildFDiv(L->b, load64(L, L->f64, q), elem(L, DT_FLOAT64, sd, i, i64c(L, 8)), "");
+        v = LLVMBuildFDiv(L->b, v, elem(L, DT_FLOAT64, sd, j, i64c(L, 8)), "");
+        LLVMValueRef x3[3] = {v, f64c(L, -1), f64c(L, 1)};
+        const Type *t3[3] = {ty_float64, ty_float64, ty_float64};
+        LLVMBuildStore(L->b, cg_clip_scalar(L, x3, t3, DT_FLOAT64), q);
+        cg_loop_end(L, &lj);
+        cg_loop_end(L, &li);
+    }
+    if (ci->ret->ndim == 2) return C;
+    return cg_make_array(L, ci->ret, cg_arr_meminfo(L, C), LLVMConstNull(L->ptr), cd, NULL, NULL);   /* one variable: 0-d */
+}
+
+/* ---- reductions along one axis ---------------------------------------------------------- */
+typedef LLVMValueRef (*LaneFold)(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                 LLVMValueRef n, LLVMValueRef stride);
+
+typedef struct LaneEnv {
+    CallInfo *ci;
+    LLVMValueRef *args, a, out;
+    const Type **types, *at, *rt;
+    int axis;
+    LaneFold fold;
+} LaneEnv;
+
+static void lane_body(Lower *L, LLVMValueRef *idx, void *env) {
+    LaneEnv *E = env;
+    LLVMValueRef off = zero(L);
+    for (int k = 0, j = 0; k < E->at->ndim; k++)
+        if (k != E->axis) off = add(L, off, mul(L, idx[j++], cg_arr_stride(L, E->at, E->a, k)));
+    LLVMValueRef v = E->fold(L, E->ci, E->args, E->types, E->at->dtype, cg_gep8(L, cg_arr_data(L, E->a), off),
+                             cg_arr_shape(L, E->a, E->axis), cg_arr_stride(L, E->at, E->a, E->axis));
+    cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), v, ty_scalar_of(E->rt->dtype));
+}
+
+/* fold over every lane along the constant axis of parameter 1 (all elements when none). */
+static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types, LaneFold fold) {
+    const Type *at = types[0], *rt = ci->ret;
+    int64_t axis = -1;
+    if (given(ci, types, 1)) {
+        ti_const_int(L->ti, in->args[ci->argmap[1]], &axis);
+        if (axis < 0) axis += at->ndim;
+    }
+    if (axis < 0 || at->ndim == 1) {
+        LLVMValueRef data, n, stride;
+        cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+        LLVMValueRef v = fold(L, ci, args, types, at->dtype, data, n, stride);
+        /* a float32 array's result is a float32 value */
+        return at->dtype == DT_FLOAT32 && ty_dtype_of_scalar(rt) == DT_FLOAT64 ? through_dtype(L, v, rt, DT_FLOAT32) : v;
+    }
+    LLVMValueRef shape[64];
+    for (int k = 0, j = 0; k < at->ndim; k++)
+        if (k != axis) shape[j++] = cg_arr_shape(L, args[0], k);
+    LaneEnv E = {.ci = ci, .args = args, .a = args[0], .types = types, .at = at, .rt = rt, .axis = (int)axis, .fold = fold};
+    E.out = cg_alloc_array(L, rt, shape);
+    cg_loop_nest(L, at->ndim - 1, shape, lane_body, &E);
+    return E.out;
+}
+
+/* sum (or product) of the non-NaN values, in the result's canonical type */
+static LLVMValueRef fold_nansum(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                LLVMValueRef n, LLVMValueRef stride) {
+    bool prod = ci->builtin == BI_NP_NANPROD;
+    const Type *rt = ci->ret->kind == TY_ARRAY ? ty_scalar_of(ci->ret->dtype) : ci->ret, *et = ty_scalar_of(dt);
+    LLVMValueRef acc = slot_of(L, cg_type(L, rt), cg_cast(L, prod ? i64c(L, 1) : zero(L), ty_int64, rt), "acc");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = elem(L, dt, data, i, stride), cur = load64(L, cg_type(L, rt), acc);
+    L->numpy_sem = true;
+    LLVMValueRef v = cg_binop(L, prod ? IRB_MUL : IRB_ADD, cur, cg_cast(L, x, et, rt), rt, NULL);
+    L->numpy_sem = false;
+    if (et == ty_float64) v = LLVMBuildSelect(L->b, is_nan(L, x), cur, v, "");
+    LLVMBuildStore(L->b, v, acc);
+    cg_loop_end(L, &lc);
+    return load64(L, cg_type(L, rt), acc);
+}
+
+/* min or max ignoring NaN (NaN when all are); ptp: max - min with NaN propagating. */
+static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                 LLVMValueRef n, LLVMValueRef stride) {
+    int bid = ci->builtin;
+    const Type *et = ty_scalar_of(dt);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, zero(L), ""), "builtins:ValueError",
+                "zero-size array to reduction operation which has no identity");
+    LLVMValueRef first = elem(L, dt, data, zero(L), stride);
+    LLVMValueRef lo = slot_of(L, cg_type(L, et), first, "lo"), hi = slot_of(L, cg_type(L, et), first, "hi");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = elem(L, dt, data, i, stride), cl = load64(L, cg_type(L, et), lo), ch = load64(L, cg_type(L, et), hi);
+    LLVMValueRef less = cg_cmp_values(L, IRC_LT, x, et, cl, et), more = cg_cmp_values(L, IRC_GT, x, et, ch, et);
+    if (et == ty_float64) {
+        if (bid == BI_NP_PTP) {   /* NaN wins */
+            less = LLVMBuildOr(L->b, less, is_nan(L, x), "");
+            more = LLVMBuildOr(L->b, more, is_nan(L, x), "");
+            less = LLVMBuildAnd(L->b, less, LLVMBuildNot(L->b, is_nan(L, cl), ""), "");
+            more = LLVMBuildAnd(L->b, more, LLVMBuildNot(L->b, is_nan(L, ch), ""), "");
+        } else {                  /* NaN loses: a NaN so far gives way to any number */
+            less = LLVMBuildOr(L->b, less, LLVMBuildAnd(L->b, is_nan(L, cl), LLVMBuildNot(L->b, is_nan(L, x), ""), ""), "");
+            more = LLVMBuildOr(L->b, more, LLVMBuildAnd(L->b, is_nan(L, ch), LLVMBuildNot(L->b, is_nan(L, x), ""), ""), "");
+        }
+    }
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, less, x, cl, ""), lo);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, more, x, ch, ""), hi);
+    cg_loop_end(L, &lc);
+    LLVMValueRef l = load64(L, cg_type(L, et), lo), h = load64(L, cg_type(L, et), hi);
+    if (bid == BI_NP_NANMIN) return l;
+    if (bid == BI_NP_NANMAX) return h;
+    L->numpy_sem = true;
+    LLVMValueRef d = cg_binop(L, IRB_SUB, h, l, et, NULL);
+    L->numpy_sem = false;
+    return through_dtype(L, d, et, dt);   /* wraps in the array's dtype, as NumPy subtracts */
+}
+
+/* mean, var or std of the non-NaN values, in float64 */
+static LLVMValueRef fold_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                 LLVMValueRef n, LLVMValueRef stride) {
+    int bid = ci->builtin;
+    const Type *et = ty_scalar_of(dt);
+    LLVMValueRef sum = slot_of(L, L->f64, f64c(L, 0), "sum"), cnt = slot_of(L, L->i64, zero(L), "count");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = cg_cast(L, elem(L, dt, data, i, stride), et, ty_float64), ok = LLVMBuildNot(L->b, is_nan(L, x), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, ok, LLVMBuildFAdd(L->b, load64(L, L->f64, sum), x, ""), load64(L, L->f64, sum), ""), sum);
+    LLVMBuildStore(L->b, add(L, load64(L, L->i64, cnt), LLVMBuildZExt(L->b, ok, L->i64, "")), cnt);
+    cg_loop_end(L, &lc);
+    LLVMValueRef c = load64(L, L->i64, cnt), mean = LLVMBuildFDiv(L->b, load64(L, L->f64, sum), LLVMBuildSIToFP(L->b, c, L->f64, ""), "");
+    if (bid == BI_NP_NANMEAN) return mean;
+    LLVMValueRef ss = slot_of(L, L->f64, f64c(L, 0), "ss");
+    i = cg_loop_begin(L, &lc, n);
+    x = cg_cast(L, elem(L, dt, data, i, stride), et, ty_float64);
+    LLVMValueRef d = LLVMBuildFSub(L->b, x, mean, "");
+    LLVMValueRef nv = LLVMBuildFAdd(L->b, load64(L, L->f64, ss), LLVMBuildFMul(L->b, d, d, ""), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, is_nan(L, x), load64(L, L->f64, ss), nv, ""), ss);
+    cg_loop_end(L, &lc);
+    LLVMValueRef ddof = given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_int64) : zero(L);
+    LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, "");
+    LLVMValueRef var = LLVMBuildFDiv(L->b, load64(L, L->f64, ss), LLVMBuildSIToFP(L->b, dof, L->f64, ""), "");
+    var = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), ""), f64c(L, NAN), var, "");
+    return bid == BI_NP_NANSTD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+}
+
+/* ---- nonzero, argwhere, flatnonzero ---------------------------------------------------- */
+typedef struct NzEnv {
+    const Type *at, *rt;
+    LLVMValueRef a, count, flat, outs[64];
+    int bid;
+} NzEnv;
+
+static void count_body(Lower *L, LLVMValueRef *idx, void *env) {
+    NzEnv *E = env;
+    LLVMValueRef t = cg_truth(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype));
+    LLVMBuildStore(L->b, add(L, load64(L, L->i64, E->count), LLVMBuildZExt(L->b, t, L->i64, "")), E->count);
+}
+
+static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
+    NzEnv *E = env;
+    int nd = E->at->ndim;
+    LLVMValueRef t = cg_truth(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype));
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "nz"), next = LLVMAppendBasicBlockInContext(L->c, L->func, "nznext");
+    LLVMValueRef flat = load64(L, L->i64, E->flat);
+    LLVMBuildStore(L->b, add(L, flat, i64c(L, 1)), E->flat);
+    LLVMBuildCondBr(L->b, t, yes, next);
+    LLVMPositionBuilderAtEnd(L->b, yes);
+    LLVMValueRef pos = load64(L, L->i64, E->count);
+    if (E->bid == BI_NP_FLATNONZERO) {
+        LLVMBuildStore(L->b, flat, cg_gep8(L, cg_arr_data(L, E->outs[0]), mul(L, pos, i64c(L, 8))));
+    } else if (E->bid == BI_NP_ARGWHERE) {
+        for (int k = 0; k < nd; k++)
+            LLVMBuildStore(L->b, idx[k], cg_gep8(L, cg_arr_data(L, E->outs[0]), mul(L, add(L, mul(L, pos, i64c(L, nd)), i64c(L, k)), i64c(L, 8))));
+    } else {
+        for (int k = 0; k < nd; k++) LLVMBuildStore(L->b, idx[k], cg_gep8(L, cg_arr_data(L, E->outs[k]), mul(L, pos, i64c(L, 8))));
+    }
+    LLVMBuildStore(L->b, add(L, pos, i64c(L, 1)), E->count);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt = ci->ret;
+    int nd = at->ndim;
+    NzEnv E = {.at = at, .rt = rt, .a = args[0], .bid = ci->builtin};
+    LLVMValueRef shape[64];
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, args[0], k);
+    E.count = slot_of(L, L->i64, zero(L), "count");
+    E.flat = slot_of(L, L->i64, zero(L), "flat");
+    cg_loop_nest(L, nd, shape, count_body, &E);
+    LLVMValueRef n = load64(L, L->i64, E.count), dims[2] = {n, i64c(L, nd)};
+    int nout = E.bid == BI_NP_NONZERO ? nd : 1;
+    for (int k = 0; k < nout; k++) E.outs[k] = cg_alloc_array(L, E.bid == BI_NP_NONZERO ? rt->elems[k] : rt, dims);
+    LLVMBuildStore(L->b, zero(L), E.count);
+    cg_loop_nest(L, nd, shape, fill_body, &E);
+    if (E.bid != BI_NP_NONZERO) return E.outs[0];
+    LLVMValueRef v = LLVMGetUndef(cg_type(L, rt));
+    for (int k = 0; k < nd; k++) v = LLVMBuildInsertValue(L->b, v, E.outs[k], (unsigned)k, "");
+    return v;
+}
+
+/* ---- convolve, correlate, cross --------------------------------------------------------- */
+static LLVMValueRef conj_of(Lower *L, LLVMValueRef z) {
+    return LLVMBuildInsertValue(L->b, z, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), ""), 1, "");
+}
+
+static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    bool conv = ci->builtin == BI_NP_CONVOLVE;
+    const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype);
+    int dt = rt->dtype, mode = conv ? 2 : 0;
+    if (given(ci, types, 2)) {
+        const char *s = ti_const_str(L->ti, in->args[ci->argmap[2]]);
+        for (int i = 0; ti_conv_modes[i]; i++)
+            if (!strcmp(s, ti_conv_modes[i])) mode = i;
+    }
+    LLVMValueRef ad, an, as, vd, vn, vs;
+    cg_flat_lane(L, types[0], args[0], dt, &ad, &an, &as);
+    cg_flat_lane(L, types[1], args[1], dt, &vd, &vn, &vs);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, an, zero(L), ""), "builtins:ValueError", "a cannot be empty");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, vn, zero(L), ""), "builtins:ValueError", "v cannot be empty");
+    LLVMValueRef swap = slt(L, an, vn);
+    if (conv) {   /* convolve(a, v) = correlate(longer, shorter reversed), never reversed after */
+        LLVMValueRef d1 = LLVMBuildSelect(L->b, swap, vd, ad, ""), n1 = LLVMBuildSelect(L->b, swap, vn, an, "");
+        LLVMValueRef s1 = LLVMBuildSelect(L->b, swap, vs, as, "");
+        LLVMValueRef d2 = LLVMBuildSelect(L->b, swap, ad, vd, ""), n2 = LLVMBuildSelect(L->b, swap, an, vn, "");
+        LLVMValueRef s2 = LLVMBuildSelect(L->b, swap, as, vs, "");
+        ad = d1, an = n1, as = s1;
+        vd = cg_gep8(L, d2, mul(L, LLVMBuildSub(L->b, n2, i64c(L, 1), ""), s2)), vn = n2, vs = LLVMBuildNeg(L->b, s2, "");
+        swap = LLVMConstInt(L->i1, 0, 0);
+    } else {      /* correlate(a, v) with v longer is correlate(v, a) reversed */
+        LLVMValueRef d1 = LLVMBuildSelect(L->b, swap, vd, ad, ""), n1 = LLVMBuildSelect(L->b, swap, vn, an, "");
+        LLVMValueRef s1 = LLVMBuildSelect(L->b, swap, vs, as, "");
+        vd = LLVMBuildSelect(L->b, swap, ad, vd, ""), vn = LLVMBuildSelect(L->b, swap, an, vn, "");
+        vs = LLVMBuildSelect(L->b, swap, as, vs, "");
+        ad = d1, an = n1, as = s1;
+    }
+    LLVMValueRef left = mode == 0 ? zero(L) : mode == 1 ? LLVMBuildSDiv(L->b, vn, i64c(L, 2), "") : LLVMBuildSub(L->b, vn, i64c(L, 1), "");
+    LLVMValueRef len = mode == 0 ? add(L, LLVMBuildSub(L->b, an, vn, ""), i64c(L, 1)) : mode == 1 ? an
+                                 : LLVMBuildSub(L->b, add(L, an, vn), i64c(L, 1), "");
+    LLVMValueRef out = cg_alloc_array(L, rt, &len), od = cg_arr_data(L, out);
+    LoopCtx li, lj;
+    LLVMValueRef i = cg_loop_begin(L, &li, len);
+    LLVMValueRef acc = slot_of(L, cg_type(L, ct), LLVMConstNull(cg_type(L, ct)), "acc");
+    LLVMValueRef base = LLVMBuildSub(L->b, i, left, "");   /* A index of B[0] */
+    LLVMValueRef j = cg_loop_begin(L, &lj, vn);
+    LLVMValueRef ai = add(L, base, j);
+    LLVMBasicBlockRef in_ = LLVMAppendBasicBlockInContext(L->c, L->func, "overlap"), skip = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
+    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, ai, zero(L), ""), slt(L, ai, an), ""), in_, skip);
+    LLVMPositionBuilderAtEnd(L->b, in_);
+    L->numpy_sem = true;
+    LLVMValueRef y = elem(L, dt, vd, j, vs);
+    if (!conv && ct == ty_complex128) y = conj_of(L, y);   /* correlate conjugates its second operand */
+    LLVMValueRef prod = cg_binop(L, IRB_MUL, elem(L, dt, ad, ai, as), y, ct, NULL);
+    LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, load64(L, cg_type(L, ct), acc), prod, ct, NULL), acc);
+    L->numpy_sem = false;
+    LLVMBuildBr(L->b, skip);
+    LLVMPositionBuilderAtEnd(L->b, skip);
+    cg_loop_end(L, &lj);
+    LLVMValueRef o = LLVMBuildSelect(L->b, swap, LLVMBuildSub(L->b, LLVMBuildSub(L->b, len, i64c(L, 1), ""), i, ""), i, "");
+    LLVMValueRef r = load64(L, cg_type(L, ct), acc);
+    if (ct == ty_complex128) r = LLVMBuildSelect(L->b, swap, conj_of(L, r), r, "");   /* swapped: reversed and conjugated */
+    cg_store_elem(L, dt, cg_gep8(L, od, mul(L, o, isz(L, dt))), r, ct);
+    cg_loop_end(L, &li);
+    return out;
+}
+
+static LLVMValueRef np_cross(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype), *xt = types[0], *yt = types[1];
+    LLVMValueRef x = args[0], y = args[1];
+    LLVMValueRef three = i64c(L, 3);
+    cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, x, xt->ndim - 1), three, ""),
+                                    LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, y, yt->ndim - 1), three, ""), ""),
+                    "builtins:ValueError", "incompatible dimensions for cross product (dimension must be 3)");
+    LLVMValueRef nx = xt->ndim == 2 ? cg_arr_shape(L, x, 0) : i64c(L, 1), ny = yt->ndim == 2 ? cg_arr_shape(L, y, 0) : i64c(L, 1);
+    LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, nx, ny, "");
+    LLVMValueRef xone = LLVMBuildICmp(L->b, LLVMIntEQ, nx, i64c(L, 1), ""), yone = LLVMBuildICmp(L->b, LLVMIntEQ, ny, i64c(L, 1), "");
+    cg_raise_unless(L, LLVMBuildOr(L->b, same, LLVMBuildOr(L->b, xone, yone, ""), ""), "builtins:ValueError",
+                    "operands could not be broadcast together");
+    LLVMValueRef rows = LLVMBuildSelect(L->b, xone, ny, nx, ""), shape[2] = {rows, three};
+    LLVMValueRef out = cg_alloc_array(L, rt, rt->ndim == 2 ? shape : shape + 1);
+    LoopCtx lc;
+    LLVMValueRef r = cg_loop_begin(L, &lc, rows), xv[3], yv[3];
+    for (int k = 0; k < 3; k++) {
+        LLVMValueRef ix[2] = {LLVMBuildSelect(L->b, xone, zero(L), r, ""), i64c(L, k)}, iy[2] = {LLVMBuildSelect(L->b, yone, zero(L), r, ""), i64c(L, k)};
+        xv[k] = cg_cast(L, cg_load_elem(L, xt->dtype, cg_elem_ptr(L, xt, x, xt->ndim == 2 ? ix : ix + 1)), ty_scalar_of(xt->dtype), ct);
+        yv[k] = cg_cast(L, cg_load_elem(L, yt->dtype, cg_elem_ptr(L, yt, y, yt->ndim == 2 ? iy : iy + 1)), ty_scalar_of(yt->dtype), ct);
+    }
+    L->numpy_sem = true;
+    for (int k = 0; k < 3; k++) {
+        int p = (k + 1) % 3, q = (k + 2) % 3;
+        LLVMValueRef v = cg_binop(L, IRB_SUB, cg_binop(L, IRB_MUL, xv[p], yv[q], ct, NULL), cg_binop(L, IRB_MUL, xv[q], yv[p], ct, NULL), ct, NULL);
+        LLVMValueRef io[2] = {r, i64c(L, k)};
+        cg_store_elem(L, rt->dtype, cg_elem_ptr(L, rt, out, rt->ndim == 2 ? io : io + 1), v, ct);
+    }
+    L->numpy_sem = false;
+    cg_loop_end(L, &lc);
+    return out;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------- */
+LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    switch (ci->builtin) {
+    case BI_NP_HISTOGRAM: return np_histogram(L, in, ci, args, types);
+    case BI_NP_BINCOUNT: return np_bincount(L, ci, args, types);
+    case BI_NP_DIGITIZE: return np_digitize(L, ci, args, types);
+    case BI_NP_INTERP: return np_interp(L, ci, args, types);
+    case BI_NP_COV: case BI_NP_CORRCOEF: return np_cov(L, in, ci, args, types);
+    case BI_NP_NANSUM: case BI_NP_NANPROD: return along_axis(L, in, ci, args, types, fold_nansum);
+    case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_PTP: return along_axis(L, in, ci, args, types, fold_extreme);
+    case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD: return along_axis(L, in, ci, args, types, fold_moments);
+    case BI_NP_NONZERO: case BI_NP_ARGWHERE: case BI_NP_FLATNONZERO: return np_nonzero(L, ci, args, types);
+    case BI_NP_CONVOLVE: case BI_NP_CORRELATE: return np_correlate(L, in, ci, args, types);
+    case BI_NP_CROSS: return np_cross(L, ci, args, types);
+    case BI_NP_EINSUM: return cg_linalg_call(L, in, ci, args, types);
+    }
+    return NULL;
+}

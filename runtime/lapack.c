@@ -1,0 +1,619 @@
+/* lapack.c: ?gemm and the LAPACK decompositions of np.linalg for float32, float64, complex64 and
+ * complex128 (declared in lapack.h), in the library runtime/linalg.c loaded.
+ *
+ * How: each routine is looked up once per kind by its ILP64 spelling (scipy_sgesv_64_, ...;
+ * ember_rt_linalg_symbol tries the older spellings too) and kept in a table written with atomic
+ * stores, so threads that race to fill it store the same pointer. Elements move between
+ * strided views and column-major scratch by memcpy of their size; arithmetic outside the
+ * library (pivots, determinant signs, pinv's scaling) goes through double complex. gemm reads an
+ * operand in place when it is column- or row-major (the latter as the transpose) and otherwise
+ * packs it, like linalg.c's float64 product; the decompositions always work on packed copies
+ * and call the workspace query first (lwork = -1), as NumPy's umath_linalg does.
+ */
+#include "lapack.h"
+#include "linalg.h"
+#include <complex.h>
+#include <stdio.h>
+#include <math.h>
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ember_rt_raise(const char *exc, const char *msg); /* error.c */
+
+typedef int64_t lint; /* ILP64 */
+
+static const int esize[4] = {4, 8, 8, 16};
+static const char letter[4] = {'s', 'd', 'c', 'z'};
+static int is_cplx(int k) { return k >= LA_C; }
+static int real_kind(int k) { return k == LA_C ? LA_S : k == LA_Z ? LA_D : k; }
+static lint max1(lint x) { return x > 1 ? x : 1; }
+
+/* ---- routines ------------------------------------------------------------------------ */
+enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_COUNT };
+static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr", "geev", "gelsd"};
+static void *routines[4][R_COUNT];
+
+static void *routine(int k, int r) {
+    void *f = __atomic_load_n(&routines[k][r], __ATOMIC_ACQUIRE);
+    if (f) return f;
+    char name[3][48];
+    const char *base = rname[r];
+    char tail[16];
+    if (r == R_EVD) base = is_cplx(k) ? "heevd" : "syevd";
+    if (r == R_ORGQR) base = is_cplx(k) ? "ungqr" : "orgqr";
+    snprintf(tail, sizeof tail, "%c%s", letter[k], base);
+    if (r == R_GEMM) {
+        snprintf(name[0], sizeof name[0], "scipy_cblas_%s64_", tail);
+        snprintf(name[1], sizeof name[1], "cblas_%s64_", tail);
+    } else {
+        snprintf(name[0], sizeof name[0], "scipy_%s_64_", tail);
+        snprintf(name[1], sizeof name[1], "%s_64_", tail);
+    }
+    const char *names[3] = {name[0], name[1], NULL};
+    f = ember_rt_linalg_symbol(names);
+    if (!f) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "ember: the BLAS/LAPACK library has no %s", name[0]);
+        ember_rt_raise("builtins:RuntimeError", msg);
+        return NULL;
+    }
+    __atomic_store_n(&routines[k][r], f, __ATOMIC_RELEASE);
+    return f;
+}
+
+/* ---- elements and scratch --------------------------------------------------------------- */
+static double complex get(int k, const char *p) {
+    switch (k) {
+    case LA_S: { float v; memcpy(&v, p, 4); return v; }
+    case LA_D: { double v; memcpy(&v, p, 8); return v; }
+    case LA_C: { float complex v; memcpy(&v, p, 8); return v; }
+    default: { double complex v; memcpy(&v, p, 16); return v; }
+    }
+}
+
+static void put(int k, char *p, double complex v) {
+    switch (k) {
+    case LA_S: { float x = (float)creal(v); memcpy(p, &x, 4); break; }
+    case LA_D: { double x = creal(v); memcpy(p, &x, 8); break; }
+    case LA_C: { float complex x = (float complex)v; memcpy(p, &x, 8); break; }
+    default: memcpy(p, &v, 16); break;
+    }
+}
+
+static char *scratch(int k, int64_t count) {
+    char *p = malloc((size_t)(count > 0 ? count : 1) * (size_t)esize[k]);
+    if (!p) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+    return p;
+}
+
+static void pack(int k, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+    int e = esize[k];
+    for (int64_t j = 0; j < cols; j++)
+        for (int64_t i = 0; i < rows; i++) memcpy(dst + (j * rows + i) * e, src + i * rs + j * cs, (size_t)e);
+}
+
+static void unpack(int k, char *dst, int64_t rs, int64_t cs, const char *src, int64_t ld, int64_t rows, int64_t cols) {
+    int e = esize[k];
+    for (int64_t j = 0; j < cols; j++)
+        for (int64_t i = 0; i < rows; i++) memcpy(dst + i * rs + j * cs, src + (j * ld + i) * e, (size_t)e);
+}
+
+static int lapack_failed(const char *what) {
+    ember_rt_raise("numpy.linalg:LinAlgError", what);
+    return -1;
+}
+
+/* ---- gemm ------------------------------------------------------------------------------- */
+enum { COL_MAJOR = 102, NO_TRANS = 111, TRANS = 112 };
+
+/* How ?gemm reads a rows x cols view in place (see linalg.c's blas_layout), or 0. */
+static int layout(int k, const char *data, int64_t rows, int64_t cols, int64_t rs, int64_t cs, lint *ld) {
+    int64_t e = esize[k];
+    if ((uintptr_t)data % (uintptr_t)(e > 8 ? 8 : e)) return 0;
+    if ((rows <= 1 || rs == e) && (cols <= 1 || (cs % e == 0 && cs / e >= max1(rows)))) {
+        *ld = cols <= 1 ? max1(rows) : cs / e;
+        return NO_TRANS;
+    }
+    if ((cols <= 1 || cs == e) && (rows <= 1 || (rs % e == 0 && rs / e >= max1(cols)))) {
+        *ld = rows <= 1 ? max1(cols) : rs / e;
+        return TRANS;
+    }
+    return 0;
+}
+
+typedef void (*SgemmFn)(int, int, int, lint, lint, lint, float, const void *, lint, const void *, lint, float, void *, lint);
+typedef void (*DgemmFn)(int, int, int, lint, lint, lint, double, const void *, lint, const void *, lint, double, void *, lint);
+typedef void (*ZgemmFn)(int, int, int, lint, lint, lint, const void *, const void *, lint, const void *, lint, const void *,
+                        void *, lint);
+
+static void call_gemm(int k, void *f, int ta, int tb, lint m, lint n, lint kk, const void *a, lint lda, const void *b,
+                      lint ldb, void *c, lint ldc) {
+    static const float complex c8[2] = {1.0f, 0.0f};
+    static const double complex c16[2] = {1.0, 0.0};
+    switch (k) {
+    case LA_S: ((SgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, 1.0f, a, lda, b, ldb, 0.0f, c, ldc); break;
+    case LA_D: ((DgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, 1.0, a, lda, b, ldb, 0.0, c, ldc); break;
+    case LA_C: ((ZgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, &c8[0], a, lda, b, ldb, &c8[1], c, ldc); break;
+    default: ((ZgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, &c16[0], a, lda, b, ldb, &c16[1], c, ldc); break;
+    }
+}
+
+/* An operand as ?gemm reads it: in place, or packed into *owned. */
+static int operand(int k, const char **p, lint *ld, int *trans, char **owned, const char *data, int64_t rows, int64_t cols,
+                   int64_t rs, int64_t cs) {
+    *owned = NULL;
+    *p = data;
+    if ((*trans = layout(k, data, rows, cols, rs, cs, ld))) return 0;
+    if (!(*owned = scratch(k, rows * cols))) return -1;
+    pack(k, *owned, data, rows, cols, rs, cs);
+    *p = *owned;
+    *ld = max1(rows);
+    *trans = NO_TRANS;
+    return 0;
+}
+
+int ember_rt_gemm(int k, int64_t m, int64_t kk, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                  int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
+    void *f = routine(k, R_GEMM);
+    if (!f) return -1;
+    if (m <= 0 || n <= 0) return 0;
+    if (kk <= 0) {
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) put(k, c + i * c_rs + j * c_cs, 0);
+        return 0;
+    }
+    const char *pa, *pb;
+    char *oa = NULL, *ob = NULL, *oc = NULL;
+    lint lda, ldb, ldc;
+    int ta, tb, rc = -1;
+    if (operand(k, &pa, &lda, &ta, &oa, a, m, kk, a_rs, a_cs) || operand(k, &pb, &ldb, &tb, &ob, b, kk, n, b_rs, b_cs))
+        goto done;
+    int tc = layout(k, c, m, n, c_rs, c_cs, &ldc);
+    if (tc == NO_TRANS) {
+        call_gemm(k, f, ta, tb, m, n, kk, pa, lda, pb, ldb, c, ldc);
+    } else if (tc == TRANS) {   /* C^T = B^T A^T */
+        call_gemm(k, f, tb == NO_TRANS ? TRANS : NO_TRANS, ta == NO_TRANS ? TRANS : NO_TRANS, n, m, kk, pb, ldb, pa, lda, c, ldc);
+    } else {
+        if (!(oc = scratch(k, m * n))) goto done;
+        call_gemm(k, f, ta, tb, m, n, kk, pa, lda, pb, ldb, oc, m);
+        unpack(k, c, c_rs, c_cs, oc, m, m, n);
+    }
+    rc = 0;
+done:
+    free(oa);
+    free(ob);
+    free(oc);
+    return rc;
+}
+
+/* ---- solve, slogdet, cholesky ------------------------------------------------------------ */
+typedef void (*GesvFn)(const lint *, const lint *, void *, const lint *, lint *, void *, const lint *, lint *);
+typedef void (*GetrfFn)(const lint *, const lint *, void *, const lint *, lint *, lint *);
+typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *, size_t);
+
+int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+    GesvFn f = (GesvFn)routine(k, R_GESV);
+    if (!f) return -1;
+    if (n <= 0) return 0;
+    char *pa = scratch(k, n * n), *pb = pa ? scratch(k, n * nrhs) : NULL;
+    lint *ipiv = pb ? malloc((size_t)n * sizeof *ipiv) : NULL;
+    int rc = -1;
+    if (!ipiv) {
+        if (pb) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        goto done;
+    }
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    if (b) {
+        pack(k, pb, b, n, nrhs, b_rs, b_cs);
+    } else {
+        for (int64_t j = 0; j < nrhs; j++)
+            for (int64_t i = 0; i < n; i++) put(k, pb + (j * n + i) * esize[k], i == j);
+    }
+    lint ld = n, info = 0;
+    f(&n, &nrhs, pa, &ld, ipiv, pb, &ld, &info);
+    if (info > 0) {
+        lapack_failed("Singular matrix");
+        goto done;
+    }
+    unpack(k, x, x_rs, x_cs, pb, n, n, nrhs);
+    rc = 0;
+done:
+    free(pa);
+    free(pb);
+    free(ipiv);
+    return rc;
+}
+
+int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *sign, double *logdet) {
+    GetrfFn f = (GetrfFn)routine(k, R_GETRF);
+    if (!f) return -1;
+    sign[0] = 1.0, sign[1] = 0.0, *logdet = 0.0;
+    if (n <= 0) return 0;
+    char *pa = scratch(k, n * n);
+    lint *ipiv = pa ? malloc((size_t)n * sizeof *ipiv) : NULL;
+    if (!ipiv) {
+        free(pa);
+        if (pa) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        return -1;
+    }
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    lint info = 0;
+    f(&n, &n, pa, &n, ipiv, &info);
+    if (info > 0) {   /* a zero pivot: singular */
+        sign[0] = 0.0;
+        *logdet = -INFINITY;
+    } else {          /* NumPy: the sign of the row swaps times each pivot's phase, log|pivots| summed */
+        double complex s = 1.0;
+        double acc = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+            if (ipiv[i] != i + 1) s = -s;
+            double complex u = get(k, pa + (i * n + i) * esize[k]);
+            double au = cabs(u);
+            s *= u / au;
+            acc += log(au);
+        }
+        sign[0] = creal(s), sign[1] = cimag(s), *logdet = acc;
+    }
+    free(pa);
+    free(ipiv);
+    return 0;
+}
+
+int ember_rt_la_cholesky(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *out, int64_t o_rs,
+                         int64_t o_cs) {
+    PotrfFn f = (PotrfFn)routine(k, R_POTRF);
+    if (!f) return -1;
+    if (n <= 0) return 0;
+    char *pa = scratch(k, n * n);
+    if (!pa) return -1;
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    lint info = 0;
+    f("L", &n, pa, &n, &info, 1);
+    if (info > 0) {
+        free(pa);
+        return lapack_failed("Matrix is not positive definite");
+    }
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t i = 0; i < j; i++) put(k, pa + (j * n + i) * esize[k], 0);
+    unpack(k, out, o_rs, o_cs, pa, n, n, n);
+    free(pa);
+    return 0;
+}
+
+/* ---- eigh ----------------------------------------------------------------------------------- */
+typedef void (*SyevdFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, const lint *, lint *,
+                        const lint *, lint *, size_t, size_t);
+typedef void (*HeevdFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, const lint *, void *,
+                        const lint *, lint *, const lint *, lint *, size_t, size_t);
+
+int ember_rt_la_eigh(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, int upper, char *w, int64_t ws, char *v,
+                     int64_t v_rs, int64_t v_cs) {
+    void *f = routine(k, R_EVD);
+    if (!f) return -1;
+    if (n <= 0) return 0;
+    int rk = real_kind(k);
+    const char *jobz = v ? "V" : "N", *uplo = upper ? "U" : "L";
+    char *pa = scratch(k, n * n), *pw = pa ? scratch(rk, n) : NULL, *work = NULL, *rwork = NULL;
+    lint *iwork = NULL, info = 0, lwork = -1, lrwork = -1, liwork = -1, iq = 0;
+    char wq[16], rq[16];
+    int rc = -1;
+    if (!pw) goto done;
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    if (is_cplx(k)) ((HeevdFn)f)(jobz, uplo, &n, pa, &n, pw, wq, &lwork, rq, &lrwork, &iq, &liwork, &info, 1, 1);
+    else ((SyevdFn)f)(jobz, uplo, &n, pa, &n, pw, wq, &lwork, &iq, &liwork, &info, 1, 1);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    lrwork = is_cplx(k) ? (lint)creal(get(rk, rq)) + 1 : 1;
+    liwork = iq > 0 ? iq : 1;
+    if (!(work = scratch(k, lwork)) || !(rwork = scratch(rk, lrwork)) || !(iwork = malloc((size_t)liwork * sizeof *iwork))) {
+        if (rwork) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        goto done;
+    }
+    if (is_cplx(k)) ((HeevdFn)f)(jobz, uplo, &n, pa, &n, pw, work, &lwork, rwork, &lrwork, iwork, &liwork, &info, 1, 1);
+    else ((SyevdFn)f)(jobz, uplo, &n, pa, &n, pw, work, &lwork, iwork, &liwork, &info, 1, 1);
+    if (info != 0) {
+        lapack_failed("Eigenvalues did not converge");
+        goto done;
+    }
+    unpack(rk, w, ws, 0, pw, n, n, 1);
+    if (v) unpack(k, v, v_rs, v_cs, pa, n, n, n);
+    rc = 0;
+done:
+    free(pa);
+    free(pw);
+    free(work);
+    free(rwork);
+    free(iwork);
+    return rc;
+}
+
+/* ---- svd, pinv, matrix_rank ---------------------------------------------------------------- */
+typedef void (*RGesddFn)(const char *, const lint *, const lint *, void *, const lint *, void *, void *, const lint *, void *,
+                         const lint *, void *, const lint *, lint *, lint *, size_t);
+typedef void (*CGesddFn)(const char *, const lint *, const lint *, void *, const lint *, void *, void *, const lint *, void *,
+                         const lint *, void *, const lint *, void *, lint *, lint *, size_t);
+
+/* gesdd of packed pa (m x n, destroyed): s (real kind, min), u (m x ucols, ld m), vt (vrows x n). */
+static int gesdd(int k, char job, lint m, lint n, char *pa, char *s, char *u, lint ldu, char *vt, lint ldvt) {
+    void *f = routine(k, R_GESDD);
+    if (!f) return -1;
+    int rk = real_kind(k);
+    lint mn = m < n ? m : n, mx = m > n ? m : n, info = 0, lwork = -1;
+    char jobz[2] = {job, 0}, wq[16];
+    lint lrwork = job == 'N' ? 7 * mn : mn * ((5 * mn + 7) > (2 * mx + 2 * mn + 1) ? (5 * mn + 7) : (2 * mx + 2 * mn + 1));
+    char *rwork = is_cplx(k) ? scratch(rk, lrwork) : NULL, *work = NULL;
+    lint *iwork = malloc((size_t)max1(8 * mn) * sizeof *iwork);
+    int rc = -1;
+    if (!iwork || (is_cplx(k) && !rwork)) {
+        if (!iwork) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        goto done;
+    }
+    if (is_cplx(k)) ((CGesddFn)f)(jobz, &m, &n, pa, &m, s, u, &ldu, vt, &ldvt, wq, &lwork, rwork, iwork, &info, 1);
+    else ((RGesddFn)f)(jobz, &m, &n, pa, &m, s, u, &ldu, vt, &ldvt, wq, &lwork, iwork, &info, 1);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    if (!(work = scratch(k, lwork))) goto done;
+    if (is_cplx(k)) ((CGesddFn)f)(jobz, &m, &n, pa, &m, s, u, &ldu, vt, &ldvt, work, &lwork, rwork, iwork, &info, 1);
+    else ((RGesddFn)f)(jobz, &m, &n, pa, &m, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, &info, 1);
+    if (info != 0) {
+        lapack_failed("SVD did not converge");
+        goto done;
+    }
+    rc = 0;
+done:
+    free(rwork);
+    free(work);
+    free(iwork);
+    return rc;
+}
+
+int ember_rt_la_svd(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, int full, char *s, int64_t ss,
+                    char *u, int64_t u_rs, int64_t u_cs, char *vt, int64_t vt_rs, int64_t vt_cs) {
+    int64_t mn = m < n ? m : n;
+    int rk = real_kind(k);
+    if (mn <= 0) {   /* NumPy: empty factors, or identities for the full ones */
+        if (u && full) {
+            for (int64_t i = 0; i < m; i++)
+                for (int64_t j = 0; j < m; j++) put(k, u + i * u_rs + j * u_cs, i == j);
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t j = 0; j < n; j++) put(k, vt + i * vt_rs + j * vt_cs, i == j);
+        }
+        return 0;
+    }
+    int64_t ucols = full ? m : mn, vrows = full ? n : mn;
+    char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, *pu = NULL, *pv = NULL;
+    int rc = -1;
+    if (!ps || (u && (!(pu = scratch(k, m * ucols)) || !(pv = scratch(k, vrows * n))))) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    char dummy[32];
+    if (gesdd(k, u ? (full ? 'A' : 'S') : 'N', m, n, pa, ps, u ? pu : dummy, m, u ? pv : dummy, u ? vrows : 1)) goto done;
+    unpack(rk, s, ss, 0, ps, mn, mn, 1);
+    if (u) {
+        unpack(k, u, u_rs, u_cs, pu, m, m, ucols);
+        unpack(k, vt, vt_rs, vt_cs, pv, vrows, vrows, n);
+    }
+    rc = 0;
+done:
+    free(pa);
+    free(ps);
+    free(pu);
+    free(pv);
+    return rc;
+}
+
+int ember_rt_la_pinv(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double rcond, char *out,
+                     int64_t o_rs, int64_t o_cs) {
+    int64_t mn = m < n ? m : n;
+    int rk = real_kind(k), e = esize[k];
+    if (mn <= 0) return 0;
+    char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, *pu = ps ? scratch(k, m * mn) : NULL;
+    char *pv = pu ? scratch(k, mn * n) : NULL;
+    int rc = -1;
+    if (!pv) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    if (gesdd(k, 'S', m, n, pa, ps, pu, m, pv, mn)) goto done;
+    double smax = 0.0;
+    for (int64_t i = 0; i < mn; i++) smax = fmax(smax, creal(get(rk, ps + i * esize[rk])));
+    /* out[i][j] = sum_p conj(Vh[p][i]) / s[p] * conj(U[j][p]) over the kept p */
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            double complex acc = 0.0;
+            for (int64_t p = 0; p < mn; p++) {
+                double sp = creal(get(rk, ps + p * esize[rk]));
+                if (!(sp > rcond * smax)) continue;
+                acc += conj(get(k, pv + (i * mn + p) * e)) * (1.0 / sp) * conj(get(k, pu + (p * m + j) * e));
+            }
+            put(k, out + i * o_rs + j * o_cs, acc);
+        }
+    rc = 0;
+done:
+    free(pa);
+    free(ps);
+    free(pu);
+    free(pv);
+    return rc;
+}
+
+int ember_rt_la_rank(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double tol, int64_t *out) {
+    int64_t mn = m < n ? m : n;
+    int rk = real_kind(k);
+    *out = 0;
+    if (mn <= 0) return 0;
+    char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, dummy[32];
+    int rc = -1;
+    if (!ps) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    if (gesdd(k, 'N', m, n, pa, ps, dummy, 1, dummy, 1)) goto done;
+    double smax = 0.0;
+    for (int64_t i = 0; i < mn; i++) smax = fmax(smax, creal(get(rk, ps + i * esize[rk])));
+    if (tol < 0) tol = smax * (double)(m > n ? m : n) * (rk == LA_S ? FLT_EPSILON : DBL_EPSILON);
+    for (int64_t i = 0; i < mn; i++) *out += creal(get(rk, ps + i * esize[rk])) > tol;
+    rc = 0;
+done:
+    free(pa);
+    free(ps);
+    return rc;
+}
+
+/* ---- qr ------------------------------------------------------------------------------------- */
+typedef void (*GeqrfFn)(const lint *, const lint *, void *, const lint *, void *, void *, const lint *, lint *);
+typedef void (*OrgqrFn)(const lint *, const lint *, const lint *, void *, const lint *, const void *, void *, const lint *,
+                        lint *);
+
+int ember_rt_la_qr(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *q, int64_t q_rs,
+                   int64_t q_cs, char *r, int64_t r_rs, int64_t r_cs) {
+    GeqrfFn geqrf = (GeqrfFn)routine(k, R_GEQRF);
+    OrgqrFn orgqr = geqrf ? (OrgqrFn)routine(k, R_ORGQR) : NULL;
+    if (!orgqr) return -1;
+    int64_t mn = m < n ? m : n;
+    int e = esize[k];
+    if (mn <= 0) return 0;
+    char *pa = scratch(k, m * (n > mn ? n : mn)), *tau = pa ? scratch(k, mn) : NULL, *work = NULL, wq[16];
+    lint info = 0, lwork = -1, lda = m;
+    int rc = -1;
+    if (!tau) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    geqrf(&m, &n, pa, &lda, tau, wq, &lwork, &info);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    if (!(work = scratch(k, lwork))) goto done;
+    geqrf(&m, &n, pa, &lda, tau, work, &lwork, &info);
+    for (int64_t i = 0; i < mn; i++)   /* R: the upper triangle of the first min(m, n) rows */
+        for (int64_t j = 0; j < n; j++) put(k, r + i * r_rs + j * r_cs, j >= i ? get(k, pa + (j * m + i) * e) : 0);
+    lint mm = m, kk = mn;
+    free(work);
+    work = NULL;
+    lwork = -1;
+    orgqr(&mm, &kk, &kk, pa, &lda, tau, wq, &lwork, &info);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    if (!(work = scratch(k, lwork))) goto done;
+    orgqr(&mm, &kk, &kk, pa, &lda, tau, work, &lwork, &info);
+    if (info != 0) {
+        lapack_failed("QR decomposition failed");
+        goto done;
+    }
+    unpack(k, q, q_rs, q_cs, pa, m, m, mn);
+    rc = 0;
+done:
+    free(pa);
+    free(tau);
+    free(work);
+    return rc;
+}
+
+/* ---- eig ------------------------------------------------------------------------------------ */
+typedef void (*RGeevFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, void *, const lint *,
+                        void *, const lint *, void *, const lint *, lint *, size_t, size_t);
+typedef void (*CGeevFn)(const char *, const char *, const lint *, void *, const lint *, void *, void *, const lint *, void *,
+                        const lint *, void *, const lint *, void *, lint *, size_t, size_t);
+
+int ember_rt_la_eig(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *w, int64_t ws, char *v, int64_t v_rs,
+                    int64_t v_cs) {
+    void *f = routine(k, R_GEEV);
+    if (!f) return -1;
+    if (n <= 0) return 0;
+    int rk = real_kind(k), e = esize[k];
+    const char *jobvr = v ? "V" : "N";
+    char *pa = scratch(k, n * n), *wr = pa ? scratch(k, n) : NULL, *wi = wr ? scratch(k, n) : NULL;
+    char *vr = wi ? scratch(k, v ? n * n : 1) : NULL, *rwork = vr ? scratch(rk, 2 * n) : NULL, *work = NULL, wq[16], dummy[32];
+    lint info = 0, lwork = -1, one = 1, ldvr = v ? n : 1;
+    int rc = -1;
+    if (!rwork) goto done;
+    pack(k, pa, a, n, n, a_rs, a_cs);
+    if (is_cplx(k)) ((CGeevFn)f)("N", jobvr, &n, pa, &n, wr, dummy, &one, vr, &ldvr, wq, &lwork, rwork, &info, 1, 1);
+    else ((RGeevFn)f)("N", jobvr, &n, pa, &n, wr, wi, dummy, &one, vr, &ldvr, wq, &lwork, &info, 1, 1);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    if (!(work = scratch(k, lwork))) goto done;
+    if (is_cplx(k)) ((CGeevFn)f)("N", jobvr, &n, pa, &n, wr, dummy, &one, vr, &ldvr, work, &lwork, rwork, &info, 1, 1);
+    else ((RGeevFn)f)("N", jobvr, &n, pa, &n, wr, wi, dummy, &one, vr, &ldvr, work, &lwork, &info, 1, 1);
+    if (info != 0) {
+        lapack_failed("Eigenvalues did not converge");
+        goto done;
+    }
+    if (!is_cplx(k))   /* real in, real out (as numba): complex eigenvalues are a domain change */
+        for (int64_t i = 0; i < n; i++)
+            if (creal(get(k, wi + i * e)) != 0.0) {
+                ember_rt_raise("builtins:ValueError", "eig() argument must not cause a domain change (complex eigenvalues of a real matrix)");
+                goto done;
+            }
+    unpack(k, w, ws, 0, wr, n, n, 1);
+    if (v) unpack(k, v, v_rs, v_cs, vr, n, n, n);
+    rc = 0;
+done:
+    free(pa);
+    free(wr);
+    free(wi);
+    free(vr);
+    free(rwork);
+    free(work);
+    return rc;
+}
+
+/* ---- lstsq ---------------------------------------------------------------------------------- */
+typedef void (*RGelsdFn)(const lint *, const lint *, const lint *, void *, const lint *, void *, const lint *, void *,
+                         const void *, lint *, void *, const lint *, lint *, lint *);
+typedef void (*CGelsdFn)(const lint *, const lint *, const lint *, void *, const lint *, void *, const lint *, void *,
+                         const void *, lint *, void *, const lint *, void *, lint *, lint *);
+
+int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                      int64_t b_rs, int64_t b_cs, double rcond, char *x, int64_t x_rs, int64_t x_cs, char *resid, int64_t *rank,
+                      char *s, int64_t ss) {
+    void *f = routine(k, R_GELSD);
+    if (!f) return -1;
+    int rk = real_kind(k), e = esize[k];
+    int64_t mn = m < n ? m : n, ld = m > n ? m : n;
+    *rank = 0;
+    if (mn <= 0 || nrhs <= 0) {   /* NumPy: x zeros, no residuals, rank 0 */
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < nrhs; j++) put(k, x + i * x_rs + j * x_cs, 0);
+        return 0;
+    }
+    char *pa = scratch(k, m * n), *pb = pa ? scratch(k, max1(ld) * nrhs) : NULL, *ps = pb ? scratch(rk, mn) : NULL;
+    char *work = NULL, *rwork = NULL, wq[16], rq[16];
+    lint *iwork = NULL, info = 0, lwork = -1, iq = 0, ldb = max1(ld);
+    int rc = -1;
+    if (!ps) goto done;
+    pack(k, pa, a, m, n, a_rs, a_cs);
+    for (int64_t j = 0; j < nrhs; j++)
+        for (int64_t i = 0; i < ld; i++) {
+            if (i < m) memcpy(pb + (j * ld + i) * e, b + i * b_rs + j * b_cs, (size_t)e);
+            else put(k, pb + (j * ld + i) * e, 0);
+        }
+    float rc32 = (float)rcond;
+    const void *prc = rk == LA_S ? (const void *)&rc32 : (const void *)&rcond;
+    lint rnk = 0;
+    if (is_cplx(k)) ((CGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, wq, &lwork, rq, &iq, &info);
+    else ((RGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, wq, &lwork, &iq, &info);
+    lwork = (lint)creal(get(k, wq)) + 1;
+    lint lrwork = is_cplx(k) ? (lint)creal(get(rk, rq)) + 1 : 1, liwork = iq > 0 ? iq : 1;
+    if (!(work = scratch(k, lwork)) || !(rwork = scratch(rk, lrwork)) || !(iwork = malloc((size_t)liwork * sizeof *iwork))) {
+        if (rwork) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        goto done;
+    }
+    if (is_cplx(k)) ((CGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, work, &lwork, rwork, iwork, &info);
+    else ((RGelsdFn)f)(&m, &n, &nrhs, pa, &m, pb, &ldb, ps, prc, &rnk, work, &lwork, iwork, &info);
+    if (info != 0) {
+        lapack_failed("SVD did not converge in Linear Least Squares");
+        goto done;
+    }
+    *rank = rnk;
+    unpack(k, x, x_rs, x_cs, pb, ld, n, nrhs);
+    unpack(rk, s, ss, 0, ps, mn, mn, 1);
+    if (resid && rnk == n && m > n)   /* NumPy: squared residuals when full rank and overdetermined */
+        for (int64_t j = 0; j < nrhs; j++) {
+            double acc = 0.0;
+            for (int64_t i = n; i < m; i++) {
+                double complex r = get(k, pb + (j * ld + i) * e);
+                acc += creal(r) * creal(r) + cimag(r) * cimag(r);
+            }
+            put(rk, resid + j * esize[rk], acc);
+        }
+    rc = 0;
+done:
+    free(pa);
+    free(pb);
+    free(ps);
+    free(work);
+    free(rwork);
+    free(iwork);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* stats.h: statistics kernels for generated code (np.histogram, np.digitize, np.interp),
+ * on float64 values. A lane is (data, n, byte stride); tables (edges, bins, xp, fp) are
+ * contiguous float64. Every function returns 0, or -1 after ember_rt_raise with NumPy's
+ * exception and message. */
+#ifndef EMBER_RT_STATS_H
+#define EMBER_RT_STATS_H
+
+#include <stdint.h>
+
+/* The nbins + 1 equal-width edges np.histogram uses: over [lo, hi] when has_range, else over
+ * the lane's [min, max] ([0, 1] when empty); a zero-width range widens by 0.5 each side.
+ * ValueError for a reversed or non-finite range, or nbins < 1. */
+int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, double lo,
+                             double hi, double *edges);
+
+/* hist[0..nedges-1) += the count (or weight, w != NULL) of the lane's values in each bin:
+ * [e_i, e_i+1), the last bin closed; values outside and NaN are left out. `uniform`: the edges
+ * came from ember_rt_histogram_edges (NumPy's arithmetic binning); else they are checked to
+ * increase (ValueError) and searched. */
+int ember_rt_histogram(const char *data, int64_t n, int64_t stride, const char *w, int64_t wstride, const double *edges,
+                       int64_t nedges, int uniform, double *hist);
+
+/* out[i] = np.digitize(x[i], bins, right); bins monotonic (ValueError otherwise). */
+int ember_rt_digitize(const char *x, int64_t n, int64_t xs, const double *bins, int64_t nb, int right, int64_t *out);
+
+/* out[i] = np.interp(x[i], xp, fp, left, right) for xp increasing (not checked, as NumPy). */
+int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, const double *fp, int64_t np_, double left,
+                    double right, double *out);
+
+#endif

@@ -1,0 +1,312 @@
+"""np.linalg and products for float32, float64, complex64 and complex128, compiled vs NumPy:
+@ / np.dot / np.matmul through BLAS (stacks of matrices broadcast as in NumPy, N-d np.dot summing
+over a's last and b's second-to-last axis), solve inv det
+slogdet cholesky eig eigvals eigh eigvalsh svd qr lstsq pinv matrix_rank matrix_power,
+norm(axis=), stacks of matrices for inv det cholesky eigvals eigvalsh pinv matrix_rank
+svd(compute_uv=False), einsum (two-operand contractions with one batch/row/column/summed subscript each
+through BLAS, any other subscripts as loops). Where a result is not
+unique (the signs and phases of eigenvectors and singular vectors, QR's signs) the tests
+check properties instead: A v = w v, U S Vh = A, Q R = A, Q orthonormal.
+
+Differences from NumPy: slogdet/eigh/svd/qr give plain tuples (NumPy: named tuples); an
+integer matrix to a negative power raises ValueError (NumPy gives the float inverse's power); eig
+and eigvals of a real matrix with complex eigenvalues raise ValueError (as numba; NumPy returns
+complex arrays, a dtype that depends on the values)."""
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, errors, jit, layouts, no_leaks, sample  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's np.linalg set (numba's differs)")
+
+DTYPES = ["float32", "float64", "complex64", "complex128"]
+
+
+def tol(dtype):
+    return {"rtol": 2e-4, "atol": 2e-4} if dtype in ("float32", "complex64") else {"rtol": 1e-9, "atol": 1e-10}
+
+
+def well_conditioned(dtype, n, seed=0):
+    a = sample(dtype, (n, n), seed) / 10 + 3 * np.eye(n, dtype=dtype)
+    return a.astype(dtype)
+
+
+def hermitian_pd(dtype, n, seed=0):
+    a = sample(dtype, (n, n), seed) / 10
+    return (a @ a.conj().T + n * np.eye(n)).astype(dtype)
+
+
+# ------------------------------------------------------------------ products
+
+
+def products(a, b, v):
+    return a @ b, np.dot(a, b), np.matmul(a, v), v @ a, np.dot(v, v)
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ["int32"])
+def test_products(dtype):
+    a, b, v = sample(dtype, (4, 5)), sample(dtype, (5, 3), 1), sample(dtype, (5,), 2)
+    va = [x for _, x in layouts(a)]
+    vb = [x for _, x in layouts(b)]
+    vv = [x for _, x in layouts(v, ("C", "reversed", "strided"))] + [v]
+    check_all(lambda a, b, v: (a @ b, np.dot(a, b), a @ v), [(x, y, z) for x, y, z in zip(va, vb, vv)], **tol(dtype))
+    check(lambda a, v: (v @ a.T, np.dot(v, v)), a, v, **tol(dtype))
+    check(lambda a, b: a @ b, np.zeros((0, 3), dtype), np.zeros((3, 2), dtype))
+    check(lambda a, b: a @ b, np.zeros((2, 0), dtype), np.zeros((0, 2), dtype))
+
+
+def test_mixed_dtype_products():
+    check(lambda a, b: a @ b, sample("float32", (3, 4)), sample("float64", (4, 2)))
+    check(lambda a, b: a @ b, sample("int64", (3, 4)), sample("complex64", (4, 2)), rtol=1e-5)
+    check(lambda a, b: a @ b, sample("float32", (3, 4)), sample("float32", (3, 2)))   # ValueError
+
+
+def stacked(a, b):
+    return a @ b, np.matmul(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["int64"] + DTYPES)
+def test_matmul_stacks(dtype):
+    cases = [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (3, 4, 2)), ((3, 4), (2, 4, 5)),
+             ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((0, 3, 4), (4, 2)), ((2, 3, 0), (2, 0, 1))]
+    check_all(stacked, [(sample(dtype, sa), sample(dtype, sb, 1)) for sa, sb in cases], **tol(dtype))
+    x = sample(dtype, (2, 3, 4))
+    check(stacked, np.swapaxes(x, 1, 2), sample(dtype, (3, 2)), **tol(dtype))
+
+
+def dots_nd(a, b, v):
+    return np.dot(a, b), np.dot(a, v), np.dot(v, b)
+
+
+@pytest.mark.parametrize("dtype", ["int64"] + DTYPES)
+def test_dot_nd(dtype):
+    cases = [((2, 3, 4), (2, 4, 5)), ((3, 4), (6, 4, 2)), ((2, 1, 3, 4), (2, 4, 3)), ((0, 2, 4), (4, 1))]
+    check_all(dots_nd, [(sample(dtype, sa), sample(dtype, sb, 1), sample(dtype, (4,), 2)) for sa, sb in cases], **tol(dtype))
+    check(dots_nd, np.swapaxes(sample(dtype, (2, 4, 3)), 1, 2), sample(dtype, (3, 4, 2), 1)[:, :, ::-1], sample(dtype, (4,)),
+          **tol(dtype))
+    check(lambda a, b: np.dot(a, b), np.ones((2, 3, 4), dtype), np.ones((2, 3, 4), dtype))   # ValueError: not aligned
+
+
+def test_matmul_stack_errors():
+    check(stacked, np.ones((2, 3, 4)), np.ones((3, 4, 5)))   # batch dims do not broadcast
+    check(stacked, np.ones((2, 3, 4)), np.ones((2, 3, 5)))   # core mismatch
+
+
+# ------------------------------------------------------------------ solve, inv, det
+
+
+def solves(a, b, v):
+    s, l = np.linalg.slogdet(a)
+    return np.linalg.solve(a, b), np.linalg.solve(a, v), np.linalg.inv(a), np.linalg.det(a), s, l
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_solve_inv_det(dtype):
+    a = well_conditioned(dtype, 4)
+    check_all(solves, [(x, sample(dtype, (4, 2), 1), sample(dtype, (4,), 2)) for _, x in layouts(a)], **tol(dtype))
+    check(solves, np.eye(1, dtype=dtype), np.ones((1, 1), dtype), np.ones(1, dtype), **tol(dtype))
+
+
+def test_det_of_ints_and_singular():
+    check(lambda a: (np.linalg.det(a), np.linalg.slogdet(a)[0]), np.array([[1, 2], [3, 4]]))
+    check(lambda a: np.linalg.det(a), np.ones((3, 3), np.float32))
+    check(lambda a: np.linalg.slogdet(a)[1], np.ones((3, 3), np.complex64))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex128"])
+def test_linalg_errors(dtype):
+    check(lambda a: np.linalg.inv(a), np.ones((3, 3), dtype))                   # singular
+    check(lambda a: np.linalg.inv(a), np.ones((3, 2), dtype))                   # not square
+    check(lambda a, b: np.linalg.solve(a, b), np.eye(3, dtype=dtype), np.ones(2, dtype))
+    check(lambda a: np.linalg.cholesky(a), -np.eye(3, dtype=dtype))             # not positive definite
+
+
+# ------------------------------------------------------------------ decompositions
+
+
+def cholesky(a):
+    l = np.linalg.cholesky(a)
+    return l, l @ l.conj().T
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cholesky(dtype):
+    check_all(cholesky, [(x,) for _, x in layouts(hermitian_pd(dtype, 4))], **tol(dtype))
+
+
+def eigh_props(a):
+    w, v = np.linalg.eigh(a)
+    wu, vu = np.linalg.eigh(a, UPLO="U")
+    eye = np.eye(a.shape[0])
+    return (w, np.linalg.eigvalsh(a), np.linalg.eigvalsh(a, "U"), np.abs(a @ v - v * w).max() < 1e-3,
+            np.abs(v.conj().T @ v - eye).max() < 1e-3, np.abs(a @ vu - vu * wu).max() < 1e-3)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_eigh(dtype):
+    check_all(eigh_props, [(x,) for _, x in layouts(hermitian_pd(dtype, 5))], **tol(dtype))
+
+
+def svd_props(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    uf, sf, vhf = np.linalg.svd(a)
+    k = s.shape[0]
+    return (s, np.linalg.svd(a, compute_uv=False), uf.shape, vhf.shape, (u * s) @ vh,
+            np.abs(uf.conj().T @ uf - np.eye(uf.shape[0])).max() < 1e-3, np.abs(vh @ vh.conj().T - np.eye(k)).max() < 1e-3)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_svd(dtype):
+    check_all(svd_props, [(sample(dtype, s),) for s in ((4, 3), (3, 5), (1, 1))] + [(x,) for _, x in layouts(sample(dtype, (3, 3)))],
+              **tol(dtype))
+
+
+def qr_props(a):
+    q, r = np.linalg.qr(a)
+    k = q.shape[1]
+    return q.shape, r.shape, q @ r, np.abs(q.conj().T @ q - np.eye(k)).max() < 1e-3, np.abs(np.tril(r, -1)).max() == 0, \
+        np.abs(np.linalg.qr(a, mode="r")).sum() > 0
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_qr(dtype):
+    check_all(qr_props, [(sample(dtype, s),) for s in ((5, 3), (3, 5), (4, 4))], **tol(dtype))
+
+
+def pinv_rank(a):
+    return np.linalg.pinv(a), np.linalg.matrix_rank(a), np.linalg.matrix_rank(a, 1e-9)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_pinv_matrix_rank(dtype):
+    low = (sample(dtype, (5, 2)) @ sample(dtype, (2, 4), 1)).astype(dtype)   # rank 2
+    check_all(pinv_rank, [(sample(dtype, (4, 3)),), (sample(dtype, (3, 4)),)], **tol(dtype))
+    # rank-deficient: the noise singular values must be cut off for a stable pseudo-inverse
+    check(lambda a: (np.linalg.pinv(a, 1e-3), np.linalg.matrix_rank(a)), low, **tol(dtype))
+    check(lambda a: np.linalg.pinv(a, 0.5), sample(dtype, (3, 3)), **tol(dtype))
+
+
+def powers(a, n):
+    return np.linalg.matrix_power(a, n)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8"] + DTYPES)
+def test_matrix_power(dtype):
+    a = (sample(dtype, (3, 3)) % 3).astype(dtype) if dtype.startswith("int") else well_conditioned(dtype, 3) / 3
+    ns = (0, 1, 2, 3, 4, 7, 10) + ((-1, -2, -5) if not dtype.startswith("int") else ())
+    check_all(powers, [(a, n) for n in ns], **tol(dtype))
+    check(powers, np.ones((2, 3), dtype), 2)   # not square: LinAlgError
+
+
+# ------------------------------------------------------------------ compile-time errors
+
+
+@pytest.mark.parametrize("fn, args, what", [
+    (lambda a: np.linalg.inv(a), (np.ones(3),), "2-d"),
+    (lambda a, b: np.dot(a, b), (np.ones((2, 2, 2)), 2.0), "not supported"),
+    (lambda a, c: np.linalg.svd(a, compute_uv=c), (np.ones((2, 2)), True), "constant"),
+    (lambda a: np.linalg.qr(a, mode="complete"), (np.ones((2, 2)),), "mode"),
+    (lambda a: np.linalg.eigh(a, "X"), (np.ones((2, 2)),), "UPLO"),
+    (lambda a: np.linalg.matrix_power(a, 1.5), (np.ones((2, 2)),), "integer"),
+])
+def test_compile_errors(fn, args, what):
+    with pytest.raises((errors.TypingError, errors.UnsupportedError)) as info:
+        jit(fn)(*args)
+    text = str(info.value)
+    assert "test_np_linalg.py:" in text and "^" in text and what in text, text
+
+
+def eig_props(a):
+    w, v = np.linalg.eig(a)
+    return np.abs(a @ v - v * w).max() < 1e-3, np.sort(np.linalg.eigvals(a).real), np.abs(w).sum()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_eig(dtype):
+    sym = hermitian_pd(dtype, 4) if dtype.startswith("float") else sample(dtype, (4, 4))   # real: real eigenvalues
+    check_all(eig_props, [(x,) for _, x in layouts(sym)], **tol(dtype))
+
+
+def test_eig_domain_change():
+    check(lambda a: np.linalg.eigvals(a).shape, np.array([[0.0, 1.0], [2.0, 0.0]]))
+    with pytest.raises(ValueError, match="domain change"):
+        jit(lambda a: np.linalg.eigvals(a))(np.array([[0.0, -1.0], [1.0, 0.0]]))
+
+
+def lstsqs(a, b, y):
+    return np.linalg.lstsq(a, b), np.linalg.lstsq(a, y), np.linalg.lstsq(a, b, rcond=1e-3)[0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lstsq(dtype):
+    check_all(lstsqs, [(sample(dtype, s), sample(dtype, (s[0], 2), 1), sample(dtype, (s[0],), 2)) for s in ((6, 3), (3, 5), (4, 4))],
+              **tol(dtype))
+    check(lstsqs, np.ones((4, 2), dtype), np.ones((4, 2), dtype), np.arange(4).astype(dtype), **tol(dtype))   # rank 1
+    check(lambda a, b: np.linalg.lstsq(a, b)[0], np.ones((4, 2), dtype), np.ones(3, dtype))   # LinAlgError
+
+
+def norms_axis(x):
+    return (np.linalg.norm(x, axis=0), np.linalg.norm(x, axis=-1), np.linalg.norm(x, 1, 0), np.linalg.norm(x, np.inf, 1),
+            np.linalg.norm(x, -np.inf, axis=0), np.linalg.norm(x, 0, 1), np.linalg.norm(x, 3, axis=1), np.linalg.norm(x[0], axis=0))
+
+
+def test_norm_axis():
+    check_all(norms_axis, [(v,) for _, v in layouts(sample("float64", (4, 5)))] + [(sample("int32", (3, 2)),)])
+
+
+# ------------------------------------------------------------------ einsum
+
+
+def ein2(spec):
+    return {"ij,jk->ik": lambda a, b: np.einsum("ij,jk->ik", a, b), "ij,jk": lambda a, b: np.einsum("ij,jk", a, b),
+            "ij,kj->ik": lambda a, b: np.einsum("ij,kj->ik", a, b.T), "ij,j->i": lambda a, b: np.einsum("ij,j->i", a, b[:, 0]),
+            "i,i->": lambda a, b: np.einsum("i,i->", a[0], b[:, 0]), "i,j->ij": lambda a, b: np.einsum("i,j->ij", a[0], b[0]),
+            "ij,ij->ij": lambda a, b: np.einsum("ij,ij->ij", a, b.T), "ij,jk->ki": lambda a, b: np.einsum("ij,jk->ki", a, b)}[spec]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "float32", "float64", "complex128"])
+@pytest.mark.parametrize("spec", ["ij,jk->ik", "ij,jk", "ij,kj->ik", "ij,j->i", "i,i->", "i,j->ij", "ij,ij->ij", "ij,jk->ki"])
+def test_einsum_two_operands(spec, dtype):
+    a, b = sample(dtype, (3, 4)), sample(dtype, (4, 3), 1)
+    check_all(ein2(spec), [(x, y) for (_, x), (_, y) in zip(layouts(a), layouts(b)[::-1])], **tol(dtype))
+
+
+def einsum_one_and_three(s, t, a, b):
+    return (np.einsum("ii->i", s), np.einsum("ii", s), np.einsum("ij->ji", a), np.einsum("ij->", a), np.einsum("ij->j", a),
+            np.einsum("bij,bjk->bik", t, np.swapaxes(t, 1, 2)), np.einsum("bij,bjk->kib", t, np.swapaxes(t, 1, 2)),
+            np.einsum("ijk,ikl->jl", t, np.swapaxes(t, 1, 2)), np.einsum("ij,jk,kl->il", a, b, a))
+
+
+def test_einsum_forms():
+    check(einsum_one_and_three, sample("float64", (4, 4)), sample("float64", (2, 3, 4)), sample("float64", (3, 4)),
+          sample("float64", (4, 3), 1))
+    check(lambda a, b: np.einsum("ij,jk->ik", a, b), np.ones((2, 3)), np.ones((4, 2)))   # ValueError: sizes differ
+
+
+@pytest.mark.parametrize("fn, args, what", [
+    (lambda a: np.einsum("ij,jk->ik", a, a > 0), (np.ones((2, 2)),), "numeric"),
+    (lambda a: np.einsum("ij->i", a), (np.ones(3),), "subscripts"),
+    (lambda a: np.einsum("...i->i", a), (np.ones(3),), "ellipses"),
+    (lambda a: np.einsum("i,i->i", a), (np.ones(3),), "operands"),
+])
+def test_einsum_compile_errors(fn, args, what):
+    with pytest.raises((errors.TypingError, errors.UnsupportedError)) as info:
+        jit(fn)(*args)
+    text = str(info.value)
+    assert "test_np_linalg.py:" in text and what in text, text
+
+
+def stacked_linalg(a, h, r):
+    return (np.linalg.inv(a), np.linalg.det(a), np.linalg.cholesky(h), np.linalg.eigvalsh(h), np.sort(np.linalg.eigvals(h).real),
+            np.linalg.pinv(r), np.linalg.matrix_rank(r), np.linalg.svd(r, compute_uv=False))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_stacks_of_matrices(dtype):
+    a = np.stack([well_conditioned(dtype, 3, s) for s in range(4)]).reshape(2, 2, 3, 3)
+    h = np.stack([hermitian_pd(dtype, 3, s) for s in range(3)])
+    r = sample(dtype, (2, 3, 4))
+    check(stacked_linalg, a, h, r, **tol(dtype))
+    check(lambda a: (np.linalg.inv(a), np.linalg.det(a)), np.zeros((0, 2, 2), dtype))
+    check(lambda a: np.linalg.inv(a), np.ones((2, 3, 3), dtype))   # singular: LinAlgError

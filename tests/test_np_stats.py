@@ -1,0 +1,246 @@
+"""NumPy's statistics and searching functions, compiled vs NumPy: histogram bincount digitize
+interp cov corrcoef, nansum nanprod nanmin nanmax nanmean nanvar nanstd ptp (axis=None or one
+axis), nonzero / np.where(cond) / argwhere / flatnonzero, convolve correlate cross; over
+dtypes, layouts, empty and one-element arrays, NaN, keyword forms and NumPy's run-time errors.
+
+Differences from NumPy checked here: bincount of an empty array with weights is float64 (NumPy:
+int64); cov/corrcoef of a 2-d input give a 2-d result even for one
+variable (NumPy squeezes it to 0-d); histogram of a float32 array computes its edges in float64."""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, errors, jit, layouts, no_leaks, sample  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's NumPy function set (numba lacks several)")
+
+nan, inf = math.nan, math.inf
+REAL = ["bool", "int8", "uint16", "int64", "float32", "float64"]
+
+
+def with_nans(dtype, shape, seed=0):
+    a = sample(dtype, shape, seed)
+    if a.dtype.kind == "f" and a.size:
+        a.flat[::3] = nan
+    return a
+
+
+# ------------------------------------------------------------------ histogram and friends
+
+
+def hists(a):
+    return np.histogram(a), np.histogram(a, 4, range=(-5, 5)), np.histogram(a, bins=3, density=True)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "int64", "float64"])
+def test_histogram(dtype):
+    check_all(hists, [(v,) for _, v in layouts(sample(dtype, (5, 7)))] + [(np.zeros(0, dtype),), (np.ones(1, dtype),)])
+
+
+def test_histogram_edges_weights():
+    a = sample("float64", (40,))
+    check_all(lambda a, b: np.histogram(a, b), [(a, np.array([-20.0, -1, 0, 0.5, 3, 30])), (a, np.array([-5, 0, 5])),
+                                                (a, np.array([0.0, 0.0, 1.0])), (np.array([1.0, 2.0, 2.0]), np.array([0.0, 1.0, 2.0]))])
+    check(lambda a, w: np.histogram(a, 6, weights=w), a, a * 0.5)
+    check(lambda a, w: np.histogram(a, 6, weights=w), a, np.arange(40))
+    check(lambda a, w: np.histogram(a, np.array([-3.0, 0, 3]), weights=w), a, a * 0.5)
+    check(lambda a: np.histogram(a, 5)[0], sample("float32", (20,)))   # the counts (NumPy's float32 edges differ)
+
+
+def test_histogram_errors():
+    check(lambda a: np.histogram(a), np.array([1.0, nan]))             # autodetected range not finite
+    check(lambda a: np.histogram(a, 3, range=(2, 1)), np.arange(4.0))   # max < min
+    check(lambda a: np.histogram(a, 0), np.arange(4.0))
+    check(lambda a, b: np.histogram(a, b), np.arange(4.0), np.array([1.0, 0.0]))
+    check(lambda a, w: np.histogram(a, weights=w), np.arange(4.0), np.ones(3))
+
+
+def bincounts(x, w):
+    return np.bincount(x), np.bincount(x, w), np.bincount(x, minlength=12), np.bincount(x, weights=w, minlength=2)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64"])
+def test_bincount(dtype):
+    x = (sample("int64", (15,)) % 9).astype(dtype) if dtype != "bool" else sample("bool", (15,))
+    check_all(bincounts, [(v, np.linspace(0, 1, 15)) for _, v in layouts(x, ("C", "reversed", "strided"))])
+    check(lambda x: (np.bincount(x), np.bincount(x, minlength=3)), np.zeros(0, dtype))
+
+
+def test_bincount_errors():
+    check(lambda x: np.bincount(x), np.array([1, -1, 2]))
+    check(lambda x: np.bincount(x, minlength=-1), np.array([1, 2]))
+    check(lambda x, w: np.bincount(x, w), np.array([1, 2]), np.ones(3))
+
+
+def digitizes(x, bins):
+    return np.digitize(x, bins), np.digitize(x, bins, right=True), np.digitize(x[0], bins)
+
+
+def test_digitize():
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.5, nan, 4.0])
+    check_all(digitizes, [(x, np.array([0.0, 1.0, 2.5])), (x, np.array([2.5, 1.0, 0.0])), (x, np.array([1.0])),
+                          (x.reshape(7, 1), np.array([0.0, 0.0, 1.0])), (np.arange(6), np.array([1, 3, 3]))])
+    check(digitizes, x, np.array([0.0, 2.0, 1.0]))   # not monotonic: ValueError
+
+
+def interps(x, xp, fp):
+    return np.interp(x, xp, fp), np.interp(x, xp, fp, left=-1.0, right=99), np.interp(2.25, xp, fp)
+
+
+def test_interp():
+    xp, fp = np.array([0.0, 1.0, 2.5, 4.0]), np.array([3.0, -1.0, 0.5, 10.0])
+    x = np.array([-1.0, 0.0, 0.3, 1.0, 2.0, 4.0, 5.0, nan])
+    check_all(interps, [(x, xp, fp), (x.reshape(2, 4), xp, fp), (x[::-2], xp[::-1][::-1], fp), (x, np.array([1.0]), np.array([7.0])),
+                        (np.arange(5), np.array([0, 2, 4]), np.array([1, 5, 2]))])
+    check(lambda x: np.interp(x, np.array([0.0, 1.0]), np.array([0.0, inf])), np.array([0.0, 0.5, 1.0]))
+
+
+def test_interp_errors():
+    check(lambda x: np.interp(x, np.zeros(0), np.zeros(0)), np.ones(2))
+    check(lambda x: np.interp(x, np.arange(3.0), np.arange(2.0)), np.ones(2))
+
+
+def covs(m):
+    return np.cov(m), np.cov(m, bias=True), np.cov(m, ddof=2), np.corrcoef(m)
+
+
+def test_cov_corrcoef():
+    check_all(covs, [(v,) for _, v in layouts(sample("float64", (3, 6)))] + [(sample("int32", (2, 5)),)], rtol=1e-10)
+    check(covs, sample("float64", (7,)), rtol=1e-10)                   # one variable: 0-d
+    check(lambda a, b: (np.cov(a, b), np.corrcoef(a, b)), sample("float64", (6,)), sample("float64", (6,), 1), rtol=1e-10)
+    check(lambda m: (np.cov(m, rowvar=False), np.corrcoef(m, rowvar=False)), sample("float64", (6, 3)), rtol=1e-10)
+    check(lambda a, b: np.cov(a, b), sample("float64", (6,)), sample("float64", (5,)))   # ValueError
+
+
+# ------------------------------------------------------------------ NaN-ignoring reductions and ptp
+
+
+def nanreds(a):
+    return (np.nansum(a), np.nanprod(a), np.nanmin(a), np.nanmax(a), np.nanmean(a), np.nanvar(a), np.nanstd(a),
+            np.nanvar(a, ddof=1), np.ptp(a))
+
+
+def nanreds_axis(a):
+    return (np.nansum(a, axis=0), np.nanprod(a, 1), np.nanmin(a, axis=-1), np.nanmax(a, 0), np.nanmean(a, axis=1),
+            np.nanvar(a, 0), np.nanstd(a, axis=1, ddof=1), np.ptp(a, axis=0))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "int64", "float32", "float64"])
+def test_nan_reductions(dtype):
+    check_all(nanreds, [(v,) for _, v in layouts(with_nans(dtype, (3, 4)))] + [(with_nans(dtype, (1,)),)], rtol=1e-5)
+    check_all(nanreds_axis, [(v,) for _, v in layouts(with_nans(dtype, (3, 4)))], rtol=1e-5)
+
+
+def test_nan_reductions_all_nan_and_empty():
+    check(lambda a: (np.nansum(a), np.nanprod(a), np.nanmin(a), np.nanmax(a), np.nanmean(a), np.nanvar(a)), np.array([nan, nan]))
+    check(lambda a: (np.nansum(a), np.nanprod(a), np.nanmean(a)), np.zeros(0))
+    check(lambda a: np.nanmin(a), np.zeros(0))   # ValueError
+    check(lambda a: np.ptp(a), np.zeros(0))      # ValueError
+    check(lambda a: np.ptp(a), np.array([1.0, nan, 3.0]))
+
+
+# ------------------------------------------------------------------ nonzero and friends
+
+
+def nonzeros(a):
+    return np.nonzero(a), np.argwhere(a), np.flatnonzero(a), a.nonzero()
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float64", "complex128"])
+def test_nonzero(dtype):
+    check_all(nonzeros, [(v,) for shape in ((7,), (3, 4), (2, 2, 3)) for _, v in layouts(sample(dtype, shape))]
+              + [(np.zeros((0, 3), dtype),), (np.zeros(4, dtype),)])
+
+
+def test_where_one_argument():
+    check(lambda a: np.where(a > 0), sample("float64", (3, 4)))
+    check(lambda a: np.where(a)[0], sample("int16", (9,)))
+
+
+# ------------------------------------------------------------------ convolve, correlate, cross
+
+
+def convs(a, v):
+    return (np.convolve(a, v), np.convolve(a, v, mode="same"), np.convolve(a, v, "valid"), np.correlate(a, v),
+            np.correlate(a, v, mode="same"), np.correlate(a, v, mode="full"))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "float32", "float64", "complex64", "complex128"])
+def test_convolve_correlate(dtype):
+    for n, m in ((7, 3), (3, 7), (4, 4), (1, 5), (6, 1), (5, 2)):
+        check_all(convs, [(x, y) for (_, x), (_, y) in zip(layouts(sample(dtype, (n,)), ("C", "reversed", "strided")),
+                                                         layouts(sample(dtype, (m,), 1), ("strided", "C", "reversed")))],
+                  # single precision: NumPy accumulates in float32, ember in float64 (cancellation: atol)
+                  rtol=1e-5 if dtype in ("float32", "complex64") else None, atol=1e-4 if dtype == "complex64" else None)
+    check(convs, sample("int8", (5,)), sample("float64", (3,)))
+
+
+def test_convolve_errors():
+    check(lambda a, v: np.convolve(a, v), np.zeros(0), np.ones(3))
+    check(lambda a, v: np.correlate(a, v), np.ones(3), np.zeros(0))
+
+
+def crosses(a, b):
+    return np.cross(a, b)
+
+
+def test_cross():
+    check_all(crosses, [(sample("float64", (3,)), sample("float64", (3,), 1)), (sample("int32", (4, 3)), sample("int32", (4, 3), 1)),
+                        (sample("float64", (4, 3)), np.array([1.0, 2.0, 3.0])), (np.arange(3), sample("float64", (2, 3)))])
+    check(crosses, np.ones(4), np.ones(3))              # ValueError
+    check(crosses, np.ones((2, 3)), np.ones((3, 3)))    # ValueError
+
+
+# ------------------------------------------------------------------ compile-time errors
+
+
+@pytest.mark.parametrize("fn, args, what", [
+    (lambda a: np.histogram(a), (np.ones(3, np.complex128),), "complex"),
+    (lambda a: np.histogram(a, 1.5), (np.ones(3),), "bins"),
+    (lambda a: np.bincount(a), (np.ones(3),), "integers"),
+    (lambda a, n: np.nansum(a, axis=n), (np.ones((2, 2)), 0), "constant"),
+    (lambda a: np.nanmax(a, 2), (np.ones((2, 2)),), "out of bounds"),
+    (lambda a: np.convolve(a, a, mode="middle"), (np.ones(3),), "mode"),
+    (lambda a: np.correlate(a, a), (np.ones(3, np.bool_),), "numeric"),
+    (lambda a: np.ptp(a), (np.ones(3, np.bool_),), "boolean"),
+])
+def test_compile_errors(fn, args, what):
+    with pytest.raises((errors.TypingError, errors.UnsupportedError)) as info:
+        jit(fn)(*args)
+    text = str(info.value)
+    assert "test_np_stats.py:" in text and "^" in text and what in text, text
+
+
+# ------------------------------------------------------------------ sorting and order statistics along an axis
+
+
+def sorts_axis(a):
+    b = a.copy()
+    b.sort(axis=0)
+    return (np.sort(a, axis=0), np.sort(a, -1), np.sort(a, axis=None), np.argsort(a, axis=0, kind="stable"),
+            np.argsort(a, kind="stable"), np.argsort(a, axis=None, kind="stable"), b)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint32", "int64", "float32", "float64"])
+def test_sort_argsort_axis(dtype):
+    a = (sample("int64", (3, 4, 5)) % 4).astype(dtype) if dtype != "bool" else sample("bool", (3, 4, 5))
+    check_all(sorts_axis, [(v,) for _, v in layouts(a)] + [(np.zeros((0, 3, 2), dtype),), (sample(dtype, (1, 1, 1)),)])
+
+
+def test_sort_nan_along_axis():
+    check(sorts_axis, np.array([[3.0, nan, 1.0], [nan, -inf, 2.0]]))
+
+
+def order_stats_axis(a, q):
+    return (np.median(a, axis=0), np.median(a, axis=-1), np.percentile(a, 30, axis=1), np.quantile(a, q, axis=0),
+            np.quantile(a, q), np.percentile(a, q * 100, axis=2))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float32", "float64"])
+def test_order_stats_axis(dtype):
+    q = np.array([0.0, 0.25, 0.5, 0.9, 1.0])
+    # float32 data with float64 q: NumPy interpolates partly in float32, so float32's tolerance
+    check_all(order_stats_axis, [(v, q) for _, v in layouts(sample(dtype, (3, 4, 5)))], rtol=1e-6 if dtype == "float32" else None)
+    check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))
