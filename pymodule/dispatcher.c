@@ -163,11 +163,26 @@ static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
     return NULL;
 }
 
+/* A ctypes or cffi function passed as an argument: its own type too (typeinfer/ffi.c; the call
+ * goes to its library's symbol); described again at each call, as its argtypes may change. */
+static const Type *c_function_type(PyObject *arg) {
+    PyObject *mod = PyImport_ImportModule("ember._ffi");
+    PyObject *r = mod ? PyObject_CallMethod(mod, "describe", "O", arg) : NULL;
+    Py_XDECREF(mod);
+    const Type *t = NULL;
+    const char *sig, *symbol;
+    if (r && PyTuple_Check(r) && PyArg_ParseTuple(r, "ss", &sig, &symbol)) t = ty_cfunc(arg, sig, symbol);
+    Py_XDECREF(r);
+    PyErr_Clear();
+    return t;
+}
+
 /* A compiled function passed as an argument: its own type (as in Numba), so the callee is known
  * when the function taking it compiles (one specialisation per function passed, which LLVM can
  * inline); it has no run-time value. */
 static const Type *function_type(PyObject *arg) {
-    return Py_TYPE(arg) == &PmDispatcherType ? ty_object(TY_DISPATCHER, arg, 0) : NULL;
+    if (Py_TYPE(arg) == &PmDispatcherType) return ty_object(TY_DISPATCHER, arg, 0);
+    return c_function_type(arg);
 }
 
 static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {

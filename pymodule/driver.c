@@ -446,7 +446,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     InProgress me = {d, args, nargs, NULL, in_progress};
     in_progress = &me;
     bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
-    for (int i = 0; i < nargs; i++) takes_function |= args[i]->kind == TY_DISPATCHER;
+    for (int i = 0; i < nargs; i++) takes_function |= args[i]->kind == TY_DISPATCHER || args[i]->kind == TY_CFUNC;
     if (d->cache && !takes_function && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
         goto done;

@@ -72,7 +72,7 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         for (int i = 0; i < t->n; i++)
             if (rt_unbox(t->elems[i], PyTuple_GET_ITEM(o, i), (char *)out + t->offsets[i])) return -1;
         return 0;
-    case TY_DISPATCHER:   /* a compiled function passed as an argument: known by its type, no bytes */
+    case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
         break;
     default:

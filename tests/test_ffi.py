@@ -121,3 +121,17 @@ def test_the_cache_resolves_the_symbol_in_a_new_process(tmp_path):
     second = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert first.stdout.split() == ["6.0", "0"], first.stderr
     assert second.stdout.split() == ["6.0", "1"], second.stderr
+
+
+def test_c_functions_as_arguments():
+    def apply(f, x):
+        return f(x) * 2.0
+
+    g = jit(apply)
+    assert g(c_cos, 0.0) == 2.0 and g(c_sin, 0.0) == 0.0
+    assert len(g.signatures) == 2   # one specialisation per function, as for compiled functions
+    cffi = pytest.importorskip("cffi")
+    ffi = cffi.FFI()
+    ffi.cdef("double fabs(double);")
+    lib = ffi.dlopen("libm.so.6")
+    assert g(lib.fabs, -3.0) == 6.0

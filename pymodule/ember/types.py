@@ -290,6 +290,8 @@ def from_name(name):
         return Optional(from_name(name[13:-1]))
     if name.startswith("Dispatcher(") and name.endswith(")"):
         return Type(name)   # a compiled function passed as an argument: its own type
+    if name.startswith("CFunction(") and name.endswith(")"):
+        return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
     return _build(_ember.describe_type(name))
