@@ -159,6 +159,8 @@ LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char 
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 LLVMValueRef cg_slice(Lower *L, Instr *in);
+void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start, LLVMValueRef *step,
+                  LLVMValueRef *len);   /* Python's slice.indices(n): start, step and the length */
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMTypeRef cg_array_type(Lower *L, const Type *t);
 void cg_array_iter_init(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef state, LLVMTypeRef st);
@@ -167,6 +169,24 @@ LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLV
 LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
+
+/* lower_list.c */
+void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t);   /* the last reference of a heap value went */
+LLVMValueRef cg_list_literal(Lower *L, Instr *in);
+void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);
+LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
+LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
+void cg_list_setitem(Lower *L, Instr *in);
+void cg_list_delitem(Lower *L, Instr *in);
+LLVMValueRef cg_list_binop(Lower *L, Instr *in);
+LLVMValueRef cg_list_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
+LLVMValueRef cg_contains(Lower *L, Instr *in);
+LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+void cg_list_iter_init(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef state, LLVMTypeRef st);
+/* lower.c's iterators, for code that loops over any iterable */
+LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
+LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */
+LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

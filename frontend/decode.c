@@ -480,15 +480,12 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_LIST_APPEND: what = "list"; break;
     case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_STORE_ATTR: what = "attribute assignment"; break;
-    case PY_DELETE_SUBSCR: what = "del on an item"; break;
     case PY_IMPORT_NAME: case PY_IMPORT_FROM: what = "import inside a compiled function"; break;
-    case PY_CONTAINS_OP: what = "the 'in' operator"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
     case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
@@ -681,6 +678,27 @@ static int run_block(Fe *fe, Block *b) {
             fe->stack[fe->sp - pi->arg] = in->id;
             break;
         }
+        case PY_LIST_APPEND:   /* a comprehension: v = pop, stack[-arg].append(v) */
+            POP(c);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad LIST_APPEND");
+            EMIT(in, IR_LISTAPPEND, 2);
+            in->args[0] = fe->stack[fe->sp - pi->arg];
+            in->args[1] = c;
+            break;
+        case PY_DELETE_SUBSCR:   /* del TOS1[TOS] */
+            EMIT(in, IR_DELITEM, 2);
+            POP(in->args[1]);
+            POP(in->args[0]);
+            break;
+        case PY_CONTAINS_OP:   /* TOS1 in TOS */
+            POP(c);
+            POP(a);
+            EMIT(in, IR_CONTAINS, 2);
+            in->args[0] = c;
+            in->args[1] = a;
+            in->imm = pi->arg;
+            PUSH(in->id);
+            break;
         case PY_STORE_SUBSCR:   /* TOS1[TOS] = TOS2 */
             EMIT(in, IR_SETITEM, 3);
             POP(in->args[1]);

@@ -16,6 +16,8 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
     case TY_ARRAY:
         if (rt_unbox_array(t, o, out) == 0) return 0;
         break;
+    case TY_LIST:
+        return rt_unbox_list(t, o, out);
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;
@@ -86,6 +88,7 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: return rt_box_array(t, p);
+    case TY_LIST: return rt_box_list(t, p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

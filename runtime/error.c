@@ -498,6 +498,9 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},
+    {"ember_rt_list_new", (void *)ember_rt_list_new},
+    {"ember_rt_list_grow", (void *)ember_rt_list_grow},
+    {"ember_rt_list_free", (void *)ember_rt_list_free},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \

@@ -45,6 +45,9 @@ void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
 void rt_release(const Type *t, void *p);          /* drop the references a value holds */
+void rt_retain(const Type *t, void *p);           /* take one more of each */
+bool rt_block_release_last(RtBlock *b);          /* drop a reference: true when it was the last */
+int64_t rt_block_refcnt(RtBlock *b);
 void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns);   /* overruns: canaries found changed */
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
@@ -66,6 +69,17 @@ int rt_signature_cost(const Type *const *args, int nargs, const Type *const *par
 /* The end of a "No matching definition" message when an argument is unaligned (it converts
  * only to an 'unaligned' signature): which one, and what to do; "" when none is. */
 void rt_unaligned_hint(const Type *const *args, const char *const *names, int nargs, char *buf, size_t len);
+
+/* list.c: lists (types.h: TY_LIST) */
+typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
+RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
+int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
+void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
+void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */
+const Type *rt_typeof_list(PyObject *v);           /* by its first item; NULL if empty or unsupported */
+int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (reflected after the call) */
+void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
+PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

@@ -118,6 +118,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return t;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
+    if (recv->kind == TY_LIST) return ti_list_getattr(ti, in, recv);
     if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
         static const char *const flags[] = {"c_contiguous", "f_contiguous", "contiguous", "writeable", "aligned", NULL};
         for (int i = 0; flags[i]; i++)
@@ -151,6 +152,8 @@ static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
     ti->calls[in->id] = ci;
     return ci;
 }
+
+CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) { return new_call(ti, in, kind, nparams); }
 
 /* Match a call's positional and keyword arguments to the parameters of `code`, filling argmap
  * and defaults; `defaults`/`kwdefaults` are the function's __defaults__/__kwdefaults__. */
@@ -510,9 +513,11 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 #undef SET_PARAMS
 }
 
-int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed) {
     switch (callee->kind) {
     case TY_FUNCTION:
+        if (ti_is_container_builtin(callee->builtin, args, nargs))
+            return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin))
             return ti_type_numpy_call(ti, in, callee->builtin, args, nargs, false);
         return type_builtin_call(ti, in, callee->builtin, args, nargs);
@@ -543,6 +548,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     }
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_LIST) return ti_type_list_method(ti, in, callee, args, nargs, changed);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

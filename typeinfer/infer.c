@@ -45,8 +45,9 @@ static const char *binop_verb(int op) {
     return verbs[op];
 }
 
-static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
+    if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
         if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
@@ -113,6 +114,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
+    if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -152,7 +154,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a->kind == TY_LIST) return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
 }
@@ -173,6 +175,7 @@ static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
 
 static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
+    if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_cmp(ti, in, a, b);
     if (ty_is_number(a) && ty_is_number(b)) {
         if ((a == ty_complex128 || b == ty_complex128) && in->imm != IRC_EQ && in->imm != IRC_NE) {
             ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
@@ -224,10 +227,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             ti->vartypes[in->imm] = u;
             *changed = true;
         }
+        if (u != args[0] && !ty_is_complete(args[0])) return ti_refine(ti, in->args[0], u, changed);
         return 0;
     }
     case IR_BINOP:
-        if (!(t = type_binop(ti, in, args[0], args[1]))) return -1;
+        if (!(t = type_binop(ti, in, args[0], args[1], changed))) return -1;
         break;
     case IR_UNOP:
         if (!(t = type_unop(ti, in, args[0]))) return -1;
@@ -245,17 +249,22 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = type_truth(ti, in, args[0]))) return -1;
         break;
     case IR_TUPLE:
-        if (in->imm == 1 && !list_is_call_argument(ti, in))
-            return UNSUP(in, "lists are only supported as arguments of NumPy functions (np.array([...]))");
+        if (in->imm == 1 && !list_is_call_argument(ti, in)) {
+            if (!(t = ti_list_literal(ti, in, args, n))) return -1;
+            if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+            break;
+        }
         for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them) */
             if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
     case IR_GETITEM:
+        if (args[0]->kind == TY_LIST && !args[0]->elems[0] && args[1]->kind != TY_SLICE) break;   /* not known yet */
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
+        if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
         return ti_array_setitem(ti, in, args[0], args[1], args[2]);
     case IR_SLICE: {
@@ -279,7 +288,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
     case IR_CALL:
-        if (ti_type_call(ti, in, args[0], args + 1, n - 1)) return -1;
+        if (ti_type_call(ti, in, args[0], args + 1, n - 1, changed)) return -1;
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
         break;
     case IR_MAKEFUNC:
@@ -335,6 +344,19 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_DELVAR:
         return 0;
+    case IR_LISTAPPEND: {
+        if (args[0]->kind != TY_LIST) return ERR(in, "internal: LIST_APPEND to %s", args[0]->name);
+        const Type *e = args[0]->elems[0];
+        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list(args[1]), changed);
+        if (ty_unify(e, args[1]) != e)
+            return ERR(in, "cannot append %s to %s", args[1]->name, args[0]->name);
+        return 0;
+    }
+    case IR_DELITEM:
+        return ti_list_delitem(ti, in, args[0], args[1]);
+    case IR_CONTAINS:
+        if (!(t = ti_contains(ti, in, args[0], args[1]))) return -1;
+        break;
     case IR_NOPS:
         return 0;
     }
@@ -405,6 +427,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
         }
     }
     if (check_complete(ti)) return NULL;
+    ti_complete_types(ti);
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;

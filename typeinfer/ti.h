@@ -130,11 +130,33 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 /* calls.c */
 int ti_init_builtins(void);
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
-int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
+CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
        METHOD_DTYPE_CONVERT, METHOD_SORT };
+
+/* Lists' methods and the builtins over iterables that containers.c types (a CallInfo's builtin). */
+enum { LIST_OPS = 3000,
+       LM_APPEND = LIST_OPS, LM_EXTEND, LM_INSERT, LM_POP, LM_REMOVE, LM_CLEAR, LM_INDEX, LM_COUNT, LM_COPY,
+       LM_REVERSE, LM_SORT,   /* in containers.c's list_methods order */
+       LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED };
+
+/* containers.c */
+int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
+const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);
+int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, const Type *val, bool *changed);
+int ti_list_delitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);
+const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);
+const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
+const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x);
+const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l);
+int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
+bool ti_is_container_builtin(int bid, const Type **args, int nargs);
+int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
+void ti_complete_types(TypeInfo *ti);
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);

@@ -148,7 +148,7 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY) return true;
+    if (t->kind == TY_ARRAY || ty_is_heap(t)) return true;
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
@@ -240,6 +240,32 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     t->offsets = offsets;
     t->obj = Py_XNewRef(obj);
     return t;
+}
+
+bool ty_is_heap(const Type *t) { return t && t->kind == TY_LIST; }
+
+const Type *ty_list(const Type *elem) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem) return table[i];
+    char name[1100];
+    snprintf(name, sizeof name, "list(%s)", elem ? elem->name : "undefined");
+    const Type **e = calloc(1, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = elem;
+    Type *t = new_type(TY_LIST, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 1;
+    t->elems = e;
+    return t;
+}
+
+bool ty_is_complete(const Type *t) {
+    if (!t) return false;
+    if (t->kind == TY_LIST) return ty_is_complete(t->elems[0]);
+    if (t->kind == TY_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (!ty_is_complete(t->elems[i])) return false;
+    return true;
 }
 
 const Type *ty_iter(const Type *iterable) {
@@ -412,6 +438,7 @@ bool ty_is_runtime(const Type *t) {
 
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY))) return true;
+    if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (!t || t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_value(t->elems[i])) return false;
@@ -450,6 +477,15 @@ const Type *ty_unify(const Type *a, const Type *b) {
         for (int i = 0; i < a->n; i++)
             if (!(elems[i] = ty_unify(a->elems[i], b->elems[i]))) return NULL;
         return ty_tuple(a->n, elems);
+    }
+    if (a->kind == TY_LIST && b->kind == TY_LIST) {   /* invariant: only an undefined element type gives way */
+        const Type *x = a->elems[0], *y = b->elems[0];
+        if (!x || !y) return x ? a : b;
+        if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
+            const Type *u = ty_unify(x, y);
+            return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list(u) : NULL;
+        }
+        return NULL;
     }
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,

@@ -35,6 +35,8 @@ typedef enum {
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
+    TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
+                     * its block (runtime/rt.h, RtList) */
     TY_NKINDS
 } TypeKind;
 
@@ -56,6 +58,12 @@ extern const DTypeInfo ty_dtypes[DT_COUNT];
 /* Array runtime value: {block *meminfo, PyObject *parent, char *data, i64 shape[nd], i64
  * strides[nd]} with strides in bytes. meminfo is NULL for memory ember does not own (an argument's). */
 #define TY_ARRAY_HEADER 3
+
+/* List runtime value: a pointer to its block (runtime/array.c: refcnt at offset 0, then the block
+ * header), whose data holds {i64 len, i64 cap, ptr items}: items is a malloc'd array of cap
+ * elements laid out as the element type, grown by doubling (runtime/list.c). The list owns one
+ * reference to each element that holds references. */
+#define TY_BLOCK_HEADER 24   /* sizeof(RtBlock): where a list's fields start */
 
 struct Type {
     TypeKind kind;
@@ -136,7 +144,11 @@ const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
 int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex128 -> DT_*, else -1 */
-bool ty_has_refs(const Type *t);          /* holds array references (arrays, tuples of them) */
+bool ty_has_refs(const Type *t);          /* holds references (arrays, lists, tuples of them) */
+/* list(elem): elem NULL for a list whose element type is not known yet ("list(undefined)") */
+const Type *ty_list(const Type *elem);
+bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list): refcnt at offset 0 */
+bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
 #endif

@@ -1,0 +1,359 @@
+/* containers.c: typing rules for lists (literals, comprehensions, methods, operators and the
+ * builtins that consume iterables: len, sum, min, max, any, all, sorted, list, reversed).
+ *
+ * A list's type is list(elem), invariant in elem as in Numba: a list of int64 stays one (a
+ * float appended to it is an error, an int appended to a list of float64 converts).
+ *
+ * Empty lists. `[]` types as list(undefined); the first use that puts an element in (append,
+ * extend, insert, item assignment, +=, a store into a variable whose type is known) refines it:
+ * ti_refine follows the value back to where it comes from (a variable, a list literal, an item of
+ * another list, a method's receiver) and widens that to list(elem); the fixed point then carries
+ * the type everywhere the value flows. A list never given an element keeps no element type: the
+ * last step of typing (ti_complete_types) makes it list(int64), which no run can tell apart.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+/* What a list may hold: numbers, tuples of them, arrays, lists (heap values of any kind). */
+static bool storable(const Type *t) {
+    if (!t) return false;
+    if (ty_is_number(t) || t->kind == TY_ARRAY || t->kind == TY_LIST) return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!storable(t->elems[i])) return false;
+    return true;
+}
+
+/* The type value `v` of type `from` takes when stored into a list of `elem`: elem, or NULL. */
+static bool converts(const Type *from, const Type *elem) {
+    if (from == elem) return true;
+    if (ty_is_number(from) && ty_is_number(elem))
+        return ty_rank(from) <= ty_rank(elem) && !(from == ty_uint64 && elem == ty_int64) &&
+               !(from == ty_int64 && elem == ty_uint64);
+    if (from->kind == TY_TUPLE && elem->kind == TY_TUPLE && from->n == elem->n) {
+        for (int i = 0; i < from->n; i++)
+            if (!converts(from->elems[i], elem->elems[i])) return false;
+        return true;
+    }
+    if (from->kind == TY_ARRAY && elem->kind == TY_ARRAY) return ty_unify(from, elem) == elem;
+    if (from->kind == TY_LIST && elem->kind == TY_LIST) return ty_unify(from, elem) == elem;
+    return false;
+}
+
+/* Widen the type of value `v` (a list with undefined parts) to t, at its source. */
+int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
+    Instr *in = ti->fn->instrs[v];
+    const Type *old = ti->vtypes[v];
+    switch (in->op) {
+    case IR_LOADVAR: {
+        const Type *u = ty_unify(ti->vartypes[in->imm], t);
+        if (u && u != ti->vartypes[in->imm]) {
+            ti->vartypes[in->imm] = u;
+            *changed = true;
+        }
+        break;
+    }
+    case IR_GETITEM:   /* an item of a list of lists */
+        if (ti->vtypes[in->args[0]] && ti->vtypes[in->args[0]]->kind == TY_LIST)
+            return ti_refine(ti, in->args[0], ty_list(t), changed);
+        break;
+    case IR_GETATTR:   /* a method's receiver */
+        return ti_refine(ti, in->args[0], t, changed);
+    default:
+        break;
+    }
+    const Type *u = old ? ty_unify(old, t) : t;
+    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_LOADVAR || in->op == IR_GETITEM)) {
+        ti->vtypes[v] = u;
+        *changed = true;
+    }
+    return 0;
+}
+
+/* Refine list value `recv` (an argument position of `in`) to hold values of type x. */
+static int want_elem(TypeInfo *ti, int recv, const Type *x, bool *changed) {
+    return ti_refine(ti, recv, ty_list(x == ty_bool || ty_is_number(x) ? x : x), changed);
+}
+
+const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *u = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!storable(args[i])) return UNSUP(ti->fn->instrs[in->args[i]], "a list cannot hold %s", args[i]->name), NULL;
+        const Type *w = ty_unify(u, args[i]);
+        if (!w) return ERR(in, "a list's items must have one type (got %s and %s)", u->name, args[i]->name), NULL;
+        u = w;
+    }
+    return ty_list(u);
+}
+
+/* ---- items, operators --------------------------------------------------------------- */
+static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
+
+const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx) {
+    if (is_index(idx)) return l->elems[0] ? l->elems[0] : NULL;
+    if (idx->kind == TY_SLICE) return l;
+    return ERR(in, "list indices must be integers or slices, not %s", idx->name), NULL;
+}
+
+int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, const Type *val, bool *changed) {
+    if (idx->kind == TY_SLICE) {
+        if (val->kind != TY_LIST) return UNSUP(in, "a list slice can only be assigned a list (got %s)", val->name);
+        if (!l->elems[0]) return ti_refine(ti, in->args[0], val, changed);
+        if (val->elems[0] && !converts(val->elems[0], l->elems[0]))
+            return ERR(in, "cannot assign %s into a slice of %s", val->name, l->name);
+        return 0;
+    }
+    if (!is_index(idx)) return ERR(in, "list indices must be integers or slices, not %s", idx->name);
+    if (!storable(val)) return UNSUP(in, "a list cannot hold %s", val->name);
+    if (!l->elems[0]) return want_elem(ti, in->args[0], val, changed);
+    if (!converts(val, l->elems[0])) {
+        if (val->kind == TY_LIST && ty_unify(val, l->elems[0])) return ti_refine(ti, in->args[2], l->elems[0], changed);
+        return ERR(in, "cannot store %s into %s", val->name, l->name);
+    }
+    return 0;
+}
+
+int ti_list_delitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx) {
+    if (l->kind != TY_LIST) return UNSUP(in, "del on an item of %s is not supported", l->name);
+    if (!is_index(idx) && idx->kind != TY_SLICE)
+        return ERR(in, "list indices must be integers or slices, not %s", idx->name);
+    return 0;
+}
+
+/* l + m, l * n, n * l, l += iterable, l *= n. */
+const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    int op = in->imm;
+    if (op == IRB_ADD && a->kind == TY_LIST && b->kind == TY_LIST) {
+        const Type *u = ty_unify(a, b);
+        if (!u) return ERR(in, "cannot concatenate %s and %s", a->name, b->name), NULL;
+        if (u != a) ti_refine(ti, in->args[0], u, changed);
+        if (u != b) ti_refine(ti, in->args[1], u, changed);
+        return u;
+    }
+    if (op == IRB_ADD && in->imm2 && a->kind == TY_LIST && ti_is_iterable(b)) {   /* += extends */
+        const Type *e = ti_iter_value_type(b);
+        if (!e) return a;
+        if (!a->elems[0]) return want_elem(ti, in->args[0], e, changed), a;
+        if (!converts(e, a->elems[0])) return ERR(in, "cannot extend %s with %s", a->name, b->name), NULL;
+        return a;
+    }
+    if (op == IRB_MUL && ((a->kind == TY_LIST && is_index(b)) || (b->kind == TY_LIST && is_index(a))))
+        return a->kind == TY_LIST ? a : b;
+    return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+}
+
+/* Lists compare as Python compares them: == and != on any element type that compares, the
+ * orderings on numbers and tuples (the first difference decides, then the lengths). */
+const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    if (a->kind == TY_LIST && b->kind == TY_LIST) {
+        const Type *x = a->elems[0], *y = b->elems[0];
+        bool eq = in->imm == IRC_EQ || in->imm == IRC_NE;
+        if (!x || !y || (ty_is_number(x) && ty_is_number(y) && (eq || (x != ty_complex128 && y != ty_complex128))) ||
+            (eq && ty_unify(x, y) && x->kind != TY_ARRAY))
+            return ty_bool;
+        if (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) return ty_bool;
+    }
+    if (in->imm == IRC_EQ || in->imm == IRC_NE) return ty_bool;   /* a list never equals a non-list */
+    return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
+}
+
+/* x in c: c a list, or a tuple of one type. */
+const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
+    const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
+    if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
+    if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
+    if (e && !((ty_is_number(e) && ty_is_number(x)) || (e->kind == TY_TUPLE && x->kind == TY_TUPLE) ||
+               (e->kind == TY_LIST && x->kind == TY_LIST)))
+        return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+    return ty_bool;
+}
+
+/* ---- methods ----------------------------------------------------------------------- */
+static const char *const list_methods[] = {"append", "extend", "insert", "pop", "remove", "clear", "index",
+                                           "count", "copy", "reverse", "sort", NULL};
+
+const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l) {
+    for (int i = 0; list_methods[i]; i++)
+        if (!strcmp(in->str, list_methods[i])) return ty_method(l, in->str);
+    return UNSUP(in, "list has no supported attribute '%s'", in->str), NULL;
+}
+
+static CallInfo *list_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret) {
+    CallInfo *ci = ti_new_call(ti, in, CALL_BUILTIN, nparams);
+    if (!ci) return NULL;
+    ci->builtin = op;
+    ci->ret = ret;
+    for (int i = 0; i < nparams && i + 1 < in->nargs; i++) ci->params[i] = ti->vtypes[in->args[i + 1]];
+    return ci;
+}
+
+int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *l = m->recv, *e = l->elems[0];
+    const char *name = m->attr;
+    int recv = in->args[0], npos = nargs - in->nkw;
+    int op = LIST_OPS;
+    for (int i = 0; list_methods[i]; i++)
+        if (!strcmp(name, list_methods[i])) op = LM_APPEND + i;
+    static const signed char lo[] = {1, 1, 2, 0, 1, 0, 1, 1, 0, 0, 0}, hi[] = {1, 1, 2, 1, 1, 0, 3, 1, 0, 0, 0};
+    int k = op - LM_APPEND;
+    if (in->nkw && op != LM_SORT) return ERR(in, "%s() takes no keyword arguments", name);
+    if (npos < lo[k] || npos > hi[k])
+        return ERR(in, "list.%s() takes %d to %d arguments (%d given)", name, lo[k], hi[k], npos);
+    CallInfo *ci;
+    switch (op) {
+    case LM_APPEND: case LM_INSERT: {
+        const Type *x = args[npos - 1];
+        if (op == LM_INSERT && !is_index(args[0])) return ERR(in, "list.insert() index must be an integer");
+        if (!storable(x)) return UNSUP(in, "a list cannot hold %s", x->name);
+        if (!e) return want_elem(ti, recv, x, changed);
+        if (!converts(x, e)) {
+            if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
+            return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
+        }
+        if (!(ci = list_call(ti, in, op, npos, ty_none))) return -1;
+        if (op == LM_INSERT) ci->params[0] = ty_int64;
+        ci->params[npos - 1] = e;
+        return 0;
+    }
+    case LM_EXTEND: {
+        if (!ti_is_iterable(args[0]) && args[0]->kind != TY_LIST)
+            return UNSUP(in, "list.extend() of %s is not supported", args[0]->name);
+        const Type *x = ti_iter_value_type(args[0]);
+        if (!x) return 0;   /* extending with an empty list of no type yet */
+        if (!e) return want_elem(ti, recv, x, changed);
+        if (!converts(x, e)) return ERR(in, "cannot extend %s with %s", l->name, args[0]->name);
+        if (!(ci = list_call(ti, in, op, 1, ty_none))) return -1;
+        return 0;
+    }
+    case LM_POP:
+        if (npos && !is_index(args[0])) return ERR(in, "list.pop() index must be an integer");
+        if (!e) return 0;
+        if (!(ci = list_call(ti, in, op, npos, e))) return -1;
+        if (npos) ci->params[0] = ty_int64;
+        return 0;
+    case LM_REMOVE: case LM_INDEX: case LM_COUNT: {
+        if (!e) return 0;
+        const Type *x = args[0];
+        if (!((ty_is_number(x) && ty_is_number(e)) || (x->kind == TY_TUPLE && e->kind == TY_TUPLE && ty_unify(x, e)) ||
+              (x->kind == TY_LIST && e->kind == TY_LIST)))
+            return ERR(in, "list.%s() cannot look for %s in %s", name, x->name, l->name);
+        for (int i = 1; i < npos; i++)
+            if (!is_index(args[i])) return ERR(in, "list.index() bounds must be integers");
+        if (!(ci = list_call(ti, in, op, npos, op == LM_REMOVE ? ty_none : ty_int64))) return -1;
+        for (int i = 1; i < npos; i++) ci->params[i] = ty_int64;
+        return 0;
+    }
+    case LM_CLEAR: case LM_REVERSE:
+        return list_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case LM_COPY:
+        return list_call(ti, in, op, 0, l) ? 0 : -1;
+    case LM_SORT: {
+        if (e && !ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sort() of %s is not supported", l->name);
+        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!(ci = list_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = ty_bool;
+        ci->argmap[0] = -1;
+        ci->defaults[0] = Py_False;
+        for (int j = 0; j < in->nkw; j++) {
+            if (strcmp(in->kwnames[j], "reverse"))
+                return UNSUP(in, "sort(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+            if (!ty_is_number(args[npos + j]) || args[npos + j] == ty_complex128)
+                return ERR(in, "sort()'s reverse must be a bool");
+            ci->argmap[0] = 1 + npos + j;
+        }
+        return 0;
+    }
+    }
+    return UNSUP(in, "list.%s() is not supported", name);
+}
+
+/* ---- builtins over iterables -------------------------------------------------------- */
+/* Whether call `bid`(args) is one of ours: len of a list, and sum, min, max (one argument),
+ * any, all, sorted, list and reversed of any iterable. */
+bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
+    switch (bid) {
+    case BI_LEN: return nargs == 1 && args[0]->kind == TY_LIST;
+    case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
+    case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
+    default: return false;
+    }
+}
+
+int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    const char *name = ti_builtins[bid].name;
+    int npos = nargs - in->nkw;
+    if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
+    if (bid == BI_LIST && npos == 0) return list_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (npos < 1 || npos > (bid == BI_SUM ? 2 : 1)) return ERR(in, "%s() takes %d argument%s (%d given)", name,
+                                                                bid == BI_SUM ? 2 : 1, bid == BI_SUM ? "s" : "", npos);
+    if (!ti_is_iterable(args[0])) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+    const Type *e = ti_iter_value_type(args[0]);
+    if (!e) return 0;   /* an empty list of no type yet */
+    CallInfo *ci;
+    switch (bid) {
+    case BI_LEN:
+        return list_call(ti, in, LB_LEN, 1, ty_int64) ? 0 : -1;
+    case BI_SUM: {
+        if (!ty_is_number(e)) return UNSUP(in, "sum() of %s is not supported", args[0]->name);
+        const Type *r = npos == 2 ? ty_unify(e, args[1]) : e;
+        if (!r || !ty_is_number(r)) return ERR(in, "sum() cannot add %s to %s", e->name, args[1]->name);
+        if (r == ty_bool) r = ty_int64;
+        if (!(ci = list_call(ti, in, LB_SUM, npos, r))) return -1;
+        if (npos == 2) ci->params[1] = r;
+        return 0;
+    }
+    case BI_MIN: case BI_MAX:
+        if (!ty_is_number(e) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+        return list_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
+    case BI_ANY: case BI_ALL:
+        if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+        return list_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
+    case BI_LIST: case BI_REVERSED:
+        if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
+        return list_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
+    case BI_SORTED:
+        if (!ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
+        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!(ci = list_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
+        ci->params[1] = ty_bool;
+        ci->argmap[1] = -1;
+        ci->defaults[1] = Py_False;
+        for (int j = 0; j < in->nkw; j++) {
+            if (strcmp(in->kwnames[j], "reverse"))
+                return UNSUP(in, "sorted(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+            ci->argmap[1] = 2 + j;
+        }
+        return 0;
+    }
+    return UNSUP(in, "%s() is not supported", name);
+}
+
+/* ---- the last step ------------------------------------------------------------------ */
+static const Type *complete(const Type *t) {
+    if (!t || ty_is_complete(t)) return t;
+    if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_TUPLE) {
+        const Type *e[64];
+        for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
+        return ty_tuple(t->n, e);
+    }
+    if (t->kind == TY_METHOD) return ty_method(complete(t->recv), t->attr);
+    if (t->kind == TY_ITER) return ty_iter(complete(t->iter_of));
+    return t;
+}
+
+/* Lists that never got an element: list(int64), so that lowering sees only complete types. */
+void ti_complete_types(TypeInfo *ti) {
+    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = complete(ti->vtypes[v]);
+    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = complete(ti->vartypes[v]);
+    ti->ret = complete(ti->ret);
+    for (int v = 0; v < ti->fn->ninstrs; v++) {
+        CallInfo *ci = ti->calls[v];
+        if (!ci) continue;
+        ci->ret = complete(ci->ret);
+        for (int i = 0; i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);
+    }
+}
