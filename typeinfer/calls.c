@@ -231,6 +231,8 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
 
 /* Inner functions: typed (and later lowered) with this compile, once per argument types. */
 static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
+    for (int i = 0; i + 1 < in->nargs; i++)
+        if (!ty_is_complete(args[i])) return 0;   /* a list whose element type a later use gives */
     PyObject *code = callee->obj;
     PyCodeObject *co = (PyCodeObject *)code;
     Ctx *ctx = ti->fn->ctx;
@@ -386,7 +388,8 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_BOOL:
             NARGS(0, 1);
-            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE)
+            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
+                args[0]->kind != TY_LIST)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;

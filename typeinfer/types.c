@@ -262,7 +262,9 @@ const Type *ty_list(const Type *elem) {
 bool ty_is_complete(const Type *t) {
     if (!t) return false;
     if (t->kind == TY_LIST) return ty_is_complete(t->elems[0]);
-    if (t->kind == TY_TUPLE)
+    if (t->kind == TY_ITER) return ty_is_complete(t->iter_of);
+    if (t->kind == TY_METHOD) return ty_is_complete(t->recv);
+    if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
         for (int i = 0; i < t->n; i++)
             if (!ty_is_complete(t->elems[i])) return false;
     return true;
