@@ -161,9 +161,20 @@ LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
     LLVMValueRef var = L->vars[in->imm];
     LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, t), var, "");
+    LLVMBasicBlockRef join = NULL;
+    if (ty_is_heap(t)) {   /* storing the value the variable holds (a list carried round a loop): nothing to do */
+        LLVMBasicBlockRef change = LLVMAppendBasicBlockInContext(L->c, L->func, "newref");
+        join = LLVMAppendBasicBlockInContext(L->c, L->func, "sameref");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, v, ""), join, change);
+        LLVMPositionBuilderAtEnd(L->b, change);
+    }
     cg_incref(L, v, t);
     LLVMBuildStore(L->b, v, var);
     cg_own(L, old, t);   /* dropped when this store runs again, or at the exit */
+    if (join) {
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    }
 }
 
 /* ---- planning: uses, fusion, whether the function handles references --------------- */

@@ -298,6 +298,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = ty_none;   /* only MAKEFUNC reads it; the variable is passed at the call */
         break;
     case IR_GETITER:
+        if (!ty_is_complete(args[0])) break;   /* a list whose element type a later use gives */
         if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
             return UNSUP(in, "iterating over the heterogeneous %s is not supported", args[0]->name);
