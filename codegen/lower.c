@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_LIST: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_LIST: case TY_DICT: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -209,6 +209,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     }
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
     case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
+    case TY_DICT: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -255,7 +256,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
-    } else if (from->kind == TY_LIST && to->kind == TY_LIST) {
+    } else if ((from->kind == TY_LIST && to->kind == TY_LIST) || (from->kind == TY_DICT && to->kind == TY_DICT)) {
         return v;   /* typing lets only equal element types meet */
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
@@ -281,6 +282,10 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
     if (iterable->kind == TY_RANGE) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
+    }
+    if (iterable->kind == TY_DICT) {   /* {dict, k, key} */
+        LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
+        return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
     if (iterable->kind == TY_LIST) {   /* {list, k, value} */
         LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
@@ -309,6 +314,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_LIST:
         cg_list_iter_init(L, it, v, state, st);
         return;
+    case TY_DICT:
+        cg_dict_iter_init(L, it, v, state, st);
+        return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
             iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
@@ -334,6 +342,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
+    if (it->kind == TY_DICT) return cg_dict_iter_more(L, state, st);
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
@@ -347,6 +356,10 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ZIP) {
         for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], cg_field(L, st, state, (unsigned)i));
+        return;
+    }
+    if (it->kind == TY_DICT) {
+        cg_dict_iter_step(L, it, state, st);
         return;
     }
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
@@ -701,7 +714,7 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
-        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && t->recv->kind == TY_LIST) {
+        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && ty_is_heap(t->recv)) {
             v = L->vals[in->args[0]];   /* a list's method: its receiver */
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
@@ -803,13 +816,20 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITEM:
         if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:
         if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
         else cg_array_setitem(L, in);
         return 0;
-    case IR_DELITEM: cg_list_delitem(L, in); return 0;
+    case IR_DELITEM:
+        if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_delitem(L, in);
+        else cg_list_delitem(L, in);
+        return 0;
+    case IR_DICT: v = cg_dict_literal(L, in); break;
+    case IR_MAPADD: cg_dict_setitem(L, in); return 0;
     case IR_LISTAPPEND:
         cg_list_append(L, vt(L, in->args[0]), L->vals[in->args[0]], L->vals[in->args[1]], vt(L, in->args[1]));
         return 0;

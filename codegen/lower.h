@@ -103,6 +103,7 @@ const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, fro
 void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
 void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */
 void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* raise cls(msg); msg may be NULL */
+void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t);   /* raise cls(x), cls "module:qualname" */
 void cg_lower_raise(Lower *L, Instr *in);
 void cg_lower_reraise(Lower *L, LLVMValueRef exc);
 LLVMValueRef cg_lower_excfetch(Lower *L);
@@ -183,6 +184,18 @@ LLVMValueRef cg_list_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMV
 LLVMValueRef cg_contains(Lower *L, Instr *in);
 LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 void cg_list_iter_init(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef state, LLVMTypeRef st);
+/* lower_dict.c */
+LLVMValueRef cg_dict_len(Lower *L, LLVMValueRef d);
+LLVMValueRef cg_dict_literal(Lower *L, Instr *in);
+void cg_dict_setitem(Lower *L, Instr *in);
+LLVMValueRef cg_dict_getitem(Lower *L, Instr *in);
+void cg_dict_delitem(Lower *L, Instr *in);
+LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt);
+void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st);
+LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st);
+void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st);
+void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt);
+LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 /* lower.c's iterators, for code that loops over any iterable */
 LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
 LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */

@@ -249,6 +249,23 @@ static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) 
                       t->elems[i], &k);
 }
 
+/* raise cls(x): x of type t as the exception's one argument (KeyError(key)). */
+void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t) {
+    LLVMTypeRef et = cg_exc_type(L), ct = core_type(L);
+    LLVMValueRef e = raise_target(L);
+    LLVMBuildStore(L->b, LLVMConstNull(et), e);
+    LLVMValueRef p = cg_field(L, et, e, 0);
+    LLVMBuildStore(L->b, class_global(L, cg_exc_class_of_name(L, cls)), cg_field(L, ct, p, 0));
+    char desc[128] = "";
+    int words = ty_value_layout(t, desc, sizeof desc, false);
+    if (words >= 0 && words <= TY_EXC_WORDS) {
+        LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+        int k = 0;
+        cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), x, t, &k);
+    }
+    raise_slot(L, e);
+}
+
 /* raise a0 [from a1]: a class, an instance (its args), or a caught exception. */
 void cg_lower_raise(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]];

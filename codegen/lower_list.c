@@ -68,6 +68,10 @@ static void memmove_items(Lower *L, const Type *e, LLVMValueRef base, LLVMValueR
 
 /* ---- the drop function ------------------------------------------------------------- */
 void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
+    if (t->kind == TY_DICT) {
+        cg_dict_free(L, p, t);
+        return;
+    }
     LLVMTypeRef pt = L->ptr;
     if (!ty_has_refs(elem_of(t))) {
         cg_call(L, "ember_rt_list_free", L->voidt, &pt, &p, 1);
@@ -322,7 +326,9 @@ static LLVMValueRef find(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef 
 LLVMValueRef cg_contains(Lower *L, Instr *in) {
     const Type *ct = L->ti->vtypes[in->args[0]], *xt = L->ti->vtypes[in->args[1]];
     LLVMValueRef c = L->vals[in->args[0]], x = L->vals[in->args[1]], r;
-    if (ct->kind == TY_LIST) {
+    if (ct->kind == TY_DICT) {
+        r = cg_dict_contains(L, ct, c, x, xt);
+    } else if (ct->kind == TY_LIST) {
         r = LLVMBuildICmp(L->b, LLVMIntSGE, find(L, ct, c, x, xt, i64c(L, 0), cg_list_len(L, c)), i64c(L, 0), "");
     } else {
         r = LLVMConstInt(L->i1, 0, 0);
@@ -466,11 +472,12 @@ static LLVMValueRef list_of(Lower *L, const Type *lt, const Type *it, LLVMValueR
 LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     int op = ci->builtin;
+    if (op >= LB_DICT) return cg_dict_call(L, in, ci, args, types);
     if (op >= LB_LEN) {   /* builtins: args[0] is the iterable */
         const Type *it = ci->nparams ? types[0] : NULL;
         LLVMValueRef x = ci->nparams ? L->vals[in->args[ci->argmap[0]]] : NULL, count;
         switch (op) {
-        case LB_LEN: return cg_list_len(L, x);
+        case LB_LEN: return it->kind == TY_DICT ? cg_dict_len(L, x) : cg_list_len(L, x);
         case LB_SUM: {
             LLVMValueRef init = ci->nparams == 2 ? args[1] : LLVMConstNull(cg_type(L, rt));
             return fold(L, it, x, init, rt, step_sum, NULL);

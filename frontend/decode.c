@@ -480,7 +480,6 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
@@ -684,6 +683,33 @@ static int run_block(Fe *fe, Block *b) {
             EMIT(in, IR_LISTAPPEND, 2);
             in->args[0] = fe->stack[fe->sp - pi->arg];
             in->args[1] = c;
+            break;
+        case PY_BUILD_MAP: {   /* {k0: v0, ...}: 2*arg entries, keys and values alternating */
+            if (2 * pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_MAP");
+            EMIT(in, IR_DICT, 2 * pi->arg);
+            for (int k = 2 * pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        }
+        case PY_BUILD_CONST_KEY_MAP: {   /* values, then a constant tuple of the keys */
+            POP(c);
+            Instr *keys = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (!keys || keys->op != IR_TUPLE || keys->nargs != pi->arg || pi->arg > fe->sp)
+                return fe_error(fe, DIAG_INTERNAL, "bad BUILD_CONST_KEY_MAP");
+            EMIT(in, IR_DICT, 2 * pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) {
+                POP(in->args[2 * k + 1]);
+                in->args[2 * k] = keys->args[k];
+            }
+            PUSH(in->id);
+            break;
+        }
+        case PY_MAP_ADD:   /* a comprehension: value = pop, key = pop, stack[-arg][key] = value */
+            EMIT(in, IR_MAPADD, 3);
+            POP(in->args[2]);
+            POP(in->args[1]);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad MAP_ADD");
+            in->args[0] = fe->stack[fe->sp - pi->arg];
             break;
         case PY_DELETE_SUBSCR:   /* del TOS1[TOS] */
             EMIT(in, IR_DELITEM, 2);

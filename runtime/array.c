@@ -107,6 +107,8 @@ void rt_release(const Type *t, void *p) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
     } else if (t->kind == TY_LIST) {
         rt_list_decref(t, *(RtBlock **)p);
+    } else if (t->kind == TY_DICT) {
+        rt_dict_decref(t, *(RtBlock **)p);
     }
 }
 
@@ -341,7 +343,10 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, PyList_GET_SIZE(v) ? "is a list of %s items, %s a list argument holds numbers, tuples, arrays or "
                  "lists, its type taken from its first item" : "is an empty list, %s%s its element type cannot be known; "
                  "make the list inside the function, or pass a non-empty one", PyList_GET_SIZE(v) ? Py_TYPE(PyList_GET_ITEM(v, 0))->tp_name : "", ns);
-    else if (PyDict_Check(v) || PyAnySet_Check(v))
+    else if (PyDict_Check(v))
+        snprintf(buf, len, "is a dict, %s a dict argument maps numbers or tuples of numbers to values of one type, "
+                 "taken from its first item (an empty dict has none)", ns);
+    else if (PyAnySet_Check(v))
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
@@ -377,6 +382,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
     if (!t && PyList_Check(v)) return rt_typeof_list(v);
+    if (!t && PyDict_Check(v)) return rt_typeof_dict(v);
     if (t || !numpy_ready()) return t;
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;

@@ -501,6 +501,13 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_list_new", (void *)ember_rt_list_new},
     {"ember_rt_list_grow", (void *)ember_rt_list_grow},
     {"ember_rt_list_free", (void *)ember_rt_list_free},
+    {"ember_rt_dict_new", (void *)ember_rt_dict_new},
+    {"ember_rt_dict_free", (void *)ember_rt_dict_free},
+    {"ember_rt_dict_lookup", (void *)ember_rt_dict_lookup},
+    {"ember_rt_dict_slot", (void *)ember_rt_dict_slot},
+    {"ember_rt_dict_remove", (void *)ember_rt_dict_remove},
+    {"ember_rt_dict_next", (void *)ember_rt_dict_next},
+    {"ember_rt_dict_clear", (void *)ember_rt_dict_clear},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \

@@ -81,6 +81,21 @@ int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (refl
 void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
 PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
 
+/* dict.c: dicts (types.h: TY_DICT). Generated code reads len (word 0), used (word 1) and
+ * entries (word 5) of a dict block's data. */
+typedef struct RtDict { int64_t len, used, cap, mask, esize; char *entries; int64_t *index; } RtDict;
+RtBlock *ember_rt_dict_new(int64_t esize);
+void ember_rt_dict_free(RtBlock *d);
+int64_t ember_rt_dict_lookup(RtBlock *d, const char *desc, int64_t ksize, const void *key);   /* entry, or -1 */
+int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const void *key);   /* 2*entry + new, -1 error */
+int64_t ember_rt_dict_remove(RtBlock *d, const char *desc, int64_t ksize, const void *key);  /* entry, or -1 */
+int64_t ember_rt_dict_next(RtBlock *d, int64_t k);   /* the first live entry from k on, or -1 */
+void ember_rt_dict_clear(RtBlock *d);                /* (the values' references dropped already) */
+void rt_dict_decref(const Type *t, RtBlock *d);
+const Type *rt_typeof_dict(PyObject *v);
+int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */
+PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the reference */
+
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */
 PyObject *rt_box(const Type *t, const void *p);   /* takes over the array references in p */

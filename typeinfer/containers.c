@@ -56,17 +56,20 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
         }
         break;
     }
-    case IR_GETITEM:   /* an item of a list of lists */
-        if (ti->vtypes[in->args[0]] && ti->vtypes[in->args[0]]->kind == TY_LIST)
-            return ti_refine(ti, in->args[0], ty_list(t), changed);
+    case IR_GETITEM: {   /* an item of a list of lists, a value of a dict */
+        const Type *c = ti->vtypes[in->args[0]];
+        if (c && c->kind == TY_LIST) return ti_refine(ti, in->args[0], ty_list(t), changed);
+        if (c && c->kind == TY_DICT) return ti_refine(ti, in->args[0], ty_dict(c->elems[0], t), changed);
         break;
+    }
     case IR_GETATTR:   /* a method's receiver */
         return ti_refine(ti, in->args[0], t, changed);
     default:
         break;
     }
     const Type *u = old ? ty_unify(old, t) : t;
-    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_LOADVAR || in->op == IR_GETITEM)) {
+    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_DICT || in->op == IR_CALL || in->op == IR_LOADVAR ||
+                              in->op == IR_GETITEM)) {
         ti->vtypes[v] = u;
         *changed = true;
     }
@@ -88,6 +91,8 @@ const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
     }
     return ty_list(u);
 }
+
+static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k);
 
 /* ---- items, operators --------------------------------------------------------------- */
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
@@ -162,6 +167,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
 
 /* x in c: c a list, or a tuple of one type. */
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
+    if (c->kind == TY_DICT) return check_key(ti, in, c, x) ? NULL : ty_bool;
     const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
     if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
@@ -181,7 +187,7 @@ const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l) {
     return UNSUP(in, "list has no supported attribute '%s'", in->str), NULL;
 }
 
-static CallInfo *list_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret) {
+CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret) {
     CallInfo *ci = ti_new_call(ti, in, CALL_BUILTIN, nparams);
     if (!ci) return NULL;
     ci->builtin = op;
@@ -213,7 +219,7 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
             if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
             return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
         }
-        if (!(ci = list_call(ti, in, op, npos, ty_none))) return -1;
+        if (!(ci = ti_container_call(ti, in, op, npos, ty_none))) return -1;
         if (op == LM_INSERT) ci->params[0] = ty_int64;
         ci->params[npos - 1] = e;
         return 0;
@@ -225,13 +231,13 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (!x) return 0;   /* extending with an empty list of no type yet */
         if (!e) return want_elem(ti, recv, x, changed);
         if (!converts(x, e)) return ERR(in, "cannot extend %s with %s", l->name, args[0]->name);
-        if (!(ci = list_call(ti, in, op, 1, ty_none))) return -1;
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
         return 0;
     }
     case LM_POP:
         if (npos && !is_index(args[0])) return ERR(in, "list.pop() index must be an integer");
         if (!e) return 0;
-        if (!(ci = list_call(ti, in, op, npos, e))) return -1;
+        if (!(ci = ti_container_call(ti, in, op, npos, e))) return -1;
         if (npos) ci->params[0] = ty_int64;
         return 0;
     case LM_REMOVE: case LM_INDEX: case LM_COUNT: {
@@ -242,18 +248,18 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
             return ERR(in, "list.%s() cannot look for %s in %s", name, x->name, l->name);
         for (int i = 1; i < npos; i++)
             if (!is_index(args[i])) return ERR(in, "list.index() bounds must be integers");
-        if (!(ci = list_call(ti, in, op, npos, op == LM_REMOVE ? ty_none : ty_int64))) return -1;
+        if (!(ci = ti_container_call(ti, in, op, npos, op == LM_REMOVE ? ty_none : ty_int64))) return -1;
         for (int i = 1; i < npos; i++) ci->params[i] = ty_int64;
         return 0;
     }
     case LM_CLEAR: case LM_REVERSE:
-        return list_call(ti, in, op, 0, ty_none) ? 0 : -1;
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
     case LM_COPY:
-        return list_call(ti, in, op, 0, l) ? 0 : -1;
+        return ti_container_call(ti, in, op, 0, l) ? 0 : -1;
     case LM_SORT: {
         if (e && !ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sort() of %s is not supported", l->name);
         if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
-        if (!(ci = list_call(ti, in, op, 1, ty_none))) return -1;
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
         ci->params[0] = ty_bool;
         ci->argmap[0] = -1;
         ci->defaults[0] = Py_False;
@@ -275,7 +281,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
  * any, all, sorted, list and reversed of any iterable. */
 bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
     switch (bid) {
-    case BI_LEN: return nargs == 1 && args[0]->kind == TY_LIST;
+    case BI_LEN: return nargs == 1 && (args[0]->kind == TY_LIST || args[0]->kind == TY_DICT);
+    case BI_DICT: return true;
     case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
     default: return false;
@@ -286,7 +293,11 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     const char *name = ti_builtins[bid].name;
     int npos = nargs - in->nkw;
     if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
-    if (bid == BI_LIST && npos == 0) return list_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (bid == BI_DICT) {
+        if (npos) return UNSUP(in, "dict() takes no arguments here (build it with {} or a comprehension)");
+        return ti_container_call(ti, in, LB_DICT, 0, ty_dict(NULL, NULL)) ? 0 : -1;
+    }
     if (npos < 1 || npos > (bid == BI_SUM ? 2 : 1)) return ERR(in, "%s() takes %d argument%s (%d given)", name,
                                                                 bid == BI_SUM ? 2 : 1, bid == BI_SUM ? "s" : "", npos);
     if (!ti_is_iterable(args[0])) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
@@ -295,29 +306,29 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     CallInfo *ci;
     switch (bid) {
     case BI_LEN:
-        return list_call(ti, in, LB_LEN, 1, ty_int64) ? 0 : -1;
+        return ti_container_call(ti, in, LB_LEN, 1, ty_int64) ? 0 : -1;
     case BI_SUM: {
         if (!ty_is_number(e)) return UNSUP(in, "sum() of %s is not supported", args[0]->name);
         const Type *r = npos == 2 ? ty_unify(e, args[1]) : e;
         if (!r || !ty_is_number(r)) return ERR(in, "sum() cannot add %s to %s", e->name, args[1]->name);
         if (r == ty_bool) r = ty_int64;
-        if (!(ci = list_call(ti, in, LB_SUM, npos, r))) return -1;
+        if (!(ci = ti_container_call(ti, in, LB_SUM, npos, r))) return -1;
         if (npos == 2) ci->params[1] = r;
         return 0;
     }
     case BI_MIN: case BI_MAX:
         if (!ty_is_number(e) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
-        return list_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
+        return ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
     case BI_ANY: case BI_ALL:
         if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
-        return list_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
+        return ti_container_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
     case BI_LIST: case BI_REVERSED:
         if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
-        return list_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
+        return ti_container_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
     case BI_SORTED:
         if (!ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
         if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
-        if (!(ci = list_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
+        if (!(ci = ti_container_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
         ci->params[1] = ty_bool;
         ci->argmap[1] = -1;
         ci->defaults[1] = Py_False;
@@ -335,6 +346,8 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
 static const Type *complete(const Type *t) {
     if (!t || ty_is_complete(t)) return t;
     if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_DICT)
+        return ty_dict(t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
     if (t->kind == TY_TUPLE) {
         const Type *e[64];
         for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
@@ -356,4 +369,122 @@ void ti_complete_types(TypeInfo *ti) {
         ci->ret = complete(ci->ret);
         for (int i = 0; i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);
     }
+}
+
+/* ---- dicts ---------------------------------------------------------------------------
+ * dict(key, value), invariant in both as lists are; `{}` and dict() are dict(undefined,
+ * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
+ * Keys: bool, int64, uint64, float64 and tuples of them; values: anything a list holds. */
+static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
+    return ti_refine(ti, recv, ty_dict(d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
+}
+
+static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
+    if (!ty_is_hashable(k)) return UNSUP(in, "a dict key must be a number or a tuple of numbers (got %s)", k->name);
+    if (d->elems[0] && !converts(k, d->elems[0]) && !(ty_is_number(k) && ty_is_number(d->elems[0])))
+        return ERR(in, "%s cannot be a key of %s", k->name, d->name);
+    return 0;
+}
+
+static int check_value(TypeInfo *ti, Instr *in, const Type *d, const Type *v, int vid, bool *changed) {
+    if (!storable(v)) return UNSUP(in, "a dict cannot hold %s", v->name);
+    if (d->elems[1] && !converts(v, d->elems[1])) {
+        if (v->kind == TY_LIST && ty_unify(v, d->elems[1])) return ti_refine(ti, vid, d->elems[1], changed), 1;
+        return ERR(in, "cannot store %s into %s", v->name, d->name);
+    }
+    return 0;
+}
+
+const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *k = NULL, *v = NULL;
+    for (int i = 0; i < n; i += 2) {
+        if (!ty_is_hashable(args[i]))
+            return UNSUP(ti->fn->instrs[in->args[i]], "a dict key must be a number or a tuple of numbers (got %s)",
+                         args[i]->name), NULL;
+        if (!storable(args[i + 1])) return UNSUP(ti->fn->instrs[in->args[i + 1]], "a dict cannot hold %s", args[i + 1]->name), NULL;
+        const Type *uk = ty_unify(k, args[i]), *uv = ty_unify(v, args[i + 1]);
+        if (!uk || !uv) return ERR(in, "a dict's keys and values must each have one type"), NULL;
+        k = uk;
+        v = uv;
+    }
+    return ty_dict(k, v);
+}
+
+/* d[k] = v, and a comprehension's MAP_ADD */
+int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed) {
+    if (check_key(ti, in, d, k)) return -1;
+    if (!d->elems[0] || !d->elems[1] || (v->kind == TY_LIST && !ty_is_complete(d->elems[1])))
+        return want_dict(ti, in->args[0], d, k, v, changed);
+    int r = check_value(ti, in, d, v, in->args[2], changed);
+    return r < 0 ? -1 : 0;
+}
+
+const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
+    if (check_key(ti, in, d, k)) return NULL;
+    return d->elems[1];
+}
+
+static const char *const dict_methods[] = {"get", "setdefault", "pop", "popitem", "update", "items", "keys", "values",
+                                           "clear", "copy", NULL};
+
+const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d) {
+    for (int i = 0; dict_methods[i]; i++)
+        if (!strcmp(in->str, dict_methods[i])) return ty_method(d, in->str);
+    return UNSUP(in, "dict has no supported attribute '%s'", in->str), NULL;
+}
+
+int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *d = m->recv, *kt = d->elems[0], *vt = d->elems[1];
+    const char *name = m->attr;
+    int recv = in->args[0], op = -1;
+    for (int i = 0; dict_methods[i]; i++)
+        if (!strcmp(name, dict_methods[i])) op = DM_GET + i;
+    static const signed char lo[] = {1, 2, 1, 0, 1, 0, 0, 0, 0, 0}, hi[] = {2, 2, 2, 0, 1, 0, 0, 0, 0, 0};
+    int k = op - DM_GET;
+    if (in->nkw) return ERR(in, "%s() takes no keyword arguments", name);
+    if (nargs < lo[k] || nargs > hi[k]) return ERR(in, "dict.%s() takes %d to %d arguments (%d given)", name, lo[k], hi[k], nargs);
+    CallInfo *ci;
+    switch (op) {
+    case DM_SETDEFAULT:
+        if (check_key(ti, in, d, args[0])) return -1;
+        if (!kt || !vt) return want_dict(ti, recv, d, args[0], args[1], changed);
+        if (check_value(ti, in, d, args[1], in->args[2], changed)) return *changed ? 0 : -1;
+        if (!(ci = ti_container_call(ti, in, op, 2, vt))) return -1;
+        ci->params[0] = kt;
+        ci->params[1] = vt;
+        return 0;
+    case DM_GET: case DM_POP:
+        if (check_key(ti, in, d, args[0])) return -1;
+        if ((!kt || !vt) && nargs == 2 && storable(args[1])) return want_dict(ti, recv, d, args[0], args[1], changed);
+        if (!kt || !vt) return 0;
+        if (op == DM_GET && nargs == 1)
+            return UNSUP(in, "d.get(k) without a default is not supported (it may be None); write d.get(k, default)");
+        if (nargs == 2 && !converts(args[1], vt)) return ERR(in, "dict.%s()'s default must be %s (got %s)", name, vt->name, args[1]->name);
+        if (!(ci = ti_container_call(ti, in, op, nargs, vt))) return -1;
+        ci->params[0] = kt;
+        if (nargs == 2) ci->params[1] = vt;
+        return 0;
+    case DM_POPITEM: {
+        if (!kt || !vt) return 0;
+        const Type *pair[2] = {kt, vt};
+        return ti_container_call(ti, in, op, 0, ty_tuple(2, pair)) ? 0 : -1;
+    }
+    case DM_UPDATE:
+        if (args[0]->kind != TY_DICT) return UNSUP(in, "dict.update() of %s is not supported (a dict is)", args[0]->name);
+        if (!args[0]->elems[0]) return 0;
+        if (!kt || !vt) return want_dict(ti, recv, d, args[0]->elems[0], args[0]->elems[1], changed);
+        if (ty_unify(d, args[0]) != d) return ERR(in, "cannot update %s with %s", d->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
+    case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
+        if (!kt || !vt) return 0;
+        const Type *pair[2] = {kt, vt};
+        const Type *e = op == DM_KEYS ? kt : op == DM_VALUES ? vt : ty_tuple(2, pair);
+        return ti_container_call(ti, in, op, 0, ty_list(e)) ? 0 : -1;
+    }
+    case DM_CLEAR:
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case DM_COPY:
+        return ti_container_call(ti, in, op, 0, d) ? 0 : -1;
+    }
+    return UNSUP(in, "dict.%s() is not supported", name);
 }

@@ -154,7 +154,8 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a->kind == TY_LIST) return ty_bool;
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a->kind == TY_LIST || a->kind == TY_DICT)
+        return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
 }
@@ -261,10 +262,15 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_GETITEM:
         if (args[0]->kind == TY_LIST && !args[0]->elems[0] && args[1]->kind != TY_SLICE) break;   /* not known yet */
+        if (args[0]->kind == TY_DICT) {
+            if (!(t = ti_dict_getitem(ti, in, args[0], args[1])) && args[0]->elems[1]) return -1;
+            break;
+        }
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
         if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
+        if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
         return ti_array_setitem(ti, in, args[0], args[1], args[2]);
     case IR_SLICE: {
@@ -290,6 +296,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_CALL:
         if (ti_type_call(ti, in, args[0], args + 1, n - 1, changed)) return -1;
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+        if (t && ti->vtypes[in->id] && !ty_is_complete(t) && ty_unify(ti->vtypes[in->id], t))
+            t = ty_unify(ti->vtypes[in->id], t);   /* list() or dict() refined by a later use */
         break;
     case IR_MAKEFUNC:
         t = ty_object(TY_INNERFUNC, in->obj, 0);
@@ -354,7 +362,15 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         return 0;
     }
     case IR_DELITEM:
+        if (args[0]->kind == TY_DICT) return ti_dict_getitem(ti, in, args[0], args[1]) || !args[0]->elems[1] ? 0 : -1;
         return ti_list_delitem(ti, in, args[0], args[1]);
+    case IR_DICT:
+        if (!(t = ti_dict_literal(ti, in, args, n))) return -1;
+        if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+        break;
+    case IR_MAPADD:
+        if (args[0]->kind != TY_DICT) return ERR(in, "internal: MAP_ADD to %s", args[0]->name);
+        return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
     case IR_CONTAINS:
         if (!(t = ti_contains(ti, in, args[0], args[1]))) return -1;
         break;

@@ -141,7 +141,8 @@ enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE
 enum { LIST_OPS = 3000,
        LM_APPEND = LIST_OPS, LM_EXTEND, LM_INSERT, LM_POP, LM_REMOVE, LM_CLEAR, LM_INDEX, LM_COUNT, LM_COPY,
        LM_REVERSE, LM_SORT,   /* in containers.c's list_methods order */
-       LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED };
+       LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED, LB_DICT,
+       DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY };
 
 /* containers.c */
 int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
@@ -157,6 +158,12 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
 bool ti_is_container_builtin(int bid, const Type **args, int nargs);
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
 void ti_complete_types(TypeInfo *ti);
+CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret);
+const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed);
+const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k);
+const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d);
+int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);

@@ -242,7 +242,40 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     return t;
 }
 
-bool ty_is_heap(const Type *t) { return t && t->kind == TY_LIST; }
+bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT); }
+
+bool ty_is_hashable(const Type *t) {
+    if (!t) return false;
+    if (t == ty_bool || t == ty_int64 || t == ty_uint64 || t == ty_float64) return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_hashable(t->elems[i])) return false;
+    return true;
+}
+
+const Type *ty_dict(const Type *key, const Type *value) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value) return table[i];
+    char name[2200];
+    snprintf(name, sizeof name, "dict(%s, %s)", key ? key->name : "undefined", value ? value->name : "undefined");
+    const Type **e = calloc(2, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = key;
+    e[1] = value;
+    Type *t = new_type(TY_DICT, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 2;
+    t->elems = e;
+    return t;
+}
+
+void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
+    const Type *k = d->elems[0], *v = d->elems[1];
+    size_t va = v->align ? v->align : 1, off = 16 + k->size;
+    off = (off + va - 1) / va * va;
+    *value_offset = off;
+    *entry_size = (off + v->size + 7) / 8 * 8;
+}
 
 const Type *ty_list(const Type *elem) {
     for (int i = 0; i < ntable; i++)
@@ -262,6 +295,7 @@ const Type *ty_list(const Type *elem) {
 bool ty_is_complete(const Type *t) {
     if (!t) return false;
     if (t->kind == TY_LIST) return ty_is_complete(t->elems[0]);
+    if (t->kind == TY_DICT) return ty_is_complete(t->elems[0]) && ty_is_complete(t->elems[1]);
     if (t->kind == TY_ITER) return ty_is_complete(t->iter_of);
     if (t->kind == TY_METHOD) return ty_is_complete(t->recv);
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
@@ -441,6 +475,8 @@ bool ty_is_runtime(const Type *t) {
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY))) return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
+    if (t && t->kind == TY_DICT)
+        return (!t->elems[0] || ty_is_value(t->elems[0])) && (!t->elems[1] || ty_is_value(t->elems[1]));
     if (!t || t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_value(t->elems[i])) return false;
@@ -488,6 +524,18 @@ const Type *ty_unify(const Type *a, const Type *b) {
             return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list(u) : NULL;
         }
         return NULL;
+    }
+    if (a->kind == TY_DICT && b->kind == TY_DICT) {   /* invariant, as lists */
+        const Type *u[2];
+        for (int i = 0; i < 2; i++) {
+            const Type *x = a->elems[i], *y = b->elems[i];
+            if (!x || !y) { u[i] = x ? x : y; continue; }
+            if (x == y) { u[i] = x; continue; }
+            const Type *lx = ty_list(x), *ly = ty_list(y), *lu = ty_unify(lx, ly);   /* refines undefined parts only */
+            if (!lu) return NULL;
+            u[i] = lu->elems[0];
+        }
+        return ty_dict(u[0], u[1]);
     }
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,

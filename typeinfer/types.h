@@ -37,6 +37,8 @@ typedef enum {
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
     TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
                      * its block (runtime/rt.h, RtList) */
+    TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
+                     * (runtime/dict.c, RtDict) */
     TY_NKINDS
 } TypeKind;
 
@@ -147,7 +149,12 @@ int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex12
 bool ty_has_refs(const Type *t);          /* holds references (arrays, lists, tuples of them) */
 /* list(elem): elem NULL for a list whose element type is not known yet ("list(undefined)") */
 const Type *ty_list(const Type *elem);
-bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list): refcnt at offset 0 */
+const Type *ty_dict(const Type *key, const Type *value);   /* either NULL while not known */
+bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
+bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
+/* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset
+ * and the entry's size. */
+void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
 bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
