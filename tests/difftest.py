@@ -326,6 +326,14 @@ def mismatch(expected, got, rtol=None, atol=None, shape_only=False):
     if te is complex:
         ok = float_same(expected.real, got.real, r, a) and float_same(expected.imag, got.imag, r, a)
         return None if ok else f"expected {expected!r}, got {got!r}"
+    if te is dict:
+        if list(expected) != list(got):
+            return f"expected dict with keys {list(expected)}, got {list(got)}"
+        for k in expected:
+            m = mismatch(expected[k], got[k], rtol, atol, shape_only)
+            if m:
+                return f"[{k!r}]: {m}"
+        return None
     if te is tuple or te is list:
         if len(expected) != len(got):
             return f"expected {te.__name__} of {len(expected)} {_show(expected)}, got {len(got)} {_show(got)}"
@@ -445,6 +453,8 @@ class ArgCopies:
                 return tuple(copy(x) for x in v)
             if isinstance(v, list):   # each run changes its own list (reflected lists)
                 return [copy(x) for x in v]
+            if isinstance(v, dict):
+                return {k: copy(x) for k, x in v.items()}
             if np is not None and isinstance(v, np.ndarray):
                 return rebuild(v)
             return v

@@ -133,6 +133,12 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return NULL;
 }
 
+/* A call of a method of a value (l.append(x)), not of a module's function (np.array(x)). */
+static bool is_method_call(Function *fn, Instr *call) {
+    Instr *callee = fn->instrs[call->args[0]];
+    return callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op != IR_GLOBAL;
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -145,7 +151,8 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
         for (int k = 0; k < in->nargs; k++)
             if (in->args[k] == list->id) {
                 uses++;
-                ok &= (in->op == IR_CALL && k > 0) || (in->op == IR_TUPLE && list_is_call_argument(ti, in));
+                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in)) ||
+                      (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }
     return ok;
