@@ -6,10 +6,10 @@
   build_sum   append n floats to an empty list inside the function, then sum it in a loop
   list_in     pass a Python list of n floats in (reflected back afterwards), sum it
   list_out    pass it in and return a new list of n floats (a comprehension)
+  dict_hist   count the values of an int array of n elements (1000 distinct) in a dict
 
 numba takes a Python list as a reflected list (deprecated there, still the default). Times are
 the best of --repeat calls after a warm-up call; results must agree between backends.
-(A dict-based histogram belongs here once ember compiles dicts.)
 """
 import argparse
 import platform
@@ -38,6 +38,13 @@ def list_out(l):
     return [x + 1.0 for x in l]
 
 
+def dict_hist(a):
+    d = {a[0]: 0}   # (numba cannot type `{}` from the uses below)
+    for x in a:
+        d[x] = d.get(x, 0) + 1
+    return len(d), d[a[0]]
+
+
 def best(f, args, repeat):
     f(*args)
     t = []
@@ -61,8 +68,11 @@ def main():
         backends["numba"] = numba.njit
     except ImportError:
         pass
+    import numpy as np
     data = [i * 0.25 for i in range(o.n)]
-    cases = [("build_sum", build_sum, (o.n,)), ("list_in", list_in, (data,)), ("list_out", list_out, (data,))]
+    ints = np.random.default_rng(0).integers(0, 1000, o.n)
+    cases = [("build_sum", build_sum, (o.n,)), ("list_in", list_in, (data,)), ("list_out", list_out, (data,)),
+             ("dict_hist", dict_hist, (ints,))]
     print(f"n={o.n}  {platform.processor() or platform.machine()}  best of {o.repeat}, ms")
     print(f"{'kernel':12}" + "".join(f"{b:>10}" for b in backends) + f"{'numba/ember':>13}")
     for name, f, args in cases:

@@ -25,7 +25,7 @@ static RtDict *fields(RtBlock *d) { return ember_rt_block_data(d); }
 
 static int64_t hash_int(int64_t v) {
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    int64_t h = (int64_t)(a % HASH_MODULUS);
+    int64_t h = (int64_t)(a < HASH_MODULUS ? a : a % HASH_MODULUS);
     if (v < 0) h = -h;
     return h == -1 ? -2 : h;
 }
@@ -74,6 +74,11 @@ static int64_t hash_at(const char **d, const char *key, size_t *off) {
 }
 
 static int64_t key_hash(const char *desc, const void *key) {
+    if (desc[0] == 'q' && !desc[1]) {   /* the common key, without walking the letters */
+        int64_t v;
+        memcpy(&v, key, 8);
+        return hash_int(v);
+    }
     size_t off = 0;
     return hash_at(&desc, key, &off);
 }
@@ -106,7 +111,9 @@ static int64_t *probe(RtDict *f, int64_t h, const void *key, int64_t ksize) {
             if (!tomb) tomb = s;
         } else {
             char *e = entry(f, f->esize, *s);
-            if (*(int64_t *)e == h && !memcmp(e + 16, key, (size_t)ksize)) return s;
+            if (*(int64_t *)e == h &&
+                (ksize == 8 ? *(const int64_t *)(e + 16) == *(const int64_t *)key : !memcmp(e + 16, key, (size_t)ksize)))
+                return s;
         }
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & mask;
