@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_LIST: case TY_DICT: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -209,7 +209,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     }
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
     case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
-    case TY_DICT: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
+    case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -256,7 +256,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
-    } else if ((from->kind == TY_LIST && to->kind == TY_LIST) || (from->kind == TY_DICT && to->kind == TY_DICT)) {
+    } else if (ty_is_heap(from) && from->kind == to->kind) {
         return v;   /* typing lets only equal element types meet */
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
@@ -283,7 +283,7 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
     }
-    if (iterable->kind == TY_DICT) {   /* {dict, k, key} */
+    if (iterable->kind == TY_DICT || iterable->kind == TY_SET) {   /* {dict, k, key} */
         LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
@@ -314,7 +314,7 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_LIST:
         cg_list_iter_init(L, it, v, state, st);
         return;
-    case TY_DICT:
+    case TY_DICT: case TY_SET:
         cg_dict_iter_init(L, it, v, state, st);
         return;
     case TY_ZIP:
@@ -342,7 +342,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
-    if (it->kind == TY_DICT) return cg_dict_iter_more(L, state, st);
+    if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, state, st);
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
@@ -358,7 +358,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
         for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], cg_field(L, st, state, (unsigned)i));
         return;
     }
-    if (it->kind == TY_DICT) {
+    if (it->kind == TY_DICT || it->kind == TY_SET) {
         cg_dict_iter_step(L, it, state, st);
         return;
     }
@@ -762,6 +762,10 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_list_binop(L, in);
             break;
         }
+        if (t->kind == TY_SET) {
+            v = cg_set_binop(L, in);
+            break;
+        }
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));
@@ -830,6 +834,8 @@ static int lower_instr(Lower *L, Instr *in) {
         return 0;
     case IR_DICT: v = cg_dict_literal(L, in); break;
     case IR_MAPADD: cg_dict_setitem(L, in); return 0;
+    case IR_SET: v = cg_set_literal(L, in); break;
+    case IR_SETADD: cg_set_add(L, in); return 0;
     case IR_LISTAPPEND:
         cg_list_append(L, vt(L, in->args[0]), L->vals[in->args[0]], L->vals[in->args[1]], vt(L, in->args[1]));
         return 0;

@@ -173,6 +173,8 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
 
 /* lower_list.c */
 void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t);   /* the last reference of a heap value went */
+typedef void (*DropBody)(Lower *L, const Type *t, LLVMValueRef p);
+void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const char *free_fn);
 LLVMValueRef cg_list_literal(Lower *L, Instr *in);
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);
 LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
@@ -196,6 +198,10 @@ LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st);
 void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st);
 void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt);
 LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_set_literal(Lower *L, Instr *in);
+void cg_set_add(Lower *L, Instr *in);
+LLVMValueRef cg_set_binop(Lower *L, Instr *in);
+LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 /* lower.c's iterators, for code that loops over any iterable */
 LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
 LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */

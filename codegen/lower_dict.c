@@ -227,35 +227,12 @@ static void drop_value(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
     cg_decref(L, load_value(L, dt, e), dt->elems[1]);
 }
 
+static void drop_values(Lower *L, const Type *dt, LLVMValueRef d) { each_entry(L, dt, d, drop_value, NULL); }
+
 void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt) {
     LLVMTypeRef pt = L->ptr;
-    if (!ty_has_refs(dt->elems[1])) {
-        cg_call(L, "ember_rt_dict_free", L->voidt, &pt, &p, 1);
-        return;
-    }
-    const char *name = ctx_printf(L->ctx, "ember.drop.%s", dt->name);
-    LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
-    if (!f) {
-        f = LLVMAddFunction(L->m, name, LLVMFunctionType(L->voidt, &pt, 1, 0));
-        LLVMSetLinkage(f, LLVMInternalLinkage);
-        cg_set_fn_attrs(L, f);
-        LLVMBuilderRef saved_b = L->b;
-        LLVMValueRef saved_f = L->func;
-        LLVMBasicBlockRef saved_entry = L->entry_bb;
-        L->b = LLVMCreateBuilderInContext(L->c);
-        L->func = f;
-        L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
-        LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
-        LLVMValueRef d = LLVMGetParam(f, 0);
-        each_entry(L, dt, d, drop_value, NULL);
-        cg_call(L, "ember_rt_dict_free", L->voidt, &pt, &d, 1);
-        LLVMBuildRetVoid(L->b);
-        LLVMDisposeBuilder(L->b);
-        L->b = saved_b;
-        L->func = saved_f;
-        L->entry_bb = saved_entry;
-    }
-    LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, &p, 1, "");
+    if (ty_has_refs(dt->elems[1])) cg_call_drop(L, p, dt, drop_values, "ember_rt_dict_free");
+    else cg_call(L, "ember_rt_dict_free", L->voidt, &pt, &p, 1);
 }
 
 /* ---- methods --------------------------------------------------------------------------- */
@@ -384,6 +361,145 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         CopyEnv env = {dt, r};
         each_entry(L, dt, d, copy_item, &env);
         return r;
+    }
+    default:
+        return NULL;
+    }
+    return LLVMConstInt(L->i8, 0, 0);
+}
+
+/* ---- sets: dicts of key -> None -------------------------------------------------------- */
+static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, const Type *kt) {
+    LLVMValueRef ka[3];
+    key_args(L, st, k, kt, ka);
+    set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
+}
+
+LLVMValueRef cg_set_literal(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->id];
+    LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    for (int i = 0; i < in->nargs; i++) add_key(L, st, s, L->vals[in->args[i]], L->ti->vtypes[in->args[i]]);
+    return s;
+}
+
+void cg_set_add(Lower *L, Instr *in) {
+    add_key(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
+}
+
+static void add_iter(Lower *L, const Type *st, LLVMValueRef s, const Type *it, LLVMValueRef x) {
+    LLVMValueRef state = cg_iter_begin(L, it, x);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "setupdate");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "setupdated");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef v = cg_iter_next(L, it, state, done);
+    add_key(L, st, s, v, ti_iter_value_type(it));
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+}
+
+/* Keys of a kept (or, with `keep_if_in` false, not kept) by their membership in b, into out. */
+typedef struct { const Type *st; LLVMValueRef b, out; bool keep_if_in; } FilterEnv;
+
+static void filter_key(Lower *L, const Type *st, LLVMValueRef e, void *env_) {
+    FilterEnv *env = env_;
+    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, st->elems[0]), field(L, st, e, 2), "");
+    LLVMValueRef in = cg_dict_contains(L, st, env->b, k, st->elems[0]);
+    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "keep");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
+    LLVMBuildCondBr(L->b, env->keep_if_in ? in : LLVMBuildNot(L->b, in, ""), add, next);
+    LLVMPositionBuilderAtEnd(L->b, add);
+    add_key(L, st, env->out, k, st->elems[0]);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) {
+    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
+    CopyEnv env = {st, r};
+    each_entry(L, st, a, copy_item, &env);
+    return r;
+}
+
+/* a op b as a new set: IRB_OR union, IRB_AND intersection, IRB_SUB difference, IRB_XOR both ways */
+static LLVMValueRef set_op(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
+    if (op == IRB_OR) {
+        LLVMValueRef r = copy_set(L, st, a);
+        CopyEnv env = {st, r};
+        each_entry(L, st, b, copy_item, &env);
+        return r;
+    }
+    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
+    FilterEnv env = {st, b, r, op == IRB_AND};
+    each_entry(L, st, a, filter_key, &env);
+    if (op == IRB_XOR) {
+        FilterEnv back = {st, a, r, false};
+        each_entry(L, st, b, filter_key, &back);
+    }
+    return r;
+}
+
+/* Swap the contents of heap blocks a and b (an in-place operator's result into its target). */
+static void swap_contents(Lower *L, LLVMValueRef a, LLVMValueRef b, int words) {
+    for (int k = 0; k < words; k++) {
+        LLVMValueRef x = LLVMBuildLoad2(L->b, L->i64, word(L, a, k), ""), y = LLVMBuildLoad2(L->b, L->i64, word(L, b, k), "");
+        LLVMBuildStore(L->b, y, word(L, a, k));
+        LLVMBuildStore(L->b, x, word(L, b, k));
+    }
+}
+
+LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->id];
+    LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
+    LLVMValueRef r = set_op(L, st, in->imm, a, b);
+    if (!in->imm2) return r;
+    swap_contents(L, a, r, TY_DICT_WORDS);   /* a op= b: a takes the result, r's slot drops the old */
+    return a;
+}
+
+LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin == LB_SET) {
+        LLVMValueRef s = cg_own(L, new_dict(L, ci->ret), ci->ret);
+        if (ci->nparams) add_iter(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        return s;
+    }
+    const Type *st = L->ti->vtypes[in->args[0]]->recv, *kt = st->elems[0];
+    LLVMValueRef s = L->vals[in->args[0]];
+    switch (ci->builtin) {
+    case SM_ADD:
+        add_key(L, st, s, args[0], kt);
+        break;
+    case SM_DISCARD: case SM_REMOVE: {
+        LLVMValueRef found;
+        take(L, st, s, args[0], kt, &found);
+        if (ci->builtin == SM_REMOVE) key_error_unless(L, found, args[0], kt);
+        break;
+    }
+    case SM_POP: {
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, s), i64c(L, 0), ""), "builtins:KeyError",
+                    "pop from an empty set");
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, i64c(L, 0)};
+        LLVMValueRef i = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);   /* the first live entry */
+        LLVMValueRef e = entry_ptr(L, st, s, i);
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, e, 2), "");
+        char desc[128] = "";
+        ty_value_layout(kt, desc, sizeof desc, false);
+        LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, kt)), field(L, st, e, 2)};
+        rt_call3(L, "ember_rt_dict_remove", s, ka);
+        return k;
+    }
+    case SM_CLEAR:
+        cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &s, 1);
+        break;
+    case SM_UPDATE:
+        add_iter(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        break;
+    case SM_COPY:
+        return copy_set(L, st, s);
+    case SM_UNION: case SM_INTERSECTION: case SM_DIFFERENCE: case SM_SYMMETRIC_DIFFERENCE: {
+        static const int ops[] = {IRB_OR, IRB_AND, IRB_SUB, IRB_XOR};
+        return set_op(L, st, ops[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
     }
     default:
         return NULL;

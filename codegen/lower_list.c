@@ -67,36 +67,26 @@ static void memmove_items(Lower *L, const Type *e, LLVMValueRef base, LLVMValueR
 }
 
 /* ---- the drop function ------------------------------------------------------------- */
-void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
-    if (t->kind == TY_DICT) {
-        cg_dict_free(L, p, t);
-        return;
-    }
+/* Call the drop function of heap type t on p, made on first use: void ember.drop.<t>(p), which
+ * runs body (dropping the elements' references) and then free_fn. */
+void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const char *free_fn) {
     LLVMTypeRef pt = L->ptr;
-    if (!ty_has_refs(elem_of(t))) {
-        cg_call(L, "ember_rt_list_free", L->voidt, &pt, &p, 1);
-        return;
-    }
     const char *name = ctx_printf(L->ctx, "ember.drop.%s", t->name);
     LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
-    if (!f) {   /* void drop(list): decref each element, free */
+    if (!f) {
         f = LLVMAddFunction(L->m, name, LLVMFunctionType(L->voidt, &pt, 1, 0));
         LLVMSetLinkage(f, LLVMInternalLinkage);
         cg_set_fn_attrs(L, f);
         LLVMBuilderRef saved_b = L->b;
         LLVMValueRef saved_f = L->func;
+        LLVMBasicBlockRef saved_entry = L->entry_bb;
         L->b = LLVMCreateBuilderInContext(L->c);
         L->func = f;
-        LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(L->c, f, "entry");
-        LLVMBasicBlockRef saved_entry = L->entry_bb;
-        L->entry_bb = entry;
-        LLVMPositionBuilderAtEnd(L->b, entry);
-        LLVMValueRef l = LLVMGetParam(f, 0);
-        LoopCtx lc;
-        LLVMValueRef i = cg_loop_begin(L, &lc, cg_list_len(L, l));
-        cg_decref(L, load_item(L, elem_of(t), l, i), elem_of(t));
-        cg_loop_end(L, &lc);
-        cg_call(L, "ember_rt_list_free", L->voidt, &pt, &l, 1);
+        L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
+        LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+        LLVMValueRef x = LLVMGetParam(f, 0);
+        body(L, t, x);
+        cg_call(L, free_fn, L->voidt, &pt, &x, 1);
         LLVMBuildRetVoid(L->b);
         LLVMDisposeBuilder(L->b);
         L->b = saved_b;
@@ -104,6 +94,23 @@ void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
         L->entry_bb = saved_entry;
     }
     LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, &p, 1, "");
+}
+
+static void drop_items(Lower *L, const Type *t, LLVMValueRef l) {
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, cg_list_len(L, l));
+    cg_decref(L, load_item(L, elem_of(t), l, i), elem_of(t));
+    cg_loop_end(L, &lc);
+}
+
+void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
+    if (t->kind == TY_DICT || t->kind == TY_SET) {
+        cg_dict_free(L, p, t);
+        return;
+    }
+    LLVMTypeRef pt = L->ptr;
+    if (ty_has_refs(elem_of(t))) cg_call_drop(L, p, t, drop_items, "ember_rt_list_free");
+    else cg_call(L, "ember_rt_list_free", L->voidt, &pt, &p, 1);
 }
 
 /* ---- making lists ------------------------------------------------------------------ */
@@ -326,7 +333,7 @@ static LLVMValueRef find(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef 
 LLVMValueRef cg_contains(Lower *L, Instr *in) {
     const Type *ct = L->ti->vtypes[in->args[0]], *xt = L->ti->vtypes[in->args[1]];
     LLVMValueRef c = L->vals[in->args[0]], x = L->vals[in->args[1]], r;
-    if (ct->kind == TY_DICT) {
+    if (ct->kind == TY_DICT || ct->kind == TY_SET) {
         r = cg_dict_contains(L, ct, c, x, xt);
     } else if (ct->kind == TY_LIST) {
         r = LLVMBuildICmp(L->b, LLVMIntSGE, find(L, ct, c, x, xt, i64c(L, 0), cg_list_len(L, c)), i64c(L, 0), "");
@@ -472,12 +479,13 @@ static LLVMValueRef list_of(Lower *L, const Type *lt, const Type *it, LLVMValueR
 LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     int op = ci->builtin;
+    if (op >= LB_SET) return cg_set_call(L, in, ci, args, types);
     if (op >= LB_DICT) return cg_dict_call(L, in, ci, args, types);
     if (op >= LB_LEN) {   /* builtins: args[0] is the iterable */
         const Type *it = ci->nparams ? types[0] : NULL;
         LLVMValueRef x = ci->nparams ? L->vals[in->args[ci->argmap[0]]] : NULL, count;
         switch (op) {
-        case LB_LEN: return it->kind == TY_DICT ? cg_dict_len(L, x) : cg_list_len(L, x);
+        case LB_LEN: return it->kind == TY_LIST ? cg_list_len(L, x) : cg_dict_len(L, x);
         case LB_SUM: {
             LLVMValueRef init = ci->nparams == 2 ? args[1] : LLVMConstNull(cg_type(L, rt));
             return fold(L, it, x, init, rt, step_sum, NULL);

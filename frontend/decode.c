@@ -361,6 +361,23 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         *out = t->id;
         return 0;
     }
+    if (PyFrozenSet_Check(obj)) {   /* {1, 2, 3} and `x in {1, 2}`: a set of constants */
+        Py_ssize_t n = PySet_GET_SIZE(obj), k = 0;
+        int ids[64];
+        if (n > 64) return fe_error(fe, DIAG_UNSUPPORTED, "set constant with more than 64 items");
+        PyObject *it = PyObject_GetIter(obj), *x;
+        while (it && (x = PyIter_Next(it))) {
+            int rc = emit_const(fe, b, x, &ids[k++]);
+            Py_DECREF(x);
+            if (rc) { Py_DECREF(it); return -1; }
+        }
+        Py_XDECREF(it);
+        Instr *t = emit(fe, b, IR_SET, (int)n);
+        if (!t) return -1;
+        memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        *out = t->id;
+        return 0;
+    }
     if (PySlice_Check(obj)) {   /* folded into constant tuples: a[:, 0] */
         PySliceObject *sl = (PySliceObject *)obj;
         int parts[3];
@@ -480,7 +497,6 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_STORE_ATTR: what = "attribute assignment"; break;
@@ -704,6 +720,31 @@ static int run_block(Fe *fe, Block *b) {
             PUSH(in->id);
             break;
         }
+        case PY_BUILD_SET:
+            if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_SET");
+            EMIT(in, IR_SET, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        case PY_SET_UPDATE: {   /* {1, 2, 3}: BUILD_SET 0, LOAD_CONST frozenset, SET_UPDATE 1 */
+            POP(c);
+            int set = fe->stack[fe->sp - pi->arg];
+            Instr *s = set >= 0 ? fe->fn->instrs[set] : NULL, *e = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (!s || s->op != IR_SET || !e || e->op != IR_SET)
+                return fe_error(fe, DIAG_UNSUPPORTED, "{*iterable} is not supported");
+            EMIT(in, IR_SET, s->nargs + e->nargs);
+            if (s->nargs) memcpy(in->args, s->args, sizeof(int) * (size_t)s->nargs);
+            if (e->nargs) memcpy(in->args + s->nargs, e->args, sizeof(int) * (size_t)e->nargs);
+            fe->stack[fe->sp - pi->arg] = in->id;
+            break;
+        }
+        case PY_SET_ADD:   /* a comprehension: v = pop, stack[-arg].add(v) */
+            POP(c);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad SET_ADD");
+            EMIT(in, IR_SETADD, 2);
+            in->args[0] = fe->stack[fe->sp - pi->arg];
+            in->args[1] = c;
+            break;
         case PY_MAP_ADD:   /* a comprehension: value = pop, key = pop, stack[-arg][key] = value */
             EMIT(in, IR_MAPADD, 3);
             POP(in->args[2]);

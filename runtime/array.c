@@ -107,7 +107,7 @@ void rt_release(const Type *t, void *p) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
     } else if (t->kind == TY_LIST) {
         rt_list_decref(t, *(RtBlock **)p);
-    } else if (t->kind == TY_DICT) {
+    } else if (t->kind == TY_DICT || t->kind == TY_SET) {
         rt_dict_decref(t, *(RtBlock **)p);
     }
 }
@@ -346,6 +346,9 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
     else if (PyDict_Check(v))
         snprintf(buf, len, "is a dict, %s a dict argument maps numbers or tuples of numbers to values of one type, "
                  "taken from its first item (an empty dict has none)", ns);
+    else if (PyAnySet_Check(v) && PySet_GET_SIZE(v) == 0)
+        snprintf(buf, len, "is an empty %s, %s its item type cannot be known; make the set inside the function",
+                 Py_TYPE(v)->tp_name, ns);
     else if (PyAnySet_Check(v))
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
@@ -383,6 +386,7 @@ const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
     if (!t && PyList_Check(v)) return rt_typeof_list(v);
     if (!t && PyDict_Check(v)) return rt_typeof_dict(v);
+    if (!t && PyAnySet_Check(v)) return rt_typeof_set(v);
     if (t || !numpy_ready()) return t;
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(RtDict) == 8 * TY_DICT_WORDS, "types.h's TY_DICT_WORDS");
+
 static RtDict *fields(RtBlock *d) { return ember_rt_block_data(d); }
 
 /* ---- Python's hashes ---------------------------------------------------------------- */
@@ -308,6 +310,68 @@ PyObject *rt_box_dict(const Type *t, const void *p) {
         if (!k || !v || PyDict_SetItem(r, k, v)) Py_CLEAR(r);
         Py_XDECREF(k);
         Py_XDECREF(v);
+    }
+    rt_dict_decref(t, d);
+    return r;
+}
+
+/* ---- sets ---------------------------------------------------------------------------- */
+const Type *rt_typeof_set(PyObject *v) {
+    PyObject *it = PyObject_GetIter(v), *x = it ? PyIter_Next(it) : NULL;
+    Py_XDECREF(it);
+    if (!x) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const Type *kt = rt_typeof(x);
+    Py_DECREF(x);
+    return kt && ty_is_hashable(kt) ? ty_set(kt) : NULL;
+}
+
+int rt_unbox_set(const Type *t, PyObject *o, void *out) {
+    if (!PyAnySet_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s", Py_TYPE(o)->tp_name, t->name);
+        return -1;
+    }
+    const Type *kt = t->elems[0];
+    size_t voff, esize;
+    ty_dict_entry(t, &voff, &esize);
+    RtBlock *d = ember_rt_dict_new((int64_t)esize);
+    if (!d) return rt_error_to_python();
+    char raw[512], key[512], desc[128] = "";
+    ty_value_layout(kt, desc, sizeof desc, false);
+    PyObject *it = PyObject_GetIter(o), *x;
+    while (it && (x = PyIter_Next(it))) {
+        memset(raw, 0, sizeof raw);
+        memset(key, 0, sizeof key);
+        int bad = kt->size > sizeof raw || rt_unbox(kt, x, raw);
+        Py_DECREF(x);
+        if (bad) break;
+        canonical_key(kt, raw, key);
+        if (ember_rt_dict_slot(d, desc, (int64_t)kt->size, key) < 0) {
+            rt_error_to_python();
+            break;
+        }
+    }
+    Py_XDECREF(it);
+    if (PyErr_Occurred()) {
+        rt_dict_decref(t, d);
+        return -1;
+    }
+    *(RtBlock **)out = d;
+    return 0;
+}
+
+PyObject *rt_box_set(const Type *t, const void *p) {
+    RtBlock *d = *(RtBlock *const *)p;
+    RtDict *f = fields(d);
+    PyObject *r = PySet_New(NULL);
+    for (int64_t i = 0; r && i < f->used; i++) {
+        char *e = entry(f, f->esize, i);
+        if (!*(int64_t *)(e + 8)) continue;
+        PyObject *k = rt_box(t->elems[0], e + 16);
+        if (!k || PySet_Add(r, k)) Py_CLEAR(r);
+        Py_XDECREF(k);
     }
     rt_dict_decref(t, d);
     return r;

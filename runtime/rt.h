@@ -95,6 +95,9 @@ void rt_dict_decref(const Type *t, RtBlock *d);
 const Type *rt_typeof_dict(PyObject *v);
 int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */
 PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the reference */
+const Type *rt_typeof_set(PyObject *v);                    /* sets: dicts of key -> None */
+int rt_unbox_set(const Type *t, PyObject *o, void *out);
+PyObject *rt_box_set(const Type *t, const void *p);
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

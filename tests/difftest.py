@@ -455,6 +455,8 @@ class ArgCopies:
                 return [copy(x) for x in v]
             if isinstance(v, dict):
                 return {k: copy(x) for k, x in v.items()}
+            if isinstance(v, set):
+                return set(v)
             if np is not None and isinstance(v, np.ndarray):
                 return rebuild(v)
             return v

@@ -333,7 +333,7 @@ UNSUPPORTED_ARGUMENTS = {
     "bytes object": (lambda: b"abc", r"is a bytes.*np\.frombuffer\(x, dtype=\.\.\.\)"),
     "list": (lambda: [], r"is an empty list.*make the list inside the function"),
     "dict": (lambda: {"k": 2.0}, r"is a dict.*maps numbers or tuples of numbers"),
-    "set": (lambda: {1, 2}, r"is a set.*not taken as arguments"),
+    "set": (lambda: set(), r"is an empty set.*make the set inside the function"),
     "object()": (lambda: object(), r"has type 'object'.*arguments are numbers"),
     "tuple": (lambda: (1.0, _array("float16")), r"is a tuple whose element 1 is a float16 array.*"
                                                 r"x\[1\]\.astype\(np\.float32\)"),

@@ -120,6 +120,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
     if (recv->kind == TY_LIST) return ti_list_getattr(ti, in, recv);
     if (recv->kind == TY_DICT) return ti_dict_getattr(ti, in, recv);
+    if (recv->kind == TY_SET) return ti_set_getattr(ti, in, recv);
     if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
         static const char *const flags[] = {"c_contiguous", "f_contiguous", "contiguous", "writeable", "aligned", NULL};
         for (int i = 0; flags[i]; i++)
@@ -390,7 +391,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_BOOL:
             NARGS(0, 1);
             if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                args[0]->kind != TY_LIST && args[0]->kind != TY_DICT)
+                !ty_is_heap(args[0]))
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -554,6 +555,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_LIST) return ti_type_list_method(ti, in, callee, args, nargs, changed);
         if (callee->recv->kind == TY_DICT) return ti_type_dict_method(ti, in, callee, args, nargs, changed);
+        if (callee->recv->kind == TY_SET) return ti_type_set_method(ti, in, callee, args, nargs, changed);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

@@ -68,7 +68,7 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
         break;
     }
     const Type *u = old ? ty_unify(old, t) : t;
-    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_DICT || in->op == IR_CALL || in->op == IR_LOADVAR ||
+    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_DICT || in->op == IR_SET || in->op == IR_CALL || in->op == IR_LOADVAR ||
                               in->op == IR_GETITEM)) {
         ti->vtypes[v] = u;
         *changed = true;
@@ -167,7 +167,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
 
 /* x in c: c a list, or a tuple of one type. */
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
-    if (c->kind == TY_DICT) return check_key(ti, in, c, x) ? NULL : ty_bool;
+    if (c->kind == TY_DICT || c->kind == TY_SET) return check_key(ti, in, c, x) ? NULL : ty_bool;
     const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
     if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
@@ -281,8 +281,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
  * any, all, sorted, list and reversed of any iterable. */
 bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
     switch (bid) {
-    case BI_LEN: return nargs == 1 && (args[0]->kind == TY_LIST || args[0]->kind == TY_DICT);
-    case BI_DICT: return true;
+    case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
+    case BI_DICT: case BI_SET: return true;
     case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
     default: return false;
@@ -294,6 +294,7 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     int npos = nargs - in->nkw;
     if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (bid == BI_SET && npos == 0) return ti_container_call(ti, in, LB_SET, 0, ty_set(NULL)) ? 0 : -1;
     if (bid == BI_DICT) {
         if (npos) return UNSUP(in, "dict() takes no arguments here (build it with {} or a comprehension)");
         return ti_container_call(ti, in, LB_DICT, 0, ty_dict(NULL, NULL)) ? 0 : -1;
@@ -322,6 +323,9 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     case BI_ANY: case BI_ALL:
         if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
         return ti_container_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
+    case BI_SET:
+        if (!ty_is_hashable(e)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", e->name);
+        return ti_container_call(ti, in, LB_SET, 1, ty_set(e)) ? 0 : -1;
     case BI_LIST: case BI_REVERSED:
         if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
         return ti_container_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
@@ -346,6 +350,7 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
 static const Type *complete(const Type *t) {
     if (!t || ty_is_complete(t)) return t;
     if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_SET) return ty_set(t->elems[0] ? complete(t->elems[0]) : ty_int64);
     if (t->kind == TY_DICT)
         return ty_dict(t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
     if (t->kind == TY_TUPLE) {
@@ -487,4 +492,94 @@ int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         return ti_container_call(ti, in, op, 0, d) ? 0 : -1;
     }
     return UNSUP(in, "dict.%s() is not supported", name);
+}
+
+/* ---- sets ----------------------------------------------------------------------------
+ * set(key), laid out as a dict of key -> None; `set()` and an empty comprehension are
+ * set(undefined) until an add or update gives the key type. */
+const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *k = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!ty_is_hashable(args[i]))
+            return UNSUP(ti->fn->instrs[in->args[i]], "a set item must be a number or a tuple of numbers (got %s)",
+                         args[i]->name), NULL;
+        if (!(k = ty_unify(k, args[i]))) return ERR(in, "a set's items must have one type"), NULL;
+    }
+    return ty_set(k);
+}
+
+/* s.add(x), and a comprehension's SET_ADD */
+int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, bool *changed) {
+    if (!ty_is_hashable(x)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", x->name);
+    if (!s->elems[0]) return ti_refine(ti, recv, ty_set(x), changed);
+    if (!converts(x, s->elems[0])) return ERR(in, "cannot add %s to %s", x->name, s->name);
+    return 0;
+}
+
+static const char *const set_methods[] = {"add", "discard", "remove", "pop", "clear", "update", "union",
+                                          "intersection", "difference", "symmetric_difference", "copy", NULL};
+
+const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s) {
+    for (int i = 0; set_methods[i]; i++)
+        if (!strcmp(in->str, set_methods[i])) return ty_method(s, in->str);
+    return UNSUP(in, "set has no supported attribute '%s'", in->str), NULL;
+}
+
+int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *s = m->recv, *k = s->elems[0];
+    int op = -1, recv = in->args[0];
+    for (int i = 0; set_methods[i]; i++)
+        if (!strcmp(m->attr, set_methods[i])) op = SM_ADD + i;
+    static const signed char want[] = {1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0};
+    if (in->nkw) return ERR(in, "%s() takes no keyword arguments", m->attr);
+    if (nargs != want[op - SM_ADD]) return ERR(in, "set.%s() takes %d arguments (%d given)", m->attr, want[op - SM_ADD], nargs);
+    CallInfo *ci;
+    switch (op) {
+    case SM_ADD:
+        if (!k || ti_set_add(ti, in, recv, s, args[0], changed)) return k ? -1 : ti_set_add(ti, in, recv, s, args[0], changed);
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = k;
+        return 0;
+    case SM_DISCARD: case SM_REMOVE:
+        if (!k) return 0;
+        if (!ty_is_hashable(args[0]) || !converts(args[0], k)) return ERR(in, "set.%s() of %s from %s", m->attr, args[0]->name, s->name);
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = k;
+        return 0;
+    case SM_POP:
+        return !k ? 0 : ti_container_call(ti, in, op, 0, k) ? 0 : -1;
+    case SM_CLEAR:
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case SM_COPY:
+        return ti_container_call(ti, in, op, 0, s) ? 0 : -1;
+    case SM_UPDATE: {
+        if (!ti_is_iterable(args[0])) return UNSUP(in, "set.update() of %s is not supported", args[0]->name);
+        const Type *x = ti_iter_value_type(args[0]);
+        if (!x) return 0;
+        if (!k) return ti_set_add(ti, in, recv, s, x, changed);
+        if (!converts(x, k)) return ERR(in, "cannot update %s with %s", s->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
+    }
+    default:   /* union, intersection, difference, symmetric_difference of another set */
+        if (args[0]->kind != TY_SET) return UNSUP(in, "set.%s() of %s is not supported (a set is)", m->attr, args[0]->name);
+        if (!k || !args[0]->elems[0]) {
+            const Type *u = ty_unify(s, args[0]);
+            if (u && u != s) return ti_refine(ti, recv, u, changed);
+            return 0;
+        }
+        if (args[0] != s) return ERR(in, "set.%s() of %s and %s", m->attr, s->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, s) ? 0 : -1;
+    }
+}
+
+/* a | b, a & b, a - b, a ^ b (and in place) of two sets of one type */
+const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    int op = in->imm;
+    if (a->kind != TY_SET || b->kind != TY_SET || (op != IRB_OR && op != IRB_AND && op != IRB_SUB && op != IRB_XOR))
+        return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+    const Type *u = ty_unify(a, b);
+    if (!u) return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+    if (u != a) ti_refine(ti, in->args[0], u, changed);
+    if (u != b) ti_refine(ti, in->args[1], u, changed);
+    return u;
 }

@@ -48,6 +48,7 @@ static const char *binop_verb(int op) {
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
+    if (a->kind == TY_SET || b->kind == TY_SET) return ti_set_binop(ti, in, a, b, changed);
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
         if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
@@ -161,7 +162,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a->kind == TY_LIST || a->kind == TY_DICT)
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a))
         return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
@@ -375,6 +376,13 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = ti_dict_literal(ti, in, args, n))) return -1;
         if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
         break;
+    case IR_SET:
+        if (!(t = ti_set_literal(ti, in, args, n))) return -1;
+        if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+        break;
+    case IR_SETADD:
+        if (args[0]->kind != TY_SET) return ERR(in, "internal: SET_ADD to %s", args[0]->name);
+        return ti_set_add(ti, in, in->args[0], args[0], args[1], changed);
     case IR_MAPADD:
         if (args[0]->kind != TY_DICT) return ERR(in, "internal: MAP_ADD to %s", args[0]->name);
         return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);

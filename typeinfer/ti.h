@@ -142,7 +142,9 @@ enum { LIST_OPS = 3000,
        LM_APPEND = LIST_OPS, LM_EXTEND, LM_INSERT, LM_POP, LM_REMOVE, LM_CLEAR, LM_INDEX, LM_COUNT, LM_COPY,
        LM_REVERSE, LM_SORT,   /* in containers.c's list_methods order */
        LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED, LB_DICT,
-       DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY };
+       DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY,
+       LB_SET, SM_ADD, SM_DISCARD, SM_REMOVE, SM_POP, SM_CLEAR, SM_UPDATE, SM_UNION, SM_INTERSECTION, SM_DIFFERENCE,
+       SM_SYMMETRIC_DIFFERENCE, SM_COPY };
 
 /* containers.c */
 int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
@@ -163,6 +165,11 @@ const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
 int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed);
 const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k);
 const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d);
+const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, bool *changed);
+const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s);
+int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
+const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);
 int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 
 /* arrays.c */

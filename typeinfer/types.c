@@ -242,7 +242,23 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     return t;
 }
 
-bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT); }
+bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET); }
+
+const Type *ty_set(const Type *key) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_SET && table[i]->elems[0] == key) return table[i];
+    char name[1100];
+    snprintf(name, sizeof name, "set(%s)", key ? key->name : "undefined");
+    const Type **e = calloc(2, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = key;
+    e[1] = ty_none;
+    Type *t = new_type(TY_SET, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 2;
+    t->elems = e;
+    return t;
+}
 
 bool ty_is_hashable(const Type *t) {
     if (!t) return false;
@@ -295,7 +311,7 @@ const Type *ty_list(const Type *elem) {
 bool ty_is_complete(const Type *t) {
     if (!t) return false;
     if (t->kind == TY_LIST) return ty_is_complete(t->elems[0]);
-    if (t->kind == TY_DICT) return ty_is_complete(t->elems[0]) && ty_is_complete(t->elems[1]);
+    if (t->kind == TY_DICT || t->kind == TY_SET) return ty_is_complete(t->elems[0]) && ty_is_complete(t->elems[1]);
     if (t->kind == TY_ITER) return ty_is_complete(t->iter_of);
     if (t->kind == TY_METHOD) return ty_is_complete(t->recv);
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
@@ -475,6 +491,7 @@ bool ty_is_runtime(const Type *t) {
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY))) return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
+    if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_DICT)
         return (!t->elems[0] || ty_is_value(t->elems[0])) && (!t->elems[1] || ty_is_value(t->elems[1]));
     if (!t || t->kind != TY_TUPLE) return false;
@@ -525,6 +542,8 @@ const Type *ty_unify(const Type *a, const Type *b) {
         }
         return NULL;
     }
+    if (a->kind == TY_SET && b->kind == TY_SET)
+        return !a->elems[0] || !b->elems[0] ? (a->elems[0] ? a : b) : NULL;
     if (a->kind == TY_DICT && b->kind == TY_DICT) {   /* invariant, as lists */
         const Type *u[2];
         for (int i = 0; i < 2; i++) {

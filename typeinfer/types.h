@@ -39,6 +39,7 @@ typedef enum {
                      * its block (runtime/rt.h, RtList) */
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
                      * (runtime/dict.c, RtDict) */
+    TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
     TY_NKINDS
 } TypeKind;
 
@@ -66,6 +67,7 @@ extern const DTypeInfo ty_dtypes[DT_COUNT];
  * elements laid out as the element type, grown by doubling (runtime/list.c). The list owns one
  * reference to each element that holds references. */
 #define TY_BLOCK_HEADER 24   /* sizeof(RtBlock): where a list's fields start */
+#define TY_DICT_WORDS 7      /* sizeof(RtDict) / 8: a dict's (or set's) fields, runtime/rt.h */
 
 struct Type {
     TypeKind kind;
@@ -150,6 +152,7 @@ bool ty_has_refs(const Type *t);          /* holds references (arrays, lists, tu
 /* list(elem): elem NULL for a list whose element type is not known yet ("list(undefined)") */
 const Type *ty_list(const Type *elem);
 const Type *ty_dict(const Type *key, const Type *value);   /* either NULL while not known */
+const Type *ty_set(const Type *key);   /* NULL while not known */
 bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
 bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
 /* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset
