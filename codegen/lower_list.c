@@ -476,9 +476,47 @@ static LLVMValueRef list_of(Lower *L, const Type *lt, const Type *it, LLVMValueR
     return r;
 }
 
+/* np.array(l): a new C array of l's numbers, or of its rows (ValueError unless all rows have one length) */
+static LLVMValueRef np_array_of(Lower *L, const Type *at, const Type *lt, LLVMValueRef l) {
+    const Type *e = elem_of(lt);
+    LLVMValueRef shape[2] = {cg_list_len(L, l), i64c(L, 0)};
+    bool rows = e->kind == TY_LIST;
+    if (rows) {   /* the first row's length, every row checked */
+        LLVMValueRef n0 = cg_entry_alloca(L, L->i64, "ncols");
+        LLVMBuildStore(L->b, i64c(L, 0), n0);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, shape[0]);
+        LLVMValueRef n = cg_list_len(L, load_item(L, e, l, i));
+        LLVMValueRef first = LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), "");
+        LLVMValueRef want = LLVMBuildSelect(L->b, first, n, LLVMBuildLoad2(L->b, L->i64, n0, ""), "");
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, n, want, ""), "builtins:ValueError",
+                    "setting an array element with a sequence: the rows have different lengths");
+        LLVMBuildStore(L->b, want, n0);
+        cg_loop_end(L, &lc);
+        shape[1] = LLVMBuildLoad2(L->b, L->i64, n0, "");
+    }
+    LLVMValueRef a = cg_alloc_array(L, at, shape);
+    LLVMValueRef data = cg_arr_data(L, a);
+    const Type *s = rows ? elem_of(e) : e;
+    LLVMValueRef width = rows ? shape[1] : i64c(L, 1);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, shape[0]);
+    LLVMValueRef row = rows ? load_item(L, e, l, i) : NULL;
+    LoopCtx inner;
+    LLVMValueRef j = cg_loop_begin(L, &inner, width);
+    LLVMValueRef x = rows ? load_item(L, s, row, j) : load_item(L, s, l, i);
+    LLVMValueRef k = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, i, width, ""), j, "");
+    cg_store_elem(L, at->dtype, cg_gep8(L, data, LLVMBuildMul(L->b, k, i64c(L, ty_dtypes[at->dtype].size), "")), x, s);
+    cg_loop_end(L, &inner);
+    cg_loop_end(L, &lc);
+    return a;
+}
+
 LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     int op = ci->builtin;
+    if (op == LB_SAME) return L->vals[in->args[ci->argmap[0]]];   /* np.asarray(array): itself, borrowed */
+    if (op == LB_NP_ARRAY) return np_array_of(L, rt, types[0], L->vals[in->args[ci->argmap[0]]]);
     if (op >= LB_SET) return cg_set_call(L, in, ci, args, types);
     if (op >= LB_DICT) return cg_dict_call(L, in, ci, args, types);
     if (op >= LB_LEN) {   /* builtins: args[0] is the iterable */

@@ -269,3 +269,30 @@ def test_diagnostics():
         return l
     with pytest.raises(ember.errors.TypingError, match="cannot append float64 to list\\(int64\\)"):
         ember.njit(bad_append)(1)
+
+
+def to_arrays(n):
+    l = [i * 0.5 for i in range(n)]
+    m = [[i, i + 1] for i in range(n)]
+    return np.array(l), np.asarray(m), np.asarray(np.ones(2)), np.asarray([1, 2]), np.array([[1.5], [2.0]])
+
+
+def ragged(m):
+    return np.array(m)
+
+
+def test_numpy_arrays_of_lists():
+    check_all(to_arrays, [(1,), (3,)])   # (of an empty list: the element's dtype, not NumPy's float64)
+    check_all(ragged, [([[1], [2, 3]],), ([[1, 2], [3, 4]],)])
+
+
+def printed(n):
+    l = [i * 0.5 for i in range(n)]
+    print(l, [True] * 2, [1, 2])
+
+
+def test_print(capfd):
+    printed(3)
+    want = capfd.readouterr().out
+    ember.njit(printed)(3)
+    assert capfd.readouterr().out == want

@@ -302,7 +302,7 @@ static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
     for (int i = 0; i < npos; i++)
         if (ty_value_layout(args[i], desc, sizeof desc, true) < 0)
             return UNSUP(ti->fn->instrs[in->args[i + 1]], "print() of %s is not supported (numbers, None, strings, "
-                         "arrays and tuples of them are)", args[i]->name);
+                         "arrays, lists of numbers and tuples of them are)", args[i]->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, npos + 3);
     if (!ci) return -1;
     ci->builtin = BI_PRINT;

@@ -282,7 +282,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
 bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
     switch (bid) {
     case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
-    case BI_DICT: case BI_SET: return true;
+    case BI_DICT: case BI_SET: case BI_NP_ASARRAY: return true;
+    case BI_NP_ARRAY: return nargs == 1 && args[0]->kind == TY_LIST;
     case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
     default: return false;
@@ -294,6 +295,19 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     int npos = nargs - in->nkw;
     if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
+        if (args[0]->kind == TY_ARRAY) return ti_container_call(ti, in, LB_SAME, 1, args[0]) ? 0 : -1;
+        return ti_type_numpy_call(ti, in, BI_NP_ARRAY, args, nargs, false);   /* as np.array: a new array */
+    }
+    if (bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) {   /* of a list of numbers, or of lists of numbers */
+        if (npos != 1 || in->nkw) return UNSUP(in, "np.%s() of a list takes the list alone", name);
+        const Type *e = args[0]->elems[0], *s = e && e->kind == TY_LIST ? e->elems[0] : e;
+        int dt = ty_dtype_of_scalar(s);
+        if (!e) return 0;
+        if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, or of lists of numbers, are)",
+                                 name, args[0]->name);
+        return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;
+    }
     if (bid == BI_SET && npos == 0) return ti_container_call(ti, in, LB_SET, 0, ty_set(NULL)) ? 0 : -1;
     if (bid == BI_DICT) {
         if (npos) return UNSUP(in, "dict() takes no arguments here (build it with {} or a comprehension)");

@@ -134,9 +134,12 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return NULL;
 }
 
-/* A call of a method of a value (l.append(x)), not of a module's function (np.array(x)). */
+/* A call that takes a list as a list: a method of a value (l.append(x)), not a module's
+ * function (np.array(x)), or print. */
 static bool is_method_call(Function *fn, Instr *call) {
     Instr *callee = fn->instrs[call->args[0]];
+    if (callee->op == IR_GLOBAL)
+        return callee->obj && PyCFunction_Check(callee->obj) && !strcmp(((PyCFunctionObject *)callee->obj)->m_ml->ml_name, "print");
     return callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op != IR_GLOBAL;
 }
 

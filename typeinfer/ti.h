@@ -144,7 +144,8 @@ enum { LIST_OPS = 3000,
        LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED, LB_DICT,
        DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY,
        LB_SET, SM_ADD, SM_DISCARD, SM_REMOVE, SM_POP, SM_CLEAR, SM_UPDATE, SM_UNION, SM_INTERSECTION, SM_DIFFERENCE,
-       SM_SYMMETRIC_DIFFERENCE, SM_COPY };
+       SM_SYMMETRIC_DIFFERENCE, SM_COPY,
+       LB_NP_ARRAY, LB_SAME };   /* np.array/np.asarray of a list; np.asarray of an array (itself) */
 
 /* containers.c */
 int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);

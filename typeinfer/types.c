@@ -420,6 +420,14 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     case TY_STR: desc[at] = 's'; break;
     case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
     case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
+    case TY_LIST: {   /* print only, as arrays: L and the element's letter, one word pointing at the block */
+        const Type *e = t->elems[0];
+        if (!arrays || !e || !ty_is_number(e)) return -1;
+        desc[at] = 'L';
+        desc[at + 1] = e == ty_int64 ? 'q' : e == ty_uint64 ? 'Q' : e == ty_float64 ? 'd' : e == ty_bool ? '?' : 'D';
+        desc[at + 2] = 0;
+        return 1;
+    }
     case TY_ARRAY:
         if (!arrays) return -1;
         desc[at] = 'A';
