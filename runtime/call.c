@@ -21,6 +21,15 @@ static int conversion_cost(const Type *from, const Type *to) {
         (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
         (to->unaligned || !from->unaligned))
         return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
+    if (ty_is_heap(from) && from->kind == to->kind) {   /* a list, dict or set converts item by item */
+        int total = 1;
+        for (int i = 0; i < from->n; i++) {
+            int c = conversion_cost(from->elems[i], to->elems[i]);
+            if (c < 0) return -1;
+            total += c;
+        }
+        return total;
+    }
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {

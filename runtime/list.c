@@ -107,7 +107,12 @@ int rt_unbox_list(const Type *t, PyObject *o, void *out) {
 
 /* Whether the compiled element at p still equals Python's item (so it need not be replaced). */
 static bool unchanged(const Type *e, PyObject *item, const char *p) {
-    if (e == ty_float64) return PyFloat_CheckExact(item) && !memcmp(&((PyFloatObject *)item)->ob_fval, p, 8);
+    if (e == ty_float64) {
+        if (PyFloat_CheckExact(item)) return !memcmp(&((PyFloatObject *)item)->ob_fval, p, 8);
+        double d = PyLong_CheckExact(item) ? PyLong_AsDouble(item) : -1.0;   /* an int converted on the way in */
+        if (d == -1.0 && PyErr_Occurred()) PyErr_Clear();
+        return PyLong_CheckExact(item) && d == *(const double *)p;
+    }
     if (e == ty_int64 && PyLong_CheckExact(item)) {
         int overflow;
         long long v = PyLong_AsLongLongAndOverflow(item, &overflow);

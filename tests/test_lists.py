@@ -296,3 +296,15 @@ def test_print(capfd):
     want = capfd.readouterr().out
     ember.njit(printed)(3)
     assert capfd.readouterr().out == want
+
+
+def total(l):
+    return sum(l)
+
+
+def test_signatures():
+    f = ember.njit("float64(list(float64))")(total)
+    ints = [1, 2]
+    assert f(ints) == 3.0 and ints == [1, 2] and type(ints[0]) is int   # unchanged items stay as they were
+    g = ember.njit("int64(dict(int64, list(float64)))")(lambda d: len(d))
+    assert g({1: [2.0]}) == 1

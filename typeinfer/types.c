@@ -711,6 +711,22 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         *end = s + 1;
         return ty_tuple(count, elems);
     }
+    int nparts = n == 4 && !strncmp(start, "list", 4) ? 1 : n == 3 && !strncmp(start, "set", 3) ? 1
+               : n == 4 && !strncmp(start, "dict", 4) ? 2 : 0;
+    if (nparts && *skip_ws(s) == '(') {   /* list(T), set(K), dict(K, V): as the types name themselves */
+        const Type *parts[2];
+        s = skip_ws(s) + 1;
+        for (int i = 0; i < nparts; i++) {
+            if (!(parts[i] = ty_parse(s, &s, err, errlen))) return NULL;
+            s = skip_ws(s);
+            if (*s != (i + 1 < nparts ? ',' : ')')) { snprintf(err, errlen, "expected '%c' in %.*s(...)", i + 1 < nparts ? ',' : ')', (int)n, start); return NULL; }
+            s++;
+        }
+        *end = s;
+        if (start[0] == 'l') return ty_list(parts[0]);
+        if (start[0] == 's') return ty_is_hashable(parts[0]) ? ty_set(parts[0]) : (snprintf(err, errlen, "a set's items must be numbers or tuples of them"), NULL);
+        return ty_is_hashable(parts[0]) ? ty_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
+    }
     int dt = dtype_named(start, n);
     if (dt >= 0 && *skip_ws(s) == '[') return parse_array(dt, skip_ws(s) + 1, end, err, errlen);
     for (size_t i = 0; i < sizeof scalar_names / sizeof scalar_names[0]; i++)
