@@ -426,6 +426,17 @@ LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasi
     return iter_value(L, it, state);
 }
 
+void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env) {
+    LLVMValueRef state = cg_iter_begin(L, it, x);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "each");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "eachdone");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    body(L, cg_iter_next(L, it, state, done), ti_iter_value_type(it), env);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+}
+
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
     LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
     iter_init(L, it, state, L->vals[in->args[0]]);

@@ -205,6 +205,8 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
 /* lower.c's iterators, for code that loops over any iterable */
 LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
 LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */
+typedef void (*EachBody)(Lower *L, LLVMValueRef v, const Type *vt_, void *env);
+void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env);   /* body(v) for each value of x */
 LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 
 /* lower_fancy.c */

@@ -386,16 +386,16 @@ void cg_set_add(Lower *L, Instr *in) {
     add_key(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
 }
 
+typedef struct { const Type *st; LLVMValueRef s; } AddEnv;
+
+static void add_each(Lower *L, LLVMValueRef v, const Type *vt_, void *env) {
+    AddEnv *e = env;
+    add_key(L, e->st, e->s, v, vt_);
+}
+
 static void add_iter(Lower *L, const Type *st, LLVMValueRef s, const Type *it, LLVMValueRef x) {
-    LLVMValueRef state = cg_iter_begin(L, it, x);
-    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "setupdate");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "setupdated");
-    LLVMBuildBr(L->b, head);
-    LLVMPositionBuilderAtEnd(L->b, head);
-    LLVMValueRef v = cg_iter_next(L, it, state, done);
-    add_key(L, st, s, v, ti_iter_value_type(it));
-    LLVMBuildBr(L->b, head);
-    LLVMPositionBuilderAtEnd(L->b, done);
+    AddEnv env = {st, s};
+    cg_for_each(L, it, x, add_each, &env);
 }
 
 /* Keys of a kept (or, with `keep_if_in` false, not kept) by their membership in b, into out. */

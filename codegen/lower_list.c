@@ -155,20 +155,18 @@ static void extend_list(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef m)
 }
 
 /* l.extend(any iterable) */
+static void append_each(Lower *L, LLVMValueRef v, const Type *vt_, void *env) {
+    struct { const Type *lt; LLVMValueRef l; } *e = env;
+    cg_list_append(L, e->lt, e->l, v, vt_);
+}
+
 static void extend_iter(Lower *L, const Type *lt, LLVMValueRef l, const Type *it, LLVMValueRef x) {
     if (it->kind == TY_LIST) {
         extend_list(L, elem_of(lt), l, x);
         return;
     }
-    LLVMValueRef state = cg_iter_begin(L, it, x);
-    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "extend");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "extended");
-    LLVMBuildBr(L->b, head);
-    LLVMPositionBuilderAtEnd(L->b, head);
-    LLVMValueRef v = cg_iter_next(L, it, state, done);
-    cg_list_append(L, lt, l, v, ti_iter_value_type(it));
-    LLVMBuildBr(L->b, head);
-    LLVMPositionBuilderAtEnd(L->b, done);
+    struct { const Type *lt; LLVMValueRef l; } env = {lt, l};
+    cg_for_each(L, it, x, append_each, &env);
 }
 
 static LLVMValueRef copy_list(Lower *L, const Type *lt, LLVMValueRef l) {
