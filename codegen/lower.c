@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_RNG: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -209,6 +209,8 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
                            LLVMBuildFCmp(L->b, LLVMRealUNE, im, LLVMConstReal(L->f64, 0), ""), "");
     }
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
+    case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
+    case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -266,6 +268,8 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
         if (from->kind != TY_NONE) x = cg_cast(L, x, from, to->elems[1]);
         LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, to)), has, 0, "");
         return LLVMBuildInsertValue(L->b, r, x, 1, "");
+    } else if (ty_is_heap(from) && from->kind == to->kind) {
+        return v;   /* typing lets only equal element types meet */
     } else if (to->kind == TY_TUPLE && from->kind == TY_TUPLE && to->n == from->n) {
         LLVMValueRef r = LLVMGetUndef(cg_type(L, to));
         for (int i = 0; i < to->n; i++) {
@@ -291,6 +295,14 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
     }
+    if (iterable->kind == TY_DICT || iterable->kind == TY_SET) {   /* {dict, k, key} */
+        LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
+        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    }
+    if (iterable->kind == TY_LIST) {   /* {list, k, value} */
+        LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
+        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    }
     if (iterable->kind == TY_ZIP) {
         LLVMTypeRef f[64];
         for (int i = 0; i < iterable->n && i < 64; i++) f[i] = cg_iter_state_type(L, iterable->elems[i]);
@@ -310,6 +322,12 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     switch (it->kind) {
     case TY_ARRAY:
         cg_array_iter_init(L, it, v, state, st);
+        return;
+    case TY_LIST:
+        cg_list_iter_init(L, it, v, state, st);
+        return;
+    case TY_DICT: case TY_SET:
+        cg_dict_iter_init(L, it, v, state, st);
         return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
@@ -336,10 +354,12 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
+    if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, state, st);
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
-                                      : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
+                       : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
+                                             : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
     return LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
 }
 
@@ -348,6 +368,10 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ZIP) {
         for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], cg_field(L, st, state, (unsigned)i));
+        return;
+    }
+    if (it->kind == TY_DICT || it->kind == TY_SET) {
+        cg_dict_iter_step(L, it, state, st);
         return;
     }
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
@@ -368,6 +392,12 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
         LLVMTypeRef i1 = L->i1;
         cg_call(L, "llvm.assume", L->voidt, &i1, &past, 1);
         LLVMBuildStore(L->b, i, cg_field(L, st, state, 4));
+    } else if (it->kind == TY_LIST) {
+        LLVMValueRef l = LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "");
+        LLVMValueRef items = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, l, i64c(L, TY_BLOCK_HEADER + 16)), "items");
+        LLVMTypeRef et = cg_type(L, it->elems[0]);
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, et, items, &k, 1, "");
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, et, p, ""), cg_field(L, st, state, 2));
     } else {
         LLVMTypeRef arrt = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
         LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};
@@ -392,6 +422,31 @@ static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
         if (!it->n) return LLVMConstInt(L->i8, 0, 0);
         return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), cg_field(L, st, state, 2), "");
     }
+}
+
+LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v) {
+    LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
+    iter_init(L, it, state, v);
+    return state;
+}
+
+LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done) {
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+    LLVMBuildCondBr(L->b, iter_more(L, it, state), next, done);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    iter_step(L, it, state);
+    return iter_value(L, it, state);
+}
+
+void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env) {
+    LLVMValueRef state = cg_iter_begin(L, it, x);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "each");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "eachdone");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    body(L, cg_iter_next(L, it, state, done), ti_iter_value_type(it), env);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
 }
 
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
@@ -464,6 +519,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     call_args(L, in, ci, args, types);
     switch (ci->kind) {
     case CALL_BUILTIN:
+        if (ci->builtin >= LIST_OPS) return cg_list_call(L, in, ci, args, types);
         return cg_builtin(L, in, ci, args, types);
     case CALL_C:
         return cg_call_c(L, ci, args, types);
@@ -530,16 +586,17 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
  * elements differ decides (== is false there, != true, an ordering compares those elements);
  * where every common position is equal, the lengths decide. Lowered without branches, from the
  * last position back: a select per position. */
-static LLVMValueRef cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+    if (ta->kind == TY_LIST || tb->kind == TY_LIST) return cg_list_cmp(L, op, a, ta, b, tb);
     if (ta->kind != TY_TUPLE) return cg_cmp_values(L, op, a, ta, b, tb);
     int n = ta->n < tb->n ? ta->n : tb->n;
     LLVMValueRef r = cg_cmp_values(L, op, i64c(L, ta->n), ty_int64, i64c(L, tb->n), ty_int64);
     for (int i = n - 1; i >= 0; i--) {
         LLVMValueRef x = LLVMBuildExtractValue(L->b, a, (unsigned)i, ""), y = LLVMBuildExtractValue(L->b, b, (unsigned)i, "");
-        LLVMValueRef same = cmp_any(L, IRC_EQ, x, ta->elems[i], y, tb->elems[i]);
+        LLVMValueRef same = cg_cmp_any(L, IRC_EQ, x, ta->elems[i], y, tb->elems[i]);
         LLVMValueRef decided = op == IRC_EQ ? LLVMConstInt(L->i1, 0, 0)
                              : op == IRC_NE ? LLVMConstInt(L->i1, 1, 0)
-                                            : cmp_any(L, op, x, ta->elems[i], y, tb->elems[i]);
+                                            : cg_cmp_any(L, op, x, ta->elems[i], y, tb->elems[i]);
         r = LLVMBuildSelect(L->b, same, r, decided, "");
     }
     return r;
@@ -686,6 +743,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RNG) {
             v = L->vals[in->args[0]];   /* a Generator's method: its receiver */
+        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && ty_is_heap(t->recv)) {
+            v = L->vals[in->args[0]];   /* a list's method: its receiver */
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
@@ -728,6 +787,14 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_expr(L, in);
             break;
         }
+        if (t->kind == TY_LIST) {
+            v = cg_list_binop(L, in);
+            break;
+        }
+        if (t->kind == TY_SET) {
+            v = cg_set_binop(L, in);
+            break;
+        }
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));
@@ -757,8 +824,8 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a->kind == TY_NONE || b->kind == TY_NONE) {
             bool eq = a == b;
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
-        } else if (a->kind == TY_TUPLE) {
-            v = cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
+        } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST) {
+            v = cg_cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
             v = cg_cmp_values(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         }
@@ -791,15 +858,37 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     case IR_TRUTH: v = cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])); break;
     case IR_TUPLE:
+        if (t->kind == TY_LIST) {
+            v = cg_list_literal(L, in);
+            break;
+        }
         v = LLVMGetUndef(cg_type(L, t));
         for (int i = 0; i < in->nargs; i++)
             v = LLVMBuildInsertValue(L->b, v, L->vals[in->args[i]], (unsigned)i, "");
         break;
     case IR_GETITEM:
         if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
-    case IR_SETITEM: cg_array_setitem(L, in); return 0;
+    case IR_SETITEM:
+        if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
+        else cg_array_setitem(L, in);
+        return 0;
+    case IR_DELITEM:
+        if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_delitem(L, in);
+        else cg_list_delitem(L, in);
+        return 0;
+    case IR_DICT: v = cg_dict_literal(L, in); break;
+    case IR_MAPADD: cg_dict_setitem(L, in); return 0;
+    case IR_SET: v = cg_set_literal(L, in); break;
+    case IR_SETADD: cg_set_add(L, in); return 0;
+    case IR_LISTAPPEND:
+        cg_list_append(L, vt(L, in->args[0]), L->vals[in->args[0]], L->vals[in->args[1]], vt(L, in->args[1]));
+        return 0;
+    case IR_CONTAINS: v = cg_contains(L, in); break;
     case IR_SLICE: v = cg_slice(L, in); break;
     case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
     case IR_CALL:

@@ -111,6 +111,7 @@ const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, fro
 void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
 void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */
 void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* raise cls(msg); msg may be NULL */
+void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t);   /* raise cls(x), cls "module:qualname" */
 void cg_lower_raise(Lower *L, Instr *in);
 void cg_lower_reraise(Lower *L, LLVMValueRef exc);
 LLVMValueRef cg_lower_excfetch(Lower *L);
@@ -168,6 +169,8 @@ LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, c
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t);   /* one output of np.divmod ... */
 LLVMValueRef cg_slice(Lower *L, Instr *in);
+void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start, LLVMValueRef *step,
+                  LLVMValueRef *len);   /* Python's slice.indices(n): start, step and the length */
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMTypeRef cg_array_type(Lower *L, const Type *t);
 void cg_array_iter_init(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef state, LLVMTypeRef st);
@@ -179,6 +182,43 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
 
 /* lower_const.c */
 LLVMValueRef cg_const_array(Lower *L, PyObject *frozen, const Type *t);   /* a global array: (bytes, shape) */
+/* lower_list.c */
+void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t);   /* the last reference of a heap value went */
+typedef void (*DropBody)(Lower *L, const Type *t, LLVMValueRef p);
+void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const char *free_fn);
+LLVMValueRef cg_list_literal(Lower *L, Instr *in);
+void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);
+LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
+LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
+void cg_list_setitem(Lower *L, Instr *in);
+void cg_list_delitem(Lower *L, Instr *in);
+LLVMValueRef cg_list_binop(Lower *L, Instr *in);
+LLVMValueRef cg_list_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
+LLVMValueRef cg_contains(Lower *L, Instr *in);
+LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+void cg_list_iter_init(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef state, LLVMTypeRef st);
+/* lower_dict.c */
+LLVMValueRef cg_dict_len(Lower *L, LLVMValueRef d);
+LLVMValueRef cg_dict_literal(Lower *L, Instr *in);
+void cg_dict_setitem(Lower *L, Instr *in);
+LLVMValueRef cg_dict_getitem(Lower *L, Instr *in);
+void cg_dict_delitem(Lower *L, Instr *in);
+LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt);
+void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st);
+LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st);
+void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st);
+void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt);
+LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_set_literal(Lower *L, Instr *in);
+void cg_set_add(Lower *L, Instr *in);
+LLVMValueRef cg_set_binop(Lower *L, Instr *in);
+LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+/* lower.c's iterators, for code that loops over any iterable */
+LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
+LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */
+typedef void (*EachBody)(Lower *L, LLVMValueRef v, const Type *vt_, void *env);
+void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env);   /* body(v) for each value of x */
+LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

@@ -77,9 +77,11 @@ LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a) {
 }
 
 /* ---- references --------------------------------------------------------------------- */
-static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
+static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef, const Type *)) {
     if (t->kind == TY_ARRAY) {
-        fn(L, cg_arr_meminfo(L, v));
+        fn(L, cg_arr_meminfo(L, v), t);
+    } else if (ty_is_heap(t)) {   /* the value is the block */
+        fn(L, v, t);
     } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP) {
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
@@ -95,7 +97,7 @@ static LLVMBasicBlockRef if_nonnull(Lower *L, LLVMValueRef mi, LLVMBasicBlockRef
     return body;
 }
 
-static void incref_block(Lower *L, LLVMValueRef mi) {
+static void incref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
     LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);
@@ -103,7 +105,7 @@ static void incref_block(Lower *L, LLVMValueRef mi) {
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-static void decref_block(Lower *L, LLVMValueRef mi) {
+static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
     LLVMValueRef old = LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpSub, mi, i64c(L, 1),
@@ -111,8 +113,12 @@ static void decref_block(Lower *L, LLVMValueRef mi) {
     LLVMBasicBlockRef dofree = LLVMAppendBasicBlockInContext(L->c, L->func, "free");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, i64c(L, 1), ""), dofree, join);
     LLVMPositionBuilderAtEnd(L->b, dofree);
-    LLVMTypeRef pt = L->ptr;
-    cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
+    if (t->kind == TY_ARRAY) {
+        LLVMTypeRef pt = L->ptr;
+        cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
+    } else {
+        cg_heap_free(L, mi, t);
+    }
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
@@ -155,9 +161,20 @@ LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
     LLVMValueRef var = L->vars[in->imm];
     LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, t), var, "");
+    LLVMBasicBlockRef join = NULL;
+    if (ty_is_heap(t)) {   /* storing the value the variable holds (a list carried round a loop): nothing to do */
+        LLVMBasicBlockRef change = LLVMAppendBasicBlockInContext(L->c, L->func, "newref");
+        join = LLVMAppendBasicBlockInContext(L->c, L->func, "sameref");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, v, ""), join, change);
+        LLVMPositionBuilderAtEnd(L->b, change);
+    }
     cg_incref(L, v, t);
     LLVMBuildStore(L->b, v, var);
     cg_own(L, old, t);   /* dropped when this store runs again, or at the exit */
+    if (join) {
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    }
 }
 
 /* ---- planning: uses, fusion, whether the function handles references --------------- */
@@ -438,7 +455,7 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
 }
 
 /* Python's slice.indices(n) for one dimension: start, step and the view's length. */
-static void slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start,
+void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start,
                       LLVMValueRef *step, LLVMValueRef *len) {
     LLVMValueRef zero = i64c(L, 0), one = i64c(L, 1);
     *step = st->n & 4 ? LLVMBuildExtractValue(L->b, sl, 2, "step") : one;
@@ -506,7 +523,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
                 step = i64c(L, 1);
                 len = n;
             } else {
-                slice_dim(L, pt, pv ? pv : LLVMGetUndef(cg_type(L, pt)), n, &start, &step, &len);
+                cg_slice_dim(L, pt, pv ? pv : LLVMGetUndef(cg_type(L, pt)), n, &start, &step, &len);
             }
             data = cg_gep8(L, data, LLVMBuildMul(L->b, start, s, ""));
             shape[nd] = len;

@@ -208,7 +208,7 @@ void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRe
     case TY_INT64: case TY_UINT64: w[0] = x; break;
     case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
     case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
-    case TY_STR: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
+    case TY_STR: case TY_LIST: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
     case TY_COMPLEX128:
         w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
         w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
@@ -247,6 +247,23 @@ static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) 
     for (int i = 0; i < t->n; i++)
         cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""),
                       t->elems[i], &k);
+}
+
+/* raise cls(x): x of type t as the exception's one argument (KeyError(key)). */
+void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t) {
+    LLVMTypeRef et = cg_exc_type(L), ct = core_type(L);
+    LLVMValueRef e = raise_target(L);
+    LLVMBuildStore(L->b, LLVMConstNull(et), e);
+    LLVMValueRef p = cg_field(L, et, e, 0);
+    LLVMBuildStore(L->b, class_global(L, cg_exc_class_of_name(L, cls)), cg_field(L, ct, p, 0));
+    char desc[128] = "";
+    int words = ty_value_layout(t, desc, sizeof desc, false);
+    if (words >= 0 && words <= TY_EXC_WORDS) {
+        LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+        int k = 0;
+        cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), x, t, &k);
+    }
+    raise_slot(L, e);
 }
 
 /* raise a0 [from a1]: a class, an instance (its args), or a caught exception. */

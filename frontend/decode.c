@@ -361,6 +361,23 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         *out = t->id;
         return 0;
     }
+    if (PyFrozenSet_Check(obj)) {   /* {1, 2, 3} and `x in {1, 2}`: a set of constants */
+        Py_ssize_t n = PySet_GET_SIZE(obj), k = 0;
+        int ids[64];
+        if (n > 64) return fe_error(fe, DIAG_UNSUPPORTED, "set constant with more than 64 items");
+        PyObject *it = PyObject_GetIter(obj), *x;
+        while (it && (x = PyIter_Next(it))) {
+            int rc = emit_const(fe, b, x, &ids[k++]);
+            Py_DECREF(x);
+            if (rc) { Py_DECREF(it); return -1; }
+        }
+        Py_XDECREF(it);
+        Instr *t = emit(fe, b, IR_SET, (int)n);
+        if (!t) return -1;
+        memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        *out = t->id;
+        return 0;
+    }
     if (PySlice_Check(obj)) {   /* folded into constant tuples: a[:, 0] */
         PySliceObject *sl = (PySliceObject *)obj;
         int parts[3];
@@ -547,13 +564,8 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_LIST_APPEND: what = "list"; break;
-    case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
-    case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
     case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
-    case PY_DELETE_SUBSCR: what = "del on an item"; break;
-    case PY_CONTAINS_OP: what = "the 'in' operator"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
     case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
@@ -785,6 +797,79 @@ static int run_block(Fe *fe, Block *b) {
             fe->stack[fe->sp - pi->arg] = in->id;
             break;
         }
+        case PY_LIST_APPEND:   /* a comprehension: v = pop, stack[-arg].append(v) */
+            POP(c);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad LIST_APPEND");
+            EMIT(in, IR_LISTAPPEND, 2);
+            in->args[0] = fe->stack[fe->sp - pi->arg];
+            in->args[1] = c;
+            break;
+        case PY_BUILD_MAP: {   /* {k0: v0, ...}: 2*arg entries, keys and values alternating */
+            if (2 * pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_MAP");
+            EMIT(in, IR_DICT, 2 * pi->arg);
+            for (int k = 2 * pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        }
+        case PY_BUILD_CONST_KEY_MAP: {   /* values, then a constant tuple of the keys */
+            POP(c);
+            Instr *keys = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (!keys || keys->op != IR_TUPLE || keys->nargs != pi->arg || pi->arg > fe->sp)
+                return fe_error(fe, DIAG_INTERNAL, "bad BUILD_CONST_KEY_MAP");
+            EMIT(in, IR_DICT, 2 * pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) {
+                POP(in->args[2 * k + 1]);
+                in->args[2 * k] = keys->args[k];
+            }
+            PUSH(in->id);
+            break;
+        }
+        case PY_BUILD_SET:
+            if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_SET");
+            EMIT(in, IR_SET, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
+            PUSH(in->id);
+            break;
+        case PY_SET_UPDATE: {   /* {1, 2, 3}: BUILD_SET 0, LOAD_CONST frozenset, SET_UPDATE 1 */
+            POP(c);
+            int set = fe->stack[fe->sp - pi->arg];
+            Instr *s = set >= 0 ? fe->fn->instrs[set] : NULL, *e = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (!s || s->op != IR_SET || !e || e->op != IR_SET)
+                return fe_error(fe, DIAG_UNSUPPORTED, "{*iterable} is not supported");
+            EMIT(in, IR_SET, s->nargs + e->nargs);
+            if (s->nargs) memcpy(in->args, s->args, sizeof(int) * (size_t)s->nargs);
+            if (e->nargs) memcpy(in->args + s->nargs, e->args, sizeof(int) * (size_t)e->nargs);
+            fe->stack[fe->sp - pi->arg] = in->id;
+            break;
+        }
+        case PY_SET_ADD:   /* a comprehension: v = pop, stack[-arg].add(v) */
+            POP(c);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad SET_ADD");
+            EMIT(in, IR_SETADD, 2);
+            in->args[0] = fe->stack[fe->sp - pi->arg];
+            in->args[1] = c;
+            break;
+        case PY_MAP_ADD:   /* a comprehension: value = pop, key = pop, stack[-arg][key] = value */
+            EMIT(in, IR_MAPADD, 3);
+            POP(in->args[2]);
+            POP(in->args[1]);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad MAP_ADD");
+            in->args[0] = fe->stack[fe->sp - pi->arg];
+            break;
+        case PY_DELETE_SUBSCR:   /* del TOS1[TOS] */
+            EMIT(in, IR_DELITEM, 2);
+            POP(in->args[1]);
+            POP(in->args[0]);
+            break;
+        case PY_CONTAINS_OP:   /* TOS1 in TOS */
+            POP(c);
+            POP(a);
+            EMIT(in, IR_CONTAINS, 2);
+            in->args[0] = c;
+            in->args[1] = a;
+            in->imm = pi->arg;
+            PUSH(in->id);
+            break;
         case PY_STORE_SUBSCR:   /* TOS1[TOS] = TOS2 */
             EMIT(in, IR_SETITEM, 3);
             POP(in->args[1]);

@@ -31,6 +31,8 @@ struct RtBlock {
     void *alloc;              /* what malloc returned */
 };
 
+_Static_assert(sizeof(RtBlock) == TY_BLOCK_HEADER, "types.h's TY_BLOCK_HEADER");
+
 static _Atomic int64_t n_allocs, n_frees, n_overruns;   /* owner: this file; read by rt_stats */
 
 #define BLOCK_DATA_OFFSET 64
@@ -103,8 +105,30 @@ void rt_release(const Type *t, void *p) {
         rt_block_decref(((RtArray *)p)->meminfo);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
+    } else if (t->kind == TY_LIST) {
+        rt_list_decref(t, *(RtBlock **)p);
+    } else if (t->kind == TY_DICT || t->kind == TY_SET) {
+        rt_dict_decref(t, *(RtBlock **)p);
     }
 }
+
+void rt_retain(const Type *t, void *p) {
+    if (t->kind == TY_ARRAY) {
+        RtBlock *b = ((RtArray *)p)->meminfo;
+        if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
+    } else if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++) rt_retain(t->elems[i], (char *)p + t->offsets[i]);
+    } else if (ty_is_heap(t)) {
+        RtBlock *b = *(RtBlock **)p;
+        if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
+    }
+}
+
+bool rt_block_release_last(RtBlock *b) {
+    return b && atomic_fetch_sub_explicit(&b->refcnt, 1, memory_order_acq_rel) == 1;
+}
+
+int64_t rt_block_refcnt(RtBlock *b) { return atomic_load(&b->refcnt); }
 
 /* ---- NumPy ------------------------------------------------------------------------- */
 static int numpy_state;   /* 0 not tried, 1 ready; owner: this file, under the GIL */
@@ -316,8 +340,16 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is a %s, %s pass an array over its memory, np.frombuffer(%s, dtype=...)", Py_TYPE(v)->tp_name,
                  ns, name);
     else if (PyList_Check(v))
-        snprintf(buf, len, "is a list, %s lists are not taken as arguments; pass np.asarray(%s) or tuple(%s)", ns, name, name);
-    else if (PyDict_Check(v) || PyAnySet_Check(v))
+        snprintf(buf, len, PyList_GET_SIZE(v) ? "is a list of %s items, %s a list argument holds numbers, tuples, arrays or "
+                 "lists, its type taken from its first item" : "is an empty list, %s%s its element type cannot be known; "
+                 "make the list inside the function, or pass a non-empty one", PyList_GET_SIZE(v) ? Py_TYPE(PyList_GET_ITEM(v, 0))->tp_name : "", ns);
+    else if (PyDict_Check(v))
+        snprintf(buf, len, "is a dict, %s a dict argument maps numbers or tuples of numbers to values of one type, "
+                 "taken from its first item (an empty dict has none)", ns);
+    else if (PyAnySet_Check(v) && PySet_GET_SIZE(v) == 0)
+        snprintf(buf, len, "is an empty %s, %s its item type cannot be known; make the set inside the function",
+                 Py_TYPE(v)->tp_name, ns);
+    else if (PyAnySet_Check(v))
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
@@ -352,6 +384,9 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
+    if (!t && PyList_Check(v)) return rt_typeof_list(v);
+    if (!t && PyDict_Check(v)) return rt_typeof_dict(v);
+    if (!t && PyAnySet_Check(v)) return rt_typeof_set(v);
     if (t || !numpy_ready()) return t;
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;

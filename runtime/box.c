@@ -21,6 +21,12 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         if (r <= 0) return r;
         break;
     }
+    case TY_LIST:
+        return rt_unbox_list(t, o, out);
+    case TY_DICT:
+        return rt_unbox_dict(t, o, out);
+    case TY_SET:
+        return rt_unbox_set(t, o, out);
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;
@@ -97,6 +103,9 @@ PyObject *rt_box(const Type *t, const void *p) {
     case TY_OPTIONAL:   /* {is T, T} */
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
         return rt_box(t->elems[1], (const char *)p + t->offsets[1]);
+    case TY_LIST: return rt_box_list(t, p);
+    case TY_DICT: return rt_box_dict(t, p);
+    case TY_SET: return rt_box_set(t, p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

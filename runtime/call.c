@@ -21,6 +21,15 @@ static int conversion_cost(const Type *from, const Type *to) {
         (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
         (to->unaligned || !from->unaligned))
         return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
+    if (ty_is_heap(from) && from->kind == to->kind) {   /* a list, dict or set converts item by item */
+        int total = 1;
+        for (int i = 0; i < from->n; i++) {
+            int c = conversion_cost(from->elems[i], to->elems[i]);
+            if (c < 0) return -1;
+            total += c;
+        }
+        return total;
+    }
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {
@@ -55,6 +64,17 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
         }
 }
 
+/* After a call: write lists back into the Python lists they came from (also when the call
+ * failed: Python would have changed the list up to the failure), then drop the arguments'
+ * references. */
+static void release_args(const Type *const *types, int n, PyObject *const *args, void **ptrs, bool reflect) {
+    for (int i = 0; i < n; i++) {
+        if (!ty_has_refs(types[i])) continue;
+        if (reflect && types[i]->kind == TY_LIST) rt_reflect_list(types[i], args[i], ptrs[i]);
+        rt_release(types[i], ptrs[i]);
+    }
+}
+
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
                   bool nogil) {
     _Alignas(16) unsigned char buf[1024];
@@ -74,7 +94,11 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
         off += t->size;
         /* the hot cases inline; everything else through the runtime's unboxer */
         if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
-        else if (rt_unbox(t, args[i], ptrs[i])) { free(heap); return NULL; }
+        else if (rt_unbox(t, args[i], ptrs[i])) {
+            release_args(types, i, args, ptrs, false);
+            free(heap);
+            return NULL;
+        }
     }
     off = (off + 15) & ~(size_t)15;
     void *result = base + off;
@@ -87,6 +111,7 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
         status = entry(ptrs, result);
     }
     PyObject *r;
+    release_args(types, nargs, args, ptrs, true);
     if (status != 0) {
         rt_error_to_python();
         r = NULL;

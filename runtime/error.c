@@ -177,6 +177,9 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
         case 's': x = PyUnicode_FromString((const char *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
         case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
+        case 'L':   /* a list of numbers: its block, read for the call's time */
+            x = rt_list_of_numbers(*(*desc)++, (const void *)(uintptr_t)words[(*k)++]);
+            break;
         case 'A':
             if (!(*desc)[0] || !(*desc)[1]) { PyErr_SetString(PyExc_SystemError, "ember: bad array layout"); break; }
             x = rt_array_view((*desc)[0] - 'a', (*desc)[1] - '0', (const void *)(uintptr_t)words[(*k)++]);
@@ -505,6 +508,16 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},
+    {"ember_rt_list_new", (void *)ember_rt_list_new},
+    {"ember_rt_list_grow", (void *)ember_rt_list_grow},
+    {"ember_rt_list_free", (void *)ember_rt_list_free},
+    {"ember_rt_dict_new", (void *)ember_rt_dict_new},
+    {"ember_rt_dict_free", (void *)ember_rt_dict_free},
+    {"ember_rt_dict_lookup", (void *)ember_rt_dict_lookup},
+    {"ember_rt_dict_slot", (void *)ember_rt_dict_slot},
+    {"ember_rt_dict_remove", (void *)ember_rt_dict_remove},
+    {"ember_rt_dict_next", (void *)ember_rt_dict_next},
+    {"ember_rt_dict_clear", (void *)ember_rt_dict_clear},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \

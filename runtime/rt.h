@@ -49,6 +49,9 @@ void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
 void rt_release(const Type *t, void *p);          /* drop the references a value holds */
+void rt_retain(const Type *t, void *p);           /* take one more of each */
+bool rt_block_release_last(RtBlock *b);          /* drop a reference: true when it was the last */
+int64_t rt_block_refcnt(RtBlock *b);
 void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns);   /* overruns: canaries found changed */
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
@@ -77,6 +80,35 @@ bool rt_is_generator(PyObject *o);
 double ember_rt_rng_draw(void *g, int32_t kind, double a, double b);
 void ember_rt_rng_fill(void *g, int32_t kind, double a, double b, double *out, int64_t n);
 void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_t n);
+/* list.c: lists (types.h: TY_LIST) */
+typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
+RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
+int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
+void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
+void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */
+const Type *rt_typeof_list(PyObject *v);           /* by its first item; NULL if empty or unsupported */
+int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (reflected after the call) */
+void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
+PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
+PyObject *rt_list_of_numbers(char letter, const void *block);   /* a copy (print): q Q d ? D elements */
+
+/* dict.c: dicts (types.h: TY_DICT). Generated code reads len (word 0), used (word 1) and
+ * entries (word 5) of a dict block's data. */
+typedef struct RtDict { int64_t len, used, cap, mask, esize; char *entries; int64_t *index; } RtDict;
+RtBlock *ember_rt_dict_new(int64_t esize);
+void ember_rt_dict_free(RtBlock *d);
+int64_t ember_rt_dict_lookup(RtBlock *d, const char *desc, int64_t ksize, const void *key);   /* entry, or -1 */
+int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const void *key);   /* 2*entry + new, -1 error */
+int64_t ember_rt_dict_remove(RtBlock *d, const char *desc, int64_t ksize, const void *key);  /* entry, or -1 */
+int64_t ember_rt_dict_next(RtBlock *d, int64_t k);   /* the first live entry from k on, or -1 */
+void ember_rt_dict_clear(RtBlock *d);                /* (the values' references dropped already) */
+void rt_dict_decref(const Type *t, RtBlock *d);
+const Type *rt_typeof_dict(PyObject *v);
+int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */
+PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the reference */
+const Type *rt_typeof_set(PyObject *v);                    /* sets: dicts of key -> None */
+int rt_unbox_set(const Type *t, PyObject *o, void *out);
+PyObject *rt_box_set(const Type *t, const void *p);
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

@@ -326,9 +326,17 @@ def mismatch(expected, got, rtol=None, atol=None, shape_only=False):
     if te is complex:
         ok = float_same(expected.real, got.real, r, a) and float_same(expected.imag, got.imag, r, a)
         return None if ok else f"expected {expected!r}, got {got!r}"
-    if te is tuple:
+    if te is dict:
+        if list(expected) != list(got):
+            return f"expected dict with keys {list(expected)}, got {list(got)}"
+        for k in expected:
+            m = mismatch(expected[k], got[k], rtol, atol, shape_only)
+            if m:
+                return f"[{k!r}]: {m}"
+        return None
+    if te is tuple or te is list:
         if len(expected) != len(got):
-            return f"expected tuple of {len(expected)} {_show(expected)}, got {len(got)} {_show(got)}"
+            return f"expected {te.__name__} of {len(expected)} {_show(expected)}, got {len(got)} {_show(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
             m = mismatch(e, g, rtol, atol, shape_only)
             if m:
@@ -443,6 +451,12 @@ class ArgCopies:
         def copy(v):
             if isinstance(v, tuple):
                 return tuple(copy(x) for x in v)
+            if isinstance(v, list):   # each run changes its own list (reflected lists)
+                return [copy(x) for x in v]
+            if isinstance(v, dict):
+                return {k: copy(x) for k, x in v.items()}
+            if isinstance(v, set):
+                return set(v)
             if np is not None and isinstance(v, np.ndarray):
                 return rebuild(v)
             return v
@@ -458,7 +472,7 @@ class ArgCopies:
 
 def _array_args(v, path):
     """(path, array) for each array in argument v (tuples searched)."""
-    if isinstance(v, tuple):
+    if isinstance(v, (tuple, list)):
         for i, x in enumerate(v):
             yield from _array_args(x, f"{path}[{i}]")
     elif np is not None and isinstance(v, np.ndarray):
@@ -470,6 +484,10 @@ def _compare_args(call, ref, got, tol):
     pairs = [(f"argument {i}", r, g) for i, (r, g) in enumerate(zip(ra, ga))]
     pairs += [(f"argument {k}=", rk[k], gk[k]) for k in rk]
     for what, r, g in pairs:
+        if isinstance(r, list):   # in-place changes of a list argument
+            m = mismatch(r, g, **tol)
+            if m:
+                raise AssertionError(f"{call}: {what} after the call: {m}")
         for (path, x), (_, y) in zip(_array_args(r, what), _array_args(g, what)):
             m = mismatch(x, y, **tol)
             if m:

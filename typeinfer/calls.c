@@ -151,6 +151,9 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return UNSUP(in, "Generator.%s is not supported (random, standard_normal, normal, uniform, exponential, "
                          "standard_exponential and integers are)", attr), NULL;
     }
+    if (recv->kind == TY_LIST) return ti_list_getattr(ti, in, recv);
+    if (recv->kind == TY_DICT) return ti_dict_getattr(ti, in, recv);
+    if (recv->kind == TY_SET) return ti_set_getattr(ti, in, recv);
     if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
         static const char *const flags[] = {"c_contiguous", "f_contiguous", "contiguous", "writeable", "aligned", NULL};
         for (int i = 0; flags[i]; i++)
@@ -269,6 +272,8 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
 
 /* Inner functions: typed (and later lowered) with this compile, once per argument types. */
 static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
+    for (int i = 0; i + 1 < in->nargs; i++)
+        if (!ty_is_complete(args[i])) return 0;   /* a list whose element type a later use gives */
     PyObject *code = callee->obj;
     PyCodeObject *co = (PyCodeObject *)code;
     Ctx *ctx = ti->fn->ctx;
@@ -336,7 +341,7 @@ static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
     for (int i = 0; i < npos; i++)
         if (ty_value_layout(args[i], desc, sizeof desc, true) < 0)
             return UNSUP(ti->fn->instrs[in->args[i + 1]], "print() of %s is not supported (numbers, None, strings, "
-                         "arrays and tuples of them are)", args[i]->name);
+                         "arrays, lists of numbers and tuples of them are)", args[i]->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, npos + 3);
     if (!ci) return -1;
     ci->builtin = BI_PRINT;
@@ -424,7 +429,8 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_BOOL:
             NARGS(0, 1);
-            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE)
+            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
+                !ty_is_heap(args[0]))
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -594,9 +600,11 @@ PyObject *ti_example_value(const Type *t) {
     }
 }
 
-int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed) {
     switch (callee->kind) {
     case TY_FUNCTION:
+        if (ti_is_container_builtin(callee->builtin, args, nargs))
+            return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin))
             return ti_type_numpy_call(ti, in, callee->builtin, args, nargs, false);
         return type_builtin_call(ti, in, callee->builtin, args, nargs);
@@ -661,6 +669,9 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_FUNCTION) return ti_type_ufunc_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_LIST) return ti_type_list_method(ti, in, callee, args, nargs, changed);
+        if (callee->recv->kind == TY_DICT) return ti_type_dict_method(ti, in, callee, args, nargs, changed);
+        if (callee->recv->kind == TY_SET) return ti_type_set_method(ti, in, callee, args, nargs, changed);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

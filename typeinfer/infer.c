@@ -54,8 +54,10 @@ static const char *binop_verb(int op) {
     return verbs[op];
 }
 
-static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
+    if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
+    if (a->kind == TY_SET || b->kind == TY_SET) return ti_set_binop(ti, in, a, b, changed);
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
         if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
@@ -122,6 +124,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
+    if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -140,6 +143,15 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     return NULL;
 }
 
+/* A call that takes a list as a list: a method of a value (l.append(x)), not a module's
+ * function (np.array(x)), or print. */
+static bool is_method_call(Function *fn, Instr *call) {
+    Instr *callee = fn->instrs[call->args[0]];
+    if (callee->op == IR_GLOBAL)
+        return callee->obj && PyCFunction_Check(callee->obj) && !strcmp(((PyCFunctionObject *)callee->obj)->m_ml->ml_name, "print");
+    return callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op != IR_GLOBAL;
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -152,7 +164,8 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
         for (int k = 0; k < in->nargs; k++)
             if (in->args[k] == list->id) {
                 uses++;
-                ok &= (in->op == IR_CALL && k > 0) || (in->op == IR_TUPLE && list_is_call_argument(ti, in));
+                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in)) ||
+                      (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }
     return ok;
@@ -161,7 +174,8 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a))
+        return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
 }
@@ -182,6 +196,7 @@ static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
 
 static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
+    if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_cmp(ti, in, a, b);
     if (ty_is_number(a) && ty_is_number(b)) {
         if ((a == ty_complex128 || b == ty_complex128) && in->imm != IRC_EQ && in->imm != IRC_NE) {
             ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
@@ -291,10 +306,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             ti->vartypes[in->imm] = u;
             *changed = true;
         }
+        if (u != args[0] && !ty_is_complete(args[0])) return ti_refine(ti, in->args[0], u, changed);
         return 0;
     }
     case IR_BINOP:
-        if (!(t = type_binop(ti, in, args[0], args[1]))) return -1;
+        if (!(t = type_binop(ti, in, args[0], args[1], changed))) return -1;
         break;
     case IR_UNOP:
         if (!(t = type_unop(ti, in, args[0]))) return -1;
@@ -312,17 +328,27 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = type_truth(ti, in, args[0]))) return -1;
         break;
     case IR_TUPLE:
-        if (in->imm == 1 && !list_is_call_argument(ti, in))
-            return UNSUP(in, "lists are only supported as arguments of NumPy functions (np.array([...]))");
+        if (in->imm == 1 && !list_is_call_argument(ti, in)) {
+            if (!(t = ti_list_literal(ti, in, args, n))) return -1;
+            if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+            break;
+        }
         for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them) */
             if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
     case IR_GETITEM:
+        if (args[0]->kind == TY_LIST && !args[0]->elems[0] && args[1]->kind != TY_SLICE) break;   /* not known yet */
+        if (args[0]->kind == TY_DICT) {
+            if (!(t = ti_dict_getitem(ti, in, args[0], args[1])) && args[0]->elems[1]) return -1;
+            break;
+        }
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
+        if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
+        if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
         return ti_array_setitem(ti, in, args[0], args[1], args[2]);
     case IR_SLICE: {
@@ -346,8 +372,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
     case IR_CALL:
-        if (ti_type_call(ti, in, args[0], args + 1, n - 1)) return -1;
+        if (ti_type_call(ti, in, args[0], args + 1, n - 1, changed)) return -1;
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+        if (t && ti->vtypes[in->id] && !ty_is_complete(t) && ty_unify(ti->vtypes[in->id], t))
+            t = ty_unify(ti->vtypes[in->id], t);   /* list() or dict() refined by a later use */
         break;
     case IR_MAKEFUNC:
         t = ty_object(TY_INNERFUNC, in->obj, 0);
@@ -356,6 +384,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = ty_none;   /* only MAKEFUNC reads it; the variable is passed at the call */
         break;
     case IR_GETITER:
+        if (!ty_is_complete(args[0])) break;   /* a list whose element type a later use gives */
         if (unrolled_later(ti, in, args[0])) return 0;
         if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
@@ -409,6 +438,34 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     case IR_UNWRAP:
         t = args[0]->kind == TY_OPTIONAL ? args[0]->elems[1] : args[0];
+        break;
+    case IR_LISTAPPEND: {
+        if (args[0]->kind != TY_LIST) return ERR(in, "internal: LIST_APPEND to %s", args[0]->name);
+        const Type *e = args[0]->elems[0];
+        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list(args[1]), changed);
+        if (ty_unify(e, args[1]) != e)
+            return ERR(in, "cannot append %s to %s", args[1]->name, args[0]->name);
+        return 0;
+    }
+    case IR_DELITEM:
+        if (args[0]->kind == TY_DICT) return ti_dict_getitem(ti, in, args[0], args[1]) || !args[0]->elems[1] ? 0 : -1;
+        return ti_list_delitem(ti, in, args[0], args[1]);
+    case IR_DICT:
+        if (!(t = ti_dict_literal(ti, in, args, n))) return -1;
+        if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+        break;
+    case IR_SET:
+        if (!(t = ti_set_literal(ti, in, args, n))) return -1;
+        if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
+        break;
+    case IR_SETADD:
+        if (args[0]->kind != TY_SET) return ERR(in, "internal: SET_ADD to %s", args[0]->name);
+        return ti_set_add(ti, in, in->args[0], args[0], args[1], changed);
+    case IR_MAPADD:
+        if (args[0]->kind != TY_DICT) return ERR(in, "internal: MAP_ADD to %s", args[0]->name);
+        return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
+    case IR_CONTAINS:
+        if (!(t = ti_contains(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_NOPS:
         return 0;
@@ -493,6 +550,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     if (unwrap_optionals(ti, &unwrapped)) return NULL;
     if (unwrapped) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     if (check_complete(ti)) return NULL;
+    ti_complete_types(ti);
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;

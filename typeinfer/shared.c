@@ -134,7 +134,7 @@ bool ti_is_iterable(const Type *t) {
     case TY_RANGE: return true;
     case TY_ARRAY: return t->ndim > 0;
     case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
-    case TY_ZIP: return true;
+    case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: return true;
     default: return false;
     }
 }

@@ -144,7 +144,7 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 /* calls.c */
 int ti_init_builtins(void);
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
-int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
 PyObject *ti_example_value(const Type *t);
 
 /* unroll.c */
@@ -162,6 +162,42 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
        METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE };
+
+/* Lists' methods and the builtins over iterables that containers.c types (a CallInfo's builtin). */
+enum { LIST_OPS = 3000,
+       LM_APPEND = LIST_OPS, LM_EXTEND, LM_INSERT, LM_POP, LM_REMOVE, LM_CLEAR, LM_INDEX, LM_COUNT, LM_COPY,
+       LM_REVERSE, LM_SORT,   /* in containers.c's list_methods order */
+       LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED, LB_DICT,
+       DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY,
+       LB_SET, SM_ADD, SM_DISCARD, SM_REMOVE, SM_POP, SM_CLEAR, SM_UPDATE, SM_UNION, SM_INTERSECTION, SM_DIFFERENCE,
+       SM_SYMMETRIC_DIFFERENCE, SM_COPY,
+       LB_NP_ARRAY, LB_SAME };   /* np.array/np.asarray of a list; np.asarray of an array (itself) */
+
+/* containers.c */
+int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
+const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);
+int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, const Type *val, bool *changed);
+int ti_list_delitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);
+const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);
+const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
+const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x);
+const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l);
+int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
+bool ti_is_container_builtin(int bid, const Type **args, int nargs);
+int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
+void ti_complete_types(TypeInfo *ti);
+CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret);
+const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed);
+const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k);
+const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d);
+const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
+int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, bool *changed);
+const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s);
+int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
+const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);
+int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);

@@ -149,7 +149,7 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY) return true;
+    if (t->kind == TY_ARRAY || ty_is_heap(t)) return true;
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
@@ -250,6 +250,84 @@ const Type *ty_optional(const Type *t) {
     snprintf(name, sizeof name, "OptionalType(%s)", t->name);
     const Type *elems[2] = {ty_bool, t};
     return aggregate(TY_OPTIONAL, 2, elems, name, NULL);
+}
+
+bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET); }
+
+const Type *ty_set(const Type *key) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_SET && table[i]->elems[0] == key) return table[i];
+    char name[1100];
+    snprintf(name, sizeof name, "set(%s)", key ? key->name : "undefined");
+    const Type **e = calloc(2, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = key;
+    e[1] = ty_none;
+    Type *t = new_type(TY_SET, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 2;
+    t->elems = e;
+    return t;
+}
+
+bool ty_is_hashable(const Type *t) {
+    if (!t) return false;
+    if (t == ty_bool || t == ty_int64 || t == ty_uint64 || t == ty_float64) return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_hashable(t->elems[i])) return false;
+    return true;
+}
+
+const Type *ty_dict(const Type *key, const Type *value) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value) return table[i];
+    char name[2200];
+    snprintf(name, sizeof name, "dict(%s, %s)", key ? key->name : "undefined", value ? value->name : "undefined");
+    const Type **e = calloc(2, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = key;
+    e[1] = value;
+    Type *t = new_type(TY_DICT, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 2;
+    t->elems = e;
+    return t;
+}
+
+void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
+    const Type *k = d->elems[0], *v = d->elems[1];
+    size_t va = v->align ? v->align : 1, off = 16 + k->size;
+    off = (off + va - 1) / va * va;
+    *value_offset = off;
+    *entry_size = (off + v->size + 7) / 8 * 8;
+}
+
+const Type *ty_list(const Type *elem) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem) return table[i];
+    char name[1100];
+    snprintf(name, sizeof name, "list(%s)", elem ? elem->name : "undefined");
+    const Type **e = calloc(1, sizeof(Type *));
+    if (!e) return NULL;
+    e[0] = elem;
+    Type *t = new_type(TY_LIST, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 1;
+    t->elems = e;
+    return t;
+}
+
+bool ty_is_complete(const Type *t) {
+    if (!t) return false;
+    if (t->kind == TY_LIST) return ty_is_complete(t->elems[0]);
+    if (t->kind == TY_DICT || t->kind == TY_SET) return ty_is_complete(t->elems[0]) && ty_is_complete(t->elems[1]);
+    if (t->kind == TY_ITER) return ty_is_complete(t->iter_of);
+    if (t->kind == TY_METHOD) return ty_is_complete(t->recv);
+    if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
+        for (int i = 0; i < t->n; i++)
+            if (!ty_is_complete(t->elems[i])) return false;
+    return true;
 }
 
 const Type *ty_iter(const Type *iterable) {
@@ -369,6 +447,14 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     case TY_STR: desc[at] = 's'; break;
     case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
     case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
+    case TY_LIST: {   /* print only, as arrays: L and the element's letter, one word pointing at the block */
+        const Type *e = t->elems[0];
+        if (!arrays || !e || !ty_is_number(e)) return -1;
+        desc[at] = 'L';
+        desc[at + 1] = e == ty_int64 ? 'q' : e == ty_uint64 ? 'Q' : e == ty_float64 ? 'd' : e == ty_bool ? '?' : 'D';
+        desc[at + 2] = 0;
+        return 1;
+    }
     case TY_ARRAY:
         if (!arrays) return -1;
         desc[at] = 'A';
@@ -439,6 +525,10 @@ bool ty_is_runtime(const Type *t) {
 
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL))) return true;
+    if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
+    if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
+    if (t && t->kind == TY_DICT)
+        return (!t->elems[0] || ty_is_value(t->elems[0])) && (!t->elems[1] || ty_is_value(t->elems[1]));
     if (!t || t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_value(t->elems[i])) return false;
@@ -477,6 +567,29 @@ const Type *ty_unify(const Type *a, const Type *b) {
         for (int i = 0; i < a->n; i++)
             if (!(elems[i] = ty_unify(a->elems[i], b->elems[i]))) return NULL;
         return ty_tuple(a->n, elems);
+    }
+    if (a->kind == TY_LIST && b->kind == TY_LIST) {   /* invariant: only an undefined element type gives way */
+        const Type *x = a->elems[0], *y = b->elems[0];
+        if (!x || !y) return x ? a : b;
+        if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
+            const Type *u = ty_unify(x, y);
+            return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list(u) : NULL;
+        }
+        return NULL;
+    }
+    if (a->kind == TY_SET && b->kind == TY_SET)
+        return !a->elems[0] || !b->elems[0] ? (a->elems[0] ? a : b) : NULL;
+    if (a->kind == TY_DICT && b->kind == TY_DICT) {   /* invariant, as lists */
+        const Type *u[2];
+        for (int i = 0; i < 2; i++) {
+            const Type *x = a->elems[i], *y = b->elems[i];
+            if (!x || !y) { u[i] = x ? x : y; continue; }
+            if (x == y) { u[i] = x; continue; }
+            const Type *lx = ty_list(x), *ly = ty_list(y), *lu = ty_unify(lx, ly);   /* refines undefined parts only */
+            if (!lu) return NULL;
+            u[i] = lu->elems[0];
+        }
+        return ty_dict(u[0], u[1]);
     }
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
@@ -633,6 +746,22 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (*s != ')') { snprintf(err, errlen, "expected ')'"); return NULL; }
         *end = s + 1;
         return ty_tuple(count, elems);
+    }
+    int nparts = n == 4 && !strncmp(start, "list", 4) ? 1 : n == 3 && !strncmp(start, "set", 3) ? 1
+               : n == 4 && !strncmp(start, "dict", 4) ? 2 : 0;
+    if (nparts && *skip_ws(s) == '(') {   /* list(T), set(K), dict(K, V): as the types name themselves */
+        const Type *parts[2];
+        s = skip_ws(s) + 1;
+        for (int i = 0; i < nparts; i++) {
+            if (!(parts[i] = ty_parse(s, &s, err, errlen))) return NULL;
+            s = skip_ws(s);
+            if (*s != (i + 1 < nparts ? ',' : ')')) { snprintf(err, errlen, "expected '%c' in %.*s(...)", i + 1 < nparts ? ',' : ')', (int)n, start); return NULL; }
+            s++;
+        }
+        *end = s;
+        if (start[0] == 'l') return ty_list(parts[0]);
+        if (start[0] == 's') return ty_is_hashable(parts[0]) ? ty_set(parts[0]) : (snprintf(err, errlen, "a set's items must be numbers or tuples of them"), NULL);
+        return ty_is_hashable(parts[0]) ? ty_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
     }
     int dt = dtype_named(start, n);
     if (dt >= 0 && *skip_ws(s) == '[') return parse_array(dt, skip_ws(s) + 1, end, err, errlen);

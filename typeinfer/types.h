@@ -40,6 +40,11 @@ typedef enum {
     TY_RNG,         /* a numpy.random.Generator: at run time a pointer to its bit generator (runtime/rng.c) */
     TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
                        out as the tuple elems {bool (is T), T}; T has no references */
+    TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
+                     * its block (runtime/rt.h, RtList) */
+    TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
+                     * (runtime/dict.c, RtDict) */
+    TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
     TY_NKINDS
 } TypeKind;
 
@@ -61,6 +66,13 @@ extern const DTypeInfo ty_dtypes[DT_COUNT];
 /* Array runtime value: {block *meminfo, PyObject *parent, char *data, i64 shape[nd], i64
  * strides[nd]} with strides in bytes. meminfo is NULL for memory ember does not own (an argument's). */
 #define TY_ARRAY_HEADER 3
+
+/* List runtime value: a pointer to its block (runtime/array.c: refcnt at offset 0, then the block
+ * header), whose data holds {i64 len, i64 cap, ptr items}: items is a malloc'd array of cap
+ * elements laid out as the element type, grown by doubling (runtime/list.c). The list owns one
+ * reference to each element that holds references. */
+#define TY_BLOCK_HEADER 24   /* sizeof(RtBlock): where a list's fields start */
+#define TY_DICT_WORDS 7      /* sizeof(RtDict) / 8: a dict's (or set's) fields, runtime/rt.h */
 
 struct Type {
     TypeKind kind;
@@ -149,7 +161,17 @@ const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
 int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex128 -> DT_*, else -1 */
-bool ty_has_refs(const Type *t);          /* holds array references (arrays, tuples of them) */
+bool ty_has_refs(const Type *t);          /* holds references (arrays, lists, tuples of them) */
+/* list(elem): elem NULL for a list whose element type is not known yet ("list(undefined)") */
+const Type *ty_list(const Type *elem);
+const Type *ty_dict(const Type *key, const Type *value);   /* either NULL while not known */
+const Type *ty_set(const Type *key);   /* NULL while not known */
+bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
+bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
+/* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset
+ * and the entry's size. */
+void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
+bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
 #endif

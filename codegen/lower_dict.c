@@ -1,0 +1,508 @@
+/* lower_dict.c: dicts in generated code: literals and comprehensions, items, methods,
+ * membership and iteration in insertion order.
+ *
+ * Value: a pointer to the dict's block (runtime/dict.c holds the layout and the hash table).
+ * Generated code finds entries through the runtime (lookup, slot, remove: they hash and probe)
+ * and reads and writes the entry's value itself, {i64 hash, i64 live, key, value}. A key is
+ * handed over in a buffer written field by field over zeroes, with -0.0 made 0.0, so that the
+ * runtime can compare keys as bytes.
+ *
+ * References, as for lists (lower_list.c): the dict owns one reference to each value that
+ * holds references (keys never do); storing takes one, replacing or deleting drops the old,
+ * pop() hands the dict's reference to its slot, and the drop function of the dict's type
+ * (ember.drop.<type>) drops each live value's before freeing.
+ */
+#include "lower.h"
+#include <string.h>
+
+static LLVMValueRef word(Lower *L, LLVMValueRef d, int k) { return cg_gep8(L, d, i64c(L, TY_BLOCK_HEADER + 8 * k)); }
+static LLVMValueRef dict_len(Lower *L, LLVMValueRef d) { return LLVMBuildLoad2(L->b, L->i64, word(L, d, 0), "dlen"); }
+static LLVMValueRef dict_used(Lower *L, LLVMValueRef d) { return LLVMBuildLoad2(L->b, L->i64, word(L, d, 1), "used"); }
+
+static LLVMTypeRef entry_type(Lower *L, const Type *dt) {
+    LLVMTypeRef f[4] = {L->i64, L->i64, cg_type(L, dt->elems[0]), cg_type(L, dt->elems[1])};
+    return LLVMStructTypeInContext(L->c, f, 4, 0);
+}
+static LLVMValueRef size_of(Lower *L, LLVMTypeRef t) {
+    return i64c(L, (long long)LLVMABISizeOfType(LLVMGetModuleDataLayout(L->m), t));
+}
+static LLVMValueRef entry_ptr(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef i) {
+    LLVMValueRef entries = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 5), "entries");
+    return LLVMBuildInBoundsGEP2(L->b, entry_type(L, dt), entries, &i, 1, "");
+}
+static LLVMValueRef field(Lower *L, const Type *dt, LLVMValueRef e, unsigned k) {
+    return LLVMBuildStructGEP2(L->b, entry_type(L, dt), e, k, "");
+}
+static LLVMValueRef load_value(Lower *L, const Type *dt, LLVMValueRef e) {
+    return LLVMBuildLoad2(L->b, cg_type(L, dt->elems[1]), field(L, dt, e, 3), "");
+}
+
+/* key x (of type kt) written at p over zeroes: each number stored alone, -0.0 as 0.0 */
+static void store_key(Lower *L, const Type *kt, LLVMValueRef p, LLVMValueRef x) {
+    if (kt->kind == TY_TUPLE) {
+        for (int i = 0; i < kt->n; i++)
+            store_key(L, kt->elems[i], LLVMBuildStructGEP2(L->b, cg_type(L, kt), p, (unsigned)i, ""),
+                      LLVMBuildExtractValue(L->b, x, (unsigned)i, ""));
+        return;
+    }
+    if (kt == ty_float64) x = LLVMBuildFAdd(L->b, x, f64c(L, 0.0), "");
+    LLVMBuildStore(L->b, x, p);
+}
+
+/* The call arguments (desc, key size, key buffer) for key k of type `from`. */
+static void key_args(Lower *L, const Type *dt, LLVMValueRef k, const Type *from, LLVMValueRef *out) {
+    const Type *kt = dt->elems[0];
+    LLVMTypeRef t = cg_type(L, kt);
+    LLVMValueRef buf = cg_entry_alloca(L, t, "key");
+    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+    LLVMValueRef a[4] = {buf, LLVMConstInt(L->i8, 0, 0), size_of(L, t), LLVMConstInt(L->i1, 0, 0)};
+    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, a, 4);
+    store_key(L, kt, buf, cg_cast(L, k, from, kt));
+    char desc[128] = "";
+    ty_value_layout(kt, desc, sizeof desc, false);
+    out[0] = cg_cstring(L, desc);
+    out[1] = size_of(L, t);
+    out[2] = buf;
+}
+
+static LLVMValueRef rt_call3(Lower *L, const char *fn, LLVMValueRef d, LLVMValueRef *ka) {
+    LLVMTypeRef pt[4] = {L->ptr, L->ptr, L->i64, L->ptr};
+    LLVMValueRef a[4] = {d, ka[0], ka[1], ka[2]};
+    return cg_call(L, fn, L->i64, pt, a, 4);
+}
+
+/* raise KeyError(k) unless found */
+static void key_error_unless(Lower *L, LLVMValueRef found, LLVMValueRef k, const Type *kt) {
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "keyerror");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "found");
+    cg_br_expect(L, found, true, ok, miss);
+    LLVMPositionBuilderAtEnd(L->b, miss);
+    cg_raise_value(L, "builtins:KeyError", k, kt);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
+static LLVMValueRef new_dict(Lower *L, const Type *dt) {
+    LLVMValueRef es = size_of(L, entry_type(L, dt));
+    LLVMValueRef d = cg_call(L, "ember_rt_dict_new", L->ptr, &L->i64, &es, 1);
+    cg_raise_if(L, LLVMBuildIsNull(L->b, d, ""), NULL, NULL);
+    return d;
+}
+
+/* d[k] = v through the key arguments ka; returns the entry */
+static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef *ka, LLVMValueRef v) {
+    const Type *vt_ = dt->elems[1];
+    LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", d, ka);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), ""), NULL, NULL);
+    LLVMValueRef e = entry_ptr(L, dt, d, LLVMBuildAShr(L->b, r, i64c(L, 1), ""));
+    LLVMValueRef vp = field(L, dt, e, 3);
+    if (ty_has_refs(vt_)) {
+        cg_incref(L, v, vt_);
+        LLVMBasicBlockRef old = LLVMAppendBasicBlockInContext(L->c, L->func, "replace");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "stored");
+        LLVMValueRef isnew = LLVMBuildTrunc(L->b, r, L->i1, "");
+        LLVMBuildCondBr(L->b, isnew, join, old);
+        LLVMPositionBuilderAtEnd(L->b, old);
+        cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, vt_), vp, ""), vt_);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    }
+    LLVMBuildStore(L->b, v, vp);
+    return e;
+}
+
+static void set_item(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt, LLVMValueRef v, const Type *vt_) {
+    LLVMValueRef ka[3];
+    key_args(L, dt, k, kt, ka);
+    set_with(L, dt, d, ka, cg_cast(L, v, vt_, dt->elems[1]));
+}
+
+LLVMValueRef cg_dict_len(Lower *L, LLVMValueRef d) { return dict_len(L, d); }
+
+LLVMValueRef cg_dict_literal(Lower *L, Instr *in) {
+    const Type *dt = L->ti->vtypes[in->id];
+    LLVMValueRef d = new_dict(L, dt);
+    cg_own(L, d, dt);
+    for (int i = 0; i < in->nargs; i += 2)
+        set_item(L, dt, d, L->vals[in->args[i]], L->ti->vtypes[in->args[i]], L->vals[in->args[i + 1]],
+                 L->ti->vtypes[in->args[i + 1]]);
+    return d;
+}
+
+void cg_dict_setitem(Lower *L, Instr *in) {
+    set_item(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->vals[in->args[1]], L->ti->vtypes[in->args[1]],
+             L->vals[in->args[2]], L->ti->vtypes[in->args[2]]);
+}
+
+static LLVMValueRef find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    LLVMValueRef ka[3];
+    key_args(L, dt, k, kt, ka);
+    return rt_call3(L, "ember_rt_dict_lookup", d, ka);
+}
+
+LLVMValueRef cg_dict_getitem(Lower *L, Instr *in) {
+    const Type *dt = L->ti->vtypes[in->args[0]], *kt = L->ti->vtypes[in->args[1]];
+    LLVMValueRef d = L->vals[in->args[0]], k = L->vals[in->args[1]];
+    LLVMValueRef i = find(L, dt, d, k, kt);
+    key_error_unless(L, LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), ""), k, kt);
+    return load_value(L, dt, entry_ptr(L, dt, d, i));
+}
+
+/* Remove key k: its value, the dict's reference now the caller's; KeyError if missing. */
+static LLVMValueRef take(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt, LLVMValueRef *found) {
+    LLVMValueRef ka[3];
+    key_args(L, dt, k, kt, ka);
+    LLVMValueRef i = rt_call3(L, "ember_rt_dict_remove", d, ka);
+    *found = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+    LLVMValueRef safe = LLVMBuildSelect(L->b, *found, i, i64c(L, 0), "");
+    /* entry 0 exists when nothing was found only if the dict is not empty: read it guarded */
+    LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, dt->elems[1]), "taken");
+    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, dt->elems[1])), slot);
+    LLVMBasicBlockRef rd = LLVMAppendBasicBlockInContext(L->c, L->func, "taken");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "take.done");
+    LLVMBuildCondBr(L->b, *found, rd, join);
+    LLVMPositionBuilderAtEnd(L->b, rd);
+    LLVMBuildStore(L->b, load_value(L, dt, entry_ptr(L, dt, d, safe)), slot);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, cg_type(L, dt->elems[1]), slot, "");
+}
+
+void cg_dict_delitem(Lower *L, Instr *in) {
+    const Type *dt = L->ti->vtypes[in->args[0]], *kt = L->ti->vtypes[in->args[1]];
+    LLVMValueRef found, v = take(L, dt, L->vals[in->args[0]], L->vals[in->args[1]], kt, &found);
+    key_error_unless(L, found, L->vals[in->args[1]], kt);
+    if (ty_has_refs(dt->elems[1])) cg_decref(L, v, dt->elems[1]);
+}
+
+LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    return LLVMBuildICmp(L->b, LLVMIntSGE, find(L, dt, d, k, kt), i64c(L, 0), "");
+}
+
+/* ---- iteration: {dict, k, key} ---------------------------------------------------------- */
+void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st) {
+    cg_incref(L, d, dt);
+    cg_own(L, d, dt);
+    LLVMBuildStore(L->b, d, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
+    LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
+}
+
+LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st) {
+    LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
+    LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef a[2] = {d, LLVMBuildLoad2(L->b, L->i64, kp, "")};
+    LLVMValueRef k = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);
+    LLVMBuildStore(L->b, k, kp);
+    return LLVMBuildICmp(L->b, LLVMIntSGE, k, i64c(L, 0), "");
+}
+
+void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st) {
+    LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
+    LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "");
+    LLVMValueRef e = entry_ptr(L, dt, d, k);
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""),
+                   LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), kp);
+}
+
+/* for each live entry e of d: body(e) */
+typedef void (*EntryBody)(Lower *L, const Type *dt, LLVMValueRef e, void *env);
+static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body, void *env) {
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, dict_used(L, d));
+    LLVMValueRef e = entry_ptr(L, dt, d, i);
+    LLVMBasicBlockRef live = LLVMAppendBasicBlockInContext(L->c, L->func, "live");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "nextentry");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 1), ""), i64c(L, 0), ""),
+                    live, next);
+    LLVMPositionBuilderAtEnd(L->b, live);
+    body(L, dt, e, env);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    cg_loop_end(L, &lc);
+}
+
+static void drop_value(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
+    cg_decref(L, load_value(L, dt, e), dt->elems[1]);
+}
+
+static void drop_values(Lower *L, const Type *dt, LLVMValueRef d) { each_entry(L, dt, d, drop_value, NULL); }
+
+void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt) {
+    LLVMTypeRef pt = L->ptr;
+    if (ty_has_refs(dt->elems[1])) cg_call_drop(L, p, dt, drop_values, "ember_rt_dict_free");
+    else cg_call(L, "ember_rt_dict_free", L->voidt, &pt, &p, 1);
+}
+
+/* ---- methods --------------------------------------------------------------------------- */
+typedef struct { const Type *lt; LLVMValueRef out; int op; } ViewEnv;
+
+static void view_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
+    ViewEnv *env = env_;
+    const Type *kt = dt->elems[0], *vt_ = dt->elems[1];
+    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, dt, e, 2), ""), v = load_value(L, dt, e), x;
+    const Type *xt;
+    if (env->op == DM_KEYS) { x = k; xt = kt; }
+    else if (env->op == DM_VALUES) { x = v; xt = vt_; }
+    else {
+        xt = env->lt->elems[0];
+        x = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, xt)), k, 0, ""), v, 1, "");
+    }
+    cg_list_append(L, env->lt, env->out, x, xt);
+}
+
+typedef struct { const Type *dt; LLVMValueRef to; } CopyEnv;
+
+static void copy_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
+    CopyEnv *env = env_;
+    char desc[128] = "";
+    ty_value_layout(dt->elems[0], desc, sizeof desc, false);
+    LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, dt->elems[0])), field(L, dt, e, 2)};
+    set_with(L, env->dt, env->to, ka, load_value(L, dt, e));
+}
+
+LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin == LB_DICT) return cg_own(L, new_dict(L, ci->ret), ci->ret);
+    const Type *dt = L->ti->vtypes[in->args[0]]->recv, *vt_ = dt->elems[1];
+    LLVMValueRef d = L->vals[in->args[0]];
+    switch (ci->builtin) {
+    case DM_GET: {
+        LLVMValueRef i = find(L, dt, d, args[0], ci->params[0]);
+        LLVMValueRef found = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+        LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, vt_), "got");
+        LLVMBuildStore(L->b, args[1], slot);
+        LLVMBasicBlockRef rd = LLVMAppendBasicBlockInContext(L->c, L->func, "get");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "got");
+        LLVMBuildCondBr(L->b, found, rd, join);
+        LLVMPositionBuilderAtEnd(L->b, rd);
+        LLVMBuildStore(L->b, load_value(L, dt, entry_ptr(L, dt, d, i)), slot);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return LLVMBuildLoad2(L->b, cg_type(L, vt_), slot, "");
+    }
+    case DM_SETDEFAULT: {
+        LLVMValueRef ka[3];
+        key_args(L, dt, args[0], ci->params[0], ka);
+        LLVMValueRef i = rt_call3(L, "ember_rt_dict_lookup", d, ka);
+        LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "setdefault");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "hasdefault");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), add, join);
+        LLVMPositionBuilderAtEnd(L->b, add);
+        set_with(L, dt, d, ka, args[1]);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return load_value(L, dt, entry_ptr(L, dt, d, rt_call3(L, "ember_rt_dict_lookup", d, ka)));
+    }
+    case DM_POP: {
+        LLVMValueRef found, v = take(L, dt, d, args[0], ci->params[0], &found);
+        if (ci->nparams == 1) key_error_unless(L, found, args[0], ci->params[0]);
+        else v = LLVMBuildSelect(L->b, found, v, args[1], "");
+        if (!ty_has_refs(vt_)) return v;
+        if (ci->nparams == 2) {   /* the default is borrowed: take a reference to own it like a popped value */
+            LLVMBasicBlockRef inc = LLVMAppendBasicBlockInContext(L->c, L->func, "default");
+            LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "popped");
+            LLVMBuildCondBr(L->b, found, join, inc);
+            LLVMPositionBuilderAtEnd(L->b, inc);
+            cg_incref(L, v, vt_);
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, join);
+        }
+        return cg_own(L, v, vt_);
+    }
+    case DM_POPITEM: {   /* the last entry inserted */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, d), i64c(L, 0), ""), "builtins:KeyError",
+                    "popitem(): dictionary is empty");
+        LLVMValueRef last = cg_entry_alloca(L, L->i64, "last");
+        LLVMBuildStore(L->b, LLVMBuildSub(L->b, dict_used(L, d), i64c(L, 1), ""), last);
+        LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "findlast");
+        LLVMBasicBlockRef back = LLVMAppendBasicBlockInContext(L->c, L->func, "dead");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "foundlast");
+        LLVMBuildBr(L->b, head);
+        LLVMPositionBuilderAtEnd(L->b, head);
+        LLVMValueRef i = LLVMBuildLoad2(L->b, L->i64, last, "");
+        LLVMValueRef e = entry_ptr(L, dt, d, i);
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 1), ""), i64c(L, 0), ""),
+                        done, back);
+        LLVMPositionBuilderAtEnd(L->b, back);
+        LLVMBuildStore(L->b, LLVMBuildSub(L->b, i, i64c(L, 1), ""), last);
+        LLVMBuildBr(L->b, head);
+        LLVMPositionBuilderAtEnd(L->b, done);
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), "");
+        LLVMValueRef v = load_value(L, dt, e);
+        char desc[128] = "";
+        ty_value_layout(dt->elems[0], desc, sizeof desc, false);
+        LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, dt->elems[0])), field(L, dt, e, 2)};
+        rt_call3(L, "ember_rt_dict_remove", d, ka);
+        LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, ci->ret)), k, 0, ""), v, 1, "");
+        return ty_has_refs(vt_) ? cg_own(L, r, ci->ret) : r;
+    }
+    case DM_UPDATE: {
+        CopyEnv env = {dt, d};
+        each_entry(L, types[0], L->vals[in->args[ci->argmap[0]]], copy_item, &env);
+        break;
+    }
+    case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
+        ViewEnv env = {ci->ret, NULL, ci->builtin};
+        LLVMTypeRef pt[2] = {L->i64, L->i64};
+        LLVMValueRef a[2] = {size_of(L, cg_type(L, ci->ret->elems[0])), dict_len(L, d)};
+        env.out = cg_call(L, "ember_rt_list_new", L->ptr, pt, a, 2);
+        cg_raise_if(L, LLVMBuildIsNull(L->b, env.out, ""), NULL, NULL);
+        cg_own(L, env.out, ci->ret);
+        each_entry(L, dt, d, view_item, &env);
+        return env.out;
+    }
+    case DM_CLEAR:
+        if (ty_has_refs(vt_)) each_entry(L, dt, d, drop_value, NULL);
+        cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &d, 1);
+        break;
+    case DM_COPY: {
+        LLVMValueRef r = cg_own(L, new_dict(L, dt), dt);
+        CopyEnv env = {dt, r};
+        each_entry(L, dt, d, copy_item, &env);
+        return r;
+    }
+    default:
+        return NULL;
+    }
+    return LLVMConstInt(L->i8, 0, 0);
+}
+
+/* ---- sets: dicts of key -> None -------------------------------------------------------- */
+static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, const Type *kt) {
+    LLVMValueRef ka[3];
+    key_args(L, st, k, kt, ka);
+    set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
+}
+
+LLVMValueRef cg_set_literal(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->id];
+    LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    for (int i = 0; i < in->nargs; i++) add_key(L, st, s, L->vals[in->args[i]], L->ti->vtypes[in->args[i]]);
+    return s;
+}
+
+void cg_set_add(Lower *L, Instr *in) {
+    add_key(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
+}
+
+typedef struct { const Type *st; LLVMValueRef s; } AddEnv;
+
+static void add_each(Lower *L, LLVMValueRef v, const Type *vt_, void *env) {
+    AddEnv *e = env;
+    add_key(L, e->st, e->s, v, vt_);
+}
+
+static void add_iter(Lower *L, const Type *st, LLVMValueRef s, const Type *it, LLVMValueRef x) {
+    AddEnv env = {st, s};
+    cg_for_each(L, it, x, add_each, &env);
+}
+
+/* Keys of a kept (or, with `keep_if_in` false, not kept) by their membership in b, into out. */
+typedef struct { const Type *st; LLVMValueRef b, out; bool keep_if_in; } FilterEnv;
+
+static void filter_key(Lower *L, const Type *st, LLVMValueRef e, void *env_) {
+    FilterEnv *env = env_;
+    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, st->elems[0]), field(L, st, e, 2), "");
+    LLVMValueRef in = cg_dict_contains(L, st, env->b, k, st->elems[0]);
+    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "keep");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
+    LLVMBuildCondBr(L->b, env->keep_if_in ? in : LLVMBuildNot(L->b, in, ""), add, next);
+    LLVMPositionBuilderAtEnd(L->b, add);
+    add_key(L, st, env->out, k, st->elems[0]);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) {
+    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
+    CopyEnv env = {st, r};
+    each_entry(L, st, a, copy_item, &env);
+    return r;
+}
+
+/* a op b as a new set: IRB_OR union, IRB_AND intersection, IRB_SUB difference, IRB_XOR both ways */
+static LLVMValueRef set_op(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
+    if (op == IRB_OR) {
+        LLVMValueRef r = copy_set(L, st, a);
+        CopyEnv env = {st, r};
+        each_entry(L, st, b, copy_item, &env);
+        return r;
+    }
+    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
+    FilterEnv env = {st, b, r, op == IRB_AND};
+    each_entry(L, st, a, filter_key, &env);
+    if (op == IRB_XOR) {
+        FilterEnv back = {st, a, r, false};
+        each_entry(L, st, b, filter_key, &back);
+    }
+    return r;
+}
+
+/* Swap the contents of heap blocks a and b (an in-place operator's result into its target). */
+static void swap_contents(Lower *L, LLVMValueRef a, LLVMValueRef b, int words) {
+    for (int k = 0; k < words; k++) {
+        LLVMValueRef x = LLVMBuildLoad2(L->b, L->i64, word(L, a, k), ""), y = LLVMBuildLoad2(L->b, L->i64, word(L, b, k), "");
+        LLVMBuildStore(L->b, y, word(L, a, k));
+        LLVMBuildStore(L->b, x, word(L, b, k));
+    }
+}
+
+LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->id];
+    LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
+    LLVMValueRef r = set_op(L, st, in->imm, a, b);
+    if (!in->imm2) return r;
+    swap_contents(L, a, r, TY_DICT_WORDS);   /* a op= b: a takes the result, r's slot drops the old */
+    return a;
+}
+
+LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin == LB_SET) {
+        LLVMValueRef s = cg_own(L, new_dict(L, ci->ret), ci->ret);
+        if (ci->nparams) add_iter(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        return s;
+    }
+    const Type *st = L->ti->vtypes[in->args[0]]->recv, *kt = st->elems[0];
+    LLVMValueRef s = L->vals[in->args[0]];
+    switch (ci->builtin) {
+    case SM_ADD:
+        add_key(L, st, s, args[0], kt);
+        break;
+    case SM_DISCARD: case SM_REMOVE: {
+        LLVMValueRef found;
+        take(L, st, s, args[0], kt, &found);
+        if (ci->builtin == SM_REMOVE) key_error_unless(L, found, args[0], kt);
+        break;
+    }
+    case SM_POP: {
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, s), i64c(L, 0), ""), "builtins:KeyError",
+                    "pop from an empty set");
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, i64c(L, 0)};
+        LLVMValueRef i = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);   /* the first live entry */
+        LLVMValueRef e = entry_ptr(L, st, s, i);
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, e, 2), "");
+        char desc[128] = "";
+        ty_value_layout(kt, desc, sizeof desc, false);
+        LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, kt)), field(L, st, e, 2)};
+        rt_call3(L, "ember_rt_dict_remove", s, ka);
+        return k;
+    }
+    case SM_CLEAR:
+        cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &s, 1);
+        break;
+    case SM_UPDATE:
+        add_iter(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        break;
+    case SM_COPY:
+        return copy_set(L, st, s);
+    case SM_UNION: case SM_INTERSECTION: case SM_DIFFERENCE: case SM_SYMMETRIC_DIFFERENCE: {
+        static const int ops[] = {IRB_OR, IRB_AND, IRB_SUB, IRB_XOR};
+        return set_op(L, st, ops[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
+    }
+    default:
+        return NULL;
+    }
+    return LLVMConstInt(L->i8, 0, 0);
+}

@@ -1,0 +1,211 @@
+/* list.c: lists made and used by compiled code, and Python lists crossing the boundary.
+ *
+ * A list is a counted block (array.c) whose data holds RtList {len, cap, items}: items is a
+ * separate malloc'd buffer of cap elements in the element type's layout, grown by doubling, so
+ * appending is amortised O(1) and the list's address never changes. Generated code reads and
+ * writes the fields inline (codegen/lower_list.c); it calls here to allocate, grow and free.
+ * Dropping the last reference drops each element's references first (generated code does that
+ * itself; rt_list_decref is the runtime's version, driven by the type).
+ *
+ * Crossing into Python. A list argument is unboxed into a new block, its items converted once
+ * (a loop over the PyList's items, floats and ints read directly); after the call the compiled
+ * list is reflected back, as Numba's reflected lists are: items that changed are replaced,
+ * those that did not are left alone (an unchanged float is never re-boxed), and the Python list
+ * is shortened or extended to the new length. A returned list becomes a new Python list.
+ */
+#include "rt.h"
+#include <stdlib.h>
+#include <string.h>
+
+static RtList *fields(RtBlock *l) { return ember_rt_block_data(l); }
+
+RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap) {
+    RtBlock *l = ember_rt_block_alloc(sizeof(RtList));
+    if (!l) return NULL;
+    RtList *f = fields(l);
+    f->len = 0;
+    f->cap = 0;
+    f->items = NULL;
+    if (cap > 0 && ember_rt_list_grow(l, itemsize, cap)) {
+        ember_rt_list_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need) {
+    RtList *f = fields(l);
+    if (need <= f->cap) return 0;
+    int64_t cap = f->cap < 4 ? 4 : f->cap;
+    while (cap < need) cap = cap > INT64_MAX / 2 ? need : cap * 2;
+    void *p = (uint64_t)cap > ((uint64_t)1 << 58) / (uint64_t)(itemsize ? itemsize : 1)
+                  ? NULL : realloc(f->items, (size_t)(cap * (itemsize ? itemsize : 1)));
+    if (!p) {
+        ember_rt_raise("builtins:MemoryError", "cannot grow the list");
+        return -1;
+    }
+    f->items = p;
+    f->cap = cap;
+    return 0;
+}
+
+void ember_rt_list_free(RtBlock *l) {
+    free(fields(l)->items);
+    ember_rt_block_free(l);
+}
+
+static void drop_items(const Type *e, RtList *f) {
+    if (!ty_has_refs(e)) return;
+    for (int64_t i = 0; i < f->len; i++) rt_release(e, f->items + i * (int64_t)e->size);
+}
+
+void rt_list_decref(const Type *t, RtBlock *l) {
+    if (!rt_block_release_last(l)) return;
+    drop_items(t->elems[0], fields(l));
+    ember_rt_list_free(l);
+}
+
+/* ---- Python lists ------------------------------------------------------------------ */
+const Type *rt_typeof_list(PyObject *v) {
+    if (PyList_GET_SIZE(v) == 0) return NULL;
+    const Type *e = rt_typeof(PyList_GET_ITEM(v, 0));
+    return e && (ty_is_number(e) || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST) ? ty_list(e) : NULL;
+}
+
+int rt_unbox_list(const Type *t, PyObject *o, void *out) {
+    if (!PyList_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s", Py_TYPE(o)->tp_name, t->name);
+        return -1;
+    }
+    const Type *e = t->elems[0];
+    Py_ssize_t n = PyList_GET_SIZE(o);
+    RtBlock *l = ember_rt_list_new((int64_t)e->size, n);
+    if (!l) return rt_error_to_python();
+    RtList *f = fields(l);
+    PyObject **src = ((PyListObject *)o)->ob_item;
+    int64_t size = (int64_t)e->size;
+    Py_ssize_t i = 0;
+    if (e == ty_float64) {   /* the common case, without a call per item */
+        double *d = (double *)f->items;
+        for (; i < n && PyFloat_CheckExact(src[i]); i++) d[i] = PyFloat_AS_DOUBLE(src[i]);
+    } else if (e == ty_int64) {
+        int64_t *d = (int64_t *)f->items;
+        for (; i < n && PyLong_CheckExact(src[i]) && Py_SIZE(src[i]) >= -1 && Py_SIZE(src[i]) <= 1; i++)
+            d[i] = Py_SIZE(src[i]) * (int64_t)((PyLongObject *)src[i])->ob_digit[0];
+    }
+    for (; i < n; i++) {
+        f->len = i;
+        if (rt_unbox(e, src[i], f->items + i * size)) {
+            rt_list_decref(t, l);
+            return -1;
+        }
+    }
+    f->len = n;
+    *(RtBlock **)out = l;
+    return 0;
+}
+
+/* Whether the compiled element at p still equals Python's item (so it need not be replaced). */
+static bool unchanged(const Type *e, PyObject *item, const char *p) {
+    if (e == ty_float64) {
+        if (PyFloat_CheckExact(item)) return !memcmp(&((PyFloatObject *)item)->ob_fval, p, 8);
+        double d = PyLong_CheckExact(item) ? PyLong_AsDouble(item) : -1.0;   /* an int converted on the way in */
+        if (d == -1.0 && PyErr_Occurred()) PyErr_Clear();
+        return PyLong_CheckExact(item) && d == *(const double *)p;
+    }
+    if (e == ty_int64 && PyLong_CheckExact(item)) {
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(item, &overflow);
+        return !overflow && v == *(const int64_t *)p;
+    }
+    if (e == ty_bool) return item == (*p ? Py_True : Py_False);
+    return false;
+}
+
+/* A Python object for the element at p, the list keeping its own reference. */
+static PyObject *box_borrowed(const Type *e, void *p) {
+    if (e == ty_float64) return PyFloat_FromDouble(*(double *)p);
+    rt_retain(e, p);
+    return rt_box(e, p);
+}
+
+void rt_reflect_list(const Type *t, PyObject *o, const void *p) {
+    const Type *e = t->elems[0];
+    RtList *f = fields(*(RtBlock *const *)p);
+    Py_ssize_t n = PyList_GET_SIZE(o), m = (Py_ssize_t)f->len;
+    int64_t size = (int64_t)e->size;
+    for (Py_ssize_t i = 0; i < n && i < m; i++) {
+        PyObject *item = PyList_GET_ITEM(o, i);
+        char *q = f->items + i * size;
+        if (unchanged(e, item, q)) continue;
+        if (e->kind == TY_LIST && PyList_Check(item)) {   /* an inner list: into the same object */
+            rt_reflect_list(e, item, q);
+            continue;
+        }
+        PyObject *v = box_borrowed(e, q);
+        if (!v) { PyErr_Clear(); continue; }
+        PyList_SetItem(o, i, v);
+    }
+    if (m < n) {
+        PyList_SetSlice(o, m, n, NULL);
+    } else {
+        for (Py_ssize_t i = n; i < m; i++) {
+            PyObject *v = box_borrowed(e, f->items + i * size);
+            if (!v || PyList_Append(o, v)) PyErr_Clear();
+            Py_XDECREF(v);
+        }
+    }
+}
+
+PyObject *rt_box_list(const Type *t, const void *p) {
+    const Type *e = t->elems[0];
+    RtBlock *l = *(RtBlock *const *)p;
+    RtList *f = fields(l);
+    PyObject *r = PyList_New((Py_ssize_t)f->len);
+    int64_t size = (int64_t)e->size;
+    bool sole = rt_block_refcnt(l) == 1;   /* then the elements' references move to the boxes */
+    if (r && e == ty_float64) {
+        const double *d = (const double *)f->items;
+        for (int64_t i = 0; i < f->len; i++) {
+            PyObject *v = PyFloat_FromDouble(d[i]);
+            if (!v) { Py_CLEAR(r); break; }
+            PyList_SET_ITEM(r, i, v);
+        }
+    } else if (r) {
+        for (int64_t i = 0; i < f->len; i++) {
+            void *q = f->items + i * size;
+            if (!sole) rt_retain(e, q);
+            PyObject *v = rt_box(e, q);   /* takes over the reference */
+            if (!v) {   /* it dropped its own reference; the rest still hold theirs */
+                if (sole) {
+                    for (int64_t j = i + 1; j < f->len; j++) rt_release(e, f->items + j * size);
+                    f->len = 0;
+                }
+                Py_CLEAR(r);
+                break;
+            }
+            PyList_SET_ITEM(r, i, v);
+        }
+    }
+    if (sole) {   /* the elements' references went to the boxes */
+        if (!r) drop_items(e, f);   /* (none did if the list itself could not be made) */
+        rt_block_release_last(l);
+        ember_rt_list_free(l);
+    } else {
+        rt_list_decref(t, l);
+    }
+    return r;
+}
+
+PyObject *rt_list_of_numbers(char letter, const void *block) {
+    const Type *e = letter == 'q' ? ty_int64 : letter == 'Q' ? ty_uint64 : letter == 'd' ? ty_float64
+                  : letter == '?' ? ty_bool : ty_complex128;
+    RtList *f = fields((RtBlock *)block);
+    PyObject *r = PyList_New((Py_ssize_t)f->len);
+    for (int64_t i = 0; r && i < f->len; i++) {
+        PyObject *v = rt_box(e, f->items + i * (int64_t)e->size);
+        if (!v) Py_CLEAR(r);
+        else PyList_SET_ITEM(r, i, v);
+    }
+    return r;
+}

@@ -1,0 +1,310 @@
+"""Lists, compiled vs CPython: literals, comprehensions, `[]` typed by its first use, every
+method, operators, indexing and slices (negative, out of range), iteration, the builtins over
+lists, lists of numbers, tuples, arrays and lists, list arguments (reflected) and results, the
+errors Python raises, and no leak when building a list raises halfway."""
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, no_leaks  # noqa: F401 -- autouse fixture
+
+import ember
+
+
+def build_append(n):
+    l = []
+    for i in range(n):
+        l.append(i * 0.5)
+    return l
+
+
+def comprehension(n):
+    return [i * i for i in range(n) if i % 2]
+
+
+def nested_comprehension(n):
+    return [[i + j for j in range(i)] for i in range(n)]
+
+
+def literal_mixed(a):
+    l = [1, a, 2.5]   # one element type: float64 (ints convert, as in Numba)
+    return sum(l), l[2] * 2
+
+
+def repeat(n):
+    return [0.0] * n, n * [1, 2], [3] * -1
+
+
+def from_range(n):
+    return list(range(n)), list(range(n, 0, -2)), list()
+
+
+def from_array(n):
+    return list(np.arange(n) * 1.5)
+
+
+def test_building():
+    check_all(build_append, [(0,), (1,), (7,)])
+    check_all(comprehension, [(0,), (1,), (9,)])
+    check_all(nested_comprehension, [(0,), (4,)])
+    check_all(literal_mixed, [(3,), (-1,)])
+    check_all(repeat, [(0,), (3,), (-2,)])
+    check_all(from_range, [(0,), (5,)])
+    check_all(from_array, [(0,), (4,)])
+
+
+def indexing(l, i):
+    return l[i], l[-1], l[i:], l[:i], l[::-1], l[::2], l[-100:100]
+
+
+def setitem(l, i, v):
+    l[i] = v
+    return l
+
+
+def delitem(l, i):
+    del l[i]
+    return l
+
+
+def del_slice(l, a, b):
+    del l[a:b]
+    return l
+
+
+def set_slice(l, a, b, m):
+    l[a:b] = m
+    return l
+
+
+@pytest.mark.parametrize("i", [0, 1, 3, -1, -4, 4, -5, 100])
+def test_indexing(i):
+    check(indexing, [1.0, 2.0, 3.0, 4.0], i)
+    check(setitem, [1, 2, 3, 4], i, 9)
+    check(delitem, [1, 2, 3, 4], i)
+
+
+def test_slices():
+    check_all(del_slice, [([1, 2, 3, 4], 1, 3), ([1, 2, 3, 4], -3, 100), ([1, 2], 2, 0)])
+    check_all(set_slice, [([1, 2, 3, 4], 1, 3, [7, 8, 9]), ([1, 2, 3], 0, 3, [5]), ([1], 1, 1, [2, 3])])
+
+
+def methods(l, x):
+    l.append(x)
+    l.extend([x, x + 1])
+    l.extend((4, 5))
+    l.extend(range(2))
+    l.insert(0, x)
+    l.insert(-1, 7)
+    l.insert(100, 8)
+    a = l.pop()
+    b = l.pop(0)
+    c = l.pop(-2)
+    n = l.count(x)
+    k = l.index(x)
+    l.remove(x)
+    m = l.copy()
+    m.reverse()
+    l.sort()
+    m.sort(reverse=True)
+    return l, m, a, b, c, n, k, len(l)
+
+
+def clear(l):
+    l.clear()
+    l.append(1)
+    return l
+
+
+def index_bounds(l, x, a, b):
+    return l.index(x, a, b)
+
+
+def pop_empty(n):
+    l = [1] * n
+    return l.pop()
+
+
+def remove_missing(l, x):
+    l.remove(x)
+    return l
+
+
+def test_methods():
+    check_all(methods, [([1, 2, 3], 2), ([0], 5), ([3, 3, 3], 3)])
+    check_all(clear, [([1, 2],), ([5],)])
+    check_all(index_bounds, [([1, 2, 1, 2], 1, 1, 4), ([1, 2, 1, 2], 2, -2, 100), ([1, 2], 2, 0, 1)])
+    check_all(pop_empty, [(0,), (2,)])
+    check_all(remove_missing, [([1, 2], 3), ([1, 2], 2)])
+
+
+def operators(a, b):
+    c = a + b
+    a += b
+    d = a * 2
+    d *= 2
+    return c, a, d, a == b, a != b, a < b, a <= b, a > b, b >= a, 2 in a, 9 not in a, len(a), bool(b)
+
+
+def test_operators():
+    check_all(operators, [([1, 2], [3]), ([1, 2], [1, 2]), ([1, 2], [1, 3]), ([1, 2, 3], [1, 2])])
+
+
+def builtins(l):
+    s = 0.0
+    for x in l:
+        s += x
+    e = 0
+    for i, x in enumerate(l):
+        e += i * int(x)
+    z = 0.0
+    for x, y in zip(l, l[1:]):
+        z += x * y
+    return (s, e, z, sum(l), sum(l, 10.0), min(l), max(l), any(l), all(l), sorted(l), sorted(l, reverse=True),
+            list(reversed(l)))
+
+
+def minmax_empty(n):
+    return min([1.5] * n), max([1] * n)
+
+
+def test_builtins():
+    check_all(builtins, [([3.0, 1.0, 2.0, 0.0],), ([-1.5],), ([2.0, 2.0, -0.0],)])
+    check_all(minmax_empty, [(0,), (2,)])
+
+
+def of_tuples(n):
+    l = [(i, i * 0.5) for i in range(n)]
+    l.append((9, 9.5))
+    return l, (1, 0.5) in l, l[-1][1]
+
+
+def of_lists(n):
+    ls = []
+    for i in range(n):
+        ls.append([i] * i)
+    ls[0].append(7)
+    ls.append(ls[-1].copy())
+    return ls, ls == [[7]], [len(x) for x in ls]
+
+
+def of_arrays(n):
+    arrs = [np.zeros(i) for i in range(n)]
+    arrs.append(np.ones(2))
+    arrs.pop(0)
+    arrs[0] = np.full(3, 2.0)
+    t = 0.0
+    for a in arrs:
+        t += a.sum()
+    return arrs, t
+
+
+def test_element_types():
+    check_all(of_tuples, [(0,), (3,)])
+    check_all(of_lists, [(1,), (4,)])
+    check_all(of_arrays, [(1,), (4,)])
+
+
+def reflect(l):
+    l[0] = -l[0]
+    l.append(l[1])
+    return len(l)
+
+
+def reflect_shrink(l):
+    l.pop()
+    l.pop()
+    return sum(l)
+
+
+def reflect_nested(ls):
+    ls[0].append(1)
+    return len(ls)
+
+
+def test_arguments():
+    check_all(reflect, [([1.0, 2.0],), ([5, 6, 7],), ([-3, 0],)])
+    check_all(reflect_shrink, [([1.0, 2.0, 3.0],)])
+    check_all(reflect_nested, [([[1], [2, 3]],)])
+    a = [1.0, 2.0, 3.0]
+    b = a[1:]
+    ember.njit(reflect)(a)
+    assert a == [-1.0, 2.0, 3.0, 2.0]
+    assert b == [2.0, 3.0]
+
+
+def raise_halfway(n):
+    out = [np.zeros(2) for i in range(3)]
+    out2 = [[i] for i in range(n)]
+    return [10 // (i - 2) for i in range(n)], out, out2
+
+
+def raise_in_loop(n):
+    l = []
+    for i in range(n):
+        l.append(np.ones(i))
+        if i == 3:
+            raise ValueError("stop")
+    return l
+
+
+def test_raises_without_leaks():
+    check_all(raise_halfway, [(2,), (5,)])
+    check_all(raise_in_loop, [(3,), (6,)])
+
+
+def empty_list_argument(l):
+    return len(l)
+
+
+def test_diagnostics():
+    with pytest.raises(ember.errors.TypingError, match="empty list"):
+        ember.njit(empty_list_argument)([])
+    with pytest.raises(TypeError):
+        ember.njit(empty_list_argument)([1, "a"])
+
+    def bad_append(n):
+        l = [1, 2]
+        l.append(2.5)
+        return l
+    with pytest.raises(ember.errors.TypingError, match="cannot append float64 to list\\(int64\\)"):
+        ember.njit(bad_append)(1)
+
+
+def to_arrays(n):
+    l = [i * 0.5 for i in range(n)]
+    m = [[i, i + 1] for i in range(n)]
+    return np.array(l), np.asarray(m), np.asarray(np.ones(2)), np.asarray([1, 2]), np.array([[1.5], [2.0]])
+
+
+def ragged(m):
+    return np.array(m)
+
+
+def test_numpy_arrays_of_lists():
+    check_all(to_arrays, [(1,), (3,)])   # (of an empty list: the element's dtype, not NumPy's float64)
+    check_all(ragged, [([[1], [2, 3]],), ([[1, 2], [3, 4]],)])
+
+
+def printed(n):
+    l = [i * 0.5 for i in range(n)]
+    print(l, [True] * 2, [1, 2])
+
+
+def test_print(capfd):
+    printed(3)
+    want = capfd.readouterr().out
+    ember.njit(printed)(3)
+    assert capfd.readouterr().out == want
+
+
+def total(l):
+    return sum(l)
+
+
+def test_signatures():
+    f = ember.njit("float64(list(float64))")(total)
+    ints = [1, 2]
+    assert f(ints) == 3.0 and ints == [1, 2] and type(ints[0]) is int   # unchanged items stay as they were
+    g = ember.njit("int64(dict(int64, list(float64)))")(lambda d: len(d))
+    assert g({1: [2.0]}) == 1

@@ -1,0 +1,599 @@
+/* containers.c: typing rules for lists (literals, comprehensions, methods, operators and the
+ * builtins that consume iterables: len, sum, min, max, any, all, sorted, list, reversed).
+ *
+ * A list's type is list(elem), invariant in elem as in Numba: a list of int64 stays one (a
+ * float appended to it is an error, an int appended to a list of float64 converts).
+ *
+ * Empty lists. `[]` types as list(undefined); the first use that puts an element in (append,
+ * extend, insert, item assignment, +=, a store into a variable whose type is known) refines it:
+ * ti_refine follows the value back to where it comes from (a variable, a list literal, an item of
+ * another list, a method's receiver) and widens that to list(elem); the fixed point then carries
+ * the type everywhere the value flows. A list never given an element keeps no element type: the
+ * last step of typing (ti_complete_types) makes it list(int64), which no run can tell apart.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+/* What a list may hold: numbers, tuples of them, arrays, lists (heap values of any kind). */
+static bool storable(const Type *t) {
+    if (!t) return false;
+    if (ty_is_number(t) || t->kind == TY_ARRAY || t->kind == TY_LIST) return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!storable(t->elems[i])) return false;
+    return true;
+}
+
+/* The type value `v` of type `from` takes when stored into a list of `elem`: elem, or NULL. */
+static bool converts(const Type *from, const Type *elem) {
+    if (from == elem) return true;
+    if (ty_is_number(from) && ty_is_number(elem))
+        return ty_rank(from) <= ty_rank(elem) && !(from == ty_uint64 && elem == ty_int64) &&
+               !(from == ty_int64 && elem == ty_uint64);
+    if (from->kind == TY_TUPLE && elem->kind == TY_TUPLE && from->n == elem->n) {
+        for (int i = 0; i < from->n; i++)
+            if (!converts(from->elems[i], elem->elems[i])) return false;
+        return true;
+    }
+    if (from->kind == TY_ARRAY && elem->kind == TY_ARRAY) return ty_unify(from, elem) == elem;
+    if (from->kind == TY_LIST && elem->kind == TY_LIST) return ty_unify(from, elem) == elem;
+    return false;
+}
+
+/* Widen the type of value `v` (a list with undefined parts) to t, at its source. */
+int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
+    Instr *in = ti->fn->instrs[v];
+    const Type *old = ti->vtypes[v];
+    switch (in->op) {
+    case IR_LOADVAR: {
+        const Type *u = ty_unify(ti->vartypes[in->imm], t);
+        if (u && u != ti->vartypes[in->imm]) {
+            ti->vartypes[in->imm] = u;
+            *changed = true;
+        }
+        break;
+    }
+    case IR_GETITEM: {   /* an item of a list of lists, a value of a dict */
+        const Type *c = ti->vtypes[in->args[0]];
+        if (c && c->kind == TY_LIST) return ti_refine(ti, in->args[0], ty_list(t), changed);
+        if (c && c->kind == TY_DICT) return ti_refine(ti, in->args[0], ty_dict(c->elems[0], t), changed);
+        break;
+    }
+    case IR_GETATTR:   /* a method's receiver */
+        return ti_refine(ti, in->args[0], t, changed);
+    default:
+        break;
+    }
+    const Type *u = old ? ty_unify(old, t) : t;
+    if (u && u != old && (in->op == IR_TUPLE || in->op == IR_DICT || in->op == IR_SET || in->op == IR_CALL || in->op == IR_LOADVAR ||
+                              in->op == IR_GETITEM)) {
+        ti->vtypes[v] = u;
+        *changed = true;
+    }
+    return 0;
+}
+
+/* Refine list value `recv` (an argument position of `in`) to hold values of type x. */
+static int want_elem(TypeInfo *ti, int recv, const Type *x, bool *changed) {
+    return ti_refine(ti, recv, ty_list(x == ty_bool || ty_is_number(x) ? x : x), changed);
+}
+
+const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *u = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!storable(args[i])) return UNSUP(ti->fn->instrs[in->args[i]], "a list cannot hold %s", args[i]->name), NULL;
+        const Type *w = ty_unify(u, args[i]);
+        if (!w) return ERR(in, "a list's items must have one type (got %s and %s)", u->name, args[i]->name), NULL;
+        u = w;
+    }
+    return ty_list(u);
+}
+
+static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k);
+
+/* ---- items, operators --------------------------------------------------------------- */
+static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
+
+const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx) {
+    if (is_index(idx)) return l->elems[0] ? l->elems[0] : NULL;
+    if (idx->kind == TY_SLICE) return l;
+    return ERR(in, "list indices must be integers or slices, not %s", idx->name), NULL;
+}
+
+int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, const Type *val, bool *changed) {
+    if (idx->kind == TY_SLICE) {
+        if (val->kind != TY_LIST) return UNSUP(in, "a list slice can only be assigned a list (got %s)", val->name);
+        if (!l->elems[0]) return ti_refine(ti, in->args[0], val, changed);
+        if (val->elems[0] && !converts(val->elems[0], l->elems[0]))
+            return ERR(in, "cannot assign %s into a slice of %s", val->name, l->name);
+        return 0;
+    }
+    if (!is_index(idx)) return ERR(in, "list indices must be integers or slices, not %s", idx->name);
+    if (!storable(val)) return UNSUP(in, "a list cannot hold %s", val->name);
+    if (!l->elems[0]) return want_elem(ti, in->args[0], val, changed);
+    if (!converts(val, l->elems[0])) {
+        if (val->kind == TY_LIST && ty_unify(val, l->elems[0])) return ti_refine(ti, in->args[2], l->elems[0], changed);
+        return ERR(in, "cannot store %s into %s", val->name, l->name);
+    }
+    return 0;
+}
+
+int ti_list_delitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx) {
+    if (l->kind != TY_LIST) return UNSUP(in, "del on an item of %s is not supported", l->name);
+    if (!is_index(idx) && idx->kind != TY_SLICE)
+        return ERR(in, "list indices must be integers or slices, not %s", idx->name);
+    return 0;
+}
+
+/* l + m, l * n, n * l, l += iterable, l *= n. */
+const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    int op = in->imm;
+    if (op == IRB_ADD && a->kind == TY_LIST && b->kind == TY_LIST) {
+        const Type *u = ty_unify(a, b);
+        if (!u) return ERR(in, "cannot concatenate %s and %s", a->name, b->name), NULL;
+        if (u != a) ti_refine(ti, in->args[0], u, changed);
+        if (u != b) ti_refine(ti, in->args[1], u, changed);
+        return u;
+    }
+    if (op == IRB_ADD && in->imm2 && a->kind == TY_LIST && ti_is_iterable(b)) {   /* += extends */
+        const Type *e = ti_iter_value_type(b);
+        if (!e) return a;
+        if (!a->elems[0]) return want_elem(ti, in->args[0], e, changed), a;
+        if (!converts(e, a->elems[0])) return ERR(in, "cannot extend %s with %s", a->name, b->name), NULL;
+        return a;
+    }
+    if (op == IRB_MUL && ((a->kind == TY_LIST && is_index(b)) || (b->kind == TY_LIST && is_index(a))))
+        return a->kind == TY_LIST ? a : b;
+    return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+}
+
+/* Lists compare as Python compares them: == and != on any element type that compares, the
+ * orderings on numbers and tuples (the first difference decides, then the lengths). */
+const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+    if (a->kind == TY_LIST && b->kind == TY_LIST) {
+        const Type *x = a->elems[0], *y = b->elems[0];
+        bool eq = in->imm == IRC_EQ || in->imm == IRC_NE;
+        if (!x || !y || (ty_is_number(x) && ty_is_number(y) && (eq || (x != ty_complex128 && y != ty_complex128))) ||
+            (eq && ty_unify(x, y) && x->kind != TY_ARRAY))
+            return ty_bool;
+        if (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) return ty_bool;
+    }
+    if (in->imm == IRC_EQ || in->imm == IRC_NE) return ty_bool;   /* a list never equals a non-list */
+    return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
+}
+
+/* x in c: c a list, or a tuple of one type. */
+const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
+    if (c->kind == TY_DICT || c->kind == TY_SET) return check_key(ti, in, c, x) ? NULL : ty_bool;
+    const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
+    if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
+    if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
+    if (e && !((ty_is_number(e) && ty_is_number(x)) || (e->kind == TY_TUPLE && x->kind == TY_TUPLE) ||
+               (e->kind == TY_LIST && x->kind == TY_LIST)))
+        return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+    return ty_bool;
+}
+
+/* ---- methods ----------------------------------------------------------------------- */
+static const char *const list_methods[] = {"append", "extend", "insert", "pop", "remove", "clear", "index",
+                                           "count", "copy", "reverse", "sort", NULL};
+
+const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l) {
+    for (int i = 0; list_methods[i]; i++)
+        if (!strcmp(in->str, list_methods[i])) return ty_method(l, in->str);
+    return UNSUP(in, "list has no supported attribute '%s'", in->str), NULL;
+}
+
+CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret) {
+    CallInfo *ci = ti_new_call(ti, in, CALL_BUILTIN, nparams);
+    if (!ci) return NULL;
+    ci->builtin = op;
+    ci->ret = ret;
+    for (int i = 0; i < nparams && i + 1 < in->nargs; i++) ci->params[i] = ti->vtypes[in->args[i + 1]];
+    return ci;
+}
+
+int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *l = m->recv, *e = l->elems[0];
+    const char *name = m->attr;
+    int recv = in->args[0], npos = nargs - in->nkw;
+    int op = LIST_OPS;
+    for (int i = 0; list_methods[i]; i++)
+        if (!strcmp(name, list_methods[i])) op = LM_APPEND + i;
+    static const signed char lo[] = {1, 1, 2, 0, 1, 0, 1, 1, 0, 0, 0}, hi[] = {1, 1, 2, 1, 1, 0, 3, 1, 0, 0, 0};
+    int k = op - LM_APPEND;
+    if (in->nkw && op != LM_SORT) return ERR(in, "%s() takes no keyword arguments", name);
+    if (npos < lo[k] || npos > hi[k])
+        return ERR(in, "list.%s() takes %d to %d arguments (%d given)", name, lo[k], hi[k], npos);
+    CallInfo *ci;
+    switch (op) {
+    case LM_APPEND: case LM_INSERT: {
+        const Type *x = args[npos - 1];
+        if (op == LM_INSERT && !is_index(args[0])) return ERR(in, "list.insert() index must be an integer");
+        if (!storable(x)) return UNSUP(in, "a list cannot hold %s", x->name);
+        if (!e) return want_elem(ti, recv, x, changed);
+        if (!converts(x, e)) {
+            if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
+            return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
+        }
+        if (!(ci = ti_container_call(ti, in, op, npos, ty_none))) return -1;
+        if (op == LM_INSERT) ci->params[0] = ty_int64;
+        ci->params[npos - 1] = e;
+        return 0;
+    }
+    case LM_EXTEND: {
+        if (!ti_is_iterable(args[0]) && args[0]->kind != TY_LIST)
+            return UNSUP(in, "list.extend() of %s is not supported", args[0]->name);
+        const Type *x = ti_iter_value_type(args[0]);
+        if (!x) return 0;   /* extending with an empty list of no type yet */
+        if (!e) return want_elem(ti, recv, x, changed);
+        if (!converts(x, e)) return ERR(in, "cannot extend %s with %s", l->name, args[0]->name);
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        return 0;
+    }
+    case LM_POP:
+        if (npos && !is_index(args[0])) return ERR(in, "list.pop() index must be an integer");
+        if (!e) return 0;
+        if (!(ci = ti_container_call(ti, in, op, npos, e))) return -1;
+        if (npos) ci->params[0] = ty_int64;
+        return 0;
+    case LM_REMOVE: case LM_INDEX: case LM_COUNT: {
+        if (!e) return 0;
+        const Type *x = args[0];
+        if (!((ty_is_number(x) && ty_is_number(e)) || (x->kind == TY_TUPLE && e->kind == TY_TUPLE && ty_unify(x, e)) ||
+              (x->kind == TY_LIST && e->kind == TY_LIST)))
+            return ERR(in, "list.%s() cannot look for %s in %s", name, x->name, l->name);
+        for (int i = 1; i < npos; i++)
+            if (!is_index(args[i])) return ERR(in, "list.index() bounds must be integers");
+        if (!(ci = ti_container_call(ti, in, op, npos, op == LM_REMOVE ? ty_none : ty_int64))) return -1;
+        for (int i = 1; i < npos; i++) ci->params[i] = ty_int64;
+        return 0;
+    }
+    case LM_CLEAR: case LM_REVERSE:
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case LM_COPY:
+        return ti_container_call(ti, in, op, 0, l) ? 0 : -1;
+    case LM_SORT: {
+        if (e && !ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sort() of %s is not supported", l->name);
+        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = ty_bool;
+        ci->argmap[0] = -1;
+        ci->defaults[0] = Py_False;
+        for (int j = 0; j < in->nkw; j++) {
+            if (strcmp(in->kwnames[j], "reverse"))
+                return UNSUP(in, "sort(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+            if (!ty_is_number(args[npos + j]) || args[npos + j] == ty_complex128)
+                return ERR(in, "sort()'s reverse must be a bool");
+            ci->argmap[0] = 1 + npos + j;
+        }
+        return 0;
+    }
+    }
+    return UNSUP(in, "list.%s() is not supported", name);
+}
+
+/* ---- builtins over iterables -------------------------------------------------------- */
+/* Whether call `bid`(args) is one of ours: len of a list, and sum, min, max (one argument),
+ * any, all, sorted, list and reversed of any iterable. */
+bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
+    switch (bid) {
+    case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
+    case BI_DICT: case BI_SET: case BI_NP_ASARRAY: return true;
+    case BI_NP_ARRAY: return nargs == 1 && args[0]->kind == TY_LIST;
+    case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
+    case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
+    default: return false;
+    }
+}
+
+int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    const char *name = ti_builtins[bid].name;
+    int npos = nargs - in->nkw;
+    if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
+    if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
+    if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
+        if (args[0]->kind == TY_ARRAY) return ti_container_call(ti, in, LB_SAME, 1, args[0]) ? 0 : -1;
+        return ti_type_numpy_call(ti, in, BI_NP_ARRAY, args, nargs, false);   /* as np.array: a new array */
+    }
+    if (bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) {   /* of a list of numbers, or of lists of numbers */
+        if (npos != 1 || in->nkw) return UNSUP(in, "np.%s() of a list takes the list alone", name);
+        const Type *e = args[0]->elems[0], *s = e && e->kind == TY_LIST ? e->elems[0] : e;
+        int dt = ty_dtype_of_scalar(s);
+        if (!e) return 0;
+        if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, or of lists of numbers, are)",
+                                 name, args[0]->name);
+        return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;
+    }
+    if (bid == BI_SET && npos == 0) return ti_container_call(ti, in, LB_SET, 0, ty_set(NULL)) ? 0 : -1;
+    if (bid == BI_DICT) {
+        if (npos) return UNSUP(in, "dict() takes no arguments here (build it with {} or a comprehension)");
+        return ti_container_call(ti, in, LB_DICT, 0, ty_dict(NULL, NULL)) ? 0 : -1;
+    }
+    if (npos < 1 || npos > (bid == BI_SUM ? 2 : 1)) return ERR(in, "%s() takes %d argument%s (%d given)", name,
+                                                                bid == BI_SUM ? 2 : 1, bid == BI_SUM ? "s" : "", npos);
+    if (!ti_is_iterable(args[0])) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+    const Type *e = ti_iter_value_type(args[0]);
+    if (!e) return 0;   /* an empty list of no type yet */
+    CallInfo *ci;
+    switch (bid) {
+    case BI_LEN:
+        return ti_container_call(ti, in, LB_LEN, 1, ty_int64) ? 0 : -1;
+    case BI_SUM: {
+        if (!ty_is_number(e)) return UNSUP(in, "sum() of %s is not supported", args[0]->name);
+        const Type *r = npos == 2 ? ty_unify(e, args[1]) : e;
+        if (!r || !ty_is_number(r)) return ERR(in, "sum() cannot add %s to %s", e->name, args[1]->name);
+        if (r == ty_bool) r = ty_int64;
+        if (!(ci = ti_container_call(ti, in, LB_SUM, npos, r))) return -1;
+        if (npos == 2) ci->params[1] = r;
+        return 0;
+    }
+    case BI_MIN: case BI_MAX:
+        if (!ty_is_number(e) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+        return ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
+    case BI_ANY: case BI_ALL:
+        if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+        return ti_container_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
+    case BI_SET:
+        if (!ty_is_hashable(e)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", e->name);
+        return ti_container_call(ti, in, LB_SET, 1, ty_set(e)) ? 0 : -1;
+    case BI_LIST: case BI_REVERSED:
+        if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
+        return ti_container_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
+    case BI_SORTED:
+        if (!ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
+        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!(ci = ti_container_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
+        ci->params[1] = ty_bool;
+        ci->argmap[1] = -1;
+        ci->defaults[1] = Py_False;
+        for (int j = 0; j < in->nkw; j++) {
+            if (strcmp(in->kwnames[j], "reverse"))
+                return UNSUP(in, "sorted(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+            ci->argmap[1] = 2 + j;
+        }
+        return 0;
+    }
+    return UNSUP(in, "%s() is not supported", name);
+}
+
+/* ---- the last step ------------------------------------------------------------------ */
+static const Type *complete(const Type *t) {
+    if (!t || ty_is_complete(t)) return t;
+    if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_SET) return ty_set(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_DICT)
+        return ty_dict(t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
+    if (t->kind == TY_TUPLE) {
+        const Type *e[64];
+        for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
+        return ty_tuple(t->n, e);
+    }
+    if (t->kind == TY_METHOD) return ty_method(complete(t->recv), t->attr);
+    if (t->kind == TY_ITER) return ty_iter(complete(t->iter_of));
+    return t;
+}
+
+/* Lists that never got an element: list(int64), so that lowering sees only complete types. */
+void ti_complete_types(TypeInfo *ti) {
+    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = complete(ti->vtypes[v]);
+    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = complete(ti->vartypes[v]);
+    ti->ret = complete(ti->ret);
+    for (int v = 0; v < ti->fn->ninstrs; v++) {
+        CallInfo *ci = ti->calls[v];
+        if (!ci) continue;
+        ci->ret = complete(ci->ret);
+        for (int i = 0; i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);
+    }
+}
+
+/* ---- dicts ---------------------------------------------------------------------------
+ * dict(key, value), invariant in both as lists are; `{}` and dict() are dict(undefined,
+ * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
+ * Keys: bool, int64, uint64, float64 and tuples of them; values: anything a list holds. */
+static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
+    return ti_refine(ti, recv, ty_dict(d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
+}
+
+static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
+    if (!ty_is_hashable(k)) return UNSUP(in, "a dict key must be a number or a tuple of numbers (got %s)", k->name);
+    if (d->elems[0] && !converts(k, d->elems[0]) && !(ty_is_number(k) && ty_is_number(d->elems[0])))
+        return ERR(in, "%s cannot be a key of %s", k->name, d->name);
+    return 0;
+}
+
+static int check_value(TypeInfo *ti, Instr *in, const Type *d, const Type *v, int vid, bool *changed) {
+    if (!storable(v)) return UNSUP(in, "a dict cannot hold %s", v->name);
+    if (d->elems[1] && !converts(v, d->elems[1])) {
+        if (v->kind == TY_LIST && ty_unify(v, d->elems[1])) return ti_refine(ti, vid, d->elems[1], changed), 1;
+        return ERR(in, "cannot store %s into %s", v->name, d->name);
+    }
+    return 0;
+}
+
+const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *k = NULL, *v = NULL;
+    for (int i = 0; i < n; i += 2) {
+        if (!ty_is_hashable(args[i]))
+            return UNSUP(ti->fn->instrs[in->args[i]], "a dict key must be a number or a tuple of numbers (got %s)",
+                         args[i]->name), NULL;
+        if (!storable(args[i + 1])) return UNSUP(ti->fn->instrs[in->args[i + 1]], "a dict cannot hold %s", args[i + 1]->name), NULL;
+        const Type *uk = ty_unify(k, args[i]), *uv = ty_unify(v, args[i + 1]);
+        if (!uk || !uv) return ERR(in, "a dict's keys and values must each have one type"), NULL;
+        k = uk;
+        v = uv;
+    }
+    return ty_dict(k, v);
+}
+
+/* d[k] = v, and a comprehension's MAP_ADD */
+int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed) {
+    if (check_key(ti, in, d, k)) return -1;
+    if (!d->elems[0] || !d->elems[1] || (v->kind == TY_LIST && !ty_is_complete(d->elems[1])))
+        return want_dict(ti, in->args[0], d, k, v, changed);
+    int r = check_value(ti, in, d, v, in->args[2], changed);
+    return r < 0 ? -1 : 0;
+}
+
+const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
+    if (check_key(ti, in, d, k)) return NULL;
+    return d->elems[1];
+}
+
+static const char *const dict_methods[] = {"get", "setdefault", "pop", "popitem", "update", "items", "keys", "values",
+                                           "clear", "copy", NULL};
+
+const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d) {
+    for (int i = 0; dict_methods[i]; i++)
+        if (!strcmp(in->str, dict_methods[i])) return ty_method(d, in->str);
+    return UNSUP(in, "dict has no supported attribute '%s'", in->str), NULL;
+}
+
+int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *d = m->recv, *kt = d->elems[0], *vt = d->elems[1];
+    const char *name = m->attr;
+    int recv = in->args[0], op = -1;
+    for (int i = 0; dict_methods[i]; i++)
+        if (!strcmp(name, dict_methods[i])) op = DM_GET + i;
+    static const signed char lo[] = {1, 2, 1, 0, 1, 0, 0, 0, 0, 0}, hi[] = {2, 2, 2, 0, 1, 0, 0, 0, 0, 0};
+    int k = op - DM_GET;
+    if (in->nkw) return ERR(in, "%s() takes no keyword arguments", name);
+    if (nargs < lo[k] || nargs > hi[k]) return ERR(in, "dict.%s() takes %d to %d arguments (%d given)", name, lo[k], hi[k], nargs);
+    CallInfo *ci;
+    switch (op) {
+    case DM_SETDEFAULT:
+        if (check_key(ti, in, d, args[0])) return -1;
+        if (!kt || !vt) return want_dict(ti, recv, d, args[0], args[1], changed);
+        if (check_value(ti, in, d, args[1], in->args[2], changed)) return *changed ? 0 : -1;
+        if (!(ci = ti_container_call(ti, in, op, 2, vt))) return -1;
+        ci->params[0] = kt;
+        ci->params[1] = vt;
+        return 0;
+    case DM_GET: case DM_POP:
+        if (check_key(ti, in, d, args[0])) return -1;
+        if ((!kt || !vt) && nargs == 2 && storable(args[1])) return want_dict(ti, recv, d, args[0], args[1], changed);
+        if (!kt || !vt) return 0;
+        if (op == DM_GET && nargs == 1)
+            return UNSUP(in, "d.get(k) without a default is not supported (it may be None); write d.get(k, default)");
+        if (nargs == 2 && !converts(args[1], vt)) return ERR(in, "dict.%s()'s default must be %s (got %s)", name, vt->name, args[1]->name);
+        if (!(ci = ti_container_call(ti, in, op, nargs, vt))) return -1;
+        ci->params[0] = kt;
+        if (nargs == 2) ci->params[1] = vt;
+        return 0;
+    case DM_POPITEM: {
+        if (!kt || !vt) return 0;
+        const Type *pair[2] = {kt, vt};
+        return ti_container_call(ti, in, op, 0, ty_tuple(2, pair)) ? 0 : -1;
+    }
+    case DM_UPDATE:
+        if (args[0]->kind != TY_DICT) return UNSUP(in, "dict.update() of %s is not supported (a dict is)", args[0]->name);
+        if (!args[0]->elems[0]) return 0;
+        if (!kt || !vt) return want_dict(ti, recv, d, args[0]->elems[0], args[0]->elems[1], changed);
+        if (ty_unify(d, args[0]) != d) return ERR(in, "cannot update %s with %s", d->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
+    case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
+        if (!kt || !vt) return 0;
+        const Type *pair[2] = {kt, vt};
+        const Type *e = op == DM_KEYS ? kt : op == DM_VALUES ? vt : ty_tuple(2, pair);
+        return ti_container_call(ti, in, op, 0, ty_list(e)) ? 0 : -1;
+    }
+    case DM_CLEAR:
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case DM_COPY:
+        return ti_container_call(ti, in, op, 0, d) ? 0 : -1;
+    }
+    return UNSUP(in, "dict.%s() is not supported", name);
+}
+
+/* ---- sets ----------------------------------------------------------------------------
+ * set(key), laid out as a dict of key -> None; `set()` and an empty comprehension are
+ * set(undefined) until an add or update gives the key type. */
+const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
+    const Type *k = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!ty_is_hashable(args[i]))
+            return UNSUP(ti->fn->instrs[in->args[i]], "a set item must be a number or a tuple of numbers (got %s)",
+                         args[i]->name), NULL;
+        if (!(k = ty_unify(k, args[i]))) return ERR(in, "a set's items must have one type"), NULL;
+    }
+    return ty_set(k);
+}
+
+/* s.add(x), and a comprehension's SET_ADD */
+int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, bool *changed) {
+    if (!ty_is_hashable(x)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", x->name);
+    if (!s->elems[0]) return ti_refine(ti, recv, ty_set(x), changed);
+    if (!converts(x, s->elems[0])) return ERR(in, "cannot add %s to %s", x->name, s->name);
+    return 0;
+}
+
+static const char *const set_methods[] = {"add", "discard", "remove", "pop", "clear", "update", "union",
+                                          "intersection", "difference", "symmetric_difference", "copy", NULL};
+
+const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s) {
+    for (int i = 0; set_methods[i]; i++)
+        if (!strcmp(in->str, set_methods[i])) return ty_method(s, in->str);
+    return UNSUP(in, "set has no supported attribute '%s'", in->str), NULL;
+}
+
+int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
+    const Type *s = m->recv, *k = s->elems[0];
+    int op = -1, recv = in->args[0];
+    for (int i = 0; set_methods[i]; i++)
+        if (!strcmp(m->attr, set_methods[i])) op = SM_ADD + i;
+    static const signed char want[] = {1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0};
+    if (in->nkw) return ERR(in, "%s() takes no keyword arguments", m->attr);
+    if (nargs != want[op - SM_ADD]) return ERR(in, "set.%s() takes %d arguments (%d given)", m->attr, want[op - SM_ADD], nargs);
+    CallInfo *ci;
+    switch (op) {
+    case SM_ADD:
+        if (!k || ti_set_add(ti, in, recv, s, args[0], changed)) return k ? -1 : ti_set_add(ti, in, recv, s, args[0], changed);
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = k;
+        return 0;
+    case SM_DISCARD: case SM_REMOVE:
+        if (!k) return 0;
+        if (!ty_is_hashable(args[0]) || !converts(args[0], k)) return ERR(in, "set.%s() of %s from %s", m->attr, args[0]->name, s->name);
+        if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
+        ci->params[0] = k;
+        return 0;
+    case SM_POP:
+        return !k ? 0 : ti_container_call(ti, in, op, 0, k) ? 0 : -1;
+    case SM_CLEAR:
+        return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
+    case SM_COPY:
+        return ti_container_call(ti, in, op, 0, s) ? 0 : -1;
+    case SM_UPDATE: {
+        if (!ti_is_iterable(args[0])) return UNSUP(in, "set.update() of %s is not supported", args[0]->name);
+        const Type *x = ti_iter_value_type(args[0]);
+        if (!x) return 0;
+        if (!k) return ti_set_add(ti, in, recv, s, x, changed);
+        if (!converts(x, k)) return ERR(in, "cannot update %s with %s", s->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
+    }
+    default:   /* union, intersection, difference, symmetric_difference of another set */
+        if (args[0]->kind != TY_SET) return UNSUP(in, "set.%s() of %s is not supported (a set is)", m->attr, args[0]->name);
+        if (!k || !args[0]->elems[0]) {
+            const Type *u = ty_unify(s, args[0]);
+            if (u && u != s) return ti_refine(ti, recv, u, changed);
+            return 0;
+        }
+        if (args[0] != s) return ERR(in, "set.%s() of %s and %s", m->attr, s->name, args[0]->name);
+        return ti_container_call(ti, in, op, 1, s) ? 0 : -1;
+    }
+}
+
+/* a | b, a & b, a - b, a ^ b (and in place) of two sets of one type */
+const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    int op = in->imm;
+    if (a->kind != TY_SET || b->kind != TY_SET || (op != IRB_OR && op != IRB_AND && op != IRB_SUB && op != IRB_XOR))
+        return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+    const Type *u = ty_unify(a, b);
+    if (!u) return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+    if (u != a) ti_refine(ti, in->args[0], u, changed);
+    if (u != b) ti_refine(ti, in->args[1], u, changed);
+    return u;
+}
