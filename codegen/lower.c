@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: return L->ptr;
+    case TY_STR: case TY_STRLIST: case TY_ITER: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -73,7 +73,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
                              LLVMConstReal(L->f64, PyComplex_ImagAsDouble(obj))};
         return LLVMConstStructInContext(L->c, f, 2, 0);
     }
-    case TY_STR: return cg_cstring(L, PyUnicode_AsUTF8(obj));
+    case TY_STR: return cg_str_literal(L, PyUnicode_AsUTF8(obj));
     case TY_TUPLE: {
         LLVMValueRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_const_of(L, PyTuple_GET_ITEM(obj, i), t->elems[i]);
@@ -94,7 +94,7 @@ static LLVMValueRef const_ir(Lower *L, Instr *in) {
         LLVMValueRef f[2] = {LLVMConstReal(L->f64, in->c.re), LLVMConstReal(L->f64, in->c.im)};
         return LLVMConstStructInContext(L->c, f, 2, 0);
     }
-    case K_STR: return cg_cstring(L, in->c.s);
+    case K_STR: return cg_str_literal(L, in->c.s);
     }
     return NULL;
 }
@@ -208,6 +208,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
                            LLVMBuildFCmp(L->b, LLVMRealUNE, im, LLVMConstReal(L->f64, 0), ""), "");
     }
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
+    case TY_STR: case TY_STRLIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -269,6 +270,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 /* Iterator state: range {start, step, count, k, value}; tuple {tuple, k, value}; array {array,
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
+    if (iterable->kind == TY_STR || iterable->kind == TY_STRLIST) return cg_str_iter_type(L);
     if (iterable->kind == TY_ARRAY) {
         const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
@@ -299,6 +301,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_ARRAY:
         cg_array_iter_init(L, it, v, state, st);
         return;
+    case TY_STR: case TY_STRLIST:
+        cg_str_iter_init(L, it, v, state);
+        return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
             iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
@@ -324,7 +329,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR || it->kind == TY_STRLIST;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                                       : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
@@ -341,7 +346,9 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef kp = cg_field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
-    if (arr) {
+    if (it->kind == TY_STR || it->kind == TY_STRLIST) {
+        cg_str_iter_step(L, it, state, k);
+    } else if (arr) {
         LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
         LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), cg_field(L, st, state, 3));
     } else if (range) {
@@ -368,7 +375,8 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
+    case TY_ARRAY: case TY_STR: case TY_STRLIST:
+        return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_ZIP: {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ti_iter_value_type(it)));
@@ -456,6 +464,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     case CALL_EXC: {   /* the args, kept until a raise packs them */
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
         for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* it owns its args' strings: fresh (cg_own) */
         return v;
     }
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
@@ -670,6 +679,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
+        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && t->recv == ty_str) {
+            v = L->vals[in->args[0]];   /* a str method: its receiver */
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
             const Type *rt = vt(L, in->args[0]);
             LLVMValueRef x = L->vals[in->args[0]];
@@ -710,6 +721,10 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_expr(L, in);
             break;
         }
+        if (t == ty_str) {
+            v = cg_str_binop(L, in);
+            break;
+        }
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));
@@ -739,6 +754,8 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a->kind == TY_NONE || b->kind == TY_NONE) {
             bool eq = a == b;
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
+        } else if (a == ty_str) {
+            v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE) {
             v = cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
@@ -759,6 +776,7 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     case IR_GETITEM:
         if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
+        else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM: cg_array_setitem(L, in); return 0;
@@ -791,7 +809,10 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     case IR_RAISE: cg_lower_raise(L, in); return 0;
     case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
-    case IR_EXCFETCH: v = cg_lower_excfetch(L); break;
+    case IR_EXCFETCH: v = cg_own(L, cg_lower_excfetch(L), ty_excval); break;   /* it owns its strings */
+    case IR_CONTAINS: v = cg_str_contains(L, in); break;
+    case IR_FORMAT: v = cg_str_format(L, in); break;
+    case IR_BUILDSTR: v = cg_str_build(L, in); break;
     case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
     case IR_DELVAR:
         if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);

@@ -168,6 +168,22 @@ LLVMValueRef cg_array_len(Lower *L, LLVMValueRef arr);
 LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a);   /* the number of elements */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt);   /* a new C array rt */
 
+/* lower_str.c */
+LLVMValueRef cg_str_literal(Lower *L, const char *utf8);   /* a constant (immortal) string block */
+LLVMValueRef cg_str_len(Lower *L, LLVMValueRef s);          /* also a list of strings' length */
+LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr);
+LLVMValueRef cg_str_binop(Lower *L, Instr *in);
+LLVMValueRef cg_str_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_str_contains(Lower *L, Instr *in);
+LLVMValueRef cg_str_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_str_format(Lower *L, Instr *in);
+LLVMValueRef cg_str_build(Lower *L, Instr *in);
+LLVMTypeRef cg_str_iter_type(Lower *L);
+void cg_str_iter_init(Lower *L, const Type *t, LLVMValueRef s, LLVMValueRef state);
+void cg_str_iter_step(Lower *L, const Type *t, LLVMValueRef state, LLVMValueRef k);
+bool cg_is_str_call(CallInfo *ci, const Type **types);
+LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in);

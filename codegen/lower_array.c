@@ -77,15 +77,6 @@ LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a) {
 }
 
 /* ---- references --------------------------------------------------------------------- */
-static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef)) {
-    if (t->kind == TY_ARRAY) {
-        fn(L, cg_arr_meminfo(L, v));
-    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP) {
-        for (int i = 0; i < t->n; i++)
-            if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
-    }
-}
-
 /* if (mi) { ...body... } */
 static LLVMBasicBlockRef if_nonnull(Lower *L, LLVMValueRef mi, LLVMBasicBlockRef *join) {
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "ref");
@@ -103,7 +94,7 @@ static void incref_block(Lower *L, LLVMValueRef mi) {
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-static void decref_block(Lower *L, LLVMValueRef mi) {
+static void decref_block(Lower *L, LLVMValueRef mi, const char *free_fn) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
     LLVMValueRef old = LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpSub, mi, i64c(L, 1),
@@ -112,13 +103,48 @@ static void decref_block(Lower *L, LLVMValueRef mi) {
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, i64c(L, 1), ""), dofree, join);
     LLVMPositionBuilderAtEnd(L->b, dofree);
     LLVMTypeRef pt = L->ptr;
-    cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
+    cg_call(L, free_fn, L->voidt, &pt, &mi, 1);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, incref_block); }
-void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, decref_block); }
+/* A caught exception's strings: only when its args have a layout (desc) or it has a cause, call
+ * the runtime, which walks the layouts (runtime/error.c). */
+static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
+    LLVMValueRef desc = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), 2, "");
+    LLVMValueRef cause = LLVMBuildExtractValue(L->b, v, 2, "");
+    LLVMValueRef any = LLVMBuildOr(L->b, LLVMBuildIsNotNull(L->b, desc, ""),
+                                   LLVMBuildICmp(L->b, LLVMIntEQ, cause, LLVMConstInt(L->i32, 2, 0), ""), "");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "excref");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "excrefdone");
+    LLVMBuildCondBr(L->b, any, body, join);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "excref");
+    LLVMBuildStore(L->b, v, slot);
+    LLVMTypeRef pt = L->ptr;
+    cg_call(L, inc ? "ember_rt_exc_retain" : "ember_rt_exc_release", L->voidt, &pt, &slot, 1);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+/* Count each reference v of type t holds: arrays (their block), strings and lists of strings
+ * (the pointer is the block), tuples and exception instances (their elements), caught
+ * exceptions (the strings in their args, through the runtime). */
+static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
+    if (t->kind == TY_ARRAY || t->kind == TY_STR || t->kind == TY_STRLIST) {
+        LLVMValueRef mi = t->kind == TY_ARRAY ? cg_arr_meminfo(L, v) : v;
+        if (inc) incref_block(L, mi);
+        else decref_block(L, mi, t->kind == TY_STRLIST ? "ember_rt_strlist_free" : "ember_rt_block_free");
+    } else if (t->kind == TY_EXCVAL) {
+        exc_refs(L, v, inc);
+    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
+        for (int i = 0; i < t->n; i++)
+            if (ty_has_refs(t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
+    }
+}
+
+void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, true); }
+void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
 
 /* A slot for an owned reference, null until first stored, dropped at the exit. */
 LLVMValueRef cg_new_slot(Lower *L, const Type *t) {

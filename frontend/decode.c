@@ -483,12 +483,10 @@ static int unsupported_op(Fe *fe, int op) {
     case PY_LIST_APPEND: what = "list"; break;
     case PY_BUILD_MAP: case PY_BUILD_CONST_KEY_MAP: case PY_MAP_ADD: what = "dict"; break;
     case PY_BUILD_SET: case PY_SET_ADD: what = "set"; break;
-    case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_STORE_ATTR: what = "attribute assignment"; break;
     case PY_DELETE_SUBSCR: what = "del on an item"; break;
     case PY_IMPORT_NAME: case PY_IMPORT_FROM: what = "import inside a compiled function"; break;
-    case PY_CONTAINS_OP: what = "the 'in' operator"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
     case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
@@ -642,6 +640,33 @@ static int run_block(Fe *fe, Block *b) {
             in->imm = pi->arg;
             in->args[0] = a;
             in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_CONTAINS_OP:   /* TOS1 in TOS */
+            POP(c);
+            POP(a);
+            EMIT(in, IR_CONTAINS, 2);
+            in->imm = pi->arg;
+            in->args[0] = a;
+            in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_FORMAT_VALUE: {   /* (value[, spec]) -> text; arg: conversion in bits 0-1, a spec when bit 2 */
+            int spec;
+            if (pi->arg & 4) POP(spec);
+            else if (emit_const(fe, b, Py_None, &spec)) return -1;
+            POP(a);
+            EMIT(in, IR_FORMAT, 2);
+            in->imm = pi->arg & 3;
+            in->args[0] = a;
+            in->args[1] = spec;
+            PUSH(in->id);
+            break;
+        }
+        case PY_BUILD_STRING:
+            if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_STRING");
+            EMIT(in, IR_BUILDSTR, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
             PUSH(in->id);
             break;
         case PY_UNARY_NEGATIVE: case PY_UNARY_POSITIVE: case PY_UNARY_INVERT: case PY_UNARY_NOT:

@@ -58,6 +58,9 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
             return 0;
         }
         break;
+    case TY_STR:
+        if (!PyUnicode_Check(o)) break;
+        return (*(RtStr **)out = rt_unbox_str(o)) ? 0 : -1;
     case TY_NONE:
         if (o != Py_None) break;
         *(unsigned char *)out = 0;
@@ -86,6 +89,13 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: return rt_box_array(t, p);
+    case TY_STR: {
+        RtStr *s = *(RtStr *const *)p;
+        PyObject *o = rt_box_str(s);
+        rt_block_decref((RtBlock *)s);
+        return o;
+    }
+    case TY_STRLIST: return rt_box_strlist(*(RtStrList *const *)p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

@@ -55,6 +55,12 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
         }
 }
 
+/* Unboxing made strings (a copy of each str argument, borrowed by the callee): drop them. */
+static void release_args(const Type *const *types, int n, void **ptrs) {
+    for (int i = 0; i < n; i++)
+        if (ty_has_refs(types[i])) rt_release(types[i], ptrs[i]);   /* arrays unboxed own nothing */
+}
+
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
                   bool nogil) {
     _Alignas(16) unsigned char buf[1024];
@@ -74,7 +80,11 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
         off += t->size;
         /* the hot cases inline; everything else through the runtime's unboxer */
         if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
-        else if (rt_unbox(t, args[i], ptrs[i])) { free(heap); return NULL; }
+        else if (rt_unbox(t, args[i], ptrs[i])) {
+            release_args(types, i, ptrs);
+            free(heap);
+            return NULL;
+        }
     }
     off = (off + 15) & ~(size_t)15;
     void *result = base + off;
@@ -86,6 +96,7 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
     } else {
         status = entry(ptrs, result);
     }
+    release_args(types, nargs, ptrs);
     PyObject *r;
     if (status != 0) {
         rt_error_to_python();

@@ -158,6 +158,17 @@ int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type *
 CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names, int nreq,
                   const Type **args, int nargs, bool method);
 
+/* strings.c */
+enum { METHOD_STR = 2000 };   /* + a STR_*: str methods (codegen/lower_str.c) */
+enum { STR_STARTSWITH, STR_ENDSWITH, STR_FIND, STR_RFIND, STR_COUNT, STR_REPLACE, STR_SPLIT, STR_JOIN, STR_STRIP,
+       STR_LSTRIP, STR_RSTRIP, STR_LOWER, STR_UPPER, STR_ISDIGIT, STR_ISALPHA, STR_ISSPACE, STR_ZFILL };
+bool ti_is_str_method(const char *attr);
+int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
+const Type *ti_str_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b);   /* NULL: not a str operation */
+const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+const Type *ti_type_format(TypeInfo *ti, Instr *in, const Type *v, const Type *spec);
+int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, CallInfo *ci);
+
 /* nplib.c */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_sort_kinds[], *const ti_sides[];

@@ -18,7 +18,7 @@ typedef enum {
     TY_INT64,       /* Python int, a wrapping 64-bit machine integer */
     TY_FLOAT64,     /* float */
     TY_COMPLEX128,  /* complex: two float64 */
-    TY_STR,         /* a string literal (exception messages); a constant pointer at run time */
+    TY_STR,         /* str: a pointer to a counted string block (runtime/rt.h's RtStr); literals are constant blocks */
     TY_TUPLE,       /* a tuple of elems[0..n) */
     TY_RANGE,       /* a range(start, stop, step) object */
     TY_ITER,        /* an iterator over a range (elem NULL... see iter_of) or a tuple */
@@ -35,6 +35,7 @@ typedef enum {
     TY_ZIP,         /* zip(elems[0..n)) over iterables; enumerate(x) is zip(count, x), a range first */
     TY_UINT64,      /* a NumPy uint64 (elements of uint64 arrays, np.uint64, ints above 2**63) */
     TY_EXCVAL,      /* a caught exception, any class (runtime/rt.h's RtExc): `except E as e`, `raise` */
+    TY_STRLIST,     /* str.split's result until ember has lists: a pointer to a counted RtStrList */
     TY_NKINDS
 } TypeKind;
 
@@ -83,7 +84,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *strlist;
 } TyState;
 
 extern TyState *ty_state;
@@ -96,6 +97,7 @@ extern TyState *ty_state;
 #define ty_str (ty_state->str)
 #define ty_range (ty_state->range)
 #define ty_excval (ty_state->excval)
+#define ty_strlist (ty_state->strlist)
 #define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */
@@ -108,7 +110,8 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/fu
 const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(*args) */
 /* How a value of type t packs into 64-bit words for the runtime to make Python objects of
  * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
- * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str, N None (no word),
+ * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str (an RtStr pointer; in an
+ * exception's args, a reference the exception owns), N None (no word),
  * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
  * at its value) and the words it takes; -1 if it cannot be packed. */
 int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
@@ -136,7 +139,7 @@ const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
 int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex128 -> DT_*, else -1 */
-bool ty_has_refs(const Type *t);          /* holds array references (arrays, tuples of them) */
+bool ty_has_refs(const Type *t);          /* holds references: arrays, strings, exceptions, tuples of them */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
 
 #endif
