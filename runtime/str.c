@@ -449,10 +449,8 @@ RtStrList *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
         while (i < n) {
             while (i < n && is_space(cp(s, i))) i++;
             if (i == n) break;
-            if (splits == maxsplit) {
-                int64_t e = n;
-                while (e > i && is_space(cp(s, e - 1))) e--;
-                PUSH(i, e);
+            if (splits == maxsplit) {   /* the rest, its trailing whitespace kept (as CPython) */
+                PUSH(i, n);
                 break;
             }
             int64_t j = i;

@@ -390,7 +390,8 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_BOOL:
             NARGS(0, 1);
-            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE)
+            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
+                args[0] != ty_str && args[0] != ty_strlist)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
