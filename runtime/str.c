@@ -505,19 +505,39 @@ RtStr *ember_rt_str_from_uint(uint64_t v) {
 
 RtStr *ember_rt_str_from_bool(bool v) { return v ? from_ascii("True", 4) : from_ascii("False", 5); }
 
-/* repr(x) as CPython writes it: the shortest digits that read back as x (%.17g is always
- * enough; fewer are tried from the bottom), in exponent form when the exponent is below -4 or
- * at least 16, with ".0" on an integral value. */
+/* The shortest digits that read back as x, as "%.{p-1}e" writes them: %.17g always reads back,
+ * and reading back holds for every precision above the shortest, so a binary search over
+ * 1..17 finds it (three or four conversions). */
+static void shortest_digits(double x, char *digits, size_t len) {
+    int lo = 1, hi = 17;
+    char buf[40];
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, sizeof buf, "%.*e", mid - 1, x);
+        if (strtod(buf, NULL) == x) hi = mid;
+        else lo = mid + 1;
+    }
+    snprintf(digits, len, "%.*e", lo - 1, x);
+}
+
+/* repr(x) as CPython writes it. Holding the GIL, CPython writes it (PyOS_double_to_string);
+ * without it (nogil code, prange threads), the shortest digits that read back as x, in exponent
+ * form when the exponent is below -4 or at least 16, with ".0" on an integral value. */
 static int float_repr(double x, char *out) {
     if (isnan(x)) return sprintf(out, "nan");
     if (isinf(x)) return sprintf(out, x < 0 ? "-inf" : "inf");
     if (x == 0) return sprintf(out, signbit(x) ? "-0.0" : "0.0");
-    char digits[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
-        snprintf(digits, sizeof digits, "%.*e", p - 1, x);
-        if (strtod(digits, NULL) == x) break;
+    if (PyGILState_Check()) {
+        char *r = PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        if (r) {
+            int n = snprintf(out, 40, "%s", r);
+            PyMem_Free(r);
+            return n;
+        }
+        PyErr_Clear();
     }
+    char digits[40];
+    shortest_digits(x, digits, sizeof digits);
     /* digits: [-]d[.ddd]e[+-]xx */
     char *e = strchr(digits, 'e');
     int exp10 = atoi(e + 1);
@@ -543,7 +563,9 @@ static int float_repr(double x, char *out) {
         out[n++] = '.';
         for (int i = 0; i < -exp10 - 1; i++) out[n++] = '0';
         memcpy(out + n, mant, (size_t)nm);
-        return n + nm;
+        n += nm;
+        out[n] = 0;
+        return n;
     }
     for (int i = 0; i <= exp10; i++) out[n++] = i < nm ? mant[i] : '0';
     out[n++] = '.';

@@ -170,6 +170,18 @@ def test_shortest_repr_matches_cpython():
     check(many_reprs, xs)
 
 
+@pytest.mark.skipif(ON_NUMBA, reason="numba has no str(float)")
+def test_shortest_repr_without_the_gil():
+    """Without the GIL (nogil code, prange threads) the runtime finds the shortest digits
+    itself; holding it, CPython writes them: both must give CPython's text."""
+    import random
+    rng = random.Random(7)
+    xs = tuple(rng.choice([rng.random(), rng.uniform(-1e30, 1e30), 2.0 ** rng.randint(-1070, 1020), 5e-324,
+                           1.7976931348623157e308, rng.randint(-10 ** 6, 10 ** 6) / 1000, 1e16, 1e-5, 0.1])
+               for _ in range(60))
+    check(many_reprs, xs, jit_opts={"nogil": True})
+
+
 def parse_int(s):
     return int(s)
 
