@@ -76,8 +76,11 @@ LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr) {
     }
 }
 
+static LLVMValueRef lower_template(Lower *L, Instr *in, CallInfo *ci);
+
 /* ---- operators ------------------------------------------------------------------------------ */
 LLVMValueRef cg_str_binop(Lower *L, Instr *in) {
+    if (in->imm == IRB_MOD) return lower_template(L, in, L->ti->calls[in->id]);
     const Type *ta = L->ti->vtypes[in->args[0]];
     LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
     if (in->imm == IRB_ADD) {
@@ -133,39 +136,84 @@ LLVMValueRef cg_str_getitem(Lower *L, Instr *in) {
     return call_str(L, "ember_rt_str_getitem", pt, x, 2);
 }
 
-/* ---- f-strings ------------------------------------------------------------------------------ */
-LLVMValueRef cg_str_format(Lower *L, Instr *in) {
-    const Type *t = L->ti->vtypes[in->args[0]], *st = L->ti->vtypes[in->args[1]];
-    LLVMValueRef v = L->vals[in->args[0]];
-    if (in->imm) {   /* !s or !r, then the spec formats a string */
-        v = cg_to_str(L, v, t, in->imm == 2);
+/* ---- f-strings and templates ----------------------------------------------------------------- */
+/* format(v after conversion conv (0, 's', 'r'), spec); spec "" is str(v). */
+static LLVMValueRef format_value(Lower *L, LLVMValueRef v, const Type *t, int conv, const char *spec) {
+    if (conv) {
+        v = cg_to_str(L, v, t, conv == 'r');
         t = ty_str;
     }
-    if (st->kind == TY_NONE) return cg_to_str(L, v, t, false);
-    LLVMValueRef spec = L->vals[in->args[1]];
+    if (!spec[0] || (t == ty_bool && !spec[0])) return cg_to_str(L, v, t, false);
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-    LLVMValueRef x[2] = {v, spec};
+    LLVMValueRef x[2] = {v, cg_str_literal(L, spec)};
     switch (t->kind) {
     case TY_STR: return call_str(L, "ember_rt_str_format_str", pt, x, 2);
     case TY_FLOAT64: pt[0] = L->f64; return call_str(L, "ember_rt_str_format_float", pt, x, 2);
-    case TY_BOOL:
-        if (ti_const_str(L->ti, in->args[1])[0] == 0) return cg_to_str(L, v, t, false);
-        x[0] = LLVMBuildZExt(L->b, v, L->i64, "");
-        /* fall through */
+    case TY_BOOL: x[0] = LLVMBuildZExt(L->b, v, L->i64, ""); /* fall through */
     default: pt[0] = L->i64; return call_str(L, "ember_rt_str_format_int", pt, x, 2);
     }
 }
 
-LLVMValueRef cg_str_build(Lower *L, Instr *in) {
-    LLVMTypeRef at = LLVMArrayType2(L->ptr, (unsigned long long)(in->nargs ? in->nargs : 1));
-    LLVMValueRef parts = cg_entry_alloca(L, at, "pieces");
-    for (int i = 0; i < in->nargs; i++) {
+LLVMValueRef cg_str_format(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->args[1]];
+    const char *spec = st->kind == TY_NONE ? "" : ti_const_str(L->ti, in->args[1]);
+    return format_value(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], in->imm == 2 ? 'r' : in->imm ? 's' : 0, spec);
+}
+
+static LLVMValueRef build(Lower *L, LLVMValueRef *parts, int n) {
+    LLVMTypeRef at = LLVMArrayType2(L->ptr, (unsigned long long)(n ? n : 1));
+    LLVMValueRef a = cg_entry_alloca(L, at, "pieces");
+    for (int i = 0; i < n; i++) {
         LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, i)};
-        LLVMBuildStore(L->b, L->vals[in->args[i]], LLVMBuildInBoundsGEP2(L->b, at, parts, idx, 2, ""));
+        LLVMBuildStore(L->b, parts[i], LLVMBuildInBoundsGEP2(L->b, at, a, idx, 2, ""));
     }
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
-    LLVMValueRef x[2] = {parts, i64c(L, in->nargs)};
+    LLVMValueRef x[2] = {a, i64c(L, n)};
     return call_str(L, "ember_rt_str_build", pt, x, 2);
+}
+
+/* A template's pieces (typeinfer/strings.c) over the values vals[] of types[]. */
+static LLVMValueRef lower_plan(Lower *L, const StrPlan *plan, LLVMValueRef *vals, const Type **types) {
+    LLVMValueRef *parts = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(plan->n + 1));
+    for (int i = 0; i < plan->n; i++) {
+        const StrPiece *pc = &plan->pieces[i];
+        parts[i] = pc->arg < 0 ? cg_str_literal(L, pc->text)
+                 : format_value(L, vals[pc->arg], types[pc->arg], pc->conv, pc->spec);
+    }
+    return build(L, parts, plan->n);
+}
+
+/* "..." % x (x a value or a tuple of them), "...".format(a, b, ...) */
+static LLVMValueRef lower_template(Lower *L, Instr *in, CallInfo *ci) {
+    LLVMValueRef vals[256];
+    const Type *types[256];
+    int n = 0;
+    if (in->op == IR_BINOP) {
+        const Type *bt = L->ti->vtypes[in->args[1]];
+        LLVMValueRef b = L->vals[in->args[1]];
+        if (ci->nparams == -1) {
+            for (n = 0; n < bt->n && n < 256; n++) {
+                vals[n] = LLVMBuildExtractValue(L->b, b, (unsigned)n, "");
+                types[n] = bt->elems[n];
+            }
+        } else {
+            vals[0] = b;
+            types[0] = bt;
+            n = 1;
+        }
+    } else {
+        for (n = 0; n + 1 < in->nargs && n < 256; n++) {
+            vals[n] = L->vals[in->args[n + 1]];
+            types[n] = L->ti->vtypes[in->args[n + 1]];
+        }
+    }
+    return lower_plan(L, ci->plan, vals, types);
+}
+
+LLVMValueRef cg_str_build(Lower *L, Instr *in) {
+    LLVMValueRef *parts = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(in->nargs + 1));
+    for (int i = 0; i < in->nargs; i++) parts[i] = L->vals[in->args[i]];
+    return build(L, parts, in->nargs);
 }
 
 /* ---- iteration: state {ptr string or list, i64 k, i64 n, ptr value} --------------------------- */
@@ -291,6 +339,7 @@ bool cg_is_str_call(CallInfo *ci, const Type **types) {
 }
 
 LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin == METHOD_STR + STR_FORMAT) return lower_template(L, in, ci);
     if (ci->builtin >= METHOD_STR)
         return str_method(L, in, ci->builtin - METHOD_STR, L->vals[in->args[0]], args, types);
     LLVMValueRef x = ci->nparams ? args[0] : NULL;

@@ -332,3 +332,28 @@ def str_plus_int(s):
 def test_str_plus_int_is_a_typing_error():
     with pytest.raises(errors.TypingError, match="cannot add str and int64"):
         jit(str_plus_int)("a")
+
+
+def percent(x, n, s):
+    return ("%d items at %.2f: %s %r|%5s|%-5s|%05d|%x|%+.1e|%%|%c|%i|%#o|% d" % (n, x, s, s, s, s, n, n, x, 65, n, n, n),
+            "%s" % n, "%s" % (s,), "%.3s|%g|%G" % (s, x, x), "%s=%s" % (s, x))
+
+
+def formatted(x, n, s):
+    return "{} and {:.3f} {!r}".format(n, x, s), "{0:>6}|{1:e}|{0}|{{}}|{2!s:^7}".format(n, x, s), "".format()
+
+
+@pytest.mark.parametrize("x", [3.14159, -0.0, 1e22, math.nan])
+@pytest.mark.parametrize("n", [0, -42, 1234567])
+def test_percent_and_format(x, n):
+    check(percent, x, n, "ab😀")
+    check(formatted, x, n, "ab😀")
+
+
+def too_few(n):
+    return "%d %d" % (n,)
+
+
+def test_template_errors_are_located():
+    with pytest.raises(errors.TypingError, match="not enough arguments"):
+        jit(too_few)(1)

@@ -86,8 +86,7 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
         }
     }
     if (a == ty_str || b == ty_str) {
-        if (op == IRB_MOD && a == ty_str)
-            return UNSUP(in, "%%-formatting of strings is not supported yet; use an f-string"), NULL;
+        if (op == IRB_MOD && a == ty_str) return ti_str_percent(ti, in, b);
         const Type *t = ti_str_binop(ti, in, a, b);
         if (t) return t;
     }
