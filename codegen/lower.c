@@ -708,7 +708,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
-            if (ty_has_refs(vt_)) cg_store_var(L, in, x, vt_);
+            if (cg_has_refs(L, vt_)) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
         }
         return 0;
@@ -784,7 +784,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
     case IR_CALL:
         v = lower_call(L, in);
-        if (v && ty_has_refs(t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
+        if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
         break;
     case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
@@ -802,14 +802,17 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     case IR_RETURN: {
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
-        if (ty_has_refs(ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
+        if (cg_has_refs(L, ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
     }
     case IR_RAISE: cg_lower_raise(L, in); return 0;
     case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
-    case IR_EXCFETCH: v = cg_own(L, cg_lower_excfetch(L), ty_excval); break;   /* it owns its strings */
+    case IR_EXCFETCH:   /* it owns its strings */
+        v = cg_lower_excfetch(L);
+        if (L->exc_refs) v = cg_own(L, v, ty_excval);
+        break;
     case IR_CONTAINS: v = cg_str_contains(L, in); break;
     case IR_FORMAT: v = cg_str_format(L, in); break;
     case IR_BUILDSTR: v = cg_str_build(L, in); break;
@@ -875,7 +878,7 @@ void cg_end_function(Lower *L) {
     for (int k = 0; k < L->nslots; k++)
         cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
     for (int v = 0; v < L->fn->nvars; v++)
-        if (L->vars[v] && ty_has_refs(L->ti->vartypes[v]))
+        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
 }

@@ -28,6 +28,7 @@ typedef struct Lower {
     /* References (see lower_array.c): with `refs`, every exit goes through exit_bb, which drops
      * what the slots and variables hold; `status` carries the return code there. */
     bool refs;
+    bool exc_refs;            /* caught exceptions may hold strings here: count them (cg_has_refs) */
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef status;
     LLVMValueRef *slots;      /* allocas holding owned references */
@@ -146,6 +147,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);

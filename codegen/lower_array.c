@@ -108,13 +108,19 @@ static void decref_block(Lower *L, LLVMValueRef mi, const char *free_fn) {
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-/* A caught exception's strings: only when its args have a layout (desc) or it has a cause, call
- * the runtime, which walks the layouts (runtime/error.c). */
+/* A caught exception's strings: only when a layout (desc) says its args hold some ('$' first),
+ * call the runtime, which walks the layouts (runtime/error.c). */
+static LLVMValueRef holds_strings(Lower *L, LLVMValueRef core) {
+    LLVMValueRef desc = LLVMBuildExtractValue(L->b, core, 2, "");
+    LLVMValueRef p = LLVMBuildSelect(L->b, LLVMBuildIsNull(L->b, desc, ""), cg_cstring(L, ""), desc, "");
+    return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i8, p, ""), LLVMConstInt(L->i8, '$', 0), "");
+}
+
 static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
-    LLVMValueRef desc = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), 2, "");
     LLVMValueRef cause = LLVMBuildExtractValue(L->b, v, 2, "");
-    LLVMValueRef any = LLVMBuildOr(L->b, LLVMBuildIsNotNull(L->b, desc, ""),
-                                   LLVMBuildICmp(L->b, LLVMIntEQ, cause, LLVMConstInt(L->i32, 2, 0), ""), "");
+    LLVMValueRef any = LLVMBuildOr(L->b, holds_strings(L, LLVMBuildExtractValue(L->b, v, 0, "")),
+                                   LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cause, LLVMConstInt(L->i32, 2, 0), ""),
+                                                holds_strings(L, LLVMBuildExtractValue(L->b, v, 1, "")), ""), "");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "excref");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "excrefdone");
     LLVMBuildCondBr(L->b, any, body, join);
@@ -136,12 +142,28 @@ static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
         if (inc) incref_block(L, mi);
         else decref_block(L, mi, t->kind == TY_STRLIST ? "ember_rt_strlist_free" : "ember_rt_block_free");
     } else if (t->kind == TY_EXCVAL) {
-        exc_refs(L, v, inc);
+        if (L->exc_refs) exc_refs(L, v, inc);
     } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
         for (int i = 0; i < t->n; i++)
-            if (ty_has_refs(t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
+            if (cg_has_refs(L, t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
     }
 }
+
+/* A caught exception holds strings only where some code this frame runs can put one in its
+ * args: code with string values, or a call into other compiled code. Elsewhere (the common numeric
+ * loop with a try) exceptions are plain values, copied with no counting. */
+static bool frame_may_raise_strings(TypeInfo *ti) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        const Type *t = ti->vtypes[i];
+        CallInfo *ci = ti->calls[i];
+        if (t && (t == ty_str || t == ty_strlist || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY)))
+            return true;
+        if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
+    }
+    return false;
+}
+
+bool cg_has_refs(Lower *L, const Type *t) { return t->kind == TY_EXCVAL ? L->exc_refs : ty_has_refs(t); }
 
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, true); }
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
@@ -217,18 +239,19 @@ void cg_plan_arrays(Lower *L) {
     L->nslots = 0;
     L->cap_slots = 0;
     L->refs = false;
+    L->exc_refs = frame_may_raise_strings(ti);
     L->uses = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     L->fused = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1));
     int *user = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     int *blk = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     for (int v = 0; v < fn->nvars; v++)
-        if (ti->vartypes[v] && ty_has_refs(ti->vartypes[v])) L->refs = true;
-    if (ti->ret && ty_has_refs(ti->ret)) L->refs = true;
+        if (ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v])) L->refs = true;
+    if (ti->ret && cg_has_refs(L, ti->ret)) L->refs = true;
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];
             blk[in->id] = b;
-            if (ti->vtypes[in->id] && ty_has_refs(ti->vtypes[in->id])) L->refs = true;
+            if (ti->vtypes[in->id] && cg_has_refs(L, ti->vtypes[in->id])) L->refs = true;
             for (int k = 0; k < in->nargs; k++) {
                 L->uses[in->args[k]]++;
                 user[in->args[k]] = in->id;

@@ -237,15 +237,15 @@ static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) 
     if (t->kind == TY_EXCVAL) {
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
         LLVMTypeRef pt = L->ptr;
-        cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &p, 1);
+        if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &p, 1);
         return;
     }
     LLVMBuildStore(L->b, LLVMConstNull(ct), p);
     LLVMBuildStore(L->b, class_global(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
     if (t->kind != TY_EXC || t->n == 0) return;
-    char desc[128] = "";
+    char desc[128] = "$";   /* '$': the args hold strings (references; runtime/error.c) */
     for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], desc, sizeof desc, false);
-    LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+    LLVMBuildStore(L->b, cg_cstring(L, strchr(desc, 's') ? desc : desc + 1), cg_field(L, ct, p, 2));
     int k = 0;
     for (int i = 0; i < t->n; i++)
         cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""),
@@ -274,8 +274,8 @@ void cg_lower_raise(Lower *L, Instr *in) {
     if (t->kind == TY_EXCVAL) {   /* raise e: its cause too, unless one is given; the raise owns its own references */
         LLVMBuildStore(L->b, v, e);
         LLVMTypeRef pt = L->ptr;
-        cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &e, 1);
-        if (in->nargs == 1) {
+        if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &e, 1);
+        if (in->nargs == 1 && L->exc_refs) {
             LLVMValueRef cause = cg_field(L, et, e, 1);
             LLVMBasicBlockRef has = LLVMAppendBasicBlockInContext(L->c, L->func, "cause");
             LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "");

@@ -143,7 +143,7 @@ static LLVMValueRef format_value(Lower *L, LLVMValueRef v, const Type *t, int co
         v = cg_to_str(L, v, t, conv == 'r');
         t = ty_str;
     }
-    if (!spec[0] || (t == ty_bool && !spec[0])) return cg_to_str(L, v, t, false);
+    if (!spec[0]) return cg_to_str(L, v, t, false);
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
     LLVMValueRef x[2] = {v, cg_str_literal(L, spec)};
     switch (t->kind) {

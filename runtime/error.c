@@ -37,11 +37,12 @@ static void clear_core(RtExcCore *c) { memset(c, 0, sizeof *c); }
  * A string in an exception's args is a reference the exception owns: the record owns what a
  * raise put there, a handler's caught value (EXCFETCH) takes those over, a variable holding it
  * owns another (codegen counts RtExc values as it counts strings: ember_rt_exc_retain/release),
- * and converting the record to Python drops them. Only 's' words are references. */
+ * and converting the record to Python drops them. Only 's' words are references, and a desc
+ * with any starts with '$' (generated code tests that one byte before calling here). */
 static void each_string(const RtExcCore *c, int delta) {
-    if (!c->desc) return;
+    if (!c->desc || c->desc[0] != '$') return;
     int k = 0;
-    for (const char *d = c->desc; *d && k < TY_EXC_WORDS; d++) {
+    for (const char *d = c->desc + 1; *d && k < TY_EXC_WORDS; d++) {
         switch (*d) {
         case 's': {
             RtStr *s = (RtStr *)(uintptr_t)c->args[k++];
@@ -83,7 +84,7 @@ void ember_rt_raise(const char *exc, const char *msg) {
 void rt_raise_str(const char *cls, RtStr *msg) {
     ember_rt_raise(cls, NULL);
     if (!msg) return;
-    record.e.e.desc = "s";
+    record.e.e.desc = "$s";
     record.e.e.args[0] = (uint64_t)(uintptr_t)msg;
 }
 
@@ -250,7 +251,7 @@ static PyObject *make_instance(const RtExcCore *c) {
                             class_name(c->cls, buf, sizeof buf), c->msg ? c->msg : "");
     }
     int k = 0;
-    const char *desc = c->desc;
+    const char *desc = c->desc && c->desc[0] == '$' ? c->desc + 1 : c->desc;
     PyObject *args = desc ? unpack_values(&desc, c->args, &k, 0)
                    : c->msg ? Py_BuildValue("(s)", c->msg) : PyTuple_New(0);
     PyObject *inst = args ? PyObject_Call(cls, args, NULL) : NULL;
