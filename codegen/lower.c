@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
+    case TY_STR: case TY_STRLIST: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -73,7 +73,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
                              LLVMConstReal(L->f64, PyComplex_ImagAsDouble(obj))};
         return LLVMConstStructInContext(L->c, f, 2, 0);
     }
-    case TY_STR: return cg_cstring(L, PyUnicode_AsUTF8(obj));
+    case TY_STR: return cg_str_literal(L, PyUnicode_AsUTF8(obj));
     case TY_TUPLE: {
         LLVMValueRef f[256];
         for (int i = 0; i < t->n && i < 256; i++) f[i] = cg_const_of(L, PyTuple_GET_ITEM(obj, i), t->elems[i]);
@@ -95,7 +95,7 @@ static LLVMValueRef const_ir(Lower *L, Instr *in) {
         LLVMValueRef f[2] = {LLVMConstReal(L->f64, in->c.re), LLVMConstReal(L->f64, in->c.im)};
         return LLVMConstStructInContext(L->c, f, 2, 0);
     }
-    case K_STR: return cg_cstring(L, in->c.s);
+    case K_STR: return cg_str_literal(L, in->c.s);
     }
     return NULL;
 }
@@ -211,6 +211,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
     case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
     case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
+    case TY_STR: case TY_STRLIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -285,6 +286,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 /* Iterator state: range {start, step, count, k, value}; tuple {tuple, k, value}; array {array,
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
+    if (iterable->kind == TY_STR || iterable->kind == TY_STRLIST) return cg_str_iter_type(L);
     if (iterable->kind == TY_ARRAY) {
         const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
@@ -329,6 +331,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_DICT: case TY_SET:
         cg_dict_iter_init(L, it, v, state, st);
         return;
+    case TY_STR: case TY_STRLIST:
+        cg_str_iter_init(L, it, v, state);
+        return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
             iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
@@ -355,7 +360,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
         return more;
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, state, st);
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR || it->kind == TY_STRLIST;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                        : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
@@ -377,7 +382,9 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef kp = cg_field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
-    if (arr) {
+    if (it->kind == TY_STR || it->kind == TY_STRLIST) {
+        cg_str_iter_step(L, it, state, k);
+    } else if (arr) {
         LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
         LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), cg_field(L, st, state, 3));
     } else if (range) {
@@ -410,7 +417,8 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
+    case TY_ARRAY: case TY_STR: case TY_STRLIST:
+        return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_ZIP: {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ti_iter_value_type(it)));
@@ -528,6 +536,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     case CALL_EXC: {   /* the args, kept until a raise packs them */
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
         for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* it owns its args' strings: fresh (cg_own) */
         return v;
     }
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
@@ -747,6 +756,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = L->vals[in->args[0]];   /* a list's method: its receiver */
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
+        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && t->recv == ty_str) {
+            v = L->vals[in->args[0]];   /* a str method: its receiver */
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
             const Type *rt = vt(L, in->args[0]);
             LLVMValueRef x = L->vals[in->args[0]];
@@ -774,7 +785,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
-            if (ty_has_refs(vt_)) cg_store_var(L, in, x, vt_);
+            if (cg_has_refs(L, vt_)) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
         }
         return 0;
@@ -793,6 +804,10 @@ static int lower_instr(Lower *L, Instr *in) {
         }
         if (t->kind == TY_SET) {
             v = cg_set_binop(L, in);
+            break;
+        }
+        if (t == ty_str) {
+            v = cg_str_binop(L, in);
             break;
         }
         if (t->kind == TY_TUPLE) {   /* concatenation */
@@ -824,6 +839,8 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a->kind == TY_NONE || b->kind == TY_NONE) {
             bool eq = a == b;
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
+        } else if (a == ty_str) {
+            v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST) {
             v = cg_cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
@@ -870,6 +887,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
+        else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:
@@ -893,7 +911,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
     case IR_CALL:
         v = lower_call(L, in);
-        if (v && ty_has_refs(t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
+        if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
         break;
     case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
@@ -911,14 +929,19 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     case IR_RETURN: {
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
-        if (ty_has_refs(ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
+        if (cg_has_refs(L, ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
     }
     case IR_RAISE: cg_lower_raise(L, in); return 0;
     case IR_RERAISE: cg_lower_reraise(L, L->vals[in->args[0]]); return 0;
-    case IR_EXCFETCH: v = cg_lower_excfetch(L); break;
+    case IR_EXCFETCH:   /* it owns its strings */
+        v = cg_lower_excfetch(L);
+        if (L->exc_refs) v = cg_own(L, v, ty_excval);
+        break;
+    case IR_FORMAT: v = cg_str_format(L, in); break;
+    case IR_BUILDSTR: v = cg_str_build(L, in); break;
     case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
     case IR_COPY: v = L->vals[in->args[0]]; break;
     case IR_DELVAR:
@@ -982,7 +1005,7 @@ void cg_end_function(Lower *L) {
     for (int k = 0; k < L->nslots; k++)
         cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
     for (int v = 0; v < L->fn->nvars; v++)
-        if (L->vars[v] && ty_has_refs(L->ti->vartypes[v]))
+        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
 }

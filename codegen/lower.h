@@ -28,6 +28,7 @@ typedef struct Lower {
     /* References (see lower_array.c): with `refs`, every exit goes through exit_bb, which drops
      * what the slots and variables hold; `status` carries the return code there. */
     bool refs;
+    bool exc_refs;            /* caught exceptions may hold strings here: count them (cg_has_refs) */
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef status;
     LLVMValueRef *slots;      /* allocas holding owned references */
@@ -155,6 +156,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
@@ -219,6 +221,21 @@ LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasi
 typedef void (*EachBody)(Lower *L, LLVMValueRef v, const Type *vt_, void *env);
 void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env);   /* body(v) for each value of x */
 LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
+/* lower_str.c */
+LLVMValueRef cg_str_literal(Lower *L, const char *utf8);   /* a constant (immortal) string block */
+LLVMValueRef cg_str_len(Lower *L, LLVMValueRef s);          /* also a list of strings' length */
+LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr);
+LLVMValueRef cg_str_binop(Lower *L, Instr *in);
+LLVMValueRef cg_str_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_str_contains(Lower *L, Instr *in);
+LLVMValueRef cg_str_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_str_format(Lower *L, Instr *in);
+LLVMValueRef cg_str_build(Lower *L, Instr *in);
+LLVMTypeRef cg_str_iter_type(Lower *L);
+void cg_str_iter_init(Lower *L, const Type *t, LLVMValueRef s, LLVMValueRef state);
+void cg_str_iter_step(Lower *L, const Type *t, LLVMValueRef state, LLVMValueRef k);
+bool cg_is_str_call(CallInfo *ci, const Type **types);
+LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);

@@ -77,17 +77,6 @@ LLVMValueRef cg_array_size(Lower *L, const Type *t, LLVMValueRef a) {
 }
 
 /* ---- references --------------------------------------------------------------------- */
-static void each_array(Lower *L, LLVMValueRef v, const Type *t, void (*fn)(Lower *, LLVMValueRef, const Type *)) {
-    if (t->kind == TY_ARRAY) {
-        fn(L, cg_arr_meminfo(L, v), t);
-    } else if (ty_is_heap(t)) {   /* the value is the block */
-        fn(L, v, t);
-    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP) {
-        for (int i = 0; i < t->n; i++)
-            if (ty_has_refs(t->elems[i])) each_array(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], fn);
-    }
-}
-
 /* if (mi) { ...body... } */
 static LLVMBasicBlockRef if_nonnull(Lower *L, LLVMValueRef mi, LLVMBasicBlockRef *join) {
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "ref");
@@ -97,7 +86,7 @@ static LLVMBasicBlockRef if_nonnull(Lower *L, LLVMValueRef mi, LLVMBasicBlockRef
     return body;
 }
 
-static void incref_block(Lower *L, LLVMValueRef mi, const Type *t) {
+static void incref_block(Lower *L, LLVMValueRef mi) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
     LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);
@@ -105,6 +94,9 @@ static void incref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
+/* Drop a reference to block mi of a value of type t; the last one frees it: an array's or a
+ * string's memory, a list of strings (its strings too), a list, dict or set (their elements'
+ * references first, lower_list.c). */
 static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
@@ -113,18 +105,72 @@ static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef dofree = LLVMAppendBasicBlockInContext(L->c, L->func, "free");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, i64c(L, 1), ""), dofree, join);
     LLVMPositionBuilderAtEnd(L->b, dofree);
-    if (t->kind == TY_ARRAY) {
-        LLVMTypeRef pt = L->ptr;
-        cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
-    } else {
-        cg_heap_free(L, mi, t);
-    }
+    LLVMTypeRef pt = L->ptr;
+    if (ty_is_heap(t)) cg_heap_free(L, mi, t);
+    else cg_call(L, t->kind == TY_STRLIST ? "ember_rt_strlist_free" : "ember_rt_block_free", L->voidt, &pt, &mi, 1);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, incref_block); }
-void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_array(L, v, t, decref_block); }
+/* A caught exception's strings: only when a layout (desc) says its args hold some ('$' first),
+ * call the runtime, which walks the layouts (runtime/error.c). */
+static LLVMValueRef holds_strings(Lower *L, LLVMValueRef core) {
+    LLVMValueRef desc = LLVMBuildExtractValue(L->b, core, 2, "");
+    LLVMValueRef p = LLVMBuildSelect(L->b, LLVMBuildIsNull(L->b, desc, ""), cg_cstring(L, ""), desc, "");
+    return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i8, p, ""), LLVMConstInt(L->i8, '$', 0), "");
+}
+
+static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
+    LLVMValueRef cause = LLVMBuildExtractValue(L->b, v, 2, "");
+    LLVMValueRef any = LLVMBuildOr(L->b, holds_strings(L, LLVMBuildExtractValue(L->b, v, 0, "")),
+                                   LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cause, LLVMConstInt(L->i32, 2, 0), ""),
+                                                holds_strings(L, LLVMBuildExtractValue(L->b, v, 1, "")), ""), "");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "excref");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "excrefdone");
+    LLVMBuildCondBr(L->b, any, body, join);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "excref");
+    LLVMBuildStore(L->b, v, slot);
+    LLVMTypeRef pt = L->ptr;
+    cg_call(L, inc ? "ember_rt_exc_retain" : "ember_rt_exc_release", L->voidt, &pt, &slot, 1);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+/* Count each reference v of type t holds: arrays (their block), strings, lists of strings,
+ * lists, dicts and sets (the pointer is the block), tuples and exception instances (their elements), caught
+ * exceptions (the strings in their args, through the runtime). */
+static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
+    if (t->kind == TY_ARRAY || t->kind == TY_STR || t->kind == TY_STRLIST || ty_is_heap(t)) {
+        LLVMValueRef mi = t->kind == TY_ARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
+        if (inc) incref_block(L, mi);
+        else decref_block(L, mi, t);
+    } else if (t->kind == TY_EXCVAL) {
+        if (L->exc_refs) exc_refs(L, v, inc);
+    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
+        for (int i = 0; i < t->n; i++)
+            if (cg_has_refs(L, t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
+    }
+}
+
+/* A caught exception holds strings only where some code this frame runs can put one in its
+ * args: code with string values, or a call into other compiled code. Elsewhere (the common numeric
+ * loop with a try) exceptions are plain values, copied with no counting. */
+static bool frame_may_raise_strings(TypeInfo *ti) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        const Type *t = ti->vtypes[i];
+        CallInfo *ci = ti->calls[i];
+        if (t && (t == ty_str || t == ty_strlist || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY)))
+            return true;
+        if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
+    }
+    return false;
+}
+
+bool cg_has_refs(Lower *L, const Type *t) { return t->kind == TY_EXCVAL ? L->exc_refs : ty_has_refs(t); }
+
+void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, true); }
+void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
 
 /* A slot for an owned reference, null until first stored, dropped at the exit. */
 LLVMValueRef cg_new_slot(Lower *L, const Type *t) {
@@ -215,18 +261,19 @@ void cg_plan_arrays(Lower *L) {
     L->nslots = 0;
     L->cap_slots = 0;
     L->refs = false;
+    L->exc_refs = frame_may_raise_strings(ti);
     L->uses = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     L->fused = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1));
     int *user = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     int *blk = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     for (int v = 0; v < fn->nvars; v++)
-        if (ti->vartypes[v] && ty_has_refs(ti->vartypes[v])) L->refs = true;
-    if (ti->ret && ty_has_refs(ti->ret)) L->refs = true;
+        if (ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v])) L->refs = true;
+    if (ti->ret && cg_has_refs(L, ti->ret)) L->refs = true;
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];
             blk[in->id] = b;
-            if (ti->vtypes[in->id] && ty_has_refs(ti->vtypes[in->id])) L->refs = true;
+            if (ti->vtypes[in->id] && cg_has_refs(L, ti->vtypes[in->id])) L->refs = true;
             for (int k = 0; k < in->nargs; k++) {
                 L->uses[in->args[k]]++;
                 user[in->args[k]] = in->id;

@@ -230,23 +230,33 @@ void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRe
     }
 }
 
-/* Fill the RtExcCore at p with what raising `v` (of type t) records. */
+/* Fill the RtExcCore at p with what raising `v` (of type t) records; the core owns a reference
+ * to each string in its args (runtime/error.c drops them when the exception reaches Python). */
 static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {
     LLVMTypeRef ct = core_type(L);
     if (t->kind == TY_EXCVAL) {
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
+        LLVMTypeRef pt = L->ptr;
+        if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &p, 1);
         return;
     }
     LLVMBuildStore(L->b, LLVMConstNull(ct), p);
     LLVMBuildStore(L->b, class_global(L, cg_exc_class(L, t->obj)), cg_field(L, ct, p, 0));
     if (t->kind != TY_EXC || t->n == 0) return;
-    char desc[128] = "";
+    char desc[128] = "$";   /* '$': the args hold strings (references; runtime/error.c) */
     for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], desc, sizeof desc, false);
-    LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+    LLVMBuildStore(L->b, cg_cstring(L, strchr(desc, 's') ? desc : desc + 1), cg_field(L, ct, p, 2));
     int k = 0;
     for (int i = 0; i < t->n; i++)
         cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""),
                       t->elems[i], &k);
+    cg_incref(L, v, t);
+}
+
+/* The text of `raise E("constant")`: the message stays constant data (no reference to count). */
+static const char *constant_message(Lower *L, int value) {
+    Instr *c = L->fn->instrs[value];
+    return c->op == IR_CALL && c->nargs == 2 ? ti_const_str(L->ti, c->args[1]) : NULL;
 }
 
 /* raise cls(x): x of type t as the exception's one argument (KeyError(key)). */
@@ -270,16 +280,33 @@ void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t) {
 void cg_lower_raise(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]];
     LLVMValueRef v = L->vals[in->args[0]];
-    bool plain = t->kind == TY_EXCCLASS || (t->kind == TY_EXC && (t->n == 0 || (t->n == 1 && t->elems[0] == ty_str)));
+    const char *msg = t->kind == TY_EXC && t->n == 1 && t->elems[0] == ty_str ? constant_message(L, in->args[0]) : NULL;
+    bool plain = t->kind == TY_EXCCLASS || (t->kind == TY_EXC && (t->n == 0 || msg));
     if (plain && in->nargs == 1) {   /* raise E, raise E("message") */
-        cg_emit_raise(L, cg_exc_class(L, t->obj), t->kind == TY_EXC && t->n ? LLVMBuildExtractValue(L->b, v, 0, "") : NULL);
+        cg_emit_raise(L, cg_exc_class(L, t->obj), msg ? cg_cstring(L, msg) : NULL);
         return;
     }
     LLVMTypeRef et = cg_exc_type(L);
     LLVMValueRef e = raise_target(L);
-    if (t->kind == TY_EXCVAL) LLVMBuildStore(L->b, v, e);   /* raise e: its cause too, unless one is given */
-    else LLVMBuildStore(L->b, LLVMConstNull(et), e);
-    store_core(L, cg_field(L, et, e, 0), v, t);
+    if (t->kind == TY_EXCVAL) {   /* raise e: its cause too, unless one is given; the raise owns its own references */
+        LLVMBuildStore(L->b, v, e);
+        LLVMTypeRef pt = L->ptr;
+        if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &e, 1);
+        if (in->nargs == 1 && L->exc_refs) {
+            LLVMValueRef cause = cg_field(L, et, e, 1);
+            LLVMBasicBlockRef has = LLVMAppendBasicBlockInContext(L->c, L->func, "cause");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "");
+            LLVMValueRef kind = LLVMBuildLoad2(L->b, L->i32, cg_field(L, et, e, 2), "");
+            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, kind, LLVMConstInt(L->i32, 2, 0), ""), has, done);
+            LLVMPositionBuilderAtEnd(L->b, has);
+            cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &cause, 1);
+            LLVMBuildBr(L->b, done);
+            LLVMPositionBuilderAtEnd(L->b, done);
+        }
+    } else {
+        LLVMBuildStore(L->b, LLVMConstNull(et), e);
+        store_core(L, cg_field(L, et, e, 0), v, t);
+    }
     if (in->nargs == 2) {   /* raise ... from cause (None: no cause, and no context shown) */
         const Type *ct = L->ti->vtypes[in->args[1]];
         if (ct->kind == TY_NONE) LLVMBuildStore(L->b, LLVMConstNull(core_type(L)), cg_field(L, et, e, 1));
@@ -293,6 +320,7 @@ void cg_lower_raise(Lower *L, Instr *in) {
  * empty value into RuntimeError. */
 void cg_lower_reraise(Lower *L, LLVMValueRef v) {
     LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
+    cg_incref(L, v, ty_excval);   /* the record's own references: the handler's value is still dropped */
     LLVMBuildStore(L->b, v, e);
     cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
     cg_fail(L);

@@ -331,6 +331,7 @@ static LLVMValueRef find(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef 
 LLVMValueRef cg_contains(Lower *L, Instr *in) {
     const Type *ct = L->ti->vtypes[in->args[0]], *xt = L->ti->vtypes[in->args[1]];
     LLVMValueRef c = L->vals[in->args[0]], x = L->vals[in->args[1]], r;
+    if (ct == ty_str) return cg_str_contains(L, in);
     if (ct->kind == TY_DICT || ct->kind == TY_SET) {
         r = cg_dict_contains(L, ct, c, x, xt);
     } else if (ct->kind == TY_LIST) {

@@ -411,6 +411,7 @@ static LLVMValueRef isclose(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueR
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int n = ci->nparams;
     const Type *ret = ci->ret;
+    if (cg_is_str_call(ci, types)) return cg_str_call(L, in, ci, args, types);
     if (ci->builtin >= METHOD_FLATTEN || ti_is_numpy_builtin(ci->builtin))
         return cg_numpy_call(L, in, ci, args, types);
     if (ci->builtin == METHOD_CONJUGATE) {

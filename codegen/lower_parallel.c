@@ -158,7 +158,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
         const Type *t = ti->vartypes[v];
         if (carried(ti, pl, v, PAR_SHARED)) {
             LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, ne++), fn->varnames[v]);
-            if (ty_has_refs(t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
+            if (cg_has_refs(L, t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
             LLVMBuildStore(L->b, x, L->vars[v]);
         } else if (carried(ti, pl, v, PAR_REDUCE)) {
             LLVMBuildStore(L->b, identity(L, pl->red_op[v], t), L->vars[v]);

@@ -564,7 +564,6 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 static int unsupported_op(Fe *fe, int op) {
     const char *what;
     switch (op) {
-    case PY_FORMAT_VALUE: case PY_BUILD_STRING: what = "f-string"; break;
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
@@ -758,6 +757,24 @@ static int run_block(Fe *fe, Block *b) {
             in->imm = pi->arg;
             in->args[0] = a;
             in->args[1] = c;
+            PUSH(in->id);
+            break;
+        case PY_FORMAT_VALUE: {   /* (value[, spec]) -> text; arg: conversion in bits 0-1, a spec when bit 2 */
+            int spec;
+            if (pi->arg & 4) POP(spec);
+            else if (emit_const(fe, b, Py_None, &spec)) return -1;
+            POP(a);
+            EMIT(in, IR_FORMAT, 2);
+            in->imm = pi->arg & 3;
+            in->args[0] = a;
+            in->args[1] = spec;
+            PUSH(in->id);
+            break;
+        }
+        case PY_BUILD_STRING:
+            if (pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_STRING");
+            EMIT(in, IR_BUILDSTR, pi->arg);
+            for (int k = pi->arg - 1; k >= 0; k--) POP(in->args[k]);
             PUSH(in->id);
             break;
         case PY_UNARY_NEGATIVE: case PY_UNARY_POSITIVE: case PY_UNARY_INVERT: case PY_UNARY_NOT:

@@ -103,6 +103,10 @@ typedef struct RtArray {
 void rt_release(const Type *t, void *p) {
     if (t->kind == TY_ARRAY) {
         rt_block_decref(((RtArray *)p)->meminfo);
+    } else if (t->kind == TY_STR) {
+        rt_block_decref(*(RtBlock **)p);
+    } else if (t->kind == TY_STRLIST) {
+        rt_strlist_decref(*(RtStrList **)p);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
     } else if (t->kind == TY_LIST) {

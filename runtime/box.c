@@ -69,6 +69,9 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
             return 0;
         }
         break;
+    case TY_STR:
+        if (!PyUnicode_Check(o)) break;
+        return (*(RtStr **)out = rt_unbox_str(o)) ? 0 : -1;
     case TY_NONE:
         if (o != Py_None) break;
         *(unsigned char *)out = 0;
@@ -106,6 +109,13 @@ PyObject *rt_box(const Type *t, const void *p) {
     case TY_LIST: return rt_box_list(t, p);
     case TY_DICT: return rt_box_dict(t, p);
     case TY_SET: return rt_box_set(t, p);
+    case TY_STR: {
+        RtStr *s = *(RtStr *const *)p;
+        PyObject *o = rt_box_str(s);
+        rt_block_decref((RtBlock *)s);
+        return o;
+    }
+    case TY_STRLIST: return rt_box_strlist(*(RtStrList *const *)p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

@@ -35,7 +35,45 @@ static _Thread_local struct {
 
 static void clear_core(RtExcCore *c) { memset(c, 0, sizeof *c); }
 
+/* ---- references in exceptions ---------------------------------------------------------------
+ * A string in an exception's args is a reference the exception owns: the record owns what a
+ * raise put there, a handler's caught value (EXCFETCH) takes those over, a variable holding it
+ * owns another (codegen counts RtExc values as it counts strings: ember_rt_exc_retain/release),
+ * and converting the record to Python drops them. Only 's' words are references, and a desc
+ * with any starts with '$' (generated code tests that one byte before calling here). */
+static void each_string(const RtExcCore *c, int delta) {
+    if (!c->desc || c->desc[0] != '$') return;
+    int k = 0;
+    for (const char *d = c->desc + 1; *d && k < TY_EXC_WORDS; d++) {
+        switch (*d) {
+        case 's': {
+            RtStr *s = (RtStr *)(uintptr_t)c->args[k++];
+            if (delta > 0) __atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+            else rt_block_decref((RtBlock *)s);
+            break;
+        }
+        case 'D': k += 2; break;
+        case 'q': case 'Q': case 'd': case '?': k++; break;
+        default: break;   /* N ( ): no word */
+        }
+    }
+}
+
+void ember_rt_exc_core_retain(RtExcCore *c) { each_string(c, 1); }
+void ember_rt_exc_core_release(RtExcCore *c) { each_string(c, -1); }
+
+void ember_rt_exc_retain(RtExc *e) {
+    each_string(&e->e, 1);
+    if (e->cause_kind == 2) each_string(&e->cause, 1);
+}
+
+void ember_rt_exc_release(RtExc *e) {
+    each_string(&e->e, -1);
+    if (e->cause_kind == 2) each_string(&e->cause, -1);
+}
+
 void ember_rt_raise(const char *exc, const char *msg) {
+    ember_rt_exc_release(&record.e);
     clear_core(&record.e.cause);
     record.e.cause_kind = 0;
     record.e.e.cls = exc;
@@ -44,12 +82,21 @@ void ember_rt_raise(const char *exc, const char *msg) {
     record.nframes = 0;
 }
 
+/* raise cls(msg) with a run-time message: the record takes over the reference to msg. */
+void rt_raise_str(const char *cls, RtStr *msg) {
+    ember_rt_raise(cls, NULL);
+    if (!msg) return;
+    record.e.e.desc = "$s";
+    record.e.e.args[0] = (uint64_t)(uintptr_t)msg;
+}
+
 /* raise with values, re-raise (bare `raise`, `raise e`), raise ... from ...: e is a whole value. */
 void ember_rt_raise_value(const RtExc *e) {
     if (!e->e.cls) {
         ember_rt_raise("builtins:RuntimeError", "No active exception to reraise");
         return;
     }
+    ember_rt_exc_release(&record.e);
     record.e = *e;
     record.nframes = 0;
 }
@@ -155,8 +202,8 @@ static PyObject *resolve_class(const char *cls) {
 }
 
 /* The values a desc string describes, read from the packed words (typeinfer/types.c,
- * ty_value_layout): q int64, Q uint64, d float64, ? bool, D complex128 (two words), s a constant
- * UTF-8 string, N None, ( ... ) a tuple, A<dtype><ndim> an array (a view that does not own the
+ * ty_value_layout): q int64, Q uint64, d float64, ? bool, D complex128 (two words), s a string
+ * (an RtStr, str.c), N None, ( ... ) a tuple, A<dtype><ndim> an array (a view that does not own the
  * memory: only for the time of the call that unpacks it). */
 static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k, char close) {
     PyObject *items = PyList_New(0);
@@ -174,7 +221,7 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
             memcpy(&d2, &words[(*k)++], 8);
             x = PyComplex_FromDoubles(d, d2);
             break;
-        case 's': x = PyUnicode_FromString((const char *)(uintptr_t)words[(*k)++]); break;
+        case 's': x = rt_box_str((RtStr *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
         case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
         case 'L':   /* a list of numbers: its block, read for the call's time */
@@ -209,7 +256,7 @@ static PyObject *make_instance(const RtExcCore *c) {
                             class_name(c->cls, buf, sizeof buf), c->msg ? c->msg : "");
     }
     int k = 0;
-    const char *desc = c->desc;
+    const char *desc = c->desc && c->desc[0] == '$' ? c->desc + 1 : c->desc;
     PyObject *args = desc ? unpack_values(&desc, c->args, &k, 0)
                    : c->msg ? Py_BuildValue("(s)", c->msg) : PyTuple_New(0);
     PyObject *inst = args ? PyObject_Call(cls, args, NULL) : NULL;
@@ -230,9 +277,10 @@ int rt_error_to_python(void) {
         return -1;
     }
     PyObject *inst = make_instance(&e.e);
+    PyObject *cause = inst && e.cause_kind == 2 ? make_instance(&e.cause) : NULL;
+    ember_rt_exc_release(&e);
     if (!inst) return -1;   /* the class's constructor failed: that error stands */
     if (e.cause_kind) {
-        PyObject *cause = e.cause_kind == 2 ? make_instance(&e.cause) : NULL;
         if (e.cause_kind == 2 && !cause) {
             Py_DECREF(inst);
             return -1;
@@ -248,13 +296,14 @@ int rt_error_to_python(void) {
 /* print(*values, sep=sep, end=end, flush=flush) through Python's print, so the text is exactly
  * Python's and goes wherever sys.stdout goes (a notebook, a redirect). Takes the GIL: compiled
  * code may print from a nogil function or a prange thread. */
-int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush) {
+int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtStr *end, bool flush) {
     PyGILState_STATE gil = PyGILState_Ensure();
     int k = 0;
     PyObject *values = unpack_values(&desc, words, &k, 0);
     PyObject *builtins = values ? PyImport_ImportModule("builtins") : NULL;
     PyObject *print = builtins ? PyObject_GetAttrString(builtins, "print") : NULL;
-    PyObject *kw = print ? Py_BuildValue("{s:s,s:s,s:O}", "sep", sep, "end", end, "flush", flush ? Py_True : Py_False) : NULL;
+    PyObject *kw = print ? Py_BuildValue("{s:N,s:N,s:O}", "sep", rt_box_str(sep), "end", rt_box_str(end), "flush",
+                                         flush ? Py_True : Py_False) : NULL;
     PyObject *r = kw ? PyObject_Call(print, values, kw) : NULL;
     int32_t status = 0;
     if (!r) {   /* as a compiled error: this thread's record names the class; the text is kept */
@@ -291,6 +340,7 @@ void rt_error_take(const char **exc, const char **msg) {
     static _Thread_local char name[512];
     *exc = record.e.e.cls ? class_name(record.e.e.cls, name, sizeof name) : NULL;
     *msg = record.e.e.msg;
+    ember_rt_exc_release(&record.e);
     memset(&record.e, 0, sizeof record.e);
     record.nframes = 0;
 }
@@ -494,6 +544,10 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
     {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
+    {"ember_rt_exc_retain", (void *)ember_rt_exc_retain},
+    {"ember_rt_exc_release", (void *)ember_rt_exc_release},
+    {"ember_rt_exc_core_retain", (void *)ember_rt_exc_core_retain},
+    {"ember_rt_exc_core_release", (void *)ember_rt_exc_core_release},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},

@@ -106,6 +106,8 @@ static const RtSymbol *runtime_symbol(const char *name) {
     if (strncmp(name, "ember_rt_", 9)) return NULL;
     for (int i = 0; i < rt_nsymbols; i++)
         if (!strcmp(rt_symbols[i].name, name)) return &rt_symbols[i];
+    for (int i = 0; i < rt_str_nsymbols; i++)
+        if (!strcmp(rt_str_symbols[i].name, name)) return &rt_str_symbols[i];
     return NULL;
 }
 

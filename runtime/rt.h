@@ -31,7 +31,13 @@ int32_t ember_rt_exc_match(const char *cls, const char *name);
 void ember_rt_traceback(const char *func, const char *file, int32_t line);
 bool rt_exc_is(const char *cls, const char *name);   /* is class cls (either form) name or a subclass */
 void rt_error_save(RtExc *out);               /* take this thread's record (another thread raises it) */
-int32_t ember_rt_print(const char *desc, const uint64_t *words, const char *sep, const char *end, bool flush);
+typedef struct RtStr RtStr;
+int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtStr *end, bool flush);
+void rt_raise_str(const char *cls, RtStr *msg);   /* takes over msg (NULL: no args) */
+void ember_rt_exc_retain(RtExc *e);           /* the strings in its args: one more reference each */
+void ember_rt_exc_release(RtExc *e);
+void ember_rt_exc_core_retain(RtExcCore *c);
+void ember_rt_exc_core_release(RtExcCore *c);
 int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
@@ -63,6 +69,45 @@ int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: 
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
 PyObject *rt_array_view(int dtype, int ndim, const void *p);     /* read-only, owns nothing: for the call's time */
+
+/* str.c: strings (DESIGN.md "Growing the language"). A string is a counted block from the
+ * allocator above, laid out as RtStr: the block header (refcnt at offset 0, which generated code
+ * counts inline as for arrays; size; alloc, NULL for a literal), then len, kind and the hash
+ * cache, then len code points of kind bytes (CPython's compact form: 1, 2 or 4 by the largest
+ * code point, always the smallest that holds the text) and a zero. The value generated code
+ * passes around is the RtStr pointer. Literals are constant blocks in the object code whose
+ * refcnt starts at RT_STR_IMMORTAL, so counting never frees them. Functions named ember_rt_str_*
+ * are called by generated code; each returns a new reference, or NULL with the error record set,
+ * and none takes the GIL. Hash and equality for containers keyed by strings: ember_rt_str_hash
+ * (CPython's own hash of the same text) and ember_rt_str_eq. */
+typedef struct RtStr {
+    int64_t refcnt, size;
+    void *alloc;
+    int64_t len;     /* code points */
+    int64_t kind;    /* bytes per code point: 1, 2 or 4 */
+    int64_t hash;    /* CPython's hash, or -1 until computed */
+} RtStr;             /* the code points follow */
+#define RT_STR_IMMORTAL ((int64_t)1 << 60)
+/* str.split's result until ember has lists: a counted block {header, n, items} owning its items */
+typedef struct RtStrList {
+    int64_t refcnt, size;
+    void *alloc;
+    int64_t n;
+    RtStr *items[];
+} RtStrList;
+void rt_str_init(void);
+RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
+PyObject *rt_box_str(RtStr *s);            /* borrows s */
+RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */
+PyObject *rt_box_strlist(RtStrList *l);    /* takes over the reference */
+void rt_strlist_decref(RtStrList *l);
+int64_t ember_rt_str_hash(RtStr *s);
+bool ember_rt_str_eq(RtStr *a, RtStr *b);
+int32_t ember_rt_str_cmp(RtStr *a, RtStr *b);
+bool ember_rt_str_contains_cp(RtStr *s, uint32_t c);
+RtStr *ember_rt_str_repr(RtStr *s);
+extern const RtSymbol rt_str_symbols[];
+extern const int rt_str_nsymbols;
 
 /* call.c: unbox, call the entry, box (Dispatcher and AOT modules) */
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,

@@ -172,6 +172,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         if (!strcmp(attr, "conjugate") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
             return ty_method(recv, attr);
     }
+    if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
     if (recv->kind == TY_EXCVAL)
         return UNSUP(in, "a caught exception's '%s' is not supported yet (its args may be of any type); re-raise it "
                          "(raise, raise e) or raise another from it", attr), NULL;
@@ -420,17 +421,23 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         }
         case BI_INT:
-            NARGS(0, 1); ALL(is_real, "a real number");
+            NARGS(0, 1);
+            if (nargs && args[0] != ty_str) ALL(is_real, "a real number or a str");
             ret = ty_int64;
             break;
         case BI_FLOAT:
-            NARGS(0, 1); ALL(is_real, "a real number");
+            NARGS(0, 1);
+            if (nargs && args[0] != ty_str) ALL(is_real, "a real number or a str");
             ret = ty_float64;
+            break;
+        case BI_STR: case BI_REPR: case BI_HASH: case BI_ORD: case BI_CHR:
+            if (ti_type_str_builtin(ti, in, bid, args, nargs, ci)) return -1;
+            ret = ci->ret;
             break;
         case BI_BOOL:
             NARGS(0, 1);
             if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                !ty_is_heap(args[0]))
+                !ty_is_heap(args[0]) && args[0] != ty_str && args[0] != ty_strlist)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -462,7 +469,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_LEN:
             NARGS(1, 1);
-            if (args[0]->kind != TY_TUPLE && args[0]->kind != TY_RANGE &&
+            if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0] != ty_strlist && args[0]->kind != TY_RANGE &&
                 !(args[0]->kind == TY_ARRAY && args[0]->ndim > 0))
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;
@@ -672,6 +679,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (callee->recv->kind == TY_LIST) return ti_type_list_method(ti, in, callee, args, nargs, changed);
         if (callee->recv->kind == TY_DICT) return ti_type_dict_method(ti, in, callee, args, nargs, changed);
         if (callee->recv->kind == TY_SET) return ti_type_set_method(ti, in, callee, args, nargs, changed);
+        if (callee->recv == ty_str) return ti_type_str_method(ti, in, callee, args, nargs);
         if (nargs) return ERR(in, "%s() takes no arguments", callee->attr);
         CallInfo *ci = new_call(ti, in, CALL_BUILTIN, 0);
         if (!ci) return -1;

@@ -386,7 +386,7 @@ void ti_complete_types(TypeInfo *ti) {
         CallInfo *ci = ti->calls[v];
         if (!ci) continue;
         ci->ret = complete(ci->ret);
-        for (int i = 0; i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);
+        for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);   /* (strings.c: -1) */
     }
 }
 

@@ -96,6 +96,11 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
             break;
         }
     }
+    if (a == ty_str || b == ty_str) {
+        if (op == IRB_MOD && a == ty_str) return ti_str_percent(ti, in, b);
+        const Type *t = ti_str_binop(ti, in, a, b);
+        if (t) return t;
+    }
     if (op == IRB_ADD && a->kind == TY_TUPLE && b->kind == TY_TUPLE) {
         const Type *elems[128];
         if (a->n + b->n > 128) return ERR(in, "tuple too long"), NULL;
@@ -110,7 +115,7 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
     if (in->imm == IRU_NOT) {
-        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE) return ty_bool;
+        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a == ty_str || a == ty_strlist) return ty_bool;
     } else if (ty_is_number(a)) {
         if (in->imm == IRU_INVERT && ty_rank(a) > 1) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
@@ -124,6 +129,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
+    if (a == ty_str || (a == ty_strlist && (ty_is_int(idx) || idx == ty_bool))) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
@@ -174,7 +180,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a))
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str || a == ty_strlist)
         return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
@@ -206,6 +212,7 @@ static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *
     }
     if ((in->imm == IRC_EQ || in->imm == IRC_NE) && (a->kind == TY_NONE || b->kind == TY_NONE))
         return ty_bool;
+    if (a == ty_str && b == ty_str) return ty_bool;
     if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && tuples_comparable(a, b, in->imm != IRC_EQ && in->imm != IRC_NE))
         return ty_bool;
     ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
@@ -464,8 +471,22 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_MAPADD:
         if (args[0]->kind != TY_DICT) return ERR(in, "internal: MAP_ADD to %s", args[0]->name);
         return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
-    case IR_CONTAINS:
+    case IR_CONTAINS:   /* a1 in a0 */
+        if (args[0] == ty_str || args[1] == ty_str) {
+            if (args[0] != ty_str || args[1] != ty_str)
+                return UNSUP(in, "'in' is supported between strings (got %s in %s)", args[1]->name, args[0]->name);
+            t = ty_bool;
+            break;
+        }
         if (!(t = ti_contains(ti, in, args[0], args[1]))) return -1;
+        break;
+    case IR_FORMAT:
+        if (!(t = ti_type_format(ti, in, args[0], args[1]))) return -1;
+        break;
+    case IR_BUILDSTR:
+        for (int i = 0; i < n; i++)
+            if (args[i] != ty_str) return ERR(in, "internal: an f-string piece of type %s", args[i]->name);
+        t = ty_str;
         break;
     case IR_NOPS:
         return 0;

@@ -56,9 +56,22 @@ typedef struct CallInfo {
                                   * ufuncs: the dtype they compute in */
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
+    struct StrPlan *plan;        /* "..." % args and "...".format(args): the template's pieces */
 } CallInfo;
 
 enum { UF_REDUCE = 1, UF_ACCUMULATE, UF_OUTER, UF_AT };   /* np.add.reduce(...) & co */
+/* A constant template cut into pieces at compile time (strings.c): literal text, or argument
+ * `arg` converted (conv 's' str, 'r' repr, 0 none) and formatted with a format spec. */
+typedef struct StrPiece {
+    const char *text;    /* a literal piece (arg -1) */
+    int arg;
+    char conv;
+    const char *spec;    /* format() spec, "" for none */
+} StrPiece;
+typedef struct StrPlan {
+    int n;
+    StrPiece *pieces;
+} StrPlan;
 
 /* What typing needs from the driver: recognising and compiling other @njit functions. */
 typedef struct Callee {
@@ -225,6 +238,18 @@ int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type *
 int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const char *const *names, int nreq,
                   const Type **args, int nargs, bool method);
+
+/* strings.c */
+enum { METHOD_STR = 2000 };   /* + a STR_*: str methods (codegen/lower_str.c) */
+enum { STR_STARTSWITH, STR_ENDSWITH, STR_FIND, STR_RFIND, STR_COUNT, STR_REPLACE, STR_SPLIT, STR_JOIN, STR_STRIP,
+       STR_LSTRIP, STR_RSTRIP, STR_LOWER, STR_UPPER, STR_ISDIGIT, STR_ISALPHA, STR_ISSPACE, STR_ZFILL, STR_FORMAT };
+bool ti_is_str_method(const char *attr);
+int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
+const Type *ti_str_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b);   /* NULL: not a str operation */
+const Type *ti_str_percent(TypeInfo *ti, Instr *in, const Type *b);   /* constant % b: a plan in ti->calls */
+const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+const Type *ti_type_format(TypeInfo *ti, Instr *in, const Type *v, const Type *spec);
+int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, CallInfo *ci);
 
 /* nplib.c */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);

@@ -57,7 +57,8 @@ int ty_init(void) {
     /* RtExc: two {cls, msg, desc, args[TY_EXC_WORDS]} and an int32 */
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
-    return ty_range && ty_uint64 && ty_excval && ty_rng ? 0 : -1;
+    ty_strlist = new_type(TY_STRLIST, "list(str)", 8, 8);
+    return ty_range && ty_uint64 && ty_excval && ty_rng && ty_strlist ? 0 : -1;
 }
 
 const DTypeInfo ty_dtypes[DT_COUNT] = {
@@ -149,8 +150,8 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY || ty_is_heap(t)) return true;
-    if (t->kind == TY_TUPLE || t->kind == TY_ZIP)
+    if (t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_STRLIST || t->kind == TY_EXCVAL) return true;
+    if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
     return false;
@@ -524,7 +525,9 @@ bool ty_is_runtime(const Type *t) {
 }
 
 bool ty_is_value(const Type *t) {
-    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL))) return true;
+    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL || t->kind == TY_STR ||
+               t->kind == TY_STRLIST)))
+        return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_DICT)
@@ -604,12 +607,12 @@ static const struct { const char *name; TypeKind kind; } scalar_names[] = {
     {"uint64", TY_UINT64}, {"u8", TY_UINT64}, {"uintp", TY_UINT64},
     {"complex128", TY_COMPLEX128}, {"c16", TY_COMPLEX128},
     {"boolean", TY_BOOL}, {"bool_", TY_BOOL}, {"bool", TY_BOOL}, {"b1", TY_BOOL},
-    {"none", TY_NONE}, {"void", TY_NONE},
+    {"none", TY_NONE}, {"void", TY_NONE}, {"unicode_type", TY_STR}, {"str", TY_STR},
 };
 
 static const Type *scalar_of_kind(TypeKind k) {
     return k == TY_FLOAT64 ? ty_float64 : k == TY_INT64 ? ty_int64 : k == TY_UINT64 ? ty_uint64 : k == TY_COMPLEX128 ? ty_complex128
-         : k == TY_BOOL ? ty_bool : ty_none;
+         : k == TY_BOOL ? ty_bool : k == TY_STR ? ty_str : ty_none;
 }
 
 static const char *skip_ws(const char *s) {
@@ -825,6 +828,7 @@ const Type *ty_typeof(PyObject *v) {
     if (tp == &PyLong_Type) return typeof_int(v);
     if (tp == &PyBool_Type) return ty_bool;
     if (tp == &PyComplex_Type) return ty_complex128;
+    if (tp == &PyUnicode_Type) return ty_str;
     if (tp == &PyTuple_Type) {
         Py_ssize_t n = PyTuple_GET_SIZE(v);
         const Type *elems[64];

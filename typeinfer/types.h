@@ -18,7 +18,7 @@ typedef enum {
     TY_INT64,       /* Python int, a wrapping 64-bit machine integer */
     TY_FLOAT64,     /* float */
     TY_COMPLEX128,  /* complex: two float64 */
-    TY_STR,         /* a string literal (exception messages); a constant pointer at run time */
+    TY_STR,         /* str: a pointer to a counted string block (runtime/rt.h's RtStr); literals are constant blocks */
     TY_TUPLE,       /* a tuple of elems[0..n) */
     TY_RANGE,       /* a range(start, stop, step) object */
     TY_ITER,        /* an iterator over a range (elem NULL... see iter_of) or a tuple */
@@ -45,6 +45,7 @@ typedef enum {
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
+    TY_STRLIST,     /* str.split's result until ember has lists: a pointer to a counted RtStrList */
     TY_NKINDS
 } TypeKind;
 
@@ -101,7 +102,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *strlist;
 } TyState;
 
 extern TyState *ty_state;
@@ -119,6 +120,7 @@ extern TyState *ty_state;
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
        RNG_INTEGERS };
+#define ty_strlist (ty_state->strlist)
 #define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */
@@ -132,7 +134,8 @@ const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(
 const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol);
 /* How a value of type t packs into 64-bit words for the runtime to make Python objects of
  * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
- * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str, N None (no word),
+ * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str (an RtStr pointer; in an
+ * exception's args, a reference the exception owns), N None (no word),
  * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
  * at its value) and the words it takes; -1 if it cannot be packed. */
 int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
@@ -161,7 +164,7 @@ const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
 const Type *ty_scalar_of(int dtype);      /* the canonical scalar an element loads as */
 int ty_dtype_of_scalar(const Type *t);    /* bool/int64/uint64/float64/complex128 -> DT_*, else -1 */
-bool ty_has_refs(const Type *t);          /* holds references (arrays, lists, tuples of them) */
+bool ty_has_refs(const Type *t);          /* holds references: arrays, strings, lists, dicts, sets, exceptions, tuples of them */
 /* list(elem): elem NULL for a list whose element type is not known yet ("list(undefined)") */
 const Type *ty_list(const Type *elem);
 const Type *ty_dict(const Type *key, const Type *value);   /* either NULL while not known */

@@ -1,0 +1,375 @@
+/* lower_str.c: strings in generated code. The value is a pointer to a counted block
+ * (runtime/rt.h's RtStr: {refcnt, size, alloc, len, kind, hash} then the code points); the
+ * operations are calls into runtime/str.c by symbol name (contract 1), each returning a new
+ * reference or NULL with the error record set.
+ *
+ * References follow lower_array.c's rules: a fresh string (what a runtime call returns) goes to
+ * its instruction's slot (cg_own), variables own one, every exit drops slots and variables.
+ * Literals are constant blocks emitted as writable data (their count changes, their hash is
+ * cached) with a count of 2**60 that never reaches zero: a literal costs no allocation.
+ */
+#include "lower.h"
+#include <string.h>
+
+#define STR_LEN_OFFSET 24   /* RtStr.len; RtStrList.n sits at the same offset */
+#define STR_IMMORTAL ((long long)1 << 60)
+
+/* ---- values -------------------------------------------------------------------------------- */
+/* A literal: {refcnt, size, alloc, len, kind, hash, [len + 1 x iK]} in the object code. */
+LLVMValueRef cg_str_literal(Lower *L, const char *utf8) {
+    PyObject *u = PyUnicode_FromString(utf8);
+    if (!u) {
+        PyErr_Clear();
+        u = PyUnicode_FromString("");
+    }
+    int kind = PyUnicode_KIND(u);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(u);
+    LLVMTypeRef ct = LLVMIntTypeInContext(L->c, (unsigned)(8 * kind));
+    LLVMValueRef *cps = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(n + 1));
+    for (Py_ssize_t i = 0; i <= n; i++)
+        cps[i] = LLVMConstInt(ct, i < n ? PyUnicode_READ(kind, PyUnicode_DATA(u), i) : 0, 0);
+    Py_DECREF(u);
+    LLVMValueRef text = LLVMConstArray2(ct, cps, (uint64_t)(n + 1));
+    LLVMValueRef f[7] = {i64c(L, STR_IMMORTAL), i64c(L, 0), LLVMConstNull(L->ptr), i64c(L, n), i64c(L, kind), i64c(L, -1), text};
+    LLVMValueRef init = LLVMConstStructInContext(L->c, f, 7, 0);
+    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), "ember.strlit");
+    LLVMSetInitializer(g, init);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetAlignment(g, 8);
+    return g;
+}
+
+static LLVMValueRef word_at(Lower *L, LLVMValueRef p, int offset) {
+    return LLVMBuildLoad2(L->b, L->i64, cg_gep8(L, p, i64c(L, offset)), "");
+}
+
+LLVMValueRef cg_str_len(Lower *L, LLVMValueRef s) { return word_at(L, s, STR_LEN_OFFSET); }
+
+/* A runtime call's new string: NULL fails (the record is set); the reference goes to a slot. */
+static LLVMValueRef fresh(Lower *L, LLVMValueRef v, const Type *t) {
+    cg_raise_if(L, LLVMBuildIsNull(L->b, v, ""), NULL, NULL);
+    return cg_own(L, v, t);
+}
+
+static LLVMValueRef call_str(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
+    return fresh(L, cg_call(L, name, L->ptr, pt, args, n), ty_str);
+}
+
+static LLVMValueRef call1(Lower *L, const char *name, LLVMTypeRef t, LLVMValueRef x) {
+    return call_str(L, name, &t, &x, 1);
+}
+
+/* str(x) (repr false) or repr(x) of a number, None or string, as a new string. */
+LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr) {
+    switch (t->kind) {
+    case TY_STR: return repr ? call1(L, "ember_rt_str_repr", L->ptr, v) : v;
+    case TY_INT64: return call1(L, "ember_rt_str_from_int", L->i64, v);
+    case TY_UINT64: return call1(L, "ember_rt_str_from_uint", L->i64, v);
+    case TY_FLOAT64: return call1(L, "ember_rt_str_from_float", L->f64, v);
+    case TY_BOOL: return call1(L, "ember_rt_str_from_bool", L->i1, v);
+    case TY_COMPLEX128: {
+        LLVMTypeRef pt[2] = {L->f64, L->f64};
+        LLVMValueRef a[2] = {LLVMBuildExtractValue(L->b, v, 0, ""), LLVMBuildExtractValue(L->b, v, 1, "")};
+        return call_str(L, "ember_rt_str_from_complex", pt, a, 2);
+    }
+    default: return cg_str_literal(L, "None");
+    }
+}
+
+static LLVMValueRef lower_template(Lower *L, Instr *in, CallInfo *ci);
+
+/* ---- operators ------------------------------------------------------------------------------ */
+LLVMValueRef cg_str_binop(Lower *L, Instr *in) {
+    if (in->imm == IRB_MOD) return lower_template(L, in, L->ti->calls[in->id]);
+    const Type *ta = L->ti->vtypes[in->args[0]];
+    LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
+    if (in->imm == IRB_ADD) {
+        LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+        LLVMValueRef x[2] = {a, b};
+        return call_str(L, "ember_rt_str_concat", pt, x, 2);
+    }
+    /* s * n or n * s */
+    LLVMValueRef s = ta == ty_str ? a : b, n = ta == ty_str ? b : a;
+    const Type *nt = ta == ty_str ? L->ti->vtypes[in->args[1]] : ta;
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef x[2] = {s, cg_cast(L, n, nt, ty_int64)};
+    return call_str(L, "ember_rt_str_repeat", pt, x, 2);
+}
+
+LLVMValueRef cg_str_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef x[2] = {a, b};
+    if (op == IRC_EQ || op == IRC_NE) {
+        LLVMValueRef eq = cg_call(L, "ember_rt_str_eq", L->i1, pt, x, 2);
+        return op == IRC_EQ ? eq : LLVMBuildNot(L->b, eq, "");
+    }
+    LLVMValueRef c = cg_call(L, "ember_rt_str_cmp", L->i32, pt, x, 2);
+    static const LLVMIntPredicate preds[] = {[IRC_LT] = LLVMIntSLT, [IRC_LE] = LLVMIntSLE, [IRC_GT] = LLVMIntSGT,
+                                             [IRC_GE] = LLVMIntSGE};
+    return LLVMBuildICmp(L->b, preds[op], c, LLVMConstInt(L->i32, 0, 0), "");
+}
+
+LLVMValueRef cg_str_contains(Lower *L, Instr *in) {
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef x[2] = {L->vals[in->args[0]], L->vals[in->args[1]]};   /* container, item (IR_CONTAINS) */
+    LLVMValueRef r = cg_call(L, "ember_rt_str_contains", L->i1, pt, x, 2);
+    return in->imm ? LLVMBuildNot(L->b, r, "") : r;
+}
+
+/* s[i], s[a:b:c], or an item of a list of strings (borrowed: the list holds it). */
+LLVMValueRef cg_str_getitem(Lower *L, Instr *in) {
+    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
+    LLVMValueRef a = L->vals[in->args[0]], i = L->vals[in->args[1]];
+    if (at == ty_strlist) {
+        LLVMValueRef n = cg_str_len(L, a), k = cg_wrap_index(L, cg_cast(L, i, it, ty_int64), n, false);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, k, n, ""), "builtins:IndexError", "list index out of range");
+        return LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, a, LLVMBuildAdd(L->b, i64c(L, 32), LLVMBuildMul(L->b, k, i64c(L, 8), ""), "")), "");
+    }
+    if (it->kind == TY_SLICE) {
+        LLVMTypeRef pt[5] = {L->ptr, L->i64, L->i64, L->i64, L->i64};
+        LLVMValueRef x[5] = {a, LLVMBuildExtractValue(L->b, i, 0, ""), LLVMBuildExtractValue(L->b, i, 1, ""),
+                             LLVMBuildExtractValue(L->b, i, 2, ""), i64c(L, it->n)};
+        return call_str(L, "ember_rt_str_slice", pt, x, 5);
+    }
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef x[2] = {a, cg_cast(L, i, it, ty_int64)};
+    return call_str(L, "ember_rt_str_getitem", pt, x, 2);
+}
+
+/* ---- f-strings and templates ----------------------------------------------------------------- */
+/* format(v after conversion conv (0, 's', 'r'), spec); spec "" is str(v). */
+static LLVMValueRef format_value(Lower *L, LLVMValueRef v, const Type *t, int conv, const char *spec) {
+    if (conv) {
+        v = cg_to_str(L, v, t, conv == 'r');
+        t = ty_str;
+    }
+    if (!spec[0]) return cg_to_str(L, v, t, false);
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef x[2] = {v, cg_str_literal(L, spec)};
+    switch (t->kind) {
+    case TY_STR: return call_str(L, "ember_rt_str_format_str", pt, x, 2);
+    case TY_FLOAT64: pt[0] = L->f64; return call_str(L, "ember_rt_str_format_float", pt, x, 2);
+    case TY_BOOL: x[0] = LLVMBuildZExt(L->b, v, L->i64, ""); /* fall through */
+    default: pt[0] = L->i64; return call_str(L, "ember_rt_str_format_int", pt, x, 2);
+    }
+}
+
+LLVMValueRef cg_str_format(Lower *L, Instr *in) {
+    const Type *st = L->ti->vtypes[in->args[1]];
+    const char *spec = st->kind == TY_NONE ? "" : ti_const_str(L->ti, in->args[1]);
+    return format_value(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], in->imm == 2 ? 'r' : in->imm ? 's' : 0, spec);
+}
+
+static LLVMValueRef build(Lower *L, LLVMValueRef *parts, int n) {
+    LLVMTypeRef at = LLVMArrayType2(L->ptr, (unsigned long long)(n ? n : 1));
+    LLVMValueRef a = cg_entry_alloca(L, at, "pieces");
+    for (int i = 0; i < n; i++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, i)};
+        LLVMBuildStore(L->b, parts[i], LLVMBuildInBoundsGEP2(L->b, at, a, idx, 2, ""));
+    }
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef x[2] = {a, i64c(L, n)};
+    return call_str(L, "ember_rt_str_build", pt, x, 2);
+}
+
+/* A template's pieces (typeinfer/strings.c) over the values vals[] of types[]. */
+static LLVMValueRef lower_plan(Lower *L, const StrPlan *plan, LLVMValueRef *vals, const Type **types) {
+    LLVMValueRef *parts = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(plan->n + 1));
+    for (int i = 0; i < plan->n; i++) {
+        const StrPiece *pc = &plan->pieces[i];
+        parts[i] = pc->arg < 0 ? cg_str_literal(L, pc->text)
+                 : format_value(L, vals[pc->arg], types[pc->arg], pc->conv, pc->spec);
+    }
+    return build(L, parts, plan->n);
+}
+
+/* "..." % x (x a value or a tuple of them), "...".format(a, b, ...) */
+static LLVMValueRef lower_template(Lower *L, Instr *in, CallInfo *ci) {
+    LLVMValueRef vals[256];
+    const Type *types[256];
+    int n = 0;
+    if (in->op == IR_BINOP) {
+        const Type *bt = L->ti->vtypes[in->args[1]];
+        LLVMValueRef b = L->vals[in->args[1]];
+        if (ci->nparams == -1) {
+            for (n = 0; n < bt->n && n < 256; n++) {
+                vals[n] = LLVMBuildExtractValue(L->b, b, (unsigned)n, "");
+                types[n] = bt->elems[n];
+            }
+        } else {
+            vals[0] = b;
+            types[0] = bt;
+            n = 1;
+        }
+    } else {
+        for (n = 0; n + 1 < in->nargs && n < 256; n++) {
+            vals[n] = L->vals[in->args[n + 1]];
+            types[n] = L->ti->vtypes[in->args[n + 1]];
+        }
+    }
+    return lower_plan(L, ci->plan, vals, types);
+}
+
+LLVMValueRef cg_str_build(Lower *L, Instr *in) {
+    LLVMValueRef *parts = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(in->nargs + 1));
+    for (int i = 0; i < in->nargs; i++) parts[i] = L->vals[in->args[i]];
+    return build(L, parts, in->nargs);
+}
+
+/* ---- iteration: state {ptr string or list, i64 k, i64 n, ptr value} --------------------------- */
+LLVMTypeRef cg_str_iter_type(Lower *L) {
+    LLVMTypeRef f[4] = {L->ptr, L->i64, L->i64, L->ptr};
+    return LLVMStructTypeInContext(L->c, f, 4, 0);
+}
+
+void cg_str_iter_init(Lower *L, const Type *t, LLVMValueRef s, LLVMValueRef state) {
+    LLVMTypeRef st = cg_str_iter_type(L);
+    cg_incref(L, s, t);   /* the loop keeps it alive even if its variable changes */
+    cg_own(L, s, t);
+    LLVMBuildStore(L->b, s, cg_field(L, st, state, 0));
+    LLVMBuildStore(L->b, i64c(L, 0), cg_field(L, st, state, 1));
+    LLVMBuildStore(L->b, cg_str_len(L, s), cg_field(L, st, state, 2));
+}
+
+void cg_str_iter_step(Lower *L, const Type *t, LLVMValueRef state, LLVMValueRef k) {
+    LLVMTypeRef st = cg_str_iter_type(L);
+    LLVMValueRef s = LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "");
+    LLVMValueRef v;
+    if (t == ty_strlist) {
+        v = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, s, LLVMBuildAdd(L->b, i64c(L, 32), LLVMBuildMul(L->b, k, i64c(L, 8), ""), "")), "");
+    } else {
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef x[2] = {s, k};
+        v = call_str(L, "ember_rt_str_getitem", pt, x, 2);
+    }
+    LLVMBuildStore(L->b, v, cg_field(L, st, state, 3));
+}
+
+/* ---- calls: builtins on strings and str methods ---------------------------------------------- */
+static LLVMValueRef opt_str(Lower *L, LLVMValueRef v, const Type *t) {
+    return t->kind == TY_NONE ? LLVMConstNull(L->ptr) : v;
+}
+
+/* The items of a list or tuple of strings as (pointer, count). */
+static void str_items(Lower *L, LLVMValueRef v, const Type *t, LLVMValueRef *items, LLVMValueRef *n) {
+    if (t == ty_strlist) {
+        *items = cg_gep8(L, v, i64c(L, 32));
+        *n = cg_str_len(L, v);
+        return;
+    }
+    LLVMTypeRef at = LLVMArrayType2(L->ptr, (unsigned long long)(t->n ? t->n : 1));
+    LLVMValueRef a = cg_entry_alloca(L, at, "strs");
+    for (int i = 0; i < t->n; i++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, i)};
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), LLVMBuildInBoundsGEP2(L->b, at, a, idx, 2, ""));
+    }
+    *items = a;
+    *n = i64c(L, t->n);
+}
+
+static LLVMValueRef str_method(Lower *L, Instr *in, int id, LLVMValueRef self, LLVMValueRef *args, const Type **types) {
+    LLVMTypeRef p = L->ptr, i64 = L->i64;
+    switch (id) {
+    case STR_STARTSWITH: case STR_ENDSWITH: {
+        LLVMTypeRef pt[5] = {p, p, i64, i64, L->i1};
+        LLVMValueRef x[5] = {self, args[0], args[1], args[2], LLVMConstInt(L->i1, id == STR_ENDSWITH, 0)};
+        return cg_call(L, "ember_rt_str_startswith", L->i1, pt, x, 5);
+    }
+    case STR_FIND: case STR_RFIND: case STR_COUNT: {
+        LLVMTypeRef pt[4] = {p, p, i64, i64};
+        LLVMValueRef x[4] = {self, args[0], args[1], args[2]};
+        return cg_call(L, id == STR_FIND ? "ember_rt_str_find" : id == STR_RFIND ? "ember_rt_str_rfind" : "ember_rt_str_count",
+                       i64, pt, x, 4);
+    }
+    case STR_REPLACE: {
+        LLVMTypeRef pt[4] = {p, p, p, i64};
+        LLVMValueRef x[4] = {self, args[0], args[1], args[2]};
+        return call_str(L, "ember_rt_str_replace", pt, x, 4);
+    }
+    case STR_SPLIT: {
+        LLVMTypeRef pt[3] = {p, p, i64};
+        LLVMValueRef x[3] = {self, opt_str(L, args[0], types[0]), args[1]};
+        return fresh(L, cg_call(L, "ember_rt_str_split", p, pt, x, 3), ty_strlist);
+    }
+    case STR_JOIN: {
+        LLVMValueRef items, n;
+        str_items(L, args[0], types[0], &items, &n);
+        LLVMTypeRef pt[3] = {p, p, i64};
+        LLVMValueRef x[3] = {self, items, n};
+        return call_str(L, "ember_rt_str_join", pt, x, 3);
+    }
+    case STR_STRIP: case STR_LSTRIP: case STR_RSTRIP: {
+        LLVMTypeRef pt[3] = {p, p, L->i32};
+        LLVMValueRef x[3] = {self, opt_str(L, args[0], types[0]),
+                             LLVMConstInt(L->i32, id == STR_STRIP ? 3 : id == STR_LSTRIP ? 1 : 2, 0)};
+        return call_str(L, "ember_rt_str_strip", pt, x, 3);
+    }
+    case STR_LOWER: return call1(L, "ember_rt_str_lower", p, self);
+    case STR_UPPER: return call1(L, "ember_rt_str_upper", p, self);
+    case STR_ISDIGIT: case STR_ISALPHA: case STR_ISSPACE: {
+        LLVMTypeRef pt[2] = {p, L->i32};
+        LLVMValueRef x[2] = {self, LLVMConstInt(L->i32, (unsigned long long)(id - STR_ISDIGIT), 0)};
+        return cg_call(L, "ember_rt_str_is", L->i1, pt, x, 2);
+    }
+    case STR_ZFILL: {
+        LLVMTypeRef pt[2] = {p, i64};
+        LLVMValueRef x[2] = {self, args[0]};
+        return call_str(L, "ember_rt_str_zfill", pt, x, 2);
+    }
+    }
+    ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "no lowering for a str method");
+    return NULL;
+}
+
+/* int(s) and float(s): the runtime writes the number or raises ValueError. */
+static LLVMValueRef parse_number(Lower *L, const char *name, LLVMTypeRef t, LLVMValueRef s) {
+    LLVMValueRef out = cg_entry_alloca(L, t, "parsed");
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    LLVMValueRef x[2] = {out, s};
+    cg_check_status(L, cg_call(L, name, L->i32, pt, x, 2));
+    return LLVMBuildLoad2(L->b, t, out, "");
+}
+
+/* Is this builtin call one for lower_str.c? */
+bool cg_is_str_call(CallInfo *ci, const Type **types) {
+    int b = ci->builtin;
+    if (b >= METHOD_STR) return true;
+    if (b == BI_STR || b == BI_REPR || b == BI_HASH || b == BI_ORD || b == BI_CHR) return true;
+    return (b == BI_INT || b == BI_FLOAT || b == BI_LEN) && ci->nparams == 1 && (types[0] == ty_str || types[0] == ty_strlist);
+}
+
+LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    if (ci->builtin == METHOD_STR + STR_FORMAT) return lower_template(L, in, ci);
+    if (ci->builtin >= METHOD_STR)
+        return str_method(L, in, ci->builtin - METHOD_STR, L->vals[in->args[0]], args, types);
+    LLVMValueRef x = ci->nparams ? args[0] : NULL;
+    switch (ci->builtin) {
+    case BI_STR: return x ? cg_to_str(L, x, types[0], false) : cg_str_literal(L, "");
+    case BI_REPR: return cg_to_str(L, x, types[0], true);
+    case BI_LEN: return cg_str_len(L, x);
+    case BI_INT: return parse_number(L, "ember_rt_str_to_int", L->i64, x);
+    case BI_FLOAT: return parse_number(L, "ember_rt_str_to_float", L->f64, x);
+    case BI_HASH:
+        if (types[0] == ty_str) return cg_call(L, "ember_rt_str_hash", L->i64, &L->ptr, &x, 1);
+        {   /* numbers: CPython's hash of an int or float, computed by the runtime */
+            LLVMTypeRef t = types[0] == ty_float64 ? L->f64 : L->i64;
+            LLVMValueRef v = types[0] == ty_float64 ? x : cg_cast(L, x, types[0], ty_int64);
+            return cg_call(L, types[0] == ty_float64 ? "ember_rt_hash_float" : "ember_rt_hash_int", L->i64, &t, &v, 1);
+        }
+    case BI_ORD: {
+        LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+        LLVMValueRef out = cg_entry_alloca(L, L->i64, "ord"), a[2] = {out, x};
+        cg_check_status(L, cg_call(L, "ember_rt_str_ord", L->i32, pt, a, 2));
+        return LLVMBuildLoad2(L->b, L->i64, out, "");
+    }
+    case BI_CHR: {
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, x, i64c(L, 0x110000), ""), "builtins:ValueError",
+                    "chr() arg not in range(0x110000)");
+        LLVMTypeRef pt[2] = {L->i64, L->ptr};
+        LLVMValueRef a[2] = {x, cg_str_literal(L, "c")};
+        return call_str(L, "ember_rt_str_format_int", pt, a, 2);
+    }
+    }
+    ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "no lowering for a str builtin");
+    return NULL;
+}

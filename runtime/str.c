@@ -1,0 +1,968 @@
+/* str.c: Python's str in compiled code (the runtime half; codegen/lower_str.c is the other).
+ *
+ * A string is a counted block (array.c's allocator, so rt_stats counts it and the suite's leak
+ * fixture sees it) laid out as RtStr (rt.h): the block header {refcnt, size, alloc}, then
+ * {len, kind, hash}, then len code points of `kind` bytes each (1, 2 or 4: CPython's compact
+ * form, chosen by the largest code point, so boxing and unboxing are one memcpy) and a zero.
+ * Every string is kept canonical (the smallest kind that holds it), so two equal strings have
+ * equal bytes and CPython's hash of those bytes (_Py_HashBytes, the process's own key) is
+ * Python's hash(s): dicts and sets keyed by strings iterate in CPython's order.
+ *
+ * The runtime value is a pointer to the block. Generated code counts references inline at
+ * offset 0, as for arrays; literals are constant blocks in the object code with a refcount
+ * (RT_STR_IMMORTAL) that never reaches zero. The functions here never take the GIL: every
+ * one returns a new reference, or NULL with the error record set.
+ */
+#include "rt.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA(s) ((unsigned char *)((RtStr *)(s) + 1))
+
+static inline uint32_t cp(const RtStr *s, int64_t i) {
+    switch (s->kind) {
+    case 1: return DATA(s)[i];
+    case 2: return ((const uint16_t *)DATA(s))[i];
+    default: return ((const uint32_t *)DATA(s))[i];
+    }
+}
+
+static inline void put(RtStr *s, int64_t i, uint32_t c) {
+    switch (s->kind) {
+    case 1: DATA(s)[i] = (unsigned char)c; break;
+    case 2: ((uint16_t *)DATA(s))[i] = (uint16_t)c; break;
+    default: ((uint32_t *)DATA(s))[i] = c;
+    }
+}
+
+static int kind_of(uint32_t maxchar) { return maxchar < 256 ? 1 : maxchar < 65536 ? 2 : 4; }
+
+/* A new string of len code points of `kind`, its text to fill. */
+static RtStr *str_new(int64_t len, int kind) {
+    if (len < 0 || len > ((int64_t)1 << 56) / kind) {
+        ember_rt_raise("builtins:MemoryError", "string too long");
+        return NULL;
+    }
+    RtStr *s = (RtStr *)ember_rt_block_alloc((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
+    if (!s) return NULL;
+    s->len = len;
+    s->kind = kind;
+    s->hash = -1;
+    memset(DATA(s) + len * kind, 0, (size_t)kind);
+    return s;
+}
+
+static void str_decref(RtStr *s) { rt_block_decref((RtBlock *)s); }
+static RtStr *str_incref(RtStr *s) {
+    __atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+    return s;
+}
+
+/* The single characters below 256, immortal: indexing and iterating make no allocation. */
+static struct { RtStr h; uint32_t text[2]; } latin1[256];
+static bool latin1_ready;   /* set once by rt_str_init (concurrent first calls write the same values) */
+
+void rt_str_init(void) {
+    if (latin1_ready) return;
+    for (int c = 0; c < 256; c++) {
+        latin1[c].h.refcnt = RT_STR_IMMORTAL;
+        latin1[c].h.len = 1;
+        latin1[c].h.kind = 1;
+        latin1[c].h.hash = -1;
+        DATA(&latin1[c].h)[0] = (unsigned char)c;
+    }
+    __atomic_store_n(&latin1_ready, true, __ATOMIC_RELEASE);
+}
+
+static RtStr *char_str(uint32_t c) {
+    if (!__atomic_load_n(&latin1_ready, __ATOMIC_ACQUIRE)) rt_str_init();   /* idempotent: same values */
+    if (c < 256) return str_incref(&latin1[c].h);
+    RtStr *s = str_new(1, kind_of(c));
+    if (s) put(s, 0, c);
+    return s;
+}
+
+/* A string of the code points of src[start + k*step] (k < n), in its canonical kind. */
+static RtStr *str_take(const RtStr *src, int64_t start, int64_t step, int64_t n) {
+    uint32_t maxchar = 0;
+    for (int64_t k = 0; k < n; k++) {
+        uint32_t c = cp(src, start + k * step);
+        if (c > maxchar) maxchar = c;
+    }
+    if (n == 1) return char_str(maxchar);
+    RtStr *s = str_new(n, kind_of(maxchar));
+    if (!s) return NULL;
+    if (s->kind == src->kind && step == 1) memcpy(DATA(s), DATA(src) + start * src->kind, (size_t)(n * s->kind));
+    else for (int64_t k = 0; k < n; k++) put(s, k, cp(src, start + k * step));
+    return s;
+}
+
+RtStr *rt_str_from_kind(int kind, const void *data, int64_t len) {
+    uint32_t maxchar = 0;
+    for (int64_t i = 0; i < len; i++) {
+        uint32_t c = kind == 1 ? ((const unsigned char *)data)[i] : kind == 2 ? ((const uint16_t *)data)[i]
+                               : ((const uint32_t *)data)[i];
+        if (c > maxchar) maxchar = c;
+    }
+    RtStr *s = str_new(len, kind_of(maxchar));
+    if (!s) return NULL;
+    if (s->kind == kind) {
+        memcpy(DATA(s), data, (size_t)(len * kind));
+    } else {
+        for (int64_t i = 0; i < len; i++)
+            put(s, i, kind == 1 ? ((const unsigned char *)data)[i] : kind == 2 ? ((const uint16_t *)data)[i]
+                                : ((const uint32_t *)data)[i]);
+    }
+    return s;
+}
+
+static RtStr *from_ascii(const char *text, int64_t n) {
+    RtStr *s = str_new(n, 1);
+    if (s) memcpy(DATA(s), text, (size_t)n);
+    return s;
+}
+
+/* ---- boxing ---------------------------------------------------------------------------- */
+PyObject *rt_box_str(RtStr *s) { return PyUnicode_FromKindAndData((int)s->kind, DATA(s), s->len); }
+
+RtStr *rt_unbox_str(PyObject *o) {
+    if (PyUnicode_READY(o) < 0) return NULL;
+    RtStr *s = str_new(PyUnicode_GET_LENGTH(o), PyUnicode_KIND(o));
+    if (!s) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(DATA(s), PyUnicode_DATA(o), (size_t)(s->len * s->kind));
+    return s;
+}
+
+/* ---- hash and comparisons (also what dict and set keys use) ---------------------------- */
+int64_t ember_rt_str_hash(RtStr *s) {
+    int64_t h = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
+    if (h != -1) return h;
+    h = _Py_HashBytes(DATA(s), s->len * s->kind);
+    __atomic_store_n(&s->hash, h, __ATOMIC_RELAXED);   /* every thread computes the same value */
+    return h;
+}
+
+bool ember_rt_str_eq(RtStr *a, RtStr *b) {
+    if (a == b) return true;
+    if (a->len != b->len || a->kind != b->kind) return false;
+    if (a->hash != -1 && b->hash != -1 && a->hash != b->hash) return false;
+    return !memcmp(DATA(a), DATA(b), (size_t)(a->len * a->kind));
+}
+
+int32_t ember_rt_str_cmp(RtStr *a, RtStr *b) {
+    int64_t n = a->len < b->len ? a->len : b->len;
+    if (a->kind == 1 && b->kind == 1) {
+        int r = memcmp(DATA(a), DATA(b), (size_t)n);
+        if (r) return r < 0 ? -1 : 1;
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            uint32_t x = cp(a, i), y = cp(b, i);
+            if (x != y) return x < y ? -1 : 1;
+        }
+    }
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* ---- searching -------------------------------------------------------------------------- */
+/* Python's slice.indices for [start:end] of a length-n string (start/end already defaults). */
+static void adjust(int64_t n, int64_t *start, int64_t *end) {
+    if (*end > n) *end = n;
+    else if (*end < 0) { *end += n; if (*end < 0) *end = 0; }
+    if (*start < 0) { *start += n; if (*start < 0) *start = 0; }
+}
+
+static bool match_at(const RtStr *s, int64_t i, const RtStr *sub) {
+    if (s->kind == sub->kind) return !memcmp(DATA(s) + i * s->kind, DATA(sub), (size_t)(sub->len * s->kind));
+    for (int64_t k = 0; k < sub->len; k++)
+        if (cp(s, i + k) != cp(sub, k)) return false;
+    return true;
+}
+
+/* The first (or last) index in [start, end) where sub occurs, or -1. */
+static int64_t search(const RtStr *s, const RtStr *sub, int64_t start, int64_t end, bool last) {
+    adjust(s->len, &start, &end);
+    if (end - start < sub->len || start > s->len) return -1;
+    if (sub->kind > s->kind) return -1;   /* canonical: a wider code point is not in s */
+    if (!last && s->kind == 1 && sub->len > 0) {
+        const unsigned char *p = DATA(s) + start, *stop = DATA(s) + end - sub->len + 1;
+        while (p < stop && (p = memchr(p, DATA(sub)[0], (size_t)(stop - p)))) {
+            if (!memcmp(p, DATA(sub), (size_t)sub->len)) return p - DATA(s);
+            p++;
+        }
+        return -1;
+    }
+    if (last) {
+        for (int64_t i = end - sub->len; i >= start; i--)
+            if (match_at(s, i, sub)) return i;
+    } else {
+        for (int64_t i = start; i + sub->len <= end; i++)
+            if (match_at(s, i, sub)) return i;
+    }
+    return -1;
+}
+
+int64_t ember_rt_str_find(RtStr *s, RtStr *sub, int64_t start, int64_t end) { return search(s, sub, start, end, false); }
+int64_t ember_rt_str_rfind(RtStr *s, RtStr *sub, int64_t start, int64_t end) { return search(s, sub, start, end, true); }
+bool ember_rt_str_contains(RtStr *s, RtStr *sub) { return search(s, sub, 0, INT64_MAX, false) >= 0; }
+
+int64_t ember_rt_str_count(RtStr *s, RtStr *sub, int64_t start, int64_t end) {
+    adjust(s->len, &start, &end);
+    if (start > s->len || end - start < sub->len) return 0;
+    if (sub->len == 0) return end - start + 1;
+    int64_t n = 0;
+    for (int64_t i = start; (i = search(s, sub, i, end, false)) >= 0; i += sub->len) n++;
+    return n;
+}
+
+bool ember_rt_str_startswith(RtStr *s, RtStr *sub, int64_t start, int64_t end, bool at_end) {
+    adjust(s->len, &start, &end);
+    if (start > s->len || end - start < sub->len) return false;
+    if (sub->kind > s->kind) return false;
+    return match_at(s, at_end ? end - sub->len : start, sub);
+}
+
+/* ---- making strings --------------------------------------------------------------------- */
+static RtStr *concat_n(RtStr *const *parts, int64_t n) {
+    int64_t len = 0;
+    int kind = 1;
+    for (int64_t i = 0; i < n; i++) {
+        len += parts[i]->len;
+        if (parts[i]->kind > kind) kind = (int)parts[i]->kind;
+    }
+    RtStr *s = str_new(len, kind);
+    if (!s) return NULL;
+    int64_t at = 0;
+    for (int64_t i = 0; i < n; i++) {
+        RtStr *p = parts[i];
+        if (p->kind == kind) memcpy(DATA(s) + at * kind, DATA(p), (size_t)(p->len * kind));
+        else for (int64_t k = 0; k < p->len; k++) put(s, at + k, cp(p, k));
+        at += p->len;
+    }
+    return s;
+}
+
+RtStr *ember_rt_str_concat(RtStr *a, RtStr *b) {
+    RtStr *parts[2] = {a, b};
+    return concat_n(parts, 2);
+}
+
+RtStr *ember_rt_str_build(RtStr **parts, int64_t n) { return concat_n(parts, n); }
+
+RtStr *ember_rt_str_repeat(RtStr *a, int64_t n) {
+    if (n < 0) n = 0;
+    if (a->len && n > (((int64_t)1 << 56) / a->kind) / a->len) {
+        ember_rt_raise("builtins:MemoryError", "repeated string is too long");
+        return NULL;
+    }
+    RtStr *s = str_new(a->len * n, (int)a->kind);
+    if (!s) return NULL;
+    size_t chunk = (size_t)(a->len * a->kind);
+    for (int64_t i = 0; i < n; i++) memcpy(DATA(s) + (size_t)i * chunk, DATA(a), chunk);
+    return s;
+}
+
+RtStr *ember_rt_str_getitem(RtStr *s, int64_t i) {
+    if (i < 0) i += s->len;
+    if (i < 0 || i >= s->len) {
+        ember_rt_raise("builtins:IndexError", "string index out of range");
+        return NULL;
+    }
+    return char_str(cp(s, i));
+}
+
+/* s[start:stop:step]; mask says which parts were given (1 start, 2 stop, 4 step), as TY_SLICE. */
+RtStr *ember_rt_str_slice(RtStr *s, int64_t start, int64_t stop, int64_t step, int64_t mask) {
+    if (!(mask & 4)) step = 1;
+    if (step == 0) {
+        ember_rt_raise("builtins:ValueError", "slice step cannot be zero");
+        return NULL;
+    }
+    int64_t n = s->len;
+    if (!(mask & 1)) start = step < 0 ? n - 1 : 0;
+    else if (start < 0) { start += n; if (start < 0) start = step < 0 ? -1 : 0; }
+    else if (start >= n) start = step < 0 ? n - 1 : n;
+    if (!(mask & 2)) stop = step < 0 ? -1 : n;
+    else if (stop < 0) { stop += n; if (stop < 0) stop = step < 0 ? -1 : 0; }
+    else if (stop >= n) stop = step < 0 ? n - 1 : n;
+    int64_t count = 0;
+    if (step < 0) { if (stop < start) count = (start - stop - 1) / (-step) + 1; }
+    else if (start < stop) count = (stop - start - 1) / step + 1;
+    if (count == n && step == 1) return str_incref(s);
+    return str_take(s, start, step, count);
+}
+
+RtStr *ember_rt_str_replace(RtStr *s, RtStr *old, RtStr *new_, int64_t count) {
+    if (count < 0) count = INT64_MAX;
+    int64_t hits = 0;
+    if (old->len == 0) hits = s->len + 1 < count ? s->len + 1 : count;
+    else for (int64_t i = 0; hits < count && (i = search(s, old, i, INT64_MAX, false)) >= 0; i += old->len) hits++;
+    if (hits == 0) return str_incref(s);
+    int kind = (int)(s->kind > new_->kind ? s->kind : new_->kind);
+    RtStr *r = str_new(s->len + hits * (new_->len - old->len), kind);
+    if (!r) return NULL;
+    int64_t at = 0, from = 0;
+    for (int64_t h = 0; h < hits; h++) {
+        int64_t i = old->len == 0 ? h : search(s, old, from, INT64_MAX, false);
+        for (int64_t k = from; k < i; k++) put(r, at++, cp(s, k));
+        for (int64_t k = 0; k < new_->len; k++) put(r, at++, cp(new_, k));
+        from = i + old->len;
+        if (old->len == 0 && i < s->len) put(r, at++, cp(s, i)), from = i + 1;
+    }
+    for (int64_t k = from; k < s->len; k++) put(r, at++, cp(s, k));
+    if (kind > 1 && kind > s->kind && kind > new_->kind) return r;   /* cannot be narrower */
+    /* removing text may leave only narrower code points */
+    RtStr *c = str_take(r, 0, 1, r->len);
+    str_decref(r);
+    return c;
+}
+
+static bool is_space(uint32_t c) { return Py_UNICODE_ISSPACE(c); }
+
+/* strip: which ends (1 left, 2 right); chars NULL strips whitespace. */
+RtStr *ember_rt_str_strip(RtStr *s, RtStr *chars, int32_t ends) {
+    int64_t a = 0, b = s->len;
+#define STRIPPED(c) (chars ? ember_rt_str_contains_cp(chars, c) : is_space(c))
+    if (ends & 1) while (a < b && STRIPPED(cp(s, a))) a++;
+    if (ends & 2) while (b > a && STRIPPED(cp(s, b - 1))) b--;
+#undef STRIPPED
+    if (a == 0 && b == s->len) return str_incref(s);
+    return str_take(s, a, 1, b - a);
+}
+
+bool ember_rt_str_contains_cp(RtStr *s, uint32_t c) {
+    for (int64_t i = 0; i < s->len; i++)
+        if (cp(s, i) == c) return true;
+    return false;
+}
+
+/* lower/upper with Unicode's full mappings (one code point may become up to three), and the
+ * final sigma rule of str.lower. */
+static bool final_sigma(const RtStr *s, int64_t i) {
+    int64_t j = i - 1;
+    while (j >= 0 && _PyUnicode_IsCaseIgnorable(cp(s, j))) j--;
+    if (j < 0 || !_PyUnicode_IsCased(cp(s, j))) return false;
+    j = i + 1;
+    while (j < s->len && _PyUnicode_IsCaseIgnorable(cp(s, j))) j++;
+    return j == s->len || !_PyUnicode_IsCased(cp(s, j));
+}
+
+static RtStr *change_case(RtStr *s, bool upper) {
+    uint32_t *buf = malloc(sizeof(uint32_t) * (size_t)(3 * s->len + 1));
+    if (!buf) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    int64_t n = 0;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        if (c < 128) {
+            buf[n++] = upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            continue;
+        }
+        if (!upper && c == 0x3A3) {
+            buf[n++] = final_sigma(s, i) ? 0x3C2 : 0x3C3;
+            continue;
+        }
+        Py_UCS4 out[3];
+        int k = upper ? _PyUnicode_ToUpperFull(c, out) : _PyUnicode_ToLowerFull(c, out);
+        for (int j = 0; j < k; j++) buf[n++] = out[j];
+    }
+    RtStr *r = rt_str_from_kind(4, buf, n);
+    free(buf);
+    return r;
+}
+
+RtStr *ember_rt_str_lower(RtStr *s) { return change_case(s, false); }
+RtStr *ember_rt_str_upper(RtStr *s) { return change_case(s, true); }
+
+/* isdigit 0, isalpha 1, isspace 2: true when s is not empty and every code point is one. */
+bool ember_rt_str_is(RtStr *s, int32_t what) {
+    if (s->len == 0) return false;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        bool ok = what == 0 ? Py_UNICODE_ISDIGIT(c) : what == 1 ? Py_UNICODE_ISALPHA(c) : is_space(c);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+RtStr *ember_rt_str_zfill(RtStr *s, int64_t width) {
+    if (width <= s->len) return str_incref(s);
+    int64_t fill = width - s->len;
+    RtStr *r = str_new(width, (int)s->kind);
+    if (!r) return NULL;
+    for (int64_t i = 0; i < fill; i++) put(r, i, '0');
+    memcpy(DATA(r) + fill * s->kind, DATA(s), (size_t)(s->len * s->kind));
+    if (s->len && (cp(s, 0) == '+' || cp(s, 0) == '-')) {
+        put(r, 0, cp(s, 0));
+        put(r, fill, '0');
+    }
+    return r;
+}
+
+/* ---- lists of strings: split and join ------------------------------------------------------
+ * str.split's result until ember has lists: a counted block {n, items[n]} owning a reference to
+ * each item (RtStrList, rt.h). */
+static RtStrList *list_new(int64_t cap) {
+    RtStrList *l = (RtStrList *)ember_rt_block_alloc((int64_t)(sizeof(RtStrList) - 24) + cap * (int64_t)sizeof(RtStr *));
+    if (l) l->n = 0;
+    return l;
+}
+
+void ember_rt_strlist_free(RtStrList *l) {
+    for (int64_t i = 0; i < l->n; i++) str_decref(l->items[i]);
+    ember_rt_block_free((RtBlock *)l);
+}
+
+void rt_strlist_decref(RtStrList *l) {
+    if (l && __atomic_fetch_sub(&l->refcnt, 1, __ATOMIC_ACQ_REL) == 1) ember_rt_strlist_free(l);
+}
+
+RtStrList *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
+    if (sep && sep->len == 0) {
+        ember_rt_raise("builtins:ValueError", "empty separator");
+        return NULL;
+    }
+    if (maxsplit < 0) maxsplit = INT64_MAX;
+    /* an upper bound on the parts: every split point is a separator */
+    int64_t cap = (sep ? s->len / sep->len : (s->len + 1) / 2) + 1;
+    if (maxsplit < cap - 1) cap = maxsplit + 1;
+    RtStrList *l = list_new(cap);
+    if (!l) return NULL;
+    int64_t i = 0, n = s->len;
+#define PUSH(a, b) do { RtStr *part_ = str_take(s, (a), 1, (b) - (a)); \
+        if (!part_) { ember_rt_strlist_free(l); return NULL; } l->items[l->n++] = part_; } while (0)
+    if (sep) {
+        int64_t splits = 0;
+        for (int64_t j; splits < maxsplit && (j = search(s, sep, i, INT64_MAX, false)) >= 0; splits++) {
+            PUSH(i, j);
+            i = j + sep->len;
+        }
+        PUSH(i, n);
+    } else {
+        int64_t splits = 0;
+        while (i < n) {
+            while (i < n && is_space(cp(s, i))) i++;
+            if (i == n) break;
+            if (splits == maxsplit) {   /* the rest, its trailing whitespace kept (as CPython) */
+                PUSH(i, n);
+                break;
+            }
+            int64_t j = i;
+            while (j < n && !is_space(cp(s, j))) j++;
+            PUSH(i, j);
+            splits++;
+            i = j;
+        }
+    }
+#undef PUSH
+    return l;
+}
+
+RtStr *ember_rt_str_join(RtStr *sep, RtStr **items, int64_t n) {
+    if (n == 0) return from_ascii("", 0);
+    if (n == 1) return str_incref(items[0]);
+    RtStr **parts = malloc(sizeof(RtStr *) * (size_t)(2 * n));
+    if (!parts) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        parts[2 * i] = sep;
+        parts[2 * i + 1] = items[i];
+    }
+    RtStr *r = concat_n(parts + 1, 2 * n - 1);
+    free(parts);
+    return r;
+}
+
+PyObject *rt_box_strlist(RtStrList *l) {
+    PyObject *list = PyList_New(l->n);
+    for (int64_t i = 0; list && i < l->n; i++) {
+        PyObject *x = rt_box_str(l->items[i]);
+        if (!x) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, i, x);
+    }
+    rt_strlist_decref(l);
+    return list;
+}
+
+/* ---- numbers to text -------------------------------------------------------------------- */
+RtStr *ember_rt_str_from_int(int64_t v) {
+    char buf[32];
+    return from_ascii(buf, snprintf(buf, sizeof buf, "%lld", (long long)v));
+}
+
+RtStr *ember_rt_str_from_uint(uint64_t v) {
+    char buf[32];
+    return from_ascii(buf, snprintf(buf, sizeof buf, "%llu", (unsigned long long)v));
+}
+
+RtStr *ember_rt_str_from_bool(bool v) { return v ? from_ascii("True", 4) : from_ascii("False", 5); }
+
+/* The shortest digits that read back as x, as "%.{p-1}e" writes them: %.17g always reads back,
+ * and reading back holds for every precision above the shortest, so a binary search over
+ * 1..17 finds it (three or four conversions). */
+static void shortest_digits(double x, char *digits, size_t len) {
+    int lo = 1, hi = 17;
+    char buf[40];
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, sizeof buf, "%.*e", mid - 1, x);
+        if (strtod(buf, NULL) == x) hi = mid;
+        else lo = mid + 1;
+    }
+    snprintf(digits, len, "%.*e", lo - 1, x);
+}
+
+/* repr(x) as CPython writes it. Holding the GIL, CPython writes it (PyOS_double_to_string);
+ * without it (nogil code, prange threads), the shortest digits that read back as x, in exponent
+ * form when the exponent is below -4 or at least 16, with ".0" on an integral value. */
+static int float_repr(double x, char *out) {
+    if (isnan(x)) return sprintf(out, "nan");
+    if (isinf(x)) return sprintf(out, x < 0 ? "-inf" : "inf");
+    if (x == 0) return sprintf(out, signbit(x) ? "-0.0" : "0.0");
+    if (PyGILState_Check()) {
+        char *r = PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        if (r) {
+            int n = snprintf(out, 40, "%s", r);
+            PyMem_Free(r);
+            return n;
+        }
+        PyErr_Clear();
+    }
+    char digits[40];
+    shortest_digits(x, digits, sizeof digits);
+    /* digits: [-]d[.ddd]e[+-]xx */
+    char *e = strchr(digits, 'e');
+    int exp10 = atoi(e + 1);
+    char mant[24];
+    int nm = 0;
+    bool neg = digits[0] == '-';
+    for (char *c = digits + neg; c < e; c++)
+        if (*c != '.') mant[nm++] = *c;
+    while (nm > 1 && mant[nm - 1] == '0') nm--;
+    int n = 0;
+    if (neg) out[n++] = '-';
+    if (exp10 < -4 || exp10 >= 16) {
+        out[n++] = mant[0];
+        if (nm > 1) {
+            out[n++] = '.';
+            memcpy(out + n, mant + 1, (size_t)(nm - 1));
+            n += nm - 1;
+        }
+        return n + sprintf(out + n, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
+    }
+    if (exp10 < 0) {
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int i = 0; i < -exp10 - 1; i++) out[n++] = '0';
+        memcpy(out + n, mant, (size_t)nm);
+        n += nm;
+        out[n] = 0;
+        return n;
+    }
+    for (int i = 0; i <= exp10; i++) out[n++] = i < nm ? mant[i] : '0';
+    out[n++] = '.';
+    if (nm > exp10 + 1) {
+        memcpy(out + n, mant + exp10 + 1, (size_t)(nm - exp10 - 1));
+        n += nm - exp10 - 1;
+    } else {
+        out[n++] = '0';
+    }
+    out[n] = 0;
+    return n;
+}
+
+RtStr *ember_rt_str_from_float(double x) {
+    char buf[40];
+    return from_ascii(buf, float_repr(x, buf));
+}
+
+RtStr *ember_rt_str_from_complex(double re, double im) {
+    char a[40], b[40], buf[96];
+    int n;
+    if (re == 0 && !signbit(re)) {
+        float_repr(im, b);
+        char *dot = strstr(b, ".0");
+        if (dot && dot[2] == 0) *dot = 0;
+        n = snprintf(buf, sizeof buf, "%sj", b);
+    } else {
+        float_repr(re, a);
+        float_repr(im, b);
+        char *dot = strstr(a, ".0");
+        if (dot && dot[2] == 0) *dot = 0;
+        dot = strstr(b, ".0");
+        if (dot && dot[2] == 0) *dot = 0;
+        n = snprintf(buf, sizeof buf, "(%s%s%sj)", a, b[0] == '-' || isnan(im) ? "" : "+", b);
+    }
+    return from_ascii(buf, n);
+}
+
+/* repr(s): quoted as CPython quotes (single quotes unless the text has ' and no "), with
+ * \\, the quote, \t \n \r, other non-printable code points as \xhh, \uhhhh or \Uhhhhhhhh. */
+RtStr *ember_rt_str_repr(RtStr *s) {
+    bool sq = ember_rt_str_contains_cp(s, '\''), dq = ember_rt_str_contains_cp(s, '"');
+    uint32_t quote = sq && !dq ? '"' : '\'';
+    uint32_t *buf = malloc(sizeof(uint32_t) * (size_t)(10 * s->len + 3));
+    if (!buf) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    int64_t n = 0;
+    buf[n++] = quote;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        char esc[12] = "";
+        if (c == quote || c == '\\') snprintf(esc, sizeof esc, "\\%c", (char)c);
+        else if (c == '\t') strcpy(esc, "\\t");
+        else if (c == '\n') strcpy(esc, "\\n");
+        else if (c == '\r') strcpy(esc, "\\r");
+        else if (c < ' ' || c == 0x7f) snprintf(esc, sizeof esc, "\\x%02x", c);
+        else if (c >= 128 && !Py_UNICODE_ISPRINTABLE(c))
+            snprintf(esc, sizeof esc, c < 256 ? "\\x%02x" : c < 65536 ? "\\u%04x" : "\\U%08x", c);
+        if (esc[0]) for (char *e = esc; *e; e++) buf[n++] = (unsigned char)*e;
+        else buf[n++] = c;
+    }
+    buf[n++] = quote;
+    RtStr *r = rt_str_from_kind(4, buf, n);
+    free(buf);
+    return r;
+}
+
+/* ---- text to numbers ---------------------------------------------------------------------- */
+/* The ASCII form of s with surrounding whitespace stripped and Unicode decimal digits mapped to
+ * '0'..'9', into buf (NULL when a code point has no ASCII meaning or it is too long). */
+static char *ascii_form(const RtStr *s, char *buf, size_t len) {
+    int64_t a = 0, b = s->len;
+    while (a < b && is_space(cp(s, a))) a++;
+    while (b > a && is_space(cp(s, b - 1))) b--;
+    if ((size_t)(b - a) >= len) return NULL;
+    size_t n = 0;
+    for (int64_t i = a; i < b; i++) {
+        uint32_t c = cp(s, i);
+        if (c >= 128) {
+            int d = Py_UNICODE_TODECIMAL(c);
+            if (d < 0) return NULL;
+            c = '0' + (uint32_t)d;
+        }
+        buf[n++] = (char)c;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+/* ValueError(what + repr(s)) */
+static void raise_value_error(const char *what, RtStr *s) {
+    RtStr *r = ember_rt_str_repr(s);
+    RtStr *w = r ? from_ascii(what, (int64_t)strlen(what)) : NULL;
+    RtStr *msg = w ? ember_rt_str_concat(w, r) : NULL;
+    if (r) str_decref(r);
+    if (w) str_decref(w);
+    if (msg) rt_raise_str("builtins:ValueError", msg);
+}
+
+/* int(s): [sign] digits, underscores allowed between digits, whitespace around. */
+int32_t ember_rt_str_to_int(int64_t *out, RtStr *s) {
+    char buf[128];
+    const char *p = ascii_form(s, buf, sizeof buf);
+    bool ok = p != NULL;
+    bool neg = false;
+    uint64_t v = 0;
+    bool over = false;
+    if (ok) {
+        if (*p == '+' || *p == '-') neg = *p++ == '-';
+        ok = *p >= '0' && *p <= '9';
+        for (; ok && *p; p++) {
+            if (*p == '_' && p[1] >= '0' && p[1] <= '9' && p[-1] != '_' && p[-1] >= '0') continue;
+            if (*p < '0' || *p > '9') { ok = false; break; }
+            if (v > (UINT64_MAX - 9) / 10) over = true;
+            v = v * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (!ok) {
+        raise_value_error("invalid literal for int() with base 10: ", s);
+        return -1;
+    }
+    if (over || v > (uint64_t)INT64_MAX + neg) {
+        ember_rt_raise("builtins:OverflowError", "int() of a string: the value does not fit in int64");
+        return -1;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+/* float(s): [sign] (digits [. digits] | . digits) [e [sign] digits], inf, infinity, nan, any
+ * case, underscores between digits; read by strtod (correctly rounded, as CPython). */
+int32_t ember_rt_str_to_float(double *out, RtStr *s) {
+    char buf[512], clean[512];
+    const char *p = ascii_form(s, buf, sizeof buf);
+    bool ok = p != NULL && *p;
+    size_t n = 0;
+    if (ok) {
+        const char *q = p;
+        if (*q == '+' || *q == '-') clean[n++] = *q++;
+        if (!strcasecmp(q, "inf") || !strcasecmp(q, "infinity") || !strcasecmp(q, "nan")) {
+            strcpy(clean + n, q);
+        } else {
+            int digits = 0, state = 0;   /* 0 integer part, 1 fraction, 2 exponent */
+            int edigits = 0;
+            for (; *q && ok; q++) {
+                char c = *q;
+                if (c == '_') {
+                    ok = q > p && q[-1] >= '0' && q[-1] <= '9' && q[1] >= '0' && q[1] <= '9';
+                    continue;
+                }
+                if (c >= '0' && c <= '9') { if (state == 2) edigits++; else digits++; }
+                else if (c == '.' && state == 0) state = 1;
+                else if ((c == 'e' || c == 'E') && state < 2 && digits) {
+                    state = 2;
+                    clean[n++] = c;
+                    if (q[1] == '+' || q[1] == '-') clean[n++] = *++q;
+                    continue;
+                } else ok = false;
+                clean[n++] = c;
+            }
+            ok = ok && digits > 0 && (state < 2 || edigits > 0);
+            clean[n] = 0;
+        }
+    }
+    if (!ok) {
+        raise_value_error("could not convert string to float: ", s);
+        return -1;
+    }
+    *out = strtod(clean, NULL);
+    return 0;
+}
+
+/* ---- format(x, spec) ------------------------------------------------------------------------
+ * spec: [[fill]align][sign][#][0][width][,|_][.precision][type], as Python's format mini-language.
+ * Typing checks each spec with Python's own format() when it compiles, so the spec is valid here. */
+typedef struct {
+    uint32_t fill;
+    char align, sign, group, type;
+    bool alt;
+    int64_t width;
+    int prec;   /* -1: not given */
+} Spec;
+
+static void parse_spec(RtStr *spec, Spec *f) {
+    *f = (Spec){.fill = ' ', .prec = -1};
+    int64_t i = 0, n = spec ? spec->len : 0;
+#define AT(k) ((k) < n ? cp(spec, (k)) : 0)
+    if (n >= 2 && strchr("<>=^", (int)AT(1)) && AT(1)) { f->fill = AT(0); f->align = (char)AT(1); i = 2; }
+    else if (n >= 1 && AT(0) && strchr("<>=^", (int)AT(0))) { f->align = (char)AT(0); i = 1; }
+    if (AT(i) == '+' || AT(i) == '-' || AT(i) == ' ') f->sign = (char)AT(i), i++;
+    if (AT(i) == 'z') i++;
+    if (AT(i) == '#') { f->alt = true; i++; }
+    if (AT(i) == '0') {
+        if (!f->align) { f->fill = '0'; f->align = '='; }
+        i++;
+    }
+    for (; AT(i) >= '0' && AT(i) <= '9'; i++) f->width = f->width * 10 + (AT(i) - '0');
+    if (AT(i) == ',' || AT(i) == '_') f->group = (char)AT(i), i++;
+    if (AT(i) == '.') {
+        f->prec = 0;
+        i++;
+        for (; AT(i) >= '0' && AT(i) <= '9'; i++) f->prec = f->prec * 10 + (int)(AT(i) - '0');
+    }
+    if (i < n) f->type = (char)AT(i);
+#undef AT
+}
+
+/* Insert the group separator every `every` digits into the leading digit run of body. */
+static void group_digits(char *body, char sep, int every) {
+    char *start = body;
+    while (*start && !(*start >= '0' && *start <= '9') && !((*start >= 'a' && *start <= 'f') || (*start >= 'A' && *start <= 'F'))) start++;
+    char *end = start;
+    while ((*end >= '0' && *end <= '9') || (every == 4 && ((*end >= 'a' && *end <= 'f') || (*end >= 'A' && *end <= 'F')))) end++;
+    int nd = (int)(end - start);
+    if (nd <= every) return;
+    char tail[400];
+    strcpy(tail, end);
+    char digits[128];
+    memcpy(digits, start, (size_t)nd);
+    char *o = start;
+    for (int k = 0; k < nd; k++) {
+        if (k && (nd - k) % every == 0) *o++ = sep;
+        *o++ = digits[k];
+    }
+    strcpy(o, tail);
+}
+
+/* Pad sign+body (ASCII, or the code points of s when s is given) to the spec's width. */
+static RtStr *pad(const Spec *f, const char *sign, const char *body, RtStr *s, char default_align) {
+    int64_t ns = (int64_t)strlen(sign), nb = s ? s->len : (int64_t)strlen(body);
+    int64_t len = ns + nb, fill = f->width > len ? f->width - len : 0;
+    char align = f->align ? f->align : default_align;
+    int64_t left = align == '>' || align == '=' ? fill : align == '^' ? fill / 2 : 0;
+    int kind = kind_of(f->fill);
+    if (s && s->kind > kind) kind = (int)s->kind;
+    RtStr *r = str_new(len + fill, kind);
+    if (!r) return NULL;
+    int64_t at = 0;
+    if (align == '=') for (int64_t k = 0; k < ns; k++) put(r, at++, (unsigned char)sign[k]);
+    for (int64_t k = 0; k < left; k++) put(r, at++, f->fill);
+    if (align != '=') for (int64_t k = 0; k < ns; k++) put(r, at++, (unsigned char)sign[k]);
+    for (int64_t k = 0; k < nb; k++) put(r, at++, s ? cp(s, k) : (unsigned char)body[k]);
+    while (at < len + fill) put(r, at++, f->fill);
+    return r;
+}
+
+static const char *sign_of(const Spec *f, bool neg) { return neg ? "-" : f->sign == '+' ? "+" : f->sign == ' ' ? " " : ""; }
+
+static RtStr *format_double(double x, Spec *f) {
+    char body[400];
+    bool neg = signbit(x) && !isnan(x);
+    double a = fabs(x);
+    char type = f->type;
+    if (type == '%') a *= 100;
+    if (!isfinite(a)) {
+        bool up = type == 'E' || type == 'F' || type == 'G';
+        snprintf(body, sizeof body, "%s%s", isnan(a) ? (up ? "NAN" : "nan") : (up ? "INF" : "inf"), type == '%' ? "%" : "");
+        return pad(f, sign_of(f, neg), body, NULL, '>');
+    }
+    int prec = f->prec < 0 ? 6 : f->prec;
+    switch (type) {
+    case 'f': case 'F': case '%':
+        snprintf(body, sizeof body - 1, f->alt ? "%#.*f" : "%.*f", prec, a);
+        if (type == '%') strcat(body, "%");
+        break;
+    case 'e': case 'E':
+        snprintf(body, sizeof body, f->alt ? "%#.*e" : "%.*e", prec, a);
+        if (type == 'E') for (char *c = body; *c; c++) if (*c == 'e') *c = 'E';
+        break;
+    case 'g': case 'G': case 'n':
+        snprintf(body, sizeof body, f->alt ? "%#.*g" : "%.*g", prec ? prec : 1, a);
+        if (type == 'G') for (char *c = body; *c; c++) if (*c == 'e') *c = 'E';
+        break;
+    default:   /* none: repr, or with a precision 'g' that keeps a digit after the point */
+        if (f->prec < 0) {
+            float_repr(a, body);
+        } else {
+            int p = prec ? prec : 1;
+            char e[64];
+            snprintf(e, sizeof e, "%.*e", p - 1, a);
+            int exp10 = atoi(strchr(e, 'e') + 1);
+            if (exp10 >= -4 && exp10 < p - 1) {
+                snprintf(body, sizeof body, "%.*f", p - 1 - exp10, a);
+                if (!f->alt && strchr(body, '.')) {
+                    char *end = body + strlen(body) - 1;
+                    while (*end == '0' && end[-1] != '.') *end-- = 0;
+                }
+                if (!strchr(body, '.')) strcat(body, ".0");
+            } else {
+                snprintf(body, sizeof body, f->alt ? "%#.*g" : "%.*g", p, a);
+                if (!strchr(body, 'e')) snprintf(body, sizeof body, "%.*e", p - 1, a);
+                char *ep = strchr(body, 'e'), tail[16];
+                strcpy(tail, ep);
+                char *end = ep - 1;
+                if (!f->alt) {
+                    while (*end == '0') end--;
+                    if (*end == '.') end--;
+                }
+                strcpy(end + 1, tail);
+            }
+        }
+    }
+    if (f->group) group_digits(body, f->group, 3);
+    return pad(f, sign_of(f, neg), body, NULL, '>');
+}
+
+RtStr *ember_rt_str_format_float(double x, RtStr *spec) {
+    Spec f;
+    parse_spec(spec, &f);
+    return format_double(x, &f);
+}
+
+RtStr *ember_rt_str_format_int(int64_t v, RtStr *spec) {
+    Spec f;
+    parse_spec(spec, &f);
+    if (f.type && strchr("eEfFgG%", f.type)) return format_double((double)v, &f);
+    if (f.type == 'c') {
+        uint32_t c = (uint32_t)v;
+        if (v < 0 || v > 0x10FFFF) {
+            ember_rt_raise("builtins:OverflowError", "%c arg not in range(0x110000)");
+            return NULL;
+        }
+        RtStr *ch = char_str(c);
+        if (!ch) return NULL;
+        RtStr *r = pad(&f, "", NULL, ch, '>');
+        str_decref(ch);
+        return r;
+    }
+    bool neg = v < 0;
+    uint64_t a = neg ? 0 - (uint64_t)v : (uint64_t)v;
+    char body[200], sign[8];
+    strcpy(sign, sign_of(&f, neg));
+    switch (f.type) {
+    case 'x': case 'X': snprintf(body, sizeof body, f.type == 'x' ? "%llx" : "%llX", (unsigned long long)a); break;
+    case 'o': snprintf(body, sizeof body, "%llo", (unsigned long long)a); break;
+    case 'b': {
+        int n = 0;
+        char tmp[70];
+        do { tmp[n++] = (char)('0' + (a & 1)); a >>= 1; } while (a);
+        for (int k = 0; k < n; k++) body[k] = tmp[n - 1 - k];
+        body[n] = 0;
+        break;
+    }
+    default: snprintf(body, sizeof body, "%llu", (unsigned long long)a);
+    }
+    if (f.group) group_digits(body, f.group, f.type && strchr("xXob", f.type) ? 4 : 3);
+    if (f.alt && f.type && strchr("xXob", f.type)) {   /* the prefix goes with the sign, before any '=' padding */
+        strcat(sign, f.type == 'x' ? "0x" : f.type == 'X' ? "0X" : f.type == 'o' ? "0o" : "0b");
+    }
+    return pad(&f, sign, body, NULL, '>');
+}
+
+RtStr *ember_rt_str_format_str(RtStr *s, RtStr *spec) {
+    Spec f;
+    parse_spec(spec, &f);
+    if (!spec || spec->len == 0) return str_incref(s);
+    RtStr *t = f.prec >= 0 && f.prec < s->len ? str_take(s, 0, 1, f.prec) : str_incref(s);
+    if (!t) return NULL;
+    RtStr *r = pad(&f, "", NULL, t, '<');
+    str_decref(t);
+    return r;
+}
+
+int32_t ember_rt_str_ord(int64_t *out, RtStr *s) {
+    if (s->len != 1) {
+        char msg[96];
+        int n = snprintf(msg, sizeof msg, "ord() expected a character, but string of length %lld found", (long long)s->len);
+        RtStr *m = from_ascii(msg, n);
+        if (m) rt_raise_str("builtins:TypeError", m);
+        return -1;
+    }
+    *out = cp(s, 0);
+    return 0;
+}
+
+/* hash() of numbers, as CPython computes it (its modulus 2**61 - 1; -1 is never a hash). */
+int64_t ember_rt_hash_int(int64_t v) {
+    const uint64_t mod = ((uint64_t)1 << 61) - 1;
+    uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    int64_t h = (int64_t)(a % mod);
+    if (v < 0) h = -h;
+    return h == -1 ? -2 : h;
+}
+
+int64_t ember_rt_hash_float(double x) { return _Py_HashDouble(NULL, x); }
+
+/* What the loader resolves generated code's string calls to (contract 1: by name). */
+#define SYM(name) {"ember_rt_" #name, (void *)ember_rt_##name}
+const RtSymbol rt_str_symbols[] = {
+    SYM(str_hash), SYM(str_eq), SYM(str_cmp), SYM(str_find), SYM(str_rfind), SYM(str_contains), SYM(str_count),
+    SYM(str_startswith), SYM(str_concat), SYM(str_build), SYM(str_repeat), SYM(str_getitem), SYM(str_slice),
+    SYM(str_replace), SYM(str_strip), SYM(str_lower), SYM(str_upper), SYM(str_is), SYM(str_zfill),
+    SYM(strlist_free), SYM(str_split), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
+    SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
+    SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
+};
+#undef SYM
+const int rt_str_nsymbols = sizeof rt_str_symbols / sizeof rt_str_symbols[0];

@@ -1,0 +1,359 @@
+"""str in compiled code, differentially against CPython: literals, arguments and results in every
+width (ASCII, Latin-1, BMP, astral), operators, indexing and slicing, iteration, methods, str()
+and repr() of numbers, int()/float() of strings, f-strings with format specs, hash, and
+exceptions whose messages are made at run time."""
+
+import math
+
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks  # noqa: F401
+
+TEXTS = ["hello world", "café au lait", "Ωmega ☃ snow", "emoji 😀 🎉 x", "", "  a  b\tc\n", "aaa", "ÿ"]
+OTHERS = ["a", "o", "lo", "☃", "😀", "", "é", "zz"]
+
+
+def concat(s, t):
+    return s + t, t + s + s
+
+
+def repeat(s, n):
+    return s * n, n * s
+
+
+def compare(s, t):
+    return s == t, s != t, s < t, s <= t, s > t, s >= t, t in s, t not in s
+
+
+def length_truth(s):
+    return len(s), not s, bool(s) if True else 0
+
+
+def index_all(s):
+    out = ""
+    for i in range(-len(s), len(s)):
+        out = out + s[i] + "|"
+    return out
+
+
+def slices(s):
+    return s[1:], s[:-1], s[::2], s[::-1], s[-3:], s[1:100], s[5:2], s[-100:2], s[1::3], s[:: -2]
+
+
+def iterate(s):
+    n = 0
+    out = ""
+    for c in s:
+        n += 1
+        out = c + out
+    return n, out
+
+
+@pytest.mark.parametrize("s", TEXTS)
+@pytest.mark.parametrize("t", OTHERS)
+def test_operators(s, t):
+    check(concat, s, t)
+    check(compare, s, t)
+
+
+@pytest.mark.parametrize("s", TEXTS)
+def test_sequence(s):
+    check(repeat, s, 3)
+    check(repeat, s, 0)
+    check(repeat, s, -2)
+    check(length_truth, s)
+    check(index_all, s)
+    check(slices, s)
+    check(iterate, s)
+
+
+def out_of_range(s, i):
+    return s[i]
+
+
+def test_index_errors():
+    check_all(out_of_range, [("abc", 3), ("abc", -4), ("", 0), ("😀", 1)])
+
+
+def searching(s, t):
+    return (s.find(t), s.rfind(t), s.count(t), s.startswith(t), s.endswith(t),
+            s.find(t, 1), s.find(t, -3, -1), s.count(t, 2), s.startswith(t, 1), s.endswith(t, 0, 4))
+
+
+def rewriting(s, t):
+    return s.replace(t, "<>"), s.replace(t, "", 1), s.strip(), s.lstrip(), s.rstrip(), s.strip(t), s.zfill(15)
+
+
+def casing(s):
+    return s.lower(), s.upper(), s.isdigit(), s.isalpha(), s.isspace()
+
+
+@pytest.mark.parametrize("s", TEXTS)
+@pytest.mark.parametrize("t", OTHERS)
+def test_methods(s, t):
+    check(searching, s, t)
+    check(rewriting, s, t)
+
+
+@pytest.mark.parametrize("s", TEXTS + ["ΣΑΣ ΟΔΟΣ", "ǅ", "straße", "İx", "123", "١٢٣", " \u2003"])
+def test_casing_and_classes(s):
+    check(casing, s)
+
+
+def splitting(s):
+    return s.split(), s.split(" "), s.split("a"), s.split(maxsplit=1), s.split(" ", 2)
+
+
+def joining(s):
+    return "-".join(s.split()), "".join(s.split(" ")), ", ".join(("x", s, "😀"))
+
+
+def count_words(s, w):
+    n = 0
+    for x in s.split():
+        if x == w:
+            n += 1
+    return n, len(s.split())
+
+
+@pytest.mark.parametrize("s", TEXTS + ["a b a  c a", "one"])
+def test_split_join(s):
+    check(splitting, s)
+    check(joining, s)
+    check(count_words, s, "a")
+
+
+def empty_separator(s):
+    return s.split("")
+
+
+def test_split_empty_separator_raises():
+    check(empty_separator, "abc")
+
+
+def to_text(x, n, b):
+    return str(x), repr(x), str(n), repr(n), str(b), str(-x), str(x * 1e20)
+
+
+@pytest.mark.parametrize("x", [0.1, 1e16, 1e-5, -0.0, 0.0, math.inf, -math.inf, math.nan, 1 / 3, 123456789.0,
+                               2.5e-308, 1.7976931348623157e308, 5e-324, 1e15, 12345678901234567.0, 0.3, 100.0])
+def test_str_of_numbers(x):
+    check(to_text, x, -7, True)
+
+
+def floats_round_trip(k):
+    out = 0
+    x = 0.1
+    for i in range(k):
+        x = x * 1.37 + 0.001
+        if float(str(x)) == x:
+            out += 1
+    return out
+
+
+def test_str_of_many_floats_reads_back():
+    check(floats_round_trip, 2000)
+
+
+def many_reprs(xs):
+    out = ""
+    for x in xs:
+        out = out + repr(x) + ","
+    return out
+
+
+def test_shortest_repr_matches_cpython():
+    import random
+    rng = random.Random(5)
+    xs = tuple(rng.choice([rng.random(), rng.uniform(-1e30, 1e30), 2.0 ** rng.randint(-1070, 1020),
+                           rng.randint(-10 ** 6, 10 ** 6) / 1000]) for _ in range(60))
+    check(many_reprs, xs)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba has no str(float)")
+def test_shortest_repr_without_the_gil():
+    """Without the GIL (nogil code, prange threads) the runtime finds the shortest digits
+    itself; holding it, CPython writes them: both must give CPython's text."""
+    import random
+    rng = random.Random(7)
+    xs = tuple(rng.choice([rng.random(), rng.uniform(-1e30, 1e30), 2.0 ** rng.randint(-1070, 1020), 5e-324,
+                           1.7976931348623157e308, rng.randint(-10 ** 6, 10 ** 6) / 1000, 1e16, 1e-5, 0.1])
+               for _ in range(60))
+    check(many_reprs, xs, jit_opts={"nogil": True})
+
+
+def parse_int(s):
+    return int(s)
+
+
+def parse_float(s):
+    return float(s)
+
+
+@pytest.mark.parametrize("s", ["42", " -17 ", "+3", "1_000", "٣", "0", "-0", "9223372036854775807",
+                               "x", "", "1.5", "1__0", "_1", "--1", " "])
+def test_int_of_str(s):
+    check(parse_int, s)
+
+
+@pytest.mark.parametrize("s", ["1.5", " -2e3 ", "inf", "-Infinity", "nan", ".5", "5.", "1_0.2_5", "1e-400", "0x10",
+                               "abc", "", "1e", "e5", "١.٥", "1__0"])
+def test_float_of_str(s):
+    check(parse_float, s)
+
+
+def fstrings(x, n, s):
+    a = f"{x}|{n}|{s}|{x:.3f}|{n:>8d}|{x!r}|{s!r}|{x:e}|{n:,}|{x:,.2f}|{s:^9}"
+    b = f"{n:08d}|{x:+.1%}|{n:x}|{n:#o}|{n:b}|{x:g}|{x:10.4}|{s:*<6}|{n:_}|{True}|{None}|{s!s:>4}"
+    return a, b
+
+
+@pytest.mark.parametrize("x", [3.14159, -0.0, 1e-7, 123456.789, math.inf, math.nan, 1e22])
+@pytest.mark.parametrize("n", [0, -42, 1234567])
+def test_fstrings(x, n):
+    check(fstrings, x, n, "ab😀")
+
+
+def build(n):
+    parts = ""
+    for i in range(n):
+        parts = parts + f"{i:>4}:{i * 0.25:.2f};"
+    return parts
+
+
+def test_fstring_loop():
+    check(build, 50)
+
+
+def hashes(s, t):
+    return hash(s) == hash(t), s == t, hash(s)
+
+
+@pytest.mark.parametrize("s", TEXTS)
+def test_hash_is_cpythons(s):
+    check(hashes, s, s[:])
+    check(hashes, s, "x" + s)
+
+
+def ords(s):
+    out = 0
+    for c in s:
+        out = (out * 31 + ord(c)) % 1000000007
+    return out, chr(65), chr(233), chr(0x1F600)
+
+
+@pytest.mark.parametrize("s", TEXTS)
+def test_ord_chr(s):
+    check(ords, s)
+
+
+def echo(s):
+    return s
+
+
+@pytest.mark.parametrize("s", TEXTS + ["\x00nul", "a" * 1000])
+def test_arguments_and_results(s):
+    check(echo, s)
+
+
+def message(n):
+    if n > 2:
+        raise ValueError(f"bad n={n}")
+    return n
+
+
+def test_runtime_message_reaches_python():
+    f = jit(message)
+    with pytest.raises(ValueError) as info:
+        f(5)
+    assert info.value.args == ("bad n=5",)
+    assert f(1) == 1
+
+
+def catch_and_rethrow(s):
+    try:
+        raise KeyError("key " + s)
+    except KeyError as e:
+        if len(s) > 3:
+            raise
+        return 1
+    return 0
+
+
+def test_caught_runtime_message():
+    f = jit(catch_and_rethrow)
+    assert f("ab") == 1
+    with pytest.raises(KeyError) as info:
+        f("abcdef")
+    assert info.value.args == ("key abcdef",)
+
+
+def raise_halfway(s, n):
+    t = s * 2
+    for i in range(n):
+        t = t + str(i)
+        if i == 3:
+            raise IndexError(t)
+    return t
+
+
+def test_raising_halfway_leaks_nothing():
+    check(raise_halfway, "ab", 10)
+    check(raise_halfway, "ab", 2)
+    check(parse_int, "nope")
+
+
+def printing(s, n):
+    print(s, n, f"<{s}>", sep=s, end="!\n")
+    return 0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba prints through C")
+def test_print_strings(capsys):
+    printing("é😀", 3)
+    want = capsys.readouterr().out
+    jit(printing)("é😀", 3)
+    assert capsys.readouterr().out == want
+
+
+def bad_spec(x):
+    return f"{x:q}"
+
+
+def test_bad_format_spec_is_a_located_error():
+    with pytest.raises(errors.TypingError, match="bad format spec"):
+        jit(bad_spec)(1.5)
+
+
+def str_plus_int(s):
+    return s + 1
+
+
+def test_str_plus_int_is_a_typing_error():
+    with pytest.raises(errors.TypingError, match="cannot add str and int64"):
+        jit(str_plus_int)("a")
+
+
+def percent(x, n, s):
+    return ("%d items at %.2f: %s %r|%5s|%-5s|%05d|%x|%+.1e|%%|%c|%i|%#o|% d" % (n, x, s, s, s, s, n, n, x, 65, n, n, n),
+            "%s" % n, "%s" % (s,), "%.3s|%g|%G" % (s, x, x), "%s=%s" % (s, x))
+
+
+def formatted(x, n, s):
+    return "{} and {:.3f} {!r}".format(n, x, s), "{0:>6}|{1:e}|{0}|{{}}|{2!s:^7}".format(n, x, s), "".format()
+
+
+@pytest.mark.parametrize("x", [3.14159, -0.0, 1e22, math.nan])
+@pytest.mark.parametrize("n", [0, -42, 1234567])
+def test_percent_and_format(x, n):
+    check(percent, x, n, "ab😀")
+    check(formatted, x, n, "ab😀")
+
+
+def too_few(n):
+    return "%d %d" % (n,)
+
+
+def test_template_errors_are_located():
+    with pytest.raises(errors.TypingError, match="not enough arguments"):
+        jit(too_few)(1)
