@@ -922,7 +922,8 @@ LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, c
     if (pw < 0) {
         r = reduce_axes(L, BI_NP_MEAN, at, args[0], red, nred, axis, rdt, NULL, false, &rt);
         LLVMValueRef n = cg_array_size(L, at, args[0]), m = rt->kind == TY_ARRAY ? cg_array_size(L, rt, r) : i64c(L, 1);
-        m = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 0), ""), i64c(L, 1), m, "");
+        /* NumPy's a.size / avg.size: an empty result raises even where a is empty too */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 0), ""), "builtins:ZeroDivisionError", "division by zero");
         scl = cg_cast(L, LLVMBuildSDiv(L->b, n, m, ""), ty_int64, ct);   /* the count per average */
         st = ct;
         if (rt->kind == TY_ARRAY) {
