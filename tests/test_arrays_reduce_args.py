@@ -225,3 +225,14 @@ def test_average_weights_need_an_axis():
         jit(bad_average_weights)(np.ones((2, 3)))
     with pytest.raises(TypeError):
         bad_average_weights(np.ones((2, 3)))
+
+
+def average_axis(a, ax):
+    return np.average(a, axis=ax)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_average_of_empty():
+    """NumPy divides a.size by the average's size: an empty average raises ZeroDivisionError."""
+    with np.errstate(all="ignore"):
+        check_all(average_axis, [(np.zeros((0, 3)), 0), (np.zeros((0, 3)), 1), (np.zeros((2, 0)), 1)])

@@ -273,6 +273,22 @@ def test_at():
     check(at_ops, np.arange(5), np.array([4, 4, 4], np.uint8), np.array([2, 2, 2]))
 
 
+def at_rows(a, i, b, row):
+    c = a.copy()
+    np.add.at(c, i, b)        # b of a[i]'s shape
+    np.multiply.at(c, i, row)  # a row broadcast to every pick
+    np.subtract.at(c, 0, 1)
+    return c
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_at_rows():
+    a = np.arange(12.0).reshape(4, 3)
+    check_all(at_rows, [(a, np.array([0, 0, 3]), np.ones((3, 3)), np.array([1.0, 2.0, 3.0])),
+                        (a.T.copy().T, np.array([-1, 1]), np.arange(6.0).reshape(2, 3), np.array([2.0])),
+                        (a, np.array([0, 1]), np.ones((3, 3)), np.ones(3))])   # ValueError: b of 3 picks for 2
+
+
 def bad_reduce_unary(a):
     return np.sqrt.reduce(a)
 

@@ -257,16 +257,16 @@ def test_unsupported_argument_type_names_it():
 
 
 def gather2(a, i, j):
-    return a[i, j]
+    return a[i > 0, j]
 
 
 @pytest.mark.skipif(ON_NUMBA, reason="numba reports several array indices its own way")
-def test_two_array_indices_are_an_error_not_a_wrong_answer():
+def test_bool_among_array_indices_is_an_error_not_a_wrong_answer():
     import numpy as np
-    exc = diagnose(gather2, np.ones((3, 3)), np.array([0, 2]), np.array([1, 1]))
+    exc = diagnose(gather2, np.ones((3, 3)), np.array([0, 2, 1]), np.array([1, 1]))
     assert isinstance(exc, errors.UnsupportedError)
-    assert "more than one array" in str(exc)
-    check_diagnostic(exc, gather2, {line_of(gather2, "return a[i, j]")}, caret=lambda s: "a[i, j]" in s)
+    assert "boolean array among other index arrays" in str(exc)
+    check_diagnostic(exc, gather2, {line_of(gather2, "return a[i > 0, j]")}, caret=lambda s: "a[i > 0, j]" in s)
 
 
 # ------------------------------------------------------------------ what the decorator takes

@@ -120,7 +120,9 @@ const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Ty
                                      "use np.nonzero", idx->name), NULL;
                 if (p->ndim > bnd) bnd = p->ndim;
             }
-            return ty_array(a->dtype, bnd + a->ndim - ii.nint - ii.narr + ii.nnone, 'C', false);
+            int rnd = bnd + a->ndim - ii.nint - ii.narr + ii.nnone;
+            if (rnd == 0) return UNSUP(in, "indexing with 0-d index arrays (%s) is not supported", idx->name), NULL;
+            return ty_array(a->dtype, rnd, 'C', false);
         }
         const Type *x = NULL;
         for (int i = 0; i < ii.n; i++)

@@ -577,7 +577,8 @@ static const char *const P_AT[] = {"a", "indices", "b", NULL};
 /* np.add.reduce(a, axis=0, dtype, out, keepdims) and .accumulate(a, axis=0, dtype, out) as the
  * reductions (typed by type_reduction, with the ufunc's bid); .outer(A, B): the ufunc of every
  * pair, shape A.shape + B.shape; .at(a, indices, b): a[indices] = ufunc(a[indices], b) unbuffered
- * (repeated indices apply again), for a 1-d array and an int or 1-d int array of indices. */
+ * (repeated indices apply again), for an int or a 1-d int array of indices along a's first
+ * dimension. */
 int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
     int bid = m->recv->builtin, nin = ti_ufunc_nin(bid);
     const char *fname = ti_builtins[bid].name, *attr = m->attr;
@@ -623,14 +624,15 @@ int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
     /* at */
     if (!(ci = ti_bind(ti, in, bid, fname, P_AT, 2, args, nargs, false))) return -1;
     const Type *a = ci->params[0], *idx = ci->params[1], *b = ci->params[2];
-    if (a->kind != TY_ARRAY || a->ndim != 1) return UNSUP(in, "np.%s.at() is supported on 1-d arrays (got %s)", fname, a->name);
+    if (a->kind != TY_ARRAY) return ERR(in, "np.%s.at() needs an array (got %s)", fname, a->name);
     if (a->readonly) return ERR(in, "np.%s.at(): the array is read-only", fname);
     if (idx != ty_int64 && !(idx->kind == TY_ARRAY && idx->ndim == 1 && strchr("iu", ty_dtypes[idx->dtype].kind)))
         return UNSUP(in, "np.%s.at() needs an int or a 1-d array of ints as indices (got %s)", fname, idx->name);
     if ((nin == 2) != (b->kind != TY_NONE))
         return ERR(in, "np.%s.at() %s", fname, nin == 2 ? "needs a second operand b" : "takes no operand b for a unary ufunc");
-    if (nin == 2 && !(ty_is_number(b) || (b->kind == TY_ARRAY && b->ndim <= 1)))
-        return UNSUP(in, "np.%s.at() needs a number or a 1-d array as b (got %s)", fname, b->name);
+    int bmax = idx->kind == TY_ARRAY ? a->ndim : a->ndim - 1;   /* a[indices]'s dimensions */
+    if (nin == 2 && !(ty_is_number(b) || (b->kind == TY_ARRAY && b->ndim <= bmax)))
+        return ERR(in, "np.%s.at(): b must be a number or an array that broadcasts to a[indices] (got %s)", fname, b->name);
     const Type *ae = ty_array(a->dtype, 0, 'C', false);
     int dt = ufunc_operands(ti, in, bid, ae, nin == 2 ? b : NULL);
     if (dt < 0) return -1;

@@ -1,0 +1,992 @@
+/* lower_reduce.c: reductions in generated code: np.sum prod min max mean std var argmin argmax
+ * all any count_nonzero cumsum cumprod (functions and methods), np.average, and a ufunc's
+ * reduce and accumulate.
+ *
+ * Reductions run over "lanes": a base pointer, a length and a byte stride. np.sum(a) of a
+ * C-contiguous array (or any 1-d array) is one lane over every element; of any other array, a
+ * lane over a contiguous copy; np.sum(a, axis=k) runs one lane along dimension k for every
+ * position of the other dimensions, writing a new array. Any other set of axes (a tuple, or an
+ * axis known at run time) is moved last in a view (axes_last); several of them are then folded
+ * lane by lane along the last one (reduce_folded), or, for var/std, merged into one lane (a
+ * copy where they are not one run of equal steps). Variance is two passes (mean, then the
+ * squared deviations), as NumPy computes it. keepdims= re-inserts the reduced dimensions with
+ * length one; out= receives the result with NumPy's unsafe cast. In a parallel=True function the
+ * whole-array lane is split into chunks folded on the parallel runner (reduce_lane_parallel).
+ */
+#include "lower.h"
+#include <string.h>
+
+/* ---- reductions ------------------------------------------------------------------------------- */
+typedef struct Lane {
+    LLVMValueRef base, n, stride;
+    int dt;
+} Lane;
+
+static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
+    return cg_gep8(L, ln->base, LLVMBuildMul(L->b, i, ln->stride, ""));
+}
+
+static LLVMValueRef acc_new(Lower *L, LLVMTypeRef t, LLVMValueRef init) {
+    LLVMValueRef s = cg_entry_alloca(L, t, "acc");
+    LLVMBuildStore(L->b, init, s);
+    return s;
+}
+
+/* The value a sum (IRB_ADD) or product (IRB_MUL) in type t starts from. */
+LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t) {
+    if (op == IRB_ADD) return LLVMConstNull(cg_type(L, t));
+    if (t == ty_float64) return f64c(L, 1);
+    if (t == ty_complex128) {
+        LLVMValueRef f[2] = {f64c(L, 1), f64c(L, 0)};
+        return LLVMConstStructInContext(L->c, f, 2, 0);
+    }
+    return LLVMConstInt(cg_type(L, t), 1, 0);
+}
+
+/* sum or product of a lane, in type ct */
+static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+    LLVMBuildStore(L->b, cg_binop(L, op, cur, x, ct, NULL), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
+/* Whether x replaces b as the min (is_max false) or max so far: NaN wins, and an equal value
+ * does not replace (the first occurrence stays). vec_better: elements of dtype dt, scalars or
+ * vectors (the argmin/argmax blocks below); extreme_better: canonical scalars of type ct. */
+static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
+    char k = ty_dtypes[dt].kind;
+    if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
+        return LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, x, b, ""),
+                            LLVMBuildFCmp(L->b, LLVMRealORD, b, b, ""), "");
+    LLVMIntPredicate p = k == 'i' ? (is_max ? LLVMIntSGT : LLVMIntSLT) : (is_max ? LLVMIntUGT : LLVMIntULT);
+    return LLVMBuildICmp(L->b, p, x, b, "");
+}
+
+static LLVMValueRef extreme_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, const Type *ct) {
+    if (ct == ty_complex128) {   /* NumPy orders complex numbers by real part, then imaginary; NaN wins */
+        LLVMValueRef xr = LLVMBuildExtractValue(L->b, x, 0, ""), xi = LLVMBuildExtractValue(L->b, x, 1, "");
+        LLVMValueRef br = LLVMBuildExtractValue(L->b, b, 0, ""), bi = LLVMBuildExtractValue(L->b, b, 1, "");
+        LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;
+        LLVMValueRef cmp = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, p, xr, br, ""),
+                                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, xr, br, ""),
+                                                    LLVMBuildFCmp(L->b, p, xi, bi, ""), ""), "");
+        LLVMValueRef xnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, xr, xr, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, xi, xi, ""), "");
+        LLVMValueRef bnan = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, br, br, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, bi, bi, ""), "");
+        return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, cmp, xnan, ""), LLVMBuildNot(L->b, bnan, ""), "");
+    }
+    if (ct == ty_float64) return vec_better(L, is_max, x, b, DT_FLOAT64);
+    return cg_cmp(L, is_max ? IRC_GT : IRC_LT, x, b, ct);
+}
+
+/* NumPy's ValueError for min/max (or argmin/argmax: want_index) of no elements. */
+static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_index, const char *fname) {
+    char msg[128];
+    if (want_index) snprintf(msg, sizeof msg, "attempt to get %s of an empty sequence", fname);
+    else snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+                  is_max ? "maximum" : "minimum");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+}
+
+/* ---- argmin / argmax on vectors ------------------------------------------------------------
+ * LLVM cannot vectorise a scan that keeps a value and its index, so contiguous lanes of ints and
+ * floats (the common case) are scanned EXTREME_W elements at a time in explicit vectors: each
+ * vector lane keeps the best value it has seen and that value's index (strictly better only, so
+ * the first occurrence; NaN beats every number and a later NaN does not replace an earlier one).
+ * The lanes are then combined, ties going to the smaller index, and the elements after the last
+ * whole block go through the scalar scan, which starts from the combined best. */
+#define EXTREME_W 8
+
+/* x the same as b for the tie rule: equal, or both NaN. */
+static LLVMValueRef vec_same(Lower *L, LLVMValueRef x, LLVMValueRef b, int dt) {
+    if (ty_dtypes[dt].kind != 'f') return LLVMBuildICmp(L->b, LLVMIntEQ, x, b, "");
+    return LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, b, ""),
+                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), "");
+}
+
+/* The vector scan of the first n - n % EXTREME_W elements of a contiguous lane with at least
+ * 2 * EXTREME_W of them; stores the best element (as the canonical scalar) and its index. */
+static void extreme_blocks(Lower *L, Lane *ln, bool is_max, LLVMValueRef best, LLVMValueRef besti, LLVMValueRef nb) {
+    int dt = ln->dt, W = EXTREME_W;
+    LLVMTypeRef et = cg_elem_llvm(L, dt), vt = LLVMVectorType(et, (unsigned)W), it = LLVMVectorType(L->i64, (unsigned)W);
+    LLVMValueRef steps[EXTREME_W];
+    for (int k = 0; k < W; k++) steps[k] = i64c(L, k);
+    LLVMValueRef iota = LLVMConstVector(steps, (unsigned)W);
+    LLVMValueRef first = LLVMBuildLoad2(L->b, vt, ln->base, "");
+    LLVMSetAlignment(first, 1);   /* any buffer: unaligned data too */
+    LLVMValueRef bv = acc_new(L, vt, first), bi = acc_new(L, it, iota);
+    LoopCtx lc;
+    LLVMValueRef j = LLVMBuildMul(L->b, LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, LLVMBuildUDiv(L->b, nb, i64c(L, W), ""), i64c(L, 1), "")),
+                                                     i64c(L, 1), ""), i64c(L, W), "");
+    LLVMValueRef x = LLVMBuildLoad2(L->b, vt, lane_ptr(L, ln, j), "");
+    LLVMSetAlignment(x, 1);
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, bv, "");
+    LLVMValueRef better = vec_better(L, is_max, x, cur, dt);
+    LLVMValueRef jv = LLVMBuildInsertElement(L->b, LLVMGetPoison(it), j, i64c(L, 0), "");
+    jv = LLVMBuildShuffleVector(L->b, jv, LLVMGetPoison(it), LLVMConstNull(LLVMVectorType(L->i32, (unsigned)W)), "");
+    LLVMValueRef idx = LLVMBuildAdd(L->b, jv, iota, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, cur, ""), bv);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, idx, LLVMBuildLoad2(L->b, it, bi, ""), ""), bi);
+    cg_loop_end(L, &lc);
+    LLVMValueRef v = LLVMBuildLoad2(L->b, vt, bv, ""), vi = LLVMBuildLoad2(L->b, it, bi, "");
+    LLVMValueRef b = LLVMBuildExtractElement(L->b, v, i64c(L, 0), ""), b_i = LLVMBuildExtractElement(L->b, vi, i64c(L, 0), "");
+    for (int k = 1; k < W; k++) {
+        LLVMValueRef xk = LLVMBuildExtractElement(L->b, v, i64c(L, k), ""), ik = LLVMBuildExtractElement(L->b, vi, i64c(L, k), "");
+        LLVMValueRef take = LLVMBuildOr(L->b, vec_better(L, is_max, xk, b, dt),
+                                        LLVMBuildAnd(L->b, vec_same(L, xk, b, dt), LLVMBuildICmp(L->b, LLVMIntSLT, ik, b_i, ""), ""), "");
+        b = LLVMBuildSelect(L->b, take, xk, b, "");
+        b_i = LLVMBuildSelect(L->b, take, ik, b_i, "");
+    }
+    /* the element as cg_load_elem gives it */
+    LLVMValueRef tmp = cg_entry_alloca(L, et, "elem");
+    LLVMBuildStore(L->b, b, tmp);
+    LLVMBuildStore(L->b, cg_load_elem(L, dt, tmp), best);
+    LLVMBuildStore(L->b, b_i, besti);
+}
+
+/* The min or max of a non-empty lane and the index of its first occurrence. */
+static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
+    const Type *ct = ty_scalar_of(ln->dt);
+    LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
+    LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
+    LLVMValueRef from = acc_new(L, L->i64, i64c(L, 0));
+    char kind = ty_dtypes[ln->dt].kind;
+    if (kind == 'f' || kind == 'i' || kind == 'u') {   /* contiguous and long enough: blocks on vectors first */
+        LLVMValueRef nb = LLVMBuildAnd(L->b, ln->n, i64c(L, -EXTREME_W), "");
+        LLVMValueRef go = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, ty_dtypes[ln->dt].size), ""),
+                                       LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, 2 * EXTREME_W), ""), "");
+        LLVMBasicBlockRef vec = LLVMAppendBasicBlockInContext(L->c, L->func, "extremevec");
+        LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(L->c, L->func, "extremetail");
+        LLVMBuildCondBr(L->b, go, vec, after);
+        LLVMPositionBuilderAtEnd(L->b, vec);
+        extreme_blocks(L, ln, is_max, best, besti, nb);
+        LLVMBuildStore(L->b, nb, from);
+        LLVMBuildBr(L->b, after);
+        LLVMPositionBuilderAtEnd(L->b, after);
+    }
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, from, "");
+    LoopCtx lc;
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
+    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
+    cg_loop_end(L, &lc);
+    *value = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
+    *index = LLVMBuildLoad2(L->b, L->i64, besti, "");
+}
+
+/* The min or max of a non-empty float lane, as a fold of llvm.minimum / llvm.maximum (NaN wins
+ * as in NumPy; -0.0 counts below 0.0): LLVM vectorises it as a reduction, where the
+ * compare-and-select of lane_extreme_scan, which also tracks an index, stays one element at a
+ * time. */
+static LLVMValueRef float_extreme(Lower *L, bool is_max, LLVMValueRef a, LLVMValueRef b) {
+    return cg_call_f64_2(L, is_max ? "llvm.maximum.f64" : "llvm.minimum.f64", a, b);
+}
+
+static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
+    LLVMValueRef acc = acc_new(L, L->f64, cg_load_elem(L, ln->dt, ln->base));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMBuildStore(L->b, float_extreme(L, is_max, LLVMBuildLoad2(L->b, L->f64, acc, ""), x), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, L->f64, acc, "");
+}
+
+/* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
+static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
+    extreme_nonempty(L, ln->n, is_max, want_index, fname);
+    if (!want_index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
+    LLVMValueRef value, index;
+    lane_extreme_scan(L, ln, is_max, &value, &index);
+    return want_index ? index : value;
+}
+
+/* A sum s of n elements divided by n, in ct (float64 or complex128). */
+static LLVMValueRef mean_of(Lower *L, LLVMValueRef s, LLVMValueRef n, const Type *ct) {
+    LLVMValueRef fn = LLVMBuildSIToFP(L->b, n, L->f64, "");
+    if (ct == ty_complex128) {
+        LLVMValueRef re = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 0, ""), fn, "");
+        LLVMValueRef im = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 1, ""), fn, "");
+        LLVMValueRef v = LLVMGetUndef(L->c128);
+        v = LLVMBuildInsertValue(L->b, v, re, 0, "");
+        return LLVMBuildInsertValue(L->b, v, im, 1, "");
+    }
+    return LLVMBuildFDiv(L->b, s, fn, "");
+}
+
+static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
+    return mean_of(L, lane_fold(L, ln, IRB_ADD, ct), ln->n, ct);
+}
+
+/* The sum of |x - mean|**2 over a lane (float64). */
+static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
+    bool cplx = ty_dtypes[ln->dt].kind == 'c';
+    const Type *ct = cplx ? ty_complex128 : ty_float64;
+    LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef sq;
+    if (cplx) {
+        LLVMValueRef dr = LLVMBuildFSub(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), LLVMBuildExtractValue(L->b, mean, 0, ""), "");
+        LLVMValueRef di = LLVMBuildFSub(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), LLVMBuildExtractValue(L->b, mean, 1, ""), "");
+        sq = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, dr, dr, ""), LLVMBuildFMul(L->b, di, di, ""), "");
+    } else {
+        LLVMValueRef d = LLVMBuildFSub(L->b, x, mean, "");
+        sq = LLVMBuildFMul(L->b, d, d, "");
+    }
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, acc, ""), sq, ""), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, L->f64, acc, "");
+}
+
+/* var (or std) from the sum of squared deviations ss of n elements: ss / max(n - ddof, 0) as
+ * NumPy divides (ddof NULL: 0) */
+static LLVMValueRef var_of(Lower *L, LLVMValueRef ss, LLVMValueRef n, bool is_std, LLVMValueRef ddof) {
+    LLVMValueRef fn = LLVMBuildSIToFP(L->b, n, L->f64, "");
+    if (ddof) fn = cg_call_f64_2(L, "llvm.maxnum.f64", LLVMBuildFSub(L->b, fn, ddof, ""), f64c(L, 0));
+    LLVMValueRef v = LLVMBuildFDiv(L->b, ss, fn, "");
+    return is_std ? cg_intrinsic1(L, "llvm.sqrt.f64", v) : v;
+}
+
+static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std, LLVMValueRef ddof) {
+    const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
+    return var_of(L, lane_sqdev(L, ln, lane_mean(L, ln, ct)), ln->n, is_std, ddof);
+}
+
+static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
+    const Type *ct = ty_scalar_of(ln->dt);
+    bool count = bid == BI_NP_COUNT_NONZERO, all = bid == BI_NP_ALL;
+    LLVMValueRef acc = count ? acc_new(L, L->i64, i64c(L, 0)) : acc_new(L, L->i1, LLVMConstInt(L->i1, all, 0));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef t = cg_truth(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ct);
+    if (count) {
+        LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, acc, ""), LLVMBuildZExt(L->b, t, L->i64, ""), ""), acc);
+    } else {
+        LLVMValueRef cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
+        LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
+    }
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, count ? L->i64 : L->i1, acc, "");
+}
+
+/* The fold of a lane by binary ufunc bid (np.subtract.reduce & co) in rdt: from the ufunc's
+ * identity where it has one, else from the first element (ValueError for an empty lane). */
+static LLVMValueRef ufunc_fold(Lower *L, Lane *ln, int bid, int rdt) {
+    const Type *ct = ty_scalar_of(rdt), *et = ty_scalar_of(ln->dt), *xt[2] = {ct, ct};
+    LLVMValueRef init = NULL, start = i64c(L, 0);
+    if (bid == BI_NP_BITWISE_AND) init = ct == ty_bool ? LLVMConstInt(L->i1, 1, 0) : i64c(L, -1);
+    else if (bid == BI_NP_BITWISE_OR || bid == BI_NP_BITWISE_XOR || bid == BI_NP_LOGICAL_XOR) init = LLVMConstNull(cg_type(L, ct));
+    if (!init) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity", ti_builtins[bid].name);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ln->n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+        init = cg_cast(L, cg_load_elem(L, ln->dt, ln->base), et, ct);
+        start = i64c(L, 1);
+    }
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), init);
+    LoopCtx lc;
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
+    LLVMValueRef x[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), et, ct)};
+    L->numpy_sem = true;
+    LLVMBuildStore(L->b, cg_ufunc_scalar(L, bid, x, xt, rdt), acc);
+    L->numpy_sem = false;
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
+/* The reduction `bid` of one lane, as ret's scalar type (ret: the result dtype). */
+static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
+    const Type *rt = ty_scalar_of(rdt);
+    switch (bid) {
+    case BI_NP_SUM: return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_PROD: return lane_fold(L, ln, IRB_MUL, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_MIN: case BI_NP_AMIN: return lane_extreme(L, ln, false, false, "min");
+    case BI_NP_MAX: case BI_NP_AMAX: return lane_extreme(L, ln, true, false, "max");
+    case BI_NP_ARGMIN: return lane_extreme(L, ln, false, true, "argmin");
+    case BI_NP_ARGMAX: return lane_extreme(L, ln, true, true, "argmax");
+    case BI_NP_MEAN: return lane_mean(L, ln, rt);
+    case BI_NP_VAR: return lane_var(L, ln, false, ddof);
+    case BI_NP_STD: return lane_var(L, ln, true, ddof);
+    default:
+        if (ti_is_ufunc(bid)) return ufunc_fold(L, ln, bid, rdt);
+        return lane_bool(L, ln, bid);
+    }
+}
+
+/* ---- whole-array reductions on threads (parallel=True) -------------------------------------- *
+ * Each chunk of the lane folds its elements [lo, hi) with the serial lane code into a partial
+ * {value, index}; the caller combines the partials in chunk order, so integer results equal the
+ * serial ones, float sums differ only by reassociation, the first NaN (or first extreme) wins as
+ * in one pass. Below CG_PAR_MIN_ELEMS the lane is one chunk, folded in this thread: exactly the
+ * serial result. Empty min/max raise before any chunk runs. var/std take two passes (the mean,
+ * then the squared deviations), as in one thread.
+ *
+ * env: {lane base, lane stride, the mean (PF_SQDEV)}. */
+enum {
+    PF_ADD, PF_MUL,   /* sum, product in ct */
+    PF_MIN, PF_MAX,   /* value (and, when asked, index) of the first extreme (NaN wins) */
+    PF_SQDEV,         /* sum of squared deviations from env's mean */
+    PF_ALL, PF_ANY, PF_COUNT
+};
+
+static LLVMValueRef par_combine(Lower *L, int kind, LLVMValueRef acc, LLVMValueRef part, const Type *ct) {
+    switch (kind) {
+    case PF_MUL: return cg_binop(L, IRB_MUL, acc, part, ct, NULL);
+    case PF_ALL: return LLVMBuildAnd(L->b, acc, part, "");
+    case PF_ANY: return LLVMBuildOr(L->b, acc, part, "");
+    default: return cg_binop(L, IRB_ADD, acc, part, ct, NULL);
+    }
+}
+
+/* The fold `kind` of a lane (partial values of type ct), its index in *index for PF_MIN/PF_MAX. */
+static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMValueRef mean, LLVMValueRef *index) {
+    LLVMTypeRef vt = cg_type(L, ct);
+    LLVMTypeRef ef[3] = {L->ptr, L->i64, mean ? LLVMTypeOf(mean) : L->i8}, pf[2] = {vt, L->i64};
+    LLVMTypeRef envt = LLVMStructTypeInContext(L->c, ef, 3, 0), partt = LLVMStructTypeInContext(L->c, pf, 2, 0);
+    LLVMValueRef env = cg_entry_alloca(L, envt, "foldenv");
+    LLVMBuildStore(L->b, ln->base, cg_field(L, envt, env, 0));
+    LLVMBuildStore(L->b, ln->stride, cg_field(L, envt, env, 1));
+    if (mean) LLVMBuildStore(L->b, mean, cg_field(L, envt, env, 2));
+
+    Lower C_, *C = &C_;
+    cg_chunk_begin(L, C, "reduce");
+    LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
+    Lane sub = {.dt = ln->dt, .n = LLVMBuildSub(C->b, hi, lo, "")};
+    /* a constant stride (contiguous data) stays constant, so the chunk's loop vectorises as the serial one */
+    sub.stride = LLVMIsAConstant(ln->stride) ? ln->stride : LLVMBuildLoad2(C->b, C->i64, cg_field(C, envt, cenv, 1), "stride");
+    sub.base = cg_gep8(C, LLVMBuildLoad2(C->b, C->ptr, cg_field(C, envt, cenv, 0), "base"), LLVMBuildMul(C->b, lo, sub.stride, ""));
+    LLVMValueRef v, vi = i64c(C, 0);
+    switch (kind) {
+    case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
+    case PF_MIN: case PF_MAX:
+        if (!index && ct == ty_float64) {   /* the value alone: a fold that vectorises */
+            v = lane_extreme_float(C, &sub, kind == PF_MAX);
+            break;
+        }
+        lane_extreme_scan(C, &sub, kind == PF_MAX, &v, &vi);
+        vi = LLVMBuildAdd(C->b, vi, lo, "");
+        break;
+    case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
+    default: v = lane_bool(C, &sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
+    }
+    LLVMValueRef partial = LLVMGetParam(C->func, 3);
+    LLVMBuildStore(C->b, v, cg_field(C, partt, partial, 0));
+    LLVMBuildStore(C->b, vi, cg_field(C, partt, partial, 1));
+    LLVMValueRef body = cg_chunk_end(C);
+
+    LLVMValueRef partials = cg_partials_alloca(L, partt);
+    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, CG_PAR_MIN_ELEMS), "");
+    LLVMValueRef nc = cg_run_chunks(L, body, env, ln->n, big, partt, partials);
+    /* at least one chunk ran: an empty lane is one direct call */
+    LLVMValueRef first = cg_partial_ptr(L, partt, partials, i64c(L, 0));
+    LLVMValueRef acc = acc_new(L, vt, LLVMBuildLoad2(L->b, vt, cg_field(L, partt, first, 0), ""));
+    LLVMValueRef acci = acc_new(L, L->i64, LLVMBuildLoad2(L->b, L->i64, cg_field(L, partt, first, 1), ""));
+    LoopCtx lc;
+    LLVMValueRef c = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, nc, i64c(L, 1), "")), i64c(L, 1), "");
+    LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
+    LLVMValueRef part = LLVMBuildLoad2(L->b, vt, cg_field(L, partt, slot, 0), "");
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, acc, "");
+    if ((kind == PF_MIN || kind == PF_MAX) && !index && ct == ty_float64) {
+        LLVMBuildStore(L->b, float_extreme(L, kind == PF_MAX, cur, part), acc);
+    } else if (kind == PF_MIN || kind == PF_MAX) {
+        LLVMValueRef better = extreme_better(L, kind == PF_MAX, part, cur, ct);
+        LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, part, cur, ""), acc);
+        LLVMValueRef parti = LLVMBuildLoad2(L->b, L->i64, cg_field(L, partt, slot, 1), "");
+        LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, parti, LLVMBuildLoad2(L->b, L->i64, acci, ""), ""), acci);
+    } else {
+        LLVMBuildStore(L->b, par_combine(L, kind, cur, part, ct), acc);
+    }
+    cg_loop_end(L, &lc);
+    if (index) *index = LLVMBuildLoad2(L->b, L->i64, acci, "");
+    return LLVMBuildLoad2(L->b, vt, acc, "");
+}
+
+/* reduce_lane on threads. */
+static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
+    const Type *rt = ty_scalar_of(rdt), *et = ty_scalar_of(ln->dt);
+    LLVMValueRef index;
+    switch (bid) {
+    case BI_NP_SUM: return par_fold(L, ln, PF_ADD, rt == ty_bool ? ty_int64 : rt, NULL, NULL);
+    case BI_NP_PROD: return par_fold(L, ln, PF_MUL, rt == ty_bool ? ty_int64 : rt, NULL, NULL);
+    case BI_NP_MIN: case BI_NP_AMIN: case BI_NP_MAX: case BI_NP_AMAX: case BI_NP_ARGMIN: case BI_NP_ARGMAX: {
+        bool is_max = bid == BI_NP_MAX || bid == BI_NP_AMAX || bid == BI_NP_ARGMAX;
+        bool want_index = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+        extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
+        LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, want_index ? &index : NULL);
+        return want_index ? index : v;
+    }
+    case BI_NP_MEAN: return mean_of(L, par_fold(L, ln, PF_ADD, rt, NULL, NULL), ln->n, rt);
+    case BI_NP_VAR: case BI_NP_STD: {
+        const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
+        LLVMValueRef mean = mean_of(L, par_fold(L, ln, PF_ADD, ct, NULL, NULL), ln->n, ct);
+        return var_of(L, par_fold(L, ln, PF_SQDEV, ty_float64, mean, NULL), ln->n, bid == BI_NP_STD, ddof);
+    }
+    case BI_NP_ALL: return par_fold(L, ln, PF_ALL, ty_bool, NULL, NULL);
+    case BI_NP_ANY: return par_fold(L, ln, PF_ANY, ty_bool, NULL, NULL);
+    default: return par_fold(L, ln, PF_COUNT, ty_int64, NULL, NULL);
+    }
+}
+
+/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy. */
+static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
+    Lane ln = {.dt = at->dtype};
+    if (at->ndim == 1) {
+        ln.base = cg_arr_data(L, a);
+        ln.n = cg_arr_shape(L, a, 0);
+        ln.stride = cg_arr_stride(L, at, a, 0);
+        return ln;
+    }
+    if (at->layout != 'C') {
+        const Type *ct = ty_array(at->dtype, at->ndim, 'C', false);
+        a = cg_copy_array(L, at, a, ct);
+    }
+    ln.base = cg_arr_data(L, a);
+    ln.n = cg_array_size(L, at, a);
+    ln.stride = LLVMConstInt(L->i64, (unsigned long long)ty_dtypes[at->dtype].size, 0);
+    return ln;
+}
+
+typedef struct AxisEnv {
+    int bid, axis, rdt, cum;
+    const Type *at, *rt;
+    LLVMValueRef a, out;
+    LLVMValueRef ddof;           /* var, std: the ddof= argument as a float64, or NULL */
+} AxisEnv;
+
+/* The scalar type reduce_lane gives for reduction bid of elements of dtype adt into rdt. */
+static const Type *lane_result_type(int bid, int adt, int rdt) {
+    if (ti_is_ufunc(bid)) return ty_scalar_of(rdt);   /* ufunc_fold */
+    switch (bid) {
+    case BI_NP_ARGMIN: case BI_NP_ARGMAX: case BI_NP_COUNT_NONZERO: return ty_int64;
+    case BI_NP_ALL: case BI_NP_ANY: return ty_bool;
+    case BI_NP_VAR: case BI_NP_STD: return ty_float64;
+    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: return ty_scalar_of(adt);
+    default: return ty_scalar_of(rdt) == ty_bool ? ty_int64 : ty_scalar_of(rdt);
+    }
+}
+
+static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AxisEnv *A = env;
+    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
+    int j = 0;
+    for (int k = 0; k < A->at->ndim; k++) {
+        if (k == A->axis) continue;
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->at, A->a, k), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->rt, A->out, A->cum ? k : j), ""), "");
+        j++;
+    }
+    Lane ln = {.base = cg_gep8(L, cg_arr_data(L, A->a), off), .n = cg_arr_shape(L, A->a, A->axis),
+               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype};
+    LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
+    if (!A->cum) {
+        LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt, A->ddof);
+        cg_store_elem(L, A->rt->dtype, optr, v, lane_result_type(A->bid, A->at->dtype, A->rdt));
+        return;
+    }
+    /* running sum / product (or any binary ufunc: np.maximum.accumulate) along the lane */
+    const Type *ct = ty_scalar_of(A->rdt), *xt[2] = {ct, ct};
+    bool ufunc = ti_is_ufunc(A->bid);
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), ufunc ? LLVMConstNull(cg_type(L, ct))
+                                                        : cg_fold_identity(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, ct));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln.n);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct), v;
+    if (ufunc) {   /* the first element as it is, then ufunc(running, x) */
+        LLVMValueRef ops[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x};
+        L->numpy_sem = true;
+        v = cg_ufunc_scalar(L, A->bid, ops, xt, A->rdt);
+        L->numpy_sem = false;
+        v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), ""), x, v, "");
+    } else {
+        v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
+    }
+    LLVMBuildStore(L->b, v, acc);
+    LLVMValueRef os = cg_arr_stride(L, A->rt, A->out, A->axis);
+    cg_store_elem(L, A->rt->dtype, cg_gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
+    cg_loop_end(L, &lc);
+}
+
+/* A run-time axis made non-negative; AxisError when out of range. */
+static LLVMValueRef checked_axis(Lower *L, LLVMValueRef ax, int nd) {
+    LLVMValueRef bad = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, -nd), ""),
+                                   LLVMBuildICmp(L->b, LLVMIntSGE, ax, i64c(L, nd), ""), "");
+    cg_raise_if(L, bad, "numpy.exceptions:AxisError", "axis is out of bounds for the array's dimension");
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, 0), "");
+    return LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, ax, i64c(L, nd), ""), ax, "");
+}
+
+/* A view of a (layout A) with the dimensions red[] marks (run-time i1 values, nred of them)
+ * moved last, the others first, each group in order. */
+static LLVMValueRef axes_last(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred) {
+    int nd = at->ndim;
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
+    LLVMValueRef sh = cg_entry_alloca(L, dims, "shape"), st = cg_entry_alloca(L, dims, "strides");
+    LLVMValueRef kept = i64c(L, 0), gone = i64c(L, nd - nred);
+    for (int d = 0; d < nd; d++) {   /* dimension d goes to position kept or gone, whichever it is */
+        LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildSelect(L->b, red[d], gone, kept, "")};
+        LLVMBuildStore(L->b, cg_arr_shape(L, a, d), LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""));
+        LLVMBuildStore(L->b, cg_arr_stride(L, at, a, d), LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""));
+        LLVMValueRef r = LLVMBuildZExt(L->b, red[d], L->i64, "");
+        gone = LLVMBuildAdd(L->b, gone, r, "");
+        kept = LLVMBuildAdd(L->b, kept, LLVMBuildXor(L->b, r, i64c(L, 1), ""), "");
+    }
+    LLVMValueRef shape[64], strides[64];
+    for (int d = 0; d < nd; d++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, d)};
+        shape[d] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
+        strides[d] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""), "");
+    }
+    return cg_make_array(L, ty_array(at->dtype, nd, 'A', false), cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
+                         cg_arr_data(L, a), shape, strides);
+}
+
+/* p (layout A, nd dimensions) with its last nred dimensions merged into one: a view where they
+ * are one run of equal steps, else a C-contiguous copy viewed so. */
+static LLVMValueRef merge_last(Lower *L, const Type *pt, LLVMValueRef p, int nred) {
+    int nd = pt->ndim, nkeep = nd - nred;
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0), n = i64c(L, 1);
+    for (int k = nkeep; k < nd; k++) {
+        n = LLVMBuildMul(L->b, n, cg_arr_shape(L, p, k), "");
+        if (k + 1 < nd)
+            ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, pt, p, k),
+                              LLVMBuildMul(L->b, cg_arr_stride(L, pt, p, k + 1), cg_arr_shape(L, p, k + 1), ""), ""), "");
+    }
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef copy = LLVMAppendBasicBlockInContext(L->c, L->func, "mergecopy");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "merged");
+    LLVMBuildCondBr(L->b, ok, join, copy);
+    LLVMPositionBuilderAtEnd(L->b, copy);
+    LLVMValueRef c = cg_copy_array(L, pt, p, ty_array(pt->dtype, nd, 'C', false));
+    LLVMBasicBlockRef copied = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef m = cg_phi2(L, p, from, c, copied, "merge");
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < nkeep; k++) {
+        shape[k] = cg_arr_shape(L, m, k);
+        strides[k] = cg_arr_stride(L, pt, m, k);
+    }
+    shape[nkeep] = n;
+    strides[nkeep] = nred ? cg_arr_stride(L, pt, m, nd - 1) : i64c(L, 0);
+    return cg_make_array(L, ty_array(pt->dtype, nkeep + 1, 'A', false), LLVMConstNull(L->ptr), LLVMConstNull(L->ptr),
+                         cg_arr_data(L, m), shape, strides);
+}
+
+/* The axis argument as a mask over a's nd dimensions (red[d]: d is reduced); the number of
+ * axes it names, nd for None. AxisError for an axis out of range, ValueError for one named twice. */
+static int reduced_axes(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int nd, LLVMValueRef *red) {
+    int p = ti_reduction_param(ci, "axis");
+    for (int d = 0; d < nd; d++) red[d] = LLVMConstInt(L->i1, p < 0, 0);
+    if (p < 0) return nd;
+    LLVMValueRef ax[64];
+    int n = 1;
+    if (types[p]->kind == TY_TUPLE) {
+        n = types[p]->n;
+        for (int i = 0; i < n; i++) ax[i] = checked_axis(L, LLVMBuildExtractValue(L->b, args[p], (unsigned)i, ""), nd);
+    } else {
+        ax[0] = checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), nd);
+    }
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ax[i], ax[j], ""), "builtins:ValueError", "duplicate value in 'axis'");
+        for (int d = 0; d < nd; d++)
+            red[d] = LLVMBuildOr(L->b, red[d], LLVMBuildICmp(L->b, LLVMIntEQ, ax[i], i64c(L, d), ""), "");
+    }
+    return n;
+}
+
+/* r, the result of reducing the red[] dimensions of an nd-dimensional array (a scalar of dtype
+ * rdt when nothing is kept), as NumPy's keepdims=True gives it: those dimensions kept with
+ * length one. */
+static LLVMValueRef keep_dims(Lower *L, const Type *rt, LLVMValueRef r, int rdt, LLVMValueRef *red, int nd, int nred) {
+    const Type *kt = ty_array(rdt, nd, 'C', false);
+    LLVMValueRef shape[64], strides[64];
+    if (nred == nd) {   /* a scalar into a new array of ones */
+        for (int d = 0; d < nd; d++) shape[d] = i64c(L, 1);
+        LLVMValueRef arr = cg_alloc_array(L, ty_array(rdt, nd, 'C', false), shape);
+        cg_store_elem(L, rdt, cg_arr_data(L, arr), r, rt);
+        return arr;
+    }
+    int nkeep = nd - nred;
+    LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nkeep);
+    LLVMValueRef sh = cg_entry_alloca(L, dims, "kshape");
+    LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, r, 3, ""), sh);
+    LLVMValueRef kept = i64c(L, 0);
+    for (int d = 0; d < nd; d++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildSelect(L->b, red[d], i64c(L, 0), kept, "")};
+        LLVMValueRef s = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
+        shape[d] = LLVMBuildSelect(L->b, red[d], i64c(L, 1), s, "");
+        kept = LLVMBuildAdd(L->b, kept, LLVMBuildZExt(L->b, LLVMBuildNot(L->b, red[d], ""), L->i64, ""), "");
+    }
+    cg_c_strides(L, rdt, nd, shape, strides);   /* r is C-contiguous, and stays so with dimensions of one */
+    return cg_make_array(L, kt, cg_arr_meminfo(L, r), LLVMBuildExtractValue(L->b, r, 1, ""), cg_arr_data(L, r), shape, strides);
+}
+
+/* Write result r (type t) into the out= array o (type ot) of the same shape, NumPy's unsafe cast;
+ * ValueError where the shapes differ. */
+static void store_out(Lower *L, const Type *ot, LLVMValueRef o, const Type *t, LLVMValueRef r) {
+    LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
+    for (int d = 0; d < ot->ndim; d++)
+        bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, o, d), cg_arr_shape(L, r, d), ""), "");
+    cg_raise_if(L, bad, "builtins:ValueError", "output parameter has the wrong shape for the reduction");
+    cg_assign_array(L, ot, o, t, r);
+}
+
+/* The cumulative sum or product (one axis, or the flattened array) into a new array. */
+static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types, int bid, int rdt) {
+    const Type *at = types[0];
+    LLVMValueRef a = args[0];
+    int p = ti_reduction_param(ci, "axis"), nd = at->ndim;
+    int64_t k;
+    const Type *rt = ty_array(rdt, p >= 0 ? nd : 1, 'C', false);
+    if (p < 0 || nd == 1) {   /* over the flattened array */
+        if (p >= 0) checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), 1);
+        Lane ln = whole_lane(L, at, a);
+        LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
+        const Type *ft = ty_array(at->dtype, 1, 'A', false);
+        LLVMValueRef flat = cg_make_array(L, ft, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ln.base, &ln.n, &ln.stride);
+        AxisEnv A = {.bid = bid, .axis = 0, .rdt = rdt, .cum = 1, .at = ft, .rt = rt, .a = flat, .out = out};
+        axis_body(L, NULL, &A);
+        return out;
+    }
+    LLVMValueRef shape[64], lshape[64];
+    for (int d = 0; d < nd; d++) shape[d] = cg_arr_shape(L, a, d);
+    LLVMValueRef out = cg_alloc_array(L, rt, shape), result = out;
+    int axis;
+    if (ti_param_const_int(L->ti, in, ci, p, &k)) {
+        axis = (int)(k < 0 ? k + nd : k);
+    } else {   /* known at run time: move that dimension last in both */
+        LLVMValueRef red[64], ax = checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), nd);
+        for (int d = 0; d < nd; d++) red[d] = LLVMBuildICmp(L->b, LLVMIntEQ, ax, i64c(L, d), "");
+        a = axes_last(L, at, a, red, 1);
+        at = ty_array(at->dtype, nd, 'A', false);
+        out = axes_last(L, rt, out, red, 1);
+        rt = ty_array(rt->dtype, nd, 'A', false);
+        axis = nd - 1;
+    }
+    int j = 0;
+    for (int d = 0; d < nd; d++)
+        if (d != axis) lshape[j++] = cg_arr_shape(L, a, d);
+    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = 1, .at = at, .rt = rt, .a = a, .out = out};
+    cg_loop_nest(L, nd - 1, lshape, axis_body, &A);
+    return result;
+}
+
+/* A reduction over the axes the call names (ti_reduction_params), then keepdims, then out=.
+ * One constant axis reduces in place along it; any other set of axes is moved last and merged
+ * into one lane (merge_last), so every reduction is lanes along the last dimension. */
+/* The reduction a call computes: its builtin, or for a ufunc's reduce/accumulate the reduction
+ * that ufunc is (np.add.reduce is np.sum), else the ufunc itself (folded by ufunc_fold). */
+static int reduction_kind(const CallInfo *ci) {
+    bool acc = ci->ufmethod == UF_ACCUMULATE;
+    switch (ci->ufmethod ? ci->builtin : -1) {
+    case BI_NP_ADD: return acc ? BI_NP_CUMSUM : BI_NP_SUM;
+    case BI_NP_MULTIPLY: return acc ? BI_NP_CUMPROD : BI_NP_PROD;
+    case BI_NP_MAXIMUM: return acc ? BI_NP_MAXIMUM : BI_NP_MAX;
+    case BI_NP_MINIMUM: return acc ? BI_NP_MINIMUM : BI_NP_MIN;
+    case BI_NP_LOGICAL_AND: return acc ? BI_NP_LOGICAL_AND : BI_NP_ALL;
+    case BI_NP_LOGICAL_OR: return acc ? BI_NP_LOGICAL_OR : BI_NP_ANY;
+    default: return ci->builtin;
+    }
+}
+
+/* ---- several axes without a copy: lanes along the last, folded together ---------------------- *
+ * For the reductions whose partial results combine (sums, products, min/max, all/any, counts,
+ * means, the reorderable ufuncs' reduce), each result element folds the lanes along the last
+ * reduced dimension over every position of the other reduced ones, instead of copying the
+ * array so that the reduced dimensions form one lane. */
+static bool foldable(int bid) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
+    case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: case BI_NP_MEAN: return true;
+    default: return ti_is_ufunc(bid);   /* typing lets only reorderable ufuncs reduce several axes */
+    }
+}
+
+/* The partial results' combination and the value of an empty fold (NULL: none, typing or the
+ * caller raised). lane: what each lane computes (the sum, for a mean). */
+static int fold_lane_kind(int bid) { return bid == BI_NP_MEAN ? BI_NP_SUM : bid; }
+
+static LLVMValueRef fold_identity(Lower *L, int bid, const Type *t) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_MEAN: case BI_NP_COUNT_NONZERO: case BI_NP_ANY:
+    case BI_NP_BITWISE_OR: case BI_NP_BITWISE_XOR: case BI_NP_LOGICAL_XOR: case BI_NP_LOGICAL_OR: case BI_NP_ADD:
+        return LLVMConstNull(cg_type(L, t));
+    case BI_NP_PROD: case BI_NP_MULTIPLY: return cg_fold_identity(L, IRB_MUL, t);
+    case BI_NP_ALL: case BI_NP_LOGICAL_AND: return LLVMConstInt(L->i1, 1, 0);
+    case BI_NP_BITWISE_AND: return t == ty_bool ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(cg_type(L, t), (unsigned long long)-1, 1);
+    default: return NULL;
+    }
+}
+
+static LLVMValueRef fold_combine(Lower *L, int bid, LLVMValueRef acc, LLVMValueRef part, const Type *t, int rdt) {
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_MEAN: case BI_NP_COUNT_NONZERO: return cg_binop(L, IRB_ADD, acc, part, t, NULL);
+    case BI_NP_PROD: return cg_binop(L, IRB_MUL, acc, part, t, NULL);
+    case BI_NP_ALL: return LLVMBuildAnd(L->b, acc, part, "");
+    case BI_NP_ANY: return LLVMBuildOr(L->b, acc, part, "");
+    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: {
+        bool is_max = bid == BI_NP_MAX || bid == BI_NP_AMAX;
+        if (t == ty_float64) return float_extreme(L, is_max, acc, part);
+        return LLVMBuildSelect(L->b, extreme_better(L, is_max, part, acc, t), part, acc, "");
+    }
+    default: {
+        LLVMValueRef x[2] = {acc, part};
+        const Type *xt[2] = {t, t};
+        L->numpy_sem = true;
+        LLVMValueRef v = cg_ufunc_scalar(L, bid, x, xt, rdt);
+        L->numpy_sem = false;
+        return v;
+    }
+    }
+}
+
+typedef struct FoldEnv {
+    int bid, rdt, nkeep, nred;
+    const Type *pt, *rt, *partt;
+    LLVMValueRef p, r, base, acc, first;
+} FoldEnv;
+
+static void fold_lane_body(Lower *L, LLVMValueRef *idx, void *env) {   /* one lane at idx of the outer reduced dims */
+    FoldEnv *F = env;
+    LLVMValueRef off = i64c(L, 0);
+    int nd = F->pt->ndim;
+    for (int k = 0; k < F->nred - 1; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, F->pt, F->p, F->nkeep + k), ""), "");
+    Lane ln = {.base = cg_gep8(L, F->base, off), .n = cg_arr_shape(L, F->p, nd - 1), .stride = cg_arr_stride(L, F->pt, F->p, nd - 1),
+               .dt = F->pt->dtype};
+    LLVMValueRef part = reduce_lane(L, fold_lane_kind(F->bid), &ln, F->rdt, NULL);
+    LLVMValueRef first = LLVMBuildLoad2(L->b, L->i1, F->first, "");
+    LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, F->partt), F->acc, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, first, part, fold_combine(L, F->bid, acc, part, F->partt, F->rdt), ""), F->acc);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), F->first);
+}
+
+static void fold_body(Lower *L, LLVMValueRef *idx, void *env) {   /* one result element at idx of the kept dims */
+    FoldEnv *F = env;
+    int nd = F->pt->ndim;
+    LLVMValueRef off = i64c(L, 0), oshape[64], count = i64c(L, 1);
+    for (int k = 0; k < F->nkeep; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, F->pt, F->p, k), ""), "");
+    for (int k = F->nkeep; k < nd; k++) count = LLVMBuildMul(L->b, count, cg_arr_shape(L, F->p, k), "");
+    for (int k = 0; k < F->nred - 1; k++) oshape[k] = cg_arr_shape(L, F->p, F->nkeep + k);
+    LLVMValueRef identity = fold_identity(L, F->bid, F->partt);
+    if (!identity) {   /* min, max, ufuncs without one: NumPy's ValueError for no elements */
+        char msg[128];
+        bool mm = F->bid == BI_NP_MIN || F->bid == BI_NP_MAX || F->bid == BI_NP_AMIN || F->bid == BI_NP_AMAX;
+        snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+                 mm ? (F->bid == BI_NP_MAX || F->bid == BI_NP_AMAX ? "maximum" : "minimum") : ti_builtins[F->bid].name);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, count, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+    }
+    F->base = cg_gep8(L, cg_arr_data(L, F->p), off);
+    LLVMBuildStore(L->b, identity ? identity : LLVMConstNull(cg_type(L, F->partt)), F->acc);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), F->first);
+    cg_loop_nest(L, F->nred - 1, oshape, fold_lane_body, F);
+    LLVMValueRef v = LLVMBuildLoad2(L->b, cg_type(L, F->partt), F->acc, "");
+    if (F->bid == BI_NP_MEAN) v = mean_of(L, v, count, F->partt);
+    cg_store_elem(L, F->rt->dtype, cg_elem_ptr(L, F->rt, F->r, idx), v, F->partt);
+}
+
+/* Reduction bid of the last nred dimensions of p (layout A) into a new C array of the others. */
+static LLVMValueRef reduce_folded(Lower *L, int bid, const Type *pt, LLVMValueRef p, int nred, int rdt, const Type **rtp) {
+    int nkeep = pt->ndim - nred;
+    LLVMValueRef kshape[64];
+    for (int k = 0; k < nkeep; k++) kshape[k] = cg_arr_shape(L, p, k);
+    *rtp = ty_array(rdt, nkeep, 'C', false);
+    const Type *partt = lane_result_type(fold_lane_kind(bid), pt->dtype, rdt);
+    FoldEnv F = {.bid = bid, .rdt = rdt, .nkeep = nkeep, .nred = nred, .pt = pt, .rt = *rtp, .partt = partt, .p = p,
+                 .r = cg_alloc_array(L, *rtp, kshape), .acc = cg_entry_alloca(L, cg_type(L, partt), "foldacc"),
+                 .first = cg_entry_alloca(L, L->i1, "first")};
+    cg_loop_nest(L, nkeep, kshape, fold_body, &F);
+    return F.r;
+}
+
+/* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
+ * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
+static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
+                                int rdt, LLVMValueRef ddof, bool narrow, const Type **rtp) {
+    int nd = at->ndim, nkeep = nd - nred;
+    LLVMValueRef r;
+    if (nkeep == 0) {   /* every element: one lane */
+        Lane ln = whole_lane(L, at, a);
+        bool par = L->fn->parallel && !ti_is_ufunc(bid);
+        r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
+        *rtp = lane_result_type(bid, at->dtype, rdt);
+        if (narrow || ti_is_ufunc(bid)) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+            cg_store_elem(L, rdt, slot, r, *rtp);
+            r = cg_load_elem(L, rdt, slot);
+            *rtp = ty_scalar_of(rdt);
+        }
+        return r;
+    }
+    if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
+        const Type *pt = ty_array(at->dtype, nd, 'A', false);
+        a = axes_last(L, at, a, red, nred);
+        if (nred > 1 && foldable(bid)) return reduce_folded(L, bid, pt, a, nred, rdt, rtp);
+        a = merge_last(L, pt, a, nred);
+        at = ty_array(at->dtype, nkeep + 1, 'A', false);
+        axis = nkeep;
+    }
+    LLVMValueRef oshape[64];
+    int j = 0;
+    for (int d = 0; d < at->ndim; d++)
+        if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
+    *rtp = ty_array(rdt, nkeep, 'C', false);
+    r = cg_alloc_array(L, *rtp, oshape);
+    AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
+    cg_loop_nest(L, nkeep, oshape, axis_body, &A);
+    return r;
+}
+
+/* The one constant axis a call names (made non-negative), or -1. */
+static int const_axis(Lower *L, Instr *in, CallInfo *ci, const Type **types, int nd, int nred) {
+    int p = ti_reduction_param(ci, "axis");
+    int64_t k;
+    if (p < 0 || nred != 1 || types[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, in, ci, p, &k)) return -1;
+    return (int)(k < 0 ? k + nd : k);
+}
+
+static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
+    int p = ti_reduction_param(ci, "keepdims");
+    int64_t k;
+    return p >= 0 && ti_param_const_int(L->ti, in, ci, p, &k) && k;
+}
+
+LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt;
+    LLVMValueRef r;
+    int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
+    if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ci->ufmethod == UF_ACCUMULATE) {
+        r = cumulative(L, ci, in, args, types, bid, rdt);
+        rt = ty_array(rdt, ci->ret->ndim, 'C', false);
+    } else {
+        LLVMValueRef red[64], ddof = NULL;
+        if ((p = ti_reduction_param(ci, "ddof")) >= 0) ddof = cg_cast(L, args[p], types[p], ty_float64);
+        int nred = reduced_axes(L, ci, args, types, nd, red);
+        r = reduce_axes(L, bid, at, args[0], red, nred, const_axis(L, in, ci, types, nd, nred), rdt, ddof, ci->dtype >= 0, &rt);
+        if (keepdims_arg(L, in, ci)) {
+            r = keep_dims(L, rt, r, rdt, red, nd, nred);
+            rt = ty_array(rdt, nd, 'C', false);
+        }
+    }
+    if ((p = ti_reduction_param(ci, "out")) >= 0) {
+        store_out(L, types[p], args[p], rt, r);
+        return args[p];
+    }
+    return r;
+}
+
+/* ---- np.average -------------------------------------------------------------------------------- */
+typedef struct AvgEnv {
+    const Type *at, *wt, *pt;
+    LLVMValueRef a, w, p;
+    int op;             /* IRB_MUL: p = a * w; IRB_TRUEDIV: p = p / w (w the sums of weights) */
+    LLVMValueRef zero;  /* a slot: some w element is zero (IRB_TRUEDIV) */
+} AvgEnv;
+
+static void avg_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AvgEnv *E = env;
+    const Type *ct = ty_scalar_of(E->pt->dtype);
+    LLVMValueRef pp = cg_elem_ptr(L, E->pt, E->p, idx);
+    LLVMValueRef x = E->op == IRB_MUL ? cg_cast(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype), ct)
+                                      : cg_load_elem(L, E->pt->dtype, pp);
+    LLVMValueRef y = cg_cast(L, cg_load_elem(L, E->wt->dtype, cg_elem_ptr(L, E->wt, E->w, idx)), ty_scalar_of(E->wt->dtype), ct);
+    if (E->op == IRB_TRUEDIV)
+        LLVMBuildStore(L->b, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i1, E->zero, ""), LLVMBuildNot(L->b, cg_truth(L, y, ct), ""), ""), E->zero);
+    L->numpy_sem = true;
+    cg_store_elem(L, E->pt->dtype, pp, cg_binop(L, E->op, x, y, ct, NULL), ct);
+    L->numpy_sem = false;
+}
+
+/* np.average(a, axis, weights, returned, keepdims): the mean without weights; with them
+ * sum(a * w) / sum(w) over the axes, w of a's shape or (an int axis) 1-d along it;
+ * ZeroDivisionError where the weights sum to zero; returned adds the sum of the weights (or
+ * the count), in the average's shape. */
+LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0], *rt, *st;
+    int nd = at->ndim, rdt = ti_reduction_dtype(BI_NP_AVERAGE, at->dtype, ci->dtype), pw = ti_reduction_param(ci, "weights");
+    LLVMValueRef red[64], shape[64], r, scl;
+    int nred = reduced_axes(L, ci, args, types, nd, red), axis = const_axis(L, in, ci, types, nd, nred);
+    const Type *ct = ty_scalar_of(rdt);
+    for (int d = 0; d < nd; d++) shape[d] = cg_arr_shape(L, args[0], d);
+    if (pw < 0) {
+        r = reduce_axes(L, BI_NP_MEAN, at, args[0], red, nred, axis, rdt, NULL, false, &rt);
+        LLVMValueRef n = cg_array_size(L, at, args[0]), m = rt->kind == TY_ARRAY ? cg_array_size(L, rt, r) : i64c(L, 1);
+        /* NumPy's a.size / avg.size: an empty result raises even where a is empty too */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 0), ""), "builtins:ZeroDivisionError", "division by zero");
+        scl = cg_cast(L, LLVMBuildSDiv(L->b, n, m, ""), ty_int64, ct);   /* the count per average */
+        st = ct;
+        if (rt->kind == TY_ARRAY) {
+            LLVMValueRef rs[64];
+            for (int d = 0; d < rt->ndim; d++) rs[d] = cg_arr_shape(L, r, d);
+            LLVMValueRef arr = cg_alloc_array(L, rt, rs);
+            cg_assign_array(L, rt, arr, ct, scl);
+            scl = arr;
+            st = rt;
+        }
+    } else {
+        const Type *wt = types[pw];
+        LLVMValueRef w = args[pw];
+        if (wt->ndim == nd) {
+            LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
+            for (int d = 0; d < nd; d++) bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, w, d), shape[d], ""), "");
+            if (ti_reduction_param(ci, "axis") < 0)
+                cg_raise_if(L, bad, "builtins:TypeError", "Axis must be specified when shapes of a and weights differ.");
+            else
+                cg_raise_if(L, bad, "builtins:ValueError", "Shape of weights must be consistent with shape of a along specified axis.");
+        } else {   /* 1-d weights along the (int) axis: a view of a's shape */
+            LLVMValueRef strides[64], ws = cg_arr_stride(L, wt, w, 0), wn = cg_arr_shape(L, w, 0), along = i64c(L, 0);
+            for (int d = 0; d < nd; d++) {
+                along = LLVMBuildSelect(L->b, red[d], shape[d], along, "");
+                strides[d] = LLVMBuildSelect(L->b, red[d], ws, i64c(L, 0), "");
+            }
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, wn, along, ""), "builtins:ValueError",
+                        "Shape of weights must be consistent with shape of a along specified axis.");
+            wt = ty_array(wt->dtype, nd, 'A', false);
+            w = cg_make_array(L, wt, cg_arr_meminfo(L, w), LLVMBuildExtractValue(L->b, w, 1, ""), cg_arr_data(L, w), shape, strides);
+        }
+        const Type *pt = ty_array(rdt, nd, 'C', false);
+        AvgEnv E = {.at = at, .wt = wt, .pt = pt, .a = args[0], .w = w, .p = cg_alloc_array(L, pt, shape), .op = IRB_MUL};
+        cg_loop_nest(L, nd, shape, avg_body, &E);
+        r = reduce_axes(L, BI_NP_SUM, pt, E.p, red, nred, axis, rdt, NULL, false, &rt);
+        scl = reduce_axes(L, BI_NP_SUM, wt, w, red, nred, axis, rdt, NULL, false, &st);
+        LLVMValueRef zero;
+        if (rt->kind == TY_ARRAY) {   /* r /= scl, in place (r is new) */
+            LLVMValueRef rs[64];
+            for (int d = 0; d < rt->ndim; d++) rs[d] = cg_arr_shape(L, r, d);
+            AvgEnv D = {.at = rt, .wt = st, .pt = rt, .a = r, .w = scl, .p = r, .op = IRB_TRUEDIV,
+                        .zero = cg_entry_alloca(L, L->i1, "zero")};
+            LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), D.zero);
+            cg_loop_nest(L, rt->ndim, rs, avg_body, &D);
+            zero = LLVMBuildLoad2(L->b, L->i1, D.zero, "");
+        } else {
+            r = cg_cast(L, r, rt, ct);
+            scl = cg_cast(L, scl, st, ct);
+            zero = LLVMBuildNot(L->b, cg_truth(L, scl, ct), "");
+            L->numpy_sem = true;
+            r = cg_binop(L, IRB_TRUEDIV, r, scl, ct, NULL);
+            L->numpy_sem = false;
+            rt = st = ct;
+        }
+        cg_raise_if(L, zero, "builtins:ZeroDivisionError", "Weights sum to zero, can't be normalized");
+    }
+    if (keepdims_arg(L, in, ci)) {
+        r = keep_dims(L, rt, r, rdt, red, nd, nred);
+        scl = keep_dims(L, st, scl, rdt, red, nd, nred);
+    }
+    if (ci->ret->kind != TY_TUPLE) return ci->ret->kind == TY_ARRAY ? r : cg_cast(L, r, rt, ci->ret);
+    const Type *et = ci->ret->elems[0];
+    LLVMValueRef t = LLVMGetUndef(cg_type(L, ci->ret));
+    t = LLVMBuildInsertValue(L->b, t, et->kind == TY_ARRAY ? r : cg_cast(L, r, rt, et), 0, "");
+    return LLVMBuildInsertValue(L->b, t, et->kind == TY_ARRAY ? scl : cg_cast(L, scl, st, et), 1, "");
+}
