@@ -954,6 +954,90 @@ int64_t ember_rt_hash_int(int64_t v) {
 
 int64_t ember_rt_hash_float(double x) { return _Py_HashDouble(NULL, x); }
 
+/* ---- str(e) of a caught exception ------------------------------------------------------------ */
+static RtStr *from_utf8(const char *t) {
+    size_t n = strlen(t);
+    uint32_t *buf = malloc(sizeof(uint32_t) * (n + 1));
+    if (!buf) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    int64_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p;) {
+        uint32_t c = *p++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        if (more) c &= 0x3F >> more;
+        for (; more && (*p & 0xC0) == 0x80; more--) c = c << 6 | (*p++ & 0x3F);
+        buf[k++] = c;
+    }
+    RtStr *r = rt_str_from_kind(4, buf, k);
+    free(buf);
+    return r;
+}
+
+/* One value of an exception's args as str() (repr false) or repr() writes it, from desc at *d. */
+static RtStr *arg_text(const char **d, const uint64_t *words, int *k, bool repr) {
+    char c = *(*d)++;
+    double x;
+    switch (c) {
+    case 'q': return ember_rt_str_from_int((int64_t)words[(*k)++]);
+    case 'Q': return ember_rt_str_from_uint(words[(*k)++]);
+    case '?': return ember_rt_str_from_bool(words[(*k)++] & 1);
+    case 'd': memcpy(&x, &words[(*k)++], 8); return ember_rt_str_from_float(x);
+    case 'D': {
+        double y;
+        memcpy(&x, &words[(*k)++], 8);
+        memcpy(&y, &words[(*k)++], 8);
+        return ember_rt_str_from_complex(x, y);
+    }
+    case 'N': return from_ascii("None", 4);
+    case 's': {
+        RtStr *s = (RtStr *)(uintptr_t)words[(*k)++];
+        return repr ? ember_rt_str_repr(s) : str_incref(s);
+    }
+    case '(': {   /* a tuple: its items' reprs */
+        RtStr *parts[2 * TY_EXC_WORDS + 4];
+        int n = 0, items = 0;
+        parts[n++] = from_ascii("(", 1);
+        while (**d && **d != ')' && n < 2 * TY_EXC_WORDS) {
+            if (items++) parts[n++] = from_ascii(", ", 2);
+            parts[n++] = arg_text(d, words, k, true);
+        }
+        if (**d == ')') (*d)++;
+        parts[n++] = from_ascii(items == 1 ? ",)" : ")", items == 1 ? 2 : 1);
+        RtStr *r = NULL;
+        bool ok = true;
+        for (int i = 0; i < n; i++) ok &= parts[i] != NULL;
+        if (ok) r = concat_n(parts, n);
+        for (int i = 0; i < n; i++) if (parts[i]) str_decref(parts[i]);
+        return r;
+    }
+    default:
+        ember_rt_raise("builtins:SystemError", "ember: bad exception layout");
+        return NULL;
+    }
+}
+
+/* str(e) as BaseException.__str__: '' with no args, str(arg) with one (repr(arg) for KeyError),
+ * the args tuple's repr with more. */
+RtStr *ember_rt_exc_str(RtExc *e) {
+    const RtExcCore *c = &e->e;
+    if (!c->desc) return from_utf8(c->msg ? c->msg : "");
+    char tuple[64];
+    snprintf(tuple, sizeof tuple, "(%s)", c->desc[0] == '$' ? c->desc + 1 : c->desc);
+    int items = 0, depth = 0;
+    for (const char *d = tuple + 1; *d && !(depth == 0 && *d == ')'); d++) {
+        if (depth == 0 && *d != ')') items++;
+        depth += *d == '(' ? 1 : *d == ')' ? -1 : 0;
+    }
+    int k = 0;
+    const char *d = tuple + 1;
+    if (items == 0) return from_ascii("", 0);
+    if (items == 1) return arg_text(&d, c->args, &k, rt_exc_is(c->cls, "builtins:KeyError"));
+    d = tuple;
+    return arg_text(&d, c->args, &k, true);
+}
+
 /* What the loader resolves generated code's string calls to (contract 1: by name). */
 #define SYM(name) {"ember_rt_" #name, (void *)ember_rt_##name}
 const RtSymbol rt_str_symbols[] = {
@@ -963,6 +1047,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(strlist_free), SYM(str_split), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
+    SYM(exc_str),
 };
 #undef SYM
 const int rt_str_nsymbols = sizeof rt_str_symbols / sizeof rt_str_symbols[0];

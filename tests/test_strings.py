@@ -357,3 +357,31 @@ def too_few(n):
 def test_template_errors_are_located():
     with pytest.raises(errors.TypingError, match="not enough arguments"):
         jit(too_few)(1)
+
+
+def exception_text(s, n):
+    out = ""
+    for k in range(7):
+        try:
+            if k == 0:
+                raise ValueError("plain")
+            if k == 1:
+                raise ValueError(s + "!")
+            if k == 2:
+                raise KeyError(s)
+            if k == 3:
+                raise ValueError(n, 2.5, s, (1, "x"), None, True)
+            if k == 4:
+                raise ValueError()
+            if k == 5:
+                int(s)
+            if k == 6:
+                raise IndexError((n,))
+        except Exception as e:
+            out = out + str(e) + "|" + f"{e}" + ";"
+    return out
+
+
+@pytest.mark.parametrize("s", ["ab", "é😀", ""])
+def test_str_of_caught_exception(s):
+    check(exception_text, s, 3)

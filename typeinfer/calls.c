@@ -175,7 +175,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
     if (recv->kind == TY_EXCVAL)
         return UNSUP(in, "a caught exception's '%s' is not supported yet (its args may be of any type); re-raise it "
-                         "(raise, raise e) or raise another from it", attr), NULL;
+                         "(raise, raise e), raise another from it, or read str(e)", attr), NULL;
     return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
 }
 
