@@ -296,9 +296,12 @@ void cg_plan_arrays(Lower *L) {
 
 /* Whether a call's result is a reference to hand to a slot: compiled callees return one; NumPy
  * functions put what they allocate in slots themselves (cg_alloc_array). */
+/* Does call `in` hand over a reference the frame must drop (a compiled callee's result)? The
+ * lowering of builtins and Generator methods puts what it allocates in slots itself, and C
+ * functions return no references. */
 bool cg_is_fresh(Lower *L, Instr *in) {
     CallInfo *ci = L->ti->calls[in->id];
-    return !ci || ci->kind != CALL_BUILTIN;
+    return !ci || (ci->kind != CALL_BUILTIN && ci->kind != CALL_RNG && ci->kind != CALL_C);
 }
 
 /* ---- elements ---------------------------------------------------------------------- */
