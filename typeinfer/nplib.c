@@ -31,7 +31,7 @@ static int str_choice(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const char *
 
 /* The shape argument `size`: none (a scalar result, 0 returned), an int or a tuple of ints (its
  * ndim), or -1 after an error. */
-static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
+int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
     if (t->kind == TY_NONE) return 0;
     if (t == ty_int64) return 1;
     if (t->kind == TY_TUPLE) {
@@ -101,7 +101,7 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
     }
     case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_STD_NORMAL:
         if (!(ci = ti_bind(ti, in, bid, fname, P_SIZE, 0, args, nargs, false))) return -1;
-        if ((nd = size_ndim(ti, in, ci->params[0])) < 0) return -1;
+        if ((nd = ti_size_ndim(ti, in, ci->params[0])) < 0) return -1;
         ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
         return 0;
     case BI_RND_RANDINT:
@@ -109,7 +109,7 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
         for (int i = 0; i < 2; i++)
             if (ci->params[i]->kind != TY_NONE && ci->params[i] != ty_int64 && ci->params[i] != ty_bool)
                 return UNSUP(in, "np.random.randint() needs integer bounds (got %s)", ci->params[i]->name);
-        if ((nd = size_ndim(ti, in, ci->params[2])) < 0) return -1;
+        if ((nd = ti_size_ndim(ti, in, ci->params[2])) < 0) return -1;
         ci->ret = nd ? ty_array(DT_INT64, nd, 'C', false) : ty_int64;
         return 0;
     case BI_RND_NORMAL: case BI_RND_UNIFORM:
@@ -118,7 +118,7 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
         for (int i = 0; i < 2; i++)
             if (ci->params[i]->kind != TY_NONE && (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128))
                 return UNSUP(in, "np.random.%s() needs real numbers (got %s)", fname, ci->params[i]->name);
-        if ((nd = size_ndim(ti, in, ci->params[2])) < 0) return -1;
+        if ((nd = ti_size_ndim(ti, in, ci->params[2])) < 0) return -1;
         ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
         return 0;
     }

@@ -29,17 +29,6 @@ bool ti_is_rng_method(const char *name) {
     return false;
 }
 
-static int size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
-    if (t->kind == TY_NONE) return 0;
-    if (t == ty_int64) return 1;
-    if (t->kind == TY_TUPLE) {
-        for (int i = 0; i < t->n; i++)
-            if (t->elems[i] != ty_int64) return ERR(in, "size must be an int or a tuple of ints (got %s)", t->name);
-        return t->n;
-    }
-    return ERR(in, "size must be an int or a tuple of ints (got %s)", t->name);
-}
-
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
     size_t k = 0;
     while (k < sizeof methods / sizeof methods[0] && strcmp(methods[k].name, m->attr)) k++;
@@ -71,7 +60,7 @@ int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
             return UNSUP(in, "%s() needs a real number for %s (got %s)", fname, p, t->name);
         }
     }
-    int nd = size_ndim(ti, in, ci->params[size_at]);
+    int nd = ti_size_ndim(ti, in, ci->params[size_at]);
     if (nd < 0) return -1;
     const Type *scalar = methods[k].kind == RNG_INTEGERS ? ty_int64 : ty_float64;
     ci->ret = nd ? ty_array(scalar == ty_int64 ? DT_INT64 : DT_FLOAT64, nd, 'C', false) : scalar;

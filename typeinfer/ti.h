@@ -252,6 +252,7 @@ const Type *ti_type_format(TypeInfo *ti, Instr *in, const Type *v, const Type *s
 int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, CallInfo *ci);
 
 /* nplib.c */
+int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t);   /* a size= argument (None, int, tuple of ints): its ndim, or -1 */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 extern const char *const ti_sort_kinds[], *const ti_sides[];
 
