@@ -356,7 +356,7 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
             if (emit_const(fe, b, PyTuple_GET_ITEM(obj, i), &ids[i])) return -1;
         Instr *t = emit(fe, b, IR_TUPLE, (int)n);
         if (!t) return -1;
-        memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        if (n) memcpy(t->args, ids, sizeof(int) * (size_t)n);   /* () has no args array */
         t->obj = obj;   /* remembered for default values of inner functions */
         *out = t->id;
         return 0;
@@ -374,7 +374,7 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
         Py_XDECREF(it);
         Instr *t = emit(fe, b, IR_SET, (int)n);
         if (!t) return -1;
-        memcpy(t->args, ids, sizeof(int) * (size_t)n);
+        if (n) memcpy(t->args, ids, sizeof(int) * (size_t)n);
         *out = t->id;
         return 0;
     }

@@ -3,6 +3,7 @@
 
 import ctypes
 import math
+import os
 import subprocess
 import sys
 import textwrap
@@ -116,7 +117,7 @@ def test_the_cache_resolves_the_symbol_in_a_new_process(tmp_path):
             return sqrt(x) * 2.0
     '''))
     run = [sys.executable, "-c", "import ffimod; print(ffimod.f(9.0), ffimod.f.stats['cache_hits'])"]
-    env = {"PYTHONPATH": str(tmp_path), "EMBER_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), EMBER_CACHE_DIR=str(tmp_path / "cache"))
     first = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     second = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert first.stdout.split() == ["6.0", "0"], first.stderr

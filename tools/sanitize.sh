@@ -25,7 +25,9 @@ ubsan=$(gcc -print-file-name=libubsan.so)
 cd tests
 # Python and NumPy are not instrumented and keep memory until exit: leaks are not reported, every
 # other error is (and stops the run; UBSAN_OPTIONS=print_stacktrace=1 lists every UBSan report instead).
+# --capture=sys: pytest's default capture takes file descriptor 2 too, and a report written there
+# just before the process stops would be lost with it.
 LD_PRELOAD="$asan:$ubsan" PYTHONMALLOC=malloc \
 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:allocator_may_return_null=1 \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  "../$venv/bin/python" -m pytest -q -p no:cacheprovider "$@" .
+  "../$venv/bin/python" -m pytest -q -p no:cacheprovider --capture=sys "$@" .
