@@ -10,6 +10,7 @@
  * packs it, like linalg.c's float64 product; the decompositions always work on packed copies
  * and call the workspace query first (lwork = -1), as NumPy's umath_linalg does.
  */
+#include "rt.h"   /* first: Python.h */
 #include "lapack.h"
 #include "linalg.h"
 #include <complex.h>
@@ -53,9 +54,11 @@ static void *routine(int k, int r) {
     const char *names[3] = {name[0], name[1], NULL};
     f = ember_rt_linalg_symbol(names);
     if (!f) {
-        char msg[96];
+        char msg[96];   /* the record keeps constant messages by pointer: this one goes in as a string */
         snprintf(msg, sizeof msg, "ember: the BLAS/LAPACK library has no %s", name[0]);
-        ember_rt_raise("builtins:RuntimeError", msg);
+        RtStr *s = rt_str_from_kind(1, msg, (int64_t)strlen(msg));
+        if (s) rt_raise_str("builtins:RuntimeError", s);
+        else ember_rt_raise("builtins:RuntimeError", "ember: the BLAS/LAPACK library lacks a routine");
         return NULL;
     }
     __atomic_store_n(&routines[k][r], f, __ATOMIC_RELEASE);

@@ -8,12 +8,12 @@
  * compiled_interp: a binary search for the interval, then slope * (x - xp[j]) + fp[j], with
  * its fallbacks where that gives NaN.
  */
+#include "rt.h"   /* first: Python.h */
 #include "stats.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-void ember_rt_raise(const char *exc, const char *msg); /* error.c */
 
 static double at(const char *p, int64_t i, int64_t s) {
     double v;
@@ -26,6 +26,15 @@ static int value_error(const char *msg) {
     return -1;
 }
 
+/* ValueError with a message made here: the record keeps a constant message by pointer, so a
+ * formatted one goes in as a string the record owns (fallback: a constant text). */
+static int value_error_text(const char *text, const char *fallback) {
+    RtStr *s = rt_str_from_kind(1, text, (int64_t)strlen(text));
+    if (s) rt_raise_str("builtins:ValueError", s);
+    else ember_rt_raise("builtins:ValueError", fallback);
+    return -1;
+}
+
 int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, double lo,
                              double hi, double *edges) {
     if (nbins < 1) return value_error("`bins` must be positive, when an integer");
@@ -34,7 +43,7 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
         if (lo > hi) return value_error("max must be larger than min in range parameter.");
         if (!isfinite(lo) || !isfinite(hi)) {
             snprintf(msg, sizeof msg, "supplied range of [%g, %g] is not finite", lo, hi);
-            return value_error(msg);
+            return value_error_text(msg, "supplied range is not finite");
         }
     } else if (n == 0) {
         lo = 0.0;
@@ -48,7 +57,7 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
         }
         if (!isfinite(lo) || !isfinite(hi)) {
             snprintf(msg, sizeof msg, "autodetected range of [%g, %g] is not finite", lo, hi);
-            return value_error(msg);
+            return value_error_text(msg, "autodetected range is not finite");
         }
     }
     if (lo == hi) {
