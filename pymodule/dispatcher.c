@@ -166,15 +166,9 @@ static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
 /* A ctypes or cffi function passed as an argument: its own type too (typeinfer/ffi.c; the call
  * goes to its library's symbol); described again at each call, as its argtypes may change. */
 static const Type *c_function_type(PyObject *arg) {
-    PyObject *mod = PyImport_ImportModule("ember._ffi");
-    PyObject *r = mod ? PyObject_CallMethod(mod, "describe", "O", arg) : NULL;
-    Py_XDECREF(mod);
-    const Type *t = NULL;
-    const char *sig, *symbol;
-    if (r && PyTuple_Check(r) && PyArg_ParseTuple(r, "ss", &sig, &symbol)) t = ty_cfunc(arg, sig, symbol);
-    Py_XDECREF(r);
-    PyErr_Clear();
-    return t;
+    const Type *t;
+    if (ti_describe_cfunc(arg, &t) && !t) PyErr_Clear();   /* the argument error says it is unsupported */
+    return t && t->kind == TY_CFUNC ? t : NULL;
 }
 
 /* A compiled function passed as an argument: its own type (as in Numba), so the callee is known

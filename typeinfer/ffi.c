@@ -14,38 +14,37 @@
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
 #define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
 
-const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is) {
-    *is = false;
+/* Ask pymodule/ember/_ffi.py about obj: 0 not a C function (nor a library); 1 with *out its type
+ * (a TY_CFUNC, or a library as a module) or NULL with a Python TypeError saying why not. */
+int ti_describe_cfunc(PyObject *obj, const Type **out) {
+    *out = NULL;
     PyObject *mod = PyImport_ImportModule("ember._ffi");
     PyObject *r = mod ? PyObject_CallMethod(mod, "describe", "O", obj) : NULL;
     Py_XDECREF(mod);
-    if (!r) {
+    if (!r) return PyErr_ExceptionMatches(PyExc_TypeError) ? 1 : (PyErr_Clear(), 0);
+    const char *sig, *symbol;
+    int is = r != Py_None;
+    if (PyUnicode_Check(r)) *out = ty_object(TY_MODULE, obj, 0);   /* a library: read as a module */
+    else if (is && PyArg_ParseTuple(r, "ss", &sig, &symbol)) *out = ty_cfunc(obj, sig, symbol);
+    if (is && !*out && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "cannot describe this C function");
+    Py_DECREF(r);
+    return is;
+}
+
+const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is) {
+    const Type *t;
+    *is = ti_describe_cfunc(obj, &t);
+    if (*is && !t) {   /* a C function ember cannot call: why, located */
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);
         PyObject *text = value ? PyObject_Str(value) : NULL;
-        bool typeerror = type && PyErr_GivenExceptionMatches(type, PyExc_TypeError);
-        *is = typeerror;
-        if (typeerror)
-            UNSUP(in, "%s", text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "unsupported C function");
+        UNSUP(in, "%s", text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "unsupported C function");
         Py_XDECREF(text);
         Py_XDECREF(type);
         Py_XDECREF(value);
         Py_XDECREF(tb);
         PyErr_Clear();
-        return NULL;
     }
-    const Type *t = NULL;
-    if (PyUnicode_Check(r)) {   /* a library: its attributes are read at compile time, as a module's */
-        *is = true;
-        t = ty_object(TY_MODULE, obj, 0);
-    } else if (r != Py_None) {
-        const char *sig, *symbol;
-        *is = true;
-        if (PyArg_ParseTuple(r, "ss", &sig, &symbol)) t = ty_cfunc(obj, sig, symbol);
-        else PyErr_Clear();
-        if (!t) ERR(in, "internal: cannot describe this C function");
-    }
-    Py_DECREF(r);
     return t;
 }
 

@@ -23,13 +23,13 @@
 /* Blocks reachable from `from` without passing through `avoid`, marked in `seen`. With `inner`,
  * an exception edge is followed only to a handler that does not also cover `avoid` (a try inside
  * the loop's body, not one around the whole loop). */
-static void reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen) {
+void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen) {
     if (from == avoid || seen[from->id]) return;
     seen[from->id] = true;
     Block *s[3];
     int n = ir_successors(from, s);
     for (int i = 0; i < n; i++)
-        if (!inner || s[i] != from->handler || from->handler != avoid->handler) reach(fn, s[i], avoid, inner, seen);
+        if (!inner || s[i] != from->handler || from->handler != avoid->handler) ti_reach(fn, s[i], avoid, inner, seen);
 }
 
 /* The prange GETITER whose iterator FORITER `fi` advances, through the variable it loads. */
@@ -205,8 +205,8 @@ int ti_find_parloops(TypeInfo *ti) {
         bool *body = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
         bool *exit = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
         if (!pl || !body || !exit) return -1;
-        reach(fn, fi->target[0], hb, true, body);
-        reach(fn, fi->target[1], hb, false, exit);
+        ti_reach(fn, fi->target[0], hb, true, body);
+        ti_reach(fn, fi->target[1], hb, false, exit);
         body[h] = true;
         pl->header = hb;
         pl->foriter = fi;

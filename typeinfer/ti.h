@@ -160,6 +160,10 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
 PyObject *ti_example_value(const Type *t);
 
+/* parallel.c: blocks reached from `from` without passing `avoid` (inner: not through the handler of
+ * a try around `avoid`), marked in seen */
+void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
+
 /* unroll.c */
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 
@@ -169,6 +173,7 @@ int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
 
 /* ffi.c: C functions given as ctypes or cffi objects */
 const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */
+int ti_describe_cfunc(PyObject *obj, const Type **out);
 int ti_type_cfunc_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);

@@ -17,24 +17,13 @@
 #include "fe.h"
 #include <string.h>
 
-/* The blocks of the body: reached from `from` without passing `h` (a handler covering h is
- * outside the loop). */
-static void body_of(Function *fn, Block *from, Block *h, bool *in) {
-    if (from == h || in[from->id]) return;
-    in[from->id] = true;
-    Block *s[3];
-    int n = ir_successors(from, s);
-    for (int i = 0; i < n; i++)
-        if (s[i] != from->handler || from->handler != h->handler) body_of(fn, s[i], h, in);
-}
-
 /* The loop's body: the blocks reached from its entry without passing h that lead back to h
  * (a break's target and what follows the loop are reached too, but never lead back). */
 static int loop_body(Function *fn, Block *entry, Block *h, bool *in) {
     int nb = fn->nblocks;
     bool *fwd = ctx_alloc(fn->ctx, (size_t)nb + 1), *back = ctx_alloc(fn->ctx, (size_t)nb + 1);
     if (!fwd || !back) return -1;
-    body_of(fn, entry, h, fwd);
+    ti_reach(fn, entry, h, true, fwd);
     for (bool grew = true; grew;) {   /* back[b]: b leads to h by blocks of fwd */
         grew = false;
         for (int b = 0; b < nb; b++) {
