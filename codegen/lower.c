@@ -750,6 +750,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_EXCVAL) {
+            v = cg_exc_args(L, L->vals[in->args[0]], t);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RNG) {
             v = L->vals[in->args[0]];   /* a Generator's method: its receiver */
         } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && ty_is_heap(t->recv)) {

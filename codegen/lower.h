@@ -116,6 +116,7 @@ void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t);  
 void cg_lower_raise(Lower *L, Instr *in);
 void cg_lower_reraise(Lower *L, LLVMValueRef exc);
 LLVMValueRef cg_lower_excfetch(Lower *L);
+LLVMValueRef cg_exc_args(Lower *L, LLVMValueRef e, const Type *t);   /* e.args */
 LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef exc, const Type *classes);
 void cg_finish_exc_matchers(Lower *L);   /* once the module is lowered */
 /* value x of type t into words (wordst: [N x i64]) from word *k on, as ty_value_layout lays it out */

@@ -326,6 +326,50 @@ void cg_lower_reraise(Lower *L, LLVMValueRef v) {
     cg_fail(L);
 }
 
+/* The value of type t at words[*k..], as cg_pack_value packed it. */
+static LLVMValueRef unpack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, const Type *t, int *k) {
+    LLVMValueRef w[2] = {NULL, NULL};
+    int n = t->kind == TY_COMPLEX128 ? 2 : t->kind == TY_TUPLE || t->kind == TY_NONE ? 0 : 1;
+    for (int i = 0; i < n; i++) {
+        LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, (*k)++)};
+        w[i] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, wordst, words, idx, 2, ""), "");
+    }
+    switch (t->kind) {
+    case TY_INT64: case TY_UINT64: return w[0];
+    case TY_BOOL: return LLVMBuildTrunc(L->b, w[0], L->i1, "");
+    case TY_FLOAT64: return LLVMBuildBitCast(L->b, w[0], L->f64, "");
+    case TY_STR: return LLVMBuildIntToPtr(L->b, w[0], L->ptr, "");
+    case TY_COMPLEX128: {
+        LLVMValueRef c = LLVMGetUndef(L->c128);
+        c = LLVMBuildInsertValue(L->b, c, LLVMBuildBitCast(L->b, w[0], L->f64, ""), 0, "");
+        return LLVMBuildInsertValue(L->b, c, LLVMBuildBitCast(L->b, w[1], L->f64, ""), 1, "");
+    }
+    case TY_TUPLE: {
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
+        for (int i = 0; i < t->n; i++) v = LLVMBuildInsertValue(L->b, v, unpack_value(L, words, wordst, t->elems[i], k), (unsigned)i, "");
+        return v;
+    }
+    default: return LLVMGetUndef(cg_type(L, t));   /* None */
+    }
+}
+
+/* e.args: the caught value's words read as the tuple type typing chose (typeinfer/calls.c,
+ * ti_exc_args_type), checked against the layout the raise recorded; the strings in it are new
+ * references the frame owns. */
+LLVMValueRef cg_exc_args(Lower *L, LLVMValueRef e, const Type *t) {
+    LLVMTypeRef wordst = LLVMArrayType2(L->i64, TY_EXC_WORDS);
+    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "exc"), words = cg_entry_alloca(L, wordst, "args");
+    LLVMBuildStore(L->b, e, slot);
+    char layout[128] = "";
+    for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], layout, sizeof layout, false);
+    LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->ptr};
+    LLVMValueRef a[3] = {slot, cg_cstring(L, layout), words};
+    cg_check_status(L, cg_call(L, "ember_rt_exc_args", L->i32, pt, a, 3));
+    int k = 0;
+    LLVMValueRef v = unpack_value(L, words, wordst, t, &k);
+    return cg_has_refs(L, t) ? cg_own(L, v, t) : v;
+}
+
 /* ---- catch ---------------------------------------------------------------------------------- */
 
 /* A handler's entry: the exception a local raise left in the frame, or the record's. */

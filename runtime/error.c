@@ -174,12 +174,32 @@ static const char *class_name(const char *cls, char *buf, size_t len) {
     return buf;
 }
 
+/* The classes compiles have named, by "module:qualname" (weak references, under the GIL): a class
+ * that import cannot reach (made by exec, in a function, in a pickled-by-value module) is still
+ * found while it lives. Code loaded from the cache in another process finds classes by import. */
+static PyObject *seen_classes;
+
+void rt_exc_class_seen(PyObject *cls) {
+    PyObject *mod = PyObject_GetAttrString(cls, "__module__"), *qn = PyObject_GetAttrString(cls, "__qualname__");
+    PyObject *name = mod && qn ? PyUnicode_FromFormat("%S:%S", mod, qn) : NULL;
+    PyObject *ref = name ? PyWeakref_NewRef(cls, NULL) : NULL;
+    if (ref && (seen_classes || (seen_classes = PyDict_New()))) PyDict_SetItem(seen_classes, name, ref);
+    Py_XDECREF(ref);
+    Py_XDECREF(name);
+    Py_XDECREF(qn);
+    Py_XDECREF(mod);
+    PyErr_Clear();   /* only a lookup aid */
+}
+
 /* Find the class named "module:qualname". */
 static PyObject *resolve_class(const char *cls) {
     char buf[512];
     const char *name = class_name(cls, buf, sizeof buf);
     const char *colon = strchr(name, ':');
     if (!colon) return Py_NewRef(PyExc_RuntimeError);
+    PyObject *ref = seen_classes ? PyDict_GetItemString(seen_classes, name) : NULL;
+    PyObject *known = ref ? PyWeakref_GetObject(ref) : NULL;
+    if (known && known != Py_None) return Py_NewRef(known);
     PyObject *mod = PyUnicode_FromStringAndSize(name, colon - name);
     PyObject *obj = mod ? PyImport_Import(mod) : NULL;
     Py_XDECREF(mod);
@@ -291,6 +311,73 @@ int rt_error_to_python(void) {
     Py_DECREF(inst);
     for (int i = 0; i < nframes; i++) _PyTraceback_Add(frames[i].func, frames[i].file, frames[i].line);
     return -1;
+}
+
+/* A layout (ty_value_layout's letters) as the type names a user reads: "int64, str, (float64, bool)". */
+static void layout_names(const char *d, char *buf, size_t len) {
+    size_t at = 0;
+    buf[0] = 0;
+    for (bool first = true; *d && at + 16 < len; d++) {
+        const char *name = *d == 'q' ? "int64" : *d == 'Q' ? "uint64" : *d == 'd' ? "float64" : *d == '?' ? "bool"
+                         : *d == 's' ? "str" : *d == 'D' ? "complex128" : *d == 'N' ? "None" : *d == '(' ? "(" : ")";
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", first || *d == ')' ? "" : ", ", name);
+        first = *d == '(';
+    }
+}
+
+/* e.args of a caught exception, read as the layout `want` (ty_value_layout's letters) that typing
+ * chose for the handler: the words go to `out`, each string with a reference of its own. A raise
+ * with a constant message has the args (message,). An exception carrying another layout is a
+ * TypeError naming both, never a misread word. */
+int32_t ember_rt_exc_args(const RtExc *e, const char *want, uint64_t *out) {
+    const RtExcCore *c = &e->e;
+    const char *have = c->desc ? (c->desc[0] == '$' ? c->desc + 1 : c->desc) : c->msg ? "s" : "";
+    if (strcmp(have, want)) {
+        char name[128], has[160], wants[160], buf[640];
+        class_name(c->cls, name, sizeof name);
+        layout_names(have, has, sizeof has);
+        layout_names(want, wants, sizeof wants);
+        snprintf(buf, sizeof buf, "e.args: the caught %s has args (%s), but this handler reads them as (%s), the types "
+                 "of the raises in its try block; catch it where it is raised, or read str(e)",
+                 strchr(name, ':') ? strchr(name, ':') + 1 : name, has, wants);
+        rt_raise_str("builtins:TypeError", rt_str_from_utf8(buf));
+        return -1;
+    }
+    if (!c->desc && c->msg) {
+        RtStr *s = rt_str_from_utf8(c->msg);
+        if (!s) return -1;
+        out[0] = (uint64_t)(uintptr_t)s;
+        return 0;
+    }
+    memcpy(out, c->args, sizeof c->args);
+    each_string(c, 1);
+    return 0;
+}
+
+/* repr(e) of a caught exception: Python's own repr of the instance it stands for (the class's
+ * __repr__, if it has one), made under the GIL. */
+RtStr *ember_rt_exc_repr(const RtExc *e) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    RtStr *s = NULL;
+    PyObject *inst = make_instance(&e->e);
+    PyObject *r = inst ? PyObject_Repr(inst) : NULL;
+    if (r) s = rt_unbox_str(r);
+    if (!s) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyObject *text = v ? PyObject_Str(v) : NULL;
+        const char *msg = text ? PyUnicode_AsUTF8(text) : NULL;
+        PyErr_Clear();
+        rt_raise_str("builtins:RuntimeError", msg ? rt_str_from_utf8(msg) : NULL);
+        Py_XDECREF(text);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(inst);
+    PyGILState_Release(gil);
+    return s;
 }
 
 /* print(*values, sep=sep, end=end, flush=flush) through Python's print, so the text is exactly
@@ -545,6 +632,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
     {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
     {"ember_rt_exc_retain", (void *)ember_rt_exc_retain},
+    {"ember_rt_exc_args", (void *)ember_rt_exc_args},
+    {"ember_rt_exc_repr", (void *)ember_rt_exc_repr},
     {"ember_rt_exc_release", (void *)ember_rt_exc_release},
     {"ember_rt_exc_core_retain", (void *)ember_rt_exc_core_retain},
     {"ember_rt_exc_core_release", (void *)ember_rt_exc_core_release},

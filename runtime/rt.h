@@ -27,11 +27,14 @@ typedef struct { RtExcCore e, cause; int32_t cause_kind; } RtExc;
 void ember_rt_raise(const char *exc, const char *msg);
 void ember_rt_raise_value(const RtExc *e);     /* RuntimeError when e holds no exception */
 void ember_rt_exc_fetch(RtExc *out);           /* a handler takes the exception; the record is clear */
+int32_t ember_rt_exc_args(const RtExc *e, const char *want, uint64_t *out);   /* e.args as layout want */
 int32_t ember_rt_exc_match(const char *cls, const char *name);
 void ember_rt_traceback(const char *func, const char *file, int32_t line);
+void rt_exc_class_seen(PyObject *cls);   /* a compile met exception class cls: findable while it lives */
 bool rt_exc_is(const char *cls, const char *name);   /* is class cls (either form) name or a subclass */
 void rt_error_save(RtExc *out);               /* take this thread's record (another thread raises it) */
 typedef struct RtStr RtStr;
+RtStr *ember_rt_exc_repr(const RtExc *e);      /* repr(e), through Python */
 int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtStr *end, bool flush);
 void rt_raise_str(const char *cls, RtStr *msg);   /* takes over msg (NULL: no args) */
 void ember_rt_exc_retain(RtExc *e);           /* the strings in its args: one more reference each */
@@ -97,6 +100,7 @@ typedef struct RtStrList {
 } RtStrList;
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
+RtStr *rt_str_from_utf8(const char *text);  /* NULL with the error record set */
 PyObject *rt_box_str(RtStr *s);            /* borrows s */
 RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */
 PyObject *rt_box_strlist(RtStrList *l);    /* takes over the reference */

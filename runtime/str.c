@@ -955,7 +955,7 @@ int64_t ember_rt_hash_int(int64_t v) {
 int64_t ember_rt_hash_float(double x) { return _Py_HashDouble(NULL, x); }
 
 /* ---- str(e) of a caught exception ------------------------------------------------------------ */
-static RtStr *from_utf8(const char *t) {
+RtStr *rt_str_from_utf8(const char *t) {
     size_t n = strlen(t);
     uint32_t *buf = malloc(sizeof(uint32_t) * (n + 1));
     if (!buf) {
@@ -1022,7 +1022,7 @@ static RtStr *arg_text(const char **d, const uint64_t *words, int *k, bool repr)
  * the args tuple's repr with more. */
 RtStr *ember_rt_exc_str(RtExc *e) {
     const RtExcCore *c = &e->e;
-    if (!c->desc) return from_utf8(c->msg ? c->msg : "");
+    if (!c->desc) return rt_str_from_utf8(c->msg ? c->msg : "");
     char tuple[64];
     snprintf(tuple, sizeof tuple, "(%s)", c->desc[0] == '$' ? c->desc + 1 : c->desc);
     int items = 0, depth = 0;

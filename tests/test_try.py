@@ -598,11 +598,150 @@ def test_returning_a_caught_exception_is_refused():
         jit(f)(0)
 
 
-def test_args_of_a_caught_exception_is_a_clear_error():
+# ---- e.args and repr(e) ----------------------------------------------------------------------
+
+def args_of_values(k, x):
+    try:
+        if k == 1:
+            raise ValueError(x, k)
+        if k == 2:
+            raise OtherError(x * 2.0, -k)
+        return (0.0, 0)
+    except ValueError as e:
+        return e.args
+
+
+def args_of_strings(k, s):
+    try:
+        if k:
+            raise AppError(s, len(s), (s + "!", k > 1))
+        return ("", 0, ("", False))
+    except AppError as e:
+        return e.args
+
+
+def args_of_ember_errors(k):
+    try:
+        return 10 // k, ("",)
+    except ZeroDivisionError as e:
+        return -1, e.args
+
+
+def args_of_a_constant_message(k):
+    try:
+        if k:
+            raise ValueError("bad k")
+        return 0, ("",)
+    except ValueError as e:
+        return len(e.args), e.args
+
+
+def args_of_a_bare_class(k):
+    try:
+        if k:
+            raise ValueError
+        raise ValueError()
+    except ValueError as e:
+        return len(e.args)
+
+
+def args_of_key_errors(k):
+    d = {1: 2.5, 3: 4.5}
+    try:
+        if k > 10:
+            d.pop(k)
+        return d[k], (0,)
+    except KeyError as e:
+        return -1.0, e.args
+
+
+def args_per_clause(k):
+    try:
+        if k > 0:
+            raise KeyError(k)
+        raise ValueError("negative", float(k))
+    except KeyError as e:
+        return e.args[0] * 1.0
+    except ValueError as e:
+        return e.args[1]
+
+
+def reprs(k, s):
+    try:
+        if k == 1:
+            raise AppError(s, k)
+        if k == 2:
+            raise KeyError(s)
+        return str(1 // (k - 3)), ""
+    except Exception as e:
+        return repr(e), f"{e!r}|{e}"
+
+
+@pytest.mark.parametrize("f, args", [
+    (args_of_values, (1, 2.5)), (args_of_values, (2, -1.5)), (args_of_values, (0, 1.0)),
+    (args_of_strings, (1, "héllo")), (args_of_strings, (2, "")), (args_of_strings, (0, "x")),
+    (args_of_ember_errors, (0,)), (args_of_ember_errors, (5,)),
+    (args_of_a_constant_message, (1,)), (args_of_a_constant_message, (0,)),
+    (args_of_a_bare_class, (1,)), (args_of_a_bare_class, (0,)),
+    (args_of_key_errors, (7,)), (args_of_key_errors, (12,)), (args_of_key_errors, (3,)),
+    (args_per_clause, (4,)), (args_per_clause, (-2,)),
+    (reprs, (1, "a'b")), (reprs, (2, "k")), (reprs, (3, "z")), (reprs, (5, "z")),
+])
+def test_args_and_repr_of_a_caught_exception(f, args):
+    check(f, *args)
+
+
+@impl.njit
+def raises_pair(k):
+    raise ValueError(k, 1.5)
+
+
+@impl.njit
+def raises_pair_or_message(k):
+    if k:
+        raises_pair(k)
+    raise ValueError("message")
+
+
+def test_args_of_another_layout_is_a_type_error():
+    def f(k):
+        try:
+            raises_pair_or_message(k)
+        except ValueError as e:
+            return len(e.args)
+        return 0
+    g = jit(f)
+    assert g(0) == 1
+    with pytest.raises(TypeError, match=r"has args \(int64, float64\), but this handler reads them as \(str\)"):
+        g(1)
+
+
+def test_args_that_differ_between_raises_is_a_clear_error():
+    def f(k):
+        try:
+            if k:
+                raise ValueError(k)
+            raise ValueError("text")
+        except ValueError as e:
+            return e.args
+    with pytest.raises(errors.TypingError, match="e.args has one type per exception"):
+        jit(f)(0)
+
+
+def test_other_attributes_of_a_caught_exception_are_a_clear_error():
     def f(k):
         try:
             return 1 // k
         except ZeroDivisionError as e:
-            return len(e.args)
-    with pytest.raises(errors.UnsupportedError, match="caught exception's 'args' is not supported yet"):
+            return e.errno
+    with pytest.raises(errors.UnsupportedError, match="caught exception's 'errno' is not supported"):
         jit(f)(0)
+
+
+def test_a_class_made_by_exec_reaches_python():
+    ns = {"__name__": "not_a_module"}
+    exec("class Made(ValueError):\n    pass\n"
+         "def f(k):\n    raise Made('made', k)\n", ns)
+    with pytest.raises(ns["Made"]) as got:
+        jit(ns["f"])(3)
+    assert got.value.args == ("made", 3)

@@ -89,8 +89,10 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
     int bid = builtin_of(obj);
     if (bid >= 0) return ty_object(TY_FUNCTION, obj, bid);
-    if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException))
+    if (PyType_Check(obj) && PyType_IsSubtype((PyTypeObject *)obj, (PyTypeObject *)PyExc_BaseException)) {
+        rt_exc_class_seen(obj);   /* raised from code made by exec or in a function: still found */
         return ty_object(TY_EXCCLASS, obj, 0);
+    }
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
     if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
@@ -128,6 +130,125 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);
     if (is_c) return c;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
+}
+
+/* ---- e.args ---------------------------------------------------------------------------
+ * A caught exception's args are packed words whose layout each raise chooses, so `e.args` gets
+ * its static type from the raise statements that can reach the handler binding e: those in the
+ * blocks the handler covers whose class the `except` clause accepts. They must agree; with none
+ * (ember's own errors, a callee's raise) the args are (message,). The run-time check in
+ * ember_rt_exc_args turns any other layout into a TypeError, never a misread word. */
+typedef struct {
+    Function *fn;
+    bool *fetch;            /* per block: holds an EXCFETCH whose value reaches e */
+    bool *var_seen;
+    PyObject *classes;      /* the `except` clause's class or tuple of classes, when found */
+} ExcTrace;
+
+/* The class(es) the except clause that binds `store` (a STOREVAR of e) tests, or NULL. */
+static PyObject *clause_classes(TypeInfo *ti, Block *bound) {
+    Function *fn = ti->fn;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *p = fn->blocks[b];
+        Instr *last = p->ninstrs ? p->instrs[p->ninstrs - 1] : NULL;
+        if (!last || last->op != IR_BRANCH || last->target[0] != bound) continue;
+        Instr *c = fn->instrs[last->args[0]];
+        if (c->op == IR_TRUTH) c = fn->instrs[c->args[0]];
+        if (c->op != IR_EXCMATCH) continue;
+        const Type *k = ti->vtypes[c->args[1]];
+        if (k && k->kind == TY_EXCCLASS) return k->obj;
+        Instr *g = fn->instrs[c->args[1]];
+        return g->obj && PyTuple_Check(g->obj) ? g->obj : NULL;
+    }
+    return NULL;
+}
+
+static void trace_fetch(TypeInfo *ti, ExcTrace *tr, int v, int depth) {
+    Instr *x = tr->fn->instrs[v];
+    if (depth > 64) return;
+    if (x->op == IR_EXCFETCH) tr->fetch[x->block->id] = true;
+    if (x->op == IR_COPY) trace_fetch(ti, tr, x->args[0], depth + 1);
+    if (x->op != IR_LOADVAR || tr->var_seen[x->imm]) return;
+    tr->var_seen[x->imm] = true;
+    for (int b = 0; b < tr->fn->nblocks; b++)
+        for (int i = 0; i < tr->fn->blocks[b]->ninstrs; i++) {
+            Instr *s = tr->fn->blocks[b]->instrs[i];
+            if (s->op != IR_STOREVAR || s->imm != x->imm) continue;
+            if (!tr->classes && tr->fn->varnames[s->imm][0] != '$') tr->classes = clause_classes(ti, s->block);
+            trace_fetch(ti, tr, s->args[0], depth + 1);
+        }
+}
+
+/* One exception that can reach the handler: class cls with args of tuple type a, raised at r.
+ * Fills tr's chosen type; an error when it disagrees with an earlier one. */
+typedef struct {
+    const Type *args;
+    char layout[128];
+    int line;
+} ExcArgs;
+
+static int consider(TypeInfo *ti, Instr *in, ExcTrace *tr, ExcArgs *got, PyObject *cls, const Type *a, Instr *r) {
+    if (tr->classes) {
+        int sub = PyObject_IsSubclass(cls, tr->classes);
+        if (sub < 0) PyErr_Clear();
+        if (sub != 1) return 0;
+    }
+    char layout[128] = "";
+    for (int j = 0; j < a->n; j++)
+        if (ty_value_layout(a->elems[j], layout, sizeof layout, false) < 0)
+            return UNSUP(in, "e.args holding %s is not supported", a->elems[j]->name);
+    if (!got->args) {
+        got->args = a;
+        strcpy(got->layout, layout);
+        got->line = r->loc.line;
+        return 0;
+    }
+    if (strcmp(got->layout, layout))
+        return ERR(in, "e.args has one type per exception that reaches this handler, and they differ: %s (line %d) "
+                   "and %s (line %d); read str(e), or raise the same argument types", got->args->name, got->line,
+                   a->name, r->loc.line);
+    return 0;
+}
+
+/* KeyError(key) from a dict or set operation r, or NULL. */
+static const Type *key_error_key(TypeInfo *ti, Instr *r) {
+    if ((r->op == IR_GETITEM || r->op == IR_DELITEM) && ti->vtypes[r->args[0]] && ti->vtypes[r->args[0]]->kind == TY_DICT)
+        return ti->vtypes[r->args[1]];
+    CallInfo *ci = r->op == IR_CALL ? ti->calls[r->id] : NULL;
+    if (ci && ci->kind == CALL_BUILTIN && ((ci->builtin == DM_POP && ci->nparams == 1) || ci->builtin == SM_REMOVE))
+        return ci->params[0];
+    return NULL;
+}
+
+int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out) {
+    Function *fn = ti->fn;
+    ExcTrace tr = {fn, ctx_alloc(fn->ctx, (size_t)fn->nblocks), ctx_alloc(fn->ctx, (size_t)fn->nvars + 1), NULL};
+    if (!tr.fetch || !tr.var_seen) return -1;
+    memset(tr.fetch, 0, (size_t)fn->nblocks);
+    memset(tr.var_seen, 0, (size_t)fn->nvars + 1);
+    trace_fetch(ti, &tr, in->args[0], 0);
+    ExcArgs got = {0};
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *blk = fn->blocks[b];
+        if (!blk->handler || !tr.fetch[blk->handler->id]) continue;
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *r = blk->instrs[i];
+            if (r->op == IR_GETITEM || r->op == IR_DELITEM || r->op == IR_RAISE)
+                for (int j = 0; j < r->nargs; j++)
+                    if (!ti->vtypes[r->args[j]]) return 0;   /* not yet: typed on a later round */
+            if (r->op == IR_CALL && !ti->calls[r->id]) return 0;
+            const Type *key = key_error_key(ti, r);
+            if (key && consider(ti, in, &tr, &got, PyExc_KeyError, ty_tuple(1, &key), r)) return -1;
+            if (r->op != IR_RAISE) continue;
+            const Type *t = ti->vtypes[r->args[0]];
+            if (t->kind != TY_EXC && t->kind != TY_EXCCLASS) continue;   /* raise e: whatever e carries */
+            if (consider(ti, in, &tr, &got, t->obj, t->kind == TY_EXC ? ty_tuple(t->n, t->elems) : ty_tuple(0, NULL), r))
+                return -1;
+        }
+    }
+    const Type *msg = ty_str;
+    *out = got.args ? got.args : ty_tuple(1, &msg);   /* none: ember's own errors, a callee's raise: (message,) */
+    return 0;
 }
 
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
@@ -174,8 +295,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     }
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
     if (recv->kind == TY_EXCVAL)
-        return UNSUP(in, "a caught exception's '%s' is not supported yet (its args may be of any type); re-raise it "
-                         "(raise, raise e), raise another from it, or read str(e)", attr), NULL;
+        return UNSUP(in, "a caught exception's '%s' is not supported (args, str(e) and repr(e) are)", attr), NULL;
     return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
 }
 

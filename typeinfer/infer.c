@@ -376,6 +376,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = args[0]->elems[in->imm];
         break;
     case IR_GETATTR:
+        if (args[0]->kind == TY_EXCVAL && !strcmp(in->str, "args")) {
+            if (ti_exc_args_type(ti, in, &t)) return -1;
+            break;
+        }
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
     case IR_CALL:

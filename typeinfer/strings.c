@@ -130,7 +130,7 @@ const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *i
 /* Is `text` a spec format() takes for a value of type v after conversion conv (0, 1 str, 2 repr)?
  * Asked of Python's own format() on a sample value of the formatted type. */
 static int check_spec(TypeInfo *ti, Instr *in, const Type *v, int conv, const char *text) {
-    if (v->kind == TY_EXCVAL && conv != 2 && !text[0]) return 0;   /* f"{e}": str(e) */
+    if (v->kind == TY_EXCVAL && conv != 3 && !text[0]) return 0;   /* f"{e}", f"{e!r}": str(e), repr(e) */
     if (!ty_is_number(v) && v != ty_str && v->kind != TY_NONE)
         return UNSUP(in, "formatting %s is not supported (numbers, None and strings are)", v->name);
     if (conv == 3) return UNSUP(in, "the !a conversion is not supported; use !r");
@@ -323,7 +323,7 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
     const Type *t = nargs ? args[0] : ty_str;
     switch (bid) {
     case BI_STR: case BI_REPR:
-        if (bid == BI_STR && t->kind == TY_EXCVAL) {   /* str(e) of a caught exception */
+        if (t->kind == TY_EXCVAL) {   /* str(e), repr(e) of a caught exception */
             ci->ret = ty_str;
             return 0;
         }

@@ -176,6 +176,7 @@ const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);
 int ti_describe_cfunc(PyObject *obj, const Type **out);
 int ti_type_cfunc_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
+int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out);   /* e.args; *out NULL: not yet */
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
