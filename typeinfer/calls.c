@@ -20,13 +20,15 @@
  * after. Owner: this file. */
 static PyObject *builtin_objs[BI_COUNT];
 
-static bool numpy_resolved;   /* the NumPy entries are found once NumPy has been imported */
+static bool numpy_resolved;   /* every NumPy entry is found (or known absent) */
+static bool numpy_tried[BI_COUNT];   /* its module was imported when it was looked up */
 
 static PyObject *lookup(int i, bool import) {
     PyObject *name = PyUnicode_FromString(ti_builtins[i].module);
     PyObject *mod = !name ? NULL : import ? PyImport_Import(name) : PyImport_GetModule(name);
     Py_XDECREF(name);
     PyObject *obj = mod ? PyObject_GetAttrString(mod, ti_builtins[i].name) : NULL;
+    if (mod || import) numpy_tried[i] = true;
     Py_XDECREF(mod);
     if (!obj) PyErr_Clear();   /* absent in this Python or NumPy: never matched */
     return obj;
@@ -39,18 +41,18 @@ int ti_init_builtins(void) {
     return 0;
 }
 
+/* The NumPy entries of the modules imported so far. A module is never imported for this (NumPy
+ * loads numpy.random, numpy.linalg, numpy.fft lazily, and importing numpy.random cost the first
+ * compile about 10 ms): code can only name a function of a module that is loaded, and the
+ * module's entries are found on the next lookup after it is. */
 static void resolve_numpy(void) {
-    PyObject *name = PyUnicode_FromString("numpy");
-    PyObject *np = name ? PyImport_GetModule(name) : NULL;
-    Py_XDECREF(name);
-    if (!np) {
-        PyErr_Clear();
-        return;
+    bool all = true;
+    for (int i = 0; i < BI_COUNT; i++) {
+        if (!ti_is_numpy_builtin(i) || numpy_tried[i]) continue;
+        builtin_objs[i] = lookup(i, false);
+        all = all && numpy_tried[i];
     }
-    Py_DECREF(np);
-    for (int i = 0; i < BI_COUNT; i++)
-        if (ti_is_numpy_builtin(i)) builtin_objs[i] = lookup(i, true);
-    numpy_resolved = true;
+    numpy_resolved = all;
 }
 
 static int builtin_of(PyObject *obj) {
