@@ -244,8 +244,32 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 /* np.linalg runs on the BLAS/LAPACK NumPy ships. */
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
-/* A @vectorize function's kernel (pymodule/ufunc.c): compiled callers call it directly. */
-static PyObject *host_kernel_of(PyObject *obj) { return pm_ufunc_kernel(obj); }
+/* What compiled code calls for a NumPy function that ember implements in Python
+ * (ember/_nplib.py's IMPLS: an object choosing the implementation per call, like @stencil's),
+ * borrowed; NULL (no error) for others. The table is imported on the first compile that asks. */
+static PyObject *python_impl(PyObject *obj) {
+    static PyObject *impls;
+    if (!impls) {
+        PyObject *mod = PyImport_ImportModule("ember._nplib");
+        impls = mod ? PyObject_GetAttrString(mod, "IMPLS") : NULL;
+        Py_XDECREF(mod);
+        if (!impls || !PyDict_Check(impls)) {
+            Py_CLEAR(impls);
+            PyErr_Clear();
+            return NULL;
+        }
+    }
+    PyObject *impl = PyDict_GetItemWithError(impls, obj);
+    if (!impl) PyErr_Clear();   /* not there, or unhashable */
+    return impl;
+}
+
+/* A @vectorize function's kernel (pymodule/ufunc.c), or a NumPy function's Python
+ * implementation: compiled callers call it directly. */
+static PyObject *host_kernel_of(PyObject *obj) {
+    PyObject *k = pm_ufunc_kernel(obj);
+    return k ? k : python_impl(obj);
+}
 
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
 

@@ -257,6 +257,14 @@ def numpy_function_rows(module, prefix, numpy_module, not_yet):
         rows.append(["`%s.%s`" % (prefix, name), status(gaps + limits, missing),
                      "`%s(%s)`" % (name, describe_form(form)), ", ".join(taken) or "–",
                      dcell, note(gaps, missing, limits)])
+    from ember import _nplib
+    for fn, impl in _nplib.IMPLS.items():   # compiled from Python implementations
+        name = getattr(fn, "__name__", "")
+        if getattr(numpy_module, name, None) is fn and name not in names:
+            names.add(name)
+            rows.append(["`%s.%s`" % (prefix, name), "supported", "", "", "",
+                         "compiled from a Python implementation (ember/_nplib.py): the forms it takes are "
+                         "NumPy's, others are a located error"])
     for name in not_yet:
         if name in names or not hasattr(numpy_module, name):
             continue

@@ -97,7 +97,8 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     }
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
-    if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
+    if (kernel)   /* a ufunc of ember's (its scalar kernel), a NumPy function ember implements in Python */
+        return ty_object(ti->host->is_dispatcher(kernel) ? TY_DISPATCHER : TY_HOOKED, kernel, 0);
     PyObject *dtname = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
     int named_dt = dtname ? rt_dtype_of_object(dtname) : -1;   /* ember.types.float64 as np.float64 */
     Py_XDECREF(dtname);
@@ -709,6 +710,13 @@ PyObject *ti_example_value(const Type *t) {
         }
         return r;
     }
+    case TY_LIST: {   /* one example element */
+        PyObject *v = t->elems[0] ? ti_example_value(t->elems[0]) : NULL;
+        PyObject *r = v ? PyList_New(1) : NULL;
+        if (r) PyList_SET_ITEM(r, 0, v);
+        else Py_XDECREF(v);
+        return r;
+    }
     case TY_ARRAY: {
         PyObject *np = PyImport_ImportModule("numpy"), *a = NULL;
         PyObject *shape = PyTuple_New(t->ndim);
@@ -745,20 +753,24 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_inner_call(ti, in, callee, args);
     case TY_CFUNC:
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
-    case TY_HOOKED: {   /* the object names the Dispatcher for these argument types (@stencil) */
-        if (in->nkw) return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
-        PyObject *values = PyTuple_New(nargs);
+    case TY_HOOKED: {   /* the object names the Dispatcher for these argument types (@stencil, ember/_nplib.py) */
+        PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);
+        for (int i = 0; kwnames && i < in->nkw; i++) PyTuple_SET_ITEM(kwnames, i, PyUnicode_FromString(in->kwnames[i]));
         for (int i = 0; values && i < nargs; i++) {
             PyObject *v = ti_example_value(args[i]);
             if (!v) {
                 Py_DECREF(values);
+                Py_XDECREF(kwnames);
                 return UNSUP(ti->fn->instrs[in->args[i + 1]], "%s cannot take %s", callee->name, args[i]->name);
             }
             PyTuple_SET_ITEM(values, i, v);
         }
-        PyObject *d = values ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values,
-                                                   ti->fn->parallel ? Py_True : Py_False) : NULL;
+        PyObject *par = ti->fn->parallel ? Py_True : Py_False;
+        PyObject *d = !values || !kwnames ? NULL
+                    : in->nkw ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OOO", values, par, kwnames)
+                    : PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values, par);
         Py_XDECREF(values);
+        Py_XDECREF(kwnames);
         if (!d || !ti->host->is_dispatcher(d)) {
             PyObject *type, *value, *tb;
             PyErr_Fetch(&type, &value, &tb);

@@ -1,0 +1,414 @@
+"""NumPy functions that compiled code runs from Python implementations in this file.
+
+A call in compiled code to a NumPy function listed in IMPLS goes to an implementation here,
+compiled by ember like any callee: typeinfer/calls.c finds the entry through the host's
+kernel_of (pymodule/driver.c) and asks it, with example values of the call's argument types and
+the keyword names, which compiled function to call (the protocol @stencil uses). An entry picks
+the implementation for those argument kinds, so each one is plain code over one set of types,
+with NumPy's semantics for every form it accepts; any other form raises a TypeError here, which
+the compile reports at the call's line.
+
+Written from NumPy's documented behaviour; no NumPy source is copied.
+"""
+import math
+
+import numpy as np
+
+from . import njit
+
+
+def _kind(v):
+    """What a compiled implementation depends on: the kind of one example argument."""
+    if isinstance(v, np.ndarray):
+        return ("array", v.dtype.str, v.ndim)
+    if isinstance(v, (list, tuple)):
+        return (type(v).__name__, tuple(_kind(x) for x in v))
+    return type(v).__name__
+
+
+def _is_array(v):
+    return isinstance(v, np.ndarray)
+
+
+def _dtype_kind(v):
+    """'b', 'i', 'u', 'f', 'c' of an example array or number."""
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind
+    if isinstance(v, bool):
+        return "b"
+    return {int: "i", float: "f", complex: "c"}.get(type(v), "?")
+
+
+class Impl:
+    """A NumPy function as compiled code sees it: `choose(values, kwnames)` returns the Python
+    function that implements the call form (or raises TypeError); each is compiled once per kind
+    of arguments."""
+
+    def __init__(self, name, choose):
+        self.__name__ = self.__qualname__ = name
+        self._choose = choose
+        self._compiled = {}
+
+    def __repr__(self):
+        return f"<ember implementation of {self.__name__}>"
+
+    def __ember_dispatcher__(self, values, parallel, kwnames=()):
+        key = (tuple(_kind(v) for v in values), tuple(kwnames))
+        d = self._compiled.get(key)
+        if d is None:
+            d = self._compiled[key] = njit(self._choose(values, tuple(kwnames)))
+        return d
+
+
+def _plain(fn):
+    """An entry with one implementation for every form."""
+    return lambda values, kwnames: fn
+
+
+def _refuse(name, what):
+    raise TypeError(f"{name}: {what} is not supported in compiled code")
+
+
+# ---- comparisons -------------------------------------------------------------------------------
+
+def _isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    # |a - b| <= atol + rtol * |b| where b is finite; equal values (infinities of one sign) are
+    # close; NaNs only with equal_nan
+    close = (np.abs(a - b) <= atol + rtol * np.abs(b)) & np.isfinite(b)
+    return close | (a == b) | (equal_nan & np.isnan(a) & np.isnan(b))
+
+
+def _allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.all(np.atleast_1d(_isclose_c(a, b, rtol, atol, equal_nan))))
+
+
+def _array_equal_arrays(a1, a2, equal_nan=False):
+    if a1.shape != a2.shape:
+        return False
+    if equal_nan:
+        return bool(np.all((a1 == a2) | (np.isnan(a1) & np.isnan(a2))))
+    return bool(np.all(a1 == a2))
+
+
+def _array_equal_scalars(a1, a2, equal_nan=False):
+    return bool(a1 == a2) or (equal_nan and bool(np.isnan(a1)) and bool(np.isnan(a2)))
+
+
+def _array_equal_mixed(a1, a2, equal_nan=False):
+    return False   # a scalar's shape () differs from any array's that compiled code has
+
+
+def _choose_array_equal(values, kwnames):
+    arrays = [_is_array(v) for v in values[:2]]
+    if all(arrays):
+        return _array_equal_arrays
+    return _array_equal_mixed if any(arrays) else _array_equal_scalars
+
+
+# ---- rounding ----------------------------------------------------------------------------------
+
+def _round_float(a, decimals=0):
+    # NumPy scales by 10**decimals, rounds half to even, and scales back
+    if decimals >= 0:
+        f = 10.0 ** decimals
+        return np.rint(a * f) / f
+    f = 10.0 ** -decimals
+    return np.rint(a / f) * f
+
+
+def _round_int_array(a, decimals=0):
+    if decimals >= 0:
+        return a.copy()
+    return _round_float_c(a, decimals).astype(a.dtype)
+
+
+def _round_int(a, decimals=0):
+    if decimals >= 0:
+        return a
+    return int(_round_float_c(a, decimals))
+
+
+def _choose_round(values, kwnames):
+    if "out" in kwnames or len(values) > 2:
+        _refuse("np.round", "out=")
+    kind = _dtype_kind(values[0])
+    if kind == "f":
+        return _round_float
+    if kind in "iu":
+        return _round_int_array if _is_array(values[0]) else _round_int
+    _refuse("np.round", f"rounding {'complex' if kind == 'c' else 'bool'} values")
+
+
+# ---- ranges ------------------------------------------------------------------------------------
+
+def _logspace(start, stop, num=50, endpoint=True, base=10.0):
+    return np.power(base, np.linspace(start, stop, num, endpoint=endpoint))
+
+
+def _tri(N, M=-1, k=0):
+    m = N if M < 0 else M
+    out = np.zeros((N, m))
+    for i in range(N):
+        for j in range(min(m, max(0, i + k + 1))):
+            out[i, j] = 1.0
+    return out
+
+
+def _choose_tri(values, kwnames):
+    if "dtype" in kwnames or len(values) > 3:
+        _refuse("np.tri", "dtype=")
+    if len(values) > 1 and kwnames[:1] != ("k",) and values[1] is None:
+        _refuse("np.tri", "M=None as a value")
+    return _tri
+
+
+def _vander(x, N=-1, increasing=False):
+    n = x.shape[0] if N < 0 else N
+    out = np.empty((x.shape[0], n), dtype=(x[:1] * 1).dtype)
+    for i in range(x.shape[0]):
+        v = x[i] * 0 + 1
+        for j in range(n):
+            out[i, j if increasing else n - 1 - j] = v
+            v = v * x[i]
+    return out
+
+
+def _choose_vander(values, kwnames):
+    if not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.vander", "x other than a 1-d array")
+    return _vander
+
+
+# ---- searching ---------------------------------------------------------------------------------
+
+def _nanarg(a, better):
+    flat = a.ravel()
+    best = -1
+    for i in range(flat.size):
+        v = flat[i]
+        if v == v and (best < 0 or better(v, flat[best])):
+            best = i
+    if best < 0:
+        raise ValueError("All-NaN slice encountered")
+    return best
+
+
+def _greater(x, y):
+    return x > y
+
+
+def _less(x, y):
+    return x < y
+
+
+def _nanargmax(a):
+    return _nanarg_c(a, _greater_c)
+
+
+def _nanargmin(a):
+    return _nanarg_c(a, _less_c)
+
+
+def _choose_nanarg(values, kwnames, which):
+    if len(values) != 1 or not _is_array(values[0]):
+        _refuse(f"np.nan{which}", "axis= or a scalar argument")
+    if values[0].dtype.kind not in "f":
+        return _argmax if which == "argmax" else _argmin
+    return _nanargmax if which == "argmax" else _nanargmin
+
+
+def _argmax(a):
+    return np.argmax(a)
+
+
+def _argmin(a):
+    return np.argmin(a)
+
+
+def _isin_array(element, test_elements, assume_unique=False, invert=False):
+    t = np.sort(test_elements.ravel())
+    e = element.ravel()
+    out = np.empty(e.size, dtype=np.bool_)
+    for i in range(e.size):
+        j = np.searchsorted(t, e[i])
+        out[i] = (j < t.size and t[j] == e[i]) != invert
+    return out.reshape(element.shape)
+
+
+def _isin_scalar(element, test_elements, assume_unique=False, invert=False):
+    t = test_elements.ravel()
+    for i in range(t.size):
+        if t[i] == element:
+            return not invert
+    return invert
+
+
+def _choose_isin(values, kwnames):
+    if len(values) < 2 or not _is_array(values[1]):
+        _refuse("np.isin", "test_elements other than an array")
+    return _isin_array if _is_array(values[0]) else _isin_scalar
+
+
+def _take_int(a, indices):
+    flat = a.ravel()
+    i = indices
+    if i < -flat.size or i >= flat.size:
+        raise IndexError("index out of range for array")
+    return flat[i]
+
+
+def _take_array(a, indices):
+    return a.ravel()[indices]
+
+
+def _choose_take(values, kwnames):
+    if len(values) != 2 or "axis" in kwnames:
+        _refuse("np.take", "axis=, out= or mode=")
+    if not _is_array(values[0]):
+        _refuse("np.take", "a scalar array argument")
+    return _take_array if _is_array(values[1]) else _take_int
+
+
+def _unravel_source(ndim):
+    names = ", ".join(f"i{k}" for k in range(ndim))
+    lines = ["def unravel_index(indices, shape):",
+             "    size = 1",
+             *(f"    size *= shape[{k}]" for k in range(ndim)),
+             "    if indices < 0 or indices >= size:",
+             "        raise ValueError('index ' + str(indices) + ' is out of bounds for array with size ' + str(size))",
+             "    r = indices"]
+    for k in reversed(range(ndim)):
+        lines += [f"    i{k} = r % shape[{k}]", f"    r //= shape[{k}]"]
+    lines.append(f"    return ({names},)")
+    ns = {}
+    exec("\n".join(lines), ns)
+    return ns["unravel_index"]
+
+
+def _choose_unravel(values, kwnames):
+    if len(values) != 2 or not isinstance(values[0], int) or not isinstance(values[1], tuple):
+        _refuse("np.unravel_index", "anything but an int index and a tuple shape")
+    return _unravel_source(len(values[1]))
+
+
+# ---- polynomials and products ------------------------------------------------------------------
+
+def _polyval(p, x):
+    y = x * 0 + p[0] * 0
+    for i in range(p.shape[0]):
+        y = y * x + p[i]
+    return y
+
+
+def _choose_polyval(values, kwnames):
+    if not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.polyval", "p other than a 1-d array")
+    return _polyval
+
+
+def _kron_1d(a, b):
+    out = np.empty(a.size * b.size, dtype=(a[:1] * b[:1]).dtype)
+    for i in range(a.size):
+        for j in range(b.size):
+            out[i * b.size + j] = a[i] * b[j]
+    return out
+
+
+def _kron_2d(a, b):
+    p, q = b.shape
+    out = np.empty((a.shape[0] * p, a.shape[1] * q), dtype=(a[:1, :1] * b[:1, :1]).dtype)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            for k in range(p):
+                for m in range(q):
+                    out[i * p + k, j * q + m] = a[i, j] * b[k, m]
+    return out
+
+
+def _choose_kron(values, kwnames):
+    a, b = values[:2]
+    if _is_array(a) and _is_array(b) and a.ndim == b.ndim == 1:
+        return _kron_1d
+    if _is_array(a) and _is_array(b) and a.ndim == b.ndim == 2:
+        return _kron_2d
+    _refuse("np.kron", "operands other than two 1-d or two 2-d arrays")
+
+
+def _angle(z, deg=False):
+    r = np.arctan2(np.imag(z), np.real(z))
+    return r * (180.0 / math.pi) if deg else r
+
+
+def _select(condlist, choicelist, default=0):
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if len(condlist) == 0:
+        raise ValueError("select with an empty condition list is not possible")
+    out = np.where(condlist[len(condlist) - 1], choicelist[len(condlist) - 1], default)
+    for i in range(len(condlist) - 2, -1, -1):
+        out = np.where(condlist[i], choicelist[i], out)
+    return out
+
+
+def _choose_select(values, kwnames):
+    if not all(isinstance(v, (list, tuple)) for v in values[:2]):
+        _refuse("np.select", "condlist and choicelist other than lists or tuples")
+    return _select
+
+
+def _nan_to_num_float(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, neginf=-1.7976931348623157e308):
+    out = np.where(np.isnan(x), nan, x)
+    out = np.where(out == np.inf, posinf, out)
+    return np.where(out == -np.inf, neginf, out)
+
+
+def _nan_to_num_float32(x, copy=True, nan=0.0, posinf=3.4028234663852886e38, neginf=-3.4028234663852886e38):
+    out = np.where(np.isnan(x), nan, x)
+    out = np.where(out == np.inf, posinf, out)
+    return np.where(out == -np.inf, neginf, out).astype(np.float32)
+
+
+def _nan_to_num_int(x, copy=True, nan=0.0, posinf=0.0, neginf=0.0):
+    return x.copy()
+
+
+def _choose_nan_to_num(values, kwnames):
+    x = values[0]
+    if any(v is None for v in values[1:]):
+        _refuse("np.nan_to_num", "None as posinf= or neginf= (leave them out)")
+    if _is_array(x) and x.dtype.kind in "iub":
+        return _nan_to_num_int
+    if _is_array(x) and x.dtype == np.float32:
+        return _nan_to_num_float32
+    if _dtype_kind(x) == "f" and (not _is_array(x) or x.dtype == np.float64):
+        return _nan_to_num_float
+    _refuse("np.nan_to_num", "complex or scalar integer values")
+
+
+# compiled helpers the implementations call
+_isclose_c = njit(_isclose)
+_round_float_c = njit(_round_float)
+_nanarg_c = njit(_nanarg)
+_greater_c = njit(_greater)
+_less_c = njit(_less)
+
+IMPLS = {
+    np.isclose: Impl("np.isclose", _plain(_isclose)),
+    np.allclose: Impl("np.allclose", _plain(_allclose)),
+    np.array_equal: Impl("np.array_equal", _choose_array_equal),
+    np.round: Impl("np.round", _choose_round),
+    np.around: Impl("np.around", _choose_round),
+    np.logspace: Impl("np.logspace", _plain(_logspace)),
+    np.tri: Impl("np.tri", _choose_tri),
+    np.vander: Impl("np.vander", _choose_vander),
+    np.nanargmax: Impl("np.nanargmax", lambda v, k: _choose_nanarg(v, k, "argmax")),
+    np.nanargmin: Impl("np.nanargmin", lambda v, k: _choose_nanarg(v, k, "argmin")),
+    np.isin: Impl("np.isin", _choose_isin),
+    np.take: Impl("np.take", _choose_take),
+    np.unravel_index: Impl("np.unravel_index", _choose_unravel),
+    np.polyval: Impl("np.polyval", _choose_polyval),
+    np.kron: Impl("np.kron", _choose_kron),
+    np.angle: Impl("np.angle", _plain(_angle)),
+    np.select: Impl("np.select", _choose_select),
+    np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
+}

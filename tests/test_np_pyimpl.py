@@ -1,0 +1,250 @@
+"""NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
+NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
+unravel_index polyval kron angle select nan_to_num; over dtypes, scalars and arrays, NaN and
+infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
+not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
+round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
+the others, so the module runs on ember only.)"""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, errors, jit, no_leaks, sample  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's implementations (numba lacks several of these forms)")
+
+nan, inf = math.nan, math.inf
+NANS = np.array([1.0, inf, -inf, nan, 0.0, -0.0, 1e-9, 1.0 + 1e-6, 2.0])
+
+
+# ---- comparisons -------------------------------------------------------------------------------
+
+def isclose_arrays(a, b):
+    return np.isclose(a, b)
+
+
+def isclose_keywords(a, b):
+    return np.isclose(a, b, rtol=0.0, atol=1e-3, equal_nan=True)
+
+
+def isclose_scalar(a, b):
+    return np.isclose(a[0], b[1]), np.isclose(a[3], b[3], equal_nan=True), np.isclose(a, 1.0)
+
+
+def allclose_forms(a, b):
+    return np.allclose(a, b), np.allclose(a, b, equal_nan=True), np.allclose(a[0], a[0]), np.allclose(a, b, atol=10.0)
+
+
+@pytest.mark.parametrize("f", [isclose_arrays, isclose_keywords, isclose_scalar, allclose_forms])
+@pytest.mark.parametrize("shift", [0, 1, 4])
+def test_isclose_allclose(f, shift):
+    check(f, NANS, np.roll(NANS, shift))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "float32"])
+def test_isclose_other_dtypes(dtype):
+    a = sample(dtype, (3, 4), 1)
+    check(isclose_arrays, a, a.copy())
+    check(isclose_arrays, a, a[0])   # broadcasting
+
+
+def array_equal_forms(a, b):
+    return np.array_equal(a, b), np.array_equal(a, a), np.array_equal(a, b, equal_nan=True)
+
+
+def array_equal_scalars(a):
+    return np.array_equal(a[0], a[0]), np.array_equal(a[0], a), np.array_equal(a[3], a[3], equal_nan=True)
+
+
+@pytest.mark.parametrize("b", [NANS.copy(), NANS[:4], NANS[::-1].copy(), NANS.reshape(3, 3)])
+def test_array_equal(b):
+    check(array_equal_forms, NANS, b)
+
+
+def test_array_equal_scalars():
+    check(array_equal_scalars, NANS)
+
+
+# ---- rounding ----------------------------------------------------------------------------------
+
+def round_forms(a):
+    return np.round(a), np.round(a, 2), np.around(a, decimals=1), np.round(a, -1)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int16", "uint8"])
+def test_round_arrays(dtype):
+    a = (sample("float64", (7,), 3) * 1000).astype(dtype)
+    check(round_forms, a)
+
+
+def round_scalars(x, n):
+    return np.round(x, 2), np.round(x), np.round(n, -2), np.round(n)
+
+
+@pytest.mark.parametrize("x, n", [(2.675, 1250), (-0.5, 1350), (1.5, -1249), (inf, 0), (nan, 7)])
+def test_round_scalars(x, n):
+    check(round_scalars, x, n)
+
+
+def test_round_of_complex_is_a_clear_error():
+    def f(a):
+        return np.round(a, 1)
+    with pytest.raises(errors.EmberError, match="np.round: rounding complex values is not supported"):
+        jit(f)(np.ones(3, np.complex128))
+
+
+# ---- ranges and matrices -------------------------------------------------------------------------
+
+def logspace_forms(n):
+    return np.logspace(0.0, 2.0, n), np.logspace(0, 3, n, endpoint=False), np.logspace(1.0, 2.0, n, base=2.0)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 50])
+def test_logspace(n):
+    check(logspace_forms, n)
+
+
+def tri_forms(n):
+    return np.tri(n), np.tri(n, n + 2), np.tri(n, n, 1), np.tri(n, 3, k=-1)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_tri(n):
+    check(tri_forms, n)
+
+
+def vander_forms(x):
+    return np.vander(x), np.vander(x, 3), np.vander(x, 4, increasing=True)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "complex128"])
+def test_vander(dtype):
+    check(vander_forms, sample(dtype, (5,), 2))
+
+
+# ---- searching ---------------------------------------------------------------------------------
+
+def nanargs(a):
+    return np.nanargmax(a), np.nanargmin(a)
+
+
+@pytest.mark.parametrize("a", [NANS, NANS[::-1].copy(), np.array([nan, 3.0, nan, 3.0]), NANS.reshape(3, 3),
+                               np.array([4, 1, 9, 9, 0]), np.array([1.0])])
+def test_nanargmax_nanargmin(a):
+    check(nanargs, a)
+
+
+def test_nanargmax_of_all_nan_raises_like_numpy():
+    check(nanargs, np.array([nan, nan]))
+
+
+def isin_forms(a, t):
+    return np.isin(a, t), np.isin(a, t, invert=True), np.isin(a[0], t), np.isin(a[1], t, invert=True)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+def test_isin(dtype):
+    a = (sample("float64", (3, 4), 5) * 10).astype(dtype)
+    check(isin_forms, a, a.ravel()[::3].copy())
+    check(isin_forms, a, np.zeros(0, dtype))
+
+
+def take_forms(a, idx):
+    return np.take(a, idx), np.take(a, 2), np.take(a, -1)
+
+
+def test_take():
+    a = sample("float64", (3, 4), 6)
+    check(take_forms, a, np.array([0, 5, -1, 11]))
+    check(take_forms, a, np.array([[1, 2], [3, 4]]))
+
+
+def take_out_of_range(a, i):
+    return np.take(a, i)
+
+
+@pytest.mark.parametrize("i", [12, -13])
+def test_take_out_of_range_raises_index_error(i):
+    check(take_out_of_range, sample("float64", (3, 4), 6), i)
+
+
+def unravel(i):
+    return np.unravel_index(i, (3, 4)), np.unravel_index(i, (2, 3, 2)), np.unravel_index(0, (5,))
+
+
+@pytest.mark.parametrize("i", [0, 7, 11, 12, -1])
+def test_unravel_index(i):
+    check(unravel, i)
+
+
+# ---- polynomials, products, angles, select, nan_to_num -----------------------------------------
+
+def polyval_forms(p, x):
+    return np.polyval(p, x), np.polyval(p, x[0]), np.polyval(p, 2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "complex128"])
+def test_polyval(dtype):
+    check(polyval_forms, sample(dtype, (4,), 7), sample("float64", (5,), 8))
+
+
+def kron_form(a, b):
+    return np.kron(a, b)
+
+
+@pytest.mark.parametrize("shapes", [((3,), (2,)), ((2, 3), (3, 2)), ((0,), (4,)), ((1, 1), (2, 2))])
+def test_kron(shapes):
+    check(kron_form, sample("float64", shapes[0], 1), sample("int64", shapes[1], 2))
+
+
+def angle_forms(z, x):
+    return np.angle(z), np.angle(z, deg=True), np.angle(x), np.angle(z[0]), np.angle(-2.0)
+
+
+def test_angle():
+    check(angle_forms, sample("complex128", (6,), 3), np.array([-1.0, 0.0, -0.0, 2.0]))
+
+
+def select_form(x):
+    return np.select([x > 2, x < 1], [x, -x], 0.5), np.select([x > 3], [x * 2], default=-1.0)
+
+
+def test_select():
+    check(select_form, np.arange(6.0))
+    check(select_form, np.arange(12.0).reshape(3, 4))
+
+
+def nan_to_num_forms(x):
+    return np.nan_to_num(x), np.nan_to_num(x, nan=-1.0), np.nan_to_num(x, posinf=9.0, neginf=-9.0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_nan_to_num(dtype):
+    x = NANS.astype(dtype) if dtype.startswith("float") else np.arange(5, dtype=dtype)
+    check(nan_to_num_forms, x)
+
+
+def test_nan_to_num_scalar():
+    check(lambda v: (np.nan_to_num(v), np.nan_to_num(v, nan=2.0)), nan)
+    check(lambda v: np.nan_to_num(v), inf)
+
+
+# ---- the mechanism -----------------------------------------------------------------------------
+
+def test_an_unsupported_form_names_the_function_and_the_line():
+    def f(a):
+        return np.take(a, np.array([0]), axis=0)
+    with pytest.raises(errors.EmberError, match=r"np.take: axis=, out= or mode= is not supported") as got:
+        jit(f)(np.ones(3))
+    assert "test_np_pyimpl.py" in str(got.value)
+
+
+def test_implementations_are_compiled_once_per_kind():
+    from ember import _nplib
+    impl = _nplib.IMPLS[np.isclose]
+    check(isclose_arrays, NANS, NANS)
+    before = len(impl._compiled)
+    check(isclose_arrays, NANS + 1, NANS)
+    assert len(impl._compiled) == before
