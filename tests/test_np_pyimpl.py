@@ -1,6 +1,7 @@
 """NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
 NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
-unravel_index polyval kron angle select nan_to_num; over dtypes, scalars and arrays, NaN and
+unravel_index polyval kron angle select nan_to_num append copyto delete insert asfortranarray
+trapezoid ediff1d tril_indices triu_indices; over dtypes, scalars and arrays, NaN and
 infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
 not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
 round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
@@ -248,3 +249,83 @@ def test_implementations_are_compiled_once_per_kind():
     before = len(impl._compiled)
     check(isclose_arrays, NANS + 1, NANS)
     assert len(impl._compiled) == before
+
+
+# ---- assembling, copying, integrals --------------------------------------------------------------
+
+def append_forms(a, b):
+    return np.append(a, b), np.append(a, 2.5), np.append(b, a)
+
+
+def test_append():
+    check(append_forms, sample("float64", (2, 3), 1), np.arange(4))
+
+
+def copyto_form(dst, src):
+    np.copyto(dst, src)
+    return dst
+
+
+@pytest.mark.parametrize("src", [np.arange(4.0), np.arange(12).reshape(3, 4), 7.5])
+def test_copyto(src):
+    check(copyto_form, np.zeros((3, 4)), src)
+
+
+def delete_forms(a, i, idx):
+    return np.delete(a, i), np.delete(a, idx)
+
+
+@pytest.mark.parametrize("i", [0, 5, -1, -6])
+def test_delete(i):
+    check(delete_forms, sample("float64", (2, 3), 2), i, np.array([0, 2, -1]))
+
+
+@pytest.mark.parametrize("i", [6, -7])
+def test_delete_out_of_range_raises_index_error(i):
+    check(delete_forms, sample("float64", (2, 3), 2), i, np.array([0]))
+
+
+def insert_forms(a, i):
+    return np.insert(a, i, 9.5), np.insert(a, i, np.array([1, 2]))
+
+
+@pytest.mark.parametrize("i", [0, 3, 6, -1, -6, 7])
+def test_insert(i):
+    check(insert_forms, sample("float64", (2, 3), 2), i)
+
+
+def asfortran(a):
+    f = np.asfortranarray(a)
+    return f, f.flags.f_contiguous
+
+
+def test_asfortranarray():
+    check(asfortran, sample("float64", (3, 4), 3))
+    check(asfortran, sample("int64", (5,), 3))
+
+
+def trapezoid_forms(y, x):
+    return np.trapezoid(y), np.trapezoid(y, x), np.trapezoid(y, dx=0.5), np.trapezoid(y, x=x)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9])
+def test_trapezoid(n):
+    check(trapezoid_forms, sample("float64", (n,), 4), np.linspace(0.0, 2.0, n))
+
+
+def ediff(a):
+    return np.ediff1d(a)
+
+
+def test_ediff1d():
+    check(ediff, sample("float64", (3, 4), 5))
+    check(ediff, np.arange(1, dtype=np.int32))
+
+
+def tri_indices_forms(n):
+    return np.tril_indices(n), np.triu_indices(n), np.triu_indices(n, 1), np.tril_indices(n, -1, n + 1)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_tril_triu_indices(n):
+    check(tri_indices_forms, n)

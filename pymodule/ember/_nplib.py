@@ -385,12 +385,144 @@ def _choose_nan_to_num(values, kwnames):
     _refuse("np.nan_to_num", "complex or scalar integer values")
 
 
+# ---- assembling and copying -------------------------------------------------------------------
+
+def _append(arr, values):
+    return np.concatenate((arr.ravel(), np.atleast_1d(values).ravel()))
+
+
+def _choose_append(values, kwnames):
+    if len(values) != 2 or not _is_array(values[0]):
+        _refuse("np.append", "axis= or a scalar first argument")
+    return _append
+
+
+def _copyto(dst, src):
+    dst[:] = src
+
+
+def _choose_copyto(values, kwnames):
+    if len(values) != 2 or not _is_array(values[0]) or values[0].ndim == 0:
+        _refuse("np.copyto", "casting=, where= or a destination other than an array")
+    return _copyto
+
+
+def _delete_int(arr, obj):
+    flat = arr.ravel()
+    n = flat.size
+    if obj < -n or obj >= n:
+        raise IndexError("index " + str(obj) + " is out of bounds for axis 0 with size " + str(n))
+    i = obj + n if obj < 0 else obj
+    return np.concatenate((flat[:i], flat[i + 1:]))
+
+
+def _delete_array(arr, obj):
+    flat = arr.ravel()
+    keep = np.ones(flat.size, dtype=np.bool_)
+    keep[obj] = False
+    return flat[keep]
+
+
+def _choose_delete(values, kwnames):
+    if len(values) != 2 or not _is_array(values[0]) or "axis" in kwnames:
+        _refuse("np.delete", "axis=")
+    if isinstance(values[1], bool) or (_is_array(values[1]) and values[1].dtype.kind == "b"):
+        _refuse("np.delete", "a boolean obj")
+    if isinstance(values[1], int):
+        return _delete_int
+    if _is_array(values[1]) and values[1].dtype.kind in "iu" and values[1].ndim == 1:
+        return _delete_array
+    _refuse("np.delete", "obj other than an int or a 1-d integer array")
+
+
+def _insert(arr, obj, values):
+    flat = arr.ravel()
+    n = flat.size
+    if obj < -n or obj > n:
+        raise IndexError("index " + str(obj) + " is out of bounds for axis 0 with size " + str(n))
+    i = obj + n if obj < 0 else obj
+    return np.concatenate((flat[:i], np.atleast_1d(values).ravel().astype(flat.dtype), flat[i:]))
+
+
+def _choose_insert(values, kwnames):
+    if len(values) != 3 or not _is_array(values[0]) or not isinstance(values[1], int) or "axis" in kwnames:
+        _refuse("np.insert", "axis= or obj other than an int")
+    return _insert
+
+
+def _asfortranarray(a):
+    return np.ascontiguousarray(a.T).T
+
+
+def _choose_asfortran(values, kwnames):
+    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim == 0:
+        _refuse("np.asfortranarray", "dtype= or a scalar")
+    return _asfortranarray
+
+
+# ---- integrals and differences ----------------------------------------------------------------
+
+def _trapezoid_dx(y, dx=1.0):
+    return ((y[1:] + y[:-1]) * dx).sum() / 2.0
+
+
+def _trapezoid_x(y, x):
+    return ((x[1:] - x[:-1]) * (y[1:] + y[:-1])).sum() / 2.0
+
+
+def _choose_trapezoid(values, kwnames):
+    if not _is_array(values[0]) or values[0].ndim != 1 or "axis" in kwnames:
+        _refuse("np.trapezoid", "y other than a 1-d array, or axis=")
+    if "x" in kwnames or (len(values) > 1 and "dx" not in kwnames and _is_array(values[1])):
+        return _trapezoid_x
+    return _trapezoid_dx
+
+
+def _ediff1d(ary):
+    flat = ary.ravel()
+    return flat[1:] - flat[:-1]
+
+
+def _choose_ediff1d(values, kwnames):
+    if len(values) != 1 or not _is_array(values[0]):
+        _refuse("np.ediff1d", "to_end=, to_begin= or a scalar")
+    return _ediff1d
+
+
+def _tri_indices(n, k=0, m=-1, lower=True):
+    cols = n if m < 0 else m
+    count = 0
+    for i in range(n):
+        for j in range(cols):
+            if (j - i <= k) if lower else (j - i >= k):
+                count += 1
+    rows = np.empty(count, dtype=np.int64)
+    colv = np.empty(count, dtype=np.int64)
+    c = 0
+    for i in range(n):
+        for j in range(cols):
+            if (j - i <= k) if lower else (j - i >= k):
+                rows[c] = i
+                colv[c] = j
+                c += 1
+    return rows, colv
+
+
+def _tril_indices(n, k=0, m=-1):
+    return _tri_indices_c(n, k, m, True)
+
+
+def _triu_indices(n, k=0, m=-1):
+    return _tri_indices_c(n, k, m, False)
+
+
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
 _nanarg_c = njit(_nanarg)
 _greater_c = njit(_greater)
 _less_c = njit(_less)
+_tri_indices_c = njit(_tri_indices)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
@@ -411,4 +543,13 @@ IMPLS = {
     np.angle: Impl("np.angle", _plain(_angle)),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
+    np.append: Impl("np.append", _choose_append),
+    np.copyto: Impl("np.copyto", _choose_copyto),
+    np.delete: Impl("np.delete", _choose_delete),
+    np.insert: Impl("np.insert", _choose_insert),
+    np.asfortranarray: Impl("np.asfortranarray", _choose_asfortran),
+    np.trapezoid: Impl("np.trapezoid", _choose_trapezoid),
+    np.ediff1d: Impl("np.ediff1d", _choose_ediff1d),
+    np.tril_indices: Impl("np.tril_indices", _plain(_tril_indices)),
+    np.triu_indices: Impl("np.triu_indices", _plain(_triu_indices)),
 }
