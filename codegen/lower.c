@@ -838,8 +838,8 @@ static int lower_instr(Lower *L, Instr *in) {
         const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
         if (t->kind == TY_ARRAY) {
             v = cg_array_expr(L, in);
-        } else if (a->kind == TY_NONE || b->kind == TY_NONE) {
-            bool eq = a == b;
+        } else if (a->kind == TY_NONE || b->kind == TY_NONE || a->kind == TY_DTYPE) {
+            bool eq = a == b;   /* None, dtypes: decided by the types */
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);

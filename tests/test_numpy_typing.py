@@ -143,3 +143,13 @@ def test_complex_tuple_into_float_row():
         jit(bad_tuple_complex)(np.zeros((2, 2)))
     with pytest.raises(TypeError):
         bad_tuple_complex(np.zeros((2, 2)))
+
+
+def dtype_compare(a, b):
+    return (a.dtype == np.float64, a.dtype != np.float32, a.dtype == b.dtype, b.dtype == np.int32,
+            a.dtype != b.dtype)
+
+
+@pytest.mark.parametrize("da, db", [("float64", "int32"), ("float32", "float32"), ("int32", "float64")])
+def test_dtype_comparisons(da, db):
+    check(dtype_compare, sample(da, (3,), 1), sample(db, (2, 2), 2))

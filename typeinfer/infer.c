@@ -212,6 +212,8 @@ static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *
     }
     if ((in->imm == IRC_EQ || in->imm == IRC_NE) && (a->kind == TY_NONE || b->kind == TY_NONE))
         return ty_bool;
+    if ((in->imm == IRC_EQ || in->imm == IRC_NE) && a->kind == TY_DTYPE && b->kind == TY_DTYPE)
+        return ty_bool;   /* a.dtype == np.float32: decided by the types */
     if (a == ty_str && b == ty_str) return ty_bool;
     if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && tuples_comparable(a, b, in->imm != IRC_EQ && in->imm != IRC_NE))
         return ty_bool;
