@@ -184,8 +184,11 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
 }
 
 /* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
- * the optimised module as bitcode and the object code into out. */
-static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out) {
+ * the optimised module as bitcode and the object code into out. entry_only: the object needs
+ * only <symbol>.entry (the Dispatcher and AOT modules call nothing else; callers link the
+ * bitcode), so <symbol>, once inlined into it, is not emitted again: half the code generation
+ * of a function whose body the entry inlines. */
+static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, bool entry_only) {
     make_linked_internal(m, symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;
@@ -202,6 +205,8 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
     LLVMDisposeMemoryBuffer(bc);
     if (!out->bitcode) return -1;
+    LLVMValueRef own = entry_only ? LLVMGetNamedFunction(m, symbol) : NULL;
+    if (own && !LLVMGetFirstUse(own)) LLVMDeleteFunction(own);
     if (ctx->dump & DUMP_ASM) {
         PyObject *as = emit_bytes(m, LLVMAssemblyFile);
         if (!as) return -1;
@@ -229,7 +234,7 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
     if (link_callees(ctx, c, m, ti, seen)) goto done;
-    rc = finish(ctx, m, ti->symbol, ti->fn, out);
+    rc = finish(ctx, m, ti->symbol, ti->fn, out, true);
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
@@ -247,7 +252,7 @@ int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
     LLVMModuleRef m = new_module(c, w->symbol);
     int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
     if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
-    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out);
+    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, false);
     if (rc) {
         Py_CLEAR(out->bitcode);
         Py_CLEAR(out->object);
