@@ -449,7 +449,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_LISTAPPEND: {
         if (args[0]->kind != TY_LIST) return ERR(in, "internal: LIST_APPEND to %s", args[0]->name);
         const Type *e = args[0]->elems[0];
-        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list(args[1]), changed);
+        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list_like(args[0], args[1]), changed);
         if (ty_unify(e, args[1]) != e)
             return ERR(in, "cannot append %s to %s", args[1]->name, args[0]->name);
         return 0;
