@@ -888,6 +888,7 @@ static int lower_instr(Lower *L, Instr *in) {
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);
+        else if (!ty_is_runtime(vt(L, in->id))) v = LLVMGetPoison(L->i8);   /* types.float64[:]: a type, no value */
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:

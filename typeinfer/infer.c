@@ -131,6 +131,7 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
     if (a == ty_str || (a == ty_strlist && (ty_is_int(idx) || idx == ty_bool))) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
+    if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {

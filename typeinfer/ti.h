@@ -160,6 +160,7 @@ int ti_init_builtins(void);
  * method NULL for the class called, else "empty_list" / "empty") */
 const Type *ti_typed_getattr(TypeInfo *ti, Instr *in, const Type *cls);
 int ti_type_typed_call(TypeInfo *ti, Instr *in, int bid, const char *method, const Type **args, int nargs);
+const Type *ti_array_typeref(TypeInfo *ti, Instr *in, const Type *dtype, const Type *idx);   /* types.float64[:, ::1] */
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
 PyObject *ti_example_value(const Type *t);

@@ -15,7 +15,8 @@
  *
  * Item types are written as ember.types objects: a scalar (types.float64) types as a dtype
  * value, anything else (types.float64[:], types.UniTuple(...), types.ListType(...)) as a
- * TY_TYPEREF, read back through the object's name and ty_parse.
+ * TY_TYPEREF, read back through the object's name and ty_parse. An array type written in the
+ * function (types.float64[:]) is made here as the same object ember.types makes.
  */
 #include "ti.h"
 #include <string.h>
@@ -29,6 +30,37 @@ const Type *ti_typed_getattr(TypeInfo *ti, Instr *in, const Type *cls) {
     return UNSUP(in, "%s.%s is not supported in compiled code (%s() and %s.%s() are)",
                  cls->builtin == BI_TYPED_LIST ? "List" : "Dict", in->str,
                  cls->builtin == BI_TYPED_LIST ? "List" : "Dict", cls->builtin == BI_TYPED_LIST ? "List" : "Dict", want);
+}
+
+/* dtype[:], dtype[:, ::1], dtype[::1, :]: an array type as a value (Dict.empty(types.int64, types.float64[:])).
+ * A slice with a step marks the contiguous dimension, as in ember.types (the step is taken to be 1). */
+const Type *ti_array_typeref(TypeInfo *ti, Instr *in, const Type *dtype, const Type *idx) {
+    int nd = idx->kind == TY_TUPLE ? idx->n : 1;
+    char layout = 'A';
+    for (int i = 0; i < nd; i++) {
+        const Type *s = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (s->kind != TY_SLICE || (s->n & 3))
+            return ERR(in, "cannot index %s with %s (an array type is written %s[:] or %s[:, ::1])", dtype->name,
+                       idx->name, ty_dtypes[dtype->dtype].name, ty_dtypes[dtype->dtype].name), NULL;
+        if (s->n & 4) layout = i == nd - 1 ? 'C' : i == 0 ? 'F' : 'A';
+    }
+    char name[80];
+    snprintf(name, sizeof name, "array(%s, %dd, %c)", ty_dtypes[dtype->dtype].name, nd, nd == 1 && layout == 'F' ? 'C' : layout);
+    static PyObject *made;   /* name -> ember.types object, so that one type is one object; owner: this file, GIL */
+    PyObject *obj = made ? PyDict_GetItemString(made, name) : NULL;
+    if (!obj) {
+        PyObject *mod = PyImport_ImportModule("ember.types");
+        obj = mod ? PyObject_CallMethod(mod, "from_name", "s", name) : NULL;
+        Py_XDECREF(mod);
+        if (!made) made = PyDict_New();
+        if (!obj || !made || PyDict_SetItemString(made, name, obj)) {
+            Py_XDECREF(obj);
+            PyErr_Clear();
+            return ERR(in, "cannot make the type %s", name), NULL;
+        }
+        Py_DECREF(obj);   /* (the dict holds it) */
+    }
+    return ty_object(TY_TYPEREF, obj, 0);
 }
 
 /* The ember type an item-type argument names, or NULL (a diagnostic added) */
