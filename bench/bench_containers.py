@@ -7,6 +7,10 @@
   list_in     pass a Python list of n floats in (reflected back afterwards), sum it
   list_out    pass it in and return a new list of n floats (a comprehension)
   dict_hist   count the values of an int array of n elements (1000 distinct) in a dict
+  typed_in    pass a typed.List of n floats (made beforehand) to a compiled sum: no conversion
+              (cpython: the same loop over a Python list)
+  typed_fill  append n floats to an empty typed.List from Python, one append call each
+              (cpython: a Python list)
 
 numba takes a Python list as a reflected list (deprecated there, still the default). Times are
 the best of --repeat calls after a warm-up call; results must agree between backends.
@@ -84,6 +88,39 @@ def main():
             assert r == ref, f"{name}: {b} disagrees"
         ratio = times["numba"] / times["ember"] if "numba" in times else float("nan")
         print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in backends) + f"{ratio:13.2f}")
+    typed_cases(o, backends, data)
+
+
+def typed_fill(List, float64, data):
+    tl = List.empty_list(float64)
+    for x in data:
+        tl.append(x)
+    return len(tl)
+
+
+def typed_cases(o, backends, data):
+    """typed.List across the boundary and from Python: each backend with its own typed.List."""
+    import ember
+    import ember.typed
+    mods = {"cpython": None, "ember": ember}
+    if "numba" in backends:
+        import numba
+        import numba.typed
+        mods["numba"] = numba
+    for name in ("typed_in", "typed_fill"):
+        times, results = {}, {}
+        for b, mod in mods.items():
+            if name == "typed_in":
+                arg = data if mod is None else mod.typed.List(data)
+                times[b], results[b] = best(backends[b](list_in), (arg,), o.repeat)
+            else:
+                plain = type("PlainList", (), {"empty_list": staticmethod(lambda t: [])})
+                args = (plain, None, data) if mod is None else (mod.typed.List, mod.types.float64, data)
+                times[b], results[b] = best(typed_fill, args, o.repeat)
+        for b, r in results.items():
+            assert r == results["cpython"], f"{name}: {b} disagrees"
+        ratio = times["numba"] / times["ember"] if "numba" in times else float("nan")
+        print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in mods) + f"{ratio:13.2f}")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@
  * conversion, so the call costs the same for any size and the code's changes are the caller's);
  * a typed container made or returned by compiled code comes back wrapped, not converted.
  *
- * This file defines the C base classes _TypedList and _TypedDict (ember._ember); ember/typed.py
- * subclasses them as List and Dict, adding what is Python-level (repr, pickling, comparisons,
- * the collections.abc mixins) and registers the subclasses here, so boxing makes them. The
+ * This file defines the classes List and Dict (ember._ember, heap types); ember/typed.py adds
+ * to them what is Python-level (repr, pickling, comparisons, views) and registers them with
+ * collections.abc as a MutableSequence and a MutableMapping. The
  * operations Python code calls often (len, items, append, iteration, get/set, in) are here, on
  * the block directly: each item converts at the boundary with the container's item type
  * (rt_unbox / rt_box), a wrong type raising TypeError.
@@ -27,13 +27,15 @@ typedef struct TypedObj {
     RtBlock *b;      /* NULL while untyped */
 } TypedObj;
 
-static PyTypeObject TypedListBase, TypedDictBase;
-static PyObject *list_cls, *dict_cls;   /* ember.typed's subclasses (registered); owner: this file, GIL */
+/* The classes (heap types, so that ember/typed.py can add its Python-level methods to them; not
+ * subclassable, so that CPython's specialised calls of C methods apply). Owner: this file, under
+ * the GIL; an AOT module's copy of this file takes ember._ember's (load_classes). */
+static PyTypeObject *list_type, *dict_type;
 
 #define ITEM_MAX 512   /* the largest item converted through a stack buffer */
 
-static bool is_list(PyObject *o) { return PyObject_TypeCheck(o, &TypedListBase); }
-static bool is_dict(PyObject *o) { return PyObject_TypeCheck(o, &TypedDictBase); }
+static bool is_list(PyObject *o) { return list_type && Py_IS_TYPE(o, list_type); }
+static bool is_dict(PyObject *o) { return dict_type && Py_IS_TYPE(o, dict_type); }
 
 /* ---- items across the boundary ------------------------------------------------------ */
 /* What a typed container may hold, as containers.c's lists: numbers, arrays, tuples of them,
@@ -149,8 +151,10 @@ static PyObject *make(PyObject *cls, const Type *t, RtBlock *b) {
 }
 
 static void typed_dealloc(TypedObj *o) {
+    PyTypeObject *tp = Py_TYPE(o);
     if (o->b) rt_release(o->t, &o->b);
-    Py_TYPE(o)->tp_free((PyObject *)o);
+    tp->tp_free((PyObject *)o);
+    Py_DECREF(tp);   /* a heap type's instances hold a reference to it */
 }
 
 /* _init_type("ListType[float64]"): type an empty container */
@@ -183,22 +187,28 @@ static PyObject *get_refcount(TypedObj *o, void *closure) {   /* for tests: the 
 }
 
 /* ---- the boundary (box.c, call.c, array.c's rt_typeof) ----------------------------------- */
-static int load_classes(void) {   /* an AOT module's copy of this file: the classes ember.typed made */
-    if (list_cls) return 0;
-    PyObject *m = PyImport_ImportModule("ember.typed");
-    if (!m) return -1;
-    Py_DECREF(m);
-    return list_cls ? 0 : (PyErr_SetString(PyExc_ImportError, "ember.typed did not register its classes"), -1);
+static int load_classes(void) {   /* an AOT module's copy of this file: ember._ember's classes */
+    if (list_type) return 0;
+    PyObject *m = PyImport_ImportModule("ember._ember");
+    PyObject *l = m ? PyObject_GetAttrString(m, "List") : NULL, *d = l ? PyObject_GetAttrString(m, "Dict") : NULL;
+    Py_XDECREF(m);
+    if (!d) {
+        Py_XDECREF(l);
+        return -1;
+    }
+    list_type = (PyTypeObject *)l;   /* (references kept for the process) */
+    dict_type = (PyTypeObject *)d;
+    return 0;
 }
 
 const Type *rt_typeof_typed(PyObject *v) {
-    if (!list_cls || !(is_list(v) || is_dict(v))) return NULL;
+    if (!(is_list(v) || is_dict(v))) return NULL;
     TypedObj *o = (TypedObj *)v;
     return o->b ? o->t : NULL;
 }
 
 int rt_unbox_typed(const Type *t, PyObject *o, void *out) {
-    if (!list_cls || !(is_list(o) || is_dict(o)) || ((TypedObj *)o)->t != t || !((TypedObj *)o)->b) {
+    if (!(is_list(o) || is_dict(o)) || ((TypedObj *)o)->t != t || !((TypedObj *)o)->b) {
         PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s (a typed container of that type is wanted)",
                      Py_TYPE(o)->tp_name, t->name);
         return -1;
@@ -215,19 +225,9 @@ PyObject *rt_box_typed(const Type *t, const void *p) {
         rt_release(t, &b);
         return NULL;
     }
-    PyObject *r = make(t->kind == TY_LIST ? list_cls : dict_cls, t, b);
+    PyObject *r = make((PyObject *)(t->kind == TY_LIST ? list_type : dict_type), t, b);
     if (!r) rt_release(t, &b);
     return r;
-}
-
-static PyObject *m_register(PyObject *self, PyObject *args) {
-    PyObject *l, *d;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyType_Type, &l, &PyType_Type, &d)) return NULL;
-    if (!PyType_IsSubtype((PyTypeObject *)l, &TypedListBase) || !PyType_IsSubtype((PyTypeObject *)d, &TypedDictBase))
-        return PyErr_Format(PyExc_TypeError, "_typed_register takes subclasses of _TypedList and _TypedDict");
-    Py_XSETREF(list_cls, Py_NewRef(l));
-    Py_XSETREF(dict_cls, Py_NewRef(d));
-    Py_RETURN_NONE;
 }
 
 /* ---- List --------------------------------------------------------------------------- */
@@ -236,8 +236,20 @@ static const Type *elem(TypedObj *o) { return o->t->elems[0]; }
 static char *at(TypedObj *o, Py_ssize_t i) { return lf(o)->items + i * (int64_t)elem(o)->size; }
 static Py_ssize_t list_len(TypedObj *o) { return o->b ? (Py_ssize_t)lf(o)->len : 0; }
 
+static PyObject *list_extend(TypedObj *o, PyObject *it);
+
+/* List() or List(iterable) */
 static PyObject *list_new(PyTypeObject *cls, PyObject *args, PyObject *kw) {
-    return make((PyObject *)cls, ty_typed_list(NULL), NULL);
+    PyObject *it = NULL;
+    if ((kw && PyDict_GET_SIZE(kw)) || !PyArg_UnpackTuple(args, "List", 0, 1, &it)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "List() takes no keyword arguments");
+        return NULL;
+    }
+    PyObject *o = make((PyObject *)cls, ty_typed_list(NULL), NULL);
+    PyObject *r = o && it ? list_extend((TypedObj *)o, it) : NULL;
+    if (it && !r) Py_CLEAR(o);
+    Py_XDECREF(r);
+    return o;
 }
 
 /* Room for one more item, typing the list from v if it has no type yet. */
@@ -560,16 +572,6 @@ static PyObject *make_iter(PyTypeObject *type, TypedObj *o) {
 }
 static PyObject *list_iter(TypedObj *o) { return make_iter(&ListIterType, o); }
 
-static PySequenceMethods list_as_sequence = {
-    .sq_length = (lenfunc)list_len,
-    .sq_item = (ssizeargfunc)list_item,
-    .sq_contains = (objobjproc)list_contains,
-};
-static PyMappingMethods list_as_mapping = {
-    .mp_length = (lenfunc)list_len,
-    .mp_subscript = (binaryfunc)list_subscript,
-    .mp_ass_subscript = (objobjargproc)list_ass_subscript,
-};
 static PyMethodDef list_methods[] = {
     {"append", (PyCFunction)list_append, METH_O, "Append an item (converted to the item type)."},
     {"extend", (PyCFunction)list_extend, METH_O, "Append the items of an iterable."},
@@ -590,21 +592,23 @@ static PyGetSetDef typed_getset[] = {
     {"_block_refcount", (getter)get_refcount, NULL, "References to the runtime block (tests).", NULL},
     {NULL},
 };
-static PyTypeObject TypedListBase = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "ember._ember._TypedList",
-    .tp_basicsize = sizeof(TypedObj),
-    .tp_dealloc = (destructor)typed_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "The C base of ember.typed.List.",
-    .tp_new = list_new,
-    .tp_as_sequence = &list_as_sequence,
-    .tp_as_mapping = &list_as_mapping,
-    .tp_iter = (getiterfunc)list_iter,
-    .tp_methods = list_methods,
-    .tp_getset = typed_getset,
-    .tp_hash = PyObject_HashNotImplemented,
+static PyType_Slot list_slots[] = {
+    {Py_tp_doc, "A list of one item type (Numba's typed.List): List(), List(iterable), List.empty_list(item_type)."},
+    {Py_tp_dealloc, typed_dealloc},
+    {Py_tp_new, list_new},
+    {Py_sq_length, list_len},
+    {Py_sq_item, list_item},
+    {Py_sq_contains, list_contains},
+    {Py_mp_length, list_len},
+    {Py_mp_subscript, list_subscript},
+    {Py_mp_ass_subscript, list_ass_subscript},
+    {Py_tp_iter, list_iter},
+    {Py_tp_methods, list_methods},
+    {Py_tp_getset, typed_getset},
+    {Py_tp_hash, PyObject_HashNotImplemented},
+    {0, NULL},
 };
+static PyType_Spec list_spec = {"ember.typed.List", sizeof(TypedObj), 0, Py_TPFLAGS_DEFAULT, list_slots};
 
 /* ---- Dict --------------------------------------------------------------------------- */
 static RtDict *df(TypedObj *o) { return ember_rt_block_data(o->b); }
@@ -847,14 +851,6 @@ static PyTypeObject DictIterType = {
 };
 static PyObject *dict_iter(TypedObj *o) { return make_iter(&DictIterType, o); }
 
-static PySequenceMethods dict_as_sequence = {
-    .sq_contains = (objobjproc)dict_contains,
-};
-static PyMappingMethods dict_as_mapping = {
-    .mp_length = (lenfunc)dict_len,
-    .mp_subscript = (binaryfunc)dict_subscript,
-    .mp_ass_subscript = (objobjargproc)dict_ass_subscript,
-};
 static PyMethodDef dict_methods[] = {
     {"get", (PyCFunction)(void (*)(void))dict_get, METH_FASTCALL, "d[k] if k is in d, else default."},
     {"setdefault", (PyCFunction)(void (*)(void))dict_setdefault, METH_FASTCALL, "d[k], set to default first if absent."},
@@ -868,33 +864,29 @@ static PyMethodDef dict_methods[] = {
     {"_init_type", (PyCFunction)init_type, METH_O, "Type an empty dict: _init_type('DictType[int64,float64]')."},
     {NULL},
 };
-static PyTypeObject TypedDictBase = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "ember._ember._TypedDict",
-    .tp_basicsize = sizeof(TypedObj),
-    .tp_dealloc = (destructor)typed_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "The C base of ember.typed.Dict.",
-    .tp_new = dict_new,
-    .tp_as_sequence = &dict_as_sequence,
-    .tp_as_mapping = &dict_as_mapping,
-    .tp_iter = (getiterfunc)dict_iter,
-    .tp_methods = dict_methods,
-    .tp_getset = typed_getset,
-    .tp_hash = PyObject_HashNotImplemented,
+static PyType_Slot dict_slots[] = {
+    {Py_tp_doc, "A dict of one key type and one value type (Numba's typed.Dict): Dict(), Dict.empty(key_type, value_type)."},
+    {Py_tp_dealloc, typed_dealloc},
+    {Py_tp_new, dict_new},
+    {Py_sq_contains, dict_contains},
+    {Py_mp_length, dict_len},
+    {Py_mp_subscript, dict_subscript},
+    {Py_mp_ass_subscript, dict_ass_subscript},
+    {Py_tp_iter, dict_iter},
+    {Py_tp_methods, dict_methods},
+    {Py_tp_getset, typed_getset},
+    {Py_tp_hash, PyObject_HashNotImplemented},
+    {0, NULL},
 };
-
-static PyMethodDef module_methods[] = {
-    {"_typed_register", m_register, METH_VARARGS, "ember.typed's List and Dict classes, for boxing."},
-    {NULL},
-};
+static PyType_Spec dict_spec = {"ember.typed.Dict", sizeof(TypedObj), 0, Py_TPFLAGS_DEFAULT, dict_slots};
 
 int rt_typed_init(PyObject *m) {
-    if (PyType_Ready(&TypedListBase) < 0 || PyType_Ready(&TypedDictBase) < 0 || PyType_Ready(&ListIterType) < 0 ||
-        PyType_Ready(&DictIterType) < 0)
+    if (PyType_Ready(&ListIterType) < 0 || PyType_Ready(&DictIterType) < 0) return -1;
+    list_type = (PyTypeObject *)PyType_FromSpec(&list_spec);
+    dict_type = (PyTypeObject *)PyType_FromSpec(&dict_spec);
+    if (!list_type || !dict_type) return -1;
+    if (PyModule_AddObjectRef(m, "List", (PyObject *)list_type) < 0 ||
+        PyModule_AddObjectRef(m, "Dict", (PyObject *)dict_type) < 0)
         return -1;
-    if (PyModule_AddObjectRef(m, "_TypedList", (PyObject *)&TypedListBase) < 0 ||
-        PyModule_AddObjectRef(m, "_TypedDict", (PyObject *)&TypedDictBase) < 0)
-        return -1;
-    return PyModule_AddFunctions(m, module_methods);
+    return 0;
 }

@@ -10,11 +10,13 @@
 A typed container is the compiled representation itself (runtime/typed.c): passing one to an
 @njit function passes the runtime block, with no conversion, and the function's changes are
 the caller's; List() and Dict.empty(...) inside compiled code come back as these classes. From
-Python they behave as list and dict (collections.abc.MutableSequence / MutableMapping), each item
-converted at the boundary to the container's item type (a wrong type raises TypeError).
+Python they behave as list and dict (registered as collections.abc.MutableSequence and
+MutableMapping), each item converted at the boundary to the container's item type (a wrong type
+raises TypeError).
 
-The hot operations live in the C bases (ember._ember._TypedList, _TypedDict); what is here is
-what Python code does rarely: repr, comparisons, sorting with a key, pickling, the views.
+The classes are ember._ember's (C, for the hot operations: len, items, append, iteration, get,
+set, in); what is added here is what Python code does rarely: repr, comparisons, sorting with a
+key, pickling, the views.
 """
 from collections.abc import ItemsView, KeysView, MutableMapping, MutableSequence, ValuesView
 
@@ -22,95 +24,88 @@ from ember import _ember, types as _types
 
 __all__ = ["List", "Dict"]
 
+List = _ember.List
+Dict = _ember.Dict
+
 
 def _type_name(t, what):
     return _types._check(t, what).name
 
 
-class List(_ember._TypedList, MutableSequence):
-    """A list of one item type: List(), List(iterable), List.empty_list(item_type)."""
+# ---- List ------------------------------------------------------------------------------
+def _empty_list(cls, item_type, allocated=0):
+    """An empty list of item_type (an ember type: types.float64, types.float64[:], ...)."""
+    lst = cls()
+    lst._init_type(f"ListType[{_type_name(item_type, 'a List item type')}]")
+    return lst
 
-    def __init__(self, iterable=None):
-        if iterable is not None:
-            self.extend(iterable)
 
-    @classmethod
-    def empty_list(cls, item_type, allocated=0):
-        """An empty list of item_type (an ember type: types.float64, types.float64[:], ...)."""
-        lst = cls()
-        lst._init_type(f"ListType[{_type_name(item_type, 'a List item type')}]")
-        return lst
+def _list_sort(self, key=None, reverse=False):
+    """Sort in place (key= and reverse= as list.sort)."""
+    items = list(self)
+    items.sort(key=key, reverse=reverse)
+    self._replace(items)
 
-    @property
-    def _list_type(self):
-        return None if self._type_name is None else _types.from_name(self._type_name)
 
-    @property
-    def _dtype(self):
-        return None if self._type_name is None else self._list_type.item_type
+def _list_str(self):
+    return "[" + ", ".join(str(x) for x in self) + "]"
 
-    def sort(self, key=None, reverse=False):
-        items = list(self)
-        items.sort(key=key, reverse=reverse)
-        self._replace(items)
 
-    def __str__(self):
-        return "[" + ", ".join(str(x) for x in self) + "]"
+def _list_repr(self):
+    return f"{self._type_name or 'ListType[Undefined]'}({self})"
 
-    def __repr__(self):
-        return f"{self._type_name or 'ListType[Undefined]'}({self})"
 
-    def _compare(self, other, op):
+def _list_compare(op):
+    def compare(self, other):
         if not isinstance(other, List):
             return NotImplemented
         return op(list(self), list(other))
-
-    def __eq__(self, other):
-        return self._compare(other, lambda a, b: a == b)
-
-    def __ne__(self, other):
-        r = self.__eq__(other)
-        return r if r is NotImplemented else not r
-
-    def __lt__(self, other):
-        return self._compare(other, lambda a, b: a < b)
-
-    def __le__(self, other):
-        return self._compare(other, lambda a, b: a <= b)
-
-    def __gt__(self, other):
-        return self._compare(other, lambda a, b: a > b)
-
-    def __ge__(self, other):
-        return self._compare(other, lambda a, b: a >= b)
-
-    __hash__ = None
-
-    def __add__(self, other):
-        r = self.copy()
-        r.extend(other)
-        return r
-
-    def __iadd__(self, other):
-        self.extend(other)
-        return self
-
-    def __mul__(self, n):
-        r = self.copy()
-        r._replace(list(self) * n)
-        return r
-
-    def __imul__(self, n):
-        self._replace(list(self) * n)
-        return self
-
-    def __copy__(self):
-        return self.copy()
-
-    def __reduce__(self):
-        return _rebuild, (List, self._type_name, list(self))
+    return compare
 
 
+def _list_add(self, other):
+    r = self.copy()
+    r.extend(other)
+    return r
+
+
+def _list_iadd(self, other):
+    self.extend(other)
+    return self
+
+
+def _list_mul(self, n):
+    r = self.copy()
+    r._replace(list(self) * n)
+    return r
+
+
+def _list_imul(self, n):
+    self._replace(list(self) * n)
+    return self
+
+
+def _list_reversed(self):
+    return iter(list(self)[::-1])
+
+
+def _list_reduce(self):
+    return _rebuild, (List, self._type_name, list(self))
+
+
+_LIST_METHODS = {
+    "empty_list": classmethod(_empty_list), "sort": _list_sort, "__str__": _list_str, "__repr__": _list_repr,
+    "__eq__": _list_compare(lambda a, b: a == b), "__ne__": _list_compare(lambda a, b: a != b),
+    "__lt__": _list_compare(lambda a, b: a < b), "__le__": _list_compare(lambda a, b: a <= b),
+    "__gt__": _list_compare(lambda a, b: a > b), "__ge__": _list_compare(lambda a, b: a >= b),
+    "__add__": _list_add, "__iadd__": _list_iadd, "__mul__": _list_mul, "__imul__": _list_imul,
+    "__reversed__": _list_reversed, "__copy__": lambda self: self.copy(), "__reduce__": _list_reduce,
+    "_list_type": property(lambda self: None if self._type_name is None else _types.from_name(self._type_name)),
+    "_dtype": property(lambda self: None if self._type_name is None else self._list_type.item_type),
+}
+
+
+# ---- Dict ------------------------------------------------------------------------------
 class _Values(ValuesView):
     def __iter__(self):
         return iter(self._mapping._values())
@@ -121,47 +116,45 @@ class _Items(ItemsView):
         return iter(self._mapping._items())
 
 
-class Dict(_ember._TypedDict, MutableMapping):
-    """A dict of one key type and one value type: Dict(), Dict.empty(key_type, value_type)."""
+def _dict_init(self, *args, **kwargs):
+    if args or kwargs:
+        self.update(*args, **kwargs)
 
-    def __init__(self, *args, **kwargs):
-        if args or kwargs:
-            self.update(*args, **kwargs)
 
-    @classmethod
-    def empty(cls, key_type, value_type, n_keys=0):
-        """An empty dict of key_type -> value_type (ember types)."""
-        d = cls()
-        d._init_type(f"DictType[{_type_name(key_type, 'a Dict key type')},{_type_name(value_type, 'a Dict value type')}]")
-        return d
+def _empty_dict(cls, key_type, value_type, n_keys=0):
+    """An empty dict of key_type -> value_type (ember types)."""
+    d = cls()
+    d._init_type(f"DictType[{_type_name(key_type, 'a Dict key type')},{_type_name(value_type, 'a Dict value type')}]")
+    return d
 
-    @property
-    def _dict_type(self):
-        return None if self._type_name is None else _types.from_name(self._type_name)
 
-    def keys(self):
-        return KeysView(self)
+def _dict_repr(self):
+    prefix = "None" if self._type_name is None else self._type_name + "<iv=None>"
+    return f"{prefix}({self})"
 
-    def values(self):
-        return _Values(self)
 
-    def items(self):
-        return _Items(self)
+def _dict_eq(self, other):
+    if not isinstance(other, (Dict, dict)):
+        return NotImplemented
+    return dict(self._items()) == dict(other.items())
 
-    def __str__(self):
-        return str(dict(self._items()))
 
-    def __repr__(self):
-        prefix = "None" if self._type_name is None else self._type_name + "<iv=None>"
-        return f"{prefix}({self})"
+def _dict_ne(self, other):
+    r = _dict_eq(self, other)
+    return r if r is NotImplemented else not r
 
-    __hash__ = None
 
-    def __copy__(self):
-        return self.copy()
+def _dict_reduce(self):
+    return _rebuild, (Dict, self._type_name, self._items())
 
-    def __reduce__(self):
-        return _rebuild, (Dict, self._type_name, self._items())
+
+_DICT_METHODS = {
+    "__init__": _dict_init, "empty": classmethod(_empty_dict), "keys": lambda self: KeysView(self),
+    "values": lambda self: _Values(self), "items": lambda self: _Items(self),
+    "update": MutableMapping.update, "__str__": lambda self: str(dict(self._items())), "__repr__": _dict_repr,
+    "__eq__": _dict_eq, "__ne__": _dict_ne, "__copy__": lambda self: self.copy(), "__reduce__": _dict_reduce,
+    "_dict_type": property(lambda self: None if self._type_name is None else _types.from_name(self._type_name)),
+}
 
 
 def _rebuild(cls, type_name, items):
@@ -177,4 +170,9 @@ def _rebuild(cls, type_name, items):
     return c
 
 
-_ember._typed_register(List, Dict)
+for _cls, _methods in ((List, _LIST_METHODS), (Dict, _DICT_METHODS)):
+    for _name, _fn in _methods.items():
+        setattr(_cls, _name, _fn)
+    _cls.__module__ = "ember.typed"
+MutableSequence.register(List)
+MutableMapping.register(Dict)
