@@ -624,17 +624,18 @@ static PyObject *dict_new(PyTypeObject *cls, PyObject *args, PyObject *kw) {
     return make((PyObject *)cls, ty_typed_dict(NULL, NULL), NULL);
 }
 
-/* Convert key k into its canonical bytes at key (and the key's layout letters into desc);
- * 1 when k cannot be a key of this dict (a lookup then finds nothing), -1 on other errors. */
-static int key_of(TypedObj *o, PyObject *k, char *key, char *desc, size_t len, bool strict) {
+/* Convert key k into raw (a reference of the caller's, for a key holding strings) and its
+ * canonical bytes at key, its layout letters into desc; 1 when k cannot be a key of this dict
+ * (a lookup then finds nothing), -1 on other errors. The table takes its own references to a
+ * key's strings when it makes an entry and drops them when it removes one (dict.c). */
+static int key_of(TypedObj *o, PyObject *k, char *raw, char *key, char *desc, size_t len, bool strict) {
     const Type *kt = o->t->elems[0];
-    _Alignas(16) char raw[ITEM_MAX];
-    memset(raw, 0, sizeof raw);
+    memset(raw, 0, ITEM_MAX);
     memset(key, 0, ITEM_MAX);
     if (kt->size > ITEM_MAX) return PyErr_Format(PyExc_TypeError, "ember: key too large"), -1;
     if ((kt == ty_int64 || kt == ty_uint64) && PyFloat_Check(k)) {   /* 1.0 finds 1, as in Python; 1.5 nothing */
         double d = PyFloat_AS_DOUBLE(k);
-        if (d != (double)(int64_t)d || strict) {
+        if (strict || !(d >= -9.2e18 && d <= 9.2e18) || d != (double)(int64_t)d) {
             if (strict) PyErr_Format(PyExc_TypeError, "ember: cannot convert float to %s", kt->name);
             return strict ? -1 : 1;
         }
@@ -645,7 +646,6 @@ static int key_of(TypedObj *o, PyObject *k, char *key, char *desc, size_t len, b
         return 1;
     }
     rt_dict_key(kt, raw, key);
-    if (ty_has_refs(kt)) rt_release(kt, raw);   /* (keys that hold references: the table's own copy is key) */
     desc[0] = 0;
     ty_value_layout(kt, desc, len, false);
     return 0;
@@ -653,11 +653,13 @@ static int key_of(TypedObj *o, PyObject *k, char *key, char *desc, size_t len, b
 
 static int64_t dict_find(TypedObj *o, PyObject *k) {   /* the entry, -1 if absent, -2 on error */
     if (!o->b) return -1;
-    _Alignas(16) char key[ITEM_MAX];
+    _Alignas(16) char raw[ITEM_MAX], key[ITEM_MAX];
     char desc[128];
-    int r = key_of(o, k, key, desc, sizeof desc, false);
+    int r = key_of(o, k, raw, key, desc, sizeof desc, false);
     if (r) return r < 0 ? -2 : -1;
-    return ember_rt_dict_lookup(o->b, desc, (int64_t)o->t->elems[0]->size, key);
+    int64_t i = ember_rt_dict_lookup(o->b, desc, (int64_t)o->t->elems[0]->size, key);
+    rt_release(o->t->elems[0], raw);
+    return i;
 }
 
 static PyObject *dict_subscript(TypedObj *o, PyObject *k) {
@@ -674,12 +676,17 @@ static PyObject *dict_subscript(TypedObj *o, PyObject *k) {
 
 static int dict_set(TypedObj *o, PyObject *k, PyObject *v) {
     if (!o->b && type_from(o, k, v)) return -1;
-    const Type *vt = o->t->elems[1];
-    _Alignas(16) char key[ITEM_MAX], val[ITEM_MAX];
+    const Type *kt = o->t->elems[0], *vt = o->t->elems[1];
+    _Alignas(16) char raw[ITEM_MAX], key[ITEM_MAX], val[ITEM_MAX];
     char desc[128];
     if (vt->size > ITEM_MAX) return PyErr_Format(PyExc_TypeError, "ember: value too large"), -1;
-    if (key_of(o, k, key, desc, sizeof desc, true) || to_item(vt, v, val)) return -1;
-    int64_t s = ember_rt_dict_slot(o->b, desc, (int64_t)o->t->elems[0]->size, key);
+    if (key_of(o, k, raw, key, desc, sizeof desc, true)) return -1;
+    if (to_item(vt, v, val)) {
+        rt_release(kt, raw);
+        return -1;
+    }
+    int64_t s = ember_rt_dict_slot(o->b, desc, (int64_t)kt->size, key);
+    rt_release(kt, raw);
     if (s < 0) {
         rt_release(vt, val);
         return rt_error_to_python();
@@ -690,18 +697,17 @@ static int dict_set(TypedObj *o, PyObject *k, PyObject *v) {
     return 0;
 }
 
-/* Remove entry i's key (found by k) and give its value's reference to the caller at out. */
+/* Remove k's entry and give its value's reference to the caller at out; 1 if k is absent. */
 static int dict_take(TypedObj *o, PyObject *k, void *out) {
-    _Alignas(16) char key[ITEM_MAX];
+    _Alignas(16) char raw[ITEM_MAX], key[ITEM_MAX];
     char desc[128];
-    int r = key_of(o, k, key, desc, sizeof desc, false);
-    if (r < 0) return -1;
+    int r = key_of(o, k, raw, key, desc, sizeof desc, false);
+    if (r) return r;
     const Type *kt = o->t->elems[0];
-    int64_t i = r ? -1 : ember_rt_dict_remove(o->b, desc, (int64_t)kt->size, key);
+    int64_t i = ember_rt_dict_remove(o->b, desc, (int64_t)kt->size, key);
+    rt_release(kt, raw);
     if (i < 0) return 1;
-    char *e = entry(o, i);
-    memcpy(out, e + value_offset(o), o->t->elems[1]->size);
-    if (ty_has_refs(kt)) rt_release(kt, e + 16);
+    memcpy(out, entry(o, i) + value_offset(o), o->t->elems[1]->size);
     return 0;
 }
 

@@ -236,13 +236,14 @@ def test_dict_str_keys():
     assert dict(d) == {"a": 3.0, "é": 2.0} and "é" in d and "b" not in d
     del d["a"]
     assert list(d) == ["é"]
-    assert count_words(d, List(["é", "x", "é"])) == 2 and dict(d) == {"é": 4.0, "x": 1.0}
+    for w in ("é", "x", "é"):
+        count_word(d, w)
+    assert dict(d) == {"é": 4.0, "x": 1.0}
 
 
 @njit
-def count_words(d, words):
-    for w in words:
-        d[w] = d.get(w, 0.0) + 1.0
+def count_word(d, w):
+    d[w] = d.get(w, 0.0) + 1.0
     return len(d)
 
 
@@ -300,6 +301,18 @@ def make_empty_float():
 @njit
 def keep(xs):
     return xs
+
+
+@njit
+def from_iterables(n, a):
+    return List(range(n)), List(a), List([(1, 2.5)])
+
+
+def test_list_of_an_iterable_in_compiled_code():
+    r, f, t = from_iterables(3, np.array([0.5, 1.5]))
+    assert type(r) is List and list(r) == [0, 1, 2] and list(f) == [0.5, 1.5] and list(t) == [(1, 2.5)]
+    d = Dict({1: 2.0, 3: 4.0})
+    assert type(d) is Dict and dict(d) == {1: 2.0, 3: 4.0} and repr(d) == "DictType[int64,float64]<iv=None>({1: 2.0, 3: 4.0})"
 
 
 def test_list_made_in_compiled_code_returns_as_typed_list():
