@@ -7,10 +7,6 @@
   list_in     pass a Python list of n floats in (reflected back afterwards), sum it
   list_out    pass it in and return a new list of n floats (a comprehension)
   dict_hist   count the values of an int array of n elements (1000 distinct) in a dict
-  typed_in    pass a typed.List of n floats (made beforehand) to a compiled sum: no conversion
-              (cpython: the same loop over a Python list)
-  typed_fill  append n floats to an empty typed.List from Python, one append call each
-              (cpython: a Python list)
 
 numba takes a Python list as a reflected list (deprecated there, still the default). Times are
 the best of --repeat calls after a warm-up call; results must agree between backends.
@@ -88,7 +84,6 @@ def main():
             assert r == ref, f"{name}: {b} disagrees"
         ratio = times["numba"] / times["ember"] if "numba" in times else float("nan")
         print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in backends) + f"{ratio:13.2f}")
-    typed_cases(o, backends, data)
 
 
 def typed_fill(List, float64, data):
@@ -98,23 +93,38 @@ def typed_fill(List, float64, data):
     return len(tl)
 
 
-def typed_cases(o, backends, data):
-    """typed.List across the boundary and from Python: each backend with its own typed.List."""
+def typed_main():
+    """typed.List across the boundary and from Python, each backend with its own typed.List:
+
+      typed_in    pass a typed.List of n floats (made beforehand) to a compiled sum: no conversion
+                  (cpython: the same loop over a Python list)
+      typed_fill  append n floats to an empty typed.List from Python, one append call each
+                  (cpython: a Python list)
+    """
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    o, _ = ap.parse_known_args()
     import ember
     import ember.typed
     mods = {"cpython": None, "ember": ember}
-    if "numba" in backends:
+    try:
         import numba
         import numba.typed
+        warnings.simplefilter("ignore")
         mods["numba"] = numba
+    except ImportError:
+        pass
+    data = [i * 0.25 for i in range(o.n)]
+    plain = type("PlainList", (), {"empty_list": staticmethod(lambda t: [])})
+    print(f"typed containers, n={o.n}, best of {o.repeat}, ms")
     for name in ("typed_in", "typed_fill"):
         times, results = {}, {}
         for b, mod in mods.items():
             if name == "typed_in":
-                arg = data if mod is None else mod.typed.List(data)
-                times[b], results[b] = best(backends[b](list_in), (arg,), o.repeat)
+                f = list_in if mod is None else mod.njit(list_in)
+                times[b], results[b] = best(f, (data if mod is None else mod.typed.List(data),), o.repeat)
             else:
-                plain = type("PlainList", (), {"empty_list": staticmethod(lambda t: [])})
                 args = (plain, None, data) if mod is None else (mod.typed.List, mod.types.float64, data)
                 times[b], results[b] = best(typed_fill, args, o.repeat)
         for b, r in results.items():
@@ -125,3 +135,4 @@ def typed_cases(o, backends, data):
 
 if __name__ == "__main__":
     main()
+    typed_main()

@@ -389,10 +389,14 @@ void ti_complete_types(TypeInfo *ti) {
     for (int v = 0; v < ti->fn->ninstrs; v++) {
         CallInfo *ci = ti->calls[v];
         if (!ci) continue;
-        if (ci->ret && !ty_is_complete(ci->ret) && ti->vtypes[v] && ti->vtypes[v]->kind == ci->ret->kind)
-            ci->ret = ti->vtypes[v];   /* `dict()`, `List()`: what the value was refined to, not int64s */
         ci->ret = complete(ci->ret);
         for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);   /* (strings.c: -1) */
+    }
+    for (int v = 0; v < ti->fn->ninstrs; v++) {   /* `dict()`, `List()`: make what the value was refined to */
+        CallInfo *ci = ti->calls[v];
+        if (ci && ci->kind == CALL_BUILTIN && (ci->builtin == LB_LIST || ci->builtin == LB_DICT || ci->builtin == LB_SET) &&
+            ci->ret && ti->vtypes[v] && ti->vtypes[v]->kind == ci->ret->kind)
+            ci->ret = ti->vtypes[v];
     }
 }
 

@@ -38,6 +38,7 @@ typedef enum {
     TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
     TY_HOOKED,      /* an object that gives the Dispatcher to call for the arguments (obj.__ember_dispatcher__: @stencil) */
     TY_RNG,         /* a numpy.random.Generator: at run time a pointer to its bit generator (runtime/rng.c) */
+    TY_TYPEREF,     /* an ember.types type object used as a value (List.empty_list(types.float64[:])): obj */
     TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
                        out as the tuple elems {bool (is T), T}; T has no references */
     TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
@@ -46,7 +47,6 @@ typedef enum {
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
     TY_STRLIST,     /* str.split's result until ember has lists: a pointer to a counted RtStrList */
-    TY_TYPEREF,     /* an ember.types type object used as a value (List.empty_list(types.float64[:])): obj */
     TY_NKINDS
 } TypeKind;
 
