@@ -765,8 +765,8 @@ static PyObject *dict_pop(TypedObj *o, PyObject *const *args, Py_ssize_t n) {
 
 static PyObject *dict_popitem(TypedObj *o, PyObject *unused) {
     if (!dict_len(o)) return PyErr_Format(PyExc_KeyError, "popitem(): dictionary is empty");
-    int64_t last = -1;
-    for (int64_t k = 0; (k = ember_rt_dict_next(o->b, k)) >= 0; k++) last = k;
+    int64_t last = df(o)->used - 1;   /* the last live entry (len > 0: there is one) */
+    while (!*(int64_t *)(entry(o, last) + 8)) last--;
     const Type *kt = o->t->elems[0];
     PyObject *key = from_item(kt, entry(o, last) + 16);
     if (!key) return NULL;
