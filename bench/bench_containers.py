@@ -86,5 +86,53 @@ def main():
         print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in backends) + f"{ratio:13.2f}")
 
 
+def typed_fill(List, float64, data):
+    tl = List.empty_list(float64)
+    for x in data:
+        tl.append(x)
+    return len(tl)
+
+
+def typed_main():
+    """typed.List across the boundary and from Python, each backend with its own typed.List:
+
+      typed_in    pass a typed.List of n floats (made beforehand) to a compiled sum: no conversion
+                  (cpython: the same loop over a Python list)
+      typed_fill  append n floats to an empty typed.List from Python, one append call each
+                  (cpython: a Python list)
+    """
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    o, _ = ap.parse_known_args()
+    import ember
+    import ember.typed
+    mods = {"cpython": None, "ember": ember}
+    try:
+        import numba
+        import numba.typed
+        warnings.simplefilter("ignore")
+        mods["numba"] = numba
+    except ImportError:
+        pass
+    data = [i * 0.25 for i in range(o.n)]
+    plain = type("PlainList", (), {"empty_list": staticmethod(lambda t: [])})
+    print(f"typed containers, n={o.n}, best of {o.repeat}, ms")
+    for name in ("typed_in", "typed_fill"):
+        times, results = {}, {}
+        for b, mod in mods.items():
+            if name == "typed_in":
+                f = list_in if mod is None else mod.njit(list_in)
+                times[b], results[b] = best(f, (data if mod is None else mod.typed.List(data),), o.repeat)
+            else:
+                args = (plain, None, data) if mod is None else (mod.typed.List, mod.types.float64, data)
+                times[b], results[b] = best(typed_fill, args, o.repeat)
+        for b, r in results.items():
+            assert r == results["cpython"], f"{name}: {b} disagrees"
+        ratio = times["numba"] / times["ember"] if "numba" in times else float("nan")
+        print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in mods) + f"{ratio:13.2f}")
+
+
 if __name__ == "__main__":
     main()
+    typed_main()

@@ -886,7 +886,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildInsertValue(L->b, v, L->vals[in->args[i]], (unsigned)i, "");
         break;
     case IR_GETITEM:
-        if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
+        if (!ty_is_runtime(vt(L, in->id))) v = LLVMGetPoison(L->i8);   /* types.float64[:]: a type, no value */
+        else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);

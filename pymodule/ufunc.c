@@ -41,9 +41,21 @@ static PyObject *describe(const Type *t) {
     }
     case TY_NONE: case TY_BOOL: case TY_INT64: case TY_UINT64: case TY_FLOAT64: case TY_COMPLEX128:
         return Py_BuildValue("(ss)", "scalar", t->name);
-    default:
-        return PyErr_Format(PyExc_TypeError, "%s is not a type a signature can name", t->name);
+    case TY_STR:
+        return Py_BuildValue("(s)", "str");
+    case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */
+        if (!t->typed || !ty_is_complete(t)) break;
+        PyObject *k = describe(t->elems[0]), *v = k && t->kind == TY_DICT ? describe(t->elems[1]) : NULL;
+        if (!k || (t->kind == TY_DICT && !v)) {
+            Py_XDECREF(k);
+            return NULL;
+        }
+        return t->kind == TY_LIST ? Py_BuildValue("(sN)", "ListType", k) : Py_BuildValue("(sNN)", "DictType", k, v);
     }
+    default:
+        break;
+    }
+    return PyErr_Format(PyExc_TypeError, "%s is not a type a signature can name", t->name);
 }
 
 static PyObject *m_describe_type(PyObject *self, PyObject *arg) {

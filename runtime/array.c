@@ -92,14 +92,6 @@ void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns) {
     *overruns = atomic_load(&n_overruns);
 }
 
-/* The array value's fields (see types.h). */
-typedef struct RtArray {
-    RtBlock *meminfo;
-    PyObject *parent;
-    char *data;
-    int64_t dims[];   /* shape[ndim] then strides[ndim] */
-} RtArray;
-
 void rt_release(const Type *t, void *p) {
     if (t->kind == TY_ARRAY) {
         rt_block_decref(((RtArray *)p)->meminfo);
@@ -388,6 +380,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
+    if (!t && (t = rt_typeof_typed(v))) return t;
     if (!t && PyList_Check(v)) return rt_typeof_list(v);
     if (!t && PyDict_Check(v)) return rt_typeof_dict(v);
     if (!t && PyAnySet_Check(v)) return rt_typeof_set(v);

@@ -22,9 +22,9 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         break;
     }
     case TY_LIST:
-        return rt_unbox_list(t, o, out);
+        return t->typed ? rt_unbox_typed(t, o, out) : rt_unbox_list(t, o, out);
     case TY_DICT:
-        return rt_unbox_dict(t, o, out);
+        return t->typed ? rt_unbox_typed(t, o, out) : rt_unbox_dict(t, o, out);
     case TY_SET:
         return rt_unbox_set(t, o, out);
     case TY_BOOL:
@@ -106,8 +106,8 @@ PyObject *rt_box(const Type *t, const void *p) {
     case TY_OPTIONAL:   /* {is T, T} */
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
         return rt_box(t->elems[1], (const char *)p + t->offsets[1]);
-    case TY_LIST: return rt_box_list(t, p);
-    case TY_DICT: return rt_box_dict(t, p);
+    case TY_LIST: return t->typed ? rt_box_typed(t, p) : rt_box_list(t, p);
+    case TY_DICT: return t->typed ? rt_box_typed(t, p) : rt_box_dict(t, p);
     case TY_SET: return rt_box_set(t, p);
     case TY_STR: {
         RtStr *s = *(RtStr *const *)p;

@@ -21,7 +21,7 @@ static int conversion_cost(const Type *from, const Type *to) {
         (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
         (to->unaligned || !from->unaligned))
         return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
-    if (ty_is_heap(from) && from->kind == to->kind) {   /* a list, dict or set converts item by item */
+    if (ty_is_heap(from) && from->kind == to->kind && !from->typed && !to->typed) {   /* a list, dict or set converts item by item */
         int total = 1;
         for (int i = 0; i < from->n; i++) {
             int c = conversion_cost(from->elems[i], to->elems[i]);
@@ -70,7 +70,7 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
 static void release_args(const Type *const *types, int n, PyObject *const *args, void **ptrs, bool reflect) {
     for (int i = 0; i < n; i++) {
         if (!ty_has_refs(types[i])) continue;
-        if (reflect && types[i]->kind == TY_LIST) rt_reflect_list(types[i], args[i], ptrs[i]);
+        if (reflect && types[i]->kind == TY_LIST && !types[i]->typed) rt_reflect_list(types[i], args[i], ptrs[i]);
         rt_release(types[i], ptrs[i]);
     }
 }

@@ -376,3 +376,5 @@ PyObject *rt_box_set(const Type *t, const void *p) {
     rt_dict_decref(t, d);
     return r;
 }
+
+void rt_dict_key(const Type *kt, const void *value, void *key) { canonical_key(kt, value, key); }

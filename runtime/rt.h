@@ -57,6 +57,13 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the erro
 void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
+/* The array value's fields (see types.h). */
+typedef struct RtArray {
+    RtBlock *meminfo;
+    PyObject *parent;
+    char *data;
+    int64_t dims[];   /* shape[ndim] then strides[ndim] */
+} RtArray;
 void rt_release(const Type *t, void *p);          /* drop the references a value holds */
 void rt_retain(const Type *t, void *p);           /* take one more of each */
 bool rt_block_release_last(RtBlock *b);          /* drop a reference: true when it was the last */
@@ -158,6 +165,13 @@ PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the re
 const Type *rt_typeof_set(PyObject *v);                    /* sets: dicts of key -> None */
 int rt_unbox_set(const Type *t, PyObject *o, void *out);
 PyObject *rt_box_set(const Type *t, const void *p);
+void rt_dict_key(const Type *kt, const void *value, void *key);   /* a key as the table compares it */
+
+/* typed.c: ember.typed.List and Dict, the blocks of ListType/DictType values seen from Python */
+int rt_typed_init(PyObject *module);                 /* the base classes, into ember._ember */
+const Type *rt_typeof_typed(PyObject *v);            /* its ListType/DictType; NULL if not one */
+int rt_unbox_typed(const Type *t, PyObject *o, void *out);   /* the block itself, one more reference */
+PyObject *rt_box_typed(const Type *t, const void *p);        /* a List/Dict taking over the reference */
 
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */

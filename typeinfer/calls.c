@@ -104,6 +104,8 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     Py_XDECREF(dtname);
     PyErr_Clear();
     if (named_dt >= 0) return ty_dtype(named_dt);
+    if (!PyType_Check(obj) && PyObject_HasAttrString(obj, "_ember_typeref"))   /* types.float64[:], ListType(...) */
+        return ty_object(TY_TYPEREF, obj, 0);
     if (PyType_Check(obj) && !strncmp(((PyTypeObject *)obj)->tp_name, "numpy.", 6)) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);
@@ -284,6 +286,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
             if (!strcmp(attr, flags[i])) return ty_bool;
         return UNSUP(in, "array flag '%s' is not supported", attr), NULL;
     }
+    if (recv->kind == TY_FUNCTION && (recv->builtin == BI_TYPED_LIST || recv->builtin == BI_TYPED_DICT))
+        return ti_typed_getattr(ti, in, recv);
     if (recv->kind == TY_FUNCTION && ti_is_ufunc(recv->builtin)) {   /* np.add.reduce & co */
         static const char *const methods[] = {"reduce", "accumulate", "outer", "at", NULL};
         for (int i = 0; methods[i]; i++)
@@ -809,6 +813,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     case TY_METHOD: {
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_FUNCTION && (callee->recv->builtin == BI_TYPED_LIST || callee->recv->builtin == BI_TYPED_DICT))
+            return ti_type_typed_call(ti, in, callee->recv->builtin, callee->attr, args, nargs);
         if (callee->recv->kind == TY_FUNCTION) return ti_type_ufunc_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_LIST) return ti_type_list_method(ti, in, callee, args, nargs, changed);
         if (callee->recv->kind == TY_DICT) return ti_type_dict_method(ti, in, callee, args, nargs, changed);

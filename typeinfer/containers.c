@@ -27,6 +27,8 @@ static bool storable(const Type *t) {
     return true;
 }
 
+bool ti_storable(const Type *t) { return storable(t); }
+
 /* The type value `v` of type `from` takes when stored into a list of `elem`: elem, or NULL. */
 static bool converts(const Type *from, const Type *elem) {
     if (from == elem) return true;
@@ -58,8 +60,8 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
     }
     case IR_GETITEM: {   /* an item of a list of lists, a value of a dict */
         const Type *c = ti->vtypes[in->args[0]];
-        if (c && c->kind == TY_LIST) return ti_refine(ti, in->args[0], ty_list(t), changed);
-        if (c && c->kind == TY_DICT) return ti_refine(ti, in->args[0], ty_dict(c->elems[0], t), changed);
+        if (c && c->kind == TY_LIST) return ti_refine(ti, in->args[0], ty_list_like(c, t), changed);
+        if (c && c->kind == TY_DICT) return ti_refine(ti, in->args[0], ty_dict_like(c, c->elems[0], t), changed);
         break;
     }
     case IR_GETATTR:   /* a method's receiver */
@@ -78,7 +80,8 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
 
 /* Refine list value `recv` (an argument position of `in`) to hold values of type x. */
 static int want_elem(TypeInfo *ti, int recv, const Type *x, bool *changed) {
-    return ti_refine(ti, recv, ty_list(x == ty_bool || ty_is_number(x) ? x : x), changed);
+    const Type *l = ti->vtypes[recv];   /* the list, or its method */
+    return ti_refine(ti, recv, ty_list_like(l && l->kind == TY_METHOD ? l->recv : l, x), changed);
 }
 
 const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
@@ -282,7 +285,7 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
 bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
     switch (bid) {
     case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
-    case BI_DICT: case BI_SET: case BI_NP_ASARRAY: return true;
+    case BI_DICT: case BI_SET: case BI_NP_ASARRAY: case BI_TYPED_LIST: case BI_TYPED_DICT: return true;
     case BI_NP_ARRAY: return nargs == 1 && args[0]->kind == TY_LIST;
     case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
@@ -293,6 +296,7 @@ bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *name = ti_builtins[bid].name;
     int npos = nargs - in->nkw;
+    if (bid == BI_TYPED_LIST || bid == BI_TYPED_DICT) return ti_type_typed_call(ti, in, bid, NULL, args, nargs);
     if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
     if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
@@ -363,10 +367,10 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
 /* ---- the last step ------------------------------------------------------------------ */
 static const Type *complete(const Type *t) {
     if (!t || ty_is_complete(t)) return t;
-    if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_LIST) return ty_list_like(t, t->elems[0] ? complete(t->elems[0]) : ty_int64);
     if (t->kind == TY_SET) return ty_set(t->elems[0] ? complete(t->elems[0]) : ty_int64);
     if (t->kind == TY_DICT)
-        return ty_dict(t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
+        return ty_dict_like(t, t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
     if (t->kind == TY_TUPLE) {
         const Type *e[64];
         for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
@@ -388,6 +392,12 @@ void ti_complete_types(TypeInfo *ti) {
         ci->ret = complete(ci->ret);
         for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);   /* (strings.c: -1) */
     }
+    for (int v = 0; v < ti->fn->ninstrs; v++) {   /* `dict()`, `List()`: make what the value was refined to */
+        CallInfo *ci = ti->calls[v];
+        if (ci && ci->kind == CALL_BUILTIN && (ci->builtin == LB_LIST || ci->builtin == LB_DICT || ci->builtin == LB_SET) &&
+            ci->ret && ti->vtypes[v] && ti->vtypes[v]->kind == ci->ret->kind)
+            ci->ret = ti->vtypes[v];
+    }
 }
 
 /* ---- dicts ---------------------------------------------------------------------------
@@ -395,7 +405,7 @@ void ti_complete_types(TypeInfo *ti) {
  * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
  * Keys: bool, int64, uint64, float64 and tuples of them; values: anything a list holds. */
 static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
-    return ti_refine(ti, recv, ty_dict(d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
+    return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
 }
 
 static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {

@@ -131,6 +131,7 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
     if (a == ty_str || (a == ty_strlist && (ty_is_int(idx) || idx == ty_bool))) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
+    if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -455,7 +456,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_LISTAPPEND: {
         if (args[0]->kind != TY_LIST) return ERR(in, "internal: LIST_APPEND to %s", args[0]->name);
         const Type *e = args[0]->elems[0];
-        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list(args[1]), changed);
+        if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list_like(args[0], args[1]), changed);
         if (ty_unify(e, args[1]) != e)
             return ERR(in, "cannot append %s to %s", args[1]->name, args[0]->name);
         return 0;

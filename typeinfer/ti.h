@@ -156,6 +156,11 @@ bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of b
 
 /* calls.c */
 int ti_init_builtins(void);
+/* typed.c: ember.typed.List and Dict in compiled code (bid BI_TYPED_LIST or BI_TYPED_DICT;
+ * method NULL for the class called, else "empty_list" / "empty") */
+const Type *ti_typed_getattr(TypeInfo *ti, Instr *in, const Type *cls);
+int ti_type_typed_call(TypeInfo *ti, Instr *in, int bid, const char *method, const Type **args, int nargs);
+const Type *ti_array_typeref(TypeInfo *ti, Instr *in, const Type *dtype, const Type *idx);   /* types.float64[:, ::1] */
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in);
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
 PyObject *ti_example_value(const Type *t);
@@ -193,6 +198,7 @@ enum { LIST_OPS = 3000,
        LB_NP_ARRAY, LB_SAME };   /* np.array/np.asarray of a list; np.asarray of an array (itself) */
 
 /* containers.c */
+bool ti_storable(const Type *t);   /* what a list may hold (and a dict as its values) */
 int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
 const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
 const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);

@@ -280,11 +280,15 @@ bool ty_is_hashable(const Type *t) {
     return true;
 }
 
-const Type *ty_dict(const Type *key, const Type *value) {
+static const Type *dict_type(const Type *key, const Type *value, bool typed) {
     for (int i = 0; i < ntable; i++)
-        if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value) return table[i];
+        if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value &&
+            table[i]->typed == typed)
+            return table[i];
     char name[2200];
-    snprintf(name, sizeof name, "dict(%s, %s)", key ? key->name : "undefined", value ? value->name : "undefined");
+    const char *k = key ? key->name : "undefined", *v = value ? value->name : "undefined";
+    if (typed) snprintf(name, sizeof name, "DictType[%s,%s]", k, v);
+    else snprintf(name, sizeof name, "dict(%s, %s)", k, v);
     const Type **e = calloc(2, sizeof(Type *));
     if (!e) return NULL;
     e[0] = key;
@@ -293,7 +297,15 @@ const Type *ty_dict(const Type *key, const Type *value) {
     if (!t) return NULL;
     t->n = 2;
     t->elems = e;
+    t->typed = typed;
     return t;
+}
+
+const Type *ty_dict(const Type *key, const Type *value) { return dict_type(key, value, false); }
+const Type *ty_typed_dict(const Type *key, const Type *value) { return dict_type(key, value, true); }
+
+const Type *ty_dict_like(const Type *like, const Type *key, const Type *value) {
+    return dict_type(key, value, like && like->typed);
 }
 
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
@@ -304,11 +316,11 @@ void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
     *entry_size = (off + v->size + 7) / 8 * 8;
 }
 
-const Type *ty_list(const Type *elem) {
+static const Type *list_type(const Type *elem, bool typed) {
     for (int i = 0; i < ntable; i++)
-        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem) return table[i];
+        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem && table[i]->typed == typed) return table[i];
     char name[1100];
-    snprintf(name, sizeof name, "list(%s)", elem ? elem->name : "undefined");
+    snprintf(name, sizeof name, typed ? "ListType[%s]" : "list(%s)", elem ? elem->name : "undefined");
     const Type **e = calloc(1, sizeof(Type *));
     if (!e) return NULL;
     e[0] = elem;
@@ -316,8 +328,13 @@ const Type *ty_list(const Type *elem) {
     if (!t) return NULL;
     t->n = 1;
     t->elems = e;
+    t->typed = typed;
     return t;
 }
+
+const Type *ty_list(const Type *elem) { return list_type(elem, false); }
+const Type *ty_typed_list(const Type *elem) { return list_type(elem, true); }
+const Type *ty_list_like(const Type *like, const Type *elem) { return list_type(elem, like && like->typed); }
 
 bool ty_is_complete(const Type *t) {
     if (!t) return false;
@@ -347,9 +364,9 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
             return table[i];
     const char *prefix = kind == TY_MODULE ? "Module" : kind == TY_FUNCTION ? "Function"
                        : kind == TY_DISPATCHER ? "Dispatcher" : kind == TY_INNERFUNC ? "InnerFunction"
-                       : kind == TY_HOOKED ? "Callable" : "ExceptionClass";
+                       : kind == TY_HOOKED ? "Callable" : kind == TY_TYPEREF ? "TypeRef" : "ExceptionClass";
     PyObject *qn = PyObject_GetAttrString(obj, kind == TY_INNERFUNC ? "co_qualname"
-                                               : kind == TY_MODULE ? "__name__" : "__qualname__");
+                                               : kind == TY_MODULE ? "__name__" : kind == TY_TYPEREF ? "name" : "__qualname__");
     const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
     if (!s && kind == TY_DISPATCHER) {
         Py_XDECREF(qn);
@@ -515,7 +532,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
-    case TY_DTYPE:
+    case TY_DTYPE: case TY_TYPEREF:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);
@@ -573,10 +590,11 @@ const Type *ty_unify(const Type *a, const Type *b) {
     }
     if (a->kind == TY_LIST && b->kind == TY_LIST) {   /* invariant: only an undefined element type gives way */
         const Type *x = a->elems[0], *y = b->elems[0];
+        if (a->typed != b->typed) return NULL;
         if (!x || !y) return x ? a : b;
         if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
             const Type *u = ty_unify(x, y);
-            return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list(u) : NULL;
+            return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list_like(a, u) : NULL;
         }
         return NULL;
     }
@@ -584,6 +602,7 @@ const Type *ty_unify(const Type *a, const Type *b) {
         return !a->elems[0] || !b->elems[0] ? (a->elems[0] ? a : b) : NULL;
     if (a->kind == TY_DICT && b->kind == TY_DICT) {   /* invariant, as lists */
         const Type *u[2];
+        if (a->typed != b->typed) return NULL;
         for (int i = 0; i < 2; i++) {
             const Type *x = a->elems[i], *y = b->elems[i];
             if (!x || !y) { u[i] = x ? x : y; continue; }
@@ -592,7 +611,7 @@ const Type *ty_unify(const Type *a, const Type *b) {
             if (!lu) return NULL;
             u[i] = lu->elems[0];
         }
-        return ty_dict(u[0], u[1]);
+        return ty_dict_like(a, u[0], u[1]);
     }
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
@@ -749,6 +768,21 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (*s != ')') { snprintf(err, errlen, "expected ')'"); return NULL; }
         *end = s + 1;
         return ty_tuple(count, elems);
+    }
+    int tparts = n == 8 && !strncmp(start, "ListType", 8) ? 1 : n == 8 && !strncmp(start, "DictType", 8) ? 2 : 0;
+    if (tparts && *skip_ws(s) == '[') {   /* ListType[T], DictType[K,V] (Numba adds <iv=None>): typed containers */
+        const Type *parts[2];
+        s = skip_ws(s) + 1;
+        for (int i = 0; i < tparts; i++) {
+            if (!(parts[i] = ty_parse(s, &s, err, errlen))) return NULL;
+            s = skip_ws(s);
+            if (*s != (i + 1 < tparts ? ',' : ']')) { snprintf(err, errlen, "expected '%c' in %.*s[...]", i + 1 < tparts ? ',' : ']', (int)n, start); return NULL; }
+            s++;
+        }
+        if (!strncmp(s, "<iv=None>", 9)) s += 9;
+        *end = s;
+        if (tparts == 1) return ty_typed_list(parts[0]);
+        return ty_is_hashable(parts[0]) ? ty_typed_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
     }
     int nparts = n == 4 && !strncmp(start, "list", 4) ? 1 : n == 3 && !strncmp(start, "set", 3) ? 1
                : n == 4 && !strncmp(start, "dict", 4) ? 2 : 0;

@@ -38,6 +38,7 @@ typedef enum {
     TY_CFUNC,       /* a C function (obj: its ctypes or cffi object): C signature `attr`, symbol `cname` */
     TY_HOOKED,      /* an object that gives the Dispatcher to call for the arguments (obj.__ember_dispatcher__: @stencil) */
     TY_RNG,         /* a numpy.random.Generator: at run time a pointer to its bit generator (runtime/rng.c) */
+    TY_TYPEREF,     /* an ember.types type object used as a value (List.empty_list(types.float64[:])): obj */
     TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
                        out as the tuple elems {bool (is T), T}; T has no references */
     TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
@@ -95,6 +96,8 @@ struct Type {
     bool unaligned;          /* TY_ARRAY: the data may not be aligned to the element (np.frombuffer at
                               * an odd offset, a field of a packed record): codegen marks the
                               * compile's loads and stores align 1 and gives runtime helpers copies */
+    bool typed;              /* TY_LIST, TY_DICT: an ember.typed List or Dict, which crosses into Python
+                              * as the block itself (runtime/typed.c), not converted */
 };
 
 /* The intern table and the common types. ember._ember owns the one instance; ember._embercc,
@@ -169,6 +172,12 @@ bool ty_has_refs(const Type *t);          /* holds references: arrays, strings, 
 const Type *ty_list(const Type *elem);
 const Type *ty_dict(const Type *key, const Type *value);   /* either NULL while not known */
 const Type *ty_set(const Type *key);   /* NULL while not known */
+/* typed.List / typed.Dict (Numba's ListType[T], DictType[K,V]): laid out and used as lists and
+ * dicts; only the boundary differs. The _like forms keep `like`'s kind of container. */
+const Type *ty_typed_list(const Type *elem);
+const Type *ty_typed_dict(const Type *key, const Type *value);
+const Type *ty_list_like(const Type *like, const Type *elem);
+const Type *ty_dict_like(const Type *like, const Type *key, const Type *value);
 bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
 bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
 /* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset

@@ -11,7 +11,7 @@ types go straight to machine code. `import ember as numba` works for the subset 
 """
 import os as _os
 
-from ember import errors, _pickle, types
+from ember import errors, _pickle, types, typed
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
 from ember.types import (void, none, boolean, bool_, b1, int8, int16, int32, int64, intp, int_, uint8, uint16,
@@ -20,7 +20,7 @@ from ember.types import (void, none, boolean, bool_, b1, int8, int16, int32, int
 
 __version__ = "0.1.0"
 __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
-           "set_num_threads", "get_thread_id", "types", "vectorize", "guvectorize", "cfunc", "carray", "farray",
+           "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
            "optional"]

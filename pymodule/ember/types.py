@@ -20,11 +20,14 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "Tuple", "BaseTuple", "Optional", "CPointer", "Signature", "optional", "void", "none", "boolean",
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
-           "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name"]
+           "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
+           "DictType", "unicode_type"]
 
 
 class Type:
     """A type ember can name. Calling one makes a signature: float64(int64, float64[:])."""
+
+    _ember_typeref = True   # compiled code reads a type object as the type it names (typeinfer/typed.c)
 
     def __init__(self, name):
         self.name = name
@@ -171,6 +174,23 @@ class Tuple(BaseTuple):
         return len(self.types)
 
 
+class ListType(Type):
+    """ListType(float64): the type of an ember.typed.List of that item type."""
+
+    def __init__(self, item_type):
+        self.item_type = self.dtype = _check(item_type, "a List's item type")
+        super().__init__(f"ListType[{self.item_type}]")
+
+
+class DictType(Type):
+    """DictType(int64, float64): the type of an ember.typed.Dict of those key and value types."""
+
+    def __init__(self, key_type, value_type):
+        self.key_type = _check(key_type, "a Dict's key type")
+        self.value_type = _check(value_type, "a Dict's value type")
+        super().__init__(f"DictType[{self.key_type},{self.value_type}]")
+
+
 class Optional(Type):
     """optional(float64): the type or None. A type object only: signatures cannot use it yet."""
 
@@ -264,6 +284,7 @@ class VoidPtr(CPointer):
 
 
 voidptr = VoidPtr()
+unicode_type = Type("unicode_type")   # str
 
 
 def _build(desc):
@@ -273,6 +294,12 @@ def _build(desc):
     if kind == "array":
         _, dtype, ndim, layout, readonly, unaligned = desc
         return Array(_SCALARS[dtype], ndim, layout, readonly, not unaligned)
+    if kind == "str":
+        return unicode_type
+    if kind == "ListType":
+        return ListType(_build(desc[1]))
+    if kind == "DictType":
+        return DictType(_build(desc[1]), _build(desc[2]))
     return Tuple([_build(d) for d in desc[1]])
 
 
