@@ -105,8 +105,6 @@ void rt_release(const Type *t, void *p) {
         rt_block_decref(((RtArray *)p)->meminfo);
     } else if (t->kind == TY_STR) {
         rt_block_decref(*(RtBlock **)p);
-    } else if (t->kind == TY_STRLIST) {
-        rt_strlist_decref(*(RtStrList **)p);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
     } else if (t->kind == TY_LIST) {
@@ -122,7 +120,7 @@ void rt_retain(const Type *t, void *p) {
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_retain(t->elems[i], (char *)p + t->offsets[i]);
-    } else if (ty_is_heap(t)) {
+    } else if (ty_is_heap(t) || t->kind == TY_STR) {
         RtBlock *b = *(RtBlock **)p;
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     }

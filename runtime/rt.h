@@ -88,19 +88,10 @@ typedef struct RtStr {
     int64_t hash;    /* CPython's hash, or -1 until computed */
 } RtStr;             /* the code points follow */
 #define RT_STR_IMMORTAL ((int64_t)1 << 60)
-/* str.split's result until ember has lists: a counted block {header, n, items} owning its items */
-typedef struct RtStrList {
-    int64_t refcnt, size;
-    void *alloc;
-    int64_t n;
-    RtStr *items[];
-} RtStrList;
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
 PyObject *rt_box_str(RtStr *s);            /* borrows s */
 RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */
-PyObject *rt_box_strlist(RtStrList *l);    /* takes over the reference */
-void rt_strlist_decref(RtStrList *l);
 int64_t ember_rt_str_hash(RtStr *s);
 bool ember_rt_str_eq(RtStr *a, RtStr *b);
 int32_t ember_rt_str_cmp(RtStr *a, RtStr *b);
@@ -128,6 +119,7 @@ void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_
 /* list.c: lists (types.h: TY_LIST) */
 typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
 RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
+int32_t ember_rt_list_sort(RtBlock *l, int64_t size, bool (*less)(const void *a, const void *b));   /* stable */
 int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
 void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
 void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */

@@ -437,7 +437,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_BOOL:
             NARGS(0, 1);
             if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                !ty_is_heap(args[0]) && args[0] != ty_str && args[0] != ty_strlist)
+                !ty_is_heap(args[0]) && args[0] != ty_str)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -469,7 +469,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_LEN:
             NARGS(1, 1);
-            if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0] != ty_strlist && args[0]->kind != TY_RANGE &&
+            if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0]->kind != TY_RANGE &&
                 !(args[0]->kind == TY_ARRAY && args[0]->ndim > 0))
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;

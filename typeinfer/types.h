@@ -45,7 +45,6 @@ typedef enum {
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
-    TY_STRLIST,     /* str.split's result until ember has lists: a pointer to a counted RtStrList */
     TY_NKINDS
 } TypeKind;
 
@@ -102,7 +101,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *strlist;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng;
 } TyState;
 
 extern TyState *ty_state;
@@ -120,7 +119,6 @@ extern TyState *ty_state;
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
        RNG_INTEGERS };
-#define ty_strlist (ty_state->strlist)
 #define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */
