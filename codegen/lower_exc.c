@@ -208,7 +208,7 @@ void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRe
     case TY_INT64: case TY_UINT64: w[0] = x; break;
     case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
     case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
-    case TY_STR: case TY_LIST: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
+    case TY_STR: case TY_LIST: case TY_DICT: case TY_SET: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
     case TY_COMPLEX128:
         w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
         w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");

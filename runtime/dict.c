@@ -37,15 +37,8 @@ static int64_t hash_int(int64_t v) {
 }
 
 static size_t align_of(const char *d) {   /* the alignment of the value whose letters start at d */
-    if (*d == '?') return 1;
-    if (*d != '(') return 8;
-    size_t a = 1;
-    int depth = 0;
-    for (const char *p = d; *p; p++) {
-        if (*p == '(') depth++;
-        else if (*p == ')') { if (--depth == 0) break; }
-        else if (*p != '?') a = 8;
-    }
+    size_t a;
+    rt_layout_measure(&d, &a);
     return a;
 }
 

@@ -243,16 +243,3 @@ PyObject *rt_box_list(const Type *t, const void *p) {
     }
     return r;
 }
-
-PyObject *rt_list_of_numbers(char letter, const void *block) {
-    const Type *e = letter == 'q' ? ty_int64 : letter == 'Q' ? ty_uint64 : letter == 'd' ? ty_float64
-                  : letter == '?' ? ty_bool : ty_complex128;
-    RtList *f = fields((RtBlock *)block);
-    PyObject *r = PyList_New((Py_ssize_t)f->len);
-    for (int64_t i = 0; r && i < f->len; i++) {
-        PyObject *v = rt_box(e, f->items + i * (int64_t)e->size);
-        if (!v) Py_CLEAR(r);
-        else PyList_SET_ITEM(r, i, v);
-    }
-    return r;
-}

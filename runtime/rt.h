@@ -127,7 +127,9 @@ const Type *rt_typeof_list(PyObject *v);           /* by its first item; NULL if
 int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (reflected after the call) */
 void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
 PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
-PyObject *rt_list_of_numbers(char letter, const void *block);   /* a copy (print): q Q d ? D elements */
+/* show.c: values in memory described by layout letters (ty_value_layout), as Python objects */
+size_t rt_layout_measure(const char **desc, size_t *align);   /* size in memory; advances desc past one value */
+PyObject *rt_value_at(const char **desc, const void *p);       /* a new object, a copy; advances desc */
 
 /* dict.c: dicts (types.h: TY_DICT). Generated code reads len (word 0), used (word 1) and
  * entries (word 5) of a dict block's data. */

@@ -340,9 +340,9 @@ static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
     int npos = nargs - in->nkw;
     char desc[512] = "";
     for (int i = 0; i < npos; i++)
-        if (ty_value_layout(args[i], desc, sizeof desc, true) < 0)
+        if (ty_value_layout(ti_complete(args[i]), desc, sizeof desc, true) < 0)   /* ({} stays empty: dict(int64, int64)) */
             return UNSUP(ti->fn->instrs[in->args[i + 1]], "print() of %s is not supported (numbers, None, strings, "
-                         "arrays, lists of numbers and tuples of them are)", args[i]->name);
+                         "arrays, and tuples, lists, dicts and sets of them are)", args[i]->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, npos + 3);
     if (!ci) return -1;
     ci->builtin = BI_PRINT;

@@ -376,32 +376,32 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
 }
 
 /* ---- the last step ------------------------------------------------------------------ */
-static const Type *complete(const Type *t) {
+const Type *ti_complete(const Type *t) {
     if (!t || ty_is_complete(t)) return t;
-    if (t->kind == TY_LIST) return ty_list(t->elems[0] ? complete(t->elems[0]) : ty_int64);
-    if (t->kind == TY_SET) return ty_set(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_LIST) return ty_list(t->elems[0] ? ti_complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_SET) return ty_set(t->elems[0] ? ti_complete(t->elems[0]) : ty_int64);
     if (t->kind == TY_DICT)
-        return ty_dict(t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
+        return ty_dict(t->elems[0] ? ti_complete(t->elems[0]) : ty_int64, t->elems[1] ? ti_complete(t->elems[1]) : ty_int64);
     if (t->kind == TY_TUPLE) {
         const Type *e[64];
-        for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
+        for (int i = 0; i < t->n && i < 64; i++) e[i] = ti_complete(t->elems[i]);
         return ty_tuple(t->n, e);
     }
-    if (t->kind == TY_METHOD) return ty_method(complete(t->recv), t->attr);
-    if (t->kind == TY_ITER) return ty_iter(complete(t->iter_of));
+    if (t->kind == TY_METHOD) return ty_method(ti_complete(t->recv), t->attr);
+    if (t->kind == TY_ITER) return ty_iter(ti_complete(t->iter_of));
     return t;
 }
 
 /* Lists that never got an element: list(int64), so that lowering sees only complete types. */
 void ti_complete_types(TypeInfo *ti) {
-    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = complete(ti->vtypes[v]);
-    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = complete(ti->vartypes[v]);
-    ti->ret = complete(ti->ret);
+    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = ti_complete(ti->vtypes[v]);
+    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = ti_complete(ti->vartypes[v]);
+    ti->ret = ti_complete(ti->ret);
     for (int v = 0; v < ti->fn->ninstrs; v++) {
         CallInfo *ci = ti->calls[v];
         if (!ci) continue;
-        ci->ret = complete(ci->ret);
-        for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);   /* (strings.c: -1) */
+        ci->ret = ti_complete(ci->ret);
+        for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = ti_complete(ci->params[i]);   /* (strings.c: -1) */
     }
 }
 

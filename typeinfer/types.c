@@ -447,12 +447,13 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     case TY_STR: desc[at] = 's'; break;
     case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
     case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
-    case TY_LIST: {   /* print only, as arrays: L and the element's letter, one word pointing at the block */
-        const Type *e = t->elems[0];
-        if (!arrays || !e || !ty_is_number(e)) return -1;
-        desc[at] = 'L';
-        desc[at + 1] = e == ty_int64 ? 'q' : e == ty_uint64 ? 'Q' : e == ty_float64 ? 'd' : e == ty_bool ? '?' : 'D';
-        desc[at + 2] = 0;
+    case TY_LIST: case TY_DICT: case TY_SET: {   /* print only, as arrays: L, M or S and the element's letters
+                                                   * (a dict's key's and value's), one word pointing at the block */
+        if (!arrays || !t->elems[0] || !t->elems[1 - (t->kind == TY_LIST)]) return -1;
+        desc[at] = t->kind == TY_LIST ? 'L' : t->kind == TY_DICT ? 'M' : 'S';
+        desc[at + 1] = 0;
+        if (ty_value_layout(t->elems[0], desc, len, true) < 0) return -1;
+        if (t->kind == TY_DICT && ty_value_layout(t->elems[1], desc, len, true) < 0) return -1;
         return 1;
     }
     case TY_ARRAY:

@@ -134,8 +134,9 @@ const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol);
  * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
  * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str (an RtStr pointer; in an
  * exception's args, a reference the exception owns), N None (no word),
- * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
- * at its value) and the words it takes; -1 if it cannot be packed. */
+ * (...) tuple, and with `arrays` (print) A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word
+ * pointing at its value, and L, M, S a list, dict or set, one word holding its block, followed
+ * by its elements' letters: runtime/show.c) and the words it takes; -1 if it cannot be packed. */
 int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
 /* A Dispatcher going away: drop its type and every type made of it from the table (a
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
