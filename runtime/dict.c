@@ -74,10 +74,15 @@ static int64_t hash_at(const char **d, const char *key, size_t *off) {
 }
 
 static int64_t key_hash(const char *desc, const void *key) {
-    if (desc[0] == 'q' && !desc[1]) {   /* the common key, without walking the letters */
+    if (desc[0] == 'q' && !desc[1]) {   /* the common keys, without walking the letters */
         int64_t v;
         memcpy(&v, key, 8);
         return hash_int(v);
+    }
+    if (desc[0] == 's' && !desc[1]) {
+        RtStr *s;
+        memcpy(&s, key, 8);
+        return ember_rt_str_hash(s);
     }
     size_t off = 0;
     return hash_at(&desc, key, &off);
@@ -107,6 +112,11 @@ static void find_strs(const char **d, size_t *off, KeyStrs *ks) {
 
 static void key_strs(const char *desc, KeyStrs *ks) {
     ks->n = 0;
+    if (desc[0] == 's' && !desc[1]) {   /* a str key */
+        ks->n = 1;
+        ks->off[0] = 0;
+        return;
+    }
     if (!strchr(desc, 's')) return;
     size_t off = 0;
     find_strs(&desc, &off, ks);
@@ -120,6 +130,7 @@ static RtStr *str_at(const char *key, size_t off) {
 
 /* Equal keys of ksize bytes: strings by contents, the bytes between them as bytes. */
 static bool keys_equal(const KeyStrs *ks, const char *a, const char *b, int64_t ksize) {
+    if (ksize == 8 && ks->n == 1) return ember_rt_str_eq(str_at(a, 0), str_at(b, 0));
     size_t from = 0;
     for (int i = 0; i < ks->n; i++) {
         size_t at = ks->off[i];

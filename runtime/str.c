@@ -45,7 +45,7 @@ static RtStr *str_new(int64_t len, int kind) {
         ember_rt_raise("builtins:MemoryError", "string too long");
         return NULL;
     }
-    RtStr *s = (RtStr *)ember_rt_block_alloc((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
+    RtStr *s = (RtStr *)rt_block_alloc_small((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
     if (!s) return NULL;
     s->len = len;
     s->kind = kind;
@@ -420,16 +420,14 @@ RtBlock *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
         return NULL;
     }
     if (maxsplit < 0) maxsplit = INT64_MAX;
-    /* an upper bound on the parts: every split point is a separator */
-    int64_t cap = (sep ? s->len / sep->len : (s->len + 1) / 2) + 1;
-    if (maxsplit < cap - 1) cap = maxsplit + 1;
-    RtBlock *l = ember_rt_list_new((int64_t)sizeof(RtStr *), cap);
+    /* the list grows by doubling: an upper bound on the parts (one per two characters) would
+     * touch pages of memory never used for ordinary text */
+    RtBlock *l = ember_rt_list_new((int64_t)sizeof(RtStr *), 8);
     if (!l) return NULL;
     RtList *f = ember_rt_block_data(l);
-    RtStr **items = (RtStr **)f->items;
     int64_t i = 0, n = s->len;
-#define PUSH(a, b) do { RtStr *part_ = str_take(s, (a), 1, (b) - (a)); \
-        if (!part_) { free_parts(l); return NULL; } items[f->len++] = part_; } while (0)
+#define PUSH(a, b) do { RtStr *part_ = f->len < f->cap || !ember_rt_list_grow(l, 8, f->len + 1) ? str_take(s, (a), 1, (b) - (a)) : NULL; \
+        if (!part_) { free_parts(l); return NULL; } ((RtStr **)f->items)[f->len++] = part_; } while (0)
     if (sep) {
         int64_t splits = 0;
         for (int64_t j; splits < maxsplit && (j = search(s, sep, i, INT64_MAX, false)) >= 0; splits++) {
