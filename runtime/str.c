@@ -50,7 +50,7 @@ static RtStr *str_new(int64_t len, int kind) {
     s->len = len;
     s->kind = kind;
     s->hash = -1;
-    memset(DATA(s) + len * kind, 0, (size_t)kind);
+    put(s, len, 0);   /* the terminating zero */
     return s;
 }
 
@@ -87,6 +87,12 @@ static RtStr *char_str(uint32_t c) {
 /* A string of the code points of src[start + k*step] (k < n), in its canonical kind. */
 static RtStr *str_take(const RtStr *src, int64_t start, int64_t step, int64_t n) {
     uint32_t maxchar = 0;
+    if (src->kind == 1 && n > 1) {   /* latin-1 text stays latin-1: no scan */
+        RtStr *s = str_new(n, 1);
+        if (s && step == 1) memcpy(DATA(s), DATA(src) + start, (size_t)n);
+        else if (s) for (int64_t k = 0; k < n; k++) DATA(s)[k] = DATA(src)[start + k * step];
+        return s;
+    }
     for (int64_t k = 0; k < n; k++) {
         uint32_t c = cp(src, start + k * step);
         if (c > maxchar) maxchar = c;

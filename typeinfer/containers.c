@@ -167,7 +167,7 @@ const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b,
 }
 
 /* Lists compare as Python compares them: == and != on any element type that compares, the
- * orderings on numbers and tuples (the first difference decides, then the lengths). */
+ * orderings on numbers, strings and tuples (the first difference decides, then the lengths). */
 const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (a->kind == TY_LIST && b->kind == TY_LIST) {
         const Type *x = a->elems[0], *y = b->elems[0];
@@ -175,7 +175,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
         if (!x || !y || (ty_is_number(x) && ty_is_number(y) && (eq || (x != ty_complex128 && y != ty_complex128))) ||
             (eq && ty_unify(x, y) && x->kind != TY_ARRAY))
             return ty_bool;
-        if (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) return ty_bool;
+        if ((x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x == ty_str && y == ty_str)) return ty_bool;
     }
     if (in->imm == IRC_EQ || in->imm == IRC_NE) return ty_bool;   /* a list never equals a non-list */
     return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
