@@ -443,15 +443,18 @@ RtBlock *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
         PUSH(i, n);
     } else {
         int64_t splits = 0;
+        const unsigned char *bytes = s->kind == 1 ? DATA(s) : NULL;   /* latin-1 text read as bytes */
+#define SPACE_AT(k) is_space(bytes ? bytes[k] : cp(s, k))
         while (i < n) {
-            while (i < n && is_space(cp(s, i))) i++;
+            while (i < n && SPACE_AT(i)) i++;
             if (i == n) break;
             if (splits == maxsplit) {   /* the rest, its trailing whitespace kept (as CPython) */
                 PUSH(i, n);
                 break;
             }
             int64_t j = i;
-            while (j < n && !is_space(cp(s, j))) j++;
+            while (j < n && !SPACE_AT(j)) j++;
+#undef SPACE_AT
             PUSH(i, j);
             splits++;
             i = j;
