@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_STRLIST: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -211,7 +211,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     case TY_TUPLE: return LLVMConstInt(L->i1, t->n > 0, 0);
     case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
     case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
-    case TY_STR: case TY_STRLIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
+    case TY_STR: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -286,7 +286,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
 /* Iterator state: range {start, step, count, k, value}; tuple {tuple, k, value}; array {array,
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
-    if (iterable->kind == TY_STR || iterable->kind == TY_STRLIST) return cg_str_iter_type(L);
+    if (iterable->kind == TY_STR) return cg_str_iter_type(L);
     if (iterable->kind == TY_ARRAY) {
         const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
@@ -331,7 +331,7 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_DICT: case TY_SET:
         cg_dict_iter_init(L, it, v, state, st);
         return;
-    case TY_STR: case TY_STRLIST:
+    case TY_STR:
         cg_str_iter_init(L, it, v, state);
         return;
     case TY_ZIP:
@@ -360,7 +360,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
         return more;
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, state, st);
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR || it->kind == TY_STRLIST;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                        : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
@@ -382,7 +382,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
     LLVMValueRef kp = cg_field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
-    if (it->kind == TY_STR || it->kind == TY_STRLIST) {
+    if (it->kind == TY_STR) {
         cg_str_iter_step(L, it, state, k);
     } else if (arr) {
         LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
@@ -417,7 +417,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY: case TY_STR: case TY_STRLIST:
+    case TY_ARRAY: case TY_STR:
         return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_ZIP: {
@@ -597,6 +597,7 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
  * last position back: a select per position. */
 LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
     if (ta->kind == TY_LIST || tb->kind == TY_LIST) return cg_list_cmp(L, op, a, ta, b, tb);
+    if (ta == ty_str && tb == ty_str) return cg_str_cmp(L, op, a, b);
     if (ta->kind != TY_TUPLE) return cg_cmp_values(L, op, a, ta, b, tb);
     int n = ta->n < tb->n ? ta->n : tb->n;
     LLVMValueRef r = cg_cmp_values(L, op, i64c(L, ta->n), ty_int64, i64c(L, tb->n), ty_int64);
@@ -890,7 +891,7 @@ static int lower_instr(Lower *L, Instr *in) {
         else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
-        else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);
+        else if (vt(L, in->args[0]) == ty_str) v = cg_str_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:

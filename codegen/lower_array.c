@@ -95,8 +95,7 @@ static void incref_block(Lower *L, LLVMValueRef mi) {
 }
 
 /* Drop a reference to block mi of a value of type t; the last one frees it: an array's or a
- * string's memory, a list of strings (its strings too), a list, dict or set (their elements'
- * references first, lower_list.c). */
+ * string's memory, a list, dict or set (their elements' references first, lower_list.c). */
 static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
@@ -107,7 +106,7 @@ static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMPositionBuilderAtEnd(L->b, dofree);
     LLVMTypeRef pt = L->ptr;
     if (ty_is_heap(t)) cg_heap_free(L, mi, t);
-    else cg_call(L, t->kind == TY_STRLIST ? "ember_rt_strlist_free" : "ember_rt_block_free", L->voidt, &pt, &mi, 1);
+    else cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
@@ -137,11 +136,11 @@ static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
-/* Count each reference v of type t holds: arrays (their block), strings, lists of strings,
+/* Count each reference v of type t holds: arrays (their block), strings,
  * lists, dicts and sets (the pointer is the block), tuples and exception instances (their elements), caught
  * exceptions (the strings in their args, through the runtime). */
 static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
-    if (t->kind == TY_ARRAY || t->kind == TY_STR || t->kind == TY_STRLIST || ty_is_heap(t)) {
+    if (t->kind == TY_ARRAY || t->kind == TY_STR || ty_is_heap(t)) {
         LLVMValueRef mi = t->kind == TY_ARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
         if (inc) incref_block(L, mi);
         else decref_block(L, mi, t);
@@ -160,7 +159,7 @@ static bool frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
         CallInfo *ci = ti->calls[i];
-        if (t && (t == ty_str || t == ty_strlist || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY)))
+        if (t && (t == ty_str || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY)))
             return true;
         if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
     }

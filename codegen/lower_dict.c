@@ -8,9 +8,12 @@
  * runtime can compare keys as bytes.
  *
  * References, as for lists (lower_list.c): the dict owns one reference to each value that
- * holds references (keys never do); storing takes one, replacing or deleting drops the old,
- * pop() hands the dict's reference to its slot, and the drop function of the dict's type
- * (ember.drop.<type>) drops each live value's before freeing.
+ * holds references; storing takes one, replacing or deleting drops the old, pop() hands the
+ * dict's reference to its slot, and the drop function of the dict's type (ember.drop.<type>)
+ * drops each live entry's before freeing. Keys holding strings: the runtime takes the dict's
+ * reference when it makes an entry and drops it when it removes one (runtime/dict.c); popitem()
+ * and set.pop() take a reference to the key they return before removing it; clearing and
+ * freeing drop the keys' references here, as the values'.
  */
 #include "lower.h"
 #include <string.h>
@@ -223,16 +226,25 @@ static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body,
     cg_loop_end(L, &lc);
 }
 
-static void drop_value(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
-    cg_decref(L, load_value(L, dt, e), dt->elems[1]);
+static bool entries_hold_refs(const Type *dt) { return ty_has_refs(dt->elems[0]) || ty_has_refs(dt->elems[1]); }
+
+static void drop_entry(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
+    if (ty_has_refs(dt->elems[0])) cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), dt->elems[0]);
+    if (ty_has_refs(dt->elems[1])) cg_decref(L, load_value(L, dt, e), dt->elems[1]);
 }
 
-static void drop_values(Lower *L, const Type *dt, LLVMValueRef d) { each_entry(L, dt, d, drop_value, NULL); }
+static void drop_entries(Lower *L, const Type *dt, LLVMValueRef d) { each_entry(L, dt, d, drop_entry, NULL); }
 
 void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt) {
     LLVMTypeRef pt = L->ptr;
-    if (ty_has_refs(dt->elems[1])) cg_call_drop(L, p, dt, drop_values, "ember_rt_dict_free");
+    if (entries_hold_refs(dt)) cg_call_drop(L, p, dt, drop_entries, "ember_rt_dict_free");
     else cg_call(L, "ember_rt_dict_free", L->voidt, &pt, &p, 1);
+}
+
+/* Empty d, dropping what its entries hold. */
+static void clear(Lower *L, const Type *dt, LLVMValueRef d) {
+    if (entries_hold_refs(dt)) drop_entries(L, dt, d);
+    cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &d, 1);
 }
 
 /* ---- methods --------------------------------------------------------------------------- */
@@ -330,12 +342,13 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMPositionBuilderAtEnd(L->b, done);
         LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), "");
         LLVMValueRef v = load_value(L, dt, e);
+        if (ty_has_refs(dt->elems[0])) cg_incref(L, k, dt->elems[0]);   /* removing drops the dict's */
         char desc[128] = "";
         ty_value_layout(dt->elems[0], desc, sizeof desc, false);
         LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, dt->elems[0])), field(L, dt, e, 2)};
         rt_call3(L, "ember_rt_dict_remove", d, ka);
         LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, ci->ret)), k, 0, ""), v, 1, "");
-        return ty_has_refs(vt_) ? cg_own(L, r, ci->ret) : r;
+        return ty_has_refs(ci->ret) ? cg_own(L, r, ci->ret) : r;
     }
     case DM_UPDATE: {
         CopyEnv env = {dt, d};
@@ -353,8 +366,7 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         return env.out;
     }
     case DM_CLEAR:
-        if (ty_has_refs(vt_)) each_entry(L, dt, d, drop_value, NULL);
-        cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &d, 1);
+        clear(L, dt, d);
         break;
     case DM_COPY: {
         LLVMValueRef r = cg_own(L, new_dict(L, dt), dt);
@@ -483,14 +495,15 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
         LLVMValueRef i = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);   /* the first live entry */
         LLVMValueRef e = entry_ptr(L, st, s, i);
         LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, e, 2), "");
+        if (ty_has_refs(kt)) cg_incref(L, k, kt);   /* removing drops the set's */
         char desc[128] = "";
         ty_value_layout(kt, desc, sizeof desc, false);
         LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, kt)), field(L, st, e, 2)};
         rt_call3(L, "ember_rt_dict_remove", s, ka);
-        return k;
+        return ty_has_refs(kt) ? cg_own(L, k, kt) : k;
     }
     case SM_CLEAR:
-        cg_call(L, "ember_rt_dict_clear", L->voidt, &L->ptr, &s, 1);
+        clear(L, st, s);
         break;
     case SM_UPDATE:
         add_iter(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);

@@ -208,7 +208,7 @@ void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRe
     case TY_INT64: case TY_UINT64: w[0] = x; break;
     case TY_BOOL: w[0] = LLVMBuildZExt(L->b, x, L->i64, ""); break;
     case TY_FLOAT64: w[0] = LLVMBuildBitCast(L->b, x, L->i64, ""); break;
-    case TY_STR: case TY_LIST: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
+    case TY_STR: case TY_LIST: case TY_DICT: case TY_SET: w[0] = LLVMBuildPtrToInt(L->b, x, L->i64, ""); break;
     case TY_COMPLEX128:
         w[0] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->i64, "");
         w[1] = LLVMBuildBitCast(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->i64, "");
@@ -266,10 +266,12 @@ void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t) {
     LLVMBuildStore(L->b, LLVMConstNull(et), e);
     LLVMValueRef p = cg_field(L, et, e, 0);
     LLVMBuildStore(L->b, class_global(L, cg_exc_class_of_name(L, cls)), cg_field(L, ct, p, 0));
-    char desc[128] = "";
+    char desc[128] = "$";   /* '$': the args hold strings, references the record owns (runtime/error.c) */
     int words = ty_value_layout(t, desc, sizeof desc, false);
     if (words >= 0 && words <= TY_EXC_WORDS) {
-        LLVMBuildStore(L->b, cg_cstring(L, desc), cg_field(L, ct, p, 2));
+        bool strs = strchr(desc, 's') != NULL;
+        if (strs) cg_incref(L, x, t);
+        LLVMBuildStore(L->b, cg_cstring(L, strs ? desc : desc + 1), cg_field(L, ct, p, 2));
         int k = 0;
         cg_pack_value(L, cg_field(L, ct, p, 3), LLVMArrayType2(L->i64, TY_EXC_WORDS), x, t, &k);
     }

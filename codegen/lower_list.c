@@ -66,6 +66,29 @@ static void memmove_items(Lower *L, const Type *e, LLVMValueRef base, LLVMValueR
     cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, a, 4);
 }
 
+/* ---- helper functions -------------------------------------------------------------- */
+/* Lowering switched into the body of helper function f (internal, made on first use), and back. */
+typedef struct Outer { LLVMBuilderRef b; LLVMValueRef func; LLVMBasicBlockRef entry; } Outer;
+
+static LLVMValueRef enter_helper(Lower *L, const char *name, LLVMTypeRef ft, Outer *o) {
+    LLVMValueRef f = LLVMAddFunction(L->m, name, ft);
+    LLVMSetLinkage(f, LLVMInternalLinkage);
+    cg_set_fn_attrs(L, f);
+    *o = (Outer){L->b, L->func, L->entry_bb};
+    L->b = LLVMCreateBuilderInContext(L->c);
+    L->func = f;
+    L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    return f;
+}
+
+static void leave_helper(Lower *L, const Outer *o) {
+    LLVMDisposeBuilder(L->b);
+    L->b = o->b;
+    L->func = o->func;
+    L->entry_bb = o->entry;
+}
+
 /* ---- the drop function ------------------------------------------------------------- */
 /* Call the drop function of heap type t on p, made on first use: void ember.drop.<t>(p), which
  * runs body (dropping the elements' references) and then free_fn. */
@@ -74,24 +97,13 @@ void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const 
     const char *name = ctx_printf(L->ctx, "ember.drop.%s", t->name);
     LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
     if (!f) {
-        f = LLVMAddFunction(L->m, name, LLVMFunctionType(L->voidt, &pt, 1, 0));
-        LLVMSetLinkage(f, LLVMInternalLinkage);
-        cg_set_fn_attrs(L, f);
-        LLVMBuilderRef saved_b = L->b;
-        LLVMValueRef saved_f = L->func;
-        LLVMBasicBlockRef saved_entry = L->entry_bb;
-        L->b = LLVMCreateBuilderInContext(L->c);
-        L->func = f;
-        L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
-        LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+        Outer o;
+        f = enter_helper(L, name, LLVMFunctionType(L->voidt, &pt, 1, 0), &o);
         LLVMValueRef x = LLVMGetParam(f, 0);
         body(L, t, x);
         cg_call(L, free_fn, L->voidt, &pt, &x, 1);
         LLVMBuildRetVoid(L->b);
-        LLVMDisposeBuilder(L->b);
-        L->b = saved_b;
-        L->func = saved_f;
-        L->entry_bb = saved_entry;
+        leave_helper(L, &o);
     }
     LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, &p, 1, "");
 }
@@ -406,7 +418,29 @@ static void reverse_in_place(Lower *L, const Type *e, LLVMValueRef l) {
     cg_loop_end(L, &lc);
 }
 
+/* The comparison ember_rt_list_sort orders elements of type e by: i1 ember.<less|greater>.<e>(ptr a,
+ * ptr b), a < b (or a > b: reverse=True, still stable), made on first use. */
+static LLVMValueRef compare_fn(Lower *L, const Type *e, bool greater) {
+    const char *name = ctx_printf(L->ctx, "ember.%s.%s", greater ? "greater" : "less", e->name);
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
+    if (f) return f;
+    LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+    Outer o;
+    f = enter_helper(L, name, LLVMFunctionType(L->i1, pt, 2, 0), &o);
+    LLVMTypeRef et = cg_type(L, e);
+    LLVMValueRef a = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 0), ""), b = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 1), "");
+    LLVMBuildRet(L->b, cg_cmp_any(L, greater ? IRC_GT : IRC_LT, a, e, b, e));
+    leave_helper(L, &o);
+    return f;
+}
+
 static void sort_in_place(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef reverse) {
+    if (!ty_is_number(e)) {   /* strings, tuples: a stable merge sort by the generated comparison */
+        LLVMTypeRef pt[3] = {L->ptr, L->i64, L->ptr};
+        LLVMValueRef a[3] = {l, itemsize(L, e), LLVMBuildSelect(L->b, reverse, compare_fn(L, e, true), compare_fn(L, e, false), "")};
+        cg_check_status(L, cg_call(L, "ember_rt_list_sort", L->i32, pt, a, 3));
+        return;
+    }
     const char *fn = e == ty_float64 ? "ember_rt_sort_f8" : e == ty_bool ? "ember_rt_sort_b1"
                    : e == ty_uint64 ? "ember_rt_sort_u8" : "ember_rt_sort_i8";
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
@@ -440,9 +474,20 @@ static LLVMValueRef fold(Lower *L, const Type *it, LLVMValueRef x, LLVMValueRef 
     const Type *vt_ = ti_iter_value_type(it);
     /* min/max start from the first value */
     LLVMValueRef first = LLVMBuildICmp(L->b, LLVMIntEQ, c, i64c(L, 0), "");
-    LLVMValueRef next = step(L, a, v, vt_, rt);
-    if (count) next = LLVMBuildSelect(L->b, first, cg_cast(L, v, vt_, rt), next, "");
-    LLVMBuildStore(L->b, next, acc);
+    if (count && !ty_is_number(rt)) {   /* strings: no comparison with the empty start */
+        LLVMBasicBlockRef cmp = LLVMAppendBasicBlockInContext(L->c, L->func, "foldstep");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "foldnext");
+        LLVMBuildStore(L->b, cg_cast(L, v, vt_, rt), acc);
+        LLVMBuildCondBr(L->b, first, join, cmp);
+        LLVMPositionBuilderAtEnd(L->b, cmp);
+        LLVMBuildStore(L->b, step(L, a, v, vt_, rt), acc);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    } else {
+        LLVMValueRef next = step(L, a, v, vt_, rt);
+        if (count) next = LLVMBuildSelect(L->b, first, cg_cast(L, v, vt_, rt), next, "");
+        LLVMBuildStore(L->b, next, acc);
+    }
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, c, i64c(L, 1), ""), cnt);
     LLVMBuildBr(L->b, head);
     LLVMPositionBuilderAtEnd(L->b, done);
@@ -455,11 +500,11 @@ static LLVMValueRef step_sum(Lower *L, LLVMValueRef acc, LLVMValueRef v, const T
 }
 static LLVMValueRef step_min(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt) {
     LLVMValueRef x = cg_cast(L, v, vt_, rt);   /* Python's min keeps the first of equals and skips NaN ties */
-    return LLVMBuildSelect(L->b, cg_cmp_values(L, IRC_LT, x, rt, acc, rt), x, acc, "");
+    return LLVMBuildSelect(L->b, cg_cmp_any(L, IRC_LT, x, rt, acc, rt), x, acc, "");
 }
 static LLVMValueRef step_max(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt) {
     LLVMValueRef x = cg_cast(L, v, vt_, rt);
-    return LLVMBuildSelect(L->b, cg_cmp_values(L, IRC_GT, x, rt, acc, rt), x, acc, "");
+    return LLVMBuildSelect(L->b, cg_cmp_any(L, IRC_GT, x, rt, acc, rt), x, acc, "");
 }
 static LLVMValueRef step_any(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt) {
     return LLVMBuildOr(L->b, acc, cg_truth(L, v, vt_), "");

@@ -11,7 +11,7 @@
 #include "lower.h"
 #include <string.h>
 
-#define STR_LEN_OFFSET 24   /* RtStr.len; RtStrList.n sits at the same offset */
+#define STR_LEN_OFFSET 24   /* RtStr.len */
 #define STR_IMMORTAL ((long long)1 << 60)
 
 /* ---- values -------------------------------------------------------------------------------- */
@@ -121,15 +121,10 @@ LLVMValueRef cg_str_contains(Lower *L, Instr *in) {
     return in->imm ? LLVMBuildNot(L->b, r, "") : r;
 }
 
-/* s[i], s[a:b:c], or an item of a list of strings (borrowed: the list holds it). */
+/* s[i], s[a:b:c]. */
 LLVMValueRef cg_str_getitem(Lower *L, Instr *in) {
-    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
+    const Type *it = L->ti->vtypes[in->args[1]];
     LLVMValueRef a = L->vals[in->args[0]], i = L->vals[in->args[1]];
-    if (at == ty_strlist) {
-        LLVMValueRef n = cg_str_len(L, a), k = cg_wrap_index(L, cg_cast(L, i, it, ty_int64), n, false);
-        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, k, n, ""), "builtins:IndexError", "list index out of range");
-        return LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, a, LLVMBuildAdd(L->b, i64c(L, 32), LLVMBuildMul(L->b, k, i64c(L, 8), ""), "")), "");
-    }
     if (it->kind == TY_SLICE) {
         LLVMTypeRef pt[5] = {L->ptr, L->i64, L->i64, L->i64, L->i64};
         LLVMValueRef x[5] = {a, LLVMBuildExtractValue(L->b, i, 0, ""), LLVMBuildExtractValue(L->b, i, 1, ""),
@@ -221,7 +216,7 @@ LLVMValueRef cg_str_build(Lower *L, Instr *in) {
     return build(L, parts, in->nargs);
 }
 
-/* ---- iteration: state {ptr string or list, i64 k, i64 n, ptr value} --------------------------- */
+/* ---- iteration: state {ptr string, i64 k, i64 n, ptr value} ---------------------------------- */
 LLVMTypeRef cg_str_iter_type(Lower *L) {
     LLVMTypeRef f[4] = {L->ptr, L->i64, L->i64, L->ptr};
     return LLVMStructTypeInContext(L->c, f, 4, 0);
@@ -239,14 +234,10 @@ void cg_str_iter_init(Lower *L, const Type *t, LLVMValueRef s, LLVMValueRef stat
 void cg_str_iter_step(Lower *L, const Type *t, LLVMValueRef state, LLVMValueRef k) {
     LLVMTypeRef st = cg_str_iter_type(L);
     LLVMValueRef s = LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "");
-    LLVMValueRef v;
-    if (t == ty_strlist) {
-        v = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, s, LLVMBuildAdd(L->b, i64c(L, 32), LLVMBuildMul(L->b, k, i64c(L, 8), ""), "")), "");
-    } else {
-        LLVMTypeRef pt[2] = {L->ptr, L->i64};
-        LLVMValueRef x[2] = {s, k};
-        v = call_str(L, "ember_rt_str_getitem", pt, x, 2);
-    }
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef x[2] = {s, k};
+    LLVMValueRef v = call_str(L, "ember_rt_str_getitem", pt, x, 2);
+    (void)t;
     LLVMBuildStore(L->b, v, cg_field(L, st, state, 3));
 }
 
@@ -257,9 +248,9 @@ static LLVMValueRef opt_str(Lower *L, LLVMValueRef v, const Type *t) {
 
 /* The items of a list or tuple of strings as (pointer, count). */
 static void str_items(Lower *L, LLVMValueRef v, const Type *t, LLVMValueRef *items, LLVMValueRef *n) {
-    if (t == ty_strlist) {
-        *items = cg_gep8(L, v, i64c(L, 32));
-        *n = cg_str_len(L, v);
+    if (t->kind == TY_LIST) {
+        *items = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, v, i64c(L, TY_BLOCK_HEADER + 16)), "items");
+        *n = cg_list_len(L, v);
         return;
     }
     LLVMTypeRef at = LLVMArrayType2(L->ptr, (unsigned long long)(t->n ? t->n : 1));
@@ -294,7 +285,7 @@ static LLVMValueRef str_method(Lower *L, Instr *in, int id, LLVMValueRef self, L
     case STR_SPLIT: {
         LLVMTypeRef pt[3] = {p, p, i64};
         LLVMValueRef x[3] = {self, opt_str(L, args[0], types[0]), args[1]};
-        return fresh(L, cg_call(L, "ember_rt_str_split", p, pt, x, 3), ty_strlist);
+        return fresh(L, cg_call(L, "ember_rt_str_split", p, pt, x, 3), ty_list(ty_str));
     }
     case STR_JOIN: {
         LLVMValueRef items, n;
@@ -340,7 +331,7 @@ bool cg_is_str_call(CallInfo *ci, const Type **types) {
     int b = ci->builtin;
     if (b >= METHOD_STR) return true;
     if (b == BI_STR || b == BI_REPR || b == BI_HASH || b == BI_ORD || b == BI_CHR) return true;
-    return (b == BI_INT || b == BI_FLOAT || b == BI_LEN) && ci->nparams == 1 && (types[0] == ty_str || types[0] == ty_strlist);
+    return (b == BI_INT || b == BI_FLOAT || b == BI_LEN) && ci->nparams == 1 && types[0] == ty_str;
 }
 
 LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {

@@ -73,12 +73,65 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
     return b;
 }
 
+/* Blocks whose data needs only 8-byte alignment (strings): no padding to a cache line, and the
+ * header at the start of the memory (b->alloc == b tells them apart). Small ones, up to
+ * SMALL_CLASSES * 16 bytes in all, are recycled through per-thread free lists by 16-byte size
+ * class (at most SMALL_KEEP_BYTES of each class): making and dropping many short strings (split, a word count)
+ * then costs no malloc/free, whose trimming and refaulting of the heap dominated. A block freed by
+ * another thread than the one that made it goes to that thread's list. Counted and checked as any.
+ * The lists hang from one thread-local pointer (this module's static TLS has little room), made
+ * on a thread's first small block. */
+#define SMALL_CLASSES 16
+#define SMALL_KEEP_BYTES ((int64_t)4 << 20)
+typedef struct SmallFree { void *head; int64_t n; } SmallFree;
+static _Thread_local SmallFree *small_lists __attribute__((tls_model("initial-exec")));
+
+static SmallFree *small_free_lists(void) {
+    if (!small_lists) small_lists = calloc(SMALL_CLASSES, sizeof(SmallFree));
+    return small_lists;
+}
+
+static size_t small_bytes(int64_t nbytes) { return (size_t)nbytes + sizeof(RtBlock) + CANARY_BYTES; }
+
+RtBlock *rt_block_alloc_small(int64_t nbytes) {
+    size_t total = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : small_bytes(nbytes);
+    size_t cls = (total + 15) / 16 - 1;
+    void *p = NULL;
+    SmallFree *small_free = small_free_lists();
+    if (total && small_free && cls < SMALL_CLASSES && small_free[cls].head) {
+        p = small_free[cls].head;
+        memcpy(&small_free[cls].head, p, sizeof(void *));
+        small_free[cls].n--;
+    } else if (total) {
+        p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
+    }
+    if (!p) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    RtBlock *b = p;
+    atomic_init(&b->refcnt, 1);
+    b->size = nbytes;
+    b->alloc = p;
+    memcpy((char *)(b + 1) + nbytes, canary, CANARY_BYTES);
+    atomic_fetch_add_explicit(&n_allocs, 1, memory_order_relaxed);
+    return b;
+}
+
 void *ember_rt_block_data(RtBlock *b) { return (char *)b + sizeof(RtBlock); }
 
 void ember_rt_block_free(RtBlock *b) {
     atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
     if (memcmp((char *)ember_rt_block_data(b) + b->size, canary, CANARY_BYTES))
         atomic_fetch_add_explicit(&n_overruns, 1, memory_order_relaxed);
+    size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
+    SmallFree *small_free = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_free_lists() : NULL;
+    if (small_free && small_free[cls].n * 16 * (int64_t)(cls + 1) < SMALL_KEEP_BYTES) {   /* a small block: keep it */
+        memcpy(b, &small_free[cls].head, sizeof(void *));
+        small_free[cls].head = b;
+        small_free[cls].n++;
+        return;
+    }
     free(b->alloc);
 }
 
@@ -97,8 +150,6 @@ void rt_release(const Type *t, void *p) {
         rt_block_decref(((RtArray *)p)->meminfo);
     } else if (t->kind == TY_STR) {
         rt_block_decref(*(RtBlock **)p);
-    } else if (t->kind == TY_STRLIST) {
-        rt_strlist_decref(*(RtStrList **)p);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
     } else if (t->kind == TY_LIST) {
@@ -114,7 +165,7 @@ void rt_retain(const Type *t, void *p) {
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_retain(t->elems[i], (char *)p + t->offsets[i]);
-    } else if (ty_is_heap(t)) {
+    } else if (ty_is_heap(t) || t->kind == TY_STR) {
         RtBlock *b = *(RtBlock **)p;
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     }

@@ -79,7 +79,10 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
     case TY_TUPLE:
         if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != t->n) break;
         for (int i = 0; i < t->n; i++)
-            if (rt_unbox(t->elems[i], PyTuple_GET_ITEM(o, i), (char *)out + t->offsets[i])) return -1;
+            if (rt_unbox(t->elems[i], PyTuple_GET_ITEM(o, i), (char *)out + t->offsets[i])) {
+                while (i--) rt_release(t->elems[i], (char *)out + t->offsets[i]);   /* (strings unboxed already) */
+                return -1;
+            }
         return 0;
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
@@ -115,7 +118,6 @@ PyObject *rt_box(const Type *t, const void *p) {
         rt_block_decref((RtBlock *)s);
         return o;
     }
-    case TY_STRLIST: return rt_box_strlist(*(RtStrList *const *)p);
     case TY_TUPLE: {
         PyObject *tup = PyTuple_New(t->n);
         for (int i = 0; i < t->n; i++) {

@@ -9,7 +9,11 @@
  *
  * Keys are compared as bytes: generated code writes each key into a zeroed buffer field by
  * field, with -0.0 made 0.0, so equal keys have equal bytes. Their hash is Python's own (int,
- * float, bool and tuple hashes), computed from the key's layout letters (ty_value_layout).
+ * float, bool, str and tuple hashes), computed from the key's layout letters (ty_value_layout).
+ * Strings ('s' in the layout, alone or inside tuples) are pointers: those fields compare by
+ * contents (ember_rt_str_eq, the cached hashes first), the bytes between them as bytes. The dict
+ * owns a reference to each string of each live key: slot() takes one when it makes an entry,
+ * remove() drops it; the values' references are generated code's (lower_dict.c).
  *
  * A dict argument is converted into a new dict (not reflected); a returned one becomes a new
  * Python dict in the same order.
@@ -33,15 +37,8 @@ static int64_t hash_int(int64_t v) {
 }
 
 static size_t align_of(const char *d) {   /* the alignment of the value whose letters start at d */
-    if (*d == '?') return 1;
-    if (*d != '(') return 8;
-    size_t a = 1;
-    int depth = 0;
-    for (const char *p = d; *p; p++) {
-        if (*p == '(') depth++;
-        else if (*p == ')') { if (--depth == 0) break; }
-        else if (*p != '?') a = 8;
-    }
+    size_t a;
+    rt_layout_measure(&d, &a);
     return a;
 }
 
@@ -55,6 +52,7 @@ static int64_t hash_at(const char **d, const char *key, size_t *off) {
     case 'q': { int64_t v; memcpy(&v, key + *off, 8); *off += 8; return hash_int(v); }
     case 'Q': { uint64_t v; memcpy(&v, key + *off, 8); *off += 8; return (int64_t)(v % HASH_MODULUS); }
     case 'd': { double v; memcpy(&v, key + *off, 8); *off += 8; return _Py_HashDouble(NULL, v); }
+    case 's': { RtStr *v; memcpy(&v, key + *off, 8); *off += 8; return ember_rt_str_hash(v); }
     case '(': {   /* CPython 3.11's tuple hash (xxHash's mixing) */
         const uint64_t p1 = 11400714785074694791ULL, p2 = 14029467366897019727ULL, p5 = 2870177450012600261ULL;
         uint64_t acc = p5;
@@ -76,13 +74,81 @@ static int64_t hash_at(const char **d, const char *key, size_t *off) {
 }
 
 static int64_t key_hash(const char *desc, const void *key) {
-    if (desc[0] == 'q' && !desc[1]) {   /* the common key, without walking the letters */
+    if (desc[0] == 'q' && !desc[1]) {   /* the common keys, without walking the letters */
         int64_t v;
         memcpy(&v, key, 8);
         return hash_int(v);
     }
+    if (desc[0] == 's' && !desc[1]) {
+        RtStr *s;
+        memcpy(&s, key, 8);
+        return ember_rt_str_hash(s);
+    }
     size_t off = 0;
     return hash_at(&desc, key, &off);
+}
+
+/* ---- keys holding strings ------------------------------------------------------------ */
+#define MAX_KEY_STRS 32
+typedef struct KeyStrs {
+    int n;                        /* string fields in the key: 0 for keys of numbers alone */
+    size_t off[MAX_KEY_STRS];     /* their offsets, in order */
+} KeyStrs;
+
+/* The offsets of the 's' fields of the value whose letters start at *d (advances d and off). */
+static void find_strs(const char **d, size_t *off, KeyStrs *ks) {
+    size_t a = align_of(*d);
+    *off = (*off + a - 1) / a * a;
+    char c = *(*d)++;
+    if (c == '(') {
+        while (**d && **d != ')') find_strs(d, off, ks);
+        if (**d) (*d)++;
+        *off = (*off + a - 1) / a * a;
+        return;
+    }
+    if (c == 's' && ks->n < MAX_KEY_STRS) ks->off[ks->n++] = *off;
+    *off += c == '?' ? 1 : 8;
+}
+
+static void key_strs(const char *desc, KeyStrs *ks) {
+    ks->n = 0;
+    if (desc[0] == 's' && !desc[1]) {   /* a str key */
+        ks->n = 1;
+        ks->off[0] = 0;
+        return;
+    }
+    if (!strchr(desc, 's')) return;
+    size_t off = 0;
+    find_strs(&desc, &off, ks);
+}
+
+static RtStr *str_at(const char *key, size_t off) {
+    RtStr *s;
+    memcpy(&s, key + off, sizeof s);
+    return s;
+}
+
+/* Equal keys of ksize bytes: strings by contents, the bytes between them as bytes. */
+static bool keys_equal(const KeyStrs *ks, const char *a, const char *b, int64_t ksize) {
+    if (ksize == 8 && ks->n == 1) return ember_rt_str_eq(str_at(a, 0), str_at(b, 0));
+    size_t from = 0;
+    for (int i = 0; i < ks->n; i++) {
+        size_t at = ks->off[i];
+        if (memcmp(a + from, b + from, at - from) || !ember_rt_str_eq(str_at(a, at), str_at(b, at))) return false;
+        from = at + 8;
+    }
+    return !memcmp(a + from, b + from, (size_t)ksize - from);
+}
+
+static void key_retain(const KeyStrs *ks, const char *key) {
+    for (int i = 0; i < ks->n; i++) {
+        RtStr *s = str_at(key, ks->off[i]);
+        __atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void key_release(const KeyStrs *ks, const char *key) {
+    for (int i = 0; i < ks->n; i++) rt_block_decref((RtBlock *)str_at(key, ks->off[i]));
 }
 
 /* ---- the table ---------------------------------------------------------------------- */
@@ -103,7 +169,7 @@ void ember_rt_dict_free(RtBlock *d) {
 }
 
 /* The index slot holding key (its entry's number >= 0), or the empty slot where it would go. */
-static int64_t *probe(RtDict *f, int64_t h, const void *key, int64_t ksize) {
+static int64_t *probe(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks) {
     uint64_t mask = (uint64_t)f->mask, perturb = (uint64_t)h, i = (uint64_t)h & mask;
     int64_t *tomb = NULL;
     for (;;) {
@@ -114,7 +180,8 @@ static int64_t *probe(RtDict *f, int64_t h, const void *key, int64_t ksize) {
         } else {
             char *e = entry(f, f->esize, *s);
             if (*(int64_t *)e == h &&
-                (ksize == 8 ? *(const int64_t *)(e + 16) == *(const int64_t *)key : !memcmp(e + 16, key, (size_t)ksize)))
+                (ks->n ? keys_equal(ks, e + 16, key, ksize)
+                       : ksize == 8 ? *(const int64_t *)(e + 16) == *(const int64_t *)key : !memcmp(e + 16, key, (size_t)ksize)))
                 return s;
         }
         perturb >>= 5;
@@ -163,15 +230,19 @@ static int rebuild(RtDict *f, int64_t need) {
 int64_t ember_rt_dict_lookup(RtBlock *d, const char *desc, int64_t ksize, const void *key) {
     RtDict *f = fields(d);
     if (!f->index) return -1;
-    int64_t *s = probe(f, key_hash(desc, key), key, ksize);
+    KeyStrs ks;
+    key_strs(desc, &ks);
+    int64_t *s = probe(f, key_hash(desc, key), key, ksize, &ks);
     return *s >= 0 ? *s : -1;
 }
 
 int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const void *key) {
     RtDict *f = fields(d);
     int64_t h = key_hash(desc, key);
+    KeyStrs ks;
+    key_strs(desc, &ks);
     if (f->index) {
-        int64_t *s = probe(f, h, key, ksize);
+        int64_t *s = probe(f, h, key, ksize, &ks);
         if (*s >= 0) return *s * 2;
     }
     if (!f->index || f->used + 1 > f->cap || (f->used + 1) * 3 > (f->mask + 1) * 2) {
@@ -180,13 +251,14 @@ int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const vo
             return -1;
         }
     }
-    int64_t *s = probe(f, h, key, ksize);
+    int64_t *s = probe(f, h, key, ksize, &ks);
     int64_t i = f->used++;
     char *e = entry(f, f->esize, i);
     memset(e, 0, (size_t)f->esize);
     *(int64_t *)e = h;
     *(int64_t *)(e + 8) = 1;
     memcpy(e + 16, key, (size_t)ksize);
+    key_retain(&ks, e + 16);
     *s = i;
     f->len++;
     return i * 2 + 1;
@@ -195,12 +267,16 @@ int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const vo
 int64_t ember_rt_dict_remove(RtBlock *d, const char *desc, int64_t ksize, const void *key) {
     RtDict *f = fields(d);
     if (!f->index) return -1;
-    int64_t *s = probe(f, key_hash(desc, key), key, ksize);
+    KeyStrs ks;
+    key_strs(desc, &ks);
+    int64_t *s = probe(f, key_hash(desc, key), key, ksize, &ks);
     if (*s < 0) return -1;
     int64_t i = *s;
     *s = -2;
-    *(int64_t *)(entry(f, f->esize, i) + 8) = 0;
+    char *e = entry(f, f->esize, i);
+    *(int64_t *)(e + 8) = 0;
     f->len--;
+    key_release(&ks, e + 16);   /* (key may be this entry's own: it is not read again) */
     return i;
 }
 
@@ -211,7 +287,7 @@ int64_t ember_rt_dict_next(RtBlock *d, int64_t k) {
     return -1;
 }
 
-void ember_rt_dict_clear(RtBlock *d) {
+void ember_rt_dict_clear(RtBlock *d) {   /* (generated code dropped the keys' and values' references) */
     RtDict *f = fields(d);
     f->len = f->used = 0;
     if (f->index) memset(f->index, 0xff, (size_t)(f->mask + 1) * sizeof(int64_t));
@@ -223,10 +299,13 @@ void rt_dict_decref(const Type *t, RtBlock *d) {
     RtDict *f = fields(d);
     size_t voff, esize;
     ty_dict_entry(t, &voff, &esize);
-    if (ty_has_refs(t->elems[1]))
+    bool keys = ty_has_refs(t->elems[0]), values = ty_has_refs(t->elems[1]);
+    if (keys || values)
         for (int64_t i = 0; i < f->used; i++) {
             char *e = entry(f, f->esize, i);
-            if (*(int64_t *)(e + 8)) rt_release(t->elems[1], e + voff);
+            if (!*(int64_t *)(e + 8)) continue;
+            if (keys) rt_release(t->elems[0], e + 16);
+            if (values) rt_release(t->elems[1], e + voff);
         }
     ember_rt_dict_free(d);
 }
@@ -237,7 +316,8 @@ const Type *rt_typeof_dict(PyObject *v) {
     if (!PyDict_Next(v, &pos, &k, &x)) return NULL;
     const Type *kt = rt_typeof(k), *vt = rt_typeof(x);
     if (!kt || !vt || !ty_is_hashable(kt)) return NULL;
-    if (!(ty_is_number(vt) || vt->kind == TY_TUPLE || vt->kind == TY_ARRAY || vt->kind == TY_LIST || vt->kind == TY_DICT))
+    if (!(ty_is_number(vt) || vt == ty_str || vt->kind == TY_TUPLE || vt->kind == TY_ARRAY || vt->kind == TY_LIST ||
+          vt->kind == TY_DICT || vt->kind == TY_SET))
         return NULL;
     return ty_dict(kt, vt);
 }
@@ -275,13 +355,19 @@ int rt_unbox_dict(const Type *t, PyObject *o, void *out) {
     while (PyDict_Next(o, &pos, &k, &x)) {
         memset(raw, 0, sizeof raw);
         memset(key, 0, sizeof key);
-        if (kt->size > sizeof raw || vt->size > sizeof val || rt_unbox(kt, k, raw) || rt_unbox(vt, x, val)) {
+        if (kt->size > sizeof raw || vt->size > sizeof val || rt_unbox(kt, k, raw)) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "ember: dict item too large");
+            rt_dict_decref(t, d);
+            return -1;
+        }
+        if (rt_unbox(vt, x, val)) {
+            rt_release(kt, raw);
             rt_dict_decref(t, d);
             return -1;
         }
         canonical_key(kt, raw, key);
         int64_t s = ember_rt_dict_slot(d, desc, (int64_t)kt->size, key);
+        rt_release(kt, raw);   /* the dict took its own references to the key's strings */
         if (s < 0) {
             rt_release(vt, val);
             rt_dict_decref(t, d);
@@ -305,6 +391,7 @@ PyObject *rt_box_dict(const Type *t, const void *p) {
     for (int64_t i = 0; r && i < f->used; i++) {
         char *e = entry(f, f->esize, i);
         if (!*(int64_t *)(e + 8)) continue;
+        rt_retain(kt, e + 16);   /* boxing takes over a reference */
         rt_retain(vt, e + voff);
         PyObject *k = rt_box(kt, e + 16), *v = rt_box(vt, e + voff);
         if (!k || !v || PyDict_SetItem(r, k, v)) Py_CLEAR(r);
@@ -348,7 +435,9 @@ int rt_unbox_set(const Type *t, PyObject *o, void *out) {
         Py_DECREF(x);
         if (bad) break;
         canonical_key(kt, raw, key);
-        if (ember_rt_dict_slot(d, desc, (int64_t)kt->size, key) < 0) {
+        int64_t s = ember_rt_dict_slot(d, desc, (int64_t)kt->size, key);
+        rt_release(kt, raw);
+        if (s < 0) {
             rt_error_to_python();
             break;
         }
@@ -369,6 +458,7 @@ PyObject *rt_box_set(const Type *t, const void *p) {
     for (int64_t i = 0; r && i < f->used; i++) {
         char *e = entry(f, f->esize, i);
         if (!*(int64_t *)(e + 8)) continue;
+        rt_retain(t->elems[0], e + 16);
         PyObject *k = rt_box(t->elems[0], e + 16);
         if (!k || PySet_Add(r, k)) Py_CLEAR(r);
         Py_XDECREF(k);

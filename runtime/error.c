@@ -244,8 +244,9 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
         case 's': x = rt_box_str((RtStr *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
         case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
-        case 'L':   /* a list of numbers: its block, read for the call's time */
-            x = rt_list_of_numbers(*(*desc)++, (const void *)(uintptr_t)words[(*k)++]);
+        case 'L': case 'M': case 'S':   /* a list, dict or set: its block, read for the call's time */
+            (*desc)--;
+            x = rt_value_at(desc, &words[(*k)++]);
             break;
         case 'A':
             if (!(*desc)[0] || !(*desc)[1]) { PyErr_SetString(PyExc_SystemError, "ember: bad array layout"); break; }
@@ -654,6 +655,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_list_new", (void *)ember_rt_list_new},
     {"ember_rt_list_grow", (void *)ember_rt_list_grow},
     {"ember_rt_list_free", (void *)ember_rt_list_free},
+    {"ember_rt_list_sort", (void *)ember_rt_list_sort},
     {"ember_rt_dict_new", (void *)ember_rt_dict_new},
     {"ember_rt_dict_free", (void *)ember_rt_dict_free},
     {"ember_rt_dict_lookup", (void *)ember_rt_dict_lookup},

@@ -65,11 +65,53 @@ void rt_list_decref(const Type *t, RtBlock *l) {
     ember_rt_list_free(l);
 }
 
+/* Stable merge sort of the list's elements (of size bytes) by less(a, b), for elements that do
+ * not sort as plain numbers (strings, tuples): generated code hands over its comparison
+ * (codegen/lower_list.c). Runs of up to 8 by insertion; merging prefers the left run. */
+typedef bool (*RtLess)(const void *a, const void *b);
+
+static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less) {
+    if (n <= 8) {
+        for (int64_t i = 1; i < n; i++) {
+            memcpy(buf, a + i * size, (size_t)size);
+            int64_t j = i;
+            for (; j > 0 && less(buf, a + (j - 1) * size); j--) memcpy(a + j * size, a + (j - 1) * size, (size_t)size);
+            memcpy(a + j * size, buf, (size_t)size);
+        }
+        return;
+    }
+    int64_t h = n / 2;
+    merge_sort(a, buf, h, size, less);
+    merge_sort(a + h * size, buf, n - h, size, less);
+    if (!less(a + h * size, a + (h - 1) * size)) return;   /* already in order */
+    memcpy(buf, a, (size_t)(h * size));
+    int64_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        if (less(a + j * size, buf + i * size)) memcpy(a + k++ * size, a + j++ * size, (size_t)size);
+        else memcpy(a + k++ * size, buf + i++ * size, (size_t)size);
+    }
+    memcpy(a + k * size, buf + i * size, (size_t)((h - i) * size));
+}
+
+int32_t ember_rt_list_sort(RtBlock *l, int64_t size, RtLess less) {
+    RtList *f = fields(l);
+    if (f->len < 2) return 0;
+    char *buf = malloc((size_t)((f->len / 2 + 8) * size));
+    if (!buf) {
+        ember_rt_raise("builtins:MemoryError", "cannot sort the list");
+        return -1;
+    }
+    merge_sort(f->items, buf, f->len, size, less);
+    free(buf);
+    return 0;
+}
+
 /* ---- Python lists ------------------------------------------------------------------ */
 const Type *rt_typeof_list(PyObject *v) {
     if (PyList_GET_SIZE(v) == 0) return NULL;
     const Type *e = rt_typeof(PyList_GET_ITEM(v, 0));
-    return e && (ty_is_number(e) || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST) ? ty_list(e) : NULL;
+    return e && (ty_is_number(e) || e == ty_str || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST) ? ty_list(e)
+                                                                                                                    : NULL;
 }
 
 int rt_unbox_list(const Type *t, PyObject *o, void *out) {
@@ -119,6 +161,11 @@ static bool unchanged(const Type *e, PyObject *item, const char *p) {
         return !overflow && v == *(const int64_t *)p;
     }
     if (e == ty_bool) return item == (*p ? Py_True : Py_False);
+    if (e == ty_str && PyUnicode_CheckExact(item)) {   /* the same text: the caller keeps its own object */
+        const RtStr *s = *(RtStr *const *)p;
+        return PyUnicode_GET_LENGTH(item) == s->len && PyUnicode_KIND(item) == s->kind &&
+               !memcmp(PyUnicode_DATA(item), s + 1, (size_t)(s->len * s->kind));
+    }
     return false;
 }
 
@@ -193,19 +240,6 @@ PyObject *rt_box_list(const Type *t, const void *p) {
         ember_rt_list_free(l);
     } else {
         rt_list_decref(t, l);
-    }
-    return r;
-}
-
-PyObject *rt_list_of_numbers(char letter, const void *block) {
-    const Type *e = letter == 'q' ? ty_int64 : letter == 'Q' ? ty_uint64 : letter == 'd' ? ty_float64
-                  : letter == '?' ? ty_bool : ty_complex128;
-    RtList *f = fields((RtBlock *)block);
-    PyObject *r = PyList_New((Py_ssize_t)f->len);
-    for (int64_t i = 0; r && i < f->len; i++) {
-        PyObject *v = rt_box(e, f->items + i * (int64_t)e->size);
-        if (!v) Py_CLEAR(r);
-        else PyList_SET_ITEM(r, i, v);
     }
     return r;
 }

@@ -54,6 +54,7 @@ extern const int rt_nsymbols;
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */
 typedef struct RtBlock RtBlock;
 RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the error record set */
+RtBlock *rt_block_alloc_small(int64_t nbytes);   /* the same, data only 8-byte aligned (strings) */
 void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
@@ -98,20 +99,11 @@ typedef struct RtStr {
     int64_t hash;    /* CPython's hash, or -1 until computed */
 } RtStr;             /* the code points follow */
 #define RT_STR_IMMORTAL ((int64_t)1 << 60)
-/* str.split's result until ember has lists: a counted block {header, n, items} owning its items */
-typedef struct RtStrList {
-    int64_t refcnt, size;
-    void *alloc;
-    int64_t n;
-    RtStr *items[];
-} RtStrList;
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
 RtStr *rt_str_from_utf8(const char *text);  /* NULL with the error record set */
 PyObject *rt_box_str(RtStr *s);            /* borrows s */
 RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */
-PyObject *rt_box_strlist(RtStrList *l);    /* takes over the reference */
-void rt_strlist_decref(RtStrList *l);
 int64_t ember_rt_str_hash(RtStr *s);
 bool ember_rt_str_eq(RtStr *a, RtStr *b);
 int32_t ember_rt_str_cmp(RtStr *a, RtStr *b);
@@ -139,6 +131,7 @@ void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_
 /* list.c: lists (types.h: TY_LIST) */
 typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
 RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
+int32_t ember_rt_list_sort(RtBlock *l, int64_t size, bool (*less)(const void *a, const void *b));   /* stable */
 int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
 void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
 void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */
@@ -146,7 +139,9 @@ const Type *rt_typeof_list(PyObject *v);           /* by its first item; NULL if
 int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (reflected after the call) */
 void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
 PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
-PyObject *rt_list_of_numbers(char letter, const void *block);   /* a copy (print): q Q d ? D elements */
+/* show.c: values in memory described by layout letters (ty_value_layout), as Python objects */
+size_t rt_layout_measure(const char **desc, size_t *align);   /* size in memory; advances desc past one value */
+PyObject *rt_value_at(const char **desc, const void *p);       /* a new object, a copy; advances desc */
 
 /* dict.c: dicts (types.h: TY_DICT). Generated code reads len (word 0), used (word 1) and
  * entries (word 5) of a dict block's data. */

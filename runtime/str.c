@@ -45,12 +45,12 @@ static RtStr *str_new(int64_t len, int kind) {
         ember_rt_raise("builtins:MemoryError", "string too long");
         return NULL;
     }
-    RtStr *s = (RtStr *)ember_rt_block_alloc((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
+    RtStr *s = (RtStr *)rt_block_alloc_small((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
     if (!s) return NULL;
     s->len = len;
     s->kind = kind;
     s->hash = -1;
-    memset(DATA(s) + len * kind, 0, (size_t)kind);
+    put(s, len, 0);   /* the terminating zero */
     return s;
 }
 
@@ -87,6 +87,12 @@ static RtStr *char_str(uint32_t c) {
 /* A string of the code points of src[start + k*step] (k < n), in its canonical kind. */
 static RtStr *str_take(const RtStr *src, int64_t start, int64_t step, int64_t n) {
     uint32_t maxchar = 0;
+    if (src->kind == 1 && n > 1) {   /* latin-1 text stays latin-1: no scan */
+        RtStr *s = str_new(n, 1);
+        if (s && step == 1) memcpy(DATA(s), DATA(src) + start, (size_t)n);
+        else if (s) for (int64_t k = 0; k < n; k++) DATA(s)[k] = DATA(src)[start + k * step];
+        return s;
+    }
     for (int64_t k = 0; k < n; k++) {
         uint32_t c = cp(src, start + k * step);
         if (c > maxchar) maxchar = c;
@@ -406,37 +412,28 @@ RtStr *ember_rt_str_zfill(RtStr *s, int64_t width) {
 }
 
 /* ---- lists of strings: split and join ------------------------------------------------------
- * str.split's result until ember has lists: a counted block {n, items[n]} owning a reference to
- * each item (RtStrList, rt.h). */
-static RtStrList *list_new(int64_t cap) {
-    RtStrList *l = (RtStrList *)ember_rt_block_alloc((int64_t)(sizeof(RtStrList) - 24) + cap * (int64_t)sizeof(RtStr *));
-    if (l) l->n = 0;
-    return l;
+ * split's result is an ordinary list of str (list.c's RtList of RtStr pointers), owning a
+ * reference to each item; join reads any list's or tuple's items as a pointer array. */
+static void free_parts(RtBlock *l) {
+    RtList *f = ember_rt_block_data(l);
+    for (int64_t i = 0; i < f->len; i++) str_decref(((RtStr **)f->items)[i]);
+    ember_rt_list_free(l);
 }
 
-void ember_rt_strlist_free(RtStrList *l) {
-    for (int64_t i = 0; i < l->n; i++) str_decref(l->items[i]);
-    ember_rt_block_free((RtBlock *)l);
-}
-
-void rt_strlist_decref(RtStrList *l) {
-    if (l && __atomic_fetch_sub(&l->refcnt, 1, __ATOMIC_ACQ_REL) == 1) ember_rt_strlist_free(l);
-}
-
-RtStrList *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
+RtBlock *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
     if (sep && sep->len == 0) {
         ember_rt_raise("builtins:ValueError", "empty separator");
         return NULL;
     }
     if (maxsplit < 0) maxsplit = INT64_MAX;
-    /* an upper bound on the parts: every split point is a separator */
-    int64_t cap = (sep ? s->len / sep->len : (s->len + 1) / 2) + 1;
-    if (maxsplit < cap - 1) cap = maxsplit + 1;
-    RtStrList *l = list_new(cap);
+    /* the list grows by doubling: an upper bound on the parts (one per two characters) would
+     * touch pages of memory never used for ordinary text */
+    RtBlock *l = ember_rt_list_new((int64_t)sizeof(RtStr *), 8);
     if (!l) return NULL;
+    RtList *f = ember_rt_block_data(l);
     int64_t i = 0, n = s->len;
-#define PUSH(a, b) do { RtStr *part_ = str_take(s, (a), 1, (b) - (a)); \
-        if (!part_) { ember_rt_strlist_free(l); return NULL; } l->items[l->n++] = part_; } while (0)
+#define PUSH(a, b) do { RtStr *part_ = f->len < f->cap || !ember_rt_list_grow(l, 8, f->len + 1) ? str_take(s, (a), 1, (b) - (a)) : NULL; \
+        if (!part_) { free_parts(l); return NULL; } ((RtStr **)f->items)[f->len++] = part_; } while (0)
     if (sep) {
         int64_t splits = 0;
         for (int64_t j; splits < maxsplit && (j = search(s, sep, i, INT64_MAX, false)) >= 0; splits++) {
@@ -446,15 +443,18 @@ RtStrList *ember_rt_str_split(RtStr *s, RtStr *sep, int64_t maxsplit) {
         PUSH(i, n);
     } else {
         int64_t splits = 0;
+        const unsigned char *bytes = s->kind == 1 ? DATA(s) : NULL;   /* latin-1 text read as bytes */
+#define SPACE_AT(k) is_space(bytes ? bytes[k] : cp(s, k))
         while (i < n) {
-            while (i < n && is_space(cp(s, i))) i++;
+            while (i < n && SPACE_AT(i)) i++;
             if (i == n) break;
             if (splits == maxsplit) {   /* the rest, its trailing whitespace kept (as CPython) */
                 PUSH(i, n);
                 break;
             }
             int64_t j = i;
-            while (j < n && !is_space(cp(s, j))) j++;
+            while (j < n && !SPACE_AT(j)) j++;
+#undef SPACE_AT
             PUSH(i, j);
             splits++;
             i = j;
@@ -479,17 +479,6 @@ RtStr *ember_rt_str_join(RtStr *sep, RtStr **items, int64_t n) {
     RtStr *r = concat_n(parts + 1, 2 * n - 1);
     free(parts);
     return r;
-}
-
-PyObject *rt_box_strlist(RtStrList *l) {
-    PyObject *list = PyList_New(l->n);
-    for (int64_t i = 0; list && i < l->n; i++) {
-        PyObject *x = rt_box_str(l->items[i]);
-        if (!x) Py_CLEAR(list);
-        else PyList_SET_ITEM(list, i, x);
-    }
-    rt_strlist_decref(l);
-    return list;
 }
 
 /* ---- numbers to text -------------------------------------------------------------------- */
@@ -1044,7 +1033,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_hash), SYM(str_eq), SYM(str_cmp), SYM(str_find), SYM(str_rfind), SYM(str_contains), SYM(str_count),
     SYM(str_startswith), SYM(str_concat), SYM(str_build), SYM(str_repeat), SYM(str_getitem), SYM(str_slice),
     SYM(str_replace), SYM(str_strip), SYM(str_lower), SYM(str_upper), SYM(str_is), SYM(str_zfill),
-    SYM(strlist_free), SYM(str_split), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
+    SYM(str_split), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
     SYM(exc_str),

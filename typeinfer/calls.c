@@ -467,9 +467,9 @@ static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
     int npos = nargs - in->nkw;
     char desc[512] = "";
     for (int i = 0; i < npos; i++)
-        if (ty_value_layout(args[i], desc, sizeof desc, true) < 0)
+        if (ty_value_layout(ti_complete(args[i]), desc, sizeof desc, true) < 0)   /* ({} stays empty: dict(int64, int64)) */
             return UNSUP(ti->fn->instrs[in->args[i + 1]], "print() of %s is not supported (numbers, None, strings, "
-                         "arrays, lists of numbers and tuples of them are)", args[i]->name);
+                         "arrays, and tuples, lists, dicts and sets of them are)", args[i]->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, npos + 3);
     if (!ci) return -1;
     ci->builtin = BI_PRINT;
@@ -564,7 +564,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_BOOL:
             NARGS(0, 1);
             if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                !ty_is_heap(args[0]) && args[0] != ty_str && args[0] != ty_strlist)
+                !ty_is_heap(args[0]) && args[0] != ty_str)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -596,7 +596,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_LEN:
             NARGS(1, 1);
-            if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0] != ty_strlist && args[0]->kind != TY_RANGE &&
+            if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0]->kind != TY_RANGE &&
                 !(args[0]->kind == TY_ARRAY && args[0]->ndim > 0))
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;

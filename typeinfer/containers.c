@@ -17,10 +17,10 @@
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
 #define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
 
-/* What a list may hold: numbers, tuples of them, arrays, lists (heap values of any kind). */
+/* What a list may hold: numbers, strings, tuples of them, arrays, lists, dicts and sets. */
 static bool storable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t->kind == TY_ARRAY || t->kind == TY_LIST) return true;
+    if (ty_is_number(t) || t == ty_str || t->kind == TY_ARRAY || ty_is_heap(t)) return true;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!storable(t->elems[i])) return false;
@@ -41,8 +41,24 @@ static bool converts(const Type *from, const Type *elem) {
         return true;
     }
     if (from->kind == TY_ARRAY && elem->kind == TY_ARRAY) return ty_unify(from, elem) == elem;
-    if (from->kind == TY_LIST && elem->kind == TY_LIST) return ty_unify(from, elem) == elem;
+    if (ty_is_heap(from) && from->kind == elem->kind) return ty_unify(from, elem) == elem;
     return false;
+}
+
+/* Can values of types x and y be compared for equality (`in`, index, count, remove)? */
+static bool comparable(const Type *x, const Type *y) {
+    return (ty_is_number(x) && ty_is_number(y)) || (x == ty_str && y == ty_str) ||
+           (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x->kind == TY_LIST && y->kind == TY_LIST);
+}
+
+/* Does `<` order values of type e (sort, sorted, min, max)? numbers, strings, tuples of them. */
+static bool orderable(const Type *e) {
+    if (e == ty_complex128) return false;
+    if (ty_is_number(e) || e == ty_str) return true;
+    if (e->kind != TY_TUPLE) return false;
+    for (int i = 0; i < e->n; i++)
+        if (!orderable(e->elems[i])) return false;
+    return true;
 }
 
 /* Widen the type of value `v` (a list with undefined parts) to t, at its source. */
@@ -154,7 +170,7 @@ const Type *ti_list_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b,
 }
 
 /* Lists compare as Python compares them: == and != on any element type that compares, the
- * orderings on numbers and tuples (the first difference decides, then the lengths). */
+ * orderings on numbers, strings and tuples (the first difference decides, then the lengths). */
 const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (a->kind == TY_LIST && b->kind == TY_LIST) {
         const Type *x = a->elems[0], *y = b->elems[0];
@@ -162,7 +178,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
         if (!x || !y || (ty_is_number(x) && ty_is_number(y) && (eq || (x != ty_complex128 && y != ty_complex128))) ||
             (eq && ty_unify(x, y) && x->kind != TY_ARRAY))
             return ty_bool;
-        if (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) return ty_bool;
+        if ((x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x == ty_str && y == ty_str)) return ty_bool;
     }
     if (in->imm == IRC_EQ || in->imm == IRC_NE) return ty_bool;   /* a list never equals a non-list */
     return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
@@ -175,7 +191,7 @@ const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
     if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
     if (e && !((ty_is_number(e) && ty_is_number(x)) || (e->kind == TY_TUPLE && x->kind == TY_TUPLE) ||
-               (e->kind == TY_LIST && x->kind == TY_LIST)))
+               (e->kind == TY_LIST && x->kind == TY_LIST) || (e == ty_str && x == ty_str)))
         return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
     return ty_bool;
 }
@@ -246,8 +262,7 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
     case LM_REMOVE: case LM_INDEX: case LM_COUNT: {
         if (!e) return 0;
         const Type *x = args[0];
-        if (!((ty_is_number(x) && ty_is_number(e)) || (x->kind == TY_TUPLE && e->kind == TY_TUPLE && ty_unify(x, e)) ||
-              (x->kind == TY_LIST && e->kind == TY_LIST)))
+        if (!comparable(x, e))
             return ERR(in, "list.%s() cannot look for %s in %s", name, x->name, l->name);
         for (int i = 1; i < npos; i++)
             if (!is_index(args[i])) return ERR(in, "list.index() bounds must be integers");
@@ -260,8 +275,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
     case LM_COPY:
         return ti_container_call(ti, in, op, 0, l) ? 0 : -1;
     case LM_SORT: {
-        if (e && !ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sort() of %s is not supported", l->name);
         if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (e && !orderable(e)) return UNSUP(in, "sort() of %s is not supported", l->name);
         if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
         ci->params[0] = ty_bool;
         ci->argmap[0] = -1;
@@ -335,21 +350,21 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
         if (npos == 2) ci->params[1] = r;
         return 0;
     }
-    case BI_MIN: case BI_MAX:
-        if (!ty_is_number(e) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+    case BI_MIN: case BI_MAX:   /* (of strings held by a container: the result is one of its items, borrowed) */
+        if (!(ty_is_number(e) || (e == ty_str && args[0] != ty_str)) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
         return ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
     case BI_ANY: case BI_ALL:
         if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
         return ti_container_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;
     case BI_SET:
-        if (!ty_is_hashable(e)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", e->name);
+        if (!ty_is_hashable(e)) return UNSUP(in, "a set item must be a number, a str or a tuple of these (got %s)", e->name);
         return ti_container_call(ti, in, LB_SET, 1, ty_set(e)) ? 0 : -1;
     case BI_LIST: case BI_REVERSED:
         if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
         return ti_container_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
     case BI_SORTED:
-        if (!ty_is_number(e) && e->kind != TY_TUPLE) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
         if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!orderable(e)) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
         if (!(ci = ti_container_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
         ci->params[1] = ty_bool;
         ci->argmap[1] = -1;
@@ -365,32 +380,32 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
 }
 
 /* ---- the last step ------------------------------------------------------------------ */
-static const Type *complete(const Type *t) {
+const Type *ti_complete(const Type *t) {
     if (!t || ty_is_complete(t)) return t;
-    if (t->kind == TY_LIST) return ty_list_like(t, t->elems[0] ? complete(t->elems[0]) : ty_int64);
-    if (t->kind == TY_SET) return ty_set(t->elems[0] ? complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_LIST) return ty_list_like(t, t->elems[0] ? ti_complete(t->elems[0]) : ty_int64);
+    if (t->kind == TY_SET) return ty_set(t->elems[0] ? ti_complete(t->elems[0]) : ty_int64);
     if (t->kind == TY_DICT)
-        return ty_dict_like(t, t->elems[0] ? complete(t->elems[0]) : ty_int64, t->elems[1] ? complete(t->elems[1]) : ty_int64);
+        return ty_dict_like(t, t->elems[0] ? ti_complete(t->elems[0]) : ty_int64, t->elems[1] ? ti_complete(t->elems[1]) : ty_int64);
     if (t->kind == TY_TUPLE) {
         const Type *e[64];
-        for (int i = 0; i < t->n && i < 64; i++) e[i] = complete(t->elems[i]);
+        for (int i = 0; i < t->n && i < 64; i++) e[i] = ti_complete(t->elems[i]);
         return ty_tuple(t->n, e);
     }
-    if (t->kind == TY_METHOD) return ty_method(complete(t->recv), t->attr);
-    if (t->kind == TY_ITER) return ty_iter(complete(t->iter_of));
+    if (t->kind == TY_METHOD) return ty_method(ti_complete(t->recv), t->attr);
+    if (t->kind == TY_ITER) return ty_iter(ti_complete(t->iter_of));
     return t;
 }
 
 /* Lists that never got an element: list(int64), so that lowering sees only complete types. */
 void ti_complete_types(TypeInfo *ti) {
-    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = complete(ti->vtypes[v]);
-    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = complete(ti->vartypes[v]);
-    ti->ret = complete(ti->ret);
+    for (int v = 0; v < ti->fn->ninstrs; v++) ti->vtypes[v] = ti_complete(ti->vtypes[v]);
+    for (int v = 0; v < ti->fn->nvars; v++) ti->vartypes[v] = ti_complete(ti->vartypes[v]);
+    ti->ret = ti_complete(ti->ret);
     for (int v = 0; v < ti->fn->ninstrs; v++) {
         CallInfo *ci = ti->calls[v];
         if (!ci) continue;
-        ci->ret = complete(ci->ret);
-        for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = complete(ci->params[i]);   /* (strings.c: -1) */
+        ci->ret = ti_complete(ci->ret);
+        for (int i = 0; ci->params && i < ci->nparams; i++) ci->params[i] = ti_complete(ci->params[i]);   /* (strings.c: -1) */
     }
     for (int v = 0; v < ti->fn->ninstrs; v++) {   /* `dict()`, `List()`: make what the value was refined to */
         CallInfo *ci = ti->calls[v];
@@ -403,13 +418,13 @@ void ti_complete_types(TypeInfo *ti) {
 /* ---- dicts ---------------------------------------------------------------------------
  * dict(key, value), invariant in both as lists are; `{}` and dict() are dict(undefined,
  * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
- * Keys: bool, int64, uint64, float64 and tuples of them; values: anything a list holds. */
+ * Keys: bool, int64, uint64, float64, str and tuples of them; values: anything a list holds. */
 static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
     return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
 }
 
 static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
-    if (!ty_is_hashable(k)) return UNSUP(in, "a dict key must be a number or a tuple of numbers (got %s)", k->name);
+    if (!ty_is_hashable(k)) return UNSUP(in, "a dict key must be a number, a str or a tuple of these (got %s)", k->name);
     if (d->elems[0] && !converts(k, d->elems[0]) && !(ty_is_number(k) && ty_is_number(d->elems[0])))
         return ERR(in, "%s cannot be a key of %s", k->name, d->name);
     return 0;
@@ -428,7 +443,7 @@ const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
     const Type *k = NULL, *v = NULL;
     for (int i = 0; i < n; i += 2) {
         if (!ty_is_hashable(args[i]))
-            return UNSUP(ti->fn->instrs[in->args[i]], "a dict key must be a number or a tuple of numbers (got %s)",
+            return UNSUP(ti->fn->instrs[in->args[i]], "a dict key must be a number, a str or a tuple of these (got %s)",
                          args[i]->name), NULL;
         if (!storable(args[i + 1])) return UNSUP(ti->fn->instrs[in->args[i + 1]], "a dict cannot hold %s", args[i + 1]->name), NULL;
         const Type *uk = ty_unify(k, args[i]), *uv = ty_unify(v, args[i + 1]);
@@ -525,7 +540,7 @@ const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
     const Type *k = NULL;
     for (int i = 0; i < n; i++) {
         if (!ty_is_hashable(args[i]))
-            return UNSUP(ti->fn->instrs[in->args[i]], "a set item must be a number or a tuple of numbers (got %s)",
+            return UNSUP(ti->fn->instrs[in->args[i]], "a set item must be a number, a str or a tuple of these (got %s)",
                          args[i]->name), NULL;
         if (!(k = ty_unify(k, args[i]))) return ERR(in, "a set's items must have one type"), NULL;
     }
@@ -534,7 +549,7 @@ const Type *ti_set_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
 
 /* s.add(x), and a comprehension's SET_ADD */
 int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, bool *changed) {
-    if (!ty_is_hashable(x)) return UNSUP(in, "a set item must be a number or a tuple of numbers (got %s)", x->name);
+    if (!ty_is_hashable(x)) return UNSUP(in, "a set item must be a number, a str or a tuple of these (got %s)", x->name);
     if (!s->elems[0]) return ti_refine(ti, recv, ty_set(x), changed);
     if (!converts(x, s->elems[0])) return ERR(in, "cannot add %s to %s", x->name, s->name);
     return 0;

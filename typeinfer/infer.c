@@ -115,7 +115,7 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
     if (in->imm == IRU_NOT) {
-        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a == ty_str || a == ty_strlist) return ty_bool;
+        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str) return ty_bool;
     } else if (ty_is_number(a)) {
         if (in->imm == IRU_INVERT && ty_rank(a) > 1) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
@@ -129,7 +129,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
-    if (a == ty_str || (a == ty_strlist && (ty_is_int(idx) || idx == ty_bool))) return ti_str_getitem(ti, in, a, idx);
+    if (a == ty_str) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
@@ -181,7 +181,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str || a == ty_strlist)
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str)
         return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
@@ -479,8 +479,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (args[0]->kind != TY_DICT) return ERR(in, "internal: MAP_ADD to %s", args[0]->name);
         return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
     case IR_CONTAINS:   /* a1 in a0 */
-        if (args[0] == ty_str || args[1] == ty_str) {
-            if (args[0] != ty_str || args[1] != ty_str)
+        if (args[0] == ty_str) {   /* substring; a string in a container: ti_contains */
+            if (args[1] != ty_str)
                 return UNSUP(in, "'in' is supported between strings (got %s in %s)", args[1]->name, args[0]->name);
             t = ty_bool;
             break;

@@ -134,7 +134,7 @@ bool ti_is_iterable(const Type *t) {
     case TY_RANGE: return true;
     case TY_ARRAY: return t->ndim > 0;
     case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
-    case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: case TY_STR: case TY_STRLIST: return true;
+    case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: case TY_STR: return true;
     default: return false;
     }
 }
@@ -146,7 +146,7 @@ const Type *ti_iter_value_type(const Type *of) {
         return of->ndim == 1 ? ty_scalar_of(of->dtype)
                              : ty_view(of, of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A');
     case TY_RANGE: return ty_int64;
-    case TY_STR: case TY_STRLIST: return ty_str;
+    case TY_STR: return ty_str;
     case TY_ZIP: {
         const Type *parts[64];
         for (int i = 0; i < of->n && i < 64; i++) parts[i] = ti_iter_value_type(of->elems[i]);

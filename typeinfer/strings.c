@@ -53,7 +53,7 @@ bool ti_is_str_method(const char *attr) {
 
 /* Is t something str.join takes: a list of strings or a tuple of them. */
 static bool str_sequence(const Type *t) {
-    if (t->kind == TY_STRLIST) return true;
+    if (t->kind == TY_LIST) return t->elems[0] == ty_str;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (t->elems[i] != ty_str) return false;
@@ -108,7 +108,7 @@ int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
                        kind == 'i' ? "an integer" : kind == '*' ? "a list or tuple of strings" : "a str", t->name);
         ci->params[i] = kind == 'i' ? ty_int64 : t;
     }
-    ci->ret = sm->ret == 's' ? ty_str : sm->ret == 'b' ? ty_bool : sm->ret == 'i' ? ty_int64 : ty_strlist;
+    ci->ret = sm->ret == 's' ? ty_str : sm->ret == 'b' ? ty_bool : sm->ret == 'i' ? ty_int64 : ty_list(ty_str);
     ti->calls[in->id] = ci;
     return 0;
 }
@@ -123,7 +123,7 @@ const Type *ti_str_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b) 
 
 const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (is_int(idx) || idx->kind == TY_SLICE) return ty_str;
-    if (a->kind == TY_STRLIST && is_int(idx)) return ty_str;
+    (void)a;
     return ERR(in, "string indices must be integers or slices (got %s)", idx->name), NULL;
 }
 

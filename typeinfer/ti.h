@@ -212,6 +212,7 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
 bool ti_is_container_builtin(int bid, const Type **args, int nargs);
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
 void ti_complete_types(TypeInfo *ti);
+const Type *ti_complete(const Type *t);   /* t, containers of no element type yet made of int64 */
 CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret);
 const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
 int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed);

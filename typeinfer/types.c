@@ -57,8 +57,7 @@ int ty_init(void) {
     /* RtExc: two {cls, msg, desc, args[TY_EXC_WORDS]} and an int32 */
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
-    ty_strlist = new_type(TY_STRLIST, "list(str)", 8, 8);
-    return ty_range && ty_uint64 && ty_excval && ty_rng && ty_strlist ? 0 : -1;
+    return ty_range && ty_uint64 && ty_excval && ty_rng ? 0 : -1;
 }
 
 const DTypeInfo ty_dtypes[DT_COUNT] = {
@@ -150,7 +149,7 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_STRLIST || t->kind == TY_EXCVAL) return true;
+    if (t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL) return true;
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
@@ -273,7 +272,7 @@ const Type *ty_set(const Type *key) {
 
 bool ty_is_hashable(const Type *t) {
     if (!t) return false;
-    if (t == ty_bool || t == ty_int64 || t == ty_uint64 || t == ty_float64) return true;
+    if (t == ty_bool || t == ty_int64 || t == ty_uint64 || t == ty_float64 || t == ty_str) return true;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!ty_is_hashable(t->elems[i])) return false;
@@ -465,12 +464,13 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     case TY_STR: desc[at] = 's'; break;
     case TY_NONE: desc[at] = 'N'; desc[at + 1] = 0; return 0;
     case TY_COMPLEX128: desc[at] = 'D'; desc[at + 1] = 0; return 2;
-    case TY_LIST: {   /* print only, as arrays: L and the element's letter, one word pointing at the block */
-        const Type *e = t->elems[0];
-        if (!arrays || !e || !ty_is_number(e)) return -1;
-        desc[at] = 'L';
-        desc[at + 1] = e == ty_int64 ? 'q' : e == ty_uint64 ? 'Q' : e == ty_float64 ? 'd' : e == ty_bool ? '?' : 'D';
-        desc[at + 2] = 0;
+    case TY_LIST: case TY_DICT: case TY_SET: {   /* print only, as arrays: L, M or S and the element's letters
+                                                   * (a dict's key's and value's), one word pointing at the block */
+        if (!arrays || !t->elems[0] || !t->elems[1 - (t->kind == TY_LIST)]) return -1;
+        desc[at] = t->kind == TY_LIST ? 'L' : t->kind == TY_DICT ? 'M' : 'S';
+        desc[at + 1] = 0;
+        if (ty_value_layout(t->elems[0], desc, len, true) < 0) return -1;
+        if (t->kind == TY_DICT && ty_value_layout(t->elems[1], desc, len, true) < 0) return -1;
         return 1;
     }
     case TY_ARRAY:
@@ -542,8 +542,7 @@ bool ty_is_runtime(const Type *t) {
 }
 
 bool ty_is_value(const Type *t) {
-    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL || t->kind == TY_STR ||
-               t->kind == TY_STRLIST)))
+    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL || t->kind == TY_STR)))
         return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);

@@ -46,7 +46,6 @@ typedef enum {
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
-    TY_STRLIST,     /* str.split's result until ember has lists: a pointer to a counted RtStrList */
     TY_NKINDS
 } TypeKind;
 
@@ -105,7 +104,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *strlist;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng;
 } TyState;
 
 extern TyState *ty_state;
@@ -123,7 +122,6 @@ extern TyState *ty_state;
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
        RNG_INTEGERS };
-#define ty_strlist (ty_state->strlist)
 #define TY_EXC_WORDS 8   /* the most 64-bit words an exception's args pack into (RtExcCore.args) */
 
 /* types.c */
@@ -139,8 +137,9 @@ const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol);
  * (exception args, print; runtime/error.c, rt_unpack_values): its layout letters appended to
  * desc (q int64, Q uint64, d float64, ? bool, D complex (2 words), s str (an RtStr pointer; in an
  * exception's args, a reference the exception owns), N None (no word),
- * (...) tuple, and with `arrays` A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word pointing
- * at its value) and the words it takes; -1 if it cannot be packed. */
+ * (...) tuple, and with `arrays` (print) A<dtype 'a'+DT_*><ndim '0'+ndim> an array, one word
+ * pointing at its value, and L, M, S a list, dict or set, one word holding its block, followed
+ * by its elements' letters: runtime/show.c) and the words it takes; -1 if it cannot be packed. */
 int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
 /* A Dispatcher going away: drop its type and every type made of it from the table (a
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
