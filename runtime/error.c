@@ -52,6 +52,7 @@ static void each_string(const RtExcCore *c, int delta) {
             else rt_block_decref((RtBlock *)s);
             break;
         }
+        case 'P': rt_exc_object_ref((PyObject *)(uintptr_t)c->args[k++], delta); break;   /* objmode.c */
         case 'D': k += 2; break;
         case 'q': case 'Q': case 'd': case '?': k++; break;
         default: break;   /* N ( ): no word */
@@ -249,6 +250,7 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
 
 /* A new instance of the class c names, with its args. */
 static PyObject *make_instance(const RtExcCore *c) {
+    if (c->desc && !strcmp(c->desc, "$P")) return Py_NewRef((PyObject *)(uintptr_t)c->args[0]);   /* the very object (objmode.c) */
     PyObject *cls = resolve_class(c->cls);
     if (!cls) {
         char buf[512];
@@ -544,6 +546,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
     {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
+    {"ember_rt_objmode", (void *)ember_rt_objmode},
     {"ember_rt_exc_retain", (void *)ember_rt_exc_retain},
     {"ember_rt_exc_release", (void *)ember_rt_exc_release},
     {"ember_rt_exc_core_retain", (void *)ember_rt_exc_core_retain},
