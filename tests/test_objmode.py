@@ -57,7 +57,7 @@ def test_live_in_arrays(make):
 
 
 def through(a, b, c, d, t):
-    with objmode(a2="float64[:, :]", b2="complex128", c2="boolean", d2="unicode_type", t2="Tuple(int64, float64)"):
+    with objmode(a2="float64[:, :]", b2="complex128", c2="boolean", d2="unicode_type", t2="Tuple((int64, float64))"):
         a2 = np.ascontiguousarray(a.T) * 2
         b2 = b * 1j
         c2 = not c
@@ -70,8 +70,11 @@ def test_outputs_of_each_kind():
     check(through, np.arange(6.0).reshape(2, 3), 2.0, True, "abc", (1, 2.5))
 
 
+F64_1D = impl.types.float64[:]
+
+
 def typed_outputs(x):
-    with objmode(a=impl.types.float64[:], n=impl.types.int64, f=impl.types.float64):
+    with objmode(a=F64_1D, n=impl.types.int64, f=impl.types.float64):
         a = np.linspace(0.0, 1.0, 5) * x
         n = 3
         f = 1.5
@@ -92,6 +95,17 @@ def numbers_convert(x):
 def test_ints_convert_to_declared_floats():
     assert jit(numbers_convert)(3) == (3.0, 2 + 0j)
     assert type(jit(numbers_convert)(3)[0]) is float
+
+
+@ember_only
+def test_tuple_spellings():
+    @impl.njit
+    def f(x):
+        with objmode(a="Tuple(int64, float64)", b="Tuple((int64, float64))", c="UniTuple(int64, 2)"):
+            a = b = (x, 2.0)
+            c = (x, x)
+        return a, b, c
+    assert f(1) == ((1, 2.0), (1, 2.0), (1, 1))
 
 
 @ember_only
@@ -204,6 +218,7 @@ def inside_try(x):
     return r
 
 
+@numba_skip("numba cannot lift a with inside a try")
 def test_inside_try_finally():
     check(inside_try, 5)
 
