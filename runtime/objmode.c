@@ -7,9 +7,10 @@
  *     "<key>\n" "i\t<name>\t<type>\n" per live-in, "o\t<name>\t<type>\n" per output
  *
  * where the key is "<file>:<qualname>:<first line>:<with line>" and types are ember's type names
- * (ty_parse reads them back). With the GIL: box the live-ins (the frame keeps its own
- * references), call ember._objmode.run(key, live-in names, output names, values), unbox each
- * output to its declared type. An array output keeps the ndarray it came from alive through a
+ * (ty_parse reads them back). With the GIL: the first time a process runs the block, read desc
+ * into a Plan and get the block's function from ember._objmode.block(key, live-in names, output
+ * names); each time, box the live-ins (the frame keeps its own references), call the function,
+ * unbox each output to its declared type. An array output keeps the ndarray it came from alive through a
  * block that holds it (rt_block_holding), as Numba's meminfo does: no copy.
  *
  * An exception the body raises, or an output that does not convert, becomes the error record's
@@ -19,6 +20,7 @@
  * hands the very object back to Python.
  */
 #include "rt.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- exception objects in the record ---------------------------------------------------- */
@@ -78,14 +80,12 @@ static const char *class_list(PyTypeObject *tp) {
     return PyBytes_AS_STRING(bytes);
 }
 
-/* The pending Python exception becomes the record's (under the GIL). Its traceback starts in
- * the body: ember._objmode.run's own entry is dropped (`from_run`). */
-static void raise_python_error(bool from_run) {
+/* The pending Python exception becomes the record's (under the GIL), with its traceback. */
+static void raise_python_error(void) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
-    PyObject *body_tb = from_run && tb && ((PyTracebackObject *)tb)->tb_next ? (PyObject *)((PyTracebackObject *)tb)->tb_next : tb;
-    if (value && body_tb) PyException_SetTraceback(value, body_tb);
+    if (value && tb) PyException_SetTraceback(value, tb);
     Py_XDECREF(type);
     Py_XDECREF(tb);
     const char *cls = value ? class_list(Py_TYPE(value)) : NULL;
@@ -104,12 +104,6 @@ static void raise_python_error(bool from_run) {
 }
 
 /* ---- the call --------------------------------------------------------------------------- */
-
-typedef struct {
-    char kind;                 /* 'i' live-in, 'o' output */
-    PyObject *name;
-    const Type *type;
-} Item;
 
 /* The frame keeps its references to a live-in: boxing takes over one, so take one more first. */
 static void retain(const Type *t, void *p) {
@@ -136,34 +130,93 @@ static int own_arrays(const Type *t, void *p) {
     return 0;
 }
 
-/* desc's lines into items; returns the count, or -1 with a Python error. */
-static int parse_desc(const char *desc, PyObject **key, Item *items, int cap, int *nitems) {
+/* A block as desc describes it, read once per process: its key, the names and types that cross,
+ * and its function. Found by the code's desc pointer, checked by content (code may be unloaded
+ * and another desc land at the same address). Owner: this file, under the GIL; never freed (a
+ * process has a few blocks). */
+typedef struct Plan {
+    const char *at;            /* the desc pointer it was made for */
+    char *desc;                /* a copy */
+    int nin, nout;
+    const Type **types;        /* nin live-ins, then nout outputs */
+    const Type *outs;          /* the outputs' tuple: where each goes in `out` */
+    PyObject *innames, *outnames, *key, *block;
+} Plan;
+
+static Plan **plans;
+static int nplans, cap_plans;
+
+static Plan *parse_plan(const char *desc) {
+    Plan *p = calloc(1, sizeof *p);
+    size_t lines = 0;
+    for (const char *c = desc; *c; c++) lines += *c == '\n';
+    if (!p || !(p->desc = strdup(desc)) || !(p->types = calloc(lines + 1, sizeof(Type *)))) goto nomem;
     const char *nl = strchr(desc, '\n');
-    if (!nl || !(*key = PyUnicode_FromStringAndSize(desc, nl - desc))) return -1;
-    int n = 0;
-    for (const char *s = nl + 1; *s; s = nl + 1, *nitems = n) {
+    PyObject *in = PyList_New(0), *out = PyList_New(0);
+    if (!nl || !in || !out || !(p->key = PyUnicode_FromStringAndSize(desc, nl - desc))) goto bad;
+    for (const char *s = nl + 1; *s; s = nl + 1) {
         nl = strchr(s, '\n');
         const char *tab1 = strchr(s, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-        if (!nl || !tab2 || tab2 > nl || n == cap) {
+        if (!nl || !tab2 || tab2 > nl) {
             PyErr_SetString(PyExc_SystemError, "ember: bad objmode description");
-            return -1;
+            goto bad;
         }
         char text[512], err[256];
         size_t len = (size_t)(nl - tab2 - 1) < sizeof text - 1 ? (size_t)(nl - tab2 - 1) : sizeof text - 1;
         memcpy(text, tab2 + 1, len);
         text[len] = 0;
         const char *end;
-        items[n].kind = s[0];
-        items[n].type = ty_parse(text, &end, err, sizeof err);
-        if (!items[n].type) {
-            PyErr_Format(PyExc_SystemError, "ember: objmode type '%s': %s", text, err);
-            return -1;
-        }
-        if (!(items[n].name = PyUnicode_FromStringAndSize(tab1 + 1, tab2 - tab1 - 1))) return -1;
-        n++;
+        const Type *t = ty_parse(text, &end, err, sizeof err);
+        PyObject *name = t ? PyUnicode_FromStringAndSize(tab1 + 1, tab2 - tab1 - 1) : NULL;
+        if (!t) PyErr_Format(PyExc_SystemError, "ember: objmode type '%s': %s", text, err);
+        int r = name ? PyList_Append(s[0] == 'i' ? in : out, name) : -1;
+        Py_XDECREF(name);
+        if (r) goto bad;
+        p->types[p->nin + p->nout] = t;
+        if (s[0] == 'i') p->nin++;
+        else p->nout++;
     }
-    *nitems = n;
-    return n;
+    p->innames = PyList_AsTuple(in);
+    p->outnames = PyList_AsTuple(out);
+    p->outs = p->nout <= 64 ? ty_tuple(p->nout, p->types + p->nin) : NULL;
+    Py_DECREF(in);
+    Py_DECREF(out);
+    PyObject *mod = p->innames && p->outnames && p->outs ? PyImport_ImportModule("ember._objmode") : NULL;
+    p->block = mod ? PyObject_CallMethod(mod, "block", "OOO", p->key, p->innames, p->outnames) : NULL;
+    Py_XDECREF(mod);
+    if (p->block) return p;
+    in = out = NULL;
+bad:
+    Py_XDECREF(in);
+    Py_XDECREF(out);
+    Py_XDECREF(p->key);
+    Py_XDECREF(p->innames);
+    Py_XDECREF(p->outnames);
+    free(p->types);
+    free(p->desc);
+    free(p);
+    return NULL;
+nomem:
+    if (p) free(p->desc);
+    free(p);
+    PyErr_NoMemory();
+    return NULL;
+}
+
+static Plan *plan_for(const char *desc) {
+    for (int i = 0; i < nplans; i++)
+        if (plans[i]->at == desc && !strcmp(plans[i]->desc, desc)) return plans[i];
+    Plan *p = parse_plan(desc);
+    if (!p) return NULL;
+    if (nplans == cap_plans) {
+        int ncap = cap_plans ? 2 * cap_plans : 8;
+        Plan **np = realloc(plans, sizeof(Plan *) * (size_t)ncap);
+        if (!np) return PyErr_NoMemory(), NULL;   /* p stays, unlisted: read again next time */
+        plans = np;
+        cap_plans = ncap;
+    }
+    p->at = desc;
+    return plans[nplans++] = p;
 }
 
 /* TypeError: output `name` is not its declared type (the key says where the block is). */
@@ -187,68 +240,43 @@ static void bad_output(PyObject *key, PyObject *name, const Type *t, PyObject *v
     Py_XDECREF(tb);
 }
 
-static int run(const char *desc, void *const *ins, void *out, bool *from_run) {
-    Item items[128];
-    PyObject *key = NULL, *innames = NULL, *outnames = NULL, *values = NULL, *result = NULL;
-    int n = 0, nin = 0, nout = 0, rc = -1;
-    const Type *outtypes[64];
-    if (parse_desc(desc, &key, items, 128, &n) < 0) goto done;
-    for (int k = 0; k < n; k++) {
-        if (items[k].kind == 'i') nin++;
-        else nout++;
+static int run(const char *desc, void *const *ins, void *out) {
+    Plan *p = plan_for(desc);
+    if (!p) return -1;
+    PyObject *values = PyTuple_New(p->nin), *result = NULL;
+    for (int i = 0; values && i < p->nin; i++) {
+        retain(p->types[i], ins[i]);
+        PyObject *v = rt_box(p->types[i], ins[i]);
+        if (!v) Py_CLEAR(values);
+        else PyTuple_SET_ITEM(values, i, v);
     }
-    if (nout > 64) goto done;
-    innames = PyTuple_New(nin);
-    outnames = PyTuple_New(nout);
-    values = PyTuple_New(nin);
-    if (!innames || !outnames || !values) goto done;
-    for (int k = 0, i = 0, o = 0; k < n; k++)
-        if (items[k].kind == 'i') {
-            retain(items[k].type, ins[i]);
-            PyObject *v = rt_box(items[k].type, ins[i]);
-            if (!v) goto done;
-            PyTuple_SET_ITEM(values, i, v);
-            PyTuple_SET_ITEM(innames, i++, Py_NewRef(items[k].name));
-        } else {
-            outtypes[o] = items[k].type;
-            PyTuple_SET_ITEM(outnames, o++, Py_NewRef(items[k].name));
-        }
-    PyObject *mod = PyImport_ImportModule("ember._objmode");
-    result = mod ? PyObject_CallMethod(mod, "run", "OOOO", key, innames, outnames, values) : NULL;
-    *from_run = result == NULL && mod != NULL;
-    Py_XDECREF(mod);
-    if (!result) goto done;
-    if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) != nout) {
-        PyErr_SetString(PyExc_SystemError, "ember: an objmode block gave the wrong number of outputs");
-        goto done;
-    }
-    const Type *tt = ty_tuple(nout, outtypes);
-    for (int o = 0; o < nout; o++) {
-        void *p = (char *)out + tt->offsets[o];
-        PyObject *v = PyTuple_GET_ITEM(result, o);
-        if (rt_unbox(outtypes[o], v, p) || own_arrays(outtypes[o], p)) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "cannot convert");
-            bad_output(key, PyTuple_GET_ITEM(outnames, o), outtypes[o], v);
-            for (int j = 0; j < o; j++) rt_release(outtypes[j], (char *)out + tt->offsets[j]);
-            goto done;
-        }
-    }
-    rc = 0;
-done:
-    for (int k = 0; k < n; k++) Py_XDECREF(items[k].name);
-    Py_XDECREF(key);
-    Py_XDECREF(innames);
-    Py_XDECREF(outnames);
+    result = values ? PyObject_Call(p->block, values, NULL) : NULL;
     Py_XDECREF(values);
-    Py_XDECREF(result);
-    return rc;
+    if (!result) return -1;
+    if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) != p->nout) {
+        Py_DECREF(result);
+        PyErr_SetString(PyExc_SystemError, "ember: an objmode block gave the wrong number of outputs");
+        return -1;
+    }
+    for (int o = 0; o < p->nout; o++) {
+        const Type *t = p->types[p->nin + o];
+        void *at = (char *)out + p->outs->offsets[o];
+        PyObject *v = PyTuple_GET_ITEM(result, o);
+        if (rt_unbox(t, v, at) || own_arrays(t, at)) {
+            bad_output(p->key, PyTuple_GET_ITEM(p->outnames, o), t, v);
+            for (int j = 0; j < o; j++) rt_release(p->types[p->nin + j], (char *)out + p->outs->offsets[j]);
+            Py_DECREF(result);
+            return -1;
+        }
+    }
+    Py_DECREF(result);
+    return 0;
 }
 
 int32_t ember_rt_objmode(const char *desc, void *const *ins, void *out) {
     PyGILState_STATE g = PyGILState_Ensure();
-    bool from_run = false;
-    int rc = run(desc, ins, out, &from_run);
-    if (rc) raise_python_error(from_run);
+    int rc = run(desc, ins, out);
+    if (rc) raise_python_error();
     PyGILState_Release(g);
     return rc;
 }

@@ -21,10 +21,10 @@ How it works, end to end:
   (runtime/objmode.c) with a constant description: the key, and the name and type of each
   live-in and output. No host address is in the code (DESIGN.md contract 1), so the cache and
   the JIT share it.
-- The runtime takes the GIL, boxes the live-ins, calls ``run`` below, and unboxes the outputs to
-  their declared types. ``run`` finds the block's function by its key; the first time in a
-  process it builds it (``_build``) from the source of the function that ``remember`` saw
-  decorated: ``def <block>(<live-ins>): <body>; return (<outputs>,)``, compiled with the
+- The runtime takes the GIL, boxes the live-ins, calls the block's function, and unboxes the
+  outputs to their declared types. ``block`` below gives it the function for its key, once per
+  process; where the process compiled nothing (a cache hit) it builds it (``_build``) from the
+  source of the function that ``remember`` saw decorated: ``def <block>(<live-ins>): <body>; return (<outputs>,)``, compiled with the
   function's file name and line numbers (tracebacks point at the user's lines), its globals and
   the values of its closure.
 - An exception the body raises travels through compiled code as the Python object itself
@@ -156,7 +156,9 @@ def outline(code, globals_, closure, line, live_ins):
         types_.append(_type_name(value, kw.arg, env))
     _check_body(node, code)
     key = _key(code, line)
-    _blocks[(key, tuple(live_ins), tuple(names))] = _build(code, globals_, closure, node, live_ins, names)
+    k = (key, tuple(live_ins), tuple(names))
+    if k not in _blocks:   # the first build in a process stands (a factory's later closures share the key)
+        _blocks[k] = _build(code, globals_, closure, node, live_ins, names)
     return key, tuple(names), tuple(types_), tuple(live_ins)
 
 
@@ -199,11 +201,11 @@ def _rebuild(key, live_ins, outputs):
     return _build(func.__code__, func.__globals__, func.__closure__, node, live_ins, outputs)
 
 
-def run(key, live_ins, outputs, args):
-    """Called by compiled code (runtime/objmode.c) with the GIL: run the block, return its outputs."""
+def block(key, live_ins, outputs):
+    """Called by compiled code (runtime/objmode.c) with the GIL, once per block and process: the
+    block's function, rebuilt from the decorated function when this process compiled nothing."""
     k = (key, live_ins, outputs)
-    block = _blocks.get(k)
-    if block is None:
-        block = _blocks[k] = _rebuild(key, live_ins, outputs)
-    return block(*args)
-
+    found = _blocks.get(k)
+    if found is None:
+        found = _blocks[k] = _rebuild(key, live_ins, outputs)
+    return found
