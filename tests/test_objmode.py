@@ -239,6 +239,44 @@ def test_branches_and_loops_inside():
     check(branches_inside, 5)
 
 
+def factory(k):
+    def f(x):
+        with objmode(y="int64"):
+            y = x + k            # k: a free variable of the compiled function
+        return y
+    return f
+
+
+def test_closure_values_inside():
+    check(factory(10), 1)
+
+
+@ember_only
+def test_bare_objmode_and_nogil(capsys):
+    @impl.njit(nogil=True)
+    def f(x):
+        with objmode:
+            print("in the block", x)
+        return x
+    assert f(3) == 3
+    assert capsys.readouterr().out == "in the block 3\n"
+
+
+@impl.njit
+def half(x):
+    return x / 2
+
+
+def compiled_inside(x):
+    with objmode(y="float64"):
+        y = half(x) + 1      # compiled code called from the block
+    return y
+
+
+def test_compiled_code_called_from_the_block():
+    check(compiled_inside, 5)
+
+
 # ---- exceptions --------------------------------------------------------------------------
 
 class BlockError(ValueError):
@@ -502,3 +540,22 @@ def test_cache_in_a_fresh_process(tmp_path):
         out.append(json.loads(p.stdout.strip().splitlines()[-1]))
     assert out[0]["value"] == out[1]["value"] == 13.0
     assert out[0]["hits"] == 0 and out[1]["hits"] == 1    # the second process compiled nothing
+
+
+@ember_only
+def test_aot_modules_refuse_blocks(tmp_path):
+    (tmp_path / "objmode_aot.py").write_text(textwrap.dedent('''
+        from ember import njit, objmode
+        from ember.aot import export
+
+        @export("int64(int64)")
+        @njit
+        def f(x):
+            with objmode(y="int64"):
+                y = x + 1
+            return y
+    '''))
+    from ember import aot
+    import io
+    with pytest.raises(errors.UnsupportedError, match="runs a `with objmode"):
+        aot.build(str(tmp_path / "objmode_aot.py"), output_dir=str(tmp_path / "out"), stream=io.StringIO())
