@@ -251,6 +251,18 @@ def test_closure_values_inside():
     check(factory(10), 1)
 
 
+def with_inner_def(x):
+    def inner(v):
+        with objmode(w="int64"):
+            w = v * 10
+        return w
+    return inner(x) + 1
+
+
+def test_block_in_an_inner_def():
+    check(with_inner_def, 4)
+
+
 @ember_only
 def test_bare_objmode_and_nogil(capsys):
     @impl.njit(nogil=True)
@@ -375,6 +387,21 @@ def test_exception_in_prange_body():
         f(10)
     assert info.value.args == ("at", 5)
 
+    @impl.njit(parallel=True)
+    def every(n):
+        for i in impl.prange(n):
+            with objmode():
+                raise THE_ERROR        # every iteration: the lowest chunk's wins, the others are dropped
+        return n
+    import gc
+    gc.collect()
+    before = sys.getrefcount(THE_ERROR)
+    for _ in range(5):
+        with pytest.raises(BlockError):
+            every(64)
+    gc.collect()
+    assert sys.getrefcount(THE_ERROR) == before
+
 
 @ember_only
 def test_output_of_the_wrong_type():
@@ -464,6 +491,16 @@ def test_other_context_managers_are_refused():
 
 
 @ember_only
+def test_one_context_manager_per_with():
+    def f(x):
+        with objmode(y="int64"), open(os.devnull):
+            y = x
+        return y
+    e = compile_error(f, 1)
+    assert "objmode must be the only context manager of its with statement" in str(e)
+
+
+@ember_only
 def test_bad_declared_type():
     def f(x):
         with objmode(y="float65"):
@@ -517,11 +554,20 @@ def kernel(a):
         r = helper(s)
         n = r.size
     return r[0] + n
+
+@njit(cache=True)
+def with_inner(x):
+    def inner(v):
+        with objmode(w="int64"):
+            w = v * 10
+        return w
+    return inner(x)
 '''
 
 RUN = '''
 import json, numpy as np, objmode_kernels as k
-print(json.dumps({"value": k.kernel(np.arange(5.0)), "hits": k.kernel.stats["cache_hits"]}))
+print(json.dumps({"value": k.kernel(np.arange(5.0)), "hits": k.kernel.stats["cache_hits"],
+                  "inner": k.with_inner(3), "inner_hits": k.with_inner.stats["cache_hits"]}))
 '''
 
 
@@ -540,6 +586,7 @@ def test_cache_in_a_fresh_process(tmp_path):
         out.append(json.loads(p.stdout.strip().splitlines()[-1]))
     assert out[0]["value"] == out[1]["value"] == 13.0
     assert out[0]["hits"] == 0 and out[1]["hits"] == 1    # the second process compiled nothing
+    assert out[0]["inner"] == out[1]["inner"] == 30 and out[1]["inner_hits"] == 1
 
 
 @ember_only

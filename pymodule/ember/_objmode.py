@@ -144,6 +144,11 @@ def outline(code, globals_, closure, line, live_ins):
     import ast
 
     node = _find_with(code, line)
+    from ember.errors import UnsupportedError
+    if len(node.items) != 1:
+        raise UnsupportedError("objmode must be the only context manager of its with statement")
+    if code.co_freevars and closure is None:   # an inner def of a compiled function: its cells are its caller's
+        raise UnsupportedError("objmode blocks in a function defined inside a compiled function are not supported")
     call = node.items[0].context_expr
     keywords = call.keywords if hasattr(call, "keywords") else []
     env = dict(zip(code.co_freevars, [c.cell_contents for c in closure or ()]))
@@ -189,16 +194,38 @@ def _build(code, globals_, closure, node, live_ins, outputs):
     return block
 
 
+def _inner_code(code, qualname, first):
+    """The code object of an inner def (qualname at line first) anywhere inside code."""
+    for c in code.co_consts:
+        if hasattr(c, "co_code"):
+            if c.co_qualname == qualname and c.co_firstlineno == first:
+                return c
+            found = _inner_code(c, qualname, first)
+            if found is not None:
+                return found
+    return None
+
+
 def _rebuild(key, live_ins, outputs):
-    """A block of a specialisation loaded from the cache: rebuilt from the decorated function."""
+    """A block of a specialisation loaded from the cache: rebuilt from the decorated function
+    (or from an inner def of one, which compiled with it)."""
     filename, qualname, first, line = key.rsplit(":", 3)
     ref = _functions.get((filename, qualname, int(first)))
     func = ref() if ref else None
-    if func is None:
-        raise RuntimeError("ember: the objmode block at %s:%s belongs to %s, which this process has not "
-                           "decorated" % (filename, line, qualname))
-    node = _find_with(func.__code__, int(line))
-    return _build(func.__code__, func.__globals__, func.__closure__, node, live_ins, outputs)
+    if func is not None:
+        code, closure = func.__code__, func.__closure__
+    else:
+        for (f, _, _), ref in list(_functions.items()):
+            func = ref() if f == filename else None
+            code = _inner_code(func.__code__, qualname, int(first)) if func is not None else None
+            if code is not None:
+                closure = None
+                break
+        else:
+            raise RuntimeError("ember: the objmode block at %s:%s belongs to %s, which this process has not "
+                               "decorated" % (filename, line, qualname))
+    node = _find_with(code, int(line))
+    return _build(code, func.__globals__, closure, node, live_ins, outputs)
 
 
 def block(key, live_ins, outputs):
