@@ -725,8 +725,8 @@ static int objmode_block(Fe *fe, Block *b, int *at) {
                     fe->loc = fe->ins[j].loc;
                     break;
                 }
-            return fe_error(fe, DIAG_UNSUPPORTED, "%s inside an objmode block is not supported: the block must "
-                            "end at its end", pi->op == PY_RETURN_VALUE ? "return" : "break or continue");
+            return fe_error(fe, DIAG_UNSUPPORTED, "%s inside an objmode block is not supported: the block "
+                            "runs to its end", pi->op == PY_RETURN_VALUE ? "return" : "break or continue");
         }
     }
 

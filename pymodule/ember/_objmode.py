@@ -111,8 +111,8 @@ def _check_body(node, code):
             return
         if isinstance(n, ast.Return) or (isinstance(n, (ast.Break, ast.Continue)) and not in_loop):
             what = "return" if isinstance(n, ast.Return) else "break or continue"
-            raise UnsupportedError("%s inside an objmode block is not supported (line %d): the block must end "
-                                   "at its end" % (what, n.lineno))
+            raise UnsupportedError("%s inside an objmode block is not supported (line %d): the block runs "
+                                   "to its end" % (what, n.lineno))
         if isinstance(n, (ast.For, ast.AsyncFor, ast.While)):   # their own break and continue
             for c in n.body:
                 walk(c, True)
