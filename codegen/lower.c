@@ -944,6 +944,7 @@ static int lower_instr(Lower *L, Instr *in) {
         v = cg_lower_excfetch(L);
         if (L->exc_refs) v = cg_own(L, v, ty_excval);
         break;
+    case IR_OBJMODE: v = cg_objmode(L, in); break;
     case IR_FORMAT: v = cg_str_format(L, in); break;
     case IR_BUILDSTR: v = cg_str_build(L, in); break;
     case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;

@@ -104,6 +104,9 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
 /* lower_ffi.c */
 LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
+/* lower_objmode.c */
+LLVMValueRef cg_objmode(Lower *L, Instr *in);   /* a `with objmode(...)` block: the tuple of its outputs */
+
 /* lower_exc.c */
 LLVMTypeRef cg_exc_type(Lower *L);                  /* a caught exception: runtime/rt.h's RtExc */
 const char *cg_exc_name(Lower *L, PyObject *cls);    /* "module:qualname" */

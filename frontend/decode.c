@@ -591,6 +591,234 @@ static int carry_to_handler(Fe *fe, Block *b, int *carried, int *ncarried) {
     return 0;
 }
 
+/* ---- with objmode(...) ------------------------------------------------------------------
+ * CPython 3.11 compiles `with cm: body` to
+ *     <cm> BEFORE_WITH POP_TOP  <body>  LOAD_CONST None x3 PRECALL 2 CALL 2 POP_TOP  (jump on)
+ *     H: PUSH_EXC_INFO WITH_EXCEPT_START ...            (the handler, right after the normal exit)
+ * with H inline after the body (nested withs' handlers inside it). The block is the code from
+ * the POP_TOP to the last exit call at its own nesting depth before H; a return, break or
+ * continue leaves through an exit call of its own inside it and is refused. The body's bytecode
+ * is never decoded: one OBJMODE instruction takes the variables the body reads before it
+ * assigns them (its live-ins) and gives the tuple of the declared outputs, which are stored
+ * into their variables. pymodule/ember/_objmode.py outlines the body from the source. */
+static bool is_load_none(Fe *fe, const PyInstr *pi) {
+    return pi->op == PY_LOAD_CONST && PyTuple_GET_ITEM(fe->consts, pi->arg) == Py_None;
+}
+
+static bool is_exit_call(Fe *fe, int k) {   /* LOAD_CONST None x3, PRECALL 2, CALL 2, POP_TOP */
+    if (k + 5 >= fe->nins) return false;
+    const PyInstr *p = &fe->ins[k];
+    return is_load_none(fe, &p[0]) && is_load_none(fe, &p[1]) && is_load_none(fe, &p[2]) && p[3].op == PY_PRECALL &&
+           p[3].arg == 2 && p[4].op == PY_CALL && p[4].arg == 2 && p[5].op == PY_POP_TOP;
+}
+
+/* The object a context-manager expression names: objmode, numba.objmode, or objmode(...)'s callee. */
+static PyObject *with_callee(Fe *fe, int v, const char **name) {
+    Instr *in = v >= 0 ? fe->fn->instrs[v] : NULL;
+    *name = "this context manager";
+    if (in && in->op == IR_CALL) in = fe->fn->instrs[in->args[0]];
+    if (in && in->op == IR_GLOBAL) {
+        *name = in->str ? in->str : *name;
+        return in->obj;
+    }
+    if (in && in->op == IR_GETATTR) {
+        *name = in->str;
+        Instr *owner = fe->fn->instrs[in->args[0]];
+        if (owner->op != IR_GLOBAL || !PyModule_Check(owner->obj)) return NULL;
+        PyObject *v2 = PyObject_GetAttrString(owner->obj, in->str);
+        if (!v2) { PyErr_Clear(); return NULL; }
+        ctx_keep(fe->ctx, v2);
+        Py_DECREF(v2);
+        return v2;
+    }
+    return NULL;
+}
+
+/* The context-manager expression is the frontend's alone (outline reads the types from the
+ * source): its instructions become None constants, so typing never sees objmode(...). */
+static void drop_expr(Fe *fe, int v) {
+    if (v < 0) return;
+    Instr *in = fe->fn->instrs[v];
+    if (in->op != IR_CALL && in->op != IR_GLOBAL && in->op != IR_GETATTR && in->op != IR_GETITEM &&
+        in->op != IR_SLICE && in->op != IR_TUPLE && in->op != IR_CONST)
+        return;
+    for (int k = 0; k < in->nargs; k++) drop_expr(fe, in->args[k]);
+    in->op = IR_CONST;
+    in->nargs = 0;
+    in->nkw = 0;
+    memset(&in->c, 0, sizeof in->c);
+    in->c.kind = K_NONE;
+}
+
+static bool is_var_load(int op) { return op == PY_LOAD_FAST || op == PY_LOAD_CLOSURE || op == PY_LOAD_DEREF; }
+static bool is_var_store(int op) { return op == PY_STORE_FAST || op == PY_STORE_DEREF || op == PY_DELETE_FAST; }
+
+/* Ask pymodule/ember/_objmode.py for the block's key and declared outputs. */
+static PyObject *outline_block(Fe *fe, int line, PyObject *live_ins) {
+    PyObject *mod = PyImport_ImportModule("ember._objmode");
+    PyObject *r = mod ? PyObject_CallMethod(mod, "outline", "OOOiO", fe->code, fe->fn->globals,
+                                            fe->closure ? fe->closure : Py_None, line, live_ins) : NULL;
+    Py_XDECREF(mod);
+    if (r && (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4)) Py_CLEAR(r);
+    if (!r) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *text = value ? PyObject_Str(value) : NULL;
+        bool unsupported = type && !strcmp(((PyTypeObject *)type)->tp_name, "UnsupportedError");
+        fe_error(fe, unsupported ? DIAG_UNSUPPORTED : DIAG_TYPING, "cannot compile this objmode block: %s",
+                 text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "?");
+        PyErr_Clear();
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+    }
+    return r;
+}
+
+/* At BEFORE_WITH (instruction *at): emit the block and leave *at on its last instruction.
+ * Returns 0, 1 when nothing follows the block (its body always raises), or -1. */
+static int objmode_block(Fe *fe, Block *b, int *at) {
+    int cm, start = *at + 2;
+    if ((cm = pop(fe)) == -2) return -1;
+    const char *name;
+    PyObject *obj = with_callee(fe, cm, &name), *mod = PyImport_ImportModule("ember._objmode");
+    PyObject *om = mod ? PyObject_GetAttrString(mod, "objmode") : NULL;
+    Py_XDECREF(mod);
+    Py_XDECREF(om);   /* the module keeps it */
+    if (!om) return -1;
+    if (obj != om)
+        return fe_error(fe, DIAG_UNSUPPORTED, "the with statement compiles only objmode(...) blocks; '%s' is not a "
+                        "context manager ember knows", name);
+    Instr *call = fe->fn->instrs[cm];
+    if (call->op == IR_CALL && call->nargs > 1 + call->nkw)
+        return fe_error(fe, DIAG_UNSUPPORTED, "objmode takes the outputs as keywords: objmode(y=\"float64[:]\")");
+    if (start >= fe->nins || fe->ins[start - 1].op != PY_POP_TOP)
+        return fe_error(fe, DIAG_UNSUPPORTED, "'with objmode(...) as name' is not supported: objmode gives no value");
+    int line = fe->loc.line;
+    Loc with_loc = fe->loc;
+
+    /* The extent: H, and the last exit call before it at depth 0. */
+    int depth = 0, end = -1, handler = -1;
+    for (int k = start; k < fe->nins && handler < 0; k++) {
+        int op = fe->ins[k].op;
+        if (op == PY_BEFORE_WITH) depth++;
+        else if (op == PY_PUSH_EXC_INFO && k + 1 < fe->nins && fe->ins[k + 1].op == PY_WITH_EXCEPT_START) {
+            if (depth == 0) handler = k;
+            else depth--;
+        } else if (depth == 0 && is_exit_call(fe, k)) {
+            end = k;
+        }
+    }
+    if (handler < 0) return fe_error(fe, DIAG_INTERNAL, "cannot find the end of this objmode block");
+    int stop = end >= 0 ? end : handler;   /* the body: instructions [start, stop) */
+    int lo = fe->ins[start].start;
+    for (int k = start; k < handler; k++) {
+        PyInstr *pi = &fe->ins[k];
+        bool leaves = pi->op == PY_RETURN_VALUE ||
+                      (k < stop && (is_forward_jump(pi->op) || is_backward_jump(pi->op)) &&
+                       (jump_target(pi) < lo || jump_target(pi) > fe->ins[handler].start));
+        if (leaves) {   /* at the statement: the last instruction before k not on the with's line */
+            fe->loc = pi->loc;
+            for (int j = k - 1; j >= start; j--)
+                if (fe->ins[j].loc.line && fe->ins[j].loc.line != line) {
+                    fe->loc = fe->ins[j].loc;
+                    break;
+                }
+            return fe_error(fe, DIAG_UNSUPPORTED, "%s inside an objmode block is not supported: the block "
+                            "runs to its end", pi->op == PY_RETURN_VALUE ? "return" : "break or continue");
+        }
+    }
+
+    /* Live-ins: the variables whose first use in the body reads them; and what it assigns. */
+    int nlocals = fe->first_free;
+    char *first = ctx_alloc(fe->ctx, (size_t)fe->fn->nvars + 1);   /* 0 unused, 'l' load first, 's' store first */
+    bool *stored = ctx_alloc(fe->ctx, (size_t)fe->fn->nvars + 1);
+    if (!first || !stored) return -1;
+    for (int k = start; k < stop; k++) {
+        PyInstr *pi = &fe->ins[k];
+        if ((is_var_load(pi->op) || is_var_store(pi->op)) && pi->arg < nlocals) {
+            if (!first[pi->arg]) first[pi->arg] = is_var_load(pi->op) ? 'l' : 's';
+            if (is_var_store(pi->op)) stored[pi->arg] = true;
+        }
+    }
+    PyObject *live = PyList_New(0);
+    if (!live) return -1;
+    for (int v = 0; v < nlocals; v++)
+        if (first[v] == 'l') {
+            PyObject *s = PyUnicode_FromString(fe->fn->varnames[v]);
+            if (!s || PyList_Append(live, s)) { Py_XDECREF(s); Py_DECREF(live); return -1; }
+            Py_DECREF(s);
+        }
+    PyObject *r = outline_block(fe, line, live);
+    Py_DECREF(live);
+    if (!r || !ctx_keep(fe->ctx, r)) { Py_XDECREF(r); return -1; }
+    Py_DECREF(r);
+    PyObject *outs = PyTuple_GET_ITEM(r, 1);
+    int nouts = (int)PyTuple_GET_SIZE(outs), *outvar = ctx_alloc(fe->ctx, sizeof(int) * (size_t)(nouts + 1));
+    if (!outvar) return -1;
+    for (int k = 0; k < nouts; k++) {
+        const char *o = PyUnicode_AsUTF8(PyTuple_GET_ITEM(outs, k));
+        outvar[k] = -1;
+        for (int v = 0; v < nlocals && o; v++)
+            if (!strcmp(fe->fn->varnames[v], o)) outvar[k] = v;
+        if (outvar[k] < 0 || (!stored[outvar[k]] && first[outvar[k]] != 'l'))
+            return fe_error(fe, DIAG_TYPING, "objmode output '%s' is not assigned in the block", o ? o : "?");
+    }
+    /* A variable the body assigns and other code reads must be declared (its type comes from nowhere else). */
+    for (int k = 0; k < fe->nins; k++) {
+        PyInstr *pi = &fe->ins[k];
+        if (k >= start && k < stop) continue;
+        if (!is_var_load(pi->op) || pi->arg >= nlocals || !stored[pi->arg]) continue;
+        bool declared = false;
+        for (int j = 0; j < nouts; j++) declared |= outvar[j] == pi->arg;
+        if (!declared)
+            return fe_error(fe, DIAG_TYPING, "variable '%s' is assigned in the objmode block and used outside it: "
+                            "declare its type, as in objmode(%s=\"float64\")", fe->fn->varnames[pi->arg],
+                            fe->fn->varnames[pi->arg]);
+    }
+
+    drop_expr(fe, cm);
+    /* OBJMODE(live-ins) -> (outputs); then each output into its variable. */
+    fe->loc = with_loc;
+    int nin = 0, ids[256];
+    for (int v = 0; v < nlocals; v++)
+        if (first[v] == 'l') {
+            if (nin == 256) return fe_error(fe, DIAG_UNSUPPORTED, "an objmode block reads more than 256 variables");
+            Instr *ld = emit(fe, b, IR_LOADVAR, 0);
+            if (!ld) return -1;
+            ld->imm = v;
+            ids[nin++] = ld->id;
+        }
+    Instr *om_in = emit(fe, b, IR_OBJMODE, nin);
+    if (!om_in) return -1;
+    if (nin) memcpy(om_in->args, ids, sizeof(int) * (size_t)nin);
+    om_in->obj = r;
+    for (int k = 0; k < nouts; k++) {
+        Instr *u = emit(fe, b, IR_UNPACK, 1), *st;
+        if (!u) return -1;
+        u->args[0] = om_in->id;
+        u->imm = k;
+        u->imm2 = nouts;
+        if (!(st = emit(fe, b, IR_STOREVAR, 1))) return -1;
+        st->imm = outvar[k];
+        st->args[0] = u->id;
+    }
+    if (end < 0) {   /* CPython dropped the code after a body that always raises: so does this */
+        int cls;
+        Instr *g = emit(fe, b, IR_GLOBAL, 0), *raise;
+        if (!g) return -1;
+        g->obj = PyExc_SystemError;
+        g->str = "SystemError";
+        cls = g->id;
+        if (!(raise = emit(fe, b, IR_RAISE, 1))) return -1;
+        raise->args[0] = cls;
+        return 1;
+    }
+    *at = end + 5;   /* the exit call's POP_TOP */
+    return 0;
+}
+
 static int run_block(Fe *fe, Block *b) {
     int i = fe->ins_at[b->offset / 2], v;
     fe->loc = fe->ins[i].loc;
@@ -1078,9 +1306,12 @@ static int run_block(Fe *fe, Block *b) {
             EMIT(in, IR_DELVAR, 0);
             in->imm = pi->arg;
             break;
-        case PY_BEFORE_WITH:
-            return fe_error(fe, DIAG_UNSUPPORTED, "the with statement is not supported: ember compiles no context "
-                                                  "manager yet");
+        case PY_BEFORE_WITH: {   /* with objmode(...): the body runs in the interpreter */
+            int r = objmode_block(fe, b, &i);
+            if (r < 0) return -1;
+            if (r == 1) return 0;   /* the body always raises: the block ends here */
+            break;
+        }
         case PY_CHECK_EG_MATCH: case PY_PREP_RERAISE_STAR:
             return fe_error(fe, DIAG_UNSUPPORTED, "except* (exception groups) is not supported");
         default:

@@ -120,9 +120,26 @@ RtBlock *rt_block_alloc_small(int64_t nbytes) {
 
 void *ember_rt_block_data(RtBlock *b) { return (char *)b + sizeof(RtBlock); }
 
+/* A block that owns a reference to a Python object instead of memory (size HOLDS_OBJECT): an
+ * array unboxed from what an objmode block gave keeps its ndarray alive through it
+ * (runtime/objmode.c), with no copy. */
+#define HOLDS_OBJECT (-1)
+
+RtBlock *rt_block_holding(PyObject *o) {
+    RtBlock *b = ember_rt_block_alloc(sizeof(PyObject *));
+    if (!b) return NULL;
+    *(PyObject **)ember_rt_block_data(b) = Py_NewRef(o);
+    b->size = HOLDS_OBJECT;
+    return b;
+}
+
 void ember_rt_block_free(RtBlock *b) {
     atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
-    if (memcmp((char *)ember_rt_block_data(b) + b->size, canary, CANARY_BYTES))
+    if (b->size == HOLDS_OBJECT) {   /* the last array over the object's memory went: from any thread */
+        PyGILState_STATE g = PyGILState_Ensure();
+        Py_DECREF(*(PyObject **)ember_rt_block_data(b));
+        PyGILState_Release(g);
+    } else if (memcmp((char *)ember_rt_block_data(b) + b->size, canary, CANARY_BYTES))
         atomic_fetch_add_explicit(&n_overruns, 1, memory_order_relaxed);
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
     SmallFree *small_free = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_free_lists() : NULL;

@@ -52,6 +52,7 @@ static void each_string(const RtExcCore *c, int delta) {
             else rt_block_decref((RtBlock *)s);
             break;
         }
+        case 'P': rt_exc_object_ref((PyObject *)(uintptr_t)c->args[k++], delta); break;   /* objmode.c */
         case 'D': k += 2; break;
         case 'q': case 'Q': case 'd': case '?': k++; break;
         default: break;   /* N ( ): no word */
@@ -270,6 +271,7 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
 
 /* A new instance of the class c names, with its args. */
 static PyObject *make_instance(const RtExcCore *c) {
+    if (c->desc && !strcmp(c->desc, "$P")) return Py_NewRef((PyObject *)(uintptr_t)c->args[0]);   /* the very object (objmode.c) */
     PyObject *cls = resolve_class(c->cls);
     if (!cls) {
         char buf[512];
@@ -320,7 +322,8 @@ static void layout_names(const char *d, char *buf, size_t len) {
     buf[0] = 0;
     for (bool first = true; *d && at + 16 < len; d++) {
         const char *name = *d == 'q' ? "int64" : *d == 'Q' ? "uint64" : *d == 'd' ? "float64" : *d == '?' ? "bool"
-                         : *d == 's' ? "str" : *d == 'D' ? "complex128" : *d == 'N' ? "None" : *d == '(' ? "(" : ")";
+                         : *d == 's' ? "str" : *d == 'D' ? "complex128" : *d == 'N' ? "None" : *d == '(' ? "("
+                         : *d == 'P' ? "a Python object's (objmode)" : ")";
         at += (size_t)snprintf(buf + at, len - at, "%s%s", first || *d == ')' ? "" : ", ", name);
         first = *d == '(';
     }
@@ -632,6 +635,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_raise_in_python", (void *)ember_rt_raise_in_python},
     {"ember_rt_cfunc_failed", (void *)ember_rt_cfunc_failed},
+    {"ember_rt_objmode", (void *)ember_rt_objmode},
     {"ember_rt_exc_retain", (void *)ember_rt_exc_retain},
     {"ember_rt_exc_args", (void *)ember_rt_exc_args},
     {"ember_rt_exc_repr", (void *)ember_rt_exc_repr},

@@ -98,9 +98,14 @@ int64_t ember_rt_parallel_for(EmberParBody body, void *env, int64_t n, int64_t p
                 RtExc exc;
                 rt_error_save(&exc);
 #pragma omp critical(ember_parallel_failure)
-                if (c < fail.chunk) {
-                    fail.chunk = (int)c;
-                    fail.exc = exc;
+                {
+                    if (c < fail.chunk) {   /* the lowest chunk's exception wins; the others' references go */
+                        if (fail.chunk != INT32_MAX) ember_rt_exc_release(&fail.exc);
+                        fail.chunk = (int)c;
+                        fail.exc = exc;
+                    } else {
+                        ember_rt_exc_release(&exc);
+                    }
                 }
                 break;
             }

@@ -49,6 +49,12 @@ extern const RtSymbol rt_symbols[];
 /* callback.c: compiled code called by NumPy (ufunc loops) or C (cfuncs) reporting an error */
 void ember_rt_raise_in_python(void);            /* the record's exception, set under the GIL */
 void ember_rt_cfunc_failed(const char *name);   /* ... reported as unraisable */
+
+/* objmode.c: `with objmode(...)` blocks, and Python exception objects in the record (layout "$P") */
+int32_t ember_rt_objmode(const char *desc, void *const *ins, void *out);   /* 0, or -1 with the record set */
+void rt_exc_object_ref(PyObject *o, int delta);   /* one more (1) or one less (-1) reference, any thread */
+struct RtStr *rt_exc_object_str(PyObject *o);    /* str(o) as a new string; NULL with the record set */
+struct RtBlock *rt_block_holding(PyObject *o);   /* array.c: a block owning a reference to o */
 extern const int rt_nsymbols;
 
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */

@@ -1012,6 +1012,7 @@ static RtStr *arg_text(const char **d, const uint64_t *words, int *k, bool repr)
 RtStr *ember_rt_exc_str(RtExc *e) {
     const RtExcCore *c = &e->e;
     if (!c->desc) return rt_str_from_utf8(c->msg ? c->msg : "");
+    if (!strcmp(c->desc, "$P")) return rt_exc_object_str((PyObject *)(uintptr_t)c->args[0]);   /* objmode.c */
     char tuple[64];
     snprintf(tuple, sizeof tuple, "(%s)", c->desc[0] == '$' ? c->desc + 1 : c->desc);
     int items = 0, depth = 0;

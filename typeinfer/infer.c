@@ -439,6 +439,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_EXCFETCH:
         t = ty_excval;
         break;
+    case IR_OBJMODE:
+        if (!(t = ti_type_objmode(ti, in, args, n))) return -1;
+        break;
     case IR_EXCMATCH:
         if (!is_class_or_classes(args[1]))
             return ERR(ti->fn->instrs[in->args[1]], "catching classes that do not inherit from BaseException is not "

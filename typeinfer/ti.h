@@ -37,6 +37,7 @@ typedef enum {
     CALL_EXC,       /* constructing an exception instance */
     CALL_C,         /* a C function (ctypes, cffi): `symbol`, C signature `csig` */
     CALL_RNG,       /* a numpy.random.Generator method: `builtin` is its RNG_* */
+    CALL_OBJMODE,   /* a `with objmode(...)` block, run by the interpreter (typeinfer/objmode.c) */
 } CallKind;
 
 typedef struct CallInfo {
@@ -175,6 +176,9 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
+
+/* objmode.c: `with objmode(...)` blocks */
+const Type *ti_type_objmode(TypeInfo *ti, Instr *in, const Type **args, int n);   /* the outputs' tuple */
 
 /* ffi.c: C functions given as ctypes or cffi objects */
 const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */

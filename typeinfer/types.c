@@ -756,6 +756,8 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
             s = skip_ws(after);
         } else {
             s = skip_ws(s);
+            bool nested = *s == '(';   /* Numba's spelling, Tuple((int64, float64)), too */
+            if (nested) s = skip_ws(s + 1);
             while (*s != ')') {
                 if (count == 64) { snprintf(err, errlen, "tuple too long"); return NULL; }
                 if (!(elems[count++] = ty_parse(s, &s, err, errlen))) return NULL;
@@ -763,6 +765,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
                 if (*s == ',') s = skip_ws(s + 1);
                 else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' in Tuple"); return NULL; }
             }
+            if (nested) s = skip_ws(s + 1);
         }
         if (*s != ')') { snprintf(err, errlen, "expected ')'"); return NULL; }
         *end = s + 1;

@@ -257,6 +257,11 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
                     raise UnsupportedError(
                         "%s.%s %s calls a C function through ctypes or cffi: AOT modules do not resolve "
                         "those yet (the JIT and cache=True do)" % (name, attr, sig))
+                if b"ember_rt_objmode" in info["object"]:   # runtime/objmode.c: the block is found by the JIT's process
+                    from ember.errors import UnsupportedError
+                    raise UnsupportedError(
+                        "%s.%s %s runs a `with objmode(...)` block: AOT modules cannot (their code runs without "
+                        "ember's interpreter side); the JIT and cache=True can" % (name, attr, sig))
                 path = os.path.join(tmp, "f%d.o" % len(objects))
                 with open(path, "wb") as f:
                     f.write(info["object"])
