@@ -176,6 +176,13 @@ static const Type *c_function_type(PyObject *arg) {
  * inline); it has no run-time value. */
 static const Type *function_type(PyObject *arg) {
     if (Py_TYPE(arg) == &PmDispatcherType) return ty_object(TY_DISPATCHER, arg, 0);
+    if (!strcmp(Py_TYPE(arg)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin (ember/_ufunc.py) */
+        PyObject *d = PyObject_CallMethod(arg, "_ember_callee", NULL);
+        const Type *t = d && Py_TYPE(d) == &PmDispatcherType ? ty_object(TY_DISPATCHER, d, 0) : NULL;
+        Py_XDECREF(d);   /* the CFunc keeps it */
+        PyErr_Clear();   /* one with pointers: the argument error says it is unsupported */
+        return t;
+    }
     return c_function_type(arg);
 }
 

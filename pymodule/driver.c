@@ -213,7 +213,8 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     Dispatcher *d = (Dispatcher *)obj;
     bool arrays = false;
     for (int i = 0; i < nargs; i++) arrays |= args[i]->kind == TY_ARRAY;
-    if (arrays && PyDict_GetItemString(d->options, "_vectorized")) {   /* ember/_ufunc.py */
+    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
+    if (arrays && vectorized && PyUnicode_Check(vectorized) && PyUnicode_CompareWithASCIIString(vectorized, "vectorize") == 0) {
         if (!(d = elementwise(ctx, d, args, nargs, caller, loc))) return -1;
         obj = (PyObject *)d;
     }
@@ -244,7 +245,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 /* np.linalg runs on the BLAS/LAPACK NumPy ships. */
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
-/* A @vectorize function's kernel (pymodule/ufunc.c): compiled callers call it directly. */
+/* What compiled callers call for an ember ufunc (pymodule/ufunc.c): an ember._gufunc.Caller. */
 static PyObject *host_kernel_of(PyObject *obj) { return pm_ufunc_kernel(obj); }
 
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};

@@ -83,6 +83,12 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         return 0;
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
+        if (t->kind == TY_DISPATCHER && !strcmp(Py_TYPE(o)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin */
+            PyObject *twin = PyObject_GetAttrString(o, "_njit");
+            Py_XDECREF(twin);   /* the CFunc keeps it */
+            PyErr_Clear();
+            if (twin == t->obj) return 0;
+        }
         break;
     default:
         break;

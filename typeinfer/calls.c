@@ -93,7 +93,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         return ty_object(TY_EXCCLASS, obj, 0);
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
-    if (kernel) return ty_object(TY_DISPATCHER, kernel, 0);   /* a ufunc of ember's: its scalar kernel */
+    if (kernel) return ty_object(TY_HOOKED, kernel, 0);   /* a ufunc of ember's: ember/_gufunc.py's Caller */
     PyObject *dtname = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
     int named_dt = dtname ? rt_dtype_of_object(dtname) : -1;   /* ember.types.float64 as np.float64 */
     Py_XDECREF(dtname);
@@ -122,7 +122,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
                          "decorate it with @njit", name), NULL;
     if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
         return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
-                         "@vectorize functions, not @guvectorize functions or other ufuncs (yet)", name), NULL;
+                         "ember's @vectorize and @guvectorize functions, not other ufuncs", name), NULL;
     if (PyObject_HasAttrString(obj, "__ember_dispatcher__")) return ty_object(TY_HOOKED, obj, 0);
     bool is_c;
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);

@@ -22,7 +22,7 @@ import ctypes
 import numpy as np
 
 import ember
-from ember import _cache, _ember, errors, types as _types
+from ember import _cache, _ember, _gufunc, errors, types as _types
 
 _Loop = collections.namedtuple("_Loop", "owner address symbol bitcode out")
 _IDENTITY = _ember.ufunc_identities()
@@ -173,7 +173,7 @@ def vectorize(ftylist_or_function=(), **kws):
             ret = None if s.return_type is None else _operand_name(s.return_type, f"the return type of {s}")
             lp = _build(kernel, "ufunc", str(s), names + (ret,), (), parallel)
             loops.append((lp, _typenums(names + (lp.out,))))
-        return _new_ufunc(func, nin, 1, loops, kws, kernel=kernel)
+        return _new_ufunc(func, nin, 1, loops, kws, kernel=_gufunc.Caller(kernel, nin, 1))
 
     return decorate
 
@@ -252,7 +252,8 @@ class DUFunc:
         self._kws, self._parallel, self._func = kws, parallel, func
         self._nin = func.__code__.co_argcount
         self._loops = {}
-        self.ufunc = _new_ufunc(func, self._nin, 1, [], kws)
+        self._caller = _gufunc.Caller(self._kernel, self._nin, 1)
+        self.ufunc = _new_ufunc(func, self._nin, 1, [], kws, kernel=self._caller)
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             setattr(self, attr, getattr(func, attr, None))
         self.__wrapped__ = func
@@ -263,7 +264,7 @@ class DUFunc:
             return
         lp = _build(self._kernel, "ufunc", "(%s)" % ", ".join(key), key + (None,), (), self._parallel)
         self._loops[key] = (lp, _typenums(key + (lp.out,)))
-        self.ufunc = _new_ufunc(self._func, self._nin, 1, list(self._loops.values()), self._kws)
+        self.ufunc = _new_ufunc(self._func, self._nin, 1, list(self._loops.values()), self._kws, kernel=self._caller)
 
     def add(self, sig):
         """Compile the loop of a signature now ('float64(float64)', or its argument types)."""
@@ -335,13 +336,18 @@ def _parse_layout(layout):
 def guvectorize(ftylist, signature=None, **kws):
     """A generalized ufunc: @guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)").
     The kernel takes its inputs and outputs (arrays of the layout's core dimensions, scalars for
-    '()' inputs) and writes the outputs; NumPy loops it over the other dimensions."""
+    '()' inputs) and writes the outputs; NumPy loops it over the other dimensions. With a layout
+    alone, @guvectorize("(n),()->(n)"), a GUFunc compiling a loop per new operand dtypes."""
+    if signature is None and isinstance(ftylist, str) and "->" in ftylist:
+        ftylist, signature = [], ftylist   # @guvectorize("(n)->(n)"): dynamic
     if signature is None:
         raise TypeError("ember.guvectorize takes a list of signatures and a layout: "
-                        "@guvectorize(['void(float64[:], float64[:])'], '(n)->(n)')")
+                        "@guvectorize(['void(float64[:], float64[:])'], '(n)->(n)'), or a layout alone")
     sigs = _signature_list(ftylist, "guvectorize")
     if not sigs:
-        raise TypeError("ember.guvectorize needs at least one signature (it does not compile lazily)")
+        _parse_layout(signature)
+        parallel = _check_options(kws, "guvectorize")
+        return lambda func: _gufunc.GUFunc(func, signature, kws, parallel)
     ins, outs, layout = _parse_layout(signature)
     names = {}
     for dims in ins + outs:
@@ -352,7 +358,7 @@ def guvectorize(ftylist, signature=None, **kws):
 
     def decorate(func):
         kernel = _kernel(func, kws, "guvectorize")
-        loops = []
+        loops, scalar_ins, loop_dtypes = [], [], []
         for s in sigs:
             if len(s.args) != len(core):
                 raise TypeError(f"signature {s} has {len(s.args)} parameters but the layout {signature!r} "
@@ -373,7 +379,10 @@ def guvectorize(ftylist, signature=None, **kws):
                                     f"(e.g. float64[:])")
             lp = _build(kernel, "gufunc", str(_types.Signature(_types.none, params)), tuple(dtypes), core, parallel)
             loops.append((lp, _typenums(dtypes)))
-        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout)   # compiled code cannot call it yet
+            scalar_ins.append([isinstance(t, _types.Number) for t in params[:len(ins)]])
+            loop_dtypes.append(tuple(np.dtype(d) for d in dtypes))
+        caller = _gufunc.Caller(kernel, len(ins), len(outs), layout, loop_dtypes, scalar_ins)
+        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout, caller)
 
     return decorate
 
@@ -425,6 +434,22 @@ class CFunc:
 
     def __call__(self, *args):
         return self.ctypes(*args)
+
+    def _ember_callee(self):
+        """What @njit code calls for this cfunc, as a global or an argument: its Python function
+        compiled with its signature (arguments convert to it), dispatched on its identity, so no
+        address enters the caller's code. Made on first use."""
+        d = self.__dict__.get("_njit")
+        if d is None:
+            if any(isinstance(a, (_types.CPointer, _types.VoidPtr)) for a in self._signature.args):
+                raise TypeError(f"compiled code cannot call the cfunc {self.__qualname__} {self._signature}: "
+                                "it takes pointers")
+            options = {k: v for k, v in self._kernel.targetoptions.items() if k != "_vectorized"}
+            d = self.__dict__["_njit"] = ember._dispatcher(self._pyfunc, options, [str(self._signature)])
+        return d
+
+    def __ember_dispatcher__(self, values, parallel):
+        return self._ember_callee()
 
     def inspect_llvm(self):
         return _ember.inspect_bitcode(self._bitcode)
