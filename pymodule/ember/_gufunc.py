@@ -224,8 +224,10 @@ class Caller:
         loop, scalars = None, [True] * self.nin
         if self.loops:
             dts = [_ufunc._dtype_of(v) for v in values]
+            # numbers are as weak as Python's in NumPy 2 (compiled code has no int32 scalars)
+            kinds = ["same_kind" if not _is_array(v) else "safe" for v in values]
             for lp, sc in zip(self.loops, self.scalar_ins):
-                if all(np.can_cast(d, t, "safe") for d, t in zip(dts[:self.nin], lp)) and \
+                if all(np.can_cast(d, t, c) for d, t, c in zip(dts[:self.nin], lp, kinds)) and \
                         all(np.can_cast(t, d, "same_kind") for d, t in zip(dts[self.nin:], lp[self.nin:])):
                     loop, scalars = lp, sc
                     break
