@@ -220,13 +220,6 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
         PyErr_Format(PyExc_TypeError, "invalid signature '%s': %s", text, err);
         return -1;
     }
-    for (int i = 0; i < nargs; i++)
-        if (args[i]->kind == TY_OPTIONAL) {
-            PyErr_Format(PyExc_TypeError, "invalid signature '%s': parameter %d is %s; optional types are "
-                         "return types only (yet)", text, i + 1, args[i]->name);
-            free(args);
-            return -1;
-        }
     if (nargs != nparams_of(d)) {
         PyErr_Format(PyExc_TypeError, "signature '%s' has %d parameters but %U takes %d", text, nargs,
                      ((PyFunctionObject *)d->py_func)->func_qualname, nparams_of(d));

@@ -76,6 +76,11 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         if (o != Py_None) break;
         *(unsigned char *)out = 0;
         return 0;
+    case TY_OPTIONAL:   /* {is T, T}: None, or a value of T */
+        memset(out, 0, (size_t)t->size);
+        if (o == Py_None) return 0;
+        *(unsigned char *)out = 1;
+        return rt_unbox(t->elems[1], o, (char *)out + t->offsets[1]);
     case TY_TUPLE:
         if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != t->n) break;
         for (int i = 0; i < t->n; i++)
