@@ -127,3 +127,41 @@ def test_caller_of_a_global_cfunc_is_cached(tmp_path):
     expected = sum(math.exp(-(i * 0.1) ** 2 / 2) for i in range(10))
     assert math.isclose(float(first.stdout.split()[0]), expected, rel_tol=1e-12)
     assert second.stdout.split() == [first.stdout.split()[0], "1"]
+
+
+# ---- tuples of compiled functions ---------------------------------------------------------------
+@njit
+def square(x):
+    return x * x
+
+
+def test_tuple_of_functions_constant_index_and_unroll():
+    @njit
+    def pick(x):
+        fs = (cube, square, gauss)
+        return fs[0](x) + fs[1](x) + fs[-1](x)
+
+    assert pick(2.0) == 8.0 + 4.0 + gauss.ctypes(2.0)
+
+    literal_unroll = impl.literal_unroll
+
+    @njit
+    def each(x):
+        s = 0.0
+        for f in literal_unroll((cube, square, cube)):
+            s += f(x)
+        return s
+
+    assert each(3.0) == 27.0 + 9.0 + 27.0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba calls through a function pointer here; ember does not yet")
+def test_tuple_of_functions_run_time_index_is_a_located_error():
+    @njit
+    def pick(i, x):
+        fs = (cube, square)
+        return fs[i](x)
+
+    with pytest.raises(errors.TypingError, match="cannot index the heterogeneous") as e:
+        pick(1, 2.0)
+    assert "return fs[i](x)" in str(e.value)
