@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, errors, impl, no_leaks  # noqa: F401 (autouse fixture)
+from test_vectorize import matvec, shift
 
 vectorize, guvectorize, njit = impl.vectorize, impl.guvectorize, impl.njit
 
@@ -17,19 +18,6 @@ def same(expected, got):
     if isinstance(expected, np.ndarray):
         assert got.dtype == expected.dtype and got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-12)
-
-
-def shift(x, k, out):
-    for i in range(x.shape[0]):
-        out[i] = x[i] + k
-
-
-def matvec(a, x, out):
-    for i in range(a.shape[0]):
-        s = 0.0
-        for j in range(a.shape[1]):
-            s += a[i, j] * x[j]
-        out[i] = s
 
 
 def total(x, out):

@@ -244,7 +244,7 @@ class Caller:
                          "".join(np.dtype(t).char for t in lp[self.nin:]) for lp in self.loops)
 
 
-class GUFunc:
+class GUFunc(_ufunc._Compiling):
     """A generalized ufunc that compiles a loop for each new combination of operand dtypes
     (@guvectorize with a layout and no signatures, Numba's dynamic gufunc). Its outputs must be
     passed; `.ufunc` is the numpy.ufunc over the loops so far."""
@@ -254,17 +254,11 @@ class GUFunc:
         self._ins, self._outs, self._layout = _ufunc._parse_layout(layout)
         self._kws, self._parallel, self._func = kws, parallel, func
         self._nin, self._nout = len(self._ins), len(self._outs)
-        names = {}
-        for dims in self._ins + self._outs:
-            for n in dims:
-                names.setdefault(n, len(names))
-        self._core = tuple(tuple(names[n] for n in dims) for dims in self._ins + self._outs)
+        self._core = _ufunc._core_numbers(self._ins, self._outs)
         self._loops = {}
         self._caller = Caller(self._kernel, self._nin, self._nout, layout)
         self.ufunc = _ufunc._new_ufunc(func, self._nin, self._nout, [], kws, self._layout, self._caller)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            setattr(self, attr, getattr(func, attr, None))
-        self.__wrapped__ = func
+        _ufunc._wrap(self, func)
 
     def _compile(self, dtypes):
         """The loop for these operand dtypes; '()' inputs reach the kernel as numbers."""
@@ -293,15 +287,6 @@ class GUFunc:
         self._compile(dtypes)
         inputs = [_ufunc._exact(x, dt) for x, dt in zip(args[:self._nin], dtypes)]
         return self.ufunc(*inputs, *args[self._nin:], signature=tuple(dtypes), **kws)
-
-    @property
-    def types(self):
-        return self.ufunc.types
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.ufunc, name)
 
     def __repr__(self):
         return f"<ember.GUFunc '{self.__name__}' {self._layout}>"

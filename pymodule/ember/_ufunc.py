@@ -22,7 +22,7 @@ import ctypes
 import numpy as np
 
 import ember
-from ember import _cache, _ember, _gufunc, errors, types as _types
+from ember import _cache, _ember, errors, types as _types
 
 _Loop = collections.namedtuple("_Loop", "owner address symbol bitcode out")
 _IDENTITY = _ember.ufunc_identities()
@@ -123,6 +123,32 @@ def _build(kernel, kind, sig, dtypes, core=(), parallel=False):
         if probe is not None:
             _cache.release(probe)
     return _Loop(*_ember.load_wrapper(obj, symbol), symbol, bitcode, out)
+
+
+def _wrap(obj, func):
+    """obj reads as func does (name, module, doc)."""
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(obj, attr, getattr(func, attr, None))
+    obj.__wrapped__ = func
+
+
+def _core_numbers(ins, outs):
+    """A layout's core dimensions numbered in order of appearance: ((0,), ()) ... for NumPy."""
+    names = {}
+    for dims in ins + outs:
+        for n in dims:
+            names.setdefault(n, len(names))
+    return tuple(tuple(names[n] for n in dims) for dims in ins + outs)
+
+
+class _Compiling:
+    """A ufunc compiled per call (DUFunc, ember._gufunc.GUFunc): attributes not defined here are
+    those of `.ufunc`, the numpy.ufunc over the loops so far."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.ufunc, name)
 
 
 def _typenums(names):
@@ -243,7 +269,7 @@ def _exact(x, dt):
     return dt.type(x) if isinstance(x, (bool, int, float, complex)) else x
 
 
-class DUFunc:
+class DUFunc(_Compiling):
     """A ufunc that compiles a loop for each new combination of input dtypes (Numba's DUFunc).
     The numpy.ufunc over the loops so far is `.ufunc`; attributes not defined here are its."""
 
@@ -254,9 +280,7 @@ class DUFunc:
         self._loops = {}
         self._caller = _gufunc.Caller(self._kernel, self._nin, 1)
         self.ufunc = _new_ufunc(func, self._nin, 1, [], kws, kernel=self._caller)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            setattr(self, attr, getattr(func, attr, None))
-        self.__wrapped__ = func
+        _wrap(self, func)
 
     def _compile(self, dtypes):
         key = tuple(np.dtype(d).name for d in dtypes)
@@ -308,11 +332,6 @@ class DUFunc:
         self._binary(a, b)
         return self.ufunc.at(a, indices) if b is None else self.ufunc.at(a, indices, b)
 
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.ufunc, name)
-
     def __repr__(self):
         return f"<ember.DUFunc '{self.__name__}'>"
 
@@ -349,11 +368,7 @@ def guvectorize(ftylist, signature=None, **kws):
         parallel = _check_options(kws, "guvectorize")
         return lambda func: _gufunc.GUFunc(func, signature, kws, parallel)
     ins, outs, layout = _parse_layout(signature)
-    names = {}
-    for dims in ins + outs:
-        for n in dims:
-            names.setdefault(n, len(names))
-    core = tuple(tuple(names[n] for n in dims) for dims in ins + outs)
+    core = _core_numbers(ins, outs)
     parallel = _check_options(kws, "guvectorize")
 
     def decorate(func):
@@ -428,9 +443,7 @@ class CFunc:
         self._owner, self._bitcode, self._pyfunc = lp.owner, lp.bitcode, func
         self.address, self.native_name, self._signature = lp.address, lp.symbol, s
         self.ctypes = ctypes.CFUNCTYPE(restype, *argtypes)(lp.address)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            setattr(self, attr, getattr(func, attr, None))
-        self.__wrapped__ = func
+        _wrap(self, func)
 
     def __call__(self, *args):
         return self.ctypes(*args)
@@ -497,3 +510,5 @@ def _farray(ptr, shape, dtype=None):
 
 carray = ember.njit(_carray)
 farray = ember.njit(_farray)
+
+from ember import _gufunc  # noqa: E402 (its GUFunc subclasses _Compiling)
