@@ -68,11 +68,11 @@ def _broadcast_lines(fname, operands, nloop, outputs):
                       "            raise ValueError('%s: operands could not be broadcast together "
                       "(loop dimension %d)')" % (fname, a + 1),
                       "        l%d = %s.shape[%d]" % (a, p, j)]
-    for p, lnd in outputs:
+    for k, (p, lnd) in enumerate(outputs):
         for a in range(nloop):
             lines += ["    if %s.shape[%d] != l%d:" % (p, a, a),
-                      "        raise ValueError('%s: the output operand %s does not have the broadcast shape "
-                      "of the inputs')" % (fname, p)]
+                      "        raise ValueError('%s: output %d does not have the broadcast loop shape of the "
+                      "inputs')" % (fname, k + 1)]
     return lines
 
 
