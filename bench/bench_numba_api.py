@@ -5,6 +5,10 @@
                      and from compiled code through a ctypes function pointer to it
   function argument  a compiled function passed as an argument and called in a loop, against
                      the same loop calling it directly (ratio; 1.0 means the call is free)
+  cfunc argument     the same with the kernel a @cfunc passed as the argument (numba calls it
+                     through a function pointer; ember compiles its Python function in, by identity)
+  gufunc from njit   a @guvectorize "(n),()->(n)" called from @njit code on a (rows, 8) array with
+                     its output passed, per call (ms), against the gufunc called from Python
 
     python bench/bench_numba_api.py [-n 1000000]
 """
@@ -50,10 +54,33 @@ def run(mod, n):
             s = f(s)
         return s
 
-    assert direct(1000) == via_arg(step, 1000)
+    @mod.cfunc("float64(float64)")
+    def cstep(x):
+        return x * 0.999 + 1.0
+
+    assert direct(1000) == via_arg(step, 1000) == via_arg(cstep, 1000)
     t_direct = best(direct, n)
     t_arg = best(via_arg, step, n)
-    return t_ctypes, t_direct, t_arg
+    t_carg = best(via_arg, cstep, n)
+
+    @mod.guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")
+    def shift(x, k, out):
+        for i in range(x.shape[0]):
+            out[i] = x[i] * k + 1.0
+
+    @mod.njit
+    def gu_njit(x, k, out):
+        shift(x, k, out)
+        return out
+
+    import numpy as np
+    x = np.random.default_rng(0).random((max(n // 8, 1), 8))
+    out, ref = np.empty_like(x), np.empty_like(x)
+    shift(x, 0.5, ref)
+    assert np.array_equal(gu_njit(x, 0.5, out), ref)
+    t_gu_njit = best(gu_njit, x, 0.5, out)
+    t_gu_py = best(shift, x, 0.5, out)
+    return t_ctypes, t_direct, t_arg, t_carg, t_gu_njit, t_gu_py
 
 
 def main():
@@ -68,10 +95,12 @@ def main():
     except ImportError:
         pass
     print(f"n={args.n}; best of 7")
-    print("| | cfunc through .ctypes, ns/call | direct calls, ms | function argument, ms | argument/direct |")
-    print("|---|---|---|---|---|")
-    for name, (tc, td, ta) in rows.items():
-        print(f"| {name} | {tc * 1e9:.0f} | {td * 1e3:.3f} | {ta * 1e3:.3f} | {ta / td:.2f} |")
+    print("| | cfunc through .ctypes, ns/call | direct calls, ms | function argument, ms | argument/direct "
+          "| cfunc argument, ms | cfunc argument/direct | gufunc from njit, ms | gufunc from Python, ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, (tc, td, ta, tca, tgn, tgp) in rows.items():
+        print(f"| {name} | {tc * 1e9:.0f} | {td * 1e3:.3f} | {ta * 1e3:.3f} | {ta / td:.2f} | {tca * 1e3:.3f} "
+              f"| {tca / td:.2f} | {tgn * 1e3:.3f} | {tgp * 1e3:.3f} |")
     return 0
 
 

@@ -176,6 +176,13 @@ static const Type *c_function_type(PyObject *arg) {
  * inline); it has no run-time value. */
 static const Type *function_type(PyObject *arg) {
     if (Py_TYPE(arg) == &PmDispatcherType) return ty_object(TY_DISPATCHER, arg, 0);
+    if (!strcmp(Py_TYPE(arg)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin (ember/_ufunc.py) */
+        PyObject *d = PyObject_CallMethod(arg, "_ember_callee", NULL);
+        const Type *t = d && Py_TYPE(d) == &PmDispatcherType ? ty_object(TY_DISPATCHER, d, 0) : NULL;
+        Py_XDECREF(d);   /* the CFunc keeps it */
+        PyErr_Clear();   /* one with pointers: the argument error says it is unsupported */
+        return t;
+    }
     return c_function_type(arg);
 }
 
@@ -213,13 +220,6 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
         PyErr_Format(PyExc_TypeError, "invalid signature '%s': %s", text, err);
         return -1;
     }
-    for (int i = 0; i < nargs; i++)
-        if (args[i]->kind == TY_OPTIONAL) {
-            PyErr_Format(PyExc_TypeError, "invalid signature '%s': parameter %d is %s; optional types are "
-                         "return types only (yet)", text, i + 1, args[i]->name);
-            free(args);
-            return -1;
-        }
     if (nargs != nparams_of(d)) {
         PyErr_Format(PyExc_TypeError, "signature '%s' has %d parameters but %U takes %d", text, nargs,
                      ((PyFunctionObject *)d->py_func)->func_qualname, nparams_of(d));

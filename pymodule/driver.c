@@ -213,7 +213,8 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     Dispatcher *d = (Dispatcher *)obj;
     bool arrays = false;
     for (int i = 0; i < nargs; i++) arrays |= args[i]->kind == TY_ARRAY;
-    if (arrays && PyDict_GetItemString(d->options, "_vectorized")) {   /* ember/_ufunc.py */
+    PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
+    if (arrays && vectorized && PyUnicode_Check(vectorized) && PyUnicode_CompareWithASCIIString(vectorized, "vectorize") == 0) {
         if (!(d = elementwise(ctx, d, args, nargs, caller, loc))) return -1;
         obj = (PyObject *)d;
     }
@@ -264,8 +265,8 @@ static PyObject *python_impl(PyObject *obj) {
     return impl;
 }
 
-/* A @vectorize function's kernel (pymodule/ufunc.c), or a NumPy function's Python
- * implementation: compiled callers call it directly. */
+/* What compiled callers call for an ember ufunc (pymodule/ufunc.c: an ember._gufunc.Caller), or
+ * for a NumPy function that ember implements in Python. */
 static PyObject *host_kernel_of(PyObject *obj) {
     PyObject *k = pm_ufunc_kernel(obj);
     return k ? k : python_impl(obj);

@@ -66,7 +66,7 @@ int pm_wrap(const CgWrap *w, CgResult *out);   /* compile a C-ABI wrapper (codeg
 
 /* ufunc.c: what ember.types, vectorize, guvectorize and cfunc need from C */
 extern PyMethodDef pm_api_methods[];
-PyObject *pm_ufunc_kernel(PyObject *obj);   /* a @vectorize function's kernel (borrowed), or NULL */
+PyObject *pm_ufunc_kernel(PyObject *obj);   /* what compiled code calls for an ember ufunc (borrowed), or NULL */
 
 /* reference.c */
 extern PyMethodDef pm_reference_methods[];   /* typing_tables(), infer() */

@@ -206,7 +206,7 @@ static bool umath_ready;
  *   loops      a list of (capsule, address, type numbers: a tuple of nin + nout ints)
  *   identity   PyUFunc_Zero/One/None/ReorderableNone/IdentityValue (then identity_value)
  *   signature  a gufunc's layout "(n),()->(n)", or None
- *   kernel     the Dispatcher compiled code calls for it (pm_ufunc_kernel), or None */
+ *   kernel     what compiled code calls for it (an ember._gufunc.Caller, pm_ufunc_kernel), or None */
 static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
     const char *name, *doc, *signature;
     int nin, nout, identity;
@@ -266,8 +266,9 @@ static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
     return u;
 }
 
-/* The kernel @njit callers call for a @vectorize function: a ufunc's (kept in its `obj`, beside
- * the loops) or a DUFunc's `_kernel`. Borrowed; NULL for anything else. */
+/* What @njit callers call for one of ember's ufuncs: a ufunc's (kept in its `obj`, beside the
+ * loops) or a DUFunc's or GUFunc's `_caller`, an ember._gufunc.Caller that names the compiled
+ * function for the caller's argument types. Borrowed; NULL for anything else. */
 PyObject *pm_ufunc_kernel(PyObject *obj) {
     PyObject *k = NULL;
     const char *tp = Py_TYPE(obj)->tp_name;
@@ -276,13 +277,13 @@ PyObject *pm_ufunc_kernel(PyObject *obj) {
         if (keep && PyTuple_Check(keep) && PyTuple_GET_SIZE(keep) == 3 &&
             PyCapsule_IsValid(PyTuple_GET_ITEM(keep, 0), "ember.ufunc_arrays"))
             k = PyTuple_GET_ITEM(keep, 2);
-    } else if (!strcmp(tp, "DUFunc")) {
+    } else if (!strcmp(tp, "DUFunc") || !strcmp(tp, "GUFunc")) {
         PyObject *dict = PyObject_GenericGetDict(obj, NULL);
-        k = dict ? PyDict_GetItemString(dict, "_kernel") : NULL;   /* the DUFunc's dict keeps it */
+        k = dict ? PyDict_GetItemString(dict, "_caller") : NULL;   /* the object's dict keeps it */
         Py_XDECREF(dict);
         PyErr_Clear();
     }
-    return k && Py_TYPE(k) == &PmDispatcherType ? k : NULL;
+    return k && k != Py_None ? k : NULL;
 }
 
 static PyObject *m_ufunc_kernel(PyObject *self, PyObject *obj) {
@@ -309,6 +310,6 @@ PyMethodDef pm_api_methods[] = {
     {"load_wrapper", m_load_wrapper, METH_VARARGS, "Load a wrapper's object code: (owner capsule, address)."},
     {"make_ufunc", m_make_ufunc, METH_VARARGS, "A numpy.ufunc over loaded loops."},
     {"ufunc_identities", m_ufunc_identities, METH_NOARGS, "NumPy's PyUFunc_* identity constants."},
-    {"ufunc_kernel", m_ufunc_kernel, METH_O, "The Dispatcher compiled code calls for a @vectorize function, or None."},
+    {"ufunc_kernel", m_ufunc_kernel, METH_O, "What compiled code calls for one of ember's ufuncs (an ember._gufunc.Caller), or None."},
     {NULL},
 };

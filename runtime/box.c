@@ -76,6 +76,11 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         if (o != Py_None) break;
         *(unsigned char *)out = 0;
         return 0;
+    case TY_OPTIONAL:   /* {is T, T}: None, or a value of T */
+        memset(out, 0, (size_t)t->size);
+        if (o == Py_None) return 0;
+        *(unsigned char *)out = 1;
+        return rt_unbox(t->elems[1], o, (char *)out + t->offsets[1]);
     case TY_TUPLE:
         if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != t->n) break;
         for (int i = 0; i < t->n; i++)
@@ -86,6 +91,12 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         return 0;
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
+        if (t->kind == TY_DISPATCHER && !strcmp(Py_TYPE(o)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin */
+            PyObject *twin = PyObject_GetAttrString(o, "_njit");
+            Py_XDECREF(twin);   /* the CFunc keeps it */
+            PyErr_Clear();
+            if (twin == t->obj) return 0;
+        }
         break;
     default:
         break;

@@ -30,6 +30,10 @@ static int conversion_cost(const Type *from, const Type *to) {
         }
         return total;
     }
+    if (to->kind == TY_OPTIONAL && from->kind != TY_OPTIONAL) {   /* None, or a value of T */
+        int c = from->kind == TY_NONE ? 0 : conversion_cost(from, to->elems[1]);
+        return c < 0 ? -1 : c + 1;
+    }
     if (from->kind == TY_TUPLE && to->kind == TY_TUPLE && from->n == to->n) {
         int total = 0;
         for (int i = 0; i < from->n; i++) {

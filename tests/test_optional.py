@@ -101,3 +101,91 @@ def test_optional_return_type_in_a_signature():
     assert f(3) == 3.0 and type(f(3)) is float and f(-1) is None
     g = njit(t.optional(t.int64)(t.int64))(lambda n: n * 2)
     assert g(4) == 8
+
+
+# ---- optional arguments -------------------------------------------------------------------------
+def scaled(a, out=None):
+    if out is None:
+        out = np.empty_like(a)
+    for i in range(a.size):
+        out[i] = 2.0 * a[i]
+    return out
+
+
+def offset(x, k=None):
+    if k is not None:
+        return x + k
+    return x
+
+
+def test_default_none_compiles_per_call_form():
+    from difftest import check
+    a = np.arange(5.0)
+    check(scaled, a)
+    check(scaled, a, None)
+    check(scaled, a, np.zeros(5))
+    check(offset, 2.0)
+    check(offset, 2.0, 3)
+    check(offset, 2.0, None)
+    f = njit(scaled)
+    buf = np.zeros(5)
+    assert f(a, buf) is buf and f(a).base is not buf
+
+
+def test_default_none_from_compiled_callers():
+    f = njit(offset)
+
+    @njit
+    def use(x):
+        return f(x) + f(x, 1.5) + f(x, None)
+
+    assert use(2.0) == 2.0 + 3.5 + 2.0
+
+
+def test_none_test_after_reassignment_stays_a_run_time_test():
+    def g(x, k=None):
+        if x > 0:
+            k = 1.0
+        if k is None:   # k may be 1.0 here: decided at run time, not by k's parameter type
+            return -1.0
+        return k
+
+    from difftest import check
+    check(g, 2.0)
+    check(g, -2.0)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_explicit_optional_signature():
+    from ember import types as t
+
+    @njit("float64(optional(float64), int64)")
+    def f(x, k):
+        if x is None:
+            return -1.0
+        return x * k
+
+    assert (f(None, 2), f(2.5, 2), f(3, 2)) == (-1.0, 5.0, 6.0)
+    assert f.signatures == [(t.optional(t.float64), t.int64)]
+
+    @njit(t.float64(t.optional(t.int64)))
+    def g(x):
+        return 0.0 if x is None else x + 0.5
+
+    assert (g(None), g(4)) == (0.0, 4.5)
+
+    @njit
+    def use(x):
+        return f(x, 3) + f(None, 1) + g(None)
+
+    assert use(2.0) == 5.0
+    with pytest.raises(TypeError, match="No matching definition"):
+        f("a", 1)
+
+    @njit("float64(optional(float64))")
+    def plain(x):
+        return x * 2.0   # reads the value: TypeError where it is None, as Numba's cast
+
+    assert plain(1.5) == 3.0
+    with pytest.raises(TypeError, match="expected float64, got None"):
+        plain(None)

@@ -113,7 +113,8 @@ def test_bad_type_objects_and_signatures():
         t.float64(object)
     with pytest.raises(TypeError, match="must be a scalar type"):
         t.Array(t.float64[:], 1)
-    with pytest.raises(TypeError, match=r"parameter 1 is OptionalType\(float64\); optional types are return types"):
+    with pytest.raises(errors.TypingError, match=r"returns OptionalType\(float64\), which does not convert to the "
+                                                 r"signature's float64"):
         impl.njit(t.float64(t.optional(t.float64)))(lambda x: x)
     with pytest.raises(TypeError, match="invalid signature"):
         impl.njit("float64(float64")(lambda x: x)

@@ -129,7 +129,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
                          "decorate it with @njit", name), NULL;
     if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
         return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
-                         "@vectorize functions, not @guvectorize functions or other ufuncs (yet)", name), NULL;
+                         "ember's @vectorize and @guvectorize functions, not other ufuncs", name), NULL;
     if (PyObject_HasAttrString(obj, "__ember_dispatcher__")) return ty_object(TY_HOOKED, obj, 0);
     bool is_c;
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);

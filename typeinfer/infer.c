@@ -285,7 +285,42 @@ static int unwrap_optionals(TypeInfo *ti, bool *inserted) {
     return 0;
 }
 
-/* Type one instruction. Returns 0 (its type may still be unknown), or -1 on an error. */
+/* Whether a store of None to the variable is typed. */
+static bool stores_none(TypeInfo *ti, int var) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        Instr *in = ti->fn->instrs[i];
+        if (in && in->op == IR_STOREVAR && in->imm == var && ti->vtypes[in->args[0]] &&
+            ti->vtypes[in->args[0]]->kind == TY_NONE)
+            return true;
+    }
+    return false;
+}
+
+/* A variable given OptionalType values and plain values of T, never None itself (`0.0 if x is
+ * None else x`), holds T: each OptionalType value stored to it is read through an UNWRAP.
+ * Returns TYPE_AGAIN, or 0 if there was none to unwrap. */
+#define TYPE_AGAIN 1
+static int unwrap_stores(TypeInfo *ti, int var) {
+    Function *fn = ti->fn;
+    bool inserted = false;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *blk = fn->blocks[b];
+        for (int i = 0; i < blk->ninstrs; i++) {
+            Instr *in = blk->instrs[i];
+            const Type *t = in->op == IR_STOREVAR && in->imm == var ? ti->vtypes[in->args[0]] : NULL;
+            if (!t || t->kind != TY_OPTIONAL) continue;
+            Instr *u = ir_insert(fn, blk, i++, IR_UNWRAP, 1, fn->instrs[in->args[0]]->loc);
+            if (!u) return -1;
+            u->args[0] = in->args[0];
+            in->args[0] = u->id;
+            inserted = true;
+        }
+    }
+    return inserted ? TYPE_AGAIN : 0;
+}
+
+/* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
+ * type the function anew), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
     int n = in->nargs;
@@ -310,6 +345,13 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return 0;
         }
         const Type *old = ti->vartypes[in->imm], *u = ty_unify(old, args[0]);
+        if (!u && (old->kind == TY_OPTIONAL) != (args[0]->kind == TY_OPTIONAL) && old->kind != TY_NONE &&
+            args[0]->kind != TY_NONE && !stores_none(ti, in->imm)) {
+            int rc = unwrap_stores(ti, in->imm);   /* `0.0 if x is None else x`: the variable holds x's value */
+            if (rc) return rc;
+        }
+        if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL))
+            u = unify_optional(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
         if (u != old) {
@@ -343,8 +385,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             if (ti->vtypes[in->id]) t = ty_unify(ti->vtypes[in->id], t);   /* refined by a later use */
             break;
         }
-        for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them) */
-            if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS)
+        for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them; compiled functions) */
+            if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS && args[i]->kind != TY_DISPATCHER &&
+                args[i]->kind != TY_HOOKED && args[i]->kind != TY_CFUNC)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
@@ -556,13 +599,17 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;
 
+    if (!outer && ti_prune_none_tests(ti)) return NULL;   /* `if out is None` on a parameter (prune.c) */
     for (int v = 0; fn->declared && v < fn->nvars; v++)
         if (fn->declared[v]) ti->vartypes[v] = fn->declared[v];
     for (int round = 0;; round++) {
         bool changed = false;
         for (int b = 0; b < fn->nblocks; b++)
-            for (int i = 0; i < fn->blocks[b]->ninstrs; i++)
-                if (type_instr(ti, fn->blocks[b]->instrs[i], &changed)) return NULL;
+            for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+                int rc = type_instr(ti, fn->blocks[b]->instrs[i], &changed);
+                if (rc == TYPE_AGAIN) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
+                if (rc) return NULL;
+            }
         if (!changed) break;
         if (round == 100) {
             ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn->firstline, -1, -1},

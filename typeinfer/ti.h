@@ -172,6 +172,10 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
 
 /* unroll.c */
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
+int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreached blocks out, variables versioned again */
+
+/* prune.c: `if x is None` on a parameter whose type decides it keeps one branch */
+int ti_prune_none_tests(TypeInfo *ti);
 
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);

@@ -728,7 +728,8 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
-    if (n == 12 && !strncmp(start, "OptionalType", 12) && *skip_ws(s) == '(') {   /* a return type's name */
+    bool opt = (n == 12 && !strncmp(start, "OptionalType", 12)) || (n == 8 && !strncmp(start, "optional", 8));
+    if (opt && *skip_ws(s) == '(') {   /* OptionalType(T), a type's name, or optional(T) as Numba writes it */
         const Type *t = ty_parse(skip_ws(s) + 1, &s, err, errlen);
         if (!t) return NULL;
         s = skip_ws(s);

@@ -176,7 +176,13 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
         Instr *t = ir_terminator(h);
         t->target[0] = exit;
     }
-    /* blocks nothing reaches now (the body when n == 0) are left out; renumber */
+    return ti_drop_unreachable(fn);   /* the body when n == 0 */
+}
+
+/* Leave out the blocks nothing reaches (after a rewrite of the control flow), renumber the rest
+ * and version the variables again. */
+int ti_drop_unreachable(Function *fn) {
+    Ctx *ctx = fn->ctx;
     bool *reach = ctx_alloc(ctx, (size_t)fn->nblocks + 1);
     Block **stack = ctx_alloc(ctx, sizeof(Block *) * (size_t)(fn->nblocks + 1));
     if (!reach || !stack) return -1;

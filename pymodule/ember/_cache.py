@@ -125,9 +125,11 @@ def _value(v, names, seen, mods):
     already digested (recursion); mods: the modules on the current path (cycles)."""
     from ember import Dispatcher
     import numpy as np
-    if type(v).__name__ in ("ufunc", "DUFunc"):   # @vectorize: callers inline the kernel
+    if type(v).__name__ in ("ufunc", "DUFunc", "GUFunc"):   # ember's ufuncs: callers inline the kernel
         from ember._ember import ufunc_kernel
-        v = ufunc_kernel(v) or v
+        v = getattr(ufunc_kernel(v), "kernel", v)
+    if type(v).__name__ == "CFunc":   # called as its Python function compiled with its signature
+        v = v._ember_callee()
     if isinstance(v, Dispatcher):
         return "compiled %s %s" % (_options_text(v.targetoptions), _function(v.py_func, seen))
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):

@@ -125,6 +125,32 @@ def _build(kernel, kind, sig, dtypes, core=(), parallel=False):
     return _Loop(*_ember.load_wrapper(obj, symbol), symbol, bitcode, out)
 
 
+def _wrap(obj, func):
+    """obj reads as func does (name, module, doc)."""
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(obj, attr, getattr(func, attr, None))
+    obj.__wrapped__ = func
+
+
+def _core_numbers(ins, outs):
+    """A layout's core dimensions numbered in order of appearance: ((0,), ()) ... for NumPy."""
+    names = {}
+    for dims in ins + outs:
+        for n in dims:
+            names.setdefault(n, len(names))
+    return tuple(tuple(names[n] for n in dims) for dims in ins + outs)
+
+
+class _Compiling:
+    """A ufunc compiled per call (DUFunc, ember._gufunc.GUFunc): attributes not defined here are
+    those of `.ufunc`, the numpy.ufunc over the loops so far."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.ufunc, name)
+
+
 def _typenums(names):
     return tuple(np.dtype(n).num for n in names)
 
@@ -173,7 +199,7 @@ def vectorize(ftylist_or_function=(), **kws):
             ret = None if s.return_type is None else _operand_name(s.return_type, f"the return type of {s}")
             lp = _build(kernel, "ufunc", str(s), names + (ret,), (), parallel)
             loops.append((lp, _typenums(names + (lp.out,))))
-        return _new_ufunc(func, nin, 1, loops, kws, kernel=kernel)
+        return _new_ufunc(func, nin, 1, loops, kws, kernel=_gufunc.Caller(kernel, nin, 1))
 
     return decorate
 
@@ -243,7 +269,7 @@ def _exact(x, dt):
     return dt.type(x) if isinstance(x, (bool, int, float, complex)) else x
 
 
-class DUFunc:
+class DUFunc(_Compiling):
     """A ufunc that compiles a loop for each new combination of input dtypes (Numba's DUFunc).
     The numpy.ufunc over the loops so far is `.ufunc`; attributes not defined here are its."""
 
@@ -252,10 +278,9 @@ class DUFunc:
         self._kws, self._parallel, self._func = kws, parallel, func
         self._nin = func.__code__.co_argcount
         self._loops = {}
-        self.ufunc = _new_ufunc(func, self._nin, 1, [], kws)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            setattr(self, attr, getattr(func, attr, None))
-        self.__wrapped__ = func
+        self._caller = _gufunc.Caller(self._kernel, self._nin, 1)
+        self.ufunc = _new_ufunc(func, self._nin, 1, [], kws, kernel=self._caller)
+        _wrap(self, func)
 
     def _compile(self, dtypes):
         key = tuple(np.dtype(d).name for d in dtypes)
@@ -263,7 +288,7 @@ class DUFunc:
             return
         lp = _build(self._kernel, "ufunc", "(%s)" % ", ".join(key), key + (None,), (), self._parallel)
         self._loops[key] = (lp, _typenums(key + (lp.out,)))
-        self.ufunc = _new_ufunc(self._func, self._nin, 1, list(self._loops.values()), self._kws)
+        self.ufunc = _new_ufunc(self._func, self._nin, 1, list(self._loops.values()), self._kws, kernel=self._caller)
 
     def add(self, sig):
         """Compile the loop of a signature now ('float64(float64)', or its argument types)."""
@@ -307,11 +332,6 @@ class DUFunc:
         self._binary(a, b)
         return self.ufunc.at(a, indices) if b is None else self.ufunc.at(a, indices, b)
 
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.ufunc, name)
-
     def __repr__(self):
         return f"<ember.DUFunc '{self.__name__}'>"
 
@@ -335,24 +355,25 @@ def _parse_layout(layout):
 def guvectorize(ftylist, signature=None, **kws):
     """A generalized ufunc: @guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)").
     The kernel takes its inputs and outputs (arrays of the layout's core dimensions, scalars for
-    '()' inputs) and writes the outputs; NumPy loops it over the other dimensions."""
+    '()' inputs) and writes the outputs; NumPy loops it over the other dimensions. With a layout
+    alone, @guvectorize("(n),()->(n)"), a GUFunc compiling a loop per new operand dtypes."""
+    if signature is None and isinstance(ftylist, str) and "->" in ftylist:
+        ftylist, signature = [], ftylist   # @guvectorize("(n)->(n)"): dynamic
     if signature is None:
         raise TypeError("ember.guvectorize takes a list of signatures and a layout: "
-                        "@guvectorize(['void(float64[:], float64[:])'], '(n)->(n)')")
+                        "@guvectorize(['void(float64[:], float64[:])'], '(n)->(n)'), or a layout alone")
     sigs = _signature_list(ftylist, "guvectorize")
     if not sigs:
-        raise TypeError("ember.guvectorize needs at least one signature (it does not compile lazily)")
+        _parse_layout(signature)
+        parallel = _check_options(kws, "guvectorize")
+        return lambda func: _gufunc.GUFunc(func, signature, kws, parallel)
     ins, outs, layout = _parse_layout(signature)
-    names = {}
-    for dims in ins + outs:
-        for n in dims:
-            names.setdefault(n, len(names))
-    core = tuple(tuple(names[n] for n in dims) for dims in ins + outs)
+    core = _core_numbers(ins, outs)
     parallel = _check_options(kws, "guvectorize")
 
     def decorate(func):
         kernel = _kernel(func, kws, "guvectorize")
-        loops = []
+        loops, scalar_ins, loop_dtypes = [], [], []
         for s in sigs:
             if len(s.args) != len(core):
                 raise TypeError(f"signature {s} has {len(s.args)} parameters but the layout {signature!r} "
@@ -373,7 +394,10 @@ def guvectorize(ftylist, signature=None, **kws):
                                     f"(e.g. float64[:])")
             lp = _build(kernel, "gufunc", str(_types.Signature(_types.none, params)), tuple(dtypes), core, parallel)
             loops.append((lp, _typenums(dtypes)))
-        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout)   # compiled code cannot call it yet
+            scalar_ins.append([isinstance(t, _types.Number) for t in params[:len(ins)]])
+            loop_dtypes.append(tuple(np.dtype(d) for d in dtypes))
+        caller = _gufunc.Caller(kernel, len(ins), len(outs), layout, loop_dtypes, scalar_ins)
+        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout, caller)
 
     return decorate
 
@@ -419,12 +443,28 @@ class CFunc:
         self._owner, self._bitcode, self._pyfunc = lp.owner, lp.bitcode, func
         self.address, self.native_name, self._signature = lp.address, lp.symbol, s
         self.ctypes = ctypes.CFUNCTYPE(restype, *argtypes)(lp.address)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            setattr(self, attr, getattr(func, attr, None))
-        self.__wrapped__ = func
+        _wrap(self, func)
 
     def __call__(self, *args):
         return self.ctypes(*args)
+
+    def _ember_callee(self):
+        """What @njit code calls for this cfunc, as a global or an argument: its Python function
+        compiled with its signature (arguments convert to it), dispatched on its identity, so no
+        address enters the caller's code. Made on first use."""
+        d = self.__dict__.get("_njit")
+        if d is None:
+            if any(isinstance(a, (_types.CPointer, _types.VoidPtr)) for a in self._signature.args):
+                raise TypeError(f"compiled code cannot call the cfunc {self.__qualname__} {self._signature}: "
+                                "it takes pointers")
+            options = {k: v for k, v in self._kernel.targetoptions.items() if k != "_vectorized"}
+            d = self.__dict__["_njit"] = ember._dispatcher(self._pyfunc, options, [str(self._signature)])
+        return d
+
+    def __ember_dispatcher__(self, values, parallel, kwnames=()):
+        if kwnames:   # typeinfer/calls.c passes the call's keyword names
+            raise TypeError("keyword arguments (%s) are not supported in compiled code" % ", ".join(kwnames))
+        return self._ember_callee()
 
     def inspect_llvm(self):
         return _ember.inspect_bitcode(self._bitcode)
@@ -472,3 +512,5 @@ def _farray(ptr, shape, dtype=None):
 
 carray = ember.njit(_carray)
 farray = ember.njit(_farray)
+
+from ember import _gufunc  # noqa: E402 (its GUFunc subclasses _Compiling)

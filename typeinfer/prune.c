@@ -1,0 +1,84 @@
+/* prune.c: branches on `x is None` that a parameter's type decides.
+ *
+ * Requires: a Function from the frontend (variables versioned) and its argument types.
+ * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
+ * parameter that no other assignment reaches there, typed None or a type that is never None,
+ * jumps to the one branch it takes; unreached blocks are left out and variables versioned
+ * again. So `def f(a, out=None)` compiles once per call form, as in Numba:
+ *
+ *     if out is None:               omitted (None): out = np.empty_like(a) only, and `out` after
+ *         out = np.empty_like(a)    the if is an array; given an array: the assignment is gone
+ *
+ * without this, the join after the if would unify None with an array. A parameter typed
+ * OptionalType(T) keeps both branches: its test happens at run time.
+ */
+#include "ti.h"
+#include "fe.h"
+
+/* The parameter a value reads: the value is a LOADVAR that only the parameter's own store
+ * (STOREVAR of its ARG, in the first block) reaches; else -1. The other stores of the variable
+ * ("kills") taint what follows them: their blocks' successors and all they reach. */
+static int parameter_of(Function *fn, int value) {
+    Instr *load = fn->instrs[value];
+    if (load->op != IR_LOADVAR) return -1;
+    int param = -1, nb = fn->nblocks;
+    bool *tainted = ctx_alloc(fn->ctx, (size_t)nb + 1);
+    Block **stack = ctx_alloc(fn->ctx, sizeof(Block *) * (size_t)(nb + 1));
+    if (!tainted || !stack) return -1;
+    int sp = 0;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *st = fn->blocks[b]->instrs[i];
+            if (st->op != IR_STOREVAR || st->imm != load->imm) continue;
+            Instr *src = fn->instrs[st->args[0]];
+            if (src->op == IR_ARG && b == 0) {
+                param = src->imm;
+                continue;
+            }
+            if (st->block == load->block) {   /* a store before the load in its own block */
+                for (int j = 0; j < i; j++)
+                    if (fn->blocks[b]->instrs[j] == load) goto after;
+                return -1;
+            }
+        after:;
+            Block *s[3];
+            int ns = ir_successors(fn->blocks[b], s);
+            for (int k = 0; k < ns; k++)
+                if (!tainted[s[k]->id]) tainted[s[k]->id] = true, stack[sp++] = s[k];
+        }
+    while (sp) {
+        Block *b = stack[--sp], *s[3];
+        int ns = ir_successors(b, s);
+        for (int k = 0; k < ns; k++)
+            if (!tainted[s[k]->id]) tainted[s[k]->id] = true, stack[sp++] = s[k];
+    }
+    return load->block && !tainted[load->block->id] ? param : -1;
+}
+
+static bool is_none_const(Function *fn, int value) {
+    Instr *c = fn->instrs[value];
+    return c->op == IR_CONST && c->c.kind == K_NONE;
+}
+
+int ti_prune_none_tests(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    bool pruned = false;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Instr *br = ir_terminator(fn->blocks[b]);
+        if (!br || br->op != IR_BRANCH) continue;
+        Instr *is = fn->instrs[br->args[0]];
+        if (is->op != IR_IS) continue;
+        int x = is_none_const(fn, is->args[1]) ? is->args[0] : is_none_const(fn, is->args[0]) ? is->args[1] : -1;
+        int p = x >= 0 ? parameter_of(fn, x) : -1;
+        if (p < 0 || p >= ti->nargs) continue;
+        const Type *t = ti->argtypes[p];
+        if (t->kind == TY_OPTIONAL) continue;   /* decided at run time */
+        bool taken = (t->kind == TY_NONE) != (is->imm == 1);   /* imm 1: `is not` */
+        br->op = IR_JUMP;
+        br->nargs = 0;
+        br->target[0] = br->target[taken ? 0 : 1];
+        br->target[1] = NULL;
+        pruned = true;
+    }
+    return pruned ? ti_drop_unreachable(fn) : 0;
+}
