@@ -242,6 +242,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_SUBTRACT: return cg_binop(L, IRB_SUB, a, b, opt, NULL);
         case BI_NP_MULTIPLY:
             if (opt == ty_bool) return LLVMBuildAnd(L->b, a, b, "");
+            if (dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
             return cg_binop(L, IRB_MUL, a, b, opt, NULL);
         case BI_NP_DIVIDE: case BI_NP_TRUE_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
         case BI_NP_FLOOR_DIVIDE: return cg_binop(L, IRB_FLOORDIV, a, b, opt, NULL);
