@@ -120,6 +120,12 @@ LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n) {
         a[k] = LLVMBuildFPTrunc(L->b, x[k], f32_type(L), "");
     }
     LLVMValueRef r = cg_call(L, name, f32_type(L), pt, a, n);
+    /* a pure function to the optimiser (compiled code never reads errno), so a loop over it may
+     * vectorise: LLVM's vectoriser leaves alone any call that may write memory */
+    static const char *const pure[] = {"nounwind", "willreturn", "memory"};
+    for (int k = 0; k < 3; k++)
+        LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
     if (strcmp(libm, "sqrtf") && n <= 2) add_vector_variants(L, r, name, libm, n);   /* sqrt is an instruction */
     return LLVMBuildFPExt(L->b, r, L->f64, "");
 }
