@@ -3,30 +3,24 @@
 
 Each kernel is written once and run on float32 and on float64 data of the same size. Timing is
 interleaved: every round runs each (kernel, dtype, backend) once, in a shuffled order, and a
-cell is the median over rounds, so a machine shared with other jobs slows every cell alike and
-the ratios hold. Reported per kernel: steady times, ember/numba and ember/NumPy on float32, and
+cell is the best round (a machine shared with other jobs slows rounds in bursts: the best is
+the steady time, and every cell had the same chances to meet a quiet moment). Reported per kernel: steady times, ember/numba and ember/NumPy on float32, and
 the float64/float32 speedup of each backend (the target: ember >= 1.6x, ember <= 1.0x numba).
 
 Evidence that does not depend on the machine's load:
   --ir         the vector types in ember's optimised LLVM IR of each kernel (<16 x float> where
-               float64 has <8 x double>) and the libmvec calls it makes;
-  --callgrind  instructions executed by N calls of each kernel under valgrind's callgrind
-               (valgrind hides AVX-512, so this measures the AVX2 code: <8 x float> against
-               <4 x double>). Each count is a difference of two processes (1 call and 1 + N
-               calls), so compilation cancels out.
+               float64 has <8 x double>), the libmvec calls it makes, and the zmm registers in
+               its assembly.
 
     python bench/bench_float32.py                   # timing, about a minute on 2 cores
     python bench/bench_float32.py --quick           # smaller, fewer rounds
-    python bench/bench_float32.py --ir --callgrind  # plus the evidence sections
+    python bench/bench_float32.py --ir              # plus the IR/asm evidence
 """
 
 import argparse
 import math
-import os
 import random
 import re
-import statistics
-import subprocess
 import sys
 import time
 
@@ -157,12 +151,12 @@ def run_timing(kernels, n, rounds):
         for key in keys:
             f, args, inner = cells[key]
             samples[key].append(time_call(f, args, inner))
-    return {key: statistics.median(v) for key, v in samples.items()}
+    return {key: min(v) for key, v in samples.items()}
 
 
 def report_timing(kernels, med, n, rounds):
     names = sorted({key[2] for key in med}, key=["ember", "numba", "numpy"].index)
-    print(f"## float32 vs float64 ({n} elements, median of {rounds} interleaved rounds, microseconds)\n")
+    print(f"## float32 vs float64 ({n} elements, best of {rounds} interleaved rounds, microseconds)\n")
     head = "| kernel | " + " | ".join(f"{b} f32 | {b} f64" for b in names)
     head += " | ember/numba f32 | ember/NumPy f32 | f64/f32 ember | f64/f32 numba | f64/f32 NumPy |"
     print(head)
@@ -188,7 +182,7 @@ def report_timing(kernels, med, n, rounds):
 
 def report_ir(kernels):
     import ember
-    print("## ember's optimised IR: vector types and libmvec calls\n")
+    print("## ember's optimised IR and assembly: vector types, zmm operands, libmvec calls\n")
     print("| kernel | float32 | float64 |")
     print("|---|---|---|")
     for k in kernels:
@@ -203,7 +197,9 @@ def report_ir(kernels):
                 vecs[m] = vecs.get(m, 0) + 1
             widest = max(vecs, key=lambda m: (int(m[0]), vecs[m]), default=None)
             calls = sorted(set(re.findall(r"call <\d+ x \w+> @(_ZGV\w+)", ir)))
+            asm = "\n".join(f.inspect_asm().values())
             cell = f"widest <{widest[0]} x {widest[1]}>" if widest else "scalar"
+            cell += f", {len(re.findall(r'%zmm', asm))} zmm operands"
             if calls:
                 cell += " " + ", ".join(calls)
             cells.append(cell)
@@ -211,48 +207,13 @@ def report_ir(kernels):
     print()
 
 
-def callgrind_child(kernel, dtname, calls, n):
-    import ember
-    args, fn = make(kernel, n, getattr(np, dtname))
-    f = ember.njit(fn)
-    for _ in range(1 + calls):
-        f(*args)
-
-
-def instructions(kernel, dtname, calls, n):
-    out = f"/tmp/ember-f32-callgrind-{os.getpid()}.out"
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--toggle-collect=dispatcher_vectorcall",
-           sys.executable, os.path.abspath(__file__), "--child", kernel, dtname, str(calls), str(n)]
-    subprocess.run(cmd, check=True, capture_output=True)
-    with open(out) as fh:
-        total = next(int(line.split()[1]) for line in fh if line.startswith("summary:") or line.startswith("totals:"))
-    os.unlink(out)
-    return total
-
-
-def report_callgrind(kernels, n, calls):
-    print(f"## instructions per call under callgrind ({n} elements; AVX2 code: valgrind hides AVX-512)\n")
-    print("| kernel | float32 | float64 | float64/float32 |")
-    print("|---|---|---|---|")
-    for k in kernels:
-        per = []
-        for dt in ("float32", "float64"):
-            per.append((instructions(k, dt, calls, n) - instructions(k, dt, 0, n)) / calls)
-        print(f"| {k} | {per[0]:,.0f} | {per[1]:,.0f} | {per[1] / per[0]:.2f} |")
-    print()
-
-
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        callgrind_child(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
-        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--kernels", default=",".join(KERNELS))
     ap.add_argument("--n", type=int, default=None, help="elements per array (default 1M, quick 100k)")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--ir", action="store_true")
-    ap.add_argument("--callgrind", action="store_true")
     ap.add_argument("--no-timing", action="store_true")
     opt = ap.parse_args()
     kernels = opt.kernels.split(",")
@@ -263,8 +224,6 @@ def main():
         report_timing(kernels, run_timing(kernels, n, rounds), n, rounds)
     if opt.ir:
         report_ir(kernels)
-    if opt.callgrind:
-        report_callgrind(kernels, 100_000, 5)
 
 
 if __name__ == "__main__":
