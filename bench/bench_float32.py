@@ -3,8 +3,9 @@
 
 Each kernel is written once and run on float32 and on float64 data of the same size. Timing is
 interleaved: every round runs each (kernel, dtype, backend) once, in a shuffled order, and a
-cell is the best round (a machine shared with other jobs slows rounds in bursts: the best is
-the steady time, and every cell had the same chances to meet a quiet moment). Reported per kernel: steady times, ember/numba and ember/NumPy on float32, and
+cell is the best round of the calling thread's CPU time (time.thread_time: on a shared machine
+the time spent waiting for a core does not count; cache and memory-bandwidth contention still
+does, and every cell had the same chances to meet a quiet moment). Reported per kernel: steady times, ember/numba and ember/NumPy on float32, and
 the float64/float32 speedup of each backend (the target: ember >= 1.6x, ember <= 1.0x numba).
 
 Evidence that does not depend on the machine's load:
@@ -118,10 +119,12 @@ def backends():
 # ----------------------------------------------------------------------------------- timing
 
 def time_call(f, args, inner):
-    t0 = time.perf_counter()
+    # the calling thread's CPU time: on a machine shared with other jobs, the time this thread
+    # waits for a core does not count (every kernel here runs on the calling thread)
+    t0 = time.thread_time()
     for _ in range(inner):
         f(*args)
-    return (time.perf_counter() - t0) / inner
+    return (time.thread_time() - t0) / inner
 
 
 def run_timing(kernels, n, rounds):
@@ -156,7 +159,7 @@ def run_timing(kernels, n, rounds):
 
 def report_timing(kernels, med, n, rounds):
     names = sorted({key[2] for key in med}, key=["ember", "numba", "numpy"].index)
-    print(f"## float32 vs float64 ({n} elements, best of {rounds} interleaved rounds, microseconds)\n")
+    print(f"## float32 vs float64 ({n} elements, best of {rounds} interleaved rounds, thread CPU microseconds)\n")
     head = "| kernel | " + " | ".join(f"{b} f32 | {b} f64" for b in names)
     head += " | ember/numba f32 | ember/NumPy f32 | f64/f32 ember | f64/f32 numba | f64/f32 NumPy |"
     print(head)
