@@ -65,11 +65,15 @@ def ufunc_forms(a, b, c):
     return np.add(np.multiply(a, b), c), np.subtract(a, 0.7), np.true_divide(b, 0.3), np.divide(a, c)
 
 
+def floor_mod(a, b, c):
+    return (a * 100) // b, (a * 100) % b, np.fmod(a * 100, b), np.arctan2(a, b) * 0 + np.floor(a * 7.5)
+
+
 def where_clip(a, b, c):
     return np.where(a > 0.1, a * 0.3, b + 0.7), np.clip(a * 1.3, -0.4, 0.9), np.maximum(a * 0.3, b), np.minimum(a, 0.1)
 
 
-@pytest.mark.parametrize("fn", [fma_like, poly, divisions, roots, weak_scalars, unary, ufunc_forms, where_clip])
+@pytest.mark.parametrize("fn", [fma_like, poly, divisions, roots, weak_scalars, unary, ufunc_forms, floor_mod, where_clip])
 def test_array_expr_bit_exact(fn):
     exact(fn, A, B, C)
 
