@@ -13,8 +13,9 @@
  * correctly rounded float32 result (53 >= 2 * 24 + 2 bits: the double rounding is innocuous),
  * so the values are NumPy's bit for bit, and LLVM narrows every such fptrunc-of-op-of-fpext to
  * the float operation: the loop runs on <16 x float> where float64 runs on <8 x double>. Maths
- * functions call their float variants (cg_f32_call: expf, llvm.exp.f32, ...), which the loop
- * vectoriser maps to libmvec's float vector functions (jit.c).
+ * functions call their float variants (cg_f32_call: expf, llvm.exp.f32, ...), each call naming
+ * libmvec's 8- and 16-lane float functions for the loop vectoriser (add_vector_variants), and
+ * complex64 multiplies as NumPy's loop does (cg_c64_mul).
  */
 #include "lower.h"
 #include "loader.h"
