@@ -277,6 +277,12 @@ LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_A
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
 
+/* lower_f32.c */
+bool cg_is_narrow_float(int dt);   /* float32 or complex64: computed at their own width */
+LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt);   /* v through dt's width */
+LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n);   /* expf for "llvm.exp.f64" */
+LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
+
 /* lower_numpy.c */
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
 void cg_store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos);

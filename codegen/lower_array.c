@@ -803,6 +803,8 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     return cg_gep8(L, lf->data, off);
 }
 
+static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const Type **xt, int dt);
+
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
  * element type. */
 static LLVMValueRef eval(Lower *L, Expr *E, int id) {
@@ -823,6 +825,22 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     }
     int dt = expr_dtype(L, E, id);
     const Type *ct = ty_scalar_of(dt);
+    /* float32 and complex64 compute at their own width (lower_f32.c): the operands round to the
+     * dtype the node computes in (a comparison's: its operands' common dtype; np.where's
+     * condition and np.ldexp's exponent stay), and so does the result */
+    CallInfo *ci = in->op == IR_CALL ? L->ti->calls[id] : NULL;
+    bool compare = in->op == IR_CMP || (ci && ti_is_ufunc(ci->builtin) && ti_ufunc_compare(ci->builtin) >= 0);
+    int odt = compare ? ti_result_dtype(operand_type(L, ops[0]), operand_type(L, ops[1])) : dt;
+    if (odt >= 0 && cg_is_narrow_float(odt))
+        for (int k = ci && ci->builtin == BI_NP_WHERE; k < n - (ci && ci->builtin == BI_NP_LDEXP); k++)
+            x[k] = cg_f32_round(L, x[k], &xt[k], odt);
+    return cg_f32_round(L, eval_op(L, E, in, x, xt, dt), &ct, dt);
+}
+
+/* Node `in` of dtype dt on its operands' elements x (of types xt). */
+static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const Type **xt, int dt) {
+    int id = in->id;
+    const Type *ct = ty_scalar_of(dt);
     switch (in->op) {
     case IR_BINOP: {
         bool shift = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT;
@@ -831,6 +849,8 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
             return in->imm == IRB_ADD ? LLVMBuildOr(L->b, x[0], x[1], "") : LLVMBuildAnd(L->b, x[0], x[1], "");
         }
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], shift ? ty_int64 : opt);
+        if (in->imm == IRB_POW && dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
+        if (in->imm == IRB_MUL && dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
         L->numpy_sem = true;
         LLVMValueRef r = cg_binop(L, in->imm, a, b, opt, in);
         L->numpy_sem = false;

@@ -128,6 +128,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
         if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
         if (bid == BI_NP_SPACING) return spacing(L, v, dt);
+        if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, &v, 1);   /* expf, as NumPy's float32 loop */
         LLVMTypeRef t = L->f64;
         return cg_call(L, bi->lowering, L->f64, &t, &v, 1);
     }
@@ -221,7 +222,9 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return cg_call(L, "ldexp", L->f64, pt, a, 2);
         }
         if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
-        return cg_call_f64_2(L, bi->lowering, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
+        LLVMValueRef ab[2] = {cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64)};
+        if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, ab, 2);   /* atan2f, hypotf */
+        return cg_call_f64_2(L, bi->lowering, ab[0], ab[1]);
     case SH_BS: {
         const Type *opt = ct;
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);
@@ -230,13 +233,16 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_MAXIMUM: return nan_min_max(L, true, true, a, b, opt);
         case BI_NP_FMIN: return nan_min_max(L, false, false, a, b, opt);
         case BI_NP_FMAX: return nan_min_max(L, true, false, a, b, opt);
-        case BI_NP_POWER: return cg_binop(L, IRB_POW, a, b, opt, NULL);
+        case BI_NP_POWER:
+            if (dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);   /* powf */
+            return cg_binop(L, IRB_POW, a, b, opt, NULL);
         case BI_NP_ADD:
             if (opt == ty_bool) return LLVMBuildOr(L->b, a, b, "");
             return cg_binop(L, IRB_ADD, a, b, opt, NULL);
         case BI_NP_SUBTRACT: return cg_binop(L, IRB_SUB, a, b, opt, NULL);
         case BI_NP_MULTIPLY:
             if (opt == ty_bool) return LLVMBuildAnd(L->b, a, b, "");
+            if (dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
             return cg_binop(L, IRB_MUL, a, b, opt, NULL);
         case BI_NP_DIVIDE: case BI_NP_TRUE_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
         case BI_NP_FLOOR_DIVIDE: return cg_binop(L, IRB_FLOORDIV, a, b, opt, NULL);

@@ -821,7 +821,8 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         bool par = L->fn->parallel && !ti_is_ufunc(bid);
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
         *rtp = lane_result_type(bid, at->dtype, rdt);
-        if (narrow || ti_is_ufunc(bid)) {   /* narrowed as NumPy's dtype= does: np.int8 wraps */
+        if (narrow || ti_is_ufunc(bid) || cg_is_narrow_float(rdt)) {   /* narrowed as NumPy's dtype= does: np.int8
+                                                                          * wraps; a float32 sum is a float32 */
             LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
             cg_store_elem(L, rdt, slot, r, *rtp);
             r = cg_load_elem(L, rdt, slot);

@@ -1,0 +1,155 @@
+/* lower_f32.c: float32 and complex64 at their own width in array expressions and ufuncs.
+ *
+ * Values flow through lowering as canonical scalars (float64, complex128: types.h), but NumPy's
+ * loops compute a float32 result in float32, and a Python scalar meeting a float32 array is
+ * converted to float32 first (NumPy 2, NEP 50: `a32 * 0.1` multiplies by float32(0.1)). So a
+ * node of an array expression whose dtype is float32 or complex64 rounds its operands to that
+ * width (cg_f32_round) and its result too:
+ *
+ *   a32 * b32 + c32      fptrunc(fadd(fpext(fptrunc(fmul(fpext a, fpext b))), fpext c))
+ *                        --InstCombine-->  fadd float (fmul float a, b), c
+ *
+ * For + - * / and sqrt, the float64 result of two float32 operands rounded to float32 is the
+ * correctly rounded float32 result (53 >= 2 * 24 + 2 bits: the double rounding is innocuous),
+ * so the values are NumPy's bit for bit, and LLVM narrows every such fptrunc-of-op-of-fpext to
+ * the float operation: the loop runs on <16 x float> where float64 runs on <8 x double>. Maths
+ * functions call their float variants (cg_f32_call: expf, llvm.exp.f32, ...), each call naming
+ * libmvec's 8- and 16-lane float functions for the loop vectoriser (add_vector_variants), and
+ * complex64 multiplies as NumPy's loop does (cg_c64_mul).
+ */
+#include "lower.h"
+#include "loader.h"
+#include <dlfcn.h>
+#include <string.h>
+
+static LLVMTypeRef f32_type(Lower *L) { return LLVMFloatTypeInContext(L->c); }
+
+static LLVMValueRef through_f32(Lower *L, LLVMValueRef v) {
+    return LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, v, f32_type(L), ""), L->f64, "");
+}
+
+bool cg_is_narrow_float(int dt) { return dt == DT_FLOAT32 || dt == DT_COMPLEX64; }
+
+/* v, a canonical scalar of type *t, as a value of dtype dt's width, widened back: float32 and
+ * complex64 round it (an int converts to float32 once, as NumPy converts a Python int, and *t
+ * becomes float64); every other dtype keeps v. */
+LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt) {
+    if (!cg_is_narrow_float(dt)) return v;
+    if (*t == ty_float64) return through_f32(L, v);
+    if (*t == ty_int64 || *t == ty_uint64) {
+        LLVMValueRef f = *t == ty_int64 ? LLVMBuildSIToFP(L->b, v, f32_type(L), "") : LLVMBuildUIToFP(L->b, v, f32_type(L), "");
+        *t = ty_float64;
+        return LLVMBuildFPExt(L->b, f, L->f64, "");
+    }
+    if (*t == ty_complex128) {
+        for (unsigned k = 0; k < 2; k++)
+            v = LLVMBuildInsertValue(L->b, v, through_f32(L, LLVMBuildExtractValue(L->b, v, k, "")), k, "");
+    }
+    return v;   /* bool: exact in every float */
+}
+
+/* A target feature of L's target ("+avx512f"), matched as a whole item of the list. */
+static bool has_feature(Lower *L, const char *feat) {
+    size_t n = strlen(feat);
+    for (const char *p = L->features; p && (p = strstr(p, feat)); p += n)
+        if ((p == L->features || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) return true;
+    return false;
+}
+
+/* Keeps declaration f to the vectoriser: an unused declaration is dropped before it runs (LLVM
+ * keeps the ones its own table adds the same way, in llvm.compiler.used). */
+static void keep_declaration(Lower *L, LLVMValueRef f) {
+    LLVMValueRef old = LLVMGetNamedGlobal(L->m, "llvm.compiler.used"), items[64];
+    unsigned n = 0;
+    if (old) {
+        LLVMValueRef init = LLVMGetInitializer(old);
+        n = (unsigned)LLVMGetNumOperands(init);
+        if (n >= 63) return;
+        for (unsigned k = 0; k < n; k++) items[k] = LLVMGetOperand(init, k);
+        LLVMDeleteGlobal(old);
+    }
+    items[n++] = f;
+    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMArrayType(L->ptr, n), "llvm.compiler.used");
+    LLVMSetInitializer(g, LLVMConstArray(L->ptr, items, n));
+    LLVMSetLinkage(g, LLVMAppendingLinkage);
+    LLVMSetSection(g, "llvm.metadata");
+}
+
+/* Names glibc's vector maths (libmvec, x86-64 vector ABI: d = AVX2 on 8 floats, e = AVX-512 on
+ * 16) on a float maths call, as its "vector-function-abi-variant" attribute, so the loop
+ * vectoriser may call them at the widths the target has. LLVM's own table
+ * (-vector-library=LIBMVEC-X86, jit.c) knows only 4 and 8 floats of exp, log, sin, cos, tan and
+ * pow; libmvec has 16 and many more (tanhf, expm1f, atan2f, ...). A variant is named only where
+ * the target has its ISA and libmvec defines it: the loader resolves it there. */
+static void add_vector_variants(Lower *L, LLVMValueRef call, const char *callee, const char *libm, int n) {
+    static const struct { char isa; int lanes; const char *feature; } isas[] = {{'d', 8, "+avx2"}, {'e', 16, "+avx512f"}};
+    void *mvec = dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);   /* jit.c loaded it, if it exists */
+    char list[512] = "", vname[64];
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof isas / sizeof isas[0] && mvec; i++) {
+        snprintf(vname, sizeof vname, "_ZGV%cN%d%s_%s", isas[i].isa, isas[i].lanes, n == 1 ? "v" : "vv", libm);
+        if (!has_feature(L, isas[i].feature) || !dlsym(mvec, vname)) continue;
+        LLVMTypeRef vt = LLVMVectorType(f32_type(L), (unsigned)isas[i].lanes), pt[2] = {vt, vt};
+        if (!LLVMGetNamedFunction(L->m, vname)) keep_declaration(L, LLVMAddFunction(L->m, vname, LLVMFunctionType(vt, pt, (unsigned)n, 0)));
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s_ZGV_LLVM_N%d%s_%s(%s)", used ? "," : "",
+                                 isas[i].lanes, n == 1 ? "v" : "vv", callee, vname);
+        if (used >= sizeof list) break;
+    }
+    if (mvec) dlclose(mvec);
+    if (!used || used >= sizeof list) return;
+    static const char key[] = "vector-function-abi-variant";
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateStringAttribute(L->c, key, sizeof key - 1, list, (unsigned)used));
+}
+
+/* The float variant of the float64 maths function name64 ("llvm.exp.f64" -> "llvm.exp.f32",
+ * "tanh" -> "tanhf") on float64 arguments holding float32 values; the result widened back. */
+LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n) {
+    char name[64], libm[64];
+    size_t len = strlen(name64);
+    if (len > 4 && !strcmp(name64 + len - 4, ".f64")) {   /* an intrinsic: llvm.exp.f64 */
+        snprintf(name, sizeof name, "%.*s.f32", (int)(len - 4), name64);
+        snprintf(libm, sizeof libm, "%.*sf", (int)(len - 9), name64 + 5);
+    } else {
+        snprintf(name, sizeof name, "%sf", name64);
+        snprintf(libm, sizeof libm, "%sf", name64);
+    }
+    LLVMTypeRef pt[4];
+    LLVMValueRef a[4];
+    for (int k = 0; k < n && k < 4; k++) {
+        pt[k] = f32_type(L);
+        a[k] = LLVMBuildFPTrunc(L->b, x[k], f32_type(L), "");
+    }
+    LLVMValueRef r = cg_call(L, name, f32_type(L), pt, a, n);
+    /* a pure function to the optimiser (compiled code never reads errno), so a loop over it may
+     * vectorise: LLVM's vectoriser leaves alone any call that may write memory */
+    static const char *const pure[] = {"nounwind", "willreturn", "memory"};
+    for (int k = 0; k < 3; k++)
+        LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
+    if (strcmp(libm, "sqrtf") && n <= 2) add_vector_variants(L, r, name, libm, n);   /* sqrt is an instruction */
+    return LLVMBuildFPExt(L->b, r, L->f64, "");
+}
+
+/* z * w of complex64 values (held as complex128), as NumPy's complex64 loop multiplies: in
+ * float, each part one fused multiply-add where the target has FMA (NumPy's SIMD loops do),
+ * re = fma(zr, wr, -(zi * wi)), im = fma(zr, wi, zi * wr). */
+LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) {
+    LLVMTypeRef f = f32_type(L), pt[3] = {f, f, f};
+    LLVMValueRef p[4];
+    for (unsigned k = 0; k < 4; k++)
+        p[k] = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, k < 2 ? z : w, k % 2, ""), f, "");
+    LLVMValueRef zr = p[0], zi = p[1], wr = p[2], wi = p[3], re, im;
+    if (has_feature(L, "+fma")) {
+        LLVMValueRef a[3] = {zr, wr, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, zi, wi, ""), "")};
+        re = cg_call(L, "llvm.fma.f32", f, pt, a, 3);
+        LLVMValueRef b[3] = {zr, wi, LLVMBuildFMul(L->b, zi, wr, "")};
+        im = cg_call(L, "llvm.fma.f32", f, pt, b, 3);
+    } else {
+        re = LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, zr, wr, ""), LLVMBuildFMul(L->b, zi, wi, ""), "");
+        im = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, zr, wi, ""), LLVMBuildFMul(L->b, zi, wr, ""), "");
+    }
+    LLVMValueRef v = LLVMGetUndef(L->c128);
+    v = LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, re, L->f64, ""), 0, "");
+    return LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
+}
