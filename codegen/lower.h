@@ -281,6 +281,7 @@ LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, c
 bool cg_is_narrow_float(int dt);   /* float32 or complex64: computed at their own width */
 LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt);   /* v through dt's width */
 LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n);   /* expf for "llvm.exp.f64" */
+LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);    /* tanh(x), vectorisable */
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
 
 /* lower_numpy.c */

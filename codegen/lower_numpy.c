@@ -129,8 +129,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
         if (bid == BI_NP_SPACING) return spacing(L, v, dt);
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, &v, 1);   /* expf, as NumPy's float32 loop */
-        LLVMTypeRef t = L->f64;
-        return cg_call(L, bi->lowering, L->f64, &t, &v, 1);
+        return cg_math_call(L, bi->lowering, &v, 1);
     }
     case SH_UB: {
         if (bid == BI_NP_LOGICAL_NOT) return LLVMBuildNot(L->b, cg_truth(L, x[0], xt[0]), "");
@@ -224,7 +223,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
         LLVMValueRef ab[2] = {cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64)};
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, ab, 2);   /* atan2f, hypotf */
-        return cg_call_f64_2(L, bi->lowering, ab[0], ab[1]);
+        return cg_math_call(L, bi->lowering, ab, 2);
     case SH_BS: {
         const Type *opt = ct;
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], opt);

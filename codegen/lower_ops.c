@@ -429,7 +429,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     if (bi->shape != SH_SPECIAL && bi->lowering) {
         LLVMValueRef x = args[0];
         if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
-        LLVMValueRef r = bi->shape == SH_FF_F ? cg_call_f64_2(L, bi->lowering, args[0], args[1]) : cg_intrinsic1(L, bi->lowering, x);
+        LLVMValueRef r = cg_math_call(L, bi->lowering, args, bi->shape == SH_FF_F ? 2 : 1);
         return bi->shape == SH_F_I ? cg_float_to_int(L, r) : r;
     }
     switch (ci->builtin) {
