@@ -10,20 +10,11 @@
 """
 import argparse
 import sys
-import time
 import types
 
 import numpy as np
 
-
-def best(f, *args, repeat=7):
-    f(*args)
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f(*args)
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
+from bench_numba_api import best   # bench/ is the script's directory: sys.path[0]
 
 
 def scalar_blocks(n):

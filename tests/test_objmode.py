@@ -606,3 +606,26 @@ def test_aot_modules_refuse_blocks(tmp_path):
     import io
     with pytest.raises(errors.UnsupportedError, match="runs a `with objmode"):
         aot.build(str(tmp_path / "objmode_aot.py"), output_dir=str(tmp_path / "out"), stream=io.StringIO())
+
+
+@ember_only
+def test_a_changed_source_file_is_refused(tmp_path, monkeypatch):
+    src = textwrap.dedent('''
+        from ember import njit, objmode
+
+        @njit
+        def f(x):
+            with objmode(y="int64"):
+                y = x + 1
+            return y
+    ''')
+    (tmp_path / "objmode_changing.py").write_text(src)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+    mod = importlib.import_module("objmode_changing")
+    (tmp_path / "objmode_changing.py").write_text("\n\n\ndef g(a):\n    return a\n" + src)   # edited after import
+    try:
+        with pytest.raises(errors.TypingError, match="changed since it was loaded"):
+            mod.f(1)
+    finally:
+        sys.modules.pop("objmode_changing", None)

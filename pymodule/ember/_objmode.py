@@ -31,8 +31,10 @@ How it works, end to end:
   (runtime/objmode.c): a compiled ``try`` catches it by class, and one that escapes reaches the
   caller unchanged.
 
-Limits: the function's source must be readable (``inspect.getsource``), as for Numba's error
-messages; a ``with`` inside a ``lambda`` or an ``exec``'d string cannot be outlined.
+Limits: the function's source must be readable (``inspect.getsource``) and unchanged since the
+module was loaded (a changed file is detected where the function's name or the block's names no
+longer match, and refused); a ``with`` in code typed at ``python -c`` or ``exec``'d from a string
+cannot be outlined.
 """
 import weakref
 
@@ -93,6 +95,10 @@ def _find_with(code, line):
         raise SyntaxError("cannot read the source of %s to outline its objmode block: %s" % (code.co_qualname, e))
     tree = ast.parse(textwrap.dedent("".join(lines)))
     ast.increment_lineno(tree, start - 1)
+    top = tree.body[0] if tree.body else None
+    if not isinstance(top, (ast.FunctionDef, ast.Lambda)) or getattr(top, "name", code.co_name) != code.co_name:
+        raise SyntaxError("the source of %s in %s changed since it was loaded: cannot outline its objmode block"
+                          % (code.co_qualname, code.co_filename))
     for node in ast.walk(tree):
         if isinstance(node, ast.With) and (node.lineno == line or any(
                 item.context_expr.lineno == line for item in node.items)):
@@ -149,6 +155,10 @@ def outline(code, globals_, closure, line, live_ins):
         raise UnsupportedError("objmode must be the only context manager of its with statement")
     if code.co_freevars and closure is None:   # an inner def of a compiled function: its cells are its caller's
         raise UnsupportedError("objmode blocks in a function defined inside a compiled function are not supported")
+    used = {n.id for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    if not set(live_ins) <= used:   # the bytecode's block reads names this source's does not
+        raise SyntaxError("the source of %s in %s changed since it was loaded: cannot outline its objmode block"
+                          % (code.co_qualname, code.co_filename))
     call = node.items[0].context_expr
     keywords = call.keywords if hasattr(call, "keywords") else []
     env = dict(zip(code.co_freevars, [c.cell_contents for c in closure or ()]))
