@@ -86,7 +86,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
 
 static LLVMValueRef const_ir(Lower *L, Instr *in) {
     switch (in->c.kind) {
-    case K_NONE: return LLVMConstInt(L->i8, 0, 0);
+    case K_NONE: case K_ELLIPSIS: return LLVMConstInt(L->i8, 0, 0);
     case K_BOOL: return LLVMConstInt(L->i1, (unsigned long long)in->c.i, 0);
     case K_INT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 1);
     case K_UINT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 0);

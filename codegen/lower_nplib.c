@@ -924,7 +924,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_SOLVE:
-        if (rt->dtype != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        if (rt->dtype != DT_FLOAT64 || types[0]->ndim > 2 || types[1]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);
         return la_solve(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_INV: case BI_LA_DET:
         if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64 || types[0]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);

@@ -167,6 +167,10 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
 /* unroll.c */
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 
+/* ellipsis.c: `...` in array subscripts */
+bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
+int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
