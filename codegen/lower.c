@@ -887,6 +887,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
+        else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
         else if (vt(L, in->args[0]) == ty_str || vt(L, in->args[0]) == ty_strlist) v = cg_str_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;

@@ -352,7 +352,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             if (!(t = ti_dict_getitem(ti, in, args[0], args[1])) && args[0]->elems[1]) return -1;
             break;
         }
-        if (args[0]->kind == TY_ARRAY && ti_has_ellipsis(args[1])) break;   /* ti_expand_ellipses, then typed again */
+        if (args[0]->kind == TY_ARRAY && ti_has_ellipsis(args[1])) break;
+        if (ti_is_grid(args[0])) {
+            if (!(t = ti_type_grid(ti, in, args[0]))) return -1;
+            break;
+        }   /* ti_expand_ellipses, then typed again */
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
@@ -365,7 +369,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         int mask = 0;
         for (int i = 0; i < 3; i++) {
             if (args[i]->kind == TY_NONE) continue;
-            if (!is_index(args[i])) return ERR(in, "slice indices must be integers (got %s)", args[i]->name);
+            int grid = is_index(args[i]) ? 1 : ty_is_number(args[i]) ? ti_slice_feeds_grid(ti, in) : 0;
+            if (grid < 0) return 0;   /* np.mgrid[0:1:5j]: wait for the subscript's receiver */
+            if (!grid) return ERR(in, "slice indices must be integers (got %s)", args[i]->name);
             mask |= 1 << i;
         }
         t = ty_slice(mask);

@@ -167,6 +167,12 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
 /* unroll.c */
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 
+/* grid.c: np.mgrid[...] and np.ogrid[...] */
+bool ti_is_grid(const Type *t);
+int ti_slice_feeds_grid(TypeInfo *ti, Instr *slice);   /* 1: only grids read it, 0: not, -1: not known yet */
+const Type *ti_type_grid(TypeInfo *ti, Instr *in, const Type *grid);
+int ti_grid_slices(Function *fn, Instr *in, Instr **slices);   /* the subscript's slices: their count, -1 if not slices */
+
 /* ellipsis.c: `...` in array subscripts */
 bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
 int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
