@@ -357,3 +357,29 @@ def test_solve_broadcasts_stacks(dtype):
 def test_lstsq_stack_refused():
     with pytest.raises(errors.UnsupportedError, match="lstsq"):
         jit(lambda a, b: np.linalg.lstsq(a, b))(np.ones((2, 3, 3)), np.ones((2, 3)))
+
+
+def norms_nd(x):
+    return (np.linalg.norm(x, axis=(1, 2)), np.linalg.norm(x, axis=1), np.linalg.norm(x, 2, (1, 2)), np.linalg.norm(x, "nuc", (0, 2)),
+            np.linalg.norm(x, -np.inf, (2, 0)), np.linalg.norm(x, 3, -1), np.linalg.norm(x), np.linalg.norm(x[0], axis=(1, 0)),
+            np.linalg.norm(x[0], "fro", (0, 1)), np.linalg.norm(x, 1, (0, 1)), np.linalg.norm(x, -2, (-1, -2)), np.linalg.norm(x, 0, 0))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int16"])
+def test_norm_nd_axes(dtype):
+    """norm over an axis or a pair of axes of 3-d arrays (vector and matrix norms per index of the rest)."""
+    check_all(norms_nd, [(x,) for _, x in layouts(sample(dtype, (3, 4, 5)))] + [(np.zeros((2, 0, 3), dtype),)], **tol(dtype))
+
+
+@pytest.mark.parametrize("fn, what", [
+    (lambda a: np.linalg.norm(a, 2), "Improper number of dimensions"),
+    (lambda a: np.linalg.norm(a, 3, (0, 1)), "Invalid norm order"),
+    (lambda a: np.linalg.norm(a, axis=(1, 1)), "Duplicate axes"),
+    (lambda a: np.linalg.norm(a, "fro", 1), "invalid norm order"),
+    (lambda a: np.linalg.norm(a, axis=3), "out of bounds"),
+])
+def test_norm_nd_errors(fn, what):
+    with pytest.raises(errors.TypingError) as info:
+        jit(fn)(np.ones((2, 2, 2)))
+    text = str(info.value)
+    assert "test_np_linalg.py:" in text and what in text, text
