@@ -250,8 +250,14 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return int_fmod(L, a, b, opt == ty_uint64);
         case BI_NP_GCD: case BI_NP_LCM: {
             LLVMTypeRef pt[2] = {L->i64, L->i64};
-            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, "ember_rt_gcd", L->i64, pt, ab, 2);
+            bool u = opt == ty_uint64;
+            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, u ? "ember_rt_ugcd" : "ember_rt_gcd", L->i64, pt, ab, 2);
             if (bid == BI_NP_GCD) return g;
+            if (u) {   /* lcm: a / gcd * b, wrapping; 0 where either is 0 */
+                LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");
+                LLVMValueRef q = LLVMBuildUDiv(L->b, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), g, ""), "");
+                return LLVMBuildSelect(L->b, zero, i64c(L, 0), LLVMBuildMul(L->b, q, b, ""), "");
+            }
             /* lcm: |a / gcd * b|, 0 where either is 0 (then gcd is |the other|, maybe 0) */
             LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");
             LLVMValueRef q = LLVMBuildSDiv(L->b, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), g, ""), "");
