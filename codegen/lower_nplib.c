@@ -447,9 +447,20 @@ static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueR
     return out;
 }
 
-static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt) {
+static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt, bool flat) {
     LLVMValueRef vs[64];
     for (int i = 0; i < tt->n; i++) vs[i] = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
+    if (flat) {   /* axis=None: each array as a C-order copy viewed flat */
+        const Type *ts[64];
+        for (int i = 0; i < tt->n; i++) {
+            const Type *et = tt->elems[i], *ct = ty_array(et->dtype, et->ndim, 'C', false);
+            LLVMValueRef c = cg_copy_array(L, et, vs[i], ct), n = i64c(L, 1), stride = i64c(L, ty_dtypes[et->dtype].size);
+            for (int k = 0; k < et->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, c, k), "");
+            ts[i] = ty_array(et->dtype, 1, 'C', false);
+            vs[i] = cg_make_array(L, ts[i], cg_arr_meminfo(L, c), LLVMConstNull(L->ptr), cg_arr_data(L, c), &n, &stride);
+        }
+        return cg_concat(L, tt->n, ts, vs, 0, rt);
+    }
     return cg_concat(L, tt->n, tt->elems, vs, axis < 0 ? axis + rt->ndim : axis, rt);
 }
 
@@ -717,11 +728,12 @@ static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRe
 }
 
 /* Matrix norms 1 / -1 (column sums) and inf / -inf (row sums): extreme of the abs sums. */
-/* NumPy takes the max or min of no numbers (the sums or singular values of an empty matrix): ValueError. */
+/* The min of no numbers (the sums or singular values of an empty matrix for orders -1, -2, -inf):
+ * ValueError as NumPy; their max is 0 there. */
 static void empty_extreme(Lower *L, LLVMValueRef n, bool is_max) {
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError",
-                is_max ? "zero-size array to reduction operation maximum which has no identity"
-                       : "zero-size array to reduction operation minimum which has no identity");
+    if (!is_max)
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError",
+                    "zero-size array to reduction operation minimum which has no identity");
 }
 
 static LLVMValueRef sum_extreme(Lower *L, const Type *at, LLVMValueRef a, int along, bool is_max) {
@@ -958,7 +970,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_CONCATENATE: {
         int64_t ax = 0;
         if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
-        return np_concatenate(L, types[0], args[0], (int)ax, rt);
+        return np_concatenate(L, types[0], args[0], (int)ax, rt, ci->argmap[1] >= 0 && types[1]->kind == TY_NONE);
     }
     case BI_NP_DOT:
         if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);

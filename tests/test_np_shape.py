@@ -373,3 +373,10 @@ def test_grid_compile_errors(fn, what):
         jit(fn)()
     text = str(info.value)
     assert "test_np_shape.py:" in text and what in text, text
+
+
+def test_concatenate_axis_none():
+    """axis=None joins the arrays flattened in C order (found by tools/np_probe.py: it was taken as 0)."""
+    a = sample("float64", (2, 3))
+    check_all(lambda a, b: (np.concatenate((a, b), axis=None), np.concatenate([a.T, b], None)),
+              [(x, sample("int32", (2, 2), 1)) for _, x in layouts(a)] + [(np.zeros((0, 3)), np.zeros((1, 0), np.int8))])

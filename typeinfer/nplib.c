@@ -265,6 +265,10 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             dt = dt < 0 ? e->dtype : ty_promote(dt, e->dtype);
         }
         int64_t ax = 0;
+        if (ci->argmap[1] >= 0 && ci->params[1]->kind == TY_NONE) {   /* axis=None: the arrays flattened, joined */
+            ci->ret = ty_array(dt, 1, 'C', false);
+            return 0;
+        }
         if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax)))
             return ERR(in, "axis must be an integer constant");
         if (ax < -nd || ax >= nd) return ERR(in, "axis %lld is out of bounds for arrays of dimension %d", (long long)ax, nd);
