@@ -909,7 +909,16 @@ static int lower_instr(Lower *L, Instr *in) {
         return 0;
     case IR_CONTAINS: v = cg_contains(L, in); break;
     case IR_SLICE: v = cg_slice(L, in); break;
-    case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
+    case IR_UNPACK:
+        if (vt(L, in->args[0])->kind == TY_ARRAY) {   /* row imm of an array of imm2 rows */
+            LLVMValueRef a = L->vals[in->args[0]], n = cg_arr_shape(L, a, 0);
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, in->imm2), ""), "builtins:ValueError", "too many values to unpack");
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, in->imm2), ""), "builtins:ValueError", "not enough values to unpack");
+            v = cg_array_iter_value(L, vt(L, in->args[0]), a, i64c(L, in->imm));
+            break;
+        }
+        v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, "");
+        break;
     case IR_CALL:
         v = lower_call(L, in);
         if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);

@@ -380,3 +380,17 @@ def test_concatenate_axis_none():
     a = sample("float64", (2, 3))
     check_all(lambda a, b: (np.concatenate((a, b), axis=None), np.concatenate([a.T, b], None)),
               [(x, sample("int32", (2, 2), 1)) for _, x in layouts(a)] + [(np.zeros((0, 3)), np.zeros((1, 0), np.int8))])
+
+
+def unpack_rows(a, v):
+    x, y = np.mgrid[0:3, 0:1:4j]
+    p, q = a
+    s, t, u = v
+    return x + y, p - q, s * t + u
+
+
+def test_unpack_array_rows():
+    """x, y = np.mgrid[...] and a, b = array: the rows (elements of a 1-d array); ValueError for a
+    length other than the names' count, as NumPy's iteration gives."""
+    check_all(unpack_rows, [(sample("float64", (2, 3)), sample("int64", (3,))), (sample("float64", (3, 3)), sample("int64", (3,))),
+                            (sample("float32", (2, 0)), sample("int64", (2,)))])

@@ -378,6 +378,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         break;
     }
     case IR_UNPACK:
+        if (args[0]->kind == TY_ARRAY && args[0]->ndim >= 1) {   /* x, y = np.mgrid[...]: its rows (len checked when it runs) */
+            t = ti_iter_value_type(args[0]);
+            break;
+        }
         if (args[0]->kind != TY_TUPLE)
             return UNSUP(in, "cannot unpack %s", args[0]->name);
         if (args[0]->n != in->imm2)
