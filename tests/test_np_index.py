@@ -85,3 +85,24 @@ def test_ellipsis_compile_errors(fn, what):
         jit(fn)(np.zeros((2, 2)))
     text = str(info.value)
     assert "test_np_index.py:" in text and "^" in text and what in text, text
+
+
+def versions_across_branches(a, c):
+    x = a
+    s = x[..., 0].sum()
+    if c:
+        x = a.astype(np.int32)[0]   # another dtype and ndim on one side
+        s += x.sum()
+    else:
+        x = 3                       # an int on the other: the versions never meet
+        s += x
+    x = np.mgrid[0:2, 0:3]          # a new version after the join
+    p, q = x
+    return s + x.sum() + (p - q)[..., -1].sum()
+
+
+def test_typing_rules_in_combination():
+    """Issue 18's typing rules with this session's forms: a name re-assigned to other array kinds in
+    branches that do not meet, then to a grid, unpacked, indexed with `...`."""
+    a = sample("float64", (2, 3))
+    check_all(versions_across_branches, [(a, True), (a, False), (a.T.copy(order="F")[:2], True)])
