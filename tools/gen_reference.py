@@ -383,6 +383,10 @@ def page_ufuncs():
         st = "supported" if not gaps else "partial"
         rows.append(["`np.%s`" % name, st] + cells + [res if ok_scalar else "no", ", ".join(taken) or "–",
                                                      note(gaps, [])])
+    have = {id(getattr(np, name, None)) for _, name, _ in rows_of("numpy")}   # np.conj is np.conjugate
+    for name in sorted(n for n in dir(np) if not n.startswith("_") and isinstance(getattr(np, n), np.ufunc)):
+        if id(getattr(np, name)) not in have:   # NumPy's ufuncs the tables lack (modf, frexp, ...): not yet
+            rows.append(["`np.%s`" % name, "not yet"] + [""] * len(DTYPES) + ["", "", ""])
     head = ["ufunc", "status"] + DTYPES + ["of Python floats", "keywords", "notes"]
     return "".join([HEADER, "# Ufuncs\n\n",
                     "Each NumPy ufunc in ember's typing tables, called on arrays of each dtype (both "
