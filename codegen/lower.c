@@ -86,7 +86,7 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
 
 static LLVMValueRef const_ir(Lower *L, Instr *in) {
     switch (in->c.kind) {
-    case K_NONE: return LLVMConstInt(L->i8, 0, 0);
+    case K_NONE: case K_ELLIPSIS: return LLVMConstInt(L->i8, 0, 0);
     case K_BOOL: return LLVMConstInt(L->i1, (unsigned long long)in->c.i, 0);
     case K_INT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 1);
     case K_UINT: return LLVMConstInt(L->i64, (unsigned long long)in->c.i, 0);
@@ -891,6 +891,7 @@ static int lower_instr(Lower *L, Instr *in) {
         else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
+        else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
         else if (vt(L, in->args[0]) == ty_str) v = cg_str_getitem(L, in);
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
@@ -912,7 +913,16 @@ static int lower_instr(Lower *L, Instr *in) {
         return 0;
     case IR_CONTAINS: v = cg_contains(L, in); break;
     case IR_SLICE: v = cg_slice(L, in); break;
-    case IR_UNPACK: v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, ""); break;
+    case IR_UNPACK:
+        if (vt(L, in->args[0])->kind == TY_ARRAY) {   /* row imm of an array of imm2 rows */
+            LLVMValueRef a = L->vals[in->args[0]], n = cg_arr_shape(L, a, 0);
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, in->imm2), ""), "builtins:ValueError", "too many values to unpack");
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, in->imm2), ""), "builtins:ValueError", "not enough values to unpack");
+            v = cg_array_iter_value(L, vt(L, in->args[0]), a, i64c(L, in->imm));
+            break;
+        }
+        v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, "");
+        break;
     case IR_CALL:
         v = lower_call(L, in);
         if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);

@@ -268,6 +268,9 @@ LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *arg
 /* lower_npstats.c */
 LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
+/* lower_grid.c: np.mgrid[...], np.ogrid[...] */
+LLVMValueRef cg_grid(Lower *L, Instr *in);
+
 /* lower_npshape.c */
 LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs, int axis, const Type *rt);
@@ -285,6 +288,7 @@ LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);  
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
 
 /* lower_numpy.c */
+LLVMValueRef cg_arange(Lower *L, const Type *rt, const Type *vt, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt);
 void cg_store_sequence(Lower *L, const Type *rt, LLVMValueRef data, const Type *t, LLVMValueRef v, long long *pos);
 

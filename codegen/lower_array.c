@@ -540,7 +540,8 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
     LLVMValueRef v = LLVMGetUndef(LLVMStructTypeInContext(L->c, f, 3, 0));
     for (int i = 0; i < 3; i++) {
         const Type *t = L->ti->vtypes[in->args[i]];
-        LLVMValueRef x = t->kind == TY_NONE ? i64c(L, 0) : cg_cast(L, L->vals[in->args[i]], t, ty_int64);
+        bool index = ty_is_int(t) || t == ty_bool;   /* else a number only np.mgrid[] reads (cg_grid) */
+        LLVMValueRef x = !index ? i64c(L, 0) : cg_cast(L, L->vals[in->args[i]], t, ty_int64);
         v = LLVMBuildInsertValue(L->b, v, x, (unsigned)i, "");
     }
     return v;

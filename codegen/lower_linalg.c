@@ -602,72 +602,134 @@ static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
 }
 
 /* ---- stacks of matrices ---------------------------------------------------------------------- */
-/* A function of one matrix over a stack: each matrix's result (computed as for a 2-d operand,
- * by cg_nplib_call) goes to its place in the result, whose leading dims are the stack's. */
+/* A function over a stack of matrices: each matrix's result (computed as for 2-d operands, by
+ * cg_nplib_call) goes to its place in each part of the result, whose leading dims are the
+ * stack's. solve() broadcasts the stacks of a and b (a 1-d b is the same vector for each). */
 typedef struct StackCall {
     Instr *in;
     CallInfo core;                /* the call for one matrix: its result type */
-    LLVMValueRef *args, out;
-    const Type **types, *vt, *rt;
-    int nb;                       /* the stack's dims */
+    LLVMValueRef *args, out[4];
+    const Type **types, *av, *bv, *rt;   /* the views' types; the stacked result's */
+    int nb, nparts;               /* the stack's dims; parts of the result (a tuple's, or 1) */
+    bool stacked_b;               /* solve() with a b of 2 or more dims */
 } StackCall;
+
+static const Type *part_type(const Type *t, int i) { return t->kind == TY_TUPLE ? t->elems[i] : t; }
 
 static void stack_call_body(Lower *L, LLVMValueRef *idx, void *env) {
     StackCall *E = env;
-    const Type *at = E->types[0], *ct = E->core.ret;
-    LLVMValueRef a = E->args[0], off = zero(L), shape[64], strides[64], args[16];
+    LLVMValueRef args[16];
     const Type *types[16];
-    for (int k = 0; k < E->nb; k++) off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, at, a, k), ""), "");
-    for (int k = 0; k < 2; k++) {
-        shape[k] = cg_arr_shape(L, a, E->nb + k);
-        strides[k] = cg_arr_stride(L, at, a, E->nb + k);
-    }
     for (int i = 0; i < E->core.nparams && i < 16; i++) args[i] = E->args[i], types[i] = E->types[i];
-    args[0] = cg_make_array(L, E->vt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_gep8(L, cg_arr_data(L, a), off),
-                            shape, strides);
-    types[0] = E->vt;
+    args[0] = batch_view(L, E->types[0], E->args[0], E->types[0]->ndim - 2, E->nb, idx, E->av);
+    types[0] = E->av;
+    if (E->stacked_b) {
+        args[1] = batch_view(L, E->types[1], E->args[1], E->types[1]->ndim - 2, E->nb, idx, E->bv);
+        types[1] = E->bv;
+    }
     LLVMValueRef r = cg_nplib_call(L, E->in, &E->core, args, types);
-    /* this matrix's slab of the result */
-    LLVMValueRef ooff = zero(L);
-    for (int k = 0; k < E->nb; k++) ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->rt, E->out, k), ""), "");
-    LLVMValueRef od = cg_gep8(L, cg_arr_data(L, E->out), ooff);
-    if (ct->kind != TY_ARRAY) {
-        cg_store_elem(L, E->rt->dtype, od, r, ct);
-        return;
+    for (int p = 0; p < E->nparts; p++) {   /* this matrix's slab of each part */
+        const Type *ct = part_type(E->core.ret, p), *rt = part_type(E->rt, p);
+        LLVMValueRef rp = E->core.ret->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, r, (unsigned)p, "") : r;
+        LLVMValueRef ooff = zero(L), shape[64], strides[64];
+        for (int k = 0; k < E->nb; k++) ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, rt, E->out[p], k), ""), "");
+        LLVMValueRef od = cg_gep8(L, cg_arr_data(L, E->out[p]), ooff);
+        if (ct->kind != TY_ARRAY) {
+            cg_store_elem(L, rt->dtype, od, rp, ct);
+            continue;
+        }
+        for (int k = 0; k < ct->ndim; k++) {
+            shape[k] = cg_arr_shape(L, E->out[p], E->nb + k);
+            strides[k] = cg_arr_stride(L, rt, E->out[p], E->nb + k);
+        }
+        const Type *st = ty_array(rt->dtype, ct->ndim, 'A', false);
+        cg_assign_noalias(L, st, cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), od, shape, strides), ct, rp);
     }
-    for (int k = 0; k < ct->ndim; k++) {
-        shape[k] = cg_arr_shape(L, E->out, E->nb + k);
-        strides[k] = cg_arr_stride(L, E->rt, E->out, E->nb + k);
+}
+
+/* The dims one matrix (m x n; b's last dim nrhs) gives part p of the result: their count. */
+static int core_dims(Lower *L, Instr *in, CallInfo *ci, const Type **types, int p, LLVMValueRef m, LLVMValueRef n,
+                     LLVMValueRef nrhs, LLVMValueRef *d) {
+    LLVMValueRef mn = smin(L, m, n);
+    bool tuple = ci->ret->kind == TY_TUPLE;
+    switch (ci->builtin) {
+    case BI_LA_INV: case BI_LA_CHOLESKY: case BI_LA_MATRIX_POWER: d[0] = m, d[1] = m; return 2;
+    case BI_LA_PINV: d[0] = n, d[1] = m; return 2;
+    case BI_LA_EIGVALSH: case BI_LA_EIGVALS: d[0] = m; return 1;
+    case BI_LA_EIGH: case BI_LA_EIG: d[0] = m, d[1] = m; return p + 1;
+    case BI_LA_SOLVE: d[0] = m, d[1] = nrhs; return types[1]->ndim == 1 ? 1 : 2;
+    case BI_LA_QR:
+        if (tuple && p == 0) { d[0] = m, d[1] = mn; return 2; }
+        d[0] = mn, d[1] = n;
+        return 2;
+    case BI_LA_SVD: {
+        int64_t full = 1;
+        if (given(ci, types, 1)) ti_const_int(L->ti, in->args[ci->argmap[1]], &full);
+        if (!tuple || p == 1) { d[0] = mn; return 1; }
+        if (p == 0) d[0] = m, d[1] = full ? m : mn;
+        else d[0] = full ? n : mn, d[1] = n;
+        return 2;
     }
-    const Type *st = ty_array(E->rt->dtype, ct->ndim, 'A', false);
-    cg_assign_noalias(L, st, cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), od, shape, strides), ct, r);
+    default: return 0;   /* det, slogdet, matrix_rank: numbers */
+    }
+}
+
+static bool needs_square(int bid) {
+    return bid == BI_LA_INV || bid == BI_LA_CHOLESKY || bid == BI_LA_DET || bid == BI_LA_SLOGDET || bid == BI_LA_EIG ||
+           bid == BI_LA_EIGVALS || bid == BI_LA_EIGH || bid == BI_LA_EIGVALSH || bid == BI_LA_MATRIX_POWER || bid == BI_LA_SOLVE;
 }
 
 static LLVMValueRef stack_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *at = types[0], *rt = ci->ret;
-    StackCall E = {.in = in, .core = *ci, .args = args, .types = types, .rt = rt, .nb = at->ndim - 2};
-    int cnd = rt->ndim - E.nb;
-    E.core.ret = cnd ? ty_array(rt->dtype, cnd, 'C', false) : ty_scalar_of(rt->dtype);
-    E.vt = ty_view(at, at->dtype, 2, 'A');
-    /* the result's shape: the stack's, then one matrix's result */
-    LLVMValueRef shape[64], m = cg_arr_shape(L, args[0], at->ndim - 2), n = cg_arr_shape(L, args[0], at->ndim - 1);
-    for (int k = 0; k < E.nb; k++) shape[k] = cg_arr_shape(L, args[0], k);
-    LLVMValueRef mn = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), m, n, "");
-    switch (ci->builtin) {
-    case BI_LA_INV: case BI_LA_CHOLESKY: shape[E.nb] = m, shape[E.nb + 1] = m; break;
-    case BI_LA_PINV: shape[E.nb] = n, shape[E.nb + 1] = m; break;
-    case BI_LA_EIGVALSH: case BI_LA_EIGVALS: shape[E.nb] = m; break;
-    case BI_LA_SVD: shape[E.nb] = mn; break;
-    default: break;   /* det, matrix_rank: one number each */
+    const Type *at = types[0], *bt = ci->builtin == BI_LA_SOLVE ? types[1] : NULL, *rt = ci->ret;
+    StackCall E = {.in = in, .core = *ci, .args = args, .types = types, .rt = rt, .stacked_b = bt && bt->ndim >= 2};
+    E.nparts = rt->kind == TY_TUPLE ? rt->n : 1;
+    E.nb = E.stacked_b && bt->ndim > at->ndim ? bt->ndim - 2 : at->ndim - 2;
+    E.av = ty_view(at, at->dtype, 2, 'A');
+    if (E.stacked_b) E.bv = ty_view(bt, bt->dtype, 2, 'A');
+    const Type *cparts[4];
+    for (int p = 0; p < E.nparts; p++) {
+        const Type *t = part_type(rt, p);
+        int cnd = t->ndim - E.nb;
+        cparts[p] = cnd ? ty_array(t->dtype, cnd, 'C', false)
+                        : ci->builtin == BI_LA_SLOGDET && p == 1 ? ty_float64 : ty_scalar_of(t->dtype);
     }
-    E.out = cg_alloc_array(L, rt, shape);
+    E.core.ret = rt->kind == TY_TUPLE ? ty_tuple(E.nparts, cparts) : cparts[0];
+    /* the stack's shape: a's leading dims, broadcast with b's for solve() */
+    LLVMValueRef shape[64], bad = LLVMConstInt(L->i1, 0, 0), one = i64c(L, 1);
+    int na = at->ndim - 2, nbb = E.stacked_b ? bt->ndim - 2 : 0;
+    for (int k = 0; k < E.nb; k++) {
+        int ka = k - (E.nb - na), kb = k - (E.nb - nbb);
+        LLVMValueRef sa = ka >= 0 ? cg_arr_shape(L, args[0], ka) : one, sb = kb >= 0 && E.stacked_b ? cg_arr_shape(L, args[1], kb) : one;
+        bad = LLVMBuildOr(L->b, bad, LLVMBuildNot(L->b, LLVMBuildOr(L->b, eq(L, sa, sb), LLVMBuildOr(L->b, eq(L, sa, one), eq(L, sb, one), ""), ""), ""), "");
+        shape[k] = LLVMBuildSelect(L->b, eq(L, sa, one), sb, sa, "");
+    }
+    if (E.stacked_b) cg_raise_if(L, bad, "builtins:ValueError", "solve: operands could not be broadcast together");
+    LLVMValueRef m = cg_arr_shape(L, args[0], at->ndim - 2), n = cg_arr_shape(L, args[0], at->ndim - 1);
+    if (needs_square(ci->builtin)) square(L, m, n);
+    LLVMValueRef nrhs = E.stacked_b ? cg_arr_shape(L, args[1], bt->ndim - 1) : one;
+    if (bt) {   /* b's rows (its core dim 0) must be a's */
+        LLVMValueRef mb = cg_arr_shape(L, args[1], bt->ndim == 1 ? 0 : bt->ndim - 2);
+        cg_raise_unless(L, eq(L, mb, m), "builtins:ValueError", "solve: Input operand 1 has a mismatch in its core dimension 0");
+    }
+    LLVMValueRef outs[4];
+    for (int p = 0; p < E.nparts; p++) {
+        LLVMValueRef d[2];
+        int cnd = core_dims(L, in, ci, types, p, m, n, nrhs, d);
+        for (int k = 0; k < cnd; k++) shape[E.nb + k] = d[k];
+        outs[p] = E.out[p] = cg_alloc_array(L, part_type(rt, p), shape);
+    }
     cg_loop_nest(L, E.nb, shape, stack_call_body, &E);
-    return E.out;
+    if (rt->kind != TY_TUPLE) return outs[0];
+    LLVMValueRef r = LLVMGetUndef(cg_type(L, rt));
+    for (int p = 0; p < E.nparts; p++) r = LLVMBuildInsertValue(L->b, r, outs[p], (unsigned)p, "");
+    return r;
 }
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
 LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    if (ci->builtin != BI_NP_EINSUM && types[0]->kind == TY_ARRAY && types[0]->ndim > 2) return stack_call(L, in, ci, args, types);
+    if (ci->builtin != BI_NP_EINSUM && types[0]->kind == TY_ARRAY &&
+        (types[0]->ndim > 2 || (ci->builtin == BI_LA_SOLVE && types[1]->ndim > 2)))
+        return stack_call(L, in, ci, args, types);
     switch (ci->builtin) {
     case BI_LA_SOLVE: case BI_LA_INV: return la_solve(L, ci, args, types);
     case BI_LA_DET: return la_det(L, ci, args, types, false);

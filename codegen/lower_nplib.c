@@ -447,9 +447,20 @@ static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueR
     return out;
 }
 
-static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt) {
+static LLVMValueRef np_concatenate(Lower *L, const Type *tt, LLVMValueRef tv, int axis, const Type *rt, bool flat) {
     LLVMValueRef vs[64];
     for (int i = 0; i < tt->n; i++) vs[i] = LLVMBuildExtractValue(L->b, tv, (unsigned)i, "");
+    if (flat) {   /* axis=None: each array as a C-order copy viewed flat */
+        const Type *ts[64];
+        for (int i = 0; i < tt->n; i++) {
+            const Type *et = tt->elems[i], *ct = ty_array(et->dtype, et->ndim, 'C', false);
+            LLVMValueRef c = cg_copy_array(L, et, vs[i], ct), n = i64c(L, 1), stride = i64c(L, ty_dtypes[et->dtype].size);
+            for (int k = 0; k < et->ndim; k++) n = LLVMBuildMul(L->b, n, cg_arr_shape(L, c, k), "");
+            ts[i] = ty_array(et->dtype, 1, 'C', false);
+            vs[i] = cg_make_array(L, ts[i], cg_arr_meminfo(L, c), LLVMConstNull(L->ptr), cg_arr_data(L, c), &n, &stride);
+        }
+        return cg_concat(L, tt->n, ts, vs, 0, rt);
+    }
     return cg_concat(L, tt->n, tt->elems, vs, axis < 0 ? axis + rt->ndim : axis, rt);
 }
 
@@ -717,7 +728,16 @@ static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRe
 }
 
 /* Matrix norms 1 / -1 (column sums) and inf / -inf (row sums): extreme of the abs sums. */
+/* The min of no numbers (the sums or singular values of an empty matrix for orders -1, -2, -inf):
+ * ValueError as NumPy; their max is 0 there. */
+static void empty_extreme(Lower *L, LLVMValueRef n, bool is_max) {
+    if (!is_max)
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError",
+                    "zero-size array to reduction operation minimum which has no identity");
+}
+
 static LLVMValueRef sum_extreme(Lower *L, const Type *at, LLVMValueRef a, int along, bool is_max) {
+    empty_extreme(L, cg_arr_shape(L, a, 1 - along), is_max);
     LLVMValueRef best = cg_entry_alloca(L, L->f64, "best");
     LLVMBuildStore(L->b, f64c(L, is_max ? 0.0 : INFINITY), best);
     LoopCtx lc;
@@ -745,39 +765,18 @@ static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMVal
     return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
 }
 
-static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
-    const char *s = NULL;
-    double ord = NAN;   /* NaN: the default */
-    if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
-        s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
-        if (!s) ti_const_real(L->ti, in->args[ci->argmap[1]], &ord);
-    }
-    int64_t axis = -1;
-    if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE) {
-        ti_const_int(L->ti, in->args[ci->argmap[2]], &axis);
-        if (axis < 0) axis += xt->ndim;
-    }
-    if (axis >= 0 && xt->ndim == 2) {   /* vector norms of the lanes along axis */
-        int other = 1 - (int)axis;
-        LLVMValueRef len = cg_arr_shape(L, x, other);
-        LLVMValueRef out = cg_alloc_array(L, ci->ret, &len);
-        LoopCtx lc;
-        LLVMValueRef i = cg_loop_begin(L, &lc, len);
-        LLVMValueRef base = cg_gep8(L, cg_arr_data(L, x), LLVMBuildMul(L->b, i, cg_arr_stride(L, xt, x, other), ""));
-        LLVMValueRef v = vector_norm(L, ord, base, cg_arr_shape(L, x, (int)axis), cg_arr_stride(L, xt, x, (int)axis), xt->dtype);
-        LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, out), LLVMBuildMul(L->b, i, i64c(L, 8), "")));
-        cg_loop_end(L, &lc);
-        return out;
-    }
-    if (xt->ndim == 1 || (s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
+/* The norm of order (s, ord) of the matrix x (2-d, any layout). */
+static LLVMValueRef matrix_norm(Lower *L, const char *s, double ord, const Type *xt, LLVMValueRef x) {
+    if ((s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
         LLVMValueRef data, n, stride;
         cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
-        return vector_norm(L, xt->ndim == 2 ? NAN : ord, data, n, stride, xt->dtype);
+        return vector_norm(L, NAN, data, n, stride, xt->dtype);
     }
     if (s || fabs(ord) == 2) {   /* from the singular values: 'nuc', 2, -2 */
         x = as_f8(L, &xt, x);
         LLVMValueRef m = cg_arr_shape(L, x, 0), n = cg_arr_shape(L, x, 1);
         LLVMValueRef k = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), m, n, "");
+        if (!s) empty_extreme(L, k, ord > 0);
         const Type *svt = ty_array(DT_FLOAT64, 1, 'C', false);
         LLVMValueRef sv = cg_alloc_array(L, svt, &k);
         LLVMTypeRef pt[6] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr};
@@ -789,6 +788,62 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
     }
     if (fabs(ord) == 1) return sum_extreme(L, xt, x, 0, ord > 0);   /* column sums */
     return sum_extreme(L, xt, x, 1, ord > 0);                        /* row sums */
+}
+
+/* norm(x, ord, axis) with axis an int or pair: one norm per index of the other dims. */
+typedef struct NormEnv {
+    const Type *xt, *rt, *mt;      /* x; the result; a matrix of x (axis pair) */
+    LLVMValueRef x, out;
+    const char *s;
+    double ord;
+    int ax[2], nax, rest[64];      /* the axes normed; the others, in order */
+} NormEnv;
+
+static void norm_body(Lower *L, LLVMValueRef *idx, void *env) {
+    NormEnv *E = env;
+    int nr = E->xt->ndim - E->nax;
+    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0), v;
+    for (int k = 0; k < nr; k++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->xt, E->x, E->rest[k]), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, E->rt, E->out, k), ""), "");
+    }
+    LLVMValueRef base = cg_gep8(L, cg_arr_data(L, E->x), off);
+    if (E->nax == 1) {
+        v = vector_norm(L, E->ord, base, cg_arr_shape(L, E->x, E->ax[0]), cg_arr_stride(L, E->xt, E->x, E->ax[0]), E->xt->dtype);
+    } else {
+        LLVMValueRef shape[2], strides[2];
+        for (int k = 0; k < 2; k++) shape[k] = cg_arr_shape(L, E->x, E->ax[k]), strides[k] = cg_arr_stride(L, E->xt, E->x, E->ax[k]);
+        v = matrix_norm(L, E->s, E->ord, E->mt, cg_make_array(L, E->mt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), base, shape, strides));
+    }
+    if (!nr) LLVMBuildStore(L->b, v, E->out);   /* a slot: the one result */
+    else cg_store_elem(L, E->rt->dtype, cg_gep8(L, cg_arr_data(L, E->out), ooff), v, ty_float64);
+}
+
+static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
+    NormEnv E = {.xt = xt, .x = x, .rt = ci->ret, .ord = NAN};   /* NaN: the default order */
+    if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
+        E.s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
+        if (!E.s) ti_const_real(L->ti, in->args[ci->argmap[1]], &E.ord);
+    }
+    int64_t ax[2];
+    if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE)
+        E.nax = ti_const_ints(L->ti, in->args[ci->argmap[2]], ax, 2);
+    if (!E.nax) {
+        if (xt->ndim == 2) return matrix_norm(L, E.s, E.ord, xt, x);
+        LLVMValueRef data, n, stride;   /* a vector, or the flat 2-norm */
+        cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
+        return vector_norm(L, xt->ndim == 1 ? E.ord : NAN, data, n, stride, xt->dtype);
+    }
+    bool normed[64] = {false};
+    for (int k = 0; k < E.nax; k++) normed[E.ax[k] = (int)(ax[k] < 0 ? ax[k] + xt->ndim : ax[k])] = true;
+    LLVMValueRef shape[64];
+    int nr = 0;
+    for (int k = 0; k < xt->ndim; k++)
+        if (!normed[k]) shape[nr] = cg_arr_shape(L, x, k), E.rest[nr++] = k;
+    E.mt = ty_view(xt, xt->dtype, 2, 'A');
+    E.out = nr ? cg_alloc_array(L, E.rt, shape) : cg_entry_alloca(L, L->f64, "norm");
+    cg_loop_nest(L, nr, shape, norm_body, &E);
+    return nr ? E.out : LLVMBuildLoad2(L->b, L->f64, E.out, "");
 }
 
 /* ---- np.random ---------------------------------------------------------------------- */
@@ -915,7 +970,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_CONCATENATE: {
         int64_t ax = 0;
         if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
-        return np_concatenate(L, types[0], args[0], (int)ax, rt);
+        return np_concatenate(L, types[0], args[0], (int)ax, rt, ci->argmap[1] >= 0 && types[1]->kind == TY_NONE);
     }
     case BI_NP_DOT:
         if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);
@@ -924,7 +979,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_SOLVE:
-        if (rt->dtype != DT_FLOAT64) return cg_linalg_call(L, in, ci, args, types);
+        if (rt->dtype != DT_FLOAT64 || types[0]->ndim > 2 || types[1]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);
         return la_solve(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_INV: case BI_LA_DET:
         if (ti_linalg_dtype(types[0]->dtype) != DT_FLOAT64 || types[0]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);

@@ -255,8 +255,14 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return int_fmod(L, a, b, opt == ty_uint64);
         case BI_NP_GCD: case BI_NP_LCM: {
             LLVMTypeRef pt[2] = {L->i64, L->i64};
-            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, "ember_rt_gcd", L->i64, pt, ab, 2);
+            bool u = opt == ty_uint64;
+            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, u ? "ember_rt_ugcd" : "ember_rt_gcd", L->i64, pt, ab, 2);
             if (bid == BI_NP_GCD) return g;
+            if (u) {   /* lcm: a / gcd * b, wrapping; 0 where either is 0 */
+                LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");
+                LLVMValueRef q = LLVMBuildUDiv(L->b, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), g, ""), "");
+                return LLVMBuildSelect(L->b, zero, i64c(L, 0), LLVMBuildMul(L->b, q, b, ""), "");
+            }
             /* lcm: |a / gcd * b|, 0 where either is 0 (then gcd is |the other|, maybe 0) */
             LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");
             LLVMValueRef q = LLVMBuildSDiv(L->b, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), g, ""), "");
@@ -496,6 +502,16 @@ static void ufunc_at(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **ty
 }
 
 /* ---- the calls ---------------------------------------------------------------------------------- */
+/* np.arange(start, stop, step) as an array of type rt, the three in vt (int64 or float64). */
+LLVMValueRef cg_arange(Lower *L, const Type *rt, const Type *vt, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step) {
+    bool fl = vt == ty_float64;
+    LLVMValueRef n = fl ? arange_length_float(L, start, stop, step) : arange_length_int(L, start, stop, step);
+    LLVMValueRef arr = cg_alloc_array(L, rt, &n);
+    FillEnv F = {.t = rt, .arr = arr, .vt = vt, .kind = 2, .a0 = start, .a1 = step};
+    cg_loop_nest(L, 1, &n, fill_body, &F);
+    return arr;
+}
+
 LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     int bid = ci->builtin;
@@ -587,11 +603,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         LLVMValueRef start = given[1] ? cg_cast(L, args[0], types[0], vt) : LLVMConstNull(cg_type(L, vt));
         LLVMValueRef stop = given[1] ? cg_cast(L, args[1], types[1], vt) : cg_cast(L, args[0], types[0], vt);
         LLVMValueRef step = given[2] ? cg_cast(L, args[2], types[2], vt) : (fl ? f64c(L, 1) : i64c(L, 1));
-        LLVMValueRef n = fl ? arange_length_float(L, start, stop, step) : arange_length_int(L, start, stop, step);
-        LLVMValueRef arr = cg_alloc_array(L, rt, &n);
-        FillEnv F = {.t = rt, .arr = arr, .vt = vt, .kind = 2, .a0 = start, .a1 = step};
-        cg_loop_nest(L, 1, &n, fill_body, &F);
-        return arr;
+        return cg_arange(L, rt, vt, start, stop, step);
     }
     case BI_NP_EYE: case BI_NP_IDENTITY: {
         shape[0] = args[0];

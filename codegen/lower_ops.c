@@ -70,6 +70,30 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
     return cg_phi2(L, at_minus1, from, result, div_end, "");
 }
 
+/* a ** b for uint64 (b up to 2**64 - 1, wrapping): square and multiply over b's bits. */
+static LLVMValueRef uint_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef r = cg_entry_alloca(L, L->i64, "upow"), x = cg_entry_alloca(L, L->i64, "base"), e = cg_entry_alloca(L, L->i64, "exp");
+    LLVMBuildStore(L->b, i64c(L, 1), r);
+    LLVMBuildStore(L->b, a, x);
+    LLVMBuildStore(L->b, b, e);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "upow.head");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "upow.body");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "upow.done");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef ev = LLVMBuildLoad2(L->b, L->i64, e, "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, ev, i64c(L, 0), ""), body, done);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef xv = LLVMBuildLoad2(L->b, L->i64, x, ""), rv = LLVMBuildLoad2(L->b, L->i64, r, "");
+    LLVMValueRef odd = LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildAnd(L->b, ev, i64c(L, 1), ""), i64c(L, 0), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, odd, LLVMBuildMul(L->b, rv, xv, ""), rv, ""), r);
+    LLVMBuildStore(L->b, LLVMBuildMul(L->b, xv, xv, ""), x);
+    LLVMBuildStore(L->b, LLVMBuildLShr(L->b, ev, i64c(L, 1), ""), e);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return LLVMBuildLoad2(L->b, L->i64, r, "");
+}
+
 static LLVMValueRef int_pow(Lower *L, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
     if (L->numpy_sem && !is_unsigned)   /* NumPy refuses every negative exponent; scalars follow Numba (see ipow) */
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), "builtins:ValueError",
@@ -85,6 +109,7 @@ static LLVMValueRef int_pow(Lower *L, bool is_unsigned, LLVMValueRef a, LLVMValu
             return result;
         }
     }
+    if (is_unsigned) return uint_pow(L, a, b);
     LLVMTypeRef pt[2] = {L->i64, L->i64};
     LLVMValueRef args[2] = {a, b};
     return rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);

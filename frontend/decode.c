@@ -401,6 +401,8 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
     if (!c) return -1;
     if (obj == Py_None) {
         c->c.kind = K_NONE;
+    } else if (obj == Py_Ellipsis) {   /* a[..., 0]: typeinfer/ellipsis.c */
+        c->c.kind = K_ELLIPSIS;
     } else if (PyBool_Check(obj)) {
         c->c.kind = K_BOOL;
         c->c.i = obj == Py_True;

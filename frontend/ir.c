@@ -277,6 +277,7 @@ static void dump_instr(Sb *sb, Function *fn, Instr *in, const Type *const *types
         case K_FLOAT: sb_printf(sb, " %.17g", in->c.re); break;
         case K_COMPLEX: sb_printf(sb, " (%.17g%+.17gj)", in->c.re, in->c.im); break;
         case K_STR: sb_printf(sb, " '%s'", in->c.s); break;
+        case K_ELLIPSIS: sb_printf(sb, " ..."); break;
         }
         break;
     case IR_ARG: sb_printf(sb, " %d", in->imm); break;

@@ -77,7 +77,7 @@ typedef struct Diag {
 } Diag;
 
 /* ---- constants ---------------------------------------------------------------------- */
-typedef enum { K_NONE, K_BOOL, K_INT, K_FLOAT, K_COMPLEX, K_STR, K_UINT } ConstKind;   /* K_UINT: 2**63 <= value < 2**64, bits in i */
+typedef enum { K_NONE, K_BOOL, K_INT, K_FLOAT, K_COMPLEX, K_STR, K_UINT, K_ELLIPSIS } ConstKind;   /* K_UINT: 2**63 <= value < 2**64, bits in i; K_ELLIPSIS: `...` */
 
 typedef struct {
     ConstKind kind;

@@ -566,6 +566,15 @@ int64_t ember_rt_gcd(int64_t a, int64_t b) {
     return (int64_t)x;
 }
 
+uint64_t ember_rt_ugcd(uint64_t x, uint64_t y) {   /* np.gcd of uint64: no sign to drop */
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return x;
+}
+
 int32_t ember_rt_factorial(int64_t *out, int64_t n) {
     if (n < 0) {
         ember_rt_raise("builtins:ValueError", "factorial() not defined for negative values");
@@ -649,6 +658,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_round_ndigits", (void *)ember_rt_round_ndigits},
     {"ember_rt_round_int", (void *)ember_rt_round_int},
     {"ember_rt_gcd", (void *)ember_rt_gcd},
+    {"ember_rt_ugcd", (void *)ember_rt_ugcd},
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
     {"ember_rt_raise_float_to_int", (void *)ember_rt_raise_float_to_int},

@@ -6,7 +6,7 @@ or the same run-time exception."""
 import numpy as np
 import pytest
 
-from difftest import check, check_all, jit, layouts, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
+from difftest import check, check_all, errors, jit, layouts, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
@@ -345,3 +345,23 @@ def test_divmod_frexp(dtype):
 def test_divmod_frexp_scalars():
     with np.errstate(all="ignore"):
         check_all(two_outputs_scalar, [(7.5, -2.0), (-7, 2), (0.0, 0.0), (np.inf, 3.0), (1e-310, 8)])
+
+
+def test_ufunc_dtypes_found_by_the_probe():
+    """tools/np_probe.py's findings: abs/absolute of bools stay bool, square and conjugate of bools
+    are int8, rint of ints is float (NumPy has no integer loop); sign/negative/subtract of bools
+    are refused as NumPy refuses them."""
+    b = np.array([[True, False, True]])
+    check(lambda a: (np.abs(a), np.absolute(a), np.square(a), np.conjugate(a)), b)
+    check(lambda a: (np.rint(a), np.rint(a[::2])), np.arange(-3, 5))
+    check(lambda a: np.rint(a), np.array([2**64 - 1, 5], np.uint64))
+    for fn in (lambda a: np.sign(a), lambda a: np.negative(a), lambda a: np.subtract(a, a)):
+        with pytest.raises(errors.TypingError, match="booleans"):
+            jit(fn)(b)
+
+
+def test_uint64_power_gcd_lcm_wrap():
+    """uint64 exponents and operands at and above 2**63: wrapping powers, unsigned gcd and lcm."""
+    u = np.array([2**64 - 1, 2**63 + 5, 10, 0, 3], np.uint64)
+    v = np.array([2**63 + 1, 3, 2**64 - 3, 7, 2**63], np.uint64)
+    check(lambda a, b: (np.power(a, b), a ** b, np.gcd(a, b), np.lcm(a, b), np.gcd(a[:1], b), np.lcm(a, b[1])), u, v)

@@ -310,3 +310,76 @@ def test_stacks_of_matrices(dtype):
     check(stacked_linalg, a, h, r, **tol(dtype))
     check(lambda a: (np.linalg.inv(a), np.linalg.det(a)), np.zeros((0, 2, 2), dtype))
     check(lambda a: np.linalg.inv(a), np.ones((2, 3, 3), dtype))   # singular: LinAlgError
+
+
+def stacked_more(a, h, r, b, v):
+    w, vec = np.linalg.eigh(h)
+    we, ve = np.linalg.eig(h)
+    u, s, vh = np.linalg.svd(r, full_matrices=False)
+    uf, sf, vhf = np.linalg.svd(r)
+    q, rr = np.linalg.qr(r)
+    sign, logdet = np.linalg.slogdet(a)
+    return (np.linalg.solve(a, b), np.linalg.solve(a, v), sign, logdet, w, np.abs(h @ vec - vec * w[..., None, :]).max() < 1e-3,
+            np.abs(h @ ve - ve * we[..., None, :]).max() < 1e-3, s, (u * s[..., None, :]) @ vh, uf.shape, vhf.shape,
+            (uf * sf[..., None, :]) @ vhf[..., :sf.shape[-1], :], q @ rr, np.linalg.qr(r, mode="r").shape,
+            np.linalg.matrix_power(a, 3), np.linalg.matrix_power(a, -2), np.linalg.matrix_power(a, 0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_stacks_of_matrices_tuples(dtype):
+    """solve slogdet eigh eig svd qr matrix_power over stacks (the parts of tuple results stacked)."""
+    a = np.stack([well_conditioned(dtype, 3, s) for s in range(4)]).reshape(2, 2, 3, 3)
+    h = np.stack([hermitian_pd(dtype, 3, s) for s in range(3)])
+    check(stacked_more, a, h, sample(dtype, (2, 3, 4)), sample(dtype, (2, 2, 3, 2), 1), sample(dtype, (3,), 2), **tol(dtype))
+    check(stacked_more, a[:, :, ::-1], np.swapaxes(h, 1, 2), sample(dtype, (2, 4, 3)), sample(dtype, (2, 2, 3, 1), 1),
+          sample(dtype, (3,), 2), **tol(dtype))
+
+
+def parts_of_empty(a):
+    sign, logdet = np.linalg.slogdet(a)
+    w, v = np.linalg.eigh(a)
+    return sign, logdet, w, v, np.linalg.matrix_power(a, 2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex64"])
+def test_solve_broadcasts_stacks(dtype):
+    a = np.stack([well_conditioned(dtype, 3, s) for s in range(2)])
+    solve = lambda a, b: np.linalg.solve(a, b)   # noqa: E731
+    check(solve, a, sample(dtype, (4, 1, 3, 2)), **tol(dtype))          # b's stack broadcasts against a's
+    check(solve, a[0], sample(dtype, (5, 3, 2)), **tol(dtype))          # a 2-d a, a stack of b
+    check(solve, a, sample(dtype, (3, 3, 2)))                           # stacks 2 and 3: ValueError
+    check(solve, a, sample(dtype, (2, 4, 2)))                           # core mismatch: ValueError
+    check(solve, np.ones((2, 3, 4), dtype), sample(dtype, (2, 3, 2)))  # not square: LinAlgError
+    check(parts_of_empty, np.zeros((0, 2, 2), dtype))
+    check(lambda a: np.linalg.slogdet(a)[0] + np.linalg.slogdet(a)[1], np.ones((2, 3, 3), dtype))   # singular: -inf
+
+
+def test_lstsq_stack_refused():
+    with pytest.raises(errors.UnsupportedError, match="lstsq"):
+        jit(lambda a, b: np.linalg.lstsq(a, b))(np.ones((2, 3, 3)), np.ones((2, 3)))
+
+
+def norms_nd(x):
+    return (np.linalg.norm(x, axis=(1, 2)), np.linalg.norm(x, axis=1), np.linalg.norm(x, 2, (1, 2)), np.linalg.norm(x, "nuc", (0, 2)),
+            np.linalg.norm(x, -np.inf, (2, 0)), np.linalg.norm(x, 3, -1), np.linalg.norm(x), np.linalg.norm(x[0], axis=(1, 0)),
+            np.linalg.norm(x[0], "fro", (0, 1)), np.linalg.norm(x, 1, (0, 1)), np.linalg.norm(x, -2, (-1, -2)), np.linalg.norm(x, 0, 0))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int16"])
+def test_norm_nd_axes(dtype):
+    """norm over an axis or a pair of axes of 3-d arrays (vector and matrix norms per index of the rest)."""
+    check_all(norms_nd, [(x,) for _, x in layouts(sample(dtype, (3, 4, 5)))] + [(np.zeros((2, 0, 3), dtype),)], **tol(dtype))
+
+
+@pytest.mark.parametrize("fn, what", [
+    (lambda a: np.linalg.norm(a, 2), "Improper number of dimensions"),
+    (lambda a: np.linalg.norm(a, 3, (0, 1)), "Invalid norm order"),
+    (lambda a: np.linalg.norm(a, axis=(1, 1)), "Duplicate axes"),
+    (lambda a: np.linalg.norm(a, "fro", 1), "invalid norm order"),
+    (lambda a: np.linalg.norm(a, axis=3), "out of bounds"),
+])
+def test_norm_nd_errors(fn, what):
+    with pytest.raises(errors.TypingError) as info:
+        jit(fn)(np.ones((2, 2, 2)))
+    text = str(info.value)
+    assert "test_np_linalg.py:" in text and what in text, text

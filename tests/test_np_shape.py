@@ -334,3 +334,63 @@ def test_creation_dtypes(dtype):
     check(lambda n: (np.zeros((n, 2), dt), np.ones(n, dtype=dt), np.full((2, n), 1, dtype=dt), np.empty(n, dt).shape), 3)
     if dtype != "bool":
         check(lambda n: (np.arange(n, dtype=dt), np.arange(1, n, 2, dtype=dt)), 6)
+
+
+# ------------------------------------------------------------------ mgrid / ogrid
+
+
+def grids():
+    return (np.mgrid[0:5], np.mgrid[0:5, 0:3], np.mgrid[-1:1:5j], np.mgrid[0:1:0.25, 0:2:3j], np.mgrid[1:10:3, 0:2, 0:1:2j],
+            np.mgrid[0:0:1j], np.mgrid[0:1:1j, 0:3], np.mgrid[0:-3:-1, 0:2], np.mgrid[:3], np.mgrid[0.5:3], np.mgrid[0:3, ],
+            np.mgrid[0:1:0.1], np.mgrid[5:0])
+
+
+def ogrids():
+    return np.ogrid[0:5, 0:3], np.ogrid[0:1:4j, 2:0:-0.5], np.ogrid[0:3], np.ogrid[5:0, 0:2], np.ogrid[0:2:3j]
+
+
+def test_mgrid_ogrid():
+    check(grids)
+    check(ogrids)
+
+
+def run_time_grids(n, x, s):
+    return np.mgrid[0:n, 0:x:3j], np.ogrid[-x:x:s, 0:n], np.mgrid[n:0:-1]
+
+
+def test_grids_of_run_time_values():
+    check_all(run_time_grids, [(3, 2.0, 0.5), (0, 1.5, 1.0), (4, -1.0, -0.25), (2, 1.0, 0.0)])   # last: ZeroDivisionError
+    check(lambda n: np.mgrid[n:0, 0:2], 3)   # negative length: ValueError
+    check(lambda n: np.mgrid[0:3:n * 1j], 4)
+
+
+@pytest.mark.parametrize("fn, what", [
+    (lambda: np.mgrid[0:2:1, :], "stop"),
+    (lambda: np.mgrid[0:1j:3], "cannot be complex128"),
+])
+def test_grid_compile_errors(fn, what):
+    with pytest.raises(errors.TypingError) as info:
+        jit(fn)()
+    text = str(info.value)
+    assert "test_np_shape.py:" in text and what in text, text
+
+
+def test_concatenate_axis_none():
+    """axis=None joins the arrays flattened in C order (found by tools/np_probe.py: it was taken as 0)."""
+    a = sample("float64", (2, 3))
+    check_all(lambda a, b: (np.concatenate((a, b), axis=None), np.concatenate([a.T, b], None)),
+              [(x, sample("int32", (2, 2), 1)) for _, x in layouts(a)] + [(np.zeros((0, 3)), np.zeros((1, 0), np.int8))])
+
+
+def unpack_rows(a, v):
+    x, y = np.mgrid[0:3, 0:1:4j]
+    p, q = a
+    s, t, u = v
+    return x + y, p - q, s * t + u
+
+
+def test_unpack_array_rows():
+    """x, y = np.mgrid[...] and a, b = array: the rows (elements of a 1-d array); ValueError for a
+    length other than the names' count, as NumPy's iteration gives."""
+    check_all(unpack_rows, [(sample("float64", (2, 3)), sample("int64", (3,))), (sample("float64", (3, 3)), sample("int64", (3,))),
+                            (sample("float32", (2, 0)), sample("int64", (2,)))])

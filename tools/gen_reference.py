@@ -234,12 +234,21 @@ def note(gaps, missing_kw, extra=()):
     return "; ".join(dict.fromkeys(parts))
 
 
+# Objects of numpy that code subscripts instead of calling: the subscript probed.
+SUBSCRIPTED = {"mgrid": "np.mgrid[0:3, 0:1:4j]", "ogrid": "np.ogrid[0:3, 0.5:2:0.5]"}
+
+
 def numpy_function_rows(module, prefix, numpy_module, not_yet):
     rows, names = [], set()
     for _, name, shape in rows_of(module):
         if shape.startswith("ufunc"):
             continue
         names.add(name)
+        if prefix == "np" and name in SUBSCRIPTED:
+            ok, res = infer(compile_probe("def f():\n    return %s\n" % SUBSCRIPTED[name]), [])
+            rows.append(["`%s.%s`" % (prefix, name), "supported" if ok else "not yet", "`%s`" % SUBSCRIPTED[name], "–", "any",
+                         "" if ok else res])
+            continue
         np_fn = getattr(numpy_module, name, None)
         expr_of = lambda a, name=name: "%s.%s(%s)" % (prefix, name, a)
         form, d = find_form(expr_of)
@@ -382,6 +391,10 @@ def page_ufuncs():
         st = "supported" if not gaps else "partial"
         rows.append(["`np.%s`" % name, st] + cells + [res if ok_scalar else "no", ", ".join(taken) or "–",
                                                      note(gaps, [])])
+    have = {id(getattr(np, name, None)) for _, name, _ in rows_of("numpy")}   # np.conj is np.conjugate
+    for name in sorted(n for n in dir(np) if not n.startswith("_") and isinstance(getattr(np, n), np.ufunc)):
+        if id(getattr(np, name)) not in have:   # NumPy's ufuncs the tables lack (modf, frexp, ...): not yet
+            rows.append(["`np.%s`" % name, "not yet"] + [""] * len(DTYPES) + ["", "", ""])
     head = ["ufunc", "status"] + DTYPES + ["of Python floats", "keywords", "notes"]
     return "".join([HEADER, "# Ufuncs\n\n",
                     "Each NumPy ufunc in ember's typing tables, called on arrays of each dtype (both "
@@ -634,6 +647,11 @@ LANGUAGE = [
         def f(x):
             y = None
             return y is None and x is not None
+    """),
+    ('`...` (Ellipsis) in array subscripts, read and write', [np.zeros((2, 3))], """
+        def f(a):
+            a[..., 0] = 1
+            return a[..., None, 1:]
     """),
     ('tuple slices', [(1, 2, 3)], """
         def f(t):

@@ -339,10 +339,12 @@ int ti_ufunc_dtype(int bid, const Type *a, const Type *b) {
     case SH_UF: return float_dtype_for(da);
     case SH_UB: case SH_BB: return DT_BOOL;
     case SH_US:
-        if (bid == BI_NP_CONJUGATE) return da;
+        if (bid == BI_NP_CONJUGATE) return da == DT_BOOL ? DT_INT8 : da;
         if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE) && ty_dtypes[da].kind == 'c')
             return da == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
-        if ((bid == BI_NP_SQUARE || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT) && da == DT_BOOL) return DT_BOOL;
+        if ((bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_INVERT || bid == BI_NP_BITWISE_NOT) && da == DT_BOOL)
+            return DT_BOOL;   /* NumPy's ?->? loops (square has none: b->b) */
+        if (bid == BI_NP_RINT) return float_dtype_for(da);   /* no integer loops: ints round in floats */
         return da == DT_BOOL && bid != BI_NP_FLOOR && bid != BI_NP_CEIL && bid != BI_NP_TRUNC && bid != BI_NP_FIX ? DT_INT8 : da;
     case SH_BF:
         if (bid == BI_NP_LDEXP) return float_dtype_for(da);   /* the exponent is an int */

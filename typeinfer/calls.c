@@ -88,6 +88,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         return PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
     }
     if (PyModule_Check(obj)) return ty_object(TY_MODULE, obj, 0);
+    if (obj == Py_Ellipsis) return ty_ellipsis;   /* a[Ellipsis, 0]: typeinfer/ellipsis.c */
     if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
     int bid = builtin_of(obj);
     if (bid >= 0) return ty_object(TY_FUNCTION, obj, bid);

@@ -42,6 +42,7 @@ static const Type *type_const(Const *c) {
     case K_FLOAT: return ty_float64;
     case K_COMPLEX: return ty_complex128;
     case K_STR: return ty_str;
+    case K_ELLIPSIS: return ty_ellipsis;
     }
     return NULL;
 }
@@ -397,24 +398,36 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             if (!(t = ti_dict_getitem(ti, in, args[0], args[1])) && args[0]->elems[1]) return -1;
             break;
         }
+        if (args[0]->kind == TY_ARRAY && ti_has_ellipsis(args[1])) break;
+        if (ti_is_grid(args[0])) {
+            if (!(t = ti_type_grid(ti, in, args[0]))) return -1;
+            break;
+        }   /* ti_expand_ellipses, then typed again */
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
         if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
+        if (ti_has_ellipsis(args[1])) return 0;   /* ti_expand_ellipses, then typed again */
         return ti_array_setitem(ti, in, args[0], args[1], args[2]);
     case IR_SLICE: {
         int mask = 0;
         for (int i = 0; i < 3; i++) {
             if (args[i]->kind == TY_NONE) continue;
-            if (!is_index(args[i])) return ERR(in, "slice indices must be integers (got %s)", args[i]->name);
+            int grid = is_index(args[i]) ? 1 : ty_is_number(args[i]) ? ti_slice_feeds_grid(ti, in) : 0;
+            if (grid < 0) return 0;   /* np.mgrid[0:1:5j]: wait for the subscript's receiver */
+            if (!grid) return ERR(in, "slice indices must be integers (got %s)", args[i]->name);
             mask |= 1 << i;
         }
         t = ty_slice(mask);
         break;
     }
     case IR_UNPACK:
+        if (args[0]->kind == TY_ARRAY && args[0]->ndim >= 1) {   /* x, y = np.mgrid[...]: its rows (len checked when it runs) */
+            t = ti_iter_value_type(args[0]);
+            break;
+        }
         if (args[0]->kind != TY_TUPLE)
             return UNSUP(in, "cannot unpack %s", args[0]->name);
         if (args[0]->n != in->imm2)
@@ -617,6 +630,9 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
             return NULL;
         }
     }
+    int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
+    if (expanded < 0) return NULL;
+    if (expanded) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
         Instr *x = fn->instrs[i];
         if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))

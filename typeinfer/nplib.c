@@ -125,38 +125,46 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
     return UNSUP(in, "np.random.%s() is not supported", fname);
 }
 
+/* np.linalg.norm(x, ord, axis): axis None (a vector's norm, a matrix's of order ord, the flat
+ * 2-norm of any other ndim without ord), an int (vector norms along it) or a pair of ints (matrix
+ * norms over those two dims); ord and axis constants. */
+static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
+    CallInfo *ci;
+    if (!(ci = ti_bind(ti, in, bid, fname, P_NORM, 1, args, nargs, false))) return -1;
+    const Type *x = ci->params[0];
+    if (!is_array(x) || !real_dtype(x->dtype))
+        return UNSUP(in, "np.linalg.norm() of %s is not supported (real arrays are)", x->name);
+    int64_t ax[2];
+    int nax = 0;
+    if (given(ci, 2)) {
+        if (ci->argmap[2] < 0 || (nax = ti_const_ints(ti, in->args[ci->argmap[2]], ax, 2)) < 1)
+            return UNSUP(in, "np.linalg.norm(): axis must be a constant int or pair of ints");
+        for (int k = 0; k < nax; k++)
+            if (ax[k] < -x->ndim || ax[k] >= x->ndim) return ERR(in, "axis %lld is out of bounds for %s", (long long)ax[k], x->name);
+        if (nax == 2 && (ax[0] + x->ndim) % x->ndim == (ax[1] + x->ndim) % x->ndim) return ERR(in, "Duplicate axes given.");
+    }
+    int kind = nax ? nax : x->ndim <= 2 ? x->ndim : 0;   /* 1 vector norms, 2 matrix norms, 0 flat */
+    if (given(ci, 1)) {
+        double ord;
+        const char *s = ci->argmap[1] >= 0 ? ti_const_str(ti, in->args[ci->argmap[1]]) : NULL;
+        if (kind == 0) return ERR(in, "Improper number of dimensions to norm.");
+        if (s) {
+            if (kind != 2 || (strcmp(s, "fro") && strcmp(s, "nuc"))) return ERR(in, "invalid norm order '%s' for %s", s, x->name);
+        } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
+            return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
+        } else if (kind == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
+            return ERR(in, "Invalid norm order %g for matrices", ord);
+        }
+    }
+    int nd = nax ? x->ndim - nax : 0;
+    ci->ret = nd ? ty_array(x->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64, nd, 'C', false) : ty_float64;   /* NumPy's dtypes */
+    return 0;
+}
+
 static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
     CallInfo *ci;
     if (ti_need_blas(ti, in, "np.linalg")) return -1;
-    if (bid == BI_LA_NORM) {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_NORM, 1, args, nargs, false))) return -1;
-        const Type *x = ci->params[0];
-        if (!is_array(x) || x->ndim > 2 || !real_dtype(x->dtype))
-            return UNSUP(in, "np.linalg.norm() of %s is not supported (real 1-d and 2-d arrays are)", x->name);
-        if (given(ci, 1)) {
-            double ord;
-            const char *s = ci->argmap[1] >= 0 ? ti_const_str(ti, in->args[ci->argmap[1]]) : NULL;
-            if (s) {
-                if (x->ndim != 2 || (strcmp(s, "fro") && strcmp(s, "nuc")))
-                    return ERR(in, "invalid norm order '%s' for %s", s, x->name);
-            } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
-                return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
-            } else if (x->ndim == 2 && !given(ci, 2) && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
-                return ERR(in, "invalid norm order %g for matrices", ord);
-            }
-        }
-        ci->ret = ty_float64;
-        if (given(ci, 2)) {   /* axis: vector norms along one axis */
-            int64_t ax;
-            if (!(ci->argmap[2] >= 0 && ti_const_int(ti, in->args[ci->argmap[2]], &ax)))
-                return UNSUP(in, "np.linalg.norm(): axis must be an integer constant");
-            if (ax < -x->ndim || ax >= x->ndim) return ERR(in, "axis %lld is out of bounds for %s", (long long)ax, x->name);
-            if (given(ci, 1) && ci->argmap[1] >= 0 && ti_const_str(ti, in->args[ci->argmap[1]]))
-                return ERR(in, "invalid norm order for vectors");
-            if (x->ndim == 2) ci->ret = ty_array(DT_FLOAT64, 1, 'C', false);
-        }
-        return 0;
-    }
+    if (bid == BI_LA_NORM) return type_norm(ti, in, bid, fname, args, nargs);
     return ti_type_linalg_call(ti, in, bid, fname, args, nargs);
 }
 
@@ -257,6 +265,10 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             dt = dt < 0 ? e->dtype : ty_promote(dt, e->dtype);
         }
         int64_t ax = 0;
+        if (ci->argmap[1] >= 0 && ci->params[1]->kind == TY_NONE) {   /* axis=None: the arrays flattened, joined */
+            ci->ret = ty_array(dt, 1, 'C', false);
+            return 0;
+        }
         if (given(ci, 1) && !(ci->argmap[1] >= 0 && ti_const_int(ti, in->args[ci->argmap[1]], &ax)))
             return ERR(in, "axis must be an integer constant");
         if (ax < -nd || ax >= nd) return ERR(in, "axis %lld is out of bounds for arrays of dimension %d", (long long)ax, nd);

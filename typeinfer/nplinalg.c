@@ -5,8 +5,8 @@
  * As NumPy: float32 and complex arrays keep their dtype, integer and boolean ones compute in
  * float64; eigenvalues and singular values are of the real dtype. Functions NumPy gives named
  * tuples from (slogdet, eigh, svd, qr) give plain tuples. Arguments that decide the result's
- * type (compute_uv=, mode=) must be constants. Functions of one matrix with one result take
- * stacks of matrices too (codegen/lower_linalg.c loops over the stack).
+ * type (compute_uv=, mode=) must be constants. Every function but lstsq takes stacks of
+ * matrices too (codegen/lower_linalg.c loops over the stack).
  */
 #include "ti.h"
 #include <string.h>
@@ -39,26 +39,40 @@ static int matrix(TypeInfo *ti, Instr *in, const Type *a, const char *fname) {
 
 static int linalg_matrix_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
 
-/* The functions of one matrix with one result also take stacks of matrices, as NumPy: the
- * result gains the stack's leading dimensions. */
-static bool stackable(int bid) {
-    switch (bid) {
-    case BI_LA_INV: case BI_LA_DET: case BI_LA_CHOLESKY: case BI_LA_EIGVALSH: case BI_LA_EIGVALS: case BI_LA_PINV:
-    case BI_LA_MATRIX_RANK: case BI_LA_SVD: return true;
-    default: return false;
-    }
+/* Every function but lstsq also takes stacks of matrices, as NumPy: each result gains the stack's
+ * leading dimensions (a number per matrix becomes an array of them). solve() broadcasts the
+ * stacks of a and of b (b of 2 or more dims is a stack of (M, K) matrices; a 1-d b is one vector
+ * for every matrix). */
+static int stack_dims(int bid, const Type *a, const Type *b) {
+    if (bid == BI_LA_SOLVE && b->ndim >= 2) return (a->ndim > b->ndim ? a->ndim : b->ndim) - 2;
+    return a->ndim - 2;
+}
+
+/* The dtype a stack of part `part` of a result gets when one matrix gives a number. */
+static int number_dtype(int bid, int part, int dt) {
+    if (bid == BI_LA_MATRIX_RANK) return DT_INT64;
+    if (bid == BI_LA_SLOGDET && part == 1) return real_of(dt);
+    return dt;
 }
 
 int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
     if (linalg_matrix_call(ti, in, bid, fname, args, nargs)) return -1;
     CallInfo *ci = ti->calls[in->id];
     const Type *a = ci->params[0];
-    if (a->kind != TY_ARRAY || a->ndim <= 2) return 0;
-    if (!stackable(bid) || ci->ret->kind == TY_TUPLE)
-        return UNSUP(in, "np.linalg.%s() of a stack of matrices (%s) is not supported", fname, a->name);
-    const Type *r = ci->ret;
-    int dt = r->kind == TY_ARRAY ? r->dtype : bid == BI_LA_MATRIX_RANK ? DT_INT64 : ti_linalg_dtype(a->dtype);
-    ci->ret = ty_array(dt, (r->kind == TY_ARRAY ? r->ndim : 0) + a->ndim - 2, 'C', false);
+    if (a->kind != TY_ARRAY || bid == BI_NP_EINSUM) return 0;
+    int nb = stack_dims(bid, a, bid == BI_LA_SOLVE ? ci->params[1] : a);
+    if (nb <= 0) return 0;
+    if (bid == BI_LA_LSTSQ)
+        return UNSUP(in, "np.linalg.lstsq() of a stack of matrices (%s) is not supported (NumPy takes none)", a->name);
+    int dt = ti_linalg_dtype(a->dtype);
+    const Type *core = ci->ret, *parts[4];
+    int n = core->kind == TY_TUPLE ? core->n : 1;
+    for (int i = 0; i < n; i++) {
+        const Type *p = core->kind == TY_TUPLE ? core->elems[i] : core;
+        parts[i] = p->kind == TY_ARRAY ? ty_array(p->dtype, p->ndim + nb, 'C', false)
+                                       : ty_array(number_dtype(bid, i, dt), nb, 'C', false);
+    }
+    ci->ret = core->kind == TY_TUPLE ? ty_tuple(n, parts) : parts[0];
     return 0;
 }
 
@@ -77,9 +91,9 @@ static int linalg_matrix_call(TypeInfo *ti, Instr *in, int bid, const char *fnam
         if (!(ci = ti_bind(ti, in, bid, fname, P_AB, 2, args, nargs, false))) return -1;
         if ((dt = matrix(ti, in, ci->params[0], fname)) < 0) return -1;
         const Type *b = ci->params[1];
-        if (b->kind != TY_ARRAY || b->ndim > 2 || b->ndim < 1)
-            return UNSUP(in, "np.linalg.solve() with b of %s is not supported (1-d and 2-d arrays are)", b->name);
-        ci->ret = ty_array(ti_linalg_dtype(ty_promote(dt, ti_linalg_dtype(b->dtype))), b->ndim, 'C', false);
+        if (b->kind != TY_ARRAY || b->ndim < 1)
+            return UNSUP(in, "np.linalg.solve() with b of %s is not supported (arrays of 1 or more dims are)", b->name);
+        ci->ret = ty_array(ti_linalg_dtype(ty_promote(dt, ti_linalg_dtype(b->dtype))), b->ndim == 1 ? 1 : 2, 'C', false);
         return 0;
     }
     case BI_LA_INV: case BI_LA_CHOLESKY: case BI_LA_DET: case BI_LA_SLOGDET: {
@@ -171,10 +185,10 @@ static int linalg_matrix_call(TypeInfo *ti, Instr *in, int bid, const char *fnam
     case BI_LA_MATRIX_POWER: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_POWER, 2, args, nargs, false))) return -1;
         const Type *a = ci->params[0];
-        if (a->kind != TY_ARRAY || a->ndim != 2 || a->dtype == DT_BOOL)
-            return UNSUP(in, "np.linalg.matrix_power() of %s is not supported (2-d numeric arrays are)", a->name);
+        if (a->kind != TY_ARRAY || a->ndim < 2 || a->dtype == DT_BOOL)
+            return UNSUP(in, "np.linalg.matrix_power() of %s is not supported (numeric arrays of 2 or more dims are)", a->name);
         if (ci->params[1] != ty_int64 && ci->params[1] != ty_bool) return ERR(in, "exponent must be an integer");
-        ci->ret = ty_array(a->dtype, 2, 'C', false);
+        ci->ret = ty_array(a->dtype, 2, 'C', false);   /* one matrix's: ti_type_linalg_call stacks it */
         return 0;
     }
     }

@@ -281,7 +281,9 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const
     if (integer_ufunc(bid) && ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u' && ty_dtypes[dt].kind != 'b')
         return ERR(in, "np.%s() is not supported for %s%s%s (NumPy: integers and booleans only)", fname, x->name,
                    y ? " and " : "", y ? y->name : "");
-    if (bid == BI_NP_POSITIVE && dt == DT_BOOL) return ERR(in, "np.positive() is not supported for booleans");
+    if ((bid == BI_NP_POSITIVE || bid == BI_NP_NEGATIVE || bid == BI_NP_SUBTRACT || bid == BI_NP_SIGN) &&
+        ti_result_dtype(x, y ? y : x) == DT_BOOL)
+        return ERR(in, "np.%s() of booleans is not supported", fname);   /* NumPy: TypeError */
     if ((bid == BI_NP_GCD || bid == BI_NP_LCM) && dt == DT_BOOL) return ERR(in, "np.%s() is not supported for booleans", fname);
     if (bid == BI_NP_LDEXP) {
         int ed = y->kind == TY_ARRAY ? y->dtype : ty_dtype_of_scalar(y);

@@ -177,6 +177,16 @@ int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreac
 /* prune.c: `if x is None` on a parameter whose type decides it keeps one branch */
 int ti_prune_none_tests(TypeInfo *ti);
 
+/* grid.c: np.mgrid[...] and np.ogrid[...] */
+bool ti_is_grid(const Type *t);
+int ti_slice_feeds_grid(TypeInfo *ti, Instr *slice);   /* 1: only grids read it, 0: not, -1: not known yet */
+const Type *ti_type_grid(TypeInfo *ti, Instr *in, const Type *grid);
+int ti_grid_slices(Function *fn, Instr *in, Instr **slices);   /* the subscript's slices: their count, -1 if not slices */
+
+/* ellipsis.c: `...` in array subscripts */
+bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
+int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */

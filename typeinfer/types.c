@@ -57,7 +57,8 @@ int ty_init(void) {
     /* RtExc: two {cls, msg, desc, args[TY_EXC_WORDS]} and an int32 */
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
-    return ty_range && ty_uint64 && ty_excval && ty_rng ? 0 : -1;
+    ty_ellipsis = new_type(TY_ELLIPSIS, "ellipsis", 1, 1);
+    return ty_range && ty_uint64 && ty_excval && ty_rng && ty_ellipsis ? 0 : -1;
 }
 
 const DTypeInfo ty_dtypes[DT_COUNT] = {

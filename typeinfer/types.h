@@ -46,6 +46,7 @@ typedef enum {
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
+    TY_ELLIPSIS,    /* `...`, in array subscripts (typeinfer/ellipsis.c rewrites them); a byte no one reads */
     TY_NKINDS
 } TypeKind;
 
@@ -104,7 +105,7 @@ struct Type {
 typedef struct TyState {
     Type **table;
     int ntable, cap;
-    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng;
+    const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *ellipsis;
 } TyState;
 
 extern TyState *ty_state;
@@ -118,6 +119,7 @@ extern TyState *ty_state;
 #define ty_range (ty_state->range)
 #define ty_excval (ty_state->excval)
 #define ty_rng (ty_state->rng)
+#define ty_ellipsis (ty_state->ellipsis)
 
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
