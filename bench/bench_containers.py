@@ -163,6 +163,10 @@ def main():
         print(f"{name:12}" + "".join(f"{times[b] * 1e3:10.2f}" for b in backends) + f"{ratio:13.2f}", flush=True)
 
 
+def length(l):
+    return len(l)
+
+
 def typed_fill(List, float64, data):
     tl = List.empty_list(float64)
     for x in data:
@@ -177,6 +181,8 @@ def typed_main():
                   (cpython: the same loop over a Python list)
       typed_fill  append n floats to an empty typed.List from Python, one append call each
                   (cpython: a Python list)
+      typed_call  10^4 calls of a compiled len() of that typed.List of n floats: the cost of the
+                  boundary alone (cpython: len of a Python list)
     """
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=1_000_000)
@@ -195,10 +201,14 @@ def typed_main():
     data = [i * 0.25 for i in range(o.n)]
     plain = type("PlainList", (), {"empty_list": staticmethod(lambda t: [])})
     print(f"typed containers, n={o.n}, best of {o.repeat}, ms")
-    for name in ("typed_in", "typed_fill"):
+    for name in ("typed_in", "typed_fill", "typed_call"):
         times, results = {}, {}
         for b, mod in mods.items():
-            if name == "typed_in":
+            if name == "typed_call":
+                f = length if mod is None else mod.njit(length)
+                arg = data if mod is None else mod.typed.List(data)
+                times[b], results[b] = best(lambda: [f(arg) for _ in range(10_000)][-1], (), o.repeat)
+            elif name == "typed_in":
                 f = list_in if mod is None else mod.njit(list_in)
                 times[b], results[b] = best(f, (data if mod is None else mod.typed.List(data),), o.repeat)
             else:

@@ -450,7 +450,7 @@ def page_builtins():
     rows = []
     tables = _ember.typing_tables()["builtins"]
     for module, name, shape in tables:
-        if module not in ("builtins", "math", "ember"):
+        if module not in ("builtins", "math", "ember", "ember.typed"):
             continue
         prefix = "" if module == "builtins" else module + "."
         accepts = []
