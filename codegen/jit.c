@@ -30,6 +30,17 @@ int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef 
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
 
+enum { MAX_EXTRA_OPTIONS = 16 };
+
+/* EMBER_LLVM_OPTIONS="-opt1 -opt2=v": extra LLVM command-line options after ember's own (a
+ * later option wins), for comparing pipeline settings without a rebuild. Splits `s` in place on
+ * blanks into at most `max` words; returns how many. */
+static int split_options(char *s, const char **out, int max) {
+    int n = 0;
+    for (char *w = s ? strtok(s, " \t") : NULL; w && n < max; w = strtok(NULL, " \t")) out[n++] = w;
+    return n;
+}
+
 int cg_jit_init(void) {
     if (tm) return 0;
     LLVMInitializeNativeTarget();
@@ -47,10 +58,16 @@ int cg_jit_init(void) {
      *   doubles the remainder of a loop over a few hundred columns ran one element at a time).
      * Loops over exp, sin, log, pow, ... vectorise with glibc's vector maths (at most 4 ulp, as
      * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c). */
-    const char *argv[5] = {"ember", "-unroll-runtime-other-exit-predictable", "-force-ordered-reductions",
-                           "-epilogue-vectorization-minimum-VF=8", "-vector-library=LIBMVEC-X86"};
-    bool mvec = !strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL);
-    LLVMParseCommandLineOptions(mvec ? 5 : 4, argv, NULL);
+    const char *argv[5 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
+                                               "-force-ordered-reductions",
+                                               "-epilogue-vectorization-minimum-VF=8"};
+    int argc = 4;
+    if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
+        argv[argc++] = "-vector-library=LIBMVEC-X86";
+    char *extra = getenv("EMBER_LLVM_OPTIONS") ? strdup(getenv("EMBER_LLVM_OPTIONS")) : NULL;
+    argc += split_options(extra, argv + argc, MAX_EXTRA_OPTIONS);
+    LLVMParseCommandLineOptions(argc, argv, NULL);
+    free(extra);   /* LLVM copies option values it keeps */
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
     LLVMTargetRef target;
