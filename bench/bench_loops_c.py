@@ -3,8 +3,8 @@
     python bench/bench_loops_c.py                       # every kernel, Markdown table on stdout
     python bench/bench_loops_c.py --kernels crc,sqdist  # kernels whose name contains a word
     python bench/bench_loops_c.py --skip cpython        # backends: ember,numba,c,cpython
-    python bench/bench_loops_c.py --ab "-slp-vectorize-hor=false" [--ab-python other/python]
-    python bench/bench_loops_c.py --count ember --repeat 5 --kernels crc   # for callgrind
+    python bench/bench_loops_c.py --ab="-slp-vectorize-hor=false" [--ab-python other/python]
+    python bench/bench_loops_c.py --callgrind --ab="-slp-vectorize-hor=false" --repeat 2
 
 Kernels: the array loops of kernels_loops.py and the scalar loops of kernels_scalar.py, each
 also written in C (kernels_loops.C_SOURCE and SCALAR_C below). The C file is compiled at run
@@ -15,11 +15,13 @@ backends alike. Results are checked against each other (C and CPython included).
 
 --ab OPTIONS times ember alone in two kinds of subprocess, alternating: A with the environment
 as it is, B with EMBER_LLVM_OPTIONS=OPTIONS (or B run by --ab-python, e.g. a venv of another
-commit); it prints B/A per kernel, the median over rounds.
+commit); it prints B/A per kernel, the median over rounds, and whether A and B made the same
+machine code (if so, any B/A away from 1 is the machine's noise).
 
---count BACKEND calls each kernel `--repeat` times after one warm call and nothing else; two
-runs under `valgrind --tool=callgrind` with different --repeat give the instructions of
-(difference) calls, free of compile work.
+--callgrind (with --ab or --ab-python) compares instructions per call instead, deterministic on
+a busy machine: each side runs once under `valgrind --tool=callgrind --dump-before=getppid`
+(--count mode: per kernel a warm call, then --repeat calls between two os.getppid() marks, so
+one profile part holds exactly those calls).
 """
 
 import argparse
@@ -271,7 +273,7 @@ def run_kernel(name, kernel, fns, lib, rounds, reps):
     for b, call in calls.items():   # warm up (compile) and check
         pc = make()
         results[b] = result_of(kernel, call(pc), pc[0])
-    ref = results.get("c", results.get("numba"))
+    ref = results.get("c", results.get("numba", next(iter(results.values()))))
     for b, r in results.items():
         if not same(kernel, r, ref):
             bad.append("%s: %s differs (%r vs %r)" % (name, b, r, ref))
@@ -337,19 +339,75 @@ def run_ab(args, names):
     if args.ab:
         env_b["EMBER_LLVM_OPTIONS"] = args.ab
     py_b = args.ab_python or sys.executable
-    ratios = {n: [] for n in names}
+    ratios, same_code = {n: [] for n in names}, {}
     for r in range(args.ab_rounds):
         got = {}
         for side, py, env in (("A", sys.executable, os.environ), ("B", py_b, env_b)):
             out = subprocess.run([py, *base], env=env, capture_output=True, text=True, check=True).stdout
-            got[side] = {ln.split()[0]: float(ln.split()[1]) for ln in out.splitlines() if ln.strip()}
+            got[side] = {ln.split()[0]: ln.split()[1:] for ln in out.splitlines() if ln.strip()}
         for n in names:
-            ratios[n].append(got["B"][n] / got["A"][n])
+            ratios[n].append(float(got["B"][n][0]) / float(got["A"][n][0]))
+            same_code[n] = got["B"][n][1] == got["A"][n][1]
         print("round %d done" % (r + 1), file=sys.stderr)
-    print("| kernel | B/A (median) | per round |\n|---|---:|---|")
+    print("| kernel | same code | B/A (median) | per round |\n|---|---|---:|---|")
     for n in names:
-        print("| %s | %.3f | %s |" % (n, statistics.median(ratios[n]), " ".join("%.2f" % v for v in ratios[n])))
+        print("| %s | %s | %.3f | %s |" % (n, "yes" if same_code[n] else "no", statistics.median(ratios[n]),
+                                         " ".join("%.2f" % v for v in ratios[n])))
     print("\ngeometric mean of medians: %.3f" % statistics.geometric_mean([statistics.median(v) for v in ratios.values()]))
+
+
+def code_digest(dispatcher):
+    """A digest of the machine code of a dispatcher's specialisations (labels and comments
+    dropped), so an A/B run can tell a timing difference from a code difference."""
+    import hashlib
+    text = "\n".join(dispatcher.inspect_asm().values())
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", ".file"))]
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=8).hexdigest()
+
+
+def count_calls(table, names, backend, repeat):
+    """Per kernel: one warm call (the compile), then `repeat` calls between two os.getppid()
+    calls, which callgrind --dump-before=getppid turns into the bounds of a profile part."""
+    fns = backends(names, [backend])[backend]
+    for n in names:
+        k = table[n]
+        arg_sets = [k["make"]()[0] for _ in range(repeat + 1 if k["fresh"] else 1)]
+        fns[n](*arg_sets[0])
+        os.getppid()
+        for r in range(repeat):
+            fns[n](*arg_sets[r + 1 if k["fresh"] else 0])
+        os.getppid()
+    return 0
+
+
+def callgrind_counts(python, env, names, backend, repeat):
+    """{kernel: instructions per call} of `backend` run by `python` under callgrind."""
+    tmp = tempfile.mkdtemp(prefix="ember-cg-")
+    out = os.path.join(tmp, "cg")
+    subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=getppid", "--callgrind-out-file=" + out,
+                    python, os.path.abspath(__file__), "--count", backend, "--repeat", str(repeat),
+                    "--kernels", ",".join(names)], env=env, check=True, capture_output=True)
+    parts = []
+    for f in sorted(os.listdir(tmp), key=lambda f: int(f.rsplit(".", 1)[1]) if "." in f else 10**9):
+        with open(os.path.join(tmp, f)) as fh:
+            for line in fh:
+                if line.startswith(("summary:", "totals:")):
+                    parts.append(int(line.split()[1]))
+                    break
+    # parts: [imports + first compile] [kernel 1 runs] [compile 2] [kernel 2 runs] ... [rest]
+    return {n: parts[1 + 2 * i] / repeat for i, n in enumerate(names)}
+
+
+def run_callgrind_ab(args, names):
+    env_b = dict(os.environ)
+    if args.ab:
+        env_b["EMBER_LLVM_OPTIONS"] = args.ab
+    a = callgrind_counts(sys.executable, dict(os.environ), names, "ember", args.repeat)
+    b = callgrind_counts(args.ab_python or sys.executable, env_b, names, "ember", args.repeat)
+    print("| kernel | A instructions/call | B instructions/call | B/A |\n|---|---:|---:|---:|")
+    for n in names:
+        print("| %s | %d | %d | %.3f |" % (n, a[n], b[n], b[n] / a[n]))
+    print("\ngeometric mean B/A: %.3f" % statistics.geometric_mean([b[n] / a[n] for n in names]))
 
 
 def main():
@@ -363,20 +421,18 @@ def main():
     ap.add_argument("--ab-rounds", type=int, default=5)
     ap.add_argument("--count", default=None, help="call BACKEND's kernels --repeat times, untimed")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--callgrind", action="store_true",
+                    help="with --ab/--ab-python: instructions per call under callgrind instead of times")
     ap.add_argument("--emit-times", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     table = all_kernels()
     names = select(list(table), args.kernels)
+    if args.callgrind:
+        return run_callgrind_ab(args, names)
     if args.ab is not None or args.ab_python:
         return run_ab(args, names)
     if args.count:
-        fns = backends(names, [args.count])[args.count]
-        for n in names:
-            py_args, _ = table[n]["make"]()
-            fns[n](*py_args)
-            for _ in range(args.repeat):
-                fns[n](*(table[n]["make"]()[0] if table[n]["fresh"] else py_args))
-        return 0
+        return count_calls(table, names, args.count, args.repeat)
     skip = set(filter(None, args.skip.split(",")))
     wanted = [b for b in ("ember", "numba", "c", "cpython") if b not in skip]
     fns = backends(names, wanted)
@@ -389,7 +445,7 @@ def main():
         rows.append((n, table[n]["desc"], t))
         bad += b
         if args.emit_times:
-            print("%s %.9f" % (n, t["ember"]))
+            print("%s %.9f %s" % (n, t["ember"], code_digest(fns["ember"][n])))
     if not args.emit_times:
         report(rows, args, cpu_name())
     for b in bad:
