@@ -28,6 +28,7 @@ import argparse
 import ctypes
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -208,7 +209,7 @@ def c_caller(lib, kernel, c_args):
 
 def backends(names, wanted):
     """backend -> {kernel name: callable(*python_args)}."""
-    import kernels_scalar as ks
+    ks = kernels_scalar
     out = {}
     for b in wanted:
         if b == "c":
@@ -394,6 +395,7 @@ def callgrind_counts(python, env, names, backend, repeat):
                 if line.startswith(("summary:", "totals:")):
                     parts.append(int(line.split()[1]))
                     break
+    shutil.rmtree(tmp, ignore_errors=True)
     # parts: [imports + first compile] [kernel 1 runs] [compile 2] [kernel 2 runs] ... [rest]
     return {n: parts[1 + 2 * i] / repeat for i, n in enumerate(names)}
 
@@ -439,6 +441,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ember-bench-c-")
     lib = compile_c(tmp) if "c" in wanted else None
     rows, bad = [], []
+    shutil.rmtree(tmp, ignore_errors=True)   # the loaded library stays mapped
     for n in names:
         print("running %s" % n, file=sys.stderr)
         t, b = run_kernel(n, table[n], fns, lib, args.rounds, args.reps)
