@@ -30,6 +30,23 @@ int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef 
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
 
+enum { MAX_EXTRA_OPTIONS = 16, MAX_SCALAR_FNS = 8 };
+
+/* Functions to compile again without SLP vectorisation (finish, mark_scalar). */
+typedef struct {
+    const char *names[MAX_SCALAR_FNS];
+    int n;
+} Retry;
+
+/* EMBER_LLVM_OPTIONS="-opt1 -opt2=v": extra LLVM command-line options after ember's own (a
+ * later option wins), for comparing pipeline settings without a rebuild. Splits `s` in place on
+ * blanks into at most `max` words; returns how many. */
+static int split_options(char *s, const char **out, int max) {
+    int n = 0;
+    for (char *w = s ? strtok(s, " \t") : NULL; w && n < max; w = strtok(NULL, " \t")) out[n++] = w;
+    return n;
+}
+
 int cg_jit_init(void) {
     if (tm) return 0;
     LLVMInitializeNativeTarget();
@@ -47,10 +64,16 @@ int cg_jit_init(void) {
      *   doubles the remainder of a loop over a few hundred columns ran one element at a time).
      * Loops over exp, sin, log, pow, ... vectorise with glibc's vector maths (at most 4 ulp, as
      * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c). */
-    const char *argv[5] = {"ember", "-unroll-runtime-other-exit-predictable", "-force-ordered-reductions",
-                           "-epilogue-vectorization-minimum-VF=8", "-vector-library=LIBMVEC-X86"};
-    bool mvec = !strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL);
-    LLVMParseCommandLineOptions(mvec ? 5 : 4, argv, NULL);
+    const char *argv[5 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
+                                               "-force-ordered-reductions",
+                                               "-epilogue-vectorization-minimum-VF=8"};
+    int argc = 4;
+    if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
+        argv[argc++] = "-vector-library=LIBMVEC-X86";
+    char *extra = getenv("EMBER_LLVM_OPTIONS") ? strdup(getenv("EMBER_LLVM_OPTIONS")) : NULL;
+    argc += split_options(extra, argv + argc, MAX_EXTRA_OPTIONS);
+    LLVMParseCommandLineOptions(argc, argv, NULL);
+    free(extra);   /* LLVM copies option values it keeps */
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
     LLVMTargetRef target;
@@ -150,6 +173,80 @@ static void dump_module(const char *title, LLVMModuleRef m) {
     LLVMDisposeMessage(s);
 }
 
+/* Is `red` (an integer llvm.vector.reduce.*) on a loop-carried dependency cycle of its own,
+ * i.e. does its result, through a loop's scalar phi and no vector phi, come back into its
+ * own operand? Then the reduction made by the SLP vectoriser sits on a loop-carried chain and
+ * adds its latency (broadcast, lane test, shuffles, extract: 15-20 cycles) to every trip, which
+ * LLVM 19's cost model does not count. A reduction made by the loop vectoriser does not
+ * qualify: its way back to its operand passes a vector phi. Walks at most 1024 values. */
+static bool on_scalar_cycle(LLVMValueRef red) {
+    enum { MAX = 1024 };
+    LLVMValueRef seen[MAX], stack[MAX];
+    int nseen = 0, top = 0;
+    stack[top++] = red;
+    while (top) {
+        LLVMValueRef v = stack[--top];
+        for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+            LLVMValueRef w = LLVMGetUser(u);
+            if (w == red) return true;
+            if (!LLVMIsAInstruction(w) || LLVMIsAStoreInst(w)) continue;
+            if (LLVMIsAPHINode(w) && LLVMGetTypeKind(LLVMTypeOf(w)) == LLVMVectorTypeKind) continue;
+            bool dup = false;
+            for (int i = 0; i < nseen && !dup; i++) dup = seen[i] == w;
+            if (dup) continue;
+            if (nseen == MAX || top == MAX) return false;
+            seen[nseen++] = w;
+            stack[top++] = w;
+        }
+    }
+    return false;
+}
+
+static bool has_vector_phi(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in))
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMVectorTypeKind) return true;
+    return false;
+}
+
+static bool has_latency_bound_reduction(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
+            if (!LLVMIsACallInst(in) || LLVMGetTypeKind(LLVMTypeOf(in)) != LLVMIntegerTypeKind) continue;
+            LLVMValueRef callee = LLVMGetCalledValue(in);
+            size_t len;
+            const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
+            if (!strncmp(name, "llvm.vector.reduce.", 19) && on_scalar_cycle(in)) return true;
+        }
+    return false;
+}
+
+/* The functions of optimised `m` where the SLP vectoriser put an integer reduction on a
+ * loop-carried chain (on_scalar_cycle) and that have no vector loop, into names (a list of
+ * ctx strings, at most MAX_SCALAR_FNS); returns how many. Example: a bitwise CRC, whose eight
+ * unrolled shift/XOR steps per byte SLP turns into a lane test of four bits and an XOR
+ * reduction: 1.5x slower than the scalar code. compile_once then lowers the module again with
+ * those functions `noimplicitfloat`, which keeps the SLP vectoriser out of them; a function
+ * with a vector loop keeps its code, as the attribute would stop the loop vectoriser too. */
+static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names) {
+    int n = 0;
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < MAX_SCALAR_FNS; f = LLVMGetNextFunction(f))
+        if (!LLVMIsDeclaration(f) && has_latency_bound_reduction(f) && !has_vector_phi(f)) {
+            size_t len;
+            names[n++] = ctx_strdup(ctx, LLVMGetValueName2(f, &len));
+        }
+    return n;
+}
+
+/* Keep the SLP vectoriser out of the named functions of `m` (latency_bound_functions). */
+static void mark_scalar(LLVMContextRef c, LLVMModuleRef m, const char **names, int n) {
+    unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
+    for (int i = 0; i < n; i++) {
+        LLVMValueRef f = LLVMGetNamedFunction(m, names[i]);
+        if (f) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c, kind, 0));
+    }
+}
+
 static int run_passes(Ctx *ctx, LLVMModuleRef m) {
     const char *opt = getenv("EMBER_OPT");
     char pipeline[32];
@@ -184,11 +281,16 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
 }
 
 /* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
- * the optimised module as bitcode and the object code into out. entry_only: the object needs
- * only <symbol>.entry (the Dispatcher and AOT modules call nothing else; callers link the
- * bitcode), so <symbol>, once inlined into it, is not emitted again: half the code generation
- * of a function whose body the entry inlines. */
-static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, bool entry_only) {
+ * the optimised module as bitcode and the object code into out. With `retry` set, returns 1,
+ * having emitted nothing, when some functions of m should be compiled again without SLP
+ * vectorisation (latency_bound_functions: their names into retry->names); the caller lowers
+ * the module again, marks them (mark_scalar) and calls finish with retry NULL. Only such
+ * compiles pay for a second lowering and O3. entry_only: the object needs only <symbol>.entry
+ * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>,
+ * once inlined into it, is not emitted again: half the code generation of a function whose
+ * body the entry inlines. */
+static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, Retry *retry,
+                  bool entry_only) {
     make_linked_internal(m, symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;
@@ -200,6 +302,7 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     }
     LLVMDisposeMessage(msg);
     if (run_passes(ctx, m)) return -1;
+    if (retry && (retry->n = latency_bound_functions(ctx, m, retry->names))) return 1;
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
     LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
     out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
@@ -226,7 +329,7 @@ static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
     return m;
 }
 
-int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
+static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, const Retry *scalar) {
     int rc = -1;
     LLVMContextRef c = LLVMContextCreate();
     LLVMModuleRef m = new_module(c, ti->symbol);
@@ -234,7 +337,8 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
     if (link_callees(ctx, c, m, ti, seen)) goto done;
-    rc = finish(ctx, m, ti->symbol, ti->fn, out, true);
+    if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
+    rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
@@ -246,13 +350,19 @@ done:
     return rc;
 }
 
-/* A C-ABI wrapper around a compiled kernel (lower_ufunc.c), with the kernel linked in. */
-int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
+int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
+    Retry retry = {0};
+    int rc = compile_once(ctx, ti, out, &retry, NULL);
+    return rc == 1 ? compile_once(ctx, ti, out, NULL, &retry) : rc;
+}
+
+static int wrap_once(Ctx *ctx, const CgWrap *w, CgResult *out, Retry *retry, const Retry *scalar) {
     LLVMContextRef c = LLVMContextCreate();
     LLVMModuleRef m = new_module(c, w->symbol);
     int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
     if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
-    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, false);
+    if (rc == 0 && scalar) mark_scalar(c, m, scalar->names, scalar->n);
+    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, false);
     if (rc) {
         Py_CLEAR(out->bitcode);
         Py_CLEAR(out->object);
@@ -260,6 +370,13 @@ int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
     LLVMDisposeModule(m);
     LLVMContextDispose(c);
     return rc;
+}
+
+/* A C-ABI wrapper around a compiled kernel (lower_ufunc.c), with the kernel linked in. */
+int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
+    Retry retry = {0};
+    int rc = wrap_once(ctx, w, out, &retry, NULL);
+    return rc == 1 ? wrap_once(ctx, w, out, NULL, &retry) : rc;
 }
 
 static PyObject *inspect(PyObject *bitcode, bool asm_) {

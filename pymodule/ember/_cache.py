@@ -5,7 +5,7 @@ after a compile, DESIGN.md contract 1), its bitcode (so that callers compiled la
 it), its symbol and its return type. It is named by a key over everything that changes the code:
 
     env        ember's build, LLVM's version, Python's version, the CPU model and its features
-    options    the decorator's options and EMBER_BOUNDSCHECK / EMBER_OPT
+    options    the decorator's options and EMBER_BOUNDSCHECK / EMBER_OPT / EMBER_LLVM_OPTIONS
     signature  the argument types (and the declared return type)
     code       the function's code object: bytecode, constants, names, nested code objects
     global X   the value of each global name X the code mentions: for a compiled function its
@@ -194,8 +194,9 @@ def _parts(func, seen):
 def _components(dispatcher, signature):
     func = dispatcher.py_func
     comps = {"env": _env(), "signature": signature,
-             "options": _options_text(dispatcher.targetoptions) + " boundscheck=%s opt=%s" % (
-                 os.environ.get("EMBER_BOUNDSCHECK", ""), os.environ.get("EMBER_OPT", ""))}
+             "options": _options_text(dispatcher.targetoptions) + " boundscheck=%s opt=%s llvm=%s" % (
+                 os.environ.get("EMBER_BOUNDSCHECK", ""), os.environ.get("EMBER_OPT", ""),
+                 os.environ.get("EMBER_LLVM_OPTIONS", ""))}
     for name, part in _parts(func, {id(func)}).items():
         comps[name] = part if len(part) <= 64 else hashlib.blake2b(part.encode(), digest_size=16).hexdigest()
     return comps

@@ -1,0 +1,259 @@
+"""Array-loop kernels for bench_loops_c.py, each written twice: in Python and in C.
+
+The Python versions are plain loops over NumPy arrays (ember and numba compile them, CPython
+runs them as written); the C versions are the same loops, statement for statement, in the
+`C_SOURCE` below, which bench_loops_c.py compiles with `gcc -O3 -march=native` and calls through
+ctypes. Each entry of `KERNELS` names the Python function, the C function, a function making
+the arguments (a fresh copy for kernels that write in place) and how the C function takes them.
+
+The classes, from issue 17:
+- short inner loops over a small array dimension: `sqdist` (squared distance of every point
+  to one point, d coordinates) and `assign` (nearest of 8 centres, k-means style), d = 1..16;
+- small unsigned integers with shifts and XOR: `crc32_table` (table-driven, uint32 state) and
+  `crc32_bitwise` (eight shift/XOR steps per byte);
+- loop-carried dependencies through memory: `iir_rows_cols` (a first-order recursive filter
+  along rows, then along columns, in place) and `gauss_seidel` (in-place 5-point sweeps);
+- a raise exit in the loop: `histogram` (int() of a float, a bounds-checked bin).
+"""
+
+import numpy as np
+
+
+def sqdist(x, y, out):
+    n = x.shape[0]
+    d = x.shape[1]
+    for i in range(n):
+        s = 0.0
+        for k in range(d):
+            v = x[i, k] - y[k]
+            s += v * v
+        out[i] = s
+
+
+def assign(x, c):
+    n = x.shape[0]
+    d = x.shape[1]
+    m = c.shape[0]
+    total = 0
+    for i in range(n):
+        best = 1e300
+        bj = 0
+        for j in range(m):
+            s = 0.0
+            for k in range(d):
+                v = x[i, k] - c[j, k]
+                s += v * v
+            if s < best:
+                best = s
+                bj = j
+        total += bj
+    return total
+
+
+def crc32_table(data, table):
+    c = np.uint32(0xFFFFFFFF)
+    for i in range(data.shape[0]):
+        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8)
+    return c ^ np.uint32(0xFFFFFFFF)
+
+
+def crc32_bitwise(data):
+    c = 0xFFFFFFFF
+    for i in range(data.shape[0]):
+        c ^= int(data[i])
+        for _ in range(8):
+            c = (c >> 1) ^ (0xEDB88320 & -(c & 1))
+    return c ^ 0xFFFFFFFF
+
+
+def iir_rows_cols(img, a):
+    h, w = img.shape
+    for r in range(h):
+        for c in range(1, w):
+            img[r, c] = img[r, c] + a * (img[r, c - 1] - img[r, c])
+    for r in range(1, h):
+        for c in range(w):
+            img[r, c] = img[r, c] + a * (img[r - 1, c] - img[r, c])
+    return img[h - 1, w - 1]
+
+
+def gauss_seidel(u, f, iters):
+    h, w = u.shape
+    for _ in range(iters):
+        for i in range(1, h - 1):
+            for j in range(1, w - 1):
+                u[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1] - f[i, j])
+    return u[h // 2, w // 2]
+
+
+def histogram(x, lo, hi, counts):
+    nb = counts.shape[0]
+    scale = nb / (hi - lo)
+    for i in range(x.shape[0]):
+        b = int((x[i] - lo) * scale)
+        if b == nb:
+            b = nb - 1
+        counts[b] += 1
+    return counts[0]
+
+
+C_SOURCE = r"""
+#include <stdint.h>
+#include <math.h>
+
+void sqdist(const double *x, const double *y, double *out, int64_t n, int64_t d) {
+    for (int64_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (int64_t k = 0; k < d; k++) {
+            double v = x[i * d + k] - y[k];
+            s += v * v;
+        }
+        out[i] = s;
+    }
+}
+
+int64_t assign(const double *x, const double *c, int64_t n, int64_t d, int64_t m) {
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double best = 1e300;
+        int64_t bj = 0;
+        for (int64_t j = 0; j < m; j++) {
+            double s = 0.0;
+            for (int64_t k = 0; k < d; k++) {
+                double v = x[i * d + k] - c[j * d + k];
+                s += v * v;
+            }
+            if (s < best) { best = s; bj = j; }
+        }
+        total += bj;
+    }
+    return total;
+}
+
+int64_t crc32_table(const uint8_t *data, const uint32_t *table, int64_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (int64_t i = 0; i < n; i++) c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+int64_t crc32_bitwise(const uint8_t *data, int64_t n) {
+    int64_t c = 0xFFFFFFFF;
+    for (int64_t i = 0; i < n; i++) {
+        c ^= data[i];
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320 & -(c & 1));
+    }
+    return c ^ 0xFFFFFFFF;
+}
+
+double iir_rows_cols(double *img, double a, int64_t h, int64_t w) {
+    for (int64_t r = 0; r < h; r++)
+        for (int64_t c = 1; c < w; c++)
+            img[r * w + c] = img[r * w + c] + a * (img[r * w + c - 1] - img[r * w + c]);
+    for (int64_t r = 1; r < h; r++)
+        for (int64_t c = 0; c < w; c++)
+            img[r * w + c] = img[r * w + c] + a * (img[(r - 1) * w + c] - img[r * w + c]);
+    return img[(h - 1) * w + w - 1];
+}
+
+double gauss_seidel(double *u, const double *f, int64_t iters, int64_t h, int64_t w) {
+    for (int64_t t = 0; t < iters; t++)
+        for (int64_t i = 1; i < h - 1; i++)
+            for (int64_t j = 1; j < w - 1; j++)
+                u[i * w + j] = 0.25 * (u[(i - 1) * w + j] + u[(i + 1) * w + j] + u[i * w + j - 1]
+                                       + u[i * w + j + 1] - f[i * w + j]);
+    return u[h / 2 * w + w / 2];
+}
+
+int64_t histogram(const double *x, double lo, double hi, int64_t *counts, int64_t n, int64_t nb) {
+    double scale = nb / (hi - lo);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t b = (int64_t)((x[i] - lo) * scale);
+        if (b == nb) b = nb - 1;
+        counts[b] += 1;
+    }
+    return counts[0];
+}
+"""
+
+
+def _crc_table():
+    t = np.empty(256, np.uint32)
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ (0xEDB88320 if c & 1 else 0)
+        t[i] = c
+    return t
+
+
+def _rng():
+    return np.random.default_rng(17)
+
+
+def _points(n, d):
+    r = _rng()
+    return r.random((n, d)), r.random(d)
+
+
+# Each argument maker returns (python_args, c_args): the C function gets data pointers of the
+# same arrays followed by their sizes. `fresh` kernels write their input, so each call gets a
+# new copy (made outside the timed region).
+def _sqdist_args(n, d):
+    x, y = _points(n, d)
+    out = np.empty(n)
+    return (x, y, out), (x, y, out, n, d)
+
+
+def _assign_args(n, d):
+    r = _rng()
+    x, c = r.random((n, d)), r.random((8, d))
+    return (x, c), (x, c, n, d, 8)
+
+
+def _crc_table_args(n):
+    data = _rng().integers(0, 256, n).astype(np.uint8)
+    table = _crc_table()
+    return (data, table), (data, table, n)
+
+
+def _crc_bitwise_args(n):
+    data = _rng().integers(0, 256, n).astype(np.uint8)
+    return (data,), (data, n)
+
+
+def _iir_args(h, w):
+    img = _rng().random((h, w))
+    return (img, 0.3), (img, 0.3, h, w)
+
+
+def _gs_args(h, w, iters):
+    r = _rng()
+    u, f = r.random((h, w)), r.random((h, w)) * 0.01
+    return (u, f, iters), (u, f, iters, h, w)
+
+
+def _histogram_args(n, nb):
+    x = _rng().random(n) * 10.0
+    counts = np.zeros(nb, np.int64)
+    return (x, 0.0, 10.0, counts), (x, 0.0, 10.0, counts, n, nb)
+
+
+# name -> python function, C function, argument maker and its arguments, result kind
+# ("int", "float": compared exactly / to 1e-9; "array": the named output array), whether the
+# kernel writes its input (fresh arguments per call), and a short description.
+KERNELS = {}
+
+
+def _add(name, fn, make, size, result, fresh=False, desc=""):
+    KERNELS[name] = dict(fn=fn, make=make, size=size, result=result, fresh=fresh, desc=desc)
+
+
+for _d in (1, 2, 3, 4, 5, 6, 7, 8, 12, 16):
+    _add("sqdist_d%d" % _d, sqdist, _sqdist_args, (200_000, _d), "out", desc="200k points, d=%d" % _d)
+for _d in (2, 3, 4, 8):
+    _add("assign_d%d" % _d, assign, _assign_args, (20_000, _d), "int", desc="20k points, 8 centres, d=%d" % _d)
+_add("crc32_table", crc32_table, _crc_table_args, (1 << 20,), "int", desc="1 MiB")
+_add("crc32_bitwise", crc32_bitwise, _crc_bitwise_args, (1 << 18,), "int", desc="256 KiB")
+_add("iir_rows_cols", iir_rows_cols, _iir_args, (1000, 1000), "float", fresh=True, desc="1000x1000")
+_add("gauss_seidel", gauss_seidel, _gs_args, (300, 300, 10), "float", fresh=True, desc="300x300, 10 sweeps")
+_add("histogram", histogram, _histogram_args, (1_000_000, 100), "int", fresh=True, desc="1M values, 100 bins")

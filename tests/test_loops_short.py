@@ -1,0 +1,150 @@
+"""Loop classes of issue 17, differential against CPython: short inner loops over a small array
+dimension (every d from 0 to 16, edge trip counts), CRC-32 over bytes (shift/XOR chains on
+small unsigned ints, which codegen/jit.c compiles without SLP vectorisation when it would put a
+reduction on the loop-carried chain), unsigned wraparound as NumPy's arrays do it, and loops
+carrying a dependency through memory (recursive filters, in-place Gauss-Seidel sweeps)."""
+
+import os
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+from difftest import check, jit, no_leaks  # noqa: F401
+
+# the kernels bench/bench_loops_c.py times, checked here against CPython
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, gauss_seidel,  # noqa: E402
+                          iir_rows_cols, sqdist)
+
+
+@pytest.mark.parametrize("d", range(17))
+@pytest.mark.parametrize("n", [0, 5])
+def test_short_inner_loop_every_dimension(n, d):
+    rng = np.random.default_rng(d * 31 + n)
+    x, y = rng.random((n, d)), rng.random(d)
+    check(sqdist, x, y, np.zeros(n))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 8, 13])
+def test_nearest_centre(d):
+    rng = np.random.default_rng(d)
+    check(assign, rng.random((50, d)), rng.random((8, d)))
+    check(assign, rng.random((3, d)), rng.random((0, d)))
+
+
+def test_short_inner_loop_views():
+    x = np.random.default_rng(5).random((20, 12))
+    check(sqdist, x[::2, 1:4], x[0, ::3][:3].copy(), np.zeros(10))
+    check(sqdist, np.asfortranarray(x[:, :3]), x[1, :3].copy(), np.zeros(20))
+
+
+def crc32_branchy(data):
+    c = 0xFFFFFFFF
+    for i in range(data.shape[0]):
+        c ^= int(data[i])
+        for _ in range(8):
+            if c & 1:
+                c = (c >> 1) ^ 0xEDB88320
+            else:
+                c >>= 1
+    return c ^ 0xFFFFFFFF
+
+
+def crc32_rows(block, out):
+    # a CRC per row beside a loop the vectoriser takes (the row sums)
+    for r in range(block.shape[0]):
+        c = 0xFFFFFFFF
+        for i in range(block.shape[1]):
+            c ^= int(block[r, i])
+            for _ in range(8):
+                c = (c >> 1) ^ (0xEDB88320 & -(c & 1))
+        out[r] = c ^ 0xFFFFFFFF
+    s = 0
+    for r in range(block.shape[0]):
+        for i in range(block.shape[1]):
+            s += int(block[r, i])
+    return s
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 17, 1000])
+def test_crc32_forms(n):
+    data = np.random.default_rng(n).integers(0, 256, n).astype(np.uint8)
+    for fn in (crc32_bitwise, crc32_branchy):
+        check(fn, data)
+    check(crc32_table, data, _crc_table())
+    assert jit(crc32_bitwise)(data) == zlib.crc32(data.tobytes())
+
+
+def test_crc32_beside_a_vector_loop():
+    block = np.random.default_rng(9).integers(0, 256, (6, 33)).astype(np.uint8)
+    check(crc32_rows, block, np.zeros(6, np.int64))
+
+
+def wrap_ops(a, b, out):
+    for i in range(a.shape[0]):
+        out[0, i] = a[i] + b[i]
+        out[1, i] = a[i] - b[i]
+        out[2, i] = a[i] * b[i]
+        out[3, i] = a[i] ^ b[i]
+        out[4, i] = (a[i] << 3) | (b[i] >> 1)
+        out[5, i] = ~a[i]
+    return out
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32])
+def test_unsigned_wraparound_like_numpy(dtype):
+    info = np.iinfo(dtype)
+    a = np.array([0, 1, 2, info.max, info.max - 1, 77, 0, info.max // 2 + 1], dtype)
+    b = np.array([0, info.max, 3, info.max, 2, 200 % (info.max + 1), 1, info.max // 2 + 1], dtype)
+    got = jit(wrap_ops)(a, b, np.zeros((6, a.size), dtype))
+    want = np.array([a + b, a - b, a * b, a ^ b, (a << dtype(3)) | (b >> dtype(1)), ~a], dtype)
+    assert got.dtype == want.dtype and (got == want).all()
+    check(wrap_ops, a, b, np.zeros((6, a.size), dtype))
+
+
+def iir_backward(img, a):
+    h, w = img.shape
+    for r in range(h):
+        for c in range(w - 2, -1, -1):
+            img[r, c] += a * (img[r, c + 1] - img[r, c])
+    return img
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (1, 1), (1, 5), (5, 1), (2, 2), (3, 3), (9, 14)])
+def test_memory_carried_loops(shape):
+    rng = np.random.default_rng(sum(shape))
+    check(iir_backward, rng.random(shape), 0.3)
+    if 0 in shape:   # the bench kernels return an element of their result
+        return
+    check(iir_rows_cols, rng.random(shape), 0.3)
+    check(gauss_seidel, rng.random(shape), rng.random(shape), 3)
+    check(gauss_seidel, rng.random(shape).T, rng.random(shape).T, 2)
+
+
+def crc_step8(c):
+    for _ in range(8):
+        c = (c >> 1) ^ (0xEDB88320 & -(c & 1))
+    return c
+
+
+def crc32_by_helper(data):
+    c = 0xFFFFFFFF
+    for i in range(data.shape[0]):
+        c = crc_step8(c ^ int(data[i]))
+        if c == 12345:
+            raise ValueError("unlikely state")
+    return c ^ 0xFFFFFFFF
+
+
+def test_crc32_through_a_compiled_helper_and_a_ufunc():
+    import ember
+    data = np.random.default_rng(4).integers(0, 256, 300).astype(np.uint8)
+    g = dict(globals(), crc_step8=jit(crc_step8))
+    f = type(crc32_by_helper)(crc32_by_helper.__code__, g)
+    assert jit(f)(data) == zlib.crc32(data.tobytes())
+    step = ember.vectorize(["int64(int64)"])(crc_step8)
+    x = np.arange(-5, 300, dtype=np.int64)
+    assert (step(x) == np.array([crc_step8(int(v)) for v in x])).all()
