@@ -268,6 +268,11 @@ LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
 LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs, int axis, const Type *rt);
 
+/* lower_pairwise.c */
+typedef LLVMValueRef (*CgElemAt)(Lower *L, LLVMValueRef i, void *env);   /* element i of a lane */
+/* the sum of elements [0, n) (float or double t) in NumPy's pairwise order */
+LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);
+
 /* lower_reduce.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);

@@ -20,6 +20,7 @@
 typedef struct Lane {
     LLVMValueRef base, n, stride;
     int dt;
+    bool sequential;   /* float sums in index order: NumPy adds such a lane (not its memory's fastest axis) row by row */
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
@@ -43,8 +44,56 @@ LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t) {
     return LLVMConstInt(cg_type(L, t), 1, 0);
 }
 
+typedef struct LaneElem {
+    Lane *ln;
+    const Type *ct;
+    LLVMValueRef mean;   /* lane_sqdev: the mean to subtract, else NULL */
+} LaneElem;
+
+/* element i of a lane as ct; with a mean, (x - mean)**2 */
+static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
+    LaneElem *E = env;
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, E->ln->dt, lane_ptr(L, E->ln, i)), ty_scalar_of(E->ln->dt), E->ct);
+    if (!E->mean) return x;
+    LLVMValueRef d = LLVMBuildFSub(L->b, x, E->mean, "");
+    return LLVMBuildFMul(L->b, d, d, "");
+}
+
+/* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c). A lane of adjacent
+ * elements gets its own copy of the code with the stride a constant, so its groups of 8 are
+ * vector loads. */
+static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueRef mean) {
+    LLVMTypeRef t = cg_type(L, ct);
+    LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);
+    LaneElem E = {ln, ct, mean};
+    if (LLVMIsAConstant(ln->stride)) return cg_pairwise_sum(L, t, ln->n, lane_elem, &E);
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.join");
+    LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, esz, ""), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    Lane c = *ln;
+    c.stride = esz;
+    LaneElem U = {&c, ct, mean};
+    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &U), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &E), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, t, res, "");
+}
+
+/* Whether a float sum over ln follows NumPy's pairwise order (it does unless NumPy would add
+ * the lane's elements one row at a time: a lane across the slow axis) */
+static bool lane_is_pairwise(const Lane *ln, const Type *ct) {
+    return !ln->sequential && ct == ty_float64;
+}
+
 /* sum or product of a lane, in type ct */
 static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
+    if (op == IRB_ADD && lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, NULL);
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -229,6 +278,7 @@ static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
 static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     bool cplx = ty_dtypes[ln->dt].kind == 'c';
     const Type *ct = cplx ? ty_complex128 : ty_float64;
+    if (lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, mean);
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -436,13 +486,15 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
     }
 }
 
-/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy. */
-static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
+/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy.
+ * any_order: the reduction does not depend on the elements' order beyond rounding (not argmin,
+ * argmax, a cumulative one): an F-contiguous a is its memory in order, as NumPy reads it. */
+static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a, bool any_order) {
     Lane ln = {.dt = at->dtype};
-    if (at->ndim == 1) {
+    if (at->ndim == 1 || (any_order && at->layout == 'F')) {
         ln.base = cg_arr_data(L, a);
-        ln.n = cg_arr_shape(L, a, 0);
-        ln.stride = cg_arr_stride(L, at, a, 0);
+        ln.n = cg_array_size(L, at, a);
+        ln.stride = at->ndim == 1 ? cg_arr_stride(L, at, a, 0) : i64c(L, ty_dtypes[at->dtype].size);
         return ln;
     }
     if (at->layout != 'C') {
@@ -484,8 +536,10 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
         ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->rt, A->out, A->cum ? k : j), ""), "");
         j++;
     }
+    /* NumPy sums along the axis its memory runs fastest in pairwise, along any other row by row */
+    bool fastest = A->at->ndim == 1 || A->axis == (A->at->layout == 'F' ? 0 : A->at->ndim - 1);
     Lane ln = {.base = cg_gep8(L, cg_arr_data(L, A->a), off), .n = cg_arr_shape(L, A->a, A->axis),
-               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype};
+               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype, .sequential = !fastest};
     LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
     if (!A->cum) {
         LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt, A->ddof);
@@ -650,7 +704,7 @@ static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *
     const Type *rt = ty_array(rdt, p >= 0 ? nd : 1, 'C', false);
     if (p < 0 || nd == 1) {   /* over the flattened array */
         if (p >= 0) checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), 1);
-        Lane ln = whole_lane(L, at, a);
+        Lane ln = whole_lane(L, at, a, false);
         LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
         const Type *ft = ty_array(at->dtype, 1, 'A', false);
         LLVMValueRef flat = cg_make_array(L, ft, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ln.base, &ln.n, &ln.stride);
@@ -817,7 +871,7 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     int nd = at->ndim, nkeep = nd - nred;
     LLVMValueRef r;
     if (nkeep == 0) {   /* every element: one lane */
-        Lane ln = whole_lane(L, at, a);
+        Lane ln = whole_lane(L, at, a, bid != BI_NP_ARGMIN && bid != BI_NP_ARGMAX && !ti_is_ufunc(bid));
         bool par = L->fn->parallel && !ti_is_ufunc(bid);
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
         *rtp = lane_result_type(bid, at->dtype, rdt);
