@@ -864,6 +864,84 @@ static LLVMValueRef reduce_folded(Lower *L, int bid, const Type *pt, LLVMValueRe
     return F.r;
 }
 
+/* ---- sums along a slow axis, row by row ------------------------------------------------------ *
+ * np.sum(a, axis=k) (mean, var, std too) where k is not the axis a's memory runs fastest in:
+ * instead of one strided lane per result element, walk a in its memory order and add each
+ * element into its result (r[i, l] += a[i, j, l] for every j in order). Each result still adds
+ * its elements in index order from 0, so the values are the lane-by-lane ones, which are NumPy's
+ * (it adds such an axis row by row too); the loop reads a once, contiguously, and vectorises
+ * across the result. var and std: a second walk adds the squared deviations from the means. */
+typedef struct RowsEnv {
+    const Type *at, *rt;
+    LLVMValueRef a, r, mean;   /* mean: the means (var, std's second walk), else NULL */
+    int axis;
+} RowsEnv;
+
+static void rows_zero(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMBuildStore(L->b, f64c(L, 0), cg_elem_ptr(L, R->rt, R->r, idx));
+}
+
+static void rows_add(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef oidx[64];
+    int j = 0;
+    for (int k = 0; k < R->at->ndim; k++)
+        if (k != R->axis) oidx[j++] = idx[k];
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, R->at->dtype, cg_elem_ptr(L, R->at, R->a, idx)), ty_scalar_of(R->at->dtype), ty_float64);
+    if (R->mean) {
+        LLVMValueRef d = LLVMBuildFSub(L->b, x, LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, R->rt, R->mean, oidx), ""), "");
+        x = LLVMBuildFMul(L->b, d, d, "");
+    }
+    LLVMValueRef o = cg_elem_ptr(L, R->rt, R->r, oidx);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, o, ""), x, ""), o);
+}
+
+typedef struct RowsFinish {
+    RowsEnv *R;
+    LLVMValueRef n, ddof, ss;   /* ss: the squared deviations (var, std), else NULL */
+    bool is_std;
+} RowsFinish;
+
+static void rows_finish(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsFinish *F = env;
+    LLVMValueRef o = cg_elem_ptr(L, F->R->rt, F->R->r, idx);
+    LLVMValueRef v = F->ss ? var_of(L, LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, F->R->rt, F->ss, idx), ""), F->n, F->is_std, F->ddof)
+                           : mean_of(L, LLVMBuildLoad2(L->b, L->f64, o, ""), F->n, ty_float64);
+    LLVMBuildStore(L->b, v, o);
+}
+
+/* Whether reduction bid of a along axis runs row by row: a float64 result of a sum, mean, var or
+ * std of a real array, along an axis of a C (or any-layout) array other than its last. */
+static bool by_rows(int bid, const Type *at, int axis, int rdt) {
+    if (at->ndim < 2 || at->layout == 'F' || axis < 0 || axis == at->ndim - 1 || ty_dtypes[at->dtype].kind == 'c') return false;
+    if (ty_dtypes[rdt].kind != 'f' || ty_dtypes[rdt].size != 8) return false;   /* the result array holds doubles */
+    if (bid == BI_NP_VAR || bid == BI_NP_STD) return true;
+    return (bid == BI_NP_SUM || bid == BI_NP_MEAN) && lane_result_type(bid, at->dtype, rdt) == ty_float64;
+}
+
+/* r (float64, C order, the kept shape oshape) = reduction bid of a along axis, row by row. */
+static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
+                        LLVMValueRef *oshape, LLVMValueRef ddof) {
+    int nd = at->ndim;
+    LLVMValueRef shape[64];
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    RowsEnv R = {.at = at, .rt = rt, .a = a, .r = r, .axis = axis};
+    cg_loop_nest(L, nd - 1, oshape, rows_zero, &R);
+    cg_loop_nest(L, nd, shape, rows_add, &R);
+    if (bid == BI_NP_SUM) return;
+    RowsFinish F = {.R = &R, .n = shape[axis], .ddof = ddof, .is_std = bid == BI_NP_STD};
+    if (bid != BI_NP_MEAN) {   /* r holds the sums: make them means, then add the squared deviations into ss */
+        cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
+        RowsEnv S = {.at = at, .rt = rt, .a = a, .r = cg_alloc_array(L, rt, oshape), .mean = r, .axis = axis};
+        cg_loop_nest(L, nd - 1, oshape, rows_zero, &S);
+        cg_loop_nest(L, nd, shape, rows_add, &S);
+        F.ss = S.r;
+    }
+    cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
+    if (F.ss) cg_decref(L, F.ss, rt);
+}
+
 /* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
  * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
@@ -897,6 +975,10 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
     *rtp = ty_array(rdt, nkeep, 'C', false);
     r = cg_alloc_array(L, *rtp, oshape);
+    if (by_rows(bid, at, axis, rdt)) {
+        reduce_rows(L, bid, at, a, axis, *rtp, r, oshape, ddof);
+        return r;
+    }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
     cg_loop_nest(L, nkeep, oshape, axis_body, &A);
     return r;
