@@ -23,7 +23,14 @@ import os
 import sys
 import time
 
-import numpy as np
+# BLAS on one thread for every backend (set before NumPy loads OpenBLAS): threaded BLAS timings
+# are chaotic on a shared machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_numpy_funcs import best_time  # noqa: E402  (one round: a repeat of >= 50 ms or 50 calls)
 
 # ------------------------------------------------------------------ kernels (one per class)
 
@@ -147,17 +154,6 @@ def agree(got, ref):
     return bool(np.allclose(got, ref, rtol=1e-9, atol=1e-12, equal_nan=True))
 
 
-def one_repeat(fn, args):
-    """Seconds per call over one repeat of at least ~20 ms (at least one call)."""
-    reps, t0 = 0, time.perf_counter()
-    while True:
-        fn(*args)
-        reps += 1
-        dt = time.perf_counter() - t0
-        if dt > 0.02 or reps >= 200:
-            return dt / reps
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
@@ -165,7 +161,6 @@ def main():
     ap.add_argument("--repeats", type=int, default=0, help="interleaved repeats per backend (default 7, quick 3)")
     ap.add_argument("--backends", default="ember,numba,numpy")
     a = ap.parse_args()
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     inputs = make_inputs(a.quick)
     names = list(inputs) if not a.kernels else a.kernels.split(",")
     unknown = set(names) - set(inputs)
@@ -200,7 +195,7 @@ def main():
         best = {b: math.inf for b in fns}
         for _ in range(repeats):
             for b, f in fns.items():
-                best[b] = min(best[b], one_repeat(f, args))
+                best[b] = min(best[b], best_time(f, args, 1))
         rows.append((name, best, cells))
         print(f"  {name}: " + ", ".join(f"{b} {t * 1e3:.3f} ms" for b, t in best.items()), file=sys.stderr, flush=True)
 
