@@ -157,7 +157,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         switch (bid) {
         case BI_NP_ABS: case BI_NP_ABSOLUTE:
             if (xt[0] == ty_complex128)
-                return cg_call_f64_2(L, "hypot", LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
+                return cg_complex_abs(L, LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
             if (ct == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", v);
             if (ct == ty_int64) {
                 LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), "");

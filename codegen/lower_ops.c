@@ -202,16 +202,118 @@ static LLVMValueRef complex_rt(Lower *L, const char *name, LLVMValueRef a, LLVMV
     return rt_status_call(L, name, L->c128, pt, args, 4);
 }
 
+/* a / b as NumPy's complex loop divides (Smith's method with a reciprocal; a zero b gives inf or
+ * nan, never ZeroDivisionError): bit-equal to NumPy, and branch-free so array loops vectorise.
+ * With p the part of b larger in magnitude and q the other, rat = q/p, scl = 1/(p + q*rat);
+ * |re b| >= |im b|: ((ar + ai*rat)*scl, (ai - ar*rat)*scl), else ((ai + ar*rat)*scl,
+ * -(ar - ai*rat)*scl), the same sums with the parts of a swapped. */
+static LLVMValueRef complex_div_numpy(Lower *L, LLVMValueRef ar, LLVMValueRef ai, LLVMValueRef br, LLVMValueRef bi) {
+    LLVMValueRef abr = cg_intrinsic1(L, "llvm.fabs.f64", br), abi = cg_intrinsic1(L, "llvm.fabs.f64", bi);
+    LLVMValueRef real_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abr, abi, "");
+    LLVMValueRef p = LLVMBuildSelect(L->b, real_big, br, bi, ""), q = LLVMBuildSelect(L->b, real_big, bi, br, "");
+    LLVMValueRef u = LLVMBuildSelect(L->b, real_big, ar, ai, ""), v = LLVMBuildSelect(L->b, real_big, ai, ar, "");
+    LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
+    LLVMValueRef scl = LLVMBuildFDiv(L->b, f64c(L, 1), LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), ""), "");
+    LLVMValueRef re = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, u, LLVMBuildFMul(L->b, v, rat, ""), ""), scl, "");
+    LLVMValueRef im = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, v, LLVMBuildFMul(L->b, u, rat, ""), ""), scl, "");
+    im = LLVMBuildSelect(L->b, real_big, im, LLVMBuildFNeg(L->b, im, ""), "");
+    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, abr, f64c(L, 0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, abi, f64c(L, 0), ""), "");
+    re = LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, ar, abr, ""), re, "");
+    im = LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, ai, abr, ""), im, "");
+    return mk_complex(L, re, im);
+}
+
+/* |re + im j| as NumPy's np.abs: no overflow or underflow in between (parts scaled by a power of
+ * two when the larger is beyond 2**+-500), inf when either part is infinite (even with a NaN),
+ * within 1 ulp of the exact value; branch-free so array loops vectorise (libm's hypot does not). */
+LLVMValueRef cg_complex_abs(Lower *L, LLVMValueRef re, LLVMValueRef im) {
+    LLVMValueRef ax = cg_intrinsic1(L, "llvm.fabs.f64", re), ay = cg_intrinsic1(L, "llvm.fabs.f64", im);
+    LLVMValueRef hi = cg_call_f64_2(L, "llvm.maxnum.f64", ax, ay);
+    LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGT, hi, f64c(L, 0x1p500), "");
+    LLVMValueRef small = LLVMBuildFCmp(L->b, LLVMRealOLT, hi, f64c(L, 0x1p-500), "");
+    LLVMValueRef s = LLVMBuildSelect(L->b, big, f64c(L, 0x1p-600), LLVMBuildSelect(L->b, small, f64c(L, 0x1p600), f64c(L, 1), ""), "");
+    LLVMValueRef unscale = LLVMBuildSelect(L->b, big, f64c(L, 0x1p600), LLVMBuildSelect(L->b, small, f64c(L, 0x1p-600), f64c(L, 1), ""), "");
+    LLVMValueRef xs = LLVMBuildFMul(L->b, ax, s, ""), ys = LLVMBuildFMul(L->b, ay, s, "");
+    LLVMTypeRef t3[3] = {L->f64, L->f64, L->f64};
+    LLVMValueRef fa[3] = {xs, xs, LLVMBuildFMul(L->b, ys, ys, "")};
+    LLVMValueRef r = cg_intrinsic1(L, "llvm.sqrt.f64", cg_call(L, "llvm.fma.f64", L->f64, t3, fa, 3));
+    r = LLVMBuildFMul(L->b, r, unscale, "");
+    LLVMValueRef inf = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, f64c(L, INFINITY), ""),
+                                   LLVMBuildFCmp(L->b, LLVMRealOEQ, ay, f64c(L, INFINITY), ""), "");
+    return LLVMBuildSelect(L->b, inf, f64c(L, INFINITY), r, "");
+}
+
+static LLVMValueRef cmul(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef ar = re_(L, a), ai = im_(L, a), br = re_(L, b), bi = im_(L, b);
+    return mk_complex(L, LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, ar, br, ""), LLVMBuildFMul(L->b, ai, bi, ""), ""),
+                      LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, bi, ""), LLVMBuildFMul(L->b, ai, br, ""), ""));
+}
+
+/* The integer n when b is a constant complex n + 0j with |n| < 100, as NumPy's power loop tests
+ * for its repeated-multiplication path. */
+static bool small_int_power(LLVMValueRef b, int *n) {
+    if (!LLVMIsAConstant(b)) return false;
+    LLVMValueRef re = LLVMGetAggregateElement(b, 0), im = LLVMGetAggregateElement(b, 1);
+    if (!re || !im || !LLVMIsAConstantFP(re) || !LLVMIsAConstantFP(im)) return false;
+    LLVMBool lossy;
+    double r = LLVMConstRealGetDouble(re, &lossy), i = LLVMConstRealGetDouble(im, &lossy);
+    if (i != 0.0 || !(r > -100 && r < 100) || r != (double)(int)r) return false;
+    *n = (int)r;
+    return true;
+}
+
+/* a ** n for a constant integer n (|n| < 100) in array code, as NumPy's complex power: n == 2 and
+ * n == -1 are NumPy's square (the real part through one fma, as its vector loop) and reciprocal,
+ * otherwise repeated squaring unrolled here, a negative n the quotient 1 / that; 0j ** n is 0 for
+ * n > 0, nan+nanj for n < 0. */
+static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
+    if (n == 0) return mk_complex(L, f64c(L, 1), f64c(L, 0));
+    LLVMValueRef ar = re_(L, a), ai = im_(L, a), r;
+    int m = n < 0 ? -n : n;
+    if (n == -1) {   /* NumPy's reciprocal: with |im| <= |re|, r = im/re, d = re + im*r: (1/d, -r/d) */
+        LLVMValueRef re_big = LLVMBuildFCmp(L->b, LLVMRealOLE, cg_intrinsic1(L, "llvm.fabs.f64", ai), cg_intrinsic1(L, "llvm.fabs.f64", ar), "");
+        LLVMValueRef p = LLVMBuildSelect(L->b, re_big, ar, ai, ""), q = LLVMBuildSelect(L->b, re_big, ai, ar, "");
+        LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
+        LLVMValueRef d = LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), "");
+        LLVMValueRef one = LLVMBuildFDiv(L->b, f64c(L, 1), d, ""), rd = LLVMBuildFDiv(L->b, rat, d, "");
+        return mk_complex(L, LLVMBuildSelect(L->b, re_big, one, rd, ""),
+                          LLVMBuildFNeg(L->b, LLVMBuildSelect(L->b, re_big, rd, one, ""), ""));
+    }
+    if (n == 2) {
+        LLVMTypeRef t3[3] = {L->f64, L->f64, L->f64};
+        LLVMValueRef fa[3] = {ar, ar, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, ai, ai, ""), "")};
+        r = mk_complex(L, cg_call(L, "llvm.fma.f64", L->f64, t3, fa, 3),
+                       LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, ai, ""), LLVMBuildFMul(L->b, ai, ar, ""), ""));
+    } else {
+        LLVMValueRef p = a;
+        r = NULL;
+        for (int mask = 1; mask <= m; mask <<= 1) {
+            if (m & mask) r = r ? cmul(L, r, p) : p;
+            if ((mask << 1) <= m) p = cmul(L, p, p);
+        }
+    }
+    if (n < 0) r = complex_div_numpy(L, f64c(L, 1), f64c(L, 0), re_(L, r), im_(L, r));
+    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, ar, f64c(L, 0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, ai, f64c(L, 0), ""), "");
+    LLVMValueRef z = f64c(L, n > 0 ? 0.0 : NAN);
+    return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
+}
+
 static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef ar = re_(L, a), ai = im_(L, a), br = re_(L, b), bi = im_(L, b);
     switch (op) {
     case IRB_ADD: return mk_complex(L, LLVMBuildFAdd(L->b, ar, br, ""), LLVMBuildFAdd(L->b, ai, bi, ""));
     case IRB_SUB: return mk_complex(L, LLVMBuildFSub(L->b, ar, br, ""), LLVMBuildFSub(L->b, ai, bi, ""));
-    case IRB_MUL:
-        return mk_complex(L, LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, ar, br, ""), LLVMBuildFMul(L->b, ai, bi, ""), ""),
-                          LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, bi, ""), LLVMBuildFMul(L->b, ai, br, ""), ""));
-    case IRB_TRUEDIV: return complex_rt(L, "ember_rt_cdiv", a, b);
-    case IRB_POW: return complex_rt(L, "ember_rt_cpow", a, b);
+    case IRB_MUL: return cmul(L, a, b);
+    case IRB_TRUEDIV:
+        if (L->numpy_sem) return complex_div_numpy(L, ar, ai, br, bi);
+        return complex_rt(L, "ember_rt_cdiv", a, b);
+    case IRB_POW: {
+        int n;
+        if (L->numpy_sem && small_int_power(b, &n)) return complex_pow_int(L, a, n);
+        return complex_rt(L, "ember_rt_cpow", a, b);
+    }
     }
     return NULL;
 }

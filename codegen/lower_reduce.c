@@ -20,6 +20,7 @@
 typedef struct Lane {
     LLVMValueRef base, n, stride;
     int dt;
+    bool sequential;   /* float sums in index order: NumPy adds such a lane (not its memory's fastest axis) row by row */
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
@@ -43,8 +44,56 @@ LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t) {
     return LLVMConstInt(cg_type(L, t), 1, 0);
 }
 
+typedef struct LaneElem {
+    Lane *ln;
+    const Type *ct;
+    LLVMValueRef mean;   /* lane_sqdev: the mean to subtract, else NULL */
+} LaneElem;
+
+/* element i of a lane as ct; with a mean, (x - mean)**2 */
+static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
+    LaneElem *E = env;
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, E->ln->dt, lane_ptr(L, E->ln, i)), ty_scalar_of(E->ln->dt), E->ct);
+    if (!E->mean) return x;
+    LLVMValueRef d = LLVMBuildFSub(L->b, x, E->mean, "");
+    return LLVMBuildFMul(L->b, d, d, "");
+}
+
+/* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c). A lane of adjacent
+ * elements gets its own copy of the code with the stride a constant, so its groups of 8 are
+ * vector loads. */
+static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueRef mean) {
+    LLVMTypeRef t = cg_type(L, ct);
+    LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);
+    LaneElem E = {ln, ct, mean};
+    if (LLVMIsAConstant(ln->stride)) return cg_pairwise_sum(L, t, ln->n, lane_elem, &E);
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.join");
+    LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, esz, ""), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    Lane c = *ln;
+    c.stride = esz;
+    LaneElem U = {&c, ct, mean};
+    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &U), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &E), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, t, res, "");
+}
+
+/* Whether a float sum over ln follows NumPy's pairwise order (it does unless NumPy would add
+ * the lane's elements one row at a time: a lane across the slow axis) */
+static bool lane_is_pairwise(const Lane *ln, const Type *ct) {
+    return !ln->sequential && ct == ty_float64;
+}
+
 /* sum or product of a lane, in type ct */
 static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
+    if (op == IRB_ADD && lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, NULL);
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -229,6 +278,7 @@ static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
 static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     bool cplx = ty_dtypes[ln->dt].kind == 'c';
     const Type *ct = cplx ? ty_complex128 : ty_float64;
+    if (lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, mean);
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -436,13 +486,15 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
     }
 }
 
-/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy. */
-static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a) {
+/* A lane over every element of a in C order: a itself when C-contiguous or 1-d, else a copy.
+ * any_order: the reduction does not depend on the elements' order beyond rounding (not argmin,
+ * argmax, a cumulative one): an F-contiguous a is its memory in order, as NumPy reads it. */
+static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a, bool any_order) {
     Lane ln = {.dt = at->dtype};
-    if (at->ndim == 1) {
+    if (at->ndim == 1 || (any_order && at->layout == 'F')) {
         ln.base = cg_arr_data(L, a);
-        ln.n = cg_arr_shape(L, a, 0);
-        ln.stride = cg_arr_stride(L, at, a, 0);
+        ln.n = cg_array_size(L, at, a);
+        ln.stride = at->ndim == 1 ? cg_arr_stride(L, at, a, 0) : i64c(L, ty_dtypes[at->dtype].size);
         return ln;
     }
     if (at->layout != 'C') {
@@ -484,8 +536,10 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
         ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[j], cg_arr_stride(L, A->rt, A->out, A->cum ? k : j), ""), "");
         j++;
     }
+    /* NumPy sums along the axis its memory runs fastest in pairwise, along any other row by row */
+    bool fastest = A->at->ndim == 1 || A->axis == (A->at->layout == 'F' ? 0 : A->at->ndim - 1);
     Lane ln = {.base = cg_gep8(L, cg_arr_data(L, A->a), off), .n = cg_arr_shape(L, A->a, A->axis),
-               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype};
+               .stride = cg_arr_stride(L, A->at, A->a, A->axis), .dt = A->at->dtype, .sequential = !fastest};
     LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
     if (!A->cum) {
         LLVMValueRef v = reduce_lane(L, A->bid, &ln, A->rdt, A->ddof);
@@ -650,7 +704,7 @@ static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *
     const Type *rt = ty_array(rdt, p >= 0 ? nd : 1, 'C', false);
     if (p < 0 || nd == 1) {   /* over the flattened array */
         if (p >= 0) checked_axis(L, cg_cast(L, args[p], types[p], ty_int64), 1);
-        Lane ln = whole_lane(L, at, a);
+        Lane ln = whole_lane(L, at, a, false);
         LLVMValueRef out = cg_alloc_array(L, rt, &ln.n);
         const Type *ft = ty_array(at->dtype, 1, 'A', false);
         LLVMValueRef flat = cg_make_array(L, ft, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ln.base, &ln.n, &ln.stride);
@@ -810,6 +864,84 @@ static LLVMValueRef reduce_folded(Lower *L, int bid, const Type *pt, LLVMValueRe
     return F.r;
 }
 
+/* ---- sums along a slow axis, row by row ------------------------------------------------------ *
+ * np.sum(a, axis=k) (mean, var, std too) where k is not the axis a's memory runs fastest in:
+ * instead of one strided lane per result element, walk a in its memory order and add each
+ * element into its result (r[i, l] += a[i, j, l] for every j in order). Each result still adds
+ * its elements in index order from 0, so the values are the lane-by-lane ones, which are NumPy's
+ * (it adds such an axis row by row too); the loop reads a once, contiguously, and vectorises
+ * across the result. var and std: a second walk adds the squared deviations from the means. */
+typedef struct RowsEnv {
+    const Type *at, *rt;
+    LLVMValueRef a, r, mean;   /* mean: the means (var, std's second walk), else NULL */
+    int axis;
+} RowsEnv;
+
+static void rows_zero(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMBuildStore(L->b, f64c(L, 0), cg_elem_ptr(L, R->rt, R->r, idx));
+}
+
+static void rows_add(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef oidx[64];
+    int j = 0;
+    for (int k = 0; k < R->at->ndim; k++)
+        if (k != R->axis) oidx[j++] = idx[k];
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, R->at->dtype, cg_elem_ptr(L, R->at, R->a, idx)), ty_scalar_of(R->at->dtype), ty_float64);
+    if (R->mean) {
+        LLVMValueRef d = LLVMBuildFSub(L->b, x, LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, R->rt, R->mean, oidx), ""), "");
+        x = LLVMBuildFMul(L->b, d, d, "");
+    }
+    LLVMValueRef o = cg_elem_ptr(L, R->rt, R->r, oidx);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, o, ""), x, ""), o);
+}
+
+typedef struct RowsFinish {
+    RowsEnv *R;
+    LLVMValueRef n, ddof, ss;   /* ss: the squared deviations (var, std), else NULL */
+    bool is_std;
+} RowsFinish;
+
+static void rows_finish(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsFinish *F = env;
+    LLVMValueRef o = cg_elem_ptr(L, F->R->rt, F->R->r, idx);
+    LLVMValueRef v = F->ss ? var_of(L, LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, F->R->rt, F->ss, idx), ""), F->n, F->is_std, F->ddof)
+                           : mean_of(L, LLVMBuildLoad2(L->b, L->f64, o, ""), F->n, ty_float64);
+    LLVMBuildStore(L->b, v, o);
+}
+
+/* Whether reduction bid of a along axis runs row by row: a float64 result of a sum, mean, var or
+ * std of a real array, along an axis of a C (or any-layout) array other than its last. */
+static bool by_rows(int bid, const Type *at, int axis, int rdt) {
+    if (at->ndim < 2 || at->layout == 'F' || axis < 0 || axis == at->ndim - 1 || ty_dtypes[at->dtype].kind == 'c') return false;
+    if (ty_dtypes[rdt].kind != 'f' || ty_dtypes[rdt].size != 8) return false;   /* the result array holds doubles */
+    if (bid == BI_NP_VAR || bid == BI_NP_STD) return true;
+    return (bid == BI_NP_SUM || bid == BI_NP_MEAN) && lane_result_type(bid, at->dtype, rdt) == ty_float64;
+}
+
+/* r (float64, C order, the kept shape oshape) = reduction bid of a along axis, row by row. */
+static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
+                        LLVMValueRef *oshape, LLVMValueRef ddof) {
+    int nd = at->ndim;
+    LLVMValueRef shape[64];
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    RowsEnv R = {.at = at, .rt = rt, .a = a, .r = r, .axis = axis};
+    cg_loop_nest(L, nd - 1, oshape, rows_zero, &R);
+    cg_loop_nest(L, nd, shape, rows_add, &R);
+    if (bid == BI_NP_SUM) return;
+    RowsFinish F = {.R = &R, .n = shape[axis], .ddof = ddof, .is_std = bid == BI_NP_STD};
+    if (bid != BI_NP_MEAN) {   /* r holds the sums: make them means, then add the squared deviations into ss */
+        cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
+        RowsEnv S = {.at = at, .rt = rt, .a = a, .r = cg_alloc_array(L, rt, oshape), .mean = r, .axis = axis};
+        cg_loop_nest(L, nd - 1, oshape, rows_zero, &S);
+        cg_loop_nest(L, nd, shape, rows_add, &S);
+        F.ss = S.r;
+    }
+    cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
+    if (F.ss) cg_decref(L, F.ss, rt);
+}
+
 /* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
  * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
@@ -817,7 +949,7 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     int nd = at->ndim, nkeep = nd - nred;
     LLVMValueRef r;
     if (nkeep == 0) {   /* every element: one lane */
-        Lane ln = whole_lane(L, at, a);
+        Lane ln = whole_lane(L, at, a, bid != BI_NP_ARGMIN && bid != BI_NP_ARGMAX && !ti_is_ufunc(bid));
         bool par = L->fn->parallel && !ti_is_ufunc(bid);
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
         *rtp = lane_result_type(bid, at->dtype, rdt);
@@ -844,6 +976,10 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
     *rtp = ty_array(rdt, nkeep, 'C', false);
     r = cg_alloc_array(L, *rtp, oshape);
+    if (by_rows(bid, at, axis, rdt)) {
+        reduce_rows(L, bid, at, a, axis, *rtp, r, oshape, ddof);
+        return r;
+    }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
     cg_loop_nest(L, nkeep, oshape, axis_body, &A);
     return r;

@@ -1,0 +1,222 @@
+"""NumPy's own results for NumPy-style code: float sums in NumPy's pairwise order (np.sum, a.sum(),
+np.mean, np.var, np.std: bit-equal on contiguous data, strided 1-d data and along the fastest
+axis), reductions along a slow axis row by row (bit-equal), complex abs (within 2 ulp of NumPy),
+complex division and small integer powers in array code (bit-equal), a masked update loop.
+Python-level sum() and explicit loops keep their sequential order."""
+
+import math
+
+import numpy as np
+import pytest
+
+import ember
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
+
+# lengths around the pairwise leaf (8 partial sums, blocks of 128) and its halving
+LENGTHS = [0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 255, 256, 257, 1000, 1023, 1025, 4097, 100_003]
+ULP2 = 4.5e-16   # two units in the last place of a double, relative
+
+
+def same(got, want):
+    """Bit-equal values, NaN equal to NaN, same dtype and shape."""
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=True), (got, want)
+
+
+def values(n, seed=0):
+    """Doubles spread over six decades, so that the summation order shows in the last bits."""
+    rng = np.random.default_rng(seed + n)
+    return rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)
+
+
+@ember.njit
+def sums(x):
+    return np.sum(x), x.sum(), np.mean(x), np.var(x), np.std(x), x.var(ddof=1)
+
+
+def sums_numpy(x):
+    with np.errstate(all="ignore"):
+        return np.sum(x), x.sum(), np.mean(x), np.var(x), np.std(x), x.var(ddof=1)
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_whole_sum_is_numpys(n):
+    x = values(n)
+    for view in (x, x[::3], x[::-1], x[1::2]):
+        with np.errstate(all="ignore"):
+            got = sums(view)
+        for g, w in zip(got, sums_numpy(view)):
+            same(g, w)
+
+
+def test_whole_sum_of_2d_layouts():
+    x = values(37 * 129).reshape(37, 129)
+    for view in (x, np.asfortranarray(x), x.T, np.ones((0, 5)), x[:1, :1]):
+        for g, w in zip(sums(view), sums_numpy(view)):
+            same(g, w)
+    # a view that is not contiguous is summed in another order than NumPy's row-by-row one
+    got = sums(x[:, ::2])
+    for g, w in zip(got, sums_numpy(x[:, ::2])):
+        assert math.isclose(g, w, rel_tol=1e-12)
+
+
+@ember.njit
+def along(x):
+    return (np.sum(x, axis=0), np.sum(x, axis=1), np.sum(x, axis=-1), x.mean(axis=0), x.mean(axis=1),
+            x.var(axis=0), x.std(axis=1), np.std(x, axis=0, ddof=1), x.mean(axis=0, keepdims=True))
+
+
+def along_numpy(x):
+    with np.errstate(all="ignore"):
+        return (np.sum(x, axis=0), np.sum(x, axis=1), np.sum(x, axis=-1), x.mean(axis=0), x.mean(axis=1),
+                x.var(axis=0), x.std(axis=1), np.std(x, axis=0, ddof=1), x.mean(axis=0, keepdims=True))
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (3, 129), (129, 3), (1, 1), (0, 4), (4, 0), (9, 257)])
+def test_axis_sums_are_numpys(shape):
+    x = values(shape[0] * shape[1]).reshape(shape)
+    for view in (x, np.asfortranarray(x), x[::2], x[:, ::-1]):
+        with np.errstate(all="ignore"):
+            got = along(view)
+        for g, w in zip(got, along_numpy(view)):
+            same(g, w)
+
+
+@ember.njit
+def along3(x, ax):
+    return np.sum(x, axis=0), np.sum(x, axis=1), np.sum(x, axis=2), x.mean(axis=1), x.var(axis=0), np.sum(x, axis=ax)
+
+
+def test_axis_sums_3d():
+    x = values(5 * 6 * 131).reshape(5, 6, 131)
+    for view in (x, x[:, ::2, 1:]):
+        got = along3(view, -2)
+        want = (np.sum(view, axis=0), np.sum(view, axis=1), np.sum(view, axis=2), view.mean(axis=1), view.var(axis=0),
+                np.sum(view, axis=-2))
+        for g, w in zip(got, want):
+            same(g, w)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint8", "bool"])
+def test_integer_sums_exact(dtype):
+    x = (values(300) * 3).astype(dtype).reshape(20, 15)
+    f = ember.njit(lambda a: (np.sum(a), np.sum(a, axis=0), np.sum(a, axis=1), a.mean(axis=0)))
+    for g, w in zip(f(x), (np.sum(x), np.sum(x, axis=0), np.sum(x, axis=1), x.mean(axis=0))):
+        assert np.array_equal(g, w)   # values (a uint8 sum is int64 here, uint64 in NumPy)
+
+
+def test_float32_and_complex_sums_close():
+    # float32 is summed in float64 here (NumPy sums in float32), complex in index order
+    x = values(1000).astype(np.float32).reshape(10, 100)
+    f = ember.njit(lambda a: (np.sum(a), np.sum(a, axis=0), a.mean(axis=1)))
+    for g, w in zip(f(x), (np.sum(x), np.sum(x, axis=0), x.mean(axis=1))):
+        assert np.allclose(g, w, rtol=1e-5, atol=1e-3)
+    z = values(1001) + 1j * values(1001, 1)
+    g = ember.njit(lambda a: (np.sum(a), a.mean()))(z)
+    assert np.allclose(g, (np.sum(z), z.mean()), rtol=1e-12)
+
+
+def test_parallel_sum_close():
+    f = ember.njit(parallel=True)(lambda a: (np.sum(a), a.mean(), a.var()))
+    for n in (0, 5, 1000, 300_001):
+        x = values(n)
+        with np.errstate(all="ignore"):
+            got, want = f(x), (np.sum(x), x.mean(), x.var())
+        for g, w in zip(got, want):
+            assert (math.isnan(g) and math.isnan(w)) or math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-9)
+
+
+@ember.njit
+def python_sums(x):
+    s = 0.0
+    for v in x:
+        s += v
+    return s, sum(x)
+
+
+def test_python_sum_and_loops_stay_sequential():
+    for n in (9, 129, 1025):
+        x = values(n)
+        seq = 0.0
+        for v in x.tolist():
+            seq += v
+        assert python_sums(x) == (seq, seq)
+
+
+@ember.njit
+def cabs(z):
+    return np.abs(z), np.absolute(z)
+
+
+def test_complex_abs_within_two_ulp():
+    rng = np.random.default_rng(3)
+    n = 20_000
+    z = rng.standard_normal(n) * 10.0 ** rng.uniform(-300, 300, n) + 1j * rng.standard_normal(n) * 10.0 ** rng.uniform(-300, 300, n)
+    got, got2 = cabs(z)
+    want = np.abs(z)
+    same(got, got2)
+    assert np.all(np.abs(got - want) <= ULP2 * want)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1e-310, 1.7e308, 1.0, -3.0])
+    e = np.array([complex(a, b) for a in special for b in special])
+    got, _ = cabs(e)
+    want = np.abs(e)
+    exact = np.isinf(want) | np.isnan(want) | (want == 0)
+    same(got[exact], want[exact])
+    assert np.all(np.abs(got[~exact] - want[~exact]) <= ULP2 * want[~exact])
+    assert cabs(np.zeros(0, np.complex128))[0].shape == (0,)
+
+
+@ember.njit
+def cdiv(a, b):
+    return a / b, np.divide(a, b)
+
+
+def test_complex_division_is_numpys():
+    rng = np.random.default_rng(4)
+    n = 5000
+    a = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    b = rng.standard_normal(n) * 10.0 ** rng.uniform(-5, 5, n) + 1j * rng.standard_normal(n)
+    b[:100] = b[:100].real
+    special = np.array([0.0, -0.0, np.inf, np.nan, 1e-310, 2.0])
+    e = np.array([complex(x, y) for x in special for y in special])
+    for x, y in ((a, b), (np.repeat(e, e.size), np.tile(e, e.size))):
+        with np.errstate(all="ignore"):
+            got, got2 = cdiv(x, y)
+            want = x / y
+        same(got, want)
+        same(got2, want)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 10, 99, -1, -2, -3])
+def test_complex_integer_power_is_numpys(n):
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+    z[:3] = [0j, complex(-0.0, 0.0), complex(1.5, -0.0)]
+    f = ember.njit(eval(f"lambda a: a ** {n}"))
+    with np.errstate(all="ignore"):
+        got, want = f(z), z ** n
+    if n == 2:   # NumPy's square: its vector loop rounds the real part once (fma), as here
+        assert np.allclose(got, want, rtol=ULP2, atol=0)
+    else:
+        same(got, want)
+
+
+def julia_cubic(z, c, iters):
+    # a masked update repeated in a loop: only the points still bounded move
+    steps = np.zeros(z.shape, np.int64)
+    for _ in range(iters):
+        alive = np.abs(z) < 4.0
+        z[alive] = z[alive] ** 3 + c
+        steps[alive] += 1
+    return steps, z
+
+
+def test_masked_update_loop():
+    re, im = np.meshgrid(np.linspace(-1.5, 1.5, 41), np.linspace(-1.2, 1.2, 31))
+    z = (re + 1j * im).ravel()
+    got = ember.njit(julia_cubic)(z.copy(), 0.4 + 0.1j, 12)
+    with np.errstate(all="ignore"):
+        want = julia_cubic(z.copy(), 0.4 + 0.1j, 12)
+    same(got[0], want[0])
+    same(got[1], want[1])
