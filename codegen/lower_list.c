@@ -419,17 +419,24 @@ static void reverse_in_place(Lower *L, const Type *e, LLVMValueRef l) {
 }
 
 /* The comparison ember_rt_list_sort orders elements of type e by: i1 ember.<less|greater>.<e>(ptr a,
- * ptr b), a < b (or a > b: reverse=True, still stable), made on first use. */
+ * ptr b), a < b (or a > b: reverse=True, still stable), made on first use; the runtime's own for
+ * strings. */
 static LLVMValueRef compare_fn(Lower *L, const Type *e, bool greater) {
+    if (e == ty_str) {
+        const char *fn = greater ? "ember_rt_str_greater" : "ember_rt_str_less";
+        LLVMValueRef f = LLVMGetNamedFunction(L->m, fn);
+        LLVMTypeRef pt[2] = {L->ptr, L->ptr};
+        return f ? f : LLVMAddFunction(L->m, fn, LLVMFunctionType(L->i32, pt, 2, 0));
+    }
     const char *name = ctx_printf(L->ctx, "ember.%s.%s", greater ? "greater" : "less", e->name);
     LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
     if (f) return f;
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
     Outer o;
-    f = enter_helper(L, name, LLVMFunctionType(L->i1, pt, 2, 0), &o);
+    f = enter_helper(L, name, LLVMFunctionType(L->i32, pt, 2, 0), &o);   /* (i32: C reads the whole register) */
     LLVMTypeRef et = cg_type(L, e);
     LLVMValueRef a = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 0), ""), b = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 1), "");
-    LLVMBuildRet(L->b, cg_cmp_any(L, greater ? IRC_GT : IRC_LT, a, e, b, e));
+    LLVMBuildRet(L->b, LLVMBuildZExt(L->b, cg_cmp_any(L, greater ? IRC_GT : IRC_LT, a, e, b, e), L->i32, ""));
     leave_helper(L, &o);
     return f;
 }

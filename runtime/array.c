@@ -404,11 +404,11 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is a %s, %s pass an array over its memory, np.frombuffer(%s, dtype=...)", Py_TYPE(v)->tp_name,
                  ns, name);
     else if (PyList_Check(v))
-        snprintf(buf, len, PyList_GET_SIZE(v) ? "is a list of %s items, %s a list argument holds numbers, tuples, arrays or "
-                 "lists, its type taken from its first item" : "is an empty list, %s%s its element type cannot be known; "
+        snprintf(buf, len, PyList_GET_SIZE(v) ? "is a list of %s items, %s a list argument holds numbers, strings, tuples, "
+                 "arrays or lists, its type taken from its first item" : "is an empty list, %s%s its element type cannot be known; "
                  "make the list inside the function, or pass a non-empty one", PyList_GET_SIZE(v) ? Py_TYPE(PyList_GET_ITEM(v, 0))->tp_name : "", ns);
     else if (PyDict_Check(v))
-        snprintf(buf, len, "is a dict, %s a dict argument maps numbers or tuples of numbers to values of one type, "
+        snprintf(buf, len, "is a dict, %s a dict argument maps numbers, strings or tuples of these to values of one type, "
                  "taken from its first item (an empty dict has none)", ns);
     else if (PyAnySet_Check(v) && PySet_GET_SIZE(v) == 0)
         snprintf(buf, len, "is an empty %s, %s its item type cannot be known; make the set inside the function",

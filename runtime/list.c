@@ -68,15 +68,20 @@ void rt_list_decref(const Type *t, RtBlock *l) {
 /* Stable merge sort of the list's elements (of size bytes) by less(a, b), for elements that do
  * not sort as plain numbers (strings, tuples): generated code hands over its comparison
  * (codegen/lower_list.c). Runs of up to 8 by insertion; merging prefers the left run. */
-typedef bool (*RtLess)(const void *a, const void *b);
+typedef int32_t (*RtLess)(const void *a, const void *b);   /* nonzero: a before b */
+
+static inline void move(char *to, const char *from, int64_t size) {
+    if (size == 8) memcpy(to, from, 8);   /* (pointers, numbers: one load and store, not a call) */
+    else memcpy(to, from, (size_t)size);
+}
 
 static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less) {
     if (n <= 8) {
         for (int64_t i = 1; i < n; i++) {
-            memcpy(buf, a + i * size, (size_t)size);
+            move(buf, a + i * size, size);
             int64_t j = i;
-            for (; j > 0 && less(buf, a + (j - 1) * size); j--) memcpy(a + j * size, a + (j - 1) * size, (size_t)size);
-            memcpy(a + j * size, buf, (size_t)size);
+            for (; j > 0 && less(buf, a + (j - 1) * size); j--) move(a + j * size, a + (j - 1) * size, size);
+            move(a + j * size, buf, size);
         }
         return;
     }
@@ -87,8 +92,8 @@ static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less)
     memcpy(buf, a, (size_t)(h * size));
     int64_t i = 0, j = h, k = 0;
     while (i < h && j < n) {
-        if (less(a + j * size, buf + i * size)) memcpy(a + k++ * size, a + j++ * size, (size_t)size);
-        else memcpy(a + k++ * size, buf + i++ * size, (size_t)size);
+        if (less(a + j * size, buf + i * size)) move(a + k++ * size, a + j++ * size, size);
+        else move(a + k++ * size, buf + i++ * size, size);
     }
     memcpy(a + k * size, buf + i * size, (size_t)((h - i) * size));
 }

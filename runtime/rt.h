@@ -113,6 +113,8 @@ RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python e
 int64_t ember_rt_str_hash(RtStr *s);
 bool ember_rt_str_eq(RtStr *a, RtStr *b);
 int32_t ember_rt_str_cmp(RtStr *a, RtStr *b);
+int32_t ember_rt_str_less(const void *a, const void *b);      /* *a < *b of RtStr pointers (sorting) */
+int32_t ember_rt_str_greater(const void *a, const void *b);
 bool ember_rt_str_contains_cp(RtStr *s, uint32_t c);
 RtStr *ember_rt_str_repr(RtStr *s);
 extern const RtSymbol rt_str_symbols[];
@@ -137,7 +139,7 @@ void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_
 /* list.c: lists (types.h: TY_LIST) */
 typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
 RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
-int32_t ember_rt_list_sort(RtBlock *l, int64_t size, bool (*less)(const void *a, const void *b));   /* stable */
+int32_t ember_rt_list_sort(RtBlock *l, int64_t size, int32_t (*less)(const void *a, const void *b));   /* stable */
 int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
 void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
 void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */

@@ -163,6 +163,7 @@ bool ember_rt_str_eq(RtStr *a, RtStr *b) {
 int32_t ember_rt_str_cmp(RtStr *a, RtStr *b) {
     int64_t n = a->len < b->len ? a->len : b->len;
     if (a->kind == 1 && b->kind == 1) {
+        if (n && DATA(a)[0] != DATA(b)[0]) return DATA(a)[0] < DATA(b)[0] ? -1 : 1;   /* most orderings */
         int r = memcmp(DATA(a), DATA(b), (size_t)n);
         if (r) return r < 0 ? -1 : 1;
     } else {
@@ -595,6 +596,10 @@ RtStr *ember_rt_str_from_complex(double re, double im) {
 
 /* repr(s): quoted as CPython quotes (single quotes unless the text has ' and no "), with
  * \\, the quote, \t \n \r, other non-printable code points as \xhh, \uhhhh or \Uhhhhhhhh. */
+/* Orderings of two list items that are strings, for ember_rt_list_sort (list.c). */
+int32_t ember_rt_str_less(const void *a, const void *b) { return ember_rt_str_cmp(*(RtStr *const *)a, *(RtStr *const *)b) < 0; }
+int32_t ember_rt_str_greater(const void *a, const void *b) { return ember_rt_str_cmp(*(RtStr *const *)a, *(RtStr *const *)b) > 0; }
+
 RtStr *ember_rt_str_repr(RtStr *s) {
     bool sq = ember_rt_str_contains_cp(s, '\''), dq = ember_rt_str_contains_cp(s, '"');
     uint32_t quote = sq && !dq ? '"' : '\'';
@@ -1034,7 +1039,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_hash), SYM(str_eq), SYM(str_cmp), SYM(str_find), SYM(str_rfind), SYM(str_contains), SYM(str_count),
     SYM(str_startswith), SYM(str_concat), SYM(str_build), SYM(str_repeat), SYM(str_getitem), SYM(str_slice),
     SYM(str_replace), SYM(str_strip), SYM(str_lower), SYM(str_upper), SYM(str_is), SYM(str_zfill),
-    SYM(str_split), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
+    SYM(str_split), SYM(str_less), SYM(str_greater), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
     SYM(exc_str),

@@ -42,7 +42,7 @@ static bool is_dict(PyObject *o) { return dict_type && Py_IS_TYPE(o, dict_type);
  * and typed containers. */
 static bool holdable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t->kind == TY_ARRAY) return true;
+    if (ty_is_number(t) || t->kind == TY_ARRAY || t == ty_str) return true;
     if ((t->kind == TY_LIST || t->kind == TY_DICT) && t->typed) return ty_is_complete(t);
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)

@@ -610,3 +610,26 @@ def test_containers_free_their_blocks():
     row = d[0]
     del d
     assert row.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_str_items_in_typed_containers():
+    from ember import types
+    from ember.typed import Dict, List
+    xs = List()
+    xs.append("héllo")
+    xs.append("b")
+    d = Dict.empty(types.unicode_type, types.unicode_type)
+    d["a"] = "x"
+    d["é"] = "yy"
+
+    @njit
+    def grow(xs, d):
+        xs.append("c" + xs[0])
+        d["new"] = xs[-1]
+        return len(xs), d["a"]
+
+    assert grow(xs, d) == (3, "x")
+    assert list(xs) == ["héllo", "b", "chéllo"]
+    assert dict(d) == {"a": "x", "é": "yy", "new": "chéllo"}
+    with pytest.raises(TypeError):
+        xs.append(1.5)

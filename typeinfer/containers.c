@@ -176,7 +176,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
         const Type *x = a->elems[0], *y = b->elems[0];
         bool eq = in->imm == IRC_EQ || in->imm == IRC_NE;
         if (!x || !y || (ty_is_number(x) && ty_is_number(y) && (eq || (x != ty_complex128 && y != ty_complex128))) ||
-            (eq && ty_unify(x, y) && x->kind != TY_ARRAY))
+            (eq && ty_unify(x, y) && x->kind != TY_ARRAY && x->kind != TY_DICT && x->kind != TY_SET))
             return ty_bool;
         if ((x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x == ty_str && y == ty_str)) return ty_bool;
     }
