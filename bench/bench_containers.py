@@ -174,6 +174,16 @@ def typed_fill(List, float64, data):
     return len(tl)
 
 
+def best(f, args, repeat):
+    f(*args)
+    t = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        r = f(*args)
+        t.append(time.perf_counter() - t0)
+    return min(t), r
+
+
 def typed_main():
     """typed.List across the boundary and from Python, each backend with its own typed.List:
 

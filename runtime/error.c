@@ -387,15 +387,26 @@ RtStr *ember_rt_exc_repr(const RtExc *e) {
 /* print(*values, sep=sep, end=end, flush=flush) through Python's print, so the text is exactly
  * Python's and goes wherever sys.stdout goes (a notebook, a redirect). Takes the GIL: compiled
  * code may print from a nogil function or a prange thread. */
+/* Is s the one-character string c? */
+static bool is_char(const RtStr *s, uint32_t c) {
+    if (s->len != 1) return false;
+    const unsigned char *d = (const unsigned char *)(s + 1);
+    return s->kind == 1 ? d[0] == c : s->kind == 2 ? *(const uint16_t *)d == c : *(const uint32_t *)d == c;
+}
+
 int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtStr *end, bool flush) {
     PyGILState_STATE gil = PyGILState_Ensure();
     int k = 0;
     PyObject *values = unpack_values(&desc, words, &k, 0);
-    PyObject *builtins = values ? PyImport_ImportModule("builtins") : NULL;
-    PyObject *print = builtins ? PyObject_GetAttrString(builtins, "print") : NULL;
-    PyObject *kw = print ? Py_BuildValue("{s:N,s:N,s:O}", "sep", rt_box_str(sep), "end", rt_box_str(end), "flush",
-                                         flush ? Py_True : Py_False) : NULL;
-    PyObject *r = kw ? PyObject_Call(print, values, kw) : NULL;
+    /* builtins.print as it is now (a replaced print is called), with no keywords when they are
+     * the defaults: the common print(x, y) builds no dict and boxes no strings */
+    PyObject *print = values ? Py_XNewRef(PyDict_GetItemString(PyEval_GetBuiltins(), "print")) : NULL;
+    bool plain = !flush && is_char(sep, ' ') && is_char(end, '\n');
+    PyObject *kw = !print || plain ? NULL
+                 : Py_BuildValue("{s:N,s:N,s:O}", "sep", rt_box_str(sep), "end", rt_box_str(end), "flush",
+                                 flush ? Py_True : Py_False);
+    if (values && !print) PyErr_SetString(PyExc_RuntimeError, "builtins.print is gone");
+    PyObject *r = print && (kw || plain) ? PyObject_Call(print, values, kw) : NULL;
     int32_t status = 0;
     if (!r) {   /* as a compiled error: this thread's record names the class; the text is kept */
         static _Thread_local char text[256];
@@ -415,7 +426,6 @@ int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtSt
     Py_XDECREF(r);
     Py_XDECREF(kw);
     Py_XDECREF(print);
-    Py_XDECREF(builtins);
     Py_XDECREF(values);
     PyGILState_Release(gil);
     return status;
