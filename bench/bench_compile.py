@@ -67,7 +67,8 @@ def main():
         backends.append("numba")
     except ImportError:
         pass
-    env = dict(os.environ, EMBER_CACHE_DIR=os.devnull, NUMBA_CACHE_DIR=os.devnull)
+    env = dict(os.environ, EMBER_CACHE_DIR=os.devnull, NUMBA_CACHE_DIR=os.devnull,
+               OPENBLAS_NUM_THREADS="1")   # no BLAS threads spinning in the CPU figures
     got = {b: [] for b in backends}
     for _ in range(args.runs):   # interleaved: the machine's load hits both alike
         for b in backends:
