@@ -71,7 +71,8 @@ void rt_list_decref(const Type *t, RtBlock *l) {
 typedef int32_t (*RtLess)(const void *a, const void *b);   /* nonzero: a before b */
 
 static inline void move(char *to, const char *from, int64_t size) {
-    if (size == 8) memcpy(to, from, 8);   /* (pointers, numbers: one load and store, not a call) */
+    if (size == 8) memcpy(to, from, 8);   /* (pointers, numbers, keyed strings: loads and stores, not a call) */
+    else if (size == 16) memcpy(to, from, 16);
     else memcpy(to, from, (size_t)size);
 }
 
@@ -98,9 +99,58 @@ static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less)
     memcpy(a + k * size, buf + i * size, (size_t)((h - i) * size));
 }
 
+/* Strings sort by a key of their first characters, compared before the text: most comparisons
+ * then read two numbers side by side instead of following two pointers to the text (sorting 10^5
+ * words took twice CPython's time in ember_rt_str_cmp). The key orders as the strings do where
+ * it differs: the first 8 bytes of 1-byte strings (when all are), else the first 3 code points
+ * at 21 bits each, big-endian and zero-padded, so a string sorts before its extensions; equal
+ * keys fall back to the text. */
+typedef struct { uint64_t key; RtStr *s; } Keyed;
+
+static uint64_t str_key(const RtStr *s, bool bytes) {
+    const unsigned char *d = (const unsigned char *)(s + 1);
+    uint64_t k = 0;
+    int n = bytes ? 8 : 3;
+    for (int i = 0; i < n; i++) {
+        uint32_t c = i >= s->len ? 0 : s->kind == 1 ? d[i] : s->kind == 2 ? ((const uint16_t *)d)[i] : ((const uint32_t *)d)[i];
+        k = bytes ? k << 8 | c : k << 21 | c;
+    }
+    return k;
+}
+
+static int32_t keyed_less(const void *a, const void *b) {
+    const Keyed *x = a, *y = b;
+    return x->key != y->key ? x->key < y->key : ember_rt_str_cmp(x->s, y->s) < 0;
+}
+
+static int32_t keyed_greater(const void *a, const void *b) {
+    const Keyed *x = a, *y = b;
+    return x->key != y->key ? x->key > y->key : ember_rt_str_cmp(x->s, y->s) > 0;
+}
+
+static int32_t sort_strings(RtStr **items, int64_t n, bool descending) {
+    Keyed *k = malloc(sizeof(Keyed) * (size_t)n), *buf = malloc(sizeof(Keyed) * (size_t)(n / 2 + 8));
+    if (!k || !buf) {
+        free(k);
+        free(buf);
+        ember_rt_raise("builtins:MemoryError", "cannot sort the list");
+        return -1;
+    }
+    bool bytes = true;
+    for (int64_t i = 0; i < n && bytes; i++) bytes = items[i]->kind == 1;
+    for (int64_t i = 0; i < n; i++) k[i] = (Keyed){str_key(items[i], bytes), items[i]};
+    merge_sort((char *)k, (char *)buf, n, sizeof(Keyed), descending ? keyed_greater : keyed_less);
+    for (int64_t i = 0; i < n; i++) items[i] = k[i].s;
+    free(k);
+    free(buf);
+    return 0;
+}
+
 int32_t ember_rt_list_sort(RtBlock *l, int64_t size, RtLess less) {
     RtList *f = fields(l);
     if (f->len < 2) return 0;
+    if (less == ember_rt_str_less || less == ember_rt_str_greater)
+        return sort_strings((RtStr **)f->items, f->len, less == ember_rt_str_greater);
     char *buf = malloc((size_t)((f->len / 2 + 8) * size));
     if (!buf) {
         ember_rt_raise("builtins:MemoryError", "cannot sort the list");

@@ -248,3 +248,21 @@ def not_hashable(x):
 def test_unhashable_key_is_a_located_error():
     with pytest.raises(ember.errors.UnsupportedError, match="a dict key must be a number, a str or a tuple"):
         ember.njit(not_hashable)([1.0])
+
+
+def sort_words(words, flag):
+    a = sorted(words)
+    b = sorted(words, reverse=True)
+    c = list(words)
+    c.sort(reverse=flag)
+    return a, b, c
+
+
+@pytest.mark.parametrize("words", [
+    ["pear", "apple", "fig", "apple", "", "applesauce", "apples", "a\x00", "a", "b"],
+    ["zeta", "Ärger", "äpfel", "ä", "z", "日本", "日", "😀x", "😀", "abcdefghij", "abcdefghi", "abcdefgh"],
+    ["same"] * 5 + ["samf", "sam", "same\x00"],
+])
+@pytest.mark.parametrize("flag", [False, True])
+def test_sorting_strings_by_prefix_keys(words, flag):
+    check(sort_words, list(words), flag)
