@@ -366,18 +366,7 @@ RtStr *ember_rt_exc_repr(const RtExc *e) {
     PyObject *inst = make_instance(&e->e);
     PyObject *r = inst ? PyObject_Repr(inst) : NULL;
     if (r) s = rt_unbox_str(r);
-    if (!s) {
-        PyObject *t, *v, *tb;
-        PyErr_Fetch(&t, &v, &tb);
-        PyObject *text = v ? PyObject_Str(v) : NULL;
-        const char *msg = text ? PyUnicode_AsUTF8(text) : NULL;
-        PyErr_Clear();
-        rt_raise_str("builtins:RuntimeError", msg ? rt_str_from_utf8(msg) : NULL);
-        Py_XDECREF(text);
-        Py_XDECREF(t);
-        Py_XDECREF(v);
-        Py_XDECREF(tb);
-    }
+    if (!s) rt_raise_python_error();   /* what the class's __repr__ raised, as that object */
     Py_XDECREF(r);
     Py_XDECREF(inst);
     PyGILState_Release(gil);

@@ -81,7 +81,7 @@ static const char *class_list(PyTypeObject *tp) {
 }
 
 /* The pending Python exception becomes the record's (under the GIL), with its traceback. */
-static void raise_python_error(void) {
+void rt_raise_python_error(void) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -276,7 +276,7 @@ static int run(const char *desc, void *const *ins, void *out) {
 int32_t ember_rt_objmode(const char *desc, void *const *ins, void *out) {
     PyGILState_STATE g = PyGILState_Ensure();
     int rc = run(desc, ins, out);
-    if (rc) raise_python_error();
+    if (rc) rt_raise_python_error();
     PyGILState_Release(g);
     return rc;
 }

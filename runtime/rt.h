@@ -30,6 +30,7 @@ void ember_rt_exc_fetch(RtExc *out);           /* a handler takes the exception;
 int32_t ember_rt_exc_args(const RtExc *e, const char *want, uint64_t *out);   /* e.args as layout want */
 int32_t ember_rt_exc_match(const char *cls, const char *name);
 void ember_rt_traceback(const char *func, const char *file, int32_t line);
+void rt_raise_python_error(void);   /* the pending Python exception becomes the record's, as the object (objmode.c) */
 void rt_exc_class_seen(PyObject *cls);   /* a compile met exception class cls: findable while it lives */
 bool rt_exc_is(const char *cls, const char *name);   /* is class cls (either form) name or a subclass */
 void rt_error_save(RtExc *out);               /* take this thread's record (another thread raises it) */

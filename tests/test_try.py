@@ -745,3 +745,15 @@ def test_a_class_made_by_exec_reaches_python():
     with pytest.raises(ns["Made"]) as got:
         jit(ns["f"])(3)
     assert got.value.args == ("made", 3)
+
+
+class BadRepr(ValueError):
+    def __repr__(self):
+        raise KeyError("no repr")
+
+
+def test_a_repr_that_raises_raises_that_exception():
+    ns = {"BadRepr": BadRepr}
+    exec("def f(k):\n    try:\n        raise BadRepr(k)\n    except ValueError as e:\n        return repr(e)\n", ns)
+    with pytest.raises(KeyError, match="no repr"):
+        jit(ns["f"])(1)

@@ -421,3 +421,12 @@ def test_dropped_ufuncs_free_their_code():
 def shift_one(x, out):
     for i in range(x.shape[0]):
         out[i] = x[i] + 1
+
+
+def test_keyword_arguments_to_an_ember_ufunc_in_compiled_code_are_a_located_error():
+    def f(a, b):
+        return REL(a, b, out=np.empty(3))
+    if ON_NUMBA:
+        pytest.skip("ember's diagnostics")
+    with pytest.raises(errors.UnsupportedError, match="keyword arguments to .* are not supported in compiled code"):
+        njit(f)(np.ones(3), np.ones(3))

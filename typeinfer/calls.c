@@ -759,6 +759,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     case TY_CFUNC:
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
     case TY_HOOKED: {   /* the object names the Dispatcher for these argument types (@stencil, ember/_nplib.py) */
+        if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
+            return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
         PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);
         for (int i = 0; kwnames && i < in->nkw; i++) PyTuple_SET_ITEM(kwnames, i, PyUnicode_FromString(in->kwnames[i]));
         for (int i = 0; values && i < nargs; i++) {

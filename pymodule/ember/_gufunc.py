@@ -211,9 +211,7 @@ class Caller:
         self.scalar_ins = list(scalar_ins)   # per loop: which '()' inputs the kernel takes as scalars
         self.__qualname__ = kernel.py_func.__qualname__
 
-    def __ember_dispatcher__(self, values, parallel, kwnames=()):
-        if kwnames:   # typeinfer/calls.c passes the call's keyword names
-            raise TypeError("keyword arguments (%s) are not supported in compiled code" % ", ".join(kwnames))
+    def __ember_dispatcher__(self, values, parallel):
         fname = _safe_name(self.kernel.py_func)
         if self.layout is None:
             if len(values) == self.nin + 1 and self.nout == 1:

@@ -44,6 +44,8 @@ class Impl:
     function that implements the call form (or raises TypeError); each is compiled once per kind
     of arguments."""
 
+    __ember_keywords__ = True   # typeinfer/calls.c passes the call's keyword names
+
     def __init__(self, name, choose):
         self.__name__ = self.__qualname__ = name
         self._choose = choose

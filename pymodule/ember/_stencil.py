@@ -179,9 +179,7 @@ class StencilFunc:
             return self._driver(out.dtype, True, False)(*args, out)
         return self._driver(self._result_dtype(args), False, False)(*args)
 
-    def __ember_dispatcher__(self, values, parallel, kwnames=()):
+    def __ember_dispatcher__(self, values, parallel):
         """The compiled driver a compiled caller calls with these arguments (example values of
         their types; typeinfer/calls.c asks with the caller's parallel option)."""
-        if kwnames:   # typeinfer/calls.c passes the call's keyword names
-            raise TypeError("keyword arguments (%s) are not supported in compiled code" % ", ".join(kwnames))
         return self._driver(self._result_dtype(values), False, bool(parallel))

@@ -461,9 +461,7 @@ class CFunc:
             d = self.__dict__["_njit"] = ember._dispatcher(self._pyfunc, options, [str(self._signature)])
         return d
 
-    def __ember_dispatcher__(self, values, parallel, kwnames=()):
-        if kwnames:   # typeinfer/calls.c passes the call's keyword names
-            raise TypeError("keyword arguments (%s) are not supported in compiled code" % ", ".join(kwnames))
+    def __ember_dispatcher__(self, values, parallel):
         return self._ember_callee()
 
     def inspect_llvm(self):
