@@ -16,6 +16,7 @@ need=()
 python3 -c "import scikit_build_core" 2>/dev/null || need+=("scikit-build-core>=0.8")
 python3 -c "import numpy" 2>/dev/null || need+=(numpy)
 python3 -c "import pytest" 2>/dev/null || need+=(pytest)
+python3 -c "import xdist" 2>/dev/null || need+=(pytest-xdist)   # the suite runs a worker per core
 python3 -c "import numba" 2>/dev/null || need+=(numba)       # comparisons only (bench, tests)
 # the workflows tests/test_workflows.py runs end to end (and examples/ notebooks)
 python3 -c "import mpi4py" 2>/dev/null || need+=(mpi4py)

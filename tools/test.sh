@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
 python3 -m pip install --no-build-isolation -q .
 cd tests   # import the installed ember, not the source tree
-python3 -m pytest -q -p no:cacheprovider "$@" .
+# one worker per core (pytest-xdist), a test file per worker so module fixtures start once
+python3 -m pytest -q -p no:cacheprovider -n auto --dist loadfile "$@" .
