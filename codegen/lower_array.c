@@ -169,6 +169,43 @@ static bool frame_may_raise_strings(TypeInfo *ti) {
 bool cg_has_refs(Lower *L, const Type *t) { return t->kind == TY_EXCVAL ? L->exc_refs : ty_has_refs(t); }
 
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, true); }
+
+/* cg_incref for a value stored where it may outlive the call (a list, dict or set item): an array
+ * over a caller's NumPy memory (no block of ours, only its parent ndarray) gets a block that holds
+ * the parent (ember_rt_array_hold), so the container keeps that memory alive after the call and
+ * the caller drops the ndarray. Returns the value to store. */
+LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t) {
+    if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (ty_has_refs(t->elems[i]))
+                v = LLVMBuildInsertValue(L->b, v, cg_keep(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i]),
+                                         (unsigned)i, "");
+        return v;
+    }
+    if (t->kind != TY_ARRAY) {
+        cg_incref(L, v, t);
+        return v;
+    }
+    LLVMValueRef mi = cg_arr_meminfo(L, v);
+    LLVMBasicBlockRef hold = LLVMAppendBasicBlockInContext(L->c, L->func, "hold");
+    LLVMBasicBlockRef count = LLVMAppendBasicBlockInContext(L->c, L->func, "count");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "kept");
+    LLVMBuildCondBr(L->b, LLVMBuildIsNull(L->b, mi, ""), hold, count);
+    LLVMPositionBuilderAtEnd(L->b, hold);
+    LLVMTypeRef pt = L->ptr;
+    LLVMValueRef parent = LLVMBuildExtractValue(L->b, v, 1, "");
+    LLVMValueRef held = cg_call(L, "ember_rt_array_hold", L->ptr, &pt, &parent, 1);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, count);
+    LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->ptr, "mi");
+    LLVMValueRef vals[2] = {held, mi};
+    LLVMBasicBlockRef bbs[2] = {hold, count};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return LLVMBuildInsertValue(L->b, v, phi, 0, "");
+}
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
 
 /* A slot for an owned reference, null until first stored, dropped at the exit. */

@@ -99,7 +99,7 @@ static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValue
     LLVMValueRef e = entry_ptr(L, dt, d, LLVMBuildAShr(L->b, r, i64c(L, 1), ""));
     LLVMValueRef vp = field(L, dt, e, 3);
     if (ty_has_refs(vt_)) {
-        cg_incref(L, v, vt_);
+        v = cg_keep(L, v, vt_);
         LLVMBasicBlockRef old = LLVMAppendBasicBlockInContext(L->c, L->func, "replace");
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "stored");
         LLVMValueRef isnew = LLVMBuildTrunc(L->b, r, L->i1, "");

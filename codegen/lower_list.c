@@ -127,7 +127,7 @@ void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
 
 /* ---- making lists ------------------------------------------------------------------ */
 static void store_new(Lower *L, const Type *e, LLVMValueRef p, LLVMValueRef v) {
-    if (ty_has_refs(e)) cg_incref(L, v, e);
+    if (ty_has_refs(e)) v = cg_keep(L, v, e);
     LLVMBuildStore(L->b, v, p);
 }
 
@@ -269,7 +269,7 @@ void cg_list_setitem(Lower *L, Instr *in) {
     LLVMValueRef p = item_ptr(L, e, items(L, l), i);
     v = cg_cast(L, v, vt_, e);
     if (ty_has_refs(e)) {
-        cg_incref(L, v, e);
+        v = cg_keep(L, v, e);
         cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, e), p, ""), e);
     }
     LLVMBuildStore(L->b, v, p);

@@ -133,6 +133,17 @@ RtBlock *rt_block_holding(PyObject *o) {
     return b;
 }
 
+/* For an array value stored where it may outlive the call (codegen's cg_keep): a block holding the
+ * caller's ndarray it views, taken under the GIL from any thread; NULL when there is none (a global
+ * array's data in the code) or memory ran out. */
+RtBlock *ember_rt_array_hold(PyObject *parent) {
+    if (!parent) return NULL;
+    PyGILState_STATE g = PyGILState_Ensure();
+    RtBlock *b = rt_block_holding(parent);
+    PyGILState_Release(g);
+    return b;
+}
+
 void ember_rt_block_free(RtBlock *b) {
     atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
     if (b->size == HOLDS_OBJECT) {   /* the last array over the object's memory went: from any thread */
@@ -522,13 +533,19 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         shape[i] = r->dims[i];
         strides[i] = r->dims[nd + i];
     }
-    if (!r->meminfo && r->parent && PyArray_Check(r->parent)) {
-        PyArrayObject *pa = (PyArrayObject *)r->parent;
+    /* the caller's ndarray: borrowed from the call's arguments, or held by a block (cg_keep) */
+    PyObject *whole = !r->meminfo ? r->parent
+                      : r->meminfo->size == HOLDS_OBJECT ? *(PyObject **)ember_rt_block_data(r->meminfo) : NULL;
+    if (whole && PyArray_Check(whole)) {
+        PyArrayObject *pa = (PyArrayObject *)whole;
         if (PyArray_BYTES(pa) == r->data && PyArray_NDIM(pa) == nd &&
             !memcmp(PyArray_DIMS(pa), shape, sizeof(npy_intp) * (size_t)nd) &&
             !memcmp(PyArray_STRIDES(pa), strides, sizeof(npy_intp) * (size_t)nd) &&
-            dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype)
-            return Py_NewRef(r->parent);
+            dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype) {
+            Py_INCREF(whole);
+            rt_block_decref(r->meminfo);
+            return whole;
+        }
     }
     if (!numpy_ready() && rt_numpy_init()) {
         rt_block_decref(r->meminfo);

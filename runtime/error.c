@@ -668,6 +668,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_list_new", (void *)ember_rt_list_new},
     {"ember_rt_list_grow", (void *)ember_rt_list_grow},
     {"ember_rt_list_free", (void *)ember_rt_list_free},
+    {"ember_rt_array_hold", (void *)ember_rt_array_hold},
     {"ember_rt_list_sort", (void *)ember_rt_list_sort},
     {"ember_rt_dict_new", (void *)ember_rt_dict_new},
     {"ember_rt_dict_free", (void *)ember_rt_dict_free},

@@ -56,6 +56,7 @@ int32_t ember_rt_objmode(const char *desc, void *const *ins, void *out);   /* 0,
 void rt_exc_object_ref(PyObject *o, int delta);   /* one more (1) or one less (-1) reference, any thread */
 struct RtStr *rt_exc_object_str(PyObject *o);    /* str(o) as a new string; NULL with the record set */
 struct RtBlock *rt_block_holding(PyObject *o);   /* array.c: a block owning a reference to o */
+struct RtBlock *ember_rt_array_hold(PyObject *parent);   /* the same for generated code, any thread */
 extern const int rt_nsymbols;
 
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */

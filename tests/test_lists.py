@@ -308,3 +308,42 @@ def test_signatures():
     assert f(ints) == 3.0 and ints == [1, 2] and type(ints[0]) is int   # unchanged items stay as they were
     g = ember.njit("int64(dict(int64, list(float64)))")(lambda d: len(d))
     assert g({1: [2.0]}) == 1
+
+
+@ember.njit
+def _keep_in(a, L):
+    L.append(a)
+    L.append(a[1:])
+    return len(L)
+
+
+@ember.njit
+def _keep_all(a, b):
+    d = {0: a}
+    pairs = [(b, 1)]
+    return [a, b[::2]], d, pairs
+
+
+def test_argument_arrays_outlive_the_call():
+    """An argument array kept by a container that outlives the call keeps its ndarray alive: the
+    caller may drop the array, and its memory is not freed under the container."""
+    import gc
+    from ember import typed
+    L = typed.List()
+    L.append(np.zeros(3))
+    a = np.arange(5.0)
+    assert _keep_in(a, L) == 3
+    del a
+    gc.collect()
+    junk = [np.full(5, 7.0) for _ in range(50)]   # would reuse freed memory
+    np.testing.assert_array_equal(L[1], np.arange(5.0))
+    np.testing.assert_array_equal(L[2], np.arange(1.0, 5.0))
+    del junk
+    a, b = np.arange(4.0), np.arange(6.0)
+    lst, d, pairs = _keep_all(a, b)
+    assert lst[0] is a and d[0] is a and pairs[0][0] is b   # the caller's own objects come back
+    del a, b
+    gc.collect()
+    np.testing.assert_array_equal(lst[1], [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(d[0], np.arange(4.0))
+    del L, lst, d, pairs
