@@ -50,36 +50,18 @@ static bool holdable(const Type *t) {
     return true;
 }
 
-/* A C-order copy, in a block of ember's, of the array at p whose memory is NumPy's. */
-static int own_arrays(const Type *t, char *p) {
+/* The array at p, unboxed over NumPy's memory, kept alive by a block holding its ndarray, as
+ * Numba's typed containers do: the item shares the caller's memory, and reading it back gives
+ * the same ndarray (rt_box_array). */
+static int hold_arrays(const Type *t, char *p) {
     if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++)
-            if (own_arrays(t->elems[i], p + t->offsets[i])) return -1;
+            if (hold_arrays(t->elems[i], p + t->offsets[i])) return -1;
         return 0;
     }
-    if (t->kind != TY_ARRAY || ((RtArray *)p)->meminfo) return 0;
     RtArray *r = (RtArray *)p;
-    int nd = t->ndim;
-    int64_t isz = ty_dtypes[t->dtype].size, n = 1, idx[64] = {0};
-    for (int i = 0; i < nd; i++) n *= r->dims[i];
-    RtBlock *b = ember_rt_block_alloc(n * isz);
-    if (!b) return rt_error_to_python();
-    char *dst = ember_rt_block_data(b);
-    for (int64_t k = 0; k < n; k++) {   /* an odometer over the source's strides */
-        const char *src = r->data;
-        for (int i = 0; i < nd; i++) src += idx[i] * r->dims[nd + i];
-        memcpy(dst + k * isz, src, (size_t)isz);
-        for (int i = nd - 1; i >= 0 && ++idx[i] == r->dims[i]; i--) idx[i] = 0;
-    }
-    int64_t stride = isz;
-    for (int i = nd - 1; i >= 0; i--) {
-        r->dims[nd + i] = stride;
-        stride *= r->dims[i];
-    }
-    r->meminfo = b;
-    r->parent = NULL;
-    r->data = dst;
-    return 0;
+    if (t->kind != TY_ARRAY || r->meminfo || !r->parent) return 0;
+    return (r->meminfo = rt_block_holding(r->parent)) ? 0 : rt_error_to_python();
 }
 
 /* v as an item of type e at out, owning its references; -1 with TypeError if it is not one. */
@@ -97,7 +79,7 @@ static int to_item(const Type *e, PyObject *v, void *out) {
         return -1;
     }
     if (rt_unbox(e, v, out)) return -1;
-    if (own_arrays(e, out)) {
+    if (hold_arrays(e, out)) {
         rt_release(e, out);
         return -1;
     }

@@ -633,3 +633,21 @@ def test_str_items_in_typed_containers():
     assert dict(d) == {"a": "x", "é": "yy", "new": "chéllo"}
     with pytest.raises(TypeError):
         xs.append(1.5)
+
+
+def test_arrays_are_held_not_copied():
+    """As in Numba, a typed container holds the caller's ndarray: it shares its memory, reading the
+    item back gives the same object, and the item outlives the caller's name."""
+    import gc
+    tl, td = typed.List(), typed.Dict()
+    a = np.zeros(3)
+    tl.append(a)
+    td[1] = a[::2]
+    a[0] = 99.0
+    assert tl[0] is a and tl[0][0] == 99.0 and td[1][0] == 99.0
+    del a
+    gc.collect()
+    junk = [np.ones(3) for _ in range(50)]
+    np.testing.assert_array_equal(tl[0], [99.0, 0.0, 0.0])
+    np.testing.assert_array_equal(td[1], [99.0, 0.0])
+    del junk, tl, td
