@@ -639,7 +639,7 @@ def test_arrays_are_held_not_copied():
     """As in Numba, a typed container holds the caller's ndarray: it shares its memory, reading the
     item back gives the same object, and the item outlives the caller's name."""
     import gc
-    tl, td = typed.List(), typed.Dict()
+    tl, td = List(), Dict()
     a = np.zeros(3)
     tl.append(a)
     td[1] = a[::2]
