@@ -111,6 +111,7 @@ static int link_callee(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, PyObject *bi
 static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *ti, PyObject *seen) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         CallInfo *ci = ti->calls[i];
+        if (ci && ci->key) ci = ci->key;   /* sort(key=f): the call of f the sort makes */
         if (!ci || ci->kind != CALL_NATIVE || !ci->bitcode) continue;
         int has = PySet_Contains(seen, ci->bitcode);
         if (has < 0) return -1;

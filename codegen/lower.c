@@ -520,25 +520,11 @@ static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const
     return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
 }
 
-static LLVMValueRef lower_call(Lower *L, Instr *in) {
-    CallInfo *ci = L->ti->calls[in->id];
-    LLVMValueRef args[256];
-    const Type *types[256];
-    call_args(L, in, ci, args, types);
+/* A call of compiled code: this function again (CALL_SELF), another specialisation (CALL_NATIVE)
+ * or an inner function (CALL_INNER, its closure variables read here); args are converted to
+ * ci->params already, with room after them for the extra arguments. */
+LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     switch (ci->kind) {
-    case CALL_BUILTIN:
-        if (ci->builtin >= LIST_OPS) return cg_list_call(L, in, ci, args, types);
-        return cg_builtin(L, in, ci, args, types);
-    case CALL_C:
-        return cg_call_c(L, ci, args, types);
-    case CALL_RNG:
-        return cg_call_rng(L, ci, args, types);
-    case CALL_EXC: {   /* the args, kept until a raise packs them */
-        LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
-        for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
-        if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* it owns its args' strings: fresh (cg_own) */
-        return v;
-    }
     case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
         LLVMValueRef f = recursive_twin(L, L->ti);
         args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
@@ -560,6 +546,32 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         LLVMValueRef f = LLVMGetNamedFunction(L->m, inner->symbol);
         return call_native(L, f, LLVMGlobalGetValueType(f), inner->ret, args, ci->nparams + ci->nclosure);
     }
+    default:
+        return NULL;
+    }
+}
+
+static LLVMValueRef lower_call(Lower *L, Instr *in) {
+    CallInfo *ci = L->ti->calls[in->id];
+    LLVMValueRef args[256];
+    const Type *types[256];
+    call_args(L, in, ci, args, types);
+    switch (ci->kind) {
+    case CALL_BUILTIN:
+        if (ci->builtin >= LIST_OPS) return cg_list_call(L, in, ci, args, types);
+        return cg_builtin(L, in, ci, args, types);
+    case CALL_C:
+        return cg_call_c(L, ci, args, types);
+    case CALL_RNG:
+        return cg_call_rng(L, ci, args, types);
+    case CALL_EXC: {   /* the args, kept until a raise packs them */
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
+        for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* it owns its args' strings: fresh (cg_own) */
+        return v;
+    }
+    case CALL_SELF: case CALL_NATIVE: case CALL_INNER:
+        return cg_call_compiled(L, ci, args);
     }
     return NULL;
 }

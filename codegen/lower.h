@@ -162,7 +162,8 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
 bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
-LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t);   /* cg_incref for a container's item */
+LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t);
+LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args);   /* CALL_SELF, _NATIVE, _INNER */   /* cg_incref for a container's item */
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);

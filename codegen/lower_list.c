@@ -462,6 +462,39 @@ static void sort_in_place(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef 
     LLVMPositionBuilderAtEnd(L->b, done);
 }
 
+/* sort(key=f), sorted(key=f): the pairs (f(item), i), or (f(item), -i) for reverse, sorted as
+ * tuples, give the order. Positions differ, so items of equal keys keep their order both ways, as
+ * Python's stable sort keeps it; then the items move into that order (their references with them). */
+static void sort_by_key(Lower *L, const Type *e, LLVMValueRef l, CallInfo *kc, LLVMValueRef reverse) {
+    const Type *pe[2] = {kc->ret, ty_int64};
+    const Type *pt = ty_tuple(2, pe);
+    LLVMValueRef n = cg_list_len(L, l);
+    LLVMValueRef pairs = cg_own(L, new_list(L, pt, n), ty_list(pt));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef args[258];
+    args[0] = cg_cast(L, load_item(L, e, l, i), e, kc->params[0]);
+    LLVMValueRef key = cg_call_compiled(L, kc, args);   /* a new reference, which the pair takes */
+    LLVMValueRef pos = LLVMBuildSelect(L->b, reverse, LLVMBuildNeg(L->b, i, ""), i, "");
+    LLVMValueRef pair = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, pt)), key, 0, "");
+    LLVMBuildStore(L->b, LLVMBuildInsertValue(L->b, pair, pos, 1, ""), item_ptr(L, pt, items(L, pairs), i));
+    set_len(L, pairs, LLVMBuildNSWAdd(L->b, i, i64c(L, 1), ""));   /* a raising key frees the pairs so far */
+    cg_loop_end(L, &lc);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, l), n, ""), "builtins:ValueError", "list modified during sort");
+    sort_in_place(L, pt, pairs, reverse);
+    LLVMValueRef moved = new_list(L, e, n);
+    i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef from = LLVMBuildExtractValue(L->b, load_item(L, pt, pairs, i), 1, "");
+    from = LLVMBuildSelect(L->b, reverse, LLVMBuildNeg(L->b, from, ""), from, "");
+    LLVMBuildStore(L->b, load_item(L, e, l, from), item_ptr(L, e, items(L, moved), i));
+    cg_loop_end(L, &lc);
+    LLVMValueRef cp[4] = {items(L, l), items(L, moved), LLVMBuildMul(L->b, n, itemsize(L, e), ""), LLVMConstInt(L->i1, 0, 0)};
+    LLVMTypeRef cpt[4] = {L->ptr, L->ptr, L->i64, L->i1};
+    cg_call(L, "llvm.memcpy.p0.p0.i64", L->voidt, cpt, cp, 4);
+    LLVMTypeRef lpt = L->ptr;
+    cg_call(L, "ember_rt_list_free", L->voidt, &lpt, &moved, 1);   /* its length is 0: the items stay in l */
+}
+
 /* A fold over any iterable: acc = step(acc, value) for each value. */
 typedef LLVMValueRef (*FoldStep)(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt);
 
@@ -597,7 +630,8 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         }
         case LB_SORTED: {
             LLVMValueRef r = cg_own(L, list_of(L, rt, it, x), rt);
-            sort_in_place(L, elem_of(rt), r, args[1]);
+            if (ci->key) sort_by_key(L, elem_of(rt), r, ci->key, args[1]);
+            else sort_in_place(L, elem_of(rt), r, args[1]);
             return r;
         }
         }
@@ -672,7 +706,8 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         reverse_in_place(L, e, l);
         break;
     case LM_SORT:
-        sort_in_place(L, e, l, args[0]);
+        if (ci->key) sort_by_key(L, e, l, ci->key, args[0]);
+        else sort_in_place(L, e, l, args[0]);
         break;
     default:
         return NULL;

@@ -6,7 +6,7 @@ errors Python raises, and no leak when building a list raises halfway."""
 import numpy as np
 import pytest
 
-from difftest import check, check_all, no_leaks  # noqa: F401 -- autouse fixture
+from difftest import check, check_all, njit, no_leaks, numba_leaks, numba_xfail  # noqa: F401 -- autouse fixture
 
 import ember
 
@@ -347,3 +347,61 @@ def test_argument_arrays_outlive_the_call():
     np.testing.assert_array_equal(lst[1], [0.0, 2.0, 4.0])
     np.testing.assert_array_equal(d[0], np.arange(4.0))
     del L, lst, d, pairs
+
+
+def _neg(x):
+    return -x
+
+
+_neg_jit = njit(_neg)
+
+
+def sort_key_lambda(xs, reverse):
+    k = 3
+    pairs = [(x % k, i) for i, x in enumerate(xs)]
+    pairs.sort(key=lambda t: t[0], reverse=reverse)   # stable: equal keys keep their order
+    return pairs, sorted(xs, key=lambda x: (x % k, -x), reverse=reverse)
+
+
+def sort_key_functions(words, reverse):
+    def lower(s):
+        return s.lower()
+    words.sort(key=lower, reverse=reverse)
+    return words, sorted(words, key=None)
+
+
+def sort_key_builtin(words, reverse):
+    return sorted(words, key=len, reverse=reverse)
+
+
+def sort_key_njit(xs):
+    return sorted(xs, key=_neg_jit)
+
+
+def argsort_by_capture(xs):
+    return sorted(range(len(xs)), key=lambda i: xs[i])
+
+
+def sort_key_raises(xs):
+    def key(x):
+        if x == 3:
+            raise ValueError("no key for 3")
+        return str(x)
+    return sorted(xs, key=key)
+
+
+@numba_leaks("a key that raises leaks the pairs")
+@pytest.mark.parametrize("reverse", [False, True])
+def test_sort_with_key(reverse):
+    check_all(sort_key_lambda, [([5, 3, 8, 1, 9, 2, 7, 4, 6, 0, 3, 5], reverse), ([1], reverse)])
+    check_all(sort_key_functions, [(["pear", "Apple", "fig", "banana", "Kiwi", "date", "é", "ab"], reverse),
+                                   (["b"], reverse)])
+    check(sort_key_njit, [1.5, -2.0, 1.5, 0.0, 7.25])
+    check_all(sort_key_raises, [([5, 4, 1],), ([5, 3, 1],)])
+
+
+@numba_xfail("its sorted() takes no builtin as key=, and no lambda capturing a list")
+def test_sort_with_builtin_or_capturing_key():
+    check_all(sort_key_builtin, [(["pear", "Apple", "fig", "banana", "é", "ab"], False),
+                                 (["pear", "Apple", "fig", "banana", "é", "ab"], True)])
+    check(argsort_by_capture, [1.5, -2.0, 1.5, 0.0, 7.25])

@@ -458,6 +458,55 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     return 0;
 }
 
+/* A builtin given as a function value (key=len): the code of `lambda x: name(x)`, made once per
+ * name and kept for the process, so that it types and lowers as an inner function; NULL when the
+ * object is not the builtin of that name. */
+static PyObject *builtin_as_lambda(TypeInfo *ti, PyObject *f) {
+    static PyObject *made;   /* name -> code; owner: this function, under the GIL */
+    PyObject *name = PyObject_GetAttrString(f, "__name__");
+    PyObject *code = NULL;
+    if (name && PyUnicode_Check(name) && PyDict_GetItem(ti->fn->builtins, name) == f &&
+        (made || (made = PyDict_New()))) {
+        code = PyDict_GetItem(made, name);
+        if (!code) {
+            PyObject *src = PyUnicode_FromFormat("lambda x: %U(x)", name);
+            PyObject *mod = src ? Py_CompileString(PyUnicode_AsUTF8(src), "<key>", Py_eval_input) : NULL;
+            PyObject *consts = mod ? ((PyCodeObject *)mod)->co_consts : NULL;
+            for (Py_ssize_t i = 0; consts && i < PyTuple_GET_SIZE(consts) && !code; i++)
+                if (PyCode_Check(PyTuple_GET_ITEM(consts, i))) code = PyTuple_GET_ITEM(consts, i);
+            if (code && PyDict_SetItem(made, name, code) < 0) code = NULL;
+            Py_XDECREF(src);
+            Py_XDECREF(mod);   /* the dict holds the lambda's code */
+        }
+    }
+    PyErr_Clear();
+    Py_XDECREF(name);
+    return code;
+}
+
+CallInfo *ti_type_value_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *again) {
+    *again = false;
+    PyObject *lambda = callee->kind == TY_FUNCTION && callee->obj ? builtin_as_lambda(ti, callee->obj) : NULL;
+    if (lambda) callee = ty_object(TY_INNERFUNC, lambda, 0);
+    if (callee->kind != TY_DISPATCHER && callee->kind != TY_INNERFUNC) {
+        UNSUP(in, "a key function must be an @njit function, a def or a lambda (got %s)", callee->name);
+        return NULL;
+    }
+    Instr call = *in;   /* the call as if written f(item): in's id and place, no keywords */
+    call.nargs = nargs + 1;
+    call.nkw = 0;
+    call.kwnames = NULL;
+    CallInfo *saved = ti->calls[in->id];
+    ti->calls[in->id] = NULL;
+    int rc = callee->kind == TY_DISPATCHER ? type_dispatcher_call(ti, &call, callee, args)
+                                           : type_inner_call(ti, &call, callee, args);
+    CallInfo *ci = ti->calls[in->id];
+    ti->calls[in->id] = saved;
+    if (rc) return NULL;
+    if (!ci || !ci->ret) *again = true;
+    return *again ? NULL : ci;
+}
+
 static bool is_int(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 static bool is_real(const Type *t) { return ty_is_int(t) || t == ty_bool || t == ty_float64; }
 

@@ -215,6 +215,32 @@ CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const 
     return ci;
 }
 
+/* ---- sort(key=f) and sorted(key=f) --------------------------------------------------- */
+/* The type of a sort's key= argument; NULL when there is none or it is None (the items are the
+ * keys). */
+static const Type *sort_key_arg(Instr *in, const Type **args, int npos) {
+    for (int j = 0; j < in->nkw; j++)
+        if (!strcmp(in->kwnames[j], "key")) return args[npos + j] == ty_none ? NULL : args[npos + j];
+    return NULL;
+}
+
+/* Type the key function's call on an item of type e into ci->key: its result must be ordered by
+ * `<`. The lowering sorts (key, position) pairs, so equal keys keep their order as in Python. A key
+ * whose closure is not typed yet waits for the next round (the call is dropped until then). */
+static int type_sort_key(TypeInfo *ti, Instr *in, CallInfo *ci, const Type *f, const Type *e, const char *name) {
+    bool again = false;
+    CallInfo *k = e ? ti_type_value_call(ti, in, f, &e, 1, &again) : NULL;
+    if (!k) {
+        ti->calls[in->id] = NULL;
+        return e && !again ? -1 : 0;
+    }
+    if (k->ret == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+    if (!orderable(k->ret)) return UNSUP(in, "%s(key=...) of a key function returning %s is not supported (numbers, "
+                                             "strings and tuples of them are)", name, k->ret->name);
+    ci->key = k;
+    return 0;
+}
+
 int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
     const Type *l = m->recv, *e = l->elems[0];
     const char *name = m->attr;
@@ -275,20 +301,22 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
     case LM_COPY:
         return ti_container_call(ti, in, op, 0, l) ? 0 : -1;
     case LM_SORT: {
-        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
-        if (e && !orderable(e)) return UNSUP(in, "sort() of %s is not supported", l->name);
+        const Type *key = sort_key_arg(in, args, npos);
+        if (e && !key && e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (e && !key && !orderable(e)) return UNSUP(in, "sort() of %s is not supported", l->name);
         if (!(ci = ti_container_call(ti, in, op, 1, ty_none))) return -1;
         ci->params[0] = ty_bool;
         ci->argmap[0] = -1;
         ci->defaults[0] = Py_False;
         for (int j = 0; j < in->nkw; j++) {
+            if (!strcmp(in->kwnames[j], "key")) continue;
             if (strcmp(in->kwnames[j], "reverse"))
-                return UNSUP(in, "sort(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+                return UNSUP(in, "sort(%s=...) is not supported (key= and reverse= are)", in->kwnames[j]);
             if (!ty_is_number(args[npos + j]) || args[npos + j] == ty_complex128)
                 return ERR(in, "sort()'s reverse must be a bool");
             ci->argmap[0] = 1 + npos + j;
         }
-        return 0;
+        return key ? type_sort_key(ti, in, ci, key, e, "sort") : 0;
     }
     }
     return UNSUP(in, "list.%s() is not supported", name);
@@ -362,19 +390,23 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     case BI_LIST: case BI_REVERSED:
         if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
         return ti_container_call(ti, in, bid == BI_LIST ? LB_LIST : LB_REVERSED, 1, ty_list(e)) ? 0 : -1;
-    case BI_SORTED:
-        if (e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
-        if (!orderable(e)) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
+    case BI_SORTED: {
+        const Type *key = sort_key_arg(in, args, npos);
+        if (!key && e == ty_complex128) return ERR(in, "'<' is not supported between complex128 and complex128");
+        if (!key && !orderable(e)) return UNSUP(in, "sorted() of %s is not supported", args[0]->name);
+        if (!storable(e)) return UNSUP(in, "a list cannot hold %s", e->name);
         if (!(ci = ti_container_call(ti, in, LB_SORTED, 2, ty_list(e)))) return -1;
         ci->params[1] = ty_bool;
         ci->argmap[1] = -1;
         ci->defaults[1] = Py_False;
         for (int j = 0; j < in->nkw; j++) {
+            if (!strcmp(in->kwnames[j], "key")) continue;
             if (strcmp(in->kwnames[j], "reverse"))
-                return UNSUP(in, "sorted(%s=...) is not supported (reverse= is)", in->kwnames[j]);
+                return UNSUP(in, "sorted(%s=...) is not supported (key= and reverse= are)", in->kwnames[j]);
             ci->argmap[1] = 2 + j;
         }
-        return 0;
+        return key ? type_sort_key(ti, in, ci, key, e, "sorted") : 0;
+    }
     }
     return UNSUP(in, "%s() is not supported", name);
 }

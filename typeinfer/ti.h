@@ -58,6 +58,7 @@ typedef struct CallInfo {
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
     struct StrPlan *plan;        /* "..." % args and "...".format(args): the template's pieces */
+    struct CallInfo *key;        /* sort(key=f), sorted(key=f): the call f(item) (ti_type_value_call) */
 } CallInfo;
 
 enum { UF_REDUCE = 1, UF_ACCUMULATE, UF_OUTER, UF_AT };   /* np.add.reduce(...) & co */
@@ -199,6 +200,11 @@ const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);
 int ti_describe_cfunc(PyObject *obj, const Type **out);
 int ti_type_cfunc_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
 CallInfo *ti_new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams);
+/* The call of function value `callee` (an @njit function or an inner def/lambda) with positional
+ * arguments of types args[0..nargs-1], made by the code lowered for `in` (sort's key=): typed like
+ * a call, its CallInfo returned without taking in's place. NULL with *again set when it cannot be
+ * typed yet (a closure variable has no type yet); NULL with the error set otherwise. */
+CallInfo *ti_type_value_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *again);
 int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out);   /* e.args; *out NULL: not yet */
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
