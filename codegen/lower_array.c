@@ -1206,7 +1206,7 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
                                cg_cast(L, args[2], xt[2], ci->ret), "");
     if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, args, xt, ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = true;
-    LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
+    LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, cg_f32_scalar(L, in) ? DT_FLOAT32 : ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = false;
     return r;
 }

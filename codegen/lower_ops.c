@@ -556,7 +556,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     if (bi->shape != SH_SPECIAL && bi->lowering) {
         LLVMValueRef x = args[0];
         if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
-        LLVMValueRef r = cg_math_call(L, bi->lowering, args, bi->shape == SH_FF_F ? 2 : 1);
+        int nx = bi->shape == SH_FF_F ? 2 : 1;   /* sqrtf(x) where typing made x * x float32 */
+        LLVMValueRef r = cg_f32_scalar(L, in) ? cg_f32_call(L, bi->lowering, args, nx) : cg_math_call(L, bi->lowering, args, nx);
         return bi->shape == SH_F_I ? cg_float_to_int(L, r) : r;
     }
     switch (ci->builtin) {
