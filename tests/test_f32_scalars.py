@@ -180,3 +180,17 @@ def test_floor_mod_python_semantics():
     assert np.allclose(got, want, rtol=1e-6, atol=1e-5)
     with pytest.raises(ZeroDivisionError):
         jit(floor_mod)(a[:2], np.zeros(2, F32), np.empty(2, F32))
+
+
+def dots(a, b):
+    return np.dot(a, b), np.dot(a[::3], b[::-3]), np.dot(a[1:], b[:-1]), np.dot(a[:0], b[:0])
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.complex64, np.complex128, np.float64])
+def test_vector_dot_is_numpys(dt):
+    # 1-d dot goes to ?dot (?dotu for complex) with NumPy's rule for strides, so its sums are NumPy's
+    x = A.astype(dt) + (1j * B if np.dtype(dt).kind == "c" else 0)
+    y = (C * F32(0.5)).astype(dt)
+    got, want = jit(dots)(x, y), dots(x, y)
+    for g, w in zip(got, want):
+        assert g == w and type(g) is type(w.item())
