@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import jit, no_leaks, numba_leaks  # noqa: F401
+from difftest import jit, no_leaks, numba_leaks, numba_skip  # noqa: F401
 
 F32 = np.float32
 
@@ -186,6 +186,7 @@ def dots(a, b):
     return np.dot(a, b), np.dot(a[::3], b[::-3]), np.dot(a[1:], b[:-1]), np.dot(a[:0], b[:0])
 
 
+@numba_skip("numba's dot and sum add in their own order")
 @pytest.mark.parametrize("dt", [np.float32, np.complex64, np.complex128, np.float64])
 def test_vector_dot_is_numpys(dt):
     # 1-d dot goes to ?dot (?dotu for complex) with NumPy's rule for strides, so its sums are NumPy's
@@ -194,3 +195,16 @@ def test_vector_dot_is_numpys(dt):
     got, want = jit(dots)(x, y), dots(x, y)
     for g, w in zip(got, want):
         assert g == w and type(g) is type(w.item())
+
+
+def sums(x):
+    return np.sum(x), x.sum(axis=1), x.sum(axis=0), np.sum(x[3, ::3]), np.sum(x * 1.5), x[7].sum()
+
+
+@numba_skip("numba's dot and sum add in their own order")
+def test_float32_sums_are_numpys():
+    # float32 adds in float32, pairwise (or row by row across the slow axis), as NumPy does
+    x = np.random.default_rng(4).standard_normal((203, 517)).astype(F32)
+    for g, w in zip(jit(sums)(x), sums(x)):
+        same_bits(g, w)
+    same_bits(jit(lambda v: np.sum(v, dtype=np.float64))(x), np.sum(x, dtype=np.float64))
