@@ -28,7 +28,7 @@ static LLVMValueRef through_f32(Lower *L, LLVMValueRef v) {
     return LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, v, f32_type(L), ""), L->f64, "");
 }
 
-/* Scalars: typeinfer/f32.c marks the float values Numba types float32 (a32[i] * b32[i],
+/* Scalars: typeinfer/facts.c marks the float values Numba types float32 (a32[i] * b32[i],
  * math.sqrt(x) of such x). lower.c rounds each marked operation's result (cg_f32_narrow), which
  * by the argument above is the float32 operation's result bit for bit, and InstCombine narrows
  * the chain to float instructions; maths calls take their float variants (cg_f32_call). */
