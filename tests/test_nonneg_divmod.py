@@ -8,15 +8,15 @@ import numpy as np
 from difftest import check, check_all
 
 
-def gcd_sum(n):
-    total = 0
-    for i in range(1, n + 1):
-        for j in range(1, n + 1):
-            a, b = i, j
-            while b != 0:
-                a, b = b, a % b
-            total += a
-    return total
+def gcd_table(n):
+    out = 0
+    for i in range(n):
+        for j in range(1, n):
+            x, y = j, i + 1
+            while y > 0:                 # Euclid on values typing knows are >= 0
+                x, y = y, x % y
+            out = out * 3 % 1000003 + x
+    return out
 
 
 def lcg(n):
@@ -62,7 +62,7 @@ def sizes(a, k):
 
 
 def test_positive_operands():
-    check_all(gcd_sum, [(0,), (1,), (25,)])
+    check_all(gcd_table, [(0,), (1,), (25,)])
     check_all(lcg, [(0,), (1000,)])
 
 
@@ -83,7 +83,7 @@ def test_known_signs_make_unsigned_division():
     from difftest import jit, ON_NUMBA
     if ON_NUMBA:
         return
-    f = jit(gcd_sum)
+    f = jit(gcd_table)
     f(3)
     ir = "".join(f.inspect_llvm().values())
     assert "urem" in ir and "srem" not in ir   # a % b of two values typing knows are >= 0
