@@ -834,8 +834,12 @@ static int lower_instr(Lower *L, Instr *in) {
                 v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[1]], (unsigned)i, ""), (unsigned)(a->n + i), "");
             break;
         }
-        v = cg_binop(L, in->imm, operand(L, in->args[0], binop_operand_type(in->imm, t, 0)),
-                     operand(L, in->args[1], binop_operand_type(in->imm, t, 1)), t, in);
+        LLVMValueRef x[2];
+        for (int k = 0; k < 2; k++) {   /* a float32 operand through float: LLVM then narrows a loop-carried one */
+            x[k] = operand(L, in->args[k], binop_operand_type(in->imm, t, k));
+            if (L->ti->f32 && L->ti->f32[in->args[k]]) x[k] = cg_f32_narrow(L, x[k]);
+        }
+        v = cg_binop(L, in->imm, x[0], x[1], t, in);
         break;
     }
     case IR_UNOP:
@@ -976,6 +980,7 @@ static int lower_instr(Lower *L, Instr *in) {
         return 0;
     case IR_NOPS: return 0;
     }
+    if (v && (in->op == IR_BINOP || in->op == IR_CALL) && cg_f32_scalar(L, in)) v = cg_f32_narrow(L, v);
     L->vals[in->id] = v;
     return v ? 0 : ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower %s", ir_op_names[in->op]);
 }

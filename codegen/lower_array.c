@@ -754,6 +754,8 @@ typedef struct Expr {
     int nd;                    /* the loop's dimensions */
     LLVMValueRef shape[64];
     bool flat;                 /* the current loop is the flat one: flat_i indexes every operand */
+    bool unit;                 /* the current nest reads and writes the innermost dimension at
+                                * the item size (checked at run time): constant, so it vectorises */
     LLVMValueRef flat_i, *idx;
     int root;                  /* value id of the expression (or -1: store a leaf as is) */
     const Type *out_t;         /* the array written */
@@ -836,8 +838,10 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     }
     LLVMValueRef off = i64c(L, 0);
     int shift = E->nd - lf->t->ndim;
-    for (int k = 0; k < lf->t->ndim; k++)
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], lf->estr[k], ""), "");
+    for (int k = 0; k < lf->t->ndim; k++) {
+        LLVMValueRef st = E->unit && k == lf->t->ndim - 1 ? i64c(L, ty_dtypes[lf->t->dtype].size) : lf->estr[k];
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], st, ""), "");
+    }
     return cg_gep8(L, lf->data, off);
 }
 
@@ -961,7 +965,59 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
     Expr *E = env;
     E->flat = false;
     E->idx = idx;
-    store_out(L, E, cg_elem_ptr(L, E->out_t, E->out, idx));
+    if (!E->unit) {
+        store_out(L, E, cg_elem_ptr(L, E->out_t, E->out, idx));
+        return;
+    }
+    const Type *t = E->out_t;
+    LLVMValueRef off = LLVMBuildMul(L->b, idx[t->ndim - 1], i64c(L, ty_dtypes[t->dtype].size), "");
+    for (int k = 0; k < t->ndim - 1; k++)
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, t, E->out, k), ""), "");
+    store_out(L, E, cg_gep8(L, cg_arr_data(L, E->out), off));
+}
+
+/* Whether every array operand and the target step the innermost dimension by their item size
+ * (an i1; NULL where that is known already or cannot help): views such as u[1:-1, :-2] are
+ * 'A' to typing, their strides known only at run time, and a loop over byte strides it cannot
+ * see does not vectorise. */
+static LLVMValueRef unit_inner(Lower *L, Expr *E) {
+    const Type *ot = E->out_t;
+    if (E->nd < 1 || ot->ndim != E->nd) return NULL;
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0);
+    bool known = ot->layout == 'C';
+    int last = ot->ndim - 1;
+    ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, ot, E->out, last), i64c(L, ty_dtypes[ot->dtype].size), ""), "");
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0) continue;
+        known &= lf->t->layout == 'C' && lf->t->ndim == E->nd;
+        LLVMValueRef st = lf->estr[lf->t->ndim - 1];
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, st, i64c(L, ty_dtypes[lf->t->dtype].size), ""), "");
+    }
+    return known ? NULL : ok;
+}
+
+/* The strided nest, and where unit_inner holds, a twin of it with constant inner strides. */
+static void run_nest(Lower *L, Expr *E) {
+    LLVMValueRef unit = unit_inner(L, E);
+    E->unit = false;
+    if (!unit) {
+        cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+        return;
+    }
+    LLVMBasicBlockRef ub = LLVMAppendBasicBlockInContext(L->c, L->func, "unit");
+    LLVMBasicBlockRef sb = LLVMAppendBasicBlockInContext(L->c, L->func, "strides");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "nestdone");
+    LLVMBuildCondBr(L->b, unit, ub, sb);
+    LLVMPositionBuilderAtEnd(L->b, ub);
+    E->unit = true;
+    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    E->unit = false;
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, sb);
+    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
 }
 
 /* ---- array expressions on threads (parallel=True) ---------------------------------------- *
@@ -1136,7 +1192,7 @@ static void run_expr(Lower *L, Expr *E) {
         return;
     }
     if (!flat_ok) {
-        cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+        run_nest(L, E);
         return;
     }
     LLVMValueRef total = i64c(L, 1);
@@ -1243,7 +1299,7 @@ LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRe
                                cg_cast(L, args[2], xt[2], ci->ret), "");
     if (ci->builtin == BI_NP_CLIP) return cg_clip_scalar(L, args, xt, ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = true;
-    LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, ty_dtype_of_scalar(ci->ret));
+    LLVMValueRef r = cg_ufunc_scalar(L, ci->builtin, args, xt, cg_f32_scalar(L, in) ? DT_FLOAT32 : ty_dtype_of_scalar(ci->ret));
     L->numpy_sem = false;
     return r;
 }

@@ -28,6 +28,14 @@ static LLVMValueRef through_f32(Lower *L, LLVMValueRef v) {
     return LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, v, f32_type(L), ""), L->f64, "");
 }
 
+/* Scalars: typeinfer/facts.c marks the float values Numba types float32 (a32[i] * b32[i],
+ * math.sqrt(x) of such x). lower.c rounds each marked operation's result (cg_f32_narrow), which
+ * by the argument above is the float32 operation's result bit for bit, and InstCombine narrows
+ * the chain to float instructions; maths calls take their float variants (cg_f32_call). */
+bool cg_f32_scalar(Lower *L, const Instr *in) { return L->ti->f32 && L->ti->f32[in->id]; }
+
+LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v) { return through_f32(L, v); }
+
 bool cg_is_narrow_float(int dt) { return dt == DT_FLOAT32 || dt == DT_COMPLEX64; }
 
 /* v, a canonical scalar of type *t, as a value of dtype dt's width, widened back: float32 and

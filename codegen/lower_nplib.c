@@ -550,16 +550,12 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
     }
     if (at->ndim == 1 && bt->ndim == 1) {
         if (kind < 0) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
-        if (!blas) {   /* a 1 x 1 product into an element */
-            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "dot"), zero = i64c(L, 0);
-            const Type *st = ty_array(dt, 1, 'C', false);
-            LLVMValueRef one = i64c(L, 1);
-            LLVMValueRef cell = cg_make_array(L, st, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), slot, &one, &zero);
-            const Type *rowt = ty_array(dt, 2, 'A', false);
-            LLVMValueRef rshape[2] = {one, k}, rstr[2] = {zero, cg_arr_stride(L, at, a, 0)};
-            LLVMValueRef row = cg_make_array(L, rowt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_arr_data(L, a), rshape, rstr);
-            LLVMValueRef cshape[1] = {one};
-            gemm_into(L, kind, rowt, row, bt, b, k, st, cell, cshape);
+        if (!blas) {   /* ?dot (lapack.c) into an element */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "dot");
+            LLVMTypeRef pt[7] = {L->i32, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
+            LLVMValueRef args[7] = {LLVMConstInt(L->i32, (unsigned long long)kind, 0), k, cg_arr_data(L, a), cg_arr_stride(L, at, a, 0),
+                                    cg_arr_data(L, b), cg_arr_stride(L, bt, b, 0), slot};
+            cg_rt_check(L, "ember_rt_dot", pt, args, 7);
             return cg_load_elem(L, dt, slot);
         }
         LLVMValueRef res = cg_entry_alloca(L, L->f64, "dot");

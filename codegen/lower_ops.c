@@ -70,6 +70,24 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
     return cg_phi2(L, at_minus1, from, result, div_end, "");
 }
 
+/* Python's a // b and a % b where typing knows b >= 0 (typeinfer/facts.c): after the zero check
+ * b > 0, so no -1 guard; the remainder takes b's sign with one add of b where it is negative
+ * (r < 0 implies r != 0), and where a >= 0 too, the unsigned division is the whole answer. */
+static LLVMValueRef int_div_mod_pos(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod, bool a_nonneg) {
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
+                want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
+    if (a_nonneg) return want_mod ? LLVMBuildURem(L->b, a, b, "") : LLVMBuildUDiv(L->b, a, b, "");
+    LLVMValueRef r = LLVMBuildSRem(L->b, a, b, "");
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), "");
+    if (want_mod) return LLVMBuildSelect(L->b, neg, LLVMBuildNSWAdd(L->b, r, b, ""), r, "");
+    return LLVMBuildSub(L->b, LLVMBuildSDiv(L->b, a, b, ""), LLVMBuildZExt(L->b, neg, L->i64, ""), "");
+}
+
+/* Whether operand k of binary instruction `in` (lowered as op) is an int typing knows is >= 0. */
+static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
+    return in && in->op == IR_BINOP && in->imm == op && L->ti->nonneg && L->ti->nonneg[in->args[k]];
+}
+
 /* a ** b for uint64 (b up to 2**64 - 1, wrapping): square and multiply over b's bits. */
 static LLVMValueRef uint_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef r = cg_entry_alloca(L, L->i64, "upow"), x = cg_entry_alloca(L, L->i64, "base"), e = cg_entry_alloca(L, L->i64, "exp");
@@ -319,7 +337,6 @@ static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef
 }
 
 LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t, Instr *in) {
-    (void)in;
     if (t == ty_bool) {
         if (op == IRB_AND) return LLVMBuildAnd(L->b, a, b, "");
         if (op == IRB_OR) return LLVMBuildOr(L->b, a, b, "");
@@ -333,8 +350,12 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_ADD: return u ? LLVMBuildAdd(L->b, a, b, "") : LLVMBuildNSWAdd(L->b, a, b, "");
         case IRB_SUB: return u ? LLVMBuildSub(L->b, a, b, "") : LLVMBuildNSWSub(L->b, a, b, "");
         case IRB_MUL: return u ? LLVMBuildMul(L->b, a, b, "") : LLVMBuildNSWMul(L->b, a, b, "");
-        case IRB_FLOORDIV: return u ? uint_div_mod(L, a, b, false) : int_floordiv_mod(L, a, b, false);
-        case IRB_MOD: return u ? uint_div_mod(L, a, b, true) : int_floordiv_mod(L, a, b, true);
+        case IRB_FLOORDIV: case IRB_MOD: {
+            bool want_mod = op == IRB_MOD;
+            if (u) return uint_div_mod(L, a, b, want_mod);
+            if (!L->numpy_sem && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
+            return int_floordiv_mod(L, a, b, want_mod);
+        }
         case IRB_POW: return int_pow(L, u, a, b);
         case IRB_LSHIFT: return int_shift(L, true, u, a, b);
         case IRB_RSHIFT: return int_shift(L, false, u, a, b);
@@ -556,7 +577,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     if (bi->shape != SH_SPECIAL && bi->lowering) {
         LLVMValueRef x = args[0];
         if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
-        LLVMValueRef r = cg_math_call(L, bi->lowering, args, bi->shape == SH_FF_F ? 2 : 1);
+        int nx = bi->shape == SH_FF_F ? 2 : 1;   /* sqrtf(x) where typing made x * x float32 */
+        LLVMValueRef r = cg_f32_scalar(L, in) ? cg_f32_call(L, bi->lowering, args, nx) : cg_math_call(L, bi->lowering, args, nx);
         return bi->shape == SH_F_I ? cg_float_to_int(L, r) : r;
     }
     switch (ci->builtin) {

@@ -59,30 +59,56 @@ static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
     return LLVMBuildFMul(L->b, d, d, "");
 }
 
-/* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c). A lane of adjacent
- * elements gets its own copy of the code with the stride a constant, so its groups of 8 are
- * vector loads. */
+/* element i of a float32 lane as a float (f32 sums) */
+static LLVMValueRef lane_elem_f32(Lower *L, LLVMValueRef i, void *env) {
+    LaneElem *E = env;
+    return LLVMBuildFPTrunc(L->b, cg_load_elem(L, DT_FLOAT32, lane_ptr(L, E->ln, i)), LLVMFloatTypeInContext(L->c), "");
+}
+
+/* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c), in ct, or with ct NULL
+ * the float sum of a float32 lane (NumPy adds float32 in float32), widened to float64. A lane
+ * of adjacent elements gets its own copy of the code with the stride a constant, so its groups
+ * of 8 are vector loads. */
 static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueRef mean) {
-    LLVMTypeRef t = cg_type(L, ct);
+    LLVMTypeRef t = ct ? cg_type(L, ct) : LLVMFloatTypeInContext(L->c);
+    CgElemAt elem = ct ? lane_elem : lane_elem_f32;
     LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);
     LaneElem E = {ln, ct, mean};
-    if (LLVMIsAConstant(ln->stride)) return cg_pairwise_sum(L, t, ln->n, lane_elem, &E);
-    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
-    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.join");
     LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, esz, ""), unit, any);
-    LLVMPositionBuilderAtEnd(L->b, unit);
-    Lane c = *ln;
-    c.stride = esz;
-    LaneElem U = {&c, ct, mean};
-    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &U), res);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, any);
-    LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, lane_elem, &E), res);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, join);
-    return LLVMBuildLoad2(L->b, t, res, "");
+    if (LLVMIsAConstant(ln->stride)) {
+        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &E), res);
+    } else {
+        LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
+        LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.join");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, esz, ""), unit, any);
+        LLVMPositionBuilderAtEnd(L->b, unit);
+        Lane c = *ln;
+        c.stride = esz;
+        LaneElem U = {&c, ct, mean};
+        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &U), res);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, any);
+        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &E), res);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    }
+    LLVMValueRef r = LLVMBuildLoad2(L->b, t, res, "");
+    return ct ? r : LLVMBuildFPExt(L->b, r, L->f64, "");
+}
+
+/* np.sum of a float32 lane giving float32, added as NumPy adds it: in float, pairwise, or in
+ * index order across the slow axis (ln->sequential). */
+static LLVMValueRef lane_sum_f32(Lower *L, Lane *ln) {
+    if (!ln->sequential) return lane_pairwise(L, ln, NULL, NULL);
+    LLVMTypeRef ft = LLVMFloatTypeInContext(L->c);
+    LLVMValueRef acc = acc_new(L, ft, LLVMConstNull(ft));
+    LaneElem E = {ln, NULL, NULL};
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, ft, acc, ""), lane_elem_f32(L, i, &E), ""), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildFPExt(L->b, LLVMBuildLoad2(L->b, ft, acc, ""), L->f64, "");
 }
 
 /* Whether a float sum over ln follows NumPy's pairwise order (it does unless NumPy would add
@@ -357,7 +383,9 @@ static LLVMValueRef ufunc_fold(Lower *L, Lane *ln, int bid, int rdt) {
 static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueRef ddof) {
     const Type *rt = ty_scalar_of(rdt);
     switch (bid) {
-    case BI_NP_SUM: return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_SUM:
+        if (rdt == DT_FLOAT32 && ln->dt == DT_FLOAT32) return lane_sum_f32(L, ln);
+        return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
     case BI_NP_PROD: return lane_fold(L, ln, IRB_MUL, rt == ty_bool ? ty_int64 : rt);
     case BI_NP_MIN: case BI_NP_AMIN: return lane_extreme(L, ln, false, false, "min");
     case BI_NP_MAX: case BI_NP_AMAX: return lane_extreme(L, ln, true, false, "max");

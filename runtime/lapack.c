@@ -31,8 +31,8 @@ static int real_kind(int k) { return k == LA_C ? LA_S : k == LA_Z ? LA_D : k; }
 static lint max1(lint x) { return x > 1 ? x : 1; }
 
 /* ---- routines ------------------------------------------------------------------------ */
-enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_COUNT };
-static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr", "geev", "gelsd"};
+enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_DOT, R_COUNT };
+static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr", "geev", "gelsd", "dot"};
 static void *routines[4][R_COUNT];
 
 static void *routine(int k, int r) {
@@ -43,8 +43,9 @@ static void *routine(int k, int r) {
     char tail[16];
     if (r == R_EVD) base = is_cplx(k) ? "heevd" : "syevd";
     if (r == R_ORGQR) base = is_cplx(k) ? "ungqr" : "orgqr";
+    if (r == R_DOT && is_cplx(k)) base = "dotu_sub";   /* NumPy's complex dot: no conjugate, result by pointer */
     snprintf(tail, sizeof tail, "%c%s", letter[k], base);
-    if (r == R_GEMM) {
+    if (r == R_GEMM || r == R_DOT) {
         snprintf(name[0], sizeof name[0], "scipy_cblas_%s64_", tail);
         snprintf(name[1], sizeof name[1], "cblas_%s64_", tail);
     } else {
@@ -187,6 +188,52 @@ done:
     free(oa);
     free(ob);
     free(oc);
+    return rc;
+}
+
+/* ---- dot -------------------------------------------------------------------------------- */
+typedef float (*SdotFn)(lint, const void *, lint, const void *, lint);
+typedef double (*DdotFn)(lint, const void *, lint, const void *, lint);
+typedef void (*ZdotFn)(lint, const void *, lint, const void *, lint, void *);
+
+/* A vector as ?dot reads it: in place at a positive stride, else packed into *owned, as NumPy
+ * does (its blas_stride), so the library sums in NumPy's order. */
+static int vector(int k, const char **p, lint *inc, char **owned, const char *data, int64_t n, int64_t s) {
+    int64_t e = esize[k];
+    *owned = NULL;
+    *p = data;
+    if (n <= 1 || (s > 0 && s % e == 0 && (uintptr_t)data % (uintptr_t)(e > 8 ? 8 : e) == 0)) {
+        *inc = n <= 1 ? 1 : s / e;
+        return 0;
+    }
+    if (!(*owned = scratch(k, n))) return -1;
+    pack(k, *owned, data, n, 1, s, 0);
+    *p = *owned;
+    *inc = 1;
+    return 0;
+}
+
+int ember_rt_dot(int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
+    void *f = routine(k, R_DOT);
+    if (!f) return -1;
+    if (n <= 0) {
+        put(k, out, 0);
+        return 0;
+    }
+    const char *px, *py;
+    char *ox, *oy = NULL;
+    lint ix, iy;
+    int rc = -1;
+    if (vector(k, &px, &ix, &ox, x, n, xs) || vector(k, &py, &iy, &oy, y, n, ys)) goto done;
+    switch (k) {
+    case LA_S: put(k, out, ((SdotFn)f)(n, px, ix, py, iy)); break;
+    case LA_D: put(k, out, ((DdotFn)f)(n, px, ix, py, iy)); break;
+    default: ((ZdotFn)f)(n, px, ix, py, iy, out); break;   /* written as the kind's complex */
+    }
+    rc = 0;
+done:
+    free(ox);
+    free(oy);
     return rc;
 }
 

@@ -239,9 +239,9 @@ typedef struct BlasVector {
 static int blas_vector(BlasVector *v, const char *data, int64_t n, int64_t s) {
     int64_t e = (int64_t)sizeof(double);
     v->owned = NULL;
-    if (n <= 1 || (s != 0 && s % e == 0 && (uintptr_t)data % sizeof(double) == 0)) {
+    if (n <= 1 || (s > 0 && s % e == 0 && (uintptr_t)data % sizeof(double) == 0)) {   /* as NumPy's blas_stride */
         v->inc = n <= 1 ? 1 : s / e;
-        v->p = (double *)(s < 0 && n > 1 ? data + (n - 1) * s : data);
+        v->p = (double *)data;
         return 0;
     }
     if (!(v->owned = scratch(n))) return -1;

@@ -648,5 +648,6 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;
     if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;
+    if (ti_find_facts(ti)) return NULL;
     return ti;
 }

@@ -131,11 +131,16 @@ struct TypeInfo {
     bool *maybe_unbound;          /* per value id: a LOADVAR that may find its variable unassigned */
     ParLoop **parloops;           /* the prange loops to run in parallel (parallel=True) */
     int nparloops;
+    bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
+    bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
 };
 
 /* infer.c */
 TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
                    const char *symbol, TypeInfo *outer);
+
+/* facts.c */
+int ti_find_facts(TypeInfo *ti);   /* fills f32 and nonneg */
 
 /* parallel.c */
 int ti_find_parloops(TypeInfo *ti);

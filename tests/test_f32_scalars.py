@@ -1,0 +1,210 @@
+"""float32 scalars in compiled loops, typed as Numba types them (typeinfer/f32.c).
+
+An element of a float32 array, np.float32(x), and what computes from those alone are float32:
+each + - * / and sqrt rounds to float32, so results are NumPy's float32 arithmetic bit for bit
+(the references below compute with float32 arrays or np.float32 scalars, one rounding per
+step). A Python float or an int meeting a float32 makes float64 (Numba's rule, not NEP 50's),
+and a variable that also holds a float64 is a float64."""
+
+import math
+
+import numpy as np
+import pytest
+
+from difftest import jit, no_leaks, numba_leaks, numba_skip  # noqa: F401
+
+F32 = np.float32
+
+
+def data(n=1000, seed=0):
+    return np.random.default_rng(seed).standard_normal(n).astype(F32)
+
+
+A, B, C = data(seed=1), data(seed=2), data(seed=3)
+EDGE = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 3.4028235e38, 1.1754944e-38,
+                 0.1, 1 / 3, 16777217.0, 3.0, 7.0], dtype=F32)
+
+
+def same_bits(got, want):
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    assert got.shape == want.shape
+    assert np.array_equal(got.view(np.int64), want.view(np.int64)), (got, want)
+
+
+def chain(a, b, c, out):
+    for i in range(a.size):
+        x = a[i] * b[i] + c[i]        # float32 * float32 + float32: two float32 roundings
+        y = a[i] - b[i]
+        out[i] = x / y
+    return out
+
+
+def chain_f64(a, b, c, out):
+    for i in range(a.size):
+        out[i] = (a[i] * b[i] + c[i]) / (a[i] - b[i])
+    return out
+
+
+@pytest.mark.parametrize("a,b,c", [(A, B, C), (EDGE, EDGE[::-1].copy(), EDGE[3:].tolist() + EDGE[:3].tolist())])
+def test_chain_rounds_each_step(a, b, c):
+    c = np.asarray(c, dtype=F32)
+    want = (a * b + c) / (a - b)          # NumPy's float32 loops
+    with np.errstate(all="ignore"):
+        same_bits(jit(chain)(a, b, c, np.empty_like(a)), want)
+        same_bits(jit(chain_f64)(a, b, c, np.empty(a.size)), want)   # float32 values, stored in float64
+
+
+def dot32(a, b):
+    s = np.float32(0)
+    for i in range(a.size):
+        s += a[i] * b[i]              # a float32 accumulator: rounded every step
+    return s
+
+
+def dot64(a, b):
+    s = 0.0
+    for i in range(a.size):
+        s += a[i] * b[i]              # float32 products, summed in float64
+    return s
+
+
+def sum_iter(a):
+    s = a[0] - a[0]
+    for x in a:
+        s = s + x * x
+    return s
+
+
+def test_loop_carried_float32():
+    s = F32(0)
+    for x, y in zip(A, B):
+        s = F32(s + F32(x * y))
+    same_bits(jit(dot32)(A, B), s)
+    same_bits(jit(dot64)(A, B), sum_f64_of(A * B))
+    t = A[0] - A[0]
+    for x in A:
+        t = F32(t + F32(x * x))
+    same_bits(jit(sum_iter)(A), t)
+
+
+def sum_f64_of(p):
+    s = 0.0
+    for v in p.tolist():
+        s += v
+    return s
+
+
+def roots(a, b, out):
+    for i in range(a.size):
+        out[i] = math.sqrt(a[i] * a[i] + b[i] * b[i]) + np.sqrt(abs(a[i]))
+    return out
+
+
+def test_sqrt_is_float32():
+    want = np.sqrt(A * A + B * B) + np.sqrt(np.abs(A))
+    same_bits(jit(roots)(A, B, np.empty(A.size)), want)
+
+
+def mixed(a, i):
+    x = a[i]
+    return x * 0.1, x + 16777216, x * True, x ** 2, -x * a[i + 1], min(x, a[i + 1]), max(abs(x), a[i + 2])
+
+
+def test_numba_typing_rules():
+    a = np.array([1.0, 0.3, -0.7, 2.5], dtype=F32)
+    got = jit(mixed)(a, 0)
+    x = float(a[0])
+    assert got[0] == x * 0.1                  # float32 * Python float: float64
+    assert got[1] == 16777217.0               # float32 + int: float64 (float32 would give 16777216)
+    got = jit(mixed)(a, 1)
+    x32 = a[1]
+    assert got[2] == float(x32)
+    same_bits(got[3], x32 * x32)
+    same_bits(got[4], -x32 * a[2])
+    same_bits(got[5:], [min(x32, a[2]), max(abs(x32), a[3])])
+
+
+def unified(a, flag):
+    x = a[0]
+    if flag:
+        x = 0.1                               # the variable holds a float64 too: float64
+    return x * a[1]
+
+
+def unpacked(a, b):
+    x, y = a[0], b[0]
+    return x * y
+
+
+def converted(u, v):
+    return np.float32(u) * np.float32(v), np.float32(u) / 3.0
+
+
+def test_variables_tuples_conversions():
+    a = np.array([0.1, 0.3], dtype=F32)
+    assert jit(unified)(a, True) == 0.1 * float(a[1])
+    assert jit(unified)(a, False) == float(a[0]) * float(a[1])   # x is a float64 on every path
+    same_bits(jit(unpacked)(a, a[::-1].copy()), a[0] * a[1])
+    got = jit(converted)(0.1, 0.2)
+    same_bits(got[0], F32(0.1) * F32(0.2))
+    assert got[1] == float(F32(0.1)) / 3.0
+
+
+def maths(a, out):
+    for i in range(a.size):
+        out[i] = math.exp(a[i]) + np.sin(a[i]) * math.atan2(a[i], a[i] + a[i])
+    return out
+
+
+def test_maths_float_variants():
+    x = (A * F32(0.5)).astype(F32)
+    got = jit(maths)(x, np.empty(x.size))
+    for g in got:
+        assert float(g) == float(F32(g))       # float32 values: expf, sinf, atan2f
+    want = np.exp(x.astype(np.float64)) + np.sin(x.astype(np.float64)) * np.arctan2(x, 2 * x.astype(np.float64))
+    assert np.allclose(got, want, rtol=4e-6, atol=1e-6)
+
+
+def floor_mod(a, b, out):
+    for i in range(a.size):
+        out[i] = (a[i] * b[i]) % b[i] + (a[i] // b[i])
+    return out
+
+
+@numba_leaks("numba keeps the arrays of a frame that raises")
+def test_floor_mod_python_semantics():
+    a, b = A * F32(10), B + F32(3)
+    got = jit(floor_mod)(a, b, np.empty(a.size, F32))
+    p = a * b
+    want = (p % b + a // b).astype(F32)
+    assert np.allclose(got, want, rtol=1e-6, atol=1e-5)
+    with pytest.raises(ZeroDivisionError):
+        jit(floor_mod)(a[:2], np.zeros(2, F32), np.empty(2, F32))
+
+
+def dots(a, b):
+    return np.dot(a, b), np.dot(a[::3], b[::-3]), np.dot(a[1:], b[:-1]), np.dot(a[:0], b[:0])
+
+
+@numba_skip("numba's dot and sum add in their own order")
+@pytest.mark.parametrize("dt", [np.float32, np.complex64, np.complex128, np.float64])
+def test_vector_dot_is_numpys(dt):
+    # 1-d dot goes to ?dot (?dotu for complex) with NumPy's rule for strides, so its sums are NumPy's
+    x = A.astype(dt) + (1j * B if np.dtype(dt).kind == "c" else 0)
+    y = (C * F32(0.5)).astype(dt)
+    got, want = jit(dots)(x, y), dots(x, y)
+    for g, w in zip(got, want):
+        assert g == w and type(g) is type(w.item())
+
+
+def sums(x):
+    return np.sum(x), x.sum(axis=1), x.sum(axis=0), np.sum(x[3, ::3]), np.sum(x * 1.5), x[7].sum()
+
+
+@numba_skip("numba's dot and sum add in their own order")
+def test_float32_sums_are_numpys():
+    # float32 adds in float32, pairwise (or row by row across the slow axis), as NumPy does
+    x = np.random.default_rng(4).standard_normal((203, 517)).astype(F32)
+    for g, w in zip(jit(sums)(x), sums(x)):
+        same_bits(g, w)
+    same_bits(jit(lambda v: np.sum(v, dtype=np.float64))(x), np.sum(x, dtype=np.float64))

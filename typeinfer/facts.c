@@ -1,0 +1,212 @@
+/* facts.c: facts about scalar values that lowering uses to pick cheaper code, found once typing
+ * is done. Requires: a typed function (infer.c's fixed point). Produces, per value id:
+ *
+ *   ti->f32     the float values Numba types float32 (below)
+ *   ti->nonneg  the int values known to be >= 0 (below)
+ *
+ * Both are facts that hold of a value when they hold of its operands, and of a variable when
+ * they hold of every value stored to it. Loops make that circular (s = a[0]; for ...: s = s +
+ * a[i]), so each table starts at "true for every candidate value and variable" and drops what a
+ * rule refuses until nothing changes (fixpoint): the greatest fixed point, the most facts the
+ * rules allow. Variables that an inner function shares (it may store to them) and prange
+ * reductions (their threads' partial results combine after the loop) hold no facts.
+ *
+ * float32. Types keep one canonical float (types.h: a float32 scalar is a float64 holding a
+ * float32 value), so every other rule and lowering stays as it is; lowering reads ti->f32 to
+ * compute the marked values at float32 width (codegen/lower_f32.c, cg_f32_scalar), as Numba:
+ *
+ *   float32 op float32 -> float32        a32[i] * b32[i], -x, x ** 2 (an int exponent), abs(x)
+ *   float32 op bool    -> float32        min(x, y), math.sqrt(x), np.exp(x) of float32 x, y
+ *   float32 op float64 -> float64        a32[i] * 0.5 (a Python float is a float64 to Numba)
+ *   float32 op int64   -> float64        a32[i] + 1 (ints are int64 here: int8/int16 elements
+ *                                        too, which Numba would keep float32 with)
+ *
+ * Non-negative ints: constants, bools, range(...) values from a non-negative start by a
+ * non-negative step, len(), sizes and shapes, and a + b, a * b, a // b, min, max of such values,
+ * a % b and a >> k of a non-negative b or a, a & b of one. (+ and * carry nsw: overflow is
+ * outside the contract, DESIGN.md 8.) Python's // and % by a non-negative divisor need no -1
+ * guard, and of two non-negative operands no sign fix-up (codegen/lower_ops.c).
+ */
+#include "ti.h"
+#include <string.h>
+
+typedef struct Facts {
+    TypeInfo *ti;
+    bool *val;   /* per value id */
+    bool *var;   /* per variable */
+} Facts;
+static bool is_f32(Facts *s, int v) { return s->val[v]; }
+
+/* An operand that keeps a float32 result float32: a float32 value, or a bool. */
+static bool keeps(Facts *s, int v) { return s->val[v] || s->ti->vtypes[v] == ty_bool; }
+
+static bool f32_array(const Type *t) { return t && t->kind == TY_ARRAY && t->dtype == DT_FLOAT32; }
+
+/* Maths of float32 values that Numba types float32: math's float functions, abs, min and max,
+ * and NumPy's elementwise functions called on scalars. */
+static bool f32_maths(TypeInfo *ti, const CallInfo *ci) {
+    if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT) return false;
+    int bid = ci->builtin;
+    if (bid == BI_ABS || bid == BI_MIN || bid == BI_MAX || ti_is_ufunc(bid)) return true;
+    BuiltinShape sh = ti_builtins[bid].shape;
+    (void)ti;
+    return (sh == SH_F_F || sh == SH_FF_F) && !strcmp(ti_builtins[bid].module, "math");
+}
+
+static bool call_f32(Facts *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    const CallInfo *ci = ti->calls[in->id];
+    if (!ci) return false;
+    if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
+    if (!f32_maths(ti, ci) || in->nkw || in->nargs < 2) return false;
+    bool any = false;
+    for (int k = 1; k < in->nargs; k++) {
+        if (!keeps(s, in->args[k])) return false;
+        any |= is_f32(s, in->args[k]);
+    }
+    return any;
+}
+
+/* Whether the rules make value `in` float32, given the table as it stands. */
+static bool f32_rule(Facts *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    const Type **vt = ti->vtypes;
+    switch (in->op) {
+    case IR_GETITEM: return f32_array(vt[in->args[0]]);
+    case IR_ITERVALUE: {
+        const Type *it = vt[in->args[0]];
+        return it && it->kind == TY_ITER && f32_array(it->iter_of) && it->iter_of->ndim == 1;
+    }
+    case IR_LOADVAR: return s->var[in->imm];
+    case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
+    case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
+    case IR_BINOP: {
+        int a = in->args[0], b = in->args[1];
+        switch (in->imm) {
+        case IRB_ADD: case IRB_SUB: case IRB_MUL: case IRB_TRUEDIV: case IRB_FLOORDIV: case IRB_MOD:
+            return keeps(s, a) && keeps(s, b) && (is_f32(s, a) || is_f32(s, b));
+        case IRB_POW:   /* x ** 2 keeps x's type, as in Numba */
+            return is_f32(s, a) && (is_f32(s, b) || ty_is_int(vt[b]) || vt[b] == ty_bool);
+        default: return false;
+        }
+    }
+    case IR_UNPACK: {   /* x, y = a[i], b[i] */
+        Instr *src = ti->fn->instrs[in->args[0]];
+        return src->op == IR_TUPLE && in->imm < src->nargs && is_f32(s, src->args[in->imm]);
+    }
+    case IR_CALL: return call_f32(s, in);
+    default: return false;
+    }
+}
+
+/* ---- non-negative ints ------------------------------------------------------------------- */
+
+static bool nn(Facts *s, int v) { return s->val[v]; }
+
+/* range(stop), range(start, stop), range(start, stop, step): its values are >= 0 when start
+ * and step are (a step of 0 raises). */
+static bool range_nonneg(Facts *s, int iterable) {
+    TypeInfo *ti = s->ti;
+    Instr *r = ti->fn->instrs[iterable];
+    const CallInfo *ci = r->op == IR_CALL ? ti->calls[r->id] : NULL;
+    if (!ci || ci->kind != CALL_BUILTIN || (ci->builtin != BI_RANGE && ci->builtin != BI_PRANGE) || r->nkw) return false;
+    int n = r->nargs - 1;
+    return n == 1 || (n == 2 && nn(s, r->args[1])) || (n == 3 && nn(s, r->args[1]) && nn(s, r->args[3]));
+}
+
+static bool array_attr(TypeInfo *ti, int v, const char *const *names) {
+    Instr *x = ti->fn->instrs[v];
+    if (x->op != IR_GETATTR || !ti->vtypes[x->args[0]] || ti->vtypes[x->args[0]]->kind != TY_ARRAY) return false;
+    for (; *names; names++)
+        if (!strcmp(x->str, *names)) return true;
+    return false;
+}
+
+static bool nonneg_call(Facts *s, Instr *in) {
+    const CallInfo *ci = s->ti->calls[in->id];
+    if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return false;
+    if (ci->builtin == BI_LEN) return true;
+    if ((ci->builtin != BI_MIN && ci->builtin != BI_MAX) || in->nargs < 3) return false;
+    int count = 0;
+    for (int k = 1; k < in->nargs; k++) count += nn(s, in->args[k]);
+    return ci->builtin == BI_MIN ? count == in->nargs - 1 : count > 0;
+}
+
+static bool nonneg_rule(Facts *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    static const char *const sizes[] = {"size", "ndim", "itemsize", "nbytes", NULL}, *const shape[] = {"shape", NULL};
+    if (ti->vtypes[in->id] == ty_bool) return true;
+    switch (in->op) {
+    case IR_CONST: return in->c.kind == K_INT && in->c.i >= 0;
+    case IR_LOADVAR: return s->var[in->imm];
+    case IR_COPY: case IR_UNWRAP: return nn(s, in->args[0]);
+    case IR_GETITER: return range_nonneg(s, in->args[0]);   /* an iterator: its values are */
+    case IR_ITERVALUE: return nn(s, in->args[0]);
+    case IR_GETATTR: return array_attr(ti, in->id, sizes);
+    case IR_GETITEM: case IR_UNPACK: return array_attr(ti, in->args[0], shape);   /* n = a.shape[0]; n, m = a.shape */
+    case IR_BINOP: {
+        bool a = nn(s, in->args[0]), b = nn(s, in->args[1]);
+        switch (in->imm) {
+        case IRB_ADD: case IRB_MUL: case IRB_FLOORDIV: case IRB_OR: case IRB_XOR: return a && b;
+        case IRB_MOD: return b;              /* Python's sign: the divisor's */
+        case IRB_RSHIFT: return a;
+        case IRB_AND: return a || b;
+        default: return false;
+        }
+    }
+    case IR_CALL: return nonneg_call(s, in);
+    default: return false;
+    }
+}
+
+/* ---- the fixed point ---------------------------------------------------------------------- */
+
+static bool is_float(const Type *t) { return t == ty_float64; }
+
+/* ints, and iterators over ranges (the facts of their values: a loop's iterator passes through
+ * the variables that carry the stack between blocks) */
+static bool is_int_or_range_iter(const Type *t) {
+    return t == ty_int64 || t == ty_bool || (t && t->kind == TY_ITER && t->iter_of == ty_range);
+}
+
+/* The greatest fixed point of `rule` over the values and variables whose type is a candidate:
+ * *out gets the table of values. */
+static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(Facts *, Instr *), bool **out) {
+    Function *fn = ti->fn;
+    Facts s = {ti, ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1)),
+               ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1))};
+    if (!s.val || !s.var) return -1;
+    *out = s.val;
+    bool any = false;
+    for (int k = 0; k < fn->nblocks; k++)
+        for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+            Instr *in = fn->blocks[k]->instrs[i];
+            any |= s.val[in->id] = candidate(ti->vtypes[in->id]);
+        }
+    if (!any) return 0;
+    for (int x = 0; x < fn->nvars; x++) s.var[x] = candidate(ti->vartypes[x]) && !(fn->declared && fn->declared[x]);   /* locals= */
+    for (int v = 0; v < fn->ninstrs; v++)
+        if (fn->instrs[v] && fn->instrs[v]->op == IR_CELLREF) s.var[fn->instrs[v]->imm] = false;
+    for (int p = 0; p < ti->nparloops; p++)
+        for (int x = 0; x < fn->nvars; x++)
+            if (ti->parloops[p]->var_kind[x] == PAR_REDUCE) s.var[x] = false;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int k = 0; k < fn->nblocks; k++)
+            for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+                Instr *in = fn->blocks[k]->instrs[i];
+                if (in->op == IR_STOREVAR) {
+                    if (s.var[in->imm] && !s.val[in->args[0]]) s.var[in->imm] = false, changed = true;
+                } else if (s.val[in->id] && !rule(&s, in)) {
+                    s.val[in->id] = false;
+                    changed = true;
+                }
+            }
+    }
+    return 0;
+}
+
+int ti_find_facts(TypeInfo *ti) {
+    if (fixpoint(ti, is_float, f32_rule, &ti->f32)) return -1;
+    return fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg);
+}
