@@ -4,6 +4,7 @@
  */
 #include "lower.h"
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 
@@ -14,10 +15,23 @@ static LLVMValueRef complex_of(Lower *L, LLVMValueRef re, LLVMValueRef im) {
     return LLVMBuildInsertValue(L->b, v, im, 1, "");
 }
 
-/* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog. */
+/* ufunc bid of complex z through runtime/cmath.c's ember_rt_c_<name>(out, re, im). */
+static LLVMValueRef complex_rt1(Lower *L, int bid, LLVMValueRef z) {
+    char name[48];
+    snprintf(name, sizeof name, "ember_rt_c_%s", ti_builtins[bid].name);
+    LLVMValueRef slot = cg_entry_alloca(L, L->c128, "cx");
+    LLVMTypeRef pt[3] = {L->ptr, L->f64, L->f64};
+    LLVMValueRef a[3] = {slot, LLVMBuildExtractValue(L->b, z, 0, ""), LLVMBuildExtractValue(L->b, z, 1, "")};
+    cg_call(L, name, L->voidt, pt, a, 3);
+    return LLVMBuildLoad2(L->b, L->c128, slot, "");
+}
+
+/* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog; the
+ * other complex ufuncs (np.sin, np.arctanh, np.log2, np.expm1 ...) call runtime/cmath.c. */
 static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
     LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
     LLVMTypeRef t = L->f64;
+    if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, bid, z);
     if (bid == BI_NP_EXP) {
         LLVMValueRef m = cg_call(L, "llvm.exp.f64", L->f64, &t, &re, 1);
         LLVMValueRef c = cg_call(L, "llvm.cos.f64", L->f64, &t, &im, 1), s = cg_call(L, "llvm.sin.f64", L->f64, &t, &im, 1);
@@ -48,6 +62,13 @@ static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValue
         LLVMValueRef better = LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, a, b, "");   /* or unordered */
         LLVMValueRef keep_a = LLVMBuildAnd(L->b, better, LLVMBuildNot(L->b, LLVMBuildAnd(L->b,
                                            LLVMBuildFCmp(L->b, LLVMRealORD, a, a, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), ""), "");
+        return LLVMBuildSelect(L->b, keep_a, a, b, "");
+    }
+    if (t == ty_complex128) {   /* a when it is >= b (<= for min) in NumPy's order, or NaN (fmax: b is) */
+        LLVMValueRef n = propagate ? a : b;
+        LLVMValueRef nan = LLVMBuildFCmp(L->b, LLVMRealUNO, LLVMBuildExtractValue(L->b, n, 0, ""),
+                                         LLVMBuildExtractValue(L->b, n, 1, ""), "");
+        LLVMValueRef keep_a = LLVMBuildOr(L->b, nan, cg_cmp(L, is_max ? IRC_GE : IRC_LE, a, b, t), "");
         return LLVMBuildSelect(L->b, keep_a, a, b, "");
     }
     LLVMValueRef lt = cg_cmp(L, IRC_LT, a, b, t);
@@ -121,6 +142,12 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         LLVMValueRef m = cg_call(L, "frexp", L->f64, pt, a, 2);
         return ty_dtypes[dt].kind == 'f' ? m : LLVMBuildSExt(L->b, LLVMBuildLoad2(L->b, L->i32, slot, ""), L->i64, "");
     }
+    if (bid == BI_NP_MODF) {   /* the fractional part (the integral one is np.trunc): C's modf */
+        LLVMValueRef slot = cg_entry_alloca(L, L->f64, "ipart");
+        LLVMTypeRef pt[2] = {L->f64, L->ptr};
+        LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), slot};
+        return cg_call(L, "modf", L->f64, pt, a, 2);
+    }
     switch (bi->shape) {
     case SH_UF: {
         if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0]);
@@ -179,6 +206,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             if (ct == ty_bool) return v;
             return cg_binop(L, IRB_MUL, v, v, ct, NULL);
         case BI_NP_SIGN:
+            if (ct == ty_complex128) return complex_rt1(L, bid, v);
             if (ct == ty_float64) {
                 LLVMValueRef pos = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, v, f64c(L, 0), ""), L->f64, "");
                 LLVMValueRef neg = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 0), ""), L->f64, "");
@@ -193,6 +221,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         default:   /* floor ceil trunc rint: integers are their own */
+            if (ct == ty_complex128 && bid == BI_NP_RINT) return complex_rt1(L, bid, v);
             if (ct != ty_float64) return v;
             return cg_intrinsic1(L, bi->lowering, v);
         }
@@ -206,6 +235,8 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         return LLVMBuildXor(L->b, a, b, "");
     }
     case SH_BF:
+        if (bid == BI_NP_FLOAT_POWER && ct == ty_complex128)
+            return cg_binop(L, IRB_POW, cg_cast(L, x[0], xt[0], ct), cg_cast(L, x[1], xt[1], ct), ct, NULL);
         if (bid == BI_NP_NEXTAFTER && dt == DT_FLOAT32) {   /* the next float32, not the next double */
             LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c), pt[2] = {f32, f32};
             LLVMValueRef a[2] = {LLVMBuildFPTrunc(L->b, cg_cast(L, x[0], xt[0], ty_float64), f32, ""),
@@ -670,10 +701,10 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return cg_reduction(L, ci, in, args, types);
     case BI_NP_AVERAGE:
         return cg_average(L, ci, in, args, types);
-    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* each output as its own ufunc over the operands */
-        bool dm = bid == BI_NP_DIVMOD;
-        int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : BI_NP_FREXP, dm ? BI_NP_REMAINDER : BI_NP_FREXP};
-        int dts[2] = {ci->dtype, dm ? ci->dtype : DT_INT32};
+    case BI_NP_DIVMOD: case BI_NP_FREXP: case BI_NP_MODF: {   /* each output as its own ufunc over the operands */
+        bool dm = bid == BI_NP_DIVMOD, mf = bid == BI_NP_MODF;
+        int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : bid, dm ? BI_NP_REMAINDER : mf ? BI_NP_TRUNC : BI_NP_FREXP};
+        int dts[2] = {ci->dtype, dm || mf ? ci->dtype : DT_INT32};
         LLVMValueRef t = LLVMGetUndef(cg_type(L, rt));
         for (int k = 0; k < 2; k++) {
             LLVMValueRef v;

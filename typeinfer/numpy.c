@@ -116,17 +116,19 @@ static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind =
 static bool complex_ufunc(int bid) {
     switch (ti_builtins[bid].shape) {
     case SH_UB: return bid != BI_NP_SIGNBIT;
-    case SH_BB: {   /* complex values have no order */
-        int op = ti_ufunc_compare(bid);
-        return op < 0 || op == IRC_EQ || op == IRC_NE;
-    }
-    case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
+    case SH_BB: return true;   /* complex arrays order lexicographically, as NumPy's */
+    case SH_UF:   /* not cbrt, fabs, spacing or the degree conversions, as NumPy */
+        return bid != BI_NP_CBRT && bid != BI_NP_FABS && bid != BI_NP_SPACING && bid != BI_NP_DEG2RAD &&
+               bid != BI_NP_RAD2DEG && bid != BI_NP_DEGREES && bid != BI_NP_RADIANS;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
-               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL;
+               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL || bid == BI_NP_SIGN ||
+               bid == BI_NP_RINT;
     case SH_BS:
         return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
-               bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER;
+               bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER || bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM ||
+               bid == BI_NP_FMIN || bid == BI_NP_FMAX;
+    case SH_BF: return bid == BI_NP_FLOAT_POWER;
     default: return false;
     }
 }
@@ -272,9 +274,6 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const
     int dt;
     if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
         return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
-    if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
-        (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
-        return UNSUP(in, "np.%s() of complex values is not supported", fname);
     if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
         return UNSUP(in, "np.%s() of complex values is not supported", fname);
     dt = ti_ufunc_dtype(bid, x, y ? y : x);
@@ -475,7 +474,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
-    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* the ufuncs with two outputs: a tuple */
+    case BI_NP_DIVMOD: case BI_NP_FREXP: case BI_NP_MODF: {   /* the ufuncs with two outputs: a tuple */
         bool dm = bid == BI_NP_DIVMOD;
         if (!(ci = ti_bind(ti, in, bid, fname, dm ? P_UFUNC2_OUT : P_UFUNC1_OUT, dm ? 2 : 1, args, nargs, false))) return -1;
         if (ci->argmap[dm ? 2 : 1] >= 0 || ci->argmap[dm ? 3 : 2] >= 0)
@@ -487,7 +486,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
         const Type *two[2] = {nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt),
                               dm ? NULL : nd ? ty_array(DT_INT32, nd, 'C', false) : ty_int64};
-        two[1] = dm ? two[0] : two[1];
+        two[1] = dm || bid == BI_NP_MODF ? two[0] : two[1];
         ci->dtype = dt;
         ci->ret = ty_tuple(2, two);
         return 0;
