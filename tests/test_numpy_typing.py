@@ -1,11 +1,12 @@
 """NumPy code that runs unchanged: tuples assigned into array rows, a.shape = ... on a local
 array, imports inside the compiled function (resolved when it compiles), np.ndarray(shape,
-dtype) as a constructor; compiled vs NumPy."""
+dtype) as a constructor, np.finfo/np.iinfo constants; compiled vs NumPy."""
 
 import numpy as np
 import pytest
 
 from difftest import check, check_all, jit, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
+from ember.errors import TypingError
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
@@ -153,3 +154,34 @@ def dtype_compare(a, b):
 @pytest.mark.parametrize("da, db", [("float64", "int32"), ("float32", "float32"), ("int32", "float64")])
 def test_dtype_comparisons(da, db):
     check(dtype_compare, sample(da, (3,), 1), sample(db, (2, 2), 2))
+
+
+# ---- np.finfo / np.iinfo: constants of a dtype known at compile time -----------------------------
+
+def machine_limits(a, i):
+    f = np.finfo(np.float64)
+    return (f.eps, f.max, f.min, f.tiny, f.resolution, f.bits, np.finfo(a.dtype).eps, np.finfo(float).epsneg,
+            np.iinfo(np.int32).max, np.iinfo(np.int8).min, np.iinfo(i.dtype).max, np.iinfo(np.uint32).max)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_finfo_iinfo(dtype):
+    check(machine_limits, np.ones(2, dtype), np.ones(2, np.int16))
+
+
+def iinfo_of_float(a):
+    return np.iinfo(a.dtype).max
+
+
+def finfo_of_int():
+    return np.finfo(np.int64).eps
+
+
+@numba_skip("ember's own message")
+@pytest.mark.parametrize("fn, args, msg", [(iinfo_of_float, (np.ones(2),), "np.iinfo\\(\\) of float64: data type not an integer"),
+                                           (finfo_of_int, (), "np.finfo\\(\\) of int64: data type not inexact")])
+def test_finfo_iinfo_of_the_wrong_kind(fn, args, msg):
+    with pytest.raises(ValueError):
+        fn(*args)
+    with pytest.raises(TypingError, match=msg):
+        jit(fn)(*args)

@@ -292,6 +292,61 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const
     return dt;
 }
 
+/* np.finfo(dt) / np.iinfo(dt) for a dtype known at compile time: a frozen namespace (typed as a
+ * module, so `np.finfo(np.float64).eps` reads a constant) holding NumPy's values as Python
+ * floats and ints. The float32 constants are therefore float64 values (each exact); iinfo of
+ * uint64 has a max beyond int64, which reading it reports. One namespace per call site (the
+ * rounds of typing reuse it). */
+static int type_machine_info(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    static const char *const fattrs[] = {"eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal",
+                                         "resolution", /* floats; then ints */ "bits", "precision", "maxexp", "minexp",
+                                         "machep", "negep", "nexp", "nmant", "iexp", NULL};
+    static const char *const iattrs[] = {"min", "max", "bits", NULL};
+    static const char *const P_DTYPE[] = {"dtype", NULL};
+    const char *fname = ti_builtins[bid].name;
+    const CallInfo *done = ti->calls[in->id];
+    const Type *known = done && done->kind == CALL_BUILTIN && done->builtin == bid ? done->ret : NULL;
+    CallInfo *ci = ti_bind(ti, in, bid, fname, P_DTYPE, 1, args, nargs, false);
+    if (!ci) return -1;
+    if (known && known->kind == TY_MODULE) {   /* typed in an earlier round: the same namespace */
+        ci->ret = known;
+        return 0;
+    }
+    const Type *a = ci->params[0];
+    int dt = ti_dtype_arg(a);
+    if (dt < 0) return ERR(in, "np.%s() needs a dtype (got %s)", fname, a->name);
+    char kind = ty_dtypes[dt].kind;
+    if (bid == BI_NP_FINFO ? !strchr("fc", kind) : !strchr("iu", kind))   /* NumPy: ValueError */
+        return ERR(in, "np.%s() of %s: data type not %s", fname, ty_dtypes[dt].name, bid == BI_NP_FINFO ? "inexact" : "an integer type");
+    PyObject *np = PyImport_ImportModule("numpy"), *ns_type = NULL, *info = NULL, *ns = NULL;
+    PyObject *types = PyImport_ImportModule("types");
+    if (np && types) {
+        ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
+        info = PyObject_CallMethod(np, fname, "s", ty_dtypes[dt].name);
+    }
+    if (ns_type && info) ns = PyObject_CallNoArgs(ns_type);
+    for (const char *const *n = bid == BI_NP_FINFO ? fattrs : iattrs; ns && *n; n++) {
+        bool real = bid == BI_NP_FINFO && n - fattrs < 8;
+        PyObject *v = PyObject_GetAttrString(info, *n);
+        PyObject *py = !v ? NULL : real ? PyNumber_Float(v) : PyNumber_Long(v);
+        if (!py || PyObject_SetAttrString(ns, *n, py) < 0) Py_CLEAR(ns);
+        Py_XDECREF(v);
+        Py_XDECREF(py);
+    }
+    Py_XDECREF(np);
+    Py_XDECREF(types);
+    Py_XDECREF(ns_type);
+    Py_XDECREF(info);
+    if (!ns) {
+        PyErr_Clear();
+        return ERR(in, "np.%s(%s) could not be read", fname, ty_dtypes[dt].name);
+    }
+    ctx_keep(ti->fn->ctx, ns);
+    Py_DECREF(ns);
+    ci->ret = ty_object(TY_MODULE, ns, 0);
+    return 0;
+}
+
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
@@ -459,6 +514,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
+    case BI_NP_FINFO: case BI_NP_IINFO:
+        return type_machine_info(ti, in, bid, args, nargs);
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];

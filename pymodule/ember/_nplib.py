@@ -518,6 +518,76 @@ def _triu_indices(n, k=0, m=-1):
     return _tri_indices_c(n, k, m, False)
 
 
+# ---- partitions and polynomial roots ------------------------------------------------------------
+
+def _kth_check(n, kth):
+    if kth < -n or kth >= n:
+        raise ValueError("kth(=" + str(kth) + ") out of bounds (" + str(n) + ")")
+
+
+def _partition_int(a, kth):
+    # a full sort along the last axis is one valid partition: every element before kth is no
+    # greater, every one after no smaller (NumPy's order within the two sides is unspecified)
+    _kth_check_c(a.shape[a.ndim - 1], kth)
+    return np.sort(a)
+
+
+def _partition_array(a, kth):
+    for k in kth.ravel():
+        _kth_check_c(a.shape[a.ndim - 1], k)
+    return np.sort(a)
+
+
+def _argpartition_int(a, kth):
+    _kth_check_c(a.shape[0], kth)
+    return np.argsort(a, kind="stable")
+
+
+def _argpartition_array(a, kth):
+    for k in kth.ravel():
+        _kth_check_c(a.shape[0], k)
+    return np.argsort(a, kind="stable")
+
+
+def _choose_partition(values, kwnames, arg):
+    name = "np.argpartition" if arg else "np.partition"
+    if len(values) != 2 or kwnames:
+        _refuse(name, "axis=, kind= or order=")
+    a, kth = values
+    if not _is_array(a) or a.ndim == 0 or (arg and a.ndim != 1):
+        _refuse(name, "a scalar" if not arg else "an array other than 1-d")
+    if _is_array(kth) and kth.dtype.kind in "iu":
+        return _argpartition_array if arg else _partition_array
+    if isinstance(kth, int) and not isinstance(kth, bool):
+        return _argpartition_int if arg else _partition_int
+    _refuse(name, "kth other than an int or an integer array")
+
+
+def _roots(p):
+    # the eigenvalues of the companion matrix of p without its leading zeros, and a zero root
+    # for each trailing zero; always complex128 (NumPy's dtype depends on the values)
+    nz = np.flatnonzero(p)
+    if nz.size == 0:
+        return np.zeros(0, dtype=np.complex128)
+    q = p[nz[0]:nz[nz.size - 1] + 1] * 1.0
+    n = q.size - 1
+    out = np.zeros(n + p.size - 1 - nz[nz.size - 1], dtype=np.complex128)
+    if n > 0:
+        c = np.zeros((n, n), dtype=np.complex128)
+        for i in range(1, n):
+            c[i, i - 1] = 1.0
+        for j in range(n):
+            c[0, j] = -q[j + 1] / q[0]
+        out[:n] = np.linalg.eigvals(c)
+    return out
+
+
+def _choose_roots(values, kwnames):
+    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim != 1 or values[0].dtype.kind == "b":
+        _refuse("np.roots", "p other than a 1-d array of numbers")
+    return _roots
+
+
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
@@ -525,6 +595,7 @@ _nanarg_c = njit(_nanarg)
 _greater_c = njit(_greater)
 _less_c = njit(_less)
 _tri_indices_c = njit(_tri_indices)
+_kth_check_c = njit(_kth_check)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
@@ -554,4 +625,7 @@ IMPLS = {
     np.ediff1d: Impl("np.ediff1d", _choose_ediff1d),
     np.tril_indices: Impl("np.tril_indices", _plain(_tril_indices)),
     np.triu_indices: Impl("np.triu_indices", _plain(_triu_indices)),
+    np.partition: Impl("np.partition", lambda v, k: _choose_partition(v, k, False)),
+    np.argpartition: Impl("np.argpartition", lambda v, k: _choose_partition(v, k, True)),
+    np.roots: Impl("np.roots", _choose_roots),
 }
