@@ -603,6 +603,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ARRAY:
         if (types[0]->kind == TY_ARRAY) return cg_copy_array(L, types[0], args[0], rt);
+        if (rt->ndim == 0) return new_filled(L, rt, shape, args[0], types[0]);   /* of a number */
         {
             const Type *t = types[0];
             for (int k = 0; k < rt->ndim; k++) {

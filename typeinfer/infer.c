@@ -133,6 +133,7 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (a == ty_str) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
+    if (ty_is_number(a) && idx->kind == TY_TUPLE && idx->n == 0) return a;   /* np.float64(x)[()] is x (zerod.c) */
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -633,6 +634,9 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
     if (expanded < 0) return NULL;
     if (expanded) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
+    int scalarized = ti_scalarize_zerod(ti);   /* np.array(2.0) + 1: a scalar, as NumPy's */
+    if (scalarized < 0) return NULL;
+    if (scalarized) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
         Instr *x = fn->instrs[i];
         if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))

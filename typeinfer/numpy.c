@@ -455,7 +455,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             return 0;
         }
         int d = -1, nd = ti_sequence_shape(a, &d, 0);
-        if (nd < 1) return ERR(in, "np.array() needs an array or a (nested) list or tuple of numbers (got %s)", a->name);
+        if (ty_is_number(a)) d = ty_dtype_of_scalar(a), nd = 0;   /* np.array(3.0): a 0-d array */
+        else if (nd < 1) return ERR(in, "np.array() needs an array, a number or a (nested) list or tuple of numbers (got %s)", a->name);
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;

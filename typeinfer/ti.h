@@ -187,6 +187,9 @@ int ti_grid_slices(Function *fn, Instr *in, Instr **slices);   /* the subscript'
 bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
 int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
 
+/* zerod.c: operators and ufuncs of 0-d arrays */
+int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as elements (type again), 0: none, -1: error */
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
