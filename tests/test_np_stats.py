@@ -245,3 +245,20 @@ def test_order_stats_axis(dtype):
     # float32 data with float64 q: NumPy interpolates partly in float32, so float32's tolerance
     check_all(order_stats_axis, [(v, q) for _, v in layouts(sample(dtype, (3, 4, 5)))], rtol=1e-6 if dtype == "float32" else None)
     check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))
+
+
+def order_stats_axes(a):
+    return (np.median(a, axis=(0, 2)), np.median(a, (-1, 0)), np.percentile(a, 30, axis=(1, 2)),
+            np.quantile(a, np.array([0.1, 0.9]), axis=(2, 0)), np.median(a, axis=(0, 1, 2)), np.percentile(a, q=50, axis=(1,)))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba lacks axis= on np.median")
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+def test_order_stats_tuple_of_axes(dtype):
+    # ember/_nplib.py: the axes moved last and merged; empty and F-order too
+    a = sample(dtype, (3, 4, 5), 2)
+    check_all(order_stats_axes, [(a,), (np.asfortranarray(a),), (a[:, ::2],)], rtol=1e-6 if dtype == "float32" else None)
+    with np.errstate(all="ignore"):
+        check(lambda a: np.median(a, axis=(0, 1)), a[:0])
+    check(lambda a: np.median(a, axis=(0, 3)), a)    # AxisError
+    check(lambda a: np.median(a, axis=(0, -3)), a)   # ValueError: duplicate value

@@ -44,6 +44,26 @@ int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 
 static const char *const P_A[] = {"a", NULL};
 
+/* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
+ * builtin bid, for the forms written in Python: np.median/percentile/quantile with axis= a
+ * tuple (ORDER_AXES there). NULL for the forms typed here. */
+PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    if (bid != BI_NP_MEDIAN && bid != BI_NP_PERCENTILE && bid != BI_NP_QUANTILE) return NULL;
+    int npos = nargs - in->nkw, axis_pos = bid == BI_NP_MEDIAN ? 1 : 2;
+    const Type *axis = npos > axis_pos ? args[axis_pos] : NULL;
+    for (int i = 0; i < in->nkw; i++)
+        if (!strcmp(in->kwnames[i], "axis")) axis = args[npos + i];
+    if (!axis || axis->kind != TY_TUPLE) return NULL;
+    PyObject *mod = PyImport_ImportModule("ember._nplib");
+    PyObject *forms = mod ? PyObject_GetAttrString(mod, "ORDER_AXES") : NULL;
+    PyObject *impl = forms ? PyDict_GetItemString(forms, ti_builtins[bid].name) : NULL;   /* borrowed */
+    if (impl) ctx_keep(ti->fn->ctx, impl);
+    Py_XDECREF(mod);
+    Py_XDECREF(forms);
+    PyErr_Clear();
+    return impl;
+}
+
 /* The axis parameter i of sort/argsort/median...: a constant int, or None (flatten). The
  * result's ndim (1 for None); *axis (when not NULL) the axis made non-negative, -1 for None. */
 static int sort_axis(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const Type *a, const char *fname, int *axis) {

@@ -288,6 +288,7 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
 /* nplib.c */
 int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t);   /* a size= argument (None, int, tuple of ints): its ndim, or -1 */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);   /* borrowed, or NULL */
 extern const char *const ti_sort_kinds[], *const ti_sides[];
 
 /* npshape.c */

@@ -588,6 +588,52 @@ def _choose_roots(values, kwnames):
     return _roots
 
 
+# ---- order statistics over several axes ---------------------------------------------------------
+
+def _order_axes_source(name, ndim, naxes):
+    """np.median(a, axis=(i, j)) and np.percentile/np.quantile(a, q, axis=(...)) of an ndim-d a:
+    the reduced axes moved last (np.transpose with the axes found at run time), merged into
+    one, and the statistic taken along it; NumPy's AxisError and duplicate-axis ValueError."""
+    q = "" if name == "median" else "q, "
+    rs = [f"r{k}" for k in range(naxes)]
+    lines = [f"def {name}_axes(a, {q}axis):"]
+    for k in range(naxes):
+        lines += [f"    r{k} = axis[{k}] + {ndim} if axis[{k}] < 0 else axis[{k}]",
+                  f"    if r{k} < 0 or r{k} >= {ndim}:",
+                  f"        raise np.exceptions.AxisError('axis ' + str(axis[{k}]) + ' is out of bounds for array of dimension {ndim}')"]
+        for j in range(k):
+            lines += [f"    if r{k} == r{j}:", "        raise ValueError(\"duplicate value in 'axis'\")"]
+    lines += [f"    p = np.empty({ndim}, dtype=np.int64)", "    j = 0", f"    for d in range({ndim}):"]
+    lines += [f"        if {' and '.join(f'd != {r}' for r in rs)}:", "            p[j] = d", "            j += 1"]
+    lines += [f"    p[{ndim - naxes + k}] = r{k}" for k in range(naxes)]
+    lines += [f"    b = np.ascontiguousarray(np.transpose(a, ({', '.join(f'p[{d}]' for d in range(ndim))},)))"]
+    kept = ", ".join(f"b.shape[{d}]" for d in range(ndim - naxes))
+    lines += [f"    c = b.reshape(({kept}{', ' if kept else ''}-1))",
+              f"    return np.{name}(c, {q}axis=-1)"]
+    ns = {"np": np}
+    exec("\n".join(lines), ns)
+    return ns[f"{name}_axes"]
+
+
+def _choose_order_axes(values, kwnames, name):
+    npos = len(values) - len(kwnames)
+    params = ["a", "axis"] if name == "median" else ["a", "q", "axis"]
+    given = params[:npos] + list(kwnames)
+    if sorted(given) != sorted(params[:len(given)]) or "axis" not in given:
+        _refuse(f"np.{name}", "arguments other than a, q and axis with a tuple of axes")
+    a, axis = values[given.index("a")], values[given.index("axis")]
+    if not _is_array(a) or not isinstance(axis, tuple) or not all(isinstance(x, int) for x in axis):
+        _refuse(f"np.{name}", "axis other than a tuple of ints")
+    if len(axis) > a.ndim:
+        raise ValueError(f"np.{name}: {len(axis)} axes for an array of {a.ndim} dimensions")
+    return _order_axes_source(name, a.ndim, len(axis))
+
+
+# NumPy functions compiled code takes in C (typeinfer/) and, in these forms, from here
+ORDER_AXES = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_axes(v, k, name))
+              for name in ("median", "percentile", "quantile")}
+
+
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
