@@ -132,6 +132,36 @@ static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef
     return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, ""), same, r, "");
 }
 
+/* a.item(): the one element (ValueError unless a has one); a.item(i): element i of a in C
+ * order; a.item(i, j, ...): a[i, j, ...]. Indices may be negative; beyond the size or the
+ * dimension, IndexError (NumPy's errors). */
+static LLVMValueRef array_item(Lower *L, const Type *at, LLVMValueRef a, int n, LLVMValueRef *ix, const Type **ixt) {
+    LLVMValueRef idx[64], size = i64c(L, 1);
+    for (int k = 0; k < at->ndim; k++) size = LLVMBuildMul(L->b, size, cg_arr_shape(L, a, k), "");
+    if (n == 0) {
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, size, i64c(L, 1), ""), "builtins:ValueError",
+                        "can only convert an array of size 1 to a Python scalar");
+        for (int k = 0; k < at->ndim; k++) idx[k] = i64c(L, 0);
+    } else if (n == 1 && at->ndim != 1) {   /* a flat index, C order */
+        LLVMValueRef i = cg_cast(L, ix[0], ixt[0], ty_int64);
+        i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, size, ""), i, "");
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, size, ""), "builtins:IndexError", "index out of bounds for the array's size");
+        for (int k = at->ndim - 1; k >= 0; k--) {
+            LLVMValueRef s = cg_arr_shape(L, a, k);
+            idx[k] = LLVMBuildURem(L->b, i, s, "");
+            i = LLVMBuildUDiv(L->b, i, s, "");
+        }
+    } else {
+        for (int k = 0; k < at->ndim; k++) {
+            LLVMValueRef i = cg_cast(L, ix[k], ixt[k], ty_int64), s = cg_arr_shape(L, a, k);
+            i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, s, ""), i, "");
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, s, ""), "builtins:IndexError", "index out of bounds for its axis");
+            idx[k] = i;
+        }
+    }
+    return cg_load_elem(L, at->dtype, cg_elem_ptr(L, at, a, idx));
+}
+
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt) {
     const BuiltinInfo *bi = &ti_builtins[bid];
     const Type *ct = ty_scalar_of(dt);
@@ -569,6 +599,11 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case METHOD_FILL:
         cg_assign_array(L, types[0], args[0], types[1], args[1]);
         return LLVMConstInt(L->i8, 0, 0);
+    case METHOD_ITEM: {
+        int n = 0;   /* the indices given */
+        while (n + 1 < ci->nparams && ci->argmap[n + 1] >= 0) n++;
+        return array_item(L, types[0], args[0], n, args + 1, types + 1);
+    }
     case METHOD_FLATTEN: {
         const Type *at = types[0], *ct = ty_array(at->dtype, at->ndim, 'C', false);
         shape[0] = i64c(L, -1);

@@ -1,6 +1,6 @@
 """NumPy code that runs unchanged: tuples assigned into array rows, a.shape = ... on a local
 array, imports inside the compiled function (resolved when it compiles), np.ndarray(shape,
-dtype) as a constructor, np.finfo/np.iinfo constants; compiled vs NumPy."""
+dtype) as a constructor, np.finfo/np.iinfo constants, a.item(); compiled vs NumPy."""
 
 import numpy as np
 import pytest
@@ -185,3 +185,26 @@ def test_finfo_iinfo_of_the_wrong_kind(fn, args, msg):
         fn(*args)
     with pytest.raises(TypingError, match=msg):
         jit(fn)(*args)
+
+
+# ---- a.item(): one element as a scalar ---------------------------------------------------------------
+
+def items(a, i):
+    return (a[:1, :1, :1].item(), a.item(5), a.item(-1), a.item(1, 2, 3), a.item(i), a.item(-2, -1, 0), a[0, 0].item(2),
+            np.zeros(()).item())
+
+
+@numba_skip("numba's item() takes no index")
+@pytest.mark.parametrize("dtype", ["float64", "int8", "uint64", "complex128", "bool"])
+def test_item(dtype):
+    a = sample(dtype, (2, 3, 4), 1)
+    check(items, a, 7)
+    check(items, np.asfortranarray(a)[:, ::-1], -24)
+
+
+@numba_skip("numba's item() takes no index")
+def test_item_errors():
+    a = sample("float64", (2, 3, 4), 1)
+    check(items, a, 24)                          # IndexError: beyond the size
+    check(lambda a: a.item(), np.ones(2))        # ValueError: not one element
+    check(lambda a: a.item(2, 0), np.ones((2, 2)))   # IndexError: beyond axis 0

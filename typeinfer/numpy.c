@@ -619,6 +619,18 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         ci->ret = ty_view(m->recv, m->recv->dtype, nd, 'C');
         return 0;
     }
+    if (!strcmp(attr, "item")) {   /* a.item(), a.item(flat index), a.item(i, j, ...): the element */
+        static const char *const P_ITEM[] = {"a", "i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7", NULL};
+        int n = nargs;   /* the indices (the receiver is not among args) */
+        if (in->nkw || (n > 1 && n != m->recv->ndim) || n > 8)
+            return ERR(in, "item() takes no index, a flat index or one index per dimension (%d)", m->recv->ndim);
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "item", P_ITEM, 1 + n, args, nargs, true))) return -1;
+        for (int i = 1; i <= n; i++)
+            if (!ty_is_int(ci->params[i])) return ERR(in, "item() needs integer indices (got %s)", ci->params[i]->name);
+        ci->builtin = METHOD_ITEM;
+        ci->ret = ty_scalar_of(m->recv->dtype);
+        return 0;
+    }
     if (!strcmp(attr, "fill")) {
         if (m->recv->readonly) return ERR(in, "cannot fill a read-only array");
         if (!(ci = ti_bind(ti, in, BI_NP_COPY, "fill", P_FILL, 2, args, nargs, true))) return -1;

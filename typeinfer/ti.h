@@ -206,7 +206,7 @@ int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out);   /* e.args; *o
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE };
+       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE, METHOD_ITEM };
 
 /* Lists' methods and the builtins over iterables that containers.c types (a CallInfo's builtin). */
 enum { LIST_OPS = 3000,
