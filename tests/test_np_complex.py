@@ -1,7 +1,7 @@
 """Complex arrays as NumPy computes them, compiled vs NumPy: the transcendental ufuncs (sin ...
 arctanh, log2 log10 log1p exp2 expm1), sign and rint, power and float_power with a zero base,
-and NumPy's lexicographic order (< <= > >=, np.less ..., maximum minimum fmax fmin) with NaN
-and infinite parts; complex64 and complex128, non-contiguous and empty arrays, scalars."""
+and NumPy's lexicographic order (< <= > >=, np.less ..., maximum minimum fmax fmin, np.sort
+and np.argsort) with NaN and infinite parts; complex64 and complex128, non-contiguous and empty arrays, scalars."""
 
 import math
 import warnings
@@ -75,3 +75,25 @@ def test_ufuncs_numpy_lacks_for_complex_stay_errors():
         jit(cbrt_of_complex)(Z)
     with pytest.raises(TypeError):
         cbrt_of_complex(Z)
+
+
+def sorts(z):
+    return np.sort(z), np.argsort(z), np.sort(z, axis=None), np.argsort(z, kind="stable"), np.sort(z, 0), np.argsort(z, axis=-1)
+
+
+ZS = np.array([1 + 2j, 1 - 1j, -1 + 0j, 0j, complex(nan, 1), complex(0, nan), 3 + 0j, complex(nan, nan),
+               complex(-inf, -inf), 1 + 2j, complex(2, nan), complex(nan, -5), 0.5j, 1 + 0j, 1 - 1j, 2j])
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba refuses sorting complex arrays")
+@pytest.mark.parametrize("z", [ZS, ZS.astype(np.complex64)[::2], ZS.reshape(4, 4), np.asfortranarray(ZS.reshape(2, 8)).T, ZS[:0]],
+                         ids=["1d", "c8_strided", "2d", "F", "empty"])
+def test_sort_argsort(z):
+    # NumPy's order: no NaN part lexicographically, then a NaN imaginary part (by real), a NaN
+    # real part (by imaginary), both NaN; argsort stable
+    check(sorts, z)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba refuses sorting complex arrays")
+def test_sort_axis_out_of_range():
+    check(lambda z: np.sort(z, axis=2), ZS.reshape(4, 4))   # AxisError

@@ -697,7 +697,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 }
 
 /* A Python value of type t, for asking Python code about a call (TY_HOOKED): numbers, None,
- * tuples, and empty arrays of the dtype, ndim and layout. NULL (no error set) for other types. */
+ * strings (empty), tuples, and empty arrays of the dtype, ndim and layout. NULL (no error set) for other types. */
 PyObject *ti_example_value(const Type *t) {
     switch (t->kind) {
     case TY_NONE: return Py_NewRef(Py_None);
@@ -706,6 +706,7 @@ PyObject *ti_example_value(const Type *t) {
     case TY_UINT64: return PyLong_FromUnsignedLongLong(1ULL << 63);
     case TY_FLOAT64: return PyFloat_FromDouble(0.0);
     case TY_COMPLEX128: return PyComplex_FromDoubles(0.0, 0.0);
+    case TY_STR: return PyUnicode_FromString("");
     case TY_TUPLE: {
         PyObject *r = PyTuple_New(t->n);
         for (int i = 0; r && i < t->n; i++) {

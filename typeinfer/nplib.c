@@ -46,16 +46,24 @@ static const char *const P_A[] = {"a", NULL};
 
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: np.median/percentile/quantile with axis= a
- * tuple (ORDER_AXES there). NULL for the forms typed here. */
+ * tuple (ORDER_AXES there), np.sort/np.argsort of a complex array (COMPLEX_SORT). NULL for the
+ * forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
-    if (bid != BI_NP_MEDIAN && bid != BI_NP_PERCENTILE && bid != BI_NP_QUANTILE) return NULL;
-    int npos = nargs - in->nkw, axis_pos = bid == BI_NP_MEDIAN ? 1 : 2;
-    const Type *axis = npos > axis_pos ? args[axis_pos] : NULL;
-    for (int i = 0; i < in->nkw; i++)
-        if (!strcmp(in->kwnames[i], "axis")) axis = args[npos + i];
-    if (!axis || axis->kind != TY_TUPLE) return NULL;
+    const char *table = NULL;
+    int npos = nargs - in->nkw;
+    if (bid == BI_NP_MEDIAN || bid == BI_NP_PERCENTILE || bid == BI_NP_QUANTILE) {
+        int axis_pos = bid == BI_NP_MEDIAN ? 1 : 2;
+        const Type *axis = npos > axis_pos ? args[axis_pos] : NULL;
+        for (int i = 0; i < in->nkw; i++)
+            if (!strcmp(in->kwnames[i], "axis")) axis = args[npos + i];
+        if (axis && axis->kind == TY_TUPLE) table = "ORDER_AXES";
+    } else if ((bid == BI_NP_SORT || bid == BI_NP_ARGSORT) && npos >= 1 && is_array(args[0]) &&
+               ty_dtypes[args[0]->dtype].kind == 'c') {
+        table = "COMPLEX_SORT";
+    }
+    if (!table) return NULL;
     PyObject *mod = PyImport_ImportModule("ember._nplib");
-    PyObject *forms = mod ? PyObject_GetAttrString(mod, "ORDER_AXES") : NULL;
+    PyObject *forms = mod ? PyObject_GetAttrString(mod, table) : NULL;
     PyObject *impl = forms ? PyDict_GetItemString(forms, ti_builtins[bid].name) : NULL;   /* borrowed */
     if (impl) ctx_keep(ti->fn->ctx, impl);
     Py_XDECREF(mod);

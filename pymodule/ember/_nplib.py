@@ -629,6 +629,70 @@ def _choose_order_axes(values, kwnames, name):
     return _order_axes_source(name, a.ndim, len(axis))
 
 
+# ---- sorting complex arrays ---------------------------------------------------------------------
+
+def _argsort_complex_1d(z):
+    # NumPy's order: values without NaN lexicographically by (real, imag), then those with a NaN
+    # imaginary part by real, a NaN real part by imaginary, both NaN; stable throughout. Two
+    # stable sorts give the lexicographic order (NaN parts last in each), a third the classes.
+    re = z.real
+    im = z.imag
+    i1 = np.argsort(im, kind="stable")
+    i2 = i1[np.argsort(re[i1], kind="stable")]
+    cls = np.isnan(im[i2]) * 1 + np.isnan(re[i2]) * 2   # 0 no NaN, 1 imag, 2 real, 3 both
+    return i2[np.argsort(cls, kind="stable")]
+
+
+def _lanes(a, axis):
+    # a's lanes along axis as the rows of a contiguous 2-d copy (NumPy's AxisError when axis is
+    # out of range), and the shape they come back in once moved last
+    nd = a.ndim
+    if axis < -nd or axis >= nd:
+        raise np.exceptions.AxisError("axis " + str(axis) + " is out of bounds for array of dimension " + str(nd))
+    b = np.ascontiguousarray(np.swapaxes(a, axis, nd - 1))
+    return b.reshape((-1, b.shape[nd - 1])), b.shape
+
+
+def _argsort_complex(a, axis=-1, kind=None):
+    c, shape = _lanes_c(a, axis)
+    out = np.empty(c.shape, dtype=np.int64)
+    for r in range(c.shape[0]):
+        out[r] = _argsort_complex_1d_c(c[r])
+    return np.swapaxes(out.reshape(shape), axis, a.ndim - 1)
+
+
+def _sort_complex(a, axis=-1, kind=None):
+    c, shape = _lanes_c(a, axis)
+    out = np.empty_like(c)
+    for r in range(c.shape[0]):
+        out[r] = c[r][_argsort_complex_1d_c(c[r])]
+    return np.swapaxes(out.reshape(shape), axis, a.ndim - 1)
+
+
+def _argsort_complex_flat(a, axis=None, kind=None):
+    return _argsort_complex_1d_c(a.ravel())
+
+
+def _sort_complex_flat(a, axis=None, kind=None):
+    flat = a.ravel()
+    return flat[_argsort_complex_1d_c(flat)]
+
+
+def _choose_sort_complex(values, kwnames, arg):
+    name = "np.argsort" if arg else "np.sort"
+    npos = len(values) - len(kwnames)
+    given = ["a", "axis", "kind"][:npos] + list(kwnames)
+    if not set(given) <= {"a", "axis", "kind"} or values[0].ndim == 0:
+        _refuse(name, "order=, stable= or a 0-d array")
+    if "axis" in given and values[given.index("axis")] is None:
+        return _argsort_complex_flat if arg else _sort_complex_flat
+    return _argsort_complex if arg else _sort_complex
+
+
+COMPLEX_SORT = {"sort": Impl("np.sort", lambda v, k: _choose_sort_complex(v, k, False)),
+                "argsort": Impl("np.argsort", lambda v, k: _choose_sort_complex(v, k, True))}
+
+
 # NumPy functions compiled code takes in C (typeinfer/) and, in these forms, from here
 ORDER_AXES = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_axes(v, k, name))
               for name in ("median", "percentile", "quantile")}
@@ -642,6 +706,8 @@ _greater_c = njit(_greater)
 _less_c = njit(_less)
 _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
+_argsort_complex_1d_c = njit(_argsort_complex_1d)
+_lanes_c = njit(_lanes)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
