@@ -1,7 +1,7 @@
 """NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
 NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
 unravel_index polyval kron angle select nan_to_num append copyto delete insert asfortranarray
-trapezoid ediff1d tril_indices triu_indices; over dtypes, scalars and arrays, NaN and
+trapezoid ediff1d tril_indices triu_indices partition argpartition roots ndenumerate; over dtypes, scalars and arrays, NaN and
 infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
 not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
 round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
@@ -375,3 +375,18 @@ def test_partition_forms_not_taken_are_clear_errors():
         return np.partition(a, 1, axis=0)
     with pytest.raises(errors.EmberError, match="np.partition: axis="):
         jit(f)(np.ones((3, 3)))
+
+
+def ndenumerates(a):
+    s = 0.0
+    c = 0
+    for idx, v in np.ndenumerate(a):
+        s += idx[0] * v + idx[-1]
+        c += 1
+    return s, c
+
+
+@pytest.mark.parametrize("a", [np.arange(24.0).reshape(2, 3, 4), np.arange(5), np.arange(6.0).reshape(2, 3).T, np.zeros((0, 3))],
+                         ids=["3d", "1d", "F", "empty"])
+def test_ndenumerate(a):
+    check(ndenumerates, a)

@@ -293,6 +293,28 @@ def _choose_unravel(values, kwnames):
     return _unravel_source(len(values[1]))
 
 
+def _ndenumerate_source(ndim):
+    """np.ndenumerate(arr) of an ndim-d array: the (index tuple, element) pairs in C order, as a
+    list (compiled code has no generators; `for idx, v in np.ndenumerate(a)` reads it alike)."""
+    names = [f"i{k}" for k in range(ndim)]
+    lines = ["def ndenumerate(arr):", "    out = []"]
+    for k in range(ndim):
+        lines.append("    " * (k + 1) + f"for i{k} in range(arr.shape[{k}]):")
+    idx = "(" + ", ".join(names) + ("," if ndim == 1 else "") + ")"
+    sub = ", ".join(names) if ndim else "()"
+    lines.append("    " * (ndim + 1) + f"out.append(({idx}, arr[{sub}]))")
+    lines.append("    return out")
+    ns = {}
+    exec("\n".join(lines), ns)
+    return ns["ndenumerate"]
+
+
+def _choose_ndenumerate(values, kwnames):
+    if len(values) != 1 or kwnames or not _is_array(values[0]):
+        _refuse("np.ndenumerate", "anything but one array")
+    return _ndenumerate_source(values[0].ndim)
+
+
 # ---- polynomials and products ------------------------------------------------------------------
 
 def _polyval(p, x):
@@ -740,4 +762,5 @@ IMPLS = {
     np.partition: Impl("np.partition", lambda v, k: _choose_partition(v, k, False)),
     np.argpartition: Impl("np.argpartition", lambda v, k: _choose_partition(v, k, True)),
     np.roots: Impl("np.roots", _choose_roots),
+    np.ndenumerate: Impl("np.ndenumerate", _choose_ndenumerate),
 }
