@@ -160,8 +160,9 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
     CallInfo *ci;
     if (!(ci = ti_bind(ti, in, bid, fname, P_NORM, 1, args, nargs, false))) return -1;
     const Type *x = ci->params[0];
-    if (!is_array(x) || !real_dtype(x->dtype))
-        return UNSUP(in, "np.linalg.norm() of %s is not supported (real arrays are)", x->name);
+    bool cplx = is_array(x) && ty_dtypes[x->dtype].kind == 'c';   /* the norms of |x|, but for the spectral ones */
+    if (!is_array(x) || (!real_dtype(x->dtype) && !cplx))
+        return UNSUP(in, "np.linalg.norm() of %s is not supported (real and complex arrays are)", x->name);
     int64_t ax[2];
     int nax = 0;
     if (given(ci, 2)) {
@@ -178,14 +179,18 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
         if (kind == 0) return ERR(in, "Improper number of dimensions to norm.");
         if (s) {
             if (kind != 2 || (strcmp(s, "fro") && strcmp(s, "nuc"))) return ERR(in, "invalid norm order '%s' for %s", s, x->name);
+            if (cplx && !strcmp(s, "nuc")) return UNSUP(in, "np.linalg.norm() of order 'nuc' of complex matrices is not supported");
         } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
             return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
         } else if (kind == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
             return ERR(in, "Invalid norm order %g for matrices", ord);
+        } else if (cplx && kind == 2 && fabs(ord) == 2) {
+            return UNSUP(in, "np.linalg.norm() of order %g of complex matrices is not supported", ord);
         }
     }
     int nd = nax ? x->ndim - nax : 0;
-    ci->ret = nd ? ty_array(x->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64, nd, 'C', false) : ty_float64;   /* NumPy's dtypes */
+    bool single = x->dtype == DT_FLOAT32 || x->dtype == DT_COMPLEX64;
+    ci->ret = nd ? ty_array(single ? DT_FLOAT32 : DT_FLOAT64, nd, 'C', false) : ty_float64;   /* NumPy's dtypes */
     return 0;
 }
 
