@@ -1,6 +1,7 @@
 """NumPy code that runs unchanged: tuples assigned into array rows, a.shape = ... on a local
 array, imports inside the compiled function (resolved when it compiles), np.ndarray(shape,
-dtype) as a constructor, np.finfo/np.iinfo constants, a.item(); compiled vs NumPy."""
+dtype) as a constructor, np.finfo/np.iinfo constants, a.item(), tuples and list literals of
+numbers as arrays; compiled vs NumPy."""
 
 import numpy as np
 import pytest
@@ -208,3 +209,17 @@ def test_item_errors():
     check(items, a, 24)                          # IndexError: beyond the size
     check(lambda a: a.item(), np.ones(2))        # ValueError: not one element
     check(lambda a: a.item(2, 0), np.ones((2, 2)))   # IndexError: beyond axis 0
+
+
+# ---- tuples and list literals of numbers where NumPy takes arrays -----------------------------------
+
+def array_likes(a, m):
+    return (a == (1, 0, 1), np.bitwise_and((1, 0, 1), a), (2, 3, 4) * a, a + [1.5, 2, 3], np.concatenate(([1], a)),
+            np.maximum(a, [0, 5, 1]), [[1, 2, 3]] - a, m < (0.5, 1, 2), np.add((1, 2, 3), 1))
+
+
+@numba_skip("numba refuses tuples as ufunc operands")
+def test_array_likes():
+    check(array_likes, np.array([1, 2, 3]), np.array([0.0, 1, 3]))
+    check(array_likes, np.array([1, 2, 3], np.uint8)[::-1], np.array([0.5, 1, 3], np.float32))
+    check(lambda a: a + (1, 2), np.array([1, 2, 3]))   # ValueError: shapes do not broadcast

@@ -363,14 +363,18 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (u != args[0] && !ty_is_complete(args[0])) return ti_refine(ti, in->args[0], u, changed);
         return 0;
     }
-    case IR_BINOP:
+    case IR_BINOP: case IR_CMP:   /* an array with a tuple or list of numbers: np.array of it (arraylike.c) */
+        for (int k = 0; k < 2; k++)
+            if (args[1 - k]->kind == TY_ARRAY && ti_is_array_like(ti, in->args[k]) && !(in->op == IR_BINOP && in->imm2))
+                return ti_wrap_array_like(ti, in, k);
+        if (in->op == IR_CMP) {
+            if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
+            break;
+        }
         if (!(t = type_binop(ti, in, args[0], args[1], changed))) return -1;
         break;
     case IR_UNOP:
         if (!(t = type_unop(ti, in, args[0]))) return -1;
-        break;
-    case IR_CMP:
-        if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_IS:
         if (args[0]->kind != TY_NONE && args[1]->kind != TY_NONE && args[0] != args[1])
@@ -442,12 +446,14 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
-    case IR_CALL:
-        if (ti_type_call(ti, in, args[0], args + 1, n - 1, changed)) return -1;
+    case IR_CALL: {
+        int rc = ti_type_call(ti, in, args[0], args + 1, n - 1, changed);
+        if (rc) return rc < 0 ? -1 : rc;   /* TYPE_AGAIN: an argument became np.array(...) */
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
         if (t && ti->vtypes[in->id] && !ty_is_complete(t) && ty_unify(ti->vtypes[in->id], t))
             t = ty_unify(ti->vtypes[in->id], t);   /* list() or dict() refined by a later use */
         break;
+    }
     case IR_MAKEFUNC:
         t = ty_object(TY_INNERFUNC, in->obj, 0);
         break;

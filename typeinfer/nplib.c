@@ -291,6 +291,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int dt = -1, nd = -1;
         for (int i = 0; i < t->n; i++) {
             const Type *e = t->elems[i];
+            Instr *tuple = ci->argmap[0] >= 0 ? ti->fn->instrs[in->args[ci->argmap[0]]] : NULL;
+            if (tuple && tuple->op == IR_TUPLE && ti_is_array_like(ti, tuple->args[i])) return ti_wrap_array_like(ti, tuple, i);
             if (!is_array(e)) return ERR(in, "np.concatenate() needs arrays (got %s)", e->name);
             if (nd >= 0 && e->ndim != nd)
                 return ERR(in, "all the input arrays must have the same number of dimensions (%s)", t->name);

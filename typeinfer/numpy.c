@@ -355,6 +355,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     if (ti_is_ufunc(bid)) {
         BuiltinShape sh = ti_builtins[bid].shape;
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
+        for (int i = 0; !method && i < (binary ? 2 : 1) && i < nargs - in->nkw; i++)
+            if (ti_is_array_like(ti, in->args[i + 1])) return ti_wrap_array_like(ti, in, i + 1);   /* np.add(a, (1, 2)) */
         if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
         if ((dt = ufunc_operands(ti, in, bid, x, y)) < 0) return -1;

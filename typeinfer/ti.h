@@ -187,6 +187,10 @@ int ti_grid_slices(Function *fn, Instr *in, Instr **slices);   /* the subscript'
 bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
 int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
 
+/* arraylike.c: tuples and lists of numbers where NumPy takes arrays */
+bool ti_is_array_like(TypeInfo *ti, int v);   /* value v: a tuple or list literal of numbers np.array takes */
+int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k);   /* operand k -> np.array(operand): 1 (type again), -1 */
+
 /* zerod.c: operators and ufuncs of 0-d arrays */
 int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as elements (type again), 0: none, -1: error */
 
