@@ -262,3 +262,14 @@ def test_order_stats_tuple_of_axes(dtype):
         check(lambda a: np.median(a, axis=(0, 1)), a[:0])
     check(lambda a: np.median(a, axis=(0, 3)), a)    # AxisError
     check(lambda a: np.median(a, axis=(0, -3)), a)   # ValueError: duplicate value
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_quantile_of_booleans_is_a_type_error():
+    a = np.array([[True, False, True]])
+    for fn in (lambda a: np.quantile(a, 0.5), lambda a: np.percentile(a, 30, axis=(0, 1))):
+        with pytest.raises(TypeError):
+            fn(a)
+        with pytest.raises(errors.EmberError, match="boolean"):
+            jit(fn)(a)
+    check(lambda a: np.median(a, axis=(0, 1)), a)   # the median of booleans NumPy takes

@@ -244,6 +244,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A_AXIS, q ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.%s() of %s is not supported", fname, a->name);
+        if (q && a->dtype == DT_BOOL)   /* NumPy's interpolation subtracts booleans: TypeError */
+            return ERR(in, "np.%s() of a boolean array: NumPy's boolean subtract is not supported", fname);
         const Type *qt = q ? ci->params[1] : ty_float64;
         if (!(ty_is_number(qt) && qt != ty_complex128) && !(is_array(qt) && qt->ndim == 1 && real_dtype(qt->dtype)))
             return UNSUP(in, "np.%s() with q of %s is not supported (a number or a 1-d array)", fname, qt->name);

@@ -646,6 +646,8 @@ def _choose_order_axes(values, kwnames, name):
     a, axis = values[given.index("a")], values[given.index("axis")]
     if not _is_array(a) or not isinstance(axis, tuple) or not all(isinstance(x, int) for x in axis):
         _refuse(f"np.{name}", "axis other than a tuple of ints")
+    if a.dtype.kind == "b" and name != "median":   # NumPy: TypeError (boolean subtract)
+        raise TypeError(f"np.{name} of a boolean array: NumPy's boolean subtract is not supported")
     if len(axis) > a.ndim:
         raise ValueError(f"np.{name}: {len(axis)} axes for an array of {a.ndim} dimensions")
     return _order_axes_source(name, a.ndim, len(axis))
