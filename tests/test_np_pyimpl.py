@@ -1,7 +1,7 @@
 """NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
 NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
 unravel_index polyval kron angle select nan_to_num append copyto delete insert asfortranarray
-trapezoid ediff1d tril_indices triu_indices partition argpartition roots ndenumerate; over dtypes, scalars and arrays, NaN and
+trapezoid ediff1d tril_indices triu_indices partition argpartition roots ndenumerate ndindex; over dtypes, scalars and arrays, NaN and
 infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
 not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
 round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
@@ -390,3 +390,21 @@ def ndenumerates(a):
                          ids=["3d", "1d", "F", "empty"])
 def test_ndenumerate(a):
     check(ndenumerates, a)
+
+
+def ndindexes(a):
+    s = 0
+    for pos in np.ndindex(a.shape):
+        s += a[pos] * (pos[0] + 1)
+    c = 0
+    for i, j in np.ndindex(2, 3):
+        c += i * 10 + j
+    e = 0
+    for p in np.ndindex((0, 2)):
+        e += 1
+    return s, c, e
+
+
+@pytest.mark.parametrize("a", [np.arange(24).reshape(2, 3, 4), np.arange(5.0)], ids=["3d", "1d"])
+def test_ndindex(a):
+    check(ndindexes, a)

@@ -309,6 +309,33 @@ def _ndenumerate_source(ndim):
     return ns["ndenumerate"]
 
 
+def _ndindex_source(ndim, as_tuple):
+    """np.ndindex(shape) or np.ndindex(d0, d1, ...): every index tuple of that shape in C order,
+    as a list (as np.ndenumerate)."""
+    names = [f"i{k}" for k in range(ndim)]
+    params = "shape" if as_tuple else ", ".join(f"d{k}" for k in range(ndim))
+    dims = [f"shape[{k}]" if as_tuple else f"d{k}" for k in range(ndim)]
+    lines = [f"def ndindex({params}):", "    out = []"]
+    for k in range(ndim):
+        lines.append("    " * (k + 1) + f"for i{k} in range({dims[k]}):")
+    idx = "(" + ", ".join(names) + ("," if ndim == 1 else "") + ")"
+    lines.append("    " * (ndim + 1) + f"out.append({idx})")
+    lines.append("    return out")
+    ns = {}
+    exec("\n".join(lines), ns)
+    return ns["ndindex"]
+
+
+def _choose_ndindex(values, kwnames):
+    if kwnames or not values:
+        _refuse("np.ndindex", "keywords or no shape")
+    if len(values) == 1 and isinstance(values[0], tuple) and values[0] and all(isinstance(v, int) for v in values[0]):
+        return _ndindex_source(len(values[0]), True)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return _ndindex_source(len(values), False)
+    _refuse("np.ndindex", "a shape other than a tuple of ints or ints")
+
+
 def _choose_ndenumerate(values, kwnames):
     if len(values) != 1 or kwnames or not _is_array(values[0]):
         _refuse("np.ndenumerate", "anything but one array")
@@ -765,4 +792,5 @@ IMPLS = {
     np.argpartition: Impl("np.argpartition", lambda v, k: _choose_partition(v, k, True)),
     np.roots: Impl("np.roots", _choose_roots),
     np.ndenumerate: Impl("np.ndenumerate", _choose_ndenumerate),
+    np.ndindex: Impl("np.ndindex", _choose_ndindex),
 }
