@@ -657,6 +657,9 @@ def _order_axes_source(name, ndim, naxes):
     lines += [f"    p[{ndim - naxes + k}] = r{k}" for k in range(naxes)]
     lines += [f"    b = np.ascontiguousarray(np.transpose(a, ({', '.join(f'p[{d}]' for d in range(ndim))},)))"]
     kept = ", ".join(f"b.shape[{d}]" for d in range(ndim - naxes))
+    if kept:   # NumPy's reshape to (..., -1) refuses an empty kept shape: its ValueError
+        lines += [f"    if {' * '.join(f'b.shape[{d}]' for d in range(ndim - naxes))} == 0:",
+                  "        raise ValueError('cannot reshape array of size 0 into shape with an unknown (-1) dimension')"]
     lines += [f"    c = b.reshape(({kept}{', ' if kept else ''}-1))",
               f"    return np.{name}(c, {q}axis=-1)"]
     ns = {"np": np}
