@@ -293,37 +293,33 @@ def _choose_unravel(values, kwnames):
     return _unravel_source(len(values[1]))
 
 
-def _ndenumerate_source(ndim):
-    """np.ndenumerate(arr) of an ndim-d array: the (index tuple, element) pairs in C order, as a
-    list (compiled code has no generators; `for idx, v in np.ndenumerate(a)` reads it alike)."""
-    names = [f"i{k}" for k in range(ndim)]
-    lines = ["def ndenumerate(arr):", "    out = []"]
-    for k in range(ndim):
-        lines.append("    " * (k + 1) + f"for i{k} in range(arr.shape[{k}]):")
-    idx = "(" + ", ".join(names) + ("," if ndim == 1 else "") + ")"
-    sub = ", ".join(names) if ndim else "()"
-    lines.append("    " * (ndim + 1) + f"out.append(({idx}, arr[{sub}]))")
+def _index_list_source(name, params, dims, item):
+    """A function `name(params)` listing, in C order, item(idx, sub) for every index of the
+    shape dims (source expressions): idx the index tuple, sub the subscript (compiled code has
+    no generators, so np.ndenumerate and np.ndindex are lists; a `for` loop reads them alike)."""
+    names = [f"i{k}" for k in range(len(dims))]
+    lines = [f"def {name}({params}):", "    out = []"]
+    for k, d in enumerate(dims):
+        lines.append("    " * (k + 1) + f"for i{k} in range({d}):")
+    idx = "(" + ", ".join(names) + ("," if len(dims) == 1 else "") + ")"
+    lines.append("    " * (len(dims) + 1) + f"out.append({item(idx, ', '.join(names) if dims else '()')})")
     lines.append("    return out")
     ns = {}
     exec("\n".join(lines), ns)
-    return ns["ndenumerate"]
+    return ns[name]
+
+
+def _ndenumerate_source(ndim):
+    """np.ndenumerate(arr) of an ndim-d array: the (index tuple, element) pairs."""
+    return _index_list_source("ndenumerate", "arr", [f"arr.shape[{k}]" for k in range(ndim)],
+                              lambda idx, sub: f"({idx}, arr[{sub}])")
 
 
 def _ndindex_source(ndim, as_tuple):
-    """np.ndindex(shape) or np.ndindex(d0, d1, ...): every index tuple of that shape in C order,
-    as a list (as np.ndenumerate)."""
-    names = [f"i{k}" for k in range(ndim)]
+    """np.ndindex(shape) or np.ndindex(d0, d1, ...): every index tuple of that shape."""
     params = "shape" if as_tuple else ", ".join(f"d{k}" for k in range(ndim))
     dims = [f"shape[{k}]" if as_tuple else f"d{k}" for k in range(ndim)]
-    lines = [f"def ndindex({params}):", "    out = []"]
-    for k in range(ndim):
-        lines.append("    " * (k + 1) + f"for i{k} in range({dims[k]}):")
-    idx = "(" + ", ".join(names) + ("," if ndim == 1 else "") + ")"
-    lines.append("    " * (ndim + 1) + f"out.append({idx})")
-    lines.append("    return out")
-    ns = {}
-    exec("\n".join(lines), ns)
-    return ns["ndindex"]
+    return _index_list_source("ndindex", params, dims, lambda idx, sub: idx)
 
 
 def _choose_ndindex(values, kwnames):
