@@ -909,6 +909,7 @@ static int lower_instr(Lower *L, Instr *in) {
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
         else if (vt(L, in->args[0]) == ty_str) v = cg_str_getitem(L, in);
+        else if (ty_is_number(vt(L, in->args[0]))) v = L->vals[in->args[0]];   /* x[()] of a number: x */
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:

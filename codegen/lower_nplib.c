@@ -815,7 +815,32 @@ static void norm_body(Lower *L, LLVMValueRef *idx, void *env) {
     else cg_store_elem(L, E->rt->dtype, cg_gep8(L, cg_arr_data(L, E->out), ooff), v, ty_float64);
 }
 
+typedef struct AbsEnv {
+    const Type *xt, *rt;
+    LLVMValueRef x, out;
+} AbsEnv;
+
+static void abs_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AbsEnv *E = env;
+    LLVMValueRef z = cg_load_elem(L, E->xt->dtype, cg_elem_ptr(L, E->xt, E->x, idx));
+    LLVMValueRef r = cg_complex_abs(L, LLVMBuildExtractValue(L->b, z, 0, ""), LLVMBuildExtractValue(L->b, z, 1, ""));
+    cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), r, ty_float64);
+}
+
+/* |x| of a complex array as a new real C array (float32 for complex64): the norms typing takes
+ * for complex arrays are those of their magnitudes. */
+static LLVMValueRef complex_magnitudes(Lower *L, const Type *xt, LLVMValueRef x, const Type **rtp) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < xt->ndim; k++) shape[k] = cg_arr_shape(L, x, k);
+    AbsEnv E = {.xt = xt, .x = x, .rt = ty_array(xt->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, xt->ndim, 'C', false)};
+    E.out = cg_alloc_array(L, E.rt, shape);
+    cg_loop_nest(L, xt->ndim, shape, abs_body, &E);
+    *rtp = E.rt;
+    return E.out;
+}
+
 static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
+    if (ty_dtypes[xt->dtype].kind == 'c') x = complex_magnitudes(L, xt, x, &xt);
     NormEnv E = {.xt = xt, .x = x, .rt = ci->ret, .ord = NAN};   /* NaN: the default order */
     if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
         E.s = ti_const_str(L->ti, in->args[ci->argmap[1]]);

@@ -4,6 +4,7 @@
  */
 #include "lower.h"
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 
@@ -14,10 +15,23 @@ static LLVMValueRef complex_of(Lower *L, LLVMValueRef re, LLVMValueRef im) {
     return LLVMBuildInsertValue(L->b, v, im, 1, "");
 }
 
-/* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog. */
+/* ufunc bid of complex z through runtime/cmath.c's ember_rt_c_<name>(out, re, im). */
+static LLVMValueRef complex_rt1(Lower *L, int bid, LLVMValueRef z) {
+    char name[48];
+    snprintf(name, sizeof name, "ember_rt_c_%s", ti_builtins[bid].name);
+    LLVMValueRef slot = cg_entry_alloca(L, L->c128, "cx");
+    LLVMTypeRef pt[3] = {L->ptr, L->f64, L->f64};
+    LLVMValueRef a[3] = {slot, LLVMBuildExtractValue(L->b, z, 0, ""), LLVMBuildExtractValue(L->b, z, 1, "")};
+    cg_call(L, name, L->voidt, pt, a, 3);
+    return LLVMBuildLoad2(L->b, L->c128, slot, "");
+}
+
+/* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog; the
+ * other complex ufuncs (np.sin, np.arctanh, np.log2, np.expm1 ...) call runtime/cmath.c. */
 static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
     LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
     LLVMTypeRef t = L->f64;
+    if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, bid, z);
     if (bid == BI_NP_EXP) {
         LLVMValueRef m = cg_call(L, "llvm.exp.f64", L->f64, &t, &re, 1);
         LLVMValueRef c = cg_call(L, "llvm.cos.f64", L->f64, &t, &im, 1), s = cg_call(L, "llvm.sin.f64", L->f64, &t, &im, 1);
@@ -48,6 +62,13 @@ static LLVMValueRef nan_min_max(Lower *L, bool is_max, bool propagate, LLVMValue
         LLVMValueRef better = LLVMBuildFCmp(L->b, is_max ? LLVMRealUGT : LLVMRealULT, a, b, "");   /* or unordered */
         LLVMValueRef keep_a = LLVMBuildAnd(L->b, better, LLVMBuildNot(L->b, LLVMBuildAnd(L->b,
                                            LLVMBuildFCmp(L->b, LLVMRealORD, a, a, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), ""), "");
+        return LLVMBuildSelect(L->b, keep_a, a, b, "");
+    }
+    if (t == ty_complex128) {   /* a when it is >= b (<= for min) in NumPy's order, or NaN (fmax: b is) */
+        LLVMValueRef n = propagate ? a : b;
+        LLVMValueRef nan = LLVMBuildFCmp(L->b, LLVMRealUNO, LLVMBuildExtractValue(L->b, n, 0, ""),
+                                         LLVMBuildExtractValue(L->b, n, 1, ""), "");
+        LLVMValueRef keep_a = LLVMBuildOr(L->b, nan, cg_cmp(L, is_max ? IRC_GE : IRC_LE, a, b, t), "");
         return LLVMBuildSelect(L->b, keep_a, a, b, "");
     }
     LLVMValueRef lt = cg_cmp(L, IRC_LT, a, b, t);
@@ -111,6 +132,36 @@ static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef
     return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, ""), same, r, "");
 }
 
+/* a.item(): the one element (ValueError unless a has one); a.item(i): element i of a in C
+ * order; a.item(i, j, ...): a[i, j, ...]. Indices may be negative; beyond the size or the
+ * dimension, IndexError (NumPy's errors). */
+static LLVMValueRef array_item(Lower *L, const Type *at, LLVMValueRef a, int n, LLVMValueRef *ix, const Type **ixt) {
+    LLVMValueRef idx[64], size = i64c(L, 1);
+    for (int k = 0; k < at->ndim; k++) size = LLVMBuildMul(L->b, size, cg_arr_shape(L, a, k), "");
+    if (n == 0) {
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, size, i64c(L, 1), ""), "builtins:ValueError",
+                        "can only convert an array of size 1 to a Python scalar");
+        for (int k = 0; k < at->ndim; k++) idx[k] = i64c(L, 0);
+    } else if (n == 1 && at->ndim != 1) {   /* a flat index, C order */
+        LLVMValueRef i = cg_cast(L, ix[0], ixt[0], ty_int64);
+        i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, size, ""), i, "");
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, size, ""), "builtins:IndexError", "index out of bounds for the array's size");
+        for (int k = at->ndim - 1; k >= 0; k--) {
+            LLVMValueRef s = cg_arr_shape(L, a, k);
+            idx[k] = LLVMBuildURem(L->b, i, s, "");
+            i = LLVMBuildUDiv(L->b, i, s, "");
+        }
+    } else {
+        for (int k = 0; k < at->ndim; k++) {
+            LLVMValueRef i = cg_cast(L, ix[k], ixt[k], ty_int64), s = cg_arr_shape(L, a, k);
+            i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, s, ""), i, "");
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, s, ""), "builtins:IndexError", "index out of bounds for its axis");
+            idx[k] = i;
+        }
+    }
+    return cg_load_elem(L, at->dtype, cg_elem_ptr(L, at, a, idx));
+}
+
 LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt, int dt) {
     const BuiltinInfo *bi = &ti_builtins[bid];
     const Type *ct = ty_scalar_of(dt);
@@ -120,6 +171,12 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), slot};
         LLVMValueRef m = cg_call(L, "frexp", L->f64, pt, a, 2);
         return ty_dtypes[dt].kind == 'f' ? m : LLVMBuildSExt(L->b, LLVMBuildLoad2(L->b, L->i32, slot, ""), L->i64, "");
+    }
+    if (bid == BI_NP_MODF) {   /* the fractional part (the integral one is np.trunc): C's modf */
+        LLVMValueRef slot = cg_entry_alloca(L, L->f64, "ipart");
+        LLVMTypeRef pt[2] = {L->f64, L->ptr};
+        LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), slot};
+        return cg_call(L, "modf", L->f64, pt, a, 2);
     }
     switch (bi->shape) {
     case SH_UF: {
@@ -179,6 +236,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             if (ct == ty_bool) return v;
             return cg_binop(L, IRB_MUL, v, v, ct, NULL);
         case BI_NP_SIGN:
+            if (ct == ty_complex128) return complex_rt1(L, bid, v);
             if (ct == ty_float64) {
                 LLVMValueRef pos = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, v, f64c(L, 0), ""), L->f64, "");
                 LLVMValueRef neg = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 0), ""), L->f64, "");
@@ -193,6 +251,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         default:   /* floor ceil trunc rint: integers are their own */
+            if (ct == ty_complex128 && bid == BI_NP_RINT) return complex_rt1(L, bid, v);
             if (ct != ty_float64) return v;
             return cg_intrinsic1(L, bi->lowering, v);
         }
@@ -206,6 +265,8 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         return LLVMBuildXor(L->b, a, b, "");
     }
     case SH_BF:
+        if (bid == BI_NP_FLOAT_POWER && ct == ty_complex128)
+            return cg_binop(L, IRB_POW, cg_cast(L, x[0], xt[0], ct), cg_cast(L, x[1], xt[1], ct), ct, NULL);
         if (bid == BI_NP_NEXTAFTER && dt == DT_FLOAT32) {   /* the next float32, not the next double */
             LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c), pt[2] = {f32, f32};
             LLVMValueRef a[2] = {LLVMBuildFPTrunc(L->b, cg_cast(L, x[0], xt[0], ty_float64), f32, ""),
@@ -538,6 +599,11 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case METHOD_FILL:
         cg_assign_array(L, types[0], args[0], types[1], args[1]);
         return LLVMConstInt(L->i8, 0, 0);
+    case METHOD_ITEM: {
+        int n = 0;   /* the indices given */
+        while (n + 1 < ci->nparams && ci->argmap[n + 1] >= 0) n++;
+        return array_item(L, types[0], args[0], n, args + 1, types + 1);
+    }
     case METHOD_FLATTEN: {
         const Type *at = types[0], *ct = ty_array(at->dtype, at->ndim, 'C', false);
         shape[0] = i64c(L, -1);
@@ -572,6 +638,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ARRAY:
         if (types[0]->kind == TY_ARRAY) return cg_copy_array(L, types[0], args[0], rt);
+        if (rt->ndim == 0) return new_filled(L, rt, shape, args[0], types[0]);   /* of a number */
         {
             const Type *t = types[0];
             for (int k = 0; k < rt->ndim; k++) {
@@ -670,10 +737,10 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return cg_reduction(L, ci, in, args, types);
     case BI_NP_AVERAGE:
         return cg_average(L, ci, in, args, types);
-    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* each output as its own ufunc over the operands */
-        bool dm = bid == BI_NP_DIVMOD;
-        int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : BI_NP_FREXP, dm ? BI_NP_REMAINDER : BI_NP_FREXP};
-        int dts[2] = {ci->dtype, dm ? ci->dtype : DT_INT32};
+    case BI_NP_DIVMOD: case BI_NP_FREXP: case BI_NP_MODF: {   /* each output as its own ufunc over the operands */
+        bool dm = bid == BI_NP_DIVMOD, mf = bid == BI_NP_MODF;
+        int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : bid, dm ? BI_NP_REMAINDER : mf ? BI_NP_TRUNC : BI_NP_FREXP};
+        int dts[2] = {ci->dtype, dm || mf ? ci->dtype : DT_INT32};
         LLVMValueRef t = LLVMGetUndef(cg_type(L, rt));
         for (int k = 0; k < 2; k++) {
             LLVMValueRef v;
@@ -690,6 +757,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return t;
     }
     }
+    if (bid == BI_NP_FINFO || bid == BI_NP_IINFO) return LLVMGetUndef(cg_type(L, rt));   /* read at compile time */
     if (bid == BI_NP_REAL || bid == BI_NP_IMAG) {
         bool imag = bid == BI_NP_IMAG;
         if (types[0]->kind == TY_ARRAY) return cg_real_imag(L, types[0], args[0], imag, rt);

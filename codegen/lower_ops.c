@@ -330,6 +330,13 @@ static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef
     case IRB_POW: {
         int n;
         if (L->numpy_sem && small_int_power(b, &n)) return complex_pow_int(L, a, n);
+        if (L->numpy_sem) {   /* NumPy: 0 to a complex or negative power is NaN, not an error */
+            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "cx");
+            LLVMTypeRef pt[5] = {L->ptr, L->f64, L->f64, L->f64, L->f64};
+            LLVMValueRef args[5] = {slot, re_(L, a), im_(L, a), re_(L, b), im_(L, b)};
+            cg_call(L, "ember_rt_c_power", L->voidt, pt, args, 5);
+            return LLVMBuildLoad2(L->b, L->c128, slot, "");
+        }
         return complex_rt(L, "ember_rt_cpow", a, b);
     }
     }
@@ -405,9 +412,20 @@ LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type
     if (t == ty_int64) return LLVMBuildICmp(L->b, ip[op], a, b, "");
     if (t == ty_bool || t == ty_uint64) return LLVMBuildICmp(L->b, up[op], a, b, "");   /* an i1 True is 1, not -1 */
     if (t == ty_float64) return LLVMBuildFCmp(L->b, fp[op], a, b, "");
-    LLVMValueRef re = LLVMBuildFCmp(L->b, fp[op], re_(L, a), re_(L, b), "");
-    LLVMValueRef im = LLVMBuildFCmp(L->b, fp[op], im_(L, a), im_(L, b), "");
-    return op == IRC_EQ ? LLVMBuildAnd(L->b, re, im, "") : LLVMBuildOr(L->b, re, im, "");
+    if (op == IRC_EQ || op == IRC_NE) {
+        LLVMValueRef re = LLVMBuildFCmp(L->b, fp[op], re_(L, a), re_(L, b), "");
+        LLVMValueRef im = LLVMBuildFCmp(L->b, fp[op], im_(L, a), im_(L, b), "");
+        return op == IRC_EQ ? LLVMBuildAnd(L->b, re, im, "") : LLVMBuildOr(L->b, re, im, "");
+    }
+    /* NumPy orders complex arrays lexicographically: a < b when re a < re b (neither imaginary
+     * part NaN) or the real parts are equal and im a < im b; <=, >, >= alike */
+    static const LLVMRealPredicate strict[6] = {LLVMRealOLT, LLVMRealOLT, 0, 0, LLVMRealOGT, LLVMRealOGT};
+    LLVMValueRef ai = im_(L, a), bi = im_(L, b);
+    LLVMValueRef no_nan = LLVMBuildFCmp(L->b, LLVMRealORD, ai, bi, "");
+    LLVMValueRef first = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, strict[op], re_(L, a), re_(L, b), ""), no_nan, "");
+    LLVMValueRef tie = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, re_(L, a), re_(L, b), ""),
+                                    LLVMBuildFCmp(L->b, fp[op], ai, bi, ""), "");
+    return LLVMBuildOr(L->b, first, tie, "");
 }
 
 /* i op f for an int64 i and a float f, exactly as CPython compares them (an int beyond 2**53

@@ -631,6 +631,14 @@ int64_t ember_rt_stack_limit(void) {
 }
 
 /* What the loader (loader.c) resolves generated code's runtime references to (contract 1: by name). */
+/* cmath.c: complex ufuncs, each (out, re, im) */
+#define CMATH_FUNCS(X) X(sin) X(cos) X(tan) X(sinh) X(cosh) X(tanh) X(arcsin) X(arccos) X(arctan) \
+    X(arcsinh) X(arccosh) X(arctanh) X(log2) X(log10) X(log1p) X(exp2) X(expm1) X(sign) X(rint)
+#define CMATH_DECL(f) void ember_rt_c_##f(Cx *out, double re, double im);
+CMATH_FUNCS(CMATH_DECL)
+#undef CMATH_DECL
+void ember_rt_c_power(Cx *out, double ar, double ai, double br, double bi);
+
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
     {"ember_rt_raise_value", (void *)ember_rt_raise_value},
@@ -660,6 +668,10 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_ugcd", (void *)ember_rt_ugcd},
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
+#define CMATH_SYMBOL(f) {"ember_rt_c_" #f, (void *)ember_rt_c_##f},
+    CMATH_FUNCS(CMATH_SYMBOL)
+#undef CMATH_SYMBOL
+    {"ember_rt_c_power", (void *)ember_rt_c_power},
     {"ember_rt_raise_float_to_int", (void *)ember_rt_raise_float_to_int},
     {"ember_rt_stack_limit", (void *)ember_rt_stack_limit},
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},

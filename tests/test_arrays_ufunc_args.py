@@ -342,6 +342,19 @@ def test_divmod_frexp(dtype):
         check(fn, a.reshape(2, 3)[:, ::2], b[::2])
 
 
+def modfs(a, x):
+    return np.modf(a), np.modf(a[::2]), np.modf(x), np.frexp(a[::-1] * 2), np.modf(a + 1)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+def test_modf(dtype):
+    a = np.array([1.5, -0.5, -0.0, np.inf, -np.inf, np.nan, 3.0, -7.25])
+    a = a[np.isfinite(a)].astype(dtype) if dtype == "int64" else a.astype(dtype)
+    with np.errstate(all="ignore"):
+        check(modfs, a, -2.5)
+        check(modfs, a[:0], 0.0)
+
+
 def test_divmod_frexp_scalars():
     with np.errstate(all="ignore"):
         check_all(two_outputs_scalar, [(7.5, -2.0), (-7, 2), (0.0, 0.0), (np.inf, 3.0), (1e-310, 8)])

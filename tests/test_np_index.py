@@ -1,10 +1,8 @@
 """`...` (Ellipsis) in array subscripts, compiled vs NumPy: reading (views, elements, None,
 slices, one or several index arrays, boolean arrays) and writing (assignment, augmented
 assignment, broadcasting), over dtypes and layouts, a subscript tuple held in a variable, and
-located compile errors (two ellipses, too many indices).
-
-Difference from NumPy checked here: a subscript that indexes every dimension with an integer
-and holds `...` gives the element (NumPy: a 0-d array)."""
+located compile errors (two ellipses, too many indices); a subscript that indexes every
+dimension with an integer and holds `...` is a 0-d view, as NumPy's."""
 
 import numpy as np
 import pytest
@@ -57,6 +55,19 @@ def writes(a, b):
 def test_ellipsis_writes(dtype):
     b = sample(dtype, (3, 4), 1)
     check_all(writes, [(x, b) for _, x in layouts(sample(dtype, (2, 3, 4)))])
+
+
+def zero_d_views(a, i):
+    z = a[1, 2, ...]
+    w = a[i, -1, ...]
+    z[...] = 9   # writes through to a
+    return z, w, a[1, 2, ...] + 1, a, np.array(4.0)[...], a[..., 0, 0]
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba gives the element")
+def test_every_dimension_an_integer_is_a_0d_view():
+    check(zero_d_views, np.arange(12.0).reshape(3, 4), 0)
+    check(zero_d_views, np.asfortranarray(np.arange(12).reshape(3, 4)), 2)
 
 
 def held(a):

@@ -383,3 +383,20 @@ def test_norm_nd_errors(fn, what):
         jit(fn)(np.ones((2, 2, 2)))
     text = str(info.value)
     assert "test_np_linalg.py:" in text and what in text, text
+
+
+def complex_norms(a):
+    return (np.linalg.norm(a), np.linalg.norm(a, 'fro'), np.linalg.norm(a, np.inf), np.linalg.norm(a, 1), np.linalg.norm(a, axis=0),
+            np.linalg.norm(a, 1, axis=1), np.linalg.norm(a, axis=(1, 0)), np.linalg.norm(a[0]), np.linalg.norm(a[0], 3),
+            np.linalg.norm(a[0], -np.inf), np.linalg.norm(a[0], 0))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba lacks axis= on norm")
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_norm_of_complex(dtype):
+    # the norms of |a|; the spectral ones (ord 2, -2, 'nuc' of a matrix) are a located error
+    a = sample(dtype, (3, 4), 1)
+    tol = 1e-5 if dtype == "complex64" else None
+    check_all(complex_norms, [(a,), (np.asfortranarray(a)[:, ::2],)], rtol=tol)
+    with pytest.raises(errors.UnsupportedError, match="order 2 of complex matrices"):
+        jit(lambda a: np.linalg.norm(a, 2))(a)

@@ -1,7 +1,7 @@
 """NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
 NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
 unravel_index polyval kron angle select nan_to_num append copyto delete insert asfortranarray
-trapezoid ediff1d tril_indices triu_indices; over dtypes, scalars and arrays, NaN and
+trapezoid ediff1d tril_indices triu_indices partition argpartition roots ndenumerate ndindex; over dtypes, scalars and arrays, NaN and
 infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
 not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
 round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
@@ -329,3 +329,82 @@ def tri_indices_forms(n):
 @pytest.mark.parametrize("n", [0, 1, 4])
 def test_tril_triu_indices(n):
     check(tri_indices_forms, n)
+
+
+# ---- partitions and roots ------------------------------------------------------------------------
+
+def partitions(a, k):
+    p = np.partition(a, k)
+    i = np.argpartition(a, k)
+    return p[k], np.all(p[:k] <= p[k]), np.all(p[k:] >= p[k]), a[i[k]], np.partition(a, np.array([0, k]))[k]
+
+
+@pytest.mark.parametrize("k", [0, 3, -1, 8, 9])
+def test_partition_argpartition(k):
+    # NumPy orders each side of kth as its selection algorithm leaves it: compared are the kth
+    # element and the partition property; kth out of range raises ValueError as NumPy does
+    check(partitions, np.array([5.0, 1, 4, 1, 9, 2, 6, nan, 3]), k)
+
+
+def partition_rows(a, k):
+    return np.partition(a, k)[..., k], np.partition(a[::2], k)[:, :k].max(axis=1) <= np.partition(a[::2], k)[:, k]
+
+
+def test_partition_along_last_axis():
+    check(partition_rows, sample("int64", (4, 6), 3), 2)
+
+
+def roots(p):
+    return np.roots(p)
+
+
+@pytest.mark.parametrize("p", [[1.0, -3, 2], [0, 1.0, 0, -1, 0, 0], [1, 0, 1], [0.0, 0], [2.0], [1 + 1j, 2, 3]])
+def test_roots(p):
+    # always complex128 in compiled code (NumPy's dtype depends on whether every root is real)
+    p = np.array(p)
+    e, g = np.roots(p).astype(np.complex128), jit(roots)(p)
+    assert g.dtype == np.complex128 and g.shape == e.shape
+
+    def key(z):
+        return sorted(z, key=lambda c: (round(c.real, 6), round(c.imag, 6)))
+    np.testing.assert_allclose(key(g), key(e), atol=1e-12)
+
+
+def test_partition_forms_not_taken_are_clear_errors():
+    def f(a):
+        return np.partition(a, 1, axis=0)
+    with pytest.raises(errors.EmberError, match="np.partition: axis="):
+        jit(f)(np.ones((3, 3)))
+
+
+def ndenumerates(a):
+    s = 0.0
+    c = 0
+    for idx, v in np.ndenumerate(a):
+        s += idx[0] * v + idx[-1]
+        c += 1
+    return s, c
+
+
+@pytest.mark.parametrize("a", [np.arange(24.0).reshape(2, 3, 4), np.arange(5), np.arange(6.0).reshape(2, 3).T, np.zeros((0, 3))],
+                         ids=["3d", "1d", "F", "empty"])
+def test_ndenumerate(a):
+    check(ndenumerates, a)
+
+
+def ndindexes(a):
+    s = 0
+    for pos in np.ndindex(a.shape):
+        s += a[pos] * (pos[0] + 1)
+    c = 0
+    for i, j in np.ndindex(2, 3):
+        c += i * 10 + j
+    e = 0
+    for p in np.ndindex((0, 2)):
+        e += 1
+    return s, c, e
+
+
+@pytest.mark.parametrize("a", [np.arange(24).reshape(2, 3, 4), np.arange(5.0)], ids=["3d", "1d"])
+def test_ndindex(a):
+    check(ndindexes, a)

@@ -61,7 +61,7 @@ def bincounts(x, w):
     return np.bincount(x), np.bincount(x, w), np.bincount(x, minlength=12), np.bincount(x, weights=w, minlength=2)
 
 
-@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "uint64"])
 def test_bincount(dtype):
     x = (sample("int64", (15,)) % 9).astype(dtype) if dtype != "bool" else sample("bool", (15,))
     check_all(bincounts, [(v, np.linspace(0, 1, 15)) for _, v in layouts(x, ("C", "reversed", "strided"))])
@@ -72,6 +72,7 @@ def test_bincount_errors():
     check(lambda x: np.bincount(x), np.array([1, -1, 2]))
     check(lambda x: np.bincount(x, minlength=-1), np.array([1, 2]))
     check(lambda x, w: np.bincount(x, w), np.array([1, 2]), np.ones(3))
+    check(lambda x: np.bincount(x), np.array([1, 2**63], dtype=np.uint64))   # ValueError, as NumPy's cast
 
 
 def digitizes(x, bins):
@@ -244,3 +245,31 @@ def test_order_stats_axis(dtype):
     # float32 data with float64 q: NumPy interpolates partly in float32, so float32's tolerance
     check_all(order_stats_axis, [(v, q) for _, v in layouts(sample(dtype, (3, 4, 5)))], rtol=1e-6 if dtype == "float32" else None)
     check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))
+
+
+def order_stats_axes(a):
+    return (np.median(a, axis=(0, 2)), np.median(a, (-1, 0)), np.percentile(a, 30, axis=(1, 2)),
+            np.quantile(a, np.array([0.1, 0.9]), axis=(2, 0)), np.median(a, axis=(0, 1, 2)), np.percentile(a, q=50, axis=(1,)))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba lacks axis= on np.median")
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+def test_order_stats_tuple_of_axes(dtype):
+    # ember/_nplib.py: the axes moved last and merged; empty and F-order too
+    a = sample(dtype, (3, 4, 5), 2)
+    check_all(order_stats_axes, [(a,), (np.asfortranarray(a),), (a[:, ::2],)], rtol=1e-6 if dtype == "float32" else None)
+    with np.errstate(all="ignore"):
+        check(lambda a: np.median(a, axis=(0, 1)), a[:0])
+    check(lambda a: np.median(a, axis=(0, 3)), a)    # AxisError
+    check(lambda a: np.median(a, axis=(0, -3)), a)   # ValueError: duplicate value
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_quantile_of_booleans_is_a_type_error():
+    a = np.array([[True, False, True]])
+    for fn in (lambda a: np.quantile(a, 0.5), lambda a: np.percentile(a, 30, axis=(0, 1))):
+        with pytest.raises(TypeError):
+            fn(a)
+        with pytest.raises(errors.EmberError, match="boolean"):
+            jit(fn)(a)
+    check(lambda a: np.median(a, axis=(0, 1)), a)   # the median of booleans NumPy takes

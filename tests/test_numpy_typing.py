@@ -1,11 +1,13 @@
 """NumPy code that runs unchanged: tuples assigned into array rows, a.shape = ... on a local
 array, imports inside the compiled function (resolved when it compiles), np.ndarray(shape,
-dtype) as a constructor; compiled vs NumPy."""
+dtype) as a constructor, np.finfo/np.iinfo constants, a.item(), tuples and list literals of
+numbers as arrays; compiled vs NumPy."""
 
 import numpy as np
 import pytest
 
 from difftest import check, check_all, jit, no_leaks, numba_leaks, numba_skip, sample  # noqa: F401
+from ember.errors import TypingError
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
@@ -153,3 +155,71 @@ def dtype_compare(a, b):
 @pytest.mark.parametrize("da, db", [("float64", "int32"), ("float32", "float32"), ("int32", "float64")])
 def test_dtype_comparisons(da, db):
     check(dtype_compare, sample(da, (3,), 1), sample(db, (2, 2), 2))
+
+
+# ---- np.finfo / np.iinfo: constants of a dtype known at compile time -----------------------------
+
+def machine_limits(a, i):
+    f = np.finfo(np.float64)
+    return (f.eps, f.max, f.min, f.tiny, f.resolution, f.bits, np.finfo(a.dtype).eps, np.finfo(float).epsneg,
+            np.iinfo(np.int32).max, np.iinfo(np.int8).min, np.iinfo(i.dtype).max, np.iinfo(np.uint32).max)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_finfo_iinfo(dtype):
+    check(machine_limits, np.ones(2, dtype), np.ones(2, np.int16))
+
+
+def iinfo_of_float(a):
+    return np.iinfo(a.dtype).max
+
+
+def finfo_of_int():
+    return np.finfo(np.int64).eps
+
+
+@numba_skip("ember's own message")
+@pytest.mark.parametrize("fn, args, msg", [(iinfo_of_float, (np.ones(2),), "np.iinfo\\(\\) of float64: data type not an integer"),
+                                           (finfo_of_int, (), "np.finfo\\(\\) of int64: data type not inexact")])
+def test_finfo_iinfo_of_the_wrong_kind(fn, args, msg):
+    with pytest.raises(ValueError):
+        fn(*args)
+    with pytest.raises(TypingError, match=msg):
+        jit(fn)(*args)
+
+
+# ---- a.item(): one element as a scalar ---------------------------------------------------------------
+
+def items(a, i):
+    return (a[:1, :1, :1].item(), a.item(5), a.item(-1), a.item(1, 2, 3), a.item(i), a.item(-2, -1, 0), a[0, 0].item(2),
+            np.zeros(()).item())
+
+
+@numba_skip("numba's item() takes no index")
+@pytest.mark.parametrize("dtype", ["float64", "int8", "uint64", "complex128", "bool"])
+def test_item(dtype):
+    a = sample(dtype, (2, 3, 4), 1)
+    check(items, a, 7)
+    check(items, np.asfortranarray(a)[:, ::-1], -24)
+
+
+@numba_skip("numba's item() takes no index")
+def test_item_errors():
+    a = sample("float64", (2, 3, 4), 1)
+    check(items, a, 24)                          # IndexError: beyond the size
+    check(lambda a: a.item(), np.ones(2))        # ValueError: not one element
+    check(lambda a: a.item(2, 0), np.ones((2, 2)))   # IndexError: beyond axis 0
+
+
+# ---- tuples and list literals of numbers where NumPy takes arrays -----------------------------------
+
+def array_likes(a, m):
+    return (a == (1, 0, 1), np.bitwise_and((1, 0, 1), a), (2, 3, 4) * a, a + [1.5, 2, 3], np.concatenate(([1], a)),
+            np.maximum(a, [0, 5, 1]), [[1, 2, 3]] - a, m < (0.5, 1, 2), np.add((1, 2, 3), 1))
+
+
+@numba_skip("numba refuses tuples as ufunc operands")
+def test_array_likes():
+    check(array_likes, np.array([1, 2, 3]), np.array([0.0, 1, 3]))
+    check(array_likes, np.array([1, 2, 3], np.uint8)[::-1], np.array([0.5, 1, 3], np.float32))
+    check(lambda a: a + (1, 2), np.array([1, 2, 3]))   # ValueError: shapes do not broadcast

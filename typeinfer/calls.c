@@ -746,7 +746,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
 }
 
 /* A Python value of type t, for asking Python code about a call (TY_HOOKED): numbers, None,
- * tuples, and empty arrays of the dtype, ndim and layout. NULL (no error set) for other types. */
+ * strings (empty), tuples, and empty arrays of the dtype, ndim and layout. NULL (no error set) for other types. */
 PyObject *ti_example_value(const Type *t) {
     switch (t->kind) {
     case TY_NONE: return Py_NewRef(Py_None);
@@ -755,6 +755,7 @@ PyObject *ti_example_value(const Type *t) {
     case TY_UINT64: return PyLong_FromUnsignedLongLong(1ULL << 63);
     case TY_FLOAT64: return PyFloat_FromDouble(0.0);
     case TY_COMPLEX128: return PyComplex_FromDoubles(0.0, 0.0);
+    case TY_STR: return PyUnicode_FromString("");
     case TY_TUPLE: {
         PyObject *r = PyTuple_New(t->n);
         for (int i = 0; r && i < t->n; i++) {
@@ -791,13 +792,55 @@ PyObject *ti_example_value(const Type *t) {
     }
 }
 
+/* A call of an object that names the Dispatcher for these argument types (@stencil,
+ * ember/_nplib.py): asked with example values of the arguments and the keyword names. */
+static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
+    if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
+        return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
+    PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);
+    for (int i = 0; kwnames && i < in->nkw; i++) PyTuple_SET_ITEM(kwnames, i, PyUnicode_FromString(in->kwnames[i]));
+    for (int i = 0; values && i < nargs; i++) {
+        PyObject *v = ti_example_value(args[i]);
+        if (!v) {
+            Py_DECREF(values);
+            Py_XDECREF(kwnames);
+            return UNSUP(ti->fn->instrs[in->args[i + 1]], "%s cannot take %s", callee->name, args[i]->name);
+        }
+        PyTuple_SET_ITEM(values, i, v);
+    }
+    PyObject *par = ti->fn->parallel ? Py_True : Py_False;
+    PyObject *d = !values || !kwnames ? NULL
+                : in->nkw ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OOO", values, par, kwnames)
+                : PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values, par);
+    Py_XDECREF(values);
+    Py_XDECREF(kwnames);
+    if (!d || !ti->host->is_dispatcher(d)) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *text = value ? PyObject_Str(value) : NULL;
+        int rc = ERR(in, "%s: %s", callee->name, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "no compiled function");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        Py_XDECREF(d);
+        return rc;
+    }
+    ctx_keep(ti->fn->ctx, d);
+    Py_DECREF(d);
+    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+}
+
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed) {
     switch (callee->kind) {
     case TY_FUNCTION:
         if (ti_is_container_builtin(callee->builtin, args, nargs))
             return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
-        if (ti_is_numpy_builtin(callee->builtin))
+        if (ti_is_numpy_builtin(callee->builtin)) {
+            PyObject *py = ti_nplib_python_form(ti, in, callee->builtin, args, nargs);
+            if (py) return type_hooked_call(ti, in, ty_object(TY_HOOKED, py, 0), args, nargs);   /* np.median(a, axis=(0, 1)) */
             return ti_type_numpy_call(ti, in, callee->builtin, args, nargs, false);
+        }
         return type_builtin_call(ti, in, callee->builtin, args, nargs);
     case TY_DTYPE:
         return ti_type_dtype_call(ti, in, callee, args, nargs);
@@ -807,42 +850,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_inner_call(ti, in, callee, args);
     case TY_CFUNC:
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
-    case TY_HOOKED: {   /* the object names the Dispatcher for these argument types (@stencil, ember/_nplib.py) */
-        if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
-            return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
-        PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);
-        for (int i = 0; kwnames && i < in->nkw; i++) PyTuple_SET_ITEM(kwnames, i, PyUnicode_FromString(in->kwnames[i]));
-        for (int i = 0; values && i < nargs; i++) {
-            PyObject *v = ti_example_value(args[i]);
-            if (!v) {
-                Py_DECREF(values);
-                Py_XDECREF(kwnames);
-                return UNSUP(ti->fn->instrs[in->args[i + 1]], "%s cannot take %s", callee->name, args[i]->name);
-            }
-            PyTuple_SET_ITEM(values, i, v);
-        }
-        PyObject *par = ti->fn->parallel ? Py_True : Py_False;
-        PyObject *d = !values || !kwnames ? NULL
-                    : in->nkw ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OOO", values, par, kwnames)
-                    : PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values, par);
-        Py_XDECREF(values);
-        Py_XDECREF(kwnames);
-        if (!d || !ti->host->is_dispatcher(d)) {
-            PyObject *type, *value, *tb;
-            PyErr_Fetch(&type, &value, &tb);
-            PyObject *text = value ? PyObject_Str(value) : NULL;
-            int rc = ERR(in, "%s: %s", callee->name, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "no compiled function");
-            Py_XDECREF(text);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-            Py_XDECREF(d);
-            return rc;
-        }
-        ctx_keep(ti->fn->ctx, d);
-        Py_DECREF(d);
-        return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
-    }
+    case TY_HOOKED:
+        return type_hooked_call(ti, in, callee, args, nargs);
     case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
         char desc[128] = "";

@@ -9,6 +9,7 @@
  *
  *     a[..., 1]  on a 3-d a   ->   a[:, :, 1]
  *     a[t]       t = (..., None) held in a variable   ->   a[(:, :, :, t[1])]
+ *     a[1, 2, ...] on a 2-d a  ->   a[1, 2, None].reshape(())   (NumPy's 0-d view)
  */
 #include "ti.h"
 #include "fe.h"
@@ -36,6 +37,30 @@ static Instr *constant(Function *fn, Block *b, int *at, ConstKind kind, int64_t 
     return c;
 }
 
+/* a[i, j, ...] with an integer for every dimension is a 0-d view of that element in NumPy:
+ * `in` becomes a[i, j, None].reshape(()) (the one-element view, without its axis). */
+static int zero_d_view(TypeInfo *ti, Block *b, int at, Instr *in, int *ids, int k) {
+    Function *fn = ti->fn;
+    Instr *none = constant(fn, b, &at, K_NONE, 0, in->loc);
+    Instr *t = none ? ir_insert(fn, b, at++, IR_TUPLE, k + 1, in->loc) : NULL;
+    if (!t) return -1;
+    if (k) memcpy(t->args, ids, sizeof(int) * (size_t)k);
+    t->args[k] = none->id;
+    Instr *g = ir_insert(fn, b, at++, IR_GETITEM, 2, in->loc);
+    Instr *m = g ? ir_insert(fn, b, at++, IR_GETATTR, 1, in->loc) : NULL;
+    Instr *unit = m ? ir_insert(fn, b, at++, IR_TUPLE, 0, in->loc) : NULL;
+    if (!unit) return -1;
+    g->args[0] = in->args[0];
+    g->args[1] = t->id;
+    m->args[0] = g->id;
+    m->str = "reshape";
+    in->op = IR_CALL;   /* two arguments, as the subscript had: the method and its shape */
+    in->args[0] = m->id;
+    in->args[1] = unit->id;
+    in->nkw = 0;
+    return 0;
+}
+
 /* Rewrite subscript `in` (a GETITEM or SETITEM at position at of block b). */
 static int expand(TypeInfo *ti, Block *b, int at, Instr *in) {
     Function *fn = ti->fn;
@@ -48,6 +73,11 @@ static int expand(TypeInfo *ti, Block *b, int at, Instr *in) {
         else taken += dims_taken(p);
     }
     if (nell > 1) return ERR(in, "an index can only have a single ellipsis ('...')");
+    bool all_ints = true;   /* besides the Ellipsis */
+    for (int i = 0; i < n; i++) {
+        const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (p->kind != TY_ELLIPSIS && !ty_is_int(p)) all_ints = false;
+    }
     int fill = a->ndim - taken;
     if (fill < 0)
         return ERR(in, "too many indices for array: array is %d-dimensional, but %d were indexed", a->ndim, taken);
@@ -74,6 +104,7 @@ static int expand(TypeInfo *ti, Block *b, int at, Instr *in) {
             ids[k++] = g->id;
         }
     }
+    if (in->op == IR_GETITEM && fill == 0 && all_ints) return zero_d_view(ti, b, at, in, ids, k);
     if (k == 1 && a->ndim > 0) {   /* a[..., i] on a 1-d a is a[i] */
         in->args[1] = ids[0];
         return 0;

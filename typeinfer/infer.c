@@ -133,6 +133,7 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
     if (a == ty_str) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
+    if (ty_is_number(a) && idx->kind == TY_TUPLE && idx->n == 0) return a;   /* np.float64(x)[()] is x (zerod.c) */
     if (a->kind == TY_TUPLE && (ty_is_int(idx) || idx == ty_bool)) {
         int64_t k;
         if (ti_const_int(ti, in->args[1], &k)) {
@@ -362,14 +363,18 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (u != args[0] && !ty_is_complete(args[0])) return ti_refine(ti, in->args[0], u, changed);
         return 0;
     }
-    case IR_BINOP:
+    case IR_BINOP: case IR_CMP:   /* an array with a tuple or list of numbers: np.array of it (arraylike.c) */
+        for (int k = 0; k < 2; k++)
+            if (args[1 - k]->kind == TY_ARRAY && ti_is_array_like(ti, in->args[k]) && !(in->op == IR_BINOP && in->imm2))
+                return ti_wrap_array_like(ti, in, k);
+        if (in->op == IR_CMP) {
+            if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
+            break;
+        }
         if (!(t = type_binop(ti, in, args[0], args[1], changed))) return -1;
         break;
     case IR_UNOP:
         if (!(t = type_unop(ti, in, args[0]))) return -1;
-        break;
-    case IR_CMP:
-        if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_IS:
         if (args[0]->kind != TY_NONE && args[1]->kind != TY_NONE && args[0] != args[1])
@@ -441,12 +446,14 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
-    case IR_CALL:
-        if (ti_type_call(ti, in, args[0], args + 1, n - 1, changed)) return -1;
+    case IR_CALL: {
+        int rc = ti_type_call(ti, in, args[0], args + 1, n - 1, changed);
+        if (rc) return rc < 0 ? -1 : rc;   /* TYPE_AGAIN: an argument became np.array(...) */
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
         if (t && ti->vtypes[in->id] && !ty_is_complete(t) && ty_unify(ti->vtypes[in->id], t))
             t = ty_unify(ti->vtypes[in->id], t);   /* list() or dict() refined by a later use */
         break;
+    }
     case IR_MAKEFUNC:
         t = ty_object(TY_INNERFUNC, in->obj, 0);
         break;
@@ -633,6 +640,9 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
     if (expanded < 0) return NULL;
     if (expanded) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
+    int scalarized = ti_scalarize_zerod(ti);   /* np.array(2.0) + 1: a scalar, as NumPy's */
+    if (scalarized < 0) return NULL;
+    if (scalarized) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
     for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
         Instr *x = fn->instrs[i];
         if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))

@@ -44,6 +44,34 @@ int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 
 static const char *const P_A[] = {"a", NULL};
 
+/* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
+ * builtin bid, for the forms written in Python: np.median/percentile/quantile with axis= a
+ * tuple (ORDER_AXES there), np.sort/np.argsort of a complex array (COMPLEX_SORT). NULL for the
+ * forms typed here. */
+PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    const char *table = NULL;
+    int npos = nargs - in->nkw;
+    if (bid == BI_NP_MEDIAN || bid == BI_NP_PERCENTILE || bid == BI_NP_QUANTILE) {
+        int axis_pos = bid == BI_NP_MEDIAN ? 1 : 2;
+        const Type *axis = npos > axis_pos ? args[axis_pos] : NULL;
+        for (int i = 0; i < in->nkw; i++)
+            if (!strcmp(in->kwnames[i], "axis")) axis = args[npos + i];
+        if (axis && axis->kind == TY_TUPLE) table = "ORDER_AXES";
+    } else if ((bid == BI_NP_SORT || bid == BI_NP_ARGSORT) && npos >= 1 && is_array(args[0]) &&
+               ty_dtypes[args[0]->dtype].kind == 'c') {
+        table = "COMPLEX_SORT";
+    }
+    if (!table) return NULL;
+    PyObject *mod = PyImport_ImportModule("ember._nplib");
+    PyObject *forms = mod ? PyObject_GetAttrString(mod, table) : NULL;
+    PyObject *impl = forms ? PyDict_GetItemString(forms, ti_builtins[bid].name) : NULL;   /* borrowed */
+    if (impl) ctx_keep(ti->fn->ctx, impl);
+    Py_XDECREF(mod);
+    Py_XDECREF(forms);
+    PyErr_Clear();
+    return impl;
+}
+
 /* The axis parameter i of sort/argsort/median...: a constant int, or None (flatten). The
  * result's ndim (1 for None); *axis (when not NULL) the axis made non-negative, -1 for None. */
 static int sort_axis(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const Type *a, const char *fname, int *axis) {
@@ -132,8 +160,9 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
     CallInfo *ci;
     if (!(ci = ti_bind(ti, in, bid, fname, P_NORM, 1, args, nargs, false))) return -1;
     const Type *x = ci->params[0];
-    if (!is_array(x) || !real_dtype(x->dtype))
-        return UNSUP(in, "np.linalg.norm() of %s is not supported (real arrays are)", x->name);
+    bool cplx = is_array(x) && ty_dtypes[x->dtype].kind == 'c';   /* the norms of |x|, but for the spectral ones */
+    if (!is_array(x) || (!real_dtype(x->dtype) && !cplx))
+        return UNSUP(in, "np.linalg.norm() of %s is not supported (real and complex arrays are)", x->name);
     int64_t ax[2];
     int nax = 0;
     if (given(ci, 2)) {
@@ -150,14 +179,18 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
         if (kind == 0) return ERR(in, "Improper number of dimensions to norm.");
         if (s) {
             if (kind != 2 || (strcmp(s, "fro") && strcmp(s, "nuc"))) return ERR(in, "invalid norm order '%s' for %s", s, x->name);
+            if (cplx && !strcmp(s, "nuc")) return UNSUP(in, "np.linalg.norm() of order 'nuc' of complex matrices is not supported");
         } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
             return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
         } else if (kind == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
             return ERR(in, "Invalid norm order %g for matrices", ord);
+        } else if (cplx && kind == 2 && fabs(ord) == 2) {
+            return UNSUP(in, "np.linalg.norm() of order %g of complex matrices is not supported", ord);
         }
     }
     int nd = nax ? x->ndim - nax : 0;
-    ci->ret = nd ? ty_array(x->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64, nd, 'C', false) : ty_float64;   /* NumPy's dtypes */
+    bool single = x->dtype == DT_FLOAT32 || x->dtype == DT_COMPLEX64;
+    ci->ret = nd ? ty_array(single ? DT_FLOAT32 : DT_FLOAT64, nd, 'C', false) : ty_float64;   /* NumPy's dtypes */
     return 0;
 }
 
@@ -211,6 +244,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (!(ci = ti_bind(ti, in, bid, fname, q ? P_AQ : P_A_AXIS, q ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
         if (!is_array(a) || !real_dtype(a->dtype)) return UNSUP(in, "np.%s() of %s is not supported", fname, a->name);
+        if (q && a->dtype == DT_BOOL)   /* NumPy's interpolation subtracts booleans: TypeError */
+            return ERR(in, "np.%s() of a boolean array: NumPy's boolean subtract is not supported", fname);
         const Type *qt = q ? ci->params[1] : ty_float64;
         if (!(ty_is_number(qt) && qt != ty_complex128) && !(is_array(qt) && qt->ndim == 1 && real_dtype(qt->dtype)))
             return UNSUP(in, "np.%s() with q of %s is not supported (a number or a 1-d array)", fname, qt->name);
@@ -258,6 +293,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int dt = -1, nd = -1;
         for (int i = 0; i < t->n; i++) {
             const Type *e = t->elems[i];
+            Instr *tuple = ci->argmap[0] >= 0 ? ti->fn->instrs[in->args[ci->argmap[0]]] : NULL;
+            if (tuple && tuple->op == IR_TUPLE && ti_is_array_like(ti, tuple->args[i])) return ti_wrap_array_like(ti, tuple, i);
             if (!is_array(e)) return ERR(in, "np.concatenate() needs arrays (got %s)", e->name);
             if (nd >= 0 && e->ndim != nd)
                 return ERR(in, "all the input arrays must have the same number of dimensions (%s)", t->name);

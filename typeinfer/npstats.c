@@ -83,8 +83,9 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
     case BI_NP_BINCOUNT: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_BINCOUNT, 1, args, nargs, false))) return -1;
         a = ci->params[0];
-        if (!is_array(a) || a->ndim != 1 || !strchr("biu", ty_dtypes[a->dtype].kind) || a->dtype == DT_UINT64)
-            return ERR(in, "np.bincount() needs a 1-d array of integers that fit int64 (got %s)", a->name);
+        /* uint64 values from 2**63 read as negative int64s: ValueError, as NumPy's cast gives */
+        if (!is_array(a) || a->ndim != 1 || !strchr("biu", ty_dtypes[a->dtype].kind))
+            return ERR(in, "np.bincount() needs a 1-d array of integers (got %s)", a->name);
         if (given(ci, 1) && !(real_array(ci->params[1]) && ci->params[1]->ndim == 1))
             return UNSUP(in, "np.bincount(): weights must be a real 1-d array (got %s)", ci->params[1]->name);
         if (given(ci, 2) && !is_int(ci->params[2])) return ERR(in, "np.bincount(): minlength must be an integer");

@@ -116,17 +116,19 @@ static bool is_num_or_array(const Type *t) { return ty_is_number(t) || t->kind =
 static bool complex_ufunc(int bid) {
     switch (ti_builtins[bid].shape) {
     case SH_UB: return bid != BI_NP_SIGNBIT;
-    case SH_BB: {   /* complex values have no order */
-        int op = ti_ufunc_compare(bid);
-        return op < 0 || op == IRC_EQ || op == IRC_NE;
-    }
-    case SH_UF: return bid == BI_NP_SQRT || bid == BI_NP_EXP || bid == BI_NP_LOG;
+    case SH_BB: return true;   /* complex arrays order lexicographically, as NumPy's */
+    case SH_UF:   /* not cbrt, fabs, spacing or the degree conversions, as NumPy */
+        return bid != BI_NP_CBRT && bid != BI_NP_FABS && bid != BI_NP_SPACING && bid != BI_NP_DEG2RAD &&
+               bid != BI_NP_RAD2DEG && bid != BI_NP_DEGREES && bid != BI_NP_RADIANS;
     case SH_US:
         return bid == BI_NP_ABS || bid == BI_NP_ABSOLUTE || bid == BI_NP_NEGATIVE || bid == BI_NP_SQUARE ||
-               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL;
+               bid == BI_NP_CONJUGATE || bid == BI_NP_POSITIVE || bid == BI_NP_RECIPROCAL || bid == BI_NP_SIGN ||
+               bid == BI_NP_RINT;
     case SH_BS:
         return bid == BI_NP_ADD || bid == BI_NP_SUBTRACT || bid == BI_NP_MULTIPLY || bid == BI_NP_DIVIDE ||
-               bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER;
+               bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_POWER || bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM ||
+               bid == BI_NP_FMIN || bid == BI_NP_FMAX;
+    case SH_BF: return bid == BI_NP_FLOAT_POWER;
     default: return false;
     }
 }
@@ -272,9 +274,6 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const
     int dt;
     if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
         return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
-    if ((bid == BI_NP_MINIMUM || bid == BI_NP_MAXIMUM || bid == BI_NP_FMIN || bid == BI_NP_FMAX) &&
-        (ti_result_dtype(x, y) == DT_COMPLEX64 || ti_result_dtype(x, y) == DT_COMPLEX128))
-        return UNSUP(in, "np.%s() of complex values is not supported", fname);
     if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
         return UNSUP(in, "np.%s() of complex values is not supported", fname);
     dt = ti_ufunc_dtype(bid, x, y ? y : x);
@@ -293,6 +292,61 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const
     return dt;
 }
 
+/* np.finfo(dt) / np.iinfo(dt) for a dtype known at compile time: a frozen namespace (typed as a
+ * module, so `np.finfo(np.float64).eps` reads a constant) holding NumPy's values as Python
+ * floats and ints. The float32 constants are therefore float64 values (each exact); iinfo of
+ * uint64 has a max beyond int64, which reading it reports. One namespace per call site (the
+ * rounds of typing reuse it). */
+static int type_machine_info(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    static const char *const fattrs[] = {"eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal",
+                                         "resolution", /* floats; then ints */ "bits", "precision", "maxexp", "minexp",
+                                         "machep", "negep", "nexp", "nmant", "iexp", NULL};
+    static const char *const iattrs[] = {"min", "max", "bits", NULL};
+    static const char *const P_DTYPE[] = {"dtype", NULL};
+    const char *fname = ti_builtins[bid].name;
+    const CallInfo *done = ti->calls[in->id];
+    const Type *known = done && done->kind == CALL_BUILTIN && done->builtin == bid ? done->ret : NULL;
+    CallInfo *ci = ti_bind(ti, in, bid, fname, P_DTYPE, 1, args, nargs, false);
+    if (!ci) return -1;
+    if (known && known->kind == TY_MODULE) {   /* typed in an earlier round: the same namespace */
+        ci->ret = known;
+        return 0;
+    }
+    const Type *a = ci->params[0];
+    int dt = ti_dtype_arg(a);
+    if (dt < 0) return ERR(in, "np.%s() needs a dtype (got %s)", fname, a->name);
+    char kind = ty_dtypes[dt].kind;
+    if (bid == BI_NP_FINFO ? !strchr("fc", kind) : !strchr("iu", kind))   /* NumPy: ValueError */
+        return ERR(in, "np.%s() of %s: data type not %s", fname, ty_dtypes[dt].name, bid == BI_NP_FINFO ? "inexact" : "an integer type");
+    PyObject *np = PyImport_ImportModule("numpy"), *ns_type = NULL, *info = NULL, *ns = NULL;
+    PyObject *types = PyImport_ImportModule("types");
+    if (np && types) {
+        ns_type = PyObject_GetAttrString(types, "SimpleNamespace");
+        info = PyObject_CallMethod(np, fname, "s", ty_dtypes[dt].name);
+    }
+    if (ns_type && info) ns = PyObject_CallNoArgs(ns_type);
+    for (const char *const *n = bid == BI_NP_FINFO ? fattrs : iattrs; ns && *n; n++) {
+        bool real = bid == BI_NP_FINFO && n - fattrs < 8;
+        PyObject *v = PyObject_GetAttrString(info, *n);
+        PyObject *py = !v ? NULL : real ? PyNumber_Float(v) : PyNumber_Long(v);
+        if (!py || PyObject_SetAttrString(ns, *n, py) < 0) Py_CLEAR(ns);
+        Py_XDECREF(v);
+        Py_XDECREF(py);
+    }
+    Py_XDECREF(np);
+    Py_XDECREF(types);
+    Py_XDECREF(ns_type);
+    Py_XDECREF(info);
+    if (!ns) {
+        PyErr_Clear();
+        return ERR(in, "np.%s(%s) could not be read", fname, ty_dtypes[dt].name);
+    }
+    ctx_keep(ti->fn->ctx, ns);
+    Py_DECREF(ns);
+    ci->ret = ty_object(TY_MODULE, ns, 0);
+    return 0;
+}
+
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method) {
     const char *fname = ti_builtins[bid].name;
     CallInfo *ci;
@@ -301,6 +355,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     if (ti_is_ufunc(bid)) {
         BuiltinShape sh = ti_builtins[bid].shape;
         bool binary = sh == SH_BF || sh == SH_BS || sh == SH_BB;
+        for (int i = 0; !method && i < (binary ? 2 : 1) && i < nargs - in->nkw; i++)
+            if (ti_is_array_like(ti, in->args[i + 1])) return ti_wrap_array_like(ti, in, i + 1);   /* np.add(a, (1, 2)) */
         if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
         if ((dt = ufunc_operands(ti, in, bid, x, y)) < 0) return -1;
@@ -401,7 +457,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             return 0;
         }
         int d = -1, nd = ti_sequence_shape(a, &d, 0);
-        if (nd < 1) return ERR(in, "np.array() needs an array or a (nested) list or tuple of numbers (got %s)", a->name);
+        if (ty_is_number(a)) d = ty_dtype_of_scalar(a), nd = 0;   /* np.array(3.0): a 0-d array */
+        else if (nd < 1) return ERR(in, "np.array() needs an array, a number or a (nested) list or tuple of numbers (got %s)", a->name);
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;
@@ -460,6 +517,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
     case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
+    case BI_NP_FINFO: case BI_NP_IINFO:
+        return type_machine_info(ti, in, bid, args, nargs);
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];
@@ -475,7 +534,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     }
     case BI_NP_CUMSUM: case BI_NP_CUMPROD:
         return type_reduction(ti, in, bid, args, nargs, method, 0);
-    case BI_NP_DIVMOD: case BI_NP_FREXP: {   /* the ufuncs with two outputs: a tuple */
+    case BI_NP_DIVMOD: case BI_NP_FREXP: case BI_NP_MODF: {   /* the ufuncs with two outputs: a tuple */
         bool dm = bid == BI_NP_DIVMOD;
         if (!(ci = ti_bind(ti, in, bid, fname, dm ? P_UFUNC2_OUT : P_UFUNC1_OUT, dm ? 2 : 1, args, nargs, false))) return -1;
         if (ci->argmap[dm ? 2 : 1] >= 0 || ci->argmap[dm ? 3 : 2] >= 0)
@@ -487,7 +546,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
         const Type *two[2] = {nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt),
                               dm ? NULL : nd ? ty_array(DT_INT32, nd, 'C', false) : ty_int64};
-        two[1] = dm ? two[0] : two[1];
+        two[1] = dm || bid == BI_NP_MODF ? two[0] : two[1];
         ci->dtype = dt;
         ci->ret = ty_tuple(2, two);
         return 0;
@@ -560,6 +619,18 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         if (nd < 0) return -1;
         ci->builtin = METHOD_SET_SHAPE;
         ci->ret = ty_view(m->recv, m->recv->dtype, nd, 'C');
+        return 0;
+    }
+    if (!strcmp(attr, "item")) {   /* a.item(), a.item(flat index), a.item(i, j, ...): the element */
+        static const char *const P_ITEM[] = {"a", "i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7", NULL};
+        int n = nargs;   /* the indices (the receiver is not among args) */
+        if (in->nkw || (n > 1 && n != m->recv->ndim) || n > 8)
+            return ERR(in, "item() takes no index, a flat index or one index per dimension (%d)", m->recv->ndim);
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "item", P_ITEM, 1 + n, args, nargs, true))) return -1;
+        for (int i = 1; i <= n; i++)
+            if (!ty_is_int(ci->params[i])) return ERR(in, "item() needs integer indices (got %s)", ci->params[i]->name);
+        ci->builtin = METHOD_ITEM;
+        ci->ret = ty_scalar_of(m->recv->dtype);
         return 0;
     }
     if (!strcmp(attr, "fill")) {

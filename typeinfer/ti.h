@@ -193,6 +193,13 @@ int ti_grid_slices(Function *fn, Instr *in, Instr **slices);   /* the subscript'
 bool ti_has_ellipsis(const Type *idx);        /* an index that is or holds an Ellipsis */
 int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type again), 0: none, -1: error */
 
+/* arraylike.c: tuples and lists of numbers where NumPy takes arrays */
+bool ti_is_array_like(TypeInfo *ti, int v);   /* value v: a tuple or list literal of numbers np.array takes */
+int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k);   /* operand k -> np.array(operand): 1 (type again), -1 */
+
+/* zerod.c: operators and ufuncs of 0-d arrays */
+int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as elements (type again), 0: none, -1: error */
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
@@ -214,7 +221,7 @@ int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out);   /* e.args; *o
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE };
+       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE, METHOD_ITEM };
 
 /* Lists' methods and the builtins over iterables that containers.c types (a CallInfo's builtin). */
 enum { LIST_OPS = 3000,
@@ -296,6 +303,7 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
 /* nplib.c */
 int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t);   /* a size= argument (None, int, tuple of ints): its ndim, or -1 */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
+PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);   /* borrowed, or NULL */
 extern const char *const ti_sort_kinds[], *const ti_sides[];
 
 /* npshape.c */

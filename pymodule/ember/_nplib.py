@@ -293,6 +293,51 @@ def _choose_unravel(values, kwnames):
     return _unravel_source(len(values[1]))
 
 
+def _index_list_source(name, params, dims, item):
+    """A function `name(params)` listing, in C order, item(idx, sub) for every index of the
+    shape dims (source expressions): idx the index tuple, sub the subscript (compiled code has
+    no generators, so np.ndenumerate and np.ndindex are lists; a `for` loop reads them alike)."""
+    names = [f"i{k}" for k in range(len(dims))]
+    lines = [f"def {name}({params}):", "    out = []"]
+    for k, d in enumerate(dims):
+        lines.append("    " * (k + 1) + f"for i{k} in range({d}):")
+    idx = "(" + ", ".join(names) + ("," if len(dims) == 1 else "") + ")"
+    lines.append("    " * (len(dims) + 1) + f"out.append({item(idx, ', '.join(names) if dims else '()')})")
+    lines.append("    return out")
+    ns = {}
+    exec("\n".join(lines), ns)
+    return ns[name]
+
+
+def _ndenumerate_source(ndim):
+    """np.ndenumerate(arr) of an ndim-d array: the (index tuple, element) pairs."""
+    return _index_list_source("ndenumerate", "arr", [f"arr.shape[{k}]" for k in range(ndim)],
+                              lambda idx, sub: f"({idx}, arr[{sub}])")
+
+
+def _ndindex_source(ndim, as_tuple):
+    """np.ndindex(shape) or np.ndindex(d0, d1, ...): every index tuple of that shape."""
+    params = "shape" if as_tuple else ", ".join(f"d{k}" for k in range(ndim))
+    dims = [f"shape[{k}]" if as_tuple else f"d{k}" for k in range(ndim)]
+    return _index_list_source("ndindex", params, dims, lambda idx, sub: idx)
+
+
+def _choose_ndindex(values, kwnames):
+    if kwnames or not values:
+        _refuse("np.ndindex", "keywords or no shape")
+    if len(values) == 1 and isinstance(values[0], tuple) and values[0] and all(isinstance(v, int) for v in values[0]):
+        return _ndindex_source(len(values[0]), True)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return _ndindex_source(len(values), False)
+    _refuse("np.ndindex", "a shape other than a tuple of ints or ints")
+
+
+def _choose_ndenumerate(values, kwnames):
+    if len(values) != 1 or kwnames or not _is_array(values[0]):
+        _refuse("np.ndenumerate", "anything but one array")
+    return _ndenumerate_source(values[0].ndim)
+
+
 # ---- polynomials and products ------------------------------------------------------------------
 
 def _polyval(p, x):
@@ -518,6 +563,191 @@ def _triu_indices(n, k=0, m=-1):
     return _tri_indices_c(n, k, m, False)
 
 
+# ---- partitions and polynomial roots ------------------------------------------------------------
+
+def _kth_check(n, kth):
+    if kth < -n or kth >= n:
+        raise ValueError("kth(=" + str(kth) + ") out of bounds (" + str(n) + ")")
+
+
+def _partition_int(a, kth):
+    # a full sort along the last axis is one valid partition: every element before kth is no
+    # greater, every one after no smaller (NumPy's order within the two sides is unspecified)
+    _kth_check_c(a.shape[a.ndim - 1], kth)
+    return np.sort(a)
+
+
+def _partition_array(a, kth):
+    for k in kth.ravel():
+        _kth_check_c(a.shape[a.ndim - 1], k)
+    return np.sort(a)
+
+
+def _argpartition_int(a, kth):
+    _kth_check_c(a.shape[0], kth)
+    return np.argsort(a, kind="stable")
+
+
+def _argpartition_array(a, kth):
+    for k in kth.ravel():
+        _kth_check_c(a.shape[0], k)
+    return np.argsort(a, kind="stable")
+
+
+def _choose_partition(values, kwnames, arg):
+    name = "np.argpartition" if arg else "np.partition"
+    if len(values) != 2 or kwnames:
+        _refuse(name, "axis=, kind= or order=")
+    a, kth = values
+    if not _is_array(a) or a.ndim == 0 or (arg and a.ndim != 1):
+        _refuse(name, "a scalar" if not arg else "an array other than 1-d")
+    if _is_array(kth) and kth.dtype.kind in "iu":
+        return _argpartition_array if arg else _partition_array
+    if isinstance(kth, int) and not isinstance(kth, bool):
+        return _argpartition_int if arg else _partition_int
+    _refuse(name, "kth other than an int or an integer array")
+
+
+def _roots(p):
+    # the eigenvalues of the companion matrix of p without its leading zeros, and a zero root
+    # for each trailing zero; always complex128 (NumPy's dtype depends on the values)
+    nz = np.flatnonzero(p)
+    if nz.size == 0:
+        return np.zeros(0, dtype=np.complex128)
+    q = p[nz[0]:nz[nz.size - 1] + 1] * 1.0
+    n = q.size - 1
+    out = np.zeros(n + p.size - 1 - nz[nz.size - 1], dtype=np.complex128)
+    if n > 0:
+        c = np.zeros((n, n), dtype=np.complex128)
+        for i in range(1, n):
+            c[i, i - 1] = 1.0
+        for j in range(n):
+            c[0, j] = -q[j + 1] / q[0]
+        out[:n] = np.linalg.eigvals(c)
+    return out
+
+
+def _choose_roots(values, kwnames):
+    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim != 1 or values[0].dtype.kind == "b":
+        _refuse("np.roots", "p other than a 1-d array of numbers")
+    return _roots
+
+
+# ---- order statistics over several axes ---------------------------------------------------------
+
+def _order_axes_source(name, ndim, naxes):
+    """np.median(a, axis=(i, j)) and np.percentile/np.quantile(a, q, axis=(...)) of an ndim-d a:
+    the reduced axes moved last (np.transpose with the axes found at run time), merged into
+    one, and the statistic taken along it; NumPy's AxisError and duplicate-axis ValueError."""
+    q = "" if name == "median" else "q, "
+    rs = [f"r{k}" for k in range(naxes)]
+    lines = [f"def {name}_axes(a, {q}axis):"]
+    for k in range(naxes):
+        lines += [f"    r{k} = axis[{k}] + {ndim} if axis[{k}] < 0 else axis[{k}]",
+                  f"    if r{k} < 0 or r{k} >= {ndim}:",
+                  f"        raise np.exceptions.AxisError('axis ' + str(axis[{k}]) + ' is out of bounds for array of dimension {ndim}')"]
+        for j in range(k):
+            lines += [f"    if r{k} == r{j}:", "        raise ValueError(\"duplicate value in 'axis'\")"]
+    lines += [f"    p = np.empty({ndim}, dtype=np.int64)", "    j = 0", f"    for d in range({ndim}):"]
+    lines += [f"        if {' and '.join(f'd != {r}' for r in rs)}:", "            p[j] = d", "            j += 1"]
+    lines += [f"    p[{ndim - naxes + k}] = r{k}" for k in range(naxes)]
+    lines += [f"    b = np.ascontiguousarray(np.transpose(a, ({', '.join(f'p[{d}]' for d in range(ndim))},)))"]
+    kept = ", ".join(f"b.shape[{d}]" for d in range(ndim - naxes))
+    if kept:   # NumPy's reshape to (..., -1) refuses an empty kept shape: its ValueError
+        lines += [f"    if {' * '.join(f'b.shape[{d}]' for d in range(ndim - naxes))} == 0:",
+                  "        raise ValueError('cannot reshape array of size 0 into shape with an unknown (-1) dimension')"]
+    lines += [f"    c = b.reshape(({kept}{', ' if kept else ''}-1))",
+              f"    return np.{name}(c, {q}axis=-1)"]
+    ns = {"np": np}
+    exec("\n".join(lines), ns)
+    return ns[f"{name}_axes"]
+
+
+def _choose_order_axes(values, kwnames, name):
+    npos = len(values) - len(kwnames)
+    params = ["a", "axis"] if name == "median" else ["a", "q", "axis"]
+    given = params[:npos] + list(kwnames)
+    if sorted(given) != sorted(params[:len(given)]) or "axis" not in given:
+        _refuse(f"np.{name}", "arguments other than a, q and axis with a tuple of axes")
+    a, axis = values[given.index("a")], values[given.index("axis")]
+    if not _is_array(a) or not isinstance(axis, tuple) or not all(isinstance(x, int) for x in axis):
+        _refuse(f"np.{name}", "axis other than a tuple of ints")
+    if a.dtype.kind == "b" and name != "median":   # NumPy: TypeError (boolean subtract)
+        raise TypeError(f"np.{name} of a boolean array: NumPy's boolean subtract is not supported")
+    if len(axis) > a.ndim:
+        raise ValueError(f"np.{name}: {len(axis)} axes for an array of {a.ndim} dimensions")
+    return _order_axes_source(name, a.ndim, len(axis))
+
+
+# ---- sorting complex arrays ---------------------------------------------------------------------
+
+def _argsort_complex_1d(z):
+    # NumPy's order: values without NaN lexicographically by (real, imag), then those with a NaN
+    # imaginary part by real, a NaN real part by imaginary, both NaN; stable throughout. Two
+    # stable sorts give the lexicographic order (NaN parts last in each), a third the classes.
+    re = z.real
+    im = z.imag
+    i1 = np.argsort(im, kind="stable")
+    i2 = i1[np.argsort(re[i1], kind="stable")]
+    cls = np.isnan(im[i2]) * 1 + np.isnan(re[i2]) * 2   # 0 no NaN, 1 imag, 2 real, 3 both
+    return i2[np.argsort(cls, kind="stable")]
+
+
+def _lanes(a, axis):
+    # a's lanes along axis as the rows of a contiguous 2-d copy (NumPy's AxisError when axis is
+    # out of range), and the shape they come back in once moved last
+    nd = a.ndim
+    if axis < -nd or axis >= nd:
+        raise np.exceptions.AxisError("axis " + str(axis) + " is out of bounds for array of dimension " + str(nd))
+    b = np.ascontiguousarray(np.swapaxes(a, axis, nd - 1))
+    return b.reshape((-1, b.shape[nd - 1])), b.shape
+
+
+def _argsort_complex(a, axis=-1, kind=None):
+    c, shape = _lanes_c(a, axis)
+    out = np.empty(c.shape, dtype=np.int64)
+    for r in range(c.shape[0]):
+        out[r] = _argsort_complex_1d_c(c[r])
+    return np.swapaxes(out.reshape(shape), axis, a.ndim - 1)
+
+
+def _sort_complex(a, axis=-1, kind=None):
+    c, shape = _lanes_c(a, axis)
+    out = np.empty_like(c)
+    for r in range(c.shape[0]):
+        out[r] = c[r][_argsort_complex_1d_c(c[r])]
+    return np.swapaxes(out.reshape(shape), axis, a.ndim - 1)
+
+
+def _argsort_complex_flat(a, axis=None, kind=None):
+    return _argsort_complex_1d_c(a.ravel())
+
+
+def _sort_complex_flat(a, axis=None, kind=None):
+    flat = a.ravel()
+    return flat[_argsort_complex_1d_c(flat)]
+
+
+def _choose_sort_complex(values, kwnames, arg):
+    name = "np.argsort" if arg else "np.sort"
+    npos = len(values) - len(kwnames)
+    given = ["a", "axis", "kind"][:npos] + list(kwnames)
+    if not set(given) <= {"a", "axis", "kind"} or values[0].ndim == 0:
+        _refuse(name, "order=, stable= or a 0-d array")
+    if "axis" in given and values[given.index("axis")] is None:
+        return _argsort_complex_flat if arg else _sort_complex_flat
+    return _argsort_complex if arg else _sort_complex
+
+
+COMPLEX_SORT = {"sort": Impl("np.sort", lambda v, k: _choose_sort_complex(v, k, False)),
+                "argsort": Impl("np.argsort", lambda v, k: _choose_sort_complex(v, k, True))}
+
+
+# NumPy functions compiled code takes in C (typeinfer/) and, in these forms, from here
+ORDER_AXES = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_axes(v, k, name))
+              for name in ("median", "percentile", "quantile")}
+
+
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
@@ -525,6 +755,9 @@ _nanarg_c = njit(_nanarg)
 _greater_c = njit(_greater)
 _less_c = njit(_less)
 _tri_indices_c = njit(_tri_indices)
+_kth_check_c = njit(_kth_check)
+_argsort_complex_1d_c = njit(_argsort_complex_1d)
+_lanes_c = njit(_lanes)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
@@ -554,4 +787,9 @@ IMPLS = {
     np.ediff1d: Impl("np.ediff1d", _choose_ediff1d),
     np.tril_indices: Impl("np.tril_indices", _plain(_tril_indices)),
     np.triu_indices: Impl("np.triu_indices", _plain(_triu_indices)),
+    np.partition: Impl("np.partition", lambda v, k: _choose_partition(v, k, False)),
+    np.argpartition: Impl("np.argpartition", lambda v, k: _choose_partition(v, k, True)),
+    np.roots: Impl("np.roots", _choose_roots),
+    np.ndenumerate: Impl("np.ndenumerate", _choose_ndenumerate),
+    np.ndindex: Impl("np.ndindex", _choose_ndindex),
 }
