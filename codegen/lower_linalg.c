@@ -42,52 +42,12 @@ static LLVMValueRef batch_view(Lower *L, const Type *t, LLVMValueRef x, int nbx,
     return cg_make_array(L, vt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_gep8(L, cg_arr_data(L, x), off), shape, strides);
 }
 
-/* o = a @ b for small float64 matrices, as loops: o[i, :] = sum over p in order of a[i, p] * b[p, :]
- * (the row of b and of o one vector each). A ?gemm call costs more than the arithmetic below
- * SMALL_GEMM in every dimension (a stack of 8 x 8 products: 3x faster). */
-#define SMALL_GEMM 16
-
-static void small_gemm(Lower *L, StackEnv *E, LLVMValueRef a, LLVMValueRef b, LLVMValueRef o) {
-    LLVMValueRef m = cg_arr_shape(L, a, 0), k = cg_arr_shape(L, a, 1), n = cg_arr_shape(L, b, 1);
-    LoopCtx li, lj, lp;
-    LLVMValueRef i = cg_loop_begin(L, &li, m);
-    LLVMValueRef j = cg_loop_begin(L, &lj, n);
-    LLVMBuildStore(L->b, f64c(L, 0), cg_elem_ptr(L, E->ov, o, (LLVMValueRef[2]){i, j}));
-    cg_loop_end(L, &lj);
-    LLVMValueRef p = cg_loop_begin(L, &lp, k);
-    LLVMValueRef x = LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, E->av, a, (LLVMValueRef[2]){i, p}), "");
-    j = cg_loop_begin(L, &lj, n);
-    LLVMValueRef y = LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, E->bv, b, (LLVMValueRef[2]){p, j}), "");
-    LLVMValueRef op = cg_elem_ptr(L, E->ov, o, (LLVMValueRef[2]){i, j});
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, L->f64, op, ""), LLVMBuildFMul(L->b, x, y, ""), ""), op);
-    cg_loop_end(L, &lj);
-    cg_loop_end(L, &lp);
-    cg_loop_end(L, &li);
-}
-
 static void stack_body(Lower *L, LLVMValueRef *idx, void *env) {
     StackEnv *E = env;
     LLVMValueRef a = batch_view(L, E->at, E->a, E->ab, E->nb, idx, E->av);
     LLVMValueRef b = batch_view(L, E->bt, E->b, E->bb, E->nb, idx, E->bv);
     LLVMValueRef o = batch_view(L, E->rt, E->out, E->nb, E->nb, idx, E->ov);
-    if (E->at->dtype != DT_FLOAT64 || E->bt->dtype != DT_FLOAT64 || E->av->ndim != 2 || E->bv->ndim != 2) {
-        cg_product_into(L, E->av, a, E->bv, b, E->ov, o);
-        return;
-    }
-    LLVMValueRef small = LLVMConstInt(L->i1, 1, 0);
-    LLVMValueRef dims[3] = {cg_arr_shape(L, a, 0), cg_arr_shape(L, a, 1), cg_arr_shape(L, b, 1)};
-    for (int d = 0; d < 3; d++) small = LLVMBuildAnd(L->b, small, LLVMBuildICmp(L->b, LLVMIntSLE, dims[d], i64c(L, SMALL_GEMM), ""), "");
-    LLVMBasicBlockRef loops = LLVMAppendBasicBlockInContext(L->c, L->func, "gemm.small");
-    LLVMBasicBlockRef blas = LLVMAppendBasicBlockInContext(L->c, L->func, "gemm.blas");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "gemm.done");
-    LLVMBuildCondBr(L->b, small, loops, blas);
-    LLVMPositionBuilderAtEnd(L->b, loops);
-    small_gemm(L, E, a, b, o);   /* the core dimensions were checked before the stack's loop */
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, blas);
     cg_product_into(L, E->av, a, E->bv, b, E->ov, o);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, join);
 }
 
 LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {

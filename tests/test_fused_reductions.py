@@ -140,13 +140,13 @@ def test_fused_float32():
 # ---- masked updates ---------------------------------------------------------------------------
 
 def escape(c, iters):
-    z = np.zeros_like(c)
-    counts = np.zeros(c.shape, np.int64)
+    z = c.copy()
+    n = np.zeros(c.shape, np.int64)
     for _ in range(iters):
-        inside = np.abs(z) <= 2.0
-        z[inside] = z[inside] ** 2 + c[inside]
-        counts[inside] += 1
-    return counts, z
+        live = np.abs(z) < 2.0
+        z[live] = z[live] * z[live] + c[live]
+        n[live] += 1
+    return n, z
 
 
 def test_masked_escape_loop():
