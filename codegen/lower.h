@@ -298,7 +298,7 @@ LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, c
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand);   /* may read its array operand's expression unmade */
 
 /* lower_masked.c */
-void cg_plan_masked(Lower *L, const int *user, const int *blk);   /* a[m] = f(a[m], b[m], ...): one fused loop */
+void cg_plan_masked(Lower *L, const int *blk);   /* a[m] = f(a[m], b[m], ...): one fused loop */
 bool cg_masked_setitem(Lower *L, Instr *in);                       /* lowers it if planned so */
 
 /* lower_f32.c */

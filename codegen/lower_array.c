@@ -296,7 +296,7 @@ void cg_plan_arrays(Lower *L) {
             else if (m && blk[m->id] == b && ti->vtypes[u->id]->kind == TY_METHOD && cg_reduce_fusable(L, m, u->id))
                 L->fused[in->id] = L->fused[u->id] = true;
         }
-    cg_plan_masked(L, user, blk);
+    cg_plan_masked(L, blk);
 }
 
 /* Whether a call's result is a reference to hand to a slot: compiled callees return one; NumPy

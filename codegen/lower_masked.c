@@ -86,7 +86,7 @@ static void walk(Lower *L, Masked *M, int id, int mask, const int *blk, int b, i
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
         n = ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin) : ci->nparams;
-        if (n > 8 || in->nargs > n) {   /* keywords (where=, casting) keep the gathers */
+        if (n > 8 || in->nkw > 0) {   /* keywords (where=, casting) keep the gathers */
             M->ok = false;
             return;
         }
@@ -140,8 +140,7 @@ static bool quiet_between(Lower *L, Masked *M, Instr *set) {
     return true;
 }
 
-void cg_plan_masked(Lower *L, const int *user, const int *blk) {
-    (void)user;
+void cg_plan_masked(Lower *L, const int *blk) {
     if (L->fn->parallel) return;
     for (int b = 0; b < L->fn->nblocks; b++)
         for (int i = 0; i < L->fn->blocks[b]->ninstrs; i++) {

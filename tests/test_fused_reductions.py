@@ -158,13 +158,14 @@ def test_masked_escape_loop():
         with np.errstate(all="ignore"):
             want = escape(cc, 15)
         same(got[0], want[0])
-        same(got[1], want[1])
+        same(got[1], want[1], False)   # complex z * z: NumPy's vector loop rounds otherwise in the last bit
 
 
 def masked_forms(a, b, m, s):
     a[m] = a[m] * s + b[m]
     b[m] -= 1.0
     a[m] = np.where(a[m] > 0, a[m], -b[m])
+    b[m] = np.sqrt(np.abs(b[m])) + np.maximum(a[m], s)
     return a, b
 
 
