@@ -5,14 +5,15 @@ numba vs NumPy, side by side in one process.
 Each kernel is a plain function written the way NumPy users write it. NumPy runs it undecorated;
 ember and numba compile the same source with their njit. All three run in this one process and
 their repeats are interleaved (ember, numba, NumPy, ember, numba, NumPy, ...), so load on the
-shared machine hits them alike; each reports its best repeat. Results are checked against
+shared machine hits them alike. Results are checked against
 NumPy's (np.allclose, rtol 1e-9; exact for integers) before timing.
 
     python bench/bench_numpy_style.py                 # all kernels
     python bench/bench_numpy_style.py --quick         # smaller sizes, fewer repeats
     python bench/bench_numpy_style.py --kernels row_norms,sum_method
 
-Prints milliseconds, ember/NumPy and ember/numba (below 1: ember is faster) and the geometric
+Prints milliseconds (each backend's best repeat), ember/NumPy and ember/numba (below 1: ember is
+faster; the median over repeats of the ratio of that repeat's adjacent times) and the geometric
 means. Targets (issue 17): ember/NumPy geomean <= 1/1.5 and no kernel above 1.0; ember/numba
 <= 1.0.
 """
@@ -20,6 +21,7 @@ means. Targets (issue 17): ember/NumPy geomean <= 1/1.5 and no kernel above 1.0;
 import argparse
 import math
 import os
+import statistics
 import sys
 import time
 
@@ -114,6 +116,57 @@ def conv_layer(img, w, bias):
     return np.maximum(out, 0.0)
 
 
+# fused reductions along an axis (no temporary for the expression feeding them)
+
+
+def rms_rows(x):
+    return np.sqrt(np.mean(x ** 2, axis=-1))
+
+
+def column_dots(a, b):
+    return (a * b).sum(axis=0)
+
+
+def max_abs_diff(x, y):
+    return np.max(np.abs(x - y), axis=1)
+
+
+def outlier_columns(x, mu, sd):
+    return np.any(np.abs(x - mu) > 3.0 * sd, axis=0)
+
+
+def cube_energy(v):
+    # a (frames, points, 3) array of velocities: kinetic energy per frame
+    return 0.5 * np.sum(v * v, axis=2).sum(axis=1)
+
+
+# masked updates repeated in a loop
+
+
+def newton_sqrt_masked(a, iters):
+    x = a.copy()
+    for _ in range(iters):
+        active = np.abs(x * x - a) > 1e-12 * a
+        x[active] = 0.5 * (x[active] + a[active] / x[active])
+    return x
+
+
+def damp_masked(u0, f, iters):
+    u = u0.copy()
+    for _ in range(iters):
+        far = np.abs(f - u) > 0.05
+        u[far] = 0.75 * u[far] + 0.25 * f[far]
+    return u
+
+
+# small matrices in stacks
+
+
+def rotate_points(r, p):
+    # r (n, 3, 3) rotations, p (n, 3, 4) points as columns
+    return r @ p
+
+
 def make_inputs(quick):
     rng = np.random.default_rng(0)
     s = 4 if quick else 1
@@ -137,6 +190,15 @@ def make_inputs(quick):
         "stacked_matmul": (stacked_matmul, (rng.standard_normal((2000 // s, 8, 8)), rng.standard_normal((2000 // s, 8, 8)))),
         "conv_layer": (conv_layer, (rng.standard_normal((4, 64 // s * 2, 64 // s * 2)), rng.standard_normal((8, 4, 3, 3)),
                                     rng.standard_normal(8))),
+        "rms_rows": (rms_rows, (rng.standard_normal((3000 // s, 250)),)),
+        "column_dots": (column_dots, (rng.standard_normal((1500 // s, 400)), rng.standard_normal((1500 // s, 400)))),
+        "max_abs_diff": (max_abs_diff, (rng.standard_normal((2000 // s, 300)), rng.standard_normal((2000 // s, 300)))),
+        "outlier_columns": (outlier_columns, (rng.standard_normal((2000 // s, 300)), rng.standard_normal(300),
+                                              rng.uniform(0.5, 2.0, 300))),
+        "cube_energy": (cube_energy, (rng.standard_normal((200 // s, 500, 3)),)),
+        "newton_sqrt_masked": (newton_sqrt_masked, (rng.uniform(0.01, 100.0, 200_000 // s), 12)),
+        "damp_masked": (damp_masked, (rng.standard_normal(200_000 // s), rng.standard_normal(200_000 // s), 10)),
+        "rotate_points": (rotate_points, (rng.standard_normal((5000 // s, 3, 3)), rng.standard_normal((5000 // s, 3, 4)))),
     }
 
 
@@ -158,7 +220,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--kernels", default="")
-    ap.add_argument("--repeats", type=int, default=0, help="interleaved repeats per backend (default 7, quick 3)")
+    ap.add_argument("--repeats", type=int, default=0, help="interleaved repeats per backend (default 11, quick 3)")
     ap.add_argument("--backends", default="ember,numba,numpy")
     a = ap.parse_args()
     inputs = make_inputs(a.quick)
@@ -174,7 +236,7 @@ def main():
     if "numba" in backends:
         import numba
         jits["numba"] = numba.njit
-    repeats = a.repeats or (3 if a.quick else 7)
+    repeats = a.repeats or (3 if a.quick else 11)
 
     rows = []
     for name in names:
@@ -193,18 +255,26 @@ def main():
                 continue
             fns[b] = f
         best = {b: math.inf for b in fns}
+        runs = {b: [] for b in fns}
         for _ in range(repeats):
             for b, f in fns.items():
-                best[b] = min(best[b], best_time(f, args, 1))
+                runs[b].append(best_time(f, args, 1))
+                best[b] = min(best[b], runs[b][-1])
+        # a ratio is the median of the ratios of each repeat's adjacent measurements: load that
+        # hits one repeat hits its backends alike, and the median drops repeats it hit unevenly
+        for x, y in (("ember", "numpy"), ("ember", "numba")):
+            if x in runs and y in runs:
+                best[x + "/" + y] = statistics.median(a / b for a, b in zip(runs[x], runs[y]))
         rows.append((name, best, cells))
-        print(f"  {name}: " + ", ".join(f"{b} {t * 1e3:.3f} ms" for b, t in best.items()), file=sys.stderr, flush=True)
+        print(f"  {name}: " + ", ".join(f"{b} {t * 1e3:.3f} ms" for b, t in best.items() if "/" not in b), file=sys.stderr, flush=True)
 
     def ratio(best, x, y):
-        return best[x] / best[y] if x in best and y in best else None
+        return best.get(x + "/" + y)
 
     print(f"# NumPy-style kernels ({'quick' if a.quick else 'full'}), {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"`python {' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.1f}; best of {repeats} interleaved repeats\n")
+          f"load average {os.getloadavg()[0]:.1f}; {repeats} interleaved repeats: times the best, ratios the median of "
+          f"each repeat's ratio\n")
     print("| kernel | ember ms | numba ms | NumPy ms | ember/NumPy | ember/numba |")
     print("|---|---:|---:|---:|---:|---:|")
     geo = {"numpy": [], "numba": []}

@@ -155,6 +155,7 @@ LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int d
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
 void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
 LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
+LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
                             const Type *rt, LLVMValueRef *elem);
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
@@ -175,6 +176,16 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
+typedef struct Expr CgExpr;   /* an array expression read element by element (fused into its user) */
+typedef struct CgSubst { int id; const Type *t; LLVMValueRef v; } CgSubst;   /* value id read as array v of type t */
+CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubst *subst, int nsubst);
+LLVMValueRef cg_expr_dim(CgExpr *E, int k);                  /* the loop's shape */
+LLVMValueRef cg_expr_flat_ok(CgExpr *E);                      /* i1: one flat index reads every operand */
+LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E);          /* i1: every operand's last stride is its item size */
+void cg_expr_unit_last(CgExpr *E, bool on);                   /* read the last dimension with constant steps */
+LLVMValueRef cg_expr_at(Lower *L, CgExpr *E, LLVMValueRef *idx, bool flat);
+LLVMValueRef cg_expr_materialize(Lower *L, CgExpr *E);       /* into a new array */
+bool cg_is_elementwise(Lower *L, Instr *in);
 LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t);   /* one output of np.divmod ... */
 LLVMValueRef cg_slice(Lower *L, Instr *in);
 void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start, LLVMValueRef *step,
@@ -286,6 +297,11 @@ LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt e
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
+bool cg_reduce_fusable(Lower *L, Instr *call, int operand);   /* may read its array operand's expression unmade */
+
+/* lower_masked.c */
+void cg_plan_masked(Lower *L, const int *blk);   /* a[m] = f(a[m], b[m], ...): one fused loop */
+bool cg_masked_setitem(Lower *L, Instr *in);                       /* lowers it if planned so */
 
 /* lower_f32.c */
 bool cg_is_narrow_float(int dt);   /* float32 or complex64: computed at their own width */

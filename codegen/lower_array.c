@@ -260,7 +260,7 @@ void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
 }
 
 /* ---- planning: uses, fusion, whether the function handles references --------------- */
-static bool is_elementwise(Lower *L, Instr *in) {
+bool cg_is_elementwise(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->id];
     if (!t || t->kind != TY_ARRAY) return false;
     if (in->op == IR_BINOP) return !in->imm2 && in->imm != IRB_MATMUL;
@@ -321,16 +321,22 @@ void cg_plan_arrays(Lower *L) {
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];
-            if (!is_elementwise(L, in) || writes_out(L, in) || L->uses[in->id] != 1) continue;
+            if (!cg_is_elementwise(L, in) || writes_out(L, in) || L->uses[in->id] != 1) continue;
             Instr *u = fn->instrs[user[in->id]];
-            bool ew_user = is_elementwise(L, u) || (u->op == IR_BINOP && u->imm2 && ti->vtypes[u->id]->kind == TY_ARRAY);
+            bool ew_user = cg_is_elementwise(L, u) || (u->op == IR_BINOP && u->imm2 && ti->vtypes[u->id]->kind == TY_ARRAY);
             if (ew_user && blk[u->id] == b && u->op != IR_CALL) L->fused[in->id] = true;
             if (ew_user && blk[u->id] == b && u->op == IR_CALL) {
                 int ops[8], n = ew_operands(L, u, ops);
                 for (int k = 0; k < n; k++)
                     if (ops[k] == in->id) L->fused[in->id] = true;
             }
+            /* a reduction of it (np.sum(x * y, axis=1), (x * y).sum()) reads it element by element */
+            Instr *m = u->op == IR_GETATTR && L->uses[u->id] == 1 ? fn->instrs[user[u->id]] : NULL;
+            if (blk[u->id] == b && cg_reduce_fusable(L, u, in->id)) L->fused[in->id] = true;
+            else if (m && blk[m->id] == b && ti->vtypes[u->id]->kind == TY_METHOD && cg_reduce_fusable(L, m, u->id))
+                L->fused[in->id] = L->fused[u->id] = true;
         }
+    cg_plan_masked(L, blk);
 }
 
 /* Whether a call's result is a reference to hand to a slot: compiled callees return one; NumPy
@@ -767,6 +773,9 @@ typedef struct Expr {
     int where;                 /* value id of a ufunc's where= mask, or -1 */
     bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
     int as_bid, as_dt;
+    LLVMValueRef flat_ok;      /* cg_expr_open: an i1, every leaf C-contiguous of the loop's shape */
+    int nsubst;
+    CgSubst subst[MAX_LEAVES]; /* values read as other arrays (a[m] read as a, lower_masked.c) */
 } Expr;
 
 static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v, bool same_ok);
@@ -816,6 +825,8 @@ static int expr_dtype(Lower *L, Expr *E, int id) {
 /* Gathers the leaves of the expression rooted at `id`, testing its weak ints on the way. */
 static int collect(Lower *L, Expr *E, int id) {
     Instr *in = L->fn->instrs[id];
+    for (int i = 0; i < E->nsubst; i++)
+        if (E->subst[i].id == id) return add_leaf(L, E, id, E->subst[i].t, E->subst[i].v);
     if (!L->fused[id] && id != E->root) return add_leaf(L, E, id, operand_type(L, id), L->vals[id]);
     int ops[8], n = ew_operands(L, in, ops);
     CallInfo *ci = in->op == IR_CALL ? L->ti->calls[in->id] : NULL;
@@ -854,8 +865,8 @@ static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const
  * element type. */
 static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     const Type *t = operand_type(L, id);
-    if (!L->fused[id] && id != E->root) {
-        Leaf *lf = leaf_of(E, id);
+    Leaf *lf = leaf_of(E, id);
+    if (lf) {
         if (t->kind != TY_ARRAY) return lf->v;
         return cg_load_elem(L, t->dtype, leaf_ptr(L, E, lf));
     }
@@ -1168,17 +1179,18 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
     cg_run_chunks(L, body, env, n, big, NULL, NULL);
 }
 
-/* Broadcast every array operand to E->shape (set the strides it is read with) and run the
- * loops writing E->out. */
-static void run_expr(Lower *L, Expr *E) {
+/* Sets each array leaf's data and the strides it is read with, broadcast to E->shape (0 along a
+ * dimension of length 1 it is stretched over; ValueError where it does not broadcast). Returns
+ * whether every leaf has E's shape (an i1); *flat_ok becomes false where the types rule out
+ * reading every leaf by one flat index. */
+static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
     LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
-    bool flat_ok = E->out_t->layout == 'C';
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind != TY_ARRAY) continue;
         lf->data = cg_arr_data(L, lf->v);
         int shift = E->nd - lf->t->ndim;
-        if (lf->t->layout != 'C' || lf->t->ndim != E->nd) flat_ok = false;
+        if (lf->t->layout != 'C' || lf->t->ndim != E->nd) *flat_ok = false;
         for (int k = 0; k < lf->t->ndim; k++) {
             LLVMValueRef n = cg_arr_shape(L, lf->v, k), want = E->shape[k + shift];
             LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
@@ -1190,6 +1202,14 @@ static void run_expr(Lower *L, Expr *E) {
                                           cg_arr_stride(L, lf->t, lf->v, k), "");
         }
     }
+    return same;
+}
+
+/* Broadcast every array operand to E->shape (set the strides it is read with) and run the
+ * loops writing E->out. */
+static void run_expr(Lower *L, Expr *E) {
+    bool flat_ok = E->out_t->layout == 'C';
+    LLVMValueRef same = bind_leaves(L, E, &flat_ok);
     if (L->fn->parallel && E->nd > 0) {
         run_expr_parallel(L, E, flat_ok ? same : NULL);
         return;
@@ -1293,6 +1313,70 @@ LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *
     return E->out;
 }
 
+/* ---- array expressions read element by element ------------------------------------------ *
+ * A reduction fed by an array expression (lower_reduce.c) or a masked assignment
+ * (lower_masked.c) reads the expression's elements where it needs them instead of from a
+ * temporary array: cg_expr_open gathers the operands of the fused value `id` and binds them to
+ * the loop shape, cg_expr_at evaluates the element at a position. subst (n pairs) names values
+ * read as other arrays: a[m] read as a, at the mask's positions. */
+CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubst *subst, int nsubst) {
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = id;
+    E->where = -1;
+    E->nsubst = nsubst;
+    if (nsubst > MAX_LEAVES) {
+        ctx_error(L->ctx, DIAG_UNSUPPORTED, L->fn, L->loc, "array expression has too many operands");
+        return NULL;
+    }
+    if (nsubst) memcpy(E->subst, subst, sizeof *subst * (size_t)nsubst);
+    if (collect(L, E, id)) return NULL;
+    E->nd = nd;
+    if (shape) memcpy(E->shape, shape, sizeof(LLVMValueRef) * (size_t)nd);
+    else broadcast_shape(L, E);
+    bool flat_ok = true;
+    E->flat_ok = bind_leaves(L, E, &flat_ok);
+    if (!flat_ok || L->ti->vtypes[id]->ndim != nd) E->flat_ok = LLVMConstInt(L->i1, 0, 0);
+    return E;
+}
+
+LLVMValueRef cg_expr_dim(CgExpr *E, int k) { return E->shape[k]; }
+
+/* i1: every operand is C-contiguous of the loop's shape, so one flat index reads them all. */
+LLVMValueRef cg_expr_flat_ok(CgExpr *E) { return E->flat_ok; }
+
+/* i1: every array operand's last stride is its item size (cg_expr_unit_last may then be set:
+ * the reads then take the item size as their inner step, as run_nest's unit twin does). */
+LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E) {
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0);
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0) continue;
+        LLVMValueRef esz = i64c(L, ty_dtypes[lf->t->dtype].size);
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, lf->estr[lf->t->ndim - 1], esz, ""), "");
+    }
+    return ok;
+}
+
+void cg_expr_unit_last(CgExpr *E, bool on) { E->unit = on; }
+
+/* The element at position idx of the loop shape (flat: idx[0] is the flat index), as the
+ * canonical scalar of the expression's dtype. */
+LLVMValueRef cg_expr_at(Lower *L, CgExpr *E, LLVMValueRef *idx, bool flat) {
+    E->flat = flat;
+    E->flat_i = idx[0];
+    E->idx = idx;
+    return eval(L, E, E->root);
+}
+
+/* The whole expression into a new array of its type (what its own lowering would make). */
+LLVMValueRef cg_expr_materialize(Lower *L, CgExpr *E) {
+    const Type *t = L->ti->vtypes[E->root];
+    E->out_t = t;
+    E->out = cg_alloc_array(L, t, E->shape);
+    run_expr(L, E);
+    return E->out;
+}
+
 /* Evaluate an elementwise call on scalars only (np.sqrt(2.0)). */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *xt[8];
@@ -1336,6 +1420,11 @@ void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *
  * (NumPy reads the whole value before writing). *vt_ becomes the type of what is returned. */
 LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v) {
     return unaliased(L, tt, target, vtp, v, false);
+}
+
+/* v, or a copy where it overlaps target otherwise than element for element (same_ok below). */
+LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v) {
+    return unaliased(L, tt, target, vtp, v, true);
 }
 
 /* same_ok: no copy either where v is the target itself (same data, shape and strides), each
@@ -1392,6 +1481,7 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
 }
 
 void cg_array_setitem(Lower *L, Instr *in) {
+    if (cg_masked_setitem(L, in)) return;
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
     const Type *vt_ = L->ti->vtypes[in->args[2]];
     if (cg_is_fancy(it)) {

@@ -21,10 +21,17 @@ typedef struct Lane {
     LLVMValueRef base, n, stride;
     int dt;
     bool sequential;   /* float sums in index order: NumPy adds such a lane (not its memory's fastest axis) row by row */
+    CgElemAt elem;     /* or the elements computed, not read: an array expression's (fused_reduction) */
+    void *env;
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
     return cg_gep8(L, ln->base, LLVMBuildMul(L->b, i, ln->stride, ""));
+}
+
+/* element i of a lane, as the canonical scalar of its dtype */
+static LLVMValueRef lane_load(Lower *L, Lane *ln, LLVMValueRef i) {
+    return ln->elem ? ln->elem(L, i, ln->env) : cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
 }
 
 static LLVMValueRef acc_new(Lower *L, LLVMTypeRef t, LLVMValueRef init) {
@@ -53,7 +60,7 @@ typedef struct LaneElem {
 /* element i of a lane as ct; with a mean, (x - mean)**2 */
 static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
     LaneElem *E = env;
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, E->ln->dt, lane_ptr(L, E->ln, i)), ty_scalar_of(E->ln->dt), E->ct);
+    LLVMValueRef x = cg_cast(L, lane_load(L, E->ln, i), ty_scalar_of(E->ln->dt), E->ct);
     if (!E->mean) return x;
     LLVMValueRef d = LLVMBuildFSub(L->b, x, E->mean, "");
     return LLVMBuildFMul(L->b, d, d, "");
@@ -62,7 +69,7 @@ static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
 /* element i of a float32 lane as a float (f32 sums) */
 static LLVMValueRef lane_elem_f32(Lower *L, LLVMValueRef i, void *env) {
     LaneElem *E = env;
-    return LLVMBuildFPTrunc(L->b, cg_load_elem(L, DT_FLOAT32, lane_ptr(L, E->ln, i)), LLVMFloatTypeInContext(L->c), "");
+    return LLVMBuildFPTrunc(L->b, lane_load(L, E->ln, i), LLVMFloatTypeInContext(L->c), "");
 }
 
 /* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c), in ct, or with ct NULL
@@ -75,7 +82,7 @@ static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueR
     LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);
     LaneElem E = {ln, ct, mean};
     LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
-    if (LLVMIsAConstant(ln->stride)) {
+    if (ln->elem || LLVMIsAConstant(ln->stride)) {   /* computed elements, or a stride known already */
         LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &E), res);
     } else {
         LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
@@ -123,7 +130,7 @@ static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef x = cg_cast(L, lane_load(L, ln, i), ty_scalar_of(ln->dt), ct);
     LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
     LLVMBuildStore(L->b, cg_binop(L, op, cur, x, ct, NULL), acc);
     cg_loop_end(L, &lc);
@@ -226,11 +233,11 @@ static void extreme_blocks(Lower *L, Lane *ln, bool is_max, LLVMValueRef best, L
 /* The min or max of a non-empty lane and the index of its first occurrence. */
 static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
     const Type *ct = ty_scalar_of(ln->dt);
-    LLVMValueRef best = acc_new(L, cg_type(L, ct), cg_load_elem(L, ln->dt, ln->base));
+    LLVMValueRef best = acc_new(L, cg_type(L, ct), lane_load(L, ln, i64c(L, 0)));
     LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
     LLVMValueRef from = acc_new(L, L->i64, i64c(L, 0));
     char kind = ty_dtypes[ln->dt].kind;
-    if (kind == 'f' || kind == 'i' || kind == 'u') {   /* contiguous and long enough: blocks on vectors first */
+    if (!ln->elem && (kind == 'f' || kind == 'i' || kind == 'u')) {   /* contiguous and long enough: blocks on vectors first */
         LLVMValueRef nb = LLVMBuildAnd(L->b, ln->n, i64c(L, -EXTREME_W), "");
         LLVMValueRef go = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, ty_dtypes[ln->dt].size), ""),
                                        LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, 2 * EXTREME_W), ""), "");
@@ -246,7 +253,7 @@ static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *val
     LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, from, "");
     LoopCtx lc;
     LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
-    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMValueRef x = lane_load(L, ln, i);
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
@@ -265,10 +272,10 @@ static LLVMValueRef float_extreme(Lower *L, bool is_max, LLVMValueRef a, LLVMVal
 }
 
 static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
-    LLVMValueRef acc = acc_new(L, L->f64, cg_load_elem(L, ln->dt, ln->base));
+    LLVMValueRef acc = acc_new(L, L->f64, lane_load(L, ln, i64c(L, 0)));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef x = cg_load_elem(L, ln->dt, lane_ptr(L, ln, i));
+    LLVMValueRef x = lane_load(L, ln, i);
     LLVMBuildStore(L->b, float_extreme(L, is_max, LLVMBuildLoad2(L->b, L->f64, acc, ""), x), acc);
     cg_loop_end(L, &lc);
     return LLVMBuildLoad2(L->b, L->f64, acc, "");
@@ -308,7 +315,7 @@ static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ty_scalar_of(ln->dt), ct);
+    LLVMValueRef x = cg_cast(L, lane_load(L, ln, i), ty_scalar_of(ln->dt), ct);
     LLVMValueRef sq;
     if (cplx) {
         LLVMValueRef dr = LLVMBuildFSub(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), LLVMBuildExtractValue(L->b, mean, 0, ""), "");
@@ -343,7 +350,7 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
     LLVMValueRef acc = count ? acc_new(L, L->i64, i64c(L, 0)) : acc_new(L, L->i1, LLVMConstInt(L->i1, all, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef t = cg_truth(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), ct);
+    LLVMValueRef t = cg_truth(L, lane_load(L, ln, i), ct);
     if (count) {
         LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, acc, ""), LLVMBuildZExt(L->b, t, L->i64, ""), ""), acc);
     } else {
@@ -365,13 +372,13 @@ static LLVMValueRef ufunc_fold(Lower *L, Lane *ln, int bid, int rdt) {
         char msg[128];
         snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity", ti_builtins[bid].name);
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, ln->n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
-        init = cg_cast(L, cg_load_elem(L, ln->dt, ln->base), et, ct);
+        init = cg_cast(L, lane_load(L, ln, i64c(L, 0)), et, ct);
         start = i64c(L, 1);
     }
     LLVMValueRef acc = acc_new(L, cg_type(L, ct), init);
     LoopCtx lc;
     LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
-    LLVMValueRef x[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), cg_cast(L, cg_load_elem(L, ln->dt, lane_ptr(L, ln, i)), et, ct)};
+    LLVMValueRef x[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), cg_cast(L, lane_load(L, ln, i), et, ct)};
     L->numpy_sem = true;
     LLVMBuildStore(L->b, cg_ufunc_scalar(L, bid, x, xt, rdt), acc);
     L->numpy_sem = false;
@@ -970,6 +977,19 @@ static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int a
     if (F.ss) cg_decref(L, F.ss, rt);
 }
 
+/* r, reduce_lane's value of a whole-array reduction, as the call's result: narrowed as NumPy's
+ * dtype= does (np.int8 wraps; a float32 sum is a float32); *rtp its type. */
+static LLVMValueRef whole_result(Lower *L, int bid, int adt, int rdt, bool narrow, LLVMValueRef r, const Type **rtp) {
+    *rtp = lane_result_type(bid, adt, rdt);
+    if (narrow || ti_is_ufunc(bid) || cg_is_narrow_float(rdt)) {
+        LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
+        cg_store_elem(L, rdt, slot, r, *rtp);
+        r = cg_load_elem(L, rdt, slot);
+        *rtp = ty_scalar_of(rdt);
+    }
+    return r;
+}
+
 /* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
  * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
@@ -980,15 +1000,7 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         Lane ln = whole_lane(L, at, a, bid != BI_NP_ARGMIN && bid != BI_NP_ARGMAX && !ti_is_ufunc(bid));
         bool par = L->fn->parallel && !ti_is_ufunc(bid);
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
-        *rtp = lane_result_type(bid, at->dtype, rdt);
-        if (narrow || ti_is_ufunc(bid) || cg_is_narrow_float(rdt)) {   /* narrowed as NumPy's dtype= does: np.int8
-                                                                          * wraps; a float32 sum is a float32 */
-            LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
-            cg_store_elem(L, rdt, slot, r, *rtp);
-            r = cg_load_elem(L, rdt, slot);
-            *rtp = ty_scalar_of(rdt);
-        }
-        return r;
+        return whole_result(L, bid, at->dtype, rdt, narrow, r, rtp);
     }
     if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
         const Type *pt = ty_array(at->dtype, nd, 'A', false);
@@ -1017,7 +1029,7 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
 static int const_axis(Lower *L, Instr *in, CallInfo *ci, const Type **types, int nd, int nred) {
     int p = ti_reduction_param(ci, "axis");
     int64_t k;
-    if (p < 0 || nred != 1 || types[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, in, ci, p, &k)) return -1;
+    if (p < 0 || nred != 1 || ci->params[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, in, ci, p, &k)) return -1;
     return (int)(k < 0 ? k + nd : k);
 }
 
@@ -1027,10 +1039,221 @@ static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
     return p >= 0 && ti_param_const_int(L->ti, in, ci, p, &k) && k;
 }
 
+/* ---- reductions of an array expression, without its temporary -------------------------------- *
+ * np.sum(x * y, axis=1), np.max(np.abs(x - y)), (a > 0).any(axis=0): cg_plan_arrays fuses the
+ * expression into the reduction, which computes each element where it reads it (cg_expr_at), as
+ * if from the C-contiguous array NumPy makes, and in NumPy's order over that array:
+ *  - along the last axis, one lane per result element (float sums pairwise, as NumPy's);
+ *  - along another axis, row by row: r[i, l] = r[i, l] op e[i, j, l] for j in order (NumPy adds
+ *    such an axis so), the inner loop running along the last axis across the results;
+ *  - over every element, one lane along the flat index when every operand is C-contiguous of the
+ *    expression's shape (checked at run time; a 1-d expression always is a lane); otherwise
+ *    (broadcast operands, views of 2-d or more) the expression is made first, as unfused.
+ * The loops are emitted twice: with every operand's last stride its item size (checked at run
+ * time; loads along the last axis become vector loads), and with any strides. */
+bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
+    CallInfo *ci = call->op == IR_CALL ? L->ti->calls[call->id] : NULL;
+    if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0 || L->fn->parallel) return false;
+    switch (ci->builtin) {
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
+    case BI_NP_MEAN: case BI_NP_ALL: case BI_NP_ANY: break;
+    default: return false;
+    }
+    if (ci->argmap[0] < 0 || call->args[ci->argmap[0]] != operand) return false;
+    const Type *at = L->ti->vtypes[operand];
+    if (at->kind == TY_METHOD) at = at->recv;
+    if (at->kind != TY_ARRAY || at->ndim < 1) return false;
+    const char *const *names = ti_reduction_params(ci->builtin, 0);
+    for (int i = 1; names[i]; i++)   /* axis (one constant) and keepdims= only: not out=, dtype=, where= */
+        if (strcmp(names[i], "axis") && strcmp(names[i], "keepdims") && ti_reduction_param(ci, names[i]) >= 0) return false;
+    int p = ti_reduction_param(ci, "axis");
+    int64_t k;
+    return p < 0 || (ci->params[p]->kind != TY_TUPLE && ti_param_const_int(L->ti, call, ci, p, &k));
+}
+
+typedef struct Fused {
+    CgExpr *E;
+    int bid, rdt, adt, nd, axis;   /* axis -1: every element */
+    const Type *rt, *ct;           /* the result array (an axis); the accumulator's scalar type (row by row) */
+    LLVMValueRef r, slot;          /* the result array, or (every element) a slot for the value */
+    LLVMValueRef start;            /* row by row: the first index along the axis still to fold in */
+    LLVMValueRef *outer;           /* a lane's position: the indices of the other dimensions */
+} Fused;
+
+/* element i of the lane at F->outer (every element: of the flat lane) */
+static LLVMValueRef fused_elem(Lower *L, LLVMValueRef i, void *env) {
+    Fused *F = env;
+    LLVMValueRef idx[64];
+    if (F->axis < 0) {
+        idx[0] = i;
+        return cg_expr_at(L, F->E, idx, F->nd > 1);
+    }
+    for (int k = 0, j = 0; k < F->nd; k++) idx[k] = k == F->axis ? i : F->outer[j++];
+    return cg_expr_at(L, F->E, idx, false);
+}
+
+static LLVMValueRef fused_reduce_lane(Lower *L, Fused *F, LLVMValueRef n) {
+    Lane ln = {.n = n, .dt = F->adt, .elem = fused_elem, .env = F};
+    return reduce_lane(L, F->bid, &ln, F->rdt, NULL);
+}
+
+static void fused_lane_body(Lower *L, LLVMValueRef *idx, void *env) {   /* one result of a last-axis reduction */
+    Fused *F = env;
+    F->outer = idx;
+    LLVMValueRef v = fused_reduce_lane(L, F, cg_expr_dim(F->E, F->axis));
+    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, idx), v, lane_result_type(F->bid, F->adt, F->rdt));
+}
+
+/* The indices of the kept dimensions of position idx. */
+static void kept_index(Fused *F, LLVMValueRef *idx, LLVMValueRef *oidx) {
+    for (int k = 0, j = 0; k < F->nd; k++)
+        if (k != F->axis) oidx[j++] = idx[k];
+}
+
+static void fused_row_body(Lower *L, LLVMValueRef *idx, void *env) {   /* r[kept] op= e[idx] */
+    Fused *F = env;
+    LLVMValueRef full[64], oidx[64];
+    for (int k = 0; k < F->nd; k++) full[k] = k == F->axis ? LLVMBuildNSWAdd(L->b, idx[k], F->start, "") : idx[k];
+    kept_index(F, full, oidx);
+    const Type *et = ty_scalar_of(F->adt);
+    LLVMValueRef x = cg_expr_at(L, F->E, full, false);
+    x = F->ct == ty_bool ? cg_truth(L, x, et) : cg_cast(L, x, et, F->ct);
+    LLVMValueRef p = cg_elem_ptr(L, F->rt, F->r, oidx);
+    LLVMValueRef acc = cg_cast(L, cg_load_elem(L, F->rdt, p), ty_scalar_of(F->rdt), F->ct);
+    cg_store_elem(L, F->rdt, p, fold_combine(L, fold_lane_kind(F->bid), acc, x, F->ct, F->rdt), F->ct);
+}
+
+static void fused_row_first(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[kept] = e[kept, 0] (min, max) */
+    Fused *F = env;
+    LLVMValueRef full[64];
+    for (int k = 0, j = 0; k < F->nd; k++) full[k] = k == F->axis ? i64c(L, 0) : oidx[j++];
+    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, oidx), cg_expr_at(L, F->E, full, false), ty_scalar_of(F->adt));
+}
+
+static void fused_row_init(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[kept] = the fold's identity */
+    Fused *F = env;
+    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, oidx), fold_identity(L, fold_lane_kind(F->bid), F->ct), F->ct);
+}
+
+static void fused_row_mean(Lower *L, LLVMValueRef *oidx, void *env) {
+    Fused *F = env;
+    LLVMValueRef p = cg_elem_ptr(L, F->rt, F->r, oidx);
+    LLVMValueRef s = cg_cast(L, cg_load_elem(L, F->rdt, p), ty_scalar_of(F->rdt), F->ct);
+    cg_store_elem(L, F->rdt, p, mean_of(L, s, cg_expr_dim(F->E, F->axis), F->ct), F->ct);
+}
+
+/* The loops of one reduction (F->axis), into F->r or F->slot. */
+static void fused_loops(Lower *L, Fused *F) {
+    LLVMValueRef oshape[64], shape[64];
+    for (int k = 0, j = 0; k < F->nd; k++) {
+        shape[k] = cg_expr_dim(F->E, k);
+        if (k != F->axis) oshape[j++] = shape[k];
+    }
+    if (F->axis < 0) {
+        LLVMValueRef n = i64c(L, 1);
+        for (int k = 0; k < F->nd; k++) n = LLVMBuildMul(L->b, n, shape[k], "");
+        LLVMBuildStore(L->b, fused_reduce_lane(L, F, n), F->slot);
+    } else if (F->axis == F->nd - 1) {
+        cg_loop_nest(L, F->nd - 1, oshape, fused_lane_body, F);
+    } else {
+        bool is_max = F->bid == BI_NP_MAX || F->bid == BI_NP_AMAX;
+        F->start = i64c(L, 0);
+        if (is_max || F->bid == BI_NP_MIN || F->bid == BI_NP_AMIN) {   /* from the first row: no identity */
+            extreme_nonempty(L, shape[F->axis], is_max, false, "");
+            cg_loop_nest(L, F->nd - 1, oshape, fused_row_first, F);
+            F->start = i64c(L, 1);
+        } else {
+            cg_loop_nest(L, F->nd - 1, oshape, fused_row_init, F);
+        }
+        shape[F->axis] = LLVMBuildSub(L->b, shape[F->axis], F->start, "");
+        cg_loop_nest(L, F->nd, shape, fused_row_body, F);
+        if (F->bid == BI_NP_MEAN) cg_loop_nest(L, F->nd - 1, oshape, fused_row_mean, F);
+    }
+}
+
+/* fused_loops twice: reading the last axis with constant steps where cond (an i1) holds. */
+static void fused_two_ways(Lower *L, Fused *F, LLVMValueRef cond) {
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
+    LLVMBuildCondBr(L->b, cond, unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    cg_expr_unit_last(F->E, true);
+    fused_loops(L, F);
+    cg_expr_unit_last(F->E, false);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    fused_loops(L, F);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+/* Reduction call `in` of the fused array expression src (cg_reduce_fusable said yes). */
+static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, const Type **rtp) {
+    const Type *at = L->ti->vtypes[src];
+    int nd = at->ndim, bid = ci->builtin;
+    Fused F = {.bid = bid, .adt = at->dtype, .nd = nd, .rdt = ti_reduction_dtype(bid, at->dtype, -1),
+               .axis = const_axis(L, in, ci, NULL, nd, ti_reduction_param(ci, "axis") >= 0 ? 1 : nd)};
+    if (nd == 1) F.axis = -1;   /* a 1-d expression along its axis: every element, a scalar */
+    F.ct = lane_result_type(fold_lane_kind(bid), F.adt, F.rdt);
+    F.E = cg_expr_open(L, src, nd, NULL, NULL, 0);
+    if (!F.E) return NULL;
+    if (F.axis >= 0) {
+        LLVMValueRef oshape[64];
+        for (int k = 0, j = 0; k < nd; k++)
+            if (k != F.axis) oshape[j++] = cg_expr_dim(F.E, k);
+        F.rt = *rtp = ty_array(F.rdt, nd - 1, 'C', false);
+        F.r = cg_alloc_array(L, F.rt, oshape);
+        fused_two_ways(L, &F, cg_expr_last_unit(L, F.E));
+        return F.r;
+    }
+    const Type *vt = lane_result_type(bid, F.adt, F.rdt);
+    F.slot = cg_entry_alloca(L, cg_type(L, vt), "fusedval");
+    LLVMValueRef flat = nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E);
+    if (nd == 1) {
+        fused_two_ways(L, &F, flat);
+    } else {   /* one flat lane, or the expression made first where its operands are not so */
+        LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.flat");
+        LLVMBasicBlockRef made = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.made");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
+        LLVMBuildCondBr(L->b, flat, lane, made);
+        LLVMPositionBuilderAtEnd(L->b, lane);
+        fused_loops(L, &F);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, made);
+        Lane ln = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
+        LLVMBuildStore(L->b, reduce_lane(L, bid, &ln, F.rdt, NULL), F.slot);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    }
+    return whole_result(L, bid, F.adt, F.rdt, false, LLVMBuildLoad2(L->b, cg_type(L, vt), F.slot, ""), rtp);
+}
+
+/* The value a reduction call reads, when it is a fused array expression (cg_reduce_fusable);
+ * else -1. A method's receiver stands for the method. */
+static int fused_source(Lower *L, CallInfo *ci, Instr *in) {
+    if (ci->argmap[0] < 0) return -1;
+    int id = in->args[ci->argmap[0]];
+    if (!L->fused[id]) return -1;
+    Instr *src = L->fn->instrs[id];
+    return src->op == IR_GETATTR ? src->args[0] : id;
+}
+
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt;
     LLVMValueRef r;
     int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
+    int src = fused_source(L, ci, in);
+    if (src >= 0) {
+        if (!(r = fused_reduction(L, ci, in, src, &rt))) return NULL;
+        if (keepdims_arg(L, in, ci)) {
+            LLVMValueRef red[64];
+            int axis = ti_reduction_param(ci, "axis") >= 0 ? const_axis(L, in, ci, NULL, nd, 1) : -1;
+            for (int d = 0; d < nd; d++) red[d] = LLVMConstInt(L->i1, axis < 0 || d == axis, 0);
+            r = keep_dims(L, rt, r, rdt, red, nd, axis < 0 ? nd : 1);
+        }
+        return r;
+    }
     if (bid == BI_NP_CUMSUM || bid == BI_NP_CUMPROD || ci->ufmethod == UF_ACCUMULATE) {
         r = cumulative(L, ci, in, args, types, bid, rdt);
         rt = ty_array(rdt, ci->ret->ndim, 'C', false);

@@ -69,7 +69,8 @@ def stacked(a, b):
 @pytest.mark.parametrize("dtype", ["int64"] + DTYPES)
 def test_matmul_stacks(dtype):
     cases = [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (3, 4, 2)), ((3, 4), (2, 4, 5)),
-             ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((0, 3, 4), (4, 2)), ((2, 3, 0), (2, 0, 1))]
+             ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((0, 3, 4), (4, 2)), ((2, 3, 0), (2, 0, 1)),
+             ((3, 16, 16), (3, 16, 16)), ((2, 16, 17), (2, 17, 3))]
     check_all(stacked, [(sample(dtype, sa), sample(dtype, sb, 1)) for sa, sb in cases], **tol(dtype))
     x = sample(dtype, (2, 3, 4))
     check(stacked, np.swapaxes(x, 1, 2), sample(dtype, (3, 2)), **tol(dtype))

@@ -1,0 +1,207 @@
+"""Reductions fused with the array expression that feeds them (no temporary array), and masked
+updates `a[m] = f(a[m], b[m], scalars)` as one loop: NumPy's results, bit-equal where the
+order is NumPy's (C-contiguous operands: pairwise along the last axis, row by row along another),
+close otherwise; every reduction kind, every axis, keepdims, 1-3 dimensions, views."""
+
+import numpy as np
+import pytest
+
+import ember
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
+
+
+def same(got, want, exact=True):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape, (got, want)
+    if exact:
+        assert np.array_equal(got, want, equal_nan=True), (got, want)
+    else:
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-300, equal_nan=True), (got, want)
+
+
+def values(shape, seed=0):
+    """Doubles over six decades, so that a change of summation order shows in the last bits."""
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    return (rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)).reshape(shape)
+
+
+def kinds_2d(x, y):
+    e = x * y + 1.0
+    return (np.sum(x * y + 1.0), np.sum(x * y + 1.0, axis=0), np.sum(x * y + 1.0, axis=1), (x * y + 1.0).sum(axis=-1),
+            np.prod(x * 0.5 + 1.0, axis=0), np.prod(x * 0.5 + 1.0, axis=1), (x * 0.5 + 1.0).prod(),
+            np.max(np.abs(x - y), axis=1), np.min(np.abs(x - y), axis=0), (x - y).max(), np.amin(x - y, axis=-1),
+            np.mean(x ** 2, axis=-1), np.mean(x ** 2, axis=0), (x ** 2).mean(), (x ** 2).mean(axis=0, keepdims=True),
+            np.any(np.abs(x) > 2.0, axis=0), np.all(np.abs(x) > 1e-3, axis=1), (x > y).any(), (x > y).all(),
+            np.sum(np.abs(x) ** 2, 1, keepdims=True), np.max(x * y, axis=0, keepdims=True), (x < 0).any(keepdims=True),
+            np.sqrt(np.sum(np.abs(x) ** 2, 1)), e.sum(axis=0))
+
+
+def kinds_3d(x, y):
+    return (np.sum(x * y, axis=0), np.sum(x * y, axis=1), np.sum(x * y, axis=2), np.sum(x * y),
+            np.prod(x * 0.1 + 1.0, axis=1), np.max(x - y, axis=0), np.min(x - y, axis=1), np.max(x - y, axis=2),
+            np.mean(x ** 2, axis=1), np.mean(x ** 2, axis=-1), (x * y).mean(axis=0, keepdims=True),
+            np.any(x > 2.5, axis=1), np.all(x > -2.5, axis=2), (x - y).sum(axis=1, keepdims=True))
+
+
+def kinds_1d(x, y):
+    return (np.sum(x * y), (x * y).sum(axis=0), np.prod(x * 0.01 + 1.0), np.max(np.abs(x - y)), np.min(x - y, axis=0),
+            np.mean(x ** 2, axis=-1), np.any(x > 100.0), np.all(x != 0.0), np.sum(x * y, keepdims=True))
+
+
+COMPILED = {}
+
+
+def compiled(fn):
+    """One dispatcher per function, so that each signature compiles once in this file."""
+    return COMPILED.setdefault(fn, ember.njit(fn))
+
+
+def check_views(fn, x, y, exact_for_c=True):
+    f = compiled(fn)
+    c_views = [(x, y)]
+    other = [(np.asfortranarray(x), y), (np.repeat(x, 2, axis=-1)[..., ::2], y), (x, y[..., ::-1].copy()[..., ::-1])]
+    for xs, ys in c_views + other:
+        exact = exact_for_c and xs.flags.c_contiguous and ys.flags.c_contiguous
+        got, want = f(xs, ys), fn(xs, ys)
+        assert len(got) == len(want)
+        for k, (g, w) in enumerate(zip(got, want)):
+            is_prod = fn is kinds_2d and k in (4, 5, 6) or fn is kinds_3d and k == 4 or fn is kinds_1d and k == 2
+            same(g, w, exact and not is_prod)
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (3, 129), (129, 3), (1, 1), (2, 257)])
+def test_fused_2d(shape):
+    check_views(kinds_2d, values(shape), values(shape, 1))
+
+
+@pytest.mark.parametrize("shape", [(5, 6, 131), (3, 1, 4)])
+def test_fused_3d(shape):
+    check_views(kinds_3d, values(shape), values(shape, 1))
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 129, 1000])
+def test_fused_1d(n):
+    x, y = values((n,)), values((n,), 1)
+    check_views(kinds_1d, x, y)
+    f = compiled(kinds_1d)
+    for k, (g, w) in enumerate(zip(f(x[::3], y[::3]), kinds_1d(x[::3], y[::3]))):   # strided: one lane, NumPy's order
+        same(g, w, k != 2)
+
+
+def broadcast_sums(a, b, mu):
+    return np.sum((a[:, None] - b[None, :]) ** 2, axis=-1), np.sum((a - mu) ** 2), np.sum(a[:, None] * b[None, :])
+
+
+def test_fused_broadcast_operands():
+    a, b = values((6, 4)), values((5, 4), 1)
+    f = ember.njit(broadcast_sums)
+    mu = a.mean(axis=0)
+    for g, w in zip(f(a[:, None, :].reshape(6, 4), b, mu), broadcast_sums(a, b, mu)):
+        same(g, w, False)
+
+
+def empty_and_errors(x, y):
+    return np.sum(x * y, axis=0), np.sum(x * y, axis=1), np.prod(x + y, axis=0), (x * y).sum(), np.any(x > y, axis=1)
+
+
+def test_fused_empty_and_errors():
+    f = ember.njit(empty_and_errors)
+    for shape in [(0, 4), (4, 0), (0, 0)]:
+        x = np.ones(shape)
+        for g, w in zip(f(x, x), empty_and_errors(x, x)):
+            same(g, w)
+    g = ember.njit(lambda x, y: np.max(x - y, axis=0))
+    with pytest.raises(ValueError):
+        g(np.ones((0, 3)), np.ones((0, 3)))
+    with pytest.raises(ValueError):   # operands that do not broadcast
+        g(np.ones((2, 3)), np.ones((2, 4)))
+
+
+def test_fused_int_and_bool_dtypes():
+    x = (values((20, 15)) * 3).astype(np.int64)
+    y = (values((20, 15), 1) * 3).astype(np.int32)
+    f = ember.njit(lambda a, b: (np.sum(a * b, axis=0), np.sum(a - b, axis=1), np.max(a - b, axis=0), np.min(a * b),
+                                 np.sum(a > b, axis=0), (a * b).prod(axis=1), np.mean(a + b, axis=0)))
+    for g, w in zip(f(x, y), (np.sum(x * y, axis=0), np.sum(x - y, axis=1), np.max(x - y, axis=0), np.min(x * y),
+                              np.sum(x > y, axis=0), (x * y).prod(axis=1), np.mean(x + y, axis=0))):
+        same(g, w)
+
+
+def test_fused_float32():
+    x, y = values((9, 33)).astype(np.float32), values((9, 33), 1).astype(np.float32)
+    f = ember.njit(lambda a, b: (np.sum(a * b, axis=0), np.sum(a * b, axis=1), np.max(a - b, axis=1), (a * b).sum()))
+    for g, w in zip(f(x, y), (np.sum(x * y, axis=0), np.sum(x * y, axis=1), np.max(x - y, axis=1), (x * y).sum())):
+        if np.ndim(w):   # a scalar comes back as a Python float
+            assert g.dtype == w.dtype
+        assert np.allclose(g, w, rtol=1e-5, atol=1e-3)
+
+
+# ---- masked updates ---------------------------------------------------------------------------
+
+def escape(c, iters):
+    z = c.copy()
+    n = np.zeros(c.shape, np.int64)
+    for _ in range(iters):
+        live = np.abs(z) < 2.0
+        z[live] = z[live] * z[live] + c[live]
+        n[live] += 1
+    return n, z
+
+
+def test_masked_escape_loop():
+    re, im = np.meshgrid(np.linspace(-2.0, 0.6, 53), np.linspace(-1.2, 1.2, 37))
+    c = re + 1j * im
+    f = compiled(escape)
+    for cc in (c.ravel(), c, c[:, ::2]):   # 1-d, 2-d masks, a strided view
+        got = f(cc, 15)
+        with np.errstate(all="ignore"):
+            want = escape(cc, 15)
+        same(got[0], want[0])
+        same(got[1], want[1], False)   # complex z * z: NumPy's vector loop rounds otherwise in the last bit
+
+
+def masked_forms(a, b, m, s):
+    a[m] = a[m] * s + b[m]
+    b[m] -= 1.0
+    a[m] = np.where(a[m] > 0, a[m], -b[m])
+    b[m] = np.sqrt(np.abs(b[m])) + np.maximum(a[m], s)
+    return a, b
+
+
+def test_masked_forms():
+    a, b = values((40,)), values((40,), 1)
+    m = a > 0.1
+    f = compiled(masked_forms)
+    got = f(a.copy(), b.copy(), m, 2.5)
+    want = masked_forms(a.copy(), b.copy(), m, 2.5)
+    same(got[0], want[0])
+    same(got[1], want[1])
+
+
+def shifted(a, m):
+    b = a[1:]
+    c = a[:-1]
+    c[m] = b[m] + c[m]   # the right side reads memory the left side writes, shifted by one
+    return a
+
+
+def test_masked_overlap_reads_old_values():
+    a = values((30,))
+    m = np.arange(29) % 3 != 0
+    same(ember.njit(shifted)(a.copy(), m), shifted(a.copy(), m))
+
+
+def masked_self(a):
+    a[a] = a[a] & False
+    return a
+
+
+def test_masked_mask_is_target_and_errors():
+    a = np.arange(10) % 2 == 0
+    same(ember.njit(masked_self)(a.copy()), masked_self(a.copy()))
+    f = compiled(masked_forms)
+    with pytest.raises(IndexError):
+        f(np.ones(5), np.ones(4), np.ones(5, np.bool_), 1.0)
+    with pytest.raises(IndexError):
+        f(np.ones(5), np.ones(5), np.ones(4, np.bool_), 1.0)
