@@ -177,20 +177,61 @@ void cg_dict_delitem(Lower *L, Instr *in) {
     if (ty_has_refs(dt->elems[1])) cg_decref(L, v, dt->elems[1]);
 }
 
+/* for each live entry e of d: body(e) */
+typedef void (*EntryBody)(Lower *L, const Type *dt, LLVMValueRef e, void *env);
+static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body, void *env);
+
+typedef struct { LLVMValueRef x, found; const Type *xt; } SeekEnv;
+
+static void seek_value(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
+    SeekEnv *env = env_;
+    LLVMValueRef eq = cg_cmp_any(L, IRC_EQ, load_value(L, dt, e), dt->elems[1], env->x, env->xt);
+    LLVMBuildStore(L->b, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i1, env->found, ""), eq, ""), env->found);
+}
+
+/* k in d (and in d.keys()); v in d.values() compares each value; (k, v) in d.items() finds k
+ * and compares its value */
 LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    if (dt->attr && dt->attr[0] == 'v') {
+        SeekEnv env = {k, cg_entry_alloca(L, L->i1, "seen"), kt};
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), env.found);
+        each_entry(L, dt, d, seek_value, &env);
+        return LLVMBuildLoad2(L->b, L->i1, env.found, "");
+    }
+    if (dt->attr && dt->attr[0] == 'i') {
+        LLVMValueRef i = find(L, dt, d, LLVMBuildExtractValue(L->b, k, 0, ""), kt->elems[0]);
+        LLVMValueRef has = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+        LLVMValueRef slot = cg_entry_alloca(L, L->i1, "hasitem");
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), slot);
+        LLVMBasicBlockRef cmp = LLVMAppendBasicBlockInContext(L->c, L->func, "itemvalue");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "itemdone");
+        LLVMBuildCondBr(L->b, has, cmp, join);
+        LLVMPositionBuilderAtEnd(L->b, cmp);
+        LLVMValueRef v = load_value(L, dt, entry_ptr(L, dt, d, i));
+        LLVMBuildStore(L->b, cg_cmp_any(L, IRC_EQ, v, dt->elems[1], LLVMBuildExtractValue(L->b, k, 1, ""), kt->elems[1]), slot);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return LLVMBuildLoad2(L->b, L->i1, slot, "");
+    }
     return LLVMBuildICmp(L->b, LLVMIntSGE, find(L, dt, d, k, kt), i64c(L, 0), "");
 }
 
-/* ---- iteration: {dict, k, key} ---------------------------------------------------------- */
+/* ---- iteration: {dict, k, key, len at the start} ------------------------------------------
+ * As CPython's iterators, each step checks that the length has not changed since the first:
+ * adding or removing keys while iterating raises RuntimeError (and cannot loop forever). */
 void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st) {
     cg_incref(L, d, dt);
     cg_own(L, d, dt);
     LLVMBuildStore(L->b, d, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
     LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
+    LLVMBuildStore(L->b, dict_len(L, d), LLVMBuildStructGEP2(L->b, st, state, 3, ""));
 }
 
-LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st) {
+LLVMValueRef cg_dict_iter_more(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st) {
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
+    LLVMValueRef n0 = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, st, state, 3, ""), "");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, dict_len(L, d), n0, ""), "builtins:RuntimeError",
+                dt->kind == TY_SET ? "Set changed size during iteration" : "dictionary changed size during iteration");
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
     LLVMValueRef a[2] = {d, LLVMBuildLoad2(L->b, L->i64, kp, "")};
@@ -204,13 +245,16 @@ void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "");
     LLVMValueRef e = entry_ptr(L, dt, d, k);
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""),
-                   LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+    LLVMValueRef key = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), x = key;
+    if (dt->attr && dt->attr[0] == 'v') x = load_value(L, dt, e);   /* d.values() */
+    if (dt->attr && dt->attr[0] == 'i') {                            /* d.items() */
+        LLVMTypeRef pt = cg_type(L, ti_iter_value_type(dt));
+        x = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(pt), key, 0, ""), load_value(L, dt, e), 1, "");
+    }
+    LLVMBuildStore(L->b, x, LLVMBuildStructGEP2(L->b, st, state, 2, ""));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), kp);
 }
 
-/* for each live entry e of d: body(e) */
-typedef void (*EntryBody)(Lower *L, const Type *dt, LLVMValueRef e, void *env);
 static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body, void *env) {
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, dict_used(L, d));
@@ -248,22 +292,6 @@ static void clear(Lower *L, const Type *dt, LLVMValueRef d) {
 }
 
 /* ---- methods --------------------------------------------------------------------------- */
-typedef struct { const Type *lt; LLVMValueRef out; int op; } ViewEnv;
-
-static void view_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
-    ViewEnv *env = env_;
-    const Type *kt = dt->elems[0], *vt_ = dt->elems[1];
-    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, dt, e, 2), ""), v = load_value(L, dt, e), x;
-    const Type *xt;
-    if (env->op == DM_KEYS) { x = k; xt = kt; }
-    else if (env->op == DM_VALUES) { x = v; xt = vt_; }
-    else {
-        xt = env->lt->elems[0];
-        x = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, xt)), k, 0, ""), v, 1, "");
-    }
-    cg_list_append(L, env->lt, env->out, x, xt);
-}
-
 typedef struct { const Type *dt; LLVMValueRef to; } CopyEnv;
 
 static void copy_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
@@ -274,8 +302,34 @@ static void copy_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
     set_with(L, env->dt, env->to, ka, load_value(L, dt, e));
 }
 
+typedef struct { const Type *dt; LLVMValueRef d; } PairEnv;
+
+static void add_pair(Lower *L, LLVMValueRef kv, const Type *t, void *env_) {
+    PairEnv *env = env_;
+    set_item(L, env->dt, env->d, LLVMBuildExtractValue(L->b, kv, 0, ""), t->elems[0], LLVMBuildExtractValue(L->b, kv, 1, ""),
+             t->elems[1]);
+}
+
+/* dict(), dict(mapping or pairs), dict(**kw): typeinfer/containers.c's type_dict_call */
+static LLVMValueRef dict_of(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *dt = ci->ret;
+    LLVMValueRef d = cg_own(L, new_dict(L, dt), dt);
+    if (!ci->nparams) return d;   /* (also Dict.empty(key_type=..., value_type=...): its keywords are types) */
+    int npos = ci->nparams - in->nkw;
+    if (npos && types[0]->kind == TY_DICT) {
+        CopyEnv env = {dt, d};
+        each_entry(L, types[0], args[0], copy_item, &env);
+    } else if (npos) {
+        PairEnv env = {dt, d};
+        cg_for_each(L, types[0], args[0], add_pair, &env);
+    }
+    for (int j = 0; j < in->nkw; j++)
+        set_item(L, dt, d, cg_str_literal(L, in->kwnames[j]), ty_str, args[npos + j], types[npos + j]);
+    return d;
+}
+
 LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    if (ci->builtin == LB_DICT) return cg_own(L, new_dict(L, ci->ret), ci->ret);
+    if (ci->builtin == LB_DICT) return dict_of(L, in, ci, args, types);
     const Type *dt = L->ti->vtypes[in->args[0]]->recv, *vt_ = dt->elems[1];
     LLVMValueRef d = L->vals[in->args[0]];
     switch (ci->builtin) {
@@ -355,16 +409,9 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         each_entry(L, types[0], L->vals[in->args[ci->argmap[0]]], copy_item, &env);
         break;
     }
-    case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
-        ViewEnv env = {ci->ret, NULL, ci->builtin};
-        LLVMTypeRef pt[2] = {L->i64, L->i64};
-        LLVMValueRef a[2] = {size_of(L, cg_type(L, ci->ret->elems[0])), dict_len(L, d)};
-        env.out = cg_call(L, "ember_rt_list_new", L->ptr, pt, a, 2);
-        cg_raise_if(L, LLVMBuildIsNull(L->b, env.out, ""), NULL, NULL);
-        cg_own(L, env.out, ci->ret);
-        each_entry(L, dt, d, view_item, &env);
-        return env.out;
-    }
+    case DM_ITEMS: case DM_KEYS: case DM_VALUES:   /* a live view: the dict itself, one more reference */
+        cg_incref(L, d, dt);
+        return cg_own(L, d, ci->ret);
     case DM_CLEAR:
         clear(L, dt, d);
         break;
@@ -460,11 +507,27 @@ static void swap_contents(Lower *L, LLVMValueRef a, LLVMValueRef b, int words) {
     }
 }
 
+typedef struct { const Type *st; LLVMValueRef to; } KeyEnv;
+
+static void add_entry_item(Lower *L, LLVMValueRef x, const Type *xt, void *env_) {
+    KeyEnv *env = env_;
+    add_key(L, env->st, env->to, x, xt);
+}
+
+/* x as a set of type st: x itself, or a new set of the items of a keys or items view */
+static LLVMValueRef as_set(Lower *L, const Type *st, LLVMValueRef x, const Type *xt) {
+    if (xt->kind == TY_SET) return x;
+    KeyEnv env = {st, cg_own(L, new_dict(L, st), st)};
+    cg_for_each(L, xt, x, add_entry_item, &env);
+    return env.to;
+}
+
 LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
-    const Type *st = L->ti->vtypes[in->id];
-    LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
+    const Type *st = L->ti->vtypes[in->id], *at = L->ti->vtypes[in->args[0]];
+    LLVMValueRef a = as_set(L, st, L->vals[in->args[0]], at);
+    LLVMValueRef b = as_set(L, st, L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
     LLVMValueRef r = set_op(L, st, in->imm, a, b);
-    if (!in->imm2) return r;
+    if (!in->imm2 || at->kind != TY_SET) return r;   /* (a view op= x rebinds the name to a new set) */
     swap_contents(L, a, r, TY_DICT_WORDS);   /* a op= b: a takes the result, r's slot drops the old */
     return a;
 }

@@ -245,7 +245,7 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
         case 's': x = rt_box_str((RtStr *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
         case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
-        case 'L': case 'M': case 'S':   /* a list, dict or set: its block, read for the call's time */
+        case 'L': case 'M': case 'S': case 'K': case 'V': case 'I':   /* a list, dict, set or view: its block, read for the call's time */
             (*desc)--;
             x = rt_value_at(desc, &words[(*k)++]);
             break;

@@ -58,7 +58,7 @@ static const char *binop_verb(int op) {
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
-    if (a->kind == TY_SET || b->kind == TY_SET) return ti_set_binop(ti, in, a, b, changed);
+    if (a->kind == TY_SET || b->kind == TY_SET || (a->kind == TY_DICT && a->attr)) return ti_set_binop(ti, in, a, b, changed);
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
         if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
