@@ -140,10 +140,11 @@ static bool keys_equal(const KeyStrs *ks, const char *a, const char *b, int64_t 
     return !memcmp(a + from, b + from, (size_t)ksize - from);
 }
 
-static void key_retain(const KeyStrs *ks, const char *key) {
+/* The dict's references to a new entry's strings; a literal's text is copied (rt_str_keep). */
+static void key_retain(const KeyStrs *ks, char *key) {
     for (int i = 0; i < ks->n; i++) {
-        RtStr *s = str_at(key, ks->off[i]);
-        __atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+        RtStr *s = rt_str_keep(str_at(key, ks->off[i]));
+        memcpy(key + ks->off[i], &s, sizeof s);
     }
 }
 

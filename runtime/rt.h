@@ -108,6 +108,7 @@ typedef struct RtStr {
 #define RT_STR_IMMORTAL ((int64_t)1 << 60)
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
+RtStr *rt_str_keep(RtStr *s);   /* a reference to keep in a container: s's, or a heap copy of a literal */
 RtStr *rt_str_from_utf8(const char *text);  /* NULL with the error record set */
 PyObject *rt_box_str(RtStr *s);            /* borrows s */
 RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */

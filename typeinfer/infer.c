@@ -160,6 +160,12 @@ static bool is_method_call(Function *fn, Instr *call) {
     return callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op != IR_GLOBAL;
 }
 
+/* dict(...) keeps its arguments' values: a list literal there is a list */
+static bool is_dict_call(Function *fn, Instr *call) {
+    Instr *callee = fn->instrs[call->args[0]];
+    return callee->op == IR_GLOBAL && callee->obj == (PyObject *)&PyDict_Type;
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -172,7 +178,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
         for (int k = 0; k < in->nargs; k++)
             if (in->args[k] == list->id) {
                 uses++;
-                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in)) ||
+                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in) && !is_dict_call(fn, in)) ||
                       (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }
