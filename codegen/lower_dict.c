@@ -86,7 +86,7 @@ static void key_error_unless(Lower *L, LLVMValueRef found, LLVMValueRef k, const
 
 static LLVMValueRef new_dict(Lower *L, const Type *dt) {
     LLVMValueRef es = size_of(L, entry_type(L, dt));
-    LLVMValueRef d = cg_call(L, "ember_rt_dict_new", L->ptr, &L->i64, &es, 1);
+    LLVMValueRef d = cg_call(L, dt->kind == TY_SET ? "ember_rt_set_new" : "ember_rt_dict_new", L->ptr, &L->i64, &es, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, d, ""), NULL, NULL);
     return d;
 }
@@ -235,7 +235,8 @@ LLVMValueRef cg_dict_iter_more(Lower *L, const Type *dt, LLVMValueRef state, LLV
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
     LLVMValueRef a[2] = {d, LLVMBuildLoad2(L->b, L->i64, kp, "")};
-    LLVMValueRef k = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);
+    /* k: a dict's entry number; a set's slot in its table (runtime/dict.c: CPython's order) */
+    LLVMValueRef k = cg_call(L, dt->kind == TY_SET ? "ember_rt_set_next" : "ember_rt_dict_next", L->i64, pt, a, 2);
     LLVMBuildStore(L->b, k, kp);
     return LLVMBuildICmp(L->b, LLVMIntSGE, k, i64c(L, 0), "");
 }
@@ -244,7 +245,12 @@ void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "");
-    LLVMValueRef e = entry_ptr(L, dt, d, k);
+    LLVMValueRef n = k;
+    if (dt->kind == TY_SET) {   /* the entry in slot k */
+        LLVMValueRef index = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 6), "index");
+        n = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, L->i64, index, &k, 1, ""), "");
+    }
+    LLVMValueRef e = entry_ptr(L, dt, d, n);
     LLVMValueRef key = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), x = key;
     if (dt->attr && dt->attr[0] == 'v') x = load_value(L, dt, e);   /* d.values() */
     if (dt->attr && dt->attr[0] == 'i') {                            /* d.items() */
@@ -437,6 +443,12 @@ static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, co
 LLVMValueRef cg_set_literal(Lower *L, Instr *in) {
     const Type *st = L->ti->vtypes[in->id];
     LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    if (in->imm && in->nargs) {   /* {1, 2, 3}: CPython merges a frozenset constant, making room first */
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, i64c(L, in->nargs)};
+        LLVMValueRef rc = cg_call(L, "ember_rt_set_reserve", L->i32, pt, a, 2);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
+    }
     for (int i = 0; i < in->nargs; i++) add_key(L, st, s, L->vals[in->args[i]], L->ti->vtypes[in->args[i]]);
     return s;
 }
@@ -457,85 +469,72 @@ static void add_iter(Lower *L, const Type *st, LLVMValueRef s, const Type *it, L
     cg_for_each(L, it, x, add_each, &env);
 }
 
-/* Keys of a kept (or, with `keep_if_in` false, not kept) by their membership in b, into out. */
-typedef struct { const Type *st; LLVMValueRef b, out; bool keep_if_in; } FilterEnv;
-
-static void filter_key(Lower *L, const Type *st, LLVMValueRef e, void *env_) {
-    FilterEnv *env = env_;
-    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, st->elems[0]), field(L, st, e, 2), "");
-    LLVMValueRef in = cg_dict_contains(L, st, env->b, k, st->elems[0]);
-    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "keep");
-    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
-    LLVMBuildCondBr(L->b, env->keep_if_in ? in : LLVMBuildNot(L->b, in, ""), add, next);
-    LLVMPositionBuilderAtEnd(L->b, add);
-    add_key(L, st, env->out, k, st->elems[0]);
-    LLVMBuildBr(L->b, next);
-    LLVMPositionBuilderAtEnd(L->b, next);
+/* The runtime's set operations (runtime/dict.c), in CPython's steps so results iterate in its
+ * order: a op b as a new set (op 'c': a copy of a), or a op= b in place. */
+static void set_rt_args(Lower *L, const Type *st, LLVMValueRef *a) {
+    char desc[128] = "";
+    ty_value_layout(st->elems[0], desc, sizeof desc, false);
+    a[3] = cg_cstring(L, desc);
+    a[4] = size_of(L, cg_type(L, st->elems[0]));
 }
 
-static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) {
-    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
-    CopyEnv env = {st, r};
-    each_entry(L, st, a, copy_item, &env);
-    return r;
-}
-
-/* a op b as a new set: IRB_OR union, IRB_AND intersection, IRB_SUB difference, IRB_XOR both ways */
 static LLVMValueRef set_op(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
-    if (op == IRB_OR) {
-        LLVMValueRef r = copy_set(L, st, a);
-        CopyEnv env = {st, r};
-        each_entry(L, st, b, copy_item, &env);
-        return r;
-    }
-    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
-    FilterEnv env = {st, b, r, op == IRB_AND};
-    each_entry(L, st, a, filter_key, &env);
-    if (op == IRB_XOR) {
-        FilterEnv back = {st, a, r, false};
-        each_entry(L, st, b, filter_key, &back);
-    }
-    return r;
+    LLVMTypeRef pt[5] = {L->i32, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef args[5] = {LLVMConstInt(L->i32, (unsigned)op, 0), a, b};
+    set_rt_args(L, st, args);
+    LLVMValueRef r = cg_call(L, "ember_rt_set_op", L->ptr, pt, args, 5);
+    cg_raise_if(L, LLVMBuildIsNull(L->b, r, ""), NULL, NULL);
+    return cg_own(L, r, st);
 }
 
-/* Swap the contents of heap blocks a and b (an in-place operator's result into its target). */
-static void swap_contents(Lower *L, LLVMValueRef a, LLVMValueRef b, int words) {
-    for (int k = 0; k < words; k++) {
-        LLVMValueRef x = LLVMBuildLoad2(L->b, L->i64, word(L, a, k), ""), y = LLVMBuildLoad2(L->b, L->i64, word(L, b, k), "");
-        LLVMBuildStore(L->b, y, word(L, a, k));
-        LLVMBuildStore(L->b, x, word(L, b, k));
-    }
+static void set_update(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[5] = {L->i32, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef args[5] = {LLVMConstInt(L->i32, (unsigned)op, 0), a, b};
+    set_rt_args(L, st, args);
+    LLVMValueRef rc = cg_call(L, "ember_rt_set_update", L->i32, pt, args, 5);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
 }
 
-typedef struct { const Type *st; LLVMValueRef to; } KeyEnv;
+static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) { return set_op(L, st, 'c', a, a); }
 
-static void add_entry_item(Lower *L, LLVMValueRef x, const Type *xt, void *env_) {
-    KeyEnv *env = env_;
-    add_key(L, env->st, env->to, x, xt);
+static int op_char(int irb) { return irb == IRB_OR ? '|' : irb == IRB_AND ? '&' : irb == IRB_SUB ? '-' : '^'; }
+
+/* s.update(x) and set(x): a set merges as CPython merges one; a dict's keys make room first */
+static void update_from(Lower *L, const Type *st, LLVMValueRef s, const Type *xt, LLVMValueRef x) {
+    if (xt->kind == TY_SET) {
+        set_update(L, st, '|', s, x);
+        return;
+    }
+    if (xt->kind == TY_DICT && !xt->attr) {
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, dict_len(L, x)};
+        LLVMValueRef rc = cg_call(L, "ember_rt_set_reserve", L->i32, pt, a, 2);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
+    }
+    add_iter(L, st, s, xt, x);
 }
 
 /* x as a set of type st: x itself, or a new set of the items of a keys or items view */
 static LLVMValueRef as_set(Lower *L, const Type *st, LLVMValueRef x, const Type *xt) {
     if (xt->kind == TY_SET) return x;
-    KeyEnv env = {st, cg_own(L, new_dict(L, st), st)};
-    cg_for_each(L, xt, x, add_entry_item, &env);
-    return env.to;
+    LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    add_iter(L, st, s, xt, x);
+    return s;
 }
 
 LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
     const Type *st = L->ti->vtypes[in->id], *at = L->ti->vtypes[in->args[0]];
     LLVMValueRef a = as_set(L, st, L->vals[in->args[0]], at);
     LLVMValueRef b = as_set(L, st, L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
-    LLVMValueRef r = set_op(L, st, in->imm, a, b);
-    if (!in->imm2 || at->kind != TY_SET) return r;   /* (a view op= x rebinds the name to a new set) */
-    swap_contents(L, a, r, TY_DICT_WORDS);   /* a op= b: a takes the result, r's slot drops the old */
+    if (!in->imm2 || at->kind != TY_SET) return set_op(L, st, op_char(in->imm), a, b);   /* (a view op= x: a new set) */
+    set_update(L, st, op_char(in->imm), a, b);   /* a op= b changes a, as CPython's */
     return a;
 }
 
 LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     if (ci->builtin == LB_SET) {
         LLVMValueRef s = cg_own(L, new_dict(L, ci->ret), ci->ret);
-        if (ci->nparams) add_iter(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        if (ci->nparams) update_from(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
         return s;
     }
     const Type *st = L->ti->vtypes[in->args[0]]->recv, *kt = st->elems[0];
@@ -553,29 +552,20 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case SM_POP: {
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, s), i64c(L, 0), ""), "builtins:KeyError",
                     "pop from an empty set");
-        LLVMTypeRef pt[2] = {L->ptr, L->i64};
-        LLVMValueRef a[2] = {s, i64c(L, 0)};
-        LLVMValueRef i = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);   /* the first live entry */
-        LLVMValueRef e = entry_ptr(L, st, s, i);
-        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, e, 2), "");
-        if (ty_has_refs(kt)) cg_incref(L, k, kt);   /* removing drops the set's */
-        char desc[128] = "";
-        ty_value_layout(kt, desc, sizeof desc, false);
-        LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, kt)), field(L, st, e, 2)};
-        rt_call3(L, "ember_rt_dict_remove", s, ka);
-        return ty_has_refs(kt) ? cg_own(L, k, kt) : k;
+        LLVMValueRef i = cg_call(L, "ember_rt_set_pop", L->i64, &L->ptr, &s, 1);   /* CPython's choice */
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, entry_ptr(L, st, s, i), 2), "");
+        return ty_has_refs(kt) ? cg_own(L, k, kt) : k;   /* (the set's references, handed over) */
     }
     case SM_CLEAR:
         clear(L, st, s);
         break;
     case SM_UPDATE:
-        add_iter(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        update_from(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
         break;
     case SM_COPY:
         return copy_set(L, st, s);
     case SM_UNION: case SM_INTERSECTION: case SM_DIFFERENCE: case SM_SYMMETRIC_DIFFERENCE: {
-        static const int ops[] = {IRB_OR, IRB_AND, IRB_SUB, IRB_XOR};
-        return set_op(L, st, ops[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
+        return set_op(L, st, "|&-^"[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
     }
     default:
         return NULL;

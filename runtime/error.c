@@ -676,6 +676,12 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_dict_remove", (void *)ember_rt_dict_remove},
     {"ember_rt_dict_next", (void *)ember_rt_dict_next},
     {"ember_rt_dict_clear", (void *)ember_rt_dict_clear},
+    {"ember_rt_set_new", (void *)ember_rt_set_new},
+    {"ember_rt_set_next", (void *)ember_rt_set_next},
+    {"ember_rt_set_pop", (void *)ember_rt_set_pop},
+    {"ember_rt_set_reserve", (void *)ember_rt_set_reserve},
+    {"ember_rt_set_op", (void *)ember_rt_set_op},
+    {"ember_rt_set_update", (void *)ember_rt_set_update},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \

@@ -73,9 +73,9 @@ static PyObject *dict_at(const char *keys, const char *vals, RtBlock *block) {
     size_t voff = round_up(16 + ksize, va);
     RtDict *f = ember_rt_block_data(block);
     PyObject *r = vals ? PyDict_New() : PySet_New(NULL);
-    for (int64_t i = 0; r && i < f->used; i++) {
+    int64_t pos = 0, i;
+    while (r && (i = rt_dict_order_next(block, &pos)) >= 0) {   /* (a set in CPython's order) */
         const char *entry = f->entries + i * f->esize;
-        if (!*(const int64_t *)(entry + 8)) continue;
         const char *kd = keys, *vd = vals;
         PyObject *k = value_at(&kd, entry + 16), *v = vals && k ? value_at(&vd, entry + voff) : NULL;
         if (!k || (vals && !v) || (vals ? PyDict_SetItem(r, k, v) : PySet_Add(r, k))) Py_CLEAR(r);
