@@ -343,7 +343,7 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMValueRef i = find(L, dt, d, args[0], ci->params[0]);
         LLVMValueRef found = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
         LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, vt_), "got");
-        LLVMBuildStore(L->b, args[1], slot);
+        LLVMBuildStore(L->b, ci->nparams == 2 ? args[1] : LLVMConstNull(cg_type(L, vt_)), slot);
         LLVMBasicBlockRef rd = LLVMAppendBasicBlockInContext(L->c, L->func, "get");
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "got");
         LLVMBuildCondBr(L->b, found, rd, join);
@@ -351,7 +351,10 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMBuildStore(L->b, load_value(L, dt, entry_ptr(L, dt, d, i)), slot);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
-        return LLVMBuildLoad2(L->b, cg_type(L, vt_), slot, "");
+        LLVMValueRef v = LLVMBuildLoad2(L->b, cg_type(L, vt_), slot, "");
+        if (ci->nparams == 2) return v;
+        LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, ci->ret)), found, 0, "");   /* {found, value} */
+        return LLVMBuildInsertValue(L->b, r, v, 1, "");
     }
     case DM_SETDEFAULT: {
         LLVMValueRef ka[3];

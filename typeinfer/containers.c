@@ -552,8 +552,14 @@ int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (check_key(ti, in, d, args[0])) return -1;
         if ((!kt || !vt) && nargs == 2 && storable(args[1])) return want_dict(ti, recv, d, args[0], args[1], changed);
         if (!kt || !vt) return 0;
-        if (op == DM_GET && nargs == 1)
-            return UNSUP(in, "d.get(k) without a default is not supported (it may be None); write d.get(k, default)");
+        if (op == DM_GET && nargs == 1) {   /* the value or None: OptionalType(value) */
+            const Type *o = ty_optional(vt);
+            if (!o) return UNSUP(in, "d.get(k) without a default of a dict of %s is not supported (it may be None); "
+                                     "write d.get(k, default)", vt->name);
+            if (!(ci = ti_container_call(ti, in, op, 1, o))) return -1;
+            ci->params[0] = kt;
+            return 0;
+        }
         if (nargs == 2 && !converts(args[1], vt)) return ERR(in, "dict.%s()'s default must be %s (got %s)", name, vt->name, args[1]->name);
         if (!(ci = ti_container_call(ti, in, op, nargs, vt))) return -1;
         ci->params[0] = kt;
