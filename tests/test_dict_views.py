@@ -158,3 +158,25 @@ def test_views_refuse_what_python_refuses():
 
     with pytest.raises(ember.errors.TypingError, match="not subscriptable"):
         njit(sub)()
+
+
+def get_or_none(n):
+    d = {i: i * 0.5 for i in range(4)}
+    t = 0.0
+    misses = 0
+    for i in range(n):
+        v = d.get(i)
+        if v is None:
+            misses += 1
+        else:
+            t += v
+    return t, misses
+
+
+def get_returned(d, k):
+    return d.get(k)
+
+
+def test_get_without_default_gives_none():
+    check_all(get_or_none, [(0,), (3,), (9,)])
+    check_all(get_returned, [({1: 2.5}, 1), ({1: 2.5}, 7), ({"a": (1, 2)}, "b"), ({"a": (1, 2)}, "a")])
