@@ -12,8 +12,13 @@
  * dict's reference to its slot, and the drop function of the dict's type (ember.drop.<type>)
  * drops each live entry's before freeing. Keys holding strings: the runtime takes the dict's
  * reference when it makes an entry and drops it when it removes one (runtime/dict.c); popitem()
- * and set.pop() take a reference to the key they return before removing it; clearing and
- * freeing drop the keys' references here, as the values'.
+ * takes a reference to the key it returns before removing it (set.pop() is handed the set's);
+ * clearing and freeing drop the keys' references here, as the values'.
+ *
+ * Views: d.keys(), d.values(), d.items() are the dict's block under a view type (types.h,
+ * ty_dict_view) with one more reference; they iterate, test membership and measure the dict as
+ * it is when asked. Sets: the runtime keeps CPython's set table (runtime/dict.c), iteration
+ * walks its slots, and set operators and updates are runtime calls that take CPython's steps.
  */
 #include "lower.h"
 #include <string.h>

@@ -17,6 +17,9 @@
  *
  * A dict argument is converted into a new dict (not reflected); a returned one becomes a new
  * Python dict in the same order.
+ *
+ * Sets are dicts of key -> None whose table is CPython's set table instead (set = 1; see "sets:
+ * CPython's table" below): the same lookup, slot and remove calls, plus their operators.
  */
 #include "rt.h"
 #include <stdlib.h>
