@@ -76,7 +76,9 @@ static int64_t hash_at(const char **d, const char *key, size_t *off) {
     return 0;
 }
 
-static int64_t key_hash(const char *desc, const void *key) {
+/* (key_hash and key_strs are inlined into every caller: their fast paths then fold to a few
+ * instructions; called out of line, counting 10^6 ints into a dict took 16% more instructions) */
+static inline __attribute__((always_inline)) int64_t key_hash(const char *desc, const void *key) {
     if (desc[0] == 'q' && !desc[1]) {   /* the common keys, without walking the letters */
         int64_t v;
         memcpy(&v, key, 8);
@@ -113,7 +115,7 @@ static void find_strs(const char **d, size_t *off, KeyStrs *ks) {
     *off += c == '?' ? 1 : 8;
 }
 
-static void key_strs(const char *desc, KeyStrs *ks) {
+static inline __attribute__((always_inline)) void key_strs(const char *desc, KeyStrs *ks) {
     ks->n = 0;
     if (desc[0] == 's' && !desc[1]) {   /* a str key */
         ks->n = 1;
