@@ -297,9 +297,9 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 5, 0);
     }
-    if (iterable->kind == TY_DICT || iterable->kind == TY_SET) {   /* {dict, k, key} */
-        LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
-        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    if (iterable->kind == TY_DICT || iterable->kind == TY_SET) {   /* {dict, k, key, len at the start} */
+        LLVMTypeRef f[4] = {L->ptr, L->i64, cg_type(L, ti_iter_value_type(iterable)), L->i64};
+        return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
     if (iterable->kind == TY_LIST) {   /* {list, k, value} */
         LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
@@ -359,7 +359,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }
-    if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, state, st);
+    if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, it, state, st);
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
@@ -428,7 +428,7 @@ static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     }
     default:
         if (!it->n) return LLVMConstInt(L->i8, 0, 0);
-        return LLVMBuildLoad2(L->b, cg_type(L, it->elems[0]), cg_field(L, st, state, 2), "");
+        return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 2), cg_field(L, st, state, 2), "");
     }
 }
 

@@ -224,7 +224,7 @@ LLVMValueRef cg_dict_getitem(Lower *L, Instr *in);
 void cg_dict_delitem(Lower *L, Instr *in);
 LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt);
 void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st);
-LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st);
+LLVMValueRef cg_dict_iter_more(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st);
 void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st);
 void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt);
 LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);

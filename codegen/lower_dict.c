@@ -12,8 +12,13 @@
  * dict's reference to its slot, and the drop function of the dict's type (ember.drop.<type>)
  * drops each live entry's before freeing. Keys holding strings: the runtime takes the dict's
  * reference when it makes an entry and drops it when it removes one (runtime/dict.c); popitem()
- * and set.pop() take a reference to the key they return before removing it; clearing and
- * freeing drop the keys' references here, as the values'.
+ * takes a reference to the key it returns before removing it (set.pop() is handed the set's);
+ * clearing and freeing drop the keys' references here, as the values'.
+ *
+ * Views: d.keys(), d.values(), d.items() are the dict's block under a view type (types.h,
+ * ty_dict_view) with one more reference; they iterate, test membership and measure the dict as
+ * it is when asked. Sets: the runtime keeps CPython's set table (runtime/dict.c), iteration
+ * walks its slots, and set operators and updates are runtime calls that take CPython's steps.
  */
 #include "lower.h"
 #include <string.h>
@@ -86,7 +91,7 @@ static void key_error_unless(Lower *L, LLVMValueRef found, LLVMValueRef k, const
 
 static LLVMValueRef new_dict(Lower *L, const Type *dt) {
     LLVMValueRef es = size_of(L, entry_type(L, dt));
-    LLVMValueRef d = cg_call(L, "ember_rt_dict_new", L->ptr, &L->i64, &es, 1);
+    LLVMValueRef d = cg_call(L, dt->kind == TY_SET ? "ember_rt_set_new" : "ember_rt_dict_new", L->ptr, &L->i64, &es, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, d, ""), NULL, NULL);
     return d;
 }
@@ -177,24 +182,66 @@ void cg_dict_delitem(Lower *L, Instr *in) {
     if (ty_has_refs(dt->elems[1])) cg_decref(L, v, dt->elems[1]);
 }
 
+/* for each live entry e of d: body(e) */
+typedef void (*EntryBody)(Lower *L, const Type *dt, LLVMValueRef e, void *env);
+static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body, void *env);
+
+typedef struct { LLVMValueRef x, found; const Type *xt; } SeekEnv;
+
+static void seek_value(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
+    SeekEnv *env = env_;
+    LLVMValueRef eq = cg_cmp_any(L, IRC_EQ, load_value(L, dt, e), dt->elems[1], env->x, env->xt);
+    LLVMBuildStore(L->b, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i1, env->found, ""), eq, ""), env->found);
+}
+
+/* k in d (and in d.keys()); v in d.values() compares each value; (k, v) in d.items() finds k
+ * and compares its value */
 LLVMValueRef cg_dict_contains(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    if (dt->attr && dt->attr[0] == 'v') {
+        SeekEnv env = {k, cg_entry_alloca(L, L->i1, "seen"), kt};
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), env.found);
+        each_entry(L, dt, d, seek_value, &env);
+        return LLVMBuildLoad2(L->b, L->i1, env.found, "");
+    }
+    if (dt->attr && dt->attr[0] == 'i') {
+        LLVMValueRef i = find(L, dt, d, LLVMBuildExtractValue(L->b, k, 0, ""), kt->elems[0]);
+        LLVMValueRef has = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+        LLVMValueRef slot = cg_entry_alloca(L, L->i1, "hasitem");
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), slot);
+        LLVMBasicBlockRef cmp = LLVMAppendBasicBlockInContext(L->c, L->func, "itemvalue");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "itemdone");
+        LLVMBuildCondBr(L->b, has, cmp, join);
+        LLVMPositionBuilderAtEnd(L->b, cmp);
+        LLVMValueRef v = load_value(L, dt, entry_ptr(L, dt, d, i));
+        LLVMBuildStore(L->b, cg_cmp_any(L, IRC_EQ, v, dt->elems[1], LLVMBuildExtractValue(L->b, k, 1, ""), kt->elems[1]), slot);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return LLVMBuildLoad2(L->b, L->i1, slot, "");
+    }
     return LLVMBuildICmp(L->b, LLVMIntSGE, find(L, dt, d, k, kt), i64c(L, 0), "");
 }
 
-/* ---- iteration: {dict, k, key} ---------------------------------------------------------- */
+/* ---- iteration: {dict, k, key, len at the start} ------------------------------------------
+ * As CPython's iterators, each step checks that the length has not changed since the first:
+ * adding or removing keys while iterating raises RuntimeError (and cannot loop forever). */
 void cg_dict_iter_init(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef state, LLVMTypeRef st) {
     cg_incref(L, d, dt);
     cg_own(L, d, dt);
     LLVMBuildStore(L->b, d, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
     LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
+    LLVMBuildStore(L->b, dict_len(L, d), LLVMBuildStructGEP2(L->b, st, state, 3, ""));
 }
 
-LLVMValueRef cg_dict_iter_more(Lower *L, LLVMValueRef state, LLVMTypeRef st) {
+LLVMValueRef cg_dict_iter_more(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st) {
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
+    LLVMValueRef n0 = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, st, state, 3, ""), "");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, dict_len(L, d), n0, ""), "builtins:RuntimeError",
+                dt->kind == TY_SET ? "Set changed size during iteration" : "dictionary changed size during iteration");
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMTypeRef pt[2] = {L->ptr, L->i64};
     LLVMValueRef a[2] = {d, LLVMBuildLoad2(L->b, L->i64, kp, "")};
-    LLVMValueRef k = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);
+    /* k: a dict's entry number; a set's slot in its table (runtime/dict.c: CPython's order) */
+    LLVMValueRef k = cg_call(L, dt->kind == TY_SET ? "ember_rt_set_next" : "ember_rt_dict_next", L->i64, pt, a, 2);
     LLVMBuildStore(L->b, k, kp);
     return LLVMBuildICmp(L->b, LLVMIntSGE, k, i64c(L, 0), "");
 }
@@ -203,14 +250,22 @@ void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "");
-    LLVMValueRef e = entry_ptr(L, dt, d, k);
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""),
-                   LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+    LLVMValueRef n = k;
+    if (dt->kind == TY_SET) {   /* the entry in slot k */
+        LLVMValueRef index = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 6), "index");
+        n = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, L->i64, index, &k, 1, ""), "");
+    }
+    LLVMValueRef e = entry_ptr(L, dt, d, n);
+    LLVMValueRef key = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), x = key;
+    if (dt->attr && dt->attr[0] == 'v') x = load_value(L, dt, e);   /* d.values() */
+    if (dt->attr && dt->attr[0] == 'i') {                            /* d.items() */
+        LLVMTypeRef pt = cg_type(L, ti_iter_value_type(dt));
+        x = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(pt), key, 0, ""), load_value(L, dt, e), 1, "");
+    }
+    LLVMBuildStore(L->b, x, LLVMBuildStructGEP2(L->b, st, state, 2, ""));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), kp);
 }
 
-/* for each live entry e of d: body(e) */
-typedef void (*EntryBody)(Lower *L, const Type *dt, LLVMValueRef e, void *env);
 static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body, void *env) {
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, dict_used(L, d));
@@ -248,22 +303,6 @@ static void clear(Lower *L, const Type *dt, LLVMValueRef d) {
 }
 
 /* ---- methods --------------------------------------------------------------------------- */
-typedef struct { const Type *lt; LLVMValueRef out; int op; } ViewEnv;
-
-static void view_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
-    ViewEnv *env = env_;
-    const Type *kt = dt->elems[0], *vt_ = dt->elems[1];
-    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, dt, e, 2), ""), v = load_value(L, dt, e), x;
-    const Type *xt;
-    if (env->op == DM_KEYS) { x = k; xt = kt; }
-    else if (env->op == DM_VALUES) { x = v; xt = vt_; }
-    else {
-        xt = env->lt->elems[0];
-        x = LLVMBuildInsertValue(L->b, LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, xt)), k, 0, ""), v, 1, "");
-    }
-    cg_list_append(L, env->lt, env->out, x, xt);
-}
-
 typedef struct { const Type *dt; LLVMValueRef to; } CopyEnv;
 
 static void copy_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
@@ -274,8 +313,34 @@ static void copy_item(Lower *L, const Type *dt, LLVMValueRef e, void *env_) {
     set_with(L, env->dt, env->to, ka, load_value(L, dt, e));
 }
 
+typedef struct { const Type *dt; LLVMValueRef d; } PairEnv;
+
+static void add_pair(Lower *L, LLVMValueRef kv, const Type *t, void *env_) {
+    PairEnv *env = env_;
+    set_item(L, env->dt, env->d, LLVMBuildExtractValue(L->b, kv, 0, ""), t->elems[0], LLVMBuildExtractValue(L->b, kv, 1, ""),
+             t->elems[1]);
+}
+
+/* dict(), dict(mapping or pairs), dict(**kw): typeinfer/containers.c's type_dict_call */
+static LLVMValueRef dict_of(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *dt = ci->ret;
+    LLVMValueRef d = cg_own(L, new_dict(L, dt), dt);
+    if (!ci->nparams) return d;   /* (also Dict.empty(key_type=..., value_type=...): its keywords are types) */
+    int npos = ci->nparams - in->nkw;
+    if (npos && types[0]->kind == TY_DICT) {
+        CopyEnv env = {dt, d};
+        each_entry(L, types[0], args[0], copy_item, &env);
+    } else if (npos) {
+        PairEnv env = {dt, d};
+        cg_for_each(L, types[0], args[0], add_pair, &env);
+    }
+    for (int j = 0; j < in->nkw; j++)
+        set_item(L, dt, d, cg_str_literal(L, in->kwnames[j]), ty_str, args[npos + j], types[npos + j]);
+    return d;
+}
+
 LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    if (ci->builtin == LB_DICT) return cg_own(L, new_dict(L, ci->ret), ci->ret);
+    if (ci->builtin == LB_DICT) return dict_of(L, in, ci, args, types);
     const Type *dt = L->ti->vtypes[in->args[0]]->recv, *vt_ = dt->elems[1];
     LLVMValueRef d = L->vals[in->args[0]];
     switch (ci->builtin) {
@@ -283,7 +348,7 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMValueRef i = find(L, dt, d, args[0], ci->params[0]);
         LLVMValueRef found = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
         LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, vt_), "got");
-        LLVMBuildStore(L->b, args[1], slot);
+        LLVMBuildStore(L->b, ci->nparams == 2 ? args[1] : LLVMConstNull(cg_type(L, vt_)), slot);
         LLVMBasicBlockRef rd = LLVMAppendBasicBlockInContext(L->c, L->func, "get");
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "got");
         LLVMBuildCondBr(L->b, found, rd, join);
@@ -291,7 +356,10 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMBuildStore(L->b, load_value(L, dt, entry_ptr(L, dt, d, i)), slot);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
-        return LLVMBuildLoad2(L->b, cg_type(L, vt_), slot, "");
+        LLVMValueRef v = LLVMBuildLoad2(L->b, cg_type(L, vt_), slot, "");
+        if (ci->nparams == 2) return v;
+        LLVMValueRef r = LLVMBuildInsertValue(L->b, LLVMGetUndef(cg_type(L, ci->ret)), found, 0, "");   /* {found, value} */
+        return LLVMBuildInsertValue(L->b, r, v, 1, "");
     }
     case DM_SETDEFAULT: {
         LLVMValueRef ka[3];
@@ -355,16 +423,9 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         each_entry(L, types[0], L->vals[in->args[ci->argmap[0]]], copy_item, &env);
         break;
     }
-    case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
-        ViewEnv env = {ci->ret, NULL, ci->builtin};
-        LLVMTypeRef pt[2] = {L->i64, L->i64};
-        LLVMValueRef a[2] = {size_of(L, cg_type(L, ci->ret->elems[0])), dict_len(L, d)};
-        env.out = cg_call(L, "ember_rt_list_new", L->ptr, pt, a, 2);
-        cg_raise_if(L, LLVMBuildIsNull(L->b, env.out, ""), NULL, NULL);
-        cg_own(L, env.out, ci->ret);
-        each_entry(L, dt, d, view_item, &env);
-        return env.out;
-    }
+    case DM_ITEMS: case DM_KEYS: case DM_VALUES:   /* a live view: the dict itself, one more reference */
+        cg_incref(L, d, dt);
+        return cg_own(L, d, ci->ret);
     case DM_CLEAR:
         clear(L, dt, d);
         break;
@@ -390,6 +451,12 @@ static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, co
 LLVMValueRef cg_set_literal(Lower *L, Instr *in) {
     const Type *st = L->ti->vtypes[in->id];
     LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    if (in->imm && in->nargs) {   /* {1, 2, 3}: CPython merges a frozenset constant, making room first */
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, i64c(L, in->nargs)};
+        LLVMValueRef rc = cg_call(L, "ember_rt_set_reserve", L->i32, pt, a, 2);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
+    }
     for (int i = 0; i < in->nargs; i++) add_key(L, st, s, L->vals[in->args[i]], L->ti->vtypes[in->args[i]]);
     return s;
 }
@@ -410,69 +477,72 @@ static void add_iter(Lower *L, const Type *st, LLVMValueRef s, const Type *it, L
     cg_for_each(L, it, x, add_each, &env);
 }
 
-/* Keys of a kept (or, with `keep_if_in` false, not kept) by their membership in b, into out. */
-typedef struct { const Type *st; LLVMValueRef b, out; bool keep_if_in; } FilterEnv;
-
-static void filter_key(Lower *L, const Type *st, LLVMValueRef e, void *env_) {
-    FilterEnv *env = env_;
-    LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, st->elems[0]), field(L, st, e, 2), "");
-    LLVMValueRef in = cg_dict_contains(L, st, env->b, k, st->elems[0]);
-    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "keep");
-    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
-    LLVMBuildCondBr(L->b, env->keep_if_in ? in : LLVMBuildNot(L->b, in, ""), add, next);
-    LLVMPositionBuilderAtEnd(L->b, add);
-    add_key(L, st, env->out, k, st->elems[0]);
-    LLVMBuildBr(L->b, next);
-    LLVMPositionBuilderAtEnd(L->b, next);
+/* The runtime's set operations (runtime/dict.c), in CPython's steps so results iterate in its
+ * order: a op b as a new set (op 'c': a copy of a), or a op= b in place. */
+static void set_rt_args(Lower *L, const Type *st, LLVMValueRef *a) {
+    char desc[128] = "";
+    ty_value_layout(st->elems[0], desc, sizeof desc, false);
+    a[3] = cg_cstring(L, desc);
+    a[4] = size_of(L, cg_type(L, st->elems[0]));
 }
 
-static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) {
-    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
-    CopyEnv env = {st, r};
-    each_entry(L, st, a, copy_item, &env);
-    return r;
-}
-
-/* a op b as a new set: IRB_OR union, IRB_AND intersection, IRB_SUB difference, IRB_XOR both ways */
 static LLVMValueRef set_op(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
-    if (op == IRB_OR) {
-        LLVMValueRef r = copy_set(L, st, a);
-        CopyEnv env = {st, r};
-        each_entry(L, st, b, copy_item, &env);
-        return r;
-    }
-    LLVMValueRef r = cg_own(L, new_dict(L, st), st);
-    FilterEnv env = {st, b, r, op == IRB_AND};
-    each_entry(L, st, a, filter_key, &env);
-    if (op == IRB_XOR) {
-        FilterEnv back = {st, a, r, false};
-        each_entry(L, st, b, filter_key, &back);
-    }
-    return r;
+    LLVMTypeRef pt[5] = {L->i32, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef args[5] = {LLVMConstInt(L->i32, (unsigned)op, 0), a, b};
+    set_rt_args(L, st, args);
+    LLVMValueRef r = cg_call(L, "ember_rt_set_op", L->ptr, pt, args, 5);
+    cg_raise_if(L, LLVMBuildIsNull(L->b, r, ""), NULL, NULL);
+    return cg_own(L, r, st);
 }
 
-/* Swap the contents of heap blocks a and b (an in-place operator's result into its target). */
-static void swap_contents(Lower *L, LLVMValueRef a, LLVMValueRef b, int words) {
-    for (int k = 0; k < words; k++) {
-        LLVMValueRef x = LLVMBuildLoad2(L->b, L->i64, word(L, a, k), ""), y = LLVMBuildLoad2(L->b, L->i64, word(L, b, k), "");
-        LLVMBuildStore(L->b, y, word(L, a, k));
-        LLVMBuildStore(L->b, x, word(L, b, k));
+static void set_update(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[5] = {L->i32, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef args[5] = {LLVMConstInt(L->i32, (unsigned)op, 0), a, b};
+    set_rt_args(L, st, args);
+    LLVMValueRef rc = cg_call(L, "ember_rt_set_update", L->i32, pt, args, 5);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
+}
+
+static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) { return set_op(L, st, 'c', a, a); }
+
+static int op_char(int irb) { return irb == IRB_OR ? '|' : irb == IRB_AND ? '&' : irb == IRB_SUB ? '-' : '^'; }
+
+/* s.update(x) and set(x): a set merges as CPython merges one; a dict's keys make room first */
+static void update_from(Lower *L, const Type *st, LLVMValueRef s, const Type *xt, LLVMValueRef x) {
+    if (xt->kind == TY_SET) {
+        set_update(L, st, '|', s, x);
+        return;
     }
+    if (xt->kind == TY_DICT && !xt->attr) {
+        LLVMTypeRef pt[2] = {L->ptr, L->i64};
+        LLVMValueRef a[2] = {s, dict_len(L, x)};
+        LLVMValueRef rc = cg_call(L, "ember_rt_set_reserve", L->i32, pt, a, 2);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
+    }
+    add_iter(L, st, s, xt, x);
+}
+
+/* x as a set of type st: x itself, or a new set of the items of a keys or items view */
+static LLVMValueRef as_set(Lower *L, const Type *st, LLVMValueRef x, const Type *xt) {
+    if (xt->kind == TY_SET) return x;
+    LLVMValueRef s = cg_own(L, new_dict(L, st), st);
+    add_iter(L, st, s, xt, x);
+    return s;
 }
 
 LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
-    const Type *st = L->ti->vtypes[in->id];
-    LLVMValueRef a = L->vals[in->args[0]], b = L->vals[in->args[1]];
-    LLVMValueRef r = set_op(L, st, in->imm, a, b);
-    if (!in->imm2) return r;
-    swap_contents(L, a, r, TY_DICT_WORDS);   /* a op= b: a takes the result, r's slot drops the old */
+    const Type *st = L->ti->vtypes[in->id], *at = L->ti->vtypes[in->args[0]];
+    LLVMValueRef a = as_set(L, st, L->vals[in->args[0]], at);
+    LLVMValueRef b = as_set(L, st, L->vals[in->args[1]], L->ti->vtypes[in->args[1]]);
+    if (!in->imm2 || at->kind != TY_SET) return set_op(L, st, op_char(in->imm), a, b);   /* (a view op= x: a new set) */
+    set_update(L, st, op_char(in->imm), a, b);   /* a op= b changes a, as CPython's */
     return a;
 }
 
 LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     if (ci->builtin == LB_SET) {
         LLVMValueRef s = cg_own(L, new_dict(L, ci->ret), ci->ret);
-        if (ci->nparams) add_iter(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        if (ci->nparams) update_from(L, ci->ret, s, types[0], L->vals[in->args[ci->argmap[0]]]);
         return s;
     }
     const Type *st = L->ti->vtypes[in->args[0]]->recv, *kt = st->elems[0];
@@ -490,29 +560,20 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case SM_POP: {
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, s), i64c(L, 0), ""), "builtins:KeyError",
                     "pop from an empty set");
-        LLVMTypeRef pt[2] = {L->ptr, L->i64};
-        LLVMValueRef a[2] = {s, i64c(L, 0)};
-        LLVMValueRef i = cg_call(L, "ember_rt_dict_next", L->i64, pt, a, 2);   /* the first live entry */
-        LLVMValueRef e = entry_ptr(L, st, s, i);
-        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, e, 2), "");
-        if (ty_has_refs(kt)) cg_incref(L, k, kt);   /* removing drops the set's */
-        char desc[128] = "";
-        ty_value_layout(kt, desc, sizeof desc, false);
-        LLVMValueRef ka[3] = {cg_cstring(L, desc), size_of(L, cg_type(L, kt)), field(L, st, e, 2)};
-        rt_call3(L, "ember_rt_dict_remove", s, ka);
-        return ty_has_refs(kt) ? cg_own(L, k, kt) : k;
+        LLVMValueRef i = cg_call(L, "ember_rt_set_pop", L->i64, &L->ptr, &s, 1);   /* CPython's choice */
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, entry_ptr(L, st, s, i), 2), "");
+        return ty_has_refs(kt) ? cg_own(L, k, kt) : k;   /* (the set's references, handed over) */
     }
     case SM_CLEAR:
         clear(L, st, s);
         break;
     case SM_UPDATE:
-        add_iter(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
+        update_from(L, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
         break;
     case SM_COPY:
         return copy_set(L, st, s);
     case SM_UNION: case SM_INTERSECTION: case SM_DIFFERENCE: case SM_SYMMETRIC_DIFFERENCE: {
-        static const int ops[] = {IRB_OR, IRB_AND, IRB_SUB, IRB_XOR};
-        return set_op(L, st, ops[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
+        return set_op(L, st, "|&-^"[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
     }
     default:
         return NULL;

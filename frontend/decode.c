@@ -1084,6 +1084,7 @@ static int run_block(Fe *fe, Block *b) {
             if (!s || s->op != IR_SET || !e || e->op != IR_SET)
                 return fe_error(fe, DIAG_UNSUPPORTED, "{*iterable} is not supported");
             EMIT(in, IR_SET, s->nargs + e->nargs);
+            in->imm = 1;   /* a merge: lowering makes room for all first, as CPython's set_merge */
             if (s->nargs) memcpy(in->args, s->args, sizeof(int) * (size_t)s->nargs);
             if (e->nargs) memcpy(in->args + s->nargs, e->args, sizeof(int) * (size_t)e->nargs);
             fe->stack[fe->sp - pi->arg] = in->id;

@@ -76,18 +76,19 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
 /* Blocks whose data needs only 8-byte alignment (strings): no padding to a cache line, and the
  * header at the start of the memory (b->alloc == b tells them apart). Small ones, up to
  * SMALL_CLASSES * 16 bytes in all, are recycled through per-thread free lists by 16-byte size
- * class (at most SMALL_KEEP_BYTES of each class): making and dropping many short strings (split, a word count)
+ * class (at most SMALL_KEEP_BYTES in all, whatever their classes: a split of 10^5 words keeps 8 MB of
+ * one class): making and dropping many short strings (split, a word count)
  * then costs no malloc/free, whose trimming and refaulting of the heap dominated. A block freed by
  * another thread than the one that made it goes to that thread's list. Counted and checked as any.
  * The lists hang from one thread-local pointer (this module's static TLS has little room), made
  * on a thread's first small block. */
 #define SMALL_CLASSES 16
-#define SMALL_KEEP_BYTES ((int64_t)4 << 20)
+#define SMALL_KEEP_BYTES ((int64_t)32 << 20)
 typedef struct SmallFree { void *head; int64_t n; } SmallFree;
 static _Thread_local SmallFree *small_lists __attribute__((tls_model("initial-exec")));
 
 static SmallFree *small_free_lists(void) {
-    if (!small_lists) small_lists = calloc(SMALL_CLASSES, sizeof(SmallFree));
+    if (!small_lists) small_lists = calloc(SMALL_CLASSES + 1, sizeof(SmallFree));   /* [SMALL_CLASSES].n: bytes kept */
     return small_lists;
 }
 
@@ -102,6 +103,7 @@ RtBlock *rt_block_alloc_small(int64_t nbytes) {
         p = small_free[cls].head;
         memcpy(&small_free[cls].head, p, sizeof(void *));
         small_free[cls].n--;
+        small_free[SMALL_CLASSES].n -= 16 * (int64_t)(cls + 1);
     } else if (total) {
         p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
     }
@@ -154,10 +156,11 @@ void ember_rt_block_free(RtBlock *b) {
         atomic_fetch_add_explicit(&n_overruns, 1, memory_order_relaxed);
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
     SmallFree *small_free = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_free_lists() : NULL;
-    if (small_free && small_free[cls].n * 16 * (int64_t)(cls + 1) < SMALL_KEEP_BYTES) {   /* a small block: keep it */
+    if (small_free && small_free[SMALL_CLASSES].n < SMALL_KEEP_BYTES) {   /* a small block: keep it */
         memcpy(b, &small_free[cls].head, sizeof(void *));
         small_free[cls].head = b;
         small_free[cls].n++;
+        small_free[SMALL_CLASSES].n += 16 * (int64_t)(cls + 1);
         return;
     }
     free(b->alloc);

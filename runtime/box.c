@@ -121,7 +121,13 @@ PyObject *rt_box(const Type *t, const void *p) {
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
         return rt_box(t->elems[1], (const char *)p + t->offsets[1]);
     case TY_LIST: return t->typed ? rt_box_typed(t, p) : rt_box_list(t, p);
-    case TY_DICT: return t->typed ? rt_box_typed(t, p) : rt_box_dict(t, p);
+    case TY_DICT: {   /* a view (d.keys() ...) comes back as that view of the boxed dict */
+        PyObject *d = t->typed ? rt_box_typed(t, p) : rt_box_dict(t, p);
+        if (!d || !t->attr) return d;
+        PyObject *v = PyObject_CallMethod(d, t->attr, NULL);
+        Py_DECREF(d);
+        return v;
+    }
     case TY_SET: return rt_box_set(t, p);
     case TY_STR: {
         RtStr *s = *(RtStr *const *)p;

@@ -245,7 +245,7 @@ static PyObject *unpack_values(const char **desc, const uint64_t *words, int *k,
         case 's': x = rt_box_str((RtStr *)(uintptr_t)words[(*k)++]); break;
         case 'N': x = Py_NewRef(Py_None); break;
         case '(': x = unpack_values(desc, words, k, ')'); if (**desc == ')') (*desc)++; break;
-        case 'L': case 'M': case 'S':   /* a list, dict or set: its block, read for the call's time */
+        case 'L': case 'M': case 'S': case 'K': case 'V': case 'I':   /* a list, dict, set or view: its block, read for the call's time */
             (*desc)--;
             x = rt_value_at(desc, &words[(*k)++]);
             break;
@@ -689,6 +689,12 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_dict_remove", (void *)ember_rt_dict_remove},
     {"ember_rt_dict_next", (void *)ember_rt_dict_next},
     {"ember_rt_dict_clear", (void *)ember_rt_dict_clear},
+    {"ember_rt_set_new", (void *)ember_rt_set_new},
+    {"ember_rt_set_next", (void *)ember_rt_set_next},
+    {"ember_rt_set_pop", (void *)ember_rt_set_pop},
+    {"ember_rt_set_reserve", (void *)ember_rt_set_reserve},
+    {"ember_rt_set_op", (void *)ember_rt_set_op},
+    {"ember_rt_set_update", (void *)ember_rt_set_update},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \

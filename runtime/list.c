@@ -14,6 +14,7 @@
  * is shortened or extended to the new length. A returned list becomes a new Python list.
  */
 #include "rt.h"
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,9 +104,13 @@ static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less)
  * then read two numbers side by side instead of following two pointers to the text (sorting 10^5
  * words took twice CPython's time in ember_rt_str_cmp). The key orders as the strings do where
  * it differs: the first 8 bytes of 1-byte strings (when all are), else the first 3 code points
- * at 21 bits each, big-endian and zero-padded, so a string sorts before its extensions; equal
- * keys fall back to the text. */
-typedef struct { uint64_t key; RtStr *s; } Keyed;
+ * at 21 bits each, big-endian and zero-padded, so a string sorts before its extensions. A key
+ * holds all of a string that short, so equal keys of two such strings order by their lengths
+ * (the longer one goes on with NULs); only longer strings with equal keys compare their text.
+ * The merge sort is this one's own, its comparison inline (no call per comparison). */
+typedef struct { uint64_t key, s; } Keyed;   /* s: the string's address, its length (at most 255) in the top byte */
+#define KEYED_STR(x) ((RtStr *)(uintptr_t)((x)->s & (((uint64_t)1 << 56) - 1)))
+#define KEYED_LEN(x) ((int64_t)((x)->s >> 56))
 
 static uint64_t str_key(const RtStr *s, bool bytes) {
     const unsigned char *d = (const unsigned char *)(s + 1);
@@ -118,31 +123,66 @@ static uint64_t str_key(const RtStr *s, bool bytes) {
     return k;
 }
 
-static int32_t keyed_less(const void *a, const void *b) {
-    const Keyed *x = a, *y = b;
-    return x->key != y->key ? x->key < y->key : ember_rt_str_cmp(x->s, y->s) < 0;
+/* x before y: x < y (x > y when descending), as the strings order */
+static inline bool keyed_before(const Keyed *x, const Keyed *y, bool descending, int64_t whole) {
+    int c;
+    if (x->key != y->key) c = x->key < y->key ? -1 : 1;
+    else if (KEYED_LEN(x) <= whole && KEYED_LEN(y) <= whole) c = (KEYED_LEN(x) > KEYED_LEN(y)) - (KEYED_LEN(x) < KEYED_LEN(y));
+    else c = ember_rt_str_cmp(KEYED_STR(x), KEYED_STR(y));
+    return descending ? c > 0 : c < 0;
 }
 
-static int32_t keyed_greater(const void *a, const void *b) {
-    const Keyed *x = a, *y = b;
-    return x->key != y->key ? x->key > y->key : ember_rt_str_cmp(x->s, y->s) > 0;
+static void sort_keyed(Keyed *a, Keyed *buf, int64_t n, bool descending, int64_t whole) {
+    if (n <= 8) {   /* insertion */
+        for (int64_t i = 1; i < n; i++) {
+            Keyed x = a[i];
+            int64_t j = i;
+            for (; j > 0 && keyed_before(&x, &a[j - 1], descending, whole); j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    int64_t h = n / 2;
+    sort_keyed(a, buf, h, descending, whole);
+    sort_keyed(a + h, buf, n - h, descending, whole);
+    if (!keyed_before(&a[h], &a[h - 1], descending, whole)) return;   /* already in order */
+    memcpy(buf, a, sizeof(Keyed) * (size_t)h);
+    int64_t i = 0, j = h, k = 0;
+    while (i < h && j < n) a[k++] = keyed_before(&a[j], &buf[i], descending, whole) ? a[j++] : buf[i++];
+    memcpy(a + k, buf + i, sizeof(Keyed) * (size_t)(h - i));
+}
+
+/* The keys and the merge buffer in one allocation; from 2 MB on, of huge pages: a fresh
+ * allocation per sort then costs a few page faults, not one per 4 KB (sorting 10^5 strings
+ * faulted 900 times, 10% of its time). */
+static Keyed *sort_scratch(int64_t n, size_t *bytes) {
+    const size_t huge = (size_t)2 << 20;
+    *bytes = sizeof(Keyed) * (size_t)(n + n / 2 + 8);
+    if (*bytes < huge) return malloc(*bytes);
+    *bytes = (*bytes + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, *bytes);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, *bytes, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 static int32_t sort_strings(RtStr **items, int64_t n, bool descending) {
-    Keyed *k = malloc(sizeof(Keyed) * (size_t)n), *buf = malloc(sizeof(Keyed) * (size_t)(n / 2 + 8));
-    if (!k || !buf) {
-        free(k);
-        free(buf);
+    size_t room;
+    Keyed *k = sort_scratch(n, &room), *buf = k + n;
+    if (!k) {
         ember_rt_raise("builtins:MemoryError", "cannot sort the list");
         return -1;
     }
     bool bytes = true;
     for (int64_t i = 0; i < n && bytes; i++) bytes = items[i]->kind == 1;
-    for (int64_t i = 0; i < n; i++) k[i] = (Keyed){str_key(items[i], bytes), items[i]};
-    merge_sort((char *)k, (char *)buf, n, sizeof(Keyed), descending ? keyed_greater : keyed_less);
-    for (int64_t i = 0; i < n; i++) items[i] = k[i].s;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t len = items[i]->len < 255 ? (uint64_t)items[i]->len : 255;
+        k[i] = (Keyed){str_key(items[i], bytes), (uint64_t)(uintptr_t)items[i] | len << 56};
+    }
+    sort_keyed(k, buf, n, descending, bytes ? 8 : 3);
+    for (int64_t i = 0; i < n; i++) items[i] = KEYED_STR(&k[i]);
     free(k);
-    free(buf);
     return 0;
 }
 

@@ -109,6 +109,7 @@ typedef struct RtStr {
 #define RT_STR_IMMORTAL ((int64_t)1 << 60)
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
+RtStr *rt_str_keep(RtStr *s);   /* a reference to keep in a container: s's, or a heap copy of a literal */
 RtStr *rt_str_from_utf8(const char *text);  /* NULL with the error record set */
 PyObject *rt_box_str(RtStr *s);            /* borrows s */
 RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python error */
@@ -155,7 +156,12 @@ PyObject *rt_value_at(const char **desc, const void *p);       /* a new object, 
 
 /* dict.c: dicts (types.h: TY_DICT). Generated code reads len (word 0), used (word 1) and
  * entries (word 5) of a dict block's data. */
-typedef struct RtDict { int64_t len, used, cap, mask, esize; char *entries; int64_t *index; } RtDict;
+typedef struct RtDict {
+    int64_t len, used, cap, mask, esize;   /* live entries, entries made, room for entries, table size - 1 */
+    char *entries;
+    int64_t *index;                        /* the table: entry numbers, -1 empty, -2 a deleted one's */
+    int64_t set, fill, finger;             /* sets (CPython's table): 1, slots not empty, where pop() looks */
+} RtDict;
 RtBlock *ember_rt_dict_new(int64_t esize);
 void ember_rt_dict_free(RtBlock *d);
 int64_t ember_rt_dict_lookup(RtBlock *d, const char *desc, int64_t ksize, const void *key);   /* entry, or -1 */
@@ -163,6 +169,14 @@ int64_t ember_rt_dict_slot(RtBlock *d, const char *desc, int64_t ksize, const vo
 int64_t ember_rt_dict_remove(RtBlock *d, const char *desc, int64_t ksize, const void *key);  /* entry, or -1 */
 int64_t ember_rt_dict_next(RtBlock *d, int64_t k);   /* the first live entry from k on, or -1 */
 void ember_rt_dict_clear(RtBlock *d);                /* (the values' references dropped already) */
+int64_t rt_dict_order_next(RtBlock *d, int64_t *pos);  /* the next live entry as iteration sees them, or -1 */
+/* sets: the same calls, a table kept as CPython keeps a set's (its order is CPython's); these too */
+RtBlock *ember_rt_set_new(int64_t esize);
+int64_t ember_rt_set_next(RtBlock *s, int64_t slot);   /* the first live slot from slot on, or -1 */
+int64_t ember_rt_set_pop(RtBlock *s);                  /* an entry removed, its key's references the caller's */
+int ember_rt_set_reserve(RtBlock *s, int64_t n);       /* room for n more, as an update from a dict makes */
+RtBlock *ember_rt_set_op(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);   /* new, or NULL */
+int ember_rt_set_update(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);    /* a op= b: 0 or -1 */
 void rt_dict_decref(const Type *t, RtBlock *d);
 const Type *rt_typeof_dict(PyObject *v);
 int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */

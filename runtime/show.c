@@ -3,7 +3,7 @@
  * whatever they hold, read for the time of the call (nothing is owned or released here).
  *
  * Letters and their memory: q Q d s (int64, uint64, float64, a string's RtStr pointer) and
- * L M S (a list's, dict's or set's block pointer) take 8 bytes, ? and N one, D 16, A<dtype><ndim>
+ * L M S (a list's, dict's or set's block pointer; K V I a dict's keys(), values() or items()) take 8 bytes, ? and N one, D 16, A<dtype><ndim>
  * an array value {meminfo, parent, data, shape[ndim], strides[ndim]}; ( ... ) a tuple, laid out
  * as a C struct (each field at its alignment, 8 or 1). A container's letter is followed by its
  * element's letters (a dict's key's, then its value's), so "LMs(qd)" is a list of dicts of str
@@ -29,7 +29,7 @@ size_t rt_layout_measure(const char **d, size_t *align) {
         return 8 * (3 + 2 * ndim);
     }
     case 'L': case 'S': rt_layout_measure(d, &a); return 8;
-    case 'M': rt_layout_measure(d, &a); rt_layout_measure(d, &a); return 8;
+    case 'M': case 'K': case 'V': case 'I': rt_layout_measure(d, &a); rt_layout_measure(d, &a); return 8;
     case '(': {
         size_t off = 0, most = 1;
         while (**d && **d != ')') {
@@ -73,9 +73,9 @@ static PyObject *dict_at(const char *keys, const char *vals, RtBlock *block) {
     size_t voff = round_up(16 + ksize, va);
     RtDict *f = ember_rt_block_data(block);
     PyObject *r = vals ? PyDict_New() : PySet_New(NULL);
-    for (int64_t i = 0; r && i < f->used; i++) {
+    int64_t pos = 0, i;
+    while (r && (i = rt_dict_order_next(block, &pos)) >= 0) {   /* (a set in CPython's order) */
         const char *entry = f->entries + i * f->esize;
-        if (!*(const int64_t *)(entry + 8)) continue;
         const char *kd = keys, *vd = vals;
         PyObject *k = value_at(&kd, entry + 16), *v = vals && k ? value_at(&vd, entry + voff) : NULL;
         if (!k || (vals && !v) || (vals ? PyDict_SetItem(r, k, v) : PySet_Add(r, k))) Py_CLEAR(r);
@@ -111,12 +111,16 @@ static PyObject *value_at(const char **d, const char *p) {
         rt_layout_measure(d, &a);
         return r;
     }
-    case 'S': case 'M': {
+    case 'S': case 'M': case 'K': case 'V': case 'I': {   /* K V I: a dict's keys(), values(), items() */
         const char *keys = *d;
         rt_layout_measure(d, &a);
-        const char *vals = c == 'M' ? *d : NULL;
+        const char *vals = c != 'S' ? *d : NULL;
         if (vals) rt_layout_measure(d, &a);
-        return dict_at(keys, vals, block);
+        PyObject *r = dict_at(keys, vals, block);
+        if (!r || c == 'S' || c == 'M') return r;
+        PyObject *v = PyObject_CallMethod(r, c == 'K' ? "keys" : c == 'V' ? "values" : "items", NULL);
+        Py_DECREF(r);
+        return v;
     }
     case '(': {
         PyObject *items = PyList_New(0);

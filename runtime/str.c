@@ -64,6 +64,16 @@ static RtStr *str_incref(RtStr *s) {
 static struct { RtStr h; uint32_t text[2]; } latin1[256];
 static bool latin1_ready;   /* set once by rt_str_init (concurrent first calls write the same values) */
 
+RtStr *rt_str_keep(RtStr *s) {
+    bool literal = s->refcnt >= RT_STR_IMMORTAL / 2 && !(s >= &latin1[0].h && s <= &latin1[255].h);
+    if (literal) {   /* a constant of some compiled code, which may be unloaded before the container goes */
+        RtStr *c = rt_str_from_kind((int)s->kind, DATA(s), s->len);
+        if (c) return c;
+    }
+    __atomic_fetch_add(&s->refcnt, 1, __ATOMIC_RELAXED);
+    return s;
+}
+
 void rt_str_init(void) {
     if (latin1_ready) return;
     for (int c = 0; c < 256; c++) {

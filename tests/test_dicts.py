@@ -39,7 +39,7 @@ def methods(n, k):
     c = d.setdefault(k, 9.0)
     g = d.setdefault(100, 0.0)
     d.update({7: 7.5, 100: 0.5})
-    keys = list(d.keys())   # ember's views are snapshots (lists)
+    keys = list(d.keys())
     vals = list(d.values())
     items = list(d.items())
     e = d.copy()

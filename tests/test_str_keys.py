@@ -262,6 +262,8 @@ def sort_words(words, flag):
     ["pear", "apple", "fig", "apple", "", "applesauce", "apples", "a\x00", "a", "b"],
     ["zeta", "Ärger", "äpfel", "ä", "z", "日本", "日", "😀x", "😀", "abcdefghij", "abcdefghi", "abcdefgh"],
     ["same"] * 5 + ["samf", "sam", "same\x00"],
+    ["ab\x00\x00", "ab", "ab\x00", "ab", "abcdefgh\x00", "abcdefgh", "abcdefg", "\x00", ""],   # keys equal, lengths decide
+    ["日\x00", "日", "日\x00\x00\x00", "日本\x00", "日本", "x"],
 ])
 @pytest.mark.parametrize("flag", [False, True])
 def test_sorting_strings_by_prefix_keys(words, flag):

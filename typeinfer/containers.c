@@ -186,6 +186,17 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
 
 /* x in c: c a list, or a tuple of one type. */
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
+    if (c->kind == TY_DICT && c->attr && strcmp(c->attr, "keys")) {   /* x in d.values(), (k, v) in d.items() */
+        const Type *e = ti_iter_value_type(c);
+        if (!e) return ty_bool;
+        if (!ty_unify(e, x) && !(ty_is_number(e) && ty_is_number(x)) && !(e->kind == TY_TUPLE && x->kind == TY_TUPLE && x->n == 2))
+            return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+        if (e->kind == TY_TUPLE && (x->kind != TY_TUPLE || x->n != 2 || check_key(ti, in, c, x->elems[0]) ||
+                                    !comparable(e->elems[1], x->elems[1])))
+            return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+        if (e->kind != TY_TUPLE && !comparable(e, x)) return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+        return ty_bool;
+    }
     if (c->kind == TY_DICT || c->kind == TY_SET) return check_key(ti, in, c, x) ? NULL : ty_bool;
     const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
@@ -336,10 +347,51 @@ bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
     }
 }
 
+/* dict(), dict(mapping or iterable of pairs), dict(**kw) with str keys, or both as Python allows:
+ * the pairs first, then the keywords; `typed`: ember.typed.Dict(...) alike. Lowering:
+ * cg_dict_call (LB_DICT with parameters). */
+int ti_type_dict_call(TypeInfo *ti, Instr *in, const Type **args, int npos, bool typed) {
+    int nargs = npos + in->nkw;
+    if (npos > 1) return ERR(in, "dict expected at most 1 argument, got %d", npos);
+    const Type *(*make)(const Type *, const Type *) = typed ? ty_typed_dict : ty_dict;
+    if (nargs == 0) return ti_container_call(ti, in, LB_DICT, 0, make(NULL, NULL)) ? 0 : -1;
+    const Type *k = NULL, *v = NULL;
+    if (npos) {
+        const Type *a = args[0], *e;
+        if (a->kind == TY_DICT) {
+            if (!a->elems[0] || !a->elems[1]) return 0;   /* `{}` of no type yet */
+            k = a->elems[0];
+            v = a->elems[1];
+        } else if (ti_is_iterable(a) || a->kind == TY_LIST) {
+            if (!(e = ti_iter_value_type(a))) return 0;
+            if (e->kind != TY_TUPLE || e->n != 2)
+                return ERR(in, "dict() of %s: each item must be a (key, value) pair (got %s)", a->name, e->name);
+            k = e->elems[0];
+            v = e->elems[1];
+        } else {
+            return UNSUP(in, "dict() of %s is not supported (a dict or an iterable of (key, value) pairs is)", a->name);
+        }
+    }
+    if (in->nkw) {
+        if (k && k != ty_str) return ERR(in, "dict() with keyword arguments needs str keys (got %s)", k->name);
+        k = ty_str;
+    }
+    for (int j = 0; j < in->nkw; j++) {
+        const Type *u = ty_unify(v, args[npos + j]);
+        if (!u) return ERR(in, "dict(): the value of %s (%s) does not have the type of the others (%s)", in->kwnames[j],
+                           args[npos + j]->name, v->name);
+        v = u;
+    }
+    if (!ty_is_hashable(k)) return UNSUP(in, "a dict key must be a number, a str or a tuple of these (got %s)", k->name);
+    if (!storable(v)) return UNSUP(in, "a dict cannot hold %s", v->name);
+    return ti_container_call(ti, in, LB_DICT, nargs, make(k, v)) ? 0 : -1;
+}
+
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *name = ti_builtins[bid].name;
     int npos = nargs - in->nkw;
     if (bid == BI_TYPED_LIST || bid == BI_TYPED_DICT) return ti_type_typed_call(ti, in, bid, NULL, args, nargs);
+    if (bid == BI_DICT) return ti_type_dict_call(ti, in, args, npos, false);
     if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
     if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
@@ -356,10 +408,6 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
         return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;
     }
     if (bid == BI_SET && npos == 0) return ti_container_call(ti, in, LB_SET, 0, ty_set(NULL)) ? 0 : -1;
-    if (bid == BI_DICT) {
-        if (npos) return UNSUP(in, "dict() takes no arguments here (build it with {} or a comprehension)");
-        return ti_container_call(ti, in, LB_DICT, 0, ty_dict(NULL, NULL)) ? 0 : -1;
-    }
     if (npos < 1 || npos > (bid == BI_SUM ? 2 : 1)) return ERR(in, "%s() takes %d argument%s (%d given)", name,
                                                                 bid == BI_SUM ? 2 : 1, bid == BI_SUM ? "s" : "", npos);
     if (!ti_is_iterable(args[0])) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
@@ -488,6 +536,7 @@ const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
 
 /* d[k] = v, and a comprehension's MAP_ADD */
 int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed) {
+    if (d->attr) return ERR(in, "'dict_%s' object does not support item assignment", d->attr);
     if (check_key(ti, in, d, k)) return -1;
     if (!d->elems[0] || !d->elems[1] || (v->kind == TY_LIST && !ty_is_complete(d->elems[1])))
         return want_dict(ti, in->args[0], d, k, v, changed);
@@ -496,6 +545,7 @@ int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const
 }
 
 const Type *ti_dict_getitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
+    if (d->attr) return ERR(in, "'dict_%s' object is not subscriptable", d->attr), NULL;
     if (check_key(ti, in, d, k)) return NULL;
     return d->elems[1];
 }
@@ -504,6 +554,7 @@ static const char *const dict_methods[] = {"get", "setdefault", "pop", "popitem"
                                            "clear", "copy", NULL};
 
 const Type *ti_dict_getattr(TypeInfo *ti, Instr *in, const Type *d) {
+    if (d->attr) return UNSUP(in, "'dict_%s' has no supported attribute '%s'", d->attr, in->str), NULL;
     for (int i = 0; dict_methods[i]; i++)
         if (!strcmp(in->str, dict_methods[i])) return ty_method(d, in->str);
     return UNSUP(in, "dict has no supported attribute '%s'", in->str), NULL;
@@ -533,8 +584,14 @@ int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (check_key(ti, in, d, args[0])) return -1;
         if ((!kt || !vt) && nargs == 2 && storable(args[1])) return want_dict(ti, recv, d, args[0], args[1], changed);
         if (!kt || !vt) return 0;
-        if (op == DM_GET && nargs == 1)
-            return UNSUP(in, "d.get(k) without a default is not supported (it may be None); write d.get(k, default)");
+        if (op == DM_GET && nargs == 1) {   /* the value or None: OptionalType(value) */
+            const Type *o = ty_optional(vt);
+            if (!o) return UNSUP(in, "d.get(k) without a default of a dict of %s is not supported (it may be None); "
+                                     "write d.get(k, default)", vt->name);
+            if (!(ci = ti_container_call(ti, in, op, 1, o))) return -1;
+            ci->params[0] = kt;
+            return 0;
+        }
         if (nargs == 2 && !converts(args[1], vt)) return ERR(in, "dict.%s()'s default must be %s (got %s)", name, vt->name, args[1]->name);
         if (!(ci = ti_container_call(ti, in, op, nargs, vt))) return -1;
         ci->params[0] = kt;
@@ -553,9 +610,7 @@ int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
     case DM_ITEMS: case DM_KEYS: case DM_VALUES: {
         if (!kt || !vt) return 0;
-        const Type *pair[2] = {kt, vt};
-        const Type *e = op == DM_KEYS ? kt : op == DM_VALUES ? vt : ty_tuple(2, pair);
-        return ti_container_call(ti, in, op, 0, ty_list(e)) ? 0 : -1;
+        return ti_container_call(ti, in, op, 0, ty_dict_view(d, name)) ? 0 : -1;
     }
     case DM_CLEAR:
         return ti_container_call(ti, in, op, 0, ty_none) ? 0 : -1;
@@ -643,9 +698,22 @@ int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
     }
 }
 
-/* a | b, a & b, a - b, a ^ b (and in place) of two sets of one type */
+/* The set a keys or items view stands for in set operators (d.keys() & s), or t itself. */
+static const Type *view_as_set(const Type *t) {
+    if (t->kind != TY_DICT || !t->attr || !strcmp(t->attr, "values") || !t->elems[0] || !t->elems[1]) return t;
+    return ty_set(ti_iter_value_type(t));
+}
+
+/* a | b, a & b, a - b, a ^ b (and in place) of two sets of one type, or keys/items views as the
+ * sets of their items (the result is a new set) */
 const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
+    if (a != view_as_set(a) || b != view_as_set(b)) {
+        const Type *sa = view_as_set(a), *sb = view_as_set(b);
+        if (sa->kind != TY_SET || sb->kind != TY_SET || sa != sb || (op != IRB_OR && op != IRB_AND && op != IRB_SUB && op != IRB_XOR))
+            return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
+        return sa;
+    }
     if (a->kind != TY_SET || b->kind != TY_SET || (op != IRB_OR && op != IRB_AND && op != IRB_SUB && op != IRB_XOR))
         return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
     const Type *u = ty_unify(a, b);

@@ -58,7 +58,7 @@ static const char *binop_verb(int op) {
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
-    if (a->kind == TY_SET || b->kind == TY_SET) return ti_set_binop(ti, in, a, b, changed);
+    if (a->kind == TY_SET || b->kind == TY_SET || (a->kind == TY_DICT && a->attr)) return ti_set_binop(ti, in, a, b, changed);
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) {
         if (op == IRB_MATMUL && in->imm2) return UNSUP(in, "in-place @= is not supported; write a = a @ b"), NULL;
         const Type *t = ti_array_binop(ti, in, op, a, b);
@@ -161,6 +161,12 @@ static bool is_method_call(Function *fn, Instr *call) {
     return callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op != IR_GLOBAL;
 }
 
+/* dict(...) keeps its arguments' values: a list literal there is a list */
+static bool is_dict_call(Function *fn, Instr *call) {
+    Instr *callee = fn->instrs[call->args[0]];
+    return callee->op == IR_GLOBAL && callee->obj == (PyObject *)&PyDict_Type;
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -173,7 +179,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
         for (int k = 0; k < in->nargs; k++)
             if (in->args[k] == list->id) {
                 uses++;
-                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in)) ||
+                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in) && !is_dict_call(fn, in)) ||
                       (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }

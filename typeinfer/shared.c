@@ -147,6 +147,10 @@ const Type *ti_iter_value_type(const Type *of) {
                              : ty_view(of, of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A');
     case TY_RANGE: return ty_int64;
     case TY_STR: return ty_str;
+    case TY_DICT:   /* a dict and its keys() iterate the keys, values() the values, items() (key, value) */
+        if (of->attr && of->attr[0] == 'v') return of->elems[1];
+        if (of->attr && of->attr[0] == 'i') return of->elems[0] && of->elems[1] ? ty_tuple(2, of->elems) : NULL;
+        return of->elems[0];
     case TY_ZIP: {
         const Type *parts[64];
         for (int i = 0; i < of->n && i < 64; i++) parts[i] = ti_iter_value_type(of->elems[i]);

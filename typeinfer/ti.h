@@ -247,6 +247,7 @@ const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l);
 int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 bool ti_is_container_builtin(int bid, const Type **args, int nargs);
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
+int ti_type_dict_call(TypeInfo *ti, Instr *in, const Type **args, int npos, bool typed);   /* dict(...), typed.Dict(...) */
 void ti_complete_types(TypeInfo *ti);
 const Type *ti_complete(const Type *t);   /* t, containers of no element type yet made of int64 */
 CallInfo *ti_container_call(TypeInfo *ti, Instr *in, int op, int nparams, const Type *ret);

@@ -85,9 +85,8 @@ int ti_type_typed_call(TypeInfo *ti, Instr *in, int bid, const char *method, con
     bool is_list = bid == BI_TYPED_LIST;
     const char *what = is_list ? (method ? "List.empty_list" : "List") : (method ? "Dict.empty" : "Dict");
     if (!method) {   /* List(), List(iterable), Dict() */
-        if (in->nkw || npos > (is_list ? 1 : 0))
-            return ERR(in, "%s() takes %s", what, is_list ? "no argument or an iterable" : "no arguments (use Dict.empty(key_type, value_type))");
-        if (!is_list) return ti_container_call(ti, in, LB_DICT, 0, ty_typed_dict(NULL, NULL)) ? 0 : -1;
+        if (!is_list) return ti_type_dict_call(ti, in, args, npos, true);
+        if (in->nkw || npos > 1) return ERR(in, "%s() takes no argument or an iterable", what);
         if (npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_typed_list(NULL)) ? 0 : -1;
         if (!ti_is_iterable(args[0])) return UNSUP(in, "List() of %s is not supported", args[0]->name);
         const Type *e = ti_iter_value_type(args[0]);

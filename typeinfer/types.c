@@ -283,7 +283,7 @@ bool ty_is_hashable(const Type *t) {
 static const Type *dict_type(const Type *key, const Type *value, bool typed) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value &&
-            table[i]->typed == typed)
+            table[i]->typed == typed && !table[i]->attr)
             return table[i];
     char name[2200];
     const char *k = key ? key->name : "undefined", *v = value ? value->name : "undefined";
@@ -302,10 +302,28 @@ static const Type *dict_type(const Type *key, const Type *value, bool typed) {
 }
 
 const Type *ty_dict(const Type *key, const Type *value) { return dict_type(key, value, false); }
+
+const Type *ty_dict_view(const Type *d, const char *which) {
+    if (!d || d->kind != TY_DICT) return NULL;
+    if (d->attr) d = dict_type(d->elems[0], d->elems[1], d->typed);
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_DICT && table[i]->elems == d->elems && table[i]->attr && !strcmp(table[i]->attr, which))
+            return table[i];
+    char name[2300];
+    snprintf(name, sizeof name, "dict_%s(%s)", which, d->name);
+    Type *t = new_type(TY_DICT, name, 8, 8);
+    if (!t) return NULL;
+    t->n = 2;
+    t->elems = d->elems;   /* (the dict's own array: one per interned dict type) */
+    t->typed = d->typed;
+    t->attr = !strcmp(which, "keys") ? "keys" : !strcmp(which, "values") ? "values" : "items";
+    return t;
+}
 const Type *ty_typed_dict(const Type *key, const Type *value) { return dict_type(key, value, true); }
 
 const Type *ty_dict_like(const Type *like, const Type *key, const Type *value) {
-    return dict_type(key, value, like && like->typed);
+    const Type *d = dict_type(key, value, like && like->typed);
+    return like && like->attr ? ty_dict_view(d, like->attr) : d;
 }
 
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
@@ -468,7 +486,7 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays) {
     case TY_LIST: case TY_DICT: case TY_SET: {   /* print only, as arrays: L, M or S and the element's letters
                                                    * (a dict's key's and value's), one word pointing at the block */
         if (!arrays || !t->elems[0] || !t->elems[1 - (t->kind == TY_LIST)]) return -1;
-        desc[at] = t->kind == TY_LIST ? 'L' : t->kind == TY_DICT ? 'M' : 'S';
+        desc[at] = t->kind == TY_LIST ? 'L' : t->kind == TY_SET ? 'S' : !t->attr ? 'M' : (char)(t->attr[0] - 'a' + 'A');
         desc[at + 1] = 0;
         if (ty_value_layout(t->elems[0], desc, len, true) < 0) return -1;
         if (t->kind == TY_DICT && ty_value_layout(t->elems[1], desc, len, true) < 0) return -1;
@@ -602,7 +620,7 @@ const Type *ty_unify(const Type *a, const Type *b) {
         return !a->elems[0] || !b->elems[0] ? (a->elems[0] ? a : b) : NULL;
     if (a->kind == TY_DICT && b->kind == TY_DICT) {   /* invariant, as lists */
         const Type *u[2];
-        if (a->typed != b->typed) return NULL;
+        if (a->typed != b->typed || (a->attr != b->attr && (!a->attr || !b->attr || strcmp(a->attr, b->attr)))) return NULL;
         for (int i = 0; i < 2; i++) {
             const Type *x = a->elems[i], *y = b->elems[i];
             if (!x || !y) { u[i] = x ? x : y; continue; }

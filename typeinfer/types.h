@@ -74,7 +74,7 @@ extern const DTypeInfo ty_dtypes[DT_COUNT];
  * elements laid out as the element type, grown by doubling (runtime/list.c). The list owns one
  * reference to each element that holds references. */
 #define TY_BLOCK_HEADER 24   /* sizeof(RtBlock): where a list's fields start */
-#define TY_DICT_WORDS 7      /* sizeof(RtDict) / 8: a dict's (or set's) fields, runtime/rt.h */
+#define TY_DICT_WORDS 10     /* sizeof(RtDict) / 8: a dict's (or set's) fields, runtime/rt.h */
 
 struct Type {
     TypeKind kind;
@@ -83,7 +83,8 @@ struct Type {
     const Type **elems;      /* TY_TUPLE elements */
     const Type *iter_of;     /* TY_ITER: the iterable's type */
     const Type *recv;        /* TY_METHOD: the receiver's type */
-    const char *attr;        /* TY_METHOD: the method name; TY_CFUNC: the C signature (pymodule/ember/_ffi.py) */
+    const char *attr;        /* TY_METHOD: the method name; TY_CFUNC: the C signature (pymodule/ember/_ffi.py);
+                              * TY_DICT: NULL for the dict, "keys" "values" "items" for its views */
     const char *cname;       /* TY_CFUNC: the symbol code calls, "ember.dl:<library>:<symbol>" */
     PyObject *obj;           /* TY_MODULE, TY_FUNCTION, TY_DISPATCHER, TY_INNERFUNC, TY_EXCCLASS, TY_EXC */
     int builtin;             /* TY_FUNCTION: a BI_* id (typeinfer/calls.c) */
@@ -179,6 +180,9 @@ const Type *ty_typed_list(const Type *elem);
 const Type *ty_typed_dict(const Type *key, const Type *value);
 const Type *ty_list_like(const Type *like, const Type *elem);
 const Type *ty_dict_like(const Type *like, const Type *key, const Type *value);
+/* d.keys(), d.values(), d.items() of dict type d (which: "keys", "values", "items"): live views,
+ * a TY_DICT whose attr names the view; its value is the dict's block, as the dict's */
+const Type *ty_dict_view(const Type *d, const char *which);
 bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
 bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
 /* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset
