@@ -41,6 +41,15 @@ static PyObject *describe(const Type *t) {
     }
     case TY_NONE: case TY_BOOL: case TY_INT64: case TY_UINT64: case TY_FLOAT64: case TY_COMPLEX128:
         return Py_BuildValue("(ss)", "scalar", t->name);
+    case TY_FUNCPTR: {   /* ("FunctionType", ret, (params...)) */
+        PyObject *parts = PyTuple_New(t->n);
+        for (int i = 0; parts && i < t->n; i++) {
+            PyObject *e = describe(t->elems[i]);
+            if (!e) Py_CLEAR(parts);
+            else PyTuple_SET_ITEM(parts, i, e);
+        }
+        return parts ? Py_BuildValue("(sN)", "FunctionType", parts) : NULL;
+    }
     case TY_STR:
         return Py_BuildValue("(s)", "str");
     case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */
@@ -76,7 +85,7 @@ static int dtype_named(const char *name) {
     return -1;
 }
 
-static const char *kind_names[] = {"ufunc", "gufunc", "cfunc"};
+static const char *kind_names[] = {"ufunc", "gufunc", "cfunc", "native"};
 
 /* build_wrapper(dispatcher, kind, signature, dtypes, core, parallel)
  *       -> (symbol, object, bitcode, the output's dtype (ufunc) or the kernel's return type)

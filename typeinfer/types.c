@@ -253,6 +253,43 @@ const Type *ty_optional(const Type *t) {
     return aggregate(TY_OPTIONAL, 2, elems, name, NULL);
 }
 
+/* A type made of `n` types (not laid out as a tuple): FunctionType and function sets. */
+static const Type *made_of(TypeKind kind, int n, const Type *const *parts, const char *name, size_t size) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == kind && table[i]->n == n && !memcmp(table[i]->elems, parts, sizeof(Type *) * (size_t)n))
+            return table[i];
+    const Type **copy = calloc((size_t)n, sizeof(Type *));
+    Type *t = copy ? new_type(kind, name, size, size) : NULL;
+    if (!t) return free(copy), NULL;
+    memcpy(copy, parts, sizeof(Type *) * (size_t)n);
+    t->n = n;
+    t->elems = copy;
+    return t;
+}
+
+const Type *ty_funcptr(const Type *ret, int nparams, const Type *const *params) {
+    const Type *parts[65];
+    char name[1100];
+    if (nparams > 64) return NULL;
+    size_t len = (size_t)snprintf(name, sizeof name, "FunctionType[%s(", ret->name);
+    parts[0] = ret;
+    for (int i = 0; i < nparams; i++) {
+        parts[i + 1] = params[i];
+        if (len < sizeof name) len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", params[i]->name);
+    }
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")]");
+    return made_of(TY_FUNCPTR, nparams + 1, parts, name, 8);
+}
+
+const Type *ty_funcset(int n, const Type *const *members) {
+    char name[1100];
+    size_t len = (size_t)snprintf(name, sizeof name, "FunctionType[?](");
+    for (int i = 0; i < n && len < sizeof name; i++)
+        len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", members[i]->name);
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    return made_of(TY_FUNCSET, n, members, name, 0);
+}
+
 bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET); }
 
 const Type *ty_set(const Type *key) {
@@ -533,7 +570,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
-    case TY_DTYPE: case TY_TYPEREF:
+    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);
@@ -803,6 +840,26 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (start[0] == 'l') return ty_list(parts[0]);
         if (start[0] == 's') return ty_is_hashable(parts[0]) ? ty_set(parts[0]) : (snprintf(err, errlen, "a set's items must be numbers or tuples of them"), NULL);
         return ty_is_hashable(parts[0]) ? ty_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
+    }
+    if (n == 12 && !strncmp(start, "FunctionType", 12) && *skip_ws(s) == '[') {   /* FunctionType[float64(int64)] */
+        s = skip_ws(s) + 1;
+        const Type *ret = ty_parse(s, &s, err, errlen), *params[64];
+        int np = 0;
+        if (!ret) return NULL;
+        s = skip_ws(s);
+        if (*s != '(') { snprintf(err, errlen, "expected FunctionType[ret(params)]"); return NULL; }
+        s = skip_ws(s + 1);
+        while (*s != ')') {
+            if (np == 64) { snprintf(err, errlen, "too many parameters"); return NULL; }
+            if (!(params[np++] = ty_parse(s, &s, err, errlen))) return NULL;
+            s = skip_ws(s);
+            if (*s == ',') s = skip_ws(s + 1);
+            else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' in FunctionType[...]"); return NULL; }
+        }
+        s = skip_ws(s + 1);
+        if (*s != ']') { snprintf(err, errlen, "expected ']' after FunctionType[ret(params)"); return NULL; }
+        *end = s + 1;
+        return ty_funcptr(ret, np, params);
     }
     int dt = dtype_named(start, n);
     if (dt >= 0 && *skip_ws(s) == '[') return parse_array(dt, skip_ws(s) + 1, end, err, errlen);

@@ -464,6 +464,11 @@ class CFunc:
     def __ember_dispatcher__(self, values, parallel):
         return self._ember_callee()
 
+    def _ember_address(self, function_type):
+        """Passed as a types.FunctionType argument: the native function of its @njit twin (so
+        a compiled caller calls it with ember's ABI, as any compiled function)."""
+        return self._ember_callee()._ember_address(function_type)
+
     def inspect_llvm(self):
         return _ember.inspect_bitcode(self._bitcode)
 
