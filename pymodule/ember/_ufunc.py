@@ -59,6 +59,8 @@ def _signature(sig):
     """A signature string or object as a types.Signature with exact dtypes ('float32' stays)."""
     if isinstance(sig, _types.Signature):
         return sig
+    if isinstance(sig, tuple) and all(isinstance(a, (_types.Type, str)) for a in sig):   # argument types: (int64[:], int64)
+        return _types.Signature(None, sig)
     if not isinstance(sig, str):
         raise TypeError(f"a signature is a string like 'float64(float64)' or a type object like "
                         f"float64(float64), not {sig!r:.80}")
