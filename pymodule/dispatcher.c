@@ -367,6 +367,12 @@ static PyObject *m_export(Dispatcher *d, PyObject *sig) {
     char err[256];
     if (ty_parse_signature(PyUnicode_AsUTF8(sig), &ret, &args, &nargs, err, sizeof err))
         return PyErr_Format(PyExc_TypeError, "invalid signature '%U': %s", sig, err);
+    bool fptr = ret && ret->kind == TY_FUNCPTR;   /* a FunctionType's pointer comes from an ember Dispatcher */
+    for (int i = 0; i < nargs; i++) fptr |= args[i]->kind == TY_FUNCPTR;
+    if (fptr) {
+        free(args);
+        return PyErr_Format(PyExc_TypeError, "'%U': AOT modules do not take or return FunctionType values", sig);
+    }
     Spec *s = nargs == nparams_of(d) ? pm_find_spec(d, args, nargs) : NULL;
     if (!s && compile_signature(d, sig) == 0) s = pm_find_spec(d, args, nargs);
     free(args);

@@ -14,7 +14,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, errors, impl, no_leaks  # noqa: F401 (autouse fixture)
+from difftest import ON_NUMBA, check, errors, impl, no_leaks, numba_leaks  # noqa: F401 (autouse fixture)
 
 cfunc, njit, types = impl.cfunc, impl.njit, impl.types
 FT = types.FunctionType(types.float64(types.float64))
@@ -113,6 +113,31 @@ def test_functions_built_in_compiled_code():
     for k in range(3):
         check(chosen_by_if, k, 2.0)
     check(chosen_by_if, 2, 0.0)
+
+
+def list_of_functions(x):
+    fs = [sq, cu, inv]
+    s = 0.0
+    for f in fs:
+        s += f(x)
+    return s + fs[len(fs) - 2](x) + len(fs)
+
+
+def list_indexed(i, x):
+    fs = [plus1, twice]
+    return fs[i](x) * 10
+
+
+@numba_leaks("the list, when a function in it raises")
+def test_lists_of_functions():
+    check(list_of_functions, 2.0)
+    check(list_of_functions, 0.0)                    # ZeroDivisionError; the list is freed (no_leaks)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba needs signatures to unify functions in a list")
+def test_list_of_functions_without_signatures():
+    for i in (0, 1, 2, -1):
+        check(list_indexed, i, 2.5)
 
 
 @njit

@@ -192,6 +192,7 @@ int ti_type_function_call(TypeInfo *ti, Instr *in, const Type *callee, const Typ
 int ti_check_function_sets(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
+        if (t && t->kind == TY_LIST && t->elems[0]) t = t->elems[0];   /* [g, h] */
         if (t && t->kind == TY_FUNCSET && ti->fn->instrs[i])
             return ERR(ti->fn->instrs[i], "cannot tell the signature of the function chosen here at run time "
                        "(one of %s): call it in this function, or declare the parameter that gives it as "

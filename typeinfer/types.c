@@ -629,6 +629,8 @@ const Type *ty_unify(const Type *a, const Type *b) {
         const Type *x = a->elems[0], *y = b->elems[0];
         if (a->typed != b->typed) return NULL;
         if (!x || !y) return x ? a : b;
+        if (x->kind == TY_FUNCSET && y->kind == TY_FUNCPTR) return b;   /* functions a call gave a signature (typeinfer/funcs.c) */
+        if (y->kind == TY_FUNCSET && x->kind == TY_FUNCPTR) return a;
         if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
             const Type *u = ty_unify(x, y);
             return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list_like(a, u) : NULL;
