@@ -552,7 +552,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         return call_native(L, f, fty, ci->ret, args, ci->nparams);
     }
     case CALL_INDIRECT:
-        return cg_call_indirect(L, L->vals[in->args[0]], ci, args);
+        return cg_call_indirect(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], ci, args);
     case CALL_INNER: {
         TypeInfo *inner = ci->inner;
         for (int j = 0; j < ci->nclosure; j++) {

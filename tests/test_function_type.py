@@ -16,7 +16,7 @@ import pytest
 
 from difftest import ON_NUMBA, check, errors, impl, no_leaks, numba_leaks  # noqa: F401 (autouse fixture)
 
-cfunc, njit, types = impl.cfunc, impl.njit, impl.types
+cfunc, njit, types, numba_prange = impl.cfunc, impl.njit, impl.types, impl.prange
 FT = types.FunctionType(types.float64(types.float64))
 
 
@@ -140,6 +140,28 @@ def test_list_of_functions_without_signatures():
         check(list_indexed, i, 2.5)
 
 
+def in_prange(fs, a):
+    out = np.empty_like(a)
+    for i in numba_prange(a.size):
+        out[i] = fs[i % len(fs)](a[i])
+    return out
+
+
+def guarded(flag, x):
+    f = sq if flag else inv
+    try:
+        return f(x)
+    except Exception:     # (numba catches only Exception)
+        return -1.0
+
+
+def test_pointer_calls_in_prange_and_try():
+    check(in_prange, (sq, cu, inv), np.arange(1.0, 8.0), jit_opts={"parallel": True})
+    check(in_prange, (sq, inv), np.arange(0.0, 8.0), jit_opts={"parallel": True})    # raises in a thread
+    for flag, x in ((True, 0.0), (False, 0.0), (False, 4.0)):
+        check(guarded, flag, x)
+
+
 @njit
 def apply(f, x):
     return f(x) * 2
@@ -173,6 +195,12 @@ def test_declared_function_type_parameter():
         return fs[i](x)
 
     assert pick_declared((sq, cu), 1, 2.0) == 8.0 and pick_declared((ten, plus1), 0, 2.0) == 20.0
+
+    @njit(types.float64(FT, types.float64))
+    def passes_it_on(f, x):
+        return apply(f, x)              # a FunctionType argument of another compiled function
+
+    assert passes_it_on(cu, 2.0) == 16.0
 
 
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
