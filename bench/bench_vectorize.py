@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """@vectorize benchmark: the same scalar kernel as an ember ufunc (serial and target='parallel'),
 a numba ufunc (both targets) and the NumPy expression it stands for, on 10^6 and 10^7 float64
-elements. Steady times (best of 15 interleaved rounds after a warm-up, all in one process, so ratios
-are taken side by side) in a Markdown table on stdout, with the machine and the command.
+elements. Steady times (best of 3 rounds of 5 calls in a row, the variants taking turns, all in one
+process, so ratios are taken side by side) in a Markdown table on stdout, with the machine and the command.
 
     PYTHONPATH=pymodule python bench/bench_vectorize.py            # full sizes
     PYTHONPATH=pymodule python bench/bench_vectorize.py --quick    # a smoke run
@@ -53,17 +53,18 @@ def numpy_softplus(x, y):
 KERNELS = [("smooth_step", smooth_step, numpy_smooth_step), ("softplus", softplus, numpy_softplus)]
 
 
-def interleaved(calls, repeat):
-    """Best time of each call over `repeat` rounds that run every call once, so that load from
-    other processes on the machine falls on all of them alike (ratios taken side by side)."""
+def interleaved(calls, rounds, inner=5):
+    """Best time of each call over `rounds` rounds in which every call runs `inner` times in a row
+    (after one untimed call: a parallel runtime's threads still spinning from the call before
+    must not be timed), so load from other processes falls on all of them alike."""
     best_t = {k: float("inf") for k in calls}
-    for f in calls.values():
-        f()
-    for _ in range(repeat):
+    for _ in range(rounds):
         for k, f in calls.items():
-            t = time.perf_counter()
             f()
-            best_t[k] = min(best_t[k], time.perf_counter() - t)
+            for _ in range(inner):
+                t = time.perf_counter()
+                f()
+                best_t[k] = min(best_t[k], time.perf_counter() - t)
     return best_t
 
 
@@ -72,7 +73,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     sizes = [10**5] if args.quick else [10**6, 10**7]
-    repeat = 3 if args.quick else 15
+    repeat = 1 if args.quick else 3
     rng = np.random.default_rng(0)
     print(f"`{shlex.join([os.path.basename(sys.executable)] + sys.argv)}` on {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, ember threads {ember.get_num_threads()}, "
