@@ -84,10 +84,11 @@ def run(mod, n):
     assert np.array_equal(gu_njit(x, 0.5, out), ref)
     t_gu_njit = best(gu_njit, x, 0.5, out)
     t_gu_py = best(shift, x, 0.5, out)
-    return (t_ctypes, t_direct, t_arg, t_carg, t_gu_njit, t_gu_py), run_pointers(mod, n)
+    return (t_ctypes, t_direct, t_arg, t_carg, t_gu_njit, t_gu_py), run_pointers(mod, n, direct)
 
 
-def run_pointers(mod, n):
+def run_pointers(mod, n, direct):
+    """`direct`: run()'s loop of direct calls of the same function."""
     f8 = mod.types.float64
     FT = mod.types.FunctionType(f8(f8))
 
@@ -98,13 +99,6 @@ def run_pointers(mod, n):
     @mod.njit("float64(float64)")
     def stepb(x):
         return x * 0.998 + 1.0
-
-    @mod.njit
-    def direct(n):
-        s = 0.0
-        for _ in range(n):
-            s = stepa(s)
-        return s
 
     @mod.njit(f8(FT, mod.types.int64))
     def via_pointer(f, n):
@@ -127,7 +121,7 @@ def run_pointers(mod, n):
             s = fs[i % 2](s)
         return s
 
-    assert direct(1000) == via_pointer(stepa, 1000) and branch(1001) == indexed((stepa, stepb), 1001)
+    assert via_pointer(stepa, 1000) == direct(1000) and branch(1001) == indexed((stepa, stepb), 1001)
     return best(direct, n), best(via_pointer, stepa, n), best(branch, n), best(indexed, (stepa, stepb), n)
 
 

@@ -752,6 +752,22 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
     return ty_array(dt, (int)nd, layout, false);
 }
 
+/* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
+ * ")", or -1. */
+static int parse_params(const char *s, const char **end, const Type **out, char *err, size_t errlen) {
+    int n = 0;
+    s = skip_ws(s);
+    while (*s != ')') {
+        if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
+        if (!(out[n++] = ty_parse(s, &s, err, errlen))) return -1;
+        s = skip_ws(s);
+        if (*s == ',') s = skip_ws(s + 1);
+        else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
+    }
+    *end = s + 1;
+    return n;
+}
+
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
     const char *start = s;
@@ -846,19 +862,12 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
     if (n == 12 && !strncmp(start, "FunctionType", 12) && *skip_ws(s) == '[') {   /* FunctionType[float64(int64)] */
         s = skip_ws(s) + 1;
         const Type *ret = ty_parse(s, &s, err, errlen), *params[64];
-        int np = 0;
+        int np;
         if (!ret) return NULL;
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected FunctionType[ret(params)]"); return NULL; }
-        s = skip_ws(s + 1);
-        while (*s != ')') {
-            if (np == 64) { snprintf(err, errlen, "too many parameters"); return NULL; }
-            if (!(params[np++] = ty_parse(s, &s, err, errlen))) return NULL;
-            s = skip_ws(s);
-            if (*s == ',') s = skip_ws(s + 1);
-            else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' in FunctionType[...]"); return NULL; }
-        }
-        s = skip_ws(s + 1);
+        if ((np = parse_params(s + 1, &s, params, err, errlen)) < 0) return NULL;
+        s = skip_ws(s);
         if (*s != ']') { snprintf(err, errlen, "expected ']' after FunctionType[ret(params)"); return NULL; }
         *end = s + 1;
         return ty_funcptr(ret, np, params);
@@ -887,17 +896,10 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
     }
-    s = skip_ws(s + 1);
     const Type *list[64];
-    int n = 0;
-    while (*s != ')') {
-        if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
-        if (!(list[n++] = ty_parse(s, &s, err, errlen))) return -1;
-        s = skip_ws(s);
-        if (*s == ',') s = skip_ws(s + 1);
-        else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
-    }
-    if (*skip_ws(s + 1)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s + 1)); return -1; }
+    int n = parse_params(s + 1, &s, list, err, errlen);
+    if (n < 0) return -1;
+    if (*skip_ws(s)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s)); return -1; }
     *args = malloc(sizeof(Type *) * (size_t)(n ? n : 1));
     if (!*args) return -1;
     memcpy(*args, list, sizeof(Type *) * (size_t)n);
