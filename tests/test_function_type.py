@@ -203,6 +203,17 @@ def test_declared_function_type_parameter():
     assert passes_it_on(cu, 2.0) == 16.0
 
 
+def test_function_type_local():
+    @njit(locals={"f": FT})
+    def local_choice(k, x):
+        f = sq
+        if k > 0:
+            f = cu
+        return f(x) + f(1.0)
+
+    assert local_choice(0, 3.0) == 10.0 and local_choice(1, 2.0) == 9.0
+
+
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
 def test_mismatched_signatures_are_clear_errors():
     @njit(types.float64(FT, types.float64))

@@ -341,6 +341,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         const Type *decl = ti->fn->declared ? ti->fn->declared[in->imm] : NULL;
         if (decl) {   /* locals=: the variable keeps its declared type; numbers convert to it */
             bool number = ty_is_number(args[0]) && args[0] != ty_complex128 && ty_is_number(decl);
+            if (decl->kind == TY_FUNCPTR && ti_is_function(args[0])) {   /* locals={'f': FunctionType(sig)} */
+                const Type *both[2] = {decl, args[0]};
+                return ti_join_functions(ti, in, both, 2) ? 0 : -1;
+            }
             if (ty_unify(args[0], decl) != decl && !number)
                 return ERR(in, "cannot store %s in variable '%s', declared %s by locals=", args[0]->name,
                            var_label(ti, in->imm), decl->name);
