@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """@vectorize benchmark: the same scalar kernel as an ember ufunc (serial and target='parallel'),
 a numba ufunc (both targets) and the NumPy expression it stands for, on 10^6 and 10^7 float64
-elements. Steady times (best of several runs after a warm-up, all in one process, so ratios taken
-side by side) in a Markdown table on stdout, with the machine and the command.
+elements. Steady times (best of 3 rounds of 5 calls in a row, the variants taking turns, all in one
+process, so ratios are taken side by side) in a Markdown table on stdout, with the machine and the command.
 
     PYTHONPATH=pymodule python bench/bench_vectorize.py            # full sizes
     PYTHONPATH=pymodule python bench/bench_vectorize.py --quick    # a smoke run
@@ -53,14 +53,19 @@ def numpy_softplus(x, y):
 KERNELS = [("smooth_step", smooth_step, numpy_smooth_step), ("softplus", softplus, numpy_softplus)]
 
 
-def best(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+def interleaved(calls, rounds, inner=5):
+    """Best time of each call over `rounds` rounds in which every call runs `inner` times in a row
+    (after one untimed call: a parallel runtime's threads still spinning from the call before
+    must not be timed), so load from other processes falls on all of them alike."""
+    best_t = {k: float("inf") for k in calls}
+    for _ in range(rounds):
+        for k, f in calls.items():
+            f()
+            for _ in range(inner):
+                t = time.perf_counter()
+                f()
+                best_t[k] = min(best_t[k], time.perf_counter() - t)
+    return best_t
 
 
 def main():
@@ -68,14 +73,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     sizes = [10**5] if args.quick else [10**6, 10**7]
-    repeat = 3 if args.quick else 7
+    repeat = 1 if args.quick else 3
     rng = np.random.default_rng(0)
     print(f"`{shlex.join([os.path.basename(sys.executable)] + sys.argv)}` on {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, ember threads {ember.get_num_threads()}, "
           f"numba {numba.__version__ if numba else 'absent'}, NumPy {np.__version__}\n")
     print("| kernel | n | NumPy ms | ember ms | ember parallel ms | numba ms | numba parallel ms | "
-          "parallel speedup (ember) | ember / numba |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "parallel speedup (ember) | parallel speedup (numba) | ember / numba |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, kernel, npfn in KERNELS:
         impls = {"ember": ember.vectorize(SIGS)(kernel),
                  "ember_par": ember.vectorize(SIGS, target="parallel")(kernel)}
@@ -86,14 +91,16 @@ def main():
             x, y = rng.standard_normal(n), rng.random(n)
             out = np.empty(n)
             ref = npfn(x, y)
-            row = {"numpy": best(lambda: npfn(x, y), repeat)}
+            calls = {"numpy": lambda: npfn(x, y)}
             for key, f in impls.items():
                 assert np.allclose(f(x, y), ref, rtol=1e-12, atol=1e-15), (name, key)
-                row[key] = best(lambda f=f: f(x, y, out=out), repeat)
+                calls[key] = lambda f=f: f(x, y, out=out)
+            row = interleaved(calls, repeat)
             ms = {k: "%.2f" % (v * 1e3) for k, v in row.items()}
             vs_numba = "%.2fx" % (row["ember"] / row["numba"]) if numba else "-"
+            numba_speedup = "%.2fx" % (row["numba"] / row["numba_par"]) if numba else "-"
             print(f"| {name} | {n:.0e} | {ms['numpy']} | {ms['ember']} | {ms['ember_par']} | {ms.get('numba', '-')} | "
-                  f"{ms.get('numba_par', '-')} | {row['ember'] / row['ember_par']:.2f}x | {vs_numba} |")
+                  f"{ms.get('numba_par', '-')} | {row['ember'] / row['ember_par']:.2f}x | {numba_speedup} | {vs_numba} |")
 
 
 if __name__ == "__main__":

@@ -33,10 +33,13 @@ typedef struct CgResult {
  *                   core dimensions, core_dim[k][d] naming which of dims[1..]
  *   CG_WRAP_CFUNC   <ret> <sym>(<params>): C scalars of dtypes[0..nparams) returning dtypes[nparams]
  *                   (-1: void)
+ *   CG_WRAP_NATIVE  i32 <sym>(ret *, <params>): the kernel's own native function under a name of its
+ *                   own (a specialisation's object keeps only its entry): the pointer a FunctionType
+ *                   argument passes (typeinfer/funcs.c)
  *
  * A failing kernel stops the loop and sets the Python exception (taking the GIL); a failing
  * cfunc reports the exception as unraisable and returns 0. */
-typedef enum { CG_WRAP_UFUNC, CG_WRAP_GUFUNC, CG_WRAP_CFUNC } CgWrapKind;
+typedef enum { CG_WRAP_UFUNC, CG_WRAP_GUFUNC, CG_WRAP_CFUNC, CG_WRAP_NATIVE } CgWrapKind;
 
 #define CG_WRAP_MAX_OPERANDS 32
 #define CG_WRAP_MAX_CORE 8

@@ -120,6 +120,12 @@ static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *t
     }
     for (int k = 0; k < ti->ninners && ti->root == ti; k++)
         if (link_callees(ctx, c, m, ti->inners[k], seen)) return -1;
+    for (int k = 0; k < ti->nfuncrefs && ti->root == ti; k++) {   /* functions used as FunctionType values */
+        PyObject *bc = ti->funcrefs[k].bitcode;
+        int has = bc ? PySet_Contains(seen, bc) : 1;
+        if (has < 0) return -1;
+        if (!has && (PySet_Add(seen, bc) < 0 || link_callee(ctx, c, m, bc))) return -1;
+    }
     return 0;
 }
 

@@ -24,7 +24,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: case TY_FUNCPTR: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -241,6 +241,7 @@ LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, int bits, bool to_unsign
 
 LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to) {
     if (from == to) return v;
+    if (to->kind == TY_FUNCPTR) return cg_function_value(L, v, from, to);
     if (!ty_is_runtime(from) || !ty_is_runtime(to)) return LLVMGetPoison(cg_type(L, to));
     if (to == ty_bool) return cg_truth(L, v, from);
     if (ty_is_int(to)) {
@@ -570,10 +571,13 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* it owns its args' strings: fresh (cg_own) */
         return v;
     }
+    case CALL_INDIRECT:
+        return cg_call_indirect(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], ci, args);
     case CALL_SELF: case CALL_NATIVE: case CALL_INNER:
         return cg_call_compiled(L, ci, args);
+    default:
+        return NULL;
     }
-    return NULL;
 }
 
 /* ---- instructions ------------------------------------------------------------------ */
@@ -591,9 +595,14 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
     int64_t k;
     if (ti_const_int(L->ti, in->args[1], &k))
         return LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)(k < 0 ? k + tt->n : k), "");
-    LLVMTypeRef et = cg_type(L, tt->elems[0]);
-    LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, tt), "tup");
-    LLVMBuildStore(L->b, L->vals[in->args[0]], slot);
+    const Type *rt = L->ti->vtypes[in->id];   /* the elements' type; a FunctionType for a tuple of functions */
+    LLVMTypeRef et = cg_type(L, rt);
+    LLVMValueRef slot = cg_entry_alloca(L, LLVMArrayType2(et, (unsigned long long)tt->n), "tup");
+    for (int j = 0; j < tt->n; j++) {
+        LLVMValueRef e = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)j, "");
+        LLVMValueRef at[2] = {LLVMConstInt(L->i64, 0, 0), LLVMConstInt(L->i64, (unsigned long long)j, 0)};
+        LLVMBuildStore(L->b, cg_cast(L, e, tt->elems[j], rt), LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, (unsigned long long)tt->n), slot, at, 2, ""));
+    }
     LLVMValueRef i = operand(L, in->args[1], ty_int64), n = LLVMConstInt(L->i64, (unsigned long long)tt->n, 0);
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, LLVMConstInt(L->i64, 0, 0), "");
     i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");

@@ -103,6 +103,9 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
 
 /* lower_ffi.c */
 LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+/* lower_funcs.c: FunctionType values (function pointers) and calls through them */
+LLVMValueRef cg_function_value(Lower *L, LLVMValueRef v, const Type *from, const Type *to);
+LLVMValueRef cg_call_indirect(Lower *L, LLVMValueRef fnptr, const Type *fptr, CallInfo *ci, LLVMValueRef *args);
 
 /* lower_objmode.c */
 LLVMValueRef cg_objmode(Lower *L, Instr *in);   /* a `with objmode(...)` block: the tuple of its outputs */

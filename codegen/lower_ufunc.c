@@ -259,6 +259,18 @@ static void lower_cfunc(Lower *L, const CgWrap *w) {
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, c_type(L, rdt), out, ""));
 }
 
+/* The kernel's native function again, forwarding every parameter (LLVM inlines the kernel). */
+static void lower_native(Lower *L, const CgWrap *w) {
+    LLVMTypeRef fty = cg_native_fn_type(L, w->params, w->nparams);
+    LLVMValueRef kernel = LLVMAddFunction(L->m, w->kernel, fty);
+    LLVMValueRef f = LLVMAddFunction(L->m, w->symbol, fty);
+    L->func = f;
+    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
+    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 1];
+    for (int k = 0; k <= w->nparams; k++) all[k] = LLVMGetParam(f, (unsigned)k);
+    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, fty, kernel, all, (unsigned)w->nparams + 1, "status"));
+}
+
 int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                      const char *features);
 
@@ -267,6 +279,7 @@ int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef 
     Lower L_, *L = &L_;
     cg_lower_init(L, ctx, c, m, cpu, features);
     if (w->kind == CG_WRAP_CFUNC) lower_cfunc(L, w);
+    else if (w->kind == CG_WRAP_NATIVE) lower_native(L, w);
     else lower_loop(L, w);
     LLVMDisposeBuilder(L->b);
     return 0;

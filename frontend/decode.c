@@ -66,6 +66,11 @@ typedef struct {
     Loc loc;
 } PyInstr;
 
+typedef struct Spill {
+    int offset, slot;   /* stack entry `slot` on entry to the block at code unit `offset` */
+} Spill;
+#define FE_MAX_SPILLED 64
+
 typedef struct {
     Ctx *ctx;
     Function *fn;
@@ -86,6 +91,9 @@ typedef struct {
     PyObject *closure;  /* a compiled function's cells: its free variables are frozen constants */
     int first_free;     /* the localsplus index of the first free variable */
     int excvar;         /* "$exc": the exception being handled (CPython's exc_info), or -1 */
+    Spill *spilled;     /* stack entries that travel in variables though they are globals (edge) */
+    int nspilled;
+    bool restart;       /* a global must be spilled that was not: decode again */
 } Fe;
 
 static int fe_error(Fe *fe, DiagKind kind, const char *fmt, ...) {
@@ -264,10 +272,22 @@ static Instr *emit(Fe *fe, Block *b, IrOp op, int nargs) {
 
 /* A compile-time entity that is re-created in a successor instead of being carried in a
  * variable: NULL, a global (module, function, ...) or a closure cell reference. */
-static bool rematerializable(Fe *fe, int v) {
+/* Stack entry i on the edges into block `to`: a NULL marker, a cell reference or a global (a
+ * callee, say) is loaded again in the block it enters, so it stays known at compile time, unless
+ * edges into `to` carry different globals there (`f = g if c else h`): then the decode starts
+ * again with that entry in a variable, like any value (fe->spilled), and typing joins the
+ * functions (typeinfer/funcs.c). */
+static bool spilled(Fe *fe, Block *to, int i) {
+    for (int k = 0; k < fe->nspilled; k++)
+        if (fe->spilled[k].offset == to->offset && fe->spilled[k].slot == i) return true;
+    return false;
+}
+
+static bool rematerializable(Fe *fe, Block *to, int i) {
+    int v = fe->stack[i];
     if (v == NULL_SLOT) return true;
     IrOp op = fe->fn->instrs[v]->op;
-    return op == IR_GLOBAL || op == IR_CELLREF;
+    return op == IR_CELLREF || (op == IR_GLOBAL && !spilled(fe, to, i));
 }
 
 static bool same_remat(const Instr *a, const Instr *b) {
@@ -289,7 +309,7 @@ static int edge(Fe *fe, Block *from, Block *to, int depth) {
         for (int i = 0; i < depth; i++) {
             int v = fe->stack[i];
             to->stack_vars[i] = -1;
-            if (rematerializable(fe, v)) {
+            if (rematerializable(fe, to, i)) {
                 to->stack_remat[i] = v == NULL_SLOT ? &fe->null_marker : fe->fn->instrs[v];
             } else {
                 char name[48];
@@ -314,6 +334,11 @@ static int edge(Fe *fe, Block *from, Block *to, int depth) {
         } else {
             const Instr *want = to->stack_remat[i];
             const Instr *have = v == NULL_SLOT ? &fe->null_marker : fe->fn->instrs[v];
+            if (!same_remat(want, have) && want->op == IR_GLOBAL && have->op == IR_GLOBAL && fe->nspilled < FE_MAX_SPILLED) {
+                fe->spilled[fe->nspilled++] = (Spill){to->offset, i};   /* decode again (fe_build) */
+                fe->restart = true;
+                return -1;
+            }
             if (!same_remat(want, have))
                 return fe_error(fe, DIAG_UNSUPPORTED,
                                 "unsupported control flow: a callee or module that depends on a branch");
@@ -1324,7 +1349,22 @@ static int run_block(Fe *fe, Block *b) {
     return fe_error(fe, DIAG_INTERNAL, "block at offset %d runs off the end of the code", b->offset);
 }
 
+static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure,
+                       Spill *spills, int *nspills);
+
 Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure) {
+    Spill spills[FE_MAX_SPILLED];
+    int n = 0, before;
+    Function *fn;
+    do {   /* each round spills one more global that edges disagree on (rare: a few rounds at most) */
+        before = n;
+        fn = build(ctx, code_obj, globals, builtins, closure, spills, &n);
+    } while (!fn && n > before);
+    return fn;
+}
+
+static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure,
+                       Spill *spills, int *nspills) {
     if (!PyCode_Check(code_obj)) {
         PyErr_SetString(PyExc_TypeError, "ember can only compile Python functions");
         return NULL;
@@ -1332,7 +1372,8 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
     PyCodeObject *co = (PyCodeObject *)code_obj;
     Function *fn = ir_new_function(ctx);
     if (!fn) return NULL;
-    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure, .excvar = -1}, *fe = &fe_;
+    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure, .excvar = -1, .spilled = spills,
+              .nspilled = *nspills}, *fe = &fe_;
     fe->null_marker.op = IR_NOPS;
     fn->code = ctx_keep(ctx, code_obj);
     fn->globals = globals;
@@ -1400,7 +1441,10 @@ Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *bu
         Block *b = fe->work[--fe->nwork];
         if (b->done) continue;
         b->done = true;
-        if (run_block(fe, b)) return NULL;
+        if (run_block(fe, b)) {
+            if (fe->restart) *nspills = fe->nspilled;
+            return NULL;
+        }
         if (fe->nkw) { fe_error(fe, DIAG_INTERNAL, "KW_NAMES without CALL"); return NULL; }
     }
 

@@ -176,6 +176,14 @@ static const Type *c_function_type(PyObject *arg) {
  * inline); it has no run-time value. */
 static const Type *function_type(PyObject *arg) {
     if (Py_TYPE(arg) == &PmDispatcherType) return ty_object(TY_DISPATCHER, arg, 0);
+    if (PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) > 0 && PyTuple_GET_SIZE(arg) <= 64) {   /* (f, g): each its own type */
+        const Type *elems[64];
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(arg); i++) {
+            PyObject *x = PyTuple_GET_ITEM(arg, i);
+            if (!(elems[i] = rt_typeof(x)) && !(elems[i] = function_type(x))) return NULL;
+        }
+        return ty_tuple((int)PyTuple_GET_SIZE(arg), elems);
+    }
     if (!strcmp(Py_TYPE(arg)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin (ember/_ufunc.py) */
         PyObject *d = PyObject_CallMethod(arg, "_ember_callee", NULL);
         const Type *t = d && Py_TYPE(d) == &PmDispatcherType ? ty_object(TY_DISPATCHER, d, 0) : NULL;
@@ -359,6 +367,12 @@ static PyObject *m_export(Dispatcher *d, PyObject *sig) {
     char err[256];
     if (ty_parse_signature(PyUnicode_AsUTF8(sig), &ret, &args, &nargs, err, sizeof err))
         return PyErr_Format(PyExc_TypeError, "invalid signature '%U': %s", sig, err);
+    bool fptr = ret && ret->kind == TY_FUNCPTR;   /* a FunctionType's pointer comes from an ember Dispatcher */
+    for (int i = 0; i < nargs; i++) fptr |= args[i]->kind == TY_FUNCPTR;
+    if (fptr) {
+        free(args);
+        return PyErr_Format(PyExc_TypeError, "'%U': AOT modules do not take or return FunctionType values", sig);
+    }
     Spec *s = nargs == nparams_of(d) ? pm_find_spec(d, args, nargs) : NULL;
     if (!s && compile_signature(d, sig) == 0) s = pm_find_spec(d, args, nargs);
     free(args);
@@ -375,6 +389,32 @@ static PyObject *m_reduce(Dispatcher *d, PyObject *unused) { return pm_call("emb
 static PyObject *m_dask_tokenize(Dispatcher *d, PyObject *unused) { return pm_call("ember._pickle", "tokenize", "(O)", (PyObject *)d); }
 static PyObject *m_copy(Dispatcher *d, PyObject *unused) { return Py_NewRef(d); }
 static PyObject *m_deepcopy(Dispatcher *d, PyObject *memo) { return Py_NewRef(d); }
+
+/* A FunctionType argument (runtime/box.c): the address of the native function of this
+ * function's specialisation for the parameters of `name` (FunctionType[ret(params)]), compiled
+ * now if it is lazy; a TypeError if it does not return ret. The address is this process's, held
+ * by the Dispatcher that the caller's argument keeps alive during the call. */
+static PyObject *m_address(Dispatcher *d, PyObject *name) {
+    const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL, *end;
+    char err[256] = "", sig[512];
+    const Type *t = text ? ty_parse(text, &end, err, sizeof err) : NULL;
+    if (!t || t->kind != TY_FUNCPTR) return PyErr_Format(PyExc_TypeError, "_ember_address() takes a FunctionType's name");
+    const Type **params = t->elems + 1;
+    int np = t->n - 1;
+    PyObject *qual = ((PyFunctionObject *)d->py_func)->func_qualname;
+    if (np != nparams_of(d))
+        return PyErr_Format(PyExc_TypeError, "%U takes %d arguments, so it cannot be passed as %s", qual, nparams_of(d), t->name);
+    Spec *s = pm_find_spec(d, params, np);
+    if (!s && d->lazy) s = pm_compile(d, params, np, NULL, false);
+    else if (!s) return PyErr_Format(PyExc_TypeError, "%U has no signature %s%s, so it cannot be passed as %s", qual,
+                                     t->elems[0]->name, pm_signature_text(params, np, sig, sizeof sig), t->name);
+    if (!s) return NULL;
+    if (s->ret != t->elems[0])
+        return PyErr_Format(PyExc_TypeError, "%U%s returns %s, so it cannot be passed as %s", qual,
+                            pm_signature_text(params, np, sig, sizeof sig), s->ret->name, t->name);
+    void *p = pm_native_address(s);
+    return p ? PyLong_FromVoidPtr(p) : NULL;
+}
 
 static PyObject *m_compile_signatures(Dispatcher *d, PyObject *sigs) {
     if (compile_signatures(d, sigs)) return NULL;
@@ -394,6 +434,7 @@ static PyMethodDef dispatcher_methods[] = {
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,
      "Compile signature strings as the decorator's: the dispatcher then compiles no others."},
+    {"_ember_address", (PyCFunction)m_address, METH_O, "A FunctionType argument's native function address."},
     {"__reduce__", (PyCFunction)m_reduce, METH_NOARGS, "Pickle by reference (module-level) or by value."},
     {"__dask_tokenize__", (PyCFunction)m_dask_tokenize, METH_NOARGS, "A deterministic token of the code and options."},
     {"__copy__", (PyCFunction)m_copy, METH_NOARGS, "The dispatcher itself."},

@@ -272,7 +272,14 @@ static PyObject *host_kernel_of(PyObject *obj) {
     return k ? k : python_impl(obj);
 }
 
-static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of};
+/* The one signature a Dispatcher compiled with signatures (not lazy) has, as a FunctionType. */
+static const Type *host_fixed_signature(PyObject *obj) {
+    Dispatcher *d = (Dispatcher *)obj;
+    return d->lazy || d->nspecs != 1 ? NULL : ty_funcptr(d->specs[0]->ret, d->specs[0]->nargs, d->specs[0]->args);
+}
+
+static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of,
+                            host_fixed_signature};
 
 /* locals={'x': 'float64'} (ember/__init__.py turns type objects into names): each variable
  * of that name, in every version, has that type (typeinfer/infer.c). */
@@ -322,6 +329,21 @@ static void dump(Ctx *ctx, Function *fn, const Type *const *types, const char *t
     if (s) fputs(s, stderr);
 }
 
+/* The Dispatchers an argument type names (itself, or in a tuple), appended to keep. */
+static int keep_functions(PyObject *keep, const Type *t) {
+    if (t->kind == TY_DISPATCHER) return PyList_Append(keep, t->obj);
+    for (int i = 0; t->kind == TY_TUPLE && i < t->n; i++)
+        if (keep_functions(keep, t->elems[i]) < 0) return -1;
+    return 0;
+}
+
+static bool names_function(const Type *t) {
+    if (t->kind == TY_DISPATCHER || t->kind == TY_CFUNC) return true;
+    for (int i = 0; t->kind == TY_TUPLE && i < t->n; i++)
+        if (names_function(t->elems[i])) return true;
+    return false;
+}
+
 /* A specialisation around loaded object code. Takes over object and bitcode (also on failure). */
 static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
                       PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
@@ -350,7 +372,7 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
         goto fail;
     }
     for (int i = 0; i < nargs; i++)
-        if (args[i]->kind == TY_DISPATCHER && PyList_Append(spec->keep, args[i]->obj) < 0) {
+        if (keep_functions(spec->keep, args[i]) < 0) {
             snprintf(err, errlen, "out of memory");
             goto fail;
         }
@@ -376,7 +398,40 @@ fail:
     return NULL;
 }
 
+void *pm_native_address(Spec *s) {
+    if (s->native_addr) return s->native_addr;
+    if (!s->bitcode) return PyErr_Format(PyExc_RuntimeError, "ember: no bitcode for %s", s->symbol), NULL;
+    char *sym = malloc(strlen(s->symbol) + 8), err[300];
+    if (!sym) return PyErr_NoMemory(), NULL;
+    sprintf(sym, "%s.native", s->symbol);
+    CgWrap w = {.kind = CG_WRAP_NATIVE, .symbol = sym, .kernel = s->symbol, .bitcode = s->bitcode,
+                .params = s->args, .nparams = s->nargs, .ret = s->ret};
+    CgResult out = {0};
+    RtCode *code = NULL;
+    if (s->nargs > CG_WRAP_MAX_OPERANDS) PyErr_Format(PyExc_TypeError, "more than %d parameters", CG_WRAP_MAX_OPERANDS);
+    else if (pm_wrap(&w, &out) == 0 && !(code = rt_code_load(PyBytes_AS_STRING(out.object), (size_t)PyBytes_GET_SIZE(out.object), err, sizeof err)))
+        PyErr_Format(PyExc_RuntimeError, "ember: cannot load %s: %s", sym, err);
+    void *addr = code ? rt_code_symbol(code, sym) : NULL;
+    if (code && s->native_addr) {   /* another thread made it while the compile lock was awaited */
+        rt_code_free(code);
+        code = NULL;
+        addr = NULL;
+    }
+    if (code && !addr) {
+        rt_code_free(code);
+        code = NULL;
+        PyErr_Format(PyExc_RuntimeError, "ember: the object code does not define %s", sym);
+    }
+    Py_XDECREF(out.object);
+    Py_XDECREF(out.bitcode);
+    free(sym);
+    if (!code) return s->native_addr;   /* NULL with the exception, or the other thread's */
+    s->native = code;
+    return s->native_addr = addr;
+}
+
 void pm_free_spec(Spec *s) {
+    rt_code_free(s->native);
     rt_code_free(s->code);
     Py_XDECREF(s->keep);
     Py_XDECREF(s->object);
@@ -471,7 +526,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     InProgress me = {d, args, nargs, NULL, in_progress};
     in_progress = &me;
     bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
-    for (int i = 0; i < nargs; i++) takes_function |= args[i]->kind == TY_DISPATCHER || args[i]->kind == TY_CFUNC;
+    for (int i = 0; i < nargs; i++) takes_function |= names_function(args[i]);
     if (d->cache && !takes_function && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
         goto done;
@@ -519,7 +574,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         spec = NULL;
         goto done;
     }
-    if (keytext) cache_store(probe, spec);
+    if (keytext && !names_function(spec->ret)) cache_store(probe, spec);   /* (a returned function: named by identity) */
     goto done;
 fail:
     raise_diag(ctx, qualname, args, nargs);

@@ -25,6 +25,9 @@ typedef struct Spec {
     bool is_explicit;      /* from a signature given to the decorator */
     PyObject *keep;        /* the Dispatchers passed as arguments, whose types name its parameters:
                               alive as long as it is, so no other function gets their types */
+    struct RtCode *native; /* its native function alone, made when first passed as a FunctionType
+                              argument (pm_native_address) */
+    void *native_addr;
 } Spec;
 
 typedef struct Dispatcher {
@@ -61,6 +64,7 @@ PyObject *pm_inspect_types(Dispatcher *d);
 PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the return type's name */
 PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_);   /* LLVM IR or assembly of a module */
 void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
+void *pm_native_address(Spec *s);   /* its native function (made once), or NULL with an exception */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
 int pm_wrap(const CgWrap *w, CgResult *out);   /* compile a C-ABI wrapper (codegen/lower_ufunc.c) */
 

@@ -25,22 +25,30 @@
 #include <string.h>
 
 /* ---- types ------------------------------------------------------------------------- */
+static PyObject *describe(const Type *t);
+
+static PyObject *describe_all(const Type *const *elems, int n) {
+    PyObject *parts = PyTuple_New(n);
+    for (int i = 0; parts && i < n; i++) {
+        PyObject *e = describe(elems[i]);
+        if (!e) Py_CLEAR(parts);
+        else PyTuple_SET_ITEM(parts, i, e);
+    }
+    return parts;
+}
+
 static PyObject *describe(const Type *t) {
+    PyObject *parts;
     switch (t->kind) {
     case TY_ARRAY:
         return Py_BuildValue("(ssiCNN)", "array", ty_dtypes[t->dtype].name, t->ndim, t->layout,
                              PyBool_FromLong(t->readonly), PyBool_FromLong(t->unaligned));
-    case TY_TUPLE: {
-        PyObject *elems = PyTuple_New(t->n);
-        for (int i = 0; elems && i < t->n; i++) {
-            PyObject *e = describe(t->elems[i]);
-            if (!e) Py_CLEAR(elems);
-            else PyTuple_SET_ITEM(elems, i, e);
-        }
-        return elems ? Py_BuildValue("(sN)", "tuple", elems) : NULL;
-    }
+    case TY_TUPLE:
+        return (parts = describe_all(t->elems, t->n)) ? Py_BuildValue("(sN)", "tuple", parts) : NULL;
     case TY_NONE: case TY_BOOL: case TY_INT64: case TY_UINT64: case TY_FLOAT64: case TY_COMPLEX128:
         return Py_BuildValue("(ss)", "scalar", t->name);
+    case TY_FUNCPTR:   /* ("FunctionType", (ret, params...)) */
+        return (parts = describe_all(t->elems, t->n)) ? Py_BuildValue("(sN)", "FunctionType", parts) : NULL;
     case TY_STR:
         return Py_BuildValue("(s)", "str");
     case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */
@@ -76,7 +84,7 @@ static int dtype_named(const char *name) {
     return -1;
 }
 
-static const char *kind_names[] = {"ufunc", "gufunc", "cfunc"};
+static const char *kind_names[] = {"ufunc", "gufunc", "cfunc", "native"};
 
 /* build_wrapper(dispatcher, kind, signature, dtypes, core, parallel)
  *       -> (symbol, object, bitcode, the output's dtype (ufunc) or the kernel's return type)

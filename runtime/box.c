@@ -89,6 +89,15 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
                 return -1;
             }
         return 0;
+    case TY_FUNCPTR: {   /* FunctionType: the native function of the argument's specialisation (pymodule/dispatcher.c) */
+        PyObject *a = PyObject_HasAttrString(o, "_ember_address") ? PyObject_CallMethod(o, "_ember_address", "s", t->name) : NULL;
+        if (!a && PyErr_Occurred()) return -1;
+        void *p = a ? PyLong_AsVoidPtr(a) : NULL;
+        Py_XDECREF(a);
+        if (!p) break;
+        *(void **)out = p;
+        return 0;
+    }
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
         if (t->kind == TY_DISPATCHER && !strcmp(Py_TYPE(o)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin */
@@ -117,6 +126,7 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: return rt_box_array(t, p);
+    case TY_DISPATCHER: return Py_NewRef(t->obj);   /* a compiled function returned: known by its type */
     case TY_OPTIONAL:   /* {is T, T} */
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
         return rt_box(t->elems[1], (const char *)p + t->offsets[1]);

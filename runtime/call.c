@@ -30,6 +30,7 @@ static int conversion_cost(const Type *from, const Type *to) {
         }
         return total;
     }
+    if (to->kind == TY_FUNCPTR && from->kind == TY_DISPATCHER) return 1;   /* its specialisation's address (box.c) */
     if (to->kind == TY_OPTIONAL && from->kind != TY_OPTIONAL) {   /* None, or a value of T */
         int c = from->kind == TY_NONE ? 0 : conversion_cost(from, to->elems[1]);
         return c < 0 ? -1 : c + 1;

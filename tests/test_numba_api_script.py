@@ -1,4 +1,4 @@
-"""A Numba tutorial-style script runs unchanged apart from `import ember as numba`."""
+"""Numba tutorial-style scripts run unchanged apart from the import (`import ember as numba`)."""
 import os
 import subprocess
 import sys
@@ -14,3 +14,17 @@ def test_tutorial_script_runs():
     p = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.splitlines() == ["division by zero for 1.0", "tutorial ok"]
+
+
+def test_tour_script_runs(tmp_path):
+    """scripts/numba_tour.py under ember; under the numba backend, the same text importing numba."""
+    script = os.path.join(os.path.dirname(__file__), "scripts", "numba_tour.py")
+    if ON_NUMBA:
+        with open(script) as f:
+            text = f.read().replace("import ember as numba", "import numba").replace("from ember import", "from numba import")
+        script = str(tmp_path / "numba_tour.py")
+        with open(script, "w") as f:
+            f.write(text)
+    p = subprocess.run([sys.executable, "-W", "ignore", script], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.splitlines() == ["cfunc True True True", "tour ok"]

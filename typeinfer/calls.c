@@ -832,6 +832,8 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
 }
 
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed) {
+    for (int i = 0; i < nargs && callee->kind != TY_FUNCSET; i++)
+        if (args[i]->kind == TY_FUNCSET) return 0;   /* passed on once a call here decides its signature (funcs.c) */
     switch (callee->kind) {
     case TY_FUNCTION:
         if (ti_is_container_builtin(callee->builtin, args, nargs))
@@ -848,6 +850,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return type_dispatcher_call(ti, in, callee, args);
     case TY_INNERFUNC:
         return type_inner_call(ti, in, callee, args);
+    case TY_FUNCPTR: case TY_FUNCSET:   /* a function chosen at run time (funcs.c) */
+        return ti_type_function_call(ti, in, callee, args, nargs, changed);
     case TY_CFUNC:
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
     case TY_HOOKED:

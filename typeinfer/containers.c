@@ -20,7 +20,7 @@
 /* What a list may hold: numbers, strings, tuples of them, arrays, lists, dicts and sets. */
 static bool storable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t == ty_str || t->kind == TY_ARRAY || ty_is_heap(t)) return true;
+    if (ty_is_number(t) || t == ty_str || t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_FUNCPTR) return true;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!storable(t->elems[i])) return false;
@@ -102,6 +102,11 @@ static int want_elem(TypeInfo *ti, int recv, const Type *x, bool *changed) {
 
 const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
     const Type *u = NULL;
+    bool functions = n > 0;
+    for (int i = 0; i < n; i++) functions &= ti_is_function(args[i]);
+    if (functions && (u = ti_join_functions(ti, in, args, n)) && u->kind == TY_DISPATCHER)
+        return UNSUP(in, "a list cannot hold %s (several functions, chosen from at run time, can be held)", u->name), NULL;
+    if (functions) return u ? ty_list(u) : NULL;   /* [g, h]: FunctionType items, or a set a call decides (funcs.c) */
     for (int i = 0; i < n; i++) {
         if (!storable(args[i])) return UNSUP(ti->fn->instrs[in->args[i]], "a list cannot hold %s", args[i]->name), NULL;
         const Type *w = ty_unify(u, args[i]);

@@ -145,6 +145,7 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
             return a->elems[j];
         }
         if (ty_is_uniform_tuple(a)) return a->elems[0];
+        if (ti_is_function_tuple(a)) return ti_join_functions(ti, in, a->elems, a->n);   /* a FunctionType (funcs.c) */
         ERR(in, "cannot index the heterogeneous %s with a run-time integer", a->name);
         return NULL;
     }
@@ -347,6 +348,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         const Type *decl = ti->fn->declared ? ti->fn->declared[in->imm] : NULL;
         if (decl) {   /* locals=: the variable keeps its declared type; numbers convert to it */
             bool number = ty_is_number(args[0]) && args[0] != ty_complex128 && ty_is_number(decl);
+            if (decl->kind == TY_FUNCPTR && ti_is_function(args[0])) {   /* locals={'f': FunctionType(sig)} */
+                const Type *both[2] = {decl, args[0]};
+                return ti_join_functions(ti, in, both, 2) ? 0 : -1;
+            }
             if (ty_unify(args[0], decl) != decl && !number)
                 return ERR(in, "cannot store %s in variable '%s', declared %s by locals=", args[0]->name,
                            var_label(ti, in->imm), decl->name);
@@ -357,6 +362,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             args[0]->kind != TY_NONE && !stores_none(ti, in->imm)) {
             int rc = unwrap_stores(ti, in->imm);   /* `0.0 if x is None else x`: the variable holds x's value */
             if (rc) return rc;
+        }
+        if (!u && ti_is_function(old) && ti_is_function(args[0])) {   /* f = g if c else h (funcs.c) */
+            const Type *both[2] = {old, args[0]};
+            if (!(u = ti_join_functions(ti, in, both, 2))) return -1;
         }
         if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL))
             u = unify_optional(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
@@ -399,7 +408,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` names them; compiled functions) */
             if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS && args[i]->kind != TY_DISPATCHER &&
-                args[i]->kind != TY_HOOKED && args[i]->kind != TY_CFUNC)
+                args[i]->kind != TY_HOOKED && args[i]->kind != TY_CFUNC && args[i]->kind != TY_FUNCSET)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
@@ -484,10 +493,15 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (args[0] != ty_bool) return ERR(in, "internal: branch on %s", args[0]->name);
         return 0;
     case IR_RETURN: {
-        if (!ty_is_value(args[0]))   /* pointed at the returned expression */
+        if (args[0]->kind == TY_FUNCPTR || args[0]->kind == TY_FUNCSET)
+            return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a function chosen at run time (%s) to Python", args[0]->name);
+        if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER)   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
+        if (!u && ti_is_function(ti->ret) && ti_is_function(args[0]))
+            return UNSUP(ti->fn->instrs[in->args[0]], "cannot return different functions (%s, %s) to Python",
+                         ti->ret->name, args[0]->name);
         if (!u) u = unify_optional(ti->ret, args[0]);
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
         if (u != ti->ret) {
@@ -659,7 +673,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     bool unwrapped;
     if (unwrap_optionals(ti, &unwrapped)) return NULL;
     if (unwrapped) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-    if (check_complete(ti)) return NULL;
+    if (ti_check_function_sets(ti) || check_complete(ti)) return NULL;
     ti_complete_types(ti);
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return NULL;

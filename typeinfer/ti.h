@@ -38,6 +38,7 @@ typedef enum {
     CALL_C,         /* a C function (ctypes, cffi): `symbol`, C signature `csig` */
     CALL_RNG,       /* a numpy.random.Generator method: `builtin` is its RNG_* */
     CALL_OBJMODE,   /* a `with objmode(...)` block, run by the interpreter (typeinfer/objmode.c) */
+    CALL_INDIRECT,  /* through the function pointer the callee value holds (a FunctionType, funcs.c) */
 } CallKind;
 
 typedef struct CallInfo {
@@ -96,6 +97,8 @@ typedef struct TiHost {
     const char *(*linalg_init)(void);
     /* The scalar kernel (a Dispatcher, borrowed) of a @vectorize function, or NULL. */
     PyObject *(*kernel_of)(PyObject *obj);
+    /* A Dispatcher's one signature, as a FunctionType, if it compiles no others; else NULL. */
+    const Type *(*fixed_signature)(PyObject *obj);
 } TiHost;
 
 /* A prange loop of a parallel=True function, and what each variable is to its threads
@@ -111,6 +114,19 @@ typedef struct ParLoop {
     int *var_kind;       /* per variable: PAR_* */
     int *red_op;         /* per PAR_REDUCE variable: IRB_ADD, IRB_MUL, PAR_MIN or PAR_MAX */
 } ParLoop;
+
+/* funcs.c: a compiled function converted to a FunctionType (its specialisation's symbol and
+ * bitcode, for codegen to link and take the address of), and the signature a call chose for a
+ * set of functions. Both on the root TypeInfo of a compile. */
+typedef struct FuncRef {
+    PyObject *dispatcher;
+    const Type *fptr;
+    const char *symbol;
+    PyObject *bitcode;
+} FuncRef;
+typedef struct FuncChoice {
+    const Type *set, *fptr;
+} FuncChoice;
 
 struct TypeInfo {
     Function *fn;
@@ -133,6 +149,10 @@ struct TypeInfo {
     int nparloops;
     bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
     bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
+    FuncRef *funcrefs;            /* root only (funcs.c) */
+    int nfuncrefs, capfuncrefs;
+    FuncChoice *choices;          /* root only (funcs.c) */
+    int nchoices, capchoices;
 };
 
 /* infer.c */
@@ -206,6 +226,13 @@ int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
 
 /* objmode.c: `with objmode(...)` blocks */
 const Type *ti_type_objmode(TypeInfo *ti, Instr *in, const Type **args, int n);   /* the outputs' tuple */
+
+/* funcs.c: first-class functions (Numba's FunctionType) */
+bool ti_is_function(const Type *t);   /* a Dispatcher, FunctionType or set of functions */
+const Type *ti_join_functions(TypeInfo *ti, Instr *in, const Type *const *ts, int n);
+bool ti_is_function_tuple(const Type *t);   /* a tuple of functions (n >= 1) */
+int ti_type_function_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed);
+int ti_check_function_sets(TypeInfo *ti);
 
 /* ffi.c: C functions given as ctypes or cffi objects */
 const Type *ti_classify_cfunc(TypeInfo *ti, PyObject *obj, Instr *in, bool *is);   /* *is: it is one */

@@ -253,6 +253,43 @@ const Type *ty_optional(const Type *t) {
     return aggregate(TY_OPTIONAL, 2, elems, name, NULL);
 }
 
+/* A type made of `n` types (not laid out as a tuple): FunctionType and function sets. */
+static const Type *made_of(TypeKind kind, int n, const Type *const *parts, const char *name, size_t size) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == kind && table[i]->n == n && !memcmp(table[i]->elems, parts, sizeof(Type *) * (size_t)n))
+            return table[i];
+    const Type **copy = calloc((size_t)n, sizeof(Type *));
+    Type *t = copy ? new_type(kind, name, size, size) : NULL;
+    if (!t) return free(copy), NULL;
+    memcpy(copy, parts, sizeof(Type *) * (size_t)n);
+    t->n = n;
+    t->elems = copy;
+    return t;
+}
+
+const Type *ty_funcptr(const Type *ret, int nparams, const Type *const *params) {
+    const Type *parts[65];
+    char name[1100];
+    if (nparams > 64) return NULL;
+    size_t len = (size_t)snprintf(name, sizeof name, "FunctionType[%s(", ret->name);
+    parts[0] = ret;
+    for (int i = 0; i < nparams; i++) {
+        parts[i + 1] = params[i];
+        if (len < sizeof name) len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", params[i]->name);
+    }
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")]");
+    return made_of(TY_FUNCPTR, nparams + 1, parts, name, 8);
+}
+
+const Type *ty_funcset(int n, const Type *const *members) {
+    char name[1100];
+    size_t len = (size_t)snprintf(name, sizeof name, "FunctionType[?](");
+    for (int i = 0; i < n && len < sizeof name; i++)
+        len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", i ? ", " : "", members[i]->name);
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    return made_of(TY_FUNCSET, n, members, name, 0);
+}
+
 bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET); }
 
 const Type *ty_set(const Type *key) {
@@ -551,7 +588,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
-    case TY_DTYPE: case TY_TYPEREF:
+    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);
@@ -610,6 +647,8 @@ const Type *ty_unify(const Type *a, const Type *b) {
         const Type *x = a->elems[0], *y = b->elems[0];
         if (a->typed != b->typed) return NULL;
         if (!x || !y) return x ? a : b;
+        if (x->kind == TY_FUNCSET && y->kind == TY_FUNCPTR) return b;   /* functions a call gave a signature (typeinfer/funcs.c) */
+        if (y->kind == TY_FUNCSET && x->kind == TY_FUNCPTR) return a;
         if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
             const Type *u = ty_unify(x, y);
             return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list_like(a, u) : NULL;
@@ -731,6 +770,22 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
     return ty_array(dt, (int)nd, layout, false);
 }
 
+/* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
+ * ")", or -1. */
+static int parse_params(const char *s, const char **end, const Type **out, char *err, size_t errlen) {
+    int n = 0;
+    s = skip_ws(s);
+    while (*s != ')') {
+        if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
+        if (!(out[n++] = ty_parse(s, &s, err, errlen))) return -1;
+        s = skip_ws(s);
+        if (*s == ',') s = skip_ws(s + 1);
+        else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
+    }
+    *end = s + 1;
+    return n;
+}
+
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
     const char *start = s;
@@ -822,6 +877,19 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (start[0] == 's') return ty_is_hashable(parts[0]) ? ty_set(parts[0]) : (snprintf(err, errlen, "a set's items must be numbers or tuples of them"), NULL);
         return ty_is_hashable(parts[0]) ? ty_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
     }
+    if (n == 12 && !strncmp(start, "FunctionType", 12) && *skip_ws(s) == '[') {   /* FunctionType[float64(int64)] */
+        s = skip_ws(s) + 1;
+        const Type *ret = ty_parse(s, &s, err, errlen), *params[64];
+        int np;
+        if (!ret) return NULL;
+        s = skip_ws(s);
+        if (*s != '(') { snprintf(err, errlen, "expected FunctionType[ret(params)]"); return NULL; }
+        if ((np = parse_params(s + 1, &s, params, err, errlen)) < 0) return NULL;
+        s = skip_ws(s);
+        if (*s != ']') { snprintf(err, errlen, "expected ']' after FunctionType[ret(params)"); return NULL; }
+        *end = s + 1;
+        return ty_funcptr(ret, np, params);
+    }
     int dt = dtype_named(start, n);
     if (dt >= 0 && *skip_ws(s) == '[') return parse_array(dt, skip_ws(s) + 1, end, err, errlen);
     for (size_t i = 0; i < sizeof scalar_names / sizeof scalar_names[0]; i++)
@@ -846,17 +914,10 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
     }
-    s = skip_ws(s + 1);
     const Type *list[64];
-    int n = 0;
-    while (*s != ')') {
-        if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
-        if (!(list[n++] = ty_parse(s, &s, err, errlen))) return -1;
-        s = skip_ws(s);
-        if (*s == ',') s = skip_ws(s + 1);
-        else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
-    }
-    if (*skip_ws(s + 1)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s + 1)); return -1; }
+    int n = parse_params(s + 1, &s, list, err, errlen);
+    if (n < 0) return -1;
+    if (*skip_ws(s)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s)); return -1; }
     *args = malloc(sizeof(Type *) * (size_t)(n ? n : 1));
     if (!*args) return -1;
     memcpy(*args, list, sizeof(Type *) * (size_t)n);

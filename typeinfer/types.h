@@ -47,6 +47,11 @@ typedef enum {
                      * (runtime/dict.c, RtDict) */
     TY_SET,         /* a set of elems[0]: laid out as a dict of elems[0] -> elems[1] = none */
     TY_ELLIPSIS,    /* `...`, in array subscripts (typeinfer/ellipsis.c rewrites them); a byte no one reads */
+    TY_FUNCPTR,     /* FunctionType[ret(params)] (Numba's first-class function type): a pointer to a
+                     * native function (DESIGN.md contract 2's unboxed ABI); elems[0] the result,
+                     * elems[1..n) the parameters (typeinfer/funcs.c) */
+    TY_FUNCSET,     /* one of the compiled functions elems[0..n), chosen at run time, whose signature
+                     * the first call decides (then it is a TY_FUNCPTR); compile-time only */
     TY_NKINDS
 } TypeKind;
 
@@ -148,6 +153,8 @@ int ty_value_layout(const Type *t, char *desc, size_t len, bool arrays);
  * Dispatcher's type does not keep it alive). The caller guarantees no compile holds them. */
 void ty_forget(PyObject *dispatcher);
 const Type *ty_method(const Type *recv, const char *attr);
+const Type *ty_funcptr(const Type *ret, int nparams, const Type *const *params);   /* FunctionType[ret(params)] */
+const Type *ty_funcset(int n, const Type *const *members);   /* members: Dispatcher types, sorted by the caller */
 const Type *ty_optional(const Type *t);    /* OptionalType(t); NULL unless t is a value without references */
 bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
 bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */

@@ -59,6 +59,8 @@ def _signature(sig):
     """A signature string or object as a types.Signature with exact dtypes ('float32' stays)."""
     if isinstance(sig, _types.Signature):
         return sig
+    if isinstance(sig, tuple) and all(isinstance(a, (_types.Type, str)) for a in sig):   # argument types: (int64[:], int64)
+        return _types.Signature(None, sig)
     if not isinstance(sig, str):
         raise TypeError(f"a signature is a string like 'float64(float64)' or a type object like "
                         f"float64(float64), not {sig!r:.80}")
@@ -463,6 +465,11 @@ class CFunc:
 
     def __ember_dispatcher__(self, values, parallel):
         return self._ember_callee()
+
+    def _ember_address(self, function_type):
+        """Passed as a types.FunctionType argument: the native function of its @njit twin (so
+        a compiled caller calls it with ember's ABI, as any compiled function)."""
+        return self._ember_callee()._ember_address(function_type)
 
     def inspect_llvm(self):
         return _ember.inspect_bitcode(self._bitcode)

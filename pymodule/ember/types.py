@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type"]
+           "DictType", "unicode_type", "FunctionType"]
 
 
 class Type:
@@ -211,6 +211,21 @@ class CPointer(Type):
         super().__init__(f"CPointer({self.dtype})")
 
 
+class FunctionType(Type):
+    """FunctionType(float64(float64)): a compiled function of that signature chosen at run time,
+    called through a pointer to its native code (Numba's first-class function type). A parameter
+    declared so takes any @njit function or @cfunc, compiled for the signature if need be."""
+
+    def __init__(self, signature):
+        if isinstance(signature, str):   # "float64(float64)": ember's parse of it
+            signature = from_name(f"FunctionType[{signature}]").signature
+        if not isinstance(signature, Signature) or signature.return_type is None:
+            raise TypeError(f"FunctionType takes a signature with a return type, like float64(float64), "
+                            f"not {signature!r:.80}")
+        self.signature = signature
+        super().__init__(f"FunctionType[{signature}]")
+
+
 class Signature:
     """A function type: return_type(*args). str() is the text ember's parser reads."""
 
@@ -300,6 +315,9 @@ def _build(desc):
         return ListType(_build(desc[1]))
     if kind == "DictType":
         return DictType(_build(desc[1]), _build(desc[2]))
+    if kind == "FunctionType":
+        ret, *params = [_build(d) for d in desc[1]]
+        return FunctionType(Signature(ret, params))
     return Tuple([_build(d) for d in desc[1]])
 
 
