@@ -495,6 +495,12 @@ static void sort_by_key(Lower *L, const Type *e, LLVMValueRef l, CallInfo *kc, L
     cg_call(L, "ember_rt_list_free", L->voidt, &lpt, &moved, 1);   /* its length is 0: the items stay in l */
 }
 
+/* list.sort() and sorted(): by the items, or by key(item) where a key function is given */
+static void sort_list(Lower *L, const Type *e, LLVMValueRef l, CallInfo *key, LLVMValueRef reverse) {
+    if (key) sort_by_key(L, e, l, key, reverse);
+    else sort_in_place(L, e, l, reverse);
+}
+
 /* A fold over any iterable: acc = step(acc, value) for each value. */
 typedef LLVMValueRef (*FoldStep)(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt);
 
@@ -630,8 +636,7 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         }
         case LB_SORTED: {
             LLVMValueRef r = cg_own(L, list_of(L, rt, it, x), rt);
-            if (ci->key) sort_by_key(L, elem_of(rt), r, ci->key, args[1]);
-            else sort_in_place(L, elem_of(rt), r, args[1]);
+            sort_list(L, elem_of(rt), r, ci->key, args[1]);
             return r;
         }
         }
@@ -706,8 +711,7 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         reverse_in_place(L, e, l);
         break;
     case LM_SORT:
-        if (ci->key) sort_by_key(L, e, l, ci->key, args[0]);
-        else sort_in_place(L, e, l, args[0]);
+        sort_list(L, e, l, ci->key, args[0]);
         break;
     default:
         return NULL;
