@@ -495,6 +495,14 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
             types[i] = L->ti->vtypes[v];
             out[i] = cg_cast(L, L->vals[v], types[i], ci->params[i]);
             if (types[i]->kind == TY_METHOD) types[i] = types[i]->recv;
+        } else if (ci->argmap[i] == ARG_STAR) {   /* *args: a tuple of the remaining positional arguments */
+            types[i] = ci->params[i];
+            out[i] = LLVMGetUndef(cg_type(L, types[i]));
+            for (int k = 0; k < types[i]->n; k++) {
+                int v = in->args[ci->star_first + k];
+                LLVMValueRef x = cg_cast(L, L->vals[v], L->ti->vtypes[v], types[i]->elems[k]);
+                out[i] = LLVMBuildInsertValue(L->b, out[i], x, (unsigned)k, "");
+            }
         } else if (ci->argmap[i] == -2) {   /* built by the callee's lowering */
             types[i] = ci->params[i];
             out[i] = NULL;

@@ -1422,8 +1422,8 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
         fe_error(fe, DIAG_UNSUPPORTED, "generators and coroutines are not supported");
         return NULL;
     }
-    if (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) {
-        fe_error(fe, DIAG_UNSUPPORTED, "*args and **kwargs parameters are not supported");
+    if (co->co_flags & CO_VARKEYWORDS) {
+        fe_error(fe, DIAG_UNSUPPORTED, "a **kwargs parameter is not supported");
         return NULL;
     }
 
@@ -1436,7 +1436,7 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
     if (genexpr && (fe->genlist = ir_new_var(fn, "$gen")) < 0) return NULL;
     fe->first_free = nlocalsplus - co->co_nfreevars;
     fn->nfree = closure ? 0 : co->co_nfreevars;   /* an inner function's cells come as arguments */
-    fn->nparams = co->co_argcount + co->co_kwonlyargcount;
+    fn->nparams = fe_nparams(code_obj);
 
     if (decode(fe) || find_blocks(fe)) return NULL;
 

@@ -11,6 +11,18 @@
  * frozen at this moment). Returns NULL with a located diagnostic in ctx on unsupported input. */
 Function *fe_build(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins, PyObject *closure);
 
+/* The parameters a compiled function of `code` takes: the named ones, positional then
+ * keyword-only, then the tuple of extra positional arguments when it has *args (its index is
+ * fe_star_param, or -1). */
+static inline int fe_star_param(PyObject *code) {
+    PyCodeObject *co = (PyCodeObject *)code;
+    return co->co_flags & CO_VARARGS ? co->co_argcount + co->co_kwonlyargcount : -1;
+}
+static inline int fe_nparams(PyObject *code) {
+    PyCodeObject *co = (PyCodeObject *)code;
+    return co->co_argcount + co->co_kwonlyargcount + (fe_star_param(code) >= 0);
+}
+
 /* versions.c: split each variable into one per web of its assignments and reads (the same
  * name); -1 on an allocation failure. */
 int fe_version_vars(Function *fn);

@@ -74,21 +74,26 @@ PyObject *pm_call(const char *module, const char *function, const char *fmt, ...
 }
 
 /* ---- argument binding: keywords and defaults, as Python would bind them -------------- */
-static int nparams_of(Dispatcher *d) {
-    PyCodeObject *co = (PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code;
-    return co->co_argcount + co->co_kwonlyargcount;
-}
+static int nparams_of(Dispatcher *d) { return fe_nparams(((PyFunctionObject *)d->py_func)->func_code); }
 
-static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kwnames, PyObject **out) {
+/* out[] gets borrowed references, but for a *args tuple, which is new: *star (NULL if none). */
+static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kwnames, PyObject **out,
+                PyObject **star) {
     PyFunctionObject *f = (PyFunctionObject *)d->py_func;
     PyCodeObject *co = (PyCodeObject *)f->func_code;
-    int npos = co->co_argcount, np = npos + co->co_kwonlyargcount;
+    int npos = co->co_argcount, np = npos + co->co_kwonlyargcount, si = fe_star_param(f->func_code);
     const char *name = PyUnicode_AsUTF8(f->func_qualname);
-    if (n > npos) {
+    *star = NULL;
+    if (n > npos && si < 0) {
         PyErr_Format(PyExc_TypeError, "%s() takes %d positional arguments but %zd were given", name, npos, n);
         return -1;
     }
-    for (int i = 0; i < np; i++) out[i] = i < n ? args[i] : NULL;
+    for (int i = 0; i < np; i++) out[i] = i < n && i < npos ? args[i] : NULL;
+    if (si >= 0) {
+        if (!(*star = PyTuple_New(n > npos ? n - npos : 0))) return -1;
+        for (Py_ssize_t k = npos; k < n; k++) PyTuple_SET_ITEM(*star, k - npos, Py_NewRef(args[k]));
+        out[si] = *star;
+    }
     Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *kw = PyTuple_GET_ITEM(kwnames, k);
@@ -97,10 +102,12 @@ static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kw
             if (PyUnicode_Compare(PyTuple_GET_ITEM(co->co_localsplusnames, i), kw) == 0) found = i;
         if (found < 0) {
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", name, kw);
+            Py_CLEAR(*star);
             return -1;
         }
         if (out[found]) {
             PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%U'", name, kw);
+            Py_CLEAR(*star);
             return -1;
         }
         out[found] = args[n + k];
@@ -115,6 +122,7 @@ static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kw
         if (!out[i]) {
             if (!PyErr_Occurred())
                 PyErr_Format(PyExc_TypeError, "%s() missing required argument '%U'", name, pname);
+            Py_CLEAR(*star);
             return -1;
         }
     }
@@ -194,16 +202,7 @@ static const Type *function_type(PyObject *arg) {
     return c_function_type(arg);
 }
 
-static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
-    Dispatcher *d = (Dispatcher *)self;
-    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
-    int np = nparams_of(d);
-    PyObject *bound[MAX_ARGS];
-    if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
-    if (kwnames || n != np) {
-        if (bind(d, args, n, kwnames, bound)) return NULL;
-        args = bound;
-    }
+static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
         if (!(types[i] = rt_typeof(args[i])) && !(types[i] = function_type(args[i])))
@@ -215,6 +214,22 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
         if (!s) return NULL;
     }
     return rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
+}
+
+static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Dispatcher *d = (Dispatcher *)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int np = nparams_of(d);
+    PyObject *bound[MAX_ARGS];
+    if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
+    PyObject *star = NULL;   /* *args: the tuple bind makes */
+    if (kwnames || n != np || d->star) {
+        if (bind(d, args, n, kwnames, bound, &star)) return NULL;
+        args = bound;
+    }
+    PyObject *r = call_bound(d, args, np);
+    Py_XDECREF(star);
+    return r;
 }
 
 /* ---- the type ---------------------------------------------------------------------- */
@@ -269,6 +284,7 @@ static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kw
     if (!d->options || !d->dict) { Py_DECREF(d); return NULL; }
     PyObject *nogil = PyDict_GetItemString(d->options, "nogil");
     d->nogil = nogil && PyObject_IsTrue(nogil) == 1;
+    d->star = fe_star_param(((PyFunctionObject *)func)->func_code) >= 0;
     PyObject *cache = PyDict_GetItemString(d->options, "cache");
     d->cache = cache && PyObject_IsTrue(cache) == 1;
     if (sigs != Py_None && compile_signatures(d, sigs)) { Py_DECREF(d); return NULL; }

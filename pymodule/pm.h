@@ -10,6 +10,7 @@
 
 #include "cg.h"
 #include "ir.h"
+#include "fe.h"
 #include "rt.h"
 #include "ti.h"
 
@@ -42,6 +43,7 @@ typedef struct Dispatcher {
     int nspecs, capspecs;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
+    bool star;             /* the function has *args: every call binds (dispatcher.c) */
     bool cache;            /* cache=True: specialisations are looked up and stored on disk */
     long serial;           /* makes symbols unique in the process */
     long compiles;         /* how many specialisations were compiled */

@@ -340,3 +340,44 @@ def test_a_compiled_closure_freezes_its_free_variables():
 
     assert make(3, (0.0, 0.5))(2) == 6.5
     assert make(-1, (1, 2))(2) == 0
+
+
+# ------------------------------------------------------------------ *args
+
+
+def star_sum(*args):
+    s = 0
+    for x in args:
+        s += x
+    return s, len(args)
+
+
+def star_after(x, *rest, scale=2.0):
+    return (x + rest[0] if len(rest) > 0 else x) * scale, rest
+
+
+@njit
+def star_callee(a, *rest):
+    return a * len(rest), rest
+
+
+def star_caller(n):
+    return star_callee(n, 2.0, (3, 4)), star_callee(n), star_callee(n, n)
+
+
+def star_arrays(*arrays):
+    t = 0.0
+    for a in arrays:
+        t += a.sum()
+    return t
+
+
+def test_star_args():
+    import numpy as np
+    check_all(star_sum, [(1,), (1, 2, 3), (1.5, 2.0, -0.5)])
+    check_all(star_after, [(1, 2.5), (1, 2, 3), (0.5, -1)])
+    check(star_after, 1, 2, kwargs={"scale": 3.0})
+    check_all(star_caller, [(0,), (3,)])
+    check(star_arrays, np.ones(3), np.arange(4.0))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'y'"):
+        jit(star_sum)(1, y=2)

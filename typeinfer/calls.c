@@ -330,10 +330,15 @@ static CallInfo *new_call(TypeInfo *ti, Instr *in, CallKind kind, int nparams) {
 static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, PyObject *kwdefaults,
                    CallInfo *ci, const char *fname) {
     PyCodeObject *co = (PyCodeObject *)code;
-    int npos = co->co_argcount, nparams = co->co_argcount + co->co_kwonlyargcount;
+    int npos = co->co_argcount, nparams = co->co_argcount + co->co_kwonlyargcount, star = fe_star_param(code);
     int nargs = in->nargs - 1 - in->nkw;   /* positional arguments given */
-    if (nargs > npos) return ERR(in, "%s() takes %d positional arguments but %d were given", fname, npos, nargs);
-    for (int i = 0; i < nparams; i++) ci->argmap[i] = i < nargs ? i + 1 : -1;
+    if (nargs > npos && star < 0)
+        return ERR(in, "%s() takes %d positional arguments but %d were given", fname, npos, nargs);
+    for (int i = 0; i < nparams; i++) ci->argmap[i] = i < nargs && i < npos ? i + 1 : -1;
+    if (star >= 0) {   /* the positional arguments after the named ones, as a tuple */
+        ci->argmap[star] = ARG_STAR;
+        ci->star_first = npos + 1;
+    }
     for (int k = 0; k < in->nkw; k++) {
         int found = -1;
         for (int i = co->co_posonlyargcount; i < nparams; i++) {
@@ -361,7 +366,11 @@ static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, 
     return 0;
 }
 
-static const Type *param_type(CallInfo *ci, int i, const Type **args) {
+static const Type *param_type(Instr *in, CallInfo *ci, int i, const Type **args) {
+    if (ci->argmap[i] == ARG_STAR) {
+        int n = in->nargs - in->nkw - ci->star_first;
+        return ty_tuple(n > 0 ? n : 0, args + ci->star_first - 1);
+    }
     return ci->argmap[i] >= 0 ? args[ci->argmap[i] - 1] : ty_typeof(ci->defaults[i]);
 }
 
@@ -370,7 +379,7 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     PyObject *code = py_func ? PyFunction_GetCode(py_func) : NULL;
     if (!code) return -1;
     PyCodeObject *co = (PyCodeObject *)code;
-    int nparams = co->co_argcount + co->co_kwonlyargcount;
+    int nparams = fe_nparams(code);
     CallInfo *ci = new_call(ti, in, CALL_NATIVE, nparams);
     if (!ci) return -1;
     const char *fname = PyUnicode_AsUTF8(co->co_qualname);
@@ -378,7 +387,7 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
                 ci, fname))
         return -1;
     const Type *types[256];
-    for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
+    for (int i = 0; i < nparams; i++) types[i] = param_type(in, ci, i, args);
 
     /* Recursion into the function being typed, with the same argument types. */
     TypeInfo *root = ti->root;
@@ -406,7 +415,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     PyObject *code = callee->obj;
     PyCodeObject *co = (PyCodeObject *)code;
     Ctx *ctx = ti->fn->ctx;
-    int nparams = co->co_argcount + co->co_kwonlyargcount, nfree = co->co_nfreevars;
+    int nparams = fe_nparams(code), nfree = co->co_nfreevars;
     CallInfo *ci = new_call(ti, in, CALL_INNER, nparams);
     if (!ci) return -1;
     PyObject *defaults = NULL;   /* from the MAKE_FUNCTION that made it, here or in an outer function */
@@ -416,7 +425,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
                 defaults = t->fn->instrs[i]->defaults;
     if (arrange(ti, in, code, defaults, NULL, ci, PyUnicode_AsUTF8(co->co_qualname))) return -1;
     const Type *types[256];
-    for (int i = 0; i < nparams; i++) types[i] = param_type(ci, i, args);
+    for (int i = 0; i < nparams; i++) types[i] = param_type(in, ci, i, args);
     ci->closure_vars = ctx_alloc(ctx, sizeof(int) * (size_t)(nfree + 1));
     ci->nclosure = nfree;
     for (int j = 0; j < nfree; j++) {

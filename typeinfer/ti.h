@@ -41,13 +41,17 @@ typedef enum {
     CALL_INDIRECT,  /* through the function pointer the callee value holds (a FunctionType, funcs.c) */
 } CallKind;
 
+enum { ARG_STAR = -3 };
 typedef struct CallInfo {
     CallKind kind;
     int builtin;                 /* BI_* for CALL_BUILTIN; a METHOD_* for methods */
     const Type *ret;
     int nparams;
     const Type **params;         /* the type each argument converts to */
-    int *argmap;                 /* per parameter: the CALL argument index (1-based), or -1 */
+    int *argmap;                 /* per parameter: the CALL argument index (1-based), -1 for a
+                                  * default, ARG_STAR for *args: the tuple of the CALL arguments
+                                  * from star_first (1-based) to the last positional one */
+    int star_first;
     PyObject **defaults;         /* per parameter with argmap -1: the default value */
     int *closure_vars;           /* CALL_INNER: the caller's variables passed as free variables */
     int nclosure;

@@ -105,7 +105,7 @@ def _dispatcher(func, options, signatures=None):
     return d
 
 
-_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08   # inspect's flags (inspect itself is slow to import)
+_CO_VARKEYWORDS = 0x08   # inspect's flag (inspect itself is slow to import)
 
 
 def _check_function(func):
@@ -116,11 +116,10 @@ def _check_function(func):
         what = "a signature" if isinstance(func, (str, list, tuple)) else f"an object of type {type(func).__name__}"
         raise TypeError(f"ember.jit compiles Python functions; it was given {what} ({func!r:.80})")
     code = func.__code__
-    if code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS):
-        star = "*args" if code.co_flags & _CO_VARARGS else "**kwargs"
+    if code.co_flags & _CO_VARKEYWORDS:
         raise errors.UnsupportedError(
-            f"{code.co_filename}:{code.co_firstlineno} in {func.__qualname__}: a {star} parameter is not "
-            "supported (compiled functions take named parameters; pass a tuple instead)")
+            f"{code.co_filename}:{code.co_firstlineno} in {func.__qualname__}: a **kwargs parameter is not "
+            "supported (compiled functions take named parameters and *args)")
 
 
 def jit(signature_or_function=None, **options):

@@ -244,6 +244,10 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
         objects = []
         for attr, d in exports:
             co = d.py_func.__code__
+            if co.co_flags & 0x04:   # CO_VARARGS
+                from ember.errors import UnsupportedError
+                raise UnsupportedError("%s.%s takes *args: AOT modules export functions with named parameters only"
+                                       % (name, attr))
             params = list(co.co_varnames[:co.co_argcount + co.co_kwonlyargcount])
             specs, seen = [], set()
             for sig in d._ember_exports:
