@@ -586,6 +586,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (st == ty_complex128) return mk_complex(L, re_(L, self), LLVMBuildFNeg(L->b, im_(L, self), ""));
         return cg_cast(L, self, st, ret);
     }
+    if (ci->builtin == BI_ISINSTANCE) return LLVMConstInt(L->i1, L->ti->frozen[in->id] == Py_True, 0);
     if (ci->builtin == METHOD_IS_INTEGER) {
         LLVMValueRef x = L->vals[in->args[0]];   /* finite and whole: inf - inf is NaN */
         LLVMValueRef whole = LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.floor.f64", x), x, "");

@@ -616,6 +616,12 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             if (nargs && args[0] != ty_str) ALL(is_real, "a real number or a str");
             ret = ty_float64;
             break;
+        case BI_ISINSTANCE:
+            if (ti_type_isinstance(ti, in, args, nargs, ci)) return -1;
+            ret = ty_bool;
+            break;
+        case BI_TUPLE:
+            return UNSUP(in, "tuple() is not supported (a tuple's length is part of its type: build it with (a, b, ...))");
         case BI_STR: case BI_REPR: case BI_HASH: case BI_ORD: case BI_CHR:
             if (ti_type_str_builtin(ti, in, bid, args, nargs, ci)) return -1;
             ret = ci->ret;

@@ -1,4 +1,4 @@
-/* prune.c: branches on `x is None` that a parameter's type decides.
+/* prune.c: branches on `x is None` and `isinstance(x, C)` that a parameter's type decides.
  *
  * Requires: a Function from the frontend (variables versioned) and its argument types.
  * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
@@ -60,6 +60,21 @@ static bool is_none_const(Function *fn, int value) {
     return c->op == IR_CONST && c->c.kind == K_NONE;
 }
 
+/* `isinstance(p, C)` (under its truth test) on a parameter p: 1 or 0 as p's type decides it,
+ * -1 where the branch is not such a test. */
+static int isinstance_test(TypeInfo *ti, Instr *cond) {
+    Function *fn = ti->fn;
+    if (cond->op == IR_TRUTH) cond = fn->instrs[cond->args[0]];
+    if (cond->op != IR_CALL || cond->nargs != 3 || cond->nkw) return -1;
+    Instr *callee = fn->instrs[cond->args[0]];
+    PyObject *isinstance = PyDict_GetItemString(fn->builtins, "isinstance");
+    if (callee->op != IR_GLOBAL || !isinstance || callee->obj != isinstance) return -1;
+    int p = parameter_of(fn, cond->args[1]);
+    PyObject *cls = p >= 0 && p < ti->nargs ? ti_isinstance_class(fn, cond->args[2]) : NULL;
+    int r = cls ? ti_isinstance_decide(ti->argtypes[p], cls) : -1;
+    return r < 0 ? -1 : r;
+}
+
 int ti_prune_none_tests(TypeInfo *ti) {
     Function *fn = ti->fn;
     bool pruned = false;
@@ -67,6 +82,15 @@ int ti_prune_none_tests(TypeInfo *ti) {
         Instr *br = ir_terminator(fn->blocks[b]);
         if (!br || br->op != IR_BRANCH) continue;
         Instr *is = fn->instrs[br->args[0]];
+        int isinst = isinstance_test(ti, is);
+        if (isinst >= 0) {
+            br->op = IR_JUMP;
+            br->nargs = 0;
+            br->target[0] = br->target[isinst ? 0 : 1];
+            br->target[1] = NULL;
+            pruned = true;
+            continue;
+        }
         if (is->op != IR_IS) continue;
         int x = is_none_const(fn, is->args[1]) ? is->args[0] : is_none_const(fn, is->args[0]) ? is->args[1] : -1;
         int p = x >= 0 ? parameter_of(fn, x) : -1;

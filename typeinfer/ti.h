@@ -204,6 +204,12 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreached blocks out, variables versioned again */
 
+/* isinstance.c: isinstance(x, C) from x's type: 1, 0, -1 (C not decidable), -2 (at run time) */
+int ti_isinstance_decide(const Type *t, PyObject *cls);
+PyObject *ti_isinstance_class(Function *fn, int value);   /* the class (or tuple) a value names, or NULL */
+bool ti_is_class_builtin(int bid);   /* int, float, list, np.ndarray, ...: a tuple may hold them */
+int ti_type_isinstance(TypeInfo *ti, Instr *in, const Type **args, int nargs, CallInfo *ci);
+
 /* prune.c: `if x is None` on a parameter whose type decides it keeps one branch */
 int ti_prune_none_tests(TypeInfo *ti);
 

@@ -1,0 +1,98 @@
+/* isinstance.c: isinstance(x, C) decided at compile time from x's type, as Numba does.
+ *
+ * Requires: a typed argument and a class frozen as a global (int float bool complex str list
+ * dict set tuple np.ndarray, or a tuple of these).
+ * Produces: the answer, a constant bool (the lowering emits it; ti->frozen holds it). Where the
+ * test is an `if` on a parameter, prune.c keeps the branch it takes before typing, so the other
+ * branch may hold code that only types for other arguments (Numba's generic functions).
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+static const char *ndarray_name = "numpy.ndarray";
+
+/* 1 or 0: whether a value of type t is an instance of cls; -1: cls is not a class ember
+ * decides; -2: only the run time knows (an Optional). */
+static int decide_one(const Type *t, PyObject *cls) {
+    if (!PyType_Check(cls)) return -1;
+    PyTypeObject *c = (PyTypeObject *)cls;
+    if (c == &PyBaseObject_Type) return 1;
+    if (t->kind == TY_OPTIONAL) {   /* None, or the value: decided when both answers agree */
+        int some = decide_one(t->elems[0], cls), none = decide_one(ty_none, cls);
+        return some < 0 || none < 0 ? (some == -1 || none == -1 ? -1 : -2) : some == none ? some : -2;
+    }
+    if (c == &PyLong_Type) return ty_is_int(t) || t == ty_bool;   /* bool is an int, as in Python */
+    if (c == &PyBool_Type) return t == ty_bool;
+    if (c == &PyFloat_Type) return t == ty_float64;
+    if (c == &PyComplex_Type) return t == ty_complex128;
+    if (c == &PyUnicode_Type) return t == ty_str;
+    if (c == &PyList_Type) return t->kind == TY_LIST && !t->typed;
+    if (c == &PyDict_Type) return t->kind == TY_DICT && !t->typed && !t->attr;
+    if (c == &PySet_Type) return t->kind == TY_SET;
+    if (c == &PyTuple_Type) return t->kind == TY_TUPLE;
+    if (!strcmp(c->tp_name, ndarray_name)) return t->kind == TY_ARRAY;
+    if (c == Py_TYPE(Py_None)) return t->kind == TY_NONE;
+    return -1;
+}
+
+bool ti_is_class_builtin(int bid) {
+    return bid == BI_INT || bid == BI_FLOAT || bid == BI_BOOL || bid == BI_COMPLEX || bid == BI_STR || bid == BI_LIST ||
+           bid == BI_DICT || bid == BI_SET || bid == BI_TUPLE || bid == BI_NP_NDARRAY;
+}
+
+int ti_isinstance_decide(const Type *t, PyObject *cls) {
+    if (!PyTuple_Check(cls)) return decide_one(t, cls);
+    int r = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
+        int one = ti_isinstance_decide(t, PyTuple_GET_ITEM(cls, i));
+        if (one < 0) return one;
+        r |= one;
+    }
+    return r;
+}
+
+/* The class an isinstance() argument names: a global, or a tuple of globals (a new reference
+ * kept by the compile's context); NULL if it is neither. */
+PyObject *ti_isinstance_class(Function *fn, int value) {
+    Instr *c = fn->instrs[value];
+    if (c->op == IR_GLOBAL) return c->obj;
+    if (c->op == IR_GETATTR && fn->instrs[c->args[0]]->op == IR_GLOBAL && PyModule_Check(fn->instrs[c->args[0]]->obj)) {
+        PyObject *attr = PyObject_GetAttrString(fn->instrs[c->args[0]]->obj, c->str);   /* np.ndarray */
+        PyObject *kept = attr ? ctx_keep(fn->ctx, attr) : NULL;
+        Py_XDECREF(attr);
+        PyErr_Clear();
+        return kept;
+    }
+    if (c->op != IR_TUPLE || c->imm) return NULL;   /* (imm: a list) */
+    PyObject *t = PyTuple_New(c->nargs);
+    if (!t) return NULL;
+    for (int i = 0; i < c->nargs; i++) {
+        PyObject *item = ti_isinstance_class(fn, c->args[i]);
+        if (!item) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, Py_NewRef(item));
+    }
+    PyObject *kept = ctx_keep(fn->ctx, t);
+    Py_DECREF(t);
+    return kept;
+}
+
+int ti_type_isinstance(TypeInfo *ti, Instr *in, const Type **args, int nargs, CallInfo *ci) {
+    if (nargs != 2 || in->nkw) return ERR(in, "isinstance() takes 2 positional arguments (%d given)", nargs);
+    PyObject *cls = ti_isinstance_class(ti->fn, in->args[2]);
+    int r = cls ? ti_isinstance_decide(args[0], cls) : -1;
+    if (r == -1)
+        return UNSUP(ti->fn->instrs[in->args[2]], "isinstance() with this class is not supported (int, float, bool, "
+                     "complex, str, list, dict, set, tuple, np.ndarray or a tuple of these are)");
+    if (r == -2)
+        return UNSUP(in, "isinstance() of %s is decided at run time, which is not supported: test `is None` first",
+                     args[0]->name);
+    ti->frozen[in->id] = r ? Py_True : Py_False;
+    ci->ret = ty_bool;
+    return 0;
+}
