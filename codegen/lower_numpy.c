@@ -446,7 +446,9 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
         LLVMValueRef d = LLVMBuildSelect(L->b, neg, i64c(L, 1), shape[k], "");
         known = cg_mul_size(L, known, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, d, i64c(L, 0), ""), i64c(L, 1), d, ""), &bad);
     }
-    LLVMValueRef safe = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, known, i64c(L, 0), ""), i64c(L, 1), known, "");
+    LLVMValueRef zero_known = LLVMBuildICmp(L->b, LLVMIntEQ, known, i64c(L, 0), "");
+    bad = LLVMBuildOr(L->b, bad, LLVMBuildAnd(L->b, zero_known, LLVMBuildICmp(L->b, LLVMIntSGE, unknown, i64c(L, 0), ""), ""), "");   /* -1 beside a 0: NumPy cannot infer it */
+    LLVMValueRef safe = LLVMBuildSelect(L->b, zero_known, i64c(L, 1), known, "");
     LLVMValueRef inferred = LLVMBuildSDiv(L->b, size, safe, "");
     for (int k = 0; k < nd; k++)
         shape[k] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, unknown, i64c(L, k), ""), inferred, shape[k], "");

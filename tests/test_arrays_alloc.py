@@ -158,9 +158,14 @@ def test_reshape():
     check_all(reshape_view, [(np.arange(6),)])
 
 
+def reshape_zero(a, n):
+    return a.reshape((n, -1))
+
+
 @numba_leaks(RAISE_LEAKS)
 def test_reshape_bad_size():
     check(reshape_forms, np.arange(10))
+    check_all(reshape_zero, [(np.zeros(0), 0), (np.zeros(6), 0), (np.zeros(0), 2), (np.zeros(6), 4)])
 
 
 def ravel_forms(a):
