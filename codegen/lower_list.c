@@ -541,6 +541,41 @@ static LLVMValueRef fold(Lower *L, const Type *it, LLVMValueRef x, LLVMValueRef 
     return LLVMBuildLoad2(L->b, cg_type(L, rt), acc, "");
 }
 
+/* min(key=f) and max(key=f): the first item whose key is least (greatest); the keys are real
+ * numbers or tuples of them (held by value), computed once per item as Python does. */
+static LLVMValueRef fold_keyed(Lower *L, const Type *it, LLVMValueRef x, const Type *rt, CallInfo *kc, bool least,
+                               LLVMValueRef *count) {
+    const Type *vt_ = ti_iter_value_type(it), *kt = kc->ret;
+    LLVMValueRef best = cg_entry_alloca(L, cg_type(L, rt), "best"), bestkey = cg_entry_alloca(L, cg_type(L, kt), "bestkey");
+    LLVMValueRef cnt = cg_entry_alloca(L, L->i64, "count");
+    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, rt)), best);
+    LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, kt)), bestkey);
+    LLVMBuildStore(L->b, i64c(L, 0), cnt);
+    LLVMValueRef state = cg_iter_begin(L, it, x);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "keyfold");
+    LLVMBasicBlockRef take = LLVMAppendBasicBlockInContext(L->c, L->func, "keytake");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "keynext");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "keyfolded");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef v = cg_iter_next(L, it, state, done);
+    LLVMValueRef arg = cg_cast(L, v, vt_, kc->params[0]);
+    LLVMValueRef k = cg_call_compiled(L, kc, &arg);
+    LLVMValueRef c = LLVMBuildLoad2(L->b, L->i64, cnt, "");
+    LLVMValueRef better = cg_cmp_any(L, least ? IRC_LT : IRC_GT, k, kt, LLVMBuildLoad2(L->b, cg_type(L, kt), bestkey, ""), kt);
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, c, i64c(L, 1), ""), cnt);
+    LLVMBuildCondBr(L->b, LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, c, i64c(L, 0), ""), better, ""), take, next);
+    LLVMPositionBuilderAtEnd(L->b, take);
+    LLVMBuildStore(L->b, cg_cast(L, v, vt_, rt), best);
+    LLVMBuildStore(L->b, k, bestkey);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    *count = LLVMBuildLoad2(L->b, L->i64, cnt, "");
+    return LLVMBuildLoad2(L->b, cg_type(L, rt), best, "");
+}
+
 static LLVMValueRef step_sum(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt) {
     return cg_binop(L, IRB_ADD, acc, cg_cast(L, v, vt_, rt), rt, L->cur);
 }
@@ -619,9 +654,11 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
             return fold(L, it, x, init, rt, step_sum, NULL);
         }
         case LB_MIN: case LB_MAX: {
-            LLVMValueRef r = fold(L, it, x, LLVMConstNull(cg_type(L, rt)), rt, op == LB_MIN ? step_min : step_max, &count);
-            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, count, i64c(L, 0), ""), "builtins:ValueError",
-                        op == LB_MIN ? "min() arg is an empty sequence" : "max() arg is an empty sequence");
+            LLVMValueRef r = ci->key ? fold_keyed(L, it, x, rt, ci->key, op == LB_MIN, &count)
+                                     : fold(L, it, x, LLVMConstNull(cg_type(L, rt)), rt, op == LB_MIN ? step_min : step_max, &count);
+            LLVMValueRef empty = LLVMBuildICmp(L->b, LLVMIntEQ, count, i64c(L, 0), "");
+            if (ci->nparams == 2) return LLVMBuildSelect(L->b, empty, args[1], r, "");   /* default= */
+            cg_raise_if(L, empty, "builtins:ValueError", op == LB_MIN ? "min() arg is an empty sequence" : "max() arg is an empty sequence");
             return r;
         }
         case LB_ANY: return fold(L, it, x, LLVMConstInt(L->i1, 0, 0), ty_bool, step_any, NULL);

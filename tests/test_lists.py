@@ -405,3 +405,29 @@ def test_sort_with_builtin_or_capturing_key():
     check_all(sort_key_builtin, [(["pear", "Apple", "fig", "banana", "é", "ab"], False),
                                  (["pear", "Apple", "fig", "banana", "é", "ab"], True)])
     check(argsort_by_capture, [1.5, -2.0, 1.5, 0.0, 7.25])
+
+
+def min_max_key(l):
+    return max(l, key=lambda t: t[1]), min(l, key=lambda t: t[1]), max(l), min(l)
+
+
+def min_max_default(l, lo):
+    kept = [x for x in l if x > lo]
+    return max(kept, default=-1.5), min(kept, default=lo), max(kept, key=abs, default=0.0)
+
+
+def min_max_len(words):
+    return max(words, key=len), min(words, key=len), max(range(len(words)), key=lambda i: len(words[i]))
+
+
+def min_max_raising_key(l):
+    return max(l, key=lambda x: 1 // x)
+
+
+def test_min_max_key_and_default():
+    check_all(min_max_key, [([(1, 2.0), (2, 5.0), (3, 1.0), (4, 5.0)],), ([(0, -0.0)],)])
+    check_all(min_max_default, [([3.0, -7.0, 2.0], 0.0), ([3.0, -7.0], 10.0), ([1.0], 1.0)])
+    check_all(min_max_len, [(["ab", "abc", "x", "xyz", "é"],), (["one"],)])
+    check_all(min_max_raising_key, [([1, 2, 0],), ([2, 3],)])
+    with pytest.raises(ember.errors.TypingError, match="unexpected keyword argument 'initial'"):
+        ember.njit(lambda l: max(l, initial=1))([1])

@@ -851,7 +851,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (args[i]->kind == TY_FUNCSET) return 0;   /* passed on once a call here decides its signature (funcs.c) */
     switch (callee->kind) {
     case TY_FUNCTION:
-        if (ti_is_container_builtin(callee->builtin, args, nargs))
+        if (ti_is_container_builtin(callee->builtin, args, nargs, in->nkw))
             return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin)) {
             PyObject *py = ti_nplib_python_form(ti, in, callee->builtin, args, nargs);

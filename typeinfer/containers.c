@@ -341,12 +341,13 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
 /* ---- builtins over iterables -------------------------------------------------------- */
 /* Whether call `bid`(args) is one of ours: len of a list, and sum, min, max (one argument),
  * any, all, sorted, list and reversed of any iterable. */
-bool ti_is_container_builtin(int bid, const Type **args, int nargs) {
+bool ti_is_container_builtin(int bid, const Type **args, int nargs, int nkw) {
     switch (bid) {
     case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
     case BI_DICT: case BI_SET: case BI_NP_ASARRAY: case BI_TYPED_LIST: case BI_TYPED_DICT: return true;
     case BI_NP_ARRAY: return nargs == 1 && args[0]->kind == TY_LIST;
-    case BI_MIN: case BI_MAX: return nargs == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
+    case BI_MIN: case BI_MAX:   /* of one iterable (key=, default=); of several numbers: calls.c */
+        return nargs - nkw == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
     default: return false;
     }
@@ -392,12 +393,49 @@ int ti_type_dict_call(TypeInfo *ti, Instr *in, const Type **args, int npos, bool
     return ti_container_call(ti, in, LB_DICT, nargs, make(k, v)) ? 0 : -1;
 }
 
+/* A tuple of real numbers: ordered by `<` and held by value. */
+static bool real_tuple(const Type *t) {
+    if (t->kind != TY_TUPLE || !t->n) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_number(t->elems[i]) || t->elems[i] == ty_complex128) return false;
+    return true;
+}
+
+/* min(iterable) and max(iterable), with key= (a function whose results are real numbers or
+ * tuples of them) and default= (returned for an empty iterable; of the items' type). The items are
+ * numbers, tuples of real numbers, or strings a container holds. Lowering: codegen/lower_list.c. */
+static int type_min_max(TypeInfo *ti, Instr *in, int bid, const Type **args, int npos, const Type *e) {
+    const char *name = ti_builtins[bid].name;
+    const Type *key = sort_key_arg(in, args, npos);
+    int dflt = -1;
+    for (int j = 0; j < in->nkw; j++) {
+        if (!strcmp(in->kwnames[j], "default")) dflt = j;
+        else if (strcmp(in->kwnames[j], "key")) return ERR(in, "%s() got an unexpected keyword argument '%s'", name, in->kwnames[j]);
+    }
+    bool item_ok = (ty_is_number(e) && (key || e != ty_complex128)) || real_tuple(e) || (e == ty_str && args[0] != ty_str);
+    if (!item_ok) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
+    CallInfo *ci = ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, dflt >= 0 ? 2 : 1, e);
+    if (!ci) return -1;
+    if (dflt >= 0) {
+        const Type *d = args[npos + dflt];
+        if (!converts(d, e)) return UNSUP(in, "%s(default=...) must have the items' type %s (got %s)", name, e->name, d->name);
+        ci->argmap[1] = 1 + npos + dflt;
+        ci->params[1] = e;
+    }
+    if (!key) return 0;
+    if (type_sort_key(ti, in, ci, key, e, name)) return -1;
+    if (ci->key && !(ty_is_number(ci->key->ret) || real_tuple(ci->key->ret)))
+        return UNSUP(in, "%s(key=...) of a key function returning %s is not supported (real numbers and tuples "
+                         "of them are)", name, ci->key->ret->name);
+    return 0;
+}
+
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *name = ti_builtins[bid].name;
     int npos = nargs - in->nkw;
     if (bid == BI_TYPED_LIST || bid == BI_TYPED_DICT) return ti_type_typed_call(ti, in, bid, NULL, args, nargs);
     if (bid == BI_DICT) return ti_type_dict_call(ti, in, args, npos, false);
-    if (in->nkw && bid != BI_SORTED) return ERR(in, "%s() takes no keyword arguments", name);
+    if (in->nkw && bid != BI_SORTED && bid != BI_MIN && bid != BI_MAX) return ERR(in, "%s() takes no keyword arguments", name);
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
     if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
         if (args[0]->kind == TY_ARRAY) return ti_container_call(ti, in, LB_SAME, 1, args[0]) ? 0 : -1;
@@ -432,8 +470,7 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
         return 0;
     }
     case BI_MIN: case BI_MAX:   /* (of strings held by a container: the result is one of its items, borrowed) */
-        if (!(ty_is_number(e) || (e == ty_str && args[0] != ty_str)) || e == ty_complex128) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
-        return ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, 1, e) ? 0 : -1;
+        return type_min_max(ti, in, bid, args, npos, e);
     case BI_ANY: case BI_ALL:
         if (!ty_is_number(e)) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
         return ti_container_call(ti, in, bid == BI_ANY ? LB_ANY : LB_ALL, 1, ty_bool) ? 0 : -1;

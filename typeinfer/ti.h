@@ -282,7 +282,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x);
 const Type *ti_list_getattr(TypeInfo *ti, Instr *in, const Type *l);
 int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
-bool ti_is_container_builtin(int bid, const Type **args, int nargs);
+bool ti_is_container_builtin(int bid, const Type **args, int nargs, int nkw);
 int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
 int ti_type_dict_call(TypeInfo *ti, Instr *in, const Type **args, int npos, bool typed);   /* dict(...), typed.Dict(...) */
 void ti_complete_types(TypeInfo *ti);
