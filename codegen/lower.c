@@ -581,6 +581,12 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
     }
     case CALL_INDIRECT:
         return cg_call_indirect(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], ci, args);
+    case CALL_NAMEDTUPLE: {   /* the fields, converted to their types by call_args */
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ci->ret));
+        for (int i = 0; i < ci->nparams; i++) v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)i, "");
+        if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* a call's result is fresh (cg_own): it owns its fields */
+        return v;
+    }
     case CALL_SELF: case CALL_NATIVE: case CALL_INNER:
         return cg_call_compiled(L, ci, args);
     default:
@@ -786,6 +792,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = L->vals[in->args[0]];   /* a Generator's method: its receiver */
         } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && ty_is_heap(t->recv)) {
             v = L->vals[in->args[0]];   /* a list's method: its receiver */
+        } else if (in->op == IR_GETATTR && ty_namedtuple_field(vt(L, in->args[0]), in->str) >= 0) {
+            v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)ty_namedtuple_field(vt(L, in->args[0]), in->str), "");
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
         } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && t->recv == ty_str) {

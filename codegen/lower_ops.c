@@ -587,6 +587,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return cg_cast(L, self, st, ret);
     }
     if (ci->builtin == BI_ISINSTANCE) return LLVMConstInt(L->i1, L->ti->frozen[in->id] == Py_True, 0);
+    if (ci->builtin == BI_TUPLE) return n ? args[0] : LLVMGetUndef(cg_type(L, ret));   /* converted by call_args */
     if (ci->builtin == METHOD_IS_INTEGER) {
         LLVMValueRef x = L->vals[in->args[0]];   /* finite and whole: inf - inf is NaN */
         LLVMValueRef whole = LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.floor.f64", x), x, "");

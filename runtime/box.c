@@ -158,6 +158,11 @@ PyObject *rt_box(const Type *t, const void *p) {
             }
             PyTuple_SET_ITEM(tup, i, item);
         }
+        if (tup && t->obj) {   /* a namedtuple: an instance of its class */
+            PyObject *inst = PyObject_CallObject(t->obj, tup);
+            Py_DECREF(tup);
+            return inst;
+        }
         return tup;
     }
     default:

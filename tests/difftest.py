@@ -334,7 +334,7 @@ def mismatch(expected, got, rtol=None, atol=None, shape_only=False):
             if m:
                 return f"[{k!r}]: {m}"
         return None
-    if te is tuple or te is list:
+    if issubclass(te, (tuple, list)):   # (a namedtuple too: its class matched above)
         if len(expected) != len(got):
             return f"expected {te.__name__} of {len(expected)} {_show(expected)}, got {len(got)} {_show(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
@@ -449,8 +449,9 @@ class ArgCopies:
             return b
 
         def copy(v):
-            if isinstance(v, tuple):
-                return tuple(copy(x) for x in v)
+            if isinstance(v, tuple):   # a namedtuple stays one
+                items = [copy(x) for x in v]
+                return type(v)(*items) if hasattr(type(v), "_fields") else tuple(items)
             if isinstance(v, list):   # each run changes its own list (reflected lists)
                 return [copy(x) for x in v]
             if isinstance(v, dict):

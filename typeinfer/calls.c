@@ -96,6 +96,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         rt_exc_class_seen(obj);   /* raised from code made by exec or in a function: still found */
         return ty_object(TY_EXCCLASS, obj, 0);
     }
+    if (ty_is_namedtuple_class(obj)) return ty_object(TY_NTCLASS, obj, 0);
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
     if (kernel)   /* a ufunc of ember's (its scalar kernel), a NumPy function ember implements in Python */
@@ -302,6 +303,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
             return ty_method(recv, attr);
     }
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
+    int field = ty_namedtuple_field(recv, attr);   /* p.x of a namedtuple */
+    if (field >= 0) return recv->elems[field];
     if (recv->kind == TY_EXCVAL)
         return UNSUP(in, "a caught exception's '%s' is not supported (args, str(e) and repr(e) are)", attr), NULL;
     return UNSUP(in, "%s has no supported attribute '%s'", recv->name, attr), NULL;
@@ -620,8 +623,14 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             if (ti_type_isinstance(ti, in, args, nargs, ci)) return -1;
             ret = ty_bool;
             break;
-        case BI_TUPLE:
-            return UNSUP(in, "tuple() is not supported (a tuple's length is part of its type: build it with (a, b, ...))");
+        case BI_TUPLE:   /* tuple(t) of a tuple (a namedtuple's items), tuple() */
+            NARGS(0, 1);
+            if (nargs && args[0]->kind != TY_TUPLE)
+                return UNSUP(in, "tuple() of %s is not supported (a tuple's length is part of its type: build it with "
+                                 "(a, b, ...))", args[0]->name);
+            ret = nargs ? ty_tuple(args[0]->n, args[0]->elems) : ty_tuple(0, NULL);
+            if (nargs) ci->params[0] = ret;
+            break;
         case BI_STR: case BI_REPR: case BI_HASH: case BI_ORD: case BI_CHR:
             if (ti_type_str_builtin(ti, in, bid, args, nargs, ci)) return -1;
             ret = ci->ret;
@@ -871,6 +880,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return ti_type_cfunc_call(ti, in, callee, args, nargs);
     case TY_HOOKED:
         return type_hooked_call(ti, in, callee, args, nargs);
+    case TY_NTCLASS:
+        return ti_type_namedtuple_new(ti, in, callee, args, nargs);
     case TY_EXCCLASS: {   /* E(args): numbers, None, constant strings and tuples of them */
         if (in->nkw) return UNSUP(in, "keyword arguments to exceptions are not supported");
         char desc[128] = "";

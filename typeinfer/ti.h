@@ -39,6 +39,7 @@ typedef enum {
     CALL_RNG,       /* a numpy.random.Generator method: `builtin` is its RNG_* */
     CALL_OBJMODE,   /* a `with objmode(...)` block, run by the interpreter (typeinfer/objmode.c) */
     CALL_INDIRECT,  /* through the function pointer the callee value holds (a FunctionType, funcs.c) */
+    CALL_NAMEDTUPLE, /* Cls(...) of a namedtuple class: the tuple of the parameters (namedtuple.c) */
 } CallKind;
 
 enum { ARG_STAR = -3 };
@@ -203,6 +204,9 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen);
 /* unroll.c */
 int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple);
 int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreached blocks out, variables versioned again */
+
+/* namedtuple.c */
+int ti_type_namedtuple_new(TypeInfo *ti, Instr *in, const Type *cls, const Type **args, int nargs);
 
 /* isinstance.c: isinstance(x, C) from x's type: 1, 0, -1 (C not decidable), -2 (at run time) */
 int ti_isinstance_decide(const Type *t, PyObject *cls);

@@ -189,6 +189,46 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
 
 const Type *ty_tuple(int n, const Type *const *elems) { return aggregate(TY_TUPLE, n, elems, NULL, NULL); }
 
+bool ty_is_namedtuple_class(PyObject *cls) {
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type) || cls == (PyObject *)&PyTuple_Type)
+        return false;
+    PyObject *fields = PyObject_GetAttrString(cls, "_fields");
+    bool ok = fields && PyTuple_Check(fields);
+    for (Py_ssize_t i = 0; ok && i < PyTuple_GET_SIZE(fields); i++) ok = PyUnicode_Check(PyTuple_GET_ITEM(fields, i));
+    Py_XDECREF(fields);
+    PyErr_Clear();
+    return ok;
+}
+
+const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems) {
+    PyObject *fields = PyObject_GetAttrString(cls, "_fields");
+    if (!fields || !PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != n) {
+        Py_XDECREF(fields);
+        PyErr_Clear();
+        return NULL;
+    }
+    char name[1024];
+    size_t len = (size_t)snprintf(name, sizeof name, "%s(", ((PyTypeObject *)cls)->tp_name);
+    for (int i = 0; i < n && len < sizeof name; i++)
+        len += (size_t)snprintf(name + len, sizeof name - len, "%s%s: %s", i ? ", " : "",
+                                PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, i)), elems[i]->name);
+    if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
+    Py_DECREF(fields);
+    return aggregate(TY_TUPLE, n, elems, name, cls);
+}
+
+/* The index of field `name` of namedtuple type t, or -1. */
+int ty_namedtuple_field(const Type *t, const char *name) {
+    if (t->kind != TY_TUPLE || !t->obj) return -1;
+    PyObject *fields = PyObject_GetAttrString(t->obj, "_fields");
+    int found = -1;
+    for (Py_ssize_t i = 0; fields && PyTuple_Check(fields) && i < PyTuple_GET_SIZE(fields) && found < 0; i++)
+        if (!PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(fields, i), name)) found = (int)i;
+    Py_XDECREF(fields);
+    PyErr_Clear();
+    return found;
+}
+
 /* zip(...) or enumerate(x): a struct of the iterables, as a tuple is laid out. */
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate) {
     char name[1024];
@@ -419,7 +459,8 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
             return table[i];
     const char *prefix = kind == TY_MODULE ? "Module" : kind == TY_FUNCTION ? "Function"
                        : kind == TY_DISPATCHER ? "Dispatcher" : kind == TY_INNERFUNC ? "InnerFunction"
-                       : kind == TY_HOOKED ? "Callable" : kind == TY_TYPEREF ? "TypeRef" : "ExceptionClass";
+                       : kind == TY_HOOKED ? "Callable" : kind == TY_TYPEREF ? "TypeRef"
+                       : kind == TY_NTCLASS ? "NamedTupleClass" : "ExceptionClass";
     PyObject *qn = PyObject_GetAttrString(obj, kind == TY_INNERFUNC ? "co_qualname"
                                                : kind == TY_MODULE ? "__name__" : kind == TY_TYPEREF ? "name" : "__qualname__");
     const char *s = qn && PyUnicode_Check(qn) ? PyUnicode_AsUTF8(qn) : NULL;
@@ -955,6 +996,14 @@ const Type *ty_typeof(PyObject *v) {
         return ty_tuple((int)n, elems);
     }
     if (v == Py_None) return ty_none;
+    if (PyTuple_Check(v) && ty_is_namedtuple_class((PyObject *)tp)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(v);
+        const Type *elems[64];
+        if (n > 64) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!(elems[i] = ty_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
+        return ty_named_tuple((PyObject *)tp, (int)n, elems);
+    }
     if (PyFloat_Check(v)) return ty_float64;   /* subclasses, numpy.float64 */
     if (PyLong_Check(v)) return typeof_int(v);
     if (PyComplex_Check(v)) return ty_complex128;

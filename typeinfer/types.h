@@ -52,6 +52,7 @@ typedef enum {
                      * elems[1..n) the parameters (typeinfer/funcs.c) */
     TY_FUNCSET,     /* one of the compiled functions elems[0..n), chosen at run time, whose signature
                      * the first call decides (then it is a TY_FUNCPTR); compile-time only */
+    TY_NTCLASS,     /* a namedtuple class (obj: collections.namedtuple or typing.NamedTuple), called to make one */
     TY_NKINDS
 } TypeKind;
 
@@ -136,6 +137,11 @@ enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL
 int ty_init(void);
 void ty_adopt(TyState *owner);
 const Type *ty_tuple(int n, const Type *const *elems);
+/* A namedtuple: a tuple of elems whose obj is its class (fields by name, boxed as an instance);
+ * named "Point(x: float64, y: float64)". cls_is_namedtuple: a tuple subclass with _fields. */
+const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems);
+bool ty_is_namedtuple_class(PyObject *cls);
+int ty_namedtuple_field(const Type *t, const char *name);   /* a field's index, or -1 */
 const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
