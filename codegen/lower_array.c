@@ -525,10 +525,11 @@ void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *en
 
 /* ---- indexing ---------------------------------------------------------------------- */
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
- * as in NumPy) or boundscheck is on. The common index, already in [0, n) (or non-negative when
+ * as in NumPy), inside a try, or when boundscheck is on. The common index, already in [0, n) (or non-negative when
  * unchecked), costs one predicted branch; wrapping and checking happen off that path. */
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
-    check = check || L->ti->root->fn->boundscheck;
+    bool in_try = L->cur && L->cur->block && L->cur->block->handler;   /* a handler may catch the IndexError */
+    check = check || in_try || L->ti->root->fn->boundscheck;
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
     if (LLVMIsAConstantInt(neg)) {
         if (LLVMConstIntGetZExtValue(neg)) i = LLVMBuildAdd(L->b, i, n, "");

@@ -757,3 +757,27 @@ def test_a_repr_that_raises_raises_that_exception():
     exec("def f(k):\n    try:\n        raise BadRepr(k)\n    except ValueError as e:\n        return repr(e)\n", ns)
     with pytest.raises(KeyError, match="no repr"):
         jit(ns["f"])(1)
+
+
+def index_in_try(a, i):
+    try:
+        return a[i]
+    except IndexError:
+        return -1.0
+
+
+def index_2d_in_try(m, i, j):
+    try:
+        m[i, j] = 7.0
+        return m[i, j] + m[-1, -1]
+    except IndexError:
+        return -2.0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba reads out of bounds without boundscheck=True")
+def test_indexing_inside_try_is_checked():
+    # a handler may catch the IndexError, so indices inside a try are checked without boundscheck=True
+    a = np.arange(3.0)
+    check_all(index_in_try, [(a, 0), (a, 2), (a, -3), (a, 3), (a, -4), (a, 10**9)])
+    m = np.zeros((2, 3))
+    check_all(index_2d_in_try, [(m, 1, 2), (m, 2, 0), (m, 0, 3), (m, -3, 0)])
