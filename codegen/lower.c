@@ -963,6 +963,10 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_iter_value(L, vt(L, in->args[0]), a, i64c(L, in->imm));
             break;
         }
+        if (vt(L, in->args[0])->kind == TY_LIST) {
+            v = cg_list_unpack(L, vt(L, in->args[0]), L->vals[in->args[0]], in->imm, in->imm2);
+            break;
+        }
         v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, "");
         break;
     case IR_CALL:

@@ -212,6 +212,7 @@ LLVMValueRef cg_list_literal(Lower *L, Instr *in);
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);
 LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_list_unpack(Lower *L, const Type *lt, LLVMValueRef l, int i, int n);   /* a, b = l */
 void cg_list_setitem(Lower *L, Instr *in);
 void cg_list_delitem(Lower *L, Instr *in);
 LLVMValueRef cg_list_binop(Lower *L, Instr *in);

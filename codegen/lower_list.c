@@ -220,6 +220,14 @@ LLVMValueRef cg_list_getitem(Lower *L, Instr *in) {
     return load_item(L, elem_of(lt), l, i);
 }
 
+/* Item i of `a, b, ... = l` (n names): ValueError as Python's when l does not hold n items. */
+LLVMValueRef cg_list_unpack(Lower *L, const Type *lt, LLVMValueRef l, int i, int n) {
+    LLVMValueRef len = cg_list_len(L, l);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSGT, len, i64c(L, n), ""), "builtins:ValueError", "too many values to unpack");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, len, i64c(L, n), ""), "builtins:ValueError", "not enough values to unpack");
+    return load_item(L, elem_of(lt), l, i64c(L, i));
+}
+
 /* Remove elements [lo, hi) (their references dropped), moving the tail down. */
 static void remove_range(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef lo, LLVMValueRef hi) {
     LLVMValueRef n = cg_list_len(L, l), base = items(L, l);

@@ -431,3 +431,21 @@ def test_min_max_key_and_default():
     check_all(min_max_raising_key, [([1, 2, 0],), ([2, 3],)])
     with pytest.raises(ember.errors.TypingError, match="unexpected keyword argument 'initial'"):
         ember.njit(lambda l: max(l, initial=1))([1])
+
+
+def unpack_split(lines):
+    out = {}
+    for line in lines:
+        k, v = line.split("=")
+        out[k.strip()] = float(v)
+    return out
+
+
+def unpack_list(l):
+    a, b, c = l
+    return a + b * c
+
+
+def test_unpacking_lists():
+    check_all(unpack_split, [(["a = 1.5", "b=2"],), (["x=1", "y=2=3"],), (["novalue"],)])
+    check_all(unpack_list, [([1, 2, 3],), ([1.5, 2.0, -1.0],), ([1, 2],), ([1, 2, 3, 4],)])

@@ -449,6 +449,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             t = ti_iter_value_type(args[0]);
             break;
         }
+        if (args[0]->kind == TY_LIST) {   /* k, v = s.split("="): its items (len checked when it runs) */
+            if (!(t = args[0]->elems[0])) return 0;   /* [] before its first use */
+            break;
+        }
         if (args[0]->kind != TY_TUPLE)
             return UNSUP(in, "cannot unpack %s", args[0]->name);
         if (args[0]->n != in->imm2)
