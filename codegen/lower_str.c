@@ -266,10 +266,73 @@ static void str_items(Lower *L, LLVMValueRef v, const Type *t, LLVMValueRef *ite
 static LLVMValueRef str_method(Lower *L, Instr *in, int id, LLVMValueRef self, LLVMValueRef *args, const Type **types) {
     LLVMTypeRef p = L->ptr, i64 = L->i64;
     switch (id) {
-    case STR_STARTSWITH: case STR_ENDSWITH: {
+    case STR_STARTSWITH: case STR_ENDSWITH: {   /* a tuple of prefixes: any of them */
         LLVMTypeRef pt[5] = {p, p, i64, i64, L->i1};
-        LLVMValueRef x[5] = {self, args[0], args[1], args[2], LLVMConstInt(L->i1, id == STR_ENDSWITH, 0)};
-        return cg_call(L, "ember_rt_str_startswith", L->i1, pt, x, 5);
+        int n = types[0]->kind == TY_TUPLE ? types[0]->n : 1;
+        LLVMValueRef any = LLVMConstInt(L->i1, 0, 0);
+        for (int k = 0; k < n; k++) {
+            LLVMValueRef affix = types[0]->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, args[0], (unsigned)k, "") : args[0];
+            LLVMValueRef x[5] = {self, affix, args[1], args[2], LLVMConstInt(L->i1, id == STR_ENDSWITH, 0)};
+            any = LLVMBuildOr(L->b, any, cg_call(L, "ember_rt_str_startswith", L->i1, pt, x, 5), "");
+        }
+        return any;
+    }
+    case STR_INDEX: case STR_RINDEX: {
+        LLVMTypeRef pt[4] = {p, p, i64, i64};
+        LLVMValueRef x[4] = {self, args[0], args[1], args[2]};
+        LLVMValueRef at = cg_call(L, id == STR_INDEX ? "ember_rt_str_find" : "ember_rt_str_rfind", i64, pt, x, 4);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, at, i64c(L, 0), ""), "builtins:ValueError", "substring not found");
+        return at;
+    }
+    case STR_CAPITALIZE: case STR_CASEFOLD: case STR_SWAPCASE: case STR_TITLE: {
+        LLVMTypeRef pt[2] = {p, L->i32};
+        LLVMValueRef x[2] = {self, LLVMConstInt(L->i32, (unsigned long long)(id - STR_CAPITALIZE), 0)};
+        return call_str(L, "ember_rt_str_recase", pt, x, 2);
+    }
+    case STR_ISALNUM: case STR_ISDECIMAL: case STR_ISNUMERIC: case STR_ISPRINTABLE: case STR_ISASCII:
+    case STR_ISLOWER: case STR_ISUPPER: case STR_ISTITLE: case STR_ISIDENTIFIER: {
+        LLVMTypeRef pt[2] = {p, L->i32};
+        LLVMValueRef x[2] = {self, LLVMConstInt(L->i32, (unsigned long long)(3 + id - STR_ISALNUM), 0)};
+        return cg_call(L, "ember_rt_str_is_more", L->i1, pt, x, 2);
+    }
+    case STR_CENTER: case STR_LJUST: case STR_RJUST: {
+        LLVMTypeRef pt[4] = {p, i64, p, L->i32};
+        LLVMValueRef x[4] = {self, args[0], args[1], LLVMConstInt(L->i32, (unsigned long long)(id - STR_CENTER), 0)};
+        return call_str(L, "ember_rt_str_pad", pt, x, 4);
+    }
+    case STR_PARTITION: case STR_RPARTITION: {   /* the runtime writes three new strings */
+        LLVMTypeRef at = LLVMArrayType2(p, 3);
+        LLVMValueRef out = cg_entry_alloca(L, at, "parts");
+        LLVMTypeRef pt[4] = {p, p, L->i1, p};
+        LLVMValueRef x[4] = {self, args[0], LLVMConstInt(L->i1, id == STR_RPARTITION, 0), out};
+        cg_check_status(L, cg_call(L, "ember_rt_str_partition", L->i32, pt, x, 4));
+        const Type *three[3] = {ty_str, ty_str, ty_str}, *tt = ty_tuple(3, three);
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, tt));
+        for (int k = 0; k < 3; k++) {
+            LLVMValueRef idx[2] = {i64c(L, 0), i64c(L, k)};
+            v = LLVMBuildInsertValue(L->b, v, LLVMBuildLoad2(L->b, p, LLVMBuildInBoundsGEP2(L->b, at, out, idx, 2, ""), ""), (unsigned)k, "");
+        }
+        return cg_own(L, v, tt);
+    }
+    case STR_RSPLIT: {
+        LLVMTypeRef pt[3] = {p, p, i64};
+        LLVMValueRef x[3] = {self, opt_str(L, args[0], types[0]), args[1]};
+        return fresh(L, cg_call(L, "ember_rt_str_rsplit", p, pt, x, 3), ty_list(ty_str));
+    }
+    case STR_SPLITLINES: {
+        LLVMTypeRef pt[2] = {p, L->i1};
+        LLVMValueRef x[2] = {self, LLVMBuildICmp(L->b, LLVMIntNE, args[0], i64c(L, 0), "")};
+        return fresh(L, cg_call(L, "ember_rt_str_splitlines", p, pt, x, 2), ty_list(ty_str));
+    }
+    case STR_EXPANDTABS: {
+        LLVMTypeRef pt[2] = {p, i64};
+        LLVMValueRef x[2] = {self, args[0]};
+        return call_str(L, "ember_rt_str_expandtabs", pt, x, 2);
+    }
+    case STR_REMOVEPREFIX: case STR_REMOVESUFFIX: {
+        LLVMTypeRef pt[3] = {p, p, L->i1};
+        LLVMValueRef x[3] = {self, args[0], LLVMConstInt(L->i1, id == STR_REMOVESUFFIX, 0)};
+        return call_str(L, "ember_rt_str_remove_affix", pt, x, 3);
     }
     case STR_FIND: case STR_RFIND: case STR_COUNT: {
         LLVMTypeRef pt[4] = {p, p, i64, i64};

@@ -1043,6 +1043,255 @@ RtStr *ember_rt_exc_str(RtExc *e) {
     return arg_text(&d, c->args, &k, true);
 }
 
+/* ---- more methods: case mappings, predicates, padding, partition, rsplit, splitlines ------- */
+
+/* One code point of str.lower: the full mapping, and final sigma's rule for U+03A3. */
+static int lower_full(const RtStr *s, int64_t i, Py_UCS4 *out) {
+    uint32_t c = cp(s, i);
+    if (c == 0x3A3) {
+        out[0] = final_sigma(s, i) ? 0x3C2 : 0x3C3;
+        return 1;
+    }
+    return _PyUnicode_ToLowerFull(c, out);
+}
+
+/* capitalize 0, casefold 1, swapcase 2, title 3, as CPython maps them (full mappings). */
+RtStr *ember_rt_str_recase(RtStr *s, int32_t how) {
+    uint32_t *buf = malloc(sizeof(uint32_t) * (size_t)(3 * s->len + 1));
+    if (!buf) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    int64_t n = 0;
+    bool previous_cased = false;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        Py_UCS4 out[3];
+        int k;
+        switch (how) {
+        case 0: k = i == 0 ? _PyUnicode_ToTitleFull(c, out) : lower_full(s, i, out); break;
+        case 1: k = _PyUnicode_ToFoldedFull(c, out); break;
+        case 2:
+            if (Py_UNICODE_ISUPPER(c)) k = lower_full(s, i, out);
+            else if (Py_UNICODE_ISLOWER(c)) k = _PyUnicode_ToUpperFull(c, out);
+            else out[0] = c, k = 1;
+            break;
+        default:
+            k = previous_cased ? lower_full(s, i, out) : _PyUnicode_ToTitleFull(c, out);
+            previous_cased = _PyUnicode_IsCased(c);
+        }
+        for (int j = 0; j < k; j++) buf[n++] = out[j];
+    }
+    RtStr *r = rt_str_from_kind(4, buf, n);
+    free(buf);
+    return r;
+}
+
+/* isalnum 3, isdecimal 4, isnumeric 5, isprintable 6, isascii 7, islower 8, isupper 9,
+ * istitle 10, isidentifier 11 (0-2: ember_rt_str_is), with CPython's rules for cased text. */
+bool ember_rt_str_is_more(RtStr *s, int32_t what) {
+    int64_t n = s->len;
+    if (what == 6 || what == 7) {   /* true for the empty string */
+        for (int64_t i = 0; i < n; i++)
+            if (what == 6 ? !Py_UNICODE_ISPRINTABLE(cp(s, i)) : cp(s, i) >= 128) return false;
+        return true;
+    }
+    if (n == 0) return false;
+    if (what == 11) {
+        uint32_t c = cp(s, 0);
+        if (!_PyUnicode_IsXidStart(c) && c != '_') return false;
+        for (int64_t i = 1; i < n; i++)
+            if (!_PyUnicode_IsXidContinue(cp(s, i))) return false;
+        return true;
+    }
+    if (what >= 8) {
+        bool cased = false, previous = false;
+        for (int64_t i = 0; i < n; i++) {
+            uint32_t c = cp(s, i);
+            bool up = Py_UNICODE_ISUPPER(c) || Py_UNICODE_ISTITLE(c), low = Py_UNICODE_ISLOWER(c);
+            if (what == 8) {
+                if (up) return false;
+                cased |= low;
+            } else if (what == 9) {
+                if (low || Py_UNICODE_ISTITLE(c)) return false;
+                cased |= Py_UNICODE_ISUPPER(c);
+            } else if (up) {   /* istitle: an uppercase letter only after uncased characters */
+                if (previous) return false;
+                previous = cased = true;
+            } else if (low) {
+                if (!previous) return false;
+                previous = cased = true;
+            } else {
+                previous = false;
+            }
+        }
+        return cased;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t c = cp(s, i);
+        bool ok = what == 3 ? Py_UNICODE_ISALNUM(c) : what == 4 ? Py_UNICODE_ISDECIMAL(c) : Py_UNICODE_ISNUMERIC(c);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* center 0, ljust 1, rjust 2 to width with a one-character fill. */
+RtStr *ember_rt_str_pad(RtStr *s, int64_t width, RtStr *fill, int32_t how) {
+    if (fill->len != 1) {
+        ember_rt_raise("builtins:TypeError", "The fill character must be exactly one character long");
+        return NULL;
+    }
+    if (width <= s->len) return str_incref(s);
+    int64_t marg = width - s->len;
+    int64_t left = how == 0 ? marg / 2 + (marg & width & 1) : how == 1 ? 0 : marg;
+    uint32_t f = cp(fill, 0);
+    int kind = s->kind > fill->kind ? (int)s->kind : (int)fill->kind;
+    RtStr *r = str_new(width, kind);
+    if (!r) return NULL;
+    for (int64_t i = 0; i < width; i++)
+        put(r, i, i < left || i >= left + s->len ? f : cp(s, i - left));
+    return r;
+}
+
+/* partition (right: rpartition) into out[0..3): new references; -1 with the error record set. */
+int32_t ember_rt_str_partition(RtStr *s, RtStr *sep, bool right, RtStr **out) {
+    if (sep->len == 0) {
+        ember_rt_raise("builtins:ValueError", "empty separator");
+        return -1;
+    }
+    int64_t j = search(s, sep, 0, INT64_MAX, right);
+    if (j < 0) {
+        RtStr *empty = from_ascii("", 0);
+        if (!empty) return -1;
+        out[right ? 2 : 0] = str_incref(s);
+        out[1] = str_incref(empty);
+        out[right ? 0 : 2] = empty;
+        return 0;
+    }
+    out[0] = str_take(s, 0, 1, j);
+    out[1] = out[0] ? str_incref(sep) : NULL;
+    out[2] = out[1] ? str_take(s, j + sep->len, 1, s->len - j - sep->len) : NULL;
+    if (out[2]) return 0;
+    if (out[0]) str_decref(out[0]);
+    if (out[1]) str_decref(out[1]);
+    return -1;
+}
+
+/* The parts as a list of str, from a (start, end) array of n pairs in order. */
+static RtBlock *parts_list(RtStr *s, const int64_t *bounds, int64_t n) {
+    RtBlock *l = ember_rt_list_new((int64_t)sizeof(RtStr *), n ? n : 1);
+    if (!l) return NULL;
+    RtList *f = ember_rt_block_data(l);
+    for (int64_t k = 0; k < n; k++) {
+        RtStr *part = str_take(s, bounds[2 * k], 1, bounds[2 * k + 1] - bounds[2 * k]);
+        if (!part) {
+            free_parts(l);
+            return NULL;
+        }
+        ((RtStr **)f->items)[f->len++] = part;
+    }
+    return l;
+}
+
+/* rsplit(sep, maxsplit): split's parts found from the right. */
+RtBlock *ember_rt_str_rsplit(RtStr *s, RtStr *sep, int64_t maxsplit) {
+    if (sep && sep->len == 0) {
+        ember_rt_raise("builtins:ValueError", "empty separator");
+        return NULL;
+    }
+    if (maxsplit < 0) maxsplit = INT64_MAX;
+    int64_t *b = malloc(sizeof(int64_t) * (size_t)(2 * s->len + 2)), n = 0, end = s->len;
+    if (!b) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    if (sep) {
+        for (int64_t j; n < maxsplit && (j = search(s, sep, 0, end, true)) >= 0; end = j) {
+            b[2 * n] = j + sep->len, b[2 * n + 1] = end, n++;
+        }
+        b[2 * n] = 0, b[2 * n + 1] = end, n++;
+    } else {
+        int64_t i = end;
+        while (i > 0) {
+            while (i > 0 && is_space(cp(s, i - 1))) i--;
+            if (i == 0) break;
+            if (n == maxsplit) {   /* the rest, its leading whitespace kept (as CPython) */
+                b[2 * n] = 0, b[2 * n + 1] = i, n++;
+                break;
+            }
+            int64_t j = i;
+            while (j > 0 && !is_space(cp(s, j - 1))) j--;
+            b[2 * n] = j, b[2 * n + 1] = i, n++;
+            i = j;
+        }
+    }
+    for (int64_t k = 0; k < n / 2; k++) {   /* found right to left: into order */
+        int64_t a0 = b[2 * k], a1 = b[2 * k + 1];
+        b[2 * k] = b[2 * (n - 1 - k)], b[2 * k + 1] = b[2 * (n - 1 - k) + 1];
+        b[2 * (n - 1 - k)] = a0, b[2 * (n - 1 - k) + 1] = a1;
+    }
+    RtBlock *l = parts_list(s, b, n);
+    free(b);
+    return l;
+}
+
+/* splitlines(keepends): at \n, \r, \r\n and the other line boundaries str.splitlines knows. */
+RtBlock *ember_rt_str_splitlines(RtStr *s, bool keepends) {
+    int64_t *b = malloc(sizeof(int64_t) * (size_t)(2 * s->len + 2)), n = 0, i = 0;
+    if (!b) {
+        ember_rt_raise("builtins:MemoryError", "out of memory");
+        return NULL;
+    }
+    while (i < s->len) {
+        int64_t j = i;
+        while (j < s->len && !Py_UNICODE_ISLINEBREAK(cp(s, j))) j++;
+        int64_t eol = j;
+        if (j < s->len) j += cp(s, j) == '\r' && j + 1 < s->len && cp(s, j + 1) == '\n' ? 2 : 1;
+        b[2 * n] = i, b[2 * n + 1] = keepends ? j : eol, n++;
+        i = j;
+    }
+    RtBlock *l = parts_list(s, b, n);
+    free(b);
+    return l;
+}
+
+/* expandtabs(tabsize): each tab to spaces up to the next multiple of tabsize in its line. */
+RtStr *ember_rt_str_expandtabs(RtStr *s, int64_t tabsize) {
+    int64_t len = 0, col = 0;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        int64_t add = c == '\t' ? (tabsize > 0 ? tabsize - col % tabsize : 0) : 1;
+        if (len > INT64_MAX / 2 - add) {
+            ember_rt_raise("builtins:OverflowError", "result too long");
+            return NULL;
+        }
+        len += add;
+        col = c == '\n' || c == '\r' ? 0 : col + add;
+    }
+    RtStr *r = str_new(len, (int)s->kind);
+    if (!r) return NULL;
+    int64_t at = 0;
+    col = 0;
+    for (int64_t i = 0; i < s->len; i++) {
+        uint32_t c = cp(s, i);
+        if (c == '\t') {
+            int64_t add = tabsize > 0 ? tabsize - col % tabsize : 0;
+            for (int64_t k = 0; k < add; k++) put(r, at++, ' ');
+            col += add;
+        } else {
+            put(r, at++, c);
+            col = c == '\n' || c == '\r' ? 0 : col + 1;
+        }
+    }
+    return r;
+}
+
+/* removeprefix (suffix false) and removesuffix. */
+RtStr *ember_rt_str_remove_affix(RtStr *s, RtStr *affix, bool suffix) {
+    if (affix->len == 0 || !ember_rt_str_startswith(s, affix, 0, INT64_MAX, suffix)) return str_incref(s);
+    return str_take(s, suffix ? 0 : affix->len, 1, s->len - affix->len);
+}
+
 /* What the loader resolves generated code's string calls to (contract 1: by name). */
 #define SYM(name) {"ember_rt_" #name, (void *)ember_rt_##name}
 const RtSymbol rt_str_symbols[] = {
@@ -1052,7 +1301,8 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_split), SYM(str_less), SYM(str_greater), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
-    SYM(exc_str),
+    SYM(exc_str), SYM(str_recase), SYM(str_is_more), SYM(str_pad), SYM(str_partition), SYM(str_rsplit),
+    SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix),
 };
 #undef SYM
 const int rt_str_nsymbols = sizeof rt_str_symbols / sizeof rt_str_symbols[0];

@@ -385,3 +385,61 @@ def exception_text(s, n):
 @pytest.mark.parametrize("s", ["ab", "é😀", ""])
 def test_str_of_caught_exception(s):
     check(exception_text, s, 3)
+
+
+# ------------------------------------------------------------------ the rest of str's methods
+
+SAMPLES = ["", "hello", "Hello World", "  padded\t", "\u01c5ungla dz", "\u03a3\u0391\u03a3 \u03c3\u03c2", "stra\u00dfe",
+           "\ufb01x it", "\u0130stanbul", "123", "\u0661\u0662\u0663", "\u00bd", "a_b1", "1abc", "\x00\x1f",
+           "line1\nline2\r\nline3\r\rend\x0bx\x1cy\u2028z\n", "a\tbc\tdef\n\tg", "\U0001F600 emoji", "MiXeD CaSe", "Title Case Ok",
+           "ALL CAPS", "lower only", "_private", "x=1=2", "  spaced  out  "]
+
+
+def recase(s):
+    return s.capitalize(), s.casefold(), s.swapcase(), s.title()
+
+
+def predicates(s):
+    return (s.isalnum(), s.isdecimal(), s.isnumeric(), s.isprintable(), s.isascii(), s.islower(), s.isupper(),
+            s.istitle(), s.isidentifier(), s.isdigit(), s.isalpha(), s.isspace())
+
+
+def padding(s, w):
+    return s.center(w), s.center(w, "*"), s.ljust(w, "\u00e9"), s.rjust(w), s.zfill(w)
+
+
+def parts(s):
+    return (s.partition("="), s.rpartition("="), s.partition(" "), s.rsplit(), s.rsplit(" ", 1), s.rsplit("=", 1),
+            s.splitlines(), s.splitlines(True), s.expandtabs(), s.expandtabs(3), s.removeprefix("li"),
+            s.removesuffix("\n"), s.startswith(("x", "li", "He")), s.endswith(("\n", "o")))
+
+
+def index_of(s, sub):
+    return s.index(sub), s.rindex(sub)
+
+
+def bad_fill(s):
+    return s.center(10, "ab")
+
+
+@pytest.mark.parametrize("s", SAMPLES)
+def test_more_str_methods(s):
+    check(recase, s)
+    check(predicates, s)
+    check(parts, s)
+    check_all(padding, [(s, 0), (s, 7), (s, 20)])
+    check_all(index_of, [(s, "l"), (s, "")])
+
+
+def test_more_str_method_errors():
+    check_all(index_of, [("hello", "z"), ("", "a")])
+    check(bad_fill, "x")
+    check_all(parts, [("=",)])
+
+
+def partition_empty(s):
+    return s.partition("")
+
+
+def test_partition_empty_separator():
+    check(partition_empty, "abc")

@@ -14,7 +14,8 @@
 #define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
 
 /* name, required and optional positional parameters, their kinds ('s' str, 'S' str or None,
- * 'i' int), keyword names, and the result ('s' str, 'b' bool, 'i' int, 'l' list of str). */
+ * 'i' int, 'T' a str or a tuple of them, 'c' a fill character, default " "), keyword names, and
+ * the result ('s' str, 'b' bool, 'i' int, 'l' list of str, 't' a tuple of three str). */
 static const struct StrMethod {
     const char *name;
     int nreq, nmax;
@@ -22,8 +23,8 @@ static const struct StrMethod {
     const char *const names[3];
     char ret;
 } methods[] = {
-    [STR_STARTSWITH] = {"startswith", 1, 3, "sii", {0}, 'b'},
-    [STR_ENDSWITH] = {"endswith", 1, 3, "sii", {0}, 'b'},
+    [STR_STARTSWITH] = {"startswith", 1, 3, "Tii", {0}, 'b'},
+    [STR_ENDSWITH] = {"endswith", 1, 3, "Tii", {0}, 'b'},
     [STR_FIND] = {"find", 1, 3, "sii", {0}, 'i'},
     [STR_RFIND] = {"rfind", 1, 3, "sii", {0}, 'i'},
     [STR_COUNT] = {"count", 1, 3, "sii", {0}, 'i'},
@@ -39,6 +40,31 @@ static const struct StrMethod {
     [STR_ISALPHA] = {"isalpha", 0, 0, "", {0}, 'b'},
     [STR_ISSPACE] = {"isspace", 0, 0, "", {0}, 'b'},
     [STR_ZFILL] = {"zfill", 1, 1, "i", {0}, 's'},
+    [STR_CAPITALIZE] = {"capitalize", 0, 0, "", {0}, 's'},
+    [STR_CASEFOLD] = {"casefold", 0, 0, "", {0}, 's'},
+    [STR_SWAPCASE] = {"swapcase", 0, 0, "", {0}, 's'},
+    [STR_TITLE] = {"title", 0, 0, "", {0}, 's'},
+    [STR_ISALNUM] = {"isalnum", 0, 0, "", {0}, 'b'},
+    [STR_ISDECIMAL] = {"isdecimal", 0, 0, "", {0}, 'b'},
+    [STR_ISNUMERIC] = {"isnumeric", 0, 0, "", {0}, 'b'},
+    [STR_ISPRINTABLE] = {"isprintable", 0, 0, "", {0}, 'b'},
+    [STR_ISASCII] = {"isascii", 0, 0, "", {0}, 'b'},
+    [STR_ISLOWER] = {"islower", 0, 0, "", {0}, 'b'},
+    [STR_ISUPPER] = {"isupper", 0, 0, "", {0}, 'b'},
+    [STR_ISTITLE] = {"istitle", 0, 0, "", {0}, 'b'},
+    [STR_ISIDENTIFIER] = {"isidentifier", 0, 0, "", {0}, 'b'},
+    [STR_CENTER] = {"center", 1, 2, "ic", {0}, 's'},
+    [STR_LJUST] = {"ljust", 1, 2, "ic", {0}, 's'},
+    [STR_RJUST] = {"rjust", 1, 2, "ic", {0}, 's'},
+    [STR_INDEX] = {"index", 1, 3, "sii", {0}, 'i'},
+    [STR_RINDEX] = {"rindex", 1, 3, "sii", {0}, 'i'},
+    [STR_PARTITION] = {"partition", 1, 1, "s", {0}, 't'},
+    [STR_RPARTITION] = {"rpartition", 1, 1, "s", {0}, 't'},
+    [STR_RSPLIT] = {"rsplit", 0, 2, "Si", {"sep", "maxsplit"}, 'l'},
+    [STR_SPLITLINES] = {"splitlines", 0, 1, "i", {"keepends"}, 'l'},
+    [STR_EXPANDTABS] = {"expandtabs", 0, 1, "i", {"tabsize"}, 's'},
+    [STR_REMOVEPREFIX] = {"removeprefix", 1, 1, "s", {0}, 's'},
+    [STR_REMOVESUFFIX] = {"removesuffix", 1, 1, "s", {0}, 's'},
 };
 #define NMETHODS ((int)(sizeof methods / sizeof methods[0]))
 
@@ -92,23 +118,30 @@ int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
         char kind = sm->kinds[i];
         if (ci->argmap[i] < 0) {
             if (i < sm->nreq) return ERR(in, "str.%s() takes at least %d arguments (%d given)", sm->name, sm->nreq, npos);
-            /* defaults: None for a separator, the whole string for start/end, -1 for counts */
-            PyObject *def = kind == 'S' ? Py_NewRef(Py_None)
-                          : PyLong_FromLongLong(id == STR_REPLACE || id == STR_SPLIT ? -1 : i == 1 ? 0 : INT64_MAX);
+            /* defaults: None for a separator, a space to fill, the whole string for start/end, -1
+             * for counts, 8 for a tab, False to keep line ends */
+            PyObject *def = kind == 'S' ? Py_NewRef(Py_None) : kind == 'c' ? PyUnicode_FromString(" ")
+                          : PyLong_FromLongLong(id == STR_REPLACE || id == STR_SPLIT || id == STR_RSPLIT ? -1
+                                                : id == STR_EXPANDTABS ? 8 : id == STR_SPLITLINES ? 0
+                                                : i == 1 ? 0 : INT64_MAX);
             ci->defaults[i] = ctx_keep(ctx, def);
             Py_XDECREF(def);
-            ci->params[i] = kind == 'S' ? ty_none : ty_int64;
+            ci->params[i] = kind == 'S' ? ty_none : kind == 'c' ? ty_str : ty_int64;
             continue;
         }
         const Type *t = args[ci->argmap[i] - 1];
-        bool ok = kind == 's' ? t == ty_str : kind == 'S' ? t == ty_str || t->kind == TY_NONE
-                : kind == 'i' ? is_int(t) : str_sequence(t);
+        bool ok = kind == 's' || kind == 'c' ? t == ty_str : kind == 'S' ? t == ty_str || t->kind == TY_NONE
+                : kind == 'i' ? is_int(t) : kind == 'T' ? t == ty_str || (t->kind == TY_TUPLE && str_sequence(t))
+                : str_sequence(t);
         if (!ok)
             return ERR(in, "str.%s() argument %d must be %s (got %s)", sm->name, i + 1,
-                       kind == 'i' ? "an integer" : kind == '*' ? "a list or tuple of strings" : "a str", t->name);
+                       kind == 'i' ? "an integer" : kind == '*' ? "a list or tuple of strings"
+                       : kind == 'T' ? "a str or a tuple of str" : "a str", t->name);
         ci->params[i] = kind == 'i' ? ty_int64 : t;
     }
-    ci->ret = sm->ret == 's' ? ty_str : sm->ret == 'b' ? ty_bool : sm->ret == 'i' ? ty_int64 : ty_list(ty_str);
+    const Type *three[3] = {ty_str, ty_str, ty_str};
+    ci->ret = sm->ret == 's' ? ty_str : sm->ret == 'b' ? ty_bool : sm->ret == 'i' ? ty_int64
+            : sm->ret == 't' ? ty_tuple(3, three) : ty_list(ty_str);
     ti->calls[in->id] = ci;
     return 0;
 }

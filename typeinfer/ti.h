@@ -333,7 +333,12 @@ CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const cha
 /* strings.c */
 enum { METHOD_STR = 2000 };   /* + a STR_*: str methods (codegen/lower_str.c) */
 enum { STR_STARTSWITH, STR_ENDSWITH, STR_FIND, STR_RFIND, STR_COUNT, STR_REPLACE, STR_SPLIT, STR_JOIN, STR_STRIP,
-       STR_LSTRIP, STR_RSTRIP, STR_LOWER, STR_UPPER, STR_ISDIGIT, STR_ISALPHA, STR_ISSPACE, STR_ZFILL, STR_FORMAT };
+       STR_LSTRIP, STR_RSTRIP, STR_LOWER, STR_UPPER, STR_ISDIGIT, STR_ISALPHA, STR_ISSPACE, STR_ZFILL,
+       STR_CAPITALIZE, STR_CASEFOLD, STR_SWAPCASE, STR_TITLE,   /* ember_rt_str_recase 0..3 */
+       STR_ISALNUM, STR_ISDECIMAL, STR_ISNUMERIC, STR_ISPRINTABLE, STR_ISASCII, STR_ISLOWER, STR_ISUPPER,
+       STR_ISTITLE, STR_ISIDENTIFIER,   /* ember_rt_str_is_more 3..11 */
+       STR_CENTER, STR_LJUST, STR_RJUST, STR_INDEX, STR_RINDEX, STR_PARTITION, STR_RPARTITION, STR_RSPLIT,
+       STR_SPLITLINES, STR_EXPANDTABS, STR_REMOVEPREFIX, STR_REMOVESUFFIX, STR_FORMAT };
 bool ti_is_str_method(const char *attr);
 int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 const Type *ti_str_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b);   /* NULL: not a str operation */
