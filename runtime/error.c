@@ -420,6 +420,22 @@ int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtSt
     return status;
 }
 
+/* str(x) or repr(x) of a tuple, list, dict, set or array (packed as print packs them): Python's
+ * own text of the value, made under the GIL. */
+RtStr *ember_rt_show_str(const char *desc, const uint64_t *words, bool repr) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int k = 0;
+    PyObject *values = unpack_values(&desc, words, &k, 0);
+    PyObject *text = values && PyTuple_GET_SIZE(values) == 1
+                         ? (repr ? PyObject_Repr : PyObject_Str)(PyTuple_GET_ITEM(values, 0)) : NULL;
+    RtStr *s = text ? rt_unbox_str(text) : NULL;
+    if (!s) rt_raise_python_error();
+    Py_XDECREF(text);
+    Py_XDECREF(values);
+    PyGILState_Release(gil);
+    return s;
+}
+
 void rt_error_save(RtExc *out) {
     *out = record.e;
     memset(&record.e, 0, sizeof record.e);
@@ -646,6 +662,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_exc_match", (void *)ember_rt_exc_match},
     {"ember_rt_traceback", (void *)ember_rt_traceback},
     {"ember_rt_print", (void *)ember_rt_print},
+    {"ember_rt_show_str", (void *)ember_rt_show_str},
     {"ember_rt_rng_draw", (void *)ember_rt_rng_draw},
     {"ember_rt_rng_fill", (void *)ember_rt_rng_fill},
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},

@@ -5,6 +5,8 @@ exceptions whose messages are made at run time."""
 
 import math
 
+import numpy as np
+
 import pytest
 
 from difftest import ON_NUMBA, check, check_all, errors, impl, jit, no_leaks  # noqa: F401
@@ -443,3 +445,22 @@ def partition_empty(s):
 
 def test_partition_empty_separator():
     check(partition_empty, "abc")
+
+
+def format_builtins(n, x):
+    return (format(x, ".3f"), format(n, "05d"), format(n, ","), format(x), format("ab", ">4"), bin(n), hex(n), oct(n),
+            bin(True), hex(-n))
+
+
+def show_containers(l, t, a, d):
+    return (str(l), repr(t), str(a), repr(a), str(d), str([1, 2]), repr([[1.5], []] if False else [[1.5]]),
+            f"{l} {t!r} {a}|{l!s:>12}|", "%s and %r" % (l, t), "{} {!r}".format(d, {3}), str((1, "x", None)))
+
+
+def test_format_bin_hex_oct():
+    check_all(format_builtins, [(0, 0.0), (255, 3.14159), (-42, -1e21), (2**62, float("nan"))])
+
+
+def test_str_of_containers_and_arrays():
+    check_all(show_containers, [([1, 2], (1.5, "x"), np.arange(3), {"a": 1}),
+                                ([0.5], (), np.array([[1.5, 2.0], [3.0, -0.0]]), {1: [2, 3]})])

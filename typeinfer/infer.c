@@ -163,9 +163,10 @@ static bool is_method_call(Function *fn, Instr *call) {
 }
 
 /* dict(...) keeps its arguments' values: a list literal there is a list */
-static bool is_dict_call(Function *fn, Instr *call) {
+static bool is_dict_call(Function *fn, Instr *call) {   /* (or str(), repr(): a list shows as a list) */
     Instr *callee = fn->instrs[call->args[0]];
-    return callee->op == IR_GLOBAL && callee->obj == (PyObject *)&PyDict_Type;
+    return callee->op == IR_GLOBAL && (callee->obj == (PyObject *)&PyDict_Type || callee->obj == (PyObject *)&PyUnicode_Type ||
+                                       callee->obj == PyDict_GetItemString(fn->builtins, "repr"));
 }
 
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a

@@ -164,8 +164,13 @@ const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *i
  * Asked of Python's own format() on a sample value of the formatted type. */
 static int check_spec(TypeInfo *ti, Instr *in, const Type *v, int conv, const char *text) {
     if (v->kind == TY_EXCVAL && conv != 3 && !text[0]) return 0;   /* f"{e}", f"{e!r}": str(e), repr(e) */
-    if (!ty_is_number(v) && v != ty_str && v->kind != TY_NONE)
-        return UNSUP(in, "formatting %s is not supported (numbers, None and strings are)", v->name);
+    if (!ty_is_number(v) && v != ty_str && v->kind != TY_NONE) {   /* containers and arrays: their str() or repr() */
+        char desc[512] = "";
+        if (ty_value_layout(v, desc, sizeof desc, true) < 0)
+            return UNSUP(in, "formatting %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
+                             "and arrays are)", v->name);
+        if (!conv && text[0]) return ERR(in, "unsupported format string passed to %s.__format__", v->name);
+    }
     if (conv == 3) return UNSUP(in, "the !a conversion is not supported; use !r");
     if (!text[0]) return 0;
     const Type *f = conv ? ty_str : v;
@@ -348,6 +353,32 @@ static int type_str_format(TypeInfo *ti, Instr *in, const Type **args, int nargs
     return 0;
 }
 
+/* format(x, spec) with a constant spec, and bin(n) hex(n) oct(n) as format(n, "#b") and so on: a
+ * template of one piece, lowered as f-strings are. */
+int ti_type_format_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    const char *name = ti_builtins[bid].name;
+    if (in->nkw) return ERR(in, "%s() takes no keyword arguments", name);
+    if (nargs < 1 || nargs > (bid == BI_FORMAT ? 2 : 1))
+        return ERR(in, "%s() takes %s argument%s (%d given)", name, bid == BI_FORMAT ? "1 or 2" : "exactly one",
+                   bid == BI_FORMAT ? "s" : "", nargs);
+    const char *spec = bid == BI_BIN ? "#b" : bid == BI_HEX ? "#x" : bid == BI_OCT ? "#o" : "";
+    if (bid != BI_FORMAT && !is_int(args[0]))
+        return ERR(in, "'%s' object cannot be interpreted as an integer", args[0]->name);
+    if (bid == BI_FORMAT && nargs == 2 && !(spec = args[1] == ty_str ? ti_const_str(ti, in->args[2]) : NULL))
+        return UNSUP(in, "format() needs a constant format spec");
+    if (!ty_is_number(args[0]) && args[0] != ty_str && args[0]->kind != TY_NONE)
+        return UNSUP(in, "format() of %s is not supported (numbers, None and strings are)", args[0]->name);
+    CallInfo *ci = plan_call(ti, in);
+    StrPlan *p = ci ? new_plan(ti->fn->ctx, 1) : NULL;
+    if (!p) return -1;
+    p->pieces[p->n++] = (StrPiece){.arg = 0, .spec = ctx_strdup(ti->fn->ctx, spec)};
+    if (check_spec(ti, in, args[0], 0, spec)) return -1;
+    ci->plan = p;
+    ci->nparams = 0;   /* lowering reads the call's own arguments */
+    ti->calls[in->id] = ci;
+    return 0;
+}
+
 /* builtins on strings: str, repr, hash, ord, chr, and int()/float() of a string */
 int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, CallInfo *ci) {
     const char *name = ti_builtins[bid].name;
@@ -360,8 +391,12 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
             ci->ret = ty_str;
             return 0;
         }
-        if (nargs && !ty_is_number(t) && t != ty_str && t->kind != TY_NONE)
-            return UNSUP(in, "%s() of %s is not supported (numbers, None and strings are)", name, t->name);
+        if (nargs && !ty_is_number(t) && t != ty_str && t->kind != TY_NONE) {   /* containers: as print shows them */
+            char desc[512] = "";
+            if (ty_value_layout(t, desc, sizeof desc, true) < 0)
+                return UNSUP(in, "%s() of %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
+                                 "and arrays are)", name, t->name);
+        }
         ci->ret = ty_str;
         return 0;
     case BI_HASH:

@@ -340,6 +340,7 @@ enum { STR_STARTSWITH, STR_ENDSWITH, STR_FIND, STR_RFIND, STR_COUNT, STR_REPLACE
        STR_CENTER, STR_LJUST, STR_RJUST, STR_INDEX, STR_RINDEX, STR_PARTITION, STR_RPARTITION, STR_RSPLIT,
        STR_SPLITLINES, STR_EXPANDTABS, STR_REMOVEPREFIX, STR_REMOVESUFFIX, STR_FORMAT };
 bool ti_is_str_method(const char *attr);
+int ti_type_format_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);   /* format bin hex oct */
 int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 const Type *ti_str_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b);   /* NULL: not a str operation */
 const Type *ti_str_percent(TypeInfo *ti, Instr *in, const Type *b);   /* constant % b: a plan in ti->calls */
