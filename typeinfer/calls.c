@@ -496,11 +496,13 @@ static PyObject *builtin_as_lambda(TypeInfo *ti, PyObject *f) {
     return code;
 }
 
+static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);
+
 CallInfo *ti_type_value_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *again) {
     *again = false;
     PyObject *lambda = callee->kind == TY_FUNCTION && callee->obj ? builtin_as_lambda(ti, callee->obj) : NULL;
     if (lambda) callee = ty_object(TY_INNERFUNC, lambda, 0);
-    if (callee->kind != TY_DISPATCHER && callee->kind != TY_INNERFUNC) {
+    if (callee->kind != TY_DISPATCHER && callee->kind != TY_INNERFUNC && callee->kind != TY_HOOKED) {
         UNSUP(in, "a key function must be an @njit function, a def or a lambda (got %s)", callee->name);
         return NULL;
     }
@@ -511,7 +513,8 @@ CallInfo *ti_type_value_call(TypeInfo *ti, Instr *in, const Type *callee, const 
     CallInfo *saved = ti->calls[in->id];
     ti->calls[in->id] = NULL;
     int rc = callee->kind == TY_DISPATCHER ? type_dispatcher_call(ti, &call, callee, args)
-                                           : type_inner_call(ti, &call, callee, args);
+           : callee->kind == TY_HOOKED   ? type_hooked_call(ti, &call, callee, args, nargs)   /* operator.neg */
+                                         : type_inner_call(ti, &call, callee, args);
     CallInfo *ci = ti->calls[in->id];
     ti->calls[in->id] = saved;
     if (rc) return NULL;

@@ -1,0 +1,305 @@
+"""Python's own modules in compiled code, from Python implementations: cmath, operator, and the
+math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum, remainder).
+
+Entries join _nplib's IMPLS (pymodule/driver.c reads both): a call in compiled code to one of
+these objects compiles the implementation here for the call's argument types, as for the NumPy
+functions in _nplib.py. Results follow Python's for every value compiled code can hold, except
+where noted: cmath computes on NumPy's complex functions (within a few ulps of CPython's), and
+raises CPython's ValueError at a pole and OverflowError where a finite argument overflows.
+
+Written from Python's documented behaviour; no CPython source is copied.
+"""
+import cmath
+import math
+import operator
+
+import numpy as np
+
+from . import njit
+from ._nplib import Impl, _plain
+
+# ---- cmath ----------------------------------------------------------------------------------
+
+
+def _c(name, pole):
+    # NumPy's complex function, and CPython's errors: where a finite argument gives a non-finite
+    # result, a pole (log(0), atan(1j), atanh(1)) is ValueError and an overflow OverflowError
+    f = getattr(np, name)
+
+    def impl(z):
+        z = complex(z)
+        r = f(z)
+        if math.isfinite(z.real) and math.isfinite(z.imag) and not (math.isfinite(r.real) and math.isfinite(r.imag)):
+            if pole:
+                raise ValueError("math domain error")
+            raise OverflowError("math range error")
+        return r
+    return impl
+
+
+def _phase(z):
+    z = complex(z)
+    return math.atan2(z.imag, z.real)
+
+
+def _polar(z):
+    z = complex(z)
+    return abs(z), math.atan2(z.imag, z.real)
+
+
+def _rect(r, phi):
+    if phi == 0.0 and not math.isfinite(r):   # rect(inf, 0) is inf, not inf + nan j
+        return complex(r, phi)
+    return complex(r * math.cos(phi), r * math.sin(phi))
+
+
+def _clog(z, base=None):
+    z = complex(z)
+    if z == 0:
+        raise ValueError("math domain error")
+    if base is None:
+        return np.log(z)
+    b = complex(base)
+    if b == 0:
+        raise ValueError("math domain error")
+    return np.log(z) / np.log(b)
+
+
+def _cisnan(z):
+    z = complex(z)
+    return math.isnan(z.real) or math.isnan(z.imag)
+
+
+def _cisinf(z):
+    z = complex(z)
+    return math.isinf(z.real) or math.isinf(z.imag)
+
+
+def _cisfinite(z):
+    z = complex(z)
+    return math.isfinite(z.real) and math.isfinite(z.imag)
+
+
+def _cisclose(a, b, rel_tol=1e-09, abs_tol=0.0):
+    if rel_tol < 0.0 or abs_tol < 0.0:
+        raise ValueError("tolerances must be non-negative")
+    a, b = complex(a), complex(b)
+    if a == b:
+        return True
+    if math.isinf(a.real) or math.isinf(a.imag) or math.isinf(b.real) or math.isinf(b.imag):
+        return False
+    diff = abs(b - a)
+    return diff <= rel_tol * abs(b) or diff <= rel_tol * abs(a) or diff <= abs_tol
+
+
+_CMATH = {getattr(cmath, n): _c(np_name, n in ("log10", "atan", "atanh")) for n, np_name in [
+    ("sqrt", "sqrt"), ("exp", "exp"), ("log10", "log10"), ("sin", "sin"), ("cos", "cos"), ("tan", "tan"),
+    ("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan"), ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"),
+    ("asinh", "arcsinh"), ("acosh", "arccosh"), ("atanh", "arctanh")]}
+_CMATH.update({cmath.phase: _phase, cmath.polar: _polar, cmath.rect: _rect, cmath.log: _clog, cmath.isnan: _cisnan,
+               cmath.isinf: _cisinf, cmath.isfinite: _cisfinite, cmath.isclose: _cisclose})
+
+# ---- operator -------------------------------------------------------------------------------
+
+_OPERATOR = {
+    operator.add: lambda a, b: a + b, operator.sub: lambda a, b: a - b, operator.mul: lambda a, b: a * b,
+    operator.truediv: lambda a, b: a / b, operator.floordiv: lambda a, b: a // b, operator.mod: lambda a, b: a % b,
+    operator.pow: lambda a, b: a ** b, operator.matmul: lambda a, b: a @ b, operator.neg: lambda a: -a,
+    operator.pos: lambda a: +a, operator.abs: lambda a: abs(a), operator.invert: lambda a: ~a,
+    operator.inv: lambda a: ~a, operator.not_: lambda a: not a, operator.truth: lambda a: bool(a),
+    operator.eq: lambda a, b: a == b, operator.ne: lambda a, b: a != b, operator.lt: lambda a, b: a < b,
+    operator.le: lambda a, b: a <= b, operator.gt: lambda a, b: a > b, operator.ge: lambda a, b: a >= b,
+    operator.and_: lambda a, b: a & b, operator.or_: lambda a, b: a | b, operator.xor: lambda a, b: a ^ b,
+    operator.lshift: lambda a, b: a << b, operator.rshift: lambda a, b: a >> b,
+    operator.getitem: lambda a, b: a[b], operator.contains: lambda a, b: b in a, operator.concat: lambda a, b: a + b,
+    operator.is_: lambda a, b: a is b, operator.is_not: lambda a, b: a is not b, operator.index: lambda a: int(a),
+}
+
+# ---- math -----------------------------------------------------------------------------------
+
+_INT64_MAX = 2 ** 63 - 1
+
+
+@njit
+def _checked_mul(r, m):
+    # r * m for 0 <= r, 0 < m, or OverflowError where int64 cannot hold it (Python's int would)
+    if r > _INT64_MAX // m:
+        raise OverflowError("integer result does not fit in int64")
+    return r * m
+
+
+def _comb(n, k):
+    if n < 0 or k < 0:
+        raise ValueError("n must be a non-negative integer" if n < 0 else "k must be a non-negative integer")
+    if k > n:
+        return 0
+    k = min(k, n - k)
+    r = 1
+    for i in range(1, k + 1):
+        # r = comb(n - k + i - 1, i - 1) becomes comb(n - k + i, i) = r * m / i, exact: with
+        # g = gcd(r, i), i / g divides m, so the product overflows only when the result does
+        m = n - k + i
+        g = math.gcd(r, i)
+        r = _checked_mul(r // g, m // (i // g))
+    return r
+
+
+def _perm(n, k=None):
+    if k is None:
+        k = n
+    if n < 0 or k < 0:
+        raise ValueError("n must be a non-negative integer" if n < 0 else "k must be a non-negative integer")
+    if k > n:
+        return 0
+    r = 1
+    for i in range(n - k + 1, n + 1):
+        r = _checked_mul(r, i)
+    return r
+
+
+def _isqrt(n):
+    if n < 0:
+        raise ValueError("isqrt() argument must be nonnegative")
+    if n == 0:
+        return 0
+    x = int(math.sqrt(n))   # within one of the root for any int64; then exact
+    while x * x > n:
+        x -= 1
+    while (x + 1) * (x + 1) <= n and x + 1 <= 3037000499:
+        x += 1
+    return x
+
+
+def _lcm(*args):
+    r = 1
+    for a in args:
+        if a == 0:
+            return 0
+        r = abs(r // math.gcd(r, a) * a)
+    return r
+
+
+def _lcm0():
+    return 1
+
+
+def _prod(iterable, start=1):
+    r = start
+    for x in iterable:
+        r = r * x
+    return r
+
+
+def _dist(p, q):
+    if len(p) != len(q):
+        raise ValueError("both points must have the same number of dimensions")
+    s = 0.0
+    scale = 0.0
+    for i in range(len(p)):
+        scale = max(scale, abs(float(p[i]) - float(q[i])))
+    if scale == 0.0 or math.isinf(scale) or math.isnan(scale):
+        return scale
+    for i in range(len(p)):
+        d = (float(p[i]) - float(q[i])) / scale
+        s += d * d
+    return scale * math.sqrt(s)
+
+
+def _fsum(iterable):
+    # Shewchuk's exact partial sums, rounded once at the end (as math.fsum documents)
+    partials = [0.0]   # partials[:np_] are the exact sum's non-overlapping parts
+    np_ = 0
+    special = 0.0
+    inf_sum = 0.0
+    for v in iterable:
+        x = float(v)
+        if not math.isfinite(x):
+            if math.isinf(x):
+                inf_sum += x
+            special += x
+            continue
+        i = 0
+        for j in range(np_):
+            y = partials[j]
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo != 0.0:
+                partials[i] = lo
+                i += 1
+            x = hi
+        if x != 0.0:
+            if math.isinf(x):
+                raise OverflowError("intermediate overflow in fsum")
+            if i < len(partials):
+                partials[i] = x
+            else:
+                partials.append(x)
+            i += 1
+        np_ = i
+    if special != 0.0:
+        if math.isnan(inf_sum):
+            raise ValueError("-inf + inf in fsum")
+        return special
+    hi = 0.0
+    if np_ > 0:
+        np_ -= 1
+        hi = partials[np_]
+        lo = 0.0
+        while np_ > 0:
+            x = hi
+            np_ -= 1
+            y = partials[np_]
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                break
+        # the half-way case: a sum exactly between two doubles rounds by the next partial's sign
+        if np_ > 0 and ((lo < 0.0 and partials[np_ - 1] < 0.0) or (lo > 0.0 and partials[np_ - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            yr = x - hi
+            if y == yr:
+                hi = x
+    return hi
+
+
+def _remainder(x, y):
+    x, y = float(x), float(y)
+    if math.isnan(x):
+        return x
+    if math.isnan(y):
+        return y
+    if math.isinf(x) or y == 0.0:
+        raise ValueError("math domain error")
+    if math.isinf(y):
+        return x
+    absx, absy = abs(x), abs(y)
+    m = math.fmod(absx, absy)
+    c = absy - m
+    if m < c:
+        r = m
+    elif m > c:
+        r = -c
+    else:   # half-way: the even multiple
+        r = m - 2.0 * math.fmod(0.5 * (absx - m), absy)
+    return math.copysign(1.0, x) * r
+
+
+_MATH = {math.comb: _comb, math.perm: _perm, math.isqrt: _isqrt, math.lcm: _lcm, math.prod: _prod,
+         math.dist: _dist, math.fsum: _fsum, math.remainder: _remainder}
+
+
+def _entry(module, fn, impl):
+    name = getattr(fn, "__name__", "?")
+    if fn is math.lcm:   # lcm() of nothing: 1 (a loop over an empty tuple has no item type)
+        return Impl("math.lcm", lambda values, kwnames: _lcm if values else _lcm0)
+    return Impl(f"{module}.{name}", _plain(impl))
+
+
+IMPLS = {}
+for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH)):
+    for _fn, _impl in _table.items():
+        IMPLS[_fn] = _entry(_module, _fn, _impl)
