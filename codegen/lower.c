@@ -606,7 +606,13 @@ static const Type *binop_operand_type(int op, const Type *result, int k) {
 }
 
 static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
-    int64_t k;
+    int64_t k, first, step, count;
+    if (vt(L, in->args[1])->kind == TY_SLICE && ti_tuple_slice(L->ti, in->args[1], tt->n, &first, &step, &count)) {
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, vt(L, in->id)));
+        for (int64_t j = 0; j < count; j++)
+            v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)(first + j * step), ""), (unsigned)j, "");
+        return v;
+    }
     if (ti_const_int(L->ti, in->args[1], &k))
         return LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)(k < 0 ? k + tt->n : k), "");
     const Type *rt = L->ti->vtypes[in->id];   /* the elements' type; a FunctionType for a tuple of functions */

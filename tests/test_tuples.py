@@ -216,3 +216,11 @@ def test_tuple_ordering():
     check_all(tuple_lengths, [(0, 1), (-1, 5), (2, 2)])
     check_all(nested_orders, [(1, 2, 3), (3, 2, 1), (1, 1, 1), (0, -1, 2)])
     check_all(mixed_orders, [(1, 1.5, 2**63), (-1, -1.0, 0), (2**62, 2.0**62, 2**64 - 1)])
+
+
+def tuple_slices(t):
+    return t[1:], t[:-1], t[::-1], t[::2], t[1:100], t[-100:1], t[5:2], t[::-2], t[1:-1:1], t[:0]
+
+
+def test_constant_slices_of_tuples():
+    check_all(tuple_slices, [((1, 2.5, 3),), ((1,),), ((),), ((1, "a", (2, 3), 4.0),)])

@@ -149,6 +149,16 @@ static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Ty
         ERR(in, "cannot index the heterogeneous %s with a run-time integer", a->name);
         return NULL;
     }
+    if (a->kind == TY_TUPLE && idx->kind == TY_SLICE) {   /* t[1:], t[::-1]: a tuple of the items taken */
+        int64_t first, step, count;
+        if (!ti_tuple_slice(ti, in->args[1], a->n, &first, &step, &count)) {
+            ERR(in, "a tuple is sliced with constant bounds (its length is part of its type)");
+            return NULL;
+        }
+        const Type *elems[256];
+        for (int64_t k = 0; k < count && k < 256; k++) elems[k] = a->elems[first + k * step];
+        return ty_tuple((int)count, elems);
+    }
     ERR(in, "cannot index %s with %s", a->name, idx->name);
     return NULL;
 }

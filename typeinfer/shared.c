@@ -231,3 +231,22 @@ const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out
         if (count[c] == 1 && strlen(out) < 32) out[strlen(out)] = (char)c;
     return NULL;
 }
+
+/* t[a:b:c] of a tuple of n items with constant (or omitted) bounds: Python's slice.indices(n),
+ * as the first index, the step and the count; false when a bound is not a constant. */
+bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *step, int64_t *count) {
+    Instr *s = ti->fn->instrs[slice];
+    int64_t v[3] = {0, 0, 1};
+    bool given[3];
+    for (int k = 0; k < 3; k++) {
+        given[k] = ti->vtypes[s->args[k]] && ti->vtypes[s->args[k]]->kind != TY_NONE;
+        if (given[k] && !ti_const_int(ti, s->args[k], &v[k])) return false;
+    }
+    if (v[2] == 0) return false;
+    int64_t lo = v[2] < 0 ? -1 : 0, hi = v[2] < 0 ? n - 1 : n;
+    int64_t a = given[0] ? (v[0] < 0 ? (v[0] + n < lo ? lo : v[0] + n) : (v[0] > hi ? hi : v[0])) : (v[2] < 0 ? hi : lo);
+    int64_t b = given[1] ? (v[1] < 0 ? (v[1] + n < lo ? lo : v[1] + n) : (v[1] > hi ? hi : v[1])) : (v[2] < 0 ? lo : hi);
+    int64_t c = v[2] > 0 ? (b > a ? (b - a + v[2] - 1) / v[2] : 0) : (a > b ? (a - b - v[2] - 1) / -v[2] : 0);
+    *first = a, *step = v[2], *count = c;
+    return true;
+}

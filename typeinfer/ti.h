@@ -208,6 +208,8 @@ int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreac
 /* namedtuple.c */
 int ti_type_namedtuple_new(TypeInfo *ti, Instr *in, const Type *cls, const Type **args, int nargs);
 
+bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *step, int64_t *count);   /* shared.c */
+
 /* isinstance.c: isinstance(x, C) from x's type: 1, 0, -1 (C not decidable), -2 (at run time) */
 int ti_isinstance_decide(const Type *t, PyObject *cls);
 PyObject *ti_isinstance_class(Function *fn, int value);   /* the class (or tuple) a value names, or NULL */
