@@ -700,7 +700,10 @@ def _lanes(a, axis):
     if axis < -nd or axis >= nd:
         raise np.exceptions.AxisError("axis " + str(axis) + " is out of bounds for array of dimension " + str(nd))
     b = np.ascontiguousarray(np.swapaxes(a, axis, nd - 1))
-    return b.reshape((-1, b.shape[nd - 1])), b.shape
+    rows = 1   # (-1, n) cannot be inferred when n is 0 (NumPy's ValueError): the other sizes' product
+    for k in range(nd - 1):
+        rows *= b.shape[k]
+    return b.reshape((rows, b.shape[nd - 1])), b.shape
 
 
 def _argsort_complex(a, axis=-1, kind=None):
