@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, errors, jit, no_leaks, sample  # noqa: F401
+from difftest import ON_NUMBA, check, check_all, errors, jit, no_leaks, sample  # noqa: F401
 
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's implementations (numba lacks several of these forms)")
 
@@ -408,3 +408,12 @@ def ndindexes(a):
 @pytest.mark.parametrize("a", [np.arange(24).reshape(2, 3, 4), np.arange(5.0)], ids=["3d", "1d"])
 def test_ndindex(a):
     check(ndindexes, a)
+
+
+def method_forms(a, i):
+    return a.round(1), a.round(), a.round(decimals=-1), a.take(i), a.ravel().argpartition(1)
+
+
+def test_methods_of_numpy_functions():
+    check_all(method_forms, [(np.array([[1.234, 25.67], [3.14159, -0.5]]), np.array([0, 3])),
+                             (np.arange(6.0)[::-1].reshape(3, 2) * 1.55, np.array([-1, 2]))])

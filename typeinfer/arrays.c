@@ -192,6 +192,7 @@ static const char *const array_methods[] = {
     "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill", "item",
     "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
     "repeat", "squeeze", "swapaxes", "diagonal", "trace", "nonzero",
+    "round", "take", "argpartition",   /* NumPy's functions of those names (calls.c) */
     "$shape",   /* a.shape = ... (frontend/decode.c) */
     NULL};
 

@@ -859,6 +859,40 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
     return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
 }
 
+/* a.round(d), a.take(i), a.argpartition(k): NumPy's function of that name (ember/_nplib.py), with
+ * the array first. Typed as the call np.f(a, ...) whose first argument is the method value, which
+ * lowers to the array (call_args in codegen/lower.c reads a method's receiver). */
+static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
+    PyObject *np = PyImport_ImportModule("numpy");
+    PyObject *f = np ? PyObject_GetAttrString(np, m->attr) : NULL;
+    PyObject *impl = f && ti->host->kernel_of ? ti->host->kernel_of(f) : NULL;
+    Py_XDECREF(f);
+    Py_XDECREF(np);
+    PyErr_Clear();
+    if (!impl || nargs > 255) return UNSUP(in, "%s has no supported method '%s'", m->recv->name, m->attr);
+    int all[257];
+    const Type *types[257];
+    all[0] = in->args[0];   /* (stands for the callee: never read) */
+    all[1] = in->args[0];   /* the method value: the array */
+    types[0] = m->recv;
+    for (int i = 0; i < nargs; i++) all[i + 2] = in->args[i + 1], types[i + 1] = args[i];
+    Instr call = *in;
+    call.args = all;
+    call.nargs = nargs + 2;
+    if (type_hooked_call(ti, &call, ty_object(TY_HOOKED, impl, 0), types, nargs + 1)) return -1;
+    CallInfo *ci = ti->calls[in->id];
+    for (int i = 0; ci && i < ci->nparams; i++)
+        if (ci->argmap[i] >= 1) ci->argmap[i]--;   /* indices into in->args, which has no callee slot */
+    return 0;
+}
+
+static bool hooked_method(const char *attr) {
+    static const char *const names[] = {"round", "take", "argpartition", NULL};   /* (a.partition sorts in place) */
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(attr, names[i])) return true;
+    return false;
+}
+
 int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs, bool *changed) {
     for (int i = 0; i < nargs && callee->kind != TY_FUNCSET; i++)
         if (args[i]->kind == TY_FUNCSET) return 0;   /* passed on once a call here decides its signature (funcs.c) */
@@ -906,6 +940,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
+        if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_FUNCTION && (callee->recv->builtin == BI_TYPED_LIST || callee->recv->builtin == BI_TYPED_DICT))
