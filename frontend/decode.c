@@ -585,6 +585,22 @@ static int emit_jump(Fe *fe, Block *b, Block *to) {
 
 static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->block_at[unit] : NULL; }
 
+/* A display under construction, stack[-depth], gets piece `v` (starred when `starred`): a SPREAD
+ * (imm 1, a list display) of its pieces so far and v. */
+static int spread(Fe *fe, Block *b, int list, int v, bool starred, int depth) {
+    Instr *l = fe->fn->instrs[list];
+    int n = l->nargs;
+    if (n >= 30) return fe_error(fe, DIAG_UNSUPPORTED, "a display with more than 30 pieces and a *starred one is not supported");
+    Instr *in = emit(fe, b, IR_SPREAD, n + 1);
+    if (!in) return -1;
+    if (n) memcpy(in->args, l->args, sizeof(int) * (size_t)n);
+    in->args[n] = v;
+    in->imm = 1;
+    in->imm2 = (l->op == IR_SPREAD ? l->imm2 : 0) | (starred ? 1 << n : 0);
+    fe->stack[fe->sp - depth] = in->id;
+    return 0;
+}
+
 #define POP(var) do { if ((var = pop(fe)) == -2) return -1; } while (0)
 #define PUSH(v) do { if (push(fe, (v))) return -1; } while (0)
 #define EMIT(var, op, n) do { if (!(var = emit(fe, b, op, n))) return -1; } while (0)
@@ -1061,6 +1077,10 @@ static int run_block(Fe *fe, Block *b) {
             POP(c);
             int list = fe->stack[fe->sp - pi->arg];
             Instr *l = list >= 0 ? fe->fn->instrs[list] : NULL, *e = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (l && e && (l->op == IR_SPREAD || (l->op == IR_TUPLE && l->imm == 1 && e->op != IR_TUPLE))) {
+                if (spread(fe, b, list, c, true, pi->arg)) return -1;   /* [x, *t]: typing knows t's length */
+                break;
+            }
             if (!l || l->op != IR_TUPLE || l->imm != 1 || !e || e->op != IR_TUPLE)
                 return fe_error(fe, DIAG_UNSUPPORTED, "list is not supported");
             EMIT(in, IR_TUPLE, l->nargs + e->nargs);
@@ -1073,10 +1093,57 @@ static int run_block(Fe *fe, Block *b) {
         case PY_LIST_APPEND:   /* a comprehension: v = pop, stack[-arg].append(v) */
             POP(c);
             if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad LIST_APPEND");
+            if (fe->fn->instrs[fe->stack[fe->sp - pi->arg]]->op == IR_SPREAD) {   /* [*t, x]: a display's next item */
+                if (spread(fe, b, fe->stack[fe->sp - pi->arg], c, false, pi->arg)) return -1;
+                break;
+            }
             EMIT(in, IR_LISTAPPEND, 2);
             in->args[0] = fe->stack[fe->sp - pi->arg];
             in->args[1] = c;
             break;
+        case PY_LIST_TO_TUPLE: {   /* (x, *t), and f(x, *t)'s arguments */
+            POP(a);
+            Instr *l = fe->fn->instrs[a];
+            if (l->op != IR_SPREAD && !(l->op == IR_TUPLE && l->imm == 1))
+                return fe_error(fe, DIAG_UNSUPPORTED, "tuple() of a list is not supported (a tuple's length is part of its type)");
+            EMIT(in, l->op, l->nargs);
+            if (l->nargs) memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);
+            in->imm2 = l->imm2;   /* (a tuple now: imm 0) */
+            PUSH(in->id);
+            break;
+        }
+        case PY_CALL_FUNCTION_EX: {   /* f(*t): the call with t's items, once typing knows how many */
+            int star, f, kw = -1;
+            if (pi->arg & 1) POP(kw);
+            POP(star);
+            POP(f);
+            POP(a);   /* the NULL under the callee */
+            Instr *t = fe->fn->instrs[star], *d = kw >= 0 ? fe->fn->instrs[kw] : NULL;
+            int nkw = d ? d->nargs / 2 : 0;   /* f(*t, k=v): the keywords, a dict of constant names */
+            for (int k = 0; d && k < d->nargs; k += 2) {
+                Instr *key = fe->fn->instrs[d->args[k]];
+                if (d->op != IR_DICT || key->op != IR_CONST || key->c.kind != K_STR)
+                    return fe_error(fe, DIAG_UNSUPPORTED, "calls with **kwargs are not supported");
+            }
+            bool literal = t->op == IR_TUPLE && t->imm == 0;
+            int npos = literal ? t->nargs : 1;
+            EMIT(in, IR_CALL, 1 + npos + nkw);
+            in->args[0] = f;
+            if (literal) {
+                if (t->nargs) memcpy(in->args + 1, t->args, sizeof(int) * (size_t)t->nargs);
+            } else {
+                in->args[1] = star;
+                in->imm2 = 1;   /* typeinfer/infer.c spreads the tuple */
+            }
+            if (nkw && !(in->kwnames = ctx_alloc(fe->ctx, sizeof(char *) * (size_t)nkw))) return -1;
+            for (int k = 0; k < nkw; k++) {
+                in->kwnames[k] = fe->fn->instrs[d->args[2 * k]]->c.s;
+                in->args[1 + npos + k] = d->args[2 * k + 1];
+            }
+            in->nkw = nkw;
+            PUSH(in->id);
+            break;
+        }
         case PY_BUILD_MAP: {   /* {k0: v0, ...}: 2*arg entries, keys and values alternating */
             if (2 * pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad BUILD_MAP");
             EMIT(in, IR_DICT, 2 * pi->arg);

@@ -8,6 +8,8 @@ import math
 
 import pytest
 
+import ember
+
 from difftest import check, check_all, jit, njit
 
 # ------------------------------------------------------------------ compiled callees
@@ -381,3 +383,24 @@ def test_star_args():
     check(star_arrays, np.ones(3), np.arange(4.0))
     with pytest.raises(TypeError, match="unexpected keyword argument 'y'"):
         jit(star_sum)(1, y=2)
+
+
+@njit
+def add3(a, b, c=10):
+    return a + b * c
+
+
+def star_calls(t, x):
+    return (add3(*t), add3(x, *t[:1]), add3(*t[:1], x), add3(*t, c=x), max(*t), min(*t, x),
+            (x, *t), (*t, x, *t), [*t, x], star_callee(*t))
+
+
+def star_forward(*args):
+    return add3(*args)
+
+
+def test_star_calls_and_displays():
+    check_all(star_calls, [((1, 2), 3), ((1.5, -2.0), 0.5)])
+    check_all(star_forward, [(1, 2), (1, 2, 3), (1.0, 2, True)])
+    with pytest.raises(ember.errors.UnsupportedError, match=r"\*list\(int64\): only a tuple spreads"):
+        jit(lambda l: add3(*l))([1, 2, 3])

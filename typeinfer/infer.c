@@ -339,6 +339,52 @@ static int unwrap_stores(TypeInfo *ti, int var) {
     return inserted ? TYPE_AGAIN : 0;
 }
 
+/* f(*t) and (x, *t): the starred arguments of `in` from position `first` (bit k of mask:
+ * in->args[first + k]) are tuples, each replaced by its items, read by GETITEMs put before `in`.
+ * TYPE_AGAIN once rewritten, 0 while a starred type is unknown, -1 on an error. */
+static int spread_args(TypeInfo *ti, Instr *in, int first, unsigned mask) {
+    Function *fn = ti->fn;
+    int n = 0;
+    int last = in->nargs - in->nkw;   /* (keywords follow, unstarred) */
+    for (int k = first; k < last; k++) {
+        const Type *t = ti->vtypes[in->args[k]];
+        if (!(mask >> (k - first) & 1)) {
+            n++;
+            continue;
+        }
+        if (!t) return 0;
+        if (t->kind != TY_TUPLE)
+            return UNSUP(fn->instrs[in->args[k]], "*%s: only a tuple spreads into a call or a display in compiled code "
+                         "(its length is part of its type)", t->name);
+        n += t->n;
+    }
+    if (n + in->nkw > 255) return UNSUP(in, "more than 255 items after spreading");
+    int *args = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(first + n + in->nkw + 1)), at = 0, m = first;
+    if (!args) return -1;
+    memcpy(args, in->args, sizeof(int) * (size_t)first);
+    while (in->block->instrs[at] != in) at++;
+    for (int k = first; k < in->nargs; k++) {
+        if (k >= last || !(mask >> (k - first) & 1)) {
+            args[m++] = in->args[k];
+            continue;
+        }
+        for (int j = 0; j < ti->vtypes[in->args[k]]->n; j++) {
+            Instr *c = ir_insert(fn, in->block, at++, IR_CONST, 0, in->loc);
+            Instr *g = c ? ir_insert(fn, in->block, at++, IR_GETITEM, 2, in->loc) : NULL;
+            if (!g) return -1;
+            c->c.kind = K_INT;
+            c->c.i = j;
+            g->args[0] = in->args[k];
+            g->args[1] = c->id;
+            args[m++] = g->id;
+        }
+    }
+    in->args = args;
+    in->nargs = first + n + in->nkw;
+    in->imm2 = 0;
+    return TYPE_AGAIN;
+}
+
 /* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
  * type the function anew), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
@@ -477,7 +523,13 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         if (!(t = ti_type_getattr(ti, in, args[0]))) return -1;
         break;
+    case IR_SPREAD: {
+        int rc = spread_args(ti, in, 0, (unsigned)in->imm2);
+        if (rc == TYPE_AGAIN) in->op = IR_TUPLE;   /* (imm: a list or a tuple, as written) */
+        return rc;
+    }
     case IR_CALL: {
+        if (in->imm2 == 1) return spread_args(ti, in, 1, 1);   /* f(*t) */
         int rc = ti_type_call(ti, in, args[0], args + 1, n - 1, changed);
         if (rc) return rc < 0 ? -1 : rc;   /* TYPE_AGAIN: an argument became np.array(...) */
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
