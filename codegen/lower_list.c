@@ -108,10 +108,25 @@ void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const 
     LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, &p, 1, "");
 }
 
+/* Elements that point to blocks (strings, containers) are prefetched for writing DROP_AHEAD
+ * ahead: a list dropped in another order than its elements were made (a sorted list of words)
+ * finds each element's count at a scattered address, and the atomic decrement, a full barrier,
+ * waits for that cache miss before the next element's can start; prefetched, the misses overlap. */
+#define DROP_AHEAD 8
+
 static void drop_items(Lower *L, const Type *t, LLVMValueRef l) {
     LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, cg_list_len(L, l));
-    cg_decref(L, load_item(L, elem_of(t), l, i), elem_of(t));
+    const Type *e = elem_of(t);
+    LLVMValueRef n = cg_list_len(L, l), i = cg_loop_begin(L, &lc, n);
+    if ((e == ty_str || ty_is_heap(e))) {
+        LLVMValueRef ahead = LLVMBuildNSWAdd(L->b, i, i64c(L, DROP_AHEAD), "");
+        LLVMValueRef j = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ahead, n, ""), ahead, i, "");
+        LLVMTypeRef pt[4] = {L->ptr, L->i32, L->i32, L->i32};
+        LLVMValueRef args[4] = {load_item(L, e, l, j), LLVMConstInt(L->i32, 1, 0), LLVMConstInt(L->i32, 3, 0),
+                                LLVMConstInt(L->i32, 1, 0)};   /* write, keep in all caches, data */
+        cg_call(L, "llvm.prefetch.p0", L->voidt, pt, args, 4);
+    }
+    cg_decref(L, load_item(L, e, l, i), e);
     cg_loop_end(L, &lc);
 }
 

@@ -75,35 +75,94 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
 
 /* Blocks whose data needs only 8-byte alignment (strings): no padding to a cache line, and the
  * header at the start of the memory (b->alloc == b tells them apart). Small ones, up to
- * SMALL_CLASSES * 16 bytes in all, are recycled through per-thread free lists by 16-byte size
+ * SMALL_CLASSES * 16 bytes in all, are recycled through per-thread free stacks by 16-byte size
  * class (at most SMALL_KEEP_BYTES in all, whatever their classes: a split of 10^5 words keeps 8 MB of
- * one class): making and dropping many short strings (split, a word count)
- * then costs no malloc/free, whose trimming and refaulting of the heap dominated. A block freed by
- * another thread than the one that made it goes to that thread's list. Counted and checked as any.
- * The lists hang from one thread-local pointer (this module's static TLS has little room), made
+ * one class): making and dropping many short strings (split, a word count) then costs no
+ * malloc/free, whose trimming and refaulting of the heap dominated. A block freed by another
+ * thread than the one that made it goes to that thread's stack. Counted and checked as any.
+ *
+ * A stack is an array of the free blocks' addresses, not a list linked through the blocks: the
+ * blocks come back in whatever order the program dropped them (a sorted list of words frees them
+ * in sorted order, scattered over the heap), and popping from a linked list reads each block's
+ * link before the next pop can start, one dependent cache miss per allocation (a split after a
+ * sort ran 6x slower than on a fresh heap). Popping from the array reads consecutive words; the
+ * writes into the scattered blocks that follow overlap.
+ *
+ * The stacks hang from one thread-local pointer (this module's static TLS has little room), made
  * on a thread's first small block. */
 #define SMALL_CLASSES 16
 #define SMALL_KEEP_BYTES ((int64_t)32 << 20)
-typedef struct SmallFree { void *head; int64_t n; } SmallFree;
-static _Thread_local SmallFree *small_lists __attribute__((tls_model("initial-exec")));
+typedef struct SmallFree { void **stack; int64_t n, cap, sorted; } SmallFree;   /* stack[sorted..n): pushed since the last sort */
+typedef struct SmallHeap { SmallFree cls[SMALL_CLASSES]; int64_t kept; } SmallHeap;   /* kept: bytes in all stacks */
+static _Thread_local SmallHeap *small_heap __attribute__((tls_model("initial-exec")));
 
-static SmallFree *small_free_lists(void) {
-    if (!small_lists) small_lists = calloc(SMALL_CLASSES + 1, sizeof(SmallFree));   /* [SMALL_CLASSES].n: bytes kept */
-    return small_lists;
+static SmallHeap *small_heap_of_thread(void) {
+    if (!small_heap) small_heap = calloc(1, sizeof(SmallHeap));
+    return small_heap;
 }
 
 static size_t small_bytes(int64_t nbytes) { return (size_t)nbytes + sizeof(RtBlock) + CANARY_BYTES; }
+
+/* Keep block p of class cls on this thread's stack; false when it is not kept (over the budget, or
+ * no memory for the stack), so the caller frees it. */
+static bool small_keep(SmallHeap *h, size_t cls, void *p) {
+    SmallFree *f = &h->cls[cls];
+    if (h->kept >= SMALL_KEEP_BYTES) return false;
+    if (f->n == f->cap) {
+        int64_t cap = f->cap ? 2 * f->cap : 256;
+        void **stack = realloc(f->stack, sizeof(void *) * (size_t)cap);
+        if (!stack) return false;
+        f->stack = stack;
+        f->cap = cap;
+    }
+    f->stack[f->n++] = p;
+    h->kept += 16 * (int64_t)(cls + 1);
+    return true;
+}
+
+/* Blocks freed in a burst are reused in address order: when SMALL_SORT_MIN or more were pushed
+ * since the last pop, those are sorted, highest address first, so that popping them walks the
+ * heap upwards. Writing a split's 10^5 words into blocks a sort had scattered took 14 ms to 3.5
+ * on a fresh heap (cache and TLB misses); in address order the hardware prefetches. An LSD radix
+ * sort over the address bits that differ (11 at a time, usually 2 or 3 passes) costs a few
+ * nanoseconds a block; without memory for its buffer the blocks stay as they are. */
+#define SMALL_SORT_MIN 1024
+#define RADIX_BITS 11
+
+static void small_sort(void **a, int64_t n) {
+    uintptr_t diff = 0;
+    for (int64_t i = 1; i < n; i++) diff |= (uintptr_t)a[i] ^ (uintptr_t)a[0];
+    if (!diff) return;
+    void **buf = malloc(sizeof(void *) * (size_t)n), **from = a, **to = buf;
+    if (!buf) return;
+    int lo = __builtin_ctzll(diff), hi = 64 - __builtin_clzll(diff);
+    for (int shift = lo; shift < hi; shift += RADIX_BITS) {
+        int64_t count[(1 << RADIX_BITS) + 1] = {0};   /* digits complemented: descending order */
+        for (int64_t i = 0; i < n; i++) count[((~(uintptr_t)from[i] >> shift) & ((1 << RADIX_BITS) - 1)) + 1]++;
+        for (int d = 0; d < 1 << RADIX_BITS; d++) count[d + 1] += count[d];
+        for (int64_t i = 0; i < n; i++) to[count[(~(uintptr_t)from[i] >> shift) & ((1 << RADIX_BITS) - 1)]++] = from[i];
+        void **t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a) memcpy(a, from, sizeof(void *) * (size_t)n);
+    free(buf);
+}
 
 RtBlock *rt_block_alloc_small(int64_t nbytes) {
     size_t total = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : small_bytes(nbytes);
     size_t cls = (total + 15) / 16 - 1;
     void *p = NULL;
-    SmallFree *small_free = small_free_lists();
-    if (total && small_free && cls < SMALL_CLASSES && small_free[cls].head) {
-        p = small_free[cls].head;
-        memcpy(&small_free[cls].head, p, sizeof(void *));
-        small_free[cls].n--;
-        small_free[SMALL_CLASSES].n -= 16 * (int64_t)(cls + 1);
+    SmallHeap *h = small_heap_of_thread();
+    if (total && h && cls < SMALL_CLASSES && h->cls[cls].n) {
+        SmallFree *f = &h->cls[cls];
+        if (f->n - f->sorted >= SMALL_SORT_MIN) {
+            small_sort(f->stack + f->sorted, f->n - f->sorted);
+            f->sorted = f->n;
+        }
+        p = f->stack[--f->n];
+        if (f->sorted > f->n) f->sorted = f->n;
+        h->kept -= 16 * (int64_t)(cls + 1);
     } else if (total) {
         p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
     }
@@ -155,14 +214,8 @@ void ember_rt_block_free(RtBlock *b) {
     } else if (memcmp((char *)ember_rt_block_data(b) + b->size, canary, CANARY_BYTES))
         atomic_fetch_add_explicit(&n_overruns, 1, memory_order_relaxed);
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
-    SmallFree *small_free = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_free_lists() : NULL;
-    if (small_free && small_free[SMALL_CLASSES].n < SMALL_KEEP_BYTES) {   /* a small block: keep it */
-        memcpy(b, &small_free[cls].head, sizeof(void *));
-        small_free[cls].head = b;
-        small_free[cls].n++;
-        small_free[SMALL_CLASSES].n += 16 * (int64_t)(cls + 1);
-        return;
-    }
+    SmallHeap *h = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_heap_of_thread() : NULL;
+    if (h && small_keep(h, cls, b)) return;   /* a small block: kept for the next one of its class */
     free(b->alloc);
 }
 

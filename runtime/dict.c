@@ -799,6 +799,59 @@ const Type *rt_typeof_set(PyObject *v) {
     return kt && ty_is_hashable(kt) ? ty_set(kt) : NULL;
 }
 
+/* A set crosses to and from Python with its table, slot for slot. A Python set iterates in its
+ * table's order, and the table depends on every add and discard the set saw, not only on its keys
+ * (its size, where collisions went, the deleted keys' dummies): a set rebuilt key by key in the
+ * other's order can iterate in another order than CPython's after the same operations. So slot j
+ * of the copy holds what slot j of the original holds (a key, a dummy, or nothing), with the same
+ * fill and pop() finger; both tables are CPython 3.11's, probed alike. That requires each key's
+ * hash on one side to be its hash on the other: where one differs (a NaN's Python hash is its
+ * object's address; an int key of a float set), the set is rebuilt key by key instead. */
+
+/* Python set o's table copied into the new compiled set d; 1 when a key's hash differs (the
+ * caller rebuilds), -1 on error (a Python exception set). */
+static int set_from_table(const Type *kt, const char *desc, PySetObject *so, RtBlock *d) {
+    RtDict *f = fields(d);
+    int64_t size = (int64_t)so->mask + 1, cap = so->used < 4 ? 8 : (int64_t)so->used * 2;
+    f->index = empty_table(size);
+    f->entries = malloc((size_t)(cap * f->esize));
+    if (!f->index || !f->entries) return PyErr_NoMemory(), -1;   /* (d's free takes both) */
+    f->mask = size - 1;
+    f->cap = cap;
+    KeyStrs ks;
+    key_strs(desc, &ks);
+    char raw[512], key[512];
+    for (int64_t j = 0; j < size; j++) {
+        PyObject *k = so->table[j].key;
+        if (!k) continue;
+        f->fill++;
+        if (k == _PySet_Dummy) {
+            f->index[j] = SLOT_DUMMY;
+            continue;
+        }
+        memset(raw, 0, sizeof raw);
+        memset(key, 0, sizeof key);
+        if (kt->size > sizeof raw || rt_unbox(kt, k, raw)) return -1;
+        canonical_key(kt, raw, key);
+        int64_t h = key_hash(desc, key);
+        if (h != so->table[j].hash) {
+            rt_release(kt, raw);
+            return 1;
+        }
+        char *e = entry(f, f->esize, f->used);
+        memset(e, 0, (size_t)f->esize);
+        *(int64_t *)e = h;
+        *(int64_t *)(e + 8) = 1;
+        memcpy(e + 16, key, kt->size);
+        key_retain(&ks, e + 16);
+        rt_release(kt, raw);   /* the set took its own references to the key's strings */
+        f->index[j] = f->used++;
+        f->len++;
+    }
+    f->finger = so->finger;
+    return 0;
+}
+
 int rt_unbox_set(const Type *t, PyObject *o, void *out) {
     if (!PyAnySet_Check(o)) {
         PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s", Py_TYPE(o)->tp_name, t->name);
@@ -807,11 +860,17 @@ int rt_unbox_set(const Type *t, PyObject *o, void *out) {
     const Type *kt = t->elems[0];
     size_t voff, esize;
     ty_dict_entry(t, &voff, &esize);
+    char desc[128] = "";
+    ty_value_layout(kt, desc, sizeof desc, false);
     RtBlock *d = ember_rt_set_new((int64_t)esize);
     if (!d) return rt_error_to_python();
-    char raw[512], key[512], desc[128] = "";
-    ty_value_layout(kt, desc, sizeof desc, false);
-    PyObject *it = PyObject_GetIter(o), *x;
+    int copied = set_from_table(kt, desc, (PySetObject *)o, d);
+    if (copied) {   /* start again, key by key */
+        rt_dict_decref(t, d);
+        if (copied < 0 || !(d = ember_rt_set_new((int64_t)esize))) return copied < 0 ? -1 : rt_error_to_python();
+    }
+    char raw[512], key[512];
+    PyObject *it = copied ? PyObject_GetIter(o) : NULL, *x;
     while (it && (x = PyIter_Next(it))) {
         memset(raw, 0, sizeof raw);
         memset(key, 0, sizeof key);
@@ -835,18 +894,71 @@ int rt_unbox_set(const Type *t, PyObject *o, void *out) {
     return 0;
 }
 
-PyObject *rt_box_set(const Type *t, const void *p) {
-    RtBlock *d = *(RtBlock *const *)p;
+/* The keys of set block d in its order, added one by one to a new Python set. */
+static PyObject *set_rebuilt(RtBlock *d, RtSetKeyBox box, void *ctx) {
     RtDict *f = fields(d);
     PyObject *r = PySet_New(NULL);
     int64_t pos = 0, i;
-    while (r && (i = rt_dict_order_next(d, &pos)) >= 0) {   /* in the set's order */
-        char *e = entry(f, f->esize, i);
-        rt_retain(t->elems[0], e + 16);
-        PyObject *k = rt_box(t->elems[0], e + 16);
+    while (r && (i = rt_dict_order_next(d, &pos)) >= 0) {
+        PyObject *k = box(entry(f, f->esize, i) + 16, ctx);
         if (!k || PySet_Add(r, k)) Py_CLEAR(r);
         Py_XDECREF(k);
     }
+    return r;
+}
+
+PyObject *rt_set_to_python(RtBlock *d, RtSetKeyBox box, void *ctx) {
+    RtDict *f = fields(d);
+    PyObject *r = PySet_New(NULL);
+    if (!r || !f->index) return r;
+    PySetObject *so = (PySetObject *)r;
+    int64_t size = f->mask + 1;
+    if (size > PySet_MINSIZE) {
+        setentry *table = PyMem_Calloc((size_t)size, sizeof(setentry));
+        if (!table) {
+            Py_DECREF(r);
+            return PyErr_NoMemory();
+        }
+        so->table = table;
+        so->mask = (Py_ssize_t)size - 1;
+    }
+    for (int64_t j = 0; j < size; j++) {
+        int64_t n = f->index[j];
+        if (n == SLOT_EMPTY) continue;
+        setentry *slot = &so->table[j];
+        so->fill++;   /* (as each slot is filled: the set's dealloc walks fill slots) */
+        if (n == SLOT_DUMMY) {
+            slot->key = Py_NewRef(_PySet_Dummy);
+            slot->hash = -1;
+            continue;
+        }
+        const char *e = entry(f, f->esize, n);
+        if (!(slot->key = box(e + 16, ctx))) {
+            so->fill--;
+            Py_DECREF(r);
+            return NULL;
+        }
+        so->used++;
+        slot->hash = PyObject_Hash(slot->key);
+        if (slot->hash != *(const int64_t *)e) {   /* (-1: its hash failed) */
+            Py_DECREF(r);
+            return slot->hash == -1 && PyErr_Occurred() ? NULL : set_rebuilt(d, box, ctx);
+        }
+    }
+    so->finger = (Py_ssize_t)f->finger;
+    return r;
+}
+
+/* A key of a set being boxed (ctx: its type): boxing takes over a reference of its own. */
+static PyObject *box_key(const char *key, void *ctx) {
+    const Type *kt = ctx;
+    rt_retain(kt, (void *)key);
+    return rt_box(kt, (void *)key);
+}
+
+PyObject *rt_box_set(const Type *t, const void *p) {
+    RtBlock *d = *(RtBlock *const *)p;
+    PyObject *r = rt_set_to_python(d, box_key, (void *)t->elems[0]);
     rt_dict_decref(t, d);
     return r;
 }

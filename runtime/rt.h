@@ -181,6 +181,10 @@ void rt_dict_decref(const Type *t, RtBlock *d);
 const Type *rt_typeof_dict(PyObject *v);
 int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */
 PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the reference */
+/* A Python set with set block d's table, slot for slot (so it iterates, pops and grows as CPython's
+ * set after the same operations); box(key, ctx) makes the Python object of the key at key. */
+typedef PyObject *(*RtSetKeyBox)(const char *key, void *ctx);
+PyObject *rt_set_to_python(RtBlock *d, RtSetKeyBox box, void *ctx);
 const Type *rt_typeof_set(PyObject *v);                    /* sets: dicts of key -> None */
 int rt_unbox_set(const Type *t, PyObject *o, void *out);
 PyObject *rt_box_set(const Type *t, const void *p);

@@ -62,23 +62,28 @@ static PyObject *list_at(const char *elem, RtBlock *block) {
     return r;
 }
 
+/* A set's key at key, its letters in ctx. */
+static PyObject *key_at(const char *key, void *ctx) {
+    const char *d = ctx;
+    return value_at(&d, key);
+}
+
 /* The live entries of a dict block as a Python dict (value letters given) or set (vals NULL). */
 static PyObject *dict_at(const char *keys, const char *vals, RtBlock *block) {
+    if (!vals) return rt_set_to_python(block, key_at, (void *)keys);   /* (in CPython's order) */
     const char *e = keys;
     size_t ka, va = 1, ksize = rt_layout_measure(&e, &ka);
-    if (vals) {
-        e = vals;
-        rt_layout_measure(&e, &va);
-    }
+    e = vals;
+    rt_layout_measure(&e, &va);
     size_t voff = round_up(16 + ksize, va);
     RtDict *f = ember_rt_block_data(block);
-    PyObject *r = vals ? PyDict_New() : PySet_New(NULL);
+    PyObject *r = PyDict_New();
     int64_t pos = 0, i;
-    while (r && (i = rt_dict_order_next(block, &pos)) >= 0) {   /* (a set in CPython's order) */
+    while (r && (i = rt_dict_order_next(block, &pos)) >= 0) {
         const char *entry = f->entries + i * f->esize;
         const char *kd = keys, *vd = vals;
-        PyObject *k = value_at(&kd, entry + 16), *v = vals && k ? value_at(&vd, entry + voff) : NULL;
-        if (!k || (vals && !v) || (vals ? PyDict_SetItem(r, k, v) : PySet_Add(r, k))) Py_CLEAR(r);
+        PyObject *k = value_at(&kd, entry + 16), *v = k ? value_at(&vd, entry + voff) : NULL;
+        if (!k || !v || PyDict_SetItem(r, k, v)) Py_CLEAR(r);
         Py_XDECREF(k);
         Py_XDECREF(v);
     }

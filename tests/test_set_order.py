@@ -2,6 +2,7 @@
 random sequences of adds, discards, pops, clears, copies, operators and updates over int, float,
 str and tuple keys, compiled vs CPython, the order compared after every step."""
 
+import math
 import random
 
 import pytest
@@ -107,7 +108,7 @@ def test_sets_made_every_way(n):
 
 
 def test_print_shows_cpythons_order(capsys):
-    def show(n):   # (print rebuilds a Python set from ember's order: exact when that keeps it)
+    def show(n):   # (print copies the set's table into a Python set's)
         s = {5, 3, 17}
         for i in range(n):
             s.add(i * 37)
@@ -118,3 +119,121 @@ def test_print_shows_cpythons_order(capsys):
     want = capsys.readouterr().out
     njit(show)(30)
     assert capsys.readouterr().out == want
+
+
+# ---- sets crossing to Python: returned, passed in, printed ----------------------------------------
+def key_with_str(kind, rng):
+    word = "".join(rng.choice("abcxyzé😀") for _ in range(rng.randrange(0, 5)))
+    return word if kind == "str" else (word, rng.randrange(3))
+
+
+def churn(s, t, ops, keys):
+    """s and t after adds, discards and pops by ops: the sets themselves go back to Python."""
+    for i in range(len(ops)):
+        op = ops[i]
+        if op < 5:
+            s.add(keys[i])
+        elif op < 8:
+            s.discard(keys[i])
+        elif op == 8:
+            if len(s) > 0:
+                s.pop()
+        else:
+            t.add(keys[i])
+    return s, t, s | t, s - t
+
+
+def after(sets, keys):
+    """What Python sees doing more with the returned sets: each one's order, more adds and pops."""
+    out = []
+    for s in sets:
+        order = list(s)
+        s.update(keys)
+        popped = [s.pop() for _ in range(min(3, len(s)))]
+        out.append((order, list(s), popped))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["str", "tuple"])
+def test_returned_and_passed_sets_keep_cpythons_table(kind):
+    """A set returned to Python (or passed in) has CPython's table slot for slot: it iterates in
+    CPython's order after the same operations, and goes on adding and popping as CPython's."""
+    compiled = njit(churn)
+    rng = random.Random(7)
+    for trial in range(40):
+        n = rng.randrange(1, 120)
+        keys = [key_with_str(kind, rng) for _ in range(n)]
+        ops = [rng.randrange(10) for _ in range(n)]
+        start = set(keys[:rng.randrange(1, n + 1)])
+        for k in keys[::3]:   # deleted keys' dummies in the argument's table
+            start.discard(k)
+        start.add(keys[0])
+        more = [key_with_str(kind, rng) for _ in range(8)]
+        want = churn(set(start), {keys[-1]}, ops, keys)
+        got = compiled(set(start), {keys[-1]}, ops, keys)
+        assert after(got, more) == after(want, more), f"trial {trial}"
+
+
+def print_sets(keys, drop):
+    s = {keys[0]}
+    for k in keys:
+        s.add(k)
+    for k in drop:
+        s.discard(k)
+    print(s, {(k, 1) for k in s})
+    return len(s)
+
+
+def test_printed_str_sets_show_cpythons_order(capsys):
+    rng = random.Random(11)
+    for _ in range(10):
+        keys = ["".join(rng.choice("abcdefg") for _ in range(rng.randrange(1, 4))) for _ in range(rng.randrange(1, 50))]
+        drop = rng.sample(keys, len(keys) // 2) + ["none"]
+        print_sets(keys, drop)
+        want = capsys.readouterr().out
+        njit(print_sets)(keys, drop)
+        assert capsys.readouterr().out == want
+
+
+def nan_set(x):
+    s = {x, 1.0, 2.5}
+    s.discard(2.5)
+    return s
+
+
+def test_a_key_whose_hash_is_its_object_is_rebuilt():
+    """A NaN's hash in Python is its object's address, never what the compiled set stored: such a
+    set is rebuilt key by key (its order then cannot be CPython's, which is per object too)."""
+    s = njit(nan_set)(math.nan)
+    assert len(s) == 2 and 1.0 in s and sum(x != x for x in s) == 1
+    back = njit(nan_set)(2.0)
+    assert list(back) == list(nan_set(2.0))
+
+
+SEED_SCRIPT = """
+import random, sys
+sys.path.insert(0, {tests!r})
+import test_set_order as t
+from ember import njit
+compiled = njit(t.churn)
+rng = random.Random(3)
+for trial in range(15):
+    keys = [t.key_with_str("str", rng) for _ in range(60)]
+    ops = [rng.randrange(10) for _ in range(60)]
+    start = set(keys[:30]) - set(keys[::4]) | {{keys[0]}}
+    assert t.after(compiled(set(start), {{keys[1]}}, ops, keys), keys[:5]) == \\
+        t.after(t.churn(set(start), {{keys[1]}}, ops, keys), keys[:5]), trial
+print("same")
+"""
+
+
+def test_order_under_other_hash_seeds():
+    """str hashes depend on PYTHONHASHSEED; the compiled sets follow whichever the process has."""
+    import os
+    import subprocess
+    import sys
+    script = SEED_SCRIPT.format(tests=os.path.dirname(os.path.abspath(__file__)))
+    for seed in ("0", "1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == "same", out.stderr[-2000:]

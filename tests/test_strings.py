@@ -125,6 +125,37 @@ def test_split_join(s):
     check(count_words, s, "a")
 
 
+def churn(text, rounds):
+    """Words freed in sorted order (scattered over the heap) and made again: the runtime's free
+    stacks hand the blocks back in address order once more than a thousand came back at once."""
+    out = ""
+    for r in range(rounds):
+        words = sorted(text.split(), reverse=r % 2 == 1)
+        again = text.split()
+        out = out + words[0] + "|" + words[-1] + "|" + again[r] + "|" + str(len(words)) + ";"
+    return out, " ".join(sorted(text.split())), " ".join(text.split()[::7])
+
+
+def test_words_freed_scattered_and_made_again():
+    import random
+    rng = random.Random(3)
+    vocab = ["".join(rng.choice("abcdefghijé😀") for _ in range(rng.randrange(1, 40))) for _ in range(700)]
+    check(churn, " ".join(rng.choice(vocab) for _ in range(6000)), 5)
+
+
+def thread_words(n):
+    out = np.zeros(n)
+    for i in impl.prange(n):
+        w = (str(i) + " ") * (i % 5 + 1)
+        out[i] = len(sorted(w.split())[0]) + len(w)
+    return out
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba has no str(int)")
+def test_words_made_and_freed_in_prange_threads():
+    check(thread_words, 20000, jit_opts={"parallel": True})
+
+
 def empty_separator(s):
     return s.split("")
 
