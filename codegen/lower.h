@@ -295,6 +295,7 @@ LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs,
 typedef LLVMValueRef (*CgElemAt)(Lower *L, LLVMValueRef i, void *env);   /* element i of a lane */
 /* the sum of elements [0, n) (float or double t) in NumPy's pairwise order */
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);
+LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);   /* elements <2 x t> {re, im} */
 
 /* lower_reduce.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
@@ -312,6 +313,7 @@ LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt);   /
 LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n);   /* expf for "llvm.exp.f64" */
 LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);    /* tanh(x), vectorisable */
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
+LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* as NumPy's scalar loop (reduce, accumulate) */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */
 

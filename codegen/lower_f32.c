@@ -159,14 +159,15 @@ LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n) {
 
 /* z * w of complex64 values (held as complex128), as NumPy's complex64 loop multiplies: in
  * float, each part one fused multiply-add where the target has FMA (NumPy's SIMD loops do),
- * re = fma(zr, wr, -(zi * wi)), im = fma(zr, wi, zi * wr). */
-LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) {
+ * re = fma(zr, wr, -(zi * wi)), im = fma(zr, wi, zi * wr); with fused false, as its scalar loop
+ * does (the one reductions and accumulations run: np.prod, np.cumprod), every product rounded. */
+static LLVMValueRef c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w, bool fused) {
     LLVMTypeRef f = f32_type(L), pt[3] = {f, f, f};
     LLVMValueRef p[4];
     for (unsigned k = 0; k < 4; k++)
         p[k] = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, k < 2 ? z : w, k % 2, ""), f, "");
     LLVMValueRef zr = p[0], zi = p[1], wr = p[2], wi = p[3], re, im;
-    if (has_feature(L, "+fma")) {
+    if (fused && has_feature(L, "+fma")) {
         LLVMValueRef a[3] = {zr, wr, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, zi, wi, ""), "")};
         re = cg_call(L, "llvm.fma.f32", f, pt, a, 3);
         LLVMValueRef b[3] = {zr, wi, LLVMBuildFMul(L->b, zi, wr, "")};
@@ -179,3 +180,7 @@ LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) {
     v = LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, re, L->f64, ""), 0, "");
     return LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
 }
+
+LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) { return c64_mul(L, z, w, true); }
+
+LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w) { return c64_mul(L, z, w, false); }
