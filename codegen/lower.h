@@ -314,6 +314,8 @@ LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n); 
 LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);    /* tanh(x), vectorisable */
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
 LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* as NumPy's scalar loop (reduce, accumulate) */
+LLVMValueRef cg_c64_abs(Lower *L, LLVMValueRef z);   /* np.abs of a complex64, as NumPy's vector loop */
+bool cg_is_const_complex(LLVMValueRef b, double n);   /* b is the constant n + 0j */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */
 
@@ -328,6 +330,8 @@ LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Typ
 LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t);
 LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t);
 LLVMValueRef cg_complex_abs(Lower *L, LLVMValueRef re, LLVMValueRef im);   /* np.abs of a complex, vectorisable */
+LLVMValueRef cg_complex_div(Lower *L, LLVMValueRef a, LLVMValueRef b, int dt);   /* NumPy's complex a / b in dt's width */
+LLVMValueRef cg_complex_reciprocal(Lower *L, LLVMValueRef z, int dt);   /* NumPy's np.reciprocal in dt's width */
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);
