@@ -112,15 +112,34 @@ static LLVMValueRef int_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool is_u
     return LLVMBuildSelect(L->b, bad, i64c(L, 0), r, "");
 }
 
+/* np.logaddexp (two: logaddexp2) of float32 values as NumPy's float loop: each step in float
+ * (a float64 operation on float values rounded to float32 is the float operation), expf and
+ * log1pf (exp2f, and log1pf times log2(e) in float) through cg_f32_call, so a loop vectorises. */
+static LLVMValueRef logaddexp_f32(Lower *L, bool two, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef d = cg_f32_narrow(L, LLVMBuildFSub(L->b, a, b, ""));
+    LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
+    LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
+    LLVMValueRef nd = LLVMBuildSelect(L->b, pos, LLVMBuildFNeg(L->b, d, ""), d, "");   /* -|d| */
+    LLVMValueRef e = cg_f32_call(L, two ? "llvm.exp2.f64" : "llvm.exp.f64", &nd, 1);
+    LLVMValueRef l = cg_f32_call(L, "log1p", &e, 1);
+    if (two) l = cg_f32_narrow(L, LLVMBuildFMul(L->b, l, f64c(L, (float)M_LOG2E), ""));
+    LLVMValueRef r = cg_f32_narrow(L, LLVMBuildFAdd(L->b, big, l, ""));
+    r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, d, d, ""), d, r, "");   /* NaN, or inf - inf */
+    LLVMValueRef same = cg_f32_narrow(L, LLVMBuildFAdd(L->b, a, f64c(L, two ? 1.0 : (float)M_LN2), ""));
+    return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, ""), same, r, "");
+}
+
 /* The float binary ufuncs without a C function: heaviside, logaddexp, logaddexp2 (NumPy's
- * formulas: equal arguments add log(2), else the larger plus log1p(exp(-|difference|))). */
-static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef b) {
+ * formulas: equal arguments add log(2), else the larger plus log1p(exp(-|difference|))); dt
+ * float32 computes logaddexp in float. */
+static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef b, int dt) {
     if (bid == BI_NP_HEAVISIDE) {
         LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, a, f64c(L, 0), ""), f64c(L, 0), f64c(L, 1), "");
         r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), b, r, "");
         return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, a, a, ""), a, r, "");
     }
     bool two = bid == BI_NP_LOGADDEXP2;
+    if (dt == DT_FLOAT32) return logaddexp_f32(L, two, a, b);
     LLVMValueRef d = LLVMBuildFSub(L->b, a, b, "");
     LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
     LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
@@ -185,8 +204,11 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
     case SH_UF: {
         if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0], dt);
         LLVMValueRef v = cg_cast(L, x[0], xt[0], ty_float64);
-        if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
-        if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
+        bool f32 = dt == DT_FLOAT32;   /* NumPy's float32 loop: x * (pi_f / 180f) in float */
+        if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS)
+            return f32 ? cg_f32_narrow(L, LLVMBuildFMul(L->b, v, f64c(L, (float)M_PI / 180.0f), "")) : LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
+        if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES)
+            return f32 ? cg_f32_narrow(L, LLVMBuildFMul(L->b, v, f64c(L, 180.0f / (float)M_PI), "")) : LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
         if (bid == BI_NP_SPACING) return spacing(L, v, dt);
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, &v, 1);   /* expf, as NumPy's float32 loop */
         return cg_math_call(L, bi->lowering, &v, 1);
@@ -287,7 +309,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), LLVMBuildTrunc(L->b, e, L->i32, "")};
             return cg_call(L, "ldexp", L->f64, pt, a, 2);
         }
-        if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
+        if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64), dt);
         LLVMValueRef ab[2] = {cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64)};
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, ab, 2);   /* atan2f, hypotf */
         return cg_math_call(L, bi->lowering, ab, 2);

@@ -44,6 +44,17 @@ static LLVMValueRef group_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt
     return v;
 }
 
+/* Complex elements at .. at+3 as one vector of their parts (re0, im0, re1, im1, ...). */
+static LLVMValueRef cgroup_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env) {
+    LLVMValueRef v = LLVMGetUndef(vt);
+    for (int k = 0; k < PW_LANES / 2; k++) {
+        LLVMValueRef z = elem(L, LLVMBuildNSWAdd(L->b, at, i64c(L, k), ""), env);
+        for (int j = 0; j < 2; j++)
+            v = LLVMBuildInsertElement(L->b, v, LLVMBuildExtractElement(L->b, z, i64c(L, j), ""), i64c(L, 2 * k + j), "");
+    }
+    return v;
+}
+
 /* Sum of the elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK), in NumPy's leaf order. */
 static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
     LLVMValueRef acc = cg_entry_alloca(L, t, "pwres");
@@ -89,10 +100,11 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValue
 }
 
 /* Sum of the complex elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK / 2), each a <2 x t>
- * {re, im}, in NumPy's complex leaf order. */
+ * {re, im}, in NumPy's complex leaf order. The 4 partial pairs are one <8 x t> vector. */
 static LLVMValueRef leaf_sum_complex(Lower *L, LLVMTypeRef pt, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
     enum { PAIRS = PW_LANES / 2 };
-    LLVMValueRef acc = cg_entry_alloca(L, pt, "pwcres"), part[PAIRS];
+    LLVMTypeRef t = LLVMGetElementType(pt), vt = LLVMVectorType(t, PW_LANES);
+    LLVMValueRef acc = cg_entry_alloca(L, pt, "pwcres"), part = cg_entry_alloca(L, vt, "pwcpart");
     LLVMBasicBlockRef block = new_block(L, "pwc.block"), tail = new_block(L, "pwc.tail");
     LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, cnt, i64c(L, PAIRS), "");
     LLVMValueRef groups = LLVMBuildSelect(L->b, big, LLVMBuildSDiv(L->b, cnt, i64c(L, PAIRS), ""), i64c(L, 0), "");
@@ -100,19 +112,20 @@ static LLVMValueRef leaf_sum_complex(Lower *L, LLVMTypeRef pt, LLVMValueRef lo, 
     LLVMBuildStore(L->b, LLVMConstNull(pt), acc);
     LLVMBuildCondBr(L->b, big, block, tail);
 
-    /* 4 partial pairs over the full groups of 4 elements */
+    /* 4 partial pairs (re0, im0, re1, ...) over the full groups of 4 elements */
     LLVMPositionBuilderAtEnd(L->b, block);
-    for (int k = 0; k < PAIRS; k++) part[k] = cg_entry_alloca(L, pt, "pwcpart");
-    for (int k = 0; k < PAIRS; k++) LLVMBuildStore(L->b, elem(L, LLVMBuildNSWAdd(L->b, lo, i64c(L, k), ""), env), part[k]);
+    LLVMBuildStore(L->b, cgroup_at(L, vt, lo, elem, env), part);
     LoopCtx gc;
     LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, groups, i64c(L, 1), "")), i64c(L, 1), "");
     LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo, LLVMBuildNSWMul(L->b, g, i64c(L, PAIRS), ""), "");
-    for (int k = 0; k < PAIRS; k++)
-        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, pt, part[k], ""), elem(L, LLVMBuildNSWAdd(L->b, at, i64c(L, k), ""), env), ""), part[k]);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part, ""), cgroup_at(L, vt, at, elem, env), ""), part);
     cg_loop_end(L, &gc);
-    LLVMValueRef q[PAIRS];
-    for (int k = 0; k < PAIRS; k++) q[k] = LLVMBuildLoad2(L->b, pt, part[k], "");
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, q[0], q[1], ""), LLVMBuildFAdd(L->b, q[2], q[3], ""), ""), acc);
+    LLVMValueRef p = LLVMBuildLoad2(L->b, vt, part, ""), e[PW_LANES], r = LLVMGetUndef(pt);
+    for (int k = 0; k < PW_LANES; k++) e[k] = LLVMBuildExtractElement(L->b, p, i64c(L, k), "");
+    for (int k = 0; k < 2; k++)   /* (q0 + q1) + (q2 + q3) of the pairs, each part */
+        r = LLVMBuildInsertElement(L->b, r, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[k], e[k + 2], ""),
+                                                          LLVMBuildFAdd(L->b, e[k + 4], e[k + 6], ""), ""), i64c(L, k), "");
+    LLVMBuildStore(L->b, r, acc);
     LLVMBuildBr(L->b, tail);
 
     /* the elements past the groups (all of them in a run of fewer than 4), one by one */
