@@ -275,6 +275,7 @@ void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args
 /* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
  * when it is 1-d of that dtype, else a fresh C copy. */
 void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
+LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt);   /* v as a value of dtype dt (an int8 wraps) */
 
 /* lower_linalg.c */
 LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);

@@ -76,3 +76,51 @@ def test_short_and_empty_lanes():
                     assert np.isnan(g)
                 else:
                     same_bits(g, w)
+
+
+def nans(a):
+    return (np.nansum(a), np.nanmean(a), np.nanvar(a), np.nanstd(a, ddof=1), np.nanmean(a[::3]),
+            np.nansum(a.reshape(7, 143), axis=1), np.nanmean(a.reshape(7, 143), axis=0),
+            np.nanstd(a.reshape(11, 91), axis=1), np.nanvar(a.reshape(11, 91), axis=0))
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_nan_reductions_are_numpys(dt):
+    # NaN replaced by 0 and summed as np.sum sums (pairwise along a lane), the mean divided in float64
+    a = X32[:1001].astype(dt) * 3
+    a[::7] = np.nan
+    for g, w in zip(jit(nans)(a), nans(a)):
+        same_bits(g, w)
+
+
+def hists(a):
+    return np.histogram(a), np.histogram(a, bins=37, range=(-1.3, 2.1)), np.histogram(a, bins=5)
+
+
+def test_float32_histogram_edges_are_float32():
+    # NumPy's linspace in float32 (or, with range=, its float64 edges rounded), and counts by those edges
+    f = jit(hists)
+    for a in (X32 * 2, (X32[:999] * 1e-3 + 7).astype(np.float32), np.full(5, 3.3, np.float32)):
+        for (c, e), (wc, we) in zip(f(a), hists(a)):
+            same_bits(e, we)
+            assert np.array_equal(c, wc)
+
+
+def test_small_int_dot_wraps_to_its_dtype():
+    rng = np.random.default_rng(3)
+    f = jit(lambda x, y: (np.dot(x, y), np.vdot(x, y)))
+    for dt in (np.int8, np.uint8, np.int16, np.uint16):
+        x, y = rng.integers(0, 100, 500).astype(dt), rng.integers(0, 100, 500).astype(dt)
+        got, want = f(x, y), (np.dot(x, y), np.vdot(x, y))
+        assert got == tuple(int(w) for w in want), (dt, got, want)
+
+
+def test_float32_angle_conversions_and_logaddexp():
+    f = jit(lambda x, y: (np.deg2rad(x), np.rad2deg(x), np.radians(y), np.logaddexp(x, y), np.logaddexp2(x, y)))
+    x, y = X32 * 50, X32[::-1] * 50
+    got, want = f(x, y), (np.deg2rad(x), np.rad2deg(x), np.radians(y), np.logaddexp(x, y), np.logaddexp2(x, y))
+    for g, w in zip(got[:3], want[:3]):
+        same_bits(g, w)   # one float multiply by NumPy's float constant
+    for g, w in zip(got[3:], want[3:]):   # float32 through libm or libmvec's expf and log1pf
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, w, rtol=2e-6, atol=1e-6)
