@@ -316,6 +316,7 @@ LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);  
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
 LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* as NumPy's scalar loop (reduce, accumulate) */
 LLVMValueRef cg_c64_abs(Lower *L, LLVMValueRef z);   /* np.abs of a complex64, as NumPy's vector loop */
+LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z);   /* np.exp of a complex64, as glibc's cexpf, inline */
 bool cg_is_const_complex(LLVMValueRef b, double n);   /* b is the constant n + 0j */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */

@@ -224,7 +224,7 @@ static LLVMValueRef complex_rt(Lower *L, const char *name, LLVMValueRef a, LLVMV
  * nan, never ZeroDivisionError): bit-equal to NumPy, and branch-free so array loops vectorise.
  * With p the part of b larger in magnitude and q the other, rat = q/p, scl = 1/(p + q*rat);
  * |re b| >= |im b|: ((ar + ai*rat)*scl, (ai - ar*rat)*scl), else ((ai + ar*rat)*scl,
- * -(ar - ai*rat)*scl), the same sums with the parts of a swapped. */
+ * (ai*rat - ar)*scl), the same sums with the parts of a swapped. */
 /* |x| in x's float type (float or double) */
 static LLVMValueRef fabs_of(Lower *L, LLVMValueRef x) {
     LLVMTypeRef t = LLVMTypeOf(x);
@@ -254,8 +254,9 @@ static LLVMValueRef complex_div_numpy(Lower *L, LLVMValueRef ar, LLVMValueRef ai
     LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
     LLVMValueRef scl = LLVMBuildFDiv(L->b, LLVMConstReal(t, 1), LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), ""), "");
     LLVMValueRef re = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, u, LLVMBuildFMul(L->b, v, rat, ""), ""), scl, "");
-    LLVMValueRef im = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, v, LLVMBuildFMul(L->b, u, rat, ""), ""), scl, "");
-    im = LLVMBuildSelect(L->b, real_big, im, LLVMBuildFNeg(L->b, im, ""), "");
+    LLVMValueRef ur = LLVMBuildFMul(L->b, u, rat, "");   /* (v - u*rat) or, swapped, (u*rat - v): a zero keeps NumPy's sign */
+    LLVMValueRef d = LLVMBuildSelect(L->b, real_big, LLVMBuildFSub(L->b, v, ur, ""), LLVMBuildFSub(L->b, ur, v, ""), "");
+    LLVMValueRef im = LLVMBuildFMul(L->b, d, scl, "");
     LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, abr, LLVMConstReal(t, 0), ""),
                                      LLVMBuildFCmp(L->b, LLVMRealOEQ, abi, LLVMConstReal(t, 0), ""), "");
     re = LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, ar, abr, ""), re, "");
