@@ -29,7 +29,8 @@ static LLVMValueRef complex_rt1(Lower *L, const char *prefix, int bid, LLVMValue
 
 /* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog; the
  * other complex ufuncs (np.sin, np.arctanh, np.log2, np.expm1 ...) call runtime/cmath.c, and so
- * does every one of complex64 (dt), which computes in float as NumPy's loops do. */
+ * does every one of complex64 (dt) but exp (cg_c64_exp, inline), computing in float as NumPy's
+ * loops do. */
 static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z, int dt) {
     LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
     LLVMTypeRef t = L->f64;

@@ -55,6 +55,22 @@ static LLVMValueRef cgroup_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemA
     return v;
 }
 
+typedef LLVMValueRef (*GroupAt)(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env);
+
+/* The partial sums (one vector vt) over `groups` full groups of `per` elements from lo, each
+ * group (group_at or cgroup_at) added whole. */
+static LLVMValueRef partials(Lower *L, LLVMTypeRef vt, LLVMValueRef lo, LLVMValueRef groups, int per, GroupAt group,
+                             CgElemAt elem, void *env) {
+    LLVMValueRef part = cg_entry_alloca(L, vt, "pwpart");
+    LLVMBuildStore(L->b, group(L, vt, lo, elem, env), part);
+    LoopCtx gc;
+    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, groups, i64c(L, 1), "")), i64c(L, 1), "");
+    LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo, LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part, ""), group(L, vt, at, elem, env), ""), part);
+    cg_loop_end(L, &gc);
+    return LLVMBuildLoad2(L->b, vt, part, "");
+}
+
 /* Sum of the elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK), in NumPy's leaf order. */
 static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
     LLVMValueRef acc = cg_entry_alloca(L, t, "pwres");
@@ -74,15 +90,8 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValue
     /* 8 partial sums, one vector, over the full groups of 8 */
     LLVMPositionBuilderAtEnd(L->b, block);
     LLVMTypeRef vt = LLVMVectorType(t, PW_LANES);
-    LLVMValueRef part = cg_entry_alloca(L, vt, "pwpart");
     LLVMValueRef groups = LLVMBuildSDiv(L->b, cnt, i64c(L, PW_LANES), "");
-    LLVMBuildStore(L->b, group_at(L, vt, lo, elem, env), part);
-    LoopCtx gc;
-    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, groups, i64c(L, 1), "")), i64c(L, 1), "");
-    LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo, LLVMBuildNSWMul(L->b, g, i64c(L, PW_LANES), ""), "");
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part, ""), group_at(L, vt, at, elem, env), ""), part);
-    cg_loop_end(L, &gc);
-    LLVMValueRef p = LLVMBuildLoad2(L->b, vt, part, ""), e[PW_LANES];
+    LLVMValueRef p = partials(L, vt, lo, groups, PW_LANES, group_at, elem, env), e[PW_LANES];
     for (int k = 0; k < PW_LANES; k++) e[k] = LLVMBuildExtractElement(L->b, p, i64c(L, k), "");
     LLVMValueRef r = LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[0], e[1], ""), LLVMBuildFAdd(L->b, e[2], e[3], ""), ""),
                                    LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[4], e[5], ""), LLVMBuildFAdd(L->b, e[6], e[7], ""), ""), "");
@@ -104,7 +113,7 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValue
 static LLVMValueRef leaf_sum_complex(Lower *L, LLVMTypeRef pt, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
     enum { PAIRS = PW_LANES / 2 };
     LLVMTypeRef t = LLVMGetElementType(pt), vt = LLVMVectorType(t, PW_LANES);
-    LLVMValueRef acc = cg_entry_alloca(L, pt, "pwcres"), part = cg_entry_alloca(L, vt, "pwcpart");
+    LLVMValueRef acc = cg_entry_alloca(L, pt, "pwcres");
     LLVMBasicBlockRef block = new_block(L, "pwc.block"), tail = new_block(L, "pwc.tail");
     LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, cnt, i64c(L, PAIRS), "");
     LLVMValueRef groups = LLVMBuildSelect(L->b, big, LLVMBuildSDiv(L->b, cnt, i64c(L, PAIRS), ""), i64c(L, 0), "");
@@ -114,13 +123,7 @@ static LLVMValueRef leaf_sum_complex(Lower *L, LLVMTypeRef pt, LLVMValueRef lo, 
 
     /* 4 partial pairs (re0, im0, re1, ...) over the full groups of 4 elements */
     LLVMPositionBuilderAtEnd(L->b, block);
-    LLVMBuildStore(L->b, cgroup_at(L, vt, lo, elem, env), part);
-    LoopCtx gc;
-    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, groups, i64c(L, 1), "")), i64c(L, 1), "");
-    LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo, LLVMBuildNSWMul(L->b, g, i64c(L, PAIRS), ""), "");
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part, ""), cgroup_at(L, vt, at, elem, env), ""), part);
-    cg_loop_end(L, &gc);
-    LLVMValueRef p = LLVMBuildLoad2(L->b, vt, part, ""), e[PW_LANES], r = LLVMGetUndef(pt);
+    LLVMValueRef p = partials(L, vt, lo, groups, PAIRS, cgroup_at, elem, env), e[PW_LANES], r = LLVMGetUndef(pt);
     for (int k = 0; k < PW_LANES; k++) e[k] = LLVMBuildExtractElement(L->b, p, i64c(L, k), "");
     for (int k = 0; k < 2; k++)   /* (q0 + q1) + (q2 + q3) of the pairs, each part */
         r = LLVMBuildInsertElement(L->b, r, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[k], e[k + 2], ""),

@@ -56,7 +56,7 @@ void ember_rt_c_expm1(CxOut *out, double re, double im) {
     out->im = exp(re) * sin(im);
 }
 
-/* complex64: NumPy's complex64 loops call C99's float functions (cexpf, csinf, ...) and compute
+/* complex64: NumPy's complex64 loops call C99's float functions (csinf, clogf, ...) and compute
  * log2, log10, exp2, log1p and expm1 from float ones, so these do the same in float: NumPy's
  * complex64 results bit for bit. The parts come and go as doubles holding float values. */
 static void put32(CxOut *out, float complex z) {
@@ -70,7 +70,6 @@ static void put32(CxOut *out, float complex z) {
         put32(out, expr);                                                    \
     }
 
-CFUNC32(exp, cexpf(z))
 CFUNC32(log, clogf(z))
 CFUNC32(sqrt, csqrtf(z))
 CFUNC32(sin, csinf(z))

@@ -638,7 +638,7 @@ int64_t ember_rt_stack_limit(void) {
 CMATH_FUNCS(CMATH_DECL)
 #undef CMATH_DECL
 void ember_rt_c_power(Cx *out, double ar, double ai, double br, double bi);
-#define CMATH32_FUNCS(X) X(exp) X(log) X(sqrt) X(sin) X(cos) X(tan) X(sinh) X(cosh) X(tanh) X(arcsin) X(arccos) \
+#define CMATH32_FUNCS(X) X(log) X(sqrt) X(sin) X(cos) X(tan) X(sinh) X(cosh) X(tanh) X(arcsin) X(arccos) \
     X(arctan) X(arcsinh) X(arccosh) X(arctanh) X(log2) X(log10) X(exp2) X(log1p) X(expm1)
 #define CMATH32_DECL(f) void ember_rt_c32_##f(Cx *out, double re, double im);
 CMATH32_FUNCS(CMATH32_DECL)
