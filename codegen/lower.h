@@ -334,6 +334,7 @@ LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const T
 LLVMValueRef cg_complex_abs(Lower *L, LLVMValueRef re, LLVMValueRef im);   /* np.abs of a complex, vectorisable */
 LLVMValueRef cg_complex_div(Lower *L, LLVMValueRef a, LLVMValueRef b, int dt);   /* NumPy's complex a / b in dt's width */
 LLVMValueRef cg_complex_reciprocal(Lower *L, LLVMValueRef z, int dt);   /* NumPy's np.reciprocal in dt's width */
+LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* complex64 a ** n, n a small constant int; else NULL */
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);

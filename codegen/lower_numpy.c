@@ -325,6 +325,10 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_FMAX: return nan_min_max(L, true, false, a, b, opt);
         case BI_NP_POWER:
             if (dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);   /* powf */
+            if (dt == DT_COMPLEX64) {   /* a small constant integer power: NumPy's loop in float */
+                LLVMValueRef r = cg_c64_power(L, a, b);
+                if (r) return r;
+            }
             return cg_binop(L, IRB_POW, a, b, opt, NULL);
         case BI_NP_ADD:
             if (opt == ty_bool) return LLVMBuildOr(L->b, a, b, "");

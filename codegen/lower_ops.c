@@ -351,6 +351,33 @@ static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
     return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
 }
 
+/* a ** b of a complex64 for a constant integer b = n + 0j with |n| < 100 as NumPy's complex64
+ * power loop computes it, in float with every product rounded as its scalar multiply: n = 1, 2, 3
+ * unrolled (a * a, a * (a * a)), else repeated squaring from 1, and for n < 0 one over that;
+ * 0j ** n is 0 for n > 0, nan+nanj for n < 0. NULL when b is no such constant. */
+LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    int n;
+    if (!small_int_power(b, &n)) return NULL;
+    if (n == 0) return mk_complex(L, f64c(L, 1), f64c(L, 0));
+    LLVMValueRef r = mk_complex(L, f64c(L, 1), f64c(L, 0)), p = a;
+    if (n == 1) r = a;
+    else if (n == 2) r = cg_c64_mul_scalar(L, a, a);
+    else if (n == 3) r = cg_c64_mul_scalar(L, a, cg_c64_mul_scalar(L, a, a));
+    else {
+        int m = n < 0 ? -n : n;
+        for (int mask = 1;; mask <<= 1) {
+            if (m & mask) r = cg_c64_mul_scalar(L, r, p);
+            if (m < (mask << 1)) break;
+            p = cg_c64_mul_scalar(L, p, p);
+        }
+        if (n < 0) r = cg_complex_div(L, mk_complex(L, f64c(L, 1), f64c(L, 0)), r, DT_COMPLEX64);
+    }
+    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, re_(L, a), f64c(L, 0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, im_(L, a), f64c(L, 0), ""), "");
+    LLVMValueRef z = f64c(L, n > 0 ? 0.0 : NAN);
+    return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
+}
+
 static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef ar = re_(L, a), ai = im_(L, a), br = re_(L, b), bi = im_(L, b);
     switch (op) {

@@ -67,3 +67,16 @@ def test_arithmetic_is_numpys():
         for z, w in ((Z, W), (EDGE, EDGE[::-1].copy()), (Z[:EDGE.size], EDGE)):
             for g, x in zip(jit(arith)(z, w), arith(z, w)):
                 same_bits(g, x)
+
+
+def powers(z):
+    return (z ** 3, z ** -1, z ** -2, z ** 5, z ** -7, np.power(z, 2), np.power(z, 3), np.power(z, -1),
+            np.power(z, 0), z ** 1)
+
+
+def test_small_integer_powers_are_numpys():
+    # z ** 2 and z ** -1 are NumPy's square and reciprocal; the others its power loop's products in float
+    with np.errstate(all="ignore"):
+        for z in (Z, EDGE):
+            for g, w in zip(jit(powers)(z), powers(z)):
+                same_bits(g, w)
