@@ -333,7 +333,13 @@ static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *
     }
     if (axis < 0 || at->ndim == 1) {
         LLVMValueRef data, n, stride;
-        cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+        if (at->layout == 'F' && at->ndim > 1 && !at->unaligned) {   /* NumPy's copy keeps F order: one lane in memory order */
+            data = cg_arr_data(L, args[0]);
+            n = cg_array_size(L, at, args[0]);
+            stride = i64c(L, ty_dtypes[at->dtype].size);
+        } else {
+            cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+        }
         LLVMValueRef v = fold(L, ci, args, types, at->dtype, data, n, stride, true);
         /* a float32 array's result is a float32 value */
         return at->dtype == DT_FLOAT32 && ty_dtype_of_scalar(rt) == DT_FLOAT64 ? cg_through_dtype(L, v, rt, DT_FLOAT32) : v;

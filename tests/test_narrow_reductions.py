@@ -91,6 +91,12 @@ def test_nan_reductions_are_numpys(dt):
     a[::7] = np.nan
     for g, w in zip(jit(nans)(a), nans(a)):
         same_bits(g, w)
+    f = np.asfortranarray(a.reshape(7, 143))   # NumPy's NaN-free copy keeps F order: summed in memory order
+    for g, w in zip(jit(nans)(f.reshape(-1, order="F")), nans(f.reshape(-1, order="F"))):
+        same_bits(g, w)
+    g = jit(lambda v: (np.nansum(v), np.nanmean(v), np.nanstd(v)))(f)
+    for x, w in zip(g, (np.nansum(f), np.nanmean(f), np.nanstd(f))):
+        same_bits(x, w)
 
 
 def hists(a):
