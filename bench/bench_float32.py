@@ -1,7 +1,9 @@
 #!/usr/bin/env python
-"""float32 against float64: ember vs numba vs NumPy, in one run.
+"""float32 against float64 (and complex64 against complex128, int8/int16 against int64): ember vs
+numba vs NumPy, in one run.
 
-Each kernel is written once and run on float32 and on float64 data of the same size. Timing is
+Each kernel is written once and run on narrow and on wide data of the same size: float32 and
+float64, complex64 and complex128 (the c_ kernels), int8 or int16 and int64 (i8_, i16_). Timing is
 interleaved: every round runs each (kernel, dtype, backend) once, in a shuffled order, and a
 cell is the best round of the calling thread's CPU time (time.thread_time: on a shared machine
 the time spent waiting for a core does not count; cache and memory-bandwidth contention still
@@ -69,18 +71,56 @@ def reduction(x):
     return np.sum(x * 1.5)
 
 
+def cmul_add(z, w):
+    return z * w + z * 0.5
+
+
+def cexp_abs(z):
+    return np.abs(np.exp(z * 0.1j)) + np.abs(z)
+
+
+def cdiv(z, w):
+    return (z - w) / (z + w)
+
+
+def csum(z, w):
+    return np.sum(z * w)
+
+
+def int_blend(a, b):
+    return a * 3 + (b >> 1) - a
+
+
+def int_loop(a, b, out):
+    for i in range(a.size):
+        out[i] = (a[i] * b[i] + 7) // 4   # wraps in the array's type on the store, as NumPy's
+    return out
+
+
+def numpy_int_loop(a, b, out):
+    np.floor_divide(a * b + 7, 4, out=out, casting="unsafe")
+    return out
+
+
 def numpy_loop_blend(a, b, out):
     np.subtract(a * b, b * b, out=out)
     return out
 
 
-NUMPY_EQUIV = {loop_blend: numpy_loop_blend}
+NUMPY_EQUIV = {loop_blend: numpy_loop_blend, int_loop: numpy_int_loop}
 
 
 def make(name, n, dt):
     rng = np.random.default_rng(42)
-    x = rng.standard_normal(n).astype(dt)
-    y = rng.standard_normal(n).astype(dt)
+    if np.dtype(dt).kind in "iu":
+        x = rng.integers(-100, 100, n).astype(dt)
+        y = rng.integers(-100, 100, n).astype(dt)
+    elif np.dtype(dt).kind == "c":
+        x = (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(dt)
+        y = (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(dt)
+    else:
+        x = rng.standard_normal(n).astype(dt)
+        y = rng.standard_normal(n).astype(dt)
     side = int(math.sqrt(n))
     if name == "saxpy":
         return (dt(2.5), x, y), saxpy
@@ -98,11 +138,30 @@ def make(name, n, dt):
         return (x, y, np.empty_like(x)), loop_blend
     if name == "sum_expr":
         return (x,), reduction
+    if name == "c_exp_abs":
+        return (x,), cexp_abs
+    if name in ("c_mul_add", "c_div", "c_sum"):
+        return (x, y), {"c_mul_add": cmul_add, "c_div": cdiv, "c_sum": csum}[name]
+    if name in ("i8_blend", "i16_blend"):
+        return (x, y), int_blend
+    if name in ("i8_loop", "i16_loop"):
+        return (x, y, np.empty_like(x)), int_loop
     raise KeyError(name)
 
 
-KERNELS = ["saxpy", "poly", "exp_sin_cos", "tanh_log1p", "stencil2d", "row_norms", "scalar_loop", "sum_expr"]
+KERNELS = ["saxpy", "poly", "exp_sin_cos", "tanh_log1p", "stencil2d", "row_norms", "scalar_loop", "sum_expr",
+           "c_mul_add", "c_exp_abs", "c_div", "c_sum", "i8_blend", "i16_blend", "i8_loop", "i16_loop"]
 DTYPES = [np.float32, np.float64]
+# each kernel runs on a narrow dtype and its wide counterpart: float32/float64 (the columns' "f32"
+# and "f64"), complex64/complex128, and int8 or int16 against int64
+PAIRS = {"c_": (np.complex64, np.complex128), "i8_": (np.int8, np.int64), "i16_": (np.int16, np.int64)}
+
+
+def dtypes_of(kernel):
+    for prefix, pair in PAIRS.items():
+        if kernel.startswith(prefix):
+            return list(pair)
+    return DTYPES
 
 
 def backends():
@@ -131,22 +190,22 @@ def run_timing(kernels, n, rounds):
     comp = backends()
     cells = {}   # (kernel, dtype name, backend) -> (callable, args, inner)
     for k in kernels:
-        for dt in DTYPES:
+        for slot, dt in zip(("float32", "float64"), dtypes_of(k)):
             args, fn = make(k, n, dt)
             fns = {b: deco(fn) for b, deco in comp.items()}
             fns["numpy"] = NUMPY_EQUIV.get(fn, fn)
             want = fns["numpy"](*args)
             for b, f in fns.items():
                 got = f(*args)   # compile, and check the result against NumPy's
-                tol = 1e-4 if dt == np.float32 else 1e-10
+                tol = 1e-4 if np.dtype(dt).itemsize // (2 if np.dtype(dt).kind == "c" else 1) < 8 else 1e-10
                 gd, wd = np.asarray(got).dtype, np.asarray(want).dtype
                 if not np.allclose(got, want, rtol=tol, atol=tol, equal_nan=True):
-                    print(f"MISMATCH {k} {dt.__name__} {b}: values differ", file=sys.stderr)
+                    print(f"MISMATCH {k} {np.dtype(dt).name} {b}: values differ", file=sys.stderr)
                 if np.ndim(got) and gd != wd:   # numba types a Python float with a float32 array as float64
-                    print(f"note: {k} {dt.__name__} {b} gives {gd}, NumPy {wd}", file=sys.stderr)
+                    print(f"note: {k} {np.dtype(dt).name} {b} gives {gd}, NumPy {wd}", file=sys.stderr)
                 t = time_call(f, args, 1)
                 inner = max(1, int(0.01 / max(t, 1e-7)))
-                cells[(k, dt.__name__, b)] = (f, args, inner)
+                cells[(k, slot, b)] = (f, args, inner)
     samples = {key: [] for key in cells}
     keys = list(cells)
     for r in range(rounds):
@@ -157,14 +216,23 @@ def run_timing(kernels, n, rounds):
     return {key: min(v) for key, v in samples.items()}
 
 
+def group_of(kernel):
+    for prefix, pair in PAIRS.items():
+        if kernel.startswith(prefix):
+            return f"{np.dtype(pair[0]).name} vs {np.dtype(pair[1]).name}"
+    return "float32 vs float64"
+
+
 def report_timing(kernels, med, n, rounds):
     names = sorted({key[2] for key in med}, key=["ember", "numba", "numpy"].index)
-    print(f"## float32 vs float64 ({n} elements, best of {rounds} interleaved rounds, thread CPU microseconds)\n")
-    head = "| kernel | " + " | ".join(f"{b} f32 | {b} f64" for b in names)
-    head += " | ember/numba f32 | ember/NumPy f32 | f64/f32 ember | f64/f32 numba | f64/f32 NumPy |"
+    print(f"## narrow vs wide dtypes ({n} elements, best of {rounds} interleaved rounds, thread CPU microseconds)\n")
+    print("Columns: `n` the narrow dtype (float32, complex64, int8 or int16), `w` its wide counterpart (float64,")
+    print("complex128, int64); ratios ember/numba and ember/NumPy on the narrow dtype, and wide/narrow speedups.\n")
+    head = "| kernel | " + " | ".join(f"{b} n | {b} w" for b in names)
+    head += " | ember/numba n | ember/NumPy n | w/n ember | w/n numba | w/n NumPy |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
-    geo = {"en": [], "ep": [], "se": [], "sn": [], "sp": []}
+    geo = {}
     for k in kernels:
         t = {(b, d): med[(k, d, b)] * 1e6 for b in names for d in ("float32", "float64")}
         row = f"| {k} | " + " | ".join(f"{t[(b, 'float32')]:.1f} | {t[(b, 'float64')]:.1f}" for b in names)
@@ -173,12 +241,16 @@ def report_timing(kernels, med, n, rounds):
         sp = {b: t[(b, "float64")] / t[(b, "float32")] for b in names}
         row += f" | {en:.2f} | {ep:.2f} | {sp['ember']:.2f} | {sp.get('numba', float('nan')):.2f} | {sp['numpy']:.2f} |"
         print(row)
+        g = geo.setdefault(group_of(k), {"en": [], "ep": [], "se": [], "sn": [], "sp": []})
         for key, v in (("en", en), ("ep", ep), ("se", sp["ember"]), ("sn", sp.get("numba", float("nan"))), ("sp", sp["numpy"])):
             if v == v:
-                geo[key].append(v)
-    g = {k: math.exp(sum(map(math.log, v)) / len(v)) if v else float("nan") for k, v in geo.items()}
-    print(f"\ngeometric means: ember/numba (float32) {g['en']:.2f}, ember/NumPy (float32) {g['ep']:.2f}, "
-          f"float64/float32 speedup: ember {g['se']:.2f}, numba {g['sn']:.2f}, NumPy {g['sp']:.2f}\n")
+                g[key].append(v)
+    print()
+    for group, lists in geo.items():
+        g = {k: math.exp(sum(map(math.log, v)) / len(v)) if v else float("nan") for k, v in lists.items()}
+        print(f"geometric means, {group}: ember/numba {g['en']:.2f}, ember/NumPy {g['ep']:.2f}, "
+              f"wide/narrow speedup: ember {g['se']:.2f}, numba {g['sn']:.2f}, NumPy {g['sp']:.2f}")
+    print()
 
 
 # --------------------------------------------------------------------------------- evidence
@@ -186,17 +258,17 @@ def report_timing(kernels, med, n, rounds):
 def report_ir(kernels):
     import ember
     print("## ember's optimised IR and assembly: vector types, zmm operands, libmvec calls\n")
-    print("| kernel | float32 | float64 |")
+    print("| kernel | narrow (float32, complex64, int8/16) | wide (float64, complex128, int64) |")
     print("|---|---|---|")
     for k in kernels:
         cells = []
-        for dt in DTYPES:
+        for dt in dtypes_of(k):
             args, fn = make(k, 64, dt)
             f = ember.njit(fn)
             f(*args)
             ir = "\n".join(f.inspect_llvm().values())
             vecs = {}
-            for m in re.findall(r"<(\d+) x (float|double)>", ir):
+            for m in re.findall(r"<(\d+) x (float|double|i8|i16|i64)>", ir):
                 vecs[m] = vecs.get(m, 0) + 1
             widest = max(vecs, key=lambda m: (int(m[0]), vecs[m]), default=None)
             calls = sorted(set(re.findall(r"call <\d+ x \w+> @(_ZGV\w+)", ir)))

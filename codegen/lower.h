@@ -276,6 +276,7 @@ void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args
 /* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
  * when it is 1-d of that dtype, else a fresh C copy. */
 void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
+LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt);   /* v as a value of dtype dt (an int8 wraps) */
 
 /* lower_linalg.c */
 LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
@@ -296,6 +297,7 @@ LLVMValueRef cg_concat(Lower *L, int n, const Type *const *ts, LLVMValueRef *vs,
 typedef LLVMValueRef (*CgElemAt)(Lower *L, LLVMValueRef i, void *env);   /* element i of a lane */
 /* the sum of elements [0, n) (float or double t) in NumPy's pairwise order */
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);
+LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);   /* elements <2 x t> {re, im} */
 
 /* lower_reduce.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
@@ -313,6 +315,10 @@ LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt);   /
 LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n);   /* expf for "llvm.exp.f64" */
 LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n);    /* tanh(x), vectorisable */
 LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* complex64 z * w, as NumPy's loop */
+LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w);   /* as NumPy's scalar loop (reduce, accumulate) */
+LLVMValueRef cg_c64_abs(Lower *L, LLVMValueRef z);   /* np.abs of a complex64, as NumPy's vector loop */
+LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z);   /* np.exp of a complex64, as glibc's cexpf, inline */
+bool cg_is_const_complex(LLVMValueRef b, double n);   /* b is the constant n + 0j */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */
 
@@ -327,6 +333,9 @@ LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Typ
 LLVMValueRef cg_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Type *t);
 LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t);
 LLVMValueRef cg_complex_abs(Lower *L, LLVMValueRef re, LLVMValueRef im);   /* np.abs of a complex, vectorisable */
+LLVMValueRef cg_complex_div(Lower *L, LLVMValueRef a, LLVMValueRef b, int dt);   /* NumPy's complex a / b in dt's width */
+LLVMValueRef cg_complex_reciprocal(Lower *L, LLVMValueRef z, int dt);   /* NumPy's np.reciprocal in dt's width */
+LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* complex64 a ** n, n a small constant int; else NULL */
 LLVMValueRef cg_cmp_values(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);
 LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);

@@ -908,6 +908,13 @@ static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], shift ? ty_int64 : opt);
         if (in->imm == IRB_POW && dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
         if (in->imm == IRB_MUL && dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
+        if (in->imm == IRB_TRUEDIV && dt == DT_COMPLEX64) return cg_complex_div(L, a, b, dt);
+        if (in->imm == IRB_POW && dt == DT_COMPLEX64) {   /* NumPy's z ** 2 and z ** -1 are np.square and np.reciprocal */
+            if (cg_is_const_complex(b, 2)) return cg_c64_mul(L, a, a);
+            if (cg_is_const_complex(b, -1)) return cg_complex_reciprocal(L, a, dt);
+            LLVMValueRef r = cg_c64_power(L, a, b);
+            if (r) return r;
+        }
         L->numpy_sem = true;
         LLVMValueRef r = cg_binop(L, in->imm, a, b, opt, in);
         L->numpy_sem = false;

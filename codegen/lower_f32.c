@@ -20,6 +20,7 @@
 #include "lower.h"
 #include "loader.h"
 #include <dlfcn.h>
+#include <math.h>
 #include <string.h>
 
 static LLVMTypeRef f32_type(Lower *L) { return LLVMFloatTypeInContext(L->c); }
@@ -159,14 +160,15 @@ LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n) {
 
 /* z * w of complex64 values (held as complex128), as NumPy's complex64 loop multiplies: in
  * float, each part one fused multiply-add where the target has FMA (NumPy's SIMD loops do),
- * re = fma(zr, wr, -(zi * wi)), im = fma(zr, wi, zi * wr). */
-LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) {
+ * re = fma(zr, wr, -(zi * wi)), im = fma(zr, wi, zi * wr); with fused false, as its scalar loop
+ * does (the one reductions and accumulations run: np.prod, np.cumprod), every product rounded. */
+static LLVMValueRef c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w, bool fused) {
     LLVMTypeRef f = f32_type(L), pt[3] = {f, f, f};
     LLVMValueRef p[4];
     for (unsigned k = 0; k < 4; k++)
         p[k] = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, k < 2 ? z : w, k % 2, ""), f, "");
     LLVMValueRef zr = p[0], zi = p[1], wr = p[2], wi = p[3], re, im;
-    if (has_feature(L, "+fma")) {
+    if (fused && has_feature(L, "+fma")) {
         LLVMValueRef a[3] = {zr, wr, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, zi, wi, ""), "")};
         re = cg_call(L, "llvm.fma.f32", f, pt, a, 3);
         LLVMValueRef b[3] = {zr, wi, LLVMBuildFMul(L->b, zi, wr, "")};
@@ -178,4 +180,95 @@ LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) {
     LLVMValueRef v = LLVMGetUndef(L->c128);
     v = LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, re, L->f64, ""), 0, "");
     return LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
+}
+
+LLVMValueRef cg_c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w) { return c64_mul(L, z, w, true); }
+
+LLVMValueRef cg_c64_mul_scalar(Lower *L, LLVMValueRef z, LLVMValueRef w) { return c64_mul(L, z, w, false); }
+
+/* np.abs of a complex64 (held as complex128) as NumPy's vector loop computes it on x86-64: in
+ * float, an infinite part makes both infinite and then a NaN part both NaN; with l the larger
+ * part and s the smaller, r = s / l (0 where l is 0 or s infinite), |z| = sqrt(fma(r, r, 1)) * l.
+ * (libm's hypotf rounds differently in about a third of cases.) */
+LLVMValueRef cg_c64_abs(Lower *L, LLVMValueRef z) {
+    LLVMTypeRef f = f32_type(L), pt[3] = {f, f, f};
+    LLVMValueRef inf = LLVMConstReal(f, INFINITY), nan = LLVMConstReal(f, NAN), zero = LLVMConstReal(f, 0), one = LLVMConstReal(f, 1);
+    LLVMValueRef re = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, z, 0, ""), f, "");
+    LLVMValueRef im = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), f, "");
+    re = cg_call(L, "llvm.fabs.f32", f, pt, &re, 1);
+    im = cg_call(L, "llvm.fabs.f32", f, pt, &im, 1);
+    LLVMValueRef re_inf = LLVMBuildFCmp(L->b, LLVMRealOEQ, re, inf, ""), im_inf = LLVMBuildFCmp(L->b, LLVMRealOEQ, im, inf, "");
+    im = LLVMBuildSelect(L->b, re_inf, inf, im, "");
+    re = LLVMBuildSelect(L->b, im_inf, inf, re, "");
+    LLVMValueRef re_nan = LLVMBuildFCmp(L->b, LLVMRealUNO, re, re, ""), im_nan = LLVMBuildFCmp(L->b, LLVMRealUNO, im, im, "");
+    im = LLVMBuildSelect(L->b, re_nan, nan, im, "");
+    re = LLVMBuildSelect(L->b, im_nan, nan, re, "");
+    LLVMValueRef re_big = LLVMBuildFCmp(L->b, LLVMRealOGT, re, im, "");
+    LLVMValueRef larger = LLVMBuildSelect(L->b, re_big, re, im, ""), smaller = LLVMBuildSelect(L->b, re_big, im, re, "");
+    LLVMValueRef skip = LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, larger, zero, ""),
+                                    LLVMBuildFCmp(L->b, LLVMRealOEQ, smaller, inf, ""), "");
+    LLVMValueRef ratio = LLVMBuildSelect(L->b, skip, zero, LLVMBuildFDiv(L->b, smaller, larger, ""), "");
+    LLVMValueRef a[3] = {ratio, ratio, one};
+    LLVMValueRef h = cg_call(L, "llvm.sqrt.f32", f, pt, (LLVMValueRef[1]){cg_call(L, "llvm.fma.f32", f, pt, a, 3)}, 1);
+    return LLVMBuildFPExt(L->b, LLVMBuildFMul(L->b, h, larger, ""), L->f64, "");
+}
+
+/* Whether b is the constant complex n + 0j. */
+bool cg_is_const_complex(LLVMValueRef b, double n) {
+    if (!LLVMIsAConstant(b) || LLVMGetTypeKind(LLVMTypeOf(b)) != LLVMStructTypeKind) return false;
+    LLVMValueRef re = LLVMGetAggregateElement(b, 0), im = LLVMGetAggregateElement(b, 1);
+    LLVMBool lost;
+    return re && im && LLVMIsAConstantFP(re) && LLVMIsAConstantFP(im) && LLVMConstRealGetDouble(re, &lost) == n &&
+           LLVMConstRealGetDouble(im, &lost) == 0;
+}
+
+/* np.exp of a complex64 (held as complex128) as glibc's cexpf, which NumPy's complex64 loop
+ * calls, but inline, so a loop vectorises (expf, sinf, cosf on libmvec there, within 4 ulp;
+ * scalar code calls libm's and matches cexpf bit for bit). For finite x: e^x (cos y, sin y) in
+ * float, where |y| <= FLT_MIN takes sin y = y and cos y = 1, and x above 88 scales cos and sin
+ * by e^88 once or twice first (beyond, FLT_MAX times them). Infinite x: (v, y) for y == 0, v =
+ * inf for +inf and 0 for -inf; (v cos y, v sin y)'s signs for finite y; (inf, nan) or (0, +-0)
+ * otherwise. NaN x: (nan, y) for y == 0, else NaN. Each case a select. */
+LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z) {
+    LLVMTypeRef f = f32_type(L), pt[2] = {f, f};
+    LLVMValueRef x = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, z, 0, ""), f, "");
+    LLVMValueRef y = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), f, "");
+    LLVMValueRef zero = LLVMConstReal(f, 0), inf = LLVMConstReal(f, INFINITY), t = LLVMConstReal(f, 88);
+    LLVMValueRef et = LLVMConstReal(f, (float)exp(88.0));
+    LLVMValueRef yd = LLVMBuildFPExt(L->b, y, L->f64, "");
+    LLVMValueRef sn = LLVMBuildFPTrunc(L->b, cg_f32_call(L, "llvm.sin.f64", &yd, 1), f, "");
+    LLVMValueRef cs = LLVMBuildFPTrunc(L->b, cg_f32_call(L, "llvm.cos.f64", &yd, 1), f, "");
+    LLVMValueRef ax = cg_call(L, "llvm.fabs.f32", f, pt, &x, 1), ay = cg_call(L, "llvm.fabs.f32", f, pt, &y, 1);
+    LLVMValueRef tiny = LLVMBuildFCmp(L->b, LLVMRealOLE, ay, LLVMConstReal(f, 0x1p-126), "");
+    sn = LLVMBuildSelect(L->b, tiny, y, sn, "");
+    cs = LLVMBuildSelect(L->b, tiny, LLVMConstReal(f, 1), cs, "");
+    LLVMValueRef sn0 = sn, cs0 = cs, xs = x;
+    for (int k = 0; k < 2; k++) {   /* x > 88: x - 88, cos and sin times e^88 */
+        LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGT, xs, t, "");
+        xs = LLVMBuildSelect(L->b, big, LLVMBuildFSub(L->b, xs, t, ""), xs, "");
+        sn = LLVMBuildSelect(L->b, big, LLVMBuildFMul(L->b, sn, et, ""), sn, "");
+        cs = LLVMBuildSelect(L->b, big, LLVMBuildFMul(L->b, cs, et, ""), cs, "");
+    }
+    LLVMValueRef ovf = LLVMBuildFCmp(L->b, LLVMRealOGT, xs, t, "");
+    LLVMValueRef xd = LLVMBuildFPExt(L->b, xs, L->f64, "");
+    LLVMValueRef m = LLVMBuildFPTrunc(L->b, cg_f32_call(L, "llvm.exp.f64", &xd, 1), f, "");
+    m = LLVMBuildSelect(L->b, ovf, LLVMConstReal(f, 0x1.fffffep127), m, "");
+    LLVMValueRef re = LLVMBuildFMul(L->b, m, cs, ""), im = LLVMBuildFMul(L->b, m, sn, "");
+    /* infinite x */
+    LLVMValueRef xinf = LLVMBuildFCmp(L->b, LLVMRealOEQ, ax, inf, ""), pos = LLVMBuildFCmp(L->b, LLVMRealOGT, x, zero, "");
+    LLVMValueRef yfin = LLVMBuildFCmp(L->b, LLVMRealOLT, ay, inf, ""), y0 = LLVMBuildFCmp(L->b, LLVMRealOEQ, y, zero, "");
+    LLVMValueRef v = LLVMBuildSelect(L->b, pos, inf, zero, "");
+    LLVMValueRef c1[2] = {v, cs0}, c2[2] = {v, sn0}, c3[2] = {zero, y};
+    LLVMValueRef fin_re = cg_call(L, "llvm.copysign.f32", f, pt, c1, 2), fin_im = cg_call(L, "llvm.copysign.f32", f, pt, c2, 2);
+    fin_re = LLVMBuildSelect(L->b, y0, v, fin_re, "");
+    fin_im = LLVMBuildSelect(L->b, y0, y, fin_im, "");
+    LLVMValueRef bad_re = v, bad_im = LLVMBuildSelect(L->b, pos, LLVMConstReal(f, NAN), cg_call(L, "llvm.copysign.f32", f, pt, c3, 2), "");
+    re = LLVMBuildSelect(L->b, xinf, LLVMBuildSelect(L->b, yfin, fin_re, bad_re, ""), re, "");
+    im = LLVMBuildSelect(L->b, xinf, LLVMBuildSelect(L->b, yfin, fin_im, bad_im, ""), im, "");
+    /* NaN x with y == 0 keeps y */
+    LLVMValueRef xnan_y0 = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), y0, "");
+    im = LLVMBuildSelect(L->b, xnan_y0, y, im, "");
+    LLVMValueRef r = LLVMGetUndef(L->c128);
+    r = LLVMBuildInsertValue(L->b, r, LLVMBuildFPExt(L->b, re, L->f64, ""), 0, "");
+    return LLVMBuildInsertValue(L->b, r, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
 }

@@ -536,6 +536,13 @@ static void gemm_into(Lower *L, int kind, const Type *at, LLVMValueRef a, const 
 /* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
  * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
  * ?gemm, other dtypes are loops. */
+/* v, a canonical scalar, as a value of dtype dt: a sum of int8 products wraps to int8, as the
+ * int64 sum NumPy's dot accumulates is cast to the result dtype */
+static LLVMValueRef in_dtype(Lower *L, LLVMValueRef v, int dt) {
+    if (ty_dtypes[dt].kind != 'i' && ty_dtypes[dt].kind != 'u') return v;
+    return cg_through_dtype(L, v, ty_scalar_of(dt), dt);
+}
+
 LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
                              LLVMValueRef out) {
     int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
@@ -549,7 +556,7 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
         b = cg_as_dtype(L, &bt, b, dt);
     }
     if (at->ndim == 1 && bt->ndim == 1) {
-        if (kind < 0) return dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false);
+        if (kind < 0) return in_dtype(L, dot_loop(L, at, a, NULL, bt, b, NULL, k, ct, false), dt);
         if (!blas) {   /* ?dot (lapack.c) into an element */
             LLVMValueRef slot = cg_entry_alloca(L, L->c128, "dot");
             LLVMTypeRef pt[7] = {L->i32, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
@@ -630,7 +637,7 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
     LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
     LLVMValueRef y = cg_make_array(L, yt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), bd, &bn, &bs);
     if (dt == DT_FLOAT64) return cg_product(L, xt, x, yt, y, ty_float64);
-    return dot_loop(L, xt, x, NULL, yt, y, NULL, an, ty_scalar_of(dt), true);
+    return in_dtype(L, dot_loop(L, xt, x, NULL, yt, y, NULL, an, ty_scalar_of(dt), true), ty_promote(at->dtype, bt->dtype));
 }
 
 static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {

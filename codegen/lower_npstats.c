@@ -39,7 +39,7 @@ static LLVMValueRef elem(Lower *L, int dt, LLVMValueRef data, LLVMValueRef i, LL
 }
 
 /* v narrowed to dtype dt and loaded back as its canonical scalar (an int8 result wraps). */
-static LLVMValueRef through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt) {
+LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt) {
     LLVMValueRef slot = cg_entry_alloca(L, L->c128, "narrow");
     cg_store_elem(L, dt, slot, v, vt);
     return cg_load_elem(L, dt, slot);
@@ -52,6 +52,30 @@ static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValu
 }
 
 /* ---- histogram, bincount, digitize, interp --------------------------------------------- */
+/* The nb + 1 edges ed (doubles) as NumPy makes them for float32 data: np.linspace in float32,
+ * first + i * step with step = (last - first) / nb, each step rounded to float32 (i / nb * (last
+ * - first) where that step is 0), the last edge last itself; with range= given (Python floats)
+ * NumPy's float64 edges rounded to float32. The counts then use these edges. */
+static void f32_edges(Lower *L, LLVMValueRef ed, LLVMValueRef nb, bool range) {
+    LLVMValueRef e8 = i64c(L, 8), fnb = LLVMBuildSIToFP(L->b, nb, L->f64, "");
+    LLVMValueRef first = cg_f32_narrow(L, elem(L, DT_FLOAT64, ed, zero(L), e8)), last = cg_f32_narrow(L, elem(L, DT_FLOAT64, ed, nb, e8));
+    LLVMValueRef delta = cg_f32_narrow(L, LLVMBuildFSub(L->b, last, first, ""));
+    LLVMValueRef step = cg_f32_narrow(L, LLVMBuildFDiv(L->b, delta, fnb, ""));
+    LLVMValueRef step0 = LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), "");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, add(L, nb, i64c(L, 1)));
+    LLVMValueRef p = cg_gep8(L, ed, mul(L, i, e8)), v = cg_f32_narrow(L, load64(L, L->f64, p));
+    if (!range) {
+        LLVMValueRef fi = LLVMBuildSIToFP(L->b, i, L->f64, "");
+        LLVMValueRef y = cg_f32_narrow(L, LLVMBuildFMul(L->b, fi, step, ""));
+        LLVMValueRef y0 = cg_f32_narrow(L, LLVMBuildFMul(L->b, cg_f32_narrow(L, LLVMBuildFDiv(L->b, fi, fnb, "")), delta, ""));
+        v = cg_f32_narrow(L, LLVMBuildFAdd(L->b, LLVMBuildSelect(L->b, step0, y0, y, ""), first, ""));
+        v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, nb, ""), last, v, "");
+    }
+    LLVMBuildStore(L->b, v, p);
+    cg_loop_end(L, &lc);
+}
+
 static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret, *ht = rt->elems[0], *et = rt->elems[1], *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
     LLVMValueRef data, n, stride, edges, fedges, nedges;
@@ -76,6 +100,10 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
         LLVMTypeRef pt[8] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->f64, L->f64, L->ptr};
         LLVMValueRef a[8] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), lo, hi, cg_arr_data(L, edges)};
         cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 8);
+        if (et->dtype == DT_FLOAT32) {
+            f32_edges(L, cg_arr_data(L, fedges), nb, r);
+            edges = cg_copy_array(L, f8, fedges, et);
+        }
     }
     LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
     cg_raise_if(L, slt(L, nbins, zero(L)), "builtins:ValueError", "`bins` must be 1d, when an array");
@@ -271,8 +299,10 @@ static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
 }
 
 /* ---- reductions along one axis ---------------------------------------------------------- */
+/* a fold of one lane; pw: NumPy sums such a lane pairwise (the whole array, or along the axis its
+ * memory runs fastest), else in index order */
 typedef LLVMValueRef (*LaneFold)(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
-                                 LLVMValueRef n, LLVMValueRef stride);
+                                 LLVMValueRef n, LLVMValueRef stride, bool pw);
 
 typedef struct LaneEnv {
     CallInfo *ci;
@@ -287,8 +317,9 @@ static void lane_body(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMValueRef off = zero(L);
     for (int k = 0, j = 0; k < E->at->ndim; k++)
         if (k != E->axis) off = add(L, off, mul(L, idx[j++], cg_arr_stride(L, E->at, E->a, k)));
+    bool pw = E->axis == (E->at->layout == 'F' ? 0 : E->at->ndim - 1);
     LLVMValueRef v = E->fold(L, E->ci, E->args, E->types, E->at->dtype, cg_gep8(L, cg_arr_data(L, E->a), off),
-                             cg_arr_shape(L, E->a, E->axis), cg_arr_stride(L, E->at, E->a, E->axis));
+                             cg_arr_shape(L, E->a, E->axis), cg_arr_stride(L, E->at, E->a, E->axis), pw);
     cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), v, ty_scalar_of(E->rt->dtype));
 }
 
@@ -302,10 +333,16 @@ static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *
     }
     if (axis < 0 || at->ndim == 1) {
         LLVMValueRef data, n, stride;
-        cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
-        LLVMValueRef v = fold(L, ci, args, types, at->dtype, data, n, stride);
+        if (at->layout == 'F' && at->ndim > 1 && !at->unaligned) {   /* NumPy's copy keeps F order: one lane in memory order */
+            data = cg_arr_data(L, args[0]);
+            n = cg_array_size(L, at, args[0]);
+            stride = i64c(L, ty_dtypes[at->dtype].size);
+        } else {
+            cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+        }
+        LLVMValueRef v = fold(L, ci, args, types, at->dtype, data, n, stride, true);
         /* a float32 array's result is a float32 value */
-        return at->dtype == DT_FLOAT32 && ty_dtype_of_scalar(rt) == DT_FLOAT64 ? through_dtype(L, v, rt, DT_FLOAT32) : v;
+        return at->dtype == DT_FLOAT32 && ty_dtype_of_scalar(rt) == DT_FLOAT64 ? cg_through_dtype(L, v, rt, DT_FLOAT32) : v;
     }
     LLVMValueRef shape[64];
     for (int k = 0, j = 0; k < at->ndim; k++)
@@ -316,11 +353,81 @@ static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *
     return E.out;
 }
 
+/* ---- NaN-ignoring sums as NumPy makes them ----------------------------------------------- *
+ * nansum, nanmean, nanvar and nanstd of a float array replace each NaN by 0 in a copy and sum
+ * that as np.sum does (nanfunctions.py): in the array's width (float32 in float), pairwise along
+ * a lane its memory runs along (pw), else in index order. The mean is the sum divided by the
+ * count of numbers (in float64, rounded to the width), var sums the squared deviations from it
+ * with the NaN places 0 again and divides by count - ddof (NaN where that is <= 0), std is the
+ * square root of var's value. Bit for bit NumPy's. */
+typedef struct NanLane {
+    int dt;
+    LLVMTypeRef t;               /* the width the sums run in: float or double */
+    LLVMValueRef data, stride;
+    LLVMValueRef mean;           /* in t: the squared deviations from it, else NULL: the values */
+} NanLane;
+
+static LLVMValueRef nan_elem(Lower *L, LLVMValueRef i, void *env) {
+    NanLane *E = env;
+    LLVMValueRef x = elem(L, E->dt, E->data, i, E->stride);
+    if (E->t != L->f64) x = LLVMBuildFPTrunc(L->b, x, E->t, "");
+    LLVMValueRef v = x;
+    if (E->mean) {
+        LLVMValueRef d = LLVMBuildFSub(L->b, x, E->mean, "");
+        v = LLVMBuildFMul(L->b, d, d, "");
+    }
+    return LLVMBuildSelect(L->b, is_nan(L, x), LLVMConstReal(E->t, 0), v, "");
+}
+
+/* the sum of a NanLane's elements, as a double */
+static LLVMValueRef nan_sum(Lower *L, NanLane *E, LLVMValueRef n, bool pw) {
+    LLVMValueRef r;
+    if (pw) {
+        r = cg_pairwise_sum(L, E->t, n, nan_elem, E);
+    } else {
+        LLVMValueRef acc = slot_of(L, E->t, LLVMConstReal(E->t, 0), "nanacc");
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, n);
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, E->t, acc), nan_elem(L, i, E), ""), acc);
+        cg_loop_end(L, &lc);
+        r = load64(L, E->t, acc);
+    }
+    return E->t == L->f64 ? r : LLVMBuildFPExt(L->b, r, L->f64, "");
+}
+
+/* v (a double) rounded to the NanLane's width */
+static LLVMValueRef nan_round(Lower *L, NanLane *E, LLVMValueRef v) { return E->t == L->f64 ? v : cg_f32_narrow(L, v); }
+
+static LLVMValueRef nan_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                LLVMValueRef n, LLVMValueRef stride, bool pw) {
+    int bid = ci->builtin;
+    NanLane E = {.dt = dt, .t = dt == DT_FLOAT32 ? LLVMFloatTypeInContext(L->c) : L->f64, .data = data, .stride = stride};
+    LLVMValueRef sum = nan_sum(L, &E, n, pw);
+    if (bid == BI_NP_NANSUM) return sum;
+    LLVMValueRef cnt = slot_of(L, L->i64, zero(L), "count");
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMValueRef x = elem(L, dt, data, i, stride);
+    LLVMBuildStore(L->b, add(L, load64(L, L->i64, cnt), LLVMBuildZExt(L->b, LLVMBuildNot(L->b, is_nan(L, x), ""), L->i64, "")), cnt);
+    cg_loop_end(L, &lc);
+    LLVMValueRef c = load64(L, L->i64, cnt);
+    LLVMValueRef mean = nan_round(L, &E, LLVMBuildFDiv(L->b, sum, LLVMBuildSIToFP(L->b, c, L->f64, ""), ""));
+    if (bid == BI_NP_NANMEAN) return mean;
+    E.mean = E.t == L->f64 ? mean : LLVMBuildFPTrunc(L->b, mean, E.t, "");
+    LLVMValueRef ss = nan_sum(L, &E, n, pw);
+    LLVMValueRef ddof = given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_int64) : zero(L);
+    LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, "");
+    LLVMValueRef var = nan_round(L, &E, LLVMBuildFDiv(L->b, ss, LLVMBuildSIToFP(L->b, dof, L->f64, ""), ""));
+    var = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), ""), f64c(L, NAN), var, "");
+    return bid == BI_NP_NANSTD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+}
+
 /* sum (or product) of the non-NaN values, in the result's canonical type */
 static LLVMValueRef fold_nansum(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
-                                LLVMValueRef n, LLVMValueRef stride) {
+                                LLVMValueRef n, LLVMValueRef stride, bool pw) {
     bool prod = ci->builtin == BI_NP_NANPROD;
     const Type *rt = ci->ret->kind == TY_ARRAY ? ty_scalar_of(ci->ret->dtype) : ci->ret, *et = ty_scalar_of(dt);
+    if (!prod && (dt == DT_FLOAT32 || dt == DT_FLOAT64) && rt == ty_float64) return nan_moments(L, ci, args, types, dt, data, n, stride, pw);
     LLVMValueRef acc = slot_of(L, cg_type(L, rt), cg_cast(L, prod ? i64c(L, 1) : zero(L), ty_int64, rt), "acc");
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
@@ -336,7 +443,7 @@ static LLVMValueRef fold_nansum(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
 
 /* min or max ignoring NaN (NaN when all are); ptp: max - min with NaN propagating. */
 static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
-                                 LLVMValueRef n, LLVMValueRef stride) {
+                                 LLVMValueRef n, LLVMValueRef stride, bool pw) {
     int bid = ci->builtin;
     const Type *et = ty_scalar_of(dt);
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, zero(L), ""), "builtins:ValueError",
@@ -367,14 +474,15 @@ static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     L->numpy_sem = true;
     LLVMValueRef d = cg_binop(L, IRB_SUB, h, l, et, NULL);
     L->numpy_sem = false;
-    return through_dtype(L, d, et, dt);   /* wraps in the array's dtype, as NumPy subtracts */
+    return cg_through_dtype(L, d, et, dt);   /* wraps in the array's dtype, as NumPy subtracts */
 }
 
 /* mean, var or std of the non-NaN values, in float64 */
 static LLVMValueRef fold_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
-                                 LLVMValueRef n, LLVMValueRef stride) {
+                                 LLVMValueRef n, LLVMValueRef stride, bool pw) {
     int bid = ci->builtin;
     const Type *et = ty_scalar_of(dt);
+    if (dt == DT_FLOAT32 || dt == DT_FLOAT64) return nan_moments(L, ci, args, types, dt, data, n, stride, pw);
     LLVMValueRef sum = slot_of(L, L->f64, f64c(L, 0), "sum"), cnt = slot_of(L, L->i64, zero(L), "count");
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);

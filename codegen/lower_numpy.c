@@ -15,10 +15,11 @@ static LLVMValueRef complex_of(Lower *L, LLVMValueRef re, LLVMValueRef im) {
     return LLVMBuildInsertValue(L->b, v, im, 1, "");
 }
 
-/* ufunc bid of complex z through runtime/cmath.c's ember_rt_c_<name>(out, re, im). */
-static LLVMValueRef complex_rt1(Lower *L, int bid, LLVMValueRef z) {
+/* ufunc bid of complex z through runtime/cmath.c's <prefix><name>(out, re, im): ember_rt_c_
+ * (complex128) or ember_rt_c32_ (complex64). */
+static LLVMValueRef complex_rt1(Lower *L, const char *prefix, int bid, LLVMValueRef z) {
     char name[48];
-    snprintf(name, sizeof name, "ember_rt_c_%s", ti_builtins[bid].name);
+    snprintf(name, sizeof name, "%s%s", prefix, ti_builtins[bid].name);
     LLVMValueRef slot = cg_entry_alloca(L, L->c128, "cx");
     LLVMTypeRef pt[3] = {L->ptr, L->f64, L->f64};
     LLVMValueRef a[3] = {slot, LLVMBuildExtractValue(L->b, z, 0, ""), LLVMBuildExtractValue(L->b, z, 1, "")};
@@ -27,11 +28,15 @@ static LLVMValueRef complex_rt1(Lower *L, int bid, LLVMValueRef z) {
 }
 
 /* sqrt, exp and log of a complex number, on the principal branch as C99's csqrt/cexp/clog; the
- * other complex ufuncs (np.sin, np.arctanh, np.log2, np.expm1 ...) call runtime/cmath.c. */
-static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z) {
+ * other complex ufuncs (np.sin, np.arctanh, np.log2, np.expm1 ...) call runtime/cmath.c, and so
+ * does every one of complex64 (dt) but exp (cg_c64_exp, inline), computing in float as NumPy's
+ * loops do. */
+static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z, int dt) {
     LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
     LLVMTypeRef t = L->f64;
-    if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, bid, z);
+    if (dt == DT_COMPLEX64 && bid == BI_NP_EXP) return cg_c64_exp(L, z);
+    if (dt == DT_COMPLEX64) return complex_rt1(L, "ember_rt_c32_", bid, z);
+    if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, "ember_rt_c_", bid, z);
     if (bid == BI_NP_EXP) {
         LLVMValueRef m = cg_call(L, "llvm.exp.f64", L->f64, &t, &re, 1);
         LLVMValueRef c = cg_call(L, "llvm.cos.f64", L->f64, &t, &im, 1), s = cg_call(L, "llvm.sin.f64", L->f64, &t, &im, 1);
@@ -109,15 +114,34 @@ static LLVMValueRef int_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool is_u
     return LLVMBuildSelect(L->b, bad, i64c(L, 0), r, "");
 }
 
+/* np.logaddexp (two: logaddexp2) of float32 values as NumPy's float loop: each step in float
+ * (a float64 operation on float values rounded to float32 is the float operation), expf and
+ * log1pf (exp2f, and log1pf times log2(e) in float) through cg_f32_call, so a loop vectorises. */
+static LLVMValueRef logaddexp_f32(Lower *L, bool two, LLVMValueRef a, LLVMValueRef b) {
+    LLVMValueRef d = cg_f32_narrow(L, LLVMBuildFSub(L->b, a, b, ""));
+    LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
+    LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
+    LLVMValueRef nd = LLVMBuildSelect(L->b, pos, LLVMBuildFNeg(L->b, d, ""), d, "");   /* -|d| */
+    LLVMValueRef e = cg_f32_call(L, two ? "llvm.exp2.f64" : "llvm.exp.f64", &nd, 1);
+    LLVMValueRef l = cg_f32_call(L, "log1p", &e, 1);
+    if (two) l = cg_f32_narrow(L, LLVMBuildFMul(L->b, l, f64c(L, (float)M_LOG2E), ""));
+    LLVMValueRef r = cg_f32_narrow(L, LLVMBuildFAdd(L->b, big, l, ""));
+    r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, d, d, ""), d, r, "");   /* NaN, or inf - inf */
+    LLVMValueRef same = cg_f32_narrow(L, LLVMBuildFAdd(L->b, a, f64c(L, two ? 1.0 : (float)M_LN2), ""));
+    return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, b, ""), same, r, "");
+}
+
 /* The float binary ufuncs without a C function: heaviside, logaddexp, logaddexp2 (NumPy's
- * formulas: equal arguments add log(2), else the larger plus log1p(exp(-|difference|))). */
-static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef b) {
+ * formulas: equal arguments add log(2), else the larger plus log1p(exp(-|difference|))); dt
+ * float32 computes logaddexp in float. */
+static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef b, int dt) {
     if (bid == BI_NP_HEAVISIDE) {
         LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, a, f64c(L, 0), ""), f64c(L, 0), f64c(L, 1), "");
         r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), b, r, "");
         return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, a, a, ""), a, r, "");
     }
     bool two = bid == BI_NP_LOGADDEXP2;
+    if (dt == DT_FLOAT32) return logaddexp_f32(L, two, a, b);
     LLVMValueRef d = LLVMBuildFSub(L->b, a, b, "");
     LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
     LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
@@ -180,10 +204,13 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
     }
     switch (bi->shape) {
     case SH_UF: {
-        if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0]);
+        if (xt[0] == ty_complex128) return complex_uf(L, bid, x[0], dt);
         LLVMValueRef v = cg_cast(L, x[0], xt[0], ty_float64);
-        if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS) return LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
-        if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES) return LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
+        bool f32 = dt == DT_FLOAT32;   /* NumPy's float32 loop: x * (pi_f / 180f) in float */
+        if (bid == BI_NP_DEG2RAD || bid == BI_NP_RADIANS)
+            return f32 ? cg_f32_narrow(L, LLVMBuildFMul(L->b, v, f64c(L, (float)M_PI / 180.0f), "")) : LLVMBuildFMul(L->b, v, f64c(L, M_PI / 180.0), "");
+        if (bid == BI_NP_RAD2DEG || bid == BI_NP_DEGREES)
+            return f32 ? cg_f32_narrow(L, LLVMBuildFMul(L->b, v, f64c(L, 180.0f / (float)M_PI), "")) : LLVMBuildFMul(L->b, v, f64c(L, 180.0 / M_PI), "");
         if (bid == BI_NP_SPACING) return spacing(L, v, dt);
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, &v, 1);   /* expf, as NumPy's float32 loop */
         return cg_math_call(L, bi->lowering, &v, 1);
@@ -213,6 +240,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         LLVMValueRef v = cg_cast(L, x[0], xt[0], in_t == ty_bool ? ty_bool : ct == ty_float64 && xt[0] == ty_complex128 ? ty_complex128 : ct);
         switch (bid) {
         case BI_NP_ABS: case BI_NP_ABSOLUTE:
+            if (xt[0] == ty_complex128 && dt == DT_FLOAT32) return cg_c64_abs(L, x[0]);
             if (xt[0] == ty_complex128)
                 return cg_complex_abs(L, LLVMBuildExtractValue(L->b, x[0], 0, ""), LLVMBuildExtractValue(L->b, x[0], 1, ""));
             if (ct == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", v);
@@ -223,6 +251,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return v;
         case BI_NP_NEGATIVE: return cg_unop(L, IRU_NEG, v, ct, ct);
         case BI_NP_RECIPROCAL:
+            if (dt == DT_COMPLEX64) return cg_complex_reciprocal(L, v, dt);
             if (ct == ty_float64 || ct == ty_complex128) return cg_binop(L, IRB_TRUEDIV, cg_cast(L, i64c(L, 1), ty_int64, ct), v, ct, NULL);
             if (ct == ty_bool) return v;
             return int_reciprocal(L, v, dt);
@@ -234,9 +263,10 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             return LLVMBuildInsertValue(L->b, v, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), ""), 1, "");
         case BI_NP_SQUARE:
             if (ct == ty_bool) return v;
+            if (dt == DT_COMPLEX64) return cg_c64_mul(L, v, v);
             return cg_binop(L, IRB_MUL, v, v, ct, NULL);
         case BI_NP_SIGN:
-            if (ct == ty_complex128) return complex_rt1(L, bid, v);
+            if (ct == ty_complex128) return complex_rt1(L, "ember_rt_c_", bid, v);
             if (ct == ty_float64) {
                 LLVMValueRef pos = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, v, f64c(L, 0), ""), L->f64, "");
                 LLVMValueRef neg = LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, v, f64c(L, 0), ""), L->f64, "");
@@ -251,7 +281,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             }
             return v;
         default:   /* floor ceil trunc rint: integers are their own */
-            if (ct == ty_complex128 && bid == BI_NP_RINT) return complex_rt1(L, bid, v);
+            if (ct == ty_complex128 && bid == BI_NP_RINT) return complex_rt1(L, "ember_rt_c_", bid, v);
             if (ct != ty_float64) return v;
             return cg_intrinsic1(L, bi->lowering, v);
         }
@@ -281,7 +311,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             LLVMValueRef a[2] = {cg_cast(L, x[0], xt[0], ty_float64), LLVMBuildTrunc(L->b, e, L->i32, "")};
             return cg_call(L, "ldexp", L->f64, pt, a, 2);
         }
-        if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64));
+        if (!bi->lowering) return float_binary(L, bid, cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64), dt);
         LLVMValueRef ab[2] = {cg_cast(L, x[0], xt[0], ty_float64), cg_cast(L, x[1], xt[1], ty_float64)};
         if (dt == DT_FLOAT32) return cg_f32_call(L, bi->lowering, ab, 2);   /* atan2f, hypotf */
         return cg_math_call(L, bi->lowering, ab, 2);
@@ -295,6 +325,10 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_FMAX: return nan_min_max(L, true, false, a, b, opt);
         case BI_NP_POWER:
             if (dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);   /* powf */
+            if (dt == DT_COMPLEX64) {   /* a small constant integer power: NumPy's loop in float */
+                LLVMValueRef r = cg_c64_power(L, a, b);
+                if (r) return r;
+            }
             return cg_binop(L, IRB_POW, a, b, opt, NULL);
         case BI_NP_ADD:
             if (opt == ty_bool) return LLVMBuildOr(L->b, a, b, "");
@@ -304,7 +338,9 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             if (opt == ty_bool) return LLVMBuildAnd(L->b, a, b, "");
             if (dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
             return cg_binop(L, IRB_MUL, a, b, opt, NULL);
-        case BI_NP_DIVIDE: case BI_NP_TRUE_DIVIDE: return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
+        case BI_NP_DIVIDE: case BI_NP_TRUE_DIVIDE:
+            if (dt == DT_COMPLEX64) return cg_complex_div(L, a, b, dt);
+            return cg_binop(L, IRB_TRUEDIV, a, b, opt, NULL);
         case BI_NP_FLOOR_DIVIDE: return cg_binop(L, IRB_FLOORDIV, a, b, opt, NULL);
         case BI_NP_REMAINDER: case BI_NP_MOD: return cg_binop(L, IRB_MOD, a, b, opt, NULL);
         case BI_NP_BITWISE_AND: return opt == ty_bool ? LLVMBuildAnd(L->b, a, b, "") : cg_binop(L, IRB_AND, a, b, opt, NULL);

@@ -224,22 +224,63 @@ static LLVMValueRef complex_rt(Lower *L, const char *name, LLVMValueRef a, LLVMV
  * nan, never ZeroDivisionError): bit-equal to NumPy, and branch-free so array loops vectorise.
  * With p the part of b larger in magnitude and q the other, rat = q/p, scl = 1/(p + q*rat);
  * |re b| >= |im b|: ((ar + ai*rat)*scl, (ai - ar*rat)*scl), else ((ai + ar*rat)*scl,
- * -(ar - ai*rat)*scl), the same sums with the parts of a swapped. */
+ * (ai*rat - ar)*scl), the same sums with the parts of a swapped. */
+/* |x| in x's float type (float or double) */
+static LLVMValueRef fabs_of(Lower *L, LLVMValueRef x) {
+    LLVMTypeRef t = LLVMTypeOf(x);
+    return cg_call(L, t == L->f64 ? "llvm.fabs.f64" : "llvm.fabs.f32", t, &t, &x, 1);
+}
+
+/* Parts in t's width: a complex64 value's parts as floats, a complex128's as they are. */
+static LLVMValueRef part_in(Lower *L, LLVMValueRef z, unsigned k, LLVMTypeRef t) {
+    LLVMValueRef v = LLVMBuildExtractValue(L->b, z, k, "");
+    return t == L->f64 ? v : LLVMBuildFPTrunc(L->b, v, t, "");
+}
+
+static LLVMValueRef complex_from(Lower *L, LLVMValueRef re, LLVMValueRef im) {
+    if (LLVMTypeOf(re) != L->f64) {
+        re = LLVMBuildFPExt(L->b, re, L->f64, "");
+        im = LLVMBuildFPExt(L->b, im, L->f64, "");
+    }
+    return mk_complex(L, re, im);
+}
+
 static LLVMValueRef complex_div_numpy(Lower *L, LLVMValueRef ar, LLVMValueRef ai, LLVMValueRef br, LLVMValueRef bi) {
-    LLVMValueRef abr = cg_intrinsic1(L, "llvm.fabs.f64", br), abi = cg_intrinsic1(L, "llvm.fabs.f64", bi);
+    LLVMTypeRef t = LLVMTypeOf(ar);   /* double, or float for complex64: each step in its width */
+    LLVMValueRef abr = fabs_of(L, br), abi = fabs_of(L, bi);
     LLVMValueRef real_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abr, abi, "");
     LLVMValueRef p = LLVMBuildSelect(L->b, real_big, br, bi, ""), q = LLVMBuildSelect(L->b, real_big, bi, br, "");
     LLVMValueRef u = LLVMBuildSelect(L->b, real_big, ar, ai, ""), v = LLVMBuildSelect(L->b, real_big, ai, ar, "");
     LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
-    LLVMValueRef scl = LLVMBuildFDiv(L->b, f64c(L, 1), LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), ""), "");
+    LLVMValueRef scl = LLVMBuildFDiv(L->b, LLVMConstReal(t, 1), LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), ""), "");
     LLVMValueRef re = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, u, LLVMBuildFMul(L->b, v, rat, ""), ""), scl, "");
-    LLVMValueRef im = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, v, LLVMBuildFMul(L->b, u, rat, ""), ""), scl, "");
-    im = LLVMBuildSelect(L->b, real_big, im, LLVMBuildFNeg(L->b, im, ""), "");
-    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, abr, f64c(L, 0), ""),
-                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, abi, f64c(L, 0), ""), "");
+    LLVMValueRef ur = LLVMBuildFMul(L->b, u, rat, "");   /* (v - u*rat) or, swapped, (u*rat - v): a zero keeps NumPy's sign */
+    LLVMValueRef d = LLVMBuildSelect(L->b, real_big, LLVMBuildFSub(L->b, v, ur, ""), LLVMBuildFSub(L->b, ur, v, ""), "");
+    LLVMValueRef im = LLVMBuildFMul(L->b, d, scl, "");
+    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, abr, LLVMConstReal(t, 0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, abi, LLVMConstReal(t, 0), ""), "");
     re = LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, ar, abr, ""), re, "");
     im = LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, ai, abr, ""), im, "");
-    return mk_complex(L, re, im);
+    return complex_from(L, re, im);
+}
+
+/* a / b of complex values in dtype dt's width (complex64 in float), as NumPy's loop divides. */
+LLVMValueRef cg_complex_div(Lower *L, LLVMValueRef a, LLVMValueRef b, int dt) {
+    LLVMTypeRef t = dt == DT_COMPLEX64 ? LLVMFloatTypeInContext(L->c) : L->f64;
+    return complex_div_numpy(L, part_in(L, a, 0, t), part_in(L, a, 1, t), part_in(L, b, 0, t), part_in(L, b, 1, t));
+}
+
+/* 1 / z as NumPy's reciprocal loop: with |im| <= |re|, r = im/re, d = re + im*r: (1/d, -r/d),
+ * else the parts swapped; in dtype dt's width. */
+LLVMValueRef cg_complex_reciprocal(Lower *L, LLVMValueRef z, int dt) {
+    LLVMTypeRef t = dt == DT_COMPLEX64 ? LLVMFloatTypeInContext(L->c) : L->f64;
+    LLVMValueRef ar = part_in(L, z, 0, t), ai = part_in(L, z, 1, t);
+    LLVMValueRef re_big = LLVMBuildFCmp(L->b, LLVMRealOLE, fabs_of(L, ai), fabs_of(L, ar), "");
+    LLVMValueRef p = LLVMBuildSelect(L->b, re_big, ar, ai, ""), q = LLVMBuildSelect(L->b, re_big, ai, ar, "");
+    LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
+    LLVMValueRef d = LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), "");
+    LLVMValueRef one = LLVMBuildFDiv(L->b, LLVMConstReal(t, 1), d, ""), rd = LLVMBuildFDiv(L->b, rat, d, "");
+    return complex_from(L, LLVMBuildSelect(L->b, re_big, one, rd, ""), LLVMBuildFNeg(L->b, LLVMBuildSelect(L->b, re_big, rd, one, ""), ""));
 }
 
 /* |re + im j| as NumPy's np.abs: no overflow or underflow in between (parts scaled by a power of
@@ -289,15 +330,7 @@ static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
     if (n == 0) return mk_complex(L, f64c(L, 1), f64c(L, 0));
     LLVMValueRef ar = re_(L, a), ai = im_(L, a), r;
     int m = n < 0 ? -n : n;
-    if (n == -1) {   /* NumPy's reciprocal: with |im| <= |re|, r = im/re, d = re + im*r: (1/d, -r/d) */
-        LLVMValueRef re_big = LLVMBuildFCmp(L->b, LLVMRealOLE, cg_intrinsic1(L, "llvm.fabs.f64", ai), cg_intrinsic1(L, "llvm.fabs.f64", ar), "");
-        LLVMValueRef p = LLVMBuildSelect(L->b, re_big, ar, ai, ""), q = LLVMBuildSelect(L->b, re_big, ai, ar, "");
-        LLVMValueRef rat = LLVMBuildFDiv(L->b, q, p, "");
-        LLVMValueRef d = LLVMBuildFAdd(L->b, p, LLVMBuildFMul(L->b, q, rat, ""), "");
-        LLVMValueRef one = LLVMBuildFDiv(L->b, f64c(L, 1), d, ""), rd = LLVMBuildFDiv(L->b, rat, d, "");
-        return mk_complex(L, LLVMBuildSelect(L->b, re_big, one, rd, ""),
-                          LLVMBuildFNeg(L->b, LLVMBuildSelect(L->b, re_big, rd, one, ""), ""));
-    }
+    if (n == -1) return cg_complex_reciprocal(L, a, DT_COMPLEX128);   /* NumPy's reciprocal */
     if (n == 2) {
         LLVMTypeRef t3[3] = {L->f64, L->f64, L->f64};
         LLVMValueRef fa[3] = {ar, ar, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, ai, ai, ""), "")};
@@ -314,6 +347,33 @@ static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
     if (n < 0) r = complex_div_numpy(L, f64c(L, 1), f64c(L, 0), re_(L, r), im_(L, r));
     LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, ar, f64c(L, 0), ""),
                                      LLVMBuildFCmp(L->b, LLVMRealOEQ, ai, f64c(L, 0), ""), "");
+    LLVMValueRef z = f64c(L, n > 0 ? 0.0 : NAN);
+    return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
+}
+
+/* a ** b of a complex64 for a constant integer b = n + 0j with |n| < 100 as NumPy's complex64
+ * power loop computes it, in float with every product rounded as its scalar multiply: n = 1, 2, 3
+ * unrolled (a * a, a * (a * a)), else repeated squaring from 1, and for n < 0 one over that;
+ * 0j ** n is 0 for n > 0, nan+nanj for n < 0. NULL when b is no such constant. */
+LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    int n;
+    if (!small_int_power(b, &n)) return NULL;
+    if (n == 0) return mk_complex(L, f64c(L, 1), f64c(L, 0));
+    LLVMValueRef r = mk_complex(L, f64c(L, 1), f64c(L, 0)), p = a;
+    if (n == 1) r = a;
+    else if (n == 2) r = cg_c64_mul_scalar(L, a, a);
+    else if (n == 3) r = cg_c64_mul_scalar(L, a, cg_c64_mul_scalar(L, a, a));
+    else {
+        int m = n < 0 ? -n : n;
+        for (int mask = 1;; mask <<= 1) {
+            if (m & mask) r = cg_c64_mul_scalar(L, r, p);
+            if (m < (mask << 1)) break;
+            p = cg_c64_mul_scalar(L, p, p);
+        }
+        if (n < 0) r = cg_complex_div(L, mk_complex(L, f64c(L, 1), f64c(L, 0)), r, DT_COMPLEX64);
+    }
+    LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, re_(L, a), f64c(L, 0), ""),
+                                     LLVMBuildFCmp(L->b, LLVMRealOEQ, im_(L, a), f64c(L, 0), ""), "");
     LLVMValueRef z = f64c(L, n > 0 ? 0.0 : NAN);
     return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
 }

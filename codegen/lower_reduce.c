@@ -66,24 +66,51 @@ static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
     return LLVMBuildFMul(L->b, d, d, "");
 }
 
-/* element i of a float32 lane as a float (f32 sums) */
+/* the float type of one part of a complex dtype's element: float for complex64 */
+static LLVMTypeRef part_type(Lower *L, int dt) { return dt == DT_COMPLEX64 ? LLVMFloatTypeInContext(L->c) : L->f64; }
+
+/* element i of a complex lane as a <2 x t> {re, im}, t its parts' width (complex sums) */
+static LLVMValueRef lane_elem_pair(Lower *L, LLVMValueRef i, void *env) {
+    LaneElem *E = env;
+    LLVMValueRef z = lane_load(L, E->ln, i), v = LLVMGetUndef(LLVMVectorType(part_type(L, E->ln->dt), 2));
+    for (unsigned k = 0; k < 2; k++)
+        v = LLVMBuildInsertElement(L->b, v, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, z, k, ""), part_type(L, E->ln->dt), ""), i64c(L, k), "");
+    return v;
+}
+
+/* element i of a float32 lane as a float (f32 sums); with a mean (a float), (x - mean)**2 in
+ * float, as NumPy's var makes its float32 deviations */
 static LLVMValueRef lane_elem_f32(Lower *L, LLVMValueRef i, void *env) {
     LaneElem *E = env;
-    return LLVMBuildFPTrunc(L->b, lane_load(L, E->ln, i), LLVMFloatTypeInContext(L->c), "");
+    if (E->ln->dt == DT_COMPLEX64) {   /* var: the mean a <2 x float>; re**2 + im**2 of the deviation */
+        LLVMValueRef d = LLVMBuildFSub(L->b, lane_elem_pair(L, i, env), E->mean, "");
+        d = LLVMBuildFMul(L->b, d, d, "");
+        return LLVMBuildFAdd(L->b, LLVMBuildExtractElement(L->b, d, i64c(L, 0), ""), LLVMBuildExtractElement(L->b, d, i64c(L, 1), ""), "");
+    }
+    LLVMValueRef x = LLVMBuildFPTrunc(L->b, lane_load(L, E->ln, i), LLVMFloatTypeInContext(L->c), "");
+    if (!E->mean) return x;
+    LLVMValueRef d = LLVMBuildFSub(L->b, x, E->mean, "");
+    return LLVMBuildFMul(L->b, d, d, "");
+}
+
+static LLVMValueRef pairwise_of(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
+    if (LLVMGetTypeKind(t) == LLVMVectorTypeKind) return cg_pairwise_sum_complex(L, LLVMGetElementType(t), n, elem, env);
+    return cg_pairwise_sum(L, t, n, elem, env);
 }
 
 /* A float sum over a lane in NumPy's pairwise order (lower_pairwise.c), in ct, or with ct NULL
- * the float sum of a float32 lane (NumPy adds float32 in float32), widened to float64. A lane
- * of adjacent elements gets its own copy of the code with the stride a constant, so its groups
- * of 8 are vector loads. */
+ * the float sum of a float32 lane (NumPy adds float32 in float32), widened to float64; a
+ * complex sum (ct complex128) adds complex64 in float. A lane of adjacent elements gets its own
+ * copy of the code with the stride a constant, so its groups of 8 are vector loads. */
 static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueRef mean) {
-    LLVMTypeRef t = ct ? cg_type(L, ct) : LLVMFloatTypeInContext(L->c);
-    CgElemAt elem = ct ? lane_elem : lane_elem_f32;
+    bool cplx = ct == ty_complex128;
+    LLVMTypeRef t = cplx ? LLVMVectorType(part_type(L, ln->dt), 2) : ct ? cg_type(L, ct) : LLVMFloatTypeInContext(L->c);
+    CgElemAt elem = cplx ? lane_elem_pair : ct ? lane_elem : lane_elem_f32;
     LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);
     LaneElem E = {ln, ct, mean};
     LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
     if (ln->elem || LLVMIsAConstant(ln->stride)) {   /* computed elements, or a stride known already */
-        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &E), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E), res);
     } else {
         LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
         LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
@@ -93,24 +120,31 @@ static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueR
         Lane c = *ln;
         c.stride = esz;
         LaneElem U = {&c, ct, mean};
-        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &U), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &U), res);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, any);
-        LLVMBuildStore(L->b, cg_pairwise_sum(L, t, ln->n, elem, &E), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E), res);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
     }
     LLVMValueRef r = LLVMBuildLoad2(L->b, t, res, "");
+    if (cplx) {
+        LLVMValueRef z = LLVMGetUndef(L->c128);
+        for (unsigned k = 0; k < 2; k++)
+            z = LLVMBuildInsertValue(L->b, z, LLVMBuildFPExt(L->b, LLVMBuildExtractElement(L->b, r, i64c(L, k), ""), L->f64, ""), k, "");
+        return z;
+    }
     return ct ? r : LLVMBuildFPExt(L->b, r, L->f64, "");
 }
 
-/* np.sum of a float32 lane giving float32, added as NumPy adds it: in float, pairwise, or in
- * index order across the slow axis (ln->sequential). */
-static LLVMValueRef lane_sum_f32(Lower *L, Lane *ln) {
-    if (!ln->sequential) return lane_pairwise(L, ln, NULL, NULL);
+/* np.sum of a float32 lane giving float32 (with a float mean: the sum of the squared
+ * deviations from it), added as NumPy adds it: in float, pairwise, or in index order across the
+ * slow axis (ln->sequential). */
+static LLVMValueRef lane_sum_f32(Lower *L, Lane *ln, LLVMValueRef mean) {
+    if (!ln->sequential) return lane_pairwise(L, ln, NULL, mean);
     LLVMTypeRef ft = LLVMFloatTypeInContext(L->c);
     LLVMValueRef acc = acc_new(L, ft, LLVMConstNull(ft));
-    LaneElem E = {ln, NULL, NULL};
+    LaneElem E = {ln, NULL, mean};
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, ft, acc, ""), lane_elem_f32(L, i, &E), ""), acc);
@@ -122,6 +156,33 @@ static LLVMValueRef lane_sum_f32(Lower *L, Lane *ln) {
  * the lane's elements one row at a time: a lane across the slow axis) */
 static bool lane_is_pairwise(const Lane *ln, const Type *ct) {
     return !ln->sequential && ct == ty_float64;
+}
+
+/* sum or product of a lane in dtype rdt, float32 or complex64, each step rounded to it as
+ * NumPy's loop computes (a product, or a sum across the slow axis, runs in index order) */
+static LLVMValueRef lane_fold_narrow(Lower *L, Lane *ln, int op, int rdt) {
+    const Type *ct = ty_scalar_of(rdt);
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+    LLVMValueRef x = cg_cast(L, lane_load(L, ln, i), ty_scalar_of(ln->dt), ct), v;
+    LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+    const Type *vt = ct;
+    x = cg_f32_round(L, x, &vt, rdt);
+    if (op == IRB_MUL && rdt == DT_COMPLEX64)   /* across the slow axis NumPy multiplies rows by its vector loop */
+        v = ln->sequential ? cg_c64_mul(L, cur, x) : cg_c64_mul_scalar(L, cur, x);
+    else
+        v = cg_binop(L, op, cur, x, ct, NULL);
+    LLVMBuildStore(L->b, cg_f32_round(L, v, &vt, rdt), acc);
+    cg_loop_end(L, &lc);
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");
+}
+
+/* np.sum of a complex lane in its own dtype: pairwise as NumPy's complex loop (complex64 in
+ * float), or in index order across the slow axis */
+static LLVMValueRef lane_sum_complex(Lower *L, Lane *ln) {
+    if (!ln->sequential) return lane_pairwise(L, ln, ty_complex128, NULL);
+    return lane_fold_narrow(L, ln, IRB_ADD, ln->dt);
 }
 
 /* sum or product of a lane, in type ct */
@@ -290,12 +351,15 @@ static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_inde
     return want_index ? index : value;
 }
 
-/* A sum s of n elements divided by n, in ct (float64 or complex128). */
+/* A sum s of n elements divided by n, in ct (float64 or complex128). A complex sum divides as
+ * NumPy's complex division by n + 0j: re = (sr + si * 0) * (1 / n), im = (si - sr * 0) * (1 / n). */
 static LLVMValueRef mean_of(Lower *L, LLVMValueRef s, LLVMValueRef n, const Type *ct) {
     LLVMValueRef fn = LLVMBuildSIToFP(L->b, n, L->f64, "");
     if (ct == ty_complex128) {
-        LLVMValueRef re = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 0, ""), fn, "");
-        LLVMValueRef im = LLVMBuildFDiv(L->b, LLVMBuildExtractValue(L->b, s, 1, ""), fn, "");
+        LLVMValueRef sr = LLVMBuildExtractValue(L->b, s, 0, ""), si = LLVMBuildExtractValue(L->b, s, 1, "");
+        LLVMValueRef scl = LLVMBuildFDiv(L->b, f64c(L, 1), fn, ""), zero = f64c(L, 0);
+        LLVMValueRef re = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, sr, LLVMBuildFMul(L->b, si, zero, ""), ""), scl, "");
+        LLVMValueRef im = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, si, LLVMBuildFMul(L->b, sr, zero, ""), ""), scl, "");
         LLVMValueRef v = LLVMGetUndef(L->c128);
         v = LLVMBuildInsertValue(L->b, v, re, 0, "");
         return LLVMBuildInsertValue(L->b, v, im, 1, "");
@@ -311,7 +375,7 @@ static LLVMValueRef lane_mean(Lower *L, Lane *ln, const Type *ct) {
 static LLVMValueRef lane_sqdev(Lower *L, Lane *ln, LLVMValueRef mean) {
     bool cplx = ty_dtypes[ln->dt].kind == 'c';
     const Type *ct = cplx ? ty_complex128 : ty_float64;
-    if (lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, mean);
+    if (!cplx && lane_is_pairwise(ln, ct)) return lane_pairwise(L, ln, ct, mean);
     LLVMValueRef acc = acc_new(L, L->f64, f64c(L, 0));
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
@@ -342,6 +406,26 @@ static LLVMValueRef var_of(Lower *L, LLVMValueRef ss, LLVMValueRef n, bool is_st
 static LLVMValueRef lane_var(Lower *L, Lane *ln, bool is_std, LLVMValueRef ddof) {
     const Type *ct = ty_dtypes[ln->dt].kind == 'c' ? ty_complex128 : ty_float64;
     return var_of(L, lane_sqdev(L, ln, lane_mean(L, ln, ct)), ln->n, is_std, ddof);
+}
+
+/* mean, var and std of a float32 lane giving float32, as NumPy's _methods.py computes them: the
+ * float32 sum divided by the count (an intp, so in float64) and rounded to float32; var sums the
+ * float32 squares of the float32 deviations from that mean in float32, in the sum's order, and
+ * divides as the mean; std is the float32 square root of var's float32. Bit for bit NumPy's. */
+static LLVMValueRef lane_stat_f32(Lower *L, int bid, Lane *ln, LLVMValueRef ddof) {
+    LLVMTypeRef ft = LLVMFloatTypeInContext(L->c);
+    if (ln->dt == DT_COMPLEX64) {   /* var and std: |x - mean|**2 as re**2 + im**2, each in float */
+        LLVMValueRef m = mean_of(L, lane_sum_complex(L, ln), ln->n, ty_complex128), m2 = LLVMGetUndef(LLVMVectorType(ft, 2));
+        for (unsigned k = 0; k < 2; k++)
+            m2 = LLVMBuildInsertElement(L->b, m2, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, m, k, ""), ft, ""), i64c(L, k), "");
+        LLVMValueRef var = cg_f32_narrow(L, var_of(L, lane_sum_f32(L, ln, m2), ln->n, false, ddof));
+        return bid == BI_NP_STD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+    }
+    LLVMValueRef mean = mean_of(L, lane_sum_f32(L, ln, NULL), ln->n, ty_float64);
+    if (bid == BI_NP_MEAN) return mean;   /* rounded where it is stored as a float32 */
+    LLVMValueRef ss = lane_sum_f32(L, ln, LLVMBuildFPTrunc(L->b, mean, ft, ""));
+    LLVMValueRef var = cg_f32_narrow(L, var_of(L, ss, ln->n, false, ddof));
+    return bid == BI_NP_STD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
 }
 
 static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
@@ -391,16 +475,21 @@ static LLVMValueRef reduce_lane(Lower *L, int bid, Lane *ln, int rdt, LLVMValueR
     const Type *rt = ty_scalar_of(rdt);
     switch (bid) {
     case BI_NP_SUM:
-        if (rdt == DT_FLOAT32 && ln->dt == DT_FLOAT32) return lane_sum_f32(L, ln);
+        if (rdt == DT_FLOAT32 && ln->dt == DT_FLOAT32) return lane_sum_f32(L, ln, NULL);
+        if (ty_dtypes[rdt].kind == 'c' && rdt == ln->dt) return lane_sum_complex(L, ln);
         return lane_fold(L, ln, IRB_ADD, rt == ty_bool ? ty_int64 : rt);
-    case BI_NP_PROD: return lane_fold(L, ln, IRB_MUL, rt == ty_bool ? ty_int64 : rt);
+    case BI_NP_PROD:
+        if (cg_is_narrow_float(rdt)) return lane_fold_narrow(L, ln, IRB_MUL, rdt);
+        return lane_fold(L, ln, IRB_MUL, rt == ty_bool ? ty_int64 : rt);
     case BI_NP_MIN: case BI_NP_AMIN: return lane_extreme(L, ln, false, false, "min");
     case BI_NP_MAX: case BI_NP_AMAX: return lane_extreme(L, ln, true, false, "max");
     case BI_NP_ARGMIN: return lane_extreme(L, ln, false, true, "argmin");
     case BI_NP_ARGMAX: return lane_extreme(L, ln, true, true, "argmax");
-    case BI_NP_MEAN: return lane_mean(L, ln, rt);
-    case BI_NP_VAR: return lane_var(L, ln, false, ddof);
-    case BI_NP_STD: return lane_var(L, ln, true, ddof);
+    case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD:
+        if (rdt == DT_FLOAT32 && (ln->dt == DT_FLOAT32 || ln->dt == DT_COMPLEX64)) return lane_stat_f32(L, bid, ln, ddof);
+        if (bid == BI_NP_MEAN && ty_dtypes[rdt].kind == 'c' && rdt == ln->dt) return mean_of(L, lane_sum_complex(L, ln), ln->n, rt);
+        if (bid == BI_NP_MEAN) return lane_mean(L, ln, rt);
+        return lane_var(L, ln, bid == BI_NP_STD, ddof);
     default:
         if (ti_is_ufunc(bid)) return ufunc_fold(L, ln, bid, rdt);
         return lane_bool(L, ln, bid);
@@ -595,9 +684,13 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
         v = cg_ufunc_scalar(L, A->bid, ops, xt, A->rdt);
         L->numpy_sem = false;
         v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), ""), x, v, "");
+    } else if (A->bid == BI_NP_CUMPROD && A->rdt == DT_COMPLEX64) {
+        v = cg_c64_mul_scalar(L, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x);
     } else {
         v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
     }
+    const Type *vt = ct;
+    v = cg_f32_round(L, v, &vt, A->rdt);   /* float32 and complex64 run in their own width, as NumPy's */
     LLVMBuildStore(L->b, v, acc);
     LLVMValueRef os = cg_arr_stride(L, A->rt, A->out, A->axis);
     cg_store_elem(L, A->rt->dtype, cg_gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);

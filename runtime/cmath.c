@@ -56,6 +56,50 @@ void ember_rt_c_expm1(CxOut *out, double re, double im) {
     out->im = exp(re) * sin(im);
 }
 
+/* complex64: NumPy's complex64 loops call C99's float functions (csinf, clogf, ...) and compute
+ * log2, log10, exp2, log1p and expm1 from float ones, so these do the same in float: NumPy's
+ * complex64 results bit for bit. The parts come and go as doubles holding float values. */
+static void put32(CxOut *out, float complex z) {
+    out->re = crealf(z);
+    out->im = cimagf(z);
+}
+
+#define CFUNC32(name, expr)                                                  \
+    void ember_rt_c32_##name(CxOut *out, double re, double im) {             \
+        float complex z = CMPLXF((float)re, (float)im);                      \
+        put32(out, expr);                                                    \
+    }
+
+CFUNC32(log, clogf(z))
+CFUNC32(sqrt, csqrtf(z))
+CFUNC32(sin, csinf(z))
+CFUNC32(cos, ccosf(z))
+CFUNC32(tan, ctanf(z))
+CFUNC32(sinh, csinhf(z))
+CFUNC32(cosh, ccoshf(z))
+CFUNC32(tanh, ctanhf(z))
+CFUNC32(arcsin, casinf(z))
+CFUNC32(arccos, cacosf(z))
+CFUNC32(arctan, catanf(z))
+CFUNC32(arcsinh, casinhf(z))
+CFUNC32(arccosh, cacoshf(z))
+CFUNC32(arctanh, catanhf(z))
+CFUNC32(log2, CMPLXF(crealf(clogf(z)) * (float)M_LOG2E, cimagf(clogf(z)) * (float)M_LOG2E))
+CFUNC32(log10, CMPLXF(crealf(clogf(z)) * (float)M_LOG10E, cimagf(clogf(z)) * (float)M_LOG10E))
+CFUNC32(exp2, cexpf(CMPLXF(crealf(z) * (float)M_LN2, cimagf(z) * (float)M_LN2)))
+
+void ember_rt_c32_log1p(CxOut *out, double re, double im) {
+    float x = (float)re, y = (float)im;
+    out->re = logf(hypotf(x + 1.0f, y));
+    out->im = atan2f(y, x + 1.0f);
+}
+
+void ember_rt_c32_expm1(CxOut *out, double re, double im) {
+    float x = (float)re, y = (float)im, a = sinf(y / 2.0f);
+    out->re = expm1f(x) * cosf(y) - 2.0f * a * a;
+    out->im = expf(x) * sinf(y);
+}
+
 /* NumPy 2's sign of a complex number: z / |z|, 0 for 0; an infinite part gives that part's sign
  * (both infinite: NaN), otherwise a NaN part gives NaN */
 void ember_rt_c_sign(CxOut *out, double re, double im) {

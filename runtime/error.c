@@ -654,6 +654,11 @@ int64_t ember_rt_stack_limit(void) {
 CMATH_FUNCS(CMATH_DECL)
 #undef CMATH_DECL
 void ember_rt_c_power(Cx *out, double ar, double ai, double br, double bi);
+#define CMATH32_FUNCS(X) X(log) X(sqrt) X(sin) X(cos) X(tan) X(sinh) X(cosh) X(tanh) X(arcsin) X(arccos) \
+    X(arctan) X(arcsinh) X(arccosh) X(arctanh) X(log2) X(log10) X(exp2) X(log1p) X(expm1)
+#define CMATH32_DECL(f) void ember_rt_c32_##f(Cx *out, double re, double im);
+CMATH32_FUNCS(CMATH32_DECL)
+#undef CMATH32_DECL
 
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
@@ -689,6 +694,9 @@ const RtSymbol rt_symbols[] = {
     CMATH_FUNCS(CMATH_SYMBOL)
 #undef CMATH_SYMBOL
     {"ember_rt_c_power", (void *)ember_rt_c_power},
+#define CMATH32_SYMBOL(f) {"ember_rt_c32_" #f, (void *)ember_rt_c32_##f},
+    CMATH32_FUNCS(CMATH32_SYMBOL)
+#undef CMATH32_SYMBOL
     {"ember_rt_raise_float_to_int", (void *)ember_rt_raise_float_to_int},
     {"ember_rt_stack_limit", (void *)ember_rt_stack_limit},
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
