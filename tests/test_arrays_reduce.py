@@ -238,7 +238,7 @@ def test_axis_of_1d_with_signature():
     assert f(a) == sum_axis0_1d(a)
 
 
-# ---- argmin/argmax scan contiguous lanes in vector blocks of 8 (issue 17): first occurrence,
+# ---- argmin/argmax scan contiguous lanes in vector blocks of 32 (issue 17): first occurrence,
 # ties across vector lanes and blocks, NaN anywhere (the first one wins), the scalar tail.
 
 def arg_extremes(a):
@@ -249,7 +249,7 @@ def arg_extremes(a):
 def test_arg_extremes_in_blocks(dtype):
     rng = np.random.default_rng(7)
     cases = []
-    for n in [1, 7, 8, 15, 16, 17, 24, 31, 33, 64, 100]:
+    for n in [1, 7, 8, 15, 16, 17, 24, 31, 32, 33, 63, 64, 65, 100, 130]:
         a = (rng.random(n) * 100).astype(dtype)
         cases.append((a,))
         cases.append((np.full(n, 3, dtype),))              # every element ties: index 0
