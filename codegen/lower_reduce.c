@@ -911,6 +911,83 @@ static LLVMValueRef reduce_folded(Lower *L, int bid, const Type *pt, LLVMValueRe
     return F.r;
 }
 
+/* ---- several axes of a C array, in memory order -------------------------------------------- *
+ * reduce_folded runs one result at a time; where a kept axis lies inside a reduced one in memory
+ * (np.sum(a, axis=(0, 2)) of a C array: a[i, j, :] for one j are 800 bytes 80 KB apart), that
+ * jumps through memory. Here the lanes are visited in the array's own order (the dimensions
+ * before the lane nested as in a, the lane along the last reduced one), each lane's value folded
+ * into its result in place: r[j] = part at the first lane of j, then combine(r[j], part). Every
+ * result still sees its lanes in the same order as reduce_folded, so the values are the same.
+ * Only for reductions with an identity (an empty fold fills it) whose accumulator is the
+ * result's own element type (no narrowing between lanes). */
+typedef struct InOrderEnv {
+    FoldEnv *F;
+    int order[64];   /* loop level -> view dimension (all but the lane) */
+} InOrderEnv;
+
+static void inorder_body(Lower *L, LLVMValueRef *lvl, void *env) {
+    InOrderEnv *E = env;
+    FoldEnv *F = E->F;
+    int nd = F->pt->ndim;
+    LLVMValueRef idx[64], off = i64c(L, 0), first = LLVMConstInt(L->i1, 1, 0);
+    for (int k = 0; k < nd - 1; k++) idx[E->order[k]] = lvl[k];
+    for (int d = 0; d < nd - 1; d++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[d], cg_arr_stride(L, F->pt, F->p, d), ""), "");
+        if (d >= F->nkeep) first = LLVMBuildAnd(L->b, first, LLVMBuildICmp(L->b, LLVMIntEQ, idx[d], i64c(L, 0), ""), "");
+    }
+    Lane ln = {.base = cg_gep8(L, cg_arr_data(L, F->p), off), .n = cg_arr_shape(L, F->p, nd - 1),
+               .stride = cg_arr_stride(L, F->pt, F->p, nd - 1), .dt = F->pt->dtype};
+    LLVMValueRef part = reduce_lane(L, fold_lane_kind(F->bid), &ln, F->rdt, NULL);
+    LLVMValueRef rp = cg_elem_ptr(L, F->rt, F->r, idx);
+    LLVMValueRef acc = cg_load_elem(L, F->rdt, rp);
+    cg_store_elem(L, F->rdt, rp, LLVMBuildSelect(L->b, first, part, fold_combine(L, F->bid, acc, part, F->partt, F->rdt), ""), F->partt);
+}
+
+static void inorder_fill(Lower *L, LLVMValueRef *idx, void *env) {   /* identity, or the mean */
+    FoldEnv *F = env;
+    LLVMValueRef rp = cg_elem_ptr(L, F->rt, F->r, idx);
+    LLVMValueRef v = F->base ? mean_of(L, cg_load_elem(L, F->rdt, rp), F->base, F->partt) : fold_identity(L, F->bid, F->partt);
+    cg_store_elem(L, F->rdt, rp, v, F->partt);
+}
+
+/* reduce_folded's result in a's memory order, where a (C layout, reduced dims red, constant)
+ * nests a kept dimension inside a reduced one before the lane; NULL where it does not apply. */
+static LLVMValueRef reduce_folded_inorder(Lower *L, int bid, const Type *at, LLVMValueRef *red, const Type *pt, LLVMValueRef p,
+                                          int nred, int rdt, const Type **rtp) {
+    int nd = pt->ndim, nkeep = nd - nred, kept = 0, gone = 0, lvl = 0;
+    const Type *partt = lane_result_type(fold_lane_kind(bid), pt->dtype, rdt);
+    if (at->layout != 'C' || at->unaligned || !fold_identity(L, bid, partt) || ty_scalar_of(rdt) != partt ||
+        ty_dtype_of_scalar(partt) != rdt)
+        return NULL;
+    InOrderEnv E;
+    bool kept_inside = false;
+    for (int d = 0; d < nd; d++) {   /* original dimension d is view dimension kept++ or nkeep + gone++ */
+        if (!LLVMIsAConstantInt(red[d])) return NULL;
+        if (LLVMConstIntGetZExtValue(red[d])) {
+            if (++gone < nred) E.order[lvl++] = nkeep + gone - 1;
+        } else {
+            kept_inside |= gone > 0 && gone < nred;
+            E.order[lvl++] = kept++;
+        }
+    }
+    if (!kept_inside) return NULL;
+    LLVMValueRef kshape[64], shape[64], count = i64c(L, 1);
+    for (int k = 0; k < nkeep; k++) kshape[k] = cg_arr_shape(L, p, k);
+    for (int k = 0; k < nd - 1; k++) shape[k] = cg_arr_shape(L, p, E.order[k]);
+    for (int k = nkeep; k < nd; k++) count = LLVMBuildMul(L->b, count, cg_arr_shape(L, p, k), "");
+    *rtp = ty_array(rdt, nkeep, 'C', false);
+    FoldEnv F = {.bid = bid, .rdt = rdt, .nkeep = nkeep, .nred = nred, .pt = pt, .rt = *rtp, .partt = partt, .p = p,
+                 .r = cg_alloc_array(L, *rtp, kshape)};
+    E.F = &F;
+    cg_loop_nest(L, nkeep, kshape, inorder_fill, &F);   /* what a result with no lanes keeps */
+    cg_loop_nest(L, nd - 1, shape, inorder_body, &E);
+    if (bid == BI_NP_MEAN) {
+        F.base = count;
+        cg_loop_nest(L, nkeep, kshape, inorder_fill, &F);
+    }
+    return F.r;
+}
+
 /* ---- sums along a slow axis, row by row ------------------------------------------------------ *
  * np.sum(a, axis=k) (mean, var, std too) where k is not the axis a's memory runs fastest in:
  * instead of one strided lane per result element, walk a in its memory order and add each
@@ -1017,7 +1094,10 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
         const Type *pt = ty_array(at->dtype, nd, 'A', false);
         a = axes_last(L, at, a, red, nred);
-        if (nred > 1 && foldable(bid)) return reduce_folded(L, bid, pt, a, nred, rdt, rtp);
+        if (nred > 1 && foldable(bid)) {
+            LLVMValueRef r = reduce_folded_inorder(L, bid, at, red, pt, a, nred, rdt, rtp);
+            return r ? r : reduce_folded(L, bid, pt, a, nred, rdt, rtp);
+        }
         a = merge_last(L, pt, a, nred);
         at = ty_array(at->dtype, nkeep + 1, 'A', false);
         axis = nkeep;
