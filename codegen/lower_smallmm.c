@@ -4,8 +4,8 @@
  *
  * A BLAS call costs ~100 ns of packing and dispatch before it multiplies anything; a stack of
  * 5000 3x3 @ 3x4 products is 5000 such calls, most of its time. Where m*k*n is at most
- * SMALL_MNK (and every dimension is below 1024, so the product cannot overflow) the product is
- * done here, chosen at run time per product; larger ones keep BLAS.
+ * SMALL_MNK (SMALL_MNK_COMPLEX for complex; every dimension is below 1024, so the product cannot
+ * overflow) the product is done here, chosen at run time per product; larger ones keep BLAS.
  *
  * Real dtypes, with the last axes of b and out contiguous: each row of out is cut into blocks of
  * one 512-bit vector (8 doubles, 16 floats; a mask covers the columns past n), and a block is
@@ -21,7 +21,9 @@
  */
 #include "lower.h"
 
-enum { SMALL_MNK = 512, SMALL_DIM = 1024, VEC_BYTES = 64 };
+/* SMALL_MNK_COMPLEX: the complex loop is scalar, ~4-7 ns per multiply-add here, so it beats a
+ * zgemm/cgemm call (~0.5-1 us) only up to ~100 of them (8x8 @ 8x8 was 1.6-3x slower) */
+enum { SMALL_MNK = 512, SMALL_MNK_COMPLEX = 96, SMALL_DIM = 1024, VEC_BYTES = 64 };
 
 static LLVMValueRef ld(Lower *L, LLVMTypeRef t, LLVMValueRef p) {
     LLVMValueRef v = LLVMBuildLoad2(L->b, t, p, "");
@@ -142,7 +144,8 @@ LLVMBasicBlockRef cg_small_matmul(Lower *L, int dt, const Type *at, LLVMValueRef
     operand(L, rt, out, od);
     LLVMValueRef dims = LLVMBuildOr(L->b, LLVMBuildOr(L->b, m, k, ""), n, "");
     LLVMValueRef fits = LLVMBuildICmp(L->b, LLVMIntULT, dims, i64c(L, SMALL_DIM), "");
-    LLVMValueRef few = LLVMBuildICmp(L->b, LLVMIntSLE, mul(L, mul(L, m, k), n), i64c(L, SMALL_MNK), "");
+    int limit = ty_dtypes[dt].kind == 'c' ? SMALL_MNK_COMPLEX : SMALL_MNK;
+    LLVMValueRef few = LLVMBuildICmp(L->b, LLVMIntSLE, mul(L, mul(L, m, k), n), i64c(L, limit), "");
     LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.fewtest");
     LLVMBasicBlockRef small = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.small");
     LLVMBasicBlockRef large = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.blas");
