@@ -299,6 +299,11 @@ typedef LLVMValueRef (*CgElemAt)(Lower *L, LLVMValueRef i, void *env);   /* elem
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);
 LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);   /* elements <2 x t> {re, im} */
 
+/* lower_smallmm.c: a @ b of small 2-d float/complex operands inline; returns the join block and
+ * leaves the builder where the caller emits the BLAS path for the others (then branches to it) */
+LLVMBasicBlockRef cg_small_matmul(Lower *L, int dt, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b,
+                                  const Type *rt, LLVMValueRef out, LLVMValueRef m, LLVMValueRef k, LLVMValueRef n);
+
 /* lower_reduce.c */
 LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_ADD, 1 for IRB_MUL */
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);

@@ -533,9 +533,15 @@ static void gemm_into(Lower *L, int kind, const Type *at, LLVMValueRef a, const 
     cg_rt_check(L, "ember_rt_gemm", pt, args, 13);
 }
 
-/* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
- * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
- * ?gemm, other dtypes are loops. */
+/* after the BLAS path, the join with the small-matrix one (lower_smallmm.c), if there is one */
+static LLVMValueRef join_small(Lower *L, LLVMBasicBlockRef done, LLVMValueRef out) {
+    if (done) {
+        LLVMBuildBr(L->b, done);
+        LLVMPositionBuilderAtEnd(L->b, done);
+    }
+    return out;
+}
+
 /* v, a canonical scalar, as a value of dtype dt: a sum of int8 products wraps to int8, as the
  * int64 sum NumPy's dot accumulates is cast to the result dtype */
 static LLVMValueRef in_dtype(Lower *L, LLVMValueRef v, int dt) {
@@ -543,6 +549,9 @@ static LLVMValueRef in_dtype(Lower *L, LLVMValueRef v, int dt) {
     return cg_through_dtype(L, v, ty_scalar_of(dt), dt);
 }
 
+/* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
+ * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
+ * ?gemm (small matrices in generated code: lower_smallmm.c), other dtypes are loops. */
 LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
                              LLVMValueRef out) {
     int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
@@ -577,9 +586,12 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
     if (at->ndim == 2) shape[nd++] = cg_arr_shape(L, a, 0);
     if (bt->ndim == 2) shape[nd++] = cg_arr_shape(L, b, 1);
     if (!out) out = cg_alloc_array(L, rt, shape);
+    /* small float and complex matrices in generated code, the others through BLAS (mm.blas) */
+    LLVMBasicBlockRef small_done = at->ndim == 2 && bt->ndim == 2 && kind >= 0
+                                       ? cg_small_matmul(L, dt, at, a, bt, b, rt, out, shape[0], k, shape[1]) : NULL;
     if (kind >= 0 && !blas) {
         gemm_into(L, kind, at, a, bt, b, k, rt, out, shape);
-        return out;
+        return join_small(L, small_done, out);
     }
     if (blas) {
         LLVMValueRef ad = cg_arr_data(L, a), bd = cg_arr_data(L, b), od = cg_arr_data(L, out);
@@ -603,7 +615,7 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
             }
             cg_rt_check(L, "ember_rt_gemv_f8", pt, args, 9);
         }
-        return out;
+        return join_small(L, small_done, out);
     }
     LoopCtx li, lj;
     if (at->ndim == 2 && bt->ndim == 2) {

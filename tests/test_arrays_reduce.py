@@ -238,7 +238,7 @@ def test_axis_of_1d_with_signature():
     assert f(a) == sum_axis0_1d(a)
 
 
-# ---- argmin/argmax scan contiguous lanes in vector blocks of 8 (issue 17): first occurrence,
+# ---- argmin/argmax scan contiguous lanes in vector blocks of 32 (issue 17): first occurrence,
 # ties across vector lanes and blocks, NaN anywhere (the first one wins), the scalar tail.
 
 def arg_extremes(a):
@@ -249,7 +249,7 @@ def arg_extremes(a):
 def test_arg_extremes_in_blocks(dtype):
     rng = np.random.default_rng(7)
     cases = []
-    for n in [1, 7, 8, 15, 16, 17, 24, 31, 33, 64, 100]:
+    for n in [1, 7, 8, 15, 16, 17, 24, 31, 32, 33, 63, 64, 65, 100, 130]:
         a = (rng.random(n) * 100).astype(dtype)
         cases.append((a,))
         cases.append((np.full(n, 3, dtype),))              # every element ties: index 0
@@ -268,3 +268,22 @@ def test_arg_extremes_in_blocks(dtype):
     cases.append((np.arange(40, dtype=dtype)[::-1],))
     cases.append((np.arange(40, dtype=dtype)[::2],))        # strided: the scalar scan
     check_all(arg_extremes, cases)
+
+
+# ---- several axes of a C array with a kept axis between reduced ones: lanes visited in memory
+# order, each folded into its result in place (codegen/lower_reduce.c, reduce_folded_inorder)
+
+def axes_around_kept(a):
+    return (np.sum(a, axis=(0, 2)), a.mean(axis=(0, 2)), np.prod(a, axis=(0, 2)), (a > 0).any(axis=(0, 2)),
+            (a > 0).all(axis=(0, 2)), np.sum(a, axis=(0, 2), keepdims=True), np.max(a, axis=(0, 2)))
+
+
+def axes_around_kept_4d(a):
+    return np.sum(a, axis=(0, 2)), np.mean(a, axis=(0, 3)), np.sum(a, axis=(1, 3)), np.sum(a, axis=(0, 2, 3))
+
+
+def test_axes_around_a_kept_axis():
+    check_all(axes_around_kept, [(sample("float64", s),) for s in [(5, 4, 3), (7, 3, 130)]]
+              + [(sample("int64", (4, 3, 5)),), (sample("float64", (5, 4, 3)).copy(order="F"),)], rtol=1e-12)
+    check_all(lambda a: (np.sum(a, axis=(0, 2)), a.mean(axis=(0, 2))), [(np.zeros(s),) for s in [(0, 4, 3), (5, 0, 3), (5, 4, 0)]])
+    check(axes_around_kept_4d, sample("float64", (3, 4, 5, 6)), rtol=1e-12)

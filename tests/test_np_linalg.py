@@ -76,6 +76,34 @@ def test_matmul_stacks(dtype):
     check(stacked, np.swapaxes(x, 1, 2), sample(dtype, (3, 2)), **tol(dtype))
 
 
+# products with m*k*n <= 512 run in generated code (codegen/lower_smallmm.c), larger ones through
+# BLAS: shapes on both sides of the limit, every layout of each operand, all four float dtypes
+SMALL = [((5, 3, 3), (5, 3, 4)), ((2, 1, 1), (2, 1, 1)), ((2, 7, 9), (2, 9, 17)), ((3, 8, 8), (3, 8, 8)),
+         ((2, 8, 8), (2, 8, 9)), ((4, 3, 33), (4, 33, 5)), ((2, 0, 3), (2, 3, 4)), ((2, 3, 0), (2, 0, 4))]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_small_products(dtype):
+    cases = []
+    for sa, sb in SMALL:
+        a, b = sample(dtype, sa), sample(dtype, sb, 1)
+        cases += [(la, b) for _, la in layouts(a)] + [(a, lb) for _, lb in layouts(b)]
+    check_all(stacked, cases, **tol(dtype))
+    check_all(lambda a, b: a @ b, [(sample(dtype, (7, 9)), sample(dtype, (9, 8), 1)), (sample(dtype, (3, 4)).T, sample(dtype, (3, 5)))],
+              **tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_products_bit_equal(dtype):
+    """Real small products add a[i, p] * b[p, j] in p order with fused multiply-adds: NumPy's
+    own loop for operands BLAS cannot take (b strided), bit for bit."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((40, 3, 3)).astype(dtype)
+    b = rng.standard_normal((40, 3, 8)).astype(dtype)[..., ::2]
+    got = jit(stacked)(a, b)
+    assert np.array_equal(got[0], a @ b) and np.array_equal(got[1], np.matmul(a, b))
+
+
 def dots_nd(a, b, v):
     return np.dot(a, b), np.dot(a, v), np.dot(v, b)
 

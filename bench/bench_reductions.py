@@ -1,0 +1,109 @@
+#!/usr/bin/env python
+"""Whole-array reductions and small matrix products: ember vs NumPy, interleaved in one process.
+
+The memory-bound reductions (sum, mean, prod, dot, var, max, argmin, ...) over 10^5..10^8
+elements of float64 and float32 (10^5 in L2, 10^6 in L3, 10^7 and 10^8 streamed from DRAM),
+and stacks of small products (`a @ b` of (n, m, k) by (n, k, n2)) of every float dtype. Each
+kernel is a one-line lambda; ember compiles it, NumPy runs it; their repeats alternate, and the
+ratio printed is the median over repeats of ember's time over NumPy's in that repeat (load that
+hits one repeat hits both). The result column says whether ember's result equals NumPy's bit for
+bit ("bit-equal") or how far it is.
+
+    python bench/bench_reductions.py                       # 10^5, 10^6, 10^7
+    python bench/bench_reductions.py --sizes 100000000 --kernels sum,mean
+    python bench/bench_reductions.py --products-only
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+import ember  # noqa: E402
+
+REDUCTIONS = {
+    "sum": lambda a: a.sum(),
+    "np.sum": lambda a: np.sum(a),
+    "mean": lambda a: a.mean(),
+    "prod": lambda a: np.prod(a),
+    "dot": lambda a: np.dot(a, a),
+    "var": lambda a: a.var(),
+    "sum_sq": lambda a: (a * a).sum(),
+    "max": lambda a: a.max(),
+    "argmin": lambda a: a.argmin(),
+    "count": lambda a: (a > 1.0).sum(),
+}
+
+PRODUCTS = [((5000, 3, 3), (5000, 3, 4)), ((2000, 8, 8), (2000, 8, 8)), ((500, 4, 30), (500, 30, 4)),
+            ((200, 16, 16), (200, 16, 16))]
+
+
+def per_call(f, args, reps):
+    t = time.perf_counter()
+    for _ in range(reps):
+        f(*args)
+    return (time.perf_counter() - t) / reps
+
+
+def compare(f, args, nbytes, repeats):
+    """(ember best, NumPy best, median ratio, agreement) of f(*args)."""
+    e = ember.njit(f)
+    got, want = e(*args), f(*args)
+    g, w = np.asarray(got), np.asarray(want)
+    if np.array_equal(g, w):
+        same = "bit-equal" if g.dtype == w.dtype else f"equal values ({g.dtype}, NumPy {w.dtype})"
+    else:
+        same = f"differs by {np.max(np.abs(g - w)):.2g}"
+    reps = max(1, int(2e8 // max(nbytes, 1)))
+    te, tn, rs = [], [], []
+    for _ in range(repeats):
+        x, y = per_call(e, args, reps), per_call(f, args, reps)
+        te.append(x)
+        tn.append(y)
+        rs.append(x / y)
+    return min(te), min(tn), statistics.median(rs), same
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100000,1000000,10000000")
+    ap.add_argument("--kernels", default=",".join(REDUCTIONS))
+    ap.add_argument("--dtypes", default="float64,float32")
+    ap.add_argument("--repeats", type=int, default=9)
+    ap.add_argument("--products-only", action="store_true")
+    a = ap.parse_args()
+    rng = np.random.default_rng(0)
+    print(f"`python {' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs; load average "
+          f"{os.getloadavg()[0]:.1f}; {a.repeats} interleaved repeats\n")
+    print("| kernel | dtype | n | ember ms | NumPy ms | ember/NumPy | result |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    ratios = []
+    if not a.products_only:
+        for dt in a.dtypes.split(","):
+            for n in map(int, a.sizes.split(",")):
+                x = rng.uniform(0.999, 1.001, n).astype(dt)   # products stay finite
+                for name in a.kernels.split(","):
+                    te, tn, r, same = compare(REDUCTIONS[name], (x,), x.nbytes, a.repeats)
+                    ratios.append(r)
+                    print(f"| {name} | {dt} | {n} | {te * 1e3:.3f} | {tn * 1e3:.3f} | {r:.2f} | {same} |", flush=True)
+    for dt in a.dtypes.split(",") + ["complex128", "complex64"]:
+        for sa, sb in PRODUCTS:
+            x, y = rng.standard_normal(sa), rng.standard_normal(sb)
+            if dt.startswith("complex"):
+                x, y = x + 1j * rng.standard_normal(sa), y + 1j * rng.standard_normal(sb)
+            x, y = x.astype(dt), y.astype(dt)
+            te, tn, r, same = compare(lambda p, q: p @ q, (x, y), x.nbytes + y.nbytes, a.repeats)
+            ratios.append(r)
+            shape = f"{sa[0]}x({sa[1]}x{sa[2]} @ {sb[1]}x{sb[2]})"
+            print(f"| a @ b | {dt} | {shape} | {te * 1e3:.3f} | {tn * 1e3:.3f} | {r:.2f} | {same} |", flush=True)
+    gm = statistics.geometric_mean(ratios)
+    print(f"\ngeomean ember/NumPy {gm:.2f}; slowest {max(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
