@@ -805,7 +805,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
-            if (cg_has_refs(L, vt_)) cg_store_var(L, in, x, vt_);
+            if (cg_has_refs(L, vt_) && !(L->borrowed && L->borrowed[in->imm])) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
         }
         return 0;
@@ -1043,7 +1043,7 @@ void cg_end_function(Lower *L) {
     for (int k = 0; k < L->nslots; k++)
         cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
     for (int v = 0; v < L->fn->nvars; v++)
-        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]))
+        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]) && !(L->borrowed && L->borrowed[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
     if (L->err) cg_rec_ret_value(L);
     else LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
@@ -1090,6 +1090,7 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         }
     }
     L->stack_limit = L->err = NULL;
+    L->borrowed = NULL;
     if (rec) cg_rec_begin(L, rec);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
@@ -1105,6 +1106,7 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     }
     cg_end_function(L);
     L->stack_limit = L->err = NULL;
+    L->borrowed = NULL;
     if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;
 }

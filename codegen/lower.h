@@ -18,6 +18,7 @@ typedef struct Lower {
     LLVMValueRef stack_limit; /* a recursive function's lowest safe frame address, or NULL */
     LLVMValueRef out;         /* its result pointer (in <sym>.rec: the result's slot) */
     LLVMValueRef err;         /* in <sym>.rec: the flag a failure sets (lower_rec.c), else NULL */
+    bool *borrowed;           /* per variable: holds a parameter without owning a reference (<sym>.rec), or NULL */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may

@@ -77,9 +77,42 @@ static void recursion_guard(Lower *L) {
                 "maximum recursion depth exceeded");
 }
 
+/* Does a value of type t hold a list, dict or set (which a callee could empty)? */
+static bool holds_container(const Type *t) {
+    if (!t) return false;
+    if (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET) return true;
+    if (t->kind == TY_TUPLE || t->kind == TY_OPTIONAL)
+        for (int i = 0; i < t->n; i++)
+            if (holds_container(t->elems[i])) return true;
+    return false;
+}
+
+/* The variables of <sym>.rec that hold a parameter the frame need not own a reference to: those
+ * only ever assigned their parameter. The caller's reference outlives the call, and nothing
+ * the frame does can drop it, since no parameter holds a container the caller's reference could
+ * live in. Without the reference there is nothing to drop after a self-call, so recursion over
+ * an array (a binary search, a quicksort) keeps its tail calls. NULL when no variable is. */
+static bool *borrowed_parameters(Lower *L) {
+    TypeInfo *ti = L->ti;
+    Function *fn = ti->fn;
+    for (int i = 0; i < ti->nargs; i++)
+        if (holds_container(ti->argtypes[i])) return NULL;
+    bool *borrowed = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
+    if (!borrowed) return NULL;
+    for (int v = 0; v < fn->nvars; v++) borrowed[v] = ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v]);
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        if (x && (x->op == IR_STOREVAR || x->op == IR_DELVAR) &&
+            !(x->op == IR_STOREVAR && fn->instrs[x->args[0]]->op == IR_ARG))
+            borrowed[x->imm] = false;
+    }
+    return borrowed;
+}
+
 /* In <sym>.rec's entry block: the result slot (zero until a return stores it, so a failing
- * frame returns zero), the limit and flag parameters, the guard. */
+ * frame returns zero), the limit and flag parameters, the borrowed parameters, the guard. */
 void cg_rec_begin(Lower *L, LLVMValueRef rec) {
+    L->borrowed = borrowed_parameters(L);
     unsigned n = LLVMCountParams(rec);
     L->stack_limit = LLVMGetParam(rec, n - 2);
     L->err = LLVMGetParam(rec, n - 1);
