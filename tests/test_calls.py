@@ -5,10 +5,15 @@ closing over locals, module globals frozen at compile time, and math.pi.
 The CPython reference runs the callees as plain Python too (see difftest.pure)."""
 
 import math
+import os
+import sys
 
 import pytest
 
 from difftest import check, check_all, jit, njit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import kernels_recursive  # noqa: E402
 
 # ------------------------------------------------------------------ compiled callees
 
@@ -127,13 +132,8 @@ def power_rec(x, n):
     return half * half
 
 
-@njit
-def ackermann(m, n):
-    if m == 0:
-        return n + 1
-    if n == 0:
-        return ackermann(m - 1, 1)
-    return ackermann(m - 1, ackermann(m, n - 1))
+# the one bench/bench_loops_c.py times (tests/test_recursion.py runs the others)
+ackermann = kernels_recursive.make(njit, ["ackermann"])["ackermann"]
 
 
 def uses_recursion(n):
