@@ -6,8 +6,9 @@
     python bench/bench_loops_c.py --ab="-slp-vectorize-hor=false" [--ab-python other/python]
     python bench/bench_loops_c.py --callgrind --ab="-slp-vectorize-hor=false" --repeat 2
 
-Kernels: the array loops of kernels_loops.py and the scalar loops of kernels_scalar.py, each
-also written in C (kernels_loops.C_SOURCE and SCALAR_C below). The C file is compiled at run
+Kernels: the array loops of kernels_loops.py, the scalar loops of kernels_scalar.py and the
+recursive functions of kernels_recursive.py, each also written in C (kernels_loops.C_SOURCE,
+SCALAR_C below, kernels_recursive.C_SOURCE). The C file is compiled at run
 time into a shared library and called through ctypes (its call costs about a microsecond, the
 kernels take milliseconds). Timing is interleaved: every round times each backend once (the
 best of a few calls), and a kernel's figure is its best round, so a busy machine slows all
@@ -21,7 +22,8 @@ machine code (if so, any B/A away from 1 is the machine's noise).
 --callgrind (with --ab or --ab-python) compares instructions per call instead, deterministic on
 a busy machine: each side runs once under `valgrind --tool=callgrind --dump-before=getppid`
 (--count mode: per kernel a warm call, then --repeat calls between two os.getppid() marks, so
-one profile part holds exactly those calls).
+one profile part holds exactly those calls). Without --ab, --callgrind counts ember's, numba's
+and C's instructions per call (--skip drops backends) and prints ember/numba and ember/C.
 """
 
 import argparse
@@ -39,7 +41,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernels_loops  # noqa: E402
+import kernels_recursive  # noqa: E402
 import kernels_scalar  # noqa: E402
+
+sys.setrecursionlimit(100_000)   # CPython runs ackermann(3, 8) 2045 calls deep
 
 C_FLAGS = ["-O3", "-march=native", "-ffp-contract=off", "-shared", "-fPIC"]
 
@@ -174,6 +179,10 @@ def all_kernels():
         make, size = k["make"], k["size"]
         out[name] = dict(py=k["fn"], c_name=k["fn"].__name__, make=lambda make=make, size=size: make(*size),
                          result=k["result"], fresh=k["fresh"], desc=k["desc"], scalar=False)
+    for name, k in kernels_recursive.KERNELS.items():
+        make, size = k["make"], k["size"]
+        out[name] = dict(py=k["fn"], c_name=k["fn"].__name__, make=lambda make=make, size=size: make(*size),
+                         result=k["result"], fresh=k["fresh"], desc=k["desc"], scalar=False)
     for name, k in kernels_scalar.KERNELS.items():
         args = k["full"]
         out[name] = dict(py=None, c_name=name, make=lambda args=args: (args, args), result=SCALAR_RESULTS[name],
@@ -186,6 +195,7 @@ def compile_c(tmp):
     with open(src, "w") as f:
         f.write(kernels_loops.C_SOURCE)
         f.write(SCALAR_C)
+        f.write(kernels_recursive.C_SOURCE)
     lib = os.path.join(tmp, "kernels.so")
     subprocess.run(["gcc", *C_FLAGS, src, "-o", lib, "-lm"], check=True)
     return ctypes.CDLL(lib)
@@ -224,6 +234,7 @@ def backends(names, wanted):
             def deco(f):
                 return f
         scalar = ks.make(deco, [n for n in names if n in ks.KERNELS])
+        scalar.update(kernels_recursive.make(deco, [n for n in names if n in kernels_recursive.KERNELS]))
         loops = {}
         for n in names:
             if n in kernels_loops.KERNELS:
@@ -369,10 +380,16 @@ def code_digest(dispatcher):
 def count_calls(table, names, backend, repeat):
     """Per kernel: one warm call (the compile), then `repeat` calls between two os.getppid()
     calls, which callgrind --dump-before=getppid turns into the bounds of a profile part."""
-    fns = backends(names, [backend])[backend]
+    if backend == "c":
+        tmp = tempfile.mkdtemp(prefix="ember-bench-c-")
+        lib = compile_c(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+        fns = {n: (lambda n=n: lambda *a: c_caller(lib, table[n], a)())() for n in names}
+    else:
+        fns = backends(names, [backend])[backend]
     for n in names:
         k = table[n]
-        arg_sets = [k["make"]()[0] for _ in range(repeat + 1 if k["fresh"] else 1)]
+        arg_sets = [k["make"]()[1 if backend == "c" else 0] for _ in range(repeat + 1 if k["fresh"] else 1)]
         fns[n](*arg_sets[0])
         os.getppid()
         for r in range(repeat):
@@ -412,6 +429,29 @@ def run_callgrind_ab(args, names):
     print("\ngeometric mean B/A: %.3f" % statistics.geometric_mean([b[n] / a[n] for n in names]))
 
 
+def run_callgrind_backends(args, names):
+    """Instructions per call of each backend, side by side."""
+    skip = set(filter(None, args.skip.split(",")))
+    wanted = [b for b in ("ember", "numba", "c") if b not in skip]
+    got = {b: callgrind_counts(sys.executable, dict(os.environ), names, b, args.repeat) for b in wanted}
+    print("| kernel | %s | ember/numba | ember/C |\n|---|%s---:|---:|" % (
+        " | ".join("%s instructions/call" % b for b in wanted), "---:|" * len(wanted)))
+    ratios = {"numba": [], "c": []}
+    for n in names:
+        cells = []
+        for other in ("numba", "c"):
+            if "ember" in got and other in got:
+                ratios[other].append(got["ember"][n] / got[other][n])
+                cells.append("%.2f" % ratios[other][-1])
+            else:
+                cells.append("-")
+        print("| %s | %s | %s |" % (n, " | ".join("%d" % got[b][n] for b in wanted), " | ".join(cells)))
+    for other, label in (("numba", "ember/numba"), ("c", "ember/C")):
+        if ratios[other]:
+            print("\n%s: geometric mean %.2f, worst %.2f" % (label, statistics.geometric_mean(ratios[other]),
+                                                           max(ratios[other])))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kernels", default="", help="comma-separated words; kernels whose name contains one")
@@ -424,13 +464,15 @@ def main():
     ap.add_argument("--count", default=None, help="call BACKEND's kernels --repeat times, untimed")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--callgrind", action="store_true",
-                    help="with --ab/--ab-python: instructions per call under callgrind instead of times")
+                    help="instructions per call under callgrind instead of times (with --ab/--ab-python: A and B)")
     ap.add_argument("--emit-times", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     table = all_kernels()
     names = select(list(table), args.kernels)
-    if args.callgrind:
+    if args.callgrind and (args.ab is not None or args.ab_python):
         return run_callgrind_ab(args, names)
+    if args.callgrind:
+        return run_callgrind_backends(args, names)
     if args.ab is not None or args.ab_python:
         return run_ab(args, names)
     if args.count:

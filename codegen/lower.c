@@ -137,6 +137,10 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
 
 /* Leave the function with a status: directly, or through the exit block that drops references. */
 void cg_ret(Lower *L, LLVMValueRef status) {
+    if (L->err) {   /* <sym>.rec returns its value (lower_rec.c) */
+        cg_rec_ret(L, status);
+        return;
+    }
     if (!L->refs) {
         LLVMBuildRet(L->b, status);
         return;
@@ -513,11 +517,6 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
     }
 }
 
-/* <sym>.rec of ti, declared by cg_lower_module where ti recurses; NULL otherwise. */
-static LLVMValueRef recursive_twin(Lower *L, TypeInfo *ti) {
-    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
-}
-
 static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const Type *ret,
                                 LLVMValueRef *args, int n) {
     LLVMValueRef all[257];
@@ -534,11 +533,8 @@ static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const
  * ci->params already, with room after them for the extra arguments. */
 LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     switch (ci->kind) {
-    case CALL_SELF: {   /* into <sym>.rec, passing the stack limit on (see recursion_guard) */
-        LLVMValueRef f = recursive_twin(L, L->ti);
-        args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-        return call_native(L, f, LLVMGlobalGetValueType(f), ci->ret, args, ci->nparams + 1);
-    }
+    case CALL_SELF:   /* into <sym>.rec (lower_rec.c) */
+        return cg_call_self(L, ci, args);
     case CALL_NATIVE: {
         LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
         LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
@@ -786,7 +782,7 @@ static int lower_instr(Lower *L, Instr *in) {
     if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
-    case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + 1); break;
+    case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + (L->err ? 0 : 1)); break;   /* after `out`, but in <sym>.rec */
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
@@ -831,7 +827,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
-            if (cg_has_refs(L, vt_)) cg_store_var(L, in, x, vt_);
+            if (cg_has_refs(L, vt_) && !(L->borrowed && L->borrowed[in->imm])) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
         }
         return 0;
@@ -1073,9 +1069,10 @@ void cg_end_function(Lower *L) {
     for (int k = 0; k < L->nslots; k++)
         cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->slot_types[k]), L->slots[k], ""), L->slot_types[k]);
     for (int v = 0; v < L->fn->nvars; v++)
-        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]))
+        if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]) && !(L->borrowed && L->borrowed[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
-    LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
+    if (L->err) cg_rec_ret_value(L);
+    else LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
 }
 
 int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
@@ -1095,62 +1092,17 @@ static int parloop_of(TypeInfo *ti, Block *b) {
     return -1;
 }
 
-/* ---- recursion ----------------------------------------------------------------------
- * Deep recursion must raise RecursionError, not overflow the stack (contract 3). A function
- * that calls itself is lowered as <sym>.rec, which takes one more parameter: the lowest frame
- * address its thread's stack allows (runtime/error.c, ember_rt_stack_limit, keeps a margin for
- * the runtime helpers below it). <sym> itself asks the runtime for that limit once and calls
- * <sym>.rec; every recursive call passes it on, and <sym>.rec's entry compares its own frame
- * address with it: two instructions per call, no memory access. Functions that do not recurse
- * are lowered as before. */
-static bool recurses(TypeInfo *ti) {
-    for (int i = 0; i < ti->fn->ninstrs; i++)
-        if (ti->calls[i] && ti->calls[i]->kind == CALL_SELF) return true;
-    return false;
-}
-
-/* <sym>: fetch the limit, call <sym>.rec. */
-static void build_recursion_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
-    LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
-    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-    LLVMValueRef args[258];
-    int n = (int)LLVMCountParams(f);
-    for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i);
-    args[n] = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 1, ""));
-}
-
-/* In <sym>.rec's entry: RecursionError when the stack pointer lies below the limit. The stack
- * pointer is read as a register where the target names it (llvm.frameaddress would make every
- * frame set up a frame pointer). */
-static void recursion_guard(Lower *L) {
-    const char *triple = LLVMGetTarget(L->m), *reg = !strncmp(triple, "x86_64", 6) ? "rsp"
-                                                    : !strncmp(triple, "aarch64", 7) ? "sp" : NULL;
-    LLVMValueRef sp;
-    if (reg) {
-        LLVMMetadataRef name = LLVMMDStringInContext2(L->c, reg, strlen(reg));
-        LLVMValueRef md = LLVMMetadataAsValue(L->c, LLVMMDNodeInContext2(L->c, &name, 1));
-        LLVMTypeRef mt = LLVMMetadataTypeInContext(L->c);
-        sp = cg_call(L, "llvm.read_register.i64", L->i64, &mt, &md, 1);
-    } else {
-        LLVMValueRef zero = LLVMConstInt(L->i32, 0, 0);
-        sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
-    }
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, L->stack_limit, ""), "builtins:RecursionError",
-                "maximum recursion depth exceeded");
-}
-
 static int lower_function(Lower *L, TypeInfo *ti) {
     Function *fn = ti->fn;
     LLVMValueRef *bodies = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(ti->nparloops + 1));
     if (!bodies) return -1;
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    LLVMValueRef rec = recursive_twin(L, ti);
+    LLVMValueRef rec = cg_recursive_twin(L, ti);
     if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
     L->traceback = true;
     L->loc = (Loc){fn->firstline, -1, -1};   /* where the recursion guard fails */
-    L->out = LLVMGetParam(L->func, 0);
+    L->out = rec ? NULL : LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     L->assigned = NULL;   /* "has been assigned" flags for the variables a read may find unassigned */
@@ -1163,11 +1115,9 @@ static int lower_function(Lower *L, TypeInfo *ti) {
             LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[x->imm]);
         }
     }
-    L->stack_limit = NULL;
-    if (rec) {
-        L->stack_limit = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
-        recursion_guard(L);
-    }
+    L->stack_limit = L->err = NULL;
+    L->borrowed = NULL;
+    if (rec) cg_rec_begin(L, rec);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
@@ -1181,8 +1131,9 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
     cg_end_function(L);
-    L->stack_limit = NULL;
-    if (rec) build_recursion_trampoline(L, ti, rec);
+    L->stack_limit = L->err = NULL;
+    L->borrowed = NULL;
+    if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;
 }
 
@@ -1229,16 +1180,7 @@ int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, c
     Lower L_, *L = &L_;
     cg_lower_init(L, ctx, c, m, cpu, features);
     cg_set_fn_attrs(L, declare_native(L, ti, false));
-    if (recurses(ti)) {   /* <sym>.rec: <sym>'s parameters and the stack limit */
-        LLVMValueRef f = LLVMGetNamedFunction(m, ti->symbol);
-        LLVMTypeRef fty = LLVMGlobalGetValueType(f), pt[258];
-        unsigned n = LLVMCountParamTypes(fty);
-        LLVMGetParamTypes(fty, pt);
-        pt[n] = L->i64;
-        LLVMValueRef rec = LLVMAddFunction(m, ctx_printf(ctx, "%s.rec", ti->symbol), LLVMFunctionType(L->i32, pt, n + 1, 0));
-        LLVMSetLinkage(rec, LLVMInternalLinkage);
-        cg_set_fn_attrs(L, rec);
-    }
+    if (cg_recurses(ti)) cg_rec_declare(L, ti);
     for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
     int rc = lower_function(L, ti);
     for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);

@@ -16,7 +16,9 @@ typedef struct Lower {
     LLVMBuilderRef b;
     LLVMValueRef func;        /* the native function being lowered */
     LLVMValueRef stack_limit; /* a recursive function's lowest safe frame address, or NULL */
-    LLVMValueRef out;         /* its result pointer */
+    LLVMValueRef out;         /* its result pointer (in <sym>.rec: the result's slot) */
+    LLVMValueRef err;         /* in <sym>.rec: the flag a failure sets (lower_rec.c), else NULL */
+    bool *borrowed;           /* per variable: holds a parameter without owning a reference (<sym>.rec), or NULL */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may
@@ -103,6 +105,15 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
 
 /* lower_ffi.c */
 LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+/* lower_rec.c: recursive functions, <sym>.rec and its value-returning convention */
+bool cg_recurses(TypeInfo *ti);                         /* does ti call itself? */
+LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti);   /* <sym>.rec, or NULL */
+void cg_rec_declare(Lower *L, TypeInfo *ti);
+void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
+void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
+void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */
+void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec);   /* <sym> calling <sym>.rec */
+LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args);
 /* lower_funcs.c: FunctionType values (function pointers) and calls through them */
 LLVMValueRef cg_function_value(Lower *L, LLVMValueRef v, const Type *from, const Type *to);
 LLVMValueRef cg_call_indirect(Lower *L, LLVMValueRef fnptr, const Type *fptr, CallInfo *ci, LLVMValueRef *args);

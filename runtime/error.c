@@ -630,7 +630,7 @@ double ember_rt_ulp(double x) {
  * LAPACK, sort) and for raising. Found once per thread. Where the stack cannot be described
  * (no attributes, or an unlimited main-thread stack), recursion may use 4 MiB below this frame. */
 int64_t ember_rt_stack_limit(void) {
-    static _Thread_local uintptr_t limit;
+    static _Thread_local uintptr_t limit __attribute__((tls_model("initial-exec")));   /* one %fs load */
     if (limit) return (int64_t)limit;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0), lo = 0;
     size_t size = 0;

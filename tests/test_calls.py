@@ -5,12 +5,17 @@ closing over locals, module globals frozen at compile time, and math.pi.
 The CPython reference runs the callees as plain Python too (see difftest.pure)."""
 
 import math
+import os
+import sys
 
 import pytest
 
 import ember
 
 from difftest import check, check_all, jit, njit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import kernels_recursive  # noqa: E402
 
 # ------------------------------------------------------------------ compiled callees
 
@@ -129,13 +134,8 @@ def power_rec(x, n):
     return half * half
 
 
-@njit
-def ackermann(m, n):
-    if m == 0:
-        return n + 1
-    if n == 0:
-        return ackermann(m - 1, 1)
-    return ackermann(m - 1, ackermann(m, n - 1))
+# the one bench/bench_loops_c.py times (tests/test_recursion.py runs the others)
+ackermann = kernels_recursive.make(njit, ["ackermann"])["ackermann"]
 
 
 def uses_recursion(n):
@@ -163,6 +163,14 @@ def depth(n):
 
 
 @njit
+def alternating(n):
+    # n - (n - 1) + ...: the call's result is needed after it, so each level keeps its frame
+    if n == 0:
+        return 0
+    return n - alternating(n - 1)
+
+
+@njit
 def depth_with_array(n, a):
     if n == 0:
         return a.sum()
@@ -179,15 +187,24 @@ def test_deep_recursion_raises():
 
     if ON_NUMBA:
         pytest.skip("numba overflows the stack")
-    assert depth(10_000) == 10_000
+    assert alternating(10_000) == 5_000
     with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
-        depth(10**7)
-    assert depth(100) == 100
+        alternating(10**7)
+    assert alternating(101) == 51
     before = live_blocks()
     with pytest.raises(RecursionError):
         depth_with_array(10**7, np.ones(3))
     assert live_blocks() == before
     assert depth_with_array(10, np.ones(3)) == 3.0 * 11 - 10
+
+
+def test_tail_recursion_runs_as_a_loop():
+    """`return 1 + depth(n - 1)` is a tail call with an accumulator: it runs in one frame."""
+    from difftest import ON_NUMBA
+
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    assert depth(10**7) == 10**7
 
 
 def test_deep_recursion_in_threads():
@@ -202,7 +219,7 @@ def test_deep_recursion_in_threads():
 
     def run():
         try:
-            depth(10**7)
+            alternating(10**7)
         except RecursionError:
             errors.append("ok")
         except BaseException as e:  # noqa: BLE001

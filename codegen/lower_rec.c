@@ -1,0 +1,252 @@
+/* lower_rec.c: recursive functions, and the calling convention of their self-calls.
+ *
+ * Deep recursion must raise RecursionError, not overflow the stack (contract 3), and a raise deep
+ * in the recursion must reach Python as itself. A function that calls itself is lowered twice
+ * over one body:
+ *
+ *   <sym>(ptr out, args...) -> i32 status            the native ABI, unchanged (contract 2): a
+ *                                                    trampoline that asks the runtime for the
+ *                                                    stack limit once and calls <sym>.rec
+ *   <sym>.rec(args..., i64 limit, ptr err) -> T      the body; every self-call goes here
+ *
+ * <sym>.rec returns its value directly, and a failure sets the byte *err (the error record holds
+ * the exception, as always) and returns a zero value. Its entry compares the stack pointer with
+ * `limit`, the lowest address its thread's stack allows (runtime/error.c, ember_rt_stack_limit,
+ * keeps a margin for the runtime helpers below it): two instructions, no memory access, and
+ * nothing to undo after the call, unlike a depth counter.
+ *
+ * The caller tests *err after a self-call only where it matters: when the result, with the
+ * callee's error pending, could reach a side effect, a raise (which would overwrite the record),
+ * a loop, another call or a handler. When the result only flows through arithmetic that cannot
+ * fail into a return (`return fib(n - 1) + fib(n - 2)`: the second call), the test is left out:
+ * the zero value is returned, *err stays set, and the caller's caller tests it. Such a call is
+ * then a tail call with an accumulator, which LLVM's tail-recursion elimination turns into a
+ * loop (as gcc does), and a chain of them (`return 1 + depth(n - 1)`, a binary search) runs
+ * without using the stack at all. A frame that leaves out its test adds no traceback entry.
+ *
+ * A test that finds *err set clears it (the error is now this frame's, which may catch it) and
+ * fails as any failing operation does; leaving <sym>.rec sets it again.
+ */
+#include "lower.h"
+#include <string.h>
+
+bool cg_recurses(TypeInfo *ti) {
+    for (int i = 0; i < ti->fn->ninstrs; i++)
+        if (ti->calls[i] && ti->calls[i]->kind == CALL_SELF) return true;
+    return false;
+}
+
+LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti) {
+    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
+}
+
+/* <sym>.rec: <sym>'s parameters after `out`, the stack limit and the error flag; returns the value. */
+void cg_rec_declare(Lower *L, TypeInfo *ti) {
+    LLVMTypeRef pt[260];
+    int n = 0;
+    for (int i = 0; i < ti->nargs; i++) pt[n++] = cg_type(L, ti->argtypes[i]);
+    pt[n++] = L->i64;
+    pt[n++] = L->ptr;
+    LLVMValueRef rec = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol),
+                                       LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
+    LLVMSetLinkage(rec, LLVMInternalLinkage);
+    cg_set_fn_attrs(L, rec);
+    /* err: only ever the trampoline's own byte, passed down */
+    const char *attrs[] = {"noalias", "nocapture", "nonnull"};
+    for (int k = 0; k < 3; k++)
+        LLVMAddAttributeAtIndex(rec, (unsigned)n, LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k])), 0));
+}
+
+/* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
+ * register where the target names it (llvm.frameaddress would make every frame set up a frame
+ * pointer). */
+static void recursion_guard(Lower *L) {
+    const char *triple = LLVMGetTarget(L->m), *reg = !strncmp(triple, "x86_64", 6) ? "rsp"
+                                                    : !strncmp(triple, "aarch64", 7) ? "sp" : NULL;
+    LLVMValueRef sp;
+    if (reg) {
+        LLVMMetadataRef name = LLVMMDStringInContext2(L->c, reg, strlen(reg));
+        LLVMValueRef md = LLVMMetadataAsValue(L->c, LLVMMDNodeInContext2(L->c, &name, 1));
+        LLVMTypeRef mt = LLVMMetadataTypeInContext(L->c);
+        sp = cg_call(L, "llvm.read_register.i64", L->i64, &mt, &md, 1);
+    } else {
+        LLVMValueRef zero = LLVMConstInt(L->i32, 0, 0);
+        sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
+    }
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, L->stack_limit, ""), "builtins:RecursionError",
+                "maximum recursion depth exceeded");
+}
+
+/* Does a value of type t hold a list, dict or set (which a callee could empty)? */
+static bool holds_container(const Type *t) {
+    if (!t) return false;
+    if (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET) return true;
+    if (t->kind == TY_TUPLE || t->kind == TY_OPTIONAL)
+        for (int i = 0; i < t->n; i++)
+            if (holds_container(t->elems[i])) return true;
+    return false;
+}
+
+/* The variables of <sym>.rec that hold a parameter the frame need not own a reference to: those
+ * only ever assigned their parameter. The caller's reference outlives the call, and nothing
+ * the frame does can drop it, since no parameter holds a container the caller's reference could
+ * live in. Without the reference there is nothing to drop after a self-call, so recursion over
+ * an array (a binary search, a quicksort) keeps its tail calls. NULL when no variable is. */
+static bool *borrowed_parameters(Lower *L) {
+    TypeInfo *ti = L->ti;
+    Function *fn = ti->fn;
+    for (int i = 0; i < ti->nargs; i++)
+        if (holds_container(ti->argtypes[i])) return NULL;
+    bool *borrowed = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
+    if (!borrowed) return NULL;
+    for (int v = 0; v < fn->nvars; v++) borrowed[v] = ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v]);
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        if (x && (x->op == IR_STOREVAR || x->op == IR_DELVAR) &&
+            !(x->op == IR_STOREVAR && fn->instrs[x->args[0]]->op == IR_ARG))
+            borrowed[x->imm] = false;
+    }
+    return borrowed;
+}
+
+/* In <sym>.rec's entry block: the result slot (zero until a return stores it, so a failing
+ * frame returns zero), the limit and flag parameters, the borrowed parameters, the guard. */
+void cg_rec_begin(Lower *L, LLVMValueRef rec) {
+    L->borrowed = borrowed_parameters(L);
+    unsigned n = LLVMCountParams(rec);
+    L->stack_limit = LLVMGetParam(rec, n - 2);
+    L->err = LLVMGetParam(rec, n - 1);
+    LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
+    L->out = cg_entry_alloca(L, rt, "result");
+    LLVMBuildStore(L->b, LLVMConstNull(rt), L->out);
+    recursion_guard(L);
+}
+
+/* Leave <sym>.rec: flag a failure, return the result slot (or go through the exit block). */
+void cg_rec_ret(Lower *L, LLVMValueRef status) {
+    if (!LLVMIsAConstantInt(status) || LLVMConstIntGetZExtValue(status) != 0)
+        LLVMBuildStore(L->b, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), L->err);
+    if (L->refs) LLVMBuildBr(L->b, L->exit_bb);
+    else cg_rec_ret_value(L);
+}
+
+void cg_rec_ret_value(Lower *L) {
+    LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, LLVMGetReturnType(LLVMGlobalGetValueType(L->func)), L->out, ""));
+}
+
+/* <sym>(out, args...): a flag, the limit, <sym>.rec; the result stored and a status returned. */
+void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
+    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
+    LLVMValueRef err = LLVMBuildAlloca(L->b, L->i1, "err");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+    LLVMValueRef args[260];
+    int n = (int)LLVMCountParams(f) - 1;
+    for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i + 1);
+    args[n] = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
+    args[n + 1] = err;
+    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 2, "");
+    LLVMValueRef failed = LLVMBuildLoad2(L->b, L->i1, err, "");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, f, "ok"), fail = LLVMAppendBasicBlockInContext(L->c, f, "fail");
+    cg_br_expect(L, failed, false, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    LLVMPositionBuilderAtEnd(L->b, ok);
+    LLVMBuildStore(L->b, v, LLVMGetParam(f, 0));
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+}
+
+/* ---- where a pending error may go untested ------------------------------------------------ */
+
+static bool plain_scalar(const Type *t) {
+    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_UINT64 || t->kind == TY_FLOAT64);
+}
+
+/* A value that holds no reference and needs no memory: a number, or a tuple of them. */
+static bool plain_value(const Type *t) {
+    if (!t) return false;
+    if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (!plain_value(t->elems[i])) return false;
+        return true;
+    }
+    return plain_scalar(t) || t->kind == TY_COMPLEX128 || t->kind == TY_NONE;
+}
+
+/* Can x run on a value left by a failed call (a zero) without failing, writing anything but a
+ * local variable, or looping? Numbers only: arithmetic that cannot raise (no division, power or
+ * shift), comparisons, tuples of numbers. */
+static bool harmless(Lower *L, Instr *x) {
+    TypeInfo *ti = L->ti;
+    const Type *t = ti->vtypes[x->id];
+    switch (x->op) {
+    case IR_CONST: case IR_ARG: case IR_COPY: return plain_value(t);
+    case IR_LOADVAR: return plain_value(t) && !(ti->maybe_unbound && ti->maybe_unbound[x->id]);
+    case IR_STOREVAR: return plain_value(ti->vartypes[x->imm]);
+    case IR_TUPLE: return t && t->kind == TY_TUPLE && plain_value(t);
+    case IR_UNPACK: return plain_value(t) && ti->vtypes[x->args[0]]->kind == TY_TUPLE;
+    case IR_TRUTH: return plain_scalar(ti->vtypes[x->args[0]]);
+    case IR_CMP: case IR_UNOP:
+        for (int k = 0; k < x->nargs; k++)
+            if (!plain_scalar(ti->vtypes[x->args[k]])) return false;
+        return plain_scalar(t);
+    case IR_BINOP:
+        if (x->imm != IRB_ADD && x->imm != IRB_SUB && x->imm != IRB_MUL && x->imm != IRB_AND &&
+            x->imm != IRB_OR && x->imm != IRB_XOR)
+            return false;
+        return plain_scalar(t) && plain_scalar(ti->vtypes[x->args[0]]) && plain_scalar(ti->vtypes[x->args[1]]);
+    default: return false;
+    }
+}
+
+/* Do all paths from instruction k of block b reach a return through harmless instructions? A
+ * few blocks at most (`budget`): the join of a conditional expression, an if/else. */
+static bool returns_harmlessly(Lower *L, Block *b, int k, int *budget) {
+    if (--*budget < 0) return false;
+    for (int i = k; i < b->ninstrs; i++) {
+        Instr *x = b->instrs[i];
+        switch (x->op) {
+        case IR_RETURN: return plain_value(L->ti->vtypes[x->args[0]]);
+        case IR_JUMP: return returns_harmlessly(L, x->target[0], 0, budget);
+        case IR_BRANCH:
+            return returns_harmlessly(L, x->target[0], 0, budget) && returns_harmlessly(L, x->target[1], 0, budget);
+        default:
+            if (!harmless(L, x)) return false;
+        }
+    }
+    return false;
+}
+
+/* Must the self-call being lowered (L->cur) test the flag right after it? */
+static bool must_test(Lower *L) {
+    Block *b = L->block;
+    if (!L->err || !b || !L->cur || b->handler || !plain_value(L->ti->ret)) return true;
+    for (int i = 0; i < b->ninstrs; i++)
+        if (b->instrs[i] == L->cur) {
+            int budget = 8;
+            return !returns_harmlessly(L, b, i + 1, &budget);
+        }
+    return true;
+}
+
+/* A self-call: into <sym>.rec with the limit and flag this frame has (outside <sym>.rec, in a
+ * prange body, fresh ones), then the flag's test unless it may be left to the caller. */
+LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
+    LLVMValueRef f = cg_recursive_twin(L, L->ti), err = L->err;
+    args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
+    if (!err) {
+        err = cg_entry_alloca(L, L->i1, "err");
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+    }
+    args[ci->nparams + 1] = err;
+    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ci->nparams + 2, "");
+    if (!must_test(L)) return v;
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
+    cg_br_expect(L, LLVMBuildLoad2(L->b, L->i1, err, "failed"), false, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+    cg_fail(L);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+    return v;
+}

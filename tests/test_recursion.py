@@ -1,0 +1,308 @@
+"""Recursive functions, compiled vs CPython: the self-call convention of codegen/lower_rec.c.
+
+A self-call returns its value directly and flags a failure; the caller tests the flag only where
+the result could reach a side effect, a raise, a loop or a handler, and leaves it to its own
+caller when the result only flows through arithmetic into a return (then LLVM turns the call
+into a loop). These tests raise at depth through every kind of call site (tested at once, left
+to the caller, inside a loop, under a try, after an array write), check that what was written
+before the raise is all that was written, that arrays owned by the frames are freed, that deep
+recursion raises RecursionError in a fresh process and from the cache, and run the recursive
+kernels of bench/bench_loops_c.py."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, njit, no_leaks, numba_leaks, numba_xfail  # noqa: F401
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import kernels_recursive  # noqa: E402
+
+KR = kernels_recursive.make(njit, list(kernels_recursive.KERNELS))
+
+
+# ---- the kernels bench_loops_c.py times -----------------------------------------------------
+
+def test_ackermann():
+    ack = KR["ackermann"]
+    check_all(ack, [(m, n) for m in range(3) for n in range(4)] + [(3, 3)])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 64, 1000])
+def test_tree_sum(n):
+    a = np.random.default_rng(n).random(n)
+    check(KR["tree_sum"], a, 0, n)
+    check(KR["tree_sum"], a[::-1], 0, n)
+
+
+@numba_leaks("the arrays its frames hold when the leaf raises")
+def test_tree_sum_out_of_bounds_at_depth():
+    tree_sum = kernels_recursive.make(njit(boundscheck=True), ["tree_sum"])["tree_sum"]
+    check(tree_sum, np.ones(8), 0, 9)   # the last leaf reads a[8]: IndexError, 4 calls deep
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 100])
+def test_bsearch(n):
+    (a, keys), _ = kernels_recursive._bsearch_args(max(n, 1), 50)
+    a = a[:n].copy()
+    check(KR["bsearch"], a, keys)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 500])
+def test_quicksort(n):
+    a = np.random.default_rng(n).random(n)
+    check(KR["quicksort"], a)
+    check(KR["quicksort"], np.sort(a))          # sorted and
+    check(KR["quicksort"], np.repeat(a[:3], 5))  # repeated keys
+
+
+# ---- raising at depth -------------------------------------------------------------------------
+
+@njit
+def div_tail(n, d):
+    # the call's result only reaches the return: its test is left to the caller
+    if n == 0:
+        return 10 // d
+    return 1 + div_tail(n - 1, d)
+
+
+@njit
+def div_tested(n, d):
+    # the result is divided after the call: tested there
+    if n == 0:
+        return 10 // d
+    return 100 // (1 + div_tested(n - 1, d))
+
+
+@njit(boundscheck=True)
+def index_at_depth(a, i):
+    if i == 0:
+        return a[i + 100]
+    return a[i] + index_at_depth(a, i - 1)
+
+
+@njit
+def value_error_at_depth(n, bad):
+    if n == bad:
+        raise ValueError("bad level")
+    if n == 0:
+        return 0.0
+    return 0.5 * value_error_at_depth(n - 1, bad) + n
+
+
+@njit
+def fib_raising(n, bad):
+    if n == bad:
+        raise ValueError("bad level")
+    if n < 2:
+        return n
+    return fib_raising(n - 1, bad) + fib_raising(n - 2, bad)
+
+
+@pytest.mark.parametrize("d", [0, 2])
+@pytest.mark.parametrize("n", [0, 1, 50])
+def test_zero_division_at_depth(n, d):
+    check(div_tail, n, d)
+    check(div_tested, n, d)
+
+
+@numba_leaks("the arrays its frames hold when the leaf raises")
+def test_index_error_at_depth():
+    check(index_at_depth, np.arange(10.0), 5)
+
+
+@pytest.mark.parametrize("bad", [-1, 0, 3, 10])
+def test_value_error_at_depth(bad):
+    check(value_error_at_depth, 10, bad)
+    check(fib_raising, 12, bad)
+
+
+@njit
+def write_then_recurse(a, i):
+    # a[i] is written before the call and a[i + 1] after it: a raise deeper down must stop
+    # the writes after the call in every frame above it
+    if i == a.shape[0]:
+        return 1 // 0
+    a[i] = i
+    r = write_then_recurse(a, i + 1)
+    a[i] = -1.0
+    return r
+
+
+@numba_leaks("the arrays its frames hold when the leaf raises")
+def test_no_write_after_a_failed_call():
+    check(write_then_recurse, np.zeros(6), 0)
+
+
+@njit
+def recurse_in_loop(n, bad):
+    if n == bad:
+        raise KeyError(n)
+    total = 0
+    for k in range(n):
+        total += recurse_in_loop(k, bad)
+    return total + 1
+
+
+def test_raise_inside_a_loop_of_calls():
+    check(recurse_in_loop, 6, -1)
+    check(recurse_in_loop, 6, 2)
+
+
+@njit
+def catch_own_error(n):
+    # the frame at n == 3 catches the error of the frames below it, then goes on
+    if n == 0:
+        raise ValueError("bottom")
+    if n == 3:
+        try:
+            return catch_own_error(n - 1)
+        except ValueError:
+            return 1000
+    return n + catch_own_error(n - 1)
+
+
+@numba_xfail("it types the exception of a recursive call in a try as none")
+def test_a_frame_catches_the_error_of_a_deeper_frame():
+    check(catch_own_error, 2)
+    check(catch_own_error, 3)
+    check(catch_own_error, 8)
+
+
+@njit
+def calls_recursive(n, bad):
+    try:
+        return fib_raising(n, bad)
+    except ValueError:
+        return -1
+
+
+@numba_xfail("it types the exception of a recursive call in a try as none")
+def test_a_caller_catches_an_error_raised_at_depth():
+    check(calls_recursive, 10, 4)
+    check(calls_recursive, 10, -4)
+
+
+@njit
+def tuple_rec(n):
+    if n == 0:
+        return 0, 1.0
+    a, b = tuple_rec(n - 1)
+    if n == 7:
+        raise OverflowError("seven")
+    return a + 1, b * 0.5
+
+
+@njit
+def bool_rec(n):
+    return True if n <= 0 else not bool_rec(n - 1)
+
+
+def test_tuple_and_bool_results():
+    check(tuple_rec, 5)
+    check(tuple_rec, 9)
+    check_all(bool_rec, [(0,), (1,), (10,), (11,)])
+
+
+@njit
+def owns_arrays(n, a):
+    if n == 0:
+        if a[0] > 3.0:
+            raise ValueError("too big")
+        return a.copy()
+    b = a + 1.0
+    return owns_arrays(n - 1, b) * 2.0
+
+
+@numba_leaks("the arrays its frames hold when the leaf raises")
+def test_array_results_and_frames_owning_arrays():
+    check(owns_arrays, 2, np.zeros(3))
+    check(owns_arrays, 5, np.zeros(3))   # raises 5 frames deep: every frame's array is freed
+
+
+# ---- deep recursion -------------------------------------------------------------------------
+
+@njit
+def down_raising(n):
+    if n == 0:
+        raise ValueError("the bottom")
+    if n < 0:
+        return 0
+    return 1 + down_raising(n - 1)
+
+
+def test_an_error_from_the_bottom_of_a_deep_tail_recursion():
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    # a tail call with an accumulator runs as a loop: no depth limit, the error still arrives
+    with pytest.raises(ValueError, match="the bottom"):
+        down_raising(10**7)
+
+
+def test_raise_names_its_line():
+    import traceback
+
+    try:
+        down_raising(30)
+    except ValueError as e:
+        frames = traceback.extract_tb(e.__traceback__)
+    assert frames[-1].name == "down_raising"
+    assert frames[-1].line == 'raise ValueError("the bottom")'
+
+
+RECURSIVE_MODULE = '''
+import numpy as np
+from ember import njit
+
+@njit(cache=True)
+def depth_sum(a, i):
+    if i == a.shape[0]:
+        return 0.0
+    return a[i] - depth_sum(a, i + 1)
+
+@njit(cache=True)
+def ratio(n, d):
+    if n == 0:
+        return 1 // d
+    return 1 + ratio(n - 1, d)
+'''
+
+RECURSIVE_RUN = '''
+import json
+import numpy as np
+import recmod
+out = {"sum": recmod.depth_sum(np.arange(5.0), 0), "ratio": recmod.ratio(100, 1)}
+for name, call in (("deep", lambda: recmod.depth_sum(np.zeros(10**6), 0)),
+                   ("zero", lambda: recmod.ratio(100, 0))):
+    try:
+        call()
+    except Exception as e:
+        out[name] = type(e).__name__
+out["compiles"] = recmod.depth_sum.stats["compiles"] + recmod.ratio.stats["compiles"]
+print(json.dumps(out))
+'''
+
+
+def test_recursion_from_the_cache_in_fresh_processes(tmp_path):
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    import json
+
+    import ember
+
+    (tmp_path / "recmod.py").write_text(textwrap.dedent(RECURSIVE_MODULE))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.path.dirname(os.path.dirname(ember.__file__))]))
+    env.pop("EMBER_CACHE_DIR", None)
+    got = []
+    for _ in range(2):
+        p = subprocess.run([sys.executable, "-c", RECURSIVE_RUN], cwd=tmp_path, env=env, capture_output=True,
+                           text=True, timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        got.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    want = {"sum": 2.0, "ratio": 101, "deep": "RecursionError", "zero": "ZeroDivisionError"}
+    assert got[0] == dict(want, compiles=2)
+    assert got[1] == dict(want, compiles=0)
