@@ -73,9 +73,14 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
             lo = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 0, ""), pt->elems[0], ty_float64);
             hi = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 1, ""), pt->elems[1], ty_float64);
         }
-        LLVMTypeRef pt[8] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->f64, L->f64, L->ptr};
-        LLVMValueRef a[8] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), lo, hi, cg_arr_data(L, edges)};
-        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 8);
+        LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->i32, L->f64, L->f64, L->ptr};
+        LLVMValueRef a[9] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), LLVMConstInt(L->i32, et->dtype == DT_FLOAT32, 0),
+                             lo, hi, cg_arr_data(L, edges)};
+        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 9);
+        if (et->dtype != DT_FLOAT64) {   /* float32 edges, and the counts taken against them as NumPy's are */
+            edges = cg_copy_array(L, f8, fedges, et);
+            fedges = cg_copy_array(L, et, edges, f8);
+        }
     }
     LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
     cg_raise_if(L, slt(L, nbins, zero(L)), "builtins:ValueError", "`bins` must be 1d, when an array");
@@ -102,6 +107,7 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     LLVMValueRef sum = load64(L, L->f64, total);
     i = cg_loop_begin(L, &lc, nbins);
     LLVMValueRef w = LLVMBuildFSub(L->b, elem(L, DT_FLOAT64, ed, add(L, i, i64c(L, 1)), i64c(L, 8)), elem(L, DT_FLOAT64, ed, i, i64c(L, 8)), "");
+    if (et->dtype == DT_FLOAT32) w = cg_f32_narrow(L, w);   /* np.diff of float32 edges */
     LLVMValueRef p = cg_gep8(L, hd, mul(L, i, i64c(L, 8)));
     LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildFDiv(L->b, load64(L, L->f64, p), w, ""), sum, ""), p);
     cg_loop_end(L, &lc);

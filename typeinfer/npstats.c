@@ -75,8 +75,10 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             dt = ty_dtypes[w->dtype].kind == 'f' ? w->dtype : DT_INT64;
         }
         if (density) dt = DT_FLOAT64;
-        /* the edges: NumPy returns an array of edges as given */
-        const Type *parts[2] = {ty_array(dt, 1, 'C', false), ty_array(is_array(b) ? b->dtype : DT_FLOAT64, 1, 'C', false)};
+        /* the edges: NumPy returns an array of edges as given; edges it makes have a float32 a's
+         * dtype (the range's Python numbers do not widen it) */
+        int et = is_array(b) ? b->dtype : a->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64;
+        const Type *parts[2] = {ty_array(dt, 1, 'C', false), ty_array(et, 1, 'C', false)};
         ci->ret = ty_tuple(2, parts);
         return 0;
     }
