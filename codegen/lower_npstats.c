@@ -460,7 +460,7 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     return v;
 }
 
-/* ---- convolve, correlate, cross --------------------------------------------------------- */
+/* ---- convolve, correlate --------------------------------------------------------------- */
 static LLVMValueRef conj_of(Lower *L, LLVMValueRef z) {
     return LLVMBuildInsertValue(L->b, z, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), ""), 1, "");
 }
@@ -525,39 +525,6 @@ static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     return out;
 }
 
-static LLVMValueRef np_cross(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype), *xt = types[0], *yt = types[1];
-    LLVMValueRef x = args[0], y = args[1];
-    LLVMValueRef three = i64c(L, 3);
-    cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, x, xt->ndim - 1), three, ""),
-                                    LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, y, yt->ndim - 1), three, ""), ""),
-                    "builtins:ValueError", "incompatible dimensions for cross product (dimension must be 3)");
-    LLVMValueRef nx = xt->ndim == 2 ? cg_arr_shape(L, x, 0) : i64c(L, 1), ny = yt->ndim == 2 ? cg_arr_shape(L, y, 0) : i64c(L, 1);
-    LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, nx, ny, "");
-    LLVMValueRef xone = LLVMBuildICmp(L->b, LLVMIntEQ, nx, i64c(L, 1), ""), yone = LLVMBuildICmp(L->b, LLVMIntEQ, ny, i64c(L, 1), "");
-    cg_raise_unless(L, LLVMBuildOr(L->b, same, LLVMBuildOr(L->b, xone, yone, ""), ""), "builtins:ValueError",
-                    "operands could not be broadcast together");
-    LLVMValueRef rows = LLVMBuildSelect(L->b, xone, ny, nx, ""), shape[2] = {rows, three};
-    LLVMValueRef out = cg_alloc_array(L, rt, rt->ndim == 2 ? shape : shape + 1);
-    LoopCtx lc;
-    LLVMValueRef r = cg_loop_begin(L, &lc, rows), xv[3], yv[3];
-    for (int k = 0; k < 3; k++) {
-        LLVMValueRef ix[2] = {LLVMBuildSelect(L->b, xone, zero(L), r, ""), i64c(L, k)}, iy[2] = {LLVMBuildSelect(L->b, yone, zero(L), r, ""), i64c(L, k)};
-        xv[k] = cg_cast(L, cg_load_elem(L, xt->dtype, cg_elem_ptr(L, xt, x, xt->ndim == 2 ? ix : ix + 1)), ty_scalar_of(xt->dtype), ct);
-        yv[k] = cg_cast(L, cg_load_elem(L, yt->dtype, cg_elem_ptr(L, yt, y, yt->ndim == 2 ? iy : iy + 1)), ty_scalar_of(yt->dtype), ct);
-    }
-    L->numpy_sem = true;
-    for (int k = 0; k < 3; k++) {
-        int p = (k + 1) % 3, q = (k + 2) % 3;
-        LLVMValueRef v = cg_binop(L, IRB_SUB, cg_binop(L, IRB_MUL, xv[p], yv[q], ct, NULL), cg_binop(L, IRB_MUL, xv[q], yv[p], ct, NULL), ct, NULL);
-        LLVMValueRef io[2] = {r, i64c(L, k)};
-        cg_store_elem(L, rt->dtype, cg_elem_ptr(L, rt, out, rt->ndim == 2 ? io : io + 1), v, ct);
-    }
-    L->numpy_sem = false;
-    cg_loop_end(L, &lc);
-    return out;
-}
-
 /* ---- dispatch ----------------------------------------------------------------------- */
 LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     switch (ci->builtin) {
@@ -571,7 +538,6 @@ LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD: return along_axis(L, in, ci, args, types, fold_moments);
     case BI_NP_NONZERO: case BI_NP_ARGWHERE: case BI_NP_FLATNONZERO: return np_nonzero(L, ci, args, types);
     case BI_NP_CONVOLVE: case BI_NP_CORRELATE: return np_correlate(L, in, ci, args, types);
-    case BI_NP_CROSS: return np_cross(L, ci, args, types);
     case BI_NP_EINSUM: return cg_linalg_call(L, in, ci, args, types);
     }
     return NULL;

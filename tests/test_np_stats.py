@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pytest
 
+from ember.errors import TypingError
+
 from difftest import ON_NUMBA, check, check_all, errors, jit, layouts, no_leaks, sample  # noqa: F401
 
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's NumPy function set (numba lacks several)")
@@ -192,6 +194,41 @@ def test_cross():
                         (sample("float64", (4, 3)), np.array([1.0, 2.0, 3.0])), (np.arange(3), sample("float64", (2, 3)))])
     check(crosses, np.ones(4), np.ones(3))              # ValueError
     check(crosses, np.ones((2, 3)), np.ones((3, 3)))    # ValueError
+
+
+def test_cross_shapes():
+    a, b = sample("complex128", (4, 3)), sample("complex128", (4, 3), 1)
+    check_all(crosses, [(x, b) for _, x in layouts(a)] + [(a[0], b[1]), (a[1], b), (a[:, :2], b), (a, b[:, :2]),
+                                                          (a.reshape(2, 2, 3), b[:2]), (a[:, None], b[None]), (a[:0], b[:0])])
+
+
+@pytest.mark.parametrize("da, db", [("complex64", "complex64"), ("float32", "float32"), ("int8", "int8"), ("uint8", "int64"),
+                                    ("float32", "int8"), ("int64", "complex128"), ("bool", "float64")])
+def test_cross_dtypes(da, db):
+    a, b = sample(da, (4, 3)), sample(db, (4, 3), 1)
+    check_all(crosses, [(a, b), (a[:, :2], b)])
+
+
+def cross_axes(a, b):
+    return (np.cross(a, b, axis=0), np.cross(a, b, axisa=0, axisb=0, axisc=-1), np.cross(a, b, 0, 0, 0),
+            np.cross(a, b, axisa=-2, axisb=0, axisc=1, axis=None))
+
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors")
+def test_cross_axes():
+    a, b = sample("float64", (3, 4)), sample("complex128", (3, 4), 1)
+    check_all(cross_axes, [(a, b), (a.T.copy().T, b), (a[:2], b), (a, b[:2])])
+    check(lambda a, b, k: np.cross(a, b, axisa=k), a.T, b.T, 2)        # AxisError
+    check(lambda a, b, k: np.cross(a, b, axisc=k), a.T, b.T, -3)       # AxisError
+
+
+def test_cross_errors():
+    check(crosses, np.ones((2, 4)), np.ones((2, 3)))    # ValueError: not 2 or 3
+    check(crosses, np.ones((2, 2)), np.ones((2, 2, 3)))  # ValueError: shapes do not broadcast
+    with pytest.raises(ValueError, match="2-vectors"):   # NumPy: the z components alone (deprecated), ndim - 1
+        jit(crosses)(np.ones(2), np.ones(2))
+    with pytest.raises(TypingError, match="boolean subtract"):   # NumPy: TypeError
+        jit(crosses)(np.ones(3, bool), np.ones(3, bool))
 
 
 # ------------------------------------------------------------------ compile-time errors

@@ -338,6 +338,101 @@ def _choose_ndenumerate(values, kwnames):
     return _ndenumerate_source(values[0].ndim)
 
 
+# ---- np.cross ----------------------------------------------------------------------------------
+
+def _axis_perm_lines(name, nd, axis, what, to_last):
+    """Lines that normalise `axis` (a run-time int) for an nd-d array `name` (NumPy's AxisError)
+    and transpose `name` so that axis moves last (to_last) or its last axis moves there."""
+    idx = ", ".join(f"p[{d}]" for d in range(nd))
+    fill = (["        if d != r:", "            p[j] = d", "            j += 1", f"    p[{nd - 1}] = r"] if to_last else
+            ["        if d == r:", f"            p[d] = {nd - 1}", "        else:", "            p[d] = j", "            j += 1"])
+    return [f"    r = {axis} + {nd} if {axis} < 0 else {axis}",
+            f"    if r < 0 or r >= {nd}:",
+            f"        raise np.exceptions.AxisError('{what}: axis ' + str({axis}) + ' is out of bounds for array of dimension {nd}')",
+            f"    p = np.empty({nd}, dtype=np.int64)", "    j = 0", f"    for d in range({nd}):", *fill,
+            f"    {name} = np.transpose({name}, ({idx},))"]
+
+
+def _cross_source(nda, ndb, axes, one_axis, dtype):
+    """np.cross(a, b) of an nda-d a and an ndb-d b, the vectors along their last axes (or along
+    axisa/axisb, the result's along axisc, all along `axis` when given: `axes`), broadcast over
+    the leading dimensions: one loop nest over the result's leading dimensions (a dimension of
+    length 1 reads index 0), NumPy's formulas per element, a 2-vector's third component 0.
+    Two 2-vectors give NumPy a result without the last dimension, whose ndim would depend on
+    run-time lengths: ValueError here, as in Numba."""
+    n = max(nda, ndb)
+    lines = ["def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):"]
+    if one_axis:
+        lines += ["    axisa = axis", "    axisb = axis", "    axisc = axis"]
+    if axes:
+        lines += _axis_perm_lines("a", nda, "axisa", "axisa", True) + _axis_perm_lines("b", ndb, "axisb", "axisb", True)
+    lines += ["    na = a.shape[-1]", "    nb = b.shape[-1]",
+              "    if (na != 2 and na != 3) or (nb != 2 and nb != 3):",
+              "        raise ValueError('incompatible dimensions for cross product\\n(dimension must be 2 or 3)')",
+              "    if na == 2 and nb == 2:",
+              "        raise ValueError('np.cross of two arrays of 2-vectors is not supported in compiled code (NumPy drops "
+              "the last dimension of its result); give 3-vectors')"]
+    ia, ib = [], []   # the subscripts of a's and b's vectors in the loop nest
+    for k in range(n - 1):   # the result's leading dimension k, a's dimension ja, b's jb (aligned at the right)
+        ja, jb = k - (n - nda), k - (n - ndb)
+        da = f"a.shape[{ja}]" if ja >= 0 else "1"
+        db = f"b.shape[{jb}]" if jb >= 0 else "1"
+        lines += [f"    if {da} != {db} and {da} != 1 and {db} != 1:",
+                  "        raise ValueError('shape mismatch: objects cannot be broadcast to a single shape')",
+                  f"    d{k} = {da} if {db} == 1 else {db}"]
+        if ja >= 0:
+            lines.append(f"    ma{k} = 0 if {da} == 1 else 1")
+            ia.append(f"i{k} * ma{k}")
+        if jb >= 0:
+            lines.append(f"    mb{k} = 0 if {db} == 1 else 1")
+            ib.append(f"i{k} * mb{k}")
+    lines.append(f"    cp = np.empty(({''.join(f'd{k}, ' for k in range(n - 1))}3), DTYPE)")
+    pad = "    "
+    for k in range(n - 1):
+        lines.append(pad + f"for i{k} in range(d{k}):")
+        pad += "    "
+    sa, sb = "".join(x + ", " for x in ia), "".join(x + ", " for x in ib)
+    sc = "".join(f"i{k}, " for k in range(n - 1))
+    body = [f"x0 = a[{sa}0]", f"x1 = a[{sa}1]", f"y0 = b[{sb}0]", f"y1 = b[{sb}1]",
+            "if na == 3 and nb == 3:",
+            f"    x2 = a[{sa}2]", f"    y2 = b[{sb}2]",
+            f"    cp[{sc}0] = x1 * y2 - x2 * y1", f"    cp[{sc}1] = x2 * y0 - x0 * y2",
+            "elif na == 2:",
+            f"    y2 = b[{sb}2]", f"    cp[{sc}0] = x1 * y2", f"    cp[{sc}1] = -(x0 * y2)",
+            "else:",
+            f"    x2 = a[{sa}2]", f"    cp[{sc}0] = -(x2 * y1)", f"    cp[{sc}1] = x2 * y0",
+            f"cp[{sc}2] = x0 * y1 - x1 * y0"]
+    lines += [pad + line for line in body]
+    if axes:
+        lines += _axis_perm_lines("cp", n, "axisc", "axisc", False)
+    lines.append("    return cp")
+    ns = {"np": np, "DTYPE": dtype}
+    exec("\n".join(lines), ns)
+    return ns["cross"]
+
+
+def _choose_cross(values, kwnames):
+    params = ["a", "b", "axisa", "axisb", "axisc", "axis"]
+    npos = len(values) - len(kwnames)
+    given = params[:npos] + list(kwnames)
+    if npos > len(params) or not set(given) <= set(params) or len(set(given)) != len(given):
+        _refuse("np.cross", "arguments other than a, b, axisa, axisb, axisc and axis")
+    if npos < 2:
+        raise TypeError("np.cross() needs the arrays a and b")
+    a, b = values[0], values[1]
+    if not (_is_array(a) and _is_array(b)) or a.ndim == 0 or b.ndim == 0:
+        _refuse("np.cross", "an operand other than an array of vectors")
+    if a.dtype.kind == "b" and b.dtype.kind == "b":   # NumPy: TypeError (boolean subtract)
+        raise TypeError("np.cross of two boolean arrays: NumPy's boolean subtract is not supported")
+    axes = {name: values[given.index(name)] for name in params[2:] if name in given}
+    for name, v in axes.items():
+        if not (v is None if name == "axis" else False) and not (isinstance(v, int) and not isinstance(v, bool)):
+            raise TypeError(f"np.cross(): {name} must be an integer" + (" or None" if name == "axis" else ""))
+    one_axis = axes.get("axis") is not None
+    return _cross_source(a.ndim, b.ndim, bool(axes) and (one_axis or len(axes) > ("axis" in axes)), one_axis,
+                         np.result_type(a.dtype, b.dtype).type)
+
+
 # ---- polynomials and products ------------------------------------------------------------------
 
 def _polyval(p, x):
@@ -775,6 +870,7 @@ IMPLS = {
     np.unravel_index: Impl("np.unravel_index", _choose_unravel),
     np.polyval: Impl("np.polyval", _choose_polyval),
     np.kron: Impl("np.kron", _choose_kron),
+    np.cross: Impl("np.cross", _choose_cross),
     np.angle: Impl("np.angle", _plain(_angle)),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
