@@ -8,6 +8,7 @@ int64); cov/corrcoef of a 2-d input give a 2-d result even for one
 variable (NumPy squeezes it to 0-d)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -299,6 +300,46 @@ def test_order_stats_tuple_of_axes(dtype):
         check(lambda a: np.median(a, axis=(0, 1)), a[:0])
     check(lambda a: np.median(a, axis=(0, 3)), a)    # AxisError
     check(lambda a: np.median(a, axis=(0, -3)), a)   # ValueError: duplicate value
+
+
+def order_stats_keepdims(a, q):
+    return (np.median(a, axis=0, keepdims=True), np.median(a, keepdims=True), np.median(a, (0, 2), None, False, True),
+            np.percentile(a, 30, axis=-1, keepdims=True), np.quantile(a, q, axis=(2, 0), keepdims=True),
+            np.quantile(a, [0.25, 0.75], axis=1), np.percentile(a, (10, 50.0), keepdims=True),
+            np.median(a, axis=1, keepdims=False), np.quantile(a, q, keepdims=False))
+
+
+def nan_order_stats(a, q):
+    return (np.nanmedian(a), np.nanmedian(a, axis=0), np.nanmedian(a, axis=(0, 2), keepdims=True),
+            np.nanpercentile(a, 40, axis=1), np.nanpercentile(a, q * 100, axis=-1, keepdims=True), np.nanquantile(a, 0.3),
+            np.nanquantile(a, q, axis=(1,)), np.nanmedian(a, 2, overwrite_input=False))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba lacks keepdims= and axis= on np.median, and np.nanquantile's axis=")
+@pytest.mark.parametrize("dtype", ["int64", "float32", "float64"])
+def test_order_stats_keepdims_and_nan(dtype):
+    # ember/_nplib.py: keepdims, q as a list or tuple, and the nan-variants (a lane of NaNs is NaN)
+    a = sample(dtype, (3, 4, 5), 3)
+    if dtype != "int64":
+        a[0, 1] = nan
+        a[1, :, 2] = nan
+    q = np.array([0.0, 0.3, 1.0])
+    tol = 1e-6 if dtype == "float32" else None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        more = dtype == "float64"   # the layouts once (each form is a compiled function of its own)
+        check_all(order_stats_keepdims, [(a, q)] + [(np.asfortranarray(a)[:, ::2], q)] * more, rtol=tol)
+        check_all(nan_order_stats, [(a, q)] + [(np.asfortranarray(a)[:, ::-2], q), (a[:1, :1, :1], q)] * more, rtol=tol)
+        # (NumPy leaves q's dimension out of a nan-variant of an empty array)
+        check(lambda a: (np.nanmedian(a), np.nanmedian(a, (0, 1), keepdims=True), np.nanquantile(a, 0.5, axis=0)), a[:, :0])
+    check(lambda a: np.nanmedian(a, axis=(0, 3)), a)    # AxisError
+    check(lambda a: np.nanmedian(a, axis=(1, -2)), a)   # ValueError: duplicate value
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_keepdims_must_be_a_constant():
+    with pytest.raises(TypingError, match="keepdims must be a constant"):
+        jit(lambda a, k: np.median(a, axis=0, keepdims=k))(np.ones((2, 2)), True)
 
 
 @pytest.mark.skipif(ON_NUMBA, reason="ember's message")
