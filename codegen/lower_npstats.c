@@ -212,6 +212,8 @@ static LLVMValueRef as_rows(Lower *L, const Type *t, LLVMValueRef m, bool rowvar
     return cg_make_array(L, *vt, cg_arr_meminfo(L, m), LLVMBuildExtractValue(L->b, m, 1, ""), cg_arr_data(L, m), shape, strides);
 }
 
+static LLVMValueRef row_elem(Lower *L, LLVMValueRef i, void *row) { return elem(L, DT_FLOAT64, row, i, i64c(L, 8)); }
+
 static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     bool cov = ci->builtin == BI_NP_COV;
     int64_t rv = 1;
@@ -230,12 +232,9 @@ static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     LLVMValueRef fn = LLVMBuildSIToFP(L->b, nobs, L->f64, ""), rowb = mul(L, nobs, i64c(L, 8));
     LoopCtx lr, lk;
     LLVMValueRef r = cg_loop_begin(L, &lr, nvar);   /* X -= mean of each row */
-    LLVMValueRef row = cg_gep8(L, xd, mul(L, r, rowb)), acc = slot_of(L, L->f64, f64c(L, 0), "mean");
+    LLVMValueRef row = cg_gep8(L, xd, mul(L, r, rowb));
+    LLVMValueRef mean = LLVMBuildFDiv(L->b, cg_pairwise_sum(L, L->f64, nobs, row_elem, row), fn, "");   /* NumPy's mean */
     LLVMValueRef k = cg_loop_begin(L, &lk, nobs);
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, acc), elem(L, DT_FLOAT64, row, k, i64c(L, 8)), ""), acc);
-    cg_loop_end(L, &lk);
-    LLVMValueRef mean = LLVMBuildFDiv(L->b, load64(L, L->f64, acc), fn, "");
-    k = cg_loop_begin(L, &lk, nobs);
     LLVMValueRef p = cg_gep8(L, row, mul(L, k, i64c(L, 8)));
     LLVMBuildStore(L->b, LLVMBuildFSub(L->b, load64(L, L->f64, p), mean, ""), p);
     cg_loop_end(L, &lk);
