@@ -426,7 +426,7 @@ def _choose_cross(values, kwnames):
         raise TypeError("np.cross of two boolean arrays: NumPy's boolean subtract is not supported")
     axes = {name: values[given.index(name)] for name in params[2:] if name in given}
     for name, v in axes.items():
-        if not (v is None if name == "axis" else False) and not (isinstance(v, int) and not isinstance(v, bool)):
+        if not (isinstance(v, int) and not isinstance(v, bool)) and not (name == "axis" and v is None):
             raise TypeError(f"np.cross(): {name} must be an integer" + (" or None" if name == "axis" else ""))
     one_axis = axes.get("axis") is not None
     return _cross_source(a.ndim, b.ndim, bool(axes) and (one_axis or len(axes) > ("axis" in axes)), one_axis,
