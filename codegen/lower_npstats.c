@@ -52,30 +52,6 @@ static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValu
 }
 
 /* ---- histogram, bincount, digitize, interp --------------------------------------------- */
-/* The nb + 1 edges ed (doubles) as NumPy makes them for float32 data: np.linspace in float32,
- * first + i * step with step = (last - first) / nb, each step rounded to float32 (i / nb * (last
- * - first) where that step is 0), the last edge last itself; with range= given (Python floats)
- * NumPy's float64 edges rounded to float32. The counts then use these edges. */
-static void f32_edges(Lower *L, LLVMValueRef ed, LLVMValueRef nb, bool range) {
-    LLVMValueRef e8 = i64c(L, 8), fnb = LLVMBuildSIToFP(L->b, nb, L->f64, "");
-    LLVMValueRef first = cg_f32_narrow(L, elem(L, DT_FLOAT64, ed, zero(L), e8)), last = cg_f32_narrow(L, elem(L, DT_FLOAT64, ed, nb, e8));
-    LLVMValueRef delta = cg_f32_narrow(L, LLVMBuildFSub(L->b, last, first, ""));
-    LLVMValueRef step = cg_f32_narrow(L, LLVMBuildFDiv(L->b, delta, fnb, ""));
-    LLVMValueRef step0 = LLVMBuildFCmp(L->b, LLVMRealOEQ, step, f64c(L, 0), "");
-    LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, add(L, nb, i64c(L, 1)));
-    LLVMValueRef p = cg_gep8(L, ed, mul(L, i, e8)), v = cg_f32_narrow(L, load64(L, L->f64, p));
-    if (!range) {
-        LLVMValueRef fi = LLVMBuildSIToFP(L->b, i, L->f64, "");
-        LLVMValueRef y = cg_f32_narrow(L, LLVMBuildFMul(L->b, fi, step, ""));
-        LLVMValueRef y0 = cg_f32_narrow(L, LLVMBuildFMul(L->b, cg_f32_narrow(L, LLVMBuildFDiv(L->b, fi, fnb, "")), delta, ""));
-        v = cg_f32_narrow(L, LLVMBuildFAdd(L->b, LLVMBuildSelect(L->b, step0, y0, y, ""), first, ""));
-        v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, nb, ""), last, v, "");
-    }
-    LLVMBuildStore(L->b, v, p);
-    cg_loop_end(L, &lc);
-}
-
 static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret, *ht = rt->elems[0], *et = rt->elems[1], *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
     LLVMValueRef data, n, stride, edges, fedges, nedges;
@@ -97,12 +73,13 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
             lo = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 0, ""), pt->elems[0], ty_float64);
             hi = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 1, ""), pt->elems[1], ty_float64);
         }
-        LLVMTypeRef pt[8] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->f64, L->f64, L->ptr};
-        LLVMValueRef a[8] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), lo, hi, cg_arr_data(L, edges)};
-        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 8);
-        if (et->dtype == DT_FLOAT32) {
-            f32_edges(L, cg_arr_data(L, fedges), nb, r);
+        LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->i32, L->f64, L->f64, L->ptr};
+        LLVMValueRef a[9] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), LLVMConstInt(L->i32, et->dtype == DT_FLOAT32, 0),
+                             lo, hi, cg_arr_data(L, edges)};
+        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 9);
+        if (et->dtype != DT_FLOAT64) {   /* float32 edges, and the counts taken against them as NumPy's are */
             edges = cg_copy_array(L, f8, fedges, et);
+            fedges = cg_copy_array(L, et, edges, f8);
         }
     }
     LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
@@ -130,6 +107,7 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     LLVMValueRef sum = load64(L, L->f64, total);
     i = cg_loop_begin(L, &lc, nbins);
     LLVMValueRef w = LLVMBuildFSub(L->b, elem(L, DT_FLOAT64, ed, add(L, i, i64c(L, 1)), i64c(L, 8)), elem(L, DT_FLOAT64, ed, i, i64c(L, 8)), "");
+    if (et->dtype == DT_FLOAT32) w = cg_f32_narrow(L, w);   /* np.diff of float32 edges */
     LLVMValueRef p = cg_gep8(L, hd, mul(L, i, i64c(L, 8)));
     LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildFDiv(L->b, load64(L, L->f64, p), w, ""), sum, ""), p);
     cg_loop_end(L, &lc);
@@ -234,6 +212,8 @@ static LLVMValueRef as_rows(Lower *L, const Type *t, LLVMValueRef m, bool rowvar
     return cg_make_array(L, *vt, cg_arr_meminfo(L, m), LLVMBuildExtractValue(L->b, m, 1, ""), cg_arr_data(L, m), shape, strides);
 }
 
+static LLVMValueRef row_elem(Lower *L, LLVMValueRef i, void *row) { return elem(L, DT_FLOAT64, row, i, i64c(L, 8)); }
+
 static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     bool cov = ci->builtin == BI_NP_COV;
     int64_t rv = 1;
@@ -252,12 +232,9 @@ static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     LLVMValueRef fn = LLVMBuildSIToFP(L->b, nobs, L->f64, ""), rowb = mul(L, nobs, i64c(L, 8));
     LoopCtx lr, lk;
     LLVMValueRef r = cg_loop_begin(L, &lr, nvar);   /* X -= mean of each row */
-    LLVMValueRef row = cg_gep8(L, xd, mul(L, r, rowb)), acc = slot_of(L, L->f64, f64c(L, 0), "mean");
+    LLVMValueRef row = cg_gep8(L, xd, mul(L, r, rowb));
+    LLVMValueRef mean = LLVMBuildFDiv(L->b, cg_pairwise_sum(L, L->f64, nobs, row_elem, row), fn, "");   /* NumPy's mean */
     LLVMValueRef k = cg_loop_begin(L, &lk, nobs);
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, acc), elem(L, DT_FLOAT64, row, k, i64c(L, 8)), ""), acc);
-    cg_loop_end(L, &lk);
-    LLVMValueRef mean = LLVMBuildFDiv(L->b, load64(L, L->f64, acc), fn, "");
-    k = cg_loop_begin(L, &lk, nobs);
     LLVMValueRef p = cg_gep8(L, row, mul(L, k, i64c(L, 8)));
     LLVMBuildStore(L->b, LLVMBuildFSub(L->b, load64(L, L->f64, p), mean, ""), p);
     cg_loop_end(L, &lk);
@@ -562,7 +539,7 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     return v;
 }
 
-/* ---- convolve, correlate, cross --------------------------------------------------------- */
+/* ---- convolve, correlate --------------------------------------------------------------- */
 static LLVMValueRef conj_of(Lower *L, LLVMValueRef z) {
     return LLVMBuildInsertValue(L->b, z, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), ""), 1, "");
 }
@@ -627,39 +604,6 @@ static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     return out;
 }
 
-static LLVMValueRef np_cross(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype), *xt = types[0], *yt = types[1];
-    LLVMValueRef x = args[0], y = args[1];
-    LLVMValueRef three = i64c(L, 3);
-    cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, x, xt->ndim - 1), three, ""),
-                                    LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, y, yt->ndim - 1), three, ""), ""),
-                    "builtins:ValueError", "incompatible dimensions for cross product (dimension must be 3)");
-    LLVMValueRef nx = xt->ndim == 2 ? cg_arr_shape(L, x, 0) : i64c(L, 1), ny = yt->ndim == 2 ? cg_arr_shape(L, y, 0) : i64c(L, 1);
-    LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, nx, ny, "");
-    LLVMValueRef xone = LLVMBuildICmp(L->b, LLVMIntEQ, nx, i64c(L, 1), ""), yone = LLVMBuildICmp(L->b, LLVMIntEQ, ny, i64c(L, 1), "");
-    cg_raise_unless(L, LLVMBuildOr(L->b, same, LLVMBuildOr(L->b, xone, yone, ""), ""), "builtins:ValueError",
-                    "operands could not be broadcast together");
-    LLVMValueRef rows = LLVMBuildSelect(L->b, xone, ny, nx, ""), shape[2] = {rows, three};
-    LLVMValueRef out = cg_alloc_array(L, rt, rt->ndim == 2 ? shape : shape + 1);
-    LoopCtx lc;
-    LLVMValueRef r = cg_loop_begin(L, &lc, rows), xv[3], yv[3];
-    for (int k = 0; k < 3; k++) {
-        LLVMValueRef ix[2] = {LLVMBuildSelect(L->b, xone, zero(L), r, ""), i64c(L, k)}, iy[2] = {LLVMBuildSelect(L->b, yone, zero(L), r, ""), i64c(L, k)};
-        xv[k] = cg_cast(L, cg_load_elem(L, xt->dtype, cg_elem_ptr(L, xt, x, xt->ndim == 2 ? ix : ix + 1)), ty_scalar_of(xt->dtype), ct);
-        yv[k] = cg_cast(L, cg_load_elem(L, yt->dtype, cg_elem_ptr(L, yt, y, yt->ndim == 2 ? iy : iy + 1)), ty_scalar_of(yt->dtype), ct);
-    }
-    L->numpy_sem = true;
-    for (int k = 0; k < 3; k++) {
-        int p = (k + 1) % 3, q = (k + 2) % 3;
-        LLVMValueRef v = cg_binop(L, IRB_SUB, cg_binop(L, IRB_MUL, xv[p], yv[q], ct, NULL), cg_binop(L, IRB_MUL, xv[q], yv[p], ct, NULL), ct, NULL);
-        LLVMValueRef io[2] = {r, i64c(L, k)};
-        cg_store_elem(L, rt->dtype, cg_elem_ptr(L, rt, out, rt->ndim == 2 ? io : io + 1), v, ct);
-    }
-    L->numpy_sem = false;
-    cg_loop_end(L, &lc);
-    return out;
-}
-
 /* ---- dispatch ----------------------------------------------------------------------- */
 LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     switch (ci->builtin) {
@@ -673,7 +617,6 @@ LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD: return along_axis(L, in, ci, args, types, fold_moments);
     case BI_NP_NONZERO: case BI_NP_ARGWHERE: case BI_NP_FLATNONZERO: return np_nonzero(L, ci, args, types);
     case BI_NP_CONVOLVE: case BI_NP_CORRELATE: return np_correlate(L, in, ci, args, types);
-    case BI_NP_CROSS: return np_cross(L, ci, args, types);
     case BI_NP_EINSUM: return cg_linalg_call(L, in, ci, args, types);
     }
     return NULL;

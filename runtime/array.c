@@ -18,6 +18,7 @@
 #define PY_ARRAY_UNIQUE_SYMBOL ember_ARRAY_API
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include "rt.h"
+#include "sort.h"
 #include <numpy/arrayobject.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -264,6 +265,22 @@ int64_t rt_block_refcnt(RtBlock *b) { return atomic_load(&b->refcnt); }
 /* ---- NumPy ------------------------------------------------------------------------- */
 static int numpy_state;   /* 0 not tried, 1 ready; owner: this file, under the GIL */
 
+/* ember_rt_sort_* of the numeric dtypes call NumPy's own quicksorts (sort.h). */
+static void use_numpy_sorts(void) {
+    static const struct { int npy; void (*use)(RtNumpySort); } sorts[] = {
+        {NPY_INT8, rt_use_numpy_sort_i1}, {NPY_INT16, rt_use_numpy_sort_i2}, {NPY_INT32, rt_use_numpy_sort_i4},
+        {NPY_INT64, rt_use_numpy_sort_i8}, {NPY_UINT8, rt_use_numpy_sort_u1}, {NPY_UINT16, rt_use_numpy_sort_u2},
+        {NPY_UINT32, rt_use_numpy_sort_u4}, {NPY_UINT64, rt_use_numpy_sort_u8}, {NPY_FLOAT32, rt_use_numpy_sort_f4},
+        {NPY_FLOAT64, rt_use_numpy_sort_f8}};
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+        PyArray_Descr *d = PyArray_DescrFromType(sorts[i].npy);
+        PyArray_ArrFuncs *f = d ? PyDataType_GetArrFuncs(d) : NULL;
+        if (f && f->sort[NPY_QUICKSORT]) sorts[i].use((RtNumpySort)f->sort[NPY_QUICKSORT]);
+        Py_XDECREF(d);
+    }
+    PyErr_Clear();
+}
+
 /* Import NumPy's C-API if NumPy is already imported; false when it is not (so no argument can
  * be an ndarray) or the import failed. */
 static bool numpy_ready(void) {
@@ -281,6 +298,7 @@ static bool numpy_ready(void) {
         return false;
     }
     numpy_state = 1;
+    use_numpy_sorts();
     return true;
 }
 

@@ -41,7 +41,14 @@
  *     NumPy does when the common dtype of array and key is float64 (an integer array searched
  *     for a float, or a float32 array for a float64).
  */
+/* NumPy's sort function of a dtype (its ArrFuncs' quicksort: start, n, array; the array is
+ * unused for numbers). runtime/array.c installs NumPy's with rt_use_numpy_sort_<s> once NumPy's
+ * C-API is imported (under the GIL, before any compiled code can sort); ember_rt_sort_<s> then
+ * calls it. Without NumPy (a process that never imports it) the introsort of sort.c runs. */
+typedef int (*RtNumpySort)(void *start, intptr_t n, void *array);
+
 #define EMBER_RT_SORT_DECLARE(T, s)                                                              \
+    void rt_use_numpy_sort_##s(RtNumpySort f);                                                  \
     void ember_rt_sort_##s(void *data, int64_t n);                                              \
     int ember_rt_argsort_##s(const char *data, int64_t n, int64_t stride_bytes, int64_t *out);  \
     int64_t ember_rt_searchsorted_##s(const char *data, int64_t n, int64_t stride_bytes,        \

@@ -35,8 +35,8 @@ static int value_error_text(const char *text, const char *fallback) {
     return -1;
 }
 
-int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, double lo,
-                             double hi, double *edges) {
+int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, int f32,
+                             double lo, double hi, double *edges) {
     if (nbins < 1) return value_error("`bins` must be positive, when an integer");
     char msg[128];
     if (has_range) {
@@ -59,6 +59,17 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
             snprintf(msg, sizeof msg, "autodetected range of [%g, %g] is not finite", lo, hi);
             return value_error_text(msg, "autodetected range is not finite");
         }
+    }
+    if (!has_range && f32) {   /* a float32 lane's min and max are float32 scalars: NumPy's linspace computes in float32 */
+        float l = (float)lo, h = (float)hi;
+        if (l == h) {
+            l -= 0.5f;
+            h += 0.5f;
+        }
+        float step = (h - l) / (float)nbins;
+        for (int64_t i = 0; i < nbins; i++) edges[i] = (float)((float)i * step) + l;
+        edges[nbins] = h;
+        return 0;
     }
     if (lo == hi) {
         lo -= 0.5;

@@ -9,9 +9,10 @@
 
 /* The nbins + 1 equal-width edges np.histogram uses: over [lo, hi] when has_range, else over
  * the lane's [min, max] ([0, 1] when empty); a zero-width range widens by 0.5 each side.
- * ValueError for a reversed or non-finite range, or nbins < 1. */
-int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, double lo,
-                             double hi, double *edges);
+ * ValueError for a reversed or non-finite range, or nbins < 1. `f32`: the lane is float32, whose
+ * min and max NumPy's linspace takes as float32 scalars (the edges computed in float32). */
+int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, int f32,
+                             double lo, double hi, double *edges);
 
 /* hist[0..nedges-1) += the count (or weight, w != NULL) of the lane's values in each bin:
  * [e_i, e_i+1), the last bin closed; values outside and NaN are left out. `uniform`: the edges

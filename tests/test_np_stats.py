@@ -5,12 +5,15 @@ dtypes, layouts, empty and one-element arrays, NaN, keyword forms and NumPy's ru
 
 Differences from NumPy checked here: bincount of an empty array with weights is float64 (NumPy:
 int64); cov/corrcoef of a 2-d input give a 2-d result even for one
-variable (NumPy squeezes it to 0-d); histogram of a float32 array computes its edges in float64."""
+variable (NumPy squeezes it to 0-d)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
+
+from ember.errors import TypingError
 
 from difftest import ON_NUMBA, check, check_all, errors, jit, layouts, no_leaks, sample  # noqa: F401
 
@@ -34,7 +37,7 @@ def hists(a):
     return np.histogram(a), np.histogram(a, 4, range=(-5, 5)), np.histogram(a, bins=3, density=True)
 
 
-@pytest.mark.parametrize("dtype", ["int8", "uint16", "int64", "float64"])
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "int64", "float32", "float64"])
 def test_histogram(dtype):
     check_all(hists, [(v,) for _, v in layouts(sample(dtype, (5, 7)))] + [(np.zeros(0, dtype),), (np.ones(1, dtype),)])
 
@@ -194,6 +197,41 @@ def test_cross():
     check(crosses, np.ones((2, 3)), np.ones((3, 3)))    # ValueError
 
 
+def test_cross_shapes():
+    a, b = sample("complex128", (4, 3)), sample("complex128", (4, 3), 1)
+    check_all(crosses, [(x, b) for _, x in layouts(a)] + [(a[0], b[1]), (a[1], b), (a[:, :2], b), (a, b[:, :2]),
+                                                          (a.reshape(2, 2, 3), b[:2]), (a[:, None], b[None]), (a[:0], b[:0])])
+
+
+@pytest.mark.parametrize("da, db", [("complex64", "complex64"), ("float32", "float32"), ("int8", "int8"), ("uint8", "int64"),
+                                    ("float32", "int8"), ("int64", "complex128"), ("bool", "float64")])
+def test_cross_dtypes(da, db):
+    a, b = sample(da, (4, 3)), sample(db, (4, 3), 1)
+    check_all(crosses, [(a, b), (a[:, :2], b)])
+
+
+def cross_axes(a, b):
+    return (np.cross(a, b, axis=0), np.cross(a, b, axisa=0, axisb=0, axisc=-1), np.cross(a, b, 0, 0, 0),
+            np.cross(a, b, axisa=-2, axisb=0, axisc=1, axis=None))
+
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors")
+def test_cross_axes():
+    a, b = sample("float64", (3, 4)), sample("complex128", (3, 4), 1)
+    check_all(cross_axes, [(a, b), (a.T.copy().T, b), (a[:2], b), (a, b[:2])])
+    check(lambda a, b, k: np.cross(a, b, axisa=k), a.T, b.T, 2)        # AxisError
+    check(lambda a, b, k: np.cross(a, b, axisc=k), a.T, b.T, -3)       # AxisError
+
+
+def test_cross_errors():
+    check(crosses, np.ones((2, 4)), np.ones((2, 3)))    # ValueError: not 2 or 3
+    check(crosses, np.ones((2, 2)), np.ones((2, 2, 3)))  # ValueError: shapes do not broadcast
+    with pytest.raises(ValueError, match="2-vectors"):   # NumPy: the z components alone (deprecated), ndim - 1
+        jit(crosses)(np.ones(2), np.ones(2))
+    with pytest.raises(TypingError, match="boolean subtract"):   # NumPy: TypeError
+        jit(crosses)(np.ones(3, bool), np.ones(3, bool))
+
+
 # ------------------------------------------------------------------ compile-time errors
 
 
@@ -262,6 +300,46 @@ def test_order_stats_tuple_of_axes(dtype):
         check(lambda a: np.median(a, axis=(0, 1)), a[:0])
     check(lambda a: np.median(a, axis=(0, 3)), a)    # AxisError
     check(lambda a: np.median(a, axis=(0, -3)), a)   # ValueError: duplicate value
+
+
+def order_stats_keepdims(a, q):
+    return (np.median(a, axis=0, keepdims=True), np.median(a, keepdims=True), np.median(a, (0, 2), None, False, True),
+            np.percentile(a, 30, axis=-1, keepdims=True), np.quantile(a, q, axis=(2, 0), keepdims=True),
+            np.quantile(a, [0.25, 0.75], axis=1), np.percentile(a, (10, 50.0), keepdims=True),
+            np.median(a, axis=1, keepdims=False), np.quantile(a, q, keepdims=False))
+
+
+def nan_order_stats(a, q):
+    return (np.nanmedian(a), np.nanmedian(a, axis=0), np.nanmedian(a, axis=(0, 2), keepdims=True),
+            np.nanpercentile(a, 40, axis=1), np.nanpercentile(a, q * 100, axis=-1, keepdims=True), np.nanquantile(a, 0.3),
+            np.nanquantile(a, q, axis=(1,)), np.nanmedian(a, 2, overwrite_input=False))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba lacks keepdims= and axis= on np.median, and np.nanquantile's axis=")
+@pytest.mark.parametrize("dtype", ["int64", "float32", "float64"])
+def test_order_stats_keepdims_and_nan(dtype):
+    # ember/_nplib.py: keepdims, q as a list or tuple, and the nan-variants (a lane of NaNs is NaN)
+    a = sample(dtype, (3, 4, 5), 3)
+    if dtype != "int64":
+        a[0, 1] = nan
+        a[1, :, 2] = nan
+    q = np.array([0.0, 0.3, 1.0])
+    tol = 1e-6 if dtype == "float32" else None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        more = dtype == "float64"   # the layouts once (each form is a compiled function of its own)
+        check_all(order_stats_keepdims, [(a, q)] + [(np.asfortranarray(a)[:, ::2], q)] * more, rtol=tol)
+        check_all(nan_order_stats, [(a, q)] + [(np.asfortranarray(a)[:, ::-2], q), (a[:1, :1, :1], q)] * more, rtol=tol)
+        # (NumPy leaves q's dimension out of a nan-variant of an empty array)
+        check(lambda a: (np.nanmedian(a), np.nanmedian(a, (0, 1), keepdims=True), np.nanquantile(a, 0.5, axis=0)), a[:, :0])
+    check(lambda a: np.nanmedian(a, axis=(0, 3)), a)    # AxisError
+    check(lambda a: np.nanmedian(a, axis=(1, -2)), a)   # ValueError: duplicate value
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_keepdims_must_be_a_constant():
+    with pytest.raises(TypingError, match="keepdims must be a constant"):
+        jit(lambda a, k: np.median(a, axis=0, keepdims=k))(np.ones((2, 2)), True)
 
 
 @pytest.mark.skipif(ON_NUMBA, reason="ember's message")

@@ -223,3 +223,28 @@ def test_array_likes():
     check(array_likes, np.array([1, 2, 3]), np.array([0.0, 1, 3]))
     check(array_likes, np.array([1, 2, 3], np.uint8)[::-1], np.array([0.5, 1, 3], np.float32))
     check(lambda a: a + (1, 2), np.array([1, 2, 3]))   # ValueError: shapes do not broadcast
+
+
+# ---- NumPy scalars keep their dtype where NumPy takes it from them ----------------------------------
+
+def full_of_elements(a):
+    x = a[1]
+    t = (a[0], a[2])
+    return (np.full(3, a[0]), np.full((2, 2), x), np.full(2, a[0], dtype=np.float64), np.array([a[0], a[1]]),
+            np.array([[a[0], x], [a[2], a[0]]]), np.array(t), np.asarray((a[0], x)), np.array(a[0]),
+            np.array([a[0], 1]), np.array([a[0], 1.5]), np.full(2, np.float32(2.5)), np.full(2, 3))
+
+
+def full_of_items(a):
+    out = np.zeros(0, a.dtype)
+    for x in a:
+        out = np.full(2, x)
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int32", "uint16", "uint64", "float32", "complex64", "complex128"])
+def test_numpy_scalar_dtypes(dtype):
+    a = sample(dtype, (3,), 2)
+    check(full_of_elements, a)
+    check(full_of_elements, a[::-1])
+    check(full_of_items, a)

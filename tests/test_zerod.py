@@ -6,7 +6,8 @@ array."""
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
+from ember.errors import TypingError
 
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="numba keeps 0-d arrays as arrays in operators")
 
@@ -44,3 +45,43 @@ def keeps_array(z):
 
 def test_out_and_in_place_keep_the_array():
     check(keeps_array, np.array(2.0))
+
+
+def scalar_accumulator(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        x = np.array(a[i])      # a 0-d array ...
+        s += x * 2              # ... whose product is a scalar, so s stays a float
+        x = a[i] + 1.0          # the same name, a float in its own live range
+        s += x
+    return s
+
+
+def branch_results(a, c):
+    if c:
+        x = np.array(a[0])
+        r = x + 1               # a scalar, as the other branch's r
+    else:
+        x = a[1]
+        r = x * 2
+    return r
+
+
+def test_zerod_results_meet_scalars():
+    check(scalar_accumulator, np.arange(4.0))
+    check(branch_results, np.arange(3.0), True)
+    check(branch_results, np.arange(3.0), False)
+
+
+def zerod_meets_scalar(c):
+    if c:
+        x = np.array(1.5)
+    else:
+        x = 2.5
+    return x
+
+
+def test_zerod_array_and_scalar_at_a_join():
+    # NumPy's result has either kind; a compiled variable has one type (Numba refuses it too)
+    with pytest.raises(TypingError, match=r"for x \(a 0-d array and a scalar meet here: read the array's element with \[\(\)\]"):
+        jit(zerod_meets_scalar)(True)

@@ -446,6 +446,7 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
         const Type *e = args[0]->elems[0], *s = e && e->kind == TY_LIST ? e->elems[0] : e;
         int dt = ty_dtype_of_scalar(s);
         if (!e) return 0;
+        if (dt >= 0) dt = ti_literal_dtype(ti, in->args[1], dt);   /* np.array([a[0], a[1]]) keeps a's dtype */
         if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, or of lists of numbers, are)",
                                  name, args[0]->name);
         return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;

@@ -385,6 +385,16 @@ static int spread_args(TypeInfo *ti, Instr *in, int first, unsigned mask) {
     return TYPE_AGAIN;
 }
 
+/* A 0-d array and a scalar of its dtype (or the reverse): what an operator of 0-d arrays typed
+ * before zerod.c reads their elements gives. */
+static bool zerod_and_scalar(const Type *x, const Type *y) {
+    if (x->kind != TY_ARRAY) {
+        const Type *t = x;
+        x = y, y = t;
+    }
+    return x->kind == TY_ARRAY && x->ndim == 0 && ty_is_number(y);
+}
+
 /* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
  * type the function anew), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
@@ -426,6 +436,12 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL))
             u = unify_optional(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
+        if (!u && zerod_and_scalar(old, args[0])) {   /* s = 0.0; s += z * 2 with z 0-d: z * 2 is a scalar (zerod.c) */
+            int rc = ti_scalarize_zerod(ti);
+            if (rc) return rc < 0 ? -1 : TYPE_AGAIN;
+            return ERR(in, "cannot unify %s and %s for %s (a 0-d array and a scalar meet here: read the array's element "
+                       "with [()] to keep a scalar)", old->name, args[0]->name, var_label(ti, in->imm));
+        }
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
         if (u != old) {
@@ -571,6 +587,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return different functions (%s, %s) to Python",
                          ti->ret->name, args[0]->name);
         if (!u) u = unify_optional(ti->ret, args[0]);
+        if (!u && zerod_and_scalar(ti->ret, args[0])) {
+            int rc = ti_scalarize_zerod(ti);
+            if (rc) return rc < 0 ? -1 : TYPE_AGAIN;
+        }
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
         if (u != ti->ret) {
             ti->ret = u;

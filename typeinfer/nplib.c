@@ -44,19 +44,47 @@ int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
 
 static const char *const P_A[] = {"a", NULL};
 
+/* The argument of parameter `name` (at `pos` when positional, -1: keyword only) of call `in`: its
+ * value id (*type its type), or -1 when left out. */
+static int call_arg(Instr *in, const Type **args, int nargs, int pos, const char *name, const Type **type) {
+    int npos = nargs - in->nkw;
+    for (int i = 0; i < in->nkw; i++)
+        if (!strcmp(in->kwnames[i], name)) return *type = args[npos + i], in->args[npos + i + 1];
+    if (pos >= 0 && pos < npos) return *type = args[pos], in->args[pos + 1];
+    return -1;
+}
+
+/* The table of ember/_nplib.py that compiles np.median/percentile/quantile in the forms typed
+ * in Python (axis= a tuple, keepdims=, q a list or tuple), and always np.nanmedian/
+ * nanpercentile/nanquantile; NULL for the forms typed here. keepdims changes the result's ndim,
+ * so it must be a constant: ORDER_STATS_KEEPDIMS when it is True. */
+static const char *order_stats_table(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    bool nan = bid == BI_NP_NANMEDIAN || bid == BI_NP_NANPERCENTILE || bid == BI_NP_NANQUANTILE;
+    bool median = bid == BI_NP_MEDIAN || bid == BI_NP_NANMEDIAN;
+    const Type *axis = NULL, *q = NULL, *keep = NULL;
+    call_arg(in, args, nargs, median ? 1 : 2, "axis", &axis);
+    if (!median) call_arg(in, args, nargs, 1, "q", &q);
+    int kv = call_arg(in, args, nargs, median ? 4 : 6, "keepdims", &keep);
+    int64_t keepdims = 0;
+    if (kv >= 0 && !ti_const_int(ti, kv, &keepdims)) {
+        ERR(in, "np.%s(): keepdims must be a constant True or False (it decides the result's ndim)", ti_builtins[bid].name);
+        return NULL;
+    }
+    if (keepdims) return "ORDER_STATS_KEEPDIMS";
+    if (nan || kv >= 0 || (axis && axis->kind == TY_TUPLE) || (q && (q->kind == TY_TUPLE || q->kind == TY_LIST)))
+        return "ORDER_STATS";
+    return NULL;
+}
+
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
- * builtin bid, for the forms written in Python: np.median/percentile/quantile with axis= a
- * tuple (ORDER_AXES there), np.sort/np.argsort of a complex array (COMPLEX_SORT). NULL for the
- * forms typed here. */
+ * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
+ * np.sort/np.argsort of a complex array (COMPLEX_SORT). NULL for the forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *table = NULL;
     int npos = nargs - in->nkw;
-    if (bid == BI_NP_MEDIAN || bid == BI_NP_PERCENTILE || bid == BI_NP_QUANTILE) {
-        int axis_pos = bid == BI_NP_MEDIAN ? 1 : 2;
-        const Type *axis = npos > axis_pos ? args[axis_pos] : NULL;
-        for (int i = 0; i < in->nkw; i++)
-            if (!strcmp(in->kwnames[i], "axis")) axis = args[npos + i];
-        if (axis && axis->kind == TY_TUPLE) table = "ORDER_AXES";
+    if (bid == BI_NP_MEDIAN || bid == BI_NP_PERCENTILE || bid == BI_NP_QUANTILE || bid == BI_NP_NANMEDIAN ||
+        bid == BI_NP_NANPERCENTILE || bid == BI_NP_NANQUANTILE) {
+        table = order_stats_table(ti, in, bid, args, nargs);
     } else if ((bid == BI_NP_SORT || bid == BI_NP_ARGSORT) && npos >= 1 && is_array(args[0]) &&
                ty_dtypes[args[0]->dtype].kind == 'c') {
         table = "COMPLEX_SORT";

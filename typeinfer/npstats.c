@@ -1,7 +1,7 @@
 /* npstats.c: typing rules for NumPy's statistics and searching functions: histogram bincount
  * digitize interp cov corrcoef, the NaN-ignoring reductions (nansum nanprod nanmin nanmax
  * nanmean nanvar nanstd) and ptp (axis=None or one constant axis), nonzero / np.where(cond) /
- * argwhere / flatnonzero, convolve correlate cross.
+ * argwhere / flatnonzero, convolve correlate (np.cross is ember/_nplib.py's).
  *
  * Real element types only (complex arrays are an UnsupportedError); constants where they decide
  * the result's type (histogram's density=, cov's rowvar=, the modes of convolve/correlate).
@@ -29,7 +29,6 @@ static const char *const P_NANRED[] = {"a", "axis", NULL};
 static const char *const P_NANVAR[] = {"a", "axis", "dtype", "out", "ddof", NULL};
 static const char *const P_A[] = {"a", NULL};
 static const char *const P_CONV[] = {"a", "v", "mode", NULL};
-static const char *const P_CROSS[] = {"a", "b", NULL};
 
 /* A compile-time bool/int at parameter i (dflt when left out); -1 after an error. */
 static int const_flag(TypeInfo *ti, Instr *in, CallInfo *ci, int i, const char *what, int dflt) {
@@ -75,9 +74,10 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             dt = ty_dtypes[w->dtype].kind == 'f' ? w->dtype : DT_INT64;
         }
         if (density) dt = DT_FLOAT64;
-        /* the edges: NumPy returns an array of edges as given, else edges of the data's float dtype */
-        int edt = is_array(b) ? b->dtype : a->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64;
-        const Type *parts[2] = {ty_array(dt, 1, 'C', false), ty_array(edt, 1, 'C', false)};
+        /* the edges: NumPy returns an array of edges as given; edges it makes have a float32 a's
+         * dtype (the range's Python numbers do not widen it) */
+        int et = is_array(b) ? b->dtype : a->dtype == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64;
+        const Type *parts[2] = {ty_array(dt, 1, 'C', false), ty_array(et, 1, 'C', false)};
         ci->ret = ty_tuple(2, parts);
         return 0;
     }
@@ -190,14 +190,6 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         return 0;
     }
     case BI_NP_EINSUM: return ti_type_einsum(ti, in, bid, args, nargs);
-    case BI_NP_CROSS: {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_CROSS, 2, args, nargs, false))) return -1;
-        const Type *x = ci->params[0], *y = ci->params[1];
-        if (!real_array(x) || !real_array(y) || x->ndim > 2 || y->ndim > 2 || x->dtype == DT_BOOL || y->dtype == DT_BOOL)
-            return UNSUP(in, "np.cross() of %s and %s is not supported (real arrays of 3-vectors, 1-d or 2-d)", x->name, y->name);
-        ci->ret = ty_array(ty_promote(x->dtype, y->dtype), x->ndim > y->ndim ? x->ndim : y->ndim, 'C', false);
-        return 0;
-    }
     }
     return -2;
 }

@@ -405,7 +405,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = shape_ndim(ti, in, ci->params[0]);
         if (nd < 0) return -1;
         if (!ty_is_number(ci->params[1])) return ERR(in, "np.full() needs a number to fill with (got %s)", ci->params[1]->name);
-        if ((dt = dtype_param(ti, in, ci, 2, ty_dtype_of_scalar(ci->params[1]))) < 0) return -1;
+        int fill = ci->argmap[1] >= 0 ? ti_numpy_scalar_dtype(ti, in->args[ci->argmap[1]]) : -1;   /* np.full(3, a[0]) */
+        if ((dt = dtype_param(ti, in, ci, 2, fill >= 0 ? fill : ty_dtype_of_scalar(ci->params[1]))) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;
     }
@@ -459,6 +460,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int d = -1, nd = ti_sequence_shape(a, &d, 0);
         if (ty_is_number(a)) d = ty_dtype_of_scalar(a), nd = 0;   /* np.array(3.0): a 0-d array */
         else if (nd < 1) return ERR(in, "np.array() needs an array, a number or a (nested) list or tuple of numbers (got %s)", a->name);
+        if (ci->argmap[0] >= 0) d = ti_literal_dtype(ti, in->args[ci->argmap[0]], d);   /* np.array((a[0], a[1])) keeps a's dtype */
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;

@@ -236,6 +236,10 @@ int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k);   /* operand k -> np.arr
 /* zerod.c: operators and ufuncs of 0-d arrays */
 int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as elements (type again), 0: none, -1: error */
 
+/* npscalar.c: the NumPy scalar type of a value (np.full(3, a[0]) of an int8 a is int8) */
+int ti_numpy_scalar_dtype(TypeInfo *ti, int v);   /* value v: an element of an array of that DT_*, np.float32(x)...; -1: a Python scalar */
+int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list literal v: its leaves' dtypes promoted, else dflt */
+
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */

@@ -338,6 +338,101 @@ def _choose_ndenumerate(values, kwnames):
     return _ndenumerate_source(values[0].ndim)
 
 
+# ---- np.cross ----------------------------------------------------------------------------------
+
+def _axis_perm_lines(name, nd, axis, what, to_last):
+    """Lines that normalise `axis` (a run-time int) for an nd-d array `name` (NumPy's AxisError)
+    and transpose `name` so that axis moves last (to_last) or its last axis moves there."""
+    idx = ", ".join(f"p[{d}]" for d in range(nd))
+    fill = (["        if d != r:", "            p[j] = d", "            j += 1", f"    p[{nd - 1}] = r"] if to_last else
+            ["        if d == r:", f"            p[d] = {nd - 1}", "        else:", "            p[d] = j", "            j += 1"])
+    return [f"    r = {axis} + {nd} if {axis} < 0 else {axis}",
+            f"    if r < 0 or r >= {nd}:",
+            f"        raise np.exceptions.AxisError('{what}: axis ' + str({axis}) + ' is out of bounds for array of dimension {nd}')",
+            f"    p = np.empty({nd}, dtype=np.int64)", "    j = 0", f"    for d in range({nd}):", *fill,
+            f"    {name} = np.transpose({name}, ({idx},))"]
+
+
+def _cross_source(nda, ndb, axes, one_axis, dtype):
+    """np.cross(a, b) of an nda-d a and an ndb-d b, the vectors along their last axes (or along
+    axisa/axisb, the result's along axisc, all along `axis` when given: `axes`), broadcast over
+    the leading dimensions: one loop nest over the result's leading dimensions (a dimension of
+    length 1 reads index 0), NumPy's formulas per element, a 2-vector's third component 0.
+    Two 2-vectors give NumPy a result without the last dimension, whose ndim would depend on
+    run-time lengths: ValueError here, as in Numba."""
+    n = max(nda, ndb)
+    lines = ["def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):"]
+    if one_axis:
+        lines += ["    axisa = axis", "    axisb = axis", "    axisc = axis"]
+    if axes:
+        lines += _axis_perm_lines("a", nda, "axisa", "axisa", True) + _axis_perm_lines("b", ndb, "axisb", "axisb", True)
+    lines += ["    na = a.shape[-1]", "    nb = b.shape[-1]",
+              "    if (na != 2 and na != 3) or (nb != 2 and nb != 3):",
+              "        raise ValueError('incompatible dimensions for cross product\\n(dimension must be 2 or 3)')",
+              "    if na == 2 and nb == 2:",
+              "        raise ValueError('np.cross of two arrays of 2-vectors is not supported in compiled code (NumPy drops "
+              "the last dimension of its result); give 3-vectors')"]
+    ia, ib = [], []   # the subscripts of a's and b's vectors in the loop nest
+    for k in range(n - 1):   # the result's leading dimension k, a's dimension ja, b's jb (aligned at the right)
+        ja, jb = k - (n - nda), k - (n - ndb)
+        da = f"a.shape[{ja}]" if ja >= 0 else "1"
+        db = f"b.shape[{jb}]" if jb >= 0 else "1"
+        lines += [f"    if {da} != {db} and {da} != 1 and {db} != 1:",
+                  "        raise ValueError('shape mismatch: objects cannot be broadcast to a single shape')",
+                  f"    d{k} = {da} if {db} == 1 else {db}"]
+        if ja >= 0:
+            lines.append(f"    ma{k} = 0 if {da} == 1 else 1")
+            ia.append(f"i{k} * ma{k}")
+        if jb >= 0:
+            lines.append(f"    mb{k} = 0 if {db} == 1 else 1")
+            ib.append(f"i{k} * mb{k}")
+    lines.append(f"    cp = np.empty(({''.join(f'd{k}, ' for k in range(n - 1))}3), DTYPE)")
+    pad = "    "
+    for k in range(n - 1):
+        lines.append(pad + f"for i{k} in range(d{k}):")
+        pad += "    "
+    sa, sb = "".join(x + ", " for x in ia), "".join(x + ", " for x in ib)
+    sc = "".join(f"i{k}, " for k in range(n - 1))
+    body = [f"x0 = a[{sa}0]", f"x1 = a[{sa}1]", f"y0 = b[{sb}0]", f"y1 = b[{sb}1]",
+            "if na == 3 and nb == 3:",
+            f"    x2 = a[{sa}2]", f"    y2 = b[{sb}2]",
+            f"    cp[{sc}0] = x1 * y2 - x2 * y1", f"    cp[{sc}1] = x2 * y0 - x0 * y2",
+            "elif na == 2:",
+            f"    y2 = b[{sb}2]", f"    cp[{sc}0] = x1 * y2", f"    cp[{sc}1] = -(x0 * y2)",
+            "else:",
+            f"    x2 = a[{sa}2]", f"    cp[{sc}0] = -(x2 * y1)", f"    cp[{sc}1] = x2 * y0",
+            f"cp[{sc}2] = x0 * y1 - x1 * y0"]
+    lines += [pad + line for line in body]
+    if axes:
+        lines += _axis_perm_lines("cp", n, "axisc", "axisc", False)
+    lines.append("    return cp")
+    ns = {"np": np, "DTYPE": dtype}
+    exec("\n".join(lines), ns)
+    return ns["cross"]
+
+
+def _choose_cross(values, kwnames):
+    params = ["a", "b", "axisa", "axisb", "axisc", "axis"]
+    npos = len(values) - len(kwnames)
+    given = params[:npos] + list(kwnames)
+    if npos > len(params) or not set(given) <= set(params) or len(set(given)) != len(given):
+        _refuse("np.cross", "arguments other than a, b, axisa, axisb, axisc and axis")
+    if npos < 2:
+        raise TypeError("np.cross() needs the arrays a and b")
+    a, b = values[0], values[1]
+    if not (_is_array(a) and _is_array(b)) or a.ndim == 0 or b.ndim == 0:
+        _refuse("np.cross", "an operand other than an array of vectors")
+    if a.dtype.kind == "b" and b.dtype.kind == "b":   # NumPy: TypeError (boolean subtract)
+        raise TypeError("np.cross of two boolean arrays: NumPy's boolean subtract is not supported")
+    axes = {name: values[given.index(name)] for name in params[2:] if name in given}
+    for name, v in axes.items():
+        if not (isinstance(v, int) and not isinstance(v, bool)) and not (name == "axis" and v is None):
+            raise TypeError(f"np.cross(): {name} must be an integer" + (" or None" if name == "axis" else ""))
+    one_axis = axes.get("axis") is not None
+    return _cross_source(a.ndim, b.ndim, bool(axes) and (one_axis or len(axes) > ("axis" in axes)), one_axis,
+                         np.result_type(a.dtype, b.dtype).type)
+
+
 # ---- polynomials and products ------------------------------------------------------------------
 
 def _polyval(p, x):
@@ -633,50 +728,126 @@ def _choose_roots(values, kwnames):
     return _roots
 
 
-# ---- order statistics over several axes ---------------------------------------------------------
+# ---- order statistics: several axes, keepdims, NaN-ignoring ------------------------------------
 
-def _order_axes_source(name, ndim, naxes):
-    """np.median(a, axis=(i, j)) and np.percentile/np.quantile(a, q, axis=(...)) of an ndim-d a:
-    the reduced axes moved last (np.transpose with the axes found at run time), merged into
-    one, and the statistic taken along it; NumPy's AxisError and duplicate-axis ValueError."""
-    q = "" if name == "median" else "q, "
-    rs = [f"r{k}" for k in range(naxes)]
-    lines = [f"def {name}_axes(a, {q}axis):"]
-    for k in range(naxes):
-        lines += [f"    r{k} = axis[{k}] + {ndim} if axis[{k}] < 0 else axis[{k}]",
-                  f"    if r{k} < 0 or r{k} >= {ndim}:",
-                  f"        raise np.exceptions.AxisError('axis ' + str(axis[{k}]) + ' is out of bounds for array of dimension {ndim}')"]
-        for j in range(k):
-            lines += [f"    if r{k} == r{j}:", "        raise ValueError(\"duplicate value in 'axis'\")"]
-    lines += [f"    p = np.empty({ndim}, dtype=np.int64)", "    j = 0", f"    for d in range({ndim}):"]
-    lines += [f"        if {' and '.join(f'd != {r}' for r in rs)}:", "            p[j] = d", "            j += 1"]
-    lines += [f"    p[{ndim - naxes + k}] = r{k}" for k in range(naxes)]
-    lines += [f"    b = np.ascontiguousarray(np.transpose(a, ({', '.join(f'p[{d}]' for d in range(ndim))},)))"]
-    kept = ", ".join(f"b.shape[{d}]" for d in range(ndim - naxes))
-    if kept:   # NumPy's reshape to (..., -1) refuses an empty kept shape: its ValueError
-        lines += [f"    if {' * '.join(f'b.shape[{d}]' for d in range(ndim - naxes))} == 0:",
+_ORDER_PARAMS = {"median": ["a", "axis", "out", "overwrite_input", "keepdims"],
+                 "percentile": ["a", "q", "axis", "out", "overwrite_input", "method", "keepdims"]}
+
+
+def _order_stats_source(name, ndim, axes, qkind, keepdims, nan, dtype):
+    """np.median(a, axis, ...), np.percentile/np.quantile(a, q, axis, ...) and their nan-
+    variants of an ndim-d a. axes: None (all), an int (one run-time axis) or the length of a
+    tuple of run-time axes; qkind: None (median), "scalar", "array" or "sequence" (a list or
+    tuple, converted). The reduced axes move last (np.transpose with the axes found at run
+    time) and merge into one: a matrix of K lanes by L values, whose statistic the function
+    typed in C takes along axis 1 (NumPy's linear method), or per lane over its non-NaN values
+    for the nan-variants (NaN for a lane with none, as NumPy's nanmean of an empty array; NumPy
+    then also leaves q's dimension out, this keeps it). The result, (K,) or (len(q), K), is
+    reshaped to the kept dims (with a 1 for each reduced one when keepdims), q's first.
+    NumPy's AxisError, duplicate-axis ValueError and its reshape's ValueError of an empty kept
+    shape with a tuple of axes."""
+    stat = "median" if name.endswith("median") else "percentile" if name.endswith("percentile") else "quantile"
+    params = _ORDER_PARAMS["median" if stat == "median" else "percentile"]
+    defaults = {"axis": "None", "out": "None", "overwrite_input": "False", "method": "None", "keepdims": "False"}
+    sig = ", ".join(p if p in ("a", "q") else f"{p}={defaults[p]}" for p in params)
+    q = "" if stat == "median" else "q, "
+    lines = [f"def {name}({sig}):"]
+    if qkind == "sequence":
+        lines.append("    q = np.array(q)")
+    if axes is None:
+        naxes, rs = ndim, [str(d) for d in range(ndim)]
+        lines.append("    b = np.ascontiguousarray(a)")
+    else:
+        naxes = 1 if axes == "int" else axes
+        rs = [f"r{k}" for k in range(naxes)]
+        for k in range(naxes):
+            ax = "axis" if axes == "int" else f"axis[{k}]"
+            lines += [f"    r{k} = {ax} + {ndim} if {ax} < 0 else {ax}",
+                      f"    if r{k} < 0 or r{k} >= {ndim}:",
+                      f"        raise np.exceptions.AxisError('axis ' + str({ax}) + ' is out of bounds for array of dimension {ndim}')"]
+            for j in range(k):
+                lines += [f"    if r{k} == r{j}:", "        raise ValueError(\"duplicate value in 'axis'\")"]
+        lines += [f"    p = np.empty({ndim}, dtype=np.int64)", "    j = 0", f"    for d in range({ndim}):",
+                  f"        if {' and '.join(f'd != {r}' for r in rs)}:", "            p[j] = d", "            j += 1"]
+        lines += [f"    p[{ndim - naxes + k}] = r{k}" for k in range(naxes)]
+        lines += [f"    b = np.ascontiguousarray(np.transpose(a, ({', '.join(f'p[{d}]' for d in range(ndim))},)))"]
+    nkept = ndim - naxes
+    kept = [f"b.shape[{d}]" for d in range(nkept)]
+    lines.append(f"    nk = {' * '.join(kept) or '1'}")
+    if axes not in (None, "int") and nkept and not name.startswith("nan"):   # NumPy reshapes to (kept..., -1)
+        lines += ["    if nk == 0:",
                   "        raise ValueError('cannot reshape array of size 0 into shape with an unknown (-1) dimension')"]
-    lines += [f"    c = b.reshape(({kept}{', ' if kept else ''}-1))",
-              f"    return np.{name}(c, {q}axis=-1)"]
-    ns = {"np": np}
+    lines.append(f"    m = b.reshape((nk, {' * '.join(f'b.shape[{d}]' for d in range(nkept, ndim)) or '1'}))")
+    qshape = "" if qkind in (None, "scalar") else "q.shape[0], "
+    if not name.startswith("nan"):
+        lines.append(f"    res = np.{stat}(m, {q}axis=1)")
+    else:
+        lines += [f"    res = np.empty(({qshape}nk), DTYPE)",
+                  "    for k in range(nk):",
+                  "        lane = m[k]",
+                  "        v = lane[~np.isnan(lane)]" if nan else "        v = lane",
+                  "        if v.size == 0:",
+                  "            res[..., k] = np.nan",
+                  "        else:",
+                  f"            res[..., k] = np.{stat}(v{', q' if q else ''})"]
+    if keepdims:
+        dims = [f"1 if {' or '.join(f'{d} == {r}' for r in rs)} else a.shape[{d}]" for d in range(ndim)]
+    else:
+        dims = kept
+    if not qshape and not dims:
+        lines.append("    return res[0]")
+    else:
+        lines.append(f"    return res.reshape(({qshape}{''.join(f'{x}, ' for x in dims)}))")
+    ns = {"np": np, "DTYPE": dtype}
     exec("\n".join(lines), ns)
-    return ns[f"{name}_axes"]
+    return ns[name]
 
 
-def _choose_order_axes(values, kwnames, name):
+def _choose_order_stats(values, kwnames, name, keepdims):
+    stat = "median" if name.endswith("median") else "percentile"
+    params = _ORDER_PARAMS[stat]
     npos = len(values) - len(kwnames)
-    params = ["a", "axis"] if name == "median" else ["a", "q", "axis"]
     given = params[:npos] + list(kwnames)
-    if sorted(given) != sorted(params[:len(given)]) or "axis" not in given:
-        _refuse(f"np.{name}", "arguments other than a, q and axis with a tuple of axes")
-    a, axis = values[given.index("a")], values[given.index("axis")]
-    if not _is_array(a) or not isinstance(axis, tuple) or not all(isinstance(x, int) for x in axis):
-        _refuse(f"np.{name}", "axis other than a tuple of ints")
-    if a.dtype.kind == "b" and name != "median":   # NumPy: TypeError (boolean subtract)
+    if npos > len(params) or not set(given) <= set(params) or len(set(given)) != len(given):
+        _refuse(f"np.{name}", "arguments other than " + ", ".join(params))
+    arg = {p: values[given.index(p)] for p in given}
+    a = arg.get("a")
+    if not _is_array(a) or a.dtype.kind not in "biuf":
+        _refuse(f"np.{name}", "an argument other than a real array")
+    if arg.get("out") is not None or arg.get("method") not in (None, "linear"):
+        _refuse(f"np.{name}", "out= or method=")
+    if a.dtype.kind == "b" and stat != "median":   # NumPy: TypeError (boolean subtract)
         raise TypeError(f"np.{name} of a boolean array: NumPy's boolean subtract is not supported")
-    if len(axis) > a.ndim:
-        raise ValueError(f"np.{name}: {len(axis)} axes for an array of {a.ndim} dimensions")
-    return _order_axes_source(name, a.ndim, len(axis))
+    axis = arg.get("axis")
+    if axis is None:
+        axes = None
+    elif isinstance(axis, int) and not isinstance(axis, bool):
+        axes = "int"
+    elif isinstance(axis, tuple) and all(isinstance(x, int) and not isinstance(x, bool) for x in axis):
+        if len(axis) > a.ndim:
+            raise ValueError(f"np.{name}: {len(axis)} axes for an array of {a.ndim} dimensions")
+        axes = len(axis)
+    else:
+        _refuse(f"np.{name}", "axis other than None, an int or a tuple of ints")
+    qkind, qv = None, None
+    if stat != "median":
+        if "q" not in arg:
+            raise TypeError(f"np.{name}() needs q")
+        qv = arg["q"]
+        if isinstance(qv, (int, float)) and not isinstance(qv, complex):
+            qkind = "scalar"
+        elif _is_array(qv) and qv.ndim == 1 and qv.dtype.kind in "iuf":
+            qkind = "array"
+        elif isinstance(qv, (list, tuple)) and len(qv) and all(isinstance(x, (int, float)) for x in qv):
+            qkind, qv = "sequence", np.array(qv)
+        else:
+            _refuse(f"np.{name}", "q other than a number or a 1-d array, list or tuple of numbers")
+    # the result's dtype, as NumPy computes it for these kinds of arguments
+    ex = np.ones(3, a.dtype)
+    nan = name.startswith("nan") and a.dtype.kind == "f"   # integers hold no NaN
+    qex = None if qv is None else np.zeros(1, qv.dtype) if _is_array(qv) else type(qv)(0)
+    dtype = (np.median(ex) if stat == "median" else getattr(np, name.removeprefix("nan"))(ex, qex)).dtype.type
+    return _order_stats_source(name, a.ndim, axes, qkind, keepdims, nan, dtype)
 
 
 # ---- sorting complex arrays ---------------------------------------------------------------------
@@ -747,8 +918,11 @@ COMPLEX_SORT = {"sort": Impl("np.sort", lambda v, k: _choose_sort_complex(v, k, 
 
 
 # NumPy functions compiled code takes in C (typeinfer/) and, in these forms, from here
-ORDER_AXES = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_axes(v, k, name))
-              for name in ("median", "percentile", "quantile")}
+# (typeinfer/nplib.c, order_stats_table)
+_ORDER_NAMES = ("median", "percentile", "quantile", "nanmedian", "nanpercentile", "nanquantile")
+ORDER_STATS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_stats(v, k, name, False)) for name in _ORDER_NAMES}
+ORDER_STATS_KEEPDIMS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose_order_stats(v, k, name, True))
+                        for name in _ORDER_NAMES}
 
 
 # compiled helpers the implementations call
@@ -778,6 +952,7 @@ IMPLS = {
     np.unravel_index: Impl("np.unravel_index", _choose_unravel),
     np.polyval: Impl("np.polyval", _choose_polyval),
     np.kron: Impl("np.kron", _choose_kron),
+    np.cross: Impl("np.cross", _choose_cross),
     np.angle: Impl("np.angle", _plain(_angle)),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),

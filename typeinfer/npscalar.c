@@ -1,0 +1,114 @@
+/* npscalar.c: which NumPy scalar type a value is, for the calls whose result dtype NumPy takes
+ * from their scalar arguments.
+ *
+ * Types keep one canonical scalar per kind (types.h: an int8 element loads as an int64), but to
+ * NumPy (and to Numba, which types them so) an element of an int8 array is an np.int8, and
+ *
+ *     np.full(3, a[0])           is int8 for an int8 a, float32 for a float32 one
+ *     np.array([a[0], a[1]])     likewise; np.array([a[0], 1]) is int64 (a Python int is int64)
+ *
+ * A value is a NumPy scalar of dtype d when it is an element of an array of dtype d (a[i],
+ * `for x in a`), np.float32(x) and the other scalar constructors, or a variable every store to
+ * which is one of dtype d (x = a[0]; ...; np.full(n, x)). Anything else (arithmetic included)
+ * is the Python scalar of its type. Requires: types of the values asked about (callers run
+ * during the fixed point, so an answer may improve as types settle, like every rule).
+ */
+#include "ti.h"
+
+enum { CHASE_DEPTH = 8 };   /* variables copied into variables: how far to follow them */
+
+static int scalar_dtype(TypeInfo *ti, int v, int depth);
+
+/* The dtype every store to variable `var` gives it, -1 when they differ or one is not a NumPy
+ * scalar. */
+static int variable_dtype(TypeInfo *ti, int var, int depth) {
+    Function *fn = ti->fn;
+    int dt = -1;
+    for (int bi = 0; bi < fn->nblocks; bi++) {
+        Block *b = fn->blocks[bi];
+        for (int k = 0; k < b->ninstrs; k++) {
+            Instr *s = b->instrs[k];
+            if (s->op != IR_STOREVAR || s->imm != var) continue;
+            int d = scalar_dtype(ti, s->args[0], depth + 1);
+            if (d < 0 || (dt >= 0 && d != dt)) return -1;
+            dt = d;
+        }
+    }
+    return dt;
+}
+
+static int array_dtype(const Type *t) { return t && t->kind == TY_ARRAY ? t->dtype : -1; }
+
+static int scalar_dtype(TypeInfo *ti, int v, int depth) {
+    const Type *t = ti->vtypes[v];
+    if (!t || !ty_is_number(t) || depth > CHASE_DEPTH) return -1;
+    Instr *in = ti->fn->instrs[v];
+    int dt = -1;
+    switch (in->op) {
+    case IR_GETITEM: dt = array_dtype(ti->vtypes[in->args[0]]); break;
+    case IR_ITERVALUE: {
+        const Type *it = ti->vtypes[in->args[0]];
+        if (it && it->kind == TY_ITER && it->iter_of && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1)
+            dt = it->iter_of->dtype;
+        break;
+    }
+    case IR_LOADVAR: dt = variable_dtype(ti, in->imm, depth); break;
+    case IR_COPY: dt = scalar_dtype(ti, in->args[0], depth + 1); break;
+    case IR_UNPACK: {   /* x, y = a[i], b[i] */
+        Instr *src = ti->fn->instrs[in->args[0]];
+        if (src->op == IR_TUPLE && in->imm < src->nargs) dt = scalar_dtype(ti, src->args[in->imm], depth + 1);
+        break;
+    }
+    case IR_CALL: {
+        const CallInfo *ci = ti->calls[in->id];
+        if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
+        break;
+    }
+    default: break;
+    }
+    /* the value's type must be the canonical one of that dtype (an element of a 2-d array
+     * indexed by one int is a row, not a scalar) */
+    return dt >= 0 && ty_scalar_of(dt) == t ? dt : -1;
+}
+
+int ti_numpy_scalar_dtype(TypeInfo *ti, int v) { return scalar_dtype(ti, v, 0); }
+
+/* The value a variable load reads when one store defines it (t = (x, y); np.array(t)), else v. */
+static int single_definition(TypeInfo *ti, int v) {
+    for (int depth = 0; depth < CHASE_DEPTH; depth++) {
+        Instr *in = ti->fn->instrs[v];
+        if (in->op != IR_LOADVAR) return v;
+        Function *fn = ti->fn;
+        int found = -1, count = 0;
+        for (int bi = 0; bi < fn->nblocks; bi++)
+            for (int k = 0; k < fn->blocks[bi]->ninstrs; k++) {
+                Instr *s = fn->blocks[bi]->instrs[k];
+                if (s->op == IR_STOREVAR && s->imm == in->imm) found = s->args[0], count++;
+            }
+        if (count != 1) return v;
+        v = found;
+    }
+    return v;
+}
+
+/* Promote *dt by the leaves of sequence literal v; false when one is not a number. */
+static bool literal_leaves(TypeInfo *ti, int v, int *dt, int depth) {
+    v = single_definition(ti, v);
+    Instr *in = ti->fn->instrs[v];
+    const Type *t = ti->vtypes[v];
+    if (t && ty_is_number(t)) {
+        int d = scalar_dtype(ti, v, 0);
+        if (d < 0) d = ty_dtype_of_scalar(t);
+        *dt = *dt < 0 ? d : ty_promote(*dt, d);
+        return true;
+    }
+    if (in->op != IR_TUPLE || depth > 32) return false;
+    for (int i = 0; i < in->nargs; i++)
+        if (!literal_leaves(ti, in->args[i], dt, depth + 1)) return false;
+    return true;
+}
+
+int ti_literal_dtype(TypeInfo *ti, int v, int dflt) {
+    int dt = -1;
+    return literal_leaves(ti, v, &dt, 0) && dt >= 0 ? dt : dflt;
+}
