@@ -379,14 +379,25 @@ static LLVMValueRef nan_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
                                 LLVMValueRef n, LLVMValueRef stride, bool pw) {
     int bid = ci->builtin;
     NanLane E = {.dt = dt, .t = dt == DT_FLOAT32 ? LLVMFloatTypeInContext(L->c) : L->f64, .data = data, .stride = stride};
-    LLVMValueRef sum = nan_sum(L, &E, n, pw);
-    if (bid == BI_NP_NANSUM) return sum;
-    LLVMValueRef cnt = slot_of(L, L->i64, zero(L), "count");
+    LLVMValueRef sum, cnt = slot_of(L, L->i64, zero(L), "count");
     LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, n);
-    LLVMValueRef x = elem(L, dt, data, i, stride);
-    LLVMBuildStore(L->b, add(L, load64(L, L->i64, cnt), LLVMBuildZExt(L->b, LLVMBuildNot(L->b, is_nan(L, x), ""), L->i64, "")), cnt);
-    cg_loop_end(L, &lc);
+    if (pw || bid == BI_NP_NANSUM) {   /* a pairwise sum, then the count (a lane along memory: cheap) */
+        sum = nan_sum(L, &E, n, pw);
+        if (bid == BI_NP_NANSUM) return sum;
+        LLVMValueRef i = cg_loop_begin(L, &lc, n);
+        LLVMValueRef x = elem(L, dt, data, i, stride);
+        LLVMBuildStore(L->b, add(L, load64(L, L->i64, cnt), LLVMBuildZExt(L->b, LLVMBuildNot(L->b, is_nan(L, x), ""), L->i64, "")), cnt);
+        cg_loop_end(L, &lc);
+    } else {   /* a strided lane is read once: the in-order sum and the count in one loop */
+        LLVMValueRef acc = slot_of(L, E.t, LLVMConstReal(E.t, 0), "nanacc");
+        LLVMValueRef i = cg_loop_begin(L, &lc, n);
+        LLVMValueRef x = elem(L, dt, data, i, stride);
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, E.t, acc), nan_elem(L, i, &E), ""), acc);
+        LLVMBuildStore(L->b, add(L, load64(L, L->i64, cnt), LLVMBuildZExt(L->b, LLVMBuildNot(L->b, is_nan(L, x), ""), L->i64, "")), cnt);
+        cg_loop_end(L, &lc);
+        sum = load64(L, E.t, acc);
+        if (E.t != L->f64) sum = LLVMBuildFPExt(L->b, sum, L->f64, "");
+    }
     LLVMValueRef c = load64(L, L->i64, cnt);
     LLVMValueRef mean = nan_round(L, &E, LLVMBuildFDiv(L->b, sum, LLVMBuildSIToFP(L->b, c, L->f64, ""), ""));
     if (bid == BI_NP_NANMEAN) return mean;
