@@ -262,7 +262,13 @@ static bool const_side_right(Lower *L, Instr *in, CallInfo *ci, int i) {
 /* The quantiles q (contiguous float64, nq of them; percentiles already divided by 100) of the
  * lane (data, n, stride) into out[0..nq), or its median when qs is NULL. */
 static void lane_stat(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, LLVMValueRef qs, LLVMValueRef nq,
-                      LLVMValueRef out) {
+                      LLVMValueRef out, bool own) {
+    if (own) {   /* a lane of our own contiguous copy: selected in place */
+        LLVMTypeRef pt[5] = {L->ptr, L->i64, L->ptr, L->i64, L->ptr};
+        LLVMValueRef args[5] = {data, n, qs ? qs : out, nq, out};
+        cg_rt_check(L, qs ? "ember_rt_quantile_own_f8" : "ember_rt_median_own_f8", pt, args, qs ? 5 : 3);
+        return;
+    }
     if (!qs) {
         LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
         LLVMValueRef args[4] = {data, n, stride, out};
@@ -321,11 +327,11 @@ static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRe
         cg_flat_lane(L, at, a, DT_FLOAT64, &data, &n, &stride);
         if (rt->kind != TY_ARRAY) {
             LLVMValueRef out = cg_entry_alloca(L, L->f64, "stat");
-            lane_stat(L, data, n, stride, qs, nq, out);
+            lane_stat(L, data, n, stride, qs, nq, out, false);
             return LLVMBuildLoad2(L->b, L->f64, out, "");
         }
         LLVMValueRef res = cg_alloc_array(L, rt, &nq);
-        lane_stat(L, data, n, stride, qs, nq, cg_arr_data(L, res));
+        lane_stat(L, data, n, stride, qs, nq, cg_arr_data(L, res), false);
         return res;
     }
     /* along an axis: lanes of a C float64 copy with the axis last, one result (or nq) per lane */
@@ -344,7 +350,7 @@ static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRe
     LLVMValueRef r = cg_loop_begin(L, &lc, rows);
     LLVMValueRef lane = cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, len, ""), i64c(L, 8), ""));
     LLVMValueRef o = cg_gep8(L, cg_arr_data(L, tmp), LLVMBuildMul(L->b, LLVMBuildMul(L->b, r, nq, ""), i64c(L, 8), ""));
-    lane_stat(L, lane, len, i64c(L, 8), qs, nq, o);
+    lane_stat(L, lane, len, i64c(L, 8), qs, nq, o, true);   /* c is our copy */
     cg_loop_end(L, &lc);
     if (qt->kind != TY_ARRAY) return tmp;
     LLVMValueRef rshape[64];

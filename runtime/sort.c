@@ -385,8 +385,37 @@ static int cmp_i64(const void *x, const void *y) {
 
 enum { QUANTILE_SELECT_MAX = 8 }; /* above this many quantiles, one full sort is cheaper */
 
+static int quantile_in(double *v, int64_t n, int has_nan, const double *qs, int64_t nq, double *out);
+static void median_in(double *v, int64_t n, int has_nan, double *out);
+
+static int has_nan_f8(const double *v, int64_t n) {
+    int nan = 0;
+    for (int64_t i = 0; i < n; i++) nan |= v[i] != v[i];
+    return nan;
+}
+
+/* The same statistics of a lane the caller owns (a private contiguous copy): reordered in place,
+ * no scratch copy. */
+int ember_rt_quantile_own_f8(double *v, int64_t n, const double *qs, int64_t nq, double *out) {
+    return quantile_in(v, n, n > 0 && has_nan_f8(v, n), qs, nq, out);
+}
+
+int ember_rt_median_own_f8(double *v, int64_t n, double *out) {
+    median_in(v, n, n > 0 && has_nan_f8(v, n), out);
+    return 0;
+}
+
 int ember_rt_quantile_f8(const char *data, int64_t n, int64_t stride_bytes, const double *qs, int64_t nq,
                          double *out) {
+    int has_nan = 0;
+    double *v = NULL;
+    if (n > 0 && !(v = gather_f8(data, n, stride_bytes, "quantile: cannot allocate scratch memory", &has_nan))) return -1;
+    int r = quantile_in(v, n, has_nan, qs, nq, out);
+    free(v);
+    return r;
+}
+
+static int quantile_in(double *v, int64_t n, int has_nan, const double *qs, int64_t nq, double *out) {
     for (int64_t i = 0; i < nq; i++) {
         if (!(qs[i] >= 0.0 && qs[i] <= 1.0)) {
             ember_rt_raise("builtins:ValueError", "Quantiles must be in the range [0, 1]");
@@ -397,12 +426,8 @@ int ember_rt_quantile_f8(const char *data, int64_t n, int64_t stride_bytes, cons
         ember_rt_raise("builtins:IndexError", "index -1 is out of bounds for axis 0 with size 0");
         return -1;
     }
-    int has_nan;
-    double *v = gather_f8(data, n, stride_bytes, "quantile: cannot allocate scratch memory", &has_nan);
-    if (!v) return -1;
     if (has_nan) {
         for (int64_t i = 0; i < nq; i++) out[i] = NAN;
-        free(v);
         return 0;
     }
 
@@ -441,7 +466,6 @@ int ember_rt_quantile_f8(const char *data, int64_t n, int64_t stride_bytes, cons
         double a = v[lo], b = v[hi], diff = b - a;
         out[i] = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
     }
-    free(v);
     return 0;
 }
 
@@ -453,6 +477,16 @@ int ember_rt_median_f8(const char *data, int64_t n, int64_t stride_bytes, double
     int has_nan;
     double *v = gather_f8(data, n, stride_bytes, "median: cannot allocate scratch memory", &has_nan);
     if (!v) return -1;
+    median_in(v, n, has_nan, out);
+    free(v);
+    return 0;
+}
+
+static void median_in(double *v, int64_t n, int has_nan, double *out) {
+    if (n <= 0) {
+        *out = NAN;
+        return;
+    }
     int64_t m = n / 2;
     if (has_nan) {
         *out = NAN;
@@ -464,8 +498,6 @@ int ember_rt_median_f8(const char *data, int64_t n, int64_t stride_bytes, double
         select_f8(v + m, n - m, 0);
         *out = (0.0 + v[m - 1] + v[m]) / 2.0;
     }
-    free(v);
-    return 0;
 }
 
 #endif

@@ -86,5 +86,8 @@ int ember_rt_quantile_f8(const char *data, int64_t n, int64_t stride_bytes, cons
  * inf). n == 0 gives NaN (NumPy also warns); a NaN in the input gives NaN. Returns 0, or -1 with
  * MemoryError. */
 int ember_rt_median_f8(const char *data, int64_t n, int64_t stride_bytes, double *out);
+/* The same of a contiguous lane the caller owns, reordered in place (no scratch copy). */
+int ember_rt_quantile_own_f8(double *v, int64_t n, const double *qs, int64_t nq, double *out);
+int ember_rt_median_own_f8(double *v, int64_t n, double *out);
 
 #endif
