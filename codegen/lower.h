@@ -138,6 +138,7 @@ LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef exc, const Type *classes);
 void cg_finish_exc_matchers(Lower *L);   /* once the module is lowered */
 /* value x of type t into words (wordst: [N x i64]) from word *k on, as ty_value_layout lays it out */
 void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRef x, const Type *t, int *k);
+LLVMValueRef cg_pack_values(Lower *L, LLVMValueRef *vals, const Type *const *types, int n, char *desc, size_t len);
 
 void cg_ret(Lower *L, LLVMValueRef status);
 

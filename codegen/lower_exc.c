@@ -230,6 +230,18 @@ void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRe
     }
 }
 
+/* n values packed into a frame array of words, their layout letters written to desc (len
+ * bytes): what the runtime reads them back with (print, str() and repr() of containers). */
+LLVMValueRef cg_pack_values(Lower *L, LLVMValueRef *vals, const Type *const *types, int n, char *desc, size_t len) {
+    int nwords = 0, k = 0;
+    desc[0] = 0;
+    for (int i = 0; i < n; i++) nwords += ty_value_layout(types[i], desc, len, true);
+    LLVMTypeRef wt = LLVMArrayType2(L->i64, (unsigned long long)(nwords > 0 ? nwords : 1));
+    LLVMValueRef words = cg_entry_alloca(L, wt, "packed");
+    for (int i = 0; i < n; i++) cg_pack_value(L, words, wt, vals[i], types[i], &k);
+    return words;
+}
+
 /* Fill the RtExcCore at p with what raising `v` (of type t) records; the core owns a reference
  * to each string in its args (runtime/error.c drops them when the exception reaches Python). */
 static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {

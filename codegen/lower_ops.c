@@ -777,13 +777,9 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
     case BI_LITERAL_UNROLL: return args[0];
     case BI_PRINT: {   /* the values packed as words, printed by Python's print under the GIL */
-        int npos = n - 3, nwords = 0;
-        char desc[512] = "";
-        for (int i = 0; i < npos; i++) nwords += ty_value_layout(types[i], desc, sizeof desc, true);
-        LLVMTypeRef wt = LLVMArrayType2(L->i64, (unsigned long long)(nwords ? nwords : 1));
-        LLVMValueRef words = cg_entry_alloca(L, wt, "printed");
-        int k = 0;
-        for (int i = 0; i < npos; i++) cg_pack_value(L, words, wt, args[i], types[i], &k);
+        int npos = n - 3;
+        char desc[512];
+        LLVMValueRef words = cg_pack_values(L, args, types, npos, desc, sizeof desc);
         LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->ptr, L->ptr, L->i1};
         LLVMValueRef a[5] = {cg_cstring(L, desc), words, args[npos], args[npos + 1], args[npos + 2]};
         cg_check_status(L, cg_call(L, "ember_rt_print", L->i32, pt, a, 5));

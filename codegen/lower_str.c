@@ -79,11 +79,8 @@ LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr) {
     }
     case TY_NONE: return cg_str_literal(L, "None");
     default: {   /* tuples, lists, dicts, sets, arrays: packed as print packs them, shown by Python */
-        char desc[512] = "";
-        int nwords = ty_value_layout(t, desc, sizeof desc, true), k = 0;
-        LLVMTypeRef wt = LLVMArrayType2(L->i64, (unsigned long long)(nwords > 0 ? nwords : 1));
-        LLVMValueRef words = cg_entry_alloca(L, wt, "shown");
-        cg_pack_value(L, words, wt, v, t, &k);
+        char desc[512];
+        LLVMValueRef words = cg_pack_values(L, &v, &t, 1, desc, sizeof desc);
         LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i1};
         LLVMValueRef a[3] = {cg_cstring(L, desc), words, LLVMConstInt(L->i1, repr, 0)};
         return call_str(L, "ember_rt_show_str", pt, a, 3);

@@ -551,9 +551,8 @@ const Type *rt_typeof(PyObject *v) {
         if (n > 64) return NULL;
         for (Py_ssize_t i = 0; i < n; i++)
             if (!(elems[i] = rt_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
-        if (Py_TYPE(v) != &PyTuple_Type && ty_is_namedtuple_class((PyObject *)Py_TYPE(v)))
-            return ty_named_tuple((PyObject *)Py_TYPE(v), (int)n, elems);
-        return ty_tuple((int)n, elems);
+        const Type *named = Py_TYPE(v) != &PyTuple_Type ? ty_named_tuple((PyObject *)Py_TYPE(v), (int)n, elems) : NULL;
+        return named ? named : ty_tuple((int)n, elems);
     }
     return NULL;
 }

@@ -96,11 +96,8 @@ static int expand(TypeInfo *ti, Block *b, int at, Instr *in) {
         } else if (given->op == IR_TUPLE) {
             ids[k++] = given->args[i];
         } else {   /* a tuple value: its element i */
-            Instr *c = constant(fn, b, &at, K_INT, i, in->loc);
-            Instr *g = c ? ir_insert(fn, b, at++, IR_GETITEM, 2, in->loc) : NULL;
+            Instr *g = ti_insert_item(fn, b, &at, given->id, i, in->loc);
             if (!g) return -1;
-            g->args[0] = given->id;
-            g->args[1] = c->id;
             ids[k++] = g->id;
         }
     }

@@ -369,13 +369,8 @@ static int spread_args(TypeInfo *ti, Instr *in, int first, unsigned mask) {
             continue;
         }
         for (int j = 0; j < ti->vtypes[in->args[k]]->n; j++) {
-            Instr *c = ir_insert(fn, in->block, at++, IR_CONST, 0, in->loc);
-            Instr *g = c ? ir_insert(fn, in->block, at++, IR_GETITEM, 2, in->loc) : NULL;
+            Instr *g = ti_insert_item(fn, in->block, &at, in->args[k], j, in->loc);
             if (!g) return -1;
-            c->c.kind = K_INT;
-            c->c.i = j;
-            g->args[0] = in->args[k];
-            g->args[1] = c->id;
             args[m++] = g->id;
         }
     }

@@ -250,3 +250,16 @@ bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *ste
     *first = a, *step = v[2], *count = c;
     return true;
 }
+
+/* tuple[i] read by new instructions put at position *at of b (advanced past them): a constant
+ * and a GETITEM, which is returned; NULL on an allocation failure. */
+Instr *ti_insert_item(Function *fn, Block *b, int *at, int tuple, int64_t i, Loc loc) {
+    Instr *c = ir_insert(fn, b, (*at)++, IR_CONST, 0, loc);
+    Instr *g = c ? ir_insert(fn, b, (*at)++, IR_GETITEM, 2, loc) : NULL;
+    if (!g) return NULL;
+    c->c.kind = K_INT;
+    c->c.i = i;
+    g->args[0] = tuple;
+    g->args[1] = c->id;
+    return g;
+}

@@ -160,17 +160,22 @@ const Type *ti_str_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *i
     return ERR(in, "string indices must be integers or slices (got %s)", idx->name), NULL;
 }
 
+/* Can str(v) make text of v: numbers, None and strings, and what print shows (tuples, lists,
+ * dicts, sets, arrays: codegen/lower_str.c packs them for Python). */
+static bool shown(const Type *v) {
+    char desc[512] = "";
+    return ty_is_number(v) || v == ty_str || v->kind == TY_NONE || ty_value_layout(v, desc, sizeof desc, true) >= 0;
+}
+
 /* Is `text` a spec format() takes for a value of type v after conversion conv (0, 1 str, 2 repr)?
  * Asked of Python's own format() on a sample value of the formatted type. */
 static int check_spec(TypeInfo *ti, Instr *in, const Type *v, int conv, const char *text) {
     if (v->kind == TY_EXCVAL && conv != 3 && !text[0]) return 0;   /* f"{e}", f"{e!r}": str(e), repr(e) */
-    if (!ty_is_number(v) && v != ty_str && v->kind != TY_NONE) {   /* containers and arrays: their str() or repr() */
-        char desc[512] = "";
-        if (ty_value_layout(v, desc, sizeof desc, true) < 0)
-            return UNSUP(in, "formatting %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
-                             "and arrays are)", v->name);
-        if (!conv && text[0]) return ERR(in, "unsupported format string passed to %s.__format__", v->name);
-    }
+    if (!shown(v))
+        return UNSUP(in, "formatting %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
+                         "and arrays are)", v->name);
+    if (!ty_is_number(v) && v != ty_str && v->kind != TY_NONE && !conv && text[0])   /* a container: its str() only */
+        return ERR(in, "unsupported format string passed to %s.__format__", v->name);
     if (conv == 3) return UNSUP(in, "the !a conversion is not supported; use !r");
     if (!text[0]) return 0;
     const Type *f = conv ? ty_str : v;
@@ -391,12 +396,9 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
             ci->ret = ty_str;
             return 0;
         }
-        if (nargs && !ty_is_number(t) && t != ty_str && t->kind != TY_NONE) {   /* containers: as print shows them */
-            char desc[512] = "";
-            if (ty_value_layout(t, desc, sizeof desc, true) < 0)
-                return UNSUP(in, "%s() of %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
-                                 "and arrays are)", name, t->name);
-        }
+        if (nargs && !shown(t))
+            return UNSUP(in, "%s() of %s is not supported (numbers, None, strings, tuples, lists, dicts, sets "
+                             "and arrays are)", name, t->name);
         ci->ret = ty_str;
         return 0;
     case BI_HASH:

@@ -209,6 +209,7 @@ int ti_drop_unreachable(Function *fn);   /* after a control-flow rewrite: unreac
 int ti_type_namedtuple_new(TypeInfo *ti, Instr *in, const Type *cls, const Type **args, int nargs);
 
 bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *step, int64_t *count);   /* shared.c */
+Instr *ti_insert_item(Function *fn, Block *b, int *at, int tuple, int64_t i, Loc loc);   /* shared.c: tuple[i] before *at */
 
 /* isinstance.c: isinstance(x, C) from x's type: 1, 0, -1 (C not decidable), -2 (at run time) */
 int ti_isinstance_decide(const Type *t, PyObject *cls);

@@ -201,6 +201,14 @@ bool ty_is_namedtuple_class(PyObject *cls) {
 }
 
 const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems) {
+    /* known already: found by class and elements, without reading _fields (the dispatcher asks
+     * for every call's namedtuple argument) */
+    for (int i = 0; i < ntable; i++) {
+        const Type *t = table[i];
+        if (t->kind == TY_TUPLE && t->obj == cls && t->n == n && (n == 0 || !memcmp(t->elems, elems, sizeof(Type *) * (size_t)n)))
+            return t;
+    }
+    if (!ty_is_namedtuple_class(cls)) return NULL;
     PyObject *fields = PyObject_GetAttrString(cls, "_fields");
     if (!fields || !PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != n) {
         Py_XDECREF(fields);
@@ -987,23 +995,15 @@ const Type *ty_typeof(PyObject *v) {
     if (tp == &PyBool_Type) return ty_bool;
     if (tp == &PyComplex_Type) return ty_complex128;
     if (tp == &PyUnicode_Type) return ty_str;
-    if (tp == &PyTuple_Type) {
+    if (PyTuple_Check(v)) {   /* a tuple, or a namedtuple (other tuple subclasses: NULL) */
         Py_ssize_t n = PyTuple_GET_SIZE(v);
         const Type *elems[64];
         if (n > 64) return NULL;
         for (Py_ssize_t i = 0; i < n; i++)
             if (!(elems[i] = ty_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
-        return ty_tuple((int)n, elems);
+        return tp == &PyTuple_Type ? ty_tuple((int)n, elems) : ty_named_tuple((PyObject *)tp, (int)n, elems);
     }
     if (v == Py_None) return ty_none;
-    if (PyTuple_Check(v) && ty_is_namedtuple_class((PyObject *)tp)) {
-        Py_ssize_t n = PyTuple_GET_SIZE(v);
-        const Type *elems[64];
-        if (n > 64) return NULL;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (!(elems[i] = ty_typeof(PyTuple_GET_ITEM(v, i)))) return NULL;
-        return ty_named_tuple((PyObject *)tp, (int)n, elems);
-    }
     if (PyFloat_Check(v)) return ty_float64;   /* subclasses, numpy.float64 */
     if (PyLong_Check(v)) return typeof_int(v);
     if (PyComplex_Check(v)) return ty_complex128;

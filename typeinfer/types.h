@@ -138,7 +138,8 @@ int ty_init(void);
 void ty_adopt(TyState *owner);
 const Type *ty_tuple(int n, const Type *const *elems);
 /* A namedtuple: a tuple of elems whose obj is its class (fields by name, boxed as an instance);
- * named "Point(x: float64, y: float64)". cls_is_namedtuple: a tuple subclass with _fields. */
+ * named "Point(x: float64, y: float64)"; NULL when cls is not a namedtuple class of n fields.
+ * ty_is_namedtuple_class: a tuple subclass with _fields, all str. */
 const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems);
 bool ty_is_namedtuple_class(PyObject *cls);
 int ty_namedtuple_field(const Type *t, const char *name);   /* a field's index, or -1 */
