@@ -709,7 +709,8 @@ static LLVMValueRef np_hvdstack(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
 
 static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret;
-    int nd = at->ndim, axis = axis_or(L, in, ci, types, 2, nd, 0), ns = rt->n;
+    int nd = at->ndim, ns = rt->n, bid = ci->builtin;
+    int axis = bid == BI_NP_HSPLIT ? nd > 1 : bid == BI_NP_VSPLIT ? 0 : bid == BI_NP_DSPLIT ? 2 : axis_or(L, in, ci, types, 2, nd, 0);
     Dims S;
     dims_of(L, at, args[0], &S);
     LLVMValueRef n = S.shape[axis], bounds[66];
@@ -723,7 +724,7 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
         bounds[ns] = n;
     } else {
         LLVMValueRef N = i64c(L, ns), each = LLVMBuildSDiv(L->b, n, N, ""), extra = LLVMBuildSRem(L->b, n, N, "");
-        if (ci->builtin == BI_NP_SPLIT)
+        if (ci->builtin != BI_NP_ARRAY_SPLIT)
             cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, extra, zero(L), ""), "builtins:ValueError",
                         "array split does not result in an equal division");
         bounds[0] = zero(L);
@@ -918,7 +919,8 @@ LLVMValueRef cg_npshape_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_REPEAT: return np_repeat(L, in, ci, args, types);
     case BI_NP_STACK: return np_stack(L, in, ci, args, types);
     case BI_NP_HSTACK: case BI_NP_VSTACK: case BI_NP_DSTACK: case BI_NP_COLUMN_STACK: return np_hvdstack(L, ci, args, types);
-    case BI_NP_SPLIT: case BI_NP_ARRAY_SPLIT: return np_split(L, in, ci, args, types);
+    case BI_NP_SPLIT: case BI_NP_ARRAY_SPLIT: case BI_NP_HSPLIT: case BI_NP_VSPLIT: case BI_NP_DSPLIT:
+        return np_split(L, in, ci, args, types);
     case BI_NP_PAD: return np_pad(L, in, ci, args, types);
     case BI_NP_MESHGRID: return np_meshgrid(L, in, ci, args, types);
     case BI_NP_INDICES: return np_indices(L, ci, args, types);

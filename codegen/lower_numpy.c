@@ -669,6 +669,29 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
                             "Incompatible shape for in-place modification. Use `.reshape()` to make a copy with the desired shape.");
         return reshape_view(L, at, args[0], rt, shape);
     }
+    case METHOD_VIEW: {   /* the last axis holds as many bytes as before, in items of the new size */
+        const Type *at = types[0];
+        int nd = at->ndim, from = ty_dtypes[at->dtype].size, to = ty_dtypes[rt->dtype].size;
+        LLVMValueRef strides[64];
+        for (int k = 0; k < nd; k++) {
+            shape[k] = cg_arr_shape(L, args[0], k);
+            strides[k] = cg_arr_stride(L, at, args[0], k);
+        }
+        if (from != to) {
+            LLVMValueRef n = shape[nd - 1], bytes = LLVMBuildMul(L->b, n, i64c(L, from), "");
+            LLVMValueRef strided = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntNE, strides[nd - 1], i64c(L, from), ""),
+                                                LLVMBuildICmp(L->b, LLVMIntNE, n, i64c(L, 1), ""), "");
+            cg_raise_if(L, strided, "builtins:ValueError", "To change to a dtype of a different size, the last axis must be contiguous");
+            if (to > from)
+                cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildURem(L->b, bytes, i64c(L, to), ""), i64c(L, 0), ""),
+                            "builtins:ValueError", "When changing to a larger dtype, its size must be a divisor of the total size "
+                            "in bytes of the last axis of the array.");
+            shape[nd - 1] = LLVMBuildUDiv(L->b, bytes, i64c(L, to), "");
+            strides[nd - 1] = i64c(L, to);
+        }
+        return cg_make_array(L, rt, cg_arr_meminfo(L, args[0]), LLVMBuildExtractValue(L->b, args[0], 1, ""), cg_arr_data(L, args[0]),
+                             shape, strides);
+    }
     case METHOD_ASTYPE: case BI_NP_COPY:
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ASCONTIG:

@@ -495,3 +495,24 @@ def test_format_bin_hex_oct():
 def test_str_of_containers_and_arrays():
     check_all(show_containers, [([1, 2], (1.5, "x"), np.arange(3), {"a": 1}),
                                 ([0.5], (), np.array([[1.5, 2.0], [3.0, -0.0]]), {1: [2, 3]})])
+
+
+# ---- str default values of compiled callees ------------------------------------------------------
+
+@jit
+def str_default_same(s="ab"):
+    return s
+
+
+@jit
+def str_default_join(x, sep=", ", times=2):
+    return sep.join([x] * times)
+
+
+def call_str_defaults(x):
+    return str_default_same(), str_default_same(x), str_default_join(x), str_default_join(x, sep="-"), str_default_join(x, "", 3)
+
+
+def test_str_defaults_of_callees():
+    check(call_str_defaults, "q")
+    check(call_str_defaults, "")

@@ -189,7 +189,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 /* ---- attributes -------------------------------------------------------------------- */
 static const char *const array_methods[] = {
     "sum", "prod", "min", "max", "mean", "std", "var", "argmin", "argmax", "all", "any",
-    "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "fill", "item",
+    "cumsum", "cumprod", "copy", "reshape", "ravel", "flatten", "transpose", "astype", "view", "fill", "item",
     "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
     "repeat", "squeeze", "swapaxes", "diagonal", "trace", "nonzero",
     "round", "take", "argpartition",   /* NumPy's functions of those names (calls.c) */

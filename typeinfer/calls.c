@@ -361,7 +361,7 @@ static int arrange(TypeInfo *ti, Instr *in, PyObject *code, PyObject *defaults, 
         else if (i >= npos && kwdefaults && PyDict_Check(kwdefaults))
             def = PyDict_GetItemString(kwdefaults, pname);
         if (!def) return ERR(in, "%s() missing required argument '%s'", fname, pname);
-        if (!is_frozen_value(def) || PyUnicode_Check(def))
+        if (!is_frozen_value(def))
             return UNSUP(in, "default value of parameter '%s' has unsupported type '%s'", pname,
                          Py_TYPE(def)->tp_name);
         ci->defaults[i] = def;

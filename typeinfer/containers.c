@@ -345,7 +345,7 @@ bool ti_is_container_builtin(int bid, const Type **args, int nargs, int nkw) {
     switch (bid) {
     case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
     case BI_DICT: case BI_SET: case BI_NP_ASARRAY: case BI_TYPED_LIST: case BI_TYPED_DICT: return true;
-    case BI_NP_ARRAY: return nargs == 1 && args[0]->kind == TY_LIST;
+    case BI_NP_ARRAY: return (nargs == 1 || nargs == 2) && args[0]->kind == TY_LIST;   /* (with a dtype) */
     case BI_MIN: case BI_MAX:   /* of one iterable (key=, default=); of several numbers: calls.c */
         return nargs - nkw == 1 && args[0]->kind != TY_TUPLE && (ti_is_iterable(args[0]) || args[0]->kind == TY_LIST);
     case BI_SUM: case BI_ANY: case BI_ALL: case BI_SORTED: case BI_LIST: case BI_REVERSED: return true;
@@ -435,18 +435,36 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     int npos = nargs - in->nkw;
     if (bid == BI_TYPED_LIST || bid == BI_TYPED_DICT) return ti_type_typed_call(ti, in, bid, NULL, args, nargs);
     if (bid == BI_DICT) return ti_type_dict_call(ti, in, args, npos, false);
-    if (in->nkw && bid != BI_SORTED && bid != BI_MIN && bid != BI_MAX) return ERR(in, "%s() takes no keyword arguments", name);
+    if (bid == BI_NP_ASARRAY && (npos == 2 || (npos == 1 && in->nkw == 1 && !strcmp(in->kwnames[0], "dtype")))) {
+        int dt = args[1] == ty_str ? ti_dtype_of_name(ti_const_str(ti, in->args[2])) : ti_dtype_arg(args[1]);
+        /* np.asarray(a, dtype): a itself when it has that dtype, else as np.array */
+        if (args[0]->kind == TY_ARRAY && dt == args[0]->dtype) return ti_container_call(ti, in, LB_SAME, 1, args[0]) ? 0 : -1;
+        if (args[0]->kind != TY_LIST) return ti_type_numpy_call(ti, in, BI_NP_ARRAY, args, nargs, false);
+    }
+    int want = -1;   /* np.array(l, dtype) of a list: that dtype */
+    if ((bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) && (npos == 2 || (npos == 1 && in->nkw == 1 && !strcmp(in->kwnames[0], "dtype")))) {
+        want = args[1] == ty_str ? ti_dtype_of_name(ti_const_str(ti, in->args[2])) : ti_dtype_arg(args[1]);
+        if (want < 0) return ERR(in, "np.%s(): dtype must be a NumPy type such as np.float64 (got %s)", name, args[1]->name);
+        npos = 1;
+    } else if (in->nkw && bid != BI_SORTED && bid != BI_MIN && bid != BI_MAX) {
+        return ERR(in, "%s() takes no keyword arguments", name);
+    }
     if (bid == BI_LIST && npos == 0) return ti_container_call(ti, in, LB_LIST, 0, ty_list(NULL)) ? 0 : -1;
     if (bid == BI_NP_ASARRAY && npos == 1 && args[0]->kind != TY_LIST) {
         if (args[0]->kind == TY_ARRAY) return ti_container_call(ti, in, LB_SAME, 1, args[0]) ? 0 : -1;
         return ti_type_numpy_call(ti, in, BI_NP_ARRAY, args, nargs, false);   /* as np.array: a new array */
     }
     if (bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) {   /* of a list of numbers, or of lists of numbers */
-        if (npos != 1 || in->nkw) return UNSUP(in, "np.%s() of a list takes the list alone", name);
+        if (npos != 1) return UNSUP(in, "np.%s() of a list takes the list and a dtype", name);
         const Type *e = args[0]->elems[0], *s = e && e->kind == TY_LIST ? e->elems[0] : e;
         int dt = ty_dtype_of_scalar(s);
         if (!e) return 0;
         if (dt >= 0) dt = ti_literal_dtype(ti, in->args[1], dt);   /* np.array([a[0], a[1]]) keeps a's dtype */
+        if (dt >= 0 && want >= 0) {
+            if (ty_dtypes[dt].kind == 'c' && ty_dtypes[want].kind != 'c')
+                return ERR(in, "np.%s(): cannot convert complex numbers to %s", name, ty_dtypes[want].name);
+            dt = want;
+        }
         if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, or of lists of numbers, are)",
                                  name, args[0]->name);
         return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;

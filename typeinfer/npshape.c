@@ -318,10 +318,14 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;
     }
-    case BI_NP_SPLIT: case BI_NP_ARRAY_SPLIT: {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_SPLIT, 2, args, nargs, false))) return -1;
+    case BI_NP_SPLIT: case BI_NP_ARRAY_SPLIT: case BI_NP_HSPLIT: case BI_NP_VSPLIT: case BI_NP_DSPLIT: {
+        bool fixed = bid == BI_NP_HSPLIT || bid == BI_NP_VSPLIT || bid == BI_NP_DSPLIT;   /* np.split along axis 1, 0, 2 */
+        static const char *const P_FIXED_SPLIT[] = {"ary", "indices_or_sections", NULL};
+        if (!(ci = ti_bind(ti, in, bid, fname, fixed ? P_FIXED_SPLIT : P_SPLIT, 2, args, nargs, false))) return -1;
         a = ci->params[0];
-        if (!is_array(a) || a->ndim < 1) return ERR(in, "np.%s() needs an array of at least 1 dimension (got %s)", fname, a->name);
+        int least = bid == BI_NP_VSPLIT ? 2 : bid == BI_NP_DSPLIT ? 3 : 1;
+        if (!is_array(a) || a->ndim < least)
+            return ERR(in, "np.%s() needs an array of at least %d dimension%s (got %s)", fname, least, least > 1 ? "s" : "", a->name);
         const Type *s = ci->params[1];
         int64_t sections;
         if (s->kind == TY_TUPLE) {
@@ -334,7 +338,7 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         } else {
             return UNSUP(in, "np.%s(): the number of sections must be a constant (or give a tuple of indices)", fname);
         }
-        if (given(ci, 2) && one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
+        if (!fixed && given(ci, 2) && one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
         const Type *parts[65], *v = ty_view(a, a->dtype, a->ndim, 'A');
         for (int i = 0; i < n; i++) parts[i] = v;
         ci->ret = ty_tuple(n, parts);

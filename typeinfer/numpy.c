@@ -51,10 +51,27 @@ CallInfo *ti_bind(TypeInfo *ti, Instr *in, int bid, const char *fname, const cha
         ci->argmap[found] = 1 + npos + k;
         ci->params[found] = args[npos + k];
     }
+    for (int i = first; i < np; i++)   /* dtype='float32', 'i8', '<f4': the dtype NumPy's name gives */
+        if (ci->argmap[i] >= 0 && ci->params[i] == ty_str && !strcmp(names[i], "dtype")) {
+            const char *s = ti_const_str(ti, in->args[ci->argmap[i]]);
+            int dt = ti_dtype_of_name(s);
+            if (s && dt < 0) return ERR(in, "%s(): data type '%s' not understood", fname, s), NULL;
+            if (dt >= 0) ci->params[i] = ty_dtype(dt);
+        }
     for (int i = 0; i < nreq; i++)
         if (ci->argmap[i] < 0) return ERR(in, "%s() missing required argument '%s'", fname, names[i]), NULL;
     ti->calls[in->id] = ci;
     return ci;
+}
+
+/* The dtype a constant string names as NumPy's does ('float32', 'f4', 'int64', 'complex'); -1
+ * for NULL or another string. */
+int ti_dtype_of_name(const char *s) {
+    PyObject *name = s ? PyUnicode_FromString(s) : NULL;
+    int dt = name ? rt_dtype_of_object(name) : -1;
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return dt;
 }
 
 /* A dtype given as np.float64, np.dtype(...) or float/int/bool/complex; -1 if t is not one. */
@@ -605,6 +622,20 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         if (!(ci = ti_bind(ti, in, BI_NP_COPY, "flatten", P_A, 1, args, nargs, true))) return -1;
         ci->builtin = METHOD_FLATTEN;
         ci->ret = ty_array(m->recv->dtype, 1, 'C', false);
+        return 0;
+    }
+    if (!strcmp(attr, "view")) {   /* a.view(dtype): the same memory read as another dtype */
+        static const char *const P_VIEW[] = {"a", "dtype", NULL};
+        if (!(ci = ti_bind(ti, in, BI_NP_COPY, "view", P_VIEW, 2, args, nargs, true))) return -1;
+        int dt = ti_dtype_arg(ci->params[1]);
+        const Type *a = m->recv;
+        if (dt < 0) return UNSUP(in, "view() takes a NumPy type such as np.int64 (got %s)", ci->params[1]->name);
+        bool resize = ty_dtypes[dt].size != ty_dtypes[a->dtype].size;
+        if (resize && a->ndim == 0)
+            return ERR(in, "view(): changing the dtype of a 0d array is only supported if the itemsize is unchanged");
+        ci->builtin = METHOD_VIEW;   /* a wider item may sit at any byte: unaligned */
+        ci->ret = ty_array_full(dt, a->ndim, resize && a->layout == 'F' && a->ndim > 1 ? 'A' : a->layout, a->readonly,
+                                a->unaligned || ty_dtypes[dt].size > ty_dtypes[a->dtype].size);
         return 0;
     }
     if (!strcmp(attr, "astype")) {

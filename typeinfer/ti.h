@@ -269,7 +269,7 @@ int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out);   /* e.args; *o
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv);
 
 enum { METHOD_CONJUGATE = 1000, METHOD_IS_INTEGER, METHOD_FLATTEN, METHOD_ASTYPE, METHOD_FILL,
-       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE, METHOD_ITEM };
+       METHOD_DTYPE_CONVERT, METHOD_SORT, METHOD_SET_SHAPE, METHOD_ITEM, METHOD_VIEW };
 
 /* Lists' methods and the builtins over iterables that containers.c types (a CallInfo's builtin). */
 enum { LIST_OPS = 3000,
@@ -330,6 +330,7 @@ int ti_need_blas(TypeInfo *ti, Instr *in, const char *fname);
 
 /* numpy.c */
 int ti_dtype_arg(const Type *t);
+int ti_dtype_of_name(const char *s);   /* a constant string naming a dtype (NumPy's names), or -1 */
 int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_dtype_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs);

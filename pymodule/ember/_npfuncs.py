@@ -1,0 +1,669 @@
+"""More NumPy functions compiled code runs from Python implementations: set routines, window
+functions, resizing, take_along_axis, fill_diagonal, gradient, unwrap, the NaN-
+ignoring cumulative sums, and small predicates.
+
+Entries join ember/_nplib.py's IMPLS (pymodule/driver.c reads both tables) and follow its
+protocol: an `Impl` picks, from example values of the call's arguments and its keyword names,
+the plain implementation for that form, compiled once per kind of arguments; any other form
+raises a TypeError here, which the compile reports at the call's line.
+
+Written from NumPy's documented behaviour and formulas; no NumPy source is copied. Results are
+NumPy's to the bit where the formulas are (tests/test_np_funcs.py compares them).
+"""
+import math
+
+import numpy as np
+
+from . import njit
+from ._nplib import Impl, _is_array, _lanes, _plain, _refuse
+
+_lanes_c = njit(_lanes)
+
+
+def _source(name, lines):
+    """The function `name` defined by `lines` (generated per number of dimensions or dtype), seeing
+    this module's names (numpy, the compiled helpers)."""
+    ns = dict(globals())
+    exec("\n".join(lines), ns)
+    return ns[name]
+
+
+def _positional_or_keyword(values, kwnames, names):
+    """The parameter names the call gives, in order: positional ones then keywords."""
+    npos = len(values) - len(kwnames)
+    return list(names[:npos]) + list(kwnames)
+
+
+# ---- set routines -------------------------------------------------------------------------------
+
+def _union1d(ar1, ar2):
+    return np.unique(np.concatenate((ar1.ravel(), ar2.ravel())))
+
+
+def _intersect1d(ar1, ar2, assume_unique=False):
+    if assume_unique:
+        aux = np.concatenate((ar1.ravel(), ar2.ravel()))
+    else:
+        aux = np.concatenate((np.unique(ar1), np.unique(ar2)))
+    aux = np.sort(aux)
+    return aux[:-1][aux[1:] == aux[:-1]]
+
+
+def _setdiff1d(ar1, ar2, assume_unique=False):
+    a = ar1.ravel() if assume_unique else np.unique(ar1)
+    return a[np.isin(a, ar2.ravel(), invert=True)]
+
+
+def _setxor1d(ar1, ar2, assume_unique=False):
+    if assume_unique:
+        aux = np.sort(np.concatenate((ar1.ravel(), ar2.ravel())))
+    else:
+        aux = np.sort(np.concatenate((np.unique(ar1), np.unique(ar2))))
+    n = aux.size
+    if n == 0:
+        return aux
+    alone = np.empty(n + 1, dtype=np.bool_)   # aux[i] differs from its left neighbour
+    alone[0] = True
+    alone[n] = True
+    alone[1:n] = aux[1:] != aux[:-1]
+    return aux[alone[1:] & alone[:-1]]
+
+
+def _choose_set(name, fn, values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("ar1", "ar2", "assume_unique"))
+    if not set(given) <= {"ar1", "ar2", "assume_unique"} or len(values) < 2:
+        _refuse(name, "return_indices= or a missing argument")
+    if not (_is_array(values[0]) and _is_array(values[1])):
+        _refuse(name, "arguments other than arrays")
+    if values[0].dtype.kind == "c" or values[1].dtype.kind == "c":
+        _refuse(name, "complex arrays")
+    return fn
+
+
+# ---- window functions ---------------------------------------------------------------------------
+
+def _bartlett(M):
+    if M < 1:
+        return np.zeros(0)
+    if M == 1:
+        return np.ones(1)
+    n = np.arange(1 - M, M, 2)   # the points the symmetric windows are evaluated at
+    return np.where(n <= 0, 1 + n / (M - 1), 1 - n / (M - 1))
+
+
+def _blackman(M):
+    if M < 1:
+        return np.zeros(0)
+    if M == 1:
+        return np.ones(1)
+    n = np.arange(1 - M, M, 2)   # the points the symmetric windows are evaluated at
+    return 0.42 + 0.5 * np.cos(np.pi * n / (M - 1)) + 0.08 * np.cos(2.0 * np.pi * n / (M - 1))
+
+
+def _hamming(M):
+    if M < 1:
+        return np.zeros(0)
+    if M == 1:
+        return np.ones(1)
+    n = np.arange(1 - M, M, 2)   # the points the symmetric windows are evaluated at
+    return 0.54 + 0.46 * np.cos(np.pi * n / (M - 1))
+
+
+def _hanning(M):
+    if M < 1:
+        return np.zeros(0)
+    if M == 1:
+        return np.ones(1)
+    n = np.arange(1 - M, M, 2)   # the points the symmetric windows are evaluated at
+    return 0.5 + 0.5 * np.cos(np.pi * n / (M - 1))
+
+
+def _choose_window(name, fn):
+    def choose(values, kwnames):
+        if len(values) != 1 or not isinstance(values[0], int) or isinstance(values[0], bool):
+            _refuse(name, "M other than an int")
+        return fn
+    return choose
+
+
+# ---- shapes, resizing, trimming -----------------------------------------------------------------
+
+def _shape_array(a):
+    return a.shape
+
+
+def _shape_scalar(a):
+    return ()
+
+
+def _size_array(a, axis=None):
+    if axis is None:
+        return a.size
+    return a.shape[axis]
+
+
+def _size_scalar(a, axis=None):
+    return 1
+
+
+def _ndim_array(a):
+    return a.ndim
+
+
+def _ndim_scalar(a):
+    return 0
+
+
+def _choose_by_array(name, array_fn, scalar_fn, params):
+    def choose(values, kwnames):
+        given = _positional_or_keyword(values, kwnames, params)
+        if not set(given) <= set(params) or not values:
+            _refuse(name, "these arguments")
+        if _is_array(values[0]):
+            return array_fn
+        if isinstance(values[0], (bool, int, float, complex)):
+            if len(values) > 1:
+                _refuse(name, "axis= of a scalar")
+            return scalar_fn
+        _refuse(name, "a list or tuple (pass an array)")
+    return choose
+
+
+def _resize(a, new_shape):
+    flat = np.asarray(a).ravel()
+    out = np.empty(new_shape, dtype=flat.dtype)
+    dest = out.reshape(-1)
+    n = flat.size
+    m = dest.size
+    if n == 0:
+        dest[:] = 0
+        return out
+    for i in range(m):
+        dest[i] = flat[i % n]
+    return out
+
+
+def _choose_resize(values, kwnames):
+    if len(values) != 2 or kwnames or not _is_array(values[0]):
+        _refuse("np.resize", "anything but an array and a shape")
+    s = values[1]
+    if not (isinstance(s, int) or (isinstance(s, tuple) and all(isinstance(x, int) for x in s))):
+        _refuse("np.resize", "a shape other than an int or a tuple of ints")
+    return _resize
+
+
+def _trim_zeros(filt, trim="fb"):
+    n = filt.shape[0]
+    first = 0
+    last = n
+    if "f" in trim or "F" in trim:
+        while first < n and filt[first] == 0:
+            first += 1
+    if "b" in trim or "B" in trim:
+        while last > first and filt[last - 1] == 0:
+            last -= 1
+    return filt[first:last]
+
+
+def _choose_trim_zeros(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("filt", "trim"))
+    if not set(given) <= {"filt", "trim"} or not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.trim_zeros", "axis= or an array other than 1-d")
+    return _trim_zeros
+
+
+def _extract(condition, arr):
+    return arr.ravel()[np.flatnonzero(condition)]
+
+
+def _choose_extract(values, kwnames):
+    if len(values) != 2 or kwnames or not _is_array(values[1]) or not _is_array(values[0]):
+        _refuse("np.extract", "arguments other than two arrays")
+    return _extract
+
+
+# ---- take_along_axis ----------------------------------------------------------------------------
+
+def _take_along_flat(arr, indices, axis):
+    if indices.ndim != 1:
+        raise ValueError("when axis=None, `indices` must have a single dimension.")
+    return arr.ravel()[indices]
+
+
+def _take_along_source(nd):
+    """take_along_axis(arr, indices, axis) of nd-d arrays: the other axes broadcast against each
+    other as NumPy's do, then each lane of arr is indexed by the lane of indices."""
+    lines = ["def take_along_axis(arr, indices, axis=-1):",
+             f"    if axis < -{nd} or axis >= {nd}:",
+             f"        raise np.exceptions.AxisError('axis ' + str(axis) + ' is out of bounds for array of dimension {nd}')",
+             f"    ax = axis + {nd} if axis < 0 else axis"]
+    for d in range(nd):
+        lines += [f"    a{d} = arr.shape[{d}]",
+                  f"    i{d} = indices.shape[{d}]",
+                  f"    if {d} != ax and a{d} != i{d} and a{d} != 1 and i{d} != 1:",
+                  "        raise IndexError('shape mismatch: indexing arrays could not be broadcast together')",
+                  f"    s{d} = a{d} if i{d} == 1 else i{d}"]
+    sa = ", ".join(f"(a{d} if {d} == ax else s{d})" for d in range(nd))
+    si = ", ".join(f"(i{d} if {d} == ax else s{d})" for d in range(nd))
+    lines += [f"    A = np.broadcast_to(arr, ({sa},))",
+              f"    I = np.broadcast_to(indices, ({si},))",
+              "    c, shape = _lanes_c(A, ax)",
+              "    k, ishape = _lanes_c(I, ax)",
+              "    out = np.empty(k.shape, dtype=arr.dtype)",
+              "    for r in range(k.shape[0]):",
+              "        out[r] = c[r][k[r]]",
+              f"    return np.swapaxes(out.reshape(ishape), ax, {nd - 1})"]
+    return _source("take_along_axis", lines)
+
+
+def _choose_take_along(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("arr", "indices", "axis"))
+    if not {"arr", "indices"} <= set(given) <= {"arr", "indices", "axis"}:
+        _refuse("np.take_along_axis", "these arguments")
+    arr, indices = values[given.index("arr")], values[given.index("indices")]
+    axis = values[given.index("axis")] if "axis" in given else -1
+    if not (_is_array(arr) and _is_array(indices)) or indices.dtype.kind not in "iu":
+        _refuse("np.take_along_axis", "arguments other than an array and an integer index array")
+    if axis is None:
+        return _take_along_flat
+    if arr.ndim != indices.ndim:
+        raise TypeError("np.take_along_axis: `indices` and `arr` must have the same number of dimensions")
+    if arr.ndim == 0 or not isinstance(axis, int):
+        _refuse("np.take_along_axis", "a 0-d array or an axis other than an int or None")
+    return _take_along_source(arr.ndim)
+
+
+# ---- fill_diagonal ------------------------------------------------------------------------------
+
+def _fill_diagonal_2d(a, val, wrap=False):
+    n = a.shape[0]
+    m = a.shape[1]
+    end = n * m
+    if not wrap and m * m < end:
+        end = m * m
+    v = np.asarray(val).ravel()
+    if v.size == 0:
+        return
+    k = 0
+    for p in range(0, end, m + 1):
+        a[p // m, p % m] = v[k % v.size]
+        k += 1
+
+
+def _fill_diagonal_source(nd):
+    idx = ", ".join(["i"] * nd)
+    lines = ["def fill_diagonal(a, val, wrap=False):",
+             "    n = a.shape[0]",
+             *(f"    if a.shape[{d}] != n:\n        raise ValueError('All dimensions of input must be of equal length')"
+               for d in range(1, nd)),
+             "    v = np.asarray(val).ravel()",
+             "    if v.size == 0:",
+             "        return",
+             "    for i in range(n):",
+             f"        a[{idx}] = v[i % v.size]"]
+    return _source("fill_diagonal", lines)
+
+
+def _choose_fill_diagonal(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("a", "val", "wrap"))
+    if not set(given) <= {"a", "val", "wrap"} or len(values) < 2 or not _is_array(values[0]):
+        _refuse("np.fill_diagonal", "these arguments")
+    a = values[0]
+    if a.ndim < 2:
+        raise TypeError("np.fill_diagonal: array must be at least 2-d")
+    return _fill_diagonal_2d if a.ndim == 2 else _fill_diagonal_source(a.ndim)
+
+
+# ---- calculus: gradient, unwrap, NaN-ignoring cumulative sums -----------------------------------
+
+def _gradient_1d(f, h, edge_order, out):
+    # NumPy's second-order central differences inside, one-sided differences of edge_order at the
+    # ends, for a uniform spacing h; into out (float64, or float32 for float32 f)
+    n = f.shape[0]
+    if n < edge_order + 1:
+        raise ValueError("Shape of array too small to calculate a numerical gradient, "
+                         "at least (edge_order + 1) elements are required.")
+    out[1:n - 1] = (f[2:] - f[:n - 2]) / (2.0 * h)
+    if edge_order == 1:
+        out[0] = (f[1] - f[0]) / h
+        out[n - 1] = (f[n - 1] - f[n - 2]) / h
+    else:
+        out[0] = -1.5 / h * f[0] + 2.0 / h * f[1] + -0.5 / h * f[2]
+        out[n - 1] = 0.5 / h * f[n - 3] + -2.0 / h * f[n - 2] + 1.5 / h * f[n - 1]
+    return out
+
+
+def _gradient_1d_x(f, x, edge_order, out):
+    # coordinates x: evenly spaced ones as one spacing (as NumPy), else NumPy's formulas from the
+    # two neighbouring steps
+    n = f.shape[0]
+    if x.shape[0] != n:
+        raise ValueError("when 1d, distances must match the length of the corresponding dimension")
+    if n < edge_order + 1:
+        raise ValueError("Shape of array too small to calculate a numerical gradient, "
+                         "at least (edge_order + 1) elements are required.")
+    dx = np.diff(x.astype(np.float64))
+    if (dx == dx[0]).all():
+        return _gradient_1d_c(f, dx[0], edge_order, out)
+    for i in range(1, n - 1):
+        d1 = dx[i - 1]
+        d2 = dx[i]
+        a = -d2 / (d1 * (d1 + d2))
+        b = (d2 - d1) / (d1 * d2)
+        c = d1 / (d2 * (d1 + d2))
+        out[i] = a * f[i - 1] + b * f[i] + c * f[i + 1]
+    if edge_order == 1:
+        out[0] = (f[1] - f[0]) / dx[0]
+        out[n - 1] = (f[n - 1] - f[n - 2]) / dx[n - 2]
+    else:
+        d1 = dx[0]
+        d2 = dx[1]
+        a = -(2.0 * d1 + d2) / (d1 * (d1 + d2))
+        b = (d1 + d2) / (d1 * d2)
+        c = -d1 / (d2 * (d1 + d2))
+        out[0] = a * f[0] + b * f[1] + c * f[2]
+        d1 = dx[n - 3]
+        d2 = dx[n - 2]
+        a = d2 / (d1 * (d1 + d2))
+        b = -(d2 + d1) / (d1 * d2)
+        c = (2.0 * d2 + d1) / (d2 * (d1 + d2))
+        out[n - 1] = a * f[n - 3] + b * f[n - 2] + c * f[n - 1]
+    return out
+
+
+def _edge_order_check(edge_order):
+    if edge_order != 1 and edge_order != 2:
+        raise ValueError("'edge_order' greater than 2 not supported")
+
+
+def _gradient_source(nd, spacing, otype):
+    """np.gradient(f, *varargs, edge_order=1) of an nd-d array giving otype: spacing is 'none'
+    (unit), 'one' (one scalar for every axis), 'each' (a scalar per axis) or 'coords' (1-d only: x)."""
+    if spacing == "none":
+        params, hs = "f", ["1.0"] * nd
+    elif spacing == "one":
+        params, hs = "f, h", ["h"] * nd
+    elif spacing == "each":
+        params, hs = "f, " + ", ".join(f"h{d}" for d in range(nd)), [f"h{d}" for d in range(nd)]
+    else:
+        params, hs = "f, x", None
+    lines = [f"def gradient({params}, edge_order=1):", "    _edge_order_check_c(edge_order)"]
+    if hs is None:
+        lines.append(f"    return _gradient_1d_x_c(f, x, edge_order, np.empty(f.shape[0], dtype=np.{otype}))")
+        return _source("gradient", lines)
+    if nd == 1:
+        lines.append(f"    return _gradient_1d_c(f, {hs[0]}, edge_order, np.empty(f.shape[0], dtype=np.{otype}))")
+        return _source("gradient", lines)
+    outs = []
+    for d in range(nd):
+        lines += [f"    c, shape = _lanes_c(f, {d})",
+                  f"    g = np.empty(c.shape, dtype=np.{otype})",
+                  "    for r in range(c.shape[0]):",
+                  f"        _gradient_1d_c(c[r], {hs[d]}, edge_order, g[r])",
+                  f"    g{d} = np.swapaxes(g.reshape(shape), {d}, {nd - 1})"]
+        outs.append(f"g{d}")
+    lines.append(f"    return ({', '.join(outs)},)")
+    return _source("gradient", lines)
+
+
+def _choose_gradient(values, kwnames):
+    if set(kwnames) - {"edge_order"} or not values or not _is_array(values[0]):
+        _refuse("np.gradient", "axis= or a first argument other than an array")
+    f = values[0]
+    nvar = len(values) - len(kwnames) - 1
+    if f.ndim == 0 or f.dtype.kind == "c" or f.dtype.kind == "b":
+        _refuse("np.gradient", "a 0-d, complex or bool array")
+    spacing = values[1:1 + nvar]
+    otype = "float32" if f.dtype == np.float32 else "float64"
+    if nvar == 0:
+        return _gradient_source(f.ndim, "none", otype)
+    if nvar == 1 and f.ndim == 1 and _is_array(spacing[0]):
+        if spacing[0].ndim != 1:
+            _refuse("np.gradient", "coordinates other than a 1-d array")
+        return _gradient_source(1, "coords", otype)
+    if all(isinstance(h, (int, float)) and not isinstance(h, bool) for h in spacing):
+        if nvar == 1:
+            return _gradient_source(f.ndim, "one", otype)
+        if nvar == f.ndim:
+            return _gradient_source(f.ndim, "each", otype)
+        raise TypeError("np.gradient: invalid number of arguments")
+    _refuse("np.gradient", "coordinate arrays for an array of more than one dimension")
+
+
+def _unwrap(p, discont=None, axis=-1, period=2 * math.pi):
+    if p.ndim != 1 or (axis != -1 and axis != 0):
+        raise ValueError("np.unwrap in compiled code takes 1-d arrays")
+    n = p.shape[0]
+    up = p.astype(np.float64)
+    if n < 2:
+        return up
+    d = period / 2 if discont is None else discont
+    high = period / 2
+    low = -high
+    correction = 0.0
+    for i in range(1, n):
+        dd = float(p[i]) - float(p[i - 1])
+        m = (dd - low) % period + low
+        if m == low and dd > 0:
+            m = high
+        c = m - dd
+        if abs(dd) < d:
+            c = 0.0
+        correction += c
+        up[i] = p[i] + correction
+    return up
+
+
+def _choose_unwrap(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("p", "discont", "axis", "period"))
+    if not set(given) <= {"p", "discont", "axis", "period"} or not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.unwrap", "an array other than 1-d")
+    if values[0].dtype.kind not in "iuf" or values[0].dtype.itemsize < 8 and values[0].dtype.kind == "f":
+        _refuse("np.unwrap", "complex, bool or float32 values")
+    return _unwrap
+
+
+def _nan_to(a, value):
+    return np.where(np.isnan(a), value, a)
+
+
+def _choose_nancum(name, op, neutral):
+    lines_none = [f"def {name}(a, axis=None):", f"    return np.{op}(_nan_to_c(a, {neutral}))"]
+    lines_axis = [f"def {name}(a, axis=None):",
+                  "    if axis is None:",
+                  f"        return np.{op}(_nan_to_c(a, {neutral}))",
+                  "    c, shape = _lanes_c(a, axis)",
+                  f"    out = np.{op}(_nan_to_c(c, {neutral}), axis=1)",
+                  "    return np.swapaxes(out.reshape(shape), axis, a.ndim - 1)"]
+    lines_int = [f"def {name}(a, axis=None):", f"    return np.{op}(a)"]
+    lines_int_axis = [f"def {name}(a, axis=None):",
+                      "    if axis is None:",
+                      f"        return np.{op}(a)",
+                      "    c, shape = _lanes_c(a, axis)",
+                      f"    return np.swapaxes(np.{op}(c, axis=1).reshape(shape), axis, a.ndim - 1)"]
+
+    def choose(values, kwnames):
+        given = _positional_or_keyword(values, kwnames, ("a", "axis"))
+        if not set(given) <= {"a", "axis"} or not _is_array(values[0]):
+            _refuse(f"np.{name}", "dtype=, out= or a first argument other than an array")
+        floats = values[0].dtype.kind in "fc"
+        with_axis = "axis" in given and values[given.index("axis")] is not None
+        if floats:
+            return _source(name, lines_axis if with_axis else lines_none)
+        return _source(name, lines_int_axis if with_axis else lines_int)
+    return choose
+
+
+# ---- small predicates, sinc, geomspace, inner, cond ---------------------------------------------
+
+def _true(x):
+    return True
+
+
+def _false(x):
+    return False
+
+
+def _choose_iscomplexobj(values, kwnames):
+    if len(values) != 1 or kwnames:
+        _refuse("np.iscomplexobj", "these arguments")
+    v = values[0]
+    kind = v.dtype.kind if _is_array(v) else ("c" if isinstance(v, complex) else "x")
+    return _true if kind == "c" else _false
+
+
+def _choose_isrealobj(values, kwnames):
+    return _false if _choose_iscomplexobj(values, kwnames) is _true else _true
+
+
+def _isneginf(x):
+    return x == -np.inf
+
+
+def _isposinf(x):
+    return x == np.inf
+
+
+def _choose_signed_inf(name, fn):
+    def choose(values, kwnames):
+        if len(values) != 1 or kwnames:
+            _refuse(name, "out=")
+        v = values[0]
+        if (_is_array(v) and v.dtype.kind == "c") or isinstance(v, complex):
+            raise TypeError(f"{name}: this operation is not supported for complex values because it would be ambiguous")
+        return fn
+    return choose
+
+
+def _sinc(x):
+    y = np.pi * np.where(x == 0, 1.0e-20, x)
+    return np.sin(y) / y
+
+
+def _sinc_scalar(x):
+    y = np.pi * (1.0e-20 if x == 0 else x)
+    return math.sin(y) / y
+
+
+def _choose_sinc(values, kwnames):
+    if len(values) != 1 or kwnames:
+        _refuse("np.sinc", "these arguments")
+    v = values[0]
+    if (_is_array(v) and v.dtype.kind == "c") or isinstance(v, complex):
+        _refuse("np.sinc", "complex values")
+    return _sinc if _is_array(v) else _sinc_scalar
+
+
+def _geomspace(start, stop, num=50, endpoint=True):
+    if start == 0 or stop == 0:
+        raise ValueError("Geometric sequence cannot include zero")
+    sign = 1.0 if start > 0 else -1.0
+    lo = start / sign
+    hi = stop / sign
+    out = np.empty(num, dtype=np.float64)
+    if num > 0:
+        out[:] = np.logspace(math.log10(lo), math.log10(hi), num, endpoint)
+        out[0] = lo
+        if num > 1 and endpoint:
+            out[num - 1] = hi
+    return sign * out
+
+
+def _choose_geomspace(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("start", "stop", "num", "endpoint"))
+    if not set(given) <= {"start", "stop", "num", "endpoint"}:
+        _refuse("np.geomspace", "dtype= or axis=")
+    for v in values[:2]:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            _refuse("np.geomspace", "start and stop other than real numbers")
+    return _geomspace
+
+
+def _inner_1d(a, b):
+    return np.dot(a, b)
+
+
+def _inner_scalar(a, b):
+    return a * b
+
+
+def _inner_source(nda, ndb):
+    sa = " + ".join(f"(a.shape[{k}],)" for k in range(nda - 1)) or "()"
+    sb = " + ".join(f"(b.shape[{k}],)" for k in range(ndb - 1)) or "()"
+    lines = ["def inner(a, b):",
+             f"    k = a.shape[{nda - 1}]",
+             f"    if b.shape[{ndb - 1}] != k:",
+             "        raise ValueError('shapes not aligned: the last dimensions of a and b differ')",
+             "    a2 = np.ascontiguousarray(a).reshape((-1, k)) if k else np.zeros((a.size, 0), dtype=a.dtype)",
+             "    b2 = np.ascontiguousarray(b).reshape((-1, k)) if k else np.zeros((b.size, 0), dtype=b.dtype)",
+             f"    return (a2 @ b2.T).reshape({sa} + {sb})"]
+    return _source("inner", lines)
+
+
+def _choose_inner(values, kwnames):
+    if len(values) != 2 or kwnames:
+        _refuse("np.inner", "these arguments")
+    a, b = values
+    if not _is_array(a) and not _is_array(b):
+        return _inner_scalar
+    if not (_is_array(a) and _is_array(b)):
+        _refuse("np.inner", "an array with a scalar (use a * b)")
+    if a.ndim == 0 or b.ndim == 0:
+        _refuse("np.inner", "0-d arrays")
+    if a.ndim == 1 and b.ndim == 1:
+        return _inner_1d
+    return _inner_source(a.ndim, b.ndim)
+
+
+def _cond(x, p=None):
+    s = np.linalg.svd(x, compute_uv=False)
+    last = s[s.shape[0] - 1]
+    if last == 0 or np.isnan(last):   # NumPy: infinite for a singular matrix without NaN
+        return np.nan if np.isnan(x).any() else np.inf
+    return s[0] / last
+
+
+def _choose_cond(values, kwnames):
+    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim != 2:
+        _refuse("np.linalg.cond", "p= or an array other than 2-d")
+    return _cond
+
+
+# compiled helpers the implementations call
+_nan_to_c = njit(_nan_to)
+_gradient_1d_c = njit(_gradient_1d)
+_gradient_1d_x_c = njit(_gradient_1d_x)
+_edge_order_check_c = njit(_edge_order_check)
+
+
+
+IMPLS = {
+    np.union1d: Impl("np.union1d", lambda v, k: _choose_set("np.union1d", _union1d, v, k)),
+    np.intersect1d: Impl("np.intersect1d", lambda v, k: _choose_set("np.intersect1d", _intersect1d, v, k)),
+    np.setdiff1d: Impl("np.setdiff1d", lambda v, k: _choose_set("np.setdiff1d", _setdiff1d, v, k)),
+    np.setxor1d: Impl("np.setxor1d", lambda v, k: _choose_set("np.setxor1d", _setxor1d, v, k)),
+    np.bartlett: Impl("np.bartlett", _choose_window("np.bartlett", _bartlett)),
+    np.blackman: Impl("np.blackman", _choose_window("np.blackman", _blackman)),
+    np.hamming: Impl("np.hamming", _choose_window("np.hamming", _hamming)),
+    np.hanning: Impl("np.hanning", _choose_window("np.hanning", _hanning)),
+    np.shape: Impl("np.shape", _choose_by_array("np.shape", _shape_array, _shape_scalar, ("a",))),
+    np.size: Impl("np.size", _choose_by_array("np.size", _size_array, _size_scalar, ("a", "axis"))),
+    np.ndim: Impl("np.ndim", _choose_by_array("np.ndim", _ndim_array, _ndim_scalar, ("a",))),
+    np.resize: Impl("np.resize", _choose_resize),
+    np.trim_zeros: Impl("np.trim_zeros", _choose_trim_zeros),
+    np.extract: Impl("np.extract", _choose_extract),
+    np.take_along_axis: Impl("np.take_along_axis", _choose_take_along),
+    np.fill_diagonal: Impl("np.fill_diagonal", _choose_fill_diagonal),
+    np.gradient: Impl("np.gradient", _choose_gradient),
+    np.unwrap: Impl("np.unwrap", _choose_unwrap),
+    np.nancumsum: Impl("np.nancumsum", _choose_nancum("nancumsum", "cumsum", 0)),
+    np.nancumprod: Impl("np.nancumprod", _choose_nancum("nancumprod", "cumprod", 1)),
+    np.iscomplexobj: Impl("np.iscomplexobj", _choose_iscomplexobj),
+    np.isrealobj: Impl("np.isrealobj", _choose_isrealobj),
+    np.isneginf: Impl("np.isneginf", _choose_signed_inf("np.isneginf", _isneginf)),
+    np.isposinf: Impl("np.isposinf", _choose_signed_inf("np.isposinf", _isposinf)),
+    np.sinc: Impl("np.sinc", _choose_sinc),
+    np.geomspace: Impl("np.geomspace", _choose_geomspace),
+    np.inner: Impl("np.inner", _choose_inner),
+    np.linalg.cond: Impl("np.linalg.cond", _choose_cond),
+}

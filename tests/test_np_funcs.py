@@ -1,0 +1,373 @@
+"""More of NumPy in compiled code, compiled vs NumPy: a.view(dtype), dtypes named by strings,
+np.asarray/np.array with dtype=, and the functions of ember/_npfuncs.py (set routines, window
+functions, np.shape/size/ndim, hsplit/vsplit/dsplit, resize, trim_zeros, extract,
+take_along_axis, fill_diagonal, gradient, unwrap, nancumsum/nancumprod, iscomplexobj/isrealobj,
+isneginf/isposinf, sinc, geomspace, inner, linalg.cond); over dtypes, layouts, edge sizes, NaN,
+NumPy's run-time errors, and the located error for forms ember does not take."""
+
+import math
+
+import numpy as np
+import pytest
+
+
+from difftest import ON_NUMBA, check, errors, jit, no_leaks, sample  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's forms (numba lacks several of them)")
+
+nan, inf = math.nan, math.inf
+
+
+# ---- a.view(dtype) ------------------------------------------------------------------------------
+
+def view_int64(a):
+    return a.view(np.int64)
+
+
+def view_bytes(a):
+    return a.view(np.uint8)
+
+
+def view_complex(a):
+    return a.view(np.complex128)
+
+
+def view_float32_str(a):
+    return a.view("float32")
+
+
+def view_writes_through(a):
+    b = a.view(np.int64)
+    b[0] = 0
+    return a
+
+
+@pytest.mark.parametrize("f", [view_int64, view_bytes, view_complex, view_float32_str])
+@pytest.mark.parametrize("shape", [(6,), (3, 4), (0, 4), (2, 1, 2)])
+def test_view(f, shape):
+    a = np.arange(float(np.prod(shape))).reshape(shape) + 0.5
+    check(f, a)
+
+
+def test_view_shares_memory():
+    check(view_writes_through, np.arange(4.0))
+
+
+@pytest.mark.parametrize("f", [view_int64, view_bytes, view_complex])
+def test_view_of_views(f):
+    a = np.arange(24.0).reshape(4, 6)
+    check(f, a[::2])            # rows strided, last axis contiguous: fine
+    check(f, a[:, ::2])         # last axis strided: NumPy's ValueError unless same size
+    check(f, a.T)               # F order
+    check(f, a[:, :3])          # 3 float64 as complex128: NumPy's ValueError
+
+
+def test_view_0d_resize_is_located():
+    def f(a):
+        return a[1, 2, ...].view(np.int32)
+    with pytest.raises(errors.EmberError, match="0d array"):
+        jit(f)(np.ones((3, 4)))
+
+
+# ---- dtypes by name, np.asarray/np.array with dtype= --------------------------------------------
+
+def by_names():
+    return (np.zeros(3, dtype="float32"), np.ones((2,), "i8"), np.arange(4, dtype="uint8"),
+            np.full(2, 3, dtype="complex64"), np.empty(0, dtype="bool"))
+
+
+def astype_name(a):
+    return a.astype("int16"), np.zeros_like(a, dtype="float32")
+
+
+def test_dtype_names():
+    check(by_names)
+    check(astype_name, np.arange(5.0))
+
+
+def test_unknown_dtype_name_is_located():
+    def f():
+        return np.zeros(2, dtype="float31")
+    with pytest.raises(errors.EmberError, match="data type 'float31' not understood"):
+        jit(f)()
+
+
+def asarray_same(a):
+    return np.asarray(a, dtype=a.dtype) is a if False else np.asarray(a, dtype=np.float64)
+
+
+def asarray_forms(a):
+    l = [1.5, 2.5, -3.5]
+    return (np.asarray(a, dtype=np.float32), np.asarray(a, np.int64), np.asarray(a, dtype="float64"),
+            np.asarray(l, dtype=np.int32), np.array(l, dtype=np.float32), np.asarray([1, 2], dtype=np.complex128),
+            np.asarray(2.5, dtype=np.float32))
+
+
+def test_asarray_dtype():
+    check(asarray_forms, np.array([1.25, -2.5, 3.75]))
+    a = np.arange(3.0)
+    assert jit(asarray_same)(a) is a   # the same dtype: a itself, as NumPy
+
+
+def test_array_of_complex_list_to_real_is_located():
+    def f():
+        l = [1j, 2.0]
+        return np.array(l, dtype=np.float64)
+    with pytest.raises(errors.EmberError, match="complex"):
+        jit(f)()
+
+
+# ---- set routines -------------------------------------------------------------------------------
+
+def sets(a, b):
+    return np.union1d(a, b), np.intersect1d(a, b), np.setdiff1d(a, b), np.setxor1d(a, b)
+
+
+def sets_unique(a, b):
+    ua, ub = np.unique(a), np.unique(b)
+    return (np.intersect1d(ua, ub, assume_unique=True), np.setdiff1d(ua, ub, True),
+            np.setxor1d(ua, ub, assume_unique=True))
+
+
+SETS = [
+    (np.array([3, 1, 2, 3, 5]), np.array([5, 5, 7, 1])),
+    (np.array([1.5, nan, 2.0, -0.0]), np.array([2.0, 0.0, nan, 9.0])),
+    (np.array([], dtype=np.int64), np.array([1, 2])),
+    (np.array([[4, 1], [1, 0]]), np.array([0, 4])),
+    (np.array([1, 2, 3]), np.array([1.5, 2.0])),
+]
+
+
+@pytest.mark.parametrize("a,b", SETS)
+def test_sets(a, b):
+    check(sets, a, b)
+    check(sets_unique, a, b)
+
+
+# ---- windows, shape functions, splits, resize, trim_zeros, extract ------------------------------
+
+def windows(m):
+    return np.bartlett(m), np.blackman(m), np.hamming(m), np.hanning(m)
+
+
+@pytest.mark.parametrize("m", [-1, 0, 1, 2, 5, 12])
+def test_windows(m):
+    check(windows, m, atol=1e-15)   # NumPy's SIMD cos and libm's differ by an ulp near the zeros
+
+
+def shapes(a):
+    return np.shape(a), np.size(a), np.ndim(a), np.size(a, 0), np.shape(2.0), np.size(1), np.ndim(3)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (0, 2, 1)])
+def test_shape_functions(shape):
+    check(shapes, np.zeros(shape))
+
+
+def splits(a):
+    # (NumPy gives lists, ember tuples: unpacked here, as code uses them)
+    h0, h1 = np.hsplit(a, 2)
+    v0, v1, v2 = np.vsplit(a, (1, 3))
+    (d0,) = np.dsplit(a, 1)
+    return h0, h1, v0, v1, v2, d0
+
+
+def hsplit_3(a):
+    x, y, z = np.hsplit(a, 3)
+    return x, y, z
+
+
+def test_splits():
+    check(splits, np.arange(48.0).reshape(4, 4, 3))
+    check(hsplit_3, np.arange(6))
+    check(hsplit_3, np.arange(7))                       # ValueError: not an equal division
+    with pytest.raises(errors.EmberError, match="at least 2 dimensions"):   # NumPy's ValueError, known when compiling
+        jit(lambda a: np.vsplit(a, 2))(np.arange(6))
+
+
+def resize(a, shape):
+    return np.resize(a, shape)
+
+
+@pytest.mark.parametrize("shape", [(2, 5), 7, (0,), 1, (3, 2, 2)])
+def test_resize(shape):
+    check(resize, np.arange(6).reshape(2, 3), shape)
+    check(resize, np.zeros(0), shape)
+
+
+def trims(a):
+    return np.trim_zeros(a), np.trim_zeros(a, "f"), np.trim_zeros(a, trim="b")
+
+
+@pytest.mark.parametrize("a", [np.array([0, 0, 1, 2, 0, 3, 0]), np.zeros(3), np.array([], dtype=np.int64),
+                               np.array([1.0, 0.0])])
+def test_trim_zeros(a):
+    check(trims, a)
+
+
+def extract(c, a):
+    return np.extract(c, a)
+
+
+def test_extract():
+    a = np.arange(12.0).reshape(3, 4)
+    check(extract, a > 4.5, a)
+    check(extract, np.array([0, 2, 0, 1]), np.arange(4))
+    check(extract, np.ones(5, dtype=np.bool_), np.arange(4))   # IndexError, as NumPy's take
+
+
+# ---- take_along_axis ----------------------------------------------------------------------------
+
+def take_sorted(a):
+    return (np.take_along_axis(a, np.argsort(a, axis=0), axis=0), np.take_along_axis(a, np.argsort(a, axis=1), 1),
+            np.take_along_axis(a, np.argsort(a, axis=-1), axis=-1))
+
+
+def take_axis(a, i, axis):
+    return np.take_along_axis(a, i, axis)
+
+
+def take_max(a):
+    return np.take_along_axis(a, np.expand_dims(np.argmax(a, axis=1), 1), 1)
+
+
+def take_default_axis(a, i):
+    return np.take_along_axis(a, i)
+
+
+def take_flat(a, i):
+    return np.take_along_axis(a, i, None)
+
+
+def test_take_along_axis():
+    a = sample("float64", (3, 4), 2)
+    check(take_sorted, a)
+    check(take_max, a)
+    for axis in (0, 1, -2):
+        check(take_axis, a, np.array([[0, 1, 2, 1], [2, 2, 0, -1]]), axis)
+    check(take_default_axis, a, np.array([[0, -1], [1, 2], [3, 3]]))
+    check(take_default_axis, a, np.array([[0], [1], [3]]))           # broadcasts
+    check(take_default_axis, a, np.array([[0, 4], [1, 2], [3, 3]]))  # IndexError
+    check(take_flat, a, np.array([0, 11, -2]))
+    check(take_sorted, sample("int32", (2, 3, 2), 1))
+
+
+def test_take_along_axis_errors():
+    a = np.zeros((2, 3))
+    check(take_default_axis, a, np.zeros((3, 3), dtype=np.int64))    # shapes do not broadcast
+    check(take_axis, a, np.zeros((2, 3), dtype=np.int64), 2)         # AxisError
+
+
+# ---- fill_diagonal ------------------------------------------------------------------------------
+
+def fill_diag(a, v, wrap):
+    b = a.copy()
+    np.fill_diagonal(b, v, wrap=wrap)
+    return b
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5), (7, 2), (0, 0), (3, 3, 3)])
+@pytest.mark.parametrize("wrap", [False, True])
+def test_fill_diagonal(shape, wrap):
+    check(fill_diag, np.zeros(shape), 5.0, wrap)
+    check(fill_diag, np.zeros(shape, dtype=np.int64), np.array([1.5, 2.5]), wrap)
+
+
+def test_fill_diagonal_unequal():
+    check(fill_diag, np.zeros((2, 2, 3)), 1.0, False)   # ValueError
+
+
+# ---- gradient, unwrap, nancumsum ----------------------------------------------------------------
+
+def grad(f):
+    return np.gradient(f), np.gradient(f, 0.5), np.gradient(f, edge_order=2)
+
+
+def grad_coords(f, x):
+    return np.gradient(f, x), np.gradient(f, x, edge_order=2)
+
+
+def grad_2d(f):
+    return np.gradient(f), np.gradient(f, 2.0), np.gradient(f, 1.0, 3.0, edge_order=2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+def test_gradient(dtype):
+    f = (np.arange(9.0) ** 2 - 3).astype(dtype)
+    check(grad, f)
+    check(grad_coords, f, np.array([0.0, 1.0, 1.5, 3.5, 4.0, 7.0, 7.5, 8.0, 10.0]))
+    check(grad_coords, f, np.arange(9.0) * 0.25)     # evenly spaced: NumPy's uniform formula
+    check(grad_2d, (np.arange(20.0).reshape(4, 5) ** 1.5).astype(dtype))
+    check(grad, f[:2])                               # ValueError: too small for edge_order=2
+
+
+def unwraps(p):
+    return np.unwrap(p), np.unwrap(p, discont=4.0), np.unwrap(p, period=4.0)
+
+
+@pytest.mark.parametrize("p", [np.linspace(0, 20, 17) % 6.0, np.array([0.0, 3.1416, 6.3, -4.0, 12.0]),
+                               np.array([1.0]), np.arange(10) * 3])
+def test_unwrap(p):
+    check(unwraps, p)
+
+
+def nancums(a):
+    return np.nancumsum(a), np.nancumprod(a), np.nancumsum(a, axis=0), np.nancumprod(a, axis=-1)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "float32"])
+def test_nancumsum(dtype):
+    a = np.array([[1.0, nan, 2.0], [nan, nan, 3.0]]) if dtype != "int64" else np.arange(6).reshape(2, 3)
+    check(nancums, a.astype(dtype))
+
+
+# ---- predicates, sinc, geomspace, inner, cond ---------------------------------------------------
+
+def predicates(a, z):
+    return (np.iscomplexobj(a), np.iscomplexobj(z), np.isrealobj(a), np.isrealobj(1j), np.isneginf(a),
+            np.isposinf(a), np.isneginf(-inf), np.isposinf(2.0))
+
+
+def test_predicates():
+    check(predicates, np.array([1.0, -inf, inf, nan, -0.0]), np.zeros(2, dtype=np.complex128))
+
+
+def sinc(x):
+    return np.sinc(x), np.sinc(x[0]), np.sinc(0.0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+def test_sinc(dtype):
+    check(sinc, np.array([0, 1, -2, 3]).astype(dtype) / (2 if dtype != "int64" else 1))
+
+
+def geom(start, stop, num, endpoint):
+    return np.geomspace(start, stop, num, endpoint)
+
+
+@pytest.mark.parametrize("start,stop", [(1.0, 1000.0), (-1.0, -1000.0), (2, 3), (1000.0, 1.0), (0.0, 3.0)])
+@pytest.mark.parametrize("num,endpoint", [(5, True), (4, False), (1, True), (0, True)])
+def test_geomspace(start, stop, num, endpoint):
+    check(geom, start, stop, num, endpoint)
+
+
+def inner(a, b):
+    return np.inner(a, b)
+
+
+def test_inner():
+    check(inner, np.arange(3.0), np.arange(3.0) + 1)
+    check(inner, np.arange(6.0).reshape(2, 3), np.arange(3.0))
+    check(inner, np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(2, 2, 3))
+    check(inner, np.arange(6.0).reshape(2, 3), np.arange(4.0).reshape(2, 2))   # ValueError
+    check(inner, 2.0, 3.0)
+
+
+def cond(a):
+    return np.linalg.cond(a)
+
+
+def test_cond():
+    check(cond, np.array([[1.0, 2.0], [3.0, 4.0]]), rtol=1e-10)
+    check(cond, np.array([[1.0, 2.0], [2.0, 4.0]]))    # singular: inf (or NumPy's huge value)
+    check(cond, np.arange(6.0).reshape(2, 3) + 1, rtol=1e-10)
