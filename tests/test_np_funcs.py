@@ -371,3 +371,63 @@ def test_cond():
     check(cond, np.array([[1.0, 2.0], [3.0, 4.0]]), rtol=1e-10)
     check(cond, np.array([[1.0, 2.0], [2.0, 4.0]]))    # singular: inf (or NumPy's huge value)
     check(cond, np.arange(6.0).reshape(2, 3) + 1, rtol=1e-10)
+
+
+# ---- np.diff with axis=, prepend=, append= -----------------------------------------------------
+
+def diffs(a):
+    return (np.diff(a, axis=0), np.diff(a, 2, 1), np.diff(a, n=1, axis=-1), np.diff(a, prepend=0.5),
+            np.diff(a, axis=1, append=a[:, :1]), np.diff(a, 1, 0, 1, 2), np.diff(a, n=0, axis=1))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int8", "complex128"])
+def test_diff_axis(dtype):
+    check(diffs, (np.arange(24.0).reshape(2, 3, 4) ** 2).astype(dtype))
+    check(diffs, np.zeros((1, 0, 2), dtype=dtype))
+
+
+def diff_axis(a, axis):
+    return np.diff(a, axis=axis)
+
+
+def test_diff_axis_errors():
+    check(diff_axis, np.zeros((2, 3)), 2)    # AxisError
+    check(diff_axis, np.zeros((2, 3)), -3)
+
+
+# ---- tensordot, broadcast_shapes, broadcast_arrays ---------------------------------------------
+
+def tensordots(a, b):
+    return np.tensordot(a, b), np.tensordot(a, b.T, axes=1), np.tensordot(a, b, 0), np.tensordot(b, b, axes=2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "complex128"])
+def test_tensordot(dtype):
+    check(tensordots, np.arange(24).reshape(2, 3, 4).astype(dtype), np.arange(12).reshape(3, 4).astype(dtype),
+          rtol=1e-12)
+    check(tensordots, np.zeros((2, 0, 4), dtype=dtype), np.zeros((0, 4), dtype=dtype))
+
+
+def tensordot_mismatch(a, b):
+    return np.tensordot(a, b, axes=1)
+
+
+def test_tensordot_errors():
+    check(tensordot_mismatch, np.zeros((2, 3)), np.zeros((4, 2)))   # ValueError: shape-mismatch for sum
+
+    def runtime_axes(a, b, n):
+        return np.tensordot(a, b, axes=n)
+    with pytest.raises(errors.EmberError, match="axes other than a constant int"):
+        jit(runtime_axes)(np.zeros((2, 3)), np.zeros((3, 2)), 1)
+
+
+def broadcasts(a, b):
+    s = np.broadcast_shapes(a.shape, b.shape, (1, 1))
+    x, y, z = np.broadcast_arrays(a, b, b[0])
+    return s, np.broadcast_shapes(5, (1,)), x, y, z
+
+
+def test_broadcasts():
+    check(broadcasts, np.arange(3.0).reshape(3, 1), np.arange(8).reshape(2, 4))   # ValueError
+    check(broadcasts, np.arange(3.0).reshape(3, 1), np.arange(4).reshape(1, 4))
+    check(broadcasts, np.arange(3.0).reshape(3, 1), np.zeros((2, 0), dtype=np.int8))

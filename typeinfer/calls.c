@@ -821,7 +821,8 @@ PyObject *ti_example_value(const Type *t) {
 }
 
 /* A call of an object that names the Dispatcher for these argument types (@stencil,
- * ember/_nplib.py): asked with example values of the arguments and the keyword names. */
+ * ember/_nplib.py): asked with example values of the arguments and the keyword names, and,
+ * when it has __ember_consts__, the values of the arguments that are constant ints or strs. */
 static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
         return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
@@ -836,12 +837,25 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
         }
         PyTuple_SET_ITEM(values, i, v);
     }
-    PyObject *par = ti->fn->parallel ? Py_True : Py_False;
+    PyObject *par = ti->fn->parallel ? Py_True : Py_False, *consts = NULL;
+    if (values && kwnames && PyObject_HasAttrString(callee->obj, "__ember_consts__")) {
+        consts = PyTuple_New(nargs);   /* each argument's value where it is a constant int or str, else None */
+        for (int i = 0; consts && i < nargs; i++) {
+            int64_t k;
+            const char *str = ti_const_str(ti, in->args[i + 1]);
+            PyObject *c = str ? PyUnicode_FromString(str) : ti_const_int(ti, in->args[i + 1], &k) && args[i] != ty_bool
+                        ? PyLong_FromLongLong(k) : Py_NewRef(Py_None);
+            if (!c) Py_CLEAR(consts);
+            else PyTuple_SET_ITEM(consts, i, c);
+        }
+    }
     PyObject *d = !values || !kwnames ? NULL
+                : consts ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OOOO", values, par, kwnames, consts)
                 : in->nkw ? PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OOO", values, par, kwnames)
                 : PyObject_CallMethod(callee->obj, "__ember_dispatcher__", "OO", values, par);
     Py_XDECREF(values);
     Py_XDECREF(kwnames);
+    Py_XDECREF(consts);
     if (!d || !ti->host->is_dispatcher(d)) {
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);

@@ -76,11 +76,18 @@ static const char *order_stats_table(TypeInfo *ti, Instr *in, int bid, const Typ
     return NULL;
 }
 
+static bool kw_given(Instr *in, const char *name) {
+    for (int k = 0; k < in->nkw; k++)
+        if (!strcmp(in->kwnames[k], name)) return true;
+    return false;
+}
+
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
- * np.sort/np.argsort of a complex array (COMPLEX_SORT). NULL for the forms typed here. */
+ * np.sort/np.argsort of a complex array (COMPLEX_SORT), np.diff with axis=, prepend= or append=
+ * (ember/_npfuncs.py's DIFF_FORMS). NULL for the forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
-    const char *table = NULL;
+    const char *table = NULL, *module = "ember._nplib";
     int npos = nargs - in->nkw;
     if (bid == BI_NP_MEDIAN || bid == BI_NP_PERCENTILE || bid == BI_NP_QUANTILE || bid == BI_NP_NANMEDIAN ||
         bid == BI_NP_NANPERCENTILE || bid == BI_NP_NANQUANTILE) {
@@ -88,9 +95,12 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if ((bid == BI_NP_SORT || bid == BI_NP_ARGSORT) && npos >= 1 && is_array(args[0]) &&
                ty_dtypes[args[0]->dtype].kind == 'c') {
         table = "COMPLEX_SORT";
+    } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (kw_given(in, "n") ? 1 : 0))) {
+        table = "DIFF_FORMS";   /* axis=, prepend=, append= */
+        module = "ember._npfuncs";
     }
     if (!table) return NULL;
-    PyObject *mod = PyImport_ImportModule("ember._nplib");
+    PyObject *mod = PyImport_ImportModule(module);
     PyObject *forms = mod ? PyObject_GetAttrString(mod, table) : NULL;
     PyObject *impl = forms ? PyDict_GetItemString(forms, ti_builtins[bid].name) : NULL;   /* borrowed */
     if (impl) ctx_keep(ti->fn->ctx, impl);

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from . import njit
-from ._nplib import Impl, _is_array, _lanes, _plain, _refuse
+from ._nplib import ConstImpl, Impl, _is_array, _lanes, _refuse
 
 _lanes_c = njit(_lanes)
 
@@ -463,6 +463,49 @@ def _choose_unwrap(values, kwnames):
     return _unwrap
 
 
+def _diff_lines(prepend, append):
+    """np.diff(a, n, axis, prepend, append) along a run-time axis: the axis moved last, the values
+    to prepend or append (a scalar, or an array of a's ndim) joined there, differences taken."""
+    lines = ["def diff(a, n=1, axis=-1, prepend=None, append=None):",
+             "    nd = a.ndim",
+             "    if axis < -nd or axis >= nd:",
+             "        raise np.exceptions.AxisError('axis ' + str(axis) + ' is out of bounds for array of dimension ' + str(nd))",
+             "    ax = axis + nd if axis < 0 else axis",
+             "    b = np.swapaxes(a, ax, nd - 1)"]
+    for name, kind in (("prepend", prepend), ("append", append)):
+        if kind is None:
+            continue
+        if kind == "scalar":
+            part = f"np.full(b.shape[:-1] + (1,), {name})"
+        else:
+            part = f"np.swapaxes({name}, ax, nd - 1)"
+        pair = f"({part}, b)" if name == "prepend" else f"(b, {part})"
+        lines.append(f"    b = np.concatenate({pair}, axis=-1)")
+    lines.append("    return np.swapaxes(np.diff(b, n), ax, nd - 1)")
+    return lines
+
+
+def _choose_diff(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("a", "n", "axis", "prepend", "append"))
+    if not set(given) <= {"a", "n", "axis", "prepend", "append"} or not _is_array(values[0]) or values[0].ndim == 0:
+        _refuse("np.diff", "these arguments")
+    kinds = {}
+    for name in ("prepend", "append"):
+        v = values[given.index(name)] if name in given else None
+        if v is None:
+            kinds[name] = None
+        elif _is_array(v):
+            if v.ndim != values[0].ndim:
+                _refuse("np.diff", f"{name}= of another number of dimensions than the array (give a scalar or "
+                        "an array of the same ndim)")
+            kinds[name] = "array"
+        elif isinstance(v, (bool, int, float, complex)):
+            kinds[name] = "scalar"
+        else:
+            _refuse("np.diff", f"{name}= other than a number or an array")
+    return _source("diff", _diff_lines(kinds["prepend"], kinds["append"]))
+
+
 def _nan_to(a, value):
     return np.where(np.isnan(a), value, a)
 
@@ -615,6 +658,99 @@ def _choose_inner(values, kwnames):
     return _inner_source(a.ndim, b.ndim)
 
 
+def _tensordot_source(nda, ndb, n):
+    """np.tensordot(a, b, axes=n): a's last n axes against b's first n, as one matrix product."""
+    prod = lambda names: " * ".join(names) or "1"
+    ka = [f"a.shape[{d}]" for d in range(nda)]
+    kb = [f"b.shape[{d}]" for d in range(ndb)]
+    lines = ["def tensordot(a, b, axes=2):"]
+    for k in range(n):
+        lines += [f"    if {ka[nda - n + k]} != {kb[k]}:", "        raise ValueError('shape-mismatch for sum')"]
+    shape = " + ".join([f"({x},)" for x in ka[:nda - n] + kb[n:]]) or "()"
+    lines += [f"    m = {prod(ka[:nda - n])}",
+              f"    k = {prod(ka[nda - n:])}",
+              f"    p = {prod(kb[n:])}",
+              "    a2 = np.ascontiguousarray(a).reshape((m, k))",
+              "    b2 = np.ascontiguousarray(b).reshape((k, p))",
+              f"    return (a2 @ b2).reshape({shape})"]
+    return _source("tensordot", lines)
+
+
+def _choose_tensordot(values, kwnames, consts=None):
+    given = _positional_or_keyword(values, kwnames, ("a", "b", "axes"))
+    if not set(given) <= {"a", "b", "axes"} or len(values) < 2:
+        _refuse("np.tensordot", "these arguments")
+    a, b = values[given.index("a")], values[given.index("b")]
+    if not (_is_array(a) and _is_array(b)):
+        _refuse("np.tensordot", "arguments other than arrays")
+    if "axes" in given:
+        n = consts[given.index("axes")] if consts is not None else None
+        if not isinstance(n, int):
+            _refuse("np.tensordot", "axes other than a constant int")
+    else:
+        n = 2
+    if n < 0 or n > a.ndim or n > b.ndim:
+        raise TypeError(f"np.tensordot: axes={n} for arrays of {a.ndim} and {b.ndim} dimensions")
+    return _tensordot_source(a.ndim, b.ndim, n)
+
+
+def _broadcast_dims_lines(shapes, nd):
+    """Lines computing s0..s{nd-1}, the broadcast of the shapes (expressions per array, aligned
+    right), with NumPy's ValueError when two sizes other than 1 differ."""
+    lines = []
+    for d in range(nd):
+        lines.append(f"    s{d} = 1")
+        for sh in shapes:
+            k = d - (nd - len(sh))
+            if k < 0:
+                continue
+            lines += [f"    x = {sh[k]}",
+                      "    if x != 1:",
+                      f"        if s{d} != 1 and s{d} != x:",
+                      "            raise ValueError('shape mismatch: objects cannot be broadcast to a single shape')",
+                      f"        s{d} = x"]
+    return lines
+
+
+def _broadcast_shapes_source(lens):
+    params = [f"t{i}" for i in range(len(lens))]
+    shapes = [[f"t{i}[{k}]" for k in range(n)] if n is not None else [f"t{i}"] for i, n in enumerate(lens)]
+    nd = max((len(s) for s in shapes), default=0)
+    lines = [f"def broadcast_shapes({', '.join(params)}):", *_broadcast_dims_lines(shapes, nd),
+             "    return (" + "".join(f"s{d}, " for d in range(nd)) + ")"]
+    return _source("broadcast_shapes", lines)
+
+
+def _choose_broadcast_shapes(values, kwnames):
+    lens = []
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool):
+            lens.append(None)
+        elif isinstance(v, tuple) and all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+            lens.append(len(v))
+        else:
+            _refuse("np.broadcast_shapes", "shapes other than ints or tuples of ints")
+    if kwnames:
+        _refuse("np.broadcast_shapes", "keywords")
+    return _broadcast_shapes_source(lens)
+
+
+def _broadcast_arrays_source(ndims):
+    params = [f"a{i}" for i in range(len(ndims))]
+    shapes = [[f"a{i}.shape[{k}]" for k in range(n)] for i, n in enumerate(ndims)]
+    nd = max(ndims, default=0)
+    target = "(" + "".join(f"s{d}, " for d in range(nd)) + ")"
+    lines = [f"def broadcast_arrays({', '.join(params)}):", *_broadcast_dims_lines(shapes, nd),
+             "    return (" + "".join(f"np.broadcast_to({p}, {target}), " for p in params) + ")"]
+    return _source("broadcast_arrays", lines)
+
+
+def _choose_broadcast_arrays(values, kwnames):
+    if kwnames or not all(_is_array(v) for v in values):
+        _refuse("np.broadcast_arrays", "subok= or arguments other than arrays")
+    return _broadcast_arrays_source([v.ndim for v in values])
+
+
 def _cond(x, p=None):
     s = np.linalg.svd(x, compute_uv=False)
     last = s[s.shape[0] - 1]
@@ -636,6 +772,9 @@ _gradient_1d_x_c = njit(_gradient_1d_x)
 _edge_order_check_c = njit(_edge_order_check)
 
 
+
+# NumPy functions typed in C whose other forms are here (typeinfer/nplib.c, ti_nplib_python_form)
+DIFF_FORMS = {"diff": Impl("np.diff", _choose_diff)}
 
 IMPLS = {
     np.union1d: Impl("np.union1d", lambda v, k: _choose_set("np.union1d", _union1d, v, k)),
@@ -666,4 +805,7 @@ IMPLS = {
     np.geomspace: Impl("np.geomspace", _choose_geomspace),
     np.inner: Impl("np.inner", _choose_inner),
     np.linalg.cond: Impl("np.linalg.cond", _choose_cond),
+    np.tensordot: ConstImpl("np.tensordot", _choose_tensordot),
+    np.broadcast_shapes: Impl("np.broadcast_shapes", _choose_broadcast_shapes),
+    np.broadcast_arrays: Impl("np.broadcast_arrays", _choose_broadcast_arrays),
 }

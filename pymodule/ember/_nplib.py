@@ -42,7 +42,7 @@ def _dtype_kind(v):
 class Impl:
     """A NumPy function as compiled code sees it: `choose(values, kwnames)` returns the Python
     function that implements the call form (or raises TypeError); each is compiled once per kind
-    of arguments."""
+    of arguments. A ConstImpl's choose also gets the constant arguments (see there)."""
 
     __ember_keywords__ = True   # typeinfer/calls.c passes the call's keyword names
 
@@ -54,12 +54,21 @@ class Impl:
     def __repr__(self):
         return f"<ember implementation of {self.__name__}>"
 
-    def __ember_dispatcher__(self, values, parallel, kwnames=()):
-        key = (tuple(_kind(v) for v in values), tuple(kwnames))
+    def __ember_dispatcher__(self, values, parallel, kwnames=(), consts=None):
+        key = (tuple(_kind(v) for v in values), tuple(kwnames), consts)
         d = self._compiled.get(key)
         if d is None:
-            d = self._compiled[key] = njit(self._choose(values, tuple(kwnames)))
+            chosen = self._choose(values, tuple(kwnames), consts) if consts is not None else self._choose(values, tuple(kwnames))
+            d = self._compiled[key] = njit(chosen)
         return d
+
+
+class ConstImpl(Impl):
+    """An Impl whose `choose(values, kwnames, consts)` also sees, per argument, its value where
+    the call gives a constant int or str (None elsewhere): forms that depend on a constant (an
+    order='F', a number of axes) are chosen and compiled per constant."""
+
+    __ember_consts__ = True
 
 
 def _plain(fn):
