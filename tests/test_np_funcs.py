@@ -431,3 +431,142 @@ def test_broadcasts():
     check(broadcasts, np.arange(3.0).reshape(3, 1), np.arange(8).reshape(2, 4))   # ValueError
     check(broadcasts, np.arange(3.0).reshape(3, 1), np.arange(4).reshape(1, 4))
     check(broadcasts, np.arange(3.0).reshape(3, 1), np.zeros((2, 0), dtype=np.int8))
+
+
+# ---- order= on ravel/flatten/copy/reshape, astype(copy=) ---------------------------------------
+
+def orders(a):
+    return (a.ravel(order="F"), a.ravel("C"), np.ravel(a, "F"), a.flatten("F"), a.ravel("A"), a.ravel("K"),
+            a.copy(order="F"), np.copy(a, order="F"), a.copy("C"), a.flatten(order="A"))
+
+
+def reshapes(a):
+    return (a.reshape((4, 6), order="F"), a.reshape(4, -1, order="F"), np.reshape(a, (6, 4), order="F"),
+            np.reshape(a, 24, "F"), a.reshape(3, 8, order="C"), np.reshape(a, shape=(2, 12), order="F"))
+
+
+def astypes(a):
+    return a.astype(a.dtype, copy=False), a.astype(np.int32, copy=False), a.astype("float32", order="F"), a.astype("i8")
+
+
+@pytest.mark.parametrize("view", ["c", "f", "strided"])
+def test_orders(view):
+    base = np.arange(48.0).reshape(4, 3, 4)
+    a = {"c": base[:2], "f": np.asfortranarray(base[:2]), "strided": base[::2]}[view]
+    if view != "strided":
+        check(orders, a)
+    check(reshapes, a)
+    check(astypes, a)
+
+
+def test_astype_copy_false_is_the_array():
+    a = np.arange(4.0)
+    assert jit(astypes)(a)[0] is a
+
+
+def test_order_errors_are_located():
+    def runtime_order(a, o):
+        return a.ravel(order=o)
+    with pytest.raises(errors.EmberError, match="an order other than a constant"):
+        jit(runtime_order)(np.zeros(3), "F")
+
+    def strided_k(a):
+        return a.ravel("K")
+    with pytest.raises(errors.EmberError, match="order='K' of a strided view"):
+        jit(strided_k)(np.zeros((4, 4))[::2])
+
+
+# ---- dtype attributes ----------------------------------------------------------------------------
+
+def dtype_attrs(a):
+    d = a.dtype
+    return d.itemsize, d.name, d.kind, d.char, d.str, d.alignment, np.zeros(2, dtype=d.name)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "uint64", "complex128", "bool"])
+def test_dtype_attributes(dtype):
+    check(dtype_attrs, np.zeros(3, dtype=dtype))
+
+
+# ---- put, putmask, place -----------------------------------------------------------------------
+
+def puts(a, ind, v):
+    b = a.copy()
+    np.put(b, ind, v)
+    c = a.copy()
+    np.put(c, ind, v, mode="wrap")
+    d = a.copy()
+    np.put(d, ind, v, mode="clip")
+    return b, c, d
+
+
+@pytest.mark.parametrize("ind", [np.array([0, 5, -1]), 3, np.array([], dtype=np.int64), np.array([2, 40])])
+def test_put(ind):
+    check(puts, np.arange(12.0).reshape(3, 4), ind, np.array([-1.0, -2.0]))
+    check(puts, np.arange(12.0).reshape(3, 4).T, ind, 7.5)
+
+
+def putmask_place(a, m, v):
+    b = a.copy()
+    np.putmask(b, m, v)
+    c = a.copy()
+    np.place(c, m, v)
+    return b, c
+
+
+def test_putmask_place():
+    a = np.arange(12.0).reshape(3, 4)
+    check(putmask_place, a, a > 4.5, np.array([-1.0, -2.0, -3.0]))
+    check(putmask_place, a, (a % 3 == 0).T.copy().T, np.array([9.0]))
+    check(putmask_place, a, a > 100, np.array([1.0]))
+    check(putmask_place, np.arange(6), np.arange(6) % 2 == 1, np.array([10, 20]))
+
+
+# ---- polynomials, diagflat, lexsort, histogram_bin_edges ----------------------------------------
+
+def polys(p, x):
+    return np.polyder(p), np.polyder(p, 2), np.polyder(p, m=5), np.polyint(p), np.polyint(p, 2, 1.5), np.poly(x)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_polynomials(dtype):
+    check(polys, np.array([3, -2, 0, 5]).astype(dtype), np.array([1.0, -2.0, 0.5]))
+
+
+def polyfit(x, y, deg):
+    return np.polyfit(x, y, deg)
+
+
+def test_polyfit():
+    x = np.linspace(-1, 2, 9)
+    check(polyfit, x, 3 * x ** 2 - x + 0.25, 2, rtol=1e-9, atol=1e-12)
+    check(polyfit, x, np.sin(x), 4, rtol=1e-9, atol=1e-12)
+    check(polyfit, x, np.stack((x, x ** 3), axis=1), 3, rtol=1e-9, atol=1e-12)
+    check(polyfit, x, x, -1)                               # ValueError
+
+
+def diagflats(v):
+    return np.diagflat(v), np.diagflat(v, 2), np.diagflat(v, k=-1)
+
+
+def test_diagflat():
+    check(diagflats, np.arange(1, 5).reshape(2, 2))
+    check(diagflats, np.zeros(0))
+
+
+def lexsorts(a, b):
+    return np.lexsort((a, b)), np.lexsort((b, a, b)), np.lexsort(np.stack((a, b)))
+
+
+def test_lexsort():
+    check(lexsorts, np.array([1, 5, 1, 4, 3, 4, 4]), np.array([9, 4, 0, 4, 0, 2, 1]))
+    check(lexsorts, np.array([1.5, np.nan, 1.5, -0.0]), np.array([0.0, 0.0, -1.0, 0.0]))
+
+
+def bin_edges(a):
+    return np.histogram_bin_edges(a), np.histogram_bin_edges(a, 4), np.histogram_bin_edges(a, bins=3, range=(0.0, 2.0))
+
+
+def test_histogram_bin_edges():
+    check(bin_edges, np.array([0.5, 1.5, 3.25, -1.0]))
+    check(bin_edges, np.array([2, 2, 2]))

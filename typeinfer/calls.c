@@ -258,6 +258,26 @@ int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out) {
     return 0;
 }
 
+/* a.dtype.itemsize, .name, .kind, .char, .str, .alignment: NumPy's value, a constant of the code. */
+static const Type *dtype_attr(TypeInfo *ti, Instr *in, const Type *dt, const char *attr) {
+    static const char *const attrs[] = {"itemsize", "name", "kind", "char", "str", "alignment", NULL};
+    bool known = false;
+    for (int i = 0; attrs[i]; i++) known |= !strcmp(attr, attrs[i]);
+    if (!known) return UNSUP(in, "%s has no supported attribute '%s' (itemsize, name, kind, char, str and alignment are)",
+                             dt->name, attr), NULL;
+    PyObject *np = PyImport_ImportModule("numpy");
+    PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[dt->dtype].name) : NULL;
+    PyObject *v = d ? PyObject_GetAttrString(d, attr) : NULL;
+    Py_XDECREF(d);
+    Py_XDECREF(np);
+    if (!v) return NULL;   /* the Python error is the compile's */
+    PyObject *kept = ctx_keep(ti->fn->ctx, v);
+    Py_DECREF(v);
+    if (!kept) return NULL;
+    ti->frozen[in->id] = kept;
+    return PyUnicode_Check(kept) ? ty_str : ty_int64;
+}
+
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     const char *attr = in->str;
     if (recv->kind == TY_MODULE) {
@@ -303,6 +323,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
             return ty_method(recv, attr);
     }
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
+    if (recv->kind == TY_DTYPE) return dtype_attr(ti, in, recv, attr);
     int field = ty_namedtuple_field(recv, attr);   /* p.x of a namedtuple */
     if (field >= 0) return recv->elems[field];
     if (recv->kind == TY_EXCVAL)
@@ -784,6 +805,15 @@ PyObject *ti_example_value(const Type *t) {
     case TY_FLOAT64: return PyFloat_FromDouble(0.0);
     case TY_COMPLEX128: return PyComplex_FromDoubles(0.0, 0.0);
     case TY_STR: return PyUnicode_FromString("");
+    case TY_DTYPE: {   /* its NumPy scalar type: np.float32 */
+        PyObject *np = PyImport_ImportModule("numpy");
+        PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[t->dtype].name) : NULL;
+        PyObject *type = d ? PyObject_GetAttrString(d, "type") : NULL;
+        Py_XDECREF(d);
+        Py_XDECREF(np);
+        if (!type) PyErr_Clear();
+        return type;
+    }
     case TY_TUPLE: {
         PyObject *r = PyTuple_New(t->n);
         for (int i = 0; r && i < t->n; i++) {
@@ -800,14 +830,17 @@ PyObject *ti_example_value(const Type *t) {
         else Py_XDECREF(v);
         return r;
     }
-    case TY_ARRAY: {
+    case TY_ARRAY: {   /* (C: every size 1; F and strided: sizes 2, so that the flags tell the layout) */
         PyObject *np = PyImport_ImportModule("numpy"), *a = NULL;
         PyObject *shape = PyTuple_New(t->ndim);
-        for (int i = 0; shape && i < t->ndim; i++) PyTuple_SET_ITEM(shape, i, PyLong_FromLong(1));
+        for (int i = 0; shape && i < t->ndim; i++)
+            PyTuple_SET_ITEM(shape, i, PyLong_FromLong(t->layout == 'C' ? 1 : t->layout == 'A' && i == 0 ? 3 : 2));
         if (np && shape)
             a = PyObject_CallMethod(np, "empty", "Oss", shape, ty_dtypes[t->dtype].name, t->layout == 'F' ? "F" : "C");
         if (a && t->layout == 'A' && t->ndim > 0) {   /* a strided view: every layout's example */
-            PyObject *sl = PySlice_New(NULL, NULL, PyLong_FromLong(2)), *v = sl ? PyObject_GetItem(a, sl) : NULL;
+            PyObject *two = PyLong_FromLong(2), *sl = two ? PySlice_New(NULL, NULL, two) : NULL;
+            PyObject *v = sl ? PyObject_GetItem(a, sl) : NULL;
+            Py_XDECREF(two);
             Py_XDECREF(sl);
             Py_SETREF(a, v);
         }
@@ -839,12 +872,12 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
     }
     PyObject *par = ti->fn->parallel ? Py_True : Py_False, *consts = NULL;
     if (values && kwnames && PyObject_HasAttrString(callee->obj, "__ember_consts__")) {
-        consts = PyTuple_New(nargs);   /* each argument's value where it is a constant int or str, else None */
+        consts = PyTuple_New(nargs);   /* each argument's value where it is a constant int, bool or str, else None */
         for (int i = 0; consts && i < nargs; i++) {
             int64_t k;
             const char *str = ti_const_str(ti, in->args[i + 1]);
-            PyObject *c = str ? PyUnicode_FromString(str) : ti_const_int(ti, in->args[i + 1], &k) && args[i] != ty_bool
-                        ? PyLong_FromLongLong(k) : Py_NewRef(Py_None);
+            PyObject *c = str ? PyUnicode_FromString(str) : !ti_const_int(ti, in->args[i + 1], &k) ? Py_NewRef(Py_None)
+                        : args[i] == ty_bool ? PyBool_FromLong(k != 0) : PyLong_FromLongLong(k);
             if (!c) Py_CLEAR(consts);
             else PyTuple_SET_ITEM(consts, i, c);
         }
@@ -876,13 +909,15 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
 /* a.round(d), a.take(i), a.argpartition(k): NumPy's function of that name (ember/_nplib.py), with
  * the array first. Typed as the call np.f(a, ...) whose first argument is the method value, which
  * lowers to the array (call_args in codegen/lower.c reads a method's receiver). */
-static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
-    PyObject *np = PyImport_ImportModule("numpy");
-    PyObject *f = np ? PyObject_GetAttrString(np, m->attr) : NULL;
-    PyObject *impl = f && ti->host->kernel_of ? ti->host->kernel_of(f) : NULL;
-    Py_XDECREF(f);
-    Py_XDECREF(np);
-    PyErr_Clear();
+static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, PyObject *impl) {
+    if (!impl) {
+        PyObject *np = PyImport_ImportModule("numpy");
+        PyObject *f = np ? PyObject_GetAttrString(np, m->attr) : NULL;
+        impl = f && ti->host->kernel_of ? ti->host->kernel_of(f) : NULL;
+        Py_XDECREF(f);
+        Py_XDECREF(np);
+        PyErr_Clear();
+    }
     if (!impl || nargs > 255) return UNSUP(in, "%s has no supported method '%s'", m->recv->name, m->attr);
     int all[257];
     const Type *types[257];
@@ -898,6 +933,30 @@ static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type
     for (int i = 0; ci && i < ci->nparams; i++)
         if (ci->argmap[i] >= 1) ci->argmap[i]--;   /* indices into in->args, which has no callee slot */
     return 0;
+}
+
+/* a.ravel(order=...), a.flatten('F'), a.copy(order=), a.reshape(s, order=), a.astype(t, copy=):
+ * the forms with an order (or astype's copy=) are ember/_npfuncs.py's ORDER_FORMS, borrowed
+ * (kept by the compile); NULL for the forms typed in numpy.c. */
+static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs) {
+    static const struct { const char *name; int order_pos; } forms[] = {
+        {"ravel", 0}, {"flatten", 0}, {"copy", 0}, {"reshape", -1}, {"astype", 1}};
+    int npos = nargs - in->nkw, which = -1;
+    for (int i = 0; i < (int)(sizeof forms / sizeof forms[0]); i++)
+        if (!strcmp(attr, forms[i].name)) which = i;
+    if (which < 0) return NULL;
+    bool given = forms[which].order_pos >= 0 && npos > forms[which].order_pos;   /* a.ravel('F') */
+    for (int k = 0; k < in->nkw; k++)
+        if (!strcmp(in->kwnames[k], "order") || (which == 4 && !strcmp(in->kwnames[k], "copy"))) given = true;
+    if (!given) return NULL;
+    PyObject *mod = PyImport_ImportModule("ember._npfuncs");
+    PyObject *table = mod ? PyObject_GetAttrString(mod, "ORDER_FORMS") : NULL;
+    PyObject *impl = table ? PyDict_GetItemString(table, attr) : NULL;   /* borrowed */
+    if (impl) ctx_keep(ti->fn->ctx, impl);
+    Py_XDECREF(table);
+    Py_XDECREF(mod);
+    PyErr_Clear();
+    return impl;
 }
 
 static bool hooked_method(const char *attr) {
@@ -954,7 +1013,9 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
-        if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs, NULL);
+        PyObject *ordered = callee->recv->kind == TY_ARRAY ? order_form(ti, in, callee->attr, nargs) : NULL;
+        if (ordered) return type_hooked_method(ti, in, callee, args, nargs, ordered);
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_FUNCTION && (callee->recv->builtin == BI_TYPED_LIST || callee->recv->builtin == BI_TYPED_DICT))

@@ -85,7 +85,8 @@ static bool kw_given(Instr *in, const char *name) {
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
  * np.sort/np.argsort of a complex array (COMPLEX_SORT), np.diff with axis=, prepend= or append=
- * (ember/_npfuncs.py's DIFF_FORMS). NULL for the forms typed here. */
+ * and np.ravel/reshape/copy with an order (ember/_npfuncs.py's DIFF_FORMS, ORDER_FORMS). NULL
+ * for the forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *table = NULL, *module = "ember._nplib";
     int npos = nargs - in->nkw;
@@ -95,6 +96,10 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if ((bid == BI_NP_SORT || bid == BI_NP_ARGSORT) && npos >= 1 && is_array(args[0]) &&
                ty_dtypes[args[0]->dtype].kind == 'c') {
         table = "COMPLEX_SORT";
+    } else if ((bid == BI_NP_RAVEL && npos > 1) || (bid == BI_NP_RESHAPE && npos > 2) ||
+               ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && kw_given(in, "order"))) {
+        table = "ORDER_FORMS";   /* np.ravel(a, 'F'), np.reshape(a, s, order='F'), np.copy(a, order='F') */
+        module = "ember._npfuncs";
     } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (kw_given(in, "n") ? 1 : 0))) {
         table = "DIFF_FORMS";   /* axis=, prepend=, append= */
         module = "ember._npfuncs";

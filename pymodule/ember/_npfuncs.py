@@ -773,6 +773,398 @@ _edge_order_check_c = njit(_edge_order_check)
 
 
 
+# ---- put, putmask, place -----------------------------------------------------------------------
+
+def _each_element_lines(nd, body, indent="    "):
+    """Nested loops over every index (i0, ..., i{nd-1}) of `a` in C order, p the flat position,
+    running `body` (lines written at one indent)."""
+    lines = [f"{indent}p = 0"]
+    for d in range(nd):
+        lines.append(f"{indent}{'    ' * d}for i{d} in range(a.shape[{d}]):")
+    inner = indent + "    " * nd
+    lines += [inner + line for line in body] + [f"{inner}p += 1"]
+    return lines
+
+
+def _index(nd):
+    return ", ".join(f"i{d}" for d in range(nd)) + ("," if nd == 1 else "")
+
+
+def _put_source(nd, mode):
+    unravel = ["    r = i"]
+    for d in reversed(range(nd)):
+        unravel += [f"    i{d} = r % a.shape[{d}]", f"    r //= a.shape[{d}]"]
+    if mode == "raise":
+        fix = ["        if i < -n or i >= n:",
+               "            raise IndexError('index ' + str(i) + ' is out of bounds for axis 0 with size ' + str(n))",
+               "        if i < 0:",
+               "            i += n"]
+    elif mode == "wrap":
+        fix = ["        i = i % n"]
+    else:
+        fix = ["        i = 0 if i < 0 else n - 1 if i >= n else i"]
+    lines = ["def put(a, ind, v, mode='raise'):",
+             "    n = a.size",
+             "    idx = np.asarray(ind).ravel()",
+             "    vals = np.asarray(v).ravel()",
+             "    if idx.size == 0:",
+             "        return",
+             "    if n == 0:",
+             "        raise IndexError('cannot replace elements of an empty array')",
+             "    if vals.size == 0:",
+             "        return",
+             "    for k in range(idx.size):",
+             "        i = idx[k]",
+             *fix,
+             *("    " + line for line in unravel),
+             f"        a[{_index(nd)}] = vals[k % vals.size]"]
+    return _source("put", lines)
+
+
+def _choose_put(values, kwnames, consts=None):
+    given = _positional_or_keyword(values, kwnames, ("a", "ind", "v", "mode"))
+    if not set(given) <= {"a", "ind", "v", "mode"} or len(values) < 3 or not _is_array(values[0]):
+        _refuse("np.put", "these arguments")
+    mode = consts[given.index("mode")] if "mode" in given and consts is not None else "raise"
+    if mode not in ("raise", "wrap", "clip"):
+        _refuse("np.put", "a mode other than a constant 'raise', 'wrap' or 'clip'")
+    ind = values[given.index("ind")]
+    if not ((isinstance(ind, int) and not isinstance(ind, bool)) or (_is_array(ind) and ind.dtype.kind in "iu")):
+        _refuse("np.put", "indices other than an int or an integer array")
+    if values[0].ndim == 0:
+        _refuse("np.put", "a 0-d array")
+    return _put_source(values[0].ndim, mode)
+
+
+def _putmask_source(nd, counted):
+    """np.putmask (counted False: the value at the element's flat position) or np.place (counted:
+    the k-th value for the k-th masked element)."""
+    pick = "vals[k % vals.size]" if counted else "vals[p % vals.size]"
+    body = [f"if mask[{_index(nd)}]:",
+            "    if vals.size == 0:",
+            "        raise ValueError('Cannot insert from an empty array!')" if counted else "        return",
+            f"    a[{_index(nd)}] = {pick}",
+            "    k += 1"]
+    name = "place" if counted else "putmask"
+    params = "a, mask, vals" if counted else "a, mask, values"
+    lines = [f"def {name}({params}):"]
+    if not counted:
+        lines.append("    vals = np.asarray(values).ravel()")
+    else:
+        lines.append("    vals = np.asarray(vals).ravel()")
+    lines += ["    if mask.shape != a.shape:",
+              f"        raise ValueError('{name}: mask and data must be the same size')",
+              "    k = 0",
+              *_each_element_lines(nd, body)]
+    return _source(name, lines)
+
+
+def _choose_putmask(counted):
+    name = "np.place" if counted else "np.putmask"
+
+    def choose(values, kwnames):
+        if len(values) != 3 or not (_is_array(values[0]) and _is_array(values[1])) or values[0].ndim == 0:
+            _refuse(name, "arguments other than an array, a mask array and values")
+        if values[1].ndim != values[0].ndim:
+            raise TypeError(f"{name}: mask and data must be the same size")
+        return _putmask_source(values[0].ndim, counted)
+    return choose
+
+
+# ---- polynomials: polyder, polyint, poly, polyfit; diagflat, lexsort, histogram_bin_edges -------
+
+def _polyder(p, m=1):
+    if m < 0:
+        raise ValueError("Order of derivative must be positive (see polyint)")
+    y = p.copy()
+    for _ in range(m):
+        n = y.shape[0] - 1
+        y = y[:n] * np.arange(n, 0, -1)
+    return y
+
+
+def _polyint(p, m=1, k=0.0):
+    if m < 0:
+        raise ValueError("Order of integral must be positive (see polyder)")
+    y = p.astype(np.float64)
+    for _ in range(m):
+        n = y.shape[0]
+        z = np.empty(n + 1)
+        z[:n] = y / np.arange(n, 0, -1)
+        z[n] = k
+        y = z
+    return y
+
+
+def _poly(seq_of_zeros):
+    # (of no roots: [1.0], where NumPy gives the scalar 1.0)
+    a = np.ones(1)
+    for z in seq_of_zeros:
+        a = np.convolve(a, np.array([1.0, -z]))
+    return a
+
+
+def _choose_poly(values, kwnames):
+    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim != 1 or values[0].dtype.kind not in "biuf":
+        _refuse("np.poly", "anything but a 1-d array of real roots")
+    return _poly
+
+
+def _choose_polyder(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("p", "m"))
+    if not set(given) <= {"p", "m"} or not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.polyder", "a poly1d or coefficients other than a 1-d array")
+    if values[0].dtype not in (np.int64, np.float64, np.complex128):
+        _refuse("np.polyder", "coefficients narrower than 64 bits (the product with arange widens them)")
+    return _polyder
+
+
+def _choose_polyint(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("p", "m", "k"))
+    if not set(given) <= {"p", "m", "k"} or not _is_array(values[0]) or values[0].ndim != 1:
+        _refuse("np.polyint", "a poly1d or coefficients other than a 1-d array")
+    if "k" in given and not isinstance(values[given.index("k")], (int, float)):
+        _refuse("np.polyint", "k other than one number")
+    if values[0].dtype.kind == "c":
+        _refuse("np.polyint", "complex coefficients")
+    return _polyint
+
+
+def _polyfit(x, y, deg):
+    order = deg + 1
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if x.shape[0] == 0:
+        raise TypeError("expected non-empty vector for x")
+    if x.shape[0] != y.shape[0]:
+        raise TypeError("expected x and y to have same length")
+    xf = x.astype(np.float64)
+    lhs = np.vander(xf, order)
+    scale = np.sqrt((lhs * lhs).sum(axis=0))
+    lhs = lhs / scale
+    c = np.linalg.lstsq(lhs, y.astype(np.float64), rcond=x.shape[0] * 2.220446049250313e-16)[0]
+    return (c.T / scale).T
+
+
+def _choose_polyfit(values, kwnames):
+    if len(values) != 3 or kwnames:
+        _refuse("np.polyfit", "rcond=, full=, w= or cov=")
+    x, y, deg = values
+    if not (_is_array(x) and _is_array(y)) or x.ndim != 1 or y.ndim not in (1, 2) or not isinstance(deg, int):
+        _refuse("np.polyfit", "x other than a 1-d array, y other than a 1-d or 2-d array, or deg other than an int")
+    if x.dtype.kind == "c" or y.dtype.kind == "c":
+        _refuse("np.polyfit", "complex values")
+    return _polyfit
+
+
+def _diagflat(v, k=0):
+    flat = v.ravel()
+    n = flat.shape[0]
+    size = n + (k if k >= 0 else -k)
+    out = np.zeros((size, size), dtype=flat.dtype)
+    for i in range(n):
+        if k >= 0:
+            out[i, i + k] = flat[i]
+        else:
+            out[i - k, i] = flat[i]
+    return out
+
+
+def _choose_diagflat(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("v", "k"))
+    if not set(given) <= {"v", "k"} or not _is_array(values[0]):
+        _refuse("np.diagflat", "v other than an array")
+    return _diagflat
+
+
+def _lexsort_source(nkeys, rows):
+    keys = [f"keys[{i}]" for i in range(nkeys)]
+    lines = ["def lexsort(keys, axis=-1):",
+             f"    n = {keys[0]}.shape[0]" if not rows else "    n = keys.shape[1]"]
+    if rows:
+        lines += ["    idx = np.arange(n)",
+                  "    for r in range(keys.shape[0]):",
+                  "        idx = idx[np.argsort(keys[r][idx], kind='stable')]",
+                  "    return idx"]
+        return _source("lexsort", lines)
+    for key in keys:
+        lines += [f"    if {key}.shape[0] != n:", "        raise ValueError('all keys need to be the same shape')"]
+    lines.append("    idx = np.arange(n)")
+    for key in keys:
+        lines.append(f"    idx = idx[np.argsort({key}[idx], kind='stable')]")
+    lines.append("    return idx")
+    return _source("lexsort", lines)
+
+
+def _choose_lexsort(values, kwnames):
+    if len(values) != 1 or kwnames:
+        _refuse("np.lexsort", "axis=")
+    keys = values[0]
+    if isinstance(keys, tuple) and keys and all(_is_array(k) and k.ndim == 1 for k in keys):
+        return _lexsort_source(len(keys), False)
+    if _is_array(keys) and keys.ndim == 2:
+        return _lexsort_source(0, True)
+    _refuse("np.lexsort", "keys other than a tuple of 1-d arrays or a 2-d array")
+
+
+def _histogram_bin_edges(a, bins=10, range=None):
+    return np.histogram(a, bins, range)[1]
+
+
+def _choose_bin_edges(values, kwnames):
+    given = _positional_or_keyword(values, kwnames, ("a", "bins", "range"))
+    if not set(given) <= {"a", "bins", "range"} or not _is_array(values[0]):
+        _refuse("np.histogram_bin_edges", "weights= or a first argument other than an array")
+    if "bins" in given and isinstance(values[given.index("bins")], str):
+        _refuse("np.histogram_bin_edges", "bins named by a method ('auto', 'fd', ...)")
+    return _histogram_bin_edges
+
+
+# ---- orders: ravel, flatten, copy, reshape with order=, astype with copy= ------------------------
+# F order is the C order of the array with its axes reversed (np.transpose): a.ravel('F') is
+# np.ravel(a.T), a.reshape(s, order='F') is a.T.reshape(reversed s).T.
+
+def _order_arg(name, values, kwnames, consts, pos):
+    """The constant order a call gives (at positional index pos, or as order=), 'C' when none,
+    with 'A' and 'K' resolved from the array's layout (the example's flags)."""
+    npos = len(values) - len(kwnames)
+    if "order" in kwnames:
+        i = npos + list(kwnames).index("order")
+    elif pos is not None and npos > pos:
+        i = pos
+    else:
+        return "C"
+    o = consts[i] if consts is not None else None
+    if o not in ("C", "F", "A", "K"):
+        _refuse(name, "an order other than a constant 'C', 'F', 'A' or 'K'")
+    if o in "AK":
+        a = values[0]
+        if a.flags.c_contiguous:
+            return "C"
+        if a.flags.f_contiguous:
+            return "F"
+        if o == "K":
+            _refuse(name, "order='K' of a strided view (give 'C' or 'F')")
+        return "A"
+    return o
+
+
+def _order_ravel(a, order="C"):
+    return np.ravel(a)
+
+
+def _order_ravel_f(a, order="C"):
+    return np.ravel(np.transpose(a))
+
+
+def _order_ravel_a(a, order="C"):
+    if a.flags.f_contiguous and not a.flags.c_contiguous:
+        return np.ravel(np.transpose(a))
+    return np.ravel(a)
+
+
+def _order_flatten(a, order="C"):
+    return a.flatten()
+
+
+def _order_flatten_f(a, order="C"):
+    return np.transpose(a).flatten()
+
+
+def _order_flatten_a(a, order="C"):
+    if a.flags.f_contiguous and not a.flags.c_contiguous:
+        return np.transpose(a).flatten()
+    return a.flatten()
+
+
+def _order_copy(a, order="C"):
+    return a.copy()
+
+
+def _order_copy_f(a, order="C"):
+    return np.transpose(np.transpose(a).copy())
+
+
+def _choose_order(name, forms, pos):
+    def choose(values, kwnames, consts=None):
+        npos = len(values) - len(kwnames)
+        if set(kwnames) - {"order"} or npos > pos + 1 or not _is_array(values[0]):
+            _refuse(name, "these arguments")
+        o = _order_arg(name, values, kwnames, consts, pos)
+        if o not in forms:
+            _refuse(name, "order='A' of a strided view (give 'C' or 'F')")
+        return forms[o]
+    return choose
+
+
+def _choose_reshape(values, kwnames, consts=None):
+    npos = len(values) - len(kwnames)
+    if set(kwnames) - {"order", "shape", "newshape"} or not _is_array(values[0]):
+        _refuse("reshape", "these arguments")
+    order_pos = npos - 1 if npos == 3 and isinstance(values[2], str) else None   # np.reshape(a, s, 'F')
+    dims = values[1:order_pos or npos]
+    shape_kw = [k for k in kwnames if k != "order"]
+    if shape_kw:
+        dims = [values[npos + list(kwnames).index(shape_kw[0])]]
+    if len(dims) == 1 and isinstance(dims[0], tuple):
+        n = len(dims[0])
+        params, rev = "shape", "(" + "".join(f"shape[{k}], " for k in reversed(range(n))) + ")"
+    elif all(isinstance(d, int) and not isinstance(d, bool) for d in dims) and dims:
+        params = ", ".join(f"s{k}" for k in range(len(dims)))
+        rev = "(" + "".join(f"s{k}, " for k in reversed(range(len(dims)))) + ")"
+    else:
+        _refuse("reshape", "a shape other than ints or a tuple of ints")
+    if shape_kw:
+        params = shape_kw[0]
+        rev = rev.replace("shape[", f"{params}[")
+    o = _order_arg("reshape", values, kwnames, consts, order_pos)
+    if order_pos:
+        params += ", order"
+    if o == "C":
+        body = f"    return np.reshape(a, {params.split(',')[0] if len(dims) == 1 else '(' + params + ',)'})"
+    elif o == "F":
+        body = f"    return np.transpose(np.reshape(np.transpose(a), {rev}))"
+    else:
+        _refuse("reshape", "order='A' of a strided view (give 'C' or 'F')")
+    return _source("reshape", [f"def reshape(a, {params if order_pos else params + ', order=' + repr('C')}):", body])
+
+
+def _choose_astype(values, kwnames, consts=None):
+    npos = len(values) - len(kwnames)
+    given = list(("a", "dtype", "order", "casting", "subok", "copy")[:npos]) + list(kwnames)
+    if not set(given) <= {"a", "dtype", "order", "copy"} or "dtype" not in given:
+        _refuse("astype", "casting= or subok=")
+    a, dt = values[0], values[given.index("dtype")]
+    target = "dtype"
+    if isinstance(dt, str):   # a dtype named by a constant string: that dtype, in the code
+        name = consts[given.index("dtype")] if consts is not None else None
+        if name is None:
+            _refuse("astype", "a dtype named by a run-time string")
+        dt = np.dtype(name).type
+        target = f"np.{np.dtype(name).name}"
+    copy = consts[given.index("copy")] if "copy" in given and consts is not None else (True if "copy" not in given else None)
+    if copy is None and np.dtype(dt) == a.dtype:
+        _refuse("astype", "copy= other than a constant True or False")
+    o = _order_arg("astype", values, kwnames, consts, 2) if "order" in given else "C"
+    params = "a, dtype, order='K', copy=True" if "order" in given else "a, dtype, copy=True"
+    if copy is False and np.dtype(dt) == a.dtype:
+        body = "    return a"   # NumPy's copy=False: the array itself when nothing changes
+    elif o == "F":
+        body = f"    return np.transpose(np.transpose(a).astype({target}))"
+    else:
+        body = f"    return a.astype({target})"
+    return _source("astype", [f"def astype({params}):", body])
+
+
+ORDER_FORMS = {
+    "ravel": ConstImpl("ravel", _choose_order("ravel", {"C": _order_ravel, "F": _order_ravel_f, "A": _order_ravel_a}, 1)),
+    "flatten": ConstImpl("flatten", _choose_order("flatten", {"C": _order_flatten, "F": _order_flatten_f,
+                                                              "A": _order_flatten_a}, 1)),
+    "copy": ConstImpl("copy", _choose_order("copy", {"C": _order_copy, "F": _order_copy_f}, 1)),
+    "reshape": ConstImpl("reshape", _choose_reshape),
+    "astype": ConstImpl("astype", _choose_astype),
+}
+
 # NumPy functions typed in C whose other forms are here (typeinfer/nplib.c, ti_nplib_python_form)
 DIFF_FORMS = {"diff": Impl("np.diff", _choose_diff)}
 
@@ -806,6 +1198,16 @@ IMPLS = {
     np.inner: Impl("np.inner", _choose_inner),
     np.linalg.cond: Impl("np.linalg.cond", _choose_cond),
     np.tensordot: ConstImpl("np.tensordot", _choose_tensordot),
+    np.put: ConstImpl("np.put", _choose_put),
+    np.putmask: Impl("np.putmask", _choose_putmask(False)),
+    np.place: Impl("np.place", _choose_putmask(True)),
+    np.polyder: Impl("np.polyder", _choose_polyder),
+    np.polyint: Impl("np.polyint", _choose_polyint),
+    np.poly: Impl("np.poly", _choose_poly),
+    np.polyfit: Impl("np.polyfit", _choose_polyfit),
+    np.diagflat: Impl("np.diagflat", _choose_diagflat),
+    np.lexsort: Impl("np.lexsort", _choose_lexsort),
+    np.histogram_bin_edges: Impl("np.histogram_bin_edges", _choose_bin_edges),
     np.broadcast_shapes: Impl("np.broadcast_shapes", _choose_broadcast_shapes),
     np.broadcast_arrays: Impl("np.broadcast_arrays", _choose_broadcast_arrays),
 }

@@ -19,10 +19,12 @@ from . import njit
 
 def _kind(v):
     """What a compiled implementation depends on: the kind of one example argument."""
-    if isinstance(v, np.ndarray):
-        return ("array", v.dtype.str, v.ndim)
+    if isinstance(v, np.ndarray):   # (the example's layout: C, F or strided)
+        return ("array", v.dtype.str, v.ndim, "C" if v.flags.c_contiguous else "F" if v.flags.f_contiguous else "A")
     if isinstance(v, (list, tuple)):
         return (type(v).__name__, tuple(_kind(x) for x in v))
+    if isinstance(v, type):   # a dtype, as its scalar type
+        return ("type", v.__name__)
     return type(v).__name__
 
 
