@@ -570,3 +570,36 @@ def bin_edges(a):
 def test_histogram_bin_edges():
     check(bin_edges, np.array([0.5, 1.5, 3.25, -1.0]))
     check(bin_edges, np.array([2, 2, 2]))
+
+
+# ---- np.pad's other modes ------------------------------------------------------------------------
+
+def pads(a):
+    return (np.pad(a, 2, mode="reflect"), np.pad(a, (1, 5), "symmetric"), np.pad(a, ((1, 0), (7, 2)), mode="reflect"),
+            np.pad(a, 1, "maximum"), np.pad(a, 2, "mean"), np.pad(a, 3, mode="median"), np.pad(a, (2, 3), mode="minimum"),
+            np.pad(a, (2, 3), mode="linear_ramp"), np.pad(a, ((2,), (1,)), mode="linear_ramp", end_values=5))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "float32"])
+def test_pad_modes(dtype):
+    a = (np.arange(12.0).reshape(3, 4) ** 1.5).astype(dtype)
+    check(pads, a)
+    check(pads, a[::-1, 1:])
+    check(pads, a[:1, :1].copy())
+    check(pads, a[0])
+
+
+def pad_empty_axis(a):
+    return np.pad(a, 1, mode="reflect")
+
+
+def test_pad_mode_errors():
+    check(pad_empty_axis, np.zeros((0, 3)))     # ValueError: can't extend an empty axis
+
+    def negative(a):
+        return np.pad(a, -1, mode="symmetric")
+    check(negative, np.zeros(3))                # ValueError
+
+    def empty_mode(a):
+        return np.pad(a, 2, mode="empty")
+    check(empty_mode, np.zeros((2, 2)), shape_only=True)

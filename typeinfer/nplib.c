@@ -82,6 +82,18 @@ static bool kw_given(Instr *in, const char *name) {
     return false;
 }
 
+/* np.pad's mode is a constant string other than the modes typed in npshape.c (ti_pad_modes). */
+static bool pad_python_mode(TypeInfo *ti, Instr *in, int npos) {
+    int at = npos > 2 ? 3 : -1;
+    for (int k = 0; k < in->nkw; k++)
+        if (!strcmp(in->kwnames[k], "mode")) at = 1 + npos + k;
+    const char *mode = at > 0 ? ti_const_str(ti, in->args[at]) : NULL;
+    if (!mode) return false;
+    for (int i = 0; ti_pad_modes[i]; i++)
+        if (!strcmp(mode, ti_pad_modes[i])) return false;
+    return true;
+}
+
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
  * np.sort/np.argsort of a complex array (COMPLEX_SORT), np.diff with axis=, prepend= or append=
@@ -99,6 +111,9 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if ((bid == BI_NP_RAVEL && npos > 1) || (bid == BI_NP_RESHAPE && npos > 2) ||
                ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && kw_given(in, "order"))) {
         table = "ORDER_FORMS";   /* np.ravel(a, 'F'), np.reshape(a, s, order='F'), np.copy(a, order='F') */
+        module = "ember._npfuncs";
+    } else if (bid == BI_NP_PAD && pad_python_mode(ti, in, npos)) {
+        table = "PAD_FORMS";   /* np.pad(a, w, 'reflect') and the other modes typed in Python */
         module = "ember._npfuncs";
     } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (kw_given(in, "n") ? 1 : 0))) {
         table = "DIFF_FORMS";   /* axis=, prepend=, append= */

@@ -1020,6 +1020,112 @@ def _choose_bin_edges(values, kwnames):
     return _histogram_bin_edges
 
 
+# ---- np.pad's other modes: reflect, symmetric, maximum, minimum, mean, median, linear_ramp, empty --
+
+_PAD_MODES = {"reflect": 0, "symmetric": 1, "maximum": 2, "minimum": 3, "mean": 4, "median": 5,
+              "linear_ramp": 6, "empty": 7}
+
+
+def _pad_source_index(x, n, symmetric):
+    # position x (any int) of a lane of n > 0 items reflected into [0, n): NumPy's 'reflect'
+    # (the edge item not repeated) or 'symmetric' (repeated)
+    if n == 1:
+        return 0
+    period = 2 * n if symmetric else 2 * (n - 1)
+    x = x % period
+    if x >= n:
+        x = period - 1 - x if symmetric else period - x
+    return x
+
+
+def _pad_axis(x, axis, before, after, mode, end_value, rounds):
+    if before < 0 or after < 0:
+        raise ValueError("index can't contain negative values")
+    c, shape = _lanes_c(x, axis)
+    n = c.shape[1]
+    m = before + n + after
+    out = np.empty((c.shape[0], m), dtype=x.dtype)
+    if n == 0 and m > n and mode != 7:
+        raise ValueError("can't extend empty axis using modes other than 'constant' or 'empty'")
+    for r in range(c.shape[0]):
+        lane = c[r]
+        out[r, before:before + n] = lane
+        if mode <= 1:
+            for j in range(before):
+                out[r, j] = lane[_pad_source_index_c(j - before, n, mode == 1)]
+            for j in range(before + n, m):
+                out[r, j] = lane[_pad_source_index_c(j - before, n, mode == 1)]
+        elif mode <= 5:
+            v = lane.max() if mode == 2 else lane.min() if mode == 3 else lane.mean() if mode == 4 else np.median(lane)
+            if rounds:
+                v = np.round(v)
+            out[r, :before] = v
+            out[r, before + n:] = v
+        elif mode == 6:
+            left = np.linspace(end_value, lane[0], before, endpoint=False)
+            right = np.linspace(end_value, lane[n - 1], after, endpoint=False)[::-1]
+            if rounds:   # (NumPy's linspace into an integer dtype floors)
+                left = np.floor(left)
+                right = np.floor(right)
+            out[r, :before] = left
+            out[r, before + n:] = right
+        else:
+            out[r, :before] = 0
+            out[r, before + n:] = 0
+    return np.swapaxes(out.reshape(shape[:-1] + (m,)), axis, x.ndim - 1)
+
+
+def _pad_width_exprs(w, nd):
+    """Per axis, the expressions of its (before, after) in pad_width, from the example's shape."""
+    if isinstance(w, int):
+        return [("pad_width", "pad_width")] * nd
+    if all(isinstance(x, int) for x in w):
+        if len(w) == 1:
+            return [("pad_width[0]", "pad_width[0]")] * nd
+        return [("pad_width[0]", "pad_width[1]")] * nd
+    pairs = []
+    for d in range(nd):
+        e = 0 if len(w) == 1 else d
+        inner = w[e]
+        pairs.append((f"pad_width[{e}][0]", f"pad_width[{e}][{1 if len(inner) == 2 else 0}]"))
+    return pairs
+
+
+def _choose_pad(values, kwnames, consts=None):
+    given = _positional_or_keyword(values, kwnames, ("array", "pad_width", "mode"))
+    extra = set(given) - {"array", "pad_width", "mode", "end_values"}
+    if extra or "mode" not in given or not _is_array(values[0]):
+        _refuse("np.pad", "stat_length=, reflect_type= or these arguments")
+    a, w = values[0], values[given.index("pad_width")]
+    mode = consts[given.index("mode")] if consts is not None else None
+    if mode not in _PAD_MODES:
+        _refuse("np.pad", "a mode other than a constant string NumPy names")
+    if "end_values" in given and (mode != "linear_ramp" or not isinstance(values[given.index("end_values")], (int, float))):
+        _refuse("np.pad", "end_values= other than one number of mode 'linear_ramp'")
+    if a.dtype.kind in "cb" and mode in ("mean", "median", "linear_ramp"):
+        _refuse("np.pad", f"mode '{mode}' of {a.dtype} values")
+    nd = a.ndim
+    if nd == 0:
+        _refuse("np.pad", "a 0-d array")
+    if isinstance(w, tuple) and w and isinstance(w[0], tuple) and len(w) not in (1, nd):
+        return _source("pad", [f"def pad(array, pad_width, mode{', end_values' if 'end_values' in given else ''}):",
+                               "    raise ValueError('operands could not be broadcast together with remapped shapes')"])
+    pairs = _pad_width_exprs(w, nd)
+    end = "end_values" if "end_values" in given else "0"
+    params = "array, pad_width, mode" + (", end_values" if "end_values" in given else "")
+    rounds = a.dtype.kind in "iu"
+    lines = [f"def pad({params}):", "    x = array"]
+    for d, (b, e) in enumerate(pairs):
+        lines.append(f"    x = _pad_axis_c(x, {d}, {b}, {e}, {_PAD_MODES[mode]}, {end}, {rounds})")
+    lines.append("    return x")
+    return _source("pad", lines)
+
+
+_pad_source_index_c = njit(_pad_source_index)
+_pad_axis_c = njit(_pad_axis)
+PAD_FORMS = {"pad": ConstImpl("np.pad", _choose_pad)}
+
+
 # ---- orders: ravel, flatten, copy, reshape with order=, astype with copy= ------------------------
 # F order is the C order of the array with its axes reversed (np.transpose): a.ravel('F') is
 # np.ravel(a.T), a.reshape(s, order='F') is a.T.reshape(reversed s).T.
