@@ -167,14 +167,12 @@ static void store(char *p, double v) {
 
 /* dst (column-major, leading dimension rows) = the rows x cols view (src, rs, cs). */
 static void pack(double *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-    for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) dst[j * rows + i] = load(src + i * rs + j * cs);
+    ember_rt_copy2d(8, (char *)dst, 8, rows * 8, src, rs, cs, rows, cols);
 }
 
 /* The rows x cols view (dst, rs, cs) = src (column-major, leading dimension rows). */
 static void unpack(char *dst, int64_t rs, int64_t cs, const double *src, int64_t rows, int64_t cols) {
-    for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) store(dst + i * rs + j * cs, src[j * rows + i]);
+    ember_rt_copy2d(8, dst, rs, cs, (const char *)src, 8, rows * 8, rows, cols);
 }
 
 static void fill_zero(char *dst, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {

@@ -181,6 +181,16 @@ def test_convolve_correlate(dtype):
     check(convs, sample("int8", (5,)), sample("float64", (3,)))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int64", "float32", "float64", "complex128"])
+def test_convolve_correlate_blocks(dtype):
+    """600 outputs and more: several blocks of ember's summing loop, the last one partial. Integers
+    are exact; floats sum in another order than NumPy's BLAS dot (cancellation: atol)."""
+    for n, m in ((600, 31), (33, 700)):
+        check_all(convs, [(x, y) for (_, x), (_, y) in zip(layouts(sample(dtype, (n,)), ("C", "reversed", "strided")),
+                                                         layouts(sample(dtype, (m,), 1), ("strided", "C", "reversed")))],
+                  atol=1e-3 if dtype == "float32" else 1e-9)
+
+
 def test_convolve_errors():
     check(lambda a, v: np.convolve(a, v), np.zeros(0), np.ones(3))
     check(lambda a, v: np.correlate(a, v), np.ones(3), np.zeros(0))
