@@ -295,6 +295,21 @@ def test_order_stats_axis(dtype):
     check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))
 
 
+def order_stats_long(a):
+    return (np.median(a, axis=1), np.median(a), np.quantile(a, [0.0, 0.3, 0.99, 1.0], axis=1), np.percentile(a, 50, axis=0),
+            np.quantile(a[0], 0.75))
+
+
+def test_order_stats_long_lanes():
+    """Lanes past the sort's insertion cutoff: rounds of quickselect, and a k at either end (the
+    upper neighbour of a median or quantile index) found by one scan; ties, sorted and reversed."""
+    rng = np.random.default_rng(3)
+    down = -np.sort(rng.standard_normal((4, 90)))
+    check_all(order_stats_long, [(rng.standard_normal((7, 101)),), (rng.standard_normal((6, 200)),),
+                                 (rng.integers(0, 5, (5, 64)).astype(np.float64),), (down,), (np.sort(down),)])
+
+
+
 def order_stats_axes(a):
     return (np.median(a, axis=(0, 2)), np.median(a, (-1, 0)), np.percentile(a, 30, axis=(1, 2)),
             np.quantile(a, np.array([0.1, 0.9]), axis=(2, 0)), np.median(a, axis=(0, 1, 2)), np.percentile(a, q=50, axis=(1,)))
