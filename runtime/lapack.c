@@ -4,7 +4,8 @@
  * How: each routine is looked up once per kind by its ILP64 spelling (scipy_sgesv_64_, ...;
  * ember_rt_linalg_symbol tries the older spellings too) and kept in a table written with atomic
  * stores, so threads that race to fill it store the same pointer. Elements move between
- * strided views and column-major scratch by memcpy of their size; arithmetic outside the
+ * strided views and column-major scratch by ember_rt_copy2d (whole columns or rows where both
+ * sides have them contiguous, else 32 x 32 tiles of fixed-size moves); arithmetic outside the
  * library (pivots, determinant signs, pinv's scaling) goes through double complex. gemm reads an
  * operand in place when it is column- or row-major (the latter as the transpose) and otherwise
  * packs it, like linalg.c's float64 product; the decompositions always work on packed copies
