@@ -118,6 +118,22 @@ def cross_rows(a, b):
     return np.cross(a, b)
 
 
+def cumsum_cols(a):
+    return np.cumsum(a, axis=0)
+
+
+def sort_rows(a):
+    return np.sort(a, axis=1)
+
+
+def percentile_cols(a):
+    return np.percentile(a, [5.0, 50.0, 95.0], axis=0)
+
+
+def solve_stack(a, b):
+    return np.linalg.solve(a, b)
+
+
 def make_inputs(quick):
     rng = np.random.default_rng(0)
     s = 2 if quick else 1   # quick: smaller
@@ -151,6 +167,10 @@ def make_inputs(quick):
         "argwhere": (nonzero_mask, (rng.random((n, n)),)),
         "grid_eval": (grid_eval, (n,)),
         "cross_rows": (cross_rows, (rng.standard_normal((200_000 // s, 3)), rng.standard_normal((200_000 // s, 3)))),
+        "cumsum_cols": (cumsum_cols, (rng.standard_normal((n, n)),)),
+        "sort_rows": (sort_rows, (rng.standard_normal((n, n)),)),
+        "percentile_cols": (percentile_cols, (rng.standard_normal((n, n)),)),
+        "solve_stack": (solve_stack, (rng.standard_normal((2000 // s, 4, 4)) + 4 * np.eye(4), rng.standard_normal((2000 // s, 4, 2)))),
     }
 
 

@@ -8,7 +8,8 @@
  * NumPy's formula: the variables as rows of a float64 matrix X, less their means, then
  * X @ X.T (NumPy's own BLAS) times 1 / (N - ddof). convolve and correlate run NumPy's kernel:
  * the longer operand first (swapping reverses the result), output i summing A[i - left + j] *
- * B[j] over the overlap, left given by the mode.
+ * B[j] over the overlap, left given by the mode; the outputs are summed a block at a time, one
+ * B[j] across the block per step, so the loop that runs is a vectorisable axpy along A.
  */
 #include "lower.h"
 #include <math.h>
@@ -555,6 +556,26 @@ static LLVMValueRef conj_of(Lower *L, LLVMValueRef z) {
     return LLVMBuildInsertValue(L->b, z, LLVMBuildFNeg(L->b, LLVMBuildExtractValue(L->b, z, 1, ""), ""), 1, "");
 }
 
+enum { CORR_BLOCK = 256 };   /* outputs summed together: their accumulators stay in L1 */
+
+static LLVMValueRef smin(Lower *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildSelect(L->b, slt(L, a, b), a, b, ""); }
+static LLVMValueRef smax(Lower *L, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildSelect(L->b, slt(L, a, b), b, a, ""); }
+static LLVMValueRef acc_at(Lower *L, LLVMTypeRef cty, LLVMValueRef buf, LLVMValueRef k) {
+    return LLVMBuildGEP2(L->b, cty, buf, &k, 1, "");
+}
+
+/* acc[i - b0] += A[i + shift] * y for i in [lo, hi), A's elements stride bytes apart. */
+static void corr_axpy(Lower *L, int dt, const Type *ct, LLVMValueRef buf, LLVMValueRef b0, LLVMValueRef ad,
+                      LLVMValueRef stride, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef shift, LLVMValueRef y) {
+    LLVMTypeRef cty = cg_type(L, ct);
+    LoopCtx lc;
+    LLVMValueRef i = add(L, lo, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, hi, lo, "")));
+    LLVMValueRef p = acc_at(L, cty, buf, LLVMBuildSub(L->b, i, b0, ""));
+    LLVMValueRef prod = cg_binop(L, IRB_MUL, elem(L, dt, ad, add(L, i, shift), stride), y, ct, NULL);
+    LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, load64(L, cty, p), prod, ct, NULL), p);
+    cg_loop_end(L, &lc);
+}
+
 static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     bool conv = ci->builtin == BI_NP_CONVOLVE;
     const Type *rt = ci->ret, *ct = ty_scalar_of(rt->dtype);
@@ -589,29 +610,44 @@ static LLVMValueRef np_correlate(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
     LLVMValueRef len = mode == 0 ? add(L, LLVMBuildSub(L->b, an, vn, ""), i64c(L, 1)) : mode == 1 ? an
                                  : LLVMBuildSub(L->b, add(L, an, vn), i64c(L, 1), "");
     LLVMValueRef out = cg_alloc_array(L, rt, &len), od = cg_arr_data(L, out);
-    LoopCtx li, lj;
-    LLVMValueRef i = cg_loop_begin(L, &li, len);
-    LLVMValueRef acc = slot_of(L, cg_type(L, ct), LLVMConstNull(cg_type(L, ct)), "acc");
-    LLVMValueRef base = LLVMBuildSub(L->b, i, left, "");   /* A index of B[0] */
+    /* By blocks of CORR_BLOCK outputs, summed in a scratch block of the accumulator type: for
+     * each B[j] in turn, acc[i] += A[i - left + j] * B[j] over the outputs whose A index is in
+     * range. Each output still sums its products in order of j from zero, as one loop over j
+     * would, but the loop over i has no bounds test and runs along A, so it vectorises. */
+    LLVMTypeRef cty = cg_type(L, ct);
+    LLVMValueRef buf = cg_entry_alloca(L, LLVMArrayType2(cty, CORR_BLOCK), "corr");
+    LLVMValueRef contig = LLVMBuildICmp(L->b, LLVMIntEQ, as, isz(L, dt), "");
+    LLVMValueRef blocks = LLVMBuildSDiv(L->b, add(L, len, i64c(L, CORR_BLOCK - 1)), i64c(L, CORR_BLOCK), "");
+    LoopCtx lb, lj, lk;
+    LLVMValueRef b0 = mul(L, cg_loop_begin(L, &lb, blocks), i64c(L, CORR_BLOCK));
+    LLVMValueRef b1 = smin(L, add(L, b0, i64c(L, CORR_BLOCK)), len), bn = LLVMBuildSub(L->b, b1, b0, "");
+    LLVMBuildMemSet(L->b, buf, LLVMConstInt(L->i8, 0, 0), mul(L, bn, LLVMSizeOf(cty)), 8);   /* zero of every kind */
     LLVMValueRef j = cg_loop_begin(L, &lj, vn);
-    LLVMValueRef ai = add(L, base, j);
-    LLVMBasicBlockRef in_ = LLVMAppendBasicBlockInContext(L->c, L->func, "overlap"), skip = LLVMAppendBasicBlockInContext(L->c, L->func, "skip");
-    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, ai, zero(L), ""), slt(L, ai, an), ""), in_, skip);
-    LLVMPositionBuilderAtEnd(L->b, in_);
     L->numpy_sem = true;
     LLVMValueRef y = elem(L, dt, vd, j, vs);
     if (!conv && ct == ty_complex128) y = conj_of(L, y);   /* correlate conjugates its second operand */
-    LLVMValueRef prod = cg_binop(L, IRB_MUL, elem(L, dt, ad, ai, as), y, ct, NULL);
-    LLVMBuildStore(L->b, cg_binop(L, IRB_ADD, load64(L, cg_type(L, ct), acc), prod, ct, NULL), acc);
+    LLVMValueRef shift = LLVMBuildSub(L->b, j, left, "");   /* A index of output i: i + shift */
+    LLVMValueRef lo = smax(L, b0, LLVMBuildNeg(L->b, shift, "")), hi = smin(L, b1, LLVMBuildSub(L->b, an, shift, ""));
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "corr_unit"),
+                      strided = LLVMAppendBasicBlockInContext(L->c, L->func, "corr_strided"),
+                      next = LLVMAppendBasicBlockInContext(L->c, L->func, "corr_next");
+    LLVMBuildCondBr(L->b, contig, unit, strided);
+    LLVMPositionBuilderAtEnd(L->b, unit);      /* A contiguous: a constant stride the vectoriser reads */
+    corr_axpy(L, dt, ct, buf, b0, ad, isz(L, dt), lo, hi, shift, y);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, strided);
+    corr_axpy(L, dt, ct, buf, b0, ad, as, lo, hi, shift, y);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
     L->numpy_sem = false;
-    LLVMBuildBr(L->b, skip);
-    LLVMPositionBuilderAtEnd(L->b, skip);
     cg_loop_end(L, &lj);
-    LLVMValueRef o = LLVMBuildSelect(L->b, swap, LLVMBuildSub(L->b, LLVMBuildSub(L->b, len, i64c(L, 1), ""), i, ""), i, "");
-    LLVMValueRef r = load64(L, cg_type(L, ct), acc);
+    LLVMValueRef k = cg_loop_begin(L, &lk, bn), i = add(L, b0, k);
+    LLVMValueRef r = load64(L, cty, acc_at(L, cty, buf, k));
     if (ct == ty_complex128) r = LLVMBuildSelect(L->b, swap, conj_of(L, r), r, "");   /* swapped: reversed and conjugated */
+    LLVMValueRef o = LLVMBuildSelect(L->b, swap, LLVMBuildSub(L->b, LLVMBuildSub(L->b, len, i64c(L, 1), ""), i, ""), i, "");
     cg_store_elem(L, dt, cg_gep8(L, od, mul(L, o, isz(L, dt))), r, ct);
-    cg_loop_end(L, &li);
+    cg_loop_end(L, &lk);
+    cg_loop_end(L, &lb);
     return out;
 }
 

@@ -162,8 +162,21 @@ static bool lane_is_pairwise(const Lane *ln, const Type *ct) {
  * NumPy's loop computes (a product, or a sum across the slow axis, runs in index order) */
 static LLVMValueRef lane_fold_narrow(Lower *L, Lane *ln, int op, int rdt) {
     const Type *ct = ty_scalar_of(rdt);
-    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LoopCtx lc;
+    if (rdt == DT_FLOAT32) {   /* the running value held in float: no conversions on the chain from step to step */
+        LLVMTypeRef ft = LLVMFloatTypeInContext(L->c);
+        LLVMValueRef facc = acc_new(L, ft, LLVMBuildFPTrunc(L->b, cg_fold_identity(L, op, ct), ft, ""));
+        LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+        const Type *vt = ct;
+        LLVMValueRef x = cg_f32_round(L, cg_cast(L, lane_load(L, ln, i), ty_scalar_of(ln->dt), ct), &vt, rdt);
+        x = LLVMBuildFPTrunc(L->b, x, ft, "");   /* exact: x is a float32 value */
+        LLVMValueRef cur = LLVMBuildLoad2(L->b, ft, facc, "");
+        /* one float32 operation, the value the double one rounded to float32 gives (24+24 < 53 bits) */
+        LLVMBuildStore(L->b, op == IRB_MUL ? LLVMBuildFMul(L->b, cur, x, "") : LLVMBuildFAdd(L->b, cur, x, ""), facc);
+        cg_loop_end(L, &lc);
+        return LLVMBuildFPExt(L->b, LLVMBuildLoad2(L->b, ft, facc, ""), L->f64, "");
+    }
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), cg_fold_identity(L, op, ct));
     LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
     LLVMValueRef x = cg_cast(L, lane_load(L, ln, i), ty_scalar_of(ln->dt), ct), v;
     LLVMValueRef cur = LLVMBuildLoad2(L->b, cg_type(L, ct), acc, "");

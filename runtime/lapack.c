@@ -4,7 +4,8 @@
  * How: each routine is looked up once per kind by its ILP64 spelling (scipy_sgesv_64_, ...;
  * ember_rt_linalg_symbol tries the older spellings too) and kept in a table written with atomic
  * stores, so threads that race to fill it store the same pointer. Elements move between
- * strided views and column-major scratch by memcpy of their size; arithmetic outside the
+ * strided views and column-major scratch by ember_rt_copy2d (whole columns or rows where both
+ * sides have them contiguous, else 32 x 32 tiles of fixed-size moves); arithmetic outside the
  * library (pivots, determinant signs, pinv's scaling) goes through double complex. gemm reads an
  * operand in place when it is column- or row-major (the latter as the transpose) and otherwise
  * packs it, like linalg.c's float64 product; the decompositions always work on packed copies
@@ -91,16 +92,48 @@ static char *scratch(int k, int64_t count) {
     return p;
 }
 
-static void pack(int k, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-    int e = esize[k];
+/* One tile (at most TILE x TILE) of copy2d with the element size e a constant after inlining,
+ * so each element moves as one load and store; the inner loop walks the destination's rows. */
+enum { TILE = 32 };
+static inline __attribute__((always_inline)) void copy_tile(int64_t e, char *d, int64_t drs, int64_t dcs, const char *s,
+                                                            int64_t srs, int64_t scs, int64_t rows, int64_t cols) {
     for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) memcpy(dst + (j * rows + i) * e, src + i * rs + j * cs, (size_t)e);
+        for (int64_t i = 0; i < rows; i++) memcpy(d + i * drs + j * dcs, s + i * srs + j * scs, (size_t)e);
+}
+
+void ember_rt_copy2d(int64_t e, char *d, int64_t drs, int64_t dcs, const char *s, int64_t srs, int64_t scs, int64_t rows,
+                     int64_t cols) {
+    if (rows <= 0 || cols <= 0) return;
+    if (srs == e && drs == e) {   /* columns contiguous on both sides */
+        for (int64_t j = 0; j < cols; j++) memcpy(d + j * dcs, s + j * scs, (size_t)(rows * e));
+        return;
+    }
+    if (scs == e && dcs == e) {   /* rows contiguous on both sides */
+        for (int64_t i = 0; i < rows; i++) memcpy(d + i * drs, s + i * srs, (size_t)(cols * e));
+        return;
+    }
+    for (int64_t j0 = 0; j0 < cols; j0 += TILE)   /* a transpose: by tiles, so both sides stay in cache */
+        for (int64_t i0 = 0; i0 < rows; i0 += TILE) {
+            int64_t r = rows - i0 < TILE ? rows - i0 : TILE, c = cols - j0 < TILE ? cols - j0 : TILE;
+            char *dt = d + i0 * drs + j0 * dcs;
+            const char *st = s + i0 * srs + j0 * scs;
+            switch (e) {
+            case 4: copy_tile(4, dt, drs, dcs, st, srs, scs, r, c); break;
+            case 8: copy_tile(8, dt, drs, dcs, st, srs, scs, r, c); break;
+            case 16: copy_tile(16, dt, drs, dcs, st, srs, scs, r, c); break;
+            default: copy_tile(e, dt, drs, dcs, st, srs, scs, r, c); break;
+            }
+        }
+}
+
+static void pack(int k, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+    int64_t e = esize[k];
+    ember_rt_copy2d(e, dst, e, rows * e, src, rs, cs, rows, cols);
 }
 
 static void unpack(int k, char *dst, int64_t rs, int64_t cs, const char *src, int64_t ld, int64_t rows, int64_t cols) {
-    int e = esize[k];
-    for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) memcpy(dst + i * rs + j * cs, src + (j * ld + i) * e, (size_t)e);
+    int64_t e = esize[k];
+    ember_rt_copy2d(e, dst, rs, cs, src, e, ld * e, rows, cols);
 }
 
 static int lapack_failed(const char *what) {

@@ -18,6 +18,11 @@
 
 enum { LA_S, LA_D, LA_C, LA_Z };
 
+/* The rows x cols view (d, drs, dcs) = the view (s, srs, scs), elements of e bytes, any strides:
+ * whole columns or rows by memcpy when both sides have them contiguous, else tile by tile. */
+void ember_rt_copy2d(int64_t e, char *d, int64_t drs, int64_t dcs, const char *s, int64_t srs, int64_t scs, int64_t rows,
+                     int64_t cols);
+
 /* C = A B, A m x k, B k x n (?gemm; k == 0 fills C with zeros). */
 int ember_rt_gemm(int kind, int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                   int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs);

@@ -13,7 +13,8 @@
  * column-major view is used as is and a row-major one as the transpose. Anything else is
  * packed into a column-major scratch buffer. gemm writes straight into a column- or row-major
  * output (for a row-major C it computes C^T = B^T A^T), otherwise into scratch that is then
- * scattered. LAPACK overwrites its inputs, so solve/inv/det always pack A (and B) in
+ * scattered; A A^T (B the transpose view of A's own memory) is ?syrk and a mirrored half, as
+ * in NumPy's dot and matmul, so np.cov's X @ X.T costs half and agrees with NumPy's bits. LAPACK overwrites its inputs, so solve/inv/det always pack A (and B) in
  * column-major order, which is also what NumPy does, so results agree bit for bit.
  */
 #include <Python.h>
@@ -28,7 +29,7 @@
 void ember_rt_raise(const char *exc, const char *msg); /* error.c */
 
 /* CBLAS enumerations (cblas.h). */
-enum { CBLAS_COL_MAJOR = 102, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+enum { CBLAS_COL_MAJOR = 102, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112, CBLAS_LOWER = 122 };
 
 typedef int64_t blas_int; /* ILP64 */
 
@@ -41,6 +42,8 @@ typedef void (*DgesvFn)(const blas_int *n, const blas_int *nrhs, double *a, cons
                         double *b, const blas_int *ldb, blas_int *info);
 typedef void (*DgetrfFn)(const blas_int *m, const blas_int *n, double *a, const blas_int *lda, blas_int *ipiv,
                          blas_int *info);
+typedef void (*DsyrkFn)(int order, int uplo, int trans, blas_int n, blas_int k, double alpha, const double *a,
+                        blas_int lda, double beta, double *c, blas_int ldc);
 typedef int (*GetThreadsFn)(void);
 typedef void (*SetThreadsFn)(int n);
 
@@ -51,6 +54,7 @@ static struct {
     DgemmFn dgemm;
     DgesvFn dgesv;
     DgetrfFn dgetrf;
+    DsyrkFn dsyrk;              /* optional: A A^T falls back to dgemm */
     GetThreadsFn get_threads;   /* optional */
     SetThreadsFn set_threads;   /* optional */
     char error[512];
@@ -64,6 +68,7 @@ static const char *const names_dgemv[] = {"scipy_cblas_dgemv64_", "cblas_dgemv64
 static const char *const names_dgemm[] = {"scipy_cblas_dgemm64_", "cblas_dgemm64_", NULL};
 static const char *const names_dgesv[] = {"scipy_dgesv_64_", "dgesv_64_", NULL};
 static const char *const names_dgetrf[] = {"scipy_dgetrf_64_", "dgetrf_64_", NULL};
+static const char *const names_dsyrk[] = {"scipy_cblas_dsyrk64_", "cblas_dsyrk64_", NULL};
 static const char *const names_get_threads[] = {"scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
                                                 NULL};
 static const char *const names_set_threads[] = {"scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
@@ -109,6 +114,7 @@ int ember_rt_linalg_init(const char *lib_path) {
             return -1;
         }
     }
+    lib.dsyrk = (DsyrkFn)find_symbol(h, names_dsyrk);
     lib.get_threads = (GetThreadsFn)find_symbol(h, names_get_threads);
     lib.set_threads = (SetThreadsFn)find_symbol(h, names_set_threads);
     lib.handle = h;
@@ -167,14 +173,12 @@ static void store(char *p, double v) {
 
 /* dst (column-major, leading dimension rows) = the rows x cols view (src, rs, cs). */
 static void pack(double *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-    for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) dst[j * rows + i] = load(src + i * rs + j * cs);
+    ember_rt_copy2d(8, (char *)dst, 8, rows * 8, src, rs, cs, rows, cols);
 }
 
 /* The rows x cols view (dst, rs, cs) = src (column-major, leading dimension rows). */
 static void unpack(char *dst, int64_t rs, int64_t cs, const double *src, int64_t rows, int64_t cols) {
-    for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) store(dst + i * rs + j * cs, src[j * rows + i]);
+    ember_rt_copy2d(8, dst, rs, cs, (const char *)src, 8, rows * 8, rows, cols);
 }
 
 static void fill_zero(char *dst, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
@@ -325,7 +329,13 @@ int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_r
     if (blas_matrix(&ma, a, m, k, a_rs, a_cs) || blas_matrix(&mb, b, k, n, b_rs, b_cs)) goto done;
     int64_t ldc;
     int c_layout = blas_layout(c, m, n, c_rs, c_cs, &ldc);
-    if (c_layout == CBLAS_NO_TRANS) {
+    if (lib.dsyrk && a == b && m == n && b_rs == a_cs && b_cs == a_rs && !ma.owned && c_layout == CBLAS_TRANS) {
+        /* A A^T into a row-major C, as NumPy's dot and matmul compute it: ?syrk(RowMajor, Upper,
+         * ...), which is the column-major lower triangle here, then the other half mirrored. */
+        lib.dsyrk(CBLAS_COL_MAJOR, CBLAS_LOWER, ma.trans, m, k, 1.0, ma.p, ma.ld, 0.0, (double *)c, ldc);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = i + 1; j < m; j++) ((double *)c)[j * ldc + i] = ((double *)c)[i * ldc + j];
+    } else if (c_layout == CBLAS_NO_TRANS) {
         lib.dgemm(CBLAS_COL_MAJOR, ma.trans, mb.trans, m, n, k, 1.0, ma.p, ma.ld, mb.p, mb.ld, 0.0, (double *)c, ldc);
     } else if (c_layout == CBLAS_TRANS) { /* C^T (n x m, column-major) = B^T A^T */
         lib.dgemm(CBLAS_COL_MAJOR, flip(mb.trans), flip(ma.trans), n, m, k, 1.0, mb.p, mb.ld, ma.p, ma.ld, 0.0,

@@ -338,12 +338,34 @@ static inline int less_nan_double(double a, double b) {
 
 /* ---- order statistics (float64) --------------------------------------------------- */
 
+/* Swaps the first smallest (largest: the last largest) of a[0..n) into a[0] (a[n-1]). */
+static void min_to_front_f8(double *a, int64_t n) {
+    int64_t j = 0;
+    for (int64_t i = 1; i < n; i++) j = a[i] < a[j] ? i : j;
+    double t = a[0];
+    a[0] = a[j], a[j] = t;
+}
+
+static void max_to_back_f8(double *a, int64_t n) {
+    int64_t j = n - 1;
+    for (int64_t i = n - 2; i >= 0; i--) j = a[i] > a[j] ? i : j;
+    double t = a[n - 1];
+    a[n - 1] = a[j], a[j] = t;
+}
+
 /* Rearranges a[0..n) (no NaNs) so that a[k] holds the value a full sort would put there, with
  * nothing greater before it and nothing smaller after it. Quickselect with the sort's
- * partition; after 2*log2(n) rounds it sorts what is left, so the worst case is O(n log n). */
+ * partition; after 2*log2(n) rounds it sorts what is left, so the worst case is O(n log n). A k
+ * at either end (the upper neighbour of a median or quantile index already placed, as often as
+ * not) is one scan for the extreme, as NumPy's introselect does it, not a round of partitions. */
 static void select_f8(double *a, int64_t n, int64_t k) {
     int depth = 2 * floor_log2(n);
     while (n > SORT_SMALL) {
+        if (k == 0 || k == n - 1) {
+            if (k == 0) min_to_front_f8(a, n);
+            else max_to_back_f8(a, n);
+            return;
+        }
         if (depth-- == 0) {
             heapsort_f8(a, n);
             return;

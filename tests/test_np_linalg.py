@@ -104,6 +104,21 @@ def test_small_products_bit_equal(dtype):
     assert np.array_equal(got[0], a @ b) and np.array_equal(got[1], np.matmul(a, b))
 
 
+def own_transpose(a):
+    return a @ a.T, np.dot(a, a.T), a.T @ a, np.matmul(a, a.T)
+
+
+def test_product_with_own_transpose_bit_equal():
+    """A @ A.T through BLAS is ?syrk and a mirrored half, as NumPy's dot and matmul compute it: bit
+    for bit, exactly symmetric, for row-major, column-major and row-strided A, and in np.cov."""
+    a = np.random.default_rng(6).standard_normal((12, 300))
+    for x in (a, np.asfortranarray(a), a[::2]):
+        for got, want in zip(jit(own_transpose)(x), own_transpose(x)):
+            assert np.array_equal(got, want) and np.array_equal(got, got.T)
+    assert np.array_equal(jit(lambda m: np.cov(m))(a), np.cov(a))
+    check(lambda a: a @ a, a[:, :12])   # the same memory but not its transpose: ?gemm
+
+
 def dots_nd(a, b, v):
     return np.dot(a, b), np.dot(a, v), np.dot(v, b)
 

@@ -181,6 +181,16 @@ def test_convolve_correlate(dtype):
     check(convs, sample("int8", (5,)), sample("float64", (3,)))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int64", "float32", "float64", "complex128"])
+def test_convolve_correlate_blocks(dtype):
+    """600 outputs and more: several blocks of ember's summing loop, the last one partial. Integers
+    are exact; floats sum in another order than NumPy's BLAS dot (cancellation: atol)."""
+    for n, m in ((600, 31), (33, 700)):
+        check_all(convs, [(x, y) for (_, x), (_, y) in zip(layouts(sample(dtype, (n,)), ("C", "reversed", "strided")),
+                                                         layouts(sample(dtype, (m,), 1), ("strided", "C", "reversed")))],
+                  atol=1e-3 if dtype == "float32" else 1e-9)
+
+
 def test_convolve_errors():
     check(lambda a, v: np.convolve(a, v), np.zeros(0), np.ones(3))
     check(lambda a, v: np.correlate(a, v), np.ones(3), np.zeros(0))
@@ -283,6 +293,21 @@ def test_order_stats_axis(dtype):
     # float32 data with float64 q: NumPy interpolates partly in float32, so float32's tolerance
     check_all(order_stats_axis, [(v, q) for _, v in layouts(sample(dtype, (3, 4, 5)))], rtol=1e-6 if dtype == "float32" else None)
     check(lambda a: np.median(a, axis=0), sample(dtype, (6,)))
+
+
+def order_stats_long(a):
+    return (np.median(a, axis=1), np.median(a), np.quantile(a, [0.0, 0.3, 0.99, 1.0], axis=1), np.percentile(a, 50, axis=0),
+            np.quantile(a[0], 0.75))
+
+
+def test_order_stats_long_lanes():
+    """Lanes past the sort's insertion cutoff: rounds of quickselect, and a k at either end (the
+    upper neighbour of a median or quantile index) found by one scan; ties, sorted and reversed."""
+    rng = np.random.default_rng(3)
+    down = -np.sort(rng.standard_normal((4, 90)))
+    check_all(order_stats_long, [(rng.standard_normal((7, 101)),), (rng.standard_normal((6, 200)),),
+                                 (rng.integers(0, 5, (5, 64)).astype(np.float64),), (down,), (np.sort(down),)])
+
 
 
 def order_stats_axes(a):
