@@ -47,6 +47,17 @@ def blend(a, b, out, wide):
         wide[i] = v
 
 
+def blend_weights(a, b, out, wide):
+    for i in range(a.size):
+        v = (a[i] * b[i] + (a[i] ^ 0x55) * (255 - b[i])) // 255   # b the weight: the same element twice
+        w = b[i]
+        x = (a[i] & 0xFF) * w
+        w = 300                                           # another w: no weighted sum any more
+        u = x + (a[i] & 0xFF) * (255 - w)
+        out[i] = v + u
+        wide[i] = v + u
+
+
 def shifts(a, b, out, wide):
     for i in range(a.size):
         v = ((a[i] * 3) >> 2) + ((b[i] << 3) >> 1) + (a[i] >> 40) + (b[i] >> 7)
@@ -120,7 +131,7 @@ def for_over_array(a, b, out, wide):
         i += 1
 
 
-KERNELS = [floor_by_4, negative_divisors, mod_hash, blend, shifts, min_max_abs, compares, unary,
+KERNELS = [floor_by_4, negative_divisors, mod_hash, blend, blend_weights, shifts, min_max_abs, compares, unary,
            bitwise, unit_divisors, variable_divisor, loop_carried, for_over_array]
 
 
@@ -175,3 +186,19 @@ def test_int8_loop_runs_in_16_bit_lanes():
         pytest.skip("the backend under test does not show its IR")
     ir = "\n".join(f.inspect_llvm().values())
     assert re.search(r"mul nsw <\d+ x i16>", ir), "the int8 products are not computed in 16-bit lanes"
+
+
+def test_uint8_blend_divides_in_16_bit_lanes():
+    """a * w + b * (255 - w) of uint8 is at most 65025: one unsigned 16-bit lane."""
+    def blend3(a, b, w, out):
+        for i in range(a.size):
+            out[i] = (a[i] * w[i] + b[i] * (255 - w[i])) // 255
+    a = np.arange(256, dtype=np.uint8)
+    f = jit(blend3)
+    out = np.zeros_like(a)
+    f(a, a[::-1].copy(), a, out)
+    want = (a.astype(np.int64) * a + a[::-1].astype(np.int64) * (255 - a.astype(np.int64))) // 255
+    assert np.array_equal(out, want.astype(np.uint8))
+    if hasattr(f, "inspect_llvm"):
+        ir = "\n".join(f.inspect_llvm().values())
+        assert re.search(r"udiv <\d+ x i16>", ir), "the blend does not divide in 16-bit lanes"

@@ -19,6 +19,8 @@
  *   a & b, a | b, a ^ b                 within the signed width of both; a & b of one
  *                                       non-negative operand in [0, its max]
  *   min, max, abs                       of the bounds
+ *   p * w + r * (c - w)                 p, r >= 0, w in [0, c], the two w the same number (one
+ *                                       variable or element read twice): [min p * c, max r * c]
  *
  * A variable's range joins the ranges of every value stored to it; loops make that circular
  * (s = s + a[i]), so the table starts empty and grows to a least fixed point, and a value or
@@ -139,6 +141,66 @@ static IntRange binop_range(int op, IntRange a, IntRange b) {
     }
 }
 
+/* ---- blends: p * w + r * (c - w) -------------------------------------------------------- */
+
+static int position(Instr *in) {
+    for (int i = 0; i < in->block->ninstrs; i++)
+        if (in->block->instrs[i] == in) return i;
+    return -1;
+}
+
+/* Whether nothing between instructions x and y of one block may change what var (or, where
+ * var < 0, an array's element) holds. */
+static bool untouched(Instr *x, Instr *y, int var) {
+    if (x->block != y->block) return false;
+    int i = position(x), j = position(y);
+    if (i > j) { int t = i; i = j; j = t; }
+    for (int k = i + 1; k < j; k++) {
+        Instr *z = x->block->instrs[k];
+        if (var >= 0 ? z->op == IR_STOREVAR && z->imm == var
+                     : z->op == IR_SETITEM || z->op == IR_CALL || z->op == IR_DELITEM)
+            return false;
+    }
+    return true;
+}
+
+/* Whether values u and v are the same number: one value, two reads of a variable with no store
+ * between, or two reads of the same element (a[i] twice in one statement). */
+static bool same_value(TypeInfo *ti, int u, int v) {
+    if (u == v) return true;
+    Instr *x = ti->fn->instrs[u], *y = ti->fn->instrs[v];
+    if (x->op != y->op) return false;
+    if (x->op == IR_LOADVAR) return x->imm == y->imm && untouched(x, y, x->imm);
+    if (x->op == IR_GETITEM)
+        return same_value(ti, x->args[0], y->args[0]) && same_value(ti, x->args[1], y->args[1]) && untouched(x, y, -1);
+    return false;
+}
+
+/* p * w + r * (c - w) for p, r >= 0 and w in [0, c] (alpha blending: a * w + b * (255 - w)) is
+ * a weighted sum of p and r with weights adding up to c: it lies in [min(p) * c, max(r) * c],
+ * much narrower than intervals find (they treat w and c - w as unrelated). */
+static IntRange blend_range(Ranges *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    for (int swap = 0; swap < 2; swap++) {
+        Instr *m1 = ti->fn->instrs[in->args[swap]], *m2 = ti->fn->instrs[in->args[1 - swap]];
+        if (m1->op != IR_BINOP || m1->imm != IRB_MUL || m2->op != IR_BINOP || m2->imm != IRB_MUL) continue;
+        for (int k = 0; k < 4; k++) {
+            int p = m1->args[k / 2], w = m1->args[1 - k / 2], r = m2->args[k % 2];
+            Instr *d = ti->fn->instrs[m2->args[1 - k % 2]];
+            if (d->op != IR_BINOP || d->imm != IRB_SUB || !same_value(ti, d->args[1], w)) continue;
+            IntRange c = s->val[d->args[0]], rp = s->val[p], rr = s->val[r], rw = s->val[w];
+            if (is_empty(c) || is_empty(rp) || is_empty(rr) || is_empty(rw) || c.lo != c.hi) continue;
+            if (rp.lo < 0 || rr.lo < 0 || rw.lo < 0 || rw.hi > c.lo) continue;
+            return fit((__int128)(rp.lo < rr.lo ? rp.lo : rr.lo) * c.lo, (__int128)(rp.hi > rr.hi ? rp.hi : rr.hi) * c.lo);
+        }
+    }
+    return unknown;
+}
+
+static IntRange meet(IntRange a, IntRange b) {
+    return of(a.lo > b.lo ? a.lo : b.lo, a.hi < b.hi ? a.hi : b.hi);
+}
+
 static IntRange call_range(Ranges *s, Instr *in) {
     const CallInfo *ci = s->ti->calls[in->id];
     if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return unknown;
@@ -192,7 +254,8 @@ static IntRange rule(Ranges *s, Instr *in) {
         if (vt[in->args[0]] == ty_uint64 || vt[in->args[1]] == ty_uint64) return unknown;
         IntRange a = s->val[in->args[0]], b = s->val[in->args[1]];
         if (is_empty(a) || is_empty(b)) return empty;
-        return binop_range(in->imm, a, b);
+        IntRange r = binop_range(in->imm, a, b);
+        return in->imm == IRB_ADD ? meet(r, blend_range(s, in)) : r;
     }
     case IR_CALL: return call_range(s, in);
     default: return unknown;
