@@ -149,6 +149,17 @@ static int position(Instr *in) {
     return -1;
 }
 
+/* Whether instruction z cannot write an array's elements (a call, a store or an in-place
+ * operator might, through any name). */
+static bool reads_only(Instr *z) {
+    switch (z->op) {
+    case IR_CONST: case IR_GLOBAL: case IR_LOADVAR: case IR_STOREVAR: case IR_GETITEM: case IR_UNOP:
+    case IR_CMP: case IR_TRUTH: case IR_COPY: return true;
+    case IR_BINOP: return z->imm2 == 0;
+    default: return false;
+    }
+}
+
 /* Whether nothing between instructions x and y of one block may change what var (or, where
  * var < 0, an array's element) holds. */
 static bool untouched(Instr *x, Instr *y, int var) {
@@ -157,9 +168,7 @@ static bool untouched(Instr *x, Instr *y, int var) {
     if (i > j) { int t = i; i = j; j = t; }
     for (int k = i + 1; k < j; k++) {
         Instr *z = x->block->instrs[k];
-        if (var >= 0 ? z->op == IR_STOREVAR && z->imm == var
-                     : z->op == IR_SETITEM || z->op == IR_CALL || z->op == IR_DELITEM)
-            return false;
+        if (var >= 0 ? z->op == IR_STOREVAR && z->imm == var : !reads_only(z)) return false;
     }
     return true;
 }
