@@ -247,7 +247,7 @@ def backends(names, wanted):
 
 def result_of(kernel, ret, py_args):
     if kernel["result"] == "out":
-        return py_args[2].copy()
+        return py_args[-1].copy()
     return ret
 
 

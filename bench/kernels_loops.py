@@ -13,7 +13,11 @@ The classes, from issue 17:
   `crc32_bitwise` (eight shift/XOR steps per byte);
 - loop-carried dependencies through memory: `iir_rows_cols` (a first-order recursive filter
   along rows, then along columns, in place) and `gauss_seidel` (in-place 5-point sweeps);
-- a raise exit in the loop: `histogram` (int() of a float, a bounds-checked bin).
+- a raise exit in the loop: `histogram` (int() of a float, a bounds-checked bin);
+- narrow integers that Python's typing widens to int64 and the store wraps back: `i8_floor`
+  ((a*b + 7) // 4 on int8), `u8_blend` (alpha blending of uint8 pixels, // 255), `i16_mix`
+  (two int16 channels mixed with >> and clipped with min/max), `i32_mod_hash` (% by constants
+  on int32). The C versions compute in int as C promotes, with Python's floor and modulo.
 """
 
 import numpy as np
@@ -97,6 +101,28 @@ def histogram(x, lo, hi, counts):
     return counts[0]
 
 
+def i8_floor(a, b, out):
+    for i in range(a.shape[0]):
+        out[i] = (a[i] * b[i] + 7) // 4
+
+
+def u8_blend(a, b, w, out):
+    for i in range(a.shape[0]):
+        out[i] = (a[i] * w[i] + b[i] * (255 - w[i])) // 255
+
+
+def i16_mix(x, y, out):
+    for i in range(x.shape[0]):
+        v = (x[i] * 3 + y[i] * 5) >> 3
+        out[i] = min(max(v, -32768), 32767)
+
+
+def i32_mod_hash(a, out):
+    for i in range(a.shape[0]):
+        h = a[i] % 1000003
+        out[i] = (h * 31 + (a[i] >> 16)) % 65521 - 32768
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -173,6 +199,35 @@ int64_t histogram(const double *x, double lo, double hi, int64_t *counts, int64_
     }
     return counts[0];
 }
+
+static inline int pyfloordiv(int a, int b) { int q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
+static inline int pymod(int a, int b) { int r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+
+double i8_floor(const int8_t *a, const int8_t *b, int8_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = (int8_t)pyfloordiv(a[i] * b[i] + 7, 4);
+    return 0;
+}
+
+double u8_blend(const uint8_t *a, const uint8_t *b, const uint8_t *w, uint8_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = (uint8_t)((a[i] * w[i] + b[i] * (255 - w[i])) / 255);
+    return 0;
+}
+
+double i16_mix(const int16_t *x, const int16_t *y, int16_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        int v = (x[i] * 3 + y[i] * 5) >> 3;
+        out[i] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+    }
+    return 0;
+}
+
+double i32_mod_hash(const int32_t *a, int32_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        int h = pymod(a[i], 1000003);
+        out[i] = pymod(h * 31 + (a[i] >> 16), 65521) - 32768;
+    }
+    return 0;
+}
 """
 
 
@@ -238,6 +293,35 @@ def _histogram_args(n, nb):
     return (x, 0.0, 10.0, counts), (x, 0.0, 10.0, counts, n, nb)
 
 
+def _ints(n, dt, k):
+    info = np.iinfo(dt)
+    return [_rng().integers(info.min, info.max, n, endpoint=True).astype(dt) for _ in range(k)]
+
+
+def _i8_floor_args(n):
+    a, b = _ints(n, np.int8, 2)
+    out = np.zeros(n, np.int8)
+    return (a, b, out), (a, b, out, n)
+
+
+def _u8_blend_args(n):
+    a, b, w = _ints(n, np.uint8, 3)
+    out = np.zeros(n, np.uint8)
+    return (a, b, w, out), (a, b, w, out, n)
+
+
+def _i16_mix_args(n):
+    x, y = _ints(n, np.int16, 2)
+    out = np.zeros(n, np.int16)
+    return (x, y, out), (x, y, out, n)
+
+
+def _i32_mod_hash_args(n):
+    a, = _ints(n, np.int32, 1)
+    out = np.zeros(n, np.int32)
+    return (a, out), (a, out, n)
+
+
 # name -> python function, C function, argument maker and its arguments, result kind
 # ("int", "float": compared exactly / to 1e-9; "array": the named output array), whether the
 # kernel writes its input (fresh arguments per call), and a short description.
@@ -257,3 +341,7 @@ _add("crc32_bitwise", crc32_bitwise, _crc_bitwise_args, (1 << 18,), "int", desc=
 _add("iir_rows_cols", iir_rows_cols, _iir_args, (1000, 1000), "float", fresh=True, desc="1000x1000")
 _add("gauss_seidel", gauss_seidel, _gs_args, (300, 300, 10), "float", fresh=True, desc="300x300, 10 sweeps")
 _add("histogram", histogram, _histogram_args, (1_000_000, 100), "int", fresh=True, desc="1M values, 100 bins")
+_add("i8_floor", i8_floor, _i8_floor_args, (1 << 20,), "out", desc="1M int8")
+_add("u8_blend", u8_blend, _u8_blend_args, (1 << 20,), "out", desc="1M uint8 pixels")
+_add("i16_mix", i16_mix, _i16_mix_args, (1 << 20,), "out", desc="1M int16 samples")
+_add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="1M int32")

@@ -875,7 +875,8 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (in->imm == IRU_NOT) {
             v = LLVMBuildNot(L->b, cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])), "");
         } else {
-            v = cg_unop(L, in->imm, operand(L, in->args[0], t), t, t);
+            LLVMValueRef x = operand(L, in->args[0], t);
+            if (!(v = cg_narrow_unop(L, in, x))) v = cg_unop(L, in->imm, x, t, t);
         }
         break;
     case IR_CMP: {

@@ -100,6 +100,10 @@ void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t,
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
+/* lower_narrow.c: int64 operations in 16 or 32 bits where ti->range proves it exact; NULL: not */
+LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
+LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 

@@ -413,6 +413,8 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
          * overflow, which lets it prove loop counters positive (dropping zero checks, using
          * unsigned division). uint64 wraps modulo 2**64, as NumPy. */
         bool u = t == ty_uint64;
+        LLVMValueRef narrow = u ? NULL : cg_narrow_binop(L, in, op, a, b);   /* ranges prove 16/32 bits exact */
+        if (narrow) return narrow;
         switch (op) {
         case IRB_ADD: return u ? LLVMBuildAdd(L->b, a, b, "") : LLVMBuildNSWAdd(L->b, a, b, "");
         case IRB_SUB: return u ? LLVMBuildSub(L->b, a, b, "") : LLVMBuildNSWSub(L->b, a, b, "");
@@ -712,6 +714,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_M_ISCLOSE: return isclose(L, args[0], args[1], args[2], args[3]);
     case BI_ABS: {
         const Type *t = ci->params[0];
+        LLVMValueRef narrow = cg_narrow_call(L, in, ci, args, n);
+        if (narrow) return narrow;
         if (t == ty_int64) {
             LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, args[0], i64c(L, 0), "");
             return LLVMBuildSelect(L->b, neg, LLVMBuildSub(L->b, i64c(L, 0), args[0], ""), args[0], "");
@@ -723,6 +727,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_MIN: case BI_MAX: {
         LLVMValueRef vals[256] = {0};
         int k = n;
+        if ((vals[0] = cg_narrow_call(L, in, ci, args, n))) return vals[0];
         if (n == 1) {   /* over a tuple */
             const Type *tt = types[0];
             k = tt->n;

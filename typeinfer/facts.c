@@ -208,5 +208,6 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
 
 int ti_find_facts(TypeInfo *ti) {
     if (fixpoint(ti, is_float, f32_rule, &ti->f32)) return -1;
-    return fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg);
+    if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg)) return -1;
+    return ti_find_ranges(ti);
 }

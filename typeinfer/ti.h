@@ -129,6 +129,9 @@ typedef struct FuncRef {
     const char *symbol;
     PyObject *bitcode;
 } FuncRef;
+typedef struct IntRange {
+    long long lo, hi;             /* every value lies in [lo, hi]; lo > hi: none (never reached) */
+} IntRange;
 typedef struct FuncChoice {
     const Type *set, *fptr;
 } FuncChoice;
@@ -154,6 +157,7 @@ struct TypeInfo {
     int nparloops;
     bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
     bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
+    IntRange *range;              /* per value id: the range of an int or bool (ranges.c) */
     FuncRef *funcrefs;            /* root only (funcs.c) */
     int nfuncrefs, capfuncrefs;
     FuncChoice *choices;          /* root only (funcs.c) */
@@ -165,7 +169,10 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
                    const char *symbol, TypeInfo *outer);
 
 /* facts.c */
-int ti_find_facts(TypeInfo *ti);   /* fills f32 and nonneg */
+int ti_find_facts(TypeInfo *ti);   /* fills f32 and nonneg, then range (ranges.c) */
+
+/* ranges.c */
+int ti_find_ranges(TypeInfo *ti);   /* fills range */
 
 /* parallel.c */
 int ti_find_parloops(TypeInfo *ti);

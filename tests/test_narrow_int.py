@@ -1,0 +1,204 @@
+"""Integer arithmetic on int8/int16/int32/uint8/uint16/uint32 elements that lowering computes in
+16 or 32 bits where value ranges prove it exact (typeinfer/ranges.c, codegen/lower_narrow.c).
+
+Python (and Numba) compute a[i] * b[i] + 7 of int8 elements as unbounded (64-bit) ints; the
+store into an int8 array wraps. The narrowed code must give exactly those values: each kernel
+writes every result twice, wrapped into an array of the input's dtype and exactly into an int64
+array, and the reference is the same plain Python function run over object arrays (Python
+ints), wrapped the way NumPy's astype wraps. Inputs: every pair of the dtype's edge values (its
+limits, -1, 0, 1, small values) then random elements, so both the vector loop and its tail run."""
+
+import re
+
+import numpy as np
+import pytest
+
+from difftest import jit, no_leaks  # noqa: F401
+
+DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32]
+
+
+def floor_by_4(a, b, out, wide):
+    for i in range(a.size):
+        v = (a[i] * b[i] + 7) // 4
+        out[i] = v
+        wide[i] = v
+
+
+def negative_divisors(a, b, out, wide):
+    for i in range(a.size):
+        v = (a[i] * b[i] - 5) // -4 + (a[i] - b[i]) % -3 + a[i] // -7 + b[i] % -256
+        out[i] = v
+        wide[i] = v
+
+
+def mod_hash(a, b, out, wide):
+    for i in range(a.size):
+        v = (a[i] * 31 + b[i]) % 1000 + a[i] % 7 - b[i] % 5 + (a[i] % 100) * (b[i] % 100)
+        out[i] = v
+        wide[i] = v
+
+
+def blend(a, b, out, wide):
+    for i in range(a.size):
+        w = 77
+        v = (a[i] * w + b[i] * (255 - w)) // 255
+        out[i] = v
+        wide[i] = v
+
+
+def blend_weights(a, b, out, wide):
+    for i in range(a.size):
+        v = (a[i] * b[i] + (a[i] ^ 0x55) * (255 - b[i])) // 255   # b the weight: the same element twice
+        w = b[i]
+        x = (a[i] & 0xFF) * w
+        w = 300                                           # another w: no weighted sum any more
+        u = x + (a[i] & 0xFF) * (255 - w)
+        out[i] = v + u
+        wide[i] = v + u
+
+
+def shifts(a, b, out, wide):
+    for i in range(a.size):
+        v = ((a[i] * 3) >> 2) + ((b[i] << 3) >> 1) + (a[i] >> 40) + (b[i] >> 7)
+        out[i] = v
+        wide[i] = v
+
+
+def min_max_abs(a, b, out, wide):
+    for i in range(a.size):
+        v = min(a[i], b[i]) * 2 + max(a[i] - b[i], 0) - abs(a[i]) + abs(b[i] - 3)
+        out[i] = v
+        wide[i] = v
+
+
+def compares(a, b, out, wide):
+    for i in range(a.size):
+        if a[i] * 2 + 1 < b[i] - 3:
+            v = a[i] - b[i]
+        else:
+            v = (a[i] * b[i] > 100) + (a[i] + b[i] == 0) * 2
+        out[i] = v
+        wide[i] = v
+
+
+def unary(a, b, out, wide):
+    for i in range(a.size):
+        v = -a[i] * b[i] + ~b[i] - (-a[i])
+        out[i] = v
+        wide[i] = v
+
+
+def bitwise(a, b, out, wide):
+    for i in range(a.size):
+        v = ((a[i] & 0x3F) ^ (b[i] | 5)) + (a[i] ^ b[i]) - (a[i] & b[i])
+        out[i] = v
+        wide[i] = v
+
+
+def unit_divisors(a, b, out, wide):
+    for i in range(a.size):
+        v = a[i] // -1 + b[i] % -1 + a[i] // 1 + b[i] % 1 + (-a[i]) // -1
+        out[i] = v
+        wide[i] = v
+
+
+def variable_divisor(a, b, out, wide):
+    for i in range(a.size):
+        d = (b[i] & 7) + 1           # 1..8: never zero, so it narrows
+        e = (b[i] & 7) - 8           # -8..-1
+        v = a[i] // d + a[i] % d + a[i] // e - a[i] % e
+        out[i] = v
+        wide[i] = v
+
+
+def loop_carried(a, b, out, wide):
+    acc = 0
+    for i in range(a.size):
+        acc = (acc * 3 + a[i] - b[i]) % 65521   # acc's range grows round the loop
+        x = a[i] * 2
+        x = x + b[i]
+        out[i] = acc + x
+        wide[i] = acc + x
+
+
+def for_over_array(a, b, out, wide):
+    i = 0
+    for x in a:
+        v = (x * x - 3) // 16 + (x & 0xFF)
+        out[i] = v
+        wide[i] = v
+        i += 1
+
+
+KERNELS = [floor_by_4, negative_divisors, mod_hash, blend, blend_weights, shifts, min_max_abs, compares, unary,
+           bitwise, unit_divisors, variable_divisor, loop_carried, for_over_array]
+
+
+def inputs(dt):
+    info = np.iinfo(dt)
+    top = min(info.max, 3_000_000_000)   # uint32: a product of two stays inside int64 (overflow wraps, outside the contract)
+    edge = sorted({v for v in (info.min, info.min + 1, -3, -1, 0, 1, 2, 3, 7, 127, 128, 255, top - 1, top)
+                   if info.min <= v <= top})
+    a, b = (x.ravel() for x in np.meshgrid(edge, edge))
+    rng = np.random.default_rng(3)
+    ra = rng.integers(info.min, top, 300, endpoint=True)
+    rb = rng.integers(info.min, top, 300, endpoint=True)
+    return np.concatenate([a, ra]).astype(dt), np.concatenate([b, rb]).astype(dt)
+
+
+def reference(fn, a, b):
+    out = np.zeros(a.size, dtype=object)
+    wide = np.zeros(a.size, dtype=object)
+    fn(a.astype(object), b.astype(object), out, wide)
+    exact = np.array([int(v) for v in wide], dtype=np.int64)
+    return exact.astype(a.dtype), exact   # astype wraps, as a store into the array does
+
+
+@pytest.mark.parametrize("dt", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("fn", KERNELS, ids=lambda f: f.__name__)
+def test_narrow_arithmetic_matches_python(fn, dt):
+    a, b = inputs(dt)
+    want_out, want_wide = reference(fn, a, b)
+    out, wide = np.zeros_like(a), np.zeros(a.size, np.int64)
+    jit(fn)(a, b, out, wide)
+    bad = np.nonzero(wide != want_wide)[0]
+    assert not bad.size, f"a={a[bad[0]]} b={b[bad[0]]}: {wide[bad[0]]}, Python {want_wide[bad[0]]}"
+    assert np.array_equal(out, want_out)
+
+
+def test_zero_divisor_still_raises():
+    def div(a, b, out):
+        for i in range(a.size):
+            out[i] = a[i] // (b[i] & 3)   # 0..3: may be zero, stays on the checked path
+    a = np.array([5, -5, 7], np.int8)
+    b = np.array([1, 2, 4], np.int8)
+    with pytest.raises(ZeroDivisionError):
+        jit(div)(a, b, np.zeros_like(a))
+
+
+def test_int8_loop_runs_in_16_bit_lanes():
+    """The evidence the narrowing happened: the vector loop's arithmetic is on i16 lanes."""
+    a = np.arange(-64, 64, dtype=np.int8)
+    f = jit(floor_by_4)
+    f(a, a, np.zeros_like(a), np.zeros(a.size, np.int64))
+    if not hasattr(f, "inspect_llvm"):
+        pytest.skip("the backend under test does not show its IR")
+    ir = "\n".join(f.inspect_llvm().values())
+    assert re.search(r"mul nsw <\d+ x i16>", ir), "the int8 products are not computed in 16-bit lanes"
+
+
+def test_uint8_blend_divides_in_16_bit_lanes():
+    """a * w + b * (255 - w) of uint8 is at most 65025: one unsigned 16-bit lane."""
+    def blend3(a, b, w, out):
+        for i in range(a.size):
+            out[i] = (a[i] * w[i] + b[i] * (255 - w[i])) // 255
+    a = np.arange(256, dtype=np.uint8)
+    f = jit(blend3)
+    out = np.zeros_like(a)
+    f(a, a[::-1].copy(), a, out)
+    want = (a.astype(np.int64) * a + a[::-1].astype(np.int64) * (255 - a.astype(np.int64))) // 255
+    assert np.array_equal(out, want.astype(np.uint8))
+    if hasattr(f, "inspect_llvm"):
+        ir = "\n".join(f.inspect_llvm().values())
+        assert re.search(r"udiv <\d+ x i16>", ir), "the blend does not divide in 16-bit lanes"
