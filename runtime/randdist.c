@@ -584,7 +584,7 @@ static void swap_rows(char *x, char *y, int64_t ndim, const int64_t *shape, cons
  * only no rows draws nothing: permutation shuffles the row numbers of an array). */
 void ember_rt_rdist_shuffle(void *g, char *data, int64_t ndim, const int64_t *shape, const int64_t *strides,
                             int64_t itemsize, int32_t always) {
-    for (int64_t k = always ? 0 : 1; k < ndim; k++)
+    for (int64_t k = 1; k < ndim && !always; k++)
         if (shape[k] == 0) return;
     if (ndim == 0 || shape[0] == 0) return;
     Src s;
