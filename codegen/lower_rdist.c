@@ -140,27 +140,34 @@ static void vector(Lower *L, const Type *t, LLVMValueRef v, LLVMValueRef *data, 
     *stride = cg_arr_stride(L, t, v, 0);
 }
 
-/* choice(a, size=None, replace=True, p=None) */
-static LLVMValueRef lower_choice(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *at = types[0];
+/* choice(a, size=None, replace=True, p=None), its arguments at first.. (a Generator's g: then
+ * axis, shuffle=True). */
+static LLVMValueRef lower_choice(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                                 int first) {
+    const Type *at = types[first];
+    LLVMValueRef av = args[first];
     bool from_int = at->kind != TY_ARRAY;
-    LLVMValueRef pop = from_int ? cg_cast(L, args[0], at, ty_int64) : cg_arr_shape(L, args[0], 0);
+    LLVMValueRef pop = from_int ? cg_cast(L, av, at, ty_int64) : cg_arr_shape(L, av, 0);
     LLVMValueRef shape[64], n;
-    size_dims(L, types[1], args[1], shape, &n);
-    LLVMValueRef replace = given(ci, types, 2) ? LLVMBuildZExt(L->b, args[2], L->i32, "") : LLVMConstInt(L->i32, 1, 0);
+    size_dims(L, types[first + 1], args[first + 1], shape, &n);
+    LLVMValueRef replace = given(ci, types, first + 2) ? LLVMBuildZExt(L->b, args[first + 2], L->i32, "")
+                                                       : LLVMConstInt(L->i32, 1, 0);
+    LLVMValueRef shuffle = g && given(ci, types, first + 5) ? LLVMBuildZExt(L->b, args[first + 5], L->i32, "")
+                                                            : LLVMConstInt(L->i32, 1, 0);
     LLVMValueRef p = LLVMConstNull(L->ptr), np = i64c(L, 0), pstride = i64c(L, 0);
-    if (given(ci, types, 3)) vector(L, types[3], args[3], &p, &np, &pstride);
-    LLVMTypeRef ct[7] = {L->i64, L->i32, L->i64, L->i32, L->ptr, L->i64, L->i64};
-    LLVMValueRef ca[7] = {pop, LLVMConstInt(L->i32, from_int, 0), n, replace, p, np, pstride};
-    raise_message(L, cg_call(L, "ember_rt_rdist_choice_check", L->ptr, ct, ca, 7));
+    if (given(ci, types, first + 3)) vector(L, types[first + 3], args[first + 3], &p, &np, &pstride);
+    LLVMTypeRef ct[8] = {L->i32, L->i64, L->i32, L->i64, L->i32, L->ptr, L->i64, L->i64};
+    LLVMValueRef ca[8] = {LLVMConstInt(L->i32, g != NULL, 0), pop, LLVMConstInt(L->i32, from_int, 0), n, replace,
+                          p, np, pstride};
+    raise_message(L, cg_call(L, "ember_rt_rdist_choice_check", L->ptr, ct, ca, 8));
     LLVMValueRef data;
-    LLVMValueRef out = result(L, ci->ret, types[1], args[1], NULL, &data, &n);
-    LLVMValueRef a = from_int ? LLVMConstNull(L->ptr) : cg_arr_data(L, args[0]);
-    LLVMValueRef astride = from_int ? i64c(L, 8) : cg_arr_stride(L, at, args[0], 0);
+    LLVMValueRef out = result(L, ci->ret, types[first + 1], args[first + 1], NULL, &data, &n);
+    LLVMValueRef a = from_int ? LLVMConstNull(L->ptr) : cg_arr_data(L, av);
+    LLVMValueRef astride = from_int ? i64c(L, 8) : cg_arr_stride(L, at, av, 0);
     LLVMValueRef isize = i64c(L, from_int ? 8 : ty_dtypes[at->dtype].size);
-    LLVMTypeRef dt[9] = {L->i64, L->i64, L->i32, L->ptr, L->i64, L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef da[9] = {pop, n, replace, p, pstride, a, astride, isize, data};
-    cg_check_status(L, cg_call(L, "ember_rt_rdist_choice", L->i32, dt, da, 9));
+    LLVMTypeRef dt[11] = {L->ptr, L->i64, L->i64, L->i32, L->ptr, L->i64, L->i32, L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef da[11] = {g ? g : LLVMConstNull(L->ptr), pop, n, replace, p, pstride, shuffle, a, astride, isize, data};
+    cg_check_status(L, cg_call(L, "ember_rt_rdist_choice", L->i32, dt, da, 11));
     return finish(L, ci->ret, out, data);
 }
 
@@ -198,16 +205,17 @@ LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Ty
     int bid = ci->builtin;
     if (bid < BI_RND_STD_EXPONENTIAL + RD_COUNT) return lower_dist(L, ci, args, types, NULL, bid - BI_RND_STD_EXPONENTIAL, 0);
     switch (bid) {
-    case BI_RND_CHOICE: return lower_choice(L, ci, args, types);
+    case BI_RND_CHOICE: return lower_choice(L, ci, args, types, NULL, 0);
     case BI_RND_SHUFFLE: return lower_shuffle(L, ci, args, types, NULL, RD_SHUFFLE, 0);
     case BI_RND_PERMUTATION: return lower_shuffle(L, ci, args, types, NULL, RD_PERMUTATION, 0);
     default: return lower_rows(L, ci, args, types, bid);
     }
 }
 
-/* A Generator method of rdist.def, shuffle or permutation (ci->builtin RNG_DIST + its RD_*). */
+/* A Generator method of rdist.def, choice, shuffle or permutation (ci->builtin RNG_DIST + its RD_*). */
 LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int kind = ci->builtin - RNG_DIST;
     if (kind < RD_COUNT) return lower_dist(L, ci, args, types, args[0], kind, 1);
+    if (kind == RD_CHOICE) return lower_choice(L, ci, args, types, args[0], 1);
     return lower_shuffle(L, ci, args, types, args[0], kind, 1);
 }

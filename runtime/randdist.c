@@ -615,23 +615,31 @@ static double kahan_sum(const char *p, int64_t n, int64_t stride) {
     return sum;
 }
 
-/* The message of choice's first failing check (RandomState.choice), or NULL. pop: the
- * population (a, or len(a)); a_int: a was an int; n: how many draws (1 for one); p: NULL or
- * np entries of stride pstride. */
-const char *ember_rt_rdist_choice_check(int64_t pop, int32_t a_int, int64_t n, int32_t replace, const char *p,
-                                        int64_t np, int64_t pstride) {
-    if (a_int && pop <= 0 && n != 0) return "a must be greater than 0 unless no samples are taken";
-    if (!a_int && pop == 0 && n != 0) return "'a' cannot be empty unless no samples are taken";
+/* The message of choice's first failing check, or NULL: RandomState.choice's, or (gen)
+ * Generator.choice's, whose messages differ. pop: the population (a, or len(a)); a_int: a was an
+ * int; n: how many draws (1 for one); p: NULL or np entries of stride pstride. */
+const char *ember_rt_rdist_choice_check(int32_t gen, int64_t pop, int32_t a_int, int64_t n, int32_t replace,
+                                        const char *p, int64_t np, int64_t pstride) {
+    if (a_int && pop <= 0 && n != 0)
+        return gen ? "a must be a positive integer unless no samples are taken"
+                   : "a must be greater than 0 unless no samples are taken";
+    if (!a_int && pop == 0 && n != 0)
+        return gen ? "a cannot be empty unless no samples are taken" : "'a' cannot be empty unless no samples are taken";
     if (p) {
-        if (np != pop) return "'a' and 'p' must have same size";
+        if (np != pop) return gen ? "a and p must have same size" : "'a' and 'p' must have same size";
         double sum = kahan_sum(p, np, pstride);
-        if (isnan(sum)) return "probabilities contain NaN";
+        if (isnan(sum)) return gen ? "Probabilities contain NaN" : "probabilities contain NaN";
         for (int64_t i = 0; i < np; i++)
-            if (*(const double *)(p + i * pstride) < 0) return "probabilities are not non-negative";
-        if (fabs(sum - 1.) > 1.4901161193847656e-08) return "probabilities do not sum to 1";   /* sqrt(eps) */
+            if (*(const double *)(p + i * pstride) < 0)
+                return gen ? "Probabilities are not non-negative" : "probabilities are not non-negative";
+        if (fabs(sum - 1.) > 1.4901161193847656e-08)   /* sqrt(eps) */
+            return gen ? "Probabilities do not sum to 1. See Notes section of docstring for more information."
+                       : "probabilities do not sum to 1";
     }
     if (!replace) {
-        if (n > pop) return "Cannot take a larger sample than population when 'replace=False'";
+        if (n > pop)
+            return gen ? "Cannot take a larger sample than population when replace is False"
+                       : "Cannot take a larger sample than population when 'replace=False'";
         if (p) {
             int64_t nonzero = 0;
             for (int64_t i = 0; i < np; i++) nonzero += *(const double *)(p + i * pstride) > 0;
@@ -659,16 +667,66 @@ static int64_t search_right(const double *cdf, int64_t np, double u) {
     return lo;
 }
 
-/* choice's n indices into range(pop), after ember_rt_rdist_choice_check passed, drawn as
- * RandomState.choice draws them; 0, or -1 with MemoryError raised. */
-static int32_t choose(int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride, int64_t *idx) {
-    if (replace && !p) {   /* randint(0, pop, size) */
-        ember_rt_random_fill_randint(idx, n, 0, pop);
+static void uniforms(Src *s, double *u, int64_t n) {
+    if (s->st) ember_rt_random_fill_double(u, n);
+    else random_standard_uniform_fill(s->bg, n, u);
+}
+
+/* Generator's shuffle of data[first..n) for int64s: Lemire's bounded draws (not random_interval). */
+static void shuffle_int(Src *s, int64_t *data, int64_t n, int64_t first) {
+    for (int64_t i = n - 1; i >= first; i--) {
+        int64_t j = (int64_t)random_bounded_uint64(s->bg, 0, (uint64_t)i, 0, false);
+        int64_t t = data[j];
+        data[j] = data[i];
+        data[i] = t;
+    }
+}
+
+/* Generator.choice without replacement or p: n distinct values of range(pop). A large share of a
+ * large population: the tail of a partial shuffle of range(pop); else Floyd's algorithm (for j
+ * from pop - n up, draw v in [0, j], take v unless taken already, then j), then a shuffle. */
+static int32_t gen_sample(Src *s, int64_t pop, int64_t n, int32_t shuffle, int64_t *idx) {
+    if (pop > 10000 && n > pop / (shuffle ? 50 : 20)) {
+        int64_t *all = malloc((size_t)pop * sizeof *all);
+        if (!all) return -1;
+        for (int64_t i = 0; i < pop; i++) all[i] = i;
+        shuffle_int(s, all, pop, pop - n > 1 ? pop - n : 1);
+        memcpy(idx, all + (pop - n), (size_t)n * sizeof *idx);
+        free(all);
         return 0;
     }
-    if (!replace && !p) {   /* permutation(pop)[:n] */
-        int64_t *perm = malloc((size_t)pop * sizeof *perm);
-        if (!perm) goto oom;
+    uint64_t cap = 1;
+    while (cap < 2 * (uint64_t)n) cap <<= 1;
+    uint64_t *taken = calloc(cap, sizeof *taken);   /* open addressing of value + 1; 0 is empty */
+    if (!taken) return -1;
+    for (int64_t j = pop - n; j < pop; j++) {
+        uint64_t v = random_bounded_uint64(s->bg, 0, (uint64_t)j, 0, false), slot = v & (cap - 1);
+        while (taken[slot] && taken[slot] != v + 1) slot = (slot + 1) & (cap - 1);
+        if (taken[slot]) {   /* v was taken: j is not yet (every earlier pick is below j) */
+            v = (uint64_t)j;
+            for (slot = v & (cap - 1); taken[slot]; slot = (slot + 1) & (cap - 1)) {}
+        }
+        taken[slot] = v + 1;
+        idx[j - (pop - n)] = (int64_t)v;
+    }
+    free(taken);
+    if (shuffle) shuffle_int(s, idx, n, 1);
+    return 0;
+}
+
+/* choice's n indices into range(pop), after ember_rt_rdist_choice_check passed, drawn as
+ * RandomState.choice (legacy source) or Generator.choice draws them; 0, or -1 out of memory. */
+static int32_t choose(Src *s, int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride, int32_t shuffle,
+                      int64_t *idx) {
+    if (replace && !p) {   /* integers(0, pop, size): masked draws (legacy), Lemire's (Generator) */
+        if (s->st) ember_rt_random_fill_randint(idx, n, 0, pop);
+        else random_bounded_uint64_fill(s->bg, 0, (uint64_t)pop - 1, n, false, (uint64_t *)idx);
+        return 0;
+    }
+    if (!replace && !p) {
+        if (!s->st) return gen_sample(s, pop, n, shuffle, idx);
+        int64_t *perm = malloc((size_t)pop * sizeof *perm);   /* legacy: permutation(pop)[:n] */
+        if (!perm) return -1;
         ember_rt_rdist_permutation(NULL, perm, pop);
         memcpy(idx, perm, (size_t)n * sizeof *idx);
         free(perm);
@@ -679,19 +737,19 @@ static int32_t choose(int64_t pop, int64_t n, int32_t replace, const char *p, in
     if (!w || !u) {
         free(w);
         free(u);
-        goto oom;
+        return -1;
     }
     double *cdf = w + pop;
     for (int64_t i = 0; i < pop; i++) w[i] = *(const double *)(p + i * pstride);
     if (replace) {   /* uniforms first, then a search for each */
         make_cdf(cdf, w, pop);
-        ember_rt_random_fill_double(u, n);
+        uniforms(s, u, n);
         for (int64_t i = 0; i < n; i++) idx[i] = search_right(cdf, pop, u[i]);
     } else {   /* rounds of draws; each round keeps its new indices in order of first appearance */
         int64_t found = 0;
         while (found < n) {
             int64_t want = n - found;
-            ember_rt_random_fill_double(u, want);
+            uniforms(s, u, want);
             for (int64_t i = 0; i < found; i++) w[idx[i]] = 0;
             make_cdf(cdf, w, pop);
             int64_t start = found;
@@ -706,25 +764,21 @@ static int32_t choose(int64_t pop, int64_t n, int32_t replace, const char *p, in
     free(w);
     free(u);
     return 0;
-oom:
-    ember_rt_raise("builtins:MemoryError", "choice(): out of memory");
-    return -1;
 }
 
 /* choice: n indices into out, or (a not NULL) the items a[i] of itemsize bytes, stride bytes
- * apart, that they pick; 0, or -1 with MemoryError raised. */
-int32_t ember_rt_rdist_choice(int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride, const char *a,
-                              int64_t stride, int64_t itemsize, char *out) {
+ * apart, that they pick; g: a Generator's bitgen_t or NULL (legacy); shuffle: Generator.choice's
+ * shuffle=. 0, or -1 with MemoryError raised. */
+int32_t ember_rt_rdist_choice(void *g, int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride,
+                              int32_t shuffle, const char *a, int64_t stride, int64_t itemsize, char *out) {
     if (n <= 0) return 0;
-    if (!a) return choose(pop, n, replace, p, pstride, (int64_t *)out);
-    int64_t *idx = malloc((size_t)n * sizeof *idx);
-    if (!idx) {
-        ember_rt_raise("builtins:MemoryError", "choice(): out of memory");
-        return -1;
-    }
-    int32_t rc = choose(pop, n, replace, p, pstride, idx);
-    for (int64_t i = 0; rc == 0 && i < n; i++) memcpy(out + i * itemsize, a + idx[i] * stride, (size_t)itemsize);
-    free(idx);
+    Src s;
+    src_open(&s, g);
+    int64_t *idx = a ? malloc((size_t)n * sizeof *idx) : (int64_t *)out;
+    int32_t rc = idx ? choose(&s, pop, n, replace, p, pstride, shuffle, idx) : -1;
+    for (int64_t i = 0; a && rc == 0 && i < n; i++) memcpy(out + i * itemsize, a + idx[i] * stride, (size_t)itemsize);
+    if (a) free(idx);
+    if (rc) ember_rt_raise("builtins:MemoryError", "choice(): out of memory");
     return rc;
 }
 

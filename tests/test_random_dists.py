@@ -49,30 +49,20 @@ DISTS = {
 
 
 @functools.lru_cache(maxsize=None)   # one function per distribution: it compiles once
-def legacy_fn(name, nparams):
-    """f(seed, *params): draws of np.random.<name> in sequence, a normal between them."""
+def draws_fn(name, nparams, legacy):
+    """f(seed or rng, *params): draws of np.random.<name> (legacy) or rng.<name> in sequence, a
+    normal between them."""
     ps = "".join(f"p{i}, " for i in range(nparams))
-    src = (f"def f(seed, {ps}):\n"
-           f"    np.random.seed(seed)\n"
-           f"    a = np.random.{name}({ps})\n"
-           f"    b = np.random.{name}({ps}size=5)\n"
-           f"    z = np.random.normal()\n"
-           f"    c = np.random.{name}({ps}size=(2, 3))\n"
-           f"    return a, b, z, c, np.random.{name}({ps}), np.random.random()\n")
+    src = f"def f({'seed' if legacy else 'rng'}, {ps}):\n"
+    if legacy:
+        src += "    np.random.seed(seed)\n"
+    call = f"{'np.random' if legacy else 'rng'}.{name}"
+    src += (f"    a = {call}({ps})\n"
+            f"    b = {call}({ps}size=5)\n"
+            f"    z = {'np.random' if legacy else 'rng'}.normal()\n"
+            f"    c = {call}({ps}size=(2, 3))\n"
+            f"    return a, b, z, c, {call}({ps}), {'np.random' if legacy else 'rng'}.random()\n")
     ns = {"np": np}
-    exec(src, ns)
-    return ns["f"]
-
-
-@functools.lru_cache(maxsize=None)
-def generator_fn(name, nparams):
-    ps = "".join(f"p{i}, " for i in range(nparams))
-    src = (f"def f(rng, {ps}):\n"
-           f"    a = rng.{name}({ps})\n"
-           f"    b = rng.{name}({ps}size=5)\n"
-           f"    z = rng.normal()\n"
-           f"    return a, b, z, rng.{name}({ps}size=(2, 3)), rng.random()\n")
-    ns = {}
     exec(src, ns)
     return ns["f"]
 
@@ -86,7 +76,7 @@ def same(got, want):
 @pytest.mark.parametrize("name", DISTS)
 def test_legacy_same_numbers_as_numpy(name):
     for params in DISTS[name]:
-        f = legacy_fn(name, len(params))
+        f = draws_fn(name, len(params), True)
         for seed in (0, 12345, 2**32 - 1):
             check(f, seed, *params, rtol=0.0, atol=0.0)
 
@@ -95,7 +85,7 @@ def test_legacy_same_numbers_as_numpy(name):
 def test_generator_same_numbers_as_numpy(name):
     # (exponential and standard_exponential: tests/test_generator.py)
     for params in DISTS[name]:
-        f = generator_fn(name, len(params))
+        f = draws_fn(name, len(params), False)
         for bitgen in (np.random.PCG64, np.random.MT19937):
             a, b = np.random.Generator(bitgen(7)), np.random.Generator(bitgen(7))
             same(jit(f)(a, *params), f(b, *params))
@@ -197,6 +187,19 @@ def gen_shuffles(rng, a, b):
     return a, b, rng.permutation(9), rng.permutation(b), rng.random()
 
 
+def gen_choices(rng, a, p, big):
+    return (rng.choice(10), rng.choice(10, 5), rng.choice(10, (2, 3), False), rng.choice(4, 6, p=p),
+            rng.choice(4, 3, replace=False, p=p), rng.choice(a, 3), rng.choice(a), rng.choice(a, 4, False),
+            rng.choice(a, 5, False, shuffle=False), rng.choice(big, 400, False), rng.choice(big, 30, False),
+            rng.choice(big, 300, False, shuffle=False), rng.choice(big, 3, axis=0), rng.random())
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_generator_choice(seed):
+    args = (np.arange(5.0, 12.0), np.array([0.1, 0.2, 0.3, 0.4]), 12000)
+    same(jit(gen_choices)(np.random.default_rng(seed), *args), gen_choices(np.random.default_rng(seed), *args))
+
+
 def test_generator_shuffle_and_permutation():
     f = gen_shuffles
     args = lambda: (np.arange(11), np.arange(12.0).reshape(4, 3))   # noqa: E731
@@ -238,9 +241,12 @@ def same_outcome(f, make_args):
 @pytest.mark.parametrize("name", sorted({name for name, _ in BAD}))
 def test_bad_parameters_raise_numpys_errors(name):
     for params in [params for n, params in BAD if n == name]:
-        same_outcome(legacy_fn(name, len(params)), lambda: (0, *params))
+        same_outcome(draws_fn(name, len(params), True), lambda: (0, *params))
         if name not in ("exponential",):   # the Generator's own: tests/test_generator.py
-            same_outcome(generator_fn(name, len(params)), lambda: (np.random.default_rng(0), *params))
+            same_outcome(draws_fn(name, len(params), False), lambda: (np.random.default_rng(0), *params))
+
+
+RNG = np.random.default_rng(0)   # the bad calls raise before they draw
 
 
 def choice_int(a, n, replace):
@@ -253,6 +259,14 @@ def choice_p(a, n, replace, p):
 
 def choice_one(a):
     return np.random.choice(a)
+
+
+def gen_choice_one(rng, a):
+    return rng.choice(a)
+
+
+def gen_choice_p(rng, a, n, replace, p):
+    return rng.choice(a, n, replace, p)
 
 
 def dirichlet(alpha):
@@ -269,7 +283,10 @@ def multinomial(n, pvals):
     (choice_p, (2, 1, True, np.array([1.5, -0.5]))), (choice_p, (2, 1, True, np.array([np.nan, 0.5]))),
     (choice_p, (3, 2, False, np.array([1.0, 0.0, 0.0]))), (dirichlet, (np.array([1.0, 0.0]),)),
     (multinomial, (5, np.array([0.7, 0.7, 0.1]))), (multinomial, (5, np.array([1.2, -0.2]))),
-    (multinomial, (-1, np.array([0.5, 0.5]))),
+    (multinomial, (-1, np.array([0.5, 0.5]))), (gen_choice_one, (RNG, 0)), (gen_choice_one, (RNG, np.zeros(0))),
+    (gen_choice_p, (RNG, 3, 4, False, None)), (gen_choice_p, (RNG, 3, 1, True, np.array([0.5, 0.5]))),
+    (gen_choice_p, (RNG, 2, 1, True, np.array([0.5, 0.6]))), (gen_choice_p, (RNG, 2, 1, True, np.array([1.5, -0.5]))),
+    (gen_choice_p, (RNG, 2, 1, True, np.array([np.nan, 0.5]))),
 ])
 def test_bad_arrays_raise_numpys_errors(f, args):
     with pytest.raises(ValueError) as want:

@@ -4,6 +4,7 @@
  * The distributions of rdist.def take up to three scalar parameters and size= (None: one
  * number; an int or a tuple of ints: a C array of int64 or float64 draws). Beside them, by hand:
  *   choice(a, size=None, replace=True, p=None)   a an int or a 1-d array; p a 1-d float64 array
+ *                       (a Generator's also axis=0 and shuffle=)
  *   shuffle(x)          x an array, shuffled in place along axis 0; returns None
  *   permutation(x)      x an int (range(x) shuffled) or an array (a shuffled C copy)
  *   dirichlet(alpha, size=None), multinomial(n, pvals, size=None)   alpha, pvals 1-d float64
@@ -42,6 +43,7 @@ int ti_rdist_kind(const char *name) {
         if (!strcmp(dists[k].name, name)) return k;
     if (!strcmp(name, "shuffle")) return RD_SHUFFLE;
     if (!strcmp(name, "permutation")) return RD_PERMUTATION;
+    if (!strcmp(name, "choice")) return RD_CHOICE;
     return -1;
 }
 
@@ -106,13 +108,22 @@ static int type_shuffle(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname
     return 0;
 }
 
-static int type_choice(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname) {
-    const Type *a = ci->params[0], *p = ci->params[3], *rep = ci->params[2];
+/* choice's a, size, replace and p at first.. (Generator.choice: then axis, shuffle). */
+static int type_choice(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname, int first) {
+    const Type *a = ci->params[first], *rep = ci->params[first + 2], *p = ci->params[first + 3];
     if (!is_int(a) && !(a->kind == TY_ARRAY && a->ndim == 1))
         return UNSUP(in, "%s() takes an int or a 1-d array for a (got %s)", fname, a->name);
     if (rep->kind != TY_NONE && rep != ty_bool) return ERR(in, "%s(): replace must be a bool (got %s)", fname, rep->name);
     if (p->kind != TY_NONE && !is_vector(p)) return UNSUP(in, "%s() takes a 1-d float64 array for p (got %s)", fname, p->name);
-    ci->ret = sized(ti, in, ci->params[1], is_int(a) ? DT_INT64 : a->dtype, 0);
+    if (first) {
+        int64_t axis = 0;
+        int at = ci->argmap[first + 4];
+        if (at >= 0 && !(ti_const_int(ti, in->args[at], &axis) && axis == 0))
+            return UNSUP(in, "%s() takes axis=0 here (a is 1-d)", fname);
+        const Type *sh = ci->params[first + 5];
+        if (sh->kind != TY_NONE && sh != ty_bool) return ERR(in, "%s(): shuffle must be a bool (got %s)", fname, sh->name);
+    }
+    ci->ret = sized(ti, in, ci->params[first + 1], is_int(a) ? DT_INT64 : a->dtype, 0);
     return ci->ret ? 0 : -1;
 }
 
@@ -125,7 +136,7 @@ int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, con
     switch (bid) {
     case BI_RND_CHOICE:
         if (!(ci = ti_bind(ti, in, bid, qual, P_CHOICE, 1, args, nargs, false))) return -1;
-        return type_choice(ti, in, ci, qual);
+        return type_choice(ti, in, ci, qual, 0);
     case BI_RND_SHUFFLE: case BI_RND_PERMUTATION:
         if (!(ci = ti_bind(ti, in, bid, qual, P_X, 1, args, nargs, false))) return -1;
         return type_shuffle(ti, in, ci, qual, bid == BI_RND_SHUFFLE ? RD_SHUFFLE : RD_PERMUTATION, 0);
@@ -150,6 +161,10 @@ int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Typ
     int rc;
     if (kind < RD_COUNT) {
         rc = type_dist(ti, in, RNG_DIST + kind, fname, kind, args, nargs, true);
+    } else if (kind == RD_CHOICE) {
+        static const char *const P_GCHOICE[] = {"self", "a", "size", "replace", "p", "axis", "shuffle", NULL};
+        CallInfo *ci = ti_bind(ti, in, RNG_DIST + kind, fname, P_GCHOICE, 2, args, nargs, true);
+        rc = ci ? type_choice(ti, in, ci, fname, 1) : -1;
     } else {
         static const char *const P_SELF_X[] = {"self", "x", NULL};
         CallInfo *ci = ti_bind(ti, in, RNG_DIST + kind, fname, P_SELF_X, 2, args, nargs, true);
