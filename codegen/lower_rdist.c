@@ -171,31 +171,34 @@ static LLVMValueRef lower_choice(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     return finish(L, ci->ret, out, data);
 }
 
-/* dirichlet(alpha, size=None), multinomial(n, pvals, size=None): size rows of len(vector). */
-static LLVMValueRef lower_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int bid) {
-    bool dir = bid == BI_RND_DIRICHLET;
-    int v = dir ? 0 : 1;
+/* dirichlet(alpha, size=None), multinomial(n, pvals, size=None), their arguments at first..:
+ * size rows of len(vector). */
+static LLVMValueRef lower_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                               int first, bool dir) {
+    int v = first + (dir ? 0 : 1);
     LLVMValueRef data, k, stride, rows, out_data;
     vector(L, types[v], args[v], &data, &k, &stride);
-    LLVMValueRef count = dir ? NULL : cg_cast(L, args[0], types[0], ty_int64);
+    LLVMValueRef gen = LLVMConstInt(L->i32, g != NULL, 0);
+    LLVMValueRef count = dir ? NULL : cg_cast(L, args[first], types[first], ty_int64);
     if (dir) {
-        LLVMTypeRef ct[3] = {L->ptr, L->i64, L->i64};
-        LLVMValueRef ca[3] = {data, k, stride};
-        raise_message(L, cg_call(L, "ember_rt_rdist_dirichlet_check", L->ptr, ct, ca, 3));
+        LLVMTypeRef ct[4] = {L->i32, L->ptr, L->i64, L->i64};
+        LLVMValueRef ca[4] = {gen, data, k, stride};
+        raise_message(L, cg_call(L, "ember_rt_rdist_dirichlet_check", L->ptr, ct, ca, 4));
     } else {
-        LLVMTypeRef ct[4] = {L->i64, L->ptr, L->i64, L->i64};
-        LLVMValueRef ca[4] = {count, data, k, stride};
-        raise_message(L, cg_call(L, "ember_rt_rdist_multinomial_check", L->ptr, ct, ca, 4));
+        LLVMTypeRef ct[5] = {L->i32, L->i64, L->ptr, L->i64, L->i64};
+        LLVMValueRef ca[5] = {gen, count, data, k, stride};
+        raise_message(L, cg_call(L, "ember_rt_rdist_multinomial_check", L->ptr, ct, ca, 5));
     }
     LLVMValueRef out = result(L, ci->ret, types[v + 1], args[v + 1], k, &out_data, &rows);
-    LLVMTypeRef pt[6] = {L->ptr, L->i64, L->i64, L->ptr, L->i64};
+    LLVMValueRef gp = g ? g : LLVMConstNull(L->ptr);
     if (dir) {
-        LLVMValueRef a[5] = {data, k, stride, out_data, rows};
-        cg_call(L, "ember_rt_rdist_dirichlet", L->voidt, pt, a, 5);
+        LLVMTypeRef pt[6] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr, L->i64};
+        LLVMValueRef a[6] = {gp, data, k, stride, out_data, rows};
+        cg_check_status(L, cg_call(L, "ember_rt_rdist_dirichlet", L->i32, pt, a, 6));
     } else {
-        LLVMTypeRef mt[6] = {L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64};
-        LLVMValueRef a[6] = {count, data, k, stride, out_data, rows};
-        cg_call(L, "ember_rt_rdist_multinomial", L->voidt, mt, a, 6);
+        LLVMTypeRef pt[7] = {L->ptr, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64};
+        LLVMValueRef a[7] = {gp, count, data, k, stride, out_data, rows};
+        cg_call(L, "ember_rt_rdist_multinomial", L->voidt, pt, a, 7);
     }
     return out;
 }
@@ -208,14 +211,15 @@ LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Ty
     case BI_RND_CHOICE: return lower_choice(L, ci, args, types, NULL, 0);
     case BI_RND_SHUFFLE: return lower_shuffle(L, ci, args, types, NULL, RD_SHUFFLE, 0);
     case BI_RND_PERMUTATION: return lower_shuffle(L, ci, args, types, NULL, RD_PERMUTATION, 0);
-    default: return lower_rows(L, ci, args, types, bid);
+    default: return lower_rows(L, ci, args, types, NULL, 0, bid == BI_RND_DIRICHLET);
     }
 }
 
-/* A Generator method of rdist.def, choice, shuffle or permutation (ci->builtin RNG_DIST + its RD_*). */
+/* A Generator method of rdist.def, choice, shuffle, permutation, dirichlet or multinomial (ci->builtin RNG_DIST + its RD_*). */
 LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int kind = ci->builtin - RNG_DIST;
     if (kind < RD_COUNT) return lower_dist(L, ci, args, types, args[0], kind, 1);
     if (kind == RD_CHOICE) return lower_choice(L, ci, args, types, args[0], 1);
+    if (kind == RD_DIRICHLET || kind == RD_MULTINOMIAL) return lower_rows(L, ci, args, types, args[0], 1, kind == RD_DIRICHLET);
     return lower_shuffle(L, ci, args, types, args[0], kind, 1);
 }

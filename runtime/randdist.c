@@ -784,25 +784,57 @@ int32_t ember_rt_rdist_choice(void *g, int64_t pop, int64_t n, int32_t replace, 
 
 /* ---- dirichlet, multinomial ------------------------------------------------------------------ */
 
-const char *ember_rt_rdist_dirichlet_check(const char *alpha, int64_t k, int64_t stride) {
-    for (int64_t j = 0; j < k; j++)
-        if (*(const double *)(alpha + j * stride) <= 0) return "alpha <= 0";
+const char *ember_rt_rdist_dirichlet_check(int32_t gen, const char *alpha, int64_t k, int64_t stride) {
+    for (int64_t j = 0; j < k; j++) {
+        double v = *(const double *)(alpha + j * stride);
+        if (gen ? v < 0 : v <= 0) return gen ? "alpha < 0" : "alpha <= 0";
+    }
     return NULL;
 }
 
-/* rows vectors of k: each the legacy gammas of alpha, normalised (RandomState.dirichlet). */
-void ember_rt_rdist_dirichlet(const char *alpha, int64_t k, int64_t stride, double *out, int64_t rows) {
+/* rows vectors of k (out zeroed): each the gammas of alpha normalised (RandomState, and a
+ * Generator's unless every alpha is below 0.1), or the Generator's stick-breaking on betas of
+ * alpha[j] against the sum of the alphas after it. 0, or -1 with MemoryError raised. */
+int32_t ember_rt_rdist_dirichlet(void *g, const char *alpha, int64_t k, int64_t stride, double *out, int64_t rows) {
     Src s;
-    src_open(&s, NULL);
+    src_open(&s, g);
+    memset(out, 0, (size_t)(rows * k) * sizeof *out);
+    double *a = malloc((size_t)(2 * k + 1) * sizeof *a), *after = a ? a + k : NULL;   /* after[j]: sum of a[j..] */
+    if (!a) {
+        ember_rt_raise("builtins:MemoryError", "dirichlet(): out of memory");
+        return -1;
+    }
+    double max = -INFINITY;
+    for (int64_t j = 0; j < k; j++) max = fmax(max, a[j] = *(const double *)(alpha + j * stride));
+    after[k] = 0.0;
+    for (int64_t j = k - 1; j >= 0; j--) after[j] = after[j + 1] + a[j];
+    bool sticks = g && k > 0 && !isnan(max) && max < 0.1;
     for (int64_t r = 0; r < rows; r++, out += k) {
+        if (sticks) {
+            if (!(after[0] > 0)) continue;
+            double acc = 1.;
+            for (int64_t j = 0; j < k - 1; j++) {
+                double v = random_beta(s.bg, a[j], after[j + 1]);
+                out[j] = acc * v;
+                acc *= (1. - v);
+                if (after[j + 1] == 0) break;
+            }
+            out[k - 1] = acc;
+            continue;
+        }
         double acc = 0.0;
-        for (int64_t j = 0; j < k; j++) acc = acc + (out[j] = lg_std_gamma(&s, *(const double *)(alpha + j * stride)));
+        for (int64_t j = 0; j < k; j++)
+            acc = acc + (out[j] = g ? random_standard_gamma(s.bg, a[j]) : lg_std_gamma(&s, a[j]));
         double inv = 1 / acc;
         for (int64_t j = 0; j < k; j++) out[j] = out[j] * inv;
     }
+    free(a);
+    return 0;
 }
 
-const char *ember_rt_rdist_multinomial_check(int64_t n, const char *p, int64_t d, int64_t stride) {
+const char *ember_rt_rdist_multinomial_check(int32_t gen, int64_t n, const char *p, int64_t d, int64_t stride) {
+    if (gen && d == 0)
+        return "pvals must have at least 1 dimension and the last dimension of pvals must be greater than 0.";
     for (int64_t j = 0; j < d; j++) {
         double v = *(const double *)(p + j * stride);
         if (!(v >= 0) || !(v <= 1)) return "pvals < 0, pvals > 1 or pvals contains NaNs";
@@ -812,18 +844,19 @@ const char *ember_rt_rdist_multinomial_check(int64_t n, const char *p, int64_t d
     return NULL;
 }
 
-/* rows count vectors of d (RandomState.multinomial): a binomial for each category but the last,
- * on what is left of n and of the probability; out zeroed first, as NumPy's is. */
-void ember_rt_rdist_multinomial(int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out, int64_t rows) {
+/* rows count vectors of d: a binomial for each category but the last, on what is left of n and
+ * of the probability (legacy binomials, or the Generator's); out zeroed first, as NumPy's is. */
+void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out,
+                                int64_t rows) {
     Src s;
-    src_open(&s, NULL);
+    src_open(&s, g);
     memset(out, 0, (size_t)(rows * d) * sizeof *out);
-    for (int64_t r = 0; r < rows; r++, out += d) {
+    for (int64_t r = 0; r < rows && d > 0; r++, out += d) {
         double left_p = 1.0;
         int64_t left = n;
         for (int64_t j = 0; j < d - 1; j++) {
             double pj = *(const double *)(p + j * stride);
-            out[j] = lg_binomial(&s, left, pj / left_p);
+            out[j] = g ? random_binomial(s.bg, pj / left_p, left, &s.binomial) : lg_binomial(&s, left, pj / left_p);
             left -= out[j];
             if (left <= 0) break;
             left_p -= pj;

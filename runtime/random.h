@@ -70,9 +70,10 @@ const char *ember_rt_rdist_choice_check(int32_t gen, int64_t pop, int32_t a_int,
                                         const char *p, int64_t np, int64_t pstride);
 int32_t ember_rt_rdist_choice(void *g, int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride,
                               int32_t shuffle, const char *a, int64_t stride, int64_t itemsize, char *out);
-const char *ember_rt_rdist_dirichlet_check(const char *alpha, int64_t k, int64_t stride);
-void ember_rt_rdist_dirichlet(const char *alpha, int64_t k, int64_t stride, double *out, int64_t rows);
-const char *ember_rt_rdist_multinomial_check(int64_t n, const char *p, int64_t d, int64_t stride);
-void ember_rt_rdist_multinomial(int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out, int64_t rows);
+const char *ember_rt_rdist_dirichlet_check(int32_t gen, const char *alpha, int64_t k, int64_t stride);
+int32_t ember_rt_rdist_dirichlet(void *g, const char *alpha, int64_t k, int64_t stride, double *out, int64_t rows);
+const char *ember_rt_rdist_multinomial_check(int32_t gen, int64_t n, const char *p, int64_t d, int64_t stride);
+void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out,
+                                int64_t rows);
 
 #endif

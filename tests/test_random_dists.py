@@ -178,7 +178,19 @@ def rows(seed, alpha, pvals, n):
 @pytest.mark.parametrize("seed", [0, 42])
 def test_dirichlet_and_multinomial(seed):
     check(rows, seed, np.array([0.5, 1.0, 2.0]), np.array([0.2, 0.3, 0.5]), 20, rtol=0.0, atol=0.0)
+    check(rows, seed, np.array([0.5]), np.zeros(0), 20, rtol=0.0, atol=0.0)
     check(rows, seed, np.array([3.0, 0.1]), np.array([0.6, 0.4, 0.0, 0.0]), 1000, rtol=0.0, atol=0.0)
+
+
+def gen_rows(rng, alpha, pvals, n):
+    return (rng.dirichlet(alpha), rng.dirichlet(alpha, 3), rng.dirichlet(alpha, (2, 2)), rng.multinomial(n, pvals),
+            rng.multinomial(n, pvals, 4), rng.multinomial(n, pvals, size=(1, 2)), rng.random())
+
+
+@pytest.mark.parametrize("alpha", [[0.5, 1.0, 2.0], [0.05, 0.02, 0.08], [0.0, 0.0], [0.05, 0.0, 0.0], [3.0]])
+def test_generator_dirichlet_and_multinomial(alpha):
+    args = (np.array(alpha), np.array([0.2, 0.3, 0.5]), 1000)
+    same(jit(gen_rows)(np.random.default_rng(5), *args), gen_rows(np.random.default_rng(5), *args))
 
 
 def gen_shuffles(rng, a, b):
@@ -269,6 +281,14 @@ def gen_choice_p(rng, a, n, replace, p):
     return rng.choice(a, n, replace, p)
 
 
+def gen_dirichlet(rng, alpha):
+    return rng.dirichlet(alpha)
+
+
+def gen_multinomial(rng, n, pvals):
+    return rng.multinomial(n, pvals)
+
+
 def dirichlet(alpha):
     return np.random.dirichlet(alpha)
 
@@ -286,7 +306,9 @@ def multinomial(n, pvals):
     (multinomial, (-1, np.array([0.5, 0.5]))), (gen_choice_one, (RNG, 0)), (gen_choice_one, (RNG, np.zeros(0))),
     (gen_choice_p, (RNG, 3, 4, False, None)), (gen_choice_p, (RNG, 3, 1, True, np.array([0.5, 0.5]))),
     (gen_choice_p, (RNG, 2, 1, True, np.array([0.5, 0.6]))), (gen_choice_p, (RNG, 2, 1, True, np.array([1.5, -0.5]))),
-    (gen_choice_p, (RNG, 2, 1, True, np.array([np.nan, 0.5]))),
+    (gen_choice_p, (RNG, 2, 1, True, np.array([np.nan, 0.5]))), (gen_dirichlet, (RNG, np.array([1.0, -0.5]))),
+    (gen_multinomial, (RNG, 5, np.zeros(0))), (gen_multinomial, (RNG, 5, np.array([0.7, 0.7, 0.1]))),
+    (gen_multinomial, (RNG, -2, np.array([0.5, 0.5]))),
 ])
 def test_bad_arrays_raise_numpys_errors(f, args):
     with pytest.raises(ValueError) as want:

@@ -44,6 +44,8 @@ int ti_rdist_kind(const char *name) {
     if (!strcmp(name, "shuffle")) return RD_SHUFFLE;
     if (!strcmp(name, "permutation")) return RD_PERMUTATION;
     if (!strcmp(name, "choice")) return RD_CHOICE;
+    if (!strcmp(name, "dirichlet")) return RD_DIRICHLET;
+    if (!strcmp(name, "multinomial")) return RD_MULTINOMIAL;
     return -1;
 }
 
@@ -127,6 +129,17 @@ static int type_choice(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname,
     return ci->ret ? 0 : -1;
 }
 
+/* dirichlet(alpha, size=None) or multinomial(n, pvals, size=None), the arguments at first..:
+ * size= rows of the vector's length. */
+static int type_rows(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname, bool dirichlet, int first) {
+    if (!dirichlet && !is_int(ci->params[first]))
+        return UNSUP(in, "%s() needs an integer n (got %s)", fname, ci->params[first]->name);
+    const Type *v = ci->params[first + !dirichlet];
+    if (!is_vector(v)) return UNSUP(in, "%s() takes a 1-d float64 array for %s (got %s)", fname, dirichlet ? "alpha" : "pvals", v->name);
+    ci->ret = sized(ti, in, ci->params[first + !dirichlet + 1], dirichlet ? DT_FLOAT64 : DT_INT64, 1);
+    return ci->ret ? 0 : -1;
+}
+
 /* The module function bid of np.random (one of builtins.def's RND_* past uniform). */
 int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
     char *qual = ctx_printf(ti->fn->ctx, "np.random.%s", fname);
@@ -142,15 +155,10 @@ int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, con
         return type_shuffle(ti, in, ci, qual, bid == BI_RND_SHUFFLE ? RD_SHUFFLE : RD_PERMUTATION, 0);
     case BI_RND_DIRICHLET:
         if (!(ci = ti_bind(ti, in, bid, qual, P_DIRICHLET, 1, args, nargs, false))) return -1;
-        if (!is_vector(ci->params[0])) return UNSUP(in, "%s() takes a 1-d float64 array for alpha (got %s)", qual, ci->params[0]->name);
-        ci->ret = sized(ti, in, ci->params[1], DT_FLOAT64, 1);
-        return ci->ret ? 0 : -1;
+        return type_rows(ti, in, ci, qual, true, 0);
     case BI_RND_MULTINOMIAL:
         if (!(ci = ti_bind(ti, in, bid, qual, P_MULTINOMIAL, 2, args, nargs, false))) return -1;
-        if (!is_int(ci->params[0])) return UNSUP(in, "%s() needs an integer n (got %s)", qual, ci->params[0]->name);
-        if (!is_vector(ci->params[1])) return UNSUP(in, "%s() takes a 1-d float64 array for pvals (got %s)", qual, ci->params[1]->name);
-        ci->ret = sized(ti, in, ci->params[2], DT_INT64, 1);
-        return ci->ret ? 0 : -1;
+        return type_rows(ti, in, ci, qual, false, 0);
     }
     return UNSUP(in, "%s() is not supported", qual);
 }
@@ -165,6 +173,12 @@ int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Typ
         static const char *const P_GCHOICE[] = {"self", "a", "size", "replace", "p", "axis", "shuffle", NULL};
         CallInfo *ci = ti_bind(ti, in, RNG_DIST + kind, fname, P_GCHOICE, 2, args, nargs, true);
         rc = ci ? type_choice(ti, in, ci, fname, 1) : -1;
+    } else if (kind == RD_DIRICHLET || kind == RD_MULTINOMIAL) {
+        static const char *const P_GDIR[] = {"self", "alpha", "size", NULL};
+        static const char *const P_GMULTI[] = {"self", "n", "pvals", "size", NULL};
+        bool dir = kind == RD_DIRICHLET;
+        CallInfo *ci = ti_bind(ti, in, RNG_DIST + kind, fname, dir ? P_GDIR : P_GMULTI, dir ? 2 : 3, args, nargs, true);
+        rc = ci ? type_rows(ti, in, ci, fname, dir, 1) : -1;
     } else {
         static const char *const P_SELF_X[] = {"self", "x", NULL};
         CallInfo *ci = ti_bind(ti, in, RNG_DIST + kind, fname, P_SELF_X, 2, args, nargs, true);
