@@ -106,6 +106,10 @@ LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
 LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+/* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */
+bool cg_is_random_dist(int bid);
+LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 
 /* lower_ffi.c */
 LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

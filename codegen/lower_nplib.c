@@ -912,6 +912,7 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
     int bid = ci->builtin;
     const Type *rt = ci->ret;
     LLVMTypeRef pt[4] = {L->i64, L->i64, L->i64, L->i64};
+    if (cg_is_random_dist(bid)) return cg_random_dist(L, ci, args, types);
     if (bid == BI_RND_SEED) {
         LLVMValueRef s = cg_cast(L, args[0], types[0], ty_int64);
         LLVMValueRef ok = LLVMBuildICmp(L->b, LLVMIntULT, s, i64c(L, 1LL << 32), "");
@@ -933,7 +934,8 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
     }
     LLVMTypeRef fp[4] = {L->ptr, L->i64, L->i64, L->i64};
     switch (bid) {
-    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RAND: case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
+    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RANF: case BI_RND_SAMPLE: case BI_RND_RAND:
+    case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
         bool gauss = bid == BI_RND_RANDN || bid == BI_RND_STD_NORMAL;
         if (!out) return cg_call(L, gauss ? "ember_rt_random_gauss" : "ember_rt_random_double", L->f64, NULL, NULL, 0);
         LLVMValueRef a2[2] = {cg_arr_data(L, out), n};

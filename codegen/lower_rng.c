@@ -2,6 +2,7 @@
  * through runtime/rng.c, on the generator's bit generator (the argument's run-time value). The
  * argument checks are NumPy's, with its messages. */
 #include "lower.h"
+#include "rdist.h"
 
 /* A bound given as None (size, high, ...) is absent. */
 static bool given(CallInfo *ci, const Type **types, int i) {
@@ -30,6 +31,7 @@ static LLVMValueRef result_array(Lower *L, CallInfo *ci, LLVMValueRef *args, con
 
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int kind = ci->builtin;
+    if (kind >= RNG_DIST) return cg_rng_dist(L, ci, args, types);
     LLVMValueRef g = args[0], n = NULL, out;
     if (kind == RNG_INTEGERS) {   /* integers(low, high=None, size=None, dtype=int64, endpoint=False) */
         LLVMValueRef lo = cg_cast(L, args[1], types[1], ty_int64), hi;

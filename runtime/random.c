@@ -288,6 +288,12 @@ void ember_rt_random_seed_entropy(void) { seed_from_entropy(this_thread_state())
 
 /* ---- draws ------------------------------------------------------------------------------- */
 
+/* The raw streams of one state, for the distributions of runtime/randdist.c. */
+uint32_t ember_rt_random_next_u32(EmberRandomState *st) { return next_u32(st); }
+uint64_t ember_rt_random_next_u64(EmberRandomState *st) { return next_u64(st); }
+double ember_rt_random_next_double(EmberRandomState *st) { return next_double(st); }
+double ember_rt_random_next_gauss(EmberRandomState *st) { return next_gauss(st); }
+
 double ember_rt_random_double(void) { return next_double(ember_rt_random_state()); }
 
 double ember_rt_random_gauss(void) { return next_gauss(ember_rt_random_state()); }

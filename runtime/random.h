@@ -25,6 +25,13 @@ typedef struct EmberRandomState {
 /* The calling thread's state, seeded from OS entropy on first use; never NULL. */
 EmberRandomState *ember_rt_random_state(void);
 
+/* One state's raw streams (runtime/randdist.c builds NumPy's distributions on them): a word, two
+ * words high first, a double in [0, 1), a standard normal (the cached one first). */
+uint32_t ember_rt_random_next_u32(EmberRandomState *st);
+uint64_t ember_rt_random_next_u64(EmberRandomState *st);
+double ember_rt_random_next_double(EmberRandomState *st);
+double ember_rt_random_next_gauss(EmberRandomState *st);
+
 /* np.random.seed(seed) for an integer: caller checks 0 <= seed < 2**32 (NumPy raises
  * ValueError "Seed must be between 0 and 2**32 - 1"); only the low 32 bits are used. */
 void ember_rt_random_seed(int64_t seed);
@@ -50,5 +57,23 @@ double ember_rt_random_normal(double loc, double scale);
 void ember_rt_random_fill_double(double *out, int64_t n);
 void ember_rt_random_fill_gauss(double *out, int64_t n);
 void ember_rt_random_fill_randint(int64_t *out, int64_t n, int64_t low, int64_t high);
+
+/* randdist.c: the other distributions (typeinfer/rdist.def kinds), from a Generator's bitgen_t g
+ * or (g NULL) the thread's legacy state; the *_check functions return NumPy's ValueError message
+ * for bad parameters, or NULL, and the draws assume the check passed. */
+const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c);
+void ember_rt_rdist_fill(void *g, int32_t kind, double a, double b, double c, void *out, int64_t n);
+void ember_rt_rdist_shuffle(void *g, char *data, int64_t ndim, const int64_t *shape, const int64_t *strides,
+                            int64_t itemsize, int32_t always);
+void ember_rt_rdist_permutation(void *g, int64_t *out, int64_t n);
+const char *ember_rt_rdist_choice_check(int32_t gen, int64_t pop, int32_t a_int, int64_t n, int32_t replace,
+                                        const char *p, int64_t np, int64_t pstride);
+int32_t ember_rt_rdist_choice(void *g, int64_t pop, int64_t n, int32_t replace, const char *p, int64_t pstride,
+                              int32_t shuffle, const char *a, int64_t stride, int64_t itemsize, char *out);
+const char *ember_rt_rdist_dirichlet_check(int32_t gen, const char *alpha, int64_t k, int64_t stride);
+int32_t ember_rt_rdist_dirichlet(void *g, const char *alpha, int64_t k, int64_t stride, double *out, int64_t rows);
+const char *ember_rt_rdist_multinomial_check(int32_t gen, int64_t n, const char *p, int64_t d, int64_t stride);
+void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out,
+                                int64_t rows);
 
 #endif

@@ -52,8 +52,7 @@ NOT_YET_NUMPY = """
     tile trace tril triu vstack
 """.split()
 NOT_YET_RANDOM = """
-    beta binomial choice default_rng exponential gamma geometric lognormal multinomial
-    permutation poisson shuffle standard_exponential triangular
+    bytes default_rng get_state multivariate_normal random_integers set_state
 """.split()
 NOT_YET_LINALG = """
     cholesky eig eigh eigvals eigvalsh lstsq matrix_power matrix_rank pinv qr slogdet svd

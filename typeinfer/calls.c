@@ -296,8 +296,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
     if (recv->kind == TY_RNG) {
         if (ti_is_rng_method(attr)) return ty_method(recv, attr);
-        return UNSUP(in, "Generator.%s is not supported (random, standard_normal, normal, uniform, exponential, "
-                         "standard_exponential and integers are)", attr), NULL;
+        return UNSUP(in, "Generator.%s is not supported (integers, random, the distributions, choice, shuffle, "
+                         "permutation, dirichlet and multinomial are)", attr), NULL;
     }
     if (recv->kind == TY_LIST) return ti_list_getattr(ti, in, recv);
     if (recv->kind == TY_DICT) return ti_dict_getattr(ti, in, recv);

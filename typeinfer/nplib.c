@@ -185,7 +185,7 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
         ci->ret = nargs ? ty_array(DT_FLOAT64, nargs, 'C', false) : ty_float64;
         return 0;
     }
-    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_STD_NORMAL:
+    case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RANF: case BI_RND_SAMPLE: case BI_RND_STD_NORMAL:
         if (!(ci = ti_bind(ti, in, bid, fname, P_SIZE, 0, args, nargs, false))) return -1;
         if ((nd = ti_size_ndim(ti, in, ci->params[0])) < 0) return -1;
         ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
@@ -208,7 +208,7 @@ static int random_call(TypeInfo *ti, Instr *in, int bid, const char *fname, cons
         ci->ret = nd ? ty_array(DT_FLOAT64, nd, 'C', false) : ty_float64;
         return 0;
     }
-    return UNSUP(in, "np.random.%s() is not supported", fname);
+    return ti_type_random_dist(ti, in, bid, fname, args, nargs);
 }
 
 /* np.linalg.norm(x, ord, axis): axis None (a vector's norm, a matrix's of order ord, the flat

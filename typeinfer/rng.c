@@ -1,7 +1,8 @@
 /* rng.c: methods of a numpy.random.Generator argument (runtime/rng.c draws with NumPy's own
  * distribution code, so the numbers are the Generator's): random, standard_normal, normal,
  * uniform, exponential, standard_exponential, integers; each with size= (None: one number; an
- * int or a tuple of ints: a C array). */
+ * int or a tuple of ints: a C array). The other distributions (gamma, poisson, binomial, ...,
+ * shuffle and permutation) are typed by typeinfer/rdist.c. */
 #include "ti.h"
 #include <string.h>
 
@@ -26,12 +27,14 @@ static const struct {
 bool ti_is_rng_method(const char *name) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (!strcmp(methods[i].name, name)) return true;
-    return false;
+    return ti_rdist_kind(name) >= 0;
 }
 
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
     size_t k = 0;
     while (k < sizeof methods / sizeof methods[0] && strcmp(methods[k].name, m->attr)) k++;
+    if (k == sizeof methods / sizeof methods[0] && ti_rdist_kind(m->attr) >= 0)
+        return ti_type_rng_dist(ti, in, m, ti_rdist_kind(m->attr), args, nargs);
     if (k == sizeof methods / sizeof methods[0]) return UNSUP(in, "Generator.%s() is not supported", m->attr);
     const char *names[8] = {"self"};
     int np = 1;

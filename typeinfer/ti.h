@@ -251,6 +251,10 @@ int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
 int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);   /* a Python value of type t (TY_HOOKED calls), or NULL */
+/* rdist.c: the rest of np.random, and the same distributions as Generator methods */
+int ti_rdist_kind(const char *name);   /* a Generator method's RD_* (typeinfer/rdist.h), or -1 */
+int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
+int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Type **args, int nargs);
 
 /* objmode.c: `with objmode(...)` blocks */
 const Type *ti_type_objmode(TypeInfo *ti, Instr *in, const Type **args, int n);   /* the outputs' tuple */

@@ -1,0 +1,225 @@
+/* lower_rdist.c: np.random's distributions, choice, shuffle, permutation, dirichlet and
+ * multinomial (typeinfer/rdist.c), and the same distributions as Generator methods.
+ *
+ * Each call checks its parameters in the runtime (ember_rt_rdist_check and friends return NumPy's
+ * message, or NULL) and raises ValueError with the message before drawing or allocating; the
+ * draws fill the result (or a one-number slot) in one runtime call, from the thread's legacy
+ * state (g NULL) or the Generator's bit generator (runtime/randdist.c).
+ */
+#include "lower.h"
+#include "rdist.h"
+
+static const struct {
+    int nparams;
+    double dflt[3];   /* a parameter left out takes its default */
+} dists[RD_COUNT] = {
+#define P0() 0, {0}
+#define P1(a, da) 1, {da}
+#define P2(a, da, b, db) 2, {da, db}
+#define P3(a, da, b, db, c, dc) 3, {da, db, dc}
+#define RD(id, nm, isint, nreq, ints, params) [RD_##id] = {params},
+#include "rdist.def"
+#undef RD
+};
+
+bool cg_is_random_dist(int bid) { return bid >= BI_RND_STD_EXPONENTIAL && bid <= BI_RND_MULTINOMIAL; }
+
+static bool given(CallInfo *ci, const Type **types, int i) {
+    return i < ci->nparams && ci->argmap[i] >= 0 && types[i]->kind != TY_NONE;
+}
+
+/* raise ValueError(msg) when the runtime's check returned a message. */
+static void raise_message(Lower *L, LLVMValueRef msg) {
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.bad");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.ok");
+    cg_br_expect(L, LLVMBuildIsNotNull(L->b, msg, ""), false, bad, ok);
+    LLVMPositionBuilderAtEnd(L->b, bad);
+    cg_emit_raise(L, cg_exc_class_of_name(L, "builtins:ValueError"), msg);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
+/* The dimensions of a size= argument (an int or a tuple) into shape; their count (0 for None)
+ * and *count their product. */
+static int size_dims(Lower *L, const Type *t, LLVMValueRef v, LLVMValueRef *shape, LLVMValueRef *count) {
+    int nd = 0;
+    if (t->kind == TY_TUPLE) {
+        for (; nd < t->n; nd++) shape[nd] = LLVMBuildExtractValue(L->b, v, (unsigned)nd, "");
+    } else if (t->kind != TY_NONE) {
+        shape[nd++] = v;
+    }
+    *count = i64c(L, 1);
+    for (int k = 0; k < nd; k++) *count = LLVMBuildMul(L->b, *count, shape[k], "");
+    return nd;
+}
+
+/* The result array (ret) for a size= argument and its row length (NULL: none); NULL when ret is
+ * a scalar, whose value then goes through *slot. */
+static LLVMValueRef result(Lower *L, const Type *ret, const Type *st, LLVMValueRef sv, LLVMValueRef row,
+                           LLVMValueRef *data, LLVMValueRef *count) {
+    LLVMValueRef shape[64];
+    int nd = size_dims(L, st, sv, shape, count);
+    if (ret->kind != TY_ARRAY) {
+        *data = cg_entry_alloca(L, cg_type(L, ret), "drawn");
+        return NULL;
+    }
+    if (row) shape[nd] = row;
+    LLVMValueRef out = cg_alloc_array(L, ret, shape);
+    *data = cg_arr_data(L, out);
+    return out;
+}
+
+static LLVMValueRef finish(Lower *L, const Type *ret, LLVMValueRef out, LLVMValueRef data) {
+    return out ? out : LLVMBuildLoad2(L->b, cg_type(L, ret), data, "");
+}
+
+/* Distribution kind with its parameters at args[first..] and size after them; g NULL for the
+ * legacy state. */
+static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                               int kind, int first) {
+    LLVMValueRef p[3];
+    for (int i = 0; i < 3; i++) {
+        int at = first + i;
+        p[i] = i < dists[kind].nparams && given(ci, types, at) ? cg_cast(L, args[at], types[at], ty_float64)
+                                                             : f64c(L, dists[kind].dflt[i]);
+    }
+    LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
+    LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
+    LLVMValueRef ca[5] = {k, LLVMConstInt(L->i32, g != NULL, 0), p[0], p[1], p[2]};
+    raise_message(L, cg_call(L, "ember_rt_rdist_check", L->ptr, ct, ca, 5));
+    int size_at = first + dists[kind].nparams;
+    LLVMValueRef data, n;
+    LLVMValueRef out = result(L, ci->ret, types[size_at], args[size_at], NULL, &data, &n);
+    LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
+    LLVMValueRef fa[7] = {g ? g : LLVMConstNull(L->ptr), k, p[0], p[1], p[2], data, n};
+    cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+    return finish(L, ci->ret, out, data);
+}
+
+/* shuffle(x) in place along axis 0. always: draw for every row even when the rows are empty
+ * (permutation of an array shuffles its row numbers; shuffle of an empty array draws nothing). */
+static void shuffle(Lower *L, LLVMValueRef g, const Type *xt, LLVMValueRef x, bool always) {
+    LLVMTypeRef dims = LLVMArrayType(L->i64, (unsigned)(2 * xt->ndim));
+    LLVMValueRef d = cg_entry_alloca(L, dims, "dims");
+    for (int k = 0; k < xt->ndim; k++) {
+        LLVMBuildStore(L->b, cg_arr_shape(L, x, k), cg_gep8(L, d, i64c(L, 8 * k)));
+        LLVMBuildStore(L->b, cg_arr_stride(L, xt, x, k), cg_gep8(L, d, i64c(L, 8 * (xt->ndim + k))));
+    }
+    LLVMTypeRef pt[7] = {L->ptr, L->ptr, L->i64, L->ptr, L->ptr, L->i64, L->i32};
+    LLVMValueRef a[7] = {g ? g : LLVMConstNull(L->ptr), cg_arr_data(L, x), i64c(L, xt->ndim), d,
+                         cg_gep8(L, d, i64c(L, 8 * xt->ndim)), i64c(L, ty_dtypes[xt->dtype].size),
+                         LLVMConstInt(L->i32, always, 0)};
+    cg_call(L, "ember_rt_rdist_shuffle", L->voidt, pt, a, 7);
+}
+
+static LLVMValueRef lower_shuffle(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                                  int kind, int first) {
+    const Type *xt = types[first];
+    LLVMValueRef x = args[first];
+    if (kind == RD_SHUFFLE) {
+        shuffle(L, g, xt, x, false);
+        return LLVMGetUndef(cg_type(L, ty_none));
+    }
+    if (xt->kind != TY_ARRAY) {   /* permutation(n): range(n) shuffled */
+        LLVMValueRef n = cg_cast(L, x, xt, ty_int64);
+        n = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), ""), i64c(L, 0), n, "");
+        LLVMValueRef out = cg_alloc_array(L, ci->ret, &n);
+        LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i64};
+        LLVMValueRef a[3] = {g ? g : LLVMConstNull(L->ptr), cg_arr_data(L, out), n};
+        cg_call(L, "ember_rt_rdist_permutation", L->voidt, pt, a, 3);
+        return out;
+    }
+    LLVMValueRef out = cg_copy_array(L, xt, x, ci->ret);
+    shuffle(L, g, ci->ret, out, true);
+    return out;
+}
+
+/* A 1-d float64 array's data, length and stride. */
+static void vector(Lower *L, const Type *t, LLVMValueRef v, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride) {
+    *data = cg_arr_data(L, v);
+    *n = cg_arr_shape(L, v, 0);
+    *stride = cg_arr_stride(L, t, v, 0);
+}
+
+/* choice(a, size=None, replace=True, p=None), its arguments at first.. (a Generator's g: then
+ * axis, shuffle=True). */
+static LLVMValueRef lower_choice(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                                 int first) {
+    const Type *at = types[first];
+    LLVMValueRef av = args[first];
+    bool from_int = at->kind != TY_ARRAY;
+    LLVMValueRef pop = from_int ? cg_cast(L, av, at, ty_int64) : cg_arr_shape(L, av, 0);
+    LLVMValueRef shape[64], n;
+    size_dims(L, types[first + 1], args[first + 1], shape, &n);
+    LLVMValueRef replace = given(ci, types, first + 2) ? LLVMBuildZExt(L->b, args[first + 2], L->i32, "")
+                                                       : LLVMConstInt(L->i32, 1, 0);
+    LLVMValueRef shuffle = g && given(ci, types, first + 5) ? LLVMBuildZExt(L->b, args[first + 5], L->i32, "")
+                                                            : LLVMConstInt(L->i32, 1, 0);
+    LLVMValueRef p = LLVMConstNull(L->ptr), np = i64c(L, 0), pstride = i64c(L, 0);
+    if (given(ci, types, first + 3)) vector(L, types[first + 3], args[first + 3], &p, &np, &pstride);
+    LLVMTypeRef ct[8] = {L->i32, L->i64, L->i32, L->i64, L->i32, L->ptr, L->i64, L->i64};
+    LLVMValueRef ca[8] = {LLVMConstInt(L->i32, g != NULL, 0), pop, LLVMConstInt(L->i32, from_int, 0), n, replace,
+                          p, np, pstride};
+    raise_message(L, cg_call(L, "ember_rt_rdist_choice_check", L->ptr, ct, ca, 8));
+    LLVMValueRef data;
+    LLVMValueRef out = result(L, ci->ret, types[first + 1], args[first + 1], NULL, &data, &n);
+    LLVMValueRef a = from_int ? LLVMConstNull(L->ptr) : cg_arr_data(L, av);
+    LLVMValueRef astride = from_int ? i64c(L, 8) : cg_arr_stride(L, at, av, 0);
+    LLVMValueRef isize = i64c(L, from_int ? 8 : ty_dtypes[at->dtype].size);
+    LLVMTypeRef dt[11] = {L->ptr, L->i64, L->i64, L->i32, L->ptr, L->i64, L->i32, L->ptr, L->i64, L->i64, L->ptr};
+    LLVMValueRef da[11] = {g ? g : LLVMConstNull(L->ptr), pop, n, replace, p, pstride, shuffle, a, astride, isize, data};
+    cg_check_status(L, cg_call(L, "ember_rt_rdist_choice", L->i32, dt, da, 11));
+    return finish(L, ci->ret, out, data);
+}
+
+/* dirichlet(alpha, size=None), multinomial(n, pvals, size=None), their arguments at first..:
+ * size rows of len(vector). */
+static LLVMValueRef lower_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
+                               int first, bool dir) {
+    int v = first + (dir ? 0 : 1);
+    LLVMValueRef data, k, stride, rows, out_data;
+    vector(L, types[v], args[v], &data, &k, &stride);
+    LLVMValueRef gen = LLVMConstInt(L->i32, g != NULL, 0);
+    LLVMValueRef count = dir ? NULL : cg_cast(L, args[first], types[first], ty_int64);
+    if (dir) {
+        LLVMTypeRef ct[4] = {L->i32, L->ptr, L->i64, L->i64};
+        LLVMValueRef ca[4] = {gen, data, k, stride};
+        raise_message(L, cg_call(L, "ember_rt_rdist_dirichlet_check", L->ptr, ct, ca, 4));
+    } else {
+        LLVMTypeRef ct[5] = {L->i32, L->i64, L->ptr, L->i64, L->i64};
+        LLVMValueRef ca[5] = {gen, count, data, k, stride};
+        raise_message(L, cg_call(L, "ember_rt_rdist_multinomial_check", L->ptr, ct, ca, 5));
+    }
+    LLVMValueRef out = result(L, ci->ret, types[v + 1], args[v + 1], k, &out_data, &rows);
+    LLVMValueRef gp = g ? g : LLVMConstNull(L->ptr);
+    if (dir) {
+        LLVMTypeRef pt[6] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr, L->i64};
+        LLVMValueRef a[6] = {gp, data, k, stride, out_data, rows};
+        cg_check_status(L, cg_call(L, "ember_rt_rdist_dirichlet", L->i32, pt, a, 6));
+    } else {
+        LLVMTypeRef pt[7] = {L->ptr, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64};
+        LLVMValueRef a[7] = {gp, count, data, k, stride, out_data, rows};
+        cg_call(L, "ember_rt_rdist_multinomial", L->voidt, pt, a, 7);
+    }
+    return out;
+}
+
+/* A module function of np.random (typeinfer/rdist.c ti_type_random_dist). */
+LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int bid = ci->builtin;
+    if (bid < BI_RND_STD_EXPONENTIAL + RD_COUNT) return lower_dist(L, ci, args, types, NULL, bid - BI_RND_STD_EXPONENTIAL, 0);
+    switch (bid) {
+    case BI_RND_CHOICE: return lower_choice(L, ci, args, types, NULL, 0);
+    case BI_RND_SHUFFLE: return lower_shuffle(L, ci, args, types, NULL, RD_SHUFFLE, 0);
+    case BI_RND_PERMUTATION: return lower_shuffle(L, ci, args, types, NULL, RD_PERMUTATION, 0);
+    default: return lower_rows(L, ci, args, types, NULL, 0, bid == BI_RND_DIRICHLET);
+    }
+}
+
+/* A Generator method of rdist.def, choice, shuffle, permutation, dirichlet or multinomial (ci->builtin RNG_DIST + its RD_*). */
+LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int kind = ci->builtin - RNG_DIST;
+    if (kind < RD_COUNT) return lower_dist(L, ci, args, types, args[0], kind, 1);
+    if (kind == RD_CHOICE) return lower_choice(L, ci, args, types, args[0], 1);
+    if (kind == RD_DIRICHLET || kind == RD_MULTINOMIAL) return lower_rows(L, ci, args, types, args[0], 1, kind == RD_DIRICHLET);
+    return lower_shuffle(L, ci, args, types, args[0], kind, 1);
+}
