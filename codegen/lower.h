@@ -100,6 +100,13 @@ void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t,
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
+/* lower_f32.c: a feature of L's target ("+avx512f"), a whole item of its list */
+bool cg_has_feature(Lower *L, const char *feat);
+/* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
+enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
+bool cg_extreme_vectorizes(int dt);
+LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
+                               int flags);
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 

@@ -22,6 +22,7 @@ typedef struct Lane {
     int dt;
     bool sequential;   /* float sums in index order: NumPy adds such a lane (not its memory's fastest axis) row by row */
     CgElemAt elem;     /* or the elements computed, not read: an array expression's (fused_reduction) */
+    bool whole;        /* every element of an array, in memory order: min/max take a zero's sign as NumPy's whole-array loop */
     void *env;
 } Lane;
 
@@ -199,8 +200,8 @@ static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
 }
 
 /* Whether x replaces b as the min (is_max false) or max so far: NaN wins, and an equal value
- * does not replace (the first occurrence stays). vec_better: elements of dtype dt, scalars or
- * vectors (the argmin/argmax blocks below); extreme_better: canonical scalars of type ct. */
+ * does not replace (the first occurrence stays). vec_better: elements of dtype dt;
+ * extreme_better: canonical scalars of type ct. */
 static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
     char k = ty_dtypes[dt].kind;
     if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
@@ -235,89 +236,13 @@ static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_in
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
-/* ---- argmin / argmax on vectors ------------------------------------------------------------
- * LLVM cannot vectorise a scan that keeps a value and its index, so contiguous lanes of ints and
- * floats (the common case) are scanned EXTREME_W elements at a time in explicit vectors: each
- * vector lane keeps the best value it has seen and that value's index (strictly better only, so
- * the first occurrence; NaN beats every number and a later NaN does not replace an earlier one).
- * The lanes are then combined, ties going to the smaller index, and the elements after the last
- * whole block go through the scalar scan, which starts from the combined best. A block is 32
- * elements (four 512-bit vectors of doubles, and their indices): the step from one block's best
- * to the next is a compare and a select, ~5 cycles of latency, so one 8-wide vector left the
- * loop latency-bound (argmin of 10^6 doubles 2.9x NumPy's time); four independent ones per step
- * keep the vector units busy. */
-#define EXTREME_W 32
-
-/* x the same as b for the tie rule: equal, or both NaN. */
-static LLVMValueRef vec_same(Lower *L, LLVMValueRef x, LLVMValueRef b, int dt) {
-    if (ty_dtypes[dt].kind != 'f') return LLVMBuildICmp(L->b, LLVMIntEQ, x, b, "");
-    return LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, b, ""),
-                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), "");
-}
-
-/* The vector scan of the first n - n % EXTREME_W elements of a contiguous lane with at least
- * EXTREME_W of them; stores the best element (as the canonical scalar) and its index. */
-static void extreme_blocks(Lower *L, Lane *ln, bool is_max, LLVMValueRef best, LLVMValueRef besti, LLVMValueRef nb) {
-    int dt = ln->dt, W = EXTREME_W;
-    LLVMTypeRef et = cg_elem_llvm(L, dt), vt = LLVMVectorType(et, (unsigned)W), it = LLVMVectorType(L->i64, (unsigned)W);
-    LLVMValueRef steps[EXTREME_W];
-    for (int k = 0; k < W; k++) steps[k] = i64c(L, k);
-    LLVMValueRef iota = LLVMConstVector(steps, (unsigned)W);
-    LLVMValueRef first = LLVMBuildLoad2(L->b, vt, ln->base, "");
-    LLVMSetAlignment(first, 1);   /* any buffer: unaligned data too */
-    LLVMValueRef bv = acc_new(L, vt, first), bi = acc_new(L, it, iota);
-    LoopCtx lc;
-    LLVMValueRef j = LLVMBuildMul(L->b, LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, LLVMBuildUDiv(L->b, nb, i64c(L, W), ""), i64c(L, 1), "")),
-                                                     i64c(L, 1), ""), i64c(L, W), "");
-    LLVMValueRef x = LLVMBuildLoad2(L->b, vt, lane_ptr(L, ln, j), "");
-    LLVMSetAlignment(x, 1);
-    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, bv, "");
-    LLVMValueRef better = vec_better(L, is_max, x, cur, dt);
-    LLVMValueRef jv = LLVMBuildInsertElement(L->b, LLVMGetPoison(it), j, i64c(L, 0), "");
-    jv = LLVMBuildShuffleVector(L->b, jv, LLVMGetPoison(it), LLVMConstNull(LLVMVectorType(L->i32, (unsigned)W)), "");
-    LLVMValueRef idx = LLVMBuildAdd(L->b, jv, iota, "");
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, cur, ""), bv);
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, idx, LLVMBuildLoad2(L->b, it, bi, ""), ""), bi);
-    cg_loop_end(L, &lc);
-    LLVMValueRef v = LLVMBuildLoad2(L->b, vt, bv, ""), vi = LLVMBuildLoad2(L->b, it, bi, "");
-    LLVMValueRef b = LLVMBuildExtractElement(L->b, v, i64c(L, 0), ""), b_i = LLVMBuildExtractElement(L->b, vi, i64c(L, 0), "");
-    for (int k = 1; k < W; k++) {
-        LLVMValueRef xk = LLVMBuildExtractElement(L->b, v, i64c(L, k), ""), ik = LLVMBuildExtractElement(L->b, vi, i64c(L, k), "");
-        LLVMValueRef take = LLVMBuildOr(L->b, vec_better(L, is_max, xk, b, dt),
-                                        LLVMBuildAnd(L->b, vec_same(L, xk, b, dt), LLVMBuildICmp(L->b, LLVMIntSLT, ik, b_i, ""), ""), "");
-        b = LLVMBuildSelect(L->b, take, xk, b, "");
-        b_i = LLVMBuildSelect(L->b, take, ik, b_i, "");
-    }
-    /* the element as cg_load_elem gives it */
-    LLVMValueRef tmp = cg_entry_alloca(L, et, "elem");
-    LLVMBuildStore(L->b, b, tmp);
-    LLVMBuildStore(L->b, cg_load_elem(L, dt, tmp), best);
-    LLVMBuildStore(L->b, b_i, besti);
-}
-
-/* The min or max of a non-empty lane and the index of its first occurrence. */
+/* The min or max of a non-empty lane and the index of its first occurrence, element by element. */
 static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
     const Type *ct = ty_scalar_of(ln->dt);
     LLVMValueRef best = acc_new(L, cg_type(L, ct), lane_load(L, ln, i64c(L, 0)));
     LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
-    LLVMValueRef from = acc_new(L, L->i64, i64c(L, 0));
-    char kind = ty_dtypes[ln->dt].kind;
-    if (!ln->elem && (kind == 'f' || kind == 'i' || kind == 'u')) {   /* contiguous and long enough: blocks on vectors first */
-        LLVMValueRef nb = LLVMBuildAnd(L->b, ln->n, i64c(L, -EXTREME_W), "");
-        LLVMValueRef go = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, ty_dtypes[ln->dt].size), ""),
-                                       LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, EXTREME_W), ""), "");
-        LLVMBasicBlockRef vec = LLVMAppendBasicBlockInContext(L->c, L->func, "extremevec");
-        LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(L->c, L->func, "extremetail");
-        LLVMBuildCondBr(L->b, go, vec, after);
-        LLVMPositionBuilderAtEnd(L->b, vec);
-        extreme_blocks(L, ln, is_max, best, besti, nb);
-        LLVMBuildStore(L->b, nb, from);
-        LLVMBuildBr(L->b, after);
-        LLVMPositionBuilderAtEnd(L->b, after);
-    }
-    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, from, "");
     LoopCtx lc;
-    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, i64c(L, 1), "")), i64c(L, 1), "");
     LLVMValueRef x = lane_load(L, ln, i);
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
@@ -354,12 +279,47 @@ static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
     return narrow ? LLVMBuildFPExt(L->b, r, L->f64, "") : r;
 }
 
+/* The min or max of a non-empty lane and, with index, where it first occurs (NaN wins, the
+ * first one): a contiguous lane of ints or floats on explicit vectors (lower_extreme.c), any
+ * other element by element. */
+static LLVMValueRef lane_extreme_strided(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index) {
+    if (!index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
+    LLVMValueRef value, i;
+    lane_extreme_scan(L, ln, is_max, &value, &i);
+    if (index) *index = i;
+    return value;
+}
+
+static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index) {
+    if (ln->elem || !cg_extreme_vectorizes(ln->dt)) return lane_extreme_strided(L, ln, is_max, index);
+    long long size = ty_dtypes[ln->dt].size;
+    if (LLVMIsAConstant(ln->stride)) {
+        if (LLVMConstIntGetSExtValue(ln->stride) == size) return cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index, ln->whole ? CG_EXT_NUMPY_ZERO : 0);
+        return lane_extreme_strided(L, ln, is_max, index);
+    }
+    const Type *ct = ty_scalar_of(ln->dt);
+    LLVMValueRef v = cg_entry_alloca(L, cg_type(L, ct), "extreme"), vi = cg_entry_alloca(L, L->i64, "extremei"), i;
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.join");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, size), ""), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    LLVMBuildStore(L->b, cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index ? &i : NULL, ln->whole ? CG_EXT_NUMPY_ZERO : 0), v);
+    if (index) LLVMBuildStore(L->b, i, vi);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, lane_extreme_strided(L, ln, is_max, index ? &i : NULL), v);
+    if (index) LLVMBuildStore(L->b, i, vi);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    if (index) *index = LLVMBuildLoad2(L->b, L->i64, vi, "");
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), v, "");
+}
+
 /* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
 static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
     extreme_nonempty(L, ln->n, is_max, want_index, fname);
-    if (!want_index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
-    LLVMValueRef value, index;
-    lane_extreme_scan(L, ln, is_max, &value, &index);
+    LLVMValueRef index, value = lane_extreme_any(L, ln, is_max, want_index ? &index : NULL);
     return want_index ? index : value;
 }
 
@@ -554,12 +514,8 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     switch (kind) {
     case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
     case PF_MIN: case PF_MAX:
-        if (!index && ct == ty_float64) {   /* the value alone: a fold that vectorises */
-            v = lane_extreme_float(C, &sub, kind == PF_MAX);
-            break;
-        }
-        lane_extreme_scan(C, &sub, kind == PF_MAX, &v, &vi);
-        vi = LLVMBuildAdd(C->b, vi, lo, "");
+        v = lane_extreme_any(C, &sub, kind == PF_MAX, index ? &vi : NULL);
+        if (index) vi = LLVMBuildAdd(C->b, vi, lo, "");
         break;
     case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
     default: v = lane_bool(C, &sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
@@ -626,7 +582,7 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
  * any_order: the reduction does not depend on the elements' order beyond rounding (not argmin,
  * argmax, a cumulative one): an F-contiguous a is its memory in order, as NumPy reads it. */
 static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a, bool any_order) {
-    Lane ln = {.dt = at->dtype};
+    Lane ln = {.dt = at->dtype, .whole = true};
     if (at->ndim == 1 || (any_order && at->layout == 'F')) {
         ln.base = cg_arr_data(L, a);
         ln.n = cg_array_size(L, at, a);
