@@ -107,6 +107,7 @@ enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
 bool cg_extreme_vectorizes(int dt);
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags);
+LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, LLVMValueRef v);
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 

@@ -210,6 +210,22 @@ static LLVMValueRef ext_numpy_zero(Lower *L, Ext *E, LLVMValueRef n, unsigned vb
     return ld(L, E->et, best);
 }
 
+/* v (a float dtype's canonical scalar: the min or max of n contiguous elements at base), or
+ * where it is a zero, the zero NumPy's whole-array loop gives (ext_numpy_zero) */
+LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, LLVMValueRef v) {
+    unsigned vbytes = vector_bytes(L);
+    Ext E = {.dt = dt, .kind = 'f', .et = cg_elem_llvm(L, dt), .base = base};
+    LLVMValueRef res = slot(L, L->f64, v, "ext.res");
+    LLVMBasicBlockRef zero = block(L, "ext.zero"), join = block(L, "ext.join");
+    cg_br_expect(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, v, f64c(L, 0), ""), false, zero, join);
+    LLVMPositionBuilderAtEnd(L->b, zero);
+    LLVMValueRef z = ext_numpy_zero(L, &E, n, vbytes);
+    LLVMBuildStore(L->b, E.et == L->f64 ? z : LLVMBuildFPExt(L->b, z, L->f64, ""), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return ld(L, L->f64, res);
+}
+
 static LLVMValueRef canonical(Lower *L, Ext *E, LLVMValueRef x) {
     LLVMValueRef tmp = cg_entry_alloca(L, E->et, "ext.elem");
     LLVMBuildStore(L->b, x, tmp);
@@ -248,15 +264,8 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
         v = ext_fold(L, &E, i64c(L, 0), n, NULL, &nan);
         if (E.kind != 'f') return canonical(L, &E, v);
         v = LLVMBuildSelect(L->b, nan, LLVMConstReal(E.et, NAN), v, "");
-        if (!(flags & CG_EXT_NUMPY_ZERO)) return canonical(L, &E, v);
-        LLVMValueRef res = slot(L, E.et, v, "ext.res");
-        LLVMBasicBlockRef zero = block(L, "ext.zero"), join = block(L, "ext.join");
-        cg_br_expect(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, v, LLVMConstNull(E.et), ""), false, zero, join);
-        LLVMPositionBuilderAtEnd(L->b, zero);
-        LLVMBuildStore(L->b, ext_numpy_zero(L, &E, n, vbytes), res);
-        LLVMBuildBr(L->b, join);
-        LLVMPositionBuilderAtEnd(L->b, join);
-        return canonical(L, &E, ld(L, E.et, res));
+        v = canonical(L, &E, v);
+        return flags & CG_EXT_NUMPY_ZERO ? cg_extreme_zero_as_numpy(L, base, n, dt, v) : v;
     }
     /* blocks: the best one so far (strictly better only), or the first with a NaN */
     LLVMValueRef bs = i64c(L, (long long)EXT_BLOCK * EXT_U * E.w);

@@ -564,7 +564,11 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
         bool want_index = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
         extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
         LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, want_index ? &index : NULL);
-        return want_index ? index : v;
+        if (want_index) return index;
+        bool unit = LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == ty_dtypes[ln->dt].size;
+        if (ln->whole && unit && !ln->elem && ty_dtypes[ln->dt].kind == 'f' && cg_extreme_vectorizes(ln->dt))   /* a zero's sign as in one pass */
+            v = cg_extreme_zero_as_numpy(L, ln->base, ln->n, ln->dt, v);
+        return v;
     }
     case BI_NP_MEAN: return mean_of(L, par_fold(L, ln, PF_ADD, rt, NULL, NULL), ln->n, rt);
     case BI_NP_VAR: case BI_NP_STD: {
@@ -1048,7 +1052,30 @@ typedef struct RowsEnv {
     const Type *at, *rt;
     LLVMValueRef a, r, mean;   /* mean: the means (var, std's second walk), else NULL */
     int axis;
+    int extreme;               /* min/max: 1 min, 2 max (the result in a's dtype), else 0 */
 } RowsEnv;
+
+/* min and max along a slow axis the same way: each result starts as the first row's element
+ * and takes every later one that is beyond it (NaN wins and stays; ties keep the first). */
+static void rows_first(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef aidx[64];
+    for (int k = 0, j = 0; k < R->at->ndim; k++) aidx[k] = k == R->axis ? i64c(L, 0) : idx[j++];
+    extreme_nonempty(L, cg_arr_shape(L, R->a, R->axis), R->extreme == 2, false, NULL);
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_elem_llvm(L, R->at->dtype), cg_elem_ptr(L, R->at, R->a, aidx), ""),
+                   cg_elem_ptr(L, R->rt, R->r, idx));
+}
+
+static void rows_extreme(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef oidx[64];
+    for (int k = 0, j = 0; k < R->at->ndim; k++)
+        if (k != R->axis) oidx[j++] = idx[k];
+    LLVMTypeRef et = cg_elem_llvm(L, R->at->dtype);
+    LLVMValueRef o = cg_elem_ptr(L, R->rt, R->r, oidx);
+    LLVMValueRef x = LLVMBuildLoad2(L->b, et, cg_elem_ptr(L, R->at, R->a, idx), ""), cur = LLVMBuildLoad2(L->b, et, o, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, vec_better(L, R->extreme == 2, x, cur, R->at->dtype), x, cur, ""), o);
+}
 
 static void rows_zero(Lower *L, LLVMValueRef *idx, void *env) {
     RowsEnv *R = env;
@@ -1085,21 +1112,31 @@ static void rows_finish(Lower *L, LLVMValueRef *idx, void *env) {
 }
 
 /* Whether reduction bid of a along axis runs row by row: a float64 result of a sum, mean, var or
- * std of a real array, along an axis of a C (or any-layout) array other than its last. */
+ * std, or min or max, of a real array, along an axis of a C (or any-layout) array other than its
+ * last. */
 static bool by_rows(int bid, const Type *at, int axis, int rdt) {
     if (at->ndim < 2 || at->layout == 'F' || axis < 0 || axis == at->ndim - 1 || ty_dtypes[at->dtype].kind == 'c') return false;
+    if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX)   /* in a's dtype */
+        return ty_dtypes[at->dtype].kind != 'b' && rdt == at->dtype;
     if (ty_dtypes[rdt].kind != 'f' || ty_dtypes[rdt].size != 8) return false;   /* the result array holds doubles */
     if (bid == BI_NP_VAR || bid == BI_NP_STD) return true;
     return (bid == BI_NP_SUM || bid == BI_NP_MEAN) && lane_result_type(bid, at->dtype, rdt) == ty_float64;
 }
 
-/* r (float64, C order, the kept shape oshape) = reduction bid of a along axis, row by row. */
+/* r (float64, or a's dtype for min/max; C order, the kept shape oshape) = reduction bid of a
+ * along axis, row by row. */
 static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
                         LLVMValueRef *oshape, LLVMValueRef ddof) {
     int nd = at->ndim;
     LLVMValueRef shape[64];
     for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
     RowsEnv R = {.at = at, .rt = rt, .a = a, .r = r, .axis = axis};
+    if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX) {
+        R.extreme = bid == BI_NP_MAX || bid == BI_NP_AMAX ? 2 : 1;
+        cg_loop_nest(L, nd - 1, oshape, rows_first, &R);
+        cg_loop_nest(L, nd, shape, rows_extreme, &R);
+        return;
+    }
     cg_loop_nest(L, nd - 1, oshape, rows_zero, &R);
     cg_loop_nest(L, nd, shape, rows_add, &R);
     if (bid == BI_NP_SUM) return;

@@ -214,3 +214,16 @@ def test_nanmin_nanmax(dtype):
             got, want = f(x), nan_extremes(x)
             assert np.array_equal(np.array(got, np.float64), np.array(want, np.float64), equal_nan=True), (x, got, want)
 
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba's loop keeps the first zero, NumPy's vector loop another")
+def test_parallel_signed_zeros_as_numpy():
+    # the chunks' zeros are combined, then a zero result takes NumPy's one-pass sign
+    rng = np.random.default_rng(12)
+    f = impl.njit(parallel=True)(lambda a: (np.min(a), a.max()))
+    for dtype in FLOATS:
+        for trial in range(6):
+            a = np.where(rng.random(40001) < 0.5, -0.0, 0.0).astype(dtype)
+            a[rng.random(a.size) < 0.4] = -1.0 if trial % 2 else 1.0
+            got = f(a)
+            assert [np.signbit(g) for g in got] == [np.signbit(np.min(a)), np.signbit(a.max())], (dtype, trial)
