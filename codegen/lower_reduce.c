@@ -290,19 +290,22 @@ static LLVMValueRef lane_extreme_strided(Lower *L, Lane *ln, bool is_max, LLVMVa
     return value;
 }
 
-static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index) {
+/* long_run: the whole array or a parallel chunk; a lane along an axis takes the vectors when it
+ * has 64 elements or more (argmax(axis=1) of 100000x1: 9.7 ms with them, 0.14 without). */
+static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index, bool long_run) {
     if (ln->elem || !cg_extreme_vectorizes(ln->dt)) return lane_extreme_strided(L, ln, is_max, index);
     long long size = ty_dtypes[ln->dt].size;
-    if (LLVMIsAConstant(ln->stride)) {
-        if (LLVMConstIntGetSExtValue(ln->stride) == size) return cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index, ln->whole ? CG_EXT_NUMPY_ZERO : 0);
-        return lane_extreme_strided(L, ln, is_max, index);
-    }
+    if (LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) != size) return lane_extreme_strided(L, ln, is_max, index);
+    if (long_run && LLVMIsAConstant(ln->stride))
+        return cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index, ln->whole ? CG_EXT_NUMPY_ZERO : 0);
+    LLVMValueRef go = LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, size), "");
+    if (!long_run) go = LLVMBuildAnd(L->b, go, LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, 64), ""), "");
     const Type *ct = ty_scalar_of(ln->dt);
     LLVMValueRef v = cg_entry_alloca(L, cg_type(L, ct), "extreme"), vi = cg_entry_alloca(L, L->i64, "extremei"), i;
     LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.unit");
     LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.join");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, size), ""), unit, any);
+    LLVMBuildCondBr(L->b, go, unit, any);
     LLVMPositionBuilderAtEnd(L->b, unit);
     LLVMBuildStore(L->b, cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index ? &i : NULL, ln->whole ? CG_EXT_NUMPY_ZERO : 0), v);
     if (index) LLVMBuildStore(L->b, i, vi);
@@ -319,7 +322,7 @@ static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueR
 /* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
 static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
     extreme_nonempty(L, ln->n, is_max, want_index, fname);
-    LLVMValueRef index, value = lane_extreme_any(L, ln, is_max, want_index ? &index : NULL);
+    LLVMValueRef index, value = lane_extreme_any(L, ln, is_max, want_index ? &index : NULL, ln->whole);
     return want_index ? index : value;
 }
 
@@ -514,7 +517,7 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     switch (kind) {
     case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
     case PF_MIN: case PF_MAX:
-        v = lane_extreme_any(C, &sub, kind == PF_MAX, index ? &vi : NULL);
+        v = lane_extreme_any(C, &sub, kind == PF_MAX, index ? &vi : NULL, true);
         if (index) vi = LLVMBuildAdd(C->b, vi, lo, "");
         break;
     case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
