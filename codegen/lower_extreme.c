@@ -1,5 +1,5 @@
-/* lower_extreme.c: min, max, argmin and argmax of a contiguous run of ints or floats, on
- * explicit vectors (issue 17).
+/* lower_extreme.c: min, max, argmin, argmax, nanmin and nanmax of a contiguous run of ints or
+ * floats, on explicit vectors (issue 17).
  *
  * One mechanism serves every dtype and all four reductions. A range of elements is folded by
  * EXT_U independent vector accumulators of one machine vector each (512 bits with AVX-512:
@@ -14,6 +14,8 @@
  *     scan (its first NaN is the answer: the first NaN wins, as in NumPy). The index is then the
  *     first element of the best block equal to the best value (a vector search), so the result
  *     is the first occurrence, -0.0 and 0.0 being equal as they are to NumPy's compares.
+ *   - nanmin/nanmax: the min/max fold, started from -inf/inf where the first element is NaN; a
+ *     result still there is checked by a search (no element equal to it: all were NaN).
  * Every element is read once by the folds; only one block is read again. */
 #include "lower.h"
 #include <math.h>
