@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Whole-array reductions and small matrix products: ember vs NumPy, interleaved in one process.
 
-The memory-bound reductions (sum, mean, prod, dot, var, max, argmin, ...) over 10^5..10^8
+The memory-bound reductions (sum, mean, prod, dot, var, max, argmin, nanmax, ...) over 10^5..10^8
 elements of float64 and float32 (10^5 in L2, 10^6 in L3, 10^7 and 10^8 streamed from DRAM),
 and stacks of small products (`a @ b` of (n, m, k) by (n, k, n2)) of every float dtype. Each
 kernel is a one-line lambda; ember compiles it, NumPy runs it; their repeats alternate, and the
@@ -12,6 +12,7 @@ bit ("bit-equal") or how far it is.
     python bench/bench_reductions.py                       # 10^5, 10^6, 10^7
     python bench/bench_reductions.py --sizes 100000000 --kernels sum,mean
     python bench/bench_reductions.py --products-only
+    python bench/bench_reductions.py --kernels max,min,argmin,argmax,nanmax --dtypes float64,float32,int8,int64 --sizes 10000,100000
 """
 
 import argparse
@@ -35,7 +36,10 @@ REDUCTIONS = {
     "var": lambda a: a.var(),
     "sum_sq": lambda a: (a * a).sum(),
     "max": lambda a: a.max(),
+    "min": lambda a: np.min(a),
     "argmin": lambda a: a.argmin(),
+    "argmax": lambda a: np.argmax(a),
+    "nanmax": lambda a: np.nanmax(a),
     "count": lambda a: (a > 1.0).sum(),
 }
 
@@ -86,12 +90,15 @@ def main():
     if not a.products_only:
         for dt in a.dtypes.split(","):
             for n in map(int, a.sizes.split(",")):
-                x = rng.uniform(0.999, 1.001, n).astype(dt)   # products stay finite
+                if dt.startswith(("int", "uint")):   # the min/max kernels: --dtypes int8,... --kernels max,argmin
+                    x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max, n, dtype=dt, endpoint=True)
+                else:
+                    x = rng.uniform(0.999, 1.001, n).astype(dt)   # products stay finite
                 for name in a.kernels.split(","):
                     te, tn, r, same = compare(REDUCTIONS[name], (x,), x.nbytes, a.repeats)
                     ratios.append(r)
                     print(f"| {name} | {dt} | {n} | {te * 1e3:.3f} | {tn * 1e3:.3f} | {r:.2f} | {same} |", flush=True)
-    for dt in a.dtypes.split(",") + ["complex128", "complex64"]:
+    for dt in [d for d in a.dtypes.split(",") if d.startswith("float")] + ["complex128", "complex64"]:
         for sa, sb in PRODUCTS:
             x, y = rng.standard_normal(sa), rng.standard_normal(sb)
             if dt.startswith("complex"):

@@ -104,6 +104,14 @@ void cg_check_status(Lower *L, LLVMValueRef status);
 LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
 LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
+/* lower_f32.c: a feature of L's target ("+avx512f"), a whole item of its list */
+bool cg_has_feature(Lower *L, const char *feat);
+/* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
+enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
+bool cg_extreme_vectorizes(int dt);
+LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
+                               int flags);
+LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, LLVMValueRef v);
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 /* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */

@@ -58,7 +58,7 @@ LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt) {
 }
 
 /* A target feature of L's target ("+avx512f"), matched as a whole item of the list. */
-static bool has_feature(Lower *L, const char *feat) {
+bool cg_has_feature(Lower *L, const char *feat) {
     size_t n = strlen(feat);
     for (const char *p = L->features; p && (p = strstr(p, feat)); p += n)
         if ((p == L->features || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) return true;
@@ -107,7 +107,7 @@ static void add_vector_variants(Lower *L, LLVMValueRef call, const char *callee,
     size_t used = 0;
     for (size_t i = 0; i < sizeof isas / sizeof isas[0] && mvec; i++) {
         snprintf(vname, sizeof vname, "_ZGV%cN%d%s_%s", isas[i].isa, isas[i].lanes, n == 1 ? "v" : "vv", libm);
-        if (!has_feature(L, isas[i].feature) || !dlsym(mvec, vname)) continue;
+        if (!cg_has_feature(L, isas[i].feature) || !dlsym(mvec, vname)) continue;
         LLVMTypeRef vt = LLVMVectorType(et, (unsigned)isas[i].lanes), pt[2] = {vt, vt};
         if (!LLVMGetNamedFunction(L->m, vname)) keep_declaration(L, LLVMAddFunction(L->m, vname, LLVMFunctionType(vt, pt, (unsigned)n, 0)));
         used += (size_t)snprintf(list + used, sizeof list - used, "%s_ZGV_LLVM_N%d%s_%s(%s)", used ? "," : "",
@@ -168,7 +168,7 @@ static LLVMValueRef c64_mul(Lower *L, LLVMValueRef z, LLVMValueRef w, bool fused
     for (unsigned k = 0; k < 4; k++)
         p[k] = LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, k < 2 ? z : w, k % 2, ""), f, "");
     LLVMValueRef zr = p[0], zi = p[1], wr = p[2], wi = p[3], re, im;
-    if (fused && has_feature(L, "+fma")) {
+    if (fused && cg_has_feature(L, "+fma")) {
         LLVMValueRef a[3] = {zr, wr, LLVMBuildFNeg(L->b, LLVMBuildFMul(L->b, zi, wi, ""), "")};
         re = cg_call(L, "llvm.fma.f32", f, pt, a, 3);
         LLVMValueRef b[3] = {zr, wi, LLVMBuildFMul(L->b, zi, wr, "")};

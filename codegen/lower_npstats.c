@@ -430,13 +430,34 @@ static LLVMValueRef fold_nansum(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
     return load64(L, cg_type(L, rt), acc);
 }
 
-/* min or max ignoring NaN (NaN when all are); ptp: max - min with NaN propagating. */
+static LLVMValueRef scan_extreme(Lower *L, int bid, int dt, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride);
+
+/* min or max ignoring NaN (NaN when all are); ptp: max - min with NaN propagating. A
+ * contiguous lane's nanmin or nanmax runs on vectors (lower_extreme.c). */
 static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
                                  LLVMValueRef n, LLVMValueRef stride, bool pw) {
     int bid = ci->builtin;
-    const Type *et = ty_scalar_of(dt);
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, zero(L), ""), "builtins:ValueError",
                 "zero-size array to reduction operation which has no identity");
+    if (bid == BI_NP_PTP || !cg_extreme_vectorizes(dt)) return scan_extreme(L, bid, dt, data, n, stride);
+    LLVMValueRef res = cg_entry_alloca(L, cg_type(L, ty_scalar_of(dt)), "nanextreme");
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "nanext.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "nanext.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "nanext.join");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, stride, i64c(L, ty_dtypes[dt].size), ""), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    LLVMBuildStore(L->b, cg_extreme_contig(L, data, n, dt, bid == BI_NP_NANMAX, NULL, CG_EXT_SKIP_NAN), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, scan_extreme(L, bid, dt, data, n, stride), res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return load64(L, cg_type(L, ty_scalar_of(dt)), res);
+}
+
+/* fold_extreme element by element */
+static LLVMValueRef scan_extreme(Lower *L, int bid, int dt, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride) {
+    const Type *et = ty_scalar_of(dt);
     LLVMValueRef first = elem(L, dt, data, zero(L), stride);
     LLVMValueRef lo = slot_of(L, cg_type(L, et), first, "lo"), hi = slot_of(L, cg_type(L, et), first, "hi");
     LoopCtx lc;

@@ -22,6 +22,7 @@ typedef struct Lane {
     int dt;
     bool sequential;   /* float sums in index order: NumPy adds such a lane (not its memory's fastest axis) row by row */
     CgElemAt elem;     /* or the elements computed, not read: an array expression's (fused_reduction) */
+    bool whole;        /* every element of an array, in memory order: min/max take a zero's sign as NumPy's whole-array loop */
     void *env;
 } Lane;
 
@@ -212,8 +213,8 @@ static LLVMValueRef lane_fold(Lower *L, Lane *ln, int op, const Type *ct) {
 }
 
 /* Whether x replaces b as the min (is_max false) or max so far: NaN wins, and an equal value
- * does not replace (the first occurrence stays). vec_better: elements of dtype dt, scalars or
- * vectors (the argmin/argmax blocks below); extreme_better: canonical scalars of type ct. */
+ * does not replace (the first occurrence stays). vec_better: elements of dtype dt;
+ * extreme_better: canonical scalars of type ct. */
 static LLVMValueRef vec_better(Lower *L, bool is_max, LLVMValueRef x, LLVMValueRef b, int dt) {
     char k = ty_dtypes[dt].kind;
     if (k == 'f')   /* "x > b or unordered" (x NaN), and b not NaN */
@@ -248,89 +249,13 @@ static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_in
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
-/* ---- argmin / argmax on vectors ------------------------------------------------------------
- * LLVM cannot vectorise a scan that keeps a value and its index, so contiguous lanes of ints and
- * floats (the common case) are scanned EXTREME_W elements at a time in explicit vectors: each
- * vector lane keeps the best value it has seen and that value's index (strictly better only, so
- * the first occurrence; NaN beats every number and a later NaN does not replace an earlier one).
- * The lanes are then combined, ties going to the smaller index, and the elements after the last
- * whole block go through the scalar scan, which starts from the combined best. A block is 32
- * elements (four 512-bit vectors of doubles, and their indices): the step from one block's best
- * to the next is a compare and a select, ~5 cycles of latency, so one 8-wide vector left the
- * loop latency-bound (argmin of 10^6 doubles 2.9x NumPy's time); four independent ones per step
- * keep the vector units busy. */
-#define EXTREME_W 32
-
-/* x the same as b for the tie rule: equal, or both NaN. */
-static LLVMValueRef vec_same(Lower *L, LLVMValueRef x, LLVMValueRef b, int dt) {
-    if (ty_dtypes[dt].kind != 'f') return LLVMBuildICmp(L->b, LLVMIntEQ, x, b, "");
-    return LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, b, ""),
-                       LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, b, b, ""), ""), "");
-}
-
-/* The vector scan of the first n - n % EXTREME_W elements of a contiguous lane with at least
- * EXTREME_W of them; stores the best element (as the canonical scalar) and its index. */
-static void extreme_blocks(Lower *L, Lane *ln, bool is_max, LLVMValueRef best, LLVMValueRef besti, LLVMValueRef nb) {
-    int dt = ln->dt, W = EXTREME_W;
-    LLVMTypeRef et = cg_elem_llvm(L, dt), vt = LLVMVectorType(et, (unsigned)W), it = LLVMVectorType(L->i64, (unsigned)W);
-    LLVMValueRef steps[EXTREME_W];
-    for (int k = 0; k < W; k++) steps[k] = i64c(L, k);
-    LLVMValueRef iota = LLVMConstVector(steps, (unsigned)W);
-    LLVMValueRef first = LLVMBuildLoad2(L->b, vt, ln->base, "");
-    LLVMSetAlignment(first, 1);   /* any buffer: unaligned data too */
-    LLVMValueRef bv = acc_new(L, vt, first), bi = acc_new(L, it, iota);
-    LoopCtx lc;
-    LLVMValueRef j = LLVMBuildMul(L->b, LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, LLVMBuildUDiv(L->b, nb, i64c(L, W), ""), i64c(L, 1), "")),
-                                                     i64c(L, 1), ""), i64c(L, W), "");
-    LLVMValueRef x = LLVMBuildLoad2(L->b, vt, lane_ptr(L, ln, j), "");
-    LLVMSetAlignment(x, 1);
-    LLVMValueRef cur = LLVMBuildLoad2(L->b, vt, bv, "");
-    LLVMValueRef better = vec_better(L, is_max, x, cur, dt);
-    LLVMValueRef jv = LLVMBuildInsertElement(L->b, LLVMGetPoison(it), j, i64c(L, 0), "");
-    jv = LLVMBuildShuffleVector(L->b, jv, LLVMGetPoison(it), LLVMConstNull(LLVMVectorType(L->i32, (unsigned)W)), "");
-    LLVMValueRef idx = LLVMBuildAdd(L->b, jv, iota, "");
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, cur, ""), bv);
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, idx, LLVMBuildLoad2(L->b, it, bi, ""), ""), bi);
-    cg_loop_end(L, &lc);
-    LLVMValueRef v = LLVMBuildLoad2(L->b, vt, bv, ""), vi = LLVMBuildLoad2(L->b, it, bi, "");
-    LLVMValueRef b = LLVMBuildExtractElement(L->b, v, i64c(L, 0), ""), b_i = LLVMBuildExtractElement(L->b, vi, i64c(L, 0), "");
-    for (int k = 1; k < W; k++) {
-        LLVMValueRef xk = LLVMBuildExtractElement(L->b, v, i64c(L, k), ""), ik = LLVMBuildExtractElement(L->b, vi, i64c(L, k), "");
-        LLVMValueRef take = LLVMBuildOr(L->b, vec_better(L, is_max, xk, b, dt),
-                                        LLVMBuildAnd(L->b, vec_same(L, xk, b, dt), LLVMBuildICmp(L->b, LLVMIntSLT, ik, b_i, ""), ""), "");
-        b = LLVMBuildSelect(L->b, take, xk, b, "");
-        b_i = LLVMBuildSelect(L->b, take, ik, b_i, "");
-    }
-    /* the element as cg_load_elem gives it */
-    LLVMValueRef tmp = cg_entry_alloca(L, et, "elem");
-    LLVMBuildStore(L->b, b, tmp);
-    LLVMBuildStore(L->b, cg_load_elem(L, dt, tmp), best);
-    LLVMBuildStore(L->b, b_i, besti);
-}
-
-/* The min or max of a non-empty lane and the index of its first occurrence. */
+/* The min or max of a non-empty lane and the index of its first occurrence, element by element. */
 static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
     const Type *ct = ty_scalar_of(ln->dt);
     LLVMValueRef best = acc_new(L, cg_type(L, ct), lane_load(L, ln, i64c(L, 0)));
     LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
-    LLVMValueRef from = acc_new(L, L->i64, i64c(L, 0));
-    char kind = ty_dtypes[ln->dt].kind;
-    if (!ln->elem && (kind == 'f' || kind == 'i' || kind == 'u')) {   /* contiguous and long enough: blocks on vectors first */
-        LLVMValueRef nb = LLVMBuildAnd(L->b, ln->n, i64c(L, -EXTREME_W), "");
-        LLVMValueRef go = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, ty_dtypes[ln->dt].size), ""),
-                                       LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, EXTREME_W), ""), "");
-        LLVMBasicBlockRef vec = LLVMAppendBasicBlockInContext(L->c, L->func, "extremevec");
-        LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(L->c, L->func, "extremetail");
-        LLVMBuildCondBr(L->b, go, vec, after);
-        LLVMPositionBuilderAtEnd(L->b, vec);
-        extreme_blocks(L, ln, is_max, best, besti, nb);
-        LLVMBuildStore(L->b, nb, from);
-        LLVMBuildBr(L->b, after);
-        LLVMPositionBuilderAtEnd(L->b, after);
-    }
-    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, from, "");
     LoopCtx lc;
-    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, start, "")), start, "");
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, i64c(L, 1), "")), i64c(L, 1), "");
     LLVMValueRef x = lane_load(L, ln, i);
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
@@ -367,12 +292,50 @@ static LLVMValueRef lane_extreme_float(Lower *L, Lane *ln, bool is_max) {
     return narrow ? LLVMBuildFPExt(L->b, r, L->f64, "") : r;
 }
 
+/* The min or max of a non-empty lane and, with index, where it first occurs (NaN wins, the
+ * first one): a contiguous lane of ints or floats on explicit vectors (lower_extreme.c), any
+ * other element by element. */
+static LLVMValueRef lane_extreme_strided(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index) {
+    if (!index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
+    LLVMValueRef value, i;
+    lane_extreme_scan(L, ln, is_max, &value, &i);
+    if (index) *index = i;
+    return value;
+}
+
+/* long_run: the whole array or a parallel chunk; a lane along an axis takes the vectors when it
+ * has 64 elements or more (argmax(axis=1) of 100000x1: 9.7 ms with them, 0.14 without). */
+static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueRef *index, bool long_run) {
+    if (ln->elem || !cg_extreme_vectorizes(ln->dt)) return lane_extreme_strided(L, ln, is_max, index);
+    long long size = ty_dtypes[ln->dt].size;
+    if (LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) != size) return lane_extreme_strided(L, ln, is_max, index);
+    if (long_run && LLVMIsAConstant(ln->stride))
+        return cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index, ln->whole ? CG_EXT_NUMPY_ZERO : 0);
+    LLVMValueRef go = LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, size), "");
+    if (!long_run) go = LLVMBuildAnd(L->b, go, LLVMBuildICmp(L->b, LLVMIntSGE, ln->n, i64c(L, 64), ""), "");
+    const Type *ct = ty_scalar_of(ln->dt);
+    LLVMValueRef v = cg_entry_alloca(L, cg_type(L, ct), "extreme"), vi = cg_entry_alloca(L, L->i64, "extremei"), i;
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.join");
+    LLVMBuildCondBr(L->b, go, unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    LLVMBuildStore(L->b, cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index ? &i : NULL, ln->whole ? CG_EXT_NUMPY_ZERO : 0), v);
+    if (index) LLVMBuildStore(L->b, i, vi);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, lane_extreme_strided(L, ln, is_max, index ? &i : NULL), v);
+    if (index) LLVMBuildStore(L->b, i, vi);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    if (index) *index = LLVMBuildLoad2(L->b, L->i64, vi, "");
+    return LLVMBuildLoad2(L->b, cg_type(L, ct), v, "");
+}
+
 /* min/max (value) or argmin/argmax (index); NaN wins, first occurrence. */
 static LLVMValueRef lane_extreme(Lower *L, Lane *ln, bool is_max, bool want_index, const char *fname) {
     extreme_nonempty(L, ln->n, is_max, want_index, fname);
-    if (!want_index && ty_scalar_of(ln->dt) == ty_float64) return lane_extreme_float(L, ln, is_max);
-    LLVMValueRef value, index;
-    lane_extreme_scan(L, ln, is_max, &value, &index);
+    LLVMValueRef index, value = lane_extreme_any(L, ln, is_max, want_index ? &index : NULL, ln->whole);
     return want_index ? index : value;
 }
 
@@ -567,12 +530,8 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
     switch (kind) {
     case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
     case PF_MIN: case PF_MAX:
-        if (!index && ct == ty_float64) {   /* the value alone: a fold that vectorises */
-            v = lane_extreme_float(C, &sub, kind == PF_MAX);
-            break;
-        }
-        lane_extreme_scan(C, &sub, kind == PF_MAX, &v, &vi);
-        vi = LLVMBuildAdd(C->b, vi, lo, "");
+        v = lane_extreme_any(C, &sub, kind == PF_MAX, index ? &vi : NULL, true);
+        if (index) vi = LLVMBuildAdd(C->b, vi, lo, "");
         break;
     case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
     default: v = lane_bool(C, &sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
@@ -621,7 +580,11 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
         bool want_index = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
         extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
         LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, want_index ? &index : NULL);
-        return want_index ? index : v;
+        if (want_index) return index;
+        bool unit = LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == ty_dtypes[ln->dt].size;
+        if (ln->whole && unit && !ln->elem && ty_dtypes[ln->dt].kind == 'f' && cg_extreme_vectorizes(ln->dt))   /* a zero's sign as in one pass */
+            v = cg_extreme_zero_as_numpy(L, ln->base, ln->n, ln->dt, v);
+        return v;
     }
     case BI_NP_MEAN: return mean_of(L, par_fold(L, ln, PF_ADD, rt, NULL, NULL), ln->n, rt);
     case BI_NP_VAR: case BI_NP_STD: {
@@ -639,7 +602,7 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
  * any_order: the reduction does not depend on the elements' order beyond rounding (not argmin,
  * argmax, a cumulative one): an F-contiguous a is its memory in order, as NumPy reads it. */
 static Lane whole_lane(Lower *L, const Type *at, LLVMValueRef a, bool any_order) {
-    Lane ln = {.dt = at->dtype};
+    Lane ln = {.dt = at->dtype, .whole = true};
     if (at->ndim == 1 || (any_order && at->layout == 'F')) {
         ln.base = cg_arr_data(L, a);
         ln.n = cg_array_size(L, at, a);
@@ -1105,7 +1068,30 @@ typedef struct RowsEnv {
     const Type *at, *rt;
     LLVMValueRef a, r, mean;   /* mean: the means (var, std's second walk), else NULL */
     int axis;
+    int extreme;               /* min/max: 1 min, 2 max (the result in a's dtype), else 0 */
 } RowsEnv;
+
+/* min and max along a slow axis the same way: each result starts as the first row's element
+ * and takes every later one that is beyond it (NaN wins and stays; ties keep the first). */
+static void rows_first(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef aidx[64];
+    for (int k = 0, j = 0; k < R->at->ndim; k++) aidx[k] = k == R->axis ? i64c(L, 0) : idx[j++];
+    extreme_nonempty(L, cg_arr_shape(L, R->a, R->axis), R->extreme == 2, false, NULL);
+    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_elem_llvm(L, R->at->dtype), cg_elem_ptr(L, R->at, R->a, aidx), ""),
+                   cg_elem_ptr(L, R->rt, R->r, idx));
+}
+
+static void rows_extreme(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsEnv *R = env;
+    LLVMValueRef oidx[64];
+    for (int k = 0, j = 0; k < R->at->ndim; k++)
+        if (k != R->axis) oidx[j++] = idx[k];
+    LLVMTypeRef et = cg_elem_llvm(L, R->at->dtype);
+    LLVMValueRef o = cg_elem_ptr(L, R->rt, R->r, oidx);
+    LLVMValueRef x = LLVMBuildLoad2(L->b, et, cg_elem_ptr(L, R->at, R->a, idx), ""), cur = LLVMBuildLoad2(L->b, et, o, "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, vec_better(L, R->extreme == 2, x, cur, R->at->dtype), x, cur, ""), o);
+}
 
 static void rows_zero(Lower *L, LLVMValueRef *idx, void *env) {
     RowsEnv *R = env;
@@ -1142,21 +1128,31 @@ static void rows_finish(Lower *L, LLVMValueRef *idx, void *env) {
 }
 
 /* Whether reduction bid of a along axis runs row by row: a float64 result of a sum, mean, var or
- * std of a real array, along an axis of a C (or any-layout) array other than its last. */
+ * std, or min or max, of a real array, along an axis of a C (or any-layout) array other than its
+ * last. */
 static bool by_rows(int bid, const Type *at, int axis, int rdt) {
     if (at->ndim < 2 || at->layout == 'F' || axis < 0 || axis == at->ndim - 1 || ty_dtypes[at->dtype].kind == 'c') return false;
+    if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX)   /* in a's dtype */
+        return ty_dtypes[at->dtype].kind != 'b' && rdt == at->dtype;
     if (ty_dtypes[rdt].kind != 'f' || ty_dtypes[rdt].size != 8) return false;   /* the result array holds doubles */
     if (bid == BI_NP_VAR || bid == BI_NP_STD) return true;
     return (bid == BI_NP_SUM || bid == BI_NP_MEAN) && lane_result_type(bid, at->dtype, rdt) == ty_float64;
 }
 
-/* r (float64, C order, the kept shape oshape) = reduction bid of a along axis, row by row. */
+/* r (float64, or a's dtype for min/max; C order, the kept shape oshape) = reduction bid of a
+ * along axis, row by row. */
 static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
                         LLVMValueRef *oshape, LLVMValueRef ddof) {
     int nd = at->ndim;
     LLVMValueRef shape[64];
     for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
     RowsEnv R = {.at = at, .rt = rt, .a = a, .r = r, .axis = axis};
+    if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX) {
+        R.extreme = bid == BI_NP_MAX || bid == BI_NP_AMAX ? 2 : 1;
+        cg_loop_nest(L, nd - 1, oshape, rows_first, &R);
+        cg_loop_nest(L, nd, shape, rows_extreme, &R);
+        return;
+    }
     cg_loop_nest(L, nd - 1, oshape, rows_zero, &R);
     cg_loop_nest(L, nd, shape, rows_add, &R);
     if (bid == BI_NP_SUM) return;
