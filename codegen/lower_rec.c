@@ -30,6 +30,10 @@
 #include "lower.h"
 #include <string.h>
 
+#define REC_SECOND_BUDGET 200      /* IR instructions of a body lowered twice */
+#define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
+#define GUARD_NAME "recursion.guard"
+
 bool cg_recurses(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++)
         if (ti->calls[i] && ti->calls[i]->kind == CALL_SELF) return true;
@@ -40,21 +44,51 @@ LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti) {
     return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
 }
 
-/* <sym>.rec: <sym>'s parameters after `out`, the stack limit and the error flag; returns the value. */
-void cg_rec_declare(Lower *L, TypeInfo *ti) {
+LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti) {
+    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
+}
+
+/* The frame record a trampoline passes down: the failure flag, then the stack limit. */
+static LLVMTypeRef frame_type(Lower *L) {
+    LLVMTypeRef f[2] = {L->i1, L->i64};
+    return LLVMStructTypeInContext(L->c, f, 2, 0);
+}
+
+/* A fresh frame record (its slot in the entry), set here: the flag clear, the thread's stack limit. */
+static LLVMValueRef new_frame(Lower *L) {
+    LLVMValueRef frame = cg_entry_alloca(L, frame_type(L), "rec.frame");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), frame);
+    LLVMBuildStore(L->b, cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0),
+                   LLVMBuildStructGEP2(L->b, frame_type(L), frame, 1, ""));
+    return frame;
+}
+
+/* Is ti's body lowered a second time as <sym>.rec.1 (two levels per guard, and a pair LLVM
+ * inlines into each other)? Not for a body beyond the budget (code size, compile time), nor
+ * one with prange loops (their outlined bodies are made once). */
+static bool two_levels(TypeInfo *ti) {
+    return ti->nparloops == 0 && ti->fn->ninstrs <= REC_SECOND_BUDGET;
+}
+
+static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
     LLVMTypeRef pt[260];
     int n = 0;
     for (int i = 0; i < ti->nargs; i++) pt[n++] = cg_type(L, ti->argtypes[i]);
-    pt[n++] = L->i64;
     pt[n++] = L->ptr;
-    LLVMValueRef rec = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol),
-                                       LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
+    LLVMValueRef rec = LLVMAddFunction(L->m, name, LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
     LLVMSetLinkage(rec, LLVMInternalLinkage);
     cg_set_fn_attrs(L, rec);
-    /* err: only ever the trampoline's own byte, passed down */
+    /* the frame record: only ever the trampoline's own, passed down */
     const char *attrs[] = {"noalias", "nocapture", "nonnull"};
     for (int k = 0; k < 3; k++)
         LLVMAddAttributeAtIndex(rec, (unsigned)n, LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k])), 0));
+    return rec;
+}
+
+/* <sym>.rec (and <sym>.rec.1): <sym>'s parameters after `out`, the frame record; returns the value. */
+void cg_rec_declare(Lower *L, TypeInfo *ti) {
+    declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
+    if (two_levels(ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -73,8 +107,29 @@ static void recursion_guard(Lower *L) {
         LLVMValueRef zero = LLVMConstInt(L->i32, 0, 0);
         sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
     }
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, L->stack_limit, ""), "builtins:RecursionError",
+    LLVMValueRef limit = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, frame_type(L), L->err, 1, ""), "limit");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, limit, GUARD_NAME), "builtins:RecursionError",
                 "maximum recursion depth exceeded");
+}
+
+/* <sym>.rec.1 without its guard, so that the pair tests the stack once per two levels: the
+ * frame of .rec.1 (or, once LLVM inlines it, the larger frame of .rec) is the most that can lie
+ * below the limit unchecked, and the limit keeps a margin of 256 KiB or more. Its fixed stack
+ * objects must then be small: a copy with more than REC_UNGUARDED_FRAME bytes of allocas keeps
+ * its guard. */
+void cg_rec_unguard(Lower *L, LLVMValueRef second) {
+    LLVMTargetDataRef td = LLVMGetModuleDataLayout(L->m);
+    unsigned long long frame = 0;
+    LLVMValueRef guard = NULL;
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(second);
+    for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x)) {
+        size_t len;
+        if (LLVMIsAAllocaInst(x)) frame += LLVMABISizeOfType(td, LLVMGetAllocatedType(x));
+        else if (LLVMIsAICmpInst(x) && !strcmp(LLVMGetValueName2(x, &len), GUARD_NAME)) guard = x;
+    }
+    if (!guard || frame > REC_UNGUARDED_FRAME) return;
+    LLVMReplaceAllUsesWith(guard, LLVMConstInt(L->i1, 0, 0));
+    LLVMInstructionEraseFromParent(guard);
 }
 
 /* Does a value of type t hold a list, dict or set (which a callee could empty)? */
@@ -113,9 +168,7 @@ static bool *borrowed_parameters(Lower *L) {
  * frame returns zero), the limit and flag parameters, the borrowed parameters, the guard. */
 void cg_rec_begin(Lower *L, LLVMValueRef rec) {
     L->borrowed = borrowed_parameters(L);
-    unsigned n = LLVMCountParams(rec);
-    L->stack_limit = LLVMGetParam(rec, n - 2);
-    L->err = LLVMGetParam(rec, n - 1);
+    L->err = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
     L->out = cg_entry_alloca(L, rt, "result");
     LLVMBuildStore(L->b, LLVMConstNull(rt), L->out);
@@ -134,18 +187,18 @@ void cg_rec_ret_value(Lower *L) {
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, LLVMGetReturnType(LLVMGlobalGetValueType(L->func)), L->out, ""));
 }
 
-/* <sym>(out, args...): a flag, the limit, <sym>.rec; the result stored and a status returned. */
+/* <sym>(out, args...): a frame record, <sym>.rec; the result stored and a status returned. */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
     LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
-    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-    LLVMValueRef err = LLVMBuildAlloca(L->b, L->i1, "err");
-    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+    L->func = f;
+    L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    LLVMValueRef err = new_frame(L);
     LLVMValueRef args[260];
     int n = (int)LLVMCountParams(f) - 1;
     for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i + 1);
-    args[n] = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-    args[n + 1] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 2, "");
+    args[n] = err;
+    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 1, "");
     LLVMValueRef failed = LLVMBuildLoad2(L->b, L->i1, err, "");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, f, "ok"), fail = LLVMAppendBasicBlockInContext(L->c, f, "fail");
     cg_br_expect(L, failed, false, fail, ok);
@@ -229,18 +282,17 @@ static bool must_test(Lower *L) {
     return true;
 }
 
-/* A self-call: into <sym>.rec with the limit and flag this frame has (outside <sym>.rec, in a
- * prange body, fresh ones), then the flag's test unless it may be left to the caller. */
+/* A self-call: into the other copy (<sym>.rec calls <sym>.rec.1 where there is one, which calls
+ * <sym>.rec) with this frame's record (outside them, in a prange body, a fresh one), then the
+ * flag's test unless it may be left to the caller. */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
-    LLVMValueRef f = cg_recursive_twin(L, L->ti), err = L->err;
-    args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-    if (!err) {
-        err = cg_entry_alloca(L, L->i1, "err");
-        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
-    }
-    args[ci->nparams + 1] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ci->nparams + 2, "");
-    if (!must_test(L)) return v;
+    LLVMValueRef rec = cg_recursive_twin(L, L->ti), second = cg_rec_second(L, L->ti), err = L->err;
+    bool test = must_test(L);
+    LLVMValueRef f = second && L->func == rec && test ? second : rec;
+    if (!err) err = new_frame(L);
+    args[ci->nparams] = err;
+    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ci->nparams + 1, "");
+    if (!test) return v;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildLoad2(L->b, L->i1, err, "failed"), false, fail, ok);
