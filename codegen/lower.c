@@ -782,7 +782,7 @@ static int lower_instr(Lower *L, Instr *in) {
     if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
-    case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + (L->err ? 0 : 1)); break;   /* after `out`, but in <sym>.rec */
+    case IR_ARG: v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1); break;   /* after `out` */
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);

@@ -110,6 +110,7 @@ LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti);   /* <sym>.rec, or NULL 
 void cg_rec_declare(Lower *L, TypeInfo *ti);
 LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti);     /* <sym>.rec.1, its copy one level down, or NULL */
 void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
+LLVMValueRef cg_rec_param(Lower *L, int i);             /* parameter i in <sym>.rec (passed by field) */
 void cg_rec_unguard(Lower *L, LLVMValueRef second);     /* <sym>.rec.1 without the guard, if its frame is small */
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */

@@ -1,37 +1,45 @@
 /* lower_rec.c: recursive functions, and the calling convention of their self-calls.
  *
  * Deep recursion must raise RecursionError, not overflow the stack (contract 3), and a raise deep
- * in the recursion must reach Python as itself. A function that calls itself is lowered twice
- * over one body:
+ * in the recursion must reach Python as itself. A function that calls itself becomes three
+ * functions over one body:
  *
  *   <sym>(ptr out, args...) -> i32 status            the native ABI, unchanged (contract 2): a
- *                                                    trampoline that asks the runtime for the
- *                                                    stack limit once and calls <sym>.rec
- *   <sym>.rec(args..., i64 limit, ptr err) -> T      the body; every self-call goes here
+ *                                                    trampoline that fills a frame record and
+ *                                                    calls <sym>.rec
+ *   <sym>.rec(args..., ptr frame) -> T               the body; its self-calls go here, or to
+ *   <sym>.rec.1(args..., ptr frame) -> T             the body again, without the stack guard
  *
- * <sym>.rec returns its value directly, and a failure sets the byte *err (the error record holds
- * the exception, as always) and returns a zero value. Its entry compares the stack pointer with
- * `limit`, the lowest address its thread's stack allows (runtime/error.c, ember_rt_stack_limit,
- * keeps a margin for the runtime helpers below it): two instructions, no memory access, and
- * nothing to undo after the call, unlike a depth counter.
+ * The frame record {i1 flag, i64 limit} is the trampoline's. <sym>.rec returns its value
+ * directly, and a failure sets the flag (the error record holds the exception, as always) and
+ * returns a zero value. Its entry compares the stack pointer with `limit`, the lowest address its
+ * thread's stack allows (runtime/error.c, ember_rt_stack_limit, keeps a margin for the runtime
+ * helpers below it): a load and a compare, and nothing to undo after the call, unlike a depth
+ * counter. One pointer carries both, so a self-call passes one register more than C's.
  *
- * The caller tests *err after a self-call only where it matters: when the result, with the
+ * <sym>.rec.1 (a small body without prange loops) is what the tested self-calls of <sym>.rec
+ * call, and it calls <sym>.rec back: every path down passes a guard every other level, and LLVM,
+ * whose inliner never inlines a function into itself, inlines the pair once (two levels per call,
+ * as gcc's recursive inlining makes several). A copy with large stack objects keeps its guard.
+ *
+ * The caller tests the flag after a self-call only where it matters: when the result, with the
  * callee's error pending, could reach a side effect, a raise (which would overwrite the record),
  * a loop, another call or a handler. When the result only flows through arithmetic that cannot
  * fail into a return (`return fib(n - 1) + fib(n - 2)`: the second call), the test is left out:
- * the zero value is returned, *err stays set, and the caller's caller tests it. Such a call is
+ * the zero value is returned, the flag stays set, and the caller's caller tests it. Such a call is
  * then a tail call with an accumulator, which LLVM's tail-recursion elimination turns into a
  * loop (as gcc does), and a chain of them (`return 1 + depth(n - 1)`, a binary search) runs
  * without using the stack at all. A frame that leaves out its test adds no traceback entry.
  *
- * A test that finds *err set clears it (the error is now this frame's, which may catch it) and
- * fails as any failing operation does; leaving <sym>.rec sets it again.
+ * A test that finds the flag set clears it (the error is now this frame's, which may catch it)
+ * and fails as any failing operation does; leaving <sym>.rec (.rec.1) sets it again.
  */
 #include "lower.h"
 #include <string.h>
 
 #define REC_SECOND_BUDGET 200      /* IR instructions of a body lowered twice */
 #define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
+#define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
 #define GUARD_NAME "recursion.guard"
 
 bool cg_recurses(TypeInfo *ti) {
@@ -63,17 +71,102 @@ static LLVMValueRef new_frame(Lower *L) {
     return frame;
 }
 
+static bool tests_a_self_call(Lower *L, TypeInfo *ti);
+
 /* Is ti's body lowered a second time as <sym>.rec.1 (two levels per guard, and a pair LLVM
  * inlines into each other)? Not for a body beyond the budget (code size, compile time), nor
- * one with prange loops (their outlined bodies are made once). */
-static bool two_levels(TypeInfo *ti) {
-    return ti->nparloops == 0 && ti->fn->ninstrs <= REC_SECOND_BUDGET;
+ * one with prange loops (their outlined bodies are made once), nor one whose self-calls all
+ * leave their test to the caller (they stay in <sym>.rec, as loops). */
+static bool two_levels(Lower *L, TypeInfo *ti) {
+    return ti->nparloops == 0 && ti->fn->ninstrs <= REC_SECOND_BUDGET && tests_a_self_call(L, ti);
+}
+
+/* ---- parameters passed field by field ---------------------------------------------------------
+ * An aggregate parameter (an array's struct, a tuple) is passed to <sym>.rec as its scalar
+ * fields, so that LLVM's dead-argument elimination drops the fields the body never reads but
+ * only passes down (an array's meminfo, parent and strides where it indexes a contiguous array):
+ * fewer registers per call, none on the stack. Unless that makes more than REC_MAX_PARAMS. */
+
+static bool aggregate(LLVMTypeRef t) {
+    LLVMTypeKind k = LLVMGetTypeKind(t);
+    return k == LLVMStructTypeKind || k == LLVMArrayTypeKind;
+}
+
+static unsigned nfields(LLVMTypeRef t) {
+    return LLVMGetTypeKind(t) == LLVMStructTypeKind ? LLVMCountStructElementTypes(t) : (unsigned)LLVMGetArrayLength2(t);
+}
+
+static LLVMTypeRef field_type(LLVMTypeRef t, unsigned i) {
+    return LLVMGetTypeKind(t) == LLVMStructTypeKind ? LLVMStructGetTypeAtIndex(t, i) : LLVMGetElementType(t);
+}
+
+/* The scalar parameter types of a value of type t, after the n of pt; the new count, or more
+ * than REC_MAX_PARAMS (then nothing more is written). */
+static int field_types(LLVMTypeRef t, LLVMTypeRef *pt, int n) {
+    if (!aggregate(t)) {
+        if (n < REC_MAX_PARAMS) pt[n] = t;
+        return n + 1;
+    }
+    for (unsigned i = 0; i < nfields(t) && n <= REC_MAX_PARAMS; i++) n = field_types(field_type(t, i), pt, n);
+    return n;
+}
+
+/* <sym>.rec's parameter types before the frame record; their count. */
+static bool flat_params(Lower *L, TypeInfo *ti) {
+    LLVMTypeRef pt[REC_MAX_PARAMS + 1];
+    int n = 0;
+    for (int i = 0; i < ti->nargs && n <= REC_MAX_PARAMS; i++) n = field_types(cg_type(L, ti->argtypes[i]), pt, n);
+    return n <= REC_MAX_PARAMS;
+}
+
+static int rec_params(Lower *L, TypeInfo *ti, LLVMTypeRef *pt) {
+    int n = 0;
+    bool flat = flat_params(L, ti);
+    for (int i = 0; i < ti->nargs; i++) n = flat ? field_types(cg_type(L, ti->argtypes[i]), pt, n) : (pt[n] = cg_type(L, ti->argtypes[i]), n + 1);
+    return n;
+}
+
+/* The scalar fields of v after the n of out; the new count. */
+static int split(Lower *L, LLVMValueRef v, LLVMValueRef *out, int n) {
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (!aggregate(t)) {
+        out[n] = v;
+        return n + 1;
+    }
+    for (unsigned i = 0; i < nfields(t); i++) n = split(L, LLVMBuildExtractValue(L->b, v, i, ""), out, n);
+    return n;
+}
+
+/* A value of type t made of <sym>.rec's parameters from *next on. */
+static LLVMValueRef join(Lower *L, LLVMTypeRef t, unsigned *next) {
+    if (!aggregate(t)) return LLVMGetParam(L->func, (*next)++);
+    LLVMValueRef v = LLVMGetPoison(t);
+    for (unsigned i = 0; i < nfields(t); i++) v = LLVMBuildInsertValue(L->b, v, join(L, field_type(t, i), next), i, "");
+    return v;
+}
+
+/* Parameter i of ti, read in <sym>.rec (or .rec.1). */
+LLVMValueRef cg_rec_param(Lower *L, int i) {
+    if (!flat_params(L, L->ti)) return LLVMGetParam(L->func, (unsigned)i);
+    LLVMTypeRef pt[REC_MAX_PARAMS + 1];
+    unsigned next = 0;
+    for (int k = 0; k < i; k++) next += (unsigned)field_types(cg_type(L, L->ti->argtypes[k]), pt, 0);
+    return join(L, cg_type(L, L->ti->argtypes[i]), &next);
+}
+
+/* A call of <sym>.rec or .rec.1 with ti's n arguments and the frame record. */
+static LLVMValueRef call_rec(Lower *L, TypeInfo *ti, LLVMValueRef f, LLVMValueRef *args, int n, LLVMValueRef frame) {
+    LLVMValueRef all[REC_MAX_PARAMS + 260];
+    int k = 0;
+    bool flat = flat_params(L, ti);
+    for (int i = 0; i < n; i++) k = flat ? split(L, args[i], all, k) : (all[k] = args[i], k + 1);
+    all[k++] = frame;
+    return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, all, (unsigned)k, "");
 }
 
 static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
-    LLVMTypeRef pt[260];
-    int n = 0;
-    for (int i = 0; i < ti->nargs; i++) pt[n++] = cg_type(L, ti->argtypes[i]);
+    LLVMTypeRef pt[REC_MAX_PARAMS + 260];
+    int n = rec_params(L, ti, pt);
     pt[n++] = L->ptr;
     LLVMValueRef rec = LLVMAddFunction(L->m, name, LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
     LLVMSetLinkage(rec, LLVMInternalLinkage);
@@ -88,7 +181,7 @@ static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
 /* <sym>.rec (and <sym>.rec.1): <sym>'s parameters after `out`, the frame record; returns the value. */
 void cg_rec_declare(Lower *L, TypeInfo *ti) {
     declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
-    if (two_levels(ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
+    if (two_levels(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -197,8 +290,7 @@ void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
     LLVMValueRef args[260];
     int n = (int)LLVMCountParams(f) - 1;
     for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i + 1);
-    args[n] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 1, "");
+    LLVMValueRef v = call_rec(L, ti, rec, args, n, err);
     LLVMValueRef failed = LLVMBuildLoad2(L->b, L->i1, err, "");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, f, "ok"), fail = LLVMAppendBasicBlockInContext(L->c, f, "fail");
     cg_br_expect(L, failed, false, fail, ok);
@@ -271,15 +363,34 @@ static bool returns_harmlessly(Lower *L, Block *b, int k, int *budget) {
 }
 
 /* Must the self-call being lowered (L->cur) test the flag right after it? */
-static bool must_test(Lower *L) {
-    Block *b = L->block;
-    if (!L->err || !b || !L->cur || b->handler || !plain_value(L->ti->ret)) return true;
+static bool must_test_in(Lower *L, Block *b, Instr *cur) {
+    if (!b || !cur || b->handler || !plain_value(L->ti->ret)) return true;
     for (int i = 0; i < b->ninstrs; i++)
-        if (b->instrs[i] == L->cur) {
+        if (b->instrs[i] == cur) {
             int budget = 8;
             return !returns_harmlessly(L, b, i + 1, &budget);
         }
     return true;
+}
+
+static bool must_test(Lower *L) {
+    return !L->err || must_test_in(L, L->block, L->cur);
+}
+
+/* Does ti make a self-call whose flag is tested (one that goes down to <sym>.rec.1)? */
+static bool tests_a_self_call(Lower *L, TypeInfo *ti) {
+    TypeInfo *outer = L->ti;
+    bool found = false;
+    L->ti = ti;
+    for (int i = 0; i < ti->fn->nblocks && !found; i++) {
+        Block *b = ti->fn->blocks[i];
+        for (int k = 0; k < b->ninstrs && !found; k++) {
+            Instr *x = b->instrs[k];
+            found = ti->calls[x->id] && ti->calls[x->id]->kind == CALL_SELF && must_test_in(L, b, x);
+        }
+    }
+    L->ti = outer;
+    return found;
 }
 
 /* A self-call: into the other copy (<sym>.rec calls <sym>.rec.1 where there is one, which calls
@@ -290,8 +401,7 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     bool test = must_test(L);
     LLVMValueRef f = second && L->func == rec && test ? second : rec;
     if (!err) err = new_frame(L);
-    args[ci->nparams] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ci->nparams + 1, "");
+    LLVMValueRef v = call_rec(L, L->ti, f, args, ci->nparams, err);
     if (!test) return v;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");

@@ -297,6 +297,51 @@ def test_recursion_error_across_both_copies(fn, args):
 
 
 
+# ---- parameters passed field by field ----------------------------------------------------------
+# <sym>.rec takes an aggregate parameter (an array, a tuple, a string, a list) as its scalar
+# fields, up to 64 of them (beyond, as aggregates).
+
+@njit
+def strided_rows(a, t, i):
+    if i == a.shape[0]:
+        return t[0] * 0.5
+    return a[i, 1] * t[1] + strided_rows(a, t, i + 1) // 1.0
+
+
+@njit
+def count_in(s, c, i):
+    if i == len(s):
+        return 0
+    return (1 if s[i] == c else 0) + count_in(s, c, i + 1) // 1
+
+
+@njit
+def list_tail_sum(lst, i):
+    if i == len(lst):
+        return 0.0
+    return lst[i] + list_tail_sum(lst, i + 1) / 1.0
+
+
+@njit
+def rotate_arrays(n, a, b, c, d, e, f, g, h, k, m):
+    # ten 2-D arrays: 70 fields, more than <sym>.rec takes apart
+    if n == 0:
+        return a[0, 0] + 2 * b[0, 1] + 3 * m[1, 0]
+    return rotate_arrays(n - 1, b, c, d, e, f, g, h, k, m, a) // 1.0
+
+
+def test_aggregate_parameters():
+    a = np.arange(24.0).reshape(6, 4)
+    check(strided_rows, a[::2, ::-1], (3.0, 2.0), 0)
+    check(strided_rows, a.T, (1.0, -1.0), 1)
+    check(count_in, "abracadabra", "a", 0)
+    check(list_tail_sum, [1.0, 2.5, 4.0], 0)
+    arrays = [np.full((2, 2), float(k)) + np.eye(2) for k in range(10)]
+    for n in (0, 3, 10, 13):
+        check(rotate_arrays, n, *arrays)
+
+
+
 RECURSIVE_MODULE = '''
 import numpy as np
 from ember import njit
