@@ -111,7 +111,7 @@ static int field_types(LLVMTypeRef t, LLVMTypeRef *pt, int n) {
     return n;
 }
 
-/* <sym>.rec's parameter types before the frame record; their count. */
+/* Are ti's parameters passed field by field (no more than REC_MAX_PARAMS fields)? */
 static bool flat_params(Lower *L, TypeInfo *ti) {
     LLVMTypeRef pt[REC_MAX_PARAMS + 1];
     int n = 0;
@@ -119,6 +119,7 @@ static bool flat_params(Lower *L, TypeInfo *ti) {
     return n <= REC_MAX_PARAMS;
 }
 
+/* <sym>.rec's parameter types before the frame record; their count. */
 static int rec_params(Lower *L, TypeInfo *ti, LLVMTypeRef *pt) {
     int n = 0;
     bool flat = flat_params(L, ti);
@@ -217,7 +218,11 @@ void cg_rec_unguard(Lower *L, LLVMValueRef second) {
     LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(second);
     for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x)) {
         size_t len;
-        if (LLVMIsAAllocaInst(x)) frame += LLVMABISizeOfType(td, LLVMGetAllocatedType(x));
+        if (LLVMIsAAllocaInst(x)) {
+            LLVMValueRef count = LLVMGetOperand(x, 0);
+            frame += LLVMIsAConstantInt(count) ? LLVMABISizeOfType(td, LLVMGetAllocatedType(x)) * LLVMConstIntGetZExtValue(count)
+                                               : REC_UNGUARDED_FRAME + 1;
+        }
         else if (LLVMIsAICmpInst(x) && !strcmp(LLVMGetValueName2(x, &len), GUARD_NAME)) guard = x;
     }
     if (!guard || frame > REC_UNGUARDED_FRAME) return;
@@ -258,7 +263,7 @@ static bool *borrowed_parameters(Lower *L) {
 }
 
 /* In <sym>.rec's entry block: the result slot (zero until a return stores it, so a failing
- * frame returns zero), the limit and flag parameters, the borrowed parameters, the guard. */
+ * frame returns zero), the frame record, the borrowed parameters, the guard. */
 void cg_rec_begin(Lower *L, LLVMValueRef rec) {
     L->borrowed = borrowed_parameters(L);
     L->err = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
