@@ -782,7 +782,7 @@ static int lower_instr(Lower *L, Instr *in) {
     if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
-    case IR_ARG: v = LLVMGetParam(L->func, (unsigned)in->imm + (L->err ? 0 : 1)); break;   /* after `out`, but in <sym>.rec */
+    case IR_ARG: v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1); break;   /* after `out` */
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
@@ -1093,14 +1093,10 @@ static int parloop_of(TypeInfo *ti, Block *b) {
     return -1;
 }
 
-static int lower_function(Lower *L, TypeInfo *ti) {
+/* Lower ti's body into func: the native function, or <sym>.rec, or its second copy (lower_rec.c). */
+static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMValueRef *bodies) {
     Function *fn = ti->fn;
-    LLVMValueRef *bodies = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(ti->nparloops + 1));
-    if (!bodies) return -1;
-    for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
-        if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    LLVMValueRef rec = cg_recursive_twin(L, ti);
-    if (cg_begin_function(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol))) return -1;
+    if (cg_begin_function(L, ti, func)) return -1;
     L->traceback = true;
     L->loc = (Loc){fn->firstline, -1, -1};   /* where the recursion guard fails */
     L->out = rec ? NULL : LLVMGetParam(L->func, 0);
@@ -1116,9 +1112,9 @@ static int lower_function(Lower *L, TypeInfo *ti) {
             LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[x->imm]);
         }
     }
-    L->stack_limit = L->err = NULL;
+    L->err = NULL;
     L->borrowed = NULL;
-    if (rec) cg_rec_begin(L, rec);   /* the value convention of <sym>.rec */
+    if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
@@ -1132,8 +1128,20 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
     cg_end_function(L);
-    L->stack_limit = L->err = NULL;
+    L->err = NULL;
     L->borrowed = NULL;
+    return 0;
+}
+
+static int lower_function(Lower *L, TypeInfo *ti) {
+    LLVMValueRef *bodies = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(ti->nparloops + 1));
+    if (!bodies) return -1;
+    for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
+        if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
+    LLVMValueRef rec = cg_recursive_twin(L, ti), second = rec ? cg_rec_second(L, ti) : NULL;
+    if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies)) return -1;
+    if (second && lower_body(L, ti, second, true, bodies)) return -1;
+    if (second) cg_rec_unguard(L, second);
     if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;
 }

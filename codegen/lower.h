@@ -15,9 +15,8 @@ typedef struct Lower {
     LLVMModuleRef m;
     LLVMBuilderRef b;
     LLVMValueRef func;        /* the native function being lowered */
-    LLVMValueRef stack_limit; /* a recursive function's lowest safe frame address, or NULL */
     LLVMValueRef out;         /* its result pointer (in <sym>.rec: the result's slot) */
-    LLVMValueRef err;         /* in <sym>.rec: the flag a failure sets (lower_rec.c), else NULL */
+    LLVMValueRef err;         /* in <sym>.rec: its frame record, whose flag a failure sets (lower_rec.c), else NULL */
     bool *borrowed;           /* per variable: holds a parameter without owning a reference (<sym>.rec), or NULL */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
@@ -125,7 +124,10 @@ LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **
 bool cg_recurses(TypeInfo *ti);                         /* does ti call itself? */
 LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti);   /* <sym>.rec, or NULL */
 void cg_rec_declare(Lower *L, TypeInfo *ti);
+LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti);     /* <sym>.rec.1, its copy one level down, or NULL */
 void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
+LLVMValueRef cg_rec_param(Lower *L, int i);             /* parameter i in <sym>.rec (passed by field) */
+void cg_rec_unguard(Lower *L, LLVMValueRef second);     /* <sym>.rec.1 without the guard, if its frame is small */
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec);   /* <sym> calling <sym>.rec */

@@ -1,34 +1,46 @@
 /* lower_rec.c: recursive functions, and the calling convention of their self-calls.
  *
  * Deep recursion must raise RecursionError, not overflow the stack (contract 3), and a raise deep
- * in the recursion must reach Python as itself. A function that calls itself is lowered twice
- * over one body:
+ * in the recursion must reach Python as itself. A function that calls itself becomes three
+ * functions over one body:
  *
  *   <sym>(ptr out, args...) -> i32 status            the native ABI, unchanged (contract 2): a
- *                                                    trampoline that asks the runtime for the
- *                                                    stack limit once and calls <sym>.rec
- *   <sym>.rec(args..., i64 limit, ptr err) -> T      the body; every self-call goes here
+ *                                                    trampoline that fills a frame record and
+ *                                                    calls <sym>.rec
+ *   <sym>.rec(args..., ptr frame) -> T               the body; its self-calls go here, or to
+ *   <sym>.rec.1(args..., ptr frame) -> T             the body again, without the stack guard
  *
- * <sym>.rec returns its value directly, and a failure sets the byte *err (the error record holds
- * the exception, as always) and returns a zero value. Its entry compares the stack pointer with
- * `limit`, the lowest address its thread's stack allows (runtime/error.c, ember_rt_stack_limit,
- * keeps a margin for the runtime helpers below it): two instructions, no memory access, and
- * nothing to undo after the call, unlike a depth counter.
+ * The frame record {i1 flag, i64 limit} is the trampoline's. <sym>.rec returns its value
+ * directly, and a failure sets the flag (the error record holds the exception, as always) and
+ * returns a zero value. Its entry compares the stack pointer with `limit`, the lowest address its
+ * thread's stack allows (runtime/error.c, ember_rt_stack_limit, keeps a margin for the runtime
+ * helpers below it): a load and a compare, and nothing to undo after the call, unlike a depth
+ * counter. One pointer carries both, so a self-call passes one register more than C's.
  *
- * The caller tests *err after a self-call only where it matters: when the result, with the
+ * <sym>.rec.1 (a small body without prange loops) is what the tested self-calls of <sym>.rec
+ * call, and it calls <sym>.rec back: every path down passes a guard every other level, and LLVM,
+ * whose inliner never inlines a function into itself, inlines the pair once (two levels per call,
+ * as gcc's recursive inlining makes several). A copy with large stack objects keeps its guard.
+ *
+ * The caller tests the flag after a self-call only where it matters: when the result, with the
  * callee's error pending, could reach a side effect, a raise (which would overwrite the record),
  * a loop, another call or a handler. When the result only flows through arithmetic that cannot
  * fail into a return (`return fib(n - 1) + fib(n - 2)`: the second call), the test is left out:
- * the zero value is returned, *err stays set, and the caller's caller tests it. Such a call is
+ * the zero value is returned, the flag stays set, and the caller's caller tests it. Such a call is
  * then a tail call with an accumulator, which LLVM's tail-recursion elimination turns into a
  * loop (as gcc does), and a chain of them (`return 1 + depth(n - 1)`, a binary search) runs
  * without using the stack at all. A frame that leaves out its test adds no traceback entry.
  *
- * A test that finds *err set clears it (the error is now this frame's, which may catch it) and
- * fails as any failing operation does; leaving <sym>.rec sets it again.
+ * A test that finds the flag set clears it (the error is now this frame's, which may catch it)
+ * and fails as any failing operation does; leaving <sym>.rec (.rec.1) sets it again.
  */
 #include "lower.h"
 #include <string.h>
+
+#define REC_SECOND_BUDGET 200      /* IR instructions of a body lowered twice */
+#define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
+#define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
+#define GUARD_NAME "recursion.guard"
 
 bool cg_recurses(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++)
@@ -40,21 +52,137 @@ LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti) {
     return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
 }
 
-/* <sym>.rec: <sym>'s parameters after `out`, the stack limit and the error flag; returns the value. */
-void cg_rec_declare(Lower *L, TypeInfo *ti) {
-    LLVMTypeRef pt[260];
+LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti) {
+    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
+}
+
+/* The frame record a trampoline passes down: the failure flag, then the stack limit. */
+static LLVMTypeRef frame_type(Lower *L) {
+    LLVMTypeRef f[2] = {L->i1, L->i64};
+    return LLVMStructTypeInContext(L->c, f, 2, 0);
+}
+
+/* A fresh frame record (its slot in the entry), set here: the flag clear, the thread's stack limit. */
+static LLVMValueRef new_frame(Lower *L) {
+    LLVMValueRef frame = cg_entry_alloca(L, frame_type(L), "rec.frame");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), frame);
+    LLVMBuildStore(L->b, cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0),
+                   LLVMBuildStructGEP2(L->b, frame_type(L), frame, 1, ""));
+    return frame;
+}
+
+static bool tests_a_self_call(Lower *L, TypeInfo *ti);
+
+/* Is ti's body lowered a second time as <sym>.rec.1 (two levels per guard, and a pair LLVM
+ * inlines into each other)? Not for a body beyond the budget (code size, compile time), nor
+ * one with prange loops (their outlined bodies are made once), nor one whose self-calls all
+ * leave their test to the caller (they stay in <sym>.rec, as loops). */
+static bool two_levels(Lower *L, TypeInfo *ti) {
+    return ti->nparloops == 0 && ti->fn->ninstrs <= REC_SECOND_BUDGET && tests_a_self_call(L, ti);
+}
+
+/* ---- parameters passed field by field ---------------------------------------------------------
+ * An aggregate parameter (an array's struct, a tuple) is passed to <sym>.rec as its scalar
+ * fields, so that LLVM's dead-argument elimination drops the fields the body never reads but
+ * only passes down (an array's meminfo, parent and strides where it indexes a contiguous array):
+ * fewer registers per call, none on the stack. Unless that makes more than REC_MAX_PARAMS. */
+
+static bool aggregate(LLVMTypeRef t) {
+    LLVMTypeKind k = LLVMGetTypeKind(t);
+    return k == LLVMStructTypeKind || k == LLVMArrayTypeKind;
+}
+
+static unsigned nfields(LLVMTypeRef t) {
+    return LLVMGetTypeKind(t) == LLVMStructTypeKind ? LLVMCountStructElementTypes(t) : (unsigned)LLVMGetArrayLength2(t);
+}
+
+static LLVMTypeRef field_type(LLVMTypeRef t, unsigned i) {
+    return LLVMGetTypeKind(t) == LLVMStructTypeKind ? LLVMStructGetTypeAtIndex(t, i) : LLVMGetElementType(t);
+}
+
+/* The scalar parameter types of a value of type t, after the n of pt; the new count, or more
+ * than REC_MAX_PARAMS (then nothing more is written). */
+static int field_types(LLVMTypeRef t, LLVMTypeRef *pt, int n) {
+    if (!aggregate(t)) {
+        if (n < REC_MAX_PARAMS) pt[n] = t;
+        return n + 1;
+    }
+    for (unsigned i = 0; i < nfields(t) && n <= REC_MAX_PARAMS; i++) n = field_types(field_type(t, i), pt, n);
+    return n;
+}
+
+/* Are ti's parameters passed field by field (no more than REC_MAX_PARAMS fields)? */
+static bool flat_params(Lower *L, TypeInfo *ti) {
+    LLVMTypeRef pt[REC_MAX_PARAMS + 1];
     int n = 0;
-    for (int i = 0; i < ti->nargs; i++) pt[n++] = cg_type(L, ti->argtypes[i]);
-    pt[n++] = L->i64;
+    for (int i = 0; i < ti->nargs && n <= REC_MAX_PARAMS; i++) n = field_types(cg_type(L, ti->argtypes[i]), pt, n);
+    return n <= REC_MAX_PARAMS;
+}
+
+/* <sym>.rec's parameter types before the frame record; their count. */
+static int rec_params(Lower *L, TypeInfo *ti, LLVMTypeRef *pt) {
+    int n = 0;
+    bool flat = flat_params(L, ti);
+    for (int i = 0; i < ti->nargs; i++) n = flat ? field_types(cg_type(L, ti->argtypes[i]), pt, n) : (pt[n] = cg_type(L, ti->argtypes[i]), n + 1);
+    return n;
+}
+
+/* The scalar fields of v after the n of out; the new count. */
+static int split(Lower *L, LLVMValueRef v, LLVMValueRef *out, int n) {
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (!aggregate(t)) {
+        out[n] = v;
+        return n + 1;
+    }
+    for (unsigned i = 0; i < nfields(t); i++) n = split(L, LLVMBuildExtractValue(L->b, v, i, ""), out, n);
+    return n;
+}
+
+/* A value of type t made of <sym>.rec's parameters from *next on. */
+static LLVMValueRef join(Lower *L, LLVMTypeRef t, unsigned *next) {
+    if (!aggregate(t)) return LLVMGetParam(L->func, (*next)++);
+    LLVMValueRef v = LLVMGetPoison(t);
+    for (unsigned i = 0; i < nfields(t); i++) v = LLVMBuildInsertValue(L->b, v, join(L, field_type(t, i), next), i, "");
+    return v;
+}
+
+/* Parameter i of ti, read in <sym>.rec (or .rec.1). */
+LLVMValueRef cg_rec_param(Lower *L, int i) {
+    if (!flat_params(L, L->ti)) return LLVMGetParam(L->func, (unsigned)i);
+    LLVMTypeRef pt[REC_MAX_PARAMS + 1];
+    unsigned next = 0;
+    for (int k = 0; k < i; k++) next += (unsigned)field_types(cg_type(L, L->ti->argtypes[k]), pt, 0);
+    return join(L, cg_type(L, L->ti->argtypes[i]), &next);
+}
+
+/* A call of <sym>.rec or .rec.1 with ti's n arguments and the frame record. */
+static LLVMValueRef call_rec(Lower *L, TypeInfo *ti, LLVMValueRef f, LLVMValueRef *args, int n, LLVMValueRef frame) {
+    LLVMValueRef all[REC_MAX_PARAMS + 260];
+    int k = 0;
+    bool flat = flat_params(L, ti);
+    for (int i = 0; i < n; i++) k = flat ? split(L, args[i], all, k) : (all[k] = args[i], k + 1);
+    all[k++] = frame;
+    return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, all, (unsigned)k, "");
+}
+
+static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
+    LLVMTypeRef pt[REC_MAX_PARAMS + 260];
+    int n = rec_params(L, ti, pt);
     pt[n++] = L->ptr;
-    LLVMValueRef rec = LLVMAddFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol),
-                                       LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
+    LLVMValueRef rec = LLVMAddFunction(L->m, name, LLVMFunctionType(cg_type(L, ti->ret), pt, (unsigned)n, 0));
     LLVMSetLinkage(rec, LLVMInternalLinkage);
     cg_set_fn_attrs(L, rec);
-    /* err: only ever the trampoline's own byte, passed down */
+    /* the frame record: only ever the trampoline's own, passed down */
     const char *attrs[] = {"noalias", "nocapture", "nonnull"};
     for (int k = 0; k < 3; k++)
         LLVMAddAttributeAtIndex(rec, (unsigned)n, LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k])), 0));
+    return rec;
+}
+
+/* <sym>.rec (and <sym>.rec.1): <sym>'s parameters after `out`, the frame record; returns the value. */
+void cg_rec_declare(Lower *L, TypeInfo *ti) {
+    declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
+    if (two_levels(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -73,8 +201,33 @@ static void recursion_guard(Lower *L) {
         LLVMValueRef zero = LLVMConstInt(L->i32, 0, 0);
         sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
     }
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, L->stack_limit, ""), "builtins:RecursionError",
+    LLVMValueRef limit = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, frame_type(L), L->err, 1, ""), "limit");
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, limit, GUARD_NAME), "builtins:RecursionError",
                 "maximum recursion depth exceeded");
+}
+
+/* <sym>.rec.1 without its guard, so that the pair tests the stack once per two levels: the
+ * frame of .rec.1 (or, once LLVM inlines it, the larger frame of .rec) is the most that can lie
+ * below the limit unchecked, and the limit keeps a margin of 256 KiB or more. Its fixed stack
+ * objects must then be small: a copy with more than REC_UNGUARDED_FRAME bytes of allocas keeps
+ * its guard. */
+void cg_rec_unguard(Lower *L, LLVMValueRef second) {
+    LLVMTargetDataRef td = LLVMGetModuleDataLayout(L->m);
+    unsigned long long frame = 0;
+    LLVMValueRef guard = NULL;
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(second);
+    for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x)) {
+        size_t len;
+        if (LLVMIsAAllocaInst(x)) {
+            LLVMValueRef count = LLVMGetOperand(x, 0);
+            frame += LLVMIsAConstantInt(count) ? LLVMABISizeOfType(td, LLVMGetAllocatedType(x)) * LLVMConstIntGetZExtValue(count)
+                                               : REC_UNGUARDED_FRAME + 1;
+        }
+        else if (LLVMIsAICmpInst(x) && !strcmp(LLVMGetValueName2(x, &len), GUARD_NAME)) guard = x;
+    }
+    if (!guard || frame > REC_UNGUARDED_FRAME) return;
+    LLVMReplaceAllUsesWith(guard, LLVMConstInt(L->i1, 0, 0));
+    LLVMInstructionEraseFromParent(guard);
 }
 
 /* Does a value of type t hold a list, dict or set (which a callee could empty)? */
@@ -110,12 +263,10 @@ static bool *borrowed_parameters(Lower *L) {
 }
 
 /* In <sym>.rec's entry block: the result slot (zero until a return stores it, so a failing
- * frame returns zero), the limit and flag parameters, the borrowed parameters, the guard. */
+ * frame returns zero), the frame record, the borrowed parameters, the guard. */
 void cg_rec_begin(Lower *L, LLVMValueRef rec) {
     L->borrowed = borrowed_parameters(L);
-    unsigned n = LLVMCountParams(rec);
-    L->stack_limit = LLVMGetParam(rec, n - 2);
-    L->err = LLVMGetParam(rec, n - 1);
+    L->err = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
     L->out = cg_entry_alloca(L, rt, "result");
     LLVMBuildStore(L->b, LLVMConstNull(rt), L->out);
@@ -134,18 +285,17 @@ void cg_rec_ret_value(Lower *L) {
     LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, LLVMGetReturnType(LLVMGlobalGetValueType(L->func)), L->out, ""));
 }
 
-/* <sym>(out, args...): a flag, the limit, <sym>.rec; the result stored and a status returned. */
+/* <sym>(out, args...): a frame record, <sym>.rec; the result stored and a status returned. */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec) {
     LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
-    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-    LLVMValueRef err = LLVMBuildAlloca(L->b, L->i1, "err");
-    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+    L->func = f;
+    L->entry_bb = LLVMAppendBasicBlockInContext(L->c, f, "entry");
+    LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
+    LLVMValueRef err = new_frame(L);
     LLVMValueRef args[260];
     int n = (int)LLVMCountParams(f) - 1;
     for (int i = 0; i < n; i++) args[i] = LLVMGetParam(f, (unsigned)i + 1);
-    args[n] = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-    args[n + 1] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, (unsigned)n + 2, "");
+    LLVMValueRef v = call_rec(L, ti, rec, args, n, err);
     LLVMValueRef failed = LLVMBuildLoad2(L->b, L->i1, err, "");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, f, "ok"), fail = LLVMAppendBasicBlockInContext(L->c, f, "fail");
     cg_br_expect(L, failed, false, fail, ok);
@@ -218,29 +368,46 @@ static bool returns_harmlessly(Lower *L, Block *b, int k, int *budget) {
 }
 
 /* Must the self-call being lowered (L->cur) test the flag right after it? */
-static bool must_test(Lower *L) {
-    Block *b = L->block;
-    if (!L->err || !b || !L->cur || b->handler || !plain_value(L->ti->ret)) return true;
+static bool must_test_in(Lower *L, Block *b, Instr *cur) {
+    if (!b || !cur || b->handler || !plain_value(L->ti->ret)) return true;
     for (int i = 0; i < b->ninstrs; i++)
-        if (b->instrs[i] == L->cur) {
+        if (b->instrs[i] == cur) {
             int budget = 8;
             return !returns_harmlessly(L, b, i + 1, &budget);
         }
     return true;
 }
 
-/* A self-call: into <sym>.rec with the limit and flag this frame has (outside <sym>.rec, in a
- * prange body, fresh ones), then the flag's test unless it may be left to the caller. */
-LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
-    LLVMValueRef f = cg_recursive_twin(L, L->ti), err = L->err;
-    args[ci->nparams] = L->stack_limit ? L->stack_limit : cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
-    if (!err) {
-        err = cg_entry_alloca(L, L->i1, "err");
-        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), err);
+static bool must_test(Lower *L) {
+    return !L->err || must_test_in(L, L->block, L->cur);
+}
+
+/* Does ti make a self-call whose flag is tested (one that goes down to <sym>.rec.1)? */
+static bool tests_a_self_call(Lower *L, TypeInfo *ti) {
+    TypeInfo *outer = L->ti;
+    bool found = false;
+    L->ti = ti;
+    for (int i = 0; i < ti->fn->nblocks && !found; i++) {
+        Block *b = ti->fn->blocks[i];
+        for (int k = 0; k < b->ninstrs && !found; k++) {
+            Instr *x = b->instrs[k];
+            found = ti->calls[x->id] && ti->calls[x->id]->kind == CALL_SELF && must_test_in(L, b, x);
+        }
     }
-    args[ci->nparams + 1] = err;
-    LLVMValueRef v = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)ci->nparams + 2, "");
-    if (!must_test(L)) return v;
+    L->ti = outer;
+    return found;
+}
+
+/* A self-call: into the other copy (<sym>.rec calls <sym>.rec.1 where there is one, which calls
+ * <sym>.rec) with this frame's record (outside them, in a prange body, a fresh one), then the
+ * flag's test unless it may be left to the caller. */
+LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
+    LLVMValueRef rec = cg_recursive_twin(L, L->ti), second = cg_rec_second(L, L->ti), err = L->err;
+    bool test = must_test(L);
+    LLVMValueRef f = second && L->func == rec && test ? second : rec;
+    if (!err) err = new_frame(L);
+    LLVMValueRef v = call_rec(L, L->ti, f, args, ci->nparams, err);
+    if (!test) return v;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildLoad2(L->b, L->i1, err, "failed"), false, fail, ok);

@@ -254,6 +254,94 @@ def test_raise_names_its_line():
     assert frames[-1].line == 'raise ValueError("the bottom")'
 
 
+# ---- two levels per copy: <sym>.rec and <sym>.rec.1 --------------------------------------------
+# A tested self-call of <sym>.rec goes to its second copy <sym>.rec.1, which has no stack guard
+# and calls <sym>.rec back: errors raised at even and odd depths cross either copy.
+
+@pytest.mark.parametrize("n", [1, 2, 5, 6])
+def test_every_frame_of_both_copies_leaves_its_traceback_entry(n):
+    import traceback
+
+    with pytest.raises(ZeroDivisionError) as info:
+        div_tested(n, 0)
+    frames = [f for f in traceback.extract_tb(info.value.__traceback__) if f.name == "div_tested"]
+    assert len(frames) == n + 1   # every call is tested, so every frame records itself
+    assert div_tested(n, 1) == check(div_tested, n, 1)
+
+
+@njit
+def deep_pair(n):
+    # two tested calls a level (the results are divided), so every level alternates copies
+    if n <= 0:
+        return 1
+    return (deep_pair(n - 1) + deep_pair(n - 2 * n)) // 1
+
+
+@njit
+def deep_owning(n, a):
+    # a frame owning an array: RecursionError deep down must free every one of them
+    if n == 0:
+        return a[0]
+    b = a + 1.0
+    return deep_owning(n - 1, b) / 1.0 + b[0] * 0.0
+
+
+@pytest.mark.parametrize("fn, args", [(div_tested, (10**6, 1)), (deep_pair, (10**6,)),
+                                      (deep_owning, (10**7, np.zeros(2)))])
+def test_recursion_error_across_both_copies(fn, args):
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    with pytest.raises(RecursionError):
+        fn(*args)
+    assert fn(*((7,) + args[1:])) == fn.py_func(*((7,) + args[1:]))   # and runs again after
+
+
+
+# ---- parameters passed field by field ----------------------------------------------------------
+# <sym>.rec takes an aggregate parameter (an array, a tuple, a string, a list) as its scalar
+# fields, up to 64 of them (beyond, as aggregates).
+
+@njit
+def strided_rows(a, t, i):
+    if i == a.shape[0]:
+        return t[0] * 0.5
+    return a[i, 1] * t[1] + strided_rows(a, t, i + 1) // 1.0
+
+
+@njit
+def count_in(s, c, i):
+    if i == len(s):
+        return 0
+    return (1 if s[i] == c else 0) + count_in(s, c, i + 1) // 1
+
+
+@njit
+def list_tail_sum(lst, i):
+    if i == len(lst):
+        return 0.0
+    return lst[i] + list_tail_sum(lst, i + 1) / 1.0
+
+
+@njit
+def rotate_arrays(n, a, b, c, d, e, f, g, h, k, m):
+    # ten 2-D arrays: 70 fields, more than <sym>.rec takes apart
+    if n == 0:
+        return a[0, 0] + 2 * b[0, 1] + 3 * m[1, 0]
+    return rotate_arrays(n - 1, b, c, d, e, f, g, h, k, m, a) // 1.0
+
+
+def test_aggregate_parameters():
+    a = np.arange(24.0).reshape(6, 4)
+    check(strided_rows, a[::2, ::-1], (3.0, 2.0), 0)
+    check(strided_rows, a.T, (1.0, -1.0), 1)
+    check(count_in, "abracadabra", "a", 0)
+    check(list_tail_sum, [1.0, 2.5, 4.0], 0)
+    arrays = [np.full((2, 2), float(k)) + np.eye(2) for k in range(10)]
+    for n in (0, 3, 10, 13):
+        check(rotate_arrays, n, *arrays)
+
+
+
 RECURSIVE_MODULE = '''
 import numpy as np
 from ember import njit
