@@ -52,16 +52,16 @@ static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValu
 }
 
 /* ---- histogram, bincount, digitize, interp --------------------------------------------- */
-/* np.histogram with equal-width bins runs here, block by block: a loop with no stores but to a
- * block of bin numbers (LLVM vectorises it) computes each element's bin as NumPy does, the
- * truncated (x - first) * nbins / (last - first), clamped and then moved by one where it
- * disagrees with the edges, so each value lands in searchsorted(edges, x, 'right') - 1 with
- * the last bin closed (NumPy's own estimate lands within the same one bin, so the bins are
- * NumPy's); values outside [first, last] and NaN go to a spare bin past the last. A second
- * loop adds the block's counts (or weights). Counts go to four interleaved copies of the
- * bins where the data is long enough (element j to copy j % 4): a run of equal bins then
- * adds to four counters in turn instead of waiting on one. Explicit edges are searched by
- * runtime/stats.c. */
+/* np.histogram with equal-width bins runs here, block by block. A loop with no stores but to
+ * the block's bin numbers (LLVM vectorises it) finds each element's bin as NumPy does: the
+ * truncated (x - first) * nbins / (last - first), clamped to the last bin and moved by one where
+ * it disagrees with the edges on either side (computed again from their formula, not loaded:
+ * no gathers), so each value lands in searchsorted(edges, x, 'right') - 1 with the last bin
+ * closed (NumPy's own estimate lands within the same one bin, so the bins are NumPy's); values
+ * outside [first, last] and NaN go to a spare bin past the last. A second loop adds the block's
+ * counts (or weights) into int64 (float64) counters: where the data is long enough, element j
+ * into copy j % 4 of them, so a run of equal bins adds to four counters in turn instead of
+ * waiting on one. Explicit edges are searched by runtime/stats.c. */
 enum { HIST_BLOCK = 512, HIST_COPIES = 4, HIST_COPY_MAX_BINS = 4096 };
 
 typedef struct {
@@ -72,7 +72,7 @@ typedef struct {
     LLVMValueRef first, last, norm;  /* edges[0], edges[nb], nb / (last - first) */
     LLVMValueRef nb, nbf, top;       /* the number of bins; it and nb - 1 as float64s */
     LLVMValueRef span;               /* elements between the copies of the bins (0: one copy) */
-    LLVMValueRef bins;               /* the block's bin numbers (in the copies, spare bin included) */
+    LLVMValueRef bins;               /* the block's bin numbers (nb: the spare bin) */
 } Hist;
 
 static LLVMValueRef fcmp(Lower *L, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFCmp(L->b, p, a, b, ""); }
