@@ -53,53 +53,207 @@ static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValu
 }
 
 /* ---- histogram, bincount, digitize, interp --------------------------------------------- */
+/* np.histogram with equal-width bins runs here, block by block. A loop with no stores but to
+ * the block's bin numbers (LLVM vectorises it) finds each element's bin as NumPy does: the
+ * truncated (x - first) * nbins / (last - first), clamped to the last bin and moved by one where
+ * it disagrees with the edges on either side (computed again from their formula, not loaded:
+ * no gathers), so each value lands in searchsorted(edges, x, 'right') - 1 with the last bin
+ * closed (NumPy's own estimate lands within the same one bin, so the bins are NumPy's); values
+ * outside [first, last] and NaN go to a spare bin past the last. A second loop adds the block's
+ * counts (or weights) into int64 (float64) counters: where the data is long enough, element j
+ * into copy j % 4 of them, so a run of equal bins adds to four counters in turn instead of
+ * waiting on one. Explicit edges are searched by runtime/stats.c. */
+enum { HIST_BLOCK = 512, HIST_COPIES = 4, HIST_COPY_MAX_BINS = 4096 };
+
+typedef struct {
+    int dt;                          /* the lane's dtype, read as it is */
+    LLVMValueRef data, stride;       /* the lane */
+    int f32;                         /* 0: float64 edges; 1: float32, computed in float32; 2: float32, rounded */
+    LLVMValueRef start, step;        /* edge k < nb is k * step + start (ember_rt_histogram_edges) */
+    LLVMValueRef first, last, norm;  /* edges[0], edges[nb], nb / (last - first) */
+    LLVMValueRef nb, nbf, top;       /* the number of bins; it and nb - 1 as float64s */
+    LLVMValueRef span;               /* elements between the copies of the bins (0: one copy) */
+    LLVMValueRef bins;               /* the block's bin numbers (nb: the spare bin) */
+} Hist;
+
+static LLVMValueRef fcmp(Lower *L, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFCmp(L->b, p, a, b, ""); }
+
+/* Element dtype dt at p as a float64, as NumPy's cast (unsigned integers as unsigned). */
+static LLVMValueRef f64_at(Lower *L, int dt, LLVMValueRef p) {
+    LLVMValueRef x = cg_load_elem(L, dt, p);
+    char kind = ty_dtypes[dt].kind;
+    if (kind == 'f') return x;
+    if (kind == 'b' || (kind == 'u' && ty_dtypes[dt].size == 8)) return LLVMBuildUIToFP(L->b, x, L->f64, "");
+    return LLVMBuildSIToFP(L->b, x, L->f64, "");
+}
+
+/* Edge k < nb (k an integral float64) as ember_rt_histogram_edges made it: computed again
+ * rather than loaded, so that the loop vectorises without gathers. */
+static LLVMValueRef edge_at(Lower *L, Hist *H, LLVMValueRef k) {
+    LLVMTypeRef f4 = LLVMFloatTypeInContext(L->c);
+    if (H->f32 == 1) {
+        LLVMValueRef step = LLVMBuildFPTrunc(L->b, H->step, f4, ""), start = LLVMBuildFPTrunc(L->b, H->start, f4, "");
+        LLVMValueRef e = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, LLVMBuildFPTrunc(L->b, k, f4, ""), step, ""), start, "");
+        return LLVMBuildFPExt(L->b, e, L->f64, "");
+    }
+    LLVMValueRef e = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, k, H->step, ""), H->start, "");
+    return H->f32 ? LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, e, f4, ""), L->f64, "") : e;
+}
+
+/* H->bins[j] = the bin of lane element start + j, j < m (unit: the lane is contiguous). The
+ * bin is worked out as a float64 (out of range and NaN are left to the last select) and
+ * converted once. */
+static void hist_bin_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m, bool unit) {
+    LoopCtx lc;
+    LLVMValueRef j = cg_loop_begin(L, &lc, m), one = f64c(L, 1);
+    LLVMValueRef x = f64_at(L, H->dt, cg_gep8(L, H->data, mul(L, add(L, start, j), unit ? isz(L, H->dt) : H->stride)));
+    LLVMValueRef t = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, x, H->first, ""), H->norm, "");
+    t = LLVMBuildSelect(L->b, fcmp(L, LLVMRealOLT, t, H->top), t, H->top, "");   /* x == last: the last bin */
+    LLVMValueRef k = cg_intrinsic1(L, "llvm.trunc.f64", t), k1 = LLVMBuildFAdd(L->b, k, one, "");
+    LLVMValueRef below = fcmp(L, LLVMRealOLT, x, edge_at(L, H, k));
+    LLVMValueRef above = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, edge_at(L, H, k1)), fcmp(L, LLVMRealONE, k, H->top), "");
+    k = LLVMBuildSelect(L->b, below, LLVMBuildFSub(L->b, k, one, ""), LLVMBuildSelect(L->b, above, k1, k, ""), "");
+    LLVMValueRef in = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, H->first), fcmp(L, LLVMRealOLE, x, H->last), "");
+    k = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, in, k, H->nbf, ""), L->i64, "");
+    LLVMBuildStore(L->b, k, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
+    cg_loop_end(L, &lc);
+}
+
+/* Add element start + j's count or weight to its bin in counts copy c (a byte pointer). */
+static void hist_add(Lower *L, Hist *H, LLVMValueRef c, LLVMValueRef start, LLVMValueRef j, LLVMValueRef wd, LLVMValueRef ws) {
+    LLVMValueRef k = load64(L, L->i64, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
+    LLVMValueRef p = cg_gep8(L, c, mul(L, k, i64c(L, 8)));
+    if (wd) LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, p), elem(L, DT_FLOAT64, wd, add(L, start, j), ws), ""), p);
+    else LLVMBuildStore(L->b, add(L, load64(L, L->i64, p), i64c(L, 1)), p);
+}
+
+/* The equal-width histogram of the lane into counts (int64, its copies of nb + 1 bins at
+ * H->span apart), or with weights (float64 lane wd, ws; counts float64, one copy). */
+static void hist_uniform(Lower *L, Hist *H, LLVMValueRef n, LLVMValueRef counts, LLVMValueRef wd, LLVMValueRef ws) {
+    LLVMValueRef nblocks = LLVMBuildSDiv(L->b, add(L, n, i64c(L, HIST_BLOCK - 1)), i64c(L, HIST_BLOCK), "");
+    LLVMValueRef unit = LLVMBuildICmp(L->b, LLVMIntEQ, H->stride, isz(L, H->dt), "");
+    LLVMValueRef copy[HIST_COPIES];
+    for (int q = 0; q < HIST_COPIES; q++) copy[q] = cg_gep8(L, counts, mul(L, H->span, i64c(L, 8 * q)));
+    LoopCtx lb, lc;
+    LLVMValueRef start = mul(L, cg_loop_begin(L, &lb, nblocks), i64c(L, HIST_BLOCK));
+    LLVMValueRef rest = LLVMBuildSub(L->b, n, start, "");
+    LLVMValueRef m = LLVMBuildSelect(L->b, slt(L, rest, i64c(L, HIST_BLOCK)), rest, i64c(L, HIST_BLOCK), "");
+    LLVMBasicBlockRef bu = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.unit");
+    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.strided");
+    LLVMBasicBlockRef bc = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.count");
+    LLVMBuildCondBr(L->b, unit, bu, bs);
+    LLVMPositionBuilderAtEnd(L->b, bu);
+    hist_bin_block(L, H, start, m, true);
+    LLVMBuildBr(L->b, bc);
+    LLVMPositionBuilderAtEnd(L->b, bs);
+    hist_bin_block(L, H, start, m, false);
+    LLVMBuildBr(L->b, bc);
+    LLVMPositionBuilderAtEnd(L->b, bc);
+    LLVMValueRef quads = LLVMBuildSDiv(L->b, m, i64c(L, HIST_COPIES), ""), done = mul(L, quads, i64c(L, HIST_COPIES));
+    LLVMValueRef j = mul(L, cg_loop_begin(L, &lc, quads), i64c(L, HIST_COPIES));
+    for (int q = 0; q < HIST_COPIES; q++) hist_add(L, H, copy[q], start, add(L, j, i64c(L, q)), wd, ws);
+    cg_loop_end(L, &lc);
+    j = add(L, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, m, done, "")), done);
+    hist_add(L, H, counts, start, j, wd, ws);
+    cg_loop_end(L, &lc);
+    cg_loop_end(L, &lb);
+}
+
+/* The counts of np.histogram(a, nb) in a new array of type ht: H has the lane and the edges
+ * (but for first, last, norm, top, span, bins). */
+static LLVMValueRef hist_equal_bins(Lower *L, Hist H, const Type *ht, LLVMValueRef n, LLVMValueRef fedges, LLVMValueRef wd,
+                                    LLVMValueRef ws) {
+    LLVMValueRef nb = H.nb, ed = cg_arr_data(L, fedges);
+    H.first = elem(L, DT_FLOAT64, ed, zero(L), i64c(L, 8));
+    H.last = elem(L, DT_FLOAT64, ed, nb, i64c(L, 8));
+    H.norm = LLVMBuildFDiv(L->b, LLVMBuildSIToFP(L->b, nb, L->f64, ""), LLVMBuildFSub(L->b, H.last, H.first, ""), "");
+    H.top = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, nb, i64c(L, 1), ""), L->f64, "");
+    H.nbf = LLVMBuildSIToFP(L->b, nb, L->f64, "");
+    H.bins = cg_entry_alloca(L, LLVMArrayType(L->i64, HIST_BLOCK), "bins");
+    LLVMValueRef width = add(L, nb, i64c(L, 1));
+    LLVMValueRef copies = i64c(L, 1);
+    if (!wd) {   /* several copies where the data is 16 times the bins and the copies fit in L2 */
+        LLVMValueRef many = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, mul(L, width, i64c(L, 16)), n, ""),
+                                         LLVMBuildICmp(L->b, LLVMIntSLE, width, i64c(L, HIST_COPY_MAX_BINS), ""), "");
+        copies = LLVMBuildSelect(L->b, many, i64c(L, HIST_COPIES), copies, "");
+    }
+    H.span = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, copies, i64c(L, 1), ""), zero(L), width, "");
+    const Type *ct = ty_array(wd ? DT_FLOAT64 : DT_INT64, 1, 'C', false);
+    LLVMValueRef size = mul(L, copies, width);
+    LLVMValueRef counts = cg_alloc_array(L, ct, &size), cd = cg_arr_data(L, counts);
+    cg_assign_noalias(L, ct, counts, ty_bool, LLVMConstInt(L->i1, 0, 0));
+    hist_uniform(L, &H, n, cd, wd, ws);
+    LLVMValueRef hist = cg_alloc_array(L, ht, &nb), hd = cg_arr_data(L, hist);
+    LoopCtx lc, lk;
+    LLVMValueRef i = cg_loop_begin(L, &lc, nb);
+    LLVMValueRef p = cg_gep8(L, cd, mul(L, i, i64c(L, 8)));
+    if (wd) {
+        cg_store_elem(L, ht->dtype, cg_gep8(L, hd, mul(L, i, isz(L, ht->dtype))), load64(L, L->f64, p), ty_float64);
+    } else {
+        LLVMValueRef sum = slot_of(L, L->i64, load64(L, L->i64, p), "count");
+        LLVMValueRef c = add(L, cg_loop_begin(L, &lk, LLVMBuildSub(L->b, copies, i64c(L, 1), "")), i64c(L, 1));
+        LLVMBuildStore(L->b, add(L, load64(L, L->i64, sum), elem(L, DT_INT64, cd, add(L, i, mul(L, c, width)), i64c(L, 8))), sum);
+        cg_loop_end(L, &lk);
+        cg_store_elem(L, ht->dtype, cg_gep8(L, hd, mul(L, i, isz(L, ht->dtype))), load64(L, L->i64, sum), ty_int64);
+    }
+    cg_loop_end(L, &lc);
+    return hist;
+}
+
 static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret, *ht = rt->elems[0], *et = rt->elems[1], *f8 = ty_array(DT_FLOAT64, 1, 'C', false);
-    LLVMValueRef data, n, stride, edges, fedges, nedges;
-    cg_flat_lane(L, types[0], args[0], DT_FLOAT64, &data, &n, &stride);
+    int64_t density = 0;
+    if (given(ci, types, 3)) ti_const_int(L->ti, in->args[ci->argmap[3]], &density);
+    const Type *ct = density ? f8 : ht;   /* the counts, before density divides them */
+    LLVMValueRef data, n, stride, edges, fedges, nedges, hist;
+    LLVMValueRef wd = LLVMConstNull(L->ptr), wn, ws = zero(L);
+    bool weights = given(ci, types, 4), r = given(ci, types, 2);
     int uniform = !(given(ci, types, 1) && types[1]->kind == TY_ARRAY);
+    /* equal bins over a given range read the lane as it is; else as float64 values */
+    int dt = uniform && r ? -1 : DT_FLOAT64;
+    cg_flat_lane(L, types[0], args[0], dt, &data, &n, &stride);
+    if (dt < 0) dt = types[0]->dtype;
+    if (weights) {
+        cg_flat_lane(L, types[4], args[4], DT_FLOAT64, &wd, &wn, &ws);
+        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, wn, n, ""), "builtins:ValueError", "weights should have the same shape as a.");
+    }
     if (!uniform) {
         edges = cg_copy_array(L, types[1], args[1], et);
         fedges = et->dtype == DT_FLOAT64 ? edges : cg_copy_array(L, types[1], args[1], f8);
         nedges = cg_arr_shape(L, edges, 0);
+        LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
+        cg_raise_if(L, slt(L, nbins, zero(L)), "builtins:ValueError", "`bins` must be 1d, when an array");
+        hist = cg_alloc_array(L, f8, &nbins);
+        cg_assign_noalias(L, f8, hist, ty_bool, LLVMConstInt(L->i1, 0, 0));
+        LLVMTypeRef pt[8] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->ptr};
+        LLVMValueRef a[8] = {data, n, stride, wd, ws, cg_arr_data(L, fedges), nedges, cg_arr_data(L, hist)};
+        cg_rt_check(L, "ember_rt_histogram", pt, a, 8);
+        if (ct != f8) hist = cg_copy_array(L, f8, hist, ct);
     } else {
         LLVMValueRef nb = given(ci, types, 1) ? cg_cast(L, args[1], types[1], ty_int64) : i64c(L, 10);
         cg_raise_if(L, slt(L, nb, i64c(L, 1)), "builtins:ValueError", "`bins` must be positive, when an integer");
         nedges = add(L, nb, i64c(L, 1));
         edges = fedges = cg_alloc_array(L, f8, &nedges);
-        bool r = given(ci, types, 2);
         LLVMValueRef lo = f64c(L, 0), hi = f64c(L, 0);
         if (r) {
             const Type *pt = types[2];
             lo = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 0, ""), pt->elems[0], ty_float64);
             hi = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 1, ""), pt->elems[1], ty_float64);
         }
-        LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->i32, L->f64, L->f64, L->ptr};
-        LLVMValueRef a[9] = {data, n, stride, nb, LLVMConstInt(L->i32, r, 0), LLVMConstInt(L->i32, et->dtype == DT_FLOAT32, 0),
-                             lo, hi, cg_arr_data(L, edges)};
-        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 9);
-        if (et->dtype != DT_FLOAT64) {   /* float32 edges, and the counts taken against them as NumPy's are */
-            edges = cg_copy_array(L, f8, fedges, et);
-            fedges = cg_copy_array(L, et, edges, f8);
-        }
+        bool f32 = et->dtype == DT_FLOAT32;
+        LLVMValueRef line = cg_entry_alloca(L, LLVMArrayType(L->f64, 2), "line");
+        LLVMTypeRef pt[10] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->i32, L->f64, L->f64, L->ptr, L->ptr};
+        LLVMValueRef a[10] = {data, r ? zero(L) : n, stride, nb, LLVMConstInt(L->i32, r, 0), LLVMConstInt(L->i32, f32, 0),
+                              lo, hi, cg_arr_data(L, edges), line};
+        cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 10);
+        if (f32) edges = cg_copy_array(L, f8, fedges, et);   /* float32 edges: the counts are taken against them, as NumPy's */
+        Hist H = {.dt = dt, .data = data, .stride = stride, .nb = nb, .f32 = f32 ? (r ? 2 : 1) : 0,
+                  .start = elem(L, DT_FLOAT64, line, zero(L), i64c(L, 8)), .step = elem(L, DT_FLOAT64, line, i64c(L, 1), i64c(L, 8))};
+        hist = hist_equal_bins(L, H, ct, n, fedges, weights ? wd : NULL, ws);
     }
-    LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
-    cg_raise_if(L, slt(L, nbins, zero(L)), "builtins:ValueError", "`bins` must be 1d, when an array");
-    LLVMValueRef hist = cg_alloc_array(L, f8, &nbins);
-    cg_assign_noalias(L, f8, hist, ty_bool, LLVMConstInt(L->i1, 0, 0));
-    LLVMValueRef wd = LLVMConstNull(L->ptr), wn, ws = zero(L);
-    if (given(ci, types, 4)) {
-        cg_flat_lane(L, types[4], args[4], DT_FLOAT64, &wd, &wn, &ws);
-        cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntEQ, wn, n, ""), "builtins:ValueError", "weights should have the same shape as a.");
-    }
-    LLVMTypeRef pt[9] = {L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64, L->i32, L->ptr};
-    LLVMValueRef a[9] = {data, n, stride, wd, ws, cg_arr_data(L, fedges), nedges, LLVMConstInt(L->i32, uniform, 0), cg_arr_data(L, hist)};
-    cg_rt_check(L, "ember_rt_histogram", pt, a, 9);
-    int64_t density = 0;
-    if (given(ci, types, 3)) ti_const_int(L->ti, in->args[ci->argmap[3]], &density);
-    if (ht->dtype == DT_FLOAT64 && !density) return make_pair(L, rt, hist, edges);
-    if (ht->dtype != DT_FLOAT64) return make_pair(L, rt, cg_copy_array(L, f8, hist, ht), edges);
+    if (!density) return make_pair(L, rt, hist, edges);
     /* density: n / diff(edges) / n.sum(), as NumPy divides */
+    LLVMValueRef nbins = LLVMBuildSub(L->b, nedges, i64c(L, 1), "");
     LLVMValueRef total = slot_of(L, L->f64, f64c(L, 0), "total"), hd = cg_arr_data(L, hist), ed = cg_arr_data(L, fedges);
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, nbins);

@@ -1,9 +1,8 @@
 /* stats.c: np.histogram, np.digitize and np.interp on float64 lanes (see stats.h).
  *
- * histogram follows NumPy's two algorithms so that results agree bin for bin: equal-width bins
- * compute each index arithmetically ((x - first) * nbins / (last - first), truncated) and then
- * correct it by one against the edges, which NumPy itself computed with linspace; explicit
- * edges are searched (upper bound), the last bin closed on the right. digitize is NumPy's
+ * histogram's equal-width edges are NumPy's linspace (the counts against them are generated
+ * code, codegen/lower_npstats.c); explicit edges are searched (upper bound), the last bin
+ * closed on the right. digitize is NumPy's
  * searchsorted on increasing bins, or on decreasing ones mirrored. interp is NumPy's
  * compiled_interp: a binary search for the interval, then slope * (x - xp[j]) + fp[j], with
  * its fallbacks where that gives NaN.
@@ -36,7 +35,7 @@ static int value_error_text(const char *text, const char *fallback) {
 }
 
 int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, int f32,
-                             double lo, double hi, double *edges) {
+                             double lo, double hi, double *edges, double *line) {
     if (nbins < 1) return value_error("`bins` must be positive, when an integer");
     char msg[128];
     if (has_range) {
@@ -69,15 +68,24 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
         float step = (h - l) / (float)nbins;
         for (int64_t i = 0; i < nbins; i++) edges[i] = (float)((float)i * step) + l;
         edges[nbins] = h;
-        return 0;
+        line[0] = l;
+        line[1] = step;
+    } else {
+        if (lo == hi) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        double step = (hi - lo) / (double)nbins;   /* np.linspace(lo, hi, nbins + 1), float32 ones rounded */
+        for (int64_t i = 0; i < nbins; i++) edges[i] = f32 ? (float)((double)i * step + lo) : (double)i * step + lo;
+        edges[nbins] = f32 ? (float)hi : hi;
+        line[0] = lo;
+        line[1] = step;
     }
-    if (lo == hi) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    double step = (hi - lo) / (double)nbins;   /* np.linspace(lo, hi, nbins + 1) */
-    for (int64_t i = 0; i < nbins; i++) edges[i] = (double)i * step + lo;
-    edges[nbins] = hi;
+    for (int64_t i = 0; i < nbins; i++)
+        if (edges[i] >= edges[i + 1]) {
+            snprintf(msg, sizeof msg, "Too many bins for data range. Cannot create %lld finite-sized bins.", (long long)nbins);
+            return value_error_text(msg, "Too many bins for data range.");
+        }
     return 0;
 }
 
@@ -103,30 +111,13 @@ static int64_t search_bin(const double *e, int64_t nedges, double x) {
 }
 
 int ember_rt_histogram(const char *data, int64_t n, int64_t stride, const char *w, int64_t wstride, const double *edges,
-                       int64_t nedges, int uniform, double *hist) {
-    int64_t nb = nedges - 1;
-    if (!uniform) {
-        if (nedges < 1) return value_error("`bins` must be 1d, when an array");
-        for (int64_t i = 1; i < nedges; i++)
-            if (!(edges[i] >= edges[i - 1])) return value_error("`bins` must increase monotonically, when an array");
-        for (int64_t i = 0; nb >= 1 && i < n; i++) {
-            int64_t k = search_bin(edges, nedges, at(data, i, stride));
-            if (k >= 0) hist[k] += w ? at(w, i, wstride) : 1.0;
-        }
-        return 0;
-    }
-    /* NumPy's index, (x - first) / (last - first) * nbins truncated, then moved by one where it
-     * disagrees with the edges; a product by the reciprocal lands within the same one bin, so
-     * after the correction the bins are the same. */
-    double first = edges[0], last = edges[nb], norm = (double)nb / (last - first);
-    for (int64_t i = 0; i < n; i++) {
-        double x = at(data, i, stride);
-        if (!(x >= first && x <= last)) continue;
-        int64_t k = (int64_t)((x - first) * norm);
-        if (k >= nb) k = nb - 1;
-        if (x < edges[k]) k--;
-        else if (x >= edges[k + 1] && k != nb - 1) k++;
-        hist[k] += w ? at(w, i, wstride) : 1.0;
+                       int64_t nedges, double *hist) {
+    if (nedges < 1) return value_error("`bins` must be 1d, when an array");
+    for (int64_t i = 1; i < nedges; i++)
+        if (!(edges[i] >= edges[i - 1])) return value_error("`bins` must increase monotonically, when an array");
+    for (int64_t i = 0; nedges >= 2 && i < n; i++) {
+        int64_t k = search_bin(edges, nedges, at(data, i, stride));
+        if (k >= 0) hist[k] += w ? at(w, i, wstride) : 1.0;
     }
     return 0;
 }

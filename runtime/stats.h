@@ -9,17 +9,19 @@
 
 /* The nbins + 1 equal-width edges np.histogram uses: over [lo, hi] when has_range, else over
  * the lane's [min, max] ([0, 1] when empty); a zero-width range widens by 0.5 each side.
- * ValueError for a reversed or non-finite range, or nbins < 1. `f32`: the lane is float32, whose
- * min and max NumPy's linspace takes as float32 scalars (the edges computed in float32). */
+ * ValueError for a reversed or non-finite range, nbins < 1, or edges that do not increase.
+ * `f32`: the edges are float32 (NumPy's for a float32 lane): with a range, the float64 ones
+ * rounded; without, computed in float32 from the lane's float32 min and max. line: the start
+ * and step, edge i < nbins being i * step + start (in float32 for float32 edges without a range,
+ * rounded to float32 for float32 edges with one). */
 int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, int f32,
-                             double lo, double hi, double *edges);
+                             double lo, double hi, double *edges, double *line);
 
-/* hist[0..nedges-1) += the count (or weight, w != NULL) of the lane's values in each bin:
- * [e_i, e_i+1), the last bin closed; values outside and NaN are left out. `uniform`: the edges
- * came from ember_rt_histogram_edges (NumPy's arithmetic binning); else they are checked to
- * increase (ValueError) and searched. */
+/* hist[0..nedges-1) += the count (or weight, w != NULL) of the lane's values in each bin of
+ * explicit edges: [e_i, e_i+1), the last bin closed; values outside and NaN are left out.
+ * ValueError unless the edges increase. */
 int ember_rt_histogram(const char *data, int64_t n, int64_t stride, const char *w, int64_t wstride, const double *edges,
-                       int64_t nedges, int uniform, double *hist);
+                       int64_t nedges, double *hist);
 
 /* out[i] = np.digitize(x[i], bins, right); bins monotonic (ValueError otherwise). */
 int ember_rt_digitize(const char *x, int64_t n, int64_t xs, const double *bins, int64_t nb, int right, int64_t *out);

@@ -52,6 +52,54 @@ def test_histogram_edges_weights():
     check(lambda a: np.histogram(a, 5)[0], sample("float32", (20,)))   # the counts (NumPy's float32 edges differ)
 
 
+def equal_bins(a, lo, hi):
+    return (np.histogram(a, 10, range=(lo, hi)), np.histogram(a, 7, range=(lo, hi)), np.histogram(a, 1, range=(lo, hi)),
+            np.histogram(a, 1000, range=(lo, hi)), np.histogram(a, 10))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "uint64", "float32", "float64"])
+@pytest.mark.parametrize("n", [0, 1, 7, 100_000])
+def test_histogram_equal_bins_exact(dtype, n):
+    # counts as NumPy's, exactly (int64), over the lane as it is (no float64 copy): long lanes
+    # take four copies of the counters, strided ones the strided loop
+    x = np.random.default_rng(n).standard_normal(n) * 3
+    a = x.astype(dtype) if dtype[0] == "f" else np.round(x).astype(dtype) if dtype[0] == "i" else np.abs(np.round(x)).astype(dtype)
+    if n == 0:
+        check(lambda a: tuple(np.histogram(a, 10, range=(-3.0, 3.0))) + tuple(np.histogram(a, 4)), a)
+        return
+    check(equal_bins, a, -3.0, 3.0)
+    check(equal_bins, a[::3], -1.3, 2.1)
+    check(equal_bins, a, 2, 2)   # an empty range widens by a half each side
+
+
+def test_histogram_values_on_edges():
+    # values on every edge, one ulp either side, outside the range, the range's bounds, inf, NaN:
+    # searchsorted(edges, x, 'right') - 1 as NumPy, the last bin closed
+    for lo, hi, nb in ((-5.0, 5.0, 100), (-5.0, 5.0, 7), (0.1, 0.7, 3), (-1e-3, 3e5, 977), (1.0, 1.0 + 2**-40, 5)):
+        e = np.linspace(lo, hi, nb + 1)
+        x = np.concatenate([e, np.nextafter(e, -inf), np.nextafter(e, inf), [nan, inf, -inf, lo - 1, hi + 1]])
+        check(lambda x, lo, hi, nb: np.histogram(x, nb, range=(lo, hi)), x, lo, hi, nb)
+        check(lambda x, lo, hi, nb: np.histogram(x, nb, range=(lo, hi)), x.astype(np.float32), lo, hi, nb)
+        check(lambda x, nb: np.histogram(x, nb), x[np.isfinite(x)].astype(np.float32), nb)   # float32 edges made in float32
+        check(lambda x, w: np.histogram(x, 9, range=(0.1, 0.7), weights=w), x, np.arange(x.size) * 0.5)
+        check(lambda x, b: np.histogram(x, b), x, e)
+
+
+def test_histogram_weights_dtypes():
+    a = sample("float64", (300,))
+    for w in (a * 0.5, np.arange(300), np.arange(300).astype(np.float32)):
+        check(lambda a, w: np.histogram(a, 6, range=(-1.0, 1.0), weights=w), a, w)
+        check(lambda a, w: np.histogram(a, 6, weights=w, density=True), a, w)
+    check(lambda a, w: np.histogram(a, 6, weights=w), a[:0], a[:0])
+
+
+def test_histogram_many_bins_small_range():
+    # NumPy refuses edges that do not increase (a range too small for its bins)
+    check(lambda a: np.histogram(a, 3), np.array([2**64 - 3], np.uint64))
+    check(lambda a: np.histogram(a, 4, range=(1.0, 1.0 + 2**-52)), np.ones(3))
+    check(lambda a: np.histogram(a, 4, range=(1.0, 1.0 + 2**-50)), np.ones(3))
+
+
 def test_histogram_errors():
     check(lambda a: np.histogram(a), np.array([1.0, nan]))             # autodetected range not finite
     check(lambda a: np.histogram(a, 3, range=(2, 1)), np.arange(4.0))   # max < min
