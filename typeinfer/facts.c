@@ -184,12 +184,9 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
             any |= s.val[in->id] = candidate(ti->vtypes[in->id]);
         }
     if (!any) return 0;
-    for (int x = 0; x < fn->nvars; x++) s.var[x] = candidate(ti->vartypes[x]) && !(fn->declared && fn->declared[x]);   /* locals= */
-    for (int v = 0; v < fn->ninstrs; v++)
-        if (fn->instrs[v] && fn->instrs[v]->op == IR_CELLREF) s.var[fn->instrs[v]->imm] = false;
-    for (int p = 0; p < ti->nparloops; p++)
-        for (int x = 0; x < fn->nvars; x++)
-            if (ti->parloops[p]->var_kind[x] == PAR_REDUCE) s.var[x] = false;
+    bool *opaque = ti_opaque_vars(ti);
+    if (!opaque) return -1;
+    for (int x = 0; x < fn->nvars; x++) s.var[x] = candidate(ti->vartypes[x]) && !opaque[x];
     for (bool changed = true; changed;) {
         changed = false;
         for (int k = 0; k < fn->nblocks; k++)

@@ -291,12 +291,9 @@ int ti_find_ranges(TypeInfo *ti) {
     if (!s.val || !s.var || !s.val_grown || !s.var_grown) return -1;
     ti->range = s.val;
     for (int v = 0; v <= fn->ninstrs; v++) s.val[v] = empty;
-    for (int x = 0; x <= fn->nvars; x++) s.var[x] = (fn->declared && fn->declared[x]) ? unknown : empty;   /* locals= */
-    for (int v = 0; v < fn->ninstrs; v++)
-        if (fn->instrs[v] && fn->instrs[v]->op == IR_CELLREF) s.var[fn->instrs[v]->imm] = unknown;
-    for (int p = 0; p < ti->nparloops; p++)
-        for (int x = 0; x < fn->nvars; x++)
-            if (ti->parloops[p]->var_kind[x] == PAR_REDUCE) s.var[x] = unknown;
+    bool *opaque = ti_opaque_vars(ti);
+    if (!opaque) return -1;
+    for (int x = 0; x <= fn->nvars; x++) s.var[x] = opaque[x] ? unknown : empty;
     for (bool changed = true; changed;) {
         changed = false;
         for (int k = 0; k < fn->nblocks; k++)

@@ -263,3 +263,20 @@ Instr *ti_insert_item(Function *fn, Block *b, int *at, int tuple, int64_t i, Loc
     g->args[1] = c->id;
     return g;
 }
+
+/* Per variable of ti->fn, whether a pass over values (facts.c, ranges.c) must take it as known
+ * nothing about: declared by locals= (it converts what it is given), a cell (inner functions
+ * store it), or a prange reduction (partial values are combined after the loop). NULL when out
+ * of memory. */
+bool *ti_opaque_vars(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    bool *opaque = ctx_alloc(fn->ctx, (size_t)(fn->nvars + 1));
+    if (!opaque) return NULL;
+    for (int x = 0; x <= fn->nvars; x++) opaque[x] = fn->declared && x < fn->nvars && fn->declared[x];
+    for (int v = 0; v < fn->ninstrs; v++)
+        if (fn->instrs[v] && fn->instrs[v]->op == IR_CELLREF) opaque[fn->instrs[v]->imm] = true;
+    for (int p = 0; p < ti->nparloops; p++)
+        for (int x = 0; x < fn->nvars; x++)
+            if (ti->parloops[p]->var_kind[x] == PAR_REDUCE) opaque[x] = true;
+    return opaque;
+}
