@@ -70,7 +70,8 @@ typedef struct {
     LLVMValueRef data, stride;       /* the lane */
     int f32;                         /* 0: float64 edges; 1: float32, computed in float32; 2: float32, rounded */
     LLVMValueRef start, step;        /* edge k < nb is k * step + start (ember_rt_histogram_edges) */
-    LLVMValueRef first, last, norm;  /* edges[0], edges[nb], nb / (last - first) */
+    LLVMValueRef first, last, norm;  /* edges[0], edges[nb], nb / ((last - first) * scale) */
+    LLVMValueRef scale;              /* 1, or 2**600 for a range too narrow for nb / (last - first) */
     LLVMValueRef nb, nbf, top;       /* the number of bins; it and nb - 1 as float64s */
     LLVMValueRef span;               /* elements between the copies of the bins (0: one copy) */
     LLVMValueRef bins;               /* the block's bin numbers (nb: the spare bin) */
@@ -107,7 +108,7 @@ static void hist_bin_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m
     LoopCtx lc;
     LLVMValueRef j = cg_loop_begin(L, &lc, m), one = f64c(L, 1);
     LLVMValueRef x = f64_at(L, H->dt, cg_gep8(L, H->data, mul(L, add(L, start, j), unit ? isz(L, H->dt) : H->stride)));
-    LLVMValueRef t = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, x, H->first, ""), H->norm, "");
+    LLVMValueRef t = LLVMBuildFMul(L->b, LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, x, H->first, ""), H->scale, ""), H->norm, "");
     t = LLVMBuildSelect(L->b, fcmp(L, LLVMRealOLT, t, H->top), t, H->top, "");   /* x == last: the last bin */
     LLVMValueRef k = cg_intrinsic1(L, "llvm.trunc.f64", t), k1 = LLVMBuildFAdd(L->b, k, one, "");
     LLVMValueRef below = fcmp(L, LLVMRealOLT, x, edge_at(L, H, k));
@@ -166,7 +167,12 @@ static LLVMValueRef hist_equal_bins(Lower *L, Hist H, const Type *ht, LLVMValueR
     LLVMValueRef nb = H.nb, ed = cg_arr_data(L, fedges);
     H.first = elem(L, DT_FLOAT64, ed, zero(L), i64c(L, 8));
     H.last = elem(L, DT_FLOAT64, ed, nb, i64c(L, 8));
-    H.norm = LLVMBuildFDiv(L->b, LLVMBuildSIToFP(L->b, nb, L->f64, ""), LLVMBuildFSub(L->b, H.last, H.first, ""), "");
+    /* A range narrower than 2**-960 (nb / range could overflow): both sides scaled by 2**600, so
+     * the estimate stays within the one bin the edges correct (NumPy divides instead). */
+    LLVMValueRef range = LLVMBuildFSub(L->b, H.last, H.first, "");
+    LLVMValueRef tiny = fcmp(L, LLVMRealOLT, range, f64c(L, 0x1p-960));
+    H.scale = LLVMBuildSelect(L->b, tiny, f64c(L, 0x1p600), f64c(L, 1), "");
+    H.norm = LLVMBuildFDiv(L->b, LLVMBuildSIToFP(L->b, nb, L->f64, ""), LLVMBuildFMul(L->b, range, H.scale, ""), "");
     H.top = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, nb, i64c(L, 1), ""), L->f64, "");
     H.nbf = LLVMBuildSIToFP(L->b, nb, L->f64, "");
     H.bins = cg_entry_alloca(L, LLVMArrayType(L->i64, HIST_BLOCK), "bins");

@@ -424,3 +424,14 @@ def test_quantile_of_booleans_is_a_type_error():
         with pytest.raises(errors.EmberError, match="boolean"):
             jit(fn)(a)
     check(lambda a: np.median(a, axis=(0, 1)), a)   # the median of booleans NumPy takes
+
+
+def histogram_counts(a, n):
+    return np.histogram(a, n)
+
+
+@pytest.mark.parametrize("a", [np.array([1e-310, 2e-310, 3e-310, 5e-310]), np.array([0.0, 1e-320, 3e-320, 5e-321]),
+                               np.array([-1e-300, 0.0, 1e-300])])
+@pytest.mark.parametrize("n", [1, 3, 10])
+def test_histogram_subnormal_range(a, n):
+    check(histogram_counts, a, n)   # nbins / range overflows: the estimate is scaled
