@@ -461,6 +461,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
 LLVMValueRef cg_unop(Lower *L, int op, LLVMValueRef a, const Type *at, const Type *t) {
     (void)at;
     if (op == IRU_POS) return a;
+    if (t == ty_bool) return op == IRU_INVERT ? LLVMBuildNot(L->b, a, "") : NULL;   /* ~ of an np.bool_ */
     if (ty_is_int(t)) return op == IRU_NEG ? LLVMBuildSub(L->b, i64c(L, 0), a, "") : LLVMBuildXor(L->b, a, i64c(L, -1), "");
     if (t == ty_float64) return LLVMBuildFNeg(L->b, a, "");
     if (t == ty_complex128) return mk_complex(L, LLVMBuildFNeg(L->b, re_(L, a), ""), LLVMBuildFNeg(L->b, im_(L, a), ""));

@@ -603,3 +603,24 @@ def test_pad_mode_errors():
     def empty_mode(a):
         return np.pad(a, 2, mode="empty")
     check(empty_mode, np.zeros((2, 2)), shape_only=True)
+
+
+# ---- ~ of NumPy bools ---------------------------------------------------------------------------
+
+def inverts(x, a):
+    return ~np.isnan(x), ~(x > 1.0), ~True, ~np.isinf(a[0]), ~(a[1] > 0), (~np.signbit(a[2])) & True
+
+
+def count_not_nan(a):
+    s = 0
+    for i in range(a.size):
+        if ~np.isnan(a[i]):
+            s += 1
+    return s
+
+
+def test_invert_of_numpy_bools():
+    # NumPy's bool scalars invert logically; a Python bool (x > 1.0 of a float argument) to -1/-2
+    check(inverts, 2.0, np.array([np.inf, -1.0, -0.0]))
+    check(inverts, np.nan, np.array([1.0, 1.0, 0.0]))
+    check(count_not_nan, np.array([1.0, np.nan, 2.0, np.nan]))

@@ -122,7 +122,9 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
             return NULL;
         }
-        return a == ty_bool ? ty_int64 : a;
+        if (a == ty_bool)   /* ~np.isnan(x) is NumPy's logical not; ~True (a Python bool) is -2 */
+            return in->imm == IRU_INVERT && ti_numpy_scalar_dtype(ti, in->args[0]) == DT_BOOL ? ty_bool : ty_int64;
+        return a;
     }
     ERR(in, "bad operand type for unary %s: %s", ir_unop_text[in->imm], a->name);
     return NULL;

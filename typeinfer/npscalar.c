@@ -9,8 +9,10 @@
  *
  * A value is a NumPy scalar of dtype d when it is an element of an array of dtype d (a[i],
  * `for x in a`), np.float32(x) and the other scalar constructors, or a variable every store to
- * which is one of dtype d (x = a[0]; ...; np.full(n, x)). Anything else (arithmetic included)
- * is the Python scalar of its type. Requires: types of the values asked about (callers run
+ * which is one of dtype d (x = a[0]; ...; np.full(n, x)); a bool a NumPy function gives or a
+ * comparison of a NumPy scalar makes is an np.bool_ (`~` of it is NumPy's logical not, where `~`
+ * of a Python bool is -1 or -2). Anything else (arithmetic included) is the Python scalar of its
+ * type. Requires: types of the values asked about (callers run
  * during the fixed point, so an answer may improve as types settle, like every rule).
  */
 #include "ti.h"
@@ -59,11 +61,16 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         if (src->op == IR_TUPLE && in->imm < src->nargs) dt = scalar_dtype(ti, src->args[in->imm], depth + 1);
         break;
     }
-    case IR_CALL: {
+    case IR_CALL: {   /* np.float32(x); a NumPy function's bool (np.isnan(x) is an np.bool_) */
         const CallInfo *ci = ti->calls[in->id];
         if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
+        else if (ci && ci->kind == CALL_BUILTIN && ti_is_numpy_builtin(ci->builtin) && t == ty_bool) dt = DT_BOOL;
         break;
     }
+    case IR_CMP:   /* a[i] > 0 compares a NumPy scalar: an np.bool_ */
+        if (t == ty_bool && (scalar_dtype(ti, in->args[0], depth + 1) >= 0 || scalar_dtype(ti, in->args[1], depth + 1) >= 0))
+            dt = DT_BOOL;
+        break;
     default: break;
     }
     /* the value's type must be the canonical one of that dtype (an element of a 2-d array
