@@ -624,3 +624,27 @@ def test_invert_of_numpy_bools():
     check(inverts, 2.0, np.array([np.inf, -1.0, -0.0]))
     check(inverts, np.nan, np.array([1.0, 1.0, 0.0]))
     check(count_not_nan, np.array([1.0, np.nan, 2.0, np.nan]))
+
+
+# ---- lists as indices, np.array of a list of arrays ----------------------------------------------
+
+def list_indices(a):
+    l = [0, 2]
+    b = a.copy()
+    b[[1, 2]] = -1.0
+    b[l, 1] = 7.0
+    return a[[0, 2]], a[[0, 2], 1], a[l], a[:, [1, 3]], b, a[0][[True, False, True, False]], a[[-1]]
+
+
+def test_list_indices():
+    check(list_indices, np.arange(12.0).reshape(3, 4))
+    check(lambda a: a[[0, 5]], np.arange(4.0))   # IndexError
+
+
+def array_of_arrays(a):
+    return np.array([a[0], a[1] * 2]), np.array((a, a)), np.array([a[0], a[1].astype(np.int32)]), np.asarray([a[0], a[2]])
+
+
+def test_array_of_arrays():
+    check(array_of_arrays, np.arange(12.0).reshape(3, 4))
+    check(lambda a: np.array([a[0], a[1, :2]]), np.arange(12.0).reshape(3, 4))   # ValueError

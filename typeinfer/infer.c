@@ -382,6 +382,20 @@ static int spread_args(TypeInfo *ti, Instr *in, int first, unsigned mask) {
     return TYPE_AGAIN;
 }
 
+/* a[l], a[l, 1], a[l] = v with l a list of ints or bools: l made an array (np.array, arraylike.c)
+ * before the subscript, as NumPy indexes with it. 0 when the index holds no list. */
+static bool index_list(const Type *t) {
+    return t && t->kind == TY_LIST && t->elems[0] && (t->elems[0] == ty_int64 || t->elems[0] == ty_bool || t->elems[0] == ty_uint64);
+}
+
+static int list_index_as_array(TypeInfo *ti, Instr *in) {
+    if (index_list(ti->vtypes[in->args[1]])) return ti_wrap_array_like(ti, in, 1);
+    Instr *def = ti->fn->instrs[in->args[1]];
+    for (int i = 0; def->op == IR_TUPLE && !def->imm && i < def->nargs; i++)
+        if (index_list(ti->vtypes[def->args[i]])) return ti_wrap_array_like(ti, def, i);
+    return 0;
+}
+
 /* A 0-d array and a scalar of its dtype (or the reverse): what an operator of 0-d arrays typed
  * before zerod.c reads their elements gives. */
 static bool zerod_and_scalar(const Type *x, const Type *y) {
@@ -490,6 +504,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             break;
         }
         if (args[0]->kind == TY_ARRAY && ti_has_ellipsis(args[1])) break;
+        if (args[0]->kind == TY_ARRAY) {   /* a[[0, 2]], a[[0, 2], 1]: the list as np.array(list), as NumPy */
+            int rc = list_index_as_array(ti, in);
+            if (rc) return rc;
+        }
         if (ti_is_grid(args[0])) {
             if (!(t = ti_type_grid(ti, in, args[0]))) return -1;
             break;
@@ -500,6 +518,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
+        {
+            int rc = list_index_as_array(ti, in);
+            if (rc) return rc;
+        }
         if (ti_has_ellipsis(args[1])) return 0;   /* ti_expand_ellipses, then typed again */
         return ti_array_setitem(ti, in, args[0], args[1], args[2]);
     case IR_SLICE: {

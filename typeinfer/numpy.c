@@ -474,6 +474,9 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             ci->ret = ty_array(dt, a->ndim, 'C', false);
             return 0;
         }
+        bool arrays = a->kind == TY_TUPLE && a->n > 0 && nargs - in->nkw == 1 && !in->nkw;
+        for (int i = 0; arrays && i < a->n; i++) arrays = a->elems[i]->kind == TY_ARRAY && a->elems[i]->ndim == a->elems[0]->ndim;
+        if (arrays) return ti_type_numpy_call(ti, in, BI_NP_STACK, args, nargs, false);   /* np.array([a, b]): np.stack */
         int d = -1, nd = ti_sequence_shape(a, &d, 0);
         if (ty_is_number(a)) d = ty_dtype_of_scalar(a), nd = 0;   /* np.array(3.0): a 0-d array */
         else if (nd < 1) return ERR(in, "np.array() needs an array, a number or a (nested) list or tuple of numbers (got %s)", a->name);
