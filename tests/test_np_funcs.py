@@ -648,3 +648,16 @@ def array_of_arrays(a):
 def test_array_of_arrays():
     check(array_of_arrays, np.arange(12.0).reshape(3, 4))
     check(lambda a: np.array([a[0], a[1, :2]]), np.arange(12.0).reshape(3, 4))   # ValueError
+
+
+# ---- np.unique's extras -------------------------------------------------------------------------
+
+def uniques(a):
+    return (np.unique(a, return_counts=True), np.unique(a, return_index=True, return_inverse=True, return_counts=True),
+            np.unique(a, return_inverse=True), np.unique(a, equal_nan=False, return_counts=True))
+
+
+@pytest.mark.parametrize("a", [np.array([[3.0, 1.0], [nan, nan]]), np.array([2, 1, 2, 5, 1]), np.zeros(0),
+                               np.array([nan, 1.0, nan]), np.array([True, False, True])])
+def test_unique_extras(a):
+    check(uniques, a)

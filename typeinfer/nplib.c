@@ -97,8 +97,8 @@ static bool pad_python_mode(TypeInfo *ti, Instr *in, int npos) {
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
  * np.sort/np.argsort of a complex array (COMPLEX_SORT), np.diff with axis=, prepend= or append=
- * and np.ravel/reshape/copy with an order (ember/_npfuncs.py's DIFF_FORMS, ORDER_FORMS). NULL
- * for the forms typed here. */
+ * np.ravel/reshape/copy with an order, np.pad's other modes, np.unique's extras (ember/_npfuncs.py's
+ * DIFF_FORMS, ORDER_FORMS, PAD_FORMS, UNIQUE_FORMS). NULL for the forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *table = NULL, *module = "ember._nplib";
     int npos = nargs - in->nkw;
@@ -111,6 +111,9 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if ((bid == BI_NP_RAVEL && npos > 1) || (bid == BI_NP_RESHAPE && npos > 2) ||
                ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && kw_given(in, "order"))) {
         table = "ORDER_FORMS";   /* np.ravel(a, 'F'), np.reshape(a, s, order='F'), np.copy(a, order='F') */
+        module = "ember._npfuncs";
+    } else if (bid == BI_NP_UNIQUE && (npos > 1 || in->nkw)) {
+        table = "UNIQUE_FORMS";   /* return_index=, return_inverse=, return_counts=, equal_nan= */
         module = "ember._npfuncs";
     } else if (bid == BI_NP_PAD && pad_python_mode(ti, in, npos)) {
         table = "PAD_FORMS";   /* np.pad(a, w, 'reflect') and the other modes typed in Python */

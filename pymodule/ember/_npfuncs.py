@@ -1126,6 +1126,67 @@ _pad_axis_c = njit(_pad_axis)
 PAD_FORMS = {"pad": ConstImpl("np.pad", _choose_pad)}
 
 
+# ---- np.unique with return_index=, return_inverse=, return_counts= -----------------------------
+
+def _unique_source(index, inverse, counts, equal_nan, nd):
+    """np.unique(ar, ...) giving the flagged extras: a stable sort (so return_index finds first
+    occurrences, as NumPy's mergesort), the start of each run of equal values, NaNs one run when
+    equal_nan (they sort last)."""
+    lines = ["def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True):",
+             "    flat = ar.ravel()",
+             "    perm = np.argsort(flat, kind='stable')",
+             "    aux = flat[perm]",
+             "    n = aux.shape[0]",
+             "    first = np.empty(n, dtype=np.bool_)",
+             "    if n > 0:",
+             "        first[0] = True",
+             "        first[1:] = aux[1:] != aux[:-1]"]
+    if equal_nan:
+        lines += ["        if aux[n - 1] != aux[n - 1]:   # NaNs, last: one run from the first of them",
+                  "            k = n - 1",
+                  "            while k > 0 and aux[k - 1] != aux[k - 1]:",
+                  "                k -= 1",
+                  "            first[k + 1:] = False"]
+    out = ["aux[first]"]
+    if index:
+        out.append("perm[first]")
+    if inverse:
+        lines += ["    inv = np.empty(n, dtype=np.int64)",
+                  "    inv[perm] = np.cumsum(first) - 1"]
+        out.append("inv.reshape(ar.shape)" if nd > 1 else "inv")
+    if counts:
+        lines += ["    starts = np.flatnonzero(first)",
+                  "    ends = np.empty(starts.shape[0], dtype=np.int64)",
+                  "    ends[:-1] = starts[1:]",
+                  "    if starts.shape[0] > 0:",
+                  "        ends[starts.shape[0] - 1] = n"]
+        out.append("ends - starts")
+    lines.append(f"    return ({', '.join(out)},)" if len(out) > 1 else f"    return {out[0]}")
+    return _source("unique", lines)
+
+
+def _choose_unique(values, kwnames, consts=None):
+    names = ("ar", "return_index", "return_inverse", "return_counts", "axis", "equal_nan")
+    given = _positional_or_keyword(values, kwnames, names)
+    if not set(given) <= set(names) or not _is_array(values[0]):
+        _refuse("np.unique", "these arguments")
+    flags = {}
+    for name, default in (("return_index", False), ("return_inverse", False), ("return_counts", False), ("equal_nan", True)):
+        v = consts[given.index(name)] if name in given and consts is not None else (default if name not in given else None)
+        if not isinstance(v, bool):
+            _refuse("np.unique", f"{name}= other than a constant True or False")
+        flags[name] = v
+    if "axis" in given and values[given.index("axis")] is not None:
+        _refuse("np.unique", "axis=")
+    if values[0].dtype.kind == "c":
+        _refuse("np.unique", "complex arrays with these flags")
+    return _unique_source(flags["return_index"], flags["return_inverse"], flags["return_counts"], flags["equal_nan"],
+                          values[0].ndim)
+
+
+UNIQUE_FORMS = {"unique": ConstImpl("np.unique", _choose_unique)}
+
+
 # ---- orders: ravel, flatten, copy, reshape with order=, astype with copy= ------------------------
 # F order is the C order of the array with its axes reversed (np.transpose): a.ravel('F') is
 # np.ravel(a.T), a.reshape(s, order='F') is a.T.reshape(reversed s).T.
