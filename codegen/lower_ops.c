@@ -34,17 +34,20 @@ static LLVMValueRef rt_status_call(Lower *L, const char *name, LLVMTypeRef rett,
     return LLVMBuildLoad2(L->b, rett, slot, "");
 }
 
+/* Division by zero as NumPy's: inside array loops, and in functions compiled with
+ * error_model="numpy" (Numba's option): x // 0 and x % 0 are 0, x / 0.0 is inf or nan. */
+static bool divides_as_numpy(Lower *L) { return L->numpy_sem || L->ti->root->fn->error_numpy; }
+
 /* ---- integers ---------------------------------------------------------------------- */
 static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
-    if (L->numpy_sem) {   /* NumPy: x // 0 and x % 0 are 0 */
-        LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
-        L->numpy_sem = false;
-        LLVMValueRef r = int_floordiv_mod(L, a, LLVMBuildSelect(L->b, zero, i64c(L, 1), b, ""), want_mod);
-        L->numpy_sem = true;
-        return LLVMBuildSelect(L->b, zero, i64c(L, 0), r, "");
+    LLVMValueRef zero = NULL;
+    if (divides_as_numpy(L)) {   /* NumPy: x // 0 and x % 0 are 0 */
+        zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
+        b = LLVMBuildSelect(L->b, zero, i64c(L, 1), b, "");
+    } else {
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
+                    want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
     }
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
-                want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
     /* x // -1 and x % -1 branch off (LLVM's sdiv of INT64_MIN by -1 is undefined). A branch,
      * not a select on the divisor: the division stays off the guard's dependency chain. */
     LLVMValueRef minus1 = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, -1), "");
@@ -67,7 +70,8 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
     LLVMBasicBlockRef div_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
-    return cg_phi2(L, at_minus1, from, result, div_end, "");
+    LLVMValueRef q = cg_phi2(L, at_minus1, from, result, div_end, "");
+    return zero ? LLVMBuildSelect(L->b, zero, i64c(L, 0), q, "") : q;
 }
 
 /* Python's a // b and a % b where typing knows b >= 0 (typeinfer/facts.c): after the zero check
@@ -150,16 +154,17 @@ static LLVMValueRef int_shift(Lower *L, bool left, bool is_unsigned, LLVMValueRe
 /* uint64 // and %: no signs to adjust for. */
 static LLVMValueRef uint_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod) {
     LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
-    if (!L->numpy_sem)
+    bool np = divides_as_numpy(L);
+    if (!np)
         cg_raise_if(L, zero, "builtins:ZeroDivisionError", want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
-    LLVMValueRef d = L->numpy_sem ? LLVMBuildSelect(L->b, zero, i64c(L, 1), b, "") : b;   /* NumPy: x // 0 is 0 */
+    LLVMValueRef d = np ? LLVMBuildSelect(L->b, zero, i64c(L, 1), b, "") : b;   /* NumPy: x // 0 is 0 */
     LLVMValueRef r = want_mod ? LLVMBuildURem(L->b, a, d, "") : LLVMBuildUDiv(L->b, a, d, "");
-    return L->numpy_sem ? LLVMBuildSelect(L->b, zero, i64c(L, 0), r, "") : r;
+    return np ? LLVMBuildSelect(L->b, zero, i64c(L, 0), r, "") : r;
 }
 
 /* ---- floats ------------------------------------------------------------------------ */
 static void float_zero_check(Lower *L, LLVMValueRef b, const char *msg) {
-    if (L->numpy_sem) return;   /* NumPy: inf or nan */
+    if (divides_as_numpy(L)) return;   /* NumPy: inf or nan */
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), ""), "builtins:ZeroDivisionError", msg);
 }
 
@@ -194,7 +199,7 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
         LLVMBool lossy;
         safe = LLVMConstRealGetDouble(b, &lossy) >= 0;
     }
-    if (!safe && !L->numpy_sem) {
+    if (!safe && !divides_as_numpy(L)) {
         /* 0.0 ** negative raises; 0.0 ** -inf is inf, as in CPython */
         LLVMValueRef neg = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""),
                                         LLVMBuildFCmp(L->b, LLVMRealOGT, b, f64c(L, -INFINITY), ""), "");
@@ -422,7 +427,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: case IRB_MOD: {
             bool want_mod = op == IRB_MOD;
             if (u) return uint_div_mod(L, a, b, want_mod);
-            if (!L->numpy_sem && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
+            if (!divides_as_numpy(L) && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
             return int_floordiv_mod(L, a, b, want_mod);
         }
         case IRB_POW: return int_pow(L, u, a, b);
@@ -442,7 +447,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
             return LLVMBuildFDiv(L->b, a, b, "");
         case IRB_FLOORDIV:
             float_zero_check(L, b, "float floor division by zero");
-            if (L->numpy_sem) {   /* NumPy: x // 0.0 is x / 0.0 (inf or nan) */
+            if (divides_as_numpy(L)) {   /* NumPy: x // 0.0 is x / 0.0 (inf or nan) */
                 LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), "");
                 return LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, a, b, ""), float_floordiv(L, a, b), "");
             }

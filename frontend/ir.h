@@ -142,6 +142,7 @@ struct Function {
     PyObject *builtins;
     bool boundscheck;        /* indexing raises IndexError when out of bounds (set by the driver) */
     bool parallel;           /* parallel=True: prange loops run on threads (set by the driver) */
+    bool error_numpy;        /* error_model="numpy": division by zero gives inf, nan or 0 (set by the driver) */
     const Type **declared;   /* per variable: its type from locals=, or NULL (set by the driver) */
 };
 

@@ -323,6 +323,8 @@ static Function *build_ir(Ctx *ctx, Dispatcher *d) {
         fn->boundscheck = (bc && PyObject_IsTrue(bc) == 1) || (env && !strcmp(env, "1"));
         PyObject *par = PyDict_GetItemString(d->options, "parallel");
         fn->parallel = par && PyObject_IsTrue(par) == 1;
+        PyObject *em = PyDict_GetItemString(d->options, "error_model");
+        fn->error_numpy = em && PyUnicode_Check(em) && !PyUnicode_CompareWithASCIIString(em, "numpy");
     }
     PyObject *locals = PyDict_GetItemString(d->options, "locals");
     if (fn && locals && PyDict_Check(locals) && PyDict_GET_SIZE(locals) && declare_locals(ctx, fn, locals)) return NULL;

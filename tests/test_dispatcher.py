@@ -3,6 +3,7 @@ explicit signature strings (one or a list) with argument conversion, py_func, in
 inspect_asm, decorator forms and options, concurrent first calls from several threads, and
 unsupported argument types raising an exception instead of crashing."""
 
+import math
 import threading
 
 import pytest
@@ -270,3 +271,24 @@ def test_malformed_array_type_names_raise(sig):
     import ember
     with pytest.raises(TypeError, match="invalid signature"):
         ember.njit(sig)(lambda a: 1.0)
+
+
+# ---- error_model="numpy" -------------------------------------------------------------------------
+
+def _divisions(x, y, i, j):
+    return x / y, x // y, x % y, i // j, i % j, -x / y
+
+
+@pytest.mark.parametrize("args,want", [
+    ((1.0, 0.0, 7, 0), (math.inf, math.inf, math.nan, 0, 0, -math.inf)),
+    ((-1.0, 0.0, -7, 0), (-math.inf, -math.inf, math.nan, 0, 0, math.inf)),
+    ((0.0, 0.0, 0, 0), (math.nan, math.nan, math.nan, 0, 0, math.nan)),
+    ((7.5, 2.0, -7, 2), (3.75, 3.0, 1.5, -4, 1, -3.75)),
+])
+def test_error_model_numpy(args, want):
+    # Numba's error_model="numpy": division by zero gives inf, nan or 0 instead of raising
+    got = njit(error_model="numpy")(_divisions)(*args)
+    for g, w in zip(got, want):
+        assert (math.isnan(g) and math.isnan(w)) or g == w, (got, want)
+    with pytest.raises(ZeroDivisionError):
+        njit(_divisions)(1.0, 0.0, 1, 1)
