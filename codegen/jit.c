@@ -336,6 +336,20 @@ static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
     return m;
 }
 
+/* fastmath=True: every float operation of the function's own code (callees are linked after)
+ * may be reassociated and contracted, use reciprocals and ignore the sign of zero, so float
+ * reductions vectorise out of order, as Numba's fastmath. Not LLVM's no-NaN and no-inf flags:
+ * with them a NaN would be poison, and the checks that keep NaN from undefined behaviour (a
+ * float-to-int conversion) could be folded away. */
+static void mark_fastmath(LLVMModuleRef m) {
+    LLVMFastMathFlags flags = LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros | LLVMFastMathAllowReciprocal |
+                              LLVMFastMathAllowContract;
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i))
+                if (LLVMCanValueUseFastMathFlags(i)) LLVMSetFastMathFlags(i, LLVMGetFastMathFlags(i) | flags);
+}
+
 static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, const Retry *scalar) {
     int rc = -1;
     LLVMContextRef c = LLVMContextCreate();
@@ -343,6 +357,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     PyObject *seen = PySet_New(NULL);
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
+    if (ti->fn->fastmath) mark_fastmath(m);
     if (link_callees(ctx, c, m, ti, seen)) goto done;
     if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
     rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);

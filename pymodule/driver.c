@@ -325,6 +325,8 @@ static Function *build_ir(Ctx *ctx, Dispatcher *d) {
         fn->parallel = par && PyObject_IsTrue(par) == 1;
         PyObject *em = PyDict_GetItemString(d->options, "error_model");
         fn->error_numpy = em && PyUnicode_Check(em) && !PyUnicode_CompareWithASCIIString(em, "numpy");
+        PyObject *fm = PyDict_GetItemString(d->options, "fastmath");   /* True, or Numba's set of flags */
+        fn->fastmath = fm && PyObject_IsTrue(fm) == 1;
     }
     PyObject *locals = PyDict_GetItemString(d->options, "locals");
     if (fn && locals && PyDict_Check(locals) && PyDict_GET_SIZE(locals) && declare_locals(ctx, fn, locals)) return NULL;

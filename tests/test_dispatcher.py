@@ -292,3 +292,25 @@ def test_error_model_numpy(args, want):
         assert (math.isnan(g) and math.isnan(w)) or g == w, (got, want)
     with pytest.raises(ZeroDivisionError):
         njit(_divisions)(1.0, 0.0, 1, 1)
+
+
+# ---- fastmath=True -------------------------------------------------------------------------------
+
+def _sum_squares(a):
+    t = 0.0
+    for i in range(a.size):
+        t += a[i] * a[i]
+    return t
+
+
+def _nan_guards(x):
+    return int(x) if x == x else -1, x != x, min(x, 1.0)
+
+
+def test_fastmath_reassociates_but_keeps_nan():
+    import numpy as np
+    a = np.random.default_rng(3).random(10001)
+    assert math.isclose(njit(fastmath=True)(_sum_squares)(a), _sum_squares(a), rel_tol=1e-12)
+    got = njit(fastmath=True)(_nan_guards)(math.nan)
+    assert got[0] == -1 and got[1] is True
+    assert njit(fastmath={"reassoc", "contract"})(_nan_guards)(2.5)[0] == 2
