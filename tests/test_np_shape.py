@@ -302,7 +302,7 @@ def compile_error(fn, *args):
     (lambda a: np.squeeze(a), (np.ones((1, 2)),), "axis="),
     (lambda a, n: np.split(a, n), (np.ones(4), 2), "constant"),
     (lambda a: np.moveaxis(a, (0, 1), 0), (np.ones((2, 2)),), "same number"),
-    (lambda a: np.pad(a, 1, mode="reflect"), (np.ones(3),), "mode"),
+    (lambda a: np.pad(a, 1, mode="reflected"), (np.ones(3),), "mode"),
     (lambda a: np.pad(a, 1, mode="edge", constant_values=1), (np.ones(3),), "constant_values"),
     (lambda a: np.stack((a, 1.0)), (np.ones(3),), "arrays"),
     (lambda a: np.fliplr(a), (np.ones(3),), "2 dimensions"),
