@@ -280,13 +280,18 @@ int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_r
     GesvFn f = (GesvFn)routine(k, R_GESV);
     if (!f) return -1;
     if (n <= 0) return 0;
-    char *pa = scratch(k, n * n), *pb = pa ? scratch(k, n * nrhs) : NULL;
-    lint *ipiv = pb ? malloc((size_t)n * sizeof *ipiv) : NULL;
-    int rc = -1;
-    if (!ipiv) {
-        if (pb) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-        goto done;
+    /* a, b and the pivots in one block: on the stack for small systems (a stack of them calls
+     * this once per matrix), else one allocation */
+    _Alignas(64) char small[4096];
+    size_t mats = ((size_t)(n * n + n * nrhs) * (size_t)esize[k] + 15) & ~(size_t)15, need = mats + (size_t)n * sizeof(lint);
+    char *block = need <= sizeof small ? small : malloc(need);
+    if (!block) {
+        ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        return -1;
     }
+    char *pa = block, *pb = pa + n * n * esize[k];
+    lint *ipiv = (lint *)(block + mats);
+    int rc = -1;
     pack(k, pa, a, n, n, a_rs, a_cs);
     if (b) {
         pack(k, pb, b, n, nrhs, b_rs, b_cs);
@@ -303,9 +308,7 @@ int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_r
     unpack(k, x, x_rs, x_cs, pb, n, n, nrhs);
     rc = 0;
 done:
-    free(pa);
-    free(pb);
-    free(ipiv);
+    if (block != small) free(block);
     return rc;
 }
 
