@@ -946,8 +946,7 @@ static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs
         if (!strcmp(attr, forms[i].name)) which = i;
     if (which < 0) return NULL;
     bool given = forms[which].order_pos >= 0 && npos > forms[which].order_pos;   /* a.ravel('F') */
-    for (int k = 0; k < in->nkw; k++)
-        if (!strcmp(in->kwnames[k], "order") || (which == 4 && !strcmp(in->kwnames[k], "copy"))) given = true;
+    given = given || ti_kw_index(in, "order") >= 0 || (which == 4 && ti_kw_index(in, "copy") >= 0);
     if (!given) return NULL;
     PyObject *mod = PyImport_ImportModule("ember._npfuncs");
     PyObject *table = mod ? PyObject_GetAttrString(mod, "ORDER_FORMS") : NULL;

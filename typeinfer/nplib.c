@@ -76,17 +76,9 @@ static const char *order_stats_table(TypeInfo *ti, Instr *in, int bid, const Typ
     return NULL;
 }
 
-static bool kw_given(Instr *in, const char *name) {
-    for (int k = 0; k < in->nkw; k++)
-        if (!strcmp(in->kwnames[k], name)) return true;
-    return false;
-}
-
 /* np.pad's mode is a constant string other than the modes typed in npshape.c (ti_pad_modes). */
 static bool pad_python_mode(TypeInfo *ti, Instr *in, int npos) {
-    int at = npos > 2 ? 3 : -1;
-    for (int k = 0; k < in->nkw; k++)
-        if (!strcmp(in->kwnames[k], "mode")) at = 1 + npos + k;
+    int k = ti_kw_index(in, "mode"), at = k >= 0 ? 1 + npos + k : npos > 2 ? 3 : -1;
     const char *mode = at > 0 ? ti_const_str(ti, in->args[at]) : NULL;
     if (!mode) return false;
     for (int i = 0; ti_pad_modes[i]; i++)
@@ -109,7 +101,7 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
                ty_dtypes[args[0]->dtype].kind == 'c') {
         table = "COMPLEX_SORT";
     } else if ((bid == BI_NP_RAVEL && npos > 1) || (bid == BI_NP_RESHAPE && npos > 2) ||
-               ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && kw_given(in, "order"))) {
+               ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && ti_kw_index(in, "order") >= 0)) {
         table = "ORDER_FORMS";   /* np.ravel(a, 'F'), np.reshape(a, s, order='F'), np.copy(a, order='F') */
         module = "ember._npfuncs";
     } else if (bid == BI_NP_UNIQUE && (npos > 1 || in->nkw)) {
@@ -118,7 +110,7 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if (bid == BI_NP_PAD && pad_python_mode(ti, in, npos)) {
         table = "PAD_FORMS";   /* np.pad(a, w, 'reflect') and the other modes typed in Python */
         module = "ember._npfuncs";
-    } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (kw_given(in, "n") ? 1 : 0))) {
+    } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (ti_kw_index(in, "n") >= 0 ? 1 : 0))) {
         table = "DIFF_FORMS";   /* axis=, prepend=, append= */
         module = "ember._npfuncs";
     }

@@ -120,6 +120,13 @@ int ti_const_real(TypeInfo *ti, int value, double *out) {
     return 0;
 }
 
+/* The position of keyword `name` among the call's keywords, -1 when it is not given. */
+int ti_kw_index(const Instr *in, const char *name) {
+    for (int k = 0; k < in->nkw; k++)
+        if (!strcmp(in->kwnames[k], name)) return k;
+    return -1;
+}
+
 const char *ti_const_str(TypeInfo *ti, int value) {
     Instr *in = ti->fn->instrs[value];
     if (in->op == IR_CONST && in->c.kind == K_STR) return in->c.s;

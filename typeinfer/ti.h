@@ -184,6 +184,7 @@ int ti_find_unbound(TypeInfo *ti);   /* fills maybe_unbound */
 int ti_const_int(TypeInfo *ti, int value, int64_t *out);   /* a value known at compile time */
 int ti_const_real(TypeInfo *ti, int value, double *out);   /* an int or float constant */
 const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or NULL */
+int ti_kw_index(const Instr *in, const char *name);        /* keyword `name`'s position among in's, or -1 */
 bool *ti_opaque_vars(TypeInfo *ti);   /* per variable: locals=, a cell or a prange reduction (facts.c, ranges.c) */
 int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* an int or tuple of ints: the count, else -1 */
 const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co: parameter names, NULL-terminated */
