@@ -154,9 +154,21 @@ def test_kernel_exceptions_reach_the_caller(target):
     x[70_000] = -1.0
     with pytest.raises(ValueError, match="negative input"):
         f(x)
-    div = vectorize(["int64(int64, int64)"], target=target)(lambda a, b: a // b)
+    div = vectorize(["int64(int64, int64)"], target=target, error_model="python")(lambda a, b: a // b)
     with pytest.raises(ZeroDivisionError):
         div(np.arange(5), np.array([1, 1, 0, 1, 1]))
+
+
+@pytest.mark.parametrize("target", ["cpu", "parallel"])
+def test_kernels_divide_as_numpy_by_default(target):
+    # Numba compiles ufunc kernels with error_model="numpy": x / 0 is inf or nan, x // 0 is 0
+    fdiv = vectorize(["float64(float64, float64)"], target=target)(lambda a, b: a / b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        same(np.array([np.inf, np.nan, -np.inf, 0.5]), fdiv(np.array([1.0, 0.0, -1.0, 1.0]), np.array([0.0, 0.0, 0.0, 2.0])))
+    idiv = vectorize(["int64(int64, int64)"], target=target)(lambda a, b: a // b)
+    same(np.array([0, 0, 2, 0]), idiv(np.array([1, 5, 4, -3]), np.array([0, 0, 2, 0])))
+    imod = vectorize(["int64(int64, int64)"], target=target)(lambda a, b: a % b)
+    same(np.array([0, 1]), imod(np.array([7, 5]), np.array([0, 2])))
 
 
 def test_called_from_njit_with_scalars():

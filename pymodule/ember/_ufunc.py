@@ -94,6 +94,7 @@ def _check_options(kws, what):
 def _kernel(func, kws, what):
     ember._check_function(func)
     options = {k: kws[k] for k in _KERNEL_OPTIONS if k in kws}
+    options.setdefault("error_model", "numpy")   # as Numba's ufunc kernels: 1/0 is inf, as NumPy's own ufuncs
     if "locals" in kws:
         options["locals"] = ember._locals_text(kws["locals"])
     options["_vectorized"] = what
