@@ -661,3 +661,25 @@ def uniques(a):
                                np.array([nan, 1.0, nan]), np.array([True, False, True])])
 def test_unique_extras(a):
     check(uniques, a)
+
+
+# ---- a.tolist() ---------------------------------------------------------------------------------
+
+def tolist_grown(a):
+    rows = a.tolist()
+    rows.append(rows[0])
+    return rows, len(rows)
+
+
+@pytest.mark.parametrize("a", [np.arange(5.0), np.arange(6).reshape(2, 3), np.zeros((2, 0, 3)), np.array([True, False]),
+                               np.arange(8, dtype=np.float32).reshape(2, 2, 2)[:, ::-1], np.array([1 + 2j, -0.5j]),
+                               np.arange(24, dtype=np.uint8).reshape(2, 3, 4).T, np.array([nan, -0.0, inf])])
+def test_tolist(a):
+    check(lambda a: a.tolist(), a)
+    r = jit(lambda a: a.tolist())(a)
+    flat = r
+    while isinstance(flat, list) and flat and isinstance(flat[0], list):
+        flat = flat[0]
+    if flat:
+        assert type(flat[0]) is type(a.ravel()[0].item())   # Python scalars, as NumPy's
+    check(tolist_grown, a)

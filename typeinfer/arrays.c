@@ -193,6 +193,7 @@ static const char *const array_methods[] = {
     "sort", "argsort", "searchsorted", "clip", "dot", "conj", "conjugate",
     "repeat", "squeeze", "swapaxes", "diagonal", "trace", "nonzero",
     "round", "take", "argpartition",   /* NumPy's functions of those names (calls.c) */
+    "tolist",   /* ember/_npfuncs.py METHOD_FORMS (calls.c) */
     "$shape",   /* a.shape = ... (frontend/decode.c) */
     NULL};
 

@@ -1332,6 +1332,23 @@ ORDER_FORMS = {
     "astype": ConstImpl("astype", _choose_astype),
 }
 
+def _choose_tolist(values, kwnames):
+    """a.tolist(): nested lists of the elements as Python scalars, one level per dimension."""
+    if len(values) != 1 or not _is_array(values[0]):
+        _refuse("tolist", "arguments")
+    nd = values[0].ndim
+    if nd == 0:
+        return _source("tolist", ["def tolist(a):", "    return a[()]"])
+    idx = [f"i{k}" for k in range(nd)]
+    expr = f"a[{', '.join(idx)}]"
+    for k in reversed(range(nd)):
+        expr = f"[{expr} for {idx[k]} in range(a.shape[{k}])]"
+    return _source("tolist", ["def tolist(a):", f"    return {expr}"])
+
+
+# array methods that only exist here (typeinfer/calls.c, method_form)
+METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist)}
+
 # NumPy functions typed in C whose other forms are here (typeinfer/nplib.c, ti_nplib_python_form)
 DIFF_FORMS = {"diff": Impl("np.diff", _choose_diff)}
 
