@@ -780,7 +780,12 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         float_zero_check(L, args[1], "float divmod()");
         return pair(L, ret, float_floordiv(L, args[0], args[1]), float_mod(L, args[0], args[1]));
     }
-    case BI_POW: return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
+    case BI_POW:
+        if (n == 3) {
+            LLVMTypeRef pt[3] = {L->i64, L->i64, L->i64};
+            return rt_status_call(L, "ember_rt_pow_mod", L->i64, pt, args, 3);
+        }
+        return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
     case BI_LEN:
         if (types[0]->kind == TY_ARRAY) return cg_array_len(L, args[0]);
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);

@@ -473,6 +473,40 @@ int32_t ember_rt_ipow(int64_t *out, int64_t a, int64_t b) {
     return 0;
 }
 
+/* pow(a, b, m) of ints as CPython computes it: the result has m's sign; a negative exponent
+ * takes the inverse of a modulo m (ValueError where there is none). */
+int32_t ember_rt_pow_mod(int64_t *out, int64_t a, int64_t b, int64_t m) {
+    if (m == 0) {
+        ember_rt_raise("builtins:ValueError", "pow() 3rd argument cannot be 0");
+        return -1;
+    }
+    unsigned __int128 mod = m < 0 ? (unsigned __int128)0 - (__int128)m : (unsigned __int128)m;
+    __int128 base = (__int128)a % (__int128)mod;
+    if (base < 0) base += mod;
+    unsigned __int128 e = b < 0 ? (unsigned __int128)0 - (__int128)b : (unsigned __int128)b;
+    if (b < 0) {   /* extended Euclid: base * x == 1 (mod mod) */
+        __int128 r0 = (__int128)mod, r1 = base, x0 = 0, x1 = 1;
+        while (r1) {
+            __int128 q = r0 / r1, t = r0 - q * r1;
+            r0 = r1, r1 = t;
+            t = x0 - q * x1;
+            x0 = x1, x1 = t;
+        }
+        if (r0 != 1) {
+            ember_rt_raise("builtins:ValueError", "base is not invertible for the given modulus");
+            return -1;
+        }
+        base = x0 < 0 ? x0 + (__int128)mod : x0;
+    }
+    unsigned __int128 r = 1 % mod, p = (unsigned __int128)base;
+    for (; e; e >>= 1) {
+        if (e & 1) r = r * p % mod;
+        p = p * p % mod;
+    }
+    *out = m < 0 && r ? (int64_t)((__int128)r + m) : (int64_t)r;
+    return 0;
+}
+
 typedef struct { double re, im; } Cx;
 
 static int cquot(Cx *r, Cx a, Cx b) {   /* CPython's _Py_c_quot */
@@ -692,6 +726,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_exc_core_release", (void *)ember_rt_exc_core_release},
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
+    {"ember_rt_pow_mod", (void *)ember_rt_pow_mod},
     {"ember_rt_cdiv", (void *)ember_rt_cdiv},
     {"ember_rt_cpow", (void *)ember_rt_cpow},
     {"ember_rt_round_ndigits", (void *)ember_rt_round_ndigits},

@@ -165,6 +165,21 @@ def test_int_power_huge_exponent():
     check_all(power, cases([0, 1, -1], [INT64_MAX, INT64_MAX - 1]), wrap=True)
 
 
+def power_mod(a, b, m):
+    return pow(a, b, m)
+
+
+@numba_xfail("numba has no three-argument pow")
+def test_int_power_mod():
+    # CPython's: the result has the modulus's sign, a negative exponent inverts the base
+    # (ValueError where it cannot), modulus 0 is a ValueError; 128-bit products, no wrapping
+    vals = INTS + [2, 3, -3, 10, -12, 97, 2**62]
+    check_all(power_mod, [(a, b, m) for a in vals for b in [0, 1, 2, 5, -1, -2, 2**40, INT64_MAX] for m in vals])
+    check_all(power_mod, [(True, 3, 5), (3, True, False), (7, 2, True)])
+    with pytest.raises(Exception, match="all arguments are integers"):
+        jit(power_mod)(2.0, 3, 5)
+
+
 def test_bool_power():
     check_all(power, cases(BOOLS, BOOLS) + cases(BOOLS, [0, 1, 5]) + cases([0, 1, -7], BOOLS))
 

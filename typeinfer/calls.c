@@ -679,7 +679,17 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             if (nargs == 2) ci->params[1] = ty_int64;
             ret = nargs == 1 || args[0] != ty_float64 ? ty_int64 : ty_float64;
             break;
-        case BI_DIVMOD: case BI_POW: {
+        case BI_POW:
+            if (nargs == 3) {   /* pow(a, b, m): ints only, as CPython */
+                for (int i = 0; i < 3; i++)
+                    if (!is_int(args[i]))
+                        return ERR(in, "pow() 3rd argument not allowed unless all arguments are integers");
+                SET_PARAMS(ty_int64);
+                ret = ty_int64;
+                break;
+            }
+            /* fall through */
+        case BI_DIVMOD: {
             NARGS(2, 2); ALL(ty_is_number, "a number");
             const Type *t = ty_unify(args[0], args[1]);
             if (t == ty_bool) t = ty_int64;
