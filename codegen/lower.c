@@ -852,6 +852,13 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_str_binop(L, in);
             break;
         }
+        if (t->kind == TY_TUPLE && in->imm == IRB_MUL) {   /* t * k: t's items again and again */
+            int side = vt(L, in->args[0])->kind == TY_TUPLE ? 0 : 1, n = vt(L, in->args[side])->n;
+            v = LLVMGetUndef(cg_type(L, t));
+            for (int i = 0; i < t->n; i++)
+                v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[side]], (unsigned)(i % n), ""), (unsigned)i, "");
+            break;
+        }
         if (t->kind == TY_TUPLE) {   /* concatenation */
             const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
             v = LLVMGetUndef(cg_type(L, t));

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from difftest import check, check_all
+from difftest import ON_NUMBA, check, check_all, errors, jit, numba_xfail
 
 nan = math.nan
 
@@ -224,3 +224,20 @@ def tuple_slices(t):
 
 def test_constant_slices_of_tuples():
     check_all(tuple_slices, [((1, 2.5, 3),), ((1,),), ((),), ((1, "a", (2, 3), 4.0),)])
+
+
+def repeat_tuples(n, x):
+    t = (n, x)
+    t *= 2
+    return (n,) * 3, 2 * (n, x), (x,) * 0, (1,) * -2, t, (n,) * True
+
+
+@numba_xfail("numba has no tuple * int")
+def test_repeat_by_constant():
+    check_all(repeat_tuples, [(0, 1.5), (-3, nan), (7, -0.0)])
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_repeat_by_variable_is_located():
+    with pytest.raises(errors.UnsupportedError, match="count must be a constant"):
+        jit(lambda t, k: t * k)((1, 2), 3)
