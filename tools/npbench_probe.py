@@ -106,7 +106,7 @@ def main():
     names = [n for n in names if "init" in json.load(open(os.path.join(opts.root, "bench_info", n + ".json")))["benchmark"]]
     if opts.k:
         names = [n for n in names if n in opts.k.split(",")]
-    counts = {}
+    counts, ratios = {}, []
     for name in names:
         try:
             out = subprocess.run([sys.executable, __file__, opts.root, "--preset", opts.preset, "--one", name],
@@ -118,7 +118,12 @@ def main():
         print(line, flush=True)
         status = line.split("\t")[1]
         counts[status] = counts.get(status, 0) + 1
+        if status == "ok":
+            ratios.append(float(line.rsplit(" ", 1)[1]))
     print("summary:", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), f"of {len(names)}")
+    if ratios:
+        print(f"ember/numpy over the ok kernels: geometric mean {np.exp(np.mean(np.log(ratios))):.2f}, "
+              f"above 1.0: {sum(r > 1.0 for r in ratios)}, worst {max(ratios):.2f}")
 
 
 if __name__ == "__main__":
