@@ -88,7 +88,7 @@ def run_one(root, name, preset):
             times[which].append(time.perf_counter() - t0)
     tn, te = min(times["numpy"]), min(times["ember"])
     print(f"{name}\t{'ok' if ok else 'MISMATCH'}\tnumpy {tn * 1e3:.1f} ms\tember {te * 1e3:.1f} ms\t"
-          f"first call {first:.2f} s\tember/numpy {te / tn:.2f}", flush=True)
+          f"first call {first:.2f} s\tember/numpy {te / tn:.3g}", flush=True)
 
 
 def main():
