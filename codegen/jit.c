@@ -63,11 +63,16 @@ int cg_jit_init(void) {
      * - epilogue vectorisation from a main width of 8 (LLVM's default needs 16, so with AVX-512
      *   doubles the remainder of a loop over a few hundred columns ran one element at a time).
      * Loops over exp, sin, log, pow, ... vectorise with glibc's vector maths (at most 4 ulp, as
-     * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c). */
-    const char *argv[5 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
+     * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c).
+     * On x86 the backend's domain reassignment (GPR logic moved to AVX-512 mask registers) is
+     * off: it grows quadratically with a function's size (NPBench's vadv, 72 vector loops in one
+     * function: 4.8 s of codegen's 8.6, the first call 27 -> 13 s), and turning it off changed no
+     * instruction count of bench_loops_c.py's 37 kernels (--callgrind --ab). */
+    const char *argv[6 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
                                                "-force-ordered-reductions",
                                                "-epilogue-vectorization-minimum-VF=8"};
     int argc = 4;
+    if (!strncmp(triple, "x86_64", 6)) argv[argc++] = "-disable-x86-domain-reassignment";
     if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
         argv[argc++] = "-vector-library=LIBMVEC-X86";
     char *extra = getenv("EMBER_LLVM_OPTIONS") ? strdup(getenv("EMBER_LLVM_OPTIONS")) : NULL;
