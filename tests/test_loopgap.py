@@ -1,0 +1,111 @@
+"""Loop shapes of issue 17's last gaps to numba, differential against CPython/NumPy.
+
+- Broadcast array expressions whose operands are C arrays of the result's ndim
+  (`aa[:, None] + bb[None, :]`, `x - x.mean(axis=1, keepdims=True)`): a column (last dimension
+  1 by construction) is read at index 0 in the unit-stride twin of the loop nest
+  (codegen/lower_array.c), other operands at their item size; every shape, inner length 1,
+  empty, views and variables stored more than once (which must not be read as columns).
+"""
+
+import numpy as np
+import pytest
+
+from difftest import check, no_leaks  # noqa: F401
+
+
+def sq_distances(a, b):
+    aa = np.sum(a * a, axis=1)
+    bb = np.sum(b * b, axis=1)
+    return aa[:, np.newaxis] + bb[np.newaxis, :] - 2.0 * np.dot(a, b.T)
+
+
+def outer(a, b):
+    return a[:, None] * b[None, :] + 1.0
+
+
+def centre_rows(x):
+    mu = x.mean(axis=1, keepdims=True)
+    return (x - mu) / (x.std(axis=1, keepdims=True) + 1.0)
+
+
+def softmax_rows(x):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def scale_columns_in_place(x, c):
+    x -= c[:, None]
+    return x
+
+
+def col_3d(x, c):
+    return x * c[:, :, None] - c[:, :, np.newaxis]
+
+
+def reassigned(x, c):
+    # m is a column on the first trip and a full array on the second: not read as a column
+    m = c[:, None]
+    s = np.zeros_like(x)
+    for _ in range(2):
+        s = s + (x + m)
+        m = x * 2.0
+    return s
+
+
+def reassigned_in_block(x, c):
+    m = c[:, None]
+    a = x + m          # a column here
+    m = x * 2.0
+    return a + (x + m) * x[:1]  # and a full array here (in a broadcast nest)
+
+
+def reassigned_later(x, c):
+    m = x * 2.0
+    s = np.zeros_like(x)
+    for k in range(2):
+        if k == 1:
+            m = c[:, None]
+        s = s + (x + m)
+    return s
+
+
+SHAPES = [(5, 7), (1, 9), (9, 1), (0, 4), (4, 0), (3, 33)]
+
+
+@pytest.mark.parametrize("m,n", SHAPES)
+def test_sq_distances(m, n):
+    rng = np.random.default_rng(m * 10 + n)
+    check(sq_distances, rng.standard_normal((m, 3)), rng.standard_normal((n, 3)))
+
+
+@pytest.mark.parametrize("m,n", SHAPES)
+def test_outer_and_keepdims(m, n):
+    rng = np.random.default_rng(m * 7 + n)
+    x = rng.standard_normal((m, n))
+    check(outer, rng.standard_normal(m), rng.standard_normal(n))
+    check(centre_rows, x)
+    if n:
+        check(softmax_rows, x)
+
+
+def test_columns_in_views_and_place():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 20))
+    check(scale_columns_in_place, x.copy(), rng.standard_normal(6))
+    check(scale_columns_in_place, x[:, ::2], rng.standard_normal(6))
+    check(scale_columns_in_place, np.asfortranarray(x), rng.standard_normal(6))
+    check(centre_rows, x[::2, 1:])
+    check(outer, x[:, 0], x[0, ::3])
+
+
+def test_column_of_3d():
+    rng = np.random.default_rng(4)
+    check(col_3d, rng.standard_normal((2, 3, 5)), rng.standard_normal((2, 3)))
+    check(col_3d, rng.standard_normal((2, 3, 1)), rng.standard_normal((2, 3)))
+
+
+def test_variable_stored_twice_is_not_a_column():
+    rng = np.random.default_rng(5)
+    check(reassigned, rng.standard_normal((4, 6)), rng.standard_normal(4))
+    check(reassigned_later, rng.standard_normal((4, 6)), rng.standard_normal(4))
+    check(reassigned_in_block, rng.standard_normal((4, 6)), rng.standard_normal(4))
