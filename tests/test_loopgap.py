@@ -10,7 +10,7 @@
 import numpy as np
 import pytest
 
-from difftest import check, no_leaks  # noqa: F401
+from difftest import check, jit, no_leaks  # noqa: F401
 
 
 def sq_distances(a, b):
@@ -109,3 +109,48 @@ def test_variable_stored_twice_is_not_a_column():
     check(reassigned, rng.standard_normal((4, 6)), rng.standard_normal(4))
     check(reassigned_later, rng.standard_normal((4, 6)), rng.standard_normal(4))
     check(reassigned_in_block, rng.standard_normal((4, 6)), rng.standard_normal(4))
+
+
+# Narrow integers widened twice (codegen/widen.c): ext(x op c) as ext(x) op ext(c) where x is
+# widened for another use too. Bitwise and/or/xor with constants beside x itself, zero- and
+# sign-extended, over the narrow type's values. Python computes on unbounded ints, so the
+# reference runs the same function over object arrays (NumPy scalars would wrap in their dtype).
+
+
+def u8_blend(a, b, w, out):
+    for i in range(a.shape[0]):
+        out[i] = (a[i] * w[i] + b[i] * (255 - w[i])) // 255
+
+
+def mix_logic(a, b, w, out):
+    for i in range(a.shape[0]):
+        out[i] = a[i] * 3 + (a[i] ^ 0x55) - (a[i] & 0x0F) * (a[i] | 0x21) + (~b[i]) * b[i] + (w[i] ^ -1)
+
+
+def python_reference(fn, out_dtype, *arrays):
+    out = np.zeros(arrays[0].size, dtype=object)
+    fn(*(x.astype(object) for x in arrays), out)
+    return np.array([int(v) for v in out], dtype=np.int64).astype(out_dtype)   # wraps as a store does
+
+
+def run_narrow(fn, out_dtype, *arrays):
+    out = np.zeros(arrays[0].size, out_dtype)
+    jit(fn)(*arrays, out)
+    assert np.array_equal(out, python_reference(fn, out_dtype, *arrays))
+
+
+def test_u8_blend_every_weight():
+    rng = np.random.default_rng(6)
+    w = np.arange(256, dtype=np.uint8).repeat(3)
+    a, b = rng.integers(0, 256, (2, w.size)).astype(np.uint8)
+    a[:256], b[:256] = 255, 0
+    run_narrow(u8_blend, np.uint8, a, b, w)
+
+
+@pytest.mark.parametrize("dt", [np.uint8, np.int8, np.uint16, np.int16])
+@pytest.mark.parametrize("odt", [np.int16, np.int32, np.int64])
+def test_logic_ops_beside_their_operand(dt, odt):
+    info = np.iinfo(dt)
+    a = np.linspace(info.min, info.max, 700).astype(np.int64)
+    a = np.concatenate([a, [info.min, info.max, 0, 1, -1 if info.min < 0 else 2]]).astype(dt)
+    run_narrow(mix_logic, odt, a, a[::-1].copy(), np.roll(a, 3))
