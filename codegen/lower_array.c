@@ -21,9 +21,10 @@
  * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
  * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
  * broadcasting strides (0 on a dimension of length 1) otherwise, with a twin of it whose inner
- * loop steps every operand by its item size where they all do (unit_inner). Operators follow NumPy there:
- * no ZeroDivisionError, integer division by zero gives 0. In a parallel=True function the loops
- * are outlined into a chunk function and run on the parallel runner (run_expr_parallel).
+ * loop steps every operand by its item size where they all do (unit_inner). Operators follow
+ * NumPy there: no ZeroDivisionError, integer division by zero gives 0. In a parallel=True
+ * function the loops are outlined into a chunk function and run on the parallel runner
+ * (run_expr_parallel).
  */
 #include "lower.h"
 #include <string.h>
