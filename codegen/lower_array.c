@@ -757,6 +757,7 @@ typedef struct Leaf {
     const Type *t;
     LLVMValueRef v;            /* array value, or the scalar */
     LLVMValueRef data, estr[64];
+    LLVMValueRef stretched_last;   /* i1: its last dimension is 1 and stretched over the loop's (run time) */
     bool col;                  /* its last dimension is 1 by construction (x[:, None], a keepdims
                                 * reduction): constant along the innermost loop */
     int same;                  /* run_expr_parallel: an earlier leaf reading the same array, or -1 */
@@ -794,6 +795,8 @@ static int add_leaf(Lower *L, Expr *E, int id, const Type *t, LLVMValueRef v) {
     lf->id = id;
     lf->t = t;
     lf->v = v;
+    lf->col = false;
+    lf->stretched_last = NULL;
     return 0;
 }
 
@@ -860,7 +863,10 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     int shift = E->nd - lf->t->ndim;
     for (int k = 0; k < lf->t->ndim; k++) {
         LLVMValueRef st = E->unit && k == lf->t->ndim - 1 ? i64c(L, lf->col ? 0 : ty_dtypes[lf->t->dtype].size) : lf->estr[k];
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], st, ""), "");
+        LLVMValueRef step = LLVMBuildMul(L->b, E->idx[k + shift], st, "");
+        if (E->unit && k == lf->t->ndim - 1 && !lf->col && lf->stretched_last)   /* a column at run time: index 0 */
+            step = LLVMBuildSelect(L->b, lf->stretched_last, i64c(L, 0), step, "");
+        off = LLVMBuildAdd(L->b, off, step, "");
     }
     return cg_gep8(L, lf->data, off);
 }
@@ -1266,8 +1272,9 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
             cg_raise_if(L, LLVMBuildNot(L->b, LLVMBuildOr(L->b, one, eq, ""), ""), "builtins:ValueError",
                         "operands could not be broadcast together");
             same = LLVMBuildAnd(L->b, same, eq, "");
-            lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
-                                          cg_arr_stride(L, lf->t, lf->v, k), "");
+            LLVMValueRef stretched = LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), "");
+            lf->estr[k] = LLVMBuildSelect(L->b, stretched, i64c(L, 0), cg_arr_stride(L, lf->t, lf->v, k), "");
+            if (k == lf->t->ndim - 1) lf->stretched_last = stretched;
         }
     }
     return same;
@@ -1296,8 +1303,11 @@ static void run_expr(Lower *L, Expr *E) {
     cg_loop_nest(L, 1, &total, flat_body, E);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, nb);
-    if (E->nd > 1 && E->stretched) run_nest(L, E);   /* a[:, None] + b[None, :]: the unit twin too */
-    else cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    /* Every operand is C of the loop's ndim: each steps its last dimension by its item size, or
+     * is stretched along it (read at index 0: stretched_last), so the unit twin is the nest. */
+    E->unit = true;
+    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    E->unit = false;
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
@@ -1421,7 +1431,9 @@ LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0 || lf->col) continue;   /* a column is read at index 0 */
         LLVMValueRef esz = i64c(L, ty_dtypes[lf->t->dtype].size);
-        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, lf->estr[lf->t->ndim - 1], esz, ""), "");
+        LLVMValueRef unit = LLVMBuildICmp(L->b, LLVMIntEQ, lf->estr[lf->t->ndim - 1], esz, "");
+        if (lf->stretched_last) unit = LLVMBuildOr(L->b, unit, lf->stretched_last, "");
+        ok = LLVMBuildAnd(L->b, ok, unit, "");
     }
     return ok;
 }

@@ -154,3 +154,58 @@ def test_logic_ops_beside_their_operand(dt, odt):
     a = np.linspace(info.min, info.max, 700).astype(np.int64)
     a = np.concatenate([a, [info.min, info.max, 0, 1, -1 if info.min < 0 else 2]]).astype(dt)
     run_narrow(mix_logic, odt, a, a[::-1].copy(), np.roll(a, 3))
+
+
+# ---- operands stretched along the last axis at run time (arguments, slices) -----------------
+# The nest over C operands of the result's ndim reads each one at its item size or, where its
+# last dimension is 1 and the loop's is not, at index 0 (Leaf.stretched_last): LLVM unswitches
+# the choice, so x / s with s of shape (n, 1) passed in is a vector loop (it was scalar, 3x numba).
+
+def div_by(x, s):
+    return x / s
+
+
+def sub_exp(x, s):
+    return np.exp(x - s) * 2.0
+
+
+def in_place_div(x, s):
+    y = x.copy()
+    y /= s
+    return y
+
+
+def mixed(a, b, c):
+    return a * b - c
+
+
+def sums_of(x, s):
+    return np.sum(x / s), np.sum(x - s, axis=1), np.sum(x * s, axis=0)
+
+
+@pytest.mark.parametrize("xs, ss", [((8, 37), (8, 1)), ((8, 37), (1, 37)), ((8, 37), (1, 1)), ((5, 1), (5, 1)),
+                                    ((0, 7), (0, 1)), ((3, 0), (3, 1)), ((4, 3, 9), (4, 3, 1)), ((4, 3, 9), (1, 3, 1)),
+                                    ((4, 1, 9), (4, 6, 1)), ((17,), (1,)), ((1,), (17,)), ((8, 1), (1, 37))])
+def test_stretched_at_run_time(xs, ss):
+    rng = np.random.default_rng(len(xs) * 7 + sum(xs))
+    x = rng.standard_normal(xs) + 3.0
+    s = rng.standard_normal(ss) + 5.0
+    check(div_by, x, s)
+    check(div_by, s, x)
+    check(sub_exp, x, s)
+    check(mixed, x, s, x.astype(np.float32))
+    check(mixed, x.astype(np.int64), s.astype(np.int32), 2)
+    if np.broadcast_shapes(xs, ss) == xs:
+        check(in_place_div, x, s)
+    if len(xs) == 2 and len(ss) == 2:
+        check(sums_of, x, s)
+
+
+def test_stretched_views_and_f_order():
+    x = np.arange(60.0).reshape(6, 10) + 1.0
+    check(div_by, x, x[:, :1])                 # a slice with one column
+    check(div_by, x[::2], x[::2, 3:4])         # strided rows
+    check(div_by, np.asfortranarray(x), x[:, :1])
+    check(div_by, x, np.asfortranarray(x[:, :1]))
+    check(div_by, x.T, x.T[:, :1])
+    check(div_by, x, x[:, 4:3])                # an empty column: ValueError, as NumPy's broadcast
