@@ -21,7 +21,10 @@
  * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
  * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
  * broadcasting strides (0 on a dimension of length 1) otherwise, with a twin of it whose inner
- * loop steps every operand by its item size where they all do (unit_inner). Operators follow
+ * loop steps every operand by its item size where they all do (unit_inner), an operand stretched
+ * along the last axis being read at index 0 there (Leaf.col where that is known from how it was
+ * built; a select on Leaf.stretched_last, which LLVM unswitches, where only the run time knows;
+ * among C operands of the result's ndim that twin is the nest). Operators follow
  * NumPy there: no ZeroDivisionError, integer division by zero gives 0. In a parallel=True
  * function the loops are outlined into a chunk function and run on the parallel runner
  * (run_expr_parallel).
