@@ -159,6 +159,19 @@ def damp_masked(u0, f, iters):
     return u
 
 
+# broadcast of columns (x[:, None], keepdims results) against rows: the class of sq_distances
+
+
+def normalise_rows(x):
+    s = np.abs(x).sum(axis=1)
+    return x / s[:, np.newaxis]
+
+
+def gauss_kernel(x, y, h):
+    # a Gaussian kernel matrix between two 1-d samples
+    return np.exp(-((x[:, np.newaxis] - y[np.newaxis, :]) / h) ** 2)
+
+
 # small matrices in stacks
 
 
@@ -199,6 +212,8 @@ def make_inputs(quick):
         "newton_sqrt_masked": (newton_sqrt_masked, (rng.uniform(0.01, 100.0, 200_000 // s), 12)),
         "damp_masked": (damp_masked, (rng.standard_normal(200_000 // s), rng.standard_normal(200_000 // s), 10)),
         "rotate_points": (rotate_points, (rng.standard_normal((5000 // s, 3, 3)), rng.standard_normal((5000 // s, 3, 4)))),
+        "normalise_rows": (normalise_rows, (rng.standard_normal((2000 // s, 300)),)),
+        "gauss_kernel": (gauss_kernel, (rng.standard_normal(1000 // s), rng.standard_normal(800 // s), 0.5)),
     }
 
 

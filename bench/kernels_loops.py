@@ -15,7 +15,8 @@ The classes, from issue 17:
   along rows, then along columns, in place) and `gauss_seidel` (in-place 5-point sweeps);
 - a raise exit in the loop: `histogram` (int() of a float, a bounds-checked bin);
 - narrow integers that Python's typing widens to int64 and the store wraps back: `i8_floor`
-  ((a*b + 7) // 4 on int8), `u8_blend` (alpha blending of uint8 pixels, // 255), `i16_mix`
+  ((a*b + 7) // 4 on int8), `u8_blend` (alpha blending of uint8 pixels, // 255), `u16_blend`
+  (the same on uint16 samples, >> 16, in 32-bit lanes), `i16_mix`
   (two int16 channels mixed with >> and clipped with min/max), `i32_mod_hash` (% by constants
   on int32). The C versions compute in int as C promotes, with Python's floor and modulo.
 """
@@ -109,6 +110,12 @@ def i8_floor(a, b, out):
 def u8_blend(a, b, w, out):
     for i in range(a.shape[0]):
         out[i] = (a[i] * w[i] + b[i] * (255 - w[i])) // 255
+
+
+def u16_blend(a, b, w, out):
+    # 16-bit samples mixed by a 16-bit weight: 32-bit unsigned lanes, w widened once (codegen/widen.c)
+    for i in range(a.shape[0]):
+        out[i] = (a[i] * w[i] + b[i] * (65535 - w[i])) >> 16
 
 
 def i16_mix(x, y, out):
@@ -213,6 +220,12 @@ double u8_blend(const uint8_t *a, const uint8_t *b, const uint8_t *w, uint8_t *o
     return 0;
 }
 
+double u16_blend(const uint16_t *a, const uint16_t *b, const uint16_t *w, uint16_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++)
+        out[i] = (uint16_t)(((uint32_t)a[i] * w[i] + (uint32_t)b[i] * (uint32_t)(65535 - w[i])) >> 16);
+    return 0;
+}
+
 double i16_mix(const int16_t *x, const int16_t *y, int16_t *out, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
         int v = (x[i] * 3 + y[i] * 5) >> 3;
@@ -310,6 +323,12 @@ def _u8_blend_args(n):
     return (a, b, w, out), (a, b, w, out, n)
 
 
+def _u16_blend_args(n):
+    a, b, w = _ints(n, np.uint16, 3)
+    out = np.zeros(n, np.uint16)
+    return (a, b, w, out), (a, b, w, out, n)
+
+
 def _i16_mix_args(n):
     x, y = _ints(n, np.int16, 2)
     out = np.zeros(n, np.int16)
@@ -343,5 +362,6 @@ _add("gauss_seidel", gauss_seidel, _gs_args, (300, 300, 10), "float", fresh=True
 _add("histogram", histogram, _histogram_args, (1_000_000, 100), "int", fresh=True, desc="1M values, 100 bins")
 _add("i8_floor", i8_floor, _i8_floor_args, (1 << 20,), "out", desc="1M int8")
 _add("u8_blend", u8_blend, _u8_blend_args, (1 << 20,), "out", desc="1M uint8 pixels")
+_add("u16_blend", u16_blend, _u16_blend_args, (1 << 20,), "out", desc="1M uint16 samples")
 _add("i16_mix", i16_mix, _i16_mix_args, (1 << 20,), "out", desc="1M int16 samples")
 _add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="1M int32")

@@ -315,6 +315,7 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     LLVMDisposeMessage(msg);
     if (run_passes(ctx, m)) return -1;
     if (retry && (retry->n = latency_bound_functions(ctx, m, retry->names))) return 1;
+    cg_share_widenings(m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
     LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
     out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));

@@ -105,6 +105,9 @@ LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
 LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
 /* lower_f32.c: a feature of L's target ("+avx512f"), a whole item of its list */
 bool cg_has_feature(Lower *L, const char *feat);
+/* widen.c: after O3, ext(x op c) as ext(x) op ext(c) where ext(x) is computed anyway */
+void cg_share_widenings(LLVMModuleRef m);
+
 /* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
 enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
 bool cg_extreme_vectorizes(int dt);

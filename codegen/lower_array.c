@@ -20,9 +20,14 @@
  * "fused": it makes no array; its user evaluates it element by element inside its own loop. The
  * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
  * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
- * broadcasting strides (0 on a dimension of length 1) otherwise. Operators follow NumPy there:
- * no ZeroDivisionError, integer division by zero gives 0. In a parallel=True function the loops
- * are outlined into a chunk function and run on the parallel runner (run_expr_parallel).
+ * broadcasting strides (0 on a dimension of length 1) otherwise, with a twin of it whose inner
+ * loop steps every operand by its item size where they all do (unit_inner), an operand stretched
+ * along the last axis being read at index 0 there (Leaf.col where that is known from how it was
+ * built; a select on Leaf.stretched_last, which LLVM unswitches, where only the run time knows;
+ * among C operands of the result's ndim that twin is the nest). Operators follow
+ * NumPy there: no ZeroDivisionError, integer division by zero gives 0. In a parallel=True
+ * function the loops are outlined into a chunk function and run on the parallel runner
+ * (run_expr_parallel).
  */
 #include "lower.h"
 #include <string.h>
@@ -755,6 +760,9 @@ typedef struct Leaf {
     const Type *t;
     LLVMValueRef v;            /* array value, or the scalar */
     LLVMValueRef data, estr[64];
+    LLVMValueRef stretched_last;   /* i1: its last dimension is 1 and stretched over the loop's (run time) */
+    bool col;                  /* its last dimension is 1 by construction (x[:, None], a keepdims
+                                * reduction): constant along the innermost loop */
     int same;                  /* run_expr_parallel: an earlier leaf reading the same array, or -1 */
 } Leaf;
 
@@ -775,6 +783,7 @@ typedef struct Expr {
     bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
     int as_bid, as_dt;
     LLVMValueRef flat_ok;      /* cg_expr_open: an i1, every leaf C-contiguous of the loop's shape */
+    bool stretched;            /* some leaf has a dimension 1 where it was built (x[:, None]): it broadcasts */
     int nsubst;
     CgSubst subst[MAX_LEAVES]; /* values read as other arrays (a[m] read as a, lower_masked.c) */
 } Expr;
@@ -789,6 +798,8 @@ static int add_leaf(Lower *L, Expr *E, int id, const Type *t, LLVMValueRef v) {
     lf->id = id;
     lf->t = t;
     lf->v = v;
+    lf->col = false;
+    lf->stretched_last = NULL;
     return 0;
 }
 
@@ -854,8 +865,11 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     LLVMValueRef off = i64c(L, 0);
     int shift = E->nd - lf->t->ndim;
     for (int k = 0; k < lf->t->ndim; k++) {
-        LLVMValueRef st = E->unit && k == lf->t->ndim - 1 ? i64c(L, ty_dtypes[lf->t->dtype].size) : lf->estr[k];
-        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, E->idx[k + shift], st, ""), "");
+        LLVMValueRef st = E->unit && k == lf->t->ndim - 1 ? i64c(L, lf->col ? 0 : ty_dtypes[lf->t->dtype].size) : lf->estr[k];
+        LLVMValueRef step = LLVMBuildMul(L->b, E->idx[k + shift], st, "");
+        if (E->unit && k == lf->t->ndim - 1 && !lf->col && lf->stretched_last)   /* a column at run time: index 0 */
+            step = LLVMBuildSelect(L->b, lf->stretched_last, i64c(L, 0), step, "");
+        off = LLVMBuildAdd(L->b, off, step, "");
     }
     return cg_gep8(L, lf->data, off);
 }
@@ -999,24 +1013,73 @@ static void nest_body(Lower *L, LLVMValueRef *idx, void *env) {
 }
 
 /* Whether every array operand and the target step the innermost dimension by their item size
- * (an i1; NULL where that is known already or cannot help): views such as u[1:-1, :-2] are
- * 'A' to typing, their strides known only at run time, and a loop over byte strides it cannot
- * see does not vectorise. */
+ * (an i1; NULL where it cannot help): views such as u[1:-1, :-2] are 'A' to typing, their
+ * strides known only at run time, and the strides of a broadcast operand are chosen at run
+ * time (0 along a stretched dimension) even where typing says C; a loop over byte strides it
+ * cannot see does not vectorise. A column (Leaf.col: x[:, None], a keepdims result) is read at
+ * index 0 of its last dimension instead, a value the inner loop hoists:
+ * aa[:, None] + bb[None, :] - 2.0 * d is a broadcast load, two vector loads and the arithmetic. */
 static LLVMValueRef unit_inner(Lower *L, Expr *E) {
     const Type *ot = E->out_t;
     if (E->nd < 1 || ot->ndim != E->nd) return NULL;
-    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0);
-    bool known = ot->layout == 'C';
-    int last = ot->ndim - 1;
-    ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, ot, E->out, last), i64c(L, ty_dtypes[ot->dtype].size), ""), "");
-    for (int i = 0; i < E->nleaves; i++) {
-        Leaf *lf = &E->leaves[i];
-        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0) continue;
-        known &= lf->t->layout == 'C' && lf->t->ndim == E->nd;
-        LLVMValueRef st = lf->estr[lf->t->ndim - 1];
-        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, st, i64c(L, ty_dtypes[lf->t->dtype].size), ""), "");
+    LLVMValueRef esz = i64c(L, ty_dtypes[ot->dtype].size);
+    LLVMValueRef ok = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, ot, E->out, ot->ndim - 1), esz, "");
+    return LLVMBuildAnd(L->b, ok, cg_expr_last_unit(L, E), "");
+}
+
+/* Whether element k of a shape, an [nd x i64] value, is the constant 1 where it was built
+ * (an insertvalue chain or a constant). */
+static bool shape_elem_one(LLVMValueRef sh, unsigned k) {
+    for (int depth = 0; sh && depth < 64; depth++) {
+        if (LLVMIsAConstant(sh)) {
+            LLVMValueRef e = LLVMIsAConstantAggregateZero(sh) || LLVMIsAUndefValue(sh) ? NULL : LLVMGetAggregateElement(sh, k);
+            return e && LLVMIsAConstantInt(e) && LLVMConstIntGetZExtValue(e) == 1;
+        }
+        if (!LLVMIsAInsertValueInst(sh) || LLVMGetNumIndices(sh) != 1) return false;
+        if (LLVMGetIndices(sh)[0] == k) {
+            LLVMValueRef e = LLVMGetOperand(sh, 1);
+            return LLVMIsAConstantInt(e) && LLVMConstIntGetZExtValue(e) == 1;
+        }
+        sh = LLVMGetOperand(sh, 0);
     }
-    return known ? NULL : ok;
+    return false;
+}
+
+/* Whether dimension k of array value v is 1 by construction, seen through the insertvalues
+ * that built it (cg_make_array: a newaxis view, a keepdims result). */
+static bool dim_is_one(LLVMValueRef v, unsigned k) {
+    for (int depth = 0; v && depth < 64; depth++) {
+        if (LLVMIsAConstant(v) || !LLVMIsAInsertValueInst(v)) return false;
+        unsigned n = LLVMGetNumIndices(v);
+        const unsigned *ix = LLVMGetIndices(v);
+        if (ix[0] == 3 && n == 1) return shape_elem_one(LLVMGetOperand(v, 1), k);
+        if (ix[0] == 3 && n == 2 && ix[1] == k) {
+            LLVMValueRef e = LLVMGetOperand(v, 1);
+            return LLVMIsAConstantInt(e) && LLVMConstIntGetZExtValue(e) == 1;
+        }
+        v = LLVMGetOperand(v, 0);
+    }
+    return false;
+}
+
+static int position(Instr *in);
+
+/* The array value leaf `lf` holds as it was built: a variable read in the block that stored it
+ * is the value of the last store before the read (nothing else writes a local that no closure
+ * captures); else lf->v. */
+static LLVMValueRef built_value(Lower *L, Leaf *lf) {
+    Instr *in = lf->id >= 0 ? L->fn->instrs[lf->id] : NULL;
+    if (!in || in->op != IR_LOADVAR) return lf->v;
+    for (int i = 0; i < L->fn->ninstrs; i++) {
+        Instr *x = L->fn->instrs[i];
+        if (x && x->op == IR_CELLREF && x->imm == in->imm) return lf->v;
+    }
+    for (int k = position(in) - 1; k >= 0; k--) {
+        Instr *x = in->block->instrs[k];
+        if ((x->op == IR_STOREVAR || x->op == IR_DELVAR) && x->imm == in->imm)
+            return x->op == IR_STOREVAR && L->vals[x->args[0]] ? L->vals[x->args[0]] : lf->v;
+    }
+    return lf->v;
 }
 
 /* The strided nest, and where unit_inner holds, a twin of it with constant inner strides. */
@@ -1197,6 +1260,12 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind != TY_ARRAY) continue;
         lf->data = cg_arr_data(L, lf->v);
+        LLVMValueRef built = built_value(L, lf);
+        for (int k = 0; k < lf->t->ndim; k++) {
+            bool one = dim_is_one(built, (unsigned)k);
+            if (k == lf->t->ndim - 1) lf->col = one;
+            E->stretched |= one;
+        }
         int shift = E->nd - lf->t->ndim;
         if (lf->t->layout != 'C' || lf->t->ndim != E->nd) *flat_ok = false;
         for (int k = 0; k < lf->t->ndim; k++) {
@@ -1206,8 +1275,9 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
             cg_raise_if(L, LLVMBuildNot(L->b, LLVMBuildOr(L->b, one, eq, ""), ""), "builtins:ValueError",
                         "operands could not be broadcast together");
             same = LLVMBuildAnd(L->b, same, eq, "");
-            lf->estr[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), ""), i64c(L, 0),
-                                          cg_arr_stride(L, lf->t, lf->v, k), "");
+            LLVMValueRef stretched = LLVMBuildAnd(L->b, one, LLVMBuildNot(L->b, eq, ""), "");
+            lf->estr[k] = LLVMBuildSelect(L->b, stretched, i64c(L, 0), cg_arr_stride(L, lf->t, lf->v, k), "");
+            if (k == lf->t->ndim - 1) lf->stretched_last = stretched;
         }
     }
     return same;
@@ -1236,7 +1306,11 @@ static void run_expr(Lower *L, Expr *E) {
     cg_loop_nest(L, 1, &total, flat_body, E);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, nb);
+    /* Every operand is C of the loop's ndim: each steps its last dimension by its item size, or
+     * is stretched along it (read at index 0: stretched_last), so the unit twin is the nest. */
+    E->unit = true;
     cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    E->unit = false;
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
@@ -1358,9 +1432,11 @@ LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E) {
     LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
-        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0) continue;
+        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0 || lf->col) continue;   /* a column is read at index 0 */
         LLVMValueRef esz = i64c(L, ty_dtypes[lf->t->dtype].size);
-        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, lf->estr[lf->t->ndim - 1], esz, ""), "");
+        LLVMValueRef unit = LLVMBuildICmp(L->b, LLVMIntEQ, lf->estr[lf->t->ndim - 1], esz, "");
+        if (lf->stretched_last) unit = LLVMBuildOr(L->b, unit, lf->stretched_last, "");
+        ok = LLVMBuildAnd(L->b, ok, unit, "");
     }
     return ok;
 }
