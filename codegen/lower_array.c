@@ -1308,7 +1308,7 @@ static void run_expr(Lower *L, Expr *E) {
     LLVMPositionBuilderAtEnd(L->b, nb);
     /* Every operand is C of the loop's ndim: each steps its last dimension by its item size, or
      * is stretched along it (read at index 0: stretched_last), so the unit twin is the nest. */
-    E->unit = true;
+    E->unit = E->nd > 0 && E->out_t->ndim == E->nd;   /* (not a 0-d expression, nor one stored into another shape) */
     cg_loop_nest(L, E->nd, E->shape, nest_body, E);
     E->unit = false;
     LLVMBuildBr(L->b, join);

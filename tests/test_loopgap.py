@@ -209,3 +209,11 @@ def test_stretched_views_and_f_order():
     check(div_by, x, np.asfortranarray(x[:, :1]))
     check(div_by, x.T, x.T[:, :1])
     check(div_by, x, x[:, 4:3])                # an empty column: ValueError, as NumPy's broadcast
+
+
+def zero_d(a):
+    return np.asarray(2.5, dtype=np.float32), np.asarray(a[0], dtype=np.int64) + 1
+
+
+def test_zero_d_expressions():
+    check(zero_d, np.arange(3.0))
