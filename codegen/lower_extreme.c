@@ -238,7 +238,8 @@ static LLVMValueRef canonical(Lower *L, Ext *E, LLVMValueRef x) {
  * from base, as the canonical scalar: NaN if any is NaN; with index, the index of its first
  * occurrence in *index (the first NaN's if any). flags: CG_EXT_NUMPY_ZERO, a zero result's sign
  * as NumPy's whole-array reduction gives it (else that of one of the zeros); CG_EXT_SKIP_NAN,
- * np.nanmin/np.nanmax: NaN ignored, NaN only when every element is (no index). */
+ * np.nanmin/np.nanmax: NaN ignored, NaN only when every element is; with index
+ * (np.nanargmin/np.nanargmax) NaN counts as inf/-inf, a ValueError when every element is NaN. */
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags) {
     unsigned vbytes = vector_bytes(L);
@@ -277,10 +278,14 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
         v = canonical(L, &E, ld(L, E.et, res));
         return flags & CG_EXT_NUMPY_ZERO ? cg_extreme_zero_as_numpy(L, base, n, dt, v) : v;
     }
-    /* blocks: the best one so far (strictly better only), or the first with a NaN */
+    /* blocks: the best one so far (strictly better only), or the first with a NaN; skipping NaN,
+     * a block's fold starts from far (-inf for argmax), so a NaN never enters it (NaN is far to
+     * NumPy's nanargmax), and no block beyond far leaves the first far or NaN as the answer */
+    bool skip = (flags & CG_EXT_SKIP_NAN) && E.kind == 'f';
+    LLVMValueRef far = skip ? LLVMConstReal(E.et, is_max ? -INFINITY : INFINITY) : NULL;
     LLVMValueRef bs = i64c(L, (long long)EXT_BLOCK * EXT_U * E.w);
-    LLVMValueRef best = slot(L, E.et, at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
-    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
+    LLVMValueRef best = slot(L, E.et, skip ? far : at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
+    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, skip ? -1 : 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
     LLVMValueRef lo = slot(L, L->i64, i64c(L, 0), "ext.lo");
     LLVMBasicBlockRef head = block(L, "ext.blocks"), body = block(L, "ext.block"), found = block(L, "ext.nan");
     LLVMBasicBlockRef next = block(L, "ext.next"), search = block(L, "ext.search"), done = block(L, "ext.done");
@@ -291,15 +296,15 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMPositionBuilderAtEnd(L->b, body);
     LLVMValueRef h = LLVMBuildAdd(L->b, l, bs, "");
     h = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, h, n, ""), h, n, "");
-    v = ext_fold(L, &E, l, h, NULL, &nan);
-    cg_br_expect(L, nan, false, found, next);
+    v = ext_fold(L, &E, l, h, far, &nan);
+    cg_br_expect(L, skip ? LLVMConstInt(L->i1, 0, 0) : nan, false, found, next);
     LLVMPositionBuilderAtEnd(L->b, found);   /* the block's first NaN is the answer */
-    if (E.kind == 'f') {
+    if (E.kind == 'f' && !skip) {
         LLVMBuildStore(L->b, ext_find(L, &E, l, h, NULL), result);
         LLVMBuildStore(L->b, LLVMConstReal(E.et, NAN), best);
         LLVMBuildBr(L->b, done);
     } else {
-        LLVMBuildUnreachable(L->b);   /* ints: nan is false */
+        LLVMBuildUnreachable(L->b);   /* ints, or NaN skipped: never taken */
     }
     LLVMPositionBuilderAtEnd(L->b, next);
     LLVMValueRef better = beyond(L, &E, v, ld(L, E.et, best));
@@ -308,7 +313,19 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMBuildStore(L->b, h, lo);
     LLVMBuildBr(L->b, head);
     LLVMPositionBuilderAtEnd(L->b, search);   /* the first element of the best block equal to the best */
-    LLVMValueRef bl = ld(L, L->i64, bestlo), bh = LLVMBuildAdd(L->b, bl, bs, "");
+    LLVMValueRef bl = ld(L, L->i64, bestlo);
+    if (skip) {   /* no block beyond far: the first far or NaN, ValueError when none is far */
+        LLVMBasicBlockRef none = block(L, "ext.farthest"), some = block(L, "ext.search.best");
+        cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSLT, bl, i64c(L, 0), ""), false, none, some);
+        LLVMPositionBuilderAtEnd(L->b, none);
+        LLVMValueRef f = ext_find(L, &E, i64c(L, 0), n, far);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, f, n, ""), "builtins:ValueError", "All-NaN slice encountered");
+        LLVMValueRef g = ext_find(L, &E, i64c(L, 0), f, NULL);   /* a NaN before it */
+        LLVMBuildStore(L->b, g, result);
+        LLVMBuildBr(L->b, done);
+        LLVMPositionBuilderAtEnd(L->b, some);
+    }
+    LLVMValueRef bh = LLVMBuildAdd(L->b, bl, bs, "");
     bh = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, bh, n, ""), bh, n, "");
     LLVMBuildStore(L->b, ext_find(L, &E, bl, bh, ld(L, E.et, best)), result);
     LLVMBuildBr(L->b, done);
