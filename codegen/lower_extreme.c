@@ -23,7 +23,6 @@
 
 #define EXT_U 4        /* vector accumulators per step */
 #define EXT_BLOCK 32   /* steps per argmin/argmax block: 1024 doubles, 8 KiB of any dtype */
-#define EXT_SHORT 16   /* vectors an argmin/argmax run may have to take one pass (ext_arg_short) */
 
 typedef struct Ext {
     int dt;
@@ -229,8 +228,6 @@ LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef 
     return ld(L, L->f64, res);
 }
 
-static LLVMValueRef ext_arg_short(Lower *L, Ext *E, LLVMValueRef n, LLVMValueRef *index);
-
 static LLVMValueRef canonical(Lower *L, Ext *E, LLVMValueRef x) {
     LLVMValueRef tmp = cg_entry_alloca(L, E->et, "ext.elem");
     LLVMBuildStore(L->b, x, tmp);
@@ -287,25 +284,11 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     bool skip = (flags & CG_EXT_SKIP_NAN) && E.kind == 'f';
     LLVMValueRef far = skip ? LLVMConstReal(E.et, is_max ? -INFINITY : INFINITY) : NULL;
     LLVMValueRef bs = i64c(L, (long long)EXT_BLOCK * EXT_U * E.w);
-    LLVMValueRef result = cg_entry_alloca(L, L->i64, "ext.index"), best = cg_entry_alloca(L, E.et, "ext.bestv");
-    LLVMBasicBlockRef done = block(L, "ext.done");
-    if (!skip && ty_dtypes[dt].size >= 4) {   /* a short run in one pass (ext_arg_short) */
-        LLVMBasicBlockRef one = block(L, "ext.short"), blocks = block(L, "ext.long");
-        LLVMValueRef fits = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, E.w), ""),
-                                         LLVMBuildICmp(L->b, LLVMIntSLE, n, i64c(L, (long long)EXT_SHORT * E.w), ""), "");
-        LLVMBuildCondBr(L->b, fits, one, blocks);
-        LLVMPositionBuilderAtEnd(L->b, one);
-        LLVMValueRef i;
-        LLVMBuildStore(L->b, ext_arg_short(L, &E, n, &i), best);
-        LLVMBuildStore(L->b, i, result);
-        LLVMBuildBr(L->b, done);
-        LLVMPositionBuilderAtEnd(L->b, blocks);
-    }
-    LLVMBuildStore(L->b, skip ? far : at(L, &E, E.et, i64c(L, 0)), best);
-    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, skip ? -1 : 0), "ext.bestlo");
+    LLVMValueRef best = slot(L, E.et, skip ? far : at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
+    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, skip ? -1 : 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
     LLVMValueRef lo = slot(L, L->i64, i64c(L, 0), "ext.lo");
     LLVMBasicBlockRef head = block(L, "ext.blocks"), body = block(L, "ext.block"), found = block(L, "ext.nan");
-    LLVMBasicBlockRef next = block(L, "ext.next"), search = block(L, "ext.search");
+    LLVMBasicBlockRef next = block(L, "ext.next"), search = block(L, "ext.search"), done = block(L, "ext.done");
     LLVMBuildBr(L->b, head);
     LLVMPositionBuilderAtEnd(L->b, head);
     LLVMValueRef l = ld(L, L->i64, lo);
@@ -442,14 +425,15 @@ static void rows_merge(Lower *L, Rows *R, LLVMValueRef *a, LLVMValueRef *b) {
     if (R->skip_nan) LLVMBuildStore(L->b, LLVMBuildAnd(L->b, ld(L, R->mt, a[2]), ld(L, R->mt, b[2]), ""), a[2]);
 }
 
-/* The columns at col[0..u) (vectors; mask: one vector, its set lanes only) folded down the rows
- * into acc[0]: the rows after the first are folded into g sets of accumulators in turn (row j into set j % g, the
+/* The result columns [c, c + u * w) (mask: the one vector at c, its set lanes only). The rows
+ * after the first are folded into g sets of accumulators in turn (row j into set j % g, the
  * rows left after the last whole group into set 0), g independent chains where a tile is
  * narrow; the sets are merged at the end, the first row winning among equals. */
-static void rows_fold(Lower *L, Rows *R, LLVMValueRef *col, unsigned u, unsigned g, LLVMValueRef mask, LLVMValueRef acc[4][4][3]) {
+static void rows_tile(Lower *L, Rows *R, LLVMValueRef c, unsigned u, unsigned g, LLVMValueRef mask) {
     Ext *E = &R->E;
-    LLVMValueRef isn = NULL;
+    LLVMValueRef acc[4][4][3], col[4], isn = NULL;   /* [set][vector]: best, row, all NaN so far */
     for (unsigned k = 0; k < u; k++) {
+        col[k] = LLVMBuildAdd(L->b, c, i64c(L, (long long)k * E->w), "");
         LLVMValueRef x = rows_value(L, R, rows_load(L, R, LLVMBuildGEP2(L->b, E->et, R->base, &col[k], 1, ""), mask), &isn);
         for (unsigned s = 0; s < g; s++) {
             acc[s][k][0] = slot(L, E->vt, x, "rows.best");
@@ -471,14 +455,6 @@ static void rows_fold(Lower *L, Rows *R, LLVMValueRef *col, unsigned u, unsigned
         for (unsigned s = 1; s < g; s++)
             for (unsigned k = 0; k < u; k++) rows_merge(L, R, acc[0][k], acc[s][k]);
     }
-}
-
-/* The result columns [c, c + u * w) (mask: the one vector at c, its set lanes only). */
-static void rows_tile(Lower *L, Rows *R, LLVMValueRef c, unsigned u, unsigned g, LLVMValueRef mask) {
-    Ext *E = &R->E;
-    LLVMValueRef acc[4][4][3], col[4];   /* [set][vector]: best, row, all NaN so far */
-    for (unsigned k = 0; k < u; k++) col[k] = LLVMBuildAdd(L->b, c, i64c(L, (long long)k * E->w), "");
-    rows_fold(L, R, col, u, g, mask, acc);
     LLVMTypeRef ovt = LLVMVectorType(L->i64, E->w);
     char sfx[32], name[64];
     for (unsigned k = 0; k < u; k++) {
@@ -548,36 +524,6 @@ static void rows_position(Lower *L, LLVMValueRef *idx, void *env) {   /* idx: th
     rows_tile(L, R, at0, 1, 4, mask);
     LLVMBuildBr(L->b, done);
     LLVMPositionBuilderAtEnd(L->b, done);
-}
-
-/* argmin/argmax of n contiguous elements (w <= n; 4 bytes or more each), in one pass: the run as
- * rows of one vector (rows_fold, four chains), the last w elements one more row overlapping the
- * others, then the lanes merged in halves; equal values (or NaN) keep the smaller index. */
-static LLVMValueRef ext_arg_short(Lower *L, Ext *E, LLVMValueRef n, LLVMValueRef *index) {
-    unsigned w = E->w;
-    Rows R = {.E = *E, .u = 1, .ivt = LLVMVectorType(L->i32, w), .mt = LLVMVectorType(L->i1, w), .base = E->base};
-    R.n = LLVMBuildUDiv(L->b, n, i64c(L, w), "");
-    R.step = i64c(L, (long long)w * ty_dtypes[E->dt].size);
-    LLVMValueRef acc[4][4][3], col = i64c(L, 0), lanes[64], t[3] = {NULL, NULL, NULL};
-    rows_fold(L, &R, &col, 1, 4, NULL, acc);
-    for (unsigned k = 0; k < w; k++) lanes[k] = LLVMConstInt(L->i32, k, 0);
-    LLVMValueRef lv = LLVMConstVector(lanes, w), wv = splat(L, R.ivt, w, LLVMConstInt(L->i32, w, 0));
-    LLVMValueRef *a = acc[0][0];
-    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, ld(L, R.ivt, a[1]), wv, ""), lv, ""), a[1]);
-    LLVMValueRef last = LLVMBuildSub(L->b, n, i64c(L, w), "");
-    t[0] = slot(L, E->vt, at(L, E, E->vt, last), "short.x");
-    t[1] = slot(L, R.ivt, LLVMBuildAdd(L->b, splat(L, R.ivt, w, LLVMBuildTrunc(L->b, last, L->i32, "")), lv, ""), "short.i");
-    rows_merge(L, &R, a, t);
-    for (unsigned s = w / 2; s >= 1; s /= 2) {   /* lane k with lane k + s */
-        LLVMValueRef sh[64];
-        for (unsigned k = 0; k < w; k++) sh[k] = LLVMConstInt(L->i32, k + s < w ? k + s : k, 0);
-        LLVMValueRef m = LLVMConstVector(sh, w);
-        LLVMBuildStore(L->b, LLVMBuildShuffleVector(L->b, ld(L, E->vt, a[0]), LLVMGetPoison(E->vt), m, ""), t[0]);
-        LLVMBuildStore(L->b, LLVMBuildShuffleVector(L->b, ld(L, R.ivt, a[1]), LLVMGetPoison(R.ivt), m, ""), t[1]);
-        rows_merge(L, &R, a, t);
-    }
-    *index = LLVMBuildZExt(L->b, LLVMBuildExtractElement(L->b, ld(L, R.ivt, a[1]), i64c(L, 0), ""), L->i64, "");
-    return LLVMBuildExtractElement(L->b, ld(L, E->vt, a[0]), i64c(L, 0), "");
 }
 
 bool cg_argaxis_suits(const Type *at, int axis) {
