@@ -1,5 +1,6 @@
-/* lower_extreme.c: min, max, argmin, argmax, nanmin and nanmax of a contiguous run of ints or
- * floats, on explicit vectors (issue 17).
+/* lower_extreme.c: min, max, argmin, argmax, nanmin, nanmax, nanargmin and nanargmax of a
+ * contiguous run of ints or floats, and argmin/argmax along a slow axis row by row, on explicit
+ * vectors (issue 17).
  *
  * One mechanism serves every dtype and all four reductions. A range of elements is folded by
  * EXT_U independent vector accumulators of one machine vector each (512 bits with AVX-512:
@@ -16,6 +17,10 @@
  *     is the first occurrence, -0.0 and 0.0 being equal as they are to NumPy's compares.
  *   - nanmin/nanmax: the min/max fold, started from -inf/inf where the first element is NaN; a
  *     result still there is checked by a search (no element equal to it: all were NaN).
+ *   - nanargmin/nanargmax: the argmin/argmax blocks, each fold started from inf/-inf so that NaN
+ *     never enters (NumPy counts NaN as that value); when no block gets beyond it, the first
+ *     element that is it or NaN is the answer (none that is it: every one was NaN, ValueError).
+ *   - along an axis before the last of a C array: cg_argaxis_rows, below.
  * Every element is read once by the folds; only one block is read again. */
 #include "lower.h"
 #include <math.h>
