@@ -13,6 +13,11 @@ bit ("bit-equal") or how far it is.
     python bench/bench_reductions.py --sizes 100000000 --kernels sum,mean
     python bench/bench_reductions.py --products-only
     python bench/bench_reductions.py --kernels max,min,argmin,argmax,nanmax --dtypes float64,float32,int8,int64 --sizes 10000,100000
+    python bench/bench_reductions.py --axis-only --dtypes float64,float32,int8
+
+--axis-only runs the arg-reductions along an axis of 2-d arrays (argmax(axis=0) of a C array row
+by row, argmin(axis=1), nanargmax with and without axis) at three shapes, with numba's time too
+where numba is installed (its ratio is numba's time over NumPy's, in the same repeats).
 """
 
 import argparse
@@ -42,6 +47,15 @@ REDUCTIONS = {
     "nanmax": lambda a: np.nanmax(a),
     "count": lambda a: (a > 1.0).sum(),
 }
+
+ARG_AXIS = {
+    "argmax(axis=0)": lambda a: a.argmax(axis=0),
+    "np.argmin(axis=0)": lambda a: np.argmin(a, axis=0),
+    "argmin(axis=1)": lambda a: a.argmin(axis=1),
+    "nanargmax": lambda a: np.nanargmax(a),
+    "nanargmax(axis=0)": lambda a: np.nanargmax(a, axis=0),
+}
+ARG_SHAPES = [(1000, 100), (1000, 1000), (100000, 8)]
 
 PRODUCTS = [((5000, 3, 3), (5000, 3, 4)), ((2000, 8, 8), (2000, 8, 8)), ((500, 4, 30), (500, 30, 4)),
             ((200, 16, 16), (200, 16, 16))]
@@ -73,6 +87,55 @@ def compare(f, args, nbytes, repeats):
     return min(te), min(tn), statistics.median(rs), same
 
 
+def compare3(f, args, nbytes, repeats):
+    """(ember, NumPy, numba or None best times; ember/NumPy and numba/NumPy median ratios) of f(*args)."""
+    try:
+        import numba
+        nb = numba.njit(f)
+        assert np.array_equal(nb(*args), f(*args))
+    except Exception:  # noqa: BLE001 -- not installed, or not this form
+        nb = None
+    e = ember.njit(f)
+    assert np.array_equal(e(*args), f(*args))
+    reps = max(1, int(1e8 // max(nbytes, 1)))
+    te, tn, tb, re, rb = [], [], [], [], []
+    for _ in range(repeats):
+        x, y = per_call(e, args, reps), per_call(f, args, reps)
+        z = per_call(nb, args, reps) if nb else None
+        te.append(x)
+        tn.append(y)
+        re.append(x / y)
+        if nb:
+            tb.append(z)
+            rb.append(z / y)
+    return min(te), min(tn), min(tb) if nb else None, statistics.median(re), statistics.median(rb) if nb else None
+
+
+def arg_axis(a, rng):
+    print("| kernel | dtype | shape | ember us | NumPy us | numba us | ember/NumPy | numba/NumPy |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    ratios = []
+    for dt in a.dtypes.split(","):
+        for shape in ARG_SHAPES:
+            if dt.startswith(("int", "uint")):
+                x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max, shape, dtype=dt, endpoint=True)
+            else:
+                x = rng.standard_normal(shape).astype(dt)
+                x[rng.random(shape) < 0.01] = np.nan   # nanargmax skips them; the others get them as 0
+                x[0] = 0   # no column of NaN (nanargmax(axis=0) raises then)
+            for name, f in ARG_AXIS.items():
+                if name.startswith("nan") and not dt.startswith("float"):
+                    continue   # nanargmax of ints is argmax
+                y = x if name.startswith("nan") or not dt.startswith("float") else np.where(np.isnan(x), 0, x).astype(dt)
+                te, tn, tb, r, rb = compare3(f, (y,), y.nbytes, a.repeats)
+                ratios.append(r)
+                nbs = f"{tb * 1e6:.1f} | " if tb else "- | "
+                nbr = f"{rb:.2f}" if rb else "-"
+                print(f"| {name} | {dt} | {shape[0]}x{shape[1]} | {te * 1e6:.1f} | {tn * 1e6:.1f} | {nbs}{r:.2f} | {nbr} |",
+                      flush=True)
+    print(f"\ngeomean ember/NumPy {statistics.geometric_mean(ratios):.2f}; slowest {max(ratios):.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100000,1000000,10000000")
@@ -80,10 +143,14 @@ def main():
     ap.add_argument("--dtypes", default="float64,float32")
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--products-only", action="store_true")
+    ap.add_argument("--axis-only", action="store_true")
     a = ap.parse_args()
     rng = np.random.default_rng(0)
     print(f"`python {' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs; load average "
           f"{os.getloadavg()[0]:.1f}; {a.repeats} interleaved repeats\n")
+    if a.axis_only:
+        arg_axis(a, rng)
+        return
     print("| kernel | dtype | n | ember ms | NumPy ms | ember/NumPy | result |")
     print("|---|---|---:|---:|---:|---:|---|")
     ratios = []

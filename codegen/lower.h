@@ -114,6 +114,9 @@ bool cg_extreme_vectorizes(int dt);
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags);
 LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, LLVMValueRef v);
+bool cg_argaxis_suits(const Type *at, int axis);   /* argmin/argmax along a slow axis: row by row */
+void cg_argaxis_rows(Lower *L, const Type *at, LLVMValueRef a, int axis, bool is_max, int flags, LLVMValueRef r,
+                     LLVMBasicBlockRef other);
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 /* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */

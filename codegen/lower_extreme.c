@@ -1,5 +1,6 @@
-/* lower_extreme.c: min, max, argmin, argmax, nanmin and nanmax of a contiguous run of ints or
- * floats, on explicit vectors (issue 17).
+/* lower_extreme.c: min, max, argmin, argmax, nanmin, nanmax, nanargmin and nanargmax of a
+ * contiguous run of ints or floats, and argmin/argmax along a slow axis row by row, on explicit
+ * vectors (issue 17).
  *
  * One mechanism serves every dtype and all four reductions. A range of elements is folded by
  * EXT_U independent vector accumulators of one machine vector each (512 bits with AVX-512:
@@ -16,6 +17,10 @@
  *     is the first occurrence, -0.0 and 0.0 being equal as they are to NumPy's compares.
  *   - nanmin/nanmax: the min/max fold, started from -inf/inf where the first element is NaN; a
  *     result still there is checked by a search (no element equal to it: all were NaN).
+ *   - nanargmin/nanargmax: the argmin/argmax blocks, each fold started from inf/-inf so that NaN
+ *     never enters (NumPy counts NaN as that value); when no block gets beyond it, the first
+ *     element that is it or NaN is the answer (none that is it: every one was NaN, ValueError).
+ *   - along an axis before the last of a C array: cg_argaxis_rows, below.
  * Every element is read once by the folds; only one block is read again. */
 #include "lower.h"
 #include <math.h>
@@ -238,7 +243,8 @@ static LLVMValueRef canonical(Lower *L, Ext *E, LLVMValueRef x) {
  * from base, as the canonical scalar: NaN if any is NaN; with index, the index of its first
  * occurrence in *index (the first NaN's if any). flags: CG_EXT_NUMPY_ZERO, a zero result's sign
  * as NumPy's whole-array reduction gives it (else that of one of the zeros); CG_EXT_SKIP_NAN,
- * np.nanmin/np.nanmax: NaN ignored, NaN only when every element is (no index). */
+ * np.nanmin/np.nanmax: NaN ignored, NaN only when every element is; with index
+ * (np.nanargmin/np.nanargmax) NaN counts as inf/-inf, a ValueError when every element is NaN. */
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags) {
     unsigned vbytes = vector_bytes(L);
@@ -277,10 +283,14 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
         v = canonical(L, &E, ld(L, E.et, res));
         return flags & CG_EXT_NUMPY_ZERO ? cg_extreme_zero_as_numpy(L, base, n, dt, v) : v;
     }
-    /* blocks: the best one so far (strictly better only), or the first with a NaN */
+    /* blocks: the best one so far (strictly better only), or the first with a NaN; skipping NaN,
+     * a block's fold starts from far (-inf for argmax), so a NaN never enters it (NaN is far to
+     * NumPy's nanargmax), and no block beyond far leaves the first far or NaN as the answer */
+    bool skip = (flags & CG_EXT_SKIP_NAN) && E.kind == 'f';
+    LLVMValueRef far = skip ? LLVMConstReal(E.et, is_max ? -INFINITY : INFINITY) : NULL;
     LLVMValueRef bs = i64c(L, (long long)EXT_BLOCK * EXT_U * E.w);
-    LLVMValueRef best = slot(L, E.et, at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
-    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
+    LLVMValueRef best = slot(L, E.et, skip ? far : at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
+    LLVMValueRef bestlo = slot(L, L->i64, i64c(L, skip ? -1 : 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
     LLVMValueRef lo = slot(L, L->i64, i64c(L, 0), "ext.lo");
     LLVMBasicBlockRef head = block(L, "ext.blocks"), body = block(L, "ext.block"), found = block(L, "ext.nan");
     LLVMBasicBlockRef next = block(L, "ext.next"), search = block(L, "ext.search"), done = block(L, "ext.done");
@@ -291,15 +301,15 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMPositionBuilderAtEnd(L->b, body);
     LLVMValueRef h = LLVMBuildAdd(L->b, l, bs, "");
     h = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, h, n, ""), h, n, "");
-    v = ext_fold(L, &E, l, h, NULL, &nan);
-    cg_br_expect(L, nan, false, found, next);
+    v = ext_fold(L, &E, l, h, far, &nan);
+    cg_br_expect(L, skip ? LLVMConstInt(L->i1, 0, 0) : nan, false, found, next);
     LLVMPositionBuilderAtEnd(L->b, found);   /* the block's first NaN is the answer */
-    if (E.kind == 'f') {
+    if (E.kind == 'f' && !skip) {
         LLVMBuildStore(L->b, ext_find(L, &E, l, h, NULL), result);
         LLVMBuildStore(L->b, LLVMConstReal(E.et, NAN), best);
         LLVMBuildBr(L->b, done);
     } else {
-        LLVMBuildUnreachable(L->b);   /* ints: nan is false */
+        LLVMBuildUnreachable(L->b);   /* ints, or NaN skipped: never taken */
     }
     LLVMPositionBuilderAtEnd(L->b, next);
     LLVMValueRef better = beyond(L, &E, v, ld(L, E.et, best));
@@ -308,11 +318,257 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMBuildStore(L->b, h, lo);
     LLVMBuildBr(L->b, head);
     LLVMPositionBuilderAtEnd(L->b, search);   /* the first element of the best block equal to the best */
-    LLVMValueRef bl = ld(L, L->i64, bestlo), bh = LLVMBuildAdd(L->b, bl, bs, "");
+    LLVMValueRef bl = ld(L, L->i64, bestlo);
+    if (skip) {   /* no block beyond far: the first far or NaN, ValueError when none is far */
+        LLVMBasicBlockRef none = block(L, "ext.farthest"), some = block(L, "ext.search.best");
+        cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSLT, bl, i64c(L, 0), ""), false, none, some);
+        LLVMPositionBuilderAtEnd(L->b, none);
+        LLVMValueRef f = ext_find(L, &E, i64c(L, 0), n, far);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, f, n, ""), "builtins:ValueError", "All-NaN slice encountered");
+        LLVMValueRef g = ext_find(L, &E, i64c(L, 0), f, NULL);   /* a NaN before it */
+        LLVMBuildStore(L->b, g, result);
+        LLVMBuildBr(L->b, done);
+        LLVMPositionBuilderAtEnd(L->b, some);
+    }
+    LLVMValueRef bh = LLVMBuildAdd(L->b, bl, bs, "");
     bh = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, bh, n, ""), bh, n, "");
     LLVMBuildStore(L->b, ext_find(L, &E, bl, bh, ld(L, E.et, best)), result);
     LLVMBuildBr(L->b, done);
     LLVMPositionBuilderAtEnd(L->b, done);
     *index = ld(L, L->i64, result);
     return canonical(L, &E, ld(L, E.et, best));
+}
+
+/* ---- argmin/argmax along a slow axis, row by row ----------------------------------------------- *
+ * a.argmax(axis=k) of a C array, k not the last axis: one strided lane per result reads a column
+ * at a time (5-7x NumPy). Instead, for each position of the dimensions before k, the result's
+ * columns (the dimensions after k, one contiguous run of `inner` elements in every row) are taken
+ * a tile at a time: per column a best value and the row it came from, carried in vectors while
+ * the tile walks down the rows, each row's part one contiguous load per vector. A row replaces
+ * the best only when strictly beyond it (ties keep the first row) or NaN where the best is not
+ * (the first NaN wins and stays); with skip_nan (np.nanargmax with axis=) a NaN counts as -inf
+ * (inf for argmin), as NumPy's nanargmax replaces it, and a column of NaN only raises. The row
+ * is an i32 lane (vector_bytes / 4 of them, or one machine vector of wider elements); the columns
+ * left after the last whole vector take one masked vector. */
+#define ROWS_TILE_BYTES 256   /* per row per tile: up to four vectors */
+
+typedef struct Rows {
+    Ext E;
+    bool skip_nan;
+    unsigned u;                /* vectors per whole tile */
+    LLVMTypeRef ivt, mt;       /* the rows' <w x i32>, the lanes' <w x i1> */
+    LLVMValueRef n, step;      /* rows along the axis, the bytes from one to the next */
+    LLVMValueRef base, out;    /* this position's row 0, its first result */
+    LLVMValueRef far;          /* skip_nan: the value a NaN counts as */
+} Rows;
+
+static LLVMValueRef splat(Lower *L, LLVMTypeRef vt, unsigned w, LLVMValueRef x) {
+    return LLVMBuildShuffleVector(L->b, LLVMBuildInsertElement(L->b, LLVMGetPoison(vt), x, i64c(L, 0), ""), LLVMGetPoison(vt),
+                                  LLVMConstNull(LLVMVectorType(L->i32, w)), "");
+}
+
+static const char *vec_suffix(Lower *L, LLVMTypeRef vt, char *buf, size_t size) {
+    LLVMTypeRef et = LLVMGetElementType(vt);
+    unsigned bits = LLVMGetTypeKind(et) == LLVMDoubleTypeKind ? 64 : LLVMGetTypeKind(et) == LLVMFloatTypeKind ? 32 : LLVMGetIntTypeWidth(et);
+    snprintf(buf, size, "v%u%c%u", LLVMGetVectorSize(vt), LLVMGetTypeKind(et) == LLVMIntegerTypeKind ? 'i' : 'f', bits);
+    (void)L;
+    return buf;
+}
+
+/* the vector of elements at p (mask NULL: all of them; else the lanes it sets, 0 elsewhere) */
+static LLVMValueRef rows_load(Lower *L, Rows *R, LLVMValueRef p, LLVMValueRef mask) {
+    if (!mask) {
+        LLVMValueRef x = LLVMBuildLoad2(L->b, R->E.vt, p, "");
+        LLVMSetAlignment(x, 1);
+        return x;
+    }
+    char sfx[32], name[64];
+    snprintf(name, sizeof name, "llvm.masked.load.%s.p0", vec_suffix(L, R->E.vt, sfx, sizeof sfx));
+    LLVMTypeRef pt[4] = {L->ptr, L->i32, R->mt, R->E.vt};
+    LLVMValueRef args[4] = {p, LLVMConstInt(L->i32, 1, 0), mask, LLVMConstNull(R->E.vt)};
+    return cg_call(L, name, R->E.vt, pt, args, 4);
+}
+
+/* a loaded vector as the fold sees it: NaN as R->far with skip_nan (*isnan: which were NaN) */
+static LLVMValueRef rows_value(Lower *L, Rows *R, LLVMValueRef x, LLVMValueRef *isnan) {
+    if (!R->skip_nan) return x;
+    *isnan = LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, "");
+    return LLVMBuildSelect(L->b, *isnan, splat(L, R->E.vt, R->E.w, R->far), x, "");
+}
+
+/* whether row value x replaces best: strictly beyond it, or (floats, not skip_nan) NaN where best is not */
+static LLVMValueRef rows_better(Lower *L, Rows *R, LLVMValueRef x, LLVMValueRef best) {
+    if (R->E.kind != 'f' || R->skip_nan) return beyond(L, &R->E, x, best);
+    return LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, R->E.is_max ? LLVMRealUGT : LLVMRealULT, x, best, ""),
+                        LLVMBuildFCmp(L->b, LLVMRealORD, best, best, ""), "");
+}
+
+/* row j folded into accumulator set (best, row, nan) for the vector at column col */
+static void rows_step(Lower *L, Rows *R, LLVMValueRef j, LLVMValueRef col, LLVMValueRef mask, LLVMValueRef *acc) {
+    Ext *E = &R->E;
+    LLVMValueRef isn = NULL, rp = cg_gep8(L, R->base, LLVMBuildMul(L->b, j, R->step, ""));
+    LLVMValueRef x = rows_value(L, R, rows_load(L, R, LLVMBuildGEP2(L->b, E->et, rp, &col, 1, ""), mask), &isn);
+    LLVMValueRef b = ld(L, E->vt, acc[0]), m = rows_better(L, R, x, b);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, m, x, b, ""), acc[0]);
+    LLVMValueRef jv = splat(L, R->ivt, E->w, LLVMBuildTrunc(L->b, j, L->i32, ""));
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, m, jv, ld(L, R->ivt, acc[1]), ""), acc[1]);
+    if (R->skip_nan) LLVMBuildStore(L->b, LLVMBuildAnd(L->b, ld(L, R->mt, acc[2]), isn, ""), acc[2]);
+}
+
+/* set b's columns into set a where b's row comes first among equals (or is beyond a's value) */
+static void rows_merge(Lower *L, Rows *R, LLVMValueRef *a, LLVMValueRef *b) {
+    Ext *E = &R->E;
+    LLVMValueRef va = ld(L, E->vt, a[0]), vb = ld(L, E->vt, b[0]), ra = ld(L, R->ivt, a[1]), rb = ld(L, R->ivt, b[1]);
+    LLVMValueRef same = E->kind != 'f' ? LLVMBuildICmp(L->b, LLVMIntEQ, va, vb, "")
+                      : LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, va, vb, ""),
+                                    LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, va, va, ""),
+                                                 LLVMBuildFCmp(L->b, LLVMRealUNO, vb, vb, ""), ""), "");
+    LLVMValueRef take = LLVMBuildOr(L->b, rows_better(L, R, vb, va),
+                                    LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntSLT, rb, ra, ""), ""), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, take, vb, va, ""), a[0]);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, take, rb, ra, ""), a[1]);
+    if (R->skip_nan) LLVMBuildStore(L->b, LLVMBuildAnd(L->b, ld(L, R->mt, a[2]), ld(L, R->mt, b[2]), ""), a[2]);
+}
+
+/* The result columns [c, c + u * w) (mask: the one vector at c, its set lanes only). The rows
+ * after the first are folded into g sets of accumulators in turn (row j into set j % g, the
+ * rows left after the last whole group into set 0), g independent chains where a tile is
+ * narrow; the sets are merged at the end, the first row winning among equals. */
+static void rows_tile(Lower *L, Rows *R, LLVMValueRef c, unsigned u, unsigned g, LLVMValueRef mask) {
+    Ext *E = &R->E;
+    LLVMValueRef acc[4][4][3], col[4], isn = NULL;   /* [set][vector]: best, row, all NaN so far */
+    for (unsigned k = 0; k < u; k++) {
+        col[k] = LLVMBuildAdd(L->b, c, i64c(L, (long long)k * E->w), "");
+        LLVMValueRef x = rows_value(L, R, rows_load(L, R, LLVMBuildGEP2(L->b, E->et, R->base, &col[k], 1, ""), mask), &isn);
+        for (unsigned s = 0; s < g; s++) {
+            acc[s][k][0] = slot(L, E->vt, x, "rows.best");
+            acc[s][k][1] = slot(L, R->ivt, LLVMConstNull(R->ivt), "rows.row");
+            acc[s][k][2] = R->skip_nan ? slot(L, R->mt, isn, "rows.allnan") : NULL;
+        }
+    }
+    LLVMValueRef rest = LLVMBuildSub(L->b, R->n, i64c(L, 1), ""), groups = LLVMBuildUDiv(L->b, rest, i64c(L, g), "");
+    LoopCtx lc;
+    LLVMValueRef j = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, cg_loop_begin(L, &lc, groups), i64c(L, g), ""), i64c(L, 1), "");
+    for (unsigned s = 0; s < g; s++)
+        for (unsigned k = 0; k < u; k++) rows_step(L, R, LLVMBuildAdd(L->b, j, i64c(L, s), ""), col[k], mask, acc[s][k]);
+    cg_loop_end(L, &lc);
+    if (g > 1) {
+        LLVMValueRef from = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, groups, i64c(L, g), ""), i64c(L, 1), "");
+        j = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, R->n, from, "")), from, "");
+        for (unsigned k = 0; k < u; k++) rows_step(L, R, j, col[k], mask, acc[0][k]);
+        cg_loop_end(L, &lc);
+        for (unsigned s = 1; s < g; s++)
+            for (unsigned k = 0; k < u; k++) rows_merge(L, R, acc[0][k], acc[s][k]);
+    }
+    LLVMTypeRef ovt = LLVMVectorType(L->i64, E->w);
+    char sfx[32], name[64];
+    for (unsigned k = 0; k < u; k++) {
+        if (R->skip_nan) {   /* a column of NaN: NumPy's ValueError */
+            LLVMValueRef m = ld(L, R->mt, acc[0][k][2]);
+            if (mask) m = LLVMBuildAnd(L->b, m, mask, "");
+            LLVMTypeRef pt[1] = {R->mt};
+            snprintf(name, sizeof name, "llvm.vector.reduce.or.v%ui1", E->w);
+            cg_raise_if(L, cg_call(L, name, L->i1, pt, &m, 1), "builtins:ValueError", "All-NaN slice encountered");
+        }
+        LLVMValueRef v = LLVMBuildZExt(L->b, ld(L, R->ivt, acc[0][k][1]), ovt, "");
+        LLVMValueRef p = LLVMBuildGEP2(L->b, L->i64, R->out, &col[k], 1, "");
+        if (!mask) {
+            LLVMSetAlignment(LLVMBuildStore(L->b, v, p), 8);
+            continue;
+        }
+        snprintf(name, sizeof name, "llvm.masked.store.%s.p0", vec_suffix(L, ovt, sfx, sizeof sfx));
+        LLVMTypeRef pt[4] = {ovt, L->ptr, L->i32, R->mt};
+        LLVMValueRef args[4] = {v, p, LLVMConstInt(L->i32, 8, 0), mask};
+        cg_call(L, name, L->voidt, pt, args, 4);
+    }
+}
+
+/* columns from *c on, tiles of u vectors while whole ones fit in inner */
+static void rows_tiles(Lower *L, Rows *R, LLVMValueRef c, LLVMValueRef inner, unsigned u) {
+    LLVMValueRef t = i64c(L, (long long)u * R->E.w);
+    LLVMBasicBlockRef head = block(L, "rows.tiles"), body = block(L, "rows.tile"), done = block(L, "rows.tiled");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef at0 = ld(L, L->i64, c);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, LLVMBuildAdd(L->b, at0, t, ""), inner, ""), body, done);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    rows_tile(L, R, at0, u, 4 / u, NULL);
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, at0, t, ""), c);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+}
+
+typedef struct RowsEnv {
+    Rows *R;
+    const Type *at;
+    LLVMValueRef a, r, inner;
+    int axis;
+} RowsEnv;
+
+static void rows_position(Lower *L, LLVMValueRef *idx, void *env) {   /* idx: the dimensions before the axis */
+    RowsEnv *V = env;
+    Rows *R = V->R;
+    LLVMValueRef off = i64c(L, 0), flat = i64c(L, 0);
+    for (int k = 0; k < V->axis; k++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, V->at, V->a, k), ""), "");
+        flat = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, flat, cg_arr_shape(L, V->a, k), ""), idx[k], "");
+    }
+    R->base = cg_gep8(L, cg_arr_data(L, V->a), off);
+    LLVMValueRef first = LLVMBuildMul(L->b, flat, V->inner, "");
+    R->out = LLVMBuildGEP2(L->b, L->i64, cg_arr_data(L, V->r), &first, 1, "");
+    LLVMValueRef c = slot(L, L->i64, i64c(L, 0), "rows.col");
+    if (R->u > 1) rows_tiles(L, R, c, V->inner, R->u);
+    rows_tiles(L, R, c, V->inner, 1);
+    LLVMValueRef at0 = ld(L, L->i64, c), rest = LLVMBuildSub(L->b, V->inner, at0, "");
+    LLVMBasicBlockRef tail = block(L, "rows.rest"), done = block(L, "rows.done");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, rest, i64c(L, 0), ""), tail, done);
+    LLVMPositionBuilderAtEnd(L->b, tail);
+    LLVMValueRef lanes[64];
+    for (unsigned k = 0; k < R->E.w; k++) lanes[k] = i64c(L, k);
+    LLVMValueRef mask = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMConstVector(lanes, R->E.w), splat(L, LLVMVectorType(L->i64, R->E.w), R->E.w, rest), "");
+    rows_tile(L, R, at0, 1, 4, mask);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+}
+
+bool cg_argaxis_suits(const Type *at, int axis) {
+    return at->ndim >= 2 && axis >= 0 && axis < at->ndim - 1 && at->layout != 'F' && cg_extreme_vectorizes(at->dtype);
+}
+
+/* r (int64, C order, a's shape without the axis) = argmin or argmax (flags: CG_EXT_SKIP_NAN,
+ * nanargmin/nanargmax) of a along axis (cg_argaxis_suits), row by row; to `other` instead where
+ * a's dimensions after the axis are not one contiguous run or the axis is 2^31 long or more.
+ * The axis is not empty (the caller raised NumPy's ValueError). */
+void cg_argaxis_rows(Lower *L, const Type *at, LLVMValueRef a, int axis, bool is_max, int flags, LLVMValueRef r,
+                     LLVMBasicBlockRef other) {
+    int nd = at->ndim, dt = at->dtype;
+    unsigned vbytes = vector_bytes(L), size = (unsigned)ty_dtypes[dt].size;
+    Rows R = {.E = {.dt = dt, .kind = ty_dtypes[dt].kind, .is_max = is_max, .et = cg_elem_llvm(L, dt)}};
+    R.skip_nan = (flags & CG_EXT_SKIP_NAN) && R.E.kind == 'f';
+    R.E.w = vbytes / (size < 4 ? 4 : size);
+    R.E.vt = LLVMVectorType(R.E.et, R.E.w);
+    R.ivt = LLVMVectorType(L->i32, R.E.w);
+    R.mt = LLVMVectorType(L->i1, R.E.w);
+    R.u = ROWS_TILE_BYTES / (R.E.w * size);
+    if (R.u > 4) R.u = 4;
+    if (R.u < 1) R.u = 1;
+    if (R.skip_nan) R.far = LLVMConstReal(R.E.et, is_max ? -INFINITY : INFINITY);
+    R.n = cg_arr_shape(L, a, axis);
+    R.step = cg_arr_stride(L, at, a, axis);
+    LLVMValueRef inner = i64c(L, 1), ok = LLVMBuildICmp(L->b, LLVMIntSLT, R.n, i64c(L, 1LL << 31), "");
+    for (int k = axis + 1; k < nd; k++) inner = LLVMBuildMul(L->b, inner, cg_arr_shape(L, a, k), "");
+    if (at->layout != 'C') {   /* strides of a C run: size, then each the next times its length */
+        LLVMValueRef want = i64c(L, size);
+        for (int k = nd - 1; k > axis; k--) {
+            ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, at, a, k), want, ""), "");
+            want = LLVMBuildMul(L->b, want, cg_arr_shape(L, a, k), "");
+        }
+    }
+    LLVMBasicBlockRef go = block(L, "rows.go");
+    LLVMBuildCondBr(L->b, ok, go, other);
+    LLVMPositionBuilderAtEnd(L->b, go);
+    LLVMValueRef oshape[64];
+    for (int k = 0; k < axis; k++) oshape[k] = cg_arr_shape(L, a, k);
+    RowsEnv V = {.R = &R, .at = at, .a = a, .r = r, .inner = inner, .axis = axis};
+    cg_loop_nest(L, axis, oshape, rows_position, &V);
 }

@@ -2,7 +2,7 @@
  * typeinfer/npstats.c).
  *
  * histogram, digitize and interp hand float64 lanes to runtime/stats.c; the rest are loops
- * here. A reduction over one axis (nan-functions, ptp) folds each lane of the reduced axis
+ * here. A reduction over one axis (nan-functions, ptp, nanargmin/nanargmax) folds each lane of the reduced axis
  * (data pointer, length, byte stride) into one element of the result; axis=None folds the
  * array's elements as one lane. nonzero/argwhere/flatnonzero count first, then fill. cov is
  * NumPy's formula: the variables as rows of a float64 matrix X, less their means, then
@@ -647,6 +647,88 @@ static LLVMValueRef scan_extreme(Lower *L, int bid, int dt, LLVMValueRef data, L
     return cg_through_dtype(L, d, et, dt);   /* wraps in the array's dtype, as NumPy subtracts */
 }
 
+/* nanargmin, nanargmax of one lane: NumPy's argmin/argmax with NaN as inf/-inf (the first of the
+ * extreme values), ValueError when the lane is empty or all NaN. A contiguous lane runs on
+ * vectors (lower_extreme.c). */
+static LLVMValueRef fold_nanarg(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                LLVMValueRef n, LLVMValueRef stride, bool pw) {
+    bool is_max = ci->builtin == BI_NP_NANARGMAX;
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, zero(L), ""), "builtins:ValueError",
+                is_max ? "attempt to get argmax of an empty sequence" : "attempt to get argmin of an empty sequence");
+    const Type *et = ty_scalar_of(dt);
+    LLVMValueRef res = slot_of(L, L->i64, zero(L), "nanarg");
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "nanarg.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "nanarg.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "nanarg.join");
+    LLVMValueRef contig = LLVMBuildICmp(L->b, LLVMIntEQ, stride, isz(L, dt), "");
+    LLVMBuildCondBr(L->b, cg_extreme_vectorizes(dt) ? contig : LLVMConstInt(L->i1, 0, 0), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    LLVMValueRef index = zero(L);
+    if (cg_extreme_vectorizes(dt)) cg_extreme_contig(L, data, n, dt, is_max, &index, CG_EXT_SKIP_NAN);
+    LLVMBuildStore(L->b, index, res);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);   /* element by element: NaN as far, strictly beyond replaces */
+    LLVMValueRef far = et == ty_float64 ? f64c(L, is_max ? -INFINITY : INFINITY) : NULL;
+    LLVMValueRef x0 = elem(L, dt, data, zero(L), stride), seen = slot_of(L, L->i1, LLVMConstInt(L->i1, 1, 0), "allnan");
+    if (far) {
+        LLVMBuildStore(L->b, is_nan(L, x0), seen);
+        x0 = LLVMBuildSelect(L->b, is_nan(L, x0), far, x0, "");
+    }
+    LLVMValueRef best = slot_of(L, cg_type(L, et), x0, "best");
+    LLVMBuildStore(L->b, zero(L), res);
+    LoopCtx lc;
+    LLVMValueRef i = add(L, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, n, i64c(L, 1), "")), i64c(L, 1));
+    LLVMValueRef x = elem(L, dt, data, i, stride), b = load64(L, cg_type(L, et), best);
+    if (far) {
+        LLVMBuildStore(L->b, LLVMBuildAnd(L->b, load64(L, L->i1, seen), is_nan(L, x), ""), seen);
+        x = LLVMBuildSelect(L->b, is_nan(L, x), far, x, "");
+    }
+    LLVMValueRef better = cg_cmp_values(L, is_max ? IRC_GT : IRC_LT, x, et, b, et);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, load64(L, L->i64, res), ""), res);
+    cg_loop_end(L, &lc);
+    if (far) cg_raise_if(L, load64(L, L->i1, seen), "builtins:ValueError", "All-NaN slice encountered");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    (void)ci, (void)args, (void)types, (void)pw;
+    return load64(L, L->i64, res);
+}
+
+/* np.nanargmin, np.nanargmax: over the elements in C order (a C array as it is, any other a C
+ * copy), or along a constant axis: a slow axis of a C array row by row (lower_extreme.c), others
+ * lane by lane. */
+static LLVMValueRef np_nanarg(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *at = types[0];
+    bool is_max = ci->builtin == BI_NP_NANARGMAX;
+    int64_t axis = -1;
+    if (given(ci, types, 1)) {
+        ti_const_int(L->ti, in->args[ci->argmap[1]], &axis);
+        if (axis < 0) axis += at->ndim;
+    }
+    if (axis < 0 || at->ndim == 1) {
+        LLVMValueRef data = cg_arr_data(L, args[0]), n = cg_array_size(L, at, args[0]), stride = isz(L, at->dtype);
+        if (at->layout != 'C' || at->unaligned) cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+        return fold_nanarg(L, ci, args, types, at->dtype, data, n, stride, true);
+    }
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, args[0], (int)axis), zero(L), ""), "builtins:ValueError",
+                is_max ? "attempt to get argmax of an empty sequence" : "attempt to get argmin of an empty sequence");
+    if (!cg_argaxis_suits(at, (int)axis)) return along_axis(L, in, ci, args, types, fold_nanarg);
+    LLVMValueRef shape[64];
+    for (int k = 0, j = 0; k < at->ndim; k++)
+        if (k != axis) shape[j++] = cg_arr_shape(L, args[0], k);
+    LaneEnv E = {.ci = ci, .args = args, .a = args[0], .types = types, .at = at, .rt = ci->ret, .axis = (int)axis, .fold = fold_nanarg};
+    E.out = cg_alloc_array(L, ci->ret, shape);
+    LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(L->c, L->func, "nanarg.lanes");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "nanarg.done");
+    cg_argaxis_rows(L, at, args[0], (int)axis, is_max, CG_EXT_SKIP_NAN, E.out, other);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, other);
+    cg_loop_nest(L, at->ndim - 1, shape, lane_body, &E);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return E.out;
+}
+
 /* mean, var or std of the non-NaN values, in float64 */
 static LLVMValueRef fold_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
                                  LLVMValueRef n, LLVMValueRef stride, bool pw) {
@@ -843,6 +925,7 @@ LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     case BI_NP_NANSUM: case BI_NP_NANPROD: return along_axis(L, in, ci, args, types, fold_nansum);
     case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_PTP: return along_axis(L, in, ci, args, types, fold_extreme);
     case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD: return along_axis(L, in, ci, args, types, fold_moments);
+    case BI_NP_NANARGMIN: case BI_NP_NANARGMAX: return np_nanarg(L, in, ci, args, types);
     case BI_NP_NONZERO: case BI_NP_ARGWHERE: case BI_NP_FLATNONZERO: return np_nonzero(L, ci, args, types);
     case BI_NP_CONVOLVE: case BI_NP_CORRELATE: return np_correlate(L, in, ci, args, types);
     case BI_NP_EINSUM: return cg_linalg_call(L, in, ci, args, types);

@@ -1215,6 +1215,20 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         return r;
     }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
+    bool arg = bid == BI_NP_ARGMIN || bid == BI_NP_ARGMAX;
+    if (arg)   /* NumPy's error for an empty axis, results or not */
+        extreme_nonempty(L, cg_arr_shape(L, a, axis), false, true, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
+    if (arg && cg_argaxis_suits(at, axis)) {   /* row by row where the layout suits (lower_extreme.c) */
+        LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(L->c, L->func, "argaxis.lanes");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "argaxis.done");
+        cg_argaxis_rows(L, at, a, axis, bid == BI_NP_ARGMAX, 0, r, other);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, other);
+        cg_loop_nest(L, nkeep, oshape, axis_body, &A);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return r;
+    }
     cg_loop_nest(L, nkeep, oshape, axis_body, &A);
     return r;
 }

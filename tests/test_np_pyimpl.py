@@ -1,10 +1,10 @@
 """NumPy functions that ember compiles from Python implementations (ember/_nplib.py), compiled vs
-NumPy: isclose allclose array_equal round/around logspace tri vander nanargmax nanargmin isin take
+NumPy: isclose allclose array_equal round/around logspace tri vander isin take
 unravel_index polyval kron angle select nan_to_num append copyto delete insert asfortranarray
 trapezoid ediff1d tril_indices triu_indices partition argpartition roots ndenumerate ndindex; over dtypes, scalars and arrays, NaN and
 infinities, keyword forms, NumPy's run-time errors, and the located error for forms ember does
 not take. (Under EMBER_TEST_BACKEND=numba the forms numba has pass: isclose/allclose on floats,
-round, tri, vander, nanargmax/nanargmin, isin, take, kron, angle, select, nan_to_num; numba lacks
+round, tri, vander, isin, take, kron, angle, select, nan_to_num; numba lacks
 the others, so the module runs on ember only.)"""
 
 import math
@@ -126,20 +126,6 @@ def test_vander(dtype):
 
 
 # ---- searching ---------------------------------------------------------------------------------
-
-def nanargs(a):
-    return np.nanargmax(a), np.nanargmin(a)
-
-
-@pytest.mark.parametrize("a", [NANS, NANS[::-1].copy(), np.array([nan, 3.0, nan, 3.0]), NANS.reshape(3, 3),
-                               np.array([4, 1, 9, 9, 0]), np.array([1.0])])
-def test_nanargmax_nanargmin(a):
-    check(nanargs, a)
-
-
-def test_nanargmax_of_all_nan_raises_like_numpy():
-    check(nanargs, np.array([nan, nan]))
-
 
 def isin_forms(a, t):
     return np.isin(a, t), np.isin(a, t, invert=True), np.isin(a[0], t), np.isin(a[1], t, invert=True)

@@ -133,7 +133,7 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         return 0;
     }
     case BI_NP_NANSUM: case BI_NP_NANPROD: case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_NANMEAN:
-    case BI_NP_NANVAR: case BI_NP_NANSTD: case BI_NP_PTP: {
+    case BI_NP_NANVAR: case BI_NP_NANSTD: case BI_NP_PTP: case BI_NP_NANARGMIN: case BI_NP_NANARGMAX: {
         bool var = bid == BI_NP_NANVAR || bid == BI_NP_NANSTD;
         if (!(ci = ti_bind(ti, in, bid, fname, var ? P_NANVAR : P_NANRED, 1, args, nargs, method))) return -1;
         a = ci->params[0];
@@ -154,6 +154,7 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         switch (bid) {
         case BI_NP_NANSUM: case BI_NP_NANPROD: dt = sum_dtype(a->dtype); break;
         case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_PTP: dt = a->dtype; break;
+        case BI_NP_NANARGMIN: case BI_NP_NANARGMAX: dt = DT_INT64; break;
         default: dt = kd == 'f' ? a->dtype : DT_FLOAT64; break;
         }
         ci->ret = reduced(a, dt, axis);

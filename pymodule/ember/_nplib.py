@@ -194,50 +194,6 @@ def _choose_vander(values, kwnames):
 
 # ---- searching ---------------------------------------------------------------------------------
 
-def _nanarg(a, better):
-    flat = a.ravel()
-    best = -1
-    for i in range(flat.size):
-        v = flat[i]
-        if v == v and (best < 0 or better(v, flat[best])):
-            best = i
-    if best < 0:
-        raise ValueError("All-NaN slice encountered")
-    return best
-
-
-def _greater(x, y):
-    return x > y
-
-
-def _less(x, y):
-    return x < y
-
-
-def _nanargmax(a):
-    return _nanarg_c(a, _greater_c)
-
-
-def _nanargmin(a):
-    return _nanarg_c(a, _less_c)
-
-
-def _choose_nanarg(values, kwnames, which):
-    if len(values) != 1 or not _is_array(values[0]):
-        _refuse(f"np.nan{which}", "axis= or a scalar argument")
-    if values[0].dtype.kind not in "f":
-        return _argmax if which == "argmax" else _argmin
-    return _nanargmax if which == "argmax" else _nanargmin
-
-
-def _argmax(a):
-    return np.argmax(a)
-
-
-def _argmin(a):
-    return np.argmin(a)
-
-
 def _isin_array(element, test_elements, assume_unique=False, invert=False):
     t = np.sort(test_elements.ravel())
     e = element.ravel()
@@ -939,9 +895,6 @@ ORDER_STATS_KEEPDIMS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
-_nanarg_c = njit(_nanarg)
-_greater_c = njit(_greater)
-_less_c = njit(_less)
 _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
 _argsort_complex_1d_c = njit(_argsort_complex_1d)
@@ -956,8 +909,6 @@ IMPLS = {
     np.logspace: Impl("np.logspace", _plain(_logspace)),
     np.tri: Impl("np.tri", _choose_tri),
     np.vander: Impl("np.vander", _choose_vander),
-    np.nanargmax: Impl("np.nanargmax", lambda v, k: _choose_nanarg(v, k, "argmax")),
-    np.nanargmin: Impl("np.nanargmin", lambda v, k: _choose_nanarg(v, k, "argmin")),
     np.isin: Impl("np.isin", _choose_isin),
     np.take: Impl("np.take", _choose_take),
     np.unravel_index: Impl("np.unravel_index", _choose_unravel),
