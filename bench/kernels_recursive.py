@@ -251,7 +251,7 @@ _add("ackermann", ackermann, _ackermann_args, (3, 8), "int", desc="A(3, 8): 2.8M
 _add("tree_sum", tree_sum, _tree_sum_args, (1 << 20,), "float", desc="1M floats by halves")
 _add("bsearch", bsearch_all, _bsearch_args, (1 << 16, 100_000), "int", desc="100k keys in 64k")
 _add("quicksort", sort_checksum, _sort_args, (200_000,), "float", fresh=True, desc="200k floats")
-_add("hofstadter", hofstadter, _hofstadter_args, (300,), "int", desc="F and M of 0..299: mutual recursion")
+_add("hofstadter", hofstadter, _hofstadter_args, (64,), "int", desc="F and M of 0..63: 6.5M calls, mutual recursion")
 _add("minimax", minimax, _minimax_args, (20,), "float", desc="2M nodes, max and min levels: mutual recursion")
 
 
