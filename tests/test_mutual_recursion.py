@@ -442,6 +442,79 @@ def test_a_cycle_without_a_return_path_that_does_not_recurse_is_a_located_error(
     assert "^^^^^^^^^^^^" in msg, msg
 
 
+@njit
+def bad_a(n):
+    if n <= 0:
+        return 0
+    return bad_b(n - 1) + 1
+
+
+@njit
+def bad_b(n):
+    return bad_a(n) + "x"
+
+
+def test_a_typing_error_in_a_member_names_its_line():
+    with pytest.raises(errors.TypingError) as info:
+        bad_a(3)
+    if ON_NUMBA:
+        return
+    line = bad_b.py_func.__code__.co_firstlineno + 2
+    msg = str(info.value)
+    assert f"test_mutual_recursion.py:{line} in bad_b: cannot add int64 and str" in msg, msg
+    assert "(compiling bad_a for argument types (int64))" in msg, msg
+
+
+@njit
+def catch_a(n):
+    if n <= 0:
+        raise ValueError("bottom")
+    try:
+        return catch_b(n - 1)
+    except ValueError:
+        return -n
+
+
+@njit
+def catch_b(n):
+    return catch_a(n) * 2
+
+
+def test_a_frame_catches_what_the_other_function_raised_deeper():
+    check_all(catch_a, [(n,) for n in range(6)])
+    check_all(catch_b, [(n,) for n in range(6)])
+
+
+@njit
+def pass_a(n, f):
+    if n <= 0:
+        return 0
+    return f(n - 1, pass_a) + 1
+
+
+@njit
+def pass_b(n, f):
+    return pass_a(n, pass_b)
+
+
+def test_a_cycle_through_functions_passed_as_arguments():
+    assert [pass_a(n, pass_b) for n in range(4)] == list(range(4))
+
+
+@njit
+def outer(n):
+    def inner(k):
+        return outer(k - 1) if k > 0 else 0
+    return inner(n) + 1
+
+
+def test_an_inner_function_calling_its_outer_function_is_a_clear_error():
+    if ON_NUMBA:
+        return
+    with pytest.raises(errors.UnsupportedError, match="outer calls itself through an inner function"):
+        outer(3)
+
+
 # ---- the cache -------------------------------------------------------------------------------------
 
 CACHED_MODULE = '''
