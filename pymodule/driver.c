@@ -262,7 +262,6 @@ static int join_cycle(Ctx *ctx, Dispatcher *d, const Type **args, int nargs, Cal
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
-    cycle_to = NULL;   /* (a cycle's signal goes straight down: one still set was dropped on the way) */
     bool arrays = false;
     for (int i = 0; i < nargs; i++) arrays |= args[i]->kind == TY_ARRAY;
     PyObject *vectorized = PyDict_GetItemString(d->options, "_vectorized");   /* ember/_ufunc.py */
@@ -633,6 +632,8 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (ctx->dump & DUMP_TYPES) {
         dump(ctx, fn, ti->vtypes, "typed IR");
         for (int i = 0; i < ti->ninners; i++) dump(ctx, ti->inners[i]->fn, ti->inners[i]->vtypes, "typed IR (inner)");
+        for (int k = 1; ti->cycle && k < ti->cycle->n; k++)
+            dump(ctx, ti->cycle->members[k]->fn, ti->cycle->members[k]->vtypes, "typed IR (cycle member)");
     }
     CgResult res = {0};
     if (cg->compile(ctx, ti, &res)) goto fail;
@@ -649,12 +650,13 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (keytext && !names_function(spec->ret)) cache_store(probe, spec);   /* (a returned function: named by identity) */
     goto done;
 fail:
-    if (cycle_to == &me && !PyErr_Occurred()) {   /* called back through what cannot join a cycle (a @vectorize kernel) */
+    if (!cycle_to || ctx->diags || PyErr_Occurred()) {
+        raise_diag(ctx, qualname, args, nargs);
+    } else if (cycle_to == &me) {   /* called back through what cannot join a cycle (a @vectorize kernel) */
         PyObject *cls = error_class(DIAG_UNSUPPORTED);
         if (cls) PyErr_Format(cls, "mutual recursion into %s through a @vectorize function is not supported", qualname);
         Py_XDECREF(cls);
-    }
-    if (!cycle_to) raise_diag(ctx, qualname, args, nargs);   /* (else: a cycle, taken in by a compile below) */
+    }   /* (else a cycle: a compile below takes the callee in) */
 done:
     if (cycle_to == &me) cycle_to = NULL;
     in_progress = me.next;

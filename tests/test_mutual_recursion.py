@@ -19,10 +19,12 @@ import traceback
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, check_all, errors, njit, no_leaks, numba_leaks, numba_xfail, pure  # noqa: F401
+from difftest import ON_NUMBA, check, check_all, errors, impl, njit, no_leaks, numba_leaks, numba_xfail, pure  # noqa: F401
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import kernels_recursive  # noqa: E402
+
+prange = impl.prange
 
 
 def fresh(src):
@@ -308,7 +310,7 @@ def count_even(a):
 @njit(parallel=True)
 def count_even_parallel(a):
     c = 0
-    for i in range(a.size):   # prange under numba (the difference does not matter here)
+    for i in prange(a.size):
         if ev(a[i]):
             c += 1
     return c
@@ -316,7 +318,6 @@ def count_even_parallel(a):
 
 @njit(parallel=True)
 def parity_parallel(a):
-    from ember import prange   # noqa: F401 (numba: numba.prange)
     out = np.empty(a.size, np.bool_)
     for i in prange(a.size):
         out[i] = od(a[i])
@@ -337,9 +338,29 @@ def test_callers_parallel_false_and_true():
     a = np.arange(0, 200, 7)
     check(count_even, a)
     check(count_even_parallel, a)
-    if ON_NUMBA:
-        return
-    assert parity_parallel(a).tolist() == [x % 2 == 1 for x in a]
+    check(parity_parallel, a)
+
+
+@njit(parallel=True)
+def par_a(n):
+    if n <= 0:
+        return 0.0
+    s = 0.0
+    for i in prange(3):   # each thread's calls into the cycle start a frame record of their own
+        s += par_b(n - 1, i)
+    return s
+
+
+@njit
+def par_b(n, i):
+    if n <= 0:
+        return 1.0 * i
+    return par_a(n - 1) + i
+
+
+def test_a_parallel_function_in_a_cycle():
+    check_all(par_a, [(n,) for n in range(6)])
+    check_all(par_b, [(n, 2) for n in range(6)])
 
 
 # ---- raising deep in a cycle -----------------------------------------------------------------------
