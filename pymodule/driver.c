@@ -275,7 +275,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
         char sig[512];
         const char *name = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
         Member *m;
-        InProgress *p = in_progress_of(d, args, nargs, &m);   /* (an explicit signature compiling now too) */
+        InProgress *p = in_progress_of(d, args, nargs, &m);   /* (a signature given to @njit compiles at decoration) */
         if (!p && !d->lazy)
             return ctx_error(ctx, DIAG_TYPING, caller, loc, "no signature of %s matches argument types %s",
                              name, pm_signature_text(args, nargs, sig, sizeof sig));
