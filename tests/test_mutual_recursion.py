@@ -298,22 +298,16 @@ def test_cycle_across_modules(tmp_path, monkeypatch):
 
 # ---- callers ---------------------------------------------------------------------------------
 
-@njit
-def count_even(a):
+def count_even_loop(a):
     c = 0
-    for i in range(a.size):
+    for i in prange(a.size):   # (range where parallel=False)
         if ev(a[i]):
             c += 1
     return c
 
 
-@njit(parallel=True)
-def count_even_parallel(a):
-    c = 0
-    for i in prange(a.size):
-        if ev(a[i]):
-            c += 1
-    return c
+count_even = njit(count_even_loop)
+count_even_parallel = njit(parallel=True)(count_even_loop)
 
 
 @njit(parallel=True)
