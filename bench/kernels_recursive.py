@@ -6,7 +6,11 @@ The class of issue 17 that self-calls make (fib, in kernels_scalar.py, is the fi
   (so neither call is a tail call: float addition is not reassociated);
 - `bsearch_all`: a recursive binary search (both calls are tail calls) run for many keys from a
   loop, so a non-recursive function calls a recursive one;
-- `quicksort`: an in-place recursive quicksort of a float array, a call on each side.
+- `quicksort`: an in-place recursive quicksort of a float array, a call on each side;
+- `hofstadter`: Hofstadter's female and male sequences, two functions calling each other with
+  one call's result the other's argument (mutual recursion, typeinfer/cycle.c), summed over n;
+- `minimax`: a game tree in arrays (children, leaf values) walked by two functions calling each
+  other, a max level then a min level, two calls per node.
 
 A recursive function calls itself through its module global, so the functions are cloned into
 a fresh namespace per backend and decorated there (`make`, as kernels_scalar.py does).
@@ -77,7 +81,42 @@ def sort_checksum(a):
     return s
 
 
-HELPERS = ("bsearch", "quicksort")
+def hof_f(n):
+    if n == 0:
+        return 1
+    return n - hof_m(hof_f(n - 1))
+
+
+def hof_m(n):
+    if n == 0:
+        return 0
+    return n - hof_f(hof_m(n - 1))
+
+
+def hofstadter(n):
+    s = 0
+    for i in range(n):
+        s += hof_f(i) - hof_m(i)
+    return s
+
+
+def max_level(left, right, val, node):
+    if left[node] < 0:
+        return val[node]
+    return max(min_level(left, right, val, left[node]), min_level(left, right, val, right[node]))
+
+
+def min_level(left, right, val, node):
+    if left[node] < 0:
+        return val[node]
+    return min(max_level(left, right, val, left[node]), max_level(left, right, val, right[node]))
+
+
+def minimax(left, right, val):
+    return max_level(left, right, val, 0)
+
+
+HELPERS = ("bsearch", "quicksort", "hof_f", "hof_m", "max_level", "min_level")
 
 C_SOURCE = r"""
 #include <stdint.h>
@@ -122,6 +161,36 @@ static void quicksort(double *a, int64_t lo, int64_t hi) {
     quicksort(a, i + 1, hi);
 }
 
+static int64_t hof_m(int64_t n);
+
+static int64_t hof_f(int64_t n) { return n == 0 ? 1 : n - hof_m(hof_f(n - 1)); }
+
+static int64_t hof_m(int64_t n) { return n == 0 ? 0 : n - hof_f(hof_m(n - 1)); }
+
+int64_t hofstadter(int64_t n) {
+    int64_t s = 0;
+    for (int64_t i = 0; i < n; i++) s += hof_f(i) - hof_m(i);
+    return s;
+}
+
+static double min_level(const int64_t *left, const int64_t *right, const double *val, int64_t node);
+
+static double max_level(const int64_t *left, const int64_t *right, const double *val, int64_t node) {
+    if (left[node] < 0) return val[node];
+    double a = min_level(left, right, val, left[node]), b = min_level(left, right, val, right[node]);
+    return b > a ? b : a;
+}
+
+static double min_level(const int64_t *left, const int64_t *right, const double *val, int64_t node) {
+    if (left[node] < 0) return val[node];
+    double a = max_level(left, right, val, left[node]), b = max_level(left, right, val, right[node]);
+    return b < a ? b : a;
+}
+
+double minimax(const int64_t *left, const int64_t *right, const double *val) {
+    return max_level(left, right, val, 0);
+}
+
 double sort_checksum(double *a, int64_t n) {
     quicksort(a, 0, n - 1);
     double s = 0.0;
@@ -157,6 +226,20 @@ def _sort_args(n):
     return (a,), (a, n)
 
 
+def _hofstadter_args(n):
+    return (n,), (n,)
+
+
+def _minimax_args(depth):
+    """A complete binary tree of the given depth, nodes numbered breadth first."""
+    n, inner = 2 ** (depth + 1) - 1, 2 ** depth - 1
+    idx = np.arange(n, dtype=np.int64)
+    left = np.where(idx < inner, 2 * idx + 1, -1).astype(np.int64)
+    right = np.where(idx < inner, 2 * idx + 2, -1).astype(np.int64)
+    val = _rng().random(n)
+    return (left, right, val), (left, right, val)
+
+
 KERNELS = {}
 
 
@@ -168,6 +251,8 @@ _add("ackermann", ackermann, _ackermann_args, (3, 8), "int", desc="A(3, 8): 2.8M
 _add("tree_sum", tree_sum, _tree_sum_args, (1 << 20,), "float", desc="1M floats by halves")
 _add("bsearch", bsearch_all, _bsearch_args, (1 << 16, 100_000), "int", desc="100k keys in 64k")
 _add("quicksort", sort_checksum, _sort_args, (200_000,), "float", fresh=True, desc="200k floats")
+_add("hofstadter", hofstadter, _hofstadter_args, (64,), "int", desc="F and M of 0..63: 6.5M calls, mutual recursion")
+_add("minimax", minimax, _minimax_args, (20,), "float", desc="2M nodes, max and min levels: mutual recursion")
 
 
 def make(decorator, names):

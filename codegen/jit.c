@@ -131,6 +131,8 @@ static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *t
         if (has < 0) return -1;
         if (!has && (PySet_Add(seen, bc) < 0 || link_callee(ctx, c, m, bc))) return -1;
     }
+    for (int k = 1; ti->cycle && ti->cycle->members[0] == ti && k < ti->cycle->n; k++)   /* its recursion cycle's */
+        if (link_callees(ctx, c, m, ti->cycle->members[k], seen)) return -1;
     return 0;
 }
 
@@ -156,6 +158,8 @@ static bool touches_unaligned(TypeInfo *ti) {
         if (ti->vtypes[i] && ty_has_unaligned(ti->vtypes[i])) return true;
     for (int k = 0; k < ti->ninners; k++)
         if (touches_unaligned(ti->inners[k])) return true;
+    for (int k = 1; ti->cycle && ti->cycle->members[0] == ti && k < ti->cycle->n; k++)
+        if (touches_unaligned(ti->cycle->members[k])) return true;
     return false;
 }
 
@@ -346,12 +350,27 @@ static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
  * may be reassociated and contracted, use reciprocals and ignore the sign of zero, so float
  * reductions vectorise out of order, as Numba's fastmath. Not LLVM's no-NaN and no-inf flags:
  * with them a NaN would be poison, and the checks that keep NaN from undefined behaviour (a
- * float-to-int conversion) could be folded away. */
-static void mark_fastmath(LLVMModuleRef m) {
+ * float-to-int conversion) could be folded away. Is f the code of such a function: ti's own, or
+ * of one in its recursion cycle (whose symbols <sym>.cycleK extend ti's: the longest symbol f's
+ * name starts with decides)? */
+static bool fastmath_fn(TypeInfo *ti, LLVMValueRef f) {
+    if (!ti->cycle) return ti->fn->fastmath;
+    size_t len, best = 0;
+    const char *name = LLVMGetValueName2(f, &len);
+    bool fast = ti->fn->fastmath;
+    for (int k = 0; k < ti->cycle->n; k++) {
+        TypeInfo *m = ti->cycle->members[k];
+        size_t n = strlen(m->symbol);
+        if (n > best && n <= len && !memcmp(name, m->symbol, n)) best = n, fast = m->fn->fastmath;
+    }
+    return fast;
+}
+
+static void mark_fastmath(LLVMModuleRef m, TypeInfo *ti) {
     LLVMFastMathFlags flags = LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros | LLVMFastMathAllowReciprocal |
                               LLVMFastMathAllowContract;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMBasicBlockRef b = fastmath_fn(ti, f) ? LLVMGetFirstBasicBlock(f) : NULL; b; b = LLVMGetNextBasicBlock(b))
             for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i))
                 if (LLVMCanValueUseFastMathFlags(i)) LLVMSetFastMathFlags(i, LLVMGetFastMathFlags(i) | flags);
 }
@@ -363,7 +382,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     PyObject *seen = PySet_New(NULL);
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
-    if (ti->fn->fastmath) mark_fastmath(m);
+    mark_fastmath(m, ti);
     if (link_callees(ctx, c, m, ti, seen)) goto done;
     if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
     rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);

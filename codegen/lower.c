@@ -528,12 +528,13 @@ static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const
     return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
 }
 
-/* A call of compiled code: this function again (CALL_SELF), another specialisation (CALL_NATIVE)
+/* A call of compiled code: this function again (CALL_SELF) or another of its recursion cycle
+ * (CALL_CYCLE), another specialisation (CALL_NATIVE)
  * or an inner function (CALL_INNER, its closure variables read here); args are converted to
  * ci->params already, with room after them for the extra arguments. */
 LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     switch (ci->kind) {
-    case CALL_SELF:   /* into <sym>.rec (lower_rec.c) */
+    case CALL_SELF: case CALL_CYCLE:   /* into <sym>.rec (lower_rec.c) */
         return cg_call_self(L, ci, args);
     case CALL_NATIVE: {
         LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
@@ -583,7 +584,7 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* a call's result is fresh (cg_own): it owns its fields */
         return v;
     }
-    case CALL_SELF: case CALL_NATIVE: case CALL_INNER:
+    case CALL_SELF: case CALL_CYCLE: case CALL_NATIVE: case CALL_INNER:
         return cg_call_compiled(L, ci, args);
     default:
         return NULL;
@@ -1191,15 +1192,28 @@ void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const 
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
 }
 
+/* ti's functions (and its inner functions'), declared before any body calls them. */
+static void declare_functions(Lower *L, TypeInfo *ti, bool internal) {
+    cg_set_fn_attrs(L, declare_native(L, ti, internal));
+    if (cg_recurses(ti)) cg_rec_declare(L, ti);
+    for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
+}
+
+static int lower_functions(Lower *L, TypeInfo *ti) {
+    int rc = lower_function(L, ti);
+    for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
+    return rc;
+}
+
+/* The module of ti: its functions, and those of its recursion cycle (typeinfer/cycle.c). */
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features) {
     Lower L_, *L = &L_;
     cg_lower_init(L, ctx, c, m, cpu, features);
-    cg_set_fn_attrs(L, declare_native(L, ti, false));
-    if (cg_recurses(ti)) cg_rec_declare(L, ti);
-    for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
-    int rc = lower_function(L, ti);
-    for (int i = 0; rc == 0 && i < ti->ninners; i++) rc = lower_function(L, ti->inners[i]);
+    int n = ti->cycle ? ti->cycle->n : 1;
+    for (int k = 0; k < n; k++) declare_functions(L, k ? ti->cycle->members[k] : ti, k > 0);
+    int rc = 0;
+    for (int k = 0; rc == 0 && k < n; k++) rc = lower_functions(L, k ? ti->cycle->members[k] : ti);
     if (rc == 0) cg_finish_exc_matchers(L);
     if (rc == 0) {
         char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);

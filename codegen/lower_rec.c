@@ -43,6 +43,7 @@
 #define GUARD_NAME "recursion.guard"
 
 bool cg_recurses(TypeInfo *ti) {
+    if (ti->cycle) return true;   /* its cycle's functions call it (typeinfer/cycle.c) */
     for (int i = 0; i < ti->fn->ninstrs; i++)
         if (ti->calls[i] && ti->calls[i]->kind == CALL_SELF) return true;
     return false;
@@ -400,13 +401,15 @@ static bool tests_a_self_call(Lower *L, TypeInfo *ti) {
 
 /* A self-call: into the other copy (<sym>.rec calls <sym>.rec.1 where there is one, which calls
  * <sym>.rec) with this frame's record (outside them, in a prange body, a fresh one), then the
- * flag's test unless it may be left to the caller. */
+ * flag's test unless it may be left to the caller. A call of another function of the recursion
+ * cycle (CALL_CYCLE) goes to its <sym>.rec the same way: one record for the whole cycle. */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
-    LLVMValueRef rec = cg_recursive_twin(L, L->ti), second = cg_rec_second(L, L->ti), err = L->err;
+    TypeInfo *callee = ci->kind == CALL_CYCLE ? ci->inner : L->ti;
+    LLVMValueRef rec = cg_recursive_twin(L, callee), second = callee == L->ti ? cg_rec_second(L, L->ti) : NULL, err = L->err;
     bool test = must_test(L);
     LLVMValueRef f = second && L->func == rec && test ? second : rec;
     if (!err) err = new_frame(L);
-    LLVMValueRef v = call_rec(L, L->ti, f, args, ci->nparams, err);
+    LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
     if (!test) return v;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");

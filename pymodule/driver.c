@@ -73,23 +73,47 @@ static int load_codegen(void) {
     return 0;
 }
 
-/* ---- compiles in progress (for recursion between dispatchers) ---------------------- */
+/* ---- compiles in progress (for recursion between dispatchers) ---------------------- *
+ * A compile whose typing calls back into a compile in progress (f calls g calls f) makes a
+ * recursion cycle. Its compiles give up, without a diagnostic, down to the one called back
+ * (`cycle_to`), whose typing then takes its callee in as a member (typeinfer/cycle.c): the
+ * function's IR is built in that compile's context and typed and lowered with it, and later calls
+ * of the same function and argument types from the cycle find it among `members`.
+ */
+typedef struct Member {
+    Dispatcher *d;
+    const Type **args;   /* in the compile's ctx */
+    int nargs;
+    Function *fn;
+} Member;
+
 typedef struct InProgress {
     Dispatcher *d;
     const Type **args;
     int nargs;
     PyObject *callees;   /* the Dispatchers whose bitcode it links: alive until it is done */
+    Member *members;     /* the other functions of its recursion cycle (malloc'd) */
+    int nmembers;
     struct InProgress *next;
 } InProgress;
 static InProgress *in_progress;   /* guarded by the compile lock */
+static InProgress *cycle_to;      /* the compile a callee called back into, until its typing takes the callee in */
 
-static bool is_in_progress(Dispatcher *d, const Type **args, int nargs) {
-    for (InProgress *p = in_progress; p; p = p->next)
-        if (p->d == d && p->nargs == nargs && !memcmp(p->args, args, sizeof(Type *) * (size_t)nargs))
-            return true;
-    return false;
+static bool same_call(Dispatcher *d, const Type **args, int nargs, Dispatcher *d2, const Type **args2, int nargs2) {
+    return d == d2 && nargs == nargs2 && !memcmp(args, args2, sizeof(Type *) * (size_t)nargs);
 }
 
+/* The compile in progress that (d, args) is part of: its own function, or a member (*member). */
+static InProgress *in_progress_of(Dispatcher *d, const Type **args, int nargs, Member **member) {
+    *member = NULL;
+    for (InProgress *p = in_progress; p; p = p->next) {
+        if (same_call(d, args, nargs, p->d, p->args, p->nargs)) return p;
+        for (int k = 0; k < p->nmembers; k++)
+            if (same_call(d, args, nargs, p->members[k].d, p->members[k].args, p->members[k].nargs))
+                return *member = &p->members[k], p;
+    }
+    return NULL;
+}
 /* ---- diagnostics ------------------------------------------------------------------- */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len) {
     size_t n = (size_t)snprintf(buf, len, "(");
@@ -208,6 +232,33 @@ static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int n
     return h && Py_TYPE(h) == &PmDispatcherType ? (Dispatcher *)h : NULL;
 }
 
+static Function *build_ir(Ctx *ctx, Dispatcher *d);
+
+static int cycle_member(Ctx *ctx, Function *fn, Callee *out, Function *caller, Loc loc, const char *name) {
+    if (!out->join_cycle)
+        return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "mutual recursion through a function value (%s) is "
+                         "not supported: call it by name", name);
+    out->member = fn;
+    return 1;
+}
+
+/* (d, args) calls back into the compile in progress: a member of its cycle from now on. */
+static int join_cycle(Ctx *ctx, Dispatcher *d, const Type **args, int nargs, Callee *out, Function *caller, Loc loc,
+                      const char *name) {
+    if (!out->join_cycle) return cycle_member(ctx, NULL, out, caller, loc, name);
+    InProgress *p = in_progress;
+    Function *fn = build_ir(ctx, d);
+    if (!fn) return -1;
+    const Type **copy = ctx_alloc(ctx, sizeof(Type *) * (size_t)(nargs + 1));
+    Member *list = copy ? realloc(p->members, sizeof(Member) * (size_t)(p->nmembers + 1)) : NULL;
+    if (!list) return PyErr_NoMemory(), -1;
+    memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
+    p->members = list;
+    p->members[p->nmembers++] = (Member){d, copy, nargs, fn};
+    if (keep_callee((PyObject *)d)) return -1;
+    return cycle_member(ctx, fn, out, caller, loc, name);
+}
+
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
@@ -223,14 +274,24 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     if (!s) {
         char sig[512];
         const char *name = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-        if (!d->lazy)
+        Member *m;
+        InProgress *p = in_progress_of(d, args, nargs, &m);   /* (a signature given to @njit compiles at decoration) */
+        if (!p && !d->lazy)
             return ctx_error(ctx, DIAG_TYPING, caller, loc, "no signature of %s matches argument types %s",
                              name, pm_signature_text(args, nargs, sig, sizeof sig));
-        if (is_in_progress(d, args, nargs))
-            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc,
-                             "mutual recursion between compiled functions is not supported (%s%s)", name,
-                             pm_signature_text(args, nargs, sig, sizeof sig));
-        if (!(s = pm_compile(d, args, nargs, NULL, false))) return -1;
+        if (p && p != in_progress) {   /* a call back into a compile below this one: give up down to it */
+            cycle_to = p;
+            return -1;
+        }
+        if (p && !m)
+            return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s calls itself through an inner function or a "
+                             "function value (not supported)", name);
+        if (p) return cycle_member(ctx, m->fn, out, caller, loc, name);
+        if (!(s = pm_compile(d, args, nargs, NULL, false))) {
+            if (!cycle_to || cycle_to != in_progress) return -1;   /* an error, or a cycle through a compile below */
+            cycle_to = NULL;   /* the callee calls back into this compile: it joins it */
+            return join_cycle(ctx, d, args, nargs, out, caller, loc, name);
+        }
     }
     if (keep_callee(obj)) return -1;
     out->ret = s->ret;
@@ -533,7 +594,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     Ctx *ctx = NULL;
     PyObject *probe = NULL, *key = NULL;
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    InProgress me = {d, args, nargs, NULL, in_progress};
+    InProgress me = {d, args, nargs, NULL, NULL, 0, in_progress};
     in_progress = &me;
     bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
     for (int i = 0; i < nargs; i++) takes_function |= names_function(args[i]);
@@ -571,6 +632,8 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (ctx->dump & DUMP_TYPES) {
         dump(ctx, fn, ti->vtypes, "typed IR");
         for (int i = 0; i < ti->ninners; i++) dump(ctx, ti->inners[i]->fn, ti->inners[i]->vtypes, "typed IR (inner)");
+        for (int k = 1; ti->cycle && k < ti->cycle->n; k++)
+            dump(ctx, ti->cycle->members[k]->fn, ti->cycle->members[k]->vtypes, "typed IR (cycle member)");
     }
     CgResult res = {0};
     if (cg->compile(ctx, ti, &res)) goto fail;
@@ -587,10 +650,18 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (keytext && !names_function(spec->ret)) cache_store(probe, spec);   /* (a returned function: named by identity) */
     goto done;
 fail:
-    raise_diag(ctx, qualname, args, nargs);
+    if (!cycle_to || ctx->diags || PyErr_Occurred()) {
+        raise_diag(ctx, qualname, args, nargs);
+    } else if (cycle_to == &me) {   /* called back through what cannot join a cycle (a @vectorize kernel) */
+        PyObject *cls = error_class(DIAG_UNSUPPORTED);
+        if (cls) PyErr_Format(cls, "mutual recursion into %s through a @vectorize function is not supported", qualname);
+        Py_XDECREF(cls);
+    }   /* (else a cycle: a compile below takes the callee in) */
 done:
+    if (cycle_to == &me) cycle_to = NULL;
     in_progress = me.next;
     Py_XDECREF(me.callees);
+    free(me.members);
     if (probe) cache_release(probe);
     Py_XDECREF(key);
     Py_XDECREF(probe);

@@ -422,9 +422,10 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
         ci->ret = ti->ret;   /* NULL until a non-recursive return path is typed */
         return 0;
     }
-    Callee out = {0};
-    if (ti->host->compile_callee(ti->fn->ctx, callee->obj, types, nparams, &out, ti->fn, in->loc))
-        return -1;
+    if (ti_cycle_call(ti, code, types, nparams, ci)) return 0;   /* a function of this compile's cycle */
+    Callee out = {.join_cycle = true};
+    int rc = ti->host->compile_callee(ti->fn->ctx, callee->obj, types, nparams, &out, ti->fn, in->loc);
+    if (rc) return rc < 0 ? -1 : ti_cycle_join(ti, out.member, types, nparams, ci);   /* it calls back into it */
     ci->ret = out.ret;
     memcpy(ci->params, out.params, sizeof(Type *) * (size_t)nparams);
     ci->symbol = out.symbol;

@@ -9,7 +9,8 @@
  * variable's type with the stored value's (int64 with float64 gives float64, as in Numba), a
  * RETURN the return type with the returned value's. Types only widen, so repeating the visit
  * until nothing changes terminates. A self-recursive call takes the return type found so far,
- * so recursion types as long as some return path does not recurse.
+ * so recursion types as long as some return path does not recurse; functions that call each
+ * other are typed in the same rounds (cycle.c).
  * Errors are located diagnostics, reported as soon as all of an instruction's argument types are
  * known and no rule accepts them.
  */
@@ -335,7 +336,7 @@ static bool stores_none(TypeInfo *ti, int var) {
 /* A variable given OptionalType values and plain values of T, never None itself (`0.0 if x is
  * None else x`), holds T: each OptionalType value stored to it is read through an UNWRAP.
  * Returns TYPE_AGAIN, or 0 if there was none to unwrap. */
-#define TYPE_AGAIN 1
+#define TYPE_AGAIN TI_AGAIN
 static int unwrap_stores(TypeInfo *ti, int var) {
     Function *fn = ti->fn;
     bool inserted = false;
@@ -722,6 +723,8 @@ static int check_complete(TypeInfo *ti) {
             for (int k = 0; k < in->nargs; k++)
                 if (!ti->vtypes[in->args[k]]) {
                     Instr *def = fn->instrs[in->args[k]];
+                    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_CYCLE)
+                        return ti_cycle_untyped(ti, def);
                     if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_SELF)
                         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
                                          "cannot infer the return type of recursive function %s: "
@@ -737,8 +740,8 @@ static int check_complete(TypeInfo *ti) {
     return 0;
 }
 
-TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
-                   const char *symbol, TypeInfo *outer) {
+TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
+                 const char *symbol, TypeInfo *outer) {
     if (nargs != fn->nparams + fn->nfree) {
         ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
                   "%s takes %d arguments but %d were given", fn->name, fn->nparams, nargs - fn->nfree);
@@ -759,46 +762,66 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
     ti->symbol = symbol;
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;
-
     if (!outer && ti_prune_none_tests(ti)) return NULL;   /* `if out is None` on a parameter (prune.c) */
     for (int v = 0; fn->declared && v < fn->nvars; v++)
         if (fn->declared[v]) ti->vartypes[v] = fn->declared[v];
+    return ti;
+}
+
+int ti_type_round(TypeInfo *ti, bool *changed) {
+    Function *fn = ti->fn;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            int rc = type_instr(ti, fn->blocks[b]->instrs[i], changed);
+            if (rc) return rc;
+        }
+    return 0;
+}
+
+int ti_settle(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
+    if (expanded) return expanded;
+    int scalarized = ti_scalarize_zerod(ti);   /* np.array(2.0) + 1: a scalar, as NumPy's */
+    if (scalarized) return scalarized;
+    for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
+        Instr *x = fn->instrs[i];
+        if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))
+            continue;
+        return ti_unroll_literal_loop(ti, x, ti->vtypes[x->args[0]]) ? -1 : TYPE_AGAIN;
+    }
+    bool unwrapped;
+    if (unwrap_optionals(ti, &unwrapped)) return -1;
+    if (unwrapped) return TYPE_AGAIN;
+    if (ti_check_function_sets(ti) || check_complete(ti)) return -1;
+    ti_complete_types(ti);
+    if (!ti->ret) ti->ret = ty_none;   /* it only raises */
+    if (ti_find_unbound(ti)) return -1;
+    if (fn->parallel && !ti->outer && ti_find_parloops(ti)) return -1;
+    return ti_find_facts(ti) ? -1 : 0;
+}
+
+/* Rounds over the function (and the other functions of its recursion cycle, cycle.c) until no
+ * type changes, then the steps after the fixed point; a step that changes the IR types the whole
+ * compile anew. */
+TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
+                   const char *symbol, TypeInfo *outer) {
+    TypeInfo *ti = ti_new(ctx, fn, argtypes, nargs, host, symbol, outer);
+    if (!ti) return NULL;
+    int rc = 0;
     for (int round = 0;; round++) {
         bool changed = false;
-        for (int b = 0; b < fn->nblocks; b++)
-            for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
-                int rc = type_instr(ti, fn->blocks[b]->instrs[i], &changed);
-                if (rc == TYPE_AGAIN) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-                if (rc) return NULL;
-            }
-        if (!changed) break;
+        rc = ti_type_round(ti, &changed);
+        if (!rc) rc = ti_cycle_round(ti, &changed);
+        if (rc || !changed) break;
         if (round == 100) {
             ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn->firstline, -1, -1},
                       "type inference did not converge");
             return NULL;
         }
     }
-    int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
-    if (expanded < 0) return NULL;
-    if (expanded) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-    int scalarized = ti_scalarize_zerod(ti);   /* np.array(2.0) + 1: a scalar, as NumPy's */
-    if (scalarized < 0) return NULL;
-    if (scalarized) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-    for (int i = 0; i < fn->ninstrs; i++) {   /* a literal_unroll loop: unroll it, then type again */
-        Instr *x = fn->instrs[i];
-        if (!x || x->op != IR_GETITER || ti->vtypes[i] || !ti->vtypes[x->args[0]] || !unrolled_later(ti, x, ti->vtypes[x->args[0]]))
-            continue;
-        if (ti_unroll_literal_loop(ti, x, ti->vtypes[x->args[0]])) return NULL;
-        return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-    }
-    bool unwrapped;
-    if (unwrap_optionals(ti, &unwrapped)) return NULL;
-    if (unwrapped) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
-    if (ti_check_function_sets(ti) || check_complete(ti)) return NULL;
-    ti_complete_types(ti);
-    if (!ti->ret) ti->ret = ty_none;   /* it only raises */
-    if (ti_find_unbound(ti)) return NULL;
-    if (fn->parallel && !outer && ti_find_parloops(ti)) return NULL;
-    if (ti_find_facts(ti)) return NULL;
-    return ti;
+    if (!rc) rc = ti_settle(ti);
+    if (!rc) rc = ti_cycle_settle(ti);
+    if (rc == TYPE_AGAIN) return ti_infer(ctx, fn, argtypes, nargs, host, symbol, outer);
+    return rc ? NULL : ti;
 }

@@ -33,6 +33,7 @@ typedef enum {
     CALL_BUILTIN,   /* a builtin or math function, or a method of a number: `builtin` */
     CALL_NATIVE,    /* another compiled function: `symbol` */
     CALL_SELF,      /* this function, recursively */
+    CALL_CYCLE,     /* a function of this compile's recursion cycle (cycle.c): `inner` */
     CALL_INNER,     /* an inner function of this compile: `inner` */
     CALL_EXC,       /* constructing an exception instance */
     CALL_C,         /* a C function (ctypes, cffi): `symbol`, C signature `csig` */
@@ -58,7 +59,7 @@ typedef struct CallInfo {
     int nclosure;
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
-    TypeInfo *inner;             /* CALL_INNER */
+    TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
                                   * ufuncs: the dtype they compute in */
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
@@ -89,13 +90,17 @@ typedef struct Callee {
     const char *symbol;
     PyObject *bitcode;           /* borrowed; the driver keeps it alive */
     PyObject *py_func;
+    bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
+    Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
+                                  * typed and lowered with it; its IR, built in the compile's ctx */
 } Callee;
 
 typedef struct TiHost {
     bool (*is_dispatcher)(PyObject *obj);
     PyObject *(*dispatcher_py_func)(PyObject *obj);   /* borrowed */
     /* Compile (or find) the specialisation of dispatcher `obj` for `args`; -1 with a diagnostic
-     * added to ctx (or a Python error set) on failure. */
+     * added to ctx (or a Python error set) on failure; 1 with out->member set where the callee
+     * belongs to this compile's recursion cycle (asked for by out->join_cycle). */
     int (*compile_callee)(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                           Function *caller, Loc loc);
     /* Load the BLAS/LAPACK np.linalg uses: NULL when ready, else why not. */
@@ -136,6 +141,13 @@ typedef struct FuncChoice {
     const Type *set, *fptr;
 } FuncChoice;
 
+/* cycle.c: functions that call each other, typed and lowered with the function compiled
+ * (members[0]); the root and every member point to it. */
+typedef struct Cycle {
+    TypeInfo **members;
+    int n, cap;
+} Cycle;
+
 struct TypeInfo {
     Function *fn;
     const TiHost *host;
@@ -162,11 +174,24 @@ struct TypeInfo {
     int nfuncrefs, capfuncrefs;
     FuncChoice *choices;          /* root only (funcs.c) */
     int nchoices, capchoices;
+    Cycle *cycle;                 /* the recursion cycle this function is typed in, or NULL (cycle.c) */
 };
 
 /* infer.c */
 TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
                    const char *symbol, TypeInfo *outer);
+enum { TI_AGAIN = 1 };   /* from the steps below: the IR changed, type the compile anew */
+TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const TiHost *host,
+                 const char *symbol, TypeInfo *outer);   /* untyped, its declared locals set */
+int ti_type_round(TypeInfo *ti, bool *changed);   /* one visit of every instruction: 0, TI_AGAIN, -1 */
+int ti_settle(TypeInfo *ti);   /* after the fixed point: rewrites (TI_AGAIN), checks and facts */
+
+/* cycle.c: mutual recursion */
+int ti_cycle_call(TypeInfo *ti, PyObject *code, const Type **types, int n, CallInfo *ci);   /* 1: a member's */
+int ti_cycle_join(TypeInfo *ti, Function *fn, const Type **types, int n, CallInfo *ci);
+int ti_cycle_round(TypeInfo *ti, bool *changed);   /* the members of ti's cycle, if ti heads one */
+int ti_cycle_settle(TypeInfo *ti);
+int ti_cycle_untyped(TypeInfo *ti, Instr *call);   /* the diagnostic for a member's call never typed */
 
 /* facts.c */
 int ti_find_facts(TypeInfo *ti);   /* fills f32 and nonneg, then range (ranges.c) */
