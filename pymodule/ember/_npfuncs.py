@@ -1143,8 +1143,8 @@ def _pad_stat(chunk, mode, rounds):
 
 
 def _pad_axis(x, axis, before, after, mode, end_value, rounds, stat_before, stat_after, odd):
-    # stat_before, stat_after: stat_length's pair (-1: the whole lane); odd: reflect_type='odd'
-    if before < 0 or after < 0 or stat_before < -1 or stat_after < -1:
+    # stat_before, stat_after: stat_length's pair (-1: none given, the whole lane); odd: reflect_type='odd'
+    if before < 0 or after < 0:
         raise ValueError("index can't contain negative values")
     c, shape = _lanes_c(x, axis)
     n = c.shape[1]
@@ -1255,6 +1255,8 @@ def _choose_pad(values, kwnames, consts=None):
     rounds = a.dtype.kind in "iu"
     lines = [f"def pad({params}):", "    x = array"]
     for d, ((b, e), (sb, sa)) in enumerate(zip(pairs, stats)):
+        if stat is not None:
+            lines += [f"    if {sb} < 0 or {sa} < 0:", "        raise ValueError(\"index can't contain negative values\")"]
         lines.append(f"    x = _pad_axis_c(x, {d}, {b}, {e}, {_PAD_MODES[mode]}, {end}, {rounds}, {sb}, {sa}, {reflect == 'odd'})")
     lines.append("    return x")
     return _source("pad", lines)
