@@ -533,6 +533,20 @@ def test_polynomials(dtype):
     check(polys, np.array([3, -2, 0, 5]).astype(dtype), np.array([1.0, -2.0, 0.5]))
 
 
+def poly_of(x):
+    return np.poly(x)
+
+
+def test_poly_dtypes_tuples_and_no_roots():
+    check(poly_of, np.array([1, 2], dtype=np.float32))   # NumPy computes in float32
+    check(poly_of, np.array([1, 2], dtype=np.int8))
+    check(poly_of, (1.0, 2, True))
+    check(poly_of, ())   # NumPy's scalar 1.0
+    check(lambda: np.poly([]))
+    with pytest.raises(ValueError, match="no roots"):   # (NumPy: 1.0, which this array-typed call cannot return)
+        jit(poly_of)(np.zeros(0))
+
+
 def polyfit(x, y, deg):
     return np.polyfit(x, y, deg)
 

@@ -966,18 +966,37 @@ def _polyint(p, m=1, k=0.0):
     return y
 
 
-def _poly(seq_of_zeros):
-    # (of no roots: [1.0], where NumPy gives the scalar 1.0)
-    a = np.ones(1)
-    for z in seq_of_zeros:
-        a = np.convolve(a, np.array([1.0, -z]))
-    return a
+def _poly_source(dtype):
+    # NumPy's product of (x - z) over the roots, in the roots' float type; no roots: NumPy's
+    # scalar 1.0, which an array of roots (its length known at run time) cannot give: a ValueError
+    return _source("poly", [
+        "def poly(seq_of_zeros):",
+        "    if len(seq_of_zeros) == 0:",
+        "        raise ValueError('np.poly of no roots is the number 1.0 in NumPy, not an array: compiled code "
+        "returns it for an empty tuple, not for an empty array')",
+        f"    a = np.ones(1, dtype=np.{dtype})",
+        "    for z in seq_of_zeros:",
+        f"        a = np.convolve(a, np.array([1.0, -z], dtype=np.{dtype}))",
+        "    return a"])
+
+
+def _poly_none(seq_of_zeros):
+    return 1.0
+
+
+def _poly_tuple(seq_of_zeros):
+    return _poly_array_c(np.array(seq_of_zeros, dtype=np.float64))
 
 
 def _choose_poly(values, kwnames):
-    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim != 1 or values[0].dtype.kind not in "biuf":
-        _refuse("np.poly", "anything but a 1-d array of real roots")
-    return _poly
+    if len(values) != 1 or kwnames:
+        _refuse("np.poly", "these arguments")
+    v = values[0]
+    if isinstance(v, tuple) and all(isinstance(x, (bool, int, float)) for x in v):
+        return _poly_tuple if v else _poly_none   # (its length known here: NumPy's 1.0 for none)
+    if not _is_array(v) or v.ndim != 1 or v.dtype.kind not in "biuf":
+        _refuse("np.poly", "anything but a 1-d array or a tuple of real roots")
+    return _poly_source("float32" if v.dtype == np.float32 else "float64")
 
 
 def _choose_polyder(values, kwnames):
@@ -1263,6 +1282,7 @@ def _choose_pad(values, kwnames, consts=None):
 
 
 _pad_source_index_c = njit(_pad_source_index)
+_poly_array_c = njit(_poly_source("float64"))
 _chbevl_c = njit(_chbevl)
 _i0_one_c = njit(_i0_one)
 _i0_array_c = njit(_i0_array)
