@@ -825,3 +825,30 @@ def block_mismatched(a):
 def test_block_errors():
     check(block_mismatched, np.ones(2))   # ValueError: depths differ
     check(lambda a, b: np.block([[a], [b]]), np.ones(2), np.ones(3))   # ValueError: sizes differ
+
+
+# ---- np.nditer ----------------------------------------------------------------------------------
+
+def nditer_values(a):
+    out = np.empty(a.size, dtype=a.dtype)
+    k = 0
+    for x in np.nditer(a):   # NumPy's order 'K': memory order, negative strides reversed
+        out[k] = x
+        k += 1
+    return out
+
+
+def nditer_sum(a):
+    t = 0.0
+    for x in np.nditer(a):
+        t = t * 0.5 + x
+    return t
+
+
+def test_nditer():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    for v in (a, np.asfortranarray(a), a.transpose(1, 0, 2)[:, ::-1], a[:, ::2, ::-3], a[0].T, a[0, 0, ::-1],
+              np.ones((3, 1)).T, np.arange(6, dtype=np.int16).reshape(2, 3)[::-1]):
+        check(nditer_values, v)
+        check(nditer_sum, v)
+    check(nditer_values, np.zeros((0, 3)))   # ValueError: zero-sized operands

@@ -1,4 +1,4 @@
-"""np.histogram2d and np.block in compiled code, from Python implementations.
+"""np.histogram2d, np.block and np.nditer in compiled code, from Python implementations.
 
 Entries join ember/_nplib.py's IMPLS (pymodule/driver.c reads the tables) and follow its protocol:
 an `Impl` picks, from example values of the call's arguments and its keyword names, the plain
@@ -239,6 +239,54 @@ def _choose_block(values, kwnames):
     return _source("block", ["def block(arrays):", f"    raise ValueError({message!r})", "    return np.empty(0)"])
 
 
+# ---- np.nditer ----------------------------------------------------------------------------------
+# The read-only loop `for x in np.nditer(a)`: the elements in NumPy's order 'K', which is memory
+# order: every axis of negative stride reversed, then the axes from the largest stride to the
+# smallest (equal ones in C order), as NumPy's iterator orders them. The loop gets the elements as
+# numbers (NumPy's are 0-d arrays).
+
+def _k_order(shape, strides):
+    # the axes from the largest |stride| to the smallest, a stable insertion sort
+    nd = shape.shape[0]
+    perm = np.arange(nd)
+    for i in range(1, nd):
+        j = i
+        while j > 0 and abs(strides[perm[j - 1]]) < abs(strides[perm[j]]):
+            t = perm[j]
+            perm[j] = perm[j - 1]
+            perm[j - 1] = t
+            j -= 1
+    return perm
+
+
+def _nditer_source(nd):
+    index = ", ".join(f"idx[{d}]" for d in range(nd))
+    lines = ["def nditer(op):",
+             "    if op.size == 0:",
+             "        raise ValueError('Iteration of zero-sized operands is not enabled')",
+             f"    shape = np.array([{', '.join(f'op.shape[{d}]' for d in range(nd))}])",
+             f"    strides = np.array([{', '.join(f'op.strides[{d}]' for d in range(nd))}])",
+             "    perm = _k_order_c(shape, strides)",
+             "    out = np.empty(op.size, dtype=op.dtype)",
+             f"    idx = np.zeros({nd}, dtype=np.int64)",
+             "    k = 0"]
+    for m in range(nd):
+        ind = "    " * (m + 1)
+        lines += [f"{ind}p{m} = perm[{m}]",
+                  f"{ind}for j{m} in range(shape[p{m}]):",
+                  f"{ind}    idx[p{m}] = shape[p{m}] - 1 - j{m} if strides[p{m}] < 0 else j{m}"]
+    ind = "    " * (nd + 1)
+    lines += [f"{ind}out[k] = op[{index}]", f"{ind}k += 1", "    return out"]
+    return _source("nditer", lines)
+
+
+def _choose_nditer(values, kwnames):
+    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim == 0:
+        _refuse("np.nditer", "anything but one array of 1 or more dimensions (flags, op_flags, order=)")
+    return _nditer_source(values[0].ndim)
+
+
+_k_order_c = njit(_k_order)
 _count_edges_c = njit(_count_edges)
 _given_edges_c = njit(_given_edges)
 _bin_of_c = njit(_bin_of)
@@ -248,4 +296,5 @@ _hist2d_counts_c = njit(_hist2d_counts)
 IMPLS = {
     np.histogram2d: Impl("np.histogram2d", _choose_histogram2d),
     np.block: Impl("np.block", _choose_block),
+    np.nditer: Impl("np.nditer", _choose_nditer),
 }
