@@ -12,15 +12,7 @@ import numpy as np
 
 from . import njit
 from ._nplib import Impl, _is_array, _refuse
-from ._npfuncs import _positional_or_keyword
-
-
-def _source(name, lines, extra=None):
-    """The function `name` defined by `lines`, seeing this module's names (and `extra`'s)."""
-    ns = dict(globals())
-    ns.update(extra or {})
-    exec("\n".join(lines), ns)
-    return ns[name]
+from ._npfuncs import _positional_or_keyword, _source
 
 
 # ---- np.histogram2d -----------------------------------------------------------------------------
@@ -110,7 +102,7 @@ def _hist2d_source(bins_kind, ranged, weighted, common):
             lines.append(f"    e{axis} = _count_edges_c({v}, {b}, {axis}, {lo}, {hi}, {ranged})")
     lines += [f"    h = _hist2d_counts_c(xs, ys, e0, e1, {'weights' if weighted else 'xs'}, {weighted}, density is not None and density)",
               "    return h, e0, e1"]
-    return _source("histogram2d", lines)
+    return _source("histogram2d", lines, globals())
 
 
 def _choose_histogram2d(values, kwnames):
@@ -184,7 +176,7 @@ def _concat(nd, axis):
                  f"        out[{at}] = p",
                  "        off += k",
                  "    return out"]
-        _CONCATS[key] = njit(_source("concat", lines))
+        _CONCATS[key] = njit(_source("concat", lines, globals()))
     return _CONCATS[key]
 
 
@@ -235,8 +227,8 @@ def _choose_block(values, kwnames):
         nd = max([depth] + [k for _, k in leaves if k is not None])
         names = {}
         expr = _block_expr(arrays, "arrays", 0, depth, nd, names)
-        return _source("block", ["def block(arrays):", f"    return {expr}"], names)
-    return _source("block", ["def block(arrays):", f"    raise ValueError({message!r})", "    return np.empty(0)"])
+        return _source("block", ["def block(arrays):", f"    return {expr}"], {**globals(), **names})
+    return _source("block", ["def block(arrays):", f"    raise ValueError({message!r})", "    return np.empty(0)"], globals())
 
 
 # ---- np.nditer ----------------------------------------------------------------------------------
@@ -277,7 +269,7 @@ def _nditer_source(nd):
                   f"{ind}    idx[p{m}] = shape[p{m}] - 1 - j{m} if strides[p{m}] < 0 else j{m}"]
     ind = "    " * (nd + 1)
     lines += [f"{ind}out[k] = op[{index}]", f"{ind}k += 1", "    return out"]
-    return _source("nditer", lines)
+    return _source("nditer", lines, globals())
 
 
 def _choose_nditer(values, kwnames):

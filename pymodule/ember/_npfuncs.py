@@ -20,10 +20,10 @@ from ._nplib import ConstImpl, Impl, _is_array, _lanes, _refuse
 _lanes_c = njit(_lanes)
 
 
-def _source(name, lines):
+def _source(name, lines, names=None):
     """The function `name` defined by `lines` (generated per number of dimensions or dtype), seeing
-    this module's names (numpy, the compiled helpers)."""
-    ns = dict(globals())
+    this module's names (numpy, the compiled helpers), or those of the dict `names`."""
+    ns = dict(globals() if names is None else names)
     exec("\n".join(lines), ns)
     return ns[name]
 

@@ -20,14 +20,7 @@ import numpy as np
 
 from . import njit
 from ._nplib import ConstImpl, Impl, _is_array, _refuse
-from ._npfuncs import _broadcast_dims_lines, _positional_or_keyword
-
-def _source(name, lines):
-    """The function `name` defined by `lines`, seeing this module's names."""
-    ns = dict(globals())
-    exec("\n".join(lines), ns)
-    return ns[name]
-
+from ._npfuncs import _broadcast_dims_lines, _positional_or_keyword, _source
 
 # name: (its parameters with their defaults (None: required), int draws, integer parameters)
 DISTS = {
@@ -126,7 +119,7 @@ def _broadcast_source(name, gen, arrays, size):
               "    for i in range(flat.size):",
               f"        flat[i] = {call}({each})",
               "    return out"]
-    return _source(name, lines)
+    return _source(name, lines, globals())
 
 
 def _choose_broadcast(name, gen):
@@ -189,7 +182,7 @@ def _mvn_source(size, check):
     lines += ["    x = np.dot(x, np.sqrt(s).reshape((n, 1)) * v)",
               "    x += mean",
               "    return x.reshape(final)"]
-    return _source("multivariate_normal", lines)
+    return _source("multivariate_normal", lines, globals())
 
 
 def _choose_mvn(values, kwnames, consts):
@@ -228,7 +221,7 @@ def _raiser(header, message, shape, dtype):
     """An implementation (def line header) that raises NumPy's ValueError for a form known bad at
     compile time; typed as returning the good form's array of that shape."""
     name = header[4:header.index("(")]
-    return _source(name, [header, f"    _fail_c({message!r})", f"    return np.empty({shape}, dtype={dtype})"])
+    return _source(name, [header, f"    _fail_c({message!r})", f"    return np.empty({shape}, dtype={dtype})"], globals())
 
 
 IMPLS = {
