@@ -119,6 +119,7 @@ void cg_argaxis_rows(Lower *L, const Type *at, LLVMValueRef a, int axis, bool is
                      LLVMBasicBlockRef other);
 /* lower_rng.c */
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x);   /* NumPy's scale check: not negative, -0.0 included */
 /* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */
 bool cg_is_random_dist(int bid);
 LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

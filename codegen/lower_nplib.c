@@ -963,7 +963,7 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
         bool normal = bid == BI_RND_NORMAL;
         LLVMValueRef p0 = param_f64(L, ci, args, types, 0, 0.0), p1 = param_f64(L, ci, args, types, 1, 1.0);
         if (normal) {
-            cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p1, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
+            cg_raise_unless(L, cg_scale_ok(L, p1), "builtins:ValueError", "scale < 0");
         } else {
             LLVMValueRef span = cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, p1, p0, ""));
             cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLT, span, f64c(L, INFINITY), ""), "builtins:OverflowError",

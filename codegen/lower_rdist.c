@@ -10,6 +10,7 @@
 #include "rdist.h"
 
 static const struct {
+    int ints;         /* bit i: parameter i is an integer */
     int nparams;
     double dflt[3];   /* a parameter left out takes its default */
 } dists[RD_COUNT] = {
@@ -17,7 +18,7 @@ static const struct {
 #define P1(a, da) 1, {da}
 #define P2(a, da, b, db) 2, {da, db}
 #define P3(a, da, b, db, c, dc) 3, {da, db, dc}
-#define RD(id, nm, isint, nreq, ints, params) [RD_##id] = {params},
+#define RD(id, nm, isint, nreq, ints, params) [RD_##id] = {ints, params},
 #include "rdist.def"
 #undef RD
 };
@@ -72,6 +73,17 @@ static LLVMValueRef finish(Lower *L, const Type *ret, LLVMValueRef out, LLVMValu
     return out ? out : LLVMBuildLoad2(L->b, cg_type(L, ret), data, "");
 }
 
+/* An integer parameter given as a float x (binomial(10.0, p)): truncated toward zero as NumPy's
+ * int(x), with its errors for NaN (ValueError) and for what int64 cannot hold (OverflowError). */
+static LLVMValueRef int_param(Lower *L, LLVMValueRef x) {
+    cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealORD, x, x, ""), "builtins:ValueError", "cannot convert float NaN to integer");
+    LLVMValueRef big = LLVMBuildFCmp(L->b, LLVMRealOGE, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 0x1p63), "");
+    LLVMValueRef inf = LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, INFINITY), "");
+    cg_raise_unless(L, LLVMBuildNot(L->b, inf, ""), "builtins:OverflowError", "cannot convert float infinity to integer");
+    cg_raise_unless(L, LLVMBuildNot(L->b, big, ""), "builtins:OverflowError", "Python int too large to convert to C long");
+    return cg_intrinsic1(L, "llvm.trunc.f64", x);
+}
+
 /* Distribution kind with its parameters at args[first..] and size after them; g NULL for the
  * legacy state. */
 static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
@@ -81,6 +93,8 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
         int at = first + i;
         p[i] = i < dists[kind].nparams && given(ci, types, at) ? cg_cast(L, args[at], types[at], ty_float64)
                                                              : f64c(L, dists[kind].dflt[i]);
+        if (dists[kind].ints >> i & 1 && given(ci, types, at) && !ty_is_int(types[at]) && types[at] != ty_bool)
+            p[i] = int_param(L, p[i]);
     }
     LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
     LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
@@ -116,6 +130,7 @@ static LLVMValueRef lower_shuffle(Lower *L, CallInfo *ci, LLVMValueRef *args, co
     const Type *xt = types[first];
     LLVMValueRef x = args[first];
     if (kind == RD_SHUFFLE) {
+        if (xt->readonly) cg_raise_unless(L, LLVMConstInt(L->i1, 0, 0), "builtins:ValueError", "array is read-only");
         shuffle(L, g, xt, x, false);
         return LLVMGetUndef(cg_type(L, ty_none));
     }

@@ -29,6 +29,13 @@ static LLVMValueRef result_array(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     return out;
 }
 
+/* NumPy's check of a scale (normal's, exponential's): not negative, -0.0 included (its sign bit),
+ * NaN passing. True when x is fine. */
+LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x) {
+    LLVMValueRef sign = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildBitCast(L->b, x, L->i64, ""), i64c(L, 0), "");
+    return LLVMBuildOr(L->b, LLVMBuildNot(L->b, sign, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "");
+}
+
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int kind = ci->builtin;
     if (kind >= RNG_DIST) return cg_rng_dist(L, ci, args, types);
@@ -70,7 +77,7 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
     case RNG_NORMAL:   /* normal(loc=0.0, scale=1.0, size=None) */
         p0 = real(L, ci, args, types, 1, 0.0);
         p1 = real(L, ci, args, types, 2, 1.0);
-        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p1, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
+        cg_raise_unless(L, cg_scale_ok(L, p1), "builtins:ValueError", "scale < 0");
         size_at = 3;
         break;
     case RNG_UNIFORM: {   /* uniform(low=0.0, high=1.0, size=None) */
@@ -84,7 +91,7 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
     }
     case RNG_EXPONENTIAL:   /* exponential(scale=1.0, size=None) */
         p0 = real(L, ci, args, types, 1, 1.0);
-        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, p0, f64c(L, 0), ""), "builtins:ValueError", "scale < 0");
+        cg_raise_unless(L, cg_scale_ok(L, p0), "builtins:ValueError", "scale < 0");
         size_at = 2;
         break;
     }

@@ -307,15 +307,16 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
 static const char *host_linalg_init(void) { return rt_linalg_init_numpy(); }
 
 /* What compiled code calls for a NumPy function that ember implements in Python
- * (ember/_nplib.py's and ember/_npfuncs.py's IMPLS, and ember/_pylib.py's for cmath, operator and some of math: an
+ * (ember/_nplib.py's, _npfuncs.py's, _nprandom.py's and _npextra.py's IMPLS, and ember/_pylib.py's for cmath, operator and some of math: an
  * object choosing the implementation per call, like @stencil's),
  * borrowed; NULL (no error) for others. The table is imported on the first compile that asks. */
 static PyObject *python_impl(PyObject *obj) {
-    static PyObject *impls;   /* _nplib's and _npfuncs' IMPLS, then _pylib's (cmath, operator, math) in one dict */
+    static PyObject *impls;   /* _nplib's, _npfuncs', _nprandom's and _npextra's IMPLS, then _pylib's (cmath, operator, math) in one dict */
     if (!impls) {
-        static const char *const modules[] = {"ember._nplib", "ember._npfuncs", "ember._pylib"};
+        static const char *const modules[] = {"ember._nplib", "ember._npfuncs", "ember._nprandom", "ember._npextra",
+                                              "ember._pylib"};
         impls = PyDict_New();
-        for (int i = 0; impls && i < 3; i++) {
+        for (int i = 0; impls && i < 5; i++) {
             PyObject *mod = PyImport_ImportModule(modules[i]);
             PyObject *table = mod ? PyObject_GetAttrString(mod, "IMPLS") : NULL;
             if (!table || !PyDict_Check(table) || PyDict_Update(impls, table)) Py_CLEAR(impls);

@@ -533,6 +533,20 @@ def test_polynomials(dtype):
     check(polys, np.array([3, -2, 0, 5]).astype(dtype), np.array([1.0, -2.0, 0.5]))
 
 
+def poly_of(x):
+    return np.poly(x)
+
+
+def test_poly_dtypes_tuples_and_no_roots():
+    check(poly_of, np.array([1, 2], dtype=np.float32))   # NumPy computes in float32
+    check(poly_of, np.array([1, 2], dtype=np.int8))
+    check(poly_of, (1.0, 2, True))
+    check(poly_of, ())   # NumPy's scalar 1.0
+    check(lambda: np.poly([]))
+    with pytest.raises(ValueError, match="no roots"):   # (NumPy: 1.0, which this array-typed call cannot return)
+        jit(poly_of)(np.zeros(0))
+
+
 def polyfit(x, y, deg):
     return np.polyfit(x, y, deg)
 
@@ -683,3 +697,180 @@ def test_tolist(a):
     if flat:
         assert type(flat[0]) is type(a.ravel()[0].item())   # Python scalars, as NumPy's
     check(tolist_grown, a)
+
+
+# ---- np.pad's stat_length= and reflect_type='odd' -----------------------------------------------
+
+def pad_extras(a):
+    return (np.pad(a, (5, 7), "reflect", reflect_type="odd"), np.pad(a, (5, 7), "symmetric", reflect_type="odd"),
+            np.pad(a, 3, "maximum", stat_length=2), np.pad(a, ((1, 2), (3, 1)), "median", stat_length=((1, 2), (3, 9))),
+            np.pad(a, (2, 3), "mean", stat_length=(1, 2)))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int8", "float32"])
+def test_pad_stat_length_and_odd_reflection(dtype):
+    # (each form compiles a function of its own: a few layouts, the rest of the dtypes in test_pad_modes)
+    a = (np.arange(12.0).reshape(3, 4) ** 1.5).astype(dtype)
+    check(pad_extras, a)
+    if dtype == "float64":
+        check(pad_extras, a[::-1, 1:])     # a strided view
+        check(pad_extras, a[:1, :2].copy())   # one row: edges for reflect
+
+
+def pad_stat_zero(a, n):
+    return np.pad(a, 1, "maximum", stat_length=n)
+
+
+def pad_odd_wrong_mode(a):
+    return np.pad(a, 1, "edge", reflect_type="odd")
+
+
+def pad_stat_wrong_mode(a):
+    return np.pad(a, 1, "reflect", stat_length=2)
+
+
+def test_pad_extras_errors():
+    check(pad_stat_zero, np.arange(3.0), 0)    # ValueError: stat_length of 0
+    check(pad_stat_zero, np.arange(3.0), -1)   # ValueError: negative
+    check(pad_stat_wrong_mode, np.arange(3.0))   # ValueError: unsupported keyword for the mode
+    with pytest.raises(errors.EmberError, match=r"(?s)reflect_type.*pad_odd_wrong_mode"):
+        jit(pad_odd_wrong_mode)(np.arange(3.0))   # (typed in C: edge takes no reflect_type)
+
+
+# ---- np.i0 and np.kaiser ------------------------------------------------------------------------
+
+def i0s(a, x):
+    return np.i0(a), float(np.i0(x))   # (NumPy's i0 of a number is a 0-d array; ember's a float)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool", "float32"])
+def test_i0(dtype):
+    a = np.array([0.0, 0.5, -3.0, 7.9, 8.0, 8.1, 20.0, 700.0, nan, inf]).astype(dtype) if dtype != "bool" else \
+        np.array([True, False])
+    check(i0s, a, 2.5, rtol=1e-6 if dtype == "float32" else 0.0, atol=0.0)
+    check(i0s, a[::2].reshape(-1, 1)[::-1], -9.0, rtol=1e-6 if dtype == "float32" else 0.0, atol=0.0)
+
+
+def i0_complex(a):
+    return np.i0(a)
+
+
+def test_i0_complex_raises_type_error():
+    check(i0_complex, np.ones(2, dtype=np.complex128))
+
+
+def kaisers(m, beta):
+    return np.kaiser(m, beta)
+
+
+@pytest.mark.parametrize("m, beta", [(0, 3.0), (1, 3.0), (2, 5.0), (12, 14.0), (5, 0), (7, 8.6), (-3, 1.0), (6.0, 2.0)])
+def test_kaiser(m, beta):
+    check(kaisers, m, beta, rtol=0.0, atol=0.0)
+
+
+# ---- np.histogram2d -----------------------------------------------------------------------------
+
+def histograms2d(x, y, w):
+    return (np.histogram2d(x, y), np.histogram2d(x, y, bins=4, density=True),
+            np.histogram2d(x, y, (3, 5), range=((0, 1), (-1, 2)), weights=w),
+            np.histogram2d(x, y, bins=np.array([0.0, 0.2, 0.5, 1.0])),
+            np.histogram2d(x, y, bins=(np.array([0.0, 0.2, 0.5, 1.0]), 6), density=True, weights=w))
+
+
+def test_histogram2d():
+    rng = np.random.default_rng(0)
+    x, y = rng.random(200), rng.random(200) * 3 - 1
+    x[:3] = [0.0, 1.0, 0.5]   # on the edges: the last one falls in the last bin
+    check(histograms2d, x, y, x * 2)
+    check(histograms2d, x[::3], y[::3], np.arange(67))   # strided, integer weights
+    check(histograms2d, np.arange(6), np.array([2.0, 2.0, 2.0, 2.0, 2.0, 2.0]), np.ones(6))   # ints; one value
+    check(lambda x, y: np.histogram2d(x, y, 2), np.zeros(0), np.zeros(0))
+
+
+def hist2d_edges(x, y, e):
+    return np.histogram2d(x, y, bins=e)
+
+
+def hist2d_range(x, y, lo):
+    return np.histogram2d(x, y, bins=3, range=((lo, 1.0), (0.0, 1.0)))
+
+
+def test_histogram2d_errors():
+    x = np.array([0.1, 0.5, 0.9])
+    check(hist2d_edges, x, np.zeros(2), np.array([0.0, 0.5, 1.0]))        # ValueError: lengths differ
+    check(hist2d_edges, x, x, np.array([0.0, 0.6, 0.5, 1.0]))             # ValueError: not increasing
+    check(hist2d_range, x, x, 2.0)                                        # ValueError: min > max
+    check(hist2d_range, x, x, -inf)                                       # ValueError: not finite
+    check(lambda x, y: np.histogram2d(x, y, 0), x, x)                    # ValueError: bins < 1
+    check(lambda x, y: np.histogram2d(x, y), np.array([nan]), np.zeros(1))   # ValueError: autodetected range
+    check(lambda x, y, w: np.histogram2d(x, y, weights=w), x, x, np.ones(2))   # ValueError: weights
+
+
+# ---- np.block -----------------------------------------------------------------------------------
+
+def blocks(a, b, v):
+    return (np.block([a, b]), np.block([[a, b], [b, a]]), np.block([[[a], [b]], [[b], [a]]]),
+            np.block([[a, np.zeros((2, 1))], [v[None, :], v[:1][None, :]]]), np.block([v, 1.0, v]),
+            np.block([[1, 2], [3, 4]]), np.block([[a.astype(np.int32), b]]))
+
+
+def block_of_lists(rows):
+    return np.block(rows)
+
+
+def same_block(rows):
+    try:
+        want = block_of_lists(rows)
+    except ValueError:
+        with pytest.raises(ValueError):
+            jit(block_of_lists)(rows)
+        return
+    got = jit(block_of_lists)(rows)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_block():
+    a = np.arange(4.0).reshape(2, 2)
+    b = -np.ones((2, 2))
+    check(blocks, a, b, np.arange(2.0))
+    check(blocks, np.asfortranarray(a), b[:, ::-1], np.arange(4.0)[::2])
+    same_block([[a, b], [b, a]])   # a list value: its lengths known at run time
+    same_block([[np.ones(2)], [np.ones(3)]])   # ValueError: sizes differ
+    same_block([np.ones(0), np.ones(3)])
+    same_block([[a], []])   # ValueError: an empty list
+
+
+def block_mismatched(a):
+    return np.block([a, [a]])
+
+
+def test_block_errors():
+    check(block_mismatched, np.ones(2))   # ValueError: depths differ
+    check(lambda a, b: np.block([[a], [b]]), np.ones(2), np.ones(3))   # ValueError: sizes differ
+
+
+# ---- np.nditer ----------------------------------------------------------------------------------
+
+def nditer_values(a):
+    out = np.empty(a.size, dtype=a.dtype)
+    k = 0
+    for x in np.nditer(a):   # NumPy's order 'K': memory order, negative strides reversed
+        out[k] = x
+        k += 1
+    return out
+
+
+def nditer_sum(a):
+    t = 0.0
+    for x in np.nditer(a):
+        t = t * 0.5 + x
+    return t
+
+
+def test_nditer():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    for v in (a, np.asfortranarray(a), a.transpose(1, 0, 2)[:, ::-1], a[:, ::2, ::-3], a[0].T, a[0, 0, ::-1],
+              np.ones((3, 1)).T, np.arange(6, dtype=np.int16).reshape(2, 3)[::-1]):
+        check(nditer_values, v)
+        check(nditer_sum, v)
+    check(nditer_values, np.zeros((0, 3)))   # ValueError: zero-sized operands

@@ -317,9 +317,184 @@ def test_bad_arrays_raise_numpys_errors(f, args):
         jit(f)(*args)
 
 
-def test_array_parameters_are_a_located_diagnostic():
-    def f(a):
-        return np.random.gamma(a)
+# ---------------------------------------------------------------- array parameters broadcast
 
-    with pytest.raises(Exception, match=r"(?s)array parameters are not broadcast.*np.random.gamma\(a\)"):
-        jit(f)(np.ones(3))
+def broadcast_fn(name, nparams, legacy, forms):
+    """f(seed or rng, p..., r..., s...): draws of <name> in sequence, a normal between them; forms
+    from: a, every parameter an array p; b, the same with size=; c, the first parameter an array r
+    and the rest scalars s; d, the arrays as keywords with a 3-d size."""
+    ps = "".join(f"p{i}, " for i in range(nparams))
+    rs = "r0, " + "".join(f"s{i}, " for i in range(1, nparams))
+    kw = "".join(f"{n}=p{i}, " for i, n in enumerate(broadcast_names[name]))
+    mod = "np.random" if legacy else "rng"
+    calls = {"a": f"{mod}.{name}({ps})", "b": f"{mod}.{name}({ps}size=(2, p0.shape[0]))",
+             "c": f"{mod}.{name}({rs})", "d": f"{mod}.{name}({kw}size=(1, 3, p0.shape[0]))"}
+    src = (f"def f({'seed' if legacy else 'rng'}, {ps}{rs}):\n"
+           + ("    np.random.seed(seed)\n" if legacy else "")
+           + "".join(f"    {form} = {calls[form]}\n    z{form} = {mod}.normal()\n" for form in forms)
+           + f"    return {''.join(f'{form}, z{form}, ' for form in forms)}{mod}.random()\n")
+    ns = {"np": np}
+    exec(src, ns)
+    return ns["f"]
+
+
+broadcast_names = {
+    "normal": ("loc", "scale"), "uniform": ("low", "high"), "exponential": ("scale",), "standard_gamma": ("shape",),
+    "gamma": ("shape", "scale"), "beta": ("a", "b"), "chisquare": ("df",), "noncentral_chisquare": ("df", "nonc"),
+    "f": ("dfnum", "dfden"), "noncentral_f": ("dfnum", "dfden", "nonc"), "laplace": ("loc", "scale"),
+    "logistic": ("loc", "scale"), "gumbel": ("loc", "scale"), "lognormal": ("mean", "sigma"), "pareto": ("a",),
+    "power": ("a",), "weibull": ("a",), "rayleigh": ("scale",), "standard_t": ("df",),
+    "triangular": ("left", "mode", "right"), "vonmises": ("mu", "kappa"), "wald": ("mean", "scale"),
+    "poisson": ("lam",), "binomial": ("n", "p"), "negative_binomial": ("n", "p"), "geometric": ("p",),
+    "hypergeometric": ("ngood", "nbad", "nsample"), "logseries": ("p",), "zipf": ("a",),
+}
+BROADCAST_DISTS = dict(DISTS, normal=[(0.0, 1.0), (-3.0, 0.5), (2.0, 0.0)], uniform=[(0.0, 1.0), (-2.0, 5.0), (3.0, 3.0)])
+
+
+def broadcast_args(name, strided):
+    """Each parameter as the array of its values in every set (element j from set j, so every
+    element is a valid set; ints stay ints), strided views when asked; then the first parameter
+    as an array of its first value, and the other parameters' first values as scalars."""
+    sets = BROADCAST_DISTS[name]
+    cols = [np.array([s[i] for s in sets]) for i in range(len(sets[0]))]
+    if strided:
+        cols = [np.repeat(c, 2)[::2] for c in cols]
+    return (*cols, np.full(3, sets[0][0]), *sets[0][1:])
+
+
+@pytest.mark.parametrize("name", sorted(broadcast_names))
+def test_array_parameters_broadcast_as_numpys(name):
+    # every distribution in one form (each form compiles a function of its own: seconds)
+    check(broadcast_fn(name, len(broadcast_names[name]), True, "b"), 7, *broadcast_args(name, False), rtol=0.0, atol=0.0)
+
+
+@pytest.mark.parametrize("name", ["normal", "binomial", "hypergeometric"])
+def test_array_parameter_forms_as_numpys(name):
+    nparams = len(broadcast_names[name])
+    check(broadcast_fn(name, nparams, True, "acd"), 7, *broadcast_args(name, True), rtol=0.0, atol=0.0)
+    f = broadcast_fn(name, nparams, False, "abcd")
+    args = broadcast_args(name, name == "binomial")
+    for bitgen in (np.random.PCG64, np.random.MT19937):
+        same(jit(f)(np.random.Generator(bitgen(7)), *args), f(np.random.Generator(bitgen(7)), *args))
+
+
+def broadcast_2d(seed, mu, sigma, lam, n, p):
+    np.random.seed(seed)
+    return (np.random.normal(mu, sigma), np.random.normal(mu[:, :1], sigma[0]), np.random.uniform(mu, mu.T[0]),
+            np.random.poisson(lam), np.random.binomial(n, p), np.random.binomial(n[:, None], p, size=(2, 3, 3)),
+            np.random.random())
+
+
+def test_array_parameters_2d_f_order_and_empty():
+    mu = np.asfortranarray(np.arange(9.0).reshape(3, 3))
+    check(broadcast_2d, 3, mu, np.full((1, 3), 0.5), np.array([[1, 4], [9, 16]]), np.arange(3), np.array([0.2, 0.5, 0.9]),
+          rtol=0.0, atol=0.0)
+    check(broadcast_2d, 3, np.zeros((0, 3)), np.ones(3), np.zeros(0), np.arange(3), np.array([0.2, 0.5, 0.9]),
+          rtol=0.0, atol=0.0)
+
+
+def normal_arrays(seed, mu, sigma, size):
+    np.random.seed(seed)
+    try:
+        return np.random.normal(mu, sigma, size).ravel(), 0.0
+    except ValueError:
+        return np.zeros(0), np.random.random()   # NumPy checked before it drew: the stream is where it was
+
+
+def gen_binomial_arrays(rng, n, p):
+    return rng.binomial(n, p), rng.random()
+
+
+def test_bad_array_parameters_raise_before_drawing():
+    mu, sigma = np.zeros(3), np.array([1.0, -1.0, 2.0])
+    check(normal_arrays, 1, mu, sigma, None, rtol=0.0, atol=0.0)   # scale < 0
+    check(normal_arrays, 1, mu, np.ones(2), None, rtol=0.0, atol=0.0)   # shapes that do not broadcast
+    check(normal_arrays, 1, mu, np.ones(3), 2, rtol=0.0, atol=0.0)   # size smaller than the broadcast
+    check(normal_arrays, 1, mu, np.ones(3), (2, 2), rtol=0.0, atol=0.0)
+    check(normal_arrays, 1, np.zeros((2, 3)), np.ones(3), 3, rtol=0.0, atol=0.0)
+    for n, p in ((np.array([5, -1]), 0.5), (np.array([5, 6]), np.array([0.5, 1.5]))):
+        same_outcome(gen_binomial_arrays, lambda: (np.random.default_rng(0), n, p))
+
+
+def binomial_float_n(seed, n):
+    np.random.seed(seed)
+    return np.random.binomial(n, 0.5, 4), np.random.binomial(n=n, p=0.25), np.random.hypergeometric(n, 3.0, 2.5)
+
+
+@pytest.mark.parametrize("n", [10.7, 3.0, -0.5, 0.0, float("nan"), float("inf"), 1e30])
+def test_binomial_float_n_truncates_as_numpy(n):
+    check(binomial_float_n, 2, n, rtol=0.0, atol=0.0)
+
+
+def binomial_array_n(n):
+    return np.random.binomial(n, 0.5)
+
+
+def test_binomial_float_array_n_is_a_located_error():
+    with pytest.raises(Exception, match=r"(?s)cannot cast array data from dtype\('float64'\).*binomial\(n, 0.5\)"):
+        jit(binomial_array_n)(np.ones(3))
+
+
+def shuffle_it(a):
+    np.random.shuffle(a)
+
+
+def gen_shuffle_it(rng, a):
+    rng.shuffle(a)
+
+
+def test_shuffle_of_a_read_only_array_raises_at_run_time():
+    a = np.arange(4.0)
+    a.flags.writeable = False
+    check(shuffle_it, a)
+    with pytest.raises(ValueError, match="^array is read-only$"):
+        jit(gen_shuffle_it)(np.random.default_rng(0), a)
+
+
+# ---------------------------------------------------------------- multivariate_normal
+
+def mvn(seed, mean, cov):
+    np.random.seed(seed)
+    return (np.random.multivariate_normal(mean, cov), np.random.multivariate_normal(mean, cov, 4),
+            np.random.multivariate_normal(mean, cov, size=(2, 3), check_valid="raise"),
+            np.random.multivariate_normal(mean, cov, 2, "ignore", 1e-6), np.random.random())
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_multivariate_normal_same_numbers_as_numpy(n):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((n, n))
+    cov = a @ a.T + np.eye(n)
+    check(mvn, 11, rng.standard_normal(n), cov, rtol=0.0, atol=0.0)
+    check(mvn, 11, np.arange(n), np.asfortranarray(cov.astype(np.float32)), rtol=0.0, atol=0.0)
+    check(mvn, 11, np.repeat(rng.standard_normal(n), 2)[::2], np.diag(np.arange(1, n + 1)), rtol=0.0, atol=0.0)
+
+
+def mvn_check(mean, cov, how):
+    np.random.seed(0)
+    if how == 0:
+        return np.random.multivariate_normal(mean, cov, 1, check_valid="raise")
+    return np.random.multivariate_normal(mean, cov, 3, check_valid="ignore")
+
+
+@pytest.mark.parametrize("mean, cov", [
+    (np.zeros(2), np.zeros((2, 3))), (np.zeros(3), np.eye(2)), (np.zeros(2), -np.eye(2)), (np.zeros(0), np.zeros((0, 0))),
+    (np.zeros(2), np.array([[1.0, 2.0], [0.0, 1.0]])),
+])
+def test_multivariate_normal_bad_arguments(mean, cov):
+    for how in (0, 1):
+        check(mvn_check, mean, cov, how)
+
+
+def mvn_bad_check_valid(mean, cov):
+    return np.random.multivariate_normal(mean, cov, check_valid="often")
+
+
+def mvn_2d_mean(mean, cov):
+    return np.random.multivariate_normal(mean, cov)
+
+
+def test_multivariate_normal_bad_forms():
+    check(mvn_bad_check_valid, np.zeros(2), np.eye(2))
+    check(mvn_2d_mean, np.zeros((1, 2)), np.eye(2))
+    check(mvn_2d_mean, np.zeros(2), np.ones(2))

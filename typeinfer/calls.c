@@ -816,6 +816,13 @@ PyObject *ti_example_value(const Type *t) {
     case TY_FLOAT64: return PyFloat_FromDouble(0.0);
     case TY_COMPLEX128: return PyComplex_FromDoubles(0.0, 0.0);
     case TY_STR: return PyUnicode_FromString("");
+    case TY_RNG: {   /* a Generator */
+        PyObject *mod = PyImport_ImportModule("numpy.random");
+        PyObject *g = mod ? PyObject_CallMethod(mod, "default_rng", "i", 0) : NULL;
+        Py_XDECREF(mod);
+        if (!g) PyErr_Clear();
+        return g;
+    }
     case TY_DTYPE: {   /* its NumPy scalar type: np.float32 */
         PyObject *np = PyImport_ImportModule("numpy");
         PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[t->dtype].name) : NULL;
@@ -1036,6 +1043,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (!ordered && callee->recv->kind == TY_ARRAY) ordered = method_form(ti, callee->attr);
         if (ordered) return type_hooked_method(ti, in, callee, args, nargs, ordered);
         if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
+        PyObject *drawn = callee->recv->kind == TY_RNG ? ti_rng_python_form(ti, callee, args, nargs) : NULL;
+        if (drawn) return type_hooked_method(ti, in, callee, args, nargs, drawn);   /* rng.normal(mu_array) */
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_FUNCTION && (callee->recv->builtin == BI_TYPED_LIST || callee->recv->builtin == BI_TYPED_DICT))
             return ti_type_typed_call(ti, in, callee->recv->builtin, callee->attr, args, nargs);

@@ -7,6 +7,7 @@
  * reads them from the IR again (ti_const_str, ti_const_real, ti_const_int).
  */
 #include "ti.h"
+#include "rdist.h"
 #include <math.h>
 #include <string.h>
 
@@ -86,11 +87,21 @@ static bool pad_python_mode(TypeInfo *ti, Instr *in, int npos) {
     return true;
 }
 
+/* A distribution of np.random (normal, uniform, rdist.def's) with an array among its arguments. */
+static bool random_broadcast(int bid, const Type **args, int nargs) {
+    if (bid != BI_RND_NORMAL && bid != BI_RND_UNIFORM && !(bid >= BI_RND_STD_EXPONENTIAL && bid < BI_RND_STD_EXPONENTIAL + RD_COUNT))
+        return false;
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == TY_ARRAY) return true;
+    return false;
+}
+
 /* The ember/_nplib.py entry (an object with __ember_dispatcher__) that compiles this call of
  * builtin bid, for the forms written in Python: the order statistics' (order_stats_table),
  * np.sort/np.argsort of a complex array (COMPLEX_SORT), np.diff with axis=, prepend= or append=
  * np.ravel/reshape/copy with an order, np.pad's other modes, np.unique's extras (ember/_npfuncs.py's
- * DIFF_FORMS, ORDER_FORMS, PAD_FORMS, UNIQUE_FORMS). NULL for the forms typed here. */
+ * DIFF_FORMS, ORDER_FORMS, PAD_FORMS, UNIQUE_FORMS), np.random's distributions with array parameters
+ * (ember/_nprandom.py's BROADCAST_FORMS). NULL for the forms typed here. */
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     const char *table = NULL, *module = "ember._nplib";
     int npos = nargs - in->nkw;
@@ -113,11 +124,18 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (ti_kw_index(in, "n") >= 0 ? 1 : 0))) {
         table = "DIFF_FORMS";   /* axis=, prepend=, append= */
         module = "ember._npfuncs";
+    } else if (random_broadcast(bid, args, nargs)) {
+        table = "BROADCAST_FORMS";   /* np.random.normal(mu, 1.0) with mu an array */
+        module = "ember._nprandom";
     }
-    if (!table) return NULL;
+    return table ? ti_python_form(ti, module, table, ti_builtins[bid].name) : NULL;
+}
+
+/* The entry `name` of the dict `table` in Python module `module` (kept by the compile), or NULL. */
+PyObject *ti_python_form(TypeInfo *ti, const char *module, const char *table, const char *name) {
     PyObject *mod = PyImport_ImportModule(module);
     PyObject *forms = mod ? PyObject_GetAttrString(mod, table) : NULL;
-    PyObject *impl = forms ? PyDict_GetItemString(forms, ti_builtins[bid].name) : NULL;   /* borrowed */
+    PyObject *impl = forms ? PyDict_GetItemString(forms, name) : NULL;   /* borrowed */
     if (impl) ctx_keep(ti->fn->ctx, impl);
     Py_XDECREF(mod);
     Py_XDECREF(forms);

@@ -5,9 +5,13 @@
  * number; an int or a tuple of ints: a C array of int64 or float64 draws). Beside them, by hand:
  *   choice(a, size=None, replace=True, p=None)   a an int or a 1-d array; p a 1-d float64 array
  *                       (a Generator's also axis=0 and shuffle=)
- *   shuffle(x)          x an array, shuffled in place along axis 0; returns None
+ *   shuffle(x)          x an array, shuffled in place along axis 0; returns None (a read-only x:
+ *                       NumPy's ValueError at run time)
  *   permutation(x)      x an int (range(x) shuffled) or an array (a shuffled C copy)
  *   dirichlet(alpha, size=None), multinomial(n, pvals, size=None)   alpha, pvals 1-d float64
+ * An integer parameter (binomial's n, hypergeometric's) may be a float, truncated as NumPy's.
+ * A distribution with an array parameter is ember/_nprandom.py's (ti_rng_python_form here for a
+ * Generator's; typeinfer/nplib.c for np.random's).
  * Lowering: codegen/lower_rdist.c; the draws: runtime/randdist.c.
  */
 #include "ti.h"
@@ -21,14 +25,13 @@ static const struct {
     const char *name;
     bool isint;     /* int64 draws */
     int nreq;       /* required parameters */
-    int ints;       /* bit i: parameter i is an integer */
     const char *params[4];
 } dists[RD_COUNT] = {
 #define P0() {NULL}
 #define P1(a, da) {a, NULL}
 #define P2(a, da, b, db) {a, b, NULL}
 #define P3(a, da, b, db, c, dc) {a, b, c, NULL}
-#define RD(id, nm, isint, nreq, ints, params) [RD_##id] = {nm, isint, nreq, ints, params},
+#define RD(id, nm, isint, nreq, ints, params) [RD_##id] = {nm, isint, nreq, params},
 #include "rdist.def"
 #undef RD
 };
@@ -72,9 +75,7 @@ static int check_params(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname
         }
         if (t->kind == TY_ARRAY)
             return UNSUP(in, "%s() takes a scalar %s here (got %s): array parameters are not broadcast yet", fname, p, t->name);
-        if (dists[kind].ints >> i & 1) {
-            if (!is_int(t)) return UNSUP(in, "%s() needs an integer %s (got %s)", fname, p, t->name);
-        } else if (!is_real(t)) {
+        if (!is_real(t)) {
             return UNSUP(in, "%s() needs a real number for %s (got %s)", fname, p, t->name);
         }
     }
@@ -105,7 +106,6 @@ static int type_shuffle(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname
     }
     if (x->kind != TY_ARRAY || x->ndim < 1)
         return UNSUP(in, "%s() takes an array%s (got %s)", fname, kind == RD_PERMUTATION ? " or an int" : "", x->name);
-    if (kind == RD_SHUFFLE && x->readonly) return ERR(in, "%s(): array is read-only", fname);
     ci->ret = kind == RD_SHUFFLE ? ty_none : ty_array(x->dtype, x->ndim, 'C', false);
     return 0;
 }
@@ -186,4 +186,15 @@ int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Typ
     }
     if (rc == 0) ti->calls[in->id]->kind = CALL_RNG;
     return rc;
+}
+
+/* A Generator method m of a distribution (normal, uniform, exponential, rdist.def's) called with
+ * an array parameter: ember/_nprandom.py's implementation, broadcasting as NumPy's; else NULL. */
+PyObject *ti_rng_python_form(TypeInfo *ti, const Type *m, const Type **args, int nargs) {
+    int kind = ti_rdist_kind(m->attr);
+    if (!(kind >= 0 && kind < RD_COUNT) && strcmp(m->attr, "normal") && strcmp(m->attr, "uniform") && strcmp(m->attr, "exponential"))
+        return NULL;
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == TY_ARRAY) return ti_python_form(ti, "ember._nprandom", "GENERATOR_FORMS", m->attr);
+    return NULL;
 }

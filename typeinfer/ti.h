@@ -282,6 +282,7 @@ int ti_type_rng_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
 int ti_rdist_kind(const char *name);   /* a Generator method's RD_* (typeinfer/rdist.h), or -1 */
 int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
 int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Type **args, int nargs);
+PyObject *ti_rng_python_form(TypeInfo *ti, const Type *m, const Type **args, int nargs);   /* an array parameter: ember/_nprandom.py */
 
 /* objmode.c: `with objmode(...)` blocks */
 const Type *ti_type_objmode(TypeInfo *ti, Instr *in, const Type **args, int n);   /* the outputs' tuple */
@@ -398,6 +399,7 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
 int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t);   /* a size= argument (None, int, tuple of ints): its ndim, or -1 */
 int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
 PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);   /* borrowed, or NULL */
+PyObject *ti_python_form(TypeInfo *ti, const char *module, const char *table, const char *name);   /* kept, or NULL */
 extern const char *const ti_sort_kinds[], *const ti_sides[];
 
 /* npshape.c */

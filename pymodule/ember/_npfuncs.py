@@ -20,10 +20,10 @@ from ._nplib import ConstImpl, Impl, _is_array, _lanes, _refuse
 _lanes_c = njit(_lanes)
 
 
-def _source(name, lines):
+def _source(name, lines, names=None):
     """The function `name` defined by `lines` (generated per number of dimensions or dtype), seeing
-    this module's names (numpy, the compiled helpers)."""
-    ns = dict(globals())
+    this module's names (numpy, the compiled helpers), or those of the dict `names`."""
+    ns = dict(globals() if names is None else names)
     exec("\n".join(lines), ns)
     return ns[name]
 
@@ -124,6 +124,76 @@ def _choose_window(name, fn):
             _refuse(name, "M other than an int")
         return fn
     return choose
+
+
+# NumPy's Chebyshev coefficients of i0 (Cephes'), read from NumPy itself so that the values are
+# its own to the bit
+_I0A = np.array(np.lib._function_base_impl._i0A, dtype=np.float64)
+_I0B = np.array(np.lib._function_base_impl._i0B, dtype=np.float64)
+
+
+def _chbevl(x, vals):
+    b0 = vals[0]
+    b1 = 0.0
+    b2 = 0.0
+    for i in range(1, vals.shape[0]):
+        b2 = b1
+        b1 = b0
+        b0 = x * b1 - b2 + vals[i]
+    return 0.5 * (b0 - b2)
+
+
+def _i0_one(x):
+    # NumPy's piecewise form: one expansion up to 8, the other above (NaN there too)
+    x = abs(x)
+    if x <= 8.0:
+        return np.exp(x) * _chbevl_c(x / 2.0 - 2, _I0A)
+    return np.exp(x) * _chbevl_c(32.0 / x - 2.0, _I0B) / np.sqrt(x)
+
+
+def _i0_array(x):
+    flat = np.ascontiguousarray(x).reshape(-1)
+    out = np.empty(flat.size)
+    for i in range(flat.size):
+        out[i] = _i0_one_c(float(flat[i]))
+    return out.reshape(x.shape)
+
+
+def _i0_array_f32(x):   # (NumPy computes in float32: this rounds the float64 values, within its error)
+    return _i0_array_c(x).astype(np.float32)
+
+
+def _i0_scalar(x):
+    return _i0_one_c(float(x))
+
+
+def _choose_i0(values, kwnames):
+    if len(values) != 1:
+        _refuse("np.i0", "these arguments")
+    x = values[0]
+    kind = x.dtype.kind if _is_array(x) else {bool: "b", int: "i", float: "f"}.get(type(x), "?")
+    if kind == "c":
+        return _source("i0", ["def i0(x):", "    raise TypeError('i0 not supported for complex values')",
+                              "    return 0.0"])
+    if kind not in "biuf" or (_is_array(x) and x.dtype == np.float16):
+        _refuse("np.i0", f"{x.dtype if _is_array(x) else type(x).__name__} values")
+    if _is_array(x):
+        return _i0_array_f32 if x.dtype == np.float32 else _i0_array
+    return _i0_scalar
+
+
+def _kaiser(M, beta):
+    if M == 1:
+        return np.ones(1)
+    n = np.arange(0.0, float(M))
+    alpha = (M - 1) / 2.0
+    return _i0_array_c(beta * np.sqrt(1 - ((n - alpha) / alpha) ** 2.0)) / _i0_one_c(float(beta))
+
+
+def _choose_kaiser(values, kwnames):
+    if len(values) != 2 or not all(isinstance(v, (int, float)) for v in values):
+        _refuse("np.kaiser", "M and beta other than numbers")
+    return _kaiser
 
 
 # ---- shapes, resizing, trimming -----------------------------------------------------------------
@@ -896,18 +966,37 @@ def _polyint(p, m=1, k=0.0):
     return y
 
 
-def _poly(seq_of_zeros):
-    # (of no roots: [1.0], where NumPy gives the scalar 1.0)
-    a = np.ones(1)
-    for z in seq_of_zeros:
-        a = np.convolve(a, np.array([1.0, -z]))
-    return a
+def _poly_source(dtype):
+    # NumPy's product of (x - z) over the roots, in the roots' float type; no roots: NumPy's
+    # scalar 1.0, which an array of roots (its length known at run time) cannot give: a ValueError
+    return _source("poly", [
+        "def poly(seq_of_zeros):",
+        "    if len(seq_of_zeros) == 0:",
+        "        raise ValueError('np.poly of no roots is the number 1.0 in NumPy, not an array: compiled code "
+        "returns it for an empty tuple, not for an empty array')",
+        f"    a = np.ones(1, dtype=np.{dtype})",
+        "    for z in seq_of_zeros:",
+        f"        a = np.convolve(a, np.array([1.0, -z], dtype=np.{dtype}))",
+        "    return a"])
+
+
+def _poly_none(seq_of_zeros):
+    return 1.0
+
+
+def _poly_tuple(seq_of_zeros):
+    return _poly_array_c(np.array(seq_of_zeros, dtype=np.float64))
 
 
 def _choose_poly(values, kwnames):
-    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim != 1 or values[0].dtype.kind not in "biuf":
-        _refuse("np.poly", "anything but a 1-d array of real roots")
-    return _poly
+    if len(values) != 1 or kwnames:
+        _refuse("np.poly", "these arguments")
+    v = values[0]
+    if isinstance(v, tuple) and all(isinstance(x, (bool, int, float)) for x in v):
+        return _poly_tuple if v else _poly_none   # (its length known here: NumPy's 1.0 for none)
+    if not _is_array(v) or v.ndim != 1 or v.dtype.kind not in "biuf":
+        _refuse("np.poly", "anything but a 1-d array or a tuple of real roots")
+    return _poly_source("float32" if v.dtype == np.float32 else "float64")
 
 
 def _choose_polyder(values, kwnames):
@@ -1038,7 +1127,42 @@ def _pad_source_index(x, n, symmetric):
     return x
 
 
-def _pad_axis(x, axis, before, after, mode, end_value, rounds):
+def _pad_reflect_odd(row, before, n, after, symmetric):
+    # NumPy's odd reflection of row[before:before + n] into its pads, in its rounds: each round
+    # mirrors at most a period of what is filled so far, about the current edge value (2 * edge - v)
+    m = before + n + after
+    left = before
+    right = after
+    edge_offset = 1 if symmetric else 0
+    while left > 0 or right > 0:
+        filled = m - left - right
+        if symmetric:
+            chunk = filled // n * n
+        else:
+            chunk = (filled - 1) // (n - 1) * (n - 1)
+        if left > 0:
+            k = min(chunk, left)
+            edge = row[left]
+            for j in range(k):
+                row[left - k + j] = 2 * edge - row[left - edge_offset + k - j]
+            left -= k
+        if right > 0:
+            k = min(chunk, right)
+            edge = row[m - right - 1]
+            for j in range(k):
+                row[m - right + j] = 2 * edge - row[m - right + edge_offset - 2 - j]
+            right -= k
+
+
+def _pad_stat(chunk, mode, rounds):
+    v = chunk.max() if mode == 2 else chunk.min() if mode == 3 else chunk.mean() if mode == 4 else np.median(chunk)
+    if rounds:
+        v = np.round(v)
+    return v
+
+
+def _pad_axis(x, axis, before, after, mode, end_value, rounds, stat_before, stat_after, odd):
+    # stat_before, stat_after: stat_length's pair (-1: none given, the whole lane); odd: reflect_type='odd'
     if before < 0 or after < 0:
         raise ValueError("index can't contain negative values")
     c, shape = _lanes_c(x, axis)
@@ -1047,20 +1171,23 @@ def _pad_axis(x, axis, before, after, mode, end_value, rounds):
     out = np.empty((c.shape[0], m), dtype=x.dtype)
     if n == 0 and m > n and mode != 7:
         raise ValueError("can't extend empty axis using modes other than 'constant' or 'empty'")
+    lb = n if stat_before < 0 or stat_before > n else stat_before
+    la = n if stat_after < 0 or stat_after > n else stat_after
+    if 2 <= mode <= 3 and (lb == 0 or la == 0):
+        raise ValueError("stat_length of 0 yields no value for padding")
     for r in range(c.shape[0]):
         lane = c[r]
         out[r, before:before + n] = lane
-        if mode <= 1:
+        if mode <= 1 and odd and n > 1:
+            _pad_reflect_odd_c(out[r], before, n, after, mode == 1)
+        elif mode <= 1:
             for j in range(before):
                 out[r, j] = lane[_pad_source_index_c(j - before, n, mode == 1)]
             for j in range(before + n, m):
                 out[r, j] = lane[_pad_source_index_c(j - before, n, mode == 1)]
         elif mode <= 5:
-            v = lane.max() if mode == 2 else lane.min() if mode == 3 else lane.mean() if mode == 4 else np.median(lane)
-            if rounds:
-                v = np.round(v)
-            out[r, :before] = v
-            out[r, before + n:] = v
+            out[r, :before] = _pad_stat_c(lane[:lb], mode, rounds)
+            out[r, before + n:] = _pad_stat_c(lane[n - la:], mode, rounds)
         elif mode == 6:
             left = np.linspace(end_value, lane[0], before, endpoint=False)
             right = np.linspace(end_value, lane[n - 1], after, endpoint=False)[::-1]
@@ -1075,53 +1202,92 @@ def _pad_axis(x, axis, before, after, mode, end_value, rounds):
     return np.swapaxes(out.reshape(shape[:-1] + (m,)), axis, x.ndim - 1)
 
 
-def _pad_width_exprs(w, nd):
-    """Per axis, the expressions of its (before, after) in pad_width, from the example's shape."""
+def _pad_width_exprs(w, nd, name="pad_width"):
+    """Per axis, the expressions of its (before, after) in pad_width (or stat_length: `name`),
+    from the example's shape."""
     if isinstance(w, int):
-        return [("pad_width", "pad_width")] * nd
+        return [(name, name)] * nd
     if all(isinstance(x, int) for x in w):
         if len(w) == 1:
-            return [("pad_width[0]", "pad_width[0]")] * nd
-        return [("pad_width[0]", "pad_width[1]")] * nd
+            return [(f"{name}[0]", f"{name}[0]")] * nd
+        return [(f"{name}[0]", f"{name}[1]")] * nd
     pairs = []
     for d in range(nd):
         e = 0 if len(w) == 1 else d
         inner = w[e]
-        pairs.append((f"pad_width[{e}][0]", f"pad_width[{e}][{1 if len(inner) == 2 else 0}]"))
+        pairs.append((f"{name}[{e}][0]", f"{name}[{e}][{1 if len(inner) == 2 else 0}]"))
     return pairs
+
+
+def _pairs_shape_ok(w, nd):
+    """Whether pad_width's (or stat_length's) example broadcasts to nd (before, after) pairs."""
+    if isinstance(w, int) or w is None:
+        return True
+    if not isinstance(w, tuple) or not w:
+        return False
+    if all(isinstance(x, int) for x in w):
+        return len(w) <= 2
+    return (all(isinstance(x, tuple) and 1 <= len(x) <= 2 and all(isinstance(y, int) for y in x) for x in w)
+            and len(w) in (1, nd))
+
+
+_PAD_KEYWORDS = {"end_values": ("linear_ramp",), "stat_length": ("maximum", "minimum", "mean", "median"),
+                 "reflect_type": ("reflect", "symmetric")}
 
 
 def _choose_pad(values, kwnames, consts=None):
     given = _positional_or_keyword(values, kwnames, ("array", "pad_width", "mode"))
-    extra = set(given) - {"array", "pad_width", "mode", "end_values"}
+    extra = set(given) - {"array", "pad_width", "mode"} - set(_PAD_KEYWORDS)
     if extra or "mode" not in given or not _is_array(values[0]):
-        _refuse("np.pad", "stat_length=, reflect_type= or these arguments")
+        _refuse("np.pad", "these arguments")
     a, w = values[0], values[given.index("pad_width")]
     mode = consts[given.index("mode")] if consts is not None else None
     if mode not in _PAD_MODES:
         _refuse("np.pad", "a mode other than a constant string NumPy names")
-    if "end_values" in given and (mode != "linear_ramp" or not isinstance(values[given.index("end_values")], (int, float))):
-        _refuse("np.pad", "end_values= other than one number of mode 'linear_ramp'")
-    if a.dtype.kind in "cb" and mode in ("mean", "median", "linear_ramp"):
-        _refuse("np.pad", f"mode '{mode}' of {a.dtype} values")
+    keywords = [k for k in given if k in _PAD_KEYWORDS]
+    params = "array, pad_width, mode" + "".join(f", {k}" for k in keywords)
     nd = a.ndim
     if nd == 0:
         _refuse("np.pad", "a 0-d array")
-    if isinstance(w, tuple) and w and isinstance(w[0], tuple) and len(w) not in (1, nd):
-        return _source("pad", [f"def pad(array, pad_width, mode{', end_values' if 'end_values' in given else ''}):",
-                               "    raise ValueError('operands could not be broadcast together with remapped shapes')"])
+    wrong = [k for k in keywords if mode not in _PAD_KEYWORDS[k]]
+    if wrong:   # NumPy's ValueError (unsupported keyword arguments for mode ...)
+        return _source("pad", [f"def pad({params}):",
+                               f"    raise ValueError(\"unsupported keyword arguments for mode '{mode}': {set(wrong)}\")"])
+    if "end_values" in given and not isinstance(values[given.index("end_values")], (int, float)):
+        _refuse("np.pad", "end_values= other than one number")
+    stat = values[given.index("stat_length")] if "stat_length" in given else None
+    reflect = consts[given.index("reflect_type")] if "reflect_type" in given else "even"
+    if not isinstance(reflect, str):
+        _refuse("np.pad", "reflect_type= other than a constant string")
+    if a.dtype.kind in "cb" and mode in ("mean", "median", "linear_ramp"):
+        _refuse("np.pad", f"mode '{mode}' of {a.dtype} values")
+    if a.dtype.kind in "b" and reflect == "odd":
+        _refuse("np.pad", "reflect_type='odd' of bool values")
+    if not _pairs_shape_ok(w, nd) or not _pairs_shape_ok(stat, nd):
+        if isinstance(w, tuple) and w and isinstance(w[0], tuple) or isinstance(stat, tuple):
+            return _source("pad", [f"def pad({params}):",
+                                   "    raise ValueError('operands could not be broadcast together with remapped shapes')"])
+        _refuse("np.pad", "pad_width or stat_length other than ints and tuples of them")
     pairs = _pad_width_exprs(w, nd)
+    stats = _pad_width_exprs(stat, nd, "stat_length") if stat is not None else [("-1", "-1")] * nd
     end = "end_values" if "end_values" in given else "0"
-    params = "array, pad_width, mode" + (", end_values" if "end_values" in given else "")
     rounds = a.dtype.kind in "iu"
     lines = [f"def pad({params}):", "    x = array"]
-    for d, (b, e) in enumerate(pairs):
-        lines.append(f"    x = _pad_axis_c(x, {d}, {b}, {e}, {_PAD_MODES[mode]}, {end}, {rounds})")
+    for d, ((b, e), (sb, sa)) in enumerate(zip(pairs, stats)):
+        if stat is not None:
+            lines += [f"    if {sb} < 0 or {sa} < 0:", "        raise ValueError(\"index can't contain negative values\")"]
+        lines.append(f"    x = _pad_axis_c(x, {d}, {b}, {e}, {_PAD_MODES[mode]}, {end}, {rounds}, {sb}, {sa}, {reflect == 'odd'})")
     lines.append("    return x")
     return _source("pad", lines)
 
 
 _pad_source_index_c = njit(_pad_source_index)
+_poly_array_c = njit(_poly_source("float64"))
+_chbevl_c = njit(_chbevl)
+_i0_one_c = njit(_i0_one)
+_i0_array_c = njit(_i0_array)
+_pad_reflect_odd_c = njit(_pad_reflect_odd)
+_pad_stat_c = njit(_pad_stat)
 _pad_axis_c = njit(_pad_axis)
 PAD_FORMS = {"pad": ConstImpl("np.pad", _choose_pad)}
 
@@ -1361,6 +1527,8 @@ IMPLS = {
     np.blackman: Impl("np.blackman", _choose_window("np.blackman", _blackman)),
     np.hamming: Impl("np.hamming", _choose_window("np.hamming", _hamming)),
     np.hanning: Impl("np.hanning", _choose_window("np.hanning", _hanning)),
+    np.kaiser: Impl("np.kaiser", _choose_kaiser),
+    np.i0: Impl("np.i0", _choose_i0),
     np.shape: Impl("np.shape", _choose_by_array("np.shape", _shape_array, _shape_scalar, ("a",))),
     np.size: Impl("np.size", _choose_by_array("np.size", _size_array, _size_scalar, ("a", "axis"))),
     np.ndim: Impl("np.ndim", _choose_by_array("np.ndim", _ndim_array, _ndim_scalar, ("a",))),

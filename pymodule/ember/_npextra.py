@@ -1,0 +1,292 @@
+"""np.histogram2d, np.block and np.nditer in compiled code, from Python implementations.
+
+Entries join ember/_nplib.py's IMPLS (pymodule/driver.c reads the tables) and follow its protocol:
+an `Impl` picks, from example values of the call's arguments and its keyword names, the plain
+implementation for that form (generated per form where the form decides the code); any other
+form raises a TypeError here, which the compile reports at the call's line.
+
+Written from NumPy's documented behaviour; no NumPy source is copied. Results are NumPy's to the
+bit (tests/test_np_funcs.py compares them).
+"""
+import numpy as np
+
+from . import njit
+from ._nplib import Impl, _is_array, _refuse
+from ._npfuncs import _positional_or_keyword, _source
+
+
+# ---- np.histogram2d -----------------------------------------------------------------------------
+
+def _count_edges(v, bins, axis, lo, hi, ranged):
+    # NumPy's edges for `bins` equal bins over the range (given, else the data's; widened by
+    # 0.5 each side when empty)
+    if bins < 1:
+        raise ValueError(f"`bins[{axis}]` must be positive, when an integer")
+    if ranged:
+        first = lo
+        last = hi
+        if first > last:
+            raise ValueError("max must be larger than min in range parameter.")
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError("supplied range is not finite")
+    elif v.size == 0:
+        first = 0.0
+        last = 1.0
+    else:
+        first = v.min() * 1.0
+        last = v.max() * 1.0
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError("autodetected range is not finite")
+    if first == last:
+        first -= 0.5
+        last += 0.5
+    return np.linspace(first, last, bins + 1)
+
+
+def _given_edges(edges, axis):
+    if edges.size <= 2:   # (NumPy takes an array of one or two items as per-axis counts)
+        raise ValueError("histogram2d: bins as an array of 1 or 2 items: pass a tuple of counts")
+    e = edges.copy()
+    for i in range(e.size - 1):
+        if e[i] > e[i + 1]:
+            raise ValueError(f"`bins[{axis}]` must be monotonically increasing, when an array")
+    return e
+
+
+def _bin_of(edges, v):
+    # NumPy's bin of v: searchsorted right, the last edge in the last bin; 0 and len(edges):
+    # outside
+    i = np.searchsorted(edges, v, side="right")
+    if v == edges[edges.size - 1]:
+        i -= 1
+    return i
+
+
+def _hist2d_counts(x, y, ex, ey, weights, weighted, density):
+    if x.shape[0] != y.shape[0]:
+        raise ValueError("x and y must have the same length.")
+    if weighted and weights.shape[0] != x.shape[0]:
+        raise ValueError("The weights and list don't have the same length.")
+    nx = ex.size - 1
+    ny = ey.size - 1
+    h = np.zeros((nx, ny))
+    for k in range(x.shape[0]):
+        i = _bin_of_c(ex, x[k])
+        j = _bin_of_c(ey, y[k])
+        if 1 <= i <= nx and 1 <= j <= ny:
+            if weighted:
+                h[i - 1, j - 1] += weights[k]
+            else:
+                h[i - 1, j - 1] += 1.0
+    if density:
+        s = h.sum()
+        h = h / np.diff(ex).reshape((nx, 1))
+        h = h / np.diff(ey).reshape((1, ny))
+        h /= s
+    return h
+
+
+def _hist2d_source(bins_kind, ranged, weighted, common):
+    """bins_kind: 'int' (both axes), 'edges' (one array for both), or a pair of 'int'/'edges' (a
+    tuple); common: the samples' common dtype, as NumPy stacks x and y."""
+    kinds = (bins_kind, bins_kind) if isinstance(bins_kind, str) else bins_kind
+    lines = ["def histogram2d(x, y, bins=10, range=None, density=None, weights=None):",
+             f"    xs = x.astype(np.{common})",
+             f"    ys = y.astype(np.{common})"]
+    for axis, (v, kind) in enumerate(zip(("xs", "ys"), kinds)):
+        b = "bins" if isinstance(bins_kind, str) else f"bins[{axis}]"
+        if kind == "edges":
+            lines.append(f"    e{axis} = _given_edges_c({b}, {axis})")
+        else:
+            lo, hi = (f"range[{axis}][0]", f"range[{axis}][1]") if ranged else ("0.0", "1.0")
+            lines.append(f"    e{axis} = _count_edges_c({v}, {b}, {axis}, {lo}, {hi}, {ranged})")
+    lines += [f"    h = _hist2d_counts_c(xs, ys, e0, e1, {'weights' if weighted else 'xs'}, {weighted}, density is not None and density)",
+              "    return h, e0, e1"]
+    return _source("histogram2d", lines, globals())
+
+
+def _choose_histogram2d(values, kwnames):
+    names = ("x", "y", "bins", "range", "density", "weights")
+    given = _positional_or_keyword(values, kwnames, names)
+    if not set(given) <= set(names) or len(given) != len(set(given)) or len(values) < 2:
+        _refuse("np.histogram2d", "these arguments")
+    bound = dict(zip(given, values))
+    x, y = bound["x"], bound["y"]
+    for v in (x, y):
+        if not _is_array(v) or v.ndim != 1 or v.dtype.kind not in "biuf" or v.dtype == np.float32:
+            _refuse("np.histogram2d", "x and y other than 1-d float64 or integer arrays")
+    common = "float64" if "f" in (x.dtype.kind, y.dtype.kind) else "int64"
+
+    def kind_of(b):
+        if isinstance(b, int) and not isinstance(b, bool):
+            return "int"
+        if _is_array(b) and b.ndim == 1 and b.dtype.kind in "iuf":
+            return "edges"
+        _refuse("np.histogram2d", "bins other than an int, a 1-d array or a tuple of two of them")
+    b = bound.get("bins", 10)
+    bins_kind = tuple(kind_of(v) for v in b) if isinstance(b, tuple) else kind_of(b)
+    if isinstance(bins_kind, tuple) and len(bins_kind) != 2:
+        _refuse("np.histogram2d", "a tuple of bins other than a pair")
+    r = bound.get("range")
+    ranged = r is not None
+    if ranged and not (isinstance(r, tuple) and len(r) == 2 and all(
+            isinstance(p, tuple) and len(p) == 2 and all(isinstance(q, (int, float)) for q in p) for p in r)):
+        _refuse("np.histogram2d", "range other than a pair of (min, max) pairs")
+    d = bound.get("density")
+    if d is not None and not isinstance(d, bool):
+        _refuse("np.histogram2d", "density other than a bool")
+    w = bound.get("weights")
+    if w is not None and not (_is_array(w) and w.ndim == 1 and w.dtype.kind in "biuf"):
+        _refuse("np.histogram2d", "weights other than a 1-d real array")
+    return _hist2d_source(bins_kind, ranged, w is not None, common)
+
+
+# ---- np.block ------------------------------------------------------------------------------------
+# Nested lists of arrays or numbers, all leaves equally deep: each leaf gets leading 1s up to the
+# result's ndim, max(depth, the leaves' ndims); the innermost lists join along the last axis, the
+# next ones out along the one before, and so on. A list written in the call ([[a, b], [c, d]])
+# reaches here as a tuple, its shape known: its joins are unrolled (leaves of any ndim and dtype);
+# a list value (its length known at run time) joins through a compiled loop (_concat).
+
+_CONCATS = {}
+
+
+def _concat(nd, axis):
+    """A compiled function joining a list of nd-d arrays along axis, with NumPy's ValueErrors for
+    an empty list and for other dimensions that differ."""
+    key = (nd, axis)
+    if key not in _CONCATS:
+        others = [d for d in range(nd) if d != axis]
+        mismatch = " or ".join(f"p.shape[{d}] != first.shape[{d}]" for d in others) or "False"
+        shape = ", ".join("total" if d == axis else f"first.shape[{d}]" for d in range(nd))
+        at = ", ".join("off:off + k" if d == axis else ":" for d in range(nd))
+        lines = ["def concat(parts):",
+                 "    if len(parts) == 0:",
+                 "        raise ValueError('List at arrays cannot be empty')",
+                 "    first = parts[0]",
+                 "    total = 0",
+                 "    for p in parts:",
+                 f"        if {mismatch}:",
+                 "            raise ValueError('all the input array dimensions except for the concatenation axis must match exactly')",
+                 f"        total += p.shape[{axis}]",
+                 f"    out = np.empty(({shape},), dtype=first.dtype)",
+                 "    off = 0",
+                 "    for p in parts:",
+                 f"        k = p.shape[{axis}]",
+                 f"        out[{at}] = p",
+                 "        off += k",
+                 "    return out"]
+        _CONCATS[key] = njit(_source("concat", lines, globals()))
+    return _CONCATS[key]
+
+
+def _leaves(v, depth, out):
+    """(depth, ndim or None for a number) of every leaf of example v."""
+    if isinstance(v, (list, tuple)):
+        if not v:
+            out.append((depth + 1, "empty"))
+        for x in v:
+            _leaves(x, depth + 1, out)
+    elif _is_array(v):
+        out.append((depth, v.ndim))
+    elif isinstance(v, (bool, int, float, complex)):
+        out.append((depth, None))
+    else:
+        _refuse("np.block", f"blocks of {type(v).__name__}")
+    return out
+
+
+def _block_expr(v, access, level, depth, nd, names):
+    """The expression of np.block's part v (reached by `access`) at nesting level `level`."""
+    if isinstance(v, tuple):
+        parts = "".join(_block_expr(x, f"{access}[{i}]", level + 1, depth, nd, names) + ", " for i, x in enumerate(v))
+        return f"np.concatenate(({parts}), axis={nd - depth + level})"
+    if isinstance(v, list):
+        name = f"concat{len(names)}"
+        names[name] = _concat(nd, nd - depth + level)
+        return f"{name}([{_block_expr(v[0], f'x{level}', level + 1, depth, nd, names)} for x{level} in {access}])"
+    if not _is_array(v):
+        return f"np.full(({'1, ' * nd}), {access})"
+    return access if v.ndim == nd else f"{access}[{'None, ' * (nd - v.ndim)}...]"
+
+
+def _choose_block(values, kwnames):
+    if len(values) != 1 or kwnames:
+        _refuse("np.block", "these arguments")
+    arrays = values[0]
+    if not isinstance(arrays, (list, tuple)):
+        _refuse("np.block", "arrays other than a list (NumPy's nested lists of arrays)")
+    leaves = _leaves(arrays, 0, [])
+    depths = {d for d, _ in leaves}
+    if any(nd == "empty" for _, nd in leaves):
+        message = "List at arrays cannot be empty"
+    elif len(depths) > 1:
+        message = "List depths are mismatched"
+    else:
+        depth = depths.pop()
+        nd = max([depth] + [k for _, k in leaves if k is not None])
+        names = {}
+        expr = _block_expr(arrays, "arrays", 0, depth, nd, names)
+        return _source("block", ["def block(arrays):", f"    return {expr}"], {**globals(), **names})
+    return _source("block", ["def block(arrays):", f"    raise ValueError({message!r})", "    return np.empty(0)"], globals())
+
+
+# ---- np.nditer ----------------------------------------------------------------------------------
+# The read-only loop `for x in np.nditer(a)`: the elements in NumPy's order 'K', which is memory
+# order: every axis of negative stride reversed, then the axes from the largest stride to the
+# smallest (equal ones in C order), as NumPy's iterator orders them. The loop gets the elements as
+# numbers (NumPy's are 0-d arrays).
+
+def _k_order(shape, strides):
+    # the axes from the largest |stride| to the smallest, a stable insertion sort
+    nd = shape.shape[0]
+    perm = np.arange(nd)
+    for i in range(1, nd):
+        j = i
+        while j > 0 and abs(strides[perm[j - 1]]) < abs(strides[perm[j]]):
+            t = perm[j]
+            perm[j] = perm[j - 1]
+            perm[j - 1] = t
+            j -= 1
+    return perm
+
+
+def _nditer_source(nd):
+    index = ", ".join(f"idx[{d}]" for d in range(nd))
+    lines = ["def nditer(op):",
+             "    if op.size == 0:",
+             "        raise ValueError('Iteration of zero-sized operands is not enabled')",
+             f"    shape = np.array([{', '.join(f'op.shape[{d}]' for d in range(nd))}])",
+             f"    strides = np.array([{', '.join(f'op.strides[{d}]' for d in range(nd))}])",
+             "    perm = _k_order_c(shape, strides)",
+             "    out = np.empty(op.size, dtype=op.dtype)",
+             f"    idx = np.zeros({nd}, dtype=np.int64)",
+             "    k = 0"]
+    for m in range(nd):
+        ind = "    " * (m + 1)
+        lines += [f"{ind}p{m} = perm[{m}]",
+                  f"{ind}for j{m} in range(shape[p{m}]):",
+                  f"{ind}    idx[p{m}] = shape[p{m}] - 1 - j{m} if strides[p{m}] < 0 else j{m}"]
+    ind = "    " * (nd + 1)
+    lines += [f"{ind}out[k] = op[{index}]", f"{ind}k += 1", "    return out"]
+    return _source("nditer", lines, globals())
+
+
+def _choose_nditer(values, kwnames):
+    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim == 0:
+        _refuse("np.nditer", "anything but one array of 1 or more dimensions (flags, op_flags, order=)")
+    return _nditer_source(values[0].ndim)
+
+
+_k_order_c = njit(_k_order)
+_count_edges_c = njit(_count_edges)
+_given_edges_c = njit(_given_edges)
+_bin_of_c = njit(_bin_of)
+_hist2d_counts_c = njit(_hist2d_counts)
+
+
+IMPLS = {
+    np.histogram2d: Impl("np.histogram2d", _choose_histogram2d),
+    np.block: Impl("np.block", _choose_block),
+    np.nditer: Impl("np.nditer", _choose_nditer),
+}
