@@ -956,17 +956,6 @@ static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type
 /* a.ravel(order=...), a.flatten('F'), a.copy(order=), a.reshape(s, order=), a.astype(t, copy=):
  * the forms with an order (or astype's copy=) are ember/_npfuncs.py's ORDER_FORMS, borrowed
  * (kept by the compile); NULL for the forms typed in numpy.c. */
-static PyObject *npfuncs_entry(TypeInfo *ti, const char *table_name, const char *attr) {
-    PyObject *mod = PyImport_ImportModule("ember._npfuncs");
-    PyObject *table = mod ? PyObject_GetAttrString(mod, table_name) : NULL;
-    PyObject *impl = table ? PyDict_GetItemString(table, attr) : NULL;   /* borrowed */
-    if (impl) ctx_keep(ti->fn->ctx, impl);
-    Py_XDECREF(table);
-    Py_XDECREF(mod);
-    PyErr_Clear();
-    return impl;
-}
-
 static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs) {
     static const struct { const char *name; int order_pos; } forms[] = {
         {"ravel", 0}, {"flatten", 0}, {"copy", 0}, {"reshape", -1}, {"astype", 1}};
@@ -976,12 +965,12 @@ static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs
     if (which < 0) return NULL;
     bool given = forms[which].order_pos >= 0 && npos > forms[which].order_pos;   /* a.ravel('F') */
     given = given || ti_kw_index(in, "order") >= 0 || (which == 4 && ti_kw_index(in, "copy") >= 0);
-    return given ? npfuncs_entry(ti, "ORDER_FORMS", attr) : NULL;
+    return given ? ti_python_form(ti, "ember._npfuncs", "ORDER_FORMS", attr) : NULL;
 }
 
 /* a.tolist(): array methods implemented only in ember/_npfuncs.py (METHOD_FORMS); NULL for others */
 static PyObject *method_form(TypeInfo *ti, const char *attr) {
-    return !strcmp(attr, "tolist") ? npfuncs_entry(ti, "METHOD_FORMS", attr) : NULL;
+    return !strcmp(attr, "tolist") ? ti_python_form(ti, "ember._npfuncs", "METHOD_FORMS", attr) : NULL;
 }
 
 static bool hooked_method(const char *attr) {
