@@ -94,7 +94,8 @@ def _check_options(kws, what):
 def _kernel(func, kws, what):
     ember._check_function(func)
     options = {k: kws[k] for k in _KERNEL_OPTIONS if k in kws}
-    options.setdefault("error_model", "numpy")   # as Numba's ufunc kernels: 1/0 is inf, as NumPy's own ufuncs
+    if what != "cfunc":   # as Numba's ufunc kernels: 1/0 is inf, as NumPy's own ufuncs (a cfunc's raises)
+        options.setdefault("error_model", "numpy")
     if "locals" in kws:
         options["locals"] = ember._locals_text(kws["locals"])
     options["_vectorized"] = what
