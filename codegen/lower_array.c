@@ -783,7 +783,6 @@ typedef struct Expr {
     bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
     int as_bid, as_dt;
     LLVMValueRef flat_ok;      /* cg_expr_open: an i1, every leaf C-contiguous of the loop's shape */
-    bool stretched;            /* some leaf has a dimension 1 where it was built (x[:, None]): it broadcasts */
     int nsubst;
     CgSubst subst[MAX_LEAVES]; /* values read as other arrays (a[m] read as a, lower_masked.c) */
 } Expr;
@@ -1260,12 +1259,7 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
         Leaf *lf = &E->leaves[i];
         if (lf->t->kind != TY_ARRAY) continue;
         lf->data = cg_arr_data(L, lf->v);
-        LLVMValueRef built = built_value(L, lf);
-        for (int k = 0; k < lf->t->ndim; k++) {
-            bool one = dim_is_one(built, (unsigned)k);
-            if (k == lf->t->ndim - 1) lf->col = one;
-            E->stretched |= one;
-        }
+        lf->col = lf->t->ndim > 0 && dim_is_one(built_value(L, lf), (unsigned)(lf->t->ndim - 1));
         int shift = E->nd - lf->t->ndim;
         if (lf->t->layout != 'C' || lf->t->ndim != E->nd) *flat_ok = false;
         for (int k = 0; k < lf->t->ndim; k++) {
