@@ -241,3 +241,5 @@ def test_repeat_by_constant():
 def test_repeat_by_variable_is_located():
     with pytest.raises(errors.UnsupportedError, match="count must be a constant"):
         jit(lambda t, k: t * k)((1, 2), 3)
+    with pytest.raises(errors.TypingError, match="tuple too long"):   # a count whose product overflows int64
+        jit(lambda t: t * 2**62)((1, 2))

@@ -110,19 +110,17 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
         memcpy(elems + a->n, b->elems, sizeof(Type *) * (size_t)b->n);
         return ty_tuple(a->n + b->n, elems);
     }
-    if (op == IRB_MUL && (a->kind == TY_TUPLE) != (b->kind == TY_TUPLE)) {   /* (0,) * n: n a constant */
-        bool left = a->kind == TY_TUPLE;
-        const Type *t = left ? a : b, *k = left ? b : a;
+    const Type *count = a->kind == TY_TUPLE ? b : a;
+    if (op == IRB_MUL && (a->kind == TY_TUPLE) != (b->kind == TY_TUPLE) && (ty_is_int(count) || count == ty_bool)) {
+        const Type *t = a->kind == TY_TUPLE ? a : b;   /* (0,) * n: n a constant */
         int64_t times;
-        if ((ty_is_int(k) || k == ty_bool) && !ti_const_int(ti, in->args[left ? 1 : 0], &times))
-            return UNSUP(in, "a tuple times %s: the count must be a constant (a tuple's length is part of its type)", k->name), NULL;
-        if (ty_is_int(k) || k == ty_bool) {
-            const Type *elems[128];
-            if (times < 0) times = 0;
-            if (t->n * times > 128) return ERR(in, "tuple too long"), NULL;
-            for (int i = 0; i < t->n * times; i++) elems[i] = t->elems[i % t->n];
-            return ty_tuple((int)(t->n * times), elems);
-        }
+        if (!ti_const_int(ti, in->args[a->kind == TY_TUPLE ? 1 : 0], &times))
+            return UNSUP(in, "a tuple times %s: the count must be a constant (a tuple's length is part of its type)", count->name), NULL;
+        if (times < 0 || t->n == 0) times = 0;
+        if (times > 128 / (t->n ? t->n : 1)) return ERR(in, "tuple too long"), NULL;
+        const Type *elems[128];
+        for (int i = 0; i < t->n * times; i++) elems[i] = t->elems[i % t->n];
+        return ty_tuple((int)(t->n * times), elems);
     }
     ERR(in, "cannot %s %s and %s", binop_verb(op), a->name, b->name);
     return NULL;
