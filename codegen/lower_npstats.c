@@ -115,7 +115,13 @@ static void hist_bin_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m
     LLVMValueRef above = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, edge_at(L, H, k1)), fcmp(L, LLVMRealONE, k, H->top), "");
     k = LLVMBuildSelect(L->b, below, LLVMBuildFSub(L->b, k, one, ""), LLVMBuildSelect(L->b, above, k1, k, ""), "");
     LLVMValueRef in = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, H->first), fcmp(L, LLVMRealOLE, x, H->last), "");
-    k = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, in, k, H->nbf, ""), L->i64, "");
+    k = LLVMBuildSelect(L->b, in, k, H->nbf, "");
+    /* k is an integral float64 in [0, nb], and nb < 2**52 (the counts were allocated): its
+     * integer is the low bits of k + 2**52. Without AVX-512 x86 has no vector conversion of
+     * doubles to int64, and fptosi made the loop convert one lane at a time. */
+    LLVMValueRef magic = f64c(L, 0x1p52);
+    k = LLVMBuildSub(L->b, LLVMBuildBitCast(L->b, LLVMBuildFAdd(L->b, k, magic, ""), L->i64, ""),
+                     LLVMBuildBitCast(L->b, magic, L->i64, ""), "");
     LLVMBuildStore(L->b, k, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
     cg_loop_end(L, &lc);
 }
