@@ -265,14 +265,15 @@ def numpy_function_rows(module, prefix, numpy_module, not_yet):
         rows.append(["`%s.%s`" % (prefix, name), status(gaps + limits, missing),
                      "`%s(%s)`" % (name, describe_form(form)), ", ".join(taken) or "–",
                      dcell, note(gaps, missing, limits)])
-    from ember import _nplib
-    for fn, impl in _nplib.IMPLS.items():   # compiled from Python implementations
-        name = getattr(fn, "__name__", "")
-        if getattr(numpy_module, name, None) is fn and name not in names:
-            names.add(name)
-            rows.append(["`%s.%s`" % (prefix, name), "supported", "", "", "",
-                         "compiled from a Python implementation (ember/_nplib.py): the forms it takes are "
-                         "NumPy's, others are a located error"])
+    from ember import _npextra, _npfuncs, _nplib, _nprandom
+    for mod in (_nplib, _npfuncs, _nprandom, _npextra):   # compiled from Python implementations
+        for fn in mod.IMPLS:
+            name = getattr(fn, "__name__", "")
+            if getattr(numpy_module, name, None) is fn and name not in names:
+                names.add(name)
+                rows.append(["`%s.%s`" % (prefix, name), "supported", "", "", "",
+                             "compiled from a Python implementation (ember/%s.py): the forms it takes are "
+                             "NumPy's, others are a located error" % mod.__name__.rsplit(".", 1)[1]])
     for name in not_yet:
         if name in names or not hasattr(numpy_module, name):
             continue
