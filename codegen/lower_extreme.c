@@ -184,15 +184,17 @@ static LLVMValueRef ext_find(Lower *L, Ext *E, LLVMValueRef lo, LLVMValueRef hi,
 /* The zero NumPy's min or max of these n elements gives, when that is zero (-0.0 and 0.0 tie).
  * NumPy reduces a contiguous run with the first element as the start and the others in vectors
  * of vector_bytes: each vector lane keeps the last of its tied elements, the lanes are then
- * combined in a fixed tree (lower halves win ties across 128-bit parts, upper ones within
- * them), the first element entering with the lane that wins, and the elements after the last
+ * combined in a fixed tree (with AVX-512, lower halves win ties across 128-bit parts, upper
+ * ones within them; with AVX2 and SSE, upper halves at every level), the first element entering with the lane that wins, and the elements after the last
  * whole vector follow one at a time, the last tie winning. So each element has a rank, and the
  * zero of highest rank is the answer: one scan, paid only when the result is a zero. Matched
- * against NumPy 2.4 with AVX-512 for float64 and float32 (tests/test_extremes.py). */
+ * against NumPy 2.4 with AVX-512 (znver4) and with AVX2 (znver3) for float64 and float32
+ * (tests/test_extremes.py). */
 static LLVMValueRef ext_numpy_zero(Lower *L, Ext *E, LLVMValueRef n, unsigned vbytes) {
     unsigned size = (unsigned)ty_dtypes[E->dt].size, lanes = vbytes / size, lbits = 0, low = 0;
     while ((1u << lbits) < lanes) lbits++;
     while ((1u << low) < 16 / size) low++;
+    if (vbytes < 64) low = lbits;   /* AVX2 and SSE combine halves with the upper half winning at every level */
     LLVMValueRef n1 = LLVMBuildAdd(L->b, n, i64c(L, 1), "");
     LLVMValueRef nv = LLVMBuildAnd(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), i64c(L, -(long long)lanes), "");
     LLVMValueRef x0 = at(L, E, E->et, i64c(L, 0)), best = slot(L, E->et, x0, "zero.best");
