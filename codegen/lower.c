@@ -1101,7 +1101,7 @@ static int parloop_of(TypeInfo *ti, Block *b) {
     return -1;
 }
 
-/* Lower ti's body into func: the native function, or <sym>.rec, or its second copy (lower_rec.c). */
+/* Lower ti's body into func: the native function, or <sym>.rec, or one of its copies (lower_rec.c). */
 static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMValueRef *bodies) {
     Function *fn = ti->fn;
     if (cg_begin_function(L, ti, func)) return -1;
@@ -1146,10 +1146,12 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     if (!bodies) return -1;
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    LLVMValueRef rec = cg_recursive_twin(L, ti), second = rec ? cg_rec_second(L, ti) : NULL;
+    LLVMValueRef rec = cg_recursive_twin(L, ti);
     if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies)) return -1;
-    if (second && lower_body(L, ti, second, true, bodies)) return -1;
-    if (second) cg_rec_unguard(L, second);
+    for (int i = 1, k = rec ? cg_rec_copies(L, ti) : 1; i < k; i++) {   /* copies one level down each */
+        if (lower_body(L, ti, cg_rec_copy(L, ti, i), true, bodies)) return -1;
+        cg_rec_unguard(L, cg_rec_copy(L, ti, i));
+    }
     if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;
 }

@@ -131,10 +131,11 @@ LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **
 bool cg_recurses(TypeInfo *ti);                         /* does ti call itself? */
 LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti);   /* <sym>.rec, or NULL */
 void cg_rec_declare(Lower *L, TypeInfo *ti);
-LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti);     /* <sym>.rec.1, its copy one level down, or NULL */
+LLVMValueRef cg_rec_copy(Lower *L, TypeInfo *ti, int i);   /* copy i of its body (0: <sym>.rec), or NULL */
+int cg_rec_copies(Lower *L, TypeInfo *ti);              /* how many copies (1: <sym>.rec alone) */
 void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
 LLVMValueRef cg_rec_param(Lower *L, int i);             /* parameter i in <sym>.rec (passed by field) */
-void cg_rec_unguard(Lower *L, LLVMValueRef second);     /* <sym>.rec.1 without the guard, if its frame is small */
+void cg_rec_unguard(Lower *L, LLVMValueRef copy);       /* copy i > 0 without the guard, inlined, if its frame is small */
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec);   /* <sym> calling <sym>.rec */

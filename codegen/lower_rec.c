@@ -8,7 +8,8 @@
  *                                                    trampoline that fills a frame record and
  *                                                    calls <sym>.rec
  *   <sym>.rec(args..., ptr frame) -> T               the body; its self-calls go here, or to
- *   <sym>.rec.1(args..., ptr frame) -> T             the body again, without the stack guard
+ *   <sym>.rec.i(args..., ptr frame) -> T             copies of the body (i = 1 .. k-1) one level
+ *                                                    down each, without the stack guard
  *
  * The frame record {i1 flag, i64 limit} is the trampoline's. <sym>.rec returns its value
  * directly, and a failure sets the flag (the error record holds the exception, as always) and
@@ -17,10 +18,14 @@
  * helpers below it): a load and a compare, and nothing to undo after the call, unlike a depth
  * counter. One pointer carries both, so a self-call passes one register more than C's.
  *
- * <sym>.rec.1 (a small body without prange loops) is what the tested self-calls of <sym>.rec
- * call, and it calls <sym>.rec back: every path down passes a guard every other level, and LLVM,
- * whose inliner never inlines a function into itself, inlines the pair once (two levels per call,
- * as gcc's recursive inlining makes several). A copy with large stack objects keeps its guard.
+ * The tested self-calls of <sym>.rec call <sym>.rec.1, whose calls go to <sym>.rec.2, ..., and the
+ * last copy's back to <sym>.rec: every path down passes a guard every k levels. The copies are
+ * always-inline, so one real call runs k levels of the call tree, as gcc's recursive inlining
+ * does (LLVM's inliner never inlines a function into itself, and inlines a cycle of copies only
+ * as far as its cost model goes). k (rec_copies) is the most that keeps the inlined body within
+ * a budget of IR instructions; a body with prange loops, or whose self-calls all leave their test
+ * to the caller, gets no copy. A copy with large stack objects keeps its guard. The functions of
+ * a recursion cycle get copies the same way, copy i of one calling copy i + 1 of the next.
  *
  * The caller tests the flag after a self-call only where it matters: when the result, with the
  * callee's error pending, could reach a side effect, a raise (which would overwrite the record),
@@ -32,13 +37,21 @@
  * without using the stack at all. A frame that leaves out its test adds no traceback entry.
  *
  * A test that finds the flag set clears it (the error is now this frame's, which may catch it)
- * and fails as any failing operation does; leaving <sym>.rec (.rec.1) sets it again.
+ * and fails as any failing operation does; leaving <sym>.rec (or a copy) sets it again.
  */
 #include "lower.h"
+#include "rt.h"   /* EMBER_RT_STACK_MARGIN_MIN */
 #include <string.h>
 
-#define REC_SECOND_BUDGET 200      /* IR instructions of a body lowered twice */
+#define REC_COPY_BUDGET 300        /* IR instructions of the copies one real call runs, inlined */
+#define REC_MAX_COPIES 8           /* levels of the call tree one real call covers, at most */
 #define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
+/* Below the limit a guard passed at, a real call runs at most REC_MAX_COPIES - 1 unguarded levels
+ * (inlined into its frame or not): their allocas, and the spill slots and saved registers of at
+ * most REC_COPY_BUDGET IR instructions (a few LLVM values each, 32 bytes at the widest). That
+ * must fit well inside the least margin the runtime keeps below the limit for its helpers. */
+_Static_assert((REC_MAX_COPIES - 1) * REC_UNGUARDED_FRAME + REC_COPY_BUDGET * 4 * 32 <= EMBER_RT_STACK_MARGIN_MIN / 2,
+               "unguarded recursion levels must fit in the stack margin");
 #define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
 #define GUARD_NAME "recursion.guard"
 
@@ -53,8 +66,23 @@ LLVMValueRef cg_recursive_twin(Lower *L, TypeInfo *ti) {
     return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec", ti->symbol));
 }
 
-LLVMValueRef cg_rec_second(Lower *L, TypeInfo *ti) {
-    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
+/* Copy i of ti's body: <sym>.rec (i = 0, the guarded one), <sym>.rec.1, ... or NULL. */
+LLVMValueRef cg_rec_copy(Lower *L, TypeInfo *ti, int i) {
+    return LLVMGetNamedFunction(L->m, i ? ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i) : ctx_printf(L->ctx, "%s.rec", ti->symbol));
+}
+
+/* How many copies of ti's body cg_rec_declare made (1: only <sym>.rec). */
+int cg_rec_copies(Lower *L, TypeInfo *ti) {
+    int k = 1;
+    while (k < REC_MAX_COPIES && cg_rec_copy(L, ti, k)) k++;
+    return k;
+}
+
+/* Which copy of ti's body is L->func (-1: none, a prange body or another function). */
+static int copy_index(Lower *L, TypeInfo *ti) {
+    for (int i = 0, k = cg_rec_copies(L, ti); i < k; i++)
+        if (L->func == cg_rec_copy(L, ti, i)) return i;
+    return -1;
 }
 
 /* The frame record a trampoline passes down: the failure flag, then the stack limit. */
@@ -72,14 +100,35 @@ static LLVMValueRef new_frame(Lower *L) {
     return frame;
 }
 
-static bool tests_a_self_call(Lower *L, TypeInfo *ti);
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested);
 
-/* Is ti's body lowered a second time as <sym>.rec.1 (two levels per guard, and a pair LLVM
- * inlines into each other)? Not for a body beyond the budget (code size, compile time), nor
- * one with prange loops (their outlined bodies are made once), nor one whose self-calls all
- * leave their test to the caller (they stay in <sym>.rec, as loops). */
-static bool two_levels(Lower *L, TypeInfo *ti) {
-    return ti->nparloops == 0 && ti->fn->ninstrs <= REC_SECOND_BUDGET && tests_a_self_call(L, ti);
+/* How many copies of the body the functions of ti's recursion (ti alone, or its cycle) are
+ * lowered as: copy 0 is <sym>.rec, with the guard; the tested calls of copy 0 go to copy 1, and
+ * every call of copy i > 0 to copy i + 1, the last's back to copy 0. Copies 1.. are inlined, so
+ * one real call runs k levels of the call tree: t tested calls in copy 0 and c calls in the
+ * others make n (1 + t (1 + c + ... + c^(k-2))) instructions of a body of n. The largest k of at
+ * most REC_MAX_COPIES that keeps that within REC_COPY_BUDGET (the code size and compile time
+ * gcc's recursive inlining also bounds). A cycle shares one k, from its largest member's n, t
+ * and c, and makes a chain per member: m members count m times. 1 (no copy) with a prange loop (its outlined body is made once) or when no call
+ * is tested (they all stay in <sym>.rec, as loops). */
+static int rec_copies(Lower *L, TypeInfo *ti) {
+    int n = 0, t = 0, c = 0, members = ti->cycle ? ti->cycle->n : 1;
+    for (int j = 0; j < members; j++) {
+        TypeInfo *m = ti->cycle ? ti->cycle->members[j] : ti;
+        int calls = 0, tested = 0;
+        if (m->nparloops) return 1;
+        count_recursive_calls(L, m, &calls, &tested);
+        n = m->fn->ninstrs > n ? m->fn->ninstrs : n;
+        c = calls > c ? calls : c;
+        t = tested > t ? tested : t;
+    }
+    long long total = (long long)n * members, level = (long long)n * t * members;   /* a chain per member */
+    int k = 1;
+    for (; k < REC_MAX_COPIES && t > 0 && total + level <= REC_COPY_BUDGET; k++) {
+        total += level;
+        level *= c;
+    }
+    return k;
 }
 
 /* ---- parameters passed field by field ---------------------------------------------------------
@@ -147,7 +196,7 @@ static LLVMValueRef join(Lower *L, LLVMTypeRef t, unsigned *next) {
     return v;
 }
 
-/* Parameter i of ti, read in <sym>.rec (or .rec.1). */
+/* Parameter i of ti, read in <sym>.rec (or a copy). */
 LLVMValueRef cg_rec_param(Lower *L, int i) {
     if (!flat_params(L, L->ti)) return LLVMGetParam(L->func, (unsigned)i);
     LLVMTypeRef pt[REC_MAX_PARAMS + 1];
@@ -156,7 +205,7 @@ LLVMValueRef cg_rec_param(Lower *L, int i) {
     return join(L, cg_type(L, L->ti->argtypes[i]), &next);
 }
 
-/* A call of <sym>.rec or .rec.1 with ti's n arguments and the frame record. */
+/* A call of <sym>.rec or a copy with ti's n arguments and the frame record. */
 static LLVMValueRef call_rec(Lower *L, TypeInfo *ti, LLVMValueRef f, LLVMValueRef *args, int n, LLVMValueRef frame) {
     LLVMValueRef all[REC_MAX_PARAMS + 260];
     int k = 0;
@@ -180,10 +229,10 @@ static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
     return rec;
 }
 
-/* <sym>.rec (and <sym>.rec.1): <sym>'s parameters after `out`, the frame record; returns the value. */
+/* <sym>.rec (and its copies): <sym>'s parameters after `out`, the frame record; returns the value. */
 void cg_rec_declare(Lower *L, TypeInfo *ti) {
     declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
-    if (two_levels(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.1", ti->symbol));
+    for (int i = 1, k = rec_copies(L, ti); i < k; i++) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -207,16 +256,18 @@ static void recursion_guard(Lower *L) {
                 "maximum recursion depth exceeded");
 }
 
-/* <sym>.rec.1 without its guard, so that the pair tests the stack once per two levels: the
- * frame of .rec.1 (or, once LLVM inlines it, the larger frame of .rec) is the most that can lie
- * below the limit unchecked, and the limit keeps a margin of 256 KiB or more. Its fixed stack
- * objects must then be small: a copy with more than REC_UNGUARDED_FRAME bytes of allocas keeps
- * its guard. */
-void cg_rec_unguard(Lower *L, LLVMValueRef second) {
+/* Copy i > 0 without its guard, so that k copies test the stack once per k levels, and marked
+ * always-inline, so that a real call runs k levels whatever the inliner's cost model says of the
+ * chain (cg_rec_copies' budget bounds it): the copies 1..k-1 (inlined: one larger frame of
+ * <sym>.rec) are the most that can lie below the limit unchecked, and the limit keeps a margin
+ * of EMBER_RT_STACK_MARGIN_MIN or more (the _Static_assert above). Their fixed stack objects
+ * must then be small: a copy with more than REC_UNGUARDED_FRAME bytes of allocas keeps its
+ * guard, and is left to the inliner's judgement. */
+void cg_rec_unguard(Lower *L, LLVMValueRef copy) {
     LLVMTargetDataRef td = LLVMGetModuleDataLayout(L->m);
     unsigned long long frame = 0;
     LLVMValueRef guard = NULL;
-    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(second);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(copy);
     for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x)) {
         size_t len;
         if (LLVMIsAAllocaInst(x)) {
@@ -229,6 +280,8 @@ void cg_rec_unguard(Lower *L, LLVMValueRef second) {
     if (!guard || frame > REC_UNGUARDED_FRAME) return;
     LLVMReplaceAllUsesWith(guard, LLVMConstInt(L->i1, 0, 0));
     LLVMInstructionEraseFromParent(guard);
+    LLVMAddAttributeAtIndex(copy, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("alwaysinline", 12), 0));
 }
 
 /* Does a value of type t hold a list, dict or set (which a callee could empty)? */
@@ -383,31 +436,34 @@ static bool must_test(Lower *L) {
     return !L->err || must_test_in(L, L->block, L->cur);
 }
 
-/* Does ti make a self-call whose flag is tested (one that goes down to <sym>.rec.1)? */
-static bool tests_a_self_call(Lower *L, TypeInfo *ti) {
+/* ti's calls of itself or of its cycle's functions, and how many of them test the flag (those
+ * that go down a copy from <sym>.rec). */
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested) {
     TypeInfo *outer = L->ti;
-    bool found = false;
     L->ti = ti;
-    for (int i = 0; i < ti->fn->nblocks && !found; i++) {
+    for (int i = 0; i < ti->fn->nblocks; i++) {
         Block *b = ti->fn->blocks[i];
-        for (int k = 0; k < b->ninstrs && !found; k++) {
-            Instr *x = b->instrs[k];
-            found = ti->calls[x->id] && ti->calls[x->id]->kind == CALL_SELF && must_test_in(L, b, x);
+        for (int k = 0; k < b->ninstrs; k++) {
+            CallInfo *ci = ti->calls[b->instrs[k]->id];
+            if (!ci || (ci->kind != CALL_SELF && ci->kind != CALL_CYCLE)) continue;
+            ++*calls;
+            *tested += must_test_in(L, b, b->instrs[k]);
         }
     }
     L->ti = outer;
-    return found;
 }
 
-/* A self-call: into the other copy (<sym>.rec calls <sym>.rec.1 where there is one, which calls
- * <sym>.rec) with this frame's record (outside them, in a prange body, a fresh one), then the
- * flag's test unless it may be left to the caller. A call of another function of the recursion
- * cycle (CALL_CYCLE) goes to its <sym>.rec the same way: one record for the whole cycle. */
+/* A self-call, or a call of another function of the recursion cycle (CALL_CYCLE): into the
+ * callee's next copy (rec_copies: copy i calls copy i + 1, the last calls copy 0; a call of
+ * copy 0 whose test is left out stays in copy 0, where it may become a loop) with this frame's
+ * record (outside them, in a prange body, a fresh one and copy 0), then the flag's test unless
+ * it may be left to the caller. One record for the whole cycle. */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     TypeInfo *callee = ci->kind == CALL_CYCLE ? ci->inner : L->ti;
-    LLVMValueRef rec = cg_recursive_twin(L, callee), second = callee == L->ti ? cg_rec_second(L, L->ti) : NULL, err = L->err;
+    LLVMValueRef err = L->err;
     bool test = must_test(L);
-    LLVMValueRef f = second && L->func == rec && test ? second : rec;
+    int here = copy_index(L, L->ti), k = cg_rec_copies(L, callee);
+    LLVMValueRef f = cg_rec_copy(L, callee, here < 0 || (here == 0 && !test) ? 0 : (here + 1) % k);
     if (!err) err = new_frame(L);
     LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
     if (!test) return v;

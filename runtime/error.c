@@ -674,7 +674,7 @@ int64_t ember_rt_stack_limit(void) {
         if (pthread_attr_getstack(&a, &addr, &size) == 0) lo = (uintptr_t)addr;
         pthread_attr_destroy(&a);
     }
-    size_t margin = size / 8 < ((size_t)256 << 10) ? (size_t)256 << 10 : size / 8 > ((size_t)1 << 20) ? (size_t)1 << 20 : size / 8;
+    size_t margin = size / 8 < EMBER_RT_STACK_MARGIN_MIN ? EMBER_RT_STACK_MARGIN_MIN : size / 8 > ((size_t)1 << 20) ? (size_t)1 << 20 : size / 8;
     if (lo && size <= ((size_t)1 << 30) && here > lo + margin) limit = lo + margin;
     else limit = here > ((uintptr_t)4 << 20) ? here - ((uintptr_t)4 << 20) : 1;
     return (int64_t)limit;

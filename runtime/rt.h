@@ -43,6 +43,7 @@ void ember_rt_exc_release(RtExc *e);
 void ember_rt_exc_core_retain(RtExcCore *c);
 void ember_rt_exc_core_release(RtExcCore *c);
 int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
+#define EMBER_RT_STACK_MARGIN_MIN ((size_t)256 << 10)   /* the least stack it leaves below that address */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
 extern const RtSymbol rt_symbols[];
