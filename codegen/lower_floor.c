@@ -33,24 +33,30 @@
  * Variables carry floors in a shadow slot, x.floor, which every store to x sets to the stored
  * value's floor (or the value itself): x >= x.floor at all times. i = lo then stores lo to both;
  * i += 1 stores x.floor's own value back, so after mem2reg the shadow is the value it had on
- * entry to the loop, loop-invariant. A variable gets a shadow when some store to it is an
- * addition, a subtraction, a range value or a read of a shadowed variable; others (parameters,
- * loads from arrays) gain nothing from one. Variables an inner function shares and prange
+ * entry to the loop, loop-invariant. A variable gets a shadow when some store to it is a range
+ * value, a read of a shadowed variable or of itself, or + - of those; others (parameters, loads
+ * from arrays, b = n - 1) gain nothing from one. Variables an inner function shares and prange
  * reductions (ti_opaque_vars) get none: stores we do not see reach them. Floor arithmetic
- * saturates (llvm.sadd.sat): a floor may sit lower than the truth, never above it.
+ * saturates (llvm.sadd.sat): a floor may sit lower than the truth, never above it. A constant
+ * floor below 0 is dropped (b = n - 1 stores n - 1 to the shadow, not -1): a shadow that holds
+ * what its variable holds merges with it, where a mix of the two would cost a test per access.
  */
 #include "lower.h"
 
-/* Whether value v may carry a floor given the variables already shadowed (want). */
-static bool may_floor(Lower *L, const bool *want, int v, int depth) {
+/* Whether value v, stored to var, may carry a floor given the variables already shadowed
+ * (want): a range value, a shadowed variable, var itself (i = i + 1: var grows from what it
+ * was), and + - chains from those. */
+static bool may_floor(Lower *L, const bool *want, int v, int var, int depth) {
     Instr *x = L->fn->instrs[v];
     if (!x || depth > 8) return false;
-    const Type *t = L->ti->vtypes[v];
     switch (x->op) {
     case IR_ITERVALUE: return L->ti->vtypes[x->args[0]]->iter_of == ty_range;
-    case IR_BINOP: return t == ty_int64 && (x->imm == IRB_ADD || x->imm == IRB_SUB);
-    case IR_LOADVAR: return want[x->imm];
-    case IR_COPY: return may_floor(L, want, x->args[0], depth + 1);
+    case IR_LOADVAR: return want[x->imm] || x->imm == var;
+    case IR_COPY: return may_floor(L, want, x->args[0], var, depth + 1);
+    case IR_BINOP:
+        if (L->ti->vtypes[v] != ty_int64 || (x->imm != IRB_ADD && x->imm != IRB_SUB)) return false;
+        return may_floor(L, want, x->args[0], var, depth + 1) ||
+               (x->imm == IRB_ADD && may_floor(L, want, x->args[1], var, depth + 1));
     default: return false;
     }
 }
@@ -119,7 +125,7 @@ int cg_floor_begin(Lower *L) {
         for (int k = 0; k < fn->nblocks; k++)
             for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
                 Instr *in = fn->blocks[k]->instrs[i];
-                if (in->op != IR_STOREVAR || want[in->imm] || no[in->imm] || !may_floor(L, want, in->args[0], 0)) continue;
+                if (in->op != IR_STOREVAR || want[in->imm] || no[in->imm] || !may_floor(L, want, in->args[0], in->imm, 0)) continue;
                 want[in->imm] = changed = true;
             }
     }
@@ -185,6 +191,7 @@ void cg_floor_value(Lower *L, Instr *in) {
     }
     default: break;
     }
+    if (f && LLVMIsAConstantInt(f) && LLVMConstIntGetSExtValue(f) < 0) f = NULL;   /* tells nothing */
     L->floors[in->id] = f;
 }
 
