@@ -769,7 +769,10 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     else cg_br_expect(L, cond, clamp == 1, t, f);
     LLVMPositionBuilderAtEnd(L->b, chk);
     LLVMValueRef r = cg_int_checked_after(L, L->pending_int.x, L->pending_int.r);
-    if (L->vars[L->pending_int.var]) LLVMBuildStore(L->b, r, L->vars[L->pending_int.var]);
+    if (L->vars[L->pending_int.var]) {
+        LLVMBuildStore(L->b, r, L->vars[L->pending_int.var]);
+        cg_floor_store(L, L->pending_int.var, -1, r);
+    }
     LLVMBuildBr(L->b, to);
     L->pending_int.branch = NULL;
 }
@@ -830,6 +833,7 @@ static int lower_instr(Lower *L, Instr *in) {
             LLVMValueRef x = operand(L, in->args[0], vt_);
             if (cg_has_refs(L, vt_) && !(L->borrowed && L->borrowed[in->imm])) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
+            cg_floor_store(L, in->imm, in->args[0], x);
         }
         return 0;
     case IR_BINOP: {
@@ -1023,6 +1027,7 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     if (v && (in->op == IR_BINOP || in->op == IR_CALL) && cg_f32_scalar(L, in)) v = cg_f32_narrow(L, v);
     L->vals[in->id] = v;
+    if (v) cg_floor_value(L, in);
     return v ? 0 : ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower %s", ir_op_names[in->op]);
 }
 
@@ -1063,6 +1068,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
         L->vars[v] = LLVMBuildAlloca(L->b, cg_type(L, t), fn->varnames[v]);
         LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, t)), L->vars[v]);
     }
+    if (cg_floor_begin(L)) return -1;
     cg_plan_arrays(L);
     if (L->refs) {
         L->status = LLVMBuildAlloca(L->b, L->i32, "status");

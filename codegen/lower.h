@@ -20,6 +20,8 @@ typedef struct Lower {
     bool *borrowed;           /* per variable: holds a parameter without owning a reference (<sym>.rec), or NULL */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
+    LLVMValueRef *floors;     /* per value id: a lower bound fixed through loops, or NULL (lower_floor.c) */
+    LLVMValueRef *floor_vars; /* per variable: its floor's shadow slot, or NULL */
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may
                                * find it unassigned (ti->maybe_unbound); NULL in prange bodies */
     LLVMBasicBlockRef *bbs;   /* per block */
@@ -99,6 +101,12 @@ void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t,
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
+/* lower_floor.c: lower bounds of int indices that let LLVM version a[i]'s wrap test out of loops */
+int cg_floor_begin(Lower *L);                               /* shadow slots, in the entry block */
+void cg_floor_value(Lower *L, Instr *in);                   /* L->floors[in->id], once in is lowered */
+void cg_floor_store(Lower *L, int var, int value, LLVMValueRef x);   /* var = x (value id, or -1) */
+LLVMValueRef cg_floor_of(Lower *L, int v);                  /* v's floor, or NULL */
+
 /* lower_narrow.c: int64 operations in 16 or 32 bits where ti->range proves it exact; NULL: not */
 LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
@@ -198,8 +206,9 @@ void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type
 LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
 LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
-                            const Type *rt, LLVMValueRef *elem);
+                            int iid, const Type *rt, LLVMValueRef *elem);   /* iid: iv's value id, or -1 */
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
+LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
 bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */

@@ -555,6 +555,28 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
     return cg_phi2(L, i, from, iw, wrapped, "idx");
 }
 
+/* i wrapped for a negative index, where i >= floor is known (lower_floor.c): the test floor >= 0
+ * comes first, loop-invariant where the floor is, so that LLVM's unswitching versions the loop
+ * on it and the copy where it holds tests nothing; then i >= 0 as cg_wrap_index does. A check
+ * (boundscheck, a handler) needs i < n as well: cg_wrap_index then. */
+LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor) {
+    bool in_try = L->cur && L->cur->block && L->cur->block->handler;
+    if (in_try || L->ti->root->fn->boundscheck) return cg_wrap_index(L, i, n, false);
+    LLVMValueRef above = LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), "");
+    if (LLVMIsAConstantInt(above))   /* floor >= 0 known: no test; else the floor tells nothing */
+        return LLVMConstIntGetZExtValue(above) ? i : cg_wrap_index(L, i, n, false);
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "floorneg");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "floored");
+    cg_br_expect(L, above, true, join, test);
+    LLVMPositionBuilderAtEnd(L->b, test);
+    LLVMValueRef w = cg_wrap_index(L, i, n, false);
+    LLVMBasicBlockRef tested = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, i, from, w, tested, "idx");
+}
+
 /* Python's slice.indices(n) for one dimension: start, step and the view's length. */
 void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start,
                       LLVMValueRef *step, LLVMValueRef *len) {
@@ -602,7 +624,9 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
 /* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
  * an integer, else the view. */
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
-                            const Type *rt, LLVMValueRef *elem) {
+                            int iid, const Type *rt, LLVMValueRef *elem) {
+    Instr *tup = iid >= 0 && it->kind == TY_TUPLE ? L->fn->instrs[iid] : NULL;
+    if (tup && tup->op != IR_TUPLE) tup = NULL;
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
     LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
     int d = 0, nd = 0;
@@ -616,7 +640,10 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
         }
         LLVMValueRef n = cg_arr_shape(L, a, d), s = cg_arr_stride(L, at, a, d);
         if (ty_is_int(pt) || pt == ty_bool) {
-            LLVMValueRef i = cg_wrap_index(L, cg_cast(L, pv, pt, ty_int64), n, false);
+            int pid = it->kind != TY_TUPLE ? iid : tup && p < tup->nargs ? tup->args[p] : -1;
+            LLVMValueRef f = pt == ty_int64 ? cg_floor_of(L, pid) : NULL;
+            LLVMValueRef i = cg_cast(L, pv, pt, ty_int64);
+            i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;
@@ -644,7 +671,7 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
     if (cg_is_fancy(it)) return cg_fancy_getitem(L, in);
     LLVMValueRef elem = NULL;
-    LLVMValueRef v = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    LLVMValueRef v = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
     if (elem) return cg_load_elem(L, at->dtype, elem);
     return v;
 }
@@ -1568,7 +1595,7 @@ void cg_array_setitem(Lower *L, Instr *in) {
     }
     const Type *rt = ti_array_index_type(L->ti, in, at, it);
     LLVMValueRef elem = NULL;
-    LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], rt, &elem);
+    LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
     if (elem) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;

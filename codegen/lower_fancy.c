@@ -88,7 +88,7 @@ static void sel_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, L
     const Type *sub = it->kind == TY_TUPLE ? ty_tuple(nparts, parts) : parts[0];
     S->vt = ty_array(at->dtype, at->ndim - nint + nnone, 'A', false);
     LLVMValueRef elem = NULL;
-    S->view = cg_index_basic(L, at, a, sub, iv, S->vt, &elem);
+    S->view = cg_index_basic(L, at, a, sub, iv, -1, S->vt, &elem);
     S->n = cg_arr_shape(L, S->view, S->q);
     if (S->xt->dtype != DT_BOOL) {
         S->count = cg_arr_shape(L, S->x, 0);
@@ -314,7 +314,7 @@ static void adv_init(Lower *L, const Type *at, LLVMValueRef a, const Type *it, L
     for (int p = first; p <= last; p++) adjacent &= A->pt[p]->kind == TY_ARRAY || ty_is_int(A->pt[p]);
     A->vt = ty_array(at->dtype, at->ndim + nnone, 'A', false);
     LLVMValueRef elem = NULL;
-    A->view = cg_index_basic(L, at, a, it->kind == TY_TUPLE ? ty_tuple(A->nparts, sub) : sub[0], iv, A->vt, &elem);
+    A->view = cg_index_basic(L, at, a, it->kind == TY_TUPLE ? ty_tuple(A->nparts, sub) : sub[0], iv, -1, A->vt, &elem);
     /* B: the broadcast shape of the index arrays (IndexError where they do not broadcast) */
     for (int p = 0; p < A->nparts; p++)
         if (A->pt[p]->kind == TY_ARRAY && A->pt[p]->ndim > A->nb) A->nb = A->pt[p]->ndim;

@@ -160,6 +160,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
             LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, ne++), fn->varnames[v]);
             if (cg_has_refs(L, t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
             LLVMBuildStore(L->b, x, L->vars[v]);
+            cg_floor_store(L, v, -1, x);
         } else if (carried(ti, pl, v, PAR_REDUCE)) {
             LLVMBuildStore(L->b, identity(L, pl->red_op[v], t), L->vars[v]);
         }

@@ -1,0 +1,203 @@
+/* lower_floor.c: lower bounds ("floors") of int indices that stay fixed through a loop, so that
+ * LLVM can version the negative-index test of a[i] out of the loop.
+ *
+ * a[i] wraps a negative i (Python's a[-1]), so each access tests i < 0 on its fast path
+ * (lower_array.c, cg_wrap_index). In a loop whose index runs from a start that is a parameter,
+ *
+ *     for j in range(lo, hi):           i = lo
+ *         if a[j] < p:                  while a[i] < p:
+ *             a[i], a[j] = a[j], a[i]       i += 1
+ *             i += 1
+ *
+ * nothing proves i or j >= 0, and the tests stay in the loop (C has none): two to five
+ * instructions in an iteration of ten. But each such index is at least a value fixed for the
+ * whole loop: j >= lo, and i >= lo since it only grows. When lowering knows such a floor f of an
+ * index i, the fast path first tests f >= 0, then i >= 0:
+ *
+ *     br (f >= 0), fast, test   (expected)      test: br (i >= 0), fast, wrap   (expected)
+ *
+ * The first test is loop-invariant, and LLVM's non-trivial loop unswitching (O3) makes two
+ * copies of the loop, one under f >= 0 where every test through f folds away. Both branches are
+ * expected taken, so SimplifyCFG does not merge them into one `or` (which instcombine would fold
+ * to (f & i) >= 0, invariant no more). An index without a floor keeps the one test.
+ *
+ * Floors, per int64 value id (NULL: none known but the value itself):
+ *
+ *   a value typing knows >= 0 (ti->nonneg)          0
+ *   the value of a range iterator                   its start (a positive step), its last value
+ *                                                   (a negative one): start + (count - 1) * step
+ *   x + y, x - y                                    floor(x) + y, floor(x) - y for a constant y;
+ *                                                   floor(x) for x + y with y >= 0 (and mirrored)
+ *   a read of a shadowed variable                   its shadow (below)
+ *
+ * Variables carry floors in a shadow slot, x.floor, which every store to x sets to the stored
+ * value's floor (or the value itself): x >= x.floor at all times. i = lo then stores lo to both;
+ * i += 1 stores x.floor's own value back, so after mem2reg the shadow is the value it had on
+ * entry to the loop, loop-invariant. A variable gets a shadow when some store to it is a range
+ * value, a read of a shadowed variable or of itself, or + - of those; others (parameters, loads
+ * from arrays, b = n - 1) gain nothing from one. Variables an inner function shares and prange
+ * reductions (ti_opaque_vars) get none: stores we do not see reach them. Floor arithmetic
+ * saturates (llvm.sadd.sat): a floor may sit lower than the truth, never above it. A constant
+ * floor below 0 is dropped (b = n - 1 stores n - 1 to the shadow, not -1): a shadow that holds
+ * what its variable holds merges with it, where a mix of the two would cost a test per access.
+ */
+#include "lower.h"
+
+/* Whether value v, stored to var, may carry a floor given the variables already shadowed
+ * (want): a range value, a shadowed variable, var itself (i = i + 1: var grows from what it
+ * was), and + - chains from those. */
+static bool may_floor(Lower *L, const bool *want, int v, int var, int depth) {
+    Instr *x = L->fn->instrs[v];
+    if (!x || depth > 8) return false;
+    switch (x->op) {
+    case IR_ITERVALUE: return L->ti->vtypes[x->args[0]]->iter_of == ty_range;
+    case IR_LOADVAR: return want[x->imm] || x->imm == var;
+    case IR_COPY: return may_floor(L, want, x->args[0], var, depth + 1);
+    case IR_BINOP:
+        if (L->ti->vtypes[v] != ty_int64 || (x->imm != IRB_ADD && x->imm != IRB_SUB)) return false;
+        return may_floor(L, want, x->args[0], var, depth + 1) ||
+               (x->imm == IRB_ADD && may_floor(L, want, x->args[1], var, depth + 1));
+    default: return false;
+    }
+}
+
+static bool nonneg(Lower *L, int v) { return L->ti->nonneg && L->ti->nonneg[v]; }
+
+static bool const_int(Lower *L, int v, long long *c) {
+    Instr *x = L->fn->instrs[v];
+    if (!x || x->op != IR_CONST || x->c.kind != K_INT) return false;
+    *c = x->c.i;
+    return true;
+}
+
+/* Whether value v reads variable var (as far as depth allows: past it, it may). */
+static bool reads(Lower *L, int v, int var, int depth) {
+    Instr *x = L->fn->instrs[v];
+    if (!x) return false;
+    if (x->op == IR_LOADVAR) return x->imm == var;
+    if (depth > 8) return true;
+    for (int k = 0; k < x->nargs; k++)
+        if (x->args[k] >= 0 && reads(L, x->args[k], var, depth + 1)) return true;
+    return false;
+}
+
+/* Whether storing value v to var keeps var's shadow what it was or sets it afresh: v does not
+ * read var (i = lo, i = j - 1), or v is var plus something >= 0 (i += 1, i = i + k with k >= 0).
+ * A store that may lower var from itself (i -= 1, i = a[i]) would make the shadow follow var
+ * round the loop: such a variable gets no shadow. */
+static bool keeps_floor(Lower *L, int v, int var, int depth) {
+    if (!reads(L, v, var, 0)) return true;
+    Instr *x = L->fn->instrs[v];
+    long long c;
+    if (depth > 8) return false;
+    switch (x->op) {
+    case IR_LOADVAR: return true;   /* var = var */
+    case IR_COPY: return keeps_floor(L, x->args[0], var, depth + 1);
+    case IR_BINOP:
+        if (L->ti->vtypes[v] != ty_int64) return false;
+        if (x->imm == IRB_ADD)
+            return (nonneg(L, x->args[1]) && keeps_floor(L, x->args[0], var, depth + 1)) ||
+                   (nonneg(L, x->args[0]) && keeps_floor(L, x->args[1], var, depth + 1));
+        if (x->imm == IRB_SUB)
+            return const_int(L, x->args[1], &c) && c <= 0 && keeps_floor(L, x->args[0], var, depth + 1);
+        return false;
+    default: return false;
+    }
+}
+
+/* The shadow slots, at the entry block (the builder's position), each zeroed as its variable is. */
+int cg_floor_begin(Lower *L) {
+    Function *fn = L->fn;
+    TypeInfo *ti = L->ti;
+    L->floors = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->ninstrs + 1));
+    L->floor_vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
+    bool *want = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    bool *no = ti_opaque_vars(ti);   /* then also: variables a store may lower from themselves */
+    if (!L->floors || !L->floor_vars || !want || !no) return -1;
+    for (int v = 0; v < fn->nvars; v++) no[v] |= !L->vars[v] || ti->vartypes[v] != ty_int64;
+    for (int k = 0; k < fn->nblocks; k++)
+        for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+            Instr *in = fn->blocks[k]->instrs[i];
+            if (in->op == IR_STOREVAR && !no[in->imm] && !keeps_floor(L, in->args[0], in->imm, 0)) no[in->imm] = true;
+        }
+    for (bool changed = true; changed;) {   /* the least fixed point: shadows feed shadows */
+        changed = false;
+        for (int k = 0; k < fn->nblocks; k++)
+            for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+                Instr *in = fn->blocks[k]->instrs[i];
+                if (in->op != IR_STOREVAR || want[in->imm] || no[in->imm] || !may_floor(L, want, in->args[0], in->imm, 0)) continue;
+                want[in->imm] = changed = true;
+            }
+    }
+    for (int v = 0; v < fn->nvars; v++) {
+        if (!want[v]) continue;
+        L->floor_vars[v] = LLVMBuildAlloca(L->b, L->i64, ctx_printf(L->ctx, "%s.floor", fn->varnames[v]));
+        LLVMBuildStore(L->b, i64c(L, 0), L->floor_vars[v]);
+    }
+    return 0;
+}
+
+LLVMValueRef cg_floor_of(Lower *L, int v) {
+    if (v < 0 || !L->floors) return NULL;
+    if (L->ti->nonneg && L->ti->nonneg[v] && L->ti->vtypes[v] == ty_int64) return i64c(L, 0);
+    return L->floors[v];
+}
+
+static LLVMValueRef sat(Lower *L, const char *name, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef args[2] = {a, b};
+    return cg_call(L, name, L->i64, pt, args, 2);
+}
+
+/* The floor of a range iterator's value, from its state {start, step, count, k, value}: inside
+ * the loop count >= 1, so the last value start + (count - 1) * step is one the loop gives. */
+static LLVMValueRef range_floor(Lower *L, LLVMValueRef state) {
+    LLVMTypeRef st = cg_iter_state_type(L, ty_range);
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
+    LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
+    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "");
+    LLVMValueRef last = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, LLVMBuildSub(L->b, count, i64c(L, 1), ""), step, ""), "");
+    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""), start, last, "floor");
+}
+
+/* L->floors[in->id], once in is lowered. */
+void cg_floor_value(Lower *L, Instr *in) {
+    if (!L->floors || L->ti->vtypes[in->id] != ty_int64) return;
+    LLVMValueRef f = NULL;
+    switch (in->op) {
+    case IR_ITERVALUE:
+        if (L->ti->vtypes[in->args[0]]->iter_of == ty_range) f = range_floor(L, L->vals[in->args[0]]);
+        break;
+    case IR_LOADVAR:
+        if (L->floor_vars[in->imm]) f = LLVMBuildLoad2(L->b, L->i64, L->floor_vars[in->imm], "");
+        break;
+    case IR_COPY: f = L->floors[in->args[0]]; break;
+    case IR_BINOP: {   /* a constant that lowers the value lowers the floor; one >= 0 leaves it */
+        if (in->imm != IRB_ADD && in->imm != IRB_SUB) break;
+        int a = in->args[0], b = in->args[1];
+        if (L->ti->vtypes[a] != ty_int64 || L->ti->vtypes[b] != ty_int64) break;
+        LLVMValueRef fa = cg_floor_of(L, a), fb = cg_floor_of(L, b);
+        long long c;
+        if (in->imm == IRB_SUB) {
+            if (fa && const_int(L, b, &c)) f = c <= 0 ? fa : sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);
+            break;
+        }
+        if (fa && nonneg(L, b)) f = fa;
+        else if (fb && nonneg(L, a)) f = fb;
+        else if (fa && const_int(L, b, &c)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
+        else if (fb && const_int(L, a, &c)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
+        else if (fa && fb) f = sat(L, "llvm.sadd.sat.i64", fa, fb);
+        break;
+    }
+    default: break;
+    }
+    if (f && LLVMIsAConstantInt(f) && LLVMConstIntGetSExtValue(f) < 0) f = NULL;   /* tells nothing */
+    L->floors[in->id] = f;
+}
+
+/* Variable var was just set to x (value id `value`, or -1 when x comes from elsewhere). */
+void cg_floor_store(Lower *L, int var, int value, LLVMValueRef x) {
+    if (!L->floor_vars || !L->floor_vars[var]) return;
+    LLVMValueRef f = value >= 0 && L->ti->vtypes[value] == ty_int64 ? cg_floor_of(L, value) : NULL;
+    LLVMBuildStore(L->b, f ? f : x, L->floor_vars[var]);
+}
