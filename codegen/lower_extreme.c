@@ -10,18 +10,22 @@
  * step are combined at the end. So:
  *   - min/max: the fold of the whole run; NaN if the flag is set. A zero result takes its sign
  *     as NumPy's reduction would (ext_numpy_zero, a scan that only such results pay for).
- *   - argmin/argmax: the run is folded in blocks of EXT_BLOCK steps; a block whose extreme is
- *     strictly better than the best so far becomes the best block, a block with a NaN ends the
- *     scan (its first NaN is the answer: the first NaN wins, as in NumPy). The index is then the
- *     first element of the best block equal to the best value (a vector search), so the result
- *     is the first occurrence, -0.0 and 0.0 being equal as they are to NumPy's compares.
+ *   - argmin/argmax: the run is taken in blocks; a block whose extreme is strictly better than
+ *     the best so far becomes the best, a block with a NaN ends the scan (its first NaN is the
+ *     answer: the first NaN wins, as in NumPy). Elements of 4 or 8 bytes take one pass per block
+ *     (ext_argfold): per lane the best value and the step it came from, in vector registers,
+ *     combined at the end into the least index among the lanes equal to the best. Narrower ints
+ *     fold blocks of EXT_BLOCK steps and then search the best block for its first element equal
+ *     to the best value. Either way the result is the first occurrence, -0.0 and 0.0 being equal
+ *     as they are to NumPy's compares.
  *   - nanmin/nanmax: the min/max fold, started from -inf/inf where the first element is NaN; a
  *     result still there is checked by a search (no element equal to it: all were NaN).
  *   - nanargmin/nanargmax: the argmin/argmax blocks, each fold started from inf/-inf so that NaN
  *     never enters (NumPy counts NaN as that value); when no block gets beyond it, the first
  *     element that is it or NaN is the answer (none that is it: every one was NaN, ValueError).
  *   - along an axis before the last of a C array: cg_argaxis_rows, below.
- * Every element is read once by the folds; only one block is read again. */
+ * Every element is read once by the folds; only one block is read again (argmin/argmax of
+ * narrow ints, or the block holding the first NaN). */
 #include "lower.h"
 #include <math.h>
 #include <stdio.h>

@@ -486,7 +486,7 @@ static bool negative(double v) { return !isnan(v) && signbit(v); }   /* -0.0 too
 
 /* The message of the first of NumPy's checks on (a, b, c) that fails, or NULL. gen: the
  * Generator method's checks rather than RandomState's. */
-const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c) {
+static inline const char *check_kind(int32_t kind, int32_t gen, double a, double b, double c) {
 #define FAIL(cond, msg) \
     do {                \
         if (cond) return msg; \
@@ -559,6 +559,10 @@ const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, 
     }
     return NULL;
 #undef FAIL
+}
+
+const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c) {
+    return check_kind(kind, gen, a, b, c);
 }
 
 /* ---- array parameters (ember/_nprandom.py: ember._rdist.fill) -------------------------------- */
@@ -660,7 +664,7 @@ static const char *check_one(int32_t kind, int32_t gen, double a, double b, doub
         if (!(fabs(b - a) < INFINITY)) return gen ? "high - low range exceeds valid bounds" : "Range exceeds valid bounds";
         return NULL;
     }
-    const char *m = ember_rt_rdist_check(kind, gen, a, b, c);
+    const char *m = check_kind(kind, gen, a, b, c);
     return m ? array_message(m, a) : NULL;
 }
 
@@ -697,8 +701,10 @@ int32_t ember_rt_rdist_fill_bcast(void *g, int32_t kind, int64_t nd, const int64
         else WALK_EACH(w, i, a, b, c) of[i] = a + (b - a) * lg_double(&s);
         break;
     default:
-        if (draws_int[kind]) WALK_EACH(w, i, a, b, c) oi[i] = g ? generator_int(&s, kind, a, b, c) : legacy_int(&s, kind, a, b, c);
-        else WALK_EACH(w, i, a, b, c) of[i] = g ? generator_real(&s, kind, a, b, c) : legacy_real(&s, kind, a, b, c);
+        if (draws_int[kind] && g) WALK_EACH(w, i, a, b, c) oi[i] = generator_int(&s, kind, a, b, c);
+        else if (draws_int[kind]) WALK_EACH(w, i, a, b, c) oi[i] = legacy_int(&s, kind, a, b, c);
+        else if (g) WALK_EACH(w, i, a, b, c) of[i] = generator_real(&s, kind, a, b, c);
+        else WALK_EACH(w, i, a, b, c) of[i] = legacy_real(&s, kind, a, b, c);
     }
     return 0;
 }
