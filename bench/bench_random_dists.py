@@ -10,6 +10,12 @@ and the largest one. Forms:
   loop     the kernel as a scalar loop (ember and numba compile it; NumPy cannot run it fast)
   arrays   the same model written with size= draws (ember, numba, and NumPy itself)
 
+A second table times draws with array parameters (NumPy broadcasts them; ember checks every
+element, then draws into the result, allocating nothing else): np.random.normal(mu, 2.0) and
+np.random.uniform(0.5, hi) of n-element arrays, np.random.gamma(shape, scale) with a 2-d
+broadcast, and a Generator's normal(mu, sigma) -- ember, NumPy and numba where numba compiles the
+form ("-" where it does not), interleaved, with whether the numbers equal NumPy's.
+
 Both compiled backends seed inside the kernel, so their numbers must equal NumPy's (ember's do
 by construction; the script says whether numba's do). Times are the best of --repeat calls
 after a warm-up call, the backends interleaved in each round so machine load hits them alike;
@@ -62,6 +68,69 @@ def risk_numpy(seed, n, lam, shape, scale):
     return losses.mean(), losses.max()
 
 
+def arr_normal(seed, mu):
+    np.random.seed(seed)
+    return np.random.normal(mu, 2.0)
+
+
+def arr_uniform(seed, hi):
+    np.random.seed(seed)
+    return np.random.uniform(0.5, hi)
+
+
+def arr_gamma_2d(seed, shape, scale):
+    np.random.seed(seed)
+    return np.random.gamma(shape, scale[:, None])
+
+
+def arr_gen_normal(rng, mu, sigma):
+    return rng.normal(mu, sigma)
+
+
+def array_parameters(opt, backends):
+    """The array-parameter table: {kernel: {backend: time}} and whether each equals NumPy's."""
+    n = opt.n
+    mu = np.linspace(-1.0, 1.0, n)
+    hi = np.linspace(1.0, 3.0, n)
+    shape = np.linspace(0.5, 4.0, n // 100)
+    scale = np.linspace(1.0, 2.0, 100)
+    cases = {
+        "normal(mu, 2.0)": (arr_normal, lambda: (3, mu)),
+        "uniform(0.5, hi)": (arr_uniform, lambda: (3, hi)),
+        "gamma(shape, scale[:, None])": (arr_gamma_2d, lambda: (3, shape, scale)),
+        "Generator.normal(mu, sigma)": (arr_gen_normal, lambda: (np.random.default_rng(3), mu, hi)),
+    }
+    times, agree = {}, {}
+    fns = {}
+    for kname, (f, make) in cases.items():
+        want = f(*make())
+        fns[(kname, "numpy")] = f
+        agree[(kname, "numpy")] = "yes (reference)"
+        for name, dec in backends.items():
+            try:
+                g = dec(f)
+                got = g(*make())
+            except Exception:  # noqa: BLE001 -- numba does not compile this form
+                continue
+            fns[(kname, name)] = g
+            agree[(kname, name)] = "yes" if np.array_equal(got, want) else "NO"
+    for _ in range(opt.rounds):   # interleaved rounds: each keeps its best
+        for key, fn in fns.items():
+            args = cases[key[0]][1]()
+            t = best(fn, args, opt.repeat)
+            times[key] = min(times.get(key, t), t)
+    print(f"\n# array parameters (n={n}, best of {opt.repeat} x {opt.rounds} interleaved rounds)\n")
+    print("| kernel | backend | time (ms) | / NumPy | same numbers as NumPy |")
+    print("|---|---|---|---|---|")
+    for kname in cases:
+        for name in ("ember", "numpy", "numba"):
+            if (kname, name) in times:
+                t = times[(kname, name)]
+                print(f"| {kname} | {name} | {t * 1e3:.2f} | {t / times[(kname, 'numpy')]:.2f} | {agree[(kname, name)]} |")
+            else:
+                print(f"| {kname} | {name} | - | - | does not compile |")
+
+
 def best(fn, args, repeat):
     fn(*args)
     times = []
@@ -77,6 +146,7 @@ def main():
     ap.add_argument("-n", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--arrays-only", action="store_true", help="only the array-parameter table")
     opt = ap.parse_args()
     import ember
     backends = {"ember": ember.njit}
@@ -85,6 +155,8 @@ def main():
         backends["numba"] = numba.njit
     except ImportError:
         print("numba not importable: ember and NumPy only", file=sys.stderr)
+    if opt.arrays_only:
+        return array_parameters(opt, backends)
     args = (11, opt.n, 3.0, 2.0, 500.0)
     rows = {}
     want_loop = risk_loop(11, 2000, 3.0, 2.0, 500.0)
@@ -110,6 +182,7 @@ def main():
         base = rows[("ember", form)]
         same = "yes (reference)" if name == "numpy" else ("yes" if agree[name] else "NO")
         print(f"| {form} | {name} | {t * 1e3:.2f} | {t / base:.2f} | {same} |")
+    array_parameters(opt, backends)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ bit ("bit-equal") or how far it is.
 --axis-only runs the arg-reductions along an axis of 2-d arrays (argmax(axis=0) of a C array row
 by row, argmin(axis=1), nanargmax with and without axis) at three shapes, with numba's time too
 where numba is installed (its ratio is numba's time over NumPy's, in the same repeats).
+--last-axis runs them along the last axis (argmax(axis=1), np.argmin(a, -1) of rows of 100, 300
+and 1000, and a.argmin() of one such row), the same way:
+
+    python bench/bench_reductions.py --last-axis --dtypes float64,float32
 """
 
 import argparse
@@ -56,6 +60,14 @@ ARG_AXIS = {
     "nanargmax(axis=0)": lambda a: np.nanargmax(a, axis=0),
 }
 ARG_SHAPES = [(1000, 100), (1000, 1000), (100000, 8)]
+
+# --last-axis: along the last axis, rows of 100, 300 and 1000 (and one such row, 1-d)
+ARG_LAST = {
+    "argmax(axis=1)": lambda a: a.argmax(axis=1),
+    "np.argmin(a, -1)": lambda a: np.argmin(a, -1),
+    "argmin() 1-d": lambda a: a.argmin(),
+}
+LAST_SHAPES = [(1000, 100), (330, 300), (100, 1000)]   # 0.1M elements: in L2, not bound by memory
 
 PRODUCTS = [((5000, 3, 3), (5000, 3, 4)), ((2000, 8, 8), (2000, 8, 8)), ((500, 4, 30), (500, 30, 4)),
             ((200, 16, 16), (200, 16, 16))]
@@ -111,29 +123,35 @@ def compare3(f, args, nbytes, repeats):
     return min(te), min(tn), min(tb) if nb else None, statistics.median(re), statistics.median(rb) if nb else None
 
 
-def arg_axis(a, rng):
+def arg_axis(a, rng, kernels=ARG_AXIS, shapes=ARG_SHAPES):
     print("| kernel | dtype | shape | ember us | NumPy us | numba us | ember/NumPy | numba/NumPy |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     ratios = []
     for dt in a.dtypes.split(","):
-        for shape in ARG_SHAPES:
-            if dt.startswith(("int", "uint")):
-                x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max, shape, dtype=dt, endpoint=True)
-            else:
-                x = rng.standard_normal(shape).astype(dt)
-                x[rng.random(shape) < 0.01] = np.nan   # nanargmax skips them; the others get them as 0
-                x[0] = 0   # no column of NaN (nanargmax(axis=0) raises then)
-            for name, f in ARG_AXIS.items():
-                if name.startswith("nan") and not dt.startswith("float"):
-                    continue   # nanargmax of ints is argmax
-                y = x if name.startswith("nan") or not dt.startswith("float") else np.where(np.isnan(x), 0, x).astype(dt)
-                te, tn, tb, r, rb = compare3(f, (y,), y.nbytes, a.repeats)
-                ratios.append(r)
-                nbs = f"{tb * 1e6:.1f} | " if tb else "- | "
-                nbr = f"{rb:.2f}" if rb else "-"
-                print(f"| {name} | {dt} | {shape[0]}x{shape[1]} | {te * 1e6:.1f} | {tn * 1e6:.1f} | {nbs}{r:.2f} | {nbr} |",
-                      flush=True)
+        for full in shapes:
+            for name, f in kernels.items():
+                shape = full[1:] if name.endswith("1-d") else full
+                one(a, rng, dt, shape, name, f, ratios)
     print(f"\ngeomean ember/NumPy {statistics.geometric_mean(ratios):.2f}; slowest {max(ratios):.2f}")
+
+
+def one(a, rng, dt, shape, name, f, ratios):
+    """One row of the table: kernel f on an array of dt and shape."""
+    if name.startswith("nan") and not dt.startswith("float"):
+        return   # nanargmax of ints is argmax
+    if dt.startswith(("int", "uint")):
+        x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max, shape, dtype=dt, endpoint=True)
+    else:
+        x = rng.standard_normal(shape).astype(dt)
+        x[rng.random(shape) < 0.01] = np.nan   # nanargmax skips them; the others get them as 0
+        x[0] = 0   # no column of NaN (nanargmax(axis=0) raises then)
+    y = x if name.startswith("nan") or not dt.startswith("float") else np.where(np.isnan(x), 0, x).astype(dt)
+    te, tn, tb, r, rb = compare3(f, (y,), y.nbytes, a.repeats)
+    ratios.append(r)
+    nbs = f"{tb * 1e6:.2f} | " if tb else "- | "
+    nbr = f"{rb:.2f}" if rb else "-"
+    print(f"| {name} | {dt} | {'x'.join(map(str, shape))} | {te * 1e6:.2f} | {tn * 1e6:.2f} | {nbs}{r:.2f} | {nbr} |",
+          flush=True)
 
 
 def main():
@@ -144,12 +162,16 @@ def main():
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--products-only", action="store_true")
     ap.add_argument("--axis-only", action="store_true")
+    ap.add_argument("--last-axis", action="store_true")
     a = ap.parse_args()
     rng = np.random.default_rng(0)
     print(f"`python {' '.join(sys.argv)}`; NumPy {np.__version__}; {os.cpu_count()} CPUs; load average "
           f"{os.getloadavg()[0]:.1f}; {a.repeats} interleaved repeats\n")
     if a.axis_only:
         arg_axis(a, rng)
+        return
+    if a.last_axis:
+        arg_axis(a, rng, ARG_LAST, LAST_SHAPES)
         return
     print("| kernel | dtype | n | ember ms | NumPy ms | ember/NumPy | result |")
     print("|---|---|---:|---:|---:|---:|---|")

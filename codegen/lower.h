@@ -132,6 +132,7 @@ LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x);   /* NumPy's scale check: no
 bool cg_is_random_dist(int bid);
 LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_rdist_fill(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);   /* ember._rdist.fill */
 
 /* lower_ffi.c */
 LLVMValueRef cg_call_c(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

@@ -10,18 +10,22 @@
  * step are combined at the end. So:
  *   - min/max: the fold of the whole run; NaN if the flag is set. A zero result takes its sign
  *     as NumPy's reduction would (ext_numpy_zero, a scan that only such results pay for).
- *   - argmin/argmax: the run is folded in blocks of EXT_BLOCK steps; a block whose extreme is
- *     strictly better than the best so far becomes the best block, a block with a NaN ends the
- *     scan (its first NaN is the answer: the first NaN wins, as in NumPy). The index is then the
- *     first element of the best block equal to the best value (a vector search), so the result
- *     is the first occurrence, -0.0 and 0.0 being equal as they are to NumPy's compares.
+ *   - argmin/argmax: the run is taken in blocks; a block whose extreme is strictly better than
+ *     the best so far becomes the best, a block with a NaN ends the scan (its first NaN is the
+ *     answer: the first NaN wins, as in NumPy). Elements of 4 or 8 bytes take one pass per block
+ *     (ext_argfold): per lane the best value and the step it came from, in vector registers,
+ *     combined at the end into the least index among the lanes equal to the best. Narrower ints
+ *     fold blocks of EXT_BLOCK steps and then search the best block for its first element equal
+ *     to the best value. Either way the result is the first occurrence, -0.0 and 0.0 being equal
+ *     as they are to NumPy's compares.
  *   - nanmin/nanmax: the min/max fold, started from -inf/inf where the first element is NaN; a
  *     result still there is checked by a search (no element equal to it: all were NaN).
  *   - nanargmin/nanargmax: the argmin/argmax blocks, each fold started from inf/-inf so that NaN
  *     never enters (NumPy counts NaN as that value); when no block gets beyond it, the first
  *     element that is it or NaN is the answer (none that is it: every one was NaN, ValueError).
  *   - along an axis before the last of a C array: cg_argaxis_rows, below.
- * Every element is read once by the folds; only one block is read again. */
+ * Every element is read once by the folds; only one block is read again (argmin/argmax of
+ * narrow ints, or the block holding the first NaN). */
 #include "lower.h"
 #include <math.h>
 #include <stdio.h>
@@ -76,6 +80,19 @@ static LLVMValueRef beyond(Lower *L, Ext *E, LLVMValueRef x, LLVMValueRef acc) {
 
 static LLVMValueRef fold1(Lower *L, Ext *E, LLVMValueRef x, LLVMValueRef acc) {
     return LLVMBuildSelect(L->b, beyond(L, E, x, acc), x, acc, "");
+}
+
+static LLVMValueRef splat(Lower *L, LLVMTypeRef vt, unsigned w, LLVMValueRef x) {
+    return LLVMBuildShuffleVector(L->b, LLVMBuildInsertElement(L->b, LLVMGetPoison(vt), x, i64c(L, 0), ""), LLVMGetPoison(vt),
+                                  LLVMConstNull(LLVMVectorType(L->i32, w)), "");
+}
+
+static const char *vec_suffix(Lower *L, LLVMTypeRef vt, char *buf, size_t size) {
+    LLVMTypeRef et = LLVMGetElementType(vt);
+    unsigned bits = LLVMGetTypeKind(et) == LLVMDoubleTypeKind ? 64 : LLVMGetTypeKind(et) == LLVMFloatTypeKind ? 32 : LLVMGetIntTypeWidth(et);
+    snprintf(buf, size, "v%u%c%u", LLVMGetVectorSize(vt), LLVMGetTypeKind(et) == LLVMIntegerTypeKind ? 'i' : 'f', bits);
+    (void)L;
+    return buf;
 }
 
 /* the extreme of a vector's elements (no NaN among them) */
@@ -133,6 +150,101 @@ static LLVMValueRef ext_fold(Lower *L, Ext *E, LLVMValueRef lo, LLVMValueRef hi,
     cg_loop_end(L, &lc);
     *nan = ld(L, L->i1, anynan);
     return ld(L, E->et, best);
+}
+
+/* the lanes of x beyond acc replace them in the value accumulator va and, with step sv, in the
+ * step accumulator vs */
+static void arg_take(Lower *L, Ext *E, LLVMValueRef x, LLVMValueRef sv, LLVMValueRef va, LLVMValueRef vs, LLVMTypeRef ivt) {
+    LLVMValueRef acc = ld(L, E->vt, va), m = beyond(L, E, x, acc);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, m, x, acc, ""), va);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, m, sv, ld(L, ivt, vs), ""), vs);
+}
+
+/* argmin/argmax of elements [lo, hi) in one pass, for elements of 4 or 8 bytes and blocks of
+ * fewer than 2^31 elements. EXT_U vector accumulators keep per lane the best value so far and
+ * the step it came from, in an integer lane as wide as the element (one compare mask selects
+ * both: vcmppd + two vblendvpd per vector). A lane is replaced only by an element strictly
+ * beyond it, so each lane keeps its first best. The lanes start at the far end (-inf for
+ * argmax, the dtype's least integer), which nothing is beyond; NaN never enters (ordered
+ * compares) but is flagged in *nan. The elements after the last whole step take one masked
+ * vector per accumulator, lanes past hi reading the far end. At the end: the best of all lanes,
+ * and the least index among the lanes holding a value equal to it (-0.0 equals 0.0), which is
+ * its first occurrence. Returns that value and its index in *index; when no element is beyond
+ * the far end, every non-NaN element is it and *index is lo. */
+static LLVMValueRef ext_argfold(Lower *L, Ext *E, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef *nan, LLVMValueRef *index) {
+    unsigned bits = (unsigned)ty_dtypes[E->dt].size * 8, step = EXT_U * E->w;
+    LLVMTypeRef it = LLVMIntTypeInContext(L->c, bits), ivt = LLVMVectorType(it, E->w), mt = LLVMVectorType(L->i1, E->w);
+    unsigned long long top = 1ULL << (bits - 1);
+    LLVMValueRef far = E->kind == 'f' ? LLVMConstReal(E->et, E->is_max ? -INFINITY : INFINITY)
+                     : E->kind == 'i' ? LLVMConstInt(it, E->is_max ? top : top - 1, 0)
+                                      : LLVMConstInt(it, E->is_max ? 0 : ~0ULL, 0);
+    LLVMValueRef farv = splat(L, E->vt, E->w, far), iota[64];
+    for (unsigned k = 0; k < E->w; k++) iota[k] = LLVMConstInt(it, k, 0);
+    LLVMValueRef lanes = LLVMConstVector(iota, E->w);
+    /* NaN seen per lane, as all-ones integer lanes: an OR of the compares' own masks */
+    LLVMValueRef va[EXT_U], vs[EXT_U], nanv = slot(L, ivt, LLVMConstNull(ivt), "arg.nanv");
+    for (int u = 0; u < EXT_U; u++) {
+        va[u] = slot(L, E->vt, farv, "arg.best");
+        vs[u] = slot(L, ivt, LLVMConstNull(ivt), "arg.step");
+    }
+    LLVMValueRef steps = LLVMBuildUDiv(L->b, LLVMBuildSub(L->b, hi, lo, ""), i64c(L, step), "");
+    LoopCtx lc;
+    LLVMValueRef s = cg_loop_begin(L, &lc, steps);
+    LLVMValueRef j = LLVMBuildAdd(L->b, lo, LLVMBuildMul(L->b, s, i64c(L, step), ""), "");
+    LLVMValueRef sv = splat(L, ivt, E->w, LLVMBuildIntCast2(L->b, s, it, 0, "")), x[EXT_U];
+    for (int u = 0; u < EXT_U; u++) {
+        x[u] = at(L, E, E->vt, LLVMBuildAdd(L->b, j, i64c(L, (long long)u * E->w), ""));
+        arg_take(L, E, x[u], sv, va[u], vs[u], ivt);
+    }
+    if (E->kind == 'f') {   /* uno(a, b): a NaN in either */
+        LLVMValueRef m = ld(L, ivt, nanv);
+        for (int u = 0; u < EXT_U; u += 2)
+            m = LLVMBuildOr(L->b, m, LLVMBuildSExt(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, x[u], x[u + 1], ""), ivt, ""), "");
+        LLVMBuildStore(L->b, m, nanv);
+    }
+    cg_loop_end(L, &lc);
+    /* the rest: step `steps`, lanes up to hi */
+    LLVMValueRef p = LLVMBuildAdd(L->b, lo, LLVMBuildMul(L->b, steps, i64c(L, step), ""), "");
+    sv = splat(L, ivt, E->w, LLVMBuildIntCast2(L->b, steps, it, 0, ""));
+    char sfx[32], name[64];
+    snprintf(name, sizeof name, "llvm.masked.load.%s.p0", vec_suffix(L, E->vt, sfx, sizeof sfx));
+    LLVMValueRef m = ld(L, ivt, nanv);
+    for (int u = 0; u < EXT_U; u++) {
+        LLVMValueRef q = LLVMBuildAdd(L->b, p, i64c(L, (long long)u * E->w), "");
+        LLVMValueRef rem = LLVMBuildSub(L->b, hi, q, "");   /* < step */
+        rem = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, rem, i64c(L, 0), ""), i64c(L, 0), rem, "");
+        LLVMValueRef mask = LLVMBuildICmp(L->b, LLVMIntULT, lanes, splat(L, ivt, E->w, LLVMBuildIntCast2(L->b, rem, it, 0, "")), "");
+        LLVMTypeRef pt[4] = {L->ptr, L->i32, mt, E->vt};
+        LLVMValueRef args[4] = {LLVMBuildGEP2(L->b, E->et, E->base, &q, 1, ""), LLVMConstInt(L->i32, 1, 0), mask, farv};
+        LLVMValueRef xt = cg_call(L, name, E->vt, pt, args, 4);
+        arg_take(L, E, xt, sv, va[u], vs[u], ivt);
+        if (E->kind == 'f') m = LLVMBuildOr(L->b, m, LLVMBuildSExt(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, xt, xt, ""), ivt, ""), "");
+    }
+    if (E->kind == 'f') {
+        LLVMTypeRef pt[1] = {ivt};
+        snprintf(name, sizeof name, "llvm.vector.reduce.or.v%ui%u", E->w, bits);
+        *nan = LLVMBuildICmp(L->b, LLVMIntNE, cg_call(L, name, it, pt, &m, 1), LLVMConstInt(it, 0, 0), "");
+    } else {
+        *nan = LLVMConstInt(L->i1, 0, 0);
+    }
+    /* the best lane value; the least index of the lanes equal to it */
+    LLVMValueRef v = ld(L, E->vt, va[0]);
+    for (int u = 1; u < EXT_U; u++) v = fold1(L, E, ld(L, E->vt, va[u]), v);
+    LLVMValueRef best = hreduce(L, E, v), bestv = splat(L, E->vt, E->w, best);
+    LLVMValueRef none = LLVMConstAllOnes(ivt), cand = none, stepv = splat(L, ivt, E->w, LLVMConstInt(it, step, 0));
+    for (int u = 0; u < EXT_U; u++) {
+        LLVMValueRef a = ld(L, E->vt, va[u]);
+        LLVMValueRef eq = E->kind == 'f' ? LLVMBuildFCmp(L->b, LLVMRealOEQ, a, bestv, "") : LLVMBuildICmp(L->b, LLVMIntEQ, a, bestv, "");
+        LLVMValueRef rel = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, ld(L, ivt, vs[u]), stepv, ""),
+                                        LLVMBuildAdd(L->b, lanes, splat(L, ivt, E->w, LLVMConstInt(it, (unsigned long long)u * E->w, 0)), ""), "");
+        rel = LLVMBuildSelect(L->b, eq, rel, none, "");
+        cand = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntULT, rel, cand, ""), rel, cand, "");
+    }
+    LLVMTypeRef pt[1] = {ivt};
+    snprintf(name, sizeof name, "llvm.vector.reduce.umin.v%ui%u", E->w, bits);
+    LLVMValueRef rel = cg_call(L, name, it, pt, &cand, 1);
+    *index = LLVMBuildAdd(L->b, lo, LLVMBuildIntCast2(L->b, rel, L->i64, 0, ""), "");
+    return best;
 }
 
 /* The first i in [lo, hi) where x[i] == want (want NULL: where x[i] is NaN); hi when none. */
@@ -287,11 +399,15 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     }
     /* blocks: the best one so far (strictly better only), or the first with a NaN; skipping NaN,
      * a block's fold starts from far (-inf for argmax), so a NaN never enters it (NaN is far to
-     * NumPy's nanargmax), and no block beyond far leaves the first far or NaN as the answer */
-    bool skip = (flags & CG_EXT_SKIP_NAN) && E.kind == 'f';
+     * NumPy's nanargmax), and no block beyond far leaves the first far or NaN as the answer.
+     * Elements of 4 or 8 bytes take one pass per block (ext_argfold: the block's best and its
+     * index, blocks of 2^20 steps); narrower ones fold a block of EXT_BLOCK steps, then search
+     * the best block again for its first element equal to the best. */
+    bool skip = (flags & CG_EXT_SKIP_NAN) && E.kind == 'f', onepass = ty_dtypes[dt].size >= 4;
     LLVMValueRef far = skip ? LLVMConstReal(E.et, is_max ? -INFINITY : INFINITY) : NULL;
-    LLVMValueRef bs = i64c(L, (long long)EXT_BLOCK * EXT_U * E.w);
+    LLVMValueRef bs = i64c(L, onepass ? (long long)EXT_U * E.w << 20 : (long long)EXT_BLOCK * EXT_U * E.w);
     LLVMValueRef best = slot(L, E.et, skip ? far : at(L, &E, E.et, i64c(L, 0)), "ext.bestv");
+    /* the best block's first element (one pass: the best element's index); -1 for none yet */
     LLVMValueRef bestlo = slot(L, L->i64, i64c(L, skip ? -1 : 0), "ext.bestlo"), result = cg_entry_alloca(L, L->i64, "ext.index");
     LLVMValueRef lo = slot(L, L->i64, i64c(L, 0), "ext.lo");
     LLVMBasicBlockRef head = block(L, "ext.blocks"), body = block(L, "ext.block"), found = block(L, "ext.nan");
@@ -301,9 +417,9 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMValueRef l = ld(L, L->i64, lo);
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, l, n, ""), body, search);
     LLVMPositionBuilderAtEnd(L->b, body);
-    LLVMValueRef h = LLVMBuildAdd(L->b, l, bs, "");
+    LLVMValueRef h = LLVMBuildAdd(L->b, l, bs, ""), where = l;
     h = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, h, n, ""), h, n, "");
-    v = ext_fold(L, &E, l, h, far, &nan);
+    v = onepass ? ext_argfold(L, &E, l, h, &nan, &where) : ext_fold(L, &E, l, h, far, &nan);
     cg_br_expect(L, skip ? LLVMConstInt(L->i1, 0, 0) : nan, false, found, next);
     LLVMPositionBuilderAtEnd(L->b, found);   /* the block's first NaN is the answer */
     if (E.kind == 'f' && !skip) {
@@ -316,7 +432,7 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
     LLVMPositionBuilderAtEnd(L->b, next);
     LLVMValueRef better = beyond(L, &E, v, ld(L, E.et, best));
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, v, ld(L, E.et, best), ""), best);
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, l, ld(L, L->i64, bestlo), ""), bestlo);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, where, ld(L, L->i64, bestlo), ""), bestlo);
     LLVMBuildStore(L->b, h, lo);
     LLVMBuildBr(L->b, head);
     LLVMPositionBuilderAtEnd(L->b, search);   /* the first element of the best block equal to the best */
@@ -332,9 +448,13 @@ LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int 
         LLVMBuildBr(L->b, done);
         LLVMPositionBuilderAtEnd(L->b, some);
     }
-    LLVMValueRef bh = LLVMBuildAdd(L->b, bl, bs, "");
-    bh = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, bh, n, ""), bh, n, "");
-    LLVMBuildStore(L->b, ext_find(L, &E, bl, bh, ld(L, E.et, best)), result);
+    if (onepass) {
+        LLVMBuildStore(L->b, bl, result);
+    } else {
+        LLVMValueRef bh = LLVMBuildAdd(L->b, bl, bs, "");
+        bh = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, bh, n, ""), bh, n, "");
+        LLVMBuildStore(L->b, ext_find(L, &E, bl, bh, ld(L, E.et, best)), result);
+    }
     LLVMBuildBr(L->b, done);
     LLVMPositionBuilderAtEnd(L->b, done);
     *index = ld(L, L->i64, result);
@@ -363,19 +483,6 @@ typedef struct Rows {
     LLVMValueRef base, out;    /* this position's row 0, its first result */
     LLVMValueRef far;          /* skip_nan: the value a NaN counts as */
 } Rows;
-
-static LLVMValueRef splat(Lower *L, LLVMTypeRef vt, unsigned w, LLVMValueRef x) {
-    return LLVMBuildShuffleVector(L->b, LLVMBuildInsertElement(L->b, LLVMGetPoison(vt), x, i64c(L, 0), ""), LLVMGetPoison(vt),
-                                  LLVMConstNull(LLVMVectorType(L->i32, w)), "");
-}
-
-static const char *vec_suffix(Lower *L, LLVMTypeRef vt, char *buf, size_t size) {
-    LLVMTypeRef et = LLVMGetElementType(vt);
-    unsigned bits = LLVMGetTypeKind(et) == LLVMDoubleTypeKind ? 64 : LLVMGetTypeKind(et) == LLVMFloatTypeKind ? 32 : LLVMGetIntTypeWidth(et);
-    snprintf(buf, size, "v%u%c%u", LLVMGetVectorSize(vt), LLVMGetTypeKind(et) == LLVMIntegerTypeKind ? 'i' : 'f', bits);
-    (void)L;
-    return buf;
-}
 
 /* the vector of elements at p (mask NULL: all of them; else the lanes it sets, 0 elsewhere) */
 static LLVMValueRef rows_load(Lower *L, Rows *R, LLVMValueRef p, LLVMValueRef mask) {

@@ -5,6 +5,10 @@
  * message, or NULL) and raises ValueError with the message before drawing or allocating; the
  * draws fill the result (or a one-number slot) in one runtime call, from the thread's legacy
  * state (g NULL) or the Generator's bit generator (runtime/randdist.c).
+ *
+ * ember._rdist.fill (cg_rdist_fill), the draws of ember/_nprandom.py's array-parameter forms:
+ * one runtime call that checks every element, then draws into the result the form allocated,
+ * each parameter passed as data, strides and dtype (a scalar: a one-number slot, strides 0).
  */
 #include "lower.h"
 #include "rdist.h"
@@ -237,4 +241,56 @@ LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
     if (kind == RD_CHOICE) return lower_choice(L, ci, args, types, args[0], 1);
     if (kind == RD_DIRICHLET || kind == RD_MULTINOMIAL) return lower_rows(L, ci, args, types, args[0], 1, kind == RD_DIRICHLET);
     return lower_shuffle(L, ci, args, types, args[0], kind, 1);
+}
+
+/* ember._rdist.fill(name, g, out, a, b, c) (typeinfer/rdist.c ti_type_rdist_fill). */
+LLVMValueRef cg_rdist_fill(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    int kind = ci->dtype;   /* typing's RD_* */
+    const Type *ot = types[2];
+    int nd = ot->ndim;
+    LLVMValueRef shape = cg_entry_alloca(L, LLVMArrayType(L->i64, (unsigned)(nd ? nd : 1)), "bc.shape");
+    LLVMValueRef strides = cg_entry_alloca(L, LLVMArrayType(L->i64, (unsigned)(3 * (nd ? nd : 1))), "bc.strides");
+    LLVMValueRef data = cg_entry_alloca(L, LLVMArrayType(L->ptr, 3), "bc.data");
+    LLVMValueRef codes = cg_entry_alloca(L, LLVMArrayType(L->i32, 3), "bc.codes");
+    for (int d = 0; d < nd; d++) LLVMBuildStore(L->b, cg_arr_shape(L, args[2], d), cg_gep8(L, shape, i64c(L, 8 * d)));
+    for (int k = 0; k < 3; k++) {
+        const Type *t = types[3 + k];
+        LLVMValueRef v = args[3 + k], p;
+        int code;
+        if (t->kind == TY_ARRAY) {
+            p = cg_arr_data(L, v);
+            code = ty_dtypes[t->dtype].kind << 8 | (int)ty_dtypes[t->dtype].size;
+            for (int d = 0; d < nd; d++)
+                LLVMBuildStore(L->b, cg_arr_stride(L, t, v, d), cg_gep8(L, strides, i64c(L, 8 * (k * nd + d))));
+        } else {   /* a scalar: its value in a slot, read at every element */
+            LLVMValueRef x = cg_cast(L, v, t, ty_float64);
+            if (kind < RD_COUNT && dists[kind].ints >> k & 1 && !ty_is_int(t) && t != ty_bool) x = int_param(L, x);
+            p = cg_entry_alloca(L, L->f64, "bc.scalar");
+            LLVMBuildStore(L->b, x, p);
+            code = 'f' << 8 | 8;
+            for (int d = 0; d < nd; d++) LLVMBuildStore(L->b, i64c(L, 0), cg_gep8(L, strides, i64c(L, 8 * (k * nd + d))));
+        }
+        LLVMBuildStore(L->b, p, cg_gep8(L, data, i64c(L, 8 * k)));
+        LLVMBuildStore(L->b, LLVMConstInt(L->i32, (unsigned long long)code, 0), cg_gep8(L, codes, i64c(L, 4 * k)));
+    }
+    LLVMValueRef msg = cg_entry_alloca(L, L->ptr, "bc.msg");
+    LLVMValueRef g = types[1]->kind == TY_RNG ? args[1] : LLVMConstNull(L->ptr);
+    LLVMTypeRef pt[9] = {L->ptr, L->i32, L->i64, L->ptr, L->ptr, L->ptr, L->ptr, L->ptr, L->ptr};
+    LLVMValueRef a[9] = {g, LLVMConstInt(L->i32, (unsigned long long)kind, 0), i64c(L, nd), shape, data, strides, codes,
+                         cg_arr_data(L, args[2]), msg};
+    LLVMValueRef rc = cg_call(L, "ember_rt_rdist_fill_bcast", L->i32, pt, a, 9);
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.bad");
+    LLVMBasicBlockRef ovf = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.overflow");
+    LLVMBasicBlockRef val = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.value");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "rdist.ok");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), false, bad, ok);
+    LLVMPositionBuilderAtEnd(L->b, bad);
+    LLVMValueRef m = LLVMBuildLoad2(L->b, L->ptr, msg, "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, rc, LLVMConstInt(L->i32, 2, 0), ""), ovf, val);
+    LLVMPositionBuilderAtEnd(L->b, ovf);
+    cg_emit_raise(L, cg_exc_class_of_name(L, "builtins:OverflowError"), m);
+    LLVMPositionBuilderAtEnd(L->b, val);
+    cg_emit_raise(L, cg_exc_class_of_name(L, "builtins:ValueError"), m);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+    return LLVMGetUndef(cg_type(L, ty_none));
 }

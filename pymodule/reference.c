@@ -2,13 +2,15 @@
  * (tools/gen_reference.py writes them) and for anyone asking at run time.
  *
  *   typing_tables()  the rows of the builtin table (typeinfer/builtins.def) that typing
- *                    resolves calls with: (module, name, shape), one per entry
+ *                    resolves calls with: (module, name, shape), one per entry; not those of a
+ *                    private module (ember._rdist: primitives of ember's own implementations)
  *   infer(d, args)   what d's function types to for these arguments, by typing alone
  *                    (pm_infer in driver.c), or the located diagnostic its compile would raise
  *
  * The generator reads the rows and probes each one through infer(), so a function added to
  * the tables shows up in the documentation with the arguments and dtypes typing accepts. */
 #include "pm.h"
+#include <string.h>
 
 /* How each BuiltinShape types (typeinfer/ti.h); SH_SPECIAL rows are typed by their own rule. */
 static const char *const shape_names[] = {
@@ -23,6 +25,7 @@ static PyObject *m_typing_tables(PyObject *self, PyObject *unused) {
     PyObject *rows = PyList_New(0);
     for (int i = 0; rows && i < BI_COUNT; i++) {
         const BuiltinInfo *b = &ti_builtins[i];
+        if (strstr(b->module, "._")) continue;
         int sh = (int)b->shape;
         const char *shape = sh >= 0 && sh < (int)(sizeof shape_names / sizeof *shape_names) && shape_names[sh]
                                 ? shape_names[sh] : "other";

@@ -707,6 +707,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_rdist_check", (void *)ember_rt_rdist_check},
     {"ember_rt_rdist_fill", (void *)ember_rt_rdist_fill},
+    {"ember_rt_rdist_fill_bcast", (void *)ember_rt_rdist_fill_bcast},
     {"ember_rt_rdist_shuffle", (void *)ember_rt_rdist_shuffle},
     {"ember_rt_rdist_permutation", (void *)ember_rt_rdist_permutation},
     {"ember_rt_rdist_choice_check", (void *)ember_rt_rdist_choice_check},

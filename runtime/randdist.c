@@ -486,7 +486,7 @@ static bool negative(double v) { return !isnan(v) && signbit(v); }   /* -0.0 too
 
 /* The message of the first of NumPy's checks on (a, b, c) that fails, or NULL. gen: the
  * Generator method's checks rather than RandomState's. */
-const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c) {
+static inline const char *check_kind(int32_t kind, int32_t gen, double a, double b, double c) {
 #define FAIL(cond, msg) \
     do {                \
         if (cond) return msg; \
@@ -559,6 +559,154 @@ const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, 
     }
     return NULL;
 #undef FAIL
+}
+
+const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c) {
+    return check_kind(kind, gen, a, b, c);
+}
+
+/* ---- array parameters (ember/_nprandom.py: ember._rdist.fill) -------------------------------- */
+
+/* NumPy's message for a bad element of an array parameter: its scalar check's, but "contains
+ * NaNs" for "is NaN", and poisson's array check of lam (not <= its maximum) names a NaN lam "too
+ * large". first: the element's first parameter. */
+static const char *array_message(const char *m, double first) {
+    static const char *const forms[][2] = {
+        {"lam < 0 or lam is NaN", "lam < 0 or lam contains NaNs"},
+        {"p < 0, p > 1 or p is NaN", "p < 0, p > 1 or p contains NaNs"},
+        {"nsample < 1 or nsample is NaN", "nsample < 1 or nsample contains NaNs"},
+        {"p < 0, p >= 1 or p is NaN", "p < 0, p >= 1 or p contains NaNs"},
+        {"a <= 1 or a is NaN", "a <= 1 or a contains NaNs"},
+    };
+    if (!strcmp(m, forms[0][0]) && isnan(first)) return "lam value too large";
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (!strcmp(m, forms[i][0])) return forms[i][1];
+    return m;
+}
+
+/* An element of dtype code (kind << 8 | itemsize: 'f', 'i', 'u', 'b') as a double. */
+static double read_param(const char *p, int32_t code) {
+    switch (code) {
+    case 'f' << 8 | 8: { double v; memcpy(&v, p, 8); return v; }
+    case 'f' << 8 | 4: { float v; memcpy(&v, p, 4); return v; }
+    case 'i' << 8 | 8: { int64_t v; memcpy(&v, p, 8); return (double)v; }
+    case 'i' << 8 | 4: { int32_t v; memcpy(&v, p, 4); return v; }
+    case 'i' << 8 | 2: { int16_t v; memcpy(&v, p, 2); return v; }
+    case 'i' << 8 | 1: return (int8_t)*p;
+    case 'u' << 8 | 8: { uint64_t v; memcpy(&v, p, 8); return (double)v; }
+    case 'u' << 8 | 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    case 'u' << 8 | 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    default: return (uint8_t)*p;   /* 'u' 1, 'b' 1 */
+    }
+}
+
+/* The three parameters' walk over out's shape in C order, a row (the last dimension) at a time:
+ * each parameter's element pointer moves by its strides (0 along broadcast dimensions and for a
+ * scalar). */
+typedef struct Walk {
+    int64_t nd, rows, inner, idx[64];
+    const int64_t *shape, *strides;   /* strides: 3 x nd */
+    const char *row[3];               /* the parameters' first elements in this row */
+    int64_t step[3];                  /* their strides along the row */
+    const int32_t *codes;
+} Walk;
+
+static void walk_open(Walk *w, int64_t nd, const int64_t *shape, const void *const *data, const int64_t *strides,
+                      const int32_t *codes) {
+    w->nd = nd;
+    w->shape = shape;
+    w->strides = strides;
+    w->codes = codes;
+    w->inner = nd ? shape[nd - 1] : 1;
+    w->rows = w->inner ? 1 : 0;
+    for (int64_t d = 0; d + 1 < nd; d++) {
+        w->rows *= shape[d];
+        w->idx[d] = 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        w->row[k] = data[k];
+        w->step[k] = nd ? strides[k * nd + nd - 1] : 0;
+    }
+}
+
+static void walk_next_row(Walk *w) {
+    for (int64_t d = w->nd - 2; d >= 0; d--) {
+        for (int k = 0; k < 3; k++) w->row[k] += w->strides[k * w->nd + d];
+        if (++w->idx[d] < w->shape[d]) return;
+        for (int k = 0; k < 3; k++) w->row[k] -= w->strides[k * w->nd + d] * w->shape[d];
+        w->idx[d] = 0;
+    }
+}
+
+/* parameter k of element j of the row: float64 (and every scalar) read directly */
+static inline double walk_param(const Walk *w, int k, int64_t j) {
+    const char *p = w->row[k] + j * w->step[k];
+    if (w->codes[k] == ('f' << 8 | 8)) {
+        double v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    return read_param(p, w->codes[k]);
+}
+
+/* for each element, in C order: a, b, c its parameters and i its place in out */
+#define WALK_EACH(w, i, a, b, c)                                                           \
+    for (int64_t r_ = 0, i = 0; r_ < (w).rows; r_++, walk_next_row(&(w)))                \
+        for (int64_t j_ = 0; j_ < (w).inner && ((a = walk_param(&(w), 0, j_)), (b = walk_param(&(w), 1, j_)), \
+                                                (c = walk_param(&(w), 2, j_)), 1); j_++, i++)
+
+/* The check of element (a, b, c) of kind (rdist.def's, RD_NORMAL or RD_UNIFORM): NumPy's message
+ * or NULL; *overflow when it is an OverflowError's. */
+static const char *check_one(int32_t kind, int32_t gen, double a, double b, double c, bool *overflow) {
+    if (kind == RD_NORMAL) return negative(b) ? "scale < 0" : NULL;
+    if (kind == RD_UNIFORM) {
+        *overflow = true;
+        if (!(fabs(b - a) < INFINITY)) return gen ? "high - low range exceeds valid bounds" : "Range exceeds valid bounds";
+        return NULL;
+    }
+    const char *m = check_kind(kind, gen, a, b, c);
+    return m ? array_message(m, a) : NULL;
+}
+
+/* out (C order, nd dimensions of shape) filled with draws of kind, element i's parameters at
+ * data[k] + the strides (3 x nd; dtype codes[k], read_param's) of its position. Every element
+ * is checked first, as NumPy does before its first draw: 0 when all pass, else *msg is the first
+ * bad element's message and the result 1 for ValueError, 2 for OverflowError. */
+int32_t ember_rt_rdist_fill_bcast(void *g, int32_t kind, int64_t nd, const int64_t *shape, const void *const *data,
+                                  const int64_t *strides, const int32_t *codes, void *out, const char **msg) {
+    if (nd > 64) return 0;   /* ember arrays have at most 32 dimensions */
+    Walk w;
+    double a, b, c;
+    walk_open(&w, nd, shape, data, strides, codes);
+    WALK_EACH(w, i, a, b, c) {
+        bool overflow = false;
+        const char *m = check_one(kind, g != NULL, a, b, c, &overflow);
+        if (m) {
+            *msg = m;
+            return overflow ? 2 : 1;
+        }
+    }
+    Src s;
+    src_open(&s, g);
+    walk_open(&w, nd, shape, data, strides, codes);
+    double *of = out;
+    int64_t *oi = out;
+    switch (kind) {   /* normal and uniform apart: no per-element switch */
+    case RD_NORMAL:
+        if (g) WALK_EACH(w, i, a, b, c) of[i] = random_normal(s.bg, a, b);
+        else WALK_EACH(w, i, a, b, c) of[i] = a + b * lg_gauss(&s);
+        break;
+    case RD_UNIFORM:
+        if (g) WALK_EACH(w, i, a, b, c) of[i] = random_uniform(s.bg, a, b - a);
+        else WALK_EACH(w, i, a, b, c) of[i] = a + (b - a) * lg_double(&s);
+        break;
+    default:
+        if (draws_int[kind] && g) WALK_EACH(w, i, a, b, c) oi[i] = generator_int(&s, kind, a, b, c);
+        else if (draws_int[kind]) WALK_EACH(w, i, a, b, c) oi[i] = legacy_int(&s, kind, a, b, c);
+        else if (g) WALK_EACH(w, i, a, b, c) of[i] = generator_real(&s, kind, a, b, c);
+        else WALK_EACH(w, i, a, b, c) of[i] = legacy_real(&s, kind, a, b, c);
+    }
+    return 0;
 }
 
 /* ---- shuffle, permutation, choice ------------------------------------------------------------ */

@@ -63,6 +63,8 @@ void ember_rt_random_fill_randint(int64_t *out, int64_t n, int64_t low, int64_t 
  * for bad parameters, or NULL, and the draws assume the check passed. */
 const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c);
 void ember_rt_rdist_fill(void *g, int32_t kind, double a, double b, double c, void *out, int64_t n);
+int32_t ember_rt_rdist_fill_bcast(void *g, int32_t kind, int64_t nd, const int64_t *shape, const void *const *data,
+                                  const int64_t *strides, const int32_t *codes, void *out, const char **msg);
 void ember_rt_rdist_shuffle(void *g, char *data, int64_t ndim, const int64_t *shape, const int64_t *strides,
                             int64_t itemsize, int32_t always);
 void ember_rt_rdist_permutation(void *g, int64_t *out, int64_t n);

@@ -195,3 +195,102 @@ def test_nanarg_all_nan_and_empty_raise_like_numpy(a):
     except ValueError as e:
         with pytest.raises(ValueError, match=str(e)):
             impl.njit(lambda x: np.nanargmax(x, axis=0))(a)
+
+
+# ---- along the last axis: one pass per row (lower_extreme.c ext_argfold) -----------------------
+
+# row lengths around the vector widths and the four-vector steps (4..64 lanes), and longer rows
+LAST_LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 100, 127, 128, 129, 300, 1000, 1025]
+
+
+def arg_last(a):
+    return a.argmax(axis=-1), np.argmin(a, -1), np.argmax(a, axis=a.ndim - 1), a.argmin(axis=-1)
+
+
+def arg_whole_1d(a):
+    return a.argmax(), a.argmin(), np.argmax(a), np.argmin(a)
+
+
+@pytest.mark.parametrize("dtype", INTS + FLOATS + ["uint16", "uint32", "uint64", "bool"])
+def test_last_axis_every_dtype(dtype):
+    rng = np.random.default_rng(13)
+    rows, ones = [], []
+    for n in LAST_LENGTHS:
+        a = sample(dtype, (3, n), rng, span=3) if dtype != "bool" else rng.random((3, n)) < 0.5
+        rows.append((a,))
+        ones.append((a[1].copy(),))
+        if dtype in FLOATS:   # the extremes apart from ties
+            rows.append((rng.standard_normal((4, n)).astype(dtype),))
+    check_all(arg_last, rows)
+    check_all(arg_whole_1d, ones)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_last_axis_nan_first_wins(dtype):
+    # a NaN at the start, in a whole step, among the masked last elements, two (the first wins),
+    # beside -inf/inf; the extreme after a NaN does not win
+    rng = np.random.default_rng(14)
+    cases = []
+    for n in (1, 5, 16, 33, 64, 100, 129, 1000):
+        a = rng.standard_normal((6, n)).astype(dtype)
+        a[0, 0] = nan
+        a[1, n - 1] = nan
+        a[2, [n // 3, n // 2]] = nan
+        a[3, n // 2] = nan
+        a[3, n - 1] = 1e9
+        a[4, :] = -np.inf
+        a[4, n - 1] = nan
+        a[5, ::2] = np.inf
+        a[5, n // 2] = nan
+        cases += [(a,), (a[::-1],), (a[:, ::2],)]
+        cases.append((a[2].copy(),))
+    check_all(arg_last, cases)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_last_axis_signed_zeros_infinities_ties(dtype):
+    # -0.0 and 0.0 tie (the first index wins), rows all at the far end (-inf for argmax), the
+    # extreme in several lanes (the first of them in a later vector than a later one's lane)
+    rng = np.random.default_rng(15)
+    cases = []
+    for n in (3, 8, 17, 40, 100, 301):
+        z = np.where(rng.random((4, n)) < 0.5, -0.0, 0.0).astype(dtype)
+        z[1, rng.random(n) < 0.3] = -1.0
+        z[2, rng.random(n) < 0.3] = 1.0
+        cases.append((z,))
+        cases.append((np.full((2, n), -np.inf, dtype=dtype),))
+        cases.append((np.full((2, n), np.inf, dtype=dtype),))
+        t = rng.integers(0, 3, (5, n)).astype(dtype)
+        t[:, n - 1] = 2
+        cases.append((t,))
+    check_all(arg_last, cases)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint8", "uint32", "uint64"])
+def test_last_axis_integer_limits(dtype):
+    # rows all at the dtype's least value (argmax's start) or greatest (argmin's), and with one
+    # extreme at the end
+    info = np.iinfo(dtype)
+    cases = []
+    for n in (1, 9, 33, 100, 257):
+        lo, hi = np.full((2, n), info.min, dtype=dtype), np.full((2, n), info.max, dtype=dtype)
+        lo[1, n - 1] = info.max
+        hi[1, n - 1] = info.min
+        cases += [(lo,), (hi,), (np.concatenate([lo, hi]),)]
+    check_all(arg_last, cases)
+
+
+def test_last_axis_views_and_3d():
+    rng = np.random.default_rng(16)
+    cases = []
+    for dtype in ("float64", "float32", "int32"):
+        a = sample(dtype, (4, 5, 130), rng, span=50)
+        cases += [(a,), (a[:, ::-1, ::-1],), (a[..., ::3],), (a.transpose(1, 0, 2),), (np.asfortranarray(a),)]
+    check_all(arg_last, cases)
+
+
+@pytest.mark.parametrize("shape", [(3, 0), (0,), (2, 4, 0)])
+def test_last_axis_empty_raises_like_numpy(shape):
+    check(arg_last, np.zeros(shape))
+    with pytest.raises(ValueError, match="attempt to get argmin of an empty sequence"):
+        impl.njit(lambda a: np.argmin(a, -1))(np.zeros(shape))

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from difftest import check, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
 
 # Parameter sets per distribution, chosen to reach each branch of NumPy's algorithms (gamma's
 # shape below, at and above 1; binomial's inversion and BTPE on both sides of p = 0.5;
@@ -498,3 +498,92 @@ def test_multivariate_normal_bad_forms():
     check(mvn_bad_check_valid, np.zeros(2), np.eye(2))
     check(mvn_2d_mean, np.zeros((1, 2)), np.eye(2))
     check(mvn_2d_mean, np.zeros(2), np.ones(2))
+
+
+# ---------------------------------------------------------------- array parameters: one runtime fill
+# (ember._rdist.fill: every element checked, then drawn, from broadcast views; no other allocation)
+
+@pytest.mark.parametrize("name", sorted(broadcast_names))
+def test_generator_array_parameters_as_numpys(name):
+    f = broadcast_fn(name, len(broadcast_names[name]), False, "bc")
+    args = broadcast_args(name, True)
+    same(jit(f)(np.random.Generator(np.random.PCG64(5)), *args), f(np.random.Generator(np.random.PCG64(5)), *args))
+
+
+def mixed_dtypes(seed, mu32, lam32, n8, p32, lo, hi16, shape, scale2):
+    np.random.seed(seed)
+    return (np.random.normal(mu32, 2.0), np.random.poisson(lam32), np.random.binomial(n8, p32),
+            np.random.uniform(lo, hi16), np.random.gamma(shape[::-2], scale2), np.random.normal(mu32[::-1], scale2),
+            np.random.laplace(lo, p32, size=(2, 3)), np.random.random())
+
+
+def gen_mixed_dtypes(rng, mu32, lam32, n8, p32, lo, hi16, shape, scale2):
+    return (rng.normal(mu32, 2.0), rng.poisson(lam32), rng.binomial(n8, p32), rng.uniform(lo, hi16),
+            rng.gamma(shape[::-2], scale2), rng.normal(mu32[::-1], scale2), rng.laplace(lo, p32, size=(2, 3)),
+            rng.random())
+
+
+def test_array_parameters_of_every_dtype_and_views():
+    # float32, int32, uint8, bool and int16 parameters read as NumPy reads them; reversed and
+    # strided views; a 2-d broadcast of two 1-d arrays
+    args = (np.array([0.5, -1.25, 3.0], np.float32), np.array([1, 4, 30], np.int32), np.array([5, 0, 200], np.uint8),
+            np.array([0.25, 0.5, 0.875], np.float32), np.array([True, False, True]), np.array([3, 2, 9], np.int16),
+            np.array([0.5, 9.0, 1.0, 7.0, 2.5, 3.0]), np.array([[1.0], [0.5]]))
+    check(mixed_dtypes, 4, *args, rtol=0.0, atol=0.0)
+    same(jit(gen_mixed_dtypes)(np.random.default_rng(4), *args), gen_mixed_dtypes(np.random.default_rng(4), *args))
+
+
+def bad_array_fn(name, nparams, legacy, catch):
+    """f(seed or rng, p...): <name> of arrays p; catch: NumPy's ValueError caught, then the next
+    draw (the stream is where it was: NumPy checks every element before it draws)."""
+    ps = ", ".join(f"p{i}" for i in range(nparams))
+    mod = "np.random" if legacy else "rng"
+    call = f"{mod}.{name}({ps})"
+    body = (f"    try:\n        return {call}.sum() * 0.0, 0.0\n    except ValueError:\n        return 1.0, {mod}.random()\n"
+            if catch else f"    return {call}\n")
+    src = (f"def f({'seed' if legacy else 'rng'}, {ps}):\n" + ("    np.random.seed(seed)\n" if legacy else "") + body)
+    ns = {"np": np}
+    exec(src, ns)
+    return ns["f"]
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _ in BAD}))
+def test_bad_array_parameters_raise_numpys_errors(name):
+    # each parameter an array whose first element is a good set and whose last is the bad one
+    for bad in [params for n, params in BAD if n == name]:
+        good = BROADCAST_DISTS[name][0]
+        arrays = [np.array([g, b]) for g, b in zip(good, bad)]
+        same_outcome(bad_array_fn(name, len(bad), True, False), lambda: (0, *arrays))
+        same_outcome(bad_array_fn(name, len(bad), False, False), lambda: (np.random.default_rng(0), *arrays))
+    arrays = [np.array([g, b]) for g, b in zip(BROADCAST_DISTS[name][0], [p for n, p in BAD if n == name][0])]
+    check(bad_array_fn(name, len(arrays), True, True), 3, *arrays, rtol=0.0, atol=0.0)
+
+
+def uniform_arrays(seed, lo, hi):
+    np.random.seed(seed)
+    try:
+        return np.random.uniform(lo, hi), 0.0
+    except OverflowError:
+        return np.zeros(0), np.random.random()
+
+
+def test_uniform_array_range_overflow_before_drawing():
+    check(uniform_arrays, 2, np.array([0.0, -1e308]), np.array([1.0, 1e308]), rtol=0.0, atol=0.0)
+    check(uniform_arrays, 2, np.array([0.0, np.nan]), 1.0, rtol=0.0, atol=0.0)
+    with pytest.raises(OverflowError, match="^high - low range exceeds valid bounds$"):
+        jit(lambda rng, lo: rng.uniform(lo, 1.0))(np.random.default_rng(0), np.array([0.0, -np.inf]))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="counts ember's runtime blocks")
+def test_array_parameter_draws_allocate_only_the_result():
+    from ember import _ember
+    f = jit(lambda mu, s: np.random.normal(mu, s))
+    g = jit(lambda rng, lo, hi: rng.uniform(lo, hi[:, None]))
+    rng = np.random.default_rng(0)
+    args_f, args_g = (np.zeros(1000), 1.0), (rng, np.zeros(30), np.ones(20))
+    f(*args_f)
+    g(*args_g)
+    allocs = _ember.rt_stats()["allocs"]
+    f(*args_f)
+    g(*args_g)
+    assert _ember.rt_stats()["allocs"] - allocs == 2   # the two results

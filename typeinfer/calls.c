@@ -615,6 +615,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         break;
     case SH_SPECIAL:
         switch (bid) {
+        case BI_RND_FILL_BCAST: return ti_type_rdist_fill(ti, in, ci, args, nargs);
         case BI_ABS:
             NARGS(1, 1); ALL(ty_is_number, "a number");
             ret = args[0] == ty_complex128 ? ty_float64 : args[0] == ty_bool ? ty_int64 : args[0];

@@ -11,7 +11,10 @@
  *   dirichlet(alpha, size=None), multinomial(n, pvals, size=None)   alpha, pvals 1-d float64
  * An integer parameter (binomial's n, hypergeometric's) may be a float, truncated as NumPy's.
  * A distribution with an array parameter is ember/_nprandom.py's (ti_rng_python_form here for a
- * Generator's; typeinfer/nplib.c for np.random's).
+ * Generator's; typeinfer/nplib.c for np.random's), whose draws are one call of
+ *   ember._rdist.fill(name, g, out, a, b, c)   name a constant (rdist.def's, normal, uniform); g
+ *                       None or a Generator; out a C array of float64/int64 draws; a, b, c real
+ *                       scalars or real arrays of out's ndim (broadcast views); returns None
  * Lowering: codegen/lower_rdist.c; the draws: runtime/randdist.c.
  */
 #include "ti.h"
@@ -197,4 +200,29 @@ PyObject *ti_rng_python_form(TypeInfo *ti, const Type *m, const Type **args, int
     for (int i = 0; i < nargs; i++)
         if (args[i]->kind == TY_ARRAY) return ti_python_form(ti, "ember._nprandom", "GENERATOR_FORMS", m->attr);
     return NULL;
+}
+
+/* ember._rdist.fill(name, g, out, a, b, c) (ci made by calls.c, its params the arguments'
+ * types): the distribution's RD_* goes to lowering in ci->dtype. */
+int ti_type_rdist_fill(TypeInfo *ti, Instr *in, CallInfo *ci, const Type **args, int nargs) {
+    if (nargs != 6) return ERR(in, "ember._rdist.fill() takes 6 arguments (%d given)", nargs);
+    const char *name = ti_const_str(ti, in->args[1]);
+    int kind = !name ? -1 : !strcmp(name, "normal") ? RD_NORMAL : !strcmp(name, "uniform") ? RD_UNIFORM : ti_rdist_kind(name);
+    if (!(kind >= 0 && kind < RD_COUNT) && kind != RD_NORMAL && kind != RD_UNIFORM)
+        return ERR(in, "ember._rdist.fill() needs a distribution's name as a constant");
+    if (args[1]->kind != TY_NONE && args[1]->kind != TY_RNG)
+        return ERR(in, "ember._rdist.fill() draws from None or a Generator (got %s)", args[1]->name);
+    const Type *out = args[2];
+    if (out->kind != TY_ARRAY || out->layout != 'C' || out->readonly || (out->dtype != DT_FLOAT64 && out->dtype != DT_INT64))
+        return ERR(in, "ember._rdist.fill() fills a C array of float64 or int64 (got %s)", out->name);
+    for (int i = 3; i < 6; i++) {
+        const Type *t = args[i];
+        bool ok = t->kind == TY_ARRAY ? t->ndim == out->ndim && strchr("biuf", ty_dtypes[t->dtype].kind) : is_real(t);
+        if (!ok) return ERR(in, "ember._rdist.fill(): parameter %d must be a real number or a real array of %d dimensions (got %s)",
+                            i - 2, out->ndim, t->name);
+    }
+    memcpy(ci->params, args, sizeof(Type *) * (size_t)nargs);
+    ci->dtype = kind;
+    ci->ret = ty_none;
+    return 0;
 }

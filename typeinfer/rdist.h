@@ -11,7 +11,10 @@ enum {
     /* The functions of np.random beyond those of rdist.def, typed and lowered by hand: */
     RD_CHOICE = RD_COUNT, RD_SHUFFLE, RD_PERMUTATION, RD_DIRICHLET, RD_MULTINOMIAL,
     RD_RANDOM_SAMPLE,   /* np.random.ranf / sample: aliases of random_sample */
-    RD_END
+    RD_END,
+    /* np.random.normal and uniform (and the Generator methods), in ember_rt_rdist_fill_bcast only:
+     * their scalar forms are lowered by codegen/lower_nplib.c and lower_rng.c */
+    RD_NORMAL = RD_END, RD_UNIFORM
 };
 enum { RNG_DIST = 64 };   /* a Generator method of this table: CallInfo.builtin is RNG_DIST + its RD_* */
 

@@ -61,7 +61,7 @@ typedef struct CallInfo {
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
-                                  * ufuncs: the dtype they compute in */
+                                  * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
     struct StrPlan *plan;        /* "..." % args and "...".format(args): the template's pieces */
@@ -283,6 +283,7 @@ int ti_rdist_kind(const char *name);   /* a Generator method's RD_* (typeinfer/r
 int ti_type_random_dist(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs);
 int ti_type_rng_dist(TypeInfo *ti, Instr *in, const Type *m, int kind, const Type **args, int nargs);
 PyObject *ti_rng_python_form(TypeInfo *ti, const Type *m, const Type **args, int nargs);   /* an array parameter: ember/_nprandom.py */
+int ti_type_rdist_fill(TypeInfo *ti, Instr *in, CallInfo *ci, const Type **args, int nargs);   /* ember._rdist.fill */
 
 /* objmode.c: `with objmode(...)` blocks */
 const Type *ti_type_objmode(TypeInfo *ti, Instr *in, const Type **args, int n);   /* the outputs' tuple */

@@ -5,8 +5,10 @@ size=...)), and np.random.multivariate_normal.
 Array parameters broadcast as NumPy's: against each other when size is None (the result has
 their broadcast shape), else against size, which must be the broadcast shape (NumPy's ValueError
 otherwise). NumPy checks every parameter before it draws, then draws element by element in C
-order with the per-element function its scalar form uses; so does this: a first pass calls the
-scalar form with size=0 (its checks, NumPy's messages, no draw), a second draws one number per
+order with the per-element function its scalar form uses; so does this: the form allocates the
+result and makes each array parameter a broadcast view of its shape (no copy), and one call of
+ember._rdist.fill (runtime/randdist.c ember_rt_rdist_fill_bcast) checks every element with the
+scalar form's checks (NumPy's messages, in their array wording) and then draws one number per
 element. The streams are NumPy's to the bit (tests/test_random_dists.py).
 
 typeinfer/nplib.c (module functions) and typeinfer/rdist.c (Generator methods) send a call here
@@ -21,6 +23,7 @@ import numpy as np
 from . import njit
 from ._nplib import ConstImpl, Impl, _is_array, _refuse
 from ._npfuncs import _broadcast_dims_lines, _positional_or_keyword, _source
+from ._rdist import fill as _fill
 
 # name: (its parameters with their defaults (None: required), int draws, integer parameters)
 DISTS = {
@@ -73,22 +76,10 @@ def _size_dims(size):
     raise TypeError("np.random: size must be None, an int or a tuple of ints")
 
 
-def _array_message(message, first):
-    """NumPy's message for a bad element of an array parameter (the first parameter's value
-    `first`), from its scalar form's."""
-    if message == "lam < 0 or lam is NaN" and math.isnan(first):
-        return "lam value too large"   # (NumPy's array check of lam: NaN is not <= its maximum)
-    return message.replace(" is NaN", " contains NaNs")
-
-
-_array_message_c = njit(_array_message)
-
-
 def _broadcast_source(name, gen, arrays, size):
     """The implementation of distribution `name` (a Generator method when gen) whose parameters
     `arrays` (name: ndim) are arrays, for a size of that example value."""
     params, isint, _ = DISTS[name]
-    call = f"self.{name}" if gen else f"np.random.{name}"
     shapes = [[f"{p}.shape[{k}]" for k in range(nd)] for p, nd in arrays.items()]
     dims = _size_dims(size)
     nd = max(len(s) for s in shapes)
@@ -105,19 +96,13 @@ def _broadcast_source(name, gen, arrays, size):
     else:
         lines += _broadcast_dims_lines(shapes, nd)
     shape = "(" + "".join(f"s{d}, " for d in range(nd)) + ")"
-    lines += [f"    outshape = {shape}"]
-    for p in arrays:   # each array parameter's elements in the result's C order
-        lines.append(f"    q_{p} = np.ascontiguousarray(np.broadcast_to({p}, outshape)).reshape(-1)")
-    each = ", ".join(f"q_{p}[i]" if p in arrays else p for p, _ in params)
-    lines += [f"    out = np.empty(outshape, dtype={'np.int64' if isint else 'np.float64'})",
-              "    flat = out.reshape(-1)",
-              "    for i in range(flat.size):",   # NumPy checks every parameter before the first draw
-              "        try:",
-              f"            {call}({each}, 0)",
-              "        except ValueError as e:",
-              f"            raise ValueError(_array_message_c(str(e), float({each.split(', ')[0]})))",
-              "    for i in range(flat.size):",
-              f"        flat[i] = {call}({each})",
+    # the result is the only allocation: each array parameter is a broadcast view of it, and
+    # _rdist.fill checks every element (NumPy's errors, before any draw) then draws in C order
+    each = [f"np.broadcast_to({p}, outshape)" if p in arrays else p for p, _ in params]
+    each += ["0.0"] * (3 - len(each))
+    lines += [f"    outshape = {shape}",
+              f"    out = np.empty(outshape, dtype={'np.int64' if isint else 'np.float64'})",
+              f"    _fill({name!r}, {'self' if gen else 'None'}, out, {', '.join(each)})",
               "    return out"]
     return _source(name, lines, globals())
 
