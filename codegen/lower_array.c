@@ -1201,7 +1201,7 @@ static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
     int n = 0;
     f[n++] = L->i1;
     f[n++] = L->i1;
-    f[n++] = cg_type(L, E->out_t);
+    f[n++] = E->out_t ? cg_type(L, E->out_t) : L->i8;   /* none: an expression read by its user */
     for (int k = 0; k < E->nd; k++) f[n++] = L->i64;
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
@@ -1228,7 +1228,8 @@ static void env_field(Lower *L, LLVMTypeRef envt, LLVMValueRef env, unsigned *n,
 /* Stores E's operands into env, or (load) loads them from it into E (in a chunk). */
 static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool load) {
     unsigned n = 2;   /* after the flat and unit flags */
-    env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    if (E->out_t) env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    else n++;
     for (int k = 0; k < E->nd; k++) env_field(L, envt, env, &n, &E->shape[k], L->i64, load);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
@@ -1467,6 +1468,24 @@ CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubs
 }
 
 LLVMValueRef cg_expr_dim(CgExpr *E, int k) { return E->shape[k]; }
+
+/* An opened expression read in a chunk (a parallel reduction of it): the caller stores E's
+ * operands and shape into an env of cg_expr_env_type with cg_expr_env_store; the chunk gets its
+ * own CgExpr reading them with cg_expr_env_load (run_expr_parallel's env, without a target). */
+LLVMTypeRef cg_expr_env_type(Lower *L, CgExpr *E) {
+    for (int i = 0; i < E->nleaves; i++) E->leaves[i].same = same_leaf(L, E, i);
+    return expr_env_type(L, E);
+}
+
+void cg_expr_env_store(Lower *L, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env) { expr_env(L, E, envt, env, false); }
+
+CgExpr *cg_expr_env_load(Lower *C, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env) {
+    Expr *I = ctx_alloc(C->ctx, sizeof *I);
+    *I = *E;
+    I->unit = false;
+    expr_env(C, I, envt, env, true);
+    return I;
+}
 
 /* i1: every operand is C-contiguous of the loop's shape, so one flat index reads them all. */
 LLVMValueRef cg_expr_flat_ok(CgExpr *E) { return E->flat_ok; }

@@ -176,3 +176,40 @@ def test_chunks_run_the_unit_stride_nest(fn, args):
     chunk = text[re.search(r"define [^\n]*\.arrayexpr\(", text).start():]
     chunk = chunk[:chunk.index("\n}\n")]
     assert " x double>" in chunk, chunk[:3000]
+
+
+def mean_whole(x, s):
+    return (x + s).mean()
+
+
+def any_all(x, s):
+    return np.any(x > s), np.all(x + 100 > s)
+
+
+def min_whole(x, s):
+    return np.min(x * s)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("n", [0, 1, 7, 20000, 50001])
+def test_reductions_of_1d_expressions(n, dt):
+    # a 1-d expression folded in chunks, its operands read with constant steps or strided
+    x = _data(3 * n, dt, 7)
+    y = _data(3 * n, dt, 8)
+    for a, b in ((x[:n], y[:n]), (x[::3], y[1::3]), (x[:n], y[::3]), (x[:n], y[:1])):
+        for f in (sum_whole, mean_whole, any_all):
+            check(f, a, b, jit_opts=PAR, **tol(dt))
+        if n:
+            check(max_whole, a, b, jit_opts=PAR)
+            check(min_whole, a, b, jit_opts=PAR)
+
+
+def test_reductions_of_expressions_nan_and_signed_zero():
+    x = np.full(50001, -0.0)
+    y = np.zeros(50001)
+    check(max_whole, x, y, jit_opts=PAR)
+    check(min_whole, x, y, jit_opts=PAR)
+    x[[5, 40000]] = np.nan
+    for f in (max_whole, min_whole, sum_whole, any_all):
+        check(f, x, y, jit_opts=PAR)
+        check(f, x.reshape(3, -1), y.reshape(3, -1), jit_opts=PAR)
