@@ -11,7 +11,8 @@
  * copy where they are not one run of equal steps). Variance is two passes (mean, then the
  * squared deviations), as NumPy computes it. keepdims= re-inserts the reduced dimensions with
  * length one; out= receives the result with NumPy's unsafe cast. In a parallel=True function the
- * whole-array lane is split into chunks folded on the parallel runner (reduce_lane_parallel).
+ * whole-array lane is split into chunks folded on the parallel runner (reduce_lane_parallel),
+ * also the lane of a fused array expression, whose elements each chunk computes (par_fold).
  */
 #include "lower.h"
 #include <string.h>
@@ -1323,7 +1324,9 @@ static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
  *    expression's shape (checked at run time; a 1-d expression always is a lane); otherwise
  *    (broadcast operands, views of 2-d or more) the expression is made first, as unfused.
  * The loops are emitted twice: with every operand's last stride its item size (checked at run
- * time; loads along the last axis become vector loads), and with any strides. */
+ * time; loads along the last axis become vector loads), and with any strides. In a parallel=True
+ * function the flat lane (and a 1-d expression's) is folded in chunks (reduce_lane_parallel with
+ * Lane.expr); the loops along an axis run in the calling thread, as unfused axis reductions do. */
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
     CallInfo *ci = call->op == IR_CALL ? L->ti->calls[call->id] : NULL;
     if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0) return false;
