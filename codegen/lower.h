@@ -231,6 +231,9 @@ typedef struct Expr CgExpr;   /* an array expression read element by element (fu
 typedef struct CgSubst { int id; const Type *t; LLVMValueRef v; } CgSubst;   /* value id read as array v of type t */
 CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubst *subst, int nsubst);
 LLVMValueRef cg_expr_dim(CgExpr *E, int k);                  /* the loop's shape */
+LLVMTypeRef cg_expr_env_type(Lower *L, CgExpr *E);            /* E's operands carried into a chunk: */
+void cg_expr_env_store(Lower *L, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env);   /* by the caller */
+CgExpr *cg_expr_env_load(Lower *C, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env); /* in the chunk */
 LLVMValueRef cg_expr_flat_ok(CgExpr *E);                      /* i1: one flat index reads every operand */
 LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E);          /* i1: every operand's last stride is its item size */
 void cg_expr_unit_last(CgExpr *E, bool on);                   /* read the last dimension with constant steps */

@@ -781,6 +781,7 @@ LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, c
 
 /* ---- array expressions ---------------------------------------------------------------- */
 #define MAX_LEAVES 32
+#define SAME_TARGET (-2)
 
 typedef struct Leaf {
     int id;                    /* the value; -1 for an extra operand given by value */
@@ -790,7 +791,8 @@ typedef struct Leaf {
     LLVMValueRef stretched_last;   /* i1: its last dimension is 1 and stretched over the loop's (run time) */
     bool col;                  /* its last dimension is 1 by construction (x[:, None], a keepdims
                                 * reduction): constant along the innermost loop */
-    int same;                  /* run_expr_parallel: an earlier leaf reading the same array, or -1 */
+    int same;                  /* run_expr_parallel: an earlier leaf reading the same array, SAME_TARGET
+                                * for the target itself (a += b[:, None]), or -1 */
 } Leaf;
 
 typedef struct Expr {
@@ -1108,12 +1110,47 @@ static LLVMValueRef built_value(Lower *L, Leaf *lf) {
     return lf->v;
 }
 
-/* The strided nest, and where unit_inner holds, a twin of it with constant inner strides. */
-static void run_nest(Lower *L, Expr *E) {
-    LLVMValueRef unit = unit_inner(L, E);
+/* E's loop nest: over the whole shape, or (lo non-NULL) over rows [lo, lo + count) of the
+ * outermost dimension, each row running the inner dimensions whole (a parallel chunk). */
+typedef struct RowEnv {
+    Expr *E;
+    LLVMValueRef i0;   /* the outermost index */
+} RowEnv;
+
+static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
+    RowEnv *R = env;
+    LLVMValueRef full[64];
+    full[0] = R->i0;
+    for (int k = 1; k < R->E->nd; k++) full[k] = idx[k - 1];
+    nest_body(L, full, R->E);
+}
+
+static void nest_loops(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
+    if (!lo) {
+        cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+        return;
+    }
+    LoopCtx lc;
+    RowEnv R = {.E = E};
+    R.i0 = LLVMBuildNSWAdd(L->b, lo, cg_loop_begin(L, &lc, count), "");
+    cg_loop_nest(L, E->nd - 1, E->shape + 1, row_body, &R);
+    cg_loop_end(L, &lc);
+}
+
+/* The nest (nest_loops) with the inner strides unit_inner's test allows: unit an i1 (a twin
+ * with constant inner strides where it holds, the strided nest where not), the constant true
+ * (the unit-stride nest alone: C operands of the loop's ndim) or NULL (the strided nest). The
+ * serial loops and the chunks of parallel=True share it. */
+static void run_nest(Lower *L, Expr *E, LLVMValueRef unit, LLVMValueRef lo, LLVMValueRef count) {
     E->unit = false;
     if (!unit) {
-        cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+        nest_loops(L, E, lo, count);
+        return;
+    }
+    if (LLVMIsAConstantInt(unit) && LLVMConstIntGetZExtValue(unit)) {
+        E->unit = true;
+        nest_loops(L, E, lo, count);
+        E->unit = false;
         return;
     }
     LLVMBasicBlockRef ub = LLVMAppendBasicBlockInContext(L->c, L->func, "unit");
@@ -1122,24 +1159,37 @@ static void run_nest(Lower *L, Expr *E) {
     LLVMBuildCondBr(L->b, unit, ub, sb);
     LLVMPositionBuilderAtEnd(L->b, ub);
     E->unit = true;
-    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    nest_loops(L, E, lo, count);
     E->unit = false;
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, sb);
-    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
+    nest_loops(L, E, lo, count);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
+}
+
+/* The unit argument of run_nest for E: with flat_ok (every operand C of the loop's ndim), each
+ * steps its last dimension by its item size or is stretched along it (read at index 0:
+ * stretched_last), so the unit-stride nest is the nest (not for a 0-d expression, nor one stored
+ * into another shape); else unit_inner's run-time test. */
+static LLVMValueRef nest_unit(Lower *L, Expr *E, bool flat_ok) {
+    if (flat_ok) return E->nd > 0 && E->out_t->ndim == E->nd ? LLVMConstInt(L->i1, 1, 0) : NULL;
+    return unit_inner(L, E);
 }
 
 /* ---- array expressions on threads (parallel=True) ---------------------------------------- *
  * run_expr's loops outlined into `<symbol>.arrayexpr(env, lo, hi, partial)`: over the flat index
  * when every operand is C-contiguous with the result's shape, else over the outermost
- * dimension, each chunk running the inner dimensions whole. The caller checks the broadcast,
- * then runs the chunks (on the runner from CG_PAR_MIN_ELEMS elements, else with one call).
- * Chunks write disjoint elements: an operand overlapping the target was copied already.
+ * dimension, each chunk running the inner dimensions whole with the serial path's nest
+ * (run_nest: the unit-stride nest, or its twin beside the strided one, as run_expr chooses),
+ * so a chunk reads a broadcast column or a keepdims result as the serial loop does. The caller
+ * checks the broadcast, then runs the chunks (on the runner from CG_PAR_MIN_ELEMS elements,
+ * else with one call). Chunks write disjoint elements: an operand overlapping the target was
+ * copied already.
  *
- * env: {i1 flat, the target array, shape[nd], then per leaf: data and its read strides for an
- * array, the value for a scalar}. */
+ * env: {i1 flat, i1 unit (run_nest's test, when it is one), the target array, shape[nd], then
+ * per leaf: data, its read strides and its i1 stretched_last for an array, the value for a
+ * scalar}. */
 static int position(Instr *in) {
     for (int k = 0; k < in->block->ninstrs; k++)
         if (in->block->instrs[k] == in) return k;
@@ -1147,10 +1197,13 @@ static int position(Instr *in) {
 }
 
 /* An earlier leaf holding the same array as leaf j (loads of one variable in one block with no
- * store to it between), or -1. In a chunk the optimiser cannot see through env that two
- * pointers are equal: it would read the memory once per leaf (a gather each, when strided). */
+ * store to it between), SAME_TARGET where leaf j is the target array itself (an in-place
+ * operator), or -1. In a chunk the optimiser cannot see through env that two pointers are equal:
+ * it would read the memory once per leaf (a gather each, when strided), and a target it cannot
+ * prove apart from an operand fails the vectoriser's overlap test at run time (scalar loop). */
 static int same_leaf(Lower *L, Expr *E, int j) {
     Leaf *b = &E->leaves[j];
+    if (b->t->kind == TY_ARRAY && b->v == E->out && b->t == E->out_t) return SAME_TARGET;
     if (b->id < 0 || b->t->kind != TY_ARRAY) return -1;
     Instr *ib = L->fn->instrs[b->id];
     for (int i = 0; i < j; i++) {
@@ -1171,17 +1224,19 @@ static int same_leaf(Lower *L, Expr *E, int j) {
 }
 
 static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
-    LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)(2 + E->nd + E->nleaves * 65));
+    LLVMTypeRef *f = ctx_alloc(L->ctx, sizeof(LLVMTypeRef) * (size_t)(3 + E->nd + E->nleaves * 66));
     int n = 0;
     f[n++] = L->i1;
-    f[n++] = cg_type(L, E->out_t);
+    f[n++] = L->i1;
+    f[n++] = E->out_t ? cg_type(L, E->out_t) : L->i8;   /* none: an expression read by its user */
     for (int k = 0; k < E->nd; k++) f[n++] = L->i64;
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
-        if (lf->same >= 0) continue;
+        if (lf->same != -1) continue;
         if (lf->t->kind == TY_ARRAY) {
             f[n++] = L->ptr;
             for (int k = 0; k < lf->t->ndim; k++) f[n++] = L->i64;
+            f[n++] = L->i1;
         } else {
             f[n++] = lf->v ? LLVMTypeOf(lf->v) : L->i8;
         }
@@ -1199,44 +1254,46 @@ static void env_field(Lower *L, LLVMTypeRef envt, LLVMValueRef env, unsigned *n,
 
 /* Stores E's operands into env, or (load) loads them from it into E (in a chunk). */
 static void expr_env(Lower *L, Expr *E, LLVMTypeRef envt, LLVMValueRef env, bool load) {
-    unsigned n = 1;   /* after the flat flag */
-    env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    unsigned n = 2;   /* after the flat and unit flags */
+    if (E->out_t) env_field(L, envt, env, &n, &E->out, cg_type(L, E->out_t), load);
+    else n++;
     for (int k = 0; k < E->nd; k++) env_field(L, envt, env, &n, &E->shape[k], L->i64, load);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
+        if (lf->same == SAME_TARGET) {   /* read through the target's fields: it has the loop's shape */
+            if (load) {
+                lf->data = cg_arr_data(L, E->out);
+                for (int k = 0; k < lf->t->ndim; k++) lf->estr[k] = cg_arr_stride(L, E->out_t, E->out, k);
+                lf->stretched_last = LLVMConstInt(L->i1, 0, 0);
+            }
+            continue;
+        }
         if (lf->same >= 0) {   /* read through the first one's fields */
             if (load) memcpy(lf->estr, E->leaves[lf->same].estr, sizeof lf->estr);
             if (load) lf->data = E->leaves[lf->same].data;
+            if (load) lf->stretched_last = E->leaves[lf->same].stretched_last;
             continue;
         }
         if (lf->t->kind == TY_ARRAY) {
             env_field(L, envt, env, &n, &lf->data, L->ptr, load);
             for (int k = 0; k < lf->t->ndim; k++) env_field(L, envt, env, &n, &lf->estr[k], L->i64, load);
+            if (!load && !lf->stretched_last) lf->stretched_last = LLVMConstInt(L->i1, 0, 0);   /* a 0-d operand */
+            env_field(L, envt, env, &n, &lf->stretched_last, L->i1, load);
         } else {
             env_field(L, envt, env, &n, &lf->v, lf->v ? LLVMTypeOf(lf->v) : L->i8, load);
         }
     }
 }
 
-typedef struct RowEnv {
-    Expr *E;
-    LLVMValueRef i0;   /* the outermost index */
-} RowEnv;
-
-static void row_body(Lower *L, LLVMValueRef *idx, void *env) {
-    RowEnv *R = env;
-    LLVMValueRef full[64];
-    full[0] = R->i0;
-    for (int k = 1; k < R->E->nd; k++) full[k] = idx[k - 1];
-    nest_body(L, full, R->E);
-}
-
-/* flat: whether the flat loop may run (an i1), or NULL where the layouts rule it out. */
-static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
+/* flat: whether the flat loop may run (an i1), or NULL where the layouts rule it out; unit:
+ * run_nest's argument for the rows. */
+static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat, LLVMValueRef unit) {
     for (int i = 0; i < E->nleaves; i++) E->leaves[i].same = same_leaf(L, E, i);
     LLVMTypeRef envt = expr_env_type(L, E);
     LLVMValueRef env = cg_entry_alloca(L, envt, "exprenv");
     LLVMBuildStore(L->b, flat ? flat : LLVMConstInt(L->i1, 0, 0), cg_field(L, envt, env, 0));
+    bool unit_test = unit && !LLVMIsAConstant(unit);   /* a run-time test: it travels in env */
+    if (unit_test) LLVMBuildStore(L->b, unit, cg_field(L, envt, env, 1));
     expr_env(L, E, envt, env, false);
     LLVMValueRef total = i64c(L, 1);
     for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
@@ -1248,6 +1305,7 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
     LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
     LLVMValueRef count = LLVMBuildSub(C->b, hi, lo, "");
     expr_env(C, I, envt, cenv, true);
+    LLVMValueRef cunit = unit_test ? LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 1), "unit") : unit;
     LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(C->c, C->func, "strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(C->c, C->func, "exprdone");
     LoopCtx lc;
@@ -1263,10 +1321,7 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat) {
         LLVMBuildBr(C->b, nb);
     }
     LLVMPositionBuilderAtEnd(C->b, nb);   /* rows [lo, hi) of the outermost dimension */
-    RowEnv R = {.E = I};
-    R.i0 = LLVMBuildNSWAdd(C->b, lo, cg_loop_begin(C, &lc, count), "");
-    cg_loop_nest(C, E->nd - 1, I->shape + 1, row_body, &R);
-    cg_loop_end(C, &lc);
+    run_nest(C, I, cunit, lo, count);
     LLVMBuildBr(C->b, join);
     LLVMPositionBuilderAtEnd(C->b, join);
     LLVMValueRef body = cg_chunk_end(C);
@@ -1309,12 +1364,13 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
 static void run_expr(Lower *L, Expr *E) {
     bool flat_ok = E->out_t->layout == 'C';
     LLVMValueRef same = bind_leaves(L, E, &flat_ok);
+    LLVMValueRef unit = nest_unit(L, E, flat_ok);
     if (L->fn->parallel && E->nd > 0) {
-        run_expr_parallel(L, E, flat_ok ? same : NULL);
+        run_expr_parallel(L, E, flat_ok ? same : NULL, unit);
         return;
     }
     if (!flat_ok) {
-        run_nest(L, E);
+        run_nest(L, E, unit, NULL, NULL);
         return;
     }
     LLVMValueRef total = i64c(L, 1);
@@ -1327,11 +1383,7 @@ static void run_expr(Lower *L, Expr *E) {
     cg_loop_nest(L, 1, &total, flat_body, E);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, nb);
-    /* Every operand is C of the loop's ndim: each steps its last dimension by its item size, or
-     * is stretched along it (read at index 0: stretched_last), so the unit twin is the nest. */
-    E->unit = E->nd > 0 && E->out_t->ndim == E->nd;   /* (not a 0-d expression, nor one stored into another shape) */
-    cg_loop_nest(L, E->nd, E->shape, nest_body, E);
-    E->unit = false;
+    run_nest(L, E, unit, NULL, NULL);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
@@ -1443,6 +1495,24 @@ CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubs
 }
 
 LLVMValueRef cg_expr_dim(CgExpr *E, int k) { return E->shape[k]; }
+
+/* An opened expression read in a chunk (a parallel reduction of it): the caller stores E's
+ * operands and shape into an env of cg_expr_env_type with cg_expr_env_store; the chunk gets its
+ * own CgExpr reading them with cg_expr_env_load (run_expr_parallel's env, without a target). */
+LLVMTypeRef cg_expr_env_type(Lower *L, CgExpr *E) {
+    for (int i = 0; i < E->nleaves; i++) E->leaves[i].same = same_leaf(L, E, i);
+    return expr_env_type(L, E);
+}
+
+void cg_expr_env_store(Lower *L, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env) { expr_env(L, E, envt, env, false); }
+
+CgExpr *cg_expr_env_load(Lower *C, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env) {
+    Expr *I = ctx_alloc(C->ctx, sizeof *I);
+    *I = *E;
+    I->unit = false;
+    expr_env(C, I, envt, env, true);
+    return I;
+}
 
 /* i1: every operand is C-contiguous of the loop's shape, so one flat index reads them all. */
 LLVMValueRef cg_expr_flat_ok(CgExpr *E) { return E->flat_ok; }

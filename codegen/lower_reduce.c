@@ -11,7 +11,8 @@
  * copy where they are not one run of equal steps). Variance is two passes (mean, then the
  * squared deviations), as NumPy computes it. keepdims= re-inserts the reduced dimensions with
  * length one; out= receives the result with NumPy's unsafe cast. In a parallel=True function the
- * whole-array lane is split into chunks folded on the parallel runner (reduce_lane_parallel).
+ * whole-array lane is split into chunks folded on the parallel runner (reduce_lane_parallel),
+ * also the lane of a fused array expression, whose elements each chunk computes (par_fold).
  */
 #include "lower.h"
 #include <string.h>
@@ -24,6 +25,10 @@ typedef struct Lane {
     CgElemAt elem;     /* or the elements computed, not read: an array expression's (fused_reduction) */
     bool whole;        /* every element of an array, in memory order: min/max take a zero's sign as NumPy's whole-array loop */
     void *env;
+    CgExpr *expr;      /* reduce_lane_parallel: elements of this fused expression along its flat index
+                        * (flat) or of a 1-d one, read with constant steps where `unit` (an i1) holds */
+    bool flat;
+    LLVMValueRef unit;
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
@@ -509,32 +514,93 @@ static LLVMValueRef par_combine(Lower *L, int kind, LLVMValueRef acc, LLVMValueR
     }
 }
 
-/* The fold `kind` of a lane (partial values of type ct), its index in *index for PF_MIN/PF_MAX. */
+/* Element lo + i of an expression lane in a chunk. */
+typedef struct ExprLane {
+    CgExpr *E;
+    LLVMValueRef lo;
+    bool flat;
+} ExprLane;
+
+static LLVMValueRef expr_lane_elem(Lower *L, LLVMValueRef i, void *env) {
+    ExprLane *X = env;
+    LLVMValueRef idx = LLVMBuildNSWAdd(L->b, X->lo, i, "");
+    return cg_expr_at(L, X->E, &idx, X->flat);
+}
+
+/* The fold `kind` of a chunk's lane into *v (and *vi, the index of PF_MIN/PF_MAX when index). */
+static void par_fold_lane(Lower *C, Lane *sub, int kind, const Type *ct, LLVMValueRef mean, bool index,
+                          LLVMValueRef lo, LLVMValueRef *v, LLVMValueRef *vi) {
+    *vi = i64c(C, 0);
+    switch (kind) {
+    case PF_ADD: case PF_MUL: *v = lane_fold(C, sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
+    case PF_MIN: case PF_MAX:
+        *v = lane_extreme_any(C, sub, kind == PF_MAX, index ? vi : NULL, true);
+        if (index) *vi = LLVMBuildAdd(C->b, *vi, lo, "");
+        break;
+    case PF_SQDEV: *v = lane_sqdev(C, sub, mean); break;
+    default: *v = lane_bool(C, sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
+    }
+}
+
+/* The fold `kind` of a lane (partial values of type ct), its index in *index for PF_MIN/PF_MAX.
+ * A lane of a fused expression (ln->expr) carries the expression's operands in a second env and
+ * computes its elements in the chunk, with the serial fused loop's twin (unit). */
 static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMValueRef mean, LLVMValueRef *index) {
     LLVMTypeRef vt = cg_type(L, ct);
-    LLVMTypeRef ef[3] = {L->ptr, L->i64, mean ? LLVMTypeOf(mean) : L->i8}, pf[2] = {vt, L->i64};
-    LLVMTypeRef envt = LLVMStructTypeInContext(L->c, ef, 3, 0), partt = LLVMStructTypeInContext(L->c, pf, 2, 0);
+    LLVMTypeRef ef[5] = {L->ptr, L->i64, mean ? LLVMTypeOf(mean) : L->i8, L->ptr, L->i1}, pf[2] = {vt, L->i64};
+    LLVMTypeRef envt = LLVMStructTypeInContext(L->c, ef, 5, 0), partt = LLVMStructTypeInContext(L->c, pf, 2, 0);
     LLVMValueRef env = cg_entry_alloca(L, envt, "foldenv");
-    LLVMBuildStore(L->b, ln->base, cg_field(L, envt, env, 0));
-    LLVMBuildStore(L->b, ln->stride, cg_field(L, envt, env, 1));
+    LLVMTypeRef xenvt = NULL;
+    if (ln->expr) {
+        xenvt = cg_expr_env_type(L, ln->expr);
+        LLVMValueRef xenv = cg_entry_alloca(L, xenvt, "exprenv");
+        cg_expr_env_store(L, ln->expr, xenvt, xenv);
+        LLVMBuildStore(L->b, xenv, cg_field(L, envt, env, 3));
+        if (ln->unit) LLVMBuildStore(L->b, ln->unit, cg_field(L, envt, env, 4));
+    } else {
+        LLVMBuildStore(L->b, ln->base, cg_field(L, envt, env, 0));
+        LLVMBuildStore(L->b, ln->stride, cg_field(L, envt, env, 1));
+    }
     if (mean) LLVMBuildStore(L->b, mean, cg_field(L, envt, env, 2));
 
     Lower C_, *C = &C_;
     cg_chunk_begin(L, C, "reduce");
     LLVMValueRef cenv = LLVMGetParam(C->func, 0), lo = LLVMGetParam(C->func, 1), hi = LLVMGetParam(C->func, 2);
     Lane sub = {.dt = ln->dt, .n = LLVMBuildSub(C->b, hi, lo, "")};
-    /* a constant stride (contiguous data) stays constant, so the chunk's loop vectorises as the serial one */
-    sub.stride = LLVMIsAConstant(ln->stride) ? ln->stride : LLVMBuildLoad2(C->b, C->i64, cg_field(C, envt, cenv, 1), "stride");
-    sub.base = cg_gep8(C, LLVMBuildLoad2(C->b, C->ptr, cg_field(C, envt, cenv, 0), "base"), LLVMBuildMul(C->b, lo, sub.stride, ""));
-    LLVMValueRef v, vi = i64c(C, 0);
-    switch (kind) {
-    case PF_ADD: case PF_MUL: v = lane_fold(C, &sub, kind == PF_ADD ? IRB_ADD : IRB_MUL, ct); break;
-    case PF_MIN: case PF_MAX:
-        v = lane_extreme_any(C, &sub, kind == PF_MAX, index ? &vi : NULL, true);
-        if (index) vi = LLVMBuildAdd(C->b, vi, lo, "");
-        break;
-    case PF_SQDEV: v = lane_sqdev(C, &sub, LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean")); break;
-    default: v = lane_bool(C, &sub, kind == PF_ALL ? BI_NP_ALL : kind == PF_ANY ? BI_NP_ANY : BI_NP_COUNT_NONZERO); break;
+    LLVMValueRef cmean = mean ? LLVMBuildLoad2(C->b, LLVMTypeOf(mean), cg_field(C, envt, cenv, 2), "mean") : NULL;
+    LLVMValueRef v, vi;
+    ExprLane X;
+    if (ln->expr) {
+        X = (ExprLane){.E = cg_expr_env_load(C, ln->expr, xenvt, LLVMBuildLoad2(C->b, C->ptr, cg_field(C, envt, cenv, 3), "")),
+                       .lo = lo, .flat = ln->flat};
+        sub.elem = expr_lane_elem;
+        sub.env = &X;
+    } else {
+        /* a constant stride (contiguous data) stays constant, so the chunk's loop vectorises as the serial one */
+        sub.stride = LLVMIsAConstant(ln->stride) ? ln->stride : LLVMBuildLoad2(C->b, C->i64, cg_field(C, envt, cenv, 1), "stride");
+        sub.base = cg_gep8(C, LLVMBuildLoad2(C->b, C->ptr, cg_field(C, envt, cenv, 0), "base"), LLVMBuildMul(C->b, lo, sub.stride, ""));
+    }
+    if (ln->expr && ln->unit) {   /* as fused_two_ways: the last axis read with constant steps where it may */
+        LLVMBasicBlockRef ub = LLVMAppendBasicBlockInContext(C->c, C->func, "fold.unit");
+        LLVMBasicBlockRef sb = LLVMAppendBasicBlockInContext(C->c, C->func, "fold.strided");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(C->c, C->func, "fold.done");
+        LLVMBuildCondBr(C->b, LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 4), "unit"), ub, sb);
+        LLVMValueRef uv, uvi, sv, svi;
+        LLVMPositionBuilderAtEnd(C->b, ub);
+        cg_expr_unit_last(X.E, true);
+        par_fold_lane(C, &sub, kind, ct, cmean, index != NULL, lo, &uv, &uvi);
+        cg_expr_unit_last(X.E, false);
+        LLVMBasicBlockRef uend = LLVMGetInsertBlock(C->b);
+        LLVMBuildBr(C->b, join);
+        LLVMPositionBuilderAtEnd(C->b, sb);
+        par_fold_lane(C, &sub, kind, ct, cmean, index != NULL, lo, &sv, &svi);
+        LLVMBasicBlockRef send = LLVMGetInsertBlock(C->b);
+        LLVMBuildBr(C->b, join);
+        LLVMPositionBuilderAtEnd(C->b, join);
+        v = cg_phi2(C, uv, uend, sv, send, "");
+        vi = cg_phi2(C, uvi, uend, svi, send, "");
+    } else {
+        par_fold_lane(C, &sub, kind, ct, cmean, index != NULL, lo, &v, &vi);
     }
     LLVMValueRef partial = LLVMGetParam(C->func, 3);
     LLVMBuildStore(C->b, v, cg_field(C, partt, partial, 0));
@@ -581,7 +647,7 @@ static LLVMValueRef reduce_lane_parallel(Lower *L, int bid, Lane *ln, int rdt, L
         extreme_nonempty(L, ln->n, is_max, want_index, bid == BI_NP_ARGMIN ? "argmin" : "argmax");
         LLVMValueRef v = par_fold(L, ln, is_max ? PF_MAX : PF_MIN, et, NULL, want_index ? &index : NULL);
         if (want_index) return index;
-        bool unit = LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == ty_dtypes[ln->dt].size;
+        bool unit = !ln->expr && LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == ty_dtypes[ln->dt].size;
         if (ln->whole && unit && !ln->elem && ty_dtypes[ln->dt].kind == 'f' && cg_extreme_vectorizes(ln->dt))   /* a zero's sign as in one pass */
             v = cg_extreme_zero_as_numpy(L, ln->base, ln->n, ln->dt, v);
         return v;
@@ -1258,10 +1324,12 @@ static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
  *    expression's shape (checked at run time; a 1-d expression always is a lane); otherwise
  *    (broadcast operands, views of 2-d or more) the expression is made first, as unfused.
  * The loops are emitted twice: with every operand's last stride its item size (checked at run
- * time; loads along the last axis become vector loads), and with any strides. */
+ * time; loads along the last axis become vector loads), and with any strides. In a parallel=True
+ * function the flat lane (and a 1-d expression's) is folded in chunks (reduce_lane_parallel with
+ * Lane.expr); the loops along an axis run in the calling thread, as unfused axis reductions do. */
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
     CallInfo *ci = call->op == IR_CALL ? L->ti->calls[call->id] : NULL;
-    if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0 || L->fn->parallel) return false;
+    if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0) return false;
     switch (ci->builtin) {
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_ALL: case BI_NP_ANY: break;
@@ -1418,7 +1486,28 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
     const Type *vt = lane_result_type(bid, F.adt, F.rdt);
     F.slot = cg_entry_alloca(L, cg_type(L, vt), "fusedval");
     LLVMValueRef flat = nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E);
-    if (nd == 1) {
+    bool par = L->fn->parallel;
+    if (par) {   /* the same lane folded in chunks (reduce_lane_parallel), each computing its elements */
+        LLVMValueRef n = i64c(L, 1);
+        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
+        Lane ln = {.n = n, .dt = F.adt, .expr = F.E, .flat = nd > 1, .unit = nd == 1 ? flat : NULL};
+        if (nd == 1) {
+            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
+        } else {
+            LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.flat");
+            LLVMBasicBlockRef made = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.made");
+            LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
+            LLVMBuildCondBr(L->b, flat, lane, made);
+            LLVMPositionBuilderAtEnd(L->b, lane);
+            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, made);
+            Lane whole = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
+            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &whole, F.rdt, NULL), F.slot);
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, join);
+        }
+    } else if (nd == 1) {
         fused_two_ways(L, &F, flat);
     } else {   /* one flat lane, or the expression made first where its operands are not so */
         LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.flat");
