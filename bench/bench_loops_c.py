@@ -20,7 +20,7 @@ commit); it prints B/A per kernel, the median over rounds, and whether A and B m
 machine code (if so, any B/A away from 1 is the machine's noise).
 
 --callgrind (with --ab or --ab-python) compares instructions per call instead, deterministic on
-a busy machine: each side runs once under `valgrind --tool=callgrind --dump-before=getppid`
+a busy machine: each side runs once under `valgrind --tool=callgrind --smc-check=all --dump-before=getppid`
 (--count mode: per kernel a warm call, then --repeat calls between two os.getppid() marks, so
 one profile part holds exactly those calls). Without --ab, --callgrind counts ember's, numba's
 and C's instructions per call (--skip drops backends) and prints ember/numba and ember/C.
@@ -402,7 +402,7 @@ def callgrind_counts(python, env, names, backend, repeat):
     """{kernel: instructions per call} of `backend` run by `python` under callgrind."""
     tmp = tempfile.mkdtemp(prefix="ember-cg-")
     out = os.path.join(tmp, "cg")
-    subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=getppid", "--callgrind-out-file=" + out,
+    subprocess.run(["valgrind", "--tool=callgrind", "--smc-check=all", "--dump-before=getppid", "--callgrind-out-file=" + out,
                     python, os.path.abspath(__file__), "--count", backend, "--repeat", str(repeat),
                     "--kernels", ",".join(names)], env=env, check=True, capture_output=True)
     parts = []

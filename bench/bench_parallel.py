@@ -240,7 +240,7 @@ def run_callgrind(opts):
         tmp = tempfile.mkdtemp(prefix="ember-cg-")
         out = os.path.join(tmp, "cg")
         env = dict(os.environ, EMBER_NUM_THREADS="1", OMP_NUM_THREADS="1")
-        subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=getppid", "--callgrind-out-file=" + out,
+        subprocess.run(["valgrind", "--tool=callgrind", "--smc-check=all", "--dump-before=getppid", "--callgrind-out-file=" + out,
                         sys.executable, os.path.abspath(__file__), "--count", way, "--repeat", str(opts.repeat),
                         "--kernels", ",".join(names)], env=env, check=True, capture_output=True)
         parts = []
