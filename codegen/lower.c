@@ -838,7 +838,7 @@ static int lower_instr(Lower *L, Instr *in) {
         return 0;
     case IR_BINOP: {
         if (in->imm == IRB_MATMUL && (vt(L, in->args[0])->kind == TY_ARRAY || vt(L, in->args[1])->kind == TY_ARRAY)) {
-            v = cg_product(L, vt(L, in->args[0]), L->vals[in->args[0]], vt(L, in->args[1]), L->vals[in->args[1]], t);
+            v = cg_product(L, vt(L, in->args[0]), L->vals[in->args[0]], vt(L, in->args[1]), L->vals[in->args[1]], t, false);
             break;
         }
         if (t->kind == TY_ARRAY) {

@@ -316,7 +316,8 @@ void cg_fancy_setitem(Lower *L, Instr *in);
 
 /* lower_nplib.c */
 LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
-LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
+/* a @ b; as_dot: np.dot's choices of BLAS routine where they differ from matmul's (ember_rt_dot_gemm_f8) */
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt, bool as_dot);
 /* a @ b of 1-d/2-d operands into out (NULL: a new array of type rt). */
 LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
                              LLVMValueRef out);

@@ -558,8 +558,8 @@ static LLVMValueRef in_dtype(Lower *L, LLVMValueRef v, int dt) {
 /* a @ b for 1-d and 2-d operands into out (a new array of type rt when NULL); a scalar when
  * both are 1-d. float64 goes through linalg.c's ddot/dgemv/dgemm, float32 and complex through
  * ?gemm (small matrices in generated code: lower_smallmm.c), other dtypes are loops. */
-LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
-                             LLVMValueRef out) {
+static LLVMValueRef product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                                 LLVMValueRef out, bool as_dot) {
     int dt = rt->kind == TY_ARRAY ? rt->dtype : ty_promote(at->dtype, bt->dtype);
     const Type *ct = ty_scalar_of(dt);
     int kind = cg_blas_kind(dt);
@@ -606,7 +606,7 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
             LLVMValueRef args[12] = {shape[0], k, shape[1], ad, cg_arr_stride(L, at, a, 0), cg_arr_stride(L, at, a, 1),
                                      bd, cg_arr_stride(L, bt, b, 0), cg_arr_stride(L, bt, b, 1),
                                      od, cg_arr_stride(L, rt, out, 0), cg_arr_stride(L, rt, out, 1)};
-            cg_rt_check(L, "ember_rt_gemm_f8", pt, args, 12);
+            cg_rt_check(L, as_dot ? "ember_rt_dot_gemm_f8" : "ember_rt_gemm_f8", pt, args, 12);
         } else {
             LLVMTypeRef pt[9] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->ptr, L->i64};
             LLVMValueRef args[9];
@@ -640,9 +640,14 @@ LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Typ
     return out;
 }
 
-LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+LLVMValueRef cg_product_into(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                             LLVMValueRef out) {
+    return product_into(L, at, a, bt, b, rt, out, false);
+}
+
+LLVMValueRef cg_product(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt, bool as_dot) {
     if (at->ndim > 2 || bt->ndim > 2) return cg_matmul_stack(L, at, a, bt, b, rt);
-    return cg_product_into(L, at, a, bt, b, rt, NULL);
+    return product_into(L, at, a, bt, b, rt, NULL, as_dot);
 }
 
 static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
@@ -654,7 +659,7 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
     const Type *xt = ty_array(at->dtype, 1, 'A', false), *yt = ty_array(bt->dtype, 1, 'A', false);
     LLVMValueRef x = cg_make_array(L, xt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), ad, &an, &as);
     LLVMValueRef y = cg_make_array(L, yt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), bd, &bn, &bs);
-    if (dt == DT_FLOAT64) return cg_product(L, xt, x, yt, y, ty_float64);
+    if (dt == DT_FLOAT64) return cg_product(L, xt, x, yt, y, ty_float64, true);
     return in_dtype(L, dot_loop(L, xt, x, NULL, yt, y, NULL, an, ty_scalar_of(dt), true), ty_promote(at->dtype, bt->dtype));
 }
 
@@ -1022,8 +1027,8 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     }
     case BI_NP_DOT:
         if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);
-        return cg_product(L, types[0], args[0], types[1], args[1], rt);
-    case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt);
+        return cg_product(L, types[0], args[0], types[1], args[1], rt, true);
+    case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt, false);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
     case BI_LA_SOLVE:

@@ -409,7 +409,7 @@ static LLVMValueRef np_cov(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     LLVMValueRef shape[2] = {nobs, nvar}, strides[2] = {i64c(L, 8), rowb};
     const Type *tt = ty_array(DT_FLOAT64, 2, 'A', false);
     LLVMValueRef XT = cg_make_array(L, tt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), xd, shape, strides);
-    LLVMValueRef C = cg_product(L, xt, X, tt, XT, xt), cd = cg_arr_data(L, C);
+    LLVMValueRef C = cg_product(L, xt, X, tt, XT, xt, true), cd = cg_arr_data(L, C);   /* NumPy's cov calls dot */
     LLVMValueRef inv = LLVMBuildFDiv(L->b, f64c(L, 1.0), fact, ""), cells = mul(L, nvar, nvar);
     k = cg_loop_begin(L, &lk, cells);   /* c *= 1 / fact */
     p = cg_gep8(L, cd, mul(L, k, i64c(L, 8)));

@@ -781,6 +781,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_dot_f8", (void *)ember_rt_dot_f8, RT_NEEDS_BLAS},
     {"ember_rt_gemv_f8", (void *)ember_rt_gemv_f8, RT_NEEDS_BLAS},
     {"ember_rt_gemm_f8", (void *)ember_rt_gemm_f8, RT_NEEDS_BLAS},
+    {"ember_rt_dot_gemm_f8", (void *)ember_rt_dot_gemm_f8, RT_NEEDS_BLAS},
     {"ember_rt_solve_f8", (void *)ember_rt_solve_f8, RT_NEEDS_BLAS},
     {"ember_rt_inv_f8", (void *)ember_rt_inv_f8, RT_NEEDS_BLAS},
     {"ember_rt_det_f8", (void *)ember_rt_det_f8, RT_NEEDS_BLAS},

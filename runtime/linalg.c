@@ -21,6 +21,7 @@
 #include "linalg.h"
 #include "lapack.h"
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,21 +316,35 @@ static int flip(int trans) {
     return trans == CBLAS_NO_TRANS ? CBLAS_TRANS : CBLAS_NO_TRANS;
 }
 
-int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
-                     int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
+/* C = A B (m x k times k x n). as_dot: as np.dot computes it, which copies an operand that is
+ * neither C- nor F-contiguous before calling BLAS (numpy/_core/src/common/cblasfuncs.c), so a
+ * strided A times its own transpose is a gemm of two copies there, not a syrk of the view as
+ * matmul's (the two order their sums differently on some CPUs: OpenBLAS's AVX2 kernels). */
+static int gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                   int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs, bool as_dot) {
     if (check_loaded()) return -1;
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) {
         fill_zero(c, m, n, c_rs, c_cs);
         return 0;
     }
+    /* A row times a matrix, a matrix times a column, a row times a column: NumPy's dot takes
+     * gemv and dot for these (numpy/_core/src/common/cblasfuncs.c), which order their sums
+     * otherwise than gemm on some CPUs (OpenBLAS's Haswell kernels): the same calls give NumPy's
+     * bits on every CPU. */
+    if (m == 1 && n == 1) return ember_rt_dot_f8(k, a, a_cs, b, b_rs, (double *)c);
+    if (m == 1) return ember_rt_gemv_f8(n, k, b, b_cs, b_rs, a, a_cs, c, c_cs);
+    if (n == 1) return ember_rt_gemv_f8(m, k, a, a_rs, a_cs, b, b_rs, c, c_rs);
     BlasMatrix ma, mb = {0};
     double *c_owned = NULL;
     int rc = -1;
     if (blas_matrix(&ma, a, m, k, a_rs, a_cs) || blas_matrix(&mb, b, k, n, b_rs, b_cs)) goto done;
     int64_t ldc;
     int c_layout = blas_layout(c, m, n, c_rs, c_cs, &ldc);
-    if (lib.dsyrk && a == b && m == n && b_rs == a_cs && b_cs == a_rs && !ma.owned && c_layout == CBLAS_TRANS) {
+    int64_t e = (int64_t)sizeof(double);
+    bool a_contiguous = (a_cs == e && (m == 1 || a_rs == k * e)) || (a_rs == e && (k == 1 || a_cs == m * e));
+    if (lib.dsyrk && a == b && m == n && b_rs == a_cs && b_cs == a_rs && !ma.owned && c_layout == CBLAS_TRANS &&
+        (!as_dot || a_contiguous)) {
         /* A A^T into a row-major C, as NumPy's dot and matmul compute it: ?syrk(RowMajor, Upper,
          * ...), which is the column-major lower triangle here, then the other half mirrored. */
         lib.dsyrk(CBLAS_COL_MAJOR, CBLAS_LOWER, ma.trans, m, k, 1.0, ma.p, ma.ld, 0.0, (double *)c, ldc);
@@ -375,6 +390,16 @@ static int gesv(int64_t n, int64_t nrhs, double *a, double *b) {
 }
 
 /* X = A^-1 B, written through x's strides; a NULL b stands for the n x n identity (inv). */
+int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                     int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
+    return gemm_f8(m, k, n, a, a_rs, a_cs, b, b_rs, b_cs, c, c_rs, c_cs, false);
+}
+
+int ember_rt_dot_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                         int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
+    return gemm_f8(m, k, n, a, a_rs, a_cs, b, b_rs, b_cs, c, c_rs, c_cs, true);
+}
+
 int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
     if (check_loaded()) return -1;

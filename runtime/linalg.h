@@ -55,6 +55,8 @@ int ember_rt_gemv_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t 
                      char *y, int64_t ys);
 
 /* C = A B, A m x k, B k x n, C m x n (dgemm). k == 0 fills C with zeros. */
+int ember_rt_dot_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                         int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs);
 int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                      int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs);
 

@@ -444,3 +444,20 @@ def test_norm_of_complex(dtype):
     check_all(complex_norms, [(a,), (np.asfortranarray(a)[:, ::2],)], rtol=tol)
     with pytest.raises(errors.UnsupportedError, match="order 2 of complex matrices"):
         jit(lambda a: np.linalg.norm(a, 2))(a)
+
+
+def row_col_products(x, m):
+    return np.dot(x, m), x @ m
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 8, 13, 40, 130])
+def test_row_and_column_products_bit_equal(k):
+    """A one-row a or a one-column b is NumPy's gemv (or dot) case, for np.dot and matmul alike:
+    BLAS's gemv orders its sums its own way on some CPUs (OpenBLAS's AVX2 kernels), so these keep
+    BLAS at every size and give NumPy's bits (not the small-product loop, not gemm)."""
+    rng = np.random.default_rng(k)
+    for sa, sb in (((1, k), (k, k)), ((k, k), (k, 1)), ((1, k), (k, 1)), ((1, k), (k, 9)), ((9, k), (k, 1))):
+        a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+        for x, y in ((a, b), (np.asfortranarray(a), b), (a, np.asfortranarray(b))):
+            for got, want in zip(jit(row_col_products)(x, y), row_col_products(x, y)):
+                assert np.array_equal(got, want), (sa, sb)
