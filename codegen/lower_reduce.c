@@ -1486,27 +1486,13 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
     const Type *vt = lane_result_type(bid, F.adt, F.rdt);
     F.slot = cg_entry_alloca(L, cg_type(L, vt), "fusedval");
     LLVMValueRef flat = nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E);
+    /* parallel: the same lane folded in chunks (reduce_lane_parallel), each computing its elements */
     bool par = L->fn->parallel;
-    if (par) {   /* the same lane folded in chunks (reduce_lane_parallel), each computing its elements */
-        LLVMValueRef n = i64c(L, 1);
-        for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
-        Lane ln = {.n = n, .dt = F.adt, .expr = F.E, .flat = nd > 1, .unit = nd == 1 ? flat : NULL};
-        if (nd == 1) {
-            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
-        } else {
-            LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.flat");
-            LLVMBasicBlockRef made = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.made");
-            LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
-            LLVMBuildCondBr(L->b, flat, lane, made);
-            LLVMPositionBuilderAtEnd(L->b, lane);
-            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
-            LLVMBuildBr(L->b, join);
-            LLVMPositionBuilderAtEnd(L->b, made);
-            Lane whole = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
-            LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &whole, F.rdt, NULL), F.slot);
-            LLVMBuildBr(L->b, join);
-            LLVMPositionBuilderAtEnd(L->b, join);
-        }
+    LLVMValueRef n = i64c(L, 1);
+    for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
+    Lane ln = {.n = n, .dt = F.adt, .expr = F.E, .flat = nd > 1, .unit = nd == 1 ? flat : NULL};
+    if (nd == 1 && par) {
+        LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
     } else if (nd == 1) {
         fused_two_ways(L, &F, flat);
     } else {   /* one flat lane, or the expression made first where its operands are not so */
@@ -1515,11 +1501,12 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
         LLVMBuildCondBr(L->b, flat, lane, made);
         LLVMPositionBuilderAtEnd(L->b, lane);
-        fused_loops(L, &F);
+        if (par) LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
+        else fused_loops(L, &F);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, made);
-        Lane ln = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
-        LLVMBuildStore(L->b, reduce_lane(L, bid, &ln, F.rdt, NULL), F.slot);
+        Lane whole = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
+        LLVMBuildStore(L->b, (par ? reduce_lane_parallel : reduce_lane)(L, bid, &whole, F.rdt, NULL), F.slot);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
     }
