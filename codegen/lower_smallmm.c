@@ -6,7 +6,7 @@
  * 5000 3x3 @ 3x4 products is 5000 such calls, most of its time. Where m*k*n is at most
  * SMALL_MNK (SMALL_MNK_COMPLEX for complex; every dimension is below 1024, so the product cannot
  * overflow) the product is done here, chosen at run time per product; larger ones keep BLAS, and
- * so do a one-row a or a one-column b (NumPy's gemv and dot cases, as 1-d operands).
+ * so does a float64 one-row a or one-column b (NumPy's gemv and dot cases, as 1-d operands).
  *
  * Real dtypes, with the last axes of b and out contiguous: each row of out is cut into blocks of
  * one 512-bit vector (8 doubles, 16 floats; a mask covers the columns past n), and a block is
@@ -147,11 +147,15 @@ LLVMBasicBlockRef cg_small_matmul(Lower *L, int dt, const Type *at, LLVMValueRef
     LLVMValueRef fits = LLVMBuildICmp(L->b, LLVMIntULT, dims, i64c(L, SMALL_DIM), "");
     int limit = ty_dtypes[dt].kind == 'c' ? SMALL_MNK_COMPLEX : SMALL_MNK;
     LLVMValueRef few = LLVMBuildICmp(L->b, LLVMIntSLE, mul(L, mul(L, m, k), n), i64c(L, limit), "");
-    /* A one-row or one-column operand keeps BLAS: NumPy gives those products to gemv or dot,
-     * whose order of summing is the CPU's kernel's (OpenBLAS's AVX2 gemv is not this loop's). */
-    LLVMValueRef one = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 1), ""),
-                                   LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), "");
-    few = LLVMBuildAnd(L->b, few, LLVMBuildNot(L->b, one, ""), "");
+    /* float64 with a one-row or one-column operand keeps BLAS: NumPy gives those products to
+     * gemv or dot, whose order of summing is the CPU's kernel's (OpenBLAS's AVX2 gemv is not this
+     * loop's), and ember_rt_gemm_f8 calls the same. (float32 and complex go through ?gemm, which
+     * is no nearer NumPy's gemv than this loop: they stay here.) */
+    if (dt == DT_FLOAT64) {
+        LLVMValueRef one = LLVMBuildOr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, m, i64c(L, 1), ""),
+                                       LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), "");
+        few = LLVMBuildAnd(L->b, few, LLVMBuildNot(L->b, one, ""), "");
+    }
     LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.fewtest");
     LLVMBasicBlockRef small = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.small");
     LLVMBasicBlockRef large = LLVMAppendBasicBlockInContext(L->c, L->func, "mm.blas");
