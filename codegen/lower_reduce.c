@@ -1230,8 +1230,7 @@ static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int a
         cg_loop_nest(L, nd, shape, rows_add, &S);
         F.ss = S.r;
     }
-    cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
-    if (F.ss) cg_decref(L, F.ss, rt);
+    cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);   /* ss, like r, is owned: dropped at the exit */
 }
 
 /* r, reduce_lane's value of a whole-array reduction, as the call's result: narrowed as NumPy's

@@ -12,10 +12,10 @@ static PyObject *m_typeof(PyObject *self, PyObject *obj) {
 }
 
 static PyObject *m_rt_stats(PyObject *self, PyObject *unused) {
-    int64_t allocs, frees, overruns;
-    rt_stats(&allocs, &frees, &overruns);
-    return Py_BuildValue("{sLsLsL}", "allocs", (long long)allocs, "frees", (long long)frees, "overruns",
-                         (long long)overruns);
+    int64_t allocs, frees, overruns, stale;
+    rt_stats(&allocs, &frees, &overruns, &stale);
+    return Py_BuildValue("{sLsLsLsL}", "allocs", (long long)allocs, "frees", (long long)frees, "overruns",
+                         (long long)overruns, "stale", (long long)stale);
 }
 
 static PyObject *m_code_stats(PyObject *self, PyObject *unused) {
@@ -51,7 +51,7 @@ static PyMethodDef methods[] = {
     {"get_num_threads", m_get_num_threads, METH_NOARGS, "The threads parallel code run by this thread uses."},
     {"parallel_info", m_parallel_info, METH_NOARGS, "The parallel runner: max_threads, backend."},
     {"rt_stats", m_rt_stats, METH_NOARGS,
-     "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n, 'overruns': n}."},
+     "The runtime's counters of array memory blocks: {'allocs': n, 'frees': n, 'overruns': n, 'stale': n}."},
     {"code_stats", m_code_stats, METH_NOARGS,
      "The loaded machine code: {'objects', 'used_bytes', 'mapped_bytes', 'mappings', 'chunks', 'arena'}."},
     {"typeof", m_typeof, METH_O, "The ember type name of a Python value (None if unsupported)."},

@@ -206,6 +206,44 @@ RtBlock *ember_rt_array_hold(PyObject *parent) {
     return b;
 }
 
+/* ---- freed blocks held back (EMBER_CHECK_FREES=1) ----------------------------------- *
+ * A reference dropped twice, or taken after the last one went, writes into freed memory: nothing
+ * a differential test sees, until malloc's own lists are corrupted and a later run crashes. With
+ * EMBER_CHECK_FREES set (the test suite sets it) the last QUARANTINE freed blocks are held back,
+ * their count set to FREED_MARK: a block whose count moved while held was used after its free,
+ * and rt_stats counts it as stale. Generated code changes counts inline, so no call can check. */
+#define QUARANTINE 64
+#define FREED_MARK ((int64_t)0x5A5A000000000000)
+static RtBlock *held[QUARANTINE];   /* a ring; owner: this file, under held_lock */
+static int held_next;
+static _Atomic int check_frees = -1;   /* -1 not read yet, then 0 or 1 */
+static atomic_flag held_lock = ATOMIC_FLAG_INIT;
+static _Atomic int64_t n_stale;
+
+static void release_block(RtBlock *b);
+
+static bool held_moved(RtBlock *b) { return b && atomic_load(&b->refcnt) != FREED_MARK; }
+
+/* Hold b back; release the block it displaces, counting it stale if its count moved. */
+static void hold_block(RtBlock *b) {
+    atomic_store(&b->refcnt, FREED_MARK);
+    while (atomic_flag_test_and_set_explicit(&held_lock, memory_order_acquire)) {}
+    RtBlock *old = held[held_next];
+    held[held_next] = b;
+    held_next = (held_next + 1) % QUARANTINE;
+    atomic_flag_clear_explicit(&held_lock, memory_order_release);
+    if (held_moved(old)) atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
+    if (old) release_block(old);
+}
+
+static int64_t stale_count(void) {
+    int64_t moved = 0;
+    while (atomic_flag_test_and_set_explicit(&held_lock, memory_order_acquire)) {}
+    for (int i = 0; i < QUARANTINE; i++) moved += held_moved(held[i]);
+    atomic_flag_clear_explicit(&held_lock, memory_order_release);
+    return atomic_load(&n_stale) + moved;
+}
+
 void ember_rt_block_free(RtBlock *b) {
     atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
     if (b->size == HOLDS_OBJECT) {   /* the last array over the object's memory went: from any thread */
@@ -214,6 +252,15 @@ void ember_rt_block_free(RtBlock *b) {
         PyGILState_Release(g);
     } else if (memcmp((char *)ember_rt_block_data(b) + b->size, canary, CANARY_BYTES))
         atomic_fetch_add_explicit(&n_overruns, 1, memory_order_relaxed);
+    if (check_frees < 0) {
+        const char *env = getenv("EMBER_CHECK_FREES");
+        check_frees = env && *env && strcmp(env, "0");
+    }
+    if (check_frees) hold_block(b);
+    else release_block(b);
+}
+
+static void release_block(RtBlock *b) {
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
     SmallHeap *h = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_heap_of_thread() : NULL;
     if (h && small_keep(h, cls, b)) return;   /* a small block: kept for the next one of its class */
@@ -224,10 +271,11 @@ void rt_block_decref(RtBlock *b) {
     if (b && atomic_fetch_sub_explicit(&b->refcnt, 1, memory_order_acq_rel) == 1) ember_rt_block_free(b);
 }
 
-void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns) {
+void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale) {
     *allocs = atomic_load(&n_allocs);
     *frees = atomic_load(&n_frees);
     *overruns = atomic_load(&n_overruns);
+    *stale = stale_count();
 }
 
 void rt_release(const Type *t, void *p) {

@@ -78,7 +78,8 @@ void rt_release(const Type *t, void *p);          /* drop the references a value
 void rt_retain(const Type *t, void *p);           /* take one more of each */
 bool rt_block_release_last(RtBlock *b);          /* drop a reference: true when it was the last */
 int64_t rt_block_refcnt(RtBlock *b);
-void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns);   /* overruns: canaries found changed */
+/* overruns: canaries found changed; stale: blocks written after their free (EMBER_CHECK_FREES) */
+void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale);
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */

@@ -624,7 +624,7 @@ def no_leaks(request):
         return
     gc.collect()
     before = live_blocks()
-    overruns = overrun_count()
+    overruns, stale = overrun_count(), stale_count()
     yield
     # A failed test's traceback (kept by pytest in sys.last_*) holds check()'s frames and the
     # arrays in them; drop it so that only a real leak counts.
@@ -639,6 +639,17 @@ def no_leaks(request):
     if overrun_count() != overruns:
         pytest.fail("compiled code wrote past the end of a runtime block (its canary changed)",
                     pytrace=False)
+    if stale_count() != stale:
+        pytest.fail("compiled code changed a runtime block's count after the block was freed "
+                    "(a reference dropped twice, or taken after the last went)", pytrace=False)
+
+
+def stale_count():
+    """How many freed blocks held back (EMBER_CHECK_FREES, set by conftest.py) were written after
+    their free; 0 on numba."""
+    if BACKEND != "ember":
+        return 0
+    return impl._ember.rt_stats()["stale"]
 
 
 def overrun_count():
