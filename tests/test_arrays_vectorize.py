@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, check_all, njit
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 from test_arrays_basic import clamped_counts
 
 pytestmark = pytest.mark.skipif(

@@ -13,6 +13,7 @@ import pytest
 import ember
 
 from difftest import check, check_all, jit, njit
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import kernels_recursive  # noqa: E402

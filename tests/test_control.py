@@ -7,6 +7,7 @@ import math
 import pytest
 
 from difftest import INT64_MAX, INT64_MIN, check, check_all, numba_xfail
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 inf, nan = math.inf, math.nan
 

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from difftest import ON_NUMBA, errors, impl, njit, numba_xfail
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 
 def sig_names(dispatcher):

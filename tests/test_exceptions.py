@@ -14,6 +14,7 @@ import math
 import pytest
 
 from difftest import check, check_all, jit, njit
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 
 class MyError(Exception):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, check, check_all, jit, njit
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 
 def partition(a, lo, hi):

@@ -11,6 +11,7 @@ from math import cbrt as imported_cbrt, sqrt as imported_sqrt
 import pytest
 
 from difftest import INT64_MAX, INT64_MIN, check_all, jit, numba_xfail
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 inf, nan = math.inf, math.nan
 

@@ -6,6 +6,7 @@ full Python semantics must still hold: compared with CPython, signs and zero div
 import numpy as np
 
 from difftest import check, check_all
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 
 def gcd_table(n):

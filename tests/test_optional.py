@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, errors, impl
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 njit = impl.njit
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from difftest import check, impl, numba_skip
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
               numba_skip("numba's parallel=True asserts on operands stretched along an axis")]

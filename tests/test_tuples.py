@@ -6,6 +6,7 @@ import math
 import pytest
 
 from difftest import ON_NUMBA, check, check_all, errors, jit, numba_xfail
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 nan = math.nan
 

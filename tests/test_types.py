@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, errors, impl
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 types = impl.types
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's type objects (names compare as strings)")
