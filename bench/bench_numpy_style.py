@@ -98,6 +98,22 @@ def histogram(x):
     return h
 
 
+def histogram_few_bins(x):
+    # uniform data in 8 bins: neighbouring values share a bin one time in eight
+    h, _ = np.histogram(x, 8, range=(0.0, 1.0))
+    return h
+
+
+def histogram_loop(x, lo, hi, nb):
+    # the same counting written as a loop (NumPy's column: CPython running it)
+    h = np.zeros(nb, np.int64)
+    scale = nb / (hi - lo)
+    for v in x:
+        if lo <= v < hi:
+            h[int((v - lo) * scale)] += 1
+    return h
+
+
 def stacked_matmul(a, b):
     return a @ b
 
@@ -214,6 +230,9 @@ def make_inputs(quick):
         "rotate_points": (rotate_points, (rng.standard_normal((5000 // s, 3, 3)), rng.standard_normal((5000 // s, 3, 4)))),
         "normalise_rows": (normalise_rows, (rng.standard_normal((2000 // s, 300)),)),
         "gauss_kernel": (gauss_kernel, (rng.standard_normal(1000 // s), rng.standard_normal(800 // s), 0.5)),
+        # added in session 17 (last, so the inputs above are drawn as before)
+        "histogram_few_bins": (histogram_few_bins, (rng.uniform(0.0, 1.0, 2_000_000 // s),)),
+        "histogram_loop": (histogram_loop, (rng.standard_normal(200_000 // s), -5.0, 5.0, 100)),
     }
 
 

@@ -53,17 +53,33 @@ static LLVMValueRef make_pair(Lower *L, const Type *tt, LLVMValueRef a, LLVMValu
 }
 
 /* ---- histogram, bincount, digitize, interp --------------------------------------------- */
-/* np.histogram with equal-width bins runs here, block by block. A loop with no stores but to
- * the block's bin numbers (LLVM vectorises it) finds each element's bin as NumPy does: the
- * truncated (x - first) * nbins / (last - first), clamped to the last bin and moved by one where
- * it disagrees with the edges on either side (computed again from their formula, not loaded:
- * no gathers), so each value lands in searchsorted(edges, x, 'right') - 1 with the last bin
- * closed (NumPy's own estimate lands within the same one bin, so the bins are NumPy's); values
- * outside [first, last] and NaN go to a spare bin past the last. A second loop adds the block's
- * counts (or weights) into int64 (float64) counters: where the data is long enough, element j
- * into copy j % 4 of them, so a run of equal bins adds to four counters in turn instead of
- * waiting on one. Explicit edges are searched by runtime/stats.c. */
-enum { HIST_BLOCK = 512, HIST_COPIES = 4, HIST_COPY_MAX_BINS = 4096 };
+/* np.histogram with equal-width bins runs here, block by block: a loop that stores nothing but
+ * the block's bin numbers (LLVM vectorises it), then a loop that adds the block's counts (or
+ * weights) into int64 (float64) counters: where the data is long enough, element j into copy
+ * j % 4 of them, so a run of equal bins adds to four counters in turn instead of waiting on one.
+ * Explicit edges are searched by runtime/stats.c.
+ *
+ * The bins are NumPy's: searchsorted(edges, x, 'right') - 1, the last bin closed, values outside
+ * [first, last] and NaN dropped. Two loops find them:
+ * - the fast one takes floor(t), t = (x - first) * rate (rate = nb / (last - first)), as the bin
+ *   and tests no edge. t is a non-decreasing function of x, so where every edge e_k (k = 0..nb,
+ *   the edges NumPy compares with, float32 ones included) has |t(e_k) - k| <= dev, a value whose
+ *   t is more than eps > dev from every integer lies between the edges floor(t) and floor(t) + 1
+ *   (x < e_k would give t(x) <= t(e_k) <= k + dev, x >= e_(k+1) would give t(x) >= k + 1 - dev):
+ *   its bin is floor(t), or it is outside the range when floor(t) < 0 or >= nb. dev is measured
+ *   on the edges once per call (the same t, in the same float64 operations). A block with any
+ *   value within eps of an integer is binned again by the exact loop, and the next HIST_SKIP
+ *   blocks go to it directly (data whose values sit on the edges, integers in integer bins, do
+ *   not pay for both loops). The bins leave the loop clamped to [-1, nb]: -1 and nb are spare
+ *   counters around the nb real ones;
+ * - the exact one (ranges too narrow for the fast one, short lanes, blocks with values near an
+ *   edge) moves the truncated estimate by one where it disagrees with the edges on either side,
+ *   as NumPy does (NumPy's own estimate lands within the same one bin), the edges computed again
+ *   from their formula, not loaded (no gathers); outside values and NaN go to the spare bin nb.
+ * The bin numbers, integral float64s in [-1, nb], become integers as the low bits of k + 1.5 *
+ * 2**52: without AVX-512 x86 has no vector conversion of doubles to int64, and fptosi made the
+ * loop convert one lane at a time. */
+enum { HIST_BLOCK = 256, HIST_AHEAD = 2 * HIST_BLOCK, HIST_COPIES = 4, HIST_COPY_MAX_BINS = 4096, HIST_SKIP = 8, HIST_FAST_MIN = 32 };
 
 typedef struct {
     int dt;                          /* the lane's dtype, read as it is */
@@ -73,11 +89,14 @@ typedef struct {
     LLVMValueRef first, last, norm;  /* edges[0], edges[nb], nb / ((last - first) * scale) */
     LLVMValueRef scale;              /* 1, or 2**600 for a range too narrow for nb / (last - first) */
     LLVMValueRef nb, nbf, top;       /* the number of bins; it and nb - 1 as float64s */
+    LLVMValueRef fast, rate, lo, hi; /* the fast loop may run (i1); t = (x - first) * rate; taken where lo < frac(t) < hi */
+    LLVMValueRef near;               /* i64 slot: the values the fast loop met near an edge */
     LLVMValueRef span;               /* elements between the copies of the bins (0: one copy) */
-    LLVMValueRef bins;               /* the block's bin numbers (nb: the spare bin) */
+    LLVMValueRef bins;               /* the block's bin numbers (-1, nb: the spare bins) */
 } Hist;
 
 static LLVMValueRef fcmp(Lower *L, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildFCmp(L->b, p, a, b, ""); }
+static LLVMValueRef fsel(Lower *L, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildSelect(L->b, fcmp(L, p, a, b), a, b, ""); }
 
 /* Element dtype dt at p as a float64, as NumPy's cast (unsigned integers as unsigned). */
 static LLVMValueRef f64_at(Lower *L, int dt, LLVMValueRef p) {
@@ -101,13 +120,31 @@ static LLVMValueRef edge_at(Lower *L, Hist *H, LLVMValueRef k) {
     return H->f32 ? LLVMBuildFPExt(L->b, LLVMBuildFPTrunc(L->b, e, f4, ""), L->f64, "") : e;
 }
 
-/* H->bins[j] = the bin of lane element start + j, j < m (unit: the lane is contiguous). The
- * bin is worked out as a float64 (out of range and NaN are left to the last select) and
- * converted once. */
+/* The fast loop's estimate of x's bin, before the floor (the one function of x that both the
+ * loop and the measure of the edges' deviation use). */
+static LLVMValueRef hist_t(Lower *L, Hist *H, LLVMValueRef x) {
+    return LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, x, H->first, ""), H->rate, "");
+}
+
+/* Store bin k (an integral float64 in [-1, nb], nb < 2**51) as an int64 at H->bins[j]. */
+static void hist_store_bin(Lower *L, Hist *H, LLVMValueRef k, LLVMValueRef j) {
+    LLVMValueRef magic = f64c(L, 0x1.8p52);
+    k = LLVMBuildSub(L->b, LLVMBuildBitCast(L->b, LLVMBuildFAdd(L->b, k, magic, ""), L->i64, ""),
+                     LLVMBuildBitCast(L->b, magic, L->i64, ""), "");
+    LLVMBuildStore(L->b, k, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
+}
+
+static LLVMValueRef hist_x(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef j, bool unit) {
+    return f64_at(L, H->dt, cg_gep8(L, H->data, mul(L, add(L, start, j), unit ? isz(L, H->dt) : H->stride)));
+}
+
+/* H->bins[j] = the bin of lane element start + j, j < m (unit: the lane is contiguous), by the
+ * exact loop. The bin is worked out as a float64 (out of range and NaN are left to the last
+ * select) and converted once. */
 static void hist_bin_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m, bool unit) {
     LoopCtx lc;
     LLVMValueRef j = cg_loop_begin(L, &lc, m), one = f64c(L, 1);
-    LLVMValueRef x = f64_at(L, H->dt, cg_gep8(L, H->data, mul(L, add(L, start, j), unit ? isz(L, H->dt) : H->stride)));
+    LLVMValueRef x = hist_x(L, H, start, j, unit);
     LLVMValueRef t = LLVMBuildFMul(L->b, LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, x, H->first, ""), H->scale, ""), H->norm, "");
     t = LLVMBuildSelect(L->b, fcmp(L, LLVMRealOLT, t, H->top), t, H->top, "");   /* x == last: the last bin */
     LLVMValueRef k = cg_intrinsic1(L, "llvm.trunc.f64", t), k1 = LLVMBuildFAdd(L->b, k, one, "");
@@ -115,18 +152,29 @@ static void hist_bin_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m
     LLVMValueRef above = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, edge_at(L, H, k1)), fcmp(L, LLVMRealONE, k, H->top), "");
     k = LLVMBuildSelect(L->b, below, LLVMBuildFSub(L->b, k, one, ""), LLVMBuildSelect(L->b, above, k1, k, ""), "");
     LLVMValueRef in = LLVMBuildAnd(L->b, fcmp(L, LLVMRealOGE, x, H->first), fcmp(L, LLVMRealOLE, x, H->last), "");
-    k = LLVMBuildSelect(L->b, in, k, H->nbf, "");
-    /* k is an integral float64 in [0, nb], and nb < 2**52 (the counts were allocated): its
-     * integer is the low bits of k + 2**52. Without AVX-512 x86 has no vector conversion of
-     * doubles to int64, and fptosi made the loop convert one lane at a time. */
-    LLVMValueRef magic = f64c(L, 0x1p52);
-    k = LLVMBuildSub(L->b, LLVMBuildBitCast(L->b, LLVMBuildFAdd(L->b, k, magic, ""), L->i64, ""),
-                     LLVMBuildBitCast(L->b, magic, L->i64, ""), "");
-    LLVMBuildStore(L->b, k, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
+    hist_store_bin(L, H, LLVMBuildSelect(L->b, in, k, H->nbf, ""), j);
     cg_loop_end(L, &lc);
 }
 
-/* Add element start + j's count or weight to its bin in counts copy c (a byte pointer). */
+/* The same by the fast loop: H->bins[j] = floor(t) clamped to [-1, nb]; *H->near set where a
+ * value's t is within eps of an integer (NaN and infinities are not: their t's fraction is NaN,
+ * and they clamp to a spare bin). floor(t) and t - floor(t) are exact for t >= 0 (below 0 the
+ * value is outside the range whatever the fraction). */
+static void hist_fast_block(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m, bool unit) {
+    LoopCtx lc;
+    LLVMValueRef j = cg_loop_begin(L, &lc, m);
+    LLVMValueRef t = hist_t(L, H, hist_x(L, H, start, j, unit)), k = cg_intrinsic1(L, "llvm.floor.f64", t);
+    LLVMValueRef d = LLVMBuildFSub(L->b, t, k, "");
+    LLVMValueRef near = LLVMBuildOr(L->b, fcmp(L, LLVMRealOLE, d, H->lo), fcmp(L, LLVMRealOGE, d, H->hi), "");
+    /* counted, in lanes as wide as the doubles' (a sum vectorises into one subtraction of the
+     * compare mask; an or of i1s became a select LLVM 19 left scalar) */
+    LLVMBuildStore(L->b, add(L, load64(L, L->i64, H->near), LLVMBuildZExt(L->b, near, L->i64, "")), H->near);
+    k = fsel(L, LLVMRealOGT, k, f64c(L, -1));   /* NaN: -1 */
+    hist_store_bin(L, H, fsel(L, LLVMRealOLT, k, H->nbf), j);
+    cg_loop_end(L, &lc);
+}
+
+/* Add element start + j's count or weight to its bin in counts copy c (a byte pointer to its bin 0). */
 static void hist_add(Lower *L, Hist *H, LLVMValueRef c, LLVMValueRef start, LLVMValueRef j, LLVMValueRef wd, LLVMValueRef ws) {
     LLVMValueRef k = load64(L, L->i64, LLVMBuildGEP2(L->b, L->i64, H->bins, &j, 1, ""));
     LLVMValueRef p = cg_gep8(L, c, mul(L, k, i64c(L, 8)));
@@ -134,36 +182,100 @@ static void hist_add(Lower *L, Hist *H, LLVMValueRef c, LLVMValueRef start, LLVM
     else LLVMBuildStore(L->b, add(L, load64(L, L->i64, p), i64c(L, 1)), p);
 }
 
-/* The equal-width histogram of the lane into counts (int64, its copies of nb + 1 bins at
- * H->span apart), or with weights (float64 lane wd, ws; counts float64, one copy). */
+/* Bin the block [start, start + m) by loop `bin`, contiguous or strided. */
+static void hist_bin_either(Lower *L, Hist *H, LLVMValueRef start, LLVMValueRef m, LLVMValueRef unit,
+                            void (*bin)(Lower *, Hist *, LLVMValueRef, LLVMValueRef, bool), LLVMBasicBlockRef next) {
+    LLVMBasicBlockRef bu = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.unit");
+    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.strided");
+    LLVMBuildCondBr(L->b, unit, bu, bs);
+    LLVMPositionBuilderAtEnd(L->b, bu);
+    bin(L, H, start, m, true);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, bs);
+    bin(L, H, start, m, false);
+    LLVMBuildBr(L->b, next);
+}
+
+/* The equal-width histogram of the lane into counts (int64, its copies of nb + 2 bins at
+ * H->span apart, a byte pointer to copy 0's bin 0), or with weights (float64 lane wd, ws;
+ * counts float64, one copy). */
 static void hist_uniform(Lower *L, Hist *H, LLVMValueRef n, LLVMValueRef counts, LLVMValueRef wd, LLVMValueRef ws) {
     LLVMValueRef nblocks = LLVMBuildSDiv(L->b, add(L, n, i64c(L, HIST_BLOCK - 1)), i64c(L, HIST_BLOCK), "");
     LLVMValueRef unit = LLVMBuildICmp(L->b, LLVMIntEQ, H->stride, isz(L, H->dt), "");
     LLVMValueRef copy[HIST_COPIES];
     for (int q = 0; q < HIST_COPIES; q++) copy[q] = cg_gep8(L, counts, mul(L, H->span, i64c(L, 8 * q)));
+    LLVMValueRef skip = slot_of(L, L->i64, zero(L), "skip");   /* blocks left to the exact loop */
+    H->near = cg_entry_alloca(L, L->i64, "near");
     LoopCtx lb, lc;
     LLVMValueRef start = mul(L, cg_loop_begin(L, &lb, nblocks), i64c(L, HIST_BLOCK));
     LLVMValueRef rest = LLVMBuildSub(L->b, n, start, "");
     LLVMValueRef m = LLVMBuildSelect(L->b, slt(L, rest, i64c(L, HIST_BLOCK)), rest, i64c(L, HIST_BLOCK), "");
-    LLVMBasicBlockRef bu = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.unit");
-    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.strided");
+    LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.fast");
+    LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.fastdone");
+    LLVMBasicBlockRef be = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.exact");
     LLVMBasicBlockRef bc = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.count");
-    LLVMBuildCondBr(L->b, unit, bu, bs);
-    LLVMPositionBuilderAtEnd(L->b, bu);
-    hist_bin_block(L, H, start, m, true);
-    LLVMBuildBr(L->b, bc);
-    LLVMPositionBuilderAtEnd(L->b, bs);
-    hist_bin_block(L, H, start, m, false);
-    LLVMBuildBr(L->b, bc);
+    LLVMValueRef sk = load64(L, L->i64, skip);
+    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, H->fast, LLVMBuildICmp(L->b, LLVMIntEQ, sk, zero(L), ""), ""), bf, be);
+    LLVMPositionBuilderAtEnd(L->b, bf);
+    LLVMBuildStore(L->b, zero(L), H->near);
+    hist_bin_either(L, H, start, m, unit, hist_fast_block, bt);
+    LLVMPositionBuilderAtEnd(L->b, bt);
+    LLVMValueRef near = LLVMBuildICmp(L->b, LLVMIntNE, load64(L, L->i64, H->near), zero(L), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, near, i64c(L, HIST_SKIP + 1), zero(L), ""), skip);
+    LLVMBuildCondBr(L->b, near, be, bc);
+    LLVMPositionBuilderAtEnd(L->b, be);
+    sk = load64(L, L->i64, skip);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, slt(L, zero(L), sk), LLVMBuildSub(L->b, sk, i64c(L, 1), ""), sk, ""), skip);
+    hist_bin_either(L, H, start, m, unit, hist_bin_block, bc);
     LLVMPositionBuilderAtEnd(L->b, bc);
     LLVMValueRef quads = LLVMBuildSDiv(L->b, m, i64c(L, HIST_COPIES), ""), done = mul(L, quads, i64c(L, HIST_COPIES));
     LLVMValueRef j = mul(L, cg_loop_begin(L, &lc, quads), i64c(L, HIST_COPIES));
     for (int q = 0; q < HIST_COPIES; q++) hist_add(L, H, copy[q], start, add(L, j, i64c(L, q)), wd, ws);
+    /* the lane HIST_AHEAD elements on, read into the cache while the counts are added: the
+     * counting loop reads no lane, so the hardware's prefetch of it would stall until the next
+     * block's bins are taken (a prefetch past the lane's end is harmless) */
+    LLVMTypeRef pt[4] = {L->ptr, L->i32, L->i32, L->i32};
+    LLVMValueRef pa[4] = {cg_gep8(L, H->data, mul(L, add(L, add(L, start, j), i64c(L, HIST_AHEAD)), H->stride)),
+                          LLVMConstInt(L->i32, 0, 0), LLVMConstInt(L->i32, 3, 0), LLVMConstInt(L->i32, 1, 0)};   /* read, all caches, data */
+    cg_call(L, "llvm.prefetch.p0", L->voidt, pt, pa, 4);
     cg_loop_end(L, &lc);
     j = add(L, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, m, done, "")), done);
     hist_add(L, H, counts, start, j, wd, ws);
     cg_loop_end(L, &lc);
     cg_loop_end(L, &lb);
+}
+
+/* May the fast loop bin this lane (H's edges set): a range wide enough for rate = nb / range,
+ * a lane of HIST_FAST_MIN elements and at least nb (measuring the edges costs a pass over
+ * them), and every edge's t within dev < 1/8 of its index. Sets H->fast, rate, lo, hi. */
+static void hist_fast_ok(Lower *L, Hist *H, LLVMValueRef n, LLVMValueRef ed, LLVMValueRef range) {
+    LLVMValueRef nb = H->nb;
+    H->rate = LLVMBuildFDiv(L->b, H->nbf, range, "");
+    LLVMValueRef dev = slot_of(L, L->f64, f64c(L, 0), "dev");
+    LLVMValueRef worth = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, HIST_FAST_MIN), ""),
+                                      LLVMBuildICmp(L->b, LLVMIntSGE, n, nb, ""), "");
+    worth = LLVMBuildAnd(L->b, worth, fcmp(L, LLVMRealOGE, range, f64c(L, 0x1p-960)), "");
+    LLVMBasicBlockRef bm = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.measure");
+    LLVMBasicBlockRef bd = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.measured");
+    LLVMBuildStore(L->b, f64c(L, INFINITY), dev);
+    LLVMBuildCondBr(L->b, worth, bm, bd);
+    LLVMPositionBuilderAtEnd(L->b, bm);
+    LLVMBuildStore(L->b, f64c(L, 0), dev);
+    LoopCtx lc;
+    LLVMValueRef k = cg_loop_begin(L, &lc, add(L, nb, i64c(L, 1)));
+    LLVMValueRef t = hist_t(L, H, elem(L, DT_FLOAT64, ed, k, i64c(L, 8)));
+    /* exact where |t - k| < 1/4 (k >= 1: Sterbenz; k = 0: t itself); larger, NaN: no fast loop */
+    LLVMValueRef dv = cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, t, LLVMBuildSIToFP(L->b, k, L->f64, ""), ""));
+    LLVMValueRef cur = load64(L, L->f64, dev);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, fcmp(L, LLVMRealUGT, dv, cur), dv, cur, ""), dev);
+    cg_loop_end(L, &lc);
+    LLVMBuildBr(L->b, bd);
+    LLVMPositionBuilderAtEnd(L->b, bd);
+    /* eps >= dev + 2**-41 after rounding, so lo = eps > dev and hi = 1 - eps (rounded) < 1 - dev */
+    LLVMValueRef eps = LLVMBuildFAdd(L->b, load64(L, L->f64, dev), f64c(L, 0x1p-40), "");
+    H->fast = fcmp(L, LLVMRealOLT, eps, f64c(L, 0.125));
+    H->lo = eps;
+    H->hi = LLVMBuildFSub(L->b, f64c(L, 1), eps, "");
 }
 
 /* The counts of np.histogram(a, nb) in a new array of type ht: H has the lane and the edges
@@ -182,7 +294,8 @@ static LLVMValueRef hist_equal_bins(Lower *L, Hist H, const Type *ht, LLVMValueR
     H.top = LLVMBuildSIToFP(L->b, LLVMBuildSub(L->b, nb, i64c(L, 1), ""), L->f64, "");
     H.nbf = LLVMBuildSIToFP(L->b, nb, L->f64, "");
     H.bins = cg_entry_alloca(L, LLVMArrayType(L->i64, HIST_BLOCK), "bins");
-    LLVMValueRef width = add(L, nb, i64c(L, 1));
+    hist_fast_ok(L, &H, n, ed, range);
+    LLVMValueRef width = add(L, nb, i64c(L, 2));   /* the spare bins -1 and nb, the nb bins */
     LLVMValueRef copies = i64c(L, 1);
     if (!wd) {   /* several copies where the data is 16 times the bins and the copies fit in L2 */
         LLVMValueRef many = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, mul(L, width, i64c(L, 16)), n, ""),
@@ -192,7 +305,7 @@ static LLVMValueRef hist_equal_bins(Lower *L, Hist H, const Type *ht, LLVMValueR
     H.span = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, copies, i64c(L, 1), ""), zero(L), width, "");
     const Type *ct = ty_array(wd ? DT_FLOAT64 : DT_INT64, 1, 'C', false);
     LLVMValueRef size = mul(L, copies, width);
-    LLVMValueRef counts = cg_alloc_array(L, ct, &size), cd = cg_arr_data(L, counts);
+    LLVMValueRef counts = cg_alloc_array(L, ct, &size), cd = cg_gep8(L, cg_arr_data(L, counts), i64c(L, 8));
     cg_assign_noalias(L, ct, counts, ty_bool, LLVMConstInt(L->i1, 0, 0));
     hist_uniform(L, &H, n, cd, wd, ws);
     LLVMValueRef hist = cg_alloc_array(L, ht, &nb), hd = cg_arr_data(L, hist);

@@ -85,6 +85,60 @@ def test_histogram_values_on_edges():
         check(lambda x, b: np.histogram(x, b), x, e)
 
 
+def sprinkle(x, special, seed):
+    # special values at random places of a long lane: some blocks of the lane meet none, some one
+    x = x.copy()
+    idx = np.random.default_rng(seed).choice(x.size, size=min(special.size, x.size // 4), replace=False)
+    x[idx] = special[:idx.size].astype(x.dtype)
+    return x
+
+
+FAST_RANGES = ((-5.0, 5.0, 100), (0.0, 1.0, 8), (-1e-3, 3e5, 977), (-3.0, 4.0, 7), (0.0, 10.0, 10), (1e6, 1e6 + 1, 10),
+               (1.0, 1.0 + 2**-40, 5), (-1e-300, 1e-300, 3))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "uint64", "int16"])
+def test_histogram_long_lanes_near_edges(dtype):
+    # lanes of 32 elements or more (and at least the bins) take the fast loop, the floor of the
+    # estimate with no edge test, where every value's estimate is more than eps from an edge; a
+    # block with a value on an edge or one ulp beside it (the range's bounds, inf, NaN too) is
+    # binned again exactly, and integers on integer edges keep to the exact loop: NumPy's counts
+    rng = np.random.default_rng(11)
+    for lo, hi, nb in FAST_RANGES:
+        width = hi - lo
+        x = rng.uniform(lo - 0.1 * width, hi + 0.1 * width, 3000)
+        if dtype[0] in "iu":
+            x = np.round(x * (1.0 if width >= 1 else 0.0))
+            x = np.abs(x) if dtype[0] == "u" else x
+            x = np.clip(x, *((0, 30000) if dtype == "int16" else (-2**62, 2**62)))
+        x = x.astype(dtype)
+        e = np.linspace(lo, hi, nb + 1)
+        special = np.concatenate([e, np.nextafter(e, -inf), np.nextafter(e, inf)])
+        if dtype[0] == "f":
+            special = np.concatenate([[nan, inf, -inf], special])
+        for a in (x, sprinkle(x, special, nb), np.sort(sprinkle(x, special, nb + 1))):
+            check(lambda a, lo, hi, nb: np.histogram(a, nb, range=(lo, hi)), a, lo, hi, nb)
+        check(lambda a, lo, hi, nb: np.histogram(a[::3], nb, range=(lo, hi)), sprinkle(x, special, 5), lo, hi, nb)
+    if dtype[0] == "f":   # edges from the data's own range, float32 ones made in float32
+        a = sprinkle(x, np.array([x.min(), x.max(), 0.5 * (x.min() + x.max())]), 3)
+        check(lambda a: (np.histogram(a, 13), np.histogram(a, 100)), a)
+
+
+def test_histogram_long_lanes_weights_density():
+    # the fast loop's bins with weights (one copy of the counts, summed in order as NumPy's
+    # bincount) and density
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(20_000)
+    e = np.linspace(-3.0, 3.0, 41)
+    x = sprinkle(x, np.concatenate([e, np.nextafter(e, inf), [nan, inf]]), 0)
+    w = rng.uniform(0.0, 2.0, x.size)
+    check(lambda a, w: np.histogram(a, 40, range=(-3.0, 3.0), weights=w), x, w)
+    check(lambda a, w: np.histogram(a, 40, range=(-3.0, 3.0), weights=w, density=True), x, w)
+    check(lambda a: np.histogram(a, 40, range=(-3.0, 3.0), density=True), x)
+    check(lambda a: np.histogram(a, 5000, range=(-3.0, 3.0)), x)   # more bins than the counters' copies take
+    check(lambda a: np.histogram(a, 40, range=(-3.0, 3.0))[0], x.reshape(100, 200)[:, ::2])   # a 2-d strided view
+
+
 def test_histogram_weights_dtypes():
     a = sample("float64", (300,))
     for w in (a * 0.5, np.arange(300), np.arange(300).astype(np.float32)):
