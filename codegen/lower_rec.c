@@ -41,6 +41,9 @@
  */
 #include "lower.h"
 #include "rt.h"   /* EMBER_RT_STACK_MARGIN_MIN */
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define REC_COPY_BUDGET 300        /* IR instructions of the copies one real call runs, inlined */
@@ -421,6 +424,16 @@ static bool returns_harmlessly(Lower *L, Block *b, int k, int *budget) {
     return false;
 }
 
+/* Can LLVM's tail-recursion elimination turn an untested self-call returning t into a loop? Its
+ * accumulators are associative and commutative: + * & | ^ of integers, not of floats (without
+ * fastmath), and a call whose result is returned as it is, or a constant returned after it. So a
+ * result of an integer, a bool or None: the untested self-calls of copies i > 0 returning one stay
+ * in their copy (cg_call_self), to become its loop; cg_rec_tail_loops sends those that remain
+ * calls to copy 0. */
+static bool loopable(const Type *t) {
+    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_UINT64 || t->kind == TY_NONE);
+}
+
 /* Must the self-call being lowered (L->cur) test the flag right after it? */
 static bool must_test_in(Lower *L, Block *b, Instr *cur) {
     if (!b || !cur || b->handler || !plain_value(L->ti->ret)) return true;
@@ -436,7 +449,8 @@ static bool must_test(Lower *L) {
     return !L->err || must_test_in(L, L->block, L->cur);
 }
 
-/* ti's calls of itself or of its cycle's functions, and how many of them test the flag (those
+/* ti's calls of itself or of its cycle's functions that go down a copy from copies i > 0 (all but
+ * the untested self-calls that stay in their copy as loops), and how many test the flag (those
  * that go down a copy from <sym>.rec). */
 static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested) {
     TypeInfo *outer = L->ti;
@@ -446,8 +460,9 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
         for (int k = 0; k < b->ninstrs; k++) {
             CallInfo *ci = ti->calls[b->instrs[k]->id];
             if (!ci || (ci->kind != CALL_SELF && ci->kind != CALL_CYCLE)) continue;
-            ++*calls;
-            *tested += must_test_in(L, b, b->instrs[k]);
+            bool test = must_test_in(L, b, b->instrs[k]);
+            *calls += test || ci->kind == CALL_CYCLE || !loopable(ti->ret);
+            *tested += test;
         }
     }
     L->ti = outer;
@@ -463,7 +478,10 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     LLVMValueRef err = L->err;
     bool test = must_test(L);
     int here = copy_index(L, L->ti), k = cg_rec_copies(L, callee);
-    LLVMValueRef f = cg_rec_copy(L, callee, here < 0 || (here == 0 && !test) ? 0 : (here + 1) % k);
+    int to = here < 0 || (here == 0 && !test) ? 0
+           : !test && ci->kind == CALL_SELF && loopable(callee->ret) ? here   /* its copy's loop, if it can be */
+           : (here + 1) % k;
+    LLVMValueRef f = cg_rec_copy(L, callee, to);
     if (!err) err = new_frame(L);
     LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
     if (!test) return v;
@@ -475,4 +493,67 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return v;
+}
+
+/* ---- the loops of copies i > 0 ------------------------------------------------------------
+ * An untested self-call of copy i > 0 calls copy i itself (cg_call_self), so that tail-recursion
+ * elimination makes it copy i's own loop before the copy is inlined into copy i - 1: every level
+ * one real call runs keeps its loop, as in gcc's recursively inlined fib and ackermann. O3's
+ * inliner works on the cycle of copies before its function passes would eliminate the calls, so
+ * the elimination runs first (cg_rec_tail_loops, from the JIT before O3); a self-call it cannot
+ * eliminate (an accumulator that is not + * & | ^ of integers) must not stay a call of the
+ * unguarded copy, which could then recurse without a stack test: it goes to copy 0, guarded. */
+
+/* The length of "<sym>.rec" in f's name when f is a copy i > 0, <sym>.rec.<i>; else 0. */
+static size_t copy_prefix(LLVMValueRef f) {
+    size_t len, d;
+    const char *name = LLVMGetValueName2(f, &len);
+    for (d = len; d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9'; d--) {}
+    if (d == len || d < 5 || memcmp(name + d - 5, ".rec.", 5)) return 0;
+    return d - 1;
+}
+
+/* f's first call of itself, or NULL. */
+static LLVMValueRef self_call(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(b); x; x = LLVMGetNextInstruction(x))
+            if (LLVMIsACallInst(x) && LLVMGetCalledValue(x) == f) return x;
+    return NULL;
+}
+
+static bool copies_call_themselves(LLVMModuleRef m) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        if (copy_prefix(f) && self_call(f)) return true;
+    return false;
+}
+
+/* Before O3 on m: the self-calls of copies i > 0 made loops, and those left sent to copy 0. */
+int cg_rec_tail_loops(LLVMModuleRef m, LLVMTargetMachineRef tm, char **error) {
+    char *msg = NULL;
+    bool invalid = LLVMVerifyModule(m, LLVMReturnStatusAction, &msg);   /* left for the JIT to report */
+    LLVMDisposeMessage(msg);
+    if (invalid || !copies_call_themselves(m)) return 0;
+    LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(m, "function(sroa,simplifycfg,tailcallelim)", tm, o);
+    LLVMDisposePassBuilderOptions(o);
+    if (err) {
+        *error = LLVMGetErrorMessage(err);
+        return -1;
+    }
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+        size_t n = copy_prefix(f), len;
+        if (!n) continue;
+        char *name = malloc(n + 1);
+        if (!name) {
+            *error = NULL;
+            return -1;
+        }
+        memcpy(name, LLVMGetValueName2(f, &len), n);
+        name[n] = 0;
+        LLVMValueRef copy0 = LLVMGetNamedFunction(m, name);
+        free(name);
+        for (LLVMValueRef call; copy0 && (call = self_call(f));)
+            LLVMSetOperand(call, (unsigned)LLVMGetNumOperands(call) - 1, copy0);
+    }
+    return 0;
 }
