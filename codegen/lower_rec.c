@@ -24,7 +24,10 @@
  * does (LLVM's inliner never inlines a function into itself, and inlines a cycle of copies only
  * as far as its cost model goes). k (rec_copies) is the most that keeps the inlined body within
  * a budget of IR instructions; a body with prange loops, or whose self-calls all leave their test
- * to the caller, gets no copy. A copy with large stack objects keeps its guard. The functions of
+ * to the caller (and that calls no other function of a cycle), gets no copy. An untested
+ * self-call stays in its copy, to become that copy's loop (below, cg_rec_tail_loops); an
+ * untested call of another function of the cycle goes down a copy like a tested one (it cannot
+ * become a loop). A copy with large stack objects keeps its guard. The functions of
  * a recursion cycle get copies the same way, copy i of one calling copy i + 1 of the next.
  *
  * The caller tests the flag after a self-call only where it matters: when the result, with the
@@ -112,8 +115,11 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
  * others make n (1 + t (1 + c + ... + c^(k-2))) instructions of a body of n. The largest k of at
  * most REC_MAX_COPIES that keeps that within REC_COPY_BUDGET (the code size and compile time
  * gcc's recursive inlining also bounds). A cycle shares one k, from its largest member's n, t
- * and c, and makes a chain per member: m members count m times. 1 (no copy) with a prange loop (its outlined body is made once) or when no call
- * is tested (they all stay in <sym>.rec, as loops). */
+ * and c, and makes a chain per member: m members count m times. t counts the calls of copy 0
+ * that go down a copy (the tested ones and all of the cycle's other functions), c those of the
+ * other copies (all but the untested self-calls that stay as loops, loopable). 1 (no copy) with
+ * a prange loop (its outlined body is made once) or when no call goes down (the self-calls all
+ * stay in <sym>.rec, as loops). */
 static int rec_copies(Lower *L, TypeInfo *ti) {
     int n = 0, t = 0, c = 0, members = ti->cycle ? ti->cycle->n : 1;
     for (int j = 0; j < members; j++) {
@@ -462,15 +468,16 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
             if (!ci || (ci->kind != CALL_SELF && ci->kind != CALL_CYCLE)) continue;
             bool test = must_test_in(L, b, b->instrs[k]);
             *calls += test || ci->kind == CALL_CYCLE || !loopable(ti->ret);
-            *tested += test;
+            *tested += test || ci->kind == CALL_CYCLE;
         }
     }
     L->ti = outer;
 }
 
 /* A self-call, or a call of another function of the recursion cycle (CALL_CYCLE): into the
- * callee's next copy (rec_copies: copy i calls copy i + 1, the last calls copy 0; a call of
- * copy 0 whose test is left out stays in copy 0, where it may become a loop) with this frame's
+ * callee's next copy (rec_copies: copy i calls copy i + 1, the last calls copy 0; a self-call
+ * whose test is left out stays in its copy, where it may become a loop: in copy 0 always, in the
+ * others when its result is loopable) with this frame's
  * record (outside them, in a prange body, a fresh one and copy 0), then the flag's test unless
  * it may be left to the caller. One record for the whole cycle. */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
@@ -478,7 +485,7 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     LLVMValueRef err = L->err;
     bool test = must_test(L);
     int here = copy_index(L, L->ti), k = cg_rec_copies(L, callee);
-    int to = here < 0 || (here == 0 && !test) ? 0
+    int to = here < 0 || (here == 0 && !test && ci->kind == CALL_SELF) ? 0
            : !test && ci->kind == CALL_SELF && loopable(callee->ret) ? here   /* its copy's loop, if it can be */
            : (here + 1) % k;
     LLVMValueRef f = cg_rec_copy(L, callee, to);
