@@ -51,6 +51,7 @@
 
 #define REC_COPY_BUDGET 300        /* IR instructions of the copies one real call runs, inlined */
 #define REC_MAX_COPIES 8           /* levels of the call tree one real call covers, at most */
+#define REC_MAX_LOOP_COPIES 6      /* ... when the copies hold loops, each nested in the one above */
 #define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
 /* Below the limit a guard passed at, a real call runs at most REC_MAX_COPIES - 1 unguarded levels
  * (inlined into its frame or not): their allocas, and the spill slots and saved registers of at
@@ -106,7 +107,7 @@ static LLVMValueRef new_frame(Lower *L) {
     return frame;
 }
 
-static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested);
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested, int *loops);
 
 /* How many copies of the body the functions of ti's recursion (ti alone, or its cycle) are
  * lowered as: copy 0 is <sym>.rec, with the guard; the tested calls of copy 0 go to copy 1, and
@@ -121,19 +122,19 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
  * a prange loop (its outlined body is made once) or when no call goes down (the self-calls all
  * stay in <sym>.rec, as loops). */
 static int rec_copies(Lower *L, TypeInfo *ti) {
-    int n = 0, t = 0, c = 0, members = ti->cycle ? ti->cycle->n : 1;
+    int n = 0, t = 0, c = 0, loops = 0, members = ti->cycle ? ti->cycle->n : 1;
     for (int j = 0; j < members; j++) {
         TypeInfo *m = ti->cycle ? ti->cycle->members[j] : ti;
         int calls = 0, tested = 0;
         if (m->nparloops) return 1;
-        count_recursive_calls(L, m, &calls, &tested);
+        count_recursive_calls(L, m, &calls, &tested, &loops);
         n = m->fn->ninstrs > n ? m->fn->ninstrs : n;
         c = calls > c ? calls : c;
         t = tested > t ? tested : t;
     }
     long long total = (long long)n * members, level = (long long)n * t * members;   /* a chain per member */
     int k = 1;
-    for (; k < REC_MAX_COPIES && t > 0 && total + level <= REC_COPY_BUDGET; k++) {
+    for (; k < (loops ? REC_MAX_LOOP_COPIES : REC_MAX_COPIES) && t > 0 && total + level <= REC_COPY_BUDGET; k++) {
         total += level;
         level *= c;
     }
@@ -458,7 +459,7 @@ static bool must_test(Lower *L) {
 /* ti's calls of itself or of its cycle's functions that go down a copy from copies i > 0 (all but
  * the untested self-calls that stay in their copy as loops), and how many test the flag (those
  * that go down a copy from <sym>.rec). */
-static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested) {
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested, int *loops) {
     TypeInfo *outer = L->ti;
     L->ti = ti;
     for (int i = 0; i < ti->fn->nblocks; i++) {
@@ -468,6 +469,7 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
             if (!ci || (ci->kind != CALL_SELF && ci->kind != CALL_CYCLE)) continue;
             bool test = must_test_in(L, b, b->instrs[k]);
             *calls += test || ci->kind == CALL_CYCLE || !loopable(ti->ret);
+            *loops += !test && ci->kind == CALL_SELF && loopable(ti->ret);
             *tested += test || ci->kind == CALL_CYCLE;
         }
     }
