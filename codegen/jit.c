@@ -383,6 +383,13 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
     mark_fastmath(m, ti);
+    char *msg = NULL;
+    if (cg_rec_tail_loops(m, tm, &msg)) {
+        ctx_error(ctx, DIAG_INTERNAL, ti->fn, (Loc){ti->fn->firstline, -1, -1}, "LLVM tail-call elimination failed: %s",
+                  msg ? msg : "out of memory");
+        if (msg) LLVMDisposeErrorMessage(msg);
+        goto done;
+    }
     if (link_callees(ctx, c, m, ti, seen)) goto done;
     if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
     rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);

@@ -148,6 +148,7 @@ void cg_rec_unguard(Lower *L, LLVMValueRef copy);       /* copy i > 0 without th
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec);   /* <sym> calling <sym>.rec */
+int cg_rec_tail_loops(LLVMModuleRef m, LLVMTargetMachineRef tm, char **error);   /* before O3: copies' self-calls made loops or sent to copy 0 */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args);
 /* lower_funcs.c: FunctionType values (function pointers) and calls through them */
 LLVMValueRef cg_function_value(Lower *L, LLVMValueRef v, const Type *from, const Type *to);

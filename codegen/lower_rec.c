@@ -24,7 +24,10 @@
  * does (LLVM's inliner never inlines a function into itself, and inlines a cycle of copies only
  * as far as its cost model goes). k (rec_copies) is the most that keeps the inlined body within
  * a budget of IR instructions; a body with prange loops, or whose self-calls all leave their test
- * to the caller, gets no copy. A copy with large stack objects keeps its guard. The functions of
+ * to the caller (and that calls no other function of a cycle), gets no copy. An untested
+ * self-call stays in its copy, to become that copy's loop (below, cg_rec_tail_loops); an
+ * untested call of another function of the cycle goes down a copy like a tested one (it cannot
+ * become a loop). A copy with large stack objects keeps its guard. The functions of
  * a recursion cycle get copies the same way, copy i of one calling copy i + 1 of the next.
  *
  * The caller tests the flag after a self-call only where it matters: when the result, with the
@@ -41,10 +44,14 @@
  */
 #include "lower.h"
 #include "rt.h"   /* EMBER_RT_STACK_MARGIN_MIN */
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define REC_COPY_BUDGET 300        /* IR instructions of the copies one real call runs, inlined */
 #define REC_MAX_COPIES 8           /* levels of the call tree one real call covers, at most */
+#define REC_MAX_LOOP_COPIES 6      /* ... when the copies hold loops, each nested in the one above */
 #define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
 /* Below the limit a guard passed at, a real call runs at most REC_MAX_COPIES - 1 unguarded levels
  * (inlined into its frame or not): their allocas, and the spill slots and saved registers of at
@@ -100,7 +107,7 @@ static LLVMValueRef new_frame(Lower *L) {
     return frame;
 }
 
-static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested);
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested, int *loops);
 
 /* How many copies of the body the functions of ti's recursion (ti alone, or its cycle) are
  * lowered as: copy 0 is <sym>.rec, with the guard; the tested calls of copy 0 go to copy 1, and
@@ -109,22 +116,25 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
  * others make n (1 + t (1 + c + ... + c^(k-2))) instructions of a body of n. The largest k of at
  * most REC_MAX_COPIES that keeps that within REC_COPY_BUDGET (the code size and compile time
  * gcc's recursive inlining also bounds). A cycle shares one k, from its largest member's n, t
- * and c, and makes a chain per member: m members count m times. 1 (no copy) with a prange loop (its outlined body is made once) or when no call
- * is tested (they all stay in <sym>.rec, as loops). */
+ * and c, and makes a chain per member: m members count m times. t counts the calls of copy 0
+ * that go down a copy (the tested ones and all of the cycle's other functions), c those of the
+ * other copies (all but the untested self-calls that stay as loops, loopable). 1 (no copy) with
+ * a prange loop (its outlined body is made once) or when no call goes down (the self-calls all
+ * stay in <sym>.rec, as loops). */
 static int rec_copies(Lower *L, TypeInfo *ti) {
-    int n = 0, t = 0, c = 0, members = ti->cycle ? ti->cycle->n : 1;
+    int n = 0, t = 0, c = 0, loops = 0, members = ti->cycle ? ti->cycle->n : 1;
     for (int j = 0; j < members; j++) {
         TypeInfo *m = ti->cycle ? ti->cycle->members[j] : ti;
         int calls = 0, tested = 0;
         if (m->nparloops) return 1;
-        count_recursive_calls(L, m, &calls, &tested);
+        count_recursive_calls(L, m, &calls, &tested, &loops);
         n = m->fn->ninstrs > n ? m->fn->ninstrs : n;
         c = calls > c ? calls : c;
         t = tested > t ? tested : t;
     }
     long long total = (long long)n * members, level = (long long)n * t * members;   /* a chain per member */
     int k = 1;
-    for (; k < REC_MAX_COPIES && t > 0 && total + level <= REC_COPY_BUDGET; k++) {
+    for (; k < (loops ? REC_MAX_LOOP_COPIES : REC_MAX_COPIES) && t > 0 && total + level <= REC_COPY_BUDGET; k++) {
         total += level;
         level *= c;
     }
@@ -421,6 +431,16 @@ static bool returns_harmlessly(Lower *L, Block *b, int k, int *budget) {
     return false;
 }
 
+/* Can LLVM's tail-recursion elimination turn an untested self-call returning t into a loop? Its
+ * accumulators are associative and commutative: + * & | ^ of integers, not of floats (without
+ * fastmath), and a call whose result is returned as it is, or a constant returned after it. So a
+ * result of an integer, a bool or None: the untested self-calls of copies i > 0 returning one stay
+ * in their copy (cg_call_self), to become its loop; cg_rec_tail_loops sends those that remain
+ * calls to copy 0. */
+static bool loopable(const Type *t) {
+    return t && (t->kind == TY_BOOL || t->kind == TY_INT64 || t->kind == TY_UINT64 || t->kind == TY_NONE);
+}
+
 /* Must the self-call being lowered (L->cur) test the flag right after it? */
 static bool must_test_in(Lower *L, Block *b, Instr *cur) {
     if (!b || !cur || b->handler || !plain_value(L->ti->ret)) return true;
@@ -436,9 +456,10 @@ static bool must_test(Lower *L) {
     return !L->err || must_test_in(L, L->block, L->cur);
 }
 
-/* ti's calls of itself or of its cycle's functions, and how many of them test the flag (those
+/* ti's calls of itself or of its cycle's functions that go down a copy from copies i > 0 (all but
+ * the untested self-calls that stay in their copy as loops), and how many test the flag (those
  * that go down a copy from <sym>.rec). */
-static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested) {
+static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *tested, int *loops) {
     TypeInfo *outer = L->ti;
     L->ti = ti;
     for (int i = 0; i < ti->fn->nblocks; i++) {
@@ -446,16 +467,19 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
         for (int k = 0; k < b->ninstrs; k++) {
             CallInfo *ci = ti->calls[b->instrs[k]->id];
             if (!ci || (ci->kind != CALL_SELF && ci->kind != CALL_CYCLE)) continue;
-            ++*calls;
-            *tested += must_test_in(L, b, b->instrs[k]);
+            bool test = must_test_in(L, b, b->instrs[k]);
+            *calls += test || ci->kind == CALL_CYCLE || !loopable(ti->ret);
+            *loops += !test && ci->kind == CALL_SELF && loopable(ti->ret);
+            *tested += test || ci->kind == CALL_CYCLE;
         }
     }
     L->ti = outer;
 }
 
 /* A self-call, or a call of another function of the recursion cycle (CALL_CYCLE): into the
- * callee's next copy (rec_copies: copy i calls copy i + 1, the last calls copy 0; a call of
- * copy 0 whose test is left out stays in copy 0, where it may become a loop) with this frame's
+ * callee's next copy (rec_copies: copy i calls copy i + 1, the last calls copy 0; a self-call
+ * whose test is left out stays in its copy, where it may become a loop: in copy 0 always, in the
+ * others when its result is loopable) with this frame's
  * record (outside them, in a prange body, a fresh one and copy 0), then the flag's test unless
  * it may be left to the caller. One record for the whole cycle. */
 LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
@@ -463,7 +487,10 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     LLVMValueRef err = L->err;
     bool test = must_test(L);
     int here = copy_index(L, L->ti), k = cg_rec_copies(L, callee);
-    LLVMValueRef f = cg_rec_copy(L, callee, here < 0 || (here == 0 && !test) ? 0 : (here + 1) % k);
+    int to = here < 0 || (here == 0 && !test && ci->kind == CALL_SELF) ? 0
+           : !test && ci->kind == CALL_SELF && loopable(callee->ret) ? here   /* its copy's loop, if it can be */
+           : (here + 1) % k;
+    LLVMValueRef f = cg_rec_copy(L, callee, to);
     if (!err) err = new_frame(L);
     LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
     if (!test) return v;
@@ -475,4 +502,67 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return v;
+}
+
+/* ---- the loops of copies i > 0 ------------------------------------------------------------
+ * An untested self-call of copy i > 0 calls copy i itself (cg_call_self), so that tail-recursion
+ * elimination makes it copy i's own loop before the copy is inlined into copy i - 1: every level
+ * one real call runs keeps its loop, as in gcc's recursively inlined fib and ackermann. O3's
+ * inliner works on the cycle of copies before its function passes would eliminate the calls, so
+ * the elimination runs first (cg_rec_tail_loops, from the JIT before O3); a self-call it cannot
+ * eliminate (an accumulator that is not + * & | ^ of integers) must not stay a call of the
+ * unguarded copy, which could then recurse without a stack test: it goes to copy 0, guarded. */
+
+/* The length of "<sym>.rec" in f's name when f is a copy i > 0, <sym>.rec.<i>; else 0. */
+static size_t copy_prefix(LLVMValueRef f) {
+    size_t len, d;
+    const char *name = LLVMGetValueName2(f, &len);
+    for (d = len; d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9'; d--) {}
+    if (d == len || d < 5 || memcmp(name + d - 5, ".rec.", 5)) return 0;
+    return d - 1;
+}
+
+/* f's first call of itself, or NULL. */
+static LLVMValueRef self_call(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(b); x; x = LLVMGetNextInstruction(x))
+            if (LLVMIsACallInst(x) && LLVMGetCalledValue(x) == f) return x;
+    return NULL;
+}
+
+static bool copies_call_themselves(LLVMModuleRef m) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        if (copy_prefix(f) && self_call(f)) return true;
+    return false;
+}
+
+/* Before O3 on m: the self-calls of copies i > 0 made loops, and those left sent to copy 0. */
+int cg_rec_tail_loops(LLVMModuleRef m, LLVMTargetMachineRef tm, char **error) {
+    char *msg = NULL;
+    bool invalid = LLVMVerifyModule(m, LLVMReturnStatusAction, &msg);   /* left for the JIT to report */
+    LLVMDisposeMessage(msg);
+    if (invalid || !copies_call_themselves(m)) return 0;
+    LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(m, "function(sroa,simplifycfg,tailcallelim)", tm, o);
+    LLVMDisposePassBuilderOptions(o);
+    if (err) {
+        *error = LLVMGetErrorMessage(err);
+        return -1;
+    }
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+        size_t n = copy_prefix(f), len;
+        if (!n) continue;
+        char *name = malloc(n + 1);
+        if (!name) {
+            *error = NULL;
+            return -1;
+        }
+        memcpy(name, LLVMGetValueName2(f, &len), n);
+        name[n] = 0;
+        LLVMValueRef copy0 = LLVMGetNamedFunction(m, name);
+        free(name);
+        for (LLVMValueRef call; copy0 && (call = self_call(f));)
+            LLVMSetOperand(call, (unsigned)LLVMGetNumOperands(call) - 1, copy0);
+    }
+    return 0;
 }

@@ -433,6 +433,40 @@ def test_recursion_error_deep_in_the_cycle():
     check(div_even, 25, 1)
 
 
+@njit
+def sub_f(n, bad):
+    # every call of the cycle untested (its result is subtracted, then returned): the calls go
+    # down the copies all the same (lower_rec.c), so deep recursion passes a guard every k levels
+    if n == bad:
+        raise ValueError("bad level")
+    if n <= 0:
+        return 0
+    return n - sub_g(n - 1, bad)
+
+
+@njit
+def sub_g(n, bad):
+    if n <= 0:
+        return 1
+    return n - sub_f(n - 1, bad)
+
+
+@pytest.mark.parametrize("bad", [-1, 0, 1, 4, 7])
+def test_untested_calls_across_the_cycle(bad):
+    check_all(sub_f, [(n, bad) for n in (0, 1, 2, 3, 8, 9, 40)])
+    check_all(sub_g, [(n, bad) for n in (0, 1, 2, 3, 8, 9, 40)])
+
+
+def test_recursion_error_through_untested_calls_across_the_cycle():
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    with pytest.raises(RecursionError):
+        sub_f(10**8, -1)
+    with pytest.raises(RecursionError):
+        sub_g(10**8, -1)
+    check(sub_f, 25, -1)
+
+
 # ---- what does not type -------------------------------------------------------------------------
 
 @njit

@@ -299,6 +299,93 @@ def test_recursion_error_across_both_copies(fn, args):
 
 
 
+# ---- loops in every copy ----------------------------------------------------------------------
+# An untested self-call of a copy i > 0 returning an integer, a bool or None calls that copy, to
+# become its loop (lower_rec.c, cg_rec_tail_loops); one that tail-recursion elimination cannot
+# make a loop (a subtraction, a comparison after the call) goes to the guarded copy 0 instead,
+# so deep recursion through it still raises RecursionError, and what it raises still reaches
+# Python. Each has a tested call (the floor division after it), so the body gets copies.
+
+@njit
+def loop_in_copies(n, bad):
+    # + after the second call: a loop in every copy
+    if n == bad:
+        raise ValueError("bad level")
+    if n < 2:
+        return n
+    return loop_in_copies(n - 1, bad) // 1 + loop_in_copies(n - 2, bad)
+
+
+@njit
+def minus_after(n, bad):
+    # n - f(...) is no accumulator tail-recursion elimination knows: a call of copy 0
+    if n == bad:
+        raise ValueError("bad level")
+    if n <= 0:
+        return 0
+    if n % 3 == 0:
+        return minus_after(n - 1, bad) // 1 + 1
+    return n - minus_after(n - 1, bad)
+
+
+@njit
+def compare_after(n):
+    # a bool from a comparison after the call: no loop either
+    if n <= 0:
+        return True
+    if n % 2 == 0:
+        return compare_after(n - 1) // 1 == 1
+    return compare_after(n - 1) < 2
+
+
+@njit
+def none_after(a, n):
+    # None returned after the second call, as quicksort: a loop in every copy
+    if n <= 0:
+        return
+    a[n % a.shape[0]] += a[(n - 1) % a.shape[0]] // 1 + 1
+    none_after(a, (n - 1) // 1)
+    none_after(a, n - 2)
+
+
+@njit
+def float_after(n):
+    # a float sum after the call: not a loop, the next copy
+    if n <= 0:
+        return 0.5
+    return float_after(n - 1) // 1.0 + 0.25 * float_after(n - 2)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 12, 20])
+def test_loops_in_copies(n):
+    check(loop_in_copies, n, -1)
+    check(minus_after, n, -1)
+    check(compare_after, n)
+    check(float_after, n)
+    a = np.arange(5, dtype=np.int64)
+    b = a.copy()
+    none_after(a, n)
+    none_after.py_func(b, n)
+    assert a.tolist() == b.tolist()
+
+
+@pytest.mark.parametrize("bad", [0, 1, 2, 3, 5, 9])
+def test_raise_from_the_loop_of_a_copy(bad):
+    check(loop_in_copies, 14, bad)
+    check(minus_after, 14, bad)
+
+
+@pytest.mark.parametrize("fn, args", [(minus_after, (10**8, -1)), (compare_after, (10**8,)),
+                                      (loop_in_copies, (10**8, -1))])
+def test_recursion_error_through_calls_left_to_copy_0(fn, args):
+    if ON_NUMBA:
+        pytest.skip("numba overflows the stack")
+    with pytest.raises(RecursionError):
+        fn(*args)
+    small = (9,) + args[1:]
+    assert fn(*small) == fn.py_func(*small)
+
+
 # ---- parameters passed field by field ----------------------------------------------------------
 # <sym>.rec takes an aggregate parameter (an array, a tuple, a string, a list) as its scalar
 # fields, up to 64 of them (beyond, as aggregates).
