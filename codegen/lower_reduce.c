@@ -704,6 +704,29 @@ static const Type *lane_result_type(int bid, int adt, int rdt) {
     }
 }
 
+/* One step of a running sum, product or binary ufunc (np.maximum.accumulate): the value after
+ * the running value prev and the element x, both of the accumulator's type ty_scalar_of(rdt),
+ * rounded to the result's width (float32 and complex64 run in their own, as NumPy's). prev NULL:
+ * the lane's first element, x as it is, as NumPy copies it (0.0 + x would lose a -0.0, and
+ * (1+0j) * x makes a NaN of an infinite part). */
+static LLVMValueRef cum_step(Lower *L, const AxisEnv *A, LLVMValueRef prev, LLVMValueRef x) {
+    const Type *ct = ty_scalar_of(A->rdt), *xt[2] = {ct, ct};
+    LLVMValueRef v;
+    if (!prev) {
+        v = x;
+    } else if (ti_is_ufunc(A->bid)) {
+        LLVMValueRef ops[2] = {prev, x};
+        L->numpy_sem = true;
+        v = cg_ufunc_scalar(L, A->bid, ops, xt, A->rdt);
+        L->numpy_sem = false;
+    } else {
+        if (A->bid == BI_NP_CUMPROD && A->rdt == DT_COMPLEX64) v = cg_c64_mul_scalar(L, prev, x);
+        else v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, prev, x, ct, NULL);
+    }
+    const Type *vt = ct;
+    return cg_f32_round(L, v, &vt, A->rdt);
+}
+
 static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
     AxisEnv *A = env;
     LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
@@ -725,30 +748,53 @@ static void axis_body(Lower *L, LLVMValueRef *idx, void *env) {
         return;
     }
     /* running sum / product (or any binary ufunc: np.maximum.accumulate) along the lane */
-    const Type *ct = ty_scalar_of(A->rdt), *xt[2] = {ct, ct};
-    bool ufunc = ti_is_ufunc(A->bid);
-    LLVMValueRef acc = acc_new(L, cg_type(L, ct), ufunc ? LLVMConstNull(cg_type(L, ct))
-                                                        : cg_fold_identity(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, ct));
+    const Type *ct = ty_scalar_of(A->rdt);
+    LLVMValueRef acc = acc_new(L, cg_type(L, ct), LLVMConstNull(cg_type(L, ct)));   /* set by the first element */
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, ln.n);
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct), v;
-    if (ufunc) {   /* the first element as it is, then ufunc(running, x) */
-        LLVMValueRef ops[2] = {LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x};
-        L->numpy_sem = true;
-        v = cg_ufunc_scalar(L, A->bid, ops, xt, A->rdt);
-        L->numpy_sem = false;
-        v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), ""), x, v, "");
-    } else if (A->bid == BI_NP_CUMPROD && A->rdt == DT_COMPLEX64) {
-        v = cg_c64_mul_scalar(L, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x);
-    } else {
-        v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x, ct, NULL);
-    }
-    const Type *vt = ct;
-    v = cg_f32_round(L, v, &vt, A->rdt);   /* float32 and complex64 run in their own width, as NumPy's */
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, ln.dt, lane_ptr(L, &ln, i)), ty_scalar_of(ln.dt), ct);
+    LLVMValueRef v = cum_step(L, A, LLVMBuildLoad2(L->b, cg_type(L, ct), acc, ""), x);
+    v = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, i, i64c(L, 0), ""), cum_step(L, A, NULL, x), v, "");
     LLVMBuildStore(L->b, v, acc);
     LLVMValueRef os = cg_arr_stride(L, A->rt, A->out, A->axis);
     cg_store_elem(L, A->rt->dtype, cg_gep8(L, optr, LLVMBuildMul(L->b, i, os, "")), v, ct);
     cg_loop_end(L, &lc);
+}
+
+/* A cumulative result along an axis that is not a's last, row by row: the nest runs every
+ * dimension in C order, out[..., i, ...] = out[..., i-1, ...] op a[..., i, ...], so its inner
+ * loop steps along the last dimension, where a C array and out are contiguous (a vector loop),
+ * instead of down one column at a time (a serial chain a row's stride apart per element: 3.4 ms
+ * for np.cumsum(a, axis=0) of 1000 x 1000 float64 against numba's 1.2). Each element gets the
+ * same operations in the same order as along its lane, so the bits are the lane loop's. */
+static void cum_rows_body(Lower *L, LLVMValueRef *idx, void *env) {
+    AxisEnv *A = env;
+    LLVMValueRef off = i64c(L, 0), ooff = i64c(L, 0);
+    for (int k = 0; k < A->at->ndim; k++) {
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, A->at, A->a, k), ""), "");
+        ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, A->rt, A->out, k), ""), "");
+    }
+    const Type *ct = ty_scalar_of(A->rdt);
+    LLVMValueRef optr = cg_gep8(L, cg_arr_data(L, A->out), ooff);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, A->at->dtype, cg_gep8(L, cg_arr_data(L, A->a), off)),
+                             ty_scalar_of(A->at->dtype), ct);
+    /* the branch is invariant in the inner loop (the axis is not last): LLVM unswitches it */
+    LLVMBasicBlockRef first = LLVMAppendBasicBlockInContext(L->c, L->func, "cumfirst");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "cumnext");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "cumjoin");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, idx[A->axis], i64c(L, 0), ""), first, next);
+    LLVMPositionBuilderAtEnd(L->b, first);
+    LLVMValueRef v1 = cum_step(L, A, NULL, x);
+    LLVMBasicBlockRef b1 = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMValueRef back = LLVMBuildNeg(L->b, cg_arr_stride(L, A->rt, A->out, A->axis), "");
+    LLVMValueRef prev = cg_cast(L, cg_load_elem(L, A->rt->dtype, cg_gep8(L, optr, back)), ty_scalar_of(A->rt->dtype), ct);
+    LLVMValueRef v2 = cum_step(L, A, prev, x);
+    LLVMBasicBlockRef b2 = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    cg_store_elem(L, A->rt->dtype, optr, cg_phi2(L, v1, b1, v2, b2, "cum"), ct);
 }
 
 /* A run-time axis made non-negative; AxisError when out of range. */
@@ -913,6 +959,10 @@ static LLVMValueRef cumulative(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *
     for (int d = 0; d < nd; d++)
         if (d != axis) lshape[j++] = cg_arr_shape(L, a, d);
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .cum = 1, .at = at, .rt = rt, .a = a, .out = out};
+    if (axis != nd - 1 && at->layout != 'F') {   /* row by row (an F array's lanes along axis 0 are its memory) */
+        cg_loop_nest(L, nd, shape, cum_rows_body, &A);
+        return result;
+    }
     cg_loop_nest(L, nd - 1, lshape, axis_body, &A);
     return result;
 }
