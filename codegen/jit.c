@@ -60,17 +60,24 @@ int cg_jit_init(void) {
      * - ordered reductions: a float sum in a loop (s += f(x[i])) keeps Python's order, so LLVM
      *   vectorises the loop only with in-order (strict) reductions: the sum stays sequential,
      *   bit for bit, while the rest of the loop, maths calls included, runs on vectors;
-     * - epilogue vectorisation from a main width of 8 (LLVM's default needs 16, so with AVX-512
-     *   doubles the remainder of a loop over a few hundred columns ran one element at a time).
+     * - epilogue vectorisation from a main width of one vector of doubles (LLVM's default needs
+     *   16, so the remainder of a loop over a few hundred columns, or of a short inner loop over
+     *   a point's coordinates, ran one element at a time): 8 with AVX-512, 4 with AVX2 (callgrind
+     *   over 17 loop kernels on a Zen 3: 0.85x the instructions, a distance over 8 coordinates
+     *   15.0M -> 10.2M, Numba 9.6M).
      * Loops over exp, sin, log, pow, ... vectorise with glibc's vector maths (at most 4 ulp, as
      * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c).
      * On x86 the backend's domain reassignment (GPR logic moved to AVX-512 mask registers) is
      * off: it grows quadratically with a function's size (NPBench's vadv, 72 vector loops in one
      * function: 4.8 s of codegen's 8.6, the first call 27 -> 13 s), and turning it off changed no
      * instruction count of bench_loops_c.py's 37 kernels (--callgrind --ab). */
+    cpu = LLVMGetHostCPUName();
+    features = LLVMGetHostCPUFeatures();
+    const char *epilogue_vf = cg_feature_in(features, "+avx512f") ? "-epilogue-vectorization-minimum-VF=8"
+                              : cg_feature_in(features, "+avx")   ? "-epilogue-vectorization-minimum-VF=4"
+                                                                  : "-epilogue-vectorization-minimum-VF=2";
     const char *argv[6 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
-                                               "-force-ordered-reductions",
-                                               "-epilogue-vectorization-minimum-VF=8"};
+                                               "-force-ordered-reductions", epilogue_vf};
     int argc = 4;
     if (!strncmp(triple, "x86_64", 6)) argv[argc++] = "-disable-x86-domain-reassignment";
     if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
@@ -79,8 +86,6 @@ int cg_jit_init(void) {
     argc += split_options(extra, argv + argc, MAX_EXTRA_OPTIONS);
     LLVMParseCommandLineOptions(argc, argv, NULL);
     free(extra);   /* LLVM copies option values it keeps */
-    cpu = LLVMGetHostCPUName();
-    features = LLVMGetHostCPUFeatures();
     LLVMTargetRef target;
     char *msg = NULL;
     if (LLVMGetTargetFromTriple(triple, &target, &msg)) {

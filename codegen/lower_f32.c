@@ -57,13 +57,16 @@ LLVMValueRef cg_f32_round(Lower *L, LLVMValueRef v, const Type **t, int dt) {
     return v;   /* bool: exact in every float */
 }
 
-/* A target feature of L's target ("+avx512f"), matched as a whole item of the list. */
-bool cg_has_feature(Lower *L, const char *feat) {
+/* A feature ("+avx512f") in an LLVM feature list, matched as a whole item of the list. */
+bool cg_feature_in(const char *features, const char *feat) {
     size_t n = strlen(feat);
-    for (const char *p = L->features; p && (p = strstr(p, feat)); p += n)
-        if ((p == L->features || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) return true;
+    for (const char *p = features; p && (p = strstr(p, feat)); p += n)
+        if ((p == features || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) return true;
     return false;
 }
+
+/* A target feature of L's target. */
+bool cg_has_feature(Lower *L, const char *feat) { return cg_feature_in(L->features, feat); }
 
 /* A maths call pure to the optimiser (compiled code never reads errno), so a loop over it may
  * vectorise: LLVM's vectoriser leaves alone any call that may write memory. */
