@@ -135,6 +135,16 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
     return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, (unsigned)n, "");
 }
 
+/* A call pure to the optimiser: no memory touched, no unwinding, it returns. LLVM may then drop,
+ * merge or hoist it out of a loop; its vectoriser leaves alone any call that may write memory
+ * (maths functions: compiled code never reads errno). */
+void cg_mark_pure(Lower *L, LLVMValueRef call) {
+    static const char *const pure[] = {"nounwind", "willreturn", "memory"};
+    for (int k = 0; k < 3; k++)
+        LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
+}
+
 /* Leave the function with a status: directly, or through the exit block that drops references. */
 void cg_ret(Lower *L, LLVMValueRef status) {
     if (L->err) {   /* <sym>.rec returns its value (lower_rec.c) */

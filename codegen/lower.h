@@ -112,6 +112,7 @@ LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMVa
 LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
 LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
 /* lower_f32.c: a feature of L's target ("+avx512f"), a whole item of its list */
+void cg_mark_pure(Lower *L, LLVMValueRef call);
 bool cg_feature_in(const char *features, const char *feat);
 bool cg_has_feature(Lower *L, const char *feat);
 /* widen.c: after O3, ext(x op c) as ext(x) op ext(c) where ext(x) is computed anyway */

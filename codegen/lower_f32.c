@@ -68,14 +68,6 @@ bool cg_feature_in(const char *features, const char *feat) {
 /* A target feature of L's target. */
 bool cg_has_feature(Lower *L, const char *feat) { return cg_feature_in(L->features, feat); }
 
-/* A maths call pure to the optimiser (compiled code never reads errno), so a loop over it may
- * vectorise: LLVM's vectoriser leaves alone any call that may write memory. */
-static void mark_pure(Lower *L, LLVMValueRef call) {
-    static const char *const pure[] = {"nounwind", "willreturn", "memory"};
-    for (int k = 0; k < 3; k++)
-        LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
-}
 
 /* Keeps declaration f to the vectoriser: an unused declaration is dropped before it runs (LLVM
  * keeps the ones its own table adds the same way, in llvm.compiler.used). */
@@ -143,7 +135,7 @@ LLVMValueRef cg_f32_call(Lower *L, const char *name64, LLVMValueRef *x, int n) {
         a[k] = LLVMBuildFPTrunc(L->b, x[k], f32_type(L), "");
     }
     LLVMValueRef r = cg_call(L, name, f32_type(L), pt, a, n);
-    mark_pure(L, r);
+    cg_mark_pure(L, r);
     if (strcmp(libm, "sqrtf") && n <= 2) add_vector_variants(L, r, name, libm, n, f32_type(L));   /* sqrt is an instruction */
     return LLVMBuildFPExt(L->b, r, L->f64, "");
 }
@@ -155,7 +147,7 @@ LLVMValueRef cg_math_call(Lower *L, const char *name, LLVMValueRef *x, int n) {
     LLVMTypeRef pt[2] = {L->f64, L->f64};
     LLVMValueRef r = cg_call(L, name, L->f64, pt, x, n);
     if (strncmp(name, "llvm.", 5) && n <= 2) {
-        mark_pure(L, r);
+        cg_mark_pure(L, r);
         add_vector_variants(L, r, name, name, n, L->f64);
     }
     return r;

@@ -102,8 +102,11 @@ static LLVMTypeRef frame_type(Lower *L) {
 static LLVMValueRef new_frame(Lower *L) {
     LLVMValueRef frame = cg_entry_alloca(L, frame_type(L), "rec.frame");
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), frame);
-    LLVMBuildStore(L->b, cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0),
-                   LLVMBuildStructGEP2(L->b, frame_type(L), frame, 1, ""));
+    /* The limit is the thread's, the same at every call: pure, so a loop of calls of a recursive
+     * function (a search per key) reads it once, before the loop. */
+    LLVMValueRef limit = cg_call(L, "ember_rt_stack_limit", L->i64, NULL, NULL, 0);
+    cg_mark_pure(L, limit);
+    LLVMBuildStore(L->b, limit, LLVMBuildStructGEP2(L->b, frame_type(L), frame, 1, ""));
     return frame;
 }
 
