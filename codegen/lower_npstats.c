@@ -4,9 +4,12 @@
  * histogram, digitize and interp hand float64 lanes to runtime/stats.c; the rest are loops
  * here. A reduction over one axis (nan-functions, ptp, nanargmin/nanargmax) folds each lane of the reduced axis
  * (data pointer, length, byte stride) into one element of the result; axis=None folds the
- * array's elements as one lane. nonzero/argwhere/flatnonzero count first, then fill. cov is
- * NumPy's formula: the variables as rows of a float64 matrix X, less their means, then
- * X @ X.T (NumPy's own BLAS) times 1 / (N - ddof). convolve and correlate run NumPy's kernel:
+ * array's elements as one lane. Along an axis other than a C array's last the nan-functions and
+ * ptp instead walk the array once in C order, folding each element into arrays of per-result
+ * accumulators (nan_rows; nanargmin/nanargmax: lower_extreme.c's rows), in the lanes' order.
+ * nonzero/argwhere/flatnonzero count first, then fill. cov is NumPy's formula: the variables
+ * as rows of a float64 matrix X, less their means, then X @ X.T (NumPy's own BLAS) times
+ * 1 / (N - ddof). convolve and correlate run NumPy's kernel:
  * the longer operand first (swapping reverses the result), output i summing A[i - left + j] *
  * B[j] over the overlap, left given by the mode; the outputs are summed a block at a time, one
  * B[j] across the block per step, so the loop that runs is a vectorisable axpy along A.
@@ -675,7 +678,7 @@ static LLVMValueRef nan_ddof(Lower *L, CallInfo *ci, LLVMValueRef *args, const T
 }
 
 /* nanvar (nanstd: its square root) of c numbers whose squared deviations sum to ss (a double):
- * ss / (c - ddof) rounded to width t, NaN where c - ddof <= 0. An integer array (exact false)
+ * ss / (c - ddof) rounded to width t, NaN where c - ddof <= 0. An integer array (inexact false)
  * has no NaN: NumPy takes np.var's ss / max(c - ddof, 0), inf (NaN for ss 0) past the count. */
 static LLVMValueRef nan_var(Lower *L, int bid, LLVMTypeRef t, LLVMValueRef ss, LLVMValueRef c, LLVMValueRef ddof, bool inexact) {
     LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, ""), none = LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), "");
