@@ -71,6 +71,18 @@ def nanmean_cols(a):
     return np.nanmean(a, axis=0)
 
 
+def nanstd_cols_f32(a):
+    return np.nanstd(a, axis=0)
+
+
+def nanmax_cols(a):
+    return np.nanmax(a, axis=0)
+
+
+def nansum_middle(t):
+    return np.nansum(t, axis=1)
+
+
 def convolve(x, k):
     return np.convolve(x, k, mode="same")
 
@@ -156,6 +168,9 @@ def make_inputs(quick):
         "sort_columns": (sort_columns, (rng.standard_normal((n, n)),)),
         "median_rows": (median_rows, (rng.standard_normal((n, n)),)),
         "nanmean_cols": (nanmean_cols, (np.where(rng.random((n, n)) < 0.1, np.nan, rng.standard_normal((n, n))),)),
+        "nanstd_cols_f32": (nanstd_cols_f32, (np.where(rng.random((n, n)) < 0.1, np.nan, f32(n, n)).astype(np.float32),)),
+        "nanmax_cols": (nanmax_cols, (np.where(rng.random((n, n)) < 0.1, np.nan, rng.standard_normal((n, n))),)),
+        "nansum_middle": (nansum_middle, (np.where(rng.random((n // 8, n, 64)) < 0.1, np.nan, rng.standard_normal((n // 8, n, 64))),)),
         "convolve": (convolve, (rng.standard_normal(200_000 // s), rng.standard_normal(31))),
         "interp": (interp, (rng.random(1_000_000 // s) * 10, np.linspace(0, 10, 1000), rng.standard_normal(1000))),
         "cov": (cov, (rng.standard_normal((32, 20_000 // s)),)),

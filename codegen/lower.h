@@ -364,6 +364,11 @@ LLVMValueRef cg_fold_identity(Lower *L, int op, const Type *t);   /* 0 for IRB_A
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types);
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand);   /* may read its array operand's expression unmade */
+/* a reduction along a slow axis, row by row: step(pointer to an element of a, the index of its
+ * result without the axis) for each element of a in C order */
+typedef void (*CgRowStep)(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env);
+bool cg_rows_suit(const Type *at, int axis);   /* a C or any-layout array, an axis not its last */
+void cg_rows_walk(Lower *L, const Type *at, LLVMValueRef a, int axis, CgRowStep step, void *env);
 
 /* lower_masked.c */
 void cg_plan_masked(Lower *L, const int *blk);   /* a[m] = f(a[m], b[m], ...): one fused loop */

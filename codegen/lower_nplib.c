@@ -105,6 +105,59 @@ static void sort_lanes(Lower *L, const Type *t, LLVMValueRef a) {
     cg_loop_end(L, &lc);
 }
 
+/* Sort every lane along `axis` (not the last) of C-contiguous t in place, a block of columns at a
+ * time: the block's lanes are gathered into a scratch buffer, one after another (reading
+ * a[p, i, q0:q0 + w] for each i, whole cache lines), each sorted there, and scattered back the
+ * same way. The buffer holds at most SORT_BLOCK_BYTES (it stays in L2), the block at most
+ * SORT_BLOCK_LANES lanes, at least one. A transposed copy of the whole array and back instead
+ * moved every element through a cache line of its own twice (1000 x 1000 float64: 16.8 ms
+ * against NumPy's 10.4-12.7, which copies each lane out and back). */
+enum { SORT_BLOCK_BYTES = 256 * 1024, SORT_BLOCK_LANES = 64 };
+
+static void sort_axis_blocks(Lower *L, const Type *t, LLVMValueRef a, int axis) {
+    int nd = t->ndim, dt = t->dtype;
+    LLVMValueRef n = cg_arr_shape(L, a, axis), outer = i64c(L, 1), q = i64c(L, 1), sz = isz(L, dt);
+    for (int k = 0; k < nd; k++)
+        if (k < axis) outer = LLVMBuildMul(L->b, outer, cg_arr_shape(L, a, k), "");
+        else if (k > axis) q = LLVMBuildMul(L->b, q, cg_arr_shape(L, a, k), "");
+    LLVMValueRef one = i64c(L, 1), nn = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, n, one, ""), one, n, "");
+    LLVMValueRef bw = LLVMBuildSDiv(L->b, i64c(L, SORT_BLOCK_BYTES / ty_dtypes[dt].size), nn, "");
+    bw = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, bw, i64c(L, SORT_BLOCK_LANES), ""), i64c(L, SORT_BLOCK_LANES), bw, "");
+    bw = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, bw, one, ""), one, bw, "");
+    /* lanes a cache line further apart than their length: lanes of a power-of-two length
+     * otherwise all fall in one L1 set (512 float64s: 2.2 ms more than the sort, 1.0 with it) */
+    LLVMValueRef ld = LLVMBuildAdd(L->b, n, i64c(L, 64 / ty_dtypes[dt].size), "");
+    LLVMValueRef blen = LLVMBuildMul(L->b, bw, ld, "");
+    LLVMValueRef buf = cg_arr_data(L, cg_alloc_array(L, ty_array(dt, 1, 'C', false), &blen));   /* owned: dropped at the exit */
+    LLVMValueRef nblocks = LLVMBuildSDiv(L->b, LLVMBuildAdd(L->b, q, LLVMBuildSub(L->b, bw, one, ""), ""), bw, "");
+    LLVMTypeRef et = cg_elem_llvm(L, dt), pt[2] = {L->ptr, L->i64};
+    char name[64];
+    snprintf(name, sizeof name, "ember_rt_sort_%s", dt_suffix(dt));
+    LoopCtx lp, lb, li, lj;
+    LLVMValueRef p = cg_loop_begin(L, &lp, outer);
+    LLVMValueRef q0 = LLVMBuildMul(L->b, cg_loop_begin(L, &lb, nblocks), bw, "");
+    LLVMValueRef w = LLVMBuildSub(L->b, q, q0, "");
+    w = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, w, bw, ""), w, bw, "");
+    LLVMValueRef base = cg_gep8(L, cg_arr_data(L, a), LLVMBuildMul(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, LLVMBuildMul(L->b, p, n, ""), q, ""), q0, ""), sz, ""));
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1) {   /* sort the block's lanes */
+            LLVMValueRef j = cg_loop_begin(L, &lj, w);
+            LLVMValueRef args[2] = {cg_gep8(L, buf, LLVMBuildMul(L->b, LLVMBuildMul(L->b, j, ld, ""), sz, "")), n};
+            cg_call(L, ctx_strdup(L->ctx, name), L->voidt, pt, args, 2);
+            cg_loop_end(L, &lj);
+            continue;
+        }
+        LLVMValueRef i = cg_loop_begin(L, &li, n), j = cg_loop_begin(L, &lj, w);   /* gather (pass 0) or scatter back */
+        LLVMValueRef pa = cg_gep8(L, base, LLVMBuildMul(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, i, q, ""), j, ""), sz, ""));
+        LLVMValueRef pb = cg_gep8(L, buf, LLVMBuildMul(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, j, ld, ""), i, ""), sz, ""));
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, et, pass == 0 ? pa : pb, ""), pass == 0 ? pb : pa);
+        cg_loop_end(L, &lj);
+        cg_loop_end(L, &li);
+    }
+    cg_loop_end(L, &lb);
+    cg_loop_end(L, &lp);
+}
+
 /* The axis of parameter i (a constant, made non-negative), `none` where it is None, `dflt`
  * where it is left out. */
 static int axis_param(Lower *L, Instr *in, CallInfo *ci, const Type **types, int i, int nd, int none, int dflt) {
@@ -156,6 +209,15 @@ static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, int axis, 
         LLVMValueRef n = cg_array_size(L, ct, c);
         c = view1(L, at->dtype, c, cg_arr_data(L, c), n, isz(L, at->dtype), 'C');
         sort_lanes(L, rt, c);
+        return c;
+    }
+    if (axis < nd - 1 && in_place && at->layout == 'C' && !at->unaligned) {
+        sort_axis_blocks(L, at, a, axis);
+        return none_value(L);
+    }
+    if (axis < nd - 1 && !in_place) {   /* a C copy, sorted along the axis where it is */
+        LLVMValueRef c = contig_copy(L, at, a, at->dtype, &ct);
+        sort_axis_blocks(L, ct, c, axis);
         return c;
     }
     LLVMValueRef c = axis_last_copy(L, at, a, axis, at->dtype, &ct);

@@ -4,9 +4,12 @@
  * histogram, digitize and interp hand float64 lanes to runtime/stats.c; the rest are loops
  * here. A reduction over one axis (nan-functions, ptp, nanargmin/nanargmax) folds each lane of the reduced axis
  * (data pointer, length, byte stride) into one element of the result; axis=None folds the
- * array's elements as one lane. nonzero/argwhere/flatnonzero count first, then fill. cov is
- * NumPy's formula: the variables as rows of a float64 matrix X, less their means, then
- * X @ X.T (NumPy's own BLAS) times 1 / (N - ddof). convolve and correlate run NumPy's kernel:
+ * array's elements as one lane. Along an axis other than a C array's last the nan-functions and
+ * ptp instead walk the array once in C order, folding each element into arrays of per-result
+ * accumulators (nan_rows; nanargmin/nanargmax: lower_extreme.c's rows), in the lanes' order.
+ * nonzero/argwhere/flatnonzero count first, then fill. cov is NumPy's formula: the variables
+ * as rows of a float64 matrix X, less their means, then X @ X.T (NumPy's own BLAS) times
+ * 1 / (N - ddof). convolve and correlate run NumPy's kernel:
  * the longer operand first (swapping reverses the result), output i summing A[i - left + j] *
  * B[j] over the overlap, left given by the mode; the outputs are summed a block at a time, one
  * B[j] across the block per step, so the loop that runs is a vectorisable axpy along A.
@@ -580,7 +583,13 @@ static void lane_body(Lower *L, LLVMValueRef *idx, void *env) {
     cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out, idx), v, ty_scalar_of(E->rt->dtype));
 }
 
-/* fold over every lane along the constant axis of parameter 1 (all elements when none). */
+static bool nan_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int axis, LLVMValueRef r,
+                     LLVMValueRef *oshape);
+static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
+                                 LLVMValueRef n, LLVMValueRef stride, bool pw);
+
+/* fold over every lane along the constant axis of parameter 1 (all elements when none); along a
+ * slow axis of a C array, row by row (nan_rows) where the fold has a row form. */
 static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types, LaneFold fold) {
     const Type *at = types[0], *rt = ci->ret;
     int64_t axis = -1;
@@ -604,9 +613,12 @@ static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *
     LLVMValueRef shape[64];
     for (int k = 0, j = 0; k < at->ndim; k++)
         if (k != axis) shape[j++] = cg_arr_shape(L, args[0], k);
+    if (fold == fold_extreme)   /* NumPy's error for an empty axis, results or not */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, args[0], (int)axis), zero(L), ""), "builtins:ValueError",
+                    "zero-size array to reduction operation which has no identity");
     LaneEnv E = {.ci = ci, .args = args, .a = args[0], .types = types, .at = at, .rt = rt, .axis = (int)axis, .fold = fold};
     E.out = cg_alloc_array(L, rt, shape);
-    cg_loop_nest(L, at->ndim - 1, shape, lane_body, &E);
+    if (!nan_rows(L, ci, args, types, (int)axis, E.out, shape)) cg_loop_nest(L, at->ndim - 1, shape, lane_body, &E);
     return E.out;
 }
 
@@ -652,8 +664,29 @@ static LLVMValueRef nan_sum(Lower *L, NanLane *E, LLVMValueRef n, bool pw) {
     return E->t == L->f64 ? r : LLVMBuildFPExt(L->b, r, L->f64, "");
 }
 
-/* v (a double) rounded to the NanLane's width */
-static LLVMValueRef nan_round(Lower *L, NanLane *E, LLVMValueRef v) { return E->t == L->f64 ? v : cg_f32_narrow(L, v); }
+/* v (a double) rounded to the sums' width t */
+static LLVMValueRef nan_round(Lower *L, LLVMTypeRef t, LLVMValueRef v) { return t == L->f64 ? v : cg_f32_narrow(L, v); }
+
+/* the mean of c numbers of sum `sum` (doubles), rounded to width t */
+static LLVMValueRef nan_mean(Lower *L, LLVMTypeRef t, LLVMValueRef sum, LLVMValueRef c) {
+    return nan_round(L, t, LLVMBuildFDiv(L->b, sum, LLVMBuildSIToFP(L->b, c, L->f64, ""), ""));
+}
+
+/* the ddof= argument of np.nanvar/np.nanstd as an int64 (0 when not given) */
+static LLVMValueRef nan_ddof(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    return given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_int64) : zero(L);
+}
+
+/* nanvar (nanstd: its square root) of c numbers whose squared deviations sum to ss (a double):
+ * ss / (c - ddof) rounded to width t, NaN where c - ddof <= 0. An integer array (inexact false)
+ * has no NaN: NumPy takes np.var's ss / max(c - ddof, 0), inf (NaN for ss 0) past the count. */
+static LLVMValueRef nan_var(Lower *L, int bid, LLVMTypeRef t, LLVMValueRef ss, LLVMValueRef c, LLVMValueRef ddof, bool inexact) {
+    LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, ""), none = LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), "");
+    if (!inexact) dof = LLVMBuildSelect(L->b, none, zero(L), dof, "");
+    LLVMValueRef var = nan_round(L, t, LLVMBuildFDiv(L->b, ss, LLVMBuildSIToFP(L->b, dof, L->f64, ""), ""));
+    if (inexact) var = LLVMBuildSelect(L->b, none, f64c(L, NAN), var, "");
+    return bid == BI_NP_NANSTD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+}
 
 static LLVMValueRef nan_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
                                 LLVMValueRef n, LLVMValueRef stride, bool pw) {
@@ -679,32 +712,36 @@ static LLVMValueRef nan_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
         if (E.t != L->f64) sum = LLVMBuildFPExt(L->b, sum, L->f64, "");
     }
     LLVMValueRef c = load64(L, L->i64, cnt);
-    LLVMValueRef mean = nan_round(L, &E, LLVMBuildFDiv(L->b, sum, LLVMBuildSIToFP(L->b, c, L->f64, ""), ""));
+    LLVMValueRef mean = nan_mean(L, E.t, sum, c);
     if (bid == BI_NP_NANMEAN) return mean;
     E.mean = E.t == L->f64 ? mean : LLVMBuildFPTrunc(L->b, mean, E.t, "");
     LLVMValueRef ss = nan_sum(L, &E, n, pw);
-    LLVMValueRef ddof = given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_int64) : zero(L);
-    LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, "");
-    LLVMValueRef var = nan_round(L, &E, LLVMBuildFDiv(L->b, ss, LLVMBuildSIToFP(L->b, dof, L->f64, ""), ""));
-    var = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), ""), f64c(L, NAN), var, "");
-    return bid == BI_NP_NANSTD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+    return nan_var(L, bid, E.t, ss, c, nan_ddof(L, ci, args, types), true);
+}
+
+/* cur + x (prod: cur * x) as NumPy adds the non-NaN x of dtype dt into cur, of the result's
+ * canonical type rt: wrapping ints; a float32's products in float32 (a double product of two
+ * floats is exact, so rounding it is float32's product); a NaN leaves cur as it is. */
+static LLVMValueRef nan_fold_step(Lower *L, bool prod, int dt, LLVMValueRef cur, LLVMValueRef x, const Type *rt) {
+    const Type *et = ty_scalar_of(dt);
+    L->numpy_sem = true;
+    LLVMValueRef v = cg_binop(L, prod ? IRB_MUL : IRB_ADD, cur, cg_cast(L, x, et, rt), rt, NULL);
+    L->numpy_sem = false;
+    if (dt == DT_FLOAT32 && rt == ty_float64) v = cg_f32_narrow(L, v);
+    return et == ty_float64 ? LLVMBuildSelect(L->b, is_nan(L, x), cur, v, "") : v;
 }
 
 /* sum (or product) of the non-NaN values, in the result's canonical type */
 static LLVMValueRef fold_nansum(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int dt, LLVMValueRef data,
                                 LLVMValueRef n, LLVMValueRef stride, bool pw) {
     bool prod = ci->builtin == BI_NP_NANPROD;
-    const Type *rt = ci->ret->kind == TY_ARRAY ? ty_scalar_of(ci->ret->dtype) : ci->ret, *et = ty_scalar_of(dt);
+    const Type *rt = ci->ret->kind == TY_ARRAY ? ty_scalar_of(ci->ret->dtype) : ci->ret;
     if (!prod && (dt == DT_FLOAT32 || dt == DT_FLOAT64) && rt == ty_float64) return nan_moments(L, ci, args, types, dt, data, n, stride, pw);
     LLVMValueRef acc = slot_of(L, cg_type(L, rt), cg_cast(L, prod ? i64c(L, 1) : zero(L), ty_int64, rt), "acc");
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
     LLVMValueRef x = elem(L, dt, data, i, stride), cur = load64(L, cg_type(L, rt), acc);
-    L->numpy_sem = true;
-    LLVMValueRef v = cg_binop(L, prod ? IRB_MUL : IRB_ADD, cur, cg_cast(L, x, et, rt), rt, NULL);
-    L->numpy_sem = false;
-    if (et == ty_float64) v = LLVMBuildSelect(L->b, is_nan(L, x), cur, v, "");
-    LLVMBuildStore(L->b, v, acc);
+    LLVMBuildStore(L->b, nan_fold_step(L, prod, dt, cur, x, rt), acc);
     cg_loop_end(L, &lc);
     return load64(L, cg_type(L, rt), acc);
 }
@@ -734,6 +771,15 @@ static LLVMValueRef fold_extreme(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     return load64(L, cg_type(L, ty_scalar_of(dt)), res);
 }
 
+/* Whether x (of canonical type et) replaces c as the min (more false) or max so far: ptp: NaN
+ * wins; nanmin, nanmax: NaN loses, a NaN so far gives way to any number. Ties keep c. */
+static LLVMValueRef extreme_beyond(Lower *L, int bid, bool more, LLVMValueRef x, LLVMValueRef c, const Type *et) {
+    LLVMValueRef b = cg_cmp_values(L, more ? IRC_GT : IRC_LT, x, et, c, et);
+    if (et != ty_float64) return b;
+    if (bid == BI_NP_PTP) return LLVMBuildAnd(L->b, LLVMBuildOr(L->b, b, is_nan(L, x), ""), LLVMBuildNot(L->b, is_nan(L, c), ""), "");
+    return LLVMBuildOr(L->b, b, LLVMBuildAnd(L->b, is_nan(L, c), LLVMBuildNot(L->b, is_nan(L, x), ""), ""), "");
+}
+
 /* fold_extreme element by element */
 static LLVMValueRef scan_extreme(Lower *L, int bid, int dt, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride) {
     const Type *et = ty_scalar_of(dt);
@@ -742,20 +788,8 @@ static LLVMValueRef scan_extreme(Lower *L, int bid, int dt, LLVMValueRef data, L
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
     LLVMValueRef x = elem(L, dt, data, i, stride), cl = load64(L, cg_type(L, et), lo), ch = load64(L, cg_type(L, et), hi);
-    LLVMValueRef less = cg_cmp_values(L, IRC_LT, x, et, cl, et), more = cg_cmp_values(L, IRC_GT, x, et, ch, et);
-    if (et == ty_float64) {
-        if (bid == BI_NP_PTP) {   /* NaN wins */
-            less = LLVMBuildOr(L->b, less, is_nan(L, x), "");
-            more = LLVMBuildOr(L->b, more, is_nan(L, x), "");
-            less = LLVMBuildAnd(L->b, less, LLVMBuildNot(L->b, is_nan(L, cl), ""), "");
-            more = LLVMBuildAnd(L->b, more, LLVMBuildNot(L->b, is_nan(L, ch), ""), "");
-        } else {                  /* NaN loses: a NaN so far gives way to any number */
-            less = LLVMBuildOr(L->b, less, LLVMBuildAnd(L->b, is_nan(L, cl), LLVMBuildNot(L->b, is_nan(L, x), ""), ""), "");
-            more = LLVMBuildOr(L->b, more, LLVMBuildAnd(L->b, is_nan(L, ch), LLVMBuildNot(L->b, is_nan(L, x), ""), ""), "");
-        }
-    }
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, less, x, cl, ""), lo);
-    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, more, x, ch, ""), hi);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, extreme_beyond(L, bid, false, x, cl, et), x, cl, ""), lo);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, extreme_beyond(L, bid, true, x, ch, et), x, ch, ""), hi);
     cg_loop_end(L, &lc);
     LLVMValueRef l = load64(L, cg_type(L, et), lo), h = load64(L, cg_type(L, et), hi);
     if (bid == BI_NP_NANMIN) return l;
@@ -870,11 +904,166 @@ static LLVMValueRef fold_moments(Lower *L, CallInfo *ci, LLVMValueRef *args, con
     LLVMValueRef nv = LLVMBuildFAdd(L->b, load64(L, L->f64, ss), LLVMBuildFMul(L->b, d, d, ""), "");
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, is_nan(L, x), load64(L, L->f64, ss), nv, ""), ss);
     cg_loop_end(L, &lc);
-    LLVMValueRef ddof = given(ci, types, 4) ? cg_cast(L, args[4], types[4], ty_int64) : zero(L);
-    LLVMValueRef dof = LLVMBuildSub(L->b, c, ddof, "");
-    LLVMValueRef var = LLVMBuildFDiv(L->b, load64(L, L->f64, ss), LLVMBuildSIToFP(L->b, dof, L->f64, ""), "");
-    var = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, dof, zero(L), ""), f64c(L, NAN), var, "");
-    return bid == BI_NP_NANSTD ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var;
+    return nan_var(L, bid, L->f64, load64(L, L->f64, ss), c, nan_ddof(L, ci, args, types), false);
+}
+
+/* ---- the same reductions along a slow axis, row by row ---------------------------------- *
+ * Along an axis other than the last of a C (or any-layout) array, a lane per result reads one
+ * element a row's stride apart per step, a serial chain for each result. Instead the rows walk
+ * a once in C order (cg_rows_walk, as np.sum(a, axis=0) runs) and fold each element into the
+ * accumulators of its result, arrays of the result's shape: the inner loop runs along the last
+ * dimension, contiguous in a and in them, and vectorises across results. Each result still
+ * sees its elements in index order, with the operations of its lane fold above (nan_elem's sums
+ * in the array's width and count, fold_nansum's sums and products, scan_extreme's comparisons;
+ * then nan_mean and nan_var), so the values are the lane folds' bit for bit, and NumPy's, which
+ * reduces such an axis row by row as well. */
+enum { NR_MOMENTS, NR_FOLD, NR_EXTREME };
+
+typedef struct NanRows {
+    int bid, dt, kind;        /* the call, a's dtype, how it folds (NR_*) */
+    const Type *at, *rt, *acct, *cntt;   /* a, the result, the accumulator and count arrays */
+    LLVMValueRef a, r;
+    int axis;
+    LLVMValueRef acc;         /* sums in width t (moments), sums or products in ct (fold), minima (extreme) */
+    LLVMValueRef hi;          /* ptp: the maxima */
+    LLVMValueRef count;       /* int64: the numbers met (nanmean, nanvar, nanstd), else NULL */
+    LLVMValueRef mean;        /* the second walk of nanvar/nanstd: the means (acc's type), else NULL */
+    LLVMValueRef ss, ddof;    /* nanvar/nanstd: the squared deviations' sums; ddof as int64 */
+    LLVMTypeRef t;            /* moments: float or double */
+    const Type *ct;           /* fold: the canonical type of the result's elements */
+} NanRows;
+
+static LLVMValueRef nr_at(Lower *L, const Type *t, LLVMValueRef arr, LLVMValueRef *oidx) { return cg_elem_ptr(L, t, arr, oidx); }
+
+/* every accumulator of result oidx at its start: 0 (1 for a product), or the first row's element */
+static void nr_init(Lower *L, LLVMValueRef *oidx, void *env) {
+    NanRows *N = env;
+    LLVMValueRef p = nr_at(L, N->acct, N->acc, oidx);
+    if (N->kind == NR_MOMENTS) {
+        LLVMBuildStore(L->b, LLVMConstReal(N->t, 0), p);
+        if (N->count) LLVMBuildStore(L->b, zero(L), nr_at(L, N->cntt, N->count, oidx));
+    } else if (N->kind == NR_FOLD) {
+        cg_store_elem(L, N->acct->dtype, p, cg_cast(L, N->bid == BI_NP_NANPROD ? i64c(L, 1) : zero(L), ty_int64, N->ct), N->ct);
+    } else {
+        LLVMValueRef aidx[64];
+        for (int k = 0, j = 0; k < N->at->ndim; k++) aidx[k] = k == N->axis ? zero(L) : oidx[j++];
+        LLVMValueRef x = cg_load_elem(L, N->dt, cg_elem_ptr(L, N->at, N->a, aidx));
+        cg_store_elem(L, N->dt, p, x, ty_scalar_of(N->dt));
+        if (N->hi) cg_store_elem(L, N->dt, nr_at(L, N->acct, N->hi, oidx), x, ty_scalar_of(N->dt));
+    }
+}
+
+/* element *p of a into the accumulators of result oidx */
+static void nr_step(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
+    NanRows *N = env;
+    const Type *et = ty_scalar_of(N->dt);
+    LLVMValueRef o = nr_at(L, N->acct, N->acc, oidx), x = cg_load_elem(L, N->dt, p);
+    if (N->kind == NR_MOMENTS) {   /* nan_elem's value in width t, NaN as 0 */
+        LLVMValueRef xf = cg_cast(L, x, et, ty_float64), ok = LLVMBuildNot(L->b, is_nan(L, xf), "");
+        if (N->t != L->f64) xf = LLVMBuildFPTrunc(L->b, xf, N->t, "");
+        LLVMValueRef v = xf;
+        if (N->mean) {
+            LLVMValueRef d = LLVMBuildFSub(L->b, xf, load64(L, N->t, nr_at(L, N->acct, N->mean, oidx)), "");
+            v = LLVMBuildFMul(L->b, d, d, "");
+        }
+        v = LLVMBuildSelect(L->b, ok, v, LLVMConstReal(N->t, 0), "");
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, N->t, o), v, ""), o);
+        if (N->count) {
+            LLVMValueRef q = nr_at(L, N->cntt, N->count, oidx);
+            LLVMBuildStore(L->b, add(L, load64(L, L->i64, q), LLVMBuildZExt(L->b, ok, L->i64, "")), q);
+        }
+    } else if (N->kind == NR_FOLD) {   /* fold_nansum's step */
+        LLVMValueRef cur = cg_load_elem(L, N->acct->dtype, o);
+        cg_store_elem(L, N->acct->dtype, o, nan_fold_step(L, N->bid == BI_NP_NANPROD, N->dt, cur, x, N->ct), N->ct);
+    } else {                           /* scan_extreme's step: acc the minima, hi (or acc for nanmax) the maxima */
+        LLVMValueRef h = N->hi ? nr_at(L, N->acct, N->hi, oidx) : N->bid == BI_NP_NANMAX ? o : NULL;
+        if (N->bid != BI_NP_NANMAX) {
+            LLVMValueRef c = cg_load_elem(L, N->dt, o);
+            cg_store_elem(L, N->dt, o, LLVMBuildSelect(L->b, extreme_beyond(L, N->bid, false, x, c, et), x, c, ""), et);
+        }
+        if (h) {
+            LLVMValueRef c = cg_load_elem(L, N->dt, h);
+            cg_store_elem(L, N->dt, h, LLVMBuildSelect(L->b, extreme_beyond(L, N->bid, true, x, c, et), x, c, ""), et);
+        }
+    }
+}
+
+/* result oidx from its accumulators (nanvar, nanstd after the first walk: acc's sums made means) */
+static void nr_finish(Lower *L, LLVMValueRef *oidx, void *env) {
+    NanRows *N = env;
+    LLVMValueRef o = nr_at(L, N->acct, N->acc, oidx), v;
+    const Type *vt = ty_float64;
+    if (N->kind == NR_MOMENTS) {
+        LLVMValueRef s = load64(L, N->t, o);
+        if (N->t != L->f64) s = LLVMBuildFPExt(L->b, s, L->f64, "");
+        v = s;
+        if (N->count) {
+            LLVMValueRef c = load64(L, L->i64, nr_at(L, N->cntt, N->count, oidx));
+            if (N->mean) {
+                LLVMValueRef ss = load64(L, N->t, nr_at(L, N->acct, N->ss, oidx));
+                v = nan_var(L, N->bid, N->t, N->t == L->f64 ? ss : LLVMBuildFPExt(L->b, ss, L->f64, ""), c, N->ddof,
+                            ty_dtypes[N->dt].kind == 'f');
+            } else {
+                v = nan_mean(L, N->t, s, c);
+                if (N->bid != BI_NP_NANMEAN) {   /* the means, for the second walk */
+                    LLVMBuildStore(L->b, N->t == L->f64 ? v : LLVMBuildFPTrunc(L->b, v, N->t, ""), o);
+                    return;
+                }
+            }
+        }
+    } else if (N->kind == NR_FOLD) {
+        v = cg_load_elem(L, N->acct->dtype, o), vt = N->ct;
+    } else {   /* ptp: max - min, wrapping in the array's dtype as NumPy subtracts */
+        vt = ty_scalar_of(N->dt);
+        L->numpy_sem = true;
+        v = cg_binop(L, IRB_SUB, cg_load_elem(L, N->dt, nr_at(L, N->acct, N->hi, oidx)), cg_load_elem(L, N->dt, o), vt, NULL);
+        L->numpy_sem = false;
+        v = cg_through_dtype(L, v, vt, N->dt);
+    }
+    cg_store_elem(L, N->rt->dtype, cg_elem_ptr(L, N->rt, N->r, oidx), v, vt);
+}
+
+/* r (C, the kept shape oshape) = nan-function bid of a along axis, row by row, where the axis
+ * suits (cg_rows_suit) and the function folds here; false (nothing emitted) otherwise. */
+static bool nan_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, int axis, LLVMValueRef r,
+                     LLVMValueRef *oshape) {
+    const Type *at = types[0], *rt = ci->ret;
+    int bid = ci->builtin, dt = at->dtype, nk = at->ndim - 1;
+    if (!cg_rows_suit(at, axis) || ty_dtypes[dt].kind == 'c') return false;
+    NanRows N = {.bid = bid, .dt = dt, .at = at, .rt = rt, .a = args[0], .r = r, .axis = axis};
+    const Type *st = ty_scalar_of(rt->dtype);
+    switch (bid) {
+    case BI_NP_NANSUM: case BI_NP_NANPROD:
+        N.kind = bid == BI_NP_NANSUM && (dt == DT_FLOAT32 || dt == DT_FLOAT64) && st == ty_float64 ? NR_MOMENTS : NR_FOLD;
+        break;
+    case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD: N.kind = NR_MOMENTS; break;
+    case BI_NP_NANMIN: case BI_NP_NANMAX: case BI_NP_PTP: N.kind = NR_EXTREME; break;
+    default: return false;
+    }
+    int adt = dt;
+    if (N.kind == NR_MOMENTS) {
+        N.t = dt == DT_FLOAT32 ? LLVMFloatTypeInContext(L->c) : L->f64;
+        adt = dt == DT_FLOAT32 ? DT_FLOAT32 : DT_FLOAT64;
+        if (bid != BI_NP_NANSUM) N.cntt = ty_array(DT_INT64, nk, 'C', false), N.count = cg_alloc_array(L, N.cntt, oshape);
+    } else if (N.kind == NR_FOLD) {
+        N.ct = st;
+        adt = ty_dtype_of_scalar(st);
+    }
+    N.acct = ty_array(adt, nk, 'C', false);   /* the result itself where it has that dtype */
+    N.acc = adt == rt->dtype ? r : cg_alloc_array(L, N.acct, oshape);
+    if (bid == BI_NP_PTP) N.hi = cg_alloc_array(L, N.acct, oshape);
+    cg_loop_nest(L, nk, oshape, nr_init, &N);
+    cg_rows_walk(L, at, args[0], axis, nr_step, &N);
+    if (bid == BI_NP_NANVAR || bid == BI_NP_NANSTD) {   /* acc's sums become means, then a walk adds the squared deviations */
+        cg_loop_nest(L, nk, oshape, nr_finish, &N);
+        NanRows S = N;
+        S.mean = N.acc, S.count = NULL, S.acc = cg_alloc_array(L, N.acct, oshape);
+        cg_loop_nest(L, nk, oshape, nr_init, &S);
+        cg_rows_walk(L, at, args[0], axis, nr_step, &S);
+        N.mean = S.mean, N.ss = S.acc, N.ddof = nan_ddof(L, ci, args, types);
+    }
+    if (N.acc != r || N.count || N.hi) cg_loop_nest(L, nk, oshape, nr_finish, &N);   /* the scratch arrays are owned: dropped at the exit */
+    return true;
 }
 
 /* ---- nonzero, argwhere, flatnonzero ---------------------------------------------------- */

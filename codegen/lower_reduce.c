@@ -1179,7 +1179,41 @@ static LLVMValueRef reduce_folded_inorder(Lower *L, int bid, const Type *at, LLV
  * element into its result (r[i, l] += a[i, j, l] for every j in order). Each result still adds
  * its elements in index order from 0, so the values are the lane-by-lane ones, which are NumPy's
  * (it adds such an axis row by row too); the loop reads a once, contiguously, and vectorises
- * across the result. var and std: a second walk adds the squared deviations from the means. */
+ * across the result. var and std: a second walk adds the squared deviations from the means.
+ * The walk (cg_rows_walk) is shared with the nan-functions (lower_npstats.c), each reduction
+ * giving the step that adds (or compares) one element into its result's accumulators. */
+
+/* Whether a reduction along axis of arrays laid out as at may run row by row: a C (or
+ * any-layout) array of two or more dimensions and an axis other than its last. */
+bool cg_rows_suit(const Type *at, int axis) {
+    return at->ndim >= 2 && at->layout != 'F' && axis >= 0 && axis < at->ndim - 1;
+}
+
+typedef struct RowsWalk {
+    const Type *at;
+    LLVMValueRef a;
+    int axis;
+    CgRowStep step;
+    void *env;
+} RowsWalk;
+
+static void rows_walk_body(Lower *L, LLVMValueRef *idx, void *env) {
+    RowsWalk *W = env;
+    LLVMValueRef oidx[64];
+    for (int k = 0, j = 0; k < W->at->ndim; k++)
+        if (k != W->axis) oidx[j++] = idx[k];
+    W->step(L, cg_elem_ptr(L, W->at, W->a, idx), oidx, W->env);
+}
+
+/* step(element of a, its result's index without the axis) for every element of a in C order:
+ * the inner loop runs along a's last dimension, contiguous in a C array and in C results. */
+void cg_rows_walk(Lower *L, const Type *at, LLVMValueRef a, int axis, CgRowStep step, void *env) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
+    RowsWalk W = {.at = at, .a = a, .axis = axis, .step = step, .env = env};
+    cg_loop_nest(L, at->ndim, shape, rows_walk_body, &W);
+}
+
 typedef struct RowsEnv {
     const Type *at, *rt;
     LLVMValueRef a, r, mean;   /* mean: the means (var, std's second walk), else NULL */
@@ -1198,14 +1232,11 @@ static void rows_first(Lower *L, LLVMValueRef *idx, void *env) {
                    cg_elem_ptr(L, R->rt, R->r, idx));
 }
 
-static void rows_extreme(Lower *L, LLVMValueRef *idx, void *env) {
+static void rows_extreme(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
     RowsEnv *R = env;
-    LLVMValueRef oidx[64];
-    for (int k = 0, j = 0; k < R->at->ndim; k++)
-        if (k != R->axis) oidx[j++] = idx[k];
     LLVMTypeRef et = cg_elem_llvm(L, R->at->dtype);
     LLVMValueRef o = cg_elem_ptr(L, R->rt, R->r, oidx);
-    LLVMValueRef x = LLVMBuildLoad2(L->b, et, cg_elem_ptr(L, R->at, R->a, idx), ""), cur = LLVMBuildLoad2(L->b, et, o, "");
+    LLVMValueRef x = LLVMBuildLoad2(L->b, et, p, ""), cur = LLVMBuildLoad2(L->b, et, o, "");
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, vec_better(L, R->extreme == 2, x, cur, R->at->dtype), x, cur, ""), o);
 }
 
@@ -1214,13 +1245,9 @@ static void rows_zero(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMBuildStore(L->b, f64c(L, 0), cg_elem_ptr(L, R->rt, R->r, idx));
 }
 
-static void rows_add(Lower *L, LLVMValueRef *idx, void *env) {
+static void rows_add(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
     RowsEnv *R = env;
-    LLVMValueRef oidx[64];
-    int j = 0;
-    for (int k = 0; k < R->at->ndim; k++)
-        if (k != R->axis) oidx[j++] = idx[k];
-    LLVMValueRef x = cg_cast(L, cg_load_elem(L, R->at->dtype, cg_elem_ptr(L, R->at, R->a, idx)), ty_scalar_of(R->at->dtype), ty_float64);
+    LLVMValueRef x = cg_cast(L, cg_load_elem(L, R->at->dtype, p), ty_scalar_of(R->at->dtype), ty_float64);
     if (R->mean) {
         LLVMValueRef d = LLVMBuildFSub(L->b, x, LLVMBuildLoad2(L->b, L->f64, cg_elem_ptr(L, R->rt, R->mean, oidx), ""), "");
         x = LLVMBuildFMul(L->b, d, d, "");
@@ -1247,7 +1274,7 @@ static void rows_finish(Lower *L, LLVMValueRef *idx, void *env) {
  * std, or min or max, of a real array, along an axis of a C (or any-layout) array other than its
  * last. */
 static bool by_rows(int bid, const Type *at, int axis, int rdt) {
-    if (at->ndim < 2 || at->layout == 'F' || axis < 0 || axis == at->ndim - 1 || ty_dtypes[at->dtype].kind == 'c') return false;
+    if (!cg_rows_suit(at, axis) || ty_dtypes[at->dtype].kind == 'c') return false;
     if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX)   /* in a's dtype */
         return ty_dtypes[at->dtype].kind != 'b' && rdt == at->dtype;
     if (ty_dtypes[rdt].kind != 'f' || ty_dtypes[rdt].size != 8) return false;   /* the result array holds doubles */
@@ -1260,24 +1287,22 @@ static bool by_rows(int bid, const Type *at, int axis, int rdt) {
 static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
                         LLVMValueRef *oshape, LLVMValueRef ddof) {
     int nd = at->ndim;
-    LLVMValueRef shape[64];
-    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
     RowsEnv R = {.at = at, .rt = rt, .a = a, .r = r, .axis = axis};
     if (bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX) {
         R.extreme = bid == BI_NP_MAX || bid == BI_NP_AMAX ? 2 : 1;
         cg_loop_nest(L, nd - 1, oshape, rows_first, &R);
-        cg_loop_nest(L, nd, shape, rows_extreme, &R);
+        cg_rows_walk(L, at, a, axis, rows_extreme, &R);
         return;
     }
     cg_loop_nest(L, nd - 1, oshape, rows_zero, &R);
-    cg_loop_nest(L, nd, shape, rows_add, &R);
+    cg_rows_walk(L, at, a, axis, rows_add, &R);
     if (bid == BI_NP_SUM) return;
-    RowsFinish F = {.R = &R, .n = shape[axis], .ddof = ddof, .is_std = bid == BI_NP_STD};
+    RowsFinish F = {.R = &R, .n = cg_arr_shape(L, a, axis), .ddof = ddof, .is_std = bid == BI_NP_STD};
     if (bid != BI_NP_MEAN) {   /* r holds the sums: make them means, then add the squared deviations into ss */
         cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);
         RowsEnv S = {.at = at, .rt = rt, .a = a, .r = cg_alloc_array(L, rt, oshape), .mean = r, .axis = axis};
         cg_loop_nest(L, nd - 1, oshape, rows_zero, &S);
-        cg_loop_nest(L, nd, shape, rows_add, &S);
+        cg_rows_walk(L, at, a, axis, rows_add, &S);
         F.ss = S.r;
     }
     cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);   /* ss, like r, is owned: dropped at the exit */

@@ -384,6 +384,26 @@ def test_sort_nan_along_axis():
     check(sorts_axis, np.array([[3.0, nan, 1.0], [nan, -inf, 2.0]]))
 
 
+def sorts_slow(a):
+    b, c = a.copy(), np.asfortranarray(a)
+    b.sort(axis=1)
+    c.sort(axis=1)
+    return np.sort(a, axis=0), np.sort(a, axis=1), np.sort(a, axis=-2), b, c
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16", "int64", "float32", "float64"])
+def test_sort_slow_axis_in_blocks(dtype):
+    # a slow axis sorts a block of up to 64 lanes at a time in a scratch buffer (lower_nplib.c,
+    # sort_axis_blocks): 150 lanes are blocks of 64, 64 and 22; 5000 rows of float64 make
+    # blocks of 6 lanes; NaN last; C, F, reversed and strided views, in place too
+    a = sample(dtype, (3, 7, 150), seed=2)
+    if dtype.startswith("float"):
+        a[0, ::3, ::7] = nan
+    cases = [(v,) for _, v in layouts(a)] + [(sample(dtype, (4, 5000, 9)),), (np.zeros((2, 0, 3), dtype),),
+                                              (np.zeros((2, 3, 0), dtype),), (sample(dtype, (1, 1, 1)),)]
+    check_all(sorts_slow, cases)
+
+
 def order_stats_axis(a, q):
     return (np.median(a, axis=0), np.median(a, axis=-1), np.percentile(a, 30, axis=1), np.quantile(a, q, axis=0),
             np.quantile(a, q), np.percentile(a, q * 100, axis=2))
