@@ -1323,6 +1323,19 @@ static LLVMValueRef whole_result(Lower *L, int bid, int adt, int rdt, bool narro
 
 /* Reduction bid of the red[] dimensions (nred of them; axis >= 0: the one constant axis) of a in
  * rdt: a scalar (narrowed to rdt where narrow) or a new C array; *rtp its type. */
+/* NumPy's ValueError for a reduction without an identity (min, max, the ufuncs' reduce without
+ * one) over no elements: raised when the reduced dimensions hold no element, whether or not
+ * there are results. A lane's own test never runs where a kept dimension is empty (np.max of
+ * shape (2, 0, 0) along axis 1). n: the reduced dimensions' element count. */
+static void nonempty_reduction(Lower *L, int bid, int rdt, LLVMValueRef n) {
+    bool mm = bid == BI_NP_MIN || bid == BI_NP_MAX || bid == BI_NP_AMIN || bid == BI_NP_AMAX;
+    if (!mm && !(ti_is_ufunc(bid) && !fold_identity(L, bid, ty_scalar_of(rdt)))) return;
+    char msg[128];
+    snprintf(msg, sizeof msg, "zero-size array to reduction operation %s which has no identity",
+             mm ? (bid == BI_NP_MAX || bid == BI_NP_AMAX ? "maximum" : "minimum") : ti_builtins[bid].name);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
+}
+
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
                                 int rdt, LLVMValueRef ddof, bool narrow, const Type **rtp) {
     int nd = at->ndim, nkeep = nd - nred;
@@ -1333,6 +1346,9 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
         return whole_result(L, bid, at->dtype, rdt, narrow, r, rtp);
     }
+    LLVMValueRef count = i64c(L, 1);
+    for (int d = 0; d < nd; d++) count = LLVMBuildMul(L->b, count, LLVMBuildSelect(L->b, red[d], cg_arr_shape(L, a, d), i64c(L, 1), ""), "");
+    nonempty_reduction(L, bid, rdt, count);
     if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
         const Type *pt = ty_array(at->dtype, nd, 'A', false);
         a = axes_last(L, at, a, red, nred);
@@ -1504,6 +1520,7 @@ static void fused_loops(Lower *L, Fused *F) {
         for (int k = 0; k < F->nd; k++) n = LLVMBuildMul(L->b, n, shape[k], "");
         LLVMBuildStore(L->b, fused_reduce_lane(L, F, n), F->slot);
     } else if (F->axis == F->nd - 1) {
+        nonempty_reduction(L, F->bid, F->rdt, shape[F->axis]);
         cg_loop_nest(L, F->nd - 1, oshape, fused_lane_body, F);
     } else {
         bool is_max = F->bid == BI_NP_MAX || F->bid == BI_NP_AMAX;

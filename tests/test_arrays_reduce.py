@@ -160,6 +160,33 @@ def test_empty_min_max_raise():
     check_all(empty_argmin, [(np.zeros(0),)])
 
 
+EMPTY_AXIS_REDUCTIONS = [
+    lambda a: np.max(a, axis=1), lambda a: a.min(axis=1), lambda a: np.amin(a, axis=(1, 2)),
+    lambda a: np.min(a, axis=(0, 1)), lambda a: np.minimum.reduce(a, axis=1),
+    lambda a: np.subtract.reduce(a, axis=1), lambda a: np.max(a * 2.0, axis=2), lambda a: np.max(a, axis=0),
+    lambda a: np.sum(a, axis=1), lambda a: np.bitwise_or.reduce(a.astype(np.int64), axis=1),
+]
+
+
+@numba_skip("numba lacks axis= tuples and ufunc reduce along an axis")
+@numba_leaks(RAISE_LEAKS)
+@pytest.mark.parametrize("k", range(len(EMPTY_AXIS_REDUCTIONS)))
+def test_empty_axis_without_identity_raises_with_no_results(k):
+    # NumPy raises when the reduced dimensions hold no element, even where the result is empty
+    # (shape (2, 0, 0) along axis 1); the identity-less lanes' own test never runs there
+    check_all(EMPTY_AXIS_REDUCTIONS[k], [(np.zeros(s),) for s in [(0, 0, 2), (2, 0, 0), (0, 3, 2), (2, 3, 0), (2, 3, 4)]])
+
+
+def max_along(a, ax):
+    return np.max(a, axis=ax)
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_empty_axis_known_at_run_time():
+    a = np.zeros((2, 0, 0))
+    check_all(max_along, [(a, 0), (a, 1), (a, 2), (a, -1), (np.zeros((3, 0)), 1), (np.zeros((3, 0)), 0)])
+
+
 def mean_empty(a):
     return np.mean(a)
 
