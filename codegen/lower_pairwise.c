@@ -29,7 +29,8 @@
  * its 2 or 4 leaves in one loop, each leaf its own partials and so its own chains, over the
  * groups they all have; each then runs its few remaining groups and its tail alone, and the
  * leaf values combine as the tree does ((l0 + l1) + (l2 + l3)). Every add is the one NumPy makes,
- * in its order, so the bits do not change.
+ * in its order, so the bits do not change. Last, the sum is added to +0.0, the identity NumPy's
+ * reduction starts from (a lane of -0.0 sums to +0.0).
  *
  * Elements come from a callback (element i of the lane, as t), so a caller may sum a lane of
  * memory, squared deviations, or any expression of the index without a temporary array.
@@ -42,7 +43,7 @@
  */
 #include "lower.h"
 
-enum { PW_BLOCK = 128, PW_LANES = 8, PW_FRAMES = 96, PW_JOINT = 4 };
+enum { PW_BLOCK = 128, PW_LANES = 8, PW_FRAMES = 96, PW_JOINT = 4 /* leaves of a quad */ };
 
 static LLVMBasicBlockRef new_block(Lower *L, const char *name) {
     return LLVMAppendBasicBlockInContext(L->c, L->func, name);
@@ -180,7 +181,7 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef lo,
 static int leaves_side_by_side(Lower *L, LLVMTypeRef vt, int per) {
     unsigned reg = cg_has_feature(L, "+avx512f") ? 64 : cg_has_feature(L, "+avx") ? 32 : 16;
     unsigned bytes = PW_LANES * (LLVMGetTypeKind(vt) == LLVMDoubleTypeKind ? 8 : 4);
-    return per == 1 && bytes <= reg ? 4 : 1;
+    return per == 1 && bytes <= reg ? PW_JOINT : 1;
 }
 
 /* Where NumPy splits a range of cnt elements of `per` floats: half its floats rounded down to a
