@@ -21,6 +21,17 @@
  * depth is bounded: a split leaves at most half a range plus 8, so a 64-bit length needs fewer
  * than 60 frames.
  *
+ * Leaves side by side: within a leaf every partial is one chain of dependent adds (16 deep for
+ * 128 elements), and on AVX2 the 8 float partials are one register, so a float32 leaf ran one
+ * chain at the add's latency (3 cycles per 8 elements) where float64's two registers ran two:
+ * float32 sums were 1.3x float64's speed in cache, not 2x. Different leaves are independent, so
+ * a node whose children are both leaves (a twin) or whose four grandchildren are (a quad) sums
+ * its 2 or 4 leaves in one loop, each leaf its own partials and so its own chains, over the
+ * groups they all have; each then runs its few remaining groups and its tail alone, and the
+ * leaf values combine as the tree does ((l0 + l1) + (l2 + l3)). Every add is the one NumPy makes,
+ * in its order, so the bits do not change. Last, the sum is added to +0.0, the identity NumPy's
+ * reduction starts from (a lane of -0.0 sums to +0.0).
+ *
  * Elements come from a callback (element i of the lane, as t), so a caller may sum a lane of
  * memory, squared deviations, or any expression of the index without a temporary array.
  *
@@ -32,7 +43,7 @@
  */
 #include "lower.h"
 
-enum { PW_BLOCK = 128, PW_LANES = 8, PW_FRAMES = 96 };
+enum { PW_BLOCK = 128, PW_LANES = 8, PW_FRAMES = 96, PW_JOINT = 4 /* leaves of a quad */ };
 
 static LLVMBasicBlockRef new_block(Lower *L, const char *name) {
     return LLVMAppendBasicBlockInContext(L->c, L->func, name);
@@ -64,93 +75,125 @@ static LLVMValueRef cgroup_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemA
 
 typedef LLVMValueRef (*GroupAt)(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env);
 
-/* The partial sums (one vector vt) over `groups` full groups of `per` elements from lo, each
- * group (group_at or cgroup_at) added whole. */
-static LLVMValueRef partials(Lower *L, LLVMTypeRef vt, LLVMValueRef lo, LLVMValueRef groups, int per, GroupAt group,
-                             CgElemAt elem, void *env) {
-    LLVMValueRef part = cg_entry_alloca(L, vt, "pwpart");
-    LLVMBuildStore(L->b, group(L, vt, lo, elem, env), part);
+/* The partial sums (one vector vt each) of k leaves side by side: leaf j's groups[j] >= 1 full
+ * groups of `per` elements from lo[j], each group (group_at or cgroup_at) added whole. The loop
+ * over the groups every leaf has adds one group to each leaf per trip (k independent chains);
+ * then each leaf adds its remaining groups alone. */
+static void partials(Lower *L, LLVMTypeRef vt, int k, const LLVMValueRef *lo, const LLVMValueRef *groups, int per,
+                     GroupAt group, CgElemAt elem, void *env, LLVMValueRef *out) {
+    LLVMValueRef part[PW_JOINT], common = groups[0];
+    for (int j = 0; j < k; j++) {
+        part[j] = cg_entry_alloca(L, vt, "pwpart");
+        LLVMBuildStore(L->b, group(L, vt, lo[j], elem, env), part[j]);
+        if (j) common = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, groups[j], common, ""), groups[j], common, "");
+    }
     LoopCtx gc;
-    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, groups, i64c(L, 1), "")), i64c(L, 1), "");
-    LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo, LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part, ""), group(L, vt, at, elem, env), ""), part);
+    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, common, i64c(L, 1), "")), i64c(L, 1), "");
+    for (int j = 0; j < k; j++) {
+        LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo[j], LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), group(L, vt, at, elem, env), ""), part[j]);
+    }
     cg_loop_end(L, &gc);
-    return LLVMBuildLoad2(L->b, vt, part, "");
+    for (int j = 0; j < k; j++) {
+        if (k > 1) {
+            LoopCtx rc;
+            g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &rc, LLVMBuildSub(L->b, groups[j], common, "")), common, "");
+            LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo[j], LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
+            LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), group(L, vt, at, elem, env), ""), part[j]);
+            cg_loop_end(L, &rc);
+        }
+        out[j] = LLVMBuildLoad2(L->b, vt, part[j], "");
+    }
 }
 
-/* Sum of the elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK), in NumPy's leaf order. */
-static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef t, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
-    LLVMValueRef acc = cg_entry_alloca(L, t, "pwres");
-    LLVMBasicBlockRef small = new_block(L, "pw.small"), block = new_block(L, "pw.block"), done = new_block(L, "pw.leafdone");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, cnt, i64c(L, PW_LANES), ""), small, block);
-
-    /* fewer than 8: one running sum from +0.0 */
-    LLVMPositionBuilderAtEnd(L->b, small);
-    LLVMBuildStore(L->b, LLVMConstReal(t, 0.0), acc);
-    LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, cnt);
-    LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, lo, i, ""), env);
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, t, acc, ""), x, ""), acc);
-    cg_loop_end(L, &lc);
-    LLVMBuildBr(L->b, done);
-
-    /* 8 partial sums, one vector, over the full groups of 8 */
-    LLVMPositionBuilderAtEnd(L->b, block);
-    LLVMTypeRef vt = LLVMVectorType(t, PW_LANES);
-    LLVMValueRef groups = LLVMBuildSDiv(L->b, cnt, i64c(L, PW_LANES), "");
-    LLVMValueRef p = partials(L, vt, lo, groups, PW_LANES, group_at, elem, env), e[PW_LANES];
+/* A leaf's value from its partials p (groups full groups from lo, of PW_LANES / per elements):
+ * NumPy's combination of the partials, ((p0+p1)+(p2+p3))+((p4+p5)+(p6+p7)) of a real sum and
+ * (q0+q1)+(q2+q3) of the (re, im) pairs of a complex one, then the elements past the groups
+ * added one by one. vt is the value type: t, or <2 x t> for a complex sum. */
+static LLVMValueRef leaf_finish(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef p, LLVMValueRef lo, LLVMValueRef cnt,
+                                LLVMValueRef groups, CgElemAt elem, void *env) {
+    LLVMValueRef e[PW_LANES], r;
     for (int k = 0; k < PW_LANES; k++) e[k] = LLVMBuildExtractElement(L->b, p, i64c(L, k), "");
-    LLVMValueRef r = LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[0], e[1], ""), LLVMBuildFAdd(L->b, e[2], e[3], ""), ""),
-                                   LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[4], e[5], ""), LLVMBuildFAdd(L->b, e[6], e[7], ""), ""), "");
+    if (per == 1) {
+        r = LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[0], e[1], ""), LLVMBuildFAdd(L->b, e[2], e[3], ""), ""),
+                          LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[4], e[5], ""), LLVMBuildFAdd(L->b, e[6], e[7], ""), ""), "");
+    } else {
+        r = LLVMGetUndef(vt);
+        for (int k = 0; k < 2; k++)
+            r = LLVMBuildInsertElement(L->b, r, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[k], e[k + 2], ""),
+                                                              LLVMBuildFAdd(L->b, e[k + 4], e[k + 6], ""), ""), i64c(L, k), "");
+    }
+    LLVMValueRef acc = cg_entry_alloca(L, vt, "pwres");
     LLVMBuildStore(L->b, r, acc);
-    LLVMValueRef tail0 = LLVMBuildNSWMul(L->b, groups, i64c(L, PW_LANES), "");
-    LoopCtx tc;
-    LLVMValueRef j = cg_loop_begin(L, &tc, LLVMBuildSub(L->b, cnt, tail0, ""));
-    x = elem(L, LLVMBuildNSWAdd(L->b, LLVMBuildNSWAdd(L->b, lo, tail0, ""), j, ""), env);
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, t, acc, ""), x, ""), acc);
-    cg_loop_end(L, &tc);
-    LLVMBuildBr(L->b, done);
-
-    LLVMPositionBuilderAtEnd(L->b, done);
-    return LLVMBuildLoad2(L->b, t, acc, "");
-}
-
-/* Sum of the complex elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK / 2), each a <2 x t>
- * {re, im}, in NumPy's complex leaf order. The 4 partial pairs are one <8 x t> vector. */
-static LLVMValueRef leaf_sum_complex(Lower *L, LLVMTypeRef pt, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
-    enum { PAIRS = PW_LANES / 2 };
-    LLVMTypeRef t = LLVMGetElementType(pt), vt = LLVMVectorType(t, PW_LANES);
-    LLVMValueRef acc = cg_entry_alloca(L, pt, "pwcres");
-    LLVMBasicBlockRef block = new_block(L, "pwc.block"), tail = new_block(L, "pwc.tail");
-    LLVMValueRef big = LLVMBuildICmp(L->b, LLVMIntSGE, cnt, i64c(L, PAIRS), "");
-    LLVMValueRef groups = LLVMBuildSelect(L->b, big, LLVMBuildSDiv(L->b, cnt, i64c(L, PAIRS), ""), i64c(L, 0), "");
-    LLVMValueRef tail0 = LLVMBuildNSWMul(L->b, groups, i64c(L, PAIRS), "");
-    LLVMBuildStore(L->b, LLVMConstNull(pt), acc);
-    LLVMBuildCondBr(L->b, big, block, tail);
-
-    /* 4 partial pairs (re0, im0, re1, ...) over the full groups of 4 elements */
-    LLVMPositionBuilderAtEnd(L->b, block);
-    LLVMValueRef p = partials(L, vt, lo, groups, PAIRS, cgroup_at, elem, env), e[PW_LANES], r = LLVMGetUndef(pt);
-    for (int k = 0; k < PW_LANES; k++) e[k] = LLVMBuildExtractElement(L->b, p, i64c(L, k), "");
-    for (int k = 0; k < 2; k++)   /* (q0 + q1) + (q2 + q3) of the pairs, each part */
-        r = LLVMBuildInsertElement(L->b, r, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, e[k], e[k + 2], ""),
-                                                          LLVMBuildFAdd(L->b, e[k + 4], e[k + 6], ""), ""), i64c(L, k), "");
-    LLVMBuildStore(L->b, r, acc);
-    LLVMBuildBr(L->b, tail);
-
-    /* the elements past the groups (all of them in a run of fewer than 4), one by one */
-    LLVMPositionBuilderAtEnd(L->b, tail);
+    LLVMValueRef tail0 = LLVMBuildNSWMul(L->b, groups, i64c(L, PW_LANES / per), "");
     LoopCtx tc;
     LLVMValueRef j = cg_loop_begin(L, &tc, LLVMBuildSub(L->b, cnt, tail0, ""));
     LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, LLVMBuildNSWAdd(L->b, lo, tail0, ""), j, ""), env);
-    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, pt, acc, ""), x, ""), acc);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, acc, ""), x, ""), acc);
     cg_loop_end(L, &tc);
-    return LLVMBuildLoad2(L->b, pt, acc, "");
+    return LLVMBuildLoad2(L->b, vt, acc, "");
+}
+
+/* The values of k leaves side by side, each [lo[j], lo[j]+cnt[j]) of at least one full group
+ * (cnt >= PW_LANES / per). */
+static void joint_leaves(Lower *L, LLVMTypeRef vt, int per, int k, const LLVMValueRef *lo, const LLVMValueRef *cnt,
+                         CgElemAt elem, void *env, LLVMValueRef *out) {
+    LLVMTypeRef t = per == 1 ? vt : LLVMGetElementType(vt), pvt = LLVMVectorType(t, PW_LANES);
+    LLVMValueRef groups[PW_JOINT], p[PW_JOINT];
+    for (int j = 0; j < k; j++) groups[j] = LLVMBuildSDiv(L->b, cnt[j], i64c(L, PW_LANES / per), "");
+    partials(L, pvt, k, lo, groups, PW_LANES / per, per == 1 ? group_at : cgroup_at, elem, env, p);
+    for (int j = 0; j < k; j++) out[j] = leaf_finish(L, vt, per, p[j], lo[j], cnt[j], groups[j], elem, env);
+}
+
+/* Sum of the elements [lo, lo+cnt) of one leaf (cnt <= PW_BLOCK / per), in NumPy's leaf order:
+ * fewer than a group (8 floats, 4 complex) is one running sum from +0.0. */
+static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
+    LLVMValueRef acc = cg_entry_alloca(L, vt, "pwleaf");
+    LLVMBasicBlockRef small = new_block(L, "pw.small"), block = new_block(L, "pw.block"), done = new_block(L, "pw.leafdone");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, cnt, i64c(L, PW_LANES / per), ""), small, block);
+
+    LLVMPositionBuilderAtEnd(L->b, small);
+    LLVMBuildStore(L->b, LLVMConstNull(vt), acc);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, cnt);
+    LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, lo, i, ""), env);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, acc, ""), x, ""), acc);
+    cg_loop_end(L, &lc);
+    LLVMBuildBr(L->b, done);
+
+    LLVMPositionBuilderAtEnd(L->b, block);
+    LLVMValueRef r;
+    joint_leaves(L, vt, per, 1, &lo, &cnt, elem, env, &r);
+    LLVMBuildStore(L->b, r, acc);
+    LLVMBuildBr(L->b, done);
+
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return LLVMBuildLoad2(L->b, vt, acc, "");
+}
+
+/* How many leaves to sum side by side: 4 (a quad, or 2 in a twin) where a real leaf's 8 partials are one vector
+ * register of the target (floats on AVX and AVX-512, doubles on AVX-512), so that one leaf alone
+ * is one chain of adds; else 1. Doubles on AVX2 already run two chains per leaf, and summing
+ * their leaves side by side measured slower (row sums of 316 doubles 26.0 -> 29.6 us per
+ * 10^5 elements: four streams from L3 instead of one). Complex leaves stay alone: their groups
+ * are built from parts and cost more than the adds' latency (np.sum(z * w) of 10^5 complex64
+ * 117 -> 153 us side by side, z.sum() unchanged). */
+static int leaves_side_by_side(Lower *L, LLVMTypeRef vt, int per) {
+    unsigned reg = cg_has_feature(L, "+avx512f") ? 64 : cg_has_feature(L, "+avx") ? 32 : 16;
+    unsigned bytes = PW_LANES * (LLVMGetTypeKind(vt) == LLVMDoubleTypeKind ? 8 : 4);
+    return per == 1 && bytes <= reg ? PW_JOINT : 1;
+}
+
+/* Where NumPy splits a range of cnt elements of `per` floats: half its floats rounded down to a
+ * multiple of 8 floats, in elements. */
+static LLVMValueRef split_at(Lower *L, LLVMValueRef cnt, int per) {
+    LLVMValueRef half = LLVMBuildSDiv(L->b, LLVMBuildNSWMul(L->b, cnt, i64c(L, per), ""), i64c(L, 2), "");
+    return LLVMBuildSDiv(L->b, LLVMBuildSub(L->b, half, LLVMBuildSRem(L->b, half, i64c(L, PW_LANES), ""), ""), i64c(L, per), "");
 }
 
 /* The halving of n elements of `per` floats each (1 real, 2 complex) as NumPy does it over
  * their floats; values of type vt. */
-static LLVMValueRef pairwise(Lower *L, LLVMTypeRef t, LLVMTypeRef vt, int per, LLVMValueRef n, CgElemAt elem, void *env) {
+static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, CgElemAt elem, void *env) {
     LLVMTypeRef it = LLVMArrayType2(L->i64, PW_FRAMES), valt = LLVMArrayType2(vt, PW_FRAMES);
     LLVMValueRef right_lo = cg_entry_alloca(L, it, "pwrlo"), right_n = cg_entry_alloca(L, it, "pwrn");
     LLVMValueRef left = cg_entry_alloca(L, valt, "pwleft");
@@ -160,30 +203,59 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef t, LLVMTypeRef vt, int per, L
     LLVMBuildStore(L->b, n, cnt_s);
     LLVMBuildStore(L->b, i64c(L, 0), depth);
 
-    LLVMBasicBlockRef descend = new_block(L, "pw.descend"), split = new_block(L, "pw.split"), leaf = new_block(L, "pw.leaf");
-    LLVMBasicBlockRef unwind = new_block(L, "pw.unwind"), frame = new_block(L, "pw.frame"), right = new_block(L, "pw.right");
-    LLVMBasicBlockRef add = new_block(L, "pw.add"), done = new_block(L, "pw.done");
+    LLVMBasicBlockRef descend = new_block(L, "pw.descend"), node = new_block(L, "pw.node"), split = new_block(L, "pw.split");
+    LLVMBasicBlockRef leaf = new_block(L, "pw.leaf"), unwind = new_block(L, "pw.unwind"), frame = new_block(L, "pw.frame");
+    LLVMBasicBlockRef right = new_block(L, "pw.right"), add = new_block(L, "pw.add"), done = new_block(L, "pw.done");
+    LLVMValueRef most = i64c(L, PW_BLOCK / per);
     LLVMBuildBr(L->b, descend);
 
     LLVMPositionBuilderAtEnd(L->b, descend);
     LLVMValueRef lo = LLVMBuildLoad2(L->b, L->i64, lo_s, "lo"), cnt = LLVMBuildLoad2(L->b, L->i64, cnt_s, "cnt");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, cnt, i64c(L, PW_BLOCK / per), ""), split, leaf);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, cnt, most, ""), node, leaf);
 
-    /* a long range: push its right part, go on with the left part (n2 elements: half its floats,
-     * rounded down to a multiple of 8 floats) */
+    /* a long range: n2 elements on the left (half its floats, rounded down to a multiple of 8
+     * floats), the rest on the right (as long or up to 15 floats longer) */
+    LLVMPositionBuilderAtEnd(L->b, node);
+    LLVMValueRef n2 = split_at(L, cnt, per), rn2 = LLVMBuildSub(L->b, cnt, n2, "");
+    if (leaves_side_by_side(L, vt, per) == 1) {
+        LLVMBuildBr(L->b, split);
+    } else {   /* a twin when the right part is a leaf; else a quad when both parts split into leaves */
+        LLVMBasicBlockRef twin = new_block(L, "pw.twin"), node2 = new_block(L, "pw.node2"), quad = new_block(L, "pw.quad");
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, rn2, most, ""), twin, node2);
+
+        LLVMPositionBuilderAtEnd(L->b, twin);
+        LLVMValueRef tlo[2] = {lo, LLVMBuildNSWAdd(L->b, lo, n2, "")}, tcnt[2] = {n2, rn2}, tv[2];
+        joint_leaves(L, vt, per, 2, tlo, tcnt, elem, env, tv);
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, tv[0], tv[1], ""), val);
+        LLVMBuildBr(L->b, unwind);
+
+        LLVMPositionBuilderAtEnd(L->b, node2);
+        LLVMValueRef a2 = split_at(L, n2, per), b2 = split_at(L, rn2, per);
+        LLVMValueRef ok = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, n2, most, ""),
+                                       LLVMBuildICmp(L->b, LLVMIntSLE, LLVMBuildSub(L->b, n2, a2, ""), most, ""), "");
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntSLE, LLVMBuildSub(L->b, rn2, b2, ""), most, ""), "");
+        LLVMBuildCondBr(L->b, ok, quad, split);
+
+        LLVMPositionBuilderAtEnd(L->b, quad);
+        LLVMValueRef mid = LLVMBuildNSWAdd(L->b, lo, n2, "");
+        LLVMValueRef qlo[4] = {lo, LLVMBuildNSWAdd(L->b, lo, a2, ""), mid, LLVMBuildNSWAdd(L->b, mid, b2, "")};
+        LLVMValueRef qcnt[4] = {a2, LLVMBuildSub(L->b, n2, a2, ""), b2, LLVMBuildSub(L->b, rn2, b2, "")}, qv[4];
+        joint_leaves(L, vt, per, 4, qlo, qcnt, elem, env, qv);
+        LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, qv[0], qv[1], ""), LLVMBuildFAdd(L->b, qv[2], qv[3], ""), ""), val);
+        LLVMBuildBr(L->b, unwind);
+    }
+
+    /* longer: push the right part, go on with the left part */
     LLVMPositionBuilderAtEnd(L->b, split);
-    LLVMValueRef half = LLVMBuildSDiv(L->b, LLVMBuildNSWMul(L->b, cnt, i64c(L, per), ""), i64c(L, 2), "");
-    LLVMValueRef n2 = LLVMBuildSub(L->b, half, LLVMBuildSRem(L->b, half, i64c(L, PW_LANES), ""), "");
-    n2 = LLVMBuildSDiv(L->b, n2, i64c(L, per), "");
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->i64, depth, "");
     LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, lo, n2, ""), slot_at(L, it, right_lo, d));
-    LLVMBuildStore(L->b, LLVMBuildSub(L->b, cnt, n2, ""), slot_at(L, it, right_n, d));
+    LLVMBuildStore(L->b, rn2, slot_at(L, it, right_n, d));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, d, i64c(L, 1), ""), depth);
     LLVMBuildStore(L->b, n2, cnt_s);
     LLVMBuildBr(L->b, descend);
 
     LLVMPositionBuilderAtEnd(L->b, leaf);
-    LLVMBuildStore(L->b, per == 1 ? leaf_sum(L, t, lo, cnt, elem, env) : leaf_sum_complex(L, vt, lo, cnt, elem, env), val);
+    LLVMBuildStore(L->b, leaf_sum(L, vt, per, lo, cnt, elem, env), val);
     LLVMBuildBr(L->b, unwind);
 
     /* a value is made: hand it to the innermost frame, or it is the sum */
@@ -211,14 +283,16 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef t, LLVMTypeRef vt, int per, L
     LLVMBuildStore(L->b, top, depth);
     LLVMBuildBr(L->b, unwind);
 
+    /* NumPy's reduction starts from the identity, +0.0, and adds the pairwise sum to it: exact,
+     * but a sum of -0.0 alone is +0.0 (a leaf of 8 or more starts from its elements: -0.0) */
     LLVMPositionBuilderAtEnd(L->b, done);
-    return LLVMBuildLoad2(L->b, vt, val, "pwsum");
+    return LLVMBuildFAdd(L->b, LLVMConstNull(vt), LLVMBuildLoad2(L->b, vt, val, ""), "pwsum");
 }
 
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
-    return pairwise(L, t, t, 1, n, elem, env);
+    return pairwise(L, t, 1, n, elem, env);
 }
 
 LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
-    return pairwise(L, t, LLVMVectorType(t, 2), 2, n, elem, env);
+    return pairwise(L, LLVMVectorType(t, 2), 2, n, elem, env);
 }
