@@ -243,6 +243,7 @@ void cg_expr_unit_last(CgExpr *E, bool on);                   /* read the last d
 LLVMValueRef cg_expr_at(Lower *L, CgExpr *E, LLVMValueRef *idx, bool flat);
 LLVMValueRef cg_expr_materialize(Lower *L, CgExpr *E);       /* into a new array */
 bool cg_is_elementwise(Lower *L, Instr *in);
+bool cg_is_quiet(Lower *L, Instr *x);   /* changes no array or variable (a load, a view, arithmetic) */
 LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t);   /* one output of np.divmod ... */
 LLVMValueRef cg_slice(Lower *L, Instr *in);
 void cg_slice_dim(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *start, LLVMValueRef *step,

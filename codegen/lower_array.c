@@ -299,6 +299,39 @@ static int ew_operands(Lower *L, Instr *in, int *ops) {
     return in->nargs;
 }
 
+/* Does x leave every array and variable as it was: a load, a constant, a view or element read,
+ * a slice or tuple built, arithmetic (an array result is a new array), not an in-place
+ * operator on an array, a store or a call? */
+bool cg_is_quiet(Lower *L, Instr *x) {
+    const Type *t = L->ti->vtypes[x->id];
+    switch (x->op) {
+    case IR_LOADVAR: case IR_CONST: case IR_GLOBAL: case IR_GETATTR: case IR_GETITEM: case IR_SLICE:
+    case IR_TUPLE: case IR_UNWRAP: case IR_UNOP: case IR_CMP:
+        return true;
+    case IR_BINOP: return !x->imm2 || !t || t->kind != TY_ARRAY;
+    default: return false;
+    }
+}
+
+/* target[index] = value, where value (instruction i of block b) is an elementwise root used
+ * only here: is it evaluated straight into the view target[index] (cg_assign_expr) instead of
+ * into a new array that is then copied? Needs a basic index (not a fancy one, whose lowering
+ * gathers) and nothing between the value and the assignment but quiet instructions (the
+ * target, its index): then the operands read the same elements at the assignment as they
+ * would have where the value stands. */
+static bool assigned_into_view(Lower *L, Instr *set, int b, int i) {
+    Function *fn = L->fn;
+    const Type *at = L->ti->vtypes[set->args[0]], *it = L->ti->vtypes[set->args[1]];
+    if (set->op != IR_SETITEM || set->nargs != 3 || set->args[2] != fn->blocks[b]->instrs[i]->id) return false;
+    if (!at || at->kind != TY_ARRAY || !it || cg_is_fancy(it)) return false;
+    for (int k = i + 1; k < fn->blocks[b]->ninstrs; k++) {
+        Instr *x = fn->blocks[b]->instrs[k];
+        if (x == set) return true;
+        if (!cg_is_quiet(L, x)) return false;
+    }
+    return false;
+}
+
 void cg_plan_arrays(Lower *L) {
     Function *fn = L->fn;
     TypeInfo *ti = L->ti;
@@ -335,6 +368,7 @@ void cg_plan_arrays(Lower *L) {
                 for (int k = 0; k < n; k++)
                     if (ops[k] == in->id) L->fused[in->id] = true;
             }
+            if (assigned_into_view(L, u, b, i)) L->fused[in->id] = true;
             /* a reduction of it (np.sum(x * y, axis=1), (x * y).sum()) reads it element by element */
             Instr *m = u->op == IR_GETATTR && L->uses[u->id] == 1 ? fn->instrs[user[u->id]] : NULL;
             if (blk[u->id] == b && cg_reduce_fusable(L, u, in->id)) L->fused[in->id] = true;
@@ -1450,6 +1484,27 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     return E->out;
 }
 
+/* target[...] = the fused expression `id` (assigned_into_view), target a view of type tt: the
+ * expression written straight into it, its operands broadcast to the target's shape (NumPy's
+ * ValueError where one does not) and converted on store as an assignment converts. An operand
+ * overlapping the target otherwise than element for element (a[1:] = a[:-1] + 1) is read from
+ * a copy, so every element is computed from the old values as NumPy's temporary would be. */
+static void assign_expr(Lower *L, int id, const Type *tt, LLVMValueRef target) {
+    Expr *E = ctx_alloc(L->ctx, sizeof *E);
+    E->root = id;
+    E->where = -1;
+    if (collect(L, E, id)) return;
+    E->nd = tt->ndim;
+    E->out_t = tt;
+    E->out = target;
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind == TY_ARRAY) lf->v = unaliased(L, tt, target, &lf->t, lf->v, true);
+    }
+    for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, target, k);
+    run_expr(L, E);
+}
+
 /* One output of a ufunc with two (np.divmod, np.frexp) on arrays: the call's operands through
  * ufunc bid computing in dtype dt, into a new array of type t. */
 LLVMValueRef cg_array_expr_as(Lower *L, Instr *in, int bid, int dt, const Type *t) {
@@ -1663,9 +1718,23 @@ void cg_array_setitem(Lower *L, Instr *in) {
         cg_fancy_setitem(L, in);
         return;
     }
+    /* a[i] += x: the in-place operator wrote through the view a[i] (a basic index), and the
+     * store of that view into itself that follows changes nothing: no copy, no loop */
+    Instr *op = L->fn->instrs[in->args[2]], *read = op->op == IR_BINOP ? L->fn->instrs[op->args[0]] : NULL;
+    if (read && op->imm2 && vt_->kind == TY_ARRAY && read->op == IR_GETITEM && read->args[0] == in->args[0] &&
+        read->args[1] == in->args[1])
+        return;
     const Type *rt = ti_array_index_type(L->ti, in, at, it);
     LLVMValueRef elem = NULL;
     LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
+    int vid = in->args[2];
+    if (L->fused && L->fused[vid]) {   /* planned into the view (assigned_into_view) */
+        if (!elem && vt_->ndim <= rt->ndim) {
+            assign_expr(L, vid, rt, view);
+            return;
+        }
+        L->vals[vid] = cg_array_expr(L, L->fn->instrs[vid]);   /* an element target, a value of more dimensions */
+    }
     if (elem) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;

@@ -124,18 +124,7 @@ static bool quiet_between(Lower *L, Masked *M, Instr *set) {
     }
     for (int k = first; k < position(set); k++) {
         Instr *x = set->block->instrs[k];
-        const Type *t = L->ti->vtypes[x->id];
-        bool scalar = !t || t->kind != TY_ARRAY;
-        switch (x->op) {
-        case IR_LOADVAR: case IR_CONST: case IR_GLOBAL: case IR_GETATTR: case IR_GETITEM: break;
-        case IR_BINOP: case IR_UNOP: case IR_CMP:
-            if (scalar || rhs_node(L, x)) break;
-            return false;
-        case IR_CALL:
-            if (!scalar && rhs_node(L, x)) break;
-            return false;
-        default: return false;
-        }
+        if (!cg_is_quiet(L, x) && !rhs_node(L, x)) return false;
     }
     return true;
 }

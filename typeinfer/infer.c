@@ -66,6 +66,12 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
         if (t && in->imm2 && a->kind == TY_ARRAY) {   /* a op= b writes into a */
             if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name), NULL;
             if (t->ndim > a->ndim) return ERR(in, "cannot broadcast %s into %s in place", b->name, a->name), NULL;
+            static const char *const ufunc[IRB_NOPS] = {
+                "add", "bitwise_and", "floor_divide", "left_shift", "matmul", "multiply", "remainder",
+                "bitwise_or", "power", "right_shift", "subtract", "divide", "bitwise_xor"};
+            if (!ti_same_kind_cast(t->dtype, a->dtype))   /* as NumPy's ufunc writing out=a */
+                return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", ufunc[op],
+                           ty_dtypes[t->dtype].name, ty_dtypes[a->dtype].name), NULL;
             return a;
         }
         return t;

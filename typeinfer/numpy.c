@@ -250,7 +250,7 @@ static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, i
 
 /* NumPy's "same_kind" casting of a ufunc's result into out=: bool, unsigned, signed, float,
  * complex, each kind castable to itself and the kinds after it. */
-static bool same_kind_cast(int from, int to) {
+bool ti_same_kind_cast(int from, int to) {
     static const char order[] = "buifc";
     return strchr(order, ty_dtypes[from].kind) <= strchr(order, ty_dtypes[to].kind);
 }
@@ -268,7 +268,7 @@ static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int na
         if (o->kind != TY_ARRAY) return ERR(in, "np.%s(): out= must be an array (got %s)", fname, o->name);
         if (o->readonly) return ERR(in, "np.%s(): out= is a read-only array", fname);
         if (o->ndim < nd) return ERR(in, "np.%s(): out= has %d dimensions, fewer than the inputs' %d (non-broadcastable output)", fname, o->ndim, nd);
-        if (!same_kind_cast(ci->dtype, o->dtype))
+        if (!ti_same_kind_cast(ci->dtype, o->dtype))
             return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", fname,
                        ty_dtypes[ci->dtype].name, ty_dtypes[o->dtype].name);
         ci->ret = o;

@@ -357,6 +357,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 int ti_sequence_shape(const Type *t, int *dt, int depth);   /* a nested tuple of numbers: its depth and dtype, else -1 */
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
 int ti_result_dtype(const Type *a, const Type *b);
+bool ti_same_kind_cast(int from, int to);   /* NumPy's casting='same_kind' of a ufunc's result into out= */
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b);
 const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a);
 const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b);
