@@ -21,6 +21,7 @@
 #include "sort.h"
 #include <numpy/arrayobject.h>
 #include <stdatomic.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -45,13 +46,63 @@ static _Atomic int64_t n_allocs, n_frees, n_overruns;   /* owner: this file; rea
 static const unsigned char canary[CANARY_BYTES] = {0xE5, 0x3B, 0xA7, 0x19, 0xC4, 0x6D, 0x82, 0xF0,
                                                    0x5E, 0x91, 0x2A, 0xD7, 0x0C, 0xB3, 0x68, 0x4F};
 
+/* ---- large blocks kept for the next allocation --------------------------------------- *
+ * malloc serves a megabyte or more straight from mmap and gives it back to the system when it is
+ * freed, so a function called again and again that returns a new array or makes a temporary one
+ * pays again for every page of it: the kernel faults each page in and clears it (a 1000x1000
+ * distance matrix spent 36% of its time there, a 3.8 MB np.zeros_like 75%). Freed blocks of
+ * BIG_MIN bytes and more, up to BIG_KEEP of them and BIG_KEEP_BYTES in all, are kept instead; an
+ * allocation takes the smallest kept block that fits it with at most a quarter to spare, so the
+ * memory kept stays close to what the program's own arrays use. Any thread; under big_lock. */
+#define BIG_MIN ((size_t)1 << 20)
+#define BIG_KEEP 8
+#define BIG_KEEP_BYTES ((size_t)64 << 20)
+static struct { void *p; size_t cap; } big[BIG_KEEP];   /* owner: this file, under big_lock */
+static size_t big_bytes;
+static atomic_flag big_lock = ATOMIC_FLAG_INIT;
+
+static size_t block_bytes(int64_t nbytes) { return (size_t)nbytes + BLOCK_DATA_OFFSET + 64 + CANARY_BYTES; }
+
+/* A kept block of between `need` and need * 5 / 4 bytes, or NULL. */
+static void *big_take(size_t need) {
+    int best = -1;
+    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire)) {}
+    for (int i = 0; i < BIG_KEEP; i++)
+        if (big[i].p && big[i].cap >= need && big[i].cap - need <= need / 4 && (best < 0 || big[i].cap < big[best].cap))
+            best = i;
+    void *p = best >= 0 ? big[best].p : NULL;
+    if (p) {
+        big_bytes -= big[best].cap;
+        big[best].p = NULL;
+    }
+    atomic_flag_clear_explicit(&big_lock, memory_order_release);
+    return p;
+}
+
+/* Keep p (cap bytes, malloc_usable_size's); false when there is no room (the caller frees it). */
+static bool big_keep(void *p, size_t cap) {
+    bool kept = false;
+    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire)) {}
+    for (int i = 0; i < BIG_KEEP && !kept; i++)
+        if (!big[i].p && big_bytes + cap <= BIG_KEEP_BYTES) {
+            big[i].p = p;
+            big[i].cap = cap;
+            big_bytes += cap;
+            kept = true;
+        }
+    atomic_flag_clear_explicit(&big_lock, memory_order_release);
+    return kept;
+}
+
 RtBlock *ember_rt_block_alloc(int64_t nbytes) {
     if (nbytes < 0) {
         ember_rt_raise("builtins:ValueError", "negative dimensions are not allowed");
         return NULL;
     }
     /* the header sits just before the 64-byte aligned data, the canary just after it */
-    void *p = (uint64_t)nbytes > ((uint64_t)1 << 60) ? NULL : malloc((size_t)nbytes + BLOCK_DATA_OFFSET + 64 + CANARY_BYTES);
+    size_t cap = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : block_bytes(nbytes);
+    void *p = cap >= BIG_MIN ? big_take(cap) : NULL;
+    if (!p && cap) p = malloc(cap);
     if (!p) {
         ember_rt_raise("builtins:MemoryError", "cannot allocate array memory");
         return NULL;
@@ -261,6 +312,9 @@ void ember_rt_block_free(RtBlock *b) {
 }
 
 static void release_block(RtBlock *b) {
+    if (b->alloc != (void *)b && b->size >= 0 && block_bytes(b->size) >= BIG_MIN &&
+        big_keep(b->alloc, malloc_usable_size(b->alloc)))
+        return;
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
     SmallHeap *h = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_heap_of_thread() : NULL;
     if (h && small_keep(h, cls, b)) return;   /* a small block: kept for the next one of its class */

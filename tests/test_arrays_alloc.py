@@ -426,3 +426,38 @@ def test_float_stores_out_of_range_are_defined():
     instead, a documented difference); never undefined behaviour."""
     with np.errstate(invalid="ignore"):
         assert np.array_equal(jit(store_floats)(WILD), WILD.astype(np.int64))
+
+
+# ------------------------------------------------------------------ large blocks kept for reuse
+# Freed blocks of a megabyte and more are kept (a few, 64 MB in all) and handed to the next
+# allocation they fit with at most a quarter to spare. Reused memory must behave as new memory:
+# the values written, the canary after the data (an overrun counts), no block given out twice.
+
+def ramp(n, v):
+    a = np.zeros(n)
+    a[::7] = v
+    return a + np.arange(n)
+
+
+def two_big(n):
+    return np.full(n, 1.5), np.full(n + 3, 2.5, np.float32)
+
+
+def test_large_blocks_reused_in_loops():
+    from difftest import overrun_count
+
+    f, g = jit(ramp), jit(two_big)
+    sizes = [150_000, 140_000, 200_000, 131_072, 300_000, 160_001, 150_000]
+    kept = []
+    for rnd in range(30):   # more than the leak check's quarantine of 64 freed blocks
+        for n in sizes:
+            a = f(n, float(rnd))
+            assert a.shape == (n,) and a[0] == rnd and a[1] == 1.0 and a[n - 1] == n - 1 + (rnd if (n - 1) % 7 == 0 else 0)
+            x, y = g(n)
+            assert x.shape == (n,) and y.shape == (n + 3,) and (x == 1.5).all() and (y == 2.5).all()
+            if rnd % 5 == 0:
+                kept.append((a, x, y))   # some stay alive while later ones are made and dropped
+    for a, x, y in kept:
+        assert (x == 1.5).all() and (y == 2.5).all() and a[1] == 1.0
+    assert len({a.__array_interface__["data"][0] for a, _, _ in kept}) == len(kept)
+    assert overrun_count() == 0
