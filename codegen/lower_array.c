@@ -25,7 +25,10 @@
  * along the last axis being read at index 0 there (Leaf.col where that is known from how it was
  * built; a select on Leaf.stretched_last, which LLVM unswitches, where only the run time knows;
  * among C operands of the result's ndim that twin is the nest). Operators follow
- * NumPy there: no ZeroDivisionError, integer division by zero gives 0. In a parallel=True
+ * NumPy there: no ZeroDivisionError, integer division by zero gives 0. A root assigned to a view
+ * (out[1:-1] = u[2:] - u[:-2], assigned_into_view) makes no array either: the assignment runs
+ * its loop into the view. Where the last two dimensions are one run of memory for every
+ * operand and the target, the nest runs them as one (merge_last_dims). In a parallel=True
  * function the loops are outlined into a chunk function and run on the parallel runner
  * (run_expr_parallel).
  */
@@ -1393,6 +1396,33 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
     return same;
 }
 
+/* Where the last two dimensions of the loop are one run of memory for the target and every
+ * operand (the outer one's stride is the inner one's times its length, as in u[1:-1, 1:-1, :]
+ * of a C array), loops over them as one: E->shape becomes (..., 1, n1 * n2) at run time, with
+ * the inner strides unchanged, so a short last axis (points in 3-d, RGB pixels) makes one long
+ * inner loop instead of many loops of a few trips. As NumPy's iterator coalesces dimensions. A
+ * column leaf (Leaf.col, read at index 0 of the last dimension by the unit nest) takes part
+ * only where it is constant along both. */
+static void merge_last_dims(Lower *L, Expr *E) {
+    int nd = E->nd;
+    const Type *ot = E->out_t;
+    if (nd < 2 || ot->ndim != nd) return;
+    LLVMValueRef n1 = E->shape[nd - 1], n2 = E->shape[nd - 2];
+    LLVMValueRef ok = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, ot, E->out, nd - 2),
+                                    LLVMBuildMul(L->b, cg_arr_stride(L, ot, E->out, nd - 1), n1, ""), "");
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        int d = lf->t->kind == TY_ARRAY ? lf->t->ndim : 0;
+        if (d == 0) continue;
+        LLVMValueRef outer = d >= 2 ? lf->estr[d - 2] : i64c(L, 0), inner = lf->estr[d - 1];
+        LLVMValueRef run = LLVMBuildICmp(L->b, LLVMIntEQ, outer, LLVMBuildMul(L->b, inner, n1, ""), "");
+        if (lf->col) run = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, outer, i64c(L, 0), ""), lf->stretched_last, "");
+        ok = LLVMBuildAnd(L->b, ok, run, "");
+    }
+    E->shape[nd - 2] = LLVMBuildSelect(L->b, ok, i64c(L, 1), n2, "");
+    E->shape[nd - 1] = LLVMBuildSelect(L->b, ok, LLVMBuildMul(L->b, n1, n2, ""), n1, "");
+}
+
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
  * loops writing E->out. */
 static void run_expr(Lower *L, Expr *E) {
@@ -1404,6 +1434,7 @@ static void run_expr(Lower *L, Expr *E) {
         return;
     }
     if (!flat_ok) {
+        merge_last_dims(L, E);
         run_nest(L, E, unit, NULL, NULL);
         return;
     }

@@ -50,3 +50,50 @@ def test_one_d_and_targets(dt):
     check(into_view, m[:, ::2], n[:, ::2], rtol=0, atol=0)
     check(broadcast_row, m, n[0], rtol=0, atol=0)
     check(broadcast_row, m, n[:, 0][:17], rtol=0, atol=0)
+
+
+# ---- the last two dimensions run as one where they are one run of memory ------------------
+# (u[1:-1, 1:-1, :] of a C array: rows of 3 items whose row stride is 3 items) for the target
+# and every operand; an operand that is not (a broadcast column, a strided view) keeps the nest.
+
+def short_axis(u):
+    return u[1:-1, 1:-1, :] * 2.0 - u[:-2, 1:-1, :]
+
+
+def with_row(u, c):
+    return u[1:, 1:, :] + c            # c of shape (3,): constant along the middle axis
+
+
+def with_column(u, y):
+    return u[1:, 1:, :] + y[1:, 1:, None]     # a column by construction (Leaf.col)
+
+
+def with_keepdims(u):
+    v = u[1:-1, 1:, :]
+    return v - v.mean(axis=2, keepdims=True)
+
+
+def with_stretched(u, s):
+    return u[1:, 1:, :] * s            # s's shape chosen by the caller: (1, 1, 1), (n, 1, 1), (n, m, 1)
+
+
+def merged_into_target(out, u):
+    out[:, 1:, :] = u[:, :-1, :] + 1.0
+    return out
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32, np.int64])
+def test_merged_last_dims(dt):
+    u = (R.standard_normal((9, 11, 3)) * 10).astype(dt)
+    check(short_axis, u, rtol=0, atol=0)
+    check(short_axis, u[:, :, ::-1], rtol=0, atol=0)        # inner stride -1 item: no merge
+    check(short_axis, u[:, ::2, :], rtol=0, atol=0)         # rows two apart: no merge
+    check(short_axis, u[:, :, :1], rtol=0, atol=0)          # last axis of 1
+    check(with_row, u, R.standard_normal(3).astype(dt), rtol=0, atol=0)
+    check(with_column, u, (R.standard_normal((9, 11)) * 5).astype(dt), rtol=0, atol=0)
+    check(with_keepdims, u.astype(np.float64), rtol=1e-12, atol=1e-12)
+    for s in [(1, 1, 1), (8, 1, 1), (8, 10, 1), (1, 10, 3), (8, 10, 3)]:
+        check(with_stretched, u, (R.standard_normal(s) * 3).astype(dt), rtol=0, atol=0)
+    check(merged_into_target, np.zeros((4, 6, 3), dt), u[:4, :6, :], rtol=0, atol=0)
+    check(merged_into_target, np.zeros((4, 6, 2), dt), u[:4, :6, :2], rtol=0, atol=0)   # u's rows are 3 apart: no merge
+    check(merged_into_target, np.zeros((4, 6, 3), dt)[:, :, ::-1], u[:4, :6, :], rtol=0, atol=0)
