@@ -838,6 +838,9 @@ typedef struct Expr {
     int nd;                    /* the loop's dimensions */
     LLVMValueRef shape[64];
     bool flat;                 /* the current loop is the flat one: flat_i indexes every operand */
+    bool unstretched;          /* with unit: no operand is stretched along the last dimension at
+                                * run time (unit_nests), so none reads it through a select */
+    int stretched_one;         /* with unit: 1 + the one operand that may be stretched and is, or 0 */
     bool unit;                 /* the current nest reads and writes the innermost dimension at
                                 * the item size (checked at run time): constant, so it vectorises */
     LLVMValueRef flat_i, *idx;
@@ -932,8 +935,8 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
     for (int k = 0; k < lf->t->ndim; k++) {
         LLVMValueRef st = E->unit && k == lf->t->ndim - 1 ? i64c(L, lf->col ? 0 : ty_dtypes[lf->t->dtype].size) : lf->estr[k];
         LLVMValueRef step = LLVMBuildMul(L->b, E->idx[k + shift], st, "");
-        if (E->unit && k == lf->t->ndim - 1 && !lf->col && lf->stretched_last)   /* a column at run time: index 0 */
-            step = LLVMBuildSelect(L->b, lf->stretched_last, i64c(L, 0), step, "");
+        if (E->unit && !E->unstretched && k == lf->t->ndim - 1 && !lf->col && lf->stretched_last)   /* a column at run time: index 0 */
+            step = E->stretched_one == lf - E->leaves + 1 ? i64c(L, 0) : LLVMBuildSelect(L->b, lf->stretched_last, i64c(L, 0), step, "");
         off = LLVMBuildAdd(L->b, off, step, "");
     }
     return cg_gep8(L, lf->data, off);
@@ -1174,6 +1177,48 @@ static void nest_loops(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
     cg_loop_end(L, &lc);
 }
 
+/* The unit-stride nest. An operand whose last dimension may be stretched at run time (its
+ * stretched_last not a constant) reads it at select(stretched, 0, j * itemsize), which LLVM
+ * unswitches for one or two such operands but not for more (x[i, :] * w + b: three selects, the
+ * vector loop gathering element by element, 2.7x slower than one without). So where there are
+ * any, the nest comes twice: without the selects where none is stretched (the usual case), with
+ * them where one is (a column passed in: x / s with s of shape (n, 1)); where only one operand
+ * may be, it is the stretched one there, read at index 0 without a select. */
+static void unit_nests(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
+    LLVMValueRef none = NULL;
+    int n = 0, one = 0;
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind != TY_ARRAY || lf->t->ndim == 0 || lf->col || !lf->stretched_last || LLVMIsAConstantInt(lf->stretched_last))
+            continue;
+        LLVMValueRef no = LLVMBuildNot(L->b, lf->stretched_last, "");
+        none = none ? LLVMBuildAnd(L->b, none, no, "") : no;
+        n++;
+        one = i + 1;
+    }
+    E->unit = true;
+    if (none) {
+        LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(L->c, L->func, "unit.whole");
+        LLVMBasicBlockRef sb = LLVMAppendBasicBlockInContext(L->c, L->func, "unit.stretched");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "unit.done");
+        LLVMBuildCondBr(L->b, none, fb, sb);
+        LLVMPositionBuilderAtEnd(L->b, fb);
+        E->unstretched = true;
+        nest_loops(L, E, lo, count);
+        E->unstretched = false;
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, sb);
+        E->stretched_one = n == 1 ? one : 0;   /* then it is stretched here: read at index 0 */
+        nest_loops(L, E, lo, count);
+        E->stretched_one = 0;
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+    } else {
+        nest_loops(L, E, lo, count);
+    }
+    E->unit = false;
+}
+
 /* The nest (nest_loops) with the inner strides unit_inner's test allows: unit an i1 (a twin
  * with constant inner strides where it holds, the strided nest where not), the constant true
  * (the unit-stride nest alone: C operands of the loop's ndim) or NULL (the strided nest). The
@@ -1185,9 +1230,7 @@ static void run_nest(Lower *L, Expr *E, LLVMValueRef unit, LLVMValueRef lo, LLVM
         return;
     }
     if (LLVMIsAConstantInt(unit) && LLVMConstIntGetZExtValue(unit)) {
-        E->unit = true;
-        nest_loops(L, E, lo, count);
-        E->unit = false;
+        unit_nests(L, E, lo, count);
         return;
     }
     LLVMBasicBlockRef ub = LLVMAppendBasicBlockInContext(L->c, L->func, "unit");
@@ -1195,9 +1238,7 @@ static void run_nest(Lower *L, Expr *E, LLVMValueRef unit, LLVMValueRef lo, LLVM
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "nestdone");
     LLVMBuildCondBr(L->b, unit, ub, sb);
     LLVMPositionBuilderAtEnd(L->b, ub);
-    E->unit = true;
-    nest_loops(L, E, lo, count);
-    E->unit = false;
+    unit_nests(L, E, lo, count);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, sb);
     nest_loops(L, E, lo, count);

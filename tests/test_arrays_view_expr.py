@@ -97,3 +97,27 @@ def test_merged_last_dims(dt):
     check(merged_into_target, np.zeros((4, 6, 3), dt), u[:4, :6, :], rtol=0, atol=0)
     check(merged_into_target, np.zeros((4, 6, 2), dt), u[:4, :6, :2], rtol=0, atol=0)   # u's rows are 3 apart: no merge
     check(merged_into_target, np.zeros((4, 6, 3), dt)[:, :, ::-1], u[:4, :6, :], rtol=0, atol=0)
+
+
+# ---- operands stretched along the last axis at run time, several of them -------------------
+# The unit-stride nest comes twice where some operand may be stretched: without the selects
+# where none is, with them (or index 0 for the only candidate) where one is.
+
+def three_leaves(x, w, b):
+    return x * w + b
+
+
+def one_candidate(x, s):
+    return x[:, 1:] * 2.0 + s
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_several_stretched_at_run_time(dt):
+    x = R.standard_normal((5, 7)).astype(dt)
+    shapes = [(5, 7), (5, 1), (1, 7), (1, 1), (7,), (1,)]
+    for ws in shapes:
+        for bs in shapes:
+            check(three_leaves, x, R.standard_normal(ws).astype(dt), R.standard_normal(bs).astype(dt), rtol=0, atol=0)
+    for ss in [(5, 6), (5, 1), (1, 6), (1, 1), (6,)]:
+        check(one_candidate, x, R.standard_normal(ss).astype(dt), rtol=0, atol=0)
+        check(one_candidate, x[::-1], R.standard_normal(ss).astype(dt), rtol=0, atol=0)
