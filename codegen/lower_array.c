@@ -23,8 +23,9 @@
  * broadcasting strides (0 on a dimension of length 1) otherwise, with a twin of it whose inner
  * loop steps every operand by its item size where they all do (unit_inner), an operand stretched
  * along the last axis being read at index 0 there (Leaf.col where that is known from how it was
- * built; a select on Leaf.stretched_last, which LLVM unswitches, where only the run time knows;
- * among C operands of the result's ndim that twin is the nest). Operators follow
+ * built; where only the run time knows, a select on Leaf.stretched_last in a second copy of the
+ * twin, the first one running where no operand is stretched, unit_nests; among C operands of
+ * the result's ndim that twin is the nest). Operators follow
  * NumPy there: no ZeroDivisionError, integer division by zero gives 0. A root assigned to a view
  * (out[1:-1] = u[2:] - u[:-2], assigned_into_view) makes no array either: the assignment runs
  * its loop into the view. Where the last two dimensions are one run of memory for every
