@@ -257,3 +257,45 @@ def test_recurrence_beside_a_vector_loop_keeps_the_vector_loop():
     g = jit(two_independent)
     for n in (0, 1, 9, 1000):
         assert same_bits(g(n), two_independent(n))
+
+
+def double_then_rk4(x, out):
+    # a loop the loop vectoriser takes, then a call of a helper compiled without SLP
+    for i in range(x.shape[0]):
+        out[i] = x[i] * 2.0 + 1.0
+    return rk4_osc(5)
+
+
+def test_caller_of_a_helper_compiled_without_slp_keeps_its_vector_loop():
+    helper = kernels_scalar.make(jit, ["rk4_osc"])["rk4_osc"]
+    assert vector_phis(helper) == []
+    g = dict(globals(), rk4_osc=helper)
+    f = jit(type(double_then_rk4)(double_then_rk4.__code__, g))
+    x = np.random.default_rng(2).random(1001)
+    out, want = np.zeros(1001), np.zeros(1001)
+    py = kernels_scalar.make(lambda fn: fn, ["rk4_osc"])["rk4_osc"]
+    g_py = dict(globals(), rk4_osc=py)
+    assert same_bits(f(x, out), type(double_then_rk4)(double_then_rk4.__code__, g_py)(x, want))
+    assert same_bits(out, want)
+    # the helper's noimplicitfloat, inlined, would have stopped the loop vectoriser here
+    ir = "\n".join(f.inspect_llvm().values())
+    assert "llvm.loop.isvectorized" in ir and "noimplicitfloat" not in ir
+
+
+def double_then_crc(x, out, data):
+    for i in range(x.shape[0]):
+        out[i] = x[i] * 2.0 + 1.0
+    return crc32_bitwise(data)
+
+
+def test_caller_of_a_crc_helper_keeps_its_vector_loop():
+    # crc32_bitwise is compiled without SLP (its reduction on the chain); its caller is not
+    g = dict(globals(), crc32_bitwise=jit(crc32_bitwise))
+    f = jit(type(double_then_crc)(double_then_crc.__code__, g))
+    x = np.random.default_rng(6).random(999)
+    data = np.random.default_rng(7).integers(0, 256, 100).astype(np.uint8)
+    out = np.zeros(999)
+    assert f(x, out, data) == zlib.crc32(data.tobytes())
+    assert same_bits(out, x * 2.0 + 1.0)
+    ir = "\n".join(f.inspect_llvm().values())
+    assert "llvm.loop.isvectorized" in ir and "noimplicitfloat" not in ir
