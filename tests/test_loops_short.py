@@ -1,8 +1,10 @@
 """Loop classes of issue 17, differential against CPython: short inner loops over a small array
 dimension (every d from 0 to 16, edge trip counts), CRC-32 over bytes (shift/XOR chains on
 small unsigned ints, which codegen/jit.c compiles without SLP vectorisation when it would put a
-reduction on the loop-carried chain), unsigned wraparound as NumPy's arrays do it, and loops
-carrying a dependency through memory (recursive filters, in-place Gauss-Seidel sweeps)."""
+reduction on the loop-carried chain), unsigned wraparound as NumPy's arrays do it, loops
+carrying a dependency through memory (recursive filters, in-place Gauss-Seidel sweeps), and
+two-state recurrences (a rotation, an RK4 step, a 2x2 filter) that codegen/jit.c compiles
+without SLP when SLP would swap lanes on their loop-carried chain."""
 
 import math
 import os
