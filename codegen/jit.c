@@ -365,8 +365,8 @@ static bool has_lane_crossing_recurrence(LLVMValueRef f, unsigned loop_kind) {
  * the SLP vectoriser out of them. A function with a vectorised loop keeps its code, as the
  * attribute would stop the loop vectoriser too: the recurrence costs at most ~1.25x, a
  * de-vectorised loop up to the vector width. (Turning SLP off for the whole module instead is not
- * possible through the C API: LLVM 19's LLVMRunPasses runs the SLP vectoriser at O3 whatever
- * LLVMPassBuilderOptionsSetSLPVectorization says.) */
+ * possible through the C API: LLVM 19.1's LLVMRunPasses runs the SLP vectoriser at O2 and O3
+ * whatever LLVMPassBuilderOptionsSetSLPVectorization says; docs/performance.md, slprec.) */
 static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names) {
     unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
     int n = 0;
