@@ -371,8 +371,8 @@ static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names
     unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
     int n = 0;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < MAX_SCALAR_FNS; f = LLVMGetNextFunction(f))
-        if (!LLVMIsDeclaration(f) && (has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind)) &&
-            !has_vectorised_loop(f, loop_kind)) {
+        if (!LLVMIsDeclaration(f) && !has_vectorised_loop(f, loop_kind) &&
+            (has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind))) {
             size_t len;
             names[n++] = ctx_strdup(ctx, LLVMGetValueName2(f, &len));
         }
