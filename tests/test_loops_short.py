@@ -301,3 +301,41 @@ def test_caller_of_a_crc_helper_keeps_its_vector_loop():
     assert same_bits(out, x * 2.0 + 1.0)
     ir = "\n".join(f.inspect_llvm().values())
     assert "llvm.loop.isvectorized" in ir and "noimplicitfloat" not in ir
+
+
+def four_state_filter(x, out):
+    # four states mixed every sample: SLP packs them into one <4 x double> fed by broadcasts
+    a = 0.0
+    b = 0.0
+    c = 0.0
+    d = 0.0
+    for i in range(x.shape[0]):
+        u = x[i]
+        a, b, c, d = (0.5 * a - 0.3 * b + 0.1 * c + 0.2 * d + u,
+                      0.3 * a + 0.5 * b - 0.2 * c + 0.1 * d,
+                      0.1 * a + 0.2 * b + 0.5 * c - 0.3 * d,
+                      -0.2 * a + 0.1 * b + 0.3 * c + 0.5 * d - u)
+        out[i] = a + b + c + d
+    return a * b - c * d
+
+
+def complex_horner(x, w):
+    # a complex recurrence: the product swaps real and imaginary parts every step
+    s = 0j
+    for i in range(x.shape[0]):
+        s = s * w + x[i]
+    return s
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 300])
+def test_wider_and_complex_recurrences(n):
+    rng = np.random.default_rng(n + 40)
+    x = rng.random(n) - 0.5
+    f = jit(four_state_filter)
+    out, want = np.zeros(n), np.zeros(n)
+    assert same_bits(f(x, out), four_state_filter(x, want)) and same_bits(out, want)
+    xc = x + 1j * (rng.random(n) - 0.5)
+    check(complex_horner, xc, complex(0.6, 0.8))
+    check(complex_horner, xc[::-2], complex(-0.0, 1.0))
+    if n == 300:
+        assert vector_phis(f) == [] and vector_phis(jit(complex_horner)) == []
