@@ -165,11 +165,39 @@ double orbit(int64_t n) {
     }
     return acc;
 }
+
+double spin(int64_t n) {
+    double wr = cos(0.001), wi = sin(0.001), zr = 1.0, zi = 0.0, acc = 0.0;
+    for (int64_t k = 0; k < n; k++) {
+        double r = zr * wr - zi * wi, i = zr * wi + zi * wr;
+        zr = r;
+        zi = i;
+        acc += zr * zr + zi * zi;
+    }
+    return acc;
+}
+
+double rk4_osc(int64_t n) {
+    double h = 0.001, x = 1.0, v = 0.0, acc = 0.0;
+    for (int64_t k = 0; k < n; k++) {
+        double k1x = v, k1v = -x - 0.1 * v;
+        double k2x = v + 0.5 * h * k1v, k2v = -(x + 0.5 * h * k1x) - 0.1 * (v + 0.5 * h * k1v);
+        double k3x = v + 0.5 * h * k2v, k3v = -(x + 0.5 * h * k2x) - 0.1 * (v + 0.5 * h * k2v);
+        double k4x = v + h * k3v, k4v = -(x + h * k3x) - 0.1 * (v + h * k3v);
+        double nx = x + h / 6.0 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x);
+        double nv = v + h / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v);
+        x = nx;
+        v = nv;
+        acc += x * x + v * v;
+    }
+    return acc;
+}
 """
 
 SCALAR_RESULTS = {"series_sum": "float", "collatz": "int", "primes": "int", "fib": "int",
                   "mandelbrot": "int", "newton_sqrt": "float", "trapezoid": "float",
-                  "lcg_pi": "float", "gcd_sum": "int", "orbit": "float"}
+                  "lcg_pi": "float", "gcd_sum": "int", "orbit": "float", "spin": "float",
+                  "rk4_osc": "float"}
 
 
 def all_kernels():

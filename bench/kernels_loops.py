@@ -18,7 +18,10 @@ The classes, from issue 17:
   ((a*b + 7) // 4 on int8), `u8_blend` (alpha blending of uint8 pixels, // 255), `u16_blend`
   (the same on uint16 samples, >> 16, in 32-bit lanes), `i16_mix`
   (two int16 channels mixed with >> and clipped with min/max), `i32_mod_hash` (% by constants
-  on int32). The C versions compute in int as C promotes, with Python's floor and modulo.
+  on int32). The C versions compute in int as C promotes, with Python's floor and modulo;
+- a recurrence of two states along an array: `state_space2` (a 2x2 linear filter), which LLVM
+  19's SLP vectoriser packs into one vector whose loop-carried chain swaps lanes (codegen/jit.c
+  then compiles it again without SLP; the scalar twins of this class are in kernels_scalar.py).
 """
 
 import numpy as np
@@ -128,6 +131,18 @@ def i32_mod_hash(a, out):
     for i in range(a.shape[0]):
         h = a[i] % 1000003
         out[i] = (h * 31 + (a[i] >> 16)) % 65521 - 32768
+
+
+def state_space2(x, out):
+    # a two-state linear filter along an array (a rotation by 0.22 rad scaled by 0.92, fed by
+    # the input): SLP packs (s0, s1) into one vector whose chain swaps lanes every sample
+    s0 = 0.0
+    s1 = 0.0
+    for i in range(x.shape[0]):
+        u = x[i]
+        s0, s1 = 0.9 * s0 - 0.2 * s1 + u, 0.2 * s0 + 0.9 * s1 + 0.5 * u
+        out[i] = s0 + s1
+    return s0
 
 
 C_SOURCE = r"""
@@ -241,6 +256,18 @@ double i32_mod_hash(const int32_t *a, int32_t *out, int64_t n) {
     }
     return 0;
 }
+
+double state_space2(const double *x, double *out, int64_t n) {
+    double s0 = 0.0, s1 = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        double u = x[i];
+        double t0 = 0.9 * s0 - 0.2 * s1 + u, t1 = 0.2 * s0 + 0.9 * s1 + 0.5 * u;
+        s0 = t0;
+        s1 = t1;
+        out[i] = s0 + s1;
+    }
+    return s0;
+}
 """
 
 
@@ -341,6 +368,12 @@ def _i32_mod_hash_args(n):
     return (a, out), (a, out, n)
 
 
+def _state_space2_args(n):
+    x = _rng().random(n) - 0.5
+    out = np.zeros(n)
+    return (x, out), (x, out, n)
+
+
 # name -> python function, C function, argument maker and its arguments, result kind
 # ("int", "float": compared exactly / to 1e-9; "array": the named output array), whether the
 # kernel writes its input (fresh arguments per call), and a short description.
@@ -365,3 +398,4 @@ _add("u8_blend", u8_blend, _u8_blend_args, (1 << 20,), "out", desc="1M uint8 pix
 _add("u16_blend", u16_blend, _u16_blend_args, (1 << 20,), "out", desc="1M uint16 samples")
 _add("i16_mix", i16_mix, _i16_mix_args, (1 << 20,), "out", desc="1M int16 samples")
 _add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="1M int32")
+_add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="2M samples")

@@ -173,6 +173,42 @@ def orbit(n):
     return acc
 
 
+def spin(n):
+    """n steps of z *= w on a complex number held as two floats, summing |z|^2: the rotation of
+    orbit written out. LLVM 19's SLP vectoriser packs (zr, zi) into one vector whose loop-carried
+    chain swaps lanes every step (codegen/jit.c keeps such loops scalar)."""
+    wr = math.cos(0.001)
+    wi = math.sin(0.001)
+    zr = 1.0
+    zi = 0.0
+    acc = 0.0
+    for _ in range(n):
+        zr, zi = zr * wr - zi * wi, zr * wi + zi * wr
+        acc += zr * zr + zi * zi
+    return acc
+
+
+def rk4_osc(n):
+    """n classical Runge-Kutta steps of the damped oscillator x'' = -x - 0.1 x' as the pair
+    (x, v), summing the energy x^2 + v^2."""
+    h = 0.001
+    x = 1.0
+    v = 0.0
+    acc = 0.0
+    for _ in range(n):
+        k1x = v
+        k1v = -x - 0.1 * v
+        k2x = v + 0.5 * h * k1v
+        k2v = -(x + 0.5 * h * k1x) - 0.1 * (v + 0.5 * h * k1v)
+        k3x = v + 0.5 * h * k2v
+        k3v = -(x + 0.5 * h * k2x) - 0.1 * (v + 0.5 * h * k2v)
+        k4x = v + h * k3v
+        k4v = -(x + h * k3x) - 0.1 * (v + h * k3v)
+        x, v = x + h / 6.0 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x), v + h / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        acc += x * x + v * v
+    return acc
+
+
 HELPERS = ("rotate", "norm2")
 
 # name -> argument tuples.  "full": the default run (all backends, CPython
@@ -223,6 +259,14 @@ KERNELS = {
     "orbit": dict(
         full=(10_000_000,), reduced=(1_000_000,),
         quick=(1_000_000,), quick_reduced=(100_000,),
+        desc="n={}"),
+    "spin": dict(
+        full=(10_000_000,), reduced=(1_000_000,),
+        quick=(1_000_000,), quick_reduced=(100_000,),
+        desc="n={}"),
+    "rk4_osc": dict(
+        full=(2_000_000,), reduced=(200_000,),
+        quick=(200_000,), quick_reduced=(20_000,),
         desc="n={}"),
 }
 

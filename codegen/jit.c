@@ -223,10 +223,33 @@ static bool on_scalar_cycle(LLVMValueRef red) {
     return false;
 }
 
-static bool has_vector_phi(LLVMValueRef f) {
+/* Does b end a loop the loop vectoriser made (its vector body, or the scalar remainder it left),
+ * i.e. does b's terminator carry loop metadata with llvm.loop.isvectorized? A vector phi in any
+ * other loop was made by the SLP vectoriser. */
+static bool ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind) {
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
+    LLVMValueRef md = term ? LLVMGetMetadata(term, loop_kind) : NULL;
+    if (!md) return false;
+    enum { MAX_OPS = 32 };
+    LLVMValueRef ops[MAX_OPS], sub[4];
+    unsigned n = LLVMGetMDNodeNumOperands(md);
+    if (n > MAX_OPS) return true;   /* never seen; the answer that changes nothing */
+    LLVMGetMDNodeOperands(md, ops);
+    for (unsigned i = 1; i < n; i++) {   /* operand 0 is the loop's own node */
+        if (!ops[i] || !LLVMIsAMDNode(ops[i])) continue;
+        unsigned k = LLVMGetMDNodeNumOperands(ops[i]);
+        if (k == 0 || k > 4) continue;
+        LLVMGetMDNodeOperands(ops[i], sub);
+        unsigned len;
+        const char *s = sub[0] && LLVMIsAMDString(sub[0]) ? LLVMGetMDString(sub[0], &len) : NULL;
+        if (s && len == 22 && !memcmp(s, "llvm.loop.isvectorized", 22)) return true;
+    }
+    return false;
+}
+
+static bool has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
     for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
-        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in))
-            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMVectorTypeKind) return true;
+        if (ends_vectorised_loop(b, loop_kind)) return true;
     return false;
 }
 
@@ -242,17 +265,114 @@ static bool has_latency_bound_reduction(LLVMValueRef f) {
     return false;
 }
 
-/* The functions of optimised `m` where the SLP vectoriser put an integer reduction on a
- * loop-carried chain (on_scalar_cycle) and that have no vector loop, into names (a list of
- * ctx strings, at most MAX_SCALAR_FNS); returns how many. Example: a bitwise CRC, whose eight
- * unrolled shift/XOR steps per byte SLP turns into a lane test of four bits and an XOR
- * reduction: 1.5x slower than the scalar code. compile_once then lowers the module again with
- * those functions `noimplicitfloat`, which keeps the SLP vectoriser out of them; a function
- * with a vector loop keeps its code, as the attribute would stop the loop vectoriser too. */
+static bool const_lane(LLVMValueRef idx, unsigned long long *lane) {
+    if (!LLVMIsAConstantInt(idx)) return false;
+    *lane = LLVMConstIntGetZExtValue(idx);
+    return true;
+}
+
+/* Does `user`, reached from its operand `from`, move a lane of `from` to another lane (or out of
+ * lane 0)? A shuffle taking element j of `from` into element i != j (a swap, a broadcast, the
+ * upper half), an extract of any lane but 0, an insert of a scalar into any lane but 0, a
+ * vector reduction. A blend (element i from lane i of either operand) moves nothing: it is
+ * the select that ends an SLP-made fsub/fadd pair. On x86 each move is a shuffle instruction
+ * on the path, 1-3 cycles of latency that the scalar code does not have. */
+static bool moves_lanes(LLVMValueRef user, LLVMValueRef from) {
+    if (LLVMIsAShuffleVectorInst(user)) {
+        unsigned n = LLVMGetVectorSize(LLVMTypeOf(LLVMGetOperand(user, 0)));
+        int undef = LLVMGetUndefMaskElem();
+        for (unsigned i = 0, k = LLVMGetNumMaskElements(user); i < k; i++) {
+            int e = LLVMGetMaskValue(user, i);
+            if (e == undef) continue;
+            unsigned src = (unsigned)e / n, lane = (unsigned)e % n;
+            if (LLVMGetOperand(user, src) == from && lane != i) return true;
+        }
+        return false;
+    }
+    unsigned long long lane;
+    if (LLVMIsAExtractElementInst(user))
+        return LLVMGetOperand(user, 0) == from && (!const_lane(LLVMGetOperand(user, 1), &lane) || lane != 0);
+    if (LLVMIsAInsertElementInst(user))
+        return LLVMGetOperand(user, 1) == from && (!const_lane(LLVMGetOperand(user, 2), &lane) || lane != 0);
+    if (LLVMIsACallInst(user)) {
+        LLVMValueRef callee = LLVMGetCalledValue(user);
+        size_t len;
+        const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
+        return !strncmp(name, "llvm.vector.reduce.", 19);
+    }
+    return false;
+}
+
+/* Does the vector phi `phi` come back to itself through a lane move (moves_lanes)? A
+ * depth-first walk over (value, moved yet) pairs along uses, at most 1024 of each. Example
+ * (a rotation x, y = c*x - s*y, s*x + c*y, which SLP packs as <x, y>): phi -> fmul by s ->
+ * shuffle <1, 0> (the move) -> fsub and fadd -> blend <0, 3> -> phi. */
+static bool crosses_lanes_on_cycle(LLVMValueRef phi) {
+    enum { MAX = 1024 };
+    LLVMValueRef seen[2][MAX], stack[MAX];
+    bool moved_stack[MAX];
+    int nseen[2] = {0, 0}, top = 0;
+    stack[top] = phi, moved_stack[top++] = false;
+    while (top) {
+        LLVMValueRef v = stack[--top];
+        bool moved = moved_stack[top];
+        for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+            LLVMValueRef w = LLVMGetUser(u);
+            if (!LLVMIsAInstruction(w) || LLVMIsAStoreInst(w)) continue;
+            bool m = moved || moves_lanes(w, v);
+            if (w == phi) {
+                if (m) return true;
+                continue;
+            }
+            bool dup = false;
+            for (int i = 0; i < nseen[m] && !dup; i++) dup = seen[m][i] == w;
+            if (dup) continue;
+            if (nseen[m] == MAX || top == MAX) return false;
+            seen[m][nseen[m]++] = w;
+            stack[top] = w, moved_stack[top++] = m;
+        }
+    }
+    return false;
+}
+
+/* Has f a recurrence the SLP vectoriser packed into a vector phi whose loop-carried cycle moves
+ * lanes (crosses_lanes_on_cycle)? The loop is latency-bound, and the moves lengthen its chain:
+ * LLVM 19's SLP cost model counts throughput, not the loop-carried latency. Vector phis of loops
+ * the loop vectoriser made do not count (a first-order recurrence there is a lane-moving splice
+ * by design). */
+static bool has_lane_crossing_recurrence(LLVMValueRef f, unsigned loop_kind) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in)) {
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) != LLVMVectorTypeKind) continue;
+            bool lv = false;
+            for (unsigned i = 0, n = LLVMCountIncoming(in); i < n && !lv; i++)
+                lv = ends_vectorised_loop(LLVMGetIncomingBlock(in, i), loop_kind);
+            if (!lv && crosses_lanes_on_cycle(in)) return true;
+        }
+    return false;
+}
+
+/* The functions of optimised `m` where the SLP vectoriser lengthened a loop-carried chain and
+ * that have no loop the loop vectoriser made, into names (ctx strings, at most MAX_SCALAR_FNS);
+ * returns how many. Two shapes:
+ * - an integer reduction on a loop-carried chain (on_scalar_cycle). Example: a bitwise CRC,
+ *   whose eight unrolled shift/XOR steps per byte SLP turns into a lane test of four bits and an
+ *   XOR reduction: 1.5x slower than the scalar code;
+ * - a recurrence packed into a vector phi whose cycle moves lanes (has_lane_crossing_recurrence).
+ *   Example: a rotation of a point, a 2x2 state-space filter, an RK4 step on a pair: 1.1-1.25x
+ *   slower than the scalar code.
+ * compile_once then lowers the module again with those functions `noimplicitfloat`, which keeps
+ * the SLP vectoriser out of them. A function with a vectorised loop keeps its code, as the
+ * attribute would stop the loop vectoriser too: the recurrence costs at most ~1.25x, a
+ * de-vectorised loop up to the vector width. (Turning SLP off for the whole module instead is not
+ * possible through the C API: LLVM 19.1's LLVMRunPasses runs the SLP vectoriser at O2 and O3
+ * whatever LLVMPassBuilderOptionsSetSLPVectorization says; docs/performance.md, slprec.) */
 static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names) {
+    unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
     int n = 0;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < MAX_SCALAR_FNS; f = LLVMGetNextFunction(f))
-        if (!LLVMIsDeclaration(f) && has_latency_bound_reduction(f) && !has_vector_phi(f)) {
+        if (!LLVMIsDeclaration(f) && !has_vectorised_loop(f, loop_kind) &&
+            (has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind))) {
             size_t len;
             names[n++] = ctx_strdup(ctx, LLVMGetValueName2(f, &len));
         }
@@ -260,12 +380,24 @@ static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names
 }
 
 /* Keep the SLP vectoriser out of the named functions of `m` (latency_bound_functions). */
-static void mark_scalar(LLVMContextRef c, LLVMModuleRef m, const char **names, int n) {
+static void mark_scalar(LLVMContextRef c, LLVMModuleRef m, const char *const *names, int n) {
     unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
     for (int i = 0; i < n; i++) {
         LLVMValueRef f = LLVMGetNamedFunction(m, names[i]);
         if (f) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c, kind, 0));
     }
+}
+
+/* After O3, take mark_scalar's attribute off again: it has kept SLP out of the functions it was
+ * meant for, and the bitcode callers link in must not carry it, as inlining gives a caller the
+ * attribute of every callee it inlines (LLVM merges noimplicitfloat by OR), which would stop the
+ * loop vectoriser in the caller (a vectorised map loop beside a call of such a helper: 0.28 ->
+ * 0.38 ms). A caller whose own code gets SLP's lane-crossing recurrence back from the inlined
+ * body has its own retry. */
+static void unmark_scalar(LLVMModuleRef m) {
+    unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind);
 }
 
 static int run_passes(Ctx *ctx, LLVMModuleRef m) {
@@ -324,6 +456,7 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     LLVMDisposeMessage(msg);
     if (run_passes(ctx, m)) return -1;
     if (retry && (retry->n = latency_bound_functions(ctx, m, retry->names))) return 1;
+    if (!retry) unmark_scalar(m);
     cg_share_widenings(m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
     LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);

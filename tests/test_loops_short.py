@@ -1,9 +1,12 @@
 """Loop classes of issue 17, differential against CPython: short inner loops over a small array
 dimension (every d from 0 to 16, edge trip counts), CRC-32 over bytes (shift/XOR chains on
 small unsigned ints, which codegen/jit.c compiles without SLP vectorisation when it would put a
-reduction on the loop-carried chain), unsigned wraparound as NumPy's arrays do it, and loops
-carrying a dependency through memory (recursive filters, in-place Gauss-Seidel sweeps)."""
+reduction on the loop-carried chain), unsigned wraparound as NumPy's arrays do it, loops
+carrying a dependency through memory (recursive filters, in-place Gauss-Seidel sweeps), and
+two-state recurrences (a rotation, an RK4 step, a 2x2 filter) that codegen/jit.c compiles
+without SLP when SLP would swap lanes on their loop-carried chain."""
 
+import math
 import os
 import sys
 import zlib
@@ -148,3 +151,191 @@ def test_crc32_through_a_compiled_helper_and_a_ufunc():
     step = ember.vectorize(["int64(int64)"])(crc_step8)
     x = np.arange(-5, 300, dtype=np.int64)
     assert (step(x) == np.array([crc_step8(int(v)) for v in x])).all()
+
+
+# Two-state recurrences (x, y = f(x, y), g(x, y)): LLVM 19's SLP vectoriser packs the pair into
+# one vector whose loop-carried chain moves lanes (a swap or a broadcast every step), 1.1-1.25x
+# slower than the scalar loop; codegen/jit.c then compiles the function again without SLP
+# vectorisation. Either way no operation is reassociated, so the results are CPython's bit for
+# bit: these tests compare the bits (NaN with NaN, -0.0 apart from 0.0).
+import re  # noqa: E402
+import struct  # noqa: E402
+
+import kernels_scalar  # noqa: E402
+from kernels_loops import state_space2  # noqa: E402
+
+
+def same_bits(a, b):
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same_bits(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.tobytes() == b.tobytes()
+    return (math.isnan(a) and math.isnan(b)) or struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def vector_phis(f):
+    """The vector phis of a dispatcher's optimised code (its entry included)."""
+    return re.findall(r"= phi <\d+ x \w+>", "\n".join(f.inspect_llvm().values()))
+
+
+@pytest.mark.parametrize("name", ["orbit", "spin", "rk4_osc"])
+def test_lane_crossing_recurrence_compiles_scalar(name):
+    f = kernels_scalar.make(jit, [name])[name]
+    py = kernels_scalar.make(lambda fn: fn, [name])[name]
+    for n in (0, 1, 2, 3, 7, 8, 9, 1000):
+        assert same_bits(f(n), py(n)), (name, n)
+    assert vector_phis(f) == []
+
+
+def spin_from(zr, zi, wr, wi, n):
+    acc = 0.0
+    for _ in range(n):
+        zr, zi = zr * wr - zi * wi, zr * wi + zi * wr
+        acc += zr * zr + zi * zi
+    return acc, zr, zi
+
+
+EDGE = [0.0, -0.0, 1.0, -1.5, 1e-310, 1e300, math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("zr", EDGE)
+@pytest.mark.parametrize("wi", [0.0, -0.0, 0.001, math.nan])
+def test_rotation_recurrence_edge_values(zr, wi):
+    f = jit(spin_from)
+    for n in (0, 1, 5, 33):
+        for zi in (0.0, -0.0, 2.0, math.inf):
+            want = spin_from(zr, zi, 0.9999995, wi, n)
+            assert same_bits(f(zr, zi, 0.9999995, wi, n), want), (zr, zi, wi, n)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 17, 1000])
+def test_state_space_filter(n):
+    rng = np.random.default_rng(n)
+    x = rng.random(n) - 0.5
+    if n > 4:
+        x[3] = -0.0
+        x[4] = math.nan if n == 17 else x[4]
+    f = jit(state_space2)
+    out, want = np.zeros(n), np.zeros(n)
+    assert same_bits(f(x, out), state_space2(x, want)) and same_bits(out, want)
+    if n > 1:   # a strided view
+        out, want = np.zeros(len(x[::2])), np.zeros(len(x[::2]))
+        assert same_bits(f(x[::2], out), state_space2(x[::2], want)) and same_bits(out, want)
+    if n == 1000:
+        assert vector_phis(f) == []
+
+
+def filter_then_scale(x, out):
+    # the recurrence beside a loop the loop vectoriser takes
+    s0 = 0.0
+    s1 = 0.0
+    for i in range(x.shape[0]):
+        s0, s1 = 0.9 * s0 - 0.2 * s1 + x[i], 0.2 * s0 + 0.9 * s1 + 0.5 * x[i]
+        out[i] = s0 + s1
+    for i in range(out.shape[0]):
+        out[i] = out[i] * 0.5 + x[i]
+    return s0
+
+
+def two_independent(n):
+    # two recurrences SLP packs into one vector without moving lanes: codegen/jit.c leaves them
+    # vectorised (no longer chain: measured neutral)
+    x = 1.0
+    y = 2.0
+    acc = 0.0
+    for _ in range(n):
+        x, y = x * 0.999 + 0.5, y * 0.998 + 0.25
+        acc += x * x + y * y
+    return acc
+
+
+def test_recurrence_beside_a_vector_loop_keeps_the_vector_loop():
+    x = np.random.default_rng(3).random(1000)
+    f = jit(filter_then_scale)
+    out, want = np.zeros(1000), np.zeros(1000)
+    assert same_bits(f(x, out), filter_then_scale(x, want)) and same_bits(out, want)
+    # noimplicitfloat would have cost the second loop its vectors; the function keeps them
+    assert "llvm.loop.isvectorized" in "\n".join(f.inspect_llvm().values())
+    g = jit(two_independent)
+    for n in (0, 1, 9, 1000):
+        assert same_bits(g(n), two_independent(n))
+
+
+def double_then_rk4(x, out):
+    # a loop the loop vectoriser takes, then a call of a helper compiled without SLP
+    for i in range(x.shape[0]):
+        out[i] = x[i] * 2.0 + 1.0
+    return rk4_osc(5)
+
+
+def test_caller_of_a_helper_compiled_without_slp_keeps_its_vector_loop():
+    helper = kernels_scalar.make(jit, ["rk4_osc"])["rk4_osc"]
+    assert vector_phis(helper) == []
+    g = dict(globals(), rk4_osc=helper)
+    f = jit(type(double_then_rk4)(double_then_rk4.__code__, g))
+    x = np.random.default_rng(2).random(1001)
+    out, want = np.zeros(1001), np.zeros(1001)
+    py = kernels_scalar.make(lambda fn: fn, ["rk4_osc"])["rk4_osc"]
+    g_py = dict(globals(), rk4_osc=py)
+    assert same_bits(f(x, out), type(double_then_rk4)(double_then_rk4.__code__, g_py)(x, want))
+    assert same_bits(out, want)
+    # the helper's noimplicitfloat, inlined, would have stopped the loop vectoriser here
+    ir = "\n".join(f.inspect_llvm().values())
+    assert "llvm.loop.isvectorized" in ir and "noimplicitfloat" not in ir
+
+
+def double_then_crc(x, out, data):
+    for i in range(x.shape[0]):
+        out[i] = x[i] * 2.0 + 1.0
+    return crc32_bitwise(data)
+
+
+def test_caller_of_a_crc_helper_keeps_its_vector_loop():
+    # crc32_bitwise is compiled without SLP (its reduction on the chain); its caller is not
+    g = dict(globals(), crc32_bitwise=jit(crc32_bitwise))
+    f = jit(type(double_then_crc)(double_then_crc.__code__, g))
+    x = np.random.default_rng(6).random(999)
+    data = np.random.default_rng(7).integers(0, 256, 100).astype(np.uint8)
+    out = np.zeros(999)
+    assert f(x, out, data) == zlib.crc32(data.tobytes())
+    assert same_bits(out, x * 2.0 + 1.0)
+    ir = "\n".join(f.inspect_llvm().values())
+    assert "llvm.loop.isvectorized" in ir and "noimplicitfloat" not in ir
+
+
+def four_state_filter(x, out):
+    # four states mixed every sample: SLP packs them into one <4 x double> fed by broadcasts
+    a = 0.0
+    b = 0.0
+    c = 0.0
+    d = 0.0
+    for i in range(x.shape[0]):
+        u = x[i]
+        a, b, c, d = (0.5 * a - 0.3 * b + 0.1 * c + 0.2 * d + u,
+                      0.3 * a + 0.5 * b - 0.2 * c + 0.1 * d,
+                      0.1 * a + 0.2 * b + 0.5 * c - 0.3 * d,
+                      -0.2 * a + 0.1 * b + 0.3 * c + 0.5 * d - u)
+        out[i] = a + b + c + d
+    return a * b - c * d
+
+
+def complex_horner(x, w):
+    # a complex recurrence: the product swaps real and imaginary parts every step
+    s = 0j
+    for i in range(x.shape[0]):
+        s = s * w + x[i]
+    return s
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 300])
+def test_wider_and_complex_recurrences(n):
+    rng = np.random.default_rng(n + 40)
+    x = rng.random(n) - 0.5
+    f = jit(four_state_filter)
+    out, want = np.zeros(n), np.zeros(n)
+    assert same_bits(f(x, out), four_state_filter(x, want)) and same_bits(out, want)
+    xc = x + 1j * (rng.random(n) - 0.5)
+    check(complex_horner, xc, complex(0.6, 0.8))
+    check(complex_horner, xc[::-2], complex(-0.0, 1.0))
+    if n == 300:
+        assert vector_phis(f) == [] and vector_phis(jit(complex_horner)) == []
