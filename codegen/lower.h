@@ -25,6 +25,7 @@ typedef struct Lower {
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may
                                * find it unassigned (ti->maybe_unbound); NULL in prange bodies */
     LLVMBasicBlockRef *bbs;   /* per block */
+    LLVMMetadataRef *loop_ids; /* per block heading a loop: its llvm.loop node, or NULL (loop_id) */
     LLVMBasicBlockRef entry_bb;
     LLVMTypeRef i1, i8, i32, i64, f64, ptr, c128, voidt;
     Loc loc;                  /* of the instruction being lowered */
@@ -96,7 +97,7 @@ LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *p
                      LLVMValueRef *args, int n);
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg);
 /* br cond, t, f with cond expected to be `likely` (llvm.expect: the other side is laid out cold) */
-void cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f);
+LLVMValueRef cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f);
 /* a phi at the builder's position joining a (from block ba) and b (from bb) */
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);

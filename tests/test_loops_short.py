@@ -14,7 +14,7 @@ import zlib
 import numpy as np
 import pytest
 
-from difftest import check, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
 
 # the kernels bench/bench_loops_c.py times, checked here against CPython
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
@@ -339,3 +339,77 @@ def test_wider_and_complex_recurrences(n):
     check(complex_horner, xc[::-2], complex(-0.0, 1.0))
     if n == 300:
         assert vector_phis(f) == [] and vector_phis(jit(complex_horner)) == []
+
+
+# ---- loops carrying a float from trip to trip: interleave count 1 ---------------------------
+# Their sum stays in Python's order (an ordered reduction), so interleaving vectors gains nothing
+# and makes short loops run in the remainder; codegen/lower.c marks their back edges.
+
+def dot_rows(a, b):
+    n, d = a.shape
+    out = np.empty(n)
+    for i in range(n):
+        s = 0.0
+        for k in range(d):
+            s += a[i, k] * b[i, k]
+        out[i] = s
+    return out
+
+
+def while_sum(x):
+    s = 0.0
+    k = 0
+    while k < x.shape[0]:
+        s += x[k] * x[k]
+        k += 1
+    return s
+
+
+def complex_acc(z):
+    acc = 0j
+    for k in range(z.shape[0]):
+        acc += z[k] * z[k]
+    return acc
+
+
+def fresh_temp(x, out):
+    for k in range(x.shape[0]):
+        v = x[k] * 2.0      # a float assigned before it is read: nothing carried
+        out[k] = v + 1.0
+    return out
+
+
+def trapezoid_like(n):
+    s = 0.0
+    for i in range(n):
+        s += math.exp(-i / 5.0)
+    return s
+
+
+@pytest.mark.parametrize("d", [0, 1, 3, 4, 7, 8, 15, 16, 17, 33])
+def test_carried_float_loops_keep_python_order(d):
+    rng = np.random.default_rng(d)
+    a, b = rng.standard_normal((6, d)) * 1e8, rng.standard_normal((6, d))
+    check(dot_rows, a, b, rtol=0, atol=0)
+    check(while_sum, a[0] if d else np.zeros(0), rtol=0, atol=0)
+    z = rng.standard_normal(d) + 1j * rng.standard_normal(d)
+    check(complex_acc, z, rtol=0, atol=0)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's IR dump")
+def test_carried_float_loops_are_marked(monkeypatch, capfd):
+    import ember
+
+    def marked(fn, *args):
+        monkeypatch.setenv("EMBER_DUMP", "llvm")
+        capfd.readouterr()
+        ember.njit(fn)(*args)   # a fresh dispatcher: compiled here, with the dump
+        monkeypatch.delenv("EMBER_DUMP")
+        return "llvm.loop.interleave.count" in capfd.readouterr().err
+
+    x = np.arange(5.0)
+    assert marked(dot_rows, np.ones((2, 3)), np.ones((2, 3)))
+    assert marked(while_sum, x)
+    assert marked(complex_acc, x + 0j)
+    assert not marked(fresh_temp, x, np.zeros(5))
+    assert not marked(trapezoid_like, 10)      # a call in the loop: interleaving shares its spills
