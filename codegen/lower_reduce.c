@@ -1422,7 +1422,7 @@ bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
     if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0) return false;
     switch (ci->builtin) {
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
-    case BI_NP_MEAN: case BI_NP_ALL: case BI_NP_ANY: break;
+    case BI_NP_MEAN: case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: break;
     default: return false;
     }
     if (ci->argmap[0] < 0 || call->args[ci->argmap[0]] != operand) return false;
@@ -1434,7 +1434,11 @@ bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
         if (strcmp(names[i], "axis") && strcmp(names[i], "keepdims") && ti_reduction_param(ci, names[i]) >= 0) return false;
     int p = ti_reduction_param(ci, "axis");
     int64_t k;
-    return p < 0 || (ci->params[p]->kind != TY_TUPLE && ti_param_const_int(L->ti, call, ci, p, &k));
+    if (p < 0) return true;
+    if (ci->params[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, call, ci, p, &k)) return false;
+    /* np.count_nonzero: every element or along the last axis (one lane per result: lane_bool
+     * counts truths); the row-by-row fold along another axis adds values, not truths */
+    return ci->builtin != BI_NP_COUNT_NONZERO || k == -1 || k == at->ndim - 1;
 }
 
 typedef struct Fused {

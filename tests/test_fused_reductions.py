@@ -205,3 +205,32 @@ def test_masked_mask_is_target_and_errors():
         f(np.ones(5), np.ones(4), np.ones(5, np.bool_), 1.0)
     with pytest.raises(IndexError):
         f(np.ones(5), np.ones(5), np.ones(4, np.bool_), 1.0)
+
+
+def cnz_all(a, b):
+    return np.count_nonzero(a > b)
+
+
+def cnz_last(a, b):
+    return np.count_nonzero(a - b, axis=-1)
+
+
+def cnz_first(a, b):
+    return np.count_nonzero(a * b, axis=0)   # not fused: the row-by-row fold would add values
+
+
+@pytest.mark.parametrize("shape", [(7,), (5, 6), (0, 3), (4, 0), (3, 4, 5)])
+def test_fused_count_nonzero(shape):
+    rng = np.random.default_rng(len(shape))
+    a, b = rng.random(shape), rng.random(shape)
+    a.flat[::3] = b.flat[::3]
+    b.flat[1::4] = 0.0
+    for fn in (cnz_all, cnz_last, cnz_first):
+        same(ember.njit(fn)(a, b), fn(a, b))
+    if len(shape) > 1:
+        same(ember.njit(cnz_all)(a[:, ::2], b[:, ::2]), cnz_all(a[:, ::2], b[:, ::2]))
+    f = ember.njit(cnz_all)
+    f(a, b)
+    before = ember._ember.rt_stats()["allocs"]
+    f(a, b)
+    assert ember._ember.rt_stats()["allocs"] == before   # no temporary for a > b
