@@ -1180,8 +1180,9 @@ static void nest_loops(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
 
 /* The unit-stride nest. An operand whose last dimension may be stretched at run time (its
  * stretched_last not a constant) reads it at select(stretched, 0, j * itemsize), which LLVM
- * unswitches for one or two such operands but not for more (x[i, :] * w + b: three selects, the
- * vector loop gathering element by element, 2.7x slower than one without). So where there are
+ * unswitches for one such operand but not reliably for more (x[i, :] * w + b: three selects, the
+ * vector loop gathering element by element, 2.7x slower than one without; with two, 15-20%
+ * slower in rows of 64). So where there are
  * any, the nest comes twice: without the selects where none is stretched (the usual case), with
  * them where one is (a column passed in: x / s with s of shape (n, 1)); where only one operand
  * may be, it is the stretched one there, read at index 0 without a select. */
