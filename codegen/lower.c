@@ -490,10 +490,12 @@ static void lower_getiter(Lower *L, Instr *in, const Type *it) {
  * sin(x) * exp(-x / 5) ran 1.45x slower without). The loop is the blocks from its head's bytecode
  * offset to that of the last block jumping back to it (Python lays a loop out in one piece); a
  * variable is carried when its first use there, in bytecode order, is a read. */
+static bool in_loop(const Block *bk, int head, int last) { return bk->offset >= head && bk->offset <= last; }
+
 static bool carries_float(Lower *L, int head, int last) {
     Function *fn = L->fn;
     for (int b = 0; b < fn->nblocks; b++)
-        for (int i = 0; fn->blocks[b]->offset >= head && fn->blocks[b]->offset <= last && i < fn->blocks[b]->ninstrs; i++)
+        for (int i = 0; in_loop(fn->blocks[b], head, last) && i < fn->blocks[b]->ninstrs; i++)
             if (fn->blocks[b]->instrs[i]->op == IR_CALL) return false;
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = L->ti->vartypes[v];
@@ -501,7 +503,7 @@ static bool carries_float(Lower *L, int head, int last) {
         int first = -1, first_op = 0;   /* the offset of its first use in the loop, and that use */
         for (int b = 0; b < fn->nblocks; b++) {
             Block *bk = fn->blocks[b];
-            if (bk->offset < head || bk->offset > last || (first >= 0 && bk->offset >= first)) continue;
+            if (!in_loop(bk, head, last) || (first >= 0 && bk->offset >= first)) continue;
             for (int i = 0; i < bk->ninstrs; i++) {
                 Instr *x = bk->instrs[i];
                 if ((x->op == IR_LOADVAR || x->op == IR_STOREVAR) && x->imm == v) {

@@ -318,15 +318,15 @@ bool cg_is_quiet(Lower *L, Instr *x) {
 }
 
 /* target[index] = value, where value (instruction i of block b) is an elementwise root used
- * only here: is it evaluated straight into the view target[index] (cg_assign_expr) instead of
+ * only here: is it evaluated straight into the view target[index] (assign_expr) instead of
  * into a new array that is then copied? Needs a basic index (not a fancy one, whose lowering
  * gathers) and nothing between the value and the assignment but quiet instructions (the
  * target, its index): then the operands read the same elements at the assignment as they
  * would have where the value stands. */
 static bool assigned_into_view(Lower *L, Instr *set, int b, int i) {
     Function *fn = L->fn;
-    const Type *at = L->ti->vtypes[set->args[0]], *it = L->ti->vtypes[set->args[1]];
     if (set->op != IR_SETITEM || set->nargs != 3 || set->args[2] != fn->blocks[b]->instrs[i]->id) return false;
+    const Type *at = L->ti->vtypes[set->args[0]], *it = L->ti->vtypes[set->args[1]];
     if (!at || at->kind != TY_ARRAY || !it || cg_is_fancy(it)) return false;
     for (int k = i + 1; k < fn->blocks[b]->ninstrs; k++) {
         Instr *x = fn->blocks[b]->instrs[k];
@@ -1182,10 +1182,10 @@ static void nest_loops(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
  * stretched_last not a constant) reads it at select(stretched, 0, j * itemsize), which LLVM
  * unswitches for one such operand but not reliably for more (x[i, :] * w + b: three selects, the
  * vector loop gathering element by element, 2.7x slower than one without; with two, 15-20%
- * slower in rows of 64). So where there are
- * any, the nest comes twice: without the selects where none is stretched (the usual case), with
- * them where one is (a column passed in: x / s with s of shape (n, 1)); where only one operand
- * may be, it is the stretched one there, read at index 0 without a select. */
+ * slower in rows of 64). So where there are any, the nest comes twice: without the selects
+ * where none is stretched (the usual case), with them where one is (a column passed in: x / s
+ * with s of shape (n, 1)); where only one operand may be, it is the stretched one there, read
+ * at index 0 without a select. */
 static void unit_nests(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
     LLVMValueRef none = NULL;
     int n = 0, one = 0;
@@ -1510,6 +1510,19 @@ static void broadcast_shape(Lower *L, Expr *E) {
     }
 }
 
+/* Runs E into an existing array, E->out (out=, or the view an expression is assigned to), whose
+ * shape the operands broadcast to. An operand overlapping it otherwise than element for element
+ * (np.add(a, b, out=a[1:]), a[1:] = a[:-1] + 1) is read from a copy, as NumPy does; the target
+ * itself (np.multiply(z, z, z), a[:] = a * 2) is read as written. */
+static void run_into(Lower *L, Expr *E) {
+    for (int i = 0; i < E->nleaves; i++) {
+        Leaf *lf = &E->leaves[i];
+        if (lf->t->kind == TY_ARRAY) lf->v = unaliased(L, E->out_t, E->out, &lf->t, lf->v, true);
+    }
+    for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, E->out, k);
+    run_expr(L, E);
+}
+
 /* An elementwise instruction with an array result: a new array, or (a op= b) the left operand. */
 LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->id];
@@ -1527,14 +1540,7 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
             E->where = in->args[ci->argmap[pw]];
             if (add_leaf(L, E, E->where, operand_type(L, E->where), L->vals[E->where])) return NULL;
         }
-        /* an operand overlapping out= otherwise than element for element (np.add(a, b, out=a[1:]))
-         * is read from a copy, as NumPy does; out itself (np.multiply(z, z, z)) is read as written */
-        for (int i = 0; i < E->nleaves; i++) {
-            Leaf *lf = &E->leaves[i];
-            if (lf->t->kind == TY_ARRAY) lf->v = unaliased(L, E->out_t, E->out, &lf->t, lf->v, true);
-        }
-        for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, E->out, k);
-        run_expr(L, E);
+        run_into(L, E);
         return E->out;
     }
     if (in->op == IR_BINOP && in->imm2) {   /* in place: the target is the left operand */
@@ -1559,10 +1565,9 @@ LLVMValueRef cg_array_expr(Lower *L, Instr *in) {
 }
 
 /* target[...] = the fused expression `id` (assigned_into_view), target a view of type tt: the
- * expression written straight into it, its operands broadcast to the target's shape (NumPy's
- * ValueError where one does not) and converted on store as an assignment converts. An operand
- * overlapping the target otherwise than element for element (a[1:] = a[:-1] + 1) is read from
- * a copy, so every element is computed from the old values as NumPy's temporary would be. */
+ * expression written straight into it (run_into), its operands broadcast to the target's shape
+ * (NumPy's ValueError where one does not) and converted on store as an assignment converts;
+ * every element is computed from the old values, as from NumPy's temporary. */
 static void assign_expr(Lower *L, int id, const Type *tt, LLVMValueRef target) {
     Expr *E = ctx_alloc(L->ctx, sizeof *E);
     E->root = id;
@@ -1571,12 +1576,7 @@ static void assign_expr(Lower *L, int id, const Type *tt, LLVMValueRef target) {
     E->nd = tt->ndim;
     E->out_t = tt;
     E->out = target;
-    for (int i = 0; i < E->nleaves; i++) {
-        Leaf *lf = &E->leaves[i];
-        if (lf->t->kind == TY_ARRAY) lf->v = unaliased(L, tt, target, &lf->t, lf->v, true);
-    }
-    for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, target, k);
-    run_expr(L, E);
+    run_into(L, E);
 }
 
 /* One output of a ufunc with two (np.divmod, np.frexp) on arrays: the call's operands through
