@@ -240,7 +240,8 @@ void cg_expr_env_store(Lower *L, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env);
 CgExpr *cg_expr_env_load(Lower *C, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env); /* in the chunk */
 LLVMValueRef cg_expr_flat_ok(CgExpr *E);                      /* i1: one flat index reads every operand */
 LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E);          /* i1: every operand's last stride is its item size */
-void cg_expr_unit_last(CgExpr *E, bool on);                   /* read the last dimension with constant steps */
+void cg_expr_unit_twins(Lower *L, CgExpr *E, void (*body)(Lower *, void *), void *env);   /* body reading the last
+                                                              * dimension with constant steps, once or twice */
 LLVMValueRef cg_expr_at(Lower *L, CgExpr *E, LLVMValueRef *idx, bool flat);
 LLVMValueRef cg_expr_materialize(Lower *L, CgExpr *E);       /* into a new array */
 bool cg_is_elementwise(Lower *L, Instr *in);

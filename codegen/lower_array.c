@@ -1185,8 +1185,9 @@ static void nest_loops(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
  * slower in rows of 64). So where there are any, the nest comes twice: without the selects
  * where none is stretched (the usual case), with them where one is (a column passed in: x / s
  * with s of shape (n, 1)); where only one operand may be, it is the stretched one there, read
- * at index 0 without a select. */
-static void unit_nests(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
+ * at index 0 without a select. body emits the loops (with E->unit set) and may be called twice:
+ * the unit-stride nest of an assignment, a fused reduction's loops (lower_reduce.c). */
+void cg_expr_unit_twins(Lower *L, CgExpr *E, void (*body)(Lower *, void *), void *env) {
     LLVMValueRef none = NULL;
     int n = 0, one = 0;
     for (int i = 0; i < E->nleaves; i++) {
@@ -1206,19 +1207,31 @@ static void unit_nests(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
         LLVMBuildCondBr(L->b, none, fb, sb);
         LLVMPositionBuilderAtEnd(L->b, fb);
         E->unstretched = true;
-        nest_loops(L, E, lo, count);
+        body(L, env);
         E->unstretched = false;
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, sb);
         E->stretched_one = n == 1 ? one : 0;   /* then it is stretched here: read at index 0 */
-        nest_loops(L, E, lo, count);
+        body(L, env);
         E->stretched_one = 0;
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
     } else {
-        nest_loops(L, E, lo, count);
+        body(L, env);
     }
     E->unit = false;
+}
+
+typedef struct NestArgs { Expr *E; LLVMValueRef lo, count; } NestArgs;
+
+static void nest_loops_of(Lower *L, void *env) {
+    NestArgs *a = env;
+    nest_loops(L, a->E, a->lo, a->count);
+}
+
+static void unit_nests(Lower *L, Expr *E, LLVMValueRef lo, LLVMValueRef count) {
+    NestArgs a = {E, lo, count};
+    cg_expr_unit_twins(L, E, nest_loops_of, &a);
 }
 
 /* The nest (nest_loops) with the inner strides unit_inner's test allows: unit an i1 (a twin
@@ -1646,8 +1659,8 @@ CgExpr *cg_expr_env_load(Lower *C, CgExpr *E, LLVMTypeRef envt, LLVMValueRef env
 /* i1: every operand is C-contiguous of the loop's shape, so one flat index reads them all. */
 LLVMValueRef cg_expr_flat_ok(CgExpr *E) { return E->flat_ok; }
 
-/* i1: every array operand's last stride is its item size (cg_expr_unit_last may then be set:
- * the reads then take the item size as their inner step, as run_nest's unit twin does). */
+/* i1: every array operand's last stride is its item size (where it holds, cg_expr_unit_twins
+ * reads with the item size as the inner step, as run_nest's unit twin does). */
 LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E) {
     LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0);
     for (int i = 0; i < E->nleaves; i++) {
@@ -1660,8 +1673,6 @@ LLVMValueRef cg_expr_last_unit(Lower *L, CgExpr *E) {
     }
     return ok;
 }
-
-void cg_expr_unit_last(CgExpr *E, bool on) { E->unit = on; }
 
 /* The element at position idx of the loop shape (flat: idx[0] is the flat index), as the
  * canonical scalar of the expression's dtype. */

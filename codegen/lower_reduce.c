@@ -542,6 +542,24 @@ static void par_fold_lane(Lower *C, Lane *sub, int kind, const Type *ct, LLVMVal
     }
 }
 
+/* par_fold_lane into two slots (v, vi): the body cg_expr_unit_twins may emit twice */
+typedef struct ParFold {
+    Lane *sub;
+    int kind;
+    const Type *ct;
+    LLVMValueRef mean;
+    bool index;
+    LLVMValueRef lo, v, vi;
+} ParFold;
+
+static void par_fold_into(Lower *C, void *env) {
+    ParFold *p = env;
+    LLVMValueRef v, vi;
+    par_fold_lane(C, p->sub, p->kind, p->ct, p->mean, p->index, p->lo, &v, &vi);
+    LLVMBuildStore(C->b, v, p->v);
+    LLVMBuildStore(C->b, vi, p->vi);
+}
+
 /* The fold `kind` of a lane (partial values of type ct), its index in *index for PF_MIN/PF_MAX.
  * A lane of a fused expression (ln->expr) carries the expression's operands in a second env and
  * computes its elements in the chunk, with the serial fused loop's twin (unit). */
@@ -587,9 +605,11 @@ static LLVMValueRef par_fold(Lower *L, Lane *ln, int kind, const Type *ct, LLVMV
         LLVMBuildCondBr(C->b, LLVMBuildLoad2(C->b, C->i1, cg_field(C, envt, cenv, 4), "unit"), ub, sb);
         LLVMValueRef uv, uvi, sv, svi;
         LLVMPositionBuilderAtEnd(C->b, ub);
-        cg_expr_unit_last(X.E, true);
-        par_fold_lane(C, &sub, kind, ct, cmean, index != NULL, lo, &uv, &uvi);
-        cg_expr_unit_last(X.E, false);
+        ParFold pf = {&sub, kind, ct, cmean, index != NULL, lo,
+                      cg_entry_alloca(C, cg_type(C, ct), "v"), cg_entry_alloca(C, C->i64, "vi")};
+        cg_expr_unit_twins(C, X.E, par_fold_into, &pf);
+        uv = LLVMBuildLoad2(C->b, cg_type(C, ct), pf.v, "");
+        uvi = LLVMBuildLoad2(C->b, C->i64, pf.vi, "");
         LLVMBasicBlockRef uend = LLVMGetInsertBlock(C->b);
         LLVMBuildBr(C->b, join);
         LLVMPositionBuilderAtEnd(C->b, sb);
@@ -1542,16 +1562,17 @@ static void fused_loops(Lower *L, Fused *F) {
     }
 }
 
-/* fused_loops twice: reading the last axis with constant steps where cond (an i1) holds. */
+static void fused_loops_of(Lower *L, void *env) { fused_loops(L, env); }
+
+/* fused_loops twice: reading the last axis with constant steps where cond (an i1) holds (and
+ * there twice again where an operand may be stretched along it: cg_expr_unit_twins). */
 static void fused_two_ways(Lower *L, Fused *F, LLVMValueRef cond) {
     LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.unit");
     LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
     LLVMBuildCondBr(L->b, cond, unit, any);
     LLVMPositionBuilderAtEnd(L->b, unit);
-    cg_expr_unit_last(F->E, true);
-    fused_loops(L, F);
-    cg_expr_unit_last(F->E, false);
+    cg_expr_unit_twins(L, F->E, fused_loops_of, F);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, any);
     fused_loops(L, F);

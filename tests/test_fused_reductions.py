@@ -234,3 +234,39 @@ def test_fused_count_nonzero(shape):
     before = ember._ember.rt_stats()["allocs"]
     f(a, b)
     assert ember._ember.rt_stats()["allocs"] == before   # no temporary for a > b
+
+
+def stretched_2d(x, m, s):
+    """m and s broadcast against x: each may be of length 1 along the last axis at run time."""
+    return (np.any(np.abs(x - m) > 3.0 * s, axis=0), np.all(np.abs(x - m) < 3.0 * s, axis=1),
+            np.sum((x - m) * s, axis=0), np.sum((x - m) * s, axis=1), np.max(x * s - m, axis=0),
+            np.min(x * s - m, axis=-1), np.mean((x - m) / s, axis=0), np.count_nonzero(x > m * s, axis=1),
+            np.sum(x * s + m))
+
+
+def stretched_1d(x, m, s):
+    return np.sum((x - m) * s), np.max(np.abs(x - m) * s), np.any(x > m + s), np.mean(x * s - m)
+
+
+@pytest.mark.parametrize("cols", [1, 5, 37])
+def test_fused_operands_stretched_at_run_time(cols):
+    # the loops along the last axis come twice (cg_expr_unit_twins): without index selects where
+    # no operand is stretched, with them (or index 0 for the only candidate) where one is
+    x = values((23, cols))
+    m_full, s_full = values((cols,), 1), np.abs(values((cols,), 2)) + 0.5
+    m_one, s_one = m_full[:1].copy(), s_full[:1].copy()
+    f = compiled(stretched_2d)
+    for m in (m_full, m_one, m_full[None, :], m_one[None, :], values((23, 1), 3)):
+        for s in (s_full, s_one, s_full[None, :], s_one[None, :], np.abs(values((23, 1), 4)) + 0.5):
+            if m.ndim != s.ndim:
+                continue
+            for g, w in zip(f(x, m, s), stretched_2d(x, m, s)):
+                same(g, w, exact=False)
+    g1 = compiled(stretched_1d)
+    g1p = ember.njit(parallel=True)(stretched_1d)
+    x1 = values((1000,))
+    for m in (values((1000,), 1), values((1,), 1)):
+        for s in (np.abs(values((1000,), 2)) + 0.5, np.abs(values((1,), 2)) + 0.5):
+            for got in (g1(x1, m, s), g1p(x1, m, s)):
+                for g, w in zip(got, stretched_1d(x1, m, s)):
+                    same(g, w, exact=False)
