@@ -206,7 +206,7 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
         LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), neg, "");
         cg_raise_if(L, bad, "builtins:ZeroDivisionError", "0.0 cannot be raised to a negative power");
     }
-    return cg_call_f64_2(L, "llvm.pow.f64", a, b);
+    return cg_math_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
 }
 
 /* ---- complex ----------------------------------------------------------------------- */
@@ -679,11 +679,11 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_M_DEGREES: return LLVMBuildFMul(L->b, args[0], f64c(L, 180.0 / M_PI), "");
     case BI_M_RADIANS: return LLVMBuildFMul(L->b, args[0], f64c(L, M_PI / 180.0), "");
     case BI_M_LOG:
-        if (n == 1) return cg_intrinsic1(L, "llvm.log.f64", args[0]);
+        if (n == 1) return cg_math_call(L, "llvm.log.f64", args, 1);
         {   /* CPython divides the logs and raises where the base's is 0 (base 1) */
-            LLVMValueRef lb = cg_intrinsic1(L, "llvm.log.f64", args[1]);
+            LLVMValueRef lb = cg_math_call(L, "llvm.log.f64", args + 1, 1);
             cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, lb, f64c(L, 0), ""), "builtins:ZeroDivisionError", "float division by zero");
-            return LLVMBuildFDiv(L->b, cg_intrinsic1(L, "llvm.log.f64", args[0]), lb, "");
+            return LLVMBuildFDiv(L->b, cg_math_call(L, "llvm.log.f64", args, 1), lb, "");
         }
     case BI_M_LDEXP: {
         LLVMValueRef e = args[1];
