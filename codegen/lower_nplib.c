@@ -808,7 +808,7 @@ static LLVMValueRef fold_lane(Lower *L, int kind, LLVMValueRef data, LLVMValueRe
     case FOLD_MAXABS: { LLVMValueRef a2[2] = {cur, ax}; v = cg_call(L, "llvm.maximum.f64", L->f64, pt, a2, 2); break; }
     case FOLD_MINABS: { LLVMValueRef a2[2] = {cur, ax}; v = cg_call(L, "llvm.minimum.f64", L->f64, pt, a2, 2); break; }
     case FOLD_NONZERO: v = LLVMBuildFAdd(L->b, cur, LLVMBuildUIToFP(L->b, LLVMBuildFCmp(L->b, LLVMRealUNE, x, f64c(L, 0), ""), L->f64, ""), ""); break;
-    default: { LLVMValueRef a2[2] = {ax, p}; v = LLVMBuildFAdd(L->b, cur, cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2), ""); break; }
+    default: { LLVMValueRef a2[2] = {ax, p}; v = LLVMBuildFAdd(L->b, cur, cg_math_call(L, "llvm.pow.f64", a2, 2), ""); break; }
     }
     LLVMBuildStore(L->b, v, acc);
     cg_loop_end(L, &lc);

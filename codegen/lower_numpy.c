@@ -38,15 +38,15 @@ static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z, int dt) {
     if (dt == DT_COMPLEX64) return complex_rt1(L, "ember_rt_c32_", bid, z);
     if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, "ember_rt_c_", bid, z);
     if (bid == BI_NP_EXP) {
-        LLVMValueRef m = cg_call(L, "llvm.exp.f64", L->f64, &t, &re, 1);
-        LLVMValueRef c = cg_call(L, "llvm.cos.f64", L->f64, &t, &im, 1), s = cg_call(L, "llvm.sin.f64", L->f64, &t, &im, 1);
+        LLVMValueRef m = cg_math_call(L, "llvm.exp.f64", &re, 1);
+        LLVMValueRef c = cg_math_call(L, "llvm.cos.f64", &im, 1), s = cg_math_call(L, "llvm.sin.f64", &im, 1);
         /* exp(x + 0j) is exactly real */
         LLVMValueRef zero_im = LLVMBuildFCmp(L->b, LLVMRealOEQ, im, f64c(L, 0), "");
         return complex_of(L, LLVMBuildSelect(L->b, zero_im, m, LLVMBuildFMul(L->b, m, c, ""), ""),
                           LLVMBuildSelect(L->b, zero_im, im, LLVMBuildFMul(L->b, m, s, ""), ""));
     }
     LLVMValueRef r = cg_call_f64_2(L, "hypot", re, im);
-    if (bid == BI_NP_LOG) return complex_of(L, cg_call(L, "llvm.log.f64", L->f64, &t, &r, 1), cg_call_f64_2(L, "atan2", im, re));
+    if (bid == BI_NP_LOG) return complex_of(L, cg_math_call(L, "llvm.log.f64", &r, 1), cg_math_call(L, "atan2", (LLVMValueRef[2]){im, re}, 2));
     /* sqrt: t = sqrt((r + |re|) / 2); re >= 0: (t, im / 2t), else (|im| / 2t, copysign(t, im)) */
     LLVMValueRef are = cg_intrinsic1(L, "llvm.fabs.f64", re);
     LLVMValueRef h = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, r, are, ""), f64c(L, 0.5), "");
@@ -146,9 +146,8 @@ static LLVMValueRef float_binary(Lower *L, int bid, LLVMValueRef a, LLVMValueRef
     LLVMValueRef pos = LLVMBuildFCmp(L->b, LLVMRealOGT, d, f64c(L, 0), "");
     LLVMValueRef big = LLVMBuildSelect(L->b, pos, a, b, "");
     LLVMValueRef nd = LLVMBuildSelect(L->b, pos, LLVMBuildFNeg(L->b, d, ""), d, "");   /* -|d| */
-    LLVMValueRef e = cg_intrinsic1(L, two ? "llvm.exp2.f64" : "llvm.exp.f64", nd);
-    LLVMTypeRef t = L->f64;
-    LLVMValueRef l = cg_call(L, "log1p", L->f64, &t, &e, 1);
+    LLVMValueRef e = cg_math_call(L, two ? "llvm.exp2.f64" : "llvm.exp.f64", &nd, 1);
+    LLVMValueRef l = cg_math_call(L, "log1p", &e, 1);
     if (two) l = LLVMBuildFMul(L->b, l, f64c(L, 1.0 / M_LN2), "");
     LLVMValueRef r = LLVMBuildFAdd(L->b, big, l, "");
     r = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, d, d, ""), d, r, "");   /* NaN, or inf - inf */
