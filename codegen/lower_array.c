@@ -55,10 +55,22 @@ static LLVMValueRef a_dim(Lower *L, LLVMValueRef a, int field, int k) {
 
 LLVMValueRef cg_arr_shape(Lower *L, LLVMValueRef a, int k) { return a_dim(L, a, 3, k); }
 
+/* The stride of dimension k in bytes. A C (F) array's is the item size times the lengths of the
+ * dimensions after (before) k: computed, not read, so that LLVM sees the geometry. Then it
+ * proves rows apart: u[i, j] = f(u[i - 1, j]) over j vectorises without a run-time check (with
+ * one, LLVM 19 hoists it over every row, where it fails). NumPy's flag allows any stride along a
+ * dimension of length 1 (and any where one is 0): no index but 0 (none) reads along it, so the
+ * computed stride addresses the same elements. */
 LLVMValueRef cg_arr_stride(Lower *L, const Type *t, LLVMValueRef a, int k) {
-    if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0))
-        return i64c(L, ty_dtypes[t->dtype].size);
-    return a_dim(L, a, 4, k);
+    if (t->layout != 'C' && t->layout != 'F') return a_dim(L, a, 4, k);
+    LLVMValueRef s = i64c(L, ty_dtypes[t->dtype].size);
+    int lo = t->layout == 'C' ? k + 1 : 0, hi = t->layout == 'C' ? t->ndim : k;
+    for (int d = lo; d < hi; d++) {
+        s = LLVMBuildMul(L->b, s, a_dim(L, a, 3, d), "");
+        LLVMSetNUW(s, 1);
+        LLVMSetNSW(s, 1);
+    }
+    return s;
 }
 
 LLVMValueRef cg_make_array(Lower *L, const Type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
