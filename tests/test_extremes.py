@@ -159,6 +159,31 @@ def test_axis_forms(dtype):
     check_all(along_axes, cases)
 
 
+def arg_rows(a):
+    return np.argmin(a, axis=1), a.argmax(axis=-1), np.argmax(a, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int16", "uint8"])
+def test_argaxis_rows_of_every_length(dtype):
+    # rows from cg_extreme_min_run elements on take the vectors, shorter ones the scalar scan:
+    # lengths on both sides of it, with ties, NaN and signed zeros in the rows
+    rng = np.random.default_rng(11)
+    cases = []
+    for n in (1, 2, 5, 8, 9, 12, 16, 17, 18, 24, 31, 33, 50, 63, 64, 65):
+        m = values(dtype, 40 * n, rng).reshape(40, n)
+        m[3] = m[3, 0]                       # a row of ties: index 0
+        if n > 2:
+            m[4, n // 2:] = m[4].max()       # ties of the best: the first one
+            m[5, n // 3:] = m[5].min()
+        if dtype in FLOATS:
+            m[6, n // 2] = np.nan            # NaN wins, the first one
+            m[6, -1] = np.nan
+            m[7] = 0.0
+            m[7, n // 2:] = -0.0             # -0.0 equals 0.0: the first
+        cases.append((m,))
+    check_all(arg_rows, cases)
+
+
 def par_extremes(a):
     return np.min(a), a.max(), np.argmin(a), a.argmax()
 
