@@ -33,7 +33,6 @@ static LLVMValueRef complex_rt1(Lower *L, const char *prefix, int bid, LLVMValue
  * loops do. */
 static LLVMValueRef complex_uf(Lower *L, int bid, LLVMValueRef z, int dt) {
     LLVMValueRef re = LLVMBuildExtractValue(L->b, z, 0, ""), im = LLVMBuildExtractValue(L->b, z, 1, "");
-    LLVMTypeRef t = L->f64;
     if (dt == DT_COMPLEX64 && bid == BI_NP_EXP) return cg_c64_exp(L, z);
     if (dt == DT_COMPLEX64) return complex_rt1(L, "ember_rt_c32_", bid, z);
     if (bid != BI_NP_EXP && bid != BI_NP_LOG && bid != BI_NP_SQRT) return complex_rt1(L, "ember_rt_c_", bid, z);

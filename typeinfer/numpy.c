@@ -6,6 +6,7 @@
  * A method call (a.sum(axis=0)) is typed as the function with the receiver as its first argument.
  */
 #include "ti.h"
+#include "rt.h"
 #include <string.h>
 
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)

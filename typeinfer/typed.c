@@ -29,7 +29,7 @@ const Type *ti_typed_getattr(TypeInfo *ti, Instr *in, const Type *cls) {
     if (!strcmp(in->str, want)) return ty_method(cls, want);
     return UNSUP(in, "%s.%s is not supported in compiled code (%s() and %s.%s() are)",
                  cls->builtin == BI_TYPED_LIST ? "List" : "Dict", in->str,
-                 cls->builtin == BI_TYPED_LIST ? "List" : "Dict", cls->builtin == BI_TYPED_LIST ? "List" : "Dict", want);
+                 cls->builtin == BI_TYPED_LIST ? "List" : "Dict", cls->builtin == BI_TYPED_LIST ? "List" : "Dict", want), NULL;
 }
 
 /* dtype[:], dtype[:, ::1], dtype[::1, :]: an array type as a value (Dict.empty(types.int64, types.float64[:])).
