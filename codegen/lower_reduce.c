@@ -72,6 +72,12 @@ static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
     return LLVMBuildFMul(L->b, d, d, "");
 }
 
+/* element i of a lane squared, as a double */
+static LLVMValueRef square_of_lane(Lower *L, LLVMValueRef i, void *env) {
+    LLVMValueRef x = lane_elem(L, i, env);
+    return LLVMBuildFMul(L->b, x, x, "");
+}
+
 /* the float type of one part of a complex dtype's element: float for complex64 */
 static LLVMTypeRef part_type(Lower *L, int dt) { return dt == DT_COMPLEX64 ? LLVMFloatTypeInContext(L->c) : L->f64; }
 
@@ -1441,7 +1447,15 @@ static bool keepdims_arg(Lower *L, Instr *in, CallInfo *ci) {
  * Lane.expr); the loops along an axis run in the calling thread, as unfused axis reductions do. */
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
     CallInfo *ci = call->op == IR_CALL ? L->ti->calls[call->id] : NULL;
-    if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod || ci->dtype >= 0) return false;
+    if (!ci || ci->kind != CALL_BUILTIN || ci->ufmethod) return false;
+    if (ci->builtin == BI_LA_NORM) {   /* the 2-norm of every element: cg_fused_sum_squares */
+        const Type *xt = L->ti->vtypes[operand];
+        for (int k = 1; k < ci->nparams; k++)
+            if (ci->argmap[k] != -1 && ci->params[k]->kind != TY_NONE) return false;
+        return ci->argmap[0] >= 0 && call->args[ci->argmap[0]] == operand && xt->kind == TY_ARRAY && xt->ndim >= 1 &&
+               ty_dtypes[xt->dtype].kind == 'f';
+    }
+    if (ci->dtype >= 0) return false;
     switch (ci->builtin) {
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX:
     case BI_NP_MEAN: case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: break;
@@ -1639,6 +1653,55 @@ static int fused_source(Lower *L, CallInfo *ci, Instr *in) {
     if (!L->fused[id]) return -1;
     Instr *src = L->fn->instrs[id];
     return src->op == IR_GETATTR ? src->args[0] : id;
+}
+
+int cg_reduce_source(Lower *L, CallInfo *ci, Instr *in) { return fused_source(L, ci, in); }
+
+static LLVMValueRef square_elem(Lower *L, LLVMValueRef i, void *env) {   /* e[i] * e[i] as a double */
+    Fused *F = env;
+    LLVMValueRef x = cg_cast(L, fused_elem(L, i, F), ty_scalar_of(F->adt), ty_float64);
+    return LLVMBuildFMul(L->b, x, x, "");
+}
+
+typedef struct SquaresOf { Fused *F; LLVMValueRef n, slot; } SquaresOf;
+
+static void squares_into(Lower *L, void *env) {
+    SquaresOf *S = env;
+    LLVMBuildStore(L->b, cg_pairwise_sum(L, L->f64, S->n, square_elem, S->F), S->slot);
+}
+
+/* The sum of the squares of every element of the fused array expression src (np.linalg.norm
+ * of it is the root), pairwise, without making the expression: along its flat index where every
+ * operand is C-contiguous of its shape (a 1-d expression: always, with constant steps where they
+ * may be), else from the expression made first. NumPy takes this norm from a BLAS dot of the
+ * made expression, in that library's order. */
+LLVMValueRef cg_fused_sum_squares(Lower *L, int src) {
+    const Type *at = L->ti->vtypes[src];
+    int nd = at->ndim;
+    Fused F = {.adt = at->dtype, .nd = nd, .axis = -1};
+    if (!(F.E = cg_expr_open(L, src, nd, NULL, NULL, 0))) return NULL;
+    LLVMValueRef n = i64c(L, 1);
+    for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
+    SquaresOf S = {&F, n, cg_entry_alloca(L, L->f64, "sumsq")};
+    LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.lane");
+    LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.other");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.done");
+    LLVMBuildCondBr(L->b, nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E), lane, other);
+    LLVMPositionBuilderAtEnd(L->b, lane);
+    if (nd == 1) cg_expr_unit_twins(L, F.E, squares_into, &S);
+    else squares_into(L, &S);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, other);
+    if (nd == 1) {   /* strided operands */
+        squares_into(L, &S);
+    } else {         /* broadcast or strided operands: made first, as a C array */
+        Lane whole = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
+        LaneElem le = {&whole, ty_float64, NULL};
+        LLVMBuildStore(L->b, cg_pairwise_sum(L, L->f64, whole.n, square_of_lane, &le), S.slot);
+    }
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, L->f64, S.slot, "");
 }
 
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {

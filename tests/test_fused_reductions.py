@@ -270,3 +270,35 @@ def test_fused_operands_stretched_at_run_time(cols):
             for got in (g1(x1, m, s), g1p(x1, m, s)):
                 for g, w in zip(got, stretched_1d(x1, m, s)):
                     same(g, w, exact=False)
+
+
+def norm_forms(a, b):
+    return (np.linalg.norm(a - b), np.linalg.norm(a * 2.0 + b), np.linalg.norm(np.abs(a) - 1.0),
+            np.linalg.norm(a - b, None), np.linalg.norm(a - b, axis=None))
+
+
+def norm_not_fused(a, b):   # an order or an axis: the expression is made, then normed
+    return np.linalg.norm((a - b).ravel(), 1), np.linalg.norm(a - b, axis=-1), np.linalg.norm((a - b).ravel(), np.inf)
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (1000,), (3, 5), (40, 33), (2, 3, 4), (4, 0)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_fused_norm(shape, dtype):
+    # np.linalg.norm(expr) with no order and no axis: the square root of the pairwise sum of the
+    # squares, the expression never made (NumPy's BLAS dot adds in its own order: close, not equal)
+    a = (values(shape) * 10).astype(dtype)
+    b = (values(shape, 1) * 10).astype(dtype)
+    f = compiled(norm_forms)
+    for x, y in [(a, b)] + ([(a[::-1], b), (np.asfortranarray(a), b), (a, b[..., :1])] if a.size else []):
+        for g, w in zip(f(x, y), norm_forms(x, y)):   # a float scalar (ember's scalars of float32 are Python floats)
+            assert isinstance(g, float)
+            np.testing.assert_allclose(g, w, rtol=1e-6 if dtype == np.float32 else 1e-13)
+    if a.ndim and a.size:
+        g, w = compiled(norm_not_fused)(a, b), norm_not_fused(a, b)
+        for x, y in zip(g, w):
+            np.testing.assert_allclose(x, y, rtol=1e-6 if dtype == np.float32 else 1e-13)
+    if dtype != np.int64:
+        f(a, b)
+        before = ember._ember.rt_stats()["allocs"]
+        f(a, b)
+        assert ember._ember.rt_stats()["allocs"] == before   # no temporary for a - b
