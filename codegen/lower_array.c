@@ -329,6 +329,33 @@ bool cg_is_quiet(Lower *L, Instr *x) {
     }
 }
 
+/* May x change what an array holds? Calls of compiled functions, C functions and objmode can
+ * (np.sum((a - b) * bump(a)), bump writing a), as can stores into arrays and out= arguments;
+ * arithmetic, views and the builtins that read cannot. */
+static bool may_write_arrays(Lower *L, Instr *x) {
+    const Type *t = L->ti->vtypes[x->id];
+    switch (x->op) {
+    case IR_SETITEM: case IR_DELITEM: case IR_OBJMODE: return true;
+    case IR_BINOP: return x->imm2 && t && t->kind == TY_ARRAY;
+    case IR_CALL: {
+        CallInfo *ci = L->ti->calls[x->id];
+        if (!ci) return true;
+        if (ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC && ci->kind != CALL_NAMEDTUPLE && ci->kind != CALL_RNG) return true;
+        return writes_out(L, x) || ti_reduction_param(ci, "out") >= 0;
+    }
+    default: return false;
+    }
+}
+
+/* Nothing between instruction i of block b and its user u (later in b) changes an array, so a
+ * value fused into u reads its operands there as they are at i. */
+static bool unchanged_until(Lower *L, int b, int i, Instr *u) {
+    Block *bk = L->fn->blocks[b];
+    for (int k = i + 1; k < bk->ninstrs && bk->instrs[k] != u; k++)
+        if (may_write_arrays(L, bk->instrs[k])) return false;
+    return true;
+}
+
 /* target[index] = value, where value (instruction i of block b) is an elementwise root used
  * only here: is it evaluated straight into the view target[index] (assign_expr) instead of
  * into a new array that is then copied? Needs a basic index (not a fancy one, whose lowering
@@ -377,6 +404,7 @@ void cg_plan_arrays(Lower *L) {
             Instr *in = fn->blocks[b]->instrs[i];
             if (!cg_is_elementwise(L, in) || writes_out(L, in) || L->uses[in->id] != 1) continue;
             Instr *u = fn->instrs[user[in->id]];
+            if (blk[u->id] == b && !unchanged_until(L, b, i, u)) continue;   /* evaluated where it stands */
             bool ew_user = cg_is_elementwise(L, u) || (u->op == IR_BINOP && u->imm2 && ti->vtypes[u->id]->kind == TY_ARRAY);
             if (ew_user && blk[u->id] == b && u->op != IR_CALL) L->fused[in->id] = true;
             if (ew_user && blk[u->id] == b && u->op == IR_CALL) {

@@ -302,3 +302,38 @@ def test_fused_norm(shape, dtype):
         before = ember._ember.rt_stats()["allocs"]
         f(a, b)
         assert ember._ember.rt_stats()["allocs"] == before   # no temporary for a - b
+
+
+@ember.njit
+def bump(a):
+    a[:] += 1.0
+    return 2.0
+
+
+def sum_then_call(a, b):
+    return np.sum((a - b) * bump(a))
+
+
+def product_then_call(a, b):
+    return (a - b) * bump(a)
+
+
+def max_then_call(a, b):
+    return np.max(np.abs(a - b) + bump(a), axis=-1)
+
+
+def norm_then_call(a, b):
+    return np.linalg.norm(a - b) * bump(a)
+
+
+@pytest.mark.parametrize("fn", [sum_then_call, product_then_call, max_then_call, norm_then_call])
+def test_fused_value_read_before_a_call_that_writes(fn):
+    # a - b is computed where it stands: a call between it and its user writes a (CPython's
+    # order), so it is not read lazily at the user
+    for shape in ((5,), (3, 4)):
+        a, b = np.arange(np.prod(shape), dtype=np.float64).reshape(shape), np.ones(shape)
+        a2 = a.copy()
+        want = fn(a, b)
+        got = ember.njit(fn)(a2, b)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(a2, a)
