@@ -1471,10 +1471,7 @@ bool cg_reduce_fusable(Lower *L, Instr *call, int operand) {
     int p = ti_reduction_param(ci, "axis");
     int64_t k;
     if (p < 0) return true;
-    if (ci->params[p]->kind == TY_TUPLE || !ti_param_const_int(L->ti, call, ci, p, &k)) return false;
-    /* np.count_nonzero: every element or along the last axis (one lane per result: lane_bool
-     * counts truths); the row-by-row fold along another axis adds values, not truths */
-    return ci->builtin != BI_NP_COUNT_NONZERO || k == -1 || k == at->ndim - 1;
+    return ci->params[p]->kind != TY_TUPLE && ti_param_const_int(L->ti, call, ci, p, &k);
 }
 
 typedef struct Fused {
@@ -1523,7 +1520,8 @@ static void fused_row_body(Lower *L, LLVMValueRef *idx, void *env) {   /* r[kept
     kept_index(F, full, oidx);
     const Type *et = ty_scalar_of(F->adt);
     LLVMValueRef x = cg_expr_at(L, F->E, full, false);
-    x = F->ct == ty_bool ? cg_truth(L, x, et) : cg_cast(L, x, et, F->ct);
+    if (F->bid == BI_NP_COUNT_NONZERO) x = cg_cast(L, cg_truth(L, x, et), ty_bool, F->ct);   /* a truth, counted */
+    else x = F->ct == ty_bool ? cg_truth(L, x, et) : cg_cast(L, x, et, F->ct);
     LLVMValueRef p = cg_elem_ptr(L, F->rt, F->r, oidx);
     LLVMValueRef acc = cg_cast(L, cg_load_elem(L, F->rdt, p), ty_scalar_of(F->rdt), F->ct);
     cg_store_elem(L, F->rdt, p, fold_combine(L, fold_lane_kind(F->bid), acc, x, F->ct, F->rdt), F->ct);

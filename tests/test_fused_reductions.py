@@ -216,7 +216,7 @@ def cnz_last(a, b):
 
 
 def cnz_first(a, b):
-    return np.count_nonzero(a * b, axis=0)   # not fused: the row-by-row fold would add values
+    return np.count_nonzero(a * b, axis=0)   # row by row: truths added
 
 
 @pytest.mark.parametrize("shape", [(7,), (5, 6), (0, 3), (4, 0), (3, 4, 5)])
@@ -229,11 +229,21 @@ def test_fused_count_nonzero(shape):
         same(ember.njit(fn)(a, b), fn(a, b))
     if len(shape) > 1:
         same(ember.njit(cnz_all)(a[:, ::2], b[:, ::2]), cnz_all(a[:, ::2], b[:, ::2]))
-    f = ember.njit(cnz_all)
-    f(a, b)
-    before = ember._ember.rt_stats()["allocs"]
-    f(a, b)
-    assert ember._ember.rt_stats()["allocs"] == before   # no temporary for a > b
+    if len(shape) == 3:
+        g = ember.njit(cnz_middle)
+        for x, y in ((a, b), (a[:, ::-1], b)):
+            for got, want in zip(g(x, y), cnz_middle(x, y)):
+                same(got, want)
+    for fn, results in ((cnz_all, 0), (cnz_first, 1)):   # no temporary for a - b: only the result
+        f = ember.njit(fn)
+        f(a, b)
+        before = ember._ember.rt_stats()["allocs"]
+        f(a, b)
+        assert ember._ember.rt_stats()["allocs"] == before + (results if len(shape) > 1 else 0)
+
+
+def cnz_middle(a, b):
+    return np.count_nonzero(a - b > 0.25, axis=1), np.count_nonzero(a * b, axis=-3)
 
 
 def stretched_2d(x, m, s):
