@@ -347,3 +347,18 @@ def test_fused_value_read_before_a_call_that_writes(fn):
         got = ember.njit(fn)(a2, b)
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(a2, a)
+
+
+def reads_between(a, b, c):
+    return (a - b) * np.where(c > 0, c, b) + np.sum(c, axis=0) / c.std()
+
+
+def test_fused_across_calls_that_only_read():
+    # builtins that read (np.where, a reduction) between a - b and its user keep it fused: one
+    # array made (the result; np.where's operands fused into it too)
+    a, b, c = values((50,)), values((50,), 1), values((50,), 2)
+    f = ember.njit(reads_between)
+    np.testing.assert_allclose(f(a, b, c), reads_between(a, b, c), rtol=1e-13)
+    before = ember._ember.rt_stats()["allocs"]
+    f(a, b, c)
+    assert ember._ember.rt_stats()["allocs"] == before + 1
