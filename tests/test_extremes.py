@@ -163,13 +163,18 @@ def arg_rows(a):
     return np.argmin(a, axis=1), a.argmax(axis=-1), np.argmax(a, axis=1, keepdims=True)
 
 
+def value_rows(a):
+    return np.min(a, axis=1), a.max(axis=-1)
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int16", "uint8"])
 def test_argaxis_rows_of_every_length(dtype):
-    # rows from cg_extreme_min_run elements on take the vectors, shorter ones the scalar scan:
+    # rows from cg_extreme_min_run elements on take the vectors, shorter ones the scalar scan
+    # (min/max values of doubles too; of other dtypes from 64):
     # lengths on both sides of it, with ties, NaN and signed zeros in the rows
     rng = np.random.default_rng(11)
     cases = []
-    for n in (1, 2, 5, 8, 9, 12, 16, 17, 18, 24, 31, 33, 50, 63, 64, 65):
+    for n in (1, 2, 5, 8, 9, 12, 15, 16, 17, 18, 19, 24, 31, 33, 50, 63, 64, 65):
         m = values(dtype, 40 * n, rng).reshape(40, n)
         m[3] = m[3, 0]                       # a row of ties: index 0
         if n > 2:
@@ -182,6 +187,8 @@ def test_argaxis_rows_of_every_length(dtype):
             m[7, n // 2:] = -0.0             # -0.0 equals 0.0: the first
         cases.append((m,))
     check_all(arg_rows, cases)
+    # the values: a row of tied signed zeros gives one of them (docs/differences.md)
+    check_all(value_rows, [(np.where(m == 0, 0.0, m).astype(m.dtype),) for (m,) in cases])
 
 
 def par_extremes(a):
