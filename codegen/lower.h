@@ -121,7 +121,7 @@ void cg_share_widenings(LLVMModuleRef m);
 
 /* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
 enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
-long long cg_extreme_min_run(Lower *L, int dt);   /* the shortest run along an axis whose argmax the vectors take */
+long long cg_extreme_min_run(Lower *L, int dt);   /* the shortest run along an axis the vectors take (argmax, max of doubles) */
 bool cg_extreme_vectorizes(int dt);
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags);
@@ -334,6 +334,7 @@ LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n);   /* call; propagate a failure */
 /* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
  * when it is 1-d of that dtype, else a fresh C copy. */
+LLVMValueRef cg_sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt);   /* as doubles */
 void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
 LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt);   /* v as a value of dtype dt (an int8 wraps) */
 

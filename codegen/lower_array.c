@@ -340,16 +340,8 @@ static bool may_write_arrays(Lower *L, Instr *x) {
     case IR_CALL: {
         CallInfo *ci = L->ti->calls[x->id];
         if (!ci) return true;
-        if (ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC && ci->kind != CALL_NAMEDTUPLE && ci->kind != CALL_RNG) return true;
-        if (writes_out(L, x)) return true;
-        switch (ci->kind == CALL_BUILTIN && !ci->ufmethod ? ci->builtin : -1) {   /* a reduction's out= */
-        case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_CUMSUM:
-        case BI_NP_CUMPROD: case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: case BI_NP_ARGMIN:
-        case BI_NP_ARGMAX: case BI_NP_ALL: case BI_NP_ANY:
-            return ti_reduction_param(ci, "out") >= 0;
-        default:
-            return ci->ufmethod && ti_reduction_param(ci, "out") >= 0;
-        }
+        if (ci->kind != CALL_BUILTIN) return ci->kind != CALL_EXC && ci->kind != CALL_NAMEDTUPLE && ci->kind != CALL_RNG;
+        return writes_out(L, x) || ti_reduction_param(ci, "out") >= 0;   /* a ufunc's out=, a reduction's */
     }
     default: return false;
     }

@@ -49,9 +49,10 @@ static unsigned vector_bytes(Lower *L) {
 }
 
 /* The fewest elements of a run along an axis whose argmin/argmax (and min/max of doubles) the
- * vectors take (shorter ones: a scalar scan). Measured on AVX-512 over rows of 2 to 64 (1M elements): the vectors'
- * fixed cost (masked loads of EXT_U vectors, the combining at the end) pays from a little over
- * one machine vector (doubles from 9-12 elements, int32 from 16-24); and 17 at least. */
+ * vectors take (shorter ones: a scalar scan). Measured on AVX-512 over rows of 2 to 64 (1M
+ * elements): the vectors' fixed cost (masked loads of EXT_U vectors, the combining at the end)
+ * pays from a little over one machine vector (doubles from 9-12 elements, int32 from 16-24);
+ * and 17 at least. */
 long long cg_extreme_min_run(Lower *L, int dt) {
     long long w = (long long)(vector_bytes(L) / (unsigned)ty_dtypes[dt].size);
     return w + 1 > 17 ? w + 1 : 17;

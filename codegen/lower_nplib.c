@@ -858,8 +858,8 @@ static LLVMValueRef square_at(Lower *L, LLVMValueRef i, void *env) {   /* x[i] *
 /* The sum of squares of a lane as NumPy's add.reduce of x * x adds them: pairwise along a
  * contiguous lane (its inner loop; vector partial sums, 4-8x faster than one element at a
  * time), in order along a strided one (NumPy adds such an axis row by row). The flat norm
- * NumPy takes from a BLAS dot, whose order is its own. */
-static LLVMValueRef sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
+ * NumPy takes from a BLAS dot, whose order is its own. As doubles, whatever dt. */
+LLVMValueRef cg_sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
     LLVMValueRef size = i64c(L, ty_dtypes[dt].size);
     SqEnv E = {data, size, dt};
     if (LLVMIsAConstantInt(stride))
@@ -882,7 +882,7 @@ static LLVMValueRef sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLV
 
 /* The vector norm of order ord (NaN: 2) of a lane. */
 static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
-    if (isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", sum_squares(L, data, n, stride, dt));
+    if (isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", cg_sum_squares(L, data, n, stride, dt));
     if (ord == INFINITY) return fold_lane(L, FOLD_MAXABS, data, n, stride, dt, NULL);
     if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, dt, NULL);
     if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, dt, NULL);

@@ -72,12 +72,6 @@ static LLVMValueRef lane_elem(Lower *L, LLVMValueRef i, void *env) {
     return LLVMBuildFMul(L->b, d, d, "");
 }
 
-/* element i of a lane squared, as a double */
-static LLVMValueRef square_of_lane(Lower *L, LLVMValueRef i, void *env) {
-    LLVMValueRef x = lane_elem(L, i, env);
-    return LLVMBuildFMul(L->b, x, x, "");
-}
-
 /* the float type of one part of a complex dtype's element: float for complex64 */
 static LLVMTypeRef part_type(Lower *L, int dt) { return dt == DT_COMPLEX64 ? LLVMFloatTypeInContext(L->c) : L->f64; }
 
@@ -1659,15 +1653,13 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
 
 /* The value a reduction call reads, when it is a fused array expression (cg_reduce_fusable);
  * else -1. A method's receiver stands for the method. */
-static int fused_source(Lower *L, CallInfo *ci, Instr *in) {
+int cg_reduce_source(Lower *L, CallInfo *ci, Instr *in) {
     if (ci->argmap[0] < 0) return -1;
     int id = in->args[ci->argmap[0]];
     if (!L->fused[id]) return -1;
     Instr *src = L->fn->instrs[id];
     return src->op == IR_GETATTR ? src->args[0] : id;
 }
-
-int cg_reduce_source(Lower *L, CallInfo *ci, Instr *in) { return fused_source(L, ci, in); }
 
 static LLVMValueRef square_elem(Lower *L, LLVMValueRef i, void *env) {   /* e[i] * e[i] as a double */
     Fused *F = env;
@@ -1706,10 +1698,9 @@ LLVMValueRef cg_fused_sum_squares(Lower *L, int src) {
     LLVMPositionBuilderAtEnd(L->b, other);
     if (nd == 1) {   /* strided operands */
         squares_into(L, &S);
-    } else {         /* broadcast or strided operands: made first, as a C array */
-        Lane whole = whole_lane(L, at, cg_expr_materialize(L, F.E), true);
-        LaneElem le = {&whole, ty_float64, NULL};
-        LLVMBuildStore(L->b, cg_pairwise_sum(L, L->f64, whole.n, square_of_lane, &le), S.slot);
+    } else {         /* broadcast or strided operands: made first, as a new C array */
+        LLVMValueRef m = cg_arr_data(L, cg_expr_materialize(L, F.E));
+        LLVMBuildStore(L->b, cg_sum_squares(L, m, n, i64c(L, ty_dtypes[F.adt].size), F.adt), S.slot);
     }
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
@@ -1720,7 +1711,7 @@ LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args,
     const Type *at = types[0], *rt;
     LLVMValueRef r;
     int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
-    int src = fused_source(L, ci, in);
+    int src = cg_reduce_source(L, ci, in);
     if (src >= 0) {
         if (!(r = fused_reduction(L, ci, in, src, &rt))) return NULL;
         if (keepdims_arg(L, in, ci)) {

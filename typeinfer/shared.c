@@ -39,6 +39,7 @@ static const char *const P_CUM[] = {"a", "axis", "dtype", "out", NULL};
 static const char *const P_AVERAGE[] = {"a", "axis", "weights", "returned", "keepdims", NULL};
 static const char *const P_UREDUCE[] = {"array", "axis", "dtype", "out", "keepdims", NULL};   /* np.add.reduce */
 static const char *const P_UACCUMULATE[] = {"array", "axis", "dtype", "out", NULL};
+static const char *const P_NONE[] = {NULL};   /* not a reduction: ti_reduction_param finds nothing */
 
 const char *const *ti_reduction_params(int bid, int ufmethod) {
     if (ufmethod) return ufmethod == UF_REDUCE ? P_UREDUCE : P_UACCUMULATE;
@@ -48,7 +49,10 @@ const char *const *ti_reduction_params(int bid, int ufmethod) {
     case BI_NP_COUNT_NONZERO: return P_COUNT;
     case BI_NP_CUMSUM: case BI_NP_CUMPROD: return P_CUM;
     case BI_NP_AVERAGE: return P_AVERAGE;
-    default: return P_EXTREME;
+    case BI_NP_MIN: case BI_NP_MAX: case BI_NP_AMIN: case BI_NP_AMAX: case BI_NP_ARGMIN: case BI_NP_ARGMAX:
+    case BI_NP_ALL: case BI_NP_ANY:
+        return P_EXTREME;
+    default: return P_NONE;
     }
 }
 
