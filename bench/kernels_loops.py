@@ -21,7 +21,11 @@ The classes, from issue 17:
   on int32). The C versions compute in int as C promotes, with Python's floor and modulo;
 - a recurrence of two states along an array: `state_space2` (a 2x2 linear filter), which LLVM
   19's SLP vectoriser packs into one vector whose loop-carried chain swaps lanes (codegen/jit.c
-  then compiles it again without SLP; the scalar twins of this class are in kernels_scalar.py).
+  then compiles it again without SLP; the scalar twins of this class are in kernels_scalar.py);
+- a float sum in Python's order over loads that are not contiguous: `matmul_loops` (the naive
+  i, j, k matrix product, a column of b per sum) and `indexed_dot` (w[i] * x[idx[i]]), which
+  LLVM 19 vectorises with gathers and an in-order reduction, slower than the scalar loop
+  (codegen/jit.c then compiles the loop again scalar).
 """
 
 import numpy as np
@@ -143,6 +147,24 @@ def state_space2(x, out):
         s0, s1 = 0.9 * s0 - 0.2 * s1 + u, 0.2 * s0 + 0.9 * s1 + 0.5 * u
         out[i] = s0 + s1
     return s0
+
+
+def matmul_loops(a, b, out):
+    n, m = a.shape
+    p = b.shape[1]
+    for i in range(n):
+        for j in range(p):
+            s = 0.0
+            for k in range(m):
+                s += a[i, k] * b[k, j]
+            out[i, j] = s
+
+
+def indexed_dot(w, x, idx):
+    s = 0.0
+    for i in range(idx.shape[0]):
+        s += w[i] * x[idx[i]]
+    return s
 
 
 C_SOURCE = r"""
@@ -268,6 +290,21 @@ double state_space2(const double *x, double *out, int64_t n) {
     }
     return s0;
 }
+
+void matmul_loops(const double *a, const double *b, double *out, int64_t n, int64_t m, int64_t p) {
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < p; j++) {
+            double s = 0.0;
+            for (int64_t k = 0; k < m; k++) s += a[i * m + k] * b[k * p + j];
+            out[i * p + j] = s;
+        }
+}
+
+double indexed_dot(const double *w, const double *x, const int64_t *idx, int64_t n) {
+    double s = 0.0;
+    for (int64_t i = 0; i < n; i++) s += w[i] * x[idx[i]];
+    return s;
+}
 """
 
 
@@ -368,6 +405,18 @@ def _i32_mod_hash_args(n):
     return (a, out), (a, out, n)
 
 
+def _matmul_loops_args(n):
+    r = _rng()
+    a, b, out = r.random((n, n)), r.random((n, n)), np.zeros((n, n))
+    return (a, b, out), (a, b, out, n, n, n)
+
+
+def _indexed_dot_args(n, table):
+    r = _rng()
+    w, x, idx = r.random(n), r.random(table), r.integers(0, table, n)
+    return (w, x, idx), (w, x, idx, n)
+
+
 def _state_space2_args(n):
     x = _rng().random(n) - 0.5
     out = np.zeros(n)
@@ -399,3 +448,5 @@ _add("u16_blend", u16_blend, _u16_blend_args, (1 << 20,), "out", desc="1M uint16
 _add("i16_mix", i16_mix, _i16_mix_args, (1 << 20,), "out", desc="1M int16 samples")
 _add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="1M int32")
 _add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="2M samples")
+_add("matmul_loops", matmul_loops, _matmul_loops_args, (150,), "out", desc="150x150 @ 150x150, naive i, j, k")
+_add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")

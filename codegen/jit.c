@@ -30,12 +30,22 @@ int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef 
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
 
-enum { MAX_EXTRA_OPTIONS = 16, MAX_SCALAR_FNS = 8 };
+enum { MAX_EXTRA_OPTIONS = 16, MAX_SCALAR_FNS = 8, MAX_SCALAR_LOOPS = 16 };
 
-/* Functions to compile again without SLP vectorisation (finish, mark_scalar). */
+/* A loop as lower.c names it in its llvm.loop node: its function and its head's offset. */
+typedef struct {
+    const char *fn;   /* len bytes */
+    size_t len;
+    int head;
+} LoopName;
+
+/* What to compile again differently (finish): functions without SLP vectorisation (mark_scalar),
+ * loops without loop vectorisation (keep_loops_scalar). */
 typedef struct {
     const char *names[MAX_SCALAR_FNS];
     int n;
+    LoopName loops[MAX_SCALAR_LOOPS];
+    int nloops;
 } Retry;
 
 /* EMBER_LLVM_OPTIONS="-opt1 -opt2=v": extra LLVM command-line options after ember's own (a
@@ -400,6 +410,143 @@ static void unmark_scalar(LLVMModuleRef m) {
         LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind);
 }
 
+/* ---- in-order float sums over gathered loads ---------------------------------------- *
+ * A float sum kept in Python's order (s += a[i, k] * b[k, j], over k) vectorises with an in-order
+ * reduction (-force-ordered-reductions): the adds stay one dependent chain, one element after
+ * another, so the vector loop runs no faster than the chain, as the scalar loop does, and gains
+ * only where the work beside the chain is dear (exp, a division, a square root), which vector
+ * instructions then do eight at a time. LLVM 19's cost model counts throughput, not the chain,
+ * and vectorises such a loop also when all it has to gain is cheap arithmetic on loads that are
+ * not contiguous: a gather, or scalar loads put into a vector one by one. Those cost more than
+ * the scalar loop's loads (on a Zen 5: a column dot product 1.7x slower, a naive matrix product
+ * 1.65x, a sum over a[idx[i]] 1.45x). After O3, such vector loops are found here, by the name
+ * lower.c gave their loop, and the function is compiled again with those loops kept scalar. */
+
+/* Is `in` a call of an LLVM intrinsic whose name starts with `prefix`? */
+static bool calls_intrinsic(LLVMValueRef in, const char *prefix) {
+    LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
+    size_t len;
+    const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
+    return !strncmp(name, prefix, strlen(prefix));
+}
+
+/* Is `in` work a vector loop does markedly faster than a scalar one: a division, a remainder,
+ * or a call (maths, a square root) that is not one of the cheap intrinsics? */
+static bool dear(LLVMValueRef in) {
+    static const char *const cheap[] = {"llvm.vector.reduce.", "llvm.masked.", "llvm.fabs.", "llvm.fmuladd.",
+                                        "llvm.fma.", "llvm.minnum.", "llvm.maxnum.", "llvm.minimum.", "llvm.maximum.",
+                                        "llvm.copysign.", "llvm.smin.", "llvm.smax.", "llvm.umin.", "llvm.umax.",
+                                        "llvm.abs.", "llvm.lifetime.", "llvm.assume", "llvm.expect."};
+    switch (LLVMGetInstructionOpcode(in)) {
+    case LLVMFDiv:
+    case LLVMFRem:
+    case LLVMSDiv:
+    case LLVMUDiv:
+    case LLVMSRem:
+    case LLVMURem: return true;
+    case LLVMCall:
+        for (size_t i = 0; i < sizeof cheap / sizeof *cheap; i++)
+            if (calls_intrinsic(in, cheap[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* The loop blocks from..to (in layout order, as the vectoriser lays out a vector body): an
+ * in-order float reduction, loads that are not contiguous, and no dear work? */
+static bool ordered_sum_over_gather(LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
+    bool ordered = false, gathered = false;
+    for (LLVMBasicBlockRef b = from;; b = LLVMGetNextBasicBlock(b)) {
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
+            if (dear(in)) return false;
+            if ((calls_intrinsic(in, "llvm.vector.reduce.fadd.") || calls_intrinsic(in, "llvm.vector.reduce.fmul.")) &&
+                !(LLVMGetFastMathFlags(in) & LLVMFastMathAllowReassoc))
+                ordered = true;
+            if (calls_intrinsic(in, "llvm.masked.gather.") ||
+                (LLVMIsAInsertElementInst(in) && LLVMIsALoadInst(LLVMGetOperand(in, 1))))
+                gathered = true;
+        }
+        if (b == to) break;
+    }
+    return ordered && gathered;
+}
+
+/* The name lower.c gave the loop of llvm.loop node md (!{"ember.loop", !"<function>", i32
+ * <head>}), or false. */
+static bool loop_name(LLVMValueRef md, LoopName *out) {
+    enum { MAX_OPS = 32 };
+    LLVMValueRef ops[MAX_OPS], sub[3];
+    unsigned n = LLVMGetMDNodeNumOperands(md);
+    if (n > MAX_OPS) return false;
+    LLVMGetMDNodeOperands(md, ops);
+    for (unsigned i = 1; i < n; i++) {
+        if (!ops[i] || !LLVMIsAMDNode(ops[i]) || LLVMGetMDNodeNumOperands(ops[i]) != 3) continue;
+        LLVMGetMDNodeOperands(ops[i], sub);
+        unsigned len, flen;
+        const char *s = sub[0] && LLVMIsAMDString(sub[0]) ? LLVMGetMDString(sub[0], &len) : NULL;
+        if (!s || len != strlen(CG_LOOP_MARK) || memcmp(s, CG_LOOP_MARK, len)) continue;
+        const char *f = sub[1] && LLVMIsAMDString(sub[1]) ? LLVMGetMDString(sub[1], &flen) : NULL;
+        if (!f || !sub[2] || !LLVMIsAConstantInt(sub[2])) return false;
+        *out = (LoopName){f, flen, (int)LLVMConstIntGetZExtValue(sub[2])};
+        return true;
+    }
+    return false;
+}
+
+static bool same_loop(LoopName a, LoopName b) {
+    return a.head == b.head && a.len == b.len && !memcmp(a.fn, b.fn, a.len);
+}
+
+/* The loops of optimised `m` that the loop vectoriser made an in-order sum over gathered loads
+ * (ordered_sum_over_gather) and that lower.c named in a function of this compile (whose name
+ * starts with `symbol`: loops of linked callees were decided in their own compile), into
+ * r->loops; returns how many. */
+static int ordered_gather_loops(Ctx *ctx, LLVMModuleRef m, const char *symbol, Retry *r) {
+    unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
+    size_t slen = strlen(symbol);
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b && r->nloops < MAX_SCALAR_LOOPS; b = LLVMGetNextBasicBlock(b)) {
+            LoopName name;
+            LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
+            if (!ends_vectorised_loop(b, loop_kind) || !loop_name(LLVMGetMetadata(term, loop_kind), &name) ||
+                name.len < slen || memcmp(name.fn, symbol, slen))
+                continue;
+            LLVMBasicBlockRef head = NULL;   /* the successor of b at or before it: the loop's head */
+            for (unsigned k = 0, ns = LLVMGetNumSuccessors(term); k < ns && !head; k++)
+                for (LLVMBasicBlockRef x = LLVMGetFirstBasicBlock(f); x; x = LLVMGetNextBasicBlock(x)) {
+                    if (x == LLVMGetSuccessor(term, k)) head = x;
+                    if (x == b) break;
+                }
+            if (!head || !ordered_sum_over_gather(head, b)) continue;
+            bool dup = false;
+            for (int i = 0; i < r->nloops && !dup; i++) dup = same_loop(r->loops[i], name);
+            if (dup) continue;
+            char *copy = ctx_printf(ctx, "%.*s", (int)name.len, name.fn);
+            if (!copy) return r->nloops;
+            r->loops[r->nloops++] = (LoopName){copy, name.len, name.head};
+        }
+    return r->nloops;
+}
+
+/* Keep the loops r names out of the loop vectoriser: their llvm.loop nodes, in `m` as lowered
+ * again, get llvm.loop.vectorize.width 1 (ordered_gather_loops). */
+static void keep_loops_scalar(LLVMContextRef c, LLVMModuleRef m, const Retry *r) {
+    unsigned loop_kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
+    LLVMMetadataRef made[MAX_SCALAR_LOOPS] = {0};   /* one node per loop, on each of its back edges */
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b)) {
+            LLVMValueRef term = LLVMGetBasicBlockTerminator(b), md = term ? LLVMGetMetadata(term, loop_kind) : NULL;
+            LoopName name;
+            if (!md || !loop_name(md, &name)) continue;
+            for (int i = 0; i < r->nloops; i++)
+                if (same_loop(r->loops[i], name)) {
+                    if (!made[i]) made[i] = cg_loop_node(c, name.fn, name.len, name.head, true);
+                    LLVMSetMetadata(term, loop_kind, LLVMMetadataAsValue(c, made[i]));
+                    break;
+                }
+        }
+}
+
 static int run_passes(Ctx *ctx, LLVMModuleRef m) {
     const char *opt = getenv("EMBER_OPT");
     char pipeline[32];
@@ -436,8 +583,9 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
 /* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
  * the optimised module as bitcode and the object code into out. With `retry` set, returns 1,
  * having emitted nothing, when some functions of m should be compiled again without SLP
- * vectorisation (latency_bound_functions: their names into retry->names); the caller lowers
- * the module again, marks them (mark_scalar) and calls finish with retry NULL. Only such
+ * vectorisation (latency_bound_functions: their names into retry->names) or some loops without
+ * loop vectorisation (ordered_gather_loops: into retry->loops); the caller lowers the module
+ * again, marks them (mark_scalar, keep_loops_scalar) and calls finish with retry NULL. Only such
  * compiles pay for a second lowering and O3. entry_only: the object needs only <symbol>.entry
  * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>,
  * once inlined into it, is not emitted again: half the code generation of a function whose
@@ -455,7 +603,10 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     }
     LLVMDisposeMessage(msg);
     if (run_passes(ctx, m)) return -1;
-    if (retry && (retry->n = latency_bound_functions(ctx, m, retry->names))) return 1;
+    if (retry) {
+        retry->n = latency_bound_functions(ctx, m, retry->names);
+        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry)) return 1;
+    }
     if (!retry) unmark_scalar(m);
     cg_share_widenings(m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
@@ -530,6 +681,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     }
     if (link_callees(ctx, c, m, ti, seen)) goto done;
     if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
+    if (scalar) keep_loops_scalar(c, m, scalar);
     rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);
 done:
     if (rc) {
@@ -554,6 +706,7 @@ static int wrap_once(Ctx *ctx, const CgWrap *w, CgResult *out, Retry *retry, con
     int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
     if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
     if (rc == 0 && scalar) mark_scalar(c, m, scalar->names, scalar->n);
+    if (rc == 0 && scalar) keep_loops_scalar(c, m, scalar);
     if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, false);
     if (rc) {
         Py_CLEAR(out->bitcode);

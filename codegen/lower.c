@@ -489,7 +489,9 @@ static void lower_getiter(Lower *L, Instr *in, const Type *it) {
  * vector register is spilled, and interleaved trips share those spills (a trapezoid rule over
  * sin(x) * exp(-x / 5) ran 1.45x slower without). The loop is the blocks from its head's bytecode
  * offset to that of the last block jumping back to it (Python lays a loop out in one piece); a
- * variable is carried when its first use there, in bytecode order, is a read. */
+ * variable is carried when its first use there, in bytecode order, is a read. The node also
+ * names the loop, !{"ember.loop", !"<function>", i32 <head's offset>}, for codegen/jit.c, which
+ * may compile the function again with that loop kept scalar (ordered_gather_loops). */
 static bool in_loop(const Block *bk, int head, int last) { return bk->offset >= head && bk->offset <= last; }
 
 static bool carries_float(Lower *L, int head, int last) {
@@ -518,6 +520,23 @@ static bool carries_float(Lower *L, int head, int last) {
     return false;
 }
 
+/* The llvm.loop node of a loop that carries a float: interleave count 1, the loop's name
+ * (function `fn`, len bytes, and its head's offset) and, with `scalar`, vectorisation width 1. */
+LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar) {
+    LLVMMetadataRef one = LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), 1, 0));
+    LLVMMetadataRef interleave[2] = {LLVMMDStringInContext2(c, "llvm.loop.interleave.count", 26), one};
+    LLVMMetadataRef width[2] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.width", 25), one};
+    LLVMMetadataRef name[3] = {LLVMMDStringInContext2(c, CG_LOOP_MARK, strlen(CG_LOOP_MARK)),
+                               LLVMMDStringInContext2(c, fn, len),
+                               LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), (unsigned long long)head, 0))};
+    LLVMMetadataRef self = LLVMTemporaryMDNode(c, NULL, 0);
+    LLVMMetadataRef ops[4] = {self, LLVMMDNodeInContext2(c, interleave, 2), LLVMMDNodeInContext2(c, name, 3),
+                              LLVMMDNodeInContext2(c, width, 2)};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(c, ops, scalar ? 4 : 3);
+    LLVMMetadataReplaceAllUsesWith(self, id);   /* a loop node names itself first */
+    return id;
+}
+
 /* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
 static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
     Function *fn = L->fn;
@@ -533,13 +552,9 @@ static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
             last = bk->offset;
     }
     if (!carries_float(L, to->offset, last)) return NULL;
-    LLVMMetadataRef kv[2] = {LLVMMDStringInContext2(L->c, "llvm.loop.interleave.count", 26),
-                             LLVMValueAsMetadata(LLVMConstInt(L->i32, 1, 0))};
-    LLVMMetadataRef self = LLVMTemporaryMDNode(L->c, NULL, 0);
-    LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(L->c, kv, 2)};
-    LLVMMetadataRef id = LLVMMDNodeInContext2(L->c, ops, 2);
-    LLVMMetadataReplaceAllUsesWith(self, id);   /* a loop node names itself first */
-    return L->loop_ids[to->id] = id;
+    size_t len;
+    const char *fname = LLVMGetValueName2(L->func, &len);
+    return L->loop_ids[to->id] = cg_loop_node(L->c, fname, len, to->offset, false);
 }
 
 /* Attach the llvm.loop node of the loop `br` closes, if it has one. */

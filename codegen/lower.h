@@ -65,6 +65,8 @@ static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f6
 void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features);
 LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n);   /* i32 (ptr out, params...) */
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
+#define CG_LOOP_MARK "ember.loop"   /* names a loop in its llvm.loop node (lower.c, loop_id) */
+LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);

@@ -413,3 +413,73 @@ def test_carried_float_loops_are_marked(monkeypatch, capfd):
     assert marked(complex_acc, x + 0j)
     assert not marked(fresh_temp, x, np.zeros(5))
     assert not marked(trapezoid_like, 10)      # a call in the loop: interleaving shares its spills
+
+
+# ---- in-order float sums over gathered loads: kept scalar -----------------------------------
+# Vectorised, such a loop runs at the pace of its chain of adds, as the scalar loop does, and
+# pays for the gather on top (a column dot product 1.7x slower on a Zen 5): codegen/jit.c finds
+# it after O3 and compiles the function again with that loop scalar.
+
+def column_dot(a, x, j):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i, j] * x[i]
+    return s
+
+
+def matmul_loops(a, b):
+    n, m = a.shape
+    p = b.shape[1]
+    c = np.empty((n, p))
+    for i in range(n):
+        for j in range(p):
+            s = 0.0
+            for k in range(m):
+                s += a[i, k] * b[k, j]
+            c[i, j] = s
+    return c
+
+
+def indexed_sum(x, idx):
+    s = 0.0
+    for i in range(idx.shape[0]):
+        s += x[idx[i]]
+    return s
+
+
+def column_dot_twice(a, x):
+    # the helper's loop, inlined: decided in the helper's own compile
+    return column_dot_h(a, x, 0) + column_dot_h(a, x, a.shape[1] - 1)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 31, 200])
+def test_ordered_sums_over_gathers_keep_python_order(n):
+    rng = np.random.default_rng(n)
+    a, x = rng.standard_normal((n, 5)) * 1e8, rng.standard_normal(n)
+    check(column_dot, a, x, 3, rtol=0, atol=0)
+    check(column_dot, a[::-1], x, 0, rtol=0, atol=0)
+    check(matmul_loops, rng.standard_normal((4, n)), rng.standard_normal((n, 3)) * 1e8, rtol=0, atol=0)
+    check(indexed_sum, x * 1e8, rng.integers(-n, n, 3 * n) if n else np.zeros(0, np.int64), rtol=0, atol=0)
+    g = dict(globals(), column_dot_h=jit(column_dot))
+    check(type(column_dot_twice)(column_dot_twice.__code__, g), a, x, rtol=0, atol=0) if n else None
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's optimised IR")
+def test_ordered_sums_over_gathers_are_not_vectorised():
+    import ember
+
+    def ordered_vector_sum(f, *args):
+        f(*args)
+        return "llvm.vector.reduce.fadd" in "\n".join(f.inspect_llvm().values())
+
+    rng = np.random.default_rng(1)
+    a, x = rng.random((300, 8)), rng.random(300)
+    assert not ordered_vector_sum(ember.njit(column_dot), a, x, 2)
+    assert not ordered_vector_sum(ember.njit(matmul_loops), a[:8], a)
+    assert not ordered_vector_sum(ember.njit(indexed_sum), x, np.arange(300)[::-1].copy())
+    # inlined into a caller, the helper's loop keeps the width its own compile gave it (the
+    # caller's O3 may still vectorise the remainder loop the unroller left, a few trips)
+    g = dict(globals(), column_dot_h=ember.njit(column_dot))
+    f = ember.njit(type(column_dot_twice)(column_dot_twice.__code__, g))
+    f(a, x)
+    assert '!"llvm.loop.vectorize.width", i32 1}' in "\n".join(f.inspect_llvm().values())
