@@ -25,7 +25,10 @@ The classes, from issue 17:
 - a float sum in Python's order over loads that are not contiguous: `matmul_loops` (the naive
   i, j, k matrix product, a column of b per sum) and `indexed_dot` (w[i] * x[idx[i]]), which
   LLVM 19 vectorises with gathers and an in-order reduction, slower than the scalar loop
-  (codegen/jit.c then compiles the loop again scalar).
+  (codegen/jit.c then compiles the loop again scalar);
+- a loop whose condition compares one value with several constants: `life_step` (a Game of Life
+  generation: born on 3 neighbours, kept on 2 or 3), where simplifycfg makes a switch, which
+  LLVM 19's loop vectoriser refuses unless lowered to branches first (codegen/jit.c).
 """
 
 import numpy as np
@@ -167,6 +170,18 @@ def indexed_dot(w, x, idx):
     return s
 
 
+def life_step(g, new):
+    n, m = g.shape
+    for i in range(1, n - 1):
+        for j in range(1, m - 1):
+            c = 0
+            for di in range(-1, 2):
+                for dj in range(-1, 2):
+                    if di != 0 or dj != 0:
+                        c += g[i + di, j + dj]
+            new[i, j] = 1 if c == 3 or (c == 2 and g[i, j] == 1) else 0
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -305,6 +320,17 @@ double indexed_dot(const double *w, const double *x, const int64_t *idx, int64_t
     for (int64_t i = 0; i < n; i++) s += w[i] * x[idx[i]];
     return s;
 }
+
+void life_step(const int64_t *g, int64_t *new_, int64_t n, int64_t m) {
+    for (int64_t i = 1; i < n - 1; i++)
+        for (int64_t j = 1; j < m - 1; j++) {
+            int64_t c = 0;
+            for (int64_t di = -1; di < 2; di++)
+                for (int64_t dj = -1; dj < 2; dj++)
+                    if (di != 0 || dj != 0) c += g[(i + di) * m + j + dj];
+            new_[i * m + j] = (c == 3 || (c == 2 && g[i * m + j] == 1)) ? 1 : 0;
+        }
+}
 """
 
 
@@ -417,6 +443,12 @@ def _indexed_dot_args(n, table):
     return (w, x, idx), (w, x, idx, n)
 
 
+def _life_args(n):
+    g = (_rng().random((n, n)) < 0.3).astype(np.int64)
+    new = np.zeros_like(g)
+    return (g, new), (g, new, n, n)
+
+
 def _state_space2_args(n):
     x = _rng().random(n) - 0.5
     out = np.zeros(n)
@@ -449,4 +481,5 @@ _add("i16_mix", i16_mix, _i16_mix_args, (1 << 20,), "out", desc="1M int16 sample
 _add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="1M int32")
 _add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="2M samples")
 _add("matmul_loops", matmul_loops, _matmul_loops_args, (150,), "out", desc="150x150 @ 150x150, naive i, j, k")
+_add("life_step", life_step, _life_args, (512,), "out", desc="512x512 cells, 30% alive")
 _add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")

@@ -10,6 +10,7 @@
  */
 #include "lower.h"
 #include "loader.h"
+#include "o3_pipeline.h"   /* EMBER_O3_PIPELINE, made by CMakeLists.txt */
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
@@ -29,6 +30,7 @@ int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef 
 
 static LLVMTargetMachineRef tm;
 static char *triple, *cpu, *features;
+static char *o3;   /* the O3 pipeline run_passes runs (o3_pipeline), or NULL: default<O3> */
 
 enum { MAX_EXTRA_OPTIONS = 16, MAX_SCALAR_FNS = 8, MAX_SCALAR_LOOPS = 16 };
 
@@ -57,6 +59,24 @@ static int split_options(char *s, const char **out, int max) {
     return n;
 }
 
+/* LLVM 19's O3 pipeline with lower-switch just before the loop vectoriser, or NULL. That
+ * vectoriser refuses a loop holding a switch, and simplifycfg turns `if c == 3 or c == 2:` into
+ * one, so a game-of-life rule or a test of a category code kept its loop scalar and branchy
+ * (10-18x Numba, whose newer LLVM vectorises switches). Lowered to branches again, the switch is
+ * predicated like any if; simplifycfg makes switches again after the vectoriser, for the code it
+ * leaves scalar. */
+static char *o3_pipeline(void) {
+    const char *text = EMBER_O3_PIPELINE, *lv = strstr(text, ",loop-vectorize<");
+    if (!lv) return NULL;
+    size_t k = (size_t)(lv + 1 - text);
+    char *p = malloc(strlen(text) + sizeof "lower-switch,");
+    if (!p) return NULL;
+    memcpy(p, text, k);
+    strcpy(p + k, "lower-switch,");
+    strcat(p, lv + 1);
+    return p;
+}
+
 int cg_jit_init(void) {
     if (tm) return 0;
     LLVMInitializeNativeTarget();
@@ -81,6 +101,7 @@ int cg_jit_init(void) {
      * off: it grows quadratically with a function's size (NPBench's vadv, 72 vector loops in one
      * function: 4.8 s of codegen's 8.6, the first call 27 -> 13 s), and turning it off changed no
      * instruction count of bench_loops_c.py's 37 kernels (--callgrind --ab). */
+    o3 = o3_pipeline();
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
     const char *epilogue_vf = cg_feature_in(features, "+avx512f") ? "-epilogue-vectorization-minimum-VF=8"
@@ -556,7 +577,7 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m) {
     LLVMPassBuilderOptionsSetLoopVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetLoopUnrolling(o, level >= 2);
-    LLVMErrorRef err = LLVMRunPasses(m, pipeline, tm, o);
+    LLVMErrorRef err = LLVMRunPasses(m, level == 3 && o3 ? o3 : pipeline, tm, o);
     LLVMDisposePassBuilderOptions(o);
     if (err) {
         char *msg = LLVMGetErrorMessage(err);

@@ -483,3 +483,66 @@ def test_ordered_sums_over_gathers_are_not_vectorised():
     f = ember.njit(type(column_dot_twice)(column_dot_twice.__code__, g))
     f(a, x)
     assert '!"llvm.loop.vectorize.width", i32 1}' in "\n".join(f.inspect_llvm().values())
+
+
+# ---- a condition comparing one value with several constants ---------------------------------
+# simplifycfg makes a switch of `c == 3 or c == 2`, which LLVM 19's loop vectoriser refuses:
+# codegen/jit.c lowers it to branches again just before that vectoriser.
+
+def categories(code, x, out):
+    for i in range(code.shape[0]):
+        c = code[i]
+        if c == 3 or c == 5 or c == 7:
+            out[i] = 1.0
+        elif c == 2:
+            out[i] = x[i]
+        else:
+            out[i] = -x[i]
+    return out
+
+
+def born_or_kept(counts, alive, out):
+    for i in range(counts.shape[0]):
+        c = counts[i]
+        out[i] = 1 if c == 3 or (c == 2 and alive[i] == 1) else 0
+    return out
+
+
+def switch_in_a_while(code):
+    # the same chain where nothing vectorises: a while loop with a data-dependent exit
+    i = 0
+    s = 0
+    while i < code.shape[0] and code[i] != 9:
+        if code[i] == 1 or code[i] == 4:
+            s += 2
+        elif code[i] == 6:
+            s -= 1
+        i += 1
+    return s
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 100, 1001])
+def test_switch_chains_in_loops(n):
+    from kernels_loops import life_step
+    rng = np.random.default_rng(n)
+    code, x = rng.integers(0, 9, n), rng.standard_normal(n)
+    check(categories, code, x, np.zeros(n))
+    check(categories, code.astype(np.int8), x, np.zeros(n))
+    check(born_or_kept, rng.integers(0, 9, n), rng.integers(0, 2, n), np.zeros(n, np.int64))
+    check(switch_in_a_while, rng.integers(0, 10, n))
+    side = max(int(n ** 0.5), 1)
+    g = (rng.random((side + 2, side + 2)) < 0.3).astype(np.int64)
+    check(life_step, g, np.zeros_like(g))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's optimised IR")
+def test_switch_chains_in_loops_vectorise():
+    import ember
+    from ember import _embercc
+
+    if "+avx2" not in _embercc.host_cpu()["features"].split(","):
+        pytest.skip("masked loads need AVX2")
+    f = ember.njit(born_or_kept)
+    n = 100
+    f(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64))
+    assert "llvm.loop.isvectorized" in "\n".join(f.inspect_llvm().values())
