@@ -87,9 +87,81 @@ static LLVMValueRef int_div_mod_pos(Lower *L, LLVMValueRef a, LLVMValueRef b, bo
     return LLVMBuildSub(L->b, LLVMBuildSDiv(L->b, a, b, ""), LLVMBuildZExt(L->b, neg, L->i64, ""), "");
 }
 
+/* ---- a % n along a run ---------------------------------------------------------------
+ * A periodic index, (j + 1) % m in a loop over j, costs an integer division (20 to 40 cycles)
+ * each time, though from one evaluation to the next a grows by one. So a `%` site in a loop, its
+ * divisor not a constant, keeps its last a, n and result in slots that become registers: when
+ * n is the same positive divisor and a is the last a or one more (a - last a not overflowing),
+ * the result is the last one or one more, 0 at n, with no division; otherwise it divides as
+ * before (and raises for n == 0). A scan of a torus, (j - 1) % m and (j + 1) % m per cell:
+ * 0.168 -> 0.058 ms for 256x256 (Numba 0.098). Steps back (a stencil's offsets -1, 0, 1 along a
+ * row come back by 2) divide: taking them too, with a test of the sign, made such scans 1.5-2.2x
+ * slower than dividing, as LLVM then kept every site's tests. */
+static bool in_a_loop(Lower *L, Block *b) {
+    for (int k = 0; k < L->fn->nblocks; k++) {
+        Block *bk = L->fn->blocks[k];
+        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
+        if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH && t->op != IR_FORITER) || bk->offset < b->offset) continue;
+        for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++)
+            if (t->target[j] && t->target[j]->offset <= b->offset) return true;   /* a jump back over b */
+    }
+    return false;
+}
+
+/* An i64 slot in the entry block, set to 0 there. */
+static LLVMValueRef zeroed_slot(Lower *L, const char *name) {
+    LLVMValueRef slot = cg_entry_alloca(L, L->i64, name);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(L->c);
+    LLVMPositionBuilderBefore(b, LLVMGetNextInstruction(slot));
+    LLVMBuildStore(b, i64c(L, 0), slot);
+    LLVMDisposeBuilder(b);
+    return slot;
+}
+
+static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b,
+                                      LLVMValueRef (*divide)(Lower *, LLVMValueRef, LLVMValueRef, void *), void *env) {
+    LLVMValueRef sa = zeroed_slot(L, "mod.a"), sb = zeroed_slot(L, "mod.n"), sr = zeroed_slot(L, "mod.r");
+    LLVMValueRef la = LLVMBuildLoad2(L->b, L->i64, sa, ""), lb = LLVMBuildLoad2(L->b, L->i64, sb, "");
+    LLVMValueRef lr = LLVMBuildLoad2(L->b, L->i64, sr, "");
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef ops[2] = {a, la};
+    LLVMValueRef sub = cg_call(L, "llvm.ssub.with.overflow.i64", LLVMStructTypeInContext(L->c, (LLVMTypeRef[]){L->i64, L->i1}, 2, 0),
+                               pt, ops, 2);
+    LLVMValueRef d = LLVMBuildExtractValue(L->b, sub, 0, "");
+    /* lb is 0 or a positive divisor */
+    LLVMValueRef hit = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, b, lb, ""), LLVMBuildICmp(L->b, LLVMIntNE, lb, i64c(L, 0), ""), "");
+    hit = LLVMBuildAnd(L->b, hit, LLVMBuildNot(L->b, LLVMBuildExtractValue(L->b, sub, 1, ""), ""), "");
+    hit = LLVMBuildAnd(L->b, hit, LLVMBuildICmp(L->b, LLVMIntULE, d, i64c(L, 1), ""), "");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(L->c, L->func, "mod.run");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "mod.divide");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "mod.join");
+    LLVMBuildCondBr(L->b, hit, fast, slow);
+    LLVMPositionBuilderAtEnd(L->b, fast);
+    LLVMValueRef t = LLVMBuildNUWAdd(L->b, lr, d, "");   /* lr < n, d <= 1 */
+    LLVMValueRef rf = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, t, b, ""), i64c(L, 0), t, "");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, slow);
+    LLVMValueRef rs = divide(L, a, b, env);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef r = cg_phi2(L, rf, fast, rs, slow_end, "mod");
+    LLVMBuildStore(L->b, a, sa);
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, b, i64c(L, 0), ""), b, i64c(L, 0), ""), sb);
+    LLVMBuildStore(L->b, r, sr);
+    return r;
+}
+
 /* Whether operand k of binary instruction `in` (lowered as op) is an int typing knows is >= 0. */
 static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
     return in && in->op == IR_BINOP && in->imm == op && L->ti->nonneg && L->ti->nonneg[in->args[k]];
+}
+
+/* Python's a % b for int64 `in` (its env): as cg_binop divides. */
+static LLVMValueRef int_mod_of(Lower *L, LLVMValueRef a, LLVMValueRef b, void *env) {
+    Instr *in = env;
+    if (!divides_as_numpy(L) && nonneg_operand(L, in, IRB_MOD, 1)) return int_div_mod_pos(L, a, b, true, nonneg_operand(L, in, IRB_MOD, 0));
+    return int_floordiv_mod(L, a, b, true);
 }
 
 /* a ** b for uint64 (b up to 2**64 - 1, wrapping): square and multiply over b's bits. */
@@ -427,6 +499,8 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: case IRB_MOD: {
             bool want_mod = op == IRB_MOD;
             if (u) return uint_div_mod(L, a, b, want_mod);
+            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block))
+                return int_mod_along_run(L, a, b, int_mod_of, in);
             if (!divides_as_numpy(L) && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
             return int_floordiv_mod(L, a, b, want_mod);
         }

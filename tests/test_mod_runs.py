@@ -1,0 +1,123 @@
+"""`a % n` in a loop, with n not a constant: codegen/lower_ops.c keeps each site's last a, n and
+result, and takes a result that moved by one from the last without dividing (a periodic index,
+(j + 1) % m). Differential against CPython: runs that step by 0 and 1, runs that jump, step
+back or wrap around int64, divisors that change, are negative, or are zero (which must still
+raise ZeroDivisionError at the same trip), and a torus Game of Life step."""
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, check_all, jit, no_leaks  # noqa: F401
+
+I64_MAX, I64_MIN = 2**63 - 1, -(2**63)
+
+
+def neighbours_on_a_ring(x):
+    n = x.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = x[(i - 1) % n] + 2.0 * x[i] + x[(i + 1) % n]
+    return out
+
+
+def mod_of_each(a, m):
+    out = np.empty(a.shape[0], np.int64)
+    for i in range(a.shape[0]):
+        out[i] = a[i] % m
+    return out
+
+
+def mod_by_each(a, ms):
+    # int(): CPython's int % raises for 0, as compiled code must (NumPy's scalars give 0)
+    out = np.empty(a.shape[0], np.int64)
+    for i in range(a.shape[0]):
+        out[i] = int(a[i]) % int(ms[i])
+    return out
+
+
+def counter_mod(start, stop, m):
+    s = 0
+    k = start
+    while k < stop:
+        s = s * 3 + k % m
+        k += 1
+    return s
+
+
+def repeated(a, m):
+    # the same a twice in a row, then one more
+    s = 0
+    for i in range(a.shape[0]):
+        s += a[i] % m + a[i] % m
+    return s
+
+
+def life_torus(g, steps):
+    n, m = g.shape
+    new = np.empty_like(g)
+    for _ in range(steps):
+        for i in range(n):
+            for j in range(m):
+                c = 0
+                for di in range(-1, 2):
+                    for dj in range(-1, 2):
+                        if di != 0 or dj != 0:
+                            c += g[(i + di) % n, (j + dj) % m]
+                new[i, j] = 1 if c == 3 or (c == 2 and g[i, j] == 1) else 0
+        g, new = new, g
+    return g
+
+
+RUNS = [
+    np.arange(-20, 20),
+    np.arange(20, -20, -1),                                          # steps back
+    np.array([5, 5, 6, 6, 7, 100, 101, -3, -2, -2, -1, 0, 1]),        # repeats, jumps
+    np.array([I64_MAX - 2, I64_MAX - 1, I64_MAX, I64_MIN, I64_MIN + 1, I64_MIN + 2, I64_MAX, 0]),
+    np.array([I64_MIN, I64_MAX, I64_MIN + 1, I64_MAX - 1]),           # a - last a overflows
+]
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 7, 40, 2**62 + 1, I64_MAX, -1, -3, -40, I64_MIN])
+def test_runs_of_a(m):
+    check_all(mod_of_each, [(a, m) for a in RUNS])
+    check(repeated, RUNS[0], m)
+    check(repeated, RUNS[3], m, wrap=True)
+    check(counter_mod, -5, 30, m, wrap=True)
+    check(counter_mod, I64_MAX - 10, I64_MAX, m, wrap=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10])
+def test_ring_neighbours(n):
+    check(neighbours_on_a_ring, np.random.default_rng(n).random(n), rtol=0, atol=0)
+
+
+def test_changing_divisors():
+    a = np.arange(-12, 12)
+    check_all(mod_by_each, [
+        (a, np.full(24, 5)),
+        (a, np.array([5, 5, 5, 6, 6, 6, -5, -5, 5, 5, 1, 1, 2, 2, 3, 3, 7, 7, 7, 7, 4, 4, 9, 9])),
+        (a, np.array([3] * 10 + [-3] * 4 + [3] * 10)),
+        (np.array([I64_MAX, I64_MIN, I64_MIN + 1]), np.array([I64_MIN, I64_MIN, I64_MIN])),
+    ])
+
+
+def test_zero_divisor_raises_at_its_trip():
+    a = np.arange(10)
+    # CPython raises ZeroDivisionError at the third trip; so must the compiled loop
+    check(mod_by_each, a, np.array([4, 4, 0, 4, 4, 4, 4, 4, 4, 4]))
+    check(mod_by_each, a, np.array([4, 4, 4, 4, 4, 4, 4, 4, 4, 0]))
+    check(counter_mod, 0, 10, 0)
+    check(counter_mod, 10, 10, 0)   # no trip: nothing raises
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's error_model='numpy' of a %")
+def test_numpy_error_model():
+    f = jit(mod_by_each, error_model="numpy")
+    a = np.arange(6)
+    assert list(f(a, np.array([4, 0, 4, 4, 0, 0]))) == [0, 0, 2, 3, 0, 0]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (5, 5), (9, 14)])
+def test_life_on_a_torus(shape):
+    g = (np.random.default_rng(shape[0] * 31 + shape[1]).random(shape) < 0.4).astype(np.int64)
+    check(life_torus, g, 3)
