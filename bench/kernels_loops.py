@@ -28,7 +28,10 @@ The classes, from issue 17:
   (codegen/jit.c then compiles the loop again scalar);
 - a loop whose condition compares one value with several constants: `life_step` (a Game of Life
   generation: born on 3 neighbours, kept on 2 or 3), where simplifycfg makes a switch, which
-  LLVM 19's loop vectoriser refuses unless lowered to branches first (codegen/jit.c).
+  LLVM 19's loop vectoriser refuses unless lowered to branches first (codegen/jit.c);
+- periodic indices, `%` by a divisor that is not a constant: `torus_diffuse` (a 5-point
+  diffusion step on a torus, (i + 1) % n and (j - 1) % m for every cell), where
+  codegen/lower_ops.c takes a % that moved by one from the last without a division.
 """
 
 import numpy as np
@@ -182,6 +185,14 @@ def life_step(g, new):
             new[i, j] = 1 if c == 3 or (c == 2 and g[i, j] == 1) else 0
 
 
+def torus_diffuse(u, k, out):
+    n, m = u.shape
+    for i in range(n):
+        for j in range(m):
+            lap = u[(i + 1) % n, j] + u[(i - 1) % n, j] + u[i, (j + 1) % m] + u[i, (j - 1) % m] - 4.0 * u[i, j]
+            out[i, j] = u[i, j] + k * lap
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -331,6 +342,17 @@ void life_step(const int64_t *g, int64_t *new_, int64_t n, int64_t m) {
             new_[i * m + j] = (c == 3 || (c == 2 && g[i * m + j] == 1)) ? 1 : 0;
         }
 }
+
+static inline int64_t pymod64(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+
+void torus_diffuse(const double *u, double k, double *out, int64_t n, int64_t m) {
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            double lap = u[pymod64(i + 1, n) * m + j] + u[pymod64(i - 1, n) * m + j] + u[i * m + pymod64(j + 1, m)] +
+                         u[i * m + pymod64(j - 1, m)] - 4.0 * u[i * m + j];
+            out[i * m + j] = u[i * m + j] + k * lap;
+        }
+}
 """
 
 
@@ -449,6 +471,11 @@ def _life_args(n):
     return (g, new), (g, new, n, n)
 
 
+def _torus_args(n):
+    u, out = _rng().random((n, n)), np.zeros((n, n))
+    return (u, 0.1, out), (u, 0.1, out, n, n)
+
+
 def _state_space2_args(n):
     x = _rng().random(n) - 0.5
     out = np.zeros(n)
@@ -482,4 +509,5 @@ _add("i32_mod_hash", i32_mod_hash, _i32_mod_hash_args, (1 << 20,), "out", desc="
 _add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="2M samples")
 _add("matmul_loops", matmul_loops, _matmul_loops_args, (150,), "out", desc="150x150 @ 150x150, naive i, j, k")
 _add("life_step", life_step, _life_args, (512,), "out", desc="512x512 cells, 30% alive")
+_add("torus_diffuse", torus_diffuse, _torus_args, (512,), "out", desc="512x512, 4 periodic neighbours")
 _add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")
