@@ -123,7 +123,7 @@ void cg_share_widenings(LLVMModuleRef m);
 
 /* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
 enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };
-long long cg_extreme_min_run(Lower *L, int dt);   /* the shortest run along an axis the vectors take (argmax, max of doubles) */
+long long cg_extreme_min_run(Lower *L, int dt, bool index);   /* the shortest run along an axis the vectors take (argmax, max of doubles) */
 bool cg_extreme_vectorizes(int dt);
 LLVMValueRef cg_extreme_contig(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, bool is_max, LLVMValueRef *index,
                                int flags);

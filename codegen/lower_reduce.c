@@ -254,19 +254,44 @@ static void extreme_nonempty(Lower *L, LLVMValueRef n, bool is_max, bool want_in
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
-/* The min or max of a non-empty lane and the index of its first occurrence, element by element. */
+/* The min or max of a non-empty lane and the index of its first occurrence, element by element.
+ * For floats the compare that moves the best ignores NaN (x > best is false for it), so the best
+ * is `x > best ? x : best`, one vmaxsd on the loop-carried chain, and its index a cmov beside it;
+ * a NaN only sets a flag, and then a second scan finds the first one, NaN winning as in NumPy.
+ * The NaN-aware compare on the chain instead (x > best or x NaN, and best not NaN) cost 2 ns an
+ * element (argmax along rows of 4 to 16 doubles; Numba 0.45). */
 static void lane_extreme_scan(Lower *L, Lane *ln, bool is_max, LLVMValueRef *value, LLVMValueRef *index) {
     const Type *ct = ty_scalar_of(ln->dt);
-    LLVMValueRef best = acc_new(L, cg_type(L, ct), lane_load(L, ln, i64c(L, 0)));
-    LLVMValueRef besti = acc_new(L, L->i64, i64c(L, 0));
+    bool fl = ct == ty_float64;
+    LLVMValueRef x0 = lane_load(L, ln, i64c(L, 0));
+    LLVMValueRef best = acc_new(L, cg_type(L, ct), x0), besti = acc_new(L, L->i64, i64c(L, 0));
+    LLVMValueRef nan = fl ? acc_new(L, L->i1, LLVMBuildFCmp(L->b, LLVMRealUNO, x0, x0, "")) : NULL;
     LoopCtx lc;
     LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, LLVMBuildSub(L->b, ln->n, i64c(L, 1), "")), i64c(L, 1), "");
     LLVMValueRef x = lane_load(L, ln, i);
     LLVMValueRef b = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
-    LLVMValueRef better = extreme_better(L, is_max, x, b, ct);
+    LLVMValueRef better = fl ? LLVMBuildFCmp(L->b, is_max ? LLVMRealOGT : LLVMRealOLT, x, b, "") : extreme_better(L, is_max, x, b, ct);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, x, b, ""), best);
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, better, i, LLVMBuildLoad2(L->b, L->i64, besti, ""), ""), besti);
+    if (fl)
+        LLVMBuildStore(L->b, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i1, nan, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), ""), nan);
     cg_loop_end(L, &lc);
+    if (fl) {   /* some NaN: the first one */
+        LLVMBasicBlockRef find = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.nan");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "extreme.done");
+        cg_br_expect(L, LLVMBuildLoad2(L->b, L->i1, nan, ""), false, find, done);
+        LLVMPositionBuilderAtEnd(L->b, find);
+        LLVMValueRef first = acc_new(L, L->i64, ln->n);
+        LLVMValueRef k = cg_loop_begin(L, &lc, ln->n), y = lane_load(L, ln, k);
+        LLVMValueRef f = LLVMBuildLoad2(L->b, L->i64, first, "");
+        LLVMValueRef take = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealUNO, y, y, ""), LLVMBuildICmp(L->b, LLVMIntEQ, f, ln->n, ""), "");
+        LLVMBuildStore(L->b, LLVMBuildSelect(L->b, take, k, f, ""), first);
+        cg_loop_end(L, &lc);
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, first, ""), besti);
+        LLVMBuildStore(L->b, f64c(L, NAN), best);
+        LLVMBuildBr(L->b, done);
+        LLVMPositionBuilderAtEnd(L->b, done);
+    }
     *value = LLVMBuildLoad2(L->b, cg_type(L, ct), best, "");
     *index = LLVMBuildLoad2(L->b, L->i64, besti, "");
 }
@@ -308,9 +333,11 @@ static LLVMValueRef lane_extreme_strided(Lower *L, Lane *ln, bool is_max, LLVMVa
     return value;
 }
 
-/* long_run: the whole array or a parallel chunk; a lane along an axis takes the vectors from
- * cg_extreme_min_run elements for an index (argmin along rows of 17 to 63 doubles took 2.4 to
- * 9.5x longer element by element) or a double's value (rows of 18-63: 1.3-2.4x), from 64 for
+/* long_run: the whole array or a parallel chunk (for an index too tested for its length: the
+ * vectors' set-up made np.argmax(x[i]) of a row of 10 cost 12 ns, the scan 4); a lane along an
+ * axis takes the vectors from cg_extreme_min_run elements for an index (argmin along rows of 17
+ * to 63 ints took 2.4 to 9.5x longer element by element; floats scan faster, from 40) or a
+ * double's value (rows of 18-63: 1.3-2.4x), from 64 for
  * other values (argmax(axis=1) of 100000x1 took 9.7 ms with them, 0.14 without). LLVM
  * vectorises the scalar fold of a shorter value lane itself, planning by the bound it learns
  * from this test: under 16, every access masked (rows of 2 doubles 2.2x slower); under 17, one
@@ -321,12 +348,12 @@ static LLVMValueRef lane_extreme_any(Lower *L, Lane *ln, bool is_max, LLVMValueR
     if (ln->elem || !cg_extreme_vectorizes(ln->dt)) return lane_extreme_strided(L, ln, is_max, index);
     long long size = ty_dtypes[ln->dt].size;
     if (LLVMIsAConstant(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) != size) return lane_extreme_strided(L, ln, is_max, index);
-    if (long_run && LLVMIsAConstant(ln->stride))
+    if (long_run && !index && LLVMIsAConstant(ln->stride))
         return cg_extreme_contig(L, ln->base, ln->n, ln->dt, is_max, index, ln->whole ? CG_EXT_NUMPY_ZERO : 0);
     LLVMValueRef go = LLVMBuildICmp(L->b, LLVMIntEQ, ln->stride, i64c(L, size), "");
-    if (!long_run) {
+    if (!long_run || index) {
         LLVMValueRef n = ln->n;
-        long long least = index || ln->dt == DT_FLOAT64 ? cg_extreme_min_run(L, ln->dt) : 64;
+        long long least = index || ln->dt == DT_FLOAT64 ? cg_extreme_min_run(L, ln->dt, index != NULL) : 64;
         if (!index && ln->dt == DT_FLOAT64) {   /* n through an empty asm: LLVM learns no bound from the test */
             LLVMTypeRef ft = LLVMFunctionType(L->i64, &L->i64, 1, 0);
             LLVMValueRef same = LLVMGetInlineAsm(ft, "", 0, "=r,0", 4, 0, 0, LLVMInlineAsmDialectATT, 0);

@@ -13,7 +13,7 @@ from difftest import ON_NUMBA, check_all, impl, no_leaks  # noqa: F401
 
 INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 FLOATS = ["float64", "float32"]
-SIZES = [1, 7, 31, 32, 33, 63, 64, 65, 127, 129, 1000, 1023, 1024, 1025, 2049, 4099]
+SIZES = [1, 7, 16, 17, 31, 32, 33, 39, 40, 41, 63, 64, 65, 127, 129, 1000, 1023, 1024, 1025, 2049, 4099]
 
 
 def extremes(a):
@@ -72,7 +72,7 @@ def test_narrow_ints_across_blocks(dtype):
 def test_nan_wins_first_nan_index(dtype):
     rng = np.random.default_rng(5)
     cases = []
-    for n in (1, 2, 7, 32, 33, 100, 1024, 1025, 3000):
+    for n in (1, 2, 7, 32, 33, 39, 40, 41, 100, 1024, 1025, 3000):
         a = values(dtype, n, rng)
         for ks in ([0], [n - 1], [n // 2], [n // 2, n - 1], [n - 1, 0], list(range(n))):
             b = a.copy()
@@ -170,11 +170,11 @@ def value_rows(a):
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int16", "uint8"])
 def test_argaxis_rows_of_every_length(dtype):
     # rows from cg_extreme_min_run elements on take the vectors, shorter ones the scalar scan
-    # (min/max values of doubles too; of other dtypes from 64):
+    # (an index of floats from 40; min/max values of doubles too; of other dtypes from 64):
     # lengths on both sides of it, with ties, NaN and signed zeros in the rows
     rng = np.random.default_rng(11)
     cases = []
-    for n in (1, 2, 5, 8, 9, 12, 15, 16, 17, 18, 19, 24, 31, 33, 50, 63, 64, 65):
+    for n in (1, 2, 5, 8, 9, 12, 15, 16, 17, 18, 19, 24, 31, 33, 39, 40, 41, 50, 63, 64, 65):
         m = values(dtype, 40 * n, rng).reshape(40, n)
         m[3] = m[3, 0]                       # a row of ties: index 0
         if n > 2:
