@@ -1153,6 +1153,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
     L->loop_ids = NULL;
+    L->owner_slot = L->owner_val = NULL;   /* slots are this function's */
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
     L->block = NULL;

@@ -36,6 +36,7 @@ typedef struct Lower {
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef status;
     LLVMValueRef *slots;      /* allocas holding owned references */
+    LLVMValueRef *owner_slot, *owner_val;   /* per value id: the slot cg_own last put its value in, and that value */
     const Type **slot_types;
     int nslots, cap_slots;
     int *uses;                /* per value id: how many instructions use it */
