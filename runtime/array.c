@@ -22,6 +22,7 @@
 #include <numpy/arrayobject.h>
 #include <stdatomic.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -35,7 +36,8 @@ struct RtBlock {
 
 _Static_assert(sizeof(RtBlock) == TY_BLOCK_HEADER, "types.h's TY_BLOCK_HEADER");
 
-static _Atomic int64_t n_allocs, n_frees, n_overruns;   /* owner: this file; read by rt_stats */
+static _Atomic int64_t n_overruns;   /* owner: this file; read by rt_stats (allocations and frees: per thread, below) */
+static void count(bool alloc);       /* one block made (true) or freed (false) */
 
 #define BLOCK_DATA_OFFSET 64
 /* A canary follows every block's data: a write one element past the end (the off-by-one no
@@ -121,7 +123,7 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
         if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
     }
 #endif
-    atomic_fetch_add_explicit(&n_allocs, 1, memory_order_relaxed);
+    count(true);
     return b;
 }
 
@@ -145,12 +147,71 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
 #define SMALL_CLASSES 16
 #define SMALL_KEEP_BYTES ((int64_t)32 << 20)
 typedef struct SmallFree { void **stack; int64_t n, cap, sorted; } SmallFree;   /* stack[sorted..n): pushed since the last sort */
-typedef struct SmallHeap { SmallFree cls[SMALL_CLASSES]; int64_t kept; } SmallHeap;   /* kept: bytes in all stacks */
+typedef struct SmallHeap {
+    SmallFree cls[SMALL_CLASSES];
+    int64_t kept;                   /* bytes in all stacks */
+    _Atomic int64_t allocs, frees;  /* blocks this thread made and freed: only it writes them */
+    struct SmallHeap *next;         /* every live thread's, from `heaps` */
+} SmallHeap;
 static _Thread_local SmallHeap *small_heap __attribute__((tls_model("initial-exec")));
 
+/* ---- counting ------------------------------------------------------------------------ *
+ * rt_stats sums every thread's counts of blocks made and freed: one shared atomic counter cost an
+ * atomic add per allocation and per free, ~10 of the 21 ns that making and dropping a small
+ * array in a loop took. A thread's own count is a plain load and store. The heaps of live threads
+ * are listed (under heaps_lock); a thread that ends adds its counts to the totals of the gone
+ * ones, gives its kept blocks back to malloc and leaves the list (heap_end). */
+static SmallHeap *heaps;                          /* owner: this file, under heaps_lock */
+static atomic_flag heaps_lock = ATOMIC_FLAG_INIT;
+static _Atomic int64_t gone_allocs, gone_frees;   /* of ended threads, and of any without a heap */
+static pthread_key_t heap_key;
+static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+
+static void heaps_acquire(void) {
+    while (atomic_flag_test_and_set_explicit(&heaps_lock, memory_order_acquire)) {}
+}
+
+static void heaps_release(void) { atomic_flag_clear_explicit(&heaps_lock, memory_order_release); }
+
+static void heap_end(void *p) {
+    SmallHeap *h = p;
+    heaps_acquire();
+    for (SmallHeap **q = &heaps; *q; q = &(*q)->next)
+        if (*q == h) {
+            *q = h->next;
+            break;
+        }
+    atomic_fetch_add(&gone_allocs, atomic_load(&h->allocs));
+    atomic_fetch_add(&gone_frees, atomic_load(&h->frees));
+    heaps_release();
+    for (int c = 0; c < SMALL_CLASSES; c++) {
+        for (int64_t i = 0; i < h->cls[c].n; i++) free(h->cls[c].stack[i]);
+        free(h->cls[c].stack);
+    }
+    if (small_heap == h) small_heap = NULL;
+    free(h);
+}
+
+static void heap_key_make(void) { pthread_key_create(&heap_key, heap_end); }
+
 static SmallHeap *small_heap_of_thread(void) {
-    if (!small_heap) small_heap = calloc(1, sizeof(SmallHeap));
-    return small_heap;
+    if (small_heap) return small_heap;
+    SmallHeap *h = calloc(1, sizeof(SmallHeap));
+    if (!h) return NULL;
+    pthread_once(&heap_once, heap_key_make);
+    pthread_setspecific(heap_key, h);
+    heaps_acquire();
+    h->next = heaps;
+    heaps = h;
+    heaps_release();
+    return small_heap = h;
+}
+
+static void count(bool alloc) {
+    SmallHeap *h = small_heap_of_thread();
+    _Atomic int64_t *c = h ? (alloc ? &h->allocs : &h->frees) : alloc ? &gone_allocs : &gone_frees;
+    if (h) atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+    else atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
 static size_t small_bytes(int64_t nbytes) { return (size_t)nbytes + sizeof(RtBlock) + CANARY_BYTES; }
@@ -227,7 +288,7 @@ RtBlock *rt_block_alloc_small(int64_t nbytes) {
     b->size = nbytes;
     b->alloc = p;
     memcpy((char *)(b + 1) + nbytes, canary, CANARY_BYTES);
-    atomic_fetch_add_explicit(&n_allocs, 1, memory_order_relaxed);
+    count(true);
     return b;
 }
 
@@ -296,7 +357,7 @@ static int64_t stale_count(void) {
 }
 
 void ember_rt_block_free(RtBlock *b) {
-    atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
+    count(false);
     if (b->size == HOLDS_OBJECT) {   /* the last array over the object's memory went: from any thread */
         PyGILState_STATE g = PyGILState_Ensure();
         Py_DECREF(*(PyObject **)ember_rt_block_data(b));
@@ -326,8 +387,14 @@ void rt_block_decref(RtBlock *b) {
 }
 
 void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale) {
-    *allocs = atomic_load(&n_allocs);
-    *frees = atomic_load(&n_frees);
+    heaps_acquire();
+    *allocs = atomic_load(&gone_allocs);
+    *frees = atomic_load(&gone_frees);
+    for (SmallHeap *h = heaps; h; h = h->next) {
+        *allocs += atomic_load_explicit(&h->allocs, memory_order_relaxed);
+        *frees += atomic_load_explicit(&h->frees, memory_order_relaxed);
+    }
+    heaps_release();
     *overruns = atomic_load(&n_overruns);
     *stale = stale_count();
 }
