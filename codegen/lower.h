@@ -119,6 +119,7 @@ LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRe
 void cg_mark_pure(Lower *L, LLVMValueRef call);
 bool cg_feature_in(const char *features, const char *feat);
 bool cg_has_feature(Lower *L, const char *feat);
+LLVMValueRef cg_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* C's fmod of doubles, exactly (lower_ops.c) */
 /* widen.c: after O3, ext(x op c) as ext(x) op ext(c) where ext(x) is computed anyway */
 void cg_share_widenings(LLVMModuleRef m);
 

@@ -346,7 +346,7 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
         case BI_NP_BITWISE_XOR: return opt == ty_bool ? LLVMBuildXor(L->b, a, b, "") : cg_binop(L, IRB_XOR, a, b, opt, NULL);
         case BI_NP_LEFT_SHIFT: return cg_binop(L, IRB_LSHIFT, a, b, opt, NULL);
         case BI_NP_FMOD:
-            if (opt == ty_float64) return cg_call_f64_2(L, "fmod", a, b);
+            if (opt == ty_float64) return cg_fmod(L, a, b);
             return int_fmod(L, a, b, opt == ty_uint64);
         case BI_NP_GCD: case BI_NP_LCM: {
             LLVMTypeRef pt[2] = {L->i64, L->i64};
