@@ -42,12 +42,14 @@ typedef struct {
 } LoopName;
 
 /* What to compile again differently (finish): functions without SLP vectorisation (mark_scalar),
- * loops without loop vectorisation (keep_loops_scalar). */
+ * loops without loop vectorisation (keep_loops_scalar), the whole module with switches lowered
+ * before the loop vectoriser (switch_in_loop). */
 typedef struct {
     const char *names[MAX_SCALAR_FNS];
     int n;
     LoopName loops[MAX_SCALAR_LOOPS];
     int nloops;
+    bool lower_switch;
 } Retry;
 
 /* EMBER_LLVM_OPTIONS="-opt1 -opt2=v": extra LLVM command-line options after ember's own (a
@@ -64,7 +66,9 @@ static int split_options(char *s, const char **out, int max) {
  * one, so a game-of-life rule or a test of a category code kept its loop scalar and branchy
  * (10-18x Numba, whose newer LLVM vectorises switches). Lowered to branches again, the switch is
  * predicated like any if; simplifycfg makes switches again after the vectoriser, for the code it
- * leaves scalar. */
+ * leaves scalar. Only a module whose optimised code has a switch in a loop (switch_in_loop) is
+ * optimised again with it: the pipeline as text is not quite default<O3> as LLVMRunPasses builds
+ * it (row sums of 10 doubles 10% slower under it, even without lower-switch). */
 static char *o3_pipeline(void) {
     const char *text = EMBER_O3_PIPELINE, *lv = strstr(text, ",loop-vectorize<");
     if (!lv) return NULL;
@@ -568,7 +572,39 @@ static void keep_loops_scalar(LLVMContextRef c, LLVMModuleRef m, const Retry *r)
         }
 }
 
-static int run_passes(Ctx *ctx, LLVMModuleRef m) {
+/* Is a switch in a loop of optimised `m`: can the block it ends reach itself? */
+static bool switch_in_loop(LLVMModuleRef m) {
+    enum { MAX_BLOCKS = 4096 };
+    LLVMBasicBlockRef blocks[MAX_BLOCKS], stack[MAX_BLOCKS];
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+        unsigned nb = LLVMCountBasicBlocks(f);
+        if (!nb || nb > MAX_BLOCKS) continue;
+        LLVMGetBasicBlocks(f, blocks);
+        for (unsigned i = 0; i < nb; i++) {
+            LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[i]);
+            if (!t || LLVMGetInstructionOpcode(t) != LLVMSwitch) continue;
+            bool seen[MAX_BLOCKS] = {false};
+            int top = 0;
+            stack[top++] = blocks[i];
+            while (top) {
+                LLVMValueRef u = LLVMGetBasicBlockTerminator(stack[--top]);
+                for (unsigned k = 0, ns = u ? LLVMGetNumSuccessors(u) : 0; k < ns; k++) {
+                    LLVMBasicBlockRef s = LLVMGetSuccessor(u, k);
+                    if (s == blocks[i]) return true;
+                    unsigned j = 0;
+                    while (j < nb && blocks[j] != s) j++;
+                    if (j < nb && !seen[j]) {
+                        seen[j] = true;
+                        stack[top++] = s;
+                    }
+                }
+            }
+        }
+    }
+    return false;
+}
+
+static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch) {
     const char *opt = getenv("EMBER_OPT");
     char pipeline[32];
     int level = opt && *opt >= '0' && *opt <= '3' ? *opt - '0' : 3;
@@ -577,7 +613,7 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m) {
     LLVMPassBuilderOptionsSetLoopVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetLoopUnrolling(o, level >= 2);
-    LLVMErrorRef err = LLVMRunPasses(m, level == 3 && o3 ? o3 : pipeline, tm, o);
+    LLVMErrorRef err = LLVMRunPasses(m, level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
     LLVMDisposePassBuilderOptions(o);
     if (err) {
         char *msg = LLVMGetErrorMessage(err);
@@ -604,15 +640,16 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
 /* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
  * the optimised module as bitcode and the object code into out. With `retry` set, returns 1,
  * having emitted nothing, when some functions of m should be compiled again without SLP
- * vectorisation (latency_bound_functions: their names into retry->names) or some loops without
- * loop vectorisation (ordered_gather_loops: into retry->loops); the caller lowers the module
- * again, marks them (mark_scalar, keep_loops_scalar) and calls finish with retry NULL. Only such
+ * vectorisation (latency_bound_functions: their names into retry->names), some loops without
+ * loop vectorisation (ordered_gather_loops: into retry->loops) or all with switches lowered
+ * before the loop vectoriser (switch_in_loop); the caller lowers the module again, marks them
+ * (mark_scalar, keep_loops_scalar) and calls finish with retry NULL and `again` that retry. Only such
  * compiles pay for a second lowering and O3. entry_only: the object needs only <symbol>.entry
  * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>,
  * once inlined into it, is not emitted again: half the code generation of a function whose
  * body the entry inlines. */
 static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, Retry *retry,
-                  bool entry_only) {
+                  const Retry *again, bool entry_only) {
     make_linked_internal(m, symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
     char *msg = NULL;
@@ -623,10 +660,11 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
         return -1;
     }
     LLVMDisposeMessage(msg);
-    if (run_passes(ctx, m)) return -1;
+    if (run_passes(ctx, m, again && again->lower_switch)) return -1;
     if (retry) {
         retry->n = latency_bound_functions(ctx, m, retry->names);
-        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry)) return 1;
+        retry->lower_switch = o3 && switch_in_loop(m);
+        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch) return 1;
     }
     if (!retry) unmark_scalar(m);
     cg_share_widenings(m);
@@ -703,7 +741,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     if (link_callees(ctx, c, m, ti, seen)) goto done;
     if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
     if (scalar) keep_loops_scalar(c, m, scalar);
-    rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, true);
+    rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, scalar, true);
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
@@ -728,7 +766,7 @@ static int wrap_once(Ctx *ctx, const CgWrap *w, CgResult *out, Retry *retry, con
     if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
     if (rc == 0 && scalar) mark_scalar(c, m, scalar->names, scalar->n);
     if (rc == 0 && scalar) keep_loops_scalar(c, m, scalar);
-    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, false);
+    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, scalar, false);
     if (rc) {
         Py_CLEAR(out->bitcode);
         Py_CLEAR(out->object);

@@ -2,6 +2,7 @@
  * pymodule/driver.c loads on the first compile, and host_cpu() for the system report
  * (python -m ember). */
 #include "cg.h"
+#include <llvm-c/Core.h>   /* LLVMDisposeMessage */
 #include <llvm-c/TargetMachine.h>
 
 int cg_jit_init(void);
