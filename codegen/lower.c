@@ -537,6 +537,21 @@ LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int h
     return id;
 }
 
+/* cg_loop_end for a loop of a few trips that unrolling would only make longer (the elements
+ * after a pairwise leaf's last group): its back edge says llvm.loop.unroll.disable. Each such
+ * loop LLVM unrolled at run time with its remainder; x.sum() compiled in 85 ms, 63 without. */
+void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
+    LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, lc->i, i64c(L, 1), ""), lc->slot);
+    LLVMValueRef br = LLVMBuildBr(L->b, lc->head);
+    LLVMMetadataRef off = LLVMMDStringInContext2(L->c, "llvm.loop.unroll.disable", 24);
+    LLVMMetadataRef self = LLVMTemporaryMDNode(L->c, NULL, 0);
+    LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(L->c, &off, 1)};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(L->c, ops, 2);
+    LLVMMetadataReplaceAllUsesWith(self, id);
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9), LLVMMetadataAsValue(L->c, id));
+    LLVMPositionBuilderAtEnd(L->b, lc->exit);
+}
+
 /* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
 static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
     Function *fn = L->fn;

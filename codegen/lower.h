@@ -191,6 +191,7 @@ typedef struct LoopCtx {
     LLVMValueRef slot, i;
     LLVMBasicBlockRef head, exit;
 } LoopCtx;
+void cg_loop_end_rolled(Lower *L, LoopCtx *lc);   /* cg_loop_end, the loop never unrolled */
 typedef void (*LoopBody)(Lower *L, LLVMValueRef *idx, void *env);
 LLVMValueRef cg_arr_meminfo(Lower *L, LLVMValueRef a);
 LLVMValueRef cg_arr_data(Lower *L, LLVMValueRef a);

@@ -100,7 +100,7 @@ static void partials(Lower *L, LLVMTypeRef vt, int k, const LLVMValueRef *lo, co
             g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &rc, LLVMBuildSub(L->b, groups[j], common, "")), common, "");
             LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo[j], LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
             LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), group(L, vt, at, elem, env), ""), part[j]);
-            cg_loop_end(L, &rc);
+            cg_loop_end_rolled(L, &rc);
         }
         out[j] = LLVMBuildLoad2(L->b, vt, part[j], "");
     }
@@ -130,7 +130,7 @@ static LLVMValueRef leaf_finish(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef 
     LLVMValueRef j = cg_loop_begin(L, &tc, LLVMBuildSub(L->b, cnt, tail0, ""));
     LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, LLVMBuildNSWAdd(L->b, lo, tail0, ""), j, ""), env);
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, acc, ""), x, ""), acc);
-    cg_loop_end(L, &tc);
+    cg_loop_end_rolled(L, &tc);
     return LLVMBuildLoad2(L->b, vt, acc, "");
 }
 
@@ -158,7 +158,7 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef lo,
     LLVMValueRef i = cg_loop_begin(L, &lc, cnt);
     LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, lo, i, ""), env);
     LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, acc, ""), x, ""), acc);
-    cg_loop_end(L, &lc);
+    cg_loop_end_rolled(L, &lc);
     LLVMBuildBr(L->b, done);
 
     LLVMPositionBuilderAtEnd(L->b, block);
