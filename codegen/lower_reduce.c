@@ -110,6 +110,14 @@ static LLVMValueRef pairwise_of(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemA
  * copy of the code with the stride a constant, so its groups of 8 are vector loads. */
 static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueRef mean) {
     bool cplx = ct == ty_complex128;
+    bool f8 = ln->dt == DT_FLOAT64 && ct == ty_float64, f4 = ln->dt == DT_FLOAT32 && !ct;
+    if (!ln->elem && !mean && (f8 || f4)) {   /* a plain lane of memory: the runtime's sum (runtime/stats.c) */
+        LLVMTypeRef t = f8 ? L->f64 : LLVMFloatTypeInContext(L->c), pt[3] = {L->ptr, L->i64, L->i64};
+        LLVMValueRef args[3] = {ln->base, ln->n, ln->stride};
+        LLVMValueRef r = cg_call(L, f8 ? "ember_rt_pairwise_f8" : "ember_rt_pairwise_f4", t, pt, args, 3);
+        r = LLVMBuildFAdd(L->b, LLVMConstNull(t), r, "pwsum");   /* NumPy's reduction starts from +0.0 */
+        return f8 ? r : LLVMBuildFPExt(L->b, r, L->f64, "");
+    }
     LLVMTypeRef t = cplx ? LLVMVectorType(part_type(L, ln->dt), 2) : ct ? cg_type(L, ct) : LLVMFloatTypeInContext(L->c);
     CgElemAt elem = cplx ? lane_elem_pair : ct ? lane_elem : lane_elem_f32;
     LLVMValueRef esz = i64c(L, ty_dtypes[ln->dt].size);

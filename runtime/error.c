@@ -776,6 +776,8 @@ const RtSymbol rt_symbols[] = {
 #undef SORT_SYMBOLS
     {"ember_rt_quantile_f8", (void *)ember_rt_quantile_f8},
     {"ember_rt_median_f8", (void *)ember_rt_median_f8},
+    {"ember_rt_pairwise_f8", (void *)ember_rt_pairwise_f8},
+    {"ember_rt_pairwise_f4", (void *)ember_rt_pairwise_f4},
     {"ember_rt_quantile_own_f8", (void *)ember_rt_quantile_own_f8},
     {"ember_rt_median_own_f8", (void *)ember_rt_median_own_f8},
     {"ember_rt_dot_f8", (void *)ember_rt_dot_f8, RT_NEEDS_BLAS},

@@ -194,3 +194,136 @@ int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, cons
     }
     return 0;
 }
+
+/* ---- pairwise sums ------------------------------------------------------------------ *
+ * A plain lane's pairwise sum, here rather than emitted inline (codegen/lower_pairwise.c keeps
+ * that for computed elements): the halving with its side-by-side leaves is some 800 machine
+ * instructions, and a function with x.sum() took 63 ms to compile, against 8 for a loop. Built
+ * ahead of time for the CPU's vector width (target_clones: AVX-512, AVX2, baseline), the leaf's 8
+ * partials one or two vector registers. A node whose two children, or four grandchildren, are
+ * leaves sums them side by side, each leaf its own partials: independent chains of adds, the
+ * same adds in the same order. x.sum() now compiles in 7 ms; sums of 10^5 to 10^7 doubles and
+ * rows of 10 run as fast as the inline code or faster, rows of 1000 and float32 sums 10-15%
+ * slower (a call per lane, and the inline code's constant strides). */
+#define PW_BLOCK 128
+
+/* The sum of [a, a + n) at stride S (an expression of s: a constant for adjacent elements, so the
+ * groups of 8 are vector loads), as function NAME. The halving runs on a stack of frames, as a
+ * recursive function would (a call per node through the clones' ifunc cost 2 us per 10^5): a
+ * range that is no small run, leaf, twin or quad pushes its right half and goes on with its
+ * left; after a value, a frame whose right half is pending keeps it and descends there, one
+ * whose right half is done adds left + right and pops. */
+#define PAIRWISE_TREE(T, NAME, S, ATTR)                                                                      \
+    ATTR T NAME(const char *a, int64_t n, int64_t s) {                                                       \
+        (void)s;                                                                                             \
+        struct { const char *ra; int64_t rn; T left; int right; } fr[96];                                    \
+        int top = 0;                                                                                         \
+        T val, v[4];                                                                                         \
+        for (;;) {                                                                                           \
+            for (;;) { /* down the left halves to a range summed directly */                                \
+                if (n < 8) {                                                                                 \
+                    val = 0;                                                                                 \
+                    for (int64_t i = 0; i < n; i++) val += pw_at(T, a, i, S);                                \
+                    break;                                                                                   \
+                }                                                                                            \
+                if (n <= PW_BLOCK) {                                                                         \
+                    PW_LEAVES(T, &a, &n, 1, S, v);                                                           \
+                    val = v[0];                                                                              \
+                    break;                                                                                   \
+                }                                                                                            \
+                int64_t n2 = pw_split(n), r2 = n - n2;                                                       \
+                if (n2 <= PW_BLOCK && r2 <= PW_BLOCK) { /* a twin */                                         \
+                    const char *lo[2] = {a, a + n2 * (S)};                                                   \
+                    int64_t cnt[2] = {n2, r2};                                                               \
+                    PW_LEAVES(T, lo, cnt, 2, S, v);                                                          \
+                    val = v[0] + v[1];                                                                       \
+                    break;                                                                                   \
+                }                                                                                            \
+                int64_t q0 = pw_split(n2), q2 = pw_split(r2);                                                \
+                if (n2 > PW_BLOCK && r2 > PW_BLOCK && n2 - q0 <= PW_BLOCK && r2 - q2 <= PW_BLOCK) { /* a quad */ \
+                    const char *lo[4] = {a, a + q0 * (S), a + n2 * (S), a + (n2 + q2) * (S)};                \
+                    int64_t cnt[4] = {q0, n2 - q0, q2, r2 - q2};                                             \
+                    PW_LEAVES(T, lo, cnt, 4, S, v);                                                          \
+                    val = (v[0] + v[1]) + (v[2] + v[3]);                                                     \
+                    break;                                                                                   \
+                }                                                                                            \
+                fr[top].ra = a + n2 * (S);                                                                   \
+                fr[top].rn = r2;                                                                             \
+                fr[top++].right = 0;                                                                         \
+                n = n2;                                                                                      \
+            }                                                                                                \
+            while (top && fr[top - 1].right) { /* right halves done: left + right */                       \
+                top--;                                                                                       \
+                val = fr[top].left + val;                                                                    \
+            }                                                                                                \
+            if (!top) return val;                                                                            \
+            fr[top - 1].left = val; /* a left half done: its right half next */                             \
+            fr[top - 1].right = 1;                                                                           \
+            a = fr[top - 1].ra;                                                                              \
+            n = fr[top - 1].rn;                                                                              \
+        }                                                                                                    \
+    }
+
+/* the values of k leaves [lo[j], lo[j] + cnt[j]), each of at least 8 elements, into out: each
+ * leaf's 8 partials one vector (GCC's vector extension: one register with AVX-512 doubles) */
+#define PW_LEAVES(T, LO, CNT, K, S, OUT)                                                                     \
+    do {                                                                                                     \
+        const char *const *lo_ = (LO);                                                                       \
+        const int64_t *cnt_ = (CNT);                                                                         \
+        pw_v8_##T p[K];                                                                                      \
+        int64_t groups[K], common = INT64_MAX;                                                               \
+        for (int j = 0; j < K; j++) {                                                                        \
+            groups[j] = cnt_[j] / 8;                                                                         \
+            if (groups[j] < common) common = groups[j];                                                      \
+            PW_GROUP(T, p[j], lo_[j], S);                                                                    \
+        }                                                                                                    \
+        for (int64_t g = 1; g < common; g++)                                                                 \
+            for (int j = 0; j < K; j++) {                                                                    \
+                pw_v8_##T x_;                                                                                \
+                PW_GROUP(T, x_, lo_[j] + g * 8 * (S), S);                                                    \
+                p[j] += x_;                                                                                  \
+            }                                                                                                \
+        for (int j = 0; j < K; j++) {                                                                        \
+            for (int64_t g = common; g < groups[j]; g++) {                                                   \
+                pw_v8_##T x_;                                                                                \
+                PW_GROUP(T, x_, lo_[j] + g * 8 * (S), S);                                                    \
+                p[j] += x_;                                                                                  \
+            }                                                                                                \
+            T r = ((p[j][0] + p[j][1]) + (p[j][2] + p[j][3])) + ((p[j][4] + p[j][5]) + (p[j][6] + p[j][7]));   \
+            for (int64_t i = groups[j] * 8; i < cnt_[j]; i++) r += pw_at(T, lo_[j], i, S);                   \
+            (OUT)[j] = r;                                                                                    \
+        }                                                                                                    \
+    } while (0)
+
+typedef double pw_v8_double __attribute__((vector_size(64)));
+typedef float pw_v8_float __attribute__((vector_size(32)));
+/* 8 elements from P at stride S into vector V */
+#define PW_GROUP(T, V, P, S)                                                                                 \
+    do {                                                                                                     \
+        if ((S) == (int64_t)sizeof(T)) memcpy(&(V), (P), sizeof(V));                                         \
+        else                                                                                                 \
+            for (int m_ = 0; m_ < 8; m_++) memcpy((T *)&(V) + m_, (P) + m_ * (S), sizeof(T));                \
+    } while (0)
+
+#define pw_at(T, A, I, S) pw_load_##T((A) + (I) * (S))
+static inline double pw_load_double(const char *p) { double x; memcpy(&x, p, sizeof x); return x; }
+static inline float pw_load_float(const char *p) { float x; memcpy(&x, p, sizeof x); return x; }
+static inline int64_t pw_split(int64_t n) { return n / 2 - (n / 2) % 8; }
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PW_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PW_CLONES
+#endif
+PAIRWISE_TREE(double, pw_unit_f8, (int64_t)sizeof(double), static PW_CLONES)
+PAIRWISE_TREE(double, pw_strided_f8, s, static PW_CLONES)
+PAIRWISE_TREE(float, pw_unit_f4, (int64_t)sizeof(float), static PW_CLONES)
+PAIRWISE_TREE(float, pw_strided_f4, s, static PW_CLONES)
+
+double ember_rt_pairwise_f8(const char *a, int64_t n, int64_t stride) {
+    return stride == (int64_t)sizeof(double) ? pw_unit_f8(a, n, stride) : pw_strided_f8(a, n, stride);
+}
+
+float ember_rt_pairwise_f4(const char *a, int64_t n, int64_t stride) {
+    return stride == (int64_t)sizeof(float) ? pw_unit_f4(a, n, stride) : pw_strided_f4(a, n, stride);
+}

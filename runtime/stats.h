@@ -30,4 +30,11 @@ int ember_rt_digitize(const char *x, int64_t n, int64_t xs, const double *bins, 
 int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, const double *fp, int64_t np_, double left,
                     double right, double *out);
 
+/* NumPy's pairwise sum of a lane of float64 (float32, added in float) at a byte stride, in the order
+ * codegen/lower_pairwise.c gives: n < 8 added in order from +0.0, a leaf of up to 128 with 8
+ * partials, a longer run halved at n/2 rounded down to a multiple of 8. NumPy adds the result to
+ * +0.0, which the caller does. */
+double ember_rt_pairwise_f8(const char *a, int64_t n, int64_t stride);
+float ember_rt_pairwise_f4(const char *a, int64_t n, int64_t stride);
+
 #endif
