@@ -19,7 +19,7 @@ from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
 # the kernels bench/bench_loops_c.py times, checked here against CPython
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, gauss_seidel,  # noqa: E402
-                          iir_rows_cols, sqdist)
+                          iir_rows_cols, matmul_loops, sqdist)
 
 
 @pytest.mark.parametrize("d", range(17))
@@ -427,19 +427,6 @@ def column_dot(a, x, j):
     return s
 
 
-def matmul_loops(a, b):
-    n, m = a.shape
-    p = b.shape[1]
-    c = np.empty((n, p))
-    for i in range(n):
-        for j in range(p):
-            s = 0.0
-            for k in range(m):
-                s += a[i, k] * b[k, j]
-            c[i, j] = s
-    return c
-
-
 def indexed_sum(x, idx):
     s = 0.0
     for i in range(idx.shape[0]):
@@ -458,7 +445,7 @@ def test_ordered_sums_over_gathers_keep_python_order(n):
     a, x = rng.standard_normal((n, 5)) * 1e8, rng.standard_normal(n)
     check(column_dot, a, x, 3, rtol=0, atol=0)
     check(column_dot, a[::-1], x, 0, rtol=0, atol=0)
-    check(matmul_loops, rng.standard_normal((4, n)), rng.standard_normal((n, 3)) * 1e8, rtol=0, atol=0)
+    check(matmul_loops, rng.standard_normal((4, n)), rng.standard_normal((n, 3)) * 1e8, np.zeros((4, 3)), rtol=0, atol=0)
     check(indexed_sum, x * 1e8, rng.integers(-n, n, 3 * n) if n else np.zeros(0, np.int64), rtol=0, atol=0)
     g = dict(globals(), column_dot_h=jit(column_dot))
     check(type(column_dot_twice)(column_dot_twice.__code__, g), a, x, rtol=0, atol=0) if n else None
@@ -475,7 +462,7 @@ def test_ordered_sums_over_gathers_are_not_vectorised():
     rng = np.random.default_rng(1)
     a, x = rng.random((300, 8)), rng.random(300)
     assert not ordered_vector_sum(ember.njit(column_dot), a, x, 2)
-    assert not ordered_vector_sum(ember.njit(matmul_loops), a[:8], a)
+    assert not ordered_vector_sum(ember.njit(matmul_loops), a[:8], a, np.zeros((8, 8)))
     assert not ordered_vector_sum(ember.njit(indexed_sum), x, np.arange(300)[::-1].copy())
     # inlined into a caller, the helper's loop keeps the width its own compile gave it (the
     # caller's O3 may still vectorise the remainder loop the unroller left, a few trips)
