@@ -288,14 +288,20 @@ static bool has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
     return false;
 }
 
+/* Is `in` a call of an LLVM intrinsic whose name starts with `prefix`? */
+static bool calls_intrinsic(LLVMValueRef in, const char *prefix) {
+    LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
+    size_t len;
+    const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
+    return !strncmp(name, prefix, strlen(prefix));
+}
+
 static bool has_latency_bound_reduction(LLVMValueRef f) {
     for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
         for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
-            if (!LLVMIsACallInst(in) || LLVMGetTypeKind(LLVMTypeOf(in)) != LLVMIntegerTypeKind) continue;
-            LLVMValueRef callee = LLVMGetCalledValue(in);
-            size_t len;
-            const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
-            if (!strncmp(name, "llvm.vector.reduce.", 19) && on_scalar_cycle(in)) return true;
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMIntegerTypeKind && calls_intrinsic(in, "llvm.vector.reduce.") &&
+                on_scalar_cycle(in))
+                return true;
         }
     return false;
 }
@@ -329,13 +335,7 @@ static bool moves_lanes(LLVMValueRef user, LLVMValueRef from) {
         return LLVMGetOperand(user, 0) == from && (!const_lane(LLVMGetOperand(user, 1), &lane) || lane != 0);
     if (LLVMIsAInsertElementInst(user))
         return LLVMGetOperand(user, 1) == from && (!const_lane(LLVMGetOperand(user, 2), &lane) || lane != 0);
-    if (LLVMIsACallInst(user)) {
-        LLVMValueRef callee = LLVMGetCalledValue(user);
-        size_t len;
-        const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
-        return !strncmp(name, "llvm.vector.reduce.", 19);
-    }
-    return false;
+    return calls_intrinsic(user, "llvm.vector.reduce.");
 }
 
 /* Does the vector phi `phi` come back to itself through a lane move (moves_lanes)? A
@@ -446,14 +446,6 @@ static void unmark_scalar(LLVMModuleRef m) {
  * the scalar loop's loads (on a Zen 5: a column dot product 1.7x slower, a naive matrix product
  * 1.65x, a sum over a[idx[i]] 1.45x). After O3, such vector loops are found here, by the name
  * lower.c gave their loop, and the function is compiled again with those loops kept scalar. */
-
-/* Is `in` a call of an LLVM intrinsic whose name starts with `prefix`? */
-static bool calls_intrinsic(LLVMValueRef in, const char *prefix) {
-    LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
-    size_t len;
-    const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
-    return !strncmp(name, prefix, strlen(prefix));
-}
 
 /* Is `in` work a vector loop does markedly faster than a scalar one: a division, a remainder,
  * or a call (maths, a square root) that is not one of the cheap intrinsics? */
@@ -570,6 +562,13 @@ static void keep_loops_scalar(LLVMContextRef c, LLVMModuleRef m, const Retry *r)
                     break;
                 }
         }
+}
+
+/* The lowered module `m` marked as `again` (the retry of its first compile) says: functions
+ * without SLP vectorisation, loops without loop vectorisation. */
+static void mark_retry(LLVMContextRef c, LLVMModuleRef m, const Retry *again) {
+    mark_scalar(c, m, again->names, again->n);
+    keep_loops_scalar(c, m, again);
 }
 
 /* Is a switch in a loop of optimised `m`: can the block it ends reach itself? A walk over the
@@ -769,8 +768,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
         goto done;
     }
     if (link_callees(ctx, c, m, ti, seen)) goto done;
-    if (scalar) mark_scalar(c, m, scalar->names, scalar->n);
-    if (scalar) keep_loops_scalar(c, m, scalar);
+    if (scalar) mark_retry(c, m, scalar);
     rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, scalar, true);
 done:
     if (rc) {
@@ -794,8 +792,7 @@ static int wrap_once(Ctx *ctx, const CgWrap *w, CgResult *out, Retry *retry, con
     LLVMModuleRef m = new_module(c, w->symbol);
     int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
     if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
-    if (rc == 0 && scalar) mark_scalar(c, m, scalar->names, scalar->n);
-    if (rc == 0 && scalar) keep_loops_scalar(c, m, scalar);
+    if (rc == 0 && scalar) mark_retry(c, m, scalar);
     if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, scalar, false);
     if (rc) {
         Py_CLEAR(out->bitcode);

@@ -206,7 +206,7 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
 LLVMValueRef cg_mul_size(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf);   /* *ovf |= a*b overflows */
 void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape);   /* ValueError unless shape is valid */
 LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
-void cg_loop_end(Lower *L, LoopCtx *lc);
+LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc);   /* the back edge's branch */
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
 LLVMTypeRef cg_elem_llvm(Lower *L, int dt);
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);

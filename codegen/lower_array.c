@@ -277,7 +277,7 @@ LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
  * store (t = np.empty(4) in a loop: 31 -> 21 ns a trip). */
 static bool move_into(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
     int src = in->args[0];
-    if (!L->owner_slot || L->uses[src] != 1 || L->owner_val[src] != v || !L->owner_slot[src]) return false;
+    if (!L->owner_slot || !L->owner_slot[src] || L->owner_val[src] != v || L->uses[src] != 1) return false;
     LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, t)), L->owner_slot[src]);
     return true;
 }
@@ -612,10 +612,11 @@ LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n) {
     return lc->i;
 }
 
-void cg_loop_end(Lower *L, LoopCtx *lc) {
+LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc) {
     LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, lc->i, i64c(L, 1), ""), lc->slot);
-    LLVMBuildBr(L->b, lc->head);
+    LLVMValueRef back = LLVMBuildBr(L->b, lc->head);
     LLVMPositionBuilderAtEnd(L->b, lc->exit);
+    return back;
 }
 
 /* for idx[0] in [0, shape[0]) ... for idx[nd-1] ...: body(idx) */

@@ -87,6 +87,19 @@ static LLVMValueRef int_div_mod_pos(Lower *L, LLVMValueRef a, LLVMValueRef b, bo
     return LLVMBuildSub(L->b, LLVMBuildSDiv(L->b, a, b, ""), LLVMBuildZExt(L->b, neg, L->i64, ""), "");
 }
 
+/* Whether operand k of binary instruction `in` (lowered as op) is an int typing knows is >= 0. */
+static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
+    return in && in->op == IR_BINOP && in->imm == op && L->ti->nonneg && L->ti->nonneg[in->args[k]];
+}
+
+/* Python's a // b or a % b for int64 `in` (NULL: no facts), by a division: the unsigned one or
+ * the sign fix-up alone where typing knows the operands are >= 0. */
+static LLVMValueRef int_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod, Instr *in) {
+    int op = want_mod ? IRB_MOD : IRB_FLOORDIV;
+    if (!divides_as_numpy(L) && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
+    return int_floordiv_mod(L, a, b, want_mod);
+}
+
 /* ---- a % n along a run ---------------------------------------------------------------
  * A periodic index, (j + 1) % m in a loop over j, costs an integer division (20 to 40 cycles)
  * each time, though from one evaluation to the next a grows by one. So a `%` site in a loop, its
@@ -118,8 +131,8 @@ static LLVMValueRef zeroed_slot(Lower *L, const char *name) {
     return slot;
 }
 
-static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b,
-                                      LLVMValueRef (*divide)(Lower *, LLVMValueRef, LLVMValueRef, void *), void *env) {
+/* Python's a % b for int64 `in`, with a division only where the last result does not give it. */
+static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b, Instr *in) {
     LLVMValueRef sa = zeroed_slot(L, "mod.a"), sb = zeroed_slot(L, "mod.n"), sr = zeroed_slot(L, "mod.r");
     LLVMValueRef la = LLVMBuildLoad2(L->b, L->i64, sa, ""), lb = LLVMBuildLoad2(L->b, L->i64, sb, "");
     LLVMValueRef lr = LLVMBuildLoad2(L->b, L->i64, sr, "");
@@ -141,7 +154,7 @@ static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b,
     LLVMValueRef rf = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, t, b, ""), i64c(L, 0), t, "");
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, slow);
-    LLVMValueRef rs = divide(L, a, b, env);
+    LLVMValueRef rs = int_div_mod(L, a, b, true, in);
     LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
@@ -150,18 +163,6 @@ static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b,
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, b, i64c(L, 0), ""), b, i64c(L, 0), ""), sb);
     LLVMBuildStore(L->b, r, sr);
     return r;
-}
-
-/* Whether operand k of binary instruction `in` (lowered as op) is an int typing knows is >= 0. */
-static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
-    return in && in->op == IR_BINOP && in->imm == op && L->ti->nonneg && L->ti->nonneg[in->args[k]];
-}
-
-/* Python's a % b for int64 `in` (its env): as cg_binop divides. */
-static LLVMValueRef int_mod_of(Lower *L, LLVMValueRef a, LLVMValueRef b, void *env) {
-    Instr *in = env;
-    if (!divides_as_numpy(L) && nonneg_operand(L, in, IRB_MOD, 1)) return int_div_mod_pos(L, a, b, true, nonneg_operand(L, in, IRB_MOD, 0));
-    return int_floordiv_mod(L, a, b, true);
 }
 
 /* a ** b for uint64 (b up to 2**64 - 1, wrapping): square and multiply over b's bits. */
@@ -539,10 +540,8 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: case IRB_MOD: {
             bool want_mod = op == IRB_MOD;
             if (u) return uint_div_mod(L, a, b, want_mod);
-            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block))
-                return int_mod_along_run(L, a, b, int_mod_of, in);
-            if (!divides_as_numpy(L) && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
-            return int_floordiv_mod(L, a, b, want_mod);
+            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block)) return int_mod_along_run(L, a, b, in);
+            return int_div_mod(L, a, b, want_mod, in);
         }
         case IRB_POW: return int_pow(L, u, a, b);
         case IRB_LSHIFT: return int_shift(L, true, u, a, b);

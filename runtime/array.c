@@ -59,6 +59,13 @@ static const unsigned char canary[CANARY_BYTES] = {0xE5, 0x3B, 0xA7, 0x19, 0xC4,
 #define BIG_MIN ((size_t)1 << 20)
 #define BIG_KEEP 8
 #define BIG_KEEP_BYTES ((size_t)64 << 20)
+/* A short critical section's spin lock (big_lock, heaps_lock). */
+static void spin_acquire(atomic_flag *lock) {
+    while (atomic_flag_test_and_set_explicit(lock, memory_order_acquire)) {}
+}
+
+static void spin_release(atomic_flag *lock) { atomic_flag_clear_explicit(lock, memory_order_release); }
+
 static struct { void *p; size_t cap; } big[BIG_KEEP];   /* owner: this file, under big_lock */
 static size_t big_bytes;
 static atomic_flag big_lock = ATOMIC_FLAG_INIT;
@@ -68,7 +75,7 @@ static size_t block_bytes(int64_t nbytes) { return (size_t)nbytes + BLOCK_DATA_O
 /* A kept block of between `need` and need * 5 / 4 bytes, or NULL. */
 static void *big_take(size_t need) {
     int best = -1;
-    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire)) {}
+    spin_acquire(&big_lock);
     for (int i = 0; i < BIG_KEEP; i++)
         if (big[i].p && big[i].cap >= need && big[i].cap - need <= need / 4 && (best < 0 || big[i].cap < big[best].cap))
             best = i;
@@ -77,14 +84,14 @@ static void *big_take(size_t need) {
         big_bytes -= big[best].cap;
         big[best].p = NULL;
     }
-    atomic_flag_clear_explicit(&big_lock, memory_order_release);
+    spin_release(&big_lock);
     return p;
 }
 
 /* Keep p (cap bytes, malloc_usable_size's); false when there is no room (the caller frees it). */
 static bool big_keep(void *p, size_t cap) {
     bool kept = false;
-    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire)) {}
+    spin_acquire(&big_lock);
     for (int i = 0; i < BIG_KEEP && !kept; i++)
         if (!big[i].p && big_bytes + cap <= BIG_KEEP_BYTES) {
             big[i].p = p;
@@ -92,7 +99,7 @@ static bool big_keep(void *p, size_t cap) {
             big_bytes += cap;
             kept = true;
         }
-    atomic_flag_clear_explicit(&big_lock, memory_order_release);
+    spin_release(&big_lock);
     return kept;
 }
 
@@ -167,15 +174,9 @@ static _Atomic int64_t gone_allocs, gone_frees;   /* of ended threads, and of an
 static pthread_key_t heap_key;
 static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
 
-static void heaps_acquire(void) {
-    while (atomic_flag_test_and_set_explicit(&heaps_lock, memory_order_acquire)) {}
-}
-
-static void heaps_release(void) { atomic_flag_clear_explicit(&heaps_lock, memory_order_release); }
-
 static void heap_end(void *p) {
     SmallHeap *h = p;
-    heaps_acquire();
+    spin_acquire(&heaps_lock);
     for (SmallHeap **q = &heaps; *q; q = &(*q)->next)
         if (*q == h) {
             *q = h->next;
@@ -183,7 +184,7 @@ static void heap_end(void *p) {
         }
     atomic_fetch_add(&gone_allocs, atomic_load(&h->allocs));
     atomic_fetch_add(&gone_frees, atomic_load(&h->frees));
-    heaps_release();
+    spin_release(&heaps_lock);
     for (int c = 0; c < SMALL_CLASSES; c++) {
         for (int64_t i = 0; i < h->cls[c].n; i++) free(h->cls[c].stack[i]);
         free(h->cls[c].stack);
@@ -200,18 +201,21 @@ static SmallHeap *small_heap_of_thread(void) {
     if (!h) return NULL;
     pthread_once(&heap_once, heap_key_make);
     pthread_setspecific(heap_key, h);
-    heaps_acquire();
+    spin_acquire(&heaps_lock);
     h->next = heaps;
     heaps = h;
-    heaps_release();
+    spin_release(&heaps_lock);
     return small_heap = h;
 }
 
 static void count(bool alloc) {
     SmallHeap *h = small_heap_of_thread();
-    _Atomic int64_t *c = h ? (alloc ? &h->allocs : &h->frees) : alloc ? &gone_allocs : &gone_frees;
-    if (h) atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
-    else atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+    if (!h) {   /* no memory for a heap: the shared totals */
+        atomic_fetch_add_explicit(alloc ? &gone_allocs : &gone_frees, 1, memory_order_relaxed);
+        return;
+    }
+    _Atomic int64_t *c = alloc ? &h->allocs : &h->frees;
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
 static size_t small_bytes(int64_t nbytes) { return (size_t)nbytes + sizeof(RtBlock) + CANARY_BYTES; }
@@ -387,14 +391,14 @@ void rt_block_decref(RtBlock *b) {
 }
 
 void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale) {
-    heaps_acquire();
+    spin_acquire(&heaps_lock);
     *allocs = atomic_load(&gone_allocs);
     *frees = atomic_load(&gone_frees);
     for (SmallHeap *h = heaps; h; h = h->next) {
         *allocs += atomic_load_explicit(&h->allocs, memory_order_relaxed);
         *frees += atomic_load_explicit(&h->frees, memory_order_relaxed);
     }
-    heaps_release();
+    spin_release(&heaps_lock);
     *overruns = atomic_load(&n_overruns);
     *stale = stale_count();
 }
