@@ -571,64 +571,22 @@ static void mark_retry(LLVMContextRef c, LLVMModuleRef m, const Retry *again) {
     keep_loops_scalar(c, m, again);
 }
 
-/* Is a switch in a loop of optimised `m`: can the block it ends reach itself? A walk over the
- * successors from each switch's block, blocks found by address in a sorted table. */
-typedef struct {
-    LLVMBasicBlockRef b;
-    unsigned i;
-} BlockAt;
-
-static int block_at_cmp(const void *x, const void *y) {
-    uintptr_t a = (uintptr_t)((const BlockAt *)x)->b, b = (uintptr_t)((const BlockAt *)y)->b;
-    return a < b ? -1 : a > b;
-}
-
-static bool block_reaches_itself(LLVMBasicBlockRef from, const BlockAt *at, unsigned nb, bool *seen,
-                                 LLVMBasicBlockRef *stack) {
-    memset(seen, 0, nb);
-    unsigned top = 0;
-    stack[top++] = from;
-    while (top) {
-        LLVMValueRef u = LLVMGetBasicBlockTerminator(stack[--top]);
-        for (unsigned k = 0, ns = u ? LLVMGetNumSuccessors(u) : 0; k < ns; k++) {
-            BlockAt key = {LLVMGetSuccessor(u, k), 0};
-            if (key.b == from) return true;
-            const BlockAt *hit = bsearch(&key, at, nb, sizeof *at, block_at_cmp);
-            if (hit && !seen[hit->i]) {
-                seen[hit->i] = true;
-                stack[top++] = key.b;
-            }
-        }
-    }
-    return false;
-}
-
+/* Is a switch in a loop of optimised `m`: can the block it ends reach itself? */
 static bool switch_in_loop(LLVMModuleRef m) {
     bool found = false;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f && !found; f = LLVMGetNextFunction(f)) {
-        unsigned nb = LLVMCountBasicBlocks(f), nsw = 0;
+        unsigned nsw = 0;
         for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b)) {
             LLVMValueRef t = LLVMGetBasicBlockTerminator(b);
             nsw += t && LLVMGetInstructionOpcode(t) == LLVMSwitch;
         }
-        if (!nsw) continue;
-        LLVMBasicBlockRef *blocks = malloc(sizeof *blocks * nb), *stack = malloc(sizeof *stack * (nb + 1));
-        BlockAt *at = malloc(sizeof *at * nb);
-        bool *seen = malloc(nb);
-        if (blocks && stack && at && seen) {
-            LLVMGetBasicBlocks(f, blocks);
-            for (unsigned i = 0; i < nb; i++) at[i] = (BlockAt){blocks[i], i};
-            qsort(at, nb, sizeof *at, block_at_cmp);
-            for (unsigned i = 0; i < nb && !found; i++) {
-                LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[i]);
-                if (t && LLVMGetInstructionOpcode(t) == LLVMSwitch)
-                    found = block_reaches_itself(blocks[i], at, nb, seen, stack);
-            }
+        Cfg g;
+        if (!nsw || cfg_open(&g, f)) continue;
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b && !found; b = LLVMGetNextBasicBlock(b)) {
+            LLVMValueRef t = LLVMGetBasicBlockTerminator(b);
+            if (t && LLVMGetInstructionOpcode(t) == LLVMSwitch) found = cfg_reaches(&g, b, b, NULL);
         }
-        free(blocks);
-        free(stack);
-        free(at);
-        free(seen);
+        cfg_close(&g);
     }
     return found;
 }

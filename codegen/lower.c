@@ -1271,9 +1271,10 @@ static int lower_function(Lower *L, TypeInfo *ti) {
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
     LLVMValueRef rec = cg_recursive_twin(L, ti);
     if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies)) return -1;
+    if (rec) cg_rec_unguard(L, rec, true);
     for (int i = 1, k = rec ? cg_rec_copies(L, ti) : 1; i < k; i++) {   /* copies one level down each */
         if (lower_body(L, ti, cg_rec_copy(L, ti, i), true, bodies)) return -1;
-        cg_rec_unguard(L, cg_rec_copy(L, ti, i));
+        cg_rec_unguard(L, cg_rec_copy(L, ti, i), false);
     }
     if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;

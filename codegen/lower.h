@@ -152,7 +152,7 @@ LLVMValueRef cg_rec_copy(Lower *L, TypeInfo *ti, int i);   /* copy i of its body
 int cg_rec_copies(Lower *L, TypeInfo *ti);              /* how many copies (1: <sym>.rec alone) */
 void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
 LLVMValueRef cg_rec_param(Lower *L, int i);             /* parameter i in <sym>.rec (passed by field) */
-void cg_rec_unguard(Lower *L, LLVMValueRef copy);       /* copy i > 0 without the guard, inlined, if its frame is small */
+void cg_rec_unguard(Lower *L, LLVMValueRef copy, bool first); /* a lowered copy's guards: only its calls' (copy 0), none (others, inlined), if its frame is small */
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */
 void cg_rec_trampoline(Lower *L, TypeInfo *ti, LLVMValueRef rec);   /* <sym> calling <sym>.rec */
@@ -398,6 +398,22 @@ LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z);   /* np.exp of a complex64, a
 bool cg_is_const_complex(LLVMValueRef b, double n);   /* b is the constant n + 0j */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */
+
+/* cfg.c: walks over an LLVM function's blocks (the LLVM-C API has no dominator tree) */
+typedef struct {
+    LLVMBasicBlockRef b;
+    unsigned i;
+} CfgBlock;
+typedef struct {
+    CfgBlock *at;                 /* the blocks, sorted by address, with their order in f */
+    LLVMBasicBlockRef *stack;
+    bool *seen;
+    unsigned n;
+} Cfg;
+int cfg_open(Cfg *g, LLVMValueRef f);   /* -1: out of memory (g holds nothing) */
+void cfg_close(Cfg *g);
+bool cfg_reaches(Cfg *g, LLVMBasicBlockRef from, LLVMBasicBlockRef to, LLVMBasicBlockRef avoid);
+bool cfg_dominates(Cfg *g, LLVMValueRef f, LLVMBasicBlockRef d, LLVMBasicBlockRef b);
 
 /* lower_numpy.c */
 LLVMValueRef cg_arange(Lower *L, const Type *rt, const Type *vt, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);

@@ -54,13 +54,15 @@
 #define REC_MAX_LOOP_COPIES 6      /* ... when the copies hold loops, each nested in the one above */
 #define REC_UNGUARDED_FRAME 4096   /* bytes of allocas an unguarded level may have */
 /* Below the limit a guard passed at, a real call runs at most REC_MAX_COPIES - 1 unguarded levels
- * (inlined into its frame or not): their allocas, and the spill slots and saved registers of at
- * most REC_COPY_BUDGET IR instructions (a few LLVM values each, 32 bytes at the widest). That
- * must fit well inside the least margin the runtime keeps below the limit for its helpers. */
-_Static_assert((REC_MAX_COPIES - 1) * REC_UNGUARDED_FRAME + REC_COPY_BUDGET * 4 * 32 <= EMBER_RT_STACK_MARGIN_MIN / 2,
+ * (inlined into its frame or not) and the frame of the next copy 0, whose guard comes before its
+ * own calls: their allocas, and the spill slots and saved registers of at most REC_COPY_BUDGET
+ * IR instructions (a few LLVM values each, 32 bytes at the widest). That must fit well inside
+ * the least margin the runtime keeps below the limit for its helpers. */
+_Static_assert(REC_MAX_COPIES * REC_UNGUARDED_FRAME + REC_COPY_BUDGET * 4 * 32 <= EMBER_RT_STACK_MARGIN_MIN / 2,
                "unguarded recursion levels must fit in the stack margin");
 #define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
-#define GUARD_NAME "recursion.guard"
+#define GUARD_NAME "recursion.guard"              /* before a call down the recursion */
+#define ENTRY_GUARD_NAME "recursion.entry"        /* at the entry, for a large frame */
 
 bool cg_recurses(TypeInfo *ti) {
     if (ti->cycle) return true;   /* its cycle's functions call it (typeinfer/cycle.c) */
@@ -251,7 +253,7 @@ void cg_rec_declare(Lower *L, TypeInfo *ti) {
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
  * register where the target names it (llvm.frameaddress would make every frame set up a frame
  * pointer). */
-static void recursion_guard(Lower *L) {
+static void recursion_guard(Lower *L, const char *name) {
     const char *triple = LLVMGetTarget(L->m), *reg = !strncmp(triple, "x86_64", 6) ? "rsp"
                                                     : !strncmp(triple, "aarch64", 7) ? "sp" : NULL;
     LLVMValueRef sp;
@@ -265,36 +267,80 @@ static void recursion_guard(Lower *L) {
         sp = LLVMBuildPtrToInt(L->b, cg_call(L, "llvm.frameaddress.p0", L->ptr, &L->i32, &zero, 1), L->i64, "");
     }
     LLVMValueRef limit = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, frame_type(L), L->err, 1, ""), "limit");
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, limit, GUARD_NAME), "builtins:RecursionError",
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntULT, sp, limit, name), "builtins:RecursionError",
                 "maximum recursion depth exceeded");
 }
 
-/* Copy i > 0 without its guard, so that k copies test the stack once per k levels, and marked
- * always-inline, so that a real call runs k levels whatever the inliner's cost model says of the
- * chain (cg_rec_copies' budget bounds it): the copies 1..k-1 (inlined: one larger frame of
- * <sym>.rec) are the most that can lie below the limit unchecked, and the limit keeps a margin
- * of EMBER_RT_STACK_MARGIN_MIN or more (the _Static_assert above). Their fixed stack objects
- * must then be small: a copy with more than REC_UNGUARDED_FRAME bytes of allocas keeps its
- * guard, and is left to the inliner's judgement. */
-void cg_rec_unguard(Lower *L, LLVMValueRef copy) {
+/* The guards of a copy once it is lowered. Each call down the recursion is guarded where it is
+ * made (cg_call_self), not at the entry: a level that returns without going deeper (a base case)
+ * tests nothing, and needs no frame of saved registers on that path (shrink-wrapping). The
+ * stack pointer is the same anywhere after the prologue, so the test before the call is the
+ * entry's. Copy 0 keeps its call guards; its entry guard is left out unless its frame is large
+ * (then the frame itself could cross the limit before a call's test).
+ *
+ * Copies i > 0 lose every guard, so that k copies test the stack once per k levels, and are
+ * marked always-inline, so that a real call runs k levels whatever the inliner's cost model says
+ * of the chain (cg_rec_copies' budget bounds it): the copies 1..k-1 (inlined: one larger frame
+ * of <sym>.rec) and the next copy 0's frame are the most that can lie below the limit
+ * unchecked, and the limit keeps a margin of EMBER_RT_STACK_MARGIN_MIN or more (the
+ * _Static_assert above). Their fixed stack objects must then be small: a copy with more than
+ * REC_UNGUARDED_FRAME bytes of allocas keeps its guards, and is left to the inliner's
+ * judgement. */
+/* Is x an icmp named `name`, or `name` with the number LLVM appends to a repeated name? */
+static bool named(LLVMValueRef x, const char *name) {
+    size_t len, n = strlen(name);
+    const char *s = LLVMIsAICmpInst(x) ? LLVMGetValueName2(x, &len) : "";
+    if (strncmp(s, name, n)) return false;
+    for (s += n; *s >= '0' && *s <= '9'; s++) {}
+    return !*s;
+}
+
+void cg_rec_unguard(Lower *L, LLVMValueRef copy, bool first) {
     LLVMTargetDataRef td = LLVMGetModuleDataLayout(L->m);
     unsigned long long frame = 0;
-    LLVMValueRef guard = NULL;
     LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(copy);
-    for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x)) {
-        size_t len;
+    for (LLVMValueRef x = LLVMGetFirstInstruction(entry); x; x = LLVMGetNextInstruction(x))
         if (LLVMIsAAllocaInst(x)) {
             LLVMValueRef count = LLVMGetOperand(x, 0);
             frame += LLVMIsAConstantInt(count) ? LLVMABISizeOfType(td, LLVMGetAllocatedType(x)) * LLVMConstIntGetZExtValue(count)
                                                : REC_UNGUARDED_FRAME + 1;
         }
-        else if (LLVMIsAICmpInst(x) && !strcmp(LLVMGetValueName2(x, &len), GUARD_NAME)) guard = x;
+    bool small = frame <= REC_UNGUARDED_FRAME;
+    int n = 0, cap = 16;
+    LLVMValueRef *guards = ctx_alloc(L->ctx, sizeof *guards * (size_t)cap);
+    for (LLVMBasicBlockRef b = entry; b && guards; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(b), next; x; x = next) {
+            next = LLVMGetNextInstruction(x);
+            bool at_entry = named(x, ENTRY_GUARD_NAME);
+            if (!at_entry && !named(x, GUARD_NAME)) continue;
+            if (small && (at_entry || !first)) {
+                LLVMReplaceAllUsesWith(x, LLVMConstInt(L->i1, 0, 0));
+                LLVMInstructionEraseFromParent(x);
+            } else if (n == cap) {
+                LLVMValueRef *more = ctx_alloc(L->ctx, sizeof *more * (size_t)(cap *= 2));
+                if (more) memcpy(more, guards, sizeof *guards * (size_t)n);
+                guards = more;
+                if (guards) guards[n++] = x;
+            } else guards[n++] = x;
+        }
+    /* A guard another one dominates tests the same stack pointer again: one a path suffices. */
+    Cfg g;
+    if (guards && n > 1 && !cfg_open(&g, copy)) {
+        for (int a = 0; a < n; a++) {
+            LLVMBasicBlockRef ba = LLVMGetInstructionParent(guards[a]);
+            for (int d = 0; d < n; d++)
+                if (d != a && guards[d] && cfg_dominates(&g, copy, LLVMGetInstructionParent(guards[d]), ba)) {
+                    LLVMReplaceAllUsesWith(guards[a], LLVMConstInt(L->i1, 0, 0));
+                    LLVMInstructionEraseFromParent(guards[a]);
+                    guards[a] = NULL;
+                    break;
+                }
+        }
+        cfg_close(&g);
     }
-    if (!guard || frame > REC_UNGUARDED_FRAME) return;
-    LLVMReplaceAllUsesWith(guard, LLVMConstInt(L->i1, 0, 0));
-    LLVMInstructionEraseFromParent(guard);
-    LLVMAddAttributeAtIndex(copy, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("alwaysinline", 12), 0));
+    if (!first && small)
+        LLVMAddAttributeAtIndex(copy, LLVMAttributeFunctionIndex,
+                                LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("alwaysinline", 12), 0));
 }
 
 /* Does a value of type t hold a list, dict or set (which a callee could empty)? */
@@ -337,7 +383,13 @@ void cg_rec_begin(Lower *L, LLVMValueRef rec) {
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
     L->out = cg_entry_alloca(L, rt, "result");
     LLVMBuildStore(L->b, LLVMConstNull(rt), L->out);
-    recursion_guard(L);
+    /* A body whose self-calls are all tail calls LLVM makes loops of (a binary search) keeps its
+     * guard at the entry, the loop's header then: a loop without a call reads the same stack
+     * pointer in every trip, and LLVM takes that test out of it. The guards in front of each
+     * call, which it dominates, go (cg_rec_unguard). */
+    int calls = 0, tested = 0, loops = 0;
+    count_recursive_calls(L, L->ti, &calls, &tested, &loops);
+    recursion_guard(L, calls || tested ? ENTRY_GUARD_NAME : GUARD_NAME);
 }
 
 /* Leave <sym>.rec: flag a failure, return the result slot (or go through the exit block). */
@@ -495,6 +547,7 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
            : (here + 1) % k;
     LLVMValueRef f = cg_rec_copy(L, callee, to);
     if (!err) err = new_frame(L);
+    else recursion_guard(L, GUARD_NAME);
     LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
     if (!test) return v;
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");

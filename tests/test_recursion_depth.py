@@ -208,15 +208,43 @@ def odd(n, a):
         return -a[0]
     return even(n - 1, a) / 1.0
 
+@njit
+def branchy(n):
+    # a tested call on each side of an if: neither call's guard comes before the other's
+    if n <= 0:
+        return 0
+    if n % 2:
+        return (branchy(n - 1) + 1) // 1
+    return (branchy(n - 1) + 2) // 1
+
+@njit
+def halves(n):
+    # untested (its float product goes straight to the return) and no loop for LLVM to make
+    if n == 0:
+        return 1.0
+    return halves(n - 1) * 0.5
+
+@njit
+def looped(n):
+    # the call inside a loop
+    if n == 0:
+        return 0
+    s = 0
+    for i in range(1):
+        s += looped(n - 1) // 1
+    return s + 1
+
 out = []
 def run():
-    for call in (lambda: pair(10**7), lambda: chain(10**7), lambda: even(10**7, np.zeros(1))):
+    for call in (lambda: pair(10**7), lambda: chain(10**7), lambda: even(10**7, np.zeros(1)),
+                 lambda: branchy(10**7), lambda: halves(10**7), lambda: looped(10**7)):
         try:
             call()
             out.append("returned")
         except RecursionError:
             out.append("RecursionError")
-    out.append(chain(1000) == 1000 and pair(9) == 10 and even(10, np.ones(1)) == 1.0)
+    out.append(chain(1000) == 1000 and pair(9) == 10 and even(10, np.ones(1)) == 1.0 and
+               branchy(1001) == 1501 and halves(3) == 0.125 and looped(1000) == 1000)
 
 for size in ({sizes}):
     threading.stack_size(size)
@@ -228,8 +256,10 @@ print(out)
 
 
 def test_recursion_error_in_threads_with_small_stacks():
-    """The guard runs in copy 0 only: the unguarded levels below it must fit in the margin the
-    runtime keeps, or the smallest stack would overflow (a crash, not a RecursionError)."""
+    """The guard runs in copy 0 only, before its calls down the recursion (on each side of an
+    if, in a loop, before a call that stays one): the unguarded levels below it must fit in the
+    margin the runtime keeps, or the smallest stack would overflow (a crash, not a
+    RecursionError)."""
     if ON_NUMBA:
         pytest.skip("numba overflows the stack")
     import ember
@@ -239,7 +269,7 @@ def test_recursion_error_in_threads_with_small_stacks():
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert p.stdout.strip().splitlines()[-1] == repr((["RecursionError"] * 3 + [True]) * len(sizes))
+    assert p.stdout.strip().splitlines()[-1] == repr((["RecursionError"] * 6 + [True]) * len(sizes))
 
 
 # ---- which bodies get copies --------------------------------------------------------------------
