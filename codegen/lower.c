@@ -1225,7 +1225,9 @@ static int parloop_of(TypeInfo *ti, Block *b) {
 }
 
 /* Lower ti's body into func: the native function, or <sym>.rec, or one of its copies (lower_rec.c). */
-static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMValueRef *bodies) {
+/* `peek` (<sym>.rec.peek, lower_rec.c), per block: lower it (PEEK_RUN), hand over to <sym>.rec at
+ * its start (PEEK_HAND_OVER), or leave it out (0); NULL: lower every block. */
+static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMValueRef *bodies, const signed char *peek) {
     Function *fn = ti->fn;
     if (cg_begin_function(L, ti, func)) return -1;
     L->traceback = true;
@@ -1250,6 +1252,12 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
         int k = parloop_of(ti, b);
+        if (peek && peek[i] != PEEK_RUN) {
+            LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
+            if (peek[i] == PEEK_HAND_OVER) cg_rec_hand_over(L, ti);
+            else LLVMBuildUnreachable(L->b);
+            continue;
+        }
         if (k >= 0 && ti->parloops[k]->header != b) {   /* a prange body: it runs in the outlined function */
             LLVMPositionBuilderAtEnd(L->b, L->bbs[i]);
             LLVMBuildUnreachable(L->b);
@@ -1270,11 +1278,16 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
     LLVMValueRef rec = cg_recursive_twin(L, ti);
-    if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies)) return -1;
+    if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies, NULL)) return -1;
     if (rec) cg_rec_unguard(L, rec, true);
     for (int i = 1, k = rec ? cg_rec_copies(L, ti) : 1; i < k; i++) {   /* copies one level down each */
-        if (lower_body(L, ti, cg_rec_copy(L, ti, i), true, bodies)) return -1;
+        if (lower_body(L, ti, cg_rec_copy(L, ti, i), true, bodies, NULL)) return -1;
         cg_rec_unguard(L, cg_rec_copy(L, ti, i), false);
+    }
+    LLVMValueRef peek = rec ? cg_rec_peek(L, ti) : NULL;
+    if (peek) {   /* the base cases, inlined where a call goes down to <sym>.rec */
+        if (lower_body(L, ti, peek, true, bodies, cg_rec_prefix(L, ti))) return -1;
+        cg_rec_unguard(L, peek, false);
     }
     if (rec) cg_rec_trampoline(L, ti, rec);
     return 0;

@@ -152,6 +152,10 @@ LLVMValueRef cg_rec_copy(Lower *L, TypeInfo *ti, int i);   /* copy i of its body
 int cg_rec_copies(Lower *L, TypeInfo *ti);              /* how many copies (1: <sym>.rec alone) */
 void cg_rec_begin(Lower *L, LLVMValueRef rec);          /* in its entry: slots, parameters, guard */
 LLVMValueRef cg_rec_param(Lower *L, int i);             /* parameter i in <sym>.rec (passed by field) */
+enum { PEEK_RUN = 1, PEEK_HAND_OVER = 2 };   /* per block of <sym>.rec.peek (cg_rec_prefix) */
+LLVMValueRef cg_rec_peek(Lower *L, TypeInfo *ti);             /* <sym>.rec.peek, or NULL */
+const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti);     /* per block: what <sym>.rec.peek does there */
+void cg_rec_hand_over(Lower *L, TypeInfo *ti);                /* in <sym>.rec.peek: return <sym>.rec(its parameters) */
 void cg_rec_unguard(Lower *L, LLVMValueRef copy, bool first); /* a lowered copy's guards: only its calls' (copy 0), none (others, inlined), if its frame is small */
 void cg_rec_ret(Lower *L, LLVMValueRef status);         /* cg_ret in <sym>.rec */
 void cg_rec_ret_value(Lower *L);                        /* ret of the result slot */

@@ -126,12 +126,12 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
  * other copies (all but the untested self-calls that stay as loops, loopable). 1 (no copy) with
  * a prange loop (its outlined body is made once) or when no call goes down (the self-calls all
  * stay in <sym>.rec, as loops). */
-static int rec_copies(Lower *L, TypeInfo *ti) {
+static int rec_copies(Lower *L, TypeInfo *ti, bool *looped) {
     int n = 0, t = 0, c = 0, loops = 0, members = ti->cycle ? ti->cycle->n : 1;
     for (int j = 0; j < members; j++) {
         TypeInfo *m = ti->cycle ? ti->cycle->members[j] : ti;
         int calls = 0, tested = 0;
-        if (m->nparloops) return 1;
+        if (m->nparloops) return *looped = false, 1;
         count_recursive_calls(L, m, &calls, &tested, &loops);
         n = m->fn->ninstrs > n ? m->fn->ninstrs : n;
         c = calls > c ? calls : c;
@@ -143,6 +143,7 @@ static int rec_copies(Lower *L, TypeInfo *ti) {
         total += level;
         level *= c;
     }
+    *looped = loops > 0;
     return k;
 }
 
@@ -247,7 +248,11 @@ static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
 /* <sym>.rec (and its copies): <sym>'s parameters after `out`, the frame record; returns the value. */
 void cg_rec_declare(Lower *L, TypeInfo *ti) {
     declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
-    for (int i = 1, k = rec_copies(L, ti); i < k; i++) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i));
+    bool looped;
+    for (int i = 1, k = rec_copies(L, ti, &looped); i < k; i++) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i));
+    /* Copies that hold loops (fib's second call) test a base case where their loop ends: peek
+     * adds little to the nest but its size (fib: 8% slower with it). */
+    if (!looped && cg_rec_prefix(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.peek", ti->symbol));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -542,10 +547,11 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     LLVMValueRef err = L->err;
     bool test = must_test(L);
     int here = copy_index(L, L->ti), k = cg_rec_copies(L, callee);
-    int to = here < 0 || (here == 0 && !test && ci->kind == CALL_SELF) ? 0
-           : !test && ci->kind == CALL_SELF && loopable(callee->ret) ? here   /* its copy's loop, if it can be */
-           : (here + 1) % k;
-    LLVMValueRef f = cg_rec_copy(L, callee, to);
+    bool stays = here < 0 || (here == 0 && !test && ci->kind == CALL_SELF) ||
+                 (!test && ci->kind == CALL_SELF && loopable(callee->ret));   /* its copy's loop, if it can be */
+    int to = here < 0 ? 0 : stays ? here : (here + 1) % k;
+    LLVMValueRef f = cg_rec_copy(L, callee, to), peek = cg_rec_peek(L, callee);
+    if (!stays && to == 0 && peek) f = peek;   /* down to <sym>.rec: its base cases inlined here */
     if (!err) err = new_frame(L);
     else recursion_guard(L, GUARD_NAME);
     LLVMValueRef v = call_rec(L, callee, f, args, ci->nparams, err);
@@ -558,6 +564,120 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return v;
+}
+
+/* ---- the base cases where the call is made -------------------------------------------------
+ * Half the calls of a recursion of two calls a level (fib, a tree walk) find a base case at once:
+ * they test `n < 2` or `left[node] < 0` and return. gcc inlines that test into the call site
+ * (partial inlining) and calls only when the test fails. <sym>.rec.peek is that test: the blocks
+ * of the body from its entry that only compute (arithmetic, comparisons, reads of arrays and
+ * variables, len/abs/min/max), lowered as they are, up to the first block that does anything
+ * else (a call down the recursion, a store, a loop, a raise): there it hands over, calling
+ * <sym>.rec with its own parameters, which starts again from the entry. What peek computed is
+ * computed again, and nothing it did needs undoing. peek is always-inline and calls down to
+ * copy 0 go through it, so a base case costs its test at the call site, not a call. */
+
+#define PEEK_MAX_INSTRS 40   /* instructions of the blocks peek runs, at most */
+
+/* Could x run in peek and again in <sym>.rec without anything of it outliving peek? (It may
+ * fail: peek then fails as <sym>.rec would, and <sym>.rec is not called.) */
+static bool peek_safe(Lower *L, Instr *x) {
+    TypeInfo *ti = L->ti;
+    const Type *t = ti->vtypes[x->id];
+    switch (x->op) {
+    case IR_JUMP: case IR_BRANCH: case IR_ARG: return true;
+    case IR_RETURN: return plain_value(ti->vtypes[x->args[0]]);
+    case IR_LOADVAR:
+        return !(ti->maybe_unbound && ti->maybe_unbound[x->id]) && (plain_value(t) || (L->borrowed && L->borrowed[x->imm]));
+    case IR_STOREVAR: return plain_value(ti->vartypes[x->imm]) || (L->borrowed && L->borrowed[x->imm]);
+    case IR_GLOBAL: return t && (t->kind == TY_FUNCTION || plain_value(t));
+    case IR_GETITEM: {
+        const Type *base = ti->vtypes[x->args[0]], *index = ti->vtypes[x->args[1]];
+        return base && (base->kind == TY_ARRAY || base->kind == TY_TUPLE) && plain_scalar(index) && plain_scalar(t);
+    }
+    case IR_GETATTR: {
+        const Type *base = ti->vtypes[x->args[0]];
+        return base && base->kind == TY_ARRAY && plain_value(t);
+    }
+    case IR_BINOP: case IR_UNOP: case IR_CMP:
+        for (int k = 0; k < x->nargs; k++)
+            if (!plain_scalar(ti->vtypes[x->args[k]])) return false;
+        return plain_scalar(t);
+    case IR_CALL: {
+        CallInfo *ci = ti->calls[x->id];
+        if (!ci || ci->kind != CALL_BUILTIN || !plain_scalar(t)) return false;
+        if (ci->builtin != BI_LEN && ci->builtin != BI_ABS && ci->builtin != BI_MIN && ci->builtin != BI_MAX &&
+            ci->builtin != BI_INT && ci->builtin != BI_FLOAT && ci->builtin != BI_BOOL)
+            return false;
+        for (int k = 1; k < x->nargs; k++) {
+            const Type *a = ti->vtypes[x->args[k]];
+            if (!plain_value(a) && !(a && a->kind == TY_ARRAY)) return false;
+        }
+        return true;
+    }
+    default: return harmless(L, x);
+    }
+}
+
+typedef struct {
+    signed char *what;   /* per block: PEEK_RUN, PEEK_HAND_OVER or 0 */
+    bool *open;          /* per block: on the walk's path (a loop, when reached again) */
+    int instrs, returns, hand_overs;
+} Prefix;
+
+static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
+    if (p->open[b->id]) return false;   /* a loop of blocks peek would run */
+    if (p->what[b->id]) return true;
+    bool run = !b->handler;
+    for (int i = 0; i < b->ninstrs && run; i++) {
+        CallInfo *ci = L->ti->calls[b->instrs[i]->id];
+        run = !(ci && (ci->kind == CALL_SELF || ci->kind == CALL_CYCLE)) && peek_safe(L, b->instrs[i]);
+    }
+    if (!run) {
+        p->what[b->id] = PEEK_HAND_OVER;
+        p->hand_overs++;
+        return true;
+    }
+    p->what[b->id] = PEEK_RUN;
+    if ((p->instrs += b->ninstrs) > PEEK_MAX_INSTRS) return false;
+    Instr *end = b->instrs[b->ninstrs - 1];
+    p->returns += end->op == IR_RETURN;
+    p->open[b->id] = true;
+    for (int k = 0; k < 2 && (end->op == IR_JUMP || end->op == IR_BRANCH); k++)
+        if ((k == 0 || end->op == IR_BRANCH) && !walk_prefix(L, end->target[k], p)) return false;
+    p->open[b->id] = false;
+    return true;
+}
+
+/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use: no
+ * return before the first hand-over, or the entry hands over at once. */
+const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
+    TypeInfo *outer = L->ti;
+    bool *outer_borrowed = L->borrowed;
+    L->ti = ti;
+    L->borrowed = borrowed_parameters(L);
+    Prefix p = {ctx_alloc(L->ctx, (size_t)ti->fn->nblocks + 1), ctx_alloc(L->ctx, (size_t)ti->fn->nblocks + 1), 0, 0, 0};
+    bool ok = p.what && p.open && ti->fn->nblocks > 0;
+    if (ok) {
+        memset(p.what, 0, (size_t)ti->fn->nblocks);
+        memset(p.open, 0, (size_t)ti->fn->nblocks);
+        ok = walk_prefix(L, ti->fn->blocks[0], &p) && p.what[0] == PEEK_RUN && p.returns && p.hand_overs;
+    }
+    L->ti = outer;
+    L->borrowed = outer_borrowed;
+    return ok ? p.what : NULL;
+}
+
+LLVMValueRef cg_rec_peek(Lower *L, TypeInfo *ti) {
+    return LLVMGetNamedFunction(L->m, ctx_printf(L->ctx, "%s.rec.peek", ti->symbol));
+}
+
+/* In <sym>.rec.peek, where it stops: <sym>.rec called with peek's own parameters. */
+void cg_rec_hand_over(Lower *L, TypeInfo *ti) {
+    LLVMValueRef rec = cg_rec_copy(L, ti, 0), args[REC_MAX_PARAMS + 260];
+    unsigned n = LLVMCountParams(L->func);
+    for (unsigned i = 0; i < n; i++) args[i] = LLVMGetParam(L->func, i);
+    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(rec), rec, args, n, ""));
 }
 
 /* ---- the loops of copies i > 0 ------------------------------------------------------------
