@@ -61,6 +61,7 @@
 _Static_assert(REC_MAX_COPIES * REC_UNGUARDED_FRAME + REC_COPY_BUDGET * 4 * 32 <= EMBER_RT_STACK_MARGIN_MIN / 2,
                "unguarded recursion levels must fit in the stack margin");
 #define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
+#define PEEK_MAX_INSTRS 40         /* instructions of the blocks <sym>.rec.peek runs, at most */
 #define GUARD_NAME "recursion.guard"              /* before a call down the recursion */
 #define ENTRY_GUARD_NAME "recursion.entry"        /* at the entry, for a large frame */
 
@@ -125,13 +126,20 @@ static void count_recursive_calls(Lower *L, TypeInfo *ti, int *calls, int *teste
  * that go down a copy (the tested ones and all of the cycle's other functions), c those of the
  * other copies (all but the untested self-calls that stay as loops, loopable). 1 (no copy) with
  * a prange loop (its outlined body is made once) or when no call goes down (the self-calls all
- * stay in <sym>.rec, as loops). */
-static int rec_copies(Lower *L, TypeInfo *ti, bool *looped) {
+ * stay in <sym>.rec, as loops).
+ *
+ * *peek: the members get <sym>.rec.peek (below) when a call goes down and the copies hold no
+ * loop: fib's test its base case where their loops end, and peek added to the nest only its
+ * size (8% slower). Its instructions are not counted in the budget: counted (twice, as LLVM
+ * copies a test's blocks into the paths that reach them), they took a copy from hofstadter,
+ * minimax and tree_sum, which then ran 1.2-1.8x longer. */
+static int rec_copies(Lower *L, TypeInfo *ti, bool *peek) {
     int n = 0, t = 0, c = 0, loops = 0, members = ti->cycle ? ti->cycle->n : 1;
+    *peek = false;
     for (int j = 0; j < members; j++) {
         TypeInfo *m = ti->cycle ? ti->cycle->members[j] : ti;
         int calls = 0, tested = 0;
-        if (m->nparloops) return *looped = false, 1;
+        if (m->nparloops) return 1;
         count_recursive_calls(L, m, &calls, &tested, &loops);
         n = m->fn->ninstrs > n ? m->fn->ninstrs : n;
         c = calls > c ? calls : c;
@@ -143,7 +151,7 @@ static int rec_copies(Lower *L, TypeInfo *ti, bool *looped) {
         total += level;
         level *= c;
     }
-    *looped = loops > 0;
+    *peek = t > 0 && !loops;
     return k;
 }
 
@@ -248,11 +256,9 @@ static LLVMValueRef declare_rec(Lower *L, TypeInfo *ti, const char *name) {
 /* <sym>.rec (and its copies): <sym>'s parameters after `out`, the frame record; returns the value. */
 void cg_rec_declare(Lower *L, TypeInfo *ti) {
     declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec", ti->symbol));
-    bool looped;
-    for (int i = 1, k = rec_copies(L, ti, &looped); i < k; i++) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i));
-    /* Copies that hold loops (fib's second call) test a base case where their loop ends: peek
-     * adds little to the nest but its size (fib: 8% slower with it). */
-    if (!looped && cg_rec_prefix(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.peek", ti->symbol));
+    bool peek;
+    for (int i = 1, k = rec_copies(L, ti, &peek); i < k; i++) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.%d", ti->symbol, i));
+    if (peek && cg_rec_prefix(L, ti)) declare_rec(L, ti, ctx_printf(L->ctx, "%s.rec.peek", ti->symbol));
 }
 
 /* RecursionError when the stack pointer lies below the limit. The stack pointer is read as a
@@ -388,13 +394,14 @@ void cg_rec_begin(Lower *L, LLVMValueRef rec) {
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
     L->out = cg_entry_alloca(L, rt, "result");
     LLVMBuildStore(L->b, LLVMConstNull(rt), L->out);
-    /* A body whose self-calls are all tail calls LLVM makes loops of (a binary search) keeps its
-     * guard at the entry, the loop's header then: a loop without a call reads the same stack
-     * pointer in every trip, and LLVM takes that test out of it. The guards in front of each
-     * call, which it dominates, go (cg_rec_unguard). */
+    /* A body whose calls down the recursion are all untested self-calls, as tail calls are (a
+     * binary search, a bisection), keeps its guard at the entry: the header of the loop LLVM
+     * makes of them, where a loop without a call reads the same stack pointer in every trip,
+     * and LLVM takes that test out of it. The guards in front of each call, which it
+     * dominates, go (cg_rec_unguard). */
     int calls = 0, tested = 0, loops = 0;
     count_recursive_calls(L, L->ti, &calls, &tested, &loops);
-    recursion_guard(L, calls || tested ? ENTRY_GUARD_NAME : GUARD_NAME);
+    recursion_guard(L, tested ? ENTRY_GUARD_NAME : GUARD_NAME);
 }
 
 /* Leave <sym>.rec: flag a failure, return the result slot (or go through the exit block). */
@@ -577,7 +584,7 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
  * computed again, and nothing it did needs undoing. peek is always-inline and calls down to
  * copy 0 go through it, so a base case costs its test at the call site, not a call. */
 
-#define PEEK_MAX_INSTRS 40   /* instructions of the blocks peek runs, at most */
+
 
 /* Could x run in peek and again in <sym>.rec without anything of it outliving peek? (It may
  * fail: peek then fails as <sym>.rec would, and <sym>.rec is not called.) */
@@ -638,8 +645,13 @@ static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
         p->hand_overs++;
         return true;
     }
+    if (p->instrs + b->ninstrs > PEEK_MAX_INSTRS) {   /* too long a test: hand over before it */
+        p->what[b->id] = PEEK_HAND_OVER;
+        p->hand_overs++;
+        return true;
+    }
     p->what[b->id] = PEEK_RUN;
-    if ((p->instrs += b->ninstrs) > PEEK_MAX_INSTRS) return false;
+    p->instrs += b->ninstrs;
     Instr *end = b->instrs[b->ninstrs - 1];
     p->returns += end->op == IR_RETURN;
     p->open[b->id] = true;
@@ -649,9 +661,17 @@ static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
     return true;
 }
 
-/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use: no
- * return before the first hand-over, or the entry hands over at once. */
+static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *p);
+
+/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use. */
 const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
+    Prefix p;
+    return prefix_of(L, ti, &p) ? p.what : NULL;
+}
+
+/* The blocks peek runs and hands over in (*out), and whether peek would be of use: a return
+ * before the first hand-over, and an entry that does not hand over at once. */
+static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *out) {
     TypeInfo *outer = L->ti;
     bool *outer_borrowed = L->borrowed;
     L->ti = ti;
@@ -665,7 +685,8 @@ const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
     }
     L->ti = outer;
     L->borrowed = outer_borrowed;
-    return ok ? p.what : NULL;
+    *out = p;
+    return ok;
 }
 
 LLVMValueRef cg_rec_peek(Lower *L, TypeInfo *ti) {

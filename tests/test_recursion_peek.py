@@ -148,6 +148,37 @@ def test_variable_assigned_on_some_paths():
 
 
 @njit
+def long_prefix(n, x):
+    # more computing before the second base case's test than peek takes: it tests the first,
+    # then hands over before the computing
+    if n <= 0:
+        return x % 1000
+    a = x * 3 + 1
+    b = a * a - x
+    c = (b ^ a) + (a & 255)
+    d = c * 7 - b // 3
+    e = (d | 17) - (c % 11)
+    f = e * e + d - a
+    if f % 5 == 0:
+        return f % 1000
+    return (long_prefix(n - 1, x + 1) + long_prefix(n - 2, x + 2)) // 2
+
+
+def test_long_computation_before_the_base_case():
+    check_all(long_prefix, [(n, x) for n in range(12) for x in (0, 1, 7, 40)])
+
+
+@njit
+def joined_values(n):
+    x = joined_values(n - 1) / 2.0 if n > 0 else 0.0
+    return x + 1.0
+
+
+def test_base_case_joining_the_recursive_path():
+    check_all(joined_values, [(n,) for n in DEPTHS + [-3]])
+
+
+@njit
 def tree_max(left, right, val, node):
     if left[node] < 0:
         return val[node]
@@ -214,7 +245,7 @@ import numpy as np
 import test_recursion_peek as t
 left, right, val = t.tree(3)
 print(t.walk(left, right, val, 0) == t.walk.py_func(left, right, val, 0))
-print(t.female(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3))
+print(t.female(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3), t.long_prefix(6, 3))
 
 from ember import njit
 
@@ -226,16 +257,18 @@ def fib(n):
 
 @njit
 def joined(n):
-    # the base case is the other side of a conditional expression, returned after the join
-    x = joined(n - 1) if n > 0 else 0.0
-    return x * 0.5 + 1.0
+    # the base case is the other side of a conditional expression, returned after the join (the
+    # division tests the call's flag, so the call goes down a copy)
+    x = joined(n - 1) / 2.0 if n > 0 else 0.0
+    return x + 1.0
 print(fib(10), joined(3))
 '''
 
 
 def test_which_bodies_get_the_copy():
-    """A tree walk, a cycle, a body with a store after its test and one whose base case joins the
-    recursive path before the return get peek; fib (its copies hold loops, which test the base
+    """A tree walk, a cycle, a body with a store after its test, one whose base case joins the
+    recursive path before the return and one with more to compute before its second test than
+    peek takes (it stops there) get peek; fib (its copies hold loops, which test the base
     case where they end) and a body that stores before its test do not."""
     if ON_NUMBA:
         pytest.skip("ember's IR dump")
@@ -248,5 +281,5 @@ def test_which_bodies_get_the_copy():
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert p.stdout.split()[:1] == ["True"]
     made = set(re.findall(r"define internal \S+ @ember\.(\w+)\.\d+\.\d+(?:\.cycle\d+)?\.rec\.peek\(", p.stderr))
-    assert {"walk", "female", "marking_after", "joined"} <= made, sorted(made)
+    assert {"walk", "female", "marking_after", "joined", "long_prefix"} <= made, sorted(made)
     assert not {"fib", "marking"} & made, sorted(made)
