@@ -13,10 +13,13 @@
  *
  * The frame record {i1 flag, i64 limit} is the trampoline's. <sym>.rec returns its value
  * directly, and a failure sets the flag (the error record holds the exception, as always) and
- * returns a zero value. Its entry compares the stack pointer with `limit`, the lowest address its
- * thread's stack allows (runtime/error.c, ember_rt_stack_limit, keeps a margin for the runtime
- * helpers below it): a load and a compare, and nothing to undo after the call, unlike a depth
- * counter. One pointer carries both, so a self-call passes one register more than C's.
+ * returns a zero value. Before each call down the recursion it compares the stack pointer with
+ * `limit`, the lowest address its thread's stack allows (runtime/error.c, ember_rt_stack_limit,
+ * keeps a margin for the runtime helpers below it): a load and a compare, and nothing to undo
+ * after the call, unlike a depth counter; a base case that makes no call tests nothing
+ * (cg_rec_unguard). One pointer carries both, so a self-call passes one register more than C's.
+ * A call down to <sym>.rec goes through <sym>.rec.peek, the body's base-case tests inlined at
+ * the call (below).
  *
  * The tested self-calls of <sym>.rec call <sym>.rec.1, whose calls go to <sym>.rec.2, ..., and the
  * last copy's back to <sym>.rec: every path down passes a guard every k levels. The copies are
