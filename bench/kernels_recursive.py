@@ -10,7 +10,11 @@ The class of issue 17 that self-calls make (fib, in kernels_scalar.py, is the fi
 - `hofstadter`: Hofstadter's female and male sequences, two functions calling each other with
   one call's result the other's argument (mutual recursion, typeinfer/cycle.c), summed over n;
 - `minimax`: a game tree in arrays (children, leaf values) walked by two functions calling each
-  other, a max level then a min level, two calls per node.
+  other, a max level then a min level, two calls per node;
+- `queens`: N-Queens counted by backtracking over bit masks, a call per free square in a loop,
+  where most calls find no free square (a dead end) or a full board;
+- `tree_depth`: the height of a tree in arrays of child indices, -1 for none: most calls are of
+  a missing child (their base case), an integer max after both calls.
 
 A recursive function calls itself through its module global, so the functions are cloned into
 a fresh namespace per backend and decorated there (`make`, as kernels_scalar.py does).
@@ -116,7 +120,34 @@ def minimax(left, right, val):
     return max_level(left, right, val, 0)
 
 
-HELPERS = ("bsearch", "quicksort", "hof_f", "hof_m", "max_level", "min_level")
+def queens_from(n, cols, d1, d2):
+    full = (1 << n) - 1
+    if cols == full:
+        return 1
+    count = 0
+    free = ~(cols | d1 | d2) & full
+    while free:
+        bit = free & -free
+        free -= bit
+        count += queens_from(n, cols | bit, ((d1 | bit) << 1) & full, (d2 | bit) >> 1)
+    return count
+
+
+def queens(n):
+    return queens_from(n, 0, 0, 0)
+
+
+def height(left, right, node):
+    if node < 0:
+        return 0
+    return 1 + max(height(left, right, left[node]), height(left, right, right[node]))
+
+
+def tree_depth(left, right):
+    return height(left, right, 0)
+
+
+HELPERS = ("bsearch", "quicksort", "hof_f", "hof_m", "max_level", "min_level", "queens_from", "height")
 
 C_SOURCE = r"""
 #include <stdint.h>
@@ -191,6 +222,28 @@ double minimax(const int64_t *left, const int64_t *right, const double *val) {
     return max_level(left, right, val, 0);
 }
 
+static int64_t queens_from(int64_t n, int64_t cols, int64_t d1, int64_t d2) {
+    int64_t full = ((int64_t)1 << n) - 1;
+    if (cols == full) return 1;
+    int64_t count = 0, free = ~(cols | d1 | d2) & full;
+    while (free) {
+        int64_t bit = free & -free;
+        free -= bit;
+        count += queens_from(n, cols | bit, ((d1 | bit) << 1) & full, (d2 | bit) >> 1);
+    }
+    return count;
+}
+
+int64_t queens(int64_t n) { return queens_from(n, 0, 0, 0); }
+
+static int64_t height(const int64_t *left, const int64_t *right, int64_t node) {
+    if (node < 0) return 0;
+    int64_t a = height(left, right, left[node]), b = height(left, right, right[node]);
+    return 1 + (b > a ? b : a);
+}
+
+int64_t tree_depth(const int64_t *left, const int64_t *right) { return height(left, right, 0); }
+
 double sort_checksum(double *a, int64_t n) {
     quicksort(a, 0, n - 1);
     double s = 0.0;
@@ -240,6 +293,26 @@ def _minimax_args(depth):
     return (left, right, val), (left, right, val)
 
 
+def _queens_args(n):
+    return (n,), (n,)
+
+
+def _depth_args(depth):
+    """A random binary tree of 2**depth nodes in arrays, built by random insertion."""
+    n = 2 ** depth
+    keys = _rng().permutation(n)
+    left, right = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+    for i in range(1, n):
+        node = 0
+        while True:
+            side = left if keys[i] < keys[node] else right
+            if side[node] < 0:
+                side[node] = i
+                break
+            node = side[node]
+    return (left, right), (left, right)
+
+
 KERNELS = {}
 
 
@@ -253,6 +326,8 @@ _add("bsearch", bsearch_all, _bsearch_args, (1 << 16, 100_000), "int", desc="100
 _add("quicksort", sort_checksum, _sort_args, (200_000,), "float", fresh=True, desc="200k floats")
 _add("hofstadter", hofstadter, _hofstadter_args, (64,), "int", desc="F and M of 0..63: 6.5M calls, mutual recursion")
 _add("minimax", minimax, _minimax_args, (20,), "float", desc="2M nodes, max and min levels: mutual recursion")
+_add("queens", queens, _queens_args, (10,), "int", desc="10 queens by bit masks: 35k calls")
+_add("tree_depth", tree_depth, _depth_args, (16,), "int", desc="64k nodes, random insertion order")
 
 
 def make(decorator, names):
