@@ -603,7 +603,7 @@ static bool peek_safe(Lower *L, Instr *x) {
     case IR_GLOBAL: return t && (t->kind == TY_FUNCTION || plain_value(t));
     case IR_GETITEM: {
         const Type *base = ti->vtypes[x->args[0]], *index = ti->vtypes[x->args[1]];
-        return base && (base->kind == TY_ARRAY || base->kind == TY_TUPLE) && plain_scalar(index) && plain_scalar(t);
+        return base && (base->kind == TY_ARRAY || base->kind == TY_TUPLE) && plain_value(index) && plain_scalar(t);
     }
     case IR_GETATTR: {
         const Type *base = ti->vtypes[x->args[0]];

@@ -51,6 +51,26 @@ def test_base_case_reading_an_array(depth):
 
 
 @njit
+def paths(g, i, j):
+    # the base cases read a 2-D array at a pair of indices
+    if i < 0 or j < 0:
+        return 0
+    if g[i, j] == 1:
+        return 0
+    if i == 0 and j == 0:
+        return 1
+    return paths(g, i - 1, j) + paths(g, i, j - 1) // 1
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6, 9])
+def test_base_case_reading_a_2d_array(n):
+    g = (np.random.default_rng(n).random((n, n)) < 0.2).astype(np.int64)
+    g[0, 0] = 0
+    check(paths, g, n - 1, n - 1)
+    check(paths, np.zeros((n, n), np.int64), n - 1, n - 1)
+
+
+@njit
 def halves(t, n):
     # len of a tuple and min of two numbers in the base case's test
     if min(n, len(t)) <= 1:
@@ -245,7 +265,8 @@ import numpy as np
 import test_recursion_peek as t
 left, right, val = t.tree(3)
 print(t.walk(left, right, val, 0) == t.walk.py_func(left, right, val, 0))
-print(t.female(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3), t.long_prefix(6, 3))
+print(t.female(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3), t.long_prefix(6, 3),
+      t.paths(np.zeros((3, 3), np.int64), 2, 2))
 
 from ember import njit
 
@@ -281,5 +302,5 @@ def test_which_bodies_get_the_copy():
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert p.stdout.split()[:1] == ["True"]
     made = set(re.findall(r"define internal \S+ @ember\.(\w+)\.\d+\.\d+(?:\.cycle\d+)?\.rec\.peek\(", p.stderr))
-    assert {"walk", "female", "marking_after", "joined", "long_prefix"} <= made, sorted(made)
+    assert {"walk", "female", "marking_after", "joined", "long_prefix", "paths"} <= made, sorted(made)
     assert not {"fib", "marking"} & made, sorted(made)
