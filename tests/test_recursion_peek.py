@@ -19,6 +19,8 @@ import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, check, check_all, njit, no_leaks, numba_leaks  # noqa: F401
+from test_mutual_recursion import max_level, min_level   # a cycle of tree levels
+from test_recursion_depth import fem, mal                 # Hofstadter's female and male sequences
 
 DEPTHS = list(range(0, 19))
 
@@ -198,44 +200,16 @@ def test_base_case_joining_the_recursive_path():
     check_all(joined_values, [(n,) for n in DEPTHS + [-3]])
 
 
-@njit
-def tree_max(left, right, val, node):
-    if left[node] < 0:
-        return val[node]
-    return max(tree_min(left, right, val, left[node]), tree_min(left, right, val, right[node]))
-
-
-@njit
-def tree_min(left, right, val, node):
-    if left[node] < 0:
-        return val[node]
-    return min(tree_max(left, right, val, left[node]), tree_max(left, right, val, right[node]))
-
-
-@njit
-def female(n):
-    if n == 0:
-        return 1
-    return n - male(female(n - 1))
-
-
-@njit
-def male(n):
-    if n == 0:
-        return 0
-    return n - female(male(n - 1))
-
-
 @pytest.mark.parametrize("depth", [0, 1, 2, 5, 11])
 def test_cycle_of_tree_levels(depth):
     left, right, val = tree(depth)
-    check(tree_max, left, right, val, 0)
-    check(tree_min, left, right, val, 0)
+    check(max_level, left, right, val, 0)
+    check(min_level, left, right, val, 0)
 
 
 def test_cycle_one_result_the_others_argument():
-    check_all(female, [(n,) for n in DEPTHS + [40]])
-    check_all(male, [(n,) for n in DEPTHS + [40]])
+    check_all(fem, [(n,) for n in DEPTHS + [40]])
+    check_all(mal, [(n,) for n in DEPTHS + [40]])
 
 
 @numba_leaks("the arrays its frames hold when the leaf raises")
@@ -265,16 +239,11 @@ import numpy as np
 import test_recursion_peek as t
 left, right, val = t.tree(3)
 print(t.walk(left, right, val, 0) == t.walk.py_func(left, right, val, 0))
-print(t.female(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3), t.long_prefix(6, 3),
+print(t.fem(20), t.marking(np.zeros(4), 3), t.marking_after(np.zeros(4), 3), t.long_prefix(6, 3),
       t.paths(np.zeros((3, 3), np.int64), 2, 2))
 
 from ember import njit
-
-@njit
-def fib(n):
-    if n < 2:
-        return n
-    return fib(n - 1) + fib(n - 2)
+from test_recursion_depth import fib
 
 @njit
 def joined(n):
@@ -302,5 +271,5 @@ def test_which_bodies_get_the_copy():
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert p.stdout.split()[:1] == ["True"]
     made = set(re.findall(r"define internal \S+ @ember\.(\w+)\.\d+\.\d+(?:\.cycle\d+)?\.rec\.peek\(", p.stderr))
-    assert {"walk", "female", "marking_after", "joined", "long_prefix", "paths"} <= made, sorted(made)
+    assert {"walk", "fem", "marking_after", "joined", "long_prefix", "paths"} <= made, sorted(made)
     assert not {"fib", "marking"} & made, sorted(made)
