@@ -66,7 +66,7 @@ _Static_assert(REC_MAX_COPIES * REC_UNGUARDED_FRAME + REC_COPY_BUDGET * 4 * 32 <
 #define REC_MAX_PARAMS 64          /* parameters of <sym>.rec, its aggregates passed by field */
 #define PEEK_MAX_INSTRS 40         /* instructions of the blocks <sym>.rec.peek runs, at most */
 #define GUARD_NAME "recursion.guard"              /* before a call down the recursion */
-#define ENTRY_GUARD_NAME "recursion.entry"        /* at the entry, for a large frame */
+#define ENTRY_GUARD_NAME "recursion.entry"        /* at the entry: kept for a large frame only */
 
 bool cg_recurses(TypeInfo *ti) {
     if (ti->cycle) return true;   /* its cycle's functions call it (typeinfer/cycle.c) */
@@ -285,6 +285,20 @@ static void recursion_guard(Lower *L, const char *name) {
                 "maximum recursion depth exceeded");
 }
 
+/* Is x an icmp named `name`, or `name` with the number LLVM appends to a repeated name? */
+static bool named(LLVMValueRef x, const char *name) {
+    size_t len, n = strlen(name);
+    const char *s = LLVMIsAICmpInst(x) ? LLVMGetValueName2(x, &len) : "";
+    if (strncmp(s, name, n)) return false;
+    for (s += n; *s >= '0' && *s <= '9'; s++) {}
+    return !*s;
+}
+
+static void drop_guard(Lower *L, LLVMValueRef guard) {
+    LLVMReplaceAllUsesWith(guard, LLVMConstInt(L->i1, 0, 0));
+    LLVMInstructionEraseFromParent(guard);
+}
+
 /* The guards of a copy once it is lowered. Each call down the recursion is guarded where it is
  * made (cg_call_self), not at the entry: a level that returns without going deeper (a base case)
  * tests nothing, and needs no frame of saved registers on that path (shrink-wrapping). The
@@ -300,15 +314,6 @@ static void recursion_guard(Lower *L, const char *name) {
  * _Static_assert above). Their fixed stack objects must then be small: a copy with more than
  * REC_UNGUARDED_FRAME bytes of allocas keeps its guards, and is left to the inliner's
  * judgement. */
-/* Is x an icmp named `name`, or `name` with the number LLVM appends to a repeated name? */
-static bool named(LLVMValueRef x, const char *name) {
-    size_t len, n = strlen(name);
-    const char *s = LLVMIsAICmpInst(x) ? LLVMGetValueName2(x, &len) : "";
-    if (strncmp(s, name, n)) return false;
-    for (s += n; *s >= '0' && *s <= '9'; s++) {}
-    return !*s;
-}
-
 void cg_rec_unguard(Lower *L, LLVMValueRef copy, bool first) {
     LLVMTargetDataRef td = LLVMGetModuleDataLayout(L->m);
     unsigned long long frame = 0;
@@ -320,32 +325,28 @@ void cg_rec_unguard(Lower *L, LLVMValueRef copy, bool first) {
                                                : REC_UNGUARDED_FRAME + 1;
         }
     bool small = frame <= REC_UNGUARDED_FRAME;
-    int n = 0, cap = 16;
-    LLVMValueRef *guards = ctx_alloc(L->ctx, sizeof *guards * (size_t)cap);
-    for (LLVMBasicBlockRef b = entry; b && guards; b = LLVMGetNextBasicBlock(b))
+    int n = 0;   /* the guards that stay */
+    for (LLVMBasicBlockRef b = entry; b; b = LLVMGetNextBasicBlock(b))
         for (LLVMValueRef x = LLVMGetFirstInstruction(b), next; x; x = next) {
             next = LLVMGetNextInstruction(x);
             bool at_entry = named(x, ENTRY_GUARD_NAME);
             if (!at_entry && !named(x, GUARD_NAME)) continue;
-            if (small && (at_entry || !first)) {
-                LLVMReplaceAllUsesWith(x, LLVMConstInt(L->i1, 0, 0));
-                LLVMInstructionEraseFromParent(x);
-            } else if (n == cap) {
-                LLVMValueRef *more = ctx_alloc(L->ctx, sizeof *more * (size_t)(cap *= 2));
-                if (more) memcpy(more, guards, sizeof *guards * (size_t)n);
-                guards = more;
-                if (guards) guards[n++] = x;
-            } else guards[n++] = x;
+            if (small && (at_entry || !first)) drop_guard(L, x);
+            else n++;
         }
     /* A guard another one dominates tests the same stack pointer again: one a path suffices. */
+    LLVMValueRef *guards = n > 1 ? ctx_alloc(L->ctx, sizeof *guards * (size_t)n) : NULL;
     Cfg g;
-    if (guards && n > 1 && !cfg_open(&g, copy)) {
+    if (guards && !cfg_open(&g, copy)) {
+        n = 0;
+        for (LLVMBasicBlockRef b = entry; b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef x = LLVMGetFirstInstruction(b); x; x = LLVMGetNextInstruction(x))
+                if (named(x, ENTRY_GUARD_NAME) || named(x, GUARD_NAME)) guards[n++] = x;
         for (int a = 0; a < n; a++) {
             LLVMBasicBlockRef ba = LLVMGetInstructionParent(guards[a]);
             for (int d = 0; d < n; d++)
                 if (d != a && guards[d] && cfg_dominates(&g, copy, LLVMGetInstructionParent(guards[d]), ba)) {
-                    LLVMReplaceAllUsesWith(guards[a], LLVMConstInt(L->i1, 0, 0));
-                    LLVMInstructionEraseFromParent(guards[a]);
+                    drop_guard(L, guards[a]);
                     guards[a] = NULL;
                     break;
                 }
@@ -587,8 +588,6 @@ LLVMValueRef cg_call_self(Lower *L, CallInfo *ci, LLVMValueRef *args) {
  * computed again, and nothing it did needs undoing. peek is always-inline and calls down to
  * copy 0 go through it, so a base case costs its test at the call site, not a call. */
 
-
-
 /* Could x run in peek and again in <sym>.rec without anything of it outliving peek? (It may
  * fail: peek then fails as <sym>.rec would, and <sym>.rec is not called.) */
 static bool peek_safe(Lower *L, Instr *x) {
@@ -643,12 +642,7 @@ static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
         CallInfo *ci = L->ti->calls[b->instrs[i]->id];
         run = !(ci && (ci->kind == CALL_SELF || ci->kind == CALL_CYCLE)) && peek_safe(L, b->instrs[i]);
     }
-    if (!run) {
-        p->what[b->id] = PEEK_HAND_OVER;
-        p->hand_overs++;
-        return true;
-    }
-    if (p->instrs + b->ninstrs > PEEK_MAX_INSTRS) {   /* too long a test: hand over before it */
+    if (!run || p->instrs + b->ninstrs > PEEK_MAX_INSTRS) {   /* (too long a test: before it) */
         p->what[b->id] = PEEK_HAND_OVER;
         p->hand_overs++;
         return true;
@@ -662,14 +656,6 @@ static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
         if ((k == 0 || end->op == IR_BRANCH) && !walk_prefix(L, end->target[k], p)) return false;
     p->open[b->id] = false;
     return true;
-}
-
-static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *p);
-
-/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use. */
-const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
-    Prefix p;
-    return prefix_of(L, ti, &p) ? p.what : NULL;
 }
 
 /* The blocks peek runs and hands over in (*out), and whether peek would be of use: a return
@@ -690,6 +676,12 @@ static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *out) {
     L->borrowed = outer_borrowed;
     *out = p;
     return ok;
+}
+
+/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use. */
+const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
+    Prefix p;
+    return prefix_of(L, ti, &p) ? p.what : NULL;
 }
 
 LLVMValueRef cg_rec_peek(Lower *L, TypeInfo *ti) {
