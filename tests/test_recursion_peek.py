@@ -72,6 +72,21 @@ def test_base_case_reading_a_2d_array(n):
     check(paths, np.zeros((n, n), np.int64), n - 1, n - 1)
 
 
+@njit(boundscheck=True)
+def walk_checked(left, val, node):
+    # with boundscheck, the base case's read raises IndexError for a node past the end
+    if left[node] < 0:
+        return val[node]
+    return walk_checked(left, val, left[node]) * 0.5 + walk_checked(left, val, node - 1) * 0.25
+
+
+@pytest.mark.parametrize("start", [0, 3, 6])
+def test_base_case_read_out_of_bounds_with_boundscheck(start):
+    left = np.array([-1, 0, 1, 2, 3, 9, 4], dtype=np.int64)   # node 5 points past the end
+    check(walk_checked, left, np.arange(7.0), start)
+    check(walk_checked, left[:5], np.arange(5.0), min(start, 4))
+
+
 @njit
 def halves(t, n):
     # len of a tuple and min of two numbers in the base case's test
