@@ -658,9 +658,9 @@ static bool walk_prefix(Lower *L, Block *b, Prefix *p) {
     return true;
 }
 
-/* The blocks peek runs and hands over in (*out), and whether peek would be of use: a return
- * before the first hand-over, and an entry that does not hand over at once. */
-static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *out) {
+/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use: no
+ * return before the first hand-over, or an entry that hands over at once. */
+const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
     TypeInfo *outer = L->ti;
     bool *outer_borrowed = L->borrowed;
     L->ti = ti;
@@ -674,14 +674,7 @@ static bool prefix_of(Lower *L, TypeInfo *ti, Prefix *out) {
     }
     L->ti = outer;
     L->borrowed = outer_borrowed;
-    *out = p;
-    return ok;
-}
-
-/* What <sym>.rec.peek does in each block of ti's body, or NULL when it would be no use. */
-const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
-    Prefix p;
-    return prefix_of(L, ti, &p) ? p.what : NULL;
+    return ok ? p.what : NULL;
 }
 
 LLVMValueRef cg_rec_peek(Lower *L, TypeInfo *ti) {
