@@ -146,6 +146,16 @@ def solve_stack(a, b):
     return np.linalg.solve(a, b)
 
 
+def inv_det_stack(a):
+    # the inverse of each 3 x 3 matrix scaled by its determinant (the adjugate)
+    return np.linalg.inv(a) * np.linalg.det(a)[:, None, None]
+
+
+def solve_f32_rhs(a, b):
+    # one float32 8 x 8 system per row of b's stack, b a stack of vectors
+    return np.linalg.solve(a, b[:, :, None])[:, :, 0]
+
+
 def make_inputs(quick):
     rng = np.random.default_rng(0)
     s = 2 if quick else 1   # quick: smaller
@@ -186,6 +196,8 @@ def make_inputs(quick):
         "sort_rows": (sort_rows, (rng.standard_normal((n, n)),)),
         "percentile_cols": (percentile_cols, (rng.standard_normal((n, n)),)),
         "solve_stack": (solve_stack, (rng.standard_normal((2000 // s, 4, 4)) + 4 * np.eye(4), rng.standard_normal((2000 // s, 4, 2)))),
+        "inv_det_stack": (inv_det_stack, (rng.standard_normal((3000 // s, 3, 3)),)),
+        "solve_f32_rhs": (solve_f32_rhs, (f32(1000 // s, 8, 8), f32(1000 // s, 8))),
     }
 
 

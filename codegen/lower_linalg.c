@@ -160,31 +160,39 @@ static void mat_args(Lower *L, const Type *t, LLVMValueRef v, LLVMValueRef *out)
     out[2] = t->ndim == 2 ? cg_arr_stride(L, t, v, 1) : zero(L);
 }
 
-static LLVMValueRef la_solve(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *rt = ci->ret, *at = types[0], *bt = types[1];
-    int dt = rt->kind == TY_ARRAY ? rt->dtype : ti_linalg_dtype(at->dtype);
-    LLVMValueRef n, n2, nrhs, pa[3], pb[3], px[3], shape[2];
-    LLVMValueRef a = operand(L, &at, args[0], dt, &n, &n2);
-    square(L, n, n2);
-    bool inv = ci->builtin == BI_LA_INV;
-    LLVMValueRef b = NULL;
-    if (!inv) {
-        LLVMValueRef nb;
-        b = operand(L, &bt, args[1], dt, &nb, &nrhs);
-        cg_raise_unless(L, eq(L, nb, n), "builtins:ValueError", "solve: Input operand 1 has a mismatch in its core dimension 0");
-        mat_args(L, bt, b, pb);
-    } else {
-        nrhs = n;
-        pb[0] = LLVMConstNull(L->ptr), pb[1] = pb[2] = zero(L);
-    }
-    shape[0] = n;
-    shape[1] = nrhs;
-    LLVMValueRef x = cg_alloc_array(L, rt, shape);
+/* solve(a, b) or inv(a) of one matrix, dtype dt: the checks, then the runtime's X = A^-1 B into
+ * the n x nrhs view px (data, row and column stride); *nrhs is 1 for a 1-d b. */
+static void solve_operands(Lower *L, int bid, int dt, const Type **types, LLVMValueRef *args, LLVMValueRef *n,
+                           LLVMValueRef *nrhs, LLVMValueRef *pa, LLVMValueRef *pb) {
+    const Type *at = types[0], *bt = bid == BI_LA_INV ? NULL : types[1];
+    LLVMValueRef n2, a = operand(L, &at, args[0], dt, n, &n2);
+    square(L, *n, n2);
     mat_args(L, at, a, pa);
-    mat_args(L, rt, x, px);
+    if (!bt) {
+        *nrhs = *n;
+        pb[0] = LLVMConstNull(L->ptr), pb[1] = pb[2] = zero(L);
+        return;
+    }
+    LLVMValueRef nb, b = operand(L, &bt, args[1], dt, &nb, nrhs);
+    cg_raise_unless(L, eq(L, nb, *n), "builtins:ValueError", "solve: Input operand 1 has a mismatch in its core dimension 0");
+    mat_args(L, bt, b, pb);
+}
+
+static void solve_call(Lower *L, int dt, LLVMValueRef n, LLVMValueRef nrhs, LLVMValueRef *pa, LLVMValueRef *pb, LLVMValueRef *px) {
     LLVMTypeRef pt[12] = {L->i32, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
     LLVMValueRef av[12] = {kindc(L, dt), n, nrhs, pa[0], pa[1], pa[2], pb[0], pb[1], pb[2], px[0], px[1], px[2]};
     cg_rt_check(L, "ember_rt_la_solve", pt, av, 12);
+}
+
+static LLVMValueRef la_solve(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret;
+    int dt = rt->kind == TY_ARRAY ? rt->dtype : ti_linalg_dtype(types[0]->dtype);
+    LLVMValueRef n, nrhs, pa[3], pb[3], px[3];
+    solve_operands(L, ci->builtin, dt, types, args, &n, &nrhs, pa, pb);
+    LLVMValueRef shape[2] = {n, nrhs};
+    LLVMValueRef x = cg_alloc_array(L, rt, shape);
+    mat_args(L, rt, x, px);
+    solve_call(L, dt, n, nrhs, pa, pb, px);
     return x;
 }
 
@@ -616,6 +624,13 @@ typedef struct StackCall {
 
 static const Type *part_type(const Type *t, int i) { return t->kind == TY_TUPLE ? t->elems[i] : t; }
 
+/* The address of element idx[0..nb) of the stacked result x (its leading nb dims). */
+static LLVMValueRef slab(Lower *L, const Type *t, LLVMValueRef x, int nb, LLVMValueRef *idx) {
+    LLVMValueRef off = zero(L);
+    for (int k = 0; k < nb; k++) off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, t, x, k), ""), "");
+    return cg_gep8(L, cg_arr_data(L, x), off);
+}
+
 static void stack_call_body(Lower *L, LLVMValueRef *idx, void *env) {
     StackCall *E = env;
     LLVMValueRef args[16];
@@ -627,13 +642,22 @@ static void stack_call_body(Lower *L, LLVMValueRef *idx, void *env) {
         args[1] = batch_view(L, E->types[1], E->args[1], E->types[1]->ndim - 2, E->nb, idx, E->bv);
         types[1] = E->bv;
     }
+    int bid = E->core.builtin;
+    if (bid == BI_LA_SOLVE || bid == BI_LA_INV) {   /* straight into the result's slab */
+        const Type *rt = E->rt;
+        LLVMValueRef n, nrhs, pa[3], pb[3], px[3];
+        solve_operands(L, bid, rt->dtype, types, args, &n, &nrhs, pa, pb);
+        px[0] = slab(L, rt, E->out[0], E->nb, idx);
+        px[1] = cg_arr_stride(L, rt, E->out[0], E->nb);
+        px[2] = rt->ndim > E->nb + 1 ? cg_arr_stride(L, rt, E->out[0], E->nb + 1) : zero(L);
+        solve_call(L, rt->dtype, n, nrhs, pa, pb, px);
+        return;
+    }
     LLVMValueRef r = cg_nplib_call(L, E->in, &E->core, args, types);
     for (int p = 0; p < E->nparts; p++) {   /* this matrix's slab of each part */
         const Type *ct = part_type(E->core.ret, p), *rt = part_type(E->rt, p);
         LLVMValueRef rp = E->core.ret->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, r, (unsigned)p, "") : r;
-        LLVMValueRef ooff = zero(L), shape[64], strides[64];
-        for (int k = 0; k < E->nb; k++) ooff = LLVMBuildAdd(L->b, ooff, LLVMBuildMul(L->b, idx[k], cg_arr_stride(L, rt, E->out[p], k), ""), "");
-        LLVMValueRef od = cg_gep8(L, cg_arr_data(L, E->out[p]), ooff);
+        LLVMValueRef shape[64], strides[64], od = slab(L, rt, E->out[p], E->nb, idx);
         if (ct->kind != TY_ARRAY) {
             cg_store_elem(L, rt->dtype, od, rp, ct);
             continue;

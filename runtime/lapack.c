@@ -275,11 +275,86 @@ typedef void (*GesvFn)(const lint *, const lint *, void *, const lint *, lint *,
 typedef void (*GetrfFn)(const lint *, const lint *, void *, const lint *, lint *, lint *);
 typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *, size_t);
 
+/* Small real systems, solved here. For a 4 x 4 system ?gesv's call costs several times its
+ * arithmetic (argument checks, its locked buffer pool, the set-up of blocked kernels), and a
+ * stack of systems (solve over a (k, 4, 4) array) calls this once per matrix.
+ *
+ * The method is ?gesv's, on a row-major copy on the stack: column j's pivot is the first row of
+ * largest |a| at or below j (i?amax's choice), rows swap whole, the column below the pivot is
+ * scaled by the pivot's reciprocal, each trailing element is updated once per column; then the
+ * row swaps on B, L's solve and U's from the last row up, each element divided by its pivot;
+ * 16 columns of B at a time (inv's B is the identity). X agrees with ?gesv's to rounding.
+ *
+ * Whether a matrix is singular is decided by rounding: ?gesv reports an exactly zero pivot,
+ * which np.arange(1., 10).reshape(3, 3) gets from the library's order of summation and not
+ * from this one. So a matrix with any pivot not above sqrt(eps) max|a| (a NaN or inf included)
+ * is handed back (1) to ?gesv, whose verdict and result are then NumPy's own. */
+enum { SMALL_N = 16, SMALL_RHS = 16 };
+
+#define SMALL_SOLVE(T, NAME, SQRT_EPS)                                                                       \
+    static int NAME(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,       \
+                    int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {                       \
+        T lu[SMALL_N][SMALL_N], w[SMALL_N][SMALL_RHS], amax = 0;                                             \
+        int perm[SMALL_N]; /* lu's row i is a's row perm[i] */                                               \
+        for (int64_t i = 0; i < n; i++) {                                                                    \
+            perm[i] = (int)i;                                                                                \
+            for (int64_t j = 0; j < n; j++) {                                                                \
+                memcpy(&lu[i][j], a + i * a_rs + j * a_cs, sizeof(T));                                       \
+                amax = (T)fabs(lu[i][j]) > amax ? (T)fabs(lu[i][j]) : amax;                                  \
+            }                                                                                                \
+        }                                                                                                    \
+        T tol = SQRT_EPS * amax;                                                                             \
+        for (int64_t j = 0; j < n; j++) {                                                                    \
+            int64_t p = j;                                                                                   \
+            for (int64_t i = j + 1; i < n; i++)                                                              \
+                if ((T)fabs(lu[i][j]) > (T)fabs(lu[p][j])) p = i;                                            \
+            if (!((T)fabs(lu[p][j]) > tol)) return 1;                                                        \
+            if (p != j) {                                                                                    \
+                for (int64_t k = 0; k < n; k++) {                                                            \
+                    T t = lu[p][k];                                                                          \
+                    lu[p][k] = lu[j][k], lu[j][k] = t;                                                       \
+                }                                                                                            \
+                int t = perm[p];                                                                             \
+                perm[p] = perm[j], perm[j] = t;                                                              \
+            }                                                                                                \
+            T r = 1 / lu[j][j];                                                                              \
+            for (int64_t i = j + 1; i < n; i++) {                                                            \
+                T l = lu[i][j] *= r;                                                                         \
+                for (int64_t k = j + 1; k < n; k++) lu[i][k] -= l * lu[j][k];                                \
+            }                                                                                                \
+        }                                                                                                    \
+        for (int64_t c0 = 0; c0 < nrhs; c0 += SMALL_RHS) {                                                   \
+            int64_t m = nrhs - c0 < SMALL_RHS ? nrhs - c0 : SMALL_RHS;                                       \
+            for (int64_t i = 0; i < n; i++) /* P B */                                                        \
+                for (int64_t c = 0; c < m; c++) {                                                            \
+                    if (b) memcpy(&w[i][c], b + perm[i] * b_rs + (c0 + c) * b_cs, sizeof(T));                \
+                    else w[i][c] = perm[i] == c0 + c;                                                        \
+                }                                                                                            \
+            for (int64_t i = 1; i < n; i++) /* L Y = P B, L's diagonal one */                                \
+                for (int64_t k = 0; k < i; k++)                                                              \
+                    for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];                           \
+            for (int64_t i = n - 1; i >= 0; i--) { /* U X = Y */                                             \
+                for (int64_t k = n - 1; k > i; k--)                                                          \
+                    for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];                           \
+                for (int64_t c = 0; c < m; c++) w[i][c] /= lu[i][i];                                         \
+            }                                                                                                \
+            for (int64_t i = 0; i < n; i++)                                                                  \
+                for (int64_t c = 0; c < m; c++) memcpy(x + i * x_rs + (c0 + c) * x_cs, &w[i][c], sizeof(T)); \
+        }                                                                                                    \
+        return 0;                                                                                            \
+    }
+
+SMALL_SOLVE(float, small_solve_f4, 3.4526698e-04f)
+SMALL_SOLVE(double, small_solve_f8, 1.4901161193847656e-08)
+
 int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+    if (n <= 0) return 0;
+    if (!is_cplx(k) && n <= SMALL_N &&
+        !(k == LA_S ? small_solve_f4 : small_solve_f8)(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs))
+        return 0;
     GesvFn f = (GesvFn)routine(k, R_GESV);
     if (!f) return -1;
-    if (n <= 0) return 0;
     /* a, b and the pivots in one block: on the stack for small systems (a stack of them calls
      * this once per matrix), else one allocation */
     _Alignas(64) char small[4096];
@@ -317,8 +392,11 @@ int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a
     if (!f) return -1;
     sign[0] = 1.0, sign[1] = 0.0, *logdet = 0.0;
     if (n <= 0) return 0;
-    char *pa = scratch(k, n * n);
-    lint *ipiv = pa ? malloc((size_t)n * sizeof *ipiv) : NULL;
+    _Alignas(16) char small[SMALL_N * SMALL_N * 16];   /* small ones on the stack, as solve's */
+    lint small_piv[SMALL_N];
+    bool fits = n <= SMALL_N;
+    char *pa = fits ? small : scratch(k, n * n);
+    lint *ipiv = fits ? small_piv : pa ? malloc((size_t)n * sizeof *ipiv) : NULL;
     if (!ipiv) {
         free(pa);
         if (pa) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
@@ -337,13 +415,16 @@ int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a
             if (ipiv[i] != i + 1) s = -s;
             double complex u = get(k, pa + (i * n + i) * esize[k]);
             double au = cabs(u);
-            s *= u / au;
+            if (!is_cplx(k)) s = creal(u) < 0 ? -s : s;   /* an infinite pivot keeps its sign */
+            else s *= u / au;
             acc += log(au);
         }
         sign[0] = creal(s), sign[1] = cimag(s), *logdet = acc;
     }
-    free(pa);
-    free(ipiv);
+    if (!fits) {
+        free(pa);
+        free(ipiv);
+    }
     return 0;
 }
 

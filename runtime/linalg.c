@@ -14,8 +14,9 @@
  * packed into a column-major scratch buffer. gemm writes straight into a column- or row-major
  * output (for a row-major C it computes C^T = B^T A^T), otherwise into scratch that is then
  * scattered; A A^T (B the transpose view of A's own memory) is ?syrk and a mirrored half, as
- * in NumPy's dot and matmul, so np.cov's X @ X.T costs half and agrees with NumPy's bits. LAPACK overwrites its inputs, so solve/inv/det always pack A (and B) in
- * column-major order, which is also what NumPy does, so results agree bit for bit.
+ * in NumPy's dot and matmul, so np.cov's X @ X.T costs half and agrees with NumPy's bits. LAPACK overwrites its inputs, so det packs A in column-major order,
+ * which is also what NumPy does, so results agree bit for bit. solve and inv go to lapack.c's
+ * ember_rt_la_solve (systems up to 16 x 16 solved there, to rounding; larger ones by ?gesv).
  */
 #include <Python.h>
 #include "linalg.h"
@@ -370,26 +371,6 @@ done:
 
 /* ---- LAPACK ----------------------------------------------------------------------- */
 
-/* Solves A X = B in place: a is n x n and b is n x nrhs, both column-major with leading
- * dimension max(1, n); on success b holds X. */
-static int gesv(int64_t n, int64_t nrhs, double *a, double *b) {
-    int64_t *ipiv = malloc((size_t)max1(n) * sizeof *ipiv);
-    if (!ipiv) {
-        ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-        return -1;
-    }
-    blas_int ld = max1(n), info = 0;
-    lib.dgesv(&n, &nrhs, a, &ld, ipiv, b, &ld, &info);
-    free(ipiv);
-    if (info > 0) return singular();
-    if (info < 0) {
-        ember_rt_raise("builtins:RuntimeError", "linalg: dgesv rejected its arguments");
-        return -1;
-    }
-    return 0;
-}
-
-/* X = A^-1 B, written through x's strides; a NULL b stands for the n x n identity (inv). */
 int ember_rt_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                      int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
     return gemm_f8(m, k, n, a, a_rs, a_cs, b, b_rs, b_cs, c, c_rs, c_cs, false);
@@ -400,31 +381,14 @@ int ember_rt_dot_gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t
     return gemm_f8(m, k, n, a, a_rs, a_cs, b, b_rs, b_cs, c, c_rs, c_cs, true);
 }
 
+/* X = A^-1 B, written through x's strides; a NULL b stands for the n x n identity (inv). */
 int ember_rt_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
-    if (check_loaded()) return -1;
-    if (n <= 0) return 0;
-    double *pa = scratch(n * n), *pb = pa ? scratch(n * nrhs) : NULL;
-    int rc = -1;
-    if (!pb) goto done;
-    pack(pa, a, n, n, a_rs, a_cs);
-    if (b) {
-        pack(pb, b, n, nrhs, b_rs, b_cs);
-    } else {
-        memset(pb, 0, (size_t)(n * nrhs) * sizeof *pb);
-        for (int64_t i = 0; i < n; i++) pb[i * n + i] = 1.0;
-    }
-    if (gesv(n, nrhs, pa, pb)) goto done;
-    unpack(x, x_rs, x_cs, pb, n, nrhs);
-    rc = 0;
-done:
-    free(pa);
-    free(pb);
-    return rc;
+    return ember_rt_la_solve(LA_D, n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
 }
 
 int ember_rt_inv_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *out, int64_t o_rs, int64_t o_cs) {
-    return ember_rt_solve_f8(n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
+    return ember_rt_la_solve(LA_D, n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
 }
 
 int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
@@ -433,8 +397,12 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
         *out = 1.0;
         return 0;
     }
-    double *pa = scratch(n * n);
-    int64_t *ipiv = pa ? scratch_ints(n) : NULL;
+    /* on the stack when small (a stack of matrices calls this once per matrix) */
+    double small[16 * 16];
+    int64_t small_piv[16];
+    bool fits = n <= 16;
+    double *pa = fits ? small : scratch(n * n);
+    int64_t *ipiv = fits ? small_piv : pa ? scratch_ints(n) : NULL;
     if (!ipiv) {
         free(pa);
         return -1;
@@ -461,8 +429,10 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
         }
     }
     *out = sign * exp(logdet);
-    free(pa);
-    free(ipiv);
+    if (!fits) {
+        free(pa);
+        free(ipiv);
+    }
     return 0;
 }
 

@@ -166,6 +166,75 @@ def test_linalg_errors(dtype):
     check(lambda a: np.linalg.cholesky(a), -np.eye(3, dtype=dtype))             # not positive definite
 
 
+# ------------------------------------------------------------------ small systems
+# Real systems up to 16 x 16 are solved in the runtime rather than by LAPACK's ?gesv, and a
+# matrix with a pivot near zero is handed to ?gesv, so singular ones raise as in NumPy.
+
+
+def solve_inv(a, b, v):
+    return np.linalg.solve(a, b), np.linalg.solve(a, v), np.linalg.inv(a)
+
+
+def needs_pivots(dtype, n, seed):
+    """A matrix whose rows are out of order: every column's pivot is below the diagonal."""
+    rng = np.random.default_rng(seed)
+    return (well_conditioned(dtype, n, seed)[::-1] + rng.standard_normal((n, n)) / 4).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 16, 17])
+def test_small_systems_every_size(dtype, n):
+    """Each size up to the limit and one past it (LAPACK), every layout of a and b, b of 1, 16 and
+    35 columns (the runtime solves 16 at a time)."""
+    a = needs_pivots(dtype, n, n)
+    for _, x in layouts(a):
+        for k in (1, 16, 35):
+            check(solve_inv, x, layouts(sample(dtype, (n, k), k))[-1][1], sample(dtype, (n,), 2), **tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_systems_stacked(dtype):
+    a = np.stack([needs_pivots(dtype, 4, s) for s in range(6)]).reshape(2, 3, 4, 4)
+    check(solve_inv, a, sample(dtype, (2, 3, 4, 2), 1), sample(dtype, (4,), 2), **tol(dtype))
+    check(solve_inv, np.swapaxes(a, 2, 3), sample(dtype, (3, 4, 5), 1)[:, :, ::2], sample(dtype, (4,), 2), **tol(dtype))
+
+
+SINGULAR = [np.arange(1.0, 10).reshape(3, 3), np.arange(1.0, 17).reshape(4, 4), np.arange(16.0).reshape(4, 4) ** 2,
+            np.ones((5, 5)), np.outer(np.arange(1.0, 8), np.arange(2.0, 9)), np.array([[1, 2], [2, 4.0]]),
+            np.array([[0, 0], [0, 1.0]]), np.array([[np.nan, 1], [1, 1]]), np.array([[np.inf, 1], [1, 1]]),
+            np.array([[1e-310, 1], [1, 1]]), np.add.outer(np.arange(8.0), np.arange(8.0)), np.zeros((16, 16))]
+
+
+def det_slogdet(a):
+    sign, logdet = np.linalg.slogdet(a)
+    return np.linalg.det(a), sign, logdet
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m", SINGULAR, ids=range(len(SINGULAR)))
+def test_small_singular_as_numpy(dtype, m):
+    """Singular by LAPACK's rounding (np.arange(1., 10).reshape(3, 3) has no exactly zero pivot in
+    another order of summation), NaN, inf, a subnormal pivot: LinAlgError exactly when NumPy
+    raises it, alone and in the middle of a stack; det and slogdet as NumPy's."""
+    m = m.astype(dtype)
+    ones = np.ones(len(m), dtype)
+    with np.errstate(all="ignore"):
+        check(lambda a, b: (np.linalg.inv(a), np.linalg.solve(a, b)), m, ones)
+        check(lambda a: np.linalg.inv(a), np.stack([np.eye(len(m), dtype=dtype), m, np.eye(len(m), dtype=dtype)]))
+        check(det_slogdet, m, **tol(dtype))
+
+
+def test_small_det_is_numpys():
+    """det and slogdet keep LAPACK's factors: float64 results are NumPy's bit for bit."""
+    rng = np.random.default_rng(3)
+    f = jit(det_slogdet)
+    for n in (1, 2, 3, 4, 7, 16, 17):
+        a = rng.standard_normal((5, n, n))
+        det, sign, logdet = f(a)
+        want = np.linalg.slogdet(a)
+        assert np.array_equal(det, np.linalg.det(a)) and np.array_equal(sign, want[0]) and np.array_equal(logdet, want[1])
+
+
 # ------------------------------------------------------------------ decompositions
 
 
