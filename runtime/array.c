@@ -55,7 +55,10 @@ static const unsigned char canary[CANARY_BYTES] = {0xE5, 0x3B, 0xA7, 0x19, 0xC4,
  * distance matrix spent 36% of its time there, a 3.8 MB np.zeros_like 75%). Freed blocks of
  * BIG_MIN bytes and more, up to BIG_KEEP of them and BIG_KEEP_BYTES in all, are kept instead; an
  * allocation takes the smallest kept block that fits it with at most a quarter to spare, so the
- * memory kept stays close to what the program's own arrays use. Any thread; under big_lock. */
+ * memory kept stays close to what the program's own arrays use. When the list is full, the
+ * blocks kept longest go back to malloc to make room: the block freed last is the likeliest to
+ * be asked for again (a program that moves on to other sizes would otherwise find the list
+ * full of the old ones and fault in every page of its new arrays). Any thread; under big_lock. */
 #define BIG_MIN ((size_t)1 << 20)
 #define BIG_KEEP 8
 #define BIG_KEEP_BYTES ((size_t)64 << 20)
@@ -66,8 +69,9 @@ static void spin_acquire(atomic_flag *lock) {
 
 static void spin_release(atomic_flag *lock) { atomic_flag_clear_explicit(lock, memory_order_release); }
 
-static struct { void *p; size_t cap; } big[BIG_KEEP];   /* owner: this file, under big_lock */
+static struct { void *p; size_t cap; uint64_t age; } big[BIG_KEEP];   /* owner: this file, under big_lock */
 static size_t big_bytes;
+static uint64_t big_clock;   /* age: big_clock when the block was kept */
 static atomic_flag big_lock = ATOMIC_FLAG_INIT;
 
 static size_t block_bytes(int64_t nbytes) { return (size_t)nbytes + BLOCK_DATA_OFFSET + 64 + CANARY_BYTES; }
@@ -88,19 +92,32 @@ static void *big_take(size_t need) {
     return p;
 }
 
-/* Keep p (cap bytes, malloc_usable_size's); false when there is no room (the caller frees it). */
+/* Keep p (cap bytes, malloc_usable_size's), giving the oldest kept blocks back to malloc while
+ * there is no room; false when p alone is too large to keep (the caller frees it). */
 static bool big_keep(void *p, size_t cap) {
-    bool kept = false;
+    if (cap > BIG_KEEP_BYTES) return false;
+    void *evicted[BIG_KEEP];
+    int n_evicted = 0, slot = -1;
     spin_acquire(&big_lock);
-    for (int i = 0; i < BIG_KEEP && !kept; i++)
-        if (!big[i].p && big_bytes + cap <= BIG_KEEP_BYTES) {
-            big[i].p = p;
-            big[i].cap = cap;
-            big_bytes += cap;
-            kept = true;
+    for (;;) {
+        int oldest = -1;
+        slot = -1;
+        for (int i = 0; i < BIG_KEEP; i++) {
+            if (!big[i].p) slot = i;
+            else if (oldest < 0 || big[i].age < big[oldest].age) oldest = i;
         }
+        if (slot >= 0 && big_bytes + cap <= BIG_KEEP_BYTES) break;
+        evicted[n_evicted++] = big[oldest].p;   /* cap <= BIG_KEEP_BYTES: something is kept */
+        big_bytes -= big[oldest].cap;
+        big[oldest].p = NULL;
+    }
+    big[slot].p = p;
+    big[slot].cap = cap;
+    big[slot].age = ++big_clock;
+    big_bytes += cap;
     spin_release(&big_lock);
-    return kept;
+    for (int i = 0; i < n_evicted; i++) free(evicted[i]);
+    return true;
 }
 
 RtBlock *ember_rt_block_alloc(int64_t nbytes) {

@@ -460,4 +460,8 @@ def test_large_blocks_reused_in_loops():
     for a, x, y in kept:
         assert (x == 1.5).all() and (y == 2.5).all() and a[1] == 1.0
     assert len({a.__array_interface__["data"][0] for a, _, _ in kept}) == len(kept)
+    for rnd in range(4):   # blocks of 20-28 MB: three fill the 64 MB kept, the oldest go back
+        for n in (2_600_000, 3_500_000, 3_000_000):
+            x, y = g(n)
+            assert (x[::1000] == 1.5).all() and (y[::1000] == 2.5).all() and x[-1] == 1.5 and y[-1] == 2.5
     assert overrun_count() == 0
