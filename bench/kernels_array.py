@@ -304,6 +304,36 @@ def _matvec_args(n):
     return rng.standard_normal((n, n)), rng.standard_normal(n)
 
 
+def newton_solve(p, q):
+    """Newton's method per point on x^2 + y^2 = p, x*y = q: six 2x2 np.linalg.solve calls each,
+    the Jacobian and residual built as small arrays in the loop."""
+    out = np.empty((p.size, 2))
+    for i in range(p.size):
+        x = np.array([1.0, 0.5])
+        for _ in range(6):
+            J = np.array([[2 * x[0], 2 * x[1]], [x[1], x[0]]])
+            r = np.array([x[0] * x[0] + x[1] * x[1] - p[i], x[0] * x[1] - q[i]])
+            x = x - np.linalg.solve(J, r)
+        out[i] = x
+    return out
+
+
+def newton_solve_np(p, q):
+    x = np.empty((p.size, 2))
+    x[:, 0], x[:, 1] = 1.0, 0.5
+    for _ in range(6):
+        J = np.empty((p.size, 2, 2))
+        J[:, 0, 0], J[:, 0, 1], J[:, 1, 0], J[:, 1, 1] = 2 * x[:, 0], 2 * x[:, 1], x[:, 1], x[:, 0]
+        r = np.stack([x[:, 0] ** 2 + x[:, 1] ** 2 - p, x[:, 0] * x[:, 1] - q], axis=1)
+        x = x - np.linalg.solve(J, r[:, :, None])[:, :, 0]
+    return x
+
+
+def _newton_args(n):
+    rng = _rng(9)
+    return rng.uniform(2.0, 3.0, n), rng.uniform(0.1, 0.5, n)
+
+
 def cumsum(a):
     """Running sum, explicit loop."""
     n = a.shape[0]
@@ -418,6 +448,8 @@ KERNELS = OrderedDict([
        "{0}x{0}", matvec_np),
     _k("cumsum", "loop", cumsum, _vec, 5_000_000, 500_000,
        "n={}", cumsum_np),
+    _k("newton_solve", "loop", newton_solve, _newton_args, 20_000, 2_000,
+       "n={}, 6 steps", newton_solve_np),
     _k("histogram", "loop", histogram, _hist_args, 10_000_000, 1_000_000,
        "n={}, 100 bins", histogram_np),
     # unaligned buffers
@@ -455,6 +487,7 @@ def numpy_label(kernel):
         "saxpy_unaligned": "alpha * x + y",
         "matvec": "A @ x",
         "cumsum": "np.cumsum(a)",
+        "newton_solve": "np.linalg.solve over the stack of points",
         "histogram": "astype + clip + np.bincount",
     }
     return doc.get(kernel.name, kernel.numpy.__name__)
