@@ -282,7 +282,8 @@ typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *
  * The method is ?gesv's, on a row-major copy on the stack: column j's pivot is the first row of
  * largest |a| at or below j (i?amax's choice), rows swap whole, the column below the pivot is
  * scaled by the pivot's reciprocal, each trailing element is updated once per column; then the
- * row swaps on B, L's solve and U's from the last row up, each element divided by its pivot;
+ * row swaps on B, L's solve and U's from the last row up, each row times its pivot's reciprocal
+ * (as OpenBLAS's ?trsm kernels: no division waits on the one before);
  * 16 columns of B at a time (inv's B is the identity). X agrees with ?gesv's to rounding.
  *
  * Whether a matrix is singular is decided by rounding: ?gesv reports an exactly zero pivot,
@@ -292,9 +293,11 @@ typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *
 enum { SMALL_N = 16, SMALL_RHS = 16 };
 
 #define SMALL_SOLVE(T, NAME, SQRT_EPS)                                                                       \
-    static int NAME(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,       \
-                    int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {                       \
-        T lu[SMALL_N][SMALL_N], w[SMALL_N][SMALL_RHS], amax = 0;                                             \
+    static inline __attribute__((always_inline)) int NAME##_n(int64_t n, int64_t nrhs, const char *a,        \
+                                                              int64_t a_rs, int64_t a_cs, const char *b,     \
+                                                              int64_t b_rs, int64_t b_cs, char *x,           \
+                                                              int64_t x_rs, int64_t x_cs) {                  \
+        T lu[SMALL_N][SMALL_N], w[SMALL_N][SMALL_RHS], rdiag[SMALL_N], amax = 0;                             \
         int perm[SMALL_N]; /* lu's row i is a's row perm[i] */                                               \
         for (int64_t i = 0; i < n; i++) {                                                                    \
             perm[i] = (int)i;                                                                                \
@@ -317,7 +320,7 @@ enum { SMALL_N = 16, SMALL_RHS = 16 };
                 int t = perm[p];                                                                             \
                 perm[p] = perm[j], perm[j] = t;                                                              \
             }                                                                                                \
-            T r = 1 / lu[j][j];                                                                              \
+            T r = rdiag[j] = 1 / lu[j][j];                                                                   \
             for (int64_t i = j + 1; i < n; i++) {                                                            \
                 T l = lu[i][j] *= r;                                                                         \
                 for (int64_t k = j + 1; k < n; k++) lu[i][k] -= l * lu[j][k];                                \
@@ -336,7 +339,7 @@ enum { SMALL_N = 16, SMALL_RHS = 16 };
             for (int64_t i = n - 1; i >= 0; i--) { /* U X = Y */                                             \
                 for (int64_t k = n - 1; k > i; k--)                                                          \
                     for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];                           \
-                for (int64_t c = 0; c < m; c++) w[i][c] /= lu[i][i];                                         \
+                for (int64_t c = 0; c < m; c++) w[i][c] *= rdiag[i];                                         \
             }                                                                                                \
             for (int64_t i = 0; i < n; i++)                                                                  \
                 for (int64_t c = 0; c < m; c++) memcpy(x + i * x_rs + (c0 + c) * x_cs, &w[i][c], sizeof(T)); \
@@ -344,8 +347,23 @@ enum { SMALL_N = 16, SMALL_RHS = 16 };
         return 0;                                                                                            \
     }
 
+/* NAME: NAME##_n with n a constant for 2, 3 and 4 (the loops unrolled: a 2 x 2 system took 28 ns
+ * through the general loops, most of it in their set-up), else as it comes. */
+#define SMALL_SOLVE_BY_SIZE(NAME)                                                                            \
+    static int NAME(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,       \
+                    int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {                       \
+        switch (n) {                                                                                         \
+        case 2: return NAME##_n(2, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
+        case 3: return NAME##_n(3, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
+        case 4: return NAME##_n(4, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
+        default: return NAME##_n(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                      \
+        }                                                                                                    \
+    }
+
 SMALL_SOLVE(float, small_solve_f4, 3.4526698e-04f)
 SMALL_SOLVE(double, small_solve_f8, 1.4901161193847656e-08)
+SMALL_SOLVE_BY_SIZE(small_solve_f4)
+SMALL_SOLVE_BY_SIZE(small_solve_f8)
 
 int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
