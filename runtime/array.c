@@ -120,37 +120,6 @@ static bool big_keep(void *p, size_t cap) {
     return true;
 }
 
-RtBlock *ember_rt_block_alloc(int64_t nbytes) {
-    if (nbytes < 0) {
-        ember_rt_raise("builtins:ValueError", "negative dimensions are not allowed");
-        return NULL;
-    }
-    /* the header sits just before the 64-byte aligned data, the canary just after it */
-    size_t cap = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : block_bytes(nbytes);
-    void *p = cap >= BIG_MIN ? big_take(cap) : NULL;
-    if (!p && cap) p = malloc(cap);
-    if (!p) {
-        ember_rt_raise("builtins:MemoryError", "cannot allocate array memory");
-        return NULL;
-    }
-    uintptr_t data = ((uintptr_t)p + BLOCK_DATA_OFFSET + 63) & ~(uintptr_t)63;
-    RtBlock *b = (RtBlock *)(data - sizeof(RtBlock));
-    atomic_init(&b->refcnt, 1);
-    b->size = nbytes;
-    b->alloc = p;
-    memcpy((char *)data + nbytes, canary, CANARY_BYTES);
-#ifdef MADV_HUGEPAGE
-    /* As NumPy does: let large arrays use transparent huge pages (far fewer page faults on the
-     * first touch of a fresh allocation). */
-    if (nbytes >= (int64_t)1 << 22) {
-        uintptr_t lo = (data + 4095) & ~(uintptr_t)4095, hi = (data + (uintptr_t)nbytes) & ~(uintptr_t)4095;
-        if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-    }
-#endif
-    count(true);
-    return b;
-}
-
 /* Blocks whose data needs only 8-byte alignment (strings): no padding to a cache line, and the
  * header at the start of the memory (b->alloc == b tells them apart). Small ones, up to
  * SMALL_CLASSES * 16 bytes in all, are recycled through per-thread free stacks by 16-byte size
@@ -170,9 +139,15 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
  * on a thread's first small block. */
 #define SMALL_CLASSES 16
 #define SMALL_KEEP_BYTES ((int64_t)32 << 20)
+/* Array blocks (64-byte aligned data) of up to ARRAY_CLASSES * 64 bytes in all are recycled the
+ * same way, by 64-byte class, on stacks of their own: a loop that makes a small array in each
+ * trip (np.array([x, y]), a 2 x 2 Jacobian) then calls no malloc or free, which took a quarter
+ * of such a loop's time. They share the SMALL_KEEP_BYTES budget. */
+#define ARRAY_CLASSES 16
 typedef struct SmallFree { void **stack; int64_t n, cap, sorted; } SmallFree;   /* stack[sorted..n): pushed since the last sort */
 typedef struct SmallHeap {
     SmallFree cls[SMALL_CLASSES];
+    SmallFree arr[ARRAY_CLASSES];
     int64_t kept;                   /* bytes in all stacks */
     _Atomic int64_t allocs, frees;  /* blocks this thread made and freed: only it writes them */
     struct SmallHeap *next;         /* every live thread's, from `heaps` */
@@ -202,9 +177,10 @@ static void heap_end(void *p) {
     atomic_fetch_add(&gone_allocs, atomic_load(&h->allocs));
     atomic_fetch_add(&gone_frees, atomic_load(&h->frees));
     spin_release(&heaps_lock);
-    for (int c = 0; c < SMALL_CLASSES; c++) {
-        for (int64_t i = 0; i < h->cls[c].n; i++) free(h->cls[c].stack[i]);
-        free(h->cls[c].stack);
+    for (int c = 0; c < SMALL_CLASSES + ARRAY_CLASSES; c++) {
+        SmallFree *f = c < SMALL_CLASSES ? &h->cls[c] : &h->arr[c - SMALL_CLASSES];
+        for (int64_t i = 0; i < f->n; i++) free(f->stack[i]);
+        free(f->stack);
     }
     if (small_heap == h) small_heap = NULL;
     free(h);
@@ -237,10 +213,9 @@ static void count(bool alloc) {
 
 static size_t small_bytes(int64_t nbytes) { return (size_t)nbytes + sizeof(RtBlock) + CANARY_BYTES; }
 
-/* Keep block p of class cls on this thread's stack; false when it is not kept (over the budget, or
- * no memory for the stack), so the caller frees it. */
-static bool small_keep(SmallHeap *h, size_t cls, void *p) {
-    SmallFree *f = &h->cls[cls];
+/* Keep block p (of `bytes`, its class's size) on this thread's stack f; false when it is not kept
+ * (over the budget, or no memory for the stack), so the caller frees it. */
+static bool small_keep(SmallHeap *h, SmallFree *f, int64_t bytes, void *p) {
     if (h->kept >= SMALL_KEEP_BYTES) return false;
     if (f->n == f->cap) {
         int64_t cap = f->cap ? 2 * f->cap : 256;
@@ -250,7 +225,7 @@ static bool small_keep(SmallHeap *h, size_t cls, void *p) {
         f->cap = cap;
     }
     f->stack[f->n++] = p;
-    h->kept += 16 * (int64_t)(cls + 1);
+    h->kept += bytes;
     return true;
 }
 
@@ -283,23 +258,62 @@ static void small_sort(void **a, int64_t n) {
     free(buf);
 }
 
+/* A kept block from stack f (of `bytes`), or NULL when it is empty. */
+static void *small_take(SmallHeap *h, SmallFree *f, int64_t bytes) {
+    if (!f->n) return NULL;
+    if (f->n - f->sorted >= SMALL_SORT_MIN) {
+        small_sort(f->stack + f->sorted, f->n - f->sorted);
+        f->sorted = f->n;
+    }
+    void *p = f->stack[--f->n];
+    if (f->sorted > f->n) f->sorted = f->n;
+    h->kept -= bytes;
+    return p;
+}
+
+RtBlock *ember_rt_block_alloc(int64_t nbytes) {
+    if (nbytes < 0) {
+        ember_rt_raise("builtins:ValueError", "negative dimensions are not allowed");
+        return NULL;
+    }
+    /* the header sits just before the 64-byte aligned data, the canary just after it */
+    size_t cap = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : block_bytes(nbytes);
+    void *p = cap >= BIG_MIN ? big_take(cap) : NULL;
+    size_t cls = cap ? (cap - 1) / 64 : ARRAY_CLASSES;
+    if (cls < ARRAY_CLASSES) {   /* small: a kept block of its 64-byte class, or a new one of the class's size */
+        SmallHeap *h = small_heap_of_thread();
+        cap = 64 * (cls + 1);
+        p = h ? small_take(h, &h->arr[cls], (int64_t)cap) : NULL;
+    }
+    if (!p && cap) p = malloc(cap);
+    if (!p) {
+        ember_rt_raise("builtins:MemoryError", "cannot allocate array memory");
+        return NULL;
+    }
+    uintptr_t data = ((uintptr_t)p + BLOCK_DATA_OFFSET + 63) & ~(uintptr_t)63;
+    RtBlock *b = (RtBlock *)(data - sizeof(RtBlock));
+    atomic_init(&b->refcnt, 1);
+    b->size = nbytes;
+    b->alloc = p;
+    memcpy((char *)data + nbytes, canary, CANARY_BYTES);
+#ifdef MADV_HUGEPAGE
+    /* As NumPy does: let large arrays use transparent huge pages (far fewer page faults on the
+     * first touch of a fresh allocation). */
+    if (nbytes >= (int64_t)1 << 22) {
+        uintptr_t lo = (data + 4095) & ~(uintptr_t)4095, hi = (data + (uintptr_t)nbytes) & ~(uintptr_t)4095;
+        if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
+#endif
+    count(true);
+    return b;
+}
+
 RtBlock *rt_block_alloc_small(int64_t nbytes) {
     size_t total = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : small_bytes(nbytes);
     size_t cls = (total + 15) / 16 - 1;
-    void *p = NULL;
     SmallHeap *h = small_heap_of_thread();
-    if (total && h && cls < SMALL_CLASSES && h->cls[cls].n) {
-        SmallFree *f = &h->cls[cls];
-        if (f->n - f->sorted >= SMALL_SORT_MIN) {
-            small_sort(f->stack + f->sorted, f->n - f->sorted);
-            f->sorted = f->n;
-        }
-        p = f->stack[--f->n];
-        if (f->sorted > f->n) f->sorted = f->n;
-        h->kept -= 16 * (int64_t)(cls + 1);
-    } else if (total) {
-        p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
-    }
+    void *p = total && h && cls < SMALL_CLASSES ? small_take(h, &h->cls[cls], 16 * (int64_t)(cls + 1)) : NULL;
+    if (!p && total) p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
     if (!p) {
         ember_rt_raise("builtins:MemoryError", "out of memory");
         return NULL;
@@ -397,9 +411,16 @@ static void release_block(RtBlock *b) {
     if (b->alloc != (void *)b && b->size >= 0 && block_bytes(b->size) >= BIG_MIN &&
         big_keep(b->alloc, malloc_usable_size(b->alloc)))
         return;
+    if (b->alloc != (void *)b) {   /* an array block: kept when small (its class's size, see ember_rt_block_alloc) */
+        size_t cls = b->size >= 0 ? (block_bytes(b->size) - 1) / 64 : ARRAY_CLASSES;
+        SmallHeap *h = cls < ARRAY_CLASSES ? small_heap_of_thread() : NULL;
+        if (h && small_keep(h, &h->arr[cls], 64 * (int64_t)(cls + 1), b->alloc)) return;
+        free(b->alloc);
+        return;
+    }
     size_t cls = (small_bytes(b->size) + 15) / 16 - 1;
-    SmallHeap *h = b->alloc == (void *)b && cls < SMALL_CLASSES ? small_heap_of_thread() : NULL;
-    if (h && small_keep(h, cls, b)) return;   /* a small block: kept for the next one of its class */
+    SmallHeap *h = cls < SMALL_CLASSES ? small_heap_of_thread() : NULL;
+    if (h && small_keep(h, &h->cls[cls], 16 * (int64_t)(cls + 1), b)) return;   /* kept for the next one of its class */
     free(b->alloc);
 }
 
