@@ -7,8 +7,10 @@ no_leaks fixture checks they are freed)."""
 import numpy as np
 import pytest
 
-from difftest import (check, check_all, jit, layouts, no_leaks, numba_leaks, numba_skip,  # noqa: F401
+from difftest import (check, check_all, impl, jit, layouts, no_leaks, numba_leaks, numba_skip,  # noqa: F401
                       numba_xfail, sample)
+
+prange = impl.prange
 
 # no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
 
@@ -465,3 +467,50 @@ def test_large_blocks_reused_in_loops():
             x, y = g(n)
             assert (x[::1000] == 1.5).all() and (y[::1000] == 2.5).all() and x[-1] == 1.5 and y[-1] == 2.5
     assert overrun_count() == 0
+
+
+# ------------------------------------------------------------------ small blocks recycled
+
+
+def small_arrays(x, k):
+    s = 0.0
+    for i in range(x.size):
+        v = np.full(k + i % 5, x[i])          # sizes across several 64-byte classes
+        w = v * v
+        s += w.sum() + v[-1]
+    return s
+
+
+def small_arrays_kept(n):
+    kept = []
+    for i in range(n):
+        a = np.arange(i % 90 + 1) * 1.0      # 8 to 720 bytes: every small class
+        if i % 3 == 0:
+            kept.append(a)
+    return kept
+
+
+def small_arrays_threads(n):
+    out = np.empty(n)
+    for i in prange(n):
+        v = np.array([i, 2.0 * i, 1.0])
+        out[i] = (v * v).sum()
+    return out
+
+
+def test_small_array_blocks_recycled():
+    """Small array blocks go back to the thread's stacks and come out again: values stay right
+    when blocks of every small class are made, kept, dropped and made again, also in prange
+    threads (a block freed by another thread than the one that made it)."""
+    x = sample("float64", (500,))
+    check(small_arrays, x, 3, rtol=1e-12)
+    check(small_arrays, x, 60, rtol=1e-12)
+    f = jit(small_arrays_kept)
+    for _ in range(3):
+        kept = f(600)
+        assert [len(a) for a in kept] == [i % 90 + 1 for i in range(0, 600, 3)]
+        assert all((a == np.arange(len(a))).all() for a in kept)
+    g = jit(small_arrays_threads, parallel=True)
+    for n in (1000, 5000):
+        got = g(n)
+        assert np.array_equal(got, np.arange(n) ** 2 * 5.0 + 1.0)
