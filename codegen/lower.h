@@ -68,7 +68,6 @@ LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n);   /* 
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 #define CG_LOOP_MARK "ember.loop"   /* names a loop in its llvm.loop node (lower.c, loop_id) */
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
-LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
