@@ -275,7 +275,8 @@ typedef void (*GesvFn)(const lint *, const lint *, void *, const lint *, lint *,
 typedef void (*GetrfFn)(const lint *, const lint *, void *, const lint *, lint *, lint *);
 typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *, size_t);
 
-/* Small real systems, solved here. For a 4 x 4 system ?gesv's call costs several times its
+/* Small float64 systems (float32 ones too, widened: la_solve_wide), solved here. For a 4 x 4
+ * system ?gesv's call costs several times its
  * arithmetic (argument checks, its locked buffer pool, the set-up of blocked kernels), and a
  * stack of systems (solve over a (k, 4, 4) array) calls this once per matrix.
  *
@@ -360,16 +361,49 @@ enum { SMALL_N = 16, SMALL_RHS = 16 };
         }                                                                                                    \
     }
 
-SMALL_SOLVE(float, small_solve_f4, 3.4526698e-04f)
 SMALL_SOLVE(double, small_solve_f8, 1.4901161193847656e-08)
-SMALL_SOLVE_BY_SIZE(small_solve_f4)
 SMALL_SOLVE_BY_SIZE(small_solve_f8)
+
+/* ---- float32 and complex64 as NumPy computes them --------------------------------------- *
+ * NumPy's solve, inv, det and slogdet compute a float32 or complex64 matrix in float64 or
+ * complex128 (its _commonType: the gufunc's 'dd->d' signature) and round the result. So do these:
+ * the wide copy, column-major, then the wide kind's routine. In float32 itself ?sgesv found
+ * other matrices singular (a rank-6 13 x 13 matrix of small integers had no exactly zero pivot
+ * in float32 and a 1e6 answer, where NumPy raises). */
+static int wide_kind(int k) { return k == LA_S ? LA_D : k == LA_C ? LA_Z : k; }
+
+/* dst (column-major, kind w) = the rows x cols view (src, rs, cs) of kind k, converted. */
+static void widen(int k, int w, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+    for (int64_t j = 0; j < cols; j++)
+        for (int64_t i = 0; i < rows; i++) put(w, dst + (j * rows + i) * esize[w], get(k, src + i * rs + j * cs));
+}
+
+static int la_solve_wide(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
+                         int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+    int w = wide_kind(k);
+    int64_t e = esize[w];
+    _Alignas(64) char small[8192];
+    size_t need = (size_t)(n * n + 2 * n * nrhs) * (size_t)e;
+    char *wa = need <= sizeof small ? small : malloc(need);
+    if (!wa) {
+        ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+        return -1;
+    }
+    char *wb = wa + n * n * e, *wx = wb + n * nrhs * e;
+    widen(k, w, wa, a, n, n, a_rs, a_cs);
+    if (b) widen(k, w, wb, b, n, nrhs, b_rs, b_cs);
+    int rc = ember_rt_la_solve(w, n, nrhs, wa, e, n * e, b ? wb : NULL, e, n * e, wx, e, n * e);
+    for (int64_t j = 0; j < nrhs && !rc; j++)   /* rounded as NumPy's astype */
+        for (int64_t i = 0; i < n; i++) put(k, x + i * x_rs + j * x_cs, get(w, wx + (j * n + i) * e));
+    if (wa != small) free(wa);
+    return rc;
+}
 
 int ember_rt_la_solve(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
     if (n <= 0) return 0;
-    if (!is_cplx(k) && n <= SMALL_N &&
-        !(k == LA_S ? small_solve_f4 : small_solve_f8)(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs))
+    if (wide_kind(k) != k) return la_solve_wide(k, n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
+    if (k == LA_D && n <= SMALL_N && !small_solve_f8(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs))
         return 0;
     GesvFn f = (GesvFn)routine(k, R_GESV);
     if (!f) return -1;
@@ -406,10 +440,23 @@ done:
 }
 
 int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *sign, double *logdet) {
-    GetrfFn f = (GetrfFn)routine(k, R_GETRF);
-    if (!f) return -1;
     sign[0] = 1.0, sign[1] = 0.0, *logdet = 0.0;
     if (n <= 0) return 0;
+    if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int w = wide_kind(k);
+        _Alignas(64) char small[SMALL_N * SMALL_N * 16];
+        char *wa = n <= SMALL_N ? small : malloc((size_t)(n * n * esize[w]));
+        if (!wa) {
+            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+            return -1;
+        }
+        widen(k, w, wa, a, n, n, a_rs, a_cs);
+        int rc = ember_rt_la_slogdet(w, n, wa, esize[w], n * esize[w], sign, logdet);
+        if (wa != small) free(wa);
+        return rc;
+    }
+    GetrfFn f = (GetrfFn)routine(k, R_GETRF);
+    if (!f) return -1;
     _Alignas(16) char small[SMALL_N * SMALL_N * 16];   /* small ones on the stack, as solve's */
     lint small_piv[SMALL_N];
     bool fits = n <= SMALL_N;

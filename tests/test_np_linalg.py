@@ -224,15 +224,39 @@ def test_small_singular_as_numpy(dtype, m):
         check(det_slogdet, m, **tol(dtype))
 
 
-def test_small_det_is_numpys():
-    """det and slogdet keep LAPACK's factors: float64 results are NumPy's bit for bit."""
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_small_det_is_numpys(dtype):
+    """det and slogdet keep LAPACK's factors, float32 and complex64 computed in float64 and
+    complex128 and rounded as NumPy computes them: NumPy's results bit for bit."""
     rng = np.random.default_rng(3)
     f = jit(det_slogdet)
     for n in (1, 2, 3, 4, 7, 16, 17):
-        a = rng.standard_normal((5, n, n))
+        a = rng.standard_normal((5, n, n)) + (1j * rng.standard_normal((5, n, n)) if "complex" in dtype else 0)
+        a = a.astype(dtype)
         det, sign, logdet = f(a)
         want = np.linalg.slogdet(a)
         assert np.array_equal(det, np.linalg.det(a)) and np.array_equal(sign, want[0]) and np.array_equal(logdet, want[1])
+
+
+def rank_deficient(n, rank, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.integers(-3, 4, (n, rank)) @ rng.integers(-3, 4, (rank, n))).astype(float)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64"])
+def test_narrow_dtypes_solved_as_numpy(dtype):
+    """NumPy solves float32 and complex64 systems in float64 and complex128 and rounds: so does
+    ember. In the narrow dtype LAPACK's verdict on these rank-deficient integer matrices differs
+    from NumPy's: solve gave answers near 1e6 where NumPy raises LinAlgError, or raised where
+    NumPy gives an answer."""
+    # each case is one where ?sgesv/?cgesv's verdict in the narrow dtype differs from NumPy's
+    cases = [(13, 6, 1), (13, 6, 3), (13, 6, 6)] if dtype == "float32" else [(9, 4, 0), (9, 4, 1), (9, 4, 4)]
+    for n, rank, seed in cases:
+        a = rank_deficient(n, rank, seed).astype(dtype)
+        check(lambda a, b: np.linalg.solve(a, b), a, np.ones((n, 2), dtype))
+        check(lambda a: np.linalg.inv(a), np.stack([a, a]))
+    a = needs_pivots("float64", 6, 4).astype(dtype)
+    check(solve_inv, a, sample(dtype, (6, 3), 1), sample(dtype, (6,), 2), rtol=2e-6, atol=1e-6)
 
 
 # ------------------------------------------------------------------ decompositions
