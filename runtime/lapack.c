@@ -365,9 +365,9 @@ SMALL_SOLVE(double, small_solve_f8, 1.4901161193847656e-08)
 SMALL_SOLVE_BY_SIZE(small_solve_f8)
 
 /* ---- float32 and complex64 as NumPy computes them --------------------------------------- *
- * NumPy's solve, inv, det and slogdet compute a float32 or complex64 matrix in float64 or
- * complex128 (its _commonType: the gufunc's 'dd->d' signature) and round the result. So do these:
- * the wide copy, column-major, then the wide kind's routine. In float32 itself ?sgesv found
+ * NumPy's np.linalg computes a float32 or complex64 matrix in float64 or complex128 (its
+ * _commonType: the gufuncs' 'dd->d' signatures) and rounds the results. So does every function
+ * here: the wide copy, column-major, then the wide kind's routine, then the results narrowed. In float32 itself ?sgesv found
  * other matrices singular (a rank-6 13 x 13 matrix of small integers had no exactly zero pivot
  * in float32 and a 1e6 answer, where NumPy raises). */
 static int wide_kind(int k) { return k == LA_S ? LA_D : k == LA_C ? LA_Z : k; }
@@ -376,6 +376,21 @@ static int wide_kind(int k) { return k == LA_S ? LA_D : k == LA_C ? LA_Z : k; }
 static void widen(int k, int w, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
     for (int64_t j = 0; j < cols; j++)
         for (int64_t i = 0; i < rows; i++) put(w, dst + (j * rows + i) * esize[w], get(k, src + i * rs + j * cs));
+}
+
+/* The rows x cols view (dst, rs, cs) of kind k = src (column-major, kind w), rounded as NumPy's
+ * astype. */
+static void narrow(int k, int w, char *dst, int64_t rs, int64_t cs, const char *src, int64_t rows, int64_t cols) {
+    for (int64_t j = 0; j < cols; j++)
+        for (int64_t i = 0; i < rows; i++) put(k, dst + i * rs + j * cs, get(w, src + (j * rows + i) * esize[w]));
+}
+
+/* n x n wide scratch: a small one on the stack (`small`, 16 x 16 complex128), else malloc'd. */
+static char *wide_scratch(char *small, int64_t count, int w) {
+    size_t need = (size_t)count * (size_t)esize[w];
+    char *p = need <= (size_t)SMALL_N * SMALL_N * 16 * 3 ? small : malloc(need);
+    if (!p) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+    return p;
 }
 
 static int la_solve_wide(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
@@ -393,8 +408,7 @@ static int la_solve_wide(int k, int64_t n, int64_t nrhs, const char *a, int64_t 
     widen(k, w, wa, a, n, n, a_rs, a_cs);
     if (b) widen(k, w, wb, b, n, nrhs, b_rs, b_cs);
     int rc = ember_rt_la_solve(w, n, nrhs, wa, e, n * e, b ? wb : NULL, e, n * e, wx, e, n * e);
-    for (int64_t j = 0; j < nrhs && !rc; j++)   /* rounded as NumPy's astype */
-        for (int64_t i = 0; i < n; i++) put(k, x + i * x_rs + j * x_cs, get(w, wx + (j * n + i) * e));
+    if (!rc) narrow(k, w, x, x_rs, x_cs, wx, n, nrhs);
     if (wa != small) free(wa);
     return rc;
 }
@@ -495,9 +509,21 @@ int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a
 
 int ember_rt_la_cholesky(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *out, int64_t o_rs,
                          int64_t o_cs) {
+    if (n <= 0) return 0;
+    if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int w = wide_kind(k);
+        int64_t e = esize[w];
+        _Alignas(64) char small[SMALL_N * SMALL_N * 16 * 3];
+        char *wa = wide_scratch(small, 2 * n * n, w);
+        if (!wa) return -1;
+        widen(k, w, wa, a, n, n, a_rs, a_cs);
+        int rc = ember_rt_la_cholesky(w, n, wa, e, n * e, wa + n * n * e, e, n * e);
+        if (!rc) narrow(k, w, out, o_rs, o_cs, wa + n * n * e, n, n);
+        if (wa != small) free(wa);
+        return rc;
+    }
     PotrfFn f = (PotrfFn)routine(k, R_POTRF);
     if (!f) return -1;
-    if (n <= 0) return 0;
     char *pa = scratch(k, n * n);
     if (!pa) return -1;
     pack(k, pa, a, n, n, a_rs, a_cs);
@@ -522,9 +548,23 @@ typedef void (*HeevdFn)(const char *, const char *, const lint *, void *, const 
 
 int ember_rt_la_eigh(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, int upper, char *w, int64_t ws, char *v,
                      int64_t v_rs, int64_t v_cs) {
+    if (n <= 0) return 0;
+    if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int wk = wide_kind(k);
+        int64_t e = esize[wk];
+        _Alignas(64) char small[SMALL_N * SMALL_N * 16 * 3];
+        char *wa = wide_scratch(small, 2 * n * n + n, wk);   /* a, the vectors, the values */
+        if (!wa) return -1;
+        char *wv = wa + n * n * e, *ww = wv + n * n * e;
+        widen(k, wk, wa, a, n, n, a_rs, a_cs);
+        int rc = ember_rt_la_eigh(wk, n, wa, e, n * e, upper, ww, esize[real_kind(wk)], v ? wv : NULL, e, n * e);
+        if (!rc) narrow(real_kind(k), real_kind(wk), w, ws, 0, ww, n, 1);
+        if (!rc && v) narrow(k, wk, v, v_rs, v_cs, wv, n, n);
+        if (wa != small) free(wa);
+        return rc;
+    }
     void *f = routine(k, R_EVD);
     if (!f) return -1;
-    if (n <= 0) return 0;
     int rk = real_kind(k);
     const char *jobz = v ? "V" : "N", *uplo = upper ? "U" : "L";
     char *pa = scratch(k, n * n), *pw = pa ? scratch(rk, n) : NULL, *work = NULL, *rwork = NULL;
@@ -613,6 +653,26 @@ int ember_rt_la_svd(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, in
         return 0;
     }
     int64_t ucols = full ? m : mn, vrows = full ? n : mn;
+    if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int w = wide_kind(k), rw = real_kind(w);
+        int64_t e = esize[w];
+        char *wa = malloc((size_t)((m * n + m * ucols + vrows * n) * e + mn * esize[rw]));
+        if (!wa) {
+            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+            return -1;
+        }
+        char *wu = wa + m * n * e, *wv = wu + m * ucols * e, *ws = wv + vrows * n * e;
+        widen(k, w, wa, a, m, n, a_rs, a_cs);
+        int rc = ember_rt_la_svd(w, m, n, wa, e, m * e, full, ws, esize[rw], u ? wu : NULL, e, m * e, u ? wv : NULL, e,
+                                 vrows * e);
+        if (!rc) narrow(rk, rw, s, ss, 0, ws, mn, 1);
+        if (!rc && u) {
+            narrow(k, w, u, u_rs, u_cs, wu, m, ucols);
+            narrow(k, w, vt, vt_rs, vt_cs, wv, vrows, n);
+        }
+        free(wa);
+        return rc;
+    }
     char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, *pu = NULL, *pv = NULL;
     int rc = -1;
     if (!ps || (u && (!(pu = scratch(k, m * ucols)) || !(pv = scratch(k, vrows * n))))) goto done;
@@ -638,12 +698,11 @@ int ember_rt_la_pinv(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, i
     int64_t mn = m < n ? m : n;
     int rk = real_kind(k), e = esize[k];
     if (mn <= 0) return 0;
-    char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, *pu = ps ? scratch(k, m * mn) : NULL;
+    /* the reduced factors as NumPy's svd gives them (float32 ones computed wide and rounded) */
+    char *pa = NULL, *ps = scratch(rk, mn), *pu = ps ? scratch(k, m * mn) : NULL;
     char *pv = pu ? scratch(k, mn * n) : NULL;
     int rc = -1;
-    if (!pv) goto done;
-    pack(k, pa, a, m, n, a_rs, a_cs);
-    if (gesdd(k, 'S', m, n, pa, ps, pu, m, pv, mn)) goto done;
+    if (!pv || ember_rt_la_svd(k, m, n, a, a_rs, a_cs, 0, ps, esize[rk], pu, e, m * e, pv, e, mn * e)) goto done;
     double smax = 0.0;
     for (int64_t i = 0; i < mn; i++) smax = fmax(smax, creal(get(rk, ps + i * esize[rk])));
     /* out[i][j] = sum_p conj(Vh[p][i]) / s[p] * conj(U[j][p]) over the kept p */
@@ -671,20 +730,17 @@ int ember_rt_la_rank(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, i
     int rk = real_kind(k);
     *out = 0;
     if (mn <= 0) return 0;
-    char *pa = scratch(k, m * n), *ps = pa ? scratch(rk, mn) : NULL, dummy[32];
-    int rc = -1;
-    if (!ps) goto done;
-    pack(k, pa, a, m, n, a_rs, a_cs);
-    if (gesdd(k, 'N', m, n, pa, ps, dummy, 1, dummy, 1)) goto done;
+    char *ps = scratch(rk, mn);   /* the singular values as NumPy's svd gives them (float32 ones rounded) */
+    if (!ps || ember_rt_la_svd(k, m, n, a, a_rs, a_cs, 0, ps, esize[rk], NULL, 0, 0, NULL, 0, 0)) {
+        free(ps);
+        return -1;
+    }
     double smax = 0.0;
     for (int64_t i = 0; i < mn; i++) smax = fmax(smax, creal(get(rk, ps + i * esize[rk])));
     if (tol < 0) tol = smax * (double)(m > n ? m : n) * (rk == LA_S ? FLT_EPSILON : DBL_EPSILON);
     for (int64_t i = 0; i < mn; i++) *out += creal(get(rk, ps + i * esize[rk])) > tol;
-    rc = 0;
-done:
-    free(pa);
     free(ps);
-    return rc;
+    return 0;
 }
 
 /* ---- qr ------------------------------------------------------------------------------------- */
@@ -694,6 +750,24 @@ typedef void (*OrgqrFn)(const lint *, const lint *, const lint *, void *, const 
 
 int ember_rt_la_qr(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *q, int64_t q_rs,
                    int64_t q_cs, char *r, int64_t r_rs, int64_t r_cs) {
+    if (wide_kind(k) != k && m > 0 && n > 0) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int w = wide_kind(k);
+        int64_t e = esize[w], mn = m < n ? m : n;
+        char *wa = malloc((size_t)((m * n + m * mn + mn * n) * e));
+        if (!wa) {
+            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+            return -1;
+        }
+        char *wq = wa + m * n * e, *wr = wq + m * mn * e;
+        widen(k, w, wa, a, m, n, a_rs, a_cs);
+        int rc = ember_rt_la_qr(w, m, n, wa, e, m * e, wq, e, m * e, wr, e, mn * e);
+        if (!rc) {
+            narrow(k, w, q, q_rs, q_cs, wq, m, mn);
+            narrow(k, w, r, r_rs, r_cs, wr, mn, n);
+        }
+        free(wa);
+        return rc;
+    }
     GeqrfFn geqrf = (GeqrfFn)routine(k, R_GEQRF);
     OrgqrFn orgqr = geqrf ? (OrgqrFn)routine(k, R_ORGQR) : NULL;
     if (!orgqr) return -1;
@@ -740,6 +814,22 @@ typedef void (*CGeevFn)(const char *, const char *, const lint *, void *, const 
 
 int ember_rt_la_eig(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *w, int64_t ws, char *v, int64_t v_rs,
                     int64_t v_cs) {
+    if (wide_kind(k) != k && n > 0) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int wk = wide_kind(k);
+        int64_t e = esize[wk];
+        char *wa = malloc((size_t)((2 * n * n + n) * e));
+        if (!wa) {
+            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+            return -1;
+        }
+        char *wv = wa + n * n * e, *ww = wv + n * n * e;
+        widen(k, wk, wa, a, n, n, a_rs, a_cs);
+        int rc = ember_rt_la_eig(wk, n, wa, e, n * e, ww, e, v ? wv : NULL, e, n * e);
+        if (!rc) narrow(k, wk, w, ws, 0, ww, n, 1);
+        if (!rc && v) narrow(k, wk, v, v_rs, v_cs, wv, n, n);
+        free(wa);
+        return rc;
+    }
     void *f = routine(k, R_GEEV);
     if (!f) return -1;
     if (n <= 0) return 0;
@@ -789,8 +879,6 @@ typedef void (*CGelsdFn)(const lint *, const lint *, const lint *, void *, const
 int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, double rcond, char *x, int64_t x_rs, int64_t x_cs, char *resid, int64_t *rank,
                       char *s, int64_t ss) {
-    void *f = routine(k, R_GELSD);
-    if (!f) return -1;
     int rk = real_kind(k), e = esize[k];
     int64_t mn = m < n ? m : n, ld = m > n ? m : n;
     *rank = 0;
@@ -799,6 +887,28 @@ int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, 
             for (int64_t j = 0; j < nrhs; j++) put(k, x + i * x_rs + j * x_cs, 0);
         return 0;
     }
+    if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
+        int w = wide_kind(k), rw = real_kind(w);
+        int64_t we = esize[w], re = esize[rw];
+        char *wa = malloc((size_t)((m * n + m * nrhs + n * nrhs) * we + (nrhs + mn) * re));
+        if (!wa) {
+            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
+            return -1;
+        }
+        char *wb = wa + m * n * we, *wx = wb + m * nrhs * we, *wres = wx + n * nrhs * we, *wsv = wres + nrhs * re;
+        widen(k, w, wa, a, m, n, a_rs, a_cs);
+        widen(k, w, wb, b, m, nrhs, b_rs, b_cs);
+        int rc = ember_rt_la_lstsq(w, m, n, nrhs, wa, we, m * we, wb, we, m * we, rcond, wx, we, n * we, wres, rank, wsv, re);
+        if (!rc) {
+            narrow(k, w, x, x_rs, x_cs, wx, n, nrhs);
+            if (resid && *rank == n && n < m) narrow(rk, rw, resid, esize[rk], 0, wres, nrhs, 1);
+            narrow(rk, rw, s, ss, 0, wsv, mn, 1);
+        }
+        free(wa);
+        return rc;
+    }
+    void *f = routine(k, R_GELSD);
+    if (!f) return -1;
     char *pa = scratch(k, m * n), *pb = pa ? scratch(k, max1(ld) * nrhs) : NULL, *ps = pb ? scratch(rk, mn) : NULL;
     char *work = NULL, *rwork = NULL, wq[16], rq[16];
     lint *iwork = NULL, info = 0, lwork = -1, iq = 0, ldb = max1(ld);

@@ -7,6 +7,9 @@
  * any strides; LAPACK's inputs are packed into column-major scratch first (it overwrites them),
  * outputs are written through their strides. Real outputs of complex decompositions
  * (eigenvalues, singular values) are of the matching real type (float32 for complex64).
+ * float32 and complex64 matrices are computed in float64 and complex128 and the results rounded,
+ * as NumPy's np.linalg does (its _commonType): the same verdicts (singular, not positive
+ * definite, rank) and, but for pinv's product, NumPy's bits.
  * Every function returns 0, or -1 after ember_rt_raise: LinAlgError as NumPy words it,
  * MemoryError, or RuntimeError when the library lacks the routine. Shapes are checked by the
  * caller (square, matching).
@@ -32,8 +35,7 @@ int ember_rt_gemm(int kind, int64_t m, int64_t k, int64_t n, const char *a, int6
 int ember_rt_dot(int kind, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out);
 
 /* X = A^-1 B (?gesv; real systems up to 16 x 16 by LU here, to rounding, unless a pivot is near
- * zero), A n x n, B n x nrhs; b NULL: the identity (inv). Singular: LinAlgError. float32 and
- * complex64 are computed in float64 and complex128 and rounded, as NumPy does (so is slogdet). */
+ * zero), A n x n, B n x nrhs; b NULL: the identity (inv). Singular: LinAlgError. */
 int ember_rt_la_solve(int kind, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                       int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs);
 

@@ -259,6 +259,42 @@ def test_narrow_dtypes_solved_as_numpy(dtype):
     check(solve_inv, a, sample(dtype, (6, 3), 1), sample(dtype, (6,), 2), rtol=2e-6, atol=1e-6)
 
 
+def cholesky_eigh(h):
+    w, v = np.linalg.eigh(h)
+    return np.linalg.cholesky(h), w, v, np.linalg.eigvalsh(h, UPLO="U")
+
+
+def svd_qr(a):
+    u, s, vh = np.linalg.svd(a)
+    ur, sr, vhr = np.linalg.svd(a, full_matrices=False)
+    q, r = np.linalg.qr(a)
+    return u, s, vh, ur, sr, vhr, np.linalg.svd(a, compute_uv=False), q, r
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64"])
+def test_narrow_decompositions_are_numpys(dtype):
+    """cholesky, eigh, svd, qr, eig and lstsq of float32 and complex64 also compute in float64
+    and complex128, as NumPy's: the results are NumPy's bit for bit, alone and in stacks."""
+    f, g = jit(cholesky_eigh), jit(svd_qr)
+    for n in (1, 3, 8, 20):
+        h = np.stack([hermitian_pd(dtype, n, s) for s in range(3)])
+        for x in (h[0], h):
+            got, want = f(x), cholesky_eigh(x)
+            assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(got, want)), (n, x.ndim)
+    for shape in ((3, 5), (6, 4), (2, 7, 7)):
+        a = sample(dtype, shape, len(shape))
+        got, want = g(a), svd_qr(a)
+        assert all(x.dtype == y.dtype and np.array_equal(x, y) for x, y in zip(got, want)), shape
+    h = hermitian_pd(dtype, 5, 7)
+    w, v = jit(lambda a: np.linalg.eig(a))(h)
+    assert all(x.dtype == y.dtype and np.array_equal(x, y) for x, y in zip((w, v), np.linalg.eig(h)))
+    a, b = sample(dtype, (8, 3), 1), sample(dtype, (8, 2), 2)
+    x, res, rank, sv = jit(lambda a, b: np.linalg.lstsq(a, b))(a, b)
+    want = np.linalg.lstsq(a, b)
+    assert all(np.array_equal(p, q) and p.dtype == q.dtype for p, q in ((x, want[0]), (res, want[1]), (sv, want[3])))
+    assert rank == want[2]
+
+
 # ------------------------------------------------------------------ decompositions
 
 
