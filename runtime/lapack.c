@@ -372,17 +372,39 @@ SMALL_SOLVE_BY_SIZE(small_solve_f8)
  * in float32 and a 1e6 answer, where NumPy raises). */
 static int wide_kind(int k) { return k == LA_S ? LA_D : k == LA_C ? LA_Z : k; }
 
-/* dst (column-major, kind w) = the rows x cols view (src, rs, cs) of kind k, converted. */
+/* dst (column-major, kind w) = the rows x cols view (src, rs, cs) of kind k, converted: float32
+ * (complex64: its two parts) to float64 exactly, part by part. */
 static void widen(int k, int w, char *dst, const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+    int parts = k == LA_C ? 2 : 1;
+    double *d = (double *)dst;
+    if (k == w) {
+        pack(k, dst, src, rows, cols, rs, cs);
+        return;
+    }
     for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) put(w, dst + (j * rows + i) * esize[w], get(k, src + i * rs + j * cs));
+        for (int64_t i = 0; i < rows; i++)
+            for (int p = 0; p < parts; p++) {
+                float v;
+                memcpy(&v, src + i * rs + j * cs + p * 4, 4);
+                d[(j * rows + i) * parts + p] = v;
+            }
 }
 
 /* The rows x cols view (dst, rs, cs) of kind k = src (column-major, kind w), rounded as NumPy's
  * astype. */
 static void narrow(int k, int w, char *dst, int64_t rs, int64_t cs, const char *src, int64_t rows, int64_t cols) {
+    int parts = k == LA_C ? 2 : 1;
+    const double *s = (const double *)src;
+    if (k == w) {
+        unpack(k, dst, rs, cs, src, rows, rows, cols);
+        return;
+    }
     for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) put(k, dst + i * rs + j * cs, get(w, src + (j * rows + i) * esize[w]));
+        for (int64_t i = 0; i < rows; i++)
+            for (int p = 0; p < parts; p++) {
+                float v = (float)s[(j * rows + i) * parts + p];
+                memcpy(dst + i * rs + j * cs + p * 4, &v, 4);
+            }
 }
 
 /* n x n wide scratch: a small one on the stack (`small`, 16 x 16 complex128), else malloc'd. */
