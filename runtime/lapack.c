@@ -293,76 +293,70 @@ typedef void (*PotrfFn)(const char *, const lint *, void *, const lint *, lint *
  * is handed back (1) to ?gesv, whose verdict and result are then NumPy's own. */
 enum { SMALL_N = 16, SMALL_RHS = 16 };
 
-#define SMALL_SOLVE(T, NAME, SQRT_EPS)                                                                       \
-    static inline __attribute__((always_inline)) int NAME##_n(int64_t n, int64_t nrhs, const char *a,        \
-                                                              int64_t a_rs, int64_t a_cs, const char *b,     \
-                                                              int64_t b_rs, int64_t b_cs, char *x,           \
-                                                              int64_t x_rs, int64_t x_cs) {                  \
-        T lu[SMALL_N][SMALL_N], w[SMALL_N][SMALL_RHS], rdiag[SMALL_N], amax = 0;                             \
-        int perm[SMALL_N]; /* lu's row i is a's row perm[i] */                                               \
-        for (int64_t i = 0; i < n; i++) {                                                                    \
-            perm[i] = (int)i;                                                                                \
-            for (int64_t j = 0; j < n; j++) {                                                                \
-                memcpy(&lu[i][j], a + i * a_rs + j * a_cs, sizeof(T));                                       \
-                amax = (T)fabs(lu[i][j]) > amax ? (T)fabs(lu[i][j]) : amax;                                  \
-            }                                                                                                \
-        }                                                                                                    \
-        T tol = SQRT_EPS * amax;                                                                             \
-        for (int64_t j = 0; j < n; j++) {                                                                    \
-            int64_t p = j;                                                                                   \
-            for (int64_t i = j + 1; i < n; i++)                                                              \
-                if ((T)fabs(lu[i][j]) > (T)fabs(lu[p][j])) p = i;                                            \
-            if (!((T)fabs(lu[p][j]) > tol)) return 1;                                                        \
-            if (p != j) {                                                                                    \
-                for (int64_t k = 0; k < n; k++) {                                                            \
-                    T t = lu[p][k];                                                                          \
-                    lu[p][k] = lu[j][k], lu[j][k] = t;                                                       \
-                }                                                                                            \
-                int t = perm[p];                                                                             \
-                perm[p] = perm[j], perm[j] = t;                                                              \
-            }                                                                                                \
-            T r = rdiag[j] = 1 / lu[j][j];                                                                   \
-            for (int64_t i = j + 1; i < n; i++) {                                                            \
-                T l = lu[i][j] *= r;                                                                         \
-                for (int64_t k = j + 1; k < n; k++) lu[i][k] -= l * lu[j][k];                                \
-            }                                                                                                \
-        }                                                                                                    \
-        for (int64_t c0 = 0; c0 < nrhs; c0 += SMALL_RHS) {                                                   \
-            int64_t m = nrhs - c0 < SMALL_RHS ? nrhs - c0 : SMALL_RHS;                                       \
-            for (int64_t i = 0; i < n; i++) /* P B */                                                        \
-                for (int64_t c = 0; c < m; c++) {                                                            \
-                    if (b) memcpy(&w[i][c], b + perm[i] * b_rs + (c0 + c) * b_cs, sizeof(T));                \
-                    else w[i][c] = perm[i] == c0 + c;                                                        \
-                }                                                                                            \
-            for (int64_t i = 1; i < n; i++) /* L Y = P B, L's diagonal one */                                \
-                for (int64_t k = 0; k < i; k++)                                                              \
-                    for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];                           \
-            for (int64_t i = n - 1; i >= 0; i--) { /* U X = Y */                                             \
-                for (int64_t k = n - 1; k > i; k--)                                                          \
-                    for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];                           \
-                for (int64_t c = 0; c < m; c++) w[i][c] *= rdiag[i];                                         \
-            }                                                                                                \
-            for (int64_t i = 0; i < n; i++)                                                                  \
-                for (int64_t c = 0; c < m; c++) memcpy(x + i * x_rs + (c0 + c) * x_cs, &w[i][c], sizeof(T)); \
-        }                                                                                                    \
-        return 0;                                                                                            \
+static inline __attribute__((always_inline)) int small_solve_n(int64_t n, int64_t nrhs, const char *a, int64_t a_rs,
+                                                               int64_t a_cs, const char *b, int64_t b_rs, int64_t b_cs,
+                                                               char *x, int64_t x_rs, int64_t x_cs) {
+    double lu[SMALL_N][SMALL_N], w[SMALL_N][SMALL_RHS], rdiag[SMALL_N], amax = 0;
+    int perm[SMALL_N]; /* lu's row i is a's row perm[i] */
+    for (int64_t i = 0; i < n; i++) {
+        perm[i] = (int)i;
+        for (int64_t j = 0; j < n; j++) {
+            memcpy(&lu[i][j], a + i * a_rs + j * a_cs, sizeof(double));
+            amax = fabs(lu[i][j]) > amax ? fabs(lu[i][j]) : amax;
+        }
     }
+    double tol = sqrt(DBL_EPSILON) * amax;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t p = j;
+        for (int64_t i = j + 1; i < n; i++)
+            if (fabs(lu[i][j]) > fabs(lu[p][j])) p = i;
+        if (!(fabs(lu[p][j]) > tol)) return 1;
+        if (p != j) {
+            for (int64_t k = 0; k < n; k++) {
+                double t = lu[p][k];
+                lu[p][k] = lu[j][k], lu[j][k] = t;
+            }
+            int t = perm[p];
+            perm[p] = perm[j], perm[j] = t;
+        }
+        double r = rdiag[j] = 1 / lu[j][j];
+        for (int64_t i = j + 1; i < n; i++) {
+            double l = lu[i][j] *= r;
+            for (int64_t k = j + 1; k < n; k++) lu[i][k] -= l * lu[j][k];
+        }
+    }
+    for (int64_t c0 = 0; c0 < nrhs; c0 += SMALL_RHS) {
+        int64_t m = nrhs - c0 < SMALL_RHS ? nrhs - c0 : SMALL_RHS;
+        for (int64_t i = 0; i < n; i++) /* P B */
+            for (int64_t c = 0; c < m; c++) {
+                if (b) memcpy(&w[i][c], b + perm[i] * b_rs + (c0 + c) * b_cs, sizeof(double));
+                else w[i][c] = perm[i] == c0 + c;
+            }
+        for (int64_t i = 1; i < n; i++) /* L Y = P B, L's diagonal one */
+            for (int64_t k = 0; k < i; k++)
+                for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];
+        for (int64_t i = n - 1; i >= 0; i--) { /* U X = Y */
+            for (int64_t k = n - 1; k > i; k--)
+                for (int64_t c = 0; c < m; c++) w[i][c] -= lu[i][k] * w[k][c];
+            for (int64_t c = 0; c < m; c++) w[i][c] *= rdiag[i];
+        }
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t c = 0; c < m; c++) memcpy(x + i * x_rs + (c0 + c) * x_cs, &w[i][c], sizeof(double));
+    }
+    return 0;
+}
 
-/* NAME: NAME##_n with n a constant for 2, 3 and 4 (the loops unrolled: a 2 x 2 system took 28 ns
+/* small_solve_n with n a constant for 2, 3 and 4 (the loops unrolled: a 2 x 2 system took 28 ns
  * through the general loops, most of it in their set-up), else as it comes. */
-#define SMALL_SOLVE_BY_SIZE(NAME)                                                                            \
-    static int NAME(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,       \
-                    int64_t b_rs, int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {                       \
-        switch (n) {                                                                                         \
-        case 2: return NAME##_n(2, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
-        case 3: return NAME##_n(3, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
-        case 4: return NAME##_n(4, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                       \
-        default: return NAME##_n(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);                      \
-        }                                                                                                    \
+static int small_solve_f8(int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b, int64_t b_rs,
+                          int64_t b_cs, char *x, int64_t x_rs, int64_t x_cs) {
+    switch (n) {
+    case 2: return small_solve_n(2, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
+    case 3: return small_solve_n(3, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
+    case 4: return small_solve_n(4, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
+    default: return small_solve_n(n, nrhs, a, a_rs, a_cs, b, b_rs, b_cs, x, x_rs, x_cs);
     }
-
-SMALL_SOLVE(double, small_solve_f8, 1.4901161193847656e-08)
-SMALL_SOLVE_BY_SIZE(small_solve_f8)
+}
 
 /* ---- float32 and complex64 as NumPy computes them --------------------------------------- *
  * NumPy's np.linalg computes a float32 or complex64 matrix in float64 or complex128 (its
@@ -407,12 +401,10 @@ static void narrow(int k, int w, char *dst, int64_t rs, int64_t cs, const char *
             }
 }
 
-/* n x n wide scratch: a small one on the stack (`small`, 16 x 16 complex128), else malloc'd. */
-static char *wide_scratch(char *small, int64_t count, int w) {
-    size_t need = (size_t)count * (size_t)esize[w];
-    char *p = need <= (size_t)SMALL_N * SMALL_N * 16 * 3 ? small : malloc(need);
-    if (!p) ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-    return p;
+/* count elements of kind w: `small` (of small_bytes, on the caller's stack) when they fit, else
+ * scratch's malloc (NULL after raising MemoryError); the caller frees what is not `small`. */
+static char *wide_scratch(char *small, size_t small_bytes, int64_t count, int w) {
+    return (size_t)count * (size_t)esize[w] <= small_bytes ? small : scratch(w, count);
 }
 
 static int la_solve_wide(int k, int64_t n, int64_t nrhs, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
@@ -420,12 +412,8 @@ static int la_solve_wide(int k, int64_t n, int64_t nrhs, const char *a, int64_t 
     int w = wide_kind(k);
     int64_t e = esize[w];
     _Alignas(64) char small[8192];
-    size_t need = (size_t)(n * n + 2 * n * nrhs) * (size_t)e;
-    char *wa = need <= sizeof small ? small : malloc(need);
-    if (!wa) {
-        ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-        return -1;
-    }
+    char *wa = wide_scratch(small, sizeof small, n * n + 2 * n * nrhs, w);
+    if (!wa) return -1;
     char *wb = wa + n * n * e, *wx = wb + n * nrhs * e;
     widen(k, w, wa, a, n, n, a_rs, a_cs);
     if (b) widen(k, w, wb, b, n, nrhs, b_rs, b_cs);
@@ -481,11 +469,8 @@ int ember_rt_la_slogdet(int k, int64_t n, const char *a, int64_t a_rs, int64_t a
     if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
         int w = wide_kind(k);
         _Alignas(64) char small[SMALL_N * SMALL_N * 16];
-        char *wa = n <= SMALL_N ? small : malloc((size_t)(n * n * esize[w]));
-        if (!wa) {
-            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-            return -1;
-        }
+        char *wa = wide_scratch(small, sizeof small, n * n, w);
+        if (!wa) return -1;
         widen(k, w, wa, a, n, n, a_rs, a_cs);
         int rc = ember_rt_la_slogdet(w, n, wa, esize[w], n * esize[w], sign, logdet);
         if (wa != small) free(wa);
@@ -536,7 +521,7 @@ int ember_rt_la_cholesky(int k, int64_t n, const char *a, int64_t a_rs, int64_t 
         int w = wide_kind(k);
         int64_t e = esize[w];
         _Alignas(64) char small[SMALL_N * SMALL_N * 16 * 3];
-        char *wa = wide_scratch(small, 2 * n * n, w);
+        char *wa = wide_scratch(small, sizeof small, 2 * n * n, w);
         if (!wa) return -1;
         widen(k, w, wa, a, n, n, a_rs, a_cs);
         int rc = ember_rt_la_cholesky(w, n, wa, e, n * e, wa + n * n * e, e, n * e);
@@ -575,7 +560,7 @@ int ember_rt_la_eigh(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs
         int wk = wide_kind(k);
         int64_t e = esize[wk];
         _Alignas(64) char small[SMALL_N * SMALL_N * 16 * 3];
-        char *wa = wide_scratch(small, 2 * n * n + n, wk);   /* a, the vectors, the values */
+        char *wa = wide_scratch(small, sizeof small, 2 * n * n + n, wk);   /* a, the vectors, the values */
         if (!wa) return -1;
         char *wv = wa + n * n * e, *ww = wv + n * n * e;
         widen(k, wk, wa, a, n, n, a_rs, a_cs);
@@ -678,11 +663,8 @@ int ember_rt_la_svd(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, in
     if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
         int w = wide_kind(k), rw = real_kind(w);
         int64_t e = esize[w];
-        char *wa = malloc((size_t)((m * n + m * ucols + vrows * n) * e + mn * esize[rw]));
-        if (!wa) {
-            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-            return -1;
-        }
+        char *wa = scratch(w, m * n + m * ucols + vrows * n + mn);   /* a, U, Vh, then the values (real) */
+        if (!wa) return -1;
         char *wu = wa + m * n * e, *wv = wu + m * ucols * e, *ws = wv + vrows * n * e;
         widen(k, w, wa, a, m, n, a_rs, a_cs);
         int rc = ember_rt_la_svd(w, m, n, wa, e, m * e, full, ws, esize[rw], u ? wu : NULL, e, m * e, u ? wv : NULL, e,
@@ -775,11 +757,8 @@ int ember_rt_la_qr(int k, int64_t m, int64_t n, const char *a, int64_t a_rs, int
     if (wide_kind(k) != k && m > 0 && n > 0) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
         int w = wide_kind(k);
         int64_t e = esize[w], mn = m < n ? m : n;
-        char *wa = malloc((size_t)((m * n + m * mn + mn * n) * e));
-        if (!wa) {
-            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-            return -1;
-        }
+        char *wa = scratch(w, m * n + m * mn + mn * n);   /* a, Q, R */
+        if (!wa) return -1;
         char *wq = wa + m * n * e, *wr = wq + m * mn * e;
         widen(k, w, wa, a, m, n, a_rs, a_cs);
         int rc = ember_rt_la_qr(w, m, n, wa, e, m * e, wq, e, m * e, wr, e, mn * e);
@@ -839,11 +818,8 @@ int ember_rt_la_eig(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs,
     if (wide_kind(k) != k && n > 0) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
         int wk = wide_kind(k);
         int64_t e = esize[wk];
-        char *wa = malloc((size_t)((2 * n * n + n) * e));
-        if (!wa) {
-            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-            return -1;
-        }
+        char *wa = scratch(wk, 2 * n * n + n);   /* a, the vectors, the values */
+        if (!wa) return -1;
         char *wv = wa + n * n * e, *ww = wv + n * n * e;
         widen(k, wk, wa, a, n, n, a_rs, a_cs);
         int rc = ember_rt_la_eig(wk, n, wa, e, n * e, ww, e, v ? wv : NULL, e, n * e);
@@ -912,11 +888,8 @@ int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, 
     if (wide_kind(k) != k) {   /* in float64 or complex128, as NumPy (see la_solve_wide) */
         int w = wide_kind(k), rw = real_kind(w);
         int64_t we = esize[w], re = esize[rw];
-        char *wa = malloc((size_t)((m * n + m * nrhs + n * nrhs) * we + (nrhs + mn) * re));
-        if (!wa) {
-            ember_rt_raise("builtins:MemoryError", "linalg: cannot allocate scratch memory");
-            return -1;
-        }
+        char *wa = scratch(w, m * n + m * nrhs + n * nrhs + nrhs + mn);   /* a, b, x, then residuals and s (real) */
+        if (!wa) return -1;
         char *wb = wa + m * n * we, *wx = wb + m * nrhs * we, *wres = wx + n * nrhs * we, *wsv = wres + nrhs * re;
         widen(k, w, wa, a, m, n, a_rs, a_cs);
         widen(k, w, wb, b, m, nrhs, b_rs, b_cs);

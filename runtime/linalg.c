@@ -14,9 +14,8 @@
  * packed into a column-major scratch buffer. gemm writes straight into a column- or row-major
  * output (for a row-major C it computes C^T = B^T A^T), otherwise into scratch that is then
  * scattered; A A^T (B the transpose view of A's own memory) is ?syrk and a mirrored half, as
- * in NumPy's dot and matmul, so np.cov's X @ X.T costs half and agrees with NumPy's bits. LAPACK overwrites its inputs, so det packs A in column-major order,
- * which is also what NumPy does, so results agree bit for bit. solve and inv go to lapack.c's
- * ember_rt_la_solve (systems up to 16 x 16 solved there, to rounding; larger ones by ?gesv).
+ * in NumPy's dot and matmul, so np.cov's X @ X.T costs half and agrees with NumPy's bits. solve, inv and det go to lapack.c
+ * (ember_rt_la_solve, ember_rt_la_slogdet).
  */
 #include <Python.h>
 #include "linalg.h"
@@ -40,10 +39,6 @@ typedef void (*DgemvFn)(int order, int trans, blas_int m, blas_int n, double alp
                         const double *x, blas_int incx, double beta, double *y, blas_int incy);
 typedef void (*DgemmFn)(int order, int ta, int tb, blas_int m, blas_int n, blas_int k, double alpha, const double *a,
                         blas_int lda, const double *b, blas_int ldb, double beta, double *c, blas_int ldc);
-typedef void (*DgesvFn)(const blas_int *n, const blas_int *nrhs, double *a, const blas_int *lda, blas_int *ipiv,
-                        double *b, const blas_int *ldb, blas_int *info);
-typedef void (*DgetrfFn)(const blas_int *m, const blas_int *n, double *a, const blas_int *lda, blas_int *ipiv,
-                         blas_int *info);
 typedef void (*DsyrkFn)(int order, int uplo, int trans, blas_int n, blas_int k, double alpha, const double *a,
                         blas_int lda, double beta, double *c, blas_int ldc);
 typedef int (*GetThreadsFn)(void);
@@ -54,8 +49,6 @@ static struct {
     DdotFn ddot;
     DgemvFn dgemv;
     DgemmFn dgemm;
-    DgesvFn dgesv;
-    DgetrfFn dgetrf;
     DsyrkFn dsyrk;              /* optional: A A^T falls back to dgemm */
     GetThreadsFn get_threads;   /* optional */
     SetThreadsFn set_threads;   /* optional */
@@ -68,8 +61,6 @@ static struct {
 static const char *const names_ddot[] = {"scipy_cblas_ddot64_", "cblas_ddot64_", NULL};
 static const char *const names_dgemv[] = {"scipy_cblas_dgemv64_", "cblas_dgemv64_", NULL};
 static const char *const names_dgemm[] = {"scipy_cblas_dgemm64_", "cblas_dgemm64_", NULL};
-static const char *const names_dgesv[] = {"scipy_dgesv_64_", "dgesv_64_", NULL};
-static const char *const names_dgetrf[] = {"scipy_dgetrf_64_", "dgetrf_64_", NULL};
 static const char *const names_dsyrk[] = {"scipy_cblas_dsyrk64_", "cblas_dsyrk64_", NULL};
 static const char *const names_get_threads[] = {"scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
                                                 NULL};
@@ -103,8 +94,7 @@ int ember_rt_linalg_init(const char *lib_path) {
         void **slot;
         const char *const *names;
     } required[] = {
-        {(void **)&lib.ddot, names_ddot},   {(void **)&lib.dgemv, names_dgemv},   {(void **)&lib.dgemm, names_dgemm},
-        {(void **)&lib.dgesv, names_dgesv}, {(void **)&lib.dgetrf, names_dgetrf},
+        {(void **)&lib.ddot, names_ddot}, {(void **)&lib.dgemv, names_dgemv}, {(void **)&lib.dgemm, names_dgemm},
     };
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         *required[i].slot = find_symbol(h, required[i].names);
@@ -154,12 +144,6 @@ static void *scratch_bytes(int64_t count, size_t size) {
 }
 
 static void *scratch(int64_t count) { return scratch_bytes(count, sizeof(double)); }
-static int64_t *scratch_ints(int64_t count) { return scratch_bytes(count, sizeof(int64_t)); }
-
-static int singular(void) {
-    ember_rt_raise("numpy.linalg:LinAlgError", "Singular matrix");
-    return -1;
-}
 
 /* ---- moving data between strided views and column-major buffers -------------------- */
 
@@ -391,48 +375,12 @@ int ember_rt_inv_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *
     return ember_rt_la_solve(LA_D, n, n, a, a_rs, a_cs, NULL, 0, 0, out, o_rs, o_cs);
 }
 
+/* NumPy's det_from_slogdet (umath_linalg.cpp): sign * exp(log|det|) from lapack.c's slogdet
+ * (LAPACK's factors; a zero pivot gives sign 0 and log|det| -inf, so 0.0). */
 int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
-    if (check_loaded()) return -1;
-    if (n <= 0) {
-        *out = 1.0;
-        return 0;
-    }
-    /* on the stack when small (a stack of matrices calls this once per matrix) */
-    double small[16 * 16];
-    int64_t small_piv[16];
-    bool fits = n <= 16;
-    double *pa = fits ? small : scratch(n * n);
-    int64_t *ipiv = fits ? small_piv : pa ? scratch_ints(n) : NULL;
-    if (!ipiv) {
-        free(pa);
-        return -1;
-    }
-    pack(pa, a, n, n, a_rs, a_cs);
-    blas_int info = 0;
-    lib.dgetrf(&n, &n, pa, &n, ipiv, &info);
-    /* NumPy (umath_linalg.cpp, slogdet_single_element and det_from_slogdet): the sign from the
-     * row swaps and the diagonal, log|det| as a sum of logs, det = sign * exp(log|det|). A zero
-     * pivot (info > 0) means sign 0 and log|det| -inf, so 0.0. */
-    double sign = 0.0, logdet = -INFINITY;
-    if (info == 0) {
-        int swaps = 0;
-        for (int64_t i = 0; i < n; i++) swaps += ipiv[i] != i + 1; /* LAPACK pivots are 1-based */
-        sign = swaps % 2 ? -1.0 : 1.0;
-        logdet = 0.0;
-        for (int64_t i = 0; i < n; i++) {
-            double u = pa[i * n + i];
-            if (u < 0.0) {
-                sign = -sign;
-                u = -u;
-            }
-            logdet += log(u);
-        }
-    }
-    *out = sign * exp(logdet);
-    if (!fits) {
-        free(pa);
-        free(ipiv);
-    }
+    double sign[2], logdet;
+    if (ember_rt_la_slogdet(LA_D, n, a, a_rs, a_cs, sign, &logdet)) return -1;
+    *out = sign[0] * exp(logdet);
     return 0;
 }
 
