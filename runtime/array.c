@@ -144,6 +144,8 @@ static bool big_keep(void *p, size_t cap) {
  * trip (np.array([x, y]), a 2 x 2 Jacobian) then calls no malloc or free, which took a quarter
  * of such a loop's time. They share the SMALL_KEEP_BYTES budget. */
 #define ARRAY_CLASSES 16
+/* The 64-byte class of an array block of cap bytes (block_bytes'); ARRAY_CLASSES and up: none. */
+static size_t array_class(size_t cap) { return cap ? (cap - 1) / 64 : ARRAY_CLASSES; }
 typedef struct SmallFree { void **stack; int64_t n, cap, sorted; } SmallFree;   /* stack[sorted..n): pushed since the last sort */
 typedef struct SmallHeap {
     SmallFree cls[SMALL_CLASSES];
@@ -279,7 +281,7 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
     /* the header sits just before the 64-byte aligned data, the canary just after it */
     size_t cap = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : block_bytes(nbytes);
     void *p = cap >= BIG_MIN ? big_take(cap) : NULL;
-    size_t cls = cap ? (cap - 1) / 64 : ARRAY_CLASSES;
+    size_t cls = array_class(cap);
     if (cls < ARRAY_CLASSES) {   /* small: a kept block of its 64-byte class, or a new one of the class's size */
         SmallHeap *h = small_heap_of_thread();
         cap = 64 * (cls + 1);
@@ -412,7 +414,7 @@ static void release_block(RtBlock *b) {
         big_keep(b->alloc, malloc_usable_size(b->alloc)))
         return;
     if (b->alloc != (void *)b) {   /* an array block: kept when small (its class's size, see ember_rt_block_alloc) */
-        size_t cls = b->size >= 0 ? (block_bytes(b->size) - 1) / 64 : ARRAY_CLASSES;
+        size_t cls = b->size >= 0 ? array_class(block_bytes(b->size)) : ARRAY_CLASSES;
         SmallHeap *h = cls < ARRAY_CLASSES ? small_heap_of_thread() : NULL;
         if (h && small_keep(h, &h->arr[cls], 64 * (int64_t)(cls + 1), b->alloc)) return;
         free(b->alloc);
