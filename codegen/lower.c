@@ -521,7 +521,7 @@ static bool carries_float(Lower *L, int head, int last) {
 }
 
 /* A loop node: itself first (a temporary replaced by the node), then the n properties. */
-static LLVMMetadataRef loop_node(LLVMContextRef c, LLVMMetadataRef *props, unsigned n) {
+LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n) {
     LLVMMetadataRef ops[8];
     ops[0] = LLVMTemporaryMDNode(c, NULL, 0);
     for (unsigned k = 0; k < n; k++) ops[k + 1] = props[k];
@@ -541,7 +541,7 @@ LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int h
                                LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), (unsigned long long)head, 0))};
     LLVMMetadataRef props[3] = {LLVMMDNodeInContext2(c, interleave, 2), LLVMMDNodeInContext2(c, name, 3),
                                 LLVMMDNodeInContext2(c, width, 2)};
-    return loop_node(c, props, scalar ? 3 : 2);
+    return cg_loop_md(c, props, scalar ? 3 : 2);
 }
 
 /* cg_loop_end for a loop of a few trips that unrolling would only make longer (the elements
@@ -553,7 +553,7 @@ void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
     LLVMMetadataRef off = LLVMMDStringInContext2(L->c, "llvm.loop.unroll.disable", 24);
     LLVMMetadataRef prop = LLVMMDNodeInContext2(L->c, &off, 1);
     LLVMSetMetadata(cg_loop_end(L, lc), LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9),
-                    LLVMMetadataAsValue(L->c, loop_node(L->c, &prop, 1)));
+                    LLVMMetadataAsValue(L->c, cg_loop_md(L->c, &prop, 1)));
 }
 
 /* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */

@@ -68,6 +68,7 @@ LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n);   /* 
 void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 #define CG_LOOP_MARK "ember.loop"   /* names a loop in its llvm.loop node (lower.c, loop_id) */
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
+LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
@@ -122,6 +123,8 @@ bool cg_has_feature(Lower *L, const char *feat);
 LLVMValueRef cg_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* C's fmod of doubles, exactly (lower_ops.c) */
 /* widen.c: after O3, ext(x op c) as ext(x) op ext(c) where ext(x) is computed anyway */
 void cg_share_widenings(LLVMModuleRef m);
+/* samemath.c: after O3, on the object's module: one vector variant per maths function in a function */
+void cg_same_vector_maths(LLVMModuleRef m);
 
 /* lower_extreme.c: min/max/argmin/argmax of a contiguous run on explicit vectors */
 enum { CG_EXT_NUMPY_ZERO = 1, CG_EXT_SKIP_NAN = 2 };

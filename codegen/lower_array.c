@@ -612,9 +612,29 @@ LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n) {
     return lc->i;
 }
 
+/* Does a block from `head` to the function's end (the loop's, as cg_loop_begin lays them out)
+ * call a library function (maths: exp, tanh, ...; not an intrinsic, not the runtime's)? */
+static bool loop_calls_library(LLVMBasicBlockRef head) {
+    for (LLVMBasicBlockRef bb = head; bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
+            if (LLVMGetInstructionOpcode(x) != LLVMCall) continue;
+            LLVMValueRef f = LLVMGetCalledValue(x);
+            size_t len;
+            const char *name = f && LLVMIsAFunction(f) ? LLVMGetValueName2(f, &len) : NULL;
+            if (name && LLVMIsDeclaration(f) && strncmp(name, "llvm.", 5) && strncmp(name, "ember_rt_", 9)) return true;
+        }
+    return false;
+}
+
 LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc) {
     LLVMBuildStore(L->b, LLVMBuildNSWAdd(L->b, lc->i, i64c(L, 1), ""), lc->slot);
     LLVMValueRef back = LLVMBuildBr(L->b, lc->head);
+    if (loop_calls_library(lc->head)) {   /* not interleaved: see jit.c, -small-loop-cost */
+        LLVMMetadataRef one = LLVMValueAsMetadata(LLVMConstInt(L->i32, 1, 0));
+        LLVMMetadataRef ic[2] = {LLVMMDStringInContext2(L->c, "llvm.loop.interleave.count", 26), one};
+        LLVMMetadataRef prop = LLVMMDNodeInContext2(L->c, ic, 2);
+        LLVMSetMetadata(back, LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9), LLVMMetadataAsValue(L->c, cg_loop_md(L->c, &prop, 1)));
+    }
     LLVMPositionBuilderAtEnd(L->b, lc->exit);
     return back;
 }
