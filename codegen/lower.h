@@ -57,6 +57,13 @@ typedef struct Lower {
         int side, var;        /* the target -2**63 goes to; the variable holding the int */
         LLVMValueRef x, r;    /* the float and its conversion (-2**63 when x did not fit) */
     } pending_int;
+    /* Element k of a group of `lanes` consecutive elements being computed one by one
+     * (lower_pairwise.c's groups; 0 lanes: no group): an expression's operands read the group
+     * as one vector load at k == 0 (lower_array.c, group_elem). serial tells groups apart. */
+    struct {
+        int lanes, k;
+        unsigned serial;
+    } egroup;
 } Lower;
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }

@@ -470,8 +470,8 @@ LLVMTypeRef cg_elem_llvm(Lower *L, int dt) {
     }
 }
 
-LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
-    LLVMValueRef x = LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, "");
+/* An element of dtype dt as stored (x) as the canonical scalar of its kind. */
+static LLVMValueRef elem_canonical(Lower *L, int dt, LLVMValueRef x) {
     switch (ty_dtypes[dt].kind) {
     case 'b': return LLVMBuildICmp(L->b, LLVMIntNE, x, LLVMConstInt(L->i8, 0, 0), "");
     case 'i': return ty_dtypes[dt].size == 8 ? x : LLVMBuildSExt(L->b, x, L->i64, "");
@@ -483,6 +483,10 @@ LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
         v = LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, LLVMBuildExtractValue(L->b, x, 0, ""), L->f64, ""), 0, "");
         return LLVMBuildInsertValue(L->b, v, LLVMBuildFPExt(L->b, LLVMBuildExtractValue(L->b, x, 1, ""), L->f64, ""), 1, "");
     }
+}
+
+LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
+    return elem_canonical(L, dt, LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, ""));
 }
 
 /* A scalar converted to dtype dt's canonical scalar as NumPy casts (floats truncate toward
@@ -935,6 +939,8 @@ typedef struct Expr {
     bool as;                   /* the root computes ufunc as_bid in as_dt (one output of np.divmod ...) */
     int as_bid, as_dt;
     LLVMValueRef flat_ok;      /* cg_expr_open: an i1, every leaf C-contiguous of the loop's shape */
+    LLVMValueRef gvec[MAX_LEAVES];   /* per leaf: its elements of the group L->egroup (group_elem) */
+    unsigned gserial[MAX_LEAVES];    /* which group gvec holds (L->egroup.serial) */
     int nsubst;
     CgSubst subst[MAX_LEAVES]; /* values read as other arrays (a[m] read as a, lower_masked.c) */
 } Expr;
@@ -1027,6 +1033,46 @@ static LLVMValueRef leaf_ptr(Lower *L, Expr *E, Leaf *lf) {
 
 static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const Type **xt, int dt);
 
+/* Leaf lf's element k of the group L->egroup (lower_pairwise.c sums a lane in groups of 8 floats
+ * or 4 complex, element by element), or NULL to load it alone. Where the lane runs along lf's
+ * memory at its item size (the flat index, or the last axis with constant steps, lf not
+ * stretched along it), element 0 loads the whole group as one vector and each element is a lane
+ * of it. Loaded one by one, the SLP vectoriser rebuilt the groups: a complex product z * w needs
+ * w's real and imaginary parts each twice ([wr0, wr0, wr1, wr1, ...]), and it gathered them
+ * (vgatherqpd, 4 per group) where a shuffle of one load does. An operand's loads come before its
+ * node's code, so element 0's load dominates the group's other elements. */
+static LLVMValueRef group_elem(Lower *L, Expr *E, Leaf *lf) {
+    int lanes = L->egroup.lanes, k = L->egroup.k, i = (int)(lf - E->leaves), dt = lf->t->dtype;
+    if (lanes < 2 || lf->t->ndim == 0 || lf->col || !(E->flat || (E->unit && (!lf->stretched_last || E->unstretched))))
+        return NULL;
+    LLVMTypeRef et = cg_elem_llvm(L, dt);
+    bool cplx = LLVMGetTypeKind(et) == LLVMStructTypeKind;
+    LLVMTypeRef part = cplx ? LLVMStructGetTypeAtIndex(et, 0) : et;
+    unsigned parts = cplx ? 2 : 1;
+    if (!k) {
+        E->gvec[i] = LLVMBuildLoad2(L->b, LLVMVectorType(part, (unsigned)lanes * parts), leaf_ptr(L, E, lf), "group");
+        LLVMSetAlignment(E->gvec[i], (unsigned)ty_dtypes[dt].size / parts);
+        E->gserial[i] = L->egroup.serial;
+    } else if (!E->gvec[i] || E->gserial[i] != L->egroup.serial) {
+        return NULL;
+    }
+    LLVMValueRef x = LLVMGetUndef(et);
+    if (!cplx) x = LLVMBuildExtractElement(L->b, E->gvec[i], i64c(L, k), "");
+    for (unsigned j = 0; cplx && j < 2; j++)
+        x = LLVMBuildInsertValue(L->b, x, LLVMBuildExtractElement(L->b, E->gvec[i], i64c(L, (long long)(2 * k + (int)j)), ""), j, "");
+    return elem_canonical(L, dt, x);
+}
+
+/* A node's int64 value x wrapped to its narrow integer dtype dt, as NumPy's int8 * int8 gives
+ * int8: a value read again (a sum of the expression, a division, a comparison) must not see the
+ * bits its array would not hold. Stored at once, the truncation folds into the store. */
+static LLVMValueRef wrap_narrow_int(Lower *L, LLVMValueRef x, int dt) {
+    const DTypeInfo *d = &ty_dtypes[dt];
+    if ((d->kind != 'i' && d->kind != 'u') || d->size == 8 || LLVMTypeOf(x) != L->i64) return x;
+    LLVMValueRef t = LLVMBuildTrunc(L->b, x, LLVMIntTypeInContext(L->c, 8 * (unsigned)d->size), "");
+    return d->kind == 'i' ? LLVMBuildSExt(L->b, t, L->i64, "") : LLVMBuildZExt(L->b, t, L->i64, "");
+}
+
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
  * element type. */
 static LLVMValueRef eval(Lower *L, Expr *E, int id) {
@@ -1034,7 +1080,8 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     Leaf *lf = leaf_of(E, id);
     if (lf) {
         if (t->kind != TY_ARRAY) return lf->v;
-        return cg_load_elem(L, t->dtype, leaf_ptr(L, E, lf));
+        LLVMValueRef g = group_elem(L, E, lf);
+        return g ? g : cg_load_elem(L, t->dtype, leaf_ptr(L, E, lf));
     }
     Instr *in = L->fn->instrs[id];
     int ops[8], n = ew_operands(L, in, ops);
@@ -1056,7 +1103,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
     if (odt >= 0 && cg_is_narrow_float(odt))
         for (int k = ci && ci->builtin == BI_NP_WHERE; k < n - (ci && ci->builtin == BI_NP_LDEXP); k++)
             x[k] = cg_f32_round(L, x[k], &xt[k], odt);
-    return cg_f32_round(L, eval_op(L, E, in, x, xt, dt), &ct, dt);
+    return wrap_narrow_int(L, cg_f32_round(L, eval_op(L, E, in, x, xt, dt), &ct, dt), dt);
 }
 
 /* Node `in` of dtype dt on its operands' elements x (of types xt). */

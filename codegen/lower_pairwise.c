@@ -54,11 +54,22 @@ static LLVMValueRef slot_at(Lower *L, LLVMTypeRef arrt, LLVMValueRef arr, LLVMVa
     return LLVMBuildInBoundsGEP2(L->b, arrt, arr, idx, 2, "");
 }
 
+/* Element k of the group of `lanes` from at (L->egroup says so to an array expression, whose
+ * operands then load the group as one vector: lower_array.c, group_elem). */
+static LLVMValueRef group_elem(Lower *L, LLVMValueRef at, int k, int lanes, CgElemAt elem, void *env) {
+    if (!k) L->egroup.serial++;
+    L->egroup.lanes = lanes;
+    L->egroup.k = k;
+    LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, at, i64c(L, k), ""), env);
+    L->egroup.lanes = 0;
+    return x;
+}
+
 /* Elements at .. at+7 as one vector. */
 static LLVMValueRef group_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env) {
     LLVMValueRef v = LLVMGetUndef(vt);
     for (int k = 0; k < PW_LANES; k++)
-        v = LLVMBuildInsertElement(L->b, v, elem(L, LLVMBuildNSWAdd(L->b, at, i64c(L, k), ""), env), i64c(L, k), "");
+        v = LLVMBuildInsertElement(L->b, v, group_elem(L, at, k, PW_LANES, elem, env), i64c(L, k), "");
     return v;
 }
 
@@ -66,7 +77,7 @@ static LLVMValueRef group_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt
 static LLVMValueRef cgroup_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env) {
     LLVMValueRef v = LLVMGetUndef(vt);
     for (int k = 0; k < PW_LANES / 2; k++) {
-        LLVMValueRef z = elem(L, LLVMBuildNSWAdd(L->b, at, i64c(L, k), ""), env);
+        LLVMValueRef z = group_elem(L, at, k, PW_LANES / 2, elem, env);
         for (int j = 0; j < 2; j++)
             v = LLVMBuildInsertElement(L->b, v, LLVMBuildExtractElement(L->b, z, i64c(L, j), ""), i64c(L, 2 * k + j), "");
     }
@@ -177,7 +188,8 @@ static LLVMValueRef leaf_sum(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef lo,
  * their leaves side by side measured slower (row sums of 316 doubles 26.0 -> 29.6 us per
  * 10^5 elements: four streams from L3 instead of one). Complex leaves stay alone: their groups
  * are built from parts and cost more than the adds' latency (np.sum(z * w) of 10^5 complex64
- * 117 -> 153 us side by side, z.sum() unchanged). */
+ * 117 -> 153 us side by side, z.sum() unchanged; with its operands loaded by group, 10^6
+ * complex128 423 -> 718 us side by side). */
 static int leaves_side_by_side(Lower *L, LLVMTypeRef vt, int per) {
     unsigned reg = cg_has_feature(L, "+avx512f") ? 64 : cg_has_feature(L, "+avx") ? 32 : 16;
     unsigned bytes = PW_LANES * (LLVMGetTypeKind(vt) == LLVMDoubleTypeKind ? 8 : 4);

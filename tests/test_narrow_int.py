@@ -202,3 +202,23 @@ def test_uint8_blend_divides_in_16_bit_lanes():
     if hasattr(f, "inspect_llvm"):
         ir = "\n".join(f.inspect_llvm().values())
         assert re.search(r"udiv <\d+ x i16>", ir), "the blend does not divide in 16-bit lanes"
+
+
+def wrapped_results(a, b):
+    return (a * b) / 2, (a * b) > 0, (a * b) // 3, np.maximum(a * b, 0), np.sum(a * b), (a * b - a).mean(), \
+        np.sum(a * b + 1, axis=0)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_array_expressions_wrap_to_their_dtype(dt):
+    """NumPy's int8 * int8 is int8: what reads the product (a division, a comparison, a fused sum)
+    sees it wrapped, as the array NumPy makes holds it."""
+    info = np.iinfo(dt)
+    rng = np.random.default_rng(7)
+    a = np.concatenate([np.array([info.min, info.max, -1 if info.min else 1, 0], dt), rng.integers(info.min, info.max, 61).astype(dt)])
+    b = a[::-1].copy()
+    with np.errstate(all="ignore"):
+        got, want = jit(wrapped_results)(a, b), wrapped_results(a, b)
+        got2, want2 = jit(wrapped_results)(a.reshape(5, 13), b.reshape(5, 13)), wrapped_results(a.reshape(5, 13), b.reshape(5, 13))
+    for g, w in zip(got + got2, want + want2):
+        assert np.array_equal(g, w), (g, w)

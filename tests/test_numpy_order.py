@@ -117,6 +117,45 @@ def test_float32_and_complex_sums_close():
     assert np.allclose(g, (np.sum(z), z.mean()), rtol=1e-12)
 
 
+@ember.njit
+def made(z, w):
+    return z * w - z
+
+
+@ember.njit
+def fused_sums(z, w):
+    return np.sum(z * w - z), (z * w - z).mean()
+
+
+@ember.njit
+def fused_row_sums(z, w):
+    return np.sum(z * w - z, axis=1)
+
+
+def operands(dtype, n, seed):
+    rng = np.random.default_rng(seed)
+    if np.dtype(dtype).kind == "c":
+        return (values(n, seed) + 1j * values(n, seed + 1)).astype(dtype), (rng.standard_normal(n) + 1j).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        return values(n, seed).astype(dtype), rng.standard_normal(n).astype(dtype)
+    return rng.integers(-50, 50, n).astype(dtype), rng.integers(-3, 3, n).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["complex128", "complex64", "float64", "float32", "int32", "int8"])
+def test_fused_sums_are_sums_of_the_expression(dtype):
+    """A reduction of an array expression computes it element by element in the sum's groups
+    (operands loaded a group at a time): the same value as summing the expression made first,
+    contiguous, strided, with a stretched operand, and along rows."""
+    for n in (1, 3, 4, 5, 8, 9, 17, 63, 64, 65, 129, 1000, 4097):
+        z, w = operands(dtype, n, n)
+        for a, b in ((z, w), (z[::2], w[::2]), (z, w[:1]), (z[:1], w)):
+            want = np.sum(made(a, b)), made(a, b).mean()   # a float32 sum returns as a float (exact)
+            same([np.asarray(g).astype(np.asarray(v).dtype) for g, v in zip(fused_sums(a, b), want)], want)
+        Z, W = np.stack([z, z[::-1], w.astype(z.dtype)]), np.stack([w, w[::-1], w])
+        for a, b in ((Z, W), (Z, W[:, :1]), (Z[:, ::2], W[:, ::2]), (Z, w)):
+            same(fused_row_sums(a, b), np.sum(made(a, b), axis=1))
+
+
 def test_parallel_sum_close():
     f = ember.njit(parallel=True)(lambda a: (np.sum(a), a.mean(), a.var()))
     for n in (0, 5, 1000, 300_001):
