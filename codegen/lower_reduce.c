@@ -1379,6 +1379,67 @@ static void reduce_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int a
     cg_loop_nest(L, nd - 1, oshape, rows_finish, &F);   /* ss, like r, is owned: dropped at the exit */
 }
 
+/* Element x (its scalar type et) folded by reduction bid into the result element at p (dtype
+ * rdt), row by row: acc op x in ct, stored in rdt, so a float32 or complex64 sum rounds each add
+ * as NumPy's loop does (the double add of two floats rounds to the float add's result). */
+static void row_fold_elem(Lower *L, int bid, int rdt, const Type *ct, LLVMValueRef p, LLVMValueRef x, const Type *et) {
+    if (bid == BI_NP_COUNT_NONZERO) x = cg_cast(L, cg_truth(L, x, et), ty_bool, ct);   /* a truth, counted */
+    else x = ct == ty_bool ? cg_truth(L, x, et) : cg_cast(L, x, et, ct);
+    LLVMValueRef acc = cg_cast(L, cg_load_elem(L, rdt, p), ty_scalar_of(rdt), ct);
+    cg_store_elem(L, rdt, p, fold_combine(L, fold_lane_kind(bid), acc, x, ct, rdt), ct);
+}
+
+/* The sum at p (dtype rdt, n elements) made their mean. */
+static void row_fold_mean(Lower *L, int rdt, const Type *ct, LLVMValueRef p, LLVMValueRef n) {
+    LLVMValueRef s = cg_cast(L, cg_load_elem(L, rdt, p), ty_scalar_of(rdt), ct);
+    cg_store_elem(L, rdt, p, mean_of(L, s, n, ct), ct);
+}
+
+/* The other folds along a slow axis row by row (by_rows takes float64 results): a sum or mean of
+ * float32, complex or integers, a product, all, any, count_nonzero. Each result starts as the
+ * fold's identity and takes its elements in index order, each step in the result's arithmetic
+ * (row_fold_elem), so the values are those of one lane per result; the walk reads a once, in
+ * its memory order, and vectorises across the results. A lane per result read a column a row's
+ * stride apart per element: np.sum(a, axis=0) of 1000 x 1000 float32 ran 0.57 ms, NumPy 0.06. */
+typedef struct RowsFold {
+    const Type *at, *rt, *ct;
+    LLVMValueRef r, n;
+    int bid, rdt;
+} RowsFold;
+
+static bool rows_foldable(int bid, const Type *at) {
+    if (bid == BI_NP_PROD && ty_dtypes[at->dtype].kind == 'c') return false;   /* complex products: lane_fold_narrow */
+    switch (bid) {
+    case BI_NP_SUM: case BI_NP_MEAN: case BI_NP_PROD: case BI_NP_ALL: case BI_NP_ANY: case BI_NP_COUNT_NONZERO: return true;
+    default: return false;
+    }
+}
+
+static void rows_fold_init(Lower *L, LLVMValueRef *oidx, void *env) {
+    RowsFold *F = env;
+    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, oidx), fold_identity(L, fold_lane_kind(F->bid), F->ct), F->ct);
+}
+
+static void rows_fold_step(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
+    RowsFold *F = env;
+    row_fold_elem(L, F->bid, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx), cg_load_elem(L, F->at->dtype, p),
+                  ty_scalar_of(F->at->dtype));
+}
+
+static void rows_fold_mean(Lower *L, LLVMValueRef *oidx, void *env) {
+    RowsFold *F = env;
+    row_fold_mean(L, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx), F->n);
+}
+
+static void reduce_rows_fold(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
+                             LLVMValueRef *oshape, int rdt) {
+    RowsFold F = {.at = at, .rt = rt, .r = r, .n = cg_arr_shape(L, a, axis), .bid = bid, .rdt = rdt,
+                  .ct = lane_result_type(fold_lane_kind(bid), at->dtype, rdt)};
+    cg_loop_nest(L, at->ndim - 1, oshape, rows_fold_init, &F);
+    cg_rows_walk(L, at, a, axis, rows_fold_step, &F);
+    if (bid == BI_NP_MEAN) cg_loop_nest(L, at->ndim - 1, oshape, rows_fold_mean, &F);
+}
+
 /* r, reduce_lane's value of a whole-array reduction, as the call's result: narrowed as NumPy's
  * dtype= does (np.int8 wraps; a float32 sum is a float32); *rtp its type. */
 static LLVMValueRef whole_result(Lower *L, int bid, int adt, int rdt, bool narrow, LLVMValueRef r, const Type **rtp) {
@@ -1439,6 +1500,10 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     r = cg_alloc_array(L, *rtp, oshape);
     if (by_rows(bid, at, axis, rdt)) {
         reduce_rows(L, bid, at, a, axis, *rtp, r, oshape, ddof);
+        return r;
+    }
+    if (cg_rows_suit(at, axis) && rows_foldable(bid, at)) {
+        reduce_rows_fold(L, bid, at, a, axis, *rtp, r, oshape, rdt);
         return r;
     }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
@@ -1561,13 +1626,8 @@ static void fused_row_body(Lower *L, LLVMValueRef *idx, void *env) {   /* r[kept
     LLVMValueRef full[64], oidx[64];
     for (int k = 0; k < F->nd; k++) full[k] = k == F->axis ? LLVMBuildNSWAdd(L->b, idx[k], F->start, "") : idx[k];
     kept_index(F, full, oidx);
-    const Type *et = ty_scalar_of(F->adt);
-    LLVMValueRef x = cg_expr_at(L, F->E, full, false);
-    if (F->bid == BI_NP_COUNT_NONZERO) x = cg_cast(L, cg_truth(L, x, et), ty_bool, F->ct);   /* a truth, counted */
-    else x = F->ct == ty_bool ? cg_truth(L, x, et) : cg_cast(L, x, et, F->ct);
-    LLVMValueRef p = cg_elem_ptr(L, F->rt, F->r, oidx);
-    LLVMValueRef acc = cg_cast(L, cg_load_elem(L, F->rdt, p), ty_scalar_of(F->rdt), F->ct);
-    cg_store_elem(L, F->rdt, p, fold_combine(L, fold_lane_kind(F->bid), acc, x, F->ct, F->rdt), F->ct);
+    row_fold_elem(L, F->bid, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx), cg_expr_at(L, F->E, full, false),
+                  ty_scalar_of(F->adt));
 }
 
 static void fused_row_first(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[kept] = e[kept, 0] (min, max) */
@@ -1584,9 +1644,7 @@ static void fused_row_init(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[kep
 
 static void fused_row_mean(Lower *L, LLVMValueRef *oidx, void *env) {
     Fused *F = env;
-    LLVMValueRef p = cg_elem_ptr(L, F->rt, F->r, oidx);
-    LLVMValueRef s = cg_cast(L, cg_load_elem(L, F->rdt, p), ty_scalar_of(F->rdt), F->ct);
-    cg_store_elem(L, F->rdt, p, mean_of(L, s, cg_expr_dim(F->E, F->axis), F->ct), F->ct);
+    row_fold_mean(L, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx), cg_expr_dim(F->E, F->axis));
 }
 
 /* The loops of one reduction (F->axis), into F->r or F->slot. */
