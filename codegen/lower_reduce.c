@@ -1468,6 +1468,17 @@ static void nonempty_reduction(Lower *L, int bid, int rdt, LLVMValueRef n) {
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
+/* a (type t) with its dimensions in reverse order, as an array of type vt (layout A): an F
+ * array's C-ordered view, borrowed (no reference of its own, as merge_last's). */
+static LLVMValueRef reversed_view(Lower *L, const Type *t, LLVMValueRef a, const Type *vt) {
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < t->ndim; k++) {
+        shape[k] = cg_arr_shape(L, a, t->ndim - 1 - k);
+        strides[k] = cg_arr_stride(L, t, a, t->ndim - 1 - k);
+    }
+    return cg_make_array(L, vt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), cg_arr_data(L, a), shape, strides);
+}
+
 static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef a, LLVMValueRef *red, int nred, int axis,
                                 int rdt, LLVMValueRef ddof, bool narrow, const Type **rtp) {
     int nd = at->ndim, nkeep = nd - nred;
@@ -1504,6 +1515,17 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     }
     if (cg_rows_suit(at, axis) && rows_foldable(bid, at)) {
         reduce_rows_fold(L, bid, at, a, axis, *rtp, r, oshape, rdt);
+        return r;
+    }
+    const Type *vt = ty_array(at->dtype, nd, 'A', false);
+    if (at->layout == 'F' && nd >= 2 && axis > 0 && (by_rows(bid, vt, nd - 1 - axis, rdt) || rows_foldable(bid, at))) {
+        /* an F array along an axis other than its first (a transpose's rows): the same walks
+         * over its dimensions reversed, a C-ordered view, into the result's dimensions reversed */
+        const Type *rvt = ty_array(rdt, nkeep, 'A', false);
+        LLVMValueRef av = reversed_view(L, at, a, vt), rv = reversed_view(L, *rtp, r, rvt), roshape[64];
+        for (int k = 0; k < nkeep; k++) roshape[k] = oshape[nkeep - 1 - k];
+        if (by_rows(bid, vt, nd - 1 - axis, rdt)) reduce_rows(L, bid, vt, av, nd - 1 - axis, rvt, rv, roshape, ddof);
+        else reduce_rows_fold(L, bid, vt, av, nd - 1 - axis, rvt, rv, roshape, rdt);
         return r;
     }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};

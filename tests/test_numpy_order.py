@@ -176,7 +176,8 @@ def test_slow_axis_folds_are_numpys(dtype):
     prods = x.copy()
     if dtype.startswith(("float", "complex")):
         prods = (1 + x / 1e3).astype(dtype)   # products that stay finite
-    for a in (x.reshape(37 * 3, 19), x.reshape(3, 37, 19)[:, ::2, 1:], x.reshape(37, 57)[::3]):
+    for a in (x.reshape(37 * 3, 19), x.reshape(3, 37, 19)[:, ::2, 1:], x.reshape(37, 57)[::3],
+              np.asfortranarray(x.reshape(37 * 3, 19)), np.asfortranarray(x.reshape(3, 37, 19))):
         with np.errstate(all="ignore"):
             got, want = slow_axis_folds(a), slow_axis_folds.py_func(a)
         for g, w in zip(got, want):
@@ -187,6 +188,20 @@ def test_slow_axis_folds_are_numpys(dtype):
         p = prods.reshape(37 * 3, 19)
         g, w = ember.njit(lambda a: np.prod(a, axis=0))(p), np.prod(p, axis=0)
         assert np.array_equal(g, w), (g, w)
+
+
+@ember.njit
+def f_array_folds(a):
+    return np.sum(a, axis=1), np.mean(a, axis=-1), np.var(a, axis=1), np.std(a, axis=1, ddof=1), np.max(a, axis=1)
+
+
+def test_f_array_folds_along_later_axes_are_numpys():
+    """An F array (a transpose) along an axis other than its first walks its memory in order,
+    over its dimensions reversed: NumPy's values bit for bit, for 2 and 3 dimensions."""
+    x = values(4 * 33 * 17, 6)
+    for a in (np.asfortranarray(x.reshape(4 * 33, 17)), x.reshape(17, 4 * 33).T, np.asfortranarray(x.reshape(4, 33, 17))):
+        for g, w in zip(f_array_folds(a), f_array_folds.py_func(a)):
+            same(g, w)
 
 
 def test_parallel_sum_close():
