@@ -475,9 +475,41 @@ LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt) 
     return cg_ufunc_scalar(L, BI_NP_MINIMUM, hi, hit, dt);
 }
 
+/* a[..., j+1] - a[..., j] (bool: !=) as NumPy's diff computes it */
+static LLVMValueRef diff_of(Lower *L, int dt, LLVMValueRef x1, LLVMValueRef x0) {
+    const Type *et = ty_scalar_of(dt);
+    if (et == ty_bool) return LLVMBuildXor(L->b, x1, x0, "");   /* NumPy: not_equal */
+    L->numpy_sem = true;
+    LLVMValueRef d = cg_binop(L, IRB_SUB, x1, x0, et, NULL);
+    L->numpy_sem = false;
+    return d;
+}
+
+typedef struct DiffEnv { const Type *at, *rt; LLVMValueRef a, out; } DiffEnv;
+
+static void diff_body(Lower *L, LLVMValueRef *idx, void *env) {   /* out[idx] = a[idx + 1 along the last] - a[idx] */
+    DiffEnv *D = env;
+    int nd = D->at->ndim, dt = D->at->dtype;
+    LLVMValueRef next[64];
+    for (int k = 0; k < nd; k++) next[k] = k == nd - 1 ? LLVMBuildNSWAdd(L->b, idx[k], i64c(L, 1), "") : idx[k];
+    LLVMValueRef x0 = cg_load_elem(L, dt, cg_elem_ptr(L, D->at, D->a, idx)), x1 = cg_load_elem(L, dt, cg_elem_ptr(L, D->at, D->a, next));
+    cg_store_elem(L, dt, cg_elem_ptr(L, D->rt, D->out, idx), diff_of(L, dt, x1, x0), ty_scalar_of(dt));
+}
+
+/* np.diff(a, n): n = 1 (the default) in one pass from a, any layout; a larger n on a C copy,
+ * differenced in place n times, the kept part copied out. */
 static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef n, const Type *rt) {
     int nd = at->ndim, dt = at->dtype;
     const Type *et = ty_scalar_of(dt), *ct;
+    if (LLVMIsAConstantInt(n) && LLVMConstIntGetSExtValue(n) == 1) {
+        LLVMValueRef shape[64];
+        for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+        LLVMValueRef m = shape[nd - 1];
+        shape[nd - 1] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, m, i64c(L, 0), ""), LLVMBuildSub(L->b, m, i64c(L, 1), ""), m, "");
+        DiffEnv D = {.at = at, .rt = rt, .a = a, .out = cg_alloc_array(L, rt, shape)};
+        cg_loop_nest(L, nd, shape, diff_body, &D);
+        return D.out;
+    }
     cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSGE, n, i64c(L, 0), ""), "builtins:ValueError", "order must be non-negative");
     LLVMValueRef tmp = contig_copy(L, at, a, dt, &ct);
     LLVMValueRef m = cg_arr_shape(L, tmp, nd - 1), rows = i64c(L, 1), shape[64];
@@ -498,15 +530,7 @@ static LLVMValueRef np_diff(Lower *L, const Type *at, LLVMValueRef a, LLVMValueR
     LLVMValueRef i = cg_loop_begin(L, &li, LLVMBuildSub(L->b, LLVMBuildSub(L->b, m, s, ""), i64c(L, 1), ""));
     LLVMValueRef p0 = cg_gep8(L, base, LLVMBuildMul(L->b, i, sz, ""));
     LLVMValueRef p1 = cg_gep8(L, p0, sz);
-    LLVMValueRef x0 = cg_load_elem(L, dt, p0), x1 = cg_load_elem(L, dt, p1), d;
-    if (et == ty_bool) {
-        d = LLVMBuildXor(L->b, x1, x0, "");   /* NumPy: not_equal */
-    } else {
-        L->numpy_sem = true;
-        d = cg_binop(L, IRB_SUB, x1, x0, et, NULL);
-        L->numpy_sem = false;
-    }
-    cg_store_elem(L, dt, p0, d, et);
+    cg_store_elem(L, dt, p0, diff_of(L, dt, cg_load_elem(L, dt, p1), cg_load_elem(L, dt, p0)), et);
     cg_loop_end(L, &li);
     cg_loop_end(L, &ls);
     LLVMValueRef k = cg_loop_begin(L, &lk, keep);

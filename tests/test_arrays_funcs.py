@@ -86,6 +86,10 @@ def test_clip():
 def test_diff():
     check_all(diffs, [(np.array([1, 4, 9, 16, 25]),), (sample("float64", (6,)),),
                       (sample("int32", (3, 4)),), (np.zeros(2),)])
+    # the first difference reads any layout in one pass: views, F arrays, a wrapping uint8, bools
+    check_all(diffs, [(sample("float64", (4, 9))[:, ::2],), (np.asfortranarray(sample("float64", (5, 4))),),
+                      (np.array([3, 250, 1, 7], np.uint8),), (np.array([True, False, False, True]),),
+                      (np.zeros((3, 1)),), (np.zeros(0),), (sample("complex128", (7,))[::-1],)])
 
 
 def concat(a, b):
