@@ -790,6 +790,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8, RT_NEEDS_BLAS},
     {"ember_rt_gemm", (void *)ember_rt_gemm, RT_NEEDS_BLAS},
     {"ember_rt_dot", (void *)ember_rt_dot, RT_NEEDS_BLAS},
+    {"ember_rt_vdot", (void *)ember_rt_vdot, RT_NEEDS_BLAS},
     {"ember_rt_la_solve", (void *)ember_rt_la_solve, RT_NEEDS_BLAS},
     {"ember_rt_la_slogdet", (void *)ember_rt_la_slogdet, RT_NEEDS_BLAS},
     {"ember_rt_la_cholesky", (void *)ember_rt_la_cholesky, RT_NEEDS_BLAS},

@@ -32,8 +32,9 @@ static int real_kind(int k) { return k == LA_C ? LA_S : k == LA_Z ? LA_D : k; }
 static lint max1(lint x) { return x > 1 ? x : 1; }
 
 /* ---- routines ------------------------------------------------------------------------ */
-enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_DOT, R_COUNT };
-static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd", "gesdd", "geqrf", "orgqr", "geev", "gelsd", "dot"};
+enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_DOT, R_DOTC, R_COUNT };
+static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd",  "gesdd",
+                                           "geqrf", "orgqr", "geev", "gelsd", "dot", "dot"};
 static void *routines[4][R_COUNT];
 
 static void *routine(int k, int r) {
@@ -45,8 +46,9 @@ static void *routine(int k, int r) {
     if (r == R_EVD) base = is_cplx(k) ? "heevd" : "syevd";
     if (r == R_ORGQR) base = is_cplx(k) ? "ungqr" : "orgqr";
     if (r == R_DOT && is_cplx(k)) base = "dotu_sub";   /* NumPy's complex dot: no conjugate, result by pointer */
+    if (r == R_DOTC && is_cplx(k)) base = "dotc_sub";  /* np.vdot: the first conjugated */
     snprintf(tail, sizeof tail, "%c%s", letter[k], base);
-    if (r == R_GEMM || r == R_DOT) {
+    if (r == R_GEMM || r == R_DOT || r == R_DOTC) {
         snprintf(name[0], sizeof name[0], "scipy_cblas_%s64_", tail);
         snprintf(name[1], sizeof name[1], "cblas_%s64_", tail);
     } else {
@@ -246,8 +248,8 @@ static int vector(int k, const char **p, lint *inc, char **owned, const char *da
     return 0;
 }
 
-int ember_rt_dot(int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
-    void *f = routine(k, R_DOT);
+static int dot_by(int r, int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
+    void *f = routine(k, r);
     if (!f) return -1;
     if (n <= 0) {
         put(k, out, 0);
@@ -268,6 +270,14 @@ done:
     free(ox);
     free(oy);
     return rc;
+}
+
+int ember_rt_dot(int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
+    return dot_by(R_DOT, k, n, x, xs, y, ys, out);
+}
+
+int ember_rt_vdot(int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
+    return dot_by(R_DOTC, k, n, x, xs, y, ys, out);
 }
 
 /* ---- solve, slogdet, cholesky ------------------------------------------------------------ */

@@ -33,6 +33,8 @@ int ember_rt_gemm(int kind, int64_t m, int64_t k, int64_t n, const char *a, int6
 /* *out = sum_i x[i] * y[i] over n elements of stride xs and ys bytes (?dot; complex: ?dotu,
  * no conjugate, as NumPy's dot), written as the kind's element; n == 0 gives 0. */
 int ember_rt_dot(int kind, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out);
+/* The same with x conjugated (?dotc, as NumPy's vdot); real kinds: ember_rt_dot. */
+int ember_rt_vdot(int kind, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out);
 
 /* X = A^-1 B (?gesv; real systems up to 16 x 16 by LU here, to rounding, unless a pivot is near
  * zero), A n x n, B n x nrhs; b NULL: the identity (inv). Singular: LinAlgError. */

@@ -130,3 +130,19 @@ def test_float32_angle_conversions_and_logaddexp():
     for g, w in zip(got[3:], want[3:]):   # float32 through libm or libmvec's expf and log1pf
         assert g.dtype == np.float32
         np.testing.assert_allclose(g, w, rtol=2e-6, atol=1e-6)
+
+
+def test_vdot_is_numpys():
+    """np.vdot through BLAS (?dotc for complex, in the arrays' own dtype: complex64 in float) where
+    both steps are positive, NumPy's own loop in order otherwise: NumPy's value bit for bit."""
+    rng = np.random.default_rng(4)
+    f = jit(lambda x, y: np.vdot(x, y))
+    for dt in (np.complex128, np.complex64, np.float64, np.float32):
+        c = np.dtype(dt).kind == "c"
+        x = (rng.standard_normal(1001) + (1j * rng.standard_normal(1001) if c else 0)).astype(dt)
+        y = (rng.standard_normal(1001) - (2j * rng.standard_normal(1001) if c else 0)).astype(dt)
+        for a, b in ((x, y), (x[::2], y[::2]), (x[1::2], y[:-1:2]), (x[::-2], y[::2]), (x[:0], y[:0]), (x.reshape(7, 143), y.reshape(11, 91))):
+            if dt == np.complex64 and a.strides[0] < 0:
+                continue   # NumPy's own complex64 loop (see differences.md)
+            got, want = f(a, b), np.vdot(a, b)
+            assert got == want, (dt, a.strides, got, want)
