@@ -144,6 +144,10 @@ void SORT_CAT(rt_use_numpy_sort_, SORT_S)(RtNumpySort f) { F(numpy_sort) = f; }
 
 void SORT_CAT(ember_rt_sort_, SORT_S)(void *data, int64_t n) {
     if (n < 2) return;
+    if (sizeof(SORT_T) == 1 && n >= SORT_COUNT_MIN) {
+        counting_sort_bytes(data, n, (SORT_T)-1 < (SORT_T)0);
+        return;
+    }
     if (F(numpy_sort)) {   /* the same order: ascending, NaNs last */
         F(numpy_sort)(data, (intptr_t)n, NULL);
         return;
@@ -246,6 +250,22 @@ static int floor_log2(int64_t n) {
 
 static inline int less_nan_double(double a, double b) {
     return a < b || (b != b && a == a);
+}
+
+/* Sorts n one-byte values by counting them: 256 counters, then the values written back in
+ * order (signed: -128 first). Equal integers cannot be told apart, so this is any sort's result;
+ * NumPy's quicksort of int8 ran 25 ms for 10^6 elements (its SIMD sorts start at 16 bits). */
+enum { SORT_COUNT_MIN = 256 };   /* fewer elements: the quicksort, without 2 KB of counters to clear */
+
+static void counting_sort_bytes(uint8_t *a, int64_t n, int is_signed) {
+    int64_t count[256] = {0};
+    for (int64_t i = 0; i < n; i++) count[a[i]]++;
+    int64_t at = 0;
+    for (int v = 0; v < 256; v++) {
+        int byte = is_signed ? (v + 128) & 255 : v;   /* signed order: 128..255 (negative), then 0..127 */
+        memset(a + at, byte, (size_t)count[byte]);
+        at += count[byte];
+    }
 }
 
 #define SORT_T uint8_t

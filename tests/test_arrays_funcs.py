@@ -308,3 +308,19 @@ def bad_randint(lo, hi):
 def test_random_errors():
     check_all(bad_seed, [(-1,), (2**32,)])
     check(bad_randint, 5, 5)
+
+
+def sorts_and_uniques(a):
+    b = a.copy()
+    b.sort()
+    return np.sort(a), b, np.unique(a), np.sort(a.reshape(-1, 5), axis=0)
+
+
+def test_one_byte_sorts_count():
+    """int8, uint8 and bool arrays of 256 elements or more sort by counting (runtime/sort.c): NumPy's
+    order, negative int8 values first, at lengths around that threshold and with one value only."""
+    rng = np.random.default_rng(11)
+    for dt, lo, hi in ((np.int8, -128, 128), (np.uint8, 0, 256), (np.bool_, 0, 2)):
+        for n in (5, 255, 256, 260, 4000):
+            for a in (rng.integers(lo, hi, n).astype(dt), np.full(n, hi - 1).astype(dt)):
+                check(sorts_and_uniques, a)
