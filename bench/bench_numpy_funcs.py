@@ -156,6 +156,38 @@ def solve_f32_rhs(a, b):
     return np.linalg.solve(a, b[:, :, None])[:, :, 0]
 
 
+def unique_codes(c):
+    # the distinct category codes of an int8 column
+    return np.unique(c)
+
+
+def coherence(z, w):
+    # |<z, w>| / (|z| |w|) of two complex signals
+    return abs(np.vdot(z, w)) / (np.linalg.norm(z) * np.linalg.norm(w))
+
+
+def increments(x):
+    # first differences of a path, scaled to unit mean square
+    d = np.diff(x)
+    return d / np.sqrt(np.mean(d * d))
+
+
+def column_means_f32(a):
+    # float32 column means and totals of a C array (an axis other than the last)
+    return a.mean(axis=0), a.sum(axis=0)
+
+
+def transposed_row_sums(a):
+    # sums and variances along axis 1 of a transposed (F-ordered) matrix
+    t = a.T
+    return t.sum(axis=1), t.var(axis=1)
+
+
+def spectrum_energy(z, w):
+    # energy of a complex cross-spectrum, z * conj(w) summed
+    return np.sum(z * np.conj(w)), np.sum(z * w)
+
+
 def make_inputs(quick):
     rng = np.random.default_rng(0)
     s = 2 if quick else 1   # quick: smaller
@@ -198,6 +230,14 @@ def make_inputs(quick):
         "solve_stack": (solve_stack, (rng.standard_normal((2000 // s, 4, 4)) + 4 * np.eye(4), rng.standard_normal((2000 // s, 4, 2)))),
         "inv_det_stack": (inv_det_stack, (rng.standard_normal((3000 // s, 3, 3)),)),
         "solve_f32_rhs": (solve_f32_rhs, (f32(1000 // s, 8, 8), f32(1000 // s, 8))),
+        "unique_codes": (unique_codes, (rng.integers(-20, 100, 1_000_000 // s).astype(np.int8),)),
+        "coherence": (coherence, (rng.standard_normal(500_000 // s) + 1j * rng.standard_normal(500_000 // s),
+                                  rng.standard_normal(500_000 // s) + 1j * rng.standard_normal(500_000 // s))),
+        "increments": (increments, (np.cumsum(rng.standard_normal(1_000_000 // s)),)),
+        "column_means_f32": (column_means_f32, (f32(2 * n, 2 * n),)),
+        "transposed_row_sums": (transposed_row_sums, (rng.standard_normal((2 * n, 2 * n)),)),
+        "spectrum_energy": (spectrum_energy, (rng.standard_normal(1_000_000 // s) + 1j * rng.standard_normal(1_000_000 // s),
+                                              rng.standard_normal(1_000_000 // s) + 1j * rng.standard_normal(1_000_000 // s))),
     }
 
 

@@ -1032,8 +1032,28 @@ static LLVMValueRef complex_magnitudes(Lower *L, const Type *xt, LLVMValueRef x,
     return E.out;
 }
 
+/* The 2-norm of a complex lane (n elements, stride bytes apart, parts of dtype pdt): the square
+ * root of the sum of its parts' squares, as NumPy's x.real.dot(x.real) + x.imag.dot(x.imag); a
+ * contiguous lane is one lane of 2n parts. Through the magnitudes it took a square root per
+ * element and lost their last bits: 1.65x NumPy's time. */
+static LLVMValueRef complex_norm2(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int pdt) {
+    LLVMValueRef psize = i64c(L, ty_dtypes[pdt].size), r = cg_entry_alloca(L, L->f64, "cnorm");
+    LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "cnorm.unit");
+    LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "cnorm.strided");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "cnorm.done");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, stride, LLVMBuildMul(L->b, psize, i64c(L, 2), ""), ""), unit, any);
+    LLVMPositionBuilderAtEnd(L->b, unit);
+    LLVMBuildStore(L->b, cg_sum_squares(L, data, LLVMBuildMul(L->b, n, i64c(L, 2), ""), psize, pdt), r);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, any);
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, cg_sum_squares(L, data, n, stride, pdt),
+                                       cg_sum_squares(L, cg_gep8(L, data, psize), n, stride, pdt), ""), r);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_intrinsic1(L, "llvm.sqrt.f64", LLVMBuildLoad2(L->b, L->f64, r, ""));
+}
+
 static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
-    if (ty_dtypes[xt->dtype].kind == 'c') x = complex_magnitudes(L, xt, x, &xt);
     NormEnv E = {.xt = xt, .x = x, .rt = ci->ret, .ord = NAN};   /* NaN: the default order */
     if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
         E.s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
@@ -1042,6 +1062,17 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
     int64_t ax[2];
     if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE)
         E.nax = ti_const_ints(L->ti, in->args[ci->argmap[2]], ax, 2);
+    if (ty_dtypes[xt->dtype].kind == 'c') {
+        bool two = !E.nax && ((!E.s && isnan(E.ord)) || (xt->ndim == 1 && E.ord == 2) ||
+                              (xt->ndim == 2 && E.s && !strcmp(E.s, "fro")));
+        if (two) {
+            LLVMValueRef data, n, stride;
+            cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
+            return complex_norm2(L, data, n, stride, xt->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64);
+        }
+        E.x = x = complex_magnitudes(L, xt, x, &xt);
+        E.xt = xt;
+    }
     if (!E.nax) {
         if (xt->ndim == 2) return matrix_norm(L, E.s, E.ord, xt, x);
         LLVMValueRef data, n, stride;   /* a vector, or the flat 2-norm */

@@ -575,6 +575,21 @@ def test_norm_of_complex(dtype):
         jit(lambda a: np.linalg.norm(a, 2))(a)
 
 
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_complex_two_norm_sums_squared_parts(dtype):
+    # the 2-norm (and 'fro') of complex data from its parts' squares, as NumPy's
+    # x.real.dot(x.real) + x.imag.dot(x.imag): within 2 ulp of NumPy's (summed in another order),
+    # contiguous, strided, reversed and 2-d; overflowing squares give inf as in NumPy
+    rng = np.random.default_rng(8)
+    z = (rng.standard_normal(1001) + 1j * rng.standard_normal(1001)).astype(dtype)
+    f = jit(lambda a: np.linalg.norm(a))
+    for a in (z, z[::3], z[::-1], z[:1000].reshape(25, 40), z[:1000].reshape(25, 40).T[::2], z[:0]):
+        assert f(a) == pytest.approx(float(np.linalg.norm(a)), rel=4.5e-16 if dtype == "complex128" else 1e-6)
+    big = np.array([1e300 + 1e300j, 1.0], dtype="complex128")
+    with np.errstate(over="ignore"):
+        assert f(big) == np.linalg.norm(big) == np.inf
+
+
 def row_col_products(x, m):
     return np.dot(x, m), x @ m
 
