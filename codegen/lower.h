@@ -252,6 +252,7 @@ LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char 
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 typedef struct Expr CgExpr;   /* an array expression read element by element (fused into its user) */
+bool cg_expr_buffers_sums(Lower *L, CgExpr *E);   /* whether its sums compute elements into a buffer first */
 typedef struct CgSubst { int id; const Type *t; LLVMValueRef v; } CgSubst;   /* value id read as array v of type t */
 CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubst *subst, int nsubst);
 LLVMValueRef cg_expr_dim(CgExpr *E, int k);                  /* the loop's shape */
@@ -377,6 +378,8 @@ typedef LLVMValueRef (*CgElemAt)(Lower *L, LLVMValueRef i, void *env);   /* elem
 /* the sum of elements [0, n) (float or double t) in NumPy's pairwise order */
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);
 LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env);   /* elements <2 x t> {re, im} */
+/* the same with the elements under each leaf (or group of leaves) computed into a buffer first */
+LLVMValueRef cg_pairwise_sum_buffered(Lower *L, LLVMTypeRef t, bool cplx, LLVMValueRef n, CgElemAt elem, void *env);
 
 /* lower_smallmm.c: a @ b of small 2-d float/complex operands inline; returns the join block and
  * leaves the builder where the caller emits the BLAS path for the others (then branches to it) */

@@ -203,9 +203,40 @@ static LLVMValueRef split_at(Lower *L, LLVMValueRef cnt, int per) {
     return LLVMBuildSDiv(L->b, LLVMBuildSub(L->b, half, LLVMBuildSRem(L->b, half, i64c(L, PW_LANES), ""), ""), i64c(L, per), "");
 }
 
+/* Elements computed ahead into a buffer (buffered pairwise sums, fill_buffer). */
+typedef struct Buffered {
+    LLVMTypeRef vt;
+    LLVMValueRef buf, base;   /* the buffer holds elements base .. base + PW_BUFFER - 1 */
+} Buffered;
+
+enum { PW_BUFFER = PW_JOINT * PW_BLOCK };   /* the elements of a quad of leaves, at most */
+
+static LLVMValueRef buffered_elem(Lower *L, LLVMValueRef i, void *env) {
+    Buffered *B = env;
+    LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildNSWSub(L->b, i, B->base, "")};
+    return LLVMBuildLoad2(L->b, B->vt, LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(B->vt, PW_BUFFER), B->buf, idx, 2, ""), "");
+}
+
+/* Elements lo .. lo+cnt-1 (cnt <= PW_BUFFER) into B's buffer, by a loop of their own: the loop
+ * vectoriser takes an expression SLP does not (np.abs of complex elements: a square root per
+ * element where the elementwise loop runs 8 a vector). */
+static void fill_buffer(Lower *L, Buffered *B, LLVMValueRef lo, LLVMValueRef cnt, CgElemAt elem, void *env) {
+    B->base = lo;
+    LoopCtx lc;
+    LLVMValueRef k = cg_loop_begin(L, &lc, cnt);
+    LLVMValueRef idx[2] = {i64c(L, 0), k};
+    LLVMValueRef x = elem(L, LLVMBuildNSWAdd(L->b, lo, k, ""), env);
+    LLVMBuildStore(L->b, x, LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(B->vt, PW_BUFFER), B->buf, idx, 2, ""));
+    cg_loop_end(L, &lc);
+}
+
 /* The halving of n elements of `per` floats each (1 real, 2 complex) as NumPy does it over
- * their floats; values of type vt. */
-static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, CgElemAt elem, void *env) {
+ * their floats; values of type vt. With `buffered`, the elements under a leaf, twin or quad are
+ * computed into a buffer first (fill_buffer) and summed from there: the same adds. */
+static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, CgElemAt elem, void *env, bool buffered) {
+    Buffered B = {.vt = vt, .buf = buffered ? cg_entry_alloca(L, LLVMArrayType2(vt, PW_BUFFER), "pwbuf") : NULL};
+    CgElemAt from = buffered ? buffered_elem : elem;
+    void *fenv = buffered ? (void *)&B : env;
     LLVMTypeRef it = LLVMArrayType2(L->i64, PW_FRAMES), valt = LLVMArrayType2(vt, PW_FRAMES);
     LLVMValueRef right_lo = cg_entry_alloca(L, it, "pwrlo"), right_n = cg_entry_alloca(L, it, "pwrn");
     LLVMValueRef left = cg_entry_alloca(L, valt, "pwleft");
@@ -237,7 +268,8 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, 
 
         LLVMPositionBuilderAtEnd(L->b, twin);
         LLVMValueRef tlo[2] = {lo, LLVMBuildNSWAdd(L->b, lo, n2, "")}, tcnt[2] = {n2, rn2}, tv[2];
-        joint_leaves(L, vt, per, 2, tlo, tcnt, elem, env, tv);
+        if (buffered) fill_buffer(L, &B, lo, cnt, elem, env);
+        joint_leaves(L, vt, per, 2, tlo, tcnt, from, fenv, tv);
         LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, tv[0], tv[1], ""), val);
         LLVMBuildBr(L->b, unwind);
 
@@ -252,7 +284,8 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, 
         LLVMValueRef mid = LLVMBuildNSWAdd(L->b, lo, n2, "");
         LLVMValueRef qlo[4] = {lo, LLVMBuildNSWAdd(L->b, lo, a2, ""), mid, LLVMBuildNSWAdd(L->b, mid, b2, "")};
         LLVMValueRef qcnt[4] = {a2, LLVMBuildSub(L->b, n2, a2, ""), b2, LLVMBuildSub(L->b, rn2, b2, "")}, qv[4];
-        joint_leaves(L, vt, per, 4, qlo, qcnt, elem, env, qv);
+        if (buffered) fill_buffer(L, &B, lo, cnt, elem, env);
+        joint_leaves(L, vt, per, 4, qlo, qcnt, from, fenv, qv);
         LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildFAdd(L->b, qv[0], qv[1], ""), LLVMBuildFAdd(L->b, qv[2], qv[3], ""), ""), val);
         LLVMBuildBr(L->b, unwind);
     }
@@ -267,7 +300,8 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, 
     LLVMBuildBr(L->b, descend);
 
     LLVMPositionBuilderAtEnd(L->b, leaf);
-    LLVMBuildStore(L->b, leaf_sum(L, vt, per, lo, cnt, elem, env), val);
+    if (buffered) fill_buffer(L, &B, lo, cnt, elem, env);
+    LLVMBuildStore(L->b, leaf_sum(L, vt, per, lo, cnt, from, fenv), val);
     LLVMBuildBr(L->b, unwind);
 
     /* a value is made: hand it to the innermost frame, or it is the sum */
@@ -302,9 +336,13 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, 
 }
 
 LLVMValueRef cg_pairwise_sum(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
-    return pairwise(L, t, 1, n, elem, env);
+    return pairwise(L, t, 1, n, elem, env, false);
 }
 
 LLVMValueRef cg_pairwise_sum_complex(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
-    return pairwise(L, LLVMVectorType(t, 2), 2, n, elem, env);
+    return pairwise(L, LLVMVectorType(t, 2), 2, n, elem, env, false);
+}
+
+LLVMValueRef cg_pairwise_sum_buffered(Lower *L, LLVMTypeRef t, bool cplx, LLVMValueRef n, CgElemAt elem, void *env) {
+    return cplx ? pairwise(L, LLVMVectorType(t, 2), 2, n, elem, env, true) : pairwise(L, t, 1, n, elem, env, true);
 }

@@ -29,6 +29,7 @@ typedef struct Lane {
                         * (flat) or of a 1-d one, read with constant steps where `unit` (an i1) holds */
     bool flat;
     LLVMValueRef unit;
+    bool buffered;     /* a pairwise sum computes the elements into a buffer first (cg_expr_buffers_sums) */
 } Lane;
 
 static LLVMValueRef lane_ptr(Lower *L, Lane *ln, LLVMValueRef i) {
@@ -99,8 +100,10 @@ static LLVMValueRef lane_elem_f32(Lower *L, LLVMValueRef i, void *env) {
     return LLVMBuildFMul(L->b, d, d, "");
 }
 
-static LLVMValueRef pairwise_of(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env) {
-    if (LLVMGetTypeKind(t) == LLVMVectorTypeKind) return cg_pairwise_sum_complex(L, LLVMGetElementType(t), n, elem, env);
+static LLVMValueRef pairwise_of(Lower *L, LLVMTypeRef t, LLVMValueRef n, CgElemAt elem, void *env, bool buffered) {
+    bool cplx = LLVMGetTypeKind(t) == LLVMVectorTypeKind;
+    if (buffered) return cg_pairwise_sum_buffered(L, cplx ? LLVMGetElementType(t) : t, cplx, n, elem, env);
+    if (cplx) return cg_pairwise_sum_complex(L, LLVMGetElementType(t), n, elem, env);
     return cg_pairwise_sum(L, t, n, elem, env);
 }
 
@@ -124,7 +127,7 @@ static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueR
     LaneElem E = {ln, ct, mean};
     LLVMValueRef res = cg_entry_alloca(L, t, "pwsum");
     if (ln->elem || LLVMIsAConstant(ln->stride)) {   /* computed elements, or a stride known already */
-        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E, ln->elem && ln->buffered), res);
     } else {
         LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.unit");
         LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.strided");
@@ -134,10 +137,10 @@ static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueR
         Lane c = *ln;
         c.stride = esz;
         LaneElem U = {&c, ct, mean};
-        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &U), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &U, false), res);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, any);
-        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E), res);
+        LLVMBuildStore(L->b, pairwise_of(L, t, ln->n, elem, &E, ln->elem && ln->buffered), res);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
     }
@@ -1626,7 +1629,7 @@ static LLVMValueRef fused_elem(Lower *L, LLVMValueRef i, void *env) {
 }
 
 static LLVMValueRef fused_reduce_lane(Lower *L, Fused *F, LLVMValueRef n) {
-    Lane ln = {.n = n, .dt = F->adt, .elem = fused_elem, .env = F};
+    Lane ln = {.n = n, .dt = F->adt, .elem = fused_elem, .env = F, .buffered = cg_expr_buffers_sums(L, F->E)};
     return reduce_lane(L, F->bid, &ln, F->rdt, NULL);
 }
 
