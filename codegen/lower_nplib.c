@@ -239,7 +239,7 @@ static LLVMValueRef np_sort(Lower *L, const Type *at, LLVMValueRef a, int axis, 
 
 /* np.argsort along axis (-1: of the flattened array): each lane of a C copy with the axis
  * last, into the matching lane of an int64 array of that shape, moved back. */
-static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, int axis, const Type *rt) {
+static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, int axis, const Type *rt, bool stable) {
     const Type *ct;
     int nd = at->ndim, dt = at->dtype;
     LLVMValueRef c;
@@ -263,10 +263,11 @@ static LLVMValueRef np_argsort(Lower *L, const Type *at, LLVMValueRef a, int axi
     LoopCtx lc;
     LLVMValueRef r = cg_loop_begin(L, &lc, rows);
     LLVMValueRef off = LLVMBuildMul(L->b, r, len, "");
-    LLVMTypeRef pt[4] = {L->ptr, L->i64, L->i64, L->ptr};
-    LLVMValueRef args[4] = {cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, off, isz(L, dt), "")), len, isz(L, dt),
-                            cg_gep8(L, cg_arr_data(L, idx), LLVMBuildMul(L->b, off, i64c(L, 8), ""))};
-    cg_rt_check(L, ctx_strdup(L->ctx, name), pt, args, 4);
+    LLVMTypeRef pt[5] = {L->ptr, L->i64, L->i64, L->ptr, L->i32};
+    LLVMValueRef args[5] = {cg_gep8(L, cg_arr_data(L, c), LLVMBuildMul(L->b, off, isz(L, dt), "")), len, isz(L, dt),
+                            cg_gep8(L, cg_arr_data(L, idx), LLVMBuildMul(L->b, off, i64c(L, 8), "")),
+                            LLVMConstInt(L->i32, stable, 0)};
+    cg_rt_check(L, ctx_strdup(L->ctx, name), pt, args, 5);
     cg_loop_end(L, &lc);
     if (axis == nd - 1) return idx;
     for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
@@ -1193,7 +1194,11 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         int nd = types[0]->ndim;
         return np_sort(L, types[0], args[0], axis_param(L, in, ci, types, 1, nd, -1, nd - 1), bid == METHOD_SORT, rt);
     }
-    case BI_NP_ARGSORT: return np_argsort(L, types[0], args[0], axis_param(L, in, ci, types, 1, types[0]->ndim, -1, types[0]->ndim - 1), rt);
+    case BI_NP_ARGSORT: {   /* kind= "stable" or "mergesort": stable; else NumPy's default argsort */
+        const char *kind = ci->argmap[2] >= 0 && types[2]->kind != TY_NONE ? ti_const_str(L->ti, in->args[ci->argmap[2]]) : NULL;
+        bool stable = kind && (!strcmp(kind, "stable") || !strcmp(kind, "mergesort"));
+        return np_argsort(L, types[0], args[0], axis_param(L, in, ci, types, 1, types[0]->ndim, -1, types[0]->ndim - 1), rt, stable);
+    }
     case BI_NP_SEARCHSORTED: {
         bool right = const_side_right(L, in, ci, 2);
         const Type *at = types[0];

@@ -478,17 +478,19 @@ int64_t rt_block_refcnt(RtBlock *b) { return atomic_load(&b->refcnt); }
 /* ---- NumPy ------------------------------------------------------------------------- */
 static int numpy_state;   /* 0 not tried, 1 ready; owner: this file, under the GIL */
 
-/* ember_rt_sort_* of the numeric dtypes call NumPy's own quicksorts (sort.h). */
+/* ember_rt_sort_* and ember_rt_argsort_* of the numeric dtypes call NumPy's own quicksorts (sort.h). */
 static void use_numpy_sorts(void) {
-    static const struct { int npy; void (*use)(RtNumpySort); } sorts[] = {
-        {NPY_INT8, rt_use_numpy_sort_i1}, {NPY_INT16, rt_use_numpy_sort_i2}, {NPY_INT32, rt_use_numpy_sort_i4},
-        {NPY_INT64, rt_use_numpy_sort_i8}, {NPY_UINT8, rt_use_numpy_sort_u1}, {NPY_UINT16, rt_use_numpy_sort_u2},
-        {NPY_UINT32, rt_use_numpy_sort_u4}, {NPY_UINT64, rt_use_numpy_sort_u8}, {NPY_FLOAT32, rt_use_numpy_sort_f4},
-        {NPY_FLOAT64, rt_use_numpy_sort_f8}};
+    static const struct { int npy; void (*use)(RtNumpySort); void (*use_arg)(RtNumpyArgsort); } sorts[] = {
+        {NPY_BOOL, rt_use_numpy_sort_b1, rt_use_numpy_argsort_b1}, {NPY_INT8, rt_use_numpy_sort_i1, rt_use_numpy_argsort_i1}, {NPY_INT16, rt_use_numpy_sort_i2, rt_use_numpy_argsort_i2},
+        {NPY_INT32, rt_use_numpy_sort_i4, rt_use_numpy_argsort_i4}, {NPY_INT64, rt_use_numpy_sort_i8, rt_use_numpy_argsort_i8},
+        {NPY_UINT8, rt_use_numpy_sort_u1, rt_use_numpy_argsort_u1}, {NPY_UINT16, rt_use_numpy_sort_u2, rt_use_numpy_argsort_u2},
+        {NPY_UINT32, rt_use_numpy_sort_u4, rt_use_numpy_argsort_u4}, {NPY_UINT64, rt_use_numpy_sort_u8, rt_use_numpy_argsort_u8},
+        {NPY_FLOAT32, rt_use_numpy_sort_f4, rt_use_numpy_argsort_f4}, {NPY_FLOAT64, rt_use_numpy_sort_f8, rt_use_numpy_argsort_f8}};
     for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
         PyArray_Descr *d = PyArray_DescrFromType(sorts[i].npy);
         PyArray_ArrFuncs *f = d ? PyDataType_GetArrFuncs(d) : NULL;
         if (f && f->sort[NPY_QUICKSORT]) sorts[i].use((RtNumpySort)f->sort[NPY_QUICKSORT]);
+        if (f && f->argsort[NPY_QUICKSORT]) sorts[i].use_arg((RtNumpyArgsort)f->argsort[NPY_QUICKSORT]);
         Py_XDECREF(d);
     }
     PyErr_Clear();

@@ -25,10 +25,11 @@
  *     Sorts a contiguous buffer of n elements in place (introsort; not stable, like NumPy's
  *     default kind). Needs no scratch memory, so it cannot fail.
  *
- * ember_rt_argsort_<s>(data, n, stride_bytes, out)
- *     Writes to out[0..n) the permutation that sorts the input, stably: equal values (and all
- *     NaNs) keep their index order, as np.argsort(kind="stable") does. Returns 0, or -1 with
- *     MemoryError.
+ * ember_rt_argsort_<s>(data, n, stride_bytes, out, stable)
+ *     Writes to out[0..n) the permutation that sorts the input. With `stable`, equal values (and
+ *     all NaNs) keep their index order, as np.argsort(kind="stable") does; without, on
+ *     contiguous data, NumPy's own default argsort decides (its order of ties). Returns 0, or -1
+ *     with MemoryError.
  *
  * ember_rt_searchsorted_<s>(data, n, stride_bytes, value, side_right)
  *     np.searchsorted(a, value, side="right" if side_right else "left") for a sorted a, with
@@ -46,11 +47,17 @@
  * C-API is imported (under the GIL, before any compiled code can sort); ember_rt_sort_<s> then
  * calls it. Without NumPy (a process that never imports it) the introsort of sort.c runs. */
 typedef int (*RtNumpySort)(void *start, intptr_t n, void *array);
+/* NumPy's argsort of a dtype (its ArrFuncs' argsort[NPY_QUICKSORT]: data, indices set to
+ * 0..n-1, n, array): installed the same way (rt_use_numpy_argsort_<s>), used by
+ * ember_rt_argsort_<s> on contiguous data, so ties come out in NumPy's own order. */
+typedef int (*RtNumpyArgsort)(void *start, intptr_t *idx, intptr_t n, void *array);
 
 #define EMBER_RT_SORT_DECLARE(T, s)                                                              \
     void rt_use_numpy_sort_##s(RtNumpySort f);                                                  \
+    void rt_use_numpy_argsort_##s(RtNumpyArgsort f);                                            \
     void ember_rt_sort_##s(void *data, int64_t n);                                              \
-    int ember_rt_argsort_##s(const char *data, int64_t n, int64_t stride_bytes, int64_t *out);  \
+    int ember_rt_argsort_##s(const char *data, int64_t n, int64_t stride_bytes, int64_t *out,   \
+                             int stable);                                                       \
     int64_t ember_rt_searchsorted_##s(const char *data, int64_t n, int64_t stride_bytes,        \
                                       T value, int side_right);                                 \
     int64_t ember_rt_searchsorted_##s##_dkey(const char *data, int64_t n, int64_t stride_bytes, \

@@ -509,3 +509,21 @@ def histogram_counts(a, n):
 @pytest.mark.parametrize("n", [1, 3, 10])
 def test_histogram_subnormal_range(a, n):
     check(histogram_counts, a, n)   # nbins / range overflows: the estimate is scaled
+
+
+def default_and_stable_argsorts(a):
+    return np.argsort(a), a.argsort(), np.argsort(a, kind="stable"), np.argsort(a, kind="quicksort")
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int32", "uint64", "float32", "float64"])
+def test_default_argsort_is_numpys_ties_included(dtype):
+    """np.argsort's default kind is NumPy's own argsort (its SIMD quicksort), so even the order of
+    tied values is NumPy's; kind="stable" keeps them in index order."""
+    rng = np.random.default_rng(12)
+    for n in (3, 17, 300, 20_000):
+        a = rng.integers(0, 4, n).astype(dtype)   # many ties
+        if dtype.startswith("float"):
+            a[::5] = np.nan
+        got, want = jit(default_and_stable_argsorts)(a), default_and_stable_argsorts(a)
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w)
