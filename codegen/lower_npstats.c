@@ -1070,6 +1070,7 @@ static bool nan_rows(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **ty
 typedef struct NzEnv {
     const Type *at, *rt;
     LLVMValueRef a, count, flat, outs[64];
+    LLVMValueRef total, spill;   /* fill_body: how many are true; a slot for the writes past them */
     int bid;
 } NzEnv;
 
@@ -1079,27 +1080,28 @@ static void count_body(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMBuildStore(L->b, add(L, load64(L, L->i64, E->count), LLVMBuildZExt(L->b, t, L->i64, "")), E->count);
 }
 
+/* Every element writes its index where the next true one goes and advances that place by its
+ * truth: no branch on the data (a mispredicted one per true element of random data ran 3x
+ * NumPy's time). Past the last true element the place is the count, one beyond the results:
+ * those writes go to a scratch slot instead (E->spill). */
 static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
     NzEnv *E = env;
     int nd = E->at->ndim;
     LLVMValueRef t = cg_truth(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype));
-    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "nz"), next = LLVMAppendBasicBlockInContext(L->c, L->func, "nznext");
     LLVMValueRef flat = load64(L, L->i64, E->flat);
     LLVMBuildStore(L->b, add(L, flat, i64c(L, 1)), E->flat);
-    LLVMBuildCondBr(L->b, t, yes, next);
-    LLVMPositionBuilderAtEnd(L->b, yes);
-    LLVMValueRef pos = load64(L, L->i64, E->count);
-    if (E->bid == BI_NP_FLATNONZERO) {
-        LLVMBuildStore(L->b, flat, cg_gep8(L, cg_arr_data(L, E->outs[0]), mul(L, pos, i64c(L, 8))));
-    } else if (E->bid == BI_NP_ARGWHERE) {
-        for (int k = 0; k < nd; k++)
-            LLVMBuildStore(L->b, idx[k], cg_gep8(L, cg_arr_data(L, E->outs[0]), mul(L, add(L, mul(L, pos, i64c(L, nd)), i64c(L, k)), i64c(L, 8))));
-    } else {
-        for (int k = 0; k < nd; k++) LLVMBuildStore(L->b, idx[k], cg_gep8(L, cg_arr_data(L, E->outs[k]), mul(L, pos, i64c(L, 8))));
+    LLVMValueRef pos = load64(L, L->i64, E->count), in = LLVMBuildICmp(L->b, LLVMIntSLT, pos, E->total, "");
+    int nslots = E->bid == BI_NP_NONZERO ? nd : 1;
+    for (int j = 0; j < nslots; j++) {
+        int per = E->bid == BI_NP_ARGWHERE ? nd : 1;
+        for (int k = 0; k < per; k++) {
+            LLVMValueRef v = E->bid == BI_NP_FLATNONZERO ? flat : idx[E->bid == BI_NP_ARGWHERE ? k : j];
+            LLVMValueRef at = add(L, mul(L, pos, i64c(L, per)), i64c(L, k));
+            LLVMValueRef p = cg_gep8(L, cg_arr_data(L, E->outs[j]), mul(L, at, i64c(L, 8)));
+            LLVMBuildStore(L->b, v, LLVMBuildSelect(L->b, in, p, E->spill, ""));
+        }
     }
-    LLVMBuildStore(L->b, add(L, pos, i64c(L, 1)), E->count);
-    LLVMBuildBr(L->b, next);
-    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMBuildStore(L->b, add(L, pos, LLVMBuildZExt(L->b, t, L->i64, "")), E->count);
 }
 
 static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
@@ -1115,6 +1117,8 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     int nout = E.bid == BI_NP_NONZERO ? nd : 1;
     for (int k = 0; k < nout; k++) E.outs[k] = cg_alloc_array(L, E.bid == BI_NP_NONZERO ? rt->elems[k] : rt, dims);
     LLVMBuildStore(L->b, zero(L), E.count);
+    E.total = n;
+    E.spill = cg_entry_alloca(L, L->i64, "nzspill");
     cg_loop_nest(L, nd, shape, fill_body, &E);
     if (E.bid != BI_NP_NONZERO) return E.outs[0];
     LLVMValueRef v = LLVMGetUndef(cg_type(L, rt));

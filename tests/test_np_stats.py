@@ -527,3 +527,18 @@ def test_default_argsort_is_numpys_ties_included(dtype):
         got, want = jit(default_and_stable_argsorts)(a), default_and_stable_argsorts(a)
         for g, w in zip(got, want):
             assert np.array_equal(g, w)
+
+
+def nonzeros(a):
+    return np.nonzero(a), np.argwhere(a), np.flatnonzero(a)
+
+
+def test_nonzero_fills_without_branches():
+    """nonzero/argwhere/flatnonzero write every element's index and advance by its truth; the
+    writes past the last true element go to a scratch slot, never past the results."""
+    rng = np.random.default_rng(13)
+    for a in (rng.random(1001) > 0.8, rng.random((30, 41)) > 0.5, np.zeros(0), np.zeros(5), np.ones(7),
+              (rng.random((4, 5, 6)) > 0.3)[:, ::2], rng.integers(0, 3, 100), np.arange(9.0) % 2 == 1):
+        got, want = jit(nonzeros)(a), nonzeros(a)
+        assert all(np.array_equal(g, w) for g, w in zip(got[0], want[0]))
+        assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
