@@ -1443,6 +1443,48 @@ static void reduce_rows_fold(Lower *L, int bid, const Type *at, LLVMValueRef a, 
     if (bid == BI_NP_MEAN) cg_loop_nest(L, at->ndim - 1, oshape, rows_fold_mean, &F);
 }
 
+/* var and std of float32 along a slow axis, row by row, as lane_stat_f32 computes each lane: the
+ * float32 sums (reduce_rows_fold) made means, rounded to float32; a second walk adds the float32
+ * squares of the float32 deviations in float32; var is their float32 quotient, std its float32
+ * square root. Lane by lane it read columns a row's stride apart: 3.6x NumPy's time. */
+typedef struct RowsVar32 {
+    const Type *at, *rt;
+    LLVMValueRef a, r, ss, n, ddof;
+    bool is_std;
+} RowsVar32;
+
+static void rows_var32_mean(Lower *L, LLVMValueRef *oidx, void *env) {
+    RowsVar32 *V = env;
+    row_fold_mean(L, DT_FLOAT32, ty_float64, cg_elem_ptr(L, V->rt, V->r, oidx), V->n);
+    LLVMBuildStore(L->b, LLVMConstNull(LLVMFloatTypeInContext(L->c)), cg_elem_ptr(L, V->rt, V->ss, oidx));
+}
+
+static void rows_var32_step(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
+    RowsVar32 *V = env;
+    LLVMValueRef x = cg_load_elem(L, DT_FLOAT32, p), m = cg_load_elem(L, DT_FLOAT32, cg_elem_ptr(L, V->rt, V->r, oidx));
+    LLVMValueRef d = cg_f32_narrow(L, LLVMBuildFSub(L->b, x, m, ""));
+    LLVMValueRef o = cg_elem_ptr(L, V->rt, V->ss, oidx);
+    LLVMValueRef sq = cg_f32_narrow(L, LLVMBuildFMul(L->b, d, d, ""));
+    cg_store_elem(L, DT_FLOAT32, o, LLVMBuildFAdd(L->b, cg_load_elem(L, DT_FLOAT32, o), sq, ""), ty_float64);
+}
+
+static void rows_var32_finish(Lower *L, LLVMValueRef *oidx, void *env) {
+    RowsVar32 *V = env;
+    LLVMValueRef var = cg_f32_narrow(L, var_of(L, cg_load_elem(L, DT_FLOAT32, cg_elem_ptr(L, V->rt, V->ss, oidx)), V->n, false, V->ddof));
+    cg_store_elem(L, DT_FLOAT32, cg_elem_ptr(L, V->rt, V->r, oidx), V->is_std ? cg_intrinsic1(L, "llvm.sqrt.f64", var) : var, ty_float64);
+}
+
+static void reduce_rows_var32(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
+                              LLVMValueRef *oshape, LLVMValueRef ddof) {
+    int nk = at->ndim - 1;
+    reduce_rows_fold(L, BI_NP_SUM, at, a, axis, rt, r, oshape, DT_FLOAT32);
+    RowsVar32 V = {.at = at, .rt = rt, .a = a, .r = r, .ss = cg_alloc_array(L, rt, oshape), .n = cg_arr_shape(L, a, axis),
+                   .ddof = ddof, .is_std = bid == BI_NP_STD};
+    cg_loop_nest(L, nk, oshape, rows_var32_mean, &V);
+    cg_rows_walk(L, at, a, axis, rows_var32_step, &V);
+    cg_loop_nest(L, nk, oshape, rows_var32_finish, &V);   /* ss is owned: dropped at the exit */
+}
+
 /* r, reduce_lane's value of a whole-array reduction, as the call's result: narrowed as NumPy's
  * dtype= does (np.int8 wraps; a float32 sum is a float32); *rtp its type. */
 static LLVMValueRef whole_result(Lower *L, int bid, int adt, int rdt, bool narrow, LLVMValueRef r, const Type **rtp) {
@@ -1518,6 +1560,10 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     }
     if (cg_rows_suit(at, axis) && rows_foldable(bid, at)) {
         reduce_rows_fold(L, bid, at, a, axis, *rtp, r, oshape, rdt);
+        return r;
+    }
+    if (cg_rows_suit(at, axis) && (bid == BI_NP_VAR || bid == BI_NP_STD) && at->dtype == DT_FLOAT32 && rdt == DT_FLOAT32) {
+        reduce_rows_var32(L, bid, at, a, axis, *rtp, r, oshape, ddof);
         return r;
     }
     const Type *vt = ty_array(at->dtype, nd, 'A', false);

@@ -229,6 +229,21 @@ def test_buffered_fused_sums_are_sums_of_the_expression(dtype):
             same(np.asarray(s[2]).astype(m[0].dtype), np.sum(m[0], axis=-1))
 
 
+@ember.njit
+def f32_axis_stats(a):
+    return a.var(axis=0), a.std(axis=0), np.var(a, axis=0, ddof=1), np.std(a, axis=1, ddof=2), a.mean(axis=0)
+
+
+def test_float32_var_std_along_slow_axes_are_numpys():
+    """float32 var and std along an axis other than the last run row by row in float32 (the
+    mean rounded to float32, float32 squares of float32 deviations): NumPy's bits."""
+    x = (values(3 * 40 * 21, 9) * 1e-2 + 3).astype(np.float32)
+    for a in (x.reshape(120, 21), x.reshape(3, 40, 21), x.reshape(120, 21)[::3, 1:]):
+        with np.errstate(all="ignore"):
+            for g, w in zip(f32_axis_stats(a), f32_axis_stats.py_func(a)):
+                same(g, w)
+
+
 def test_parallel_sum_close():
     f = ember.njit(parallel=True)(lambda a: (np.sum(a), a.mean(), a.var()))
     for n in (0, 5, 1000, 300_001):
