@@ -222,3 +222,18 @@ def test_array_expressions_wrap_to_their_dtype(dt):
         got2, want2 = jit(wrapped_results)(a.reshape(5, 13), b.reshape(5, 13)), wrapped_results(a.reshape(5, 13), b.reshape(5, 13))
     for g, w in zip(got + got2, want + want2):
         assert np.array_equal(g, w), (g, w)
+
+
+@pytest.mark.parametrize("d", [3, 7, 10, 1000003, 2**31 + 1, 3 * 2**40, 2**62 + 1, 2**63 - 1])
+def test_array_division_by_a_constant_floors(d):
+    """a // d and a % d of int arrays by a constant d (not a power of two) as four 32-bit products
+    (codegen/lower_array.c, div_by_const): NumPy's floored values at the int64 limits too."""
+    f = jit(eval("lambda a: (a // %d, a %% %d, (a - 1) // %d, a.astype(np.int8) // %d)" % (d, d, d, d % 127 + 3)))
+    rng = np.random.default_rng(d % 1000)
+    edge = np.array([v for v in (0, 1, -1, 2**63 - 1, -2**63, -2**63 + 1, 2**62, -2**62, d - 1, d, d + 1, -d, 1 - d, -d - 1)
+                     if -2**63 <= v < 2**63], np.int64)
+    for a in (edge, rng.integers(-2**63, 2**63 - 1, 3001, dtype=np.int64), rng.integers(-1000, 1000, 999)):
+        with np.errstate(all="ignore"):
+            want = (a // d, a % d, (a - 1) // d, a.astype(np.int8) // (d % 127 + 3))
+        for g, w in zip(f(a), want):
+            assert np.array_equal(g, w)
