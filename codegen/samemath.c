@@ -28,7 +28,7 @@
  */
 #include "lower.h"
 
-enum { MAX_VARIANTS = 32, MAX_NAME = 48, MAX_ARGS = 3 };
+enum { MAX_VARIANTS = 32, MAX_NAME = 48, MAX_ARGS = 3, MAX_LANES = 64 };
 
 /* A vector variant of a scalar maths function, from its mangled name. */
 typedef struct {
@@ -47,7 +47,7 @@ static bool parse_variant(LLVMValueRef fn, Variant *out) {
     while (*p >= '0' && *p <= '9') lanes = lanes * 10 + (unsigned)(*p++ - '0');
     int nargs = 0;
     while (*p == 'v') p++, nargs++;
-    if (!lanes || !nargs || nargs > MAX_ARGS || *p++ != '_' || strlen(p) >= MAX_NAME) return false;
+    if (!lanes || lanes > MAX_LANES || !nargs || nargs > MAX_ARGS || *p++ != '_' || strlen(p) >= MAX_NAME) return false;
     snprintf(out->scalar, sizeof out->scalar, "%s", p);
     out->lanes = lanes;
     out->nargs = nargs;
@@ -84,7 +84,7 @@ static const Variant *widest(const Variant *v, int n, const char *scalar) {
 
 /* A constant i32 vector of `lanes` indices: k % mod, or all 0 when mod is 1. */
 static LLVMValueRef lane_mask(LLVMContextRef c, unsigned lanes, unsigned mod) {
-    LLVMValueRef idx[64];
+    LLVMValueRef idx[MAX_LANES];
     for (unsigned k = 0; k < lanes; k++) idx[k] = LLVMConstInt(LLVMInt32TypeInContext(c), k % mod, 0);
     return LLVMConstVector(idx, lanes);
 }
