@@ -542,3 +542,20 @@ def test_nonzero_fills_without_branches():
         got, want = jit(nonzeros)(a), nonzeros(a)
         assert all(np.array_equal(g, w) for g, w in zip(got[0], want[0]))
         assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
+
+
+def ptps(a):
+    return np.ptp(a), np.ptp(a[::2])
+
+
+def test_ptp_on_vectors_is_numpys():
+    """np.ptp of a contiguous lane is np.max - np.min on vectors: NaN propagates, a zero's sign as
+    NumPy's, integers wrap in their dtype."""
+    rng = np.random.default_rng(14)
+    for a in (rng.standard_normal(1001), np.array([0.0, -0.0]), np.array([-0.0] * 20 + [0.0] * 20),
+              np.array([1.0, np.nan, 3.0] * 10), rng.standard_normal(1000).astype(np.float32),
+              rng.integers(-128, 127, 1000).astype(np.int8), np.array([np.inf, -np.inf]), np.array([5.0])):
+        with np.errstate(all="ignore"):
+            got, want = jit(ptps)(a), ptps(a)
+        for g, w in zip(got, want):
+            assert (np.isnan(g) and np.isnan(w)) or (g == w and np.signbit(g) == np.signbit(w)), (a[:4], g, w)
