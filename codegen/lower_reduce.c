@@ -1392,6 +1392,11 @@ static void row_fold_elem(Lower *L, int bid, int rdt, const Type *ct, LLVMValueR
     cg_store_elem(L, rdt, p, fold_combine(L, fold_lane_kind(bid), acc, x, ct, rdt), ct);
 }
 
+/* The result element at p (dtype rdt) set to reduction bid's identity, before row_fold_elem. */
+static void row_fold_identity(Lower *L, int bid, int rdt, const Type *ct, LLVMValueRef p) {
+    cg_store_elem(L, rdt, p, fold_identity(L, fold_lane_kind(bid), ct), ct);
+}
+
 /* The sum at p (dtype rdt, n elements) made their mean. */
 static void row_fold_mean(Lower *L, int rdt, const Type *ct, LLVMValueRef p, LLVMValueRef n) {
     LLVMValueRef s = cg_cast(L, cg_load_elem(L, rdt, p), ty_scalar_of(rdt), ct);
@@ -1420,7 +1425,7 @@ static bool rows_foldable(int bid, const Type *at) {
 
 static void rows_fold_init(Lower *L, LLVMValueRef *oidx, void *env) {
     RowsFold *F = env;
-    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, oidx), fold_identity(L, fold_lane_kind(F->bid), F->ct), F->ct);
+    row_fold_identity(L, F->bid, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx));
 }
 
 static void rows_fold_step(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env) {
@@ -1513,6 +1518,25 @@ static void nonempty_reduction(Lower *L, int bid, int rdt, LLVMValueRef n) {
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError", ctx_strdup(L->ctx, msg));
 }
 
+/* Whether reduction bid along axis of arrays laid out as at runs row by row (reduce_by_rows). */
+static bool rows_reduction(int bid, const Type *at, int axis, int rdt) {
+    if (by_rows(bid, at, axis, rdt)) return true;
+    if (!cg_rows_suit(at, axis)) return false;
+    return rows_foldable(bid, at) || ((bid == BI_NP_VAR || bid == BI_NP_STD) && at->dtype == DT_FLOAT32 && rdt == DT_FLOAT32);
+}
+
+/* r (shape oshape) = reduction bid of a along axis, row by row, where rows_reduction says it
+ * runs so (float64 results: reduce_rows; other folds: reduce_rows_fold; float32 var and std:
+ * reduce_rows_var32); false, having emitted nothing, where it does not. */
+static bool reduce_by_rows(Lower *L, int bid, const Type *at, LLVMValueRef a, int axis, const Type *rt, LLVMValueRef r,
+                           LLVMValueRef *oshape, int rdt, LLVMValueRef ddof) {
+    if (!rows_reduction(bid, at, axis, rdt)) return false;
+    if (by_rows(bid, at, axis, rdt)) reduce_rows(L, bid, at, a, axis, rt, r, oshape, ddof);
+    else if (rows_foldable(bid, at)) reduce_rows_fold(L, bid, at, a, axis, rt, r, oshape, rdt);
+    else reduce_rows_var32(L, bid, at, a, axis, rt, r, oshape, ddof);
+    return true;
+}
+
 /* a (type t) with its dimensions in reverse order, as an array of type vt (layout A): an F
  * array's C-ordered view, borrowed (no reference of its own, as merge_last's). */
 static LLVMValueRef reversed_view(Lower *L, const Type *t, LLVMValueRef a, const Type *vt) {
@@ -1554,27 +1578,15 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         if (d != axis) oshape[j++] = cg_arr_shape(L, a, d);
     *rtp = ty_array(rdt, nkeep, 'C', false);
     r = cg_alloc_array(L, *rtp, oshape);
-    if (by_rows(bid, at, axis, rdt)) {
-        reduce_rows(L, bid, at, a, axis, *rtp, r, oshape, ddof);
-        return r;
-    }
-    if (cg_rows_suit(at, axis) && rows_foldable(bid, at)) {
-        reduce_rows_fold(L, bid, at, a, axis, *rtp, r, oshape, rdt);
-        return r;
-    }
-    if (cg_rows_suit(at, axis) && (bid == BI_NP_VAR || bid == BI_NP_STD) && at->dtype == DT_FLOAT32 && rdt == DT_FLOAT32) {
-        reduce_rows_var32(L, bid, at, a, axis, *rtp, r, oshape, ddof);
-        return r;
-    }
+    if (reduce_by_rows(L, bid, at, a, axis, *rtp, r, oshape, rdt, ddof)) return r;
     const Type *vt = ty_array(at->dtype, nd, 'A', false);
-    if (at->layout == 'F' && nd >= 2 && axis > 0 && (by_rows(bid, vt, nd - 1 - axis, rdt) || rows_foldable(bid, at))) {
+    if (at->layout == 'F' && nd >= 2 && axis > 0 && rows_reduction(bid, vt, nd - 1 - axis, rdt)) {
         /* an F array along an axis other than its first (a transpose's rows): the same walks
          * over its dimensions reversed, a C-ordered view, into the result's dimensions reversed */
         const Type *rvt = ty_array(rdt, nkeep, 'A', false);
-        LLVMValueRef av = reversed_view(L, at, a, vt), rv = reversed_view(L, *rtp, r, rvt), roshape[64];
+        LLVMValueRef roshape[64];
         for (int k = 0; k < nkeep; k++) roshape[k] = oshape[nkeep - 1 - k];
-        if (by_rows(bid, vt, nd - 1 - axis, rdt)) reduce_rows(L, bid, vt, av, nd - 1 - axis, rvt, rv, roshape, ddof);
-        else reduce_rows_fold(L, bid, vt, av, nd - 1 - axis, rvt, rv, roshape, rdt);
+        reduce_by_rows(L, bid, vt, reversed_view(L, at, a, vt), nd - 1 - axis, rvt, reversed_view(L, *rtp, r, rvt), roshape, rdt, ddof);
         return r;
     }
     AxisEnv A = {.bid = bid, .axis = axis, .rdt = rdt, .at = at, .rt = *rtp, .a = a, .out = r, .ddof = ddof};
@@ -1710,7 +1722,7 @@ static void fused_row_first(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[ke
 
 static void fused_row_init(Lower *L, LLVMValueRef *oidx, void *env) {   /* r[kept] = the fold's identity */
     Fused *F = env;
-    cg_store_elem(L, F->rdt, cg_elem_ptr(L, F->rt, F->r, oidx), fold_identity(L, fold_lane_kind(F->bid), F->ct), F->ct);
+    row_fold_identity(L, F->bid, F->rdt, F->ct, cg_elem_ptr(L, F->rt, F->r, oidx));
 }
 
 static void fused_row_mean(Lower *L, LLVMValueRef *oidx, void *env) {

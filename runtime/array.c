@@ -481,8 +481,9 @@ static int numpy_state;   /* 0 not tried, 1 ready; owner: this file, under the G
 /* ember_rt_sort_* and ember_rt_argsort_* of the numeric dtypes call NumPy's own quicksorts (sort.h). */
 static void use_numpy_sorts(void) {
     static const struct { int npy; void (*use)(RtNumpySort); void (*use_arg)(RtNumpyArgsort); } sorts[] = {
-        {NPY_BOOL, rt_use_numpy_sort_b1, rt_use_numpy_argsort_b1}, {NPY_INT8, rt_use_numpy_sort_i1, rt_use_numpy_argsort_i1}, {NPY_INT16, rt_use_numpy_sort_i2, rt_use_numpy_argsort_i2},
-        {NPY_INT32, rt_use_numpy_sort_i4, rt_use_numpy_argsort_i4}, {NPY_INT64, rt_use_numpy_sort_i8, rt_use_numpy_argsort_i8},
+        {NPY_BOOL, rt_use_numpy_sort_b1, rt_use_numpy_argsort_b1}, {NPY_INT8, rt_use_numpy_sort_i1, rt_use_numpy_argsort_i1},
+        {NPY_INT16, rt_use_numpy_sort_i2, rt_use_numpy_argsort_i2}, {NPY_INT32, rt_use_numpy_sort_i4, rt_use_numpy_argsort_i4},
+        {NPY_INT64, rt_use_numpy_sort_i8, rt_use_numpy_argsort_i8},
         {NPY_UINT8, rt_use_numpy_sort_u1, rt_use_numpy_argsort_u1}, {NPY_UINT16, rt_use_numpy_sort_u2, rt_use_numpy_argsort_u2},
         {NPY_UINT32, rt_use_numpy_sort_u4, rt_use_numpy_argsort_u4}, {NPY_UINT64, rt_use_numpy_sort_u8, rt_use_numpy_argsort_u8},
         {NPY_FLOAT32, rt_use_numpy_sort_f4, rt_use_numpy_argsort_f4}, {NPY_FLOAT64, rt_use_numpy_sort_f8, rt_use_numpy_argsort_f8}};

@@ -238,7 +238,8 @@ def test_float32_var_std_along_slow_axes_are_numpys():
     """float32 var and std along an axis other than the last run row by row in float32 (the
     mean rounded to float32, float32 squares of float32 deviations): NumPy's bits."""
     x = (values(3 * 40 * 21, 9) * 1e-2 + 3).astype(np.float32)
-    for a in (x.reshape(120, 21), x.reshape(3, 40, 21), x.reshape(120, 21)[::3, 1:]):
+    for a in (x.reshape(120, 21), x.reshape(3, 40, 21), x.reshape(120, 21)[::3, 1:], x.reshape(21, 120).T,
+              np.asfortranarray(x.reshape(3, 40, 21))):
         with np.errstate(all="ignore"):
             for g, w in zip(f32_axis_stats(a), f32_axis_stats.py_func(a)):
                 same(g, w)
