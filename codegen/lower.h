@@ -393,6 +393,7 @@ LLVMValueRef cg_average(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, c
 bool cg_reduce_fusable(Lower *L, Instr *call, int operand);   /* may read its array operand's expression unmade */
 int cg_reduce_source(Lower *L, CallInfo *ci, Instr *in);   /* the fused expression a reduction reads, or -1 */
 LLVMValueRef cg_fused_sum_squares(Lower *L, int src);     /* of every element of it, pairwise */
+LLVMValueRef cg_sum_dims(Lower *L, const Type *at, LLVMValueRef a, const bool *reduced, int rdt, const Type **rtp);   /* np.sum over those dims */
 /* a reduction along a slow axis, row by row: step(pointer to an element of a, the index of its
  * result without the axis) for each element of a in C order */
 typedef void (*CgRowStep)(Lower *L, LLVMValueRef p, LLVMValueRef *oidx, void *env);

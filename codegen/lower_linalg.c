@@ -485,42 +485,145 @@ static LLVMValueRef la_matrix_power(Lower *L, CallInfo *ci, LLVMValueRef *args, 
 }
 
 /* ---- einsum -------------------------------------------------------------------------------- */
+/* The letters are numbered output letters first, then the summed ones in order of appearance, so
+ * the summed letters are the inner loops. One operand with its dimensions reordered is a view of it,
+ * as NumPy returns; one operand with sums and no repeated letter is np.sum
+ * over its summed dimensions (the same walks: rows of C and F arrays, pairwise lanes); a two-operand
+ * contraction of the matrix-product form goes through BLAS; anything else is a loop nest over the
+ * output's elements, each summed in a register, its last summed letter in NumPy's pairwise order
+ * for floats and complex (as np.sum adds), or stored at once when nothing is summed. */
 typedef struct Einsum {
-    int nops, nl;                 /* operands; distinct letters, the output's first */
+    int nops, nl, no;             /* operands; distinct letters, the output's first; output letters */
     char letters[64];
     char ops[8][33], out[33];
-    const Type **types, *rt;
-    LLVMValueRef *args, size[64], acc;
+    const Type **types, *rt, *ct;
+    LLVMValueRef *args, size[64], idx[64], acc;
     LLVMValueRef out_arr;
 } Einsum;
 
 static int letter_of(Einsum *E, char c) { return (int)(strchr(E->letters, c) - E->letters); }
 
-/* out[output letters] += prod of the operands at the letters' indices */
-static void einsum_body(Lower *L, LLVMValueRef *idx, void *env) {
-    Einsum *E = env;
-    const Type *ct = ty_scalar_of(E->rt->kind == TY_ARRAY ? E->rt->dtype : ty_dtype_of_scalar(E->rt));
-    LLVMValueRef prod = NULL, oi[33];
+/* the operands' promoted dtype, the result's (a scalar result's type does not tell float32) */
+static int einsum_dtype(Einsum *E) {
+    int dt = E->types[1]->dtype;
+    for (int i = 1; i < E->nops; i++) dt = ty_promote(dt, E->types[i + 1]->dtype);
+    return dt;
+}
+
+/* the product of the operands at the letters' indices E->idx, in ct */
+static LLVMValueRef einsum_prod(Lower *L, Einsum *E) {
+    LLVMValueRef prod = NULL;
     L->numpy_sem = true;
     for (int i = 0; i < E->nops; i++) {
         const Type *t = E->types[i + 1];
         LLVMValueRef ix[33];
-        for (int k = 0; k < t->ndim; k++) ix[k] = idx[letter_of(E, E->ops[i][k])];
-        LLVMValueRef x = cg_cast(L, cg_load_elem(L, t->dtype, cg_elem_ptr(L, t, E->args[i + 1], ix)), ty_scalar_of(t->dtype), ct);
-        prod = prod ? cg_binop(L, IRB_MUL, prod, x, ct, NULL) : x;
+        for (int k = 0; k < t->ndim; k++) ix[k] = E->idx[letter_of(E, E->ops[i][k])];
+        LLVMValueRef x = cg_cast(L, cg_load_elem(L, t->dtype, cg_elem_ptr(L, t, E->args[i + 1], ix)), ty_scalar_of(t->dtype), E->ct);
+        prod = prod ? cg_binop(L, IRB_MUL, prod, x, E->ct, NULL) : x;
     }
-    int no = (int)strlen(E->out);
-    for (int k = 0; k < no; k++) oi[k] = idx[k];
-    LLVMValueRef p = no ? cg_elem_ptr(L, E->rt, E->out_arr, oi) : E->acc;
-    int dt = E->rt->kind == TY_ARRAY ? E->rt->dtype : -1;
-    LLVMValueRef cur = dt >= 0 ? cg_cast(L, cg_load_elem(L, dt, p), ty_scalar_of(dt), ct) : LLVMBuildLoad2(L->b, cg_type(L, ct), p, "");
-    LLVMValueRef v = cg_binop(L, IRB_ADD, cur, prod, ct, NULL);
     L->numpy_sem = false;
-    if (dt >= 0) cg_store_elem(L, dt, p, v, ct);
-    else LLVMBuildStore(L->b, v, p);
+    return prod;
 }
 
-/* A two-operand contraction with at most one batch, row, column and summed letter and no repeated
+static LLVMValueRef einsum_add(Lower *L, Einsum *E, LLVMValueRef a, LLVMValueRef b) {
+    L->numpy_sem = true;
+    LLVMValueRef v = cg_binop(L, IRB_ADD, a, b, E->ct, NULL);
+    L->numpy_sem = false;
+    return v;
+}
+
+/* element i of the last summed letter: the product, a complex one as <2 x double> {re, im} */
+static LLVMValueRef einsum_elem(Lower *L, LLVMValueRef i, void *env) {
+    Einsum *E = env;
+    E->idx[E->nl - 1] = i;
+    LLVMValueRef p = einsum_prod(L, E);
+    if (E->ct != ty_complex128) return p;
+    LLVMValueRef v = LLVMGetUndef(LLVMVectorType(L->f64, 2));
+    for (unsigned k = 0; k < 2; k++) v = LLVMBuildInsertElement(L->b, v, LLVMBuildExtractValue(L->b, p, k, ""), i64c(L, k), "");
+    return v;
+}
+
+static void einsum_step(Lower *L, LLVMValueRef *idx, void *env) {   /* acc += the product (ints) */
+    Einsum *E = env;
+    E->idx[E->nl - 1] = idx[0];
+    LLVMTypeRef t = cg_type(L, E->ct);
+    LLVMBuildStore(L->b, einsum_add(L, E, LLVMBuildLoad2(L->b, t, E->acc, ""), einsum_prod(L, E)), E->acc);
+}
+
+/* acc += the sum over the last summed letter at the other letters' indices idx */
+static void einsum_lane(Lower *L, LLVMValueRef *idx, void *env) {
+    Einsum *E = env;
+    for (int k = E->no; k < E->nl - 1; k++) E->idx[k] = idx[k - E->no];
+    LLVMValueRef n = E->size[E->nl - 1], s;
+    if (E->ct == ty_float64) {
+        s = cg_pairwise_sum(L, L->f64, n, einsum_elem, E);
+    } else if (E->ct == ty_complex128) {
+        LLVMValueRef v = cg_pairwise_sum_complex(L, L->f64, n, einsum_elem, E);
+        s = LLVMGetUndef(L->c128);
+        for (unsigned k = 0; k < 2; k++) s = LLVMBuildInsertValue(L->b, s, LLVMBuildExtractElement(L->b, v, i64c(L, k), ""), k, "");
+    } else {
+        cg_loop_nest(L, 1, &E->size[E->nl - 1], einsum_step, E);
+        return;
+    }
+    LLVMTypeRef t = cg_type(L, E->ct);
+    LLVMBuildStore(L->b, einsum_add(L, E, LLVMBuildLoad2(L->b, t, E->acc, ""), s), E->acc);
+}
+
+/* one output element at the output letters' indices idx: the sum over the summed letters, or
+ * the product itself when none is summed */
+static void einsum_point(Lower *L, LLVMValueRef *idx, void *env) {
+    Einsum *E = env;
+    for (int k = 0; k < E->no; k++) E->idx[k] = idx[k];
+    LLVMValueRef v;
+    if (E->nl == E->no) {   /* added to +0.0, as NumPy adds to its zeroed output: -0.0 becomes +0.0 */
+        v = einsum_add(L, E, LLVMConstNull(cg_type(L, E->ct)), einsum_prod(L, E));
+    } else {
+        LLVMTypeRef t = cg_type(L, E->ct);
+        LLVMBuildStore(L->b, LLVMConstNull(t), E->acc);
+        cg_loop_nest(L, E->nl - 1 - E->no, E->size + E->no, einsum_lane, E);
+        v = LLVMBuildLoad2(L->b, t, E->acc, "");
+    }
+    if (E->no) cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out_arr, idx), v, E->ct);
+}
+
+/* r (of type rt, its dimensions the letters `have`, 0 for a dimension of one without a letter)
+ * as the output, its dimensions in the output's order: r itself when they are, else a copy */
+static LLVMValueRef in_output_order(Lower *L, Einsum *E, const Type *rt, LLVMValueRef r, const char *have) {
+    int no = (int)strlen(E->out);
+    if (rt->ndim == no && !strncmp(have, E->out, (size_t)no)) return r;
+    LLVMValueRef shape[33], strides[33];
+    for (int k = 0; k < no; k++) {
+        int d = 0;
+        while (have[d] != E->out[k]) d++;
+        shape[k] = cg_arr_shape(L, r, d);
+        strides[k] = cg_arr_stride(L, rt, r, d);
+    }
+    const Type *vt = ty_array(rt->dtype, no, 'A', false);
+    LLVMValueRef v = cg_make_array(L, vt, cg_arr_meminfo(L, r), LLVMConstNull(L->ptr), cg_arr_data(L, r), shape, strides);
+    return cg_copy_array(L, vt, v, E->rt);
+}
+
+/* One operand without a repeated letter, some of its letters summed: np.sum over those. NULL
+ * for other subscripts. */
+static LLVMValueRef einsum_sum(Lower *L, Einsum *E) {
+    const char *a = E->ops[0];
+    if (E->nops != 1 || E->nl == E->no) return NULL;
+    for (int k = 0; a[k]; k++)
+        if (strchr(a + k + 1, a[k])) return NULL;
+    bool reduced[33];
+    char kept[33];
+    int nk = 0;
+    for (int k = 0; a[k]; k++) {
+        reduced[k] = !strchr(E->out, a[k]);
+        if (!reduced[k]) kept[nk++] = a[k];
+    }
+    kept[nk] = 0;
+    const Type *rt;
+    LLVMValueRef r = cg_sum_dims(L, E->types[1], E->args[1], reduced, einsum_dtype(E), &rt);
+    return nk ? in_output_order(L, E, rt, r, kept) : r;
+}
+
+/* A two-operand contraction with one summed letter, at most one batch, row and column letter, no repeated
  * letter: a (batched) matrix product of views, through BLAS for float and complex. NULL when the
  * subscripts do not have that form. */
 static LLVMValueRef einsum_product(Lower *L, Einsum *E) {
@@ -534,10 +637,11 @@ static LLVMValueRef einsum_product(Lower *L, Einsum *E) {
         if (k < 0 || cls[k]) return NULL;
         cls[k] = c;
     }
+    if (!cls[3]) return NULL;   /* nothing summed (an outer product): the loop stores each product */
     for (int i = 0; i < 2; i++)
         for (int k = 0; E->ops[i][k]; k++)
             if (strchr(E->ops[i] + k + 1, E->ops[i][k])) return NULL;
-    int dt = E->rt->kind == TY_ARRAY ? E->rt->dtype : ty_dtype_of_scalar(E->rt);
+    int dt = einsum_dtype(E);
     if (cg_blas_kind(dt) < 0) return NULL;
     bool batch = cls[0] != 0;
     int nd = batch ? 3 : 2;
@@ -559,31 +663,20 @@ static LLVMValueRef einsum_product(Lower *L, Einsum *E) {
     const Type *pt = ty_array(dt, nd, 'C', false);
     LLVMValueRef prod = batch ? cg_matmul_stack(L, vts[0], views[0], vts[1], views[1], pt)
                               : cg_product_into(L, vts[0], views[0], vts[1], views[1], pt, NULL);
-    int no = (int)strlen(o);
-    if (!no) return cg_load_elem(L, dt, cg_arr_data(L, prod));
-    /* the product's dims (batch, m, n) in the output's order */
-    LLVMValueRef shape[3], strides[3];
-    const char have[3] = {cls[0], cls[1], cls[2]};
-    for (int k = 0; k < no; k++) {
-        int d = 0;
-        while (have[d] != o[k]) d++;   /* (have[0] is 0 without a batch letter: not a C string) */
-        d -= batch ? 0 : 1;
-        shape[k] = cg_arr_shape(L, prod, d);
-        strides[k] = cg_arr_stride(L, pt, prod, d);
-    }
-    const Type *vt = ty_array(dt, no, 'A', false);
-    LLVMValueRef v = cg_make_array(L, vt, cg_arr_meminfo(L, prod), LLVMConstNull(L->ptr), cg_arr_data(L, prod), shape, strides);
-    return cg_copy_array(L, vt, v, E->rt);
+    if (!E->no) return cg_load_elem(L, dt, cg_arr_data(L, prod));
+    const char have[3] = {cls[0], cls[1], cls[2]};   /* the product's dims (batch, m, n) */
+    return in_output_order(L, E, pt, prod, batch ? have : have + 1);
 }
 
 static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     Einsum E = {.nops = ci->nparams - 1, .types = types, .rt = ci->ret, .args = args};
     ti_einsum_parse(ti_const_str(L->ti, in->args[ci->argmap[0]]), E.nops, E.ops, E.out);
     strcpy(E.letters, E.out);
-    E.nl = (int)strlen(E.out);
+    E.nl = E.no = (int)strlen(E.out);
     for (int i = 0; i < E.nops; i++)
         for (int k = 0; E.ops[i][k]; k++)
             if (!strchr(E.letters, E.ops[i][k])) E.letters[E.nl++] = E.ops[i][k];
+    E.ct = ty_scalar_of(einsum_dtype(&E));
     LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);
     for (int l = 0; l < E.nl; l++) E.size[l] = NULL;
     for (int i = 0; i < E.nops; i++)
@@ -594,19 +687,27 @@ static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
             else E.size[l] = n;
         }
     cg_raise_if(L, bad, "builtins:ValueError", "einsum: operands could not be broadcast together (a subscript's sizes differ)");
-    LLVMValueRef r = einsum_product(L, &E);
-    if (r) return r;
-    const Type *ct = ty_scalar_of(E.rt->kind == TY_ARRAY ? E.rt->dtype : ty_dtype_of_scalar(E.rt));
-    int no = (int)strlen(E.out);
-    if (no) {
-        E.out_arr = cg_alloc_array(L, E.rt, E.size);
-        cg_assign_noalias(L, E.rt, E.out_arr, ty_bool, LLVMConstInt(L->i1, 0, 0));
-    } else {
-        E.acc = cg_entry_alloca(L, cg_type(L, ct), "einsum");
-        LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, ct)), E.acc);
+    if (ti_einsum_is_view(E.nops, E.ops, E.out)) {   /* the operand's dims reordered: a view */
+        LLVMValueRef shape[33], strides[33];
+        for (int k = 0; k < E.no; k++) {
+            int d = (int)(strchr(E.ops[0], E.out[k]) - E.ops[0]);
+            shape[k] = cg_arr_shape(L, args[1], d);
+            strides[k] = cg_arr_stride(L, types[1], args[1], d);
+        }
+        return cg_make_array(L, E.rt, cg_arr_meminfo(L, args[1]), LLVMBuildExtractValue(L->b, args[1], 1, ""), cg_arr_data(L, args[1]), shape, strides);
     }
-    cg_loop_nest(L, E.nl, E.size, einsum_body, &E);
-    return no ? E.out_arr : LLVMBuildLoad2(L->b, cg_type(L, ct), E.acc, "");
+    LLVMValueRef r = einsum_sum(L, &E);
+    if (!r) r = einsum_product(L, &E);
+    if (r) return r;
+    if (!E.nl) return einsum_add(L, &E, LLVMConstNull(cg_type(L, E.ct)), einsum_prod(L, &E));   /* 0-d operands */
+    if (E.nl > E.no) E.acc = cg_entry_alloca(L, cg_type(L, E.ct), "einsum");
+    if (!E.no) {
+        einsum_point(L, NULL, &E);
+        return LLVMBuildLoad2(L->b, cg_type(L, E.ct), E.acc, "");
+    }
+    E.out_arr = cg_alloc_array(L, E.rt, E.size);
+    cg_loop_nest(L, E.no, E.size, einsum_point, &E);
+    return E.out_arr;
 }
 
 /* ---- stacks of matrices ---------------------------------------------------------------------- */

@@ -1552,6 +1552,15 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
                                 int rdt, LLVMValueRef ddof, bool narrow, const Type **rtp) {
     int nd = at->ndim, nkeep = nd - nred;
     LLVMValueRef r;
+    bool known = true, trailing = at->layout == 'C';   /* the reduced dims constant; the last nred of a C array */
+    for (int d = 0; d < nd; d++) {
+        known &= LLVMIsAConstantInt(red[d]) != NULL;
+        if (!known) break;
+        bool rd = LLVMConstIntGetZExtValue(red[d]) != 0;
+        trailing &= rd == (d >= nkeep);
+        if (nred == 1 && rd) axis = d;   /* axis=(k,): as axis=k */
+    }
+    trailing &= known;
     if (nkeep == 0) {   /* every element: one lane */
         Lane ln = whole_lane(L, at, a, bid != BI_NP_ARGMIN && bid != BI_NP_ARGMAX && !ti_is_ufunc(bid));
         bool par = L->fn->parallel && !ti_is_ufunc(bid);
@@ -1564,7 +1573,7 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     if (axis < 0) {   /* the axes last, as one lane (or lanes folded together) */
         const Type *pt = ty_array(at->dtype, nd, 'A', false);
         a = axes_last(L, at, a, red, nred);
-        if (nred > 1 && foldable(bid)) {
+        if (nred > 1 && foldable(bid) && !trailing) {   /* (trailing: one run, NumPy's one lane) */
             LLVMValueRef r = reduce_folded_inorder(L, bid, at, red, pt, a, nred, rdt, rtp);
             return r ? r : reduce_folded(L, bid, pt, a, nred, rdt, rtp);
         }
@@ -1606,6 +1615,20 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
     }
     cg_loop_nest(L, nkeep, oshape, axis_body, &A);
     return r;
+}
+
+/* np.sum(a, axis=<the dimensions where reduced[d]>, dtype=rdt): a scalar when none is kept, else
+ * a new C array of the kept dimensions in their order (*rtp its type). For np.einsum's sums of
+ * one operand: the same walks as np.sum (rows of C and F arrays, pairwise lanes). */
+LLVMValueRef cg_sum_dims(Lower *L, const Type *at, LLVMValueRef a, const bool *reduced, int rdt, const Type **rtp) {
+    LLVMValueRef red[64];
+    int nred = 0, axis = -1;
+    for (int d = 0; d < at->ndim; d++) {
+        red[d] = LLVMConstInt(L->i1, reduced[d], 0);
+        if (reduced[d]) axis = d, nred++;
+    }
+    bool narrow = rdt != ti_reduction_dtype(BI_NP_SUM, at->dtype, -1);
+    return reduce_axes(L, BI_NP_SUM, at, a, red, nred, nred == 1 ? axis : -1, rdt, NULL, narrow, rtp);
 }
 
 /* The one constant axis a call names (made non-negative), or -1. */

@@ -457,6 +457,79 @@ def test_einsum_forms():
     check(lambda a, b: np.einsum("ij,jk->ik", a, b), np.ones((2, 3)), np.ones((4, 2)))   # ValueError: sizes differ
 
 
+def einsum_fn(spec, nops):
+    """A function of nops operands returning np.einsum(spec, ...): the subscripts a constant."""
+    names = ", ".join(f"x{i}" for i in range(nops))
+    ns = {"np": np}
+    exec(f"def f({names}):\n    return np.einsum({spec!r}, {names})\n", ns)
+    return ns["f"]
+
+
+ONE_OPERAND_SUMS = {"ij->i": (2, (1,)), "ij->j": (2, (0,)), "ij->": (2, (0, 1)), "ijk->ik": (3, (1,)),
+                    "ijk->i": (3, (1, 2)), "ijk->ki": (3, (1,)), "ijk->": (3, (0, 1, 2)), "ijk->kj": (3, (0,))}
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize("spec", list(ONE_OPERAND_SUMS))
+def test_einsum_one_operand_sums(spec, dtype):
+    """One operand with summed letters is np.sum over them in the operand's dtype: NumPy's values,
+    and the bits of the compiled np.sum(a, axis, dtype) whatever the layout (the same walks)."""
+    nd, axes = ONE_OPERAND_SUMS[spec]
+    a = sample(dtype, (5, 7, 130)[-nd:] if nd == 2 else (5, 7, 130))
+    f = einsum_fn(spec, 1)
+    check_all(f, [(v,) for _, v in layouts(a)], **tol(dtype))
+    ns = {"np": np}
+    exec(f"def s(a):\n    return np.sum(a, axis={axes[0] if len(axes) == 1 else axes}, dtype=np.{dtype})\n", ns)
+    g, s = jit(f), jit(ns["s"])
+    out = spec.split("->")[1]
+    kept = [c for c in spec.split("->")[0] if c in out]
+    for _, v in layouts(a):
+        got, want = g(v), s(v)
+        if out:
+            want = np.transpose(want, [kept.index(c) for c in out])
+            assert got.dtype == want.dtype, (spec, dtype)
+        assert np.array_equal(got, want), (spec, dtype)
+    check(f, np.zeros((0, 3, 2)[-nd:], dtype))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "float32", "float64", "complex128"])
+@pytest.mark.parametrize("spec", ["ij,ij->i", "ij,ij->", "ij,ij->j", "ijk,ik->ij", "ij,ji->", "ii->i", "iij->j", "ii->",
+                                  "i,j,k->ijk", "ij,jk,kl->il", "ik,jk->ij"])
+def test_einsum_loops(spec, dtype):
+    """Subscripts not of the sum or matrix-product forms: a loop per output element, summed in a
+    register (pairwise over the last summed letter for floats), against NumPy in every layout."""
+    ins = spec.split("->")[0].split(",")
+    dims = {"i": 4, "j": 5, "k": 3, "l": 2}
+    if any(len(set(s)) < len(s) for s in ins):
+        dims = {c: 4 for c in dims}
+    ops = [sample(dtype, tuple(dims[c] for c in s), n) for n, s in enumerate(ins)]
+    f = einsum_fn(spec, len(ops))
+    cases = [tuple(vs) for vs in zip(*[[v for _, v in layouts(x)] for x in ops])]
+    check_all(f, cases, **tol(dtype))
+    check(f, *[np.zeros(tuple(0 if c == "i" else dims[c] for c in s), dtype) for s in ins])
+
+
+def test_einsum_outer_product_signed_zero():
+    """Nothing summed: each product stored once, added to +0.0 as NumPy adds to its zeroed output."""
+    v, w = np.array([-0.0, 1.0, -2.0]), np.array([1.0, -0.0])
+    got, want = jit(einsum_fn("i,j->ij", 2))(v, w), np.einsum("i,j->ij", v, w)
+    assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_einsum_permutation_is_a_view():
+    """One operand with its dimensions reordered: a view of it, as NumPy's einsum returns."""
+    def f(a):
+        v = np.einsum("ijk->kij", a)
+        v[1, 0, 2] = -1.0
+        return v
+
+    a = sample("float64", (2, 3, 4))
+    want_a, got_a = a.copy(), a.copy()
+    want, got = f(want_a), jit(f)(got_a)
+    assert np.array_equal(got, want) and np.array_equal(got_a, want_a) and np.shares_memory(got, got_a)
+    check(einsum_fn("ij->ij", 1), sample("int32", (3, 4)))
+
+
 @pytest.mark.parametrize("fn, args, what", [
     (lambda a: np.einsum("ij,jk->ik", a, a > 0), (np.ones((2, 2)),), "numeric"),
     (lambda a: np.einsum("ij->i", a), (np.ones(3),), "subscripts"),

@@ -98,6 +98,23 @@ def test_axis_sums_3d():
             same(g, w)
 
 
+@ember.njit
+def along_tuples(x):
+    return np.sum(x, axis=(1, 2)), x.mean(axis=(1, 2)), np.sum(x, axis=(2,)), np.sum(x, axis=(-1, -2)), x.sum(axis=(0,))
+
+
+def test_trailing_axes_of_c_arrays_are_one_lane():
+    """Axes that end a C array are one run of memory: summed as one pairwise lane, as NumPy
+    coalesces them (not the lanes' sums added). A tuple of one axis is that axis."""
+    for x in (values(5 * 7 * 130).reshape(5, 7, 130), values(3 * 2 * 1000).reshape(3, 2, 1000)):
+        got = along_tuples(x)
+        want = (np.sum(x, axis=(1, 2)), x.mean(axis=(1, 2)), np.sum(x, axis=(2,)), np.sum(x, axis=(-1, -2)), x.sum(axis=(0,)))
+        for g, w in zip(got, want):
+            same(g, w)
+    f = np.asfortranarray(values(5 * 131).reshape(5, 131))
+    same(along_tuples.py_func(f[None])[2], along_tuples(f[None])[2])
+
+
 @pytest.mark.parametrize("dtype", ["int8", "int64", "uint8", "bool"])
 def test_integer_sums_exact(dtype):
     x = (values(300) * 3).astype(dtype).reshape(20, 15)

@@ -222,5 +222,6 @@ int ti_type_einsum(TypeInfo *ti, Instr *in, int bid, const Type **args, int narg
     }
     int nd = (int)strlen(out);
     ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+    if (ti_einsum_is_view(nops, ops, out)) ci->ret = ty_view(ci->params[1], dt, nd, 'A');
     return 0;
 }

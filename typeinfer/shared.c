@@ -243,6 +243,15 @@ const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out
     return NULL;
 }
 
+/* One operand whose letters are all distinct and all in the output: the output is the operand
+ * with its dimensions reordered, a view of it (as NumPy's einsum returns). */
+bool ti_einsum_is_view(int nops, char ops[][33], const char *out) {
+    if (nops != 1 || strlen(ops[0]) != strlen(out)) return false;
+    for (int k = 0; ops[0][k]; k++)
+        if (strchr(ops[0] + k + 1, ops[0][k]) || !strchr(out, ops[0][k])) return false;
+    return true;
+}
+
 /* t[a:b:c] of a tuple of n items with constant (or omitted) bounds: Python's slice.indices(n),
  * as the first index, the step and the count; false when a bound is not a constant. */
 bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *step, int64_t *count) {

@@ -413,6 +413,7 @@ int ti_type_linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, con
 int ti_linalg_dtype(int dt);
 int ti_type_einsum(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
 const char *ti_einsum_parse(const char *spec, int nops, char ops[][33], char out[33]);   /* shared.c: NULL, or the error */   /* the dtype np.linalg computes in: float32/64, complex64/128 (ints: float64) */
+bool ti_einsum_is_view(int nops, char ops[][33], const char *out);   /* shared.c: one operand's dims reordered */
 
 /* npstats.c */
 int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs, bool method);
