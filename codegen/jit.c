@@ -726,6 +726,7 @@ static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, con
     if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
     if (touches_unaligned(ti)) mark_unaligned(m);
     mark_fastmath(m, ti);
+    cg_f32_narrow_slots(m);
     char *msg = NULL;
     if (cg_rec_tail_loops(m, tm, &msg)) {
         ctx_error(ctx, DIAG_INTERNAL, ti->fn, (Loc){ti->fn->firstline, -1, -1}, "LLVM tail-call elimination failed: %s",

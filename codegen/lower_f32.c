@@ -274,3 +274,81 @@ LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z) {
     r = LLVMBuildInsertValue(L->b, r, LLVMBuildFPExt(L->b, re, L->f64, ""), 0, "");
     return LLVMBuildInsertValue(L->b, r, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
 }
+
+/* ---- float32 variables in float slots ------------------------------------------------------ *
+ * A float32 scalar variable (s = a32[i]; s += x32[j] * w32[j]) lives in a double slot, each value
+ * stored into it a float widened (fpext) or a constant a float holds exactly. After SROA its
+ * value across a loop is a double phi: the body narrows to float arithmetic, but each trip
+ * widens the result and narrows it back (cvtss2sd, cvtsd2ss), two conversions on the add's
+ * dependence chain: a float32 dot product ran 4x slower than float64's. InstCombine folds a phi
+ * of widenings only where every incoming value is one, not through the phis of nested loops. So
+ * before optimisation such a slot becomes a float slot: a store stores the float, a load widens
+ * what it loads. The slot only ever held values a float holds exactly, so every load gives the
+ * same double as before. */
+static bool float_valued(LLVMValueRef v, LLVMTypeRef f32) {
+    if (LLVMIsAFPExtInst(v)) return LLVMTypeOf(LLVMGetOperand(v, 0)) == f32;
+    if (!LLVMIsAConstantFP(v)) return false;
+    LLVMBool loses;
+    double d = LLVMConstRealGetDouble(v, &loses);
+    return !loses && !isnan(d) && (double)(float)d == d;
+}
+
+static LLVMValueRef as_float(LLVMValueRef v, LLVMTypeRef f32) {
+    if (LLVMIsAFPExtInst(v)) return LLVMGetOperand(v, 0);
+    LLVMBool loses;
+    return LLVMConstReal(f32, (float)LLVMConstRealGetDouble(v, &loses));
+}
+
+static bool float_slot(LLVMValueRef a, LLVMTypeRef f64, LLVMTypeRef f32) {
+    if (LLVMGetAllocatedType(a) != f64) return false;
+    for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef i = LLVMGetUser(u);
+        if (LLVMIsALoadInst(i) && !LLVMGetVolatile(i)) continue;
+        if (LLVMIsAStoreInst(i) && !LLVMGetVolatile(i) && LLVMGetOperand(i, 1) == a && float_valued(LLVMGetOperand(i, 0), f32))
+            continue;
+        return false;
+    }
+    return true;
+}
+
+static void narrow_slot(LLVMBuilderRef b, LLVMValueRef a, LLVMTypeRef f64, LLVMTypeRef f32) {
+    LLVMPositionBuilderBefore(b, a);
+    LLVMValueRef slot = LLVMBuildAlloca(b, f32, "f32slot");
+    LLVMUseRef u;
+    while ((u = LLVMGetFirstUse(a))) {
+        LLVMValueRef i = LLVMGetUser(u);
+        LLVMPositionBuilderBefore(b, i);
+        if (LLVMIsAStoreInst(i)) {
+            LLVMBuildStore(b, as_float(LLVMGetOperand(i, 0), f32), slot);
+        } else {
+            LLVMValueRef v = LLVMBuildFPExt(b, LLVMBuildLoad2(b, f32, slot, ""), f64, "");
+            LLVMReplaceAllUsesWith(i, v);
+        }
+        LLVMInstructionEraseFromParent(i);
+    }
+    LLVMInstructionEraseFromParent(a);
+}
+
+void cg_f32_narrow_slots(LLVMModuleRef m) {
+    LLVMContextRef c = LLVMGetModuleContext(m);
+    LLVMTypeRef f64 = LLVMDoubleTypeInContext(c), f32 = LLVMFloatTypeInContext(c);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c);
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+        if (!LLVMCountBasicBlocks(f)) continue;
+        /* again while some slot narrows: a variable copied from another (s = t) stores what a
+         * load of t gives, a widening only once t's slot is narrowed */
+        for (bool again = true; again;) {
+            again = false;
+            LLVMValueRef i = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(f));
+            while (i) {
+                LLVMValueRef next = LLVMGetNextInstruction(i);
+                if (LLVMIsAAllocaInst(i) && float_slot(i, f64, f32)) {
+                    narrow_slot(b, i, f64, f32);
+                    again = true;
+                }
+                i = next;
+            }
+        }
+    }
+    LLVMDisposeBuilder(b);
+}

@@ -87,6 +87,40 @@ def test_loop_carried_float32():
     same_bits(jit(sum_iter)(A), t)
 
 
+def conv_rows(x, w, out):
+    zero = np.float32(0.0)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            s = out[i, j]
+            for u in range(w.shape[0]):
+                for v in range(w.shape[1]):
+                    s += x[i + u, j + v] * w[u, v]
+            if s < zero:
+                s = zero
+            out[i, j] = s
+    return out
+
+
+def test_float32_variable_across_nested_loops():
+    """A float32 accumulator carried through nested loops stays a float: float32 bits, and no
+    widening and narrowing back on each trip (which made such loops 4x slower than float64)."""
+    x, w = data(12 * 11).reshape(12, 11), data(9, seed=4).reshape(3, 3)
+    out = data(10 * 9, seed=5).reshape(10, 9)
+    want = out.copy()
+    for i in range(10):
+        for j in range(9):
+            s = want[i, j]
+            for u in range(3):
+                for v in range(3):
+                    s = F32(s + F32(x[i + u, j + v] * w[u, v]))
+            want[i, j] = max(s, F32(0))
+    f = jit(conv_rows)
+    same_bits(f(x, w, out.copy()), want)
+    if hasattr(f, "inspect_asm"):
+        asm = "\n".join(f.inspect_asm().values())
+        assert "cvtss2sd" not in asm and "cvtsd2ss" not in asm
+
+
 def sum_f64_of(p):
     s = 0.0
     for v in p.tolist():
