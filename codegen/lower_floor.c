@@ -28,6 +28,7 @@
  *                                                   (a negative one): start + (count - 1) * step
  *   x + y, x - y                                    floor(x) + y, floor(x) - y for a constant y;
  *                                                   floor(x) for x + y with y >= 0 (and mirrored)
+ *   x - y, y with a ceiling                         x - ceil(y)
  *   a read of a shadowed variable                   its shadow (below)
  *
  * Variables carry floors in a shadow slot, x.floor, which every store to x sets to the stored
@@ -40,6 +41,18 @@
  * saturates (llvm.sadd.sat): a floor may sit lower than the truth, never above it. A constant
  * floor below 0 is dropped (b = n - 1 stores n - 1 to the shadow, not -1): a shadow that holds
  * what its variable holds merges with it, where a mix of the two would cost a test per access.
+ *
+ * Ceilings (upper bounds) serve a subtracted index: in durbin's
+ *
+ *     for i in range(k):
+ *         z[i] = y[i] + alpha * y[k - i - 1]
+ *
+ * k - i - 1 has no floor of its own, but i <= k - 1, its range's last value, so k - i - 1 >= 0:
+ * x - y has the floor x - ceil(y), loop-invariant where x is (here it is 0 once LLVM folds it,
+ * and the loop vectorises, reading y backwards). A range value's ceiling is its last value for a
+ * positive step, its start for a negative one; a variable gets a ceiling slot when every store
+ * to it is a range value (a for loop's target), so its ceiling is the running loop's. A store
+ * lowering does not see (value -1) sets the ceiling to INT64_MAX, which tells nothing.
  */
 #include "lower.h"
 
@@ -105,6 +118,34 @@ static bool keeps_floor(Lower *L, int v, int var, int depth) {
     }
 }
 
+static bool range_value(Lower *L, int v) {
+    Instr *x = L->fn->instrs[v];
+    while (x && x->op == IR_COPY) x = L->fn->instrs[x->args[0]];
+    return x && x->op == IR_ITERVALUE && L->ti->vtypes[x->args[0]]->iter_of == ty_range;
+}
+
+/* The ceiling slots: variables every store sets to a range value, each INT64_MAX at first. */
+static int ceil_begin(Lower *L) {
+    Function *fn = L->fn;
+    L->ceils = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->ninstrs + 1));
+    L->ceil_vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
+    bool *no = ti_opaque_vars(L->ti), *seen = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    if (!L->ceils || !L->ceil_vars || !no || !seen) return -1;
+    for (int k = 0; k < fn->nblocks; k++)
+        for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+            Instr *in = fn->blocks[k]->instrs[i];
+            if (in->op != IR_STOREVAR) continue;
+            seen[in->imm] = true;
+            if (!range_value(L, in->args[0])) no[in->imm] = true;
+        }
+    for (int v = 0; v < fn->nvars; v++) {
+        if (!seen[v] || no[v] || !L->vars[v] || L->ti->vartypes[v] != ty_int64) continue;
+        L->ceil_vars[v] = LLVMBuildAlloca(L->b, L->i64, ctx_printf(L->ctx, "%s.ceil", fn->varnames[v]));
+        LLVMBuildStore(L->b, i64c(L, INT64_MAX), L->ceil_vars[v]);
+    }
+    return 0;
+}
+
 /* The shadow slots, at the entry block (the builder's position), each zeroed as its variable is. */
 int cg_floor_begin(Lower *L) {
     Function *fn = L->fn;
@@ -134,7 +175,7 @@ int cg_floor_begin(Lower *L) {
         L->floor_vars[v] = LLVMBuildAlloca(L->b, L->i64, ctx_printf(L->ctx, "%s.floor", fn->varnames[v]));
         LLVMBuildStore(L->b, i64c(L, 0), L->floor_vars[v]);
     }
-    return 0;
+    return ceil_begin(L);
 }
 
 LLVMValueRef cg_floor_of(Lower *L, int v) {
@@ -160,10 +201,30 @@ static LLVMValueRef range_floor(Lower *L, LLVMValueRef state) {
     return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""), start, last, "floor");
 }
 
+/* The ceiling of a range iterator's value: its last value (a positive step), else its start. */
+static LLVMValueRef range_ceil(Lower *L, LLVMValueRef state) {
+    LLVMTypeRef st = cg_iter_state_type(L, ty_range);
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
+    LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
+    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "");
+    LLVMValueRef last = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, LLVMBuildSub(L->b, count, i64c(L, 1), ""), step, ""), "");
+    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""), last, start, "ceil");
+}
+
+/* L->ceils[in->id] */
+static void ceil_value(Lower *L, Instr *in) {
+    LLVMValueRef c = NULL;
+    if (in->op == IR_ITERVALUE && L->ti->vtypes[in->args[0]]->iter_of == ty_range) c = range_ceil(L, L->vals[in->args[0]]);
+    else if (in->op == IR_LOADVAR && L->ceil_vars[in->imm]) c = LLVMBuildLoad2(L->b, L->i64, L->ceil_vars[in->imm], "");
+    else if (in->op == IR_COPY) c = L->ceils[in->args[0]];
+    L->ceils[in->id] = c;
+}
+
 /* L->floors[in->id], once in is lowered. */
 void cg_floor_value(Lower *L, Instr *in) {
     if (!L->floors || L->ti->vtypes[in->id] != ty_int64) return;
     LLVMValueRef f = NULL;
+    ceil_value(L, in);
     switch (in->op) {
     case IR_ITERVALUE:
         if (L->ti->vtypes[in->args[0]]->iter_of == ty_range) f = range_floor(L, L->vals[in->args[0]]);
@@ -180,6 +241,7 @@ void cg_floor_value(Lower *L, Instr *in) {
         long long c;
         if (in->imm == IRB_SUB) {
             if (fa && const_int(L, b, &c)) f = c <= 0 ? fa : sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);
+            else if (L->ceils[b]) f = sat(L, "llvm.ssub.sat.i64", L->vals[a], L->ceils[b]);
             break;
         }
         if (fa && nonneg(L, b)) f = fa;
@@ -197,6 +259,10 @@ void cg_floor_value(Lower *L, Instr *in) {
 
 /* Variable var was just set to x (value id `value`, or -1 when x comes from elsewhere). */
 void cg_floor_store(Lower *L, int var, int value, LLVMValueRef x) {
+    if (L->ceil_vars && L->ceil_vars[var]) {
+        LLVMValueRef c = value >= 0 ? L->ceils[value] : NULL;
+        LLVMBuildStore(L->b, c ? c : i64c(L, INT64_MAX), L->ceil_vars[var]);
+    }
     if (!L->floor_vars || !L->floor_vars[var]) return;
     LLVMValueRef f = value >= 0 && L->ti->vtypes[value] == ty_int64 ? cg_floor_of(L, value) : NULL;
     LLVMBuildStore(L->b, f ? f : x, L->floor_vars[var]);

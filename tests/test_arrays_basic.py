@@ -150,6 +150,33 @@ def test_negative_index_in_loop():
     check_all(write_wrapped_in_loop, cases, jit_opts={"boundscheck": True})
 
 
+def mirrored(a, k, start, step):
+    """k - i - 1: i's range bounds it (its ceiling), so it is >= 0 where k covers the range."""
+    out = np.zeros(len(a))
+    for i in range(start, k, step):
+        out[i] = a[i] + 0.5 * a[k - i - 1]
+    return out
+
+
+def mirrored_twice(a, k):
+    s = 0.0
+    for j in range(k):
+        for i in range(j + 1):
+            s += a[j - i] * (i + 1) - a[i - j - 1]   # >= 0, and < 0: counts from the end
+    return s
+
+
+def test_subtracted_loop_index_wraps():
+    """An index x - i with i a range value: x - (i's last value) bounds it below, so a copy of
+    the loop without sign tests runs where that is >= 0; elsewhere the index still wraps."""
+    a = sample("float64", (9,))
+    cases = [(v, k, st, step) for _, v in layouts(a, LAYOUTS_1D) for k, st, step in
+             [(9, 0, 1), (5, 0, 1), (9, 2, 3), (0, 0, 1), (6, -3, 1), (9, 8, -1), (4, 8, -2)]]
+    check_all(mirrored, cases)
+    check_all(mirrored, cases, jit_opts={"boundscheck": True})
+    check_all(mirrored_twice, [(v, k) for _, v in layouts(a, LAYOUTS_1D) for k in (0, 1, 4, 9)])
+
+
 # ------------------------------------------------------------------ slices and views
 
 
