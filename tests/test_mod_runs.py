@@ -1,6 +1,6 @@
 """`a % n` in a loop, with n not a constant: codegen/lower_ops.c keeps each site's last a, n and
 result, and takes a result that moved by one from the last without dividing (a periodic index,
-(j + 1) % m). Differential against CPython: runs that step by 0 and 1, runs that jump, step
+(j + 1) % m), where the dividend may step by one (a loop index, plus or minus anything). Differential against CPython: runs that step by 0 and 1, runs that jump, step
 back or wrap around int64, divisors that change, are negative, or are zero (which must still
 raise ZeroDivisionError at the same trip), and a torus Game of Life step."""
 
@@ -33,6 +33,26 @@ def mod_by_each(a, ms):
     for i in range(a.shape[0]):
         out[i] = int(a[i]) % int(ms[i])
     return out
+
+
+def mod_of_offsets(d, m):
+    # i + d[i]: a loop index plus anything may step by one, so the site keeps its run (an
+    # array element alone divides at once); d = a - arange(n) makes the dividends a's values
+    out = np.empty(d.shape[0], np.int64)
+    for i in range(d.shape[0]):
+        out[i] = (i + d[i]) % m
+    return out
+
+
+def mod_by_each_offset(d, ms):
+    out = np.empty(d.shape[0], np.int64)
+    for i in range(d.shape[0]):
+        out[i] = (i + int(d[i])) % int(ms[i])
+    return out
+
+
+def offsets(a):
+    return a - np.arange(a.shape[0], dtype=np.int64)   # wraps where a is near int64's ends
 
 
 def counter_mod(start, stop, m):
@@ -80,10 +100,21 @@ RUNS = [
 @pytest.mark.parametrize("m", [1, 2, 3, 7, 40, 2**62 + 1, I64_MAX, -1, -3, -40, I64_MIN])
 def test_runs_of_a(m):
     check_all(mod_of_each, [(a, m) for a in RUNS])
+    check_all(mod_of_offsets, [(offsets(a), m) for a in RUNS], wrap=True)
     check(repeated, RUNS[0], m)
     check(repeated, RUNS[3], m, wrap=True)
     check(counter_mod, -5, 30, m, wrap=True)
     check(counter_mod, I64_MAX - 10, I64_MAX, m, wrap=True)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's generated code")
+def test_which_sites_keep_a_run():
+    a = np.arange(5)
+    kept = jit(mod_of_offsets)
+    divides = jit(mod_of_each)
+    kept(a, 3), divides(a, 3)
+    assert "mod.run" in "\n".join(kept.inspect_llvm().values())
+    assert "mod.run" not in "\n".join(divides.inspect_llvm().values())
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 10])
@@ -99,6 +130,11 @@ def test_changing_divisors():
         (a, np.array([3] * 10 + [-3] * 4 + [3] * 10)),
         (np.array([I64_MAX, I64_MIN, I64_MIN + 1]), np.array([I64_MIN, I64_MIN, I64_MIN])),
     ])
+    check_all(mod_by_each_offset, [
+        (offsets(a), np.full(24, 5)),
+        (offsets(a), np.array([5, 5, 5, 6, 6, 6, -5, -5, 5, 5, 1, 1, 2, 2, 3, 3, 7, 7, 7, 7, 4, 4, 9, 9])),
+        (offsets(a), np.array([3] * 10 + [-3] * 4 + [3] * 10)),
+    ])
 
 
 def test_zero_divisor_raises_at_its_trip():
@@ -106,6 +142,7 @@ def test_zero_divisor_raises_at_its_trip():
     # CPython raises ZeroDivisionError at the third trip; so must the compiled loop
     check(mod_by_each, a, np.array([4, 4, 0, 4, 4, 4, 4, 4, 4, 4]))
     check(mod_by_each, a, np.array([4, 4, 4, 4, 4, 4, 4, 4, 4, 0]))
+    check(mod_by_each_offset, np.zeros(10, np.int64), np.array([4, 4, 0, 4, 4, 4, 4, 4, 4, 4]))
     check(counter_mod, 0, 10, 0)
     check(counter_mod, 10, 10, 0)   # no trip: nothing raises
 
