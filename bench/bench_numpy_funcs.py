@@ -188,6 +188,12 @@ def spectrum_energy(z, w):
     return np.sum(z * np.conj(w)), np.sum(z * w)
 
 
+def einsum_stats(x, y, v):
+    # per-row dot products, column and row totals, an outer product: np.einsum in NumPy code
+    return (np.einsum("ij,ij->i", x, y), np.einsum("ij->j", x), np.einsum("ij->i", y),
+            np.einsum("ij,ij->i", np.einsum("i,j->ij", v, v), x))
+
+
 def make_inputs(quick):
     rng = np.random.default_rng(0)
     s = 2 if quick else 1   # quick: smaller
@@ -238,6 +244,8 @@ def make_inputs(quick):
         "transposed_row_sums": (transposed_row_sums, (rng.standard_normal((2 * n, 2 * n)),)),
         "spectrum_energy": (spectrum_energy, (rng.standard_normal(1_000_000 // s) + 1j * rng.standard_normal(1_000_000 // s),
                                               rng.standard_normal(1_000_000 // s) + 1j * rng.standard_normal(1_000_000 // s))),
+        "einsum_stats": (einsum_stats, (rng.standard_normal((2 * n, 2 * n)), rng.standard_normal((2 * n, 2 * n)),
+                                        rng.standard_normal(2 * n))),
     }
 
 
