@@ -178,9 +178,14 @@ int cg_floor_begin(Lower *L) {
     return ceil_begin(L);
 }
 
+static LLVMValueRef sat(Lower *L, const char *name, LLVMValueRef a, LLVMValueRef b);
+
+/* v's floor; for a value typing knows >= 0, the larger of 0 and its own floor (j in
+ * range(1, w - 1) keeps its floor 1, so j - 1 keeps 0). */
 LLVMValueRef cg_floor_of(Lower *L, int v) {
     if (v < 0 || !L->floors) return NULL;
-    if (L->ti->nonneg && L->ti->nonneg[v] && L->ti->vtypes[v] == ty_int64) return i64c(L, 0);
+    if (L->ti->nonneg && L->ti->nonneg[v] && L->ti->vtypes[v] == ty_int64)
+        return L->floors[v] ? sat(L, "llvm.smax.i64", L->floors[v], i64c(L, 0)) : i64c(L, 0);
     return L->floors[v];
 }
 
