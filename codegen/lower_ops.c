@@ -731,6 +731,44 @@ LLVMValueRef cg_range_count(Lower *L, LLVMValueRef r) {
 }
 
 /* ---- builtins ---------------------------------------------------------------------- */
+/* round(x, n) of a float, correctly rounded as CPython's: for a constant n in [0, 22] inline, as
+ * runtime/error.c's round_ndigits_fast computes it (x * 10**n exactly as hi + lo by a fused
+ * multiply-add, its nearest integer, halves to even, one division back), where |x| * 10**n
+ * < 2**52; elsewhere (and for NaN, infinities, other n) the runtime's printing path. */
+static LLVMValueRef round_ndigits(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
+    LLVMTypeRef rt[2] = {L->f64, L->i64}, f3[3] = {L->f64, L->f64, L->f64};
+    LLVMValueRef args[2] = {x, nd};
+    long long n = LLVMIsAConstantInt(nd) ? LLVMConstIntGetSExtValue(nd) : -1;
+    if (n < 0 || n > 22) return cg_call(L, "ember_rt_round_ndigits", L->f64, rt, args, 2);
+    double pw = 1.0;
+    for (long long k = 0; k < n; k++) pw *= 10.0;   /* exact up to 1e22 */
+    LLVMValueRef p = f64c(L, pw), hi = LLVMBuildFMul(L->b, x, p, "");
+    LLVMValueRef fits = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", hi), f64c(L, 4503599627370496.0), "");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(L->c, L->func, "round.fast");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "round.print");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "round.done");
+    cg_br_expect(L, fits, true, fast, slow);
+    LLVMPositionBuilderAtEnd(L->b, fast);
+    LLVMValueRef fa[3] = {x, p, LLVMBuildFNeg(L->b, hi, "")};
+    LLVMValueRef lo = cg_call(L, "llvm.fma.f64", L->f64, f3, fa, 3);   /* x * p == hi + lo exactly */
+    LLVMValueRef m = cg_intrinsic1(L, "llvm.roundeven.f64", hi);
+    LLVMValueRef half = LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", LLVMBuildFSub(L->b, hi, m, "")), f64c(L, 0.5), "");
+    half = LLVMBuildAnd(L->b, half, LLVMBuildFCmp(L->b, LLVMRealONE, lo, f64c(L, 0.0), ""), "");
+    LLVMValueRef sa[2] = {f64c(L, 0.5), lo};   /* hi a half-integer: the exact value's side of it */
+    LLVMValueRef side = LLVMBuildFAdd(L->b, hi, cg_call(L, "llvm.copysign.f64", L->f64, f3, sa, 2), "");
+    m = LLVMBuildSelect(L->b, half, side, m, "");
+    LLVMValueRef ca[2] = {LLVMBuildFDiv(L->b, m, p, ""), x};   /* a nonzero result has x's sign; a zero takes it */
+    LLVMValueRef r = cg_call(L, "llvm.copysign.f64", L->f64, f3, ca, 2);
+    LLVMBasicBlockRef fast_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, slow);
+    LLVMValueRef rs = cg_call(L, "ember_rt_round_ndigits", L->f64, rt, args, 2);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, r, fast_end, rs, slow_end, "round");
+}
+
 /* min() / max() of vals[0..n) as Python picks: a later value only when strictly better. */
 LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
     LLVMValueRef best = vals[0];
@@ -902,10 +940,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
             return cg_call(L, "ember_rt_round_int", L->i64, pt, args, 2);
         }
         if (n == 1) return cg_float_to_int(L, cg_intrinsic1(L, "llvm.roundeven.f64", args[0]));
-        {
-            LLVMTypeRef pt[2] = {L->f64, L->i64};
-            return cg_call(L, "ember_rt_round_ndigits", L->f64, pt, args, 2);
-        }
+        return round_ndigits(L, args[0], args[1]);
     case BI_DIVMOD: {
         const Type *t = ci->params[0];
         if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),

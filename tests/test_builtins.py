@@ -355,6 +355,24 @@ def test_round_ndigits_correctly_rounded():
     check_all(round2, cases)
 
 
+def round_const_ndigits(x):
+    return round(x, 0), round(x, 1), round(x, 2), round(x, 3), round(x, 7), round(x, 15), round(x, 22), round(x, 23)
+
+
+@numba_xfail("numba rounds x * 10**n, CPython rounds the exact decimal value of x")
+def test_round_ndigits_near_halves():
+    """round(x, n) for n <= 22 is computed from x * 10**n exactly (a fused multiply-add's hi + lo)
+    and one division, inline for a constant n: CPython's bits at and beside every half-way point
+    (k + 1/2) / 10**n, beside the 2**52 limit of that path, and at values far from it."""
+    xs = [2.675, -2.675, 0.125, 1.005, 4503599627370495.5, 4503599627370496.5, 1e15 + 0.5, 123456.785, 1e-320]
+    for n in (1, 2, 3):
+        for k in (-1001, -12, -1, 0, 1, 12, 345, 1001):
+            x = (k + 0.5) / 10 ** n
+            xs += [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    check_all(round_const_ndigits, [(x,) for x in xs])
+    check_all(round2, [(x, n) for x in xs for n in (0, 2, 9, 22, 23)])
+
+
 @numba_xfail("numba's round(int, ndigits) goes through float")
 def test_round_int_ndigits():
     # INT64_MAX - 1000 is the largest edge whose roundings all fit in int64
