@@ -68,7 +68,8 @@ static LLVMValueRef div_mod(Lower *L, LLVMTypeRef t, LLVMValueRef a, LLVMValueRe
 }
 
 LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMValueRef b) {
-    if (!in || in->op != IR_BINOP || in->imm != op || L->ti->vtypes[in->id] != ty_int64) return NULL;
+    if (!in || in->op != IR_BINOP || in->imm != op || (L->ti->vtypes[in->id] != ty_int64 && L->ti->vtypes[in->id] != ty_uint64))
+        return NULL;
     const IntRange *range = L->ti->range;
     int vals[3] = {in->id, in->args[0], in->args[1]};
     bool shift = op == IRB_LSHIFT || op == IRB_RSHIFT, uns;

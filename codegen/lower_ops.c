@@ -550,7 +550,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
          * overflow, which lets it prove loop counters positive (dropping zero checks, using
          * unsigned division). uint64 wraps modulo 2**64, as NumPy. */
         bool u = t == ty_uint64;
-        LLVMValueRef narrow = u ? NULL : cg_narrow_binop(L, in, op, a, b);   /* ranges prove 16/32 bits exact */
+        LLVMValueRef narrow = cg_narrow_binop(L, in, op, a, b);   /* ranges prove 16/32 bits exact (uint64 too) */
         if (narrow) return narrow;
         switch (op) {
         case IRB_ADD: return u ? LLVMBuildAdd(L->b, a, b, "") : LLVMBuildNSWAdd(L->b, a, b, "");

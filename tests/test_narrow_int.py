@@ -204,6 +204,46 @@ def test_uint8_blend_divides_in_16_bit_lanes():
         assert re.search(r"udiv <\d+ x i16>", ir), "the blend does not divide in 16-bit lanes"
 
 
+def adler32(recs):
+    n, m = recs.shape
+    out = np.empty(n, dtype=np.uint32)
+    MOD = np.uint32(65521)
+    for i in range(n):
+        a = np.uint32(1)
+        b = np.uint32(0)
+        for j in range(m):
+            a = (a + recs[i, j]) % MOD
+            b = (b + a) % MOD
+        out[i] = (b << np.uint32(16)) | a
+    return out
+
+
+def widened_then_bounded(x, m):
+    # s grows by x's range each round (widened to unknown), then % 97 bounds it again; t's range
+    # stays unknown (it only grows), so its sum must stay 64-bit
+    s, t, u = 1, 0, np.uint64(3)
+    for v in x:
+        s = (s * 31 + v) % 97
+        t = t + v * s
+        u = (u * np.uint64(7) + np.uint64(v)) % np.uint64(1000003)
+    return s, t, u, m % 97
+
+
+def test_loop_carried_ranges_bounded_again():
+    """A loop-carried value that widening made unknown gets its range back from a descending
+    pass (a = (a + x) % 65521 lies in [0, 65520]), so Adler-32 divides in 32 bits, as numba's
+    uint32 code does; the values stay Python's."""
+    recs = np.random.default_rng(3).integers(0, 256, (5, 300)).astype(np.uint8)
+    recs[0] = 255
+    f = jit(adler32)
+    assert np.array_equal(f(recs), adler32(recs))
+    x = np.random.default_rng(4).integers(0, 2**31, 1000)   # int64: CPython computes as compiled code
+    assert jit(widened_then_bounded)(x, 10**18) == widened_then_bounded(x, 10**18)
+    if hasattr(f, "inspect_llvm"):
+        ir = "\n".join(f.inspect_llvm().values())
+        assert re.search(r"(urem|srem) i32", ir), "Adler-32's % does not run in 32 bits"
+
+
 def wrapped_results(a, b):
     return (a * b) / 2, (a * b) > 0, (a * b) // 3, np.maximum(a * b, 0), np.sum(a * b), (a * b - a).mean(), \
         np.sum(a * b + 1, axis=0)

@@ -1,4 +1,4 @@
-/* ranges.c: the value range of every int64 value, for lowering to compute narrow arithmetic
+/* ranges.c: the value range of every int64 (and uint64) value, for lowering to compute narrow arithmetic
  * narrow (codegen/lower_narrow.c). Requires: a typed function (infer.c's fixed point) and its
  * facts (facts.c). Produces ti->range: per value id, an interval [lo, hi] that holds every value
  * the instruction can give (lo > hi: not reached yet; [INT64_MIN, INT64_MAX]: nothing known).
@@ -21,6 +21,11 @@
  *   min, max, abs                       of the bounds
  *   p * w + r * (c - w)                 p, r >= 0, w in [0, c], the two w the same number (one
  *                                       variable or element read twice): [min p * c, max r * c]
+ *
+ * uint64 values get ranges too, where their operands' are known and >= 0 and the result cannot
+ * wrap (a - b that may go below 0 is unknown): an Adler-32 or a hash over uint32 words then
+ * divides in 32 bits, as Numba's uint32 typing does. np.uint32(x) of an int x that fits is x's
+ * range (MOD = np.uint32(65521) stays 65521).
  *
  * A variable's range joins the ranges of every value stored to it; loops make that circular
  * (s = s + a[i]), so the table starts empty and grows to a least fixed point, and a value or
@@ -213,7 +218,11 @@ static IntRange meet(IntRange a, IntRange b) {
 static IntRange call_range(Ranges *s, Instr *in) {
     const CallInfo *ci = s->ti->calls[in->id];
     if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return unknown;
-    if (ci->builtin == METHOD_DTYPE_CONVERT) return dtype_range(ci->dtype);   /* np.int8(x) wraps */
+    if (ci->builtin == METHOD_DTYPE_CONVERT) {   /* np.int8(x) wraps; an int x that fits stays itself */
+        IntRange d = dtype_range(ci->dtype), x = in->nargs == 2 ? s->val[in->args[1]] : unknown;
+        if (is_empty(x)) return empty;
+        return x.lo >= d.lo && x.hi <= d.hi ? x : d;   /* (a float's range is unknown: d) */
+    }
     if (ci->builtin == BI_LEN) return of(0, LLONG_MAX);
     if (ci->builtin == BI_ABS && in->nargs == 2) {
         IntRange a = s->val[in->args[1]];
@@ -260,8 +269,16 @@ static IntRange rule(Ranges *s, Instr *in) {
         return unknown;
     }
     case IR_BINOP: {
-        if (vt[in->args[0]] == ty_uint64 || vt[in->args[1]] == ty_uint64) return unknown;
         IntRange a = s->val[in->args[0]], b = s->val[in->args[1]];
+        if (vt[in->id] == ty_uint64) {   /* uint64 operands >= 0 compute as int64 where no result wraps */
+            if (is_empty(a) || is_empty(b)) return empty;
+            if (a.lo < 0 || b.lo < 0 || (vt[in->args[0]] != ty_uint64 && vt[in->args[0]] != ty_int64) ||
+                (vt[in->args[1]] != ty_uint64 && vt[in->args[1]] != ty_int64))
+                return unknown;
+            IntRange r = binop_range(in->imm, a, b);
+            return r.lo < 0 ? unknown : r;
+        }
+        if (vt[in->args[0]] == ty_uint64 || vt[in->args[1]] == ty_uint64) return unknown;
         if (is_empty(a) || is_empty(b)) return empty;
         IntRange r = binop_range(in->imm, a, b);
         return in->imm == IRB_ADD ? meet(r, blend_range(s, in)) : r;
@@ -283,6 +300,35 @@ static bool grow(IntRange *slot, unsigned char *grown, IntRange r) {
     return true;
 }
 
+/* Two descending passes after the fixed point: widening sets a loop-carried variable to
+ * unknown (a = (a + x[j]) % m grows by x's range each round), though a rule may bound it again
+ * (the % by m: [0, m - 1]). Each pass recomputes every value from the table and every variable as
+ * the join of what is stored to it; from a table that holds every value the code can give, one
+ * round of the rules still does (the least fixed point lies below both), so the narrowed table is
+ * as sound, and a = np.uint32(1); a = (a + x[j]) % 65521 ends in [0, 65520]. */
+static void narrow_ranges(Ranges *s, const bool *opaque) {
+    Function *fn = s->ti->fn;
+    IntRange *var = ctx_alloc(fn->ctx, sizeof(IntRange) * (size_t)(fn->nvars + 1));
+    if (!var) return;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; k < fn->nblocks; k++)
+            for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+                Instr *in = fn->blocks[k]->instrs[i];
+                const Type *t = s->ti->vtypes[in->id];
+                if (in->op != IR_STOREVAR && (t == ty_int64 || t == ty_uint64 || t == ty_bool)) s->val[in->id] = rule(s, in);
+            }
+        for (int x = 0; x <= fn->nvars; x++) var[x] = opaque[x] ? unknown : empty;
+        for (int k = 0; k < fn->nblocks; k++)
+            for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+                Instr *in = fn->blocks[k]->instrs[i];
+                if (in->op != IR_STOREVAR || opaque[in->imm]) continue;
+                IntRange r = s->val[in->args[0]], *v = &var[in->imm];
+                if (!is_empty(r)) *v = is_empty(*v) ? r : of(v->lo < r.lo ? v->lo : r.lo, v->hi > r.hi ? v->hi : r.hi);
+            }
+        memcpy(s->var, var, sizeof(IntRange) * (size_t)(fn->nvars + 1));
+    }
+}
+
 int ti_find_ranges(TypeInfo *ti) {
     Function *fn = ti->fn;
     Ranges s = {ti, ctx_alloc(fn->ctx, sizeof(IntRange) * (size_t)(fn->ninstrs + 1)),
@@ -301,12 +347,13 @@ int ti_find_ranges(TypeInfo *ti) {
                 Instr *in = fn->blocks[k]->instrs[i];
                 if (in->op == IR_STOREVAR) {
                     changed |= grow(&s.var[in->imm], &s.var_grown[in->imm], s.val[in->args[0]]);
-                } else if (ti->vtypes[in->id] == ty_int64 || ti->vtypes[in->id] == ty_bool) {
+                } else if (ti->vtypes[in->id] == ty_int64 || ti->vtypes[in->id] == ty_uint64 || ti->vtypes[in->id] == ty_bool) {
                     changed |= grow(&s.val[in->id], &s.val_grown[in->id], rule(&s, in));
                 } else {
                     s.val[in->id] = unknown;
                 }
             }
     }
+    narrow_ranges(&s, opaque);
     return 0;
 }
