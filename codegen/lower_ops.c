@@ -878,10 +878,10 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         LLVMValueRef frac = cg_call(L, "modf", L->f64, pt, a, 2);
         return pair(L, ret, frac, LLVMBuildLoad2(L->b, L->f64, slot, ""));
     }
-    case BI_M_GCD: {
-        LLVMValueRef g = i64c(L, 0);
+    case BI_M_GCD: {   /* gcd(0, x) is |x|: the first call takes the first two arguments */
+        LLVMValueRef g = n >= 2 ? args[0] : i64c(L, 0);
         LLVMTypeRef pt[2] = {L->i64, L->i64};
-        for (int i = 0; i < n; i++) {
+        for (int i = n >= 2 ? 1 : 0; i < n; i++) {
             LLVMValueRef a[2] = {g, args[i]};
             g = cg_call(L, "ember_rt_gcd", L->i64, pt, a, 2);
         }

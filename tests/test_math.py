@@ -259,6 +259,22 @@ def test_binary(fn, cases):
     check_all(fn, cases)
 
 
+def gcds(a, b, c):
+    return math.gcd(a, b), math.gcd(a), math.gcd(a, b, c), math.gcd()
+
+
+def test_gcd_binary_algorithm():
+    """math.gcd by Stein's binary algorithm (runtime/error.c): zeros, signs, powers of two,
+    large odd factors, and pairs of random 60-bit values, against CPython's."""
+    import random
+    rnd = random.Random(11)
+    edges = [0, 1, -1, 2, -2, 12, -18, 1071, 462, 2**40 * 3, -(2**40) * 9, 2**62, INT64_MAX, INT64_MIN + 1,
+             (2**31 - 1) * (2**13 - 1), (2**31 - 1) * 2**5]
+    cases = [(a, b, c) for a in edges for b in edges[::3] for c in (0, 6)]
+    cases += [(rnd.randrange(-2**60, 2**60), rnd.randrange(-2**60, 2**60), rnd.randrange(1, 2**40)) for _ in range(300)]
+    check_all(gcds, cases)
+
+
 def constants(x):
     return math.pi, math.e, math.tau, math.inf, -math.inf, math.nan, math.pi * x
 
