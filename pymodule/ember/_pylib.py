@@ -1,5 +1,6 @@
-"""Python's own modules in compiled code, from Python implementations: cmath, operator, and the
-math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum, remainder).
+"""Python's own modules in compiled code, from Python implementations: cmath, operator, heapq
+(on lists), and the math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum,
+remainder).
 
 Entries join _nplib's IMPLS (pymodule/driver.c reads both): a call in compiled code to one of
 these objects compiles the implementation here for the call's argument types, as for the NumPy
@@ -10,6 +11,7 @@ raises CPython's ValueError at a pole and OverflowError where a finite argument 
 Written from Python's documented behaviour; no CPython source is copied.
 """
 import cmath
+import heapq
 import math
 import operator
 
@@ -292,6 +294,103 @@ _MATH = {math.comb: _comb, math.perm: _perm, math.isqrt: _isqrt, math.lcm: _lcm,
          math.dist: _dist, math.fsum: _fsum, math.remainder: _remainder}
 
 
+# ---- heapq: binary min-heaps on lists --------------------------------------------------------
+# Written from the module's documentation: heap[k] <= heap[2k + 1] and heap[k] <= heap[2k + 2];
+# heap[0] is the smallest. A pop moves the last item to the root's place by walking the smaller
+# child up to a leaf and then sifting the item back up from there (fewer compares than sifting
+# down with two compares a level), which leaves the list laid out as CPython's heapq leaves it.
+
+
+@njit
+def _sift_up(heap, top, pos):
+    # the item at pos moves towards the root (not above top) past every parent larger than it
+    item = heap[pos]
+    while pos > top:
+        parent = (pos - 1) >> 1
+        if item < heap[parent]:
+            heap[pos] = heap[parent]
+            pos = parent
+        else:
+            break
+    heap[pos] = item
+
+
+@njit
+def _fill_hole(heap, pos):
+    # the hole at pos takes the smaller child, level by level, down to a leaf; the item that was
+    # at pos then goes in there and rises to its place
+    end = len(heap)
+    item = heap[pos]
+    start = pos
+    child = 2 * pos + 1
+    while child < end:
+        right = child + 1
+        if right < end and not heap[child] < heap[right]:
+            child = right
+        heap[pos] = heap[child]
+        pos = child
+        child = 2 * pos + 1
+    heap[pos] = item
+    _sift_up(heap, start, pos)
+
+
+def _heapify(x):
+    for i in range(len(x) // 2 - 1, -1, -1):
+        _fill_hole(x, i)
+
+
+def _heappush(heap, item):
+    heap.append(item)
+    _sift_up(heap, 0, len(heap) - 1)
+
+
+def _heappop(heap):
+    if len(heap) == 0:
+        raise IndexError("index out of range")
+    last = heap.pop()
+    if len(heap) == 0:
+        return last
+    top = heap[0]
+    heap[0] = last
+    _fill_hole(heap, 0)
+    return top
+
+
+def _heapreplace(heap, item):
+    if len(heap) == 0:
+        raise IndexError("index out of range")
+    top = heap[0]
+    heap[0] = item
+    _fill_hole(heap, 0)
+    return top
+
+
+def _heappushpop(heap, item):
+    if len(heap) > 0 and heap[0] < item:
+        top = heap[0]
+        heap[0] = item
+        _fill_hole(heap, 0)
+        return top
+    return item
+
+
+def _nsmallest(n, iterable):
+    items = list(iterable)
+    items.sort()
+    return items[:max(n, 0)]
+
+
+def _nlargest(n, iterable):
+    items = list(iterable)
+    items.sort(reverse=True)
+    return items[:max(n, 0)]
+
+
+_HEAPQ = {heapq.heapify: _heapify, heapq.heappush: _heappush, heapq.heappop: _heappop,
+          heapq.heapreplace: _heapreplace, heapq.heappushpop: _heappushpop,
+          heapq.nsmallest: _nsmallest, heapq.nlargest: _nlargest}
+
+
 def _entry(module, fn, impl):
     name = getattr(fn, "__name__", "?")
     if fn is math.lcm:   # lcm() of nothing: 1 (a loop over an empty tuple has no item type)
@@ -300,6 +399,6 @@ def _entry(module, fn, impl):
 
 
 IMPLS = {}
-for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH)):
+for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH), ("heapq", _HEAPQ)):
     for _fn, _impl in _table.items():
         IMPLS[_fn] = _entry(_module, _fn, _impl)

@@ -1,0 +1,115 @@
+"""heapq in compiled code (ember/_pylib.py): heapify, heappush, heappop, heapreplace, heappushpop,
+nsmallest and nlargest on lists of floats, ints and tuples, through `heapq.f` and `from heapq
+import f`, against CPython: the values popped and the list's own layout after each operation
+(the same as CPython's heapq leaves it), an empty heap's IndexError, and a Dijkstra search."""
+
+import heapq
+from heapq import heappop, heappush
+
+import numpy as np
+import pytest
+
+from difftest import check, check_all, no_leaks  # noqa: F401
+
+
+def push_pop(xs, k):
+    h = [xs[0]]
+    h.pop()
+    for x in xs:
+        heapq.heappush(h, x)
+    layout = list(h)
+    out = []
+    for _ in range(k):
+        out.append(heapq.heappop(h))
+    return out, layout, h
+
+
+def heapify_then(xs, extra):
+    h = list(xs)
+    heapq.heapify(h)
+    first = list(h)
+    a = heapq.heapreplace(h, extra)
+    b = heapq.heappushpop(h, extra)
+    c = heapq.heappushpop(h, h[0] - 1) if len(h) else extra
+    return first, a, b, c, h
+
+
+def smallest_largest(xs, n):
+    return heapq.nsmallest(n, xs), heapq.nlargest(n, xs)
+
+
+def from_imported(xs):
+    h = [(0.0, 0)]
+    h.pop()
+    for i in range(len(xs)):
+        heappush(h, (xs[i], i))
+    order = []
+    while h:
+        order.append(heappop(h)[1])
+    return order
+
+
+def pop_empty(xs):
+    h = list(xs)
+    while True:
+        heapq.heappop(h)
+
+
+def dijkstra(indptr, indices, weights, src):
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    dist[src] = 0.0
+    h = [(0.0, src)]
+    while h:
+        d, u = heapq.heappop(h)
+        if d > dist[u]:
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            nd = d + weights[e]
+            if nd < dist[v]:
+                dist[v] = nd
+                heapq.heappush(h, (nd, v))
+    return dist
+
+
+def lists(seed):
+    rng = np.random.default_rng(seed)
+    floats = [float(x) for x in rng.integers(0, 20, 37)]   # many ties
+    ints = [int(x) for x in rng.integers(-50, 50, 64)]
+    return floats, ints
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_push_pop_layouts(seed):
+    floats, ints = lists(seed)
+    check_all(push_pop, [(floats, 10), (floats, len(floats)), (ints, 5), (ints[:1], 1), ([2.5, -0.0, 0.0, -1.5], 4)])
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_heapify_replace_pushpop(seed):
+    floats, ints = lists(seed)
+    check_all(heapify_then, [(floats, 7.5), (ints, -100), (ints, 100), (ints[:2], 0), (floats[:1], 3.0)])
+
+
+def test_nsmallest_nlargest():
+    floats, ints = lists(4)
+    check_all(smallest_largest, [(floats, 5), (floats, 0), (floats, -2), (floats, 100), (ints, 9), (ints[:1], 3)])
+
+
+def test_tuples_and_from_import():
+    floats, _ = lists(5)
+    check(from_imported, floats)
+
+
+def test_pop_of_an_empty_heap_raises():
+    check(pop_empty, [1.0, 2.0, 3.0])
+
+
+def test_dijkstra():
+    rng = np.random.default_rng(6)
+    n, m = 60, 240
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    order = np.argsort(src, kind="stable")
+    indptr = np.searchsorted(src[order], np.arange(n + 1)).astype(np.int64)
+    check(dijkstra, indptr, dst[order].astype(np.int64), rng.random(m) * 10, 0)
