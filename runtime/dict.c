@@ -122,7 +122,7 @@ static inline __attribute__((always_inline)) void key_strs(const char *desc, Key
         ks->off[0] = 0;
         return;
     }
-    if (!strchr(desc, 's')) return;
+    if (!desc[1] || !strchr(desc, 's')) return;   /* one letter but 's': a number (no libc call) */
     size_t off = 0;
     find_strs(&desc, &off, ks);
 }
