@@ -1,0 +1,1953 @@
+#!/usr/bin/env python3
+"""Numba idioms against numba: 70 kernels in styles bench/bench_loops_numba.py lacks.
+
+NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
+np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
+(while/break/continue, early return from nested loops, tuple-returning helpers, recursion on
+arrays, byte state machines, bit tricks, uint64/int64 wraparound hashes, gcd/modpow), containers
+(list -> np.array, typed Dict and inferred dict, sets, sorted tuple lists, CSR DFS/BFS, heapq
+Dijkstra, union-find), numeric kernels (RGB stencils, uint8 5x5 convolution, RK4 with per-step
+arrays, Lennard-Jones with cutoff, SPH cell lists, histogram2d, Taylor expm, power iteration,
+Jacobi eigenvalues, 1-D convolution, logistic regression, Black-Scholes with erf, random walk)
+and types (float32, int16/int32/uint32, complex64, bool, mixed int/float).
+
+Same harness as bench_loops_numba.py (its comparison helpers are imported from it): each kernel
+is source text exec'd in three namespaces, CPython (prange = range, typed = plain list/dict shim),
+ember and numba (every function of the source wrapped in that backend's njit). Each namespace
+also has `typed`, `types` and `heapq`.
+
+    python bench/bench_idioms_numba.py --check [--kernels a,b]   # small sizes: ember, numba, CPython agree
+    python bench/bench_idioms_numba.py [--kernels a,b] [--small] # ember vs numba, steady state
+
+Written for ember's bench in session 25 (a suite ember was not tuned on); generators and record
+arrays, which ember does not compile, are reported as errors, not failures.
+"""
+import argparse
+import heapq
+import math
+import sys
+import textwrap
+import time
+import types as _pytypes
+import warnings
+
+import numpy as np
+
+import ember
+import numba
+
+sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+import bench_loops_numba as B  # noqa: E402  (comparison helpers only)
+
+_compare = B._compare
+_first_line = B._first_line
+_type_sig = B._type_sig
+
+
+# ---------------------------------------------------------------------------
+# registry
+# ---------------------------------------------------------------------------
+KERNELS = []   # (name, python_function, make_args)
+META = {}      # name -> dict(src=..., parallel=..., mutates=..., stat_atol=...)
+
+
+class _PyDict:
+    @staticmethod
+    def empty(key_type=None, value_type=None):
+        return {}
+
+
+class _PyList(list):
+    @staticmethod
+    def empty_list(item_type=None):
+        return []
+
+
+class _PyTyped:
+    Dict = _PyDict
+    List = _PyList
+
+
+def _new_ns(backend):
+    if backend == "python":
+        pr, typed, tys = range, _PyTyped, numba.types
+    elif backend == "ember":
+        pr, typed, tys = ember.prange, ember.typed, ember.types
+    else:
+        pr, typed, tys = numba.prange, numba.typed, numba.types
+    return {"np": np, "math": math, "heapq": heapq, "prange": pr, "typed": typed,
+            "types": tys, "__name__": __name__}
+
+
+def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None):
+    """Register a kernel. `src` defines a function called `name` plus any helpers."""
+    src = textwrap.dedent(src)
+    ns = _new_ns("python")
+    exec(compile(src, "<kernel %s>" % name, "exec"), ns)
+    KERNELS.append((name, ns[name], make_args))
+    META[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol)
+
+
+def build(name, backend):
+    """Return the jitted entry function of kernel `name` for backend 'ember' or 'numba'."""
+    mod = ember if backend == "ember" else numba
+    meta = META[name]
+    ns = _new_ns(backend)
+    exec(compile(meta["src"], "<kernel %s/%s>" % (name, backend), "exec"), ns)
+    funcs = [k for k, v in list(ns.items())
+             if isinstance(v, _pytypes.FunctionType) and v.__globals__ is ns]
+    for k in funcs:
+        if k == name and meta["parallel"]:
+            ns[k] = mod.njit(parallel=True)(ns[k])
+        else:
+            ns[k] = mod.njit(ns[k])
+    return ns[name]
+
+
+def _rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+# ---------------------------------------------------------------------------
+# NumPy calls on small arrays inside loops
+# ---------------------------------------------------------------------------
+def _a_sig(small):
+    n, d = (20, 8) if small else (40000, 8)
+    r = _rng(101)
+    return r.standard_normal((n, d)), r.standard_normal(d), 0.3
+
+
+kernel("sigmoid_dot_rows", """
+def sigmoid_dot_rows(X, w, b):
+    n = X.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        z = np.dot(X[i], w) + b
+        out[i] = 1.0 / (1.0 + np.exp(-z))
+    return out
+""", _a_sig)
+
+
+kernel("row_normalize_helper", """
+def _norm(v):
+    return np.sqrt(np.sum(v * v))
+
+def _scale_into(dst, src, s):
+    for k in range(src.shape[0]):
+        dst[k] = src[k] * s
+
+def row_normalize_helper(X):
+    n = X.shape[0]
+    out = np.empty_like(X)
+    for i in range(n):
+        nv = _norm(X[i, :])
+        if nv > 0.0:
+            _scale_into(out[i, :], X[i, :], 1.0 / nv)
+        else:
+            out[i, :] = 0.0
+    return out
+""", lambda small: (np.vstack([_rng(102).standard_normal((9 if small else 50000, 6)), np.zeros((1, 6))]),))
+
+
+kernel("row_extrema", """
+def row_extrema(X):
+    n = X.shape[0]
+    imax = np.empty(n, dtype=np.int64)
+    imin = np.empty(n, dtype=np.int64)
+    rng = np.empty(n)
+    l1 = np.empty(n)
+    for i in range(n):
+        row = X[i]
+        imax[i] = np.argmax(row)
+        imin[i] = np.argmin(row)
+        rng[i] = row.max() - row.min()
+        l1[i] = np.abs(row).sum()
+    return imax, imin, rng, l1
+""", lambda small: (_rng(103).standard_normal((12 if small else 30000, 16)),))
+
+
+def _a_alloc(small):
+    n = 10 if small else 4000
+    r = _rng(104)
+    return r.standard_normal((n, 3)), r.standard_normal((n, 3)), 0.05, 10
+
+
+kernel("alloc_in_loop", """
+def alloc_in_loop(P, V, dt, steps):
+    n = P.shape[0]
+    out = np.zeros(n)
+    for i in range(n):
+        p = np.zeros(3)
+        v = np.empty(3)
+        for k in range(3):
+            p[k] = P[i, k]
+            v[k] = V[i, k]
+        for s in range(steps):
+            a = -p * 0.5
+            v = v + a * dt
+            p = p + v * dt
+        out[i] = np.sqrt((p * p).sum())
+    return out
+""", _a_alloc)
+
+
+def _a_solve(small):
+    m = 8 if small else 3000
+    r = _rng(105)
+    A = r.standard_normal((m, 3, 3)) + 3.0 * np.eye(3)
+    return A, r.standard_normal((m, 3))
+
+
+kernel("solve3x3_batch", """
+def solve3x3_batch(A, b):
+    m = A.shape[0]
+    x = np.empty((m, 3))
+    for i in range(m):
+        x[i] = np.linalg.solve(A[i], b[i])
+    return x
+""", _a_solve)
+
+
+kernel("inv_det3x3_batch", """
+def inv_det3x3_batch(A, v):
+    m = A.shape[0]
+    out = np.empty((m, 3))
+    dets = np.empty(m)
+    for i in range(m):
+        Ai = np.linalg.inv(A[i])
+        out[i] = Ai @ v[i]
+        dets[i] = np.linalg.det(A[i])
+    return out, dets
+""", _a_solve)
+
+
+kernel("running_median_sort", """
+def running_median_sort(x, w):
+    n = x.shape[0]
+    out = np.empty(n - w + 1)
+    h = w // 2
+    for i in range(n - w + 1):
+        s = np.sort(x[i:i + w])
+        out[i] = s[h]
+    return out
+""", lambda small: (_rng(106).standard_normal(40 if small else 40000), 7))
+
+
+def _a_ss(small):
+    r = _rng(107)
+    edges = np.sort(r.uniform(-3, 3, 65))
+    x = r.standard_normal(50 if small else 100000) * 1.5
+    x[:3] = [edges[0], edges[-1], edges[10]]
+    return x, edges
+
+
+kernel("searchsorted_hist", """
+def searchsorted_hist(x, edges):
+    nb = edges.shape[0] - 1
+    counts = np.zeros(nb, dtype=np.int64)
+    for i in range(x.shape[0]):
+        k = np.searchsorted(edges, x[i], side='right') - 1
+        if k >= 0 and k < nb:
+            counts[k] += 1
+        elif x[i] == edges[nb]:
+            counts[nb - 1] += 1
+    return counts
+""", _a_ss)
+
+
+kernel("cumsum_first_cross", """
+def cumsum_first_cross(X, thr):
+    n = X.shape[0]
+    idx = np.full(n, -1, dtype=np.int64)
+    tot = np.empty(n)
+    for i in range(n):
+        c = np.cumsum(X[i])
+        tot[i] = c[-1]
+        for j in range(c.shape[0]):
+            if c[j] > thr:
+                idx[i] = j
+                break
+    return idx, tot
+""", lambda small: (_rng(108).random((10 if small else 30000, 20)), 6.0))
+
+
+kernel("where_clip_rows", """
+def where_clip_rows(X, lo, hi):
+    n = X.shape[0]
+    s = np.empty(n)
+    cnt = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        row = X[i]
+        y = np.where(row > hi, hi, np.where(row < lo, lo, row))
+        s[i] = y.sum()
+        cnt[i] = np.count_nonzero(row > hi)
+    return s, cnt
+""", lambda small: (_rng(109).standard_normal((10 if small else 30000, 12)), -1.0, 0.8))
+
+
+# ---------------------------------------------------------------------------
+# control flow, bytes, bits, integers
+# ---------------------------------------------------------------------------
+kernel("collatz_while", """
+def collatz_while(start, count, cap):
+    best_n = 0
+    best_len = 0
+    total = 0
+    for n0 in range(start, start + count):
+        if n0 % 7 == 0:
+            continue
+        n = n0
+        steps = 0
+        while n != 1:
+            if n & 1:
+                n = 3 * n + 1
+            else:
+                n >>= 1
+            steps += 1
+            if steps >= cap:
+                break
+        total += steps
+        if steps > best_len:
+            best_len = steps
+            best_n = n0
+    return best_n, best_len, total
+""", lambda small: (1, 300 if small else 20000, 150))
+
+
+def _a_pair(small):
+    r = _rng(110)
+    n = 40 if small else 400
+    a = r.integers(0, 1000, n).astype(np.int64)
+    t = r.integers(0, 2000, 12 if small else 60).astype(np.int64)
+    t[::5] = -1           # never found: full scan
+    return a, t
+
+
+kernel("find_pair_early_return", """
+def find_pair_early_return(a, targets):
+    m = targets.shape[0]
+    out = np.full((m, 2), -1, dtype=np.int64)
+    for t in range(m):
+        i, j = _first_pair(a, targets[t])
+        out[t, 0] = i
+        out[t, 1] = j
+    return out
+
+def _first_pair(a, target):
+    n = a.shape[0]
+    for i in range(n):
+        ai = a[i]
+        for j in range(i + 1, n):
+            if ai + a[j] == target:
+                return i, j
+    return -1, -1
+""", _a_pair)
+
+
+def _a_quad(small):
+    n = 20 if small else 100000
+    r = _rng(111)
+    return r.uniform(0.5, 2.0, n), r.standard_normal(n) * 2.0, r.standard_normal(n)
+
+
+kernel("quad_roots_helpers", """
+def _cmul(ar, ai, br, bi):
+    return ar * br - ai * bi, ar * bi + ai * br
+
+def _cadd(ar, ai, br, bi):
+    return ar + br, ai + bi
+
+def _disc(a, b, c):
+    return b * b - 4.0 * a * c
+
+def _roots(a, b, c):
+    d = _disc(a, b, c)
+    if d >= 0.0:
+        s = math.sqrt(d)
+        q = -0.5 * (b + math.copysign(s, b))
+        return q / a, 0.0, c / q, 0.0
+    s = math.sqrt(-d)
+    return -b / (2.0 * a), s / (2.0 * a), -b / (2.0 * a), -s / (2.0 * a)
+
+def _resid(a, b, c, zr, zi):
+    z2r, z2i = _cmul(zr, zi, zr, zi)
+    pr, pi = _cadd(a * z2r, a * z2i, b * zr, b * zi)
+    return math.hypot(pr + c, pi)
+
+def quad_roots_helpers(A, Bc, C):
+    n = A.shape[0]
+    out = np.empty((n, 4))
+    worst = 0.0
+    nreal = 0
+    for i in range(n):
+        r1r, r1i, r2r, r2i = _roots(A[i], Bc[i], C[i])
+        out[i, 0] = r1r
+        out[i, 1] = r1i
+        out[i, 2] = r2r
+        out[i, 3] = r2i
+        if r1i == 0.0:
+            nreal += 1
+        e = max(_resid(A[i], Bc[i], C[i], r1r, r1i), _resid(A[i], Bc[i], C[i], r2r, r2i))
+        if e > worst:
+            worst = e
+    return out, nreal, worst < 1e-9
+""", _a_quad)
+
+
+def _a_flood(small):
+    h, w = (12, 14) if small else (300, 300)
+    grid = (_rng(112).random((h, w)) < 0.45).astype(np.uint8)
+    return grid, np.zeros((h, w), dtype=np.int32)
+
+
+kernel("flood_fill_rec", """
+def _fill(grid, lab, i, j, c):
+    if i < 0 or j < 0 or i >= grid.shape[0] or j >= grid.shape[1]:
+        return 0
+    if grid[i, j] == 0 or lab[i, j] != 0:
+        return 0
+    lab[i, j] = c
+    return (1 + _fill(grid, lab, i + 1, j, c) + _fill(grid, lab, i - 1, j, c)
+            + _fill(grid, lab, i, j + 1, c) + _fill(grid, lab, i, j - 1, c))
+
+def flood_fill_rec(grid, lab):
+    h, w = grid.shape
+    c = 0
+    biggest = 0
+    for i in range(h):
+        for j in range(w):
+            if grid[i, j] != 0 and lab[i, j] == 0:
+                c += 1
+                sz = _fill(grid, lab, i, j, c)
+                if sz > biggest:
+                    biggest = sz
+    return lab, c, biggest
+""", _a_flood, mutates=True)
+
+
+def _csv_bytes(small):
+    r = np.random.default_rng(113)
+    rows = 8 if small else 6000
+    parts = []
+    for _ in range(rows):
+        fields = []
+        for _ in range(int(r.integers(3, 9))):
+            kind = r.integers(0, 4)
+            if kind == 0:
+                fields.append('"%s, %s"' % ("x" * int(r.integers(0, 5)), "y" * int(r.integers(0, 4))))
+            elif kind == 1:
+                fields.append('"a""b%d"' % r.integers(0, 100))
+            elif kind == 2:
+                fields.append("")
+            else:
+                fields.append("f%d" % r.integers(0, 10 ** int(r.integers(1, 7))))
+        parts.append(",".join(fields))
+    s = "\n".join(parts) + "\n"
+    return np.frombuffer(s.encode(), dtype=np.uint8).copy()
+
+
+kernel("csv_state_machine", """
+def csv_state_machine(buf):
+    # states: 0 start of field, 1 unquoted field, 2 inside quotes, 3 quote seen inside quotes
+    state = 0
+    rows = 0
+    fields = 0
+    quoted = 0
+    flen = 0
+    maxlen = 0
+    for k in range(buf.shape[0]):
+        ch = buf[k]
+        if state == 2:
+            if ch == 34:
+                state = 3
+            else:
+                flen += 1
+            continue
+        if state == 3:
+            if ch == 34:
+                flen += 1
+                state = 2
+                continue
+            state = 1
+        if ch == 44 or ch == 10:
+            fields += 1
+            if flen > maxlen:
+                maxlen = flen
+            flen = 0
+            state = 0
+            if ch == 10:
+                rows += 1
+        elif ch == 34 and state == 0:
+            state = 2
+            quoted += 1
+        else:
+            flen += 1
+            state = 1
+    return rows, fields, quoted, maxlen
+""", lambda small: (_csv_bytes(small),))
+
+
+def _num_bytes(small):
+    r = np.random.default_rng(114)
+    n = 30 if small else 40000
+    vals = r.standard_normal(n) * 10 ** r.integers(0, 5, n)
+    toks = []
+    for k, v in enumerate(vals):
+        toks.append("%d" % int(v) if k % 3 == 0 else "%.*f" % (int(r.integers(1, 7)), v))
+    s = ""
+    for k, t in enumerate(toks):
+        s += t + ("\n" if k % 7 == 6 else "  " if k % 5 == 0 else " ")
+    return np.frombuffer(s.encode(), dtype=np.uint8).copy()
+
+
+kernel("parse_numbers_bytes", """
+def parse_numbers_bytes(buf):
+    n = buf.shape[0]
+    out = np.empty(n // 2 + 1)
+    cnt = 0
+    i = 0
+    while i < n:
+        ch = buf[i]
+        if ch == 45 or (ch >= 48 and ch <= 57):
+            neg = False
+            if ch == 45:
+                neg = True
+                i += 1
+            ip = 0
+            while i < n and buf[i] >= 48 and buf[i] <= 57:
+                ip = ip * 10 + (int(buf[i]) - 48)
+                i += 1
+            frac = 0.0
+            if i < n and buf[i] == 46:
+                i += 1
+                scale = 0.1
+                while i < n and buf[i] >= 48 and buf[i] <= 57:
+                    frac += (int(buf[i]) - 48) * scale
+                    scale *= 0.1
+                    i += 1
+            v = ip + frac
+            out[cnt] = -v if neg else v
+            cnt += 1
+        else:
+            i += 1
+    return out[:cnt]
+""", lambda small: (_num_bytes(small),))
+
+
+kernel("popcount_bitrev", """
+def popcount_bitrev(x):
+    n = x.shape[0]
+    pc = np.empty(n, dtype=np.int64)
+    rv = np.empty(n, dtype=np.uint32)
+    for i in range(n):
+        v = x[i]
+        c = 0
+        while v:
+            v &= v - np.uint64(1)
+            c += 1
+        pc[i] = c
+        w = np.uint32(x[i] & np.uint64(0xFFFFFFFF))
+        r = np.uint32(0)
+        for b in range(32):
+            r = (r << np.uint32(1)) | (w & np.uint32(1))
+            w >>= np.uint32(1)
+        rv[i] = r
+    return pc, rv
+""", lambda small: (_rng(115).integers(0, 2 ** 63, 30 if small else 30000, dtype=np.uint64) * np.uint64(2)
+                    + np.uint64(1),))
+
+
+kernel("fnv1a_records", """
+def fnv1a_records(recs):
+    n, m = recs.shape
+    out = np.empty(n, dtype=np.uint64)
+    prime = np.uint64(1099511628211)
+    for i in range(n):
+        h = np.uint64(0xcbf29ce484222325)
+        for j in range(m):
+            h = h ^ np.uint64(recs[i, j])
+            h = h * prime
+        out[i] = h
+    return out
+""", lambda small: (_rng(116).integers(0, 256, (10 if small else 20000, 48)).astype(np.uint8),))
+
+
+kernel("xorshift_stream", """
+def xorshift_stream(seed, n, nb):
+    s = np.uint64(seed)
+    hist = np.zeros(nb, dtype=np.int64)
+    acc = 0.0
+    mult = np.uint64(0x2545F4914F6CDD1D)
+    for i in range(n):
+        s ^= s >> np.uint64(12)
+        s ^= s << np.uint64(25)
+        s ^= s >> np.uint64(27)
+        r = s * mult
+        u = (r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+        acc += u
+        hist[int(u * nb)] += 1
+    return hist, acc / n, s
+""", lambda small: (88172645463325252, 500 if small else 300000, 16))
+
+
+def _a_gcd(small):
+    r = _rng(117)
+    n = 20 if small else 20000
+    return (r.integers(1, 10 ** 9, n).astype(np.int64), r.integers(1, 10 ** 9, n).astype(np.int64),
+            1000000007)
+
+
+kernel("gcd_modpow", """
+def _modpow(b, e, m):
+    r = 1
+    b %= m
+    while e > 0:
+        if e & 1:
+            r = r * b % m
+        b = b * b % m
+        e >>= 1
+    return r
+
+def gcd_modpow(a, b, m):
+    n = a.shape[0]
+    g = np.empty(n, dtype=np.int64)
+    p = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        g[i] = math.gcd(a[i], b[i])
+        p[i] = _modpow(a[i], b[i], m)
+    return g, p
+""", _a_gcd)
+
+
+kernel("int64_wrap_hash", """
+def int64_wrap_hash(a):
+    n, m = a.shape
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        h = np.int64(17)
+        for j in range(m):
+            h = h * np.int64(31) + a[i, j]
+            h ^= h >> np.int64(29)
+        out[i] = h
+    return out
+""", lambda small: (_rng(118).integers(-2 ** 40, 2 ** 40, (10 if small else 20000, 40)).astype(np.int64),))
+
+
+# ---------------------------------------------------------------------------
+# containers
+# ---------------------------------------------------------------------------
+kernel("list_append_to_array", """
+def list_append_to_array(x, thr):
+    idx = []
+    vals = []
+    for i in range(x.shape[0]):
+        if x[i] > thr:
+            idx.append(i)
+            vals.append(x[i] * 2.0)
+    return np.array(idx), np.array(vals)
+""", lambda small: (_rng(119).standard_normal(50 if small else 200000), 0.5))
+
+
+def _a_keys(small):
+    r = _rng(120)
+    return (r.zipf(1.3, 200 if small else 100000) % 5000).astype(np.int64),
+
+
+kernel("typed_dict_count", """
+def typed_dict_count(keys):
+    d = typed.Dict.empty(key_type=types.int64, value_type=types.int64)
+    for i in range(keys.shape[0]):
+        k = keys[i]
+        d[k] = d.get(k, 0) + 1
+    n = len(d)
+    ks = np.empty(n, dtype=np.int64)
+    vs = np.empty(n, dtype=np.int64)
+    j = 0
+    for k, v in d.items():
+        ks[j] = k
+        vs[j] = v
+        j += 1
+    order = np.argsort(ks)
+    return ks[order], vs[order]
+""", _a_keys)
+
+
+def _words(small):
+    r = np.random.default_rng(121)
+    vocab = ["w%d%s" % (k, "abcdefgh"[: k % 8]) for k in range(400)]
+    n = 60 if small else 60000
+    picks = (r.zipf(1.4, n) - 1) % len(vocab)
+    s = " ".join(vocab[p] + ("." if k % 13 == 0 else "") for k, p in enumerate(picks))
+    return np.frombuffer(s.encode(), dtype=np.uint8).copy()
+
+
+kernel("word_count_dict", """
+def word_count_dict(buf):
+    d = {np.uint64(0): 0}          # inferred (literal) dict; key 0 is a seed entry
+    del d[np.uint64(0)]
+    n = buf.shape[0]
+    i = 0
+    words = 0
+    while i < n:
+        while i < n and (buf[i] == 32 or buf[i] == 46):
+            i += 1
+        if i >= n:
+            break
+        h = np.uint64(0xcbf29ce484222325)
+        while i < n and buf[i] != 32 and buf[i] != 46:
+            h = (h ^ np.uint64(buf[i])) * np.uint64(1099511628211)
+            i += 1
+        words += 1
+        d[h] = d.get(h, 0) + 1
+    top = 0
+    common = 0
+    for v in d.values():
+        if v > top:
+            top = v
+        if v >= 5:
+            common += v
+    return len(d), top, common, words
+""", lambda small: (_words(small),))
+
+
+kernel("set_distinct", """
+def set_distinct(a, window):
+    nb = a.shape[0] // window
+    out = np.empty(nb, dtype=np.int64)
+    seen = set()
+    seen.add(-1)
+    hits = 0
+    for b in range(nb):
+        s = set()
+        for i in range(b * window, (b + 1) * window):
+            s.add(a[i])
+        out[b] = len(s)
+        for v in s:
+            if v in seen:
+                hits += 1
+            else:
+                seen.add(v)
+    tot = 0
+    for v in seen:
+        tot += v
+    return out, len(seen), tot, hits
+""", lambda small: (_rng(122).integers(0, 3000, 200 if small else 100000).astype(np.int64), 50))
+
+
+def _a_topk(small):
+    r = _rng(123)
+    n = 40 if small else 20000
+    return np.round(r.random(n), 2), r.integers(0, 50, n).astype(np.int64), 10
+
+
+kernel("topk_sorted_tuples", """
+def topk_sorted_tuples(score, label, k):
+    lst = []
+    for i in range(score.shape[0]):
+        lst.append((score[i], label[i], i))
+    srt = sorted(lst, reverse=True)
+    out = np.empty((k, 3))
+    for j in range(k):
+        s, l, i = srt[j]
+        out[j, 0] = s
+        out[j, 1] = l
+        out[j, 2] = i
+    lst.sort()
+    return out, lst[0][2], lst[len(lst) - 1][2]
+""", _a_topk)
+
+
+def _csr_graph(n, m, seed, weights=False):
+    r = np.random.default_rng(seed)
+    u = r.integers(0, n, m)
+    v = r.integers(0, n, m)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    src = np.concatenate([u, v])
+    dst = np.concatenate([v, u])
+    w = np.concatenate([r.uniform(0.1, 5.0, u.size)] * 2)
+    order = np.argsort(src, kind="stable")
+    src, dst, w = src[order], dst[order], w[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, src + 1, 1)
+    indptr = np.cumsum(indptr)
+    if weights:
+        return indptr, dst.astype(np.int64), w
+    return indptr, dst.astype(np.int64)
+
+
+kernel("dfs_components_csr", """
+def dfs_components_csr(indptr, indices):
+    n = indptr.shape[0] - 1
+    comp = np.full(n, -1, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    nc = 0
+    for s in range(n):
+        if comp[s] >= 0:
+            continue
+        top = 0
+        stack[0] = s
+        comp[s] = nc
+        while top >= 0:
+            u = stack[top]
+            top -= 1
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if comp[v] < 0:
+                    comp[v] = nc
+                    top += 1
+                    stack[top] = v
+        nc += 1
+    return comp, nc
+""", lambda small: _csr_graph(30 if small else 60000, 20 if small else 45000, 124))
+
+
+kernel("bfs_list_queue", """
+def bfs_list_queue(indptr, indices, src):
+    n = indptr.shape[0] - 1
+    dist = np.full(n, -1, dtype=np.int64)
+    dist[src] = 0
+    q = [src]
+    head = 0
+    far = src
+    while head < len(q):
+        u = q[head]
+        head += 1
+        du = dist[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if dist[v] == -1:
+                dist[v] = du + 1
+                if du + 1 > dist[far]:
+                    far = v
+                q.append(v)
+    return dist, far, len(q)
+""", lambda small: _csr_graph(30 if small else 60000, 45 if small else 90000, 125) + (0,))
+
+
+kernel("dijkstra_heapq", """
+def dijkstra_heapq(indptr, indices, w, src):
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    dist[src] = 0.0
+    done = np.zeros(n, dtype=np.bool_)
+    h = [(0.0, src)]
+    pops = 0
+    while len(h) > 0:
+        d, u = heapq.heappop(h)
+        pops += 1
+        if done[u]:
+            continue
+        done[u] = True
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            nd = d + w[e]
+            if nd < dist[v]:
+                dist[v] = nd
+                heapq.heappush(h, (nd, v))
+    return dist, pops
+""", lambda small: _csr_graph(40 if small else 15000, 80 if small else 30000, 126, weights=True) + (0,))
+
+
+def _a_kruskal(small):
+    n = 30 if small else 20000
+    m = 90 if small else 80000
+    r = _rng(127)
+    return n, r.integers(0, n, m).astype(np.int64), r.integers(0, n, m).astype(np.int64), r.random(m)
+
+
+kernel("kruskal_union_find", """
+def _find(parent, x):
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+def kruskal_union_find(n, eu, ev, ew):
+    order = np.argsort(ew, kind='mergesort')
+    parent = np.arange(n)
+    rank = np.zeros(n, dtype=np.int8)
+    total = 0.0
+    used = 0
+    for k in range(order.shape[0]):
+        e = order[k]
+        a = _find(parent, eu[e])
+        b = _find(parent, ev[e])
+        if a == b:
+            continue
+        if rank[a] < rank[b]:
+            a, b = b, a
+        parent[b] = a
+        if rank[a] == rank[b]:
+            rank[a] += 1
+        total += ew[e]
+        used += 1
+        if used == n - 1:
+            break
+    return total, used
+""", _a_kruskal)
+
+
+# ---------------------------------------------------------------------------
+# numeric kernels
+# ---------------------------------------------------------------------------
+kernel("rgb_box_blur", """
+def rgb_box_blur(img):
+    h, w, c = img.shape
+    out = np.empty_like(img)
+    for i in range(h):
+        for j in range(w):
+            for ch in range(c):
+                s = 0.0
+                for di in range(-1, 2):
+                    ii = min(max(i + di, 0), h - 1)
+                    for dj in range(-1, 2):
+                        jj = min(max(j + dj, 0), w - 1)
+                        s += img[ii, jj, ch]
+                out[i, j, ch] = s / 9.0
+    return out
+""", lambda small: (_rng(128).random((9, 11, 3) if small else (250, 250, 3)),))
+
+
+kernel("rgb_to_hsv_uint8", """
+def rgb_to_hsv_uint8(img):
+    h, w, _ = img.shape
+    out = np.empty((h, w, 3))
+    for i in range(h):
+        for j in range(w):
+            r = img[i, j, 0] / 255.0
+            g = img[i, j, 1] / 255.0
+            b = img[i, j, 2] / 255.0
+            mx = max(r, g, b)
+            mn = min(r, g, b)
+            d = mx - mn
+            if d == 0.0:
+                hue = 0.0
+            elif mx == r:
+                hue = ((g - b) / d) % 6.0
+            elif mx == g:
+                hue = (b - r) / d + 2.0
+            else:
+                hue = (r - g) / d + 4.0
+            out[i, j, 0] = hue * 60.0
+            out[i, j, 1] = 0.0 if mx == 0.0 else d / mx
+            out[i, j, 2] = mx
+    return out
+""", lambda small: (_rng(129).integers(0, 256, (8, 9, 3) if small else (400, 400, 3)).astype(np.uint8),))
+
+
+def _a_conv5(small):
+    r = _rng(130)
+    img = r.integers(0, 256, (14, 15) if small else (300, 300)).astype(np.uint8)
+    k = r.standard_normal((5, 5))
+    return img, k / np.abs(k).sum()
+
+
+kernel("conv5x5_uint8", """
+def conv5x5_uint8(img, k):
+    h, w = img.shape
+    out = np.zeros((h - 4, w - 4))
+    out8 = np.empty((h - 4, w - 4), dtype=np.uint8)
+    for i in range(h - 4):
+        for j in range(w - 4):
+            s = 0.0
+            for a in range(5):
+                for b in range(5):
+                    s += img[i + a, j + b] * k[a, b]
+            out[i, j] = s
+            v = int(s + 128.5)
+            out8[i, j] = 0 if v < 0 else (255 if v > 255 else v)
+    return out, out8
+""", _a_conv5)
+
+
+kernel("rk4_lorenz_alloc", """
+def _lorenz(s, p):
+    return np.array([p[0] * (s[1] - s[0]), s[0] * (p[1] - s[2]) - s[1], s[0] * s[1] - p[2] * s[2]])
+
+def rk4_lorenz_alloc(s0, p, dt, nsteps):
+    s = s0.copy()
+    traj = np.empty((nsteps + 1, 3))
+    traj[0] = s
+    for t in range(nsteps):
+        k1 = _lorenz(s, p)
+        k2 = _lorenz(s + 0.5 * dt * k1, p)
+        k3 = _lorenz(s + 0.5 * dt * k2, p)
+        k4 = _lorenz(s + dt * k3, p)
+        s = s + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        traj[t + 1] = s
+    return traj
+""", lambda small: (np.array([1.0, 1.0, 1.0]), np.array([10.0, 28.0, 8.0 / 3.0]), 0.001,
+                    100 if small else 5000))
+
+
+def _a_lj(small):
+    k = 4 if small else 9
+    g = np.arange(k) * 1.2
+    pos = np.array(np.meshgrid(g, g, g, indexing="ij")).reshape(3, -1).T.copy()
+    pos += _rng(131).uniform(-0.15, 0.15, pos.shape)
+    return pos, k * 1.2, 2.5
+
+
+kernel("lj_forces_cutoff", """
+def lj_forces_cutoff(pos, box, rc):
+    n = pos.shape[0]
+    f = np.zeros((n, 3))
+    rc2 = rc * rc
+    epot = 0.0
+    npair = 0
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            dx = pos[i, 0] - pos[j, 0]
+            dy = pos[i, 1] - pos[j, 1]
+            dz = pos[i, 2] - pos[j, 2]
+            dx -= box * math.floor(dx / box + 0.5)
+            dy -= box * math.floor(dy / box + 0.5)
+            dz -= box * math.floor(dz / box + 0.5)
+            r2 = dx * dx + dy * dy + dz * dz
+            if r2 >= rc2:
+                continue
+            npair += 1
+            inv2 = 1.0 / r2
+            inv6 = inv2 * inv2 * inv2
+            fm = 24.0 * inv2 * inv6 * (2.0 * inv6 - 1.0)
+            epot += 4.0 * inv6 * (inv6 - 1.0)
+            f[i, 0] += fm * dx
+            f[i, 1] += fm * dy
+            f[i, 2] += fm * dz
+            f[j, 0] -= fm * dx
+            f[j, 1] -= fm * dy
+            f[j, 2] -= fm * dz
+    return f, epot, npair
+""", _a_lj)
+
+
+kernel("sph_cell_list", """
+def sph_cell_list(pos, h, L):
+    n = pos.shape[0]
+    nc = int(L / (2.0 * h))
+    cs = L / nc
+    cell = np.empty(n, dtype=np.int64)
+    counts = np.zeros(nc * nc + 1, dtype=np.int64)
+    for i in range(n):
+        cx = min(int(pos[i, 0] / cs), nc - 1)
+        cy = min(int(pos[i, 1] / cs), nc - 1)
+        c = cx * nc + cy
+        cell[i] = c
+        counts[c + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = cell[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    rho = np.zeros(n)
+    sigma = 10.0 / (7.0 * math.pi * h * h)
+    for i in range(n):
+        cx = cell[i] // nc
+        cy = cell[i] % nc
+        for ox in range(-1, 2):
+            x = cx + ox
+            if x < 0 or x >= nc:
+                continue
+            for oy in range(-1, 2):
+                y = cy + oy
+                if y < 0 or y >= nc:
+                    continue
+                c = x * nc + y
+                for k in range(start[c], start[c + 1]):
+                    j = order[k]
+                    dx = pos[i, 0] - pos[j, 0]
+                    dy = pos[i, 1] - pos[j, 1]
+                    q = math.sqrt(dx * dx + dy * dy) / h
+                    if q < 1.0:
+                        wq = 1.0 - 1.5 * q * q + 0.75 * q * q * q
+                    elif q < 2.0:
+                        wq = 0.25 * (2.0 - q) ** 3
+                    else:
+                        continue
+                    rho[i] += sigma * wq
+    return rho
+""", lambda small: (_rng(132).random((60 if small else 8000, 2)) * 10.0, 0.12 if small else 0.06, 10.0))
+
+
+def _a_h2d(small):
+    r = _rng(133)
+    n = 100 if small else 300000
+    return r.standard_normal(n) * 1.2, r.standard_normal(n) * 0.8 + 0.3, 24, 18, -3.0, 3.0, -2.0, 2.5
+
+
+kernel("histogram2d_manual", """
+def histogram2d_manual(x, y, nx, ny, xmin, xmax, ymin, ymax):
+    H = np.zeros((nx, ny), dtype=np.int64)
+    sx = nx / (xmax - xmin)
+    sy = ny / (ymax - ymin)
+    outside = 0
+    for i in range(x.shape[0]):
+        xi = x[i]
+        yi = y[i]
+        if xi < xmin or xi >= xmax or yi < ymin or yi >= ymax:
+            outside += 1
+            continue
+        ix = int((xi - xmin) * sx)
+        iy = int((yi - ymin) * sy)
+        if ix >= nx:
+            ix = nx - 1
+        if iy >= ny:
+            iy = ny - 1
+        H[ix, iy] += 1
+    return H, outside
+""", _a_h2d)
+
+
+kernel("expm_taylor_batch", """
+def expm_taylor_batch(M, terms):
+    m, d, _ = M.shape
+    out = np.empty_like(M)
+    for b in range(m):
+        A = M[b]
+        nrm = np.abs(A).sum(axis=1).max()
+        s = 0
+        while nrm > 0.5:
+            nrm *= 0.5
+            s += 1
+        As = A / (2.0 ** s)
+        E = np.eye(d)
+        T = np.eye(d)
+        for k in range(1, terms + 1):
+            T = T @ As / k
+            E = E + T
+        for _ in range(s):
+            E = E @ E
+        out[b] = E
+    return out
+""", lambda small: (_rng(134).standard_normal((6 if small else 2000, 4, 4)), 12))
+
+
+def _a_power(small):
+    n = 12 if small else 150
+    r = _rng(135)
+    Q, _ = np.linalg.qr(r.standard_normal((n, n)))
+    ev = np.linspace(1.0, 2.0, n)
+    ev[-1] = 4.0
+    return (Q * ev) @ Q.T, 60 if small else 200
+
+
+kernel("power_iteration", """
+def power_iteration(A, iters):
+    n = A.shape[0]
+    v = np.ones(n) / math.sqrt(n)
+    lam = 0.0
+    for it in range(iters):
+        w = A @ v
+        lam_new = v @ w
+        v = w / np.linalg.norm(w)
+        if abs(lam_new - lam) < 1e-14 * abs(lam_new):
+            lam = lam_new
+            break
+        lam = lam_new
+    if v[0] < 0.0:
+        v = -v
+    return lam, v
+""", _a_power)
+
+
+def _a_jac(small):
+    r = _rng(136)
+    m = 5 if small else 1500
+    A = r.standard_normal((m, 5, 5))
+    return (A + A.transpose(0, 2, 1),)
+
+
+kernel("jacobi_eigen_batch", """
+def _jacobi_eig(A, tol, maxsweep):
+    a = A.copy()
+    n = a.shape[0]
+    for sweep in range(maxsweep):
+        off = 0.0
+        for p in range(n):
+            for q in range(p + 1, n):
+                off += a[p, q] * a[p, q]
+        if off < tol:
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                apq = a[p, q]
+                if abs(apq) < 1e-300:
+                    continue
+                theta = (a[q, q] - a[p, p]) / (2.0 * apq)
+                t = (1.0 if theta >= 0.0 else -1.0) / (abs(theta) + math.sqrt(theta * theta + 1.0))
+                c = 1.0 / math.sqrt(t * t + 1.0)
+                s = t * c
+                for k in range(n):
+                    akp = a[k, p]
+                    akq = a[k, q]
+                    a[k, p] = c * akp - s * akq
+                    a[k, q] = s * akp + c * akq
+                for k in range(n):
+                    apk = a[p, k]
+                    aqk = a[q, k]
+                    a[p, k] = c * apk - s * aqk
+                    a[q, k] = s * apk + c * aqk
+    return np.sort(np.diag(a))
+
+def jacobi_eigen_batch(M):
+    m, n, _ = M.shape
+    out = np.empty((m, n))
+    for b in range(m):
+        out[b] = _jacobi_eig(M[b], 1e-22, 50)
+    return out
+""", _a_jac)
+
+
+kernel("conv1d_full", """
+def conv1d_full(x, k):
+    n = x.shape[0]
+    m = k.shape[0]
+    out = np.zeros(n + m - 1)
+    for i in range(n + m - 1):
+        lo = max(0, i - m + 1)
+        hi = min(i, n - 1)
+        s = 0.0
+        for j in range(lo, hi + 1):
+            s += x[j] * k[i - j]
+        out[i] = s
+    return out
+""", lambda small: (_rng(137).standard_normal(30 if small else 20000), _rng(138).standard_normal(7 if small else 63)))
+
+
+def _a_logreg(small):
+    r = _rng(139)
+    n, d = (30, 4) if small else (2000, 10)
+    X = r.standard_normal((n, d))
+    wt = r.standard_normal(d)
+    y = (X @ wt + 0.5 * r.standard_normal(n) > 0).astype(np.float64)
+    return X, y, 0.5, 20 if small else 100, 1e-3
+
+
+kernel("logreg_gd", """
+def logreg_gd(X, y, lr, iters, lam):
+    n, d = X.shape
+    w = np.zeros(d)
+    b = 0.0
+    for it in range(iters):
+        z = X @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        r = p - y
+        g = X.T @ r / n + lam * w
+        gb = np.sum(r) / n
+        w -= lr * g
+        b -= lr * gb
+    z = X @ w + b
+    loss = np.mean(np.log(1.0 + np.exp(-z)) + (1.0 - y) * z)
+    return w, b, loss
+""", _a_logreg)
+
+
+def _a_bs(small):
+    r = _rng(140)
+    n = 20 if small else 100000
+    return r.uniform(50, 150, n), r.uniform(60, 140, n), r.uniform(0.1, 2.0, n), 0.03, r.uniform(0.1, 0.6, n)
+
+
+kernel("black_scholes_erf", """
+def _ncdf(x):
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+def black_scholes_erf(S, K, T, r, sig):
+    n = S.shape[0]
+    call = np.empty(n)
+    put = np.empty(n)
+    for i in range(n):
+        sq = sig[i] * math.sqrt(T[i])
+        d1 = (math.log(S[i] / K[i]) + (r + 0.5 * sig[i] ** 2) * T[i]) / sq
+        d2 = d1 - sq
+        disc = K[i] * math.exp(-r * T[i])
+        call[i] = S[i] * _ncdf(d1) - disc * _ncdf(d2)
+        put[i] = disc * _ncdf(-d2) - S[i] * _ncdf(-d1)
+    return call, put
+""", _a_bs)
+
+
+kernel("random_walk_normal", """
+def random_walk_normal(nwalk, nstep, seed):
+    np.random.seed(seed)
+    final = np.empty(nwalk)
+    for w in range(nwalk):
+        x = 0.0
+        for s in range(nstep):
+            x += np.random.normal(0.0, 1.0)
+        final[w] = x
+    return np.array([final.mean() / math.sqrt(nstep), final.var() / nstep])
+""", lambda small: (400 if small else 2000, 50 if small else 500, 7), stat_atol=0.5)
+
+
+# ---------------------------------------------------------------------------
+# types: float32, int16/int32/uint32, complex64, bool, mixed int/float
+# ---------------------------------------------------------------------------
+def _a_cos32(small):
+    r = _rng(141)
+    n, m, d = (6, 7, 5) if small else (200, 200, 32)
+    return r.standard_normal((n, d)).astype(np.float32), r.standard_normal((m, d)).astype(np.float32)
+
+
+kernel("float32_cosine_sim", """
+def float32_cosine_sim(A, B):
+    n, d = A.shape
+    m = B.shape[0]
+    out = np.empty((n, m), dtype=np.float32)
+    na = np.empty(n, dtype=np.float32)
+    nb = np.empty(m, dtype=np.float32)
+    for i in range(n):
+        s = np.float32(0.0)
+        for k in range(d):
+            s += A[i, k] * A[i, k]
+        na[i] = np.sqrt(s)
+    for j in range(m):
+        s = np.float32(0.0)
+        for k in range(d):
+            s += B[j, k] * B[j, k]
+        nb[j] = np.sqrt(s)
+    for i in range(n):
+        for j in range(m):
+            s = np.float32(0.0)
+            for k in range(d):
+                s += A[i, k] * B[j, k]
+            out[i, j] = s / (na[i] * nb[j])
+    return out
+""", _a_cos32)
+
+
+def _a_iir(small):
+    x = _rng(142).standard_normal((4 if small else 16, 40 if small else 20000)).astype(np.float32)
+    coef = np.array([0.2, 0.3, 0.2, -0.5, 0.25], dtype=np.float32)   # b0 b1 b2 a1 a2
+    return x, coef
+
+
+kernel("float32_biquad", """
+def float32_biquad(x, coef):
+    nch, n = x.shape
+    y = np.empty_like(x)
+    b0 = coef[0]
+    b1 = coef[1]
+    b2 = coef[2]
+    a1 = coef[3]
+    a2 = coef[4]
+    for c in range(nch):
+        x1 = np.float32(0.0)
+        x2 = np.float32(0.0)
+        y1 = np.float32(0.0)
+        y2 = np.float32(0.0)
+        for t in range(n):
+            xt = x[c, t]
+            yt = b0 * xt + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+            y[c, t] = yt
+            x2 = x1
+            x1 = xt
+            y2 = y1
+            y1 = yt
+    return y
+""", _a_iir)
+
+
+kernel("int16_gradient", """
+def int16_gradient(a, thr):
+    h, w = a.shape
+    mag = np.zeros((h, w), dtype=np.int32)
+    strong = 0
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            gx = np.int32(a[i, j + 1]) - np.int32(a[i, j - 1])
+            gy = np.int32(a[i + 1, j]) - np.int32(a[i - 1, j])
+            m = abs(gx) + abs(gy)
+            mag[i, j] = m
+            if m > thr:
+                strong += 1
+    return mag, strong
+""", lambda small: (_rng(143).integers(-30000, 30000, (9, 10) if small else (600, 600)).astype(np.int16), 40000))
+
+
+kernel("adler32_uint32", """
+def adler32_uint32(recs):
+    n, m = recs.shape
+    out = np.empty(n, dtype=np.uint32)
+    MOD = np.uint32(65521)
+    for i in range(n):
+        a = np.uint32(1)
+        b = np.uint32(0)
+        for j in range(m):
+            a = (a + recs[i, j]) % MOD
+            b = (b + a) % MOD
+        out[i] = (b << np.uint32(16)) | a
+    return out
+""", lambda small: (_rng(144).integers(0, 256, (6 if small else 4000, 300)).astype(np.uint8),))
+
+
+kernel("int32_lcg_table", """
+def int32_lcg_table(n, seed, size):
+    table = np.zeros(size, dtype=np.int32)
+    x = np.int32(seed)
+    for i in range(n):
+        x = np.int32((np.int64(x) * 1103515245 + 12345) & 0x7FFFFFFF)
+        k = x % size
+        table[k] += np.int32(1)
+        if table[k] > 3:
+            table[k] = np.int32(0)
+    return table
+""", lambda small: (300 if small else 1000000, 42, 997))
+
+
+def _a_c64(small):
+    n = 64 if small else 4096
+    r = _rng(145)
+    x = (r.standard_normal(n) + 1j * r.standard_normal(n)).astype(np.complex64)
+    tw = np.exp(-2j * np.pi * np.arange(n) / n).astype(np.complex64)
+    return x, tw, np.arange(0, n, max(1, n // 64)).astype(np.int64)
+
+
+kernel("complex64_dft_bins", """
+def complex64_dft_bins(x, tw, bins):
+    n = x.shape[0]
+    k = bins.shape[0]
+    out = np.empty(k, dtype=np.complex64)
+    mag = np.empty(k, dtype=np.float32)
+    for b in range(k):
+        acc = np.complex64(0.0)
+        f = bins[b]
+        for t in range(n):
+            acc += x[t] * tw[(f * t) % n]
+        out[b] = acc
+        mag[b] = abs(acc)
+    return out, mag
+""", _a_c64)
+
+
+kernel("bool_life_steps", """
+def bool_life_steps(grid, steps):
+    g = grid.copy()
+    h, w = g.shape
+    new = np.empty_like(g)
+    for s in range(steps):
+        for i in range(h):
+            for j in range(w):
+                c = 0
+                for di in range(-1, 2):
+                    for dj in range(-1, 2):
+                        if (di != 0 or dj != 0) and g[(i + di) % h, (j + dj) % w]:
+                            c += 1
+                new[i, j] = c == 3 or (g[i, j] and c == 2)
+        g, new = new, g
+    return g, np.count_nonzero(g)
+""", lambda small: (_rng(146).random((10, 12) if small else (160, 160)) < 0.3, 4 if small else 10))
+
+
+kernel("mixed_int_float", """
+def mixed_int_float(a, x):
+    n = a.shape[0]
+    out = np.empty(n)
+    q = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        k = a[i]
+        q[i] = k // 7 + (k % 7) * 3 - (-k) // 5
+        v = x[i] * k + k / 3 - math.floor(x[i] * 2.5) + (k % 4) ** 2
+        if k & 1:
+            v = -v / (1 + abs(k))
+        out[i] = v + divmod(k, 9)[1] + x[i] % 1.5
+    return out, q
+""", lambda small: (_rng(147).integers(-1000, 1000, 30 if small else 200000).astype(np.int64),
+                    _rng(148).standard_normal(30 if small else 200000) * 4.0))
+
+
+# ---------------------------------------------------------------------------
+# more NumPy calls, ragged containers, records, strings, closures, generators
+# ---------------------------------------------------------------------------
+kernel("unique_bincount_rows", """
+def unique_bincount_rows(A, nbins):
+    n = A.shape[0]
+    nuniq = np.empty(n, dtype=np.int64)
+    mode = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        u = np.unique(A[i])
+        nuniq[i] = u.shape[0]
+        bc = np.bincount(A[i], minlength=nbins)
+        mode[i] = np.argmax(bc)
+    return nuniq, mode
+""", lambda small: (_rng(151).integers(0, 20, (8 if small else 20000, 24)).astype(np.int64), 20))
+
+
+def _a_interp(small):
+    r = _rng(152)
+    n = 6 if small else 5000
+    xp = np.cumsum(r.random(32)) 
+    return r.uniform(xp[0] - 1, xp[-1] + 1, (n, 16)), xp, np.sin(xp)
+
+
+kernel("interp_rows", """
+def interp_rows(Q, xp, fp):
+    n = Q.shape[0]
+    out = np.empty_like(Q)
+    tot = 0.0
+    for i in range(n):
+        out[i] = np.interp(Q[i], xp, fp)
+        tot += np.interp(Q[i, 0], xp, fp)
+    return out, tot
+""", _a_interp)
+
+
+kernel("np_histogram_blocks", """
+def np_histogram_blocks(x, block, nb):
+    nblk = x.shape[0] // block
+    H = np.empty((nblk, nb), dtype=np.int64)
+    for b in range(nblk):
+        h, e = np.histogram(x[b * block:(b + 1) * block], bins=nb, range=(-3.0, 3.0))
+        H[b] = h
+    return H
+""", lambda small: (_rng(153).standard_normal(300 if small else 200000), 50, 12))
+
+
+def _a_cross(small):
+    r = _rng(154)
+    n = 10 if small else 20000
+    return r.standard_normal((n, 3)), r.standard_normal((n, 3))
+
+
+kernel("cross_outer_loop", """
+def cross_outer_loop(U, V):
+    n = U.shape[0]
+    C = np.empty((n, 3))
+    S = np.zeros((3, 3))
+    for i in range(n):
+        c = np.cross(U[i], V[i])
+        C[i] = c
+        S += np.outer(c, U[i])
+    return C, S
+""", _a_cross)
+
+
+kernel("concatenate_grow", """
+def concatenate_grow(x, thr):
+    out = np.empty(0)
+    chunk = np.empty(0, dtype=np.int64)
+    for i in range(x.shape[0]):
+        if x[i] > thr:
+            out = np.concatenate((out, x[i:i + 2]))
+        if i % 97 == 0:
+            chunk = np.append(chunk, i)
+    return out, chunk
+""", lambda small: (_rng(155).standard_normal(60 if small else 6000), 1.5))
+
+
+kernel("bool_mask_fancy_rows", """
+def bool_mask_fancy_rows(X, idx):
+    n = X.shape[0]
+    pos = np.empty(n)
+    pick = np.empty(n)
+    for i in range(n):
+        row = X[i]
+        sel = row[row > 0.0]
+        pos[i] = sel.sum() / max(sel.shape[0], 1)
+        pick[i] = row[idx].sum()
+        row2 = row.copy()
+        row2[row2 < -1.0] = -1.0
+        pick[i] += row2.min()
+    return pos, pick
+""", lambda small: (_rng(156).standard_normal((8 if small else 30000, 20)), np.array([0, 3, 3, 7, 19], dtype=np.int64)))
+
+
+def _a_ragged(small):
+    r = _rng(157)
+    n = 12 if small else 20000
+    lens = r.integers(1, 30, n)
+    return r.standard_normal(int(lens.sum())), np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+
+
+kernel("typed_list_ragged", """
+def typed_list_ragged(vals, offs):
+    lst = typed.List()
+    for i in range(offs.shape[0] - 1):
+        lst.append(vals[offs[i]:offs[i + 1]].copy())
+    out = np.empty(len(lst))
+    k = 0
+    for a in lst:
+        a.sort()
+        out[k] = a[a.shape[0] // 2] + a[-1]
+        k += 1
+    return out, len(lst)
+""", _a_ragged)
+
+
+kernel("closure_inner_func", """
+def closure_inner_func(x, alpha, beta):
+    def smooth(v):
+        return alpha * v / (1.0 + beta * abs(v))
+    n = x.shape[0]
+    out = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        acc = smooth(acc + x[i])
+        out[i] = acc
+    return out
+""", lambda small: (_rng(158).standard_normal(50 if small else 300000), 0.9, 0.1))
+
+
+kernel("generator_primes", """
+def _primes_upto(n):
+    for k in range(2, n):
+        isp = True
+        d = 2
+        while d * d <= k:
+            if k % d == 0:
+                isp = False
+                break
+            d += 1
+        if isp:
+            yield k
+
+def generator_primes(n):
+    s = 0
+    c = 0
+    last = 0
+    for p in _primes_upto(n):
+        s += p
+        c += 1
+        last = p
+    return s, c, last
+""", lambda small: (200 if small else 60000,))
+
+
+_REC = np.dtype([("x", np.float64), ("y", np.float64), ("m", np.float32), ("tag", np.int32)])
+
+
+def _a_rec(small):
+    r = _rng(159)
+    n = 20 if small else 100000
+    a = np.empty(n, dtype=_REC)
+    a["x"] = r.standard_normal(n)
+    a["y"] = r.standard_normal(n)
+    a["m"] = r.random(n).astype(np.float32)
+    a["tag"] = r.integers(0, 4, n).astype(np.int32)
+    return (a,)
+
+
+kernel("record_array_com", """
+def record_array_com(parts):
+    n = parts.shape[0]
+    cx = np.zeros(4)
+    cy = np.zeros(4)
+    mt = np.zeros(4)
+    for i in range(n):
+        p = parts[i]
+        t = p['tag']
+        cx[t] += p['x'] * p['m']
+        cy[t] += p['y'] * p['m']
+        mt[t] += p['m']
+    for i in range(n):
+        if parts[i]['tag'] == 0:
+            parts[i]['x'] = 0.0
+    return cx / mt, cy / mt, parts['x'].sum()
+""", _a_rec, mutates=True)
+
+
+def _a_text(small):
+    r = np.random.default_rng(160)
+    words = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta"]
+    n = 40 if small else 20000
+    return (" ".join(words[k] for k in r.integers(0, len(words), n)),)
+
+
+kernel("unicode_word_lengths", """
+def unicode_word_lengths(text):
+    parts = text.split(' ')
+    total = 0
+    longest = ''
+    nstart = 0
+    for w in parts:
+        total += len(w)
+        if len(w) > len(longest):
+            longest = w
+        if w.startswith('e'):
+            nstart += 1
+    return total, longest, nstart, len(parts)
+""", _a_text)
+
+
+kernel("eigh_batch", """
+def eigh_batch(M):
+    m, n, _ = M.shape
+    lam = np.empty((m, n))
+    cond = np.empty(m)
+    for b in range(m):
+        w, v = np.linalg.eigh(M[b])
+        lam[b] = w
+        cond[b] = abs(w[-1]) / max(abs(w[0]), 1e-300)
+    return lam, cond
+""", lambda small: (_a_jac(small)[0],))
+
+
+kernel("argsort_rank_rows", """
+def argsort_rank_rows(X):
+    n, d = X.shape
+    R = np.empty((n, d), dtype=np.int64)
+    for i in range(n):
+        o = np.argsort(X[i])
+        R[i, o] = np.arange(d)
+    return R
+""", lambda small: (_rng(161).standard_normal((8 if small else 30000, 12)),))
+
+
+kernel("enumerate_zip_clip", """
+def enumerate_zip_clip(x, y, lo, hi):
+    s = 0.0
+    acc = np.zeros(4)
+    for i, (a, b) in enumerate(zip(x, y)):
+        c = min(max(a * b, lo), hi)
+        s += c
+        acc[i % 4] += round(c, 2)
+    z = np.clip(x, lo, hi)
+    return s, acc, np.round(z, 3)
+""", lambda small: (_rng(162).standard_normal(40 if small else 200000), _rng(163).standard_normal(40 if small else 200000), -0.5, 0.7))
+
+
+kernel("murmur3_32_uint32", """
+def _rotl32(x, r):
+    return np.uint32((x << np.uint32(r)) | (x >> np.uint32(32 - r)))
+
+def _fmix32(h):
+    h ^= h >> np.uint32(16)
+    h = np.uint32(h * np.uint32(0x85ebca6b))
+    h ^= h >> np.uint32(13)
+    h = np.uint32(h * np.uint32(0xc2b2ae35))
+    h ^= h >> np.uint32(16)
+    return h
+
+def murmur3_32_uint32(keys, seed):
+    n, m = keys.shape
+    out = np.empty(n, dtype=np.uint32)
+    c1 = np.uint32(0xcc9e2d51)
+    c2 = np.uint32(0x1b873593)
+    for i in range(n):
+        h = np.uint32(seed)
+        for j in range(m):
+            k = np.uint32(keys[i, j] * c1)
+            k = _rotl32(k, 15)
+            k = np.uint32(k * c2)
+            h ^= k
+            h = _rotl32(h, 13)
+            h = np.uint32(h * np.uint32(5) + np.uint32(0xe6546b64))
+        h ^= np.uint32(4 * m)
+        out[i] = _fmix32(h)
+    return out
+""", lambda small: (_rng(164).integers(0, 2 ** 32, (8 if small else 20000, 16)).astype(np.uint32), 0x9747b28c))
+
+
+kernel("int16_wrap_saturate", """
+def int16_wrap_saturate(a, b):
+    n = a.shape[0]
+    wrap = np.empty(n, dtype=np.int16)
+    sat = np.empty(n, dtype=np.int16)
+    nover = 0
+    for i in range(n):
+        wrap[i] = a[i] + b[i]
+        t = int(a[i]) + int(b[i])
+        if t > 32767:
+            t = 32767
+            nover += 1
+        elif t < -32768:
+            t = -32768
+            nover += 1
+        sat[i] = t
+    return wrap, sat, nover
+""", lambda small: (_rng(165).integers(-32768, 32768, 40 if small else 300000).astype(np.int16),
+                    _rng(166).integers(-32768, 32768, 40 if small else 300000).astype(np.int16)))
+
+
+# ---------------------------------------------------------------------------
+# prange
+# ---------------------------------------------------------------------------
+kernel("row_median_prange", """
+def row_median_prange(X):
+    n, d = X.shape
+    out = np.empty(n)
+    for i in prange(n):
+        tmp = np.empty(d)
+        for k in range(d):
+            tmp[k] = abs(X[i, k])
+        s = np.sort(tmp)
+        out[i] = 0.5 * (s[d // 2 - 1] + s[d // 2])
+    return out
+""", lambda small: (_rng(149).standard_normal((16 if small else 20000, 16)),), parallel=True)
+
+
+kernel("reduce_prange_mixed", """
+def reduce_prange_mixed(x, thr):
+    n = x.shape[0]
+    cnt = 0
+    s = 0.0
+    m = np.inf
+    for i in prange(n):
+        v = x[i]
+        if v > thr:
+            cnt += 1
+            s += v * v
+        m = min(m, v)
+    return cnt, s, m
+""", lambda small: (_rng(150).standard_normal(100 if small else 1000000), 0.7), parallel=True)
+
+
+# ---------------------------------------------------------------------------
+# --check / timing (same output format as bench_loops_numba.py)
+# ---------------------------------------------------------------------------
+def _selected(filter_str):
+    if not filter_str:
+        return list(KERNELS)
+    subs = [s.strip() for s in filter_str.split(",") if s.strip()]
+    return [k for k in KERNELS if any(s in k[0] for s in subs)]
+
+
+def _py_ref(pyfn, args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            return pyfn(*args)
+
+
+def run_check(kernels):
+    counts = {"ok": 0, "MISMATCH": 0, "ember ERROR": 0, "KERNEL BUG": 0}
+    for name, pyfn, make_args in kernels:
+        meta = META[name]
+        sat = meta["stat_atol"]
+        try:
+            ref = _py_ref(pyfn, make_args(True))
+        except Exception as e:
+            print("%-26s KERNEL BUG (CPython raised %s)" % (name, _first_line(e)))
+            counts["KERNEL BUG"] += 1
+            continue
+        results = {}
+        ctimes = {}
+        for backend in ("numba", "ember"):
+            try:
+                f = build(name, backend)
+                t0 = time.perf_counter()
+                results[backend] = f(*make_args(True))
+                ctimes[backend] = time.perf_counter() - t0
+            except Exception as e:
+                results[backend] = e
+        nres = results["numba"]
+        eres = results["ember"]
+        notes = []
+        if isinstance(nres, Exception):
+            notes.append("numba ERROR %s" % _first_line(nres))
+        else:
+            d = _compare(ref, nres, sat)
+            if d:
+                notes.append("py-vs-numba: %s" % d)
+        if notes:
+            status = "KERNEL BUG"
+            if isinstance(eres, Exception):
+                notes.append("(ember: %s)" % _first_line(eres))
+        elif isinstance(eres, Exception):
+            status = "ember ERROR"
+            notes.append(_first_line(eres))
+        else:
+            d = _compare(ref, eres, sat)
+            status = "MISMATCH" if d else "ok"
+            if d:
+                notes.append("ember-vs-py: %s" % d)
+            ts_e, ts_n = _type_sig(eres), _type_sig(nres)
+            if ts_e != ts_n:
+                notes.append("result types differ: ember %s numba %s" % (ts_e, ts_n))
+            if sat is not None and _compare(nres, eres, None) is None:
+                notes.append("(bit-for-bit same random stream as numba)")
+            elif sat is not None:
+                notes.append("(random stream differs from numba)")
+        counts[status] += 1
+        ct = "  [compile+run ember %.2fs numba %.2fs]" % (ctimes.get("ember", float("nan")),
+                                                         ctimes.get("numba", float("nan")))
+        print("%-26s %-11s %s%s" % (name, status, "; ".join(notes), ct if status == "ok" else ""))
+        sys.stdout.flush()
+    print("\nsummary: " + ", ".join("%s=%d" % kv for kv in counts.items()))
+
+
+def _best_of(f, make_args, mutates, args0, reps=5):
+    best = float("inf")
+    for _ in range(reps):
+        args = make_args() if mutates else args0
+        t0 = time.perf_counter()
+        f(*args)
+        dt = time.perf_counter() - t0
+        if dt < best:
+            best = dt
+    return best
+
+
+def run_timing(kernels, small):
+    print("%-26s %10s %10s %10s" % ("kernel", "ember ms", "numba ms", "ember/numba"))
+    ratios = []
+    slow = []
+    errors = []
+    for name, pyfn, make_args in kernels:
+        mutates = META[name]["mutates"]
+        mk = lambda: make_args(small)
+        fns = {}
+        for backend in ("ember", "numba"):
+            try:
+                f = build(name, backend)
+                f(*mk())
+                f(*mk())
+                fns[backend] = f
+            except Exception as e:
+                fns[backend] = None
+                errors.append((name, backend, _first_line(e)))
+        if fns["ember"] is None or fns["numba"] is None:
+            print("%-26s %10s %10s %10s" % (name, "ERROR" if fns["ember"] is None else "",
+                                            "ERROR" if fns["numba"] is None else "", "-"))
+            continue
+        args0 = None if mutates else mk()
+        best = {"ember": float("inf"), "numba": float("inf")}
+        for rnd in range(5):
+            order = ("ember", "numba") if rnd % 2 == 0 else ("numba", "ember")
+            for backend in order:
+                t = _best_of(fns[backend], mk, mutates, args0)
+                best[backend] = min(best[backend], t)
+        te, tn = best["ember"] * 1e3, best["numba"] * 1e3
+        ratio = te / tn
+        ratios.append(ratio)
+        if ratio > 1.05:
+            slow.append((name, ratio))
+        print("%-26s %10.3f %10.3f %10.2f" % (name, te, tn, ratio))
+        sys.stdout.flush()
+    if ratios:
+        print("\ngeometric mean ember/numba: %.3f over %d kernels" % (math.exp(np.mean(np.log(ratios))), len(ratios)))
+    print("kernels with ember/numba > 1.05: " +
+          (", ".join("%s (%.2f)" % s for s in sorted(slow, key=lambda s: -s[1])) if slow else "none"))
+    for name, backend, msg in errors:
+        print("ERROR %s [%s]: %s" % (name, backend, msg))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--check", action="store_true", help="small-size correctness check vs CPython and numba")
+    p.add_argument("--kernels", default="", help="comma-separated substrings selecting kernels")
+    p.add_argument("--small", action="store_true", help="time at the check sizes")
+    p.add_argument("--list", action="store_true", help="list kernel names")
+    a = p.parse_args(argv)
+    ks = _selected(a.kernels)
+    if a.list:
+        for k in ks:
+            print(k[0] + ("  (prange)" if META[k[0]]["parallel"] else ""))
+        return
+    if not ks:
+        sys.exit("no kernel matches %r" % a.kernels)
+    if a.check:
+        run_check(ks)
+    else:
+        run_timing(ks, a.small)
+
+
+if __name__ == "__main__":
+    main()
