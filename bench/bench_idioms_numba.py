@@ -22,14 +22,11 @@ also has `typed`, `types` and `heapq`.
 Written for ember's bench in session 25 (a suite ember was not tuned on); generators and record
 arrays, which ember does not compile, are reported as errors, not failures.
 """
-import argparse
 import heapq
 import math
 import sys
 import textwrap
-import time
 import types as _pytypes
-import warnings
 
 import numpy as np
 
@@ -37,11 +34,7 @@ import ember
 import numba
 
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
-import bench_loops_numba as B  # noqa: E402  (comparison helpers only)
-
-_compare = B._compare
-_first_line = B._first_line
-_type_sig = B._type_sig
+import bench_loops_numba as B  # noqa: E402  (its harness: --check, timing, the command line)
 
 
 # ---------------------------------------------------------------------------
@@ -1799,155 +1792,5 @@ def reduce_prange_mixed(x, thr):
 """, lambda small: (_rng(150).standard_normal(100 if small else 1000000), 0.7), parallel=True)
 
 
-# ---------------------------------------------------------------------------
-# --check / timing (same output format as bench_loops_numba.py)
-# ---------------------------------------------------------------------------
-def _selected(filter_str):
-    if not filter_str:
-        return list(KERNELS)
-    subs = [s.strip() for s in filter_str.split(",") if s.strip()]
-    return [k for k in KERNELS if any(s in k[0] for s in subs)]
-
-
-def _py_ref(pyfn, args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            return pyfn(*args)
-
-
-def run_check(kernels):
-    counts = {"ok": 0, "MISMATCH": 0, "ember ERROR": 0, "KERNEL BUG": 0}
-    for name, pyfn, make_args in kernels:
-        meta = META[name]
-        sat = meta["stat_atol"]
-        try:
-            ref = _py_ref(pyfn, make_args(True))
-        except Exception as e:
-            print("%-26s KERNEL BUG (CPython raised %s)" % (name, _first_line(e)))
-            counts["KERNEL BUG"] += 1
-            continue
-        results = {}
-        ctimes = {}
-        for backend in ("numba", "ember"):
-            try:
-                f = build(name, backend)
-                t0 = time.perf_counter()
-                results[backend] = f(*make_args(True))
-                ctimes[backend] = time.perf_counter() - t0
-            except Exception as e:
-                results[backend] = e
-        nres = results["numba"]
-        eres = results["ember"]
-        notes = []
-        if isinstance(nres, Exception):
-            notes.append("numba ERROR %s" % _first_line(nres))
-        else:
-            d = _compare(ref, nres, sat)
-            if d:
-                notes.append("py-vs-numba: %s" % d)
-        if notes:
-            status = "KERNEL BUG"
-            if isinstance(eres, Exception):
-                notes.append("(ember: %s)" % _first_line(eres))
-        elif isinstance(eres, Exception):
-            status = "ember ERROR"
-            notes.append(_first_line(eres))
-        else:
-            d = _compare(ref, eres, sat)
-            status = "MISMATCH" if d else "ok"
-            if d:
-                notes.append("ember-vs-py: %s" % d)
-            ts_e, ts_n = _type_sig(eres), _type_sig(nres)
-            if ts_e != ts_n:
-                notes.append("result types differ: ember %s numba %s" % (ts_e, ts_n))
-            if sat is not None and _compare(nres, eres, None) is None:
-                notes.append("(bit-for-bit same random stream as numba)")
-            elif sat is not None:
-                notes.append("(random stream differs from numba)")
-        counts[status] += 1
-        ct = "  [compile+run ember %.2fs numba %.2fs]" % (ctimes.get("ember", float("nan")),
-                                                         ctimes.get("numba", float("nan")))
-        print("%-26s %-11s %s%s" % (name, status, "; ".join(notes), ct if status == "ok" else ""))
-        sys.stdout.flush()
-    print("\nsummary: " + ", ".join("%s=%d" % kv for kv in counts.items()))
-
-
-def _best_of(f, make_args, mutates, args0, reps=5):
-    best = float("inf")
-    for _ in range(reps):
-        args = make_args() if mutates else args0
-        t0 = time.perf_counter()
-        f(*args)
-        dt = time.perf_counter() - t0
-        if dt < best:
-            best = dt
-    return best
-
-
-def run_timing(kernels, small):
-    print("%-26s %10s %10s %10s" % ("kernel", "ember ms", "numba ms", "ember/numba"))
-    ratios = []
-    slow = []
-    errors = []
-    for name, pyfn, make_args in kernels:
-        mutates = META[name]["mutates"]
-        mk = lambda: make_args(small)
-        fns = {}
-        for backend in ("ember", "numba"):
-            try:
-                f = build(name, backend)
-                f(*mk())
-                f(*mk())
-                fns[backend] = f
-            except Exception as e:
-                fns[backend] = None
-                errors.append((name, backend, _first_line(e)))
-        if fns["ember"] is None or fns["numba"] is None:
-            print("%-26s %10s %10s %10s" % (name, "ERROR" if fns["ember"] is None else "",
-                                            "ERROR" if fns["numba"] is None else "", "-"))
-            continue
-        args0 = None if mutates else mk()
-        best = {"ember": float("inf"), "numba": float("inf")}
-        for rnd in range(5):
-            order = ("ember", "numba") if rnd % 2 == 0 else ("numba", "ember")
-            for backend in order:
-                t = _best_of(fns[backend], mk, mutates, args0)
-                best[backend] = min(best[backend], t)
-        te, tn = best["ember"] * 1e3, best["numba"] * 1e3
-        ratio = te / tn
-        ratios.append(ratio)
-        if ratio > 1.05:
-            slow.append((name, ratio))
-        print("%-26s %10.3f %10.3f %10.2f" % (name, te, tn, ratio))
-        sys.stdout.flush()
-    if ratios:
-        print("\ngeometric mean ember/numba: %.3f over %d kernels" % (math.exp(np.mean(np.log(ratios))), len(ratios)))
-    print("kernels with ember/numba > 1.05: " +
-          (", ".join("%s (%.2f)" % s for s in sorted(slow, key=lambda s: -s[1])) if slow else "none"))
-    for name, backend, msg in errors:
-        print("ERROR %s [%s]: %s" % (name, backend, msg))
-
-
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--check", action="store_true", help="small-size correctness check vs CPython and numba")
-    p.add_argument("--kernels", default="", help="comma-separated substrings selecting kernels")
-    p.add_argument("--small", action="store_true", help="time at the check sizes")
-    p.add_argument("--list", action="store_true", help="list kernel names")
-    a = p.parse_args(argv)
-    ks = _selected(a.kernels)
-    if a.list:
-        for k in ks:
-            print(k[0] + ("  (prange)" if META[k[0]]["parallel"] else ""))
-        return
-    if not ks:
-        sys.exit("no kernel matches %r" % a.kernels)
-    if a.check:
-        run_check(ks)
-    else:
-        run_timing(ks, a.small)
-
-
 if __name__ == "__main__":
-    main()
+    B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)

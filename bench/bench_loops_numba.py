@@ -25,6 +25,7 @@ import sys
 import textwrap
 import time
 import types
+import warnings
 
 import numpy as np
 
@@ -1231,23 +1232,31 @@ def _type_sig(x):
     return type(x).__name__
 
 
-def _selected(filter_str):
+def _selected(filter_str, kernels):
     if not filter_str:
-        return list(KERNELS)
+        return list(kernels)
     subs = [s.strip() for s in filter_str.split(",") if s.strip()]
-    return [k for k in KERNELS if any(s in k[0] for s in subs)]
+    return [k for k in kernels if any(s in k[0] for s in subs)]
+
+
+def _py_ref(pyfn, args):
+    """The CPython reference, its integer overflow warnings (hashes that wrap) silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            return pyfn(*args)
 
 
 # ---------------------------------------------------------------------------
-# --check
+# --check (the harness bench_idioms_numba.py shares: its kernels, META and build)
 # ---------------------------------------------------------------------------
-def run_check(kernels):
+def run_check(kernels, meta_of, build_fn):
     counts = {"ok": 0, "MISMATCH": 0, "ember ERROR": 0, "KERNEL BUG": 0}
     for name, pyfn, make_args in kernels:
-        meta = META[name]
+        meta = meta_of[name]
         sat = meta["stat_atol"]
         try:
-            ref = pyfn(*make_args(True))
+            ref = _py_ref(pyfn, make_args(True))
         except Exception as e:  # the kernel itself is broken
             print("%-26s KERNEL BUG (CPython raised %s)" % (name, _first_line(e)))
             counts["KERNEL BUG"] += 1
@@ -1256,7 +1265,7 @@ def run_check(kernels):
         ctimes = {}
         for backend in ("numba", "ember"):
             try:
-                f = build(name, backend)
+                f = build_fn(name, backend)
                 t0 = time.perf_counter()
                 results[backend] = f(*make_args(True))
                 ctimes[backend] = time.perf_counter() - t0
@@ -1273,6 +1282,8 @@ def run_check(kernels):
                 notes.append("py-vs-numba: %s" % d)
         if notes:
             status = "KERNEL BUG"
+            if isinstance(eres, Exception):
+                notes.append("(ember: %s)" % _first_line(eres))
         elif isinstance(eres, Exception):
             status = "ember ERROR"
             notes.append(_first_line(eres))
@@ -1311,18 +1322,18 @@ def _best_of(f, make_args, mutates, args0, reps=5):
     return best
 
 
-def run_timing(kernels, small):
+def run_timing(kernels, small, meta_of, build_fn):
     print("%-26s %10s %10s %10s" % ("kernel", "ember ms", "numba ms", "ember/numba"))
     ratios = []
     slow = []
     errors = []
     for name, pyfn, make_args in kernels:
-        mutates = META[name]["mutates"]
+        mutates = meta_of[name]["mutates"]
         mk = lambda: make_args(small)
         fns = {}
         for backend in ("ember", "numba"):
             try:
-                f = build(name, backend)
+                f = build_fn(name, backend)
                 f(*mk())          # warm (compile)
                 f(*mk())
                 fns[backend] = f
@@ -1355,24 +1366,28 @@ def run_timing(kernels, small):
         print("ERROR %s [%s]: %s" % (name, backend, msg))
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv=None, kernels=None, meta_of=None, build_fn=None, doc=None):
+    """The command line; another suite passes its own kernels, META, build and docstring."""
+    kernels = KERNELS if kernels is None else kernels
+    meta_of = META if meta_of is None else meta_of
+    build_fn = build if build_fn is None else build_fn
+    p = argparse.ArgumentParser(description=doc or __doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--check", action="store_true", help="small-size correctness check vs CPython and numba")
     p.add_argument("--kernels", default="", help="comma-separated substrings selecting kernels")
     p.add_argument("--small", action="store_true", help="time at the check sizes")
     p.add_argument("--list", action="store_true", help="list kernel names")
     a = p.parse_args(argv)
-    ks = _selected(a.kernels)
+    ks = _selected(a.kernels, kernels)
     if a.list:
         for k in ks:
-            print(k[0] + ("  (prange)" if META[k[0]]["parallel"] else ""))
+            print(k[0] + ("  (prange)" if meta_of[k[0]]["parallel"] else ""))
         return
     if not ks:
         sys.exit("no kernel matches %r" % a.kernels)
     if a.check:
-        run_check(ks)
+        run_check(ks, meta_of, build_fn)
     else:
-        run_timing(ks, a.small)
+        run_timing(ks, a.small, meta_of, build_fn)
 
 
 if __name__ == "__main__":
