@@ -25,8 +25,6 @@ arrays, which ember does not compile, are reported as errors, not failures.
 import heapq
 import math
 import sys
-import textwrap
-import types as _pytypes
 
 import numpy as np
 
@@ -40,10 +38,6 @@ import bench_loops_numba as B  # noqa: E402  (its harness: --check, timing, the 
 # ---------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------
-KERNELS = []   # (name, python_function, make_args)
-META = {}      # name -> dict(src=..., parallel=..., mutates=..., stat_atol=...)
-
-
 class _PyDict:
     @staticmethod
     def empty(key_type=None, value_type=None):
@@ -72,29 +66,7 @@ def _new_ns(backend):
             "types": tys, "__name__": __name__}
 
 
-def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None):
-    """Register a kernel. `src` defines a function called `name` plus any helpers."""
-    src = textwrap.dedent(src)
-    ns = _new_ns("python")
-    exec(compile(src, "<kernel %s>" % name, "exec"), ns)
-    KERNELS.append((name, ns[name], make_args))
-    META[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol)
-
-
-def build(name, backend):
-    """Return the jitted entry function of kernel `name` for backend 'ember' or 'numba'."""
-    mod = ember if backend == "ember" else numba
-    meta = META[name]
-    ns = _new_ns(backend)
-    exec(compile(meta["src"], "<kernel %s/%s>" % (name, backend), "exec"), ns)
-    funcs = [k for k, v in list(ns.items())
-             if isinstance(v, _pytypes.FunctionType) and v.__globals__ is ns]
-    for k in funcs:
-        if k == name and meta["parallel"]:
-            ns[k] = mod.njit(parallel=True)(ns[k])
-        else:
-            ns[k] = mod.njit(ns[k])
-    return ns[name]
+KERNELS, META, kernel, build = B.registry(_new_ns)
 
 
 def _rng(seed=0):

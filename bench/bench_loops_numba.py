@@ -35,39 +35,46 @@ import numba
 # ---------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------
-KERNELS = []   # (name, python_function, make_args)
-META = {}      # name -> dict(src=..., parallel=..., mutates=..., stat_atol=...)
+def registry(new_ns):
+    """A suite's kernel list, its META, and its kernel() and build(): new_ns(backend) is the
+    namespace a kernel's source runs in for "python", "ember" or "numba"."""
+    kernels = []   # (name, python_function, make_args)
+    meta_of = {}   # name -> dict(src=..., parallel=..., mutates=..., stat_atol=...)
+
+    def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None):
+        """Register a kernel. `src` defines a function called `name` plus any helpers."""
+        src = textwrap.dedent(src)
+        ns = new_ns("python")
+        exec(compile(src, "<kernel %s>" % name, "exec"), ns)
+        kernels.append((name, ns[name], make_args))
+        meta_of[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol)
+
+    def build(name, backend):
+        """Return the jitted entry function of kernel `name` for backend 'ember' or 'numba'."""
+        mod = ember if backend == "ember" else numba
+        meta = meta_of[name]
+        ns = new_ns(backend)
+        exec(compile(meta["src"], "<kernel %s/%s>" % (name, backend), "exec"), ns)
+        funcs = [k for k, v in list(ns.items())
+                 if isinstance(v, types.FunctionType) and v.__globals__ is ns]
+        # replace every function defined by the source with its jitted dispatcher, so that
+        # helper and recursive calls are looked up as dispatchers at compile time
+        for k in funcs:
+            if k == name and meta["parallel"]:
+                ns[k] = mod.njit(parallel=True)(ns[k])
+            else:
+                ns[k] = mod.njit(ns[k])
+        return ns[name]
+
+    return kernels, meta_of, kernel, build
 
 
-def _new_ns(prange_obj):
-    return {"np": np, "math": math, "prange": prange_obj, "__name__": __name__}
+def _new_ns(backend):
+    prange = {"python": range, "ember": ember.prange, "numba": numba.prange}[backend]
+    return {"np": np, "math": math, "prange": prange, "__name__": __name__}
 
 
-def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None):
-    """Register a kernel. `src` defines a function called `name` plus any helpers."""
-    src = textwrap.dedent(src)
-    ns = _new_ns(range)
-    exec(compile(src, "<kernel %s>" % name, "exec"), ns)
-    KERNELS.append((name, ns[name], make_args))
-    META[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol)
-
-
-def build(name, backend):
-    """Return the jitted entry function of kernel `name` for backend 'ember' or 'numba'."""
-    mod = ember if backend == "ember" else numba
-    meta = META[name]
-    ns = _new_ns(mod.prange)
-    exec(compile(meta["src"], "<kernel %s/%s>" % (name, backend), "exec"), ns)
-    funcs = [k for k, v in list(ns.items())
-             if isinstance(v, types.FunctionType) and v.__globals__ is ns]
-    # replace every function defined by the source with its jitted dispatcher, so that
-    # helper and recursive calls are looked up as dispatchers at compile time
-    for k in funcs:
-        if k == name and meta["parallel"]:
-            ns[k] = mod.njit(parallel=True)(ns[k])
-        else:
-            ns[k] = mod.njit(ns[k])
-    return ns[name]
+KERNELS, META, kernel, build = registry(_new_ns)
 
 
 def _rng(seed=0):
