@@ -43,13 +43,14 @@ typedef struct {
 
 /* What to compile again differently (finish): functions without SLP vectorisation (mark_scalar),
  * loops without loop vectorisation (keep_loops_scalar), the whole module with switches lowered
- * before the loop vectoriser (switch_in_loop). */
+ * before the loop vectoriser (switch_in_loop), or with its assumptions dropped there
+ * (replicated_assumes). */
 typedef struct {
     const char *names[MAX_SCALAR_FNS];
     int n;
     LoopName loops[MAX_SCALAR_LOOPS];
     int nloops;
-    bool lower_switch;
+    bool lower_switch, drop_assumes;
 } Retry;
 
 /* EMBER_LLVM_OPTIONS="-opt1 -opt2=v": extra LLVM command-line options after ember's own (a
@@ -598,7 +599,56 @@ static bool switch_in_loop(LLVMModuleRef m) {
     return found;
 }
 
-static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch) {
+/* ---- assumptions the vectoriser copies per lane ------------------------------------------ *
+ * Each range loop's value carries an llvm.assume that it lies on its start's side (lower.c,
+ * iter_step): instcombine and the wrap tests of a[i - 1] need it (without it a Game of Life step
+ * ran 17x slower). The loop vectoriser keeps it, one copy per lane, fed by a vector of the
+ * induction variable that stays alive in the vector loop: on a uint8 median of three, four
+ * <8 x i64> adds a trip and 32 byte lanes where 64 fit. A module whose optimised code has such a
+ * copy (an assume of an extractelement) is optimised again in two runs of the O3 pipeline's
+ * text, split just before the loop vectoriser, with every assume dropped between them: the early
+ * passes have used them by then. */
+static bool replicated_assumes(LLVMModuleRef m) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
+                if (calls_intrinsic(in, "llvm.assume") && LLVMIsAExtractElementInst(LLVMGetOperand(in, 0))) return true;
+    return false;
+}
+
+static void drop_assumes(LLVMModuleRef m) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(b), next; in; in = next) {
+                next = LLVMGetNextInstruction(in);
+                if (calls_intrinsic(in, "llvm.assume")) LLVMInstructionEraseFromParent(in);
+            }
+}
+
+/* text (an O3 pipeline) as the passes before the loop vectoriser and those from it on, or false:
+ * "...,function<eager-inv>(a,b,loop-vectorize<..>,c),d" as "...,function<eager-inv>(a,b)" and
+ * "function<eager-inv>(loop-vectorize<..>,c),d". */
+static bool split_at_vectoriser(const char *text, char **before, char **after) {
+    const char *lv = strstr(text, ",loop-vectorize<"), *open = lv;
+    for (int depth = 0; open && open > text; open--) {   /* the group holding it */
+        if (*open == ')') depth++;
+        else if (*open == '(' && depth-- == 0) break;
+    }
+    if (!lv || !open || open == text) return false;
+    const char *name = open;
+    while (name > text && name[-1] != ',') name--;
+    size_t k = (size_t)(lv - text), nlen = (size_t)(open + 1 - name);
+    *before = malloc(k + 2);
+    *after = malloc(nlen + strlen(lv + 1) + 1);
+    if (!*before || !*after) return free(*before), free(*after), false;
+    memcpy(*before, text, k);
+    strcpy(*before + k, ")");
+    memcpy(*after, name, nlen);
+    strcpy(*after + nlen, lv + 1);
+    return true;
+}
+
+static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assumes) {
     const char *opt = getenv("EMBER_OPT");
     char pipeline[32];
     int level = opt && *opt >= '0' && *opt <= '3' ? *opt - '0' : 3;
@@ -607,7 +657,18 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch) {
     LLVMPassBuilderOptionsSetLoopVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetLoopUnrolling(o, level >= 2);
-    LLVMErrorRef err = LLVMRunPasses(m, level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
+    char *before = NULL, *after = NULL;
+    LLVMErrorRef err;
+    if (level == 3 && no_assumes && o3 && split_at_vectoriser(lower_switch ? o3 : EMBER_O3_PIPELINE, &before, &after)) {
+        if (!(err = LLVMRunPasses(m, before, tm, o))) {
+            drop_assumes(m);
+            err = LLVMRunPasses(m, after, tm, o);
+        }
+    } else {
+        err = LLVMRunPasses(m, level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
+    }
+    free(before);
+    free(after);
     LLVMDisposePassBuilderOptions(o);
     if (err) {
         char *msg = LLVMGetErrorMessage(err);
@@ -654,11 +715,12 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
         return -1;
     }
     LLVMDisposeMessage(msg);
-    if (run_passes(ctx, m, again && again->lower_switch)) return -1;
+    if (run_passes(ctx, m, again && again->lower_switch, again && again->drop_assumes)) return -1;
     if (retry) {
         retry->n = latency_bound_functions(ctx, m, retry->names);
         retry->lower_switch = o3 && switch_in_loop(m);
-        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch) return 1;
+        retry->drop_assumes = o3 && replicated_assumes(m);
+        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch || retry->drop_assumes) return 1;
     }
     if (!retry) unmark_scalar(m);
     cg_share_widenings(m);

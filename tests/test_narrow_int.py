@@ -244,6 +244,31 @@ def test_loop_carried_ranges_bounded_again():
         assert re.search(r"(urem|srem) i32", ir), "Adler-32's % does not run in 32 bits"
 
 
+def median3_rows(img, out):
+    h, w = img.shape
+    for i in range(h):
+        for j in range(1, w - 1):
+            a = img[i, j - 1]
+            b = img[i, j]
+            c = img[i, j + 1]
+            out[i, j] = max(min(a, b), min(max(a, b), c))
+    return out
+
+
+def test_range_assumptions_not_copied_per_lane():
+    """A range loop's value carries an llvm.assume (its start's side); the loop vectoriser copied
+    it per lane and kept a vector of the induction variable alive for it. Such a module is
+    optimised again with the assumes dropped just before the vectoriser (codegen/jit.c)."""
+    img = np.random.default_rng(5).integers(0, 256, (7, 300)).astype(np.uint8)
+    f = jit(median3_rows)
+    got, want = f(img, img.copy()), median3_rows(img, img.copy())
+    assert np.array_equal(got, want)
+    if hasattr(f, "inspect_llvm"):
+        ir = "\n".join(f.inspect_llvm().values())
+        assert not re.search(r"extractelement[^\n]*\n\s*(tail )?call void @llvm\.assume", ir), "per-lane assumes are left"
+        assert "vec.ind" not in ir, "a vector of the induction variable is left in the loop"
+
+
 def wrapped_results(a, b):
     return (a * b) / 2, (a * b) > 0, (a * b) // 3, np.maximum(a * b, 0), np.sum(a * b), (a * b - a).mean(), \
         np.sum(a * b + 1, axis=0)
