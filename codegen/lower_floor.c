@@ -195,31 +195,24 @@ static LLVMValueRef sat(Lower *L, const char *name, LLVMValueRef a, LLVMValueRef
     return cg_call(L, name, L->i64, pt, args, 2);
 }
 
-/* The floor of a range iterator's value, from its state {start, step, count, k, value}: inside
- * the loop count >= 1, so the last value start + (count - 1) * step is one the loop gives. */
-static LLVMValueRef range_floor(Lower *L, LLVMValueRef state) {
+/* The floor (upper: the ceiling) of a range iterator's value, from its state {start, step, count,
+ * k, value}: inside the loop count >= 1, so the last value start + (count - 1) * step is one the
+ * loop gives; the floor is the start for a positive step and the last value for a negative one,
+ * the ceiling the other way round. */
+static LLVMValueRef range_bound(Lower *L, LLVMValueRef state, bool upper) {
     LLVMTypeRef st = cg_iter_state_type(L, ty_range);
     LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
     LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
     LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "");
     LLVMValueRef last = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, LLVMBuildSub(L->b, count, i64c(L, 1), ""), step, ""), "");
-    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""), start, last, "floor");
-}
-
-/* The ceiling of a range iterator's value: its last value (a positive step), else its start. */
-static LLVMValueRef range_ceil(Lower *L, LLVMValueRef state) {
-    LLVMTypeRef st = cg_iter_state_type(L, ty_range);
-    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
-    LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
-    LLVMValueRef count = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "");
-    LLVMValueRef last = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, LLVMBuildSub(L->b, count, i64c(L, 1), ""), step, ""), "");
-    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""), last, start, "ceil");
+    LLVMValueRef up = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+    return upper ? LLVMBuildSelect(L->b, up, last, start, "ceil") : LLVMBuildSelect(L->b, up, start, last, "floor");
 }
 
 /* L->ceils[in->id] */
 static void ceil_value(Lower *L, Instr *in) {
     LLVMValueRef c = NULL;
-    if (in->op == IR_ITERVALUE && L->ti->vtypes[in->args[0]]->iter_of == ty_range) c = range_ceil(L, L->vals[in->args[0]]);
+    if (in->op == IR_ITERVALUE && L->ti->vtypes[in->args[0]]->iter_of == ty_range) c = range_bound(L, L->vals[in->args[0]], true);
     else if (in->op == IR_LOADVAR && L->ceil_vars[in->imm]) c = LLVMBuildLoad2(L->b, L->i64, L->ceil_vars[in->imm], "");
     else if (in->op == IR_COPY) c = L->ceils[in->args[0]];
     L->ceils[in->id] = c;
@@ -232,7 +225,7 @@ void cg_floor_value(Lower *L, Instr *in) {
     ceil_value(L, in);
     switch (in->op) {
     case IR_ITERVALUE:
-        if (L->ti->vtypes[in->args[0]]->iter_of == ty_range) f = range_floor(L, L->vals[in->args[0]]);
+        if (L->ti->vtypes[in->args[0]]->iter_of == ty_range) f = range_bound(L, L->vals[in->args[0]], false);
         break;
     case IR_LOADVAR:
         if (L->floor_vars[in->imm]) f = LLVMBuildLoad2(L->b, L->i64, L->floor_vars[in->imm], "");
