@@ -586,18 +586,24 @@ static void einsum_point(Lower *L, LLVMValueRef *idx, void *env) {
     if (E->no) cg_store_elem(L, E->rt->dtype, cg_elem_ptr(L, E->rt, E->out_arr, idx), v, E->ct);
 }
 
-/* r (of type rt, its dimensions the letters `have`, 0 for a dimension of one without a letter)
- * as the output, its dimensions in the output's order: r itself when they are, else a copy */
-static LLVMValueRef in_output_order(Lower *L, Einsum *E, const Type *rt, LLVMValueRef r, const char *have) {
-    int no = (int)strlen(E->out);
-    if (rt->ndim == no && !strncmp(have, E->out, (size_t)no)) return r;
-    LLVMValueRef shape[33], strides[33];
-    for (int k = 0; k < no; k++) {
+/* The shape and strides of r (of type rt, its dimensions the letters `have`, 0 for a dimension
+ * of one without a letter) with its dimensions in the output's order. */
+static void output_dims(Lower *L, Einsum *E, const Type *rt, LLVMValueRef r, const char *have, LLVMValueRef *shape,
+                        LLVMValueRef *strides) {
+    for (int k = 0; k < E->no; k++) {
         int d = 0;
         while (have[d] != E->out[k]) d++;
         shape[k] = cg_arr_shape(L, r, d);
         strides[k] = cg_arr_stride(L, rt, r, d);
     }
+}
+
+/* r as the output, its dimensions in the output's order: r itself when they are, else a copy */
+static LLVMValueRef in_output_order(Lower *L, Einsum *E, const Type *rt, LLVMValueRef r, const char *have) {
+    int no = E->no;
+    if (rt->ndim == no && !strncmp(have, E->out, (size_t)no)) return r;
+    LLVMValueRef shape[33], strides[33];
+    output_dims(L, E, rt, r, have, shape, strides);
     const Type *vt = ty_array(rt->dtype, no, 'A', false);
     LLVMValueRef v = cg_make_array(L, vt, cg_arr_meminfo(L, r), LLVMConstNull(L->ptr), cg_arr_data(L, r), shape, strides);
     return cg_copy_array(L, vt, v, E->rt);
@@ -689,11 +695,7 @@ static LLVMValueRef np_einsum(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
     cg_raise_if(L, bad, "builtins:ValueError", "einsum: operands could not be broadcast together (a subscript's sizes differ)");
     if (ti_einsum_is_view(E.nops, E.ops, E.out)) {   /* the operand's dims reordered: a view */
         LLVMValueRef shape[33], strides[33];
-        for (int k = 0; k < E.no; k++) {
-            int d = (int)(strchr(E.ops[0], E.out[k]) - E.ops[0]);
-            shape[k] = cg_arr_shape(L, args[1], d);
-            strides[k] = cg_arr_stride(L, types[1], args[1], d);
-        }
+        output_dims(L, &E, types[1], args[1], E.ops[0], shape, strides);
         return cg_make_array(L, E.rt, cg_arr_meminfo(L, args[1]), LLVMBuildExtractValue(L->b, args[1], 1, ""), cg_arr_data(L, args[1]), shape, strides);
     }
     LLVMValueRef r = einsum_sum(L, &E);

@@ -1622,13 +1622,13 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
  * one operand: the same walks as np.sum (rows of C and F arrays, pairwise lanes). */
 LLVMValueRef cg_sum_dims(Lower *L, const Type *at, LLVMValueRef a, const bool *reduced, int rdt, const Type **rtp) {
     LLVMValueRef red[64];
-    int nred = 0, axis = -1;
+    int nred = 0;
     for (int d = 0; d < at->ndim; d++) {
         red[d] = LLVMConstInt(L->i1, reduced[d], 0);
-        if (reduced[d]) axis = d, nred++;
+        nred += reduced[d];
     }
     bool narrow = rdt != ti_reduction_dtype(BI_NP_SUM, at->dtype, -1);
-    return reduce_axes(L, BI_NP_SUM, at, a, red, nred, nred == 1 ? axis : -1, rdt, NULL, narrow, rtp);
+    return reduce_axes(L, BI_NP_SUM, at, a, red, nred, -1, rdt, NULL, narrow, rtp);   /* (it finds one constant axis) */
 }
 
 /* The one constant axis a call names (made non-negative), or -1. */

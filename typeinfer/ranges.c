@@ -290,11 +290,20 @@ static IntRange rule(Ranges *s, Instr *in) {
 
 static bool same(IntRange a, IntRange b) { return a.lo == b.lo && a.hi == b.hi; }
 
+/* The smallest range holding a and b. */
+static IntRange join(IntRange a, IntRange b) {
+    if (is_empty(a)) return b;
+    if (is_empty(b)) return a;
+    return of(a.lo < b.lo ? a.lo : b.lo, a.hi > b.hi ? a.hi : b.hi);
+}
+
+/* Whether typing's t gets a range. */
+static bool ranged(const Type *t) { return t == ty_int64 || t == ty_uint64 || t == ty_bool; }
+
 /* Grows *slot to hold r (widening after WIDEN_AFTER growths); whether it changed. */
 static bool grow(IntRange *slot, unsigned char *grown, IntRange r) {
-    IntRange old = *slot, j = r;
+    IntRange old = *slot, j = join(old, r);
     if (is_empty(r)) return false;
-    if (!is_empty(old)) j = of(old.lo < r.lo ? old.lo : r.lo, old.hi > r.hi ? old.hi : r.hi);
     if (same(j, old)) return false;
     *slot = ++*grown >= WIDEN_AFTER ? unknown : j;
     return true;
@@ -314,16 +323,13 @@ static void narrow_ranges(Ranges *s, const bool *opaque) {
         for (int k = 0; k < fn->nblocks; k++)
             for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
                 Instr *in = fn->blocks[k]->instrs[i];
-                const Type *t = s->ti->vtypes[in->id];
-                if (in->op != IR_STOREVAR && (t == ty_int64 || t == ty_uint64 || t == ty_bool)) s->val[in->id] = rule(s, in);
+                if (in->op != IR_STOREVAR && ranged(s->ti->vtypes[in->id])) s->val[in->id] = rule(s, in);
             }
         for (int x = 0; x <= fn->nvars; x++) var[x] = opaque[x] ? unknown : empty;
         for (int k = 0; k < fn->nblocks; k++)
             for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
                 Instr *in = fn->blocks[k]->instrs[i];
-                if (in->op != IR_STOREVAR || opaque[in->imm]) continue;
-                IntRange r = s->val[in->args[0]], *v = &var[in->imm];
-                if (!is_empty(r)) *v = is_empty(*v) ? r : of(v->lo < r.lo ? v->lo : r.lo, v->hi > r.hi ? v->hi : r.hi);
+                if (in->op == IR_STOREVAR && !opaque[in->imm]) var[in->imm] = join(var[in->imm], s->val[in->args[0]]);
             }
         memcpy(s->var, var, sizeof(IntRange) * (size_t)(fn->nvars + 1));
     }
@@ -347,7 +353,7 @@ int ti_find_ranges(TypeInfo *ti) {
                 Instr *in = fn->blocks[k]->instrs[i];
                 if (in->op == IR_STOREVAR) {
                     changed |= grow(&s.var[in->imm], &s.var_grown[in->imm], s.val[in->args[0]]);
-                } else if (ti->vtypes[in->id] == ty_int64 || ti->vtypes[in->id] == ty_uint64 || ti->vtypes[in->id] == ty_bool) {
+                } else if (ranged(ti->vtypes[in->id])) {
                     changed |= grow(&s.val[in->id], &s.val_grown[in->id], rule(&s, in));
                 } else {
                     s.val[in->id] = unknown;
