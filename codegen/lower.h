@@ -455,5 +455,6 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);
 LLVMValueRef cg_int_checked_after(Lower *L, LLVMValueRef x, LLVMValueRef r);   /* r: x86's cvttsd2si of x */
 LLVMValueRef cg_range_count(Lower *L, LLVMValueRef range);
+LLVMValueRef cg_gcd(Lower *L, LLVMValueRef a, LLVMValueRef b, bool uns);   /* math.gcd, np.gcd: inline */
 
 #endif

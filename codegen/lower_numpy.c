@@ -349,9 +349,8 @@ LLVMValueRef cg_ufunc_scalar(Lower *L, int bid, LLVMValueRef *x, const Type **xt
             if (opt == ty_float64) return cg_fmod(L, a, b);
             return int_fmod(L, a, b, opt == ty_uint64);
         case BI_NP_GCD: case BI_NP_LCM: {
-            LLVMTypeRef pt[2] = {L->i64, L->i64};
             bool u = opt == ty_uint64;
-            LLVMValueRef ab[2] = {a, b}, g = cg_call(L, u ? "ember_rt_ugcd" : "ember_rt_gcd", L->i64, pt, ab, 2);
+            LLVMValueRef g = cg_gcd(L, a, b, u);
             if (bid == BI_NP_GCD) return g;
             if (u) {   /* lcm: a / gcd * b, wrapping; 0 where either is 0 */
                 LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, g, i64c(L, 0), "");

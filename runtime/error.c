@@ -567,34 +567,10 @@ int32_t ember_rt_cpow(Cx *out, double ar, double ai, double br, double bi) {   /
     return 0;
 }
 
-/* round(x, n) for 0 <= n <= 22 where |x| * 10**n < 2**52, without printing: 10**n is a double,
- * and x * 10**n exactly is hi + lo (lo by a fused multiply-add). The integer m nearest that exact
- * value, halves to even, is rint(hi), except where hi itself is a half-integer and lo says on
- * which side of it the exact value lies (elsewhere |hi - rint(hi)| < 1/2 and |lo| is at most half
- * an ulp of hi, so the exact value cannot reach the half-way point). m / 10**n, one correctly
- * rounded division, is the double nearest the decimal m * 10**-n, as reading it back gives.
- * 10 ns where printing and reading back took 140. Sets *ok false where it does not apply. */
-static double round_ndigits_fast(double x, int64_t n, bool *ok) {
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    *ok = false;
-    if (n < 0 || n > 22) return 0.0;
-    double p = p10[n], hi = x * p;
-    if (!(fabs(hi) < 4503599627370496.0)) return 0.0;   /* 2**52 */
-    double lo = fma(x, p, -hi), m = nearbyint(hi);
-    if (fabs(hi - m) == 0.5 && lo != 0.0) m = hi + copysign(0.5, lo);   /* the exact value's side of the half */
-    double r = m / p;
-    *ok = true;
-    return r == 0.0 ? copysign(0.0, x) : r;
-}
-
 /* round(x, ndigits) correctly rounded, as CPython does: glibc's printf rounds the exact binary
  * value half-to-even, so printing to the wanted digits and reading back matches _Py_dg_dtoa. */
 double ember_rt_round_ndigits(double x, int64_t ndigits) {
-    if (!isfinite(x) || x == 0.0) return x;
-    bool ok;
-    double fast = round_ndigits_fast(x, ndigits, &ok);
-    if (ok) return fast;
+    if (!isfinite(x) || x == 0.0) return x;   /* (0 <= ndigits <= 22 is mostly computed inline: lower_ops.c) */
     if (ndigits > 323) return x;
     if (ndigits < -308) return copysign(0.0, x);
     char buf[800];
@@ -627,28 +603,6 @@ int64_t ember_rt_round_int(int64_t x, int64_t ndigits) {
     if (r < 0) { r += m; q -= 1; }
     if (r > m - r || (r == m - r && (q & 1))) q += 1;
     return (int64_t)((uint64_t)q * (uint64_t)m);
-}
-
-/* The gcd of two magnitudes by Stein's binary algorithm: shifts and subtractions, where
- * Euclid's remainders cost a 64-bit division each (20-40 cycles): math.gcd over random int64
- * pairs 1.2x Numba's before. */
-uint64_t ember_rt_ugcd(uint64_t x, uint64_t y) {   /* np.gcd of uint64: no sign to drop */
-    if (!x) return y;
-    if (!y) return x;
-    int k = __builtin_ctzll(x | y);
-    x >>= __builtin_ctzll(x);
-    do {   /* both odd here: the smaller stays, |y - x| (even) goes on, without a branch (a
-            * compare-and-swap branch mispredicts half the time: 3x slower) */
-        y >>= __builtin_ctzll(y);
-        uint64_t d = y - x, m = 0 - (uint64_t)(y < x);
-        x += d & m;         /* y < x: x becomes y */
-        y = (d ^ m) - m;    /* |y - x| */
-    } while (y);
-    return x << k;
-}
-
-int64_t ember_rt_gcd(int64_t a, int64_t b) {   /* gcd(INT64_MIN, 0) is 2**63: INT64_MIN, as it wraps */
-    return (int64_t)ember_rt_ugcd(a < 0 ? 0 - (uint64_t)a : (uint64_t)a, b < 0 ? 0 - (uint64_t)b : (uint64_t)b);
 }
 
 int32_t ember_rt_factorial(int64_t *out, int64_t n) {
@@ -759,8 +713,6 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_cpow", (void *)ember_rt_cpow},
     {"ember_rt_round_ndigits", (void *)ember_rt_round_ndigits},
     {"ember_rt_round_int", (void *)ember_rt_round_int},
-    {"ember_rt_gcd", (void *)ember_rt_gcd},
-    {"ember_rt_ugcd", (void *)ember_rt_ugcd},
     {"ember_rt_factorial", (void *)ember_rt_factorial},
     {"ember_rt_ulp", (void *)ember_rt_ulp},
 #define CMATH_SYMBOL(f) {"ember_rt_c_" #f, (void *)ember_rt_c_##f},
