@@ -9,7 +9,7 @@ from heapq import heappop, heappush
 import numpy as np
 import pytest
 
-from difftest import check, check_all, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, check_all, errors, jit, no_leaks  # noqa: F401
 
 
 def push_pop(xs, k):
@@ -113,3 +113,16 @@ def test_dijkstra():
     order = np.argsort(src, kind="stable")
     indptr = np.searchsorted(src[order], np.arange(n + 1)).astype(np.int64)
     check(dijkstra, indptr, dst[order].astype(np.int64), rng.random(m) * 10, 0)
+
+
+def push_onto_an_array(a):
+    heapq.heappush(a, 1.0)
+    return a
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_a_heap_other_than_a_list_is_refused_at_the_call():
+    with pytest.raises(errors.TypingError) as info:
+        jit(push_onto_an_array)(np.zeros(3))
+    text = str(info.value)
+    assert "test_heapq.py:" in text and "a heap other than a list" in text, text

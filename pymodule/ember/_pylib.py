@@ -18,7 +18,7 @@ import operator
 import numpy as np
 
 from . import njit
-from ._nplib import Impl, _plain
+from ._nplib import Impl, _plain, _refuse
 
 # ---- cmath ----------------------------------------------------------------------------------
 
@@ -391,8 +391,24 @@ _HEAPQ = {heapq.heapify: _heapify, heapq.heappush: _heappush, heapq.heappop: _he
           heapq.nsmallest: _nsmallest, heapq.nlargest: _nlargest}
 
 
+def _heap_entry(name, impl):
+    """A heapq function on a list (the heap, or nsmallest's and nlargest's iterable: any one
+    list() takes), refused at the call's line for another first argument or a keyword."""
+    on_list = name not in ("nsmallest", "nlargest")
+
+    def choose(values, kwnames):
+        if kwnames:
+            _refuse(f"heapq.{name}", "the keyword argument " + ", ".join(kwnames))
+        if on_list and not (values and isinstance(values[0], list)):
+            _refuse(f"heapq.{name}", "a heap other than a list")
+        return impl
+    return Impl(f"heapq.{name}", choose)
+
+
 def _entry(module, fn, impl):
     name = getattr(fn, "__name__", "?")
+    if module == "heapq":
+        return _heap_entry(name, impl)
     if fn is math.lcm:   # lcm() of nothing: 1 (a loop over an empty tuple has no item type)
         return Impl("math.lcm", lambda values, kwnames: _lcm if values else _lcm0)
     return Impl(f"{module}.{name}", _plain(impl))
