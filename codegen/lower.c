@@ -570,7 +570,7 @@ static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
             bk->offset > last)
             last = bk->offset;
     }
-    if (!carries_float(L, to->offset, last)) return NULL;
+    if (!carries_float(L, to->offset, last) && !cg_defer_head(L, to)) return NULL;
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
     return L->loop_ids[to->id] = cg_loop_node(L->c, fname, len, to->offset, false);
@@ -586,10 +586,11 @@ static void mark_back_edge(Lower *L, LLVMValueRef br, Instr *in) {
 static void lower_foriter(Lower *L, Instr *in) {
     const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
     LLVMValueRef state = L->vals[in->args[0]];
-    LLVMBasicBlockRef body = L->bbs[in->target[0]->id], exit = L->bbs[in->target[1]->id];
+    LLVMBasicBlockRef body = L->bbs[in->target[0]->id];
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
-    LLVMBuildCondBr(L->b, iter_more(L, it, state), next, exit);
+    LLVMBuildCondBr(L->b, iter_more(L, it, state), next, cg_defer_edge(L, in->target[1]));
     LLVMPositionBuilderAtEnd(L->b, next);
+    cg_defer_tick(L);
     iter_step(L, it, state);
     LLVMBuildBr(L->b, body);
 }
@@ -868,6 +869,7 @@ bool cg_defer_int_check(Lower *L) {
     L->pending_int.branch = br;
     L->pending_int.side = min_true[left ? (IrCmp)cmp->imm : mirror[cmp->imm]] ? 0 : 1;
     L->pending_int.var = st->imm;
+    L->pending_int.loc = call->loc;
     return true;
 }
 
@@ -883,7 +885,10 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     if (clamp < 0) LLVMBuildCondBr(L->b, cond, t, f);
     else cg_br_expect(L, cond, clamp == 1, t, f);
     LLVMPositionBuilderAtEnd(L->b, chk);
+    Loc at = L->loc;
+    L->loc = L->pending_int.loc;   /* the failure is the conversion's, at its line */
     LLVMValueRef r = cg_int_checked_after(L, L->pending_int.x, L->pending_int.r);
+    L->loc = at;
     if (L->vars[L->pending_int.var]) {
         LLVMBuildStore(L->b, r, L->vars[L->pending_int.var]);
         cg_floor_store(L, L->pending_int.var, -1, r);
@@ -1107,11 +1112,11 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
     case IR_ITERVALUE: v = lower_itervalue(L, in); break;
     case IR_FORITER: lower_foriter(L, in); return 0;
-    case IR_JUMP: mark_back_edge(L, LLVMBuildBr(L->b, L->bbs[in->target[0]->id]), in); return 0;
+    case IR_JUMP: mark_back_edge(L, LLVMBuildBr(L->b, cg_defer_edge(L, in->target[0])), in); return 0;
     case IR_BRANCH: {
         int clamp = clamp_target(L, in);
         LLVMValueRef cond = L->vals[in->args[0]];
-        LLVMBasicBlockRef t = L->bbs[in->target[0]->id], f = L->bbs[in->target[1]->id];
+        LLVMBasicBlockRef t = cg_defer_edge(L, in->target[0]), f = cg_defer_edge(L, in->target[1]);
         if (L->pending_int.branch == in) branch_with_int_check(L, cond, t, f, clamp);
         else if (clamp < 0) mark_back_edge(L, LLVMBuildCondBr(L->b, cond, t, f), in);
         else mark_back_edge(L, cg_br_expect(L, cond, clamp == 1, t, f), in);
@@ -1177,6 +1182,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
     L->block = NULL;
     L->fail_bb = NULL;
+    memset(&L->defer, 0, sizeof L->defer);
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     cg_exc_begin_function(L);
     for (int v = 0; v < fn->nvars; v++) {
@@ -1247,6 +1253,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     }
     L->err = NULL;
     L->borrowed = NULL;
+    if (!rec && !peek && cg_defer_plan(L)) return -1;
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
@@ -1266,6 +1273,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
         if (cg_lower_block(L, b, k >= 0)) return -1;
         if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
+    cg_defer_finish(L);
     cg_end_function(L);
     L->err = NULL;
     L->borrowed = NULL;

@@ -58,7 +58,20 @@ typedef struct Lower {
         Instr *branch;        /* the BRANCH that tests it, or NULL */
         int side, var;        /* the target -2**63 goes to; the variable holding the int */
         LLVMValueRef x, r;    /* the float and its conversion (-2**63 when x did not fit) */
+        Loc loc;              /* the conversion's */
     } pending_int;
+    /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
+    struct {
+        int *region;          /* per block: the head block of the loop whose conversions wait, or -1 */
+        bool *has_sites, *ticks;   /* per head: it has conversions; per FORITER block: it counts trips */
+        int *last;            /* per head: the offset of the loop's last block */
+        bool *site;           /* per value id: a conversion that waits */
+        bool *local;          /* per variable: holds arrays only this function reaches */
+        int *owner;           /* per value id: the local variable whose array it is (or views), or -1 */
+        LLVMValueRef key, tick;    /* the first failure's key (~0: none) and the trip count */
+        LLVMBasicBlockRef bb, tb;  /* raises the waiting failure; the traceback path after it */
+        int nsites, lines[64];
+    } defer;
     /* Element k of a group of `lanes` consecutive elements being computed one by one
      * (lower_pairwise.c's groups; 0 lanes: no group): an expression's operands read the group
      * as one vector load at k == 0 (lower_array.c, group_elem). serial tells groups apart. */
@@ -78,7 +91,16 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 #define CG_LOOP_MARK "ember.loop"   /* names a loop in its llvm.loop node (lower.c, loop_id) */
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
 LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
-bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
+bool cg_defer_int_check(Lower *L);
+/* lower_defer.c */
+int cg_defer_plan(Lower *L);
+LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x);   /* NULL: int(x) tests where it is */
+void cg_defer_tick(Lower *L);
+bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
+LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb);
+void cg_defer_finish(Lower *L);
+void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */   /* L->cur's int() may leave its test to the branch after it */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
 int cg_lower_block(Lower *L, Block *b, bool but_terminator);

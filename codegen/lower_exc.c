@@ -130,6 +130,23 @@ void cg_exc_begin_function(Lower *L) {
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
 }
 
+/* L->fail_bb: records the traceback entry at the line in L->fail_line, then returns -1 (by way
+ * of a waiting int() failure's test where there may be one: lower_defer.c). */
+void cg_fail_block(Lower *L) {
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    L->fail_line = cg_entry_alloca(L, L->i32, "line");
+    LLVMBasicBlockRef tb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
+    LLVMPositionBuilderAtEnd(L->b, tb);
+    LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
+    LLVMSetVolatile(line, 1);
+    LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
+    LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
+    cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
+    cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    LLVMPositionBuilderAtEnd(L->b, here);
+    L->fail_bb = cg_defer_fail_block(L, tb);
+}
+
 /* The error record is set: to the block's handler, or out of the function. Outlined chunks and
  * prange bodies return at once (their caller's frame is the one the traceback names). */
 void cg_fail(Lower *L) {
@@ -144,19 +161,7 @@ void cg_fail(Lower *L) {
     }
     /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
      * the hot path before each branch that may fail. */
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
-    if (!L->fail_bb) {
-        L->fail_line = cg_entry_alloca(L, L->i32, "line");
-        L->fail_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
-        LLVMPositionBuilderAtEnd(L->b, L->fail_bb);
-        LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
-        LLVMSetVolatile(line, 1);
-        LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
-        LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
-        cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
-        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
-        LLVMPositionBuilderAtEnd(L->b, here);
-    }
+    if (!L->fail_bb) cg_fail_block(L);
     LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
     LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
     LLVMBuildBr(L->b, L->fail_bb);

@@ -704,6 +704,8 @@ LLVMValueRef cg_int_checked_after(Lower *L, LLVMValueRef x, LLVMValueRef r) {
 }
 
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x) {
+    LLVMValueRef d = cg_defer_int(L, x);
+    if (d) return d;
     if (strncmp(LLVMGetTarget(L->m), "x86_64", 6)) {
         LLVMValueRef good = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
         return int_checked(L, x, LLVMBuildFPToSI(L->b, x, L->i64, ""), good);   /* poison when not good: then unused */

@@ -1,0 +1,532 @@
+/* lower_defer.c: int() of a float whose test waits for the end of its loop.
+ *
+ * int(x) raises for NaN (ValueError), infinities and floats outside int64 (OverflowError). As a
+ * test and a branch out of the loop, it keeps the loop scalar: LLVM 19 does not vectorise loops
+ * with a second exit. `v = int(s + 128.5)` in a 5x5 convolution ran 5.5x slower than the same
+ * loop with np.int64(), which does not test. In a loop that qualifies (below), the conversion
+ * instead records its failure and goes on with an arbitrary int:
+ *
+ *     key = umin(key, ok ? ~0 : tick << 8 | site << 2 | kind)       r = freeze(fptosi x)
+ *
+ * tick counts the trips of the loop and of the loops inside it, site numbers the conversions of
+ * the function in bytecode order, and kind says what failed (1 NaN, 2 an infinity, 3 too large),
+ * so the smallest key is the first failure CPython would have raised. key is tested where the
+ * loop is left (its end, a break) and on the way of every other exception raised in it: where
+ * it is set, that exception is replaced by the conversion's, at its line. The loop is vectorised
+ * with key as a umin reduction.
+ *
+ * What a loop does after a failed conversion and before its end must not be seen, so that
+ * the exception is all a caller can observe, as in CPython:
+ *   - it is a `for` loop, so its trip count is fixed when it starts; the loops inside it are
+ *     `for` loops over arrays, tuples, or ranges whose bounds do not change in it (a range(v) of
+ *     an arbitrary v could run for ever);
+ *   - it calls no compiled function, prints nothing, draws no random number, changes no list,
+ *     dict or set, has no try, no return and no while loop, and is not a prange body;
+ *   - it writes only arrays this function made (np.empty, np.zeros, a.copy(), a + b, ...) that
+ *     nothing but this function can reach: a caller never sees them when the loop raises;
+ *   - the ints it converts reach values only: arithmetic, comparisons, scalar calls, variables
+ *     and elements stored into those arrays, never an index (indices are not tested by
+ *     default: an arbitrary one would read or write outside the array). A divisor raises
+ *     ZeroDivisionError, which gives way to the conversion's error as any other does.
+ * Elsewhere int() tests where CPython does (cg_float_to_int). */
+#include "lower.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define DEFER_MAX_SITES 64
+#define DEFER_MAX_DEPTH 24
+
+/* The loop headed by FORITER block h: blocks from its offset to the last block jumping back to it. */
+static int loop_last(Function *fn, Block *h) {
+    int last = -1;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *bk = fn->blocks[b];
+        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
+        if (t && (t->op == IR_JUMP || t->op == IR_BRANCH) &&
+            (t->target[0] == h || (t->op == IR_BRANCH && t->target[1] == h)) && bk->offset > last)
+            last = bk->offset;
+    }
+    return last;
+}
+
+static bool is_foriter_block(const Block *b);
+
+/* The loops around block b (heads' block ids), innermost first; their count. */
+static int enclosing(Function *fn, const int *last, const Block *b, int *out) {
+    int k = 0;
+    for (int h = 0; h < fn->nblocks && k < DEFER_MAX_DEPTH; h++) {
+        if (last[h] < 0 || b->offset < fn->blocks[h]->offset || b->offset > last[h]) continue;
+        int at = k++;
+        while (at > 0 && fn->blocks[out[at - 1]]->offset < fn->blocks[h]->offset) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = h;
+    }
+    return k;
+}
+
+static bool is_foriter_block(const Block *b) {
+    return b->ninstrs && b->instrs[b->ninstrs - 1]->op == IR_FORITER;
+}
+
+typedef struct {
+    Lower *L;
+    int head, last;   /* the loop's extent, in bytecode offsets */
+} Region;
+
+static bool inside(const Region *r, const Block *b) { return b->offset >= r->head && b->offset <= r->last; }
+
+static bool stored_in(const Region *r, int var) {
+    Function *fn = r->L->fn;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; inside(r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
+            Instr *x = fn->blocks[b]->instrs[i];
+            if ((x->op == IR_STOREVAR || x->op == IR_DELVAR) && x->imm == var) return true;
+        }
+    return false;
+}
+
+/* Value v is the same on every trip of the region's loop (conservatively). */
+static bool invariant(const Region *r, int v, int depth) {
+    Function *fn = r->L->fn;
+    Instr *in = fn->instrs[v];
+    if (!in || depth > DEFER_MAX_DEPTH) return false;
+    if (!inside(r, in->block)) return true;   /* computed before the loop */
+    switch (in->op) {
+    case IR_CONST: case IR_ARG: case IR_GLOBAL: return true;
+    case IR_LOADVAR: return !stored_in(r, in->imm);
+    case IR_BINOP: case IR_UNOP: case IR_CMP: case IR_TRUTH: case IR_COPY: case IR_UNWRAP: case IR_TUPLE:
+    case IR_GETATTR:
+        break;
+    case IR_GETITEM: {   /* a.shape[0]: an element of a tuple */
+        const Type *t = r->L->ti->vtypes[in->args[0]];
+        if (!t || t->kind != TY_TUPLE) return false;
+        break;
+    }
+    case IR_CALL: {
+        const CallInfo *ci = r->L->ti->calls[in->id];
+        if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return false;
+        switch (ci->builtin) {
+        case BI_RANGE: case BI_LEN: case BI_MIN: case BI_MAX: case BI_ABS: case BI_ENUMERATE: case BI_ZIP: break;
+        default: return false;
+        }
+        for (int k = 1; k < in->nargs; k++)
+            if (!invariant(r, in->args[k], depth + 1)) return false;
+        return true;
+    }
+    default: return false;
+    }
+    for (int k = 0; k < in->nargs; k++)
+        if (!invariant(r, in->args[k], depth + 1)) return false;
+    return true;
+}
+
+static bool writable(Lower *L, int v);
+
+/* A call the region may make: builtins without effects beyond arrays. */
+static bool harmless_call(const Region *r, Instr *in) {
+    const CallInfo *ci = r->L->ti->calls[in->id];
+    if (!ci || ci->key) return false;
+    if (ci->kind == CALL_EXC || ci->kind == CALL_NAMEDTUPLE) return true;
+    if (ci->kind != CALL_BUILTIN || ci->builtin >= LIST_OPS) return false;
+    if (ci->ufmethod == UF_AT || ti_kw_index(in, "out") >= 0) return false;   /* writes an array */
+    if (ci->builtin == METHOD_FILL || ci->builtin == METHOD_SORT || ci->builtin == METHOD_SET_SHAPE)
+    {
+        Instr *m = r->L->fn->instrs[in->args[0]];   /* a.fill: GETATTR of the receiver */
+        return m->op == IR_GETATTR && writable(r->L, m->args[0]);
+    }
+    if (ci->builtin >= BI_COUNT) return true;   /* a method of a number or an array */
+    const BuiltinInfo *bi = &ti_builtins[ci->builtin];
+    return ci->builtin != BI_PRINT && strcmp(bi->module, "numpy.random") && strcmp(bi->module, "ember._rdist");
+}
+
+/* A call that makes a new array nothing else holds. */
+static bool fresh_call(Lower *L, Instr *in) {
+    const CallInfo *ci = L->ti->calls[in->id];
+    if (!ci || ci->kind != CALL_BUILTIN || ti_kw_index(in, "copy") >= 0) return false;   /* copy=False: maybe itself */
+    switch (ci->builtin) {
+    case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_FULL: case BI_NP_EMPTY_LIKE:
+    case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE: case BI_NP_ARANGE: case BI_NP_LINSPACE:
+    case BI_NP_EYE: case BI_NP_IDENTITY: case BI_NP_COPY: case BI_NP_ARRAY: case METHOD_FLATTEN: case METHOD_ASTYPE:
+    case LB_NP_ARRAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_array(const Type *t) { return t && t->kind == TY_ARRAY; }
+
+/* Which array variables hold only arrays this function made and let no one else reach
+ * (L->defer.local, per variable), and per value id the variable whose array (or a view of it)
+ * the value is (L->defer.owner, -1: none). Such an array may be written past a failed
+ * conversion: when the loop raises, it is freed unseen. A variable loses the property where
+ * its array is stored into another variable, a list or a call's keeping, or passed to
+ * anything but a builtin that returns a scalar. */
+static int local_arrays(Lower *L) {
+    Function *fn = L->fn;
+    TypeInfo *ti = L->ti;
+    bool *local = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    int *owner = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
+    if (!local || !owner) return -1;
+    bool *stored = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    if (!stored) return -1;
+    for (int v = 0; v < fn->nvars; v++) local[v] = is_array(ti->vartypes[v]);
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        owner[i] = -1;
+        if (x && x->op == IR_STOREVAR && local[x->imm]) {
+            Instr *v = fn->instrs[x->args[0]];
+            bool fresh = v->op == IR_CALL ? fresh_call(L, v)
+                                          : (v->op == IR_BINOP && !v->imm2) || v->op == IR_UNOP;
+            if (!fresh || !is_array(ti->vtypes[v->id])) local[x->imm] = false;
+            stored[x->imm] = true;
+        }
+    }
+    for (int v = 0; v < fn->nvars; v++) local[v] &= stored[v];
+    for (int b = 0; b < fn->nblocks; b++)   /* values are used in their own block, after they are made */
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *x = fn->blocks[b]->instrs[i];
+            if (x->op == IR_LOADVAR && local[x->imm]) {
+                owner[x->id] = x->imm;
+                continue;
+            }
+            for (int k = 0; k < x->nargs; k++) {
+                int o = owner[x->args[k]];
+                if (o < 0) continue;
+                const Type *rt = ti->vtypes[x->id];
+                const CallInfo *ci = x->op == IR_CALL ? ti->calls[x->id] : NULL;
+                bool ok = false, derived = false;
+                switch (x->op) {
+                case IR_SETITEM: ok = k != 1; break;   /* written, or its elements copied */
+                case IR_GETITEM: case IR_GETATTR: case IR_UNPACK:
+                    ok = true;
+                    derived = k == 0 && (is_array(rt) || (rt && (rt->kind == TY_METHOD || rt->kind == TY_TUPLE)));
+                    break;
+                case IR_BINOP: ok = true; derived = x->imm2 && k == 0; break;   /* a += b is a */
+                case IR_UNOP: case IR_CMP: case IR_IS: case IR_TRUTH: case IR_CONTAINS: case IR_GETITER:
+                case IR_RETURN: case IR_BRANCH:
+                    ok = true;
+                    break;
+                case IR_CALL:
+                    ok = ci && ci->kind == CALL_BUILTIN && ci->builtin < LIST_OPS && !ci->key;
+                    derived = ok && rt && rt->kind != TY_INT64 && rt->kind != TY_FLOAT64 && rt->kind != TY_BOOL &&
+                              rt->kind != TY_NONE && rt->kind != TY_COMPLEX128 && rt->kind != TY_UINT64;
+                    break;
+                case IR_TUPLE:   /* return (out, n) */
+                    ok = true;
+                    for (int u = 0; u < fn->ninstrs; u++) {
+                        Instr *y = fn->instrs[u];
+                        for (int j = 0; y && j < y->nargs; j++)
+                            if (y->args[j] == x->id && y->op != IR_RETURN) ok = false;
+                    }
+                    break;
+                default:
+                    break;
+                }
+                if (!ok) local[o] = false;
+                else if (derived) owner[x->id] = o;
+            }
+        }
+    L->defer.local = local;
+    L->defer.owner = owner;
+    return 0;
+}
+
+/* The array value v is one local_arrays lets a failed conversion's loop write. */
+static bool writable(Lower *L, int v) {
+    int o = L->defer.owner[v];
+    return o >= 0 && L->defer.local[o];
+}
+
+static bool block_qualifies(const Region *r, Block *b) {
+    Lower *L = r->L;
+    TypeInfo *ti = L->ti;
+    if (b->handler || b->push_exc) return false;
+    for (int k = 0; k < ti->nparloops; k++)
+        if (ti->parloops[k]->in_loop[b->id]) return false;
+    for (int i = 0; i < b->ninstrs; i++) {
+        Instr *x = b->instrs[i];
+        switch (x->op) {
+        case IR_CONST: case IR_ARG: case IR_GLOBAL: case IR_LOADVAR: case IR_STOREVAR: case IR_BINOP:
+        case IR_UNOP: case IR_CMP: case IR_IS: case IR_TRUTH: case IR_TUPLE: case IR_GETITEM: case IR_SLICE:
+        case IR_UNPACK: case IR_GETATTR: case IR_ITERVALUE: case IR_RAISE: case IR_COPY: case IR_UNWRAP:
+        case IR_CONTAINS:
+            break;
+        case IR_SETITEM:
+            if (!is_array(ti->vtypes[x->args[0]]) || !writable(L, x->args[0])) return false;
+            break;
+        case IR_CALL:
+            if (!harmless_call(r, x)) return false;
+            break;
+        case IR_GETITER: {   /* an inner loop: over an array or a tuple, or bounds fixed in the region */
+            const Type *t = ti->vtypes[x->args[0]];
+            if (!t) return false;
+            if (t->kind != TY_ARRAY && t->kind != TY_TUPLE && !invariant(r, x->args[0], 0)) return false;
+            break;
+        }
+        case IR_FORITER:
+            break;
+        case IR_JUMP: case IR_BRANCH:   /* no while loop: a jump back goes to a for loop's head */
+            for (int k = 0; k < (x->op == IR_BRANCH ? 2 : 1); k++)
+                if (x->target[k]->offset <= b->offset && !is_foriter_block(x->target[k])) return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether instruction `in` converts a float to an int through cg_float_to_int. */
+static bool converts_float(Lower *L, Instr *in) {
+    if (in->op != IR_CALL || in->nkw || in->nargs != 2) return false;
+    const CallInfo *ci = L->ti->calls[in->id];
+    if (!ci || ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT) return false;
+    const Type *t = L->ti->vtypes[in->args[1]];
+    if (t != ty_float64) return false;
+    return ci->builtin == BI_INT || ci->builtin == BI_ROUND || ti_builtins[ci->builtin].shape == SH_F_I;
+}
+
+/* A call that takes an arbitrary int as CPython would take any other: to a scalar. */
+static bool scalar_call(Lower *L, Instr *in) {
+    const CallInfo *ci = L->ti->calls[in->id];
+    if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return false;
+    if (ci->builtin == METHOD_DTYPE_CONVERT) return true;   /* np.uint8(v) */
+    if (ci->builtin >= BI_COUNT) return false;
+    switch (ci->builtin) {
+    case BI_ABS: case BI_MIN: case BI_MAX: case BI_INT: case BI_FLOAT: case BI_BOOL: case BI_ROUND:
+    case BI_DIVMOD: case BI_POW:
+        break;
+    default:
+        if (ti_builtins[ci->builtin].shape == SH_SPECIAL) return false;
+    }
+    const Type *t = L->ti->vtypes[in->id];
+    return t && t->kind != TY_ARRAY && t->kind != TY_TUPLE;
+}
+
+/* Whether the ints the region's conversions give reach only values: arithmetic, comparisons,
+ * scalar calls, variables and elements stored into arrays, never an index (not tested by
+ * default: an arbitrary one would read or write outside the array) or a call's size. */
+static bool values_only(Lower *L, int head, const bool *site) {
+    Function *fn = L->fn;
+    Region r = {L, fn->blocks[head]->offset, L->defer.last[head]};
+    bool *tv = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1)), *tvar = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    if (!tv || !tvar) return false;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int b = 0; b < fn->nblocks; b++)
+            for (int i = 0; inside(&r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
+                Instr *x = fn->blocks[b]->instrs[i];
+                bool t = site[x->id] || (x->op == IR_LOADVAR && tvar[x->imm]);
+                for (int k = 0; !t && k < x->nargs; k++) t = tv[x->args[k]];
+                if (!t || tv[x->id]) continue;
+                tv[x->id] = changed = true;
+                if (x->op == IR_STOREVAR) tvar[x->imm] = true;
+            }
+    }
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; inside(&r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
+            Instr *x = fn->blocks[b]->instrs[i];
+            bool uses = false;
+            for (int k = 0; k < x->nargs; k++) uses |= tv[x->args[k]];
+            if (!uses) continue;
+            switch (x->op) {
+            case IR_STOREVAR: case IR_BINOP: case IR_UNOP: case IR_CMP: case IR_IS: case IR_TRUTH:
+            case IR_COPY: case IR_UNWRAP: case IR_BRANCH: case IR_RAISE:
+                break;
+            case IR_SETITEM: if (tv[x->args[0]] || tv[x->args[1]]) return false; break;
+            case IR_CALL: {
+                const CallInfo *ci = L->ti->calls[x->id];
+                if (!scalar_call(L, x) && !(ci && ci->kind == CALL_EXC)) return false;
+                break;
+            }
+            default:
+                return false;
+            }
+        }
+    return true;
+}
+
+/* Which blocks lie in a loop whose conversions wait (L->defer.region, per block: the head's block
+ * id, or -1), which loops have such conversions (has_sites, per head), and which loops count
+ * trips (ticks, per FORITER block). */
+int cg_defer_plan(Lower *L) {
+    Function *fn = L->fn;
+    memset(&L->defer, 0, sizeof L->defer);
+    int n = fn->nblocks;
+    int *region = ctx_alloc(L->ctx, sizeof(int) * (size_t)(n + 1));
+    bool *has_sites = ctx_alloc(L->ctx, (size_t)(n + 1)), *ticks = ctx_alloc(L->ctx, (size_t)(n + 1));
+    bool *ok = ctx_alloc(L->ctx, (size_t)(n + 1));
+    int *last = ctx_alloc(L->ctx, sizeof(int) * (size_t)(n + 1));
+    if (!region || !has_sites || !ticks || !ok || !last || local_arrays(L)) return -1;
+    bool any = false;
+    for (int h = 0; h < n; h++) {
+        Block *hb = fn->blocks[h];
+        last[h] = -1;
+        ok[h] = false;
+        if (!is_foriter_block(hb) || (last[h] = loop_last(fn, hb)) < hb->offset) continue;
+        Region r = {L, hb->offset, last[h]};
+        ok[h] = true;
+        for (int b = 0; b < n && ok[h]; b++)
+            if (inside(&r, fn->blocks[b])) ok[h] = block_qualifies(&r, fn->blocks[b]);
+    }
+    /* Each block's region: the outermost loop around it of an unbroken run of qualifying loops
+     * from the innermost out (a conversion inside `for c in range(3)` waits for the loop over
+     * pixels around it, which then vectorises). A region whose ints reach more than values
+     * gives way to the next loop inwards. */
+    int *depth = ctx_alloc(L->ctx, sizeof(int) * (size_t)(n + 1));
+    bool *site = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1));
+    if (!depth || !site) return -1;
+    L->defer.last = last;
+    for (int b = 0; b < n; b++) {
+        int chain[DEFER_MAX_DEPTH];
+        int k = enclosing(fn, last, fn->blocks[b], chain);
+        depth[b] = 0;
+        while (depth[b] < k && ok[chain[depth[b]]]) depth[b]++;
+        for (int d = 0; d < k; d++) ticks[b] |= ok[chain[d]] && is_foriter_block(fn->blocks[b]);
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        memset(has_sites, 0, (size_t)n);
+        for (int b = 0; b < n; b++) {
+            int chain[DEFER_MAX_DEPTH];
+            enclosing(fn, last, fn->blocks[b], chain);
+            region[b] = depth[b] ? chain[depth[b] - 1] : -1;
+            for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+                Instr *x = fn->blocks[b]->instrs[i];
+                site[x->id] = region[b] >= 0 && converts_float(L, x);
+                if (site[x->id]) has_sites[region[b]] = true;
+            }
+        }
+        for (int h = 0; h < n; h++) {
+            if (!has_sites[h] || values_only(L, h, site)) continue;
+            for (int b = 0; b < n; b++)
+                if (region[b] == h) depth[b]--;
+            changed = true;
+        }
+    }
+    for (int h = 0; h < n; h++) any |= has_sites[h];
+    if (!any) return 0;
+    L->defer.region = region;
+    L->defer.has_sites = has_sites;
+    L->defer.ticks = ticks;
+    L->defer.site = site;
+    L->defer.key = cg_entry_alloca(L, L->i64, "intkey");
+    L->defer.tick = cg_entry_alloca(L, L->i64, "tick");
+    LLVMBuildStore(L->b, i64c(L, -1), L->defer.key);
+    LLVMBuildStore(L->b, i64c(L, 0), L->defer.tick);
+    L->defer.bb = LLVMAppendBasicBlockInContext(L->c, L->func, "intfailed");
+    return 0;
+}
+
+/* The region of the block being lowered whose conversions wait, or -1. */
+static int current_region(Lower *L) {
+    if (!L->defer.region || !L->block || !L->traceback || L->err) return -1;
+    int h = L->defer.region[L->block->id];
+    return h >= 0 && L->defer.has_sites[h] ? h : -1;
+}
+
+/* int(x) in such a region: the conversion, its failure recorded in key; NULL elsewhere. */
+LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
+    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= DEFER_MAX_SITES) return NULL;
+    int site = L->defer.nsites++;
+    L->defer.lines[site] = L->loc.line > 0 ? L->loc.line : L->fn->firstline;
+    LLVMValueRef lo = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -9223372036854775808.0), "");
+    LLVMValueRef hi = LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, 9223372036854775808.0), "");
+    LLVMValueRef good = LLVMBuildAnd(L->b, lo, hi, "");
+    /* code = tick << 8 | site << 2 | kind, kind 3 less one when x is not finite, less one more
+     * when it is NaN: two classes (vfpclasspd) and two masked subtractions in a vector loop */
+    LLVMValueRef tick = LLVMBuildLoad2(L->b, L->i64, L->defer.tick, "");
+    LLVMValueRef code = LLVMBuildOr(L->b, tick, i64c(L, (long long)site << 2 | 3), "");
+    LLVMTypeRef ct[2] = {L->f64, L->i32};
+    LLVMValueRef nonfinite[2] = {x, LLVMConstInt(L->i32, 0x207, 0)}, nan[2] = {x, LLVMConstInt(L->i32, 0x3, 0)};
+    LLVMValueRef c1 = cg_call(L, "llvm.is.fpclass.f64", L->i1, ct, nonfinite, 2);
+    code = LLVMBuildSelect(L->b, c1, LLVMBuildSub(L->b, code, i64c(L, 1), ""), code, "");
+    LLVMValueRef c2 = cg_call(L, "llvm.is.fpclass.f64", L->i1, ct, nan, 2);
+    code = LLVMBuildSelect(L->b, c2, LLVMBuildSub(L->b, code, i64c(L, 1), ""), code, "");
+    LLVMValueRef cand = LLVMBuildSelect(L->b, good, i64c(L, -1), code, "");
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef mm[2] = {LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), cand};
+    LLVMBuildStore(L->b, cg_call(L, "llvm.umin.i64", L->i64, pt, mm, 2), L->defer.key);
+    return LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, x, L->i64, ""), "int");
+}
+
+/* Whether block `head` heads a loop with a conversion that waits. Its key is a reduction there,
+ * and the vectoriser interleaves reductions: four vectors of keys beside a 5x5 convolution's
+ * weights spilled registers (0.52 ms against 0.49 with one). */
+bool cg_defer_head(Lower *L, Block *head) {
+    if (!L->defer.region || !is_foriter_block(head) || L->defer.last[head->id] < head->offset) return false;
+    Function *fn = L->fn;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *bk = fn->blocks[b];
+        if (bk->offset < head->offset || bk->offset > L->defer.last[head->id] || L->defer.region[b] < 0) continue;
+        for (int i = 0; i < bk->ninstrs; i++)
+            if (L->defer.site[bk->instrs[i]->id]) return true;
+    }
+    return false;
+}
+
+/* A FORITER's next trip: one more tick where conversions may wait (tick holds trips << 8). */
+void cg_defer_tick(Lower *L) {
+    if (!L->defer.region || !L->block || !L->defer.ticks[L->block->id]) return;
+    LLVMValueRef t = LLVMBuildLoad2(L->b, L->i64, L->defer.tick, "");
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, t, i64c(L, 256), ""), L->defer.tick);
+}
+
+/* Where a jump from the block being lowered to block `to` goes: by way of key's test when it
+ * leaves a region with waiting conversions. */
+LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to) {
+    LLVMBasicBlockRef target = L->bbs[to->id];
+    int h = current_region(L);
+    if (h < 0) return target;
+    Block *hb = L->fn->blocks[h];
+    if (to->offset >= hb->offset && to->offset <= L->defer.last[h]) return target;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef chk = LLVMAppendBasicBlockInContext(L->c, L->func, "intkey");
+    LLVMPositionBuilderAtEnd(L->b, chk);
+    LLVMValueRef set = LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), i64c(L, -1), "");
+    cg_br_expect(L, set, false, L->defer.bb, target);
+    LLVMPositionBuilderAtEnd(L->b, here);
+    return chk;
+}
+
+/* The start of the failure path when conversions may wait: a waiting failure came first, and its
+ * exception replaces the one raised (tb: the path that records the traceback). */
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb) {
+    if (!L->defer.region) return tb;
+    L->defer.tb = tb;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef chk = LLVMAppendBasicBlockInContext(L->c, L->func, "failing");
+    LLVMPositionBuilderAtEnd(L->b, chk);
+    LLVMValueRef set = LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), i64c(L, -1), "");
+    LLVMBuildCondBr(L->b, set, L->defer.bb, tb);
+    LLVMPositionBuilderAtEnd(L->b, here);
+    return chk;
+}
+
+/* The block that raises the first waiting failure, at its conversion's line. */
+void cg_defer_finish(Lower *L) {
+    if (!L->defer.region) return;
+    if (!L->defer.tb) cg_fail_block(L);
+    LLVMPositionBuilderAtEnd(L->b, L->defer.bb);
+    if (!L->defer.nsites) {   /* key was never set */
+        LLVMBuildUnreachable(L->b);
+        return;
+    }
+    LLVMValueRef key = LLVMBuildLoad2(L->b, L->i64, L->defer.key, "");
+    LLVMValueRef site = LLVMBuildAnd(L->b, LLVMBuildLShr(L->b, key, i64c(L, 2), ""), i64c(L, DEFER_MAX_SITES - 1), "");
+    LLVMValueRef kind = LLVMBuildAnd(L->b, key, i64c(L, 3), "");
+    LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)L->defer.lines[0], 0);
+    for (int k = 1; k < L->defer.nsites; k++)
+        line = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, site, i64c(L, k), ""),
+                               LLVMConstInt(L->i32, (unsigned long long)L->defer.lines[k], 0), line, "");
+    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
+    LLVMValueRef x = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, kind, i64c(L, 1), ""), f64c(L, NAN),
+                                     LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, kind, i64c(L, 2), ""),
+                                                     f64c(L, INFINITY), f64c(L, 1e300), ""), "");
+    cg_call(L, "ember_rt_raise_float_to_int", L->voidt, &L->f64, &x, 1);
+    LLVMBuildBr(L->b, L->defer.tb);
+}

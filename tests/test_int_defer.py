@@ -1,0 +1,315 @@
+"""int() of a float whose test waits for the end of its loop (codegen/lower_defer.c).
+
+In a `for` loop that qualifies, int(x), round(x), math.floor(x) and math.ceil(x) of a float
+record a failure (NaN: ValueError; an infinity or a float outside int64: OverflowError) and go
+on; the loop raises the first one CPython would have raised, at its line, when it ends or when
+anything else in it raises. The loop vectorises. Such a loop writes only arrays its function
+made and nothing else reaches, so what a caller sees is CPython's: the exception, and its own
+arrays written up to the failing element, as the comparisons of every argument here check."""
+
+import math
+import traceback
+
+import numpy as np
+import pytest
+
+from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
+
+pytestmark = pytest.mark.skipif(ON_NUMBA, reason="numba converts without a test")
+
+BAD = [np.nan, np.inf, -np.inf, 1e300, -1e300, 9223372036854775808.0]
+GOOD_EDGES = [-9223372036854775808.0, 9223372036854774784.0, -0.0, 0.5, -0.5, 1e18, -2.5]
+
+
+def outcome(fn, *args):
+    """(result or None, exception type, message, the line in this file where it was raised)."""
+    try:
+        return fn(*args), None, None, None
+    except Exception as e:   # noqa: BLE001
+        tb = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == __file__]
+        return None, type(e), str(e), tb[-1].lineno if tb else None
+
+
+def same_failure(fn, *args):
+    """fn raises in CPython and compiled alike (type, message, line); argument arrays agree."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    want = outcome(fn, *copies)
+    got = outcome(jit(fn), *args)
+    # CPython's own int() of 1e300 succeeds; storing it fails with a message of its own
+    # (and raises where it stores it)
+    if want[2] is None or want[2].startswith("cannot convert") or got[1] is not OverflowError:
+        assert got[1:] == want[1:], (got[1:], want[1:])
+    else:
+        assert got[1] == want[1], (got[1:], want[1:])
+    for a, b in zip(args, copies):
+        if isinstance(a, np.ndarray):
+            assert np.array_equal(a, b, equal_nan=True)
+    return want
+
+
+def llvm_of(fn):
+    text = jit(fn).inspect_llvm()
+    return "\n".join(text.values()) if isinstance(text, dict) else text
+
+
+def waits(fn):
+    """Whether fn's conversions wait (their failures are kept in a umin key)."""
+    return "llvm.umin.i64" in llvm_of(fn)
+
+
+def quantize(x, scale):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        out[i] = int(x[i] * scale)
+    return out
+
+
+def quantize_round(x):
+    out = np.zeros_like(x, dtype=np.int64)
+    for i in range(x.shape[0]):
+        out[i] = round(x[i])
+    return out
+
+
+def floor_ceil(x):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        out[i] = math.floor(x[i]) + 2 * math.ceil(x[i] * 0.5)
+    return out
+
+
+@pytest.mark.parametrize("fn", [quantize, quantize_round, floor_ceil])
+def test_good_values(fn):
+    x = np.concatenate([np.linspace(-1e6, 1e6, 1001), GOOD_EDGES])
+    if fn is floor_ceil:
+        x = x[np.abs(x) < 4e18]   # floor(x) + 2 * ceil(x / 2) stays in int64
+    check(fn, *((x, 1.0) if fn is quantize else (x,)))
+    assert waits(fn)
+
+
+@pytest.mark.parametrize("bad", BAD)
+@pytest.mark.parametrize("where", [0, 1, 7, 8, 15, 16, 99, 100, 1000, 1022])
+def test_first_failure(bad, where):
+    x = np.linspace(-100.0, 100.0, 1023)
+    x[where] = bad
+    same_failure(quantize, x, 1.0)
+    same_failure(quantize_round, x)
+
+
+@pytest.mark.parametrize("first,second", [(np.nan, np.inf), (np.inf, np.nan), (1e300, np.nan), (np.nan, -1e300),
+                                          (-np.inf, 1e300)])
+@pytest.mark.parametrize("gap", [1, 3, 8, 50])
+def test_mixed_failures_report_the_first(first, second, gap):
+    x = np.ones(200)
+    x[20], x[20 + gap] = first, second
+    same_failure(quantize, x, 3.0)
+
+
+def two_sites(x, y):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        a = int(x[i])
+        b = int(y[i] * 2.0)
+        out[i] = a - b
+    return out
+
+
+@pytest.mark.parametrize("xs,ys", [
+    ({5: np.nan}, {5: np.inf}),     # same trip: the first site
+    ({6: np.nan}, {5: np.inf}),     # the second site's trip comes first
+    ({5: np.inf}, {6: np.nan}),
+    ({5: 1e300}, {}), ({}, {5: -np.inf}), ({}, {})])
+def test_two_sites(xs, ys):
+    x, y = np.arange(64.0), np.arange(64.0) / 3
+    for k, v in xs.items():
+        x[k] = v
+    for k, v in ys.items():
+        y[k] = v
+    same_failure(two_sites, x, y)
+
+
+def then_divides(x, d):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        out[i] = v // int(d[i])   # a Python int: CPython raises too
+    return out
+
+
+def then_raises(x):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        if x[i] > 50.0:
+            raise ValueError("too big")
+        out[i] = v
+    return out
+
+
+def test_a_later_error_gives_way():
+    x, d = np.arange(40.0), np.ones(40, np.int64)
+    x[10], d[20] = np.inf, 0
+    same_failure(then_divides, x, d)
+    x[10], d[5] = np.inf, 0                          # the division by zero comes first
+    same_failure(then_divides, x, d)
+    y = np.arange(100.0)
+    y[30] = np.nan
+    same_failure(then_raises, y)
+    y[30] = 30.0
+    same_failure(then_raises, y)
+    assert waits(then_divides) and waits(then_raises)
+
+
+def divides_by_it(x):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        out[i] = 1000 // v
+    return out
+
+
+def test_divisor_and_clamps():
+    x = np.arange(1.0, 41.0)
+    check(divides_by_it, x)
+    x[7] = np.nan   # the arbitrary int may be 0: ZeroDivisionError gives way to the conversion's error
+    same_failure(divides_by_it, x)
+    assert waits(divides_by_it)
+
+
+def breaks(x, limit):
+    out = np.zeros(x.shape[0], np.int64)
+    n = 0
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        if v > limit:
+            break
+        out[i] = v
+        n += 1
+    return n, out
+
+
+def test_break_leaves_by_the_test():
+    x = np.arange(30.0)
+    check(breaks, x, 10)
+    x[5] = np.nan
+    same_failure(breaks, x, 10)
+    x[5], x[12] = 5.0, np.inf   # the break at 11 comes first: no error
+    check(breaks, x, 10)
+    assert waits(breaks)
+
+
+def conv_u8(img, k):
+    h, w = img.shape
+    out = np.empty((h - 2, w - 2), dtype=np.uint8)
+    for i in range(h - 2):
+        for j in range(w - 2):
+            s = 0.0
+            for a in range(3):
+                for b in range(3):
+                    s += img[i + a, j + b] * k[a, b]
+            v = int(s + 0.5)
+            out[i, j] = 0 if v < 0 else (255 if v > 255 else v)
+    return out
+
+
+def test_nested_constant_loops():
+    rng = np.random.default_rng(1)
+    img, k = rng.integers(0, 256, (40, 67)).astype(np.uint8), rng.standard_normal((3, 3))
+    check(conv_u8, img, k)
+    k[1, 1] = np.nan
+    same_failure(conv_u8, img, k)
+    k[1, 1], img[17, 30] = np.inf, 0      # inf * 0 is NaN at (16..17, 29..30) only
+    same_failure(conv_u8, img, k)
+    assert waits(conv_u8)
+
+
+def as_index(x, a):
+    s = 0
+    for i in range(x.shape[0]):
+        s += a[int(x[i])]
+    return s
+
+
+def inner_range(x):
+    s = 0
+    for i in range(x.shape[0]):
+        for j in range(int(x[i])):
+            s += j
+    return s
+
+
+def with_while(x):
+    s = 0
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        while v > 0:
+            v //= 2
+            s += 1
+    return s
+
+
+def prints(x):
+    s = 0
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        if v == 3:
+            print("three")
+        s += v
+    return s
+
+
+def into_argument(x, out):
+    for i in range(x.shape[0]):
+        out[i] = int(x[i])
+    return out
+
+
+def appended(x, keep):
+    out = np.empty(x.shape[0], np.int64)
+    keep.append(out)
+    for i in range(x.shape[0]):
+        out[i] = int(x[i])
+    return out
+
+
+def aliased(x, y):
+    out = np.empty(x.shape[0], np.int64)
+    other = out if x.shape[0] > 0 else y
+    for i in range(x.shape[0]):
+        other[i] = int(x[i])
+    return out
+
+
+def view_written(x, y):
+    out = y[:]
+    for i in range(x.shape[0]):
+        out[i] = int(x[i])
+    return out
+
+
+@pytest.mark.parametrize("fn", [as_index, inner_range, with_while, prints, into_argument, appended, aliased,
+                                view_written])
+def test_loops_that_keep_the_test(fn, capfd):
+    """An int that may index (unchecked by default), bound a loop or reach output keeps its test,
+    and so does a loop writing an array its caller may see."""
+    x = np.array([1.0, 2.0, 3.0, np.nan, 1e300, 2.0])
+    extra = {as_index: (np.arange(4),), into_argument: (np.zeros(6, np.int64),), aliased: (np.zeros(6, np.int64),),
+             view_written: (np.zeros(6, np.int64),)}.get(fn, ())
+    if fn is appended:
+        keep_py, keep_jit = [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
+        want, got = outcome(fn, x, keep_py), outcome(jit(fn), x, keep_jit)
+        assert got[1:] == want[1:] and np.array_equal(keep_py[1][:3], keep_jit[1][:3])
+    else:
+        same_failure(fn, x, *extra)
+    out = capfd.readouterr().out
+    assert out.count("three") == (2 if fn is prints else 0)   # CPython's run, then ember's
+    assert not waits(fn)
+
+
+def test_quantize_vectorises():
+    x = np.linspace(-5, 5, 64)
+    f = jit(quantize)
+    assert np.array_equal(f(x, 3.0), quantize(x, 3.0))
+    asm = f.inspect_asm()
+    text = "\n".join(asm.values()) if isinstance(asm, dict) else asm
+    assert "vcvttpd2qq" in text and "vpminuq" in text
