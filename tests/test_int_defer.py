@@ -177,25 +177,49 @@ def test_divisor_and_clamps():
 
 
 def breaks(x, limit):
-    out = np.zeros(x.shape[0], np.int64)
+    out = np.zeros(x.shape, np.int64)
     n = 0
     for i in range(x.shape[0]):
-        v = int(x[i])
-        if v > limit:
+        for j in range(x.shape[1]):
+            out[i, j] = int(x[i, j])
+        if x[i, 0] > limit:
             break
-        out[i] = v
         n += 1
     return n, out
 
 
 def test_break_leaves_by_the_test():
-    x = np.arange(30.0)
-    check(breaks, x, 10)
-    x[5] = np.nan
-    same_failure(breaks, x, 10)
-    x[5], x[12] = 5.0, np.inf   # the break at 11 comes first: no error
-    check(breaks, x, 10)
+    """The row loop waits for the conversions of the loop inside it; its break is one way out."""
+    x = np.arange(60.0).reshape(20, 3)
+    check(breaks, x, 30.0)
+    x[5, 1] = np.nan
+    same_failure(breaks, x, 30.0)
+    x[5, 1], x[12, 2] = 5.0, np.inf   # the break after row 11 comes first: no error
+    check(breaks, x, 30.0)
+    x[12, 2], x[11, 2] = 0.0, -np.inf  # row 11 is converted before the break
+    same_failure(breaks, x, 30.0)
     assert waits(breaks)
+
+
+def scalar_loop(pos, box):
+    """A loop over j accumulating into f[i] (through memory) does not vectorise: its floor()s test
+    at once, as a waiting test would only cost there."""
+    n = pos.shape[0]
+    f = np.zeros(n)
+    for i in range(n):
+        for j in range(n):
+            d = pos[i] - pos[j]
+            d -= box * math.floor(d / box + 0.5)
+            f[i] += d
+    return f
+
+
+def test_scalar_loops_test_at_once():
+    pos = np.linspace(0.0, 9.0, 30)
+    check(scalar_loop, pos, 10.0)
+    pos[7] = np.nan
+    same_failure(scalar_loop, pos, 10.0)
+    assert not waits(scalar_loop)
 
 
 def conv_u8(img, k):
