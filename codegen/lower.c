@@ -1124,7 +1124,7 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     case IR_RETURN: {
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
-        if (cg_has_refs(L, ti->ret)) cg_incref(L, r, ti->ret);   /* the caller gets a reference */
+        if (cg_has_refs(L, ti->ret)) cg_return_ref(L, in, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));
         return 0;
@@ -1254,6 +1254,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     L->err = NULL;
     L->borrowed = NULL;
     if (!rec && !peek && cg_defer_plan(L)) return -1;
+    if (!rec) L->borrowed = cg_borrowed_parameters(L);
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {

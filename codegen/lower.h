@@ -94,6 +94,7 @@ LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n)
 bool cg_defer_int_check(Lower *L);
 /* lower_defer.c */
 int cg_defer_plan(Lower *L);
+bool *cg_borrowed_parameters(Lower *L);   /* lower_rec.c: per variable, a parameter not owned, or NULL */
 LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x);   /* NULL: int(x) tests where it is */
 void cg_defer_tick(Lower *L);
 bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
@@ -266,6 +267,7 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args);   /* CALL_SELF, _NATIVE, _INNER */   /* cg_incref for a container's item */
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
+void cg_return_ref(Lower *L, Instr *ret, LLVMValueRef v, const Type *t);   /* lower_array.c */
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);
 void cg_plan_arrays(Lower *L);
 bool cg_is_fresh(Lower *L, Instr *in);

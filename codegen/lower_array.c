@@ -282,6 +282,13 @@ static bool move_into(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
     return true;
 }
 
+/* The reference a RETURN hands its caller: the one its value's producer holds when the return
+ * is that value's only use (return np.array([...]): two atomic operations fewer a call), else
+ * a new one. */
+void cg_return_ref(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
+    if (!move_into(L, in, v, t)) cg_incref(L, v, t);
+}
+
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
     LLVMValueRef var = L->vars[in->imm];
     LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, t), var, "");

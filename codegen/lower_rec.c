@@ -368,12 +368,14 @@ static bool holds_container(const Type *t) {
     return false;
 }
 
-/* The variables of <sym>.rec that hold a parameter the frame need not own a reference to: those
- * only ever assigned their parameter. The caller's reference outlives the call, and nothing
- * the frame does can drop it, since no parameter holds a container the caller's reference could
- * live in. Without the reference there is nothing to drop after a self-call, so recursion over
- * an array (a binary search, a quicksort) keeps its tail calls. NULL when no variable is. */
-static bool *borrowed_parameters(Lower *L) {
+/* The variables that hold a parameter the frame need not own a reference to: those only ever
+ * assigned their parameter. The caller's reference outlives the call, and nothing the frame
+ * does can drop it, since no parameter holds a container the caller's reference could live in.
+ * Without the reference there is nothing to drop after a self-call, so recursion over an array
+ * (a binary search, a quicksort) keeps its tail calls; and a helper called in a loop takes and
+ * drops no reference to each array it is given (two atomic operations each: rk4_lorenz_alloc
+ * calls _lorenz(s, p) four times a step). NULL when no variable is. */
+bool *cg_borrowed_parameters(Lower *L) {
     TypeInfo *ti = L->ti;
     Function *fn = ti->fn;
     for (int i = 0; i < ti->nargs; i++)
@@ -393,7 +395,7 @@ static bool *borrowed_parameters(Lower *L) {
 /* In <sym>.rec's entry block: the result slot (zero until a return stores it, so a failing
  * frame returns zero), the frame record, the borrowed parameters, the guard. */
 void cg_rec_begin(Lower *L, LLVMValueRef rec) {
-    L->borrowed = borrowed_parameters(L);
+    L->borrowed = cg_borrowed_parameters(L);
     L->err = LLVMGetParam(rec, LLVMCountParams(rec) - 1);
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(rec));
     L->out = cg_entry_alloca(L, rt, "result");
@@ -664,7 +666,7 @@ const signed char *cg_rec_prefix(Lower *L, TypeInfo *ti) {
     TypeInfo *outer = L->ti;
     bool *outer_borrowed = L->borrowed;
     L->ti = ti;
-    L->borrowed = borrowed_parameters(L);
+    L->borrowed = cg_borrowed_parameters(L);
     Prefix p = {ctx_alloc(L->ctx, (size_t)ti->fn->nblocks + 1), ctx_alloc(L->ctx, (size_t)ti->fn->nblocks + 1), 0, 0, 0};
     bool ok = p.what && p.open && ti->fn->nblocks > 0;
     if (ok) {
