@@ -544,16 +544,20 @@ LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int h
     return cg_loop_md(c, props, scalar ? 3 : 2);
 }
 
-/* cg_loop_end for a loop of a few trips that unrolling would only make longer (the elements
- * after a pairwise leaf's last group): its back edge says llvm.loop.unroll.disable. LLVM
- * unrolled each such loop at run time with its remainder: x.sum() compiled in 85 ms, 63
- * without (measured before plain lanes were summed by the runtime; computed elements still
- * are inline). */
+/* cg_loop_end for a loop of a few trips that unrolling or vectorising would only make longer
+ * (the elements after a pairwise leaf's last group, a sum of fewer than 8): its back edge says
+ * llvm.loop.unroll.disable and vectorize.width 1. LLVM unrolled each such loop at run time with
+ * its remainder: x.sum() compiled in 85 ms, 63 without (measured before plain lanes were summed
+ * by the runtime; computed elements still are inline). And it vectorised a sum of fewer than 8
+ * in order, 8 masked lanes added one by one whatever the count: rows of 3 summed in 2.0 ns,
+ * 0.7 as a plain loop. */
 void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
     LLVMMetadataRef off = LLVMMDStringInContext2(L->c, "llvm.loop.unroll.disable", 24);
-    LLVMMetadataRef prop = LLVMMDNodeInContext2(L->c, &off, 1);
+    LLVMMetadataRef one = LLVMValueAsMetadata(LLVMConstInt(L->i32, 1, 0));
+    LLVMMetadataRef width[2] = {LLVMMDStringInContext2(L->c, "llvm.loop.vectorize.width", 25), one};
+    LLVMMetadataRef props[2] = {LLVMMDNodeInContext2(L->c, &off, 1), LLVMMDNodeInContext2(L->c, width, 2)};
     LLVMSetMetadata(cg_loop_end(L, lc), LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9),
-                    LLVMMetadataAsValue(L->c, cg_loop_md(L->c, &prop, 1)));
+                    LLVMMetadataAsValue(L->c, cg_loop_md(L->c, props, 2)));
 }
 
 /* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
