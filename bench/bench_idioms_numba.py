@@ -1764,5 +1764,52 @@ def reduce_prange_mixed(x, thr):
 """, lambda small: (_rng(150).standard_normal(100 if small else 1000000), 0.7), parallel=True)
 
 
+# ---------------------------------------------------------------------------
+# session 26: int() of floats in vector loops, array helpers, short row reductions
+# ---------------------------------------------------------------------------
+kernel("tone_map_uint8", """
+def tone_map_uint8(img, gain, gamma):
+    h, w, c = img.shape
+    out = np.empty((h, w, c), dtype=np.uint8)
+    for i in range(h):
+        for j in range(w):
+            for k in range(c):
+                v = int(255.0 * (img[i, j, k] * gain) ** gamma + 0.5)
+                out[i, j, k] = 255 if v > 255 else v
+    return out
+""", lambda small: (_rng(160).random((8 if small else 400, 9 if small else 600, 3)), 1.1, 0.8))
+
+
+kernel("helper_vec3_steps", """
+def _accel(p, q, m):
+    d = q - p
+    r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2] + 0.01
+    return m * d / (r2 * np.sqrt(r2))
+
+def helper_vec3_steps(p0, v0, q, m, dt, nsteps):
+    p = p0.copy()
+    v = v0.copy()
+    for t in range(nsteps):
+        a = _accel(p, q, m)
+        v = v + dt * a
+        p = p + dt * v
+    return p, v
+""", lambda small: (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.2]), np.zeros(3), 1.0, 0.001,
+                    50 if small else 20000))
+
+
+kernel("short_row_stats", """
+def short_row_stats(X):
+    n = X.shape[0]
+    out = np.empty((n, 3))
+    for i in range(n):
+        r = X[i]
+        out[i, 0] = r.sum()
+        out[i, 1] = r.mean()
+        out[i, 2] = np.sqrt((r * r).sum())
+    return out
+""", lambda small: (_rng(161).standard_normal((20 if small else 200000, 4)),))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)

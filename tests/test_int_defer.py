@@ -214,6 +214,27 @@ def scalar_loop(pos, box):
     return f
 
 
+def gamma_channels(img, g):
+    """A loop with a maths call keeps its test: glibc's scalar pow, not 8 lanes of the vector one
+    for each of a pixel's 3 channels (samemath.c)."""
+    h, w, c = img.shape
+    out = np.empty((h, w, c), np.uint8)
+    for i in range(h):
+        for j in range(w):
+            for k in range(c):
+                v = int(255.0 * img[i, j, k] ** g + 0.5)
+                out[i, j, k] = 255 if v > 255 else v
+    return out
+
+
+def test_maths_loops_test_at_once():
+    img = np.random.default_rng(5).random((6, 7, 3))
+    check(gamma_channels, img, 0.8)
+    img[2, 3, 1] = np.nan
+    same_failure(gamma_channels, img, 0.8)
+    assert not waits(gamma_channels)
+
+
 def test_scalar_loops_test_at_once():
     pos = np.linspace(0.0, 9.0, 30)
     check(scalar_loop, pos, 10.0)
