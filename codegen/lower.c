@@ -1220,6 +1220,7 @@ void cg_end_function(Lower *L) {
 int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
     L->block = b;
+    L->last_elem.block = NULL;   /* an element address is reused only within its block's lowering */
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
     if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */

@@ -60,6 +60,12 @@ typedef struct Lower {
         LLVMValueRef x, r;    /* the float and its conversion (-2**63 when x did not fit) */
         Loc loc;              /* the conversion's */
     } pending_int;
+    /* The element address of the last scalar a[i] read (lower_array.c, element_read_before). */
+    struct {
+        int arr, idx;
+        Block *block;
+        LLVMValueRef ptr;
+    } last_elem;
     /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
     struct {
         int *region;          /* per block: the head block of the loop whose conversions wait, or -1 */

@@ -803,8 +803,23 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
     if (cg_is_fancy(it)) return cg_fancy_getitem(L, in);
     LLVMValueRef elem = NULL;
     LLVMValueRef v = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
-    if (elem) return cg_load_elem(L, at->dtype, elem);
+    if (elem) {
+        L->last_elem.arr = in->args[0];
+        L->last_elem.idx = in->args[1];
+        L->last_elem.block = L->block;
+        L->last_elem.ptr = elem;
+        return cg_load_elem(L, at->dtype, elem);
+    }
     return v;
+}
+
+/* The element address a read of a[i] in the same block computed, for the store of a[i] += x
+ * (the same array and index values): its index wrapped once. The wrap of an index that may be
+ * negative is a branch, so LLVM did not merge the two: H[ix, iy] += 1 tested both indices'
+ * signs twice (histogram2d_manual 0.38 ms, numba 0.30). NULL when there is none. */
+static LLVMValueRef element_read_before(Lower *L, Instr *in) {
+    if (L->last_elem.block != L->block || L->last_elem.arr != in->args[0] || L->last_elem.idx != in->args[1]) return NULL;
+    return L->last_elem.ptr;
 }
 
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
@@ -1991,8 +2006,8 @@ void cg_array_setitem(Lower *L, Instr *in) {
         read->args[1] == in->args[1])
         return;
     const Type *rt = ti_array_index_type(L->ti, in, at, it);
-    LLVMValueRef elem = NULL;
-    LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
+    LLVMValueRef elem = rt->kind != TY_ARRAY ? element_read_before(L, in) : NULL;
+    LLVMValueRef view = elem ? NULL : cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
     int vid = in->args[2];
     if (L->fused && L->fused[vid]) {   /* planned into the view (assigned_into_view) */
         if (!elem && vt_->ndim <= rt->ndim) {

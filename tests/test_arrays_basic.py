@@ -531,3 +531,18 @@ def flat_use(a):
 
 def test_flat():
     check_all(flat_use, [(sample("float64", (3, 4)),), (sample("float64", (5,))[::2],)])
+
+
+def scatter_updates(H, ix, iy, w):
+    for k in range(ix.shape[0]):
+        H[ix[k], iy[k]] += w[k]          # the store reuses the read's wrapped address
+        H[ix[k], 0] -= 1
+        H[-1 - ix[k] % 3, iy[k]] *= 2
+    return H
+
+
+def test_augmented_element_updates_wrap_once():
+    rng = np.random.default_rng(11)
+    ix, iy = rng.integers(-5, 5, 300), rng.integers(-4, 4, 300)
+    check(scatter_updates, np.zeros((5, 4), np.int64), ix, iy, rng.integers(-3, 4, 300))
+    check(scatter_updates, np.zeros((5, 4)), ix, iy, rng.standard_normal(300))
