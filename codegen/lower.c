@@ -951,6 +951,7 @@ static int lower_instr(Lower *L, Instr *in) {
         break;
     }
     case IR_STOREVAR:
+        cg_forget_wraps(L, in->imm);
         if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->assigned[in->imm]);
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
@@ -1109,6 +1110,7 @@ static int lower_instr(Lower *L, Instr *in) {
         v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)in->imm, "");
         break;
     case IR_CALL:
+        if (L->ti->calls[in->id] && L->ti->calls[in->id]->kind != CALL_BUILTIN) cg_forget_wraps(L, -1);
         v = lower_call(L, in);
         if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
         break;
@@ -1145,6 +1147,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_EXCMATCH: v = cg_lower_excmatch(L, L->vals[in->args[0]], vt(L, in->args[1])); break;
     case IR_COPY: v = L->vals[in->args[0]]; break;
     case IR_DELVAR:
+        cg_forget_wraps(L, in->imm);
         if (L->assigned && L->assigned[in->imm]) LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->assigned[in->imm]);
         return 0;
     case IR_NOPS: return 0;
@@ -1221,6 +1224,7 @@ int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
     L->block = b;
     L->last_elem.block = NULL;   /* an element address is reused only within its block's lowering */
+    L->wraps.block = NULL;
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
     if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */

@@ -66,6 +66,13 @@ typedef struct Lower {
         Block *block;
         LLVMValueRef ptr;
     } last_elem;
+    /* Indices wrapped in the block being lowered (lower_array.c, wrapped_before). */
+    struct {
+        Block *block;
+        int n;
+        unsigned next;
+        struct { LLVMValueRef i, w; int var, ivar, d; } at[16];
+    } wraps;
     /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
     struct {
         int *region;          /* per block: the head block of the loop whose conversions wait, or -1 */
@@ -86,6 +93,8 @@ typedef struct Lower {
         unsigned serial;
     } egroup;
 } Lower;
+
+#define CG_WRAPS 16   /* Lower.wraps' entries */
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
@@ -274,6 +283,7 @@ LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args);   /* 
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
 void cg_return_ref(Lower *L, Instr *ret, LLVMValueRef v, const Type *t);   /* lower_array.c */
+void cg_forget_wraps(Lower *L, int var);   /* lower_array.c: a store to var (-1: any) */
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);
 void cg_plan_arrays(Lower *L);
 bool cg_is_fresh(Lower *L, Instr *in);

@@ -754,9 +754,48 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
 
 /* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
  * an integer, else the view. */
+/* Index i (or the one in variable ivar) of dimension d of the array in variable var as wrapped
+ * already in the block being lowered, or NULL: the wrap of an index that may be negative is a branch, so LLVM merged no two
+ * of them, and img[y0, x0] beside img[y1, x0] tested x0's sign twice (bilinear_resize). */
+static int array_var(Lower *L, int iid) {   /* the variable the indexed array was read from, or -1 */
+    Instr *x = L->cur, *a = x && iid >= 0 && (x->op == IR_GETITEM || x->op == IR_SETITEM) ? L->fn->instrs[x->args[0]] : NULL;
+    return a && a->op == IR_LOADVAR ? a->imm : -1;
+}
+
+static LLVMValueRef wrapped_before(Lower *L, int var, int d, LLVMValueRef i, int ivar) {
+    if (L->wraps.block != L->block || var < 0) return NULL;
+    for (int k = 0; k < L->wraps.n; k++)
+        if (L->wraps.at[k].var == var && L->wraps.at[k].d == d &&
+            (ivar >= 0 ? L->wraps.at[k].ivar == ivar : L->wraps.at[k].i == i))
+            return L->wraps.at[k].w;
+    return NULL;
+}
+
+/* A store to variable var (-1: any, as a call of compiled code may) ends what was remembered of
+ * its array. */
+void cg_forget_wraps(Lower *L, int var) {
+    for (int k = 0; k < L->wraps.n; k++)
+        if (var < 0 || L->wraps.at[k].var == var || L->wraps.at[k].ivar == var) L->wraps.at[k].var = -1;
+}
+
+static void remember_wrap(Lower *L, int var, int d, LLVMValueRef i, int ivar, LLVMValueRef w) {
+    if (var < 0) return;
+    if (L->wraps.block != L->block) {
+        L->wraps.block = L->block;
+        L->wraps.n = 0;
+    }
+    int k = L->wraps.n < CG_WRAPS ? L->wraps.n++ : (int)(L->wraps.next++ % CG_WRAPS);
+    L->wraps.at[k].var = var;
+    L->wraps.at[k].ivar = ivar;
+    L->wraps.at[k].d = d;
+    L->wraps.at[k].i = i;
+    L->wraps.at[k].w = w;
+}
+
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
                             int iid, const Type *rt, LLVMValueRef *elem) {
     Instr *tup = iid >= 0 && it->kind == TY_TUPLE ? L->fn->instrs[iid] : NULL;
+    int var = array_var(L, iid);
     if (tup && tup->op != IR_TUPLE) tup = NULL;
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
     LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
@@ -773,8 +812,11 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
         if (ty_is_int(pt) || pt == ty_bool) {
             int pid = it->kind != TY_TUPLE ? iid : tup && p < tup->nargs ? tup->args[p] : -1;
             LLVMValueRef f = pt == ty_int64 ? cg_floor_of(L, pid) : NULL;
-            LLVMValueRef i = cg_cast(L, pv, pt, ty_int64);
-            i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
+            Instr *ix = pid >= 0 ? L->fn->instrs[pid] : NULL;
+            int ivar = ix && ix->op == IR_LOADVAR ? ix->imm : -1;   /* an index read from a variable */
+            LLVMValueRef i = cg_cast(L, pv, pt, ty_int64), w = wrapped_before(L, var, d, i, ivar);
+            if (w) i = w;
+            else remember_wrap(L, var, d, i, ivar, i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false));
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;

@@ -546,3 +546,19 @@ def test_augmented_element_updates_wrap_once():
     ix, iy = rng.integers(-5, 5, 300), rng.integers(-4, 4, 300)
     check(scatter_updates, np.zeros((5, 4), np.int64), ix, iy, rng.integers(-3, 4, 300))
     check(scatter_updates, np.zeros((5, 4)), ix, iy, rng.standard_normal(300))
+
+
+def same_index_twice(img, ys, xs):
+    out = np.empty(xs.shape[0])
+    for k in range(xs.shape[0]):
+        y0, x0 = ys[k], xs[k]
+        a = img[y0, x0] + img[y0 - 1, x0]   # x0 wrapped once for both reads
+        x0 = x0 - 1                          # a new value: wrapped again
+        img[y0, x0] = a
+        out[k] = img[y0, x0] * 2.0 + img[y0, -x0 - 1]
+    return out
+
+
+def test_indices_wrapped_once_per_block():
+    rng = np.random.default_rng(12)
+    check(same_index_twice, rng.standard_normal((6, 7)), rng.integers(-5, 6, 200), rng.integers(-6, 7, 200))
