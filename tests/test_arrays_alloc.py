@@ -514,3 +514,20 @@ def test_small_array_blocks_recycled():
     for n in (1000, 5000):
         got = g(n)
         assert np.array_equal(got, np.arange(n) ** 2 * 5.0 + 1.0)
+
+
+def copies(a):
+    b = a.copy()
+    c = np.copy(a)
+    if b.size:
+        b.reshape(-1)[0] = 0   # the copies are the copies' own
+    return a, b, c
+
+
+@pytest.mark.parametrize("dt", ["bool", "int8", "uint16", "int32", "int64", "float32", "float64", "complex64",
+                                "complex128"])
+def test_contiguous_copies_are_one_memcpy_of_the_data(dt):
+    rng = np.random.default_rng(7)
+    for shape in [(), (0,), (5,), (3, 0, 2), (4, 5, 3), (1, 7), (7, 1)]:
+        a = np.array(rng.standard_normal(shape) * 50).astype(dt)
+        check(copies, a)
