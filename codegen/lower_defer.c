@@ -290,6 +290,24 @@ static bool converts_float(Lower *L, Instr *in) {
     return ci->builtin == BI_INT || ci->builtin == BI_ROUND || ti_builtins[ci->builtin].shape == SH_F_I;
 }
 
+/* The values of the region derived from those marked in val (per value id): through operands,
+ * and through the variables they are stored in (var, per variable), to a fixed point. */
+static void flow(const Region *r, bool *val, bool *var) {
+    Function *fn = r->L->fn;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int b = 0; b < fn->nblocks; b++)
+            for (int i = 0; inside(r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
+                Instr *x = fn->blocks[b]->instrs[i];
+                bool d = val[x->id] || (x->op == IR_LOADVAR && var[x->imm]);
+                for (int k = 0; !d && k < x->nargs; k++) d = val[x->args[k]];
+                if (d && x->op == IR_STOREVAR && !var[x->imm]) var[x->imm] = changed = true;
+                if (!d || val[x->id]) continue;
+                val[x->id] = changed = true;
+            }
+    }
+}
+
 /* A call that takes an arbitrary int as CPython would take any other: to a scalar. */
 static bool scalar_call(Lower *L, Instr *in) {
     const CallInfo *ci = L->ti->calls[in->id];
@@ -315,18 +333,8 @@ static bool values_only(Lower *L, int head, const bool *site) {
     Region r = {L, fn->blocks[head]->offset, L->defer.last[head]};
     bool *tv = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1)), *tvar = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
     if (!tv || !tvar) return false;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (int b = 0; b < fn->nblocks; b++)
-            for (int i = 0; inside(&r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
-                Instr *x = fn->blocks[b]->instrs[i];
-                bool t = site[x->id] || (x->op == IR_LOADVAR && tvar[x->imm]);
-                for (int k = 0; !t && k < x->nargs; k++) t = tv[x->args[k]];
-                if (!t || tv[x->id]) continue;
-                tv[x->id] = changed = true;
-                if (x->op == IR_STOREVAR) tvar[x->imm] = true;
-            }
-    }
+    for (int i = 0; i < fn->ninstrs; i++) tv[i] = site[i];
+    flow(&r, tv, tvar);
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; inside(&r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
             Instr *x = fn->blocks[b]->instrs[i];
@@ -410,18 +418,7 @@ static bool may_vectorise(Lower *L, const int *last, Block *b) {
     Block *body = h->instrs[h->ninstrs - 1]->target[0];
     for (int i = 0; i < body->ninstrs; i++)
         if (body->instrs[i]->op == IR_ITERVALUE) moves[body->instrs[i]->id] = true;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (int bb = 0; bb < fn->nblocks; bb++)
-            for (int i = 0; inside(&r, fn->blocks[bb]) && i < fn->blocks[bb]->ninstrs; i++) {
-                Instr *x = fn->blocks[bb]->instrs[i];
-                bool m = moves[x->id] || (x->op == IR_LOADVAR && moves_var[x->imm]);
-                for (int a = 0; !m && a < x->nargs; a++) m = moves[x->args[a]];
-                if (!m || moves[x->id]) continue;
-                moves[x->id] = changed = true;
-                if (x->op == IR_STOREVAR) moves_var[x->imm] = true;
-            }
-    }
+    flow(&r, moves, moves_var);
     for (int bb = 0; bb < fn->nblocks; bb++) {
         Block *bk = fn->blocks[bb];
         if (!inside(&r, bk)) continue;
