@@ -560,20 +560,27 @@ void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
                     LLVMMetadataAsValue(L->c, cg_loop_md(L->c, props, 2)));
 }
 
+/* The offset of the last block jumping back to `head` (Python lays a loop out in one piece,
+ * from its head to there), or -1 when none does. */
+int cg_loop_last(Function *fn, Block *head) {
+    int last = -1;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *bk = fn->blocks[b];
+        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
+        if (t && (t->op == IR_JUMP || t->op == IR_BRANCH) && (t->target[0] == head || (t->op == IR_BRANCH && t->target[1] == head)) &&
+            bk->offset > last)
+            last = bk->offset;
+    }
+    return last;
+}
+
 /* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
 static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
     Function *fn = L->fn;
     if (to != from && to->offset >= from->offset) return NULL;   /* not a jump back */
     if (!L->loop_ids && !(L->loop_ids = ctx_alloc(L->ctx, sizeof(LLVMMetadataRef) * (size_t)(fn->nblocks + 1)))) return NULL;
     if (L->loop_ids[to->id]) return L->loop_ids[to->id];
-    int last = from->offset;   /* the last block jumping back to `to` */
-    for (int b = 0; b < fn->nblocks; b++) {
-        Block *bk = fn->blocks[b];
-        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
-        if (t && (t->op == IR_JUMP || t->op == IR_BRANCH) && (t->target[0] == to || (t->op == IR_BRANCH && t->target[1] == to)) &&
-            bk->offset > last)
-            last = bk->offset;
-    }
+    int last = cg_loop_last(fn, to);   /* from jumps back to `to`: last >= from->offset */
     if (!carries_float(L, to->offset, last) && !cg_defer_head(L, to)) return NULL;
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
@@ -1223,8 +1230,7 @@ void cg_end_function(Lower *L) {
 int cg_lower_block(Lower *L, Block *b, bool but_terminator) {
     LLVMPositionBuilderAtEnd(L->b, L->bbs[b->id]);
     L->block = b;
-    L->last_elem.block = NULL;   /* an element address is reused only within its block's lowering */
-    L->wraps.block = NULL;
+    L->wraps.block = NULL;   /* a wrapped index is reused only within its block's lowering */
     for (int j = 0; j < b->ninstrs - but_terminator; j++)
         if (lower_instr(L, b->instrs[j])) return -1;
     if (L->pending_int.branch)   /* cg_defer_int_check only defers to this block's own branch */

@@ -7,6 +7,9 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
+#define CG_WRAPS 16         /* Lower.wraps' entries */
+#define CG_DEFER_SITES 64   /* int() conversions of a function whose tests may wait (lower_defer.c) */
+
 typedef struct Lower {
     Ctx *ctx;
     TypeInfo *ti;
@@ -60,18 +63,13 @@ typedef struct Lower {
         LLVMValueRef x, r;    /* the float and its conversion (-2**63 when x did not fit) */
         Loc loc;              /* the conversion's */
     } pending_int;
-    /* The element address of the last scalar a[i] read (lower_array.c, element_read_before). */
-    struct {
-        int arr, idx;
-        Block *block;
-        LLVMValueRef ptr;
-    } last_elem;
-    /* Indices wrapped in the block being lowered (lower_array.c, wrapped_before). */
+    /* Indices wrapped in the block being lowered (lower_array.c, wrapped_before): per entry the
+     * array's and the index's keys (wrap_key), the dimension and the wrapped index. */
     struct {
         Block *block;
         int n;
         unsigned next;
-        struct { LLVMValueRef i, w; int var, ivar, d; } at[16];
+        struct { LLVMValueRef w; int akey, ikey, d; } at[CG_WRAPS];
     } wraps;
     /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
     struct {
@@ -83,7 +81,7 @@ typedef struct Lower {
         int *owner;           /* per value id: the local variable whose array it is (or views), or -1 */
         LLVMValueRef key, tick;    /* the first failure's key (~0: none) and the trip count */
         LLVMBasicBlockRef bb, tb;  /* raises the waiting failure; the traceback path after it */
-        int nsites, lines[64];
+        int nsites, lines[CG_DEFER_SITES];
     } defer;
     /* Element k of a group of `lanes` consecutive elements being computed one by one
      * (lower_pairwise.c's groups; 0 lanes: no group): an expression's operands read the group
@@ -93,8 +91,6 @@ typedef struct Lower {
         unsigned serial;
     } egroup;
 } Lower;
-
-#define CG_WRAPS 16   /* Lower.wraps' entries */
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
 static inline LLVMValueRef f64c(Lower *L, double v) { return LLVMConstReal(L->f64, v); }
@@ -106,17 +102,18 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 #define CG_LOOP_MARK "ember.loop"   /* names a loop in its llvm.loop node (lower.c, loop_id) */
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
 LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
-bool cg_defer_int_check(Lower *L);
+bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
+int cg_loop_last(Function *fn, Block *head);   /* the offset of the last block jumping back to head, or -1 */
 /* lower_defer.c */
 int cg_defer_plan(Lower *L);
-bool *cg_borrowed_parameters(Lower *L);   /* lower_rec.c: per variable, a parameter not owned, or NULL */
 LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x);   /* NULL: int(x) tests where it is */
 void cg_defer_tick(Lower *L);
 bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
 LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb);
 void cg_defer_finish(Lower *L);
-void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */   /* L->cur's int() may leave its test to the branch after it */
+void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */
+bool *cg_borrowed_parameters(Lower *L);   /* lower_rec.c: per variable, a parameter not owned, or NULL */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
 int cg_lower_block(Lower *L, Block *b, bool but_terminator);

@@ -597,10 +597,9 @@ LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     return cg_own(L, cg_make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
 }
 
-/* A new C-contiguous array of type rt (a's shape, rt's dtype) holding a's elements. */
-/* A copy of array a (type at) as type rt. A C-contiguous array into a C array of its dtype is one
- * memcpy, as NumPy's copy is: the element loop's rows of 700 bytes copied a 700x700 uint8 image
- * in 7.5 us, memcpy in 5.6. */
+/* A new C-contiguous array of type rt (a's shape, rt's dtype) holding a's elements. A
+ * C-contiguous a of rt's dtype is one memcpy, as NumPy's copy is: the element loop's rows of 700
+ * bytes copied a 700x700 uint8 image in 7.5 us, memcpy in 5.6. */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
     LLVMValueRef shape[64];
     for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
@@ -763,50 +762,53 @@ LLVMValueRef cg_slice(Lower *L, Instr *in) {
     return v;
 }
 
-/* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
- * an integer, else the view. */
-/* Index i (or the one in variable ivar) of dimension d of the array in variable var as wrapped
- * already in the block being lowered, or NULL: the wrap of an index that may be negative is a branch, so LLVM merged no two
- * of them, and img[y0, x0] beside img[y1, x0] tested x0's sign twice (bilinear_resize). */
-static int array_var(Lower *L, int iid) {   /* the variable the indexed array was read from, or -1 */
-    Instr *x = L->cur, *a = x && iid >= 0 && (x->op == IR_GETITEM || x->op == IR_SETITEM) ? L->fn->instrs[x->args[0]] : NULL;
-    return a && a->op == IR_LOADVAR ? a->imm : -1;
+/* Indices wrapped in the block being lowered, so that a[i] += x and img[y0, x0] beside
+ * img[y1, x0] wrap each index once: the wrap of an index that may be negative is a branch, and
+ * LLVM merges no two of them (histogram2d_manual tested both indices' signs twice, 0.38 ms
+ * against numba's 0.30; bilinear_resize x0's twice). An array and an index are known by the
+ * variable they were read from (a store to it forgets them: cg_forget_wraps) or else by their
+ * value id; the rest of the address is plain arithmetic LLVM merges itself. */
+static int wrap_key(Lower *L, int id) {   /* a variable's number, or -2 - a value id; -1: none */
+    Instr *x = id >= 0 ? L->fn->instrs[id] : NULL;
+    return !x ? -1 : x->op == IR_LOADVAR ? x->imm : -2 - id;
 }
 
-static LLVMValueRef wrapped_before(Lower *L, int var, int d, LLVMValueRef i, int ivar) {
-    if (L->wraps.block != L->block || var < 0) return NULL;
+static LLVMValueRef wrapped_before(Lower *L, int akey, int d, int ikey) {
+    if (L->wraps.block != L->block || akey == -1 || ikey == -1) return NULL;
     for (int k = 0; k < L->wraps.n; k++)
-        if (L->wraps.at[k].var == var && L->wraps.at[k].d == d &&
-            (ivar >= 0 ? L->wraps.at[k].ivar == ivar : L->wraps.at[k].i == i))
-            return L->wraps.at[k].w;
+        if (L->wraps.at[k].akey == akey && L->wraps.at[k].d == d && L->wraps.at[k].ikey == ikey) return L->wraps.at[k].w;
     return NULL;
 }
 
-/* A store to variable var (-1: any, as a call of compiled code may) ends what was remembered of
- * its array. */
+/* A store to variable var (-1: any, as a call of compiled code may store to any) ends what was
+ * remembered of the arrays and indices read from it (values known by their id stay as they are). */
 void cg_forget_wraps(Lower *L, int var) {
-    for (int k = 0; k < L->wraps.n; k++)
-        if (var < 0 || L->wraps.at[k].var == var || L->wraps.at[k].ivar == var) L->wraps.at[k].var = -1;
+    for (int k = 0; k < L->wraps.n; k++) {
+        int a = L->wraps.at[k].akey, i = L->wraps.at[k].ikey;
+        if (var < 0 ? a >= 0 || i >= 0 : a == var || i == var) L->wraps.at[k].akey = -1;
+    }
 }
 
-static void remember_wrap(Lower *L, int var, int d, LLVMValueRef i, int ivar, LLVMValueRef w) {
-    if (var < 0) return;
+static void remember_wrap(Lower *L, int akey, int d, int ikey, LLVMValueRef w) {
+    if (akey == -1 || ikey == -1) return;
     if (L->wraps.block != L->block) {
         L->wraps.block = L->block;
         L->wraps.n = 0;
     }
     int k = L->wraps.n < CG_WRAPS ? L->wraps.n++ : (int)(L->wraps.next++ % CG_WRAPS);
-    L->wraps.at[k].var = var;
-    L->wraps.at[k].ivar = ivar;
+    L->wraps.at[k].akey = akey;
+    L->wraps.at[k].ikey = ikey;
     L->wraps.at[k].d = d;
-    L->wraps.at[k].i = i;
     L->wraps.at[k].w = w;
 }
 
+/* a[idx] by basic indexing: the element's address (*elem) when every dimension is indexed by
+ * an integer, else the view. iid is idx's value id (-1: none, as for fancy indexing's parts). */
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
                             int iid, const Type *rt, LLVMValueRef *elem) {
     Instr *tup = iid >= 0 && it->kind == TY_TUPLE ? L->fn->instrs[iid] : NULL;
-    int var = array_var(L, iid);
+    Instr *x = L->cur;   /* a[idx] of a GETITEM or SETITEM: a is its first operand */
+    int akey = iid >= 0 && x && (x->op == IR_GETITEM || x->op == IR_SETITEM) ? wrap_key(L, x->args[0]) : -1;
     if (tup && tup->op != IR_TUPLE) tup = NULL;
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
     LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
@@ -823,11 +825,12 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
         if (ty_is_int(pt) || pt == ty_bool) {
             int pid = it->kind != TY_TUPLE ? iid : tup && p < tup->nargs ? tup->args[p] : -1;
             LLVMValueRef f = pt == ty_int64 ? cg_floor_of(L, pid) : NULL;
-            Instr *ix = pid >= 0 ? L->fn->instrs[pid] : NULL;
-            int ivar = ix && ix->op == IR_LOADVAR ? ix->imm : -1;   /* an index read from a variable */
-            LLVMValueRef i = cg_cast(L, pv, pt, ty_int64), w = wrapped_before(L, var, d, i, ivar);
-            if (w) i = w;
-            else remember_wrap(L, var, d, i, ivar, i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false));
+            LLVMValueRef i = wrapped_before(L, akey, d, wrap_key(L, pid));
+            if (!i) {
+                i = cg_cast(L, pv, pt, ty_int64);
+                i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
+                remember_wrap(L, akey, d, wrap_key(L, pid), i);
+            }
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;
@@ -856,23 +859,8 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
     if (cg_is_fancy(it)) return cg_fancy_getitem(L, in);
     LLVMValueRef elem = NULL;
     LLVMValueRef v = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
-    if (elem) {
-        L->last_elem.arr = in->args[0];
-        L->last_elem.idx = in->args[1];
-        L->last_elem.block = L->block;
-        L->last_elem.ptr = elem;
-        return cg_load_elem(L, at->dtype, elem);
-    }
+    if (elem) return cg_load_elem(L, at->dtype, elem);
     return v;
-}
-
-/* The element address a read of a[i] in the same block computed, for the store of a[i] += x
- * (the same array and index values): its index wrapped once. The wrap of an index that may be
- * negative is a branch, so LLVM did not merge the two: H[ix, iy] += 1 tested both indices'
- * signs twice (histogram2d_manual 0.38 ms, numba 0.30). NULL when there is none. */
-static LLVMValueRef element_read_before(Lower *L, Instr *in) {
-    if (L->last_elem.block != L->block || L->last_elem.arr != in->args[0] || L->last_elem.idx != in->args[1]) return NULL;
-    return L->last_elem.ptr;
 }
 
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
@@ -2059,8 +2047,8 @@ void cg_array_setitem(Lower *L, Instr *in) {
         read->args[1] == in->args[1])
         return;
     const Type *rt = ti_array_index_type(L->ti, in, at, it);
-    LLVMValueRef elem = rt->kind != TY_ARRAY ? element_read_before(L, in) : NULL;
-    LLVMValueRef view = elem ? NULL : cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
+    LLVMValueRef elem = NULL;
+    LLVMValueRef view = cg_index_basic(L, at, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rt, &elem);
     int vid = in->args[2];
     if (L->fused && L->fused[vid]) {   /* planned into the view (assigned_into_view) */
         if (!elem && vt_->ndim <= rt->ndim) {

@@ -34,23 +34,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#define DEFER_MAX_SITES 64
 #define DEFER_MAX_DEPTH 24
 
-/* The loop headed by FORITER block h: blocks from its offset to the last block jumping back to it. */
-static int loop_last(Function *fn, Block *h) {
-    int last = -1;
-    for (int b = 0; b < fn->nblocks; b++) {
-        Block *bk = fn->blocks[b];
-        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
-        if (t && (t->op == IR_JUMP || t->op == IR_BRANCH) &&
-            (t->target[0] == h || (t->op == IR_BRANCH && t->target[1] == h)) && bk->offset > last)
-            last = bk->offset;
-    }
-    return last;
+static bool is_foriter_block(const Block *b) {
+    return b->ninstrs && b->instrs[b->ninstrs - 1]->op == IR_FORITER;
 }
-
-static bool is_foriter_block(const Block *b);
 
 /* The loops around block b (heads' block ids), innermost first; their count. */
 static int enclosing(Function *fn, const int *last, const Block *b, int *out) {
@@ -65,10 +53,6 @@ static int enclosing(Function *fn, const int *last, const Block *b, int *out) {
         out[at] = h;
     }
     return k;
-}
-
-static bool is_foriter_block(const Block *b) {
-    return b->ninstrs && b->instrs[b->ninstrs - 1]->op == IR_FORITER;
 }
 
 typedef struct {
@@ -381,6 +365,12 @@ static long long const_trips(Lower *L, Block *h) {
     return n > 0 ? n : 0;
 }
 
+/* A loop LLVM unrolls whole: range() of constants, 16 trips at most. */
+static bool short_loop(Lower *L, Block *h) {
+    long long n = const_trips(L, h);
+    return n >= 0 && n <= 16;
+}
+
 /* Whether x calls a maths function that glibc's vector maths computes (exp, pow, sin, ...): in a
  * function with a vector loop every such call, the scalar loop's included, takes the widest
  * variant (samemath.c), so a loop of a few trips (the 3 channels of a pixel) runs each element
@@ -409,7 +399,7 @@ static bool calls_maths(Lower *L, Instr *x) {
 static bool may_vectorise(Lower *L, const int *last, Block *b) {
     Function *fn = L->fn;
     int chain[DEFER_MAX_DEPTH], k = enclosing(fn, last, b, chain), d = 0;
-    while (d < k && const_trips(L, fn->blocks[chain[d]]) >= 0 && const_trips(L, fn->blocks[chain[d]]) <= 16) d++;
+    while (d < k && short_loop(L, fn->blocks[chain[d]])) d++;
     if (d == k) return false;
     Block *h = fn->blocks[chain[d]];
     Region r = {L, h->offset, last[h->id]};
@@ -422,10 +412,7 @@ static bool may_vectorise(Lower *L, const int *last, Block *b) {
     for (int bb = 0; bb < fn->nblocks; bb++) {
         Block *bk = fn->blocks[bb];
         if (!inside(&r, bk)) continue;
-        if (bk != h && is_foriter_block(bk)) {
-            long long n = const_trips(L, bk);
-            if (n < 0 || n > 16) return false;
-        }
+        if (bk != h && is_foriter_block(bk) && !short_loop(L, bk)) return false;
         for (int i = 0; i < bk->ninstrs; i++) {
             Instr *x = bk->instrs[i];
             if ((x->op == IR_SETITEM && !moves[x->args[1]]) || calls_maths(L, x)) return false;
@@ -441,8 +428,7 @@ static bool may_vectorise(Lower *L, const int *last, Block *b) {
  * id, or -1), which loops have such conversions (has_sites, per head), and which loops count
  * trips (ticks, per FORITER block). */
 int cg_defer_plan(Lower *L) {
-    Function *fn = L->fn;
-    memset(&L->defer, 0, sizeof L->defer);
+    Function *fn = L->fn;   /* (L->defer was cleared by cg_begin_function) */
     int n = fn->nblocks;
     int *region = ctx_alloc(L->ctx, sizeof(int) * (size_t)(n + 1));
     bool *has_sites = ctx_alloc(L->ctx, (size_t)(n + 1)), *ticks = ctx_alloc(L->ctx, (size_t)(n + 1));
@@ -454,7 +440,7 @@ int cg_defer_plan(Lower *L) {
         Block *hb = fn->blocks[h];
         last[h] = -1;
         ok[h] = false;
-        if (!is_foriter_block(hb) || (last[h] = loop_last(fn, hb)) < hb->offset) continue;
+        if (!is_foriter_block(hb) || (last[h] = cg_loop_last(fn, hb)) < hb->offset) continue;
         Region r = {L, hb->offset, last[h]};
         ok[h] = true;
         for (int b = 0; b < n && ok[h]; b++)
@@ -465,8 +451,8 @@ int cg_defer_plan(Lower *L) {
      * pixels around it, which then vectorises). A region whose ints reach more than values
      * gives way to the next loop inwards. */
     int *depth = ctx_alloc(L->ctx, sizeof(int) * (size_t)(n + 1));
-    bool *site = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1));
-    if (!depth || !site) return -1;
+    bool *site = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1)), *candidate = ctx_alloc(L->ctx, (size_t)(fn->ninstrs + 1));
+    if (!depth || !site || !candidate) return -1;
     L->defer.last = last;
     for (int b = 0; b < n; b++) {
         int chain[DEFER_MAX_DEPTH];
@@ -474,6 +460,10 @@ int cg_defer_plan(Lower *L) {
         depth[b] = 0;
         while (depth[b] < k && ok[chain[depth[b]]]) depth[b]++;
         for (int d = 0; d < k; d++) ticks[b] |= ok[chain[d]] && is_foriter_block(fn->blocks[b]);
+        for (int i = 0; depth[b] && i < fn->blocks[b]->ninstrs; i++) {   /* the conversions that may wait */
+            Instr *x = fn->blocks[b]->instrs[i];
+            candidate[x->id] = converts_float(L, x) && may_vectorise(L, last, fn->blocks[b]);
+        }
     }
     for (bool changed = true; changed;) {
         changed = false;
@@ -484,7 +474,7 @@ int cg_defer_plan(Lower *L) {
             region[b] = depth[b] ? chain[depth[b] - 1] : -1;
             for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
                 Instr *x = fn->blocks[b]->instrs[i];
-                site[x->id] = region[b] >= 0 && converts_float(L, x) && may_vectorise(L, last, fn->blocks[b]);
+                site[x->id] = region[b] >= 0 && candidate[x->id];
                 if (site[x->id]) has_sites[region[b]] = true;
             }
         }
@@ -518,7 +508,7 @@ static int current_region(Lower *L) {
 
 /* int(x) in such a region: the conversion, its failure recorded in key; NULL elsewhere. */
 LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
-    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= DEFER_MAX_SITES) return NULL;
+    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= CG_DEFER_SITES) return NULL;
     int site = L->defer.nsites++;
     L->defer.lines[site] = L->loc.line > 0 ? L->loc.line : L->fn->firstline;
     /* |x| < 2**63 (false for NaN); the side path tells -2**63, which fits, from the rest. The
@@ -613,7 +603,7 @@ void cg_defer_finish(Lower *L) {
         return;
     }
     LLVMValueRef key = LLVMBuildLoad2(L->b, L->i64, L->defer.key, "");
-    LLVMValueRef site = LLVMBuildAnd(L->b, LLVMBuildLShr(L->b, key, i64c(L, 2), ""), i64c(L, DEFER_MAX_SITES - 1), "");
+    LLVMValueRef site = LLVMBuildAnd(L->b, LLVMBuildLShr(L->b, key, i64c(L, 2), ""), i64c(L, CG_DEFER_SITES - 1), "");
     LLVMValueRef kind = LLVMBuildAnd(L->b, key, i64c(L, 3), "");
     LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)L->defer.lines[0], 0);
     for (int k = 1; k < L->defer.nsites; k++)
