@@ -574,17 +574,23 @@ int cg_loop_last(Function *fn, Block *head) {
     return last;
 }
 
-/* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
-static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
-    Function *fn = L->fn;
-    if (to != from && to->offset >= from->offset) return NULL;   /* not a jump back */
-    if (!L->loop_ids && !(L->loop_ids = ctx_alloc(L->ctx, sizeof(LLVMMetadataRef) * (size_t)(fn->nblocks + 1)))) return NULL;
-    if (L->loop_ids[to->id]) return L->loop_ids[to->id];
-    int last = cg_loop_last(fn, to);   /* from jumps back to `to`: last >= from->offset */
-    if (!carries_float(L, to->offset, last) && !cg_defer_head(L, to)) return NULL;
+/* A new llvm.loop node for the loop headed by block `head`, or NULL when it needs none. */
+LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head) {
+    int last = cg_loop_last(L->fn, head);
+    if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head)) return NULL;
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
-    return L->loop_ids[to->id] = cg_loop_node(L->c, fname, len, to->offset, false);
+    return cg_loop_node(L->c, fname, len, head->offset, false);
+}
+
+/* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. (A merged loop's
+ * one back edge gets its node from lower_collapse.c.) */
+static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
+    Function *fn = L->fn;
+    if ((to != from && to->offset >= from->offset) || L->collapsing) return NULL;   /* not a jump back */
+    if (!L->loop_ids && !(L->loop_ids = ctx_alloc(L->ctx, sizeof(LLVMMetadataRef) * (size_t)(fn->nblocks + 1)))) return NULL;
+    if (!L->loop_ids[to->id]) L->loop_ids[to->id] = cg_new_loop_node(L, to);
+    return L->loop_ids[to->id];
 }
 
 /* Attach the llvm.loop node of the loop `br` closes, if it has one. */
@@ -595,6 +601,7 @@ static void mark_back_edge(Lower *L, LLVMValueRef br, Instr *in) {
 }
 
 static void lower_foriter(Lower *L, Instr *in) {
+    if (cg_collapse_foriter(L, in)) return;
     const Type *it = L->ti->vtypes[in->args[0]]->iter_of;
     LLVMValueRef state = L->vals[in->args[0]];
     LLVMBasicBlockRef body = L->bbs[in->target[0]->id];
@@ -1197,6 +1204,8 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->block = NULL;
     L->fail_bb = NULL;
     memset(&L->defer, 0, sizeof L->defer);
+    L->collapse = L->collapsing = NULL;
+    L->ncollapse = 0;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     cg_exc_begin_function(L);
     for (int v = 0; v < fn->nvars; v++) {
@@ -1245,6 +1254,10 @@ static int parloop_of(TypeInfo *ti, Block *b) {
     return -1;
 }
 
+bool cg_parloop_of_block(TypeInfo *ti, Block *b) { return parloop_of(ti, b) >= 0; }
+
+int cg_lower_instr(Lower *L, Instr *in) { return lower_instr(L, in); }
+
 /* Lower ti's body into func: the native function, or <sym>.rec, or one of its copies (lower_rec.c). */
 /* `peek` (<sym>.rec.peek, lower_rec.c), per block: lower it (PEEK_RUN), hand over to <sym>.rec at
  * its start (PEEK_HAND_OVER), or leave it out (0); NULL: lower every block. */
@@ -1268,7 +1281,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     }
     L->err = NULL;
     L->borrowed = NULL;
-    if (!rec && !peek && cg_defer_plan(L)) return -1;
+    if (!rec && !peek && (cg_defer_plan(L) || cg_collapse_plan(L, NULL))) return -1;
     if (!rec) L->borrowed = cg_borrowed_parameters(L);
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);
@@ -1289,6 +1302,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
         if (cg_lower_block(L, b, k >= 0)) return -1;
         if (k >= 0) cg_parallel_call(L, ti->parloops[k], bodies[k]);
     }
+    if (cg_collapse_lower(L)) return -1;
     cg_defer_finish(L);
     cg_end_function(L);
     L->err = NULL;

@@ -90,6 +90,10 @@ typedef struct Lower {
         int lanes, k;
         unsigned serial;
     } egroup;
+    /* Pairs of loops run as one loop over the last two axes (lower_collapse.c): the plans, and
+     * the one whose merged copy is being lowered (NULL: none). */
+    struct CgCollapse *collapse, *collapsing;
+    int ncollapse;
 } Lower;
 
 static inline LLVMValueRef i64c(Lower *L, long long v) { return LLVMConstInt(L->i64, (unsigned long long)v, 1); }
@@ -104,6 +108,16 @@ LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int h
 LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_loop_last(Function *fn, Block *head);   /* the offset of the last block jumping back to head, or -1 */
+LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head);   /* a fresh llvm.loop node for the loop at head, or NULL */
+int cg_lower_instr(Lower *L, Instr *in);
+bool cg_parloop_of_block(TypeInfo *ti, Block *b);   /* b is a prange loop's header or body */
+/* lower_collapse.c */
+int cg_collapse_plan(Lower *L, const bool *within);
+int cg_collapse_lower(Lower *L);
+LLVMBasicBlockRef cg_collapse_edge(Lower *L, Block *to);
+bool cg_collapse_foriter(Lower *L, Instr *in);
+int cg_collapse_part(Lower *L, Instr *tup);   /* the merged pair's place in an index tuple, or -1 */
+LLVMValueRef cg_collapse_index(Lower *L);     /* the merged index */
 /* lower_defer.c */
 int cg_defer_plan(Lower *L);
 LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x);   /* NULL: int(x) tests where it is */

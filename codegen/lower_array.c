@@ -812,8 +812,15 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
     if (tup && tup->op != IR_TUPLE) tup = NULL;
     int nparts = it->kind == TY_TUPLE ? it->n : 1;
     LLVMValueRef data = cg_arr_data(L, a), shape[64], strides[64];
-    int d = 0, nd = 0;
+    int d = 0, nd = 0, flat = cg_collapse_part(L, tup);
     for (int p = 0; p < nparts || d < at->ndim; p++) {
+        if (p == flat) {   /* (j, k) of two loops run as one: t along the merged axis (lower_collapse.c) */
+            LLVMValueRef s = cg_arr_stride(L, at, a, d + 1);
+            data = cg_gep8(L, data, LLVMBuildMul(L->b, cg_collapse_index(L), s, ""));
+            d += 2;
+            p++;
+            continue;
+        }
         const Type *pt = p < nparts ? (it->kind == TY_TUPLE ? it->elems[p] : it) : ty_slice(0);
         LLVMValueRef pv = p < nparts ? (it->kind == TY_TUPLE ? LLVMBuildExtractValue(L->b, iv, (unsigned)p, "") : iv) : NULL;
         if (pt->kind == TY_NONE) {

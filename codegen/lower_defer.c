@@ -565,7 +565,7 @@ void cg_defer_tick(Lower *L) {
 /* Where a jump from the block being lowered to block `to` goes: by way of key's test when it
  * leaves a region with waiting conversions. */
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to) {
-    LLVMBasicBlockRef target = L->bbs[to->id];
+    LLVMBasicBlockRef target = cg_collapse_edge(L, to);
     int h = current_region(L);
     if (h < 0) return target;
     Block *hb = L->fn->blocks[h];

@@ -149,6 +149,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
         if (pl->in_loop[b]) L->bbs[b] = LLVMAppendBasicBlockInContext(L->c, f, "");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, f, "done");
     L->bbs[pl->foriter->target[1]->id] = done;
+    if (cg_collapse_plan(L, pl->in_loop)) return NULL;
 
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
@@ -178,6 +179,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
 
     for (int b = 0; b < fn->nblocks; b++)
         if (pl->in_loop[b] && cg_lower_block(L, fn->blocks[b], false)) return NULL;
+    if (cg_collapse_lower(L)) return NULL;
 
     LLVMPositionBuilderAtEnd(L->b, done);
     LLVMValueRef partial = LLVMGetParam(f, 3);
