@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 70 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 77 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -1809,6 +1809,63 @@ def short_row_stats(X):
         out[i, 2] = np.sqrt((r * r).sum())
     return out
 """, lambda small: (_rng(161).standard_normal((20 if small else 200000, 4)),))
+
+
+# session 27: two loops over the last two axes, the inner one over a few elements (channels,
+# coordinates, columns) given at run time
+kernel("srgb_to_linear", """
+def srgb_to_linear(img):
+    h, w, c = img.shape
+    out = np.empty((h, w, c))
+    for i in range(h):
+        for j in range(w):
+            for k in range(c):
+                v = img[i, j, k]
+                if v <= 0.04045:
+                    out[i, j, k] = v / 12.92
+                else:
+                    out[i, j, k] = ((v + 0.055) / 1.055) ** 2.4
+    return out
+""", lambda small: (_rng(170).random((8 if small else 300, 9 if small else 400, 3)),))
+
+
+kernel("particles_drift", """
+def particles_drift(pos, vel, dt, damping, nsteps):
+    n = pos.shape[0]
+    for s in range(nsteps):
+        for i in range(n):
+            for d in range(pos.shape[1]):
+                pos[i, d] += vel[i, d] * dt
+                vel[i, d] *= damping
+    return pos[0, 0] + vel[-1, -1]
+""", lambda small: (_rng(171).random((30 if small else 100000, 3)), _rng(172).random((30 if small else 100000, 3)),
+                    0.01, 0.999, 2 if small else 5))
+
+
+kernel("blend_layers_f32", """
+def blend_layers_f32(a, b, t):
+    h, w, c = a.shape
+    out = np.empty_like(a)
+    u = np.float32(t)
+    v = np.float32(1.0 - t)
+    for i in range(h):
+        for j in range(w):
+            for k in range(c):
+                out[i, j, k] = a[i, j, k] * u + b[i, j, k] * v
+    return out
+""", lambda small: (_rng(173).random((8 if small else 500, 9 if small else 500, 4)).astype(np.float32),
+                    _rng(174).random((8 if small else 500, 9 if small else 500, 4)).astype(np.float32), 0.3))
+
+
+kernel("exp_decay_columns", """
+def exp_decay_columns(t, rates):
+    n, m = t.shape
+    out = np.empty((n, m))
+    for j in range(n):
+        for k in range(m):
+            out[j, k] = math.exp(-t[j, k] * rates[j, k])
+    return out
+""", lambda small: (_rng(175).random((20 if small else 100000, 5)), _rng(176).random((20 if small else 100000, 5))))
 
 
 if __name__ == "__main__":

@@ -1281,7 +1281,10 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     }
     L->err = NULL;
     L->borrowed = NULL;
-    if (!rec && !peek && (cg_defer_plan(L) || cg_collapse_plan(L, NULL))) return -1;
+    if (!rec && !peek) {
+        if (cg_collapse_plan(L, NULL) || cg_defer_plan(L)) return -1;
+        cg_collapse_begin(L);
+    }
     if (!rec) L->borrowed = cg_borrowed_parameters(L);
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     LLVMBuildBr(L->b, L->bbs[0]);

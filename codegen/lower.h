@@ -113,6 +113,8 @@ int cg_lower_instr(Lower *L, Instr *in);
 bool cg_parloop_of_block(TypeInfo *ti, Block *b);   /* b is a prange loop's header or body */
 /* lower_collapse.c */
 int cg_collapse_plan(Lower *L, const bool *within);
+bool cg_collapse_inner(Lower *L, Block *h);   /* h heads the inner loop of such a pair */
+void cg_collapse_begin(Lower *L);   /* after cg_defer_plan: the plans kept, their blocks */
 int cg_collapse_lower(Lower *L);
 LLVMBasicBlockRef cg_collapse_edge(Lower *L, Block *to);
 bool cg_collapse_foriter(Lower *L, Instr *in);

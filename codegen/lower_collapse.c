@@ -229,16 +229,11 @@ static bool plan_one(Lower *L, Block *jh, const bool *within, struct CgCollapse 
             if (op == IR_FORITER || op == IR_GETITER || op == IR_MAKEFUNC || op == IR_OBJMODE) return false;
         }
     }
-    /* int() failures that wait (lower_defer.c) must be tested where the merged loop ends: only
-     * where they wait for a loop around both */
-    for (int b = 0; L->defer.region && b < fn->nblocks; b++)
-        if (inside(fn->blocks[b], jh->offset, P->jlast) && L->defer.region[b] >= 0 && fn->blocks[L->defer.region[b]]->offset > jh->offset)
-            return false;
     if (stored_in(fn, jh->offset, P->jlast, P->jvar, jstore) || stored_in(fn, jh->offset, P->jlast, P->kvar, kstore)) return false;
     return subscripts(L, P);
 }
 
-/* The pairs of loops of the blocks being lowered that run as one (L->collapse). */
+/* The pairs of loops of the blocks being lowered that may run as one (L->collapse). */
 int cg_collapse_plan(Lower *L, const bool *within) {
     Function *fn = L->fn;
     L->collapse = NULL;
@@ -250,14 +245,40 @@ int cg_collapse_plan(Lower *L, const bool *within) {
         struct CgCollapse *grown = ctx_alloc(L->ctx, sizeof P * (size_t)(L->ncollapse + 1));
         if (!grown) return -1;
         if (L->ncollapse) memcpy(grown, L->collapse, sizeof P * (size_t)L->ncollapse);
-        P.guard = LLVMAppendBasicBlockInContext(L->c, L->func, "flatguard");
-        P.latch = LLVMAppendBasicBlockInContext(L->c, L->func, "flatnext");
-        P.t = cg_entry_alloca(L, L->i64, "flat");
-        P.tend = cg_entry_alloca(L, L->i64, "flatend");
         grown[L->ncollapse++] = P;
         L->collapse = grown;
     }
     return 0;
+}
+
+/* Whether block h heads the inner loop of a pair that may run as one. */
+bool cg_collapse_inner(Lower *L, Block *h) {
+    for (int k = 0; k < L->ncollapse; k++)
+        if (L->collapse[k].kh == h) return true;
+    return false;
+}
+
+/* The plans kept, after int()'s (lower_defer.c): a failure that waits must be tested where the
+ * merged loop is left, so its conversions must wait for a loop around both (or not at all); and
+ * each kept pair's guard, latch and index. */
+void cg_collapse_begin(Lower *L) {
+    Function *fn = L->fn;
+    int kept = 0;
+    for (int k = 0; k < L->ncollapse; k++) {
+        struct CgCollapse *P = &L->collapse[k];
+        bool ok = true;
+        for (int b = 0; L->defer.region && b < fn->nblocks; b++)
+            if (inside(fn->blocks[b], P->jh->offset, P->jlast) && L->defer.region[b] >= 0 &&
+                fn->blocks[L->defer.region[b]]->offset > P->jh->offset)
+                ok = false;
+        if (!ok) continue;
+        P->guard = LLVMAppendBasicBlockInContext(L->c, L->func, "flatguard");
+        P->latch = LLVMAppendBasicBlockInContext(L->c, L->func, "flatnext");
+        P->t = cg_entry_alloca(L, L->i64, "flat");
+        P->tend = cg_entry_alloca(L, L->i64, "flatend");
+        L->collapse[kept++] = *P;
+    }
+    L->ncollapse = kept;
 }
 
 /* Where a jump from the block being lowered to `to` goes: the guard when it enters a loop pair

@@ -375,7 +375,8 @@ static bool short_loop(Lower *L, Block *h) {
  * function with a vector loop every such call, the scalar loop's included, takes the widest
  * variant (samemath.c), so a loop of a few trips (the 3 channels of a pixel) runs each element
  * through 8 lanes of pow. Such loops keep their immediate test and stay scalar, calling glibc's
- * scalar function (tone mapping 400x600x3 pixels with ** gamma: 8.5 ms, 13.9 vectorised). */
+ * scalar function (tone mapping 400x600x3 pixels with ** gamma: 8.5 ms, 13.9 vectorised), unless
+ * they run merged with the loop around them (lower_collapse.c), as that tone map does. */
 static bool calls_maths(Lower *L, Instr *x) {
     static const char *const native[] = {"llvm.sqrt", "llvm.fabs", "llvm.floor", "llvm.ceil", "llvm.trunc", "llvm.rint",
                                          "llvm.copysign", NULL};
@@ -415,7 +416,7 @@ static bool may_vectorise(Lower *L, const int *last, Block *b) {
         if (bk != h && is_foriter_block(bk) && !short_loop(L, bk)) return false;
         for (int i = 0; i < bk->ninstrs; i++) {
             Instr *x = bk->instrs[i];
-            if ((x->op == IR_SETITEM && !moves[x->args[1]]) || calls_maths(L, x)) return false;
+            if ((x->op == IR_SETITEM && !moves[x->args[1]]) || (calls_maths(L, x) && !cg_collapse_inner(L, h))) return false;
             if (x->op == IR_JUMP || x->op == IR_BRANCH)
                 for (int t = 0; t < (x->op == IR_BRANCH ? 2 : 1); t++)
                     if (!inside(&r, x->target[t])) return false;

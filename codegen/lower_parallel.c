@@ -150,6 +150,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, f, "done");
     L->bbs[pl->foriter->target[1]->id] = done;
     if (cg_collapse_plan(L, pl->in_loop)) return NULL;
+    cg_collapse_begin(L);
 
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);

@@ -214,9 +214,22 @@ def scalar_loop(pos, box):
     return f
 
 
-def gamma_channels(img, g):
+def gamma_per_channel(img, g):
     """A loop with a maths call keeps its test: glibc's scalar pow, not 8 lanes of the vector one
     for each of a pixel's 3 channels (samemath.c)."""
+    h, w, c = img.shape
+    out = np.empty((h, w, c), np.uint8)
+    for i in range(h):
+        for j in range(w):
+            for k in range(c):
+                v = int(255.0 * img[i, j, k] ** g[k] + 0.5)
+                out[i, j, k] = 255 if v > 255 else v
+    return out
+
+
+def gamma_channels(img, g):
+    """Unless the loop over channels runs merged with the loop over columns (lower_collapse.c):
+    then it has w * c trips and vectorises, and its test waits."""
     h, w, c = img.shape
     out = np.empty((h, w, c), np.uint8)
     for i in range(h):
@@ -229,10 +242,22 @@ def gamma_channels(img, g):
 
 def test_maths_loops_test_at_once():
     img = np.random.default_rng(5).random((6, 7, 3))
-    check(gamma_channels, img, 0.8)
+    g = np.array([0.8, 0.9, 1.1])
+    check(gamma_per_channel, img, g)
     img[2, 3, 1] = np.nan
+    same_failure(gamma_per_channel, img, g)
+    assert not waits(gamma_per_channel)
+
+
+@pytest.mark.parametrize("at", [(0, 0, 0), (2, 3, 1), (5, 6, 2)])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -1e300])
+def test_merged_maths_loops_wait(at, bad):
+    img = np.random.default_rng(5).random((6, 7, 3))
+    check(gamma_channels, img, 0.8)
+    img[at] = bad
     same_failure(gamma_channels, img, 0.8)
-    assert not waits(gamma_channels)
+    same_failure(gamma_channels, img[:, :, :2], 0.8)   # not merged: the nested loops wait
+    assert waits(gamma_channels)
 
 
 def test_scalar_loops_test_at_once():
