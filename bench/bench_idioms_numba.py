@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 77 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 80 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -1866,6 +1866,42 @@ def exp_decay_columns(t, rates):
             out[j, k] = math.exp(-t[j, k] * rates[j, k])
     return out
 """, lambda small: (_rng(175).random((20 if small else 100000, 5)), _rng(176).random((20 if small else 100000, 5))))
+
+
+# session 27: float division in loops (its ZeroDivisionError test is a side exit)
+kernel("vec_angle", """
+def vec_angle(U, V):
+    n = U.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        d = U[i, 0] * V[i, 0] + U[i, 1] * V[i, 1] + U[i, 2] * V[i, 2]
+        nu = math.sqrt(U[i, 0] ** 2 + U[i, 1] ** 2 + U[i, 2] ** 2)
+        nv = math.sqrt(V[i, 0] ** 2 + V[i, 1] ** 2 + V[i, 2] ** 2)
+        out[i] = math.acos(min(1.0, max(-1.0, d / (nu * nv))))
+    return out
+""", lambda small: (_rng(180).random((30 if small else 200000, 3)), _rng(181).random((30 if small else 200000, 3))))
+
+
+kernel("minmax_scale", """
+def minmax_scale(x, lo, hi):
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = (x[i] - lo[i]) / (hi[i] - lo[i])
+    return out
+""", lambda small: (_rng(182).random(50 if small else 1000000), _rng(183).random(50 if small else 1000000) - 1.0,
+                    _rng(184).random(50 if small else 1000000) + 1.0))
+
+
+kernel("relative_error", """
+def relative_error(a, b):
+    s = 0.0
+    worst = 0.0
+    for i in range(a.shape[0]):
+        e = abs(a[i] - b[i]) / abs(b[i])
+        s += e
+        worst = max(worst, e)
+    return s / a.shape[0], worst
+""", lambda small: (_rng(185).random(50 if small else 1000000), _rng(186).random(50 if small else 1000000) + 0.5))
 
 
 if __name__ == "__main__":

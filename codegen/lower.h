@@ -82,6 +82,7 @@ typedef struct Lower {
         LLVMValueRef key, tick;    /* the first failure's key (~0: none) and the trip count */
         LLVMBasicBlockRef bb, tb;  /* raises the waiting failure; the traceback path after it */
         int nsites, lines[CG_DEFER_SITES];
+        const char *msgs[CG_DEFER_SITES];   /* per site: a division's ZeroDivisionError message, or NULL */
     } defer;
     /* Element k of a group of `lanes` consecutive elements being computed one by one
      * (lower_pairwise.c's groups; 0 lanes: no group): an expression's operands read the group
@@ -123,6 +124,7 @@ LLVMValueRef cg_collapse_index(Lower *L);     /* the merged index */
 /* lower_defer.c */
 int cg_defer_plan(Lower *L);
 LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x);   /* NULL: int(x) tests where it is */
+bool cg_defer_zero(Lower *L, LLVMValueRef b, const char *msg);   /* false: a float division tests b where it is */
 void cg_defer_tick(Lower *L);
 bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
@@ -236,6 +238,7 @@ LLVMValueRef cg_objmode(Lower *L, Instr *in);   /* a `with objmode(...)` block: 
 LLVMTypeRef cg_exc_type(Lower *L);                  /* a caught exception: runtime/rt.h's RtExc */
 const char *cg_exc_name(Lower *L, PyObject *cls);    /* "module:qualname" */
 const char *cg_exc_class(Lower *L, PyObject *cls);   /* "module:qualname|base|...", what raises record */
+void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* lower_exc.c: sets the error record, no jump */
 const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, from "module:qualname" */
 void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
 void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */

@@ -197,10 +197,14 @@ void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
         raise_slot(L, e);
         return;
     }
+    cg_rt_raise(L, cls, msg);
+    cg_fail(L);
+}
+
+void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg) {
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
     LLVMValueRef args[2] = {class_global(L, cls), msg ? msg : LLVMConstNull(L->ptr)};
     cg_call(L, "ember_rt_raise", L->voidt, pt, args, 2);
-    cg_fail(L);
 }
 
 /* ---- raise ---------------------------------------------------------------------------------- */

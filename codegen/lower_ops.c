@@ -257,6 +257,7 @@ static LLVMValueRef uint_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool 
 /* ---- floats ------------------------------------------------------------------------ */
 static void float_zero_check(Lower *L, LLVMValueRef b, const char *msg) {
     if (divides_as_numpy(L)) return;   /* NumPy: inf or nan */
+    if (cg_defer_zero(L, b, msg)) return;   /* raised where its loop ends (lower_defer.c) */
     cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), ""), "builtins:ZeroDivisionError", msg);
 }
 

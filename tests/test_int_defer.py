@@ -383,3 +383,149 @@ def test_quantize_vectorises():
     asm = f.inspect_asm()
     text = "\n".join(asm.values()) if isinstance(asm, dict) else asm
     assert "vcvttpd2qq" in text and "vpminuq" in text
+
+
+# ---- float division by zero waits as a conversion's failure does --------------------------
+# (the elements are made Python floats: CPython divides NumPy scalars as NumPy does)
+
+def ratio(a, b):
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = float(a[i]) / float(b[i])
+    return out
+
+
+def floor_ratio(a, b):
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = float(a[i]) // float(b[i])
+    return out
+
+
+def remainder(a, b):
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = float(a[i]) % float(b[i])
+    return out
+
+
+def ratio_sum(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += float(a[i]) / (float(b[i]) - 1.0)
+    return s
+
+
+def angle(u, v):
+    """A loop with no loop around it is long: its maths call does not keep the test."""
+    out = np.empty(u.shape[0])
+    for i in range(u.shape[0]):
+        d = u[i, 0] * v[i, 0] + u[i, 1] * v[i, 1]
+        nu = math.sqrt(u[i, 0] ** 2 + u[i, 1] ** 2)
+        nv = math.sqrt(v[i, 0] ** 2 + v[i, 1] ** 2)
+        out[i] = math.acos(min(1.0, max(-1.0, float(d) / float(nu * nv))))
+    return out
+
+
+def convert_then_divide(x, y):
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        out[i] = v / float(y[i])
+    return out
+
+
+def divide_then_convert(x, y):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        out[i] = int(float(x[i]) / float(y[i]))
+    return out
+
+
+def ratio_into(a, b, out):
+    for i in range(a.shape[0]):
+        out[i] = float(a[i]) / float(b[i])
+    return out
+
+
+def rows_exp_ratio(a, b):
+    """Inside another loop, a loop with a maths call keeps its test (it may be of a few trips)."""
+    out = np.empty(a.shape)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            out[i, j] = math.exp(float(a[i, j]) / float(b[i, j])) + a[i, j] * j
+    return out
+
+
+def merged_ratio(a, b):
+    out = np.empty(a.shape)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            out[i, j] = math.exp(float(a[i, j]) / float(b[i, j]))
+    return out
+
+
+@pytest.mark.parametrize("fn", [ratio, floor_ratio, remainder])
+@pytest.mark.parametrize("where", [None, 0, 17, 63])
+@pytest.mark.parametrize("zero", [0.0, -0.0])
+def test_division_waits(fn, where, zero):
+    a = np.linspace(-3.0, 5.0, 64)
+    b = np.linspace(0.5, 2.0, 64)
+    if where is not None:
+        b[where] = zero
+    if where is None:
+        check(fn, a, b)
+    else:
+        same_failure(fn, a, b)
+    assert waits(fn)
+
+
+def test_division_in_a_sum():
+    a = np.arange(50.0)
+    b = np.full(50, 3.0)
+    check(ratio_sum, a, b)
+    b[31] = 1.0
+    same_failure(ratio_sum, a, b)
+    assert waits(ratio_sum)
+
+
+def test_maths_in_a_loop_of_its_own():
+    rng = np.random.default_rng(3)
+    u, v = rng.random((40, 2)), rng.random((40, 2))
+    check(angle, u, v)
+    u[9] = 0.0
+    same_failure(angle, u, v)
+    assert waits(angle)
+
+
+@pytest.mark.parametrize("nan_at,zero_at", [(5, 3), (2, 3), (4, 4), (None, 0), (7, None)])
+def test_division_and_conversion_in_order(nan_at, zero_at):
+    x = np.arange(1.0, 11.0)
+    y = np.full(10, 2.0)
+    if nan_at is not None:
+        x[nan_at] = np.nan
+    if zero_at is not None:
+        y[zero_at] = 0.0
+    same_failure(convert_then_divide, x, y)
+    same_failure(divide_then_convert, x, y)   # x / 0.0 fails before int() of it would
+    assert waits(convert_then_divide) and waits(divide_then_convert)
+
+
+def test_divisions_that_keep_the_test():
+    a, b = np.arange(1.0, 9.0), np.ones(8)
+    b[4] = 0.0
+    same_failure(ratio_into, a, b, np.zeros(8))   # the caller's array: written up to the failure
+    assert not waits(ratio_into)
+    a2, b2 = np.ones((3, 4)), np.ones((3, 4))
+    b2[1, 2] = 0.0
+    same_failure(rows_exp_ratio, a2, b2)
+    assert not waits(rows_exp_ratio)
+
+
+def test_division_in_merged_loops():
+    a, b = np.ones((3, 4)), np.full((3, 4), 2.0)
+    check(merged_ratio, a, b)
+    b[2, 1] = 0.0
+    same_failure(merged_ratio, a, b)
+    same_failure(merged_ratio, a[:, ::2], b[:, ::2])   # not merged: the nested loops wait
+    assert waits(merged_ratio)
