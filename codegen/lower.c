@@ -503,19 +503,21 @@ static bool carries_float(Lower *L, int head, int last) {
         const Type *t = L->ti->vartypes[v];
         if (t != ty_float64 && t != ty_complex128) continue;
         int first = -1, first_op = 0;   /* the offset of its first use in the loop, and that use */
+        bool stored = false;            /* a variable only read there is not carried (dt, a bound) */
         for (int b = 0; b < fn->nblocks; b++) {
             Block *bk = fn->blocks[b];
-            if (!in_loop(bk, head, last) || (first >= 0 && bk->offset >= first)) continue;
+            if (!in_loop(bk, head, last)) continue;
             for (int i = 0; i < bk->ninstrs; i++) {
                 Instr *x = bk->instrs[i];
-                if ((x->op == IR_LOADVAR || x->op == IR_STOREVAR) && x->imm == v) {
+                if ((x->op != IR_LOADVAR && x->op != IR_STOREVAR) || x->imm != v) continue;
+                stored |= x->op == IR_STOREVAR;
+                if (first < 0 || bk->offset < first) {   /* the block's first use of it */
                     first = bk->offset;
                     first_op = x->op;
-                    break;
                 }
             }
         }
-        if (first >= 0 && first_op == IR_LOADVAR) return true;
+        if (first >= 0 && first_op == IR_LOADVAR && stored) return true;
     }
     return false;
 }
