@@ -9,15 +9,16 @@
  * w * c trips, which vectorises (1.6 ms).
  *
  * When: the loop over j holds nothing but the loop over k (`for k in range(c)` or
- * `range(0, c)`, with c read from variables that the loops leave alone), whose body has no loop,
- * break or handler; j and k are read only as the last two indices of such subscripts (and nowhere
- * after the loops); each subscripted array is read from a variable the loops do not assign, has as
- * many dimensions as indices, and every index is an integer.
- * The test, run each time the loop over j starts (its guard): range(c) and the j range's step is
- * 1; and for every such array, shape[-1] == c, strides[-2] == c * strides[-1], and the j range
- * lies within [0, shape[-2]]. Then every (j, k) is in bounds, no index wraps, and t * strides[-1]
- * is the element's offset within its row block. LLVM folds the test where it knows the shapes
- * (an array made with the same c). Otherwise the nested loops run as written.
+ * `range(0, c)`, c computed from constants, variables the loops leave alone and their attributes:
+ * img.shape[2]), whose body has no loop, break or handler (continue, return and raise are
+ * fine); j and k are read only as the last two indices of such subscripts (and nowhere after the
+ * loops); each subscripted array is read from a variable the loops do not assign, has as many
+ * dimensions as indices, and every index is an integer. Loops of a prange body qualify too.
+ * The test, run each time the loop over j starts (its guard): the j range's step is 1; and for
+ * every such array, shape[-1] == c, strides[-2] == c * strides[-1], and the j range lies within
+ * [0, shape[-2]]. Then every (j, k) is in bounds, no index wraps, and t * strides[-1] is the
+ * element's offset within its row block. LLVM folds the test where it knows the shapes (an array
+ * made with the same c). Otherwise the nested loops run as written.
  *
  * The merged loop is a second lowering of the same blocks (L->collapsing), in order, so every
  * value, exception and int() failure (lower_defer.c, one tick per element) comes in CPython's
@@ -356,6 +357,7 @@ static int lower_guard(Lower *L, struct CgCollapse *P) {
     LLVMBuildStore(L->b, LLVMBuildMul(L->b, first, c, ""), P->t);
     LLVMBuildStore(L->b, LLVMBuildMul(L->b, end, c, ""), P->tend);
     cg_br_expect(L, ok, true, P->copy[P->jh->id], L->bbs[P->jh->id]);
+    L->block = NULL;
     return 0;
 }
 

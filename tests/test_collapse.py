@@ -319,3 +319,26 @@ def test_merged_loop_vectorises():
     f(sample(np.float64, (2, 3, 3), seed=19) + 1.0, 0.5)
     asm = "\n".join(f.inspect_asm().values())
     assert "zmm" in asm or "ymm" in asm
+
+
+@pytest.mark.parametrize("lo,hi,c", [(0, 7, 4), (0, 6, 5), (-7, 2, 4), (0, 6, 4), (3, 6, 4)])
+def test_bounds_checked(lo, hi, c):
+    # under boundscheck a row or column past the end raises IndexError: the guard leaves such
+    # ranges to the nested loops, which check every index
+    check(rows, sample(np.float64, (6, 4), seed=20), lo, hi, c, jit_opts={"boundscheck": True})
+
+
+def channels_const(img):
+    h, w, _ = img.shape
+    out = np.zeros(img.shape)
+    for i in range(h):
+        for j in range(w):
+            for k in range(3):
+                out[i, j, k] = img[i, j, k] * 0.5 + 1.0
+    return out
+
+
+@pytest.mark.parametrize("shape", [(4, 5, 3), (2, 3, 4)])
+def test_constant_channels(shape):
+    # range(3) over 3 channels merges; over 4 (a row of another length) the guard says no
+    check(channels_const, sample(np.float64, shape, seed=21))
