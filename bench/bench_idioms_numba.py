@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 80 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 82 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -1902,6 +1902,35 @@ def relative_error(a, b):
         worst = max(worst, e)
     return s / a.shape[0], worst
 """, lambda small: (_rng(185).random(50 if small else 1000000), _rng(186).random(50 if small else 1000000) + 0.5))
+
+
+# session 27: float sums under a condition (a threshold, NaN skipped)
+kernel("sum_above_threshold", """
+def sum_above_threshold(a, t):
+    s = 0.0
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] > t:
+            s += a[i]
+            n += 1
+    return s, n
+""", lambda small: (_rng(187).standard_normal(50 if small else 1000000), 0.25))
+
+
+kernel("nan_skipping_stats", """
+def nan_skipping_stats(x):
+    s = 0.0
+    s2 = 0.0
+    n = 0
+    for v in x:
+        if not math.isnan(v):
+            s += v
+            s2 += v * v
+            n += 1
+    mean = s / n
+    return mean, s2 / n - mean * mean
+""", lambda small: (np.where(_rng(188).random(50 if small else 1000000) < 0.15, np.nan,
+                             _rng(189).standard_normal(50 if small else 1000000)),))
 
 
 if __name__ == "__main__":
