@@ -31,8 +31,8 @@
  * Elsewhere int() tests where CPython does (cg_float_to_int).
  *
  * A float division's zero test is the same kind of side exit (`out[i] = a[i] / b[i]` ran 0.98 ms
- * per 10^6 elements scalar, 0.29 vectorised): x / b, x // b and x % b with a float operand and a
- * divisor that is not a constant are sites too (cg_defer_zero). b == 0 is recorded in the key
+ * per 10^6 elements scalar, 0.29 vectorised): x / b (of floats or ints), x // b and x % b of
+ * floats, with a divisor that is not a constant, are sites too (cg_defer_zero). b == 0 is recorded in the key
  * (its kind bits unused: the site says what failed), the division goes on, and the site raises
  * ZeroDivisionError with CPython's message (L->defer.msgs). */
 #include "lower.h"
@@ -270,12 +270,12 @@ static bool block_qualifies(const Region *r, Block *b) {
     return true;
 }
 
-/* Whether instruction `in` divides floats by a divisor that may be 0 (its ZeroDivisionError may
- * wait as a conversion's failure does: cg_defer_zero). */
+/* Whether instruction `in` divides to a float by a divisor that may be 0 (its ZeroDivisionError
+ * may wait as a conversion's failure does: cg_defer_zero): x / b of floats or ints, x // b and
+ * x % b of floats. */
 static bool divides_float(Lower *L, Instr *in) {
     if (in->op != IR_BINOP || (in->imm != IRB_TRUEDIV && in->imm != IRB_FLOORDIV && in->imm != IRB_MOD)) return false;
-    if (L->ti->vtypes[in->id] != ty_float64 || L->fn->instrs[in->args[1]]->op == IR_CONST) return false;
-    return L->ti->vtypes[in->args[0]] == ty_float64 || L->ti->vtypes[in->args[1]] == ty_float64;
+    return L->ti->vtypes[in->id] == ty_float64 && L->fn->instrs[in->args[1]]->op != IR_CONST;
 }
 
 /* Whether instruction `in` converts a float to an int through cg_float_to_int. */

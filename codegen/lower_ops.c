@@ -576,9 +576,13 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_ADD: return LLVMBuildFAdd(L->b, a, b, "");
         case IRB_SUB: return LLVMBuildFSub(L->b, a, b, "");
         case IRB_MUL: return LLVMBuildFMul(L->b, a, b, "");
-        case IRB_TRUEDIV:
-            float_zero_check(L, b, "float division by zero");
+        case IRB_TRUEDIV: {   /* int / int says only "division by zero" in CPython */
+            const Type *t0 = in && in->op == IR_BINOP ? L->ti->vtypes[in->args[0]] : NULL;
+            const Type *t1 = t0 ? L->ti->vtypes[in->args[1]] : NULL;
+            bool ints = t0 && (ty_is_int(t0) || t0 == ty_bool) && (ty_is_int(t1) || t1 == ty_bool);
+            float_zero_check(L, b, ints ? "division by zero" : "float division by zero");
             return LLVMBuildFDiv(L->b, a, b, "");
+        }
         case IRB_FLOORDIV:
             float_zero_check(L, b, "float floor division by zero");
             if (divides_as_numpy(L)) {   /* NumPy: x // 0.0 is x / 0.0 (inf or nan) */

@@ -529,3 +529,29 @@ def test_division_in_merged_loops():
     same_failure(merged_ratio, a, b)
     same_failure(merged_ratio, a[:, ::2], b[:, ::2])   # not merged: the nested loops wait
     assert waits(merged_ratio)
+
+
+def int_ratio(a, b):
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = int(a[i]) / int(b[i])
+    return out
+
+
+def scalar_ratio(a, b):
+    return a / b
+
+
+@pytest.mark.parametrize("where", [None, 0, 9])
+def test_int_true_division(where):
+    """int / int by zero says "division by zero", as CPython does, waiting or not."""
+    a, b = np.arange(10), np.arange(1, 11)
+    if where is None:
+        check(int_ratio, a, b)
+    else:
+        b[where] = 0
+        same_failure(int_ratio, a, b)
+    assert waits(int_ratio)
+    assert outcome(jit(scalar_ratio), 3, 0)[1:3] == (ZeroDivisionError, "division by zero")
+    assert outcome(jit(scalar_ratio), 3.0, 0)[1:3] == (ZeroDivisionError, "float division by zero")
+    assert outcome(jit(scalar_ratio), True, False)[1:3] == (ZeroDivisionError, "division by zero")
