@@ -562,6 +562,30 @@ void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
                     LLVMMetadataAsValue(L->c, cg_loop_md(L->c, props, 2)));
 }
 
+/* Block b's FORITER (it heads a for loop), or NULL. */
+Instr *cg_foriter_of(const Block *b) {
+    Instr *t = b->ninstrs ? b->instrs[b->ninstrs - 1] : NULL;
+    return t && t->op == IR_FORITER ? t : NULL;
+}
+
+/* x moves an operand-stack entry between blocks: a LOADVAR or STOREVAR of a `$` variable. */
+bool cg_stack_move(const Function *fn, const Instr *x) {
+    return (x->op == IR_LOADVAR || x->op == IR_STOREVAR) && fn->varnames[x->imm][0] == '$';
+}
+
+/* Whether a block at bytecode offsets [lo, hi] stores to variable v or deletes it, other than
+ * instruction `but` (NULL: none). */
+bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but) {
+    for (int b = 0; b < fn->nblocks; b++) {
+        const Block *bk = fn->blocks[b];
+        for (int i = 0; bk->offset >= lo && bk->offset <= hi && i < bk->ninstrs; i++) {
+            const Instr *x = bk->instrs[i];
+            if (x != but && (x->op == IR_STOREVAR || x->op == IR_DELVAR) && x->imm == v) return true;
+        }
+    }
+    return false;
+}
+
 /* The offset of the last block jumping back to `head` (Python lays a loop out in one piece,
  * from its head to there), or -1 when none does. */
 int cg_loop_last(Function *fn, Block *head) {
@@ -863,8 +887,6 @@ static int clamp_target(Lower *L, Instr *br) {
  * predecessor is the branching block, and T goes on to the branch's other side J, with the
  * stack entries J receives the same either way. T's work then runs before the branch's test
  * is used, and the branch becomes a jump to J. */
-static bool pure_move(Lower *L, Instr *x) { return (x->op == IR_LOADVAR || x->op == IR_STOREVAR) && L->fn->varnames[x->imm][0] == '$'; }
-
 /* The last STOREVAR of variable v in block b, or NULL. */
 static Instr *last_store(Block *b, int v) {
     Instr *st = NULL;
@@ -931,11 +953,11 @@ static bool updates_only(Lower *L, Instr *br, Block *t, Block *j) {
     for (int i = 0; i + 1 < t->ninstrs; i++) {
         Instr *x = t->instrs[i];
         const Type *xt = L->ti->vtypes[x->id];
-        if (pure_move(L, x)) {
+        if (cg_stack_move(L->fn, x)) {
             if (x->op == IR_LOADVAR) continue;
             /* J's entry gets the same value either way: a stored it too */
             Instr *src = fn->instrs[x->args[0]];
-            if (src->op != IR_LOADVAR || !pure_move(L, src)) return false;
+            if (src->op != IR_LOADVAR || !cg_stack_move(L->fn, src)) return false;
             Instr *s1 = last_store(a, src->imm), *s2 = last_store(a, x->imm);
             if (!s1 || !s2 || s1->args[0] != s2->args[0]) return false;
             continue;
@@ -990,7 +1012,7 @@ static int branch_as_update(Lower *L, Instr *br) {
     Instr *at = L->cur;
     for (int i = 0; i + 1 < t->ninstrs; i++) {
         Instr *x = t->instrs[i];
-        if (pure_move(L, x)) continue;
+        if (cg_stack_move(L->fn, x)) continue;
         if (x->op == IR_STOREVAR) {
             Instr *op = L->fn->instrs[x->args[0]];
             const Type *vt_ = L->ti->vartypes[x->imm];
@@ -1003,7 +1025,7 @@ static int branch_as_update(Lower *L, Instr *br) {
         if (x->op == IR_BINOP) {   /* an update's own add is made above, at its store */
             bool update = false;
             for (int k = i + 1; k + 1 < t->ninstrs; k++)
-                update |= t->instrs[k]->op == IR_STOREVAR && t->instrs[k]->args[0] == x->id && !pure_move(L, t->instrs[k]);
+                update |= t->instrs[k]->op == IR_STOREVAR && t->instrs[k]->args[0] == x->id && !cg_stack_move(L->fn, t->instrs[k]);
             if (update) continue;
         }
         if (lower_instr(L, x)) return -1;

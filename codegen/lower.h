@@ -109,6 +109,9 @@ LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int h
 LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 int cg_loop_last(Function *fn, Block *head);   /* the offset of the last block jumping back to head, or -1 */
+Instr *cg_foriter_of(const Block *b);          /* b's FORITER, or NULL */
+bool cg_stack_move(const Function *fn, const Instr *x);   /* a LOADVAR/STOREVAR of a `$` stack variable */
+bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but);   /* v stored or deleted in [lo, hi] */
 LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head);   /* a fresh llvm.loop node for the loop at head, or NULL */
 int cg_lower_instr(Lower *L, Instr *in);
 bool cg_parloop_of_block(TypeInfo *ti, Block *b);   /* b is a prange loop's header or body */

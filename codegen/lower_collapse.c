@@ -41,15 +41,6 @@ struct CgCollapse {
     LLVMBasicBlockRef *copy;      /* per block of the region: its block in the merged loop */
 };
 
-static Instr *foriter_of(Block *b) {
-    Instr *t = b->ninstrs ? b->instrs[b->ninstrs - 1] : NULL;
-    return t && t->op == IR_FORITER ? t : NULL;
-}
-
-static bool is_stack_move(Function *fn, Instr *x) {
-    return (x->op == IR_LOADVAR || x->op == IR_STOREVAR) && fn->varnames[x->imm][0] == '$';
-}
-
 /* The variable FORITER f reads its iterator from (a stack variable), if it iterates a range. */
 static int range_iter_var(Lower *L, Instr *f) {
     Instr *x = L->fn->instrs[f->args[0]];
@@ -60,22 +51,12 @@ static int range_iter_var(Lower *L, Instr *f) {
 
 static bool inside(Block *b, int lo, int hi) { return b->offset >= lo && b->offset <= hi; }
 
-/* Whether a block of [lo, hi] stores to variable v (or deletes it), other than instruction `but`. */
-static bool stored_in(Function *fn, int lo, int hi, int v, Instr *but) {
-    for (int b = 0; b < fn->nblocks; b++)
-        for (int i = 0; inside(fn->blocks[b], lo, hi) && i < fn->blocks[b]->ninstrs; i++) {
-            Instr *x = fn->blocks[b]->instrs[i];
-            if (x != but && (x->op == IR_STOREVAR || x->op == IR_DELVAR) && x->imm == v) return true;
-        }
-    return false;
-}
-
 /* Body block b of a loop starts (after stack moves) with ITERVALUE then STOREVAR of a named
  * variable: that variable, and the STOREVAR in *store; else -1. */
 static int loop_var(Function *fn, Block *b, Instr **store) {
     for (int i = 0; i + 1 < b->ninstrs; i++) {
         Instr *x = b->instrs[i];
-        if (is_stack_move(fn, x)) continue;
+        if (cg_stack_move(fn, x)) continue;
         Instr *s = b->instrs[i + 1];
         if (x->op != IR_ITERVALUE || s->op != IR_STOREVAR || s->args[0] != x->id || fn->varnames[s->imm][0] == '$') return -1;
         if (store) *store = s;
@@ -89,7 +70,7 @@ static int loop_var(Function *fn, Block *b, Instr **store) {
 static bool redefined_around(Function *fn, Block *b, int v, int lo, int hi) {
     for (int h = 0; h < fn->nblocks; h++) {
         Block *hb = fn->blocks[h];
-        Instr *f = foriter_of(hb);
+        Instr *f = cg_foriter_of(hb);
         int last = f ? cg_loop_last(fn, hb) : -1;
         if (!f || !inside(b, hb->offset, last) || (lo >= hb->offset && hi <= last)) continue;
         if (b != hb && loop_var(fn, f->target[0], NULL) == v) return true;
@@ -104,7 +85,7 @@ static bool invariant(Lower *L, int id, int lo, int hi, int depth) {
     if (depth > 4) return false;
     switch (x->op) {
     case IR_CONST: return true;
-    case IR_LOADVAR: return !L->ti->maybe_unbound[id] && !stored_in(L->fn, lo, hi, x->imm, NULL);
+    case IR_LOADVAR: return !L->ti->maybe_unbound[id] && !cg_stored_in(L->fn, lo, hi, x->imm, NULL);
     case IR_GETATTR: return L->ti->vtypes[x->args[0]]->kind == TY_ARRAY && invariant(L, x->args[0], lo, hi, depth + 1);
     case IR_GETITEM:
         return L->ti->vtypes[x->args[0]]->kind == TY_TUPLE && L->fn->instrs[x->args[1]]->op == IR_CONST &&
@@ -148,7 +129,7 @@ static bool subscripts(Lower *L, struct CgCollapse *P) {
                     if ((y->op != IR_GETITEM && y->op != IR_SETITEM) || a != 1) return false;
                     Instr *arr = fn->instrs[y->args[0]];
                     const Type *at = L->ti->vtypes[y->args[0]];
-                    if (arr->op != IR_LOADVAR || at->kind != TY_ARRAY || at->ndim != n || stored_in(fn, lo, hi, arr->imm, NULL))
+                    if (arr->op != IR_LOADVAR || at->kind != TY_ARRAY || at->ndim != n || cg_stored_in(fn, lo, hi, arr->imm, NULL))
                         return false;
                     int k = 0;
                     while (k < P->narrays && P->arrays[k] != arr->imm) k++;
@@ -171,7 +152,7 @@ static bool plan_one(Lower *L, Block *jh, const bool *within, struct CgCollapse 
     Function *fn = L->fn;
     TypeInfo *ti = L->ti;
     memset(P, 0, sizeof *P);
-    Instr *jf = foriter_of(jh), *jstore = NULL, *kstore = NULL;
+    Instr *jf = cg_foriter_of(jh), *jstore = NULL, *kstore = NULL;
     if (!jf || (P->jiter_var = range_iter_var(L, jf)) < 0 || (P->jlast = cg_loop_last(fn, jh)) < jh->offset) return false;
     for (int k = 0; k < ti->nparloops; k++)
         if (ti->parloops[k]->header == jh) return false;   /* a prange loop is split into chunks */
@@ -184,7 +165,7 @@ static bool plan_one(Lower *L, Block *jh, const bool *within, struct CgCollapse 
         Instr *x = P->jb->instrs[i];
         if (x->op == IR_GETITER && !getiter) getiter = x;
         else if (x->op == IR_CALL && !P->range_call) P->range_call = x;
-        else if (!(is_stack_move(fn, x) || x == jstore || x->op == IR_ITERVALUE || x == term || x->op == IR_GLOBAL ||
+        else if (!(cg_stack_move(fn, x) || x == jstore || x->op == IR_ITERVALUE || x == term || x->op == IR_GLOBAL ||
                    x->op == IR_CONST || x->op == IR_LOADVAR || x->op == IR_GETATTR || x->op == IR_GETITEM))
             return false;
     }
@@ -200,16 +181,16 @@ static bool plan_one(Lower *L, Block *jh, const bool *within, struct CgCollapse 
     if (!ty_is_int(ti->vtypes[P->c_arg]) || !invariant(L, P->c_arg, jh->offset, P->jlast, 0)) return false;
     /* kh: the k loop over that iterator; its exit block only jumps back to jh */
     P->kh = term->target[0];
-    Instr *kf = foriter_of(P->kh);
+    Instr *kf = cg_foriter_of(P->kh);
     if (!kf || range_iter_var(L, kf) < 0 || (P->klast = cg_loop_last(fn, P->kh)) < P->kh->offset) return false;
     for (int i = 0; i + 1 < P->kh->ninstrs; i++)
-        if (!is_stack_move(fn, P->kh->instrs[i])) return false;
+        if (!cg_stack_move(fn, P->kh->instrs[i])) return false;
     P->kb = kf->target[0];
     Block *kx = kf->target[1];
     if ((P->kvar = loop_var(fn, P->kb, &kstore)) < 0 || P->kvar == P->jvar || kx->offset <= P->klast) return false;
     for (int i = 0; i < kx->ninstrs; i++) {
         Instr *x = kx->instrs[i];
-        if (!(is_stack_move(fn, x) || (x->op == IR_JUMP && x->target[0] == jh))) return false;
+        if (!(cg_stack_move(fn, x) || (x->op == IR_JUMP && x->target[0] == jh))) return false;
     }
     /* the region: jh, jb, kh, the k body, kx; the k body has no loop, break or handler */
     for (int b = 0; b < fn->nblocks; b++) {
@@ -230,25 +211,18 @@ static bool plan_one(Lower *L, Block *jh, const bool *within, struct CgCollapse 
             if (op == IR_FORITER || op == IR_GETITER || op == IR_MAKEFUNC || op == IR_OBJMODE) return false;
         }
     }
-    if (stored_in(fn, jh->offset, P->jlast, P->jvar, jstore) || stored_in(fn, jh->offset, P->jlast, P->kvar, kstore)) return false;
+    if (cg_stored_in(fn, jh->offset, P->jlast, P->jvar, jstore) || cg_stored_in(fn, jh->offset, P->jlast, P->kvar, kstore)) return false;
     return subscripts(L, P);
 }
 
 /* The pairs of loops of the blocks being lowered that may run as one (L->collapse). */
 int cg_collapse_plan(Lower *L, const bool *within) {
     Function *fn = L->fn;
-    L->collapse = NULL;
     L->ncollapse = 0;
     L->collapsing = NULL;
-    for (int h = 0; h < fn->nblocks; h++) {
-        struct CgCollapse P;
-        if (!plan_one(L, fn->blocks[h], within, &P)) continue;
-        struct CgCollapse *grown = ctx_alloc(L->ctx, sizeof P * (size_t)(L->ncollapse + 1));
-        if (!grown) return -1;
-        if (L->ncollapse) memcpy(grown, L->collapse, sizeof P * (size_t)L->ncollapse);
-        grown[L->ncollapse++] = P;
-        L->collapse = grown;
-    }
+    if (!(L->collapse = ctx_alloc(L->ctx, sizeof *L->collapse * (size_t)(fn->nblocks + 1)))) return -1;   /* one per loop head at most */
+    for (int h = 0; h < fn->nblocks; h++)
+        if (plan_one(L, fn->blocks[h], within, &L->collapse[L->ncollapse])) L->ncollapse++;
     return 0;
 }
 

@@ -42,10 +42,6 @@
 
 #define DEFER_MAX_DEPTH 24
 
-static bool is_foriter_block(const Block *b) {
-    return b->ninstrs && b->instrs[b->ninstrs - 1]->op == IR_FORITER;
-}
-
 /* The loops around block b (heads' block ids), innermost first; their count. */
 static int enclosing(Function *fn, const int *last, const Block *b, int *out) {
     int k = 0;
@@ -68,16 +64,6 @@ typedef struct {
 
 static bool inside(const Region *r, const Block *b) { return b->offset >= r->head && b->offset <= r->last; }
 
-static bool stored_in(const Region *r, int var) {
-    Function *fn = r->L->fn;
-    for (int b = 0; b < fn->nblocks; b++)
-        for (int i = 0; inside(r, fn->blocks[b]) && i < fn->blocks[b]->ninstrs; i++) {
-            Instr *x = fn->blocks[b]->instrs[i];
-            if ((x->op == IR_STOREVAR || x->op == IR_DELVAR) && x->imm == var) return true;
-        }
-    return false;
-}
-
 /* Value v is the same on every trip of the region's loop (conservatively). */
 static bool invariant(const Region *r, int v, int depth) {
     Function *fn = r->L->fn;
@@ -86,7 +72,7 @@ static bool invariant(const Region *r, int v, int depth) {
     if (!inside(r, in->block)) return true;   /* computed before the loop */
     switch (in->op) {
     case IR_CONST: case IR_ARG: case IR_GLOBAL: return true;
-    case IR_LOADVAR: return !stored_in(r, in->imm);
+    case IR_LOADVAR: return !cg_stored_in(r->L->fn, r->head, r->last, in->imm, NULL);
     case IR_BINOP: case IR_UNOP: case IR_CMP: case IR_TRUTH: case IR_COPY: case IR_UNWRAP: case IR_TUPLE:
     case IR_GETATTR:
         break;
@@ -261,7 +247,7 @@ static bool block_qualifies(const Region *r, Block *b) {
             break;
         case IR_JUMP: case IR_BRANCH:   /* no while loop: a jump back goes to a for loop's head */
             for (int k = 0; k < (x->op == IR_BRANCH ? 2 : 1); k++)
-                if (x->target[k]->offset <= b->offset && !is_foriter_block(x->target[k])) return false;
+                if (x->target[k]->offset <= b->offset && !cg_foriter_of(x->target[k])) return false;
             break;
         default:
             return false;
@@ -430,7 +416,7 @@ static bool may_vectorise(Lower *L, const int *last, Block *b) {
     for (int bb = 0; bb < fn->nblocks; bb++) {
         Block *bk = fn->blocks[bb];
         if (!inside(&r, bk)) continue;
-        if (bk != h && is_foriter_block(bk) && !short_loop(L, bk)) return false;
+        if (bk != h && cg_foriter_of(bk) && !short_loop(L, bk)) return false;
         for (int i = 0; i < bk->ninstrs; i++) {
             Instr *x = bk->instrs[i];
             if ((x->op == IR_SETITEM && !moves[x->args[1]]) || (calls_maths(L, x) && nested && !cg_collapse_inner(L, h)))
@@ -459,7 +445,7 @@ int cg_defer_plan(Lower *L) {
         Block *hb = fn->blocks[h];
         last[h] = -1;
         ok[h] = false;
-        if (!is_foriter_block(hb) || (last[h] = cg_loop_last(fn, hb)) < hb->offset) continue;
+        if (!cg_foriter_of(hb) || (last[h] = cg_loop_last(fn, hb)) < hb->offset) continue;
         Region r = {L, hb->offset, last[h]};
         ok[h] = true;
         for (int b = 0; b < n && ok[h]; b++)
@@ -478,7 +464,7 @@ int cg_defer_plan(Lower *L) {
         int k = enclosing(fn, last, fn->blocks[b], chain);
         depth[b] = 0;
         while (depth[b] < k && ok[chain[depth[b]]]) depth[b]++;
-        for (int d = 0; d < k; d++) ticks[b] |= ok[chain[d]] && is_foriter_block(fn->blocks[b]);
+        for (int d = 0; d < k; d++) ticks[b] |= ok[chain[d]] && cg_foriter_of(fn->blocks[b]);
         for (int i = 0; depth[b] && i < fn->blocks[b]->ninstrs; i++) {   /* the conversions that may wait */
             Instr *x = fn->blocks[b]->instrs[i];
             candidate[x->id] = (converts_float(L, x) || divides_float(L, x)) && may_vectorise(L, last, fn->blocks[b]);
@@ -526,20 +512,44 @@ static int current_region(Lower *L) {
 }
 
 /* int(x) in such a region: the conversion, its failure recorded in key; NULL elsewhere. */
-LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
-    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= CG_DEFER_SITES) return NULL;
+/* A new site for the instruction being lowered when it is one that waits (msg: a division's
+ * message, NULL for a conversion), else -1. */
+static int new_site(Lower *L, const char *msg) {
+    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= CG_DEFER_SITES) return -1;
     int site = L->defer.nsites++;
     L->defer.lines[site] = L->loc.line > 0 ? L->loc.line : L->fn->firstline;
-    /* |x| < 2**63 (false for NaN); the side path tells -2**63, which fits, from the rest. The
-     * key is updated on that side path, which rejoins: in a loop left scalar the common path is
-     * the one test (lj_forces_cutoff, three floor()s per pair: 1.54 ms computing the key every
-     * time, 0.96 with the branch; 0.81 testing where CPython does), and the vectoriser
-     * if-converts the side path. */
-    LLVMValueRef good = LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x), f64c(L, 9223372036854775808.0), "");
-    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "intbad");
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->c, L->func, "int");
-    cg_br_expect(L, good, true, cont, bad);
+    L->defer.msgs[site] = msg;
+    return site;
+}
+
+/* The side path a failure takes where `ok` is false: the builder is left there, and the block
+ * where the common path goes on is returned (record_failure rejoins it). The key is updated on
+ * that side path: in a loop left scalar the common path is the one test (lj_forces_cutoff, three
+ * floor()s per pair: 1.54 ms computing the key every time, 0.96 with the branch; 0.81 testing
+ * where CPython does), and the vectoriser if-converts the side path. */
+static LLVMBasicBlockRef failure_path(Lower *L, LLVMValueRef ok) {
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "waitbad");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->c, L->func, "waitok");
+    cg_br_expect(L, ok, true, cont, bad);
     LLVMPositionBuilderAtEnd(L->b, bad);
+    return cont;
+}
+
+/* key = umin(key, code) on the failure path, which then rejoins `cont`. */
+static void record_failure(Lower *L, LLVMValueRef code, LLVMBasicBlockRef cont) {
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef mm[2] = {LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), code};
+    LLVMBuildStore(L->b, cg_call(L, "llvm.umin.i64", L->i64, pt, mm, 2), L->defer.key);
+    LLVMBuildBr(L->b, cont);
+    LLVMPositionBuilderAtEnd(L->b, cont);
+}
+
+LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
+    int site = new_site(L, NULL);
+    if (site < 0) return NULL;
+    /* |x| < 2**63 (false for NaN); the failure path tells -2**63, which fits, from the rest */
+    LLVMBasicBlockRef cont = failure_path(L, LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", x),
+                                                            f64c(L, 9223372036854775808.0), ""));
     /* code = tick << 8 | site << 2 | kind, kind 3 less one when x is not finite, less one more
      * when it is NaN: two classes (vfpclasspd) and two masked subtractions in a vector loop */
     LLVMValueRef tick = LLVMBuildLoad2(L->b, L->i64, L->defer.tick, "");
@@ -551,11 +561,7 @@ LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
     LLVMValueRef c2 = cg_call(L, "llvm.is.fpclass.f64", L->i1, ct, nan, 2);
     code = LLVMBuildSelect(L->b, c2, LLVMBuildSub(L->b, code, i64c(L, 1), ""), code, "");
     code = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, f64c(L, -9223372036854775808.0), ""), i64c(L, -1), code, "");
-    LLVMTypeRef pt[2] = {L->i64, L->i64};
-    LLVMValueRef mm[2] = {LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), code};
-    LLVMBuildStore(L->b, cg_call(L, "llvm.umin.i64", L->i64, pt, mm, 2), L->defer.key);
-    LLVMBuildBr(L->b, cont);
-    LLVMPositionBuilderAtEnd(L->b, cont);
+    record_failure(L, code, cont);
     return LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, x, L->i64, ""), "int");
 }
 
@@ -563,21 +569,10 @@ LLVMValueRef cg_defer_int(Lower *L, LLVMValueRef x) {
  * as a conversion's failure is, and the division goes on (an infinity or NaN, seen by nothing
  * when the loop raises); false elsewhere, where the caller tests at once. */
 bool cg_defer_zero(Lower *L, LLVMValueRef b, const char *msg) {
-    if (current_region(L) < 0 || !L->cur || !L->defer.site[L->cur->id] || L->defer.nsites >= CG_DEFER_SITES) return false;
-    int site = L->defer.nsites++;
-    L->defer.lines[site] = L->loc.line > 0 ? L->loc.line : L->fn->firstline;
-    L->defer.msgs[site] = msg;
-    LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), "");
-    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(L->c, L->func, "divbad");
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->c, L->func, "div");
-    cg_br_expect(L, zero, false, bad, cont);
-    LLVMPositionBuilderAtEnd(L->b, bad);
-    LLVMValueRef code = LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i64, L->defer.tick, ""), i64c(L, (long long)site << 2), "");
-    LLVMTypeRef pt[2] = {L->i64, L->i64};
-    LLVMValueRef mm[2] = {LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), code};
-    LLVMBuildStore(L->b, cg_call(L, "llvm.umin.i64", L->i64, pt, mm, 2), L->defer.key);
-    LLVMBuildBr(L->b, cont);
-    LLVMPositionBuilderAtEnd(L->b, cont);
+    int site = new_site(L, msg);
+    if (site < 0) return false;
+    LLVMBasicBlockRef cont = failure_path(L, LLVMBuildFCmp(L->b, LLVMRealUNE, b, f64c(L, 0), ""));   /* NaN divides */
+    record_failure(L, LLVMBuildOr(L->b, LLVMBuildLoad2(L->b, L->i64, L->defer.tick, ""), i64c(L, (long long)site << 2), ""), cont);
     return true;
 }
 
@@ -585,7 +580,7 @@ bool cg_defer_zero(Lower *L, LLVMValueRef b, const char *msg) {
  * and the vectoriser interleaves reductions: four vectors of keys beside a 5x5 convolution's
  * weights spilled registers (0.52 ms against 0.49 with one). */
 bool cg_defer_head(Lower *L, Block *head) {
-    if (!L->defer.region || !is_foriter_block(head) || L->defer.last[head->id] < head->offset) return false;
+    if (!L->defer.region || !cg_foriter_of(head) || L->defer.last[head->id] < head->offset) return false;
     Function *fn = L->fn;
     for (int b = 0; b < fn->nblocks; b++) {
         Block *bk = fn->blocks[b];
