@@ -217,6 +217,18 @@ static int blas_matrix(BlasMatrix *m, const char *data, int64_t rows, int64_t co
     return 0;
 }
 
+/* A matrix operand copied in C order, as NumPy's dot copies an operand that is neither C- nor
+ * F-contiguous (PyArray_Copy): BLAS then gets the flags NumPy gives it, whose kernels may order
+ * their sums otherwise than those of the view's flags (OpenBLAS's AVX-512 ones on Zen 4). */
+static int c_order_copy(BlasMatrix *m, const char *data, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+    if (!(m->owned = scratch(rows * cols))) return -1;
+    pack(m->owned, data, cols, rows, cs, rs);   /* (the transpose, column-major) */
+    m->p = m->owned;
+    m->ld = max1(cols);
+    m->trans = CBLAS_TRANS;
+    return 0;
+}
+
 /* A vector operand as BLAS will read it. BLAS takes a negative increment to mean that the
  * vector starts at the highest address, so it wants the lowest address as its pointer. Zero
  * strides (undefined in some BLAS kernels) and odd byte strides are packed. */
@@ -302,8 +314,8 @@ static int flip(int trans) {
 }
 
 /* C = A B (m x k times k x n). as_dot: as np.dot computes it, which copies an operand that is
- * neither C- nor F-contiguous before calling BLAS (numpy/_core/src/common/cblasfuncs.c), so a
- * strided A times its own transpose is a gemm of two copies there, not a syrk of the view as
+ * neither C- nor F-contiguous in C order before calling BLAS (numpy/_core/src/common/cblasfuncs.c),
+ * so a strided A times its own transpose is a gemm of two copies there, not a syrk of the view as
  * matmul's (the two order their sums differently on some CPUs: OpenBLAS's AVX2 kernels). */
 static int gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                    int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs, bool as_dot) {
@@ -323,11 +335,14 @@ static int gemm_f8(int64_t m, int64_t k, int64_t n, const char *a, int64_t a_rs,
     BlasMatrix ma, mb = {0};
     double *c_owned = NULL;
     int rc = -1;
-    if (blas_matrix(&ma, a, m, k, a_rs, a_cs) || blas_matrix(&mb, b, k, n, b_rs, b_cs)) goto done;
-    int64_t ldc;
-    int c_layout = blas_layout(c, m, n, c_rs, c_cs, &ldc);
     int64_t e = (int64_t)sizeof(double);
     bool a_contiguous = (a_cs == e && (m == 1 || a_rs == k * e)) || (a_rs == e && (k == 1 || a_cs == m * e));
+    bool b_contiguous = (b_cs == e && (k == 1 || b_rs == n * e)) || (b_rs == e && (n == 1 || b_cs == k * e));
+    if ((as_dot && !a_contiguous ? c_order_copy(&ma, a, m, k, a_rs, a_cs) : blas_matrix(&ma, a, m, k, a_rs, a_cs)) ||
+        (as_dot && !b_contiguous ? c_order_copy(&mb, b, k, n, b_rs, b_cs) : blas_matrix(&mb, b, k, n, b_rs, b_cs)))
+        goto done;
+    int64_t ldc;
+    int c_layout = blas_layout(c, m, n, c_rs, c_cs, &ldc);
     if (lib.dsyrk && a == b && m == n && b_rs == a_cs && b_cs == a_rs && !ma.owned && c_layout == CBLAS_TRANS &&
         (!as_dot || a_contiguous)) {
         /* A A^T into a row-major C, as NumPy's dot and matmul compute it: ?syrk(RowMajor, Upper,
