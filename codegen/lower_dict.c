@@ -17,8 +17,9 @@
  *
  * Views: d.keys(), d.values(), d.items() are the dict's block under a view type (types.h,
  * ty_dict_view) with one more reference; they iterate, test membership and measure the dict as
- * it is when asked. Sets: the runtime keeps CPython's set table (runtime/dict.c), iteration
- * walks its slots, and set operators and updates are runtime calls that take CPython's steps.
+ * it is when asked. Sets: the runtime keeps CPython's set table (runtime/dict.c), whose slots
+ * are the entries; iteration walks them, and set operators and updates are runtime calls that
+ * take CPython's steps.
  */
 #include "lower.h"
 #include <string.h>
@@ -27,10 +28,15 @@ static LLVMValueRef word(Lower *L, LLVMValueRef d, int k) { return cg_gep8(L, d,
 static LLVMValueRef dict_len(Lower *L, LLVMValueRef d) { return LLVMBuildLoad2(L->b, L->i64, word(L, d, 0), "dlen"); }
 static LLVMValueRef dict_used(Lower *L, LLVMValueRef d) { return LLVMBuildLoad2(L->b, L->i64, word(L, d, 1), "used"); }
 
+/* A dict's entry {i64 hash, i64 live, key, value}, or a set's slot {i64 tag, key}: the tag is
+ * nonzero when the slot holds a key (runtime/dict.c). */
 static LLVMTypeRef entry_type(Lower *L, const Type *dt) {
     LLVMTypeRef f[4] = {L->i64, L->i64, cg_type(L, dt->elems[0]), cg_type(L, dt->elems[1])};
-    return LLVMStructTypeInContext(L->c, f, 4, 0);
+    if (dt->kind == TY_SET) f[1] = f[2];
+    return LLVMStructTypeInContext(L->c, f, dt->kind == TY_SET ? 2 : 4, 0);
 }
+static unsigned live_field(const Type *dt) { return dt->kind == TY_SET ? 0 : 1; }
+static unsigned key_field(const Type *dt) { return dt->kind == TY_SET ? 1 : 2; }
 static LLVMValueRef size_of(Lower *L, LLVMTypeRef t) {
     return i64c(L, (long long)LLVMABISizeOfType(LLVMGetModuleDataLayout(L->m), t));
 }
@@ -102,6 +108,7 @@ static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValue
     LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", d, ka);
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), ""), NULL, NULL);
     LLVMValueRef e = entry_ptr(L, dt, d, LLVMBuildAShr(L->b, r, i64c(L, 1), ""));
+    if (dt->kind == TY_SET) return e;   /* (no value) */
     LLVMValueRef vp = field(L, dt, e, 3);
     if (ty_has_refs(vt_)) {
         v = cg_keep(L, v, vt_);
@@ -141,10 +148,138 @@ void cg_dict_setitem(Lower *L, Instr *in) {
              L->vals[in->args[2]], L->ti->vtypes[in->args[2]]);
 }
 
+/* ---- sets of one-word numbers: the home slot in generated code ----------------------------
+ * For int, uint and float keys, membership and add look at the key's home slot and the linear
+ * probes after it here, as the runtime's probe (runtime/dict.c) looks first: the key found
+ * there is found; an empty slot means it is not in the set, and an add fills that slot and
+ * counts it as the runtime does, calling it to grow the table past the same fill. Anything else
+ * (a dummy, a collision past those probes, no table yet) goes to the runtime. So the table is
+ * the one the runtime alone would build, slot for slot. */
+static bool word_set(const Type *dt) {
+    const Type *kt = dt->elems[0];
+    return dt->kind == TY_SET && (kt == ty_int64 || kt == ty_uint64 || kt == ty_float64);
+}
+
+/* Python's hash of word key x (of type kt; a float with -0.0 made 0.0), as runtime/dict.c's */
+static LLVMValueRef word_hash(Lower *L, const Type *kt, LLVMValueRef x) {
+    if (kt == ty_float64) return cg_call(L, "ember_rt_hash_float", L->i64, &L->f64, &x, 1);
+    LLVMValueRef m = i64c(L, (long long)(((uint64_t)1 << 61) - 1));
+    if (kt == ty_uint64) return LLVMBuildURem(L->b, x, m, "");
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, x, i64c(L, 0), "");
+    LLVMValueRef a = LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, x, ""), x, "");
+    LLVMValueRef r = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntULT, a, m, ""), a, LLVMBuildURem(L->b, a, m, ""), "");
+    LLVMValueRef h = LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, r, ""), r, "");
+    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, h, i64c(L, -1), ""), i64c(L, -2), h, "hash");
+}
+
+typedef struct { LLVMValueRef key, bits, hash; } WordKey;   /* as stored, its bits, its hash */
+
+static WordKey word_key(Lower *L, const Type *dt, LLVMValueRef k, const Type *from) {
+    const Type *kt = dt->elems[0];
+    WordKey w = {cg_cast(L, k, from, kt), NULL, NULL};
+    if (kt == ty_float64) w.key = LLVMBuildFAdd(L->b, w.key, f64c(L, 0.0), "");
+    w.bits = kt == ty_float64 ? LLVMBuildBitCast(L->b, w.key, L->i64, "") : w.key;
+    w.hash = word_hash(L, kt, w.key);
+    return w;
+}
+
+/* Slot j of a set's table (entries) tested for w: to `hit` if it holds w, to `empty` if empty,
+ * to `other` at a dummy, to `taken` at another key; *hit_from and *empty_from: the blocks that
+ * branch to hit and empty. */
+static void probe_slot(Lower *L, const Type *dt, LLVMValueRef entries, LLVMValueRef j, WordKey w, LLVMBasicBlockRef hit,
+                       LLVMBasicBlockRef empty, LLVMBasicBlockRef other, LLVMBasicBlockRef taken,
+                       LLVMBasicBlockRef *hit_from, LLVMBasicBlockRef *empty_from) {
+    LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, dt), entries, &j, 1, "");
+    LLVMValueRef tag = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 0), "tag");
+    LLVMValueRef bits = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 1), "");
+    LLVMValueRef holds = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, tag, LLVMBuildNot(L->b, w.hash, ""), ""),
+                                      LLVMBuildICmp(L->b, LLVMIntEQ, bits, w.bits, ""), "");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.miss");
+    LLVMBasicBlockRef free_ = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.free");
+    *hit_from = LLVMGetInsertBlock(L->b);
+    cg_br_expect(L, holds, true, hit, miss);
+    LLVMPositionBuilderAtEnd(L->b, miss);   /* not live: empty, or a dummy (its key's first byte 1) */
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, tag, i64c(L, 0), ""), free_, taken);
+    LLVMPositionBuilderAtEnd(L->b, free_);
+    *empty_from = free_;
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildTrunc(L->b, bits, L->i8, ""), LLVMConstInt(L->i8, 0, 0), ""),
+                    empty, other);
+}
+
+typedef struct { LLVMValueRef entries, hit, empty; } Probed;   /* the table; the slot found, the empty slot */
+
+/* Set d's slots for w, from its home slot through the linear probes that follow it (the
+ * runtime's first probes; the home slot on its own, the rest in a loop): to `hit` at the slot
+ * holding w, to `empty` at an empty slot, to `other` at a dummy or past those probes, to `none`
+ * with no table yet. */
+static Probed home_slot(Lower *L, const Type *dt, LLVMValueRef d, WordKey w, LLVMBasicBlockRef hit, LLVMBasicBlockRef empty,
+                        LLVMBasicBlockRef other, LLVMBasicBlockRef none) {
+    Probed p;
+    p.entries = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 5), "entries");
+    LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(L->c, L->func, "home");
+    LLVMBasicBlockRef taken0 = LLVMAppendBasicBlockInContext(L->c, L->func, "home.taken");
+    LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(L->c, L->func, "probe");
+    LLVMBasicBlockRef taken = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.taken");
+    LLVMBasicBlockRef hit_l = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.hit");
+    LLVMBasicBlockRef empty_l = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.empty");
+    cg_br_expect(L, LLVMBuildIsNull(L->b, p.entries, ""), false, none, start);
+    LLVMPositionBuilderAtEnd(L->b, start);
+    LLVMValueRef mask = LLVMBuildLoad2(L->b, L->i64, word(L, d, 3), "mask");
+    LLVMValueRef home = LLVMBuildAnd(L->b, w.hash, mask, "home");
+    LLVMBasicBlockRef hf[2], ef[2];
+    probe_slot(L, dt, p.entries, home, w, hit_l, empty_l, other, taken0, &hf[0], &ef[0]);
+    LLVMPositionBuilderAtEnd(L->b, taken0);
+    LLVMValueRef far = LLVMBuildAdd(L->b, home, i64c(L, 9), "");   /* (runtime/dict.c: LINEAR_PROBES) */
+    LLVMValueRef last = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntULE, far, mask, ""), far, home, "last");
+    LLVMValueRef j0 = LLVMBuildAdd(L->b, home, i64c(L, 1), "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j0, last, ""), loop, other);
+    LLVMPositionBuilderAtEnd(L->b, loop);
+    LLVMValueRef j = LLVMBuildPhi(L->b, L->i64, "slot");
+    probe_slot(L, dt, p.entries, j, w, hit_l, empty_l, other, taken, &hf[1], &ef[1]);
+    LLVMPositionBuilderAtEnd(L->b, taken);
+    LLVMValueRef j1 = LLVMBuildAdd(L->b, j, i64c(L, 1), "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j1, last, ""), loop, other);
+    LLVMValueRef jin[2] = {j0, j1}, slots[2] = {home, j};
+    LLVMBasicBlockRef jfrom[2] = {taken0, taken};
+    LLVMAddIncoming(j, jin, jfrom, 2);
+    LLVMPositionBuilderAtEnd(L->b, hit_l);
+    p.hit = LLVMBuildPhi(L->b, L->i64, "found");
+    LLVMAddIncoming(p.hit, slots, hf, 2);
+    LLVMBuildBr(L->b, hit);
+    LLVMPositionBuilderAtEnd(L->b, empty_l);
+    p.empty = LLVMBuildPhi(L->b, L->i64, "unused");
+    LLVMAddIncoming(p.empty, slots, ef, 2);
+    LLVMBuildBr(L->b, empty);
+    return p;
+}
+
 static LLVMValueRef find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
     LLVMValueRef ka[3];
+    if (!word_set(dt)) {
+        key_args(L, dt, k, kt, ka);
+        return rt_call3(L, "ember_rt_dict_lookup", d, ka);
+    }
+    WordKey w = word_key(L, dt, k, kt);
+    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "in.hit");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "in.miss");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "in.probe");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "in.done");
+    LLVMValueRef j = home_slot(L, dt, d, w, hit, miss, slow, miss).hit;
+    LLVMPositionBuilderAtEnd(L->b, hit);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, miss);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, slow);
     key_args(L, dt, k, kt, ka);
-    return rt_call3(L, "ember_rt_dict_lookup", d, ka);
+    LLVMValueRef r = rt_call3(L, "ember_rt_dict_lookup", d, ka);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "found");
+    LLVMValueRef vals[3] = {j, i64c(L, -1), r};
+    LLVMBasicBlockRef from[3] = {hit, miss, slow_end};
+    LLVMAddIncoming(phi, vals, from, 3);
+    return phi;
 }
 
 LLVMValueRef cg_dict_getitem(Lower *L, Instr *in) {
@@ -155,12 +290,13 @@ LLVMValueRef cg_dict_getitem(Lower *L, Instr *in) {
     return load_value(L, dt, entry_ptr(L, dt, d, i));
 }
 
-/* Remove key k: its value, the dict's reference now the caller's; KeyError if missing. */
+/* Remove key k: its value, the dict's reference now the caller's (a set's: NULL). */
 static LLVMValueRef take(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt, LLVMValueRef *found) {
     LLVMValueRef ka[3];
     key_args(L, dt, k, kt, ka);
     LLVMValueRef i = rt_call3(L, "ember_rt_dict_remove", d, ka);
     *found = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+    if (dt->kind == TY_SET) return NULL;   /* (no value) */
     LLVMValueRef safe = LLVMBuildSelect(L->b, *found, i, i64c(L, 0), "");
     /* entry 0 exists when nothing was found only if the dict is not empty: read it guarded */
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, dt->elems[1]), "taken");
@@ -237,26 +373,45 @@ LLVMValueRef cg_dict_iter_more(Lower *L, const Type *dt, LLVMValueRef state, LLV
     LLVMValueRef n0 = LLVMBuildLoad2(L->b, L->i64, LLVMBuildStructGEP2(L->b, st, state, 3, ""), "");
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, dict_len(L, d), n0, ""), "builtins:RuntimeError",
                 dt->kind == TY_SET ? "Set changed size during iteration" : "dictionary changed size during iteration");
+    /* k: the first live entry from the state's on, or -1: a dict's entry number; a set's slot
+     * in its table, which is its entry (runtime/dict.c: CPython's order) */
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
-    LLVMTypeRef pt[2] = {L->ptr, L->i64};
-    LLVMValueRef a[2] = {d, LLVMBuildLoad2(L->b, L->i64, kp, "")};
-    /* k: a dict's entry number; a set's slot in its table (runtime/dict.c: CPython's order) */
-    LLVMValueRef k = cg_call(L, dt->kind == TY_SET ? "ember_rt_set_next" : "ember_rt_dict_next", L->i64, pt, a, 2);
-    LLVMBuildStore(L->b, k, kp);
-    return LLVMBuildICmp(L->b, LLVMIntSGE, k, i64c(L, 0), "");
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, kp, ""), used = dict_used(L, d);
+    LLVMValueRef entries = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 5), "entries");
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef scan = LLVMAppendBasicBlockInContext(L->c, L->func, "iter.scan");
+    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "iter.live");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "iter.skip");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "iter.found");
+    LLVMBuildBr(L->b, scan);
+    LLVMPositionBuilderAtEnd(L->b, scan);
+    LLVMValueRef k = LLVMBuildPhi(L->b, L->i64, "k");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, k, used, ""), test, done);
+    LLVMPositionBuilderAtEnd(L->b, test);
+    LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, dt), entries, &k, 1, "");
+    LLVMValueRef live = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, live_field(dt)), "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, live, i64c(L, 0), ""), done, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMValueRef k1 = LLVMBuildAdd(L->b, k, i64c(L, 1), "");
+    LLVMBuildBr(L->b, scan);
+    LLVMValueRef kin[2] = {start, k1};
+    LLVMBasicBlockRef kfrom[2] = {pre, next};
+    LLVMAddIncoming(k, kin, kfrom, 2);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMValueRef r = LLVMBuildPhi(L->b, L->i64, "next");
+    LLVMValueRef rin[2] = {i64c(L, -1), k};
+    LLVMBasicBlockRef rfrom[2] = {scan, test};
+    LLVMAddIncoming(r, rin, rfrom, 2);
+    LLVMBuildStore(L->b, r, kp);
+    return LLVMBuildICmp(L->b, LLVMIntSGE, r, i64c(L, 0), "");
 }
 
 void cg_dict_iter_step(Lower *L, const Type *dt, LLVMValueRef state, LLVMTypeRef st) {
     LLVMValueRef d = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, st, state, 0, ""), "");
     LLVMValueRef kp = LLVMBuildStructGEP2(L->b, st, state, 1, "");
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "");
-    LLVMValueRef n = k;
-    if (dt->kind == TY_SET) {   /* the entry in slot k */
-        LLVMValueRef index = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 6), "index");
-        n = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, L->i64, index, &k, 1, ""), "");
-    }
-    LLVMValueRef e = entry_ptr(L, dt, d, n);
-    LLVMValueRef key = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), x = key;
+    LLVMValueRef e = entry_ptr(L, dt, d, k);
+    LLVMValueRef key = LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, key_field(dt)), ""), x = key;
     if (dt->attr && dt->attr[0] == 'v') x = load_value(L, dt, e);   /* d.values() */
     if (dt->attr && dt->attr[0] == 'i') {                            /* d.items() */
         LLVMTypeRef pt = cg_type(L, ti_iter_value_type(dt));
@@ -272,7 +427,7 @@ static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body,
     LLVMValueRef e = entry_ptr(L, dt, d, i);
     LLVMBasicBlockRef live = LLVMAppendBasicBlockInContext(L->c, L->func, "live");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "nextentry");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 1), ""), i64c(L, 0), ""),
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, live_field(dt)), ""), i64c(L, 0), ""),
                     live, next);
     LLVMPositionBuilderAtEnd(L->b, live);
     body(L, dt, e, env);
@@ -284,7 +439,7 @@ static void each_entry(Lower *L, const Type *dt, LLVMValueRef d, EntryBody body,
 static bool entries_hold_refs(const Type *dt) { return ty_has_refs(dt->elems[0]) || ty_has_refs(dt->elems[1]); }
 
 static void drop_entry(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
-    if (ty_has_refs(dt->elems[0])) cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, 2), ""), dt->elems[0]);
+    if (ty_has_refs(dt->elems[0])) cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, dt->elems[0]), field(L, dt, e, key_field(dt)), ""), dt->elems[0]);
     if (ty_has_refs(dt->elems[1])) cg_decref(L, load_value(L, dt, e), dt->elems[1]);
 }
 
@@ -444,8 +599,37 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
 /* ---- sets: dicts of key -> None -------------------------------------------------------- */
 static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, const Type *kt) {
     LLVMValueRef ka[3];
+    if (!word_set(st)) {
+        key_args(L, st, k, kt, ka);
+        set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
+        return;
+    }
+    WordKey w = word_key(L, st, k, kt);   /* (the home slot: see word_set) */
+    LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(L->c, L->func, "add.home");
+    LLVMBasicBlockRef grow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.grow");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.probe");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "add.done");
+    Probed p = home_slot(L, st, s, w, join, put, slow, slow);
+    LLVMPositionBuilderAtEnd(L->b, put);
+    LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, st), p.entries, &p.empty, 1, "");
+    LLVMBuildStore(L->b, LLVMBuildNot(L->b, w.hash, ""), field(L, st, e, 0));
+    LLVMBuildStore(L->b, w.key, field(L, st, e, 1));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, dict_len(L, s), i64c(L, 1), ""), word(L, s, 0));
+    LLVMValueRef fill = LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, word(L, s, 8), "fill"), i64c(L, 1), "");
+    LLVMBuildStore(L->b, fill, word(L, s, 8));
+    LLVMValueRef mask = LLVMBuildLoad2(L->b, L->i64, word(L, s, 3), "mask");
+    LLVMValueRef full = LLVMBuildICmp(L->b, LLVMIntSGE, LLVMBuildMul(L->b, fill, i64c(L, 5), ""),
+                                      LLVMBuildMul(L->b, mask, i64c(L, 3), ""), "");
+    cg_br_expect(L, full, false, grow, join);
+    LLVMPositionBuilderAtEnd(L->b, grow);
+    cg_check_status(L, cg_call(L, "ember_rt_set_grow", L->i32, &L->ptr, &s, 1));
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, slow);
     key_args(L, st, k, kt, ka);
-    set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
+    LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", s, ka);
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), ""), NULL, NULL);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
 }
 
 LLVMValueRef cg_set_literal(Lower *L, Instr *in) {
@@ -560,8 +744,11 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case SM_POP: {
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, s), i64c(L, 0), ""), "builtins:KeyError",
                     "pop from an empty set");
-        LLVMValueRef i = cg_call(L, "ember_rt_set_pop", L->i64, &L->ptr, &s, 1);   /* CPython's choice */
-        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, st, entry_ptr(L, st, s, i), 2), "");
+        LLVMValueRef buf = cg_entry_alloca(L, cg_type(L, kt), "popped");
+        LLVMTypeRef pt[3] = {L->ptr, L->i64, L->ptr};
+        LLVMValueRef a[3] = {s, size_of(L, cg_type(L, kt)), buf};
+        cg_call(L, "ember_rt_set_pop", L->voidt, pt, a, 3);   /* CPython's choice */
+        LLVMValueRef k = LLVMBuildLoad2(L->b, cg_type(L, kt), buf, "");
         return ty_has_refs(kt) ? cg_own(L, k, kt) : k;   /* (the set's references, handed over) */
     }
     case SM_CLEAR:

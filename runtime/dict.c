@@ -27,7 +27,7 @@
 
 _Static_assert(sizeof(RtDict) == 8 * TY_DICT_WORDS, "types.h's TY_DICT_WORDS");
 
-static RtDict *fields(RtBlock *d) { return ember_rt_block_data(d); }
+static RtDict *fields(RtBlock *d) { return (RtDict *)((char *)d + TY_BLOCK_HEADER); }   /* (ember_rt_block_data, inline) */
 
 /* ---- Python's hashes ---------------------------------------------------------------- */
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
@@ -304,8 +304,9 @@ void ember_rt_dict_clear(RtBlock *d) {   /* (generated code dropped the keys' an
     RtDict *f = fields(d);
     f->len = f->used = 0;
     if (f->set) {   /* back to CPython's smallest table (pop()'s finger stays, as CPython's) */
-        free(f->index);
-        f->index = NULL;
+        free(f->entries);
+        f->entries = NULL;
+        f->cap = 0;
         f->mask = 7;
         f->fill = 0;
         return;
@@ -317,9 +318,8 @@ int64_t rt_dict_order_next(RtBlock *d, int64_t *pos) {
     RtDict *f = fields(d);
     if (f->set) {
         int64_t slot = ember_rt_set_next(d, *pos);
-        if (slot < 0) return -1;
         *pos = slot + 1;
-        return f->index[slot];
+        return slot;
     }
     int64_t k = ember_rt_dict_next(d, *pos);
     *pos = k + 1;
@@ -327,39 +327,66 @@ int64_t rt_dict_order_next(RtBlock *d, int64_t *pos) {
 }
 
 /* ---- sets: CPython's table --------------------------------------------------------------
- * A set keeps its entries as a dict does, but `index` is laid out and probed as CPython 3.11
- * keeps a set's table, so that iterating it (slot by slot) gives CPython's order: probing
- * looks at the home slot and, when 9 more fit before the end, the 9 after it, then jumps
- * (i = 5i + 1 + perturb, perturb >>= 5); an add fills the last deleted slot it passed, else
- * the empty slot that ended the search; the table starts at 8 slots and is rebuilt, slot by
- * slot, for 4x the live keys (2x past 50000) once 5 * (slots not empty) >= 3 * (size - 1).
- * pop() scans from a finger left after the last slot it emptied. The operators build their
- * results in CPython's steps (a copy, then an update; the smaller operand scanned for &), so
- * results iterate as CPython's too. Entries are renumbered in table order on each rebuild. */
+ * A set's entries are its table, as CPython keeps a set: entry j is slot j, {hash, live, key,
+ * value} as a dict's; all zeroes is an empty slot, live 0 with hash -1 a deleted key's dummy
+ * (no Python hash is -1). `used` and `cap` are the table's size, so walking the entries walks
+ * the slots, in CPython's iteration order, and `index` stays NULL; with no table yet (entries
+ * NULL) `used` is 0 and `mask` 7. Probing looks at the home slot and, when 9 more fit before
+ * the end, the 9 after it, then jumps (i = 5i + 1 + perturb, perturb >>= 5); an add fills the
+ * last dummy it passed, else the empty slot that ended the search; the table starts at 8 slots
+ * and is rebuilt, slot by slot, for 4x the live keys (2x past 50000) once 5 * (slots not empty)
+ * >= 3 * (size - 1). pop() scans from a finger left after the last slot it emptied. The
+ * operators build their results in CPython's steps (a copy, then an update; the smaller operand
+ * scanned for &), so results iterate as CPython's too. A key's slot is its entry number for
+ * generated code: it stays until the next add or removal that rebuilds the table. */
 #define LINEAR_PROBES 9
-enum { SLOT_EMPTY = -1, SLOT_DUMMY = -2 };
+#define SET_KEY 8   /* a slot: {i64 tag, key} (types.c: ty_dict_entry) */
 
-static bool entry_is(RtDict *f, int64_t n, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks) {
-    char *e = entry(f, f->esize, n);
-    if (*(int64_t *)e != h) return false;
-    return ks->n ? keys_equal(ks, e + 16, key, ksize)
-                 : ksize == 8 ? *(const int64_t *)(e + 16) == *(const int64_t *)key : !memcmp(e + 16, key, (size_t)ksize);
+static char *slot_at(RtDict *f, uint64_t j) { return f->entries + (int64_t)j * f->esize; }
+static int64_t slot_tag(const char *e) { return *(const int64_t *)e; }
+static bool slot_live(const char *e) { return slot_tag(e) != 0; }
+static bool slot_empty(const char *e) { return !slot_live(e) && !e[SET_KEY]; }
+static int64_t slot_hash(const char *e) { return ~slot_tag(e); }
+static char *slot_key(char *e) { return e + SET_KEY; }
+
+static bool slot_holds(const char *e, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks) {
+    if (slot_tag(e) != ~h) return false;
+    return ks->n ? keys_equal(ks, e + SET_KEY, key, ksize) : !memcmp(e + SET_KEY, key, (size_t)ksize);
 }
 
-/* The slot holding key, or -1; *free (if asked): where an add puts it. */
-static int64_t set_probe(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks, int64_t *free_slot) {
+/* Slot e made a live one of key (ksize bytes) whose hash is h; the set's references taken. */
+static void make_live(RtDict *f, char *e, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks) {
+    memset(e, 0, (size_t)f->esize);
+    *(int64_t *)e = ~h;
+    memcpy(slot_key(e), key, (size_t)ksize);
+    key_retain(ks, slot_key(e));
+}
+
+static void make_dummy(char *e) {
+    *(int64_t *)e = 0;
+    e[SET_KEY] = 1;
+}
+
+/* The slot holding key, or -1; *free (if asked): where an add puts it. Keys of one word without
+ * strings (ints, floats) are compared as words (word: true), in a loop of their own. */
+static inline __attribute__((always_inline)) int64_t probe_for(RtDict *f, int64_t h, const void *key, int64_t ksize,
+                                                               const KeyStrs *ks, int64_t *free_slot, bool word) {
     uint64_t mask = (uint64_t)f->mask, perturb = (uint64_t)h, i = (uint64_t)h & mask;
-    int64_t dummy = -1;
+    int64_t dummy = -1, kw = 0;
+    if (word) memcpy(&kw, key, 8);
     for (;;) {
         int probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
         for (uint64_t j = i;; j++) {
-            int64_t n = f->index[j];
-            if (n == SLOT_EMPTY) {
+            const char *e = slot_at(f, j);
+            if (slot_live(e)) {
+                if (word ? slot_tag(e) == ~h && *(const int64_t *)(e + SET_KEY) == kw : slot_holds(e, h, key, ksize, ks))
+                    return (int64_t)j;
+            } else if (e[SET_KEY]) {
+                dummy = (int64_t)j;
+            } else {
                 if (free_slot) *free_slot = dummy >= 0 ? dummy : (int64_t)j;
                 return -1;
             }
-            if (n == SLOT_DUMMY) dummy = (int64_t)j;
-            else if (entry_is(f, n, h, key, ksize, ks)) return (int64_t)j;
             if (!probes--) break;
         }
         perturb >>= 5;
@@ -367,14 +394,24 @@ static int64_t set_probe(RtDict *f, int64_t h, const void *key, int64_t ksize, c
     }
 }
 
-/* Put entry n in the first empty slot of its probe sequence (a table without deleted slots). */
-static void insert_clean(RtDict *f, int64_t n) {
-    uint64_t mask = (uint64_t)f->mask, h = (uint64_t)*(int64_t *)entry(f, f->esize, n), perturb = h, i = h & mask;
+static int64_t set_probe(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks, int64_t *free_slot) {
+    if (ksize == 8 && !ks->n) return probe_for(f, h, key, 8, ks, free_slot, true);
+    return probe_for(f, h, key, ksize, ks, free_slot, false);
+}
+
+/* Entry e copied into the first empty slot of its probe sequence (a table without dummies);
+ * the copy. */
+static char *insert_clean(RtDict *f, const char *e) {
+    uint64_t mask = (uint64_t)f->mask, h = (uint64_t)slot_hash(e), perturb = h, i = h & mask;
     for (;;) {
-        if (f->index[i] == SLOT_EMPTY) { f->index[i] = n; return; }
-        if (i + LINEAR_PROBES <= mask)
-            for (uint64_t j = i + 1; j <= i + LINEAR_PROBES; j++)
-                if (f->index[j] == SLOT_EMPTY) { f->index[j] = n; return; }
+        uint64_t last = i + LINEAR_PROBES <= mask ? i + LINEAR_PROBES : i;
+        for (uint64_t j = i; j <= last; j++)
+            if (!slot_live(slot_at(f, j))) {   /* (a slot of one word's key copied inline) */
+                char *to = slot_at(f, j);
+                if (f->esize == 16) memcpy(to, e, 16);
+                else memcpy(to, e, (size_t)f->esize);
+                return to;
+            }
         perturb >>= 5;
         i = (i * 5 + 1 + perturb) & mask;
     }
@@ -385,99 +422,64 @@ static int no_memory(void) {
     return -1;
 }
 
-static int64_t *empty_table(int64_t size) {
-    int64_t *t = malloc((size_t)size * sizeof(int64_t));
-    if (t) memset(t, 0xff, (size_t)size * sizeof(int64_t));
-    return t;
+/* A new empty table of `size` slots in place of f's (the old one the caller's). */
+static int new_table(RtDict *f, int64_t size) {
+    char *t = calloc((size_t)size, (size_t)f->esize);
+    if (!t) return no_memory();
+    f->entries = t;
+    f->mask = size - 1;
+    f->used = f->cap = size;
+    return 0;
 }
 
-static int ensure_table(RtDict *f) {
-    if (f->index) return 0;
-    f->mask = 7;
-    return (f->index = empty_table(8)) ? 0 : no_memory();
-}
-
-/* The live entries copied in table order into a new array of room `cap`; the table's slots
- * renumbered to match when `renumber`. */
-static char *entries_in_order(RtDict *f, int64_t cap, bool renumber) {
-    char *to = malloc((size_t)(cap * f->esize));
-    if (!to) return NULL;
-    int64_t m = 0;
-    for (int64_t j = 0; j <= f->mask; j++) {
-        int64_t n = f->index[j];
-        if (n < 0) continue;
-        memcpy(to + m * f->esize, entry(f, f->esize, n), (size_t)f->esize);
-        if (renumber) f->index[j] = m;
-        m++;
-    }
-    return to;
-}
+static int ensure_table(RtDict *f) { return f->entries ? 0 : new_table(f, 8); }
 
 /* CPython's set_table_resize: the smallest power of 2 above minused, filled slot by slot. */
 static int set_resize(RtDict *f, int64_t minused) {
     int64_t size = 8;
     while (size <= minused) size <<= 1;
-    int64_t cap = f->cap > f->len * 2 ? f->cap : (f->len < 4 ? 8 : f->len * 2);
-    int64_t *index = empty_table(size);
-    char *ents = index ? entries_in_order(f, cap, false) : NULL;
-    if (!ents) {
-        free(index);
-        return no_memory();
+    char *old = f->entries;
+    int64_t old_size = old ? f->mask + 1 : 0;
+    if (new_table(f, size)) {
+        f->entries = old;   /* (new_table changed nothing else) */
+        return -1;
     }
-    free(f->index);
-    free(f->entries);
-    f->index = index;
-    f->mask = size - 1;
-    f->entries = ents;
-    f->cap = cap;
-    f->used = f->fill = f->len;
-    for (int64_t n = 0; n < f->len; n++) insert_clean(f, n);
+    for (int64_t j = 0; j < old_size; j++) {
+        const char *e = old + j * f->esize;
+        if (slot_live(e)) insert_clean(f, e);
+    }
+    free(old);
+    f->fill = f->len;
     return 0;
 }
 
-/* A new entry's number (its contents not written yet): more room, or the dead squeezed out. */
-static int64_t new_entry(RtDict *f) {
-    if (f->used == f->cap) {
-        int64_t cap = f->len * 2 < f->cap ? f->cap : (f->cap < 8 ? 8 : f->cap * 2);
-        char *ents = entries_in_order(f, cap, true);
-        if (!ents) return no_memory();
-        free(f->entries);
-        f->entries = ents;
-        f->cap = cap;
-        f->used = f->len;
-    }
-    return f->used++;
-}
+/* The table rebuilt for more keys, as CPython's set_add_entry does once it is full. */
+static int grow(RtDict *f) { return set_resize(f, f->len > 50000 ? f->len * 2 : f->len * 4); }
 
-/* CPython's set_add_entry of a key whose hash is h; 2*entry + (1 if new), or -1. */
+/* CPython's set_add_entry of a key whose hash is h; 2*slot + (1 if new), or -1. */
 static int64_t set_add(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks) {
     if (ensure_table(f)) return -1;
     int64_t free_slot = 0, s = set_probe(f, h, key, ksize, ks, &free_slot);
-    if (s >= 0) return f->index[s] * 2;
-    int64_t n = new_entry(f);
-    if (n < 0) return -1;
-    char *e = entry(f, f->esize, n);
-    memset(e, 0, (size_t)f->esize);
-    *(int64_t *)e = h;
-    *(int64_t *)(e + 8) = 1;
-    memcpy(e + 16, key, (size_t)ksize);
-    key_retain(ks, e + 16);
-    bool unused = f->index[free_slot] == SLOT_EMPTY;
-    f->index[free_slot] = n;
+    if (s >= 0) return s * 2;
+    char *e = slot_at(f, (uint64_t)free_slot);
+    bool unused = slot_empty(e);
+    make_live(f, e, h, key, ksize, ks);
     f->len++;
-    if (!unused) return n * 2 + 1;
+    if (!unused) return free_slot * 2 + 1;
     f->fill++;
-    if (f->fill * 5 < f->mask * 3) return n * 2 + 1;
-    if (set_resize(f, f->len > 50000 ? f->len * 2 : f->len * 4)) return -1;
-    return f->index[set_probe(f, h, key, ksize, ks, NULL)] * 2 + 1;   /* (renumbered) */
+    if (f->fill * 5 < f->mask * 3) return free_slot * 2 + 1;
+    if (grow(f)) return -1;
+    return set_probe(f, h, key, ksize, ks, NULL) * 2 + 1;   /* (its new slot) */
 }
 
+/* After generated code filled an empty slot and found the table as full as set_add grows it. */
+int ember_rt_set_grow(RtBlock *s) { return grow(fields(s)); }
+
 static int64_t set_lookup(RtDict *f, const char *desc, int64_t ksize, const void *key) {
-    if (!f->index || !f->len) return -1;
+    if (!f->len) return -1;
     KeyStrs ks;
     key_strs(desc, &ks);
-    int64_t s = set_probe(f, key_hash(desc, key), key, ksize, &ks, NULL);
-    return s >= 0 ? f->index[s] : -1;
+    return set_probe(f, key_hash(desc, key), key, ksize, &ks, NULL);
 }
 
 static int64_t set_slot(RtDict *f, const char *desc, int64_t ksize, const void *key) {
@@ -486,23 +488,21 @@ static int64_t set_slot(RtDict *f, const char *desc, int64_t ksize, const void *
     return set_add(f, key_hash(desc, key), key, ksize, &ks);
 }
 
-/* Remove the key in slot s (its entry stays readable until the next add). */
-static int64_t remove_at(RtDict *f, int64_t s, const KeyStrs *ks, bool release) {
-    int64_t n = f->index[s];
-    char *e = entry(f, f->esize, n);
-    f->index[s] = SLOT_DUMMY;
-    *(int64_t *)(e + 8) = 0;
+/* Remove the key in slot s, dropping the set's references to its strings. */
+static void remove_at(RtDict *f, int64_t s, const KeyStrs *ks) {
+    char *e = slot_at(f, (uint64_t)s);
+    key_release(ks, slot_key(e));
+    make_dummy(e);
     f->len--;
-    if (release) key_release(ks, e + 16);
-    return n;
 }
 
 static int64_t set_remove(RtDict *f, const char *desc, int64_t ksize, const void *key) {
-    if (!f->index || !f->len) return -1;
+    if (!f->len) return -1;
     KeyStrs ks;
     key_strs(desc, &ks);
     int64_t s = set_probe(f, key_hash(desc, key), key, ksize, &ks, NULL);
-    return s >= 0 ? remove_at(f, s, &ks, true) : -1;
+    if (s >= 0) remove_at(f, s, &ks);
+    return s;
 }
 
 RtBlock *ember_rt_set_new(int64_t esize) {
@@ -513,20 +513,23 @@ RtBlock *ember_rt_set_new(int64_t esize) {
     return s;
 }
 
-int64_t ember_rt_set_next(RtBlock *s, int64_t slot) {
-    RtDict *f = fields(s);
-    if (!f->index) return -1;
-    for (; slot <= f->mask; slot++)
-        if (f->index[slot] >= 0) return slot;
+/* The first live slot of f from slot on, or -1. */
+static int64_t live_from(RtDict *f, int64_t slot) {
+    for (; slot < f->used; slot++)
+        if (slot_live(slot_at(f, (uint64_t)slot))) return slot;
     return -1;
 }
 
-int64_t ember_rt_set_pop(RtBlock *s) {   /* (generated code checked that s is not empty) */
+int64_t ember_rt_set_next(RtBlock *s, int64_t slot) { return live_from(fields(s), slot); }
+
+void ember_rt_set_pop(RtBlock *s, int64_t ksize, void *key) {   /* (generated code checked that s is not empty) */
     RtDict *f = fields(s);
     int64_t j = f->finger & f->mask;
-    while (f->index[j] < 0) j = j == f->mask ? 0 : j + 1;
+    while (!slot_live(slot_at(f, (uint64_t)j))) j = j == f->mask ? 0 : j + 1;
     f->finger = j + 1;
-    return remove_at(f, j, NULL, false);
+    memcpy(key, slot_key(slot_at(f, (uint64_t)j)), (size_t)ksize);   /* (with the set's references) */
+    make_dummy(slot_at(f, (uint64_t)j));
+    f->len--;
 }
 
 int ember_rt_set_reserve(RtBlock *s, int64_t n) {
@@ -536,24 +539,21 @@ int ember_rt_set_reserve(RtBlock *s, int64_t n) {
     return 0;
 }
 
-/* Each live entry of f in table order: its number into *n; advances *slot. */
+/* Each live slot of f in table order: its number into *n; advances *slot. */
 static bool next_entry(RtDict *f, int64_t *slot, int64_t *n) {
-    for (; f->index && *slot <= f->mask; (*slot)++)
-        if ((*n = f->index[*slot]) >= 0) {
-            (*slot)++;
-            return true;
-        }
-    return false;
+    if ((*n = live_from(f, *slot)) < 0) return false;
+    *slot = *n + 1;
+    return true;
 }
 
 static bool has_entry_of(RtDict *f, RtDict *of, int64_t n, int64_t ksize, const KeyStrs *ks) {
-    char *e = entry(of, of->esize, n);
-    return f->index && f->len && set_probe(f, *(int64_t *)e, e + 16, ksize, ks, NULL) >= 0;
+    char *e = slot_at(of, (uint64_t)n);
+    return f->len && set_probe(f, slot_hash(e), slot_key(e), ksize, ks, NULL) >= 0;
 }
 
 static int add_entry_of(RtDict *f, RtDict *of, int64_t n, int64_t ksize, const KeyStrs *ks) {
-    char *e = entry(of, of->esize, n);
-    return set_add(f, *(int64_t *)e, e + 16, ksize, ks) < 0 ? -1 : 0;
+    char *e = slot_at(of, (uint64_t)n);
+    return set_add(f, slot_hash(e), slot_key(e), ksize, ks) < 0 ? -1 : 0;
 }
 
 /* CPython's set_merge: f |= o, o's keys copied in its table order. */
@@ -568,27 +568,19 @@ static int set_merge(RtDict *f, RtDict *o, int64_t ksize, const KeyStrs *ks) {
         return 0;
     }
     bool same = f->mask == o->mask && o->fill == o->len;   /* CPython copies the slots as they are */
-    while (next_entry(o, &slot, &n)) {
-        int64_t m = new_entry(f);
-        if (m < 0) return -1;
-        char *e = entry(f, f->esize, m);
-        memcpy(e, entry(o, o->esize, n), (size_t)f->esize);
-        key_retain(ks, e + 16);
-        if (same) f->index[slot - 1] = m;
-        else insert_clean(f, m);
-        f->len++;
-        f->fill++;
-    }
+    if (same) memcpy(f->entries, o->entries, (size_t)((f->mask + 1) * f->esize));
+    while (next_entry(o, &slot, &n)) key_retain(ks, slot_key(same ? slot_at(f, (uint64_t)n) : insert_clean(f, slot_at(o, (uint64_t)n))));
+    f->len = f->fill = o->len;
     return 0;
 }
 
-/* s -= o (CPython's set_difference_update_internal, then its clean-up of deleted slots) */
+/* s -= o (CPython's set_difference_update_internal, then its clean-up of dummies) */
 static int set_discard_all(RtDict *f, RtDict *o, int64_t ksize, const KeyStrs *ks) {
     int64_t slot = 0, n;
     while (f->len && next_entry(o, &slot, &n)) {
-        char *e = entry(o, o->esize, n);
-        int64_t s = set_probe(f, *(int64_t *)e, e + 16, ksize, ks, NULL);
-        if (s >= 0) remove_at(f, s, ks, true);
+        char *e = slot_at(o, (uint64_t)n);
+        int64_t s = set_probe(f, slot_hash(e), slot_key(e), ksize, ks, NULL);
+        if (s >= 0) remove_at(f, s, ks);
     }
     if (f->fill - f->len <= f->mask / 4) return 0;
     return set_resize(f, f->len > 50000 ? f->len * 2 : f->len * 4);
@@ -599,9 +591,9 @@ static int set_toggle_all(RtDict *f, RtDict *o, int64_t ksize, const KeyStrs *ks
     int64_t slot = 0, n;
     if (ensure_table(f)) return -1;
     while (next_entry(o, &slot, &n)) {
-        char *e = entry(o, o->esize, n);
-        int64_t s = set_probe(f, *(int64_t *)e, e + 16, ksize, ks, NULL);
-        if (s >= 0) remove_at(f, s, ks, true);
+        char *e = slot_at(o, (uint64_t)n);
+        int64_t s = set_probe(f, slot_hash(e), slot_key(e), ksize, ks, NULL);
+        if (s >= 0) remove_at(f, s, ks);
         else if (add_entry_of(f, o, n, ksize, ks)) return -1;
     }
     return 0;
@@ -609,8 +601,8 @@ static int set_toggle_all(RtDict *f, RtDict *o, int64_t ksize, const KeyStrs *ks
 
 static void drop_all(RtDict *f, const KeyStrs *ks) {
     for (int64_t n = 0; n < f->used; n++) {
-        char *e = entry(f, f->esize, n);
-        if (*(int64_t *)(e + 8)) key_release(ks, e + 16);
+        char *e = slot_at(f, (uint64_t)n);
+        if (slot_live(e)) key_release(ks, slot_key(e));
     }
 }
 
@@ -687,6 +679,10 @@ void rt_dict_decref(const Type *t, RtBlock *d) {
     if (keys || values)
         for (int64_t i = 0; i < f->used; i++) {
             char *e = entry(f, f->esize, i);
+            if (f->set) {
+                if (slot_live(e)) rt_release(t->elems[0], slot_key(e));
+                continue;
+            }
             if (!*(int64_t *)(e + 8)) continue;
             if (keys) rt_release(t->elems[0], e + 16);
             if (values) rt_release(t->elems[1], e + voff);
@@ -812,21 +808,17 @@ const Type *rt_typeof_set(PyObject *v) {
  * caller rebuilds), -1 on error (a Python exception set). */
 static int set_from_table(const Type *kt, const char *desc, PySetObject *so, RtBlock *d) {
     RtDict *f = fields(d);
-    int64_t size = (int64_t)so->mask + 1, cap = so->used < 4 ? 8 : (int64_t)so->used * 2;
-    f->index = empty_table(size);
-    f->entries = malloc((size_t)(cap * f->esize));
-    if (!f->index || !f->entries) return PyErr_NoMemory(), -1;   /* (d's free takes both) */
-    f->mask = size - 1;
-    f->cap = cap;
+    if (new_table(f, (int64_t)so->mask + 1)) return rt_error_to_python();
     KeyStrs ks;
     key_strs(desc, &ks);
     char raw[512], key[512];
-    for (int64_t j = 0; j < size; j++) {
+    for (int64_t j = 0; j <= f->mask; j++) {
         PyObject *k = so->table[j].key;
         if (!k) continue;
         f->fill++;
+        char *e = slot_at(f, (uint64_t)j);
         if (k == _PySet_Dummy) {
-            f->index[j] = SLOT_DUMMY;
+            make_dummy(e);
             continue;
         }
         memset(raw, 0, sizeof raw);
@@ -838,14 +830,8 @@ static int set_from_table(const Type *kt, const char *desc, PySetObject *so, RtB
             rt_release(kt, raw);
             return 1;
         }
-        char *e = entry(f, f->esize, f->used);
-        memset(e, 0, (size_t)f->esize);
-        *(int64_t *)e = h;
-        *(int64_t *)(e + 8) = 1;
-        memcpy(e + 16, key, kt->size);
-        key_retain(&ks, e + 16);
+        make_live(f, e, h, key, (int64_t)kt->size, &ks);
         rt_release(kt, raw);   /* the set took its own references to the key's strings */
-        f->index[j] = f->used++;
         f->len++;
     }
     f->finger = so->finger;
@@ -900,7 +886,7 @@ static PyObject *set_rebuilt(RtBlock *d, RtSetKeyBox box, void *ctx) {
     PyObject *r = PySet_New(NULL);
     int64_t pos = 0, i;
     while (r && (i = rt_dict_order_next(d, &pos)) >= 0) {
-        PyObject *k = box(entry(f, f->esize, i) + 16, ctx);
+        PyObject *k = box(slot_key(slot_at(f, (uint64_t)i)), ctx);
         if (!k || PySet_Add(r, k)) Py_CLEAR(r);
         Py_XDECREF(k);
     }
@@ -910,7 +896,7 @@ static PyObject *set_rebuilt(RtBlock *d, RtSetKeyBox box, void *ctx) {
 PyObject *rt_set_to_python(RtBlock *d, RtSetKeyBox box, void *ctx) {
     RtDict *f = fields(d);
     PyObject *r = PySet_New(NULL);
-    if (!r || !f->index) return r;
+    if (!r || !f->entries) return r;
     PySetObject *so = (PySetObject *)r;
     int64_t size = f->mask + 1;
     if (size > PySet_MINSIZE) {
@@ -923,24 +909,23 @@ PyObject *rt_set_to_python(RtBlock *d, RtSetKeyBox box, void *ctx) {
         so->mask = (Py_ssize_t)size - 1;
     }
     for (int64_t j = 0; j < size; j++) {
-        int64_t n = f->index[j];
-        if (n == SLOT_EMPTY) continue;
+        char *e = slot_at(f, (uint64_t)j);
+        if (slot_empty(e)) continue;
         setentry *slot = &so->table[j];
         so->fill++;   /* (as each slot is filled: the set's dealloc walks fill slots) */
-        if (n == SLOT_DUMMY) {
+        if (!slot_live(e)) {
             slot->key = Py_NewRef(_PySet_Dummy);
             slot->hash = -1;
             continue;
         }
-        const char *e = entry(f, f->esize, n);
-        if (!(slot->key = box(e + 16, ctx))) {
+        if (!(slot->key = box(slot_key(e), ctx))) {
             so->fill--;
             Py_DECREF(r);
             return NULL;
         }
         so->used++;
         slot->hash = PyObject_Hash(slot->key);
-        if (slot->hash != *(const int64_t *)e) {   /* (-1: its hash failed) */
+        if (slot->hash != slot_hash(e)) {   /* (-1: its hash failed) */
             Py_DECREF(r);
             return slot->hash == -1 && PyErr_Occurred() ? NULL : set_rebuilt(d, box, ctx);
         }

@@ -742,6 +742,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_set_new", (void *)ember_rt_set_new},
     {"ember_rt_set_next", (void *)ember_rt_set_next},
     {"ember_rt_set_pop", (void *)ember_rt_set_pop},
+    {"ember_rt_set_grow", (void *)ember_rt_set_grow},
     {"ember_rt_set_reserve", (void *)ember_rt_set_reserve},
     {"ember_rt_set_op", (void *)ember_rt_set_op},
     {"ember_rt_set_update", (void *)ember_rt_set_update},

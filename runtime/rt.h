@@ -162,7 +162,9 @@ typedef struct RtDict {
     int64_t len, used, cap, mask, esize;   /* live entries, entries made, room for entries, table size - 1 */
     char *entries;
     int64_t *index;                        /* the table: entry numbers, -1 empty, -2 a deleted one's */
-    int64_t set, fill, finger;             /* sets (CPython's table): 1, slots not empty, where pop() looks */
+    int64_t set, fill, finger;             /* sets (CPython's table): 1, slots not empty, where pop() looks;
+                                            * a set's entries are its table's slots, {i64 tag, key} (dict.c),
+                                            * and used and cap its size */
 } RtDict;
 RtBlock *ember_rt_dict_new(int64_t esize);
 void ember_rt_dict_free(RtBlock *d);
@@ -175,7 +177,8 @@ int64_t rt_dict_order_next(RtBlock *d, int64_t *pos);  /* the next live entry as
 /* sets: the same calls, a table kept as CPython keeps a set's (its order is CPython's); these too */
 RtBlock *ember_rt_set_new(int64_t esize);
 int64_t ember_rt_set_next(RtBlock *s, int64_t slot);   /* the first live slot from slot on, or -1 */
-int64_t ember_rt_set_pop(RtBlock *s);                  /* an entry removed, its key's references the caller's */
+void ember_rt_set_pop(RtBlock *s, int64_t ksize, void *key);   /* a key removed into key, its references the caller's */
+int ember_rt_set_grow(RtBlock *s);                      /* a table generated code filled, grown: 0 or -1 */
 int ember_rt_set_reserve(RtBlock *s, int64_t n);       /* room for n more, as an update from a dict makes */
 RtBlock *ember_rt_set_op(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);   /* new, or NULL */
 int ember_rt_set_update(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);    /* a op= b: 0 or -1 */

@@ -413,6 +413,10 @@ const Type *ty_dict_like(const Type *like, const Type *key, const Type *value) {
 
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
     const Type *k = d->elems[0], *v = d->elems[1];
+    if (d->kind == TY_SET) {   /* a set's slot: {i64 tag, key} (runtime/dict.c) */
+        *value_offset = *entry_size = (8 + k->size + 7) / 8 * 8;
+        return;
+    }
     size_t va = v->align ? v->align : 1, off = 16 + k->size;
     off = (off + va - 1) / va * va;
     *value_offset = off;

@@ -200,7 +200,7 @@ const Type *ty_dict_view(const Type *d, const char *which);
 bool ty_is_heap(const Type *t);           /* a pointer to a counted block (a list, a dict): refcnt at offset 0 */
 bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, float64, tuples of them */
 /* A dict entry's layout, as LLVM lays out {i64 hash, i64 live, key, value}: the value's offset
- * and the entry's size. */
+ * and the entry's size; a set's slot is {i64 tag, key} (no value: both are its size). */
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
 bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
