@@ -103,10 +103,16 @@ static LLVMValueRef new_dict(Lower *L, const Type *dt) {
 }
 
 /* d[k] = v through the key arguments ka; returns the entry */
-static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef *ka, LLVMValueRef v) {
-    const Type *vt_ = dt->elems[1];
+/* The runtime's slot for the key arguments ka: 2*entry + (1 if new) */
+static LLVMValueRef slot_of(Lower *L, LLVMValueRef d, LLVMValueRef *ka) {
     LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", d, ka);
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), ""), NULL, NULL);
+    return r;
+}
+
+/* v stored as the value of slot r (2*entry + (1 if new)); returns the entry */
+static LLVMValueRef store_at(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef r, LLVMValueRef v) {
+    const Type *vt_ = dt->elems[1];
     LLVMValueRef e = entry_ptr(L, dt, d, LLVMBuildAShr(L->b, r, i64c(L, 1), ""));
     if (dt->kind == TY_SET) return e;   /* (no value) */
     LLVMValueRef vp = field(L, dt, e, 3);
@@ -125,10 +131,23 @@ static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValue
     return e;
 }
 
+/* d[k] = v through the key arguments ka; returns the entry */
+static LLVMValueRef set_with(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef *ka, LLVMValueRef v) {
+    return store_at(L, dt, d, slot_of(L, d, ka), v);
+}
+
+static bool inline_dict(const Type *dt);
+static LLVMValueRef dict_slot(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt);
+
 static void set_item(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt, LLVMValueRef v, const Type *vt_) {
+    v = cg_cast(L, v, vt_, dt->elems[1]);
+    if (inline_dict(dt)) {
+        store_at(L, dt, d, dict_slot(L, dt, d, k, kt), v);
+        return;
+    }
     LLVMValueRef ka[3];
     key_args(L, dt, k, kt, ka);
-    set_with(L, dt, d, ka, cg_cast(L, v, vt_, dt->elems[1]));
+    set_with(L, dt, d, ka, v);
 }
 
 LLVMValueRef cg_dict_len(Lower *L, LLVMValueRef d) { return dict_len(L, d); }
@@ -148,20 +167,40 @@ void cg_dict_setitem(Lower *L, Instr *in) {
              L->vals[in->args[2]], L->ti->vtypes[in->args[2]]);
 }
 
-/* ---- sets of one-word numbers: the home slot in generated code ----------------------------
- * For int, uint and float keys, membership and add look at the key's home slot and the linear
- * probes after it here, as the runtime's probe (runtime/dict.c) looks first: the key found
- * there is found; an empty slot means it is not in the set, and an add fills that slot and
- * counts it as the runtime does, calling it to grow the table past the same fill. Anything else
- * (a dummy, a collision past those probes, no table yet) goes to the runtime. So the table is
- * the one the runtime alone would build, slot for slot. */
-static bool word_set(const Type *dt) {
-    const Type *kt = dt->elems[0];
-    return dt->kind == TY_SET && (kt == ty_int64 || kt == ty_uint64 || kt == ty_float64);
+/* ---- sets of numbers and tuples of numbers: the probe in generated code ---------------------
+ * For keys of numbers and tuples of numbers (no strings), membership and add probe the table
+ * here as the runtime (runtime/dict.c) probes it, in CPython's order: the key found is found; an
+ * empty slot ends the search, the key not in the set, and an add fills that slot and counts it
+ * as the runtime does, calling it to grow the table past the same fill. An add that passes a
+ * dummy (it would take the last one) or finds no table yet goes to the runtime. So the table is
+ * the one the runtime alone would build, slot for slot. The key's hash is Python's, computed
+ * here (a float's by the runtime's ember_rt_hash_float). */
+static bool plain_key(const Type *kt) {
+    if (kt->kind == TY_TUPLE) {
+        for (int i = 0; i < kt->n; i++)
+            if (!plain_key(kt->elems[i])) return false;
+        return kt->n > 0;
+    }
+    return kt == ty_int64 || kt == ty_uint64 || kt == ty_float64 || kt == ty_bool;
 }
 
-/* Python's hash of word key x (of type kt; a float with -0.0 made 0.0), as runtime/dict.c's */
-static LLVMValueRef word_hash(Lower *L, const Type *kt, LLVMValueRef x) {
+static bool inline_set(const Type *dt) { return dt->kind == TY_SET && plain_key(dt->elems[0]); }
+
+/* Python's hash of key x of type kt (its floats with -0.0 made 0.0), as runtime/dict.c's */
+static LLVMValueRef plain_hash(Lower *L, const Type *kt, LLVMValueRef x) {
+    if (kt->kind == TY_TUPLE) {   /* CPython 3.11's tuple hash (xxHash's mixing) */
+        const unsigned long long p1 = 11400714785074694791ULL, p2 = 14029467366897019727ULL, p5 = 2870177450012600261ULL;
+        LLVMValueRef acc = i64c(L, (long long)p5);
+        for (int i = 0; i < kt->n; i++) {
+            LLVMValueRef lane = plain_hash(L, kt->elems[i], LLVMBuildExtractValue(L->b, x, (unsigned)i, ""));
+            acc = LLVMBuildAdd(L->b, acc, LLVMBuildMul(L->b, lane, i64c(L, (long long)p2), ""), "");
+            acc = LLVMBuildOr(L->b, LLVMBuildShl(L->b, acc, i64c(L, 31), ""), LLVMBuildLShr(L->b, acc, i64c(L, 33), ""), "");
+            acc = LLVMBuildMul(L->b, acc, i64c(L, (long long)p1), "");
+        }
+        acc = LLVMBuildAdd(L->b, acc, i64c(L, (long long)((unsigned long long)kt->n ^ (p5 ^ 3527539ULL))), "");
+        return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, acc, i64c(L, -1), ""), i64c(L, 1546275796), acc, "");
+    }
+    if (kt == ty_bool) return LLVMBuildZExt(L->b, x, L->i64, "");
     if (kt == ty_float64) return cg_call(L, "ember_rt_hash_float", L->i64, &L->f64, &x, 1);
     LLVMValueRef m = i64c(L, (long long)(((uint64_t)1 << 61) - 1));
     if (kt == ty_uint64) return LLVMBuildURem(L->b, x, m, "");
@@ -172,28 +211,52 @@ static LLVMValueRef word_hash(Lower *L, const Type *kt, LLVMValueRef x) {
     return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, h, i64c(L, -1), ""), i64c(L, -2), h, "hash");
 }
 
-typedef struct { LLVMValueRef key, bits, hash; } WordKey;   /* as stored, its bits, its hash */
+/* x (of type kt) as a key is stored: each float with -0.0 made 0.0 */
+static LLVMValueRef canonical(Lower *L, const Type *kt, LLVMValueRef x) {
+    if (kt->kind == TY_TUPLE) {
+        for (int i = 0; i < kt->n; i++)
+            x = LLVMBuildInsertValue(L->b, x, canonical(L, kt->elems[i], LLVMBuildExtractValue(L->b, x, (unsigned)i, "")),
+                                     (unsigned)i, "");
+        return x;
+    }
+    return kt == ty_float64 ? LLVMBuildFAdd(L->b, x, f64c(L, 0.0), "") : x;
+}
 
-static WordKey word_key(Lower *L, const Type *dt, LLVMValueRef k, const Type *from) {
+/* Whether the key stored at p (of type kt) has the bits of canonical key x */
+static LLVMValueRef same_key(Lower *L, const Type *kt, LLVMValueRef p, LLVMValueRef x) {
+    if (kt->kind == TY_TUPLE) {
+        LLVMValueRef all = NULL;
+        for (int i = 0; i < kt->n; i++) {
+            LLVMValueRef q = LLVMBuildStructGEP2(L->b, cg_type(L, kt), p, (unsigned)i, "");
+            LLVMValueRef eq = same_key(L, kt->elems[i], q, LLVMBuildExtractValue(L->b, x, (unsigned)i, ""));
+            all = all ? LLVMBuildAnd(L->b, all, eq, "") : eq;
+        }
+        return all;
+    }
+    if (kt == ty_bool) return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i8, p, ""), LLVMBuildZExt(L->b, x, L->i8, ""), "");
+    LLVMValueRef bits = kt == ty_float64 ? LLVMBuildBitCast(L->b, x, L->i64, "") : x;
+    return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i64, p, ""), bits, "");
+}
+
+typedef struct { LLVMValueRef key, hash; } PlainKey;   /* as stored, its hash */
+
+static PlainKey plain_key_of(Lower *L, const Type *dt, LLVMValueRef k, const Type *from) {
     const Type *kt = dt->elems[0];
-    WordKey w = {cg_cast(L, k, from, kt), NULL, NULL};
-    if (kt == ty_float64) w.key = LLVMBuildFAdd(L->b, w.key, f64c(L, 0.0), "");
-    w.bits = kt == ty_float64 ? LLVMBuildBitCast(L->b, w.key, L->i64, "") : w.key;
-    w.hash = word_hash(L, kt, w.key);
+    PlainKey w = {canonical(L, kt, cg_cast(L, k, from, kt)), NULL};
+    w.hash = plain_hash(L, kt, w.key);
     return w;
 }
 
 /* Slot j of a set's table (entries) tested for w: to `hit` if it holds w, to `empty` if empty,
  * to `other` at a dummy, to `taken` at another key; *hit_from and *empty_from: the blocks that
  * branch to hit and empty. */
-static void probe_slot(Lower *L, const Type *dt, LLVMValueRef entries, LLVMValueRef j, WordKey w, LLVMBasicBlockRef hit,
+static void probe_slot(Lower *L, const Type *dt, LLVMValueRef entries, LLVMValueRef j, PlainKey w, LLVMBasicBlockRef hit,
                        LLVMBasicBlockRef empty, LLVMBasicBlockRef other, LLVMBasicBlockRef taken,
                        LLVMBasicBlockRef *hit_from, LLVMBasicBlockRef *empty_from) {
     LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, dt), entries, &j, 1, "");
-    LLVMValueRef tag = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 0), "tag");
-    LLVMValueRef bits = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 1), "");
+    LLVMValueRef tag = LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 0), "tag"), kp = field(L, dt, e, 1);
     LLVMValueRef holds = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, tag, LLVMBuildNot(L->b, w.hash, ""), ""),
-                                      LLVMBuildICmp(L->b, LLVMIntEQ, bits, w.bits, ""), "");
+                                      same_key(L, dt->elems[0], kp, w.key), "");
     LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.miss");
     LLVMBasicBlockRef free_ = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.free");
     *hit_from = LLVMGetInsertBlock(L->b);
@@ -202,24 +265,27 @@ static void probe_slot(Lower *L, const Type *dt, LLVMValueRef entries, LLVMValue
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, tag, i64c(L, 0), ""), free_, taken);
     LLVMPositionBuilderAtEnd(L->b, free_);
     *empty_from = free_;
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildTrunc(L->b, bits, L->i8, ""), LLVMConstInt(L->i8, 0, 0), ""),
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i8, kp, ""), LLVMConstInt(L->i8, 0, 0), ""),
                     empty, other);
 }
 
 typedef struct { LLVMValueRef entries, hit, empty; } Probed;   /* the table; the slot found, the empty slot */
 
-/* Set d's slots for w, from its home slot through the linear probes that follow it (the
- * runtime's first probes; the home slot on its own, the rest in a loop): to `hit` at the slot
- * holding w, to `empty` at an empty slot, to `other` at a dummy or past those probes, to `none`
- * with no table yet. */
-static Probed home_slot(Lower *L, const Type *dt, LLVMValueRef d, WordKey w, LLVMBasicBlockRef hit, LLVMBasicBlockRef empty,
-                        LLVMBasicBlockRef other, LLVMBasicBlockRef none) {
+/* Set d's slots for w in the runtime's order: the home slot (on its own), the linear probes
+ * after it, then the next group after each jump (i = 5i + 1 + perturb, perturb >>= 5): to `hit` at
+ * the slot holding w, to `empty` at an empty slot, to `none` with no table yet. A dummy is
+ * passed over (lookup: dummy NULL) or goes to `dummy` (an add, which would take the last one
+ * it passed: the runtime's). */
+static Probed set_probe_ir(Lower *L, const Type *dt, LLVMValueRef d, PlainKey w, LLVMBasicBlockRef hit, LLVMBasicBlockRef empty,
+                           LLVMBasicBlockRef dummy, LLVMBasicBlockRef none) {
     Probed p;
     p.entries = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 5), "entries");
     LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(L->c, L->func, "home");
     LLVMBasicBlockRef taken0 = LLVMAppendBasicBlockInContext(L->c, L->func, "home.taken");
+    LLVMBasicBlockRef group = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.group");
     LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(L->c, L->func, "probe");
     LLVMBasicBlockRef taken = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.taken");
+    LLVMBasicBlockRef jump = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.jump");
     LLVMBasicBlockRef hit_l = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.hit");
     LLVMBasicBlockRef empty_l = LLVMAppendBasicBlockInContext(L->c, L->func, "probe.empty");
     cg_br_expect(L, LLVMBuildIsNull(L->b, p.entries, ""), false, none, start);
@@ -227,21 +293,34 @@ static Probed home_slot(Lower *L, const Type *dt, LLVMValueRef d, WordKey w, LLV
     LLVMValueRef mask = LLVMBuildLoad2(L->b, L->i64, word(L, d, 3), "mask");
     LLVMValueRef home = LLVMBuildAnd(L->b, w.hash, mask, "home");
     LLVMBasicBlockRef hf[2], ef[2];
-    probe_slot(L, dt, p.entries, home, w, hit_l, empty_l, other, taken0, &hf[0], &ef[0]);
+    probe_slot(L, dt, p.entries, home, w, hit_l, empty_l, dummy ? dummy : taken0, taken0, &hf[0], &ef[0]);
     LLVMPositionBuilderAtEnd(L->b, taken0);
-    LLVMValueRef far = LLVMBuildAdd(L->b, home, i64c(L, 9), "");   /* (runtime/dict.c: LINEAR_PROBES) */
-    LLVMValueRef last = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntULE, far, mask, ""), far, home, "last");
-    LLVMValueRef j0 = LLVMBuildAdd(L->b, home, i64c(L, 1), "");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j0, last, ""), loop, other);
+    LLVMValueRef after = LLVMBuildAdd(L->b, home, i64c(L, 1), "");
+    LLVMBuildBr(L->b, group);
+    LLVMPositionBuilderAtEnd(L->b, group);   /* group i: slots first .. last (runtime/dict.c: LINEAR_PROBES) */
+    LLVMValueRef gi = LLVMBuildPhi(L->b, L->i64, "group"), perturb = LLVMBuildPhi(L->b, L->i64, "perturb");
+    LLVMValueRef first = LLVMBuildPhi(L->b, L->i64, "first");
+    LLVMValueRef far = LLVMBuildAdd(L->b, gi, i64c(L, 9), "");
+    LLVMValueRef last = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntULE, far, mask, ""), far, gi, "last");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, first, last, ""), loop, jump);
     LLVMPositionBuilderAtEnd(L->b, loop);
     LLVMValueRef j = LLVMBuildPhi(L->b, L->i64, "slot");
-    probe_slot(L, dt, p.entries, j, w, hit_l, empty_l, other, taken, &hf[1], &ef[1]);
+    probe_slot(L, dt, p.entries, j, w, hit_l, empty_l, dummy ? dummy : taken, taken, &hf[1], &ef[1]);
     LLVMPositionBuilderAtEnd(L->b, taken);
     LLVMValueRef j1 = LLVMBuildAdd(L->b, j, i64c(L, 1), "");
-    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j1, last, ""), loop, other);
-    LLVMValueRef jin[2] = {j0, j1}, slots[2] = {home, j};
-    LLVMBasicBlockRef jfrom[2] = {taken0, taken};
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j1, last, ""), loop, jump);
+    LLVMPositionBuilderAtEnd(L->b, jump);
+    LLVMValueRef p1 = LLVMBuildLShr(L->b, perturb, i64c(L, 5), "");
+    LLVMValueRef g1 = LLVMBuildAnd(L->b, LLVMBuildAdd(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, gi, i64c(L, 5), ""), i64c(L, 1), ""),
+                                                      p1, ""), mask, "");
+    LLVMBuildBr(L->b, group);
+    LLVMValueRef gin[2] = {home, g1}, pin[2] = {w.hash, p1}, fin[2] = {after, g1}, jin[2] = {first, j1};
+    LLVMBasicBlockRef gfrom[2] = {taken0, jump}, jfrom[2] = {group, taken};
+    LLVMAddIncoming(gi, gin, gfrom, 2);
+    LLVMAddIncoming(perturb, pin, gfrom, 2);
+    LLVMAddIncoming(first, fin, gfrom, 2);
     LLVMAddIncoming(j, jin, jfrom, 2);
+    LLVMValueRef slots[2] = {home, j};
     LLVMPositionBuilderAtEnd(L->b, hit_l);
     p.hit = LLVMBuildPhi(L->b, L->i64, "found");
     LLVMAddIncoming(p.hit, slots, hf, 2);
@@ -253,33 +332,143 @@ static Probed home_slot(Lower *L, const Type *dt, LLVMValueRef d, WordKey w, LLV
     return p;
 }
 
-static LLVMValueRef find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
-    LLVMValueRef ka[3];
-    if (!word_set(dt)) {
-        key_args(L, dt, k, kt, ka);
-        return rt_call3(L, "ember_rt_dict_lookup", d, ka);
-    }
-    WordKey w = word_key(L, dt, k, kt);
-    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "in.hit");
-    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "in.miss");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "in.probe");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "in.done");
-    LLVMValueRef j = home_slot(L, dt, d, w, hit, miss, slow, miss).hit;
+/* ---- dicts of such keys: the probe in generated code ---------------------------------------
+ * A dict's lookup and insertion probe the index here as the runtime (runtime/dict.c) probes it,
+ * CPython's sequence (i = 5i + perturb + 1, perturb >>= 5): an entry holding the key is found;
+ * an empty slot ends the search, the key not in the dict, and an insertion with room left
+ * appends its entry and puts its number in that slot, as the runtime would. An insertion that
+ * passes a deleted entry's slot (it would take the first), finds no room, or finds no table
+ * yet goes to the runtime. */
+static bool inline_dict(const Type *dt) { return dt->kind == TY_DICT && !dt->attr && plain_key(dt->elems[0]); }
+
+/* Dict d's slots for w: to `hit` at the entry holding w (*n: its number), to `empty` at an empty
+ * slot (*slot: its address in the index), to `none` with no table; a deleted entry's slot is
+ * passed over (lookup) or goes to `other` (insertion: other non-NULL). */
+static void dict_probe(Lower *L, const Type *dt, LLVMValueRef d, PlainKey w, LLVMBasicBlockRef hit, LLVMBasicBlockRef empty,
+                       LLVMBasicBlockRef none, LLVMBasicBlockRef other, LLVMValueRef *n, LLVMValueRef *slot) {
+    LLVMValueRef index = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 6), "index");
+    LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(L->c, L->func, "dprobe.start");
+    LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(L->c, L->func, "dprobe");
+    LLVMBasicBlockRef live = LLVMAppendBasicBlockInContext(L->c, L->func, "dprobe.entry");
+    LLVMBasicBlockRef free_ = LLVMAppendBasicBlockInContext(L->c, L->func, "dprobe.free");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "dprobe.next");
+    cg_br_expect(L, LLVMBuildIsNull(L->b, index, ""), false, none, start);
+    LLVMPositionBuilderAtEnd(L->b, start);
+    LLVMValueRef mask = LLVMBuildLoad2(L->b, L->i64, word(L, d, 3), "mask");
+    LLVMValueRef entries = LLVMBuildLoad2(L->b, L->ptr, word(L, d, 5), "entries");
+    LLVMValueRef i0 = LLVMBuildAnd(L->b, w.hash, mask, "");
+    LLVMBuildBr(L->b, loop);
+    LLVMPositionBuilderAtEnd(L->b, loop);
+    LLVMValueRef i = LLVMBuildPhi(L->b, L->i64, "i"), perturb = LLVMBuildPhi(L->b, L->i64, "perturb");
+    *slot = LLVMBuildInBoundsGEP2(L->b, L->i64, index, &i, 1, "");
+    *n = LLVMBuildLoad2(L->b, L->i64, *slot, "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, *n, i64c(L, 0), ""), live, free_);
+    LLVMPositionBuilderAtEnd(L->b, live);
+    LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, dt), entries, n, 1, "");
+    LLVMValueRef holds = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i64, field(L, dt, e, 0), ""), w.hash, ""),
+                                      same_key(L, dt->elems[0], field(L, dt, e, 2), w.key), "");
+    cg_br_expect(L, holds, true, hit, next);
+    LLVMPositionBuilderAtEnd(L->b, free_);   /* -1 empty, -2 a deleted entry's */
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, *n, i64c(L, -1), ""), empty, other ? other : next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    LLVMValueRef p1 = LLVMBuildLShr(L->b, perturb, i64c(L, 5), "");
+    LLVMValueRef i1 = LLVMBuildAnd(L->b, LLVMBuildAdd(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, i, i64c(L, 5), ""), p1, ""),
+                                                      i64c(L, 1), ""), mask, "");
+    LLVMBuildBr(L->b, loop);
+    LLVMValueRef iv[2] = {i0, i1}, pv[2] = {w.hash, p1};
+    LLVMBasicBlockRef from[2] = {start, next};
+    LLVMAddIncoming(i, iv, from, 2);
+    LLVMAddIncoming(perturb, pv, from, 2);
+}
+
+static LLVMValueRef join_phi(Lower *L, LLVMBasicBlockRef join, LLVMValueRef *vals, LLVMBasicBlockRef *from, unsigned n,
+                             const char *name) {
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, name);
+    LLVMAddIncoming(phi, vals, from, n);
+    return phi;
+}
+
+/* The entry number of k in dict d, or -1 */
+static LLVMValueRef dict_find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    PlainKey w = plain_key_of(L, dt, k, kt);
+    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.hit");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.miss");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.done");
+    LLVMValueRef n, slot;
+    dict_probe(L, dt, d, w, hit, miss, miss, NULL, &n, &slot);
     LLVMPositionBuilderAtEnd(L->b, hit);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, miss);
     LLVMBuildBr(L->b, join);
+    LLVMValueRef vals[2] = {n, i64c(L, -1)};
+    LLVMBasicBlockRef from[2] = {hit, miss};
+    return join_phi(L, join, vals, from, 2, "found");
+}
+
+/* The slot of k in dict d for d[k] = v: 2*entry + (1 if the entry is new, its value not set) */
+static LLVMValueRef dict_slot(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    PlainKey w = plain_key_of(L, dt, k, kt);
+    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "dset.hit");
+    LLVMBasicBlockRef empty = LLVMAppendBasicBlockInContext(L->c, L->func, "dset.empty");
+    LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(L->c, L->func, "dset.append");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "dset.probe");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "dset.done");
+    LLVMValueRef n, slot, ka[3];
+    dict_probe(L, dt, d, w, hit, empty, slow, slow, &n, &slot);
+    LLVMPositionBuilderAtEnd(L->b, hit);
+    LLVMValueRef r_hit = LLVMBuildShl(L->b, n, i64c(L, 1), "");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, empty);   /* room for one more entry, as the runtime's test */
+    LLVMValueRef used = dict_used(L, d), u1 = LLVMBuildAdd(L->b, used, i64c(L, 1), "");
+    LLVMValueRef size = LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, word(L, d, 3), "mask"), i64c(L, 1), "");
+    LLVMValueRef room = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, u1, LLVMBuildLoad2(L->b, L->i64, word(L, d, 2), "cap"), ""),
+                                     LLVMBuildICmp(L->b, LLVMIntSLE, LLVMBuildMul(L->b, u1, i64c(L, 3), ""),
+                                                   LLVMBuildMul(L->b, size, i64c(L, 2), ""), ""), "");
+    cg_br_expect(L, room, true, put, slow);
+    LLVMPositionBuilderAtEnd(L->b, put);
+    LLVMValueRef e = entry_ptr(L, dt, d, used);
+    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+    LLVMValueRef a[4] = {e, LLVMConstInt(L->i8, 0, 0), size_of(L, entry_type(L, dt)), LLVMConstInt(L->i1, 0, 0)};
+    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, a, 4);
+    LLVMBuildStore(L->b, w.hash, field(L, dt, e, 0));
+    LLVMBuildStore(L->b, i64c(L, 1), field(L, dt, e, 1));
+    store_key(L, dt->elems[0], field(L, dt, e, 2), w.key);
+    LLVMBuildStore(L->b, used, slot);
+    LLVMBuildStore(L->b, u1, word(L, d, 1));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, dict_len(L, d), i64c(L, 1), ""), word(L, d, 0));
+    LLVMValueRef r_new = LLVMBuildAdd(L->b, LLVMBuildShl(L->b, used, i64c(L, 1), ""), i64c(L, 1), "");
+    LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, slow);
     key_args(L, dt, k, kt, ka);
-    LLVMValueRef r = rt_call3(L, "ember_rt_dict_lookup", d, ka);
+    LLVMValueRef r = slot_of(L, d, ka);
     LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(L->b, L->i64, "found");
-    LLVMValueRef vals[3] = {j, i64c(L, -1), r};
-    LLVMBasicBlockRef from[3] = {hit, miss, slow_end};
-    LLVMAddIncoming(phi, vals, from, 3);
-    return phi;
+    LLVMValueRef vals[3] = {r_hit, r_new, r};
+    LLVMBasicBlockRef from[3] = {hit, put, slow_end};
+    return join_phi(L, join, vals, from, 3, "slot");
+}
+
+
+static LLVMValueRef find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
+    LLVMValueRef ka[3];
+    if (inline_dict(dt)) return dict_find(L, dt, d, k, kt);
+    if (!inline_set(dt)) {
+        key_args(L, dt, k, kt, ka);
+        return rt_call3(L, "ember_rt_dict_lookup", d, ka);
+    }
+    PlainKey w = plain_key_of(L, dt, k, kt);   /* (the probe: see inline_set) */
+    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "in.hit");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "in.miss");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "in.done");
+    LLVMValueRef j = set_probe_ir(L, dt, d, w, hit, miss, NULL, miss).hit;
+    LLVMPositionBuilderAtEnd(L->b, hit);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, miss);
+    LLVMBuildBr(L->b, join);
+    LLVMValueRef vals[2] = {j, i64c(L, -1)};
+    LLVMBasicBlockRef from[2] = {hit, miss};
+    return join_phi(L, join, vals, from, 2, "found");
 }
 
 LLVMValueRef cg_dict_getitem(Lower *L, Instr *in) {
@@ -599,21 +788,21 @@ LLVMValueRef cg_dict_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
 /* ---- sets: dicts of key -> None -------------------------------------------------------- */
 static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, const Type *kt) {
     LLVMValueRef ka[3];
-    if (!word_set(st)) {
+    if (!inline_set(st)) {
         key_args(L, st, k, kt, ka);
         set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
         return;
     }
-    WordKey w = word_key(L, st, k, kt);   /* (the home slot: see word_set) */
+    PlainKey w = plain_key_of(L, st, k, kt);   /* (the first probes: see inline_set) */
     LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(L->c, L->func, "add.home");
     LLVMBasicBlockRef grow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.grow");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.probe");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "add.done");
-    Probed p = home_slot(L, st, s, w, join, put, slow, slow);
+    Probed p = set_probe_ir(L, st, s, w, join, put, slow, slow);
     LLVMPositionBuilderAtEnd(L->b, put);
     LLVMValueRef e = LLVMBuildInBoundsGEP2(L->b, entry_type(L, st), p.entries, &p.empty, 1, "");
     LLVMBuildStore(L->b, LLVMBuildNot(L->b, w.hash, ""), field(L, st, e, 0));
-    LLVMBuildStore(L->b, w.key, field(L, st, e, 1));
+    store_key(L, st->elems[0], field(L, st, e, 1), w.key);   /* (into an empty slot: its padding zero) */
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, dict_len(L, s), i64c(L, 1), ""), word(L, s, 0));
     LLVMValueRef fill = LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, word(L, s, 8), "fill"), i64c(L, 1), "");
     LLVMBuildStore(L->b, fill, word(L, s, 8));

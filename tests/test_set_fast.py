@@ -1,5 +1,5 @@
-"""Sets of int, uint and float keys test membership and add the key's first slots in generated code
-(codegen/lower_dict.c, word_set) and call the runtime for the rest: random sequences of adds,
+"""Sets of number keys and tuples of them test membership and add the key's first slots in generated
+code (codegen/lower_dict.c, inline_set) and call the runtime for the rest: random sequences of adds,
 discards, pops and membership tests, with keys chosen to collide (multiples of the table's sizes),
 to sit at the edges of Python's hash (near 2**61 - 1, -1, the smallest int64) and to be signed
 zeros and NaN, compiled vs CPython, the order and every answer compared after each step."""
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.skipif(ON_NUMBA, reason="numba's sets keep their own or
 MOD = 2 ** 61 - 1
 
 
-def replay(ops, keys):
-    """ops[i] applied with keys[i] to set s: after each step, whether keys[i] and keys[i] // 2 are
-    in s, and s's order; what pop gave."""
+def replay(ops, keys, probes):
+    """ops[i] applied with keys[i] to set s: after each step, whether keys[i] and probes[i] are in
+    s, and s's order; what pop gave."""
     s = {keys[0]}
     s.discard(keys[0])
     trace = []
@@ -38,7 +38,7 @@ def replay(ops, keys):
                 popped.append(s.pop())
         elif op == 9 and i % 5 == 0:
             s.clear()
-        trace.append((k in s, (k // 2) not in s, len(s), [x for x in s]))
+        trace.append((k in s, probes[i] not in s, len(s), [x for x in s]))
     return trace, popped
 
 
@@ -67,16 +67,32 @@ def float_key(rng):
     ])
 
 
-@pytest.mark.parametrize("kind", ["int", "float"])
+def pair_key(rng):
+    return (int_key(rng) % 50, float_key(rng))
+
+
+def bool_key(rng):
+    return (rng.random() < 0.5, rng.randrange(-3, 40) * 8)
+
+
+def nested_key(rng):
+    return ((rng.randrange(6), rng.randrange(6) * 0.5), rng.random() < 0.3, rng.choice([-0.0, 0.0, 1.0]))
+
+
+MAKE = {"int": int_key, "float": float_key, "pair": pair_key, "bool": bool_key, "nested": nested_key}
+
+
+@pytest.mark.parametrize("kind", sorted(MAKE))
 def test_random_sequences_answer_and_iterate_as_cpython(kind):
     compiled = njit(replay)
     rng = random.Random(5)
-    make = int_key if kind == "int" else float_key
+    make = MAKE[kind]
     for trial in range(50):
         n = rng.randrange(1, 300)
         ops = [rng.randrange(10) for _ in range(n)]
         keys = [make(rng) for _ in range(n)]
-        want, got = replay(ops, keys), compiled(ops, keys)
+        probes = [make(rng) for _ in range(n)]
+        want, got = replay(ops, keys, probes), compiled(ops, keys, probes)
         assert got == want, f"trial {trial}: ops {ops} keys {keys}"   # (-0.0 and 0.0: one key, shown 0.0)
 
 
@@ -168,3 +184,23 @@ def visited(edges, n):
 @pytest.mark.parametrize("n", [1, 7, 500])
 def test_visited_set_walk(n):
     check(visited, np.random.default_rng(n).integers(0, 10 ** 6, 3 * n), n)
+
+
+def grid_cells(xs, ys, cell):
+    """Occupied cells of a grid as a set of (i, j) tuples, and which neighbours are occupied."""
+    occ = set()
+    for p in range(xs.shape[0]):
+        occ.add((int(xs[p] // cell), int(ys[p] // cell)))
+    near = 0
+    for c in occ:
+        if (c[0] + 1, c[1]) in occ:
+            near += 1
+        if (c[0], c[1] - 1) not in occ:
+            near += 1000
+    return near, len(occ), [c for c in occ]
+
+
+@pytest.mark.parametrize("n", [0, 3, 200, 3000])
+def test_grid_cells_of_tuples(n):
+    r = np.random.default_rng(n)
+    check(grid_cells, r.uniform(-50, 50, n), r.uniform(-50, 50, n), 2.5)
