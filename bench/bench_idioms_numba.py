@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 82 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 86 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -703,6 +703,97 @@ def _a_topk(small):
     r = _rng(123)
     n = 40 if small else 20000
     return np.round(r.random(n), 2), r.integers(0, 50, n).astype(np.int64), 10
+
+
+def _a_cells(small):
+    r = _rng(131)
+    n = 60 if small else 40000
+    return r.normal(0.0, 30.0, n), r.normal(0.0, 30.0, n), 1.5
+
+
+kernel("occupied_cells_tuple_set", """
+def occupied_cells_tuple_set(xs, ys, h):
+    occ = set()
+    for p in range(xs.shape[0]):
+        occ.add((int(math.floor(xs[p] / h)), int(math.floor(ys[p] / h))))
+    edges = 0
+    lonely = 0
+    for c in occ:
+        nb = 0
+        for dx in range(-1, 2):
+            for dy in range(-1, 2):
+                if (dx != 0 or dy != 0) and (c[0] + dx, c[1] + dy) in occ:
+                    nb += 1
+        edges += nb
+        if nb == 0:
+            lonely += 1
+    return len(occ), edges, lonely
+""", _a_cells)
+
+
+def _a_bigrams(small):
+    return (_rng(132).zipf(1.3, 200 if small else 100000) % 500).astype(np.int64),
+
+
+kernel("bigram_tuple_dict", """
+def bigram_tuple_dict(tok):
+    counts = {(tok[0], tok[0]): 0}
+    del counts[(tok[0], tok[0])]
+    for i in range(tok.shape[0] - 1):
+        k = (tok[i], tok[i + 1])
+        counts[k] = counts.get(k, 0) + 1
+    best = 0
+    bk = (0, 0)
+    for k, v in counts.items():
+        if v > best:
+            best = v
+            bk = k
+    return len(counts), best, bk[0], bk[1]
+""", _a_bigrams)
+
+
+def _a_walk(small):
+    n = 300 if small else 200000
+    return _rng(133).integers(0, n, 3 * n), n
+
+
+kernel("visited_set_walk", """
+def visited_set_walk(nbr, n):
+    seen = {0}
+    stack = [0]
+    reached = 0
+    depth_sum = 0
+    while len(stack) > 0:
+        v = stack.pop()
+        reached += 1
+        for j in range(3):
+            u = nbr[3 * v + j]
+            if u not in seen:
+                seen.add(u)
+                stack.append(u)
+                depth_sum += u % 7
+    return reached, len(seen), depth_sum
+""", _a_walk)
+
+
+def _a_quantised(small):
+    return _rng(134).normal(0.0, 4.0, 300 if small else 200000),
+
+
+kernel("quantised_float_dict", """
+def quantised_float_dict(x):
+    d = {0.0: 0}
+    for i in range(x.shape[0]):
+        q = math.floor(x[i] * 4.0) / 4.0
+        d[q] = d.get(q, 0) + 1
+    mode = 0.0
+    best = -1
+    for k, v in d.items():
+        if v > best:
+            best = v
+            mode = k
+    return len(d), mode, best
+""", _a_quantised)
 
 
 kernel("topk_sorted_tuples", """
