@@ -619,11 +619,28 @@ static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
     return L->loop_ids[to->id];
 }
 
-/* Attach the llvm.loop node of the loop `br` closes, if it has one. */
-static void mark_back_edge(Lower *L, LLVMValueRef br, Instr *in) {
-    LLVMMetadataRef id = loop_id(L, in->block, in->target[0]);
-    if (!id && in->op == IR_BRANCH) id = loop_id(L, in->block, in->target[1]);
-    if (id) LLVMSetMetadata(br, LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9), LLVMMetadataAsValue(L->c, id));
+/* Where a jump from block `from` to block `to` goes, given target (cg_defer_edge's): a jump back
+ * to the head of a loop goes through the loop's one latch block, whose branch to the head
+ * carries the loop's llvm.loop node. Several back edges (a `continue`, the end of the body, the
+ * end of an if) would each be one, and LLVM's loop-simplify then splits the loop into nested
+ * loops by the variables each edge leaves unchanged (a byte state machine whose counters change
+ * on a few edges: loops inside loops, none unrolled, 1.2x numba); through one latch the loop
+ * stays one loop. */
+static LLVMBasicBlockRef latch_of(Lower *L, Block *from, Block *to, LLVMBasicBlockRef target) {
+    if (target != L->bbs[to->id] || (to != from && to->offset >= from->offset) || L->collapsing) return target;
+    if (!L->latches && !(L->latches = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(L->fn->nblocks + 1))))
+        return target;
+    LLVMBasicBlockRef latch = L->latches[to->id];
+    if (!latch || LLVMGetBasicBlockParent(latch) != L->func) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+        latch = L->latches[to->id] = LLVMAppendBasicBlockInContext(L->c, L->func, "latch");
+        LLVMPositionBuilderAtEnd(L->b, latch);
+        LLVMValueRef br = LLVMBuildBr(L->b, target);
+        LLVMMetadataRef id = loop_id(L, from, to);
+        if (id) LLVMSetMetadata(br, LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9), LLVMMetadataAsValue(L->c, id));
+        LLVMPositionBuilderAtEnd(L->b, here);
+    }
+    return latch;
 }
 
 static void lower_foriter(Lower *L, Instr *in) {
@@ -1031,9 +1048,7 @@ static int branch_as_update(Lower *L, Instr *br) {
         if (lower_instr(L, x)) return -1;
     }
     L->cur = at;
-    LLVMValueRef jump = LLVMBuildBr(L->b, cg_defer_edge(L, j));
-    LLVMMetadataRef id = loop_id(L, br->block, j);
-    if (id) LLVMSetMetadata(jump, LLVMGetMDKindIDInContext(L->c, "llvm.loop", 9), LLVMMetadataAsValue(L->c, id));
+    LLVMBuildBr(L->b, latch_of(L, br->block, j, cg_defer_edge(L, j)));
     return 1;
 }
 
@@ -1321,16 +1336,17 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
     case IR_ITERVALUE: v = lower_itervalue(L, in); break;
     case IR_FORITER: lower_foriter(L, in); return 0;
-    case IR_JUMP: mark_back_edge(L, LLVMBuildBr(L->b, cg_defer_edge(L, in->target[0])), in); return 0;
+    case IR_JUMP: LLVMBuildBr(L->b, latch_of(L, in->block, in->target[0], cg_defer_edge(L, in->target[0]))); return 0;
     case IR_BRANCH: {
         int done = branch_as_update(L, in);
         if (done) return done < 0 ? -1 : 0;
         int clamp = clamp_target(L, in);
         LLVMValueRef cond = L->vals[in->args[0]];
-        LLVMBasicBlockRef t = cg_defer_edge(L, in->target[0]), f = cg_defer_edge(L, in->target[1]);
+        LLVMBasicBlockRef t = latch_of(L, in->block, in->target[0], cg_defer_edge(L, in->target[0]));
+        LLVMBasicBlockRef f = latch_of(L, in->block, in->target[1], cg_defer_edge(L, in->target[1]));
         if (L->pending_int.branch == in) branch_with_int_check(L, cond, t, f, clamp);
-        else if (clamp < 0) mark_back_edge(L, LLVMBuildCondBr(L->b, cond, t, f), in);
-        else mark_back_edge(L, cg_br_expect(L, cond, clamp == 1, t, f), in);
+        else if (clamp < 0) LLVMBuildCondBr(L->b, cond, t, f);
+        else cg_br_expect(L, cond, clamp == 1, t, f);
         return 0;
     }
     case IR_RETURN: {
@@ -1389,6 +1405,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
     L->loop_ids = NULL;
+    L->latches = NULL;
     L->owner_slot = L->owner_val = NULL;   /* slots are this function's */
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");

@@ -31,6 +31,7 @@ typedef struct Lower {
                                * find it unassigned (ti->maybe_unbound); NULL in prange bodies */
     LLVMBasicBlockRef *bbs;   /* per block */
     LLVMMetadataRef *loop_ids; /* per block heading a loop: its llvm.loop node, or NULL (loop_id) */
+    LLVMBasicBlockRef *latches; /* per block heading a loop: the one block its back edges go through (latch_of) */
     LLVMBasicBlockRef entry_bb;
     LLVMTypeRef i1, i8, i32, i64, f64, ptr, c128, voidt;
     Loc loc;                  /* of the instruction being lowered */

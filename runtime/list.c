@@ -74,6 +74,8 @@ typedef int32_t (*RtLess)(const void *a, const void *b);   /* nonzero: a before 
 static inline void move(char *to, const char *from, int64_t size) {
     if (size == 8) memcpy(to, from, 8);   /* (pointers, numbers, keyed strings: loads and stores, not a call) */
     else if (size == 16) memcpy(to, from, 16);
+    else if (size == 24) memcpy(to, from, 24);   /* (tuples of 3 or 4 numbers: a call to memmove each, 15% of sorting 20000 such tuples) */
+    else if (size == 32) memcpy(to, from, 32);
     else memcpy(to, from, (size_t)size);
 }
 
