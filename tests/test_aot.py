@@ -75,6 +75,17 @@ def safe_get(a, i):
     except LookupError as e:
         raise ValueError("bad index") from e
 
+@export("int64(int64[::1])")
+def distinct_pairs(a):
+    # sets and dicts of tuples, probed in the compiled code (growing through ember_rt_set_grow)
+    seen = set()
+    counts = {(a[0], a[0]): 0}
+    for i in range(a.size - 1):
+        seen.add((a[i], a[i + 1]))
+        k = (a[i] % 3, a[i + 1] % 3)
+        counts[k] = counts.get(k, 0) + 1
+    return len(seen) * 1000 + len(counts)
+
 def not_exported(x):
     return x
 '''
@@ -127,6 +138,8 @@ try:
     raise AssertionError("no error")
 except ValueError as e:
     assert e.args == ("bad index",) and e.__cause__.args == ("negative", -5), (e.args, e.__cause__)
+p = np.arange(200) % 37
+assert kernels.distinct_pairs(p) == len(set(zip(p[:-1], p[1:]))) * 1000 + len(set(zip(p[:-1] % 3, p[1:] % 3)) | {(0, 0)})
 assert kernels.total.__doc__ == "Sum of squares."
 assert "ember" not in sys.modules
 print("ok")
@@ -150,8 +163,8 @@ def test_build_reports_progress_and_writes_module_and_header(built):
     so = out / ("kernels" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert p.stdout.strip() == str(so) and so.exists() and (out / "kernels.h").exists()
     lines = p.stderr.strip().splitlines()   # not a terminal: plain lines
-    assert lines[0] == "[1/9] compiled kernels.total float64(float64[::1])"
-    assert lines[-1].startswith("[9/9] compiled kernels.safe_get")
+    assert lines[0] == "[1/10] compiled kernels.total float64(float64[::1])"
+    assert lines[-1].startswith("[10/10] compiled kernels.distinct_pairs")
 
 
 def test_module_needs_neither_llvm_nor_ember(built):
