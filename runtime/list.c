@@ -95,9 +95,12 @@ static void merge_sort(char *a, char *buf, int64_t n, int64_t size, RtLess less)
     if (!less(a + h * size, a + (h - 1) * size)) return;   /* already in order */
     memcpy(buf, a, (size_t)(h * size));
     int64_t i = 0, j = h, k = 0;
-    while (i < h && j < n) {
-        if (less(a + j * size, buf + i * size)) move(a + k++ * size, a + j++ * size, size);
-        else move(a + k++ * size, buf + i++ * size, size);
+    while (i < h && j < n) {   /* (no branch on the comparison: on random data it mispredicts half the time) */
+        int64_t right = less(a + j * size, buf + i * size) != 0;
+        uintptr_t pick = (uintptr_t)0 - (uintptr_t)right;   /* (a mask, not a branch) */
+        move(a + k++ * size, (const char *)(((uintptr_t)(a + j * size) & pick) | ((uintptr_t)(buf + i * size) & ~pick)), size);
+        j += right;
+        i += 1 - right;
     }
     memcpy(a + k * size, buf + i * size, (size_t)((h - i) * size));
 }
