@@ -13,7 +13,8 @@ import ember
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 # lengths around the pairwise leaf (8 partial sums, blocks of 128) and its halving
-LENGTHS = [0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 255, 256, 257, 1000, 1023, 1025, 4097, 100_003]
+# (300_007 doubles span more than 1 MB: their leaves are summed one at a time, not side by side)
+LENGTHS = [0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 255, 256, 257, 1000, 1023, 1025, 4097, 100_003, 300_007]
 ULP2 = 4.5e-16   # two units in the last place of a double, relative
 
 
@@ -48,6 +49,22 @@ def test_whole_sum_is_numpys(n):
             got = sums(view)
         for g, w in zip(got, sums_numpy(view)):
             same(g, w)
+
+
+@ember.njit
+def expression_sums(x, y):
+    return np.sum(x * 2.0 + y), np.mean(x * y), np.sum(np.abs(x))
+
+
+@pytest.mark.parametrize("n", [1000, 100_003, 300_007])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_expression_sums_are_numpys(n, dtype):
+    """Fused sums of expressions (codegen/lower_pairwise.c), leaves side by side in short lanes
+    and one at a time in long ones: the same adds, NumPy's bits."""
+    x, y = values(n).astype(dtype), values(n, 1).astype(dtype)
+    want = (np.sum(x * 2.0 + y), np.mean(x * y), np.sum(np.abs(x)))
+    for g, w in zip(expression_sums(x, y), want):   # (a float32 comes back as a Python float: exact)
+        same(np.asarray(g).astype(np.asarray(w).dtype), w)
 
 
 def test_whole_sum_of_2d_layouts():
