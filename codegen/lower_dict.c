@@ -389,21 +389,32 @@ static LLVMValueRef join_phi(Lower *L, LLVMBasicBlockRef join, LLVMValueRef *val
     return phi;
 }
 
+/* A lookup's ends: the probe goes to hit or miss; found() joins them. */
+typedef struct { LLVMBasicBlockRef hit, miss; } Lookup;
+
+static Lookup lookup_ends(Lower *L) {
+    return (Lookup){LLVMAppendBasicBlockInContext(L->c, L->func, "found.hit"), LLVMAppendBasicBlockInContext(L->c, L->func, "found.miss")};
+}
+
+/* n (the entry or slot found) where the lookup hit, -1 where it missed */
+static LLVMValueRef found(Lower *L, Lookup e, LLVMValueRef n) {
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "found");
+    LLVMPositionBuilderAtEnd(L->b, e.hit);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, e.miss);
+    LLVMBuildBr(L->b, join);
+    LLVMValueRef vals[2] = {n, i64c(L, -1)};
+    LLVMBasicBlockRef from[2] = {e.hit, e.miss};
+    return join_phi(L, join, vals, from, 2, "found");
+}
+
 /* The entry number of k in dict d, or -1 */
 static LLVMValueRef dict_find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef k, const Type *kt) {
     PlainKey w = plain_key_of(L, dt, k, kt);
-    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.hit");
-    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.miss");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "dget.done");
+    Lookup e = lookup_ends(L);
     LLVMValueRef n, slot;
-    dict_probe(L, dt, d, w, hit, miss, miss, NULL, &n, &slot);
-    LLVMPositionBuilderAtEnd(L->b, hit);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, miss);
-    LLVMBuildBr(L->b, join);
-    LLVMValueRef vals[2] = {n, i64c(L, -1)};
-    LLVMBasicBlockRef from[2] = {hit, miss};
-    return join_phi(L, join, vals, from, 2, "found");
+    dict_probe(L, dt, d, w, e.hit, e.miss, e.miss, NULL, &n, &slot);
+    return found(L, e, n);
 }
 
 /* The slot of k in dict d for d[k] = v: 2*entry + (1 if the entry is new, its value not set) */
@@ -458,17 +469,8 @@ static LLVMValueRef find(Lower *L, const Type *dt, LLVMValueRef d, LLVMValueRef 
         return rt_call3(L, "ember_rt_dict_lookup", d, ka);
     }
     PlainKey w = plain_key_of(L, dt, k, kt);   /* (the probe: see inline_set) */
-    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "in.hit");
-    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(L->c, L->func, "in.miss");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "in.done");
-    LLVMValueRef j = set_probe_ir(L, dt, d, w, hit, miss, NULL, miss).hit;
-    LLVMPositionBuilderAtEnd(L->b, hit);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, miss);
-    LLVMBuildBr(L->b, join);
-    LLVMValueRef vals[2] = {j, i64c(L, -1)};
-    LLVMBasicBlockRef from[2] = {hit, miss};
-    return join_phi(L, join, vals, from, 2, "found");
+    Lookup e = lookup_ends(L);
+    return found(L, e, set_probe_ir(L, dt, d, w, e.hit, e.miss, NULL, e.miss).hit);
 }
 
 LLVMValueRef cg_dict_getitem(Lower *L, Instr *in) {
