@@ -609,11 +609,16 @@ LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head) {
     return cg_loop_node(L->c, fname, len, head->offset, false);
 }
 
-/* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. (A merged loop's
- * one back edge gets its node from lower_collapse.c.) */
+/* A jump from block `from` back to block `to`, the head of a loop (a merged loop's one back edge
+ * is lower_collapse.c's). */
+static bool back_edge(Lower *L, Block *from, Block *to) {
+    return (to == from || to->offset < from->offset) && !L->collapsing;
+}
+
+/* The llvm.loop node for a jump from block `from` back to block `to`, or NULL. */
 static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
     Function *fn = L->fn;
-    if ((to != from && to->offset >= from->offset) || L->collapsing) return NULL;   /* not a jump back */
+    if (!back_edge(L, from, to)) return NULL;
     if (!L->loop_ids && !(L->loop_ids = ctx_alloc(L->ctx, sizeof(LLVMMetadataRef) * (size_t)(fn->nblocks + 1)))) return NULL;
     if (!L->loop_ids[to->id]) L->loop_ids[to->id] = cg_new_loop_node(L, to);
     return L->loop_ids[to->id];
@@ -627,7 +632,7 @@ static LLVMMetadataRef loop_id(Lower *L, Block *from, Block *to) {
  * on a few edges: loops inside loops, none unrolled, 1.2x numba); through one latch the loop
  * stays one loop. */
 static LLVMBasicBlockRef latch_of(Lower *L, Block *from, Block *to, LLVMBasicBlockRef target) {
-    if (target != L->bbs[to->id] || (to != from && to->offset >= from->offset) || L->collapsing) return target;
+    if (target != L->bbs[to->id] || !back_edge(L, from, to)) return target;
     if (!L->latches && !(L->latches = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(L->fn->nblocks + 1))))
         return target;
     LLVMBasicBlockRef latch = L->latches[to->id];
@@ -641,6 +646,11 @@ static LLVMBasicBlockRef latch_of(Lower *L, Block *from, Block *to, LLVMBasicBlo
         LLVMPositionBuilderAtEnd(L->b, here);
     }
     return latch;
+}
+
+/* The target of a jump from block `from` to block `to`: cg_defer_edge's, then latch_of's. */
+static LLVMBasicBlockRef jump_target(Lower *L, Block *from, Block *to) {
+    return latch_of(L, from, to, cg_defer_edge(L, to));
 }
 
 static void lower_foriter(Lower *L, Instr *in) {
@@ -1048,7 +1058,7 @@ static int branch_as_update(Lower *L, Instr *br) {
         if (lower_instr(L, x)) return -1;
     }
     L->cur = at;
-    LLVMBuildBr(L->b, latch_of(L, br->block, j, cg_defer_edge(L, j)));
+    LLVMBuildBr(L->b, jump_target(L, br->block, j));
     return 1;
 }
 
@@ -1336,14 +1346,13 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
     case IR_ITERVALUE: v = lower_itervalue(L, in); break;
     case IR_FORITER: lower_foriter(L, in); return 0;
-    case IR_JUMP: LLVMBuildBr(L->b, latch_of(L, in->block, in->target[0], cg_defer_edge(L, in->target[0]))); return 0;
+    case IR_JUMP: LLVMBuildBr(L->b, jump_target(L, in->block, in->target[0])); return 0;
     case IR_BRANCH: {
         int done = branch_as_update(L, in);
         if (done) return done < 0 ? -1 : 0;
         int clamp = clamp_target(L, in);
         LLVMValueRef cond = L->vals[in->args[0]];
-        LLVMBasicBlockRef t = latch_of(L, in->block, in->target[0], cg_defer_edge(L, in->target[0]));
-        LLVMBasicBlockRef f = latch_of(L, in->block, in->target[1], cg_defer_edge(L, in->target[1]));
+        LLVMBasicBlockRef t = jump_target(L, in->block, in->target[0]), f = jump_target(L, in->block, in->target[1]);
         if (L->pending_int.branch == in) branch_with_int_check(L, cond, t, f, clamp);
         else if (clamp < 0) LLVMBuildCondBr(L->b, cond, t, f);
         else cg_br_expect(L, cond, clamp == 1, t, f);

@@ -102,7 +102,6 @@ static LLVMValueRef new_dict(Lower *L, const Type *dt) {
     return d;
 }
 
-/* d[k] = v through the key arguments ka; returns the entry */
 /* The runtime's slot for the key arguments ka: 2*entry + (1 if new) */
 static LLVMValueRef slot_of(Lower *L, LLVMValueRef d, LLVMValueRef *ka) {
     LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", d, ka);
@@ -269,6 +268,14 @@ static void probe_slot(Lower *L, const Type *dt, LLVMValueRef entries, LLVMValue
                     empty, other);
 }
 
+/* The next place CPython's probe looks after i: (5i + 1 + perturb) & mask, perturb shifted by
+ * 5 first (*shifted: it) */
+static LLVMValueRef perturbed(Lower *L, LLVMValueRef i, LLVMValueRef perturb, LLVMValueRef mask, LLVMValueRef *shifted) {
+    *shifted = LLVMBuildLShr(L->b, perturb, i64c(L, 5), "");
+    LLVMValueRef five = LLVMBuildMul(L->b, i, i64c(L, 5), "");
+    return LLVMBuildAnd(L->b, LLVMBuildAdd(L->b, LLVMBuildAdd(L->b, five, i64c(L, 1), ""), *shifted, ""), mask, "");
+}
+
 typedef struct { LLVMValueRef entries, hit, empty; } Probed;   /* the table; the slot found, the empty slot */
 
 /* Set d's slots for w in the runtime's order: the home slot (on its own), the linear probes
@@ -310,9 +317,7 @@ static Probed set_probe_ir(Lower *L, const Type *dt, LLVMValueRef d, PlainKey w,
     LLVMValueRef j1 = LLVMBuildAdd(L->b, j, i64c(L, 1), "");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, j1, last, ""), loop, jump);
     LLVMPositionBuilderAtEnd(L->b, jump);
-    LLVMValueRef p1 = LLVMBuildLShr(L->b, perturb, i64c(L, 5), "");
-    LLVMValueRef g1 = LLVMBuildAnd(L->b, LLVMBuildAdd(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, gi, i64c(L, 5), ""), i64c(L, 1), ""),
-                                                      p1, ""), mask, "");
+    LLVMValueRef p1, g1 = perturbed(L, gi, perturb, mask, &p1);
     LLVMBuildBr(L->b, group);
     LLVMValueRef gin[2] = {home, g1}, pin[2] = {w.hash, p1}, fin[2] = {after, g1}, jin[2] = {first, j1};
     LLVMBasicBlockRef gfrom[2] = {taken0, jump}, jfrom[2] = {group, taken};
@@ -371,9 +376,7 @@ static void dict_probe(Lower *L, const Type *dt, LLVMValueRef d, PlainKey w, LLV
     LLVMPositionBuilderAtEnd(L->b, free_);   /* -1 empty, -2 a deleted entry's */
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, *n, i64c(L, -1), ""), empty, other ? other : next);
     LLVMPositionBuilderAtEnd(L->b, next);
-    LLVMValueRef p1 = LLVMBuildLShr(L->b, perturb, i64c(L, 5), "");
-    LLVMValueRef i1 = LLVMBuildAnd(L->b, LLVMBuildAdd(L->b, LLVMBuildAdd(L->b, LLVMBuildMul(L->b, i, i64c(L, 5), ""), p1, ""),
-                                                      i64c(L, 1), ""), mask, "");
+    LLVMValueRef p1, i1 = perturbed(L, i, perturb, mask, &p1);
     LLVMBuildBr(L->b, loop);
     LLVMValueRef iv[2] = {i0, i1}, pv[2] = {w.hash, p1};
     LLVMBasicBlockRef from[2] = {start, next};
@@ -795,7 +798,7 @@ static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, co
         set_with(L, st, s, ka, LLVMConstInt(L->i8, 0, 0));
         return;
     }
-    PlainKey w = plain_key_of(L, st, k, kt);   /* (the first probes: see inline_set) */
+    PlainKey w = plain_key_of(L, st, k, kt);   /* (the probe: see inline_set) */
     LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(L->c, L->func, "add.home");
     LLVMBasicBlockRef grow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.grow");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "add.probe");
@@ -817,8 +820,7 @@ static void add_key(Lower *L, const Type *st, LLVMValueRef s, LLVMValueRef k, co
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, slow);
     key_args(L, st, k, kt, ka);
-    LLVMValueRef r = rt_call3(L, "ember_rt_dict_slot", s, ka);
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), ""), NULL, NULL);
+    slot_of(L, s, ka);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }

@@ -30,8 +30,9 @@
  * groups they all have; each then runs its few remaining groups and its tail alone, and the
  * leaf values combine as the tree does ((l0 + l1) + (l2 + l3)). Every add is the one NumPy makes,
  * in its order, so the bits do not change. Only in lanes of at most 1 MB, though: streamed from
- * L3 or memory, leaves 1 KB apart side by side halve what the prefetchers deliver (a Zen 4). Last, the sum is added to +0.0, the identity NumPy's
- * reduction starts from (a lane of -0.0 sums to +0.0).
+ * L3 or memory, leaves 1 KB apart side by side halve what the prefetchers deliver (a Zen 4).
+ * Last, the sum is added to +0.0, the identity NumPy's reduction starts from (a lane of -0.0
+ * sums to +0.0).
  *
  * Elements come from a callback (element i of the lane, as t), so a caller may sum a lane of
  * memory, squared deviations, or any expression of the index without a temporary array.

@@ -327,9 +327,10 @@ int64_t rt_dict_order_next(RtBlock *d, int64_t *pos) {
 }
 
 /* ---- sets: CPython's table --------------------------------------------------------------
- * A set's entries are its table, as CPython keeps a set: entry j is slot j, {hash, live, key,
- * value} as a dict's; all zeroes is an empty slot, live 0 with hash -1 a deleted key's dummy
- * (no Python hash is -1). `used` and `cap` are the table's size, so walking the entries walks
+ * A set's entries are its table, as CPython keeps a set: entry j is slot j, {i64 tag, key}: the
+ * tag is ~hash for a live key (no Python hash is -1, so never 0), and a slot with tag 0 is empty
+ * when its key's first byte is 0 (all zeroes: a fresh table is calloc'd), a deleted key's dummy
+ * when it is 1. `used` and `cap` are the table's size, so walking the entries walks
  * the slots, in CPython's iteration order, and `index` stays NULL; with no table yet (entries
  * NULL) `used` is 0 and `mask` 7. Probing looks at the home slot and, when 9 more fit before
  * the end, the 9 after it, then jumps (i = 5i + 1 + perturb, perturb >>= 5); an add fills the
@@ -367,20 +368,16 @@ static void make_dummy(char *e) {
     e[SET_KEY] = 1;
 }
 
-/* The slot holding key, or -1; *free (if asked): where an add puts it. Keys of one word without
- * strings (ints, floats) are compared as words (word: true), in a loop of their own. */
-static inline __attribute__((always_inline)) int64_t probe_for(RtDict *f, int64_t h, const void *key, int64_t ksize,
-                                                               const KeyStrs *ks, int64_t *free_slot, bool word) {
+/* The slot holding key, or -1; *free (if asked): where an add puts it. */
+static int64_t set_probe(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks, int64_t *free_slot) {
     uint64_t mask = (uint64_t)f->mask, perturb = (uint64_t)h, i = (uint64_t)h & mask;
-    int64_t dummy = -1, kw = 0;
-    if (word) memcpy(&kw, key, 8);
+    int64_t dummy = -1;
     for (;;) {
         int probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
         for (uint64_t j = i;; j++) {
             const char *e = slot_at(f, j);
             if (slot_live(e)) {
-                if (word ? slot_tag(e) == ~h && *(const int64_t *)(e + SET_KEY) == kw : slot_holds(e, h, key, ksize, ks))
-                    return (int64_t)j;
+                if (slot_holds(e, h, key, ksize, ks)) return (int64_t)j;
             } else if (e[SET_KEY]) {
                 dummy = (int64_t)j;
             } else {
@@ -392,11 +389,6 @@ static inline __attribute__((always_inline)) int64_t probe_for(RtDict *f, int64_
         perturb >>= 5;
         i = (i * 5 + 1 + perturb) & mask;
     }
-}
-
-static int64_t set_probe(RtDict *f, int64_t h, const void *key, int64_t ksize, const KeyStrs *ks, int64_t *free_slot) {
-    if (ksize == 8 && !ks->n) return probe_for(f, h, key, 8, ks, free_slot, true);
-    return probe_for(f, h, key, ksize, ks, free_slot, false);
 }
 
 /* Entry e copied into the first empty slot of its probe sequence (a table without dummies);
@@ -453,7 +445,8 @@ static int set_resize(RtDict *f, int64_t minused) {
     return 0;
 }
 
-/* The table rebuilt for more keys, as CPython's set_add_entry does once it is full. */
+/* The table rebuilt for the live keys, as CPython's set_add_entry does once it is full and its
+ * difference update once a quarter of it is dummies. */
 static int grow(RtDict *f) { return set_resize(f, f->len > 50000 ? f->len * 2 : f->len * 4); }
 
 /* CPython's set_add_entry of a key whose hash is h; 2*slot + (1 if new), or -1. */
@@ -583,7 +576,7 @@ static int set_discard_all(RtDict *f, RtDict *o, int64_t ksize, const KeyStrs *k
         if (s >= 0) remove_at(f, s, ks);
     }
     if (f->fill - f->len <= f->mask / 4) return 0;
-    return set_resize(f, f->len > 50000 ? f->len * 2 : f->len * 4);
+    return grow(f);
 }
 
 /* s ^= o: o's keys in its order, each removed from s if there, else added */
