@@ -3,7 +3,7 @@
 fresh processes, side by side in one run.
 
 Each process imports numpy and the backend, defines a few small functions and times the first
-call of each (which compiles it), in wall time and in CPU time of the process (getrusage: less
+call of each (which compiles it; `filt` compiles the two helpers it calls too), in wall time and in CPU time of the process (getrusage: less
 sensitive to other load on a shared machine). The first function also pays for loading the code
 generator (ember: the _embercc module with LLVM linked in; numba: llvmlite's LLVM).
 
@@ -48,8 +48,24 @@ def norm(a):
         s += a[i] * a[i]
     return np.sqrt(s)
 
+@njit
+def clamp(x, lo, hi):
+    return min(max(x, lo), hi)
+
+@njit
+def smooth(a, i):
+    return (a[i - 1] + 2.0 * a[i] + a[i + 1]) * 0.25
+
+@njit
+def filt(a):   # compiles its two helpers too
+    out = a.copy()
+    for i in range(1, a.shape[0] - 1):
+        out[i] = clamp(smooth(a, i), 0.0, 1.0)
+    return out
+
 out = {}
-for name, f, args in (("add", add, (1.0, 2.0)), ("poly", poly, (0.5,)), ("norm", norm, (np.ones(8),))):
+for name, f, args in (("add", add, (1.0, 2.0)), ("poly", poly, (0.5,)), ("norm", norm, (np.ones(8),)),
+                      ("filt", filt, (np.ones(8),))):
     c, w = cpu(), time.perf_counter()
     f(*args)
     out[name] = ((time.perf_counter() - w) * 1e3, (cpu() - c) * 1e3)
@@ -79,7 +95,7 @@ def main():
     print("\n| first call | " + " | ".join(f"{b} wall | {b} CPU" for b in backends)
           + (" | ember/numba (CPU) |" if len(backends) == 2 else " |"))
     print("|---" * (1 + 2 * len(backends) + (len(backends) == 2)) + "|")
-    for name in ("add", "poly", "norm"):
+    for name in ("add", "poly", "norm", "filt"):
         row = [name]
         med = {}
         for b in backends:

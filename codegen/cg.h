@@ -20,6 +20,7 @@
 #include "ti.h"
 
 typedef struct CgResult {
+    bool want_object;     /* compile: emit the object now (else NULL; cg_object makes it from the bitcode) */
     PyObject *object;     /* new reference: the ELF object defining <sym> and <sym>.entry */
     PyObject *bitcode;    /* new reference: the optimised module */
 } CgResult;
@@ -65,9 +66,10 @@ typedef struct CgApi {
     PyObject *(*inspect_llvm)(PyObject *bitcode);
     PyObject *(*inspect_asm)(PyObject *bitcode);
     int (*wrap)(Ctx *ctx, const CgWrap *w, CgResult *out);
+    PyObject *(*object)(PyObject *bitcode, const char *symbol);   /* a specialisation's object, from its bitcode */
 } CgApi;
 
-#define EMBER_CG_ABI 3
+#define EMBER_CG_ABI 4
 #define EMBER_CG_CAPSULE "ember._embercc.api"
 
 #endif

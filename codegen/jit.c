@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                     const char *features);
@@ -228,6 +229,21 @@ static void mark_unaligned(LLVMModuleRef m) {
                 else continue;
                 if (!LLVMIsAAllocaInst(p)) LLVMSetAlignment(in, 1);
             }
+}
+
+/* EMBER_DUMP=time: seconds since an arbitrary start, and a module's instruction count. */
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static long instructions(LLVMModuleRef m) {
+    long n = 0;
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i)) n++;
+    return n;
 }
 
 static void dump_module(const char *title, LLVMModuleRef m) {
@@ -692,6 +708,24 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
     return r;
 }
 
+/* m's object code, from its optimised module: entry_only, the object needs only <symbol>.entry
+ * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>, once
+ * inlined into it, is not emitted again: half the code generation of a function whose body the
+ * entry inlines. asm: the assembly to stderr too (EMBER_DUMP=asm). */
+static PyObject *object_code(LLVMModuleRef m, const char *symbol, bool entry_only, bool asm_) {
+    cg_same_vector_maths(m);   /* the object's code only: callers link the bitcode (samemath.c) */
+    LLVMValueRef own = entry_only ? LLVMGetNamedFunction(m, symbol) : NULL;
+    if (own && !LLVMGetFirstUse(own)) LLVMDeleteFunction(own);
+    if (asm_) {
+        PyObject *as = emit_bytes(m, LLVMAssemblyFile);
+        if (!as) return NULL;
+        PySys_FormatStderr("--- assembly ---\n");
+        fputs(PyBytes_AS_STRING(as), stderr);
+        Py_DECREF(as);
+    }
+    return emit_bytes(m, LLVMObjectFile);
+}
+
 /* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
  * the optimised module as bitcode and the object code into out. With `retry` set, returns 1,
  * having emitted nothing, when some functions of m should be compiled again without SLP
@@ -699,10 +733,9 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
  * loop vectorisation (ordered_gather_loops: into retry->loops) or all with switches lowered
  * before the loop vectoriser (switch_in_loop); the caller lowers the module again, marks them
  * (mark_scalar, keep_loops_scalar) and calls finish with retry NULL and `again` that retry. Only such
- * compiles pay for a second lowering and O3. entry_only: the object needs only <symbol>.entry
- * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>,
- * once inlined into it, is not emitted again: half the code generation of a function whose
- * body the entry inlines. */
+ * compiles pay for a second lowering and O3. entry_only: a specialisation's module (object_code),
+ * whose object is emitted only when out->want_object asks (else cg_object makes it later); a
+ * wrapper's always is. */
 static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, Retry *retry,
                   const Retry *again, bool entry_only) {
     make_linked_internal(m, symbol);
@@ -715,12 +748,23 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
         return -1;
     }
     LLVMDisposeMessage(msg);
+    double t0 = ctx->dump & DUMP_TIME ? now_s() : 0;
+    long before = ctx->dump & DUMP_TIME ? instructions(m) : 0;
     if (run_passes(ctx, m, again && again->lower_switch, again && again->drop_assumes)) return -1;
+    double t1 = ctx->dump & DUMP_TIME ? now_s() : 0;
     if (retry) {
         retry->n = latency_bound_functions(ctx, m, retry->names);
         retry->lower_switch = o3 && switch_in_loop(m);
         retry->drop_assumes = o3 && replicated_assumes(m);
-        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch || retry->drop_assumes) return 1;
+        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch || retry->drop_assumes) {
+            if (ctx->dump & DUMP_TIME)
+                PySys_FormatStderr("ember time %s: %ld -> %ld instructions, O3 %d ms, compiled again (%d functions "
+                                   "without SLP, %d loops scalar%s%s)\n", symbol, before, instructions(m),
+                                   (int)(1e3 * (t1 - t0)), retry->n, retry->nloops,
+                                   retry->lower_switch ? ", switches lowered" : "",
+                                   retry->drop_assumes ? ", assumptions dropped" : "");
+            return 1;
+        }
     }
     if (!retry) unmark_scalar(m);
     cg_share_widenings(m);
@@ -729,17 +773,33 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
     out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
     LLVMDisposeMemoryBuffer(bc);
     if (!out->bitcode) return -1;
-    cg_same_vector_maths(m);   /* the object's code only: callers link the bitcode (samemath.c) */
-    LLVMValueRef own = entry_only ? LLVMGetNamedFunction(m, symbol) : NULL;
-    if (own && !LLVMGetFirstUse(own)) LLVMDeleteFunction(own);
-    if (ctx->dump & DUMP_ASM) {
-        PyObject *as = emit_bytes(m, LLVMAssemblyFile);
-        if (!as) return -1;
-        PySys_FormatStderr("--- assembly ---\n");
-        fputs(PyBytes_AS_STRING(as), stderr);
-        Py_DECREF(as);
+    if ((out->want_object || !entry_only || ctx->dump & DUMP_ASM) && !(out->object = object_code(m, symbol, entry_only, ctx->dump & DUMP_ASM)))
+        return -1;
+    if (ctx->dump & DUMP_TIME)
+        PySys_FormatStderr("ember time %s: %ld -> %ld instructions, O3 %d ms, %s %d ms%s\n", symbol, before,
+                           instructions(m), (int)(1e3 * (t1 - t0)), out->object ? "object" : "bitcode",
+                           (int)(1e3 * (now_s() - t1)), again ? " (second compile)" : "");
+    return 0;
+}
+
+/* A specialisation's object code, made from its bitcode when it is first needed (a call from
+ * Python, an AOT build): a compile whose function is only called by compiled code, which links
+ * the bitcode, never emits one. The same object finish would have emitted. */
+PyObject *cg_object(PyObject *bitcode, const char *symbol) {
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "object", 0);
+    LLVMModuleRef m;
+    PyObject *r = NULL;
+    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
+        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
+    } else {
+        r = object_code(m, symbol, true, false);
+        LLVMDisposeModule(m);
     }
-    return (out->object = emit_bytes(m, LLVMObjectFile)) ? 0 : -1;
+    LLVMDisposeMemoryBuffer(buf);
+    LLVMContextDispose(c);
+    return r;
 }
 
 static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {

@@ -15,6 +15,7 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out);
 PyObject *cg_inspect_llvm(PyObject *bitcode);
 PyObject *cg_inspect_asm(PyObject *bitcode);
 int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out);
+PyObject *cg_object(PyObject *bitcode, const char *symbol);
 
 static const CgApi api = {
     .abi_version = EMBER_CG_ABI,
@@ -23,6 +24,7 @@ static const CgApi api = {
     .inspect_llvm = cg_inspect_llvm,
     .inspect_asm = cg_inspect_asm,
     .wrap = cg_wrap,
+    .object = cg_object,
 };
 
 /* The CPU LLVM compiles for: its name and features ("+avx2,+fma,-avx512f,..."), as the code

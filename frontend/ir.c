@@ -129,13 +129,14 @@ int ctx_error(Ctx *ctx, DiagKind kind, Function *fn, Loc loc, const char *fmt, .
     return -1;
 }
 
-/* EMBER_DUMP is a comma-separated list of pass names: ir, types, llvm, opt, asm (or all). */
+/* EMBER_DUMP is a comma-separated list of pass names: ir, types, llvm, opt, asm (or all), and time
+ * (each compile's phases and instruction counts, one line each). */
 unsigned ctx_dump_flags_from_env(void) {
     const char *s = getenv("EMBER_DUMP");
     if (!s || !*s) return 0;
     static const struct { const char *name; unsigned bit; } names[] = {
         {"ir", DUMP_IR}, {"types", DUMP_TYPES}, {"llvm", DUMP_LLVM},
-        {"opt", DUMP_OPT}, {"asm", DUMP_ASM},
+        {"opt", DUMP_OPT}, {"asm", DUMP_ASM}, {"time", DUMP_TIME},
         {"all", DUMP_IR | DUMP_TYPES | DUMP_LLVM | DUMP_OPT | DUMP_ASM}};
     unsigned bits = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

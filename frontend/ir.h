@@ -158,7 +158,7 @@ typedef struct Ctx {
     void *user;              /* the driver's own state (pymodule/driver.c) */
 } Ctx;
 
-enum { DUMP_IR = 1, DUMP_TYPES = 2, DUMP_LLVM = 4, DUMP_OPT = 8, DUMP_ASM = 16 };
+enum { DUMP_IR = 1, DUMP_TYPES = 2, DUMP_LLVM = 4, DUMP_OPT = 8, DUMP_ASM = 16, DUMP_TIME = 32 };
 
 /* ir.c */
 Ctx *ctx_new(void);

@@ -213,6 +213,7 @@ static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
         else if (!(s = pm_find_convertible(d, types, np))) return no_match(d, types, np);
         if (!s) return NULL;
     }
+    if (!s->entry && pm_spec_code(s)) return NULL;
     return rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
 }
 
@@ -392,7 +393,7 @@ static PyObject *m_export(Dispatcher *d, PyObject *sig) {
     Spec *s = nargs == nparams_of(d) ? pm_find_spec(d, args, nargs) : NULL;
     if (!s && compile_signature(d, sig) == 0) s = pm_find_spec(d, args, nargs);
     free(args);
-    if (!s) return NULL;
+    if (!s || pm_spec_code(s)) return NULL;
     PyObject *names = PyList_New(s->nargs);
     for (int i = 0; names && i < s->nargs; i++) PyList_SET_ITEM(names, i, PyUnicode_FromString(s->args[i]->name));
     return Py_BuildValue("{sssNsssOsOsi}", "ret", s->ret->name, "args", names, "symbol", s->symbol,

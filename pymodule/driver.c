@@ -416,33 +416,51 @@ static bool names_function(const Type *t) {
     return false;
 }
 
-/* A specialisation around loaded object code. Takes over object and bitcode (also on failure). */
-static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
-                      PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
-    Spec *spec = calloc(1, sizeof *spec);
-    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
-    char *sym = strdup(symbol), *entry = malloc(strlen(symbol) + 7);
+/* Load s->object: its entry, and NumPy's BLAS when the code calls it. */
+static int load_code(Spec *s, char *err, size_t errlen) {
+    char *entry = malloc(strlen(s->symbol) + 7);
     RtCode *code = NULL;
-    if (!spec || !copy || !sym || !entry) {
+    if (!entry) {
         snprintf(err, errlen, "out of memory");
-        goto fail;
+        return -1;
     }
-    sprintf(entry, "%s.entry", symbol);
-    if (!(code = rt_code_load(PyBytes_AS_STRING(object), (size_t)PyBytes_GET_SIZE(object), err, errlen))) goto fail;
-    if (!(spec->entry = (RtEntry)rt_code_symbol(code, entry))) {
+    sprintf(entry, "%s.entry", s->symbol);
+    const char *why = NULL;
+    RtEntry e = NULL;
+    if (!(code = rt_code_load(PyBytes_AS_STRING(s->object), (size_t)PyBytes_GET_SIZE(s->object), err, errlen))) goto fail;
+    if (!(e = (RtEntry)rt_code_symbol(code, entry))) {
         snprintf(err, errlen, "the object code does not define %s", entry);
         goto fail;
     }
-    const char *why = rt_code_needs(code) & RT_NEEDS_BLAS ? host_linalg_init() : NULL;
-    if (why) {
+    if ((why = rt_code_needs(code) & RT_NEEDS_BLAS ? host_linalg_init() : NULL)) {
         snprintf(err, errlen, "%s", why);
         goto fail;
     }
     free(entry);
-    if (!(spec->keep = PyList_New(0))) {
+    s->code = code;
+    s->entry = e;
+    return 0;
+fail:
+    rt_code_free(code);
+    free(entry);
+    return -1;
+}
+
+/* A specialisation of compiled code. Takes over object and bitcode (also on failure). With no
+ * object (a compile that made bitcode only), pm_spec_code makes and loads it when first needed. */
+static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
+                      PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
+    Spec *spec = calloc(1, sizeof *spec);
+    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
+    char *sym = strdup(symbol);
+    if (!spec || !copy || !sym || !(spec->keep = PyList_New(0))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    spec->symbol = sym;
+    spec->object = object;
+    object = NULL;
+    if (spec->object && load_code(spec, err, errlen)) goto fail;
     for (int i = 0; i < nargs; i++)
         if (keep_functions(spec->keep, args[i]) < 0) {
             snprintf(err, errlen, "out of memory");
@@ -452,22 +470,41 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
     spec->nargs = nargs;
     spec->args = copy;
     spec->ret = ret;
-    spec->code = code;
-    spec->object = object;
     spec->bitcode = bitcode;
-    spec->symbol = sym;
     spec->is_explicit = is_explicit;
     return spec;
 fail:
-    rt_code_free(code);
-    if (spec) Py_XDECREF(spec->keep);
+    if (spec) {
+        rt_code_free(spec->code);
+        Py_XDECREF(spec->keep);
+        Py_XDECREF(spec->object);
+    }
     free(spec);
     free(copy);
     free(sym);
-    free(entry);
-    Py_DECREF(object);
+    Py_XDECREF(object);
     Py_DECREF(bitcode);
     return NULL;
+}
+
+/* s's object code, made from its bitcode (under the compile lock) and loaded when it has none
+ * yet: a specialisation compiled as a callee of compiled code, now called from Python or built
+ * into an AOT module. -1 with a Python exception. */
+int pm_spec_code(Spec *s) {
+    if (s->entry) return 0;
+    if (lock_compile()) return -1;
+    char err[300];
+    int rc = 0;
+    if (!s->entry) {   /* (another thread may have made it while the lock was awaited) */
+        PyObject *object = s->object ? Py_NewRef(s->object) : load_codegen() ? NULL : cg->object(s->bitcode, s->symbol);
+        Py_XSETREF(s->object, object);
+        if (!object || load_code(s, err, sizeof err)) {
+            if (object) PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", s->symbol, err);
+            rc = -1;
+        }
+    }
+    unlock_compile();
+    return rc;
 }
 
 void *pm_native_address(Spec *s) {
@@ -636,7 +673,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         for (int k = 1; ti->cycle && k < ti->cycle->n; k++)
             dump(ctx, ti->cycle->members[k]->fn, ti->cycle->members[k]->vtypes, "typed IR (cycle member)");
     }
-    CgResult res = {0};
+    CgResult res = {.want_object = keytext != NULL};   /* (else made when first called from Python: pm_spec_code) */
     if (cg->compile(ctx, ti, &res)) goto fail;
     char err[300];
     if (!(spec = new_spec(args, nargs, ti->ret, symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {

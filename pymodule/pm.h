@@ -18,9 +18,10 @@ typedef struct Spec {
     int nargs;
     const Type **args;
     const Type *ret;
-    RtEntry entry;
+    RtEntry entry;         /* NULL until its code is loaded (pm_spec_code) */
     struct RtCode *code;   /* the loaded object code (runtime/loader.c) */
-    PyObject *object;      /* the object code: for the cache and AOT builds */
+    PyObject *object;      /* the object code: for the cache and AOT builds; NULL until first needed
+                              when only compiled code has called it (it links the bitcode) */
     PyObject *bitcode;     /* the optimised module, for callers to inline and for inspection */
     char *symbol;          /* the native function's symbol */
     bool is_explicit;      /* from a signature given to the decorator */
@@ -67,6 +68,7 @@ PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the retur
 PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_);   /* LLVM IR or assembly of a module */
 void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 void *pm_native_address(Spec *s);   /* its native function (made once), or NULL with an exception */
+int pm_spec_code(Spec *s);   /* its object code made and loaded, if it is not yet: 0, or -1 with an exception */
 const char *pm_signature_text(const Type **args, int nargs, char *buf, size_t len);
 int pm_wrap(const CgWrap *w, CgResult *out);   /* compile a C-ABI wrapper (codegen/lower_ufunc.c) */
 

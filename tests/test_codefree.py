@@ -145,6 +145,8 @@ def test_caller_keeps_working_after_its_callee_goes():
         '''), ns)
     base = settled()
     assert ns["caller"](2) == 7 + 10
+    assert stats()["objects"] == base["objects"] + 1   # the callee has bitcode only (test_lazy_object.py)
+    assert ns["callee"](2) == 7
     assert stats()["objects"] == base["objects"] + 2
     gone = weakref.ref(ns["callee"])
     del ns["callee"]
