@@ -673,7 +673,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         for (int k = 1; ti->cycle && k < ti->cycle->n; k++)
             dump(ctx, ti->cycle->members[k]->fn, ti->cycle->members[k]->vtypes, "typed IR (cycle member)");
     }
-    CgResult res = {.want_object = keytext != NULL};   /* (else made when first called from Python: pm_spec_code) */
+    /* The object of a compile that compiled code asked for (a callee, inside another compile) is
+     * made when first needed (pm_spec_code); the outermost compile's is needed now (a call from
+     * Python, mostly), and the cache's file holds one. */
+    CgResult res = {.want_object = keytext != NULL || !me.next};
     if (cg->compile(ctx, ti, &res)) goto fail;
     char err[300];
     if (!(spec = new_spec(args, nargs, ti->ret, symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {
