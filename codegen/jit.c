@@ -110,14 +110,6 @@ int cg_jit_init(void) {
      *   interleaved.
      * Loops over exp, sin, log, pow, ... vectorise with glibc's vector maths (at most 4 ulp, as
      * NumPy's SIMD loops) where it loads; the loader resolves those calls (runtime/loader.c).
-     * The SLP vectoriser packs scalar code only when its cost model expects a saving of more than
-     * 4 (LLVM's default: any saving). A smaller estimate is within the model's error: it does
-     * not count a 256-bit vector kept across a call (spilled, vzeroupper) or lanes extracted
-     * again for scalar uses. Quadratic roots in helpers, whose four results SLP divided in one
-     * <4 x double> used after two hypot calls, ran 2.43 ms against 1.99 without (numba 1.94);
-     * bench_loops_c.py's 49 kernels compile to the same code, and of bench_idioms_numba.py's and
-     * bench_loops_numba.py's 131 the 25 whose code changes run within 2% (rgb_box_blur and
-     * nbody_step 2% slower, 0.97x and 0.99x numba).
      * On x86 the backend's domain reassignment (GPR logic moved to AVX-512 mask registers) is
      * off: it grows quadratically with a function's size (NPBench's vadv, 72 vector loops in one
      * function: 4.8 s of codegen's 8.6, the first call 27 -> 13 s), and turning it off changed no
@@ -128,10 +120,9 @@ int cg_jit_init(void) {
     const char *epilogue_vf = cg_feature_in(features, "+avx512f") ? "-epilogue-vectorization-minimum-VF=8"
                               : cg_feature_in(features, "+avx")   ? "-epilogue-vectorization-minimum-VF=4"
                                                                   : "-epilogue-vectorization-minimum-VF=2";
-    const char *argv[8 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
-                                               "-force-ordered-reductions", epilogue_vf, "-small-loop-cost=60",
-                                               "-slp-threshold=4"};
-    int argc = 6;
+    const char *argv[7 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
+                                               "-force-ordered-reductions", epilogue_vf, "-small-loop-cost=60"};
+    int argc = 5;
     if (!strncmp(triple, "x86_64", 6)) argv[argc++] = "-disable-x86-domain-reassignment";
     if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
         argv[argc++] = "-vector-library=LIBMVEC-X86";
