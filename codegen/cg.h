@@ -2,9 +2,9 @@
  * extension, which the driver loads on the first compile and reaches through the CgApi table
  * below (a capsule), so `import ember` never loads LLVM.
  *
- * Requires: typed IR (TypeInfo). Produces: a self-contained ELF object (runtime/loader.c loads
- * it; the cache stores it; AOT links it) and the optimised module as bitcode (callers link it in
- * so LLVM can inline).
+ * Requires: typed IR (TypeInfo). Produces: the optimised module as bitcode (callers link it in
+ * so LLVM can inline) and, when asked or later from that bitcode (cg_object), a self-contained
+ * ELF object (runtime/loader.c loads it; the cache stores it; AOT links it).
  *
  * Native ABI of a compiled specialisation (contract 2):
  *   i32 @<sym>(ptr %out, <params by value>)     0 = ok, -1 = error record set
