@@ -708,6 +708,25 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
     return r;
 }
 
+/* what(m, arg) for the module in `bitcode`, read into a context of its own and disposed after;
+ * NULL with a Python exception when it cannot be read (or from what). */
+static PyObject *with_module(PyObject *bitcode, PyObject *(*what)(LLVMModuleRef, const void *), const void *arg) {
+    LLVMContextRef c = LLVMContextCreate();
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "bitcode", 0);
+    LLVMModuleRef m;
+    PyObject *r = NULL;
+    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
+        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
+    } else {
+        r = what(m, arg);
+        LLVMDisposeModule(m);
+    }
+    LLVMDisposeMemoryBuffer(buf);
+    LLVMContextDispose(c);
+    return r;
+}
+
 /* m's object code, from its optimised module: entry_only, the object needs only <symbol>.entry
  * (the Dispatcher and AOT modules call nothing else; callers link the bitcode), so <symbol>, once
  * inlined into it, is not emitted again: half the code generation of a function whose body the
@@ -785,22 +804,9 @@ static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, C
 /* A specialisation's object code, made from its bitcode when it is first needed (a call from
  * Python, an AOT build): a compile whose function is only called by compiled code, which links
  * the bitcode, never emits one. The same object finish would have emitted. */
-PyObject *cg_object(PyObject *bitcode, const char *symbol) {
-    LLVMContextRef c = LLVMContextCreate();
-    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
-        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "object", 0);
-    LLVMModuleRef m;
-    PyObject *r = NULL;
-    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
-        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
-    } else {
-        r = object_code(m, symbol, true, false);
-        LLVMDisposeModule(m);
-    }
-    LLVMDisposeMemoryBuffer(buf);
-    LLVMContextDispose(c);
-    return r;
-}
+static PyObject *object_of(LLVMModuleRef m, const void *symbol) { return object_code(m, symbol, true, false); }
+
+PyObject *cg_object(PyObject *bitcode, const char *symbol) { return with_module(bitcode, object_of, symbol); }
 
 static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
     LLVMModuleRef m = LLVMModuleCreateWithNameInContext(name, c);
@@ -899,31 +905,19 @@ int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
     return rc == 1 ? wrap_once(ctx, w, out, NULL, &retry) : rc;
 }
 
-static PyObject *inspect(PyObject *bitcode, bool asm_) {
-    LLVMContextRef c = LLVMContextCreate();
-    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
-        PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "inspect", 0);
-    LLVMModuleRef m;
-    PyObject *r = NULL;
-    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
-        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
-    } else {
-        cg_same_vector_maths(m);   /* as finish emits it */
-        if (asm_) {
-            PyObject *b = emit_bytes(m, LLVMAssemblyFile);
-            if (b) r = PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b));
-            Py_XDECREF(b);
-        } else {
-            char *s = LLVMPrintModuleToString(m);
-            r = PyUnicode_FromString(s);
-            LLVMDisposeMessage(s);
-        }
-        LLVMDisposeModule(m);
+static PyObject *inspect(LLVMModuleRef m, const void *asm_) {
+    cg_same_vector_maths(m);   /* as finish emits it */
+    if (asm_) {
+        PyObject *b = emit_bytes(m, LLVMAssemblyFile);
+        PyObject *r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;
+        Py_XDECREF(b);
+        return r;
     }
-    LLVMDisposeMemoryBuffer(buf);
-    LLVMContextDispose(c);
+    char *s = LLVMPrintModuleToString(m);
+    PyObject *r = PyUnicode_FromString(s);
+    LLVMDisposeMessage(s);
     return r;
 }
 
-PyObject *cg_inspect_llvm(PyObject *bitcode) { return inspect(bitcode, false); }
-PyObject *cg_inspect_asm(PyObject *bitcode) { return inspect(bitcode, true); }
+PyObject *cg_inspect_llvm(PyObject *bitcode) { return with_module(bitcode, inspect, NULL); }
+PyObject *cg_inspect_asm(PyObject *bitcode) { return with_module(bitcode, inspect, ""); }
