@@ -905,19 +905,22 @@ int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
     return rc == 1 ? wrap_once(ctx, w, out, NULL, &retry) : rc;
 }
 
-static PyObject *inspect(LLVMModuleRef m, const void *asm_) {
-    cg_same_vector_maths(m);   /* as finish emits it */
-    if (asm_) {
-        PyObject *b = emit_bytes(m, LLVMAssemblyFile);
-        PyObject *r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;
-        Py_XDECREF(b);
-        return r;
-    }
+/* A specialisation's optimised module as text, or its assembly, as finish emits its object. */
+static PyObject *module_text(LLVMModuleRef m, const void *unused) {
+    cg_same_vector_maths(m);
     char *s = LLVMPrintModuleToString(m);
     PyObject *r = PyUnicode_FromString(s);
     LLVMDisposeMessage(s);
     return r;
 }
 
-PyObject *cg_inspect_llvm(PyObject *bitcode) { return with_module(bitcode, inspect, NULL); }
-PyObject *cg_inspect_asm(PyObject *bitcode) { return with_module(bitcode, inspect, ""); }
+static PyObject *assembly_text(LLVMModuleRef m, const void *unused) {
+    cg_same_vector_maths(m);
+    PyObject *b = emit_bytes(m, LLVMAssemblyFile);
+    PyObject *r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;
+    Py_XDECREF(b);
+    return r;
+}
+
+PyObject *cg_inspect_llvm(PyObject *bitcode) { return with_module(bitcode, module_text, NULL); }
+PyObject *cg_inspect_asm(PyObject *bitcode) { return with_module(bitcode, assembly_text, NULL); }

@@ -209,7 +209,7 @@ static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
             return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
-        if (d->lazy) s = pm_compile(d, types, np, NULL, false);
+        if (d->lazy) s = pm_compile(d, types, np, NULL, false, true);
         else if (!(s = pm_find_convertible(d, types, np))) return no_match(d, types, np);
         if (!s) return NULL;
     }
@@ -250,7 +250,7 @@ static int compile_signature(Dispatcher *d, PyObject *sig) {
         free(args);
         return -1;
     }
-    Spec *s = pm_compile(d, args, nargs, ret, true);
+    Spec *s = pm_compile(d, args, nargs, ret, true, true);
     free(args);
     return s ? 0 : -1;
 }
@@ -422,7 +422,7 @@ static PyObject *m_address(Dispatcher *d, PyObject *name) {
     if (np != nparams_of(d))
         return PyErr_Format(PyExc_TypeError, "%U takes %d arguments, so it cannot be passed as %s", qual, nparams_of(d), t->name);
     Spec *s = pm_find_spec(d, params, np);
-    if (!s && d->lazy) s = pm_compile(d, params, np, NULL, false);
+    if (!s && d->lazy) s = pm_compile(d, params, np, NULL, false, false);   /* (its native function is made from the bitcode) */
     else if (!s) return PyErr_Format(PyExc_TypeError, "%U has no signature %s%s, so it cannot be passed as %s", qual,
                                      t->elems[0]->name, pm_signature_text(params, np, sig, sizeof sig), t->name);
     if (!s) return NULL;

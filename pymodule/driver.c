@@ -220,7 +220,7 @@ static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int n
                              args[i]->name), NULL;
     }
     Spec *k = pm_find_spec(d, elems, nargs);
-    if (!k && !(k = pm_compile(d, elems, nargs, NULL, false))) return NULL;
+    if (!k && !(k = pm_compile(d, elems, nargs, NULL, false, false))) return NULL;
     int dt = ty_dtype_of_scalar(k->ret);
     if (dt < 0)
         return ctx_error(ctx, DIAG_TYPING, caller, loc, "%s returns %s, not a number, for its elements", qualname,
@@ -287,7 +287,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
             return ctx_error(ctx, DIAG_UNSUPPORTED, caller, loc, "%s calls itself through an inner function or a "
                              "function value (not supported)", name);
         if (p) return cycle_member(ctx, m->fn, out, caller, loc, name);
-        if (!(s = pm_compile(d, args, nargs, NULL, false))) {
+        if (!(s = pm_compile(d, args, nargs, NULL, false, false))) {
             if (!cycle_to || cycle_to != in_progress) return -1;   /* an error, or a cycle through a compile below */
             cycle_to = NULL;   /* the callee calls back into this compile: it joins it */
             return join_cycle(ctx, d, args, nargs, out, caller, loc, name);
@@ -622,7 +622,7 @@ static void cache_store(PyObject *probe, Spec *s) {
 }
 
 /* ---- the compile ------------------------------------------------------------------- */
-Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret, bool is_explicit) {
+Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret, bool is_explicit, bool called) {
     if (lock_compile()) return NULL;
     Spec *spec = pm_find_spec(d, args, nargs);   /* another thread may have compiled it meanwhile */
     if (spec) {
@@ -673,10 +673,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         for (int k = 1; ti->cycle && k < ti->cycle->n; k++)
             dump(ctx, ti->cycle->members[k]->fn, ti->cycle->members[k]->vtypes, "typed IR (cycle member)");
     }
-    /* The object of a compile that compiled code asked for (a callee, inside another compile) is
-     * made when first needed (pm_spec_code); the outermost compile's is needed now (a call from
-     * Python, mostly), and the cache's file holds one. */
-    CgResult res = {.want_object = keytext != NULL || !me.next};
+    /* The object is emitted with the compile when Python calls the function now, or the cache's
+     * file holds it; else (a callee of compiled code, a @vectorize or @cfunc kernel, a
+     * FunctionType's target: each links the bitcode) it is made when first needed (pm_spec_code). */
+    CgResult res = {.want_object = keytext != NULL || called};
     if (cg->compile(ctx, ti, &res)) goto fail;
     char err[300];
     if (!(spec = new_spec(args, nargs, ti->ret, symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {

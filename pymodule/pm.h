@@ -61,7 +61,7 @@ PyObject *pm_call(const char *module, const char *function, const char *fmt, ...
 
 /* driver.c */
 Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret,
-                 bool is_explicit);
+                 bool is_explicit, bool called);   /* called: Python calls it now (its object at once) */
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
 PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the return type's name */

@@ -137,7 +137,7 @@ static PyObject *m_build_wrapper(PyObject *self, PyObject *args) {
                      ((PyFunctionObject *)d->py_func)->func_qualname, co->co_argcount + co->co_kwonlyargcount);
         goto done;
     }
-    Spec *s = pm_compile(d, params, nparams, ret, false);
+    Spec *s = pm_compile(d, params, nparams, ret, false, false);
     if (!s) goto done;
     PyObject *sym = PyUnicode_FromFormat("%s.%s", s->symbol, kind_names[w.kind]);
     if (!sym) goto done;

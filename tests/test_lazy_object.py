@@ -1,5 +1,5 @@
-"""A function compiled only because compiled code calls it emits no object code: its caller links
-its bitcode and carries the code itself. The object is made from the bitcode (and loaded) when
+"""A function compiled only because compiled code calls it (or a @cfunc's kernel, which its C wrapper
+links) emits no object code: its caller links its bitcode and carries the code itself. The object is made from the bitcode (and loaded) when
 the function is first called from Python, exported to an AOT module or stored in the cache.
 Checked with the loader's counters (ember._ember.code_stats()).
 """
@@ -132,3 +132,23 @@ def test_dropped_lazy_callee_leaves_nothing_loaded():
             helper(1.0)
         del helper, caller
     assert loaded() == base
+
+
+def test_cfunc_kernel_emits_no_object():
+    base = loaded()
+    f = ember.cfunc("float64(float64)")(lambda x: math.exp(-x * x / 2))
+    assert stats()["objects"] == base + 1           # the C wrapper, which links the kernel's bitcode
+    assert f(1.5) == math.exp(-1.125) and f.ctypes(0.5) == math.exp(-0.125)
+
+
+def test_function_type_target_called_later_from_python():
+    @njit
+    def twice(x):
+        return 2.0 * x
+
+    @njit
+    def apply(g, x):
+        return g(x)
+
+    assert apply(twice, 3.0) == 6.0
+    assert twice(4.0) == 8.0                       # its object made now, if it was not yet
