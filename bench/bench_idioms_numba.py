@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 86 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 89 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -9,7 +9,8 @@ arrays, byte state machines, bit tricks, uint64/int64 wraparound hashes, gcd/mod
 Dijkstra, union-find), numeric kernels (RGB stencils, uint8 5x5 convolution, RK4 with per-step
 arrays, Lennard-Jones with cutoff, SPH cell lists, histogram2d, Taylor expm, power iteration,
 Jacobi eigenvalues, 1-D convolution, logistic regression, Black-Scholes with erf, random walk)
-and types (float32, int16/int32/uint32, complex64, bool, mixed int/float).
+and types (float32, int16/int32/uint32, complex64, bool, mixed int/float); helpers doing maths called
+in loops over arrays.
 
 Same harness as bench_loops_numba.py (its comparison helpers are imported from it): each kernel
 is source text exec'd in three namespaces, CPython (prange = range, typed = plain list/dict shim),
@@ -2022,6 +2023,52 @@ def nan_skipping_stats(x):
     return mean, s2 / n - mean * mean
 """, lambda small: (np.where(_rng(188).random(50 if small else 1000000) < 0.15, np.nan,
                              _rng(189).standard_normal(50 if small else 1000000)),))
+
+
+# session 30: a helper with two calls of one maths function (SLP packs them into one 2-wide
+# vector call when the helper is optimised alone, and that call stops the caller's loop
+# vectoriser), called in a loop over arrays
+kernel("gauss_pair_helper", """
+def _g2(x, y, sx, sy):
+    return math.exp(-0.5 * (x / sx) ** 2) * math.exp(-0.5 * (y / sy) ** 2)
+
+def gauss_pair_helper(X, Y, sx, sy):
+    out = np.empty(X.shape[0])
+    for i in range(X.shape[0]):
+        out[i] = _g2(X[i], Y[i], sx, sy)
+    return out
+""", lambda small: (_rng(190).standard_normal(40 if small else 200000), _rng(191).standard_normal(40 if small else 200000),
+                    1.5, 0.7))
+
+
+kernel("kl_terms_helper", """
+def _kl(p, q):
+    return p * (math.log(p) - math.log(q))
+
+def kl_terms_helper(P, Q):
+    s = 0.0
+    for i in range(P.shape[0]):
+        s += _kl(P[i], Q[i])
+    return s
+""", lambda small: (_rng(192).random(40 if small else 200000) + 0.01, _rng(193).random(40 if small else 200000) + 0.01))
+
+
+kernel("polar_pairs_helper", """
+def _chord(r1, t1, r2, t2):
+    dx = r1 * math.cos(t1) - r2 * math.cos(t2)
+    dy = r1 * math.sin(t1) - r2 * math.sin(t2)
+    return math.sqrt(dx * dx + dy * dy), math.atan2(dy, dx)
+
+def polar_pairs_helper(R, T):
+    n = R.shape[0] - 1
+    dist = np.empty(n)
+    ang = np.empty(n)
+    for i in range(n):
+        d, a = _chord(R[i], T[i], R[i + 1], T[i + 1])
+        dist[i] = d
+        ang[i] = a
+    return dist, ang
+""", lambda small: (_rng(194).random(40 if small else 200000) + 0.5, _rng(195).uniform(-3.0, 3.0, 40 if small else 200000)))
 
 
 if __name__ == "__main__":

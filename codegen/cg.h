@@ -2,9 +2,10 @@
  * extension, which the driver loads on the first compile and reaches through the CgApi table
  * below (a capsule), so `import ember` never loads LLVM.
  *
- * Requires: typed IR (TypeInfo). Produces: the optimised module as bitcode (callers link it in
- * so LLVM can inline) and, when asked or later from that bitcode (cg_object), a self-contained
- * ELF object (runtime/loader.c loads it; the cache stores it; AOT links it).
+ * Requires: typed IR (TypeInfo). Produces: the lowered module, its callees linked in, as bitcode
+ * (unoptimised: callers link it in, so LLVM optimises and inlines it in their context) and, when
+ * asked or later from that bitcode (cg_object), the optimised module as a self-contained ELF
+ * object (runtime/loader.c loads it; the cache stores it; AOT links it).
  *
  * Native ABI of a compiled specialisation (contract 2):
  *   i32 @<sym>(ptr %out, <params by value>)     0 = ok, -1 = error record set
@@ -22,7 +23,7 @@
 typedef struct CgResult {
     bool want_object;     /* compile: emit the object now (else NULL; cg_object makes it from the bitcode) */
     PyObject *object;     /* new reference: the ELF object defining <sym> and <sym>.entry */
-    PyObject *bitcode;    /* new reference: the optimised module */
+    PyObject *bitcode;    /* new reference: the lowered module with its callees linked, before O3 */
 } CgResult;
 
 /* A C-ABI function around a compiled specialisation (the kernel), for NumPy and C callers
@@ -49,7 +50,7 @@ typedef struct CgWrap {
     CgWrapKind kind;
     const char *symbol;            /* the wrapper's name */
     const char *kernel;            /* the kernel's native symbol */
-    PyObject *bitcode;             /* the kernel's optimised module */
+    PyObject *bitcode;             /* the kernel's module (CgResult.bitcode) */
     const Type *const *params;     /* the kernel's parameter types */
     int nparams;
     const Type *ret;               /* the kernel's return type */
@@ -63,13 +64,13 @@ typedef struct CgApi {
     int abi_version;
     int (*init)(TyState *types);
     int (*compile)(Ctx *ctx, TypeInfo *ti, CgResult *out);
-    PyObject *(*inspect_llvm)(PyObject *bitcode);
-    PyObject *(*inspect_asm)(PyObject *bitcode);
+    PyObject *(*inspect_llvm)(Ctx *ctx, PyObject *bitcode);   /* the optimised module, as text */
+    PyObject *(*inspect_asm)(Ctx *ctx, PyObject *bitcode);
     int (*wrap)(Ctx *ctx, const CgWrap *w, CgResult *out);
-    PyObject *(*object)(PyObject *bitcode, const char *symbol);   /* a specialisation's object, from its bitcode */
+    PyObject *(*object)(Ctx *ctx, PyObject *bitcode, const char *symbol);   /* a specialisation's object, from its bitcode */
 } CgApi;
 
-#define EMBER_CG_ABI 4
+#define EMBER_CG_ABI 5
 #define EMBER_CG_CAPSULE "ember._embercc.api"
 
 #endif

@@ -1,9 +1,10 @@
 /* jit.c: the target machine, the optimisation pipeline and object emission.
  *
- * Each compile builds its module in a fresh LLVMContext, links in the optimised bitcode of the
- * compiled functions it calls and makes their definitions internal (so O3 may inline them, and
- * the object is self-contained), runs LLVMRunPasses("default<O3>") with a target machine for the
- * host CPU and emits an ELF object. The driver loads that object with runtime/loader.c, which
+ * Each compile builds its module in a fresh LLVMContext, links in the bitcode of the compiled
+ * functions it calls and makes their definitions internal (so O3 may inline them, and the object
+ * is self-contained), and keeps that module, unoptimised, as its bitcode (seal). Code is made from
+ * the bitcode when it is needed (with the compile, when Python calls the function; later for a
+ * callee): LLVMRunPasses("default<O3>") with a target machine for the host CPU, and an ELF object. The driver loads that object with runtime/loader.c, which
  * resolves the runtime (ember_rt_*) and C library functions by name: the same bytes go to the
  * on-disk cache and into AOT modules (contract 1). The target machine is this file's only state,
  * made once under the compile lock.
@@ -438,25 +439,17 @@ static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names
     return n;
 }
 
-/* Keep the SLP vectoriser out of the named functions of `m` (latency_bound_functions). */
+/* Keep the SLP vectoriser out of the named functions of `m` (latency_bound_functions). Only the
+ * module optimised again carries the attribute, never the bitcode callers link (seal writes it
+ * before): inlining gives a caller the attribute of every callee it inlines (LLVM merges
+ * noimplicitfloat by OR), which would stop the loop vectoriser in the caller (a vectorised map
+ * loop beside a call of such a helper: 0.28 -> 0.38 ms). */
 static void mark_scalar(LLVMContextRef c, LLVMModuleRef m, const char *const *names, int n) {
     unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
     for (int i = 0; i < n; i++) {
         LLVMValueRef f = LLVMGetNamedFunction(m, names[i]);
         if (f) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c, kind, 0));
     }
-}
-
-/* After O3, take mark_scalar's attribute off again: it has kept SLP out of the functions it was
- * meant for, and the bitcode callers link in must not carry it, as inlining gives a caller the
- * attribute of every callee it inlines (LLVM merges noimplicitfloat by OR), which would stop the
- * loop vectoriser in the caller (a vectorised map loop beside a call of such a helper: 0.28 ->
- * 0.38 ms). A caller whose own code gets SLP's lane-crossing recurrence back from the inlined
- * body has its own retry. */
-static void unmark_scalar(LLVMModuleRef m) {
-    unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
-    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind);
 }
 
 /* ---- in-order float sums over gathered loads ---------------------------------------- *
@@ -539,19 +532,15 @@ static bool same_loop(LoopName a, LoopName b) {
 }
 
 /* The loops of optimised `m` that the loop vectoriser made an in-order sum over gathered loads
- * (ordered_sum_over_gather) and that lower.c named in a function of this compile (whose name
- * starts with `symbol`: loops of linked callees were decided in their own compile), into
- * r->loops; returns how many. */
-static int ordered_gather_loops(Ctx *ctx, LLVMModuleRef m, const char *symbol, Retry *r) {
+ * (ordered_sum_over_gather), into r->loops (a callee's too: its code is optimised in its caller's
+ * module); returns how many. */
+static int ordered_gather_loops(Ctx *ctx, LLVMModuleRef m, Retry *r) {
     unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
-    size_t slen = strlen(symbol);
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
         for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b && r->nloops < MAX_SCALAR_LOOPS; b = LLVMGetNextBasicBlock(b)) {
             LoopName name;
             LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
-            if (!ends_vectorised_loop(b, loop_kind) || !loop_name(LLVMGetMetadata(term, loop_kind), &name) ||
-                name.len < slen || memcmp(name.fn, symbol, slen))
-                continue;
+            if (!ends_vectorised_loop(b, loop_kind) || !loop_name(LLVMGetMetadata(term, loop_kind), &name)) continue;
             LLVMBasicBlockRef head = NULL;   /* the successor of b at or before it: the loop's head */
             for (unsigned k = 0, ns = LLVMGetNumSuccessors(term); k < ns && !head; k++)
                 for (LLVMBasicBlockRef x = LLVMGetFirstBasicBlock(f); x; x = LLVMGetNextBasicBlock(x)) {
@@ -708,23 +697,90 @@ static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
     return r;
 }
 
-/* what(m, arg) for the module in `bitcode`, read into a context of its own and disposed after;
- * NULL with a Python exception when it cannot be read (or from what). */
-static PyObject *with_module(PyObject *bitcode, PyObject *(*what)(LLVMModuleRef, const void *), const void *arg) {
-    LLVMContextRef c = LLVMContextCreate();
+/* A module and the context it lives in: each compile, object and inspection has its own. */
+typedef struct {
+    LLVMContextRef c;
+    LLVMModuleRef m;
+} Mod;
+
+static void drop_module(Mod *x) {
+    if (x->m) LLVMDisposeModule(x->m);
+    if (x->c) LLVMContextDispose(x->c);
+    *x = (Mod){0};
+}
+
+static int read_module(Ctx *ctx, PyObject *bitcode, Mod *x) {
     LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
         PyBytes_AS_STRING(bitcode), (size_t)PyBytes_GET_SIZE(bitcode), "bitcode", 0);
-    LLVMModuleRef m;
-    PyObject *r = NULL;
-    if (LLVMParseBitcodeInContext2(c, buf, &m)) {
-        PyErr_SetString(PyExc_RuntimeError, "ember: cannot read bitcode");
-    } else {
-        r = what(m, arg);
-        LLVMDisposeModule(m);
-    }
+    x->c = LLVMContextCreate();
+    bool bad = LLVMParseBitcodeInContext2(x->c, buf, &x->m);
     LLVMDisposeMemoryBuffer(buf);
-    LLVMContextDispose(c);
-    return r;
+    if (!bad) return 0;
+    x->m = NULL;
+    drop_module(x);
+    return ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "cannot read a compiled function's bitcode");
+}
+
+/* The module as lowered, its callees linked: make every function but its own internal, verify
+ * it and write it as out->bitcode. That unoptimised bitcode is what callers link and what every
+ * object and inspection is optimised from (optimise): a callee's code is optimised in the module
+ * it is inlined into, where the loop and SLP vectorisers see the caller's loop around it (a helper
+ * optimised alone packed its four returned values into a vector that the caller then kept live
+ * across two calls: quad_roots_helpers 2.43 -> 2.21 ms), and a compile that makes bitcode only (a
+ * callee) runs no O3 at all. */
+static int seal(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out) {
+    make_linked_internal(m, symbol);
+    if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
+    char *msg = NULL;
+    if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+        ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn ? fn->firstline : 0, -1, -1},
+                  "ember produced invalid LLVM IR (a compiler bug): %.600s", msg);
+        LLVMDisposeMessage(msg);
+        return -1;
+    }
+    LLVMDisposeMessage(msg);
+    LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
+    out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
+    LLVMDisposeMemoryBuffer(bc);
+    return out->bitcode ? 0 : -1;
+}
+
+/* x optimised: the sealed module of `bitcode` (already read into x, or read here) through O3.
+ * When the optimised code shows a case Retry names (functions to keep from the SLP vectoriser:
+ * latency_bound_functions; loops to keep from the loop vectoriser: ordered_gather_loops; a switch
+ * in a loop: switch_in_loop; assumptions the vectoriser replicated: replicated_assumes), the
+ * module is read again, marked as the retry says (mark_retry) and optimised once more: only such
+ * modules pay for a second O3. `symbol` names the module in EMBER_DUMP=time's lines. */
+static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
+    if (!x->m && read_module(ctx, bitcode, x)) return -1;
+    bool timed = ctx->dump & DUMP_TIME;
+    double t0 = timed ? now_s() : 0;
+    long before = timed ? instructions(x->m) : 0;
+    if (run_passes(ctx, x->m, false, false)) return -1;
+    Retry r = {0};
+    r.n = latency_bound_functions(ctx, x->m, r.names);
+    r.lower_switch = o3 && switch_in_loop(x->m);
+    r.drop_assumes = o3 && replicated_assumes(x->m);
+    ordered_gather_loops(ctx, x->m, &r);
+    bool again = r.n || r.nloops || r.lower_switch || r.drop_assumes;
+    if (timed)
+        PySys_FormatStderr("ember time %s: %ld -> %ld instructions, O3 %d ms", symbol, before, instructions(x->m),
+                           (int)(1e3 * (now_s() - t0)));
+    if (again) {
+        if (timed)
+            PySys_FormatStderr(", compiled again (%d functions without SLP, %d loops scalar%s%s)", r.n, r.nloops,
+                               r.lower_switch ? ", switches lowered" : "", r.drop_assumes ? ", assumptions dropped" : "");
+        drop_module(x);
+        double t1 = timed ? now_s() : 0;
+        if (read_module(ctx, bitcode, x)) return -1;
+        mark_retry(x->c, x->m, &r);
+        if (run_passes(ctx, x->m, r.lower_switch, r.drop_assumes)) return -1;
+        if (timed) PySys_FormatStderr(": O3 %d ms", (int)(1e3 * (now_s() - t1)));
+    }
+    if (timed) PySys_FormatStderr("\n");
+    cg_share_widenings(x->m);
+    if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", x->m);
+    return 0;
 }
 
 /* m's object code, from its optimised module: entry_only, the object needs only <symbol>.entry
@@ -745,68 +801,27 @@ static PyObject *object_code(LLVMModuleRef m, const char *symbol, bool entry_onl
     return emit_bytes(m, LLVMObjectFile);
 }
 
-/* Verify, optimise and emit m, whose own functions are named `symbol` (and <symbol>.entry):
- * the optimised module as bitcode and the object code into out. With `retry` set, returns 1,
- * having emitted nothing, when some functions of m should be compiled again without SLP
- * vectorisation (latency_bound_functions: their names into retry->names), some loops without
- * loop vectorisation (ordered_gather_loops: into retry->loops) or all with switches lowered
- * before the loop vectoriser (switch_in_loop); the caller lowers the module again, marks them
- * (mark_scalar, keep_loops_scalar) and calls finish with retry NULL and `again` that retry. Only such
- * compiles pay for a second lowering and O3. entry_only: a specialisation's module (object_code),
- * whose object is emitted only when out->want_object asks (else cg_object makes it later); a
- * wrapper's always is. */
-static int finish(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out, Retry *retry,
-                  const Retry *again, bool entry_only) {
-    make_linked_internal(m, symbol);
-    if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
-    char *msg = NULL;
-    if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-        ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn ? fn->firstline : 0, -1, -1},
-                  "ember produced invalid LLVM IR (a compiler bug): %.600s", msg);
-        LLVMDisposeMessage(msg);
-        return -1;
-    }
-    LLVMDisposeMessage(msg);
+/* The object code of the sealed module `bitcode` (x: that module, already read, or empty), into
+ * *object. entry_only: a specialisation's (object_code). */
+static int make_object(Ctx *ctx, PyObject *bitcode, const char *symbol, bool entry_only, Mod *x, PyObject **object) {
+    if (optimise(ctx, bitcode, symbol, x)) return -1;
     double t0 = ctx->dump & DUMP_TIME ? now_s() : 0;
-    long before = ctx->dump & DUMP_TIME ? instructions(m) : 0;
-    if (run_passes(ctx, m, again && again->lower_switch, again && again->drop_assumes)) return -1;
-    double t1 = ctx->dump & DUMP_TIME ? now_s() : 0;
-    if (retry) {
-        retry->n = latency_bound_functions(ctx, m, retry->names);
-        retry->lower_switch = o3 && switch_in_loop(m);
-        retry->drop_assumes = o3 && replicated_assumes(m);
-        if (retry->n + ordered_gather_loops(ctx, m, symbol, retry) || retry->lower_switch || retry->drop_assumes) {
-            if (ctx->dump & DUMP_TIME)
-                PySys_FormatStderr("ember time %s: %ld -> %ld instructions, O3 %d ms, compiled again (%d functions "
-                                   "without SLP, %d loops scalar%s%s)\n", symbol, before, instructions(m),
-                                   (int)(1e3 * (t1 - t0)), retry->n, retry->nloops,
-                                   retry->lower_switch ? ", switches lowered" : "",
-                                   retry->drop_assumes ? ", assumptions dropped" : "");
-            return 1;
-        }
-    }
-    if (!retry) unmark_scalar(m);
-    cg_share_widenings(m);
-    if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", m);
-    LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
-    out->bitcode = PyBytes_FromStringAndSize(LLVMGetBufferStart(bc), (Py_ssize_t)LLVMGetBufferSize(bc));
-    LLVMDisposeMemoryBuffer(bc);
-    if (!out->bitcode) return -1;
-    if ((out->want_object || !entry_only || ctx->dump & DUMP_ASM) && !(out->object = object_code(m, symbol, entry_only, ctx->dump & DUMP_ASM)))
-        return -1;
+    if (!(*object = object_code(x->m, symbol, entry_only, ctx->dump & DUMP_ASM))) return -1;
     if (ctx->dump & DUMP_TIME)
-        PySys_FormatStderr("ember time %s: %ld -> %ld instructions, O3 %d ms, %s %d ms%s\n", symbol, before,
-                           instructions(m), (int)(1e3 * (t1 - t0)), out->object ? "object" : "bitcode",
-                           (int)(1e3 * (now_s() - t1)), again ? " (second compile)" : "");
+        PySys_FormatStderr("ember time %s: object %d ms\n", symbol, (int)(1e3 * (now_s() - t0)));
     return 0;
 }
 
 /* A specialisation's object code, made from its bitcode when it is first needed (a call from
- * Python, an AOT build): a compile whose function is only called by compiled code, which links
- * the bitcode, never emits one. The same object finish would have emitted. */
-static PyObject *object_of(LLVMModuleRef m, const void *symbol) { return object_code(m, symbol, true, false); }
-
-PyObject *cg_object(PyObject *bitcode, const char *symbol) { return with_module(bitcode, object_of, symbol); }
+ * Python, an AOT build): a compile whose function only compiled code calls, which links the
+ * bitcode, makes none. */
+PyObject *cg_object(Ctx *ctx, PyObject *bitcode, const char *symbol) {
+    Mod x = {0};
+    PyObject *object = NULL;
+    make_object(ctx, bitcode, symbol, true, &x, &object);
+    drop_module(&x);
+    return object;
+}
 
 static LLVMModuleRef new_module(LLVMContextRef c, const char *name) {
     LLVMModuleRef m = LLVMModuleCreateWithNameInContext(name, c);
@@ -846,81 +861,77 @@ static void mark_fastmath(LLVMModuleRef m, TypeInfo *ti) {
                 if (LLVMCanValueUseFastMathFlags(i)) LLVMSetFastMathFlags(i, LLVMGetFastMathFlags(i) | flags);
 }
 
-static int compile_once(Ctx *ctx, TypeInfo *ti, CgResult *out, Retry *retry, const Retry *scalar) {
+/* Lower ti (with its inner functions and recursion cycle) and link its callees: its bitcode, and
+ * its object when out->want_object asks (or EMBER_DUMP wants the optimised code); else cg_object
+ * makes that later, if anything calls it from Python. */
+int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     int rc = -1;
-    LLVMContextRef c = LLVMContextCreate();
-    LLVMModuleRef m = new_module(c, ti->symbol);
+    Mod x = {LLVMContextCreate()};
+    x.m = new_module(x.c, ti->symbol);
     PyObject *seen = PySet_New(NULL);
-    if (!seen || cg_lower_module(ctx, ti, c, m, cpu, features)) goto done;
-    if (touches_unaligned(ti)) mark_unaligned(m);
-    mark_fastmath(m, ti);
-    cg_f32_narrow_slots(m);
+    if (!seen || cg_lower_module(ctx, ti, x.c, x.m, cpu, features)) goto done;
+    if (touches_unaligned(ti)) mark_unaligned(x.m);
+    mark_fastmath(x.m, ti);
+    cg_f32_narrow_slots(x.m);
     char *msg = NULL;
-    if (cg_rec_tail_loops(m, tm, &msg)) {
+    if (cg_rec_tail_loops(x.m, tm, &msg)) {
         ctx_error(ctx, DIAG_INTERNAL, ti->fn, (Loc){ti->fn->firstline, -1, -1}, "LLVM tail-call elimination failed: %s",
                   msg ? msg : "out of memory");
         if (msg) LLVMDisposeErrorMessage(msg);
         goto done;
     }
-    if (link_callees(ctx, c, m, ti, seen)) goto done;
-    if (scalar) mark_retry(c, m, scalar);
-    rc = finish(ctx, m, ti->symbol, ti->fn, out, retry, scalar, true);
+    if (link_callees(ctx, x.c, x.m, ti, seen) || seal(ctx, x.m, ti->symbol, ti->fn, out)) goto done;
+    if (ctx->dump & DUMP_TIME && !out->want_object)
+        PySys_FormatStderr("ember time %s: %ld instructions, bitcode only\n", ti->symbol, instructions(x.m));
+    if (out->want_object || ctx->dump & (DUMP_ASM | DUMP_OPT))
+        rc = make_object(ctx, out->bitcode, ti->symbol, true, &x, &out->object);
+    else
+        rc = 0;
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
         Py_CLEAR(out->object);
     }
     Py_XDECREF(seen);
-    LLVMDisposeModule(m);
-    LLVMContextDispose(c);
-    return rc;
-}
-
-int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
-    Retry retry = {0};
-    int rc = compile_once(ctx, ti, out, &retry, NULL);
-    return rc == 1 ? compile_once(ctx, ti, out, NULL, &retry) : rc;
-}
-
-static int wrap_once(Ctx *ctx, const CgWrap *w, CgResult *out, Retry *retry, const Retry *scalar) {
-    LLVMContextRef c = LLVMContextCreate();
-    LLVMModuleRef m = new_module(c, w->symbol);
-    int rc = cg_lower_wrapper(ctx, w, c, m, cpu, features);
-    if (rc == 0) rc = link_callee(ctx, c, m, w->bitcode);
-    if (rc == 0 && scalar) mark_retry(c, m, scalar);
-    if (rc == 0) rc = finish(ctx, m, w->symbol, NULL, out, retry, scalar, false);
-    if (rc) {
-        Py_CLEAR(out->bitcode);
-        Py_CLEAR(out->object);
-    }
-    LLVMDisposeModule(m);
-    LLVMContextDispose(c);
+    drop_module(&x);
     return rc;
 }
 
 /* A C-ABI wrapper around a compiled kernel (lower_ufunc.c), with the kernel linked in. */
 int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
-    Retry retry = {0};
-    int rc = wrap_once(ctx, w, out, &retry, NULL);
-    return rc == 1 ? wrap_once(ctx, w, out, NULL, &retry) : rc;
+    Mod x = {LLVMContextCreate()};
+    x.m = new_module(x.c, w->symbol);
+    int rc = cg_lower_wrapper(ctx, w, x.c, x.m, cpu, features);
+    if (rc == 0) rc = link_callee(ctx, x.c, x.m, w->bitcode);
+    if (rc == 0) rc = seal(ctx, x.m, w->symbol, NULL, out);
+    if (rc == 0) rc = make_object(ctx, out->bitcode, w->symbol, false, &x, &out->object);
+    if (rc) {
+        Py_CLEAR(out->bitcode);
+        Py_CLEAR(out->object);
+    }
+    drop_module(&x);
+    return rc;
 }
 
-/* A specialisation's optimised module as text, or its assembly, as finish emits its object. */
-static PyObject *module_text(LLVMModuleRef m, const void *unused) {
-    cg_same_vector_maths(m);
-    char *s = LLVMPrintModuleToString(m);
-    PyObject *r = PyUnicode_FromString(s);
-    LLVMDisposeMessage(s);
+/* A sealed module's optimised code as text, or its assembly, as its object is made. */
+static PyObject *inspect(Ctx *ctx, PyObject *bitcode, bool asm_) {
+    Mod x = {0};
+    PyObject *r = NULL;
+    if (optimise(ctx, bitcode, "inspection", &x) == 0) {
+        cg_same_vector_maths(x.m);
+        if (asm_) {
+            PyObject *b = emit_bytes(x.m, LLVMAssemblyFile);
+            r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;
+            Py_XDECREF(b);
+        } else {
+            char *s = LLVMPrintModuleToString(x.m);
+            r = PyUnicode_FromString(s);
+            LLVMDisposeMessage(s);
+        }
+    }
+    drop_module(&x);
     return r;
 }
 
-static PyObject *assembly_text(LLVMModuleRef m, const void *unused) {
-    cg_same_vector_maths(m);
-    PyObject *b = emit_bytes(m, LLVMAssemblyFile);
-    PyObject *r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;
-    Py_XDECREF(b);
-    return r;
-}
-
-PyObject *cg_inspect_llvm(PyObject *bitcode) { return with_module(bitcode, module_text, NULL); }
-PyObject *cg_inspect_asm(PyObject *bitcode) { return with_module(bitcode, assembly_text, NULL); }
+PyObject *cg_inspect_llvm(Ctx *ctx, PyObject *bitcode) { return inspect(ctx, bitcode, false); }
+PyObject *cg_inspect_asm(Ctx *ctx, PyObject *bitcode) { return inspect(ctx, bitcode, true); }

@@ -12,10 +12,10 @@ static int init(TyState *types) {
     return cg_jit_init();
 }
 int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out);
-PyObject *cg_inspect_llvm(PyObject *bitcode);
-PyObject *cg_inspect_asm(PyObject *bitcode);
+PyObject *cg_inspect_llvm(Ctx *ctx, PyObject *bitcode);
+PyObject *cg_inspect_asm(Ctx *ctx, PyObject *bitcode);
 int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out);
-PyObject *cg_object(PyObject *bitcode, const char *symbol);
+PyObject *cg_object(Ctx *ctx, PyObject *bitcode, const char *symbol);
 
 static const CgApi api = {
     .abi_version = EMBER_CG_ABI,

@@ -487,6 +487,28 @@ fail:
     return NULL;
 }
 
+/* What the code generator makes from a specialisation's bitcode: its object (what NULL), or its
+ * optimised module as text or assembly ("llvm", "asm"), under the compile lock (O3 runs). NULL
+ * with a Python exception; a diagnostic names `symbol`. */
+static PyObject *from_bitcode(PyObject *bitcode, const char *symbol, const Type *const *args, int nargs, const char *what) {
+    Ctx *ctx = NULL;
+    PyObject *r = NULL;
+    if (lock_compile()) return NULL;
+    if (load_codegen() || !(ctx = ctx_new())) goto done;
+    ctx->dump = what ? 0 : ctx_dump_flags_from_env();
+    r = !what ? cg->object(ctx, bitcode, symbol) : !strcmp(what, "asm") ? cg->inspect_asm(ctx, bitcode)
+                                                                        : cg->inspect_llvm(ctx, bitcode);
+    if (!r && !PyErr_Occurred()) raise_diag(ctx, symbol, (const Type **)args, nargs);
+done:
+    ctx_free(ctx);
+    unlock_compile();
+    return r;
+}
+
+static PyObject *code_of(PyObject *bitcode, const char *symbol, const Type *const *args, int nargs) {
+    return from_bitcode(bitcode, symbol, args, nargs, NULL);
+}
+
 /* s's object code, made from its bitcode (under the compile lock) and loaded when it has none
  * yet: a specialisation compiled as a callee of compiled code, now called from Python or built
  * into an AOT module. -1 with a Python exception. */
@@ -496,7 +518,7 @@ int pm_spec_code(Spec *s) {
     char err[300];
     int rc = 0;
     if (!s->entry) {   /* (another thread may have made it while the lock was awaited) */
-        PyObject *object = s->object ? Py_NewRef(s->object) : load_codegen() ? NULL : cg->object(s->bitcode, s->symbol);
+        PyObject *object = s->object ? Py_NewRef(s->object) : code_of(s->bitcode, s->symbol, s->args, s->nargs);
         Py_XSETREF(s->object, object);
         if (!object || load_code(s, err, sizeof err)) {
             if (object) PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", s->symbol, err);
@@ -728,13 +750,12 @@ done:
 
 /* ---- inspection -------------------------------------------------------------------- */
 PyObject *pm_inspect(Dispatcher *d, const char *what) {
-    if (load_codegen()) return NULL;
     PyObject *out = PyDict_New();
     for (int i = 0; out && i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
         char sig[512];
-        PyObject *text = !strcmp(what, "asm") ? cg->inspect_asm(d->specs[i]->bitcode)
-                                              : cg->inspect_llvm(d->specs[i]->bitcode);
-        PyObject *key = PyUnicode_FromString(pm_signature_text(d->specs[i]->args, d->specs[i]->nargs, sig, sizeof sig));
+        PyObject *text = from_bitcode(s->bitcode, s->symbol, s->args, s->nargs, !strcmp(what, "asm") ? "asm" : "llvm");
+        PyObject *key = text ? PyUnicode_FromString(pm_signature_text(s->args, s->nargs, sig, sizeof sig)) : NULL;
         if (!text || !key || PyDict_SetItem(out, key, text) < 0) Py_CLEAR(out);
         Py_XDECREF(text);
         Py_XDECREF(key);
@@ -743,8 +764,7 @@ PyObject *pm_inspect(Dispatcher *d, const char *what) {
 }
 
 PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_) {
-    if (load_codegen()) return NULL;
-    return asm_ ? cg->inspect_asm(bitcode) : cg->inspect_llvm(bitcode);
+    return from_bitcode(bitcode, "a compiled kernel", NULL, 0, asm_ ? "asm" : "llvm");
 }
 
 PyObject *pm_inspect_types(Dispatcher *d) {

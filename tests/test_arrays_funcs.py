@@ -45,6 +45,37 @@ def test_searchsorted():
     check_all(search, [(np.arange(10), 4), (np.zeros(0, np.int64), 3)])
 
 
+def search_each(a, keys):
+    left = np.empty(keys.shape[0], np.int64)
+    right = np.empty(keys.shape[0], np.int64)
+    for i in range(keys.shape[0]):
+        left[i] = np.searchsorted(a, keys[i])
+        right[i] = np.searchsorted(a, keys[i], side="right")
+    return left, right
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int8", "uint32"])
+def test_searchsorted_every_position(dtype):
+    # every length up to 17 (the halving's odd and even steps), runs of equal values, NaN and
+    # infinities sorted last and first, keys before, between, on and after every element, a
+    # strided lane
+    rng = np.random.default_rng(5)
+    floats = dtype.startswith("float")
+    keys = np.arange(-1.0, 7.5, 0.5)
+    if floats:
+        keys = np.concatenate([keys, [nan, -inf, inf]])
+    keys = keys.astype(dtype) if floats else np.arange(-1 if dtype != "uint32" else 0, 8).astype(dtype)
+    cases = []
+    for n in range(18):
+        a = rng.integers(0, 7, n).astype(dtype)
+        if floats and n > 2:
+            a[rng.integers(0, n)] = nan
+            a[rng.integers(0, n)] = -inf
+        cases.append((np.sort(a), keys))
+    cases.append((np.sort(rng.integers(0, 7, 25).astype(dtype))[::3], keys))
+    check_all(search_each, cases)
+
+
 def order_stats(a):
     return np.median(a), np.percentile(a, 25.0), np.percentile(a, 90), np.quantile(a, 0.5), np.quantile(a, 1.0)
 
