@@ -4,8 +4,8 @@
  * functions it calls and makes their definitions internal (so O3 may inline them, and the object
  * is self-contained), and keeps that module, unoptimised, as its bitcode (seal). Code is made from
  * the bitcode when it is needed (with the compile, when Python calls the function; later for a
- * callee): LLVMRunPasses("default<O3>") with a target machine for the host CPU, and an ELF object. The driver loads that object with runtime/loader.c, which
- * resolves the runtime (ember_rt_*) and C library functions by name: the same bytes go to the
+ * callee): LLVMRunPasses("default<O3>") with a target machine for the host CPU, and an ELF
+ * object. The driver loads that object with runtime/loader.c, which resolves the runtime (ember_rt_*) and C library functions by name: the same bytes go to the
  * on-disk cache and into AOT modules (contract 1). The target machine is this file's only state,
  * made once under the compile lock.
  */
@@ -723,11 +723,13 @@ static int read_module(Ctx *ctx, PyObject *bitcode, Mod *x) {
 
 /* The module as lowered, its callees linked: make every function but its own internal, verify
  * it and write it as out->bitcode. That unoptimised bitcode is what callers link and what every
- * object and inspection is optimised from (optimise): a callee's code is optimised in the module
- * it is inlined into, where the loop and SLP vectorisers see the caller's loop around it (a helper
- * optimised alone packed its four returned values into a vector that the caller then kept live
- * across two calls: quad_roots_helpers 2.43 -> 2.21 ms), and a compile that makes bitcode only (a
- * callee) runs no O3 at all. */
+ * object and inspection is optimised from (optimise), each from the module read afresh, so an
+ * object made with the compile, one made later and inspect_asm's agree. A callee's code is thus
+ * optimised in the module it is inlined into, where the vectorisers see the caller's loop around
+ * it: optimised alone, a helper with two calls of one maths function had them packed by SLP into
+ * a 2-wide vector call the caller's loop vectoriser cannot widen (a loop over such a helper ran
+ * scalar: gauss_pair_helper 1.04 -> 0.37 ms). And a compile that makes bitcode only (a callee)
+ * runs no O3. */
 static int seal(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgResult *out) {
     make_linked_internal(m, symbol);
     if (ctx->dump & DUMP_LLVM) dump_module("LLVM IR (before optimisation)", m);
@@ -745,14 +747,14 @@ static int seal(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgR
     return out->bitcode ? 0 : -1;
 }
 
-/* x optimised: the sealed module of `bitcode` (already read into x, or read here) through O3.
+/* x optimised: the sealed module of `bitcode`, read into x, through O3.
  * When the optimised code shows a case Retry names (functions to keep from the SLP vectoriser:
  * latency_bound_functions; loops to keep from the loop vectoriser: ordered_gather_loops; a switch
  * in a loop: switch_in_loop; assumptions the vectoriser replicated: replicated_assumes), the
  * module is read again, marked as the retry says (mark_retry) and optimised once more: only such
  * modules pay for a second O3. `symbol` names the module in EMBER_DUMP=time's lines. */
 static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
-    if (!x->m && read_module(ctx, bitcode, x)) return -1;
+    if (read_module(ctx, bitcode, x)) return -1;
     bool timed = ctx->dump & DUMP_TIME;
     double t0 = timed ? now_s() : 0;
     long before = timed ? instructions(x->m) : 0;
@@ -801,8 +803,8 @@ static PyObject *object_code(LLVMModuleRef m, const char *symbol, bool entry_onl
     return emit_bytes(m, LLVMObjectFile);
 }
 
-/* The object code of the sealed module `bitcode` (x: that module, already read, or empty), into
- * *object. entry_only: a specialisation's (object_code). */
+/* The object code of the sealed module `bitcode` into *object (x: empty, then the module it
+ * was made from). entry_only: a specialisation's (object_code). */
 static int make_object(Ctx *ctx, PyObject *bitcode, const char *symbol, bool entry_only, Mod *x, PyObject **object) {
     if (optimise(ctx, bitcode, symbol, x)) return -1;
     double t0 = ctx->dump & DUMP_TIME ? now_s() : 0;
@@ -883,10 +885,9 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     if (link_callees(ctx, x.c, x.m, ti, seen) || seal(ctx, x.m, ti->symbol, ti->fn, out)) goto done;
     if (ctx->dump & DUMP_TIME && !out->want_object)
         PySys_FormatStderr("ember time %s: %ld instructions, bitcode only\n", ti->symbol, instructions(x.m));
-    if (out->want_object || ctx->dump & (DUMP_ASM | DUMP_OPT))
-        rc = make_object(ctx, out->bitcode, ti->symbol, true, &x, &out->object);
-    else
-        rc = 0;
+    drop_module(&x);
+    bool now = out->want_object || ctx->dump & (DUMP_ASM | DUMP_OPT);
+    rc = now ? make_object(ctx, out->bitcode, ti->symbol, true, &x, &out->object) : 0;
 done:
     if (rc) {
         Py_CLEAR(out->bitcode);
@@ -904,6 +905,7 @@ int cg_wrap(Ctx *ctx, const CgWrap *w, CgResult *out) {
     int rc = cg_lower_wrapper(ctx, w, x.c, x.m, cpu, features);
     if (rc == 0) rc = link_callee(ctx, x.c, x.m, w->bitcode);
     if (rc == 0) rc = seal(ctx, x.m, w->symbol, NULL, out);
+    drop_module(&x);
     if (rc == 0) rc = make_object(ctx, out->bitcode, w->symbol, false, &x, &out->object);
     if (rc) {
         Py_CLEAR(out->bitcode);

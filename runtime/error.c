@@ -748,9 +748,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_set_update", (void *)ember_rt_set_update},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
-    {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},                           \
-    {"ember_rt_searchsorted_" #s, (void *)ember_rt_searchsorted_##s},                 \
-    {"ember_rt_searchsorted_" #s "_dkey", (void *)ember_rt_searchsorted_##s##_dkey},
+    {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},
     SORT_SYMBOLS(b1) SORT_SYMBOLS(i1) SORT_SYMBOLS(i2) SORT_SYMBOLS(i4) SORT_SYMBOLS(i8)
     SORT_SYMBOLS(u1) SORT_SYMBOLS(u2) SORT_SYMBOLS(u4) SORT_SYMBOLS(u8) SORT_SYMBOLS(f4) SORT_SYMBOLS(f8)
 #undef SORT_SYMBOLS

@@ -21,7 +21,6 @@
  *                sort of the index array (insertion sort below 16, a half-size buffer, and a
  *                skip when the halves are already in order). Merging prefers the left run, so
  *                the result is stable, as np.argsort(kind="stable").
- *   searchsorted NumPy's bisection (npysort/binsearch.cpp) with NumPy's NaN-aware less-than.
  *   quantile     A contiguous copy; the two neighbours of every virtual index are found by
  *                quickselect, each selection starting past the previous one, or by one full
  *                sort when there are many quantiles.
@@ -213,32 +212,6 @@ int SORT_CAT(ember_rt_argsort_, SORT_S)(const char *data, int64_t n, int64_t str
     return 0;
 }
 
-int64_t SORT_CAT(ember_rt_searchsorted_, SORT_S)(const char *data, int64_t n, int64_t stride_bytes, SORT_T value,
-                                                  int side_right) {
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        int64_t mid = lo + ((hi - lo) >> 1);
-        SORT_T x = F(load)(data + mid * stride_bytes);
-        int after = side_right ? !F(less_nan)(value, x) : F(less_nan)(x, value);
-        if (after) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-int64_t SORT_CAT(SORT_CAT(ember_rt_searchsorted_, SORT_S), _dkey)(const char *data, int64_t n, int64_t stride_bytes,
-                                                                   double value, int side_right) {
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        int64_t mid = lo + ((hi - lo) >> 1);
-        double x = (double)F(load)(data + mid * stride_bytes);
-        int after = side_right ? !less_nan_double(value, x) : less_nan_double(x, value);
-        if (after) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 #undef F
 #undef SORT_CAT
 #undef SORT_CAT2
@@ -259,10 +232,6 @@ static int floor_log2(int64_t n) {
     int k = 0;
     while (n > 1) n >>= 1, k++;
     return k;
-}
-
-static inline int less_nan_double(double a, double b) {
-    return a < b || (b != b && a == a);
 }
 
 /* Sorts n one-byte values by counting them: 256 counters, then the values written back in

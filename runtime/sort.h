@@ -1,6 +1,6 @@
-/* sort.h: sorting, searching and order statistics over one-dimensional NumPy data, called by
- * generated code (np.sort, ndarray.sort, np.argsort, np.searchsorted, np.median, np.quantile,
- * np.percentile).
+/* sort.h: sorting and order statistics over one-dimensional NumPy data, called by
+ * generated code (np.sort, ndarray.sort, np.argsort, np.median, np.quantile, np.percentile;
+ * np.searchsorted is written into the function, codegen/lower_nplib.c).
  *
  * Every kernel exists once per dtype; the suffix names the dtype as NumPy's type codes do:
  *
@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-/* Declares the five kernels of one dtype:
+/* Declares the kernels of one dtype:
  *
  * ember_rt_sort_<s>(data, n)
  *     Sorts a contiguous buffer of n elements in place (introsort; not stable, like NumPy's
@@ -30,17 +30,7 @@
  *     all NaNs) keep their index order, as np.argsort(kind="stable") does; without, on
  *     contiguous data, NumPy's own default argsort decides (its order of ties). Returns 0, or -1
  *     with MemoryError.
- *
- * ember_rt_searchsorted_<s>(data, n, stride_bytes, value, side_right)
- *     np.searchsorted(a, value, side="right" if side_right else "left") for a sorted a, with
- *     the key already of the array's dtype. Uses NumPy's exact bisection, so an unsorted
- *     input gives NumPy's answer too. A NaN key goes after every number and, on the left
- *     side, before the first NaN.
- *
- * ember_rt_searchsorted_<s>_dkey(data, n, stride_bytes, value, side_right)
- *     The same with a float64 key compared against each element converted to float64: what
- *     NumPy does when the common dtype of array and key is float64 (an integer array searched
- *     for a float, or a float32 array for a float64).
+
  */
 /* NumPy's sort function of a dtype (its ArrFuncs' quicksort: start, n, array; the array is
  * unused for numbers). runtime/array.c installs NumPy's with rt_use_numpy_sort_<s> once NumPy's
@@ -57,11 +47,7 @@ typedef int (*RtNumpyArgsort)(void *start, intptr_t *idx, intptr_t n, void *arra
     void rt_use_numpy_argsort_##s(RtNumpyArgsort f);                                            \
     void ember_rt_sort_##s(void *data, int64_t n);                                              \
     int ember_rt_argsort_##s(const char *data, int64_t n, int64_t stride_bytes, int64_t *out,   \
-                             int stable);                                                       \
-    int64_t ember_rt_searchsorted_##s(const char *data, int64_t n, int64_t stride_bytes,        \
-                                      T value, int side_right);                                 \
-    int64_t ember_rt_searchsorted_##s##_dkey(const char *data, int64_t n, int64_t stride_bytes, \
-                                             double value, int side_right);
+                             int stable);
 
 EMBER_RT_SORT_DECLARE(uint8_t, b1)
 EMBER_RT_SORT_DECLARE(int8_t, i1)
