@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 89 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 91 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -10,7 +10,7 @@ Dijkstra, union-find), numeric kernels (RGB stencils, uint8 5x5 convolution, RK4
 arrays, Lennard-Jones with cutoff, SPH cell lists, histogram2d, Taylor expm, power iteration,
 Jacobi eigenvalues, 1-D convolution, logistic regression, Black-Scholes with erf, random walk)
 and types (float32, int16/int32/uint32, complex64, bool, mixed int/float); helpers doing maths called
-in loops over arrays.
+in loops over arrays; sums under a mask.
 
 Same harness as bench_loops_numba.py (its comparison helpers are imported from it): each kernel
 is source text exec'd in three namespaces, CPython (prange = range, typed = plain list/dict shim),
@@ -2069,6 +2069,35 @@ def polar_pairs_helper(R, T):
         ang[i] = a
     return dist, ang
 """, lambda small: (_rng(194).random(40 if small else 200000) + 0.5, _rng(195).uniform(-3.0, 3.0, 40 if small else 200000)))
+
+
+# session 30: sums under a mask whose element is read only where the mask holds (the branch's
+# side reads it): made an unconditional update, the element read whether or not it is added
+kernel("masked_mean", """
+def masked_mean(x, m):
+    s = 0.0
+    c = 0
+    for i in range(x.shape[0]):
+        if m[i]:
+            s += x[i]
+            c += 1
+    return s / c
+""", lambda small: (_rng(196).standard_normal(40 if small else 1000000), _rng(197).random(40 if small else 1000000) < 0.5))
+
+
+kernel("masked_weighted_rows", """
+def masked_weighted_rows(X, M, w):
+    out = np.zeros(X.shape[0])
+    for i in range(X.shape[0]):
+        s = 0.0
+        for j in range(X.shape[1]):
+            if M[i, j] > 0:
+                s += X[i, j] * w[j]
+        out[i] = s
+    return out
+""", lambda small: (_rng(198).standard_normal((8 if small else 2000, 5 if small else 300)),
+                    _rng(199).integers(-2, 3, (8 if small else 2000, 5 if small else 300)),
+                    _rng(200).random(5 if small else 300)))
 
 
 if __name__ == "__main__":

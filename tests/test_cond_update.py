@@ -69,7 +69,7 @@ def two_sums(a, b, t):
 
 
 def other_element(a, b, t):
-    # b[i] was not read before the test: the branch stays
+    # b[i] was not read before the test: read either way, from its place when i lies in b
     s = 0.0
     for i in range(a.shape[0]):
         if a[i] > t:
@@ -93,6 +93,51 @@ def with_tuple_index(m, t):
         for j in range(m.shape[1]):
             if m[i, j] > t:
                 s += m[i, j]
+    return s
+
+
+def masked_mean(x, m):
+    s = 0.0
+    c = 0
+    for i in range(x.shape[0]):
+        if m[i]:
+            s += x[i]
+            c += 1
+    return s / c if c else 0.0
+
+
+def masked_rows(x, m):
+    s = 0.0
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            if not m[i, j]:
+                s -= x[i, j] * 2.0
+    return s
+
+
+def shorter_array(x, m):
+    # x may be shorter than m: x[i] is read only where m[i] holds, which the caller keeps in x
+    s = 0.0
+    for i in range(m.shape[0]):
+        if m[i]:
+            s += x[i]
+    return s
+
+
+def mirrored(x, m):
+    s = 0.0
+    for i in range(m.shape[0]):
+        if m[i] > 0:
+            s += x[-1 - i]
+    return s
+
+
+def int_index_array(x, idx, m):
+    s = 0.0
+    for k in range(m.shape[0]):
+        i = idx[k]
+        if m[k]:
+            s += x[i]
     return s
 
 
@@ -149,5 +194,45 @@ def test_sums_vectorise():
     # the update is an in-order vector reduction now; a branch to an unread element stays
     assert "llvm.vector.reduce.fadd" in ir(sum_above, a, 0.0)
     assert "llvm.vector.reduce.fadd" in ir(nan_skipping_mean, a)
-    assert "llvm.vector.reduce.fadd" not in ir(other_element, a, a, 0.0)
+    assert "llvm.vector.reduce.fadd" in ir(masked_mean, a, a > 0.0)
     assert "llvm.vector.reduce.fadd" in ir(with_tuple_index, a.reshape(10, 10), 0.0)   # merged loops too
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 64, 1001])
+@pytest.mark.parametrize("special", [False, True])
+def test_masked_sums(n, special):
+    x = data(n, n + 11, special)
+    m = np.random.default_rng(n).random(n) < 0.5
+    assert same(jit(masked_mean)(x, m), masked_mean(x, m))
+    assert same(jit(mirrored)(x, m.astype(np.int64)), mirrored(x, m.astype(np.int64)))
+    x2 = data(4 * n, n + 12, special).reshape(n, 4)
+    m2 = np.random.default_rng(n + 1).random((n, 4)) < 0.3
+    assert same(jit(masked_rows)(x2, m2), masked_rows(x2, m2))
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 4096])
+def test_element_read_only_where_it_exists(k):
+    # the mask holds only where x has the element: the read made either way must not leave x
+    # (an empty x too, whose data may be NULL), and gives CPython's sum
+    m = np.zeros(k + 5000, dtype=np.bool_)
+    m[: k : 2] = True
+    x = data(k, k + 3)
+    assert same(jit(shorter_array)(x, m), shorter_array(x, m))
+    idx = np.arange(k + 5000) % max(k, 1) if k else np.zeros(5000, dtype=np.int64)
+    idx[k:] = 10 ** 12   # far out of x: read only where the mask is False
+    m2 = np.zeros(k + 5000, dtype=np.bool_)
+    m2[:k] = True
+    assert same(jit(int_index_array)(x, idx, m2), int_index_array(x, idx, m2))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's boundscheck option")
+def test_boundscheck_still_raises_only_when_read():
+    from ember import njit
+    f = njit(boundscheck=True)(shorter_array)
+    m = np.zeros(10, dtype=np.bool_)
+    m[:3] = True
+    x = np.arange(3.0)
+    assert f(x, m) == 3.0
+    m[7] = True
+    with pytest.raises(IndexError):
+        f(x, m)
