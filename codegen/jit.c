@@ -5,9 +5,10 @@
  * is self-contained), and keeps that module, unoptimised, as its bitcode (seal). Code is made from
  * the bitcode when it is needed (with the compile, when Python calls the function; later for a
  * callee): LLVMRunPasses("default<O3>") with a target machine for the host CPU, and an ELF
- * object. The driver loads that object with runtime/loader.c, which resolves the runtime (ember_rt_*) and C library functions by name: the same bytes go to the
- * on-disk cache and into AOT modules (contract 1). The target machine is this file's only state,
- * made once under the compile lock.
+ * object. The driver loads that object with runtime/loader.c, which resolves the runtime
+ * (ember_rt_*) and C library functions by name: the same bytes go to the on-disk cache and into
+ * AOT modules (contract 1). The target machine is this file's only state, made once under the
+ * compile lock.
  */
 #include "lower.h"
 #include "loader.h"

@@ -46,14 +46,19 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     }
 }
 
-LLVMValueRef cg_cstring(Lower *L, const char *s) {
-    LLVMValueRef str = LLVMConstStringInContext(L->c, s, (unsigned)strlen(s), 0);
-    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(str), "ember.str");
-    LLVMSetInitializer(g, str);
+/* A constant of the module's own, initialised to init (private: the object carries it, and no
+ * host address is taken; unnamed_addr: LLVM may merge equal ones). */
+LLVMValueRef cg_const_global(Lower *L, LLVMValueRef init, const char *name) {
+    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), name);
+    LLVMSetInitializer(g, init);
     LLVMSetGlobalConstant(g, 1);
     LLVMSetLinkage(g, LLVMPrivateLinkage);
     LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
     return g;
+}
+
+LLVMValueRef cg_cstring(Lower *L, const char *s) {
+    return cg_const_global(L, LLVMConstStringInContext(L->c, s, (unsigned)strlen(s), 0), "ember.str");
 }
 
 static LLVMValueRef complex_value(Lower *L, LLVMValueRef re, LLVMValueRef im) {
@@ -915,9 +920,10 @@ static int clamp_target(Lower *L, Instr *br) {
  * place when every index lies in the array and from a zero constant when one does not (the
  * program reads it only when the branch goes to T, where it would read out of bounds: without
  * boundscheck, nothing checks that), so a masked sum `if m[i]: s += x[i]` is an unconditional
- * add too (10^6 elements, a random half taken: 3.40 -> 0.81 ms; numba 3.42). In a loop over
- * range(x.shape[0]) LLVM proves the test and the read is a plain load. Under boundscheck, or in
- * a try block, where the read raises IndexError, only elements read already qualify. T's only
+ * add too (10^6 elements, a random half taken: 3.40 -> 0.81 ms; numba 3.42). In a loop over a
+ * range the test is of the range's floor and ceiling, fixed for the loop, and LLVM's unswitching
+ * leaves a plain load (guarded_read). Under boundscheck, or in a try block, where the read raises
+ * IndexError, only elements read already qualify. T's only
  * predecessor is the branching block, and T goes on to the branch's other side J, with the
  * stack entries J receives the same either way. T's work then runs before the branch's test
  * is used, and the branch becomes a jump to J. */
@@ -1094,12 +1100,7 @@ static void guarded_read(Lower *L, Instr *y) {
     L->cur = y;
     cg_index_basic(L, at, a, L->ti->vtypes[y->args[1]], L->vals[y->args[1]], y->args[1], L->ti->vtypes[y->id], &elem);
     L->cur = at_;
-    LLVMTypeRef et = cg_elem_llvm(L, at->dtype);
-    LLVMValueRef zero = LLVMAddGlobal(L->m, et, "ember.zero");
-    LLVMSetInitializer(zero, LLVMConstNull(et));
-    LLVMSetGlobalConstant(zero, 1);
-    LLVMSetLinkage(zero, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(zero, LLVMGlobalUnnamedAddr);
+    LLVMValueRef zero = cg_const_global(L, LLVMConstNull(cg_elem_llvm(L, at->dtype)), "ember.zero");
     if (!fixed || LLVMIsAConstantInt(fixed)) {
         L->vals[y->id] = cg_load_elem(L, at->dtype, LLVMBuildSelect(L->b, ok, elem, zero, ""));
         return;

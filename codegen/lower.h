@@ -161,6 +161,7 @@ LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, int bits, bool to_unsign
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t);
+LLVMValueRef cg_const_global(Lower *L, LLVMValueRef init, const char *name);   /* private, constant */
 LLVMValueRef cg_cstring(Lower *L, const char *s);
 LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n);
 LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *ptypes,

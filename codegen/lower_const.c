@@ -14,11 +14,7 @@
 LLVMValueRef cg_const_array(Lower *L, PyObject *frozen, const Type *t) {
     PyObject *bytes = PyTuple_GET_ITEM(frozen, 0), *shape = PyTuple_GET_ITEM(frozen, 1);
     LLVMValueRef init = LLVMConstStringInContext(L->c, PyBytes_AS_STRING(bytes), (unsigned)PyBytes_GET_SIZE(bytes), 1);
-    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), "ember.global_array");
-    LLVMSetInitializer(g, init);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMValueRef g = cg_const_global(L, init, "ember.global_array");
     LLVMSetAlignment(g, 64);
     LLVMValueRef dims[64], strides[64];
     int64_t stride = ty_dtypes[t->dtype].size;

@@ -807,11 +807,7 @@ static LLVMValueRef round_ndigits(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
         p = p10[n];
     } else {
         LLVMTypeRef tt = LLVMArrayType2(L->f64, 23);
-        LLVMValueRef table = LLVMAddGlobal(L->m, tt, "ember.pow10");
-        LLVMSetInitializer(table, LLVMConstArray2(L->f64, p10, 23));
-        LLVMSetGlobalConstant(table, 1);
-        LLVMSetLinkage(table, LLVMPrivateLinkage);
-        LLVMSetUnnamedAddress(table, LLVMGlobalUnnamedAddr);
+        LLVMValueRef table = cg_const_global(L, LLVMConstArray2(L->f64, p10, 23), "ember.pow10");
         in_table = LLVMBuildICmp(L->b, LLVMIntULE, nd, i64c(L, 22), "");
         LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildSelect(L->b, in_table, nd, i64c(L, 0), "")};
         p = LLVMBuildLoad2(L->b, L->f64, LLVMBuildInBoundsGEP2(L->b, tt, table, idx, 2, ""), "pow10");

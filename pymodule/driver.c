@@ -505,10 +505,6 @@ done:
     return r;
 }
 
-static PyObject *code_of(PyObject *bitcode, const char *symbol, const Type *const *args, int nargs) {
-    return from_bitcode(bitcode, symbol, args, nargs, NULL);
-}
-
 /* s's object code, made from its bitcode (under the compile lock) and loaded when it has none
  * yet: a specialisation compiled as a callee of compiled code, now called from Python or built
  * into an AOT module. -1 with a Python exception. */
@@ -518,7 +514,7 @@ int pm_spec_code(Spec *s) {
     char err[300];
     int rc = 0;
     if (!s->entry) {   /* (another thread may have made it while the lock was awaited) */
-        PyObject *object = s->object ? Py_NewRef(s->object) : code_of(s->bitcode, s->symbol, s->args, s->nargs);
+        PyObject *object = s->object ? Py_NewRef(s->object) : from_bitcode(s->bitcode, s->symbol, s->args, s->nargs, NULL);
         Py_XSETREF(s->object, object);
         if (!object || load_code(s, err, sizeof err)) {
             if (object) PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", s->symbol, err);
