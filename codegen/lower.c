@@ -37,7 +37,8 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
     }
     case TY_METHOD: return cg_type(L, t->recv);
-    case TY_ARRAY: return cg_array_type(L, t);
+    case TY_ARRAY: case TY_RECARRAY: return cg_array_type(L, t);
+    case TY_RECORD: return L->ptr;
     case TY_SLICE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
@@ -275,7 +276,8 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     } else if (to == ty_complex128) {
         if (ty_rank(from) >= 0 && ty_rank(from) < 3)
             return complex_value(L, cg_cast(L, v, from, ty_float64), LLVMConstReal(L->f64, 0));
-    } else if (to->kind == TY_ARRAY && from->kind == TY_ARRAY) {
+    } else if ((to->kind == TY_ARRAY && from->kind == TY_ARRAY) || (to->kind == TY_RECARRAY && from->kind == TY_RECARRAY) ||
+               (to->kind == TY_RECORD && from->kind == TY_RECORD)) {
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
@@ -308,8 +310,9 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
     if (iterable->kind == TY_STR) return cg_str_iter_type(L);
-    if (iterable->kind == TY_ARRAY) {
-        const Type *vt_ = iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
+    if (iterable->kind == TY_ARRAY || iterable->kind == TY_RECARRAY) {
+        const Type *vt_ = iterable->kind == TY_RECARRAY ? ti_iter_value_type(iterable)
+                        : iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
                         : ty_array(iterable->dtype, iterable->ndim - 1, 'A', false);
         LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
         return LLVMStructTypeInContext(L->c, f, 4, 0);
@@ -343,7 +346,7 @@ LLVMValueRef cg_field(Lower *L, LLVMTypeRef st, LLVMValueRef p, unsigned i) {
 static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef v) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY:
+    case TY_ARRAY: case TY_RECARRAY:
         cg_array_iter_init(L, it, v, state, st);
         return;
     case TY_LIST:
@@ -381,7 +384,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
         return more;
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, it, state, st);
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_STR;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY || it->kind == TY_STR;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                        : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
@@ -400,7 +403,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
         cg_dict_iter_step(L, it, state, st);
         return;
     }
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY;
     LLVMValueRef kp = cg_field(L, st, state, range ? 3 : 1);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
     if (it->kind == TY_STR) {
@@ -438,7 +441,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
-    case TY_ARRAY: case TY_STR:
+    case TY_ARRAY: case TY_RECARRAY: case TY_STR:
         return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_ZIP: {
@@ -1238,6 +1241,8 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
+        } else if (in->op == IR_GETATTR && (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD)) {
+            v = cg_fields_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_EXCVAL) {
@@ -1394,6 +1399,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITEM:
         if (!ty_is_runtime(vt(L, in->id))) v = LLVMGetPoison(L->i8);   /* types.float64[:]: a type, no value */
         else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD) v = cg_fields_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
         else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
@@ -1404,6 +1410,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_SETITEM:
         if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_RECORD) cg_fields_setitem(L, in);
         else cg_array_setitem(L, in);
         return 0;
     case IR_DELITEM:

@@ -311,6 +311,10 @@ bool cg_is_fresh(Lower *L, Instr *in);
 LLVMValueRef cg_array_getitem(Lower *L, Instr *in);
 void cg_array_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
+/* lower_fields.c: structured arrays and records */
+LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
+void cg_fields_setitem(Lower *L, Instr *in);
+LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);

@@ -63,7 +63,7 @@ LLVMValueRef cg_arr_shape(Lower *L, LLVMValueRef a, int k) { return a_dim(L, a, 
  * computed stride addresses the same elements. */
 LLVMValueRef cg_arr_stride(Lower *L, const Type *t, LLVMValueRef a, int k) {
     if (t->layout != 'C' && t->layout != 'F') return a_dim(L, a, 4, k);
-    LLVMValueRef s = i64c(L, ty_dtypes[t->dtype].size);
+    LLVMValueRef s = i64c(L, (long long)ty_item_size(t));
     int lo = t->layout == 'C' ? k + 1 : 0, hi = t->layout == 'C' ? t->ndim : k;
     for (int d = lo; d < hi; d++) {
         s = LLVMBuildMul(L->b, s, a_dim(L, a, 3, d), "");
@@ -161,8 +161,8 @@ static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
  * lists, dicts and sets (the pointer is the block), tuples and exception instances (their elements), caught
  * exceptions (the strings in their args, through the runtime). */
 static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
-    if (t->kind == TY_ARRAY || t->kind == TY_STR || ty_is_heap(t)) {
-        LLVMValueRef mi = t->kind == TY_ARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t->kind == TY_STR || ty_is_heap(t)) {
+        LLVMValueRef mi = t->kind == TY_ARRAY || t->kind == TY_RECARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
         if (inc) incref_block(L, mi);
         else decref_block(L, mi, t);
     } else if (t->kind == TY_EXCVAL) {
@@ -180,7 +180,7 @@ static bool frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
         CallInfo *ci = ti->calls[i];
-        if (t && (t == ty_str || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY)))
+        if (t && (t == ty_str || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY)))
             return true;
         if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
     }
@@ -203,7 +203,7 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t) {
                                          (unsigned)i, "");
         return v;
     }
-    if (t->kind != TY_ARRAY) {
+    if (t->kind != TY_ARRAY && t->kind != TY_RECARRAY) {
         cg_incref(L, v, t);
         return v;
     }
@@ -854,7 +854,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
         }
         d++;
     }
-    if (rt->kind != TY_ARRAY) {
+    if (rt->kind != TY_ARRAY && rt->kind != TY_RECARRAY) {
         *elem = data;
         return NULL;
     }
@@ -872,8 +872,8 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
 
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
     LLVMValueRef p = cg_gep8(L, cg_arr_data(L, arr), LLVMBuildMul(L->b, k, cg_arr_stride(L, at, arr, 0), ""));
-    if (at->ndim == 1) return cg_load_elem(L, at->dtype, p);
-    const Type *rt = ty_array(at->dtype, at->ndim - 1, 'A', false);
+    if (at->ndim == 1) return at->kind == TY_RECARRAY ? p : cg_load_elem(L, at->dtype, p);   /* a record: its address */
+    const Type *rt = at->kind == TY_RECARRAY ? ti_iter_value_type(at) : ty_array(at->dtype, at->ndim - 1, 'A', false);
     LLVMValueRef shape[64], strides[64];
     for (int d = 1; d < at->ndim; d++) {
         shape[d - 1] = cg_arr_shape(L, arr, d);

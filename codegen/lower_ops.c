@@ -1023,7 +1023,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         }
         return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
     case BI_LEN:
-        if (types[0]->kind == TY_ARRAY) return cg_array_len(L, args[0]);
+        if (types[0]->kind == TY_ARRAY || types[0]->kind == TY_RECARRAY) return cg_array_len(L, args[0]);
         if (types[0]->kind == TY_TUPLE) return i64c(L, types[0]->n);
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);

@@ -956,8 +956,18 @@ static int run_block(Fe *fe, Block *b) {
             POP(a);
             POP(v);
             Instr *owner = fe->fn->instrs[a];
-            if (strcmp(name, "shape") || owner->op != IR_LOADVAR)
-                return fe_error(fe, DIAG_UNSUPPORTED, "attribute assignment is not supported (but for a.shape = ... on a local array)");
+            if (strcmp(name, "shape") || owner->op != IR_LOADVAR) {   /* r.x = v: r["x"] = v, for a record's field */
+                Instr *key, *set;
+                EMIT(key, IR_CONST, 0);
+                key->c.kind = K_STR;
+                if (!(key->c.s = ctx_strdup(fe->ctx, name))) return -1;
+                EMIT(set, IR_SETITEM, 3);
+                set->args[0] = a;
+                set->args[1] = key->id;
+                set->args[2] = v;
+                set->imm2 = IR_SET_ATTR;   /* typing says "attribute assignment" where the target is no record */
+                break;
+            }
             if (owner->imm < fe->fn->nparams)   /* the caller's array object would keep its shape */
                 return fe_error(fe, DIAG_UNSUPPORTED, "setting the shape of argument '%s' is not supported (the caller's array "
                                 "would keep its shape): use a = a.reshape(...)", fe->fn->varnames[owner->imm]);

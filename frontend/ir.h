@@ -46,6 +46,7 @@ typedef enum {
 } IrBinop;
 
 typedef enum { IRU_NEG, IRU_POS, IRU_INVERT, IRU_NOT } IrUnop;
+enum { IR_SET_ATTR = 1 };   /* a SETITEM's imm2: written r.x = v (a record's field), not r["x"] = v */
 typedef enum { IRC_LT, IRC_LE, IRC_EQ, IRC_NE, IRC_GT, IRC_GE } IrCmp;
 
 extern const char *const ir_op_names[IR_NOPS];

@@ -43,6 +43,21 @@ static PyObject *describe(const Type *t) {
     case TY_ARRAY:
         return Py_BuildValue("(ssiCNN)", "array", ty_dtypes[t->dtype].name, t->ndim, t->layout,
                              PyBool_FromLong(t->readonly), PyBool_FromLong(t->unaligned));
+    case TY_RECARRAY: {   /* ("recarray", record, ndim, layout, readonly, unaligned) */
+        PyObject *rec = describe(t->rec);
+        return rec ? Py_BuildValue("(sNiCNN)", "recarray", rec, t->ndim, t->layout, PyBool_FromLong(t->readonly),
+                                   PyBool_FromLong(t->unaligned)) : NULL;
+    }
+    case TY_RECORD: {   /* ("record", ((name, dtype, offset), ...), itemsize, readonly, unaligned) */
+        if (!(parts = PyTuple_New(t->n))) return NULL;
+        for (int i = 0; i < t->n; i++) {
+            PyObject *f = Py_BuildValue("(ssn)", t->fnames[i], ty_dtypes[t->fdtypes[i]].name, (Py_ssize_t)t->offsets[i]);
+            if (!f) return Py_DECREF(parts), NULL;
+            PyTuple_SET_ITEM(parts, i, f);
+        }
+        return Py_BuildValue("(sNnNN)", "record", parts, (Py_ssize_t)t->itemsize, PyBool_FromLong(t->readonly),
+                             PyBool_FromLong(t->unaligned));
+    }
     case TY_TUPLE:
         return (parts = describe_all(t->elems, t->n)) ? Py_BuildValue("(sN)", "tuple", parts) : NULL;
     case TY_NONE: case TY_BOOL: case TY_INT64: case TY_UINT64: case TY_FLOAT64: case TY_COMPLEX128:

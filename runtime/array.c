@@ -444,7 +444,7 @@ void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale
 }
 
 void rt_release(const Type *t, void *p) {
-    if (t->kind == TY_ARRAY) {
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY) {
         rt_block_decref(((RtArray *)p)->meminfo);
     } else if (t->kind == TY_STR) {
         rt_block_decref(*(RtBlock **)p);
@@ -458,7 +458,7 @@ void rt_release(const Type *t, void *p) {
 }
 
 void rt_retain(const Type *t, void *p) {
-    if (t->kind == TY_ARRAY) {
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY) {
         RtBlock *b = ((RtArray *)p)->meminfo;
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     } else if (t->kind == TY_TUPLE) {
@@ -624,11 +624,84 @@ static const char *subclass_problem_seen(PyTypeObject *tp) {
  * (NumPy's ALIGNED flag) has an unaligned type, so aligned arrays keep their own code. */
 static const Type *array_types[DT_COUNT][9][3][2][2];
 
+/* ---- structured arrays ---------------------------------------------------------------- */
+/* The record type of a structured dtype whose fields are all ember dtypes in native order (no
+ * nested records, no sub-arrays); NULL if it has another. */
+static const Type *record_of(PyArray_Descr *d) {
+    PyObject *names = PyDataType_NAMES(d), *fields = PyDataType_FIELDS(d);
+    if (!names || !PyTuple_Check(names) || !fields || !PyDict_Check(fields)) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    if (n < 1 || n > 64) return NULL;
+    const char *fnames[64];
+    int dts[64];
+    size_t offs[64];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *info = PyDict_GetItem(fields, PyTuple_GET_ITEM(names, i));   /* (descr, offset[, title]) */
+        if (!info || !PyTuple_Check(info) || PyTuple_GET_SIZE(info) < 2) return NULL;
+        PyArray_Descr *fd = (PyArray_Descr *)PyTuple_GET_ITEM(info, 0);
+        long long off = PyLong_AsLongLong(PyTuple_GET_ITEM(info, 1));
+        if (off < 0 || PyErr_Occurred()) return PyErr_Clear(), NULL;
+        if (PyDataType_HASFIELDS(fd) || PyDataType_HASSUBARRAY(fd) || !PyDataType_ISNOTSWAPPED(fd)) return NULL;
+        if ((dts[i] = dtype_of_npy(fd->type_num)) < 0) return NULL;
+        if (!(fnames[i] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i)))) return PyErr_Clear(), NULL;
+        offs[i] = (size_t)off;
+    }
+    return ty_record((int)n, fnames, dts, offs, (size_t)PyDataType_ELSIZE(d), false, false);
+}
+
+/* Structured dtypes seen last, with their record types and the array types made of them. Each
+ * entry holds a reference to its descr, so that no other dtype can come to live at its address;
+ * owner: this file, under the GIL. */
+static struct SeenRecord {
+    PyArray_Descr *descr;
+    const Type *rec;   /* NULL: not a dtype ember takes */
+    const Type *arrays[9][3][2][2];
+} seen_records[8];
+static int seen_records_next;
+
+static struct SeenRecord *seen_record(PyArray_Descr *d) {
+    for (int i = 0; i < 8; i++)
+        if (seen_records[i].descr == d) return &seen_records[i];
+    struct SeenRecord *e = &seen_records[seen_records_next++ % 8];
+    Py_XDECREF(e->descr);
+    memset(e, 0, sizeof *e);
+    e->descr = (PyArray_Descr *)Py_NewRef((PyObject *)d);
+    e->rec = record_of(d);
+    return e;
+}
+
+/* Whether some field of a's records lies off its alignment (a packed dtype, an odd offset or
+ * stride): then compiled code reads them one byte at a time. */
+static bool record_unaligned(PyArrayObject *a, const Type *rec) {
+    uintptr_t data = (uintptr_t)PyArray_BYTES(a);
+    for (int i = 0; i < rec->n; i++) {
+        int dt = rec->fdtypes[i];
+        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
+        if ((data + rec->offsets[i]) % al) return true;
+        for (int k = 0; k < PyArray_NDIM(a); k++)
+            if (PyArray_DIMS(a)[k] > 1 && (size_t)PyArray_STRIDES(a)[k] % al) return true;
+    }
+    return false;
+}
+
+static const Type *typeof_recarray(PyArrayObject *a) {
+    struct SeenRecord *e = seen_record(PyArray_DESCR(a));
+    if (!e->rec) return NULL;
+    int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
+    int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
+    int ro = !(flags & NPY_ARRAY_WRITEABLE), un = record_unaligned(a, e->rec);
+    if (nd > 8) return ty_recarray(e->rec, nd, "CFA"[lay], ro, un);
+    const Type **slot = &e->arrays[nd][lay][ro][un];
+    if (!*slot) *slot = ty_recarray(e->rec, nd, "CFA"[lay], ro, un);
+    return *slot;
+}
+
 static const Type *typeof_array(PyArrayObject *a) {
     PyArray_Descr *d = PyArray_DESCR(a);
     int dt = dtype_of_npy(d->type_num);
-    if (dt < 0 || !PyArray_ISNOTSWAPPED(a)) return NULL;
     if (Py_TYPE(a) != &PyArray_Type && subclass_problem_seen(Py_TYPE(a))) return NULL;
+    if (PyDataType_HASFIELDS(d)) return typeof_recarray(a);
+    if (dt < 0 || !PyArray_ISNOTSWAPPED(a)) return NULL;
     int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
     int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
     int ro = !(flags & NPY_ARRAY_WRITEABLE), un = !(flags & NPY_ARRAY_ALIGNED);
@@ -671,8 +744,9 @@ static void explain_array(PyArrayObject *a, const char *name, char *buf, size_t 
         snprintf(buf, len, "is an array of dtype object, %s its elements are Python objects, which compiled code "
                  "cannot hold; convert it to a numeric dtype, e.g. %s.astype(np.float64)", ns, name);
     else if (PyDataType_HASFIELDS(d))
-        snprintf(buf, len, "is a structured array of dtype %.200s, %s record dtypes are not supported; pass each field "
-                 "as its own array (%s['field'], a view, unaligned fields included)", dname, ns, name);
+        snprintf(buf, len, "is a structured array of dtype %.200s, %s its fields must be numbers (bool, int8-64, "
+                 "uint8-64, float32/64, complex64/128) in native byte order, not nested records or sub-arrays; pass "
+                 "such a field as its own array (%s['field'], a view)", dname, ns, name);
     else if (d->type_num == NPY_DATETIME || d->type_num == NPY_TIMEDELTA)
         snprintf(buf, len, "is a %s array, %s dates and durations are not ember dtypes; pass %s.view(np.int64) (counts "
                  "of the unit) and convert back after", dname, ns, name);
@@ -779,7 +853,9 @@ int rt_unbox_array(const Type *t, PyObject *o, void *out) {
     if (!numpy_ready() || !PyArray_Check(o)) return 1;
     PyArrayObject *a = (PyArrayObject *)o;
     const Type *at = typeof_array(a);
-    if (!at || at->dtype != t->dtype || at->ndim != t->ndim) return 1;
+    if (!at || at->kind != t->kind || at->ndim != t->ndim) return 1;
+    if (t->kind == TY_ARRAY ? at->dtype != t->dtype : !ty_same_fields(at->rec, t->rec))
+        return 1;   /* a structured array's fields must be the same */
     if (t->layout != 'A' && at->layout != t->layout && !(t->ndim <= 1)) return 1;
     if (at->readonly && !t->readonly) return 1;
     if (at->unaligned && !t->unaligned) return 1;   /* as Numba: an aligned signature takes aligned arrays */
@@ -832,11 +908,25 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         if (PyArray_BYTES(pa) == r->data && PyArray_NDIM(pa) == nd &&
             !memcmp(PyArray_DIMS(pa), shape, sizeof(npy_intp) * (size_t)nd) &&
             !memcmp(PyArray_STRIDES(pa), strides, sizeof(npy_intp) * (size_t)nd) &&
-            dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype) {
+            (t->kind == TY_RECARRAY ? PyDataType_HASFIELDS(PyArray_DESCR(pa))
+                                    : dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype)) {
             Py_INCREF(whole);
             rt_block_decref(r->meminfo);
             return whole;
         }
+    }
+    if (t->kind == TY_RECARRAY) {   /* a view of the caller's structured array, with its dtype */
+        if (!whole || !PyArray_Check(whole) || !PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)whole))) {
+            rt_block_decref(r->meminfo);
+            return PyErr_Format(PyExc_SystemError, "ember: a structured array (%s) that is no view of an argument", t->name);
+        }
+        PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)whole);
+        Py_INCREF(descr);
+        PyObject *arr = PyArray_NewFromDescr(Py_TYPE(whole), descr, nd, shape, strides, r->data,
+                                             t->readonly ? 0 : NPY_ARRAY_WRITEABLE, NULL);
+        rt_block_decref(r->meminfo);
+        if (arr && PyArray_SetBaseObject((PyArrayObject *)arr, Py_NewRef(whole)) < 0) Py_CLEAR(arr);
+        return arr;
     }
     if (!numpy_ready() && rt_numpy_init()) {
         rt_block_decref(r->meminfo);

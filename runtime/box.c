@@ -13,7 +13,7 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         if (r <= 0) return r;
     }
     switch (t->kind) {
-    case TY_ARRAY:
+    case TY_ARRAY: case TY_RECARRAY:
         if (rt_unbox_array(t, o, out) == 0) return 0;
         break;
     case TY_RNG: {
@@ -125,7 +125,7 @@ PyObject *rt_box(const Type *t, const void *p) {
         const double *d = p;
         return PyComplex_FromDoubles(d[0], d[1]);
     }
-    case TY_ARRAY: return rt_box_array(t, p);
+    case TY_ARRAY: case TY_RECARRAY: return rt_box_array(t, p);
     case TY_DISPATCHER: return Py_NewRef(t->obj);   /* a compiled function returned: known by its type */
     case TY_OPTIONAL:   /* {is T, T} */
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;

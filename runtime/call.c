@@ -21,6 +21,10 @@ static int conversion_cost(const Type *from, const Type *to) {
         (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
         (to->unaligned || !from->unaligned))
         return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
+    if (from->kind == TY_RECARRAY && to->kind == TY_RECARRAY && ty_same_fields(from->rec, to->rec) &&
+        from->ndim == to->ndim && (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
+        (to->unaligned || !from->unaligned))
+        return 1;   /* the same, for structured arrays */
     if (ty_is_heap(from) && from->kind == to->kind && !from->typed && !to->typed) {   /* a list, dict or set converts item by item */
         int total = 1;
         for (int i = 0; i < from->n; i++) {
@@ -63,8 +67,13 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
     buf[0] = 0;
     for (int i = 0; i < nargs; i++)
         if (ty_has_unaligned(args[i])) {
-            snprintf(buf, len, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add a "
-                     "signature for '%s', or pass an aligned copy, %s.copy()", i + 1, names[i], args[i]->name, names[i]);
+            if (args[i]->kind == TY_RECARRAY)
+                snprintf(buf, len, "; argument %d ('%s') is unaligned (some field lies off its alignment): add a "
+                         "signature for '%s', or pass it with an aligned dtype, np.dtype(fields, align=True)", i + 1,
+                         names[i], args[i]->name);
+            else
+                snprintf(buf, len, "; argument %d ('%s') is unaligned (its data is not aligned to its dtype): add a "
+                         "signature for '%s', or pass an aligned copy, %s.copy()", i + 1, names[i], args[i]->name, names[i]);
             return;
         }
 }

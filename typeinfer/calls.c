@@ -294,6 +294,7 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return t;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
+    if (recv->kind == TY_RECARRAY || recv->kind == TY_RECORD) return ti_fields_getattr(ti, in, recv);
     if (recv->kind == TY_RNG) {
         if (ti_is_rng_method(attr)) return ty_method(recv, attr);
         return UNSUP(in, "Generator.%s is not supported (integers, random, the distributions, choice, shuffle, "
@@ -708,7 +709,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_LEN:
             NARGS(1, 1);
             if (args[0]->kind != TY_TUPLE && args[0] != ty_str && args[0]->kind != TY_RANGE &&
-                !(args[0]->kind == TY_ARRAY && args[0]->ndim > 0))
+                !((args[0]->kind == TY_ARRAY || args[0]->kind == TY_RECARRAY) && args[0]->ndim > 0))
                 return ERR(in, "len() of %s is not supported", args[0]->name);
             ret = ty_int64;
             break;

@@ -151,6 +151,7 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
 
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
+    if (a->kind == TY_RECARRAY || a->kind == TY_RECORD) return ti_fields_getitem(ti, in, a, idx);
     if (a == ty_str) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
     if (a->kind == TY_DTYPE) return ti_array_typeref(ti, in, a, idx);
@@ -534,6 +535,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(t = type_getitem(ti, in, args[0], args[1]))) return -1;
         break;
     case IR_SETITEM:
+        if (args[0]->kind == TY_RECORD || args[0]->kind == TY_RECARRAY)
+            return ti_fields_setitem(ti, in, args[0], args[1], args[2]);
+        if (in->imm2 == IR_SET_ATTR)
+            return UNSUP(in, "attribute assignment is not supported (but for a record's fields, r.x = v, and for a.shape = "
+                             "... on a local array)");
         if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);

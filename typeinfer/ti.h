@@ -216,6 +216,10 @@ const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co:
 int ti_reduction_param(const CallInfo *ci, const char *name);   /* its index where given (or defaulted), else -1 */
 bool ti_param_const_int(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, int64_t *k);   /* argument or default */
 int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (dtype: dtype= or -1) */
+/* fields.c: structured arrays and their records */
+const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
+int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
+const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */

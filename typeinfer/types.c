@@ -94,6 +94,104 @@ const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool 
     return t;
 }
 
+/* ---- records ---------------------------------------------------------------------- */
+static bool same_record(const Type *t, int n, const char *const *names, const int *dtypes, const size_t *offsets,
+                        size_t itemsize, bool readonly, bool unaligned) {
+    if (t->kind != TY_RECORD || t->n != n || t->itemsize != itemsize || t->readonly != readonly ||
+        t->unaligned != unaligned)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (t->fdtypes[i] != dtypes[i] || t->offsets[i] != offsets[i] || strcmp(t->fnames[i], names[i])) return false;
+    return true;
+}
+
+/* Named as Numba names it, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)",
+ * after "readonly " and "unaligned " where they apply. */
+const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets, size_t itemsize,
+                      bool readonly, bool unaligned) {
+    for (int i = 0; i < ntable; i++)
+        if (same_record(table[i], n, names, dtypes, offsets, itemsize, readonly, unaligned)) return table[i];
+    size_t cap = 64;
+    for (int i = 0; i < n; i++) cap += strlen(names[i]) + 48;
+    char *name = malloc(cap);
+    const char **fnames = calloc((size_t)n + 1, sizeof *fnames);
+    int *fdt = malloc(sizeof(int) * (size_t)(n + 1));
+    size_t *offs = malloc(sizeof(size_t) * (size_t)(n + 1));
+    Type *t = NULL;
+    if (name && fnames && fdt && offs) {
+        size_t at = (size_t)snprintf(name, cap, "%s%sRecord(", readonly ? "readonly " : "", unaligned ? "unaligned " : "");
+        for (int i = 0; i < n; i++)
+            at += (size_t)snprintf(name + at, cap - at, "%s%s[type=%s;offset=%zu]", i ? "," : "", names[i],
+                                   ty_dtypes[dtypes[i]].name, offsets[i]);
+        snprintf(name + at, cap - at, ";%zu;False)", itemsize);
+        bool ok = true;
+        for (int i = 0; i < n && ok; i++) ok = (fnames[i] = strdup(names[i])) != NULL;
+        if (ok) t = new_type(TY_RECORD, name, 8, 8);   /* a pointer to the record's bytes */
+    }
+    if (!t) {
+        for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
+        free(fnames);
+        free(fdt);
+        free(offs);
+        free(name);
+        return NULL;
+    }
+    memcpy(fdt, dtypes, sizeof(int) * (size_t)n);
+    memcpy(offs, offsets, sizeof(size_t) * (size_t)n);
+    free(name);
+    t->n = n;
+    t->fnames = fnames;
+    t->fdtypes = fdt;
+    t->offsets = offs;
+    t->itemsize = itemsize;
+    t->readonly = readonly;
+    t->unaligned = unaligned;
+    return t;
+}
+
+/* "array(Record(...), 1d, C)", with the record's own flags (its array's) leading. */
+const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned) {
+    if (ndim <= 1 && layout == 'F') layout = 'C';
+    if (rec->readonly != readonly || rec->unaligned != unaligned) {
+        rec = ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, readonly, unaligned);
+        if (!rec) return NULL;
+    }
+    for (int i = 0; i < ntable; i++) {
+        Type *t = table[i];
+        if (t->kind == TY_RECARRAY && t->rec == rec && t->ndim == ndim && t->layout == layout) return t;
+    }
+    const char *rname = rec->name + (readonly ? 9 : 0) + (unaligned ? 10 : 0);   /* the prefixes lead the array's name */
+    size_t cap = strlen(rname) + 64;
+    char *name = malloc(cap);
+    if (!name) return NULL;
+    snprintf(name, cap, "%s%sarray(%s, %dd, %c)", unaligned ? "unaligned " : "", readonly ? "readonly " : "", rname,
+             ndim, layout);
+    Type *t = new_type(TY_RECARRAY, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
+    free(name);
+    if (!t) return NULL;
+    t->rec = rec;
+    t->ndim = ndim;
+    t->layout = layout;
+    t->readonly = readonly;
+    t->unaligned = unaligned;
+    return t;
+}
+
+int ty_record_field(const Type *rec, const char *name) {
+    for (int i = 0; name && i < rec->n; i++)
+        if (!strcmp(rec->fnames[i], name)) return i;
+    return -1;
+}
+
+bool ty_same_fields(const Type *a, const Type *b) {
+    return a == b || (a->n == b->n && a->itemsize == b->itemsize &&
+                      same_record(a, b->n, b->fnames, b->fdtypes, b->offsets, b->itemsize, a->readonly, a->unaligned));
+}
+
+size_t ty_item_size(const Type *t) {
+    return t->kind == TY_RECARRAY ? t->rec->itemsize : (size_t)ty_dtypes[t->dtype].size;
+}
+
 const Type *ty_array(int dtype, int ndim, char layout, bool readonly) {
     return ty_array_full(dtype, ndim, layout, readonly, false);
 }
@@ -103,7 +201,7 @@ const Type *ty_view(const Type *of, int dtype, int ndim, char layout) {
 }
 
 bool ty_has_unaligned(const Type *t) {
-    if (t->kind == TY_ARRAY) return t->unaligned;
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t->kind == TY_RECORD) return t->unaligned;
     for (int i = 0; t->kind == TY_TUPLE && i < t->n; i++)
         if (ty_has_unaligned(t->elems[i])) return true;
     return false;
@@ -150,7 +248,8 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL) return true;
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL)
+        return true;
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
@@ -651,7 +750,8 @@ bool ty_is_runtime(const Type *t) {
 }
 
 bool ty_is_value(const Type *t) {
-    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_OPTIONAL || t->kind == TY_STR)))
+    if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_RECARRAY ||
+                                  t->kind == TY_OPTIONAL || t->kind == TY_STR)))
         return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
@@ -726,6 +826,10 @@ const Type *ty_unify(const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
                              a->unaligned || b->unaligned);
+    if (a->kind == TY_RECARRAY && b->kind == TY_RECARRAY && a->ndim == b->ndim &&
+        ty_recarray(b->rec, b->ndim, b->layout, a->readonly, a->unaligned)->rec == a->rec)   /* the same fields */
+        return ty_recarray(a->rec, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
+                           a->unaligned || b->unaligned);
     return NULL;
 }
 
@@ -796,10 +900,46 @@ static const Type *parse_array(int dt, const char *s, const char **end, char *er
 
 /* After "array(": the type's own name, "array(float64, 2d, C)" (layout C, F or A). Each step
  * stops at the first character it does not expect, never past the end of the text. */
+/* After "Record(": its name, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)". */
+static const Type *parse_record(const char *s, const char **end, char *err, size_t errlen) {
+    const char *names[64];
+    char buf[64][128];
+    int dts[64], n = 0;
+    size_t offs[64];
+    for (;;) {
+        const char *name = s, *open = strchr(s, '[');
+        if (!open || open == s || open - s >= 128 || n == 64) break;
+        memcpy(buf[n], name, (size_t)(open - name));
+        buf[n][open - name] = 0;
+        names[n] = buf[n];
+        if (strncmp(open, "[type=", 6)) break;
+        const char *dn = open + 6, *semi = strchr(dn, ';');
+        if (!semi || (dts[n] = dtype_named(dn, (size_t)(semi - dn))) < 0 || strncmp(semi, ";offset=", 8)) break;
+        char *after;
+        long long off = strtoll(semi + 8, &after, 10);
+        if (off < 0 || after == semi + 8 || *after != ']') break;
+        offs[n++] = (size_t)off;
+        s = after + 1;
+        if (*s == ',') { s++; continue; }
+        if (*s != ';') break;
+        long long size = strtoll(s + 1, &after, 10);
+        if (size <= 0 || after == s + 1 || strncmp(after, ";False)", 7)) break;
+        *end = after + 7;
+        return ty_record(n, names, dts, offs, (size_t)size, false, false);
+    }
+    snprintf(err, errlen, "expected Record(name[type=dtype;offset=N],...;itemsize;False) at '%s'", s);
+    return NULL;
+}
+
 static const Type *parse_array_name(const char *s, const char **end, char *err, size_t errlen) {
     const char *start = s = skip_ws(s);
     while (isalnum((unsigned char)*s) || *s == '_') s++;
     int dt = dtype_named(start, (size_t)(s - start));
+    const Type *rec = NULL;
+    if (s - start == 6 && !strncmp(start, "Record", 6) && *s == '(') {
+        if (!(rec = parse_record(s + 1, &s, err, errlen))) return NULL;
+        dt = 0;
+    }
     long nd = -1;
     char layout = 0;
     s = skip_ws(s);
@@ -820,7 +960,7 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
         return NULL;
     }
     *end = s + 1;
-    return ty_array(dt, (int)nd, layout, false);
+    return rec ? ty_recarray(rec, (int)nd, layout, false, false) : ty_array(dt, (int)nd, layout, false);
 }
 
 /* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
@@ -851,10 +991,17 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
     bool ro = n == 8 && !strncmp(start, "readonly", 8), un = n == 9 && !strncmp(start, "unaligned", 9);
     if (ro || un) {   /* the name of a read-only or unaligned array type: "unaligned readonly array(...)" */
         const Type *t = ty_parse(s, end, err, errlen);
-        if (t && t->kind != TY_ARRAY) { snprintf(err, errlen, "only arrays can be %s", ro ? "readonly" : "unaligned"); return NULL; }
+        if (t && t->kind != TY_ARRAY && t->kind != TY_RECARRAY && t->kind != TY_RECORD) {
+            snprintf(err, errlen, "only arrays and records can be %s", ro ? "readonly" : "unaligned");
+            return NULL;
+        }
+        if (t && t->kind == TY_RECARRAY) return ty_recarray(t->rec, t->ndim, t->layout, t->readonly || ro, t->unaligned || un);
+        if (t && t->kind == TY_RECORD)
+            return ty_record(t->n, t->fnames, t->fdtypes, t->offsets, t->itemsize, t->readonly || ro, t->unaligned || un);
         return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
+    if (n == 6 && !strncmp(start, "Record", 6) && *s == '(') return parse_record(s + 1, end, err, errlen);
     bool opt = (n == 12 && !strncmp(start, "OptionalType", 12)) || (n == 8 && !strncmp(start, "optional", 8));
     if (opt && *skip_ws(s) == '(') {   /* OptionalType(T), a type's name, or optional(T) as Numba writes it */
         const Type *t = ty_parse(skip_ws(s) + 1, &s, err, errlen);

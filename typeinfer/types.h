@@ -53,6 +53,12 @@ typedef enum {
     TY_FUNCSET,     /* one of the compiled functions elems[0..n), chosen at run time, whose signature
                      * the first call decides (then it is a TY_FUNCPTR); compile-time only */
     TY_NTCLASS,     /* a namedtuple class (obj: collections.namedtuple or typing.NamedTuple), called to make one */
+    TY_RECORD,      /* an element of a structured array (a record): a pointer to its bytes in the array,
+                     * read and written in place (Numba's Record, by reference). n fields named
+                     * fnames[], of dtypes fdtypes[] at byte offsets offsets[], itemsize bytes in all */
+    TY_RECARRAY,    /* a structured array: laid out as an array value (its element size the record's
+                     * itemsize) with rec its record type, ndim, layout, readonly, unaligned as TY_ARRAY
+                     * (unaligned: some field's address is not a multiple of its alignment) */
     TY_NKINDS
 } TypeKind;
 
@@ -103,6 +109,10 @@ struct Type {
     bool unaligned;          /* TY_ARRAY: the data may not be aligned to the element (np.frombuffer at
                               * an odd offset, a field of a packed record): codegen marks the
                               * compile's loads and stores align 1 and gives runtime helpers copies */
+    const Type *rec;         /* TY_RECARRAY: its record type */
+    const char **fnames;     /* TY_RECORD: field names */
+    int *fdtypes;            /* TY_RECORD: field dtypes (DT_*) */
+    size_t itemsize;         /* TY_RECORD: bytes per record */
     bool typed;              /* TY_LIST, TY_DICT: an ember.typed List or Dict, which crosses into Python
                               * as the block itself (runtime/typed.c), not converted */
 };
@@ -178,6 +188,14 @@ const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL
 const Type *ty_array(int dtype, int ndim, char layout, bool readonly);   /* aligned */
 const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_view(const Type *of, int dtype, int ndim, char layout);   /* of's memory: its readonly, unaligned */
+/* Records (records.c in typeinfer for their typing rules): interned by layout. ty_record copies
+ * its arguments; readonly and unaligned are the array's it came from. */
+const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets, size_t itemsize,
+                      bool readonly, bool unaligned);
+const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
+int ty_record_field(const Type *rec, const char *name);   /* the field's index, or -1 */
+bool ty_same_fields(const Type *a, const Type *b);          /* two records' fields are the same, whatever their flags */
+size_t ty_item_size(const Type *t);       /* bytes per element of an array or a structured array */
 bool ty_has_unaligned(const Type *t);     /* an unaligned array, or a tuple holding one */
 const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);

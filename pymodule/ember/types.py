@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType"]
+           "DictType", "unicode_type", "FunctionType", "Record"]
 
 
 class Type:
@@ -118,11 +118,33 @@ def _dims_text(dims):
     return ", ".join(one(d) for d in dims)
 
 
+class Record(Type):
+    """The element type of a structured array, as Numba names it: fields {name: (type, offset)}, size
+    in bytes. Made from a NumPy dtype with Record.from_dtype(dtype) or reported by ember."""
+
+    def __init__(self, fields, size, readonly=False, aligned=True):
+        self.fields = dict(fields)
+        self.size, self.readonly, self.aligned, self.bitwidth = size, bool(readonly), bool(aligned), 8 * size
+        parts = ",".join(f"{k}[type={t.name};offset={off}]" for k, (t, off) in self.fields.items())
+        prefix = ("readonly " if readonly else "") + ("" if aligned else "unaligned ")
+        super().__init__(f"{prefix}Record({parts};{size};False)")
+
+    @classmethod
+    def from_dtype(cls, dtype):
+        import numpy as np
+        dtype = np.dtype(dtype)
+        if dtype.names is None:
+            raise TypeError(f"{dtype} is not a structured dtype")
+        return cls({k: (_scalar(dtype.fields[k][0].name, "a field"), dtype.fields[k][1]) for k in dtype.names},
+                   dtype.itemsize)
+
+
 class Array(Type):
     """Array(float64, 2, "C"): dtype, ndim, layout (C, F or A, any strides)."""
 
     def __init__(self, dtype, ndim, layout="A", readonly=False, aligned=True):
-        dtype = _scalar(dtype, "an array's dtype")
+        if not isinstance(dtype, Record):
+            dtype = _scalar(dtype, "an array's dtype")
         if not isinstance(ndim, int) or not 0 <= ndim <= 32:
             raise TypeError(f"an array's ndim is an int from 0 to 32, not {ndim!r}")
         if layout not in ("C", "F", "A"):
@@ -309,6 +331,13 @@ def _build(desc):
     if kind == "array":
         _, dtype, ndim, layout, readonly, unaligned = desc
         return Array(_SCALARS[dtype], ndim, layout, readonly, not unaligned)
+    if kind == "record":
+        _, fields, size, readonly, unaligned = desc
+        return Record({k: (_SCALARS[t], off) for k, t, off in fields}, size, readonly, not unaligned)
+    if kind == "recarray":
+        _, rec, ndim, layout, readonly, unaligned = desc
+        r = _build(rec)
+        return Array(Record(r.fields, r.size), ndim, layout, readonly, not unaligned)
     if kind == "str":
         return unicode_type
     if kind == "ListType":

@@ -1,0 +1,255 @@
+"""Structured arrays and their records: fields by name, records by reference, field views.
+
+Each kernel runs compiled and in CPython on copies of the same array; results and the arrays
+afterwards must agree. CPython reads r.x only on np.recarray, so the attribute forms run there
+on a recarray view of the same data.
+"""
+import numpy as np
+import pytest
+
+from ember import njit
+from ember.errors import EmberError
+
+PART = np.dtype([("x", np.float64), ("y", np.float64), ("m", np.float32), ("tag", np.int32)])
+PACKED = np.dtype([("flag", np.int8), ("v", np.float64), ("k", np.int16), ("z", np.complex64)])   # offsets 1, 9, 11
+ALIGNED = np.dtype([("flag", np.int8), ("v", np.float64), ("k", np.int16), ("z", np.complex128)], align=True)
+SMALL = np.dtype([("b", np.bool_), ("u", np.uint8), ("i", np.int64)])
+
+
+def fill(dtype, shape, seed=0):
+    r = np.random.default_rng(seed)
+    a = np.zeros(shape, dtype=dtype)
+    for name in dtype.names:
+        kind = dtype[name].kind
+        if kind == "f":
+            a[name] = r.standard_normal(shape) * 10
+        elif kind == "c":
+            a[name] = r.standard_normal(shape) + 1j * r.standard_normal(shape)
+        elif kind == "b":
+            a[name] = r.random(shape) < 0.5
+        elif name == "tag":
+            a[name] = r.integers(0, 4, shape)
+        else:
+            info = np.iinfo(dtype[name])
+            a[name] = r.integers(max(info.min, -100), min(info.max, 100), shape)
+    return a
+
+
+def same(x, y):
+    if isinstance(x, tuple):
+        assert isinstance(y, tuple) and len(x) == len(y)
+        for u, v in zip(x, y):
+            same(u, v)
+        return
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+
+
+def check(fn, a, *rest, recarray=False):
+    """fn compiled and in CPython on copies of a: the same results, the same array after."""
+    mine, theirs = a.copy(), a.copy()
+    if recarray:
+        theirs = theirs.view(np.recarray)
+    got = njit(fn)(mine, *rest)
+    want = fn(theirs, *rest)
+    same(got, want)
+    np.testing.assert_array_equal(mine, np.asarray(theirs))
+    return got
+
+
+def com(parts):
+    n = parts.shape[0]
+    cx = np.zeros(4)
+    mt = np.zeros(4)
+    for i in range(n):
+        p = parts[i]
+        t = p["tag"]
+        cx[t] += p["x"] * p["m"]
+        mt[t] += p["m"]
+    for i in range(n):
+        if parts[i]["tag"] == 0:
+            parts[i]["x"] = 0.0
+    return cx / mt, parts["x"].sum()
+
+
+@pytest.mark.filterwarnings("ignore:invalid value")
+@pytest.mark.parametrize("n", [0, 1, 7, 100])
+def test_fields_by_name(n):
+    check(com, fill(PART, n, n))
+
+
+def by_attribute(parts):
+    s = 0.0
+    for r in parts:
+        s += r.x * r.m
+        r.y = r.x + 1.5
+    return s, len(parts), parts.size, parts.itemsize, parts.nbytes, parts.shape, parts.ndim
+
+
+def test_fields_by_attribute():
+    check(by_attribute, fill(PART, 50), recarray=True)
+
+
+def record_by_reference(a, i):
+    r = a[i]
+    r["v"] = 2.5
+    r["k"] = -7
+    r["flag"] = 3
+    return a[i]["v"] + r["k"], r["z"], r["flag"]
+
+
+@pytest.mark.parametrize("dtype", [PACKED, ALIGNED], ids=["packed", "aligned"])
+@pytest.mark.parametrize("i", [0, 3, -1])
+def test_record_writes_reach_the_array(dtype, i):
+    check(record_by_reference, fill(dtype, 9), i)
+
+
+def test_packed_fields_are_unaligned():
+    a = fill(PACKED, 5)
+    f = njit(record_by_reference)
+    f(a.copy(), 1)
+    assert "unaligned" in str(f.signatures[0][0])
+    f2 = njit(record_by_reference)
+    f2(fill(ALIGNED, 5), 1)
+    assert "unaligned" not in str(f2.signatures[0][0])
+
+
+def conversions(a, x):
+    for r in a:
+        r["b"] = x
+        r["u"] = x
+        r["i"] = x
+    return a["i"].sum(), a[0]["u"], a[0]["b"]
+
+
+@pytest.mark.parametrize("x", [0, 1, 3.75, 255, 254.9, True])
+def test_stores_convert_as_numpy(x):
+    check(conversions, fill(SMALL, 4), x)
+
+
+def views(a):
+    v = a[1:6:2]
+    w = a[::-1]["x"]
+    return v["y"].copy(), w[0], a[2:4][1]["tag"], len(v), a[-2]["m"]
+
+
+def test_slices_and_field_views():
+    check(views, fill(PART, 10))
+
+
+def grid(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j]["x"] = i * 10 + j
+    for row in a:
+        for r in row:
+            s += r["x"] * r["m"]
+    return s, a[1]["x"].sum(), a["tag"][:, 1].copy(), a.T[0, 1]["x"]
+
+
+def test_two_dimensions():
+    check(grid, fill(PART, (3, 4)))
+
+
+def take_record(r):
+    return r["x"] + r["y"]
+
+
+def give_record(a, i):
+    return take_record(a[i]) + helper_sum(a)
+
+
+def helper_sum(a):
+    s = 0.0
+    for r in a:
+        s += r["m"]
+    return s
+
+
+def test_records_and_arrays_passed_to_compiled_functions():
+    global take_record, helper_sum
+    take_record, helper_sum = njit(take_record), njit(helper_sum)
+    try:
+        a = fill(PART, 6)
+        assert njit(give_record)(a, 2) == pytest.approx(take_record.py_func(a[2]) + helper_sum.py_func(a))
+    finally:
+        take_record, helper_sum = take_record.py_func, helper_sum.py_func
+
+
+def test_returned_array_is_the_callers():
+    a = fill(PART, 6)
+    back = njit(lambda p: p)(a)
+    assert back is a
+    part = njit(lambda p: p[1:4])(a)
+    assert part.dtype == PART and np.shares_memory(part, a)
+    np.testing.assert_array_equal(part, a[1:4])
+    ra = a.view(np.recarray)
+    assert type(njit(lambda p: p[::2])(ra)) is np.recarray
+
+
+def test_readonly_records():
+    a = fill(PART, 4)
+    a.flags.writeable = False
+    assert njit(lambda p: p[1]["x"] * 2)(a) == a[1]["x"] * 2
+
+    @njit
+    def write(p):
+        p[0]["x"] = 1.0
+
+    with pytest.raises(EmberError, match="read-only record"):
+        write(a)
+
+
+def test_boundscheck_and_wraparound():
+    a = fill(PART, 4)
+    f = njit(boundscheck=True)(lambda p, i: p[i]["x"])
+    assert f(a, -4) == a[0]["x"]
+    with pytest.raises(IndexError):
+        f(a, 4)
+
+
+def test_cache_with_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBER_CACHE_DIR", str(tmp_path))
+    a = fill(PART, 8)
+    f = njit(cache=True)(com)
+    want = com(a.copy())
+    same(f(a.copy()), want)
+    g = njit(cache=True)(com)
+    same(g(a.copy()), want)
+
+
+@pytest.mark.parametrize("src, match", [
+    ("def f(a):\n    return a[0]['nope']\n", "no field 'nope'"),
+    ("def f(a):\n    return a[0].nope\n", "no field 'nope'"),
+    ("def f(a):\n    return a[np.arange(2)]\n", "indexing the structured"),
+    ("def f(a):\n    return a[0]\n", "cannot return"),
+    ("def f(a):\n    a['x'] = 1.0\n", r"a\['x'\]\[:\] = v"),
+    ("def f(a):\n    k = 'x' if a.size else 'y'\n    return a[0][k]\n", "constant string"),
+    ("def f(a):\n    a[0]['x'] = 1j\n", "imaginary part"),
+    ("def f(a):\n    return a[0][9]\n", "out of range"),
+    ("def f(a):\n    return a + 1\n", ""),
+    ("def f(a):\n    return a.sum()\n", "attribute 'sum'"),
+])
+def test_clear_errors(src, match):
+    ns = {"np": np}
+    exec(compile(src, "<records>", "exec"), ns)
+    with pytest.raises(EmberError, match=match):
+        njit(ns["f"])(fill(PART, 3))
+
+
+def test_attribute_assignment_elsewhere_is_a_clear_error():
+    @njit
+    def f(x):
+        x.foo = 1
+    with pytest.raises(EmberError, match="attribute assignment is not supported"):
+        f(np.zeros(3))
+
+
+def test_unsupported_fields_say_why():
+    nested = np.zeros(3, dtype=[("p", PART), ("w", np.float64)])
+    sub = np.zeros(3, dtype=[("v", np.float64, (3,))])
+    text = np.zeros(3, dtype=[("name", "U8"), ("w", np.float64)])
+    f = njit(lambda a: a.shape[0])
+    for arr in (nested, sub, text):
+        with pytest.raises(EmberError, match="structured array"):
+            f(arr)

@@ -1,0 +1,113 @@
+/* fields.c: typing rules for structured arrays (TY_RECARRAY) and their records (TY_RECORD).
+ *
+ * As in NumPy and Numba: a[i] (integers in every dimension) is the record, read and written in
+ * place; a[i:j] and the like are structured views; a["x"] (and a.x) is a view of field x along
+ * the array, of its own dtype; r["x"], r.x and r[k] read a field as the canonical scalar of its
+ * dtype, and r["x"] = v, r.x = v store into the array with NumPy's conversion. Field names are
+ * compile-time constants. Index arrays and whole-record assignment are not supported.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+/* The field idx names (a constant str, or an int for a record's position), or -1 with a
+ * diagnostic. */
+static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_position) {
+    const char *name = ti_const_str(ti, idx);
+    int64_t k;
+    if (name) {
+        int f = ty_record_field(rec, name);
+        if (f < 0) {
+            char known[512];
+            size_t at = 0;
+            known[0] = 0;
+            for (int i = 0; i < rec->n && at < sizeof known - 1; i++)
+                at += (size_t)snprintf(known + at, sizeof known - at, "%s'%s'", i ? ", " : "", rec->fnames[i]);
+            return ERR(in, "the record has no field '%s' (its fields: %s)", name, known);
+        }
+        return f;
+    }
+    if (by_position && ti_const_int(ti, idx, &k)) {
+        if (k < -rec->n || k >= rec->n)
+            return ERR(in, "field index %lld is out of range for a record of %d fields", (long long)k, rec->n);
+        return (int)(k < 0 ? k + rec->n : k);
+    }
+    return UNSUP(in, "a field of a record is named by a constant string (r['x']) or position (r[0]), not by %s",
+                 ti->vtypes[idx]->name);
+}
+
+/* a["x"]: the field along the whole array, a view with the array's strides. */
+static const Type *field_view(const Type *a, int f) {
+    return ty_array_full(a->rec->fdtypes[f], a->ndim, 'A', a->readonly, a->unaligned);
+}
+
+/* The type of a[idx] for a structured array a: by basic indexing, typed as an array of bytes
+ * would be, then given the record back. */
+static const Type *recarray_index(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    int n = idx->kind == TY_TUPLE ? idx->n : 1;
+    for (int i = 0; i < n; i++) {
+        const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (!ty_is_int(p) && p != ty_bool && p->kind != TY_SLICE && p->kind != TY_NONE)
+            return UNSUP(in, "indexing the structured %s with %s is not supported (integers and slices are; a field "
+                             "is named by a constant string)", a->name, idx->name), NULL;
+    }
+    const Type *bytes = ty_array_full(DT_UINT8, a->ndim, a->layout, a->readonly, false);
+    const Type *t = ti_array_index_type(ti, in, bytes, idx);
+    if (!t) return NULL;
+    if (t->kind != TY_ARRAY) return a->rec;   /* every dimension indexed: the record */
+    return ty_recarray(a->rec, t->ndim, t->layout, a->readonly, a->unaligned);
+}
+
+const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    if (a->kind == TY_RECORD) {
+        int f = field_of(ti, in, a, in->args[1], true);
+        return f < 0 ? NULL : ty_scalar_of(a->fdtypes[f]);
+    }
+    if (idx == ty_str) {
+        int f = field_of(ti, in, a->rec, in->args[1], false);
+        return f < 0 ? NULL : field_view(a, f);
+    }
+    return recarray_index(ti, in, a, idx);
+}
+
+int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
+    if (a->kind != TY_RECORD) {
+        if (idx == ty_str && field_of(ti, in, a->rec, in->args[1], false) < 0) return -1;
+        return UNSUP(in, "assigning to %s of the structured %s is not supported; assign to its elements or a view "
+                         "(a['x'][:] = v, a[i]['x'] = v)", idx == ty_str ? "a field" : "records", a->name);
+    }
+    if (a->readonly) return ERR(in, "cannot assign to a field of a read-only record (%s)", a->name);
+    int f = field_of(ti, in, a, in->args[1], in->imm2 != IR_SET_ATTR);
+    if (f < 0) return -1;
+    if (!ty_is_number(val))
+        return ERR(in, "cannot assign %s to field '%s' (%s) of a record", val->name, a->fnames[f], ty_dtypes[a->fdtypes[f]].name);
+    if (val == ty_complex128 && ty_dtypes[a->fdtypes[f]].kind != 'c')
+        return ERR(in, "cannot assign %s to field '%s' (%s) of a record without losing the imaginary part", val->name,
+                   a->fnames[f], ty_dtypes[a->fdtypes[f]].name);
+    return 0;
+}
+
+const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
+    const char *attr = in->str;
+    const Type *rec = a->kind == TY_RECORD ? a : a->rec;
+    int f = ty_record_field(rec, attr);
+    if (a->kind == TY_RECORD) {
+        if (f >= 0) return ty_scalar_of(a->fdtypes[f]);
+        return ERR(in, "the record (%s) has no field '%s'", a->name, attr), NULL;
+    }
+    if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
+        const Type *elems[64];
+        for (int i = 0; i < a->ndim; i++) elems[i] = ty_int64;
+        return ty_tuple(a->ndim, elems);
+    }
+    if (!strcmp(attr, "ndim") || !strcmp(attr, "size") || !strcmp(attr, "itemsize") || !strcmp(attr, "nbytes"))
+        return ty_int64;
+    if (!strcmp(attr, "T"))
+        return ty_recarray(a->rec, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly,
+                           a->unaligned);
+    if (f >= 0) return field_view(a, f);   /* np.recarray's a.x */
+    return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
+                     "T and its fields are)", a->name, attr), NULL;
+}
