@@ -279,7 +279,7 @@ LLVMValueRef cg_elem_ptr(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef *
 LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides);
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape);
 LLVMValueRef cg_mul_size(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf);   /* *ovf |= a*b overflows */
-void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape);   /* ValueError unless shape is valid */
+void cg_check_size(Lower *L, long long itemsize, int nd, LLVMValueRef *shape);   /* ValueError unless shape is valid */
 LLVMValueRef cg_loop_begin(Lower *L, LoopCtx *lc, LLVMValueRef n);
 LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc);   /* the back edge's branch */
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
@@ -315,6 +315,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
+LLVMValueRef cg_new_recarray(Lower *L, const Type *t, LLVMValueRef *shape, bool zero);   /* np.empty, np.zeros */
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);

@@ -546,14 +546,18 @@ LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
 }
 
 /* ---- allocation ---------------------------------------------------------------------- */
-/* C-order strides of shape[] for dtype dt into strides[]; returns the size in bytes. */
-LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
-    LLVMValueRef s = i64c(L, ty_dtypes[dt].size);
+/* C-order strides of shape[] for elements of itemsize bytes into strides[]; returns the size in bytes. */
+static LLVMValueRef c_strides(Lower *L, long long itemsize, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
+    LLVMValueRef s = i64c(L, itemsize);
     for (int k = nd - 1; k >= 0; k--) {
         strides[k] = s;
         s = LLVMBuildMul(L->b, s, shape[k], "");
     }
     return s;
+}
+
+LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
+    return c_strides(L, ty_dtypes[dt].size, nd, shape, strides);
 }
 
 /* a * b for non-negative a, b; *ovf |= "the product does not fit an int64". */
@@ -569,12 +573,12 @@ LLVMValueRef cg_mul_size(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef 
 /* ValueError as NumPy raises it unless shape[] (checked non-negative) times dt's itemsize fits
  * an int64. As in NumPy, a zero dimension does not excuse the others: the product of the
  * non-zero dimensions must fit, so np.empty((0, 2**62, 4)) raises too. */
-void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape) {
+void cg_check_size(Lower *L, long long itemsize, int nd, LLVMValueRef *shape) {
     LLVMValueRef neg = LLVMConstInt(L->i1, 0, 0);
     for (int k = 0; k < nd; k++)
         neg = LLVMBuildOr(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSLT, shape[k], i64c(L, 0), ""), "");
     cg_raise_if(L, neg, "builtins:ValueError", "negative dimensions are not allowed");
-    LLVMValueRef ovf = LLVMConstInt(L->i1, 0, 0), s = i64c(L, ty_dtypes[dt].size);
+    LLVMValueRef ovf = LLVMConstInt(L->i1, 0, 0), s = i64c(L, itemsize);
     for (int k = 0; k < nd; k++) {
         LLVMValueRef zero = LLVMBuildICmp(L->b, LLVMIntEQ, shape[k], i64c(L, 0), "");
         s = cg_mul_size(L, s, LLVMBuildSelect(L->b, zero, i64c(L, 1), shape[k], ""), &ovf);
@@ -588,9 +592,9 @@ void cg_check_size(Lower *L, int dt, int nd, LLVMValueRef *shape) {
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     int nd = t->ndim;
     LLVMValueRef strides[64];
-    cg_check_size(L, t->dtype, nd, shape);
+    cg_check_size(L, (long long)ty_item_size(t), nd, shape);
     LLVMTypeRef pt = L->i64;
-    LLVMValueRef nbytes = cg_c_strides(L, t->dtype, nd, shape, strides);
+    LLVMValueRef nbytes = c_strides(L, (long long)ty_item_size(t), nd, shape, strides);
     LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
     LLVMValueRef data = cg_gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */

@@ -68,3 +68,13 @@ LLVMValueRef cg_fields_getattr(Lower *L, Instr *in) {
         return cg_array_getattr(L, in);   /* none of these reads the dtype */
     return field_view(L, at, a, ty_record_field(at->rec, attr), t);
 }
+
+LLVMValueRef cg_new_recarray(Lower *L, const Type *t, LLVMValueRef *shape, bool zero) {
+    LLVMValueRef a = cg_alloc_array(L, t, shape);
+    if (!zero) return a;
+    LLVMValueRef nbytes = LLVMBuildMul(L->b, cg_array_size(L, t, a), i64c(L, (long long)t->rec->itemsize), "");
+    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+    LLVMValueRef args[4] = {cg_arr_data(L, a), LLVMConstInt(L->i8, 0, 0), nbytes, LLVMConstInt(L->i1, 0, 0)};
+    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
+    return a;
+}

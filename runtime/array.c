@@ -684,6 +684,11 @@ static bool record_unaligned(PyArrayObject *a, const Type *rec) {
     return false;
 }
 
+const Type *rt_record_of(PyObject *dtype) {
+    if (!numpy_ready() || !PyArray_DescrCheck(dtype) || !PyDataType_HASFIELDS((PyArray_Descr *)dtype)) return NULL;
+    return seen_record((PyArray_Descr *)dtype)->rec;
+}
+
 static const Type *typeof_recarray(PyArrayObject *a) {
     struct SeenRecord *e = seen_record(PyArray_DESCR(a));
     if (!e->rec) return NULL;
@@ -891,6 +896,26 @@ PyObject *rt_array_view(int dtype, int ndim, const void *p) {
     return descr ? PyArray_NewFromDescr(&PyArray_Type, descr, ndim, shape, strides, r->data, 0, NULL) : NULL;
 }
 
+/* The NumPy dtype of record type rec: its fields at their offsets, its itemsize. */
+static PyArray_Descr *record_descr(const Type *rec) {
+    PyObject *names = PyList_New(rec->n), *formats = PyList_New(rec->n), *offsets = PyList_New(rec->n), *spec = NULL;
+    PyArray_Descr *d = NULL;
+    for (int i = 0; names && formats && offsets && i < rec->n; i++) {
+        PyList_SET_ITEM(names, i, PyUnicode_FromString(rec->fnames[i]));
+        PyList_SET_ITEM(formats, i, (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy));
+        PyList_SET_ITEM(offsets, i, PyLong_FromSize_t(rec->offsets[i]));
+    }
+    if (names && formats && offsets && !PyErr_Occurred())
+        spec = Py_BuildValue("{sOsOsOsn}", "names", names, "formats", formats, "offsets", offsets, "itemsize",
+                             (Py_ssize_t)rec->itemsize);
+    if (spec && !PyArray_DescrConverter(spec, &d)) d = NULL;
+    Py_XDECREF(names);
+    Py_XDECREF(formats);
+    Py_XDECREF(offsets);
+    Py_XDECREF(spec);
+    return d;
+}
+
 /* Box an array value, taking over its reference to its block. */
 PyObject *rt_box_array(const Type *t, const void *p) {
     const RtArray *r = p;
@@ -915,19 +940,6 @@ PyObject *rt_box_array(const Type *t, const void *p) {
             return whole;
         }
     }
-    if (t->kind == TY_RECARRAY) {   /* a view of the caller's structured array, with its dtype */
-        if (!whole || !PyArray_Check(whole) || !PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)whole))) {
-            rt_block_decref(r->meminfo);
-            return PyErr_Format(PyExc_SystemError, "ember: a structured array (%s) that is no view of an argument", t->name);
-        }
-        PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)whole);
-        Py_INCREF(descr);
-        PyObject *arr = PyArray_NewFromDescr(Py_TYPE(whole), descr, nd, shape, strides, r->data,
-                                             t->readonly ? 0 : NPY_ARRAY_WRITEABLE, NULL);
-        rt_block_decref(r->meminfo);
-        if (arr && PyArray_SetBaseObject((PyArrayObject *)arr, Py_NewRef(whole)) < 0) Py_CLEAR(arr);
-        return arr;
-    }
     if (!numpy_ready() && rt_numpy_init()) {
         rt_block_decref(r->meminfo);
         return NULL;
@@ -939,9 +951,15 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         Py_XDECREF(view);
         return copy;
     }
-    PyArray_Descr *descr = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
+    /* a view of the caller's structured array keeps its dtype and class (np.recarray) */
+    bool structured = t->kind == TY_RECARRAY && whole && PyArray_Check(whole) &&
+                      PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)whole));
+    PyArray_Descr *descr = structured ? (PyArray_Descr *)Py_NewRef((PyObject *)PyArray_DESCR((PyArrayObject *)whole))
+                         : t->kind == TY_RECARRAY ? record_descr(t->rec)
+                                                  : PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
     int flags = t->readonly ? 0 : NPY_ARRAY_WRITEABLE;
-    PyObject *arr = descr ? PyArray_NewFromDescr(&PyArray_Type, descr, nd, shape, strides, r->data, flags, NULL)
+    PyObject *arr = descr ? PyArray_NewFromDescr(structured ? Py_TYPE(whole) : &PyArray_Type, descr, nd, shape, strides,
+                                                 r->data, flags, NULL)
                           : NULL;
     PyObject *base = NULL;
     if (arr) {

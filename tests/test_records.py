@@ -253,3 +253,50 @@ def test_unsupported_fields_say_why():
     for arr in (nested, sub, text):
         with pytest.raises(EmberError, match="structured array"):
             f(arr)
+
+
+def make(n):
+    a = np.zeros(n, dtype=PART)
+    b = np.empty((n, 2), dtype=PACKED)
+    for i in range(n):
+        a[i]["x"] = i * 1.5
+        a[i].tag = 2 * i
+        b[i, 1]["v"] = i / 2
+        b[i, 1].k = -i
+    return a, b[:, 1]["v"].copy(), b[:, 1]["k"].copy()
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_new_structured_arrays(n):
+    a, v, k = njit(make)(n)
+    assert a.dtype == PART and a.flags.c_contiguous and a.flags.writeable
+    want = np.zeros(n, dtype=PART)
+    want["x"] = np.arange(n) * 1.5
+    want["tag"] = 2 * np.arange(n)
+    np.testing.assert_array_equal(a, want)
+    np.testing.assert_array_equal(v, np.arange(n) / 2)
+    np.testing.assert_array_equal(k, -np.arange(n))
+
+
+def test_new_structured_array_returned_whole():
+    b = njit(lambda n: np.zeros((n, 3), dtype=PACKED))(2)
+    assert b.dtype == PACKED and b.shape == (2, 3)
+    np.testing.assert_array_equal(b, np.zeros((2, 3), dtype=PACKED))
+
+
+def test_other_constructors_of_records_are_clear_errors():
+    with pytest.raises(EmberError, match=r"np.ones\(\) of a structured dtype"):
+        njit(lambda n: np.ones(n, dtype=PART))(3)
+    with pytest.raises(EmberError, match="dtype"):
+        njit(lambda n: np.arange(n).astype(PART))(3)
+
+
+def test_unaligned_signature_hint():
+    from ember import types
+    rec = types.Record.from_dtype(PACKED)
+    f = njit(types.float64(types.Array(rec, 1, "A")))(lambda a: a[1]["v"])
+    with pytest.raises(TypeError, match="align=True"):
+        f(fill(PACKED, 3))
+    g = njit(types.float64(types.Array(rec, 1, "A", aligned=False)))(lambda a: a[1]["v"])
+    a = fill(PACKED, 3)
+    assert g(a) == a[1]["v"]

@@ -112,6 +112,8 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         int dt = rt_dtype_of_object(obj);   /* np.float64, np.int32, ... */
         if (dt >= 0) return ty_dtype(dt);
     }
+    const Type *rec = PyType_Check(obj) ? NULL : rt_record_of(obj);
+    if (rec) return ty_recdtype(rec);   /* a structured dtype: for np.empty and np.zeros */
     const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
     if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen (codegen/lower_const.c) */
         PyObject *bytes = PyObject_CallMethod(obj, "tobytes", NULL);   /* C order, whatever its strides */

@@ -38,6 +38,18 @@ static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_p
                  ti->vtypes[idx]->name);
 }
 
+/* A new C array of rec's records: unaligned where a field lies off its alignment in the record
+ * (a packed dtype), as the block's data is aligned to 8 bytes. */
+const Type *ti_new_recarray(const Type *rec, int ndim) {
+    bool packed = false;
+    for (int i = 0; i < rec->n; i++) {
+        int dt = rec->fdtypes[i];
+        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
+        packed |= rec->offsets[i] % al || rec->itemsize % al;
+    }
+    return ty_recarray(rec, ndim, 'C', false, packed);
+}
+
 /* a["x"]: the field along the whole array, a view with the array's strides. */
 static const Type *field_view(const Type *a, int f) {
     return ty_array_full(a->rec->fdtypes[f], a->ndim, 'A', a->readonly, a->unaligned);

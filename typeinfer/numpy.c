@@ -414,6 +414,12 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_SHAPE_DTYPE, 1, args, nargs, false))) return -1;
         int nd = shape_ndim(ti, in, ci->params[0]);
+        if (nd >= 0 && ci->argmap[1] >= 0 && ci->params[1]->kind == TY_RECDTYPE) {
+            if (bid != BI_NP_EMPTY && bid != BI_NP_ZEROS)
+                return UNSUP(in, "np.%s() of a structured dtype is not supported (np.empty and np.zeros are)", fname);
+            ci->ret = ti_new_recarray(ci->params[1]->rec, nd);
+            return 0;
+        }
         if (nd < 0 || (dt = dtype_param(ti, in, ci, 1, DT_FLOAT64)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;

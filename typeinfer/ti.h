@@ -220,6 +220,7 @@ int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (
 const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
 int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
+const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of records (np.empty) */
 bool ti_is_iterable(const Type *t);
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */

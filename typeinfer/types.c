@@ -177,6 +177,19 @@ const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, b
     return t;
 }
 
+const Type *ty_recdtype(const Type *rec) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_RECDTYPE && table[i]->rec == rec) return table[i];
+    size_t cap = strlen(rec->name) + 16;
+    char *name = malloc(cap);
+    if (!name) return NULL;
+    snprintf(name, cap, "dtype(%s)", rec->name);
+    Type *t = new_type(TY_RECDTYPE, name, 0, 1);
+    free(name);
+    if (t) t->rec = rec;
+    return t;
+}
+
 int ty_record_field(const Type *rec, const char *name) {
     for (int i = 0; name && i < rec->n; i++)
         if (!strcmp(rec->fnames[i], name)) return i;
@@ -740,7 +753,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
-    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET:
+    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET: case TY_RECDTYPE:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);
