@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 91 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 93 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -1708,6 +1708,55 @@ def record_array_com(parts):
             parts[i]['x'] = 0.0
     return cx / mt, cy / mt, parts['x'].sum()
 """, _a_rec, mutates=True)
+
+
+_BODY = np.dtype([("px", np.float64), ("py", np.float64), ("vx", np.float64), ("vy", np.float64),
+                  ("mass", np.float32), ("alive", np.bool_)])
+
+
+def _a_bodies(small):
+    r = _rng(161)
+    n = 12 if small else 20000
+    a = np.zeros(n, dtype=_BODY)
+    for f in ("px", "py", "vx", "vy"):
+        a[f] = r.standard_normal(n)
+    a["mass"] = (r.random(n) + 0.5).astype(np.float32)
+    a["alive"] = r.random(n) < 0.9
+    return (a.view(np.recarray), 0.01)   # records by attribute in CPython too
+
+
+kernel("record_leapfrog", """
+def record_leapfrog(bodies, dt):
+    ke = 0.0
+    for step in range(10):
+        for i in range(bodies.shape[0]):
+            b = bodies[i]
+            if not b.alive:
+                continue
+            r2 = b.px * b.px + b.py * b.py + 0.01
+            inv = 1.0 / (r2 * np.sqrt(r2))
+            b.vx -= dt * b.px * inv
+            b.vy -= dt * b.py * inv
+            b.px += dt * b.vx
+            b.py += dt * b.vy
+    for b in bodies:
+        ke += 0.5 * b.mass * (b.vx * b.vx + b.vy * b.vy)
+    return ke
+""", _a_bodies, mutates=True)
+
+
+kernel("record_field_views", """
+def record_field_views(bodies, dt):
+    out = np.zeros(bodies.shape[0], dtype=bodies.dtype)
+    k = 0
+    for i in range(bodies.shape[0]):
+        if bodies[i]['alive'] and bodies[i]['mass'] > 0.8:
+            out[k] = bodies[i]
+            k += 1
+    x = out['px'][:k]
+    y = out['py'][:k]
+    return np.sqrt(x * x + y * y).mean(), k
+""", _a_bodies)
 
 
 def _a_text(small):

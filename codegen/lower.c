@@ -1410,7 +1410,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_SETITEM:
         if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
-        else if (vt(L, in->args[0])->kind == TY_RECORD) cg_fields_setitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_RECORD || vt(L, in->args[0])->kind == TY_RECARRAY) cg_fields_setitem(L, in);
         else cg_array_setitem(L, in);
         return 0;
     case IR_DELITEM:

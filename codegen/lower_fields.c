@@ -47,7 +47,15 @@ LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
 }
 
 void cg_fields_setitem(Lower *L, Instr *in) {
-    const Type *rec = L->ti->vtypes[in->args[0]];
+    const Type *rec = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
+    if (rec->kind == TY_RECARRAY) {   /* a[i] = r: r's bytes (which may be a's own) */
+        LLVMValueRef elem = NULL;
+        cg_index_basic(L, rec, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rec->rec, &elem);
+        LLVMTypeRef pt[4] = {L->ptr, L->ptr, L->i64, L->i1};
+        LLVMValueRef args[4] = {elem, L->vals[in->args[2]], i64c(L, (long long)rec->rec->itemsize), LLVMConstInt(L->i1, 0, 0)};
+        cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, args, 4);
+        return;
+    }
     int f = field_at(L, rec, in->args[1]);
     cg_store_elem(L, rec->fdtypes[f], field_ptr(L, rec, L->vals[in->args[0]], f), L->vals[in->args[2]],
                   L->ti->vtypes[in->args[2]]);
@@ -61,6 +69,7 @@ LLVMValueRef cg_fields_getattr(Lower *L, Instr *in) {
         int f = ty_record_field(at, attr);
         return cg_load_elem(L, at->fdtypes[f], field_ptr(L, at, a, f));
     }
+    if (t->kind == TY_RECDTYPE) return LLVMConstInt(L->i8, 0, 0);   /* a compile-time value */
     if (!strcmp(attr, "itemsize")) return i64c(L, (long long)at->rec->itemsize);
     if (!strcmp(attr, "nbytes")) return LLVMBuildMul(L->b, cg_array_size(L, at, a), i64c(L, (long long)at->rec->itemsize), "");
     if (!strcmp(attr, "shape") || !strcmp(attr, "strides") || !strcmp(attr, "ndim") || !strcmp(attr, "size") ||

@@ -20,6 +20,7 @@
 #include "rt.h"
 #include "sort.h"
 #include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
 #include <stdatomic.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -689,6 +690,31 @@ const Type *rt_record_of(PyObject *dtype) {
     return seen_record((PyArray_Descr *)dtype)->rec;
 }
 
+/* A record passed alone (np.void, a[i] in Python: a view of a's bytes, or a copy of its own): its
+ * bytes are read and written where they are. */
+static const Type *typeof_void(PyObject *v) {
+    PyVoidScalarObject *s = (PyVoidScalarObject *)v;
+    if (!s->descr || !PyDataType_HASFIELDS(s->descr)) return NULL;
+    const Type *rec = seen_record(s->descr)->rec;
+    if (!rec) return NULL;
+    bool un = false;
+    for (int i = 0; i < rec->n; i++) {
+        int dt = rec->fdtypes[i];
+        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
+        un |= ((uintptr_t)s->obval + rec->offsets[i]) % al != 0;
+    }
+    bool ro = !(s->flags & NPY_ARRAY_WRITEABLE);
+    return ro || un ? ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, ro, un) : rec;
+}
+
+int rt_unbox_record(const Type *t, PyObject *o, void *out) {
+    if (!numpy_ready() || !PyArray_IsScalar(o, Void)) return 1;
+    const Type *rt = typeof_void(o);
+    if (!rt || !ty_same_fields(rt, t) || (rt->readonly && !t->readonly) || (rt->unaligned && !t->unaligned)) return 1;
+    *(char **)out = ((PyVoidScalarObject *)o)->obval;
+    return 0;
+}
+
 static const Type *typeof_recarray(PyArrayObject *a) {
     struct SeenRecord *e = seen_record(PyArray_DESCR(a));
     if (!e->rec) return NULL;
@@ -834,6 +860,7 @@ const Type *rt_typeof(PyObject *v) {
     if (!t && PyAnySet_Check(v)) return rt_typeof_set(v);
     if (t || !numpy_ready()) return t;
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
+    if (PyArray_IsScalar(v, Void)) return typeof_void(v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;
     if (PyArray_IsScalar(v, ULongLong) || PyArray_IsScalar(v, ULong)) return ty_uint64;
     if (PyArray_IsScalar(v, Integer)) return ty_int64;

@@ -16,6 +16,9 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
     case TY_ARRAY: case TY_RECARRAY:
         if (rt_unbox_array(t, o, out) == 0) return 0;
         break;
+    case TY_RECORD:
+        if (rt_unbox_record(t, o, out) == 0) return 0;
+        break;
     case TY_RNG: {
         int r = rt_unbox_generator(o, out);
         if (r <= 0) return r;

@@ -25,6 +25,9 @@ static int conversion_cost(const Type *from, const Type *to) {
         from->ndim == to->ndim && (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
         (to->unaligned || !from->unaligned))
         return 1;   /* the same, for structured arrays */
+    if (from->kind == TY_RECORD && to->kind == TY_RECORD && ty_same_fields(from, to) && (to->readonly || !from->readonly) &&
+        (to->unaligned || !from->unaligned))
+        return 1;
     if (ty_is_heap(from) && from->kind == to->kind && !from->typed && !to->typed) {   /* a list, dict or set converts item by item */
         int total = 1;
         for (int i = 0; i < from->n; i++) {

@@ -300,3 +300,78 @@ def test_unaligned_signature_hint():
     g = njit(types.float64(types.Array(rec, 1, "A", aligned=False)))(lambda a: a[1]["v"])
     a = fill(PACKED, 3)
     assert g(a) == a[1]["v"]
+
+
+def reverse_records(a):
+    n = a.shape[0]
+    for i in range(n // 2):
+        x, tag = a[i].x, a[i].tag
+        a[i] = a[n - 1 - i]
+        a[n - 1 - i].x = x
+        a[n - 1 - i].tag = tag
+    b = np.zeros(3, dtype=a.dtype)
+    b[1] = a[0]
+    b[2] = b[1]
+    return b
+
+
+@pytest.mark.parametrize("n", [1, 4, 7])
+def test_whole_record_assignment(n):
+    a = fill(PART, n)
+    mine, theirs = a.copy(), a.copy().view(np.recarray)
+    got = njit(reverse_records)(mine)
+    want = reverse_records(theirs)
+    np.testing.assert_array_equal(mine, np.asarray(theirs))
+    np.testing.assert_array_equal(got, np.asarray(want))
+
+
+def test_other_record_assignments_are_clear_errors():
+    def f(p, q):
+        p[0] = q[0]
+    with pytest.raises(EmberError, match="the fields differ"):
+        njit(f)(fill(PART, 2), fill(PACKED, 2))
+    with pytest.raises(EmberError, match=r"assign a record \(a\[i\] = a\[j\]\)"):
+        njit(_assign_number)(fill(PART, 2))
+
+
+def _assign_number(p):
+    p[0] = 1.0
+
+
+def record_arg(r):
+    r["y"] = r["x"] * 3
+    return r.x + r.tag
+
+
+def test_a_record_passed_alone_is_read_and_written_in_place():
+    a = fill(PART, 5)
+    f = njit(record_arg)
+    got = f(a[2])
+    assert got == a[2]["x"] + a[2]["tag"]
+    assert a[2]["y"] == a[2]["x"] * 3   # np.void of an array views its bytes, as in NumPy
+    r = np.void((1.0, 2.0, 3.0, 4), dtype=PART)
+    assert f(r) == 5.0 and r["y"] == 3.0
+    a.flags.writeable = False
+    assert njit(lambda r: r.x * 2)(a[1]) == a[1]["x"] * 2
+    with pytest.raises(EmberError, match="read-only record"):
+        f(a[1])
+
+
+def fields_as_arrays(a):
+    a["y"][:] = 2.0
+    a["x"][1:] += a["m"][:-1]
+    w = a["m"] * a["x"] + a["tag"]
+    return w, a["x"].sum(), np.sort(a["y"] - a["x"])
+
+
+def test_field_views_in_array_code():
+    check(fields_as_arrays, fill(PART, 30))
+
+
+def packed_fields(a):
+    a["v"][:] = a["k"] * 0.5
+    return a["v"].sum(), (a["z"] * 2).real.copy(), np.sort(a["v"])
+
+
+def test_packed_field_views_in_array_code():
+    check(packed_fields, fill(PACKED, 30))

@@ -87,8 +87,17 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
 int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
     if (a->kind != TY_RECORD) {
         if (idx == ty_str && field_of(ti, in, a->rec, in->args[1], false) < 0) return -1;
-        return UNSUP(in, "assigning to %s of the structured %s is not supported; assign to its elements or a view "
-                         "(a['x'][:] = v, a[i]['x'] = v)", idx == ty_str ? "a field" : "records", a->name);
+        const Type *target = idx == ty_str ? NULL : recarray_index(ti, in, a, idx);
+        if (idx != ty_str && !target) return -1;
+        if (target && target->kind == TY_RECORD && val->kind == TY_RECORD) {   /* a[i] = r: r's bytes copied */
+            if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name);
+            if (!ty_same_fields(target, val))
+                return ERR(in, "cannot assign %s to a record of %s: the fields differ", val->name, a->name);
+            return 0;
+        }
+        return UNSUP(in, "assigning %s to %s of the structured %s is not supported; assign a record (a[i] = a[j]) or to "
+                         "fields (a['x'][:] = v, a[i]['x'] = v)", val->name, idx == ty_str ? "a field" : "records",
+                     a->name);
     }
     if (a->readonly) return ERR(in, "cannot assign to a field of a read-only record (%s)", a->name);
     int f = field_of(ti, in, a, in->args[1], in->imm2 != IR_SET_ATTR);
@@ -116,10 +125,14 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     }
     if (!strcmp(attr, "ndim") || !strcmp(attr, "size") || !strcmp(attr, "itemsize") || !strcmp(attr, "nbytes"))
         return ty_int64;
+    if (!strcmp(attr, "dtype")) {   /* np.empty(n, dtype=a.dtype) */
+        const Type *r = ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, false, false);
+        return r ? ty_recdtype(r) : NULL;
+    }
     if (!strcmp(attr, "T"))
         return ty_recarray(a->rec, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly,
                            a->unaligned);
     if (f >= 0) return field_view(a, f);   /* np.recarray's a.x */
     return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
-                     "T and its fields are)", a->name, attr), NULL;
+                     "dtype, T and its fields are)", a->name, attr), NULL;
 }

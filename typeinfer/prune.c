@@ -1,4 +1,5 @@
-/* prune.c: branches on `x is None` and `isinstance(x, C)` that a parameter's type decides.
+/* prune.c: branches on `x is None`, `isinstance(x, C)`, `a.ndim == k` and `len(t) == k` that a
+ * parameter's type decides.
  *
  * Requires: a Function from the frontend (variables versioned) and its argument types.
  * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
@@ -14,6 +15,7 @@
  */
 #include "ti.h"
 #include "fe.h"
+#include <string.h>
 
 /* The parameter a value reads: the value is a LOADVAR that only the parameter's own store
  * (STOREVAR of its ARG, in the first block) reaches; else -1. The other stores of the variable
@@ -75,6 +77,50 @@ static int isinstance_test(TypeInfo *ti, Instr *cond) {
     return r < 0 ? -1 : r;
 }
 
+/* An int the parameters' types fix, as Numba's semantic constants: p.ndim of an array parameter,
+ * len(p) of a tuple parameter, or an int constant. */
+static bool fixed_int(TypeInfo *ti, int value, int64_t *out) {
+    Function *fn = ti->fn;
+    Instr *x = fn->instrs[value];
+    if (x->op == IR_CONST && (x->c.kind == K_INT || x->c.kind == K_BOOL)) {
+        *out = x->c.i;
+        return true;
+    }
+    int p = -1;
+    bool ndim = x->op == IR_GETATTR && !strcmp(x->str, "ndim");
+    if (ndim) p = parameter_of(fn, x->args[0]);
+    PyObject *len = PyDict_GetItemString(fn->builtins, "len");
+    Instr *callee = x->op == IR_CALL && x->nargs == 2 && !x->nkw ? fn->instrs[x->args[0]] : NULL;
+    if (callee && callee->op == IR_GLOBAL && len && callee->obj == len) p = parameter_of(fn, x->args[1]);
+    if (p < 0 || p >= ti->nargs) return false;
+    const Type *t = ti->argtypes[p];
+    if (ndim && (t->kind == TY_ARRAY || t->kind == TY_RECARRAY)) *out = t->ndim;
+    else if (!ndim && t->kind == TY_TUPLE) *out = t->n;
+    else return false;
+    return true;
+}
+
+/* `a.ndim == 1`, `len(t) > 2` (under its truth test), each side fixed_int and one a parameter's:
+ * 1 or 0 as the types decide it, -1 where the branch is not such a test. So a function written
+ * for 1-d and 2-d arrays (or tuples of several lengths) types only the branch its arguments
+ * take, as Numba's dead-branch pruning does. */
+static int fixed_compare(TypeInfo *ti, Instr *cond) {
+    Function *fn = ti->fn;
+    if (cond->op == IR_TRUTH) cond = fn->instrs[cond->args[0]];
+    if (cond->op != IR_CMP) return -1;
+    int64_t a, b;
+    Instr *l = fn->instrs[cond->args[0]], *r = fn->instrs[cond->args[1]];
+    if ((l->op == IR_CONST && r->op == IR_CONST) || !fixed_int(ti, l->id, &a) || !fixed_int(ti, r->id, &b)) return -1;
+    switch (cond->imm) {
+    case IRC_LT: return a < b;
+    case IRC_LE: return a <= b;
+    case IRC_EQ: return a == b;
+    case IRC_NE: return a != b;
+    case IRC_GT: return a > b;
+    default: return a >= b;
+    }
+}
+
 int ti_prune_none_tests(TypeInfo *ti) {
     Function *fn = ti->fn;
     bool pruned = false;
@@ -83,6 +129,7 @@ int ti_prune_none_tests(TypeInfo *ti) {
         if (!br || br->op != IR_BRANCH) continue;
         Instr *is = fn->instrs[br->args[0]];
         int isinst = isinstance_test(ti, is);
+        if (isinst < 0) isinst = fixed_compare(ti, is);
         if (isinst >= 0) {
             br->op = IR_JUMP;
             br->nargs = 0;

@@ -71,6 +71,24 @@ const DTypeInfo ty_dtypes[DT_COUNT] = {
     [DT_COMPLEX128] = {"complex128", 16, 'c', 15},
 };
 
+/* An array type (TY_ARRAY, TY_RECARRAY) of elements named elem, named as Numba names them:
+ * "unaligned readonly array(float64, 1d, C)". */
+static Type *new_array_type(TypeKind kind, const char *elem, int ndim, char layout, bool readonly, bool unaligned) {
+    size_t cap = strlen(elem) + 64;
+    char *name = malloc(cap);
+    if (!name) return NULL;
+    snprintf(name, cap, "%s%sarray(%s, %dd, %c)", unaligned ? "unaligned " : "", readonly ? "readonly " : "", elem,
+             ndim, layout);
+    Type *t = new_type(kind, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
+    free(name);
+    if (!t) return NULL;
+    t->ndim = ndim;
+    t->layout = layout;
+    t->readonly = readonly;
+    t->unaligned = unaligned;
+    return t;
+}
+
 /* Named as Numba names them: "unaligned readonly array(float64, 1d, C)". */
 const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned) {
     if (ndim <= 1 && layout == 'F') layout = 'C';   /* one dimension: C and F are the same */
@@ -81,16 +99,8 @@ const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool 
             t->readonly == readonly && t->unaligned == unaligned)
             return t;
     }
-    char name[128];
-    snprintf(name, sizeof name, "%s%sarray(%s, %dd, %c)", unaligned ? "unaligned " : "", readonly ? "readonly " : "",
-             ty_dtypes[dtype].name, ndim, layout);
-    Type *t = new_type(TY_ARRAY, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
-    if (!t) return NULL;
-    t->dtype = dtype;
-    t->ndim = ndim;
-    t->layout = layout;
-    t->readonly = readonly;
-    t->unaligned = unaligned;
+    Type *t = new_array_type(TY_ARRAY, ty_dtypes[dtype].name, ndim, layout, readonly, unaligned);
+    if (t) t->dtype = dtype;
     return t;
 }
 
@@ -161,19 +171,8 @@ const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, b
         if (t->kind == TY_RECARRAY && t->rec == rec && t->ndim == ndim && t->layout == layout) return t;
     }
     const char *rname = rec->name + (readonly ? 9 : 0) + (unaligned ? 10 : 0);   /* the prefixes lead the array's name */
-    size_t cap = strlen(rname) + 64;
-    char *name = malloc(cap);
-    if (!name) return NULL;
-    snprintf(name, cap, "%s%sarray(%s, %dd, %c)", unaligned ? "unaligned " : "", readonly ? "readonly " : "", rname,
-             ndim, layout);
-    Type *t = new_type(TY_RECARRAY, name, 8 * (size_t)(TY_ARRAY_HEADER + 2 * ndim), 8);
-    free(name);
-    if (!t) return NULL;
-    t->rec = rec;
-    t->ndim = ndim;
-    t->layout = layout;
-    t->readonly = readonly;
-    t->unaligned = unaligned;
+    Type *t = new_array_type(TY_RECARRAY, rname, ndim, layout, readonly, unaligned);
+    if (t) t->rec = rec;
     return t;
 }
 

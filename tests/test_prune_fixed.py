@@ -1,0 +1,77 @@
+"""Branches on a.ndim and len(t) of parameters, decided by the argument types (as Numba's
+dead-branch pruning with its semantic constants): only the branch taken is typed, so one
+function serves 1-d and 2-d arrays, or tuples of several lengths."""
+import numpy as np
+import pytest
+
+from ember import njit
+
+
+def corner(a):
+    if a.ndim == 1:
+        return a[0]
+    elif a.ndim == 2:
+        return a[0, 0] + a[-1, -1]
+    else:
+        return a[0, 0, 0] - 1.0
+
+
+def rows(a):
+    if 1 < a.ndim:
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i].sum() * (i + 1)
+        return s
+    return a.sum()
+
+
+def ends(a):
+    if a.ndim != 1 and a.size > 1:
+        return a[-1, 0]
+    if a.ndim >= 2:
+        return a[0, 0]
+    return a[-1]
+
+
+def mixed(t):
+    if len(t) == 3:
+        return t[0] * t[1] + t[2]
+    if len(t) > 3:
+        return t[3]
+    return t[0]
+
+
+ARRAYS = [np.arange(5.0), np.arange(6.0).reshape(2, 3), np.arange(24.0).reshape(2, 3, 4), np.ones((1, 1))]
+
+
+@pytest.mark.parametrize("fn", [corner, rows, ends], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("k", range(len(ARRAYS)))
+def test_ndim_branches(fn, k):
+    a = ARRAYS[k]
+    if fn is not corner and a.ndim == 3:
+        a = a[0]
+    assert njit(fn)(a) == fn(a)
+
+
+@pytest.mark.parametrize("t", [(2,), (2, 3, 4), (1.5, 2, 3, 7), (1, 2)])
+def test_len_of_tuple_branches(t):
+    assert njit(mixed)(t) == mixed(t)
+
+
+def reassigned(a):
+    a = a.reshape(-1)
+    if a.ndim == 1:   # a is no longer the parameter: a run-time test, both branches typed
+        return a[0]
+    return a[1]
+
+
+def test_a_reassigned_parameter_keeps_its_test():
+    assert njit(reassigned)(np.arange(6.0).reshape(2, 3)) == 0.0
+
+
+def test_both_forms_compile_once_each():
+    f = njit(corner)
+    f(np.arange(3.0))
+    f(np.ones((2, 2)))
+    f(np.arange(4.0))
+    assert len(f.signatures) == 2
