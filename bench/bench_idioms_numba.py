@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 93 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 95 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -1675,6 +1675,46 @@ def generator_primes(n):
         last = p
     return s, c, last
 """, lambda small: (200 if small else 60000,))
+
+
+kernel("generator_windows", """
+def _windows(n, w, step):
+    start = 0
+    while start + w <= n:
+        yield start, start + w
+        start += step
+
+def generator_windows(x):
+    best = -1e300
+    at = -1
+    for lo, hi in _windows(x.shape[0], 64, 16):
+        s = 0.0
+        for i in range(lo, hi):
+            s += x[i]
+        if s > best:
+            best = s
+            at = lo
+    return best, at
+""", lambda small: (_rng(162).standard_normal(300 if small else 400000),))
+
+
+kernel("generator_per_item", """
+def _neighbours(i, n):
+    if i > 0:
+        yield i - 1
+    if i + 1 < n:
+        yield i + 1
+
+def generator_per_item(x):
+    n = x.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        s = 0.0
+        for j in _neighbours(i, n):
+            s += x[j]
+        out[i] = 0.5 * x[i] + 0.25 * s
+    return out
+""", lambda small: (_rng(163).standard_normal(50 if small else 200000),))
 
 
 _REC = np.dtype([("x", np.float64), ("y", np.float64), ("m", np.float32), ("tag", np.int32)])

@@ -38,7 +38,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     }
     case TY_METHOD: return cg_type(L, t->recv);
     case TY_ARRAY: case TY_RECARRAY: return cg_array_type(L, t);
-    case TY_RECORD: return L->ptr;
+    case TY_RECORD: case TY_GENERATOR: return L->ptr;
     case TY_SLICE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
@@ -310,6 +310,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
  * k, count, value}; zip and enumerate {state of each iterable}, stopping with the shortest. */
 LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
     if (iterable->kind == TY_STR) return cg_str_iter_type(L);
+    if (iterable->kind == TY_GENERATOR) return cg_gen_state_type(L, iterable);
     if (iterable->kind == TY_ARRAY || iterable->kind == TY_RECARRAY) {
         const Type *vt_ = iterable->kind == TY_RECARRAY ? ti_iter_value_type(iterable)
                         : iterable->ndim == 1 ? ty_scalar_of(iterable->dtype)
@@ -358,6 +359,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_STR:
         cg_str_iter_init(L, it, v, state);
         return;
+    case TY_GENERATOR:
+        cg_gen_iter_init(L, it, v, state);
+        return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)
             iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
@@ -384,6 +388,7 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
         return more;
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, it, state, st);
+    if (it->kind == TY_GENERATOR) return cg_gen_iter_more(L, it, state);
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY || it->kind == TY_STR;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
@@ -401,6 +406,10 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) {
         cg_dict_iter_step(L, it, state, st);
+        return;
+    }
+    if (it->kind == TY_GENERATOR) {
+        cg_gen_iter_step(L, it, state);
         return;
     }
     bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY;
@@ -444,6 +453,7 @@ static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     case TY_ARRAY: case TY_RECARRAY: case TY_STR:
         return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
+    case TY_GENERATOR: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 1), cg_field(L, st, state, 1), "");
     case TY_ZIP: {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, ti_iter_value_type(it)));
         for (int i = 0; i < it->n; i++)
@@ -483,7 +493,10 @@ void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *
 
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
     LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
-    iter_init(L, it, state, L->vals[in->args[0]]);
+    if (it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[0]]))
+        cg_gen_loop_init(L, it, L->vals[in->args[0]], state);
+    else
+        iter_init(L, it, state, L->vals[in->args[0]]);
     L->vals[in->id] = state;
 }
 
@@ -1443,7 +1456,8 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_CALL:
         if (L->ti->calls[in->id] && L->ti->calls[in->id]->kind != CALL_BUILTIN) cg_forget_wraps(L, -1);
         v = lower_call(L, in);
-        if (v && cg_has_refs(L, t) && cg_is_fresh(L, in)) v = cg_own(L, v, t);
+        if (v && cg_has_refs(L, t) && cg_is_fresh(L, in) && !(t->kind == TY_GENERATOR && cg_gen_one_loop(L, in)))
+            v = cg_own(L, v, t);   /* (the one loop over a generator owns it: cg_gen_loop_init) */
         break;
     case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;
@@ -1461,7 +1475,12 @@ static int lower_instr(Lower *L, Instr *in) {
         else cg_br_expect(L, cond, clamp == 1, t, f);
         return 0;
     }
+    case IR_YIELD: cg_gen_yield(L, in); return 0;
     case IR_RETURN: {
+        if (L->fn->generator) {   /* the end: StopIteration for the loop resuming it */
+            cg_ret(L, LLVMConstInt(L->i32, 0, 0));
+            return 0;
+        }
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
         if (cg_has_refs(L, ti->ret)) cg_return_ref(L, in, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
@@ -1524,6 +1543,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->block = NULL;
     L->fail_bb = NULL;
     memset(&L->defer, 0, sizeof L->defer);
+    memset(&L->gen, 0, sizeof L->gen);
     L->collapse = L->collapsing = NULL;
     L->ncollapse = 0;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
@@ -1553,6 +1573,7 @@ void cg_end_function(Lower *L) {
         if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]) && !(L->borrowed && L->borrowed[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
     if (L->err) cg_rec_ret_value(L);
+    else if (L->fn->generator && L->gen.promise) cg_gen_end(L);
     else LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));
 }
 
@@ -1607,7 +1628,8 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     }
     if (!rec) L->borrowed = cg_borrowed_parameters(L);
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
-    LLVMBuildBr(L->b, L->bbs[0]);
+    if (fn->generator && !rec) cg_gen_begin(L, L->bbs[0]);   /* the ramp, then the body when first resumed */
+    else LLVMBuildBr(L->b, L->bbs[0]);
     for (int i = 0; i < fn->nblocks; i++) {
         Block *b = fn->blocks[i];
         int k = parloop_of(ti, b);

@@ -41,6 +41,10 @@ typedef struct Lower {
     bool exc_refs;            /* caught exceptions may hold strings here: count them (cg_has_refs) */
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef status;
+    struct {                  /* a generator function's coroutine (lower_gen.c) */
+        LLVMValueRef promise, id, hdl, destroying;
+        LLVMBasicBlockRef suspend, cleanup, destroy;
+    } gen;
     LLVMValueRef *slots;      /* allocas holding owned references */
     LLVMValueRef *owner_slot, *owner_val;   /* per value id: the slot cg_own last put its value in, and that value */
     const Type **slot_types;
@@ -303,6 +307,7 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args);   /* CALL_SELF, _NATIVE, _INNER */   /* cg_incref for a container's item */
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
+void cg_add_slot(Lower *L, LLVMValueRef p, const Type *t);   /* an entry alloca starting with a t: a slot too */
 void cg_return_ref(Lower *L, Instr *ret, LLVMValueRef v, const Type *t);   /* lower_array.c */
 void cg_forget_wraps(Lower *L, int var);   /* lower_array.c: a store to var (-1: any) */
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);
@@ -316,6 +321,19 @@ LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_new_recarray(Lower *L, const Type *t, LLVMValueRef *shape, bool zero);   /* np.empty, np.zeros */
+/* lower_gen.c: generator functions as LLVM coroutines, and their consumers */
+void cg_gen_begin(Lower *L, LLVMBasicBlockRef body);   /* the ramp: frame, promise, first suspend, then body */
+void cg_gen_yield(Lower *L, Instr *in);
+void cg_gen_end(Lower *L);                             /* after the exit's releases: final suspend, cleanup */
+LLVMTypeRef cg_gen_state_type(Lower *L, const Type *g);   /* a loop's state over generator g: {handle, value, owns} */
+void cg_gen_iter_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state);
+LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state);   /* resumes it: i1, a value came */
+void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state);
+void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc);   /* count a reference, destroy at 0 */
+bool cg_gen_one_loop(Lower *L, Instr *call);
+/* next(h[, dflt]) of generator g, as type t: StopIteration (or dflt) once it has ended */
+LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef dflt, const Type *t);
+void cg_gen_loop_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state);   /* that loop's state owns it */   /* a generator call whose one use is the loop over it */
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);

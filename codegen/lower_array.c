@@ -165,6 +165,8 @@ static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
         LLVMValueRef mi = t->kind == TY_ARRAY || t->kind == TY_RECARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
         if (inc) incref_block(L, mi);
         else decref_block(L, mi, t);
+    } else if (t->kind == TY_GENERATOR) {
+        cg_gen_ref(L, v, t, inc);
     } else if (t->kind == TY_EXCVAL) {
         if (L->exc_refs) exc_refs(L, v, inc);
     } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
@@ -229,8 +231,9 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t) {
 }
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
 
-/* A slot for an owned reference, null until first stored, dropped at the exit. */
-LLVMValueRef cg_new_slot(Lower *L, const Type *t) {
+/* Slots hold owned references, null until first stored, dropped at the exit. */
+/* slot (an entry alloca starting with a value of type t, null at the entry): released at the exit. */
+static void add_slot(Lower *L, LLVMValueRef slot, const Type *t) {
     if (L->nslots == L->cap_slots) {
         int ncap = L->cap_slots ? 2 * L->cap_slots : 16;
         LLVMValueRef *s = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)ncap);
@@ -243,15 +246,24 @@ LLVMValueRef cg_new_slot(Lower *L, const Type *t) {
         L->slot_types = ts;
         L->cap_slots = ncap;
     }
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(L->c);
-    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(L->entry_bb));
-    LLVMValueRef slot = LLVMBuildAlloca(b, cg_type(L, t), "owned");
-    LLVMBuildStore(b, LLVMConstNull(cg_type(L, t)), slot);
-    LLVMDisposeBuilder(b);
     L->slots[L->nslots] = slot;
     L->slot_types[L->nslots++] = t;
+}
+
+/* A new slot of type t, or (p not NULL) the entry alloca p starting with a t made one. */
+static LLVMValueRef entry_slot(Lower *L, LLVMValueRef p, const Type *t) {
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(L->c);
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(L->entry_bb));
+    LLVMValueRef slot = p ? p : LLVMBuildAlloca(b, cg_type(L, t), "owned");
+    LLVMBuildStore(b, LLVMConstNull(cg_type(L, t)), slot);
+    LLVMDisposeBuilder(b);
+    add_slot(L, slot, t);
     return slot;
 }
+
+LLVMValueRef cg_new_slot(Lower *L, const Type *t) { return entry_slot(L, NULL, t); }
+
+void cg_add_slot(Lower *L, LLVMValueRef p, const Type *t) { entry_slot(L, p, t); }
 
 /* Hand a fresh value (one owned reference) to a new slot, dropping the slot's previous value. */
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
@@ -416,7 +428,7 @@ void cg_plan_arrays(Lower *L) {
     int *blk = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     for (int v = 0; v < fn->nvars; v++)
         if (ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v])) L->refs = true;
-    if (ti->ret && cg_has_refs(L, ti->ret)) L->refs = true;
+    if (ti->ret && cg_has_refs(L, ti->ret)) L->refs = true;   /* a generator function's too: its exit is its end */
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];

@@ -611,7 +611,8 @@ static int unsupported_op(Fe *fe, int op) {
     case PY_STORE_GLOBAL: case PY_DELETE_GLOBAL: what = "assignment to a global variable"; break;
     case PY_UNPACK_EX: what = "starred assignment"; break;
     case PY_CALL_FUNCTION_EX: what = "calls with *args or **kwargs"; break;
-    case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: case PY_GET_YIELD_FROM_ITER: what = "generator"; break;
+    case PY_YIELD_VALUE: case PY_RETURN_GENERATOR: what = "yield inside a nested function or lambda"; break;
+    case PY_GET_YIELD_FROM_ITER: case PY_SEND: what = "yield from (write for x in it: yield x)"; break;
     case PY_DELETE_DEREF: what = "del of a variable an inner function uses"; break;
     default: what = NULL;
     }
@@ -1367,6 +1368,11 @@ static int run_block(Fe *fe, Block *b) {
             in->args[0] = a;
             return 0;
         case PY_RETURN_GENERATOR:   /* a generator expression starts: $gen = [] */
+            if (fe->genlist < 0 && fe->fn->generator) {   /* a generator function: it starts when first resumed */
+                if (emit_const(fe, b, Py_None, &v)) return -1;
+                PUSH(v);
+                break;
+            }
             if (fe->genlist < 0) return unsupported_op(fe, pi->op);
             EMIT(in, IR_TUPLE, 0);
             in->imm = 1;
@@ -1378,6 +1384,14 @@ static int run_block(Fe *fe, Block *b) {
             PUSH(v);   /* what RETURN_GENERATOR leaves for the POP_TOP after it */
             break;
         case PY_YIELD_VALUE:   /* $gen.append(value); the yield expression's value is None */
+            if (fe->genlist < 0 && fe->fn->generator) {
+                POP(c);
+                EMIT(in, IR_YIELD, 1);
+                in->args[0] = c;
+                if (emit_const(fe, b, Py_None, &v)) return -1;
+                PUSH(v);   /* what gen.send() would give: ember's generators are only iterated */
+                break;
+            }
             if (fe->genlist < 0) return unsupported_op(fe, pi->op);
             POP(c);
             EMIT(in, IR_LOADVAR, 0);
@@ -1495,10 +1509,11 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
     /* A generator expression is evaluated into a list, which its consumer (sum, any, sorted,
      * a for loop, ...) then reads: the code is CPython's, a loop over .0 with one yield. */
     bool genexpr = (co->co_flags & CO_GENERATOR) && !PyUnicode_CompareWithASCIIString(co->co_name, "<genexpr>");
-    if (!genexpr && co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
-        fe_error(fe, DIAG_UNSUPPORTED, "generators and coroutines are not supported");
+    if (co->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
+        fe_error(fe, DIAG_UNSUPPORTED, "coroutines and async generators are not supported");
         return NULL;
     }
+    fn->generator = !genexpr && (co->co_flags & CO_GENERATOR);
     if (co->co_flags & CO_VARKEYWORDS) {
         fe_error(fe, DIAG_UNSUPPORTED, "a **kwargs parameter is not supported");
         return NULL;

@@ -145,6 +145,7 @@ struct Function {
     bool parallel;           /* parallel=True: prange loops run on threads (set by the driver) */
     bool error_numpy;        /* error_model="numpy": division by zero gives inf, nan or 0 (set by the driver) */
     bool fastmath;           /* fastmath=True: float operations may be reassociated (codegen/jit.c; the driver) */
+    bool generator;          /* a generator function (a def with yield): its YIELDs suspend it (codegen/lower_gen.c) */
     const Type **declared;   /* per variable: its type from locals=, or NULL (set by the driver) */
 };
 

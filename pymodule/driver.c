@@ -132,6 +132,16 @@ static PyObject *error_class(DiagKind kind) {
     return cls;
 }
 
+PyObject *pm_generator_from_python(Dispatcher *d) {
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    PyObject *cls = error_class(DIAG_UNSUPPORTED);
+    if (cls && qualname)
+        PyErr_Format(cls, "%s is a generator function: ember compiles generators for loops in compiled code (for x "
+                     "in %s(...) inside an @njit function); calling one from Python is not supported", qualname, qualname);
+    Py_XDECREF(cls);
+    return NULL;
+}
+
 static PyObject *source_line(const char *filename, int line) {
     PyObject *lc = PyImport_ImportModule("linecache");
     PyObject *s = lc ? PyObject_CallMethod(lc, "getline", "si", filename, line) : NULL;

@@ -416,6 +416,9 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     const Type *types[256];
     for (int i = 0; i < nparams; i++) types[i] = param_type(in, ci, i, args);
 
+    if (ti->fn->generator && code == ti->fn->code)
+        return ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, in->loc, "a generator function calling itself "
+                         "(a recursive generator) is not supported");
     /* Recursion into the function being typed, with the same argument types. */
     TypeInfo *root = ti->root;
     if (code == root->fn->code && nparams == root->nargs &&
@@ -702,6 +705,18 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             SET_PARAMS(t);
             const Type *pair[2] = {t, t};
             ret = bid == BI_POW ? t : ty_tuple(2, pair);
+            break;
+        }
+        case BI_NEXT: {   /* next(gen[, default]) of a generator */
+            NARGS(1, 2);
+            if (args[0]->kind != TY_GENERATOR)
+                return UNSUP(in, "next() of %s is not supported (of a generator it is)", args[0]->name);
+            ret = args[0]->elems[0];
+            if (nargs == 2 && !(ret = ty_unify(ret, args[1])))
+                return ERR(in, "next()'s default (%s) does not unify with what the generator yields (%s)", args[1]->name,
+                           args[0]->elems[0]->name);
+            ci->params[0] = args[0];
+            if (nargs == 2) ci->params[1] = ret;
             break;
         }
         case BI_LITERAL_UNROLL:   /* the container itself; a loop over it is unrolled (unroll.c) */

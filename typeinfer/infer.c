@@ -620,7 +620,26 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_BRANCH:
         if (args[0] != ty_bool) return ERR(in, "internal: branch on %s", args[0]->name);
         return 0;
+    case IR_YIELD: {
+        if (!ti->fn->generator) return ERR(in, "internal: yield outside a generator function");
+        if (!ty_is_value(args[0]) || ty_has_refs(args[0]))   /* pointed at the yielded expression */
+            return UNSUP(ti->fn->instrs[in->args[0]], "a generator yielding %s is not supported (numbers, None and "
+                         "tuples of them are)", args[0]->name);
+        const Type *u = ti->yields ? ty_unify(ti->yields, args[0]) : args[0];
+        if (!u) return ERR(in, "cannot unify the values a generator yields, %s and %s", ti->yields->name, args[0]->name);
+        if (u != ti->yields) {
+            ti->yields = u;
+            *changed = true;
+        }
+        return 0;
+    }
     case IR_RETURN: {
+        if (ti->fn->generator) {
+            if (args[0] != ty_none)
+                return UNSUP(ti->fn->instrs[in->args[0]], "a generator returning a value (StopIteration.value) is not "
+                             "supported");
+            return 0;
+        }
         if (args[0]->kind == TY_FUNCPTR || args[0]->kind == TY_FUNCSET)
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a function chosen at run time (%s) to Python", args[0]->name);
         if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER)   /* pointed at the returned expression */
@@ -805,6 +824,7 @@ int ti_settle(TypeInfo *ti) {
     if (unwrapped) return TYPE_AGAIN;
     if (ti_check_function_sets(ti) || check_complete(ti)) return -1;
     ti_complete_types(ti);
+    if (fn->generator) ti->ret = ty_generator(ti->yields ? ti->yields : ty_none);
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return -1;
     if (fn->parallel && !ti->outer && ti_find_parloops(ti)) return -1;

@@ -144,6 +144,7 @@ bool ti_is_iterable(const Type *t) {
     switch (t->kind) {
     case TY_RANGE: return true;
     case TY_ARRAY: case TY_RECARRAY: return t->ndim > 0;
+    case TY_GENERATOR: return true;
     case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
     case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: case TY_STR: return true;
     default: return false;
@@ -159,6 +160,7 @@ const Type *ti_iter_value_type(const Type *of) {
     case TY_RECARRAY:
         return of->ndim == 1 ? of->rec
                              : ty_recarray(of->rec, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly, of->unaligned);
+    case TY_GENERATOR: return of->elems[0];
     case TY_RANGE: return ty_int64;
     case TY_STR: return ty_str;
     case TY_DICT:   /* a dict and its keys() iterate the keys, values() the values, items() (key, value) */

@@ -157,7 +157,8 @@ struct TypeInfo {
     const Type **vartypes;        /* per variable */
     PyObject **frozen;            /* per value id: the Python value of a frozen global/attribute */
     CallInfo **calls;             /* per value id, for CALL */
-    const Type *ret;
+    const Type *ret;              /* a generator function's: ty_generator(yields) */
+    const Type *yields;           /* a generator function: what its yields unify to (NULL: none yet) */
     const char *symbol;           /* the native function's symbol */
     TypeInfo **inners;            /* inner functions to lower with this one */
     int ninners;

@@ -176,6 +176,24 @@ const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, b
     return t;
 }
 
+static const Type *generator_type(const Type *yields, bool owned) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_GENERATOR && table[i]->elems[0] == yields && table[i]->typed == owned) return table[i];
+    char name[600];
+    snprintf(name, sizeof name, "Generator(yields %s)%s", yields->name, owned ? " (one loop's)" : "");
+    const Type **elems = malloc(sizeof *elems);
+    Type *t = elems ? new_type(TY_GENERATOR, name, 8, 8) : NULL;
+    if (!t) return free(elems), NULL;
+    elems[0] = yields;
+    t->elems = elems;
+    t->n = 1;
+    t->typed = owned;
+    return t;
+}
+
+const Type *ty_generator(const Type *yields) { return generator_type(yields, false); }
+const Type *ty_generator_owned(const Type *yields) { return generator_type(yields, true); }
+
 const Type *ty_recdtype(const Type *rec) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_RECDTYPE && table[i]->rec == rec) return table[i];
@@ -260,7 +278,8 @@ int ty_dtype_of_scalar(const Type *t) {
 }
 
 bool ty_has_refs(const Type *t) {
-    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL)
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL ||
+        t->kind == TY_GENERATOR)
         return true;
     if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC)
         for (int i = 0; i < t->n; i++)

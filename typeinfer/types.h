@@ -59,6 +59,8 @@ typedef enum {
     TY_RECARRAY,    /* a structured array: laid out as an array value (its element size the record's
                      * itemsize) with rec its record type, ndim, layout, readonly, unaligned as TY_ARRAY
                      * (unaligned: some field's address is not a multiple of its alignment) */
+    TY_GENERATOR,   /* a generator (what calling a generator function gives) yielding elems[0]: a pointer to
+                     * its coroutine frame, whose promise (codegen/lower_gen.c) holds a reference count */
     TY_RECDTYPE,    /* a structured dtype used as a value (np.empty(n, dtype=REC)): rec its record type;
                      * compile-time only */
     TY_NKINDS
@@ -196,6 +198,10 @@ const Type *ty_record(int n, const char *const *names, const int *dtypes, const 
                       bool readonly, bool unaligned);
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_recdtype(const Type *rec);
+const Type *ty_generator(const Type *yields);
+/* The same generator held by the one loop over it (codegen/lower_gen.c): its slot destroys it
+ * without counting; codegen only, `typed` set. */
+const Type *ty_generator_owned(const Type *yields);
 int ty_record_field(const Type *rec, const char *name);   /* the field's index, or -1 */
 bool ty_same_fields(const Type *a, const Type *b);          /* two records' fields are the same, whatever their flags */
 size_t ty_item_size(const Type *t);       /* bytes per element of an array or a structured array */
