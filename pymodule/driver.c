@@ -132,16 +132,6 @@ static PyObject *error_class(DiagKind kind) {
     return cls;
 }
 
-PyObject *pm_generator_from_python(Dispatcher *d) {
-    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    PyObject *cls = error_class(DIAG_UNSUPPORTED);
-    if (cls && qualname)
-        PyErr_Format(cls, "%s is a generator function: ember compiles generators for loops in compiled code (for x "
-                     "in %s(...) inside an @njit function); calling one from Python is not supported", qualname, qualname);
-    Py_XDECREF(cls);
-    return NULL;
-}
-
 static PyObject *source_line(const char *filename, int line) {
     PyObject *lc = PyImport_ImportModule("linecache");
     PyObject *s = lc ? PyObject_CallMethod(lc, "getline", "si", filename, line) : NULL;
@@ -201,6 +191,21 @@ static void raise_diag(Ctx *ctx, const char *qualname, const Type **args, int na
     if (cls && text) PyErr_SetObject(cls, text);
     Py_XDECREF(cls);
     Py_XDECREF(text);
+}
+
+/* Python called a generator function: a located UnsupportedError at its def. */
+PyObject *pm_generator_from_python(Dispatcher *d, const Type *const *args, int nargs) {
+    PyCodeObject *co = (PyCodeObject *)PyFunction_GetCode(d->py_func);
+    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
+    Ctx *ctx = ctx_new();
+    if (!ctx || !qualname) return ctx_free(ctx), NULL;
+    Function where = {.name = qualname, .filename = PyUnicode_AsUTF8(co->co_filename), .firstline = co->co_firstlineno};
+    ctx_error(ctx, DIAG_UNSUPPORTED, &where, (Loc){co->co_firstlineno, -1, -1}, "%s is a generator function: ember "
+              "compiles generators for loops in compiled code (for x in %s(...) inside an @njit function); calling "
+              "one from Python is not supported", qualname, qualname);
+    raise_diag(ctx, qualname, (const Type **)args, nargs);
+    ctx_free(ctx);
+    return NULL;
 }
 
 /* ---- hooks for typing -------------------------------------------------------------- */

@@ -50,6 +50,10 @@ def uses_yield(n):
         yield i
 
 
+def uses_yield_from(n):
+    yield from range(n)
+
+
 def uses_with(x):
     with CTX:
         x += 1
@@ -173,11 +177,16 @@ def test_except_star_unsupported():
                      caret=lambda s: "ZeroDivisionError" in s or s.startswith("except"))
 
 
-def test_generator_unsupported():
+def test_generator_called_from_python_unsupported():
     exc = diagnose(uses_yield, 3)
     assert isinstance(exc, errors.UnsupportedError)
-    check_diagnostic(exc, uses_yield, {line_of(uses_yield, "def uses_yield"),
-                                       line_of(uses_yield, "yield i")})
+    check_diagnostic(exc, uses_yield, {line_of(uses_yield, "def uses_yield")})
+
+
+def test_yield_from_unsupported():
+    exc = diagnose(uses_yield_from, 3)
+    assert isinstance(exc, errors.UnsupportedError)
+    check_diagnostic(exc, uses_yield_from, {line_of(uses_yield_from, "yield from")})
 
 
 def test_with_unsupported():
