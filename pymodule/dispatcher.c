@@ -213,9 +213,10 @@ static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
         else if (!(s = pm_find_convertible(d, types, np))) return no_match(d, types, np);
         if (!s) return NULL;
     }
-    if (s->ret->kind == TY_GENERATOR) return pm_generator_from_python(d, s->args, s->nargs);
     if (!s->entry && pm_spec_code(s)) return NULL;
-    return rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
+    PyObject *r = rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
+    if (r && s->ret->kind == TY_GENERATOR) rt_generator_keep(r, args, np);   /* its frame may point into them */
+    return r;
 }
 
 static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {

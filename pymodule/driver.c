@@ -193,21 +193,6 @@ static void raise_diag(Ctx *ctx, const char *qualname, const Type **args, int na
     Py_XDECREF(text);
 }
 
-/* Python called a generator function: a located UnsupportedError at its def. */
-PyObject *pm_generator_from_python(Dispatcher *d, const Type *const *args, int nargs) {
-    PyCodeObject *co = (PyCodeObject *)PyFunction_GetCode(d->py_func);
-    const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
-    Ctx *ctx = ctx_new();
-    if (!ctx || !qualname) return ctx_free(ctx), NULL;
-    Function where = {.name = qualname, .filename = PyUnicode_AsUTF8(co->co_filename), .firstline = co->co_firstlineno};
-    ctx_error(ctx, DIAG_UNSUPPORTED, &where, (Loc){co->co_firstlineno, -1, -1}, "%s is a generator function: ember "
-              "compiles generators for loops in compiled code (for x in %s(...) inside an @njit function); calling "
-              "one from Python is not supported", qualname, qualname);
-    raise_diag(ctx, qualname, (const Type **)args, nargs);
-    ctx_free(ctx);
-    return NULL;
-}
-
 /* ---- hooks for typing -------------------------------------------------------------- */
 static bool host_is_dispatcher(PyObject *obj) { return Py_TYPE(obj) == &PmDispatcherType; }
 static PyObject *host_py_func(PyObject *obj) { return ((Dispatcher *)obj)->py_func; }

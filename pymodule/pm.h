@@ -58,7 +58,6 @@ Spec *pm_find_spec(Dispatcher *d, const Type **args, int nargs);
 Spec *pm_find_convertible(Dispatcher *d, const Type **args, int nargs);
 int pm_add_spec(Dispatcher *d, Spec *s);
 PyObject *pm_call(const char *module, const char *function, const char *fmt, ...);
-PyObject *pm_generator_from_python(Dispatcher *d, const Type *const *args, int nargs);   /* calling a generator function */
 
 /* driver.c */
 Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret,

@@ -129,6 +129,7 @@ PyObject *rt_box(const Type *t, const void *p) {
         return PyComplex_FromDoubles(d[0], d[1]);
     }
     case TY_ARRAY: case TY_RECARRAY: return rt_box_array(t, p);
+    case TY_GENERATOR: return rt_box_generator(t, *(void *const *)p);
     case TY_DISPATCHER: return Py_NewRef(t->obj);   /* a compiled function returned: known by its type */
     case TY_OPTIONAL:   /* {is T, T} */
         if (!(*(const unsigned char *)p & 1)) Py_RETURN_NONE;
@@ -172,4 +173,83 @@ PyObject *rt_box(const Type *t, const void *p) {
         PyErr_Format(PyExc_TypeError, "ember: cannot return a value of type %s to Python", t->name);
         return NULL;
     }
+}
+
+/* ---- generators handed to Python ------------------------------------------------------- */
+/* A generator function called from Python gives this iterator over its coroutine (the switched-
+ * resume frame LLVM lays out: the resume function, the destroy function, then the promise at 16:
+ * {i64 refcnt, i32 status, T value}, codegen/lower_gen.c). Python holds its one reference; the
+ * call's arguments are kept with it (the frame may point into an argument's memory). */
+typedef struct {
+    PyObject_HEAD
+    void **frame;        /* NULL once destroyed */
+    const Type *t;       /* TY_GENERATOR */
+    PyObject *keep;      /* the call's arguments */
+} RtGenerator;
+
+enum { PROMISE_AT = 16 };
+
+static void generator_destroy(RtGenerator *g) {
+    void **frame = g->frame;
+    g->frame = NULL;
+    if (frame) ((void (*)(void *))frame[1])(frame);
+}
+
+static void generator_dealloc(PyObject *self) {
+    RtGenerator *g = (RtGenerator *)self;
+    generator_destroy(g);
+    Py_XDECREF(g->keep);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *generator_next(PyObject *self) {
+    RtGenerator *g = (RtGenerator *)self;
+    if (!g->frame || !g->frame[0]) return NULL;   /* ended: StopIteration */
+    ((void (*)(void *))g->frame[0])(g->frame);
+    char *promise = (char *)g->frame + PROMISE_AT;
+    if (!g->frame[0]) {   /* it ended now: normally (StopIteration) or by raising */
+        int failed = *(int32_t *)(promise + 8) != 0;
+        if (failed) rt_error_to_python();
+        generator_destroy(g);
+        return NULL;
+    }
+    const Type *y = g->t->elems[0];
+    size_t at = (12 + y->align - 1) / y->align * y->align;
+    return rt_box(y, promise + at);
+}
+
+static PyTypeObject generator_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ember.Generator",
+    .tp_doc = "A compiled generator: what calling an @njit generator function from Python gives.",
+    .tp_basicsize = sizeof(RtGenerator),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = generator_dealloc,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = generator_next,
+};
+
+PyObject *rt_box_generator(const Type *t, void *frame) {
+    if (!(generator_type.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&generator_type) < 0) {
+        ((void (*)(void *))((void **)frame)[1])(frame);
+        return NULL;
+    }
+    RtGenerator *g = PyObject_New(RtGenerator, &generator_type);
+    if (!g) {
+        ((void (*)(void *))((void **)frame)[1])(frame);
+        return NULL;
+    }
+    g->frame = frame;
+    g->t = t;
+    g->keep = NULL;
+    return (PyObject *)g;
+}
+
+void rt_generator_keep(PyObject *gen, PyObject *const *args, int nargs) {
+    if (Py_TYPE(gen) != &generator_type) return;
+    RtGenerator *g = (RtGenerator *)gen;
+    PyObject *keep = PyTuple_New(nargs);
+    for (int i = 0; keep && i < nargs; i++) PyTuple_SET_ITEM(keep, i, Py_NewRef(args[i]));
+    if (!keep) PyErr_Clear();   /* (then nothing is kept: the caller's references still hold) */
+    Py_XSETREF(g->keep, keep);
 }

@@ -45,11 +45,6 @@ def uses_except_star(x):
     return y
 
 
-def uses_yield(n):
-    for i in range(n):
-        yield i
-
-
 def uses_yield_from(n):
     yield from range(n)
 
@@ -175,12 +170,6 @@ def test_except_star_unsupported():
     assert "except*" in str(exc)
     check_diagnostic(exc, uses_except_star, {line_of(uses_except_star, "except* ZeroDivisionError")},
                      caret=lambda s: "ZeroDivisionError" in s or s.startswith("except"))
-
-
-def test_generator_called_from_python_unsupported():
-    exc = diagnose(uses_yield, 3)
-    assert isinstance(exc, errors.UnsupportedError)
-    check_diagnostic(exc, uses_yield, {line_of(uses_yield, "def uses_yield")})
 
 
 def test_yield_from_unsupported():

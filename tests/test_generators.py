@@ -221,9 +221,17 @@ def test_traceback_names_the_generator():
     assert frames   # the compiled frames are in the traceback (test_exceptions checks their lines)
 
 
-def test_calling_a_generator_function_from_python_is_a_clear_error():
-    with pytest.raises(UnsupportedError, match="generator function"):
-        squares(3)
+def test_called_from_python():
+    assert list(squares(10)) == list(_squares(10))
+    g = grid(4)
+    assert next(g) == (1, 0.0)
+    assert list(g) == list(_grid(4))[1:] and list(g) == []
+    it = naturals(5)
+    assert [next(it) for _ in range(3)] == [5, 6, 7]
+    del it   # destroyed suspended: the leak check counts its frame
+    with pytest.raises(ZeroDivisionError):
+        list(ratios(np.ones(5)))
+    assert list(row_sums(np.arange(6.0).reshape(2, 3) + 1)) == [12.0, 30.0]   # its argument is kept alive
 
 
 def _yields_array(n):
