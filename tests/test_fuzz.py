@@ -86,7 +86,7 @@ def test_runner_classifies_outcomes():
     cases = {
         "ok": _prog("def f(a):\n    return a // 2, a / 0.5\n"),
         "mismatch": _prog("def f(a):\n    return a * a\n", "(2**40,)"),   # int64 wraps
-        "compile-error": _prog("def f(a):\n    yield a\n"),   # no generator functions
+        "compile-error": _prog("def f(a):\n    yield from range(a)\n"),   # no yield from
         "documented": _prog("def f(a):\n    return math.sqrt(-a)\n", "(2.0,)"),
         "invalid": _prog("def f(a):\n    return undefined_name\n"),
         "crash": ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", "()"),
