@@ -399,3 +399,13 @@ def test_loops_left_early_again_and_again():
     a = np.arange(12.0).reshape(4, 3)
     check(break_each_time, a)
     check(raise_midway, np.arange(1.0, 6.0))
+
+
+def test_cache_holds_generator_functions(tmp_path, monkeypatch):
+    from ember import njit
+    monkeypatch.setenv("EMBER_CACHE_DIR", str(tmp_path))
+    first = njit(cache=True)(_squares)
+    assert list(first(9)) == list(_squares(9))
+    again = njit(cache=True)(_squares)   # its Generator(yields int64) result read back from the entry
+    assert list(again(9)) == list(_squares(9))
+    assert again.stats["cache_hits"] == 1

@@ -1033,6 +1033,14 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
     if (n == 6 && !strncmp(start, "Record", 6) && *s == '(') return parse_record(s + 1, end, err, errlen);
+    if (n == 9 && !strncmp(start, "Generator", 9) && *s == '(' && !strncmp(skip_ws(s + 1), "yields ", 7)) {
+        const Type *y = ty_parse(skip_ws(s + 1) + 7, &s, err, errlen);   /* "Generator(yields int64)" */
+        if (!y) return NULL;
+        s = skip_ws(s);
+        if (*s != ')') { snprintf(err, errlen, "expected Generator(yields T)"); return NULL; }
+        *end = s + 1;
+        return ty_generator(y);
+    }
     bool opt = (n == 12 && !strncmp(start, "OptionalType", 12)) || (n == 8 && !strncmp(start, "optional", 8));
     if (opt && *skip_ws(s) == '(') {   /* OptionalType(T), a type's name, or optional(T) as Numba writes it */
         const Type *t = ty_parse(skip_ws(s) + 1, &s, err, errlen);
