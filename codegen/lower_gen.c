@@ -90,6 +90,8 @@ void cg_gen_begin(Lower *L, LLVMBasicBlockRef body) {
     L->gen.hdl = cg_call(L, "llvm.coro.begin", L->ptr, bt, ba, 2);
     LLVMBuildStore(L->b, i64c(L, 1), LLVMBuildStructGEP2(L->b, prt, L->gen.promise, 0, ""));
     LLVMBuildStore(L->b, LLVMConstInt(L->i32, 0, 0), LLVMBuildStructGEP2(L->b, prt, L->gen.promise, 1, ""));
+    if (cg_has_refs(L, yields))   /* no value yet: nothing to drop at the first yield or the exit */
+        LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, yields)), LLVMBuildStructGEP2(L->b, prt, L->gen.promise, 2, ""));
     LLVMBuildStore(L->b, L->gen.hdl, L->out);   /* what calling the function gives */
     for (int i = 0; i < L->ti->nargs; i++) {   /* the arguments live as long as the generator */
         const Type *t = L->ti->argtypes[i];
@@ -128,17 +130,34 @@ void cg_gen_begin(Lower *L, LLVMBasicBlockRef body) {
     LLVMPositionBuilderAtEnd(L->b, begin);   /* (the builder is re-positioned by the caller) */
 }
 
+/* The promise holds a reference to the value it holds (an array, a string, a list): the yield
+ * takes one and drops the one to the value before; the exit drops the last. A consumer's loop
+ * variable takes its own, as it does from a list. */
 void cg_gen_yield(Lower *L, Instr *in) {
     const Type *yields = L->ti->ret->elems[0];
     LLVMValueRef v = ty_is_runtime(yields) ? cg_cast(L, L->vals[in->args[0]], L->ti->vtypes[in->args[0]], yields) : NULL;
-    if (v) LLVMBuildStore(L->b, v, LLVMBuildStructGEP2(L->b, promise_type(L, yields), L->gen.promise, 2, ""));
+    LLVMValueRef at = LLVMBuildStructGEP2(L->b, promise_type(L, yields), L->gen.promise, 2, "");
+    if (v && cg_has_refs(L, yields)) {
+        LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, yields), at, "");
+        cg_incref(L, v, yields);
+        LLVMBuildStore(L->b, v, at);
+        cg_decref(L, old, yields);
+    } else if (v) {
+        LLVMBuildStore(L->b, v, at);
+    }
     LLVMBasicBlockRef next = block(L, "resumed");
     suspend(L, false, next, L->gen.destroy);
     LLVMPositionBuilderAtEnd(L->b, next);
 }
 
 void cg_gen_end(Lower *L) {
-    LLVMTypeRef prt = promise_type(L, L->ti->ret->elems[0]);
+    const Type *yields = L->ti->ret->elems[0];
+    LLVMTypeRef prt = promise_type(L, yields);
+    if (cg_has_refs(L, yields)) {   /* the last value yielded */
+        LLVMValueRef at = LLVMBuildStructGEP2(L->b, prt, L->gen.promise, 2, "");
+        cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, yields), at, ""), yields);
+        LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, yields)), at);
+    }
     LLVMBasicBlockRef final = block(L, "coro.final"), never = block(L, "coro.never");
     LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, L->gen.destroying, ""), L->gen.cleanup, final);
     LLVMPositionBuilderAtEnd(L->b, final);
@@ -228,12 +247,19 @@ LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state) {
     return LLVMBuildNot(L->b, done, "more");
 }
 
+/* What next() gives: a reference of its own (the generator's is dropped when it resumes). */
+static LLVMValueRef owned(Lower *L, LLVMValueRef v, const Type *t) {
+    if (!cg_has_refs(L, t)) return v;
+    cg_incref(L, v, t);
+    return cg_own(L, v, t);
+}
+
 LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef dflt, const Type *t) {
     LLVMValueRef failed, done = advance(L, g, h, &failed);
     cg_raise_if(L, failed, NULL, NULL);
     if (!dflt) {
         cg_raise_if(L, done, "builtins:StopIteration", NULL);
-        return cg_cast(L, yielded(L, g, h), g->elems[0], t);
+        return owned(L, cg_cast(L, yielded(L, g, h), g->elems[0], t), t);
     }
     LLVMBasicBlockRef got = block(L, "nextvalue"), join = block(L, "next");
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
@@ -247,7 +273,7 @@ LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef d
     LLVMValueRef vals[2] = {dflt, v};
     LLVMBasicBlockRef from[2] = {here, from_got};
     LLVMAddIncoming(r, vals, from, 2);
-    return r;
+    return owned(L, r, t);
 }
 
 void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state) {

@@ -215,6 +215,7 @@ static PyObject *generator_next(PyObject *self) {
     }
     const Type *y = g->t->elems[0];
     size_t at = (12 + y->align - 1) / y->align * y->align;
+    rt_retain(y, promise + at);   /* boxing takes over a reference: the generator keeps its own */
     return rt_box(y, promise + at);
 }
 

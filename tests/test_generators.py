@@ -234,8 +234,12 @@ def test_called_from_python():
     assert list(row_sums(np.arange(6.0).reshape(2, 3) + 1)) == [12.0, 30.0]   # its argument is kept alive
 
 
-def _yields_array(n):
-    yield np.zeros(n)
+_XREC = np.dtype([("x", np.float64)])
+
+
+def _yields_record(n):
+    a = np.zeros(n, dtype=_XREC)
+    yield a[0]
 
 
 def _returns_value(n):
@@ -248,7 +252,7 @@ def _yield_from(n):
 
 
 @pytest.mark.parametrize("gen, match", [
-    (_yields_array, "yielding array"),
+    (_yields_record, "yielding Record"),
     (_returns_value, "returning a value"),
     (_yield_from, "yield from"),
 ])
@@ -409,3 +413,89 @@ def test_cache_holds_generator_functions(tmp_path, monkeypatch):
     again = njit(cache=True)(_squares)   # its Generator(yields int64) result read back from the entry
     assert list(again(9)) == list(_squares(9))
     assert again.stats["cache_hits"] == 1
+
+
+def _rows(a):
+    for i in range(a.shape[0]):
+        yield a[i]   # a view: the consumer's variable keeps it
+
+
+def _fresh(n):
+    for i in range(n):
+        yield np.arange(i + 1) * 2.0
+
+
+def _words(n):
+    for i in range(n):
+        yield "w" + str(i)
+
+
+def _lists(n):
+    out = [0]
+    for i in range(n):
+        out.append(i)
+        yield out[:]
+
+
+rows, fresh, words, lists = jit(_rows), jit(_fresh), jit(_words), jit(_lists)
+
+
+def row_norms(a):
+    out = []
+    for r in rows(a):
+        out.append(np.sqrt((r * r).sum()))
+    return out
+
+
+def keep_last(n):
+    last = np.zeros(1)
+    for v in fresh(n):
+        last = v   # held past the generator's next resume and its end
+    return last
+
+
+def first_two(n):
+    g = fresh(n)
+    a = next(g)
+    b = next(g, np.zeros(2))
+    return a, b
+
+
+def joined(n):
+    s = ""
+    for w in words(n):
+        s += w + ","
+    return s
+
+
+def list_lengths(n):
+    t = 0
+    for l in lists(n):
+        t += len(l)
+    return t
+
+
+def early_out(n):
+    for v in fresh(n):
+        if v.shape[0] == 2:
+            return v.sum()
+    return -1.0
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_yielding_values_with_references(n):
+    check(row_norms, np.arange(n * 3.0).reshape(n, 3))
+    check(keep_last, n)
+    check(joined, n)
+    check(list_lengths, n)
+    check(early_out, n)
+    if n >= 1:
+        check(first_two, n)
+
+
+def test_arrays_yielded_to_python():
+    got = list(fresh(3))
+    assert [g.tolist() for g in got] == [[0.0], [0.0, 2.0], [0.0, 2.0, 4.0]]
+    assert list(words(2)) == ["w0", "w1"]
+    a = np.arange(6.0).reshape(2, 3)
+    assert [r.tolist() for r in rows(a)] == a.tolist()

@@ -622,9 +622,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         return 0;
     case IR_YIELD: {
         if (!ti->fn->generator) return ERR(in, "internal: yield outside a generator function");
-        if (!ty_is_value(args[0]) || ty_has_refs(args[0]))   /* pointed at the yielded expression */
-            return UNSUP(ti->fn->instrs[in->args[0]], "a generator yielding %s is not supported (numbers, None and "
-                         "tuples of them are)", args[0]->name);
+        if (!ty_is_value(args[0]))   /* pointed at the yielded expression */
+            return UNSUP(ti->fn->instrs[in->args[0]], "a generator yielding %s is not supported (numbers, None, "
+                         "arrays, strings, lists, dicts, sets and tuples of them are)", args[0]->name);
         const Type *u = ti->yields ? ty_unify(ti->yields, args[0]) : args[0];
         if (!u) return ERR(in, "cannot unify the values a generator yields, %s and %s", ti->yields->name, args[0]->name);
         if (u != ti->yields) {
