@@ -499,3 +499,31 @@ def test_arrays_yielded_to_python():
     assert list(words(2)) == ["w0", "w1"]
     a = np.arange(6.0).reshape(2, 3)
     assert [r.tolist() for r in rows(a)] == a.tolist()
+
+
+def _make(n):
+    a = np.arange(n) * 1.5   # owned by make's frame; the generator keeps its own reference
+    return doubled(a)
+
+
+def _doubled(a):
+    for i in range(a.shape[0]):
+        yield a[i] * 2
+
+
+doubled, make = jit(_doubled), jit(_make)
+
+
+def from_a_factory(n):
+    s = 0.0
+    for v in make(n):
+        s += v
+    h = make(n + 1)
+    first = next(h, -1.0)   # h is dropped suspended: destroyed at the exit
+    return s, first
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_generators_returned_by_compiled_functions(n):
+    check(from_a_factory, n)
+    assert list(make(n)) == [i * 3.0 for i in range(n)]
