@@ -375,6 +375,7 @@ void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const 
 LLVMValueRef cg_list_literal(Lower *L, Instr *in);
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);
 LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
+LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x);   /* a new list of its items (owned) */
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
 LLVMValueRef cg_list_unpack(Lower *L, const Type *lt, LLVMValueRef l, int i, int n);   /* a, b = l */
 void cg_list_setitem(Lower *L, Instr *in);

@@ -526,6 +526,8 @@ static void sort_list(Lower *L, const Type *e, LLVMValueRef l, CallInfo *key, LL
 
 /* A fold over any iterable: acc = step(acc, value) for each value. */
 typedef LLVMValueRef (*FoldStep)(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt);
+static LLVMValueRef step_any(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt);
+static LLVMValueRef step_all(Lower *L, LLVMValueRef acc, LLVMValueRef v, const Type *vt_, const Type *rt);
 
 static LLVMValueRef fold(Lower *L, const Type *it, LLVMValueRef x, LLVMValueRef init, const Type *rt, FoldStep step,
                          LLVMValueRef *count) {
@@ -556,6 +558,11 @@ static LLVMValueRef fold(Lower *L, const Type *it, LLVMValueRef x, LLVMValueRef 
         LLVMValueRef next = step(L, a, v, vt_, rt);
         if (count) next = LLVMBuildSelect(L->b, first, cg_cast(L, v, vt_, rt), next, "");
         LLVMBuildStore(L->b, next, acc);
+        if (step == step_any || step == step_all) {   /* any and all stop at the first item that decides */
+            LLVMBasicBlockRef on = LLVMAppendBasicBlockInContext(L->c, L->func, "foldon");
+            LLVMBuildCondBr(L->b, step == step_any ? next : LLVMBuildNot(L->b, next, ""), done, on);
+            LLVMPositionBuilderAtEnd(L->b, on);
+        }
     }
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, c, i64c(L, 1), ""), cnt);
     LLVMBuildBr(L->b, head);
@@ -622,6 +629,11 @@ static LLVMValueRef list_of(Lower *L, const Type *lt, const Type *it, LLVMValueR
     LLVMValueRef r = new_list(L, elem_of(lt), it->kind == TY_LIST ? cg_list_len(L, x) : i64c(L, 0));
     extend_iter(L, lt, r, it, x);
     return r;
+}
+
+LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x) {
+    const Type *lt = ty_list(ti_iter_value_type(it));
+    return cg_own(L, list_of(L, lt, it, x), lt);
 }
 
 /* np.array(l): a new C array of l's numbers, or of its rows (ValueError unless all rows have one length) */

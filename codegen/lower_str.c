@@ -255,6 +255,10 @@ static LLVMValueRef opt_str(Lower *L, LLVMValueRef v, const Type *t) {
 
 /* The items of a list or tuple of strings as (pointer, count). */
 static void str_items(Lower *L, LLVMValueRef v, const Type *t, LLVMValueRef *items, LLVMValueRef *n) {
+    if (t->kind == TY_GENERATOR) {   /* "-".join(s for s in words): its items first */
+        v = cg_list_of_iterable(L, t, v);
+        t = ty_list(ty_str);
+    }
     if (t->kind == TY_LIST) {
         *items = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, v, i64c(L, TY_BLOCK_HEADER + 16)), "items");
         *n = cg_list_len(L, v);

@@ -91,7 +91,6 @@ typedef struct {
     PyObject *closure;  /* a compiled function's cells: its free variables are frozen constants */
     int first_free;     /* the localsplus index of the first free variable */
     int excvar;         /* "$exc": the exception being handled (CPython's exc_info), or -1 */
-    int genlist;        /* a generator expression: "$gen", the list its yields append to, or -1 */
     Spill *spilled;     /* stack entries that travel in variables though they are globals (edge) */
     int nspilled;
     bool restart;       /* a global must be spilled that was not: decode again */
@@ -1359,49 +1358,21 @@ static int run_block(Fe *fe, Block *b) {
         }
         case PY_RETURN_VALUE:
             POP(a);
-            if (fe->genlist >= 0) {   /* a generator expression returns the list of what it yielded */
-                EMIT(in, IR_LOADVAR, 0);
-                in->imm = fe->genlist;
-                a = in->id;
-            }
             EMIT(in, IR_RETURN, 1);
             in->args[0] = a;
             return 0;
-        case PY_RETURN_GENERATOR:   /* a generator expression starts: $gen = [] */
-            if (fe->genlist < 0 && fe->fn->generator) {   /* a generator function: it starts when first resumed */
-                if (emit_const(fe, b, Py_None, &v)) return -1;
-                PUSH(v);
-                break;
-            }
-            if (fe->genlist < 0) return unsupported_op(fe, pi->op);
-            EMIT(in, IR_TUPLE, 0);
-            in->imm = 1;
-            a = in->id;
-            EMIT(in, IR_STOREVAR, 1);
-            in->imm = fe->genlist;
-            in->args[0] = a;
+        case PY_RETURN_GENERATOR:   /* a generator (function or expression) starts when first resumed */
+            if (!fe->fn->generator) return unsupported_op(fe, pi->op);
             if (emit_const(fe, b, Py_None, &v)) return -1;
             PUSH(v);   /* what RETURN_GENERATOR leaves for the POP_TOP after it */
             break;
-        case PY_YIELD_VALUE:   /* $gen.append(value); the yield expression's value is None */
-            if (fe->genlist < 0 && fe->fn->generator) {
-                POP(c);
-                EMIT(in, IR_YIELD, 1);
-                in->args[0] = c;
-                if (emit_const(fe, b, Py_None, &v)) return -1;
-                PUSH(v);   /* what gen.send() would give: ember's generators are only iterated */
-                break;
-            }
-            if (fe->genlist < 0) return unsupported_op(fe, pi->op);
+        case PY_YIELD_VALUE:
+            if (!fe->fn->generator) return unsupported_op(fe, pi->op);
             POP(c);
-            EMIT(in, IR_LOADVAR, 0);
-            in->imm = fe->genlist;
-            a = in->id;
-            EMIT(in, IR_LISTAPPEND, 2);
-            in->args[0] = a;
-            in->args[1] = c;
+            EMIT(in, IR_YIELD, 1);
+            in->args[0] = c;
             if (emit_const(fe, b, Py_None, &v)) return -1;
-            PUSH(v);
+            PUSH(v);   /* what gen.send() would give: ember's generators are only iterated */
             break;
         case PY_RAISE_VARARGS:
             if (pi->arg == 0) {   /* bare raise: the exception being handled */
@@ -1492,7 +1463,7 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
     PyCodeObject *co = (PyCodeObject *)code_obj;
     Function *fn = ir_new_function(ctx);
     if (!fn) return NULL;
-    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure, .excvar = -1, .genlist = -1, .spilled = spills,
+    Fe fe_ = {.ctx = ctx, .fn = fn, .code = code_obj, .closure = closure, .excvar = -1, .spilled = spills,
               .nspilled = *nspills}, *fe = &fe_;
     fe->null_marker.op = IR_NOPS;
     fn->code = ctx_keep(ctx, code_obj);
@@ -1506,14 +1477,13 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
     fe->names = co->co_names;
     if (!fn->name || !fn->filename) return NULL;
 
-    /* A generator expression is evaluated into a list, which its consumer (sum, any, sorted,
-     * a for loop, ...) then reads: the code is CPython's, a loop over .0 with one yield. */
-    bool genexpr = (co->co_flags & CO_GENERATOR) && !PyUnicode_CompareWithASCIIString(co->co_name, "<genexpr>");
+    /* A generator function, or a generator expression (CPython's code: a loop over .0 with one
+     * yield, an inner function its consumer calls): a coroutine (codegen/lower_gen.c). */
     if (co->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE)) {
         fe_error(fe, DIAG_UNSUPPORTED, "coroutines and async generators are not supported");
         return NULL;
     }
-    fn->generator = !genexpr && (co->co_flags & CO_GENERATOR);
+    fn->generator = co->co_flags & CO_GENERATOR;
     if (co->co_flags & CO_VARKEYWORDS) {
         fe_error(fe, DIAG_UNSUPPORTED, "a **kwargs parameter is not supported");
         return NULL;
@@ -1525,7 +1495,6 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
         if (!name || ir_new_var(fn, name) < 0) return NULL;
     }
-    if (genexpr && (fe->genlist = ir_new_var(fn, "$gen")) < 0) return NULL;
     fe->first_free = nlocalsplus - co->co_nfreevars;
     fn->nfree = closure ? 0 : co->co_nfreevars;   /* an inner function's cells come as arguments */
     fn->nparams = fe_nparams(code_obj);

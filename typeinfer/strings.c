@@ -80,6 +80,7 @@ bool ti_is_str_method(const char *attr) {
 /* Is t something str.join takes: a list of strings or a tuple of them. */
 static bool str_sequence(const Type *t) {
     if (t->kind == TY_LIST) return !t->elems[0] || t->elems[0] == ty_str;   /* ("".join([]): no items) */
+    if (t->kind == TY_GENERATOR) return t->elems[0] == ty_str;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (t->elems[i] != ty_str) return false;
