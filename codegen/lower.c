@@ -360,7 +360,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         cg_str_iter_init(L, it, v, state);
         return;
     case TY_GENERATOR:
-        cg_gen_iter_init(L, it, v, state);
+        if (L->gen_owned) cg_gen_loop_init(L, it, v, state);
+        else cg_gen_iter_init(L, it, v, state);
+        L->gen_owned = false;
         return;
     case TY_ZIP:
         for (int i = 0; i < it->n; i++)

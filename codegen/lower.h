@@ -45,6 +45,7 @@ typedef struct Lower {
         LLVMValueRef promise, id, hdl, destroying;
         LLVMBasicBlockRef suspend, cleanup, destroy;
     } gen;
+    bool gen_owned;           /* the next loop over a generator owns it (a builtin consuming it whole) */
     LLVMValueRef *slots;      /* allocas holding owned references */
     LLVMValueRef *owner_slot, *owner_val;   /* per value id: the slot cg_own last put its value in, and that value */
     const Type **slot_types;
@@ -331,6 +332,7 @@ LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state);   /*
 void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state);
 void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc);   /* count a reference, destroy at 0 */
 bool cg_gen_one_loop(Lower *L, Instr *call);
+void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state);   /* a loop left before the end: its own destroyed */
 /* next(h[, dflt]) of generator g, as type t: StopIteration (or dflt) once it has ended */
 LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef dflt, const Type *t);
 void cg_gen_loop_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state);   /* that loop's state owns it */   /* a generator call whose one use is the loop over it */

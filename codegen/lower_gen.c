@@ -289,10 +289,31 @@ bool cg_gen_one_loop(Lower *L, Instr *call) {
     if (call->op != IR_CALL || !L->uses || L->uses[call->id] != 1) return false;
     for (int i = call->id + 1; i < L->fn->ninstrs; i++) {
         Instr *x = L->fn->instrs[i];
-        for (int k = 0; x && k < x->nargs; k++)
-            if (x->args[k] == call->id) return x->op == IR_GETITER;
+        for (int k = 0; x && k < x->nargs; k++) {
+            if (x->args[k] != call->id) continue;
+            if (x->op == IR_GETITER) return true;
+            CallInfo *ci = x->op == IR_CALL ? L->ti->calls[x->id] : NULL;   /* sum(g), any(g), list(g), ... */
+            return ci && ci->kind == CALL_BUILTIN && ci->nparams >= 1 && ci->argmap[0] == k &&
+                   (ci->builtin == LB_SUM || ci->builtin == LB_MIN || ci->builtin == LB_MAX || ci->builtin == LB_ANY ||
+                    ci->builtin == LB_ALL || ci->builtin == LB_LIST || ci->builtin == LB_SORTED) && !ci->key;
+        }
     }
     return false;
+}
+
+void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state) {
+    LLVMTypeRef st = cg_gen_state_type(L, g);
+    LLVMValueRef hp = LLVMBuildStructGEP2(L->b, st, state, 0, "");
+    LLVMValueRef owns = LLVMBuildLoad2(L->b, L->i1, LLVMBuildStructGEP2(L->b, st, state, 2, ""), "");
+    LLVMBasicBlockRef end = block(L, "genleft"), on = block(L, "genleave");
+    LLVMBuildCondBr(L->b, owns, end, on);
+    LLVMPositionBuilderAtEnd(L->b, end);
+    LLVMTypeRef pt = L->ptr;
+    LLVMValueRef h = LLVMBuildLoad2(L->b, L->ptr, hp, "gen");
+    cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
+    LLVMBuildStore(L->b, LLVMConstNull(L->ptr), hp);
+    LLVMBuildBr(L->b, on);
+    LLVMPositionBuilderAtEnd(L->b, on);
 }
 
 /* The one loop's generator is destroyed as the loop ends, through the call's own value (CoroElide

@@ -560,7 +560,11 @@ static LLVMValueRef fold(Lower *L, const Type *it, LLVMValueRef x, LLVMValueRef 
         LLVMBuildStore(L->b, next, acc);
         if (step == step_any || step == step_all) {   /* any and all stop at the first item that decides */
             LLVMBasicBlockRef on = LLVMAppendBasicBlockInContext(L->c, L->func, "foldon");
-            LLVMBuildCondBr(L->b, step == step_any ? next : LLVMBuildNot(L->b, next, ""), done, on);
+            LLVMBasicBlockRef stop = LLVMAppendBasicBlockInContext(L->c, L->func, "foldstop");
+            LLVMBuildCondBr(L->b, step == step_any ? next : LLVMBuildNot(L->b, next, ""), stop, on);
+            LLVMPositionBuilderAtEnd(L->b, stop);
+            if (it->kind == TY_GENERATOR) cg_gen_iter_leave(L, it, state);
+            LLVMBuildBr(L->b, done);
             LLVMPositionBuilderAtEnd(L->b, on);
         }
     }
@@ -682,6 +686,8 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
     if (op >= LB_LEN) {   /* builtins: args[0] is the iterable */
         const Type *it = ci->nparams ? types[0] : NULL;
         LLVMValueRef x = ci->nparams ? L->vals[in->args[ci->argmap[0]]] : NULL, count;
+        /* sum(g) of a generator nothing else holds: its loop owns it (lower_gen.c) */
+        L->gen_owned = it && it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[ci->argmap[0]]]);
         switch (op) {
         case LB_LEN: return it->kind == TY_LIST ? cg_list_len(L, x) : cg_dict_len(L, x);
         case LB_SUM: {

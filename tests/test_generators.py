@@ -527,3 +527,13 @@ def from_a_factory(n):
 def test_generators_returned_by_compiled_functions(n):
     check(from_a_factory, n)
     assert list(make(n)) == [i * 3.0 for i in range(n)]
+
+
+def builtins_own_their_generator(n):   # each call's one use is the builtin: it destroys it at its end
+    return (sum(row_sums(np.ones((n, 2)))), any(v.sum() > 2.0 for v in fresh(n)), all(v.shape[0] < 2 for v in fresh(n)),
+            list(pair(n)), sorted(squares(n))[-1:], max(mod7(n + 1)), min(mod7(n + 1)))
+
+
+@pytest.mark.parametrize("n", [1, 3, 6])
+def test_builtins_consuming_generators_release_them(n):
+    check(builtins_own_their_generator, n)
