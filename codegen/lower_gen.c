@@ -12,7 +12,10 @@
  * The promise, {i64 refcnt, i32 status, T value}: a generator value is a counted reference like
  * a list's block (each_ref); the last reference dropped destroys the coroutine. A loop over it
  * resumes it once per trip: done with status 0 ends the loop, done with -1 fails with the error
- * record the body set, else the value is the next item.
+ * record the body set, else the value is the next item. The one loop over a generator nothing
+ * else holds owns it instead, with no count (cg_gen_one_loop), which lets LLVM's CoroElide put
+ * the frame on the caller's stack. Called from Python, runtime/box.c's ember.Generator resumes
+ * the frame.
  */
 #include "lower.h"
 
@@ -282,9 +285,10 @@ void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state) {
     LLVMBuildStore(L->b, yielded(L, g, h), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
 }
 
-/* `for x in gen(...)`: the generator's only holder is the loop, so the loop's state owns it and
- * destroys it without a count: with no count to test, LLVM's CoroElide puts the frame on the
- * caller's stack where every way out of the function destroys it. */
+/* `for x in gen(...)`, `sum(gen(...))` (and any, all, min, max, list, sorted without key=): the
+ * generator's only holder is one loop, whose state owns it and destroys it without a count: with
+ * no count to test, LLVM's CoroElide puts the frame on the caller's stack where every way out of
+ * the function destroys it. */
 bool cg_gen_one_loop(Lower *L, Instr *call) {
     if (call->op != IR_CALL || !L->uses || L->uses[call->id] != 1) return false;
     for (int i = call->id + 1; i < L->fn->ninstrs; i++) {
@@ -301,6 +305,7 @@ bool cg_gen_one_loop(Lower *L, Instr *call) {
     return false;
 }
 
+/* A loop left before the generator's end (any/all decided): the loop's own generator destroyed. */
 void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state) {
     LLVMTypeRef st = cg_gen_state_type(L, g);
     LLVMValueRef hp = LLVMBuildStructGEP2(L->b, st, state, 0, "");
@@ -316,9 +321,9 @@ void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state) {
     LLVMPositionBuilderAtEnd(L->b, on);
 }
 
-/* The one loop's generator is destroyed as the loop ends, through the call's own value (CoroElide
- * looks for a destroy of that value on the paths out of the function), and its slot emptied; a
- * break or an error leaves it to the slot. */
+/* A reference counted (inc) or dropped; the last one dropped destroys the coroutine. The count is
+ * not atomic: a generator is resumed by one thread at a time. A loop's own generator (its slot's
+ * type, `typed`) is destroyed when its slot is dropped, if the loop has not destroyed it. */
 void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc) {
     if (g->typed) {   /* the one loop's: destroyed without counting */
         if (inc) return;
