@@ -276,8 +276,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     } else if (to == ty_complex128) {
         if (ty_rank(from) >= 0 && ty_rank(from) < 3)
             return complex_value(L, cg_cast(L, v, from, ty_float64), LLVMConstReal(L->f64, 0));
-    } else if ((to->kind == TY_ARRAY && from->kind == TY_ARRAY) || (to->kind == TY_RECARRAY && from->kind == TY_RECARRAY) ||
-               (to->kind == TY_RECORD && from->kind == TY_RECORD)) {
+    } else if (to->kind == from->kind && (to->kind == TY_ARRAY || to->kind == TY_RECARRAY || to->kind == TY_RECORD)) {
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
         return v;
@@ -360,8 +359,7 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         cg_str_iter_init(L, it, v, state);
         return;
     case TY_GENERATOR:
-        if (L->gen_owned) cg_gen_loop_init(L, it, v, state);
-        else cg_gen_iter_init(L, it, v, state);
+        cg_gen_iter_init(L, it, v, state, L->gen_owned);
         L->gen_owned = false;
         return;
     case TY_ZIP:
@@ -495,10 +493,8 @@ void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *
 
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
     LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
-    if (it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[0]]))
-        cg_gen_loop_init(L, it, L->vals[in->args[0]], state);
-    else
-        iter_init(L, it, state, L->vals[in->args[0]]);
+    L->gen_owned = it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[0]]);
+    iter_init(L, it, state, L->vals[in->args[0]]);
     L->vals[in->id] = state;
 }
 
@@ -1459,7 +1455,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->ti->calls[in->id] && L->ti->calls[in->id]->kind != CALL_BUILTIN) cg_forget_wraps(L, -1);
         v = lower_call(L, in);
         if (v && cg_has_refs(L, t) && cg_is_fresh(L, in) && !(t->kind == TY_GENERATOR && cg_gen_one_loop(L, in)))
-            v = cg_own(L, v, t);   /* (the one loop over a generator owns it: cg_gen_loop_init) */
+            v = cg_own(L, v, t);   /* (the one loop over a generator owns it: cg_gen_iter_init) */
         break;
     case IR_MAKEFUNC: case IR_CELLREF: v = LLVMGetPoison(cg_type(L, t)); break;
     case IR_GETITER: lower_getiter(L, in, vt(L, in->args[0])); return 0;

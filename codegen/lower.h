@@ -321,23 +321,24 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
-LLVMValueRef cg_new_recarray(Lower *L, const Type *t, LLVMValueRef *shape, bool zero);   /* np.empty, np.zeros */
 /* lower_gen.c: generator functions as LLVM coroutines, and their consumers */
 void cg_gen_begin(Lower *L, LLVMBasicBlockRef body);   /* the ramp: frame, promise, first suspend, then body */
 void cg_gen_yield(Lower *L, Instr *in);
 void cg_gen_end(Lower *L);                             /* after the exit's releases: final suspend, cleanup */
 LLVMTypeRef cg_gen_state_type(Lower *L, const Type *g);   /* a loop's state over generator g: {handle, value, owns} */
-void cg_gen_iter_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state);
+/* a loop's state over h; owns: the loop alone holds it (cg_gen_one_loop), else it counts a reference */
+void cg_gen_iter_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state, bool owns);
 LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state);   /* resumes it: i1, a value came */
 void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state);
 void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc);   /* count a reference, destroy at 0 */
-bool cg_gen_one_loop(Lower *L, Instr *call);
+bool cg_gen_one_loop(Lower *L, Instr *call);   /* a generator call whose one use is a loop over it */
 void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state);   /* a loop left before the end: its own destroyed */
 /* next(h[, dflt]) of generator g, as type t: StopIteration (or dflt) once it has ended */
 LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef dflt, const Type *t);
-void cg_gen_loop_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state);   /* that loop's state owns it */   /* a generator call whose one use is the loop over it */
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
+LLVMValueRef cg_alloc_zeroed(Lower *L, const Type *t, LLVMValueRef *shape);   /* cg_alloc_array, every byte 0 */
+LLVMValueRef cg_view_at(Lower *L, const Type *at, LLVMValueRef a, long long offset, const Type *t);   /* a's elements from offset bytes in */
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 typedef struct Expr CgExpr;   /* an array expression read element by element (fused into its user) */
 bool cg_expr_buffers_sums(Lower *L, CgExpr *E);   /* whether its sums compute elements into a buffer first */

@@ -231,8 +231,8 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t) {
 }
 void cg_decref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, false); }
 
-/* Slots hold owned references, null until first stored, dropped at the exit. */
-/* slot (an entry alloca starting with a value of type t, null at the entry): released at the exit. */
+/* Slots hold owned references: entry allocas starting with a value of type t, null at the entry,
+ * dropped at the exit. */
 static void add_slot(Lower *L, LLVMValueRef slot, const Type *t) {
     if (L->nslots == L->cap_slots) {
         int ncap = L->cap_slots ? 2 * L->cap_slots : 16;
@@ -965,28 +965,38 @@ LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char 
     return LLVMBuildOr(L->b, ok, empty, "");
 }
 
-/* a.real / a.imag (type t): a view into complex elements; of a real array, a itself or zeros. */
-LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t) {
-    int nd = at->ndim;
+/* A new C array of type t and shape[], every byte zero. */
+LLVMValueRef cg_alloc_zeroed(Lower *L, const Type *t, LLVMValueRef *shape) {
+    LLVMValueRef z = cg_alloc_array(L, t, shape);
+    LLVMValueRef total = i64c(L, (long long)ty_item_size(t));
+    for (int k = 0; k < t->ndim; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
+    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+    LLVMValueRef args[4] = {cg_arr_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
+    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
+    return z;
+}
+
+/* A view of type t of a's elements from `offset` bytes into each (a complex's imaginary part, a
+ * record's field): a's shape and strides. */
+LLVMValueRef cg_view_at(Lower *L, const Type *at, LLVMValueRef a, long long offset, const Type *t) {
     LLVMValueRef shape[64], strides[64];
-    if (ty_dtypes[at->dtype].kind != 'c') {
-        if (!imag) return a;
-        for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
-        LLVMValueRef z = cg_alloc_array(L, t, shape);
-        LLVMValueRef total = i64c(L, ty_dtypes[t->dtype].size);
-        for (int k = 0; k < nd; k++) total = LLVMBuildMul(L->b, total, shape[k], "");
-        LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
-        LLVMValueRef args[4] = {cg_arr_data(L, z), LLVMConstInt(L->i8, 0, 0), total, LLVMConstInt(L->i1, 0, 0)};
-        cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
-        return z;
-    }
-    for (int k = 0; k < nd; k++) {
+    for (int k = 0; k < at->ndim; k++) {
         shape[k] = cg_arr_shape(L, a, k);
         strides[k] = cg_arr_stride(L, at, a, k);
     }
-    LLVMValueRef data = cg_arr_data(L, a);
-    if (imag) data = cg_gep8(L, data, i64c(L, ty_dtypes[at->dtype].size / 2));
+    LLVMValueRef data = offset ? cg_gep8(L, cg_arr_data(L, a), i64c(L, offset)) : cg_arr_data(L, a);
     return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
+}
+
+/* a.real / a.imag (type t): a view into complex elements; of a real array, a itself or zeros. */
+LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t) {
+    if (ty_dtypes[at->dtype].kind != 'c') {
+        if (!imag) return a;
+        LLVMValueRef shape[64];
+        for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
+        return cg_alloc_zeroed(L, t, shape);
+    }
+    return cg_view_at(L, at, a, imag ? ty_dtypes[at->dtype].size / 2 : 0, t);
 }
 
 /* ---- array expressions ---------------------------------------------------------------- */

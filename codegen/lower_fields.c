@@ -24,13 +24,7 @@ static LLVMValueRef field_ptr(Lower *L, const Type *rec, LLVMValueRef r, int f) 
 
 /* a["x"]: the view of field f along structured array a (of type at) as type t. */
 static LLVMValueRef field_view(Lower *L, const Type *at, LLVMValueRef a, int f, const Type *t) {
-    LLVMValueRef shape[64], strides[64];
-    for (int k = 0; k < at->ndim; k++) {
-        shape[k] = cg_arr_shape(L, a, k);
-        strides[k] = cg_arr_stride(L, at, a, k);
-    }
-    return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
-                         field_ptr(L, at->rec, cg_arr_data(L, a), f), shape, strides);
+    return cg_view_at(L, at, a, (long long)at->rec->offsets[f], t);
 }
 
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
@@ -76,14 +70,4 @@ LLVMValueRef cg_fields_getattr(Lower *L, Instr *in) {
         !strcmp(attr, "T"))
         return cg_array_getattr(L, in);   /* none of these reads the dtype */
     return field_view(L, at, a, ty_record_field(at->rec, attr), t);
-}
-
-LLVMValueRef cg_new_recarray(Lower *L, const Type *t, LLVMValueRef *shape, bool zero) {
-    LLVMValueRef a = cg_alloc_array(L, t, shape);
-    if (!zero) return a;
-    LLVMValueRef nbytes = LLVMBuildMul(L->b, cg_array_size(L, t, a), i64c(L, (long long)t->rec->itemsize), "");
-    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
-    LLVMValueRef args[4] = {cg_arr_data(L, a), LLVMConstInt(L->i8, 0, 0), nbytes, LLVMConstInt(L->i1, 0, 0)};
-    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
-    return a;
 }

@@ -48,6 +48,11 @@ static void suspend(Lower *L, bool final, LLVMBasicBlockRef resumed, LLVMBasicBl
 
 static LLVMBasicBlockRef block(Lower *L, const char *name) { return LLVMAppendBasicBlockInContext(L->c, L->func, name); }
 
+static void coro_destroy(Lower *L, LLVMValueRef h) {
+    LLVMTypeRef pt = L->ptr;
+    cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
+}
+
 void cg_gen_begin(Lower *L, LLVMBasicBlockRef body) {
     const Type *yields = L->ti->ret->elems[0];
     LLVMTypeRef prt = promise_type(L, yields);
@@ -178,22 +183,19 @@ LLVMTypeRef cg_gen_state_type(Lower *L, const Type *g) {
     return LLVMStructTypeInContext(L->c, f, 3, 0);
 }
 
-void cg_gen_iter_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state) {
-    cg_incref(L, h, g);   /* the loop keeps it alive even if its variable changes */
-    cg_own(L, h, g);
+void cg_gen_iter_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state, bool owns) {
     LLVMTypeRef st = cg_gen_state_type(L, g);
-    LLVMBuildStore(L->b, h, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
-    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
-}
-
-void cg_gen_loop_init(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef state) {
-    LLVMTypeRef st = cg_gen_state_type(L, g);
-    const Type *owned = ty_generator_owned(g->elems[0]);
-    cg_add_slot(L, state, owned);   /* destroyed at the exit if the loop is left */
     LLVMValueRef hp = LLVMBuildStructGEP2(L->b, st, state, 0, "");
-    cg_decref(L, LLVMBuildLoad2(L->b, L->ptr, hp, ""), owned);   /* the one a break left here last time */
+    if (owns) {   /* the state is the generator's slot: destroyed at the exit if the loop is left */
+        const Type *owned = ty_generator_owned(g->elems[0]);
+        cg_add_slot(L, state, owned);
+        cg_decref(L, LLVMBuildLoad2(L->b, L->ptr, hp, ""), owned);   /* the one a break left here last time */
+    } else {
+        cg_incref(L, h, g);   /* the loop keeps it alive even if its variable changes */
+        cg_own(L, h, g);
+    }
     LLVMBuildStore(L->b, h, hp);
-    LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, owns, 0), LLVMBuildStructGEP2(L->b, st, state, 2, ""));
 }
 
 /* Resume generator h unless it has ended (a second loop over one generator, as Python's, gets
@@ -229,23 +231,27 @@ static LLVMValueRef yielded(Lower *L, const Type *g, LLVMValueRef h) {
     return LLVMBuildLoad2(L->b, yt, LLVMBuildStructGEP2(L->b, promise_type(L, g->elems[0]), promise_of(L, h), 2, ""), "");
 }
 
-/* A loop that owns its generator destroys it as it ends, through the handle its state holds (the
+/* If `when` and the loop owns its generator: destroy it through the handle its state holds (the
  * call's own value once SROA has run: CoroElide looks for a destroy of that value on the paths
- * out of the function), and empties its slot; a break or an error leaves it to the slot. */
-LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state) {
+ * out of the function), and empty its slot. */
+static void end_owned(Lower *L, const Type *g, LLVMValueRef state, LLVMValueRef when) {
     LLVMTypeRef st = cg_gen_state_type(L, g);
     LLVMValueRef hp = LLVMBuildStructGEP2(L->b, st, state, 0, "");
-    LLVMValueRef h = LLVMBuildLoad2(L->b, L->ptr, hp, "gen"), failed;
-    LLVMValueRef done = advance(L, g, h, &failed);
     LLVMValueRef owns = LLVMBuildLoad2(L->b, L->i1, LLVMBuildStructGEP2(L->b, st, state, 2, ""), "");
-    LLVMBasicBlockRef end = block(L, "genexhausted"), on = block(L, "genon");
-    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, done, owns, ""), end, on);
+    LLVMBasicBlockRef end = block(L, "genend"), on = block(L, "genon");
+    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, when, owns, ""), end, on);
     LLVMPositionBuilderAtEnd(L->b, end);
-    LLVMTypeRef pt = L->ptr;
-    cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
+    coro_destroy(L, LLVMBuildLoad2(L->b, L->ptr, hp, "gen"));
     LLVMBuildStore(L->b, LLVMConstNull(L->ptr), hp);
     LLVMBuildBr(L->b, on);
     LLVMPositionBuilderAtEnd(L->b, on);
+}
+
+/* A loop that owns its generator destroys it as it ends; a break or an error leaves it to the slot. */
+LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state) {
+    LLVMValueRef h = LLVMBuildLoad2(L->b, L->ptr, LLVMBuildStructGEP2(L->b, cg_gen_state_type(L, g), state, 0, ""), "gen");
+    LLVMValueRef failed, done = advance(L, g, h, &failed);
+    end_owned(L, g, state, done);
     cg_raise_if(L, failed, NULL, NULL);   /* after the destroy: it stays inside the loop, on the handle itself */
     return LLVMBuildNot(L->b, done, "more");
 }
@@ -307,18 +313,7 @@ bool cg_gen_one_loop(Lower *L, Instr *call) {
 
 /* A loop left before the generator's end (any/all decided): the loop's own generator destroyed. */
 void cg_gen_iter_leave(Lower *L, const Type *g, LLVMValueRef state) {
-    LLVMTypeRef st = cg_gen_state_type(L, g);
-    LLVMValueRef hp = LLVMBuildStructGEP2(L->b, st, state, 0, "");
-    LLVMValueRef owns = LLVMBuildLoad2(L->b, L->i1, LLVMBuildStructGEP2(L->b, st, state, 2, ""), "");
-    LLVMBasicBlockRef end = block(L, "genleft"), on = block(L, "genleave");
-    LLVMBuildCondBr(L->b, owns, end, on);
-    LLVMPositionBuilderAtEnd(L->b, end);
-    LLVMTypeRef pt = L->ptr;
-    LLVMValueRef h = LLVMBuildLoad2(L->b, L->ptr, hp, "gen");
-    cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
-    LLVMBuildStore(L->b, LLVMConstNull(L->ptr), hp);
-    LLVMBuildBr(L->b, on);
-    LLVMPositionBuilderAtEnd(L->b, on);
+    end_owned(L, g, state, LLVMConstInt(L->i1, 1, 0));
 }
 
 /* A reference counted (inc) or dropped; the last one dropped destroys the coroutine. The count is
@@ -330,8 +325,7 @@ void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc) {
         LLVMBasicBlockRef body = block(L, "genend"), join = block(L, "genended");
         LLVMBuildCondBr(L->b, LLVMBuildIsNotNull(L->b, h, ""), body, join);
         LLVMPositionBuilderAtEnd(L->b, body);
-        LLVMTypeRef pt = L->ptr;
-        cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
+        coro_destroy(L, h);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
         return;
@@ -346,8 +340,7 @@ void cg_gen_ref(Lower *L, LLVMValueRef h, const Type *g, bool inc) {
         LLVMBasicBlockRef last = block(L, "gendestroy");
         LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), last, join);
         LLVMPositionBuilderAtEnd(L->b, last);
-        LLVMTypeRef pt = L->ptr;
-        cg_call(L, "llvm.coro.destroy", L->voidt, &pt, &h, 1);
+        coro_destroy(L, h);
     }
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);

@@ -710,7 +710,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         }
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         shape_values(L, types[0], args[0], shape);
-        if (rt->kind == TY_RECARRAY) return cg_new_recarray(L, rt, shape, bid == BI_NP_ZEROS);
+        if (rt->kind == TY_RECARRAY)   /* np.empty or np.zeros of a structured dtype */
+            return bid == BI_NP_ZEROS ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
         if (bid == BI_NP_EMPTY || bid == BI_NP_NDARRAY) return new_filled(L, rt, shape, NULL, NULL);
         return new_filled(L, rt, shape, bid == BI_NP_ONES ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(L->i1, 0, 0), ty_bool);
     }

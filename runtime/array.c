@@ -676,8 +676,7 @@ static struct SeenRecord *seen_record(PyArray_Descr *d) {
 static bool record_unaligned(PyArrayObject *a, const Type *rec) {
     uintptr_t data = (uintptr_t)PyArray_BYTES(a);
     for (int i = 0; i < rec->n; i++) {
-        int dt = rec->fdtypes[i];
-        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
+        size_t al = ty_field_align(rec->fdtypes[i]);
         if ((data + rec->offsets[i]) % al) return true;
         for (int k = 0; k < PyArray_NDIM(a); k++)
             if (PyArray_DIMS(a)[k] > 1 && (size_t)PyArray_STRIDES(a)[k] % al) return true;
@@ -698,11 +697,7 @@ static const Type *typeof_void(PyObject *v) {
     const Type *rec = seen_record(s->descr)->rec;
     if (!rec) return NULL;
     bool un = false;
-    for (int i = 0; i < rec->n; i++) {
-        int dt = rec->fdtypes[i];
-        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
-        un |= ((uintptr_t)s->obval + rec->offsets[i]) % al != 0;
-    }
+    for (int i = 0; i < rec->n; i++) un |= ((uintptr_t)s->obval + rec->offsets[i]) % ty_field_align(rec->fdtypes[i]) != 0;
     bool ro = !(s->flags & NPY_ARRAY_WRITEABLE);
     return ro || un ? ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, ro, un) : rec;
 }

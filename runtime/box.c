@@ -189,10 +189,12 @@ typedef struct {
 
 enum { PROMISE_AT = 16 };
 
+static void frame_destroy(void **frame) { ((void (*)(void *))frame[1])(frame); }
+
 static void generator_destroy(RtGenerator *g) {
     void **frame = g->frame;
     g->frame = NULL;
-    if (frame) ((void (*)(void *))frame[1])(frame);
+    if (frame) frame_destroy(frame);
 }
 
 static void generator_dealloc(PyObject *self) {
@@ -231,13 +233,10 @@ static PyTypeObject generator_type = {
 };
 
 PyObject *rt_box_generator(const Type *t, void *frame) {
-    if (!(generator_type.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&generator_type) < 0) {
-        ((void (*)(void *))((void **)frame)[1])(frame);
-        return NULL;
-    }
-    RtGenerator *g = PyObject_New(RtGenerator, &generator_type);
+    RtGenerator *g = (generator_type.tp_flags & Py_TPFLAGS_READY) || PyType_Ready(&generator_type) == 0
+                         ? PyObject_New(RtGenerator, &generator_type) : NULL;
     if (!g) {
-        ((void (*)(void *))((void **)frame)[1])(frame);
+        frame_destroy(frame);
         return NULL;
     }
     g->frame = frame;

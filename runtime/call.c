@@ -17,17 +17,13 @@ static int conversion_cost(const Type *from, const Type *to) {
     if (from == to) return 0;
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
-    if (from->kind == TY_ARRAY && to->kind == TY_ARRAY && from->dtype == to->dtype && from->ndim == to->ndim &&
-        (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
-        (to->unaligned || !from->unaligned))
+    bool flags_ok = (to->readonly || !from->readonly) && (to->unaligned || !from->unaligned);
+    if (from->kind == to->kind && (from->kind == TY_ARRAY || from->kind == TY_RECARRAY) && flags_ok &&
+        (from->kind == TY_ARRAY ? from->dtype == to->dtype : ty_same_fields(from->rec, to->rec)) &&
+        from->ndim == to->ndim && (to->layout == 'A' || to->layout == from->layout))
         return 1;   /* a C or F array passed as any layout, a writable one as read-only, an aligned one as unaligned */
-    if (from->kind == TY_RECARRAY && to->kind == TY_RECARRAY && ty_same_fields(from->rec, to->rec) &&
-        from->ndim == to->ndim && (to->layout == 'A' || to->layout == from->layout) && (to->readonly || !from->readonly) &&
-        (to->unaligned || !from->unaligned))
-        return 1;   /* the same, for structured arrays */
-    if (from->kind == TY_RECORD && to->kind == TY_RECORD && ty_same_fields(from, to) && (to->readonly || !from->readonly) &&
-        (to->unaligned || !from->unaligned))
-        return 1;
+    if (from->kind == TY_RECORD && to->kind == TY_RECORD && ty_same_fields(from, to) && flags_ok)
+        return 1;   /* a record the same way */
     if (ty_is_heap(from) && from->kind == to->kind && !from->typed && !to->typed) {   /* a list, dict or set converts item by item */
         int total = 1;
         for (int i = 0; i < from->n; i++) {

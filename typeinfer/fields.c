@@ -43,8 +43,7 @@ static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_p
 const Type *ti_new_recarray(const Type *rec, int ndim) {
     bool packed = false;
     for (int i = 0; i < rec->n; i++) {
-        int dt = rec->fdtypes[i];
-        size_t al = (size_t)ty_dtypes[dt].size / (ty_dtypes[dt].kind == 'c' ? 2 : 1);
+        size_t al = ty_field_align(rec->fdtypes[i]);
         packed |= rec->offsets[i] % al || rec->itemsize % al;
     }
     return ty_recarray(rec, ndim, 'C', false, packed);

@@ -218,6 +218,10 @@ bool ty_same_fields(const Type *a, const Type *b) {
                       same_record(a, b->n, b->fnames, b->fdtypes, b->offsets, b->itemsize, a->readonly, a->unaligned));
 }
 
+size_t ty_field_align(int dtype) {
+    return (size_t)ty_dtypes[dtype].size / (ty_dtypes[dtype].kind == 'c' ? 2 : 1);   /* complex: its parts' */
+}
+
 size_t ty_item_size(const Type *t) {
     return t->kind == TY_RECARRAY ? t->rec->itemsize : (size_t)ty_dtypes[t->dtype].size;
 }
@@ -857,8 +861,7 @@ const Type *ty_unify(const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
                              a->unaligned || b->unaligned);
-    if (a->kind == TY_RECARRAY && b->kind == TY_RECARRAY && a->ndim == b->ndim &&
-        ty_recarray(b->rec, b->ndim, b->layout, a->readonly, a->unaligned)->rec == a->rec)   /* the same fields */
+    if (a->kind == TY_RECARRAY && b->kind == TY_RECARRAY && a->ndim == b->ndim && ty_same_fields(a->rec, b->rec))
         return ty_recarray(a->rec, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
                            a->unaligned || b->unaligned);
     return NULL;
@@ -929,8 +932,6 @@ static const Type *parse_array(int dt, const char *s, const char **end, char *er
     return ty_array(dt, ndim, layout, false);
 }
 
-/* After "array(": the type's own name, "array(float64, 2d, C)" (layout C, F or A). Each step
- * stops at the first character it does not expect, never past the end of the text. */
 /* After "Record(": its name, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)". */
 static const Type *parse_record(const char *s, const char **end, char *err, size_t errlen) {
     const char *names[64];
@@ -962,6 +963,9 @@ static const Type *parse_record(const char *s, const char **end, char *err, size
     return NULL;
 }
 
+/* After "array(": the type's own name, "array(float64, 2d, C)" or "array(Record(...), 1d, C)" (layout
+ * C, F or A). Each step stops at the first character it does not expect, never past the end of
+ * the text. */
 static const Type *parse_array_name(const char *s, const char **end, char *err, size_t errlen) {
     const char *start = s = skip_ws(s);
     while (isalnum((unsigned char)*s) || *s == '_') s++;

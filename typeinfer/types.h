@@ -192,7 +192,7 @@ const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL
 const Type *ty_array(int dtype, int ndim, char layout, bool readonly);   /* aligned */
 const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_view(const Type *of, int dtype, int ndim, char layout);   /* of's memory: its readonly, unaligned */
-/* Records (records.c in typeinfer for their typing rules): interned by layout. ty_record copies
+/* Records (typeinfer/fields.c for their typing rules): interned by layout. ty_record copies
  * its arguments; readonly and unaligned are the array's it came from. */
 const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets, size_t itemsize,
                       bool readonly, bool unaligned);
@@ -205,6 +205,7 @@ const Type *ty_generator_owned(const Type *yields);
 int ty_record_field(const Type *rec, const char *name);   /* the field's index, or -1 */
 bool ty_same_fields(const Type *a, const Type *b);          /* two records' fields are the same, whatever their flags */
 size_t ty_item_size(const Type *t);       /* bytes per element of an array or a structured array */
+size_t ty_field_align(int dtype);         /* the alignment a field of dtype needs */
 bool ty_has_unaligned(const Type *t);     /* an unaligned array, or a tuple holding one */
 const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);
