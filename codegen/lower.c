@@ -25,7 +25,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_INT64: case TY_UINT64: return L->i64;
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
-    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: case TY_FUNCPTR: return L->ptr;
+    case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: case TY_FUNCPTR: case TY_CLASS: return L->ptr;
     case TY_EXCVAL: return cg_exc_type(L);
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
@@ -1252,6 +1252,11 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && ti->calls[in->id]) {
+            v = lower_call(L, in);   /* a property: its getter's result, fresh */
+            if (cg_has_refs(L, t)) v = cg_own(L, v, t);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && t->kind != TY_METHOD) {
+            v = cg_class_getattr(L, in);
         } else if (in->op == IR_GETATTR && (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD)) {
             v = cg_fields_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
@@ -1419,7 +1424,9 @@ static int lower_instr(Lower *L, Instr *in) {
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:
-        if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
+        if (vt(L, in->args[0])->kind == TY_CLASS && ti->calls[in->id]) lower_call(L, in);   /* a property's setter */
+        else if (vt(L, in->args[0])->kind == TY_CLASS) cg_class_setattr(L, in);
+        else if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_RECORD || vt(L, in->args[0])->kind == TY_RECARRAY) cg_fields_setitem(L, in);
         else cg_array_setitem(L, in);

@@ -317,6 +317,11 @@ bool cg_is_fresh(Lower *L, Instr *in);
 LLVMValueRef cg_array_getitem(Lower *L, Instr *in);
 void cg_array_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_array_getattr(Lower *L, Instr *in);
+/* lower_jitclass.c: jitclass instances */
+LLVMValueRef cg_class_getattr(Lower *L, Instr *in);   /* obj.x of a field */
+void cg_class_setattr(Lower *L, Instr *in);           /* obj.x = v of a field */
+LLVMValueRef cg_new_instance(Lower *L, const Type *t);
+void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t);   /* the last reference went */
 /* lower_fields.c: structured arrays and records */
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);

@@ -131,6 +131,10 @@ static void drop_items(Lower *L, const Type *t, LLVMValueRef l) {
 }
 
 void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
+    if (t->kind == TY_CLASS) {
+        cg_class_free(L, p, t);
+        return;
+    }
     if (t->kind == TY_DICT || t->kind == TY_SET) {
         cg_dict_free(L, p, t);
         return;

@@ -416,6 +416,14 @@ static bool names_function(const Type *t) {
     return false;
 }
 
+/* A jitclass instance inside t: its methods' code is not in the key (ember/_cache.py). */
+static bool holds_instance(const Type *t) {
+    if (t->kind == TY_CLASS) return true;
+    for (int i = 0; (t->kind == TY_TUPLE || t->kind == TY_LIST || t->kind == TY_DICT) && i < t->n; i++)
+        if (t->elems[i] && holds_instance(t->elems[i])) return true;
+    return false;
+}
+
 /* Load s->object: its entry, and NumPy's BLAS when the code calls it. */
 static int load_code(Spec *s, char *err, size_t errlen) {
     char *entry = malloc(strlen(s->symbol) + 7);
@@ -654,6 +662,13 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     in_progress = &me;
     bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
     for (int i = 0; i < nargs; i++) takes_function |= names_function(args[i]);
+    bool takes_instance = false;
+    for (int i = 0; i < nargs; i++) takes_instance |= holds_instance(args[i]);
+    if (d->cache && takes_instance && !takes_function) {   /* as numba: code using jitclasses is compiled each run */
+        PyErr_SetString(PyExc_TypeError, "an argument is a jitclass instance");
+        cache_warn("this function is compiled, not cached");
+        takes_function = true;
+    }
     if (d->cache && !takes_function && (probe = cache_lookup(d, args, nargs, declared_ret, is_explicit, &spec)) && spec) {
         if (pm_add_spec(d, spec)) spec = NULL;
         goto done;

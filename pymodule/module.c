@@ -72,7 +72,8 @@ PyMODINIT_FUNC PyInit__ember(void) {
         Py_DECREF(m);
         return NULL;
     }
-    if (PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&PmDispatcherType) < 0 || rt_typed_init(m) < 0) {
+    if (PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&PmDispatcherType) < 0 || rt_typed_init(m) < 0 ||
+        rt_jitclass_init(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -455,6 +455,8 @@ void rt_release(const Type *t, void *p) {
         rt_list_decref(t, *(RtBlock **)p);
     } else if (t->kind == TY_DICT || t->kind == TY_SET) {
         rt_dict_decref(t, *(RtBlock **)p);
+    } else if (t->kind == TY_CLASS) {
+        rt_instance_decref(t, *(RtBlock **)p);
     }
 }
 
@@ -850,6 +852,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
     if (!t && (t = rt_typeof_typed(v))) return t;
+    if (!t && (t = rt_typeof_instance(v))) return t;
     if (!t && PyList_Check(v)) return rt_typeof_list(v);
     if (!t && PyDict_Check(v)) return rt_typeof_dict(v);
     if (!t && PyAnySet_Check(v)) return rt_typeof_set(v);

@@ -30,6 +30,8 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         return t->typed ? rt_unbox_typed(t, o, out) : rt_unbox_dict(t, o, out);
     case TY_SET:
         return rt_unbox_set(t, o, out);
+    case TY_CLASS:
+        return rt_unbox_instance(t, o, out);
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;
@@ -143,6 +145,7 @@ PyObject *rt_box(const Type *t, const void *p) {
         return v;
     }
     case TY_SET: return rt_box_set(t, p);
+    case TY_CLASS: return rt_box_instance(t, p);
     case TY_STR: {
         RtStr *s = *(RtStr *const *)p;
         PyObject *o = rt_box_str(s);

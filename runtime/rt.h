@@ -205,6 +205,13 @@ const Type *rt_typeof_typed(PyObject *v);            /* its ListType/DictType; N
 int rt_unbox_typed(const Type *t, PyObject *o, void *out);   /* the block itself, one more reference */
 PyObject *rt_box_typed(const Type *t, const void *p);        /* a List/Dict taking over the reference */
 
+/* jitclass.c: jitclass instances (TY_CLASS) seen from Python */
+int rt_jitclass_init(PyObject *module);                      /* JitObject and jitclass_type, into ember._ember */
+const Type *rt_typeof_instance(PyObject *v);                 /* a box's instance type; NULL if not a box */
+int rt_unbox_instance(const Type *t, PyObject *o, void *out);   /* the block itself, one more reference */
+PyObject *rt_box_instance(const Type *t, const void *p);        /* a box taking over the reference */
+void rt_instance_decref(const Type *t, RtBlock *b);            /* the last reference releases the fields */
+
 /* box.c */
 int rt_unbox(const Type *t, PyObject *obj, void *out);        /* 0, or -1 with TypeError set */
 PyObject *rt_box(const Type *t, const void *p);   /* takes over the array references in p */

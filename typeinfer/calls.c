@@ -97,6 +97,17 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         return ty_object(TY_EXCCLASS, obj, 0);
     }
     if (ty_is_namedtuple_class(obj)) return ty_object(TY_NTCLASS, obj, 0);
+    if (PyType_Check(obj) && ty_class_of(obj)) {   /* a jitclass: calling it calls its constructor */
+        PyObject *ctor = PyObject_GetAttrString(obj, "_ember_ctor");
+        if (!ctor || !ti->host->is_dispatcher(ctor)) {
+            Py_XDECREF(ctor);
+            PyErr_Clear();
+            return ERR(in, "jitclass '%s' has no constructor", name), NULL;
+        }
+        ctx_keep(ti->fn->ctx, ctor);
+        Py_DECREF(ctor);
+        return ty_object(TY_DISPATCHER, ctor, 0);
+    }
     if (ti->host->is_dispatcher(obj)) return ty_object(TY_DISPATCHER, obj, 0);
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
     if (kernel)   /* a ufunc of ember's (its scalar kernel), a NumPy function ember implements in Python */
@@ -296,6 +307,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         return t;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
+    if (recv->kind == TY_CLASS) return ti_class_getattr(ti, in, recv);
+    if (ti_class_of_ctor(recv)) return ti_class_static_getattr(ti, in, ti_class_of_ctor(recv));
     if (recv->kind == TY_RECARRAY || recv->kind == TY_RECORD) return ti_fields_getattr(ti, in, recv);
     if (recv->kind == TY_RNG) {
         if (ti_is_rng_method(attr)) return ty_method(recv, attr);
@@ -437,6 +450,10 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     ci->symbol = out.symbol;
     ci->bitcode = out.bitcode;
     return 0;
+}
+
+int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **args) {
+    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
 }
 
 /* Inner functions: typed (and later lowered) with this compile, once per argument types. */
@@ -671,7 +688,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_BOOL:
             NARGS(0, 1);
             if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                !ty_is_heap(args[0]) && args[0] != ty_str)
+                !(ty_is_heap(args[0]) && args[0]->kind != TY_CLASS) && args[0] != ty_str)
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -972,6 +989,35 @@ static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type
     return 0;
 }
 
+/* A call of Dispatcher d with the value recv_id (of type recv) first, then the values arg_ids
+ * (types args): a jitclass's method (obj.m(...)), property (obj.p, obj.p = v) or constructor.
+ * The CallInfo goes on `in`, whatever its op, its argmap indexing in->args, where each value
+ * passed must be (in a method call, the receiver is the method value, in->args[0]). */
+int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
+                          const Type **args, int nargs, int nkw) {
+    if (nargs > 250) return UNSUP(in, "too many arguments");
+    int all[256];
+    const Type *types[256];
+    all[0] = recv_id;   /* (stands for the callee: never read) */
+    all[1] = recv_id;
+    types[0] = recv;
+    for (int i = 0; i < nargs; i++) all[i + 2] = arg_ids[i], types[i + 1] = args[i];
+    Instr call = *in;
+    call.args = all;
+    call.nargs = nargs + 2;
+    call.nkw = nkw;
+    if (!nkw) call.kwnames = NULL;
+    if (type_dispatcher_call(ti, &call, ty_object(TY_DISPATCHER, d, 0), types)) return -1;
+    CallInfo *ci = ti->calls[in->id];
+    for (int i = 0; ci && i < ci->nparams; i++) {
+        if (ci->argmap[i] < 1) continue;
+        int v = all[ci->argmap[i]], at = 0;
+        while (at < in->nargs && in->args[at] != v) at++;
+        ci->argmap[i] = at;   /* the same value, where `in` holds it */
+    }
+    return 0;
+}
+
 /* a.ravel(order=...), a.flatten('F'), a.copy(order=), a.reshape(s, order=), a.astype(t, copy=):
  * the forms with an order (or astype's copy=) are ember/_npfuncs.py's ORDER_FORMS, borrowed
  * (kept by the compile); NULL for the forms typed in numpy.c. */
@@ -1004,6 +1050,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (args[i]->kind == TY_FUNCSET) return 0;   /* passed on once a call here decides its signature (funcs.c) */
     switch (callee->kind) {
     case TY_FUNCTION:
+        if (callee->builtin == BI_NEW_INSTANCE) return ti_type_new_instance(ti, in, args, nargs);
         if (ti_is_container_builtin(callee->builtin, args, nargs, in->nkw))
             return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin)) {
@@ -1046,6 +1093,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
+        if (callee->recv->kind == TY_CLASS) return ti_class_method_call(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs, NULL);
         PyObject *ordered = callee->recv->kind == TY_ARRAY ? order_form(ti, in, callee->attr, nargs) : NULL;
         if (!ordered && callee->recv->kind == TY_ARRAY) ordered = method_form(ti, callee->attr);

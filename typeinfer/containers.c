@@ -343,7 +343,7 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
  * any, all, sorted, list and reversed of any iterable. */
 bool ti_is_container_builtin(int bid, const Type **args, int nargs, int nkw) {
     switch (bid) {
-    case BI_LEN: return nargs == 1 && ty_is_heap(args[0]);
+    case BI_LEN: return nargs == 1 && ty_is_heap(args[0]) && args[0]->kind != TY_CLASS;
     case BI_DICT: case BI_SET: case BI_NP_ASARRAY: case BI_TYPED_LIST: case BI_TYPED_DICT: return true;
     case BI_NP_ARRAY: return (nargs == 1 || nargs == 2) && args[0]->kind == TY_LIST;   /* (with a dtype) */
     case BI_MIN: case BI_MAX:   /* of one iterable (key=, default=); of several numbers: calls.c */

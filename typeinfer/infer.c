@@ -132,10 +132,12 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
     return NULL;
 }
 
+static bool is_container(const Type *a) { return ty_is_heap(a) && a->kind != TY_CLASS; }   /* true when not empty */
+
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
     if (in->imm == IRU_NOT) {
-        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str) return ty_bool;
+        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || is_container(a) || a == ty_str) return ty_bool;
     } else if (ty_is_number(a)) {
         if (in->imm == IRU_INVERT && ty_rank(a) > 1) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
@@ -223,7 +225,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || ty_is_heap(a) || a == ty_str)
+    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || is_container(a) || a == ty_str)
         return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
@@ -537,6 +539,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_SETITEM:
         if (args[0]->kind == TY_RECORD || args[0]->kind == TY_RECARRAY)
             return ti_fields_setitem(ti, in, args[0], args[1], args[2]);
+        if (args[0]->kind == TY_CLASS && in->imm2 == IR_SET_ATTR) return ti_class_setattr(ti, in, args[0], args[2]);
         if (in->imm2 == IR_SET_ATTR)
             return UNSUP(in, "attribute assignment is not supported (but for a record's fields, r.x = v, and for a.shape = "
                              "... on a local array)");

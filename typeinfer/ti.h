@@ -220,6 +220,17 @@ int ti_reduction_dtype(int bid, int adt, int dtype);       /* its result dtype (
 /* fields.c: structured arrays and their records */
 const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
 int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val);
+/* jitclass.c: jitclass instances */
+const Type *ti_class_getattr(TypeInfo *ti, Instr *in, const Type *t);
+const Type *ti_class_of_ctor(const Type *d);   /* the jitclass whose constructor d is, or NULL */
+const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t);   /* Cls.f */
+int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v);
+int ti_class_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
+int ti_type_new_instance(TypeInfo *ti, Instr *in, const Type **args, int nargs);
+/* calls.c: a Dispatcher's call with a receiver first (a method, a property), and without */
+int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
+                          const Type **args, int nargs, int nkw);
+int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **args);
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of records (np.empty) */
 bool ti_is_iterable(const Type *t);

@@ -194,6 +194,83 @@ static const Type *generator_type(const Type *yields, bool owned) {
 const Type *ty_generator(const Type *yields) { return generator_type(yields, false); }
 const Type *ty_generator_owned(const Type *yields) { return generator_type(yields, true); }
 
+/* ---- jitclass instances ------------------------------------------------------------ */
+bool ty_class_can_hold(const Type *t) {
+    if (!t || !ty_is_complete(t)) return false;
+    if (ty_is_number(t) || t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t == ty_str ||
+        t->kind == TY_CLASS || t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET)
+        return true;
+    if (t->kind != TY_TUPLE) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_class_can_hold(t->elems[i])) return false;
+    return true;
+}
+
+int ty_class_field(const Type *t, const char *name) {
+    for (int i = 0; name && i < t->n; i++)
+        if (!strcmp(t->fnames[i], name)) return i;
+    return -1;
+}
+
+const Type *ty_class_of(PyObject *cls) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_CLASS && table[i]->obj == cls) return table[i];
+    return NULL;
+}
+
+const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const char *const *names,
+                     const Type *const *types, const int *dtypes) {
+    const Type *known = ty_class_of(cls);
+    if (known) return known;
+    size_t cap = strlen(cname) + 64, at = 0;
+    for (int i = 0; i < n; i++) {
+        if (dtypes[i] < 0 && !ty_class_can_hold(types[i])) return NULL;
+        cap += strlen(names[i]) + strlen(dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name) + 2;
+    }
+    char *name = malloc(cap);
+    const char **fnames = calloc((size_t)n + 1, sizeof *fnames);
+    const Type **elems = calloc((size_t)n + 1, sizeof *elems);
+    int *fdt = malloc(sizeof(int) * (size_t)(n + 1));
+    size_t *offs = malloc(sizeof(size_t) * (size_t)(n + 1)), size = 0;
+    Type *t = NULL;
+    if (name && fnames && elems && fdt && offs) {
+        at = (size_t)snprintf(name, cap, "instance.jitclass.%s#%ld<", cname, serial);
+        bool ok = true;
+        for (int i = 0; i < n && ok; i++) {
+            at += (size_t)snprintf(name + at, cap - at, "%s%s:%s", i ? "," : "", names[i],
+                                   dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name);
+            size_t fsize = dtypes[i] >= 0 ? (size_t)ty_dtypes[dtypes[i]].size : types[i]->size;
+            size_t falign = dtypes[i] >= 0 ? ty_field_align(dtypes[i]) : types[i]->align;
+            size = (size + falign - 1) / falign * falign;
+            offs[i] = size;
+            size += fsize;
+            fdt[i] = dtypes[i];
+            elems[i] = dtypes[i] >= 0 ? ty_scalar_of(dtypes[i]) : types[i];
+            ok = (fnames[i] = strdup(names[i])) != NULL;
+        }
+        snprintf(name + at, cap - at, ">");
+        if (ok) t = new_type(TY_CLASS, name, 8, 8);   /* a pointer to the instance's block */
+    }
+    free(name);
+    if (!t) {
+        for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
+        free(fnames);
+        free(elems);
+        free(fdt);
+        free(offs);
+        return NULL;
+    }
+    Py_INCREF(cls);   /* the class lives as long as its type (the table is never emptied of classes) */
+    t->obj = cls;
+    t->n = n;
+    t->fnames = fnames;
+    t->elems = elems;
+    t->fdtypes = fdt;
+    t->offsets = offs;
+    t->itemsize = (size + 7) & ~(size_t)7;
+    return t;
+}
+
 const Type *ty_recdtype(const Type *rec) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_RECDTYPE && table[i]->rec == rec) return table[i];
@@ -472,7 +549,9 @@ const Type *ty_funcset(int n, const Type *const *members) {
     return made_of(TY_FUNCSET, n, members, name, 0);
 }
 
-bool ty_is_heap(const Type *t) { return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET); }
+bool ty_is_heap(const Type *t) {
+    return t && (t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET || t->kind == TY_CLASS);
+}
 
 const Type *ty_set(const Type *key) {
     for (int i = 0; i < ntable; i++)
@@ -786,7 +865,7 @@ bool ty_is_runtime(const Type *t) {
 
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_RECARRAY ||
-                                  t->kind == TY_OPTIONAL || t->kind == TY_STR)))
+                                  t->kind == TY_OPTIONAL || t->kind == TY_STR || t->kind == TY_CLASS)))
         return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
@@ -1016,6 +1095,15 @@ static int parse_params(const char *s, const char **end, const Type **out, char 
 
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
+    if (!strncmp(s, "instance.jitclass.", 18)) {   /* a jitclass made in this process: its type by its name */
+        for (int i = 0; i < ntable; i++)
+            if (table[i]->kind == TY_CLASS && !strncmp(s, table[i]->name, strlen(table[i]->name))) {
+                *end = s + strlen(table[i]->name);
+                return table[i];
+            }
+        snprintf(err, errlen, "no jitclass of this process is '%.60s'", s);
+        return NULL;
+    }
     const char *start = s;
     while (isalnum((unsigned char)*s) || *s == '_') s++;
     size_t n = (size_t)(s - start);

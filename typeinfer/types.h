@@ -63,6 +63,10 @@ typedef enum {
                      * its coroutine frame, whose promise (codegen/lower_gen.c) holds a reference count */
     TY_RECDTYPE,    /* a structured dtype used as a value (np.empty(n, dtype=REC)): rec its record type;
                      * compile-time only */
+    TY_CLASS,       /* an instance of a jitclass (obj: its Python class, ember/experimental.py): a pointer
+                     * to a counted block (refcnt at offset 0) whose data holds n fields named fnames[],
+                     * of types elems[] (scalars canonical; stored as fdtypes[] where that is >= 0, else
+                     * as elems[]) at byte offsets offsets[], itemsize bytes in all */
     TY_NKINDS
 } TypeKind;
 
@@ -199,6 +203,15 @@ const Type *ty_record(int n, const char *const *names, const int *dtypes, const 
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_recdtype(const Type *rec);
 const Type *ty_generator(const Type *yields);
+/* A jitclass's instance type (typeinfer/jitclass.c for its typing rules), made once per class
+ * (cls, kept alive): named "instance.jitclass.<name>#<serial><x:float64,...>"; fields laid out
+ * in the order given, each at its alignment; dtypes[i] >= 0 stores a scalar field at that dtype.
+ * NULL (no error set) where a field's type cannot be held. ty_class_of: the type made for cls. */
+const Type *ty_class(PyObject *cls, const char *name, long serial, int n, const char *const *names,
+                     const Type *const *types, const int *dtypes);
+const Type *ty_class_of(PyObject *cls);
+bool ty_class_can_hold(const Type *t);   /* a field may be of type t */
+int ty_class_field(const Type *t, const char *name);   /* a field's index, or -1 */
 /* The same generator held by the one loop over it (codegen/lower_gen.c): its slot destroys it
  * without counting; codegen only, `typed` set. */
 const Type *ty_generator_owned(const Type *yields);

@@ -11,7 +11,7 @@ types go straight to machine code. `import ember as numba` works for the subset 
 """
 import os as _os
 
-from ember import errors, _pickle, types, typed, _objmode
+from ember import errors, _pickle, types, typed, _objmode, experimental
 from ember._objmode import objmode
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
@@ -24,7 +24,7 @@ __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Disp
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
-           "optional", "objmode"]
+           "optional", "objmode", "experimental"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}

@@ -132,6 +132,8 @@ def _value(v, names, seen, mods):
         v = v._ember_callee()
     if isinstance(v, Dispatcher):
         return "compiled %s %s" % (_options_text(v.targetoptions), _function(v.py_func, seen))
+    if type(v).__name__ == "JitClassType":   # as numba: code using jitclasses is compiled each run
+        raise TypeError(f"it uses the jitclass {v.__qualname__}, which is not cached")
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):
         return "%s %r" % (type(v).__name__, v)
     if isinstance(v, (tuple, list)):

@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record"]
+           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType"]
 
 
 class Type:
@@ -350,12 +350,34 @@ def _build(desc):
     return Tuple([_build(d) for d in desc[1]])
 
 
+class ClassInstanceType(Type):
+    """The type of a jitclass's instances (ember.experimental.jitclass): Cls.class_type.instance_type."""
+
+    def __init__(self, name, class_type):
+        super().__init__(name)
+        self.class_type = class_type
+        _INSTANCE_TYPES[name] = self
+
+    @property
+    def jit_methods(self):
+        return self.class_type.jit_methods
+
+    @property
+    def struct(self):
+        return self.class_type.struct
+
+
+_INSTANCE_TYPES = {}   # name -> ClassInstanceType, for the jitclasses of this process
+
+
 def from_name(name):
     """The type object of a name ember prints or parses: 'float32', 'array(float64, 2d, C)',
     'float64[:, ::1]', 'UniTuple(int64 x 2)'."""
     t = _SCALARS.get(name.strip())
     if t is not None:
         return t
+    if name in _INSTANCE_TYPES:
+        return _INSTANCE_TYPES[name]
     if name == "voidptr":
         return voidptr
     if name.startswith("CPointer(") and name.endswith(")"):

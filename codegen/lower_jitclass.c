@@ -1,0 +1,75 @@
+/* lower_jitclass.c: jitclass instances (TY_CLASS; typeinfer/jitclass.c has the rules).
+ *
+ * An instance is a pointer to a counted block (runtime/array.c: refcnt at offset 0, data after
+ * the TY_BLOCK_HEADER bytes of header) whose data holds the fields at the type's offsets. A field
+ * read is one load (a scalar field's at its dtype, then widened to its canonical scalar), borrowed
+ * as a list item is: the instance keeps it. A field write converts the value, takes a reference
+ * to it (cg_keep: an array over a caller's memory gets a block holding it), then drops the old
+ * one. The last reference to an instance drops its fields' references (ember.drop.<type>) and
+ * frees the block; runtime/jitclass.c does the same for boxes Python drops.
+ */
+#include "lower.h"
+#include <string.h>
+
+static LLVMValueRef field_ptr(Lower *L, const Type *t, LLVMValueRef obj, int f) {
+    return cg_gep8(L, obj, i64c(L, TY_BLOCK_HEADER + (long long)t->offsets[f]));
+}
+
+static LLVMValueRef load_field(Lower *L, const Type *t, LLVMValueRef obj, int f) {
+    LLVMValueRef p = field_ptr(L, t, obj, f);
+    if (t->fdtypes[f] >= 0) return cg_load_elem(L, t->fdtypes[f], p);
+    return LLVMBuildLoad2(L->b, cg_type(L, t->elems[f]), p, "");
+}
+
+LLVMValueRef cg_class_getattr(Lower *L, Instr *in) {
+    const Type *t = L->ti->vtypes[in->args[0]];
+    return load_field(L, t, L->vals[in->args[0]], ty_class_field(t, in->str));
+}
+
+void cg_class_setattr(Lower *L, Instr *in) {
+    const Type *t = L->ti->vtypes[in->args[0]], *vt_ = L->ti->vtypes[in->args[2]];
+    LLVMValueRef obj = L->vals[in->args[0]], v = L->vals[in->args[2]];
+    int f = ty_class_field(t, ti_const_str(L->ti, in->args[1]));
+    LLVMValueRef p = field_ptr(L, t, obj, f);
+    if (t->fdtypes[f] >= 0) {
+        cg_store_elem(L, t->fdtypes[f], p, v, vt_);
+        return;
+    }
+    const Type *ft = t->elems[f];
+    v = cg_cast(L, v, vt_, ft);
+    if (!ty_has_refs(ft)) {
+        LLVMBuildStore(L->b, v, p);
+        return;
+    }
+    v = cg_keep(L, v, ft);   /* first: the old value may be the new one */
+    LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, ft), p, "");
+    LLVMBuildStore(L->b, v, p);
+    cg_decref(L, old, ft);
+}
+
+/* _new_instance(T): a block of T's fields, every byte 0 (a field holding references reads as
+ * none until set: its release skips it), owned by a slot of the frame. */
+LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
+    LLVMTypeRef i64t = L->i64;
+    LLVMValueRef size = i64c(L, (long long)t->itemsize);
+    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc", L->ptr, &i64t, &size, 1);
+    cg_raise_if(L, LLVMBuildIsNull(L->b, b, ""), NULL, NULL);
+    LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
+    LLVMValueRef args[4] = {cg_gep8(L, b, i64c(L, TY_BLOCK_HEADER)), LLVMConstInt(L->i8, 0, 0), size,
+                            LLVMConstInt(L->i1, 0, 0)};
+    cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, args, 4);
+    return cg_own(L, b, t);   /* (a builtin's result is not fresh: its slot holds the reference) */
+}
+
+static void drop_fields(Lower *L, const Type *t, LLVMValueRef obj) {
+    for (int f = 0; f < t->n; f++)
+        if (t->fdtypes[f] < 0 && ty_has_refs(t->elems[f])) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
+}
+
+void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t) {
+    bool refs = false;
+    for (int f = 0; f < t->n; f++) refs |= t->fdtypes[f] < 0 && ty_has_refs(t->elems[f]);
+    LLVMTypeRef pt = L->ptr;
+    if (refs) cg_call_drop(L, obj, t, drop_fields, "ember_rt_block_free");
+    else cg_call(L, "ember_rt_block_free", L->voidt, &pt, &obj, 1);
+}

@@ -1,0 +1,421 @@
+"""jitclass (ember.experimental.jitclass): classes whose instances compiled code makes and uses.
+
+Differential where it can be: each class is also kept as the plain Python class it was written
+as, and `same` runs a function once in CPython with the plain classes and once compiled with the
+jitclasses, comparing what comes back (numbers, tuples, arrays). Every test runs under difftest's
+block count: instances, their fields and their boxes free everything.
+"""
+import types as pytypes
+
+import numpy as np
+import pytest
+
+from difftest import errors, impl, ON_NUMBA, no_leaks  # noqa: F401 (no_leaks: autouse fixture)
+
+if ON_NUMBA:
+    from numba.experimental import jitclass
+    from numba import types, typed, float64, int64, int32, float32, njit
+else:
+    from ember.experimental import jitclass
+    from ember import types, typed, float64, int64, int32, float32, njit
+
+PLAIN = {}   # jitclass name -> the Python class it was made from
+
+
+def plain_and_jit(spec):
+    """@plain_and_jit(spec): the jitclass, with the plain class kept for the reference runs."""
+    def wrap(cls):
+        j = jitclass(spec)(cls)
+        PLAIN[cls.__name__] = cls
+        return j
+    return wrap
+
+
+def _rebind(f, g):
+    if isinstance(f, staticmethod):
+        return staticmethod(_rebind(f.__func__, g))
+    if isinstance(f, property):
+        return property(_rebind(f.fget, g), f.fset and _rebind(f.fset, g))
+    if isinstance(f, pytypes.FunctionType):
+        return pytypes.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
+    return f
+
+
+def _agree(got, want):
+    if isinstance(want, np.generic):   # a NumPy scalar in CPython is a Python one compiled
+        want = want.item()
+    assert type(got) is type(want), (got, want)
+    if isinstance(want, tuple):
+        assert len(got) == len(want)
+        for a, b in zip(got, want):
+            _agree(a, b)
+    elif isinstance(want, np.ndarray):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    elif isinstance(want, float):
+        assert got == pytest.approx(want, rel=1e-12)
+    else:
+        assert got == want
+
+
+def same(fn, *args):
+    """fn compiled, with the module's jitclasses, against fn in CPython with the plain classes
+    (whose own methods see the plain classes too)."""
+    g = dict(fn.__globals__)
+    for name, cls in PLAIN.items():
+        g[name] = type(name, (), {k: _rebind(v, g) for k, v in cls.__dict__.items()
+                                  if k not in ("__dict__", "__weakref__")})
+    want = pytypes.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__)(*args)
+    got = njit(fn)(*args)
+    _agree(got, want)
+    return got
+
+
+@plain_and_jit([("x", float64), ("y", float64)])
+class Vec:
+    def __init__(self, x, y=0.0):
+        self.x = x
+        self.y = y
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+    def add(self, o):
+        return Vec(self.x + o.x, self.y + o.y)
+
+    def scale(self, k):
+        self.x *= k
+        self.y *= k
+
+    @staticmethod
+    def zero():
+        return Vec(0.0, 0.0)
+
+    @property
+    def mag(self):
+        return self.norm2() ** 0.5
+
+    @mag.setter
+    def mag(self, m):
+        s = m / self.mag
+        self.scale(s)
+
+
+@plain_and_jit([("n", int64), ("total", float64), ("hist", float64[:])])
+class Stats:
+    def __init__(self, bins):
+        self.n = 0
+        self.total = 0.0
+        self.hist = np.zeros(bins)
+
+    def add(self, x):
+        self.n += 1
+        self.total += x
+        k = int(x * self.hist.size)
+        if 0 <= k < self.hist.size:
+            self.hist[k] += 1.0
+
+    def mean(self):
+        return self.total / self.n if self.n else 0.0
+
+
+@plain_and_jit([("value", int64), ("nxt", int64)])
+class Fib:
+    def __init__(self):
+        self.value = 0
+        self.nxt = 1
+
+    def step(self, times=1):
+        for _ in range(times):
+            self.value, self.nxt = self.nxt, self.value + self.nxt
+        return self.value
+
+    def nth(self, k):
+        if k == 0:
+            return self.value
+        self.step()
+        return self.nth(k - 1)
+
+
+# ---- construction, fields, methods -----------------------------------------------------------
+def make_and_read(x, y):
+    v = Vec(x, y)
+    return v.x, v.y, v.norm2()
+
+
+@pytest.mark.parametrize("x, y", [(1.0, 2.0), (-0.0, 3.5), (1e300, 1e-300), (0.0, 0.0)])
+def test_fields_and_method(x, y):
+    same(make_and_read, x, y)
+
+
+def defaults_and_keywords(x):
+    a = Vec(x)
+    b = Vec(y=2.0, x=x)
+    return a.y, b.x, b.y
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: a constructor's defaults only from Python")
+def test_constructor_defaults_and_keywords():
+    same(defaults_and_keywords, 3.0)
+
+
+def chain(n):
+    acc = Vec(0.0, 0.0)
+    for i in range(n):
+        acc = acc.add(Vec(float(i), 1.0))
+    return acc.x, acc.y
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_methods_return_instances(n):
+    same(chain, n)
+
+
+def mutate(k):
+    v = Vec(3.0, 4.0)
+    v.scale(k)
+    v.x += 1.0
+    return v.x, v.y
+
+
+def test_methods_mutate_fields():
+    same(mutate, 2.0)
+
+
+def props(m):
+    v = Vec(3.0, 4.0)
+    before = v.mag
+    v.mag = m
+    return before, v.mag, v.x
+
+
+def test_property_getter_and_setter():
+    same(props, 10.0)
+
+
+def stats(xs):
+    s = Stats(4)
+    for x in xs:
+        s.add(x)
+    return s.mean(), s.n, s.hist
+
+
+def test_array_field():
+    same(stats, np.array([0.1, 0.3, 0.35, 0.9, 0.99, 1.5]))
+
+
+def fib(k):
+    f = Fib()
+    a = f.step(3)
+    return a, f.nth(k), f.value
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: a method cannot call itself")
+def test_method_defaults_and_recursion():
+    same(fib, 10)
+
+
+def many(n):
+    vs = []
+    for i in range(n):
+        vs.append(Vec(float(i), float(-i)))
+    total = 0.0
+    for v in vs:
+        total += v.norm2()
+    return total, len(vs)
+
+
+def test_list_of_instances():
+    same(many, 20)
+
+
+# ---- field types ----------------------------------------------------------------------------
+@plain_and_jit([("i", int32), ("f", float32), ("b", types.boolean), ("c", types.complex128),
+                ("t", types.UniTuple(int64, 2)), ("s", types.unicode_type)])
+class Mixed:
+    def __init__(self, i, f):
+        self.i = i
+        self.f = f
+        self.b = i > 0
+        self.c = complex(f, i)
+        self.t = (i, 2 * i)
+        self.s = "mixed"
+
+
+@njit
+def mixed_fields(i, f):
+    m = Mixed(i, f)
+    return m.i, m.f, m.b, m.c, m.t, m.s
+
+
+def test_narrow_fields_store_at_their_width():
+    i, f, b, c, t, s = mixed_fields(2**31 + 5, 0.1)
+    assert i == np.int32(np.int64(2**31 + 5).astype(np.int32))   # wraps as NumPy's int32 does
+    assert f == float(np.float32(0.1)) and b is True and s == "mixed"
+    assert c == complex(0.1, 2**31 + 5) and t == (2**31 + 5, 2 * (2**31 + 5))
+
+
+@plain_and_jit([("pos", Vec.class_type.instance_type), ("trail", types.ListType(float64)), ("tag", types.unicode_type)])
+class Body:
+    def __init__(self, p):
+        self.pos = p
+        self.trail = typed.List.empty_list(float64)
+        self.tag = "body"
+
+    def move(self, dx):
+        self.trail.append(self.pos.x)
+        self.pos = self.pos.add(Vec(dx, 0.0))
+        return len(self.trail)
+
+
+@njit
+def bodies(n):
+    b = Body(Vec(1.0, 2.0))
+    for i in range(n):
+        b.move(0.5)
+    return b.pos.x, b.pos.y, len(b.trail), b.trail[n - 1], b.tag
+
+
+def test_instance_and_list_fields():
+    assert bodies(4) == (3.0, 2.0, 4, 2.5, "body")
+
+
+# ---- the boundary: Python sees boxes ----------------------------------------------------------
+def statics(n):
+    return Vec.zero().add(Vec(float(n))).x
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: Cls.static_method() only in Python")
+def test_static_method_through_the_class():
+    same(statics, 4)
+
+
+def test_python_side_boxes():
+    v = Vec(3.0, 4.0)
+    assert isinstance(v, Vec) and (ON_NUMBA or type(v) is Vec)
+    assert (v.x, v.y, v.norm2(), v.mag) == (3.0, 4.0, 25.0, 5.0)
+    v.x = 6
+    assert v.x == 6.0 and type(v.x) is float
+    v.mag = 52 ** 0.5 / 2
+    assert (v.x, v.y) == pytest.approx((3.0, 2.0))
+    w = v.add(Vec(1.0))
+    assert isinstance(w, Vec) and (w.x, w.y) == pytest.approx((4.0, 2.0))
+    assert Vec.zero().x == 0.0
+    s = Stats(3)
+    s.add(0.5)
+    assert s.n == 1 and s.hist.tolist() == [0.0, 1.0, 0.0]
+    s.hist = np.ones(2)
+    assert s.hist.tolist() == [1.0, 1.0]
+
+
+@njit
+def bump(v, k):
+    v.x += k
+    return v
+
+
+def test_instances_pass_by_reference():
+    v = Vec(1.0, 2.0)
+    r = bump(v, 2.0)
+    assert v.x == 3.0 and r.x == 3.0
+    r.y = 7.0
+    assert v.y == 7.0   # one instance: the box returned is of the same block
+
+
+@njit
+def make_vec(x):
+    return Vec(x, x)
+
+
+def test_returned_instances_and_typeof():
+    v = make_vec(2.0)
+    assert isinstance(v, Vec) and v.norm2() == 8.0
+    t = impl.typeof(v)
+    assert t == Vec.class_type.instance_type
+    assert str(t).startswith("instance.jitclass.Vec")
+
+
+def test_explicit_signature_with_an_instance_type():
+    f = njit(float64(Vec.class_type.instance_type))(lambda v: v.x + v.y)
+    assert f(Vec(1.0, 2.5)) == 3.5
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba leaks the failed compile's objects")
+def test_wrong_field_type_from_python():
+    v = Vec(1.0)
+    with pytest.raises((TypeError, errors.TypingError)):
+        v.x = "one"
+    with pytest.raises((TypeError, errors.TypingError)):
+        bump(Stats(2), 1.0)
+
+
+def test_annotations_name_fields():
+    @jitclass
+    class Counter:
+        count: int64
+        step: float64
+
+        def __init__(self, step):
+            self.count = 0
+            self.step = step
+
+        def tick(self):
+            self.count += 1
+            return self.count * self.step
+
+    c = Counter(0.5)
+    c.tick()
+    assert c.tick() == 1.0 and c.count == 2
+
+
+# ---- what is refused, with a located message ------------------------------------------------
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_unknown_attribute_is_located():
+    def f(v):
+        return v.z
+    with pytest.raises(errors.TypingError, match=r"Vec has no attribute 'z' \(it has: x, y"):
+        njit(f)(Vec(1.0))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_wrong_store_is_located():
+    def f(v):
+        v.x = "s"
+    with pytest.raises(errors.TypingError, match="cannot store str into field 'x' of Vec"):
+        njit(f)(Vec(1.0))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_bad_specs_are_refused():
+    with pytest.raises(TypeError, match="must be an ember type"):
+        @jitclass([("x", object)])
+        class A:
+            pass
+
+    class Base:
+        pass
+
+    with pytest.raises(TypeError, match="cannot inherit"):
+        @jitclass([("x", float64)])
+        class B(Base):
+            pass
+
+
+@njit(cache=True)
+def cached_reader(v):
+    return v.x * 2.0
+
+
+@njit(cache=True)
+def cached_maker(x):
+    return Vec(x, x).norm2()
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's cache")
+def test_cache_true_compiles_and_says_it_does_not_cache():
+    """As numba: code using jitclasses compiles on every run (their methods are not in the
+    cache's key), with a CacheWarning, never a stale entry."""
+    import ember.errors
+    with pytest.warns(ember.errors.CacheWarning, match="jitclass"):
+        assert cached_reader(Vec(2.0)) == 4.0
+    with pytest.warns(ember.errors.CacheWarning, match="jitclass Vec"):
+        assert cached_maker(3.0) == 18.0

@@ -1,0 +1,135 @@
+/* jitclass.c: typing rules for jitclass instances (TY_CLASS; ember/experimental.py makes the
+ * classes, runtime/jitclass.c their boxes, codegen/lower_jitclass.c the code).
+ *
+ * obj.x reads field x as its type (a scalar field as the canonical scalar of its dtype);
+ * obj.x = v stores v with NumPy's conversion for scalars, any number into any real field (a
+ * complex one only into complex), arrays where their type converts to the field's. A method
+ * obj.m(...) is a call of the method's Dispatcher with the instance first, a property obj.p a
+ * call of its getter (obj.p = v of its setter), a static method a call of its Dispatcher. The
+ * box class lists them: _ember_methods, _ember_static ({name: Dispatcher}) and _ember_props
+ * ({name: (getter, setter or None)}). Cls(...) is a call of the constructor (experimental.py),
+ * whose one primitive is ember.experimental._new_instance(T): a zeroed instance of type T.
+ */
+#include "ti.h"
+#include <string.h>
+
+#define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
+#define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
+
+/* The entry `name` of the box class's table `table`, borrowed (the compile keeps it), or NULL. */
+static PyObject *member(TypeInfo *ti, const Type *t, const char *table, const char *name) {
+    PyObject *d = PyObject_GetAttrString(t->obj, table);
+    PyObject *v = d && PyDict_Check(d) ? PyDict_GetItemString(d, name) : NULL;
+    if (v) ctx_keep(ti->fn->ctx, v);
+    Py_XDECREF(d);
+    PyErr_Clear();
+    return v;
+}
+
+/* What the class has, for a message: its fields, methods and properties. */
+static const char *members_text(TypeInfo *ti, const Type *t) {
+    char buf[600];
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < t->n && at < sizeof buf - 1; i++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", t->fnames[i]);
+    static const char *const tables[] = {"_ember_methods", "_ember_props", "_ember_static"};
+    for (int k = 0; k < 3; k++) {
+        PyObject *d = PyObject_GetAttrString(t->obj, tables[k]), *key, *val;
+        Py_ssize_t pos = 0;
+        while (d && PyDict_Check(d) && PyDict_Next(d, &pos, &key, &val) && at < sizeof buf - 1)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s%s", at ? ", " : "", PyUnicode_AsUTF8(key),
+                                   k == 1 ? "" : "()");
+        Py_XDECREF(d);
+    }
+    PyErr_Clear();
+    return ctx_strdup(ti->fn->ctx, buf);
+}
+
+static const char *class_name(const Type *t) { return ((PyTypeObject *)t->obj)->tp_name; }
+
+const Type *ti_class_getattr(TypeInfo *ti, Instr *in, const Type *t) {
+    int f = ty_class_field(t, in->str);
+    if (f >= 0) return t->elems[f];
+    if (member(ti, t, "_ember_methods", in->str) || member(ti, t, "_ember_static", in->str)) return ty_method(t, in->str);
+    PyObject *prop = member(ti, t, "_ember_props", in->str);
+    if (prop && PyTuple_Check(prop)) {
+        if (ti_type_receiver_call(ti, in, PyTuple_GET_ITEM(prop, 0), in->args[0], t, NULL, NULL, 0, 0)) return NULL;
+        return ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+    }
+    return ERR(in, "%s has no attribute '%s' (it has: %s)", class_name(t), in->str, members_text(ti, t)), NULL;
+}
+
+/* The jitclass whose constructor Dispatcher d is (the global Cls types as it), or NULL. */
+const Type *ti_class_of_ctor(const Type *d) {
+    PyObject *cls = d->kind == TY_DISPATCHER ? PyObject_GetAttrString(d->obj, "_ember_jitclass") : NULL;
+    const Type *t = cls ? ty_class_of(cls) : NULL;
+    Py_XDECREF(cls);
+    PyErr_Clear();
+    return t;
+}
+
+/* Cls.name: a static method. */
+const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t) {
+    PyObject *d = member(ti, t, "_ember_static", in->str);
+    if (d) return ty_object(TY_DISPATCHER, d, 0);
+    return ERR(in, "%s.%s is not supported in compiled code (its static methods are; a method is called on an "
+               "instance)", class_name(t), in->str), NULL;
+}
+
+/* May a value of type v be stored into a field of type f? */
+static bool converts(const Type *v, const Type *f) {
+    if (v == f) return true;
+    if (ty_is_number(v) && ty_is_number(f)) return v != ty_complex128 || f == ty_complex128;
+    if (v->kind == TY_TUPLE && f->kind == TY_TUPLE && v->n == f->n) {
+        for (int i = 0; i < v->n; i++)
+            if (!converts(v->elems[i], f->elems[i])) return false;
+        return true;
+    }
+    return v->kind == f->kind && ty_unify(v, f) == f;   /* arrays: C or F into A, writable into readonly */
+}
+
+int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v) {
+    const char *name = ti_const_str(ti, in->args[1]);
+    int f = ty_class_field(t, name);
+    if (f >= 0) {
+        if (!ty_is_complete(v)) return 0;   /* [] before its first use */
+        if (!converts(v, t->elems[f]))
+            return ERR(in, "cannot store %s into field '%s' of %s, which holds %s", v->name, name, class_name(t),
+                       t->fdtypes[f] >= 0 ? ty_dtypes[t->fdtypes[f]].name : t->elems[f]->name);
+        return 0;
+    }
+    PyObject *prop = name ? member(ti, t, "_ember_props", name) : NULL;
+    if (prop && PyTuple_Check(prop) && PyTuple_GET_ITEM(prop, 1) != Py_None) {
+        int id = in->args[2];
+        return ti_type_receiver_call(ti, in, PyTuple_GET_ITEM(prop, 1), in->args[0], t, &id, &v, 1, 0);
+    }
+    if (prop) return ERR(in, "property '%s' of %s has no setter", name, class_name(t));
+    return ERR(in, "%s has no field '%s' (its fields: %s)", class_name(t), name ? name : "?", members_text(ti, t));
+}
+
+int ti_class_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
+    PyObject *d = member(ti, m->recv, "_ember_methods", m->attr);
+    if (d) return ti_type_receiver_call(ti, in, d, in->args[0], m->recv, in->args + 1, args, nargs, in->nkw);
+    PyObject *s = member(ti, m->recv, "_ember_static", m->attr);   /* the Dispatcher's call, the method value unread */
+    if (s) return ti_type_dispatcher_call(ti, in, s, args);
+    return ERR(in, "%s has no method '%s'", class_name(m->recv), m->attr);
+}
+
+/* _new_instance(T): T an ember.types object naming an instance type. */
+int ti_type_new_instance(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
+    if (nargs != 1 || args[0]->kind != TY_TYPEREF) return ERR(in, "_new_instance takes an instance type");
+    PyObject *name = PyObject_GetAttrString(args[0]->obj, "name");
+    const char *s = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL, *end;
+    char err[200] = "";
+    const Type *t = s ? ty_parse(s, &end, err, sizeof err) : NULL;
+    Py_XDECREF(name);
+    PyErr_Clear();
+    if (!t || t->kind != TY_CLASS) return ERR(in, "_new_instance of %s: %s", s ? s : "?", err[0] ? err : "not a jitclass");
+    CallInfo *ci = ti_new_call(ti, in, CALL_BUILTIN, 1);
+    if (!ci) return -1;
+    ci->builtin = BI_NEW_INSTANCE;
+    ci->params[0] = args[0];
+    ci->ret = t;
+    return 0;
+}
