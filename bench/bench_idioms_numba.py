@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 95 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 98 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -10,7 +10,7 @@ Dijkstra, union-find), numeric kernels (RGB stencils, uint8 5x5 convolution, RK4
 arrays, Lennard-Jones with cutoff, SPH cell lists, histogram2d, Taylor expm, power iteration,
 Jacobi eigenvalues, 1-D convolution, logistic regression, Black-Scholes with erf, random walk)
 and types (float32, int16/int32/uint32, complex64, bool, mixed int/float); helpers doing maths called
-in loops over arrays; sums under a mask.
+in loops over arrays; sums under a mask; jitclasses (array state with methods, small objects).
 
 Same harness as bench_loops_numba.py (its comparison helpers are imported from it): each kernel
 is source text exec'd in three namespaces, CPython (prange = range, typed = plain list/dict shim),
@@ -56,15 +56,21 @@ class _PyTyped:
     List = _PyList
 
 
+def _plain_class(spec):
+    return lambda cls: cls
+
+
 def _new_ns(backend):
     if backend == "python":
-        pr, typed, tys = range, _PyTyped, numba.types
+        pr, typed, tys, jc = range, _PyTyped, numba.types, _plain_class
     elif backend == "ember":
         pr, typed, tys = ember.prange, ember.typed, ember.types
+        from ember.experimental import jitclass as jc
     else:
         pr, typed, tys = numba.prange, numba.typed, numba.types
+        from numba.experimental import jitclass as jc
     return {"np": np, "math": math, "heapq": heapq, "prange": pr, "typed": typed,
-            "types": tys, "__name__": __name__}
+            "types": tys, "jitclass": jc, "__name__": __name__}
 
 
 KERNELS, META, kernel, build = B.registry(_new_ns)
@@ -2187,6 +2193,94 @@ def masked_weighted_rows(X, M, w):
 """, lambda small: (_rng(198).standard_normal((8 if small else 2000, 5 if small else 300)),
                     _rng(199).integers(-2, 3, (8 if small else 2000, 5 if small else 300)),
                     _rng(200).random(5 if small else 300)))
+
+
+# ---------------------------------------------------------------------------
+# jitclass: state objects with array fields, methods in loops, small objects made per step
+# ---------------------------------------------------------------------------
+kernel("jitclass_welford_groups", """
+@jitclass([("n", types.int64[:]), ("mean", types.float64[:]), ("m2", types.float64[:])])
+class Groups:
+    def __init__(self, k):
+        self.n = np.zeros(k, dtype=np.int64)
+        self.mean = np.zeros(k)
+        self.m2 = np.zeros(k)
+
+    def push(self, g, x):
+        self.n[g] += 1
+        d = x - self.mean[g]
+        self.mean[g] += d / self.n[g]
+        self.m2[g] += d * (x - self.mean[g])
+
+    def variance(self, g):
+        return self.m2[g] / (self.n[g] - 1) if self.n[g] > 1 else 0.0
+
+def jitclass_welford_groups(groups, x):
+    acc = Groups(16)
+    for i in range(x.shape[0]):
+        acc.push(groups[i], x[i])
+    out = np.empty(16)
+    for g in range(16):
+        out[g] = acc.variance(g)
+    return out
+""", lambda small: (_rng(201).integers(0, 16, 40 if small else 500000), _rng(202).standard_normal(40 if small else 500000)))
+
+
+kernel("jitclass_particle_steps", """
+@jitclass([("pos", types.float64[:, ::1]), ("vel", types.float64[:, ::1]), ("damping", types.float64)])
+class Cloud:
+    def __init__(self, pos, vel, damping):
+        self.pos = pos.copy()
+        self.vel = vel.copy()
+        self.damping = damping
+
+    def step(self, dt):
+        for i in range(self.pos.shape[0]):
+            for d in range(self.pos.shape[1]):
+                self.vel[i, d] = self.vel[i, d] * self.damping - dt * self.pos[i, d]
+                self.pos[i, d] += dt * self.vel[i, d]
+
+    def energy(self):
+        e = 0.0
+        for i in range(self.pos.shape[0]):
+            for d in range(self.pos.shape[1]):
+                e += 0.5 * (self.vel[i, d] ** 2 + self.pos[i, d] ** 2)
+        return e
+
+def jitclass_particle_steps(pos, vel, dt):
+    c = Cloud(pos, vel, 0.999)
+    for _ in range(20):
+        c.step(dt)
+    return c.energy()
+""", lambda small: (_rng(203).standard_normal((10 if small else 20000, 3)), _rng(204).standard_normal((10 if small else 20000, 3)), 0.01))
+
+
+kernel("jitclass_small_objects", """
+@jitclass([("x", types.float64), ("y", types.float64)])
+class V2:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def plus(self, o):
+        return V2(self.x + o.x, self.y + o.y)
+
+    def times(self, k):
+        return V2(self.x * k, self.y * k)
+
+def jitclass_small_objects(xs, ys):
+    acc = V2(0.0, 0.0)
+    pts = []
+    for i in range(xs.shape[0]):
+        p = V2(xs[i], ys[i])
+        acc = acc.plus(p.times(0.5))
+        if i % 64 == 0:
+            pts.append(p)
+    far = 0.0
+    for p in pts:
+        far = max(far, p.x * p.x + p.y * p.y)
+    return acc.x, acc.y, far, len(pts)
+""", lambda small: (_rng(205).standard_normal(40 if small else 200000), _rng(206).standard_normal(40 if small else 200000)))
 
 
 if __name__ == "__main__":

@@ -233,6 +233,7 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     case TY_LIST: return LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, v), i64c(L, 0), "");
     case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
     case TY_STR: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
+    case TY_CLASS: return LLVMBuildIsNotNull(L->b, v, "");   /* an OptionalType(instance): not None */
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }
@@ -279,6 +280,11 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     } else if (to->kind == from->kind && (to->kind == TY_ARRAY || to->kind == TY_RECARRAY || to->kind == TY_RECORD)) {
         return v;   /* same fields; only the layout or read-only flag differ */
     } else if (from->kind == TY_METHOD && from->recv == to) {
+        return v;
+    } else if (to->kind == TY_CLASS) {   /* None, an instance, an OptionalType(instance) or a method's receiver */
+        if (from->kind == TY_NONE) return LLVMConstNull(L->ptr);
+        const Type *f = from->kind == TY_METHOD ? from->recv : from;
+        if (f->kind == TY_CLASS && f->nullable && !to->nullable) cg_class_not_none(L, v, NULL);
         return v;
     } else if (to->kind == TY_OPTIONAL) {   /* {is T, T}: None, a T, or another OptionalType */
         LLVMValueRef has = LLVMConstInt(L->i1, from->kind != TY_NONE, 0);
@@ -790,8 +796,12 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
         if (ty_has_refs(ci->ret)) cg_incref(L, v, ci->ret);   /* a call's result is fresh (cg_own): it owns its fields */
         return v;
     }
-    case CALL_SELF: case CALL_CYCLE: case CALL_NATIVE: case CALL_INNER:
-        return cg_call_compiled(L, ci, args);
+    case CALL_SELF: case CALL_CYCLE: case CALL_NATIVE: case CALL_INNER: {
+        LLVMValueRef v = cg_call_compiled(L, ci, args);
+        if (v && (ci->post & CLS_POST_TRUTH)) v = cg_truth(L, v, ci->ret);   /* a jitclass's __bool__, __len__, __eq__ */
+        if (v && (ci->post & CLS_POST_NOT)) v = LLVMBuildNot(L->b, v, "");
+        return v;
+    }
     default:
         return NULL;
     }
@@ -1239,6 +1249,14 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     L->pending_int.branch = NULL;
 }
 
+/* An operand of in is a jitclass instance: typing made in a call of one of its class's methods
+ * (typeinfer/jitclass.c), where in carries a CallInfo. */
+static bool class_operand(Lower *L, Instr *in) {
+    for (int k = 0; k < in->nargs && k < 2; k++)
+        if (L->ti->vtypes[in->args[k]] && L->ti->vtypes[in->args[k]]->kind == TY_CLASS) return true;
+    return false;
+}
+
 static int lower_instr(Lower *L, Instr *in) {
     TypeInfo *ti = L->ti;
     const Type *t = ti->vtypes[in->id];
@@ -1246,15 +1264,18 @@ static int lower_instr(Lower *L, Instr *in) {
     L->loc = in->loc;
     L->cur = in;
     if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
+    if (in->op != IR_CALL && ti->calls[in->id] && class_operand(L, in)) {   /* obj.prop, obj + x, obj[i]: its method */
+        v = lower_call(L, in);
+        if (v && t && cg_has_refs(L, t)) v = cg_own(L, v, t);   /* (a call's result is fresh; a setter has no type) */
+        L->vals[in->id] = v;
+        return v ? 0 : -1;
+    }
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
     case IR_ARG: v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1); break;   /* after `out` */
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
-        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && ti->calls[in->id]) {
-            v = lower_call(L, in);   /* a property: its getter's result, fresh */
-            if (cg_has_refs(L, t)) v = cg_own(L, v, t);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && t->kind != TY_METHOD) {
             v = cg_class_getattr(L, in);
         } else if (in->op == IR_GETATTR && (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD)) {
@@ -1387,6 +1408,19 @@ static int lower_instr(Lower *L, Instr *in) {
             v = in->imm ? LLVMBuildNot(L->b, none, "") : none;
             break;
         }
+        if ((a->kind == TY_CLASS && b->kind == TY_NONE) || (b->kind == TY_CLASS && a->kind == TY_NONE)) {
+            LLVMValueRef p = L->vals[in->args[a->kind == TY_CLASS ? 0 : 1]];   /* NULL: an OptionalType(instance)'s None */
+            v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, p, LLVMConstNull(L->ptr), "");
+            break;
+        }
+        if (a->kind == TY_CLASS && b->kind == TY_CLASS && a->obj == b->obj) {   /* the same instance */
+            v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
+            break;
+        }
+        if (a == b && ty_is_heap(a)) {   /* two lists, dicts or sets: the same block */
+            v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
+            break;
+        }
         bool same = a->kind == TY_NONE && b->kind == TY_NONE;
         v = LLVMConstInt(L->i1, in->imm ? !same : same, 0);
         break;
@@ -1424,8 +1458,7 @@ static int lower_instr(Lower *L, Instr *in) {
         else v = tuple_index(L, in, vt(L, in->args[0]));
         break;
     case IR_SETITEM:
-        if (vt(L, in->args[0])->kind == TY_CLASS && ti->calls[in->id]) lower_call(L, in);   /* a property's setter */
-        else if (vt(L, in->args[0])->kind == TY_CLASS) cg_class_setattr(L, in);
+        if (vt(L, in->args[0])->kind == TY_CLASS) cg_class_setattr(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_RECORD || vt(L, in->args[0])->kind == TY_RECARRAY) cg_fields_setitem(L, in);

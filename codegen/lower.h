@@ -290,6 +290,7 @@ LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc);   /* the back edge's branch */
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
 LLVMTypeRef cg_elem_llvm(Lower *L, int dt);
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
+void cg_tbaa(Lower *L, LLVMValueRef access, bool field);   /* an array element's or an instance field's load or store */
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
 LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
@@ -322,6 +323,7 @@ LLVMValueRef cg_class_getattr(Lower *L, Instr *in);   /* obj.x of a field */
 void cg_class_setattr(Lower *L, Instr *in);           /* obj.x = v of a field */
 LLVMValueRef cg_new_instance(Lower *L, const Type *t);
 void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t);   /* the last reference went */
+void cg_class_not_none(Lower *L, LLVMValueRef obj, const char *attr);   /* AttributeError if obj is None */
 /* lower_fields.c: structured arrays and records */
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);

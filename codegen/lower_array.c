@@ -504,8 +504,24 @@ static LLVMValueRef elem_canonical(Lower *L, int dt, LLVMValueRef x) {
     }
 }
 
+/* TBAA: array elements (cg_load_elem, cg_store_elem) and the fields of a jitclass instance that
+ * are not scalars (lower_jitclass.c: arrays, containers, other instances) never share memory, and
+ * say so, so that a loop storing into an array an instance holds keeps the array's data pointer
+ * and strides in registers. Nothing else is tagged (an access without a tag may alias any). */
+void cg_tbaa(Lower *L, LLVMValueRef access, bool field) {
+    LLVMValueRef root_name = LLVMMDStringInContext(L->c, "ember tbaa", 10);
+    LLVMValueRef root = LLVMMDNodeInContext(L->c, &root_name, 1);
+    const char *name = field ? "instance field" : "array element";
+    LLVMValueRef parts[3] = {LLVMMDStringInContext(L->c, name, (unsigned)strlen(name)), root, i64c(L, 0)};
+    LLVMValueRef type = LLVMMDNodeInContext(L->c, parts, 3);
+    LLVMValueRef tag[3] = {type, type, i64c(L, 0)};
+    LLVMSetMetadata(access, LLVMGetMDKindIDInContext(L->c, "tbaa", 4), LLVMMDNodeInContext(L->c, tag, 3));
+}
+
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
-    return elem_canonical(L, dt, LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, ""));
+    LLVMValueRef x = LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, "");
+    cg_tbaa(L, x, false);
+    return elem_canonical(L, dt, x);
 }
 
 /* A scalar converted to dtype dt's canonical scalar as NumPy casts (floats truncate toward
@@ -542,7 +558,7 @@ void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type 
             v = LLVMBuildInsertValue(L->b, c, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), f32, ""), 1, "");
         }
     }
-    LLVMBuildStore(L->b, v, p);
+    cg_tbaa(L, LLVMBuildStore(L->b, v, p), false);
 }
 
 /* The address of element idx[0..ndim) of a. */

@@ -18,11 +18,21 @@ static LLVMValueRef field_ptr(Lower *L, const Type *t, LLVMValueRef obj, int f) 
 static LLVMValueRef load_field(Lower *L, const Type *t, LLVMValueRef obj, int f) {
     LLVMValueRef p = field_ptr(L, t, obj, f);
     if (t->fdtypes[f] >= 0) return cg_load_elem(L, t->fdtypes[f], p);
-    return LLVMBuildLoad2(L->b, cg_type(L, t->elems[f]), p, "");
+    LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t->elems[f]), p, "");
+    cg_tbaa(L, x, true);
+    return x;
+}
+
+/* AttributeError where obj, an OptionalType(instance), is None (attr: the attribute read, or NULL). */
+void cg_class_not_none(Lower *L, LLVMValueRef obj, const char *attr) {
+    cg_raise_if(L, LLVMBuildIsNull(L->b, obj, ""), "builtins:AttributeError",
+                attr ? ctx_printf(L->ctx, "'NoneType' object has no attribute '%s'", attr)
+                     : "'NoneType' object has no attribute (a method was called on None)");
 }
 
 LLVMValueRef cg_class_getattr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]];
+    if (t->nullable) cg_class_not_none(L, L->vals[in->args[0]], in->str);
     return load_field(L, t, L->vals[in->args[0]], ty_class_field(t, in->str));
 }
 
@@ -30,6 +40,7 @@ void cg_class_setattr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]], *vt_ = L->ti->vtypes[in->args[2]];
     LLVMValueRef obj = L->vals[in->args[0]], v = L->vals[in->args[2]];
     int f = ty_class_field(t, ti_const_str(L->ti, in->args[1]));
+    if (t->nullable) cg_class_not_none(L, obj, t->fnames[f]);
     LLVMValueRef p = field_ptr(L, t, obj, f);
     if (t->fdtypes[f] >= 0) {
         cg_store_elem(L, t->fdtypes[f], p, v, vt_);
@@ -38,12 +49,13 @@ void cg_class_setattr(Lower *L, Instr *in) {
     const Type *ft = t->elems[f];
     v = cg_cast(L, v, vt_, ft);
     if (!ty_has_refs(ft)) {
-        LLVMBuildStore(L->b, v, p);
+        cg_tbaa(L, LLVMBuildStore(L->b, v, p), true);
         return;
     }
     v = cg_keep(L, v, ft);   /* first: the old value may be the new one */
     LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, ft), p, "");
-    LLVMBuildStore(L->b, v, p);
+    cg_tbaa(L, old, true);
+    cg_tbaa(L, LLVMBuildStore(L->b, v, p), true);
     cg_decref(L, old, ft);
 }
 
@@ -61,14 +73,17 @@ LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
     return cg_own(L, b, t);   /* (a builtin's result is not fresh: its slot holds the reference) */
 }
 
+static bool holds_refs(const Type *t, int f) { return t->fdtypes[f] < 0 && t->elems[f] && ty_has_refs(t->elems[f]); }
+
 static void drop_fields(Lower *L, const Type *t, LLVMValueRef obj) {
     for (int f = 0; f < t->n; f++)
-        if (t->fdtypes[f] < 0 && ty_has_refs(t->elems[f])) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
+        if (holds_refs(t, f)) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
 }
 
 void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t) {
+    t = ty_class_definite(t);   /* (one drop function for both) */
     bool refs = false;
-    for (int f = 0; f < t->n; f++) refs |= t->fdtypes[f] < 0 && ty_has_refs(t->elems[f]);
+    for (int f = 0; f < t->n; f++) refs |= holds_refs(t, f);
     LLVMTypeRef pt = L->ptr;
     if (refs) cg_call_drop(L, obj, t, drop_fields, "ember_rt_block_free");
     else cg_call(L, "ember_rt_block_free", L->voidt, &pt, &obj, 1);

@@ -3,7 +3,8 @@
  *
  *   typing_tables()  the rows of the builtin table (typeinfer/builtins.def) that typing
  *                    resolves calls with: (module, name, shape), one per entry; not those of a
- *                    private module (ember._rdist: primitives of ember's own implementations)
+ *                    private module or name (ember._rdist.fill, ember.experimental._new_instance:
+ *                    primitives of ember's own implementations)
  *   infer(d, args)   what d's function types to for these arguments, by typing alone
  *                    (pm_infer in driver.c), or the located diagnostic its compile would raise
  *
@@ -25,7 +26,7 @@ static PyObject *m_typing_tables(PyObject *self, PyObject *unused) {
     PyObject *rows = PyList_New(0);
     for (int i = 0; rows && i < BI_COUNT; i++) {
         const BuiltinInfo *b = &ti_builtins[i];
-        if (strstr(b->module, "._")) continue;
+        if (strstr(b->module, "._") || b->name[0] == '_') continue;
         int sh = (int)b->shape;
         const char *shape = sh >= 0 && sh < (int)(sizeof shape_names / sizeof *shape_names) && shape_names[sh]
                                 ? shape_names[sh] : "other";

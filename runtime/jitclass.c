@@ -72,6 +72,11 @@ static PyType_Spec jit_spec = {"ember._ember.JitObject", sizeof(JitObj), 0, Py_T
 const Type *rt_typeof_instance(PyObject *v) { return is_instance(v) ? ((JitObj *)v)->t : NULL; }
 
 int rt_unbox_instance(const Type *t, PyObject *o, void *out) {
+    if (t->nullable && o == Py_None) {   /* OptionalType(instance): None is NULL */
+        *(RtBlock **)out = NULL;
+        return 0;
+    }
+    if (t->nullable) t = ty_class_definite(t);
     if (!is_instance(o) || ((JitObj *)o)->t != t) {
         PyErr_Format(PyExc_TypeError, "ember: cannot convert %.100s to %s", Py_TYPE(o)->tp_name, t->name);
         return -1;
@@ -84,6 +89,8 @@ int rt_unbox_instance(const Type *t, PyObject *o, void *out) {
 
 PyObject *rt_box_instance(const Type *t, const void *p) {
     RtBlock *b = *(RtBlock *const *)p;
+    if (!b && t->nullable) Py_RETURN_NONE;
+    t = ty_class_definite(t);
     JitObj *o = load_base() ? NULL : (JitObj *)((PyTypeObject *)t->obj)->tp_alloc((PyTypeObject *)t->obj, 0);
     if (!o) {
         rt_release(t, &b);
@@ -99,7 +106,7 @@ void rt_instance_decref(const Type *t, RtBlock *b) {
     if (!rt_block_release_last(b)) return;
     char *data = ember_rt_block_data(b);
     for (int i = 0; i < t->n; i++)
-        if (t->fdtypes[i] < 0) rt_release(t->elems[i], data + t->offsets[i]);
+        if (t->fdtypes[i] < 0 && t->elems[i]) rt_release(t->elems[i], data + t->offsets[i]);   /* (NULL: deferred, never set) */
     ember_rt_block_free(b);
 }
 
@@ -135,15 +142,16 @@ static PyObject *m_jitclass_type(PyObject *self, PyObject *args) {
         for (int d = 0; d < DT_COUNT; d++)
             if (!strcmp(tname, ty_dtypes[d].name)) dtypes[i] = d;
         if (!strcmp(tname, "bool") || !strcmp(tname, "boolean")) dtypes[i] = DT_BOOL;
+        if (!strcmp(tname, "deferred")) dtypes[i] = TY_FIELD_DEFERRED;   /* given by jitclass_define */
         char err[200] = "";
-        if (dtypes[i] < 0 && (!(types[i] = ty_parse(tname, &end, err, sizeof err)) || *end)) {
+        if (dtypes[i] == -1 && (!(types[i] = ty_parse(tname, &end, err, sizeof err)) || *end)) {
             PyErr_Format(PyExc_TypeError, "ember: field '%s' has a type ember cannot read: %s %s", fname, tname, err);
             Py_DECREF(seq);
             return NULL;
         }
     }
     for (Py_ssize_t i = 0; i < n; i++)
-        if (dtypes[i] < 0 && !ty_class_can_hold(types[i])) {
+        if (dtypes[i] == -1 && !ty_class_can_hold(types[i])) {
             PyErr_Format(PyExc_TypeError, "ember: a jitclass field cannot hold %s (field '%s'): numbers, arrays, "
                          "strings, tuples of them, lists, dicts, sets and other jitclass instances", types[i]->name, names[i]);
             Py_DECREF(seq);
@@ -155,8 +163,24 @@ static PyObject *m_jitclass_type(PyObject *self, PyObject *args) {
     return PyUnicode_FromString(t->name);
 }
 
+/* jitclass_define(cls, field, type name): the type of a deferred field, once its deferred_type
+ * is defined: an instance type or OptionalType of one. */
+static PyObject *m_jitclass_define(PyObject *self, PyObject *args) {
+    PyObject *cls;
+    const char *field, *tname, *end;
+    if (!PyArg_ParseTuple(args, "Oss", &cls, &field, &tname)) return NULL;
+    const Type *t = ty_class_of(cls);
+    char err[200] = "";
+    const Type *ft = ty_parse(tname, &end, err, sizeof err);
+    if (!t || !ft || *end || ty_class_define(t, ty_class_field(t, field), ft))
+        return PyErr_Format(PyExc_TypeError, "ember: field '%s' cannot be given type %s%s%s", field, tname,
+                            err[0] ? ": " : " (a deferred field holds a jitclass instance, or None)", err);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef jit_methods[] = {
     {"jitclass_type", m_jitclass_type, METH_VARARGS, "The instance type of a jitclass: (cls, name, serial, fields) -> name."},
+    {"jitclass_define", m_jitclass_define, METH_VARARGS, "Give a deferred field its type: (cls, field, type name)."},
     {NULL},
 };
 

@@ -210,8 +210,8 @@ int32_t ember_rt_list_sort(RtBlock *l, int64_t size, RtLess less) {
 const Type *rt_typeof_list(PyObject *v) {
     if (PyList_GET_SIZE(v) == 0) return NULL;
     const Type *e = rt_typeof(PyList_GET_ITEM(v, 0));
-    return e && (ty_is_number(e) || e == ty_str || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST) ? ty_list(e)
-                                                                                                                    : NULL;
+    return e && (ty_is_number(e) || e == ty_str || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST ||
+                 e->kind == TY_CLASS) ? ty_list(e) : NULL;
 }
 
 int rt_unbox_list(const Type *t, PyObject *o, void *out) {

@@ -38,11 +38,11 @@ static bool is_list(PyObject *o) { return list_type && Py_IS_TYPE(o, list_type);
 static bool is_dict(PyObject *o) { return dict_type && Py_IS_TYPE(o, dict_type); }
 
 /* ---- items across the boundary ------------------------------------------------------ */
-/* What a typed container may hold, as containers.c's lists: numbers, arrays, tuples of them,
- * and typed containers. */
+/* What a typed container may hold, as containers.c's lists: numbers, arrays, strings, jitclass
+ * instances, tuples of them, and typed containers. */
 static bool holdable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t->kind == TY_ARRAY || t == ty_str) return true;
+    if (ty_is_number(t) || t->kind == TY_ARRAY || t == ty_str || t->kind == TY_CLASS) return true;
     if ((t->kind == TY_LIST || t->kind == TY_DICT) && t->typed) return ty_is_complete(t);
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)

@@ -14,10 +14,10 @@ from difftest import errors, impl, ON_NUMBA, no_leaks  # noqa: F401 (no_leaks: a
 
 if ON_NUMBA:
     from numba.experimental import jitclass
-    from numba import types, typed, float64, int64, int32, float32, njit
+    from numba import types, typed, float64, int64, int32, float32, njit, deferred_type, optional
 else:
     from ember.experimental import jitclass
-    from ember import types, typed, float64, int64, int32, float32, njit
+    from ember import types, typed, float64, int64, int32, float32, njit, deferred_type, optional
 
 PLAIN = {}   # jitclass name -> the Python class it was made from
 
@@ -419,3 +419,298 @@ def test_cache_true_compiles_and_says_it_does_not_cache():
         assert cached_reader(Vec(2.0)) == 4.0
     with pytest.warns(ember.errors.CacheWarning, match="jitclass Vec"):
         assert cached_maker(3.0) == 18.0
+
+
+# ---- operators: the class's dunder methods -------------------------------------------------
+@plain_and_jit([("x", float64), ("y", float64)])
+class P2:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, o):
+        return P2(self.x + o.x, self.y + o.y)
+
+    def __mul__(self, k):
+        return P2(self.x * k, self.y * k)
+
+    def __neg__(self):
+        return P2(-self.x, -self.y)
+
+    def __abs__(self):
+        return (self.x * self.x + self.y * self.y) ** 0.5
+
+    def __eq__(self, o):
+        return self.x == o.x and self.y == o.y
+
+    def __lt__(self, o):
+        return self.x * self.x + self.y * self.y < o.x * o.x + o.y * o.y
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return self.x if i == 0 else self.y
+
+    def __setitem__(self, i, v):
+        if i == 0:
+            self.x = v
+        else:
+            self.y = v
+
+    def __contains__(self, v):
+        return v == self.x or v == self.y
+
+    def __iadd__(self, o):
+        self.x += o.x
+        self.y += o.y
+        return self
+
+
+def arithmetic(ax, ay, bx, by):
+    a, b = P2(ax, ay), P2(bx, by)
+    c = a + b * 2.0
+    d = -c
+    return c.x, c.y, d.x, abs(a)
+
+
+def comparisons(ax, ay, bx, by):
+    a, b = P2(ax, ay), P2(bx, by)
+    return a == b, a != b, a < b, b > a, len(a), a[1], ay in a, 9.5 not in a
+
+
+def in_place(ax, bx):
+    a, b = P2(ax, 1.0), P2(bx, 2.0)
+    e = a
+    e += b          # __iadd__ changes a itself
+    a[0] = a[0] * 10.0
+    return a.x, a.y, e.x, e is a, b is a
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba 0.68: RecursionError while typing these")
+@pytest.mark.parametrize("args", [(1.0, 2.0, 3.0, 4.0), (3.0, 4.0, 3.0, 4.0), (-1.0, 0.5, 0.0, 0.0)])
+def test_operator_methods(args):
+    same(arithmetic, *args)
+    same(comparisons, *args)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: 'is' of instances")
+def test_in_place_operator_and_identity():
+    same(in_place, 1.0, 2.0)
+
+
+@plain_and_jit([("n", int64)])
+class Bag:
+    def __init__(self):
+        self.n = 0
+
+    def __len__(self):
+        return self.n
+
+
+def truthiness(k):
+    b = Bag()
+    first = 1 if b else 0
+    b.n = k
+    second = 1 if b else 0
+    return first, second, bool(b), not b, len(b)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: `not obj` of an instance")
+@pytest.mark.parametrize("k", [0, 3])
+def test_truth_from_len(k):
+    same(truthiness, k)
+
+
+def test_python_operators_on_boxes():
+    a, b = P2(1.0, 2.0), P2(3.0, 4.0)
+    assert (a + b).x == 4.0 and (-a).y == -2.0 and abs(b) == 5.0
+    assert a != b and a < b and len(a) == 2 and a[1] == 2.0 and 2.0 in a
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_missing_operator_is_located():
+    def f(a):
+        return a - a
+    with pytest.raises(errors.TypingError, match=r"unsupported operand types for -"):
+        njit(f)(P2(1.0, 2.0))
+
+
+# ---- classes holding their own class: deferred_type, optional(instance) ---------------------
+node_type = deferred_type()
+
+
+@jitclass([("data", int64), ("next", optional(node_type))])
+class LinkedNode:
+    def __init__(self, data, next):
+        self.data = data
+        self.next = next
+
+    def prepend(self, data):
+        return LinkedNode(data, self)
+
+
+node_type.define(LinkedNode.class_type.instance_type)
+
+
+@njit
+def linked_fill(arr):
+    head = LinkedNode(0, None)
+    for i in range(1, arr.size):
+        head = head.prepend(i)
+    c = 0
+    while head is not None:
+        arr[c] = head.data
+        head = head.next
+        c += 1
+    return c
+
+
+def test_linked_list():
+    a = np.zeros(10, dtype=np.int64)
+    assert linked_fill(a) == 10 and a.tolist() == list(range(9, -1, -1))
+    n = LinkedNode(5, None)
+    assert n.next is None
+    m = n.prepend(7)
+    assert m.data == 7 and m.next.data == 5 and m.next.next is None
+    n.next = LinkedNode(1, None)     # set from Python, None or an instance
+    assert m.next.next.data == 1
+    n.next = None
+    assert m.next.next is None
+
+
+tree_type = deferred_type()
+
+
+@jitclass([("key", float64), ("left", optional(tree_type)), ("right", optional(tree_type))])
+class Tree:
+    def __init__(self, key):
+        self.key = key
+        self.left = None
+        self.right = None
+
+    def insert(self, k):
+        if k < self.key:
+            if self.left is None:
+                self.left = Tree(k)
+            else:
+                self.left.insert(k)
+        elif self.right is None:
+            self.right = Tree(k)
+        else:
+            self.right.insert(k)
+
+    def count(self):
+        c = 1
+        if self.left is not None:
+            c += self.left.count()
+        if self.right is not None:
+            c += self.right.count()
+        return c
+
+
+tree_type.define(Tree.class_type.instance_type)
+
+
+@njit
+def tree_of(xs):
+    t = Tree(xs[0])
+    for i in range(1, xs.size):
+        t.insert(xs[i])
+    smallest = t
+    while smallest.left is not None:
+        smallest = smallest.left
+    return t.count(), smallest.key
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: a method cannot call itself")
+def test_binary_tree():
+    xs = np.random.default_rng(5).random(300)
+    assert tree_of(xs) == (300, xs.min())
+
+
+@njit
+def next_of_none():
+    n = LinkedNode(1, None)
+    return n.next.data
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba reads through the null pointer")
+def test_none_instance_raises_attribute_error():
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'data'"):
+        next_of_none()
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_undefined_deferred_type_is_located():
+    later = deferred_type()
+
+    @jitclass([("x", float64), ("other", optional(later))])
+    class Half:
+        def __init__(self):
+            self.x = 1.0
+
+    def f():
+        h = Half()
+        return h.other
+    with pytest.raises(errors.TypingError, match="deferred_type that was never defined"):
+        njit(f)()
+
+
+# ---- instances in containers, in parallel loops ---------------------------------------------
+@njit
+def total_score(items):
+    s = 0.0
+    for it in items:
+        s += it.mean()
+    return s
+
+
+STATS_T = Stats.class_type.instance_type
+
+
+@njit
+def stats_by_key(n):
+    d = typed.Dict.empty(types.int64, STATS_T)
+    for i in range(n):
+        s = Stats(2)
+        s.add(0.25 * i)
+        d[i] = s
+    return d
+
+
+@njit(parallel=True)
+def means_parallel(items):
+    out = np.empty(len(items))
+    for i in impl.prange(len(items)):
+        out[i] = items[i].mean()
+    return out
+
+
+def _stats_list(k):
+    out = []
+    for i in range(k):
+        s = Stats(2)
+        s.add(0.1 * i)
+        out.append(s)
+    return out
+
+
+def test_instances_in_containers_and_prange():
+    items = typed.List()
+    for s in _stats_list(6):
+        items.append(s)
+    assert total_score(items) == pytest.approx(0.1 * sum(range(6)))
+    assert means_parallel(items).tolist() == pytest.approx([0.1 * i for i in range(6)])
+    assert total_score(_stats_list(4)) == pytest.approx(0.6)   # a Python list of instances
+    d = stats_by_key(5)
+    assert len(d) == 5 and d[4].mean() == 1.0 and d[3].n == 1
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: Cls.class_type only outside compiled code")
+def test_class_type_in_compiled_code():
+    def f(n):
+        d = typed.Dict.empty(types.int64, Stats.class_type.instance_type)
+        d[n] = Stats(1)
+        return len(d)
+    assert njit(f)(3) == 1

@@ -1051,6 +1051,10 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
     switch (callee->kind) {
     case TY_FUNCTION:
         if (callee->builtin == BI_NEW_INSTANCE) return ti_type_new_instance(ti, in, args, nargs);
+        if (nargs == 1 && args[0]->kind == TY_CLASS) {   /* len(obj) & co: its class's method */
+            int rc = ti_class_builtin(ti, in, callee->builtin, args, nargs);
+            if (rc <= 0) return rc;
+        }
         if (ti_is_container_builtin(callee->builtin, args, nargs, in->nkw))
             return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin)) {

@@ -132,7 +132,8 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
     return NULL;
 }
 
-static bool is_container(const Type *a) { return ty_is_heap(a) && a->kind != TY_CLASS; }   /* true when not empty */
+/* true when not empty; an OptionalType(instance) (its class without __bool__ or __len__: jitclass.c) when not None */
+static bool is_container(const Type *a) { return ty_is_heap(a) && (a->kind != TY_CLASS || a->nullable); }
 
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
@@ -437,7 +438,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!(args[i] = ti->vtypes[in->args[i]])) return 0;   /* wait for the argument's type */
     if (uses_optional(ti, in)) return 0;   /* typed again once an UNWRAP reads the value */
     const Type *t = NULL;
-    switch (in->op) {
+    int dunder = ti_class_operator(ti, in, args, &t);   /* obj + x, obj[i]: its class's method (jitclass.c) */
+    if (dunder < 0) return -1;
+    switch (dunder == 0 ? IR_NOPS : in->op) {   /* (0: typed) */
     case IR_CONST: t = type_const(&in->c); break;
     case IR_ARG: t = ti->argtypes[in->imm]; break;
     case IR_GLOBAL:
@@ -580,6 +583,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = args[0]->elems[in->imm];
         break;
     case IR_GETATTR:
+        if (args[0]->kind == TY_NONE) return 0;   /* None so far: a variable a later store may make an OptionalType(instance) */
         if (args[0]->kind == TY_EXCVAL && !strcmp(in->str, "args")) {
             if (ti_exc_args_type(ti, in, &t)) return -1;
             break;
@@ -596,6 +600,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         int rc = ti_type_call(ti, in, args[0], args + 1, n - 1, changed);
         if (rc) return rc < 0 ? -1 : rc;   /* TYPE_AGAIN: an argument became np.array(...) */
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+        if (t && ti->calls[in->id]->post) t = ty_bool;   /* bool(obj) of a jitclass instance */
         if (t && ti->vtypes[in->id] && !ty_is_complete(t) && ty_unify(ti->vtypes[in->id], t))
             t = ty_unify(ti->vtypes[in->id], t);   /* list() or dict() refined by a later use */
         break;
@@ -736,7 +741,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         t = ty_str;
         break;
     case IR_NOPS:
-        return 0;
+        if (dunder) return 0;
+        break;
     }
     if (t && t != ti->vtypes[in->id]) {
         ti->vtypes[in->id] = t;
@@ -761,6 +767,8 @@ static int check_complete(TypeInfo *ti) {
                         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
                                          "cannot infer the return type of recursive function %s: "
                                          "no return path that does not recurse", fn->name);
+                    if (def->op == IR_GETATTR && ti->vtypes[def->args[0]] && ti->vtypes[def->args[0]]->kind == TY_NONE)
+                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "None has no attribute '%s'", def->str);
                     if (def->op == IR_LOADVAR)
                         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
                                          "variable '%s' is used before it is assigned",

@@ -50,7 +50,11 @@ static const char *class_name(const Type *t) { return ((PyTypeObject *)t->obj)->
 
 const Type *ti_class_getattr(TypeInfo *ti, Instr *in, const Type *t) {
     int f = ty_class_field(t, in->str);
+    if (f >= 0 && !t->elems[f])
+        return ERR(in, "field '%s' of %s is of a deferred_type that was never defined (call its define())", in->str,
+                   class_name(t)), NULL;
     if (f >= 0) return t->elems[f];
+    t = ty_class_definite(t);   /* a method of an OptionalType(instance): called on the instance (None: AttributeError) */
     if (member(ti, t, "_ember_methods", in->str) || member(ti, t, "_ember_static", in->str)) return ty_method(t, in->str);
     PyObject *prop = member(ti, t, "_ember_props", in->str);
     if (prop && PyTuple_Check(prop)) {
@@ -69,8 +73,16 @@ const Type *ti_class_of_ctor(const Type *d) {
     return t;
 }
 
-/* Cls.name: a static method. */
+/* Cls.name: a static method, or Cls.class_type (whose instance_type names the instance type:
+ * typed.Dict.empty(int64, Cls.class_type.instance_type)), a frozen object read as a module is. */
 const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t) {
+    if (!strcmp(in->str, "class_type")) {
+        PyObject *ct = PyObject_GetAttrString(t->obj, "class_type");
+        if (!ct) return PyErr_Clear(), ERR(in, "%s has no class_type", class_name(t)), NULL;
+        ctx_keep(ti->fn->ctx, ct);
+        Py_DECREF(ct);
+        return ty_object(TY_MODULE, ct, 0);
+    }
     PyObject *d = member(ti, t, "_ember_static", in->str);
     if (d) return ty_object(TY_DISPATCHER, d, 0);
     return ERR(in, "%s.%s is not supported in compiled code (its static methods are; a method is called on an "
@@ -79,7 +91,7 @@ const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t) {
 
 /* May a value of type v be stored into a field of type f? */
 static bool converts(const Type *v, const Type *f) {
-    if (v == f) return true;
+    if (v == f || (v->kind == TY_NONE && f->kind == TY_CLASS && f->nullable)) return true;
     if (ty_is_number(v) && ty_is_number(f)) return v != ty_complex128 || f == ty_complex128;
     if (v->kind == TY_TUPLE && f->kind == TY_TUPLE && v->n == f->n) {
         for (int i = 0; i < v->n; i++)
@@ -92,6 +104,10 @@ static bool converts(const Type *v, const Type *f) {
 int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v) {
     const char *name = ti_const_str(ti, in->args[1]);
     int f = ty_class_field(t, name);
+    if (f >= 0 && !t->elems[f])
+        return ERR(in, "field '%s' of %s is of a deferred_type that was never defined (call its define())", name,
+                   class_name(t));
+    t = ty_class_definite(t);
     if (f >= 0) {
         if (!ty_is_complete(v)) return 0;   /* [] before its first use */
         if (!converts(v, t->elems[f]))
@@ -110,7 +126,7 @@ int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v) {
 
 int ti_class_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
     PyObject *d = member(ti, m->recv, "_ember_methods", m->attr);
-    if (d) return ti_type_receiver_call(ti, in, d, in->args[0], m->recv, in->args + 1, args, nargs, in->nkw);
+    if (d) return ti_type_receiver_call(ti, in, d, in->args[0], ty_class_definite(m->recv), in->args + 1, args, nargs, in->nkw);
     PyObject *s = member(ti, m->recv, "_ember_static", m->attr);   /* the Dispatcher's call, the method value unread */
     if (s) return ti_type_dispatcher_call(ti, in, s, args);
     return ERR(in, "%s has no method '%s'", class_name(m->recv), m->attr);
@@ -132,4 +148,111 @@ int ti_type_new_instance(TypeInfo *ti, Instr *in, const Type **args, int nargs) 
     ci->params[0] = args[0];
     ci->ret = t;
     return 0;
+}
+
+/* ---- operators: dunder methods --------------------------------------------------------- */
+static PyObject *dunder(TypeInfo *ti, const Type *t, const char *name) {
+    return t->kind == TY_CLASS ? member(ti, t, "_ember_methods", name) : NULL;
+}
+
+/* The call of method d of the instance value recv (args: the value ids after it). */
+static int dunder_call(TypeInfo *ti, Instr *in, PyObject *d, int recv, int narg, const int *ids, int post,
+                       const Type **t) {
+    const Type *types[2];
+    for (int i = 0; i < narg; i++) types[i] = ti->vtypes[ids[i]];
+    if (ti_type_receiver_call(ti, in, d, recv, ty_class_definite(ti->vtypes[recv]), ids, types, narg, 0)) return -1;
+    CallInfo *ci = ti->calls[in->id];
+    if (!ci) return -1;
+    ci->post = post;
+    *t = post ? ty_bool : ci->ret;
+    return 0;
+}
+
+/* The truth of an OptionalType(instance) whose class has no __bool__ or __len__: not None. */
+static bool plain_none_test(TypeInfo *ti, const Type *t) {
+    return t->nullable && !dunder(ti, t, "__bool__") && !dunder(ti, t, "__len__");
+}
+
+/* bool(obj): __bool__, else __len__ (its truth) */
+static int truth_call(TypeInfo *ti, Instr *in, int recv, int negate, const Type **t) {
+    const Type *ct = ti->vtypes[recv];
+    PyObject *d = dunder(ti, ct, "__bool__");
+    if (d) return dunder_call(ti, in, d, recv, 0, NULL, CLS_POST_TRUTH | negate, t);
+    if ((d = dunder(ti, ct, "__len__"))) return dunder_call(ti, in, d, recv, 0, NULL, CLS_POST_TRUTH | negate, t);
+    return ERR(in, "cannot use %s as a condition: it has no __bool__ or __len__", class_name(ct));
+}
+
+int ti_class_operator(TypeInfo *ti, Instr *in, const Type **args, const Type **t) {
+    static const char *const binops[IRB_NOPS] = {"add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or",
+                                                 "pow", "rshift", "sub", "truediv", "xor"};
+    static const char *const cmps[6] = {"lt", "le", "eq", "ne", "gt", "ge"}, *const swapped[6] = {"gt", "ge", "eq", "ne", "lt", "le"};
+    static const char *const unops[3] = {"neg", "pos", "invert"};
+    bool first = in->nargs >= 1 && args[0]->kind == TY_CLASS, second = in->nargs >= 2 && args[1]->kind == TY_CLASS;
+    char name[32];
+    PyObject *d;
+    switch (in->op) {
+    case IR_BINOP: {
+        if (!first && !second) return 1;
+        if (first && in->imm2) {   /* a += b: __iadd__, else __add__ */
+            snprintf(name, sizeof name, "__i%s__", binops[in->imm]);
+            if ((d = dunder(ti, args[0], name))) return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, 0, t);
+        }
+        snprintf(name, sizeof name, "__%s__", binops[in->imm]);
+        if (first && (d = dunder(ti, args[0], name))) return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, 0, t);
+        return ERR(in, "unsupported operand types for %s: %s and %s%s", ir_binop_text[in->imm], args[0]->name,
+                   args[1]->name, first ? " (the class has no such method)" : "");
+    }
+    case IR_CMP: {
+        if (!first && !second) return 1;
+        snprintf(name, sizeof name, "__%s__", cmps[in->imm]);
+        if (first && (d = dunder(ti, args[0], name))) return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, 0, t);
+        snprintf(name, sizeof name, "__%s__", swapped[in->imm]);   /* a < obj: obj.__gt__(a) */
+        if (second && (d = dunder(ti, args[1], name))) return dunder_call(ti, in, d, in->args[1], 1, in->args, 0, t);
+        if (in->imm == IRC_NE && first && (d = dunder(ti, args[0], "__eq__")))   /* not (a == b) */
+            return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, CLS_POST_TRUTH | CLS_POST_NOT, t);
+        if (in->imm == IRC_NE && second && (d = dunder(ti, args[1], "__eq__")))
+            return dunder_call(ti, in, d, in->args[1], 1, in->args, CLS_POST_TRUTH | CLS_POST_NOT, t);
+        return ERR(in, "cannot compare %s and %s: no __%s__ method", args[0]->name, args[1]->name, cmps[in->imm]);
+    }
+    case IR_UNOP:
+        if (!first) return 1;
+        if (in->imm == IRU_NOT && plain_none_test(ti, args[0])) return 1;   /* `not node`: node is None */
+        if (in->imm == IRU_NOT) return truth_call(ti, in, in->args[0], CLS_POST_NOT, t);
+        snprintf(name, sizeof name, "__%s__", unops[in->imm]);
+        if ((d = dunder(ti, args[0], name))) return dunder_call(ti, in, d, in->args[0], 0, NULL, 0, t);
+        return ERR(in, "bad operand type for unary operator: %s has no %s", class_name(args[0]), name);
+    case IR_TRUTH:
+        return first && !plain_none_test(ti, args[0]) ? truth_call(ti, in, in->args[0], 0, t) : 1;
+    case IR_GETITEM:
+        if (!first) return 1;
+        if ((d = dunder(ti, args[0], "__getitem__"))) return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, 0, t);
+        return ERR(in, "%s is not subscriptable: it has no __getitem__", class_name(args[0]));
+    case IR_SETITEM:
+        if (!first || in->imm2 == IR_SET_ATTR) return 1;
+        if ((d = dunder(ti, args[0], "__setitem__"))) return dunder_call(ti, in, d, in->args[0], 2, in->args + 1, 0, t);
+        return ERR(in, "%s does not support item assignment: it has no __setitem__", class_name(args[0]));
+    case IR_CONTAINS:   /* a1 in a0 */
+        if (!first) return 1;
+        if ((d = dunder(ti, args[0], "__contains__")))
+            return dunder_call(ti, in, d, in->args[0], 1, in->args + 1, CLS_POST_TRUTH | (in->imm ? CLS_POST_NOT : 0), t);
+        return ERR(in, "'in' of %s: it has no __contains__", class_name(args[0]));
+    default:
+        return 1;
+    }
+}
+
+int ti_class_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
+    static const struct { int bid; const char *name; } map[] = {
+        {BI_ABS, "__abs__"}, {BI_LEN, "__len__"}, {BI_HASH, "__hash__"}, {BI_FLOAT, "__float__"},
+        {BI_INT, "__int__"}, {BI_COMPLEX, "__complex__"}, {BI_STR, "__str__"}};
+    if (nargs != 1 || in->nkw || args[0]->kind != TY_CLASS) return 1;
+    const Type *t;
+    if (bid == BI_BOOL) return truth_call(ti, in, in->args[1], 0, &t);
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].bid == bid) {
+            PyObject *d = dunder(ti, args[0], map[i].name);
+            if (!d) return ERR(in, "%s() of %s: it has no %s", ti_builtins[bid].name, class_name(args[0]), map[i].name);
+            return dunder_call(ti, in, d, in->args[1], 0, NULL, 0, &t);
+        }
+    return 1;
 }

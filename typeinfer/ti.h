@@ -63,6 +63,7 @@ typedef struct CallInfo {
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
                                   * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
+    int post;                    /* a jitclass operator's call: what its result becomes (CLS_POST_*) */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
     struct StrPlan *plan;        /* "..." % args and "...".format(args): the template's pieces */
     struct CallInfo *key;        /* sort(key=f), sorted(key=f): the call f(item) (ti_type_value_call) */
@@ -227,6 +228,12 @@ const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t);   /
 int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v);
 int ti_class_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_new_instance(TypeInfo *ti, Instr *in, const Type **args, int nargs);
+/* An operator, subscript, `in` or truth test with a jitclass instance as operand: its dunder
+ * method's call (1: not one, 0: typed, *t its type, -1: error); len(obj) and the other builtins
+ * of one instance (1: not one). A result the operator changes says so in CallInfo.post. */
+enum { CLS_POST_TRUTH = 1, CLS_POST_NOT = 2 };
+int ti_class_operator(TypeInfo *ti, Instr *in, const Type **args, const Type **t);
+int ti_class_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
 /* calls.c: a Dispatcher's call with a receiver first (a method, a property), and without */
 int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
                           const Type **args, int nargs, int nkw);

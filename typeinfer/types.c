@@ -214,8 +214,39 @@ int ty_class_field(const Type *t, const char *name) {
 
 const Type *ty_class_of(PyObject *cls) {
     for (int i = 0; i < ntable; i++)
-        if (table[i]->kind == TY_CLASS && table[i]->obj == cls) return table[i];
+        if (table[i]->kind == TY_CLASS && table[i]->obj == cls && !table[i]->nullable) return table[i];
     return NULL;
+}
+
+const Type *ty_class_definite(const Type *t) { return t->nullable ? ty_class_of(t->obj) : t; }
+
+const Type *ty_class_nullable(const Type *t) {
+    if (t->nullable) return t;
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_CLASS && table[i]->obj == t->obj && table[i]->nullable) return table[i];
+    size_t cap = strlen(t->name) + 16;
+    char *name = malloc(cap);
+    if (!name) return NULL;
+    snprintf(name, cap, "OptionalType(%s)", t->name);
+    Type *o = new_type(TY_CLASS, name, 8, 8);
+    free(name);
+    if (!o) return NULL;
+    o->obj = t->obj;   /* (the definite type keeps the class alive) */
+    o->n = t->n;
+    o->fnames = t->fnames;   /* the same arrays: ty_class_define's changes are seen by both */
+    o->elems = t->elems;
+    o->fdtypes = t->fdtypes;
+    o->offsets = t->offsets;
+    o->itemsize = t->itemsize;
+    o->nullable = true;
+    return o;
+}
+
+int ty_class_define(const Type *t, int field, const Type *ft) {
+    if (field < 0 || field >= t->n || t->fdtypes[field] != TY_FIELD_DEFERRED || !ft || ft->kind != TY_CLASS) return -1;
+    ((const Type **)t->elems)[field] = ft;
+    t->fdtypes[field] = -1;
+    return 0;
 }
 
 const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const char *const *names,
@@ -224,8 +255,9 @@ const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const
     if (known) return known;
     size_t cap = strlen(cname) + 64, at = 0;
     for (int i = 0; i < n; i++) {
-        if (dtypes[i] < 0 && !ty_class_can_hold(types[i])) return NULL;
-        cap += strlen(names[i]) + strlen(dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name) + 2;
+        bool deferred = dtypes[i] == TY_FIELD_DEFERRED;
+        if (dtypes[i] < 0 && !deferred && !ty_class_can_hold(types[i])) return NULL;
+        cap += strlen(names[i]) + strlen(deferred ? "deferred" : dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name) + 2;
     }
     char *name = malloc(cap);
     const char **fnames = calloc((size_t)n + 1, sizeof *fnames);
@@ -237,15 +269,16 @@ const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const
         at = (size_t)snprintf(name, cap, "instance.jitclass.%s#%ld<", cname, serial);
         bool ok = true;
         for (int i = 0; i < n && ok; i++) {
+            bool deferred = dtypes[i] == TY_FIELD_DEFERRED;   /* a pointer, its type given later */
             at += (size_t)snprintf(name + at, cap - at, "%s%s:%s", i ? "," : "", names[i],
-                                   dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name);
-            size_t fsize = dtypes[i] >= 0 ? (size_t)ty_dtypes[dtypes[i]].size : types[i]->size;
-            size_t falign = dtypes[i] >= 0 ? ty_field_align(dtypes[i]) : types[i]->align;
+                                   deferred ? "deferred" : dtypes[i] >= 0 ? ty_dtypes[dtypes[i]].name : types[i]->name);
+            size_t fsize = deferred ? 8 : dtypes[i] >= 0 ? (size_t)ty_dtypes[dtypes[i]].size : types[i]->size;
+            size_t falign = deferred ? 8 : dtypes[i] >= 0 ? ty_field_align(dtypes[i]) : types[i]->align;
             size = (size + falign - 1) / falign * falign;
             offs[i] = size;
             size += fsize;
             fdt[i] = dtypes[i];
-            elems[i] = dtypes[i] >= 0 ? ty_scalar_of(dtypes[i]) : types[i];
+            elems[i] = deferred ? NULL : dtypes[i] >= 0 ? ty_scalar_of(dtypes[i]) : types[i];
             ok = (fnames[i] = strdup(names[i])) != NULL;
         }
         snprintf(name + at, cap - at, ">");
@@ -505,6 +538,7 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
 
 const Type *ty_optional(const Type *t) {
     if (t->kind == TY_OPTIONAL) return t;
+    if (t->kind == TY_CLASS) return ty_class_nullable(t);   /* None: a NULL instance */
     if (t->kind == TY_NONE || !ty_is_value(t) || ty_has_refs(t)) return NULL;
     char name[600];
     snprintf(name, sizeof name, "OptionalType(%s)", t->name);
@@ -895,6 +929,9 @@ const Type *ty_of_rank(int rank) {
 const Type *ty_unify(const Type *a, const Type *b) {
     if (!a) return b;
     if (!b || a == b) return a;
+    if ((a->kind == TY_CLASS && (b->kind == TY_NONE || (b->kind == TY_CLASS && b->obj == a->obj))) ||
+        (b->kind == TY_CLASS && a->kind == TY_NONE))   /* an instance or None */
+        return ty_class_nullable(a->kind == TY_CLASS ? a : b);
     if (ty_is_number(a) && ty_is_number(b)) {
         if (a == ty_uint64 || b == ty_uint64) {   /* NumPy: uint64 with a signed int is float64 */
             const Type *o = a == ty_uint64 ? b : a;

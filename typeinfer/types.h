@@ -123,6 +123,7 @@ struct Type {
     size_t itemsize;         /* TY_RECORD: bytes per record */
     bool typed;              /* TY_LIST, TY_DICT: an ember.typed List or Dict, which crosses into Python
                               * as the block itself (runtime/typed.c), not converted */
+    bool nullable;           /* TY_CLASS: OptionalType(instance): None is a NULL pointer */
 };
 
 /* The intern table and the common types. ember._ember owns the one instance; ember._embercc,
@@ -210,6 +211,15 @@ const Type *ty_generator(const Type *yields);
 const Type *ty_class(PyObject *cls, const char *name, long serial, int n, const char *const *names,
                      const Type *const *types, const int *dtypes);
 const Type *ty_class_of(PyObject *cls);
+/* OptionalType(instance) of class type t (ty_optional gives it too): the same fields, and None,
+ * a NULL pointer; ty_class_definite: the instance type again. */
+const Type *ty_class_nullable(const Type *t);
+const Type *ty_class_definite(const Type *t);
+/* A field of deferred type (dtypes[i] == TY_FIELD_DEFERRED in ty_class: an instance of a class
+ * not made yet, laid out as a pointer) given its type: an instance type, nullable or not. 0, or
+ * -1 when it is no instance type or the field is not deferred. */
+#define TY_FIELD_DEFERRED (-2)
+int ty_class_define(const Type *t, int field, const Type *ft);
 bool ty_class_can_hold(const Type *t);   /* a field may be of type t */
 int ty_class_field(const Type *t, const char *name);   /* a field's index, or -1 */
 /* The same generator held by the one loop over it (codegen/lower_gen.c): its slot destroys it

@@ -17,14 +17,14 @@ from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parall
 from ember._ember import get_num_threads, set_num_threads
 from ember.types import (void, none, boolean, bool_, b1, int8, int16, int32, int64, intp, int_, uint8, uint16,
                          uint32, uint64, uintp, float32, float64, double, complex64, complex128, i1, i2, i4, i8,
-                         u1, u2, u4, u8, f4, f8, c8, c16, optional, from_name as _from_name)
+                         u1, u2, u4, u8, f4, f8, c8, c16, optional, deferred_type, from_name as _from_name)
 
 __version__ = "0.1.0"
 __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
-           "optional", "objmode", "experimental"]
+           "optional", "deferred_type", "objmode", "experimental"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}

@@ -251,6 +251,11 @@ def build(source, output_dir=None, name=None, cc=None, stream=None, keep_temp=Fa
             params = list(co.co_varnames[:co.co_argcount + co.co_kwonlyargcount])
             specs, seen = [], set()
             for sig in d._ember_exports:
+                if "instance.jitclass." in str(sig):
+                    from ember.errors import UnsupportedError
+                    raise UnsupportedError(
+                        "%s.%s %s takes or returns a jitclass instance: AOT modules cannot (its class lives in "
+                        "ember's process); pass its fields instead" % (name, attr, sig))
                 info = d._export(sig)
                 progress.step("%s.%s %s" % (name, attr, sig))
                 if info["symbol"] in seen:   # two signature strings for one specialisation

@@ -96,19 +96,41 @@ def _type_name(t, where):
     return str(t)
 
 
+def _deferred(t):
+    """(the DeferredType, optional) where t is one or Optional of one not defined yet, else None."""
+    if isinstance(t, _types.Optional) and isinstance(t.type, _types.DeferredType):
+        return (t.type, True) if t.type._type is None else None
+    if isinstance(t, _types.DeferredType):
+        return (t, False) if t._type is None else None
+    return None
+
+
+def _defined(t):
+    """t with a defined deferred_type replaced by its instance type."""
+    if isinstance(t, _types.Optional) and isinstance(t.type, _types.DeferredType) and t.type._type is not None:
+        return _types.Optional(t.type._type)
+    if isinstance(t, _types.DeferredType) and t._type is not None:
+        return t._type
+    return t
+
+
 def _fields(pycls, spec):
+    """{name: type name} and {name: (DeferredType, optional)} of the fields given later."""
     if spec is None:
         spec = []
     items = list(spec.items()) if isinstance(spec, dict) else list(spec)
-    fields = {}
+    items += [(n, t) for n, t in pycls.__dict__.get("__annotations__", {}).items() if n not in dict(items)]
+    fields, later = {}, {}
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
             raise TypeError(f"jitclass {pycls.__name__}: the spec is a list of (name, type) pairs, not {item!r:.80}")
-        fields[item[0]] = _type_name(item[1], f"jitclass {pycls.__name__}, field '{item[0]}'")
-    for name, t in pycls.__dict__.get("__annotations__", {}).items():
-        if name not in fields:
-            fields[name] = _type_name(t, f"jitclass {pycls.__name__}, annotation '{name}'")
-    return fields
+        name, t = item
+        if _deferred(t):
+            later[name] = _deferred(t)
+            fields[name] = "deferred"
+        else:
+            fields[name] = _type_name(_defined(t), f"jitclass {pycls.__name__}, field '{name}'")
+    return fields, later
 
 
 def _accessor(name, setter):
@@ -177,7 +199,7 @@ def _method(d, name):
 def _make(pycls, spec):
     if pycls.__bases__ != (object,):
         raise TypeError(f"jitclass {pycls.__name__}: a jitclass cannot inherit from other classes")
-    fields = _fields(pycls, spec)
+    fields, later = _fields(pycls, spec)
     methods, props, static, init = {}, {}, {}, None
     for name, v in pycls.__dict__.items():
         if name == "__init__":
@@ -204,6 +226,8 @@ def _make(pycls, spec):
     box = JitClassType(pycls.__name__, (_ember.JitObject,), ns)
     name = _ember.jitclass_type(box, pycls.__name__, next(_serial), list(fields.items()))
     class_type.instance_type = _types.ClassInstanceType(name, class_type)
+    for f, (deferred, optional) in later.items():   # typed when deferred.define(...) runs
+        deferred._waiting.append((box, f, optional))
     for f in fields:   # Python-level access: each a compiled accessor
         get, put = _accessor(f, False), _accessor(f, True)
         setattr(box, f, property(lambda self, get=get: get(self), lambda self, v, put=put: put(self, v)))

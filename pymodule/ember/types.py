@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType"]
+           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType", "DeferredType", "deferred_type"]
 
 
 class Type:
@@ -368,6 +368,39 @@ class ClassInstanceType(Type):
 
 
 _INSTANCE_TYPES = {}   # name -> ClassInstanceType, for the jitclasses of this process
+
+
+class DeferredType(Type):
+    """deferred_type(): a jitclass instance type named before its class exists (a field holding
+    its own class: linked lists, trees); define(Cls.class_type.instance_type) gives it."""
+
+    _count = 0
+
+    def __init__(self):
+        DeferredType._count += 1
+        super().__init__(f"DeferredType#{DeferredType._count}")
+        self._type = None
+        self._waiting = []   # (jitclass box, field name, optional) of fields typed by it
+
+    def define(self, typ):
+        if self._type is not None:
+            raise TypeError(f"{self.name} is defined already (as {self._type})")
+        if not isinstance(typ, ClassInstanceType):
+            raise TypeError(f"a deferred_type is defined as a jitclass's Cls.class_type.instance_type, not {typ!r:.80}")
+        self._type = typ
+        waiting, self._waiting = self._waiting, []
+        for box, field, optional in waiting:
+            _ember.jitclass_define(box, field, f"OptionalType({typ})" if optional else str(typ))
+
+    def get(self):
+        if self._type is None:
+            raise TypeError(f"{self.name} is not defined yet")
+        return self._type
+
+
+def deferred_type():
+    """A type to define later (Numba's deferred_type): see DeferredType."""
+    return DeferredType()
 
 
 def from_name(name):
