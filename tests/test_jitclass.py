@@ -714,3 +714,59 @@ def test_class_type_in_compiled_code():
         d[n] = Stats(1)
         return len(d)
     assert njit(f)(3) == 1
+
+
+# ---- annotations as Numba's as_numba_type reads them -----------------------------------------
+def test_python_type_annotations():
+    from typing import Dict, List, Optional
+
+    @jitclass
+    class Tally:
+        count: int
+        scale: float
+        seen: List[float]
+        by_key: Dict[int, float]
+        parent: Optional[Vec]
+
+        def __init__(self, scale):
+            self.count = 0
+            self.scale = scale
+            self.seen = typed.List.empty_list(types.float64)
+            self.by_key = typed.Dict.empty(types.int64, types.float64)
+            self.parent = None
+
+        def add(self, k, x):
+            self.count += 1
+            self.seen.append(x * self.scale)
+            self.by_key[k] = x
+            return len(self.seen)
+
+    t = Tally(2.0)
+    assert t.add(3, 1.5) == 1 and t.add(4, 2.0) == 2
+    assert list(t.seen) == [3.0, 4.0] and dict(t.by_key) == {3: 1.5, 4: 2.0}
+    assert t.parent is None and type(t.count) is int
+    t.parent = Vec(1.0)
+    assert t.parent.x == 1.0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: an empty list's type is not taken from the field")
+def test_empty_literals_take_the_fields_types():
+    from typing import Dict, List
+
+    @jitclass
+    class Log:
+        xs: List[float]
+        d: Dict[int, float]
+
+        def __init__(self):
+            self.xs = []
+            self.d = {}
+
+        def add(self, k, x):
+            self.xs.append(x)
+            self.d[k] = x
+            return len(self.xs)
+
+    g = Log()
+    assert g.add(1, 2.0) == 1 and g.add(2, 3.5) == 2
+    assert list(g.xs) == [2.0, 3.5] and dict(g.d) == {1: 2.0, 2: 3.5}

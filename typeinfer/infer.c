@@ -542,7 +542,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_SETITEM:
         if (args[0]->kind == TY_RECORD || args[0]->kind == TY_RECARRAY)
             return ti_fields_setitem(ti, in, args[0], args[1], args[2]);
-        if (args[0]->kind == TY_CLASS && in->imm2 == IR_SET_ATTR) return ti_class_setattr(ti, in, args[0], args[2]);
+        if (args[0]->kind == TY_CLASS && in->imm2 == IR_SET_ATTR) return ti_class_setattr(ti, in, args[0], args[2], changed);
         if (in->imm2 == IR_SET_ATTR)
             return UNSUP(in, "attribute assignment is not supported (but for a record's fields, r.x = v, and for a.shape = "
                              "... on a local array)");

@@ -98,10 +98,15 @@ static bool converts(const Type *v, const Type *f) {
             if (!converts(v->elems[i], f->elems[i])) return false;
         return true;
     }
+    if ((v->kind == TY_LIST || v->kind == TY_DICT || v->kind == TY_SET) && v->kind == f->kind && v->typed != f->typed) {
+        for (int i = 0; i < v->n; i++)   /* [] or {} into a ListType or DictType field: the same block */
+            if (v->elems[i] != f->elems[i]) return false;
+        return true;
+    }
     return v->kind == f->kind && ty_unify(v, f) == f;   /* arrays: C or F into A, writable into readonly */
 }
 
-int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v) {
+int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v, bool *changed) {
     const char *name = ti_const_str(ti, in->args[1]);
     int f = ty_class_field(t, name);
     if (f >= 0 && !t->elems[f])
@@ -109,6 +114,11 @@ int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v) {
                    class_name(t));
     t = ty_class_definite(t);
     if (f >= 0) {
+        const Type *ft = t->elems[f];
+        if (!ty_is_complete(v) && v->kind == ft->kind && v->kind == TY_LIST)   /* self.items = []: the field's item type */
+            return ti_refine(ti, in->args[2], ty_list_like(v, ft->elems[0]), changed);
+        if (!ty_is_complete(v) && v->kind == ft->kind && v->kind == TY_DICT)
+            return ti_refine(ti, in->args[2], ty_dict_like(v, ft->elems[0], ft->elems[1]), changed);
         if (!ty_is_complete(v)) return 0;   /* [] before its first use */
         if (!converts(v, t->elems[f]))
             return ERR(in, "cannot store %s into field '%s' of %s, which holds %s", v->name, name, class_name(t),

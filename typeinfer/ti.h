@@ -225,7 +225,7 @@ int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, c
 const Type *ti_class_getattr(TypeInfo *ti, Instr *in, const Type *t);
 const Type *ti_class_of_ctor(const Type *d);   /* the jitclass whose constructor d is, or NULL */
 const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t);   /* Cls.f */
-int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v);
+int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v, bool *changed);
 int ti_class_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs);
 int ti_type_new_instance(TypeInfo *ti, Instr *in, const Type **args, int nargs);
 /* An operator, subscript, `in` or truth test with a jitclass instance as operand: its dunder

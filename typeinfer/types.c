@@ -105,6 +105,15 @@ const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool 
 }
 
 /* ---- records ---------------------------------------------------------------------- */
+/* The arrays a record or class type was to own, when making it failed. */
+static void free_fields(const char **fnames, int n, const Type **elems, int *fdtypes, size_t *offsets) {
+    for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
+    free(fnames);
+    free(elems);
+    free(fdtypes);
+    free(offsets);
+}
+
 static bool same_record(const Type *t, int n, const char *const *names, const int *dtypes, const size_t *offsets,
                         size_t itemsize, bool readonly, bool unaligned) {
     if (t->kind != TY_RECORD || t->n != n || t->itemsize != itemsize || t->readonly != readonly ||
@@ -138,17 +147,10 @@ const Type *ty_record(int n, const char *const *names, const int *dtypes, const 
         for (int i = 0; i < n && ok; i++) ok = (fnames[i] = strdup(names[i])) != NULL;
         if (ok) t = new_type(TY_RECORD, name, 8, 8);   /* a pointer to the record's bytes */
     }
-    if (!t) {
-        for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
-        free(fnames);
-        free(fdt);
-        free(offs);
-        free(name);
-        return NULL;
-    }
+    free(name);
+    if (!t) return free_fields(fnames, n, NULL, fdt, offs), NULL;
     memcpy(fdt, dtypes, sizeof(int) * (size_t)n);
     memcpy(offs, offsets, sizeof(size_t) * (size_t)n);
-    free(name);
     t->n = n;
     t->fnames = fnames;
     t->fdtypes = fdt;
@@ -285,14 +287,7 @@ const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const
         if (ok) t = new_type(TY_CLASS, name, 8, 8);   /* a pointer to the instance's block */
     }
     free(name);
-    if (!t) {
-        for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
-        free(fnames);
-        free(elems);
-        free(fdt);
-        free(offs);
-        return NULL;
-    }
+    if (!t) return free_fields(fnames, n, elems, fdt, offs), NULL;
     Py_INCREF(cls);   /* the class lives as long as its type (the table is never emptied of classes) */
     t->obj = cls;
     t->n = n;

@@ -85,11 +85,34 @@ def jitclass(cls_or_spec=None, spec=None):
     return wrap
 
 
+_PY_TYPES = {float: "float64", int: "int64", bool: "bool", complex: "complex128", str: "unicode_type"}
+
+
+def _from_annotation(t):
+    """A Python annotation as Numba's as_numba_type reads it: float, int, bool, complex, str,
+    typing.List[T], typing.Dict[K, V] (typed containers), typing.Tuple[...], typing.Optional[T];
+    anything else unchanged."""
+    if isinstance(t, type) and t in _PY_TYPES:
+        return _types.from_name(_PY_TYPES[t])
+    if isinstance(t, JitClassType):
+        return t.class_type.instance_type
+    origin, args = getattr(t, "__origin__", None), getattr(t, "__args__", ())
+    if origin is list and len(args) == 1:
+        return _types.ListType(_from_annotation(args[0]))
+    if origin is dict and len(args) == 2:
+        return _types.DictType(_from_annotation(args[0]), _from_annotation(args[1]))
+    if origin is tuple and args and args[-1] is not Ellipsis:
+        return _types.Tuple([_from_annotation(a) for a in args])
+    if origin is not None and len(args) == 2 and type(None) in args:   # typing.Optional[T]
+        inner = _from_annotation(args[0] if args[1] is type(None) else args[1])
+        return _types.Optional(inner)
+    return t
+
+
 def _type_name(t, where):
+    t = _from_annotation(t)
     if isinstance(t, str):
         t = _types.from_name(t)
-    if isinstance(t, type) and isinstance(t, JitClassType):   # a jitclass named by the class itself
-        t = t.class_type.instance_type
     if not isinstance(t, _types.Type):
         raise TypeError(f"{where}: a field's type must be an ember type (ember.types.float64, float64[:], "
                         f"ListType(...), Cls.class_type.instance_type), not {t!r:.80}")
@@ -189,13 +212,6 @@ def _constructor(pycls, init, instance_type):
     return _jit(ctor)
 
 
-def _method(d, name):
-    def method(self, *args, **kwargs):
-        return d(self, *args, **kwargs)
-    method.__name__ = name
-    return method
-
-
 def _make(pycls, spec):
     if pycls.__bases__ != (object,):
         raise TypeError(f"jitclass {pycls.__name__}: a jitclass cannot inherit from other classes")
@@ -228,14 +244,14 @@ def _make(pycls, spec):
     class_type.instance_type = _types.ClassInstanceType(name, class_type)
     for f, (deferred, optional) in later.items():   # typed when deferred.define(...) runs
         deferred._waiting.append((box, f, optional))
-    for f in fields:   # Python-level access: each a compiled accessor
-        get, put = _accessor(f, False), _accessor(f, True)
-        setattr(box, f, property(lambda self, get=get: get(self), lambda self, v, put=put: put(self, v)))
+    # Python-level access: compiled functions of the instance. A Dispatcher binds as a method
+    # does (a method descriptor), and a property calls it with the instance.
+    for f in fields:
+        setattr(box, f, property(_accessor(f, False), _accessor(f, True)))
     for m, d in methods.items():
-        setattr(box, m, _method(d, m))
+        setattr(box, m, d)
     for p, (get, put) in props.items():
-        setattr(box, p, property(lambda self, get=get: get(self),
-                                 None if put is None else (lambda self, v, put=put: put(self, v))))
+        setattr(box, p, property(get, put))
     for s, d in static.items():
         setattr(box, s, staticmethod(d))
     box._numba_type_ = property(lambda self: class_type.instance_type)
