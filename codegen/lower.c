@@ -1249,14 +1249,6 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     L->pending_int.branch = NULL;
 }
 
-/* An operand of in is a jitclass instance: typing made in a call of one of its class's methods
- * (typeinfer/jitclass.c), where in carries a CallInfo. */
-static bool class_operand(Lower *L, Instr *in) {
-    for (int k = 0; k < in->nargs && k < 2; k++)
-        if (L->ti->vtypes[in->args[k]] && L->ti->vtypes[in->args[k]]->kind == TY_CLASS) return true;
-    return false;
-}
-
 static int lower_instr(Lower *L, Instr *in) {
     TypeInfo *ti = L->ti;
     const Type *t = ti->vtypes[in->id];
@@ -1264,7 +1256,7 @@ static int lower_instr(Lower *L, Instr *in) {
     L->loc = in->loc;
     L->cur = in;
     if (L->fused && L->fused[in->id]) return 0;   /* evaluated inside its user's loop */
-    if (in->op != IR_CALL && ti->calls[in->id] && class_operand(L, in)) {   /* obj.prop, obj + x, obj[i]: its method */
+    if (in->op != IR_CALL && ti->calls[in->id] && ti->calls[in->id]->receiver) {   /* obj.prop, obj + x, obj[i]: a method */
         v = lower_call(L, in);
         if (v && t && cg_has_refs(L, t)) v = cg_own(L, v, t);   /* (a call's result is fresh; a setter has no type) */
         L->vals[in->id] = v;
@@ -1274,7 +1266,9 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_CONST: v = const_ir(L, in); break;
     case IR_ARG: v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1); break;   /* after `out` */
     case IR_GLOBAL: case IR_GETATTR:
-        if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
+        if (in->op == IR_GETATTR && t->kind == TY_METHOD) {
+            v = L->vals[in->args[0]];   /* a method: its receiver, which the call's lowering reads */
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && t->kind != TY_METHOD) {
             v = cg_class_getattr(L, in);

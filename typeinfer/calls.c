@@ -139,6 +139,17 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         ti->frozen[in->id] = kept;
         return ty_array_full(at->dtype, at->ndim, 'C', true, false);
     }
+    if (PyFunction_Check(obj)) {   /* @register_jitable, @overload (ember/extending.py) */
+        PyObject *jit = PyObject_GetAttrString(obj, "__ember_jitable__");
+        if (jit && ti->host->is_dispatcher(jit)) {
+            ctx_keep(ti->fn->ctx, jit);
+            Py_DECREF(jit);
+            return ty_object(TY_DISPATCHER, jit, 0);
+        }
+        Py_XDECREF(jit);
+        PyErr_Clear();
+        if (PyObject_HasAttrString(obj, "__ember_overloads__")) return ty_object(TY_HOOKED, obj, 0);
+    }
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
@@ -291,8 +302,132 @@ static const Type *dtype_attr(TypeInfo *ti, Instr *in, const Type *dt, const cha
     return PyUnicode_Check(kept) ? ty_str : ty_int64;
 }
 
+/* ---- numba.extending (ember/extending.py) ---------------------------------------------- */
+static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args);
+
+/* Its function `fn` called with args (a new reference, or NULL with the Python error set), or
+ * Py_None (a new reference) when the module is not loaded: nothing is registered then. */
+static PyObject *extending_call(const char *fn, PyObject *args) {
+    PyObject *name = PyUnicode_FromString("ember.extending");
+    PyObject *mod = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (!mod) {
+        PyErr_Clear();
+        return Py_NewRef(Py_None);
+    }
+    PyObject *f = PyObject_GetAttrString(mod, fn);
+    PyObject *r = f && args ? PyObject_CallObject(f, args) : NULL;
+    Py_XDECREF(f);
+    Py_DECREF(mod);
+    return r;
+}
+
+/* Whether attr is in one of the module's tables of overloaded methods and attributes. */
+static bool extending_names(const char *attr) {
+    PyObject *name = PyUnicode_FromString("ember.extending");
+    PyObject *mod = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    bool found = false;
+    for (int k = 0; mod && k < 2 && !found; k++) {
+        PyObject *table = PyObject_GetAttrString(mod, k ? "_ATTRIBUTES" : "_METHODS");
+        found = table && PyDict_Check(table) && PyDict_GetItemString(table, attr);
+        Py_XDECREF(table);
+    }
+    Py_XDECREF(mod);
+    PyErr_Clear();
+    return found;
+}
+
+/* The Python error of an extension's typer as a located diagnostic. */
+static int extending_error(TypeInfo *ti, Instr *in, const char *what) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *text = value ? PyObject_Str(value) : NULL;
+    int rc = ERR(in, "%s: %s", what, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "failed");
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return rc;
+}
+
+/* The type names of args and the call's keyword names, as extending.py takes them. */
+static PyObject *extending_args(Instr *in, const Type **args, int nargs, PyObject *first) {
+    PyObject *names = PyTuple_New(nargs), *kw = PyTuple_New(in->nkw);
+    for (int i = 0; names && i < nargs; i++) PyTuple_SET_ITEM(names, i, PyUnicode_FromString(args[i]->name));
+    for (int i = 0; kw && i < in->nkw; i++) PyTuple_SET_ITEM(kw, i, PyUnicode_FromString(in->kwnames[i]));
+    PyObject *r = names && kw ? (first ? PyTuple_Pack(3, first, names, kw) : PyTuple_Pack(2, names, kw)) : NULL;
+    Py_XDECREF(names);
+    Py_XDECREF(kw);
+    return r;
+}
+
+static bool all_complete(const Type **args, int nargs) {
+    for (int i = 0; i < nargs; i++)
+        if (!ty_is_complete(args[i])) return false;
+    return true;
+}
+
+/* func(args) where @overload registered typers for func: the implementation they give. */
+static int type_overload_call(TypeInfo *ti, Instr *in, PyObject *func, const Type **args, int nargs) {
+    if (!all_complete(args, nargs)) return 0;   /* a list whose item type a later use gives */
+    PyObject *names = extending_args(in, args, nargs, NULL), *call = names ? PyTuple_Pack(3, func, PyTuple_GET_ITEM(names, 0), PyTuple_GET_ITEM(names, 1)) : NULL;
+    PyObject *d = call ? extending_call("_dispatcher_for", call) : NULL;
+    Py_XDECREF(names);
+    Py_XDECREF(call);
+    if (!d || !ti->host->is_dispatcher(d)) {
+        if (d && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "the overload gave no compiled function");
+        Py_XDECREF(d);
+        return extending_error(ti, in, "@overload");
+    }
+    ctx_keep(ti->fn->ctx, d);
+    Py_DECREF(d);
+    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+}
+
+/* recv.attr of an @overload_method (a method type) or @overload_attribute (its call, typed on
+ * `in`): 0 with *t set, 1 when none is registered for recv's type, -1 on an error. */
+static int extending_getattr(TypeInfo *ti, Instr *in, const Type *recv, const Type **t) {
+    if (!ty_is_runtime(recv) || !ty_is_complete(recv) || !extending_names(in->str)) return 1;
+    PyObject *r = extending_call("_attribute_for", Py_BuildValue("(ss)", recv->name, in->str));
+    if (!r) return extending_error(ti, in, "@overload_attribute");
+    if (r == Py_None) return Py_DECREF(r), 1;
+    if (PyUnicode_Check(r)) {   /* "method": typed by its call */
+        Py_DECREF(r);
+        *t = ty_method(recv, in->str);
+        return 0;
+    }
+    ctx_keep(ti->fn->ctx, r);
+    Py_DECREF(r);
+    if (ti_type_receiver_call(ti, in, r, in->args[0], recv, NULL, NULL, 0, 0)) return -1;
+    *t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
+    return 0;
+}
+
+/* recv.attr(args) of an @overload_method: 1 when none takes these types. */
+static int extending_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
+    if (!ty_is_runtime(m->recv) || !extending_names(m->attr)) return 1;
+    if (!all_complete(args, nargs)) return 0;
+    PyObject *recv = PyUnicode_FromString(m->recv->name), *attr = PyUnicode_FromString(m->attr);
+    PyObject *names = recv && attr ? extending_args(in, args, nargs, NULL) : NULL;
+    PyObject *call = names ? PyTuple_Pack(4, recv, attr, PyTuple_GET_ITEM(names, 0), PyTuple_GET_ITEM(names, 1)) : NULL;
+    PyObject *d = call ? extending_call("_method_for", call) : NULL;
+    Py_XDECREF(recv);
+    Py_XDECREF(attr);
+    Py_XDECREF(names);
+    Py_XDECREF(call);
+    if (!d) return extending_error(ti, in, "@overload_method");
+    if (d == Py_None) return Py_DECREF(d), 1;
+    ctx_keep(ti->fn->ctx, d);
+    Py_DECREF(d);
+    return ti_type_receiver_call(ti, in, d, in->args[0], m->recv, in->args + 1, args, nargs, in->nkw);
+}
+
 const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     const char *attr = in->str;
+    const Type *ext = NULL;
+    int extended = extending_getattr(ti, in, recv, &ext);
+    if (extended <= 0) return extended < 0 ? NULL : ext;
     if (recv->kind == TY_MODULE) {
         PyObject *v = PyObject_GetAttrString(recv->obj, attr);
         if (!v) {
@@ -911,6 +1046,8 @@ PyObject *ti_example_value(const Type *t) {
  * ember/_nplib.py): asked with example values of the arguments and the keyword names, and,
  * when it has __ember_consts__, the values of the arguments that are constant ints or strs. */
 static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
+    if (PyFunction_Check(callee->obj) && PyObject_HasAttrString(callee->obj, "__ember_overloads__"))
+        return type_overload_call(ti, in, callee->obj, args, nargs);
     if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
         return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
     PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);
@@ -1009,6 +1146,7 @@ int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, con
     if (!nkw) call.kwnames = NULL;
     if (type_dispatcher_call(ti, &call, ty_object(TY_DISPATCHER, d, 0), types)) return -1;
     CallInfo *ci = ti->calls[in->id];
+    if (ci) ci->receiver = true;
     for (int i = 0; ci && i < ci->nparams; i++) {
         if (ci->argmap[i] < 1) continue;
         int v = all[ci->argmap[i]], at = 0;
@@ -1097,6 +1235,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         return ci->ret ? 0 : -1;
     }
     case TY_METHOD: {
+        int extended = extending_method_call(ti, in, callee, args, nargs);
+        if (extended <= 0) return extended;
         if (callee->recv->kind == TY_CLASS) return ti_class_method_call(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs, NULL);
         PyObject *ordered = callee->recv->kind == TY_ARRAY ? order_form(ti, in, callee->attr, nargs) : NULL;

@@ -64,6 +64,7 @@ typedef struct CallInfo {
                                   * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
     int ufmethod;                /* a ufunc's method (UF_*), 0 for a call of the ufunc itself */
     int post;                    /* a jitclass operator's call: what its result becomes (CLS_POST_*) */
+    bool receiver;               /* made by ti_type_receiver_call: a method's call on any instruction */
     const char *csig;            /* CALL_C: the C signature, result first (pymodule/ember/_ffi.py) */
     struct StrPlan *plan;        /* "..." % args and "...".format(args): the template's pieces */
     struct CallInfo *key;        /* sort(key=f), sorted(key=f): the call f(item) (ti_type_value_call) */

@@ -24,7 +24,7 @@ __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Disp
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
-           "optional", "deferred_type", "objmode", "experimental"]
+           "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}
@@ -67,6 +67,24 @@ def prange(*args):
 def get_thread_id():
     """The calling thread's index in the parallel region running it (0 outside one)."""
     return _parallel_info()["thread_id"]
+
+
+def threading_layer():
+    """The threading layer parallel loops run on, as Numba names it: 'omp' (OpenMP)."""
+    return "omp"
+
+
+def from_dtype(dtype):
+    """The ember type of a NumPy dtype (Numba's numba.from_dtype): from_dtype(np.float32) is
+    types.float32; a structured dtype gives its Record type."""
+    import numpy as np
+    dtype = np.dtype(dtype)
+    if dtype.names is not None:
+        return types.Record.from_dtype(dtype)
+    t = types._SCALARS.get(dtype.name)
+    if t is None or not dtype.isnative:
+        raise NotImplementedError(f"ember has no type for the dtype {dtype}")
+    return t
 
 
 def typeof(value):
@@ -159,3 +177,11 @@ def njit(signature_or_function=None, **options):
 
 
 from ember._ufunc import vectorize, guvectorize, cfunc, carray, farray   # noqa: E402 (uses _dispatcher)
+
+
+def __getattr__(name):
+    """ember.extending loads when first named (numba.extending under `import ember as numba`)."""
+    if name == "extending":
+        import importlib
+        return importlib.import_module("ember.extending")
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")

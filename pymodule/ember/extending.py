@@ -1,0 +1,171 @@
+"""ember.extending: Numba's high-level extension API (numba.extending).
+
+    from ember.extending import overload, register_jitable
+
+    def clip01(x):                     # plain Python: called from Python as it is
+        return min(max(x, 0.0), 1.0)
+
+    @overload(clip01)
+    def _clip01(x):                    # called by compiled code with the argument *types*
+        if isinstance(x, types.Array):
+            def impl(x):
+                return np.minimum(np.maximum(x, 0.0), 1.0)
+            return impl
+        if isinstance(x, types.Number):
+            return lambda x: min(max(x, 0.0), 1.0)
+
+- register_jitable(fn): fn stays a Python function; compiled code calls its compiled version.
+- overload(func): when compiled code calls `func`, each typer registered for it is called with the
+  ember.types objects of the arguments (keywords by name); the first that returns a function
+  gives the implementation, compiled with the typer's jit_options. None from every typer is a
+  located TypingError.
+- overload_method(type_class, name) and overload_attribute(type_class, name): `x.name(...)` and
+  `x.name` in compiled code, for x whose type is an instance of type_class (types.Array,
+  types.Float, types.Integer, types.Number, types.UnicodeType, types.ListType, ...): the typer
+  gets the receiver's type first; the implementation takes the receiver first.
+
+Typing asks this module through three functions (typeinfer/calls.c): _dispatcher_for,
+_method_for and _attribute_for. Numba's low-level API (intrinsic, models, lowering, boxing)
+builds LLVM IR with llvmlite objects, which ember does not have: those names raise.
+"""
+from ember import types as _types
+
+__all__ = ["register_jitable", "overload", "overload_method", "overload_attribute", "intrinsic",
+           "typeof_impl", "type_callable", "models", "register_model", "make_attribute_wrapper",
+           "lower_builtin", "box", "unbox", "NativeValue"]
+
+_METHODS = {}      # name -> [(type class, typer, jit options)]
+_ATTRIBUTES = {}   # name -> [(type class, typer, jit options)]
+_compiled = {}     # implementation function -> its Dispatcher, per jit options
+
+
+def _jit(impl, options):
+    key = (impl, tuple(sorted(options.items())))
+    d = _compiled.get(key)
+    if d is None:
+        from ember import njit
+        d = _compiled[key] = njit(**options)(impl)
+    return d
+
+
+def register_jitable(*args, **kwargs):
+    """@register_jitable or @register_jitable(**jit_options): callable from Python (the function
+    itself) and from compiled code (its compiled version)."""
+    def wrap(fn):
+        from ember import njit
+        fn.__ember_jitable__ = njit(**kwargs)(fn)
+        return fn
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return wrap(args[0])
+    return wrap
+
+
+def _options(jit_options, kwargs):
+    opts = dict(jit_options or {})
+    unknown = set(kwargs) - {"strict", "inline", "prefer_literal", "target", "no_unliteral"}
+    if unknown:
+        raise TypeError(f"overload: unknown option(s) {', '.join(sorted(unknown))}")
+    return opts
+
+
+def overload(func, jit_options=None, **kwargs):
+    """@overload(func): compiled code calling `func` calls the implementation the decorated typer
+    returns for the argument types."""
+    opts = _options(jit_options, kwargs)
+    import types as pytypes
+    if not isinstance(func, pytypes.FunctionType):
+        raise TypeError(f"ember.extending.overload: {func!r:.60} is not a Python function; ember overloads "
+                        "Python functions (the builtins and NumPy functions it compiles it types itself)")
+
+    def decorate(typer):
+        func.__ember_overloads__ = getattr(func, "__ember_overloads__", []) + [(typer, opts)]
+        return typer
+    return decorate
+
+
+def _register(table, type_class, name, jit_options, kwargs):
+    opts = _options(jit_options, kwargs)
+    if not (isinstance(type_class, type) and issubclass(type_class, _types.Type)):
+        raise TypeError(f"expected a class of ember.types (types.Array, types.Float, ...), not {type_class!r:.60}")
+
+    def decorate(typer):
+        table.setdefault(name, []).append((type_class, typer, opts))
+        return typer
+    return decorate
+
+
+def overload_method(type_class, name, jit_options=None, **kwargs):
+    """@overload_method(types.Array, "name"): x.name(...) in compiled code."""
+    return _register(_METHODS, type_class, name, jit_options, kwargs)
+
+
+def overload_attribute(type_class, name, jit_options=None, **kwargs):
+    """@overload_attribute(types.Array, "name"): x.name in compiled code."""
+    return _register(_ATTRIBUTES, type_class, name, jit_options, kwargs)
+
+
+def _split(type_names, kwnames):
+    ts = [_types.from_name(n) for n in type_names]
+    npos = len(ts) - len(kwnames)
+    return ts[:npos], dict(zip(kwnames, ts[npos:]))
+
+
+def _dispatcher_for(func, type_names, kwnames):
+    """typeinfer: the Dispatcher compiled code calls for func(args of these types)."""
+    pos, kw = _split(type_names, kwnames)
+    for typer, opts in func.__ember_overloads__:
+        impl = typer(*pos, **kw)
+        if impl is not None:
+            return _jit(impl, opts)
+    raise TypeError(f"no overload of {func.__qualname__} takes ({', '.join(type_names)})")
+
+
+def _method_for(recv_name, name, type_names, kwnames):
+    """typeinfer: the Dispatcher for recv.name(args), the receiver first; None if none matches."""
+    recv = _types.from_name(recv_name)
+    pos, kw = _split(type_names, kwnames)
+    for type_class, typer, opts in _METHODS.get(name, ()):
+        if isinstance(recv, type_class):
+            impl = typer(recv, *pos, **kw)
+            if impl is not None:
+                return _jit(impl, opts)
+    return None
+
+
+def _attribute_for(recv_name, name):
+    """typeinfer: "method" where recv.name is an overloaded method, the Dispatcher of recv.name
+    where it is an overloaded attribute, None otherwise."""
+    if name not in _METHODS and name not in _ATTRIBUTES:
+        return None
+    recv = _types.from_name(recv_name)
+    if any(isinstance(recv, c) for c, _, _ in _METHODS.get(name, ())):
+        return "method"
+    for type_class, typer, opts in _ATTRIBUTES.get(name, ()):
+        if isinstance(recv, type_class):
+            impl = typer(recv)
+            if impl is not None:
+                return _jit(impl, opts)
+    return None
+
+
+class _LowLevel:
+    """A name of Numba's low-level extension API: it builds LLVM IR through llvmlite, which ember
+    does not use."""
+
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        from ember.errors import UnsupportedError
+        raise UnsupportedError(f"numba.extending.{self.__name__} is Numba's low-level extension API (LLVM IR "
+                               "through llvmlite), which ember does not have: write the function in Python "
+                               "with @overload or @register_jitable instead")
+
+    def __getattr__(self, attr):
+        return self
+
+
+intrinsic, typeof_impl, type_callable, models, register_model = (_LowLevel(n) for n in (
+    "intrinsic", "typeof_impl", "type_callable", "models", "register_model"))
+make_attribute_wrapper, lower_builtin, box, unbox, NativeValue = (_LowLevel(n) for n in (
+    "make_attribute_wrapper", "lower_builtin", "box", "unbox", "NativeValue"))

@@ -1,0 +1,129 @@
+"""numba.extending's high-level API: register_jitable, overload, overload_method and
+overload_attribute (ember.extending). Each is checked in compiled code against what the Python
+function gives, under difftest's block count; the low-level API (intrinsic, models) raises."""
+import numpy as np
+import pytest
+
+from difftest import errors, impl, ON_NUMBA, no_leaks  # noqa: F401 (no_leaks: autouse fixture)
+
+if ON_NUMBA:
+    from numba import njit, types
+    from numba.extending import overload, register_jitable, overload_method, overload_attribute, intrinsic
+else:
+    from ember import njit, types
+    from ember.extending import overload, register_jitable, overload_method, overload_attribute, intrinsic
+
+
+@register_jitable
+def hypot2(x, y=1.0):
+    return x * x + y * y
+
+
+def clip01(x):
+    return min(max(x, 0.0), 1.0)
+
+
+@overload(clip01)
+def _clip01(x):
+    if isinstance(x, types.Array):
+        def impl(x):
+            return np.minimum(np.maximum(x, 0.0), 1.0)
+        return impl
+    if isinstance(x, (types.Float, types.Integer)):
+        def scalar(x):
+            return min(max(x, 0.0), 1.0)
+        return scalar
+    return None
+
+
+def scaled(x, k=2):
+    return x * k
+
+
+@overload(scaled)
+def _scaled(x, k=2):
+    def impl(x, k=2):
+        return x * k
+    return impl
+
+
+@overload_method(types.Array, "sumsq")
+def _sumsq(a, scale=1.0):
+    def impl(a, scale=1.0):
+        s = 0.0
+        for v in a.flat:
+            s += v * v
+        return s * scale
+    return impl
+
+
+@overload_attribute(types.Array, "first")
+def _first(a):
+    def impl(a):
+        return a.flat[0]
+    return impl
+
+
+@njit
+def uses_jitable(x):
+    return hypot2(x), hypot2(x, y=x)
+
+
+def test_register_jitable_in_python_and_compiled():
+    assert hypot2(3.0) == 10.0   # still the Python function
+    assert uses_jitable(2.0) == (5.0, 8.0)
+
+
+@njit
+def uses_overload(x, a):
+    return clip01(x), clip01(a), scaled(x), scaled(x, k=3)
+
+
+@pytest.mark.parametrize("x", [-0.5, 0.25, 3.0])
+def test_overload_chooses_by_argument_types(x):
+    a = np.array([-1.0, 0.5, 2.0])
+    got = uses_overload(x, a)
+    assert got[0] == clip01(x) and got[2] == x * 2 and got[3] == x * 3
+    assert got[1].tolist() == [0.0, 0.5, 1.0]
+
+
+@njit
+def uses_methods(a):
+    return a.sumsq(), a.sumsq(2.0), a.sumsq(scale=0.5), a.first
+
+
+def test_overload_method_and_attribute():
+    a = np.array([3.0, 4.0])
+    assert uses_methods(a) == (25.0, 50.0, 12.5, 3.0)
+    assert uses_methods(np.arange(6.0).reshape(2, 3)) == (55.0, 110.0, 27.5, 0.0)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
+def test_no_matching_overload_is_located():
+    def f(s):
+        return clip01(s)
+    with pytest.raises(errors.TypingError, match="no overload of clip01 takes"):
+        njit(f)("text")
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember has no llvmlite")
+def test_low_level_api_says_it_is_not_there():
+    with pytest.raises(errors.UnsupportedError, match="low-level extension API"):
+        @intrinsic
+        def f(typingctx, x):
+            pass
+
+
+def test_numba_namespace():
+    assert impl.extending.overload is overload
+
+
+def test_from_dtype():
+    assert impl.from_dtype(np.float32) == types.float32
+    assert impl.from_dtype(np.dtype("int16")) == types.int16
+    assert impl.from_dtype(np.complex128) == types.complex128
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba names it only after a parallel run")
+def test_threading_layer():
+    assert impl.threading_layer() == "omp"
