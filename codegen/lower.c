@@ -284,7 +284,7 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     } else if (to->kind == TY_CLASS) {   /* None, an instance, an OptionalType(instance) or a method's receiver */
         if (from->kind == TY_NONE) return LLVMConstNull(L->ptr);
         const Type *f = from->kind == TY_METHOD ? from->recv : from;
-        if (f->kind == TY_CLASS && f->nullable && !to->nullable) cg_class_not_none(L, v, NULL);
+        if (f->kind == TY_CLASS && f->nullable && !to->nullable) cg_class_not_none(L, v, to, from->kind == TY_METHOD ? from->attr : NULL);
         return v;
     } else if (to->kind == TY_OPTIONAL) {   /* {is T, T}: None, a T, or another OptionalType */
         LLVMValueRef has = LLVMConstInt(L->i1, from->kind != TY_NONE, 0);

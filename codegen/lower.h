@@ -323,7 +323,7 @@ LLVMValueRef cg_class_getattr(Lower *L, Instr *in);   /* obj.x of a field */
 void cg_class_setattr(Lower *L, Instr *in);           /* obj.x = v of a field */
 LLVMValueRef cg_new_instance(Lower *L, const Type *t);
 void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t);   /* the last reference went */
-void cg_class_not_none(Lower *L, LLVMValueRef obj, const char *attr);   /* AttributeError if obj is None */
+void cg_class_not_none(Lower *L, LLVMValueRef obj, const Type *t, const char *attr);   /* AttributeError if obj is None */
 /* lower_fields.c: structured arrays and records */
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 void cg_fields_setitem(Lower *L, Instr *in);

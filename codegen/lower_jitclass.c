@@ -23,16 +23,18 @@ static LLVMValueRef load_field(Lower *L, const Type *t, LLVMValueRef obj, int f)
     return x;
 }
 
-/* AttributeError where obj, an OptionalType(instance), is None (attr: the attribute read, or NULL). */
-void cg_class_not_none(Lower *L, LLVMValueRef obj, const char *attr) {
+/* AttributeError where obj, an OptionalType(instance) of t, is None: attr is the attribute read,
+ * or NULL where the instance is needed whole (a method's receiver, a field or argument of t). */
+void cg_class_not_none(Lower *L, LLVMValueRef obj, const Type *t, const char *attr) {
+    const char *cls = ((PyTypeObject *)t->obj)->tp_name;
     cg_raise_if(L, LLVMBuildIsNull(L->b, obj, ""), "builtins:AttributeError",
                 attr ? ctx_printf(L->ctx, "'NoneType' object has no attribute '%s'", attr)
-                     : "'NoneType' object has no attribute (a method was called on None)");
+                     : ctx_printf(L->ctx, "'NoneType' object has no attribute: None where a %s is needed", cls));
 }
 
 LLVMValueRef cg_class_getattr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]];
-    if (t->nullable) cg_class_not_none(L, L->vals[in->args[0]], in->str);
+    if (t->nullable) cg_class_not_none(L, L->vals[in->args[0]], t, in->str);
     return load_field(L, t, L->vals[in->args[0]], ty_class_field(t, in->str));
 }
 
@@ -40,7 +42,7 @@ void cg_class_setattr(Lower *L, Instr *in) {
     const Type *t = L->ti->vtypes[in->args[0]], *vt_ = L->ti->vtypes[in->args[2]];
     LLVMValueRef obj = L->vals[in->args[0]], v = L->vals[in->args[2]];
     int f = ty_class_field(t, ti_const_str(L->ti, in->args[1]));
-    if (t->nullable) cg_class_not_none(L, obj, t->fnames[f]);
+    if (t->nullable) cg_class_not_none(L, obj, t, t->fnames[f]);
     LLVMValueRef p = field_ptr(L, t, obj, f);
     if (t->fdtypes[f] >= 0) {
         cg_store_elem(L, t->fdtypes[f], p, v, vt_);

@@ -770,3 +770,67 @@ def test_empty_literals_take_the_fields_types():
     g = Log()
     assert g.add(1, 2.0) == 1 and g.add(2, 3.5) == 2
     assert list(g.xs) == [2.0, 3.5] and dict(g.d) == {1: 2.0, 2: 3.5}
+
+
+# ---- a stack of tree nodes: instances, optional instances and None through calls ---------------
+stack_type = deferred_type()
+
+
+@jitclass([("data", Tree.class_type.instance_type), ("next", optional(stack_type))])
+class Stack:
+    def __init__(self, data, next):
+        self.data = data
+        self.next = next
+
+
+stack_type.define(Stack.class_type.instance_type)
+
+
+@njit
+def push(stack, data):
+    return Stack(data, stack)
+
+
+@njit
+def in_order(node):
+    out = []
+    stack = None
+    current = node
+    while True:
+        if current is not None:
+            stack = push(stack, current)
+            current = current.left
+        elif stack is not None:
+            top = stack.data
+            out.append(top.key)
+            stack = stack.next
+            current = top.right
+        else:
+            return out
+
+
+def test_stack_of_tree_nodes():
+    root = Tree(5.0)
+    for k in [3.0, 8.0, 1.0, 4.0, 9.0, 7.0]:
+        root.insert(k) if not ON_NUMBA else None
+    if ON_NUMBA:   # (numba: recursive methods) built from Python instead
+        root.left, root.right = Tree(3.0), Tree(8.0)
+        root.left.left, root.left.right, root.right.left, root.right.right = Tree(1.0), Tree(4.0), Tree(7.0), Tree(9.0)
+    assert in_order(root) == [1.0, 3.0, 4.0, 5.0, 7.0, 8.0, 9.0]
+
+
+@njit
+def method_of_none():
+    n = LinkedNode(1, None)
+    return n.next.prepend(2).data
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba reads through the null pointer")
+def test_method_of_none_raises_attribute_error():
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'prepend'"):
+        method_of_none()
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember keeps numba's pre-0.49 path")
+def test_old_import_path():
+    assert impl.jitclass is jitclass

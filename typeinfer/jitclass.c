@@ -54,11 +54,13 @@ const Type *ti_class_getattr(TypeInfo *ti, Instr *in, const Type *t) {
         return ERR(in, "field '%s' of %s is of a deferred_type that was never defined (call its define())", in->str,
                    class_name(t)), NULL;
     if (f >= 0) return t->elems[f];
-    t = ty_class_definite(t);   /* a method of an OptionalType(instance): called on the instance (None: AttributeError) */
+    /* a method of an OptionalType(instance) keeps it as receiver: the call converts it to the
+     * instance (None: AttributeError) */
     if (member(ti, t, "_ember_methods", in->str) || member(ti, t, "_ember_static", in->str)) return ty_method(t, in->str);
     PyObject *prop = member(ti, t, "_ember_props", in->str);
     if (prop && PyTuple_Check(prop)) {
-        if (ti_type_receiver_call(ti, in, PyTuple_GET_ITEM(prop, 0), in->args[0], t, NULL, NULL, 0, 0)) return NULL;
+        if (ti_type_receiver_call(ti, in, PyTuple_GET_ITEM(prop, 0), in->args[0], ty_class_definite(t), NULL, NULL, 0, 0))
+            return NULL;
         return ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
     }
     return ERR(in, "%s has no attribute '%s' (it has: %s)", class_name(t), in->str, members_text(ti, t)), NULL;
@@ -92,6 +94,8 @@ const Type *ti_class_static_getattr(TypeInfo *ti, Instr *in, const Type *t) {
 /* May a value of type v be stored into a field of type f? */
 static bool converts(const Type *v, const Type *f) {
     if (v == f || (v->kind == TY_NONE && f->kind == TY_CLASS && f->nullable)) return true;
+    if (v->kind == TY_CLASS && f->kind == TY_CLASS && v->obj == f->obj)
+        return true;   /* an instance, or None (an OptionalType into an instance field: AttributeError when None, as numba) */
     if (ty_is_number(v) && ty_is_number(f)) return v != ty_complex128 || f == ty_complex128;
     if (v->kind == TY_TUPLE && f->kind == TY_TUPLE && v->n == f->n) {
         for (int i = 0; i < v->n; i++)

@@ -184,4 +184,6 @@ def __getattr__(name):
     if name == "extending":
         import importlib
         return importlib.import_module("ember.extending")
+    if name == "jitclass":   # Numba's path before 0.49, which older programs import
+        return experimental.jitclass
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
