@@ -782,6 +782,7 @@ static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
     }
     if (timed) PySys_FormatStderr("\n");
     cg_share_widenings(x->m);
+    cg_prune_counts(x->m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", x->m);
     return 0;
 }

@@ -195,6 +195,7 @@ bool cg_has_feature(Lower *L, const char *feat);
 LLVMValueRef cg_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* C's fmod of doubles, exactly (lower_ops.c) */
 /* widen.c: after O3, ext(x op c) as ext(x) op ext(c) where ext(x) is computed anyway */
 void cg_share_widenings(LLVMModuleRef m);
+void cg_prune_counts(LLVMModuleRef m);   /* refprune.c: a count up and at once down again, after O3 */
 /* samemath.c: after O3, on the object's module: one vector variant per maths function in a function */
 void cg_same_vector_maths(LLVMModuleRef m);
 
@@ -380,7 +381,10 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
 LLVMValueRef cg_const_array(Lower *L, PyObject *frozen, const Type *t);   /* a global array: (bytes, shape) */
 /* lower_list.c */
 void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t);   /* the last reference of a heap value went */
-typedef void (*DropBody)(Lower *L, const Type *t, LLVMValueRef p);
+/* A drop function's body for the block p: drops what it holds; returns the one block of the same
+ * type it held to drop next in a loop (a linked list's next node, so that a long chain does not
+ * recurse as deep as it is long), or NULL. */
+typedef LLVMValueRef (*DropBody)(Lower *L, const Type *t, LLVMValueRef p);
 void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const char *free_fn);
 LLVMValueRef cg_list_literal(Lower *L, Instr *in);
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_);

@@ -637,7 +637,10 @@ static void drop_entry(Lower *L, const Type *dt, LLVMValueRef e, void *env) {
     if (ty_has_refs(dt->elems[1])) cg_decref(L, load_value(L, dt, e), dt->elems[1]);
 }
 
-static void drop_entries(Lower *L, const Type *dt, LLVMValueRef d) { each_entry(L, dt, d, drop_entry, NULL); }
+static LLVMValueRef drop_entries(Lower *L, const Type *dt, LLVMValueRef d) {
+    each_entry(L, dt, d, drop_entry, NULL);
+    return NULL;
+}
 
 void cg_dict_free(Lower *L, LLVMValueRef p, const Type *dt) {
     LLVMTypeRef pt = L->ptr;

@@ -84,9 +84,20 @@ LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
 
 static bool holds_refs(const Type *t, int f) { return t->fdtypes[f] < 0 && t->elems[f] && ty_has_refs(t->elems[f]); }
 
-static void drop_fields(Lower *L, const Type *t, LLVMValueRef obj) {
+/* The field a chain of instances goes through (a linked list's `next`): the last field holding an
+ * instance of t's own class, or -1. Dropping follows it in a loop, not a call. */
+static int chain_field(const Type *t) {
+    int chain = -1;
     for (int f = 0; f < t->n; f++)
-        if (holds_refs(t, f)) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
+        if (t->fdtypes[f] < 0 && t->elems[f] && t->elems[f]->kind == TY_CLASS && t->elems[f]->obj == t->obj) chain = f;
+    return chain;
+}
+
+static LLVMValueRef drop_fields(Lower *L, const Type *t, LLVMValueRef obj) {
+    int chain = chain_field(t);
+    for (int f = 0; f < t->n; f++)
+        if (f != chain && holds_refs(t, f)) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
+    return chain >= 0 ? load_field(L, t, obj, chain) : NULL;
 }
 
 void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t) {

@@ -91,7 +91,8 @@ static void leave_helper(Lower *L, const Outer *o) {
 
 /* ---- the drop function ------------------------------------------------------------- */
 /* Call the drop function of heap type t on p, made on first use: void ember.drop.<t>(p), which
- * runs body (dropping the elements' references) and then free_fn. */
+ * runs body (dropping the elements' references) and then free_fn; where body hands back a block
+ * of t to drop next, the function drops it too, in a loop, when its count reaches zero. */
 void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const char *free_fn) {
     LLVMTypeRef pt = L->ptr;
     const char *name = ctx_printf(L->ctx, "ember.drop.%s", t->name);
@@ -99,9 +100,26 @@ void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const 
     if (!f) {
         Outer o;
         f = enter_helper(L, name, LLVMFunctionType(L->voidt, &pt, 1, 0), &o);
-        LLVMValueRef x = LLVMGetParam(f, 0);
-        body(L, t, x);
+        LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(L->c, f, "drop");
+        LLVMBuildBr(L->b, loop);
+        LLVMPositionBuilderAtEnd(L->b, loop);
+        LLVMValueRef x = LLVMBuildPhi(L->b, L->ptr, "block");
+        LLVMValueRef param = LLVMGetParam(f, 0);
+        LLVMAddIncoming(x, &param, &L->entry_bb, 1);
+        LLVMValueRef next = body(L, t, x);
         cg_call(L, free_fn, L->voidt, &pt, &x, 1);
+        if (next) {   /* the next block, if this was its last reference */
+            LLVMBasicBlockRef count = LLVMAppendBasicBlockInContext(L->c, f, "next");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, f, "done");
+            LLVMBuildCondBr(L->b, LLVMBuildIsNull(L->b, next, ""), done, count);
+            LLVMPositionBuilderAtEnd(L->b, count);
+            LLVMValueRef old = LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpSub, next, i64c(L, 1),
+                                                  LLVMAtomicOrderingAcquireRelease, 0);
+            LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+            LLVMAddIncoming(x, &next, &here, 1);
+            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, old, i64c(L, 1), ""), loop, done);
+            LLVMPositionBuilderAtEnd(L->b, done);
+        }
         LLVMBuildRetVoid(L->b);
         leave_helper(L, &o);
     }
@@ -114,7 +132,7 @@ void cg_call_drop(Lower *L, LLVMValueRef p, const Type *t, DropBody body, const 
  * waits for that cache miss before the next element's can start; prefetched, the misses overlap. */
 #define DROP_AHEAD 8
 
-static void drop_items(Lower *L, const Type *t, LLVMValueRef l) {
+static LLVMValueRef drop_items(Lower *L, const Type *t, LLVMValueRef l) {
     LoopCtx lc;
     const Type *e = elem_of(t);
     LLVMValueRef n = cg_list_len(L, l), i = cg_loop_begin(L, &lc, n);
@@ -128,6 +146,7 @@ static void drop_items(Lower *L, const Type *t, LLVMValueRef l) {
     }
     cg_decref(L, load_item(L, e, l, i), e);
     cg_loop_end(L, &lc);
+    return NULL;
 }
 
 void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {

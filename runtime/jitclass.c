@@ -101,13 +101,23 @@ PyObject *rt_box_instance(const Type *t, const void *p) {
     return (PyObject *)o;
 }
 
-/* Drop one reference to an instance's block; the last releases what its fields hold. */
+/* Drop one reference to an instance's block; the last releases what its fields hold. The last
+ * field holding an instance of the same class (a linked list's next node) is followed in the
+ * loop, so a long chain does not recurse as deep as it is long (codegen/lower_jitclass.c does
+ * the same). */
 void rt_instance_decref(const Type *t, RtBlock *b) {
-    if (!rt_block_release_last(b)) return;
-    char *data = ember_rt_block_data(b);
+    t = ty_class_definite(t);
+    int chain = -1;
     for (int i = 0; i < t->n; i++)
-        if (t->fdtypes[i] < 0 && t->elems[i]) rt_release(t->elems[i], data + t->offsets[i]);   /* (NULL: deferred, never set) */
-    ember_rt_block_free(b);
+        if (t->fdtypes[i] < 0 && t->elems[i] && t->elems[i]->kind == TY_CLASS && t->elems[i]->obj == t->obj) chain = i;
+    while (rt_block_release_last(b)) {
+        char *data = ember_rt_block_data(b);
+        RtBlock *next = chain >= 0 ? *(RtBlock **)(data + t->offsets[chain]) : NULL;
+        for (int i = 0; i < t->n; i++)
+            if (i != chain && t->fdtypes[i] < 0 && t->elems[i]) rt_release(t->elems[i], data + t->offsets[i]);   /* (NULL: deferred, never set) */
+        ember_rt_block_free(b);
+        b = next;
+    }
 }
 
 /* jitclass_type(cls, name, serial, fields): the instance type of the jitclass whose box class is

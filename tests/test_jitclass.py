@@ -834,3 +834,19 @@ def test_method_of_none_raises_attribute_error():
 @pytest.mark.skipif(ON_NUMBA, reason="ember keeps numba's pre-0.49 path")
 def test_old_import_path():
     assert impl.jitclass is jitclass
+
+
+@njit
+def long_chain(n, keep):
+    head = LinkedNode(0, None)
+    for i in range(1, n):
+        head = LinkedNode(i, head)
+    return head if keep else None
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba's free recurses once per node: its stack overflows")
+def test_a_long_chain_is_freed_without_recursing_per_node():
+    assert long_chain(1_000_000, False) is None      # freed in compiled code
+    head = long_chain(1_000_000, True)
+    assert head.data == 999_999 and head.next.data == 999_998
+    del head                                          # freed from Python (runtime/jitclass.c)
