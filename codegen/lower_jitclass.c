@@ -66,13 +66,13 @@ void cg_class_setattr(Lower *L, Instr *in) {
 LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
     LLVMTypeRef i64t = L->i64;
     LLVMValueRef size = i64c(L, (long long)t->itemsize);
-    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc", L->ptr, &i64t, &size, 1);
+    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc_small", L->ptr, &i64t, &size, 1);   /* (a 16-byte instance takes 64 bytes) */
     /* its fields may be read ahead of a branch (LICM out of a loop calling methods): readable
      * once it is not NULL */
     unsigned kind = LLVMGetEnumAttributeKindForName("dereferenceable_or_null", 23);
     LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,
                              LLVMCreateEnumAttribute(L->c, kind, (uint64_t)(TY_BLOCK_HEADER + t->itemsize)));
-    LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,   /* (the data, 64-byte aligned, follows the 24-byte header) */
+    LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,   /* (a small block is 16-byte aligned) */
                              LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("align", 5), 8));
     cg_raise_if(L, LLVMBuildIsNull(L->b, b, ""), NULL, NULL);
     LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};

@@ -311,7 +311,7 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
     return b;
 }
 
-RtBlock *rt_block_alloc_small(int64_t nbytes) {
+RtBlock *ember_rt_block_alloc_small(int64_t nbytes) {
     size_t total = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : small_bytes(nbytes);
     size_t cls = (total + 15) / 16 - 1;
     SmallHeap *h = small_heap_of_thread();

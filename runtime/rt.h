@@ -63,7 +63,7 @@ extern const int rt_nsymbols;
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */
 typedef struct RtBlock RtBlock;
 RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the error record set */
-RtBlock *rt_block_alloc_small(int64_t nbytes);   /* the same, data only 8-byte aligned (strings) */
+RtBlock *ember_rt_block_alloc_small(int64_t nbytes);   /* the same, data only 8-byte aligned and just after the header (strings, jitclass instances) */
 void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);

@@ -45,7 +45,7 @@ static RtStr *str_new(int64_t len, int kind) {
         ember_rt_raise("builtins:MemoryError", "string too long");
         return NULL;
     }
-    RtStr *s = (RtStr *)rt_block_alloc_small((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
+    RtStr *s = (RtStr *)ember_rt_block_alloc_small((int64_t)(sizeof(RtStr) - 24) + (len + 1) * kind);
     if (!s) return NULL;
     s->len = len;
     s->kind = kind;
