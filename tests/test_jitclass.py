@@ -850,3 +850,17 @@ def test_a_long_chain_is_freed_without_recursing_per_node():
     head = long_chain(1_000_000, True)
     assert head.data == 999_999 and head.next.data == 999_998
     del head                                          # freed from Python (runtime/jitclass.c)
+
+
+@njit
+def kind_of(o):
+    if isinstance(o, Vec):
+        return 1
+    elif isinstance(o, (Stats, int)):
+        return 2
+    return 0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: isinstance of jitclass instances")
+def test_isinstance_of_instances():
+    assert (kind_of(Vec(1.0)), kind_of(Stats(2)), kind_of(3), kind_of(2.5)) == (1, 2, 2, 0)

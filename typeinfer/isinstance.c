@@ -1,7 +1,7 @@
 /* isinstance.c: isinstance(x, C) decided at compile time from x's type, as Numba does.
  *
  * Requires: a typed argument and a class frozen as a global (int float bool complex str list
- * dict set tuple np.ndarray, or a tuple of these).
+ * dict set tuple np.ndarray, a jitclass, or a tuple of these).
  * Produces: the answer, a constant bool (the lowering emits it; ti->frozen holds it). Where the
  * test is an `if` on a parameter, prune.c keeps the branch it takes before typing, so the other
  * branch may hold code that only types for other arguments (Numba's generic functions).
@@ -35,6 +35,7 @@ static int decide_one(const Type *t, PyObject *cls) {
     if (c == &PyTuple_Type) return t->kind == TY_TUPLE;
     if (!strcmp(c->tp_name, ndarray_name)) return t->kind == TY_ARRAY;
     if (c == Py_TYPE(Py_None)) return t->kind == TY_NONE;
+    if (ty_class_of(cls)) return t->kind == TY_CLASS && t->nullable ? -1 : t->kind == TY_CLASS && t->obj == cls;   /* a jitclass */
     return -1;
 }
 
