@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 98 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 99 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -10,7 +10,7 @@ Dijkstra, union-find), numeric kernels (RGB stencils, uint8 5x5 convolution, RK4
 arrays, Lennard-Jones with cutoff, SPH cell lists, histogram2d, Taylor expm, power iteration,
 Jacobi eigenvalues, 1-D convolution, logistic regression, Black-Scholes with erf, random walk)
 and types (float32, int16/int32/uint32, complex64, bool, mixed int/float); helpers doing maths called
-in loops over arrays; sums under a mask; jitclasses (array state with methods, small objects).
+in loops over arrays; sums under a mask; jitclasses (array state with methods, small objects, a linked list).
 
 Same harness as bench_loops_numba.py (its comparison helpers are imported from it): each kernel
 is source text exec'd in three namespaces, CPython (prange = range, typed = plain list/dict shim),
@@ -57,7 +57,11 @@ class _PyTyped:
 
 
 def _plain_class(spec):
-    return lambda cls: cls
+    """CPython's jitclass: the class itself (with a class_type, for deferred_type.define)."""
+    def plain(cls):
+        cls.class_type = __import__("types").SimpleNamespace(instance_type=numba.types.int64)
+        return cls
+    return plain
 
 
 def _new_ns(backend):
@@ -2281,6 +2285,34 @@ def jitclass_small_objects(xs, ys):
         far = max(far, p.x * p.x + p.y * p.y)
     return acc.x, acc.y, far, len(pts)
 """, lambda small: (_rng(205).standard_normal(40 if small else 200000), _rng(206).standard_normal(40 if small else 200000)))
+
+
+kernel("jitclass_linked_list", """
+_node_t = types.deferred_type()
+
+@jitclass([("key", types.int64), ("weight", types.float64), ("next", types.optional(_node_t))])
+class Node:
+    def __init__(self, key, weight, next):
+        self.key = key
+        self.weight = weight
+        self.next = next
+
+_node_t.define(Node.class_type.instance_type)
+
+def jitclass_linked_list(keys, weights):
+    head = None
+    for i in range(keys.shape[0]):
+        head = Node(keys[i], weights[i], head)
+    total = 0.0
+    count = 0
+    node = head
+    while node is not None:
+        if node.key % 3 == 0:
+            total += node.weight
+            count += 1
+        node = node.next
+    return total, count
+""", lambda small: (_rng(207).integers(0, 1000, 30 if small else 50000), _rng(208).random(30 if small else 50000)))
 
 
 if __name__ == "__main__":
