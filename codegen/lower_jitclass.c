@@ -66,7 +66,8 @@ void cg_class_setattr(Lower *L, Instr *in) {
 LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
     LLVMTypeRef i64t = L->i64;
     LLVMValueRef size = i64c(L, (long long)t->itemsize);
-    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc_small", L->ptr, &i64t, &size, 1);   /* (a 16-byte instance takes 64 bytes) */
+    /* a small block: header and fields in one 16-byte size class (two fields take 64 bytes) */
+    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc_small", L->ptr, &i64t, &size, 1);
     /* its fields may be read ahead of a branch (LICM out of a loop calling methods): readable
      * once it is not NULL */
     unsigned kind = LLVMGetEnumAttributeKindForName("dereferenceable_or_null", 23);
@@ -84,17 +85,9 @@ LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
 
 static bool holds_refs(const Type *t, int f) { return t->fdtypes[f] < 0 && t->elems[f] && ty_has_refs(t->elems[f]); }
 
-/* The field a chain of instances goes through (a linked list's `next`): the last field holding an
- * instance of t's own class, or -1. Dropping follows it in a loop, not a call. */
-static int chain_field(const Type *t) {
-    int chain = -1;
-    for (int f = 0; f < t->n; f++)
-        if (t->fdtypes[f] < 0 && t->elems[f] && t->elems[f]->kind == TY_CLASS && t->elems[f]->obj == t->obj) chain = f;
-    return chain;
-}
-
+/* The fields' references dropped, but for the chain field's: handed back to be followed. */
 static LLVMValueRef drop_fields(Lower *L, const Type *t, LLVMValueRef obj) {
-    int chain = chain_field(t);
+    int chain = ty_class_chain_field(t);
     for (int f = 0; f < t->n; f++)
         if (f != chain && holds_refs(t, f)) cg_decref(L, load_field(L, t, obj, f), t->elems[f]);
     return chain >= 0 ? load_field(L, t, obj, chain) : NULL;

@@ -101,15 +101,11 @@ PyObject *rt_box_instance(const Type *t, const void *p) {
     return (PyObject *)o;
 }
 
-/* Drop one reference to an instance's block; the last releases what its fields hold. The last
- * field holding an instance of the same class (a linked list's next node) is followed in the
- * loop, so a long chain does not recurse as deep as it is long (codegen/lower_jitclass.c does
- * the same). */
+/* Drop one reference to an instance's block; the last releases what its fields hold, following
+ * the chain field (ty_class_chain_field) in the loop. */
 void rt_instance_decref(const Type *t, RtBlock *b) {
     t = ty_class_definite(t);
-    int chain = -1;
-    for (int i = 0; i < t->n; i++)
-        if (t->fdtypes[i] < 0 && t->elems[i] && t->elems[i]->kind == TY_CLASS && t->elems[i]->obj == t->obj) chain = i;
+    int chain = ty_class_chain_field(t);
     while (rt_block_release_last(b)) {
         char *data = ember_rt_block_data(b);
         RtBlock *next = chain >= 0 ? *(RtBlock **)(data + t->offsets[chain]) : NULL;

@@ -220,6 +220,13 @@ const Type *ty_class_of(PyObject *cls) {
     return NULL;
 }
 
+int ty_class_chain_field(const Type *t) {
+    int chain = -1;
+    for (int f = 0; f < t->n; f++)
+        if (t->fdtypes[f] < 0 && t->elems[f] && t->elems[f]->kind == TY_CLASS && t->elems[f]->obj == t->obj) chain = f;
+    return chain;
+}
+
 const Type *ty_class_definite(const Type *t) { return t->nullable ? ty_class_of(t->obj) : t; }
 
 const Type *ty_class_nullable(const Type *t) {

@@ -222,6 +222,11 @@ const Type *ty_class_definite(const Type *t);
 int ty_class_define(const Type *t, int field, const Type *ft);
 bool ty_class_can_hold(const Type *t);   /* a field may be of type t */
 int ty_class_field(const Type *t, const char *name);   /* a field's index, or -1 */
+/* The field a chain of instances goes through (a linked list's next): the last field holding an
+ * instance of t's own class, or -1. Dropping an instance follows it in a loop, not a call
+ * (codegen/lower_jitclass.c, runtime/jitclass.c), so a long chain is freed without recursing
+ * once per node. */
+int ty_class_chain_field(const Type *t);
 /* The same generator held by the one loop over it (codegen/lower_gen.c): its slot destroys it
  * without counting; codegen only, `typed` set. */
 const Type *ty_generator_owned(const Type *yields);
