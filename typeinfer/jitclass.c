@@ -9,6 +9,10 @@
  * box class lists them: _ember_methods, _ember_static ({name: Dispatcher}) and _ember_props
  * ({name: (getter, setter or None)}). Cls(...) is a call of the constructor (experimental.py),
  * whose one primitive is ember.experimental._new_instance(T): a zeroed instance of type T.
+ * Operators (obj + x, obj[i], len(obj), `if obj`) are calls of the class's dunder methods, as in
+ * Numba (ti_class_operator, ti_class_builtin). An OptionalType(instance) (a deferred field, a
+ * variable assigned an instance and None) types as the instance: lowering tests it for None
+ * where it is read or converted to the instance.
  */
 #include "ti.h"
 #include <string.h>
