@@ -127,3 +127,39 @@ def test_from_dtype():
 @pytest.mark.skipif(ON_NUMBA, reason="numba names it only after a parallel run")
 def test_threading_layer():
     assert impl.threading_layer() == "omp"
+
+
+CACHED = """
+import sys
+from ember import njit
+from ember.extending import overload
+
+def f(x):
+    return x
+
+FACTOR = float(sys.argv[1])
+
+@overload(f)
+def _f(x):
+    if FACTOR == 2.0:
+        return lambda x: x * 2.0
+    return lambda x: x * 3.0
+
+@njit(cache=True)
+def g(x):
+    return f(x) + 1.0
+
+print(g(1.0), g.stats["cache_hits"])
+"""
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's cache")
+def test_cache_key_holds_the_typers_code(tmp_path):
+    """A cached function calling an @overload function is stale when the typer changes (here a
+    global it reads): the key digests the typers as it digests a callee."""
+    import subprocess
+    import sys
+    (tmp_path / "cached_overload.py").write_text(CACHED)
+    runs = [subprocess.run([sys.executable, "cached_overload.py", a], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120) for a in ("2", "2", "3")]
+    assert [r.stdout.split() for r in runs] == [["3.0", "0"], ["3.0", "1"], ["4.0", "0"]], [r.stderr for r in runs]

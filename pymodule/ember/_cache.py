@@ -132,6 +132,11 @@ def _value(v, names, seen, mods):
         v = v._ember_callee()
     if isinstance(v, Dispatcher):
         return "compiled %s %s" % (_options_text(v.targetoptions), _function(v.py_func, seen))
+    jitable = getattr(v, "__ember_jitable__", None) if isinstance(v, types.FunctionType) else None
+    if jitable is not None:   # @register_jitable: its compiled version
+        return _value(jitable, names, seen, mods)
+    if isinstance(v, types.FunctionType) and hasattr(v, "__ember_overloads__"):   # @overload: the typers' code
+        return "overloaded " + " ".join(_function(typer, seen) for typer, _ in v.__ember_overloads__)
     if type(v).__name__ == "JitClassType":   # as numba: code using jitclasses is compiled each run
         raise TypeError(f"it uses the jitclass {v.__qualname__}, which is not cached")
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):
@@ -201,6 +206,10 @@ def _components(dispatcher, signature):
                  os.environ.get("EMBER_LLVM_OPTIONS", ""))}
     for name, part in _parts(func, {id(func)}).items():
         comps[name] = part if len(part) <= 64 else hashlib.blake2b(part.encode(), digest_size=16).hexdigest()
+    ext = sys.modules.get("ember.extending")
+    if ext is not None and (ext._METHODS or ext._ATTRIBUTES):   # any method may be one of these: their code too
+        typers = [t for table in (ext._METHODS, ext._ATTRIBUTES) for name in sorted(table) for _, t, _ in table[name]]
+        comps["extending"] = " ".join(_function(t, set()) for t in typers)
     return comps
 
 
