@@ -105,6 +105,17 @@ const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool 
 }
 
 /* ---- records ---------------------------------------------------------------------- */
+/* A new type named by fmt around the name of `of` ("dtype(%s)"), or NULL. */
+static Type *named_after(TypeKind kind, const char *fmt, const Type *of, size_t size, size_t align) {
+    size_t cap = strlen(of->name) + strlen(fmt) + 1;
+    char *name = malloc(cap);
+    if (!name) return NULL;
+    snprintf(name, cap, fmt, of->name);
+    Type *t = new_type(kind, name, size, align);
+    free(name);
+    return t;
+}
+
 /* The arrays a record or class type was to own, when making it failed. */
 static void free_fields(const char **fnames, int n, const Type **elems, int *fdtypes, size_t *offsets) {
     for (int i = 0; fnames && i < n; i++) free((void *)fnames[i]);
@@ -233,12 +244,7 @@ const Type *ty_class_nullable(const Type *t) {
     if (t->nullable) return t;
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_CLASS && table[i]->obj == t->obj && table[i]->nullable) return table[i];
-    size_t cap = strlen(t->name) + 16;
-    char *name = malloc(cap);
-    if (!name) return NULL;
-    snprintf(name, cap, "OptionalType(%s)", t->name);
-    Type *o = new_type(TY_CLASS, name, 8, 8);
-    free(name);
+    Type *o = named_after(TY_CLASS, "OptionalType(%s)", t, 8, 8);
     if (!o) return NULL;
     o->obj = t->obj;   /* (the definite type keeps the class alive) */
     o->n = t->n;
@@ -309,12 +315,7 @@ const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const
 const Type *ty_recdtype(const Type *rec) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_RECDTYPE && table[i]->rec == rec) return table[i];
-    size_t cap = strlen(rec->name) + 16;
-    char *name = malloc(cap);
-    if (!name) return NULL;
-    snprintf(name, cap, "dtype(%s)", rec->name);
-    Type *t = new_type(TY_RECDTYPE, name, 0, 1);
-    free(name);
+    Type *t = named_after(TY_RECDTYPE, "dtype(%s)", rec, 0, 1);
     if (t) t->rec = rec;
     return t;
 }
