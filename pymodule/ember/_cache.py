@@ -195,6 +195,11 @@ def _parts(func, seen):
             parts["cell " + n] = _value(cell.cell_contents, names, seen, set())
         except ValueError:   # an empty cell
             parts["cell " + n] = "empty"
+    ext = sys.modules.get("ember.extending")
+    for n in sorted(names) if ext is not None else ():   # x.n, where n is an overload_method/attribute
+        typers = [t for table in (ext._METHODS, ext._ATTRIBUTES) for _, t, _ in table.get(n, ())]
+        if typers:
+            parts["extending " + n] = " ".join(_function(t, seen) for t in typers)
     return parts
 
 
@@ -206,10 +211,6 @@ def _components(dispatcher, signature):
                  os.environ.get("EMBER_LLVM_OPTIONS", ""))}
     for name, part in _parts(func, {id(func)}).items():
         comps[name] = part if len(part) <= 64 else hashlib.blake2b(part.encode(), digest_size=16).hexdigest()
-    ext = sys.modules.get("ember.extending")
-    if ext is not None and (ext._METHODS or ext._ATTRIBUTES):   # any method may be one of these: their code too
-        typers = [t for table in (ext._METHODS, ext._ATTRIBUTES) for name in sorted(table) for _, t, _ in table[name]]
-        comps["extending"] = " ".join(_function(t, set()) for t in typers)
     return comps
 
 
