@@ -748,6 +748,37 @@ static int seal(Ctx *ctx, LLVMModuleRef m, const char *symbol, Function *fn, CgR
     return out->bitcode ? 0 : -1;
 }
 
+/* ---- a last LICM where jitclass instances are used ----------------------------------------- *
+ * A loop calling an instance's methods reads the instance's fields (an array's data pointer and
+ * strides) after stores into the arrays; TBAA says the stores do not change them (cg_tbaa), but
+ * O3's LICM runs before the methods are inlined into the loop, so the reads stayed in every trip
+ * (jitclass_welford_groups: six loads per trip). Where the module makes instances (whose blocks
+ * are known readable: cg_new_instance), one more LICM after O3 hoists them. */
+static bool makes_instances(LLVMModuleRef m) {
+    LLVMValueRef f = LLVMGetNamedFunction(m, "ember_rt_instance_alloc");   /* (codegen/lower_jitclass.c) */
+    return f && LLVMGetFirstUse(f);
+}
+
+static int run_licm(Ctx *ctx, LLVMModuleRef m) {
+    /* the lifetime markers of an inlined callee's traceback slot (its `line`, written only where it
+     * fails), inside the loop, count as writes MemorySSA cannot see past: dropped first (they only
+     * let stack slots share memory) */
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(b), next; in; in = next) {
+                next = LLVMGetNextInstruction(in);
+                if (calls_intrinsic(in, "llvm.lifetime.")) LLVMInstructionEraseFromParent(in);
+            }
+    LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(m, "function(loop-mssa(licm))", tm, o);
+    LLVMDisposePassBuilderOptions(o);
+    if (!err) return 0;
+    char *msg = LLVMGetErrorMessage(err);
+    ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "LLVM optimisation failed: %s", msg);
+    LLVMDisposeErrorMessage(msg);
+    return -1;
+}
+
 /* x optimised: the sealed module of `bitcode`, read into x, through O3.
  * When the optimised code shows a case Retry names (functions to keep from the SLP vectoriser:
  * latency_bound_functions; loops to keep from the loop vectoriser: ordered_gather_loops; a switch
@@ -781,6 +812,7 @@ static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
         if (timed) PySys_FormatStderr(": O3 %d ms", (int)(1e3 * (now_s() - t1)));
     }
     if (timed) PySys_FormatStderr("\n");
+    if (makes_instances(x->m) && run_licm(ctx, x->m)) return -1;
     cg_share_widenings(x->m);
     cg_prune_counts(x->m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", x->m);

@@ -62,20 +62,23 @@ void cg_class_setattr(Lower *L, Instr *in) {
 }
 
 /* _new_instance(T): a block of T's fields, every byte 0 (a field holding references reads as
- * none until set: its release skips it), owned by a slot of the frame. */
+ * none until set: its release skips it), owned by a slot of the frame. The allocation never
+ * gives NULL (a failure gives a block whose count is 0, tested here), so the instance is known
+ * readable and a loop calling its methods may load its fields ahead of its branches (jit.c's
+ * last LICM). */
 LLVMValueRef cg_new_instance(Lower *L, const Type *t) {
     LLVMTypeRef i64t = L->i64;
     LLVMValueRef size = i64c(L, (long long)t->itemsize);
     /* a small block: header and fields in one 16-byte size class (two fields take 64 bytes) */
-    LLVMValueRef b = cg_call(L, "ember_rt_block_alloc_small", L->ptr, &i64t, &size, 1);
-    /* its fields may be read ahead of a branch (LICM out of a loop calling methods): readable
-     * once it is not NULL */
-    unsigned kind = LLVMGetEnumAttributeKindForName("dereferenceable_or_null", 23);
-    LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,
-                             LLVMCreateEnumAttribute(L->c, kind, (uint64_t)(TY_BLOCK_HEADER + t->itemsize)));
-    LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,   /* (a small block is 16-byte aligned) */
-                             LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("align", 5), 8));
-    cg_raise_if(L, LLVMBuildIsNull(L->b, b, ""), NULL, NULL);
+    LLVMValueRef b = cg_call(L, "ember_rt_instance_alloc", L->ptr, &i64t, &size, 1);
+    static const char *const attrs[] = {"nonnull", "dereferenceable", "align"};
+    uint64_t values[] = {0, TY_BLOCK_HEADER + t->itemsize, 8};
+    for (int k = 0; k < 3; k++)
+        if (k != 1 || values[1] <= TY_INSTANCE_READABLE)
+            LLVMAddCallSiteAttribute(b, LLVMAttributeReturnIndex,
+                                     LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k])),
+                                                             values[k]));
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i64, b, ""), i64c(L, 0), ""), NULL, NULL);
     LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
     LLVMValueRef args[4] = {cg_gep8(L, b, i64c(L, TY_BLOCK_HEADER)), LLVMConstInt(L->i8, 0, 0), size,
                             LLVMConstInt(L->i1, 0, 0)};

@@ -330,6 +330,18 @@ RtBlock *ember_rt_block_alloc_small(int64_t nbytes) {
     return b;
 }
 
+/* A jitclass instance's block (codegen/lower_jitclass.c): as ember_rt_block_alloc_small, but
+ * never NULL. A failure (MemoryError set) gives `failed`, a block of zeros whose count is 0 (no
+ * live block's is), which the caller tests; so compiled code may read an instance's fields
+ * ahead of the branches that use them (the result is declared readable for its first
+ * TY_INSTANCE_READABLE bytes). Never written, never freed. */
+static const _Alignas(16) char failed[TY_INSTANCE_READABLE];
+
+RtBlock *ember_rt_instance_alloc(int64_t nbytes) {
+    RtBlock *b = ember_rt_block_alloc_small(nbytes);
+    return b ? b : (RtBlock *)failed;
+}
+
 void *ember_rt_block_data(RtBlock *b) { return (char *)b + sizeof(RtBlock); }
 
 /* A block that owns a reference to a Python object instead of memory (size HOLDS_OBJECT): an

@@ -726,6 +726,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_stack_limit", (void *)ember_rt_stack_limit},
     {"ember_rt_block_alloc", (void *)ember_rt_block_alloc},
     {"ember_rt_block_alloc_small", (void *)ember_rt_block_alloc_small},
+    {"ember_rt_instance_alloc", (void *)ember_rt_instance_alloc},
     {"ember_rt_block_data", (void *)ember_rt_block_data},
     {"ember_rt_block_free", (void *)ember_rt_block_free},
     {"ember_rt_list_new", (void *)ember_rt_list_new},

@@ -64,6 +64,7 @@ extern const int rt_nsymbols;
 typedef struct RtBlock RtBlock;
 RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the error record set */
 RtBlock *ember_rt_block_alloc_small(int64_t nbytes);   /* the same, data only 8-byte aligned and just after the header (strings, jitclass instances) */
+RtBlock *ember_rt_instance_alloc(int64_t nbytes);   /* never NULL: on failure a block whose count is 0 */
 void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);
 void rt_block_decref(RtBlock *b);
