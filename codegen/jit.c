@@ -315,7 +315,7 @@ static bool has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
 }
 
 /* Is `in` a call of an LLVM intrinsic whose name starts with `prefix`? */
-static bool calls_intrinsic(LLVMValueRef in, const char *prefix) {
+bool cg_calls_intrinsic(LLVMValueRef in, const char *prefix) {
     LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
     size_t len;
     const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
@@ -325,7 +325,7 @@ static bool calls_intrinsic(LLVMValueRef in, const char *prefix) {
 static bool has_latency_bound_reduction(LLVMValueRef f) {
     for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
         for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
-            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMIntegerTypeKind && calls_intrinsic(in, "llvm.vector.reduce.") &&
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMIntegerTypeKind && cg_calls_intrinsic(in, "llvm.vector.reduce.") &&
                 on_scalar_cycle(in))
                 return true;
         }
@@ -361,7 +361,7 @@ static bool moves_lanes(LLVMValueRef user, LLVMValueRef from) {
         return LLVMGetOperand(user, 0) == from && (!const_lane(LLVMGetOperand(user, 1), &lane) || lane != 0);
     if (LLVMIsAInsertElementInst(user))
         return LLVMGetOperand(user, 1) == from && (!const_lane(LLVMGetOperand(user, 2), &lane) || lane != 0);
-    return calls_intrinsic(user, "llvm.vector.reduce.");
+    return cg_calls_intrinsic(user, "llvm.vector.reduce.");
 }
 
 /* Does the vector phi `phi` come back to itself through a lane move (moves_lanes)? A
@@ -481,7 +481,7 @@ static bool dear(LLVMValueRef in) {
     case LLVMURem: return true;
     case LLVMCall:
         for (size_t i = 0; i < sizeof cheap / sizeof *cheap; i++)
-            if (calls_intrinsic(in, cheap[i])) return false;
+            if (cg_calls_intrinsic(in, cheap[i])) return false;
         return true;
     default: return false;
     }
@@ -494,10 +494,10 @@ static bool ordered_sum_over_gather(LLVMBasicBlockRef from, LLVMBasicBlockRef to
     for (LLVMBasicBlockRef b = from;; b = LLVMGetNextBasicBlock(b)) {
         for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
             if (dear(in)) return false;
-            if ((calls_intrinsic(in, "llvm.vector.reduce.fadd.") || calls_intrinsic(in, "llvm.vector.reduce.fmul.")) &&
+            if ((cg_calls_intrinsic(in, "llvm.vector.reduce.fadd.") || cg_calls_intrinsic(in, "llvm.vector.reduce.fmul.")) &&
                 !(LLVMGetFastMathFlags(in) & LLVMFastMathAllowReassoc))
                 ordered = true;
-            if (calls_intrinsic(in, "llvm.masked.gather.") ||
+            if (cg_calls_intrinsic(in, "llvm.masked.gather.") ||
                 (LLVMIsAInsertElementInst(in) && LLVMIsALoadInst(LLVMGetOperand(in, 1))))
                 gathered = true;
         }
@@ -618,16 +618,17 @@ static bool replicated_assumes(LLVMModuleRef m) {
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
         for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
             for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
-                if (calls_intrinsic(in, "llvm.assume") && LLVMIsAExtractElementInst(LLVMGetOperand(in, 0))) return true;
+                if (cg_calls_intrinsic(in, "llvm.assume") && LLVMIsAExtractElementInst(LLVMGetOperand(in, 0))) return true;
     return false;
 }
 
-static void drop_assumes(LLVMModuleRef m) {
+/* Every call of an intrinsic whose name starts with prefix removed from m (hints only). */
+static void drop_intrinsics(LLVMModuleRef m, const char *prefix) {
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
         for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
             for (LLVMValueRef in = LLVMGetFirstInstruction(b), next; in; in = next) {
                 next = LLVMGetNextInstruction(in);
-                if (calls_intrinsic(in, "llvm.assume")) LLVMInstructionEraseFromParent(in);
+                if (cg_calls_intrinsic(in, prefix)) LLVMInstructionEraseFromParent(in);
             }
 }
 
@@ -654,6 +655,15 @@ static bool split_at_vectoriser(const char *text, char **before, char **after) {
     return true;
 }
 
+/* 0, or -1 with a diagnostic where a pass pipeline failed (err, consumed). */
+static int passes_failed(Ctx *ctx, LLVMErrorRef err) {
+    if (!err) return 0;
+    char *msg = LLVMGetErrorMessage(err);
+    ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "LLVM optimisation failed: %s", msg);
+    LLVMDisposeErrorMessage(msg);
+    return -1;
+}
+
 static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assumes) {
     const char *opt = getenv("EMBER_OPT");
     char pipeline[32];
@@ -667,7 +677,7 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assu
     LLVMErrorRef err;
     if (level == 3 && no_assumes && o3 && split_at_vectoriser(lower_switch ? o3 : EMBER_O3_PIPELINE, &before, &after)) {
         if (!(err = LLVMRunPasses(m, before, tm, o))) {
-            drop_assumes(m);
+            drop_intrinsics(m, "llvm.assume");
             err = LLVMRunPasses(m, after, tm, o);
         }
     } else {
@@ -676,13 +686,7 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assu
     free(before);
     free(after);
     LLVMDisposePassBuilderOptions(o);
-    if (err) {
-        char *msg = LLVMGetErrorMessage(err);
-        ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "LLVM optimisation failed: %s", msg);
-        LLVMDisposeErrorMessage(msg);
-        return -1;
-    }
-    return 0;
+    return passes_failed(ctx, err);
 }
 
 static PyObject *emit_bytes(LLVMModuleRef m, LLVMCodeGenFileType kind) {
@@ -763,20 +767,11 @@ static int run_licm(Ctx *ctx, LLVMModuleRef m) {
     /* the lifetime markers of an inlined callee's traceback slot (its `line`, written only where it
      * fails), inside the loop, count as writes MemorySSA cannot see past: dropped first (they only
      * let stack slots share memory) */
-    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
-            for (LLVMValueRef in = LLVMGetFirstInstruction(b), next; in; in = next) {
-                next = LLVMGetNextInstruction(in);
-                if (calls_intrinsic(in, "llvm.lifetime.")) LLVMInstructionEraseFromParent(in);
-            }
+    drop_intrinsics(m, "llvm.lifetime.");
     LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
     LLVMErrorRef err = LLVMRunPasses(m, "function(loop-mssa(licm))", tm, o);
     LLVMDisposePassBuilderOptions(o);
-    if (!err) return 0;
-    char *msg = LLVMGetErrorMessage(err);
-    ctx_error(ctx, DIAG_INTERNAL, NULL, (Loc){0, -1, -1}, "LLVM optimisation failed: %s", msg);
-    LLVMDisposeErrorMessage(msg);
-    return -1;
+    return passes_failed(ctx, err);
 }
 
 /* x optimised: the sealed module of `bitcode`, read into x, through O3.

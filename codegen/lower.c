@@ -1270,7 +1270,7 @@ static int lower_instr(Lower *L, Instr *in) {
             v = L->vals[in->args[0]];   /* a method: its receiver, which the call's lowering reads */
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
-        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS && t->kind != TY_METHOD) {
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS) {
             v = cg_class_getattr(L, in);
         } else if (in->op == IR_GETATTR && (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD)) {
             v = cg_fields_getattr(L, in);
@@ -1278,22 +1278,15 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_EXCVAL) {
             v = cg_exc_args(L, L->vals[in->args[0]], t);
-        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RNG) {
-            v = L->vals[in->args[0]];   /* a Generator's method: its receiver */
-        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && ty_is_heap(t->recv)) {
-            v = L->vals[in->args[0]];   /* a list's method: its receiver */
         } else if (in->op == IR_GETATTR && ty_namedtuple_field(vt(L, in->args[0]), in->str) >= 0) {
             v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)ty_namedtuple_field(vt(L, in->args[0]), in->str), "");
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
-        } else if (in->op == IR_GETATTR && t->kind == TY_METHOD && t->recv == ty_str) {
-            v = L->vals[in->args[0]];   /* a str method: its receiver */
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
             const Type *rt = vt(L, in->args[0]);
             LLVMValueRef x = L->vals[in->args[0]];
             bool imag = !strcmp(in->str, "imag");
-            if (t->kind == TY_METHOD) v = x;
-            else if (rt == ty_complex128) v = LLVMBuildExtractValue(L->b, x, imag, "");
+            if (rt == ty_complex128) v = LLVMBuildExtractValue(L->b, x, imag, "");
             else if (imag) v = LLVMConstNull(cg_type(L, t));
             else v = cg_cast(L, x, rt, t);
         } else {
@@ -1407,11 +1400,7 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, p, LLVMConstNull(L->ptr), "");
             break;
         }
-        if (a->kind == TY_CLASS && b->kind == TY_CLASS && a->obj == b->obj) {   /* the same instance */
-            v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
-            break;
-        }
-        if (a == b && ty_is_heap(a)) {   /* two lists, dicts or sets: the same block */
+        if (ty_is_heap(a) && (a == b || (a->kind == TY_CLASS && b->kind == TY_CLASS && a->obj == b->obj))) {   /* the same block */
             v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
             break;
         }

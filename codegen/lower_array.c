@@ -928,7 +928,7 @@ LLVMValueRef cg_array_getattr(Lower *L, Instr *in) {
     LLVMValueRef a = L->vals[in->args[0]];
     const char *attr = in->str;
     int nd = at->ndim;
-    if (t->kind == TY_METHOD || t->kind == TY_DTYPE) return t->kind == TY_METHOD ? a : LLVMConstInt(L->i8, 0, 0);
+    if (t->kind == TY_DTYPE) return LLVMConstInt(L->i8, 0, 0);   /* (a method's value is its receiver: lower.c) */
     if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
         LLVMValueRef v = LLVMGetUndef(cg_type(L, t));
         for (int k = 0; k < nd; k++)

@@ -19,7 +19,6 @@
  * between is not known here.
  */
 #include "lower.h"
-#include <string.h>
 
 static bool is_count(LLVMValueRef in, LLVMAtomicRMWBinOp op) {
     if (!LLVMIsAAtomicRMWInst(in) || LLVMGetAtomicRMWBinOp(in) != op) return false;
@@ -30,12 +29,9 @@ static bool is_count(LLVMValueRef in, LLVMAtomicRMWBinOp op) {
 /* An instruction between the two that leaves the count unobserved: no memory access, no call but
  * the hints LLVM leaves (lifetime, assume, expect). */
 static bool quiet(LLVMValueRef in) {
-    if (LLVMIsACallInst(in)) {
-        LLVMValueRef f = LLVMGetCalledValue(in);
-        size_t len;
-        const char *name = f && LLVMIsAFunction(f) ? LLVMGetValueName2(f, &len) : "";
-        return !strncmp(name, "llvm.lifetime.", 14) || !strcmp(name, "llvm.assume") || !strncmp(name, "llvm.expect.", 12);
-    }
+    if (LLVMIsACallInst(in))
+        return cg_calls_intrinsic(in, "llvm.lifetime.") || cg_calls_intrinsic(in, "llvm.assume") ||
+               cg_calls_intrinsic(in, "llvm.expect.");
     return !LLVMIsALoadInst(in) && !LLVMIsAStoreInst(in) && !LLVMIsAAtomicRMWInst(in) && !LLVMIsAAtomicCmpXchgInst(in) &&
            !LLVMIsAFenceInst(in) && !LLVMIsAMemIntrinsic(in);
 }

@@ -566,6 +566,19 @@ def linked_fill(arr):
     return c
 
 
+@njit
+def optional_truth(k):
+    n = LinkedNode(1, None)
+    if k:
+        n.next = LinkedNode(2, None)
+    return bool(n.next), not n.next, 1 if n.next else 0
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: the truth of an optional instance")
+def test_truth_of_an_optional_instance_is_not_none():
+    assert optional_truth(0) == (False, True, 0) and optional_truth(1) == (True, False, 1)
+
+
 def test_linked_list():
     a = np.zeros(10, dtype=np.int64)
     assert linked_fill(a) == 10 and a.tolist() == list(range(9, -1, -1))

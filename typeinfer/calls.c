@@ -305,28 +305,34 @@ static const Type *dtype_attr(TypeInfo *ti, Instr *in, const Type *dt, const cha
 /* ---- numba.extending (ember/extending.py) ---------------------------------------------- */
 static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args);
 
-/* Its function `fn` called with args (a new reference, or NULL with the Python error set), or
- * Py_None (a new reference) when the module is not loaded: nothing is registered then. */
-static PyObject *extending_call(const char *fn, PyObject *args) {
+/* The module, if loaded (a new reference; NULL, no error set, when not: nothing is registered). */
+static PyObject *extending_module(void) {
     PyObject *name = PyUnicode_FromString("ember.extending");
     PyObject *mod = name ? PyImport_GetModule(name) : NULL;
     Py_XDECREF(name);
+    PyErr_Clear();
+    return mod;
+}
+
+/* Its function `fn` called with args, which it takes over (a new reference, or NULL with the
+ * Python error set), or Py_None (a new reference) when the module is not loaded. */
+static PyObject *extending_call(const char *fn, PyObject *args) {
+    PyObject *mod = extending_module();
     if (!mod) {
-        PyErr_Clear();
+        Py_XDECREF(args);
         return Py_NewRef(Py_None);
     }
     PyObject *f = PyObject_GetAttrString(mod, fn);
     PyObject *r = f && args ? PyObject_CallObject(f, args) : NULL;
     Py_XDECREF(f);
+    Py_XDECREF(args);
     Py_DECREF(mod);
     return r;
 }
 
 /* Whether attr is in one of the module's tables of overloaded methods and attributes. */
 static bool extending_names(const char *attr) {
-    PyObject *name = PyUnicode_FromString("ember.extending");
-    PyObject *mod = name ? PyImport_GetModule(name) : NULL;
-    Py_XDECREF(name);
+    PyObject *mod = extending_module();
     bool found = false;
     for (int k = 0; mod && k < 2 && !found; k++) {
         PyObject *table = PyObject_GetAttrString(mod, k ? "_ATTRIBUTES" : "_METHODS");
@@ -338,12 +344,13 @@ static bool extending_names(const char *attr) {
     return found;
 }
 
-/* The Python error of an extension's typer as a located diagnostic. */
-static int extending_error(TypeInfo *ti, Instr *in, const char *what) {
+/* The pending Python error (from Python code asked about a call) as a located diagnostic:
+ * "what: message", or "what: fallback" where none is set. */
+static int python_error(TypeInfo *ti, Instr *in, const char *what, const char *fallback) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyObject *text = value ? PyObject_Str(value) : NULL;
-    int rc = ERR(in, "%s: %s", what, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "failed");
+    int rc = ERR(in, "%s: %s", what, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : fallback);
     Py_XDECREF(text);
     Py_XDECREF(type);
     Py_XDECREF(value);
@@ -351,14 +358,33 @@ static int extending_error(TypeInfo *ti, Instr *in, const char *what) {
     return rc;
 }
 
-/* The type names of args and the call's keyword names, as extending.py takes them. */
-static PyObject *extending_args(Instr *in, const Type **args, int nargs, PyObject *first) {
-    PyObject *names = PyTuple_New(nargs), *kw = PyTuple_New(in->nkw);
+/* The call of the Dispatcher d (a new reference, taken over) that Python code gave for `in`:
+ * what's failure is python_error's. */
+static int call_given(TypeInfo *ti, Instr *in, PyObject *d, const char *what, const char *fallback, const Type **args) {
+    if (!d || !ti->host->is_dispatcher(d)) {
+        Py_XDECREF(d);
+        return python_error(ti, in, what, fallback);
+    }
+    ctx_keep(ti->fn->ctx, d);
+    Py_DECREF(d);
+    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+}
+
+/* (lead..., (type names of args), (keyword names)): a call's arguments as extending.py takes
+ * them, after lead (nlead objects, borrowed); NULL with the Python error set. */
+static PyObject *extending_args(Instr *in, const Type **args, int nargs, PyObject *const *lead, int nlead) {
+    PyObject *r = PyTuple_New(nlead + 2), *names = PyTuple_New(nargs), *kw = PyTuple_New(in->nkw);
     for (int i = 0; names && i < nargs; i++) PyTuple_SET_ITEM(names, i, PyUnicode_FromString(args[i]->name));
     for (int i = 0; kw && i < in->nkw; i++) PyTuple_SET_ITEM(kw, i, PyUnicode_FromString(in->kwnames[i]));
-    PyObject *r = names && kw ? (first ? PyTuple_Pack(3, first, names, kw) : PyTuple_Pack(2, names, kw)) : NULL;
-    Py_XDECREF(names);
-    Py_XDECREF(kw);
+    if (!r || !names || !kw) {
+        Py_XDECREF(r);
+        Py_XDECREF(names);
+        Py_XDECREF(kw);
+        return NULL;
+    }
+    for (int i = 0; i < nlead; i++) PyTuple_SET_ITEM(r, i, Py_NewRef(lead[i]));
+    PyTuple_SET_ITEM(r, nlead, names);
+    PyTuple_SET_ITEM(r, nlead + 1, kw);
     return r;
 }
 
@@ -371,18 +397,9 @@ static bool all_complete(const Type **args, int nargs) {
 /* func(args) where @overload registered typers for func: the implementation they give. */
 static int type_overload_call(TypeInfo *ti, Instr *in, PyObject *func, const Type **args, int nargs) {
     if (!all_complete(args, nargs)) return 0;   /* a list whose item type a later use gives */
-    PyObject *names = extending_args(in, args, nargs, NULL), *call = names ? PyTuple_Pack(3, func, PyTuple_GET_ITEM(names, 0), PyTuple_GET_ITEM(names, 1)) : NULL;
-    PyObject *d = call ? extending_call("_dispatcher_for", call) : NULL;
-    Py_XDECREF(names);
-    Py_XDECREF(call);
-    if (!d || !ti->host->is_dispatcher(d)) {
-        if (d && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "the overload gave no compiled function");
-        Py_XDECREF(d);
-        return extending_error(ti, in, "@overload");
-    }
-    ctx_keep(ti->fn->ctx, d);
-    Py_DECREF(d);
-    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+    PyObject *call = extending_args(in, args, nargs, &func, 1);
+    return call_given(ti, in, call ? extending_call("_dispatcher_for", call) : NULL, "@overload",
+                      "the overload gave no compiled function", args);
 }
 
 /* recv.attr of an @overload_method (a method type) or @overload_attribute (its call, typed on
@@ -390,7 +407,7 @@ static int type_overload_call(TypeInfo *ti, Instr *in, PyObject *func, const Typ
 static int extending_getattr(TypeInfo *ti, Instr *in, const Type *recv, const Type **t) {
     if (!ty_is_runtime(recv) || !ty_is_complete(recv) || !extending_names(in->str)) return 1;
     PyObject *r = extending_call("_attribute_for", Py_BuildValue("(ss)", recv->name, in->str));
-    if (!r) return extending_error(ti, in, "@overload_attribute");
+    if (!r) return python_error(ti, in, "@overload_attribute", "failed");
     if (r == Py_None) return Py_DECREF(r), 1;
     if (PyUnicode_Check(r)) {   /* "method": typed by its call */
         Py_DECREF(r);
@@ -408,15 +425,12 @@ static int extending_getattr(TypeInfo *ti, Instr *in, const Type *recv, const Ty
 static int extending_method_call(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs) {
     if (!ty_is_runtime(m->recv) || !extending_names(m->attr)) return 1;
     if (!all_complete(args, nargs)) return 0;
-    PyObject *recv = PyUnicode_FromString(m->recv->name), *attr = PyUnicode_FromString(m->attr);
-    PyObject *names = recv && attr ? extending_args(in, args, nargs, NULL) : NULL;
-    PyObject *call = names ? PyTuple_Pack(4, recv, attr, PyTuple_GET_ITEM(names, 0), PyTuple_GET_ITEM(names, 1)) : NULL;
+    PyObject *lead[2] = {PyUnicode_FromString(m->recv->name), PyUnicode_FromString(m->attr)};
+    PyObject *call = lead[0] && lead[1] ? extending_args(in, args, nargs, lead, 2) : NULL;
     PyObject *d = call ? extending_call("_method_for", call) : NULL;
-    Py_XDECREF(recv);
-    Py_XDECREF(attr);
-    Py_XDECREF(names);
-    Py_XDECREF(call);
-    if (!d) return extending_error(ti, in, "@overload_method");
+    Py_XDECREF(lead[0]);
+    Py_XDECREF(lead[1]);
+    if (!d) return python_error(ti, in, "@overload_method", "failed");
     if (d == Py_None) return Py_DECREF(d), 1;
     ctx_keep(ti->fn->ctx, d);
     Py_DECREF(d);
@@ -822,8 +836,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             break;
         case BI_BOOL:
             NARGS(0, 1);
-            if (nargs && !ty_is_number(args[0]) && args[0]->kind != TY_NONE && args[0]->kind != TY_TUPLE &&
-                !(ty_is_heap(args[0]) && args[0]->kind != TY_CLASS) && args[0] != ty_str)
+            if (nargs && !ti_has_truth(args[0]))
                 return ERR(in, "bool() of %s is not supported", args[0]->name);
             ret = ty_bool;
             break;
@@ -1080,21 +1093,45 @@ static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const T
     Py_XDECREF(values);
     Py_XDECREF(kwnames);
     Py_XDECREF(consts);
-    if (!d || !ti->host->is_dispatcher(d)) {
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyObject *text = value ? PyObject_Str(value) : NULL;
-        int rc = ERR(in, "%s: %s", callee->name, text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : "no compiled function");
-        Py_XDECREF(text);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        Py_XDECREF(d);
-        return rc;
+    return call_given(ti, in, d, callee->name, "no compiled function", args);
+}
+
+/* A call of callee (a Dispatcher, or a TY_HOOKED object naming one) with the value recv_id (of
+ * type recv) first, then the values arg_ids (types args): an array method NumPy's function gives,
+ * a jitclass's method, property, operator or constructor, an @overload_method. The CallInfo goes
+ * on `in`, whatever its op, marked `receiver`; its argmap indexes in->args, where each value
+ * passed must be (in a method call, the receiver is the method value, in->args[0]). */
+static int receiver_call(TypeInfo *ti, Instr *in, const Type *callee, int recv_id, const Type *recv, const int *arg_ids,
+                         const Type **args, int nargs, int nkw) {
+    if (nargs > 255) return UNSUP(in, "too many arguments");
+    int all[257];
+    const Type *types[257];
+    all[0] = recv_id;   /* (stands for the callee: never read) */
+    all[1] = recv_id;
+    types[0] = recv;
+    for (int i = 0; i < nargs; i++) all[i + 2] = arg_ids[i], types[i + 1] = args[i];
+    Instr call = *in;
+    call.args = all;
+    call.nargs = nargs + 2;
+    call.nkw = nkw;
+    if (!nkw) call.kwnames = NULL;
+    if (callee->kind == TY_HOOKED ? type_hooked_call(ti, &call, callee, types, nargs + 1)
+                                  : type_dispatcher_call(ti, &call, callee, types))
+        return -1;
+    CallInfo *ci = ti->calls[in->id];
+    if (ci) ci->receiver = true;
+    for (int i = 0; ci && i < ci->nparams; i++) {
+        if (ci->argmap[i] < 1) continue;
+        int v = all[ci->argmap[i]], at = 0;
+        while (at < in->nargs && in->args[at] != v) at++;
+        ci->argmap[i] = at;   /* the same value, where `in` holds it */
     }
-    ctx_keep(ti->fn->ctx, d);
-    Py_DECREF(d);
-    return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
+    return 0;
+}
+
+int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
+                          const Type **args, int nargs, int nkw) {
+    return receiver_call(ti, in, ty_object(TY_DISPATCHER, d, 0), recv_id, recv, arg_ids, args, nargs, nkw);
 }
 
 /* a.round(d), a.take(i), a.argpartition(k): NumPy's function of that name (ember/_nplib.py), with
@@ -1110,51 +1147,9 @@ static int type_hooked_method(TypeInfo *ti, Instr *in, const Type *m, const Type
         PyErr_Clear();
     }
     if (!impl || nargs > 255) return UNSUP(in, "%s has no supported method '%s'", m->recv->name, m->attr);
-    int all[257];
-    const Type *types[257];
-    all[0] = in->args[0];   /* (stands for the callee: never read) */
-    all[1] = in->args[0];   /* the method value: the array */
-    types[0] = m->recv;
-    for (int i = 0; i < nargs; i++) all[i + 2] = in->args[i + 1], types[i + 1] = args[i];
-    Instr call = *in;
-    call.args = all;
-    call.nargs = nargs + 2;
-    if (type_hooked_call(ti, &call, ty_object(TY_HOOKED, impl, 0), types, nargs + 1)) return -1;
-    CallInfo *ci = ti->calls[in->id];
-    for (int i = 0; ci && i < ci->nparams; i++)
-        if (ci->argmap[i] >= 1) ci->argmap[i]--;   /* indices into in->args, which has no callee slot */
-    return 0;
+    return receiver_call(ti, in, ty_object(TY_HOOKED, impl, 0), in->args[0], m->recv, in->args + 1, args, nargs, in->nkw);
 }
 
-/* A call of Dispatcher d with the value recv_id (of type recv) first, then the values arg_ids
- * (types args): a jitclass's method (obj.m(...)), property (obj.p, obj.p = v) or constructor.
- * The CallInfo goes on `in`, whatever its op, its argmap indexing in->args, where each value
- * passed must be (in a method call, the receiver is the method value, in->args[0]). */
-int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
-                          const Type **args, int nargs, int nkw) {
-    if (nargs > 250) return UNSUP(in, "too many arguments");
-    int all[256];
-    const Type *types[256];
-    all[0] = recv_id;   /* (stands for the callee: never read) */
-    all[1] = recv_id;
-    types[0] = recv;
-    for (int i = 0; i < nargs; i++) all[i + 2] = arg_ids[i], types[i + 1] = args[i];
-    Instr call = *in;
-    call.args = all;
-    call.nargs = nargs + 2;
-    call.nkw = nkw;
-    if (!nkw) call.kwnames = NULL;
-    if (type_dispatcher_call(ti, &call, ty_object(TY_DISPATCHER, d, 0), types)) return -1;
-    CallInfo *ci = ti->calls[in->id];
-    if (ci) ci->receiver = true;
-    for (int i = 0; ci && i < ci->nparams; i++) {
-        if (ci->argmap[i] < 1) continue;
-        int v = all[ci->argmap[i]], at = 0;
-        while (at < in->nargs && in->args[at] != v) at++;
-        ci->argmap[i] = at;   /* the same value, where `in` holds it */
-    }
-    return 0;
-}
 
 /* a.ravel(order=...), a.flatten('F'), a.copy(order=), a.reshape(s, order=), a.astype(t, copy=):
  * the forms with an order (or astype's copy=) are ember/_npfuncs.py's ORDER_FORMS, borrowed

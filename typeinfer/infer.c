@@ -132,13 +132,18 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
     return NULL;
 }
 
-/* true when not empty; an OptionalType(instance) (its class without __bool__ or __len__: jitclass.c) when not None */
-static bool is_container(const Type *a) { return ty_is_heap(a) && (a->kind != TY_CLASS || a->nullable); }
+/* Values `if x`, `not x` and bool(x) test directly: numbers, None, tuples, strings, containers
+ * (not empty), and an OptionalType(instance) (not None; a class with __bool__ or __len__ is
+ * tested through it before: jitclass.c). */
+bool ti_has_truth(const Type *a) {
+    return ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a == ty_str ||
+           (ty_is_heap(a) && (a->kind != TY_CLASS || a->nullable));
+}
 
 static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     if (a->kind == TY_ARRAY) return ti_array_unop(ti, in, in->imm, a);
     if (in->imm == IRU_NOT) {
-        if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || is_container(a) || a == ty_str) return ty_bool;
+        if (ti_has_truth(a)) return ty_bool;
     } else if (ty_is_number(a)) {
         if (in->imm == IRU_INVERT && ty_rank(a) > 1) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
@@ -226,8 +231,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
 static bool is_index(const Type *t) { return ty_is_int(t) || t == ty_bool; }
 
 static const Type *type_truth(TypeInfo *ti, Instr *in, const Type *a) {
-    if (ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || is_container(a) || a == ty_str)
-        return ty_bool;
+    if (ti_has_truth(a)) return ty_bool;
     ERR(in, "cannot use %s as a condition", a->name);
     return NULL;
 }

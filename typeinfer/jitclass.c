@@ -128,9 +128,9 @@ int ti_class_setattr(TypeInfo *ti, Instr *in, const Type *t, const Type *v, bool
         if (!ty_is_complete(v) && v->kind == ft->kind && v->kind == TY_DICT)
             return ti_refine(ti, in->args[2], ty_dict_like(v, ft->elems[0], ft->elems[1]), changed);
         if (!ty_is_complete(v)) return 0;   /* [] before its first use */
-        if (!converts(v, t->elems[f]))
+        if (!converts(v, ft))
             return ERR(in, "cannot store %s into field '%s' of %s, which holds %s", v->name, name, class_name(t),
-                       t->fdtypes[f] >= 0 ? ty_dtypes[t->fdtypes[f]].name : t->elems[f]->name);
+                       t->fdtypes[f] >= 0 ? ty_dtypes[t->fdtypes[f]].name : ft->name);
         return 0;
     }
     PyObject *prop = name ? member(ti, t, "_ember_props", name) : NULL;
@@ -265,7 +265,7 @@ int ti_class_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int na
         {BI_INT, "__int__"}, {BI_COMPLEX, "__complex__"}, {BI_STR, "__str__"}};
     if (nargs != 1 || in->nkw || args[0]->kind != TY_CLASS) return 1;
     const Type *t;
-    if (bid == BI_BOOL) return truth_call(ti, in, in->args[1], 0, &t);
+    if (bid == BI_BOOL) return plain_none_test(ti, args[0]) ? 1 : truth_call(ti, in, in->args[1], 0, &t);
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].bid == bid) {
             PyObject *d = dunder(ti, args[0], map[i].name);

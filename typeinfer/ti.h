@@ -242,6 +242,7 @@ int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **a
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of records (np.empty) */
 bool ti_is_iterable(const Type *t);
+bool ti_has_truth(const Type *t);   /* infer.c: `if x`, `not x`, bool(x) test it directly */
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 

@@ -148,8 +148,9 @@ def _fields(pycls, spec):
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
             raise TypeError(f"jitclass {pycls.__name__}: the spec is a list of (name, type) pairs, not {item!r:.80}")
         name, t = item
-        if _deferred(t):
-            later[name] = _deferred(t)
+        deferred = _deferred(t)
+        if deferred:
+            later[name] = deferred
             fields[name] = "deferred"
         else:
             fields[name] = _type_name(_defined(t), f"jitclass {pycls.__name__}, field '{name}'")
@@ -238,23 +239,20 @@ def _make(pycls, spec):
     class_type = ClassType(pycls, fields, methods, props, static)
     ns = {"__slots__": (), "__module__": pycls.__module__, "__qualname__": pycls.__qualname__,
           "__doc__": pycls.__doc__, "class_type": class_type, "_ember_methods": methods,
-          "_ember_props": props, "_ember_static": static}
+          "_ember_props": props, "_ember_static": static,
+          "_numba_type_": property(lambda self: class_type.instance_type)}
+    # Python-level access: compiled functions of the instance. A Dispatcher binds as a method
+    # does (a method descriptor), and a property calls it with the instance.
+    ns.update({f: property(_accessor(f, False), _accessor(f, True)) for f in fields})
+    ns.update({p: property(get, put) for p, (get, put) in props.items()})
+    ns.update({s: staticmethod(d) for s, d in static.items()})
     box = JitClassType(pycls.__name__, (_ember.JitObject,), ns)
+    for m, d in methods.items():   # (after: in the namespace, __eq__ would make the class unhashable)
+        setattr(box, m, d)
     name = _ember.jitclass_type(box, pycls.__name__, next(_serial), list(fields.items()))
     class_type.instance_type = _types.ClassInstanceType(name, class_type)
     for f, (deferred, optional) in later.items():   # typed when deferred.define(...) runs
         deferred._waiting.append((box, f, optional))
-    # Python-level access: compiled functions of the instance. A Dispatcher binds as a method
-    # does (a method descriptor), and a property calls it with the instance.
-    for f in fields:
-        setattr(box, f, property(_accessor(f, False), _accessor(f, True)))
-    for m, d in methods.items():
-        setattr(box, m, d)
-    for p, (get, put) in props.items():
-        setattr(box, p, property(get, put))
-    for s, d in static.items():
-        setattr(box, s, staticmethod(d))
-    box._numba_type_ = property(lambda self: class_type.instance_type)
     box._ember_ctor = _constructor(pycls, init, class_type.instance_type)
     box._ember_ctor._ember_jitclass = box   # Cls.static_method() in compiled code (typeinfer/jitclass.c)
     return box
