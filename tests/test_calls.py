@@ -317,6 +317,31 @@ def test_global_constants():
     check_all(use_global_tuple, [(0,), (3,), (-1,)])
 
 
+NAMES = ("alpha", "beta", "gamma")
+MIXED = (1, "one", (2.5, "two"), None, True)
+LONG = tuple(range(65))
+
+
+def use_global_strings(i):
+    t = NAMES
+    return NAMES[i], len(t), NAMES[0] + "!" + MIXED[2][1], MIXED, "beta" in NAMES
+
+
+def test_global_tuples_of_strings():
+    # a global tuple holding strings freezes like one of numbers (was refused, with an internal
+    # error from the C-function check: a tuple given to PyObject_CallMethod's "O" is its args)
+    check_all(use_global_strings, [(0,), (2,), (-1,)])
+
+
+def read_long_global(i):
+    return LONG[i]
+
+
+def test_global_long_tuple_is_a_located_error():
+    with pytest.raises(ember.errors.UnsupportedError, match=r"global 'LONG' is or holds a tuple of more than 64"):
+        jit(read_long_global)(1)
+
+
 FROZEN_INT = 10
 FROZEN_FLOAT = 0.5
 FROZEN_TUPLE = (1, 2)

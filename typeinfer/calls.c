@@ -69,8 +69,7 @@ static bool is_frozen_value(PyObject *obj) {
         return true;
     if (PyTuple_Check(obj)) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++)
-            if (!is_frozen_value(PyTuple_GET_ITEM(obj, i)) || PyUnicode_Check(PyTuple_GET_ITEM(obj, i)))
-                return false;
+            if (!is_frozen_value(PyTuple_GET_ITEM(obj, i))) return false;
         return true;
     }
     return false;
@@ -84,8 +83,12 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
             PyLong_AsLongLongAndOverflow(obj, &overflow);
             if (overflow) return ERR(in, "global '%s' does not fit in int64", name), NULL;
         }
+        const Type *t = PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
+        if (!t)   /* the one frozen value ty_typeof refuses: a long tuple */
+            return UNSUP(in, "global '%s' is or holds a tuple of more than 64 elements, which ember does not support",
+                         name), NULL;
         ti->frozen[in->id] = obj;
-        return PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
+        return t;
     }
     if (PyModule_Check(obj)) return ty_object(TY_MODULE, obj, 0);
     if (obj == Py_Ellipsis) return ty_ellipsis;   /* a[Ellipsis, 0]: typeinfer/ellipsis.c */

@@ -19,7 +19,7 @@
 int ti_describe_cfunc(PyObject *obj, const Type **out) {
     *out = NULL;
     PyObject *mod = PyImport_ImportModule("ember._ffi");
-    PyObject *r = mod ? PyObject_CallMethod(mod, "describe", "O", obj) : NULL;
+    PyObject *r = mod ? PyObject_CallMethod(mod, "describe", "(O)", obj) : NULL;
     Py_XDECREF(mod);
     if (!r) return PyErr_ExceptionMatches(PyExc_TypeError) ? 1 : (PyErr_Clear(), 0);
     const char *sig, *symbol;
