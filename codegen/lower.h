@@ -214,6 +214,7 @@ void cg_argaxis_rows(Lower *L, const Type *at, LLVMValueRef a, int axis, bool is
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x);   /* NumPy's scale check: not negative, -0.0 included */
 /* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */
+LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);   /* lower_pyrandom.c */
 bool cg_is_random_dist(int bid);
 LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

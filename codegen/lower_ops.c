@@ -898,6 +898,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     }
     if (ci->builtin == BI_NEW_INSTANCE) return cg_new_instance(L, ret);
     if (ci->builtin == BI_RND_FILL_BCAST) return cg_rdist_fill(L, in, ci, args, types);
+    if (ci->builtin < BI_COUNT && !strcmp(ti_builtins[ci->builtin].module, "random")) return cg_pyrandom_call(L, ci, args, types);
     if (ci->builtin == BI_ISINSTANCE) return LLVMConstInt(L->i1, L->ti->frozen[in->id] == Py_True, 0);
     if (ci->builtin == BI_TUPLE) return n ? args[0] : LLVMGetUndef(cg_type(L, ret));   /* converted by call_args */
     if (ci->builtin == METHOD_IS_INTEGER) {

@@ -794,5 +794,12 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_random_fill_double", (void *)ember_rt_random_fill_double},
     {"ember_rt_random_fill_gauss", (void *)ember_rt_random_fill_gauss},
     {"ember_rt_random_fill_randint", (void *)ember_rt_random_fill_randint},
+    {"ember_rt_pyrandom_seed", (void *)ember_rt_pyrandom_seed},
+    {"ember_rt_pyrandom_seed_entropy", (void *)ember_rt_pyrandom_seed_entropy},
+    {"ember_rt_pyrandom_random", (void *)ember_rt_pyrandom_random},
+    {"ember_rt_pyrandom_gauss", (void *)ember_rt_pyrandom_gauss},
+    {"ember_rt_pyrandom_getrandbits", (void *)ember_rt_pyrandom_getrandbits},
+    {"ember_rt_pyrandom_randrange", (void *)ember_rt_pyrandom_randrange},
+    {"ember_rt_pyrandom_randint", (void *)ember_rt_pyrandom_randint},
 };
 const int rt_nsymbols = sizeof rt_symbols / sizeof rt_symbols[0];

@@ -40,32 +40,42 @@
 #include <pthread.h>
 #endif
 
+void ember_rt_raise(const char *exc, const char *msg); /* error.c */
+
 #define MT_M 397
 #define MT_MATRIX_A 0x9908b0dfu
 #define MT_UPPER 0x80000000u
 #define MT_LOWER 0x7fffffffu
 
-/* Each thread's state lives on the heap, found through one initial-exec TLS pointer: a draw
- * costs a register-relative load, not a __tls_get_addr call (this code is a dlopen'ed module). */
-static _Thread_local EmberRandomState *thread_state_ptr __attribute__((tls_model("initial-exec")));
-static pthread_key_t state_key;   /* frees a thread's state when it exits */
+/* Each thread's states live on the heap, found through one initial-exec TLS pointer: a draw
+ * costs a register-relative load, not a __tls_get_addr call (this code is a dlopen'ed module).
+ * A thread has two: np.random's, and that of Python's random module (random.random, random.seed:
+ * a separate generator, as in CPython and Numba). */
+typedef struct ThreadStates {
+    EmberRandomState np, py;
+} ThreadStates;
+
+static _Thread_local ThreadStates *thread_states __attribute__((tls_model("initial-exec")));
+static pthread_key_t state_key;   /* frees a thread's states when it exits */
 static pthread_once_t state_key_once = PTHREAD_ONCE_INIT;
 
 static void make_state_key(void) { pthread_key_create(&state_key, free); }
 
-static EmberRandomState *new_thread_state(void) {
+static ThreadStates *new_thread_states(void) {
     pthread_once(&state_key_once, make_state_key);
-    static EmberRandomState out_of_memory;   /* shared, so not thread-safe: only without 5 KiB left */
-    EmberRandomState *st = calloc(1, sizeof *st);
-    if (!st) return &out_of_memory;
-    pthread_setspecific(state_key, st);
-    return thread_state_ptr = st;
+    static ThreadStates out_of_memory;   /* shared, so not thread-safe: only without 10 KiB left */
+    ThreadStates *ts = calloc(1, sizeof *ts);
+    if (!ts) return &out_of_memory;
+    pthread_setspecific(state_key, ts);
+    return thread_states = ts;
 }
 
-static inline EmberRandomState *this_thread_state(void) {
-    EmberRandomState *st = thread_state_ptr;
-    return __builtin_expect(st != NULL, 1) ? st : new_thread_state();
+static inline ThreadStates *these_states(void) {
+    ThreadStates *ts = thread_states;
+    return __builtin_expect(ts != NULL, 1) ? ts : new_thread_states();
 }
+
+static inline EmberRandomState *this_thread_state(void) { return &these_states()->np; }
 
 /* ---- MT19937 ----------------------------------------------------------------------------- */
 
@@ -192,7 +202,9 @@ static int64_t to_i64(uint64_t v) {   /* two's complement without implementation
 static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 
 /* Runs in the child after fork, in the only thread it has: the one that called fork. */
-static void reseed_in_child(void) { if (thread_state_ptr) thread_state_ptr->seeded = 0; }
+static void reseed_in_child(void) {
+    if (thread_states) thread_states->np.seeded = thread_states->py.seeded = 0;
+}
 
 static void register_fork_handler(void) { pthread_atfork(NULL, NULL, reseed_in_child); }
 #endif
@@ -327,4 +339,81 @@ void ember_rt_random_fill_randint(int64_t *out, int64_t n, int64_t low, int64_t 
     EmberRandomState *st = ember_rt_random_state();
     uint64_t rng = high <= low ? 0 : (uint64_t)high - (uint64_t)low - 1u;
     for (int64_t i = 0; i < n; i++) out[i] = to_i64(next_bounded(st, (uint64_t)low, rng));
+}
+
+/* ---- Python's random module ------------------------------------------------------------- *
+ * As in Numba: the second state of each thread, seeded by random.seed(n) as np.random.seed(n)
+ * seeds (init_genrand of n's low 32 bits; CPython's random.seed(n) stirs n in with
+ * init_by_array, so after a seed the numbers are Numba's, not CPython's), and drawn with
+ * CPython's algorithms on the raw words:
+ *   random()         the 53-bit double of np.random's random() (CPython's genrand_res53)
+ *   getrandbits(k)   k <= 32: the top k bits of one word; k > 32: the first word is the low
+ *                    32 bits, the top k - 32 bits of the second the high ones
+ *   randrange        n choices: getrandbits(bit length of n) until below n (CPython's
+ *                    _randbelow), then start + step * that
+ *   gauss(mu, sigma) mu + sigma * np.random's polar Box-Muller normal, its own cached second
+ * From the same 624 words and position (random.Random.setstate), CPython's random(),
+ * getrandbits(), randrange() and randint() give these numbers (tests/test_pyrandom.py). */
+
+static EmberRandomState *py_state(void) {
+    EmberRandomState *st = &these_states()->py;
+    if (!st->seeded) seed_from_entropy(st);
+    return st;
+}
+
+void ember_rt_pyrandom_seed(int64_t seed) {
+    EmberRandomState *st = &these_states()->py;
+    mt_init_genrand(st, (uint32_t)((uint64_t)seed & 0xffffffffu));
+    mark_seeded(st);
+}
+
+void ember_rt_pyrandom_seed_entropy(void) { seed_from_entropy(&these_states()->py); }
+
+double ember_rt_pyrandom_random(void) { return next_double(py_state()); }
+
+double ember_rt_pyrandom_gauss(double mu, double sigma) { return mu + sigma * next_gauss(py_state()); }
+
+static uint64_t py_bits(EmberRandomState *st, int k) {   /* 1 <= k <= 64 */
+    if (k <= 32) return next_u32(st) >> (32 - k);
+    uint64_t lo = next_u32(st);   /* two statements: the low word is drawn first */
+    uint64_t hi = next_u32(st) >> (64 - k);
+    return hi << 32 | lo;
+}
+
+int32_t ember_rt_pyrandom_getrandbits(int64_t k, uint64_t *out) {
+    if (k < 0) return ember_rt_raise("builtins:ValueError", "number of bits must be non-negative"), -1;
+    if (k > 64) return ember_rt_raise("builtins:OverflowError", "getrandbits() limited to 64 bits in compiled code"), -1;
+    *out = k ? py_bits(py_state(), (int)k) : 0;
+    return 0;
+}
+
+/* start + step * (a number below n), for 1 <= n <= 2**64 - 1 */
+static int64_t py_pick(int64_t start, int64_t step, uint64_t n) {
+    int k = 64 - __builtin_clzll(n);
+    EmberRandomState *st = py_state();
+    uint64_t r;
+    do r = py_bits(st, k); while (r >= n);
+    return (int64_t)(uint64_t)((unsigned __int128)start + (unsigned __int128)((__int128)step * (__int128)r));
+}
+
+int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, int64_t *out) {
+    /* the number of choices, exact in 128 bits (stop - start may not fit in 64); at most 2**64 - 1 */
+    __int128 width = (__int128)stop - start, n;
+    if (step == 0) return ember_rt_raise("builtins:ValueError", "zero step for randrange()"), -1;
+    if (step > 0) n = (width + step - 1) / step;
+    else n = (width + step + 1) / step;
+    if (n <= 0) return ember_rt_raise("builtins:ValueError", "empty range for randrange()"), -1;
+    *out = py_pick(start, step, (uint64_t)n);
+    return 0;
+}
+
+int32_t ember_rt_pyrandom_randint(int64_t a, int64_t b, int64_t *out) {
+    if (b < a) return ember_rt_raise("builtins:ValueError", "empty range for randrange()"), -1;
+    __int128 n = (__int128)b - a + 1;
+    if (n > (__int128)UINT64_MAX) {   /* the whole int64 range: any 64 bits (CPython would draw 65) */
+        *out = (int64_t)((uint64_t)a + py_bits(py_state(), 64));
+        return 0;
+    }
+    *out = py_pick(a, 1, (uint64_t)n);
+    return 0;
 }

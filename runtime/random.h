@@ -78,4 +78,17 @@ const char *ember_rt_rdist_multinomial_check(int32_t gen, int64_t n, const char 
 void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out,
                                 int64_t rows);
 
+
+/* Python's random module (the thread's second state): seed(n) (n's low 32 bits), seed() (OS
+ * entropy), random(), gauss(mu, sigma) (also normalvariate); getrandbits(k) and
+ * randrange(start, stop, step) write *out and return 0, or raise (k < 0 or k > 64; a zero step,
+ * an empty range) and return -1; so does randint(a, b), which is randrange(a, b + 1, 1). */
+void ember_rt_pyrandom_seed(int64_t seed);
+void ember_rt_pyrandom_seed_entropy(void);
+double ember_rt_pyrandom_random(void);
+double ember_rt_pyrandom_gauss(double mu, double sigma);
+int32_t ember_rt_pyrandom_getrandbits(int64_t k, uint64_t *out);
+int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, int64_t *out);
+int32_t ember_rt_pyrandom_randint(int64_t a, int64_t b, int64_t *out);
+
 #endif

@@ -111,7 +111,7 @@ def test_reference_rows_come_from_the_tables():
     pages = gen_reference.pages()
     text = "\n".join(pages.values())
     prefix = {"builtins": "", "ember": "ember.", "ember.typed": "ember.typed.", "math": "math.", "numpy": "np.",
-              "numpy.random": "np.random.", "numpy.linalg": "np.linalg."}
+              "numpy.random": "np.random.", "numpy.linalg": "np.linalg.", "random": "random."}
     rows = _ember.typing_tables()["builtins"]
     assert len(rows) > 150
     for module, name, shape in rows:

@@ -27,6 +27,7 @@ import argparse
 import inspect
 import math
 import os
+import random
 import re
 import sys
 import textwrap
@@ -65,7 +66,7 @@ NOT_YET_BUILTINS = """
 
 # ---- probing ---------------------------------------------------------------------------------
 
-_NS = {"np": np, "math": math, "ember": ember, "prange": ember.prange}
+_NS = {"np": np, "math": math, "random": random, "ember": ember, "prange": ember.prange}
 
 
 def compile_probe(src):
@@ -450,7 +451,7 @@ def page_builtins():
     rows = []
     tables = _ember.typing_tables()["builtins"]
     for module, name, shape in tables:
-        if module not in ("builtins", "math", "ember", "ember.typed"):
+        if module not in ("builtins", "math", "random", "ember", "ember.typed"):
             continue
         prefix = "" if module == "builtins" else module + "."
         accepts = []
@@ -492,7 +493,8 @@ def page_builtins():
         rows.append([what, "supported" if ok else "not yet", "" if ok else res, "method"])
     head = ["name", "status", "arguments typing accepts (count: kinds)", "typing rule"]
     return "".join([HEADER, "# Builtins and math\n\n",
-                    "The builtins and `math` functions in ember's typing tables, each called with 0 to 3 "
+                    "The builtins, `math` functions and the `random` functions the generated code draws "
+                    "from (its distributions are in `ember/_pylib.py`) in ember's typing tables, each called with 0 to 3 "
                     "arguments of one kind (int, float, complex, bool, tuple, array) through typing: the "
                     "kinds it accepts. `typing rule` is the table's shape (`special`: a rule of its own "
                     "in `typeinfer/calls.c`). The rest of `math` and well-known builtins follow as *not "

@@ -766,6 +766,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
     const BuiltinInfo *bi = &ti_builtins[bid];
     if (bid == BI_PRINT) return type_print(ti, in, args, nargs);
     if (bid == BI_FORMAT || bid == BI_BIN || bid == BI_HEX || bid == BI_OCT) return ti_type_format_builtin(ti, in, bid, args, nargs);
+    if (!strcmp(bi->module, "random")) return ti_type_pyrandom_call(ti, in, bid, args, nargs);
     if (in->nkw && bid != BI_M_ISCLOSE)
         return UNSUP(in, "keyword arguments to %s() are not supported", bi->name);
     CallInfo *ci = new_call(ti, in, CALL_BUILTIN, nargs);

@@ -246,6 +246,9 @@ bool ti_has_truth(const Type *t);   /* infer.c: `if x`, `not x`, bool(x) test it
 const Type *ti_iter_value_type(const Type *of);
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 
+/* pyrandom.c: a call of Python's random module (a PYR_* builtin) */
+int ti_type_pyrandom_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs);
+
 /* calls.c */
 int ti_init_builtins(void);
 /* typed.c: ember.typed.List and Dict in compiled code (bid BI_TYPED_LIST or BI_TYPED_DICT;

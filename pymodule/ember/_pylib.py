@@ -1,5 +1,5 @@
 """Python's own modules in compiled code, from Python implementations: cmath, operator, heapq
-(on lists), and the math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum,
+(on lists), random's distributions, choice and shuffle, and the math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum,
 remainder).
 
 Entries join _nplib's IMPLS (pymodule/driver.c reads both): a call in compiled code to one of
@@ -14,6 +14,7 @@ import cmath
 import heapq
 import math
 import operator
+import random
 
 import numpy as np
 
@@ -391,6 +392,141 @@ _HEAPQ = {heapq.heapify: _heapify, heapq.heappush: _heappush, heapq.heappop: _he
           heapq.nsmallest: _nsmallest, heapq.nlargest: _nlargest}
 
 
+# ---- random: the distributions, on the draws compiled code makes itself ------------------------
+# random.random, seed, gauss, normalvariate, uniform, getrandbits, randrange and randint are
+# lowered directly (typeinfer/pyrandom.c); these follow the algorithms Python's documentation
+# names, on those draws. normalvariate is gauss (as in Numba), so lognormvariate is exp(gauss).
+
+def _triangular(low=0.0, high=1.0, mode=None):
+    u = random.random()
+    if mode is None:
+        c = 0.5
+    elif high == low:
+        return low * 1.0
+    else:
+        c = (mode - low) / (high - low)
+    lo, hi = low * 1.0, high * 1.0
+    if u > c:
+        u = 1.0 - u
+        c = 1.0 - c
+        lo, hi = hi, lo
+    return lo + (hi - lo) * math.sqrt(u * c)
+
+
+def _expovariate(lambd=1.0):
+    return -math.log(1.0 - random.random()) / lambd
+
+
+def _gammavariate(alpha, beta):
+    if alpha <= 0.0 or beta <= 0.0:
+        raise ValueError("gammavariate: alpha and beta must be > 0.0")
+    if alpha > 1.0:   # Cheng's rejection method (1977) for shapes above 1
+        ainv = math.sqrt(2.0 * alpha - 1.0)
+        bbb = alpha - math.log(4.0)
+        ccc = alpha + ainv
+        while True:
+            u1 = random.random()
+            if not 1e-7 < u1 < 0.9999999:
+                continue
+            u2 = 1.0 - random.random()
+            v = math.log(u1 / (1.0 - u1)) / ainv
+            x = alpha * math.exp(v)
+            z = u1 * u1 * u2
+            r = bbb + ccc * v - x
+            if r + (1.0 + math.log(4.5)) - 4.5 * z >= 0.0 or r >= math.log(z):
+                return x * beta
+    if alpha == 1.0:   # the exponential distribution
+        return -math.log(1.0 - random.random()) * beta
+    while True:   # shapes below 1: algorithm GS (Ahrens and Dieter)
+        u = random.random()
+        b = (math.e + alpha) / math.e
+        p = b * u
+        if p <= 1.0:
+            x = p ** (1.0 / alpha)
+        else:
+            x = -math.log((b - p) / alpha)
+        u1 = random.random()
+        if p > 1.0:
+            if u1 <= x ** (alpha - 1.0):
+                return x * beta
+        elif u1 <= math.exp(-x):
+            return x * beta
+
+
+def _betavariate(alpha, beta):
+    y = random.gammavariate(alpha, 1.0)
+    if y == 0.0:
+        return 0.0
+    return y / (y + random.gammavariate(beta, 1.0))
+
+
+def _lognormvariate(mu, sigma):
+    return math.exp(random.gauss(mu, sigma))
+
+
+def _paretovariate(alpha):
+    return (1.0 - random.random()) ** (-1.0 / alpha)
+
+
+def _weibullvariate(alpha, beta):
+    return alpha * (-math.log(1.0 - random.random())) ** (1.0 / beta)
+
+
+def _vonmisesvariate(mu, kappa):
+    if kappa <= 1e-6:
+        return 2.0 * math.pi * random.random()
+    s = 0.5 / kappa
+    r = s + math.sqrt(1.0 + s * s)
+    while True:   # Best and Fisher's rejection method
+        z = math.cos(math.pi * random.random())
+        d = z / (r + z)
+        u2 = random.random()
+        if u2 < 1.0 - d * d or u2 <= (1.0 - d) * math.exp(d):
+            break
+    q = 1.0 / r
+    f = (q + z) / (1.0 + q * z)
+    if random.random() > 0.5:
+        return (mu + math.acos(f)) % (2.0 * math.pi)
+    return (mu - math.acos(f)) % (2.0 * math.pi)
+
+
+def _choice(seq):
+    n = len(seq)
+    if n == 0:
+        raise IndexError("Cannot choose from an empty sequence")
+    return seq[random.randrange(n)]
+
+
+def _shuffle(x):   # a list or a 1-d array: swap items; rows of a 2-d or more array are copied first
+    i = len(x) - 1
+    while i > 0:
+        j = random.randrange(i + 1)
+        x[i], x[j] = x[j], x[i]
+        i -= 1
+
+
+def _shuffle_rows(x):
+    i = len(x) - 1
+    while i > 0:
+        j = random.randrange(i + 1)
+        x[i], x[j] = x[j].copy(), x[i].copy()
+        i -= 1
+
+
+_RANDOM = {random.triangular: _triangular, random.expovariate: _expovariate, random.gammavariate: _gammavariate,
+           random.betavariate: _betavariate, random.lognormvariate: _lognormvariate,
+           random.paretovariate: _paretovariate, random.weibullvariate: _weibullvariate,
+           random.vonmisesvariate: _vonmisesvariate, random.choice: _choice, random.shuffle: _shuffle}
+
+
+def _shuffle_choose(values, kwnames):
+    if kwnames:
+        _refuse("random.shuffle", "the keyword argument " + ", ".join(kwnames))
+    if values and isinstance(values[0], np.ndarray) and values[0].ndim > 1:
+        return _shuffle_rows
+    return _shuffle
+
+
 def _heap_entry(name, impl):
     """A heapq function on a list (the heap, or nsmallest's and nlargest's iterable: any one
     list() takes), refused at the call's line for another first argument or a keyword."""
@@ -409,12 +545,15 @@ def _entry(module, fn, impl):
     name = getattr(fn, "__name__", "?")
     if module == "heapq":
         return _heap_entry(name, impl)
+    if fn is random.shuffle:
+        return Impl("random.shuffle", _shuffle_choose)
     if fn is math.lcm:   # lcm() of nothing: 1 (a loop over an empty tuple has no item type)
         return Impl("math.lcm", lambda values, kwnames: _lcm if values else _lcm0)
     return Impl(f"{module}.{name}", _plain(impl))
 
 
 IMPLS = {}
-for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH), ("heapq", _HEAPQ)):
+for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH), ("heapq", _HEAPQ),
+                        ("random", _RANDOM)):
     for _fn, _impl in _table.items():
         IMPLS[_fn] = _entry(_module, _fn, _impl)
