@@ -2315,5 +2315,30 @@ def jitclass_linked_list(keys, weights):
 """, lambda small: (_rng(207).integers(0, 1000, 30 if small else 50000), _rng(208).random(30 if small else 50000)))
 
 
+# ---------------------------------------------------------------------------
+# A try around a call in a loop (numba catches only `except Exception` from a callee)
+# ---------------------------------------------------------------------------
+kernel("try_call_skip_bad", """
+def _parse_ratio(num, den):
+    if den == 0.0:
+        raise ValueError("zero denominator")
+    r = num / den
+    if r != r:
+        raise ValueError("not a number")
+    return r
+
+def try_call_skip_bad(nums, dens):
+    total = 0.0
+    bad = 0
+    for i in range(nums.shape[0]):
+        try:
+            total += _parse_ratio(nums[i], dens[i])
+        except Exception:
+            bad += 1
+    return total, bad
+""", lambda small: (lambda r, n: (r.random(n), np.where(r.random(n) < 0.002, 0.0, r.random(n) + 0.5)))(
+    _rng(209), 40 if small else 200000))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
