@@ -287,6 +287,35 @@ def test_star_kwargs_is_a_located_error():
         njit(with_kwargs)
 
 
+@njit
+def _sum_items(a):
+    s = 0.0
+    for x in a:
+        s += x
+    return s
+
+
+def empty_list_typed_later():
+    out = []
+    first = _sum_items(out)   # typed once the append below gives the list its item type
+    out.append(1.5)
+    return first + _sum_items(out)
+
+
+def empty_list_never_typed(n):
+    out = []
+    return _sum_items(out) + n
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba types the call before the append (list(undefined))")
+def test_empty_list_passed_to_a_compiled_callee():
+    assert jit(empty_list_typed_later)() == 1.5
+    line = empty_list_never_typed.__code__.co_firstlineno + 2
+    with pytest.raises(errors.TypingError, match=rf"test_diagnostics.py:{line} in empty_list_never_typed: cannot type "
+                       r"this call: an argument is an empty list whose item type nothing here gives \(list\(undefined\)\)"):
+        jit(empty_list_never_typed)(3)
+
+
 # ------------------------------------------------------------------ arguments ember does not take
 
 

@@ -35,6 +35,34 @@ def test_tuples_of_different_lengths():
     check(lengths, ((1,), (1, 2), (1, 2.0, 3)))
 
 
+def by_kind(t):
+    n = 0
+    s = 0.0
+    for x in literal_unroll(t):
+        if isinstance(x, str):
+            n += len(x)   # types only for the strings: each copy keeps the branch its item takes
+        elif isinstance(x, (int, float)):
+            s += x
+        else:
+            n += x.shape[0]
+    return n, s
+
+
+def test_isinstance_picks_each_copys_branch():
+    check_all(by_kind, [(("ab", 3, "cde"),), ((1.5, "x", np.zeros(4), 2),), (("",),)])
+
+
+def item_kind(t):
+    y = t[1]
+    if isinstance(y, str):
+        return len(y)
+    return y + 1
+
+
+def test_isinstance_of_an_item_of_a_tuple_parameter():
+    check_all(item_kind, [((1, "abc"),), ((1, 41),)])
+
+
 def arrays(t, k):
     out = 0.0
     for a in literal_unroll(t):

@@ -580,6 +580,8 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
         return -1;
     const Type *types[256];
     for (int i = 0; i < nparams; i++) types[i] = param_type(in, ci, i, args);
+    for (int i = 0; i < nparams; i++)
+        if (!ty_is_complete(types[i])) return ti->calls[in->id] = NULL, 0;   /* a list whose element type a later use gives */
 
     if (ti->fn->generator && code == ti->fn->code)
         return ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, in->loc, "a generator function calling itself "

@@ -777,6 +777,14 @@ static int check_complete(TypeInfo *ti) {
                         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
                                          "variable '%s' is used before it is assigned",
                                          fn->varnames[def->imm]);
+                    for (int a = 0; def->op == IR_CALL && a < def->nargs; a++) {   /* a call waiting for an item type */
+                        const Type *at = ti->vtypes[def->args[a]];
+                        if (at && !ty_is_complete(at))
+                            return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                                             "cannot type this call: an argument is an empty %s whose item type "
+                                             "nothing here gives (%s); add an item first, or make it in the callee",
+                                             at->kind == TY_DICT ? "dict" : at->kind == TY_SET ? "set" : "list", at->name);
+                    }
                     return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
                                      "cannot infer the type of this expression");
                 }

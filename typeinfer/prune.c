@@ -1,5 +1,5 @@
 /* prune.c: branches on `x is None`, `isinstance(x, C)`, `a.ndim == k` and `len(t) == k` that a
- * parameter's type decides.
+ * parameter's type decides (isinstance also on an item of a tuple parameter: fixed_type).
  *
  * Requires: a Function from the frontend (variables versioned) and its argument types.
  * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
@@ -62,8 +62,67 @@ static bool is_none_const(Function *fn, int value) {
     return c->op == IR_CONST && c->c.kind == K_NONE;
 }
 
-/* `isinstance(p, C)` (under its truth test) on a parameter p: 1 or 0 as p's type decides it,
- * -1 where the branch is not such a test. */
+/* The type a value has before typing where the parameters' types fix it: a parameter, item
+ * t[k] (k a constant) of such a tuple, literal_unroll(t) of one, through copies and through
+ * variables whose every store has that type (the stack slots of a loop are stored on each trip:
+ * a store whose value comes back from the variable itself says nothing). So the copies of an
+ * unrolled literal_unroll loop (unroll.c: x = t[k] in copy k) decide their isinstance tests, as
+ * Numba's do. NULL where not known; ANY for a value that only comes back round a cycle. */
+static const Type ANY_TYPE;
+#define ANY (&ANY_TYPE)
+
+enum { FIXED_DEPTH = 16, FIXED_STEPS = 4096 };
+
+static const Type *fixed_type(TypeInfo *ti, int value, int *visiting, int depth, int *steps) {
+    Function *fn = ti->fn;
+    Instr *x = fn->instrs[value];
+    int p = parameter_of(fn, value);
+    if (p >= 0) return p < ti->nargs ? ti->argtypes[p] : NULL;
+    if (depth == FIXED_DEPTH || ++*steps > FIXED_STEPS) return NULL;
+    switch (x->op) {
+    case IR_COPY: return fixed_type(ti, x->args[0], visiting, depth + 1, steps);
+    case IR_CALL: {   /* literal_unroll(t) */
+        Instr *callee = fn->instrs[x->args[0]];
+        PyObject *name = callee->op == IR_GLOBAL ? PyObject_GetAttrString(callee->obj, "__name__") : NULL;
+        bool unroll = (callee->op == IR_GETATTR && !strcmp(callee->str, "literal_unroll")) ||
+                      (name && PyUnicode_Check(name) && !strcmp(PyUnicode_AsUTF8(name), "literal_unroll"));
+        Py_XDECREF(name);
+        PyErr_Clear();
+        return unroll && x->nargs == 2 && !x->nkw ? fixed_type(ti, x->args[1], visiting, depth + 1, steps) : NULL;
+    }
+    case IR_GETITEM: {
+        const Type *t = x->nargs == 2 ? fixed_type(ti, x->args[0], visiting, depth + 1, steps) : NULL;
+        Instr *k = t ? fn->instrs[x->args[1]] : NULL;
+        if (!t || t == ANY || t->kind != TY_TUPLE || k->op != IR_CONST || k->c.kind != K_INT) return NULL;
+        int64_t i = k->c.i < 0 ? k->c.i + t->n : k->c.i;
+        return i >= 0 && i < t->n ? t->elems[i] : NULL;
+    }
+    case IR_LOADVAR: {
+        Block *own = x->block;   /* a store before the load in its block is the one that reaches it */
+        Instr *last = NULL;
+        for (int i = 0; own && i < own->ninstrs && own->instrs[i] != x; i++)
+            if (own->instrs[i]->op == IR_STOREVAR && own->instrs[i]->imm == x->imm) last = own->instrs[i];
+        if (last) return fixed_type(ti, last->args[0], visiting, depth + 1, steps);
+        for (int d = 0; d < depth; d++)
+            if (visiting[d] == x->imm) return ANY;
+        visiting[depth] = x->imm;
+        const Type *all = ANY;
+        for (int b = 0; b < fn->nblocks; b++)
+            for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+                Instr *st = fn->blocks[b]->instrs[i];
+                if (st->op != IR_STOREVAR || st->imm != x->imm) continue;
+                const Type *t = fixed_type(ti, st->args[0], visiting, depth + 1, steps);
+                if (!t || (all != ANY && t != ANY && t != all)) return NULL;
+                if (t != ANY) all = t;
+            }
+        return all;
+    }
+    default: return NULL;
+    }
+}
+
+/* `isinstance(x, C)` (under its truth test) on a value whose type the parameters fix
+ * (fixed_type): 1 or 0 as that type decides it, -1 where the branch is not such a test. */
 static int isinstance_test(TypeInfo *ti, Instr *cond) {
     Function *fn = ti->fn;
     if (cond->op == IR_TRUTH) cond = fn->instrs[cond->args[0]];
@@ -71,9 +130,10 @@ static int isinstance_test(TypeInfo *ti, Instr *cond) {
     Instr *callee = fn->instrs[cond->args[0]];
     PyObject *isinstance = PyDict_GetItemString(fn->builtins, "isinstance");
     if (callee->op != IR_GLOBAL || !isinstance || callee->obj != isinstance) return -1;
-    int p = parameter_of(fn, cond->args[1]);
-    PyObject *cls = p >= 0 && p < ti->nargs ? ti_isinstance_class(fn, cond->args[2]) : NULL;
-    int r = cls ? ti_isinstance_decide(ti->argtypes[p], cls) : -1;
+    int visiting[FIXED_DEPTH], steps = 0;
+    const Type *t = fixed_type(ti, cond->args[1], visiting, 0, &steps);
+    PyObject *cls = t && t != ANY ? ti_isinstance_class(fn, cond->args[2]) : NULL;
+    int r = cls ? ti_isinstance_decide(t, cls) : -1;
     return r < 0 ? -1 : r;
 }
 

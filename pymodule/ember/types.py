@@ -427,6 +427,10 @@ def from_name(name):
         return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
+    if name.startswith(("list(", "set(")):
+        return Type("reflected " + name)   # a Python list or set argument, named as Numba names it
+    if name.startswith("dict("):
+        return Type(name)   # a Python dict argument (Numba has no type for one)
     return _build(_ember.describe_type(name))
 
 
