@@ -681,8 +681,11 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     /* a cached specialisation is named by its key: callers in later processes link its bitcode */
     key = probe ? PyObject_GetAttrString(probe, "key") : NULL;
     const char *keytext = key ? PyUnicode_AsUTF8(key) : NULL;
+    /* the number is taken before typing: a callee compiled meanwhile may be this function for other
+     * argument types (f(a) calling f(a[::2]) compiles f for a strided array first), and two
+     * specialisations named alike linked the caller to itself */
     char *symbol = keytext ? ctx_printf(ctx, "ember.%s.%.16s", qualname, keytext)
-                           : ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->compiles);
+                           : ctx_printf(ctx, "ember.%s.%ld.%ld", qualname, d->serial, d->named++);
     if (probe && !keytext) cache_warn("cannot use the cache");
     TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
     if (!ti) goto fail;

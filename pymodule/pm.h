@@ -48,6 +48,7 @@ typedef struct Dispatcher {
     bool cache;            /* cache=True: specialisations are looked up and stored on disk */
     long serial;           /* makes symbols unique in the process */
     long compiles;         /* how many specialisations were compiled */
+    long named;            /* how many compiles took a symbol name (its number: failed ones too) */
     long cache_hits;       /* how many were loaded from the on-disk cache instead */
 } Dispatcher;
 

@@ -39,6 +39,30 @@ def test_tree_sum(n):
     check(KR["tree_sum"], a[::-1], 0, n)
 
 
+@njit
+def _odd_sum(x, d):
+    if d == 0:
+        return x.sum() + 100.0 * x[0]
+    return _odd_sum(x[1::2], d - 1)   # a strided view: the function for other argument types
+
+
+@njit
+def _ends(x, d):
+    if d == 0:
+        return x[0] + 10.0 * x[-1]
+    return _ends(x[::-1], d - 1)
+
+
+def test_calling_itself_with_a_view_of_another_layout():
+    # the call compiles the function for a strided array while its C-contiguous version is
+    # being compiled; both versions were named alike, and the C one called itself instead
+    x = np.arange(16.0)
+    assert _odd_sum(x, 0) == 120.0
+    assert _odd_sum(x, 1) == 64.0 + 100.0
+    assert _odd_sum(x, 2) == 3 + 7 + 11 + 15 + 300.0
+    assert _ends(x, 1) == 15.0 and _ends(x, 2) == 150.0
+
+
 @numba_leaks("the arrays its frames hold when the leaf raises")
 def test_tree_sum_out_of_bounds_at_depth():
     tree_sum = kernels_recursive.make(njit(boundscheck=True), ["tree_sum"])["tree_sum"]
