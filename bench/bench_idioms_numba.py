@@ -2340,5 +2340,35 @@ def try_call_skip_bad(nums, dens):
     _rng(209), 40 if small else 200000))
 
 
+# ---------------------------------------------------------------------------
+# Integer powers of floats
+# ---------------------------------------------------------------------------
+kernel("vandermonde_lstsq_cols", """
+def vandermonde_lstsq_cols(x, deg):
+    n = x.shape[0]
+    V = np.empty((n, deg + 1))
+    for j in range(deg + 1):
+        V[:, j] = x ** j
+    G = V.T @ V
+    return G, V[:, deg].sum()
+""", lambda small: (_rng(210).random(20 if small else 20000), 5))
+
+
+kernel("lennard_jones_pow", """
+def lennard_jones_pow(pos, sigma, eps):
+    n = pos.shape[0]
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = pos[i, 0] - pos[j, 0]
+            dy = pos[i, 1] - pos[j, 1]
+            dz = pos[i, 2] - pos[j, 2]
+            r = math.sqrt(dx * dx + dy * dy + dz * dz)
+            sr = sigma / r
+            e += 4.0 * eps * (sr ** 12 - sr ** 6)
+    return e
+""", lambda small: (_rng(211).random((12 if small else 600, 3)) * 10.0, 1.0, 0.5))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)

@@ -10,7 +10,7 @@ from math import cbrt as imported_cbrt, sqrt as imported_sqrt
 
 import pytest
 
-from difftest import INT64_MAX, INT64_MIN, check_all, jit, numba_xfail
+from difftest import INT64_MAX, INT64_MIN, check_all, jit, numba_skip, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 inf, nan = math.inf, math.nan
@@ -339,3 +339,89 @@ def is_integer(x):
 def test_float_is_integer():
     check_all(is_integer, [(x,) for x in [0.0, -0.0, 1.0, -3.0, 0.5, 1e300, 2.0**53 + 1, 2.0**-1074,
                                           inf, -inf, nan]])
+
+
+# ------------------------------------------------------------------ x ** n for an integer n
+
+def const_powers(x):
+    return x ** 3, x ** 4, x ** 6, x ** 7, x ** 12, x ** 33, x ** -2, x ** -3, x ** -7
+
+
+def var_power(x, n):
+    return x ** n
+
+
+def power_array(a, n):
+    return a ** 3, a ** n
+
+
+def _rounded_power(x, n):
+    """x ** n rounded once from the exact rational value (None where it overflows)."""
+    from fractions import Fraction
+    try:
+        return float(Fraction(x) ** n)
+    except OverflowError:
+        return None
+
+
+@numba_xfail("numba multiplies, rounding at each step")
+def test_integer_powers_are_rounded_once():
+    # products in double-double: the exact power rounded once, where CPython's pow can be 1 ulp off
+    import numpy as np
+    xs = np.random.default_rng(5).standard_normal(3000) * 3
+    f, g = jit(const_powers), jit(var_power)
+    ns = [3, 4, 6, 7, 12, 33, -2, -3, -7]
+    for x in xs.tolist():
+        for n, got in zip(ns, f(x)):
+            assert got == _rounded_power(x, n), (x, n)
+        for n in (-9, -4, -1, 0, 1, 2, 3, 5, 8, 9, 20, 64, 65, 200):
+            want = _rounded_power(x, n)
+            got = g(x, n)
+            if abs(n) <= 64:
+                assert got == want, (x, n)
+            else:   # pow beyond |n| = 64
+                assert want is None or got == pytest.approx(want, rel=1e-15), (x, n)
+
+
+def cube(x):
+    return x ** 3
+
+
+def fourth(x):
+    return x ** 4
+
+
+def inverse_square(x):
+    return x ** -2
+
+
+def inverse_cube(x):
+    return x ** -3
+
+
+CONST_POWERS = {3: cube, 4: fourth, -2: inverse_square, -3: inverse_cube}
+
+
+@numba_skip("numba's x ** -n divides 1 by x ** n, so an underflowed product raises ZeroDivisionError")
+@pytest.mark.parametrize("x", [0.0, -0.0, math.inf, -math.inf, math.nan, 1e300, -1e300, 1e-300, 5e-324, -5e-324,
+                               1e-110, -2.5])
+@pytest.mark.parametrize("n", [3, 4, -2, -3])
+def test_integer_powers_of_special_values(x, n):
+    want = None
+    try:
+        want = x ** n
+    except ZeroDivisionError:
+        pass
+    except OverflowError:
+        want = math.copysign(math.inf, x) if n % 2 else math.inf
+    for f, args in ((var_power, (x, n)), (CONST_POWERS[n], (x,))):
+        if want is None:
+            with pytest.raises(ZeroDivisionError):
+                jit(f)(*args)
+            continue
+        got = jit(f)(*args)
+        if math.isnan(want):
+            assert math.isnan(got)
+        else:   # a subnormal result may differ by an ulp (the plain product's rounding)
+            assert got == want or abs(got - want) <= 5e-324, (x, n, got, want)
+            assert math.copysign(1, got) == math.copysign(1, want)
