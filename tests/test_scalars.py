@@ -19,6 +19,7 @@ from difftest import (
     check,
     check_all,
     jit,
+    numba_skip,
     numba_xfail,
     wrap64,
 )
@@ -239,6 +240,25 @@ def test_complex_power(xs, ys):
 def test_complex_power_integral_exponent(xs, ys):
     # CPython computes z ** n for integral n (|n| <= 100) by repeated multiplication.
     check_all(power, [c for c in cases(xs, ys) if _pow_defined(*c)])
+
+
+def complex_const_powers(z):
+    return z ** 1, z ** 2, z ** 3, z ** 7, z ** 64, z ** 99
+
+
+@numba_skip("numba multiplies without starting from 1 + 0j: zeros and overflows differ for some values")
+@pytest.mark.parametrize("z", [1 + 2j, -0.0 - 1j, 1 - 0j, 0j, -0j, 0.5 + 0.25j, -3.5 + 1e-300j, complex(math.nan, 0),
+                               complex(math.inf, 1), 1e200 + 1e200j, 1.0000001 - 0.9999999j])
+def test_complex_constant_integer_powers_are_cpythons(z):
+    # unrolled in the generated code, CPython's products in its order: the same bits (repr),
+    # and OverflowError where a part is infinite
+    try:
+        want = repr(complex_const_powers(z))
+    except OverflowError as e:
+        with pytest.raises(OverflowError, match=str(e)):
+            jit(complex_const_powers)(z)
+        return
+    assert repr(jit(complex_const_powers)(z)) == want
 
 
 @pytest.mark.parametrize(
