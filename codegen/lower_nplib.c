@@ -8,7 +8,9 @@
  * non-zero status propagates.
  */
 #include "lower.h"
+#include "random.h"
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 static LLVMValueRef none_value(Lower *L) { return LLVMConstInt(L->i8, 0, 0); }
@@ -1124,6 +1126,85 @@ static LLVMValueRef param_f64(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
     return cg_cast(L, args[i], types[i], ty_float64);
 }
 
+/* ---- np.random's draws inline ------------------------------------------------------------ *
+ * A scalar draw in a loop (s += np.random.randint(0, 2)) was a runtime call a draw: the thread's
+ * state found again, the mask made again. Here the generated code takes the next word of the
+ * thread's MT19937 state itself (runtime/random.h's EmberRandomState: the key and the position)
+ * and tempers it, calling the runtime only when the 624 words are used up; the state's pointer
+ * comes from ember_rt_random_state, which returns the same pointer for a thread's lifetime, so
+ * the call is marked as reading nothing and leaves the loop. The numbers are the runtime's. */
+static LLVMValueRef rng_state(Lower *L) {
+    LLVMValueRef st = cg_call(L, "ember_rt_random_state", L->ptr, NULL, NULL, 0);
+    cg_mark_pure(L, st);
+    return st;
+}
+
+static LLVMValueRef rng_u32(Lower *L, LLVMValueRef st) {
+    LLVMValueRef pos_ptr = LLVMBuildGEP2(L->b, L->i8, st, (LLVMValueRef[1]){i64c(L, offsetof(EmberRandomState, pos))}, 1, "");
+    LLVMValueRef pos = LLVMBuildLoad2(L->b, L->i32, pos_ptr, "mt.pos");
+    LLVMBasicBlockRef take = LLVMAppendBasicBlockInContext(L->c, L->func, "mt.take");
+    LLVMBasicBlockRef refill = LLVMAppendBasicBlockInContext(L->c, L->func, "mt.refill");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "mt.word");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntULT, pos, LLVMConstInt(L->i32, EMBER_MT_N, 0), ""), true, take, refill);
+    LLVMPositionBuilderAtEnd(L->b, take);
+    LLVMValueRef key = LLVMBuildGEP2(L->b, L->i32, st, (LLVMValueRef[1]){LLVMBuildZExt(L->b, pos, L->i64, "")}, 1, "");
+    LLVMValueRef y = LLVMBuildLoad2(L->b, L->i32, key, "");
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, pos, LLVMConstInt(L->i32, 1, 0), ""), pos_ptr);
+    static const struct { bool left; int shift; unsigned mask; } steps[4] = {
+        {false, 11, 0xffffffffu}, {true, 7, 0x9d2c5680u}, {true, 15, 0xefc60000u}, {false, 18, 0xffffffffu}};
+    for (int k = 0; k < 4; k++) {   /* MT19937's tempering */
+        LLVMValueRef sh = LLVMConstInt(L->i32, (unsigned)steps[k].shift, 0);
+        LLVMValueRef t = steps[k].left ? LLVMBuildShl(L->b, y, sh, "") : LLVMBuildLShr(L->b, y, sh, "");
+        if (steps[k].mask != 0xffffffffu) t = LLVMBuildAnd(L->b, t, LLVMConstInt(L->i32, steps[k].mask, 0), "");
+        y = LLVMBuildXor(L->b, y, t, "");
+    }
+    LLVMBasicBlockRef take_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, refill);
+    LLVMValueRef y2 = cg_call(L, "ember_rt_random_next_u32", L->i32, &L->ptr, &st, 1);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, y, take_end, y2, refill, "mt.y");
+}
+
+/* np.random.random(): NumPy's 53-bit double from two words, the first the high 27 bits. */
+static LLVMValueRef rng_double(Lower *L, LLVMValueRef st) {
+    LLVMValueRef a = LLVMBuildLShr(L->b, rng_u32(L, st), LLVMConstInt(L->i32, 5, 0), "");
+    LLVMValueRef b = LLVMBuildLShr(L->b, rng_u32(L, st), LLVMConstInt(L->i32, 6, 0), "");
+    LLVMValueRef v = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, LLVMBuildUIToFP(L->b, a, L->f64, ""), f64c(L, 67108864.0), ""),
+                                   LLVMBuildUIToFP(L->b, b, L->f64, ""), "");
+    return LLVMBuildFDiv(L->b, v, f64c(L, 9007199254740992.0), "");
+}
+
+/* np.random.randint(lo, hi) for lo < hi: NumPy's masked rejection, inline where hi - lo - 1 fits
+ * in 32 bits (one word a try), the runtime's beyond (64-bit draws) and for hi - lo == 1 (no
+ * draw). */
+static LLVMValueRef rng_randint(Lower *L, LLVMValueRef lo, LLVMValueRef hi) {
+    LLVMValueRef rng = LLVMBuildSub(L->b, LLVMBuildSub(L->b, hi, lo, ""), i64c(L, 1), "");
+    LLVMBasicBlockRef draw = LLVMAppendBasicBlockInContext(L->c, L->func, "randint.draw");
+    LLVMBasicBlockRef wide = LLVMAppendBasicBlockInContext(L->c, L->func, "randint.wide");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "randint");
+    /* 1 <= rng < 2**32 (rng 0 draws nothing: the runtime's) */
+    LLVMValueRef narrow = LLVMBuildICmp(L->b, LLVMIntULT, LLVMBuildSub(L->b, rng, i64c(L, 1), ""), i64c(L, 0xffffffffLL), "");
+    LLVMValueRef r32 = LLVMBuildTrunc(L->b, rng, L->i32, ""), mask = r32;
+    for (int k = 1; k <= 16; k <<= 1) mask = LLVMBuildOr(L->b, mask, LLVMBuildLShr(L->b, mask, LLVMConstInt(L->i32, (unsigned)k, 0), ""), "");
+    LLVMValueRef st = rng_state(L);
+    cg_br_expect(L, narrow, true, draw, wide);
+    LLVMPositionBuilderAtEnd(L->b, draw);
+    LLVMValueRef v = LLVMBuildAnd(L->b, rng_u32(L, st), mask, "");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "randint.done");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntUGT, v, r32, ""), draw, done);   /* rejected: draw again */
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMValueRef r = LLVMBuildAdd(L->b, lo, LLVMBuildZExt(L->b, v, L->i64, ""), "");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, wide);
+    LLVMTypeRef pt[2] = {L->i64, L->i64};
+    LLVMValueRef rw = cg_call(L, "ember_rt_random_randint", L->i64, pt, (LLVMValueRef[2]){lo, hi}, 2);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, r, done, rw, wide, "randint");
+}
+
 static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     int bid = ci->builtin;
     const Type *rt = ci->ret;
@@ -1153,7 +1234,7 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
     case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RANF: case BI_RND_SAMPLE: case BI_RND_RAND:
     case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
         bool gauss = bid == BI_RND_RANDN || bid == BI_RND_STD_NORMAL;
-        if (!out) return cg_call(L, gauss ? "ember_rt_random_gauss" : "ember_rt_random_double", L->f64, NULL, NULL, 0);
+        if (!out) return gauss ? cg_call(L, "ember_rt_random_gauss", L->f64, NULL, NULL, 0) : rng_double(L, rng_state(L));
         LLVMValueRef a2[2] = {cg_arr_data(L, out), n};
         cg_call(L, gauss ? "ember_rt_random_fill_gauss" : "ember_rt_random_fill_double", L->voidt, fp, a2, 2);
         return out;
@@ -1167,10 +1248,7 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
             hi = cg_cast(L, args[1], types[1], ty_int64);
         }
         cg_raise_unless(L, LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, ""), "builtins:ValueError", "low >= high");
-        if (!out) {
-            LLVMValueRef a2[2] = {lo, hi};
-            return cg_call(L, "ember_rt_random_randint", L->i64, pt, a2, 2);
-        }
+        if (!out) return rng_randint(L, lo, hi);
         LLVMValueRef a4[4] = {cg_arr_data(L, out), n, lo, hi};
         cg_call(L, "ember_rt_random_fill_randint", L->voidt, fp, a4, 4);
         return out;

@@ -786,6 +786,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_digitize", (void *)ember_rt_digitize},
     {"ember_rt_interp", (void *)ember_rt_interp},
     {"ember_rt_random_seed", (void *)ember_rt_random_seed},
+    {"ember_rt_random_state", (void *)ember_rt_random_state},
+    {"ember_rt_random_next_u32", (void *)ember_rt_random_next_u32},
     {"ember_rt_random_double", (void *)ember_rt_random_double},
     {"ember_rt_random_gauss", (void *)ember_rt_random_gauss},
     {"ember_rt_random_randint", (void *)ember_rt_random_randint},

@@ -238,6 +238,27 @@ def test_random_matches_numpy_legacy_generator():
         check_all(fn, [(0,), (42,), (2**31,)], rtol=0.0, atol=0.0)
 
 
+def draw_scalars_in_a_loop(seed, n):
+    # scalar draws take the state's words inline (lower_nplib.c rng_u32): across twists, mixed
+    # with runtime draws (arrays, normals, a randint wider than 32 bits), the same stream
+    np.random.seed(seed)
+    ints = np.empty(n, np.int64)
+    floats = np.empty(n)
+    for i in range(n):
+        if i % 7 == 0:
+            ints[i] = np.random.randint(-(2**40), 2**40)
+        elif i % 5 == 0:
+            ints[i] = np.random.randint(0, 2**32)
+        else:
+            ints[i] = np.random.randint(0, 1 + i % 9)
+        floats[i] = np.random.random() if i % 11 else np.random.randn() + np.random.random(2).sum()
+    return ints, floats
+
+
+def test_scalar_draws_in_a_loop_keep_numpys_stream():
+    check_all(draw_scalars_in_a_loop, [(1, 1500), (99, 1)], rtol=0.0, atol=0.0)
+
+
 def random_stats(n):
     np.random.seed(7)
     u = np.random.random(n)
