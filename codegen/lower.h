@@ -215,6 +215,10 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
 LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x);   /* NumPy's scale check: not negative, -0.0 included */
 /* lower_rdist.c: the rest of np.random (typeinfer/rdist.c), as module functions and Generator methods */
 LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);   /* lower_pyrandom.c */
+/* lower_nplib.c: a thread's MT19937 state (from the runtime function `getter`, marked as reading
+ * nothing) and a 53-bit double drawn from it inline */
+LLVMValueRef cg_rng_state(Lower *L, const char *getter);
+LLVMValueRef cg_rng_double(Lower *L, LLVMValueRef st);
 bool cg_is_random_dist(int bid);
 LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_rng_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

@@ -1133,8 +1133,11 @@ static LLVMValueRef param_f64(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
  * and tempers it, calling the runtime only when the 624 words are used up; the state's pointer
  * comes from ember_rt_random_state, which returns the same pointer for a thread's lifetime, so
  * the call is marked as reading nothing and leaves the loop. The numbers are the runtime's. */
-static LLVMValueRef rng_state(Lower *L) {
-    LLVMValueRef st = cg_call(L, "ember_rt_random_state", L->ptr, NULL, NULL, 0);
+static LLVMValueRef rng_state(Lower *L) { return cg_rng_state(L, "ember_rt_random_state"); }
+
+/* The thread's state that `getter` returns (np.random's, or the random module's). */
+LLVMValueRef cg_rng_state(Lower *L, const char *getter) {
+    LLVMValueRef st = cg_call(L, getter, L->ptr, NULL, NULL, 0);
     cg_mark_pure(L, st);
     return st;
 }
@@ -1167,8 +1170,9 @@ static LLVMValueRef rng_u32(Lower *L, LLVMValueRef st) {
     return cg_phi2(L, y, take_end, y2, refill, "mt.y");
 }
 
-/* np.random.random(): NumPy's 53-bit double from two words, the first the high 27 bits. */
-static LLVMValueRef rng_double(Lower *L, LLVMValueRef st) {
+/* np.random.random() (and CPython's random()): the 53-bit double from two words, the first the
+ * high 27 bits. */
+LLVMValueRef cg_rng_double(Lower *L, LLVMValueRef st) {
     LLVMValueRef a = LLVMBuildLShr(L->b, rng_u32(L, st), LLVMConstInt(L->i32, 5, 0), "");
     LLVMValueRef b = LLVMBuildLShr(L->b, rng_u32(L, st), LLVMConstInt(L->i32, 6, 0), "");
     LLVMValueRef v = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, LLVMBuildUIToFP(L->b, a, L->f64, ""), f64c(L, 67108864.0), ""),
@@ -1234,7 +1238,7 @@ static LLVMValueRef random_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef 
     case BI_RND_RANDOM: case BI_RND_RANDOM_SAMPLE: case BI_RND_RANF: case BI_RND_SAMPLE: case BI_RND_RAND:
     case BI_RND_RANDN: case BI_RND_STD_NORMAL: {
         bool gauss = bid == BI_RND_RANDN || bid == BI_RND_STD_NORMAL;
-        if (!out) return gauss ? cg_call(L, "ember_rt_random_gauss", L->f64, NULL, NULL, 0) : rng_double(L, rng_state(L));
+        if (!out) return gauss ? cg_call(L, "ember_rt_random_gauss", L->f64, NULL, NULL, 0) : cg_rng_double(L, rng_state(L));
         LLVMValueRef a2[2] = {cg_arr_data(L, out), n};
         cg_call(L, gauss ? "ember_rt_random_fill_gauss" : "ember_rt_random_fill_double", L->voidt, fp, a2, 2);
         return out;

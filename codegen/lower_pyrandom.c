@@ -1,6 +1,7 @@
 /* lower_pyrandom.c: calls of Python's random module (typeinfer/pyrandom.c): one runtime call
- * each on the thread's random-module generator (runtime/random.c). getrandbits and randrange
- * raise from the runtime (a status and an out slot); the others cannot fail.
+ * each on the thread's random-module generator (runtime/random.c), but random() and uniform(),
+ * drawn inline as np.random.random() is (cg_rng_double). getrandbits and randrange raise from the
+ * runtime (a status and an out slot); the others cannot fail.
  */
 #include "lower.h"
 
@@ -36,14 +37,14 @@ LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
             cg_call(L, "ember_rt_pyrandom_seed_entropy", L->voidt, NULL, NULL, 0);
         }
         return LLVMConstInt(L->i8, 0, 0);
-    case BI_PYR_RANDOM: return cg_call(L, "ember_rt_pyrandom_random", L->f64, NULL, NULL, 0);
+    case BI_PYR_RANDOM: return cg_rng_double(L, cg_rng_state(L, "ember_rt_pyrandom_state"));
     case BI_PYR_GAUSS: case BI_PYR_NORMALVARIATE: {
         LLVMValueRef a[2] = {as_f64(L, ci, args, types, 0, 0.0), as_f64(L, ci, args, types, 1, 1.0)};
         return cg_call(L, "ember_rt_pyrandom_gauss", L->f64, dp, a, 2);
     }
     case BI_PYR_UNIFORM: {   /* a + (b - a) * random(), as CPython and Numba */
         LLVMValueRef a = as_f64(L, ci, args, types, 0, 0.0), b = as_f64(L, ci, args, types, 1, 0.0);
-        LLVMValueRef r = cg_call(L, "ember_rt_pyrandom_random", L->f64, NULL, NULL, 0);
+        LLVMValueRef r = cg_rng_double(L, cg_rng_state(L, "ember_rt_pyrandom_state"));
         return LLVMBuildFAdd(L->b, a, LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, b, a, ""), r, ""), "");
     }
     case BI_PYR_GETRANDBITS: {

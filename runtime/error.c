@@ -799,6 +799,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_pyrandom_seed", (void *)ember_rt_pyrandom_seed},
     {"ember_rt_pyrandom_seed_entropy", (void *)ember_rt_pyrandom_seed_entropy},
     {"ember_rt_pyrandom_random", (void *)ember_rt_pyrandom_random},
+    {"ember_rt_pyrandom_state", (void *)ember_rt_pyrandom_state},
     {"ember_rt_pyrandom_gauss", (void *)ember_rt_pyrandom_gauss},
     {"ember_rt_pyrandom_getrandbits", (void *)ember_rt_pyrandom_getrandbits},
     {"ember_rt_pyrandom_randrange", (void *)ember_rt_pyrandom_randrange},

@@ -371,6 +371,8 @@ void ember_rt_pyrandom_seed_entropy(void) { seed_from_entropy(&these_states()->p
 
 double ember_rt_pyrandom_random(void) { return next_double(py_state()); }
 
+EmberRandomState *ember_rt_pyrandom_state(void) { return py_state(); }
+
 double ember_rt_pyrandom_gauss(double mu, double sigma) { return mu + sigma * next_gauss(py_state()); }
 
 static uint64_t py_bits(EmberRandomState *st, int k) {   /* 1 <= k <= 64 */

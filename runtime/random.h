@@ -86,6 +86,7 @@ void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, in
 void ember_rt_pyrandom_seed(int64_t seed);
 void ember_rt_pyrandom_seed_entropy(void);
 double ember_rt_pyrandom_random(void);
+EmberRandomState *ember_rt_pyrandom_state(void);   /* seeded; the same pointer for the thread's lifetime */
 double ember_rt_pyrandom_gauss(double mu, double sigma);
 int32_t ember_rt_pyrandom_getrandbits(int64_t k, uint64_t *out);
 int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, int64_t *out);
