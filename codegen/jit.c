@@ -255,34 +255,39 @@ static void dump_module(const char *title, LLVMModuleRef m) {
     LLVMDisposeMessage(s);
 }
 
-/* Is `red` (an integer llvm.vector.reduce.*) on a loop-carried dependency cycle of its own,
- * i.e. does its result, through a loop's scalar phi and no vector phi, come back into its
- * own operand? Then the reduction made by the SLP vectoriser sits on a loop-carried chain and
- * adds its latency (broadcast, lane test, shuffles, extract: 15-20 cycles) to every trip, which
- * LLVM 19's cost model does not count. A reduction made by the loop vectoriser does not
- * qualify: its way back to its operand passes a vector phi. Walks at most 1024 values. */
-static bool on_scalar_cycle(LLVMValueRef red) {
+/* Does v come back into itself along its uses (through vector phis only when `vector_phis`)?
+ * At most 1024 values walked; past that, the answer is `vector_phis` (each caller's answer that
+ * changes nothing). */
+static bool comes_back(LLVMValueRef v0, bool vector_phis) {
     enum { MAX = 1024 };
     LLVMValueRef seen[MAX], stack[MAX];
     int nseen = 0, top = 0;
-    stack[top++] = red;
+    stack[top++] = v0;
     while (top) {
         LLVMValueRef v = stack[--top];
         for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
             LLVMValueRef w = LLVMGetUser(u);
-            if (w == red) return true;
+            if (w == v0) return true;
             if (!LLVMIsAInstruction(w) || LLVMIsAStoreInst(w)) continue;
-            if (LLVMIsAPHINode(w) && LLVMGetTypeKind(LLVMTypeOf(w)) == LLVMVectorTypeKind) continue;
+            if (!vector_phis && LLVMIsAPHINode(w) && LLVMGetTypeKind(LLVMTypeOf(w)) == LLVMVectorTypeKind) continue;
             bool dup = false;
             for (int i = 0; i < nseen && !dup; i++) dup = seen[i] == w;
             if (dup) continue;
-            if (nseen == MAX || top == MAX) return false;
+            if (nseen == MAX || top == MAX) return vector_phis;
             seen[nseen++] = w;
             stack[top++] = w;
         }
     }
     return false;
 }
+
+/* Is `red` (an integer llvm.vector.reduce.*) on a loop-carried dependency cycle of its own,
+ * i.e. does its result, through a loop's scalar phi and no vector phi, come back into its
+ * own operand? Then the reduction made by the SLP vectoriser sits on a loop-carried chain and
+ * adds its latency (broadcast, lane test, shuffles, extract: 15-20 cycles) to every trip, which
+ * LLVM 19's cost model does not count. A reduction made by the loop vectoriser does not
+ * qualify: its way back to its operand passes a vector phi. Walks at most 1024 values. */
+static bool on_scalar_cycle(LLVMValueRef red) { return comes_back(red, false); }
 
 /* Does b end a loop the loop vectoriser made (its vector body, or the scalar remainder it left),
  * i.e. does b's terminator carry loop metadata with llvm.loop.isvectorized? A vector phi in any
@@ -413,15 +418,34 @@ static bool has_lane_crossing_recurrence(LLVMValueRef f, unsigned loop_kind) {
     return false;
 }
 
-/* The functions of optimised `m` where the SLP vectoriser lengthened a loop-carried chain and
- * that have no loop the loop vectoriser made, into names (ctx strings, at most MAX_SCALAR_FNS);
- * returns how many. Two shapes:
+/* Has f a vector phi the SLP vectoriser made where two branches join (not a loop-carried value),
+ * whose lanes the code after the join extracts again? Each branch builds the vector (inserts, a
+ * broadcast), and the join's users take it apart (extracts, shuffles): moves on the path that
+ * the cost model counts as cheaper than the scalar operations it packs. Example: the two roots
+ * of a quadratic, (re, im) packed in each branch of `if d >= 0`, then read one by one: 10%
+ * slower than the scalar code (quad_roots_helpers 2.21 -> 1.99 ms without SLP). */
+static bool has_extracted_join_phi(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in)) {
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) != LLVMVectorTypeKind) continue;
+            bool extracted = false;
+            for (LLVMUseRef u = LLVMGetFirstUse(in); u && !extracted; u = LLVMGetNextUse(u))
+                extracted = LLVMIsAExtractElementInst(LLVMGetUser(u)) != NULL;
+            if (extracted && !comes_back(in, true)) return true;
+        }
+    return false;
+}
+
+/* The functions of optimised `m` where the SLP vectoriser made the code slower (a longer
+ * loop-carried chain, moves between lanes) and that have no loop the loop vectoriser made, into
+ * names (ctx strings, at most MAX_SCALAR_FNS); returns how many. Three shapes:
  * - an integer reduction on a loop-carried chain (on_scalar_cycle). Example: a bitwise CRC,
  *   whose eight unrolled shift/XOR steps per byte SLP turns into a lane test of four bits and an
  *   XOR reduction: 1.5x slower than the scalar code;
  * - a recurrence packed into a vector phi whose cycle moves lanes (has_lane_crossing_recurrence).
  *   Example: a rotation of a point, a 2x2 state-space filter, an RK4 step on a pair: 1.1-1.25x
- *   slower than the scalar code.
+ *   slower than the scalar code;
+ * - a vector phi where two branches join whose lanes are extracted again (has_extracted_join_phi).
  * compile_once then lowers the module again with those functions `noimplicitfloat`, which keeps
  * the SLP vectoriser out of them. A function with a vectorised loop keeps its code, as the
  * attribute would stop the loop vectoriser too: the recurrence costs at most ~1.25x, a
@@ -433,7 +457,7 @@ static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names
     int n = 0;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < MAX_SCALAR_FNS; f = LLVMGetNextFunction(f))
         if (!LLVMIsDeclaration(f) && !has_vectorised_loop(f, loop_kind) &&
-            (has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind))) {
+            (has_extracted_join_phi(f) || has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind))) {
             size_t len;
             names[n++] = ctx_strdup(ctx, LLVMGetValueName2(f, &len));
         }
