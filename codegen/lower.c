@@ -441,9 +441,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     } else if (it->kind == TY_LIST) {
         LLVMValueRef l = LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "");
         LLVMValueRef items = LLVMBuildLoad2(L->b, L->ptr, cg_gep8(L, l, i64c(L, TY_BLOCK_HEADER + 16)), "items");
-        LLVMTypeRef et = cg_type(L, it->elems[0]);
-        LLVMValueRef p = LLVMBuildInBoundsGEP2(L->b, et, items, &k, 1, "");
-        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, et, p, ""), cg_field(L, st, state, 2));
+        LLVMBuildStore(L->b, cg_list_item_at(L, it->elems[0], items, k), cg_field(L, st, state, 2));
     } else {
         LLVMTypeRef arrt = LLVMArrayType2(cg_type(L, it->elems[0]), (unsigned long long)it->n);
         LLVMValueRef idx[2] = {LLVMConstInt(L->i64, 0, 0), k};

@@ -297,7 +297,8 @@ LLVMValueRef cg_loop_end(Lower *L, LoopCtx *lc);   /* the back edge's branch */
 void cg_loop_nest(Lower *L, int nd, LLVMValueRef *shape, LoopBody body, void *env);
 LLVMTypeRef cg_elem_llvm(Lower *L, int dt);
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p);
-void cg_tbaa(Lower *L, LLVMValueRef access, bool field);   /* an array element's or an instance field's load or store */
+typedef enum { TBAA_ARRAY_ELEM, TBAA_INSTANCE_FIELD, TBAA_LIST_ITEM, TBAA_LIST_FIELD } TbaaKind;
+void cg_tbaa(Lower *L, LLVMValueRef access, TbaaKind kind);   /* a load or store of memory of that kind only */
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from);
 LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
@@ -397,6 +398,7 @@ void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, co
 LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
 LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x);   /* a new list of its items (owned) */
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_list_item_at(Lower *L, const Type *e, LLVMValueRef items, LLVMValueRef i);   /* items[i] of a list of e */
 LLVMValueRef cg_list_unpack(Lower *L, const Type *lt, LLVMValueRef l, int i, int n);   /* a, b = l */
 void cg_list_setitem(Lower *L, Instr *in);
 void cg_list_delitem(Lower *L, Instr *in);

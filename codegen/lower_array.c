@@ -504,14 +504,18 @@ static LLVMValueRef elem_canonical(Lower *L, int dt, LLVMValueRef x) {
     }
 }
 
-/* TBAA: array elements (cg_load_elem, cg_store_elem) and the fields of a jitclass instance that
- * are not scalars (lower_jitclass.c: arrays, containers, other instances) never share memory, and
- * say so, so that a loop storing into an array an instance holds keeps the array's data pointer
- * and strides in registers. Nothing else is tagged (an access without a tag may alias any). */
-void cg_tbaa(Lower *L, LLVMValueRef access, bool field) {
+/* TBAA: array elements (cg_load_elem, cg_store_elem), the fields of a jitclass instance that are
+ * not scalars (lower_jitclass.c: arrays, containers, other instances), a list's items and a list's
+ * own fields (its length, capacity and items pointer: lower_list.c) never share memory, and say
+ * so: a loop storing into an array an instance holds keeps the array's data pointer and strides
+ * in registers, and a loop storing into a list's items keeps its length and items pointer (the
+ * sieve `flags[j] = False` reloaded both on every store). Nothing else is tagged (an access
+ * without a tag may alias any). */
+void cg_tbaa(Lower *L, LLVMValueRef access, TbaaKind kind) {
+    static const char *const names[] = {"array element", "instance field", "list item", "list field"};
     LLVMValueRef root_name = LLVMMDStringInContext(L->c, "ember tbaa", 10);
     LLVMValueRef root = LLVMMDNodeInContext(L->c, &root_name, 1);
-    const char *name = field ? "instance field" : "array element";
+    const char *name = names[kind];
     LLVMValueRef parts[3] = {LLVMMDStringInContext(L->c, name, (unsigned)strlen(name)), root, i64c(L, 0)};
     LLVMValueRef type = LLVMMDNodeInContext(L->c, parts, 3);
     LLVMValueRef tag[3] = {type, type, i64c(L, 0)};
@@ -520,7 +524,7 @@ void cg_tbaa(Lower *L, LLVMValueRef access, bool field) {
 
 LLVMValueRef cg_load_elem(Lower *L, int dt, LLVMValueRef p) {
     LLVMValueRef x = LLVMBuildLoad2(L->b, cg_elem_llvm(L, dt), p, "");
-    cg_tbaa(L, x, false);
+    cg_tbaa(L, x, TBAA_ARRAY_ELEM);
     return elem_canonical(L, dt, x);
 }
 
@@ -558,7 +562,7 @@ void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type 
             v = LLVMBuildInsertValue(L->b, c, LLVMBuildFPTrunc(L->b, LLVMBuildExtractValue(L->b, v, 1, ""), f32, ""), 1, "");
         }
     }
-    cg_tbaa(L, LLVMBuildStore(L->b, v, p), false);
+    cg_tbaa(L, LLVMBuildStore(L->b, v, p), TBAA_ARRAY_ELEM);
 }
 
 /* The address of element idx[0..ndim) of a. */

@@ -19,7 +19,7 @@ static LLVMValueRef load_field(Lower *L, const Type *t, LLVMValueRef obj, int f)
     LLVMValueRef p = field_ptr(L, t, obj, f);
     if (t->fdtypes[f] >= 0) return cg_load_elem(L, t->fdtypes[f], p);
     LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t->elems[f]), p, "");
-    cg_tbaa(L, x, true);
+    cg_tbaa(L, x, TBAA_INSTANCE_FIELD);
     return x;
 }
 
@@ -51,13 +51,13 @@ void cg_class_setattr(Lower *L, Instr *in) {
     const Type *ft = t->elems[f];
     v = cg_cast(L, v, vt_, ft);
     if (!ty_has_refs(ft)) {
-        cg_tbaa(L, LLVMBuildStore(L->b, v, p), true);
+        cg_tbaa(L, LLVMBuildStore(L->b, v, p), TBAA_INSTANCE_FIELD);
         return;
     }
     v = cg_keep(L, v, ft);   /* first: the old value may be the new one */
     LLVMValueRef old = LLVMBuildLoad2(L->b, cg_type(L, ft), p, "");
-    cg_tbaa(L, old, true);
-    cg_tbaa(L, LLVMBuildStore(L->b, v, p), true);
+    cg_tbaa(L, old, TBAA_INSTANCE_FIELD);
+    cg_tbaa(L, LLVMBuildStore(L->b, v, p), TBAA_INSTANCE_FIELD);
     cg_decref(L, old, ft);
 }
 

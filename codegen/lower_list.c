@@ -20,16 +20,40 @@
 
 /* ---- fields ------------------------------------------------------------------------ */
 static LLVMValueRef field_ptr(Lower *L, LLVMValueRef l, int k) { return cg_gep8(L, l, i64c(L, TY_BLOCK_HEADER + 8 * k)); }
-LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l) { return LLVMBuildLoad2(L->b, L->i64, field_ptr(L, l, 0), "len"); }
-static void set_len(Lower *L, LLVMValueRef l, LLVMValueRef n) { LLVMBuildStore(L->b, n, field_ptr(L, l, 0)); }
-static LLVMValueRef items(Lower *L, LLVMValueRef l) { return LLVMBuildLoad2(L->b, L->ptr, field_ptr(L, l, 2), "items"); }
+static LLVMValueRef load_field(Lower *L, LLVMValueRef l, int k, LLVMTypeRef t, const char *name) {
+    LLVMValueRef x = LLVMBuildLoad2(L->b, t, field_ptr(L, l, k), name);
+    cg_tbaa(L, x, TBAA_LIST_FIELD);
+    return x;
+}
+LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l) { return load_field(L, l, 0, L->i64, "len"); }
+static void set_len(Lower *L, LLVMValueRef l, LLVMValueRef n) { cg_tbaa(L, LLVMBuildStore(L->b, n, field_ptr(L, l, 0)), TBAA_LIST_FIELD); }
+static LLVMValueRef items(Lower *L, LLVMValueRef l) { return load_field(L, l, 2, L->ptr, "items"); }
 static const Type *elem_of(const Type *lt) { return lt->elems[0]; }
 
+/* An item's type in memory: a bool is a byte holding 0 or 1, read and written as i8 (an i1 in
+ * memory is a byte too, but vectors of i1 are bits: the loop vectoriser loaded i1 items one by
+ * one, so a loop over a list of bools ran 9x Numba's time). */
+static LLVMTypeRef mem_type(Lower *L, const Type *e) { return e == ty_bool ? L->i8 : cg_type(L, e); }
+
+static LLVMValueRef load_at(Lower *L, const Type *e, LLVMValueRef p) {
+    LLVMValueRef v = LLVMBuildLoad2(L->b, mem_type(L, e), p, "");
+    cg_tbaa(L, v, TBAA_LIST_ITEM);
+    return e == ty_bool ? LLVMBuildTrunc(L->b, v, L->i1, "") : v;
+}
+
+static void store_at(Lower *L, const Type *e, LLVMValueRef v, LLVMValueRef p) {
+    cg_tbaa(L, LLVMBuildStore(L->b, e == ty_bool ? LLVMBuildZExt(L->b, v, L->i8, "") : v, p), TBAA_LIST_ITEM);
+}
+
 static LLVMValueRef item_ptr(Lower *L, const Type *e, LLVMValueRef base, LLVMValueRef i) {
-    return LLVMBuildInBoundsGEP2(L->b, cg_type(L, e), base, &i, 1, "");
+    return LLVMBuildInBoundsGEP2(L->b, mem_type(L, e), base, &i, 1, "");
 }
 static LLVMValueRef load_item(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef i) {
-    return LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, items(L, l), i), "");
+    return load_at(L, e, item_ptr(L, e, items(L, l), i));
+}
+
+LLVMValueRef cg_list_item_at(Lower *L, const Type *e, LLVMValueRef items, LLVMValueRef i) {
+    return load_at(L, e, item_ptr(L, e, items, i));
 }
 static LLVMValueRef itemsize(Lower *L, const Type *e) {
     return i64c(L, (long long)LLVMABISizeOfType(LLVMGetModuleDataLayout(L->m), cg_type(L, e)));
@@ -46,7 +70,7 @@ static LLVMValueRef new_list(Lower *L, const Type *e, LLVMValueRef cap) {
 
 /* Make room for `need` elements. */
 static void reserve(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef need) {
-    LLVMValueRef cap = LLVMBuildLoad2(L->b, L->i64, field_ptr(L, l, 1), "cap");
+    LLVMValueRef cap = load_field(L, l, 1, L->i64, "cap");
     LLVMBasicBlockRef grow = LLVMAppendBasicBlockInContext(L->c, L->func, "grow");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "roomy");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSGT, need, cap, ""), false, grow, ok);
@@ -166,7 +190,7 @@ void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
 /* ---- making lists ------------------------------------------------------------------ */
 static void store_new(Lower *L, const Type *e, LLVMValueRef p, LLVMValueRef v) {
     if (ty_has_refs(e)) v = cg_keep(L, v, e);
-    LLVMBuildStore(L->b, v, p);
+    store_at(L, e, v, p);
 }
 
 LLVMValueRef cg_list_literal(Lower *L, Instr *in) {
@@ -199,7 +223,7 @@ static void extend_list(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef m)
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
     store_new(L, e, item_ptr(L, e, base, LLVMBuildNSWAdd(L->b, len, i, "")),
-              LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, src, i), ""));
+              load_at(L, e, item_ptr(L, e, src, i)));
     cg_loop_end(L, &lc);
     set_len(L, l, total);
 }
@@ -244,7 +268,7 @@ static LLVMValueRef slice_list(Lower *L, const Type *lt, LLVMValueRef l, const T
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
     LLVMValueRef j = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, i, step, ""), "");
-    store_new(L, e, item_ptr(L, e, dst, i), LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, src, j), ""));
+    store_new(L, e, item_ptr(L, e, dst, i), load_at(L, e, item_ptr(L, e, src, j)));
     cg_loop_end(L, &lc);
     set_len(L, r, n);
     return cg_own(L, r, lt);
@@ -272,7 +296,7 @@ static void remove_range(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef l
     if (ty_has_refs(e)) {
         LoopCtx lc;
         LLVMValueRef i = cg_loop_begin(L, &lc, LLVMBuildSub(L->b, hi, lo, ""));
-        cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, base, LLVMBuildAdd(L->b, lo, i, "")), ""), e);
+        cg_decref(L, load_at(L, e, item_ptr(L, e, base, LLVMBuildAdd(L->b, lo, i, ""))), e);
         cg_loop_end(L, &lc);
     }
     memmove_items(L, e, base, lo, hi, LLVMBuildSub(L->b, n, hi, ""));
@@ -305,7 +329,7 @@ void cg_list_setitem(Lower *L, Instr *in) {
         LoopCtx lc;
         LLVMValueRef i = cg_loop_begin(L, &lc, k);
         store_new(L, e, item_ptr(L, e, base, LLVMBuildAdd(L->b, lo, i, "")),
-                  LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, src, i), ""));
+                  load_at(L, e, item_ptr(L, e, src, i)));
         cg_loop_end(L, &lc);
         set_len(L, l, total);
         return;
@@ -316,9 +340,9 @@ void cg_list_setitem(Lower *L, Instr *in) {
     v = cg_cast(L, v, vt_, e);
     if (ty_has_refs(e)) {
         v = cg_keep(L, v, e);
-        cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, e), p, ""), e);
+        cg_decref(L, load_at(L, e, p), e);
     }
-    LLVMBuildStore(L->b, v, p);
+    store_at(L, e, v, p);
 }
 
 void cg_list_delitem(Lower *L, Instr *in) {
@@ -458,9 +482,9 @@ static void reverse_in_place(Lower *L, const Type *e, LLVMValueRef l) {
     LLVMValueRef i = cg_loop_begin(L, &lc, LLVMBuildSDiv(L->b, n, i64c(L, 2), ""));
     LLVMValueRef j = LLVMBuildSub(L->b, LLVMBuildSub(L->b, n, i64c(L, 1), ""), i, "");
     LLVMValueRef p = item_ptr(L, e, base, i), q = item_ptr(L, e, base, j);
-    LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, e), p, ""), y = LLVMBuildLoad2(L->b, cg_type(L, e), q, "");
-    LLVMBuildStore(L->b, y, p);
-    LLVMBuildStore(L->b, x, q);
+    LLVMValueRef x = load_at(L, e, p), y = load_at(L, e, q);
+    store_at(L, e, y, p);
+    store_at(L, e, x, q);
     cg_loop_end(L, &lc);
 }
 
@@ -480,8 +504,7 @@ static LLVMValueRef compare_fn(Lower *L, const Type *e, bool greater) {
     LLVMTypeRef pt[2] = {L->ptr, L->ptr};
     Outer o;
     f = enter_helper(L, name, LLVMFunctionType(L->i32, pt, 2, 0), &o);   /* (i32: C reads the whole register) */
-    LLVMTypeRef et = cg_type(L, e);
-    LLVMValueRef a = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 0), ""), b = LLVMBuildLoad2(L->b, et, LLVMGetParam(f, 1), "");
+    LLVMValueRef a = load_at(L, e, LLVMGetParam(f, 0)), b = load_at(L, e, LLVMGetParam(f, 1));
     LLVMBuildRet(L->b, LLVMBuildZExt(L->b, cg_cmp_any(L, greater ? IRC_GT : IRC_LT, a, e, b, e), L->i32, ""));
     leave_helper(L, &o);
     return f;
@@ -532,7 +555,7 @@ static void sort_by_key(Lower *L, const Type *e, LLVMValueRef l, CallInfo *kc, L
     i = cg_loop_begin(L, &lc, n);
     LLVMValueRef from = LLVMBuildExtractValue(L->b, load_item(L, pt, pairs, i), 1, "");
     from = LLVMBuildSelect(L->b, reverse, LLVMBuildNeg(L->b, from, ""), from, "");
-    LLVMBuildStore(L->b, load_item(L, e, l, from), item_ptr(L, e, items(L, moved), i));
+    store_at(L, e, load_item(L, e, l, from), item_ptr(L, e, items(L, moved), i));
     cg_loop_end(L, &lc);
     LLVMValueRef cp[4] = {items(L, l), items(L, moved), LLVMBuildMul(L->b, n, itemsize(L, e), ""), LLVMConstInt(L->i1, 0, 0)};
     LLVMTypeRef cpt[4] = {L->ptr, L->ptr, L->i64, L->i1};
@@ -769,7 +792,7 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         LLVMValueRef n = cg_list_len(L, l);
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:IndexError", "pop from empty list");
         LLVMValueRef i = ci->nparams ? wrap_checked(L, args[0], n, "pop index out of range") : LLVMBuildSub(L->b, n, i64c(L, 1), "");
-        LLVMValueRef base = items(L, l), v = LLVMBuildLoad2(L->b, cg_type(L, e), item_ptr(L, e, base, i), "");
+        LLVMValueRef base = items(L, l), v = load_at(L, e, item_ptr(L, e, base, i));
         LLVMValueRef i1 = LLVMBuildAdd(L->b, i, i64c(L, 1), "");
         memmove_items(L, e, base, i, i1, LLVMBuildSub(L->b, n, i1, ""));
         set_len(L, l, LLVMBuildSub(L->b, n, i64c(L, 1), ""));

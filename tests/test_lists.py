@@ -449,3 +449,27 @@ def unpack_list(l):
 def test_unpacking_lists():
     check_all(unpack_split, [(["a = 1.5", "b=2"],), (["x=1", "y=2=3"],), (["novalue"],)])
     check_all(unpack_list, [([1, 2, 3],), ([1.5, 2.0, -1.0],), ([1, 2],), ([1, 2, 3, 4],)])
+
+
+def bool_list_ops(n):
+    # a list of bools is bytes in memory, read and written as such (lower_list.c mem_type)
+    flags = [True] * (n + 1)
+    for i in range(0, n + 1, 3):
+        flags[i] = False
+    c = 0
+    for f in flags:
+        if f:
+            c += 1
+    for i in range(len(flags)):
+        if not flags[i]:
+            c += 10
+    flags.reverse()
+    flags.append(False)
+    flags.insert(1, True)
+    s = sorted(flags)
+    flags.sort(reverse=True)
+    return c, flags, s, flags.count(False), False in flags, flags.index(False), flags[::2], [x for x in flags if x]
+
+
+def test_bool_lists():
+    check_all(bool_list_ops, [(0,), (1,), (7,), (100,)])
