@@ -323,9 +323,9 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
         return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
-    if (iterable->kind == TY_RANGE) {
-        LLVMTypeRef f[5] = {L->i64, L->i64, L->i64, L->i64, L->i64};
-        return LLVMStructTypeInContext(L->c, f, 5, 0);
+    if (iterable->kind == TY_RANGE) {   /* {start, step, count, k, i, stop} */
+        LLVMTypeRef f[6] = {L->i64, L->i64, L->i64, L->i64, L->i64, L->i64};
+        return LLVMStructTypeInContext(L->c, f, 6, 0);
     }
     if (iterable->kind == TY_DICT || iterable->kind == TY_SET) {   /* {dict, k, key, len at the start} */
         LLVMTypeRef f[4] = {L->ptr, L->i64, cg_type(L, ti_iter_value_type(iterable)), L->i64};
@@ -377,6 +377,7 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), cg_field(L, st, state, 1));
         LLVMBuildStore(L->b, cg_range_count(L, v), cg_field(L, st, state, 2));
         LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 3));
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 1, "stop"), cg_field(L, st, state, 5));
         return;
     default:
         LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));   /* its length is a constant */
@@ -430,11 +431,16 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
         LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
         LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
         LLVMValueRef i = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
-        /* i lies on start's side of the range: with a constant step this leaves one signed
-         * bound that folds the negative-index wrap of a[i - 1] and lets the loop vectorise */
-        LLVMValueRef past = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), ""),
-                                            LLVMBuildICmp(L->b, LLVMIntSGE, i, start, ""),
-                                            LLVMBuildICmp(L->b, LLVMIntSLE, i, start, ""), "");
+        /* i lies between start (included) and stop (excluded): with a constant step this leaves
+         * two signed bounds that fold the negative-index wrap of a[i - 1], and of a[i - w] in a
+         * loop down to w (range(cap, w - 1, -1), a knapsack's), and let the loop vectorise */
+        LLVMValueRef stop = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 5), "");
+        LLVMValueRef up = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+        LLVMValueRef past = LLVMBuildSelect(L->b, up,
+                                            LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, i, start, ""),
+                                                         LLVMBuildICmp(L->b, LLVMIntSLT, i, stop, ""), ""),
+                                            LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, i, start, ""),
+                                                         LLVMBuildICmp(L->b, LLVMIntSGT, i, stop, ""), ""), "");
         LLVMTypeRef i1 = L->i1;
         cg_call(L, "llvm.assume", L->voidt, &i1, &past, 1);
         LLVMBuildStore(L->b, i, cg_field(L, st, state, 4));

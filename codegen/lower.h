@@ -398,6 +398,7 @@ void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, co
 LLVMValueRef cg_list_len(Lower *L, LLVMValueRef l);
 LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x);   /* a new list of its items (owned) */
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_is_negative(Lower *L, LLVMValueRef i);   /* lower_array.c: an index's i < 0 */
 LLVMValueRef cg_list_item_at(Lower *L, const Type *e, LLVMValueRef items, LLVMValueRef i);   /* items[i] of a list of e */
 LLVMValueRef cg_list_unpack(Lower *L, const Type *lt, LLVMValueRef l, int i, int n);   /* a, b = l */
 void cg_list_setitem(Lower *L, Instr *in);

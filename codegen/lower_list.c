@@ -252,7 +252,7 @@ static LLVMValueRef copy_list(Lower *L, const Type *lt, LLVMValueRef l) {
 /* ---- indexing ---------------------------------------------------------------------- */
 /* i wrapped (a negative index counts from the end) and checked: IndexError(msg) outside [0, n). */
 static LLVMValueRef wrap_checked(Lower *L, LLVMValueRef i, LLVMValueRef n, const char *msg) {
-    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
+    LLVMValueRef neg = cg_is_negative(L, i);
     i = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", msg);
     return i;

@@ -175,6 +175,10 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 1), "step"), cg_field(L, st, state, 1));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, hi, ""), cg_field(L, st, state, 2));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, lo, ""), cg_field(L, st, state, 3));
+    /* the chunk's own stop, start + count * step: its values lie before it */
+    LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), ""), step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, LLVMBuildAdd(L->b, k0, hi, ""), step, ""), ""),
+                   cg_field(L, st, state, 5));
     LLVMBuildStore(L->b, state, L->vars[pl->iter_var]);
     LLVMBuildBr(L->b, L->bbs[pl->header->id]);
 

@@ -254,3 +254,33 @@ def test_partition_loop_is_versioned():
     f(floats(5), 0, 4)
     ir = "".join(f.inspect_llvm().values())
     assert ".us" in ir
+
+
+def knapsack_down(weights, values, cap):
+    dp = np.zeros(cap + 1, dtype=np.int64)
+    for i in range(len(weights)):
+        w = weights[i]
+        v = values[i]
+        for c in range(cap, w - 1, -1):   # c >= w: dp[c - w] never wraps (the range's stop bounds c)
+            if dp[c - w] + v > dp[c]:
+                dp[c] = dp[c - w] + v
+    return dp
+
+
+def differences_that_wrap(a, k):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i - k] * (i + 1)   # negative for i < k: wraps to the end, as Python's
+    for i in range(a.shape[0] - 1, -1, -2):
+        s += a[k - i]
+    out = [0.0] * a.shape[0]
+    for i in range(len(out)):
+        out[i - k] = a[i]
+    return s, out
+
+
+def test_indices_that_are_differences():
+    w = np.array([3, 4, 7, 1, 9]), np.array([5, 6, 11, 1, 13])
+    check_all(knapsack_down, [(w[0], w[1], 20), (w[0], w[1], 0), (w[0], w[1], 2)])
+    a = np.arange(1.0, 8.0)
+    check_all(differences_that_wrap, [(a, 0), (a, 3), (a, 6), (a, -2)])
