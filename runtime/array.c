@@ -50,17 +50,19 @@ static const unsigned char canary[CANARY_BYTES] = {0xE5, 0x3B, 0xA7, 0x19, 0xC4,
                                                    0x5E, 0x91, 0x2A, 0xD7, 0x0C, 0xB3, 0x68, 0x4F};
 
 /* ---- large blocks kept for the next allocation --------------------------------------- *
- * malloc serves a megabyte or more straight from mmap and gives it back to the system when it is
- * freed, so a function called again and again that returns a new array or makes a temporary one
- * pays again for every page of it: the kernel faults each page in and clears it (a 1000x1000
- * distance matrix spent 36% of its time there, a 3.8 MB np.zeros_like 75%). Freed blocks of
- * BIG_MIN bytes and more, up to BIG_KEEP of them and BIG_KEEP_BYTES in all, are kept instead; an
+ * malloc serves a large block straight from mmap (glibc: from 128 KiB, a threshold that moves as
+ * blocks are freed, so whether it does differs from process to process) and gives it back to
+ * the system when it is freed, so a function called again and again that returns a new array or
+ * makes a temporary one pays again for every page of it: the kernel faults each page in and
+ * clears it (a 1000x1000 distance matrix spent 36% of its time there, a 3.8 MB np.zeros_like
+ * 75%, np.corrcoef of a 20000x6 array's 1 MB temporaries 1.11 ms against 0.44 in a process where
+ * they were not). Freed blocks of BIG_MIN bytes and more, up to BIG_KEEP of them and BIG_KEEP_BYTES in all, are kept instead; an
  * allocation takes the smallest kept block that fits it with at most a quarter to spare, so the
  * memory kept stays close to what the program's own arrays use. When the list is full, the
  * blocks kept longest go back to malloc to make room: the block freed last is the likeliest to
  * be asked for again (a program that moves on to other sizes would otherwise find the list
  * full of the old ones and fault in every page of its new arrays). Any thread; under big_lock. */
-#define BIG_MIN ((size_t)1 << 20)
+#define BIG_MIN ((size_t)1 << 17)
 #define BIG_KEEP 8
 #define BIG_KEEP_BYTES ((size_t)64 << 20)
 /* A short critical section's spin lock (big_lock, heaps_lock). */
