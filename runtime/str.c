@@ -493,14 +493,39 @@ RtStr *ember_rt_str_join(RtStr *sep, RtStr **items, int64_t n) {
 }
 
 /* ---- numbers to text -------------------------------------------------------------------- */
+/* v's decimal digits, written backwards ending at `end`, two at a time from a table (snprintf's
+ * %lld took most of str(i)'s 74 ns); returns where they start. */
+static char *decimal(char *end, uint64_t v) {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    char *p = end;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        *--p = pairs[2 * d + 1];
+        *--p = pairs[2 * d];
+    }
+    if (v >= 10) {
+        *--p = pairs[2 * v + 1];
+        *--p = pairs[2 * v];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return p;
+}
+
 RtStr *ember_rt_str_from_int(int64_t v) {
-    char buf[32];
-    return from_ascii(buf, snprintf(buf, sizeof buf, "%lld", (long long)v));
+    char buf[24], *end = buf + sizeof buf;
+    char *p = decimal(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0) *--p = '-';
+    return from_ascii(p, end - p);
 }
 
 RtStr *ember_rt_str_from_uint(uint64_t v) {
-    char buf[32];
-    return from_ascii(buf, snprintf(buf, sizeof buf, "%llu", (unsigned long long)v));
+    char buf[24], *end = buf + sizeof buf;
+    char *p = decimal(end, v);
+    return from_ascii(p, end - p);
 }
 
 RtStr *ember_rt_str_from_bool(bool v) { return v ? from_ascii("True", 4) : from_ascii("False", 5); }

@@ -516,3 +516,13 @@ def call_str_defaults(x):
 def test_str_defaults_of_callees():
     check(call_str_defaults, "q")
     check(call_str_defaults, "")
+
+
+def int_texts(v):
+    return str(v), f"{v}|{-v}", str(v // 7), len(str(v))
+
+
+@pytest.mark.parametrize("v", [0, 1, 9, 10, 99, 100, 101, -1, -9, -10, -100, 12345678901234567,
+                               2**63 - 1, -(2**63) + 1, 10**18, -(10**18)])
+def test_str_of_ints(v):
+    check(int_texts, v)
