@@ -147,6 +147,7 @@ int ember_rt_digitize(const char *x, int64_t n, int64_t xs, const double *bins, 
 int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, const double *fp, int64_t np_, double left,
                     double right, double *out) {
     if (np_ == 0) return value_error("array of sample points is empty");
+    int64_t guess = 0;   /* the last interval found: sorted queries (a resampling) stay in it or move to the next */
     for (int64_t i = 0; i < n; i++) {
         double v = at(x, i, xs);
         if (np_ == 1) {   /* NumPy: one sample point gives its value to everything between left and right, NaN too */
@@ -169,13 +170,21 @@ int ember_rt_interp(const char *x, int64_t n, int64_t xs, const double *xp, cons
             out[i] = fp[np_ - 1];
             continue;
         }
-        int64_t lo = 0, hi = np_;   /* the last j with xp[j] <= v */
-        while (lo < hi) {
-            int64_t mid = lo + (hi - lo) / 2;
-            if (xp[mid] <= v) lo = mid + 1;
-            else hi = mid;
+        int64_t j;   /* the last j with xp[j] <= v: the guessed interval or the next where they hold it, else a search */
+        if (xp[guess] <= v && v < xp[guess + 1]) {
+            j = guess;
+        } else if (guess + 2 < np_ && xp[guess + 1] <= v && v < xp[guess + 2]) {
+            j = guess + 1;
+        } else {
+            int64_t lo = 0, hi = np_;
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (xp[mid] <= v) lo = mid + 1;
+                else hi = mid;
+            }
+            j = lo - 1;
         }
-        int64_t j = lo - 1;
+        if (j < np_ - 1) guess = j;
         if (j >= np_ - 1) {
             out[i] = fp[np_ - 1];
             continue;

@@ -203,6 +203,18 @@ def test_interp():
     check(lambda x: np.interp(x, np.array([0.0, 1.0]), np.array([0.0, inf])), np.array([0.0, 0.5, 1.0]))
 
 
+def test_interp_sorted_and_repeated_queries():
+    # the runtime starts each search at the last interval found: sorted, repeated, backwards and
+    # random queries, sample points with repeats, all as NumPy gives them
+    rng = np.random.default_rng(3)
+    xp = np.sort(rng.random(200)) * 10
+    xp[50:53] = xp[50]
+    fp = rng.standard_normal(200)
+    x = np.concatenate([np.sort(rng.random(500) * 12 - 1), np.repeat(xp[50], 3), np.sort(rng.random(300) * 10)[::-1],
+                        rng.random(200) * 10, xp])
+    check(interps, x, xp, fp)
+
+
 def test_interp_errors():
     check(lambda x: np.interp(x, np.zeros(0), np.zeros(0)), np.ones(2))
     check(lambda x: np.interp(x, np.arange(3.0), np.arange(2.0)), np.ones(2))
