@@ -2370,5 +2370,21 @@ def lennard_jones_pow(pos, sigma, eps):
 """, lambda small: (_rng(211).random((12 if small else 600, 3)) * 10.0, 1.0, 0.5))
 
 
+kernel("generator_scaled_values", """
+def _scaled(a, lo, scale):
+    for x in a:
+        if x >= lo:
+            yield (x - lo) * scale
+
+def generator_scaled_values(a, lo, scale):
+    s = 0.0
+    n = 0
+    for v in _scaled(a, lo, scale):
+        s += v
+        n += 1
+    return s, n
+""", lambda small: (_rng(212).random(30 if small else 200000), 0.25, 4.0))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
