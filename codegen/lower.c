@@ -501,10 +501,39 @@ void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *
     LLVMPositionBuilderAtEnd(L->b, done);
 }
 
+/* Does the list a GETITER iterates stay alive without a reference of the iterator's own? It
+ * is a variable's value, the variable is no inner function's (not one of the code's cell
+ * variables, which an inner function could rebind), and the loop the GETITER starts (its block
+ * jumps to the FORITER heading it) neither stores nor deletes it. The variable's reference then
+ * outlives the loop: `for x in r` inside `for r in rows` takes and drops none (two atomic
+ * operations a row). */
+static bool iterable_outlives_loop(Lower *L, Instr *in) {
+    Function *fn = L->fn;
+    Instr *src = fn->instrs[in->args[0]];
+    if (src->op != IR_LOADVAR || !fn->code) return false;
+    PyObject *cells = PyObject_GetAttrString(fn->code, "co_cellvars");
+    bool cell = !cells || !PyTuple_Check(cells);
+    for (Py_ssize_t i = 0; !cell && i < PyTuple_GET_SIZE(cells); i++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(cells, i));
+        cell = !name || !strcmp(name, fn->varnames[src->imm]);
+    }
+    Py_XDECREF(cells);
+    PyErr_Clear();
+    if (cell) return false;
+    Instr *jump = in->block ? ir_terminator(in->block) : NULL;
+    Block *head = jump && jump->op == IR_JUMP ? jump->target[0] : NULL;
+    Instr *foriter = head ? ir_terminator(head) : NULL;
+    if (!foriter || foriter->op != IR_FORITER) return false;
+    int last = cg_loop_last(fn, head);
+    return last >= head->offset && !cg_stored_in(fn, head->offset, last, src->imm, NULL);
+}
+
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
     LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
     L->gen_owned = it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[0]]);
+    L->borrow_iterable = it->kind == TY_LIST && iterable_outlives_loop(L, in);
     iter_init(L, it, state, L->vals[in->args[0]]);
+    L->borrow_iterable = false;
     L->vals[in->id] = state;
 }
 

@@ -21,6 +21,7 @@ typedef struct Lower {
     LLVMValueRef out;         /* its result pointer (in <sym>.rec: the result's slot) */
     LLVMValueRef err;         /* in <sym>.rec: its frame record, whose flag a failure sets (lower_rec.c), else NULL */
     bool *borrowed;           /* per variable: holds a parameter without owning a reference (<sym>.rec), or NULL */
+    bool borrow_iterable;     /* the GETITER being lowered iterates a list its variable keeps alive (lower.c) */
     LLVMValueRef *vals;       /* per value id */
     LLVMValueRef *vars;       /* per variable: its stack slot */
     LLVMValueRef *floors;     /* per value id: a lower bound fixed through loops, or NULL (lower_floor.c) */

@@ -469,8 +469,10 @@ LLVMValueRef cg_list_binop(Lower *L, Instr *in) {
 
 /* ---- iteration --------------------------------------------------------------------- */
 void cg_list_iter_init(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef state, LLVMTypeRef st) {
-    cg_incref(L, l, lt);   /* the loop keeps the list alive even if its variable changes */
-    cg_own(L, l, lt);
+    if (!L->borrow_iterable) {   /* the loop keeps the list alive even if its variable changes */
+        cg_incref(L, l, lt);
+        cg_own(L, l, lt);
+    }
     LLVMBuildStore(L->b, l, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
     LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
 }

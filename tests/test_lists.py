@@ -473,3 +473,22 @@ def bool_list_ops(n):
 
 def test_bool_lists():
     check_all(bool_list_ops, [(0,), (1,), (7,), (100,)])
+
+
+def rows_and_rebinding(n):
+    # an iterator over a list its variable keeps alive takes no reference of its own; where the
+    # loop rebinds the variable (or the list is a cell an inner function could rebind) it does
+    rows = [[j * i for j in range(i % 4)] for i in range(n)]
+    total = 0
+    for r in rows:
+        for x in r:
+            total += x
+    r = [1, 2, 3]
+    for x in r:
+        r = [x * 10]   # the loop goes on over the old list
+        total += x + r[0]
+    return total, r
+
+
+def test_iterating_lists_borrowed_or_not():
+    check_all(rows_and_rebinding, [(0,), (1,), (9,)])
