@@ -431,14 +431,15 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
         LLVMValueRef start = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 0), "");
         LLVMValueRef step = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), "");
         LLVMValueRef i = LLVMBuildAdd(L->b, start, LLVMBuildMul(L->b, k, step, ""), "i");
-        /* i lies between start (included) and stop (excluded): with a constant step this leaves
-         * two signed bounds that fold the negative-index wrap of a[i - 1], and of a[i - w] in a
-         * loop down to w (range(cap, w - 1, -1), a knapsack's), and let the loop vectorise */
+        /* i lies on start's side of the range: with a constant step this leaves one signed
+         * bound that folds the negative-index wrap of a[i - 1] and lets the loop vectorise. A
+         * loop counting down also lies above its stop: the wrap of a[i - w] in a loop down to w
+         * (range(cap, w - 1, -1), a knapsack's) folds too. (Counting up, i < stop says nothing
+         * such an index needs, and one more assumption a trip kept a 32-trip loop from being
+         * unrolled: popcount_bitrev 0.006 -> 0.017 ms.) */
         LLVMValueRef stop = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 5), "");
         LLVMValueRef up = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
-        LLVMValueRef past = LLVMBuildSelect(L->b, up,
-                                            LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, i, start, ""),
-                                                         LLVMBuildICmp(L->b, LLVMIntSLT, i, stop, ""), ""),
+        LLVMValueRef past = LLVMBuildSelect(L->b, up, LLVMBuildICmp(L->b, LLVMIntSGE, i, start, ""),
                                             LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, i, start, ""),
                                                          LLVMBuildICmp(L->b, LLVMIntSGT, i, stop, ""), ""), "");
         LLVMTypeRef i1 = L->i1;
