@@ -463,6 +463,8 @@ int cg_blas_kind(int dt);   /* runtime/lapack.h's LA_* for a float or complex dt
 LLVMValueRef cg_as_dtype(Lower *L, const Type **t, LLVMValueRef v, int dt);   /* aligned, of dtype dt (a copy if not) */
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt);
 void cg_rt_check(Lower *L, const char *name, LLVMTypeRef *pt, LLVMValueRef *args, int n);   /* call; propagate a failure */
+/* lower_ops.c: name(&result, args...) returning a status: the result, or to the error exit */
+LLVMValueRef cg_rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLVMTypeRef *pt, LLVMValueRef *args, int n);
 /* Any array's elements as one lane (data, n, byte stride) in C order, dtype dt (-1: a's): a itself
  * when it is 1-d of that dtype, else a fresh C copy. */
 LLVMValueRef cg_sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt);   /* as doubles */

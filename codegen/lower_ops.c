@@ -20,9 +20,9 @@ static LLVMValueRef copysign_(Lower *L, LLVMValueRef x, LLVMValueRef y) {
     return cg_call_f64_2(L, "llvm.copysign.f64", x, y);
 }
 
-/* A call to a runtime function returning a status, with its result through a pointer. */
-static LLVMValueRef rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLVMTypeRef *pt,
-                                   LLVMValueRef *args, int n) {
+/* A call to a runtime function returning a status, with its result through a pointer (its first
+ * parameter). */
+LLVMValueRef cg_rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLVMTypeRef *pt, LLVMValueRef *args, int n) {
     LLVMTypeRef all_t[8];
     LLVMValueRef all[8];
     LLVMValueRef slot = cg_entry_alloca(L, rett, "rt");
@@ -226,7 +226,7 @@ static LLVMValueRef int_pow(Lower *L, bool is_unsigned, LLVMValueRef a, LLVMValu
     if (is_unsigned) return uint_pow(L, a, b);
     LLVMTypeRef pt[2] = {L->i64, L->i64};
     LLVMValueRef args[2] = {a, b};
-    return rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);
+    return cg_rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);
 }
 
 static LLVMValueRef int_shift(Lower *L, bool left, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
@@ -488,7 +488,7 @@ static LLVMValueRef mk_complex(Lower *L, LLVMValueRef re, LLVMValueRef im) {
 static LLVMValueRef complex_rt(Lower *L, const char *name, LLVMValueRef a, LLVMValueRef b) {
     LLVMTypeRef pt[4] = {L->f64, L->f64, L->f64, L->f64};
     LLVMValueRef args[4] = {re_(L, a), im_(L, a), re_(L, b), im_(L, b)};
-    return rt_status_call(L, name, L->c128, pt, args, 4);
+    return cg_rt_status_call(L, name, L->c128, pt, args, 4);
 }
 
 /* a / b as NumPy's complex loop divides (Smith's method with a reciprocal; a zero b gives inf or
@@ -593,6 +593,17 @@ static bool small_int_power(LLVMValueRef b, int *n) {
     return true;
 }
 
+/* r * a ** m (m >= 1) by repeated squaring, the low bits first; r NULL: a ** m with the first
+ * factor taken as it is (NumPy's loop), r = 1 + 0j: CPython's products, 1 * factor included. */
+static LLVMValueRef complex_square_multiply(Lower *L, LLVMValueRef r, LLVMValueRef a, int m) {
+    LLVMValueRef p = a;
+    for (int mask = 1; mask <= m; mask <<= 1) {
+        if (m & mask) r = r ? cmul(L, r, p) : p;
+        if ((mask << 1) <= m) p = cmul(L, p, p);
+    }
+    return r;
+}
+
 /* a ** n for a constant integer n (|n| < 100) in array code, as NumPy's complex power: n == 2 and
  * n == -1 are NumPy's square (the real part through one fma, as its vector loop) and reciprocal,
  * otherwise repeated squaring unrolled here, a negative n the quotient 1 / that; 0j ** n is 0 for
@@ -608,12 +619,7 @@ static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
         r = mk_complex(L, cg_call(L, "llvm.fma.f64", L->f64, t3, fa, 3),
                        LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, ai, ""), LLVMBuildFMul(L->b, ai, ar, ""), ""));
     } else {
-        LLVMValueRef p = a;
-        r = NULL;
-        for (int mask = 1; mask <= m; mask <<= 1) {
-            if (m & mask) r = r ? cmul(L, r, p) : p;
-            if ((mask << 1) <= m) p = cmul(L, p, p);
-        }
+        r = complex_square_multiply(L, NULL, a, m);
     }
     if (n < 0) r = complex_div_numpy(L, f64c(L, 1), f64c(L, 0), re_(L, r), im_(L, r));
     LLVMValueRef zero = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, ar, f64c(L, 0), ""),
@@ -627,11 +633,7 @@ static LLVMValueRef complex_pow_int(Lower *L, LLVMValueRef a, int n) {
  * raises OverflowError): the same products in the same order, so the same bits, without the runtime
  * call (z ** 2 in a loop: 2x Numba's time). */
 static LLVMValueRef complex_powu(Lower *L, LLVMValueRef a, int n) {
-    LLVMValueRef r = mk_complex(L, f64c(L, 1), f64c(L, 0)), p = a;
-    for (int mask = 1; mask <= n; mask <<= 1) {
-        if (n & mask) r = cmul(L, r, p);
-        if ((mask << 1) <= n) p = cmul(L, p, p);
-    }
+    LLVMValueRef r = complex_square_multiply(L, mk_complex(L, f64c(L, 1), f64c(L, 0)), a, n);
     LLVMValueRef inf = f64c(L, INFINITY);   /* CPython: an infinite part is an overflow */
     cg_raise_if(L, LLVMBuildOr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", re_(L, r)), inf, ""),
                                LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", im_(L, r)), inf, ""), ""),
@@ -1107,7 +1109,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         for (int i = 0; i < n; i++) g = cg_gcd(L, g, args[i], false);
         return g;
     }
-    case BI_M_FACTORIAL: return rt_status_call(L, "ember_rt_factorial", L->i64, &L->i64, args, 1);
+    case BI_M_FACTORIAL: return cg_rt_status_call(L, "ember_rt_factorial", L->i64, &L->i64, args, 1);
     case BI_M_ULP: return cg_call(L, "ember_rt_ulp", L->f64, &L->f64, args, 1);
     case BI_M_ISCLOSE: return isclose(L, args[0], args[1], args[2], args[3]);
     case BI_ABS: {
@@ -1172,7 +1174,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_POW:
         if (n == 3) {
             LLVMTypeRef pt[3] = {L->i64, L->i64, L->i64};
-            return rt_status_call(L, "ember_rt_pow_mod", L->i64, pt, args, 3);
+            return cg_rt_status_call(L, "ember_rt_pow_mod", L->i64, pt, args, 3);
         }
         return cg_binop(L, IRB_POW, args[0], args[1], ci->params[0], in);
     case BI_LEN:

@@ -1,7 +1,7 @@
 /* lower_pyrandom.c: calls of Python's random module (typeinfer/pyrandom.c): one runtime call
  * each on the thread's random-module generator (runtime/random.c), but random() and uniform(),
- * drawn inline as np.random.random() is (cg_rng_double). getrandbits and randrange raise from the
- * runtime (a status and an out slot); the others cannot fail.
+ * drawn inline as np.random.random() is (cg_rng_double). getrandbits, randrange and randint raise
+ * from the runtime (cg_rt_status_call); the others cannot fail.
  */
 #include "lower.h"
 
@@ -15,19 +15,8 @@ static LLVMValueRef as_i64(Lower *L, LLVMValueRef *args, const Type **types, int
     return cg_cast(L, args[i], types[i], ty_int64);
 }
 
-/* fn(a, b, c, &out) returning a status: out's value, or to the error exit. */
-static LLVMValueRef checked(Lower *L, const char *fn, LLVMValueRef *a, int n, LLVMTypeRef out_type) {
-    LLVMValueRef slot = cg_entry_alloca(L, out_type, "draw"), full[4];
-    LLVMTypeRef pt[4] = {L->i64, L->i64, L->i64, L->ptr};
-    for (int i = 0; i < n; i++) full[i] = a[i];
-    full[n] = slot;
-    pt[n] = L->ptr;
-    cg_check_status(L, cg_call(L, fn, L->i32, pt, full, n + 1));
-    return LLVMBuildLoad2(L->b, out_type, slot, "");
-}
-
 LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    LLVMTypeRef dp[2] = {L->f64, L->f64};
+    LLVMTypeRef dp[2] = {L->f64, L->f64}, ip[3] = {L->i64, L->i64, L->i64};
     switch (ci->builtin) {
     case BI_PYR_SEED:
         if (given(ci, types, 0)) {
@@ -49,14 +38,14 @@ LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
     }
     case BI_PYR_GETRANDBITS: {
         LLVMValueRef k = as_i64(L, args, types, 0);
-        return checked(L, "ember_rt_pyrandom_getrandbits", &k, 1, L->i64);
+        return cg_rt_status_call(L, "ember_rt_pyrandom_getrandbits", L->i64, ip, &k, 1);
     }
     case BI_PYR_RANDRANGE: case BI_PYR_RANDINT: {
         LLVMValueRef a[3];
         if (ci->builtin == BI_PYR_RANDINT) {
             a[0] = as_i64(L, args, types, 0);
             a[1] = as_i64(L, args, types, 1);
-            return checked(L, "ember_rt_pyrandom_randint", a, 2, L->i64);
+            return cg_rt_status_call(L, "ember_rt_pyrandom_randint", L->i64, ip, a, 2);
         } else if (given(ci, types, 1)) {
             a[0] = as_i64(L, args, types, 0);
             a[1] = as_i64(L, args, types, 1);
@@ -65,7 +54,7 @@ LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
             a[1] = as_i64(L, args, types, 0);
         }
         a[2] = given(ci, types, 2) ? as_i64(L, args, types, 2) : LLVMConstInt(L->i64, 1, 0);
-        return checked(L, "ember_rt_pyrandom_randrange", a, 3, L->i64);
+        return cg_rt_status_call(L, "ember_rt_pyrandom_randrange", L->i64, ip, a, 3);
     }
     }
     return NULL;

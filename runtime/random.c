@@ -306,8 +306,6 @@ uint64_t ember_rt_random_next_u64(EmberRandomState *st) { return next_u64(st); }
 double ember_rt_random_next_double(EmberRandomState *st) { return next_double(st); }
 double ember_rt_random_next_gauss(EmberRandomState *st) { return next_gauss(st); }
 
-double ember_rt_random_double(void) { return next_double(ember_rt_random_state()); }
-
 double ember_rt_random_gauss(void) { return next_gauss(ember_rt_random_state()); }
 
 int64_t ember_rt_random_randint(int64_t low, int64_t high) {
@@ -369,8 +367,6 @@ void ember_rt_pyrandom_seed(int64_t seed) {
 
 void ember_rt_pyrandom_seed_entropy(void) { seed_from_entropy(&these_states()->py); }
 
-double ember_rt_pyrandom_random(void) { return next_double(py_state()); }
-
 EmberRandomState *ember_rt_pyrandom_state(void) { return py_state(); }
 
 double ember_rt_pyrandom_gauss(double mu, double sigma) { return mu + sigma * next_gauss(py_state()); }
@@ -382,7 +378,7 @@ static uint64_t py_bits(EmberRandomState *st, int k) {   /* 1 <= k <= 64 */
     return hi << 32 | lo;
 }
 
-int32_t ember_rt_pyrandom_getrandbits(int64_t k, uint64_t *out) {
+int32_t ember_rt_pyrandom_getrandbits(uint64_t *out, int64_t k) {
     if (k < 0) return ember_rt_raise("builtins:ValueError", "number of bits must be non-negative"), -1;
     if (k > 64) return ember_rt_raise("builtins:OverflowError", "getrandbits() limited to 64 bits in compiled code"), -1;
     *out = k ? py_bits(py_state(), (int)k) : 0;
@@ -398,7 +394,7 @@ static int64_t py_pick(int64_t start, int64_t step, uint64_t n) {
     return (int64_t)(uint64_t)((unsigned __int128)start + (unsigned __int128)((__int128)step * (__int128)r));
 }
 
-int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, int64_t *out) {
+int32_t ember_rt_pyrandom_randrange(int64_t *out, int64_t start, int64_t stop, int64_t step) {
     /* the number of choices, exact in 128 bits (stop - start may not fit in 64); at most 2**64 - 1 */
     __int128 width = (__int128)stop - start, n;
     if (step == 0) return ember_rt_raise("builtins:ValueError", "zero step for randrange()"), -1;
@@ -409,7 +405,7 @@ int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, i
     return 0;
 }
 
-int32_t ember_rt_pyrandom_randint(int64_t a, int64_t b, int64_t *out) {
+int32_t ember_rt_pyrandom_randint(int64_t *out, int64_t a, int64_t b) {
     if (b < a) return ember_rt_raise("builtins:ValueError", "empty range for randrange()"), -1;
     __int128 n = (__int128)b - a + 1;
     if (n > (__int128)UINT64_MAX) {   /* the whole int64 range: any 64 bits (CPython would draw 65) */

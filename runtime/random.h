@@ -42,7 +42,6 @@ void ember_rt_random_seed_array(const uint32_t *words, int64_t n);
 /* np.random.seed() / seed(None): fresh OS entropy. */
 void ember_rt_random_seed_entropy(void);
 
-double ember_rt_random_double(void);                          /* random(), rand() in [0, 1) */
 double ember_rt_random_gauss(void);                           /* standard_normal(), randn() */
 /* randint(low, high) in [low, high): caller checks low < high (NumPy: "low >= high");
  * returns low when high <= low. */
@@ -80,16 +79,16 @@ void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, in
 
 
 /* Python's random module (the thread's second state): seed(n) (n's low 32 bits), seed() (OS
- * entropy), random(), gauss(mu, sigma) (also normalvariate); getrandbits(k) and
- * randrange(start, stop, step) write *out and return 0, or raise (k < 0 or k > 64; a zero step,
- * an empty range) and return -1; so does randint(a, b), which is randrange(a, b + 1, 1). */
+ * entropy), the state for the draws generated code makes itself (random(), uniform()),
+ * gauss(mu, sigma) (also normalvariate); getrandbits(k) and randrange(start, stop, step) write
+ * *out and return 0, or raise (k < 0 or k > 64; a zero step, an empty range) and return -1; so
+ * does randint(a, b), which is randrange(a, b + 1, 1). */
 void ember_rt_pyrandom_seed(int64_t seed);
 void ember_rt_pyrandom_seed_entropy(void);
-double ember_rt_pyrandom_random(void);
 EmberRandomState *ember_rt_pyrandom_state(void);   /* seeded; the same pointer for the thread's lifetime */
 double ember_rt_pyrandom_gauss(double mu, double sigma);
-int32_t ember_rt_pyrandom_getrandbits(int64_t k, uint64_t *out);
-int32_t ember_rt_pyrandom_randrange(int64_t start, int64_t stop, int64_t step, int64_t *out);
-int32_t ember_rt_pyrandom_randint(int64_t a, int64_t b, int64_t *out);
+int32_t ember_rt_pyrandom_getrandbits(uint64_t *out, int64_t k);
+int32_t ember_rt_pyrandom_randrange(int64_t *out, int64_t start, int64_t stop, int64_t step);
+int32_t ember_rt_pyrandom_randint(int64_t *out, int64_t a, int64_t b);
 
 #endif

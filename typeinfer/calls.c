@@ -722,7 +722,6 @@ CallInfo *ti_type_value_call(TypeInfo *ti, Instr *in, const Type *callee, const 
 }
 
 static bool is_int(const Type *t) { return ty_is_int(t) || t == ty_bool; }
-static bool is_real(const Type *t) { return ty_is_int(t) || t == ty_bool || t == ty_float64; }
 
 /* print(*values, sep=' ', end='\n', flush=False): numbers, None, strings, tuples of them and
  * arrays, written by Python's own print (runtime/error.c, ember_rt_print). The call's params are
@@ -782,12 +781,12 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
     for (int i = 0; i < nargs; i++) if (!pred(args[i])) return ERR(in, "%s() does not accept %s (needs %s)", bi->name, args[i]->name, what)
 #define SET_PARAMS(t) for (int i = 0; i < nargs; i++) ci->params[i] = (t)
     switch (bi->shape) {
-    case SH_F_F: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
-    case SH_FF_F: NARGS(2, 2); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
-    case SH_F_B: NARGS(1, 1); ALL(is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_bool; break;
+    case SH_F_F: NARGS(1, 1); ALL(ty_is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
+    case SH_FF_F: NARGS(2, 2); ALL(ty_is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_float64; break;
+    case SH_F_B: NARGS(1, 1); ALL(ty_is_real, "a real number"); SET_PARAMS(ty_float64); ret = ty_bool; break;
     case SH_UF: case SH_US: case SH_UB: case SH_BF: case SH_BS: case SH_BB: break;   /* NumPy: numpy.c */
     case SH_F_I:
-        NARGS(1, 1); ALL(is_real, "a real number");
+        NARGS(1, 1); ALL(ty_is_real, "a real number");
         ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;
         ret = ty_int64;
         break;
@@ -809,19 +808,19 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             } else {
                 for (int i = 0; i < nargs; i++) u = ty_unify(u, args[i]);
             }
-            if (!u || !is_real(u)) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
+            if (!u || !ty_is_real(u)) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
             if (nargs > 1) SET_PARAMS(u);
             ret = u;
             break;
         }
         case BI_INT:
             NARGS(0, 1);
-            if (nargs && args[0] != ty_str) ALL(is_real, "a real number or a str");
+            if (nargs && args[0] != ty_str) ALL(ty_is_real, "a real number or a str");
             ret = ty_int64;
             break;
         case BI_FLOAT:
             NARGS(0, 1);
-            if (nargs && args[0] != ty_str) ALL(is_real, "a real number or a str");
+            if (nargs && args[0] != ty_str) ALL(ty_is_real, "a real number or a str");
             ret = ty_float64;
             break;
         case BI_ISINSTANCE:
@@ -852,7 +851,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = ty_complex128;
             break;
         case BI_ROUND:
-            NARGS(1, 2); ALL(is_real, "a real number");
+            NARGS(1, 2); ALL(ty_is_real, "a real number");
             if (nargs == 2 && !is_int(args[1])) return ERR(in, "round() ndigits must be an integer");
             ci->params[0] = args[0] == ty_float64 ? ty_float64 : ty_int64;
             if (nargs == 2) ci->params[1] = ty_int64;
@@ -926,19 +925,19 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = ty_range;
             break;
         case BI_M_LOG:
-            NARGS(1, 2); ALL(is_real, "a real number");
+            NARGS(1, 2); ALL(ty_is_real, "a real number");
             SET_PARAMS(ty_float64);
             ret = ty_float64;
             break;
         case BI_M_LDEXP:
             NARGS(2, 2);
-            if (!is_real(args[0]) || !is_int(args[1])) return ERR(in, "ldexp() needs a float and an integer");
+            if (!ty_is_real(args[0]) || !is_int(args[1])) return ERR(in, "ldexp() needs a float and an integer");
             ci->params[0] = ty_float64;
             ci->params[1] = ty_int64;
             ret = ty_float64;
             break;
         case BI_M_FREXP: case BI_M_MODF: {
-            NARGS(1, 1); ALL(is_real, "a real number");
+            NARGS(1, 1); ALL(ty_is_real, "a real number");
             ci->params[0] = ty_float64;
             const Type *pair[2] = {ty_float64, bid == BI_M_FREXP ? ty_int64 : ty_float64};
             ret = ty_tuple(2, pair);
@@ -955,7 +954,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = ty_int64;
             break;
         case BI_M_ULP:
-            NARGS(1, 1); ALL(is_real, "a real number");
+            NARGS(1, 1); ALL(ty_is_real, "a real number");
             SET_PARAMS(ty_float64);
             ret = ty_float64;
             break;
@@ -978,7 +977,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
                 if (slot < 0) return ERR(in, "isclose() got an unexpected keyword argument '%s'", in->kwnames[k]);
                 c4->argmap[slot] = 3 + k;
             }
-            ALL(is_real, "a real number");
+            ALL(ty_is_real, "a real number");
             for (int i = 0; i < 4; i++) c4->params[i] = ty_float64;
             c4->ret = ty_bool;
             return 0;

@@ -21,7 +21,6 @@ static const char *const P_K[] = {"k", NULL};
 static const char *const P_RANGE[] = {"start", "stop", "step", NULL};
 
 static bool is_integer(const Type *t) { return ty_is_int(t) || t == ty_bool; }
-static bool is_real(const Type *t) { return is_integer(t) || t == ty_float64; }
 
 int ti_type_pyrandom_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     static const struct {
@@ -33,9 +32,9 @@ int ti_type_pyrandom_call(TypeInfo *ti, Instr *in, int bid, const Type **args, i
     } forms[] = {
         {BI_PYR_SEED, P_SEED, 0, is_integer, "an integer seed"},
         {BI_PYR_RANDOM, P_NONE, 0, NULL, NULL},
-        {BI_PYR_GAUSS, P_GAUSS, 0, is_real, "real numbers"},
-        {BI_PYR_NORMALVARIATE, P_GAUSS, 0, is_real, "real numbers"},
-        {BI_PYR_UNIFORM, P_AB, 2, is_real, "real numbers"},
+        {BI_PYR_GAUSS, P_GAUSS, 0, ty_is_real, "real numbers"},
+        {BI_PYR_NORMALVARIATE, P_GAUSS, 0, ty_is_real, "real numbers"},
+        {BI_PYR_UNIFORM, P_AB, 2, ty_is_real, "real numbers"},
         {BI_PYR_GETRANDBITS, P_K, 1, is_integer, "an integer"},
         {BI_PYR_RANDRANGE, P_RANGE, 1, is_integer, "integers"},
         {BI_PYR_RANDINT, P_AB, 2, is_integer, "integers"},

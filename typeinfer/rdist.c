@@ -56,7 +56,6 @@ int ti_rdist_kind(const char *name) {
 }
 
 static bool is_int(const Type *t) { return t == ty_int64 || t == ty_bool; }
-static bool is_real(const Type *t) { return ty_is_number(t) && t != ty_complex128; }
 static bool is_vector(const Type *t) { return t->kind == TY_ARRAY && t->ndim == 1 && t->dtype == DT_FLOAT64 && !t->unaligned; }
 
 /* The result for draws of dtype dt and a size= of type size (with `extra` trailing dimensions). */
@@ -78,7 +77,7 @@ static int check_params(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname
         }
         if (t->kind == TY_ARRAY)
             return UNSUP(in, "%s() takes a scalar %s here (got %s): array parameters are not broadcast yet", fname, p, t->name);
-        if (!is_real(t)) {
+        if (!ty_is_real(t)) {
             return UNSUP(in, "%s() needs a real number for %s (got %s)", fname, p, t->name);
         }
     }
@@ -217,7 +216,7 @@ int ti_type_rdist_fill(TypeInfo *ti, Instr *in, CallInfo *ci, const Type **args,
         return ERR(in, "ember._rdist.fill() fills a C array of float64 or int64 (got %s)", out->name);
     for (int i = 3; i < 6; i++) {
         const Type *t = args[i];
-        bool ok = t->kind == TY_ARRAY ? t->ndim == out->ndim && strchr("biuf", ty_dtypes[t->dtype].kind) : is_real(t);
+        bool ok = t->kind == TY_ARRAY ? t->ndim == out->ndim && strchr("biuf", ty_dtypes[t->dtype].kind) : ty_is_real(t);
         if (!ok) return ERR(in, "ember._rdist.fill(): parameter %d must be a real number or a real array of %d dimensions (got %s)",
                             i - 2, out->ndim, t->name);
     }

@@ -880,6 +880,8 @@ bool ty_is_number(const Type *t) {
 
 bool ty_is_int(const Type *t) { return t && (t->kind == TY_INT64 || t->kind == TY_UINT64); }
 
+bool ty_is_real(const Type *t) { return ty_is_int(t) || t == ty_bool || t == ty_float64; }
+
 bool ty_is_uniform_tuple(const Type *t) {
     if (!t || t->kind != TY_TUPLE || t->n == 0) return false;
     for (int i = 1; i < t->n; i++)

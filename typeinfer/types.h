@@ -185,6 +185,7 @@ const Type *ty_funcset(int n, const Type *const *members);   /* members: Dispatc
 const Type *ty_optional(const Type *t);    /* OptionalType(t); NULL unless t is a value without references */
 bool ty_is_number(const Type *t);          /* bool, int64, uint64, float64, complex128 */
 bool ty_is_int(const Type *t);             /* int64 or uint64 (not bool) */
+bool ty_is_real(const Type *t);            /* bool, int64, uint64 or float64 */
 bool ty_is_uniform_tuple(const Type *t);   /* a tuple whose elements all share one type (n >= 1) */
 bool ty_is_runtime(const Type *t);         /* has a run-time value (not a compile-time entity) */
 bool ty_is_value(const Type *t);           /* can cross into Python: numbers, None, tuples of them */
