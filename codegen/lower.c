@@ -1152,7 +1152,7 @@ static void guarded_read(Lower *L, Instr *y) {
         fixed = fixed && lo && hi ? LLVMBuildAnd(L->b, LLVMBuildAnd(L->b, fixed, LLVMBuildICmp(L->b, LLVMIntSGE, lo, i64c(L, 0), ""), ""),
                                                  LLVMBuildICmp(L->b, LLVMIntSLT, hi, n, ""), "")
                                   : NULL;
-        i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, n, ""), i, "");
+        i = LLVMBuildSelect(L->b, cg_is_negative(L, i), LLVMBuildAdd(L->b, i, n, ""), i, "");
         ok = LLVMBuildAnd(L->b, ok, LLVMBuildICmp(L->b, LLVMIntULT, i, n, ""), "");
     }
     L->cur = y;

@@ -166,7 +166,7 @@ static LLVMValueRef array_item(Lower *L, const Type *at, LLVMValueRef a, int n, 
         for (int k = 0; k < at->ndim; k++) idx[k] = i64c(L, 0);
     } else if (n == 1 && at->ndim != 1) {   /* a flat index, C order */
         LLVMValueRef i = cg_cast(L, ix[0], ixt[0], ty_int64);
-        i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, size, ""), i, "");
+        i = LLVMBuildSelect(L->b, cg_is_negative(L, i), LLVMBuildAdd(L->b, i, size, ""), i, "");
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, size, ""), "builtins:IndexError", "index out of bounds for the array's size");
         for (int k = at->ndim - 1; k >= 0; k--) {
             LLVMValueRef s = cg_arr_shape(L, a, k);
@@ -176,7 +176,7 @@ static LLVMValueRef array_item(Lower *L, const Type *at, LLVMValueRef a, int n, 
     } else {
         for (int k = 0; k < at->ndim; k++) {
             LLVMValueRef i = cg_cast(L, ix[k], ixt[k], ty_int64), s = cg_arr_shape(L, a, k);
-            i = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), ""), LLVMBuildAdd(L->b, i, s, ""), i, "");
+            i = LLVMBuildSelect(L->b, cg_is_negative(L, i), LLVMBuildAdd(L->b, i, s, ""), i, "");
             cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, s, ""), "builtins:IndexError", "index out of bounds for its axis");
             idx[k] = i;
         }
