@@ -735,6 +735,10 @@ void ember_rt_rdist_shuffle(void *g, char *data, int64_t ndim, const int64_t *sh
     for (int64_t k = 1; k < ndim && !always; k++)
         if (shape[k] == 0) return;
     if (ndim == 0 || shape[0] == 0) return;
+    if (!g && ndim == 1) {   /* the legacy state's draws inline, typed swaps (random.c) */
+        rt_random_shuffle_items(data, shape[0], strides[0], itemsize);
+        return;
+    }
     Src s;
     src_open(&s, g);
     for (int64_t i = shape[0] - 1; i > 0; i--) {

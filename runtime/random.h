@@ -25,6 +25,10 @@ typedef struct EmberRandomState {
 /* The calling thread's state, seeded from OS entropy on first use; never NULL. */
 EmberRandomState *ember_rt_random_state(void);
 
+/* The legacy state's shuffle of n items at data, stride bytes apart (NumPy's RandomState.shuffle
+ * of a 1-d array: random_interval draws). */
+void rt_random_shuffle_items(char *data, int64_t n, int64_t stride, int64_t itemsize);
+
 /* One state's raw streams (runtime/randdist.c builds NumPy's distributions on them): a word, two
  * words high first, a double in [0, 1), a standard normal (the cached one first). */
 uint32_t ember_rt_random_next_u32(EmberRandomState *st);

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, jit, no_leaks, numba_skip  # noqa: F401
 
 # Parameter sets per distribution, chosen to reach each branch of NumPy's algorithms (gamma's
 # shape below, at and above 1; binomial's inversion and BTPE on both sides of p = 0.5;
@@ -139,6 +139,45 @@ def test_shuffle_and_permutation(seed):
     b = np.arange(24, dtype=np.int32).reshape(6, 4)
     c = np.arange(30).reshape(5, 6)[:, ::2]   # rows of a strided view
     check(shuffles, seed, a, b, c, rtol=0.0, atol=0.0)
+
+
+def shuffle_1d(seed, a, b, c, d):
+    np.random.seed(seed)
+    for _ in range(3):
+        np.random.shuffle(a)
+    np.random.shuffle(b)
+    np.random.shuffle(c)
+    np.random.shuffle(d)
+    return np.random.randint(0, 1000, 3)   # the stream goes on where the shuffles left it
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 9, 16, 17, 129, 1000])
+def test_shuffle_1d_items_and_strides(n):
+    """1-d shuffles of 1, 2, 4, 8 and 16-byte items, contiguous and strided: lengths on both
+    sides of a power of two, where the draws' mask changes."""
+    a = np.arange(n, dtype=np.float64) * 1.5
+    b = np.arange(n, dtype=np.int8)
+    c = (np.arange(2 * n, dtype=np.int32) * 7)[::2]
+    d = np.arange(n, dtype=np.int16) + np.zeros(n, np.complex128) + 1j * np.arange(n)
+    check(shuffle_1d, 11, a, b, c, d, rtol=0.0, atol=0.0)
+    e = np.arange(n, dtype=np.uint16)
+    check(shuffle_1d, 3, e, e[::-1].copy(), np.arange(n) % 3 == 0, np.arange(n, dtype=np.float32),
+          rtol=0.0, atol=0.0)
+
+
+def randint_arrays(seed, n, lo, hi):
+    np.random.seed(seed)
+    return np.random.randint(lo, hi, n), np.random.randint(lo, hi), np.random.randint(lo, hi, (2, n))
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 1), (0, 2), (0, 4), (-5, 5), (0, 1000003), (7, 2**31), (0, 2**32),
+                                    (0, 2**32 + 1), (-2**40, 2**40),
+                                    pytest.param(-2**63, 2**63 - 1, marks=numba_skip("numba's randint overflows its range"))])
+def test_randint_arrays(lo, hi):
+    """Arrays of bounded draws (the masked rejection with 32-bit words up to a range of 2**32,
+    64-bit words above): NumPy's numbers, and the stream continues with the scalar draw."""
+    for n in (0, 1, 700, 1300):
+        check(randint_arrays, 2, n, lo, hi, rtol=0.0, atol=0.0)
 
 
 def shuffle_empty(seed, a, b):
