@@ -89,34 +89,51 @@ static LLVMValueRef cgroup_at(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemA
 typedef LLVMValueRef (*GroupAt)(Lower *L, LLVMTypeRef vt, LLVMValueRef at, CgElemAt elem, void *env);
 
 /* The partial sums (one vector vt each) of k leaves side by side: leaf j's groups[j] >= 1 full
- * groups of `per` elements from lo[j], each group (group_at or cgroup_at) added whole. The loop
- * over the groups every leaf has adds one group to each leaf per trip (k independent chains);
- * then each leaf adds its remaining groups alone. */
+ * groups of `per` elements from lo[j], each group (group_at or cgroup_at) added whole. The
+ * partials start from +0.0 rather than from the first group as NumPy's do: 0.0 + x is x but for
+ * x = -0.0, so a partial can differ only by the sign of a zero, which the +0.0 the whole sum is
+ * added to last (pairwise) makes +0.0 either way; the first group then needs no code of its own.
+ * The loop over the groups every leaf has adds one group to each leaf per trip (k independent
+ * chains, each partial a register); then one loop over the leaves adds each leaf's few remaining
+ * groups (a split leaves leaves at most a group or two apart) through memory, so that a group's
+ * code is emitted k + 1 times, not 2k: the elements' code is most of a pairwise sum's. */
 static void partials(Lower *L, LLVMTypeRef vt, int k, const LLVMValueRef *lo, const LLVMValueRef *groups, int per,
                      GroupAt group, CgElemAt elem, void *env, LLVMValueRef *out) {
     LLVMValueRef part[PW_JOINT], common = groups[0];
     for (int j = 0; j < k; j++) {
         part[j] = cg_entry_alloca(L, vt, "pwpart");
-        LLVMBuildStore(L->b, group(L, vt, lo[j], elem, env), part[j]);
+        LLVMBuildStore(L->b, LLVMConstNull(vt), part[j]);
         if (j) common = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, groups[j], common, ""), groups[j], common, "");
     }
     LoopCtx gc;
-    LLVMValueRef g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &gc, LLVMBuildSub(L->b, common, i64c(L, 1), "")), i64c(L, 1), "");
+    LLVMValueRef g = cg_loop_begin(L, &gc, common);
     for (int j = 0; j < k; j++) {
         LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo[j], LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
         LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), group(L, vt, at, elem, env), ""), part[j]);
     }
     cg_loop_end(L, &gc);
-    for (int j = 0; j < k; j++) {
-        if (k > 1) {
-            LoopCtx rc;
-            g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &rc, LLVMBuildSub(L->b, groups[j], common, "")), common, "");
-            LLVMValueRef at = LLVMBuildNSWAdd(L->b, lo[j], LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
-            LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), group(L, vt, at, elem, env), ""), part[j]);
-            cg_loop_end_rolled(L, &rc);
-        }
-        out[j] = LLVMBuildLoad2(L->b, vt, part[j], "");
+    if (k == 1) {
+        out[0] = LLVMBuildLoad2(L->b, vt, part[0], "");
+        return;
     }
+    LLVMTypeRef pt = LLVMArrayType2(vt, PW_JOINT), it = LLVMArrayType2(L->i64, PW_JOINT);
+    LLVMValueRef parts = cg_entry_alloca(L, pt, "pwparts"), los = cg_entry_alloca(L, it, "pwlos");
+    LLVMValueRef ends = cg_entry_alloca(L, it, "pwends");
+    for (int j = 0; j < k; j++) {
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, vt, part[j], ""), slot_at(L, pt, parts, i64c(L, j)));
+        LLVMBuildStore(L->b, lo[j], slot_at(L, it, los, i64c(L, j)));
+        LLVMBuildStore(L->b, groups[j], slot_at(L, it, ends, i64c(L, j)));
+    }
+    LoopCtx lc, rc;
+    LLVMValueRef j = cg_loop_begin(L, &lc, i64c(L, k));
+    LLVMValueRef pj = slot_at(L, pt, parts, j), loj = LLVMBuildLoad2(L->b, L->i64, slot_at(L, it, los, j), "");
+    LLVMValueRef more = LLVMBuildSub(L->b, LLVMBuildLoad2(L->b, L->i64, slot_at(L, it, ends, j), ""), common, "");
+    g = LLVMBuildNSWAdd(L->b, cg_loop_begin(L, &rc, more), common, "");
+    LLVMValueRef at = LLVMBuildNSWAdd(L->b, loj, LLVMBuildNSWMul(L->b, g, i64c(L, per), ""), "");
+    LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMBuildLoad2(L->b, vt, pj, ""), group(L, vt, at, elem, env), ""), pj);
+    cg_loop_end_rolled(L, &rc);
+    cg_loop_end_rolled(L, &lc);
+    for (int jj = 0; jj < k; jj++) out[jj] = LLVMBuildLoad2(L->b, vt, slot_at(L, pt, parts, i64c(L, jj)), "");
 }
 
 /* A leaf's value from its partials p (groups full groups from lo, of PW_LANES / per elements):
@@ -337,7 +354,8 @@ static LLVMValueRef pairwise(Lower *L, LLVMTypeRef vt, int per, LLVMValueRef n, 
     LLVMBuildBr(L->b, unwind);
 
     /* NumPy's reduction starts from the identity, +0.0, and adds the pairwise sum to it: exact,
-     * but a sum of -0.0 alone is +0.0 (a leaf of 8 or more starts from its elements: -0.0) */
+     * but a sum of -0.0 alone is +0.0 (NumPy's leaf of 8 or more starts from its elements: -0.0;
+     * partials, which start from +0.0) */
     LLVMPositionBuilderAtEnd(L->b, done);
     return LLVMBuildFAdd(L->b, LLVMConstNull(vt), LLVMBuildLoad2(L->b, vt, val, ""), "pwsum");
 }
