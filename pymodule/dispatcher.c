@@ -215,7 +215,7 @@ static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
     }
     if (!s->entry && pm_spec_code(s)) return NULL;
     PyObject *r = rt_call(s->entry, s->args, s->nargs, s->ret, args, d->nogil);
-    if (r && s->ret->kind == TY_GENERATOR) rt_generator_keep(r, args, np);   /* its frame may point into them */
+    if (r && s->ret->kind == TY_GENERATOR) rt_generator_keep(r, (PyObject *)d, args, np);   /* its code; its frame may point into them */
     return r;
 }
 

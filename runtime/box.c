@@ -182,12 +182,14 @@ PyObject *rt_box(const Type *t, const void *p) {
 /* A generator function called from Python gives this iterator over its coroutine (the switched-
  * resume frame LLVM lays out: the resume function, the destroy function, then the promise at 16:
  * {i64 refcnt, i32 status, T value}, codegen/lower_gen.c). Python holds its one reference; the
- * call's arguments are kept with it (the frame may point into an argument's memory). */
+ * call's arguments are kept with it (the frame may point into an argument's memory), and so is
+ * the Dispatcher whose code its resume and destroy functions are: `njit(gen)(x)` drops the
+ * Dispatcher at once, and its code went with it (the first next() jumped into freed memory). */
 typedef struct {
     PyObject_HEAD
     void **frame;        /* NULL once destroyed */
     const Type *t;       /* TY_GENERATOR */
-    PyObject *keep;      /* the call's arguments */
+    PyObject *keep;      /* the Dispatcher, then the call's arguments */
 } RtGenerator;
 
 enum { PROMISE_AT = 16 };
@@ -248,11 +250,12 @@ PyObject *rt_box_generator(const Type *t, void *frame) {
     return (PyObject *)g;
 }
 
-void rt_generator_keep(PyObject *gen, PyObject *const *args, int nargs) {
+void rt_generator_keep(PyObject *gen, PyObject *owner, PyObject *const *args, int nargs) {
     if (Py_TYPE(gen) != &generator_type) return;
     RtGenerator *g = (RtGenerator *)gen;
-    PyObject *keep = PyTuple_New(nargs);
-    for (int i = 0; keep && i < nargs; i++) PyTuple_SET_ITEM(keep, i, Py_NewRef(args[i]));
+    PyObject *keep = PyTuple_New(nargs + 1);
+    if (keep) PyTuple_SET_ITEM(keep, 0, Py_NewRef(owner));
+    for (int i = 0; keep && i < nargs; i++) PyTuple_SET_ITEM(keep, i + 1, Py_NewRef(args[i]));
     if (!keep) PyErr_Clear();   /* (then nothing is kept: the caller's references still hold) */
     Py_XSETREF(g->keep, keep);
 }

@@ -86,7 +86,7 @@ int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'),
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */
 int rt_unbox_record(const Type *t, PyObject *o, void *out);
 PyObject *rt_box_generator(const Type *t, void *frame);   /* an iterator over a compiled generator */
-void rt_generator_keep(PyObject *gen, PyObject *const *args, int nargs);   /* it holds the call's arguments */   /* a np.void record: the address of its bytes */
+void rt_generator_keep(PyObject *gen, PyObject *owner, PyObject *const *args, int nargs);   /* it holds its code's owner and the call's arguments */   /* a np.void record: the address of its bytes */
 const Type *rt_record_of(PyObject *dtype);        /* the record type of a structured np.dtype ember takes, else NULL */
 /* Why `value`, which rt_typeof gave no type, has none: "is a float16 array, which ember does not
  * support: ...; pass a.astype(np.float32)" into buf, naming the argument `name` in the fix. */

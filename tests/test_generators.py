@@ -6,7 +6,7 @@ by break, return or an exception destroys its generator and what the generator's
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, impl, jit, no_leaks  # noqa: F401
 from ember.errors import EmberError, UnsupportedError
 
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="ember's generators against CPython")
@@ -232,6 +232,26 @@ def test_called_from_python():
     with pytest.raises(ZeroDivisionError):
         list(ratios(np.ones(5)))
     assert list(row_sums(np.arange(6.0).reshape(2, 3) + 1)) == [12.0, 30.0]   # its argument is kept alive
+
+
+def _scaled_then(x):
+    b = x * 2.0
+    yield 0.0
+    yield (b + 1.0).sum()   # b as made before the first yield
+
+
+def test_a_generator_outlives_its_dispatcher_and_its_callers_writes():
+    """`njit(gen)(x)` drops the Dispatcher at once: the generator keeps it, as its resume and
+    destroy functions are its code (the first next() jumped into freed memory); and what the
+    caller writes into x between two next() calls is not seen by a value made before them."""
+    x = np.arange(4.0)
+    g = impl.njit(_scaled_then)(x)
+    assert next(g) == 0.0
+    x[:] = 100.0
+    assert next(g) == (np.arange(4.0) * 2.0 + 1.0).sum()
+    h = impl.njit(_scaled_then)(np.arange(3.0))
+    assert next(h) == 0.0
+    del h   # destroyed suspended, after its Dispatcher went
 
 
 _XREC = np.dtype([("x", np.float64)])
