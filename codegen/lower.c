@@ -805,6 +805,7 @@ LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
 
 static LLVMValueRef lower_call(Lower *L, Instr *in) {
     CallInfo *ci = L->ti->calls[in->id];
+    if (!ci) return NULL;   /* a call typing left untyped: a located internal error, not a crash */
     LLVMValueRef args[256];
     const Type *types[256];
     call_args(L, in, ci, args, types);

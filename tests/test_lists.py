@@ -492,3 +492,68 @@ def rows_and_rebinding(n):
 
 def test_iterating_lists_borrowed_or_not():
     check_all(rows_and_rebinding, [(0,), (1,), (9,)])
+
+
+# A method taken before a conditional expression in its arguments (out.append(a if c else b)):
+# CPython keeps the bound method on its stack across the branch, and the empty list it was taken
+# from gets its item type from the call after the branch.
+def append_ternary_float(n):
+    out = []
+    for i in range(n):
+        out.append(1.0 if i > 2 else 2.0)
+    return out
+
+
+def append_ternary_str(words):
+    out = []
+    for w in words:
+        out.append(w if "b" in w else "-")
+    return out
+
+
+def append_then_append_ternary(words):
+    out = []
+    for w in words:
+        out.append(w + "!")
+        out.append(w if "b" in w else "-")
+    return out
+
+
+def insert_ternary(n):
+    out = []
+    for i in range(n):
+        out.insert(0, 1.5 if i % 2 else 2.5)
+    return out
+
+
+def append_ternary_tuple(n):
+    out = []
+    for i in range(n):
+        out.append((i, 1.0) if i > 1 else (0, 0.0))
+    return out, len(out)
+
+
+def set_add_ternary(n):
+    s = set()
+    for i in range(n):
+        s.add(i if i > 1 else 0)
+    return sorted(s)
+
+
+def nested_ternaries(n):
+    out = []
+    for i in range(n):
+        out.append(i * 2 if i % 3 == 0 else (i if i % 3 == 1 else -i))
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_method_call_with_a_conditional_argument(n):
+    check(append_ternary_float, n)
+    check(insert_ternary, n)
+    check(append_ternary_tuple, n)
+    check(set_add_ternary, n)
+    check(nested_ternaries, n)
+    words = ["abc", "x", "bb"][:max(n, 1)]   # (an empty list argument has no item type)
+    check(append_ternary_str, words)
+    check(append_then_append_ternary, words)

@@ -67,10 +67,20 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
     const Type *old = ti->vtypes[v];
     switch (in->op) {
     case IR_LOADVAR: {
-        const Type *u = ty_unify(ti->vartypes[in->imm], t);
-        if (u && u != ti->vartypes[in->imm]) {
+        const Type *held = ti->vartypes[in->imm];
+        if (held && held->kind == TY_METHOD && t->kind != TY_METHOD && !(t = ty_method(t, held->attr))) return -1;
+        const Type *u = ty_unify(held, t);
+        if (u && u != held) {
             ti->vartypes[in->imm] = u;
             *changed = true;
+            /* an operand-stack entry carried across a branch (out.append(x if c else y)): what
+             * was stored into it learns too, back to the list the method was taken from (each
+             * variable changes finitely often, so this ends) */
+            if (ti->fn->varnames[in->imm][0] == '$')
+                for (int i = 0; i < ti->fn->ninstrs; i++) {
+                    Instr *st = ti->fn->instrs[i];
+                    if (st && st->op == IR_STOREVAR && st->imm == in->imm && ti_refine(ti, st->args[0], u, changed)) return -1;
+                }
         }
         break;
     }
@@ -81,7 +91,7 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
         break;
     }
     case IR_GETATTR:   /* a method's receiver */
-        return ti_refine(ti, in->args[0], t, changed);
+        return ti_refine(ti, in->args[0], t->kind == TY_METHOD ? t->recv : t, changed);
     default:
         break;
     }

@@ -982,6 +982,12 @@ const Type *ty_unify(const Type *a, const Type *b) {
     if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)   /* as numba */
         return ty_array_full(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
                              a->unaligned || b->unaligned);
+    if (a->kind == TY_METHOD && b->kind == TY_METHOD && !strcmp(a->attr, b->attr)) {
+        /* a method carried across a branch (out.append(x if c else y): its receiver, an empty
+         * list, gets its item type from the call after the branch) */
+        const Type *r = ty_unify(a->recv, b->recv);
+        return r ? ty_method(r, a->attr) : NULL;
+    }
     if (a->kind == TY_RECARRAY && b->kind == TY_RECARRAY && a->ndim == b->ndim && ty_same_fields(a->rec, b->rec))
         return ty_recarray(a->rec, a->ndim, a->layout == b->layout ? a->layout : 'A', a->readonly || b->readonly,
                            a->unaligned || b->unaligned);
