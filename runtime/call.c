@@ -77,13 +77,16 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
         }
 }
 
-/* After a call: write lists back into the Python lists they came from (also when the call
+/* After a call: write lists, dicts and sets back into the Python objects they came from (also when the call
  * failed: Python would have changed the list up to the failure), then drop the arguments'
  * references. */
 static void release_args(const Type *const *types, int n, PyObject *const *args, void **ptrs, bool reflect) {
     for (int i = 0; i < n; i++) {
         if (!ty_has_refs(types[i])) continue;
         if (reflect && types[i]->kind == TY_LIST && !types[i]->typed) rt_reflect_list(types[i], args[i], ptrs[i]);
+        if (reflect && ((types[i]->kind == TY_DICT && !types[i]->typed && !types[i]->attr) || types[i]->kind == TY_SET) &&
+            (PyDict_CheckExact(args[i]) || PySet_CheckExact(args[i])))
+            rt_reflect_dict(types[i], args[i], ptrs[i]);
         rt_release(types[i], ptrs[i]);
     }
 }

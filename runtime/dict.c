@@ -15,8 +15,9 @@
  * owns a reference to each string of each live key: slot() takes one when it makes an entry,
  * remove() drops it; the values' references are generated code's (lower_dict.c).
  *
- * A dict argument is converted into a new dict (not reflected); a returned one becomes a new
- * Python dict in the same order.
+ * A dict or set argument is converted into a new one, and what the call did to it is written
+ * back into the Python object after the call (rt_reflect_dict), as lists are reflected; a
+ * returned one becomes a new Python dict in the same order.
  *
  * Sets are dicts of key -> None whose table is CPython's set table instead (set = 1; see "sets:
  * CPython's table" below): the same lookup, slot and remove calls, plus their operators.
@@ -942,3 +943,64 @@ PyObject *rt_box_set(const Type *t, const void *p) {
 }
 
 void rt_dict_key(const Type *kt, const void *value, void *key) { canonical_key(kt, value, key); }
+
+/* ---- reflection: a Python dict or set argument after the call --------------------------- *
+ * The compiled code worked on a copy; its contents are written back, also after a failed call
+ * (Python would have changed the object up to the failure). A dict whose keys are still the same,
+ * in the same order, gets only the values that changed (the others keep their objects); else
+ * it is cleared and filled again in the copy's order, which is the order Python's own
+ * insertions and deletions would have left. Before, the changes were silently lost. */
+/* Does Python dict o hold what the compiled dict at p holds, in its order (scalar and str keys
+ * and values compared without boxing; anything else counts as changed)? */
+static bool dict_unchanged(const Type *t, PyObject *o, const void *p) {
+    RtDict *f = fields(*(RtBlock *const *)p);
+    if (PyDict_GET_SIZE(o) != f->len) return false;
+    size_t voff, esize;
+    ty_dict_entry(t, &voff, &esize);
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    for (int64_t i = 0; i < f->used; i++) {
+        char *e = entry(f, f->esize, i);
+        if (!*(int64_t *)(e + 8)) continue;
+        if (!PyDict_Next(o, &pos, &k, &v) || !rt_item_unchanged(t->elems[0], k, e + 16) ||
+            !rt_item_unchanged(t->elems[1], v, e + voff))
+            return false;
+    }
+    return true;
+}
+
+void rt_reflect_dict(const Type *t, PyObject *o, const void *p) {
+    if (t->kind == TY_DICT && dict_unchanged(t, o, p)) return;   /* the common case: read only, no boxing */
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    rt_retain(t, (void *)p);   /* boxing takes over a reference: the argument keeps its own */
+    PyObject *now = t->kind == TY_SET ? rt_box_set(t, p) : rt_box_dict(t, p);
+    if (!now) goto done;
+    if (t->kind == TY_SET) {
+        int same = PyObject_RichCompareBool(o, now, Py_EQ);
+        if (same == 0 && PySet_Clear(o) == 0) {
+            PyObject *r = PyObject_CallMethod(o, "update", "O", now);
+            Py_XDECREF(r);
+        }
+    } else {
+        bool same_keys = PyDict_GET_SIZE(o) == PyDict_GET_SIZE(now);
+        Py_ssize_t i = 0, j = 0;
+        PyObject *k1, *v1, *k2, *v2;
+        while (same_keys && PyDict_Next(o, &i, &k1, &v1) && PyDict_Next(now, &j, &k2, &v2))
+            same_keys = k1 == k2 || PyObject_RichCompareBool(k1, k2, Py_EQ) == 1;
+        if (same_keys) {
+            i = 0;
+            while (PyDict_Next(now, &i, &k2, &v2)) {
+                PyObject *old = PyDict_GetItemWithError(o, k2);
+                if (!old || (old != v2 && PyObject_RichCompareBool(old, v2, Py_EQ) != 1)) PyDict_SetItem(o, k2, v2);
+            }
+        } else {
+            PyDict_Clear(o);
+            PyDict_Update(o, now);
+        }
+    }
+    Py_DECREF(now);
+done:
+    PyErr_Clear();   /* reflection is best effort: the call's own outcome stands */
+    PyErr_Restore(et, ev, tb);
+}

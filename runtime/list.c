@@ -248,7 +248,7 @@ int rt_unbox_list(const Type *t, PyObject *o, void *out) {
 }
 
 /* Whether the compiled element at p still equals Python's item (so it need not be replaced). */
-static bool unchanged(const Type *e, PyObject *item, const char *p) {
+bool rt_item_unchanged(const Type *e, PyObject *item, const char *p) {
     if (e == ty_float64) {
         if (PyFloat_CheckExact(item)) return !memcmp(&((PyFloatObject *)item)->ob_fval, p, 8);
         double d = PyLong_CheckExact(item) ? PyLong_AsDouble(item) : -1.0;   /* an int converted on the way in */
@@ -284,7 +284,7 @@ void rt_reflect_list(const Type *t, PyObject *o, const void *p) {
     for (Py_ssize_t i = 0; i < n && i < m; i++) {
         PyObject *item = PyList_GET_ITEM(o, i);
         char *q = f->items + i * size;
-        if (unchanged(e, item, q)) continue;
+        if (rt_item_unchanged(e, item, q)) continue;
         if (e->kind == TY_LIST && PyList_Check(item)) {   /* an inner list: into the same object */
             rt_reflect_list(e, item, q);
             continue;

@@ -156,6 +156,8 @@ void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last
 const Type *rt_typeof_list(PyObject *v);           /* by its first item; NULL if empty or unsupported */
 int rt_unbox_list(const Type *t, PyObject *o, void *out);   /* a new block (reflected after the call) */
 void rt_reflect_list(const Type *t, PyObject *o, const void *p);   /* write the changes back into o */
+void rt_reflect_dict(const Type *t, PyObject *o, const void *p);   /* a dict or set: the same */
+bool rt_item_unchanged(const Type *e, PyObject *item, const char *p);   /* item is the value at p (scalars, str) */
 PyObject *rt_box_list(const Type *t, const void *p);   /* takes over the reference */
 /* show.c: values in memory described by layout letters (ty_value_layout), as Python objects */
 size_t rt_layout_measure(const char **desc, size_t *align);   /* size in memory; advances desc past one value */

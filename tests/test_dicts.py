@@ -6,7 +6,7 @@ no leak when a dict of arrays raises halfway."""
 import numpy as np
 import pytest
 
-from difftest import check, check_all, no_leaks  # noqa: F401 -- autouse fixture
+from difftest import check, check_all, no_leaks, numba_skip  # noqa: F401 -- autouse fixture
 
 import ember
 
@@ -132,4 +132,97 @@ def test_argument_and_iteration_order():
     check_all(getitem, [({5: 1.0, 2: 3.0, 9: 4.0}, 2)])
     d = {5: 1.0, 2: 3.0, 9: 4.0}
     assert list(ember.njit(delitem)(d, 2)) == [5, 9]
-    assert d == {5: 1.0, 2: 3.0, 9: 4.0}   # a dict argument is converted, not reflected
+    assert d == {5: 1.0, 9: 4.0}   # a dict argument's changes are written back, as Python's
+
+
+def update_in_place(d, k):
+    d[k] = 5.0
+    d[0] += 10.0
+    return len(d)
+
+
+def reorder(d):
+    v = d.pop(0)
+    d[0] = v * 2.0
+    del d[1]
+    d.setdefault(7, -1.0)
+    return len(d)
+
+
+def mutate_then_raise(d):
+    d[3] = 3.0
+    if len(d) > 2:
+        raise ValueError("too long")
+    return 0
+
+
+def read_only(d):
+    s = 0.0
+    for k in d:
+        s += d[k]
+    return s
+
+
+def string_keys(d):
+    d["new"] = len(d)
+    d["a"] += 1
+    return d["a"]
+
+
+def clear_and_refill(d):
+    d.clear()
+    d[1] = 1.0
+    return 0
+
+
+def set_changes(s):
+    s.add(10)
+    s.discard(1)
+    return len(s)
+
+
+def written_back(fn, arg, *rest):
+    """fn run by CPython and compiled, each on its own copy of the dict or set arg: the same
+    result (or exception), and the copies alike afterwards, items in the same order."""
+    want_arg, got_arg = type(arg)(arg), type(arg)(arg)
+    try:
+        want = fn(want_arg, *rest)
+    except ValueError:
+        want = ValueError
+    try:
+        got = ember.njit(fn)(got_arg, *rest)
+    except ValueError:
+        got = ValueError
+    assert got == want
+    if isinstance(arg, dict):
+        assert list(got_arg.items()) == list(want_arg.items())
+    else:
+        assert got_arg == want_arg
+
+
+@numba_skip("numba takes no Python dict or set argument")
+def test_dict_and_set_arguments_are_written_back():
+    """The compiled call leaves each Python dict or set as CPython's run does: values, keys and
+    their order, also when it raises after changing it."""
+    written_back(update_in_place, {0: 1.0, 1: 2.0}, 99)
+    written_back(update_in_place, {0: 1.0, 1: 2.0}, 1)
+    written_back(reorder, {0: 1.5, 1: 2.0, 2: 3.0})
+    written_back(mutate_then_raise, {0: 1.0, 1: 2.0})
+    written_back(read_only, {0: 1.0, 1: 2.0})
+    written_back(string_keys, {"a": 1, "b": 2})
+    written_back(clear_and_refill, {0: 1.0, 5: 2.0})
+    written_back(set_changes, {1, 2, 3})
+    d = {0: 1.0, 1: 2.0}
+    ember.njit(update_in_place)(d, 99)
+    assert list(d.items()) == [(0, 11.0), (1, 2.0), (99, 5.0)]
+    d = {0: 1.5, 1: 2.0, 2: 3.0}
+    ember.njit(reorder)(d)
+    assert list(d.items()) == [(2, 3.0), (0, 3.0), (7, -1.0)]
+
+
+@numba_skip("numba takes no Python dict argument")
+def test_a_read_only_dict_keeps_its_objects():
+    big = 10.0 ** 20
+    d = {0: big, 1: 2.5}
+    ember.njit(read_only)(d)
+    assert d[0] is big
