@@ -557,3 +557,36 @@ def test_method_call_with_a_conditional_argument(n):
     words = ["abc", "x", "bb"][:max(n, 1)]   # (an empty list argument has no item type)
     check(append_ternary_str, words)
     check(append_then_append_ternary, words)
+
+
+# An empty list filled later, and a slice of it: the slice is a list of the same items (its
+# type refined the list to a list of lists, and the append was then refused).
+def hull_concat(n):
+    lower = [2.0]
+    upper = []
+    for i in range(n):
+        upper.append(3.0 + i)
+    return lower + upper[:-1]
+
+
+def slice_then_append(n):
+    a = []
+    for i in range(n):
+        a.append(i)
+    b = a[1:]
+    b.append(7)
+    return b, a
+
+
+def slice_concat(n):
+    a = []
+    for i in range(n):
+        a.append(i * 1.0)
+    return a[:-1] + [5.0] + a[::2]
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_slices_of_lists_typed_later(n):
+    check(hull_concat, n)
+    check(slice_then_append, n)
+    check(slice_concat, n)

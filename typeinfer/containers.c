@@ -84,8 +84,9 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
         }
         break;
     }
-    case IR_GETITEM: {   /* an item of a list of lists, a value of a dict */
-        const Type *c = ti->vtypes[in->args[0]];
+    case IR_GETITEM: {   /* an item of a list of lists, a slice of a list, a value of a dict */
+        const Type *c = ti->vtypes[in->args[0]], *it = ti->vtypes[in->args[1]];
+        if (c && c->kind == TY_LIST && it && it->kind == TY_SLICE) return ti_refine(ti, in->args[0], t, changed);
         if (c && c->kind == TY_LIST) return ti_refine(ti, in->args[0], ty_list_like(c, t), changed);
         if (c && c->kind == TY_DICT) return ti_refine(ti, in->args[0], ty_dict_like(c, c->elems[0], t), changed);
         break;
