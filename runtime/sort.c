@@ -144,8 +144,35 @@ static RtNumpySort F(numpy_sort);
 
 void SORT_CAT(rt_use_numpy_sort_, SORT_S)(RtNumpySort f) { F(numpy_sort) = f; }
 
+/* Data already in order: 1 ascending (each value <= the next), 2 strictly so, -1 strictly
+ * descending, else 0 (a NaN anywhere: 0). One pass that stops at the first value out of line,
+ * after a few values on data in no order; NumPy's SIMD quicksort takes its full time over sorted
+ * or reversed data (4.5 ms for 120000 int64, numba's quicksort 0.9). */
+static int F(in_order)(const char *data, int64_t n, int64_t stride) {
+    SORT_T prev = F(load)(data);
+    int up = 2, down = 1;
+    for (int64_t i = 1; i < n && (up || down); i++) {
+        SORT_T x = F(load)(data + i * stride);
+        if (!(prev <= x)) up = 0;
+        else if (!(prev < x) && up) up = 1;
+        if (!(x < prev)) down = 0;
+        prev = x;
+    }
+    return up ? up : down ? -1 : 0;
+}
+
+static void F(reverse)(SORT_T *a, int64_t n) {
+    for (int64_t i = 0, j = n - 1; i < j; i++, j--) F(swap)(&a[i], &a[j]);
+}
+
 void SORT_CAT(ember_rt_sort_, SORT_S)(void *data, int64_t n) {
     if (n < 2) return;
+    int order = F(in_order)(data, n, (int64_t)sizeof(SORT_T));
+    if (order > 0) return;
+    if (order < 0) {
+        F(reverse)(data, n);
+        return;
+    }
     if (sizeof(SORT_T) == 1 && n >= SORT_COUNT_MIN) {
         counting_sort_bytes(data, n, (SORT_T)-1 < (SORT_T)0);
         return;
@@ -186,6 +213,11 @@ void SORT_CAT(rt_use_numpy_argsort_, SORT_S)(RtNumpyArgsort f) { F(numpy_argsort
 
 int SORT_CAT(ember_rt_argsort_, SORT_S)(const char *data, int64_t n, int64_t stride_bytes, int64_t *out, int stable) {
     if (n <= 0) return 0;
+    int order = F(in_order)(data, n, stride_bytes);   /* the one answer, ties or none (stable) */
+    if (order == 2 || (order == 1 && stable) || order == -1) {
+        for (int64_t i = 0; i < n; i++) out[i] = order < 0 ? n - 1 - i : i;
+        return 0;
+    }
     if (!stable && F(numpy_argsort) && stride_bytes == (int64_t)sizeof(SORT_T) && sizeof(intptr_t) == sizeof(int64_t)) {
         for (int64_t i = 0; i < n; i++) out[i] = i;   /* NumPy's argsort starts from the identity */
         F(numpy_argsort)((void *)data, (intptr_t *)out, (intptr_t)n, NULL);

@@ -340,6 +340,48 @@ def test_partition_along_last_axis():
     check(partition_rows, sample("int64", (4, 6), 3), 2)
 
 
+def partition_property(a, k):
+    """What NumPy promises of np.partition and np.argpartition of a 1-d a around k: the kth
+    element sorted into place, nothing greater before it, nothing smaller after it (NaN last),
+    the same elements, and argpartition's indices a permutation giving that."""
+    n = a.shape[0]
+    kk = k + n if k < 0 else k
+    p = np.partition(a, k)
+    i = np.argpartition(a, k)
+    s = np.sort(a)
+    same = True
+    q = np.sort(p)
+    for j in range(n):
+        same = same and (q[j] == s[j] or (q[j] != q[j] and s[j] != s[j]))
+    seen = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        seen[i[j]] = True
+    before = True
+    after = True
+    for j in range(kk):
+        before = before and not (p[j] > p[kk]) and (p[j] == p[j] or p[kk] != p[kk])
+    for j in range(kk + 1, n):
+        after = after and not (p[j] < p[kk])
+    return p[kk], a[i[kk]], s[kk], before, after, same, seen.all()
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng, n: rng.random(n),
+    lambda rng, n: np.arange(float(n)),                       # sorted
+    lambda rng, n: np.arange(float(n))[::-1].copy(),          # reversed
+    lambda rng, n: rng.integers(0, 4, n).astype(np.float64),  # many ties
+    lambda rng, n: np.where(rng.random(n) < 0.2, nan, rng.random(n)),
+    lambda rng, n: rng.integers(-50, 50, n),
+    lambda rng, n: rng.random(n).astype(np.float32),
+], ids=["random", "sorted", "reversed", "ties", "nans", "int64", "float32"])
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 1000])
+def test_partition_property(make, n):
+    rng = np.random.default_rng(n)
+    a = make(rng, n)
+    for k in sorted({0, 1 % n, n // 2, n - 1, -1}):
+        check(partition_property, a, k)
+
+
 def roots(p):
     return np.roots(p)
 

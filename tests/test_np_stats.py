@@ -262,6 +262,31 @@ def test_nan_reductions_all_nan_and_empty():
 # ------------------------------------------------------------------ nonzero and friends
 
 
+def sorts_of_ordered(a):
+    b = a.copy()
+    b.sort()
+    return np.sort(a), b, np.argsort(a), np.argsort(a, kind="stable"), np.argsort(a[::2]), np.sort(a[::-1])
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint16", "float32", "float64"])
+def test_sorts_of_data_already_in_order(dtype):
+    """Ascending, strictly ascending, descending and strictly descending data (one pass finds
+    them, NumPy's quicksort is not run), with ties, a NaN, and one value out of line at the end:
+    NumPy's results, default argsort's ties included."""
+    for n in (2, 3, 17, 300, 5000):
+        up = np.arange(n).astype(dtype)
+        ties = (np.arange(n) // 3).astype(dtype)
+        cases = [up, up[::-1].copy(), ties, ties[::-1].copy(), np.concatenate((up[1:], up[:1]))]
+        if dtype.startswith("float"):
+            nan_end = up.copy()
+            nan_end[-1] = np.nan
+            cases += [nan_end, nan_end[::-1].copy()]
+        for a in cases:
+            got, want = jit(sorts_of_ordered)(a), sorts_of_ordered(a)
+            for g, w in zip(got, want):
+                assert np.array_equal(g, w, equal_nan=dtype.startswith("float")), (a, g, w)
+
+
 def nonzeros(a):
     return np.nonzero(a), np.argwhere(a), np.flatnonzero(a), a.nonzero()
 
