@@ -64,6 +64,26 @@ static LLVMValueRef chunk_fn(Lower *L, TypeInfo *ti, const char *what) {
     return f;
 }
 
+/* The prange's step when the code gives it (prange(n), prange(a, b): 1; prange(a, b, 4)), else
+ * NULL (read from the env). A chunk with its step known loads a[i] as a contiguous run; with the
+ * step read from memory, i = start + k * step was no stride LLVM knew, and the loop vectorised
+ * with gathers: a counting prange over 3e6 doubles 9.7 ms, numba 0.6 (one thread each). */
+static LLVMValueRef const_step(Lower *L, ParLoop *pl) {
+    Function *fn = L->fn;
+    for (int v = 0; v < fn->ninstrs; v++) {
+        Instr *st = fn->instrs[v];
+        if (!st || st->op != IR_STOREVAR || st->imm != pl->iter_var) continue;
+        Instr *gi = fn->instrs[st->args[0]];
+        if (gi->op != IR_GETITER || fn->instrs[gi->args[0]]->op != IR_CALL) return NULL;
+        Instr *call = fn->instrs[gi->args[0]];
+        int64_t k;
+        if (call->nkw) return NULL;
+        if (call->nargs - 1 < 3) return i64c(L, 1);
+        return ti_const_int(L->ti, call->args[3], &k) && k != 0 ? i64c(L, k) : NULL;
+    }
+    return NULL;
+}
+
 /* A lowering state on outer's module, builder, types and target, with no function yet. */
 static Lower sibling(Lower *outer) {
     return (Lower){.ctx = outer->ctx, .c = outer->c, .m = outer->m, .b = outer->b, .i1 = outer->i1, .i8 = outer->i8,
@@ -172,7 +192,8 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     LLVMValueRef state = LLVMBuildAlloca(L->b, st, "prange");
     LLVMValueRef k0 = LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 2), "k0");
     LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 0), "start"), cg_field(L, st, state, 0));
-    LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 1), "step"), cg_field(L, st, state, 1));
+    LLVMValueRef step0 = const_step(L, pl);
+    LLVMBuildStore(L->b, step0 ? step0 : LLVMBuildLoad2(L->b, L->i64, cg_field(L, envt, env, 1), "step"), cg_field(L, st, state, 1));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, hi, ""), cg_field(L, st, state, 2));
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k0, lo, ""), cg_field(L, st, state, 3));
     /* the chunk's own stop, start + count * step: its values lie before it */

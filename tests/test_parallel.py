@@ -89,6 +89,22 @@ def backwards(n):
     return s
 
 
+def stepped_at_run_time(a, start, step):
+    s = 0
+    for i in prange(start, a.shape[0], step):
+        if a[i] > 0.5:
+            s += 1
+    return s
+
+
+def counted(a, thr):
+    c = 0
+    for i in prange(a.size):
+        if a[i] > thr:
+            c += 1
+    return c
+
+
 def nested(m):
     total = 0.0
     for i in prange(m.shape[0]):
@@ -610,3 +626,13 @@ def test_parallel_code_calls_the_runner(fn, args):
         return "".join(text.values()) if isinstance(text, dict) else text
     assert "ember_rt_parallel_for" in ir(impl.njit(parallel=True)(fn))
     assert "ember_rt_parallel_for" not in ir(impl.njit(fn))
+
+
+@pytest.mark.parametrize("n", [0, 1, 13, 1000, 100003])
+def test_counting_reductions_and_steps_at_run_time(n):
+    """An int count over a contiguous run (the chunk knows prange(n)'s step is 1), and steps
+    known only at run time, forwards and backwards."""
+    a = np.random.default_rng(n).random(n)
+    check(counted, a, 0.5)
+    for start, step in ((0, 1), (1, 3), (2, 1000)):
+        check(stepped_at_run_time, a, start, step)
