@@ -632,6 +632,20 @@ def _kth_check(n, kth):
         raise ValueError("kth(=" + str(kth) + ") out of bounds (" + str(n) + ")")
 
 
+def _nan_last_lt(x, y):
+    # x before y in NumPy's sort order: numbers ascending, NaN after every number
+    return x < y or (y != y and x == x)
+
+
+def _swap_both(r, idx, x, y):
+    t = r[x]
+    r[x] = r[y]
+    r[y] = t
+    u = idx[x]
+    idx[x] = idx[y]
+    idx[y] = u
+
+
 def _select(r, idx, lo, hi, kth):
     # Quickselect (median of three, Hoare's partition) of r[lo..hi] around position kth, idx
     # moved with r (argpartition), in NumPy's order: NaN after every number. Past a depth of
@@ -651,28 +665,18 @@ def _select(r, idx, lo, hi, kth):
         depth += 1
         mid = (lo + hi) // 2
         for x, y in ((lo, mid), (mid, hi), (lo, mid)):
-            if r[y] < r[x] or (r[x] != r[x] and r[y] == r[y]):
-                t = r[x]
-                r[x] = r[y]
-                r[y] = t
-                u = idx[x]
-                idx[x] = idx[y]
-                idx[y] = u
+            if _nan_last_lt_c(r[y], r[x]):
+                _swap_both_c(r, idx, x, y)
         pivot = r[mid]
         i = lo
         j = hi
         while i <= j:
-            while r[i] < pivot or (pivot != pivot and r[i] == r[i]):
+            while _nan_last_lt_c(r[i], pivot):
                 i += 1
-            while pivot < r[j] or (r[j] != r[j] and pivot == pivot):
+            while _nan_last_lt_c(pivot, r[j]):
                 j -= 1
             if i <= j:
-                t = r[i]
-                r[i] = r[j]
-                r[j] = t
-                u = idx[i]
-                idx[i] = idx[j]
-                idx[j] = u
+                _swap_both_c(r, idx, i, j)
                 i += 1
                 j -= 1
         if kth <= j:
@@ -962,6 +966,8 @@ _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
 _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
+_nan_last_lt_c = njit(_nan_last_lt)
+_swap_both_c = njit(_swap_both)
 _select_c = njit(_select)
 _argsort_complex_1d_c = njit(_argsort_complex_1d)
 _lanes_c = njit(_lanes)
