@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 99 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 108 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -2384,6 +2384,95 @@ def generator_scaled_values(a, lo, scale):
         n += 1
     return s, n
 """, lambda small: (_rng(212).random(30 if small else 200000), 0.25, 4.0))
+
+
+# ---------------------------------------------------------------------------
+# Session 34: strided loads (a record array's fields, an (n, 2) polygon), a counting prange,
+# selection, index iterators
+# ---------------------------------------------------------------------------
+_PARTICLE = np.dtype([("x", np.float64), ("y", np.float64), ("vx", np.float64), ("vy", np.float64),
+                      ("m", np.float32), ("id", np.int32)])
+
+
+def _a_particles(small):
+    r = _rng(213)
+    n = 20 if small else 5000
+    p = np.zeros(n, dtype=_PARTICLE)
+    p["x"] = r.random(n)
+    p["y"] = r.random(n) * 10.0
+    p["vx"] = r.standard_normal(n)
+    p["vy"] = r.standard_normal(n)
+    return (p,)
+
+
+kernel("record_particles_step", """
+def record_particles_step(parts):
+    for k in range(20):
+        for p in parts:
+            p['vy'] -= 0.00981
+            p['x'] += p['vx'] * 0.001
+            p['y'] += p['vy'] * 0.001
+    return parts['y'].sum()
+""", _a_particles, mutates=True)
+
+
+def _a_polygon(small):
+    t = np.linspace(0.0, 2.0 * np.pi, 60, endpoint=False)
+    poly = np.stack((np.cos(t) * (1.0 + 0.3 * np.sin(5.0 * t)), np.sin(t) * (1.0 + 0.3 * np.sin(5.0 * t))), axis=1)
+    return _rng(214).uniform(-1.5, 1.5, (30 if small else 20000, 2)), poly
+
+
+kernel("point_in_polygon_2d", """
+def point_in_polygon_2d(pts, poly):
+    c = 0
+    n = poly.shape[0]
+    for k in range(pts.shape[0]):
+        px = pts[k, 0]
+        py = pts[k, 1]
+        inside = False
+        j = n - 1
+        for i in range(n):
+            if (poly[i, 1] > py) != (poly[j, 1] > py):
+                if px < (poly[j, 0] - poly[i, 0]) * (py - poly[i, 1]) / (poly[j, 1] - poly[i, 1]) + poly[i, 0]:
+                    inside = not inside
+            j = i
+        if inside:
+            c += 1
+    return c
+""", _a_polygon)
+
+
+kernel("prange_count_above", """
+def prange_count_above(a, thr):
+    c = 0
+    for i in prange(a.size):
+        if a[i] > thr:
+            c += 1
+    return c
+""", lambda small: (_rng(215).random(40 if small else 2000000), 0.5), parallel=True)
+
+
+kernel("knn_argpartition", """
+def knn_argpartition(train, q, k):
+    d = np.empty(train.shape[0])
+    for i in range(train.shape[0]):
+        s = 0.0
+        for j in range(train.shape[1]):
+            t = train[i, j] - q[j]
+            s += t * t
+        d[i] = s
+    idx = np.argpartition(d, k)[:k]
+    return np.sort(d[idx])
+""", lambda small: (_rng(216).random((50 if small else 100000, 4)), _rng(217).random(4), 5))
+
+
+kernel("ndindex_weighted_sum", """
+def ndindex_weighted_sum(a):
+    s = 0.0
+    for idx in np.ndindex(a.shape):
+        s += a[idx] * (idx[0] + 1)
+    return s
+""", lambda small: (_rng(218).random((3, 4, 5) if small else (60, 80, 100)),))
 
 
 if __name__ == "__main__":

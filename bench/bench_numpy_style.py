@@ -188,6 +188,21 @@ def gauss_kernel(x, y, h):
     return np.exp(-((x[:, np.newaxis] - y[np.newaxis, :]) / h) ** 2)
 
 
+def named_steps_rms(x, y):
+    # each step named, as NumPy users write them (session 34: the steps fuse as one expression)
+    d = x - y
+    sq = d * d
+    scaled = sq * 0.5 + 1e-12
+    return np.sqrt(scaled.mean())
+
+
+def named_steps_rows(x, mu, sd):
+    z = x - mu
+    zs = z / sd
+    clipped = np.minimum(np.abs(zs), 3.0)
+    return clipped.sum(axis=1)
+
+
 # small matrices in stacks
 
 
@@ -233,6 +248,10 @@ def make_inputs(quick):
         # added in session 17 (last, so the inputs above are drawn as before)
         "histogram_few_bins": (histogram_few_bins, (rng.uniform(0.0, 1.0, 2_000_000 // s),)),
         "histogram_loop": (histogram_loop, (rng.standard_normal(200_000 // s), -5.0, 5.0, 100)),
+        # added in session 34
+        "named_steps_rms": (named_steps_rms, (rng.standard_normal(2_000_000 // s), rng.standard_normal(2_000_000 // s))),
+        "named_steps_rows": (named_steps_rows, (rng.standard_normal((2000 // s, 300)), rng.standard_normal(300),
+                                                rng.uniform(0.5, 2.0, 300))),
     }
 
 

@@ -119,6 +119,23 @@ int cg_jit_init(void) {
     o3 = o3_pipeline();
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
+    /* AMD's Zen: no gathers from the loop vectoriser (+prefer-no-gather; a conditional store may
+     * still scatter). LLVM 19 counts an AVX-512 gather as about one load per lane, and on a
+     * Zen 4 one takes ~12 cycles for 8 doubles: loops over strided data (a record array's field,
+     * a column, an (n, 2) polygon's points) vectorised with gathers ran slower than their scalar
+     * code. Without them those loops stay scalar or load by lanes: a particle update over a
+     * record array 1.25 -> 0.29 ms (numba 0.44), point-in-polygon over an (n, 2) array 3.78 ->
+     * 1.10 ms (numba 3.6), a conditional store into a record field 0.088 -> 0.069 ms; the
+     * suites in docs/performance.md, "Session 34". Intel's CPUs keep LLVM's own tuning. */
+    if (cpu && !strncmp(cpu, "znver", 5) && cg_feature_in(features, "+avx512f")) {
+        size_t n = strlen(features);
+        char *more = malloc(n + 32);
+        if (more) {
+            snprintf(more, n + 32, "%s,+prefer-no-gather", features);
+            LLVMDisposeMessage(features);
+            features = more;
+        }
+    }
     const char *epilogue_vf = cg_feature_in(features, "+avx512f") ? "-epilogue-vectorization-minimum-VF=8"
                               : cg_feature_in(features, "+avx")   ? "-epilogue-vectorization-minimum-VF=4"
                                                                   : "-epilogue-vectorization-minimum-VF=2";
