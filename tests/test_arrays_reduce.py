@@ -314,3 +314,35 @@ def test_axes_around_a_kept_axis():
               + [(sample("int64", (4, 3, 5)),), (sample("float64", (5, 4, 3)).copy(order="F"),)], rtol=1e-12)
     check_all(lambda a: (np.sum(a, axis=(0, 2)), a.mean(axis=(0, 2))), [(np.zeros(s),) for s in [(0, 4, 3), (5, 0, 3), (5, 4, 0)]])
     check(axes_around_kept_4d, sample("float64", (3, 4, 5, 6)), rtol=1e-12)
+
+
+def window_reductions(img, k):
+    """Whole-array reductions of 2-d views of any strides, as a dilation or a box count takes
+    them: one lane per row, no copy (ints, bools: exact in any order)."""
+    h, w = img.shape
+    hits = 0
+    total = 0
+    prod = 1
+    nz = 0
+    every = 0
+    for y in range(h):
+        for x in range(w):
+            win = img[max(y - k, 0):y + k + 1, max(x - k, 0):x + k + 1]
+            hits += win.any()
+            every += np.all(win)
+            total += win.sum()
+            nz += np.count_nonzero(win)
+            prod = (prod * (win[::-1, ::2].prod() % 1000003 + 1)) % 1000003
+    return hits, every, total, nz, prod
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16", "int64"])
+def test_reductions_of_strided_2d_windows(dtype):
+    rng = np.random.default_rng(5)
+    img = (rng.random((9, 11)) < 0.3).astype(dtype)
+    if dtype != "bool":
+        img = img * rng.integers(1, 5, (9, 11)).astype(dtype)
+    check(window_reductions, img, 1)
+    check(window_reductions, img[::2, 1:], 2)
+    check(window_reductions, np.asfortranarray(img), 1)
+    check(window_reductions, img[:0], 1)
