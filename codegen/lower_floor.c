@@ -27,7 +27,10 @@
  *   the value of a range iterator                   its start (a positive step), its last value
  *                                                   (a negative one): start + (count - 1) * step
  *   x + y, x - y                                    floor(x) + y, floor(x) - y for a constant y;
- *                                                   floor(x) for x + y with y >= 0 (and mirrored)
+ *                                                   floor(x) for x + y with y >= 0 (and mirrored);
+ *                                                   floor(x) + y for a parameter y never assigned
+ *                                                   again (t[j + w] in a window loop: w >= 0 is
+ *                                                   then the one test, unswitched: 2.6x -> 1x numba)
  *   x - y, y with a ceiling                         x - ceil(y)
  *   a read of a shadowed variable                   its shadow (below)
  *
@@ -116,6 +119,22 @@ static bool keeps_floor(Lower *L, int v, int var, int depth) {
         return false;
     default: return false;
     }
+}
+
+/* Whether value v reads a parameter that nothing assigns again: the same value through the
+ * whole call, so a floor made with it stays loop-invariant (t[j + w], w a parameter). */
+static bool fixed_param(Lower *L, int v) {
+    Instr *x = L->fn->instrs[v];
+    if (!x || x->op != IR_LOADVAR) return false;
+    int stores = 0;
+    bool from_arg = false;
+    for (int i = 0; i < L->fn->ninstrs; i++) {
+        Instr *st = L->fn->instrs[i];
+        if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != x->imm) continue;
+        stores++;
+        from_arg = st->op == IR_STOREVAR && L->fn->instrs[st->args[0]]->op == IR_ARG;
+    }
+    return stores == 1 && from_arg;
 }
 
 static bool range_value(Lower *L, int v) {
@@ -247,6 +266,8 @@ void cg_floor_value(Lower *L, Instr *in) {
         else if (fa && const_int(L, b, &c)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
         else if (fb && const_int(L, a, &c)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         else if (fa && fb) f = sat(L, "llvm.sadd.sat.i64", fa, fb);
+        else if (fa && fixed_param(L, b)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
+        else if (fb && fixed_param(L, a)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         break;
     }
     default: break;

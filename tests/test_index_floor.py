@@ -285,3 +285,57 @@ def test_indices_that_are_differences():
     check_all(knapsack_down, [(w[0], w[1], 20), (w[0], w[1], 0), (w[0], w[1], 2)])
     a = np.arange(1.0, 8.0)
     check_all(differences_that_wrap, [(a, 0), (a, 3), (a, 6), (a, -2)])
+
+
+# An index plus a parameter nothing assigns again: the parameter joins the floor, so `w >= 0` is
+# the one test (unswitched); a negative w still wraps as Python's a[-k] does.
+def window_diff(t, w):
+    m = t.size - 16
+    out = np.empty(m)
+    for j in range(m):
+        out[j] = (t[j + w] - t[j]) / w
+    return out
+
+
+def rows_shifted(a, w, k):
+    out = np.zeros(a.shape[0])
+    for i in range(a.shape[0]):
+        s = 0.0
+        for j in range(k, a.shape[0] - 16):   # in bounds for -40 <= w <= 16
+            s += a[w + j] * (j + i)
+        out[i] = s
+    return out
+
+
+def reassigned_param(t, w):
+    s = 0.0
+    for j in range(t.size - 40):   # in bounds for |w| <= 40
+        s += t[j + w]
+        w = -w   # no longer the same value through the call: no floor from it
+    return s
+
+
+@pytest.mark.parametrize("w", [3, 16, -3, -40, 1])
+def test_index_plus_a_parameter(w):
+    t = np.linspace(0.0, 1.0, 50) ** 2
+    check(window_diff, t, w)
+    check(rows_shifted, np.arange(30.0), w, 10)
+    check(reassigned_param, t, w)
+
+
+def shifted_diff(t, w):
+    out = np.empty(t.size - 16)
+    for j in range(t.size - 16):
+        out[j] = t[j + w] - t[j]
+    return out
+
+
+def test_index_plus_a_parameter_is_versioned():
+    """The loop has a copy under w >= 0 without the sign test, and that copy vectorises."""
+    if ON_NUMBA:
+        return
+    check(shifted_diff, np.arange(40.0), -5)
+    f = jit(shifted_diff)
+    f(np.arange(40.0), 3)
+    ir = "".join(f.inspect_llvm().values())
+    assert ".us" in ir and "<8 x double>" in ir
