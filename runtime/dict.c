@@ -987,12 +987,14 @@ void rt_reflect_dict(const Type *t, PyObject *o, const void *p) {
         Py_ssize_t i = 0, j = 0;
         PyObject *k1, *v1, *k2, *v2;
         while (same_keys && PyDict_Next(o, &i, &k1, &v1) && PyDict_Next(now, &j, &k2, &v2))
-            same_keys = k1 == k2 || PyObject_RichCompareBool(k1, k2, Py_EQ) == 1;
+            if (!(same_keys = k1 == k2 || PyObject_RichCompareBool(k1, k2, Py_EQ) == 1)) PyErr_Clear();
         if (same_keys) {
             i = 0;
             while (PyDict_Next(now, &i, &k2, &v2)) {
                 PyObject *old = PyDict_GetItemWithError(o, k2);
-                if (!old || (old != v2 && PyObject_RichCompareBool(old, v2, Py_EQ) != 1)) PyDict_SetItem(o, k2, v2);
+                int same = !old ? 0 : old == v2 ? 1 : PyObject_RichCompareBool(old, v2, Py_EQ);
+                if (same < 0) PyErr_Clear();   /* (an array's == is not a truth value: replaced) */
+                if (same != 1 && PyDict_SetItem(o, k2, v2)) PyErr_Clear();
             }
         } else {
             PyDict_Clear(o);

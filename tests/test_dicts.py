@@ -220,6 +220,30 @@ def test_dict_and_set_arguments_are_written_back():
     assert list(d.items()) == [(2, 3.0), (0, 3.0), (7, -1.0)]
 
 
+def tuple_keys(d):
+    d[(9, 9)] = d[(0, 1)] + 1.0
+    return len(d)
+
+
+def array_values(d, k):
+    s = 0.0
+    for key in d:
+        s += d[key].sum()
+    if k >= 0:
+        d[k] = d[k] * 2.0
+    return s
+
+
+@numba_skip("numba takes no Python dict argument")
+def test_written_back_with_tuple_keys_and_array_values():
+    written_back(tuple_keys, {(0, 1): 1.5, (2, 3): 2.5})
+    d = {0: np.arange(3.0), 1: np.ones(2)}
+    assert ember.njit(array_values)(d, -1) == 5.0
+    assert list(d) == [0, 1] and np.array_equal(d[0], np.arange(3.0)) and np.array_equal(d[1], np.ones(2))
+    ember.njit(array_values)(d, 1)
+    assert np.array_equal(d[1], np.full(2, 2.0)) and np.array_equal(d[0], np.arange(3.0))
+
+
 @numba_skip("numba takes no Python dict argument")
 def test_a_read_only_dict_keeps_its_objects():
     big = 10.0 ** 20
