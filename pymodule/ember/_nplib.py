@@ -646,7 +646,7 @@ def _swap_both(r, idx, x, y):
     idx[y] = u
 
 
-def _select(r, idx, lo, hi, kth):
+def _quickselect(r, idx, lo, hi, kth):
     # Quickselect (median of three, Hoare's partition) of r[lo..hi] around position kth, idx
     # moved with r (argpartition), in NumPy's order: NaN after every number. Past a depth of
     # 2 log2(n) halvings the rest is sorted (introselect's guard against quadratic inputs).
@@ -699,7 +699,7 @@ def _partition_int(a, kth):
     rows = out.reshape(-1, n)
     idx = np.empty(n, dtype=np.int64)
     for row in range(rows.shape[0]):
-        _select_c(rows[row], idx, 0, n - 1, k)
+        _quickselect_c(rows[row], idx, 0, n - 1, k)
     return out
 
 
@@ -715,7 +715,7 @@ def _argpartition_int(a, kth):
     r = a.copy()
     idx = np.arange(n)
     if n > 0:
-        _select_c(r, idx, 0, n - 1, kth + n if kth < 0 else kth)
+        _quickselect_c(r, idx, 0, n - 1, kth + n if kth < 0 else kth)
     return idx
 
 
@@ -968,7 +968,7 @@ _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
 _nan_last_lt_c = njit(_nan_last_lt)
 _swap_both_c = njit(_swap_both)
-_select_c = njit(_select)
+_quickselect_c = njit(_quickselect)
 _argsort_complex_1d_c = njit(_argsort_complex_1d)
 _lanes_c = njit(_lanes)
 
