@@ -132,14 +132,18 @@ static void mt_twist(EmberRandomState *st) {
     st->pos = 0;
 }
 
-static uint32_t next_u32(EmberRandomState *st) {
-    if (st->pos >= EMBER_MT_N) mt_twist(st);
-    uint32_t y = st->key[st->pos++];
+/* MT19937's tempering of a state word. */
+static inline uint32_t temper(uint32_t y) {
     y ^= y >> 11;
     y ^= (y << 7) & 0x9d2c5680u;
     y ^= (y << 15) & 0xefc60000u;
     y ^= y >> 18;
     return y;
+}
+
+static uint32_t next_u32(EmberRandomState *st) {
+    if (st->pos >= EMBER_MT_N) mt_twist(st);
+    return temper(st->key[st->pos++]);
 }
 
 static uint64_t next_u64(EmberRandomState *st) {
@@ -175,14 +179,18 @@ static double next_gauss(EmberRandomState *st) {
 
 /* A value in [off, off + rng] (mod 2**64) by masked rejection, as NumPy's
  * random_bounded_uint64_fill with use_masked: 32-bit draws while rng fits in 32 bits. */
+/* The smallest 2**k - 1 >= rng. */
+static inline uint64_t mask_of(uint64_t rng) {
+    rng |= rng >> 1;
+    rng |= rng >> 2;
+    rng |= rng >> 4;
+    rng |= rng >> 8;
+    rng |= rng >> 16;
+    return rng | rng >> 32;
+}
+
 static uint64_t next_bounded(EmberRandomState *st, uint64_t off, uint64_t rng) {
-    uint64_t mask = rng, v;
-    mask |= mask >> 1;
-    mask |= mask >> 2;
-    mask |= mask >> 4;
-    mask |= mask >> 8;
-    mask |= mask >> 16;
-    mask |= mask >> 32;
+    uint64_t mask = mask_of(rng), v;
     if (rng == 0) return off;
     if (rng <= 0xffffffffu) {
         do v = next_u32(st) & mask; while (v > rng);
@@ -338,24 +346,14 @@ void ember_rt_random_fill_gauss(double *out, int64_t n) {
  * stores it back and makes the mask again: np.random.randint(0, 4, n) 1.7x numba's time). */
 #define BOUNDED32_LOOP(st, rng, take)                                                \
     do {                                                                           \
-        uint32_t mask_ = (uint32_t)(rng), *key_ = (st)->key;                       \
-        mask_ |= mask_ >> 1;                                                       \
-        mask_ |= mask_ >> 2;                                                       \
-        mask_ |= mask_ >> 4;                                                       \
-        mask_ |= mask_ >> 8;                                                       \
-        mask_ |= mask_ >> 16;                                                      \
+        uint32_t mask_ = (uint32_t)mask_of(rng), *key_ = (st)->key;               \
         int32_t pos_ = (st)->pos;                                                  \
         for (;;) {                                                                 \
             if (pos_ >= EMBER_MT_N) {                                              \
                 mt_twist(st);                                                      \
                 pos_ = 0;                                                          \
             }                                                                      \
-            uint32_t y_ = key_[pos_++];                                            \
-            y_ ^= y_ >> 11;                                                        \
-            y_ ^= (y_ << 7) & 0x9d2c5680u;                                         \
-            y_ ^= (y_ << 15) & 0xefc60000u;                                        \
-            y_ ^= y_ >> 18;                                                        \
-            uint64_t v_ = y_ & mask_;                                              \
+            uint64_t v_ = temper(key_[pos_++]) & mask_;                            \
             if (v_ > (rng)) continue;                                              \
             (st)->pos = pos_;                                                      \
             take;                                                                  \
