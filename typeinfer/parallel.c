@@ -32,8 +32,9 @@ void ti_reach(Function *fn, Block *from, Block *avoid, bool inner, bool *seen) {
         if (!inner || s[i] != from->handler || from->handler != avoid->handler) ti_reach(fn, s[i], avoid, inner, seen);
 }
 
-/* The prange GETITER whose iterator FORITER `fi` advances, through the variable it loads. */
-static int prange_iter_var(TypeInfo *ti, Instr *fi) {
+/* The variable through which FORITER `fi` advances a prange GETITER's iterator, or -1; *call:
+ * the prange(...) call. */
+static int prange_iter_var(TypeInfo *ti, Instr *fi, Instr **call) {
     Function *fn = ti->fn;
     Instr *ld = fn->instrs[fi->args[0]];
     if (ld->op != IR_LOADVAR) return -1;
@@ -43,8 +44,10 @@ static int prange_iter_var(TypeInfo *ti, Instr *fi) {
         Instr *gi = fn->instrs[st->args[0]];
         if (gi->op != IR_GETITER) continue;
         CallInfo *ci = ti->calls[gi->args[0]];
-        if (fn->instrs[gi->args[0]]->op == IR_CALL && ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_PRANGE)
+        if (fn->instrs[gi->args[0]]->op == IR_CALL && ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_PRANGE) {
+            *call = fn->instrs[gi->args[0]];
             return ld->imm;
+        }
     }
     return -1;
 }
@@ -199,7 +202,8 @@ int ti_find_parloops(TypeInfo *ti) {
     for (int h = 0; h < nb; h++) {
         Block *hb = fn->blocks[h];
         Instr *fi = ir_terminator(hb);
-        int iv = fi && fi->op == IR_FORITER ? prange_iter_var(ti, fi) : -1;
+        Instr *call = NULL;
+        int iv = fi && fi->op == IR_FORITER ? prange_iter_var(ti, fi, &call) : -1;
         if (iv < 0) continue;
         ParLoop *pl = ctx_alloc(fn->ctx, sizeof *pl);
         bool *body = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb + 1));
@@ -211,6 +215,7 @@ int ti_find_parloops(TypeInfo *ti) {
         pl->header = hb;
         pl->foriter = fi;
         pl->iter_var = iv;
+        pl->call = call;
         pl->in_loop = body;
         exits[ncand] = exit;
         cand[ncand++] = pl;

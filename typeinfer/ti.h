@@ -122,6 +122,7 @@ typedef struct ParLoop {
     Block *header;       /* the block ending in the loop's FORITER */
     Instr *foriter;
     int iter_var;        /* the variable FORITER loads the prange iterator from */
+    Instr *call;         /* the prange(...) call */
     bool *in_loop;       /* per block: the header and the body */
     int *var_kind;       /* per variable: PAR_* */
     int *red_op;         /* per PAR_REDUCE variable: IRB_ADD, IRB_MUL, PAR_MIN or PAR_MAX */
