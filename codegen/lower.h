@@ -26,6 +26,7 @@ typedef struct Lower {
     LLVMValueRef *vars;       /* per variable: its stack slot */
     LLVMValueRef *floors;     /* per value id: a lower bound fixed through loops, or NULL (lower_floor.c) */
     LLVMValueRef *floor_vars; /* per variable: its floor's shadow slot, or NULL */
+    bool *fixed_params;       /* per variable: a parameter nothing assigns again (lower_floor.c) */
     LLVMValueRef *ceils;      /* per value id: an upper bound (a range value's last), or NULL */
     LLVMValueRef *ceil_vars;  /* per variable only ever set to range values: its ceiling's slot */
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may

@@ -125,16 +125,7 @@ static bool keeps_floor(Lower *L, int v, int var, int depth) {
  * whole call, so a floor made with it stays loop-invariant (t[j + w], w a parameter). */
 static bool fixed_param(Lower *L, int v) {
     Instr *x = L->fn->instrs[v];
-    if (!x || x->op != IR_LOADVAR) return false;
-    int stores = 0;
-    bool from_arg = false;
-    for (int i = 0; i < L->fn->ninstrs; i++) {
-        Instr *st = L->fn->instrs[i];
-        if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != x->imm) continue;
-        stores++;
-        from_arg = st->op == IR_STOREVAR && L->fn->instrs[st->args[0]]->op == IR_ARG;
-    }
-    return stores == 1 && from_arg;
+    return x && x->op == IR_LOADVAR && L->fixed_params[x->imm];
 }
 
 static bool range_value(Lower *L, int v) {
@@ -173,13 +164,20 @@ int cg_floor_begin(Lower *L) {
     L->floor_vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
     bool *want = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
     bool *no = ti_opaque_vars(ti);   /* then also: variables a store may lower from themselves */
-    if (!L->floors || !L->floor_vars || !want || !no) return -1;
+    int *stores = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
+    L->fixed_params = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    if (!L->floors || !L->floor_vars || !want || !no || !stores || !L->fixed_params) return -1;
     for (int v = 0; v < fn->nvars; v++) no[v] |= !L->vars[v] || ti->vartypes[v] != ty_int64;
     for (int k = 0; k < fn->nblocks; k++)
         for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
             Instr *in = fn->blocks[k]->instrs[i];
             if (in->op == IR_STOREVAR && !no[in->imm] && !keeps_floor(L, in->args[0], in->imm, 0)) no[in->imm] = true;
+            if (in->op == IR_STOREVAR || in->op == IR_DELVAR || in->op == IR_CELLREF) {
+                stores[in->imm]++;   /* a parameter: its one store, from its ARG */
+                L->fixed_params[in->imm] = in->op == IR_STOREVAR && fn->instrs[in->args[0]]->op == IR_ARG;
+            }
         }
+    for (int v = 0; v < fn->nvars; v++) L->fixed_params[v] &= stores[v] == 1;
     for (bool changed = true; changed;) {   /* the least fixed point: shadows feed shadows */
         changed = false;
         for (int k = 0; k < fn->nblocks; k++)
