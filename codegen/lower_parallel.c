@@ -8,7 +8,14 @@
  * replaces the loop by a call to ember_rt_parallel_for and folds the chunks' partials into the
  * reduction variables, in chunk order.
  *
- * env: {start, step, k0, shared values in variable order}; partial: {reductions in variable order}.
+ * env: {start, step, k0, shared values and reduced arrays in variable order}; partial: {reductions
+ * in variable order}.
+ *
+ * A reduced array (acc += A[i]): each chunk starts acc as a new array of the caller's acc's shape
+ * and dtype, filled with the identity, and hands it over in its partial, with a reference. The
+ * caller folds the partials in chunk order into acc itself when every reduction is in place, else
+ * into a copy of it (acc = acc + e leaves the array from before the loop as it was), and drops
+ * them; when a chunk fails, the partials the others wrote are dropped (they start zeroed).
  *
  * Chunk functions. The same outlining serves array expressions (lower_array.c) and whole-array
  * reductions (lower_numpy.c) of parallel=True functions: cg_chunk_begin gives a lowering state
@@ -27,6 +34,13 @@ static bool carried(TypeInfo *ti, ParLoop *pl, int v, int kind) {
     return pl->var_kind[v] == kind && ti->vartypes[v] && ty_is_runtime(ti->vartypes[v]);
 }
 
+static bool reduced_array(TypeInfo *ti, ParLoop *pl, int v) {
+    return carried(ti, pl, v, PAR_REDUCE) && ti->vartypes[v]->kind == TY_ARRAY;
+}
+
+/* Whether variable v goes to the chunks in env: shared, or a reduced array (its shape). */
+static bool in_env(TypeInfo *ti, ParLoop *pl, int v) { return carried(ti, pl, v, PAR_SHARED) || reduced_array(ti, pl, v); }
+
 /* The env (kind PAR_SHARED) or partial (PAR_REDUCE) struct. */
 static LLVMTypeRef pack_type(Lower *L, TypeInfo *ti, ParLoop *pl, int kind) {
     int n = 0, cap = ti->fn->nvars + ENV_FIXED + 1;
@@ -34,7 +48,7 @@ static LLVMTypeRef pack_type(Lower *L, TypeInfo *ti, ParLoop *pl, int kind) {
     if (kind == PAR_SHARED)
         for (int i = 0; i < ENV_FIXED; i++) f[n++] = L->i64;
     for (int v = 0; v < ti->fn->nvars; v++)
-        if (carried(ti, pl, v, kind)) f[n++] = cg_type(L, ti->vartypes[v]);
+        if (kind == PAR_SHARED ? in_env(ti, pl, v) : carried(ti, pl, v, kind)) f[n++] = cg_type(L, ti->vartypes[v]);
     if (!n) f[n++] = L->i8;
     return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
 }
@@ -46,6 +60,55 @@ static LLVMValueRef identity(Lower *L, int op, const Type *t) {
     if (t == ty_float64) return f64c(L, is_min ? INFINITY : -INFINITY);
     if (t == ty_uint64) return i64c(L, is_min ? -1 : 0);
     return i64c(L, is_min ? INT64_MAX : INT64_MIN);
+}
+
+/* A new C array of a's shape and t's dtype, every element the identity of op. */
+static LLVMValueRef identity_array(Lower *L, int op, const Type *t, LLVMValueRef a) {
+    LLVMValueRef shape[64];
+    for (int k = 0; k < t->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
+    const Type *ct = ty_array(t->dtype, t->ndim, 'C', false);
+    if (op != IRB_MUL) return cg_alloc_zeroed(L, ct, shape);
+    LLVMValueRef z = cg_alloc_array(L, ct, shape);
+    const Type *et = ty_scalar_of(t->dtype);
+    long long size = (long long)ty_item_size(t);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, cg_array_size(L, ct, z));
+    cg_store_elem(L, t->dtype, cg_gep8(L, cg_arr_data(L, z), LLVMBuildMul(L->b, i, i64c(L, size), "")),
+                  cg_fold_identity(L, op, et), et);
+    cg_loop_end(L, &lc);
+    return z;
+}
+
+typedef struct {
+    const Type *t, *pt;   /* the target's type, the partial's (C) */
+    LLVMValueRef target, part;
+    int op;
+} Fold;
+
+static void fold_elem(Lower *L, LLVMValueRef *idx, void *env) {
+    Fold *F = env;
+    const Type *et = ty_scalar_of(F->t->dtype);
+    LLVMValueRef p = cg_elem_ptr(L, F->t, F->target, idx);
+    LLVMValueRef x = cg_load_elem(L, F->t->dtype, p), y = cg_load_elem(L, F->t->dtype, cg_elem_ptr(L, F->pt, F->part, idx));
+    cg_store_elem(L, F->t->dtype, p, cg_binop(L, F->op, x, y, et, NULL), et);
+}
+
+/* target op= part, elementwise (part: a chunk's partial, C-contiguous, of target's shape and dtype). */
+static void fold_array(Lower *L, int op, const Type *t, LLVMValueRef target, LLVMValueRef part) {
+    Fold F = {t, ty_array(t->dtype, t->ndim, 'C', false), target, part, op};
+    LLVMValueRef shape[64];
+    for (int k = 0; k < t->ndim; k++) shape[k] = cg_arr_shape(L, target, k);
+    cg_loop_nest(L, t->ndim, shape, fold_elem, &F);
+}
+
+/* Under `acc = acc + e` a chunk's array may have grown by broadcasting where the caller's acc did
+ * not: a ValueError in the chunk, as NumPy's `acc += part` would raise. */
+static void check_grown(Lower *L, const Type *t, LLVMValueRef mine, LLVMValueRef acc) {
+    LLVMValueRef differ = LLVMConstInt(L->i1, 0, 0);
+    for (int k = 0; k < t->ndim; k++)
+        differ = LLVMBuildOr(L->b, differ, LLVMBuildICmp(L->b, LLVMIntNE, cg_arr_shape(L, mine, k), cg_arr_shape(L, acc, k), ""), "");
+    cg_raise_if(L, differ, "builtins:ValueError",
+                "non-broadcastable output operand: a prange loop's reduction changed its array's shape by broadcasting");
 }
 
 static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef part, const Type *t) {
@@ -117,8 +180,8 @@ LLVMValueRef cg_partial_ptr(Lower *L, LLVMTypeRef partt, LLVMValueRef partials, 
 /* Runs body over [0, n): on the runner when `parallel` (an i1) is true or NULL, else with one
  * direct call in this thread. Returns how many partials were written (chunk order); a failed
  * chunk fails the caller. */
-LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMValueRef n, LLVMValueRef parallel,
-                           LLVMTypeRef partt, LLVMValueRef partials) {
+static LLVMValueRef run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMValueRef n, LLVMValueRef parallel,
+                               LLVMTypeRef partt, LLVMValueRef partials, void (*cleanup)(Lower *, void *), void *cenv) {
     LLVMTypeRef pt[5] = {L->ptr, L->ptr, L->i64, L->i64, L->ptr};
     LLVMValueRef size = partt ? LLVMSizeOf(partt) : i64c(L, 0);
     LLVMValueRef args[5] = {body, env, n, size, partials ? partials : LLVMConstNull(L->ptr)};
@@ -146,9 +209,15 @@ LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMVa
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "parok");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, nc, i64c(L, 0), ""), fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);   /* the runner (or the chunk) has set this thread's error record */
+    if (cleanup) cleanup(L, cenv);
     cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
     return nc;
+}
+
+LLVMValueRef cg_run_chunks(Lower *L, LLVMValueRef body, LLVMValueRef env, LLVMValueRef n, LLVMValueRef parallel,
+                           LLVMTypeRef partt, LLVMValueRef partials) {
+    return run_chunks(L, body, env, n, parallel, partt, partials, NULL, NULL);
 }
 
 /* ---- prange loops ------------------------------------------------------------------------ */
@@ -168,13 +237,21 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     LLVMTypeRef envt = pack_type(L, ti, pl, PAR_SHARED), partt = pack_type(L, ti, pl, PAR_REDUCE);
     LLVMValueRef env = LLVMGetParam(f, 0), lo = LLVMGetParam(f, 1), hi = LLVMGetParam(f, 2);
     int ne = ENV_FIXED;
+    int *env_at = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->nvars + 1));   /* per reduced array: its env field */
+    if (!env_at) return NULL;
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
+        if (reduced_array(ti, pl, v)) env_at[v] = ne;
         if (carried(ti, pl, v, PAR_SHARED)) {
             LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, ne++), fn->varnames[v]);
             if (cg_has_refs(L, t)) cg_incref(L, x, t);   /* the frame's exit drops it again */
             LLVMBuildStore(L->b, x, L->vars[v]);
             cg_floor_store(L, v, -1, x);
+        } else if (reduced_array(ti, pl, v)) {
+            LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, ne++), fn->varnames[v]);
+            LLVMValueRef z = identity_array(L, pl->red_op[v], t, x);   /* its slot holds one reference */
+            cg_incref(L, z, t);                                         /* the variable's, dropped at the exit */
+            LLVMBuildStore(L->b, z, L->vars[v]);
         } else if (carried(ti, pl, v, PAR_REDUCE)) {
             LLVMBuildStore(L->b, identity(L, pl->red_op[v], t), L->vars[v]);
         }
@@ -203,11 +280,39 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     LLVMValueRef partial = LLVMGetParam(f, 3);
     int np = 0;
     for (int v = 0; v < fn->nvars; v++)
-        if (carried(ti, pl, v, PAR_REDUCE))
-            LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), cg_field(L, partt, partial, np++));
+        if (carried(ti, pl, v, PAR_REDUCE)) {
+            const Type *t = ti->vartypes[v];
+            LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], "");
+            if (reduced_array(ti, pl, v) && pl->red_rebinds[v])
+                check_grown(L, t, x, LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, env_at[v]), ""));
+            if (reduced_array(ti, pl, v)) cg_incref(L, x, t);   /* the partial's, dropped by the caller */
+            LLVMBuildStore(L->b, x, cg_field(L, partt, partial, np++));
+        }
     cg_ret(L, LLVMConstInt(L->i32, 0, 0));
     cg_end_function(L);
     return f;
+}
+
+typedef struct {
+    TypeInfo *ti;
+    ParLoop *pl;
+    LLVMTypeRef partt;
+    LLVMValueRef partials;
+} Partials;
+
+/* Drop the reduced arrays of every chunk's partial (null where a chunk wrote none). */
+static void drop_partial_arrays(Lower *L, void *env) {
+    Partials *P = env;
+    LoopCtx lc;
+    LLVMValueRef c = cg_loop_begin(L, &lc, i64c(L, EMBER_MAX_CHUNKS));
+    LLVMValueRef slot = cg_partial_ptr(L, P->partt, P->partials, c);
+    for (int v = 0, np = 0; v < P->ti->fn->nvars; v++) {
+        if (!carried(P->ti, P->pl, v, PAR_REDUCE)) continue;
+        const Type *t = P->ti->vartypes[v];
+        if (reduced_array(P->ti, P->pl, v)) cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, P->partt, slot, np), ""), t);
+        np++;
+    }
+    cg_loop_end(L, &lc);
 }
 
 void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
@@ -225,17 +330,40 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
     LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 1), ""), cg_field(L, envt, env, 1));
     LLVMBuildStore(L->b, k0, cg_field(L, envt, env, 2));
     int ne = ENV_FIXED;
-    for (int v = 0; v < fn->nvars; v++)
-        if (carried(ti, pl, v, PAR_SHARED))
+    bool arrays = false;
+    for (int v = 0; v < fn->nvars; v++) {
+        if (in_env(ti, pl, v))
             LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_type(L, ti->vartypes[v]), L->vars[v], ""), cg_field(L, envt, env, ne++));
-
-    LLVMValueRef nc = cg_run_chunks(L, body, env, LLVMBuildSub(L->b, count, k0, "n"), NULL, partt, partials);
+        arrays |= reduced_array(ti, pl, v);
+    }
+    if (arrays)   /* a chunk that fails writes no partial: its null arrays are dropped as nothing */
+        LLVMBuildMemSet(L->b, partials, LLVMConstInt(L->i8, 0, 0),
+                        LLVMBuildMul(L->b, LLVMSizeOf(partt), i64c(L, EMBER_MAX_CHUNKS), ""), 8);
+    Partials P = {ti, pl, partt, partials};
+    LLVMValueRef nc = run_chunks(L, body, env, LLVMBuildSub(L->b, count, k0, "n"), NULL, partt, partials,
+                                 arrays ? drop_partial_arrays : NULL, &P);
 
     int np = 0;
     for (int v = 0; v < fn->nvars; v++) {
         if (!carried(ti, pl, v, PAR_REDUCE)) continue;
         const Type *t = ti->vartypes[v];
         LoopCtx lc;
+        if (reduced_array(ti, pl, v)) {   /* into acc in place, or into a copy of it for acc = acc + e */
+            LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
+            LLVMValueRef target = pl->red_rebinds[v] ? cg_copy_array(L, t, acc, ty_array(t->dtype, t->ndim, 'C', false)) : acc;
+            LLVMValueRef c = cg_loop_begin(L, &lc, nc);
+            LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, cg_partial_ptr(L, partt, partials, c), np), "");
+            fold_array(L, pl->red_op[v], t, target, part);
+            cg_decref(L, part, t);
+            cg_loop_end(L, &lc);
+            if (pl->red_rebinds[v]) {   /* the variable takes the copy (its slot keeps one reference) */
+                cg_incref(L, target, t);
+                LLVMBuildStore(L->b, target, L->vars[v]);
+                cg_own(L, acc, t);
+            }
+            np++;
+            continue;
+        }
         LLVMValueRef c = cg_loop_begin(L, &lc, nc);
         LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
         LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, slot, np), "");

@@ -636,3 +636,132 @@ def test_counting_reductions_and_steps_at_run_time(n):
     check(counted, a, 0.5)
     for start, step in ((0, 1), (1, 3), (2, 1000)):
         check(stepped_at_run_time, a, start, step)
+
+
+# ------------------------------------------------------------------- reductions into arrays
+
+
+def column_sums(A):
+    acc = np.zeros(A.shape[1], A.dtype)
+    for i in prange(A.shape[0]):
+        acc += A[i]
+    return acc
+
+
+def into_argument(A, acc):
+    for i in prange(A.shape[0]):
+        acc += A[i] * 2
+    return acc
+
+
+def column_products(A):
+    acc = np.ones(A.shape[1], A.dtype)
+    for i in prange(A.shape[0]):
+        acc *= A[i]
+    return acc
+
+
+def minus_and_scalar(A):
+    acc = np.zeros(A.shape[1])
+    s = 0.0
+    for i in prange(A.shape[0]):
+        acc -= A[i]
+        s += A[i, 0]
+    return acc, s
+
+
+def rebinding(A, acc):
+    for i in prange(A.shape[0]):
+        acc = acc + A[i]
+    return acc
+
+
+def outer_products(A):
+    acc = np.zeros((A.shape[1], A.shape[1]))
+    for i in prange(A.shape[0]):
+        acc += np.outer(A[i], A[i])
+    return acc
+
+
+def histogram_rows(labels, k):
+    counts = np.zeros((labels.shape[1], k), np.int64)
+    for i in prange(labels.shape[0]):
+        row = np.zeros((labels.shape[1], k), np.int64)
+        for j in range(labels.shape[1]):
+            row[j, labels[i, j]] = 1
+        counts += row
+    return counts
+
+
+def failing_row(A):
+    acc = np.zeros(A.shape[1])
+    for i in prange(A.shape[0]):
+        if A[i, 0] < 0:
+            raise ValueError("negative row")
+        acc += A[i]
+    return acc
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int32, np.uint8, np.complex128])
+@pytest.mark.parametrize("n", [0, 1, 7, 1000])
+def test_reductions_into_arrays(n, dtype):
+    """acc += A[i] over a prange (numba's array reductions): each chunk into an array of its own,
+    folded into acc in chunk order; ints exact (uint8 wraps as NumPy's), floats within
+    reassociation error."""
+    rng = np.random.default_rng(n)
+    A = (rng.random((n, 5)) * 7).astype(dtype)
+    if dtype == np.complex128:
+        A = A + 1j * A[::-1]
+    tol = {"rtol": 1e-5} if dtype == np.float32 else FLOAT_TOL
+    check(column_sums, A, **tol)
+    if not (ON_NUMBA and dtype == np.uint8):   # numba fails typing uint8 += (uint8 * 2) in a prange
+        check(into_argument, A, np.arange(5).astype(dtype), **tol)   # the caller's array, written in place
+    small = (A[: min(n, 6)] % 3 + 1).astype(dtype) if dtype != np.complex128 else A[: min(n, 6)]
+    check(column_products, small, **tol)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_reductions_into_arrays_any_thread_count(threads):
+    A = np.random.default_rng(threads).standard_normal((2001, 4))
+    labels = np.random.default_rng(7).integers(0, 3, (500, 4))
+    before = impl.get_num_threads()
+    impl.set_num_threads(threads)
+    try:
+        check(minus_and_scalar, A, **FLOAT_TOL)
+        check(rebinding, A, np.ones(4), **FLOAT_TOL)   # acc = acc + e: the argument stays as it was
+        check(outer_products, A[:300], **FLOAT_TOL)
+        check(histogram_rows, labels, 3)
+        got = jit(column_sums, **PAR)(np.arange(12000.0).reshape(4000, 3))
+        assert np.array_equal(got, np.arange(12000.0).reshape(4000, 3).sum(axis=0))   # exact: integral floats
+    finally:
+        impl.set_num_threads(before)
+
+
+def test_reduction_into_an_array_raising_in_a_chunk():
+    A = np.ones((3000, 3))
+    check(failing_row, A)
+    A[2500, 0] = -1.0
+    check(failing_row, A)   # ValueError from the chunk; the other chunks' arrays are dropped (no_leaks)
+
+
+def grows(A):
+    acc = np.zeros(1)
+    for i in prange(A.shape[0]):
+        acc = acc + A[i]
+    return acc
+
+
+def reads_acc(A):
+    acc = np.zeros(A.shape[1])
+    for i in prange(A.shape[0]):
+        acc += A[i] * acc[0]
+    return acc
+
+
+@numba_skip("numba gives an array whatever the shapes (zeros for acc = acc + e)")
+def test_array_reductions_that_cannot_run_in_chunks():
+    with pytest.raises(ValueError, match="broadcasting"):
+        jit(grows, **PAR)(np.ones((10, 3)))
+    with pytest.raises(errors.TypingError, match="race") as ei:
+        jit(reads_acc, **PAR)(np.ones((10, 3)))
+    assert "test_parallel.py" in str(ei.value)

@@ -8,7 +8,10 @@
  *   private    written before any read on every path through an iteration: each thread has its own
  *   reduction  `s = s + e` (or - *, in place or not) or `s = min(s, e)` / max, and s read nowhere
  *              else in the loop: each chunk folds its own partial from the operation's identity;
- *              the caller combines the partials with the value from before the loop
+ *              the caller combines the partials with the value from before the loop. An array
+ *              of numbers reduces by + - * as numba's do (column sums: `acc += A[i]`): each chunk
+ *              into a new array of acc's shape filled with the identity; the caller folds them
+ *              into acc in place (`acc += e` everywhere) or into a new array (`acc = acc + e`)
  *   a race     any other variable both read and written by iterations: a located TypingError
  *
  * A private variable read after the loop, and a loop left by break or return, are errors too.
@@ -52,6 +55,13 @@ static int prange_iter_var(TypeInfo *ti, Instr *fi, Instr **call) {
     return -1;
 }
 
+/* An array a prange loop may reduce into: of numbers, not bools (NumPy's + of bools is an or). */
+static bool reducible_array(const Type *t) {
+    if (!t || t->kind != TY_ARRAY || t->readonly) return false;
+    char k = ty_dtypes[t->dtype].kind;
+    return k == 'i' || k == 'u' || k == 'f' || k == 'c';
+}
+
 /* The reduction `st` (a STOREVAR of variable v) performs, or -1: its operand reading v in *ld. */
 static int reduction_op(TypeInfo *ti, Instr *st, int v, int *ld) {
     Function *fn = ti->fn;
@@ -71,6 +81,7 @@ static int reduction_op(TypeInfo *ti, Instr *st, int v, int *ld) {
     }
     CallInfo *ci = ti->calls[x->id];
     if (!ci || ci->kind != CALL_BUILTIN || x->nkw) return -1;
+    if (reducible_array(ti->vartypes[v])) return -1;   /* min() of arrays is no reduction */
     if (ci->builtin == BI_MIN) return PAR_MIN;
     if (ci->builtin == BI_MAX) return PAR_MAX;
     return -1;
@@ -155,6 +166,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         /* read and written: an enclosing loop's stack entry carried through, a reduction, or a race */
         if (synthetic && carries_stack(fn, pl, v)) { pl->var_kind[v] = PAR_SHARED; continue; }
         int op = -1;
+        bool rebinds = false;
         Instr *bad = NULL;
         int nreads = 0, nred_reads = 0;
         for (int b = 0; b < nb; b++) {
@@ -166,6 +178,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
                 int ld = -1, o = reduction_op(ti, in, v, &ld);
                 if (o < 0 || (op >= 0 && o != op)) { bad = in; break; }
                 op = o;
+                rebinds |= !fn->instrs[in->args[0]]->imm2;
                 nred_reads++;
                 /* the LOADVAR feeding the reduction must have no other use */
                 for (int w = 0; w < fn->ninstrs; w++) {
@@ -177,17 +190,19 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             }
         }
         if (!bad && nreads != nred_reads) bad = first_store(fn, pl, v);   /* s read outside its reductions */
-        if (bad || synthetic || !ty_is_number(ti->vartypes[v]) || ti->vartypes[v] == ty_bool) {
+        bool number = ty_is_number(ti->vartypes[v]) && ti->vartypes[v] != ty_bool;
+        if (bad || synthetic || (!number && !reducible_array(ti->vartypes[v]))) {
             Instr *at = bad ? bad : first_store(fn, pl, v);
             if (!bad && !synthetic)
-                return UNSUP(at, "reduction into '%s' of type %s in a prange loop is not supported (numbers are)", name,
-                             ti->vartypes[v]->name);
+                return UNSUP(at, "reduction into '%s' of type %s in a prange loop is not supported (numbers and "
+                                 "writable arrays of numbers are)", name, ti->vartypes[v]->name);
             return ERR(at, "'%s' is read and written by different iterations of a prange loop (a race): "
                            "reduce it (%s += ..., %s = min(%s, ...)) or give each iteration its own array element",
                        synthetic ? "an intermediate value" : name, name, name, name);
         }
         pl->var_kind[v] = PAR_REDUCE;
         pl->red_op[v] = op;
+        pl->red_rebinds[v] = rebinds;
     }
     return 0;
 }
@@ -236,7 +251,8 @@ int ti_find_parloops(TypeInfo *ti) {
         bool *after = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
         pl->var_kind = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
         pl->red_op = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
-        if (!after || !pl->var_kind || !pl->red_op) return -1;
+        pl->red_rebinds = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
+        if (!after || !pl->var_kind || !pl->red_op || !pl->red_rebinds) return -1;
         for (int b = 0; b < nb; b++)
             for (int i = 0; exit[b] && i < fn->blocks[b]->ninstrs; i++)
                 if (fn->blocks[b]->instrs[i]->op == IR_LOADVAR) after[fn->blocks[b]->instrs[i]->imm] = true;

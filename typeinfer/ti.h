@@ -126,6 +126,8 @@ typedef struct ParLoop {
     bool *in_loop;       /* per block: the header and the body */
     int *var_kind;       /* per variable: PAR_* */
     int *red_op;         /* per PAR_REDUCE variable: IRB_ADD, IRB_MUL, PAR_MIN or PAR_MAX */
+    bool *red_rebinds;   /* per PAR_REDUCE array variable: some store is `a = a + e`, not `a += e`
+                            (the loop's result is a new array; the one from before stays as it was) */
 } ParLoop;
 
 /* funcs.c: a compiled function converted to a FunctionType (its specialisation's symbol and
