@@ -2475,5 +2475,26 @@ def ndindex_weighted_sum(a):
 """, lambda small: (_rng(218).random((3, 4, 5) if small else (60, 80, 100)),))
 
 
+kernel("window_mean_filter", """
+def window_mean_filter(img, r):
+    h, w = img.shape
+    out = np.zeros((h - 2 * r, w - 2 * r))
+    for y in range(r, h - r):
+        for x in range(r, w - r):
+            out[y - r, x - r] = img[y - r:y + r + 1, x - r:x + r + 1].mean()
+    return out
+""", lambda small: (_rng(218).random((12, 14) if small else (300, 300)), 1))
+
+
+kernel("prange_column_sums", """
+def prange_column_sums(a):
+    acc = np.zeros(a.shape[1])
+    for i in prange(a.shape[0]):
+        acc += a[i] * a[i]
+    return acc
+""", lambda small: (_rng(219).random((40, 8) if small else (400000, 16)),), parallel=True)
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
+
