@@ -1321,7 +1321,8 @@ static int lower_instr(Lower *L, Instr *in) {
             const Type *rt = vt(L, in->args[0]);
             LLVMValueRef x = L->vals[in->args[0]];
             bool imag = !strcmp(in->str, "imag");
-            if (rt == ty_complex128) v = LLVMBuildExtractValue(L->b, x, imag, "");
+            if (t->kind == TY_TUPLE) v = LLVMConstNull(cg_type(L, t));   /* x.shape: () */
+            else if (rt == ty_complex128) v = LLVMBuildExtractValue(L->b, x, imag, "");
             else if (imag) v = LLVMConstNull(cg_type(L, t));
             else v = cg_cast(L, x, rt, t);
         } else {

@@ -1041,6 +1041,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     int n = ci->nparams;
     const Type *ret = ci->ret;
     if (cg_is_str_call(ci, types)) return cg_str_call(L, in, ci, args, types);
+    if (ci->builtin == METHOD_ITEM && ty_is_number(L->ti->vtypes[in->args[0]]->recv)) return L->vals[in->args[0]];
     if (ci->builtin >= METHOD_FLATTEN || ti_is_numpy_builtin(ci->builtin))
         return cg_numpy_call(L, in, ci, args, types);
     if (ci->builtin == METHOD_CONJUGATE) {

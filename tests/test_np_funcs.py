@@ -876,3 +876,25 @@ def test_nditer():
         check(nditer_values, v)
         check(nditer_sum, v)
     check(nditer_values, np.zeros((0, 3)))   # ValueError: zero-sized operands
+
+
+def nditer_items(a):
+    t = 0.0
+    n = 0
+    for x in np.nditer(a):   # NumPy gives 0-d arrays: .item(), .ndim, .size, .shape work on them
+        t += x.item()
+        n += x.ndim * 10 + x.size + len(x.shape)
+    return t, n
+
+
+def element_items(a, z):
+    return a[1, 2].item(), a[0, 0].ndim, a[0, 1].size, a[1, 1].shape, z[0].item(), z[1].real.item()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.uint8, np.bool_, np.float32])
+def test_scalar_items_and_attributes(dtype):
+    """A NumPy scalar's .item() (the Python scalar), .ndim (0), .size (1) and .shape (()), as
+    numba gives them (ember's scalars are its Python ones)."""
+    a = (np.arange(6) % 4).astype(dtype).reshape(2, 3)
+    check(nditer_items, a)
+    check(element_items, a, np.array([1.5 - 2j, -0.5j]))

@@ -487,8 +487,18 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
     if (ty_is_number(recv)) {
         if (!strcmp(attr, "real") || !strcmp(attr, "imag"))
             return recv == ty_complex128 ? ty_float64 : recv == ty_bool ? ty_int64 : recv;
-        if (!strcmp(attr, "conjugate") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
+        if (!strcmp(attr, "conjugate") || !strcmp(attr, "item") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
             return ty_method(recv, attr);
+        /* a NumPy scalar's array attributes (an element a[i, j], np.nditer's items): numba's too */
+        if (!strcmp(attr, "ndim") || !strcmp(attr, "size")) {
+            PyObject *v = PyLong_FromLong(!strcmp(attr, "size"));
+            PyObject *kept = v ? ctx_keep(ti->fn->ctx, v) : NULL;
+            Py_XDECREF(v);
+            if (!kept) return NULL;
+            ti->frozen[in->id] = kept;
+            return ty_int64;
+        }
+        if (!strcmp(attr, "shape")) return ty_tuple(0, NULL);
     }
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
     if (recv->kind == TY_DTYPE) return dtype_attr(ti, in, recv, attr);
@@ -1259,6 +1269,9 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (!strcmp(callee->attr, "conjugate")) {
             ci->builtin = METHOD_CONJUGATE;
             ci->ret = callee->recv == ty_bool ? ty_int64 : callee->recv;
+        } else if (!strcmp(callee->attr, "item")) {   /* x.item() of a NumPy scalar: the Python scalar */
+            ci->builtin = METHOD_ITEM;
+            ci->ret = callee->recv;
         } else {
             ci->builtin = METHOD_IS_INTEGER;
             ci->ret = ty_bool;
