@@ -26,7 +26,8 @@ typedef struct Lower {
     LLVMValueRef *vars;       /* per variable: its stack slot */
     LLVMValueRef *floors;     /* per value id: a lower bound fixed through loops, or NULL (lower_floor.c) */
     LLVMValueRef *floor_vars; /* per variable: its floor's shadow slot, or NULL */
-    bool *fixed_params;       /* per variable: a parameter nothing assigns again (lower_floor.c) */
+    bool *fixed_vars;         /* per variable: fixed through the call, a parameter nothing assigns
+                                 again or a variable assigned once outside every loop (lower_floor.c) */
     LLVMValueRef *ceils;      /* per value id: an upper bound (a range value's last), or NULL */
     LLVMValueRef *ceil_vars;  /* per variable only ever set to range values: its ceiling's slot */
     LLVMValueRef *assigned;   /* per variable: an i1 slot, "has been assigned", where a read may

@@ -28,8 +28,10 @@
  *                                                   (a negative one): start + (count - 1) * step
  *   x + y, x - y                                    floor(x) + y, floor(x) - y for a constant y;
  *                                                   floor(x) for x + y with y >= 0 (and mirrored);
- *                                                   floor(x) + y for a parameter y never assigned
- *                                                   again (t[j + w] in a window loop: w >= 0 is
+ *                                                   floor(x) + y for a variable y fixed through
+ *                                                   the call: a parameter never assigned again,
+ *                                                   or a variable assigned once, outside every
+ *                                                   loop (t[j + w] in a window loop: w >= 0 is
  *                                                   then the one test, unswitched: 2.6x -> 1x numba)
  *   x - y, y with a ceiling                         x - ceil(y)
  *   a read of a shadowed variable                   its shadow (below)
@@ -121,11 +123,25 @@ static bool keeps_floor(Lower *L, int v, int var, int depth) {
     }
 }
 
-/* Whether value v reads a parameter that nothing assigns again: the same value through the
- * whole call, so a floor made with it stays loop-invariant (t[j + w], w a parameter). */
-static bool fixed_param(Lower *L, int v) {
+/* Whether value v reads a variable fixed through the call (L->fixed_vars), so that a floor made
+ * with it stays loop-invariant (t[j + w], w a parameter or `w = 2 * r + 1` before the loops). */
+static bool fixed_var(Lower *L, int v) {
     Instr *x = L->fn->instrs[v];
-    return x && x->op == IR_LOADVAR && L->fixed_params[x->imm];
+    return x && x->op == IR_LOADVAR && L->fixed_vars[x->imm];
+}
+
+/* Whether block b lies in a loop: between the target of a jump back and the jump. */
+static bool in_a_loop(Function *fn, const Block *b) {
+    for (int k = 0; k < fn->nblocks; k++) {
+        Block *from = fn->blocks[k];
+        Instr *t = ir_terminator(from);
+        if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH)) continue;
+        for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++)
+            if (t->target[j] && (t->target[j]->offset < from->offset || t->target[j] == from) &&
+                t->target[j]->offset <= b->offset && b->offset <= from->offset)
+                return true;   /* (the entry's jump to the body's first block, both at offset 0, is none) */
+    }
+    return false;
 }
 
 static bool range_value(Lower *L, int v) {
@@ -165,19 +181,22 @@ int cg_floor_begin(Lower *L) {
     bool *want = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
     bool *no = ti_opaque_vars(ti);   /* then also: variables a store may lower from themselves */
     int *stores = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
-    L->fixed_params = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
-    if (!L->floors || !L->floor_vars || !want || !no || !stores || !L->fixed_params) return -1;
+    L->fixed_vars = ctx_alloc(L->ctx, (size_t)(fn->nvars + 1));
+    if (!L->floors || !L->floor_vars || !want || !no || !stores || !L->fixed_vars) return -1;
     for (int v = 0; v < fn->nvars; v++) no[v] |= !L->vars[v] || ti->vartypes[v] != ty_int64;
     for (int k = 0; k < fn->nblocks; k++)
         for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
             Instr *in = fn->blocks[k]->instrs[i];
             if (in->op == IR_STOREVAR && !no[in->imm] && !keeps_floor(L, in->args[0], in->imm, 0)) no[in->imm] = true;
             if (in->op == IR_STOREVAR || in->op == IR_DELVAR || in->op == IR_CELLREF) {
-                stores[in->imm]++;   /* a parameter: its one store, from its ARG */
-                L->fixed_params[in->imm] = in->op == IR_STOREVAR && fn->instrs[in->args[0]]->op == IR_ARG;
+                /* one store, from its ARG (a parameter) or outside every loop: a read that does not
+                 * raise UnboundLocalError reads that value, the same on every trip of any loop */
+                stores[in->imm]++;
+                L->fixed_vars[in->imm] = in->op == IR_STOREVAR &&
+                                         (fn->instrs[in->args[0]]->op == IR_ARG || !in_a_loop(fn, fn->blocks[k]));
             }
         }
-    for (int v = 0; v < fn->nvars; v++) L->fixed_params[v] &= stores[v] == 1;
+    for (int v = 0; v < fn->nvars; v++) L->fixed_vars[v] &= stores[v] == 1;
     for (bool changed = true; changed;) {   /* the least fixed point: shadows feed shadows */
         changed = false;
         for (int k = 0; k < fn->nblocks; k++)
@@ -264,8 +283,8 @@ void cg_floor_value(Lower *L, Instr *in) {
         else if (fa && const_int(L, b, &c)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
         else if (fb && const_int(L, a, &c)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         else if (fa && fb) f = sat(L, "llvm.sadd.sat.i64", fa, fb);
-        else if (fa && fixed_param(L, b)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
-        else if (fb && fixed_param(L, a)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
+        else if (fa && fixed_var(L, b)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
+        else if (fb && fixed_var(L, a)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         break;
     }
     default: break;

