@@ -2495,6 +2495,17 @@ def prange_column_sums(a):
 """, lambda small: (_rng(219).random((40, 8) if small else (400000, 16)),), parallel=True)
 
 
+kernel("radius_window_diff", """
+def radius_window_diff(t, r):
+    w = 2 * r + 1
+    out = np.empty(t.shape[0] - w)
+    for j in range(t.shape[0] - w):
+        out[j] = (t[j + w] - t[j]) / w
+    return out
+""", lambda small: (_rng(220).random(50 if small else 1000000), 2))
+
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 
