@@ -62,25 +62,39 @@ static LLVMValueRef identity(Lower *L, int op, const Type *t) {
     return i64c(L, is_min ? INT64_MAX : INT64_MIN);
 }
 
-/* A new C array of a's shape and t's dtype, every element the identity of op. */
-static LLVMValueRef identity_array(Lower *L, int op, const Type *t, LLVMValueRef a) {
-    LLVMValueRef shape[64];
-    for (int k = 0; k < t->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
-    const Type *ct = ty_array(t->dtype, t->ndim, 'C', false);
-    if (op != IRB_MUL) return cg_alloc_zeroed(L, ct, shape);
+/* A new array of a's shape in the layout of t (F-contiguous for an F type, C-contiguous for
+ * any other), a's dtype; its block is in a slot. */
+static LLVMValueRef new_like(Lower *L, const Type *t, LLVMValueRef a) {
+    LLVMValueRef shape[64], strides[64];
+    int nd = t->ndim;
+    for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
+    const Type *ct = ty_array(t->dtype, nd, 'C', false);
     LLVMValueRef z = cg_alloc_array(L, ct, shape);
-    const Type *et = ty_scalar_of(t->dtype);
+    if (t->layout != 'F') return z;
+    LLVMValueRef s = i64c(L, (long long)ty_item_size(t));
+    for (int k = 0; k < nd; k++) {
+        strides[k] = s;
+        s = LLVMBuildMul(L->b, s, shape[k], "");
+    }
+    return cg_make_array(L, ty_array(t->dtype, nd, 'F', false), cg_arr_meminfo(L, z), LLVMConstNull(L->ptr),
+                         cg_arr_data(L, z), shape, strides);
+}
+
+/* A new array of a's shape, dtype and layout kind (new_like), every element the identity of op. */
+static LLVMValueRef identity_array(Lower *L, int op, const Type *t, LLVMValueRef a) {
+    LLVMValueRef z = new_like(L, t, a);
+    const Type *et = ty_scalar_of(t->dtype), *ct = ty_array(t->dtype, t->ndim, 'C', false);
     long long size = (long long)ty_item_size(t);
-    LoopCtx lc;
+    LLVMValueRef v = op == IRB_MUL ? cg_fold_identity(L, op, et) : LLVMConstNull(cg_type(L, et));
+    LoopCtx lc;   /* (either layout is one run of elements) */
     LLVMValueRef i = cg_loop_begin(L, &lc, cg_array_size(L, ct, z));
-    cg_store_elem(L, t->dtype, cg_gep8(L, cg_arr_data(L, z), LLVMBuildMul(L->b, i, i64c(L, size), "")),
-                  cg_fold_identity(L, op, et), et);
+    cg_store_elem(L, t->dtype, cg_gep8(L, cg_arr_data(L, z), LLVMBuildMul(L->b, i, i64c(L, size), "")), v, et);
     cg_loop_end(L, &lc);
     return z;
 }
 
 typedef struct {
-    const Type *t, *pt;   /* the target's type, the partial's (C) */
+    const Type *t;   /* the target's type and the partial's (identity_array's layout for it) */
     LLVMValueRef target, part;
     int op;
 } Fold;
@@ -89,13 +103,13 @@ static void fold_elem(Lower *L, LLVMValueRef *idx, void *env) {
     Fold *F = env;
     const Type *et = ty_scalar_of(F->t->dtype);
     LLVMValueRef p = cg_elem_ptr(L, F->t, F->target, idx);
-    LLVMValueRef x = cg_load_elem(L, F->t->dtype, p), y = cg_load_elem(L, F->t->dtype, cg_elem_ptr(L, F->pt, F->part, idx));
+    LLVMValueRef x = cg_load_elem(L, F->t->dtype, p), y = cg_load_elem(L, F->t->dtype, cg_elem_ptr(L, F->t, F->part, idx));
     cg_store_elem(L, F->t->dtype, p, cg_binop(L, F->op, x, y, et, NULL), et);
 }
 
-/* target op= part, elementwise (part: a chunk's partial, C-contiguous, of target's shape and dtype). */
+/* target op= part, elementwise (both of type t: part a chunk's partial, target's shape). */
 static void fold_array(Lower *L, int op, const Type *t, LLVMValueRef target, LLVMValueRef part) {
-    Fold F = {t, ty_array(t->dtype, t->ndim, 'C', false), target, part, op};
+    Fold F = {t, target, part, op};
     LLVMValueRef shape[64];
     for (int k = 0; k < t->ndim; k++) shape[k] = cg_arr_shape(L, target, k);
     cg_loop_nest(L, t->ndim, shape, fold_elem, &F);
@@ -350,7 +364,11 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
         LoopCtx lc;
         if (reduced_array(ti, pl, v)) {   /* into acc in place, or into a copy of it for acc = acc + e */
             LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
-            LLVMValueRef target = pl->red_rebinds[v] ? cg_copy_array(L, t, acc, ty_array(t->dtype, t->ndim, 'C', false)) : acc;
+            LLVMValueRef target = acc;
+            if (pl->red_rebinds[v]) {   /* a copy of acc in t's layout */
+                target = new_like(L, t, acc);
+                cg_assign_noalias(L, t, target, t, acc);
+            }
             LLVMValueRef c = cg_loop_begin(L, &lc, nc);
             LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, cg_partial_ptr(L, partt, partials, c), np), "");
             fold_array(L, pl->red_op[v], t, target, part);

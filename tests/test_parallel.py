@@ -737,6 +737,27 @@ def test_reductions_into_arrays_any_thread_count(threads):
         impl.set_num_threads(before)
 
 
+def into_2d_argument(A, acc):
+    for i in prange(A.shape[0]):
+        acc += A[i] * 0.5
+    return acc
+
+
+def rebinding_2d(A, acc):
+    for i in prange(A.shape[0]):
+        acc = acc + A[i]
+    return acc
+
+
+def test_reductions_into_arrays_of_any_layout():
+    """acc C-, F- or not contiguous (a view): each chunk's array has acc's layout kind, so the
+    loop's code, compiled for acc's type, reads it right."""
+    A = np.random.default_rng(3).standard_normal((3001, 4, 5))
+    for acc in (np.ones((4, 5)), np.asfortranarray(np.ones((4, 5))), np.ones((8, 5))[::2], np.ones((5, 4)).T):
+        check(into_2d_argument, A, acc.copy() if acc.flags.owndata else acc, **FLOAT_TOL)
+        check(rebinding_2d, A, acc, **FLOAT_TOL)
+
+
 def test_reduction_into_an_array_raising_in_a_chunk():
     A = np.ones((3000, 3))
     check(failing_row, A)
