@@ -1688,11 +1688,15 @@ static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
 }
 
 /* Field *n of env: stored from *val, or (load) loaded into *val. */
+/* A constant stays one in the chunk (it is no function's value): `X[i] ** 2` summed in a
+ * parallel function's chunks had its exponent loaded from env, and each element of the unrolled
+ * pairwise sum became a power by a run-time exponent, a switch of 13 cases: 60k instructions and
+ * a 10 s compile for a row norm, against 3.3k serial. */
 static void env_field(Lower *L, LLVMTypeRef envt, LLVMValueRef env, unsigned *n, LLVMValueRef *val, LLVMTypeRef t,
                       bool load) {
     LLVMValueRef p = cg_field(L, envt, env, (*n)++);
-    if (load) *val = LLVMBuildLoad2(L->b, t, p, "");
-    else if (*val) LLVMBuildStore(L->b, *val, p);
+    if (load && !(*val && LLVMIsAConstant(*val))) *val = LLVMBuildLoad2(L->b, t, p, "");
+    else if (!load && *val) LLVMBuildStore(L->b, *val, p);
 }
 
 /* Stores E's operands into env, or (load) loads them from it into E (in a chunk). */

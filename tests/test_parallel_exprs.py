@@ -202,3 +202,22 @@ def test_reductions_of_expressions_nan_and_signed_zero():
     for f in (max_whole, min_whole, sum_whole, any_all):
         check(f, x, y, jit_opts=PAR)
         check(f, x.reshape(3, -1), y.reshape(3, -1), jit_opts=PAR)
+
+
+def row_norms_squared_power(X):
+    out = np.empty(X.shape[0])
+    for i in impl.prange(X.shape[0]):
+        out[i] = np.sqrt(np.sum(X[i] ** 2))
+    return out
+
+
+def test_constants_stay_constants_in_chunks():
+    """A chunk of a parallel reduction reads its operands from env, but a constant stays one:
+    `X[i] ** 2` kept its exponent, not a power by a run-time exponent in every element of the
+    unrolled pairwise sum (60k instructions and a 10 s compile, against 3.3k serial)."""
+    X = np.random.default_rng(5).random((200, 5))
+    check(row_norms_squared_power, X, jit_opts=PAR, **tol(np.float64))
+    f = impl.njit(parallel=True)(row_norms_squared_power)
+    f(X)
+    ir = "".join(f.inspect_llvm().values())
+    assert "powi.case" not in ir and ir.count("\n") < 20000
