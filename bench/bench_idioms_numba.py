@@ -2505,6 +2505,19 @@ def radius_window_diff(t, r):
 """, lambda small: (_rng(220).random(50 if small else 1000000), 2))
 
 
+kernel("naive_dft_complex_exp", """
+def naive_dft_complex_exp(x):
+    n = x.size
+    X = np.zeros(n, np.complex128)
+    for k in range(n):
+        acc = 0j
+        for t in range(n):
+            acc += x[t] * np.exp(-2j * np.pi * k * t / n)
+        X[k] = acc
+    return X
+""", lambda small: (_rng(221).standard_normal(16 if small else 512),))
+
+
 
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)

@@ -529,10 +529,6 @@ static int cquot(Cx *r, Cx a, Cx b) {   /* CPython's _Py_c_quot */
     return 0;
 }
 
-int32_t ember_rt_cdiv(Cx *out, double ar, double ai, double br, double bi) {
-    return cquot(out, (Cx){ar, ai}, (Cx){br, bi});
-}
-
 static Cx cmul(Cx a, Cx b) { return (Cx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
 
 int32_t ember_rt_cpow(Cx *out, double ar, double ai, double br, double bi) {   /* CPython's complex_pow */
@@ -709,7 +705,6 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_parallel_for", (void *)ember_rt_parallel_for},
     {"ember_rt_ipow", (void *)ember_rt_ipow},
     {"ember_rt_pow_mod", (void *)ember_rt_pow_mod},
-    {"ember_rt_cdiv", (void *)ember_rt_cdiv},
     {"ember_rt_cpow", (void *)ember_rt_cpow},
     {"ember_rt_round_ndigits", (void *)ember_rt_round_ndigits},
     {"ember_rt_round_int", (void *)ember_rt_round_int},

@@ -721,3 +721,16 @@ def test_int_float_compare_exact():
     floats = [0.0, -0.0, 0.5, -0.5, 1.0, 2.0**53, 2.0**53 + 2, 2.0**63, -(2.0**63), 2.0**64, 1e300,
               -1e300, float("inf"), float("-inf"), float("nan"), 4.611686018427388e18, 12345678901234566.0]
     check_all(int_float_compare, [(i, f) for i in ints for f in floats])
+
+
+DIVISORS = [1 + 0j, -1j, 2.5 - 0.5j, -7 + 7j, 0.5 + 2j, complex(-2.5, -1e300), complex(inf, 1.0), complex(1.0, -inf),
+            complex(nan, 0.0), complex(0.0, nan), complex(-0.0, 3.0), 3, -2, 0.25, -0.0 + 1e-310j, 1e-310 + 0j,
+            complex(inf, inf), 1e308 + 1e308j]
+
+
+@pytest.mark.parametrize("b", DIVISORS, ids=repr)
+def test_complex_division_is_cpythons(b):
+    """a / b of complex a as CPython divides (_Py_c_quot): its two branches by the larger part of
+    b, NaN when a part of b is NaN, zeros' signs kept; inline in compiled code."""
+    for a in COMPLEXES + [complex(-1e300, 1e300), complex(5.0, -0.0)]:
+        check(truediv, a, b)
