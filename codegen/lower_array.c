@@ -1687,8 +1687,8 @@ static LLVMTypeRef expr_env_type(Lower *L, Expr *E) {
     return LLVMStructTypeInContext(L->c, f, (unsigned)n, 0);
 }
 
-/* Field *n of env: stored from *val, or (load) loaded into *val. */
-/* A constant stays one in the chunk (it is no function's value): `X[i] ** 2` summed in a
+/* Field *n of env: stored from *val, or (load) loaded into *val. A constant stays one in the
+ * chunk (it is no function's value): `X[i] ** 2` summed in a
  * parallel function's chunks had its exponent loaded from env, and each element of the unrolled
  * pairwise sum became a power by a run-time exponent, a switch of 13 cases: 60k instructions and
  * a 10 s compile for a row norm, against 3.3k serial. */

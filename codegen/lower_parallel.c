@@ -297,9 +297,11 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
         if (carried(ti, pl, v, PAR_REDUCE)) {
             const Type *t = ti->vartypes[v];
             LLVMValueRef x = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], "");
-            if (reduced_array(ti, pl, v) && pl->red_rebinds[v])
-                check_grown(L, t, x, LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, env_at[v]), ""));
-            if (reduced_array(ti, pl, v)) cg_incref(L, x, t);   /* the partial's, dropped by the caller */
+            if (reduced_array(ti, pl, v)) {
+                if (pl->red_rebinds[v])
+                    check_grown(L, t, x, LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, envt, env, env_at[v]), ""));
+                cg_incref(L, x, t);   /* the partial's, dropped by the caller */
+            }
             LLVMBuildStore(L->b, x, cg_field(L, partt, partial, np++));
         }
     cg_ret(L, LLVMConstInt(L->i32, 0, 0));

@@ -165,18 +165,16 @@ static LLVMValueRef lane_pairwise(Lower *L, Lane *ln, const Type *ct, LLVMValueR
         LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.call");
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.done");
         long long esz = ty_dtypes[ln->dt].size;
-        if (LLVMIsAConstantInt(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == esz) {
-            /* one leaf of adjacent elements (8 to 128: a window copied in order) summed here too */
-            LLVMBasicBlockRef many = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.many");
+        bool adjacent = LLVMIsAConstantInt(ln->stride) && LLVMConstIntGetSExtValue(ln->stride) == esz;
+        LLVMBasicBlockRef many = adjacent ? LLVMAppendBasicBlockInContext(L->c, L->func, "pw.many") : call;
+        LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ln->n, i64c(L, 8), ""), shortb, many);
+        if (adjacent) {   /* one leaf of adjacent elements (8 to 128: a window copied in order) summed here too */
             LLVMBasicBlockRef leaf = LLVMAppendBasicBlockInContext(L->c, L->func, "pw.leaf");
-            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ln->n, i64c(L, 8), ""), shortb, many);
             LLVMPositionBuilderAtEnd(L->b, many);
             LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, ln->n, i64c(L, 128), ""), leaf, call);
             LLVMPositionBuilderAtEnd(L->b, leaf);
             LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, LLVMConstNull(t), leaf_sum(L, t, ln->base, ln->n, esz), ""), res);
             LLVMBuildBr(L->b, join);
-        } else {
-            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ln->n, i64c(L, 8), ""), shortb, call);
         }
         LLVMPositionBuilderAtEnd(L->b, shortb);
         LLVMBuildStore(L->b, LLVMConstNull(t), res);

@@ -75,6 +75,16 @@ static bool is_frozen_value(PyObject *obj) {
     return false;
 }
 
+/* Value `in` is the constant v, kept for the compile (codegen/lower_const.c lowers it); steals v.
+ * False on an error (a Python one: the compile's). */
+static bool freeze(TypeInfo *ti, Instr *in, PyObject *v) {
+    PyObject *kept = v ? ctx_keep(ti->fn->ctx, v) : NULL;
+    Py_XDECREF(v);
+    if (!kept) return false;
+    ti->frozen[in->id] = kept;
+    return true;
+}
+
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const char *name = in->str ? in->str : "?";
     if (is_frozen_value(obj)) {
@@ -135,11 +145,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         PyObject *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
         Py_XDECREF(bytes);
         Py_XDECREF(shape);
-        if (!frozen) return NULL;   /* the Python error (a MemoryError) is the compile's */
-        PyObject *kept = ctx_keep(ti->fn->ctx, frozen);   /* alive for the compile */
-        Py_DECREF(frozen);
-        if (!kept) return NULL;
-        ti->frozen[in->id] = kept;
+        if (!freeze(ti, in, frozen)) return NULL;   /* the Python error (a MemoryError) is the compile's */
         return ty_array_full(at->dtype, at->ndim, 'C', true, false);
     }
     if (PyFunction_Check(obj)) {   /* @register_jitable, @overload (ember/extending.py) */
@@ -297,12 +303,8 @@ static const Type *dtype_attr(TypeInfo *ti, Instr *in, const Type *dt, const cha
     PyObject *v = d ? PyObject_GetAttrString(d, attr) : NULL;
     Py_XDECREF(d);
     Py_XDECREF(np);
-    if (!v) return NULL;   /* the Python error is the compile's */
-    PyObject *kept = ctx_keep(ti->fn->ctx, v);
-    Py_DECREF(v);
-    if (!kept) return NULL;
-    ti->frozen[in->id] = kept;
-    return PyUnicode_Check(kept) ? ty_str : ty_int64;
+    if (!freeze(ti, in, v)) return NULL;   /* the Python error is the compile's */
+    return PyUnicode_Check(ti->frozen[in->id]) ? ty_str : ty_int64;
 }
 
 /* ---- numba.extending (ember/extending.py) ---------------------------------------------- */
@@ -490,14 +492,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         if (!strcmp(attr, "conjugate") || !strcmp(attr, "item") || (recv == ty_float64 && !strcmp(attr, "is_integer")))
             return ty_method(recv, attr);
         /* a NumPy scalar's array attributes (an element a[i, j], np.nditer's items): numba's too */
-        if (!strcmp(attr, "ndim") || !strcmp(attr, "size")) {
-            PyObject *v = PyLong_FromLong(!strcmp(attr, "size"));
-            PyObject *kept = v ? ctx_keep(ti->fn->ctx, v) : NULL;
-            Py_XDECREF(v);
-            if (!kept) return NULL;
-            ti->frozen[in->id] = kept;
-            return ty_int64;
-        }
+        if (!strcmp(attr, "ndim") || !strcmp(attr, "size"))
+            return freeze(ti, in, PyLong_FromLong(!strcmp(attr, "size"))) ? ty_int64 : NULL;
         if (!strcmp(attr, "shape")) return ty_tuple(0, NULL);
     }
     if (recv == ty_str && ti_is_str_method(attr)) return ty_method(recv, attr);
