@@ -8,6 +8,8 @@ checked division raise, and the loop's `except` counts it. Three forms:
 
   builtin   `1.0 / x` raising ZeroDivisionError, caught by `except ZeroDivisionError`
   user      `raise BadSample(i, x)` with values, caught by `except ValueError` (a base class)
+  message   `raise ValueError("zero sample")`, a string message, caught in the same function
+  callee    the same raise in a compiled callee, caught by the caller's `except ValueError`
   none      the same loop without try and with no raise (what the hot path costs anyway)
 
 numba runs each form with `except Exception` (it catches nothing else) where it compiles at
@@ -50,6 +52,41 @@ def k_user(a):
     return total, bad
 
 
+def k_message(a):
+    total = 0.0
+    bad = 0
+    for i in range(len(a)):
+        try:
+            if a[i] == 0.0:
+                raise ValueError("zero sample")
+            total += 1.0 / a[i]
+        except ValueError:
+            bad += 1
+    return total, bad
+
+
+def inverse(x):
+    if x == 0.0:
+        raise ValueError("zero sample")
+    return 1.0 / x
+
+
+def make_callee(jit, catch):
+    """The caller of a compiled callee; jit(f) compiles f (identity for CPython)."""
+    inv = jit(inverse)
+
+    def k_callee(a):
+        total = 0.0
+        bad = 0
+        for i in range(len(a)):
+            try:
+                total += inv(a[i])
+            except catch:
+                bad += 1
+        return total, bad
+    return jit(k_callee)
+
+
 def k_none(a):
     total = 0.0
     bad = 0
@@ -85,7 +122,19 @@ def numba_versions():
                 bad += 1
         return total, bad
 
-    return {"builtin": n_builtin, "user": n_user, "none": k_none}
+    def n_message(a):
+        total = 0.0
+        bad = 0
+        for i in range(len(a)):
+            try:
+                if a[i] == 0.0:
+                    raise ValueError("zero sample")
+                total += 1.0 / a[i]
+            except Exception:
+                bad += 1
+        return total, bad
+
+    return {"builtin": n_builtin, "user": n_user, "message": n_message, "none": k_none}
 
 
 def best(f, a, repeat):
@@ -111,13 +160,14 @@ def main():
     a[rng.random(args.n) < args.rate] = 0.0
 
     import ember
-    forms = {"builtin": k_builtin, "user": k_user, "none": k_none}
-    backends = {"CPython": {k: f for k, f in forms.items()},
-                "ember": {k: ember.njit(f) for k, f in forms.items()}}
+    forms = {"builtin": k_builtin, "user": k_user, "message": k_message, "none": k_none}
+    backends = {"CPython": {**forms, "callee": make_callee(lambda f: f, ValueError)},
+                "ember": {**{k: ember.njit(f) for k, f in forms.items()}, "callee": make_callee(ember.njit, ValueError)}}
     if not args.no_numba:
         try:
             import numba
-            backends["numba"] = {k: numba.njit(f) for k, f in numba_versions().items()}
+            backends["numba"] = {**{k: numba.njit(f) for k, f in numba_versions().items()},
+                                 "callee": make_callee(numba.njit, Exception)}
         except ImportError:
             pass
 
@@ -126,7 +176,7 @@ def main():
     print("| form | " + " | ".join(f"{b} ms" for b in backends) + " | ember/numba | ember/CPython | ember ns/iter |")
     print("|---|" + "---|" * (len(backends) + 3))
     ok = True
-    for form in forms:
+    for form in ["builtin", "user", "message", "callee", "none"]:
         times, results = {}, {}
         for b, fs in backends.items():
             n = args.n if b != "CPython" else min(args.n, 200_000)

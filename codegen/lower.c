@@ -26,7 +26,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
     case TY_FLOAT64: return L->f64;
     case TY_COMPLEX128: return L->c128;
     case TY_STR: case TY_ITER: case TY_RNG: case TY_LIST: case TY_DICT: case TY_SET: case TY_FUNCPTR: case TY_CLASS: return L->ptr;
-    case TY_EXCVAL: return cg_exc_type(L);
+    case TY_EXCVAL: return L->exc_refs ? L->ptr : cg_exc_type(L);   /* held by pointer where counted (lower_exc.c) */
     case TY_RANGE: {
         LLVMTypeRef f[3] = {L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
@@ -121,7 +121,8 @@ LLVMValueRef cg_entry_alloca(Lower *L, LLVMTypeRef t, const char *name) {
 /* Runtime functions only failing code calls: declared cold, so a path calling them is unlikely
  * (a user's `if c: raise E(x)` included) and the optimiser keeps the hot path's registers. */
 static bool raises(const char *name) {
-    return !strncmp(name, "ember_rt_raise", 14) || !strcmp(name, "ember_rt_exc_fetch") ||
+    return !strncmp(name, "ember_rt_raise", 14) || !strncmp(name, "ember_rt_exc_fetch", 18) ||
+           !strcmp(name, "ember_rt_exc_box") || !strcmp(name, "ember_rt_exc_raise_box") ||
            !strcmp(name, "ember_rt_traceback");
 }
 
@@ -733,7 +734,7 @@ static LLVMValueRef lower_itervalue(Lower *L, Instr *in) {
 LLVMTypeRef cg_native_fn_type(Lower *L, const Type *const *params, int n) {
     LLVMTypeRef pt[257];
     pt[0] = L->ptr;
-    for (int i = 0; i < n; i++) pt[i + 1] = cg_type(L, params[i]);
+    for (int i = 0; i < n; i++) pt[i + 1] = params[i]->kind == TY_EXCVAL ? L->ptr : cg_type(L, params[i]);   /* counted where passed */
     return LLVMFunctionType(L->i32, pt, (unsigned)n + 1, 0);
 }
 
@@ -1589,6 +1590,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->ti = ti;
     L->fn = fn;
     L->func = func;
+    L->exc_refs = cg_frame_may_raise_strings(ti);   /* before any type of a caught exception */
     L->vals = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->ninstrs + 1));
     L->vars = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(fn->nvars + 1));
     L->bbs = ctx_alloc(L->ctx, sizeof(LLVMBasicBlockRef) * (size_t)(fn->nblocks + 1));
@@ -1620,20 +1622,6 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     return 0;
 }
 
-/* Keep a caught exception's slot in memory: its loads and stores become volatile, so that SROA
- * does not make its 23 fields SSA values. A slot whose exception is dropped at the exit is live
- * around every loop it is written in, and as values its fields became phis on every loop edge:
- * a loop with a try around a call (which makes exceptions counted, L->exc_refs) copied some 350
- * spilled values a trip, raising or not (87 ns a trip against 1.4 without the try). In memory,
- * only the trips that catch touch the slot. */
-static void keep_in_memory(LLVMValueRef slot) {
-    for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
-        LLVMValueRef in = LLVMGetUser(u);
-        if ((LLVMIsALoadInst(in) && LLVMGetOperand(in, 0) == slot) || (LLVMIsAStoreInst(in) && LLVMGetOperand(in, 1) == slot))
-            LLVMSetVolatile(in, 1);
-    }
-}
-
 /* The exit: drop what slots and variables hold. */
 void cg_end_function(Lower *L) {
     if (!L->refs) return;
@@ -1643,10 +1631,6 @@ void cg_end_function(Lower *L) {
     for (int v = 0; v < L->fn->nvars; v++)
         if (L->vars[v] && cg_has_refs(L, L->ti->vartypes[v]) && !(L->borrowed && L->borrowed[v]))
             cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, L->ti->vartypes[v]), L->vars[v], ""), L->ti->vartypes[v]);
-    for (int k = 0; k < L->nslots && L->exc_refs; k++)
-        if (L->slot_types[k]->kind == TY_EXCVAL) keep_in_memory(L->slots[k]);
-    for (int v = 0; v < L->fn->nvars && L->exc_refs; v++)
-        if (L->vars[v] && L->ti->vartypes[v]->kind == TY_EXCVAL) keep_in_memory(L->vars[v]);
     if (L->err) cg_rec_ret_value(L);
     else if (L->fn->generator && L->gen.promise) cg_gen_end(L);
     else LLVMBuildRet(L->b, LLVMBuildLoad2(L->b, L->i32, L->status, ""));

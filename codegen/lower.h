@@ -256,6 +256,7 @@ LLVMValueRef cg_objmode(Lower *L, Instr *in);   /* a `with objmode(...)` block: 
 
 /* lower_exc.c */
 LLVMTypeRef cg_exc_type(Lower *L);                  /* a caught exception: runtime/rt.h's RtExc */
+LLVMValueRef cg_exc_at(Lower *L, LLVMValueRef v);     /* where caught exception v's RtExc is (a pointer) */
 const char *cg_exc_name(Lower *L, PyObject *cls);    /* "module:qualname" */
 const char *cg_exc_class(Lower *L, PyObject *cls);   /* "module:qualname|base|...", what raises record */
 void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* lower_exc.c: sets the error record, no jump */
@@ -314,6 +315,7 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+bool cg_frame_may_raise_strings(TypeInfo *ti);   /* L->exc_refs: caught exceptions counted, held by pointer */
 bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t);

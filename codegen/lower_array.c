@@ -116,7 +116,8 @@ static void incref_block(Lower *L, LLVMValueRef mi) {
 }
 
 /* Drop a reference to block mi of a value of type t; the last one frees it: an array's or a
- * string's memory, a list, dict or set (their elements' references first, lower_list.c). */
+ * string's memory, a list, dict or set (their elements' references first, lower_list.c), a
+ * caught exception (its strings first, runtime/error.c). */
 static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMBasicBlockRef join;
     if_nonnull(L, mi, &join);
@@ -127,48 +128,22 @@ static void decref_block(Lower *L, LLVMValueRef mi, const Type *t) {
     LLVMPositionBuilderAtEnd(L->b, dofree);
     LLVMTypeRef pt = L->ptr;
     if (ty_is_heap(t)) cg_heap_free(L, mi, t);
-    else cg_call(L, "ember_rt_block_free", L->voidt, &pt, &mi, 1);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, join);
-}
-
-/* A caught exception's strings: only when a layout (desc) says its args hold some ('$' first),
- * call the runtime, which walks the layouts (runtime/error.c). */
-static LLVMValueRef holds_strings(Lower *L, LLVMValueRef core) {
-    LLVMValueRef desc = LLVMBuildExtractValue(L->b, core, 2, "");
-    LLVMValueRef p = LLVMBuildSelect(L->b, LLVMBuildIsNull(L->b, desc, ""), cg_cstring(L, ""), desc, "");
-    return LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i8, p, ""), LLVMConstInt(L->i8, '$', 0), "");
-}
-
-static void exc_refs(Lower *L, LLVMValueRef v, bool inc) {
-    LLVMValueRef cause = LLVMBuildExtractValue(L->b, v, 2, "");
-    LLVMValueRef any = LLVMBuildOr(L->b, holds_strings(L, LLVMBuildExtractValue(L->b, v, 0, "")),
-                                   LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cause, LLVMConstInt(L->i32, 2, 0), ""),
-                                                holds_strings(L, LLVMBuildExtractValue(L->b, v, 1, "")), ""), "");
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "excref");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "excrefdone");
-    LLVMBuildCondBr(L->b, any, body, join);
-    LLVMPositionBuilderAtEnd(L->b, body);
-    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "excref");
-    LLVMBuildStore(L->b, v, slot);
-    LLVMTypeRef pt = L->ptr;
-    cg_call(L, inc ? "ember_rt_exc_retain" : "ember_rt_exc_release", L->voidt, &pt, &slot, 1);
+    else cg_call(L, t->kind == TY_EXCVAL ? "ember_rt_exc_free" : "ember_rt_block_free", L->voidt, &pt, &mi, 1);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
 }
 
 /* Count each reference v of type t holds: arrays (their block), strings,
  * lists, dicts and sets (the pointer is the block), tuples and exception instances (their elements), caught
- * exceptions (the strings in their args, through the runtime). */
+ * exceptions where they are held by pointer (the block; lower_exc.c). */
 static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
-    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t->kind == TY_STR || ty_is_heap(t)) {
+    if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t->kind == TY_STR || ty_is_heap(t) ||
+        (t->kind == TY_EXCVAL && L->exc_refs)) {
         LLVMValueRef mi = t->kind == TY_ARRAY || t->kind == TY_RECARRAY ? cg_arr_meminfo(L, v) : v;   /* else the value is the block */
         if (inc) incref_block(L, mi);
         else decref_block(L, mi, t);
     } else if (t->kind == TY_GENERATOR) {
         cg_gen_ref(L, v, t, inc);
-    } else if (t->kind == TY_EXCVAL) {
-        if (L->exc_refs) exc_refs(L, v, inc);
     } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
         for (int i = 0; i < t->n; i++)
             if (cg_has_refs(L, t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
@@ -176,12 +151,32 @@ static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
 }
 
 /* A caught exception holds strings only where some code this frame runs can put one in its
- * args: code with string values, or a call into other compiled code. Elsewhere (the common numeric
+ * args: code with string values, or a call into other compiled code. There it is counted, held
+ * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
  * loop with a try) exceptions are plain values, copied with no counting. */
-static bool frame_may_raise_strings(TypeInfo *ti) {
+/* Is value i only raised, each time by `raise E("constant")` (whose message stays constant data,
+ * lower_exc.c), or is it such a constant only given to such raises? */
+static bool only_raised_as_constant(TypeInfo *ti, int i) {
+    Function *fn = ti->fn;
+    Instr *x = fn->instrs[i];
+    bool message = ti_const_str(ti, i) != NULL;
+    if (!message && !(x->op == IR_CALL && x->nargs == 2 && ti->vtypes[i]->kind == TY_EXC && ti_const_str(ti, x->args[1])))
+        return false;
+    for (int k = 0; k < fn->ninstrs; k++) {
+        Instr *u = fn->instrs[k];
+        for (int a = 0; a < u->nargs; a++)
+            if (u->args[a] == i && !(message ? a == 1 && only_raised_as_constant(ti, k) : u->op == IR_RAISE && u->nargs == 1))
+                return false;
+    }
+    return true;
+}
+
+bool cg_frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
         CallInfo *ci = ti->calls[i];
+        if (t && t->kind == TY_EXCVAL && ti->fn->instrs[i]->op == IR_ARG) return true;
+        if (t && (t == ty_str || t->kind == TY_EXC) && only_raised_as_constant(ti, i)) continue;
         if (t && (t == ty_str || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY)))
             return true;
         if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
@@ -481,7 +476,6 @@ void cg_plan_arrays(Lower *L) {
     L->nslots = 0;
     L->cap_slots = 0;
     L->refs = false;
-    L->exc_refs = frame_may_raise_strings(ti);
     L->uses = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));
     L->fused = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1));
     int *user = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->ninstrs + 1));

@@ -17,6 +17,13 @@
  * there. With the matchers inlined, raising and catching in one function is plain control flow
  * that the optimiser sees through: no call, so a loop that raises now and then keeps its hot
  * path's registers.
+ *
+ * A caught exception is a value of 23 words (RtExc). Where its args may hold strings (L->exc_refs:
+ * the frame has strings or calls compiled code), it is held by pointer instead: a counted block
+ * holding the RtExc (runtime/error.c, ember_rt_exc_fetch_box), which the handler's variables
+ * (the except clause's own stack copies included) pass around as one pointer and one count. The
+ * block's last reference drops the strings. Elsewhere it stays a plain value, which the
+ * optimiser takes apart.
  */
 #include "lower.h"
 #include <string.h>
@@ -30,6 +37,19 @@ static LLVMTypeRef core_type(Lower *L) {
 LLVMTypeRef cg_exc_type(Lower *L) {
     LLVMTypeRef f[3] = {core_type(L), core_type(L), L->i32};
     return LLVMStructTypeInContext(L->c, f, 3, 0);
+}
+
+/* A caught exception's RtExc, at v (held by pointer) or in a frame slot. */
+LLVMValueRef cg_exc_at(Lower *L, LLVMValueRef v) {
+    if (L->exc_refs) return LLVMBuildInBoundsGEP2(L->b, L->i8, v, (LLVMValueRef[]){i64c(L, TY_BLOCK_HEADER)}, 1, "exc");
+    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "exc");
+    LLVMBuildStore(L->b, v, slot);
+    return slot;
+}
+
+/* The caught exception's RtExc as a value. */
+static LLVMValueRef exc_value(Lower *L, LLVMValueRef v) {
+    return L->exc_refs ? LLVMBuildLoad2(L->b, cg_exc_type(L), cg_exc_at(L, v), "") : v;
 }
 
 /* ---- class names -------------------------------------------------------------------------- */
@@ -256,7 +276,7 @@ LLVMValueRef cg_pack_values(Lower *L, LLVMValueRef *vals, const Type *const *typ
 static void store_core(Lower *L, LLVMValueRef p, LLVMValueRef v, const Type *t) {
     LLVMTypeRef ct = core_type(L);
     if (t->kind == TY_EXCVAL) {
-        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), p);
+        LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, exc_value(L, v), 0, ""), p);
         LLVMTypeRef pt = L->ptr;
         if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &p, 1);
         return;
@@ -312,7 +332,7 @@ void cg_lower_raise(Lower *L, Instr *in) {
     LLVMTypeRef et = cg_exc_type(L);
     LLVMValueRef e = raise_target(L);
     if (t->kind == TY_EXCVAL) {   /* raise e: its cause too, unless one is given; the raise owns its own references */
-        LLVMBuildStore(L->b, v, e);
+        LLVMBuildStore(L->b, exc_value(L, v), e);
         LLVMTypeRef pt = L->ptr;
         if (L->exc_refs) cg_call(L, "ember_rt_exc_core_retain", L->voidt, &pt, &e, 1);
         if (in->nargs == 1 && L->exc_refs) {
@@ -342,6 +362,11 @@ void cg_lower_raise(Lower *L, Instr *in) {
 /* raise (bare) or the end of a handler that did not match: through the record, which turns an
  * empty value into RuntimeError. */
 void cg_lower_reraise(Lower *L, LLVMValueRef v) {
+    if (L->exc_refs) {
+        cg_call(L, "ember_rt_exc_raise_box", L->voidt, &L->ptr, &v, 1);
+        cg_fail(L);
+        return;
+    }
     LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
     cg_incref(L, v, ty_excval);   /* the record's own references: the handler's value is still dropped */
     LLVMBuildStore(L->b, v, e);
@@ -381,8 +406,7 @@ static LLVMValueRef unpack_value(Lower *L, LLVMValueRef words, LLVMTypeRef words
  * references the frame owns. */
 LLVMValueRef cg_exc_args(Lower *L, LLVMValueRef e, const Type *t) {
     LLVMTypeRef wordst = LLVMArrayType2(L->i64, TY_EXC_WORDS);
-    LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "exc"), words = cg_entry_alloca(L, wordst, "args");
-    LLVMBuildStore(L->b, e, slot);
+    LLVMValueRef slot = cg_exc_at(L, e), words = cg_entry_alloca(L, wordst, "args");
     char layout[128] = "";
     for (int i = 0; i < t->n; i++) ty_value_layout(t->elems[i], layout, sizeof layout, false);
     LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->ptr};
@@ -395,11 +419,13 @@ LLVMValueRef cg_exc_args(Lower *L, LLVMValueRef e, const Type *t) {
 
 /* ---- catch ---------------------------------------------------------------------------------- */
 
-/* A handler's entry: the exception a local raise left in the frame, or the record's. */
+/* A handler's entry: the exception a local raise left in the frame, or the record's (held by
+ * pointer where exceptions are counted). */
 LLVMValueRef cg_lower_excfetch(Lower *L) {
     LLVMTypeRef et = cg_exc_type(L);
-    LLVMValueRef caught = cg_entry_alloca(L, et, "caught");
+    LLVMValueRef caught = L->exc_refs ? NULL : cg_entry_alloca(L, et, "caught");
     if (!L->pending) {
+        if (L->exc_refs) return cg_call(L, "ember_rt_exc_fetch_box", L->ptr, NULL, NULL, 0);
         cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &caught, 1);
         return LLVMBuildLoad2(L->b, et, caught, "");
     }
@@ -408,12 +434,16 @@ LLVMValueRef cg_lower_excfetch(Lower *L) {
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "caught");
     LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, L->pending_set, ""), local, rec);
     LLVMPositionBuilderAtEnd(L->b, local);
-    LLVMValueRef a = LLVMBuildLoad2(L->b, et, L->pending, "");
+    LLVMValueRef a = L->exc_refs ? cg_call(L, "ember_rt_exc_box", L->ptr, &L->ptr, &L->pending, 1)
+                                 : LLVMBuildLoad2(L->b, et, L->pending, "");
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, rec);
-    cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &caught, 1);
-    LLVMValueRef b = LLVMBuildLoad2(L->b, et, caught, "");
+    LLVMValueRef b = L->exc_refs ? cg_call(L, "ember_rt_exc_fetch_box", L->ptr, NULL, NULL, 0) : NULL;
+    if (!b) {
+        cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &caught, 1);
+        b = LLVMBuildLoad2(L->b, et, caught, "");
+    }
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
     return cg_phi2(L, a, local, b, rec, "exc");
@@ -422,7 +452,8 @@ LLVMValueRef cg_lower_excfetch(Lower *L) {
 /* Is caught exception v an instance of `what`, a class or a tuple of classes? Each class asks
  * its module-wide matcher (see cg_finish_exc_matchers). */
 LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef v, const Type *what) {
-    LLVMValueRef cls = LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), 0, "cls");
+    LLVMValueRef cls = L->exc_refs ? LLVMBuildLoad2(L->b, L->ptr, cg_exc_at(L, v), "cls")
+                                   : LLVMBuildExtractValue(L->b, LLVMBuildExtractValue(L->b, v, 0, ""), 0, "cls");
     int n = what->kind == TY_TUPLE ? what->n : 1;
     LLVMValueRef any = LLVMConstInt(L->i1, 0, 0);
     for (int i = 0; i < n; i++) {

@@ -72,11 +72,8 @@ LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr) {
         LLVMValueRef a[2] = {LLVMBuildExtractValue(L->b, v, 0, ""), LLVMBuildExtractValue(L->b, v, 1, "")};
         return call_str(L, "ember_rt_str_from_complex", pt, a, 2);
     }
-    case TY_EXCVAL: {   /* str(e) or repr(e) of a caught exception */
-        LLVMValueRef slot = cg_entry_alloca(L, cg_exc_type(L), "exc");
-        LLVMBuildStore(L->b, v, slot);
-        return call1(L, repr ? "ember_rt_exc_repr" : "ember_rt_exc_str", L->ptr, slot);
-    }
+    case TY_EXCVAL:   /* str(e) or repr(e) of a caught exception */
+        return call1(L, repr ? "ember_rt_exc_repr" : "ember_rt_exc_str", L->ptr, cg_exc_at(L, v));
     case TY_NONE: return cg_str_literal(L, "None");
     default: {   /* tuples, lists, dicts, sets, arrays: packed as print packs them, shown by Python */
         char desc[512];

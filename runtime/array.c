@@ -314,15 +314,19 @@ RtBlock *ember_rt_block_alloc(int64_t nbytes) {
 }
 
 RtBlock *ember_rt_block_alloc_small(int64_t nbytes) {
+    RtBlock *b = rt_block_alloc_small_quiet(nbytes);
+    if (!b) ember_rt_raise("builtins:MemoryError", "out of memory");
+    return b;
+}
+
+/* The same, NULL without touching the error record (which may hold the exception being caught). */
+RtBlock *rt_block_alloc_small_quiet(int64_t nbytes) {
     size_t total = (uint64_t)nbytes > ((uint64_t)1 << 60) ? 0 : small_bytes(nbytes);
     size_t cls = (total + 15) / 16 - 1;
     SmallHeap *h = small_heap_of_thread();
     void *p = total && h && cls < SMALL_CLASSES ? small_take(h, &h->cls[cls], 16 * (int64_t)(cls + 1)) : NULL;
     if (!p && total) p = malloc(cls < SMALL_CLASSES ? (cls + 1) * 16 : total);
-    if (!p) {
-        ember_rt_raise("builtins:MemoryError", "out of memory");
-        return NULL;
-    }
+    if (!p) return NULL;
     RtBlock *b = p;
     atomic_init(&b->refcnt, 1);
     b->size = nbytes;

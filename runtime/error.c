@@ -18,6 +18,7 @@
 #include "parallel.h"
 #include "loader.h"
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -107,6 +108,52 @@ void ember_rt_exc_fetch(RtExc *out) {
     *out = record.e;
     memset(&record.e, 0, sizeof record.e);
     record.nframes = 0;
+}
+
+/* ---- caught exceptions held by pointer ----------------------------------------------------
+ * Where a frame counts its caught exceptions' strings (codegen/lower_exc.c, L->exc_refs), a caught
+ * exception is a counted block whose data is its RtExc: copying it between the handler's
+ * variables is one pointer and one count, and the last reference drops the strings. */
+typedef struct { int64_t refcnt, size; void *alloc; RtExc e; } ExcBox;   /* RtBlock's header, then the value */
+_Static_assert(offsetof(ExcBox, e) == TY_BLOCK_HEADER, "an exception's value follows the block header");
+
+/* A new block holding e (its references now the block's). Never NULL: out of memory, a block
+ * that is never freed takes the value (shared by threads that run out at once), and its strings
+ * are never dropped. */
+static ExcBox *new_box(void) {
+    static ExcBox spare = {(int64_t)1 << 62, 0, NULL, {{0}, {0}, 0}};
+    ExcBox *box = (ExcBox *)rt_block_alloc_small_quiet((int64_t)sizeof(RtExc));
+    return box ? box : &spare;
+}
+
+RtBlock *ember_rt_exc_box(const RtExc *e) {
+    ExcBox *box = new_box();
+    box->e = *e;
+    return (RtBlock *)box;
+}
+
+/* A handler takes the record's exception as a block; the record is clear. */
+RtBlock *ember_rt_exc_fetch_box(void) {
+    ExcBox *box = new_box();
+    ember_rt_exc_fetch(&box->e);
+    return (RtBlock *)box;
+}
+
+/* The last reference to a caught exception went: its strings, then its block. */
+void ember_rt_exc_free(RtBlock *b) {
+    ember_rt_exc_release(&((ExcBox *)b)->e);
+    ember_rt_block_free(b);
+}
+
+/* raise (bare) or `raise e` of a caught exception held by pointer: the record takes references
+ * of its own; NULL (no exception) raises RuntimeError. */
+void ember_rt_exc_raise_box(RtBlock *b) {
+    if (!b) {
+        ember_rt_raise("builtins:RuntimeError", "No active exception to reraise");
+        return;
+    }
+    ember_rt_exc_retain(&((ExcBox *)b)->e);
+    ember_rt_raise_value(&((ExcBox *)b)->e);
 }
 
 /* A failing compiled frame records where it was left (lower.c: once per function). */
@@ -675,6 +722,10 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
     {"ember_rt_raise_value", (void *)ember_rt_raise_value},
     {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
+    {"ember_rt_exc_fetch_box", (void *)ember_rt_exc_fetch_box},
+    {"ember_rt_exc_box", (void *)ember_rt_exc_box},
+    {"ember_rt_exc_free", (void *)ember_rt_exc_free},
+    {"ember_rt_exc_raise_box", (void *)ember_rt_exc_raise_box},
     {"ember_rt_exc_match", (void *)ember_rt_exc_match},
     {"ember_rt_traceback", (void *)ember_rt_traceback},
     {"ember_rt_print", (void *)ember_rt_print},

@@ -27,6 +27,10 @@ typedef struct { RtExcCore e, cause; int32_t cause_kind; } RtExc;
 void ember_rt_raise(const char *exc, const char *msg);
 void ember_rt_raise_value(const RtExc *e);     /* RuntimeError when e holds no exception */
 void ember_rt_exc_fetch(RtExc *out);           /* a handler takes the exception; the record is clear */
+struct RtBlock *ember_rt_exc_fetch_box(void);  /* the same, held by a counted block (never NULL) */
+struct RtBlock *ember_rt_exc_box(const RtExc *e);   /* a counted block holding e, taking its references */
+void ember_rt_exc_free(struct RtBlock *b);     /* the last reference went: its strings, its block */
+void ember_rt_exc_raise_box(struct RtBlock *b);   /* raise a held exception again (NULL: RuntimeError) */
 int32_t ember_rt_exc_args(const RtExc *e, const char *want, uint64_t *out);   /* e.args as layout want */
 int32_t ember_rt_exc_match(const char *cls, const char *name);
 void ember_rt_traceback(const char *func, const char *file, int32_t line);
@@ -63,7 +67,8 @@ extern const int rt_nsymbols;
 /* array.c: blocks (the counted allocator) and NumPy arrays across the boundary */
 typedef struct RtBlock RtBlock;
 RtBlock *ember_rt_block_alloc(int64_t nbytes);   /* refcnt 1; NULL with the error record set */
-RtBlock *ember_rt_block_alloc_small(int64_t nbytes);   /* the same, data only 8-byte aligned and just after the header (strings, jitclass instances) */
+RtBlock *ember_rt_block_alloc_small(int64_t nbytes);
+RtBlock *rt_block_alloc_small_quiet(int64_t nbytes);   /* the same, NULL (no error set) when out of memory */   /* the same, data only 8-byte aligned and just after the header (strings, jitclass instances) */
 RtBlock *ember_rt_instance_alloc(int64_t nbytes);   /* never NULL: on failure a block whose count is 0 */
 void *ember_rt_block_data(RtBlock *b);
 void ember_rt_block_free(RtBlock *b);

@@ -781,3 +781,125 @@ def test_indexing_inside_try_is_checked():
     check_all(index_in_try, [(a, 0), (a, 2), (a, -3), (a, 3), (a, -4), (a, 10**9)])
     m = np.zeros((2, 3))
     check_all(index_2d_in_try, [(m, 1, 2), (m, 2, 0), (m, 0, 3), (m, -3, 0)])
+
+
+# ---- caught exceptions held by pointer ---------------------------------------------------------
+# A frame with strings or calls into compiled code holds a caught exception as a counted block
+# (codegen/lower_exc.c): copies share it, the last reference drops its strings (no_leaks checks).
+
+@impl.njit
+def ratio_or_raise(num, den, label):
+    if den == 0.0:
+        raise ValueError("zero denominator in " + label, num)
+    return num / den
+
+
+@impl.njit
+def describe(e):
+    return "caught: " + str(e)
+
+
+def many_caught_from_a_callee(nums, dens):
+    total = 0.0
+    n = 0
+    last = ""
+    first = ""
+    for i in range(nums.shape[0]):
+        try:
+            total += ratio_or_raise(float(nums[i]), float(dens[i]), "row " + str(i))
+        except ValueError as e:
+            n += 1
+            last = describe(e)
+            if not first:
+                first = repr(e)
+    return total, n, last, first
+
+
+def many_caught_here(ks):
+    n = 0
+    msg = ""
+    for i in range(ks.shape[0]):
+        try:
+            if ks[i] % 3 == 0:
+                raise KeyError("multiple of three: " + str(ks[i]))
+            if ks[i] % 5 == 0:
+                raise AppError("five", ks[i])
+        except KeyError as e:
+            n += 1
+            msg = repr(e)
+        except AppError as e:
+            n += 100
+            msg = msg + "|" + str(e.args[1])
+    return n, msg
+
+
+def kept_past_its_handler(ks):
+    n = 0
+    for i in range(ks.shape[0]):
+        try:
+            leaf(int(ks[i]))
+        except Exception as e:
+            if n == 0:
+                first = e
+            n += 1
+    if n:
+        raise first
+    return n
+
+
+def wrapped_in_a_loop(ks):
+    n = 0
+    for i in range(ks.shape[0]):
+        try:
+            try:
+                middle(int(ks[i]))
+            except ValueError as e:
+                raise AppError("wrapped " + str(i)) from e
+        except AppError as e:
+            n += 1 if isinstance_free_check(str(e)) else 0
+    return n
+
+
+@impl.njit
+def isinstance_free_check(s):
+    return len(s) > 0
+
+
+def reraised_after_cleanup(ks):
+    out = 0
+    for i in range(ks.shape[0]):
+        try:
+            try:
+                out += middle(int(ks[i]))
+            except Exception:
+                out -= 1
+                raise
+        except OtherError as e:
+            out += 1000 + len(str(e))
+        except Exception:
+            out += 7
+    return out
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.01, 0.5, 1.0])
+def test_many_exceptions_from_a_callee(rate):
+    r = np.random.default_rng(3)
+    nums = r.random(500)
+    dens = np.where(r.random(500) < rate, 0.0, r.random(500) + 0.5)
+    check(many_caught_from_a_callee, nums, dens)
+
+
+def test_many_exceptions_raised_and_caught_here():
+    check(many_caught_here, np.arange(-40, 200))
+
+
+@pytest.mark.parametrize("ks", [[0, 5, 6], [0, 1, 2], [2, 1, 4], [4, 4, 3]])
+def test_an_exception_kept_past_its_handler(ks):
+    check(kept_past_its_handler, np.array(ks, np.int64))
+
+
+@pytest.mark.parametrize("ks", [[0, 5, 6], [1, 1, 0, 1], [2, 4, 3]])
+def test_exceptions_wrapped_and_reraised_in_a_loop(ks):
+    ks = np.array(ks, np.int64)
+    check(wrapped_in_a_loop, ks)
+    check(reraised_after_cleanup, ks)
