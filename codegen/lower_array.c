@@ -144,7 +144,7 @@ static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
         else decref_block(L, mi, t);
     } else if (t->kind == TY_GENERATOR) {
         cg_gen_ref(L, v, t, inc);
-    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC) {
+    } else if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC || t->kind == TY_OPTIONAL) {   /* (None's T is NULL) */
         for (int i = 0; i < t->n; i++)
             if (cg_has_refs(L, t->elems[i])) each_ref(L, LLVMBuildExtractValue(L->b, v, (unsigned)i, ""), t->elems[i], inc);
     }

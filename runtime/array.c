@@ -469,6 +469,8 @@ void rt_release(const Type *t, void *p) {
         rt_block_decref(*(RtBlock **)p);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_release(t->elems[i], (char *)p + t->offsets[i]);
+    } else if (t->kind == TY_OPTIONAL) {   /* {is T, T} */
+        if (*(const unsigned char *)p & 1) rt_release(t->elems[1], (char *)p + t->offsets[1]);
     } else if (t->kind == TY_LIST) {
         rt_list_decref(t, *(RtBlock **)p);
     } else if (t->kind == TY_DICT || t->kind == TY_SET) {
@@ -484,6 +486,8 @@ void rt_retain(const Type *t, void *p) {
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);
     } else if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++) rt_retain(t->elems[i], (char *)p + t->offsets[i]);
+    } else if (t->kind == TY_OPTIONAL) {
+        if (*(const unsigned char *)p & 1) rt_retain(t->elems[1], (char *)p + t->offsets[1]);
     } else if (ty_is_heap(t) || t->kind == TY_STR) {
         RtBlock *b = *(RtBlock **)p;
         if (b) atomic_fetch_add_explicit(&b->refcnt, 1, memory_order_relaxed);

@@ -190,3 +190,83 @@ def test_explicit_optional_signature():
     assert plain(1.5) == 3.0
     with pytest.raises(TypeError, match="expected float64, got None"):
         plain(None)
+
+
+# ---- d.get(k) without a default, and None-or-a-value variables ------------------------------------
+
+def get_then_default(keys):
+    d = {}
+    s = 0.0
+    for k in keys:
+        v = d.get(k)
+        if v is None:
+            v = 1.5 * k
+            d[k] = v
+        s += v
+    return s, len(d)
+
+
+INT_LIST = impl.types.ListType(impl.types.int64)
+
+
+def index_words(words):
+    idx = impl.typed.Dict.empty(impl.types.unicode_type, INT_LIST)
+    for i, w in enumerate(words):
+        lst = idx.get(w)
+        if lst is None:
+            lst = impl.typed.List.empty_list(impl.types.int64)
+            idx[w] = lst
+        lst.append(i)
+    out = impl.typed.List()
+    for w in idx:
+        out.append(len(idx[w]) * 100 + idx[w][0])
+    return out
+
+
+def alias_of(names, key):
+    d = {"a": "alpha", "b": "beta"}
+    for n in names:
+        d[n] = n + "!"
+    got = d.get(key)
+    if got is None:
+        return "missing"
+    return got + "?"
+
+
+def maybe_list(n):
+    if n < 0:
+        return None
+    return [i * 2 for i in range(n)]
+
+
+def sums_maybe_lists(n):
+    t = 0
+    for k in range(-2, n):
+        got = maybe_list_jit(k)
+        if got is not None:
+            t += len(got) + sum(got)
+    return t
+
+
+maybe_list_jit = njit(maybe_list)
+
+
+@pytest.mark.parametrize("keys", [[1, 2, 1, 3], [], [5, 5, 5]])
+def test_a_get_tested_for_none_keeps_the_value(keys):
+    assert njit(get_then_default)(np.array(keys, np.int64)) == get_then_default(keys)
+
+
+def test_get_of_a_dict_of_typed_lists():
+    words = impl.typed.List(["to", "be", "or", "not", "to", "be"])
+    assert list(njit(index_words)(words)) == [200, 201, 102, 103]
+
+
+@pytest.mark.parametrize("key", ["a", "zz", "q"])
+def test_get_of_a_dict_of_strings(key):
+    names = impl.typed.List(["q", "r"])
+    assert njit(alias_of)(names, key) == alias_of(list(names), key)
+
+
+def test_a_list_or_none_returned_and_tested():
+    assert maybe_list_jit(3) == [0, 2, 4] and maybe_list_jit(-1) is None
+    assert njit(sums_maybe_lists)(4) == sum(len(x) + sum(x) for x in map(maybe_list, range(-2, 4)) if x is not None)

@@ -345,8 +345,22 @@ static bool stores_none(TypeInfo *ti, int var) {
     return false;
 }
 
-/* A variable given OptionalType values and plain values of T, never None itself (`0.0 if x is
- * None else x`), holds T: each OptionalType value stored to it is read through an UNWRAP.
+/* Whether the variable is tested with `is None` / `is not None` (`v = d.get(k); if v is None:`). */
+static bool tested_for_none(TypeInfo *ti, int var) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        Instr *in = ti->fn->instrs[i];
+        for (int k = 0; in && in->op == IR_IS && k < in->nargs; k++) {
+            Instr *x = ti->fn->instrs[in->args[k]];
+            if (x->op == IR_LOADVAR && x->imm == var) return true;
+        }
+    }
+    return false;
+}
+
+/* A variable given OptionalType values and plain values of T, never None itself and never tested
+ * for None (`0.0 if x is None else x`), holds T: each OptionalType value stored to it is read
+ * through an UNWRAP. One that is tested holds OptionalType(T), read through an UNWRAP where a
+ * use needs the value.
  * Returns TYPE_AGAIN, or 0 if there was none to unwrap. */
 #define TYPE_AGAIN TI_AGAIN
 static int unwrap_stores(TypeInfo *ti, int var) {
@@ -466,7 +480,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         const Type *old = ti->vartypes[in->imm], *u = ty_unify(old, args[0]);
         if (!u && (old->kind == TY_OPTIONAL) != (args[0]->kind == TY_OPTIONAL) && old->kind != TY_NONE &&
-            args[0]->kind != TY_NONE && !stores_none(ti, in->imm)) {
+            args[0]->kind != TY_NONE && !stores_none(ti, in->imm) && !tested_for_none(ti, in->imm)) {
             int rc = unwrap_stores(ti, in->imm);   /* `0.0 if x is None else x`: the variable holds x's value */
             if (rc) return rc;
         }
@@ -474,7 +488,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             const Type *both[2] = {old, args[0]};
             if (!(u = ti_join_functions(ti, in, both, 2))) return -1;
         }
-        if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL))
+        if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL || args[0]->kind == TY_OPTIONAL))
             u = unify_optional(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
         if (!u && zerod_and_scalar(old, args[0])) {   /* s = 0.0; s += z * 2 with z 0-d: z * 2 is a scalar (zerod.c) */
             int rc = ti_scalarize_zerod(ti);

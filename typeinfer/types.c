@@ -398,7 +398,7 @@ bool ty_has_refs(const Type *t) {
     if (t->kind == TY_ARRAY || t->kind == TY_RECARRAY || ty_is_heap(t) || t->kind == TY_STR || t->kind == TY_EXCVAL ||
         t->kind == TY_GENERATOR)
         return true;
-    if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC)
+    if (t->kind == TY_TUPLE || t->kind == TY_ZIP || t->kind == TY_EXC || t->kind == TY_OPTIONAL)
         for (int i = 0; i < t->n; i++)
             if (ty_has_refs(t->elems[i])) return true;
     return false;
@@ -542,7 +542,7 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
 const Type *ty_optional(const Type *t) {
     if (t->kind == TY_OPTIONAL) return t;
     if (t->kind == TY_CLASS) return ty_class_nullable(t);   /* None: a NULL instance */
-    if (t->kind == TY_NONE || !ty_is_value(t) || ty_has_refs(t)) return NULL;
+    if (t->kind == TY_NONE || !ty_is_value(t) || (ty_has_refs(t) && !ty_is_heap(t) && t->kind != TY_STR)) return NULL;
     char name[600];
     snprintf(name, sizeof name, "OptionalType(%s)", t->name);
     const Type *elems[2] = {ty_bool, t};
