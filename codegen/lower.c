@@ -1583,6 +1583,34 @@ static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
     return f;
 }
 
+/* Frontend temporaries ("$" names: the value stack kept across blocks, the exception being
+ * handled) whose values only ever go into other such variables: they get no slot, so their
+ * stores are not lowered and hold no references. The common case is a handler's copies of the
+ * exception it replaces ($exc, put back when it ends): ember has no sys.exc_info() and sets no
+ * __context__, so nothing reads them, and counted they cost two atomic operations each. Not in
+ * generators or prange functions, whose variables are also reached another way. */
+static bool *dead_temporaries(Lower *L) {
+    Function *fn = L->fn;
+    TypeInfo *ti = L->ti;
+    if (fn->generator || ti->nparloops) return NULL;
+    bool *live = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
+    if (!live) return NULL;
+    for (int v = 0; v < fn->nvars; v++) live[v] = fn->varnames[v][0] != '$';
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < fn->ninstrs; i++) {
+            Instr *u = fn->instrs[i];
+            for (int k = 0; u && k < u->nargs; k++) {
+                Instr *x = fn->instrs[u->args[k]];
+                if (!x || x->op != IR_LOADVAR || live[x->imm]) continue;
+                bool into_dead = u->op == IR_STOREVAR && !live[u->imm];
+                if (!into_dead || (ti->maybe_unbound && ti->maybe_unbound[x->id])) live[x->imm] = changed = true;
+            }
+        }
+    }
+    return live;
+}
+
 /* The frame of L->func, which lowers blocks of ti (all of them, or a prange body): per-value and
  * per-block tables, the entry block with a zeroed slot per variable, the array plan and exit. */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
@@ -1607,9 +1635,10 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     L->ncollapse = 0;
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     cg_exc_begin_function(L);
+    bool *live = dead_temporaries(L);
     for (int v = 0; v < fn->nvars; v++) {
         const Type *t = ti->vartypes[v];
-        if (!t || !ty_is_runtime(t)) continue;
+        if (!t || !ty_is_runtime(t) || (live && !live[v])) continue;
         L->vars[v] = LLVMBuildAlloca(L->b, cg_type(L, t), fn->varnames[v]);
         LLVMBuildStore(L->b, LLVMConstNull(cg_type(L, t)), L->vars[v]);
     }
