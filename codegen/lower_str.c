@@ -12,10 +12,11 @@
 #include <string.h>
 
 #define STR_LEN_OFFSET 24   /* RtStr.len */
-#define STR_IMMORTAL ((long long)1 << 60)
 
 /* ---- values -------------------------------------------------------------------------------- */
-/* A literal: {refcnt, size, alloc, len, kind, hash, [len + 1 x iK]} in the object code. */
+/* A literal: {refcnt, size, alloc, len, kind, hash, [len + 1 x iK]} in the object code, a named
+ * local symbol: the loader keeps the code's memory while something holds one (runtime/loader.c,
+ * rt_code_free). */
 LLVMValueRef cg_str_literal(Lower *L, const char *utf8) {
     PyObject *u = PyUnicode_FromString(utf8);
     if (!u) {
@@ -30,11 +31,11 @@ LLVMValueRef cg_str_literal(Lower *L, const char *utf8) {
         cps[i] = LLVMConstInt(ct, i < n ? PyUnicode_READ(kind, PyUnicode_DATA(u), i) : 0, 0);
     Py_DECREF(u);
     LLVMValueRef text = LLVMConstArray2(ct, cps, (uint64_t)(n + 1));
-    LLVMValueRef f[7] = {i64c(L, STR_IMMORTAL), i64c(L, 0), LLVMConstNull(L->ptr), i64c(L, n), i64c(L, kind), i64c(L, -1), text};
+    LLVMValueRef f[7] = {i64c(L, TY_STR_IMMORTAL), i64c(L, 0), LLVMConstNull(L->ptr), i64c(L, n), i64c(L, kind), i64c(L, -1), text};
     LLVMValueRef init = LLVMConstStructInContext(L->c, f, 7, 0);
-    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), "ember.strlit");
+    LLVMValueRef g = LLVMAddGlobal(L->m, LLVMTypeOf(init), TY_STR_LITERAL);
     LLVMSetInitializer(g, init);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetLinkage(g, LLVMInternalLinkage);
     LLVMSetAlignment(g, 8);
     return g;
 }

@@ -337,9 +337,22 @@ void *rt_code_symbol(const RtCode *code, const char *name) {
 
 int rt_code_needs(const RtCode *code) { return code->needs; }
 
+/* Does something still hold one of the code's literal strings (codegen/lower_str.c)? A typed
+ * container or a jitclass field given a literal keeps a pointer into the code's memory, and the
+ * literal's count, which starts at RT_STR_IMMORTAL, says so. */
+static bool literal_held(const RtCode *code) {
+    size_t n = strlen(TY_STR_LITERAL);
+    for (int i = 0; i < code->nsyms; i++)
+        if (!strncmp(code->syms[i].name, TY_STR_LITERAL, n) &&
+            __atomic_load_n((const int64_t *)code->syms[i].addr, __ATOMIC_ACQUIRE) != RT_STR_IMMORTAL)
+            return true;
+    return false;
+}
+
+/* Code whose literals are held stays loaded (its memory is not reused) for the process. */
 void rt_code_free(RtCode *code) {
     if (!code) return;
-    rt_codemem_release(&code->mem);
+    if (!literal_held(code)) rt_codemem_release(&code->mem);
     free(code->syms);
     free(code->names);
     free(code);

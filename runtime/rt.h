@@ -118,7 +118,7 @@ typedef struct RtStr {
     int64_t kind;    /* bytes per code point: 1, 2 or 4 */
     int64_t hash;    /* CPython's hash, or -1 until computed */
 } RtStr;             /* the code points follow */
-#define RT_STR_IMMORTAL ((int64_t)1 << 60)
+#define RT_STR_IMMORTAL TY_STR_IMMORTAL
 void rt_str_init(void);
 RtStr *rt_str_from_kind(int kind, const void *data, int64_t len);   /* canonical copy */
 RtStr *rt_str_keep(RtStr *s);   /* a reference to keep in a container: s's, or a heap copy of a literal */

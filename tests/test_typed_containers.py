@@ -581,6 +581,48 @@ def test_cache(tmp_path):
     assert "'cache_hits': 1" in outs[1].stdout or "cache_hits" not in outs[1].stdout
 
 
+LITERALS_OUTLIVE_THEIR_CODE = """
+import gc, sys
+jit = __import__(sys.argv[1])
+types = jit.types
+
+@jit.experimental.jitclass([("name", types.unicode_type)])
+class Named:
+    def __init__(self):
+        self.name = "init"
+
+@jit.njit
+def fill(d, names, c):
+    d[2] = "two"
+    names.append("x")
+    c.name = "literal-name"
+    out = jit.typed.List.empty_list(types.unicode_type)
+    out.append("returned")
+    return out
+
+d = jit.typed.Dict.empty(key_type=types.int64, value_type=types.unicode_type)
+names = jit.typed.List.empty_list(types.unicode_type)
+c = Named()
+out = fill(d, names, c)
+del fill
+gc.collect()
+for k in range(200):   # new code may reuse freed code memory
+    jit.njit(lambda x: x + k)(1.0)
+print(dict(d), list(names), c.name, list(out))
+"""
+
+
+def test_literals_stored_by_compiled_code_outlive_it(tmp_path):
+    """A literal string that compiled code puts in a typed container or a jitclass field points
+    into the code's memory: dropping the function must not free it under them."""
+    script = tmp_path / "literals.py"
+    script.write_text(LITERALS_OUTLIVE_THEIR_CODE)
+    p = subprocess.run([sys.executable, str(script), "numba" if ON_NUMBA else "ember"], capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip() == "{2: 'two'} ['x'] literal-name ['returned']"
+
+
 # ---------------------------------------------------------------------------- leaks
 
 @njit

@@ -94,6 +94,8 @@ extern const DTypeInfo ty_dtypes[DT_COUNT];
  * header), whose data holds {i64 len, i64 cap, ptr items}: items is a malloc'd array of cap
  * elements laid out as the element type, grown by doubling (runtime/list.c). The list owns one
  * reference to each element that holds references. */
+#define TY_STR_IMMORTAL ((int64_t)1 << 60)   /* a literal string's count: counting never frees it */
+#define TY_STR_LITERAL "ember.strlit"          /* the symbol of a literal string in compiled code */
 #define TY_BLOCK_HEADER 24   /* sizeof(RtBlock): where a list's fields start */
 #define TY_INSTANCE_READABLE 4096   /* the bytes a jitclass instance's block is declared to have (runtime/array.c) */
 #define TY_DICT_WORDS 10     /* sizeof(RtDict) / 8: a dict's (or set's) fields, runtime/rt.h */
