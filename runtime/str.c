@@ -783,14 +783,16 @@ typedef struct {
 static void parse_spec(RtStr *spec, Spec *f) {
     *f = (Spec){.fill = ' ', .prec = -1};
     int64_t i = 0, n = spec ? spec->len : 0;
+    bool filled = false;   /* a fill character given */
 #define AT(k) ((k) < n ? cp(spec, (k)) : 0)
-    if (n >= 2 && strchr("<>=^", (int)AT(1)) && AT(1)) { f->fill = AT(0); f->align = (char)AT(1); i = 2; }
+    if (n >= 2 && strchr("<>=^", (int)AT(1)) && AT(1)) { f->fill = AT(0); f->align = (char)AT(1); i = 2; filled = true; }
     else if (n >= 1 && AT(0) && strchr("<>=^", (int)AT(0))) { f->align = (char)AT(0); i = 1; }
     if (AT(i) == '+' || AT(i) == '-' || AT(i) == ' ') f->sign = (char)AT(i), i++;
     if (AT(i) == 'z') i++;
     if (AT(i) == '#') { f->alt = true; i++; }
-    if (AT(i) == '0') {
-        if (!f->align) { f->fill = '0'; f->align = '='; }
+    if (AT(i) == '0') {   /* zero padding: the fill unless one is given, after the sign unless aligned */
+        if (!filled) f->fill = '0';
+        if (!f->align) f->align = '=';
         i++;
     }
     for (; AT(i) >= '0' && AT(i) <= '9'; i++) f->width = f->width * 10 + (AT(i) - '0');

@@ -238,7 +238,8 @@ def test_float_of_str(s):
 def fstrings(x, n, s):
     a = f"{x}|{n}|{s}|{x:.3f}|{n:>8d}|{x!r}|{s!r}|{x:e}|{n:,}|{x:,.2f}|{s:^9}"
     b = f"{n:08d}|{x:+.1%}|{n:x}|{n:#o}|{n:b}|{x:g}|{x:10.4}|{s:*<6}|{n:_}|{True}|{None}|{s!s:>4}"
-    return a, b
+    c = f"{n:<07}|{n:^07}|{x:<012.2f}|{x:^+011.1f}|{s:<06}|{s:x<06}|{n:=07}|{n:>07}"   # '0' with an alignment
+    return a, b, c
 
 
 @pytest.mark.parametrize("x", [3.14159, -0.0, 1e-7, 123456.789, math.inf, math.nan, 1e22])
