@@ -52,6 +52,15 @@ def test_zeros_ones_full():
     check_all(full_forms, [(3, 2.5), (0, 1.0), (2, 7), (2, True)])
 
 
+def unsigned_sizes(k, m):
+    n = np.uint64(1) << np.uint64(k)
+    return np.zeros(n, np.uint64), np.ones((n, m)), np.full((m, n), 2.5), np.empty(m).shape
+
+
+def test_unsigned_sizes():
+    check_all(unsigned_sizes, [(3, np.uint64(2)), (0, np.uint64(0))])
+
+
 def like_forms(a):
     return np.empty_like(a).shape, np.zeros_like(a), np.ones_like(a), np.full_like(a, 3)
 

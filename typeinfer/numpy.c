@@ -96,12 +96,14 @@ static int dtype_param(TypeInfo *ti, Instr *in, CallInfo *ci, int i, int dflt) {
     return dt;
 }
 
-/* The number of dimensions a shape argument gives: an int is 1, a tuple of ints its length. */
+/* The number of dimensions a shape argument gives: an int is 1, a tuple of ints its length
+ * (uint64 sizes too, `np.uint64(1) << k`: one too large for int64 is a negative dimension). */
 static int shape_ndim(TypeInfo *ti, Instr *in, const Type *t) {
-    if (t == ty_int64) return 1;
+    if (t == ty_int64 || t == ty_uint64) return 1;
     if (t->kind == TY_TUPLE) {
         for (int i = 0; i < t->n; i++)
-            if (t->elems[i] != ty_int64) return ERR(in, "a shape must be integers (got %s)", t->name), -1;
+            if (t->elems[i] != ty_int64 && t->elems[i] != ty_uint64)
+                return ERR(in, "a shape must be integers (got %s)", t->name), -1;
         return t->n;
     }
     return ERR(in, "a shape must be an int or a tuple of ints (got %s)", t->name), -1;
