@@ -253,7 +253,7 @@ static LLVMValueRef opt_str(Lower *L, LLVMValueRef v, const Type *t) {
 
 /* The items of a list or tuple of strings as (pointer, count). */
 static void str_items(Lower *L, LLVMValueRef v, const Type *t, LLVMValueRef *items, LLVMValueRef *n) {
-    if (t->kind == TY_GENERATOR) {   /* "-".join(s for s in words): its items first */
+    if (t->kind == TY_GENERATOR || t == ty_str) {   /* "-".join(s for s in words), "-".join(s): the items first */
         v = cg_list_of_iterable(L, t, v);
         t = ty_list(ty_str);
     }

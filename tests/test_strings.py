@@ -107,7 +107,7 @@ def splitting(s):
 
 
 def joining(s):
-    return "-".join(s.split()), "".join(s.split(" ")), ", ".join(("x", s, "😀"))
+    return "-".join(s.split()), "".join(s.split(" ")), ", ".join(("x", s, "😀")), "-".join(s), "".join(s[::-1])
 
 
 def count_words(s, w):

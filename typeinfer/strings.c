@@ -133,10 +133,10 @@ int ti_type_str_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
         const Type *t = args[ci->argmap[i] - 1];
         bool ok = kind == 's' || kind == 'c' ? t == ty_str : kind == 'S' ? t == ty_str || t->kind == TY_NONE
                 : kind == 'i' ? is_int(t) : kind == 'T' ? t == ty_str || (t->kind == TY_TUPLE && str_sequence(t))
-                : str_sequence(t);
+                : str_sequence(t) || t == ty_str;   /* "-".join("abc"): its characters */
         if (!ok)
             return ERR(in, "str.%s() argument %d must be %s (got %s)", sm->name, i + 1,
-                       kind == 'i' ? "an integer" : kind == '*' ? "a list or tuple of strings"
+                       kind == 'i' ? "an integer" : kind == '*' ? "a str, or a list or tuple of strings"
                        : kind == 'T' ? "a str or a tuple of str" : "a str", t->name);
         ci->params[i] = kind == 'i' ? ty_int64 : t;
     }
