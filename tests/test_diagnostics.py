@@ -316,6 +316,19 @@ def test_empty_list_passed_to_a_compiled_callee():
         jit(empty_list_never_typed)(3)
 
 
+def empty_set_popped(n):
+    s = set()
+    s.pop()
+    return n
+
+
+def test_a_method_of_an_empty_set_as_a_statement():
+    line = empty_set_popped.__code__.co_firstlineno + 2
+    with pytest.raises(errors.TypingError, match=rf"test_diagnostics.py:{line} in empty_set_popped: cannot type "
+                       r"this call: an argument is an empty set whose item type nothing here gives"):
+        jit(empty_set_popped)(3)
+
+
 # ------------------------------------------------------------------ arguments ember does not take
 
 

@@ -769,7 +769,32 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     return 0;
 }
 
-/* After the fixed point: every value that something uses must have a type. */
+/* After the fixed point: every value that something uses must have a type, and every call
+ * (`s.pop()` as a statement of an empty set too). Says why def has none. */
+static int untyped(TypeInfo *ti, Instr *def) {
+    Function *fn = ti->fn;
+    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_CYCLE)
+        return ti_cycle_untyped(ti, def);
+    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_SELF)
+        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                         "cannot infer the return type of recursive function %s: "
+                         "no return path that does not recurse", fn->name);
+    if (def->op == IR_GETATTR && ti->vtypes[def->args[0]] && ti->vtypes[def->args[0]]->kind == TY_NONE)
+        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "None has no attribute '%s'", def->str);
+    if (def->op == IR_LOADVAR)
+        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "variable '%s' is used before it is assigned",
+                         fn->varnames[def->imm]);
+    for (int a = 0; def->op == IR_CALL && a < def->nargs; a++) {   /* a call waiting for an item type */
+        const Type *at = ti->vtypes[def->args[a]];
+        const Type *c = at && at->kind == TY_METHOD && at->recv ? at->recv : at;   /* s.pop(): s */
+        if (at && !ty_is_complete(at))
+            return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                             "cannot type this call: an argument is an empty %s whose item type "
+                             "nothing here gives (%s); add an item first, or make it in the callee",
+                             c->kind == TY_DICT ? "dict" : c->kind == TY_SET ? "set" : "list", at->name);
+    }
+    return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "cannot infer the type of this expression");
+}
 
 static int check_complete(TypeInfo *ti) {
     Function *fn = ti->fn;
@@ -777,31 +802,8 @@ static int check_complete(TypeInfo *ti) {
         for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
             Instr *in = fn->blocks[b]->instrs[i];
             for (int k = 0; k < in->nargs; k++)
-                if (!ti->vtypes[in->args[k]]) {
-                    Instr *def = fn->instrs[in->args[k]];
-                    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_CYCLE)
-                        return ti_cycle_untyped(ti, def);
-                    if (def->op == IR_CALL && ti->calls[def->id] && ti->calls[def->id]->kind == CALL_SELF)
-                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
-                                         "cannot infer the return type of recursive function %s: "
-                                         "no return path that does not recurse", fn->name);
-                    if (def->op == IR_GETATTR && ti->vtypes[def->args[0]] && ti->vtypes[def->args[0]]->kind == TY_NONE)
-                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "None has no attribute '%s'", def->str);
-                    if (def->op == IR_LOADVAR)
-                        return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
-                                         "variable '%s' is used before it is assigned",
-                                         fn->varnames[def->imm]);
-                    for (int a = 0; def->op == IR_CALL && a < def->nargs; a++) {   /* a call waiting for an item type */
-                        const Type *at = ti->vtypes[def->args[a]];
-                        if (at && !ty_is_complete(at))
-                            return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
-                                             "cannot type this call: an argument is an empty %s whose item type "
-                                             "nothing here gives (%s); add an item first, or make it in the callee",
-                                             at->kind == TY_DICT ? "dict" : at->kind == TY_SET ? "set" : "list", at->name);
-                    }
-                    return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
-                                     "cannot infer the type of this expression");
-                }
+                if (!ti->vtypes[in->args[k]]) return untyped(ti, fn->instrs[in->args[k]]);
+            if (in->op == IR_CALL && !ti->vtypes[in->id]) return untyped(ti, in);
         }
     return 0;
 }
