@@ -239,6 +239,12 @@ int rt_unbox_list(const Type *t, PyObject *o, void *out) {
         f->len = i;
         if (rt_unbox(e, src[i], f->items + i * size)) {
             rt_list_decref(t, l);
+            if (PyErr_ExceptionMatches(PyExc_TypeError)) {   /* typed by its first item: say so */
+                PyErr_Clear();
+                PyErr_Format(PyExc_TypeError, "ember: a list argument holds items of one type: its first item makes it %s, "
+                             "but item %zd is %.100s (%R); convert the items first, or pass a NumPy array",
+                             t->name, i, Py_TYPE(src[i])->tp_name, src[i]);
+            }
             return -1;
         }
     }

@@ -316,6 +316,16 @@ def test_empty_list_passed_to_a_compiled_callee():
         jit(empty_list_never_typed)(3)
 
 
+def first_two(items):
+    return items[0] + items[1]
+
+
+def test_a_list_argument_of_mixed_items_says_which_item():
+    with pytest.raises(TypeError, match=r"a list argument holds items of one type: its first item makes it list\(int64\), "
+                                        r"but item 1 is float \(2.5\)"):
+        jit(first_two)([1, 2.5])
+
+
 def empty_set_popped(n):
     s = set()
     s.pop()
