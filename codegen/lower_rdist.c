@@ -88,6 +88,92 @@ static LLVMValueRef int_param(Lower *L, LLVMValueRef x) {
     return cg_intrinsic1(L, "llvm.trunc.f64", x);
 }
 
+/* ---- one draw from the legacy state, inline ----------------------------------------------------
+ * A scalar draw of a distribution that is a formula of one uniform (runtime/randdist.c's lg_*)
+ * is drawn here as np.random.random() is (cg_rng_double), NumPy's check and formula inline:
+ * no runtime call to check, to find the state and to dispatch on the kind (an exponential draw
+ * in a loop: 36 -> 10 ns). The same libm functions, so the same numbers. */
+static LLVMValueRef libm(Lower *L, const char *name, LLVMValueRef x, LLVMValueRef y) {
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a[2] = {x, y};
+    LLVMValueRef r = cg_call(L, name, L->f64, pt, a, y ? 2 : 1);
+    cg_mark_pure(L, r);   /* compiled code never reads errno: the state stays in registers */
+    return r;
+}
+
+static LLVMValueRef std_exponential(Lower *L, LLVMValueRef st) {   /* -log(1 - U) */
+    return LLVMBuildFNeg(L->b, libm(L, "log", LLVMBuildFSub(L->b, f64c(L, 1.0), cg_rng_double(L, st), ""), NULL), "");
+}
+
+static bool inline_draw(int kind) {
+    return kind == RD_STD_EXPONENTIAL || kind == RD_EXPONENTIAL || kind == RD_RAYLEIGH || kind == RD_PARETO ||
+           kind == RD_POWER || kind == RD_WEIBULL || kind == RD_GEOMETRIC;
+}
+
+static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a) {
+    LLVMValueRef positive = LLVMBuildFCmp(L->b, LLVMRealUGT, a, f64c(L, 0.0), "");   /* not a <= 0 (NaN passes) */
+    switch (kind) {
+    case RD_EXPONENTIAL: case RD_RAYLEIGH: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "scale < 0"); break;
+    case RD_PARETO: case RD_POWER: cg_raise_unless(L, positive, "builtins:ValueError", "a <= 0"); break;
+    case RD_WEIBULL: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "a < 0"); break;
+    case RD_GEOMETRIC:
+        cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, a, f64c(L, 0.0), ""),
+                                        LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, 1.0), ""), ""),
+                        "builtins:ValueError", "p <= 0, p > 1 or p contains NaNs");
+        break;
+    }
+    LLVMValueRef st = cg_rng_state(L, "ember_rt_random_state"), one = f64c(L, 1.0);
+    switch (kind) {
+    case RD_STD_EXPONENTIAL: return std_exponential(L, st);
+    case RD_EXPONENTIAL: return LLVMBuildFMul(L->b, a, std_exponential(L, st), "");
+    case RD_RAYLEIGH: {   /* a * sqrt(-2 log1p(-U)) */
+        LLVMValueRef l = libm(L, "log1p", LLVMBuildFNeg(L->b, cg_rng_double(L, st), ""), NULL);
+        return LLVMBuildFMul(L->b, a, cg_intrinsic1(L, "llvm.sqrt.f64", LLVMBuildFMul(L->b, f64c(L, -2.0), l, "")), "");
+    }
+    case RD_PARETO: return LLVMBuildFSub(L->b, libm(L, "exp", LLVMBuildFDiv(L->b, std_exponential(L, st), a, ""), NULL), one, "");
+    case RD_POWER: {   /* (1 - exp(-E)) ** (1 / a) */
+        LLVMValueRef e = libm(L, "exp", LLVMBuildFNeg(L->b, std_exponential(L, st), ""), NULL);
+        return libm(L, "pow", LLVMBuildFSub(L->b, one, e, ""), LLVMBuildFDiv(L->b, one, a, ""));
+    }
+    case RD_WEIBULL: {   /* a == 0: 0, with no draw */
+        LLVMBasicBlockRef draw = LLVMAppendBasicBlockInContext(L->c, L->func, "weibull.draw");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "weibull");
+        LLVMBasicBlockRef zero = LLVMGetInsertBlock(L->b);
+        LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0.0), ""), join, draw);
+        LLVMPositionBuilderAtEnd(L->b, draw);
+        LLVMValueRef w = libm(L, "pow", std_exponential(L, st), LLVMBuildFDiv(L->b, one, a, ""));
+        LLVMBasicBlockRef drawn = LLVMGetInsertBlock(L->b);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return cg_phi2(L, f64c(L, 0.0), zero, w, drawn, "weibull");
+    }
+    default: {   /* geometric: p < 1/3 by inversion, else the runtime's search */
+        LLVMBasicBlockRef inv = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.inverse");
+        LLVMBasicBlockRef search = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.search");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric");
+        LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, a, f64c(L, 0.333333333333333333333333), ""), search, inv);
+        LLVMPositionBuilderAtEnd(L->b, inv);
+        LLVMValueRef q = LLVMBuildFDiv(L->b, libm(L, "log1p", LLVMBuildFNeg(L->b, cg_rng_double(L, st), ""), NULL),
+                                       libm(L, "log", LLVMBuildFSub(L->b, one, a, ""), NULL), "");
+        q = cg_intrinsic1(L, "llvm.ceil.f64", q);   /* >= 0; too large for int64 (p tiny): x86's INT64_MIN, as C's cast */
+        LLVMValueRef fits = LLVMBuildFCmp(L->b, LLVMRealOLT, q, f64c(L, 0x1p63), "");
+        LLVMValueRef k = LLVMBuildSelect(L->b, fits, LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, fits, q, f64c(L, 0.0), ""), L->i64, ""),
+                                         i64c(L, INT64_MIN), "");
+        LLVMBasicBlockRef inv_end = LLVMGetInsertBlock(L->b);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, search);
+        LLVMValueRef slot = cg_entry_alloca(L, L->i64, "drawn");
+        LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
+        LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, RD_GEOMETRIC, 0), a, f64c(L, 0.0), f64c(L, 0.0), slot, i64c(L, 1)};
+        cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+        LLVMValueRef k2 = LLVMBuildLoad2(L->b, L->i64, slot, "");
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        return cg_phi2(L, k, inv_end, k2, search, "geometric");
+    }
+    }
+}
+
 /* Distribution kind with its parameters at args[first..] and size after them; g NULL for the
  * legacy state. */
 static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
@@ -100,11 +186,12 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
         if (dists[kind].ints >> i & 1 && given(ci, types, at) && !ty_is_int(types[at]) && types[at] != ty_bool)
             p[i] = int_param(L, p[i]);
     }
+    int size_at = first + dists[kind].nparams;
+    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0]);
     LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
     LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
     LLVMValueRef ca[5] = {k, LLVMConstInt(L->i32, g != NULL, 0), p[0], p[1], p[2]};
     raise_message(L, cg_call(L, "ember_rt_rdist_check", L->ptr, ct, ca, 5));
-    int size_at = first + dists[kind].nparams;
     LLVMValueRef data, n;
     LLVMValueRef out = result(L, ci->ret, types[size_at], args[size_at], NULL, &data, &n);
     LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
