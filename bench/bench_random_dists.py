@@ -10,6 +10,9 @@ and the largest one. Forms:
   loop     the kernel as a scalar loop (ember and numba compile it; NumPy cannot run it fast)
   arrays   the same model written with size= draws (ember, numba, and NumPy itself)
 
+A third table times one scalar draw of each distribution in a loop of -n trips (`s +=
+np.random.exponential(2.0)`), ember and numba interleaved, with whether their sums agree.
+
 A second table times draws with array parameters (NumPy broadcasts them; ember checks every
 element, then draws into the result, allocating nothing else): np.random.normal(mu, 2.0) and
 np.random.uniform(0.5, hi) of n-element arrays, np.random.gamma(shape, scale) with a 2-d
@@ -131,6 +134,33 @@ def array_parameters(opt, backends):
                 print(f"| {kname} | {name} | - | - | does not compile |")
 
 
+SCALAR_DRAWS = ["np.random.random()", "np.random.normal(0.0, 2.0)", "np.random.exponential(2.0)",
+                "np.random.standard_exponential()", "np.random.rayleigh(1.5)", "np.random.pareto(3.0)",
+                "np.random.weibull(1.5)", "np.random.power(2.0)", "np.random.geometric(0.2)",
+                "np.random.geometric(0.5)", "np.random.poisson(3.0)", "np.random.binomial(10, 0.3)",
+                "np.random.laplace(0.0, 1.0)", "np.random.lognormal(0.0, 1.0)"]
+
+
+def scalar_draws(opt, backends):
+    print(f"\n# one scalar draw a trip (n={opt.n}, best of {opt.repeat} x {opt.rounds} interleaved rounds)\n")
+    print("| draw | " + " | ".join(f"{b} (ms)" for b in backends) + " | numba / ember | sums agree |")
+    print("|---|" + "---|" * (len(backends) + 2))
+    for expr in SCALAR_DRAWS:
+        src = f"def f(seed, n):\n    np.random.seed(seed)\n    s = 0.0\n    for i in range(n):\n        s += {expr}\n    return s\n"
+        ns = {"np": np}
+        exec(src, ns)
+        fns = {b: dec(ns["f"]) for b, dec in backends.items()}
+        sums = {b: f(5, 1000) for b, f in fns.items()}
+        times = {}
+        for _ in range(opt.rounds):
+            for b, f in fns.items():
+                t = best(f, (5, opt.n), opt.repeat)
+                times[b] = min(times.get(b, t), t)
+        ratio = f"{times['numba'] / times['ember']:.2f}" if "numba" in times else "-"
+        print(f"| `{expr}` | " + " | ".join(f"{times[b] * 1e3:.2f}" for b in backends) +
+              f" | {ratio} | {'yes' if len(set(sums.values())) == 1 else 'NO'} |")
+
+
 def best(fn, args, repeat):
     fn(*args)
     times = []
@@ -147,6 +177,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--arrays-only", action="store_true", help="only the array-parameter table")
+    ap.add_argument("--scalars-only", action="store_true", help="only the scalar-draw table")
     opt = ap.parse_args()
     import ember
     backends = {"ember": ember.njit}
@@ -157,6 +188,8 @@ def main():
         print("numba not importable: ember and NumPy only", file=sys.stderr)
     if opt.arrays_only:
         return array_parameters(opt, backends)
+    if opt.scalars_only:
+        return scalar_draws(opt, backends)
     args = (11, opt.n, 3.0, 2.0, 500.0)
     rows = {}
     want_loop = risk_loop(11, 2000, 3.0, 2.0, 500.0)
@@ -183,6 +216,7 @@ def main():
         same = "yes (reference)" if name == "numpy" else ("yes" if agree[name] else "NO")
         print(f"| {form} | {name} | {t * 1e3:.2f} | {t / base:.2f} | {same} |")
     array_parameters(opt, backends)
+    scalar_draws(opt, backends)
 
 
 if __name__ == "__main__":

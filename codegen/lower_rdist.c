@@ -12,6 +12,7 @@
  */
 #include "lower.h"
 #include "rdist.h"
+#include <math.h>
 
 static const struct {
     int ints;         /* bit i: parameter i is an integer */
@@ -107,15 +108,120 @@ static LLVMValueRef std_exponential(Lower *L, LLVMValueRef st) {   /* -log(1 - U
 
 static bool inline_draw(int kind) {
     return kind == RD_STD_EXPONENTIAL || kind == RD_EXPONENTIAL || kind == RD_RAYLEIGH || kind == RD_PARETO ||
-           kind == RD_POWER || kind == RD_WEIBULL || kind == RD_GEOMETRIC;
+           kind == RD_POWER || kind == RD_WEIBULL || kind == RD_GEOMETRIC || kind == RD_LAPLACE ||
+           kind == RD_LOGISTIC || kind == RD_GUMBEL || kind == RD_LOGNORMAL || kind == RD_POISSON;
 }
 
-static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a) {
+/* One draw of kind by the runtime (its slower cases), into an int64 or a float64. */
+static LLVMValueRef runtime_draw(Lower *L, int kind, LLVMValueRef a, LLVMTypeRef t) {
+    LLVMValueRef slot = cg_entry_alloca(L, t, "drawn");
+    LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
+    LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, (unsigned long long)kind, 0), a, f64c(L, 0.0),
+                          f64c(L, 0.0), slot, i64c(L, 1)};
+    cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+    return LLVMBuildLoad2(L->b, t, slot, "");
+}
+
+/* Poisson for 0 < lam < 10: NumPy's multiplication method, uniforms multiplied until the product
+ * falls to exp(-lam); 0 for lam 0 (no draw); the runtime's transformed rejection for lam >= 10. */
+static LLVMValueRef poisson(Lower *L, LLVMValueRef st, LLVMValueRef lam) {
+    LLVMBasicBlockRef small = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.mult");
+    LLVMBasicBlockRef nonzero = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.small");
+    LLVMBasicBlockRef step = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.step");
+    LLVMBasicBlockRef large = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.ptrs");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson");
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, lam, f64c(L, 10.0), ""), large, small);
+    LLVMPositionBuilderAtEnd(L->b, small);
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, lam, f64c(L, 0.0), ""), join, nonzero);
+    LLVMPositionBuilderAtEnd(L->b, nonzero);
+    LLVMValueRef enlam = libm(L, "exp", LLVMBuildFNeg(L->b, lam, ""), NULL);
+    LLVMBuildBr(L->b, step);
+    LLVMPositionBuilderAtEnd(L->b, step);
+    LLVMValueRef x = LLVMBuildPhi(L->b, L->i64, "x"), prod = LLVMBuildPhi(L->b, L->f64, "prod");
+    LLVMValueRef prod2 = LLVMBuildFMul(L->b, prod, cg_rng_double(L, st), "");
+    LLVMValueRef x2 = LLVMBuildAdd(L->b, x, i64c(L, 1), "");
+    LLVMBasicBlockRef step_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, prod2, enlam, ""), step, join);
+    LLVMAddIncoming(x, (LLVMValueRef[2]){i64c(L, 0), x2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
+    LLVMAddIncoming(prod, (LLVMValueRef[2]){f64c(L, 1.0), prod2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
+    LLVMPositionBuilderAtEnd(L->b, large);
+    LLVMValueRef k = runtime_draw(L, RD_POISSON, lam, L->i64);
+    LLVMBasicBlockRef large_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef r = LLVMBuildPhi(L->b, L->i64, "poisson");
+    LLVMAddIncoming(r, (LLVMValueRef[3]){i64c(L, 0), x, k}, (LLVMBasicBlockRef[3]){small, step_end, large_end}, 3);
+    return r;
+}
+
+/* Laplace, logistic and Gumbel (loc a, scale b): a uniform U drawn again while it is the one
+ * value the formula rejects (0, or 1 - U == 1 for Gumbel), then a + b log(...) as NumPy writes it. */
+static LLVMValueRef loc_scale_draw(Lower *L, int kind, LLVMValueRef st, LLVMValueRef a, LLVMValueRef b) {
+    LLVMBasicBlockRef draw = LLVMAppendBasicBlockInContext(L->c, L->func, "draw");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "drawn");
+    LLVMBuildBr(L->b, draw);
+    LLVMPositionBuilderAtEnd(L->b, draw);
+    LLVMValueRef u = cg_rng_double(L, st), one = f64c(L, 1.0), ok, r;
+    if (kind == RD_LAPLACE) {   /* U >= 1/2: a - b log(2 - 2U); 0 < U < 1/2: a + b log(2U) */
+        LLVMValueRef hi = LLVMBuildFCmp(L->b, LLVMRealOGE, u, f64c(L, 0.5), "");
+        ok = LLVMBuildOr(L->b, hi, LLVMBuildFCmp(L->b, LLVMRealOGT, u, f64c(L, 0.0), ""), "");
+        LLVMValueRef x = LLVMBuildSelect(L->b, hi, LLVMBuildFSub(L->b, LLVMBuildFSub(L->b, f64c(L, 2.0), u, ""), u, ""),
+                                         LLVMBuildFAdd(L->b, u, u, ""), "");
+        LLVMValueRef t = LLVMBuildFMul(L->b, b, libm(L, "log", x, NULL), "");
+        r = LLVMBuildSelect(L->b, hi, LLVMBuildFSub(L->b, a, t, ""), LLVMBuildFAdd(L->b, a, t, ""), "");
+    } else if (kind == RD_LOGISTIC) {   /* U > 0: a + b log(U / (1 - U)) */
+        ok = LLVMBuildFCmp(L->b, LLVMRealOGT, u, f64c(L, 0.0), "");
+        LLVMValueRef x = LLVMBuildFDiv(L->b, u, LLVMBuildFSub(L->b, one, u, ""), "");
+        r = LLVMBuildFAdd(L->b, a, LLVMBuildFMul(L->b, b, libm(L, "log", x, NULL), ""), "");
+    } else {   /* Gumbel, V = 1 - U < 1: a - b log(-log(V)) */
+        LLVMValueRef v = LLVMBuildFSub(L->b, one, u, "");
+        ok = LLVMBuildFCmp(L->b, LLVMRealOLT, v, one, "");
+        LLVMValueRef l = libm(L, "log", LLVMBuildFNeg(L->b, libm(L, "log", v, NULL), ""), NULL);
+        r = LLVMBuildFSub(L->b, a, LLVMBuildFMul(L->b, b, l, ""), "");
+    }
+    cg_br_expect(L, ok, true, done, draw);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return r;
+}
+
+/* Geometric for p >= 1/3: the first X whose cumulative probability reaches one uniform. */
+static LLVMValueRef geometric_search(Lower *L, LLVMValueRef st, LLVMValueRef p) {
+    LLVMValueRef u = cg_rng_double(L, st), q = LLVMBuildFSub(L->b, f64c(L, 1.0), p, "");
+    LLVMBasicBlockRef entry = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef step = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.step");
+    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.test");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.found");
+    LLVMBuildBr(L->b, test);
+    LLVMPositionBuilderAtEnd(L->b, test);
+    LLVMValueRef x = LLVMBuildPhi(L->b, L->i64, "x"), sum = LLVMBuildPhi(L->b, L->f64, "sum"),
+                 prod = LLVMBuildPhi(L->b, L->f64, "prod");
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, u, sum, ""), step, done);
+    LLVMPositionBuilderAtEnd(L->b, step);
+    LLVMValueRef prod2 = LLVMBuildFMul(L->b, prod, q, ""), sum2 = LLVMBuildFAdd(L->b, sum, prod2, "");
+    LLVMValueRef x2 = LLVMBuildAdd(L->b, x, i64c(L, 1), "");
+    LLVMBuildBr(L->b, test);
+    LLVMAddIncoming(x, (LLVMValueRef[2]){i64c(L, 1), x2}, (LLVMBasicBlockRef[2]){entry, step}, 2);
+    LLVMAddIncoming(sum, (LLVMValueRef[2]){p, sum2}, (LLVMBasicBlockRef[2]){entry, step}, 2);
+    LLVMAddIncoming(prod, (LLVMValueRef[2]){p, prod2}, (LLVMBasicBlockRef[2]){entry, step}, 2);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return x;
+}
+
+static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef positive = LLVMBuildFCmp(L->b, LLVMRealUGT, a, f64c(L, 0.0), "");   /* not a <= 0 (NaN passes) */
     switch (kind) {
     case RD_EXPONENTIAL: case RD_RAYLEIGH: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "scale < 0"); break;
     case RD_PARETO: case RD_POWER: cg_raise_unless(L, positive, "builtins:ValueError", "a <= 0"); break;
     case RD_WEIBULL: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "a < 0"); break;
+    case RD_LAPLACE: case RD_LOGISTIC: case RD_GUMBEL:
+        cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "scale < 0");
+        break;
+    case RD_LOGNORMAL: cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "sigma < 0"); break;
+    case RD_POISSON:   /* NumPy's largest mean: int64's largest less ten of its square roots */
+        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOGE, a, f64c(L, 0.0), ""), "builtins:ValueError", "lam < 0 or lam is NaN");
+        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, (double)INT64_MAX - sqrt((double)INT64_MAX) * 10), ""),
+                        "builtins:ValueError", "lam value too large");
+        break;
     case RD_GEOMETRIC:
         cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, a, f64c(L, 0.0), ""),
                                         LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, 1.0), ""), ""),
@@ -125,6 +231,12 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a) {
     LLVMValueRef st = cg_rng_state(L, "ember_rt_random_state"), one = f64c(L, 1.0);
     switch (kind) {
     case RD_STD_EXPONENTIAL: return std_exponential(L, st);
+    case RD_LAPLACE: case RD_LOGISTIC: case RD_GUMBEL: return loc_scale_draw(L, kind, st, a, b);
+    case RD_LOGNORMAL: {   /* exp(mean + sigma * a normal of the state's, its cached second one too) */
+        LLVMValueRef z = cg_call(L, "ember_rt_random_gauss", L->f64, NULL, NULL, 0);
+        return libm(L, "exp", LLVMBuildFAdd(L->b, a, LLVMBuildFMul(L->b, b, z, ""), ""), NULL);
+    }
+    case RD_POISSON: return poisson(L, st, a);
     case RD_EXPONENTIAL: return LLVMBuildFMul(L->b, a, std_exponential(L, st), "");
     case RD_RAYLEIGH: {   /* a * sqrt(-2 log1p(-U)) */
         LLVMValueRef l = libm(L, "log1p", LLVMBuildFNeg(L->b, cg_rng_double(L, st), ""), NULL);
@@ -147,7 +259,7 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a) {
         LLVMPositionBuilderAtEnd(L->b, join);
         return cg_phi2(L, f64c(L, 0.0), zero, w, drawn, "weibull");
     }
-    default: {   /* geometric: p < 1/3 by inversion, else the runtime's search */
+    default: {   /* geometric: p < 1/3 by inversion, else by search */
         LLVMBasicBlockRef inv = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.inverse");
         LLVMBasicBlockRef search = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric.search");
         LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "geometric");
@@ -162,14 +274,11 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a) {
         LLVMBasicBlockRef inv_end = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, search);
-        LLVMValueRef slot = cg_entry_alloca(L, L->i64, "drawn");
-        LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
-        LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, RD_GEOMETRIC, 0), a, f64c(L, 0.0), f64c(L, 0.0), slot, i64c(L, 1)};
-        cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
-        LLVMValueRef k2 = LLVMBuildLoad2(L->b, L->i64, slot, "");
+        LLVMValueRef k2 = geometric_search(L, st, a);
+        LLVMBasicBlockRef search_end = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
-        return cg_phi2(L, k, inv_end, k2, search, "geometric");
+        return cg_phi2(L, k, inv_end, k2, search_end, "geometric");
     }
     }
 }
@@ -187,7 +296,7 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
             p[i] = int_param(L, p[i]);
     }
     int size_at = first + dists[kind].nparams;
-    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0]);
+    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0], p[1]);
     LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
     LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
     LLVMValueRef ca[5] = {k, LLVMConstInt(L->i32, g != NULL, 0), p[0], p[1], p[2]};
