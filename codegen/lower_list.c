@@ -303,13 +303,68 @@ static void remove_range(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef l
     set_len(L, l, LLVMBuildSub(L->b, n, LLVMBuildSub(L->b, hi, lo, ""), ""));
 }
 
-/* The bounds [lo, hi) of a slice with step 1 (ValueError for another step: not supported yet). */
-static void slice_bounds(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef n, LLVMValueRef *lo, LLVMValueRef *hi) {
-    LLVMValueRef step, len;
-    cg_slice_dim(L, st, sl, n, lo, &step, &len);
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, step, i64c(L, 1), ""), "builtins:ValueError",
-                "ember supports assigning to and deleting list slices of step 1 only");
-    *hi = LLVMBuildAdd(L->b, *lo, len, "");
+/* A slice of l: its first index, step and length, and whether its step may be other than 1
+ * (an extended slice: assigned and deleted item by item, below). */
+static bool slice_of(Lower *L, const Type *st, LLVMValueRef sl, LLVMValueRef l, LLVMValueRef *lo, LLVMValueRef *step,
+                     LLVMValueRef *len) {
+    cg_slice_dim(L, st, sl, cg_list_len(L, l), lo, step, len);
+    return st->n & 4;
+}
+
+/* if (step != 1) { extended } else { ...the caller goes on }: the branch to the join is returned. */
+static LLVMBasicBlockRef if_extended(Lower *L, LLVMValueRef step, LLVMBasicBlockRef *join) {
+    LLVMBasicBlockRef ext = LLVMAppendBasicBlockInContext(L->c, L->func, "slice.extended");
+    LLVMBasicBlockRef plain = LLVMAppendBasicBlockInContext(L->c, L->func, "slice.plain");
+    *join = LLVMAppendBasicBlockInContext(L->c, L->func, "slice.done");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, step, i64c(L, 1), ""), ext, plain);
+    LLVMPositionBuilderAtEnd(L->b, ext);
+    return plain;
+}
+
+/* l[lo::step] = m, len items: m must hold as many (ValueError as Python's), each replacing one. */
+static void assign_extended(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef lo, LLVMValueRef step, LLVMValueRef len,
+                            LLVMValueRef m) {
+    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, cg_list_len(L, m), len, ""), "builtins:ValueError",
+                "attempt to assign a sequence to an extended slice of another size");
+    LLVMValueRef base = items(L, l), src = items(L, m);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, len);
+    LLVMValueRef p = item_ptr(L, e, base, LLVMBuildAdd(L->b, lo, LLVMBuildMul(L->b, i, step, ""), ""));
+    LLVMValueRef old = load_at(L, e, p);
+    store_new(L, e, p, load_at(L, e, item_ptr(L, e, src, i)));
+    if (ty_has_refs(e)) cg_decref(L, old, e);
+    cg_loop_end(L, &lc);
+}
+
+/* del l[lo::step], len items: the others move down in order (a negative step walks the same
+ * items from the other end). */
+static void delete_extended(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef lo, LLVMValueRef step, LLVMValueRef len) {
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, step, i64c(L, 0), "");
+    LLVMValueRef last = LLVMBuildAdd(L->b, lo, LLVMBuildMul(L->b, LLVMBuildSub(L->b, len, i64c(L, 1), ""), step, ""), "");
+    lo = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, neg, LLVMBuildICmp(L->b, LLVMIntSGT, len, i64c(L, 0), ""), ""), last, lo, "");
+    step = LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, step, ""), step, "");
+    LLVMValueRef n = cg_list_len(L, l), base = items(L, l), w = cg_entry_alloca(L, L->i64, "kept");
+    LLVMBuildStore(L->b, lo, w);
+    LoopCtx lc;
+    LLVMValueRef d = cg_loop_begin(L, &lc, LLVMBuildSub(L->b, n, lo, ""));   /* item lo + d */
+    LLVMValueRef r = LLVMBuildAdd(L->b, lo, d, "");
+    LLVMValueRef gone = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildSRem(L->b, d, step, ""), i64c(L, 0), ""),
+                                     LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildSDiv(L->b, d, step, ""), len, ""), "");
+    LLVMBasicBlockRef drop = LLVMAppendBasicBlockInContext(L->c, L->func, "del.drop");
+    LLVMBasicBlockRef keep = LLVMAppendBasicBlockInContext(L->c, L->func, "del.keep");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "del.next");
+    LLVMBuildCondBr(L->b, gone, drop, keep);
+    LLVMPositionBuilderAtEnd(L->b, drop);
+    if (ty_has_refs(e)) cg_decref(L, load_at(L, e, item_ptr(L, e, base, r)), e);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, keep);
+    LLVMValueRef at = LLVMBuildLoad2(L->b, L->i64, w, "");
+    store_at(L, e, load_at(L, e, item_ptr(L, e, base, r)), item_ptr(L, e, base, at));
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, at, i64c(L, 1), ""), w);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    cg_loop_end(L, &lc);
+    set_len(L, l, LLVMBuildSub(L->b, n, len, ""));
 }
 
 void cg_list_setitem(Lower *L, Instr *in) {
@@ -317,9 +372,17 @@ void cg_list_setitem(Lower *L, Instr *in) {
     const Type *e = elem_of(lt);
     LLVMValueRef l = L->vals[in->args[0]], v = L->vals[in->args[2]];
     if (it->kind == TY_SLICE) {   /* l[lo:hi] = m: a copy of m replaces them */
-        LLVMValueRef lo, hi;
-        slice_bounds(L, it, L->vals[in->args[1]], cg_list_len(L, l), &lo, &hi);
+        LLVMValueRef lo, step, len, hi;
+        bool extended = slice_of(L, it, L->vals[in->args[1]], l, &lo, &step, &len);
+        hi = LLVMBuildAdd(L->b, lo, len, "");
         LLVMValueRef m = cg_own(L, copy_list(L, vt_, v), vt_);
+        LLVMBasicBlockRef join = NULL;
+        if (extended) {
+            LLVMBasicBlockRef plain = if_extended(L, step, &join);
+            assign_extended(L, e, l, lo, step, len, m);
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, plain);
+        }
         remove_range(L, e, l, lo, hi);
         LLVMValueRef k = cg_list_len(L, m), n = cg_list_len(L, l), total = LLVMBuildNSWAdd(L->b, n, k, "");
         reserve(L, e, l, total);
@@ -332,6 +395,10 @@ void cg_list_setitem(Lower *L, Instr *in) {
                   load_at(L, e, item_ptr(L, e, src, i)));
         cg_loop_end(L, &lc);
         set_len(L, l, total);
+        if (join) {
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, join);
+        }
         return;
     }
     LLVMValueRef i = wrap_checked(L, cg_cast(L, L->vals[in->args[1]], it, ty_int64), cg_list_len(L, l),
@@ -349,7 +416,18 @@ void cg_list_delitem(Lower *L, Instr *in) {
     const Type *lt = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];
     LLVMValueRef l = L->vals[in->args[0]], lo, hi;
     if (it->kind == TY_SLICE) {
-        slice_bounds(L, it, L->vals[in->args[1]], cg_list_len(L, l), &lo, &hi);
+        LLVMValueRef step, len;
+        if (slice_of(L, it, L->vals[in->args[1]], l, &lo, &step, &len)) {
+            LLVMBasicBlockRef join, plain = if_extended(L, step, &join);
+            delete_extended(L, elem_of(lt), l, lo, step, len);
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, plain);
+            remove_range(L, elem_of(lt), l, lo, LLVMBuildAdd(L->b, lo, len, ""));
+            LLVMBuildBr(L->b, join);
+            LLVMPositionBuilderAtEnd(L->b, join);
+            return;
+        }
+        hi = LLVMBuildAdd(L->b, lo, len, "");
     } else {
         lo = wrap_checked(L, cg_cast(L, L->vals[in->args[1]], it, ty_int64), cg_list_len(L, l),
                           "list assignment index out of range");

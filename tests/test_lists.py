@@ -77,6 +77,37 @@ def set_slice(l, a, b, m):
     return l
 
 
+def del_stepped(l, a, b, s):
+    del l[a:b:s]
+    return l
+
+
+def set_stepped(l, a, b, s, n, x):
+    l[a:b:s] = [x + k for k in range(n)]
+    return l
+
+
+def stepped_strings(n, s):
+    words = [str(i) * 2 for i in range(n)]
+    words[::s] = [w + "!" for w in words[::s]]
+    del words[1::s]
+    return words
+
+
+STEPS = [(0, 10, 2), (1, 10, 3), (None, None, -1), (8, 1, -2), (-1, -10, -3), (0, 10, 1), (5, 2, 1), (3, 3, 2),
+         (0, 100, 4), (2, None, -1)]
+
+
+@numba_xfail("numba does not delete an extended slice of a list")
+@pytest.mark.parametrize("a, b, s", STEPS)
+def test_extended_slices(a, b, s):
+    check(del_stepped, list(range(10)), a, b, s)
+    n = len(range(10)[a:b:s])
+    check(set_stepped, list(range(10)), a, b, s, n, 100)
+    check(set_stepped, [float(k) for k in range(10)], a, b, s, n + 1, 0.5)   # ValueError unless step 1
+    check(stepped_strings, 9, s)
+
+
 @pytest.mark.parametrize("i", [0, 1, 3, -1, -4, 4, -5, 100])
 def test_indexing(i):
     check(indexing, [1.0, 2.0, 3.0, 4.0], i)
