@@ -193,16 +193,26 @@ static void store_new(Lower *L, const Type *e, LLVMValueRef p, LLVMValueRef v) {
     store_at(L, e, v, p);
 }
 
-LLVMValueRef cg_list_literal(Lower *L, Instr *in) {
-    const Type *lt = L->ti->vtypes[in->id], *e = elem_of(lt);
-    LLVMValueRef l = new_list(L, e, i64c(L, in->nargs));
-    LLVMValueRef base = in->nargs ? items(L, l) : NULL;
-    for (int i = 0; i < in->nargs; i++) {
-        const Type *at = L->ti->vtypes[in->args[i]];
-        store_new(L, e, item_ptr(L, e, base, i64c(L, i)), cg_cast(L, L->vals[in->args[i]], at, e));
-    }
-    set_len(L, l, i64c(L, in->nargs));
+/* A new list (of type lt) of n values of types ts, each taking a reference: a list literal, the
+ * sections of np.split. */
+LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type *const *ts, int n) {
+    const Type *e = elem_of(lt);
+    LLVMValueRef l = new_list(L, e, i64c(L, n));
+    LLVMValueRef base = n ? items(L, l) : NULL;
+    for (int i = 0; i < n; i++) store_new(L, e, item_ptr(L, e, base, i64c(L, i)), cg_cast(L, vals[i], ts[i], e));
+    set_len(L, l, i64c(L, n));
     return cg_own(L, l, lt);
+}
+
+LLVMValueRef cg_list_literal(Lower *L, Instr *in) {
+    LLVMValueRef *vals = ctx_alloc(L->ctx, sizeof(LLVMValueRef) * (size_t)(in->nargs + 1));
+    const Type **ts = ctx_alloc(L->ctx, sizeof(Type *) * (size_t)(in->nargs + 1));
+    if (!vals || !ts) return NULL;
+    for (int i = 0; i < in->nargs; i++) {
+        vals[i] = L->vals[in->args[i]];
+        ts[i] = L->ti->vtypes[in->args[i]];
+    }
+    return cg_list_of(L, L->ti->vtypes[in->id], vals, ts, in->nargs);
 }
 
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_) {

@@ -708,8 +708,8 @@ static LLVMValueRef np_hvdstack(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
 }
 
 static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *at = types[0], *rt = ci->ret;
-    int nd = at->ndim, ns = rt->n, bid = ci->builtin;
+    const Type *at = types[0], *rt = ci->ret, *vt = rt->elems[0];
+    int nd = at->ndim, ns = ci->dtype, bid = ci->builtin;
     int axis = bid == BI_NP_HSPLIT ? nd > 1 : bid == BI_NP_VSPLIT ? 0 : bid == BI_NP_DSPLIT ? 2 : axis_or(L, in, ci, types, 2, nd, 0);
     Dims S;
     dims_of(L, at, args[0], &S);
@@ -722,6 +722,26 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
             bounds[i + 1] = smin(L, smax(L, x, zero(L)), n);
         }
         bounds[ns] = n;
+    } else if (ns < 0) {   /* N sections, N known at run time: the list grows in a loop */
+        LLVMValueRef N = to_i64(L, args[1], types[1]);
+        if (ci->builtin != BI_NP_ARRAY_SPLIT)   /* np.split tests the division first */
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, N, zero(L), ""), "builtins:ZeroDivisionError", "integer modulo by zero");
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSLE, N, zero(L), ""), "builtins:ValueError", "number sections must be larger than 0.");
+        LLVMValueRef each = LLVMBuildSDiv(L->b, n, N, ""), extra = LLVMBuildSRem(L->b, n, N, "");
+        if (ci->builtin != BI_NP_ARRAY_SPLIT)
+            cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, extra, zero(L), ""), "builtins:ValueError",
+                        "array split does not result in an equal division");
+        LLVMValueRef out = cg_list_of(L, rt, NULL, NULL, 0);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, N);   /* section i: each + (i < extra) from i * each + min(i, extra) */
+        LLVMValueRef lo = add(L, mul(L, i, each), smin(L, i, extra));
+        Dims D = S;
+        LLVMValueRef len = add(L, each, LLVMBuildZExt(L->b, slt(L, i, extra), L->i64, ""));
+        D.shape[axis] = len;
+        move_data(L, &D, mul(L, lo, S.strides[axis]), slt(L, zero(L), len));
+        cg_list_append(L, rt, out, view_of(L, vt, args[0], &D), vt);
+        cg_loop_end(L, &lc);
+        return out;
     } else {
         LLVMValueRef N = i64c(L, ns), each = LLVMBuildSDiv(L->b, n, N, ""), extra = LLVMBuildSRem(L->b, n, N, "");
         if (ci->builtin != BI_NP_ARRAY_SPLIT)
@@ -734,14 +754,16 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
         }
     }
     LLVMValueRef parts[65];
+    const Type *ts[65];
     for (int i = 0; i < ns; i++) {
         Dims D = S;
         LLVMValueRef len = smax(L, LLVMBuildSub(L->b, bounds[i + 1], bounds[i], ""), zero(L));
         D.shape[axis] = len;
         move_data(L, &D, mul(L, bounds[i], S.strides[axis]), slt(L, zero(L), len));
-        parts[i] = view_of(L, rt->elems[i], args[0], &D);
+        parts[i] = view_of(L, vt, args[0], &D);
+        ts[i] = vt;
     }
-    return make_tuple(L, rt, parts);
+    return cg_list_of(L, rt, parts, ts, ns);
 }
 
 /* np.pad: the constant (or 0), the centre, then edge or wrapped slabs axis by axis. */

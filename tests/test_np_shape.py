@@ -4,8 +4,8 @@ tile repeat stack hstack vstack dstack column_stack concatenate split array_spli
 indices, over dtypes and layouts (C, F, reversed, strided; empty and one-element arrays),
 keyword forms, run-time errors (same exception type as NumPy) and located compile errors.
 
-Differences from NumPy checked here: split/array_split give a tuple where NumPy gives a list
-(compared element by element), and the number of sections must be a constant."""
+split and array_split give a list of views, as NumPy's, for a constant or a run-time number of
+sections."""
 
 import inspect
 
@@ -166,6 +166,23 @@ def test_split_unequal():
     check(lambda a: np.array_split(a, 4)[3], np.arange(6.0))
 
 
+def split_n(a, n):
+    parts = np.array_split(a, n, axis=-1)
+    parts.append(a)
+    return parts, len(parts)
+
+
+def split_n_equal(a, n):
+    return np.split(a, n)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 7, 70, 0, -3])
+def test_split_into_a_run_time_number_of_sections(n):
+    check(split_n, sample("float64", (5, 6)), n)
+    check(split_n, np.arange(7.0)[::-1], n)
+    check(split_n_equal, np.arange(70.0), n)   # ValueError where 70 % n, ZeroDivisionError for 0
+
+
 # ------------------------------------------------------------------ new arrays
 
 
@@ -300,7 +317,7 @@ def compile_error(fn, *args):
     (lambda a: np.flip(a, 2), (np.ones((2, 2)),), "out of bounds"),
     (lambda a, k: np.expand_dims(a, k), (np.ones(2), 0), "integer constant"),
     (lambda a: np.squeeze(a), (np.ones((1, 2)),), "axis="),
-    (lambda a, n: np.split(a, n), (np.ones(4), 2), "constant"),
+    (lambda a: np.split(a, 2.5), (np.ones(4),), "an int or a tuple"),
     (lambda a: np.moveaxis(a, (0, 1), 0), (np.ones((2, 2)),), "same number"),
     (lambda a: np.pad(a, 1, mode="reflected"), (np.ones(3),), "mode"),
     (lambda a: np.pad(a, 1, mode="edge", constant_values=1), (np.ones(3),), "constant_values"),

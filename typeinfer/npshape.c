@@ -7,8 +7,8 @@
  * What decides the result's number of dimensions must be known at compile time: axes of
  * expand_dims/squeeze/moveaxis/flip/stack/split, the length of a reps/shape/pad_width tuple
  * (its values may be run-time ints), the number of sections of split. Lowering reads the
- * constants from the IR again (ti_const_int, ti_const_ints). Functions NumPy gives lists from
- * (split, array_split) give tuples here, which index and iterate the same way.
+ * constants from the IR again (ti_const_int, ti_const_ints); split and array_split keep their
+ * number of sections in ci->dtype (-1: a run-time count).
  */
 #include "ti.h"
 #include <string.h>
@@ -333,15 +333,15 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             n = s->n + 1;
         } else if (is_int(s) && ti_const_int(ti, arg_value(in, ci, 1), &sections)) {
             if (sections <= 0) return ERR(in, "np.%s(): number sections must be larger than 0", fname);
-            if (sections > 64) return UNSUP(in, "np.%s() into more than 64 sections", fname);
-            n = (int)sections;
+            n = sections > 64 ? -1 : (int)sections;
+        } else if (is_int(s)) {
+            n = -1;   /* counted at run time */
         } else {
-            return UNSUP(in, "np.%s(): the number of sections must be a constant (or give a tuple of indices)", fname);
+            return ERR(in, "np.%s(): the sections must be an int or a tuple of indices (got %s)", fname, s->name);
         }
         if (!fixed && given(ci, 2) && one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
-        const Type *parts[65], *v = ty_view(a, a->dtype, a->ndim, 'A');
-        for (int i = 0; i < n; i++) parts[i] = v;
-        ci->ret = ty_tuple(n, parts);
+        ci->ret = ty_list(ty_view(a, a->dtype, a->ndim, 'A'));   /* a list of the n sections, as NumPy's */
+        ci->dtype = n;
         return 0;
     }
     case BI_NP_PAD: {
