@@ -315,6 +315,7 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+LLVMValueRef cg_hash_tuple(Lower *L, const Type *t, LLVMValueRef x);   /* hash() of a tuple, CPython's */
 LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type *const *ts, int n);   /* a new list of n values */
 bool cg_frame_may_raise_strings(TypeInfo *ti);   /* L->exc_refs: caught exceptions counted, held by pointer */
 bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */

@@ -185,8 +185,10 @@ static bool plain_key(const Type *kt) {
 
 static bool inline_set(const Type *dt) { return dt->kind == TY_SET && plain_key(dt->elems[0]); }
 
-/* Python's hash of key x of type kt (its floats with -0.0 made 0.0), as runtime/dict.c's */
+/* Python's hash of key x of type kt (its floats with -0.0 made 0.0), as runtime/dict.c's; a
+ * string's (in a tuple: hash((name, 3))) by the runtime, as CPython's for this process. */
 static LLVMValueRef plain_hash(Lower *L, const Type *kt, LLVMValueRef x) {
+    if (kt == ty_str) return cg_call(L, "ember_rt_str_hash", L->i64, &L->ptr, &x, 1);
     if (kt->kind == TY_TUPLE) {   /* CPython 3.11's tuple hash (xxHash's mixing) */
         const unsigned long long p1 = 11400714785074694791ULL, p2 = 14029467366897019727ULL, p5 = 2870177450012600261ULL;
         LLVMValueRef acc = i64c(L, (long long)p5);
@@ -209,6 +211,9 @@ static LLVMValueRef plain_hash(Lower *L, const Type *kt, LLVMValueRef x) {
     LLVMValueRef h = LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, r, ""), r, "");
     return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, h, i64c(L, -1), ""), i64c(L, -2), h, "hash");
 }
+
+/* hash(x) of a tuple of numbers, bools and strings (nested too), as CPython's. */
+LLVMValueRef cg_hash_tuple(Lower *L, const Type *t, LLVMValueRef x) { return plain_hash(L, t, x); }
 
 /* x (of type kt) as a key is stored: each float with -0.0 made 0.0 */
 static LLVMValueRef canonical(Lower *L, const Type *kt, LLVMValueRef x) {

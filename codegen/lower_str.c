@@ -419,6 +419,7 @@ LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case BI_FLOAT: return parse_number(L, "ember_rt_str_to_float", L->f64, x);
     case BI_HASH:
         if (types[0] == ty_str) return cg_call(L, "ember_rt_str_hash", L->i64, &L->ptr, &x, 1);
+        if (types[0]->kind == TY_TUPLE) return cg_hash_tuple(L, types[0], x);
         {   /* numbers: CPython's hash of an int or float, computed by the runtime */
             LLVMTypeRef t = types[0] == ty_float64 ? L->f64 : L->i64;
             LLVMValueRef v = types[0] == ty_float64 ? x : cg_cast(L, x, types[0], ty_int64);

@@ -269,6 +269,16 @@ def test_hash_is_cpythons(s):
     check(hashes, s, "x" + s)
 
 
+def tuple_hashes(s, n, x):
+    return hash((n, x)), hash((s, n, (x, True))), hash((s,)), hash(((n, n), -0.0, 2 ** 61 - 1))
+
+
+@pytest.mark.parametrize("n, x", [(1, 2.5), (-1, -0.0), (10 ** 18, float("inf")), (0, 1e-300)])
+def test_hash_of_tuples_is_cpythons(n, x):
+    for s in TEXTS[:4]:
+        check(tuple_hashes, s, n, x)
+
+
 def ords(s):
     out = 0
     for c in s:

@@ -78,6 +78,16 @@ bool ti_is_str_method(const char *attr) {
 }
 
 /* Is t something str.join takes: a list of strings or a tuple of them. */
+/* A tuple hash() takes: of numbers, bools and strings, nested tuples of these. */
+static bool hashable_tuple(const Type *t) {
+    if (t->kind != TY_TUPLE || t->n == 0) return false;
+    for (int i = 0; i < t->n; i++) {
+        const Type *e = t->elems[i];
+        if (!(e == ty_str || e == ty_bool || e == ty_int64 || e == ty_uint64 || e == ty_float64 || hashable_tuple(e))) return false;
+    }
+    return true;
+}
+
 static bool str_sequence(const Type *t) {
     if (t->kind == TY_LIST) return !t->elems[0] || t->elems[0] == ty_str;   /* ("".join([]): no items) */
     if (t->kind == TY_GENERATOR) return t->elems[0] == ty_str;
@@ -403,7 +413,8 @@ int ti_type_str_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int
         ci->ret = ty_str;
         return 0;
     case BI_HASH:
-        if (t != ty_str && !is_int(t) && t != ty_float64) return UNSUP(in, "hash() of %s is not supported", t->name);
+        if (t != ty_str && !is_int(t) && t != ty_float64 && !hashable_tuple(t))
+            return UNSUP(in, "hash() of %s is not supported (numbers, strings and tuples of these are)", t->name);
         ci->ret = ty_int64;
         return 0;
     case BI_ORD:
