@@ -109,14 +109,14 @@ static LLVMValueRef std_exponential(Lower *L, LLVMValueRef st) {   /* -log(1 - U
 static bool inline_draw(int kind) {
     return kind == RD_STD_EXPONENTIAL || kind == RD_EXPONENTIAL || kind == RD_RAYLEIGH || kind == RD_PARETO ||
            kind == RD_POWER || kind == RD_WEIBULL || kind == RD_GEOMETRIC || kind == RD_LAPLACE ||
-           kind == RD_LOGISTIC || kind == RD_GUMBEL || kind == RD_LOGNORMAL || kind == RD_POISSON;
+           kind == RD_LOGISTIC || kind == RD_GUMBEL || kind == RD_LOGNORMAL || kind == RD_POISSON || kind == RD_BINOMIAL;
 }
 
 /* One draw of kind by the runtime (its slower cases), into an int64 or a float64. */
-static LLVMValueRef runtime_draw(Lower *L, int kind, LLVMValueRef a, LLVMTypeRef t) {
+static LLVMValueRef runtime_draw(Lower *L, int kind, LLVMValueRef a, LLVMValueRef b, LLVMTypeRef t) {
     LLVMValueRef slot = cg_entry_alloca(L, t, "drawn");
     LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
-    LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, (unsigned long long)kind, 0), a, f64c(L, 0.0),
+    LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, (unsigned long long)kind, 0), a, b ? b : f64c(L, 0.0),
                           f64c(L, 0.0), slot, i64c(L, 1)};
     cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
     return LLVMBuildLoad2(L->b, t, slot, "");
@@ -145,13 +145,70 @@ static LLVMValueRef poisson(Lower *L, LLVMValueRef st, LLVMValueRef lam) {
     LLVMAddIncoming(x, (LLVMValueRef[2]){i64c(L, 0), x2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
     LLVMAddIncoming(prod, (LLVMValueRef[2]){f64c(L, 1.0), prod2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
     LLVMPositionBuilderAtEnd(L->b, large);
-    LLVMValueRef k = runtime_draw(L, RD_POISSON, lam, L->i64);
+    LLVMValueRef k = runtime_draw(L, RD_POISSON, lam, NULL, L->i64);
     LLVMBasicBlockRef large_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
     LLVMValueRef r = LLVMBuildPhi(L->b, L->i64, "poisson");
     LLVMAddIncoming(r, (LLVMValueRef[3]){i64c(L, 0), x, k}, (LLVMBasicBlockRef[3]){small, step_end, large_end}, 3);
     return r;
+}
+
+/* Binomial(n, p), n given as a double: for min(p, 1 - p) * n <= 30 by inversion as runtime/
+ * randdist.c's lg_binomial_inversion (the probabilities walked from 0, drawn again past the
+ * bound), n less the draw for p > 1/2; BTPE (larger n p) by the runtime. */
+static LLVMValueRef binomial(Lower *L, LLVMValueRef st, LLVMValueRef nd, LLVMValueRef p) {
+    LLVMValueRef one = f64c(L, 1.0), n = LLVMBuildFPToSI(L->b, nd, L->i64, "n");
+    LLVMValueRef low = LLVMBuildFCmp(L->b, LLVMRealOLE, p, f64c(L, 0.5), "");
+    LLVMValueRef pp = LLVMBuildSelect(L->b, low, p, LLVMBuildFSub(L->b, one, p, ""), "");
+    LLVMBasicBlockRef inv = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.inversion");
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.walk");
+    LLVMBasicBlockRef step = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.step");
+    LLVMBasicBlockRef redraw = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.redraw");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.next");
+    LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.found");
+    LLVMBasicBlockRef btpe = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial.btpe");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "binomial");
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOLE, LLVMBuildFMul(L->b, pp, nd, ""), f64c(L, 30.0), ""), inv, btpe);
+    LLVMPositionBuilderAtEnd(L->b, inv);
+    LLVMValueRef q = LLVMBuildFSub(L->b, one, pp, "");
+    LLVMValueRef qn = libm(L, "exp", LLVMBuildFMul(L->b, nd, libm(L, "log", q, NULL), ""), NULL);
+    LLVMValueRef np = LLVMBuildFMul(L->b, nd, pp, "");
+    LLVMValueRef cap = LLVMBuildFAdd(L->b, np, LLVMBuildFMul(L->b, f64c(L, 10.0),
+        cg_intrinsic1(L, "llvm.sqrt.f64", LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, np, q, ""), one, "")), ""), "");
+    LLVMValueRef bound = LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, nd, cap, ""), n,
+                                         LLVMBuildFPToSI(L->b, cap, L->i64, ""), "bound");
+    LLVMValueRef u0 = cg_rng_double(L, st);
+    LLVMBasicBlockRef inv_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef x = LLVMBuildPhi(L->b, L->i64, "x"), px = LLVMBuildPhi(L->b, L->f64, "px"), u = LLVMBuildPhi(L->b, L->f64, "u");
+    LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, u, px, ""), step, found);
+    LLVMPositionBuilderAtEnd(L->b, step);
+    LLVMValueRef x1 = LLVMBuildAdd(L->b, x, i64c(L, 1), "");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSGT, x1, bound, ""), redraw, next);
+    LLVMPositionBuilderAtEnd(L->b, redraw);
+    LLVMValueRef u2 = cg_rng_double(L, st);
+    LLVMBasicBlockRef redraw_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, next);   /* u -= px; px = (n - x + 1) p px / (x q) */
+    LLVMValueRef u3 = LLVMBuildFSub(L->b, u, px, "");
+    LLVMValueRef k = LLVMBuildSIToFP(L->b, LLVMBuildAdd(L->b, LLVMBuildSub(L->b, n, x1, ""), i64c(L, 1), ""), L->f64, "");
+    LLVMValueRef px3 = LLVMBuildFDiv(L->b, LLVMBuildFMul(L->b, LLVMBuildFMul(L->b, k, pp, ""), px, ""),
+                                     LLVMBuildFMul(L->b, LLVMBuildSIToFP(L->b, x1, L->f64, ""), q, ""), "");
+    LLVMBuildBr(L->b, head);
+    LLVMAddIncoming(x, (LLVMValueRef[3]){i64c(L, 0), i64c(L, 0), x1}, (LLVMBasicBlockRef[3]){inv_end, redraw_end, next}, 3);
+    LLVMAddIncoming(px, (LLVMValueRef[3]){qn, qn, px3}, (LLVMBasicBlockRef[3]){inv_end, redraw_end, next}, 3);
+    LLVMAddIncoming(u, (LLVMValueRef[3]){u0, u2, u3}, (LLVMBasicBlockRef[3]){inv_end, redraw_end, next}, 3);
+    LLVMPositionBuilderAtEnd(L->b, found);
+    LLVMValueRef r = LLVMBuildSelect(L->b, low, x, LLVMBuildSub(L->b, n, x, ""), "");
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, btpe);
+    LLVMValueRef r2 = runtime_draw(L, RD_BINOMIAL, nd, p, L->i64);
+    LLVMBasicBlockRef btpe_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, r, found, r2, btpe_end, "binomial");
 }
 
 /* Laplace, logistic and Gumbel (loc a, scale b): a uniform U drawn again while it is the one
@@ -217,6 +274,12 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef
         cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "scale < 0");
         break;
     case RD_LOGNORMAL: cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "sigma < 0"); break;
+    case RD_BINOMIAL:
+        cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, b, f64c(L, 0.0), ""),
+                                        LLVMBuildFCmp(L->b, LLVMRealOLE, b, f64c(L, 1.0), ""), ""),
+                        "builtins:ValueError", "p < 0, p > 1 or p is NaN");
+        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, a, f64c(L, 0.0), ""), "builtins:ValueError", "n < 0");
+        break;
     case RD_POISSON:   /* NumPy's largest mean: int64's largest less ten of its square roots */
         cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOGE, a, f64c(L, 0.0), ""), "builtins:ValueError", "lam < 0 or lam is NaN");
         cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, (double)INT64_MAX - sqrt((double)INT64_MAX) * 10), ""),
@@ -237,6 +300,7 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef
         return libm(L, "exp", LLVMBuildFAdd(L->b, a, LLVMBuildFMul(L->b, b, z, ""), ""), NULL);
     }
     case RD_POISSON: return poisson(L, st, a);
+    case RD_BINOMIAL: return binomial(L, st, a, b);
     case RD_EXPONENTIAL: return LLVMBuildFMul(L->b, a, std_exponential(L, st), "");
     case RD_RAYLEIGH: {   /* a * sqrt(-2 log1p(-U)) */
         LLVMValueRef l = libm(L, "log1p", LLVMBuildFNeg(L->b, cg_rng_double(L, st), ""), NULL);
