@@ -490,7 +490,12 @@ void cg_plan_arrays(Lower *L) {
             Instr *in = fn->blocks[b]->instrs[i];
             blk[in->id] = b;
             pos[in->id] = i;
-            if (ti->vtypes[in->id] && cg_has_refs(L, ti->vtypes[in->id])) L->refs = true;
+            const Type *t = ti->vtypes[in->id];
+            if (t && (t->kind == TY_EXC || t == ty_str) && only_raised_as_constant(ti, in->id)) {
+                if (in->op == IR_CALL) L->fused[in->id] = true;   /* raise E("constant"): the instance is never made */
+            } else if (t && cg_has_refs(L, t)) {
+                L->refs = true;
+            }
             for (int k = 0; k < in->nargs; k++) {
                 L->uses[in->args[k]]++;
                 user[in->args[k]] = in->id;
