@@ -542,7 +542,8 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
 const Type *ty_optional(const Type *t) {
     if (t->kind == TY_OPTIONAL) return t;
     if (t->kind == TY_CLASS) return ty_class_nullable(t);   /* None: a NULL instance */
-    if (t->kind == TY_NONE || !ty_is_value(t) || (ty_has_refs(t) && !ty_is_heap(t) && t->kind != TY_STR)) return NULL;
+    if (t->kind == TY_NONE || !ty_is_value(t) ||
+        (ty_has_refs(t) && !ty_is_heap(t) && t->kind != TY_STR && t->kind != TY_ARRAY)) return NULL;
     char name[600];
     snprintf(name, sizeof name, "OptionalType(%s)", t->name);
     const Type *elems[2] = {ty_bool, t};

@@ -41,7 +41,7 @@ typedef enum {
     TY_TYPEREF,     /* an ember.types type object used as a value (List.empty_list(types.float64[:])): obj */
     TY_OPTIONAL,    /* OptionalType(T): what a function returning None on some paths returns; laid
                        out as the tuple elems {bool (is T), T}; T has no references, or is a string,
-                       list, dict or set (a pointer, NULL for None) */
+                       list, dict or set (a pointer, NULL for None) or an array (no block for None) */
     TY_LIST,        /* a list of elems[0] (NULL: not known yet, `[]` before its first use); a pointer to
                      * its block (runtime/rt.h, RtList) */
     TY_DICT,        /* a dict of elems[0] -> elems[1] (NULL: not known yet, `{}`); a pointer to its block
