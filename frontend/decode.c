@@ -1441,21 +1441,26 @@ static int run_block(Fe *fe, Block *b) {
 }
 
 static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure,
-                       Spill *spills, int *nspills);
+                       const char *const *extra, int nextra, Spill *spills, int *nspills);
 
 Function *fe_build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure) {
+    return fe_build_inner(ctx, code_obj, globals, builtins, closure, NULL, 0);
+}
+
+Function *fe_build_inner(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure,
+                         const char *const *extra, int nextra) {
     Spill spills[FE_MAX_SPILLED];
     int n = 0, before;
     Function *fn;
     do {   /* each round spills one more global that edges disagree on (rare: a few rounds at most) */
         before = n;
-        fn = build(ctx, code_obj, globals, builtins, closure, spills, &n);
+        fn = build(ctx, code_obj, globals, builtins, closure, extra, nextra, spills, &n);
     } while (!fn && n > before);
     return fn;
 }
 
 static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject *builtins, PyObject *closure,
-                       Spill *spills, int *nspills) {
+                       const char *const *extra, int nextra, Spill *spills, int *nspills) {
     if (!PyCode_Check(code_obj)) {
         PyErr_SetString(PyExc_TypeError, "ember can only compile Python functions");
         return NULL;
@@ -1495,8 +1500,10 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i));
         if (!name || ir_new_var(fn, name) < 0) return NULL;
     }
+    for (int i = 0; !closure && i < nextra; i++)   /* more free variables, after CPython's (fe_build_inner) */
+        if (ir_new_var(fn, extra[i]) < 0) return NULL;
     fe->first_free = nlocalsplus - co->co_nfreevars;
-    fn->nfree = closure ? 0 : co->co_nfreevars;   /* an inner function's cells come as arguments */
+    fn->nfree = closure ? 0 : co->co_nfreevars + nextra;   /* an inner function's cells come as arguments */
     fn->nparams = fe_nparams(code_obj);
 
     if (decode(fe) || find_blocks(fe)) return NULL;
@@ -1524,7 +1531,7 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
         if (!arg) return NULL;
         arg->imm = i;
         if (!(st = emit(fe, start, IR_STOREVAR, 1))) return NULL;
-        st->imm = i < nparams ? i : nlocalsplus - fn->nfree + (i - nparams);
+        st->imm = i < nparams ? i : nlocalsplus - co->co_nfreevars + (i - nparams);   /* the extra ones last */
         st->args[0] = arg->id;
     }
     fe->sp = 0;

@@ -10,6 +10,10 @@
 /* decode.c: build the IR of `code`. `globals` and `builtins` resolve LOAD_GLOBAL (values are
  * frozen at this moment). Returns NULL with a located diagnostic in ctx on unsupported input. */
 Function *fe_build(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins, PyObject *closure);
+/* The same for an inner function (closure NULL) taking nextra more free variables, named extra,
+ * after its own (a comprehension passing them to a closure it calls). */
+Function *fe_build_inner(Ctx *ctx, PyObject *code, PyObject *globals, PyObject *builtins, PyObject *closure,
+                         const char *const *extra, int nextra);
 
 /* The parameters a compiled function of `code` takes: the named ones, positional then
  * keyword-only, then the tuple of extra positional arguments when it has *args (its index is

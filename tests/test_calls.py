@@ -8,6 +8,7 @@ import math
 import os
 import sys
 
+import numpy as np
 import pytest
 
 import ember
@@ -282,7 +283,33 @@ def lambda_local(x):
     return f(2) + f(x) + g(x) + g(x, 10)
 
 
+def closures_in_comprehensions(a, k):
+    def scaled(i):
+        return a[i] * k
+
+    def shifted(i):
+        return scaled(i) + 1   # a closure calling a closure: it passes on a and k
+
+    xs = [scaled(i) for i in range(len(a))]
+    ys = [shifted(i) for i in range(len(a)) if i % 2 == 0]
+    by_key = {i: shifted(i) * 2 for i in range(3)}
+    return xs, ys, sum([scaled(i) for i in range(len(a))]), len(by_key), by_key[2], shifted(0)
+
+
+def closure_in_a_generator(a, k):
+    def scaled(i):
+        return a[i] * k
+
+    return sum(scaled(i) for i in range(len(a)))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba: the use of yield in a closure is unsupported")
+def test_a_closure_called_in_a_generator_expression():
+    check_all(closure_in_a_generator, [(np.arange(4.0), 3.0), (np.zeros(0), 1.0)])
+
+
 def test_inner_functions():
+    check_all(closures_in_comprehensions, [(np.arange(4.0), 3.0), (np.arange(5, dtype=np.int64), 2)])
     check_all(inner_closure, [(1, 2), (2.5, -1), (-3, 0.5)])
     check_all(inner_two_levels, [(0,), (1,), (10,)])
     check_all(inner_no_capture, [(1,), (6,), (27,)])

@@ -616,6 +616,38 @@ int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **a
     return type_dispatcher_call(ti, in, ty_object(TY_DISPATCHER, d, 0), args);
 }
 
+static int var_named(TypeInfo *ti, const char *name) {
+    for (int v = 0; v < ti->fn->nvars; v++)
+        if (!strcmp(ti->fn->varnames[v], name)) return v;
+    return -1;
+}
+
+static bool code_has_name(PyCodeObject *co, const char *name) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(co->co_localsplusnames); i++)
+        if (!strcmp(PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, i)), name)) return true;
+    return false;
+}
+
+/* The variables of this frame that inner function co does not take but the closures it is given
+ * (free variables whose values are inner functions, and theirs in turn) use: [inner(i) for i in
+ * r] in a function whose closure `inner` reads its `a`. CPython's comprehension reaches `a`
+ * through inner's cell; here co takes it as one more free variable and passes it on. Adds them
+ * to out[*n] (at most max); depth bounds a closure that reaches itself. */
+static void extra_free_vars(TypeInfo *ti, PyCodeObject *co, PyCodeObject *from, const char **out, int *n, int max,
+                            int depth) {
+    int nfree = from->co_nfreevars, total = (int)PyTuple_GET_SIZE(from->co_localsplusnames);
+    for (int j = 0; j < nfree && depth < 8; j++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(from->co_localsplusnames, total - nfree + j));
+        int var = var_named(ti, name);
+        bool have = from == co || code_has_name(co, name) || var < 0;
+        for (int m = 0; m < *n && !have; m++) have = !strcmp(out[m], name);
+        if (!have && *n < max) out[(*n)++] = name;
+        const Type *t = var >= 0 ? ti->vartypes[var] : NULL;
+        if (t && t->kind == TY_INNERFUNC && PyCode_Check(t->obj) && (PyCodeObject *)t->obj != from)
+            extra_free_vars(ti, co, (PyCodeObject *)t->obj, out, n, max, depth + 1);
+    }
+}
+
 /* Inner functions: typed (and later lowered) with this compile, once per argument types. */
 static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
     for (int i = 0; i + 1 < in->nargs; i++)
@@ -623,7 +655,10 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     PyObject *code = callee->obj;
     PyCodeObject *co = (PyCodeObject *)code;
     Ctx *ctx = ti->fn->ctx;
-    int nparams = fe_nparams(code), nfree = co->co_nfreevars;
+    const char *extra[32];
+    int nparams = fe_nparams(code), nown = co->co_nfreevars, nextra = 0;
+    extra_free_vars(ti, co, co, extra, &nextra, 32, 0);
+    int nfree = nown + nextra;
     CallInfo *ci = new_call(ti, in, CALL_INNER, nparams);
     if (!ci) return -1;
     PyObject *defaults = NULL;   /* from the MAKE_FUNCTION that made it, here or in an outer function */
@@ -637,11 +672,9 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
     ci->closure_vars = ctx_alloc(ctx, sizeof(int) * (size_t)(nfree + 1));
     ci->nclosure = nfree;
     for (int j = 0; j < nfree; j++) {
-        const char *fname = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames,
-                                                              PyTuple_GET_SIZE(co->co_localsplusnames) - nfree + j));
-        int var = -1;
-        for (int v = 0; v < ti->fn->nvars; v++)
-            if (!strcmp(ti->fn->varnames[v], fname)) var = v;
+        const char *fname = j >= nown ? extra[j - nown]
+                          : PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, PyTuple_GET_SIZE(co->co_localsplusnames) - nown + j));
+        int var = var_named(ti, fname);
         if (var < 0) return UNSUP(in, "inner function uses '%s' from an enclosing scope", fname);
         ci->closure_vars[j] = var;
         if (!(types[nparams + j] = ti->vartypes[var])) {   /* not typed yet: next round */
@@ -660,7 +693,7 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
             return 0;
         }
     }
-    Function *fn = fe_build(ctx, code, ti->fn->globals, ti->fn->builtins, NULL);
+    Function *fn = fe_build_inner(ctx, code, ti->fn->globals, ti->fn->builtins, NULL, extra, nextra);
     if (!fn) return -1;
     char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->inner_serial++);
     TypeInfo *inner = ti_infer(ctx, fn, types, nparams + nfree, ti->host, symbol, ti);
