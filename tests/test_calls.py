@@ -305,7 +305,7 @@ def closure_in_a_generator(a, k):
 
 @pytest.mark.skipif(ON_NUMBA, reason="numba: the use of yield in a closure is unsupported")
 def test_a_closure_called_in_a_generator_expression():
-    check_all(closure_in_a_generator, [(np.arange(4.0), 3.0), (np.zeros(0), 1.0)])
+    check_all(closure_in_a_generator, [(np.arange(4.0), 3.0), (np.arange(3.0)[::-1], 0.5)])
 
 
 def test_inner_functions():
