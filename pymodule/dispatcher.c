@@ -368,7 +368,32 @@ static PyObject *pick(PyObject *all, PyObject *const *args, Py_ssize_t n) {
 
 static PyObject *m_inspect_llvm(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect(d, "llvm"), args, n); }
 static PyObject *m_inspect_asm(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect(d, "asm"), args, n); }
-static PyObject *m_inspect_types(Dispatcher *d, PyObject *const *args, Py_ssize_t n) { return pick(pm_inspect_types(d), args, n); }
+/* inspect_types([signature]): the typed IR of each specialisation by signature (or one's text).
+ * inspect_types(file=f) writes them to f as Numba's does, and returns None. */
+static PyObject *m_inspect_types(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kwnames) {
+    PyObject *sig = n > 0 ? args[0] : NULL, *file = NULL;
+    for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); k++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+        PyObject *v = args[n + k];
+        if (name && !strcmp(name, "signature") && !sig) sig = v;
+        else if (name && !strcmp(name, "file")) file = v;
+        else if (name && !strcmp(name, "pretty") && !PyObject_IsTrue(v)) continue;
+        else return PyErr_Format(PyExc_TypeError, "inspect_types() got an unexpected keyword argument '%s'", name ? name : "?");
+    }
+    PyObject *r = sig && sig != Py_None ? pick(pm_inspect_types(d), &sig, 1) : pm_inspect_types(d);
+    if (!r || !file || file == Py_None) return r;
+    PyObject *texts = PyDict_Check(r) ? PyDict_Values(r) : PyList_New(1);
+    if (texts && !PyDict_Check(r)) PyList_SET_ITEM(texts, 0, Py_NewRef(r));
+    Py_DECREF(r);
+    for (Py_ssize_t i = 0; texts && i < PyList_GET_SIZE(texts); i++) {
+        PyObject *w = PyObject_CallMethod(file, "write", "O", PyList_GET_ITEM(texts, i));
+        if (!w) Py_CLEAR(texts);
+        Py_XDECREF(w);
+    }
+    if (!texts) return NULL;
+    Py_DECREF(texts);
+    Py_RETURN_NONE;
+}
 
 static PyObject *m_compile(Dispatcher *d, PyObject *arg) {
     PyObject *sig = pm_call("ember.types", "_signature_text", "(O)", arg);
@@ -448,7 +473,8 @@ static PyObject *descr_get(PyObject *self, PyObject *obj, PyObject *type) {
 static PyMethodDef dispatcher_methods[] = {
     {"inspect_llvm", (PyCFunction)(void (*)(void))m_inspect_llvm, METH_FASTCALL, "Optimised LLVM IR per signature."},
     {"inspect_asm", (PyCFunction)(void (*)(void))m_inspect_asm, METH_FASTCALL, "Assembly per signature."},
-    {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL, "Typed IR per signature."},
+    {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL | METH_KEYWORDS,
+     "Typed IR per signature; file=: written there (Numba's form)."},
     {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature (a string or ember.types object) now."},
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,

@@ -112,6 +112,24 @@ def test_explicit_signature_return_conversion():
 # ------------------------------------------------------------------ decorator forms
 
 
+def test_inspect_types_writes_to_a_file_as_numbas():
+    import io
+
+    f = njit(lambda x: x + 1)
+    f(3)
+    f(2.5)
+    buf = io.StringIO()
+    assert f.inspect_types(file=buf) is None
+    text = buf.getvalue()
+    assert "int64" in text and "float64" in text
+    if not ON_NUMBA:
+        by_sig = f.inspect_types()
+        assert len(by_sig) == 2 and all(isinstance(t, str) for t in by_sig.values())
+        one = io.StringIO()
+        f.inspect_types(signature=next(iter(by_sig)), file=one)
+        assert one.getvalue() == by_sig[next(iter(by_sig))]
+
+
 def test_py_func_is_original():
     assert njit(plus_one).py_func is plus_one
     assert njit(cache=False)(plus_one).py_func is plus_one
