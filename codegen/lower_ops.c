@@ -1184,6 +1184,9 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         }
         if (n == 1) return cg_float_to_int(L, cg_intrinsic1(L, "llvm.roundeven.f64", args[0]));
         return round_ndigits(L, args[0], args[1]);
+    case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS: {   /* the runtime's (runtime/parallel.c) */
+        return cg_call(L, ci->builtin == BI_GET_THREAD_ID ? "ember_rt_thread_id" : "ember_rt_num_threads", L->i64, NULL, NULL, 0);
+    }
     case BI_DIVMOD: {
         const Type *t = ci->params[0];
         if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),

@@ -731,6 +731,8 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_print", (void *)ember_rt_print},
     {"ember_rt_show_str", (void *)ember_rt_show_str},
     {"ember_rt_rng_draw", (void *)ember_rt_rng_draw},
+    {"ember_rt_thread_id", (void *)ember_rt_thread_id},
+    {"ember_rt_num_threads", (void *)ember_rt_num_threads},
     {"ember_rt_rng_fill", (void *)ember_rt_rng_fill},
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_rdist_check", (void *)ember_rt_rdist_check},

@@ -34,13 +34,13 @@ static int cpu_count(void) {
 int rt_parallel_init(void) {
     if (max_threads) return 0;
     int n = cpu_count();
-    const char *env = getenv("EMBER_NUM_THREADS");
+    const char *var = "EMBER_NUM_THREADS", *env = getenv(var);
+    if (!env || !*env) env = getenv(var = "NUMBA_NUM_THREADS");   /* a Numba user's setting */
     if (env && *env) {
         char *end;
         long v = strtol(env, &end, 10);
         if (*end || v < 1 || v > EMBER_MAX_CHUNKS) {
-            PyErr_Format(PyExc_ValueError, "EMBER_NUM_THREADS must be an integer from 1 to %d (got '%s')",
-                         EMBER_MAX_CHUNKS, env);
+            PyErr_Format(PyExc_ValueError, "%s must be an integer from 1 to %d (got '%s')", var, EMBER_MAX_CHUNKS, env);
             return -1;
         }
         n = (int)v;
@@ -64,6 +64,10 @@ int rt_set_num_threads(int n) {
 }
 
 int rt_thread_id(void) { return omp_in_parallel() ? omp_get_thread_num() : 0; }
+
+/* numba.get_thread_id() and get_num_threads() in compiled code. */
+int64_t ember_rt_thread_id(void) { return rt_thread_id(); }
+int64_t ember_rt_num_threads(void) { return rt_get_num_threads(); }
 
 const char *rt_parallel_backend(void) {
 #if defined(__GNUC__) && !defined(__clang__)

@@ -28,6 +28,8 @@ int rt_max_threads(void);              /* the most threads set_num_threads accep
 int rt_get_num_threads(void);          /* this thread's setting */
 int rt_set_num_threads(int n);         /* -1 with a Python ValueError when out of range */
 int rt_thread_id(void);                /* 0 outside a parallel region */
+int64_t ember_rt_thread_id(void);    /* the same for compiled code (numba.get_thread_id()) */
+int64_t ember_rt_num_threads(void);  /* numba.get_num_threads() in compiled code */
 const char *rt_parallel_backend(void); /* "omp (libgomp)", ... */
 
 #endif

@@ -786,3 +786,36 @@ def test_array_reductions_that_cannot_run_in_chunks():
     with pytest.raises(errors.TypingError, match="race") as ei:
         jit(reads_acc, **PAR)(np.ones((10, 3)))
     assert "test_parallel.py" in str(ei.value)
+
+
+# ---- get_thread_id() and get_num_threads() in compiled code ------------------------------------
+
+def per_thread_scratch(a):
+    nt = impl.get_num_threads()
+    partial = np.zeros(nt)
+    for i in impl.prange(a.shape[0]):
+        t = impl.get_thread_id()
+        partial[t] += a[i]
+    return partial.sum(), nt, impl.get_thread_id()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_thread_id_and_count_in_compiled_code(threads):
+    before = impl.get_num_threads()
+    impl.set_num_threads(threads)
+    try:
+        a = np.arange(10000.0)
+        total, nt, outside = jit(per_thread_scratch, parallel=True)(a)
+        assert total == a.sum() and nt == threads and outside == 0
+    finally:
+        impl.set_num_threads(before)
+
+
+@numba_skip("reads ember's own environment in a child process")
+def test_numba_num_threads_is_read_when_ember_num_threads_is_not_set():
+    env = {k: v for k, v in os.environ.items() if k != "EMBER_NUM_THREADS"}
+    env["NUMBA_NUM_THREADS"] = "1"
+    code = "import ember; print(ember.get_num_threads(), ember.config.NUMBA_NUM_THREADS)"
+    p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["1", "1"]

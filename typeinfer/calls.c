@@ -958,6 +958,10 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             }
             ret = ty_zip(nargs, args, false);
             break;
+        case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS:
+            NARGS(0, 0);
+            ret = ty_int64;
+            break;
         case BI_RANGE: case BI_PRANGE:
             NARGS(1, 3); ALL(is_int, "an integer");
             SET_PARAMS(ty_int64);
