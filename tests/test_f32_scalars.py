@@ -242,3 +242,25 @@ def test_float32_sums_are_numpys():
     for g, w in zip(jit(sums)(x), sums(x)):
         same_bits(g, w)
     same_bits(jit(lambda v: np.sum(v, dtype=np.float64))(x), np.sum(x, dtype=np.float64))
+
+
+def after_reductions(x, y):
+    f = F32(1.1)
+    return (x.sum() * f, np.sum(x) * f, x.mean() * f, x.max() * f, np.min(x) * f, np.dot(x, y) * f,
+            np.sqrt(np.sum(x * x)), x.max() - x.min())
+
+
+def fills_of_reductions(x):
+    return np.full(2, x.sum()), np.full(2, x.max()), np.array([x.min(), x[0]])
+
+
+@numba_skip("numba's sum adds in its own order")
+def test_a_float32_reduction_is_a_float32():
+    # a whole reduction of a float32 array is a float32 scalar (NumPy's and Numba's): the maths
+    # after it is float32's, and np.full / np.array of it are float32 arrays
+    x, y = A[:257], B[:257]
+    for g, w in zip(jit(after_reductions)(x, y), after_reductions(x, y)):
+        same_bits(g, w)
+    for g, w in zip(jit(fills_of_reductions)(x), fills_of_reductions(x)):
+        assert g.dtype == w.dtype
+        same_bits(g, w)

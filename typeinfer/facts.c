@@ -20,6 +20,7 @@
  *   float32 op float64 -> float64        a32[i] * 0.5 (a Python float is a float64 to Numba)
  *   float32 op int64   -> float64        a32[i] + 1 (ints are int64 here: int8/int16 elements
  *                                        too, which Numba would keep float32 with)
+ *   reduce(float32 array) -> float32     a32.sum(), np.max(a32), np.dot(x32, y32)
  *
  * Non-negative ints: constants, bools, range(...) values from a non-negative start by a
  * non-negative step, len(), sizes and shapes, and a + b, a * b, a // b, min, max of such values,
@@ -53,11 +54,29 @@ static bool f32_maths(TypeInfo *ti, const CallInfo *ci) {
     return (sh == SH_F_F || sh == SH_FF_F) && !strcmp(ti_builtins[bid].module, "math");
 }
 
+/* A whole reduction of a float32 array to one number (a32.sum(), np.max(a32), np.dot(x32, y32)):
+ * NumPy's and Numba's result is a float32, whose further maths is float32's. */
+static bool reduces_f32(TypeInfo *ti, const CallInfo *ci, const Instr *in) {
+    if (ci->kind != CALL_BUILTIN || ti->vtypes[in->id] != ty_float64 || ci->nparams < 1 || !f32_array(ci->params[0]))
+        return false;
+    switch (ci->builtin) {
+    case BI_NP_DOT: case BI_NP_VDOT:
+        return ci->nparams >= 2 && f32_array(ci->params[1]);
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_MIN: case BI_NP_MAX:
+    case BI_NP_AMIN: case BI_NP_AMAX: case BI_NP_NANSUM: case BI_NP_NANPROD: case BI_NP_NANMIN: case BI_NP_NANMAX:
+    case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD:
+        return ti_reduction_param(ci, "dtype") < 0;
+    default:
+        return false;
+    }
+}
+
 static bool call_f32(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const CallInfo *ci = ti->calls[in->id];
     if (!ci) return false;
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
+    if (reduces_f32(ti, ci, in)) return true;
     if (!f32_maths(ti, ci) || in->nkw || in->nargs < 2) return false;
     bool any = false;
     for (int k = 1; k < in->nargs; k++) {

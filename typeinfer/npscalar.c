@@ -8,7 +8,8 @@
  *     np.array([a[0], a[1]])     likewise; np.array([a[0], 1]) is int64 (a Python int is int64)
  *
  * A value is a NumPy scalar of dtype d when it is an element of an array of dtype d (a[i],
- * `for x in a`), np.float32(x) and the other scalar constructors, or a variable every store to
+ * `for x in a`), np.float32(x) and the other scalar constructors, a whole reduction of an array
+ * (a.sum(), np.max(a), np.dot(x, y): the reduction's dtype), or a variable every store to
  * which is one of dtype d (x = a[0]; ...; np.full(n, x)); a bool a NumPy function gives or a
  * comparison of a NumPy scalar makes is an np.bool_ (`~` of it is NumPy's logical not, where `~`
  * of a Python bool is -1 or -2). Anything else (arithmetic included) is the Python scalar of its
@@ -41,6 +42,21 @@ static int variable_dtype(TypeInfo *ti, int var, int depth) {
 
 static int array_dtype(const Type *t) { return t && t->kind == TY_ARRAY ? t->dtype : -1; }
 
+/* The dtype of a whole reduction of an array to one number (no dtype= given), else -1. */
+static int reduction_dtype(const CallInfo *ci) {
+    if (ci->kind != CALL_BUILTIN || ci->nparams < 1 || array_dtype(ci->params[0]) < 0) return -1;
+    int adt = ci->params[0]->dtype;
+    switch (ci->builtin) {
+    case BI_NP_DOT: case BI_NP_VDOT:
+        return ci->nparams >= 2 && array_dtype(ci->params[1]) == adt ? adt : -1;
+    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_MIN: case BI_NP_MAX:
+    case BI_NP_AMIN: case BI_NP_AMAX:
+        return ti_reduction_param(ci, "dtype") < 0 ? ti_reduction_dtype(ci->builtin, adt, -1) : -1;
+    default:
+        return -1;
+    }
+}
+
 static int scalar_dtype(TypeInfo *ti, int v, int depth) {
     const Type *t = ti->vtypes[v];
     if (!t || !ty_is_number(t) || depth > CHASE_DEPTH) return -1;
@@ -61,10 +77,11 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         if (src->op == IR_TUPLE && in->imm < src->nargs) dt = scalar_dtype(ti, src->args[in->imm], depth + 1);
         break;
     }
-    case IR_CALL: {   /* np.float32(x); a NumPy function's bool (np.isnan(x) is an np.bool_) */
+    case IR_CALL: {   /* np.float32(x); a NumPy function's bool (np.isnan(x) is an np.bool_); a reduction */
         const CallInfo *ci = ti->calls[in->id];
         if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
         else if (ci && ci->kind == CALL_BUILTIN && ti_is_numpy_builtin(ci->builtin) && t == ty_bool) dt = DT_BOOL;
+        else if (ci) dt = reduction_dtype(ci);
         break;
     }
     case IR_CMP:   /* a[i] > 0 compares a NumPy scalar: an np.bool_ */
