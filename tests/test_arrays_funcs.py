@@ -76,6 +76,34 @@ def test_searchsorted_every_position(dtype):
     check_all(search_each, cases)
 
 
+def search_keys(a, keys):
+    return np.searchsorted(a, keys), np.searchsorted(a, keys, side="right")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "uint8"])
+def test_searchsorted_of_key_arrays_is_numpys_search(dtype):
+    # an array of keys searches from the previous key's answer when it sorts after it (NumPy's
+    # binsearch): sorted and unsorted keys, runs, NaN keys, and arrays out of order too (their
+    # answers are NumPy's search's, not a sorted array's)
+    rng = np.random.default_rng(11)
+    floats = dtype.startswith("float")
+    cases = []
+    for n in (0, 1, 2, 7, 16, 33):
+        for ordered in (True, False):
+            a = rng.integers(0, 20, n).astype(dtype)
+            if floats and n > 3:
+                a[rng.integers(0, n)] = nan
+            if ordered:
+                a = np.sort(a)
+            for sorted_keys in (True, False):
+                keys = rng.integers(0, 22, 40).astype(dtype)
+                if floats:
+                    keys[[3, 17]] = nan
+                cases.append((a, np.sort(keys) if sorted_keys else keys))
+    cases.append((np.sort(rng.integers(0, 20, 30).astype(dtype)), rng.integers(0, 22, (4, 6)).astype(dtype)))
+    check_all(search_keys, cases)
+
+
 def order_stats(a):
     return np.median(a), np.percentile(a, 25.0), np.percentile(a, 90), np.quantile(a, 0.5), np.quantile(a, 1.0)
 
