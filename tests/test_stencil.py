@@ -133,3 +133,23 @@ def test_errors():
         impl.stencil("reflect")
     with pytest.raises(TypeError, match="2-d array"):
         blur(np.zeros(3))
+
+
+@impl.stencil
+def two_relative(a, b):
+    return a[0] * b[1] - b[-1]
+
+
+def run_two_relative(a, b):
+    return two_relative(a, b)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_smaller_second_array_is_a_value_error(compiled):
+    # the kernel reads b at a's indices: a shorter b would be read past its end (numba's check)
+    f = impl.njit(run_two_relative) if compiled else two_relative
+    with pytest.raises(ValueError):
+        f(np.arange(8.0), np.ones(3))
+    assert np.array_equal(f(np.arange(8.0), np.ones(9)), two_relative(np.arange(8.0), np.ones(8)))
+    assert np.array_equal(weighted(np.arange(6.0), np.array([1.0, 2.0, 3.0])),
+                          weighted(np.arange(6.0), np.array([1.0, 2.0, 3.0, 4.0])))   # standard indexing: any size

@@ -95,6 +95,7 @@ class StencilFunc:
         fdef = tree.body[0]
         fdef.decorator_list = []
         relative = set(self.params) - set(standard_indexing)
+        self.relative = relative
         rw = _Relative(relative)
         fdef = rw.visit(fdef)
         if rw.ndim is None:
@@ -145,6 +146,12 @@ class StencilFunc:
         idx = ", ".join(f"__i{k}" for k in range(self.ndim))
         first = self.params[0]
         lines = [f"def __stencil_run({p}{', __out' if with_out else ''}):"]
+        for other in [q for q in self.params[1:] if q in self.relative]:   # read at the first's indices: Numba's check
+            lines += [f"    if __stencil_isinstance({other}, __stencil_np.ndarray):",
+                      f"        for __k in range(min({other}.ndim, {first}.ndim)):",
+                      f"            if {other}.shape[__k] < {first}.shape[__k]:",
+                      f"                raise ValueError(\"stencil '{self.__name__}': argument '{other}' is smaller than "
+                      f"'{first}' along axis \" + str(__k))"]
         if not with_out:
             lines.append(f"    __out = __stencil_np.full({first}.shape, __stencil_cval, __stencil_dtype)")
         for k in range(self.ndim):
@@ -154,7 +161,7 @@ class StencilFunc:
         lines.append("    return __out")
         ns = self._namespace()
         from ember import prange
-        ns.update(__stencil_elem=self._element(), __stencil_prange=prange,
+        ns.update(__stencil_elem=self._element(), __stencil_prange=prange, __stencil_isinstance=isinstance,
                   __stencil_cval=self.cval, __stencil_dtype=np.dtype(dtype).type)
         exec(compile("\n".join(lines) + "\n", f"<stencil {self.__name__}>", "exec"), ns)
         d = njit(parallel=parallel)(ns["__stencil_run"])
