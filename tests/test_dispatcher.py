@@ -136,6 +136,11 @@ def test_py_func_is_original():
     assert njit("int64(int64)")(plus_one).py_func is plus_one
 
 
+def test_numba_options_that_change_nothing_are_accepted():
+    assert njit(debug=True)(plus_one)(3) == 4
+    assert njit(no_cfunc_wrapper=True, debug=False)(plus_one)(4) == 5
+
+
 def test_decorator_forms_and_options():
     @njit
     def bare(x):

@@ -27,7 +27,8 @@ __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Disp
            "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
-            "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites"}
+            "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites", "debug",
+            "no_cfunc_wrapper", "target_backend", "pipeline_class"}
 
 
 class _Config:
