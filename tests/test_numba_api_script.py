@@ -28,3 +28,21 @@ def test_tour_script_runs(tmp_path):
     p = subprocess.run([sys.executable, "-W", "ignore", script], capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.splitlines() == ["cfunc True True True", "tour ok"]
+
+
+def test_numba_warning_classes_and_core_modules():
+    """Programs silence Numba's warnings by class and import numba.core's types and errors."""
+    import importlib
+    import warnings
+
+    from difftest import impl
+    name = impl.__name__
+    for w in ("NumbaWarning", "NumbaPerformanceWarning", "NumbaDeprecationWarning", "NumbaPendingDeprecationWarning"):
+        cls = getattr(impl, w)
+        assert issubclass(cls, Warning)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=cls)
+    errors = importlib.import_module(name + ".core.errors")
+    types = importlib.import_module(name + ".core.types")
+    assert issubclass(errors.NumbaPerformanceWarning, errors.NumbaWarning) and errors.TypingError
+    assert str(types.float64) == "float64" and str(types.int32) == "int32"

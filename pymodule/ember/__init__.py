@@ -12,6 +12,9 @@ types go straight to machine code. `import ember as numba` works for the subset 
 import os as _os
 
 from ember import errors, _pickle, types, typed, _objmode, experimental
+from ember.errors import (NumbaWarning, NumbaPerformanceWarning, NumbaDeprecationWarning,  # noqa: F401 (Numba's names)
+                          NumbaPendingDeprecationWarning, NumbaParallelSafetyWarning, NumbaTypeSafetyWarning,
+                          NumbaExperimentalFeatureWarning)
 from ember._objmode import objmode
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads

@@ -21,3 +21,37 @@ class CacheWarning(UserWarning):
 # Numba spells these the same way; `import ember as numba` code catching them keeps working.
 NumbaError = EmberError
 LoweringError = EmberError
+
+
+# Numba's warning classes, which programs name to silence them
+# (warnings.simplefilter("ignore", category=numba.NumbaPerformanceWarning)); ember raises none.
+class NumbaWarning(Warning):
+    """Base class of the warnings Numba's code names."""
+
+
+class NumbaPerformanceWarning(NumbaWarning):
+    pass
+
+
+class NumbaDeprecationWarning(NumbaWarning, DeprecationWarning):
+    pass
+
+
+class NumbaPendingDeprecationWarning(NumbaWarning, PendingDeprecationWarning):
+    pass
+
+
+class NumbaParallelSafetyWarning(NumbaWarning):
+    pass
+
+
+class NumbaTypeSafetyWarning(NumbaWarning):
+    pass
+
+
+class NumbaExperimentalFeatureWarning(NumbaWarning):
+    pass
+
+
+NUMBA_WARNINGS = ("NumbaWarning", "NumbaPerformanceWarning", "NumbaDeprecationWarning", "NumbaPendingDeprecationWarning",
+                  "NumbaParallelSafetyWarning", "NumbaTypeSafetyWarning", "NumbaExperimentalFeatureWarning")
