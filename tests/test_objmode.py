@@ -590,6 +590,28 @@ def test_cache_in_a_fresh_process(tmp_path):
 
 
 @ember_only
+def test_cache_of_a_moved_project(tmp_path):
+    # the project's __pycache__ moves with it (a copied checkout, a renamed folder): the cached
+    # blocks name the old path, and are found in the function decorated at the new one
+    import json
+    import shutil
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    (old / "objmode_kernels.py").write_text(MODULE)
+    out = []
+    for where in (old, new):
+        if where is new:
+            shutil.copytree(old, new)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(where), os.path.dirname(os.path.dirname(impl.__file__))]))
+        env.pop("EMBER_CACHE_DIR", None)
+        p = subprocess.run([sys.executable, "-c", RUN], cwd=where, env=env, capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        out.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    assert out[0]["value"] == out[1]["value"] == 13.0 and out[0]["inner"] == out[1]["inner"] == 30
+    assert out[1]["hits"] == 1 and out[1]["inner_hits"] == 1   # loaded from the moved cache
+
+
+@ember_only
 def test_aot_modules_refuse_blocks(tmp_path):
     (tmp_path / "objmode_aot.py").write_text(textwrap.dedent('''
         from ember import njit, objmode

@@ -36,6 +36,7 @@ module was loaded (a changed file is detected where the function's name or the b
 longer match, and refused); a ``with`` in code typed at ``python -c`` or ``exec``'d from a string
 cannot be outlined.
 """
+import os
 import weakref
 
 __all__ = ["objmode"]
@@ -216,17 +217,28 @@ def _inner_code(code, qualname, first):
     return None
 
 
+def _same_file(f, filename):
+    """The file named in a cached block's key, or that file moved with its project (a copied
+    checkout, a renamed folder: the cache moves with __pycache__): the same name, the decorated
+    function found by its qualname and line."""
+    return f == filename or os.path.basename(f) == os.path.basename(filename)
+
+
 def _rebuild(key, live_ins, outputs):
     """A block of a specialisation loaded from the cache: rebuilt from the decorated function
     (or from an inner def of one, which compiled with it)."""
     filename, qualname, first, line = key.rsplit(":", 3)
     ref = _functions.get((filename, qualname, int(first)))
+    if ref is None:   # moved: the one decorated function of that qualname and line in a file of that name
+        moved = [r for (f, q, n), r in list(_functions.items())
+                 if q == qualname and n == int(first) and _same_file(f, filename)]
+        ref = moved[0] if len(moved) == 1 else None
     func = ref() if ref else None
     if func is not None:
         code, closure = func.__code__, func.__closure__
     else:
         for (f, _, _), ref in list(_functions.items()):
-            func = ref() if f == filename else None
+            func = ref() if _same_file(f, filename) else None
             code = _inner_code(func.__code__, qualname, int(first)) if func is not None else None
             if code is not None:
                 closure = None
