@@ -817,9 +817,13 @@ static PyObject *dict_values_list(TypedObj *o, PyObject *u) { return dict_snapsh
 static PyObject *dict_items_list(TypedObj *o, PyObject *u) { return dict_snapshot(o, 2); }
 
 /* Iteration over the keys in insertion order, live as a dict's (a changed size is an error). */
-typedef struct { PyObject_HEAD TypedObj *o; Py_ssize_t i; } DictIter;
+typedef struct { PyObject_HEAD TypedObj *o; Py_ssize_t i, len0; } DictIter;   /* (ListIter's first fields) */
 static PyObject *dictiter_next(DictIter *it) {
     if (!it->o || !it->o->b) return NULL;
+    if (dict_len(it->o) != it->len0) {   /* as Python's dicts: adding keys while iterating never ends */
+        Py_CLEAR(it->o);
+        return PyErr_Format(PyExc_RuntimeError, "dictionary changed size during iteration");
+    }
     int64_t k = ember_rt_dict_next(it->o->b, it->i);
     if (k < 0) {
         Py_CLEAR(it->o);
@@ -837,7 +841,11 @@ static PyTypeObject DictIterType = {
     .tp_iter = PyObject_SelfIter,
     .tp_iternext = (iternextfunc)dictiter_next,
 };
-static PyObject *dict_iter(TypedObj *o) { return make_iter(&DictIterType, o); }
+static PyObject *dict_iter(TypedObj *o) {
+    DictIter *it = (DictIter *)make_iter(&DictIterType, o);
+    if (it) it->len0 = dict_len(o);
+    return (PyObject *)it;
+}
 
 static PyMethodDef dict_methods[] = {
     {"get", (PyCFunction)(void (*)(void))dict_get, METH_FASTCALL, "d[k] if k is in d, else default."},

@@ -693,3 +693,16 @@ def test_arrays_are_held_not_copied():
     np.testing.assert_array_equal(tl[0], [99.0, 0.0, 0.0])
     np.testing.assert_array_equal(td[1], [99.0, 0.0])
     del junk, tl, td
+
+
+def test_a_typed_dict_changed_while_python_iterates_raises_as_a_dict():
+    d = impl.typed.Dict.empty(impl.types.int64, impl.types.int64)
+    d[1], d[2] = 1, 2
+    for k in d:
+        d[k] = 5   # values may change
+    assert dict(d) == {1: 5, 2: 5}
+    if ON_NUMBA:
+        return   # numba's typed.Dict lets its iteration see the new keys
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        for k in d:
+            d[k + 10] = 0
