@@ -841,6 +841,10 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
     else if (PyAnySet_Check(v))
         snprintf(buf, len, "is a %s, %s %ss are not taken as arguments; pass arrays or tuples of numbers",
                  Py_TYPE(v)->tp_name, ns, Py_TYPE(v)->tp_name);
+    else if (!strcmp(Py_TYPE(v)->tp_name, "ember.typed.List") || !strcmp(Py_TYPE(v)->tp_name, "ember.typed.Dict"))
+        snprintf(buf, len, "is an empty typed %s with no %s type yet, %s make it with typed.%s to give it one, "
+                 "or add an item first", Py_TYPE(v)->tp_name + 12, Py_TYPE(v)->tp_name[12] == 'L' ? "item" : "key and value",
+                 ns, Py_TYPE(v)->tp_name[12] == 'L' ? "List.empty_list(item_type)" : "Dict.empty(key_type, value_type)");
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
         snprintf(buf, len, "is a plain Python function, %s Python functions are not taken as arguments; "
                  "pass an @njit function (compiled functions are)", ns);

@@ -380,6 +380,10 @@ UNSUPPORTED_ARGUMENTS = {
     "dict": (lambda: {None: 2.0}, r"is a dict.*maps numbers, strings or tuples of these"),
     "set": (lambda: set(), r"is an empty set.*make the set inside the function"),
     "object()": (lambda: object(), r"has type 'object'.*arguments are numbers"),
+    "untyped List": (lambda: __import__("ember").typed.List(), r"is an empty typed List with no item type yet.*"
+                                                              r"typed\.List\.empty_list\(item_type\)"),
+    "untyped Dict": (lambda: __import__("ember").typed.Dict(), r"is an empty typed Dict with no key and value type.*"
+                                                              r"typed\.Dict\.empty\(key_type, value_type\)"),
     "tuple": (lambda: (1.0, _array("float16")), r"is a tuple whose element 1 is a float16 array.*"
                                                 r"x\[1\]\.astype\(np\.float32\)"),
 }
