@@ -226,7 +226,7 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     PyObject *bound[MAX_ARGS];
     if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
     PyObject *star = NULL;   /* *args: the tuple bind makes */
-    if (kwnames || n != np || d->star) {
+    if (kwnames || n != np || d->star || ((PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code)->co_kwonlyargcount) {
         if (bind(d, args, n, kwnames, bound, &star)) return NULL;
         args = bound;
     }

@@ -136,6 +136,18 @@ def test_py_func_is_original():
     assert njit("int64(int64)")(plus_one).py_func is plus_one
 
 
+def keyword_only(a, *, k=2, m):
+    return a * k + m
+
+
+def test_keyword_only_parameters_are_keywords_only():
+    f = njit(keyword_only)
+    assert f(1, m=3) == 5 and f(1, k=5, m=3) == 8
+    if not ON_NUMBA:   # numba binds them positionally
+        with pytest.raises(TypeError, match="positional"):
+            f(1, 2, 3)
+
+
 def test_numba_options_that_change_nothing_are_accepted():
     assert njit(debug=True)(plus_one)(3) == 4
     assert njit(no_cfunc_wrapper=True, debug=False)(plus_one)(4) == 5
