@@ -221,13 +221,22 @@ static Py_ssize_t list_len(TypedObj *o) { return o->b ? (Py_ssize_t)lf(o)->len :
 static PyObject *list_extend(TypedObj *o, PyObject *it);
 
 /* List() or List(iterable) */
+/* List([iterable], lsttype=None, allocated=None): lsttype (Numba's keyword) types an empty list. */
 static PyObject *list_new(PyTypeObject *cls, PyObject *args, PyObject *kw) {
-    PyObject *it = NULL;
-    if ((kw && PyDict_GET_SIZE(kw)) || !PyArg_UnpackTuple(args, "List", 0, 1, &it)) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "List() takes no keyword arguments");
+    PyObject *it = NULL, *lsttype = kw ? PyDict_GetItemString(kw, "lsttype") : NULL;
+    Py_ssize_t known = (lsttype != NULL) + (kw && PyDict_GetItemString(kw, "allocated") != NULL);
+    if ((kw && PyDict_GET_SIZE(kw) > known) || !PyArg_UnpackTuple(args, "List", 0, 1, &it)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "List() takes an iterable, lsttype= and allocated=");
         return NULL;
     }
     PyObject *o = make((PyObject *)cls, ty_typed_list(NULL), NULL);
+    if (o && lsttype && lsttype != Py_None) {
+        PyObject *name = PyObject_GetAttrString(lsttype, "name");
+        PyObject *r = name ? PyObject_CallMethod(o, "_init_type", "O", name) : NULL;
+        Py_XDECREF(name);
+        if (!r) Py_CLEAR(o);
+        Py_XDECREF(r);
+    }
     PyObject *r = o && it ? list_extend((TypedObj *)o, it) : NULL;
     if (it && !r) Py_CLEAR(o);
     Py_XDECREF(r);

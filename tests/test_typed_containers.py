@@ -706,3 +706,14 @@ def test_a_typed_dict_changed_while_python_iterates_raises_as_a_dict():
     with pytest.raises(RuntimeError, match="changed size during iteration"):
         for k in d:
             d[k + 10] = 0
+
+
+def test_numbas_type_keywords_make_empty_typed_containers():
+    lst = impl.typed.List(lsttype=impl.types.ListType(impl.types.float64))
+    assert len(lst) == 0
+    lst.append(1.5)
+    assert list(lst) == [1.5]
+    d = impl.typed.Dict(dcttype=impl.types.DictType(impl.types.int64, impl.types.int64))
+    assert len(d) == 0
+    d[1] = 2
+    assert dict(d) == {1: 2}

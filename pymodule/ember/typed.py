@@ -116,7 +116,10 @@ class _Items(ItemsView):
         return iter(self._mapping._items())
 
 
-def _dict_init(self, *args, **kwargs):
+def _dict_init(self, *args, dcttype=None, n_keys=0, **kwargs):
+    """Dict(dcttype=types.DictType(k, v)) (Numba's keyword) is an empty dict of that type."""
+    if dcttype is not None:
+        self._init_type(dcttype.name)
     if args or kwargs:
         self.update(*args, **kwargs)
 
