@@ -819,3 +819,15 @@ def test_numba_num_threads_is_read_when_ember_num_threads_is_not_set():
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["1", "1"]
+
+
+def pndindex_sum(a):
+    s = np.zeros(a.shape[1])
+    for i, j in impl.pndindex(a.shape):
+        s[j] += a[i, j]
+    return s
+
+
+def test_pndindex_loops_over_every_index():
+    a = np.arange(12.0).reshape(3, 4)
+    assert np.array_equal(jit(pndindex_sum, parallel=True)(a), a.sum(axis=0))

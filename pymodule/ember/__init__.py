@@ -11,6 +11,8 @@ types go straight to machine code. `import ember as numba` works for the subset 
 """
 import os as _os
 
+from numpy import ndindex as _np_ndindex
+
 from ember import errors, _pickle, types, typed, _objmode, experimental
 from ember.errors import (NumbaWarning, NumbaPerformanceWarning, NumbaDeprecationWarning,  # noqa: F401 (Numba's names)
                           NumbaPendingDeprecationWarning, NumbaParallelSafetyWarning, NumbaTypeSafetyWarning,
@@ -27,7 +29,7 @@ __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Disp
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
-           "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype"]
+           "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype", "pndindex"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites", "debug",
@@ -66,6 +68,11 @@ def prange(*args):
     """range for loops whose iterations may run in parallel: in a @jit(parallel=True) function the
     loop runs on all threads (see get_num_threads); elsewhere, and in Python, it is range."""
     return range(*args)
+
+
+# numba.pndindex: np.ndindex for prange-style loops over every index of a shape. ember runs
+# them as np.ndindex loops (serially), the same indices in the same order.
+pndindex = _np_ndindex
 
 
 def get_thread_id():
