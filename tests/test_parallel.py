@@ -831,3 +831,19 @@ def pndindex_sum(a):
 def test_pndindex_loops_over_every_index():
     a = np.arange(12.0).reshape(3, 4)
     assert np.array_equal(jit(pndindex_sum, parallel=True)(a), a.sum(axis=0))
+
+
+def conditional_reductions(a):
+    c = 0
+    s = 0.0
+    p = 1.0
+    for i in prange(a.shape[0]):
+        c += 1 if a[i] > 0.5 else 0
+        s -= a[i] if a[i] < 0.25 else 2.0 * a[i]
+        p *= 1.0001 if a[i] > 0.9 else 1.0
+    return c, s, p
+
+
+def test_a_reduction_of_a_conditional_expression():
+    a = np.random.default_rng(2).random(5000)
+    check(conditional_reductions, a, jit_opts={"parallel": True}, rtol=1e-12)

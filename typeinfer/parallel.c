@@ -63,14 +63,32 @@ static bool reducible_array(const Type *t) {
 }
 
 /* The reduction `st` (a STOREVAR of variable v) performs, or -1: its operand reading v in *ld. */
-static int reduction_op(TypeInfo *ti, Instr *st, int v, int *ld) {
+/* Is value a variable v's value read in this iteration: a LOADVAR of v, or of an operand stack
+ * entry the frontend carried across blocks that holds one (c += 1 if x else 0 loads c, then
+ * branches: c's value reaches the add through "$" variables)? */
+static bool reads_var(Function *fn, ParLoop *pl, Instr *a, int v, int depth) {
+    if (a->op != IR_LOADVAR) return false;
+    if (a->imm == v) return true;
+    if (fn->varnames[a->imm][0] != '$' || depth > 8) return false;
+    int stores = 0;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            if (in->op != IR_STOREVAR || in->imm != a->imm) continue;
+            if (!reads_var(fn, pl, fn->instrs[in->args[0]], v, depth + 1)) return false;
+            stores++;
+        }
+    return stores > 0;
+}
+
+static int reduction_op(TypeInfo *ti, ParLoop *pl, Instr *st, int v, int *ld) {
     Function *fn = ti->fn;
     Instr *x = fn->instrs[st->args[0]];
     bool reads[2] = {false, false};
     int nops = x->op == IR_BINOP ? 2 : x->op == IR_CALL ? x->nargs - 1 : 0;
     for (int k = 0; k < nops && k < 2; k++) {
         Instr *a = fn->instrs[x->args[x->op == IR_CALL ? k + 1 : k]];
-        reads[k] = a->op == IR_LOADVAR && a->imm == v;
+        reads[k] = reads_var(fn, pl, a, v, 0);
         if (reads[k]) *ld = a->id;
     }
     if (nops != 2 || reads[0] == reads[1]) return -1;
@@ -175,7 +193,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
                 Instr *in = fn->blocks[b]->instrs[i];
                 if (in->op == IR_LOADVAR && in->imm == v) nreads++;
                 if (in->op != IR_STOREVAR || in->imm != v) continue;
-                int ld = -1, o = reduction_op(ti, in, v, &ld);
+                int ld = -1, o = reduction_op(ti, pl, in, v, &ld);
                 if (o < 0 || (op >= 0 && o != op)) { bad = in; break; }
                 op = o;
                 rebinds |= !fn->instrs[in->args[0]]->imm2;
