@@ -967,6 +967,22 @@ LLVMValueRef cg_gcd(Lower *L, LLVMValueRef a, LLVMValueRef b, bool uns) {
  * ulp of hi: the exact value cannot reach the half-way point). m / 10**n, one correctly rounded
  * division, is the double nearest the decimal m * 10**-n, the one CPython reads back. 2 ns where
  * printing and reading back took 140; the runtime prints for the other n, NaN and infinities. */
+/* round(x, nd) of a float32 x (an element of a float32 array: an np.float32 to Python, whose
+ * __round__ is NumPy's): scaled by 10**|nd| in float32, rounded half to even, scaled back in
+ * float32, as np.round computes a float32 array. */
+static LLVMValueRef round_f32(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
+    LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c), pt[2] = {L->f64, L->f64};
+    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, nd, i64c(L, 0), "");
+    LLVMValueRef mag = LLVMBuildSIToFP(L->b, LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, nd, ""), nd, ""), L->f64, "");
+    LLVMValueRef a[2] = {f64c(L, 10.0), mag};
+    LLVMValueRef p = LLVMBuildFPTrunc(L->b, cg_call(L, "llvm.pow.f64", L->f64, pt, a, 2), f32, "");
+    LLVMValueRef x32 = LLVMBuildFPTrunc(L->b, x, f32, "");
+    LLVMValueRef y = LLVMBuildSelect(L->b, neg, LLVMBuildFDiv(L->b, x32, p, ""), LLVMBuildFMul(L->b, x32, p, ""), "");
+    y = LLVMBuildCall2(L->b, LLVMFunctionType(f32, &f32, 1, 0), cg_declare(L, "llvm.roundeven.f32", f32, &f32, 1), &y, 1, "");
+    y = LLVMBuildSelect(L->b, neg, LLVMBuildFMul(L->b, y, p, ""), LLVMBuildFDiv(L->b, y, p, ""), "");
+    return LLVMBuildFPExt(L->b, y, L->f64, "");
+}
+
 static LLVMValueRef round_ndigits(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
     LLVMTypeRef rt[2] = {L->f64, L->i64}, f3[3] = {L->f64, L->f64, L->f64};
     LLVMValueRef args[2] = {x, nd};
@@ -1183,6 +1199,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
             return cg_call(L, "ember_rt_round_int", L->i64, pt, args, 2);
         }
         if (n == 1) return cg_float_to_int(L, cg_intrinsic1(L, "llvm.roundeven.f64", args[0]));
+        if (in->nargs >= 2 && L->ti->f32 && L->ti->f32[in->args[1]]) return round_f32(L, args[0], args[1]);
         return round_ndigits(L, args[0], args[1]);
     case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS: {   /* the runtime's (runtime/parallel.c) */
         return cg_call(L, ci->builtin == BI_GET_THREAD_ID ? "ember_rt_thread_id" : "ember_rt_num_threads", L->i64, NULL, NULL, 0);

@@ -264,3 +264,17 @@ def test_a_float32_reduction_is_a_float32():
     for g, w in zip(jit(fills_of_reductions)(x), fills_of_reductions(x)):
         assert g.dtype == w.dtype
         same_bits(g, w)
+
+
+def rounds(a, nd):
+    out = np.empty(a.size)
+    for i in range(a.size):
+        out[i] = round(a[i], nd)
+    return out
+
+
+@pytest.mark.parametrize("nd", [-2, 0, 1, 2, 3])
+def test_round_of_a_float32_element_is_numpys(nd):
+    # round(x, nd) of an np.float32 is NumPy's float32 rounding (scaled in float32)
+    a = np.array([2.675, 0.125, 1234.5678, -2.5, 1e-8, 0.0, -0.0, 7.45, 3.4028235e38], dtype=F32)
+    same_bits(jit(rounds)(a, nd), np.array([float(round(x, nd)) for x in a]))
