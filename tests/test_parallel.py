@@ -847,3 +847,13 @@ def conditional_reductions(a):
 def test_a_reduction_of_a_conditional_expression():
     a = np.random.default_rng(2).random(5000)
     check(conditional_reductions, a, jit_opts={"parallel": True}, rtol=1e-12)
+
+
+@numba_skip("reads ember's own environment in a child process")
+def test_numba_disable_jit_is_read_when_ember_disable_jit_is_not_set():
+    env = {k: v for k, v in os.environ.items() if k != "EMBER_DISABLE_JIT"}
+    env["NUMBA_DISABLE_JIT"] = "1"
+    code = "import ember\ndef f(x): return x\nprint(ember.njit(f) is f)"
+    p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "True"

@@ -41,7 +41,7 @@ class _Config:
 
     def __init__(self):
         env = _os.environ
-        self.DISABLE_JIT = env.get("EMBER_DISABLE_JIT", "0") not in ("", "0")
+        self.DISABLE_JIT = env.get("EMBER_DISABLE_JIT", env.get("NUMBA_DISABLE_JIT", "0")) not in ("", "0")
         self.OPT = int(env.get("EMBER_OPT", "3"))
         self.DUMP = env.get("EMBER_DUMP", "")
         self.NUMBA_NUM_THREADS = self.NUM_THREADS = _parallel_info()["max_threads"]   # EMBER_NUM_THREADS
