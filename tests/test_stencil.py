@@ -153,3 +153,13 @@ def test_a_smaller_second_array_is_a_value_error(compiled):
     assert np.array_equal(f(np.arange(8.0), np.ones(9)), two_relative(np.arange(8.0), np.ones(8)))
     assert np.array_equal(weighted(np.arange(6.0), np.array([1.0, 2.0, 3.0])),
                           weighted(np.arange(6.0), np.array([1.0, 2.0, 3.0, 4.0])))   # standard indexing: any size
+
+
+def test_a_kernel_without_source_is_a_clear_error():
+    prog = "import numpy as np\n@stencil\ndef fwd(a):\n    return a[1] - a[0]\n"
+    ns = {"stencil": impl.stencil}
+    if ON_NUMBA:
+        exec(compile(prog, "<string>", "exec"), ns)   # numba builds stencils from bytecode
+        return
+    with pytest.raises(errors.UnsupportedError, match="<string>:2: @stencil kernel 'fwd' has no source file"):
+        exec(compile(prog, "<string>", "exec"), ns)

@@ -91,7 +91,15 @@ class StencilFunc:
             raise StencilError(f"stencil kernel '{self.__name__}' uses variables of an enclosing function "
                                f"({', '.join(code.co_freevars)}): pass them as arguments")
         self.params = list(code.co_varnames[:code.co_argcount])
-        tree = ast.parse(textwrap.dedent(inspect.getsource(kernel)))
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(kernel)))
+        except OSError:
+            from ember.errors import UnsupportedError
+            code = kernel.__code__
+            raise UnsupportedError(
+                f"{code.co_filename}:{code.co_firstlineno}: @stencil kernel '{kernel.__name__}' has no source file "
+                "(defined in python -c or exec of a string): ember builds a stencil from its kernel's source; "
+                "define it in a module") from None
         fdef = tree.body[0]
         fdef.decorator_list = []
         relative = set(self.params) - set(standard_indexing)
