@@ -811,14 +811,19 @@ def test_thread_id_and_count_in_compiled_code(threads):
         impl.set_num_threads(before)
 
 
-@numba_skip("reads ember's own environment in a child process")
-def test_numba_num_threads_is_read_when_ember_num_threads_is_not_set():
-    env = {k: v for k, v in os.environ.items() if k != "EMBER_NUM_THREADS"}
-    env["NUMBA_NUM_THREADS"] = "1"
-    code = "import ember; print(ember.get_num_threads(), ember.config.NUMBA_NUM_THREADS)"
+def output_with_numba_setting(name, value, code):
+    """What code prints in a child process given NUMBA_<name>=value and no EMBER_<name>."""
+    env = {k: v for k, v in os.environ.items() if k != "EMBER_" + name}
+    env["NUMBA_" + name] = value
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.split() == ["1", "1"]
+    return p.stdout.split()
+
+
+@numba_skip("reads ember's own environment in a child process")
+def test_numba_num_threads_is_read_when_ember_num_threads_is_not_set():
+    code = "import ember; print(ember.get_num_threads(), ember.config.NUMBA_NUM_THREADS)"
+    assert output_with_numba_setting("NUM_THREADS", "1", code) == ["1", "1"]
 
 
 def pndindex_sum(a):
@@ -851,9 +856,5 @@ def test_a_reduction_of_a_conditional_expression():
 
 @numba_skip("reads ember's own environment in a child process")
 def test_numba_disable_jit_is_read_when_ember_disable_jit_is_not_set():
-    env = {k: v for k, v in os.environ.items() if k != "EMBER_DISABLE_JIT"}
-    env["NUMBA_DISABLE_JIT"] = "1"
     code = "import ember\ndef f(x): return x\nprint(ember.njit(f) is f)"
-    p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == "True"
+    assert output_with_numba_setting("DISABLE_JIT", "1", code) == ["True"]
