@@ -1201,6 +1201,14 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (n == 1) return cg_float_to_int(L, cg_intrinsic1(L, "llvm.roundeven.f64", args[0]));
         if (in->nargs >= 2 && L->ti->f32 && L->ti->f32[in->args[1]]) return round_f32(L, args[0], args[1]);
         return round_ndigits(L, args[0], args[1]);
+    case BI_SLICE: {   /* {start, stop, step}, as cg_slice builds a[start:stop:step]'s */
+        LLVMValueRef v = LLVMGetUndef(cg_type(L, ret));
+        for (int i = 0; i < 3; i++) v = LLVMBuildInsertValue(L->b, v, i64c(L, 0), (unsigned)i, "");
+        for (int i = 0; i < n; i++)
+            if (ci->params[i] == ty_int64)
+                v = LLVMBuildInsertValue(L->b, v, args[i], (unsigned)(n == 1 ? 1 : i), "");
+        return v;
+    }
     case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS: {   /* the runtime's (runtime/parallel.c) */
         return cg_call(L, ci->builtin == BI_GET_THREAD_ID ? "ember_rt_thread_id" : "ember_rt_num_threads", L->i64, NULL, NULL, 0);
     }

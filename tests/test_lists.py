@@ -621,3 +621,16 @@ def test_slices_of_lists_typed_later(n):
     check(hull_concat, n)
     check(slice_then_append, n)
     check(slice_concat, n)
+
+
+def slice_objects(a, l, k):
+    s = slice(1, None, 2)
+    t = slice(k)
+    u = slice(None, None, -1)
+    w = slice(-3, None)
+    return a[s], a[t], a[u], a[w], l[s], l[t], l[u], "abcdefg"[s], a[slice(None)], a[slice(1, k)]
+
+
+@pytest.mark.parametrize("k", [0, 3, 10, -2])
+def test_slice_objects(k):
+    check(slice_objects, np.arange(7.0), [1, 2, 3, 4, 5, 6], k)

@@ -958,6 +958,21 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             }
             ret = ty_zip(nargs, args, false);
             break;
+        case BI_SLICE: {   /* the parts given, as a[start:stop:step] types them (None: absent) */
+            NARGS(1, 3);
+            int mask = 0;
+            for (int i = 0; i < nargs; i++) {
+                int part = nargs == 1 ? 1 : i;
+                if (args[i]->kind == TY_NONE) continue;
+                if (!is_int(args[i])) return ERR(in, "slice indices must be integers or None (got %s)", args[i]->name);
+                mask |= 1 << part;
+                ci->params[i] = ty_int64;
+            }
+            for (int i = 0; i < nargs; i++)
+                if (args[i]->kind == TY_NONE) ci->params[i] = ty_none;
+            ret = ty_slice(mask);
+            break;
+        }
         case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS:
             NARGS(0, 0);
             ret = ty_int64;
