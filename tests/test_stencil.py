@@ -163,3 +163,21 @@ def test_a_kernel_without_source_is_a_clear_error():
         return
     with pytest.raises(errors.UnsupportedError, match="<string>:2: @stencil kernel 'fwd' has no source file"):
         exec(compile(prog, "<string>", "exec"), ns)
+
+
+@impl.stencil
+def laplace(a):
+    return a[-1, 0] + a[1, 0] + a[0, -1] + a[0, 1] - 4 * a[0, 0]
+
+
+def run_laplace(a):
+    return laplace(a)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's diagnostic format")
+def test_a_kernel_error_names_the_kernel_and_its_line():
+    import inspect
+    line = inspect.getsourcelines(laplace.kernel)[1] + 2   # the return, below the decorator and def
+    with pytest.raises(errors.TypingError, match=rf"Callable\(laplace\): .*test_stencil\.py:{line} in laplace: "
+                                                 r"too many indices"):
+        impl.njit(run_laplace)(np.arange(8.0))

@@ -85,6 +85,7 @@ class StencilFunc:
         self.kernel = kernel
         self.cval = 0 if cval is None else cval
         self.__name__ = getattr(kernel, "__name__", "stencil")
+        self.__qualname__ = getattr(kernel, "__qualname__", self.__name__)   # what compiled callers' messages name
         self.__doc__ = kernel.__doc__
         code = kernel.__code__
         if code.co_freevars:
@@ -100,6 +101,7 @@ class StencilFunc:
                 f"{code.co_filename}:{code.co_firstlineno}: @stencil kernel '{kernel.__name__}' has no source file "
                 "(defined in python -c or exec of a string): ember builds a stencil from its kernel's source; "
                 "define it in a module") from None
+        ast.increment_lineno(tree, code.co_firstlineno - 1)   # the file's lines, for diagnostics
         fdef = tree.body[0]
         fdef.decorator_list = []
         relative = set(self.params) - set(standard_indexing)
@@ -120,7 +122,7 @@ class StencilFunc:
         else:
             self.lo = [max(0, -min(o)) for o in rw.offsets]
             self.hi = [max(0, max(o)) for o in rw.offsets]
-        fdef.name = "__stencil_elem"
+        fdef.name = self.__name__   # diagnostics name the kernel (its namespace key: _element)
         fdef.args.args = [ast.arg(arg=f"__i{k}") for k in range(self.ndim)] + fdef.args.args
         self._elem_tree = ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[]))
         self._filename = code.co_filename
@@ -138,7 +140,7 @@ class StencilFunc:
             from ember import njit
             ns = self._namespace()
             exec(compile(self._elem_tree, self._filename, "exec"), ns)
-            self._elem = njit(ns["__stencil_elem"])
+            self._elem = njit(ns[self.__name__])
         return self._elem
 
     def _first_array(self, nargs):
