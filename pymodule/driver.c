@@ -807,7 +807,19 @@ PyObject *pm_inspect_types(Dispatcher *d) {
  * What a call with these arguments would type to, or the diagnostic its compile would raise,
  * without lowering, optimising or loading code: tools/gen_reference.py probes ember's typing
  * tables with it (lowering accepts whatever typing accepts). Callees still compile. */
-PyObject *pm_infer(Dispatcher *d, PyObject *values) {
+/* Does every return of ti give a float32 value (typeinfer/facts.c: a float64 holding one)? */
+static bool returns_f32(TypeInfo *ti) {
+    bool any = false;
+    for (int i = 0; ti->ret == ty_float64 && ti->f32 && i < ti->fn->ninstrs; i++) {
+        Instr *in = ti->fn->instrs[i];
+        if (!in || in->op != IR_RETURN) continue;
+        if (!ti->f32[in->args[0]]) return false;
+        any = true;
+    }
+    return any;
+}
+
+PyObject *pm_infer(Dispatcher *d, PyObject *values, bool numpy_scalar) {
     Py_ssize_t n = PyTuple_GET_SIZE(values);
     const Type *args[64];
     if (n > 64) return PyErr_Format(PyExc_TypeError, "at most 64 arguments");
@@ -822,7 +834,7 @@ PyObject *pm_infer(Dispatcher *d, PyObject *values) {
     if (load_codegen() || !(ctx = ctx_new())) goto done;
     Function *fn = build_ir(ctx, d);
     TypeInfo *ti = fn ? ti_infer(ctx, fn, args, (int)n, &host, ctx_printf(ctx, "ember.%s.infer", qualname), NULL) : NULL;
-    if (ti) out = PyUnicode_FromString(ti->ret->name);
+    if (ti) out = PyUnicode_FromString(numpy_scalar && returns_f32(ti) ? "float32" : ti->ret->name);
     else raise_diag(ctx, qualname, args, (int)n);
 done:
     ctx_free(ctx);

@@ -65,7 +65,8 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
                  bool is_explicit, bool called);   /* called: Python calls it now (its object at once) */
 PyObject *pm_inspect(Dispatcher *d, const char *what);   /* "llvm" or "asm": {sig: text} */
 PyObject *pm_inspect_types(Dispatcher *d);
-PyObject *pm_infer(Dispatcher *d, PyObject *values);   /* typing only: the return type's name */
+PyObject *pm_infer(Dispatcher *d, PyObject *values, bool numpy_scalar);   /* typing only: the return type's name
+                                                                          (numpy_scalar: float32 for a float32 value) */
 PyObject *pm_inspect_bitcode(PyObject *bitcode, bool asm_);   /* LLVM IR or assembly of a module */
 void pm_free_spec(Spec *s);   /* its code too: only when nothing can call it */
 void *pm_native_address(Spec *s);   /* its native function (made once), or NULL with an exception */

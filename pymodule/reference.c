@@ -42,15 +42,16 @@ static PyObject *m_typing_tables(PyObject *self, PyObject *unused) {
 
 static PyObject *m_infer(PyObject *self, PyObject *args) {
     PyObject *d, *values;
-    if (!PyArg_ParseTuple(args, "O!O!:infer", &PmDispatcherType, &d, &PyTuple_Type, &values)) return NULL;
-    return pm_infer((Dispatcher *)d, values);
+    int numpy_scalar = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|p:infer", &PmDispatcherType, &d, &PyTuple_Type, &values, &numpy_scalar)) return NULL;
+    return pm_infer((Dispatcher *)d, values, numpy_scalar);
 }
 
 PyMethodDef pm_reference_methods[] = {
     {"typing_tables", m_typing_tables, METH_NOARGS,
      "The typing tables' rows: {'builtins': [(module, name, shape), ...]} from typeinfer/builtins.def."},
     {"infer", m_infer, METH_VARARGS,
-     "infer(dispatcher, args): the return type typing gives for these arguments (no code is made), "
-     "or the compile's exception."},
+     "infer(dispatcher, args[, numpy_scalar]): the return type typing gives for these arguments (no code is "
+     "made), or the compile's exception; numpy_scalar: 'float32' for a float32 result (a float64 type holding one)."},
     {NULL},
 };

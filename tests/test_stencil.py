@@ -181,3 +181,21 @@ def test_a_kernel_error_names_the_kernel_and_its_line():
     with pytest.raises(errors.TypingError, match=rf"Callable\(laplace\): .*test_stencil\.py:{line} in laplace: "
                                                  r"too many indices"):
         impl.njit(run_laplace)(np.arange(8.0))
+
+
+@impl.stencil
+def pair_sum(a):
+    return a[0] + a[1]
+
+
+@impl.stencil
+def scaled_pair(a):
+    return 0.25 * (a[-1] + a[1])
+
+
+def test_result_dtypes_follow_the_kernels_typing():
+    # float32 + float32 is float32; a Python float makes float64 (Numba's typing of scalars)
+    a = np.arange(6, dtype=np.float32)
+    assert pair_sum(a).dtype == np.float32 and impl.njit(lambda x: pair_sum(x))(a).dtype == np.float32
+    assert scaled_pair(a).dtype == np.float64
+    assert np.array_equal(pair_sum(a)[:-1], a[:-1] + a[1:])

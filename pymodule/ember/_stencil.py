@@ -180,7 +180,7 @@ class StencilFunc:
 
     def _result_dtype(self, args):
         from ember import _ember
-        name = _ember.infer(self._element(), tuple([0] * self.ndim) + tuple(args))
+        name = _ember.infer(self._element(), tuple([0] * self.ndim) + tuple(args), True)   # float32 kept
         return np.dtype(name)
 
     # ---- calls ---------------------------------------------------------------------------
