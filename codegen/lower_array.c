@@ -150,10 +150,6 @@ static void each_ref(Lower *L, LLVMValueRef v, const Type *t, bool inc) {
     }
 }
 
-/* A caught exception holds strings only where some code this frame runs can put one in its
- * args: code with string values, or a call into other compiled code. There it is counted, held
- * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
- * loop with a try) exceptions are plain values, copied with no counting. */
 /* Is value i only raised, each time by `raise E("constant")` (whose message stays constant data,
  * lower_exc.c), or is it such a constant only given to such raises? */
 static bool only_raised_as_constant(TypeInfo *ti, int i) {
@@ -171,6 +167,10 @@ static bool only_raised_as_constant(TypeInfo *ti, int i) {
     return true;
 }
 
+/* A caught exception holds strings only where some code this frame runs can put one in its
+ * args: code with string values, or a call into other compiled code. There it is counted, held
+ * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
+ * loop with a try) exceptions are plain values, copied with no counting. */
 bool cg_frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];

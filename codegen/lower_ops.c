@@ -959,14 +959,6 @@ LLVMValueRef cg_gcd(Lower *L, LLVMValueRef a, LLVMValueRef b, bool uns) {
     return cg_phi2(L, trivial, from, g, end, "gcd");
 }
 
-/* round(x, n) of a float, correctly rounded as CPython's, for n in [0, 22] where |x| * 10**n
- * < 2**52, without printing: 10**n is a double (a constant, or a load from a table of them), and
- * x * 10**n exactly is hi + lo (lo by a fused multiply-add). The integer m nearest that exact
- * value, halves to even, is roundeven(hi), except where hi is itself a half-integer and lo says
- * on which side of it the exact value lies (elsewhere |hi - m| < 1/2 and |lo| is at most half an
- * ulp of hi: the exact value cannot reach the half-way point). m / 10**n, one correctly rounded
- * division, is the double nearest the decimal m * 10**-n, the one CPython reads back. 2 ns where
- * printing and reading back took 140; the runtime prints for the other n, NaN and infinities. */
 /* round(x, nd) of a float32 x (an element of a float32 array: an np.float32 to Python, whose
  * __round__ is NumPy's): scaled by 10**|nd| in float32, rounded half to even, scaled back in
  * float32, as np.round computes a float32 array. */
@@ -978,11 +970,19 @@ static LLVMValueRef round_f32(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
     LLVMValueRef p = LLVMBuildFPTrunc(L->b, cg_call(L, "llvm.pow.f64", L->f64, pt, a, 2), f32, "");
     LLVMValueRef x32 = LLVMBuildFPTrunc(L->b, x, f32, "");
     LLVMValueRef y = LLVMBuildSelect(L->b, neg, LLVMBuildFDiv(L->b, x32, p, ""), LLVMBuildFMul(L->b, x32, p, ""), "");
-    y = LLVMBuildCall2(L->b, LLVMFunctionType(f32, &f32, 1, 0), cg_declare(L, "llvm.roundeven.f32", f32, &f32, 1), &y, 1, "");
+    y = cg_call(L, "llvm.roundeven.f32", f32, &f32, &y, 1);
     y = LLVMBuildSelect(L->b, neg, LLVMBuildFMul(L->b, y, p, ""), LLVMBuildFDiv(L->b, y, p, ""), "");
     return LLVMBuildFPExt(L->b, y, L->f64, "");
 }
 
+/* round(x, n) of a float, correctly rounded as CPython's, for n in [0, 22] where |x| * 10**n
+ * < 2**52, without printing: 10**n is a double (a constant, or a load from a table of them), and
+ * x * 10**n exactly is hi + lo (lo by a fused multiply-add). The integer m nearest that exact
+ * value, halves to even, is roundeven(hi), except where hi is itself a half-integer and lo says
+ * on which side of it the exact value lies (elsewhere |hi - m| < 1/2 and |lo| is at most half an
+ * ulp of hi: the exact value cannot reach the half-way point). m / 10**n, one correctly rounded
+ * division, is the double nearest the decimal m * 10**-n, the one CPython reads back. 2 ns where
+ * printing and reading back took 140; the runtime prints for the other n, NaN and infinities. */
 static LLVMValueRef round_ndigits(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
     LLVMTypeRef rt[2] = {L->f64, L->i64}, f3[3] = {L->f64, L->f64, L->f64};
     LLVMValueRef args[2] = {x, nd};
