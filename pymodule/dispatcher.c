@@ -226,7 +226,7 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     PyObject *bound[MAX_ARGS];
     if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
     PyObject *star = NULL;   /* *args: the tuple bind makes */
-    if (kwnames || n != np || d->star || ((PyCodeObject *)((PyFunctionObject *)d->py_func)->func_code)->co_kwonlyargcount) {
+    if (kwnames || n != np || d->must_bind) {
         if (bind(d, args, n, kwnames, bound, &star)) return NULL;
         args = bound;
     }
@@ -287,7 +287,8 @@ static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kw
     if (!d->options || !d->dict) { Py_DECREF(d); return NULL; }
     PyObject *nogil = PyDict_GetItemString(d->options, "nogil");
     d->nogil = nogil && PyObject_IsTrue(nogil) == 1;
-    d->star = fe_star_param(((PyFunctionObject *)func)->func_code) >= 0;
+    PyObject *code = ((PyFunctionObject *)func)->func_code;
+    d->must_bind = fe_star_param(code) >= 0 || ((PyCodeObject *)code)->co_kwonlyargcount > 0;
     PyObject *cache = PyDict_GetItemString(d->options, "cache");
     d->cache = cache && PyObject_IsTrue(cache) == 1;
     if (sigs != Py_None && compile_signatures(d, sigs)) { Py_DECREF(d); return NULL; }

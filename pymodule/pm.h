@@ -44,7 +44,7 @@ typedef struct Dispatcher {
     int nspecs, capspecs;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
-    bool star;             /* the function has *args: every call binds (dispatcher.c) */
+    bool must_bind;        /* the function has *args or keyword-only parameters: every call binds */
     bool cache;            /* cache=True: specialisations are looked up and stored on disk */
     long serial;           /* makes symbols unique in the process */
     long compiles;         /* how many specialisations were compiled */
