@@ -112,13 +112,19 @@ static bool inline_draw(int kind) {
            kind == RD_LOGISTIC || kind == RD_GUMBEL || kind == RD_LOGNORMAL || kind == RD_POISSON || kind == RD_BINOMIAL;
 }
 
+/* ember_rt_rdist_fill: n draws of distribution kind (parameters p) into data, from Generator g
+ * (NULL: the legacy np.random state). */
+static void fill(Lower *L, LLVMValueRef g, LLVMValueRef kind, const LLVMValueRef p[3], LLVMValueRef data, LLVMValueRef n) {
+    LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
+    LLVMValueRef fa[7] = {g ? g : LLVMConstNull(L->ptr), kind, p[0], p[1], p[2], data, n};
+    cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+}
+
 /* One draw of kind by the runtime (its slower cases), into an int64 or a float64. */
 static LLVMValueRef runtime_draw(Lower *L, int kind, LLVMValueRef a, LLVMValueRef b, LLVMTypeRef t) {
     LLVMValueRef slot = cg_entry_alloca(L, t, "drawn");
-    LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
-    LLVMValueRef fa[7] = {LLVMConstNull(L->ptr), LLVMConstInt(L->i32, (unsigned long long)kind, 0), a, b ? b : f64c(L, 0.0),
-                          f64c(L, 0.0), slot, i64c(L, 1)};
-    cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+    LLVMValueRef p[3] = {a, b ? b : f64c(L, 0.0), f64c(L, 0.0)};
+    fill(L, NULL, LLVMConstInt(L->i32, (unsigned long long)kind, 0), p, slot, i64c(L, 1));
     return LLVMBuildLoad2(L->b, t, slot, "");
 }
 
@@ -367,9 +373,7 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     raise_message(L, cg_call(L, "ember_rt_rdist_check", L->ptr, ct, ca, 5));
     LLVMValueRef data, n;
     LLVMValueRef out = result(L, ci->ret, types[size_at], args[size_at], NULL, &data, &n);
-    LLVMTypeRef ft[7] = {L->ptr, L->i32, L->f64, L->f64, L->f64, L->ptr, L->i64};
-    LLVMValueRef fa[7] = {g ? g : LLVMConstNull(L->ptr), k, p[0], p[1], p[2], data, n};
-    cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
+    fill(L, g, k, p, data, n);
     return finish(L, ci->ret, out, data);
 }
 
