@@ -57,18 +57,7 @@ static bool f32_maths(TypeInfo *ti, const CallInfo *ci) {
 /* A whole reduction of a float32 array to one number (a32.sum(), np.max(a32), np.dot(x32, y32)):
  * NumPy's and Numba's result is a float32, whose further maths is float32's. */
 static bool reduces_f32(TypeInfo *ti, const CallInfo *ci, const Instr *in) {
-    if (ci->kind != CALL_BUILTIN || ti->vtypes[in->id] != ty_float64 || ci->nparams < 1 || !f32_array(ci->params[0]))
-        return false;
-    switch (ci->builtin) {
-    case BI_NP_DOT: case BI_NP_VDOT:
-        return ci->nparams >= 2 && f32_array(ci->params[1]);
-    case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_MIN: case BI_NP_MAX:
-    case BI_NP_AMIN: case BI_NP_AMAX: case BI_NP_NANSUM: case BI_NP_NANPROD: case BI_NP_NANMIN: case BI_NP_NANMAX:
-    case BI_NP_NANMEAN: case BI_NP_NANVAR: case BI_NP_NANSTD:
-        return ti_reduction_param(ci, "dtype") < 0;
-    default:
-        return false;
-    }
+    return ti->vtypes[in->id] == ty_float64 && ti_whole_reduction_dtype(ci) == DT_FLOAT32;
 }
 
 static bool call_f32(Facts *s, Instr *in) {

@@ -42,19 +42,29 @@ static int variable_dtype(TypeInfo *ti, int var, int depth) {
 
 static int array_dtype(const Type *t) { return t && t->kind == TY_ARRAY ? t->dtype : -1; }
 
-/* The dtype of a whole reduction of an array to one number (no dtype= given), else -1. */
-static int reduction_dtype(const CallInfo *ci) {
+/* The dtype of a whole reduction of an array to one number (no dtype= given), else -1: NumPy's
+ * scalar type of a.sum(), np.nanmax(a), np.dot(x, y). The nan-forms' dtypes are their plain
+ * forms' (np.nansum of int32 is an int64, np.nanmean of float32 a float32). */
+int ti_whole_reduction_dtype(const CallInfo *ci) {
     if (ci->kind != CALL_BUILTIN || ci->nparams < 1 || array_dtype(ci->params[0]) < 0) return -1;
-    int adt = ci->params[0]->dtype;
-    switch (ci->builtin) {
+    int adt = ci->params[0]->dtype, bid = ci->builtin;
+    switch (bid) {
     case BI_NP_DOT: case BI_NP_VDOT:
         return ci->nparams >= 2 && array_dtype(ci->params[1]) == adt ? adt : -1;
+    case BI_NP_NANSUM: bid = BI_NP_SUM; break;
+    case BI_NP_NANPROD: bid = BI_NP_PROD; break;
+    case BI_NP_NANMEAN: bid = BI_NP_MEAN; break;
+    case BI_NP_NANVAR: bid = BI_NP_VAR; break;
+    case BI_NP_NANSTD: bid = BI_NP_STD; break;
+    case BI_NP_NANMIN: bid = BI_NP_MIN; break;
+    case BI_NP_NANMAX: bid = BI_NP_MAX; break;
     case BI_NP_SUM: case BI_NP_PROD: case BI_NP_MEAN: case BI_NP_VAR: case BI_NP_STD: case BI_NP_MIN: case BI_NP_MAX:
     case BI_NP_AMIN: case BI_NP_AMAX:
-        return ti_reduction_param(ci, "dtype") < 0 ? ti_reduction_dtype(ci->builtin, adt, -1) : -1;
+        break;
     default:
         return -1;
     }
+    return ti_reduction_param(ci, "dtype") < 0 ? ti_reduction_dtype(bid, adt, -1) : -1;
 }
 
 static int scalar_dtype(TypeInfo *ti, int v, int depth) {
@@ -81,7 +91,7 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         const CallInfo *ci = ti->calls[in->id];
         if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
         else if (ci && ci->kind == CALL_BUILTIN && ti_is_numpy_builtin(ci->builtin) && t == ty_bool) dt = DT_BOOL;
-        else if (ci) dt = reduction_dtype(ci);
+        else if (ci) dt = ti_whole_reduction_dtype(ci);
         break;
     }
     case IR_CMP:   /* a[i] > 0 compares a NumPy scalar: an np.bool_ */
