@@ -153,6 +153,15 @@ void cg_mark_pure(Lower *L, LLVMValueRef call) {
                                  LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
 }
 
+/* cg_mark_pure, and the callee may run where the code did not ask for it (speculatable: no
+ * undefined behaviour for any argument), so LICM hoists the call out of a loop even when an
+ * earlier call in the body might not return. */
+void cg_mark_speculatable(Lower *L, LLVMValueRef call) {
+    cg_mark_pure(L, call);
+    LLVMAddAttributeAtIndex(LLVMGetCalledValue(call), LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("speculatable", 12), 0));
+}
+
 /* Leave the function with a status: directly, or through the exit block that drops references. */
 void cg_ret(Lower *L, LLVMValueRef status) {
     if (L->err) {   /* <sym>.rec returns its value (lower_rec.c) */

@@ -270,33 +270,9 @@ static LLVMValueRef geometric_search(Lower *L, LLVMValueRef st, LLVMValueRef p) 
     return x;
 }
 
+/* One draw of an inline_draw kind from the legacy state, by NumPy's algorithm: its parameters a
+ * and b already checked (lower_dist). */
 static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef b) {
-    LLVMValueRef positive = LLVMBuildFCmp(L->b, LLVMRealUGT, a, f64c(L, 0.0), "");   /* not a <= 0 (NaN passes) */
-    switch (kind) {
-    case RD_EXPONENTIAL: case RD_RAYLEIGH: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "scale < 0"); break;
-    case RD_PARETO: case RD_POWER: cg_raise_unless(L, positive, "builtins:ValueError", "a <= 0"); break;
-    case RD_WEIBULL: cg_raise_unless(L, cg_scale_ok(L, a), "builtins:ValueError", "a < 0"); break;
-    case RD_LAPLACE: case RD_LOGISTIC: case RD_GUMBEL:
-        cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "scale < 0");
-        break;
-    case RD_LOGNORMAL: cg_raise_unless(L, cg_scale_ok(L, b), "builtins:ValueError", "sigma < 0"); break;
-    case RD_BINOMIAL:
-        cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, b, f64c(L, 0.0), ""),
-                                        LLVMBuildFCmp(L->b, LLVMRealOLE, b, f64c(L, 1.0), ""), ""),
-                        "builtins:ValueError", "p < 0, p > 1 or p is NaN");
-        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealUGE, a, f64c(L, 0.0), ""), "builtins:ValueError", "n < 0");
-        break;
-    case RD_POISSON:   /* NumPy's largest mean: int64's largest less ten of its square roots */
-        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOGE, a, f64c(L, 0.0), ""), "builtins:ValueError", "lam < 0 or lam is NaN");
-        cg_raise_unless(L, LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, (double)INT64_MAX - sqrt((double)INT64_MAX) * 10), ""),
-                        "builtins:ValueError", "lam value too large");
-        break;
-    case RD_GEOMETRIC:
-        cg_raise_unless(L, LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, a, f64c(L, 0.0), ""),
-                                        LLVMBuildFCmp(L->b, LLVMRealOLE, a, f64c(L, 1.0), ""), ""),
-                        "builtins:ValueError", "p <= 0, p > 1 or p contains NaNs");
-        break;
-    }
     LLVMValueRef st = cg_rng_state(L, "ember_rt_random_state"), one = f64c(L, 1.0);
     switch (kind) {
     case RD_STD_EXPONENTIAL: return std_exponential(L, st);
@@ -353,6 +329,29 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef
     }
 }
 
+/* NumPy's checks of parameters p (rd_check_params): at compile time when they are constants,
+ * else by the runtime, in a call that a loop whose draws share their parameters makes once,
+ * before it. gen: a Generator's. */
+static void check_params(Lower *L, int kind, bool gen, LLVMValueRef *p) {
+    double c[3];
+    LLVMBool loses;
+    bool constant = true;
+    for (int i = 0; i < 3 && constant; i++) {
+        constant = LLVMIsAConstantFP(p[i]) != NULL;
+        if (constant) c[i] = LLVMConstRealGetDouble(p[i], &loses);
+    }
+    if (constant) {
+        const char *m = rd_check_params(kind, gen, c[0], c[1], c[2]);
+        if (m) cg_raise_unless(L, LLVMConstInt(L->i1, 0, 0), "builtins:ValueError", m);
+        return;
+    }
+    LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
+    LLVMValueRef ca[5] = {LLVMConstInt(L->i32, (unsigned long long)kind, 0), LLVMConstInt(L->i32, gen, 0), p[0], p[1], p[2]};
+    LLVMValueRef msg = cg_call(L, "ember_rt_rdist_check", L->ptr, ct, ca, 5);
+    cg_mark_speculatable(L, msg);
+    raise_message(L, msg);
+}
+
 /* Distribution kind with its parameters at args[first..] and size after them; g NULL for the
  * legacy state. */
 static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types, LLVMValueRef g,
@@ -366,11 +365,9 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
             p[i] = int_param(L, p[i]);
     }
     int size_at = first + dists[kind].nparams;
-    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0], p[1]);
     LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
-    LLVMTypeRef ct[5] = {L->i32, L->i32, L->f64, L->f64, L->f64};
-    LLVMValueRef ca[5] = {k, LLVMConstInt(L->i32, g != NULL, 0), p[0], p[1], p[2]};
-    raise_message(L, cg_call(L, "ember_rt_rdist_check", L->ptr, ct, ca, 5));
+    check_params(L, kind, g != NULL, p);
+    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0], p[1]);
     LLVMValueRef data, n;
     LLVMValueRef out = result(L, ci->ret, types[size_at], args[size_at], NULL, &data, &n);
     fill(L, g, k, p, data, n);

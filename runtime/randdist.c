@@ -479,90 +479,8 @@ void ember_rt_rdist_fill(void *g, int32_t kind, double a, double b, double c, vo
 
 /* ---- parameter checks (numpy/random/_common.pyx check_constraint) ---------------------------- */
 
-/* NumPy's largest Poisson mean: int64's largest value less ten of its square roots. */
-static double poisson_lam_max(void) { return (double)INT64_MAX - sqrt((double)INT64_MAX) * 10; }
-
-static bool negative(double v) { return !isnan(v) && signbit(v); }   /* -0.0 too, as NumPy */
-
-/* The message of the first of NumPy's checks on (a, b, c) that fails, or NULL. gen: the
- * Generator method's checks rather than RandomState's. */
-static inline const char *check_kind(int32_t kind, int32_t gen, double a, double b, double c) {
-#define FAIL(cond, msg) \
-    do {                \
-        if (cond) return msg; \
-    } while (0)
-    switch (kind) {
-    case RD_EXPONENTIAL: case RD_RAYLEIGH: FAIL(negative(a), "scale < 0"); break;
-    case RD_STD_GAMMA: FAIL(negative(a), "shape < 0"); break;
-    case RD_GAMMA:
-        FAIL(negative(a), "shape < 0");
-        FAIL(negative(b), "scale < 0");
-        break;
-    case RD_BETA:
-        FAIL(a <= 0, "a <= 0");
-        FAIL(b <= 0, "b <= 0");
-        break;
-    case RD_CHISQUARE: case RD_STD_T: FAIL(a <= 0, "df <= 0"); break;
-    case RD_NONCENTRAL_CHISQUARE:
-        FAIL(a <= 0, "df <= 0");
-        FAIL(negative(b), "nonc < 0");
-        break;
-    case RD_F: case RD_NONCENTRAL_F:
-        FAIL(a <= 0, "dfnum <= 0");
-        FAIL(b <= 0, "dfden <= 0");
-        FAIL(kind == RD_NONCENTRAL_F && negative(c), "nonc < 0");
-        break;
-    case RD_LAPLACE: case RD_LOGISTIC: case RD_GUMBEL: FAIL(negative(b), "scale < 0"); break;
-    case RD_LOGNORMAL: FAIL(negative(b), "sigma < 0"); break;
-    case RD_PARETO: case RD_POWER: FAIL(a <= 0, "a <= 0"); break;
-    case RD_WEIBULL: FAIL(negative(a), "a < 0"); break;
-    case RD_TRIANGULAR:
-        FAIL(a > b, "left > mode");
-        FAIL(b > c, "mode > right");
-        FAIL(a == c, "left == right");
-        break;
-    case RD_VONMISES: FAIL(negative(b), "kappa < 0"); break;
-    case RD_WALD:
-        FAIL(a <= 0, "mean <= 0");
-        FAIL(b <= 0, "scale <= 0");
-        break;
-    case RD_POISSON:
-        FAIL(!(a >= 0), "lam < 0 or lam is NaN");
-        FAIL(!(a <= poisson_lam_max()), "lam value too large");
-        break;
-    case RD_BINOMIAL:
-        FAIL(!(b >= 0) || !(b <= 1), "p < 0, p > 1 or p is NaN");
-        FAIL(a < 0, "n < 0");
-        break;
-    case RD_NEGATIVE_BINOMIAL:
-        if (!gen) {
-            FAIL(a <= 0, "n <= 0");
-            FAIL(!(b >= 0) || !(b <= 1), "p < 0, p > 1 or p is NaN");
-            break;
-        }
-        FAIL(isnan(a), "n must not be NaN");
-        FAIL(a <= 0, "n <= 0");
-        FAIL(!(b > 0) || !(b <= 1), "p <= 0, p > 1 or p contains NaNs");
-        FAIL((1 - b) / b * (a + 10 * sqrt(a)) > poisson_lam_max(),
-             "n too large or p too small, see Generator.negative_binomial Notes");
-        break;
-    case RD_GEOMETRIC: FAIL(!(a > 0) || !(a <= 1), "p <= 0, p > 1 or p contains NaNs"); break;
-    case RD_HYPERGEOMETRIC:
-        FAIL(gen && (a >= 1e9 || b >= 1e9), "both ngood and nbad must be less than 1000000000");
-        FAIL(a + b < c, "ngood + nbad < nsample");
-        FAIL(a < 0, "ngood < 0");
-        FAIL(b < 0, "nbad < 0");
-        FAIL(gen ? c < 0 : !(c >= 1), gen ? "nsample < 0" : "nsample < 1 or nsample is NaN");
-        break;
-    case RD_LOGSERIES: FAIL(!(a >= 0) || !(a < 1), "p < 0, p >= 1 or p is NaN"); break;
-    case RD_ZIPF: FAIL(!(a > 1), "a <= 1 or a is NaN"); break;
-    }
-    return NULL;
-#undef FAIL
-}
-
 const char *ember_rt_rdist_check(int32_t kind, int32_t gen, double a, double b, double c) {
-    return check_kind(kind, gen, a, b, c);
+    return rd_check_params(kind, gen, a, b, c);
 }
 
 /* ---- array parameters (ember/_nprandom.py: ember._rdist.fill) -------------------------------- */
@@ -658,13 +576,13 @@ static inline double walk_param(const Walk *w, int k, int64_t j) {
 /* The check of element (a, b, c) of kind (rdist.def's, RD_NORMAL or RD_UNIFORM): NumPy's message
  * or NULL; *overflow when it is an OverflowError's. */
 static const char *check_one(int32_t kind, int32_t gen, double a, double b, double c, bool *overflow) {
-    if (kind == RD_NORMAL) return negative(b) ? "scale < 0" : NULL;
+    if (kind == RD_NORMAL) return rd_negative(b) ? "scale < 0" : NULL;
     if (kind == RD_UNIFORM) {
         *overflow = true;
         if (!(fabs(b - a) < INFINITY)) return gen ? "high - low range exceeds valid bounds" : "Range exceeds valid bounds";
         return NULL;
     }
-    const char *m = check_kind(kind, gen, a, b, c);
+    const char *m = rd_check_params(kind, gen, a, b, c);
     return m ? array_message(m, a) : NULL;
 }
 
