@@ -96,7 +96,6 @@ class StencilFunc:
             tree = ast.parse(textwrap.dedent(inspect.getsource(kernel)))
         except OSError:
             from ember.errors import UnsupportedError
-            code = kernel.__code__
             raise UnsupportedError(
                 f"{code.co_filename}:{code.co_firstlineno}: @stencil kernel '{kernel.__name__}' has no source file "
                 "(defined in python -c or exec of a string): ember builds a stencil from its kernel's source; "
