@@ -1399,8 +1399,9 @@ static int lower_instr(Lower *L, Instr *in) {
         }
         LLVMValueRef x[2];
         for (int k = 0; k < 2; k++) {   /* a float32 operand through float: LLVM then narrows a loop-carried one */
-            x[k] = operand(L, in->args[k], binop_operand_type(in->imm, t, k));
-            if (L->ti->f32 && L->ti->f32[in->args[k]]) x[k] = cg_f32_narrow(L, x[k]);
+            const Type *ot = binop_operand_type(in->imm, t, k);
+            x[k] = operand(L, in->args[k], ot);
+            if (L->ti->f32 && L->ti->f32[in->args[k]] && ot == ty_float64) x[k] = cg_f32_narrow(L, x[k]);
         }
         v = cg_binop(L, in->imm, x[0], x[1], t, in);
         break;

@@ -278,3 +278,21 @@ def test_round_of_a_float32_element_is_numpys(nd):
     # round(x, nd) of an np.float32 is NumPy's float32 rounding (scaled in float32)
     a = np.array([2.675, 0.125, 1234.5678, -2.5, 1e-8, 0.0, -0.0, 7.45, 3.4028235e38], dtype=F32)
     same_bits(jit(rounds)(a, nd), np.array([float(round(x, nd)) for x in a]))
+
+
+def complex_times_f32(z, a, x):
+    s = 0j
+    for i in range(a.size):
+        s += z[i] * x[i] + a[i] / x[i] - x[i]    # a complex meeting a float32 value: complex128
+    return s, 1j * np.float32(2.0), x[0] + 1j
+
+
+def test_complex_meeting_a_float32_value():
+    """A float32 value as the operand of a complex operation (compiling it crashed)."""
+    z = (A + 1j * B).astype(np.complex128)
+    a = (B - 1j * C).astype(np.complex64)
+    x = np.abs(C) + F32(0.5)
+    s, c, t = jit(complex_times_f32)(z, a, x)
+    want = complex_times_f32(z, a, x)
+    assert c == want[1] and t == want[2]
+    assert abs(s - want[0]) <= 1e-9 * abs(want[0])
