@@ -205,7 +205,7 @@ static const Type *function_type(PyObject *arg) {
 static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = rt_typeof(args[i])) && !(types[i] = function_type(args[i])))
+        if (!(types[i] = rt_typeof_argument(args[i])) && !(types[i] = function_type(args[i])))
             return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {

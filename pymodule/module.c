@@ -6,7 +6,7 @@
 
 static PyObject *m_typeof(PyObject *self, PyObject *obj) {
     if (ty_init()) return PyErr_NoMemory();
-    const Type *t = rt_typeof(obj);
+    const Type *t = rt_typeof_argument(obj);   /* np.float32(1): float32, as the dispatcher keys it */
     if (!t) Py_RETURN_NONE;
     return PyUnicode_FromString(t->name);
 }

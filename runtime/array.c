@@ -875,6 +875,11 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
     explain_object(v, name, buf, len);
 }
 
+const Type *rt_typeof_argument(PyObject *v) {
+    const Type *t = rt_typeof(v);
+    return t == ty_float64 && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
+}
+
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
     if (!t && (t = rt_typeof_typed(v))) return t;

@@ -14,6 +14,7 @@
 
 /* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
 static int conversion_cost(const Type *from, const Type *to) {
+    if (from == ty_float32) from = ty_float64;   /* an np.float32 argument to a float64 parameter */
     if (from == to) return 0;
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
@@ -104,7 +105,7 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
     }
     size_t off = 0;
     for (int i = 0; i < nargs; i++) {
-        const Type *t = types[i];
+        const Type *t = types[i] == ty_float32 ? ty_float64 : types[i];   /* held as a double */
         off = (off + 15) & ~(size_t)15;
         ptrs[i] = base + off;
         off += t->size;

@@ -296,3 +296,59 @@ def test_complex_meeting_a_float32_value():
     want = complex_times_f32(z, a, x)
     assert c == want[1] and t == want[2]
     assert abs(s - want[0]) <= 1e-9 * abs(want[0])
+
+
+def saxpy(a, x, y):
+    for i in range(x.size):
+        y[i] = a * x[i] + y[i] * np.float32(0.5)
+    return y
+
+
+def square(a):
+    return a * a
+
+
+def test_float32_argument_computes_in_float32():
+    """An np.float32 argument is a float32 (Numba's typeof), so its maths is float32's: NumPy's
+    float32 arithmetic bit for bit; a Python float argument is a float64, in its own
+    specialisation."""
+    f = jit(saxpy)
+    for a in (F32(0.3), F32(-1.7), F32(np.inf)):
+        with np.errstate(all="ignore"):
+            same_bits(f(a, A, B.copy()), a * A + B * F32(0.5))
+    g = jit(square)
+    assert g(F32(0.1)) == float(F32(0.1) * F32(0.1)) != 0.1 * 0.1
+    assert g(0.1) == 0.1 * 0.1
+    assert g(F32(0.1)) == float(F32(0.1) * F32(0.1))   # each keeps its own specialisation
+
+
+@numba_skip("the float32 specialisation's name is ember's")
+def test_float32_argument_names():
+    import ember
+    g = jit(square)
+    g(F32(2.0)), g(2.0)
+    assert [tuple(map(str, s)) for s in g.signatures] == [("float32",), ("float64",)]
+    assert ember.typeof(F32(1)) == ember.types.float32 and ember.typeof(1.0) == ember.types.float64
+    h = ember.njit("float64(float64)")(square)   # an explicit float64 signature takes an np.float32
+    assert h(F32(0.1)) == float(F32(0.1)) ** 2
+
+
+def abs_c64(z, out):
+    s = np.float32(0)
+    for i in range(z.size):
+        out[i] = abs(z[i])
+        s += abs(z[i])
+    return s, abs(z[0])
+
+
+def test_abs_of_a_complex64_is_a_float32():
+    """abs() of a complex64 element is a float32, hypotf of its parts (as Numba; it was a float64
+    hypot, 5-13x slower in a loop): exact for one value, within an ulp in a vector loop (glibc's
+    vector hypotf)."""
+    z = (A + 1j * B).astype(np.complex64)
+    out = np.empty(z.size, F32)
+    s, first = jit(abs_c64)(z, out)
+    assert first == float(np.hypot(z.real[:1], z.imag[:1])[0])
+    ulps = np.abs(out.view(np.int32) - np.hypot(z.real, z.imag).view(np.int32))
+    assert ulps.max() <= 1
+    assert abs(s - np.sum(out, dtype=np.float64)) <= 1e-3 * abs(s)

@@ -21,6 +21,7 @@
  *   float32 op int64   -> float64        a32[i] + 1 (ints are int64 here: int8/int16 elements
  *                                        too, which Numba would keep float32 with)
  *   reduce(float32 array) -> float32     a32.sum(), np.max(a32), np.dot(x32, y32)
+ *   abs(complex64) -> float32            abs(z64[i]): hypotf of its parts
  *
  * Non-negative ints: constants, bools, range(...) values from a non-negative start by a
  * non-negative step, len(), sizes and shapes, and a + b, a * b, a // b, min, max of such values,
@@ -66,6 +67,9 @@ static bool call_f32(Facts *s, Instr *in) {
     if (!ci) return false;
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
     if (reduces_f32(ti, ci, in)) return true;
+    if (ci->kind == CALL_BUILTIN && ci->builtin == BI_ABS && in->nargs == 2 && !in->nkw &&
+        ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64)
+        return true;   /* abs(z64[i]): hypotf of its parts, a float32, as Numba */
     if (!f32_maths(ti, ci) || in->nkw || in->nargs < 2) return false;
     bool any = false;
     for (int k = 1; k < in->nargs; k++) {
@@ -81,6 +85,7 @@ static bool f32_rule(Facts *s, Instr *in) {
     const Type **vt = ti->vtypes;
     switch (in->op) {
     case IR_GETITEM: return f32_array(vt[in->args[0]]);
+    case IR_ARG: return ti->argf32 && in->imm < ti->nargs && ti->argf32[in->imm];   /* f(np.float32(0.5)) */
     case IR_ITERVALUE: {
         const Type *it = vt[in->args[0]];
         return it && it->kind == TY_ITER && f32_array(it->iter_of) && it->iter_of->ndim == 1;

@@ -158,6 +158,8 @@ struct TypeInfo {
     const TiHost *host;
     const Type **argtypes;
     int nargs;
+    bool *argf32;                 /* per parameter: given a float32 (a TY_FLOAT32 argument type, typed
+                                   * float64 here: facts.c marks its value float32) */
     const Type **vtypes;          /* per value id */
     const Type **vartypes;        /* per variable */
     PyObject **frozen;            /* per value id: the Python value of a frozen global/attribute */

@@ -58,6 +58,7 @@ int ty_init(void) {
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
     ty_ellipsis = new_type(TY_ELLIPSIS, "ellipsis", 1, 1);
+    ty_float32 = new_type(TY_FLOAT32, "float32", 8, 8);
     return ty_range && ty_uint64 && ty_excval && ty_rng && ty_ellipsis ? 0 : -1;
 }
 

@@ -68,6 +68,9 @@ typedef enum {
                      * to a counted block (refcnt at offset 0) whose data holds n fields named fnames[],
                      * of types elems[] (scalars canonical; stored as fdtypes[] where that is >= 0, else
                      * as elems[]) at byte offsets offsets[], itemsize bytes in all */
+    TY_FLOAT32,     /* an np.float32 argument: only in a specialisation's parameter types (the dispatcher's
+                     * key, Numba's float32); typing sees a float64 holding a float32 value (infer.c ti_new,
+                     * facts.c), so its maths is float32's */
     TY_NKINDS
 } TypeKind;
 
@@ -136,6 +139,7 @@ typedef struct TyState {
     Type **table;
     int ntable, cap;
     const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *ellipsis;
+    const Type *float32;
 } TyState;
 
 extern TyState *ty_state;
@@ -150,6 +154,7 @@ extern TyState *ty_state;
 #define ty_excval (ty_state->excval)
 #define ty_rng (ty_state->rng)
 #define ty_ellipsis (ty_state->ellipsis)
+#define ty_float32 (ty_state->float32)   /* TY_FLOAT32: parameters only */
 
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
