@@ -634,3 +634,47 @@ def slice_objects(a, l, k):
 @pytest.mark.parametrize("k", [0, 3, 10, -2])
 def test_slice_objects(k):
     check(slice_objects, np.arange(7.0), [1, 2, 3, 4, 5, 6], k)
+
+
+def nested_computed(n):
+    outer = []
+    for i in range(n):
+        inner = []
+        for j in range(i):
+            inner.append(j + 0.5)     # the inner list's item type is known only after outer.append
+        outer.append(inner)
+    return outer
+
+
+def nested_by_index(n):
+    outer = [[0.0]]
+    outer = outer[:0]
+    rows = [[1.0] for _ in range(0)]
+    for i in range(n):
+        inner = []
+        for j in range(i):
+            inner.append((j, j * 1.5))
+        rows.append([])
+        outer.append([])
+        outer[i] = [float(i)] * i
+    return outer, rows
+
+
+def nested_in_dict(n):
+    d = {}
+    for i in range(n):
+        inner = []
+        for j in range(i):
+            inner.append(float(j) / 2)
+        d[i] = inner
+    return d
+
+
+@pytest.mark.parametrize("fn", [nested_computed, pytest.param(nested_in_dict, marks=numba_xfail("a reflected list as a dict value")),
+                                pytest.param(nested_by_index, marks=numba_xfail("numba cannot type rows.append([])"))])
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_nested_list_learns_its_inner_item_type(fn, n):
+    """An empty inner list appended (or stored) before anything says its item type: the outer
+    list (or dict) takes the type the inner list is given later (was list(list(int64)) holding
+    float64 bits)."""
+    assert njit(fn)(n) == fn(n)

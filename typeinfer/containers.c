@@ -149,6 +149,8 @@ int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, con
     if (!is_index(idx)) return ERR(in, "list indices must be integers or slices, not %s", idx->name);
     if (!storable(val)) return UNSUP(in, "a list cannot hold %s", val->name);
     if (!l->elems[0]) return want_elem(ti, in->args[0], val, changed);
+    const Type *u = val->kind == TY_LIST && !ty_is_complete(l->elems[0]) ? ty_unify(val, l->elems[0]) : NULL;
+    if (u && u != l->elems[0]) return want_elem(ti, in->args[0], u, changed);   /* outer[i] = inner */
     if (!converts(val, l->elems[0])) {
         if (val->kind == TY_LIST && ty_unify(val, l->elems[0])) return ti_refine(ti, in->args[2], l->elems[0], changed);
         return ERR(in, "cannot store %s into %s", val->name, l->name);
@@ -287,6 +289,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (op == LM_INSERT && !is_index(args[0])) return ERR(in, "list.insert() index must be an integer");
         if (!storable(x)) return UNSUP(in, "a list cannot hold %s", x->name);
         if (!e) return want_elem(ti, recv, x, changed);
+        if (x->kind == TY_LIST && !ty_is_complete(e) && ty_unify(x, e) && ty_unify(x, e) != e)   /* outer.append(inner) */
+            return want_elem(ti, recv, ty_unify(x, e), changed);
         if (!converts(x, e)) {
             if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
             return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
@@ -572,7 +576,9 @@ void ti_complete_types(TypeInfo *ti) {
  * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
  * Keys: bool, int64, uint64, float64, str and tuples of them; values: anything a list holds. */
 static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
-    return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, d->elems[1] ? d->elems[1] : v), changed);
+    const Type *held = d->elems[1];
+    if (held && v->kind == TY_LIST && !ty_is_complete(held) && ty_unify(v, held)) held = ty_unify(v, held);   /* d[k] = inner */
+    return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, held ? held : v), changed);
 }
 
 static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
