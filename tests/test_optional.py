@@ -312,3 +312,47 @@ def test_an_array_or_none():
     assert njit(first_of_maybe)(2) == 0.0
     with pytest.raises(TypeError):
         njit(first_of_maybe)(-1)
+
+
+def doubled_or_minus_one(x):
+    return -1 if x is None else x * 2
+
+
+def positive_or_none(x):
+    return x if x > 0 else None
+
+
+_maybe = njit(positive_or_none)
+
+
+@njit
+def _count_down(x):
+    if x is None:
+        return 0
+    return 1 + _count_down(_maybe(x - 1))
+
+
+@pytest.mark.parametrize("v", [9.0, 3.0])
+def test_passed_to_a_compiled_function_or_put_in_a_tuple(v):
+    """An OptionalType value given to another compiled function (which compiles for it, tests it
+    and uses it) or put in a tuple keeps None (was TypeError: expected int64, got None)."""
+    g = njit(doubled_or_minus_one)
+    maybe = njit(positive_or_none)
+
+    def use(a, v):
+        return g(FIND(a, v))
+
+    def pair(n):
+        return (maybe(n), 1)
+
+    def unpack(n):
+        a, b = (maybe(n), 1)
+        return 0 if a is None else a + b
+
+    a = np.arange(5.0)
+    want = doubled_or_minus_one(find(a, v))
+    assert njit(lambda n: _count_down(_maybe(n)))(5) == 5 and _count_down(None) == 0   # recursion on it
+    assert njit(use)(a, v) == want
+    for n in (-3, 4):
+        assert njit(pair)(n) == (positive_or_none(n), 1)
+        assert njit(unpack)(n) == (0 if n <= 0 else n + 1)

@@ -294,14 +294,18 @@ static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
            ci->builtin == BI_LITERAL_UNROLL;
 }
 
-/* Whether an instruction takes an OptionalType value as it is (stores, returns, `is None`);
+/* Whether an instruction takes an OptionalType value as it is (stores, returns, `is None`, a
+ * tuple's item, an argument of a compiled function);
  * any other use gets the value out first (UNWRAP, inserted by unwrap_optionals). */
-static bool takes_optional(const Instr *in) {
-    return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP;
+static bool takes_optional(TypeInfo *ti, const Instr *in) {
+    if (in->op == IR_CALL && in->nargs > 0 && ti->vtypes[in->args[0]] &&
+        ti->vtypes[in->args[0]]->kind == TY_DISPATCHER)
+        return true;   /* g(find(a, v)): g compiles for OptionalType(T), as in Numba */
+    return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP || in->op == IR_TUPLE;
 }
 
 static bool uses_optional(TypeInfo *ti, const Instr *in) {
-    if (takes_optional(in)) return false;
+    if (takes_optional(ti, in)) return false;
     for (int k = 0; k < in->nargs; k++) {
         const Type *t = ti->vtypes[in->args[k]];
         if (t && t->kind == TY_OPTIONAL) return true;
