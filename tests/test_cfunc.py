@@ -50,8 +50,7 @@ def test_c_scalar_types(t, value, expected):
 def test_locals():
     f = cfunc("int64(float64)", locals={"y": types.int64})(_scaled)
     assert f(3.0) == 7    # y = 7.5 stored in an int64 local
-    with pytest.raises(impl.errors.TypingError, match="does not convert to the signature's int64"):
-        cfunc("int64(float64)")(_scaled)
+    assert cfunc("int64(float64)")(_scaled)(3.0) == 7   # 7.5 returned: truncated, as Numba
 
 
 def _scaled(x):
@@ -154,7 +153,6 @@ def test_bad_signatures():
         cfunc("(float64)")(lambda x: x)
     with pytest.raises(TypeError, match="has 2 parameters but .*<lambda> takes 1"):
         cfunc("float64(float64, float64)")(lambda x: x)
-    with pytest.raises(impl.errors.TypingError, match="does not convert to the signature's int64"):
-        cfunc("int64(float64)")(lambda x: x / 2)
+    assert cfunc("int64(float64)")(lambda x: x / 2)(-7.0) == -3   # a float returned as an int: truncated
     with pytest.raises(TypeError, match="unknown option"):
         cfunc("float64(float64)", parallel=True)

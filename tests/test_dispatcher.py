@@ -350,3 +350,15 @@ def test_fastmath_reassociates_but_keeps_nan():
     got = njit(fastmath=True)(_nan_guards)(math.nan)
     assert got[0] == -1 and got[1] is True
     assert njit(fastmath={"reassoc", "contract"})(_nan_guards)(2.5)[0] == 2
+
+
+@pytest.mark.parametrize("sig,fn,arg,want", [
+    ("int64(float64)", lambda x: x * 1.5, 3.0, 4), ("int64(float64)", lambda x: -x * 1.5, 3.0, -4),
+    ("boolean(int64)", lambda x: x % 3, 4, True), ("boolean(float64)", lambda x: x - 1.0, 1.0, False),
+    ("uint64(int64)", lambda x: x - 1, 5, 4), ("int64(int64)", lambda x: x / 2, 7, 3),
+])
+def test_explicit_return_type_converts_numbers(sig, fn, arg, want):
+    """A signature's number return type converts what the function returns, as Numba: a float to
+    an int truncates, a number to a bool tests it (these were TypingErrors)."""
+    r = impl.njit(sig)(fn)(arg)
+    assert r == want and type(r) is type(want)

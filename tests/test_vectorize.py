@@ -259,8 +259,9 @@ def test_bad_declarations():
         vectorize(["float64(float64)"], bogus=1)
     with pytest.raises(errors.TypingError, match="cannot add"):
         vectorize(["float64(float64)"])(lambda x: x + "s")
-    with pytest.raises(errors.TypingError, match="does not convert to the signature's int64"):
-        vectorize(["int64(float64)"])(lambda x: x * 1.5)
+    assert vectorize(["int64(float64)"])(lambda x: x * 1.5)(np.array([3.0, -3.0])).tolist() == [4, -4]   # truncated
+    with pytest.raises(errors.TypingError, match="does not convert to the signature's float64"):
+        vectorize(["float64(float64)"])(lambda x: x * 1j)
 
 
 # ---- guvectorize ------------------------------------------------------------------------------
