@@ -1155,6 +1155,11 @@ static const Type *operand_type(Lower *L, int id) {
     return t->kind == TY_METHOD ? t->recv : t;
 }
 
+static const Type *promotion_type(Lower *L, int id) {   /* a NumPy scalar strong (typeinfer/npscalar.c) */
+    const Type *t = operand_type(L, id);
+    return ty_is_number(t) ? ti_promotion_type(L->ti, id) : t;
+}
+
 /* NumPy 2 (NEP 50) converts a Python int meeting an integer array to the array's dtype and
  * raises OverflowError when it does not fit (uint8 array + 300, uint8 array - (-1)), before any
  * element is computed, also for an empty array. An int scalar here is such a weak int. */
@@ -1288,7 +1293,7 @@ static LLVMValueRef eval(Lower *L, Expr *E, int id) {
      * condition and np.ldexp's exponent stay), and so does the result */
     CallInfo *ci = in->op == IR_CALL ? L->ti->calls[id] : NULL;
     bool compare = in->op == IR_CMP || (ci && ti_is_ufunc(ci->builtin) && ti_ufunc_compare(ci->builtin) >= 0);
-    int odt = compare ? ti_result_dtype(operand_type(L, ops[0]), operand_type(L, ops[1])) : dt;
+    int odt = compare ? ti_result_dtype(promotion_type(L, ops[0]), promotion_type(L, ops[1])) : dt;
     if (odt >= 0 && cg_is_narrow_float(odt))
         for (int k = ci && ci->builtin == BI_NP_WHERE; k < n - (ci && ci->builtin == BI_NP_LDEXP); k++)
             x[k] = cg_f32_round(L, x[k], &xt[k], odt);

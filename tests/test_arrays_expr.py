@@ -141,6 +141,20 @@ def test_array_python_scalar_promotion(dtype, s):
     check(scalar_ops, sample(dtype, (4,)) if dtype[0] != "u" else np.array([1, 2, 250, 7], dtype), s)
 
 
+def numpy_scalar_ops(a, b):
+    return a + b[0], a * b[1], np.add(a, b[0]), a > b[2], np.maximum(a, b.sum()), a - np.float64(b[0])
+
+
+@pytest.mark.parametrize("adt, bdt", [("int32", "int64"), ("int8", "int64"), ("uint8", "int64"), ("float32", "float64"),
+                                      ("int16", "float64"), ("int64", "int8"),
+                                      pytest.param("float32", "int32", marks=numba_xfail("numba: float32 with an int32 scalar stays float32"))])
+def test_numpy_scalar_promotes_as_a_strong_operand(adt, bdt):
+    """A NumPy scalar (an array's element, np.float64(x), a reduction) takes part in promotion
+    with its own dtype (NumPy 2 and Numba): int32 array + b64[0] is int64, float32 array + x64[0]
+    float64 (both kept the array's dtype, computing the scalar at its width)."""
+    check(numpy_scalar_ops, sample(adt, (4,)), sample(bdt, (3,)))
+
+
 def broadcast(a, b):
     return a + b, a * b, b - a
 

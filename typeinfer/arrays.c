@@ -294,7 +294,7 @@ const Type *ti_product_type(TypeInfo *ti, Instr *in, const char *fname, const Ty
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b) {
     bool num_a = a->kind == TY_ARRAY || ty_is_number(a), num_b = b->kind == TY_ARRAY || ty_is_number(b);
     if (!num_a || !num_b) return ERR(in, "cannot apply an operator to %s and %s", a->name, b->name), NULL;
-    int dt = ti_result_dtype(a, b);
+    int dt = ti_result_dtype(ti_promotion_type(ti, in->args[0]), ti_promotion_type(ti, in->args[1]));
     char k = ty_dtypes[dt].kind;
     switch (op) {
     case IRB_TRUEDIV: dt = k == 'f' || k == 'c' ? dt : DT_FLOAT64; break;   /* NumPy's 'dd' loop */

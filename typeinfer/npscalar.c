@@ -107,6 +107,17 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
 
 int ti_numpy_scalar_dtype(TypeInfo *ti, int v) { return scalar_dtype(ti, v, 0); }
 
+/* The type value v takes part in an array operation's dtype promotion with: a NumPy scalar
+ * (b64[0], np.int64(x), a.sum()) is strong, as a 0-d array of its dtype (NumPy 2, and Numba:
+ * int32 array + b64[0] is int64, float32 array * x64[i] float64); anything else its own type
+ * (a Python scalar: weak, NEP 50). */
+const Type *ti_promotion_type(TypeInfo *ti, int v) {
+    const Type *t = ti->vtypes[v];
+    if (!t || t->kind == TY_ARRAY || !ty_is_number(t)) return t;
+    int dt = scalar_dtype(ti, v, 0);
+    return dt >= 0 && dt != DT_BOOL ? ty_array(dt, 0, 'C', false) : t;
+}
+
 /* The value a variable load reads when one store defines it (t = (x, y); np.array(t)), else v. */
 static int single_definition(TypeInfo *ti, int v) {
     for (int depth = 0; depth < CHASE_DEPTH; depth++) {

@@ -292,6 +292,11 @@ static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int na
 static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const Type *y) {
     const char *fname = ti_builtins[bid].name;
     int dt;
+    if (y && in->op == IR_CALL && in->nargs >= 3 && ti->vtypes[in->args[1]] == x && ti->vtypes[in->args[2]] == y &&
+        (x->kind != TY_ARRAY || y->kind != TY_ARRAY)) {   /* np.add(a, b64[0]): a NumPy scalar is strong */
+        x = ti_promotion_type(ti, in->args[1]);
+        y = ti_promotion_type(ti, in->args[2]);
+    }
     if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
         return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
     if (ty_dtypes[ti_result_dtype(x, y ? y : x)].kind == 'c' && !complex_ufunc(bid))
