@@ -1355,6 +1355,7 @@ static int lower_instr(Lower *L, Instr *in) {
         if (L->vars[in->imm]) {
             const Type *vt_ = ti->vartypes[in->imm];
             LLVMValueRef x = operand(L, in->args[0], vt_);
+            if (L->fn->declared_dt && L->fn->declared_dt[in->imm] >= 0) x = cg_wrap_dtype(L, x, L->fn->declared_dt[in->imm]);
             if (cg_has_refs(L, vt_) && !(L->borrowed && L->borrowed[in->imm])) cg_store_var(L, in, x, vt_);
             else LLVMBuildStore(L->b, x, L->vars[in->imm]);
             cg_floor_store(L, in->imm, in->args[0], x);

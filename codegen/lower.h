@@ -313,6 +313,9 @@ LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target,
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
                             int iid, const Type *rt, LLVMValueRef *elem);   /* iid: iv's value id, or -1 */
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check);
+/* x (a canonical int64 or float64) as a value of narrow dtype dt would hold it: wrapped to its
+ * bits (sign- or zero-extended back), or rounded to float32 (lower_array.c) */
+LLVMValueRef cg_wrap_dtype(Lower *L, LLVMValueRef x, int dt);
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);

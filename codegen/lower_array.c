@@ -1267,6 +1267,11 @@ static LLVMValueRef wrap_narrow_int(Lower *L, LLVMValueRef x, int dt) {
     return d->kind == 'i' ? LLVMBuildSExt(L->b, t, L->i64, "") : LLVMBuildZExt(L->b, t, L->i64, "");
 }
 
+LLVMValueRef cg_wrap_dtype(Lower *L, LLVMValueRef x, int dt) {
+    if (dt == DT_FLOAT32 && LLVMTypeOf(x) == L->f64) return cg_f32_narrow(L, x);
+    return wrap_narrow_int(L, x, dt);
+}
+
 /* The element of value `id` at the loop's current position, as the canonical scalar of its
  * element type. */
 static LLVMValueRef eval(Lower *L, Expr *E, int id) {

@@ -147,6 +147,8 @@ struct Function {
     bool fastmath;           /* fastmath=True: float operations may be reassociated (codegen/jit.c; the driver) */
     bool generator;          /* a generator function (a def with yield): its YIELDs suspend it (codegen/lower_gen.c) */
     const Type **declared;   /* per variable: its type from locals=, or NULL (set by the driver) */
+    int *declared_dt;        /* per variable with `declared`: a narrow dtype (int8..uint32, float32) its
+                              * stores wrap or round to, as Numba's narrow locals; else -1 */
 };
 
 /* ---- the compile context ------------------------------------------------------------ */

@@ -354,6 +354,8 @@ static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_calle
 static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
     Loc at = {fn->firstline, -1, -1};
     if (!(fn->declared = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->nvars + 1)))) return -1;
+    if (!(fn->declared_dt = ctx_alloc(ctx, sizeof(int) * (size_t)(fn->nvars + 1)))) return -1;
+    for (int v = 0; v < fn->nvars; v++) fn->declared_dt[v] = -1;
     PyObject *name, *type;
     Py_ssize_t pos = 0;
     while (PyDict_Next(locals, &pos, &name, &type)) {
@@ -368,6 +370,7 @@ static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
         for (int v = 0; v < fn->nvars; v++)
             if (!strcmp(fn->varnames[v], var)) {
                 fn->declared[v] = t;
+                fn->declared_dt[v] = ty_narrow_dtype_named(text);   /* {'h': uint32}: stores wrap to 32 bits */
                 found = true;
             }
         if (!found) return ctx_error(ctx, DIAG_TYPING, fn, at, "locals= names '%s', which is not a variable of %s", var, fn->name);

@@ -150,6 +150,46 @@ def test_locals_declares_variable_types():
     assert g(3.0) == 7 and isinstance(g(3.0), int)
 
 
+def fnv1a(data):
+    h = 2166136261
+    for c in data:
+        h = (h ^ c) * 16777619
+    return h
+
+
+def count_up(n, step):
+    acc = 0
+    for i in range(n):
+        acc += step
+    return acc
+
+
+def running_sum(a):
+    s = 0.0
+    for x in a:
+        s += x
+    return s
+
+
+def test_narrow_locals_wrap_and_round():
+    """A local declared with a narrow type (locals={'h': uint32}) keeps that width, as Numba's:
+    each store wraps an int to its bits, rounds a float to float32 (they were int64/float64)."""
+    h = impl.njit(locals={"h": types.uint32})(fnv1a)
+    data = np.frombuffer(b"hello world", np.uint8)
+    want = 2166136261
+    for c in data.tolist():
+        want = ((want ^ c) * 16777619) % 2**32
+    assert h(data) == want == 3582672807
+    assert impl.njit(locals={"acc": types.int32})(count_up)(3, 10**9) == 3 * 10**9 - 2**32
+    assert impl.njit(locals={"acc": types.int8})(count_up)(2, 100) == -56
+    assert impl.njit(locals={"acc": types.uint16})(count_up)(3, -1) == 65533
+    a = np.arange(10) * 0.1
+    want = np.float32(0)
+    for x in a:
+        want = np.float32(want + x)
+    assert impl.njit(locals={"s": types.float32})(running_sum)(a) == float(want)
+
+
 def test_locals_errors_are_located():
     def f(x):
         y = (x, x)

@@ -1016,6 +1016,14 @@ static const char *skip_ws(const char *s) {
     return s;
 }
 
+static int dtype_named(const char *s, size_t n);
+
+int ty_narrow_dtype_named(const char *name) {
+    int dt = dtype_named(name, strlen(name));
+    if (dt < 0 || ty_dtypes[dt].size == 8 || dt == DT_BOOL || ty_dtypes[dt].kind == 'c') return -1;
+    return dt;
+}
+
 static int dtype_named(const char *s, size_t n) {
     static const struct { const char *name; int dt; } names[] = {
         {"b1", DT_BOOL}, {"bool_", DT_BOOL}, {"boolean", DT_BOOL}, {"bool", DT_BOOL},

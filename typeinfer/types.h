@@ -270,5 +270,6 @@ bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, fl
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
 bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
+int ty_narrow_dtype_named(const char *name);   /* "uint32", "i2", "float32": its DT_*; -1 for a 64-bit, bool or other name */
 
 #endif
