@@ -10,8 +10,9 @@ The first call with new argument types compiles a specialisation; later calls wi
 types go straight to machine code. `import ember as numba` works for the subset ember supports.
 """
 import os as _os
+import threading as _threading
 
-from numpy import ndindex as _np_ndindex
+from numpy import integer as _np_integer, ndindex as _np_ndindex
 
 from ember import errors, _pickle, types, typed, _objmode, experimental
 from ember.errors import (NumbaWarning, NumbaPerformanceWarning, NumbaDeprecationWarning,  # noqa: F401 (Numba's names)
@@ -29,7 +30,8 @@ __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Disp
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
-           "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype", "pndindex"]
+           "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype", "pndindex",
+           "literally", "set_parallel_chunksize", "get_parallel_chunksize", "parallel_chunksize"]
 
 _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck", "error_model",
             "inline", "locals", "forceobj", "looplift", "_nrt", "no_cpython_wrapper", "no_rewrites", "debug",
@@ -37,15 +39,24 @@ _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck",
 
 
 class _Config:
-    """Settings read from EMBER_* environment variables (Numba's NUMBA_* equivalents)."""
+    """Settings read from EMBER_* environment variables (Numba's NUMBA_* equivalents), under the
+    names Numba's numba.config gives them. DISABLE_JIT is 0 or 1, as Numba's int."""
 
     def __init__(self):
         env = _os.environ
-        self.DISABLE_JIT = env.get("EMBER_DISABLE_JIT", env.get("NUMBA_DISABLE_JIT", "0")) not in ("", "0")
+        self.DISABLE_JIT = int(env.get("EMBER_DISABLE_JIT", env.get("NUMBA_DISABLE_JIT", "0")) not in ("", "0"))
         self.OPT = int(env.get("EMBER_OPT", "3"))
         self.DUMP = env.get("EMBER_DUMP", "")
+        self.NUMBA_DEFAULT_NUM_THREADS = _cpu_count()   # whatever EMBER_NUM_THREADS says
         self.NUMBA_NUM_THREADS = self.NUM_THREADS = _parallel_info()["max_threads"]   # EMBER_NUM_THREADS
         self.THREADING_LAYER = _parallel_info()["backend"]
+
+
+def _cpu_count():
+    """The CPUs this process may run on, as the runtime counts them (runtime/parallel.c)."""
+    if hasattr(_os, "sched_getaffinity"):
+        return max(1, len(_os.sched_getaffinity(0)))
+    return _os.cpu_count() or 1
 
 
 config = _Config()
@@ -55,6 +66,48 @@ def literal_unroll(container):
     """In compiled code, `for x in literal_unroll(t)` runs the loop body once per element of the
     tuple t, typed for that element (elements may differ in type). Outside, it is t itself."""
     return container
+
+
+def literally(obj):
+    """Numba's literally(x): there it makes the compiler type x as a literal (its value, not just
+    its type), recompiling the caller if need be. ember has no literal types, so literally is the
+    identity, in Python and in compiled code (a register_jitable function, ember/extending.py); an
+    @overload implementation that calls it (asking the typer to see a literal) is refused there."""
+    return obj
+
+
+_chunksize = _threading.local()
+
+
+def set_parallel_chunksize(n):
+    """Set the calling thread's parallel chunk size (0: the default) and return the previous one,
+    as Numba's does. ember only stores it: its parallel loops split their iterations evenly among
+    the threads whatever the setting."""
+    if not isinstance(n, (int, _np_integer)):
+        raise TypeError("The parallel chunksize must be an integer")
+    if n < 0:
+        raise ValueError("chunksize must be greater than or equal to zero")
+    old = get_parallel_chunksize()
+    _chunksize.value = int(n)
+    return old
+
+
+def get_parallel_chunksize():
+    """The calling thread's parallel chunk size (see set_parallel_chunksize)."""
+    return getattr(_chunksize, "value", 0)
+
+
+class parallel_chunksize:
+    """with parallel_chunksize(n): the chunk size set to n inside the block, restored after."""
+
+    def __init__(self, chunksize):
+        self.chunksize = chunksize
+
+    def __enter__(self):
+        self.old = set_parallel_chunksize(self.chunksize)
+
+    def __exit__(self, *exc):
+        set_parallel_chunksize(self.old)
 
 
 def stencil(func_or_mode="constant", **options):
@@ -94,7 +147,7 @@ def from_dtype(dtype):
         return types.Record.from_dtype(dtype)
     t = types._SCALARS.get(dtype.name)
     if t is None or not dtype.isnative:
-        raise NotImplementedError(f"ember has no type for the dtype {dtype}")
+        raise errors.NumbaNotImplementedError(f"ember has no type for the dtype {dtype}")
     return t
 
 
@@ -189,12 +242,15 @@ def njit(signature_or_function=None, **options):
 
 from ember._ufunc import vectorize, guvectorize, cfunc, carray, farray   # noqa: E402 (uses _dispatcher)
 
+literally.__ember_jitable__ = njit(literally)   # as @register_jitable marks it
+
 
 def __getattr__(name):
-    """ember.extending loads when first named (numba.extending under `import ember as numba`)."""
-    if name == "extending":
+    """ember.extending, ember.core and ember.np load when first named (numba.extending, ... under
+    `import ember as numba`)."""
+    if name in ("extending", "core", "np"):
         import importlib
-        return importlib.import_module("ember.extending")
+        return importlib.import_module("ember." + name)
     if name == "jitclass":   # Numba's path before 0.49, which older programs import
         return experimental.jitclass
     raise AttributeError(f"module 'ember' has no attribute '{name}'")

@@ -23,6 +23,11 @@ NumbaError = EmberError
 LoweringError = EmberError
 
 
+class NumbaNotImplementedError(TypingError, NotImplementedError):
+    """A value or dtype that has no ember type, or a type that has no NumPy dtype (Numba's class,
+    a TypingError; a NotImplementedError too)."""
+
+
 # Numba's warning classes, which programs name to silence them
 # (warnings.simplefilter("ignore", category=numba.NumbaPerformanceWarning)); ember raises none.
 class NumbaWarning(Warning):

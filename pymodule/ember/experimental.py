@@ -28,6 +28,9 @@ In Python, an instance is a box of the class that holds a reference to the block
 properties and methods are compiled functions of the instance, so passing it to an @njit function
 passes the same instance (changes show on both sides), and an instance compiled code returns
 comes back boxed.
+
+Under EMBER_DISABLE_JIT (or NUMBA_DISABLE_JIT) the decorator returns the class itself, as Numba's
+does: a plain Python class.
 """
 import itertools as _itertools
 
@@ -214,6 +217,9 @@ def _constructor(pycls, init, instance_type):
 
 
 def _make(pycls, spec):
+    from ember import config
+    if config.DISABLE_JIT:   # EMBER_DISABLE_JIT: the plain Python class, as Numba gives it
+        return pycls
     if pycls.__bases__ != (object,):
         raise TypeError(f"jitclass {pycls.__name__}: a jitclass cannot inherit from other classes")
     fields, later = _fields(pycls, spec)

@@ -40,6 +40,12 @@ _compiled = {}     # implementation function -> its Dispatcher, per jit options
 
 
 def _jit(impl, options):
+    code = getattr(impl, "__code__", None)
+    if code is not None and "literally" in code.co_names:   # Numba's `return lambda x: literally(x)`
+        from ember.errors import UnsupportedError
+        raise UnsupportedError(f"the overload implementation {impl.__qualname__} asks for a literal argument "
+                               "(literally()): ember has no literal types, so its typer never sees one; give the "
+                               "overload a branch for plain types")
     key = (impl, tuple(sorted(options.items())))
     d = _compiled.get(key)
     if d is None:

@@ -18,6 +18,8 @@ The classes are ember._ember's (C, for the hot operations: len, items, append, i
 set, in); what is added here is what Python code does rarely: repr, comparisons, sorting with a
 key, pickling, the views.
 """
+import sys as _sys
+import types as _pytypes
 from collections.abc import ItemsView, KeysView, MutableMapping, MutableSequence, ValuesView
 
 from ember import _ember, types as _types
@@ -179,3 +181,16 @@ for _cls, _methods in ((List, _LIST_METHODS), (Dict, _DICT_METHODS)):
     _cls.__module__ = "ember.typed"
 MutableSequence.register(List)
 MutableMapping.register(Dict)
+
+
+def _submodule(name, **names):
+    """Numba's module numba.typed.<name> (typedlist, typeddict), holding these names: importable
+    as ember.typed.<name>, though ember.typed is one file."""
+    module = _pytypes.ModuleType(f"{__name__}.{name}")
+    module.__dict__.update(names)
+    _sys.modules[module.__name__] = module
+    return module
+
+
+typedlist = _submodule("typedlist", List=List)
+typeddict = _submodule("typeddict", Dict=Dict)

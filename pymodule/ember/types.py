@@ -21,7 +21,9 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType", "DeferredType", "deferred_type", "UnicodeType", "string"]
+           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType", "DeferredType", "deferred_type",
+           "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
+           "unliteral", "Omitted"]
 
 
 class Type:
@@ -156,6 +158,11 @@ class Array(Type):
         prefix = ("" if self.aligned else "unaligned ") + ("readonly " if readonly else "")
         super().__init__(f"{prefix}array({dtype.name}, {ndim}d, {layout})")
 
+    @property
+    def mutable(self):
+        """Whether compiled code may write the array's elements (Numba's Buffer.mutable)."""
+        return not self.readonly
+
     def copy(self, dtype=None, ndim=None, layout=None, readonly=None):
         return Array(dtype or self.dtype, self.ndim if ndim is None else ndim, layout or self.layout,
                      self.readonly if readonly is None else readonly, self.aligned)
@@ -202,6 +209,17 @@ class ListType(Type):
     def __init__(self, item_type):
         self.item_type = self.dtype = _check(item_type, "a List's item type")
         super().__init__(f"ListType[{self.item_type}]")
+
+
+class List(Type):
+    """List(int64, reflected=True): the type of a Python list passed to compiled code, whose changes
+    show in the caller's list (Numba's reflected list). dtype is the item type. An ember.typed.List
+    is a ListType instead."""
+
+    def __init__(self, dtype, reflected=False, initial_value=None):
+        self.dtype = _check(dtype, "a list's item type")
+        self.reflected, self.initial_value = bool(reflected), initial_value
+        super().__init__(("reflected " if reflected else "") + f"list({self.dtype})")
 
 
 class DictType(Type):
@@ -328,6 +346,65 @@ class UnicodeType(Type):
 unicode_type = string = UnicodeType("unicode_type")   # str
 
 
+class Literal(Type):
+    """The type of a constant value (Numba's Literal): literal_value, and literal_type, the type
+    of the value. ember has no literal types (a constant is typed as its value's type), so @overload
+    typers never receive one; the classes serve the isinstance checks of typers written for Numba,
+    and types.literal(value) makes one."""
+
+    def __init__(self, value):
+        if type(self) is Literal:
+            raise TypeError("a literal type is made by types.literal(value)")
+        self.literal_value = value
+        Type.__init__(self, f"Literal[{type(value).__name__}]({value})")   # not Number's: no dtype name
+
+    @property
+    def literal_type(self):
+        from ember import typeof
+        return typeof(self.literal_value)
+
+    @property
+    def dtype(self):
+        """The value's NumPy dtype (IntegerLiteral, BooleanLiteral), as its type's."""
+        return self.literal_type.dtype
+
+
+class IntegerLiteral(Literal, Integer):
+    bitwidth = 64
+
+
+class BooleanLiteral(Literal, Boolean):
+    bitwidth = 8
+
+
+class StringLiteral(Literal):
+    pass
+
+
+def literal(value):
+    """The literal type of an int, bool or str constant: literal(3) is IntegerLiteral(3)."""
+    cls = {int: IntegerLiteral, bool: BooleanLiteral, str: StringLiteral}.get(type(value))
+    if cls is None:
+        from ember.errors import TypingError
+        raise TypingError(f"{type(value)} cannot be used as a literal")
+    return cls(value)
+
+
+def unliteral(t):
+    """The type of a literal type's value (literal(3) gives int64); any other type unchanged."""
+    return t.literal_type if isinstance(t, Literal) else t
+
+
+class Omitted(Type):
+    """omitted(default=v): Numba's type of an argument a call leaves out, so that the parameter's
+    default v applies. ember calls an @overload typer without that argument (the typer's own
+    default applies); the class serves the isinstance checks of typers written for Numba."""
+
+    def __init__(self, value):
+        self.value = value
+        super().__init__(f"omitted(default={value!r})")
+
+
 def _build(desc):
     kind = desc[0]
     if kind == "scalar":
@@ -427,8 +504,10 @@ def from_name(name):
         return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
-    if name.startswith(("list(", "set(")):
-        return Type("reflected " + name)   # a Python list or set argument, named as Numba names it
+    if name.startswith("list("):
+        return List(from_name(name[5:-1]), reflected=True)   # a Python list argument
+    if name.startswith("set("):
+        return Type("reflected " + name)   # a Python set argument, named as Numba names it
     if name.startswith("dict("):
         return Type(name)   # a Python dict argument (Numba has no type for one)
     return _build(_ember.describe_type(name))
@@ -439,11 +518,17 @@ def _signature_text(sig):
     if isinstance(sig, str):
         return sig
     if isinstance(sig, Signature):
-        return str(sig)
+        return _parsed_names(str(sig))
     if isinstance(sig, tuple) and all(isinstance(t, (Type, str)) for t in sig):
-        return str(Signature(None, sig))
+        return _parsed_names(str(Signature(None, sig)))
     raise TypeError(f"a signature is a string like 'float64(float64, int64)' or a type object like "
                     f"float64(float64, int64), not {sig!r:.80}")
+
+
+def _parsed_names(text):
+    """A signature's text with Python lists and sets named as ember's parser reads them:
+    'reflected list(int64)' (Numba's name) is 'list(int64)'."""
+    return text.replace("reflected ", "")
 
 
 def _signature_list(sigs):

@@ -1,2 +1,2 @@
-"""Numba's `numba.core` names that programs import (`from numba.core import types, errors`)."""
-from ember import errors, types  # noqa: F401
+"""Numba's `numba.core` names that programs import (`from numba.core import types, errors, config`)."""
+from ember import config, errors, types  # noqa: F401
