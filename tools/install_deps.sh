@@ -21,7 +21,8 @@ python3 -c "import numba" 2>/dev/null || need+=(numba)       # comparisons only 
 # the workflows tests/test_workflows.py runs end to end (and examples/ notebooks)
 python3 -c "import mpi4py" 2>/dev/null || need+=(mpi4py)
 python3 -c "import dask.array" 2>/dev/null || need+=("dask[array]")
-python3 -c "import distributed" 2>/dev/null || need+=(distributed)
+# a distributed of these years pins its dask; an old one (no pin) imports against a new dask and fails
+python3 -c "import distributed" 2>/dev/null || need+=("distributed>=2024.1")
 # the documentation site, built in strict mode by tests/test_docs.py
 python3 -c "import mkdocs" 2>/dev/null || need+=(mkdocs)
 # scipy: @cfunc callbacks through scipy.LowLevelCallable (tests/test_cfunc.py)
