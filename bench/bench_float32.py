@@ -97,6 +97,29 @@ def int_loop(a, b, out):
     return out
 
 
+def scalar_arg_loop(a, x, y, out):
+    for i in range(x.size):
+        out[i] = a * x[i] + y[i] * a   # a: an np.float32 argument is a float32 (Numba's typeof)
+    return out
+
+
+def c_abs_loop(z):
+    c = 0
+    for i in range(z.size):
+        if abs(z[i]) < 1.0:            # abs of a complex64: hypotf, a float32
+            c += 1
+    return c
+
+
+def numpy_scalar_arg_loop(a, x, y, out):
+    np.add(a * x, y * a, out=out)
+    return out
+
+
+def numpy_c_abs_loop(z):
+    return np.count_nonzero(np.abs(z) < 1.0)
+
+
 def numpy_int_loop(a, b, out):
     np.floor_divide(a * b + 7, 4, out=out, casting="unsafe")
     return out
@@ -107,7 +130,8 @@ def numpy_loop_blend(a, b, out):
     return out
 
 
-NUMPY_EQUIV = {loop_blend: numpy_loop_blend, int_loop: numpy_int_loop}
+NUMPY_EQUIV = {loop_blend: numpy_loop_blend, int_loop: numpy_int_loop, scalar_arg_loop: numpy_scalar_arg_loop,
+               c_abs_loop: numpy_c_abs_loop}
 
 
 def make(name, n, dt):
@@ -136,6 +160,10 @@ def make(name, n, dt):
         return (x[: side * side].reshape(side, side),), norm_rows
     if name == "scalar_loop":
         return (x, y, np.empty_like(x)), loop_blend
+    if name == "scalar_arg_loop":
+        return (dt(0.75), x, y, np.empty_like(x)), scalar_arg_loop
+    if name == "c_abs_loop":
+        return (x,), c_abs_loop
     if name == "sum_expr":
         return (x,), reduction
     if name == "c_exp_abs":
@@ -149,8 +177,8 @@ def make(name, n, dt):
     raise KeyError(name)
 
 
-KERNELS = ["saxpy", "poly", "exp_sin_cos", "tanh_log1p", "stencil2d", "row_norms", "scalar_loop", "sum_expr",
-           "c_mul_add", "c_exp_abs", "c_div", "c_sum", "i8_blend", "i16_blend", "i8_loop", "i16_loop"]
+KERNELS = ["saxpy", "poly", "exp_sin_cos", "tanh_log1p", "stencil2d", "row_norms", "scalar_loop", "scalar_arg_loop",
+           "sum_expr", "c_mul_add", "c_exp_abs", "c_div", "c_sum", "c_abs_loop", "i8_blend", "i16_blend", "i8_loop", "i16_loop"]
 DTYPES = [np.float32, np.float64]
 # each kernel runs on a narrow dtype and its wide counterpart: float32/float64 (the columns' "f32"
 # and "f64"), complex64/complex128, and int8 or int16 against int64

@@ -1160,7 +1160,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         if (t == ty_uint64) return args[0];
         if (t == ty_float64) return cg_intrinsic1(L, "llvm.fabs.f64", args[0]);
         if (cg_f32_scalar(L, in)) return cg_f32_call(L, "hypot", (LLVMValueRef[2]){re_(L, args[0]), im_(L, args[0])}, 2);
-        return cg_call_f64_2(L, "hypot", re_(L, args[0]), im_(L, args[0]));
+        return cg_math_call(L, "hypot", (LLVMValueRef[2]){re_(L, args[0]), im_(L, args[0])}, 2);   /* vector hypot in loops */
     }
     case BI_MIN: case BI_MAX: {
         LLVMValueRef vals[256] = {0};
