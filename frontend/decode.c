@@ -586,6 +586,29 @@ static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->bl
 
 /* A display under construction, stack[-depth], gets piece `v` (starred when `starred`): a SPREAD
  * (imm 1, a list display) of its pieces so far and v. */
+/* LIST_APPEND of item c to the list stack[-depth]. A display of more than 30 items (`(x, y, ...)`,
+ * `[x, y, ...]`, f(x, y, ...)'s arguments) is BUILD_LIST 0 and an append per item in one block
+ * (then LIST_TO_TUPLE for a tuple or a call): the literal grows by the item, so its length stays
+ * known. A comprehension appends in its loop's block: a run-time append. */
+static int display_item(Fe *fe, Block *b, int depth, int c) {
+    int list = fe->stack[fe->sp - depth];
+    Instr *l = fe->fn->instrs[list];
+    bool here = false;
+    for (int k = 0; l->op == IR_TUPLE && l->imm == 1 && k < b->ninstrs && !here; k++) here = b->instrs[k] == l;
+    Instr *in = emit(fe, b, here ? IR_TUPLE : IR_LISTAPPEND, here ? l->nargs + 1 : 2);
+    if (!in) return -1;
+    if (!here) {
+        in->args[0] = list;
+        in->args[1] = c;
+        return 0;
+    }
+    in->imm = 1;
+    if (l->nargs) memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);
+    in->args[l->nargs] = c;
+    fe->stack[fe->sp - depth] = in->id;   /* the shorter literal is left unused */
+    return 0;
+}
+
 static int spread(Fe *fe, Block *b, int list, int v, bool starred, int depth) {
     Instr *l = fe->fn->instrs[list];
     int n = l->nargs;
@@ -1107,15 +1130,15 @@ static int run_block(Fe *fe, Block *b) {
                 if (spread(fe, b, fe->stack[fe->sp - pi->arg], c, false, pi->arg)) return -1;
                 break;
             }
-            EMIT(in, IR_LISTAPPEND, 2);
-            in->args[0] = fe->stack[fe->sp - pi->arg];
-            in->args[1] = c;
+            if (display_item(fe, b, pi->arg, c)) return -1;
             break;
         case PY_LIST_TO_TUPLE: {   /* (x, *t), and f(x, *t)'s arguments */
             POP(a);
             Instr *l = fe->fn->instrs[a];
             if (l->op != IR_SPREAD && !(l->op == IR_TUPLE && l->imm == 1))
-                return fe_error(fe, DIAG_UNSUPPORTED, "tuple() of a list is not supported (a tuple's length is part of its type)");
+                return fe_error(fe, DIAG_UNSUPPORTED, "a tuple built from a list is not supported (a tuple's length is part "
+                                "of its type): tuple(list), or a display of more than 30 items with a conditional "
+                                "expression among them");
             EMIT(in, l->op, l->nargs);
             if (l->nargs) memcpy(in->args, l->args, sizeof(int) * (size_t)l->nargs);
             in->imm2 = l->imm2;   /* (a tuple now: imm 0) */

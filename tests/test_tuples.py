@@ -3,6 +3,7 @@ too), iterating a homogeneous tuple, tuples as arguments and results (nested), l
 
 import math
 
+import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, check, check_all, errors, jit, numba_xfail
@@ -244,3 +245,25 @@ def test_repeat_by_variable_is_located():
         jit(lambda t, k: t * k)((1, 2), 3)
     with pytest.raises(errors.TypingError, match="tuple too long"):   # a count whose product overflows int64
         jit(lambda t: t * 2**62)((1, 2))
+
+
+def _display(n, item, bracket="()"):
+    ns = {}
+    exec(f"def f(x, a): return {bracket[0]}" + ", ".join([item] * n) + f"{',' if n == 1 and bracket == '()' else ''}{bracket[1]}", ns)
+    return ns["f"]
+
+
+@pytest.mark.parametrize("n", [30, 31, 64])
+def test_long_displays_keep_their_items(n):
+    """CPython builds a display of more than 30 items with an append per item (LIST_TO_TUPLE
+    after, for a tuple or a call's arguments): its items are the literal's, so its length is
+    known (a tuple of 31 came back empty)."""
+    x, a = 1.5, np.ones(3)
+    for f in (_display(n, "x * 2"), _display(n, "x"), _display(n, "x * 2", "[]"), _display(n // 2, "a.sum()")):
+        assert check_equal(jit(f)(x, a), f(x, a))
+    g = _display(n, "(x, a[0])")
+    assert jit(g)(x, a) == g(x, a)
+
+
+def check_equal(got, want):
+    return type(got) is type(want) and len(got) == len(want) and all(g == w for g, w in zip(got, want))
