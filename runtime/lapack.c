@@ -143,6 +143,17 @@ static int lapack_failed(const char *what) {
     return -1;
 }
 
+/* Whether the count packed elements at p are finite. The drivers that NumPy checks first (geev:
+ * "Array must not contain infs or NaNs") or that fail on a NaN (gelsd) are not called with one:
+ * LAPACK would print its parameter errors to stderr. */
+static bool all_finite(int k, const char *p, int64_t count) {
+    for (int64_t i = 0; i < count; i++) {
+        double complex v = get(k, p + i * esize[k]);
+        if (!isfinite(creal(v)) || !isfinite(cimag(v))) return false;
+    }
+    return true;
+}
+
 /* ---- gemm ------------------------------------------------------------------------------- */
 enum { COL_MAJOR = 102, NO_TRANS = 111, TRANS = 112 };
 
@@ -849,6 +860,10 @@ int ember_rt_la_eig(int k, int64_t n, const char *a, int64_t a_rs, int64_t a_cs,
     int rc = -1;
     if (!rwork) goto done;
     pack(k, pa, a, n, n, a_rs, a_cs);
+    if (!all_finite(k, pa, n * n)) {
+        lapack_failed("Array must not contain infs or NaNs");
+        goto done;
+    }
     if (is_cplx(k)) ((CGeevFn)f)("N", jobvr, &n, pa, &n, wr, dummy, &one, vr, &ldvr, wq, &lwork, rwork, &info, 1, 1);
     else ((RGeevFn)f)("N", jobvr, &n, pa, &n, wr, wi, dummy, &one, vr, &ldvr, wq, &lwork, &info, 1, 1);
     lwork = (lint)creal(get(k, wq)) + 1;
@@ -925,6 +940,10 @@ int ember_rt_la_lstsq(int k, int64_t m, int64_t n, int64_t nrhs, const char *a, 
             if (i < m) memcpy(pb + (j * ld + i) * e, b + i * b_rs + j * b_cs, (size_t)e);
             else put(k, pb + (j * ld + i) * e, 0);
         }
+    if (!all_finite(k, pa, m * n) || !all_finite(k, pb, max1(ld) * nrhs)) {
+        lapack_failed("SVD did not converge in Linear Least Squares");   /* NumPy's, from gelsd */
+        goto done;
+    }
     float rc32 = (float)rcond;
     const void *prc = rk == LA_S ? (const void *)&rc32 : (const void *)&rcond;
     lint rnk = 0;

@@ -678,3 +678,25 @@ def test_row_and_column_products_bit_equal(k):
         for x, y in ((a, b), (np.asfortranarray(a), b), (a, np.asfortranarray(b))):
             for got, want in zip(jit(row_col_products)(x, y), row_col_products(x, y)):
                 assert np.array_equal(got, want), (sa, sb)
+
+
+def eigvals_of(a):
+    return np.linalg.eigvals(a)
+
+
+def lstsq_of(a, b):
+    return np.linalg.lstsq(a, b)[0]
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba checks every np.linalg input for infs and NaNs")
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_inputs_raise_numpys_linalg_error_quietly(bad, capfd):
+    """eig/eigvals of a matrix with an inf or a NaN raise NumPy's LinAlgError ("Array must not
+    contain infs or NaNs"; they raised another, after LAPACK printed its parameter errors), and
+    lstsq NumPy's, without calling gelsd (which prints to stderr)."""
+    a = np.array([[bad, 1.0], [1.0, 1.0]])
+    check(eigvals_of, a)
+    check(lambda a: np.linalg.eig(a)[0], a)
+    with pytest.raises(np.linalg.LinAlgError, match="SVD did not converge in Linear Least Squares"):
+        jit(lstsq_of)(a, np.ones(2))
+    assert "illegal value" not in capfd.readouterr().err
