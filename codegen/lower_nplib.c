@@ -519,10 +519,11 @@ static LLVMValueRef np_unique(Lower *L, const Type *at, LLVMValueRef a) {
 LLVMValueRef cg_clip_scalar(Lower *L, LLVMValueRef *x, const Type **xt, int dt) {
     const Type *ct = ty_scalar_of(dt);
     /* the bound first: it replaces x only where x is strictly beyond it (x = -0.0 clipped to
-     * [0.0, 1.0] stays -0.0, as in NumPy), and a NaN x stays NaN */
+     * [0.0, 1.0] stays -0.0, as in NumPy), and a NaN x stays NaN; a None bound is none */
     LLVMValueRef lo[2] = {x[1], x[0]};
     const Type *lot[2] = {xt[1], xt[0]};
-    LLVMValueRef m = cg_ufunc_scalar(L, BI_NP_MAXIMUM, lo, lot, dt);
+    LLVMValueRef m = xt[1]->kind == TY_NONE ? cg_cast(L, x[0], xt[0], ct) : cg_ufunc_scalar(L, BI_NP_MAXIMUM, lo, lot, dt);
+    if (xt[2]->kind == TY_NONE) return m;
     LLVMValueRef hi[2] = {x[2], m};
     const Type *hit[2] = {xt[2], ct};
     return cg_ufunc_scalar(L, BI_NP_MINIMUM, hi, hit, dt);

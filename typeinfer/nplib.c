@@ -340,12 +340,16 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = 0;
         for (int i = 0; i < 3; i++) {
             const Type *p = ci->params[i];
+            if (i > 0 && p->kind == TY_NONE) continue;   /* np.clip(a, None, hi): no lower bound */
             if (!(ty_is_number(p) || is_array(p)) || p == ty_complex128 || (is_array(p) && !real_dtype(p->dtype)))
                 return UNSUP(in, "np.clip() of %s is not supported", p->name);
             if (is_array(p) && p->ndim > nd) nd = p->ndim;
         }
-        int dt = ti_result_dtype(ci->params[0], ci->params[1]);
-        dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
+        if (ci->params[1]->kind == TY_NONE && ci->params[2]->kind == TY_NONE)
+            return ERR(in, "np.clip() needs a lower or an upper bound (both are None)");
+        int dt = ci->params[1]->kind == TY_NONE ? ti_result_dtype(ci->params[0], ci->params[0])
+                                                : ti_result_dtype(ci->params[0], ci->params[1]);
+        if (ci->params[2]->kind != TY_NONE) dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
         return 0;
     }
