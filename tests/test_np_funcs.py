@@ -332,6 +332,22 @@ def test_predicates():
     check(predicates, np.array([1.0, -inf, inf, nan, -0.0]), np.zeros(2, dtype=np.complex128))
 
 
+def element_predicates(a, z):
+    return (np.isreal(a), np.isreal(z), np.iscomplex(a), np.iscomplex(z), np.isreal(z[1]), np.iscomplex(z[1]),
+            np.iscomplex(a[0]), np.isscalar(a), np.isscalar(a[0]), np.isscalar(z[0]))
+
+
+def chkfinite(a):
+    return np.asarray_chkfinite(a)
+
+
+def test_element_predicates_and_chkfinite():
+    check(element_predicates, np.array([1.0, nan, -0.0]), np.array([1 + 0j, 2 - 1j, -0.0 + 0j]))
+    check(chkfinite, np.array([1.0, 2.0]))
+    check(chkfinite, np.array([1.0, inf]))   # ValueError
+    check(chkfinite, np.array([[1 + 1j, nan]]))
+
+
 def sinc(x):
     return np.sinc(x), np.sinc(x[0]), np.sinc(0.0)
 

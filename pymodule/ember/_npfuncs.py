@@ -1,6 +1,6 @@
 """More NumPy functions compiled code runs from Python implementations: set routines, window
 functions, resizing, take_along_axis, fill_diagonal, gradient, unwrap, the NaN-
-ignoring cumulative sums, and small predicates.
+ignoring cumulative sums, and small predicates (isreal, iscomplex, isscalar, asarray_chkfinite).
 
 Entries join ember/_nplib.py's IMPLS (pymodule/driver.c reads both tables) and follow its
 protocol: an `Impl` picks, from example values of the call's arguments and its keyword names,
@@ -627,6 +627,59 @@ def _choose_iscomplexobj(values, kwnames):
 
 def _choose_isrealobj(values, kwnames):
     return _false if _choose_iscomplexobj(values, kwnames) is _true else _true
+
+
+def _isreal_array(x):
+    return np.imag(x) == 0
+
+
+def _iscomplex_array(x):
+    return np.imag(x) != 0
+
+
+def _isreal_scalar(x):
+    return x.imag == 0
+
+
+def _iscomplex_scalar(x):
+    return x.imag != 0
+
+
+def _real_array_false(x):
+    return np.zeros(x.shape, np.bool_)
+
+
+def _real_array_true(x):
+    return np.ones(x.shape, np.bool_)
+
+
+def _choose_isreal(name, complex_fns, real_fns):
+    """np.isreal / np.iscomplex: per element, whether the imaginary part is (not) zero; for a real
+    dtype a constant array (or bool)."""
+    def choose(values, kwnames):
+        if len(values) != 1 or kwnames:
+            _refuse(name, "these arguments")
+        v = values[0]
+        if _is_array(v):
+            return complex_fns[0] if v.dtype.kind == "c" else real_fns[0]
+        if isinstance(v, (bool, int, float, complex)):
+            return complex_fns[1] if isinstance(v, complex) else real_fns[1]
+        _refuse(name, "a list or tuple (pass an array)")
+    return choose
+
+
+def _choose_isscalar(values, kwnames):
+    """np.isscalar(x): decided by x's type (a number or a str is a scalar, an array is not)."""
+    if len(values) != 1 or kwnames:
+        _refuse("np.isscalar", "these arguments")
+    return _true if isinstance(values[0], (bool, int, float, complex, str)) else _false
+
+
+def _asarray_chkfinite(a):
+    r = np.asarray(a)
+    if not np.all(np.isfinite(r)):
+        raise ValueError("array must not contain infs or NaNs")
+    return r
 
 
 def _isneginf(x):
@@ -1543,6 +1596,11 @@ IMPLS = {
     np.nancumprod: Impl("np.nancumprod", _choose_nancum("nancumprod", "cumprod", 1)),
     np.iscomplexobj: Impl("np.iscomplexobj", _choose_iscomplexobj),
     np.isrealobj: Impl("np.isrealobj", _choose_isrealobj),
+    np.isreal: Impl("np.isreal", _choose_isreal("np.isreal", (_isreal_array, _isreal_scalar), (_real_array_true, _true))),
+    np.iscomplex: Impl("np.iscomplex", _choose_isreal("np.iscomplex", (_iscomplex_array, _iscomplex_scalar),
+                                                      (_real_array_false, _false))),
+    np.isscalar: Impl("np.isscalar", _choose_isscalar),
+    np.asarray_chkfinite: Impl("np.asarray_chkfinite", lambda v, k: _asarray_chkfinite),
     np.isneginf: Impl("np.isneginf", _choose_signed_inf("np.isneginf", _isneginf)),
     np.isposinf: Impl("np.isposinf", _choose_signed_inf("np.isposinf", _isposinf)),
     np.sinc: Impl("np.sinc", _choose_sinc),
