@@ -1032,8 +1032,9 @@ static LLVMValueRef round_ndigits(Lower *L, LLVMValueRef x, LLVMValueRef nd) {
 /* min() / max() of vals[0..n) as Python picks: a later value only when strictly better. */
 LLVMValueRef cg_minmax(Lower *L, bool is_max, LLVMValueRef *vals, int n, const Type *t) {
     LLVMValueRef best = vals[0];
-    for (int i = 1; i < n; i++) {
-        LLVMValueRef better = cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t);
+    for (int i = 1; i < n; i++) {   /* strictly better: the first of equal values, as Python's */
+        LLVMValueRef better = t->kind == TY_TUPLE ? cg_cmp_any(L, is_max ? IRC_GT : IRC_LT, vals[i], t, best, t)
+                                                  : cg_cmp(L, is_max ? IRC_GT : IRC_LT, vals[i], best, t);
         best = LLVMBuildSelect(L->b, better, vals[i], best, "");
     }
     return best;

@@ -440,3 +440,20 @@ def len_tuple(t):
 
 def test_len_tuple():
     check_all(len_tuple, [((),), ((1,),), ((1, 2.5, True),), (((1, 2), (3, 4)),)])
+
+
+def max_of_tuples(x, i):
+    a = max((1, x), (1, x + 1.0), (0, 9.0))
+    b = min([(i, 2.0), (i, -1.0), (i + 1, -5.0)])
+    best = (0.0, 0)
+    for k in range(4):
+        best = max(best, (float(k % 3), k))   # the first of equal keys stays
+    return a, b, best, min(((3, 1), (1, 9), (1, 2)))
+
+
+@numba_xfail("numba's max() and min() take no tuples as separate arguments")
+@pytest.mark.parametrize("x, i", [(0.5, 2), (-3.0, -1)])
+def test_min_max_of_tuples(x, i):
+    """min() and max() of tuples of numbers order them as Python does (lexicographically), the
+    first of equal ones winning (was a refusal)."""
+    check(max_of_tuples, x, i)

@@ -800,6 +800,14 @@ static int type_print(TypeInfo *ti, Instr *in, const Type **args, int nargs) {
     return 0;
 }
 
+/* A tuple of real numbers (max((1, 2.0), (1, 3.0)) orders such tuples as Python does). */
+static bool real_tuple(const Type *t) {
+    if (t->kind != TY_TUPLE || t->n == 0) return false;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_real(t->elems[i])) return false;
+    return true;
+}
+
 static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int nargs) {
     if (bid == BI_ABS && nargs == 1 && args[0]->kind == TY_ARRAY)   /* abs(a) is np.abs(a) */
         return ti_type_numpy_call(ti, in, BI_NP_ABS, args, nargs, false);
@@ -847,7 +855,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             } else {
                 for (int i = 0; i < nargs; i++) u = ty_unify(u, args[i]);
             }
-            if (!u || !ty_is_real(u)) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
+            if (!u || !(ty_is_real(u) || real_tuple(u))) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
             if (nargs > 1) SET_PARAMS(u);
             ret = u;
             break;
