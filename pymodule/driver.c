@@ -346,8 +346,10 @@ static const Type *host_fixed_signature(PyObject *obj) {
     return d->lazy || d->nspecs != 1 ? NULL : ty_funcptr(d->specs[0]->ret, d->specs[0]->nargs, d->specs[0]->args);
 }
 
+static bool host_is_lazy(PyObject *obj) { return ((Dispatcher *)obj)->lazy; }
+
 static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_callee, host_linalg_init, host_kernel_of,
-                            host_fixed_signature};
+                            host_fixed_signature, host_is_lazy};
 
 /* locals={'x': 'float64'} (ember/__init__.py turns type objects into names): each variable
  * of that name, in every version, has that type (typeinfer/infer.c). */

@@ -352,6 +352,11 @@ def test_passed_to_a_compiled_function_or_put_in_a_tuple(v):
     a = np.arange(5.0)
     want = doubled_or_minus_one(find(a, v))
     assert njit(lambda n: _count_down(_maybe(n)))(5) == 5 and _count_down(None) == 0   # recursion on it
+    fixed = njit("float64(float64)")(lambda x: x * 2)   # signatures given: it takes the value (TypeError for None)
+    use_fixed = njit(lambda n: fixed(_maybe(n)))
+    assert use_fixed(3.0) == 6.0
+    with pytest.raises(TypeError):
+        use_fixed(-1.0)
     assert njit(use)(a, v) == want
     for n in (-3, 4):
         assert njit(pair)(n) == (positive_or_none(n), 1)

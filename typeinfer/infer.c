@@ -298,9 +298,9 @@ static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
  * tuple's item, an argument of a compiled function);
  * any other use gets the value out first (UNWRAP, inserted by unwrap_optionals). */
 static bool takes_optional(TypeInfo *ti, const Instr *in) {
-    if (in->op == IR_CALL && in->nargs > 0 && ti->vtypes[in->args[0]] &&
-        ti->vtypes[in->args[0]]->kind == TY_DISPATCHER)
-        return true;   /* g(find(a, v)): g compiles for OptionalType(T), as in Numba */
+    const Type *callee = in->op == IR_CALL && in->nargs > 0 ? ti->vtypes[in->args[0]] : NULL;
+    if (callee && callee->kind == TY_DISPATCHER && ti->host && ti->host->is_lazy && ti->host->is_lazy(callee->obj))
+        return true;   /* g(find(a, v)): g compiles for OptionalType(T), as in Numba (one with signatures: T) */
     return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP || in->op == IR_TUPLE;
 }
 

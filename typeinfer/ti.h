@@ -111,6 +111,8 @@ typedef struct TiHost {
     PyObject *(*kernel_of)(PyObject *obj);
     /* A Dispatcher's one signature, as a FunctionType, if it compiles no others; else NULL. */
     const Type *(*fixed_signature)(PyObject *obj);
+    /* Whether a Dispatcher compiles for new argument types (no signatures were given). */
+    bool (*is_lazy)(PyObject *obj);
 } TiHost;
 
 /* A prange loop of a parallel=True function, and what each variable is to its threads
