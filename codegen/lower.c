@@ -890,12 +890,13 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
     return LLVMBuildLoad2(L->b, et, p, "");
 }
 
-/* a op b for numbers or tuples, as Python compares them. Tuples: the first position whose
- * elements differ decides (== is false there, != true, an ordering compares those elements);
- * where every common position is equal, the lengths decide. Lowered without branches, from the
- * last position back: a select per position. */
+/* a op b for numbers or tuples (lists, strings, sets and dicts: their files), as Python compares
+ * them. Tuples: the first position whose elements differ decides (== is false there, != true, an
+ * ordering compares those elements); where every common position is equal, the lengths decide.
+ * Lowered without branches, from the last position back: a select per position. */
 LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
     if (ta->kind == TY_LIST || tb->kind == TY_LIST) return cg_list_cmp(L, op, a, ta, b, tb);
+    if (ta->kind == TY_SET || tb->kind == TY_SET || ta->kind == TY_DICT || tb->kind == TY_DICT) return cg_set_cmp(L, op, a, ta, b, tb);
     if (ta == ty_str && tb == ty_str) return cg_str_cmp(L, op, a, b);
     if (ta->kind != TY_TUPLE) return cg_cmp_values(L, op, a, ta, b, tb);
     int n = ta->n < tb->n ? ta->n : tb->n;
@@ -1323,6 +1324,9 @@ static int lower_instr(Lower *L, Instr *in) {
             v = cg_array_flag(L, vt(L, in->args[0])->recv, L->vals[in->args[0]], in->str);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_EXCVAL) {
             v = cg_exc_args(L, L->vals[in->args[0]], t);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RANGE) {   /* {start, stop, step} */
+            unsigned k = !strcmp(in->str, "start") ? 0 : !strcmp(in->str, "stop") ? 1 : 2;
+            v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], k, in->str);
         } else if (in->op == IR_GETATTR && ty_namedtuple_field(vt(L, in->args[0]), in->str) >= 0) {
             v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)ty_namedtuple_field(vt(L, in->args[0]), in->str), "");
         } else if (ti->frozen[in->id]) {
@@ -1426,7 +1430,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
-        } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST) {
+        } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST || a->kind == TY_SET || b->kind == TY_SET ||
+                   a->kind == TY_DICT || b->kind == TY_DICT) {
             v = cg_cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
             v = cg_cmp_values(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);

@@ -435,6 +435,7 @@ LLVMValueRef cg_set_literal(Lower *L, Instr *in);
 void cg_set_add(Lower *L, Instr *in);
 LLVMValueRef cg_set_binop(Lower *L, Instr *in);
 LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_set_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);   /* sets, dicts */
 /* lower.c's iterators, for code that loops over any iterable */
 LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
 LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */
@@ -576,6 +577,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
 LLVMValueRef cg_float_to_int(Lower *L, LLVMValueRef x);
 LLVMValueRef cg_int_checked_after(Lower *L, LLVMValueRef x, LLVMValueRef r);   /* r: x86's cvttsd2si of x */
 LLVMValueRef cg_range_count(Lower *L, LLVMValueRef range);
+LLVMValueRef cg_range_contains(Lower *L, LLVMValueRef range, LLVMValueRef x, const Type *xt);   /* x in range(...) */
 LLVMValueRef cg_gcd(Lower *L, LLVMValueRef a, LLVMValueRef b, bool uns);   /* math.gcd, np.gcd: inline */
 
 #endif

@@ -888,6 +888,15 @@ static void set_update(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMVal
     cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, rc, LLVMConstInt(L->i32, 0, 0), ""), NULL, NULL);
 }
 
+/* a <= b ('s'), a < b ('<'), a == b ('='), or a and b disjoint ('d'), by the runtime */
+static LLVMValueRef set_test(Lower *L, const Type *st, int op, LLVMValueRef a, LLVMValueRef b) {
+    LLVMTypeRef pt[5] = {L->i32, L->ptr, L->ptr, L->ptr, L->i64};
+    LLVMValueRef args[5] = {LLVMConstInt(L->i32, (unsigned)op, 0), a, b};
+    set_rt_args(L, st, args);
+    LLVMValueRef r = cg_call(L, "ember_rt_set_test", L->i32, pt, args, 5);
+    return LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i32, 0, 0), "");
+}
+
 static LLVMValueRef copy_set(Lower *L, const Type *st, LLVMValueRef a) { return set_op(L, st, 'c', a, a); }
 
 static int op_char(int irb) { return irb == IRB_OR ? '|' : irb == IRB_AND ? '&' : irb == IRB_SUB ? '-' : '^'; }
@@ -907,12 +916,94 @@ static void update_from(Lower *L, const Type *st, LLVMValueRef s, const Type *xt
     add_iter(L, st, s, xt, x);
 }
 
-/* x as a set of type st: x itself, or a new set of the items of a keys or items view */
+/* x as a set of type st: x itself, or a new set of the items of any other iterable (a keys or
+ * items view, a list, ...) added in its order, as CPython makes a set of an argument */
 static LLVMValueRef as_set(Lower *L, const Type *st, LLVMValueRef x, const Type *xt) {
     if (xt->kind == TY_SET) return x;
     LLVMValueRef s = cg_own(L, new_dict(L, st), st);
     add_iter(L, st, s, xt, x);
     return s;
+}
+
+typedef struct { const Type *st; LLVMValueRef s, r; } KeepEnv;
+
+static void keep_common(Lower *L, LLVMValueRef v, const Type *vt_, void *env_) {
+    KeepEnv *e = env_;
+    LLVMBasicBlockRef keep = LLVMAppendBasicBlockInContext(L->c, L->func, "common");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "common.next");
+    LLVMBuildCondBr(L->b, cg_dict_contains(L, e->st, e->s, v, vt_), keep, next);
+    LLVMPositionBuilderAtEnd(L->b, keep);
+    add_key(L, e->st, e->r, v, vt_);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+/* s & x of an iterable x, as CPython's set_intersection makes it: x's items that s holds, added
+ * in x's order */
+static LLVMValueRef common_items(Lower *L, const Type *st, LLVMValueRef s, const Type *xt, LLVMValueRef x) {
+    KeepEnv env = {st, s, cg_own(L, new_dict(L, st), st)};
+    cg_for_each(L, xt, x, keep_common, &env);
+    return env.r;
+}
+
+static void toggle_key(Lower *L, LLVMValueRef v, const Type *vt_, void *env) {
+    AddEnv *e = env;
+    LLVMValueRef found;
+    take(L, e->st, e->s, v, vt_, &found);
+    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(L->c, L->func, "toggle.add");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "toggle.next");
+    LLVMBuildCondBr(L->b, found, next, add);
+    LLVMPositionBuilderAtEnd(L->b, add);
+    add_key(L, e->st, e->s, v, vt_);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
+static bool plain_dict(const Type *t) { return t->kind == TY_DICT && !t->attr; }
+
+/* s.union(x) ... s.symmetric_difference(x) of an iterable x that is not a set, in CPython's steps
+ * for it, so that the result's table (its order) is CPython's */
+static LLVMValueRef op_iterable(Lower *L, int op, const Type *st, LLVMValueRef s, const Type *xt, LLVMValueRef x) {
+    LLVMValueRef r;
+    switch (op) {
+    case SM_UNION:   /* a copy, updated */
+        r = copy_set(L, st, s);
+        update_from(L, st, r, xt, x);
+        return r;
+    case SM_INTERSECTION:
+        return common_items(L, st, s, xt, x);
+    case SM_DIFFERENCE: {   /* a dict as the set of its keys; else a copy of s, x's items discarded */
+        LLVMValueRef o = as_set(L, st, x, xt);
+        if (plain_dict(xt)) return set_op(L, st, '-', s, o);
+        r = copy_set(L, st, s);   /* (made last: the instruction's value is the one it owns) */
+        set_update(L, st, '-', r, o);
+        return r;
+    }
+    default:   /* symmetric_difference: a set of x's items, s's toggled in it */
+        r = cg_own(L, new_dict(L, st), st);
+        update_from(L, st, r, xt, x);
+        set_update(L, st, '^', r, s);
+        return r;
+    }
+}
+
+/* s.union(x) ... s.symmetric_difference_update(x): x a set of s's type, or any iterable */
+static LLVMValueRef with_other(Lower *L, int op, const Type *st, LLVMValueRef s, const Type *xt, LLVMValueRef x) {
+    if (op == SM_ISSUBSET || op == SM_ISSUPERSET || op == SM_ISDISJOINT) {
+        LLVMValueRef o = as_set(L, st, x, xt);
+        return op == SM_ISSUBSET ? set_test(L, st, 's', s, o) : op == SM_ISSUPERSET ? set_test(L, st, 's', o, s)
+                                                                                   : set_test(L, st, 'd', s, o);
+    }
+    if (op <= SM_SYMMETRIC_DIFFERENCE)
+        return xt->kind == TY_SET ? set_op(L, st, "|&-^"[op - SM_UNION], s, x) : op_iterable(L, op, st, s, xt, x);
+    AddEnv env = {st, s};
+    if (op == SM_INTERSECTION_UPDATE && xt->kind != TY_SET)   /* s takes the table of what it shares with x */
+        set_update(L, st, '=', s, common_items(L, st, s, xt, x));
+    else if (op == SM_SYMMETRIC_DIFFERENCE_UPDATE && plain_dict(xt))   /* each key toggled, in the dict's order */
+        cg_for_each(L, xt, x, toggle_key, &env);
+    else
+        set_update(L, st, "-&^"[op - SM_DIFFERENCE_UPDATE], s, as_set(L, st, x, xt));
+    return LLVMConstInt(L->i8, 0, 0);
 }
 
 LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
@@ -922,6 +1013,70 @@ LLVMValueRef cg_set_binop(Lower *L, Instr *in) {
     if (!in->imm2 || at->kind != TY_SET) return set_op(L, st, op_char(in->imm), a, b);   /* (a view op= x: a new set) */
     set_update(L, st, op_char(in->imm), a, b);   /* a op= b changes a, as CPython's */
     return a;
+}
+
+typedef struct { const Type *bt; LLVMValueRef b, same; } SameEnv;
+
+/* while the dicts are still the same: e's key in b, with an equal value */
+static void same_entry(Lower *L, const Type *at, LLVMValueRef e, void *env_) {
+    SameEnv *env = env_;
+    LLVMBasicBlockRef look = LLVMAppendBasicBlockInContext(L->c, L->func, "same.look");
+    LLVMBasicBlockRef value = LLVMAppendBasicBlockInContext(L->c, L->func, "same.value");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "same.done");
+    LLVMBuildCondBr(L->b, LLVMBuildLoad2(L->b, L->i1, env->same, ""), look, done);
+    LLVMPositionBuilderAtEnd(L->b, look);
+    const Type *kt = at->elems[0];
+    LLVMValueRef i = find(L, env->bt, env->b, LLVMBuildLoad2(L->b, cg_type(L, kt), field(L, at, e, key_field(at)), ""), kt);
+    LLVMValueRef has = LLVMBuildICmp(L->b, LLVMIntSGE, i, i64c(L, 0), "");
+    LLVMBuildStore(L->b, has, env->same);
+    LLVMBuildCondBr(L->b, has, value, done);
+    LLVMPositionBuilderAtEnd(L->b, value);
+    LLVMValueRef y = load_value(L, env->bt, entry_ptr(L, env->bt, env->b, i));
+    LLVMBuildStore(L->b, cg_cmp_any(L, IRC_EQ, load_value(L, at, e), at->elems[1], y, env->bt->elems[1]), env->same);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+}
+
+/* a == b of two dicts, as CPython's dict_equal: the same length, and each of a's keys in b with
+ * an equal value. A dict equals itself: CPython finds each value identical to itself (a NaN too). */
+static LLVMValueRef dicts_equal(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b) {
+    SameEnv env = {bt, b, cg_entry_alloca(L, L->i1, "same")};
+    LLVMValueRef itself = LLVMBuildICmp(L->b, LLVMIntEQ, a, b, "");
+    LLVMBuildStore(L->b, itself, env.same);
+    LLVMBasicBlockRef scan = LLVMAppendBasicBlockInContext(L->c, L->func, "same.scan");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "same.end");
+    LLVMBuildCondBr(L->b, itself, done, scan);
+    LLVMPositionBuilderAtEnd(L->b, scan);
+    LLVMBuildStore(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, dict_len(L, a), dict_len(L, b), ""), env.same);
+    each_entry(L, at, a, same_entry, &env);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return LLVMBuildLoad2(L->b, L->i1, env.same, "");
+}
+
+/* a op b where a or b is a set, a dict or a keys or items view (typing allowed op): sets (a view
+ * as the set of its items) by inclusion, dicts by their items, anything else unequal. Where the
+ * types differ, typing left one of them without item types: it is empty, and the lengths compared
+ * with op decide (an empty set is a subset of any, a proper one of a non-empty one). */
+LLVMValueRef cg_set_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb) {
+    const Type *sa = ti_view_as_set(ta), *sb = ti_view_as_set(tb);
+    bool sets = sa->kind == TY_SET && sb->kind == TY_SET, dicts = plain_dict(ta) && plain_dict(tb);
+    if (!sets && !dicts) return LLVMConstInt(L->i1, op == IRC_NE, 0);
+    if (sets ? sa != sb : ta->elems[0] != tb->elems[0] || !ti_equatable(ta->elems[1], tb->elems[1]))
+        return cg_cmp_values(L, op, dict_len(L, a), ty_int64, dict_len(L, b), ty_int64);
+    if (dicts) {
+        LLVMValueRef eq = dicts_equal(L, ta, a, tb, b);
+        return op == IRC_EQ ? eq : LLVMBuildNot(L->b, eq, "");
+    }
+    LLVMValueRef x = as_set(L, sa, a, ta), y = as_set(L, sa, b, tb);
+    switch (op) {
+    case IRC_EQ: return set_test(L, sa, '=', x, y);
+    case IRC_NE: return LLVMBuildNot(L->b, set_test(L, sa, '=', x, y), "");
+    case IRC_LE: return set_test(L, sa, 's', x, y);
+    case IRC_LT: return set_test(L, sa, '<', x, y);
+    case IRC_GE: return set_test(L, sa, 's', y, x);
+    default: return set_test(L, sa, '<', y, x);
+    }
 }
 
 LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
@@ -960,11 +1115,8 @@ LLVMValueRef cg_set_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
         break;
     case SM_COPY:
         return copy_set(L, st, s);
-    case SM_UNION: case SM_INTERSECTION: case SM_DIFFERENCE: case SM_SYMMETRIC_DIFFERENCE: {
-        return set_op(L, st, "|&-^"[ci->builtin - SM_UNION], s, L->vals[in->args[ci->argmap[0]]]);
-    }
     default:
-        return NULL;
+        return with_other(L, ci->builtin, st, s, types[0], L->vals[in->args[ci->argmap[0]]]);
     }
     return LLVMConstInt(L->i8, 0, 0);
 }

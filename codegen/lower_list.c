@@ -506,6 +506,8 @@ LLVMValueRef cg_contains(Lower *L, Instr *in) {
         r = cg_dict_contains(L, ct, c, x, xt);
     } else if (ct->kind == TY_LIST) {
         r = LLVMBuildICmp(L->b, LLVMIntSGE, find(L, ct, c, x, xt, i64c(L, 0), cg_list_len(L, c)), i64c(L, 0), "");
+    } else if (ct->kind == TY_RANGE) {
+        r = cg_range_contains(L, c, x, xt);
     } else {
         r = LLVMConstInt(L->i1, 0, 0);
         for (int i = 0; i < ct->n; i++)

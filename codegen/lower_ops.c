@@ -910,6 +910,38 @@ LLVMValueRef cg_range_count(Lower *L, LLVMValueRef r) {
     return LLVMBuildSelect(L->b, nonempty, n, i64c(L, 0), "count");
 }
 
+/* x in range(start, stop, step) in constant time, as CPython's range_contains: x between the
+ * ends on the step's side and a whole number of steps from start (the distance taken as a uint64,
+ * which holds it; range() refused a zero step). A float or complex x is in the range when it
+ * equals one of its ints, as CPython's item-by-item search finds. */
+LLVMValueRef cg_range_contains(Lower *L, LLVMValueRef r, LLVMValueRef x, const Type *xt) {
+    LLVMValueRef ok = LLVMConstInt(L->i1, 1, 0), k;
+    if (xt == ty_complex128) {
+        ok = LLVMBuildFCmp(L->b, LLVMRealOEQ, LLVMBuildExtractValue(L->b, x, 1, ""), f64c(L, 0.0), "");
+        x = LLVMBuildExtractValue(L->b, x, 0, "");
+        xt = ty_float64;
+    }
+    if (xt == ty_float64) {   /* a whole number an int64 holds, converted only then */
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildFCmp(L->b, LLVMRealOEQ, x, cg_intrinsic1(L, "llvm.floor.f64", x), ""), "");
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -0x1p63), ""), "");
+        ok = LLVMBuildAnd(L->b, ok, LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, 0x1p63), ""), "");
+        k = LLVMBuildFPToSI(L->b, LLVMBuildSelect(L->b, ok, x, f64c(L, 0.0), ""), L->i64, "");
+    } else {   /* a uint64 above INT64_MAX is no range's */
+        k = cg_cast(L, x, xt, ty_int64);
+        if (xt == ty_uint64) ok = LLVMBuildICmp(L->b, LLVMIntSGE, k, i64c(L, 0), "");
+    }
+    LLVMValueRef start = LLVMBuildExtractValue(L->b, r, 0, ""), stop = LLVMBuildExtractValue(L->b, r, 1, "");
+    LLVMValueRef step = LLVMBuildExtractValue(L->b, r, 2, "");
+    LLVMValueRef up = LLVMBuildICmp(L->b, LLVMIntSGT, step, i64c(L, 0), "");
+    LLVMValueRef inside = LLVMBuildSelect(L->b, up,
+        LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLE, start, k, ""), LLVMBuildICmp(L->b, LLVMIntSLT, k, stop, ""), ""),
+        LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, stop, k, ""), LLVMBuildICmp(L->b, LLVMIntSLE, k, start, ""), ""), "");
+    LLVMValueRef dist = LLVMBuildSelect(L->b, up, LLVMBuildSub(L->b, k, start, ""), LLVMBuildSub(L->b, start, k, ""), "");
+    LLVMValueRef absstep = LLVMBuildSelect(L->b, up, step, LLVMBuildSub(L->b, i64c(L, 0), step, ""), "");
+    LLVMValueRef on_step = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildURem(L->b, dist, absstep, ""), i64c(L, 0), "");
+    return LLVMBuildAnd(L->b, ok, LLVMBuildAnd(L->b, inside, on_step, ""), "");
+}
+
 /* ---- builtins ---------------------------------------------------------------------- */
 static LLVMValueRef cttz64(Lower *L, LLVMValueRef x) {   /* x != 0 */
     LLVMTypeRef pt[2] = {L->i64, L->i1};

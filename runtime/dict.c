@@ -640,6 +640,16 @@ RtBlock *ember_rt_set_op(int op, RtBlock *a, RtBlock *b, const char *desc, int64
     return r;
 }
 
+/* a and b trade tables, a keeping pop()'s finger (CPython's set_swap_bodies) */
+static void swap_tables(RtDict *fa, RtDict *fb) {
+    RtDict t = *fa;
+    *fa = *fb;
+    fa->finger = t.finger;
+    *fb = t;
+}
+
+/* a op= b; op '=': a takes b's table (b, a new set, gets a's for its owner to drop), the end of an
+ * intersection_update that generated code made from an iterable */
 int ember_rt_set_update(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize) {
     RtDict *fa = fields(a), *fb = fields(b);
     KeyStrs ks;
@@ -652,15 +662,35 @@ int ember_rt_set_update(int op, RtBlock *a, RtBlock *b, const char *desc, int64_
     if (op == '|') return set_merge(fa, fb, ksize, &ks);
     if (op == '-') return set_discard_all(fa, fb, ksize, &ks);
     if (op == '^') return set_toggle_all(fa, fb, ksize, &ks);
-    /* &=: the intersection made as for &, then its table swapped in (pop()'s finger stays) */
+    if (op == '=') {
+        swap_tables(fa, fb);
+        return 0;
+    }
+    /* &=: the intersection made as for &, then its table swapped in */
     RtBlock *r = ember_rt_set_op('&', a, b, desc, ksize);
     if (!r) return -1;
-    RtDict t = *fa, *fr = fields(r);
-    *fa = *fr;
-    fa->finger = t.finger;
-    *fr = t;
+    swap_tables(fa, fields(r));
     free_set(r, &ks);
     return 0;
+}
+
+/* a <= b ('s'), a < b ('<'), a == b ('='): every key of a in b, the lengths allowing it (CPython's
+ * set_issubset); a and b disjoint ('d'): the smaller scanned, as set_isdisjoint. 1 or 0. */
+int ember_rt_set_test(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize) {
+    RtDict *fa = fields(a), *fb = fields(b);
+    KeyStrs ks;
+    key_strs(desc, &ks);
+    int64_t slot = 0, n;
+    if (op == 'd') {
+        RtDict *big = fb->len > fa->len ? fb : fa, *small = big == fb ? fa : fb;
+        while (next_entry(small, &slot, &n))
+            if (has_entry_of(big, small, n, ksize, &ks)) return 0;
+        return 1;
+    }
+    if (fa->len > fb->len || (op == '=' && fa->len != fb->len) || (op == '<' && fa->len == fb->len)) return 0;
+    while (next_entry(fa, &slot, &n))
+        if (!has_entry_of(fb, fa, n, ksize, &ks)) return 0;
+    return 1;
 }
 
 /* ---- references, Python dicts ------------------------------------------------------ */

@@ -796,6 +796,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_set_reserve", (void *)ember_rt_set_reserve},
     {"ember_rt_set_op", (void *)ember_rt_set_op},
     {"ember_rt_set_update", (void *)ember_rt_set_update},
+    {"ember_rt_set_test", (void *)ember_rt_set_test},
 #define SORT_SYMBOLS(s)                                                               \
     {"ember_rt_sort_" #s, (void *)ember_rt_sort_##s},                                 \
     {"ember_rt_argsort_" #s, (void *)ember_rt_argsort_##s},

@@ -195,6 +195,7 @@ int ember_rt_set_grow(RtBlock *s);                      /* a table generated cod
 int ember_rt_set_reserve(RtBlock *s, int64_t n);       /* room for n more, as an update from a dict makes */
 RtBlock *ember_rt_set_op(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);   /* new, or NULL */
 int ember_rt_set_update(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);    /* a op= b: 0 or -1 */
+int ember_rt_set_test(int op, RtBlock *a, RtBlock *b, const char *desc, int64_t ksize);      /* a <= b, ...: 1 or 0 */
 void rt_dict_decref(const Type *t, RtBlock *d);
 const Type *rt_typeof_dict(PyObject *v);
 int rt_unbox_dict(const Type *t, PyObject *o, void *out);   /* a new dict (not reflected) */

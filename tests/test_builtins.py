@@ -434,6 +434,52 @@ def test_range_object():
     check_all(range_in_variable, [(-1,), (0,), (1,), (10,), (11,)])
 
 
+def in_range(x, a, b, c):
+    r = range(a, b, c)
+    return x in r, x not in r, x in range(a, b), x in range(b)
+
+
+def test_in_range():
+    vals = [-7, -1, 0, 1, 3, 10]
+    check_all(in_range, [(x, a, b, c) for x in vals for a in vals for b in vals for c in [1, 2, -1, -3, 7]])
+
+
+@numba_xfail("numba's range wraps around near the int64 limits")
+def test_in_range_near_the_int64_limits():
+    check_all(in_range, [(INT64_MAX, INT64_MIN, INT64_MAX, 1), (INT64_MAX - 1, INT64_MIN, INT64_MAX, 1),
+                         (INT64_MIN, INT64_MIN, INT64_MAX, 1), (INT64_MAX - 1, INT64_MIN, INT64_MAX, INT64_MAX),
+                         (-1, INT64_MIN, INT64_MAX, INT64_MAX), (-1, INT64_MAX, INT64_MIN, INT64_MIN),
+                         (INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN), (0, INT64_MAX, INT64_MIN, INT64_MIN)])
+
+
+def float_in_range(x):
+    return x in range(-20, 20, 2), x in range(20, -20, -3), x in range(2**62, -(2**63), -(2**62))
+
+
+def test_float_and_bool_in_range():
+    check_all(float_in_range, [(x,) for x in [4.0, 4.5, -0.0, 8.0, 9.0, nan, inf, -inf, 1e19, 2.0**62, -(2.0**63),
+                                              2.0**63, True, False]])
+
+
+def complex_in_range(z):
+    return z in range(5), z in range(0, -5, -2)
+
+
+def test_complex_in_range():
+    check_all(complex_in_range, [(2 + 0j,), (2 + 1j,), (2.5 + 0j,), (-2 + 0j,), (complex(nan, 0),)])
+
+
+def range_attributes(a, b, c):
+    r = range(a, b, c)
+    s = range(b)
+    t = range(a, b)
+    return r.start, r.stop, r.step, s.start, s.stop, s.step, t.start, t.stop, t.step
+
+
+def test_range_attributes():
+    check_all(range_attributes, [(3, -7, -2), (0, 0, 1), (INT64_MIN, INT64_MAX, INT64_MAX), (1, 10, 3)])
+
+
 def len_tuple(t):
     return len(t)
 

@@ -1,12 +1,12 @@
-"""Dicts, compiled vs CPython: literals, comprehensions, `{}` typed by its first use, items,
-every method, membership, iteration in insertion order, keys of int, float, bool and tuples,
-values of numbers, lists and arrays, dict arguments and results, KeyError with its key, and
-no leak when a dict of arrays raises halfway."""
+"""Dicts, compiled vs CPython: literals, comprehensions, `{}` typed by its first use, items, every
+method, membership, == and != by items, iteration in insertion order, keys of int, float, bool
+and tuples, values of numbers, lists and arrays, dict arguments and results, KeyError with its
+key, and no leak when a dict of arrays raises halfway."""
 
 import numpy as np
 import pytest
 
-from difftest import check, check_all, no_leaks, numba_skip  # noqa: F401 -- autouse fixture
+from difftest import check, check_all, errors, jit, no_leaks, numba_skip  # noqa: F401 -- autouse fixture
 
 import ember
 
@@ -250,3 +250,82 @@ def test_a_read_only_dict_keeps_its_objects():
     d = {0: big, 1: 2.5}
     ember.njit(read_only)(d)
     assert d[0] is big
+
+
+# ---- == and != : the same keys, each with an equal value ---------------------------------------
+def dict_equality(n, k, v):
+    a = {i: i * 0.5 for i in range(n)}
+    b = {i: i * 0.5 for i in range(n - 1, -1, -1)}   # the same items in another order
+    c = {i: i * 0.5 for i in range(n)}
+    c[k] = v
+    d = {i: i * 1.0 for i in range(n) if i % 2 == 0}
+    return a == b, a != b, b == a, a == c, a != c, c == a, a == d, d == a, a == a
+
+
+@pytest.mark.parametrize("n,k,v", [(0, 0, 0.0), (3, 1, 0.5), (3, 1, 2.5), (3, 7, 0.0), (3, 0, -0.0), (1, 0, 0.0)])
+def test_equality(n, k, v):
+    check(dict_equality, n, k, v)
+
+
+def values_of_other_types(n):
+    a = {i: i for i in range(n)}
+    b = {i: i * 1.0 for i in range(n)}   # int and float values compare as numbers
+    t = {(1, 2): (n, 2.5, True)}
+    u = {(1, 2): (n, 2.5, True)}
+    z = {1: 1j * n}
+    return a == b, b != a, t == u, t == {(1, 2): (n, 2.5, False)}, z == {1: 1j * n}
+
+
+@pytest.mark.parametrize("n", [0, 2])
+def test_equality_of_number_and_tuple_values(n):
+    check(values_of_other_types, n)
+
+
+def nested_values(n):
+    s = {1: "one", 2: "two"}
+    t = {2: "two", 1: "on" + "e"}
+    lists = {1: [1, 2], 2: [n]} == {2: [n], 1: [1, 2]}
+    sets = {1: {1, n}} == {1: {n, 1}}
+    dicts = {1: {2: 3.0}} == {1: {2: 3.0 * n}}
+    return s == t, s != t, {1: "x"} == {1: "y"}, lists, sets, dicts
+
+
+@numba_skip("numba compares str and dict values by identity and refuses list values")
+@pytest.mark.parametrize("n", [1, 2])
+def test_equality_of_nested_values(n):
+    check(nested_values, n)
+
+
+def nan_values(x):
+    d = {1: x + 0.0}
+    e = {1: x + 0.0}   # another float object: CPython compares it, NaN != NaN
+    return d == d, d != d, d == e, d != e
+
+
+def empty_dicts(n):
+    e = {}
+    f = {}
+    a = {i: i * 0.5 for i in range(n)}
+    return e == f, e == a, a != e, e == {1: 2}
+
+
+def dict_equal_other(n):
+    d = {1: n}
+    return d == n, d != n, d == [n], d == {n}, d == (1, n), d.keys() == d
+
+
+@numba_skip("numba: a dict equals itself only with values equal to themselves; {} has no type")
+def test_equality_of_nans_and_empty_dicts():
+    check_all(nan_values, [(1.5,), (float("nan"),)])
+    check_all(empty_dicts, [(0,), (2,)])
+    check(dict_equal_other, 1)
+
+
+def ordered(a, b):
+    return a < b
+
+
+@numba_skip("ember's message")
+def test_dicts_do_not_order():
+    with pytest.raises(errors.TypingError, match=r"'<' is not supported between dict"):
+        jit(ordered)({1: 2}, {1: 2})

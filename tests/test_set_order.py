@@ -237,3 +237,58 @@ def test_order_under_other_hash_seeds():
         env = dict(os.environ, PYTHONHASHSEED=seed)
         out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
         assert out.stdout.strip() == "same", out.stderr[-2000:]
+
+
+def replay_updates(ops, keys, width):
+    """The in-place updates, the inclusion tests and the methods over any iterable (a list, a
+    dict's keys) applied to s by ops[i], with t and a slice of keys; s's order after each step."""
+    s = set()
+    t = set()
+    trace = []
+    for i in range(len(ops)):
+        op = ops[i]
+        k = keys[i]
+        part = keys[i:i + width]
+        if op < 5:
+            s.add(k)
+        elif op == 5:
+            t.add(k)
+        elif op == 6:
+            s.difference_update(t)
+        elif op == 7:
+            s.intersection_update(t)
+        elif op == 8:
+            s.symmetric_difference_update(t)
+        elif op == 9:
+            s.difference_update(part)
+        elif op == 10:
+            s.intersection_update(part)
+        elif op == 11:
+            s.symmetric_difference_update(part)
+        elif op == 12:
+            s.symmetric_difference_update({x: 0 for x in part})
+        elif op == 13:
+            s = s.union(part)
+        elif op == 14:
+            s = s.intersection(part)
+        elif op == 15:
+            s = s.difference(part)
+        elif op == 16:
+            s = s.difference({x: 0 for x in part})
+        else:
+            s = s.symmetric_difference(part)
+        trace.append(([x for x in s], s.issubset(t), s.issuperset(part), s.isdisjoint(part), s <= t, s > t, s == t))
+    return trace, list(t)
+
+
+@pytest.mark.parametrize("kind", ["int", "float", "str", "tuple"])
+def test_updates_and_methods_of_iterables_keep_cpythons_order(kind):
+    compiled = njit(replay_updates)
+    rng = random.Random(5)
+    for trial in range(60):
+        n = rng.randrange(1, 150)
+        ops = [rng.randrange(18) for _ in range(n)]
+        keys = [key_of(kind, rng) for _ in range(n + 12)]
+        width = rng.randrange(1, 30)
+        want, got = replay_updates(ops, keys, width), compiled(ops, keys, width)
+        assert got == want, f"trial {trial}: ops {ops}"

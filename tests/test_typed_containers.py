@@ -1,8 +1,8 @@
 """ember.typed.List and ember.typed.Dict (Numba's typed containers): the list and dict protocol
 from Python, differential against plain list and dict; typed containers passed to compiled code
 (the block itself: changes visible, no conversion), made in it and returned (not converted);
-every method from compiled code; nested containers, tuples and arrays as items; type errors;
-repr as Numba prints it; pickling and copy; cache=True; no leaks.
+every method from compiled code, == and != by items; nested containers, tuples and arrays as
+items; type errors; repr as Numba prints it; pickling and copy; cache=True; no leaks.
 
 EMBER_TEST_BACKEND=numba runs the same tests against numba.typed (ember-only checks skip there).
 """
@@ -420,6 +420,25 @@ def test_dicts_across_the_boundary_and_every_method():
     src[10] = 4.0
     plain = dict(src)
     assert njit(dict_methods)(src, 3) == dict_methods(plain, 3)
+
+
+@njit
+def typed_equal(a, b, k, v):
+    c = {key: a[key] for key in a}   # a plain dict of the same items
+    e = b.copy()
+    e[k] = v
+    return a == b, a != b, a == c, c == a, e == a, e != a, a == a
+
+
+def test_typed_dicts_compare_by_items():
+    a = Dict.empty(types.int64, types.float64)
+    b = Dict.empty(types.int64, types.float64)
+    for i in range(4):
+        a[i] = i * 0.5
+        b[3 - i] = (3 - i) * 0.5
+    assert typed_equal(a, b, 1, 0.5) == (True, False, True, True, True, False, True)
+    assert typed_equal(a, b, 1, 2.5) == (True, False, True, True, False, True, True)
+    assert typed_equal(a, b, 9, 0.5) == (True, False, True, True, False, True, True)
 
 
 # ---------------------------------------------------------------------------- items of many kinds

@@ -725,6 +725,21 @@ LANGUAGE = [
         def f(x):
             return {x}
     """),
+    ('set comparisons and methods (`<=`, `issubset`, `intersection_update`, ...)', [1], """
+        def f(x):
+            s = {x, 2}
+            s.intersection_update([x, 3])
+            return s <= {x}, s.isdisjoint(range(3))
+    """),
+    ('dict `==` and `!=`', [1], """
+        def f(x):
+            return {1: x} == {1: x}
+    """),
+    ('`x in range(...)`, `r.start`, `r.stop`, `r.step`', [1], """
+        def f(x):
+            r = range(0, 10, 3)
+            return x in r, r.step
+    """),
     ('strings as values', [1], """
         def f(x):
             s = 'a' + str(x)

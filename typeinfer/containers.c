@@ -202,7 +202,7 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
 }
 
-/* x in c: c a list, or a tuple of one type. */
+/* x in c: c a list, a dict or one of its views, a set, a range, or a tuple of one type. */
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
     if (c->kind == TY_DICT && c->attr && strcmp(c->attr, "keys")) {   /* x in d.values(), (k, v) in d.items() */
         const Type *e = ti_iter_value_type(c);
@@ -216,6 +216,10 @@ const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
         return ty_bool;
     }
     if (c->kind == TY_DICT || c->kind == TY_SET) return check_key(ti, in, c, x) ? NULL : ty_bool;
+    if (c->kind == TY_RANGE) {   /* a number equal to one of the range's ints (cg_range_contains) */
+        if (!ty_is_number(x)) return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+        return ty_bool;
+    }
     const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
     if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
@@ -721,7 +725,9 @@ int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, 
 }
 
 static const char *const set_methods[] = {"add", "discard", "remove", "pop", "clear", "update", "union",
-                                          "intersection", "difference", "symmetric_difference", "copy", NULL};
+                                          "intersection", "difference", "symmetric_difference", "copy", "issubset",
+                                          "issuperset", "isdisjoint", "difference_update", "intersection_update",
+                                          "symmetric_difference_update", NULL};
 
 const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s) {
     for (int i = 0; set_methods[i]; i++)
@@ -729,12 +735,34 @@ const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s) {
     return UNSUP(in, "set has no supported attribute '%s'", in->str), NULL;
 }
 
+/* Sets a and b (values va and vb) where one has no item type yet: each made the other's. */
+static void refine_sets(TypeInfo *ti, int va, const Type *a, int vb, const Type *b, bool *changed) {
+    const Type *u = ty_unify(a, b);
+    if (u && u != a) ti_refine(ti, va, u, changed);
+    if (u && u != b) ti_refine(ti, vb, u, changed);
+}
+
+/* The other operand x (value v) of s.union(x) ... s.symmetric_difference_update(x): a set of s's
+ * type, or any iterable whose items convert to s's items (lowering makes a set of them where
+ * CPython does). 1: typed; 0: not yet (a set of no item type); -1: an error. */
+static int set_operand(TypeInfo *ti, Instr *in, const Type *m, int v, const Type *x, bool *changed) {
+    const Type *s = m->recv, *k = s->elems[0];
+    if (x->kind == TY_SET && (!k || !x->elems[0])) return refine_sets(ti, in->args[0], s, v, x, changed), 0;
+    if (x->kind == TY_SET) return x == s ? 1 : (ERR(in, "set.%s() of %s and %s", m->attr, s->name, x->name), -1);
+    if (!ti_is_iterable(x)) return UNSUP(in, "set.%s() of %s is not supported (a set or an iterable is)", m->attr, x->name), -1;
+    const Type *e = ti_iter_value_type(x);
+    if (!e) return 0;
+    if (!k) return ti_set_add(ti, in, in->args[0], s, e, changed) ? -1 : 0;
+    if (!ty_is_hashable(e) || !converts(e, k)) return ERR(in, "set.%s() of %s and %s", m->attr, s->name, x->name), -1;
+    return 1;
+}
+
 int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed) {
     const Type *s = m->recv, *k = s->elems[0];
     int op = -1, recv = in->args[0];
     for (int i = 0; set_methods[i]; i++)
         if (!strcmp(m->attr, set_methods[i])) op = SM_ADD + i;
-    static const signed char want[] = {1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0};
+    static const signed char want[] = {1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
     if (in->nkw) return ERR(in, "%s() takes no keyword arguments", m->attr);
     if (nargs != want[op - SM_ADD]) return ERR(in, "set.%s() takes %d arguments (%d given)", m->attr, want[op - SM_ADD], nargs);
     CallInfo *ci;
@@ -764,30 +792,21 @@ int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args
         if (!converts(x, k)) return ERR(in, "cannot update %s with %s", s->name, args[0]->name);
         return ti_container_call(ti, in, op, 1, ty_none) ? 0 : -1;
     }
-    default:   /* union, intersection, difference, symmetric_difference of another set */
-        if (args[0]->kind != TY_SET) return UNSUP(in, "set.%s() of %s is not supported (a set is)", m->attr, args[0]->name);
-        if (!k || !args[0]->elems[0]) {
-            const Type *u = ty_unify(s, args[0]);
-            if (u && u != s) return ti_refine(ti, recv, u, changed);
-            return 0;
-        }
-        if (args[0] != s) return ERR(in, "set.%s() of %s and %s", m->attr, s->name, args[0]->name);
-        return ti_container_call(ti, in, op, 1, s) ? 0 : -1;
+    default: {   /* union ... symmetric_difference give a set, issubset ... isdisjoint a bool, the updates None */
+        int typed = set_operand(ti, in, m, in->args[1], args[0], changed);
+        if (typed <= 0) return typed;
+        const Type *ret = op <= SM_SYMMETRIC_DIFFERENCE ? s : op <= SM_ISDISJOINT ? ty_bool : ty_none;
+        return ti_container_call(ti, in, op, 1, ret) ? 0 : -1;
     }
-}
-
-/* The set a keys or items view stands for in set operators (d.keys() & s), or t itself. */
-static const Type *view_as_set(const Type *t) {
-    if (t->kind != TY_DICT || !t->attr || !strcmp(t->attr, "values") || !t->elems[0] || !t->elems[1]) return t;
-    return ty_set(ti_iter_value_type(t));
+    }
 }
 
 /* a | b, a & b, a - b, a ^ b (and in place) of two sets of one type, or keys/items views as the
  * sets of their items (the result is a new set) */
 const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
-    if (a != view_as_set(a) || b != view_as_set(b)) {
-        const Type *sa = view_as_set(a), *sb = view_as_set(b);
+    if (a != ti_view_as_set(a) || b != ti_view_as_set(b)) {
+        const Type *sa = ti_view_as_set(a), *sb = ti_view_as_set(b);
         if (sa->kind != TY_SET || sb->kind != TY_SET || sa != sb || (op != IRB_OR && op != IRB_AND && op != IRB_SUB && op != IRB_XOR))
             return ERR(in, "unsupported operand types for %s: %s and %s", ir_binop_text[op], a->name, b->name), NULL;
         return sa;
@@ -799,4 +818,37 @@ const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, 
     if (u != a) ti_refine(ti, in->args[0], u, changed);
     if (u != b) ti_refine(ti, in->args[1], u, changed);
     return u;
+}
+
+/* A set, or a keys or items view, which compare as sets */
+static bool set_like(const Type *t) { return t->kind == TY_SET || (t->kind == TY_DICT && t->attr && strcmp(t->attr, "values")); }
+
+/* Sets and dicts compare as CPython's: two sets (a keys or items view as the set of its items) by
+ * inclusion, == and != needing the same items, < and <= a subset, > and >= a superset, of one
+ * item type; two dicts by == and != (the same keys, each with an equal value), of one key type
+ * and values that compare. A set or a dict never equals anything else (None, a number, a list). */
+const Type *ti_set_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    bool eq = in->imm == IRC_EQ || in->imm == IRC_NE;
+    const Type *sa = ti_view_as_set(a), *sb = ti_view_as_set(b);
+    for (int k = 0; k < 2; k++) {
+        const Type *t = k ? b : a;
+        if (t->kind == TY_DICT && t->attr && !strcmp(t->attr, "values"))
+            return UNSUP(in, "'%s' is not supported with %s (a values view equals only itself)", ir_cmp_text[in->imm], t->name), NULL;
+        if (ti_view_as_set(t) != t && !ty_is_hashable(ti_view_as_set(t)->elems[0]))
+            return UNSUP(in, "'%s' is not supported with %s (its items are not hashable)", ir_cmp_text[in->imm], t->name), NULL;
+    }
+    if (set_like(a) && set_like(b)) {
+        if (sa->kind != TY_SET || sb->kind != TY_SET || !sa->elems[0] || !sb->elems[0]) {   /* one of no item type yet */
+            if (a->kind == TY_SET && b->kind == TY_SET) refine_sets(ti, in->args[0], a, in->args[1], b, changed);
+            return ty_bool;   /* (else it is empty: lowering compares the lengths) */
+        }
+        if (sa == sb) return ty_bool;
+    } else if (a->kind == TY_DICT && !a->attr && b->kind == TY_DICT && !b->attr && eq) {
+        if (!a->elems[0] || !a->elems[1] || !b->elems[0] || !b->elems[1])
+            return ty_bool;   /* (an empty dict: lowering compares the lengths) */
+        if (a->elems[0] == b->elems[0] && ti_equatable(a->elems[1], b->elems[1])) return ty_bool;
+    } else if (eq) {
+        return ty_bool;
+    }
+    return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
 }

@@ -250,9 +250,10 @@ static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
     return true;
 }
 
-static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
+static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_cmp(ti, in, a, b);
+    if (a->kind == TY_SET || b->kind == TY_SET || a->kind == TY_DICT || b->kind == TY_DICT) return ti_set_cmp(ti, in, a, b, changed);
     if (ty_is_number(a) && ty_is_number(b)) {
         if ((a == ty_complex128 || b == ty_complex128) && in->imm != IRC_EQ && in->imm != IRC_NE) {
             ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
@@ -514,7 +515,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             if (args[1 - k]->kind == TY_ARRAY && ti_is_array_like(ti, in->args[k]) && !(in->op == IR_BINOP && in->imm2))
                 return ti_wrap_array_like(ti, in, k);
         if (in->op == IR_CMP) {
-            if (!(t = type_cmp(ti, in, args[0], args[1]))) return -1;
+            if (!(t = type_cmp(ti, in, args[0], args[1], changed))) return -1;
             break;
         }
         if (!(t = type_binop(ti, in, args[0], args[1], changed))) return -1;

@@ -1,6 +1,7 @@
 /* shared.c: typing data and pure helpers that lowering reads too. Typing lives in ember._ember
  * and lowering in ember._embercc, so what both need is linked into each from the common library:
- * the builtin table (builtins.def), ti_is_numpy_builtin and ti_const_int. */
+ * the builtin table (builtins.def), ti_is_numpy_builtin and ti_const_int, what iterates, how
+ * containers compare. */
 #include "ti.h"
 #include <string.h>
 
@@ -173,6 +174,31 @@ const Type *ti_iter_value_type(const Type *of) {
         return ty_tuple(of->n, parts);
     }
     default: return of->n ? of->elems[0] : ty_none;
+    }
+}
+
+/* The set a keys or items view stands for in set operators and comparisons (d.keys() & s), or t
+ * itself. */
+const Type *ti_view_as_set(const Type *t) {
+    if (t->kind != TY_DICT || !t->attr || !strcmp(t->attr, "values") || !t->elems[0] || !t->elems[1]) return t;
+    return ty_set(ti_iter_value_type(t));
+}
+
+/* Values that compiled code compares with == (cg_cmp_any): numbers, strings, and tuples, lists,
+ * sets and dicts of such values. */
+bool ti_equatable(const Type *x, const Type *y) {
+    if ((ty_is_number(x) && ty_is_number(y)) || (x == ty_str && y == ty_str)) return true;
+    if (x->kind != y->kind || (x->kind == TY_DICT && (x->attr || y->attr))) return false;
+    switch (x->kind) {
+    case TY_TUPLE:
+        for (int i = 0; i < x->n && i < y->n; i++)
+            if (!ti_equatable(x->elems[i], y->elems[i])) return false;
+        return true;
+    case TY_LIST: return !x->elems[0] || !y->elems[0] || ti_equatable(x->elems[0], y->elems[0]);
+    case TY_SET: return !x->elems[0] || !y->elems[0] || x->elems[0] == y->elems[0];
+    case TY_DICT:
+        return !x->elems[0] || !y->elems[0] || (x->elems[0] == y->elems[0] && ti_equatable(x->elems[1], y->elems[1]));
+    default: return false;
     }
 }
 

@@ -251,6 +251,8 @@ const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of re
 bool ti_is_iterable(const Type *t);
 bool ti_has_truth(const Type *t);   /* infer.c: `if x`, `not x`, bool(x) test it directly */
 const Type *ti_iter_value_type(const Type *of);
+const Type *ti_view_as_set(const Type *t);         /* shared.c: the set a keys or items view stands for, or t */
+bool ti_equatable(const Type *x, const Type *y);   /* shared.c: values compiled code compares with == (a dict's) */
 bool ti_is_numpy_builtin(int bid);                         /* a NumPy entry of builtins.def */
 
 /* pyrandom.c: a call of Python's random module (a PYR_* builtin) */
@@ -356,7 +358,8 @@ enum { LIST_OPS = 3000,
        LB_LEN, LB_SUM, LB_MIN, LB_MAX, LB_ANY, LB_ALL, LB_SORTED, LB_LIST, LB_REVERSED, LB_DICT,
        DM_GET, DM_SETDEFAULT, DM_POP, DM_POPITEM, DM_UPDATE, DM_ITEMS, DM_KEYS, DM_VALUES, DM_CLEAR, DM_COPY,
        LB_SET, SM_ADD, SM_DISCARD, SM_REMOVE, SM_POP, SM_CLEAR, SM_UPDATE, SM_UNION, SM_INTERSECTION, SM_DIFFERENCE,
-       SM_SYMMETRIC_DIFFERENCE, SM_COPY,
+       SM_SYMMETRIC_DIFFERENCE, SM_COPY, SM_ISSUBSET, SM_ISSUPERSET, SM_ISDISJOINT, SM_DIFFERENCE_UPDATE,
+       SM_INTERSECTION_UPDATE, SM_SYMMETRIC_DIFFERENCE_UPDATE,   /* in containers.c's set_methods order */
        LB_NP_ARRAY, LB_SAME };   /* np.array/np.asarray of a list; np.asarray of an array (itself) */
 
 /* containers.c */
@@ -386,6 +389,7 @@ int ti_set_add(TypeInfo *ti, Instr *in, int recv, const Type *s, const Type *x, 
 const Type *ti_set_getattr(TypeInfo *ti, Instr *in, const Type *s);
 int ti_type_set_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);
+const Type *ti_set_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);   /* sets, views, dicts */
 int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 
 /* arrays.c */
