@@ -349,6 +349,9 @@ def test_passed_to_a_compiled_function_or_put_in_a_tuple(v):
         a, b = (maybe(n), 1)
         return 0 if a is None else a + b
 
+    def listed(n):
+        return [maybe(n), 1]   # a list holds the value (TypeError for None, as before)
+
     a = np.arange(5.0)
     want = doubled_or_minus_one(find(a, v))
     assert njit(lambda n: _count_down(_maybe(n)))(5) == 5 and _count_down(None) == 0   # recursion on it
@@ -361,3 +364,4 @@ def test_passed_to_a_compiled_function_or_put_in_a_tuple(v):
     for n in (-3, 4):
         assert njit(pair)(n) == (positive_or_none(n), 1)
         assert njit(unpack)(n) == (0 if n <= 0 else n + 1)
+    assert njit(listed)(4) == [4, 1]

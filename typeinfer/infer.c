@@ -302,7 +302,8 @@ static bool takes_optional(TypeInfo *ti, const Instr *in) {
     const Type *callee = in->op == IR_CALL && in->nargs > 0 ? ti->vtypes[in->args[0]] : NULL;
     if (callee && callee->kind == TY_DISPATCHER && ti->host && ti->host->is_lazy && ti->host->is_lazy(callee->obj))
         return true;   /* g(find(a, v)): g compiles for OptionalType(T), as in Numba (one with signatures: T) */
-    return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP || in->op == IR_TUPLE;
+    return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP ||
+           (in->op == IR_TUPLE && in->imm == 0);   /* a tuple, not a list display (a list holds T) */
 }
 
 static bool uses_optional(TypeInfo *ti, const Instr *in) {
