@@ -584,8 +584,6 @@ static int emit_jump(Fe *fe, Block *b, Block *to) {
 
 static Block *block_at(Fe *fe, int unit) { return unit < fe->ncodeunits ? fe->block_at[unit] : NULL; }
 
-/* A display under construction, stack[-depth], gets piece `v` (starred when `starred`): a SPREAD
- * (imm 1, a list display) of its pieces so far and v. */
 /* LIST_APPEND of item c to the list stack[-depth]. A display of more than 30 items (`(x, y, ...)`,
  * `[x, y, ...]`, f(x, y, ...)'s arguments) is BUILD_LIST 0 and an append per item in one block
  * (then LIST_TO_TUPLE for a tuple or a call): the literal grows by the item, so its length stays
@@ -609,6 +607,8 @@ static int display_item(Fe *fe, Block *b, int depth, int c) {
     return 0;
 }
 
+/* A display under construction, stack[-depth], gets piece `v` (starred when `starred`): a SPREAD
+ * (imm 1, a list display) of its pieces so far and v. */
 static int spread(Fe *fe, Block *b, int list, int v, bool starred, int depth) {
     Instr *l = fe->fn->instrs[list];
     int n = l->nargs;

@@ -105,6 +105,14 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
     return 0;
 }
 
+/* The type a container holding `held` (an item type with an empty list in it, list(undefined))
+ * learns from a list x stored into it (outer.append(inner), outer[i] = inner, d[k] = inner, the
+ * inner list typed later): their unification, or NULL when there is nothing to learn. */
+static const Type *learned_from(const Type *x, const Type *held) {
+    const Type *u = x->kind == TY_LIST && held && !ty_is_complete(held) ? ty_unify(x, held) : NULL;
+    return u != held ? u : NULL;
+}
+
 /* Refine list value `recv` (an argument position of `in`) to hold values of type x. */
 static int want_elem(TypeInfo *ti, int recv, const Type *x, bool *changed) {
     const Type *l = ti->vtypes[recv];   /* the list, or its method */
@@ -149,8 +157,8 @@ int ti_list_setitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx, con
     if (!is_index(idx)) return ERR(in, "list indices must be integers or slices, not %s", idx->name);
     if (!storable(val)) return UNSUP(in, "a list cannot hold %s", val->name);
     if (!l->elems[0]) return want_elem(ti, in->args[0], val, changed);
-    const Type *u = val->kind == TY_LIST && !ty_is_complete(l->elems[0]) ? ty_unify(val, l->elems[0]) : NULL;
-    if (u && u != l->elems[0]) return want_elem(ti, in->args[0], u, changed);   /* outer[i] = inner */
+    const Type *u = learned_from(val, l->elems[0]);
+    if (u) return want_elem(ti, in->args[0], u, changed);   /* outer[i] = inner */
     if (!converts(val, l->elems[0])) {
         if (val->kind == TY_LIST && ty_unify(val, l->elems[0])) return ti_refine(ti, in->args[2], l->elems[0], changed);
         return ERR(in, "cannot store %s into %s", val->name, l->name);
@@ -293,8 +301,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (op == LM_INSERT && !is_index(args[0])) return ERR(in, "list.insert() index must be an integer");
         if (!storable(x)) return UNSUP(in, "a list cannot hold %s", x->name);
         if (!e) return want_elem(ti, recv, x, changed);
-        if (x->kind == TY_LIST && !ty_is_complete(e) && ty_unify(x, e) && ty_unify(x, e) != e)   /* outer.append(inner) */
-            return want_elem(ti, recv, ty_unify(x, e), changed);
+        const Type *u = learned_from(x, e);
+        if (u) return want_elem(ti, recv, u, changed);   /* outer.append(inner) */
         if (!converts(x, e)) {
             if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
             return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
@@ -580,9 +588,9 @@ void ti_complete_types(TypeInfo *ti) {
  * undefined) until the first `d[k] = v`, setdefault or update gives the types (ti_refine).
  * Keys: bool, int64, uint64, float64, str and tuples of them; values: anything a list holds. */
 static int want_dict(TypeInfo *ti, int recv, const Type *d, const Type *k, const Type *v, bool *changed) {
-    const Type *held = d->elems[1];
-    if (held && v->kind == TY_LIST && !ty_is_complete(held) && ty_unify(v, held)) held = ty_unify(v, held);   /* d[k] = inner */
-    return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, held ? held : v), changed);
+    const Type *held = learned_from(v, d->elems[1]);   /* d[k] = inner */
+    if (!held) held = d->elems[1] ? d->elems[1] : v;
+    return ti_refine(ti, recv, ty_dict_like(d, d->elems[0] ? d->elems[0] : k, held), changed);
 }
 
 static int check_key(TypeInfo *ti, Instr *in, const Type *d, const Type *k) {
