@@ -877,7 +877,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 const Type *rt_typeof_argument(PyObject *v) {
     const Type *t = rt_typeof(v);
-    return t == ty_float64 && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
+    return t == ty_float64 && !PyFloat_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
 }
 
 const Type *rt_typeof(PyObject *v) {

@@ -287,15 +287,22 @@ static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int na
     return 0;
 }
 
-/* The dtype ufunc bid computes in for operands x and y (y NULL: unary), or -1 with the error
- * NumPy would raise (a located diagnostic). */
-static int ufunc_operands(TypeInfo *ti, Instr *in, int bid, const Type *x, const Type *y) {
+/* Parameter p (of type t) of call ci as it takes part in dtype promotion: a NumPy scalar
+ * argument is strong (np.add(a, b64[0]), typeinfer/npscalar.c). */
+static const Type *promoted(TypeInfo *ti, Instr *in, const CallInfo *ci, int p, const Type *t) {
+    int at = ci ? ci->argmap[p] : -1;
+    return at >= 0 && t->kind != TY_ARRAY && ti->vtypes[in->args[at]] == t ? ti_promotion_type(ti, in->args[at]) : t;
+}
+
+/* The dtype ufunc bid computes in for operands x and y (y NULL: unary), parameters 0 and 1 of ci
+ * (NULL: operands that are no call's arguments), or -1 with the error NumPy would raise (a
+ * located diagnostic). */
+static int ufunc_operands(TypeInfo *ti, Instr *in, const CallInfo *ci, int bid, const Type *x, const Type *y) {
     const char *fname = ti_builtins[bid].name;
     int dt;
-    if (y && in->op == IR_CALL && in->nargs >= 3 && ti->vtypes[in->args[1]] == x && ti->vtypes[in->args[2]] == y &&
-        (x->kind != TY_ARRAY || y->kind != TY_ARRAY)) {   /* np.add(a, b64[0]): a NumPy scalar is strong */
-        x = ti_promotion_type(ti, in->args[1]);
-        y = ti_promotion_type(ti, in->args[2]);
+    if (y && (x->kind == TY_ARRAY || y->kind == TY_ARRAY)) {   /* an array with a NumPy scalar */
+        x = promoted(ti, in, ci, 0, x);
+        y = promoted(ti, in, ci, 1, y);
     }
     if (!is_num_or_array(x) || (y && !is_num_or_array(y)))
         return ERR(in, "np.%s() is not supported for %s%s%s", fname, x->name, y ? " and " : "", y ? y->name : "");
@@ -384,7 +391,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             if (ti_is_array_like(ti, in->args[i + 1])) return ti_wrap_array_like(ti, in, i + 1);   /* np.add(a, (1, 2)) */
         if (!(ci = ti_bind(ti, in, bid, fname, binary ? P_UFUNC2_OUT : P_UFUNC1_OUT, binary ? 2 : 1, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = binary ? ci->params[1] : NULL;
-        if ((dt = ufunc_operands(ti, in, bid, x, y)) < 0) return -1;
+        if ((dt = ufunc_operands(ti, in, ci, bid, x, y)) < 0) return -1;
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
@@ -576,7 +583,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (ci->argmap[dm ? 2 : 1] >= 0 || ci->argmap[dm ? 3 : 2] >= 0)
             return UNSUP(in, "np.%s() with out= or where= is not supported", fname);
         const Type *x = ci->params[0], *y = dm ? ci->params[1] : NULL;
-        if ((dt = ufunc_operands(ti, in, dm ? BI_NP_FLOOR_DIVIDE : BI_NP_SQRT, x, y)) < 0) return -1;
+        if ((dt = ufunc_operands(ti, in, ci, dm ? BI_NP_FLOOR_DIVIDE : BI_NP_SQRT, x, y)) < 0) return -1;
         if (ty_dtypes[dt].kind == 'c') return ERR(in, "np.%s() is not supported for complex values", fname);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
@@ -716,7 +723,7 @@ int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         if (r) return r;
         ci = ti->calls[in->id];
         const Type *a = ci->params[0];
-        if (ufunc_operands(ti, in, bid, a, a) < 0) return -1;
+        if (ufunc_operands(ti, in, NULL, bid, a, a) < 0) return -1;
         int pa = ti_reduction_param(ci, "axis");
         int nred = pa < 0 ? a->ndim : ci->params[pa]->kind == TY_TUPLE ? ci->params[pa]->n : 1;
         bool reorderable = bid == BI_NP_ADD || bid == BI_NP_MULTIPLY || bid == BI_NP_MAXIMUM || bid == BI_NP_MINIMUM ||
@@ -735,7 +742,7 @@ int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         /* outer makes arrays of its operands: a Python number counts with its own dtype (int64) */
         const Type *xa = ty_is_number(x) ? ty_array(ty_dtype_of_scalar(x), 0, 'C', false) : x;
         const Type *ya = ty_is_number(y) ? ty_array(ty_dtype_of_scalar(y), 0, 'C', false) : y;
-        int dt = ufunc_operands(ti, in, bid, xa, ya);
+        int dt = ufunc_operands(ti, in, NULL, bid, xa, ya);
         if (dt < 0) return -1;
         int nd = (x->kind == TY_ARRAY ? x->ndim : 0) + (y->kind == TY_ARRAY ? y->ndim : 0);
         if (nd == 0) return UNSUP(in, "np.%s.outer() of two scalars (a 0-d array) is not supported", fname);
@@ -757,7 +764,7 @@ int ti_type_ufunc_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
     if (nin == 2 && !(ty_is_number(b) || (b->kind == TY_ARRAY && b->ndim <= bmax)))
         return ERR(in, "np.%s.at(): b must be a number or an array that broadcasts to a[indices] (got %s)", fname, b->name);
     const Type *ae = ty_array(a->dtype, 0, 'C', false);
-    int dt = ufunc_operands(ti, in, bid, ae, nin == 2 ? b : NULL);
+    int dt = ufunc_operands(ti, in, NULL, bid, ae, nin == 2 ? b : NULL);
     if (dt < 0) return -1;
     if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
         return ERR(in, "np.%s.at(): cannot store complex results in %s", fname, a->name);
