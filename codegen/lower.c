@@ -1310,7 +1310,11 @@ static int lower_instr(Lower *L, Instr *in) {
     }
     switch (in->op) {
     case IR_CONST: v = const_ir(L, in); break;
-    case IR_ARG: v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1); break;   /* after `out` */
+    case IR_ARG:
+        v = L->err ? cg_rec_param(L, in->imm) : LLVMGetParam(L->func, (unsigned)in->imm + 1);   /* after `out` */
+        if (ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] >= 0)
+            v = cg_wrap_dtype(L, v, ti->argdt[in->imm]);   /* "uint8(uint8)" given 300: 44, as Numba unboxes */
+        break;
     case IR_GLOBAL: case IR_GETATTR:
         if (in->op == IR_GETATTR && t->kind == TY_METHOD) {
             v = L->vals[in->args[0]];   /* a method: its receiver, which the call's lowering reads */
@@ -1556,6 +1560,7 @@ static int lower_instr(Lower *L, Instr *in) {
             return 0;
         }
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
+        if (ti->ret_dt >= 0) r = cg_wrap_dtype(L, r, ti->ret_dt);   /* "uint8(uint8)" returning 256: 0 */
         if (cg_has_refs(L, ti->ret)) cg_return_ref(L, in, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));

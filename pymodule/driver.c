@@ -295,7 +295,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     }
     if (keep_callee(obj)) return -1;
     out->ret = s->ret;
-    out->params = s->args;
+    out->params = s->held;
     out->nparams = s->nargs;
     out->symbol = s->symbol;
     out->bitcode = s->bitcode;
@@ -343,7 +343,7 @@ static PyObject *host_kernel_of(PyObject *obj) {
 /* The one signature a Dispatcher compiled with signatures (not lazy) has, as a FunctionType. */
 static const Type *host_fixed_signature(PyObject *obj) {
     Dispatcher *d = (Dispatcher *)obj;
-    return d->lazy || d->nspecs != 1 ? NULL : ty_funcptr(d->specs[0]->ret, d->specs[0]->nargs, d->specs[0]->args);
+    return d->lazy || d->nspecs != 1 ? NULL : ty_funcptr(d->specs[0]->ret, d->specs[0]->nargs, d->specs[0]->held);
 }
 
 static bool host_is_lazy(PyObject *obj) { return ((Dispatcher *)obj)->lazy; }
@@ -464,7 +464,7 @@ fail:
 static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
                       PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
     Spec *spec = calloc(1, sizeof *spec);
-    const Type **copy = malloc(sizeof(Type *) * (size_t)(nargs ? nargs : 1));
+    const Type **copy = malloc(sizeof(Type *) * (size_t)(2 * nargs + 1));   /* args, then held */
     char *sym = strdup(symbol);
     if (!spec || !copy || !sym || !(spec->keep = PyList_New(0))) {
         snprintf(err, errlen, "out of memory");
@@ -480,8 +480,10 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
             goto fail;
         }
     memcpy(copy, args, sizeof(Type *) * (size_t)nargs);
+    for (int i = 0; i < nargs; i++) copy[nargs + i] = ty_held(args[i]);
     spec->nargs = nargs;
     spec->args = copy;
+    spec->held = copy + nargs;
     spec->ret = ret;
     spec->bitcode = bitcode;
     spec->is_explicit = is_explicit;
@@ -545,7 +547,7 @@ void *pm_native_address(Spec *s) {
     if (!sym) return PyErr_NoMemory(), NULL;
     sprintf(sym, "%s.native", s->symbol);
     CgWrap w = {.kind = CG_WRAP_NATIVE, .symbol = sym, .kernel = s->symbol, .bitcode = s->bitcode,
-                .params = s->args, .nparams = s->nargs, .ret = s->ret};
+                .params = s->held, .nparams = s->nargs, .ret = s->ret};
     CgResult out = {0};
     RtCode *code = NULL;
     if (s->nargs > CG_WRAP_MAX_OPERANDS) PyErr_Format(PyExc_TypeError, "more than %d parameters", CG_WRAP_MAX_OPERANDS);
@@ -694,6 +696,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (probe && !keytext) cache_warn("cannot use the cache");
     TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
     if (!ti) goto fail;
+    if (declared_ret && declared_ret->kind == TY_NARROW) {   /* "uint8(...)": its canonical scalar, wrapped on return */
+        ti->ret_dt = declared_ret->dtype;
+        declared_ret = ty_held(declared_ret);
+    }
     if (declared_ret && declared_ret != ti->ret) {
         const Type *u = ty_unify(ti->ret, declared_ret);
         if (declared_ret->kind == TY_OPTIONAL) {   /* None, T or OptionalType(T) where T converts */

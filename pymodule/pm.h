@@ -16,7 +16,8 @@
 
 typedef struct Spec {
     int nargs;
-    const Type **args;
+    const Type **args;     /* its key: a sized scalar as its TY_NARROW (a signature's uint8) */
+    const Type **held;     /* args as the native function takes them (ty_held): what compiled callers pass */
     const Type *ret;
     RtEntry entry;         /* NULL until its code is loaded (pm_spec_code) */
     struct RtCode *code;   /* the loaded object code (runtime/loader.c) */

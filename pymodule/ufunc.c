@@ -167,7 +167,7 @@ static PyObject *m_build_wrapper(PyObject *self, PyObject *args) {
     }
     w.kernel = s->symbol;
     w.bitcode = s->bitcode;
-    w.params = s->args;
+    w.params = s->held;
     w.nparams = s->nargs;
     w.ret = s->ret;
     CgResult out = {0};

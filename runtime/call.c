@@ -14,10 +14,15 @@
 
 /* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
 static int conversion_cost(const Type *from, const Type *to) {
-    if (from == ty_float32) from = ty_float64;   /* an np.float32 argument to a float64 parameter */
     if (from == to) return 0;
+    if (from == ty_float32 && (from = ty_float64) == to) return 0;   /* an np.float32 argument to a float64 parameter */
+    if (to->kind == TY_NARROW) {   /* "int32(int32)" given an int64: wrapped on entry, as Numba converts */
+        int c = conversion_cost(from, ty_held(to));
+        return c < 0 ? -1 : c + 1;
+    }
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
+    if (from == ty_float64 && ty_is_int(to)) return 4;   /* truncated (unbox_float_as_int), as Numba converts: last resort */
     bool flags_ok = (to->readonly || !from->readonly) && (to->unaligned || !from->unaligned);
     if (from->kind == to->kind && (from->kind == TY_ARRAY || from->kind == TY_RECARRAY) && flags_ok &&
         (from->kind == TY_ARRAY ? from->dtype == to->dtype : ty_same_fields(from->rec, to->rec)) &&
@@ -92,6 +97,24 @@ static void release_args(const Type *const *types, int n, PyObject *const *args,
     }
 }
 
+/* A negative int for an unsigned sized parameter ("uint8(uint8)" given -1): Numba's OverflowError
+ * (a positive one wraps, as there). */
+static int negative_to_unsigned(const Type *t, const void *value) {
+    if (t->kind != TY_NARROW || ty_dtypes[t->dtype].kind != 'u' || *(const int64_t *)value >= 0) return 0;
+    PyErr_SetString(PyExc_OverflowError, "can't convert negative int to unsigned");
+    return -1;
+}
+
+/* A float for an int parameter ("int64(int64)" given 1.5, only a signature's): truncated, as Numba
+ * converts; NaN and infinities are Python's ValueError and OverflowError. */
+static int unbox_float_as_int(const Type *t, PyObject *v, void *out) {
+    double d = PyFloat_AsDouble(v);
+    PyObject *i = d == -1.0 && PyErr_Occurred() ? NULL : PyLong_FromDouble(d);
+    int rc = i ? rt_unbox(t, i, out) : -1;
+    Py_XDECREF(i);
+    return rc;
+}
+
 PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type *ret, PyObject *const *args,
                   bool nogil) {
     _Alignas(16) unsigned char buf[1024];
@@ -105,13 +128,14 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
     }
     size_t off = 0;
     for (int i = 0; i < nargs; i++) {
-        const Type *t = types[i] == ty_float32 ? ty_float64 : types[i];   /* held as a double */
+        const Type *t = ty_held(types[i]);   /* a sized scalar: as its canonical one (the code wraps it) */
         off = (off + 15) & ~(size_t)15;
         ptrs[i] = base + off;
         off += t->size;
         /* the hot cases inline; everything else through the runtime's unboxer */
         if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
-        else if (rt_unbox(t, args[i], ptrs[i])) {
+        else if ((ty_is_int(t) && PyFloat_Check(args[i]) ? unbox_float_as_int(t, args[i], ptrs[i]) : rt_unbox(t, args[i], ptrs[i])) ||
+                 negative_to_unsigned(types[i], ptrs[i])) {
             release_args(types, i, args, ptrs, false);
             free(heap);
             return NULL;

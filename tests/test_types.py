@@ -104,10 +104,11 @@ def test_njit_with_type_object_signatures():
     assert k.signatures == [(t.UniTuple(t.float64, 2),)] and k((1.0, 2.5)) == 3.5
 
 
-def test_sized_scalars_compute_as_their_kind():
+def test_sized_scalars_in_a_signature_are_numbas():
     f = impl.njit(types.float32(types.float32, types.int32))(lambda x, n: x * n)
     assert f(1.5, 3) == 4.5
-    assert f.signatures == [(types.float64, types.int64)]   # ember computes in float64/int64
+    assert f.signatures == [(types.float32, types.int32)]
+    assert f(0.1, 2 ** 32 + 3) == float(np.float32(np.float32(0.1) * 3))   # the argument wraps to int32 and rounds
 
 
 def test_bad_type_objects_and_signatures():

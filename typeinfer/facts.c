@@ -85,7 +85,7 @@ static bool f32_rule(Facts *s, Instr *in) {
     const Type **vt = ti->vtypes;
     switch (in->op) {
     case IR_GETITEM: return f32_array(vt[in->args[0]]);
-    case IR_ARG: return ti->argf32 && in->imm < ti->nargs && ti->argf32[in->imm];   /* f(np.float32(0.5)) */
+    case IR_ARG: return ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == DT_FLOAT32;   /* f(np.float32(0.5)) */
     case IR_ITERVALUE: {
         const Type *it = vt[in->args[0]];
         return it && it->kind == TY_ITER && f32_array(it->iter_of) && it->iter_of->ndim == 1;

@@ -833,10 +833,13 @@ TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const
     ti->calls = ctx_alloc(ctx, sizeof(CallInfo *) * (size_t)(fn->ninstrs + 1));
     if (!ti->argtypes || !ti->vtypes || !ti->vartypes || !ti->frozen || !ti->calls) return NULL;
     memcpy(ti->argtypes, argtypes, sizeof(Type *) * (size_t)nargs);
-    ti->argf32 = ctx_alloc(ctx, sizeof(bool) * (size_t)(nargs + 1));
-    if (!ti->argf32) return NULL;
-    for (int i = 0; i < nargs; i++)
-        if (argtypes[i] == ty_float32) ti->argtypes[i] = ty_float64, ti->argf32[i] = true;
+    ti->argdt = ctx_alloc(ctx, (size_t)(nargs + 1));
+    if (!ti->argdt) return NULL;
+    for (int i = 0; i < nargs; i++) {
+        ti->argdt[i] = argtypes[i]->kind == TY_NARROW ? (signed char)argtypes[i]->dtype : -1;
+        ti->argtypes[i] = ty_held(argtypes[i]);
+    }
+    ti->ret_dt = -1;
     ti->symbol = symbol;
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;

@@ -160,8 +160,11 @@ struct TypeInfo {
     const TiHost *host;
     const Type **argtypes;
     int nargs;
-    bool *argf32;                 /* per parameter: given a float32 (a TY_FLOAT32 argument type, typed
-                                   * float64 here: facts.c marks its value float32) */
+    signed char *argdt;           /* per parameter: the dtype of a TY_NARROW argument type (typed as
+                                   * its canonical scalar here; the value is wrapped or rounded on
+                                   * entry, and facts.c marks a float32 one float32), else -1 */
+    int ret_dt;                   /* a signature's narrow return type (uint8(...)): the result wraps
+                                   * or rounds to it (ret is its canonical scalar); else -1 */
     const Type **vtypes;          /* per value id */
     const Type **vartypes;        /* per variable */
     PyObject **frozen;            /* per value id: the Python value of a frozen global/attribute */

@@ -58,7 +58,13 @@ int ty_init(void) {
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
     ty_ellipsis = new_type(TY_ELLIPSIS, "ellipsis", 1, 1);
-    ty_float32 = new_type(TY_FLOAT32, "float32", 8, 8);
+    for (int dt = 0; dt < DT_COUNT; dt++)   /* the sized scalars a parameter may be: held in 8 bytes */
+        if (ty_narrow_dtype_named(ty_dtypes[dt].name) >= 0) {
+            Type *t = new_type(TY_NARROW, ty_dtypes[dt].name, 8, 8);
+            if (!t) return -1;
+            t->dtype = dt;
+            ty_state->narrow[dt] = t;
+        }
     return ty_range && ty_uint64 && ty_excval && ty_rng && ty_ellipsis ? 0 : -1;
 }
 
@@ -1137,12 +1143,29 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
 
 /* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
  * ")", or -1. */
-static int parse_params(const char *s, const char **end, const Type **out, char *err, size_t errlen) {
+/* A signature's parameter or return type: a sized scalar's name (uint8, float32, i2) gives its
+ * TY_NARROW, anything else ty_parse's type. */
+static const Type *parse_sig_type(const char *s, const char **end, char *err, size_t errlen) {
+    const Type *t = ty_parse(s, end, err, errlen);
+    s = skip_ws(s);
+    char name[16];
+    size_t n = t && ty_is_number(t) ? (size_t)(*end - s) : sizeof name;
+    if (n >= sizeof name) return t;
+    memcpy(name, s, n);
+    name[n] = 0;
+    int dt = ty_narrow_dtype_named(name);
+    return dt >= 0 ? ty_state->narrow[dt] : t;
+}
+
+const Type *ty_held(const Type *t) { return t->kind == TY_NARROW ? ty_scalar_of(t->dtype) : t; }
+
+/* Parameters up to ')': a signature's (sig: sized scalars narrow), or a FunctionType's. */
+static int parse_params(const char *s, const char **end, const Type **out, bool sig, char *err, size_t errlen) {
     int n = 0;
     s = skip_ws(s);
     while (*s != ')') {
         if (n == 64) { snprintf(err, errlen, "too many parameters"); return -1; }
-        if (!(out[n++] = ty_parse(s, &s, err, errlen))) return -1;
+        if (!(out[n++] = sig ? parse_sig_type(s, &s, err, errlen) : ty_parse(s, &s, err, errlen))) return -1;
         s = skip_ws(s);
         if (*s == ',') s = skip_ws(s + 1);
         else if (*s != ')') { snprintf(err, errlen, "expected ',' or ')' at '%s'", s); return -1; }
@@ -1273,7 +1296,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (!ret) return NULL;
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected FunctionType[ret(params)]"); return NULL; }
-        if ((np = parse_params(s + 1, &s, params, err, errlen)) < 0) return NULL;
+        if ((np = parse_params(s + 1, &s, params, false, err, errlen)) < 0) return NULL;
         s = skip_ws(s);
         if (*s != ']') { snprintf(err, errlen, "expected ']' after FunctionType[ret(params)"); return NULL; }
         *end = s + 1;
@@ -1299,12 +1322,12 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
     const char *s = skip_ws(text);
     *ret = NULL;
     if (*s != '(') {
-        if (!(*ret = ty_parse(s, &s, err, errlen))) return -1;
+        if (!(*ret = parse_sig_type(s, &s, err, errlen))) return -1;
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
     }
     const Type *list[64];
-    int n = parse_params(s + 1, &s, list, err, errlen);
+    int n = parse_params(s + 1, &s, list, true, err, errlen);
     if (n < 0) return -1;
     if (*skip_ws(s)) { snprintf(err, errlen, "unexpected text after ')': '%s'", skip_ws(s)); return -1; }
     *args = malloc(sizeof(Type *) * (size_t)(n ? n : 1));

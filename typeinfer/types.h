@@ -68,9 +68,11 @@ typedef enum {
                      * to a counted block (refcnt at offset 0) whose data holds n fields named fnames[],
                      * of types elems[] (scalars canonical; stored as fdtypes[] where that is >= 0, else
                      * as elems[]) at byte offsets offsets[], itemsize bytes in all */
-    TY_FLOAT32,     /* an np.float32 argument: only in a specialisation's parameter types (the dispatcher's
-                     * key, Numba's float32); typing sees a float64 holding a float32 value (infer.c ti_new,
-                     * facts.c), so its maths is float32's */
+    TY_NARROW,      /* a sized scalar parameter (dtype: int8..uint32 or float32): an np.float32 argument, or
+                     * a scalar a signature names ("uint8(uint8)"). Only in a specialisation's parameter
+                     * types (the dispatcher's key, as Numba names it) and a signature's return type; held
+                     * and typed as its canonical scalar (ty_held), which the function wraps or rounds
+                     * on entry (infer.c ti_new, facts.c: a float32's maths is float32's) */
     TY_NKINDS
 } TypeKind;
 
@@ -139,7 +141,7 @@ typedef struct TyState {
     Type **table;
     int ntable, cap;
     const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *ellipsis;
-    const Type *float32;
+    const Type *narrow[DT_COUNT];   /* TY_NARROW by dtype (NULL: none for it) */
 } TyState;
 
 extern TyState *ty_state;
@@ -154,7 +156,7 @@ extern TyState *ty_state;
 #define ty_excval (ty_state->excval)
 #define ty_rng (ty_state->rng)
 #define ty_ellipsis (ty_state->ellipsis)
-#define ty_float32 (ty_state->float32)   /* TY_FLOAT32: parameters only */
+#define ty_float32 (ty_state->narrow[DT_FLOAT32])   /* TY_NARROW float32: parameters only */
 
 /* Generator methods (typeinfer/rng.c, codegen/lower_rng.c, runtime/rng.c). */
 enum { RNG_RANDOM, RNG_STANDARD_NORMAL, RNG_NORMAL, RNG_UNIFORM, RNG_EXPONENTIAL, RNG_STANDARD_EXPONENTIAL,
@@ -200,7 +202,8 @@ bool ty_is_value(const Type *t);           /* can cross into Python: numbers, No
 int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64, uint64 1 < float64 2 < complex128 3 */
 const Type *ty_of_rank(int rank);
 const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify; int64 with uint64 is float64 */
-const Type *ty_parse(const char *text, const char **end, char *err, size_t errlen);
+const Type *ty_parse(const char *text, const char **end, char *err, size_t errlen);   /* int32: int64 */
+/* "uint8(uint8, float32[:])": a sized scalar parameter or return type is its TY_NARROW; *args malloc'd */
 int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
                        char *err, size_t errlen);
 const Type *ty_typeof(PyObject *value);   /* the type of a Python argument, NULL if unsupported */
@@ -270,6 +273,7 @@ bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, fl
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
 bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
+const Type *ty_held(const Type *t);       /* a TY_NARROW's canonical scalar; any other type itself */
 int ty_narrow_dtype_named(const char *name);   /* "uint32", "i2", "float32": its DT_*; -1 for a 64-bit, bool or other name */
 
 #endif

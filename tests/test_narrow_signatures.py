@@ -1,0 +1,149 @@
+"""Sized scalars in explicit signatures ("uint8(uint8)", "float32(float32)", "int32(int32, int32)"):
+as in Numba, an argument converts to the parameter's type on entry (an int wraps, a negative int
+for an unsigned parameter is an OverflowError, a float rounds to float32), the function computes
+with it as Numba types it (a float32 parameter's maths is float32's), and the result converts to
+the return type (wraps or rounds). The expected values are Numba 0.68's; the file runs on both
+backends (EMBER_TEST_BACKEND=numba)."""
+
+import ctypes
+
+import numpy as np
+import pytest
+
+from difftest import impl
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
+
+F32 = np.float32
+
+
+def add_one(x):
+    return x + 1
+
+
+def double(x):
+    return x * 2
+
+
+def scaled(x):
+    return x * 0.1
+
+
+def ident(x):
+    return x
+
+
+def mul(a, b):
+    return a * b
+
+
+def xorshift32(x):
+    x ^= x << 13
+    x ^= x >> 17
+    x ^= x << 5
+    return x
+
+
+def div(a, b):
+    return a / b
+
+
+def test_unsigned_parameter_and_return_wrap():
+    u = impl.njit("uint8(uint8)")(add_one)
+    assert u(255) == 0 and u(3) == 4 and u(300) == 45
+    assert type(u(3)) is int
+    with pytest.raises(OverflowError, match="negative int to unsigned"):
+        u(-1)
+
+
+def test_signed_parameter_and_return_wrap():
+    f = impl.njit("int8(int8)")(double)
+    assert [f(100), f(-100), f(200)] == [-56, 56, -112]
+    m = impl.njit("int32(int32, int32)")(mul)
+    assert m(100000, 100000) == 1410065408   # computed in int64, as Numba's int32 * int32, then wrapped
+
+
+def test_uint32_hash_wraps_only_on_return():
+    h = impl.njit("uint32(uint32)")(xorshift32)   # the shifts run in 64 bits, as in Numba
+    assert h(2463534242) == 127028579
+
+
+def test_float_to_narrow_int_return():
+    cv = impl.njit("uint16(float64)")(ident)
+    assert cv(70000.7) == 4464 and cv(-1.0) == 65535
+
+
+def test_float32_parameter_rounds_and_computes_as_float32():
+    f = impl.njit("float32(float32)")(scaled)
+    want = float(F32(float(F32(1.1)) * 0.1))   # float32 * a Python float is float64, rounded on return
+    assert f(1.1) == want and f(F32(1.1)) == want
+    g = impl.njit("float64(float32)")(ident)
+    assert g(0.1) == float(F32(0.1))
+    d = impl.njit("float32(float32, float32)")(div)
+    assert d(1.0, 3.0) == float(F32(1) / F32(3))
+
+
+def sum_f32_poly(x, n):
+    s = x
+    for i in range(n):
+        s = s * x + x   # float32 * float32: float32 maths, as Numba's
+    return s
+
+
+def test_float32_parameter_chain_is_float32_maths():
+    f = impl.njit("float32(float32, int64)")(sum_f32_poly)
+    x = F32(1.0001)
+    want = x
+    for _ in range(50):
+        want = want * x + x
+    assert f(1.0001, 50) == float(want)
+
+
+def test_signature_names_and_dispatch():
+    u = impl.njit("uint8(uint8)")(add_one)
+    f = impl.njit("float32(float32)")(scaled)
+    assert [tuple(map(str, s)) for s in u.signatures] == [("uint8",)]
+    assert [tuple(map(str, s)) for s in f.signatures] == [("float32",)]
+    assert u(1.5) == 2 and u(300.5) == 45   # a float truncates to an int parameter, then wraps
+    with pytest.raises(TypeError, match="No matching definition"):
+        u(1 + 2j)
+
+
+def test_float_to_int_signature_truncates():
+    f = impl.njit("int64(int64)")(add_one)
+    assert f(1.5) == 2 and f(-2.7) == -1 and f(True) == 2
+    with pytest.raises(ValueError):
+        f(float("nan"))
+
+
+def test_several_signatures_pick_the_exact_one():
+    f = impl.njit(["int64(int64)", "uint8(uint8)"])(add_one)
+    assert f(255) == 256   # an int is an int64: its own signature
+    k = impl.njit(["int64(int64)", "float64(float64)"])(add_one)
+    assert k(1.5) == 2.5 and k(2) == 3   # a float takes the float signature over truncation
+
+
+def call_narrow():
+    return U(254) + U(255) + FS(2.0)
+
+
+U = impl.njit("uint8(uint8)")(add_one)
+FS = impl.njit("float32(float32)")(scaled)
+
+
+def test_compiled_caller_converts_like_python():
+    c = impl.njit(call_narrow)
+    assert c() == 255 + float(F32(float(F32(2.0)) * 0.1))
+
+
+def test_cfunc_with_narrow_types():
+    c = impl.cfunc("uint8(uint8)")(add_one)
+    assert c.ctypes(255) == 0
+    f = impl.cfunc("float32(float32, float32)")(div)
+    assert f.ctypes(1.0, 3.0) == float(F32(1) / F32(3))
+    assert isinstance(c.address, int) and ctypes.c_void_p(c.address).value
+
+
+def test_vectorize_with_narrow_signature():
+    v = impl.vectorize(["uint8(uint8)"])(add_one)
+    out = v(np.array([0, 254, 255], np.uint8))
+    assert out.dtype == np.uint8 and out.tolist() == [1, 255, 0]
