@@ -49,6 +49,10 @@ def solve(m, b):
 def bump(x):
     return np.exp(-x * x) * np.sin(x)   # glibc's vector maths where the JIT uses it
 
+@export("uint8(uint8, uint8)", "float32(float32, float32)")
+def narrow(x, y=1):
+    return x + y
+
 @export("UniTuple(int64, 2)(int64, int64)")
 def divmod_(a, b):
     return a // b, a % b
@@ -101,6 +105,12 @@ assert kernels.total(a=a) == float((a * a).sum())
 assert kernels.scaled(np.arange(3.0), 2.0).tolist() == [0.0, 2.0, 4.0]
 assert np.allclose(kernels.solve(np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([9.0, 8.0])), [2.0, 3.0])
 assert kernels.divmod_(-7, 2) == (-4, 1)
+assert kernels.narrow(255, 1) == 0 and kernels.narrow(0.1, 0.2) == float(np.float32(np.float32(0.1) + np.float32(0.2)))
+try:   # as the JIT: a negative int for an unsigned parameter
+    kernels.narrow(-1, 1)
+    raise AssertionError("no error")
+except OverflowError:
+    pass
 x = np.linspace(-5.0, 5.0, 1001)
 assert np.allclose(kernels.bump(x), np.exp(-x * x) * np.sin(x), rtol=1e-14, atol=0)
 try:
@@ -163,8 +173,8 @@ def test_build_reports_progress_and_writes_module_and_header(built):
     so = out / ("kernels" + sysconfig.get_config_var("EXT_SUFFIX"))
     assert p.stdout.strip() == str(so) and so.exists() and (out / "kernels.h").exists()
     lines = p.stderr.strip().splitlines()   # not a terminal: plain lines
-    assert lines[0] == "[1/10] compiled kernels.total float64(float64[::1])"
-    assert lines[-1].startswith("[10/10] compiled kernels.distinct_pairs")
+    assert lines[0] == "[1/12] compiled kernels.total float64(float64[::1])"
+    assert lines[-1].startswith("[12/12] compiled kernels.distinct_pairs")
 
 
 def test_module_needs_neither_llvm_nor_ember(built):
