@@ -63,6 +63,12 @@ static void store_key(Lower *L, const Type *kt, LLVMValueRef p, LLVMValueRef x) 
     LLVMBuildStore(L->b, x, p);
 }
 
+/* A key for dt, wrapped or rounded to its sized key type (DictType[uint8,...]: d[300] is d[44], as
+ * Numba casts the key) where stored and where looked up. */
+static LLVMValueRef narrow_key(Lower *L, const Type *dt, LLVMValueRef k) {
+    return dt->narrow[0] ? cg_wrap_dtype(L, k, dt->narrow[0]->dtype) : k;
+}
+
 /* The call arguments (desc, key size, key buffer) for key k of type `from`. */
 static void key_args(Lower *L, const Type *dt, LLVMValueRef k, const Type *from, LLVMValueRef *out) {
     const Type *kt = dt->elems[0];
@@ -71,7 +77,7 @@ static void key_args(Lower *L, const Type *dt, LLVMValueRef k, const Type *from,
     LLVMTypeRef pt[4] = {L->ptr, L->i8, L->i64, L->i1};
     LLVMValueRef a[4] = {buf, LLVMConstInt(L->i8, 0, 0), size_of(L, t), LLVMConstInt(L->i1, 0, 0)};
     cg_call(L, "llvm.memset.p0.i64", L->voidt, pt, a, 4);
-    store_key(L, kt, buf, cg_cast(L, k, from, kt));
+    store_key(L, kt, buf, narrow_key(L, dt, cg_cast(L, k, from, kt)));
     char desc[128] = "";
     ty_value_layout(kt, desc, sizeof desc, false);
     out[0] = cg_cstring(L, desc);
@@ -115,6 +121,7 @@ static LLVMValueRef store_at(Lower *L, const Type *dt, LLVMValueRef d, LLVMValue
     LLVMValueRef e = entry_ptr(L, dt, d, LLVMBuildAShr(L->b, r, i64c(L, 1), ""));
     if (dt->kind == TY_SET) return e;   /* (no value) */
     LLVMValueRef vp = field(L, dt, e, 3);
+    if (dt->narrow[1]) v = cg_wrap_dtype(L, v, dt->narrow[1]->dtype);   /* DictType[int64,float32]: rounded */
     if (ty_has_refs(vt_)) {
         v = cg_keep(L, v, vt_);
         LLVMBasicBlockRef old = LLVMAppendBasicBlockInContext(L->c, L->func, "replace");
@@ -246,7 +253,7 @@ typedef struct { LLVMValueRef key, hash; } PlainKey;   /* as stored, its hash */
 
 static PlainKey plain_key_of(Lower *L, const Type *dt, LLVMValueRef k, const Type *from) {
     const Type *kt = dt->elems[0];
-    PlainKey w = {canonical(L, kt, cg_cast(L, k, from, kt)), NULL};
+    PlainKey w = {canonical(L, kt, narrow_key(L, dt, cg_cast(L, k, from, kt))), NULL};
     w.hash = plain_hash(L, kt, w.key);
     return w;
 }

@@ -188,6 +188,11 @@ void cg_heap_free(Lower *L, LLVMValueRef p, const Type *t) {
 }
 
 /* ---- making lists ------------------------------------------------------------------ */
+/* An item v for the list type lt, wrapped or rounded to its sized item type (ListType[uint8]). */
+static LLVMValueRef narrow_item(Lower *L, const Type *lt, LLVMValueRef v) {
+    return lt->narrow[0] ? cg_wrap_dtype(L, v, lt->narrow[0]->dtype) : v;
+}
+
 static void store_new(Lower *L, const Type *e, LLVMValueRef p, LLVMValueRef v) {
     if (ty_has_refs(e)) v = cg_keep(L, v, e);
     store_at(L, e, v, p);
@@ -199,7 +204,7 @@ LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type
     const Type *e = elem_of(lt);
     LLVMValueRef l = new_list(L, e, i64c(L, n));
     LLVMValueRef base = n ? items(L, l) : NULL;
-    for (int i = 0; i < n; i++) store_new(L, e, item_ptr(L, e, base, i64c(L, i)), cg_cast(L, vals[i], ts[i], e));
+    for (int i = 0; i < n; i++) store_new(L, e, item_ptr(L, e, base, i64c(L, i)), narrow_item(L, lt, cg_cast(L, vals[i], ts[i], e)));
     set_len(L, l, i64c(L, n));
     return cg_own(L, l, lt);
 }
@@ -217,7 +222,7 @@ LLVMValueRef cg_list_literal(Lower *L, Instr *in) {
 
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_) {
     const Type *e = elem_of(lt);
-    v = cg_cast(L, v, vt_, e);
+    v = narrow_item(L, lt, cg_cast(L, v, vt_, e));
     LLVMValueRef n = cg_list_len(L, l), n1 = LLVMBuildNSWAdd(L->b, n, i64c(L, 1), "");
     reserve(L, e, l, n1);
     store_new(L, e, item_ptr(L, e, items(L, l), n), v);
@@ -245,7 +250,7 @@ static void append_each(Lower *L, LLVMValueRef v, const Type *vt_, void *env) {
 }
 
 static void extend_iter(Lower *L, const Type *lt, LLVMValueRef l, const Type *it, LLVMValueRef x) {
-    if (it->kind == TY_LIST) {
+    if (it->kind == TY_LIST && (!lt->narrow[0] || it->narrow[0] == lt->narrow[0])) {   /* (else each item wraps) */
         extend_list(L, elem_of(lt), l, x);
         return;
     }
@@ -386,6 +391,12 @@ void cg_list_setitem(Lower *L, Instr *in) {
         bool extended = slice_of(L, it, L->vals[in->args[1]], l, &lo, &step, &len);
         hi = LLVMBuildAdd(L->b, lo, len, "");
         LLVMValueRef m = cg_own(L, copy_list(L, vt_, v), vt_);
+        if (lt->narrow[0] && vt_->narrow[0] != lt->narrow[0]) {   /* ListType[uint8][a:b] = [300]: the copy's items wrap */
+            LoopCtx nc;
+            LLVMValueRef j = cg_loop_begin(L, &nc, cg_list_len(L, m)), q = item_ptr(L, e, items(L, m), j);
+            store_at(L, e, narrow_item(L, lt, load_at(L, e, q)), q);
+            cg_loop_end(L, &nc);
+        }
         LLVMBasicBlockRef join = NULL;
         if (extended) {
             LLVMBasicBlockRef plain = if_extended(L, step, &join);
@@ -414,7 +425,7 @@ void cg_list_setitem(Lower *L, Instr *in) {
     LLVMValueRef i = wrap_checked(L, cg_cast(L, L->vals[in->args[1]], it, ty_int64), cg_list_len(L, l),
                                   "list assignment index out of range");
     LLVMValueRef p = item_ptr(L, e, items(L, l), i);
-    v = cg_cast(L, v, vt_, e);
+    v = narrow_item(L, lt, cg_cast(L, v, vt_, e));
     if (ty_has_refs(e)) {
         v = cg_keep(L, v, e);
         cg_decref(L, load_at(L, e, p), e);
@@ -876,7 +887,7 @@ LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args,
         reserve(L, e, l, n1);
         LLVMValueRef base = items(L, l);
         memmove_items(L, e, base, LLVMBuildAdd(L->b, i, i64c(L, 1), ""), i, LLVMBuildSub(L->b, n, i, ""));
-        store_new(L, e, item_ptr(L, e, base, i), args[1]);
+        store_new(L, e, item_ptr(L, e, base, i), narrow_item(L, lt, args[1]));
         set_len(L, l, n1);
         break;
     }

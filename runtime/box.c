@@ -259,3 +259,18 @@ void rt_generator_keep(PyObject *gen, PyObject *owner, PyObject *const *args, in
     if (!keep) PyErr_Clear();   /* (then nothing is kept: the caller's references still hold) */
     Py_XSETREF(g->keep, keep);
 }
+
+void rt_narrow_value(const Type *narrow, void *p) {
+    if (!narrow) return;
+    int64_t v = *(int64_t *)p;
+    switch (narrow->dtype) {
+    case DT_INT8: *(int64_t *)p = (int8_t)v; break;
+    case DT_INT16: *(int64_t *)p = (int16_t)v; break;
+    case DT_INT32: *(int64_t *)p = (int32_t)v; break;
+    case DT_UINT8: *(int64_t *)p = (uint8_t)v; break;
+    case DT_UINT16: *(int64_t *)p = (uint16_t)v; break;
+    case DT_UINT32: *(int64_t *)p = (uint32_t)v; break;
+    case DT_FLOAT32: *(double *)p = (float)*(double *)p; break;
+    default: break;
+    }
+}

@@ -89,7 +89,9 @@ void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */
-const Type *rt_typeof_argument(PyObject *value);  /* rt_typeof, and an np.float32 a float32 (a TY_FLOAT32 parameter) */
+const Type *rt_typeof_argument(PyObject *value);  /* rt_typeof, and an np.float32 a float32 (a TY_NARROW parameter) */
+void rt_narrow_value(const Type *narrow, void *p);  /* the held scalar at p wrapped or rounded to a TY_NARROW's
+                                                     * dtype (ListType[uint8]'s 300: 44); narrow NULL: unchanged */
 int rt_unbox_record(const Type *t, PyObject *o, void *out);
 PyObject *rt_box_generator(const Type *t, void *frame);   /* an iterator over a compiled generator */
 void rt_generator_keep(PyObject *gen, PyObject *owner, PyObject *const *args, int nargs);   /* it holds its code's owner and the call's arguments */   /* a np.void record: the address of its bytes */

@@ -64,8 +64,14 @@ static int hold_arrays(const Type *t, char *p) {
     return (r->meminfo = rt_block_holding(r->parent)) ? 0 : rt_error_to_python();
 }
 
-/* v as an item of type e at out, owning its references; -1 with TypeError if it is not one. */
-static int to_item(const Type *e, PyObject *v, void *out) {
+/* v as an item of type e at out, owning its references, wrapped or rounded to narrow (a sized item
+ * type, ListType[uint8]; else NULL); -1 with TypeError if it is not one. */
+static int to_item(const Type *e, const Type *narrow, PyObject *v, void *out) {
+    if (narrow) {
+        int rc = to_item(e, NULL, v, out);
+        if (!rc) rt_narrow_value(narrow, out);
+        return rc;
+    }
     if (e == ty_float64 && PyFloat_CheckExact(v)) {
         *(double *)out = PyFloat_AS_DOUBLE(v);
         return 0;
@@ -253,13 +259,13 @@ static int reserve(TypedObj *o, PyObject *v, Py_ssize_t more) {
 }
 
 static PyObject *list_append(TypedObj *o, PyObject *v) {
-    if (o->b && elem(o) == ty_float64 && PyFloat_CheckExact(v) && lf(o)->len < lf(o)->cap) {   /* the common case */
+    if (o->b && elem(o) == ty_float64 && !o->t->narrow[0] && PyFloat_CheckExact(v) && lf(o)->len < lf(o)->cap) {   /* the common case */
         RtList *f = lf(o);
         ((double *)f->items)[f->len++] = PyFloat_AS_DOUBLE(v);
         Py_RETURN_NONE;
     }
     if (reserve(o, v, 1)) return NULL;
-    if (to_item(elem(o), v, at(o, lf(o)->len))) return NULL;
+    if (to_item(elem(o), o->t->narrow[0], v, at(o, lf(o)->len))) return NULL;
     lf(o)->len++;
     Py_RETURN_NONE;
 }
@@ -360,7 +366,7 @@ static int list_replace(TypedObj *o, PyObject *items) {
     if (!b) return rt_error_to_python();
     RtList *f = ember_rt_block_data(b);
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (to_item(e, PyList_GET_ITEM(items, i), f->items + i * (int64_t)e->size)) {
+        if (to_item(e, o->t->narrow[0], PyList_GET_ITEM(items, i), f->items + i * (int64_t)e->size)) {
             rt_release(o->t, &b);
             return -1;
         }
@@ -389,7 +395,7 @@ static int list_ass_item(TypedObj *o, Py_ssize_t i, PyObject *v) {
         return 0;
     }
     _Alignas(16) char buf[ITEM_MAX];
-    if (to_item(e, v, buf)) return -1;
+    if (to_item(e, o->t->narrow[0], v, buf)) return -1;
     rt_release(e, p);
     memcpy(p, buf, e->size);
     return 0;
@@ -421,7 +427,7 @@ static PyObject *list_insert(TypedObj *o, PyObject *const *args, Py_ssize_t n) {
     norm_index(o, &i, true, NULL);
     const Type *e = elem(o);
     _Alignas(16) char buf[ITEM_MAX];
-    if (to_item(e, args[1], buf)) return NULL;
+    if (to_item(e, o->t->narrow[0], args[1], buf)) return NULL;
     RtList *f = lf(o);
     char *p = at(o, i);
     memmove(p + e->size, p, (size_t)((f->len - i) * (int64_t)e->size));
@@ -636,6 +642,7 @@ static int key_of(TypedObj *o, PyObject *k, char *raw, char *key, char *desc, si
         PyErr_Clear();
         return 1;
     }
+    rt_narrow_value(o->t->narrow[0], raw);   /* a DictType[uint8,...] looks 300 up as 44, as compiled code */
     rt_dict_key(kt, raw, key);
     desc[0] = 0;
     ty_value_layout(kt, desc, len, false);
@@ -672,7 +679,7 @@ static int dict_set(TypedObj *o, PyObject *k, PyObject *v) {
     char desc[128];
     if (vt->size > ITEM_MAX) return PyErr_Format(PyExc_TypeError, "ember: value too large"), -1;
     if (key_of(o, k, raw, key, desc, sizeof desc, true)) return -1;
-    if (to_item(vt, v, val)) {
+    if (to_item(vt, o->t->narrow[1], v, val)) {
         rt_release(kt, raw);
         return -1;
     }

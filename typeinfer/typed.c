@@ -64,14 +64,14 @@ const Type *ti_array_typeref(TypeInfo *ti, Instr *in, const Type *dtype, const T
 }
 
 /* The ember type an item-type argument names, or NULL (a diagnostic added) */
-static const Type *named_type(TypeInfo *ti, Instr *at, const Type *t) {
-    if (t->kind == TY_DTYPE) return ty_scalar_of(t->dtype);
+static const Type *named_type(TypeInfo *ti, Instr *at, const Type *t) {   /* (a sized scalar: its TY_NARROW) */
+    if (t->kind == TY_DTYPE) return ty_state->narrow[t->dtype] ? ty_state->narrow[t->dtype] : ty_scalar_of(t->dtype);
     if (t->kind == TY_TYPEREF) {
         PyObject *name = PyObject_GetAttrString(t->obj, "name");
         const char *s = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
         char err[200] = "";
         const char *end;
-        const Type *r = s ? ty_parse(s, &end, err, sizeof err) : NULL;
+        const Type *r = s ? ty_parse_sized(s, &end, err, sizeof err) : NULL;
         PyErr_Clear();
         if (!r) ERR(at, "cannot read the type %s: %s", s ? s : "?", err);
         Py_XDECREF(name);
@@ -117,10 +117,10 @@ int ti_type_typed_call(TypeInfo *ti, Instr *in, int bid, const char *method, con
     if (got[want] && !ty_is_int(got[want]) && got[want] != ty_bool)
         return ERR(ti->fn->instrs[at[want]], "%s()'s %s must be an integer", what, names[want]);
     if (is_list) {
-        if (!ti_storable(parts[0])) return UNSUP(in, "a typed List cannot hold %s", parts[0]->name);
+        if (!ti_storable(ty_held(parts[0]))) return UNSUP(in, "a typed List cannot hold %s", parts[0]->name);
         return ti_container_call(ti, in, LB_LIST, 0, ty_typed_list(parts[0])) ? 0 : -1;
     }
-    if (!ty_is_hashable(parts[0])) return UNSUP(in, "a typed Dict key must be a number or a tuple of numbers (got %s)", parts[0]->name);
-    if (!ti_storable(parts[1])) return UNSUP(in, "a typed Dict cannot hold %s", parts[1]->name);
+    if (!ty_is_hashable(ty_held(parts[0]))) return UNSUP(in, "a typed Dict key must be a number or a tuple of numbers (got %s)", parts[0]->name);
+    if (!ti_storable(ty_held(parts[1]))) return UNSUP(in, "a typed Dict cannot hold %s", parts[1]->name);
     return ti_container_call(ti, in, LB_DICT, 0, ty_typed_dict(parts[0], parts[1])) ? 0 : -1;
 }

@@ -623,13 +623,21 @@ bool ty_is_hashable(const Type *t) {
     return true;
 }
 
+/* A typed container's item given as a TY_NARROW: held as its canonical scalar, stored narrow. */
+static const Type *narrowed(const Type **t, bool typed) {
+    const Type *n = *t && (*t)->kind == TY_NARROW ? *t : NULL;
+    if (n) *t = ty_held(n);
+    return typed ? n : NULL;
+}
+
 static const Type *dict_type(const Type *key, const Type *value, bool typed) {
+    const Type *nk = narrowed(&key, typed), *nv = narrowed(&value, typed);
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_DICT && table[i]->elems[0] == key && table[i]->elems[1] == value &&
-            table[i]->typed == typed && !table[i]->attr)
+            table[i]->typed == typed && !table[i]->attr && table[i]->narrow[0] == nk && table[i]->narrow[1] == nv)
             return table[i];
     char name[2200];
-    const char *k = key ? key->name : "undefined", *v = value ? value->name : "undefined";
+    const char *k = nk ? nk->name : key ? key->name : "undefined", *v = nv ? nv->name : value ? value->name : "undefined";
     if (typed) snprintf(name, sizeof name, "DictType[%s,%s]", k, v);
     else snprintf(name, sizeof name, "dict(%s, %s)", k, v);
     const Type **e = calloc(2, sizeof(Type *));
@@ -641,6 +649,8 @@ static const Type *dict_type(const Type *key, const Type *value, bool typed) {
     t->n = 2;
     t->elems = e;
     t->typed = typed;
+    t->narrow[0] = nk;
+    t->narrow[1] = nv;
     return t;
 }
 
@@ -648,7 +658,7 @@ const Type *ty_dict(const Type *key, const Type *value) { return dict_type(key, 
 
 const Type *ty_dict_view(const Type *d, const char *which) {
     if (!d || d->kind != TY_DICT) return NULL;
-    if (d->attr) d = dict_type(d->elems[0], d->elems[1], d->typed);
+    if (d->attr) d = dict_type(d->narrow[0] ? d->narrow[0] : d->elems[0], d->narrow[1] ? d->narrow[1] : d->elems[1], d->typed);
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_DICT && table[i]->elems == d->elems && table[i]->attr && !strcmp(table[i]->attr, which))
             return table[i];
@@ -659,12 +669,16 @@ const Type *ty_dict_view(const Type *d, const char *which) {
     t->n = 2;
     t->elems = d->elems;   /* (the dict's own array: one per interned dict type) */
     t->typed = d->typed;
+    t->narrow[0] = d->narrow[0];
+    t->narrow[1] = d->narrow[1];
     t->attr = !strcmp(which, "keys") ? "keys" : !strcmp(which, "values") ? "values" : "items";
     return t;
 }
 const Type *ty_typed_dict(const Type *key, const Type *value) { return dict_type(key, value, true); }
 
 const Type *ty_dict_like(const Type *like, const Type *key, const Type *value) {
+    if (like && like->narrow[0] && like->elems[0] == key) key = like->narrow[0];
+    if (like && like->narrow[1] && like->elems[1] == value) value = like->narrow[1];
     const Type *d = dict_type(key, value, like && like->typed);
     return like && like->attr ? ty_dict_view(d, like->attr) : d;
 }
@@ -682,10 +696,12 @@ void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size) {
 }
 
 static const Type *list_type(const Type *elem, bool typed) {
+    const Type *ne = narrowed(&elem, typed);
     for (int i = 0; i < ntable; i++)
-        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem && table[i]->typed == typed) return table[i];
+        if (table[i]->kind == TY_LIST && table[i]->elems[0] == elem && table[i]->typed == typed && table[i]->narrow[0] == ne)
+            return table[i];
     char name[1100];
-    snprintf(name, sizeof name, typed ? "ListType[%s]" : "list(%s)", elem ? elem->name : "undefined");
+    snprintf(name, sizeof name, typed ? "ListType[%s]" : "list(%s)", ne ? ne->name : elem ? elem->name : "undefined");
     const Type **e = calloc(1, sizeof(Type *));
     if (!e) return NULL;
     e[0] = elem;
@@ -694,12 +710,15 @@ static const Type *list_type(const Type *elem, bool typed) {
     t->n = 1;
     t->elems = e;
     t->typed = typed;
+    t->narrow[0] = ne;
     return t;
 }
 
 const Type *ty_list(const Type *elem) { return list_type(elem, false); }
 const Type *ty_typed_list(const Type *elem) { return list_type(elem, true); }
-const Type *ty_list_like(const Type *like, const Type *elem) { return list_type(elem, like && like->typed); }
+const Type *ty_list_like(const Type *like, const Type *elem) {   /* (like's narrow item where it holds elem) */
+    return list_type(like && like->narrow[0] && like->elems[0] == elem ? like->narrow[0] : elem, like && like->typed);
+}
 
 bool ty_is_complete(const Type *t) {
     if (!t) return false;
@@ -1023,6 +1042,7 @@ static const char *skip_ws(const char *s) {
 }
 
 static int dtype_named(const char *s, size_t n);
+static const Type *parse_sig_type(const char *s, const char **end, char *err, size_t errlen);
 
 int ty_narrow_dtype_named(const char *name) {
     int dt = dtype_named(name, strlen(name));
@@ -1157,6 +1177,8 @@ static const Type *parse_sig_type(const char *s, const char **end, char *err, si
     return dt >= 0 ? ty_state->narrow[dt] : t;
 }
 
+const Type *ty_parse_sized(const char *s, const char **end, char *err, size_t errlen) { return parse_sig_type(s, end, err, errlen); }
+
 const Type *ty_held(const Type *t) { return t->kind == TY_NARROW ? ty_scalar_of(t->dtype) : t; }
 
 /* Parameters up to ')': a signature's (sig: sized scalars narrow), or a FunctionType's. */
@@ -1262,8 +1284,8 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
     if (tparts && *skip_ws(s) == '[') {   /* ListType[T], DictType[K,V] (Numba adds <iv=None>): typed containers */
         const Type *parts[2];
         s = skip_ws(s) + 1;
-        for (int i = 0; i < tparts; i++) {
-            if (!(parts[i] = ty_parse(s, &s, err, errlen))) return NULL;
+        for (int i = 0; i < tparts; i++) {   /* ListType[uint8]: stored as uint8 */
+            if (!(parts[i] = parse_sig_type(s, &s, err, errlen))) return NULL;
             s = skip_ws(s);
             if (*s != (i + 1 < tparts ? ',' : ']')) { snprintf(err, errlen, "expected '%c' in %.*s[...]", i + 1 < tparts ? ',' : ']', (int)n, start); return NULL; }
             s++;
@@ -1271,7 +1293,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (!strncmp(s, "<iv=None>", 9)) s += 9;
         *end = s;
         if (tparts == 1) return ty_typed_list(parts[0]);
-        return ty_is_hashable(parts[0]) ? ty_typed_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
+        return ty_is_hashable(ty_held(parts[0])) ? ty_typed_dict(parts[0], parts[1]) : (snprintf(err, errlen, "a dict's keys must be numbers or tuples of them"), NULL);
     }
     int nparts = n == 4 && !strncmp(start, "list", 4) ? 1 : n == 3 && !strncmp(start, "set", 3) ? 1
                : n == 4 && !strncmp(start, "dict", 4) ? 2 : 0;

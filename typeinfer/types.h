@@ -132,6 +132,9 @@ struct Type {
     size_t itemsize;         /* TY_RECORD: bytes per record */
     bool typed;              /* TY_LIST, TY_DICT: an ember.typed List or Dict, which crosses into Python
                               * as the block itself (runtime/typed.c), not converted */
+    const Type *narrow[2];   /* a typed TY_LIST's item, a typed TY_DICT's key and value: the TY_NARROW of a
+                              * sized scalar (ListType[uint8]), held as elems[] but wrapped or rounded to
+                              * it where stored (a key also where looked up); else NULL */
     bool nullable;           /* TY_CLASS: OptionalType(instance): None is a NULL pointer */
 };
 
@@ -203,6 +206,7 @@ int ty_rank(const Type *t);                /* numeric rank: bool 0 < int64, uint
 const Type *ty_of_rank(int rank);
 const Type *ty_unify(const Type *a, const Type *b);   /* NULL when they do not unify; int64 with uint64 is float64 */
 const Type *ty_parse(const char *text, const char **end, char *err, size_t errlen);   /* int32: int64 */
+const Type *ty_parse_sized(const char *text, const char **end, char *err, size_t errlen);   /* int32: its TY_NARROW */
 /* "uint8(uint8, float32[:])": a sized scalar parameter or return type is its TY_NARROW; *args malloc'd */
 int ty_parse_signature(const char *text, const Type **ret, const Type ***args, int *nargs,
                        char *err, size_t errlen);

@@ -1,0 +1,91 @@
+"""Typed Lists and Dicts of sized scalars (ListType[uint8], DictType[int32,float32]): as in Numba, an
+item, key or value stored wraps or rounds to the sized type (a uint8 list given 300 holds 44, a
+float32 one given 0.1 holds 0.10000000149011612), and a key looked up converts the same way; from
+compiled code and from Python alike. Runs on both backends (EMBER_TEST_BACKEND=numba)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from difftest import impl
+from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
+
+types = impl.types
+List, Dict = impl.typed.List, impl.typed.Dict
+F32_01 = float(np.float32(0.1))
+
+
+@pytest.fixture(autouse=True)
+def _quiet():   # numba warns of each unsafe cast; ember does not
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def list_stores():
+    f = List.empty_list(types.float32)
+    f.append(0.1)
+    u = List.empty_list(types.uint8)
+    u.append(300)
+    u.append(-1)
+    u.insert(0, 256 + 7)
+    u[1] = 1000
+    s = List.empty_list(types.int16)
+    s.append(70000)
+    s.extend([40000, 1])
+    return f[0], u[0], u[1], u[2], s[0], s[1], s[2], len(s)
+
+
+def test_list_items_wrap_and_round_in_compiled_code():
+    got = impl.njit(list_stores)()
+    assert got == (F32_01, 7, 232, 255, 4464, -25536, 1, 3)
+
+
+def dict_stores():
+    d = Dict.empty(types.uint8, types.float32)
+    d[300] = 0.1
+    d[44] = d[44] + 1.0
+    n = Dict.empty(types.int64, types.int32)
+    n[1] = 2 ** 31
+    n[1] += 1
+    return d[44], 300 in d, d.get(556, -1.0), len(d), n[1]
+
+
+def test_dict_keys_and_values_wrap_in_compiled_code():
+    got = impl.njit(dict_stores)()
+    assert got == (float(np.float32(F32_01 + 1.0)), True, float(np.float32(F32_01 + 1.0)), 1, -2147483647)
+
+
+def sum_items(lst):
+    s = 0
+    for x in lst:
+        s += x
+    return s
+
+
+def test_python_side_stores_wrap():
+    u = List.empty_list(types.uint8)
+    u.append(300)
+    u.extend([256, 2])
+    assert list(u) == [44, 0, 2]
+    u[0] = -1
+    assert u[0] == 255 and impl.njit(sum_items)(u) == 257
+    f = List.empty_list(types.float32)
+    f.append(0.1)
+    assert f[0] == F32_01
+    d = Dict.empty(types.int8, types.float32)
+    d[200] = 0.1
+    assert list(d.keys()) == [-56] and d[-56] == F32_01 and d[200] == F32_01
+
+
+def fill(lst, n):
+    for i in range(n):
+        lst.append(i * 100)
+    return lst
+
+
+def test_list_from_python_filled_in_compiled_code():
+    u = List.empty_list(types.uint8)
+    out = impl.njit(fill)(u, 5)
+    assert list(out) == [0, 100, 200, 44, 144]
