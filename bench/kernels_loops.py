@@ -31,7 +31,10 @@ The classes, from issue 17:
   LLVM 19's loop vectoriser refuses unless lowered to branches first (codegen/jit.c);
 - periodic indices, `%` by a divisor that is not a constant: `torus_diffuse` (a 5-point
   diffusion step on a torus, (i + 1) % n and (j - 1) % m for every cell), where
-  codegen/lower_ops.c takes a % that moved by one from the last without a division.
+  codegen/lower_ops.c takes a % that moved by one from the last without a division, and
+  `torus_box9` (a 3x3 box sum on a torus written with `for di in range(-1, 2)` offset loops),
+  where the unrolled offset loops' divisions are hoisted or shared instead (codegen/lower_defer.c,
+  cg_mod_divides).
 """
 
 import numpy as np
@@ -193,6 +196,17 @@ def torus_diffuse(u, k, out):
             out[i, j] = u[i, j] + k * lap
 
 
+def torus_box9(u, out):
+    n, m = u.shape
+    for i in range(n):
+        for j in range(m):
+            s = 0.0
+            for di in range(-1, 2):
+                for dj in range(-1, 2):
+                    s += u[(i + di) % n, (j + dj) % m]
+            out[i, j] = s
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -345,6 +359,17 @@ void life_step(const int64_t *g, int64_t *new_, int64_t n, int64_t m) {
 
 static inline int64_t pymod64(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
 
+void torus_box9(const double *u, double *out, int64_t n, int64_t m) {
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            double s = 0.0;
+            for (int64_t di = -1; di < 2; di++)
+                for (int64_t dj = -1; dj < 2; dj++)
+                    s += u[pymod64(i + di, n) * m + pymod64(j + dj, m)];
+            out[i * m + j] = s;
+        }
+}
+
 void torus_diffuse(const double *u, double k, double *out, int64_t n, int64_t m) {
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++) {
@@ -476,6 +501,11 @@ def _torus_args(n):
     return (u, 0.1, out), (u, 0.1, out, n, n)
 
 
+def _torus_box_args(n):
+    u, out = _rng().random((n, n)), np.zeros((n, n))
+    return (u, out), (u, out, n, n)
+
+
 def _state_space2_args(n):
     x = _rng().random(n) - 0.5
     out = np.zeros(n)
@@ -510,4 +540,5 @@ _add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="
 _add("matmul_loops", matmul_loops, _matmul_loops_args, (150,), "out", desc="150x150 @ 150x150, naive i, j, k")
 _add("life_step", life_step, _life_args, (512,), "out", desc="512x512 cells, 30% alive")
 _add("torus_diffuse", torus_diffuse, _torus_args, (512,), "out", desc="512x512, 4 periodic neighbours")
+_add("torus_box9", torus_box9, _torus_box_args, (256,), "out", desc="256x256, 3x3 periodic box sum, offset loops")
 _add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")

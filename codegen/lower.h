@@ -117,6 +117,7 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f);
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar);
 LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n);   /* a llvm.loop node of n properties */
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
+bool cg_mod_divides(Lower *L, Block *b, int v);   /* a % of dividend v in b divides, not runs (lower_defer.c) */
 int cg_loop_last(Function *fn, Block *head);   /* the offset of the last block jumping back to head, or -1 */
 Instr *cg_foriter_of(const Block *b);          /* b's FORITER, or NULL */
 bool cg_stack_move(const Function *fn, const Instr *x);   /* a LOADVAR/STOREVAR of a `$` stack variable */

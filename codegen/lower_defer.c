@@ -371,6 +371,62 @@ static bool short_loop(Lower *L, Block *h) {
     return n >= 0 && n <= 16;
 }
 
+/* The variable the for loop headed by h stores its items to (dy of `for dy in ...`), or -1. */
+static int loop_target(Block *h) {
+    Instr *f = cg_foriter_of(h);
+    Block *body = f ? f->target[0] : NULL;
+    for (int i = 0; body && i + 1 < body->ninstrs && i < 4; i++)
+        if (body->instrs[i]->op == IR_ITERVALUE && body->instrs[i + 1]->op == IR_STOREVAR &&
+            body->instrs[i + 1]->args[0] == body->instrs[i]->id)
+            return body->instrs[i + 1]->imm;
+    return -1;
+}
+
+/* Whether int value v may differ from one trip of the loop [lo, hi] to the next: it reads a
+ * variable stored there (but the targets of the short loops `reset` inside it, which run through
+ * the same values each trip), or is made there by more than arithmetic of such reads. */
+static bool varies_in(Lower *L, int v, int lo, int hi, const int *reset, int nreset, int depth) {
+    Instr *x = L->fn->instrs[v];
+    if (depth > 8) return true;
+    switch (x->op) {
+    case IR_CONST: return false;
+    case IR_LOADVAR:
+        for (int k = 0; k < nreset; k++)
+            if (reset[k] == x->imm) return false;
+        return cg_stored_in(L->fn, lo, hi, x->imm, NULL);
+    case IR_COPY: case IR_BINOP:
+        for (int k = 0; k < x->nargs; k++)
+            if (varies_in(L, x->args[k], lo, hi, reset, nreset, depth + 1)) return true;
+        return false;
+    default: return !x->block || (x->block->offset >= lo && x->block->offset <= hi);
+    }
+}
+
+/* Whether a % site in block b, of dividend v, should divide each time rather than follow its
+ * run (lower_ops.c): its innermost loop is one LLVM unrolls whole, and v is fixed through that
+ * loop or one around it, up to the first that is not so short. There LICM hoists, or CSE shares,
+ * the unrolled copies' divisions, which a run's slots would chain together: in a 3x3 neighbour
+ * scan of a periodic grid, ((cx + dx) % n) * n + (cy + dy) % n, the first is fixed through the
+ * loop over cy and the second repeats for each dx (1.6x Numba's time with runs). A site whose
+ * short loops sit right in the loop that moves it ((k + d) % n for d in range(-1, 2)) runs. */
+bool cg_mod_divides(Lower *L, Block *b, int v) {
+    Function *fn = L->fn;
+    int *last = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->nblocks + 1));
+    if (!last) return false;
+    for (int h = 0; h < fn->nblocks; h++) last[h] = cg_loop_last(fn, fn->blocks[h]);
+    int chain[DEFER_MAX_DEPTH], k = enclosing(fn, last, b, chain), reset[DEFER_MAX_DEPTH], nreset = 0;
+    for (int d = 0; d < k; d++) {
+        Block *h = fn->blocks[chain[d]];
+        bool unrolled = cg_foriter_of(h) && short_loop(L, h);
+        if (d == 0 && !unrolled) return false;
+        if (!varies_in(L, v, h->offset, last[chain[d]], reset, nreset, 0)) return true;
+        if (!unrolled) return false;
+        int t = loop_target(h);
+        if (t >= 0) reset[nreset++] = t;
+    }
+    return false;
+}
+
 /* Whether x calls a maths function that glibc's vector maths computes (exp, pow, sin, ...): in a
  * function with a vector loop every such call, the scalar loop's included, takes the widest
  * variant (samemath.c), so a loop of a few trips (the 3 channels of a pixel) runs each element

@@ -109,7 +109,8 @@ static LLVMValueRef int_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool w
  * before (and raises for n == 0). A scan of a torus, (j - 1) % m and (j + 1) % m per cell:
  * 0.168 -> 0.058 ms for 256x256 (Numba 0.098). Steps back (a stencil's offsets -1, 0, 1 along a
  * row come back by 2) divide: taking them too, with a test of the sign, made such scans 1.5-2.2x
- * slower than dividing, as LLVM then kept every site's tests. */
+ * slower than dividing, as LLVM then kept every site's tests. So does a site LICM or CSE would
+ * share among the copies of a loop LLVM unrolls whole (cg_mod_divides). */
 static bool in_a_loop(Lower *L, Block *b) {
     for (int k = 0; k < L->fn->nblocks; k++) {
         Block *bk = L->fn->blocks[k];
@@ -733,7 +734,8 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: case IRB_MOD: {
             bool want_mod = op == IRB_MOD;
             if (u) return uint_div_mod(L, a, b, want_mod);
-            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block) && may_step(L, in->args[0], 0))
+            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block) && !cg_mod_divides(L, in->block, in->args[0]) &&
+                may_step(L, in->args[0], 0))
                 return int_mod_along_run(L, a, b, in);
             return int_div_mod(L, a, b, want_mod, in);
         }
