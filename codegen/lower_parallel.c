@@ -125,8 +125,23 @@ static void check_grown(Lower *L, const Type *t, LLVMValueRef mine, LLVMValueRef
                 "non-broadcastable output operand: a prange loop's reduction changed its array's shape by broadcasting");
 }
 
-static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef part, const Type *t) {
-    if (op == IRB_ADD || op == IRB_MUL) return cg_binop(L, op, acc, part, t, NULL);
+/* Whether every value stored to variable v is a float32 (facts.c): a float32 reduction. */
+static bool f32_var(Lower *L, int v) {
+    bool any = false;
+    for (int i = 0; L->ti->f32 && i < L->fn->ninstrs; i++) {
+        Instr *x = L->fn->instrs[i];
+        if (!x || x->op != IR_STOREVAR || x->imm != v) continue;
+        if (!L->ti->f32[x->args[0]]) return false;
+        any = true;
+    }
+    return any;
+}
+
+static LLVMValueRef combine(Lower *L, int op, LLVMValueRef acc, LLVMValueRef part, const Type *t, bool f32) {
+    if (op == IRB_ADD || op == IRB_MUL) {   /* a float32 sum's partials add in float32, as Numba's */
+        LLVMValueRef r = cg_binop(L, op, acc, part, t, NULL);
+        return f32 ? cg_f32_narrow(L, r) : r;
+    }
     LLVMValueRef both[2] = {acc, part};   /* as s = min(s, e) */
     return cg_minmax(L, op == PAR_MAX, both, 2, t);
 }
@@ -388,7 +403,7 @@ void cg_parallel_call(Lower *L, ParLoop *pl, LLVMValueRef body) {
         LLVMValueRef slot = cg_partial_ptr(L, partt, partials, c);
         LLVMValueRef part = LLVMBuildLoad2(L->b, cg_type(L, t), cg_field(L, partt, slot, np), "");
         LLVMValueRef acc = LLVMBuildLoad2(L->b, cg_type(L, t), L->vars[v], fn->varnames[v]);
-        LLVMBuildStore(L->b, combine(L, pl->red_op[v], acc, part, t), L->vars[v]);
+        LLVMBuildStore(L->b, combine(L, pl->red_op[v], acc, part, t, f32_var(L, v)), L->vars[v]);
         cg_loop_end(L, &lc);
         np++;
     }

@@ -858,3 +858,26 @@ def test_a_reduction_of_a_conditional_expression():
 def test_numba_disable_jit_is_read_when_ember_disable_jit_is_not_set():
     code = "import ember\ndef f(x): return x\nprint(ember.njit(f) is f)"
     assert output_with_numba_setting("DISABLE_JIT", "1", code) == ["True"]
+
+
+def f32_reductions(u):
+    s = np.float32(0)
+    p = np.float32(1)
+    m = np.float32(-np.inf)
+    t = 0.0
+    for i in prange(u.shape[0]):
+        s += u[i]
+        p *= np.float32(1.0000001)
+        m = max(m, u[i])
+        t += u[i]
+    return s, p, m, t
+
+
+def test_float32_reduction_combines_in_float32():
+    # as Numba: a float32 variable's partial sums, and their combination, are float32
+    u = np.arange(100000, dtype=np.float32) * np.float32(0.001)
+    s, p, m, t = jit(f32_reductions, parallel=True)(u)
+    assert all(float(np.float32(x)) == x for x in (s, p, m))
+    assert abs(s - float(u.astype(np.float64).sum())) < 50 and m == float(u.max())
+    small = np.arange(10, dtype=np.float32) * np.float32(0.1)
+    assert jit(f32_reductions, parallel=True)(small)[0] == 4.5   # float64 partials gave 4.500000081956387

@@ -8,8 +8,9 @@
  * they hold of every value stored to it. Loops make that circular (s = a[0]; for ...: s = s +
  * a[i]), so each table starts at "true for every candidate value and variable" and drops what a
  * rule refuses until nothing changes (fixpoint): the greatest fixed point, the most facts the
- * rules allow. Variables that an inner function shares (it may store to them) and prange
- * reductions (their threads' partial results combine after the loop) hold no facts.
+ * rules allow. Variables that an inner function shares (it may store to them) hold no facts, nor
+ * do prange reductions (their threads' partial results combine after the loop) but for float32,
+ * whose partials combine in float32 (codegen/lower_parallel.c), as Numba's.
  *
  * float32. Types keep one canonical float (types.h: a float32 scalar is a float64 holding a
  * float32 value), so every other rule and lowering stays as it is; lowering reads ti->f32 to
@@ -184,7 +185,8 @@ static bool is_int_or_range_iter(const Type *t) {
 
 /* The greatest fixed point of `rule` over the values and variables whose type is a candidate:
  * *out gets the table of values. */
-static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(Facts *, Instr *), bool **out) {
+static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(Facts *, Instr *), bool **out,
+                    bool reductions) {
     Function *fn = ti->fn;
     Facts s = {ti, ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1)),
                ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1))};
@@ -199,6 +201,9 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
     if (!any) return 0;
     bool *opaque = ti_opaque_vars(ti);
     if (!opaque) return -1;
+    for (int p = 0; reductions && p < ti->nparloops; p++)   /* (their partials combine as the loop would) */
+        for (int x = 0; x < fn->nvars; x++)
+            if (ti->parloops[p]->var_kind[x] == PAR_REDUCE && !(fn->declared && fn->declared[x])) opaque[x] = false;
     for (int x = 0; x < fn->nvars; x++) s.var[x] = candidate(ti->vartypes[x]) && !opaque[x];
     for (bool changed = true; changed;) {
         changed = false;
@@ -217,7 +222,7 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
 }
 
 int ti_find_facts(TypeInfo *ti) {
-    if (fixpoint(ti, is_float, f32_rule, &ti->f32)) return -1;
-    if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg)) return -1;
+    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true)) return -1;   /* a prange's float32 sum combines in float32 */
+    if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg, false)) return -1;
     return ti_find_ranges(ti);
 }
