@@ -348,7 +348,8 @@ static PyObject *get_fixed_signatures(Dispatcher *d, void *unused) {
     for (int i = 0; list && !d->lazy && i < d->nspecs; i++) {
         char args[1024];
         Spec *s = d->specs[i];
-        PyObject *text = PyUnicode_FromFormat("%s%s", s->ret->name, pm_signature_text(s->args, s->nargs, args, sizeof args));
+        const Type *ret = s->sig_ret ? s->sig_ret : s->ret;   /* "uint8(uint8)" again, not int64(uint8) */
+        PyObject *text = PyUnicode_FromFormat("%s%s", ret->name, pm_signature_text(s->args, s->nargs, args, sizeof args));
         if (!text || PyList_Append(list, text) < 0) Py_CLEAR(list);
         Py_XDECREF(text);
     }

@@ -667,6 +667,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     const char *qualname = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
     InProgress me = {d, args, nargs, NULL, NULL, 0, in_progress};
     in_progress = &me;
+    const Type *sig_ret = declared_ret;
     bool takes_function = false;   /* a function passed as an argument: the key cannot name its code */
     for (int i = 0; i < nargs; i++) takes_function |= names_function(args[i]);
     bool takes_instance = false;
@@ -748,6 +749,7 @@ fail:
         Py_XDECREF(cls);
     }   /* (else a cycle: a compile below takes the callee in) */
 done:
+    if (spec && !spec->sig_ret) spec->sig_ret = sig_ret ? sig_ret : spec->ret;
     if (cycle_to == &me) cycle_to = NULL;
     in_progress = me.next;
     Py_XDECREF(me.callees);

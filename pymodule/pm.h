@@ -19,6 +19,7 @@ typedef struct Spec {
     const Type **args;     /* its key: a sized scalar as its TY_NARROW (a signature's uint8) */
     const Type **held;     /* args as the native function takes them (ty_held): what compiled callers pass */
     const Type *ret;
+    const Type *sig_ret;   /* the return type a signature named (uint8: a TY_NARROW; ret is then int64), else ret */
     RtEntry entry;         /* NULL until its code is loaded (pm_spec_code) */
     struct RtCode *code;   /* the loaded object code (runtime/loader.c) */
     PyObject *object;      /* the object code: for the cache and AOT builds; NULL until first needed

@@ -147,3 +147,10 @@ def test_vectorize_with_narrow_signature():
     v = impl.vectorize(["uint8(uint8)"])(add_one)
     out = v(np.array([0, 254, 255], np.uint8))
     assert out.dtype == np.uint8 and out.tolist() == [1, 255, 0]
+
+
+def test_pickled_copy_keeps_the_narrow_return():
+    import pickle
+    v = impl.njit("uint8(uint8)")(double)
+    w = pickle.loads(pickle.dumps(v))
+    assert w(200) == 144 and [tuple(map(str, s)) for s in w.signatures] == [("uint8",)]
