@@ -299,6 +299,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     out->nparams = s->nargs;
     out->symbol = s->symbol;
     out->bitcode = s->bitcode;
+    out->ret_f32 = s->ret_f32;
     out->py_func = d->py_func;
     return 0;
 }
@@ -733,6 +734,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", qualname, err);
         goto done;
     }
+    spec->ret_f32 = ti_returns_f32(ti);
     d->compiles++;
     if (pm_add_spec(d, spec)) {
         spec = NULL;

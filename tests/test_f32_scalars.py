@@ -352,3 +352,41 @@ def test_abs_of_a_complex64_is_a_float32():
     ulps = np.abs(out.view(np.int32) - np.hypot(z.real, z.imag).view(np.int32))
     assert ulps.max() <= 1
     assert abs(s - np.sum(out, dtype=np.float64)) <= 1e-3 * abs(s)
+
+
+def fma_like(a, c, b):
+    return a + c * b
+
+
+def square_h(h):
+    return h * h
+
+
+def calls_fma(a, c, b):
+    return FMA(a, c, b)
+
+
+def calls_square(h):
+    return SQ(h) + h
+
+
+def calls_in_loop(x32, k):
+    s = np.float32(0)
+    for i in range(x32.size):
+        s += SQ(x32[i] * k)
+    return s
+
+
+FMA = jit(fma_like)
+SQ = jit(square_h)
+
+
+def test_float32_values_call_float32_callees():
+    # as Numba: a compiled callee given float32 values computes in float32, and returns one
+    assert jit(calls_fma)(F32(1000), F32(0.2), F32(-4000)) == 200.0   # float64 maths: 199.99998807907104
+    assert jit(calls_square)(F32(0.1)) == float(F32(0.1) * F32(0.1) + F32(0.1))
+    x = np.linspace(0, 1, 101, dtype=np.float32)
+    want = F32(0)
+    for v in x:
+        want += (v * F32(0.3)) * (v * F32(0.3))
+    assert jit(calls_in_loop)(x, F32(0.3)) == float(want)

@@ -610,6 +610,43 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     memcpy(ci->params, out.params, sizeof(Type *) * (size_t)nparams);
     ci->symbol = out.symbol;
     ci->bitcode = out.bitcode;
+    ci->ret_f32 = out.ret_f32;
+    return 0;
+}
+
+/* After facts (facts.c): a compiled function called with float32 values (g(a32[i], x) where x
+ * is an np.float32) calls its specialisation for float32 parameters, as in Numba, which computes
+ * in float32 (a stencil step called from a loop over time steps ran its float32 maths in float64:
+ * other numbers than Numba's, and 2.3x its time). The argument types stay float64 (a float32 is
+ * held as one), so the call's types do not change; *changed when a callee does, as the facts of
+ * what it returns may then. */
+int ti_narrow_native_calls(TypeInfo *ti, bool *changed) {
+    Function *fn = ti->fn;
+    for (int v = 0; ti->f32 && v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        CallInfo *ci = in && in->op == IR_CALL ? ti->calls[v] : NULL;
+        const Type *callee = ci && ci->kind == CALL_NATIVE && !ci->receiver ? ti->vtypes[in->args[0]] : NULL;
+        if (!callee || callee->kind != TY_DISPATCHER || ci->nparams > 256) continue;
+        const Type *types[256], **args = ctx_alloc(fn->ctx, sizeof(Type *) * (size_t)(in->nargs + 1));
+        if (!args) return -1;
+        for (int k = 1; k < in->nargs; k++) args[k - 1] = ti->vtypes[in->args[k]];
+        bool narrowed = false;
+        for (int i = 0; i < ci->nparams; i++) {
+            types[i] = param_type(in, ci, i, args);
+            if (types[i] == ty_float64 && ci->argmap[i] >= 1 && ti->f32[in->args[ci->argmap[i]]])
+                types[i] = ty_float32, narrowed = true;
+        }
+        if (!narrowed) continue;
+        Callee out = {.join_cycle = false};
+        int rc = ti->host->compile_callee(fn->ctx, callee->obj, types, ci->nparams, &out, fn, in->loc);
+        if (rc < 0) return -1;
+        if (rc > 0 || out.ret != ci->ret || !strcmp(out.symbol, ci->symbol)) continue;   /* (a cycle's member: as it was) */
+        memcpy(ci->params, out.params, sizeof(Type *) * (size_t)ci->nparams);
+        ci->symbol = out.symbol;
+        ci->bitcode = out.bitcode;
+        *changed |= out.ret_f32 != ci->ret_f32;
+        ci->ret_f32 = out.ret_f32;
+    }
     return 0;
 }
 

@@ -67,6 +67,7 @@ static bool call_f32(Facts *s, Instr *in) {
     const CallInfo *ci = ti->calls[in->id];
     if (!ci) return false;
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
+    if (ci->kind == CALL_NATIVE) return ci->ret_f32 && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
     if (ci->kind == CALL_BUILTIN && ci->builtin == BI_ABS && in->nargs == 2 && !in->nkw &&
         ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64)
@@ -219,6 +220,18 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
             }
     }
     return 0;
+}
+
+bool ti_returns_f32(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    bool any = false;
+    for (int v = 0; ti->f32 && ti->ret == ty_float64 && v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in || in->op != IR_RETURN) continue;
+        if (!ti->f32[in->args[0]]) return false;
+        any = true;
+    }
+    return any;
 }
 
 int ti_find_facts(TypeInfo *ti) {

@@ -880,7 +880,14 @@ int ti_settle(TypeInfo *ti) {
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return -1;
     if (fn->parallel && !ti->outer && ti_find_parloops(ti)) return -1;
-    return ti_find_facts(ti) ? -1 : 0;
+    if (ti_find_facts(ti)) return -1;
+    for (int round = 0; round < 4; round++) {   /* float32 arguments call float32 callees, whose results are float32 */
+        bool changed = false;
+        if (ti_narrow_native_calls(ti, &changed)) return -1;
+        if (!changed) break;
+        if (ti_find_facts(ti)) return -1;
+    }
+    return 0;
 }
 
 /* Rounds over the function (and the other functions of its recursion cycle, cycle.c) until no

@@ -59,6 +59,7 @@ typedef struct CallInfo {
     int nclosure;
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
+    bool ret_f32;                /* CALL_NATIVE: the callee returns a float32 value (facts.c) */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
                                   * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
@@ -92,6 +93,7 @@ typedef struct Callee {
     const char *symbol;
     PyObject *bitcode;           /* borrowed; the driver keeps it alive */
     PyObject *py_func;
+    bool ret_f32;                /* out: it returns a float32 value (a float64 type: ti_returns_f32) */
     bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
     Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
                                   * typed and lowered with it; its IR, built in the compile's ctx */
@@ -249,6 +251,8 @@ int ti_class_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int na
 int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
                           const Type **args, int nargs, int nkw);
 int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **args);
+int ti_narrow_native_calls(TypeInfo *ti, bool *changed);   /* float32 arguments: callees for float32 (calls.c) */
+bool ti_returns_f32(TypeInfo *ti);   /* every value it returns is a float32 (facts.c) */
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of records (np.empty) */
 bool ti_is_iterable(const Type *t);
