@@ -443,3 +443,17 @@ def test_keyword_arguments_to_an_ember_ufunc_in_compiled_code_are_a_located_erro
         pytest.skip("ember's diagnostics")
     with pytest.raises(errors.UnsupportedError, match="keyword arguments to .* are not supported in compiled code"):
         njit(f)(np.ones(3), np.ones(3))
+
+
+def f32_mix(x, y):
+    return x * y + x
+
+
+def test_lazy_float32_loop_computes_and_returns_float32():
+    # as Numba's DUFunc: float32 inputs give a float32 loop, computed in float32
+    f = vectorize(f32_mix)
+    a = np.linspace(0, 1, 7, dtype=np.float32)
+    out = f(a, a)
+    assert out.dtype == np.float32 and np.array_equal(out, a * a + a)
+    g = vectorize(lambda x: x * 2.5)   # a float32 times a Python float is a float64 (Numba's rule)
+    assert g(a).dtype == np.float64
