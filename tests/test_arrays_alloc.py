@@ -540,3 +540,41 @@ def test_contiguous_copies_are_one_memcpy_of_the_data(dt):
     for shape in [(), (0,), (5,), (3, 0, 2), (4, 5, 3), (1, 7), (7, 1)]:
         a = np.array(rng.standard_normal(shape) * 50).astype(dt)
         check(copies, a)
+
+
+def list_appended_wider():
+    l = [np.int8(1)]
+    l.append(1000)
+    return np.array(l)
+
+
+def list_appended_float():
+    l = [np.float32(0.1)]
+    l.append(0.2)
+    return np.asarray(l)
+
+
+def list_kept_float32():
+    l = [np.float32(0.1), np.float32(0.2)]
+    l.append(np.float32(0.3))
+    return np.array(l)
+
+
+def list_item_assigned():
+    l = [np.int8(1)]
+    l[0] = 300
+    return np.array(l)
+
+
+@pytest.mark.parametrize("fn, dtype, values", [
+    (list_appended_wider, np.int64, [1, 1000]),   # the list's type unifies what it gets (was int8: [1, -24])
+    (list_appended_float, np.float64, [float(np.float32(0.1)), 0.2]),
+    (list_kept_float32, np.float32, [np.float32(0.1), np.float32(0.2), np.float32(0.3)]),
+    (list_item_assigned, np.int8, [44]),   # an item assigned converts to the list's type
+])
+def test_np_array_of_a_list_variable_has_its_unified_dtype(fn, dtype, values):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = jit(fn)()
+    assert got.dtype == dtype and got.tolist() == np.array(values, dtype).tolist()

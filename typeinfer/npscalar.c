@@ -17,6 +17,7 @@
  * during the fixed point, so an answer may improve as types settle, like every rule).
  */
 #include "ti.h"
+#include <string.h>
 
 enum { CHASE_DEPTH = 8 };   /* variables copied into variables: how far to follow them */
 
@@ -136,10 +137,55 @@ static int single_definition(TypeInfo *ti, int v) {
     return v;
 }
 
+static bool promote_by(TypeInfo *ti, int v, int *dt) {
+    const Type *t = ti->vtypes[v];
+    if (!t || !ty_is_number(t)) return false;
+    int d = scalar_dtype(ti, v, 0);
+    if (d < 0) d = ty_dtype_of_scalar(t);
+    *dt = *dt < 0 ? d : ty_promote(*dt, d);
+    return true;
+}
+
+/* A list variable's later values promoted into *dt, as its type unifies them in Numba
+ * (l = [np.int8(1)]; l.append(1000): an int64 list): what l.append(x) and l.insert(i, x) add
+ * (l[i] = x converts x to the list's type). False when l may get anything else (l.extend(m),
+ * a call taking l). */
+static bool list_additions(TypeInfo *ti, int var, int *dt) {
+    Function *fn = ti->fn;
+    for (int u = 0; u < fn->ninstrs; u++) {
+        Instr *x = fn->instrs[u];
+        if (!x) continue;
+        for (int k = 0; k < x->nargs; k++) {
+            Instr *a = fn->instrs[x->args[k]];
+            if (a->op != IR_LOADVAR || a->imm != var) continue;
+            if (x->op == IR_GETITEM || x->op == IR_GETITER) continue;   /* reads */
+            if (x->op == IR_SETITEM && k == 0) continue;   /* converts to the list's type, as in Numba */
+            if (x->op == IR_GETATTR && (!strcmp(x->str, "append") || !strcmp(x->str, "insert"))) {
+                for (int c = 0; c < fn->ninstrs; c++) {   /* its call: the value is the last argument */
+                    Instr *call = fn->instrs[c];
+                    if (call && call->op == IR_CALL && call->args[0] == x->id &&
+                        (call->nargs < 2 || call->nkw || !promote_by(ti, call->args[call->nargs - 1], dt)))
+                        return false;
+                }
+                continue;
+            }
+            const Type *f = x->op == IR_CALL && k > 0 ? ti->vtypes[x->args[0]] : NULL;   /* (its CallInfo may be in the making) */
+            if (f && f->kind == TY_FUNCTION && (f->builtin == BI_NP_ARRAY || f->builtin == BI_NP_ASARRAY || f->builtin == BI_LEN))
+                continue;
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Promote *dt by the leaves of sequence literal v; false when one is not a number. */
 static bool literal_leaves(TypeInfo *ti, int v, int *dt, int depth) {
-    v = single_definition(ti, v);
-    Instr *in = ti->fn->instrs[v];
+    int def = single_definition(ti, v);
+    Instr *in = ti->fn->instrs[def];
+    if (def != v && in->op == IR_TUPLE && in->imm != 0 &&
+        (ti->fn->instrs[v]->op != IR_LOADVAR || !list_additions(ti, ti->fn->instrs[v]->imm, dt)))
+        return false;
+    v = def;
     const Type *t = ti->vtypes[v];
     if (t && ty_is_number(t)) {
         int d = scalar_dtype(ti, v, 0);
