@@ -126,3 +126,23 @@ def test_a_heap_other_than_a_list_is_refused_at_the_call():
         jit(push_onto_an_array)(np.zeros(3))
     text = str(info.value)
     assert "test_heapq.py:" in text and "a heap other than a list" in text, text
+
+
+def heap_filled_later(n):
+    h = []
+    for i in range(n):
+        h.append((n - i, i))
+    heapq.heapify(h)
+    return heapq.heappop(h)
+
+
+def heap_of_a_literal():
+    return heapq.heappushpop([1.0, 5.0], 3.0), heapq.heapreplace([2, 7], 4)
+
+
+def test_heap_typed_by_a_later_append():
+    assert jit(heap_filled_later)(5) == (1, 4)
+
+
+def test_heap_given_as_a_list_literal():
+    assert jit(heap_of_a_literal)() == (1.0, 2)

@@ -1170,6 +1170,8 @@ PyObject *ti_example_value(const Type *t) {
 static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
     if (PyFunction_Check(callee->obj) && PyObject_HasAttrString(callee->obj, "__ember_overloads__"))
         return type_overload_call(ti, in, callee->obj, args, nargs);
+    for (int i = 0; i < nargs; i++)
+        if (!ty_is_complete(args[i])) return 0;   /* h = [] filled by a loop after: heapq.heapify(h) once it is typed */
     if (in->nkw && !PyObject_HasAttrString(callee->obj, "__ember_keywords__"))
         return UNSUP(in, "keyword arguments to %s are not supported in compiled code", callee->name);
     PyObject *values = PyTuple_New(nargs), *kwnames = PyTuple_New(in->nkw);

@@ -209,6 +209,21 @@ static bool is_dict_call(Function *fn, Instr *call) {   /* (or str(), repr(): a 
                                        callee->obj == PyDict_GetItemString(fn->builtins, "repr"));
 }
 
+/* A heapq function (heapq.heappush, or imported from heapq): it changes the list it is given
+ * (heapq.heappushpop([1.0, 5.0], 3.0)), so a list literal there is a list. */
+static bool is_heapq_call(Function *fn, Instr *call) {
+    Instr *callee = fn->instrs[call->args[0]];
+    PyObject *obj = callee->op == IR_GLOBAL ? callee->obj : NULL;
+    if (callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op == IR_GLOBAL) {
+        PyObject *mod = fn->instrs[callee->args[0]]->obj;
+        return mod && PyModule_Check(mod) && !strcmp(PyModule_GetName(mod) ? PyModule_GetName(mod) : "", "heapq");
+    }
+    PyObject *m = obj && PyCFunction_Check(obj) ? ((PyCFunctionObject *)obj)->m_module : NULL;
+    bool heapq = m && PyUnicode_Check(m) && (!PyUnicode_CompareWithASCIIString(m, "_heapq") || !PyUnicode_CompareWithASCIIString(m, "heapq"));
+    PyErr_Clear();
+    return heapq;
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -221,7 +236,7 @@ static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
         for (int k = 0; k < in->nargs; k++)
             if (in->args[k] == list->id) {
                 uses++;
-                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in) && !is_dict_call(fn, in)) ||
+                ok &= (in->op == IR_CALL && k > 0 && !is_method_call(fn, in) && !is_dict_call(fn, in) && !is_heapq_call(fn, in)) ||
                       (in->op == IR_TUPLE && list_is_call_argument(ti, in));
             }
     }
