@@ -8,6 +8,8 @@
            comparing)
   floats   str(x) of 10 n floats, their lengths summed (the shortest repr)
   concat   a string of n pieces built with + in chunks of 100, then its length (copying)
+  chars    a Caesar shift of a text of 10 n letters, ord() and chr() per letter, the shifted
+           letters counted (one-character strings)
 
 numba runs what it compiles (it has no format specs or str(float)); "n/a" otherwise. Times are
 the best of --repeat calls after a warm-up call. ember's results must equal CPython's; the
@@ -54,6 +56,16 @@ def k_concat(n):
     return len(out)
 
 
+def k_chars(text):
+    count = 0
+    for c in text:
+        o = ord(c)
+        if 97 <= o <= 122:
+            if chr((o - 97 + 3) % 26 + 97) == "e":
+                count += 1
+    return count
+
+
 def best(f, arg, repeat):
     r = f(arg)   # warm-up (compiles)
     ts = []
@@ -76,7 +88,7 @@ def main():
     text = " ".join(vocab[k] for k in rng.integers(0, len(vocab), args.n))
     floats = rng.standard_normal(10 * args.n) * 10.0 ** rng.integers(-5, 6, 10 * args.n)
     forms = {"format": (k_format, args.n), "words": (k_words, text), "floats": (k_floats, floats),
-             "concat": (k_concat, args.n)}
+             "concat": (k_concat, args.n), "chars": (k_chars, "".join(rng.choice(list("abcdefgh ,"), 10 * args.n)))}
 
     import ember
     backends = {"CPython": {k: f for k, (f, _) in forms.items()},

@@ -434,9 +434,7 @@ LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case BI_CHR: {
         cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, x, i64c(L, 0x110000), ""), "builtins:ValueError",
                     "chr() arg not in range(0x110000)");
-        LLVMTypeRef pt[2] = {L->i64, L->ptr};
-        LLVMValueRef a[2] = {x, cg_str_literal(L, "c")};
-        return call_str(L, "ember_rt_str_format_int", pt, a, 2);
+        return call_str(L, "ember_rt_str_chr", &L->i64, &x, 1);
     }
     }
     ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "no lowering for a str builtin");

@@ -911,6 +911,10 @@ RtStr *ember_rt_str_format_float(double x, RtStr *spec) {
     return format_double(x, &f);
 }
 
+/* chr(c), c in range(0x110000) (generated code tests it): one of the shared latin-1 strings
+ * below 256, as CPython's, so chr() in a loop allocates nothing there. */
+RtStr *ember_rt_str_chr(int64_t c) { return char_str((uint32_t)c); }
+
 RtStr *ember_rt_str_format_int(int64_t v, RtStr *spec) {
     Spec f;
     parse_spec(spec, &f);
@@ -1327,7 +1331,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_replace), SYM(str_strip), SYM(str_lower), SYM(str_upper), SYM(str_is), SYM(str_zfill),
     SYM(str_split), SYM(str_less), SYM(str_greater), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
-    SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(hash_int), SYM(hash_float),
+    SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(str_chr), SYM(hash_int), SYM(hash_float),
     SYM(exc_str), SYM(str_recase), SYM(str_is_more), SYM(str_pad), SYM(str_partition), SYM(str_rsplit),
     SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix),
 };
