@@ -89,3 +89,15 @@ def test_list_from_python_filled_in_compiled_code():
     u = List.empty_list(types.uint8)
     out = impl.njit(fill)(u, 5)
     assert list(out) == [0, 100, 200, 44, 144]
+
+
+def as_array(lst):
+    return np.asarray(lst)
+
+
+def test_asarray_of_a_sized_list_has_its_dtype():
+    f = List.empty_list(types.float32)
+    f.append(0.5)
+    f.append(0.1)
+    got = impl.njit(as_array)(f)
+    assert got.dtype == np.float32 and got.tolist() == [0.5, F32_01]
