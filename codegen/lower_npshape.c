@@ -558,9 +558,14 @@ static LLVMValueRef np_tile(Lower *L, CallInfo *ci, LLVMValueRef *args, const Ty
 
 static LLVMValueRef np_repeat(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret, *rpt = types[1];
-    int dt = rt->dtype, axis = 0;
+    int dt = rt->dtype, axis = 0, adt = at->kind == TY_ARRAY ? at->dtype : ty_dtype_of_scalar(at);
     Dims S;
-    if (given(ci, types, 2)) {
+    if (at->kind != TY_ARRAY) {   /* np.repeat(7, 3): of a one-element array */
+        scalar_array(L, at, args[0], &S);
+        S.nd = 1;
+        S.shape[0] = i64c(L, 1);
+        S.strides[0] = isz(L, adt);
+    } else if (given(ci, types, 2)) {
         dims_of(L, at, args[0], &S);
         axis = axis_or(L, in, ci, types, 2, at->ndim, 0);
     } else {
@@ -568,7 +573,7 @@ static LLVMValueRef np_repeat(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
     }
     LLVMValueRef n = S.shape[axis], shape[64];
     memcpy(shape, S.shape, sizeof(LLVMValueRef) * (size_t)S.nd);
-    const Type *vt = ty_array(at->dtype, S.nd + 1, 'A', false), *ot = ty_array(dt, S.nd + 1, 'A', false);
+    const Type *vt = ty_array(adt, S.nd + 1, 'A', false), *ot = ty_array(dt, S.nd + 1, 'A', false);
     if (rpt->kind != TY_ARRAY) {
         LLVMValueRef r = to_i64(L, args[1], rpt);
         check_nonneg(L, &r, 1, "repeats may not contain negative values.");
@@ -589,7 +594,7 @@ static LLVMValueRef np_repeat(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
         O.strides[axis + 1] = O.strides[axis];
         O.strides[axis] = mul(L, O.strides[axis], r);
         I.strides[axis + 1] = zero(L);
-        cg_assign_noalias(L, ot, temp_view(L, dt, &O), vt, temp_view(L, at->dtype, &I));
+        cg_assign_noalias(L, ot, temp_view(L, dt, &O), vt, temp_view(L, adt, &I));
         return out;
     }
     /* an array of counts, one per element along the axis (or one for all) */
@@ -621,8 +626,8 @@ static LLVMValueRef np_repeat(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *a
     is.data = cg_gep8(L, S.data, mul(L, i, S.strides[axis]));
     is.shape[axis] = c;
     is.strides[axis] = zero(L);
-    cg_assign_noalias(L, ty_array(dt, S.nd, 'A', false), temp_view(L, dt, &os), ty_array(at->dtype, S.nd, 'A', false),
-                      temp_view(L, at->dtype, &is));
+    cg_assign_noalias(L, ty_array(dt, S.nd, 'A', false), temp_view(L, dt, &os), ty_array(adt, S.nd, 'A', false),
+                      temp_view(L, adt, &is));
     LLVMBuildStore(L->b, add(L, p, c), pos);
     cg_loop_end(L, &lc);
     return out;

@@ -232,6 +232,14 @@ def test_repeat(dtype):
     check_all(repeats, [(np.zeros((0, 2), dtype), 2), (sample(dtype, (1, 1)), 4)])
 
 
+def repeat_scalar(v, r):
+    return np.repeat(v, r)
+
+
+def test_repeat_of_a_number():
+    check_all(repeat_scalar, [(7, 3), (2.5, 0), (True, 2), (1 + 2j, 1), (3, np.array([2])), (3, -1)])
+
+
 def repeat_counts(a, r):
     return np.repeat(a, r, axis=0), np.repeat(a[:, 0], r)
 

@@ -280,16 +280,17 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
     case BI_NP_REPEAT: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_REPEAT, 2, args, nargs, method))) return -1;
         a = ci->params[0];
-        if (!is_array(a)) return ERR(in, "np.repeat() needs an array (got %s)", a->name);
+        if (!is_array(a) && !ty_is_number(a)) return ERR(in, "np.repeat() needs an array or a number (got %s)", a->name);
         const Type *r = ci->params[1];
         if (!is_int(r) && !(is_array(r) && r->ndim <= 1 && strchr("biu", ty_dtypes[r->dtype].kind)))
             return ERR(in, "np.repeat(): repeats must be an int or a 1-d array of ints (got %s)", r->name);
         int nd = 1;
         if (given(ci, 2)) {
+            if (!is_array(a)) return ERR(in, "np.repeat() of a number takes no axis");
             if (one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
             nd = a->ndim;
         }
-        ci->ret = ty_array(a->dtype, nd, 'C', false);
+        ci->ret = ty_array(is_array(a) ? a->dtype : ty_dtype_of_scalar(a), nd, 'C', false);   /* np.repeat(7, 3): 1-d */
         return 0;
     }
     case BI_NP_STACK: {
