@@ -337,6 +337,23 @@ static PyObject *get_signatures(Dispatcher *d, void *unused) {
     return list;
 }
 
+/* Numba's nopython_signatures: each specialisation as a Signature (return type and argument types) */
+static PyObject *get_nopython_signatures(Dispatcher *d, void *unused) {
+    PyObject *list = PyList_New(0);
+    for (int i = 0; list && i < d->nspecs; i++) {
+        Spec *s = d->specs[i];
+        PyObject *names = PyTuple_New(s->nargs);
+        if (!names) { Py_CLEAR(list); break; }
+        for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(names, k, PyUnicode_FromString(s->args[k]->name));
+        const Type *ret = s->sig_ret ? s->sig_ret : s->ret;
+        const char *rname = ret == ty_float64 && s->ret_f32 ? "float32" : ret->name;   /* a32.sum(): float32, as Numba */
+        PyObject *t = pm_call("ember.types", "_nopython_signature", "(sN)", rname, names);
+        if (!t || PyList_Append(list, t) < 0) Py_CLEAR(list);
+        Py_XDECREF(t);
+    }
+    return list;
+}
+
 static PyObject *get_stats(Dispatcher *d, void *unused) {
     return Py_BuildValue("{sl,sl,si}", "compiles", d->compiles, "cache_hits", d->cache_hits, "specializations", d->nspecs);
 }
@@ -491,6 +508,7 @@ static PyMethodDef dispatcher_methods[] = {
 
 static PyGetSetDef dispatcher_getset[] = {
     {"signatures", (getter)get_signatures, NULL, "argument types of each compiled specialisation"},
+    {"nopython_signatures", (getter)get_nopython_signatures, NULL, "each specialisation's Signature (return and argument types)"},
     {"stats", (getter)get_stats, NULL, "compile counters"},
     {"py_func", (getter)get_py_func, NULL, "the Python function"},
     {"_fixed_signatures", (getter)get_fixed_signatures, NULL, "signatures a pickled copy compiles again"},

@@ -360,3 +360,15 @@ def test_explicit_return_type_converts_numbers(sig, fn, arg, want):
     an int truncates, a number to a bool tests it (these were TypingErrors)."""
     r = impl.njit(sig)(fn)(arg)
     assert r == want and type(r) is type(want)
+
+
+def test_nopython_signatures_name_return_and_argument_types():
+    import numpy as np
+    f = njit(lambda a: a.sum())
+    f(np.ones(3, np.float32))
+    f(np.ones(2))
+    sigs = f.nopython_signatures
+    assert [str(s.return_type) for s in sigs] == ["float32", "float64"]
+    assert [tuple(str(a.dtype) for a in s.args) for s in sigs] == [("float32",), ("float64",)]
+    u = njit("uint8(uint8)")(lambda x: x)
+    assert str(u.nopython_signatures[0].return_type) == "uint8"

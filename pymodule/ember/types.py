@@ -539,6 +539,11 @@ def _signature_list(sigs):
     return (_signature_text(sigs),)
 
 
+def _nopython_signature(ret, names):
+    """Dispatcher.nopython_signatures: one specialisation as a Signature of type objects."""
+    return Signature(from_name(ret), [from_name(n) for n in names])
+
+
 def _signature_types(names):
     """Dispatcher.signatures: the argument types of one specialisation, as type objects."""
     return tuple(from_name(n) for n in names)
