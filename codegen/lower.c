@@ -1295,6 +1295,17 @@ static void branch_with_int_check(Lower *L, LLVMValueRef cond, LLVMBasicBlockRef
     L->pending_int.branch = NULL;
 }
 
+/* A result r wrapped or rounded to the sized scalars of a signature's return type t (a
+ * TY_NARROW, or a tuple holding some). */
+static LLVMValueRef narrowed_result(Lower *L, LLVMValueRef r, const Type *t) {
+    if (t->kind == TY_NARROW) return cg_wrap_dtype(L, r, t->dtype);
+    for (int i = 0; t->kind == TY_TUPLE && i < t->n; i++)
+        if (ty_held(t->elems[i]) != t->elems[i])
+            r = LLVMBuildInsertValue(L->b, r, narrowed_result(L, LLVMBuildExtractValue(L->b, r, (unsigned)i, ""), t->elems[i]),
+                                     (unsigned)i, "");
+    return r;
+}
+
 static int lower_instr(Lower *L, Instr *in) {
     TypeInfo *ti = L->ti;
     const Type *t = ti->vtypes[in->id];
@@ -1560,7 +1571,7 @@ static int lower_instr(Lower *L, Instr *in) {
             return 0;
         }
         LLVMValueRef r = operand(L, in->args[0], ti->ret);
-        if (ti->ret_dt >= 0) r = cg_wrap_dtype(L, r, ti->ret_dt);   /* "uint8(uint8)" returning 256: 0 */
+        if (ti->ret_narrow) r = narrowed_result(L, r, ti->ret_narrow);   /* "uint8(uint8)" returning 256: 0 */
         if (cg_has_refs(L, ti->ret)) cg_return_ref(L, in, r, ti->ret);   /* the caller gets a reference */
         LLVMBuildStore(L->b, r, L->out);
         cg_ret(L, LLVMConstInt(L->i32, 0, 0));

@@ -655,6 +655,16 @@ static void cache_store(PyObject *probe, Spec *s) {
     Py_XDECREF(r);
 }
 
+/* Whether a result of type `from` converts to a signature's return type `to` as Numba converts
+ * it: numbers to numbers but complex ("int64(float64)" truncates), tuples item by item. */
+static bool converts_on_return(const Type *from, const Type *to) {
+    if (from == to || (ty_is_real(from) && ty_is_real(to))) return true;
+    if (from->kind != TY_TUPLE || to->kind != TY_TUPLE || from->n != to->n) return false;
+    for (int i = 0; i < from->n; i++)
+        if (!converts_on_return(from->elems[i], to->elems[i])) return false;
+    return true;
+}
+
 /* ---- the compile ------------------------------------------------------------------- */
 Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declared_ret, bool is_explicit, bool called) {
     if (lock_compile()) return NULL;
@@ -698,12 +708,12 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     if (probe && !keytext) cache_warn("cannot use the cache");
     TypeInfo *ti = ti_infer(ctx, fn, args, nargs, &host, symbol, NULL);
     if (!ti) goto fail;
-    if (declared_ret && declared_ret->kind == TY_NARROW) {   /* "uint8(...)": its canonical scalar, wrapped on return */
-        ti->ret_dt = declared_ret->dtype;
+    if (declared_ret && ty_held(declared_ret) != declared_ret) {   /* "uint8(...)": its canonical scalar, wrapped on return */
+        ti->ret_narrow = declared_ret;
         declared_ret = ty_held(declared_ret);
     }
     if (declared_ret && declared_ret != ti->ret) {
-        const Type *u = ty_unify(ti->ret, declared_ret);
+        const Type *u = converts_on_return(ti->ret, declared_ret) ? declared_ret : ty_unify(ti->ret, declared_ret);
         if (declared_ret->kind == TY_OPTIONAL) {   /* None, T or OptionalType(T) where T converts */
             const Type *r = ti->ret->kind == TY_OPTIONAL ? ti->ret->elems[1] : ti->ret;
             u = r->kind == TY_NONE || ty_unify(r, declared_ret->elems[1]) == declared_ret->elems[1] ? declared_ret : NULL;

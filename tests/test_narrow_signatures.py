@@ -154,3 +154,18 @@ def test_pickled_copy_keeps_the_narrow_return():
     v = impl.njit("uint8(uint8)")(double)
     w = pickle.loads(pickle.dumps(v))
     assert w(200) == 144 and [tuple(map(str, s)) for s in w.signatures] == [("uint8",)]
+
+
+def pair(x):
+    return x, x
+
+
+def sum_diff(a, b):
+    return a + b, a - b
+
+
+def test_tuple_return_with_sized_items():
+    # as Numba: each item converts to its type (a float truncates to an int, then wraps)
+    assert impl.njit("Tuple((int16, float32))(float64)")(pair)(70000.7) == (4464, float(F32(70000.7)))
+    assert impl.njit("UniTuple(uint8, 2)(int64, int64)")(sum_diff)(250, 10) == (4, 240)
+    assert impl.njit("Tuple((float64, int32))(float64)")(pair)(3.9) == (3.9, 3)

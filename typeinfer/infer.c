@@ -854,7 +854,6 @@ TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const
         ti->argdt[i] = argtypes[i]->kind == TY_NARROW ? (signed char)argtypes[i]->dtype : -1;
         ti->argtypes[i] = ty_held(argtypes[i]);
     }
-    ti->ret_dt = -1;
     ti->symbol = symbol;
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;

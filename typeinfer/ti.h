@@ -165,8 +165,9 @@ struct TypeInfo {
     signed char *argdt;           /* per parameter: the dtype of a TY_NARROW argument type (typed as
                                    * its canonical scalar here; the value is wrapped or rounded on
                                    * entry, and facts.c marks a float32 one float32), else -1 */
-    int ret_dt;                   /* a signature's narrow return type (uint8(...)): the result wraps
-                                   * or rounds to it (ret is its canonical scalar); else -1 */
+    const Type *ret_narrow;       /* a signature's return type with sized scalars (uint8(...),
+                                   * Tuple((int16, float32))(...)): the result wraps or rounds to them
+                                   * (ret is ty_held of it); else NULL */
     const Type **vtypes;          /* per value id */
     const Type **vartypes;        /* per variable */
     PyObject **frozen;            /* per value id: the Python value of a frozen global/attribute */

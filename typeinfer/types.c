@@ -1042,6 +1042,7 @@ static const char *skip_ws(const char *s) {
 }
 
 static int dtype_named(const char *s, size_t n);
+static bool sized_names;   /* ty_parse: sized scalar names give TY_NARROWs (parse_ret_type; the GIL orders its users) */
 static const Type *parse_sig_type(const char *s, const char **end, char *err, size_t errlen);
 
 int ty_narrow_dtype_named(const char *name) {
@@ -1163,8 +1164,18 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
 
 /* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
  * ")", or -1. */
-/* A signature's parameter or return type: a sized scalar's name (uint8, float32, i2) gives its
- * TY_NARROW, anything else ty_parse's type. */
+/* A signature's return type: sized scalars (uint8, float32) are TY_NARROWs at its top and in its
+ * tuples ("Tuple((int16, float32))": the result wraps and rounds to them, as in Numba). */
+static const Type *parse_ret_type(const char *s, const char **end, char *err, size_t errlen) {
+    sized_names = true;
+    const Type *t = ty_parse(s, end, err, errlen);
+    sized_names = false;
+    if (t && (t->kind == TY_NARROW || t->kind == TY_TUPLE)) return t;
+    return parse_sig_type(s, end, err, errlen);   /* (OptionalType(uint8) & co: as parameters) */
+}
+
+/* A signature's parameter type: a sized scalar's name (uint8, float32, i2) gives its TY_NARROW,
+ * anything else ty_parse's type. */
 static const Type *parse_sig_type(const char *s, const char **end, char *err, size_t errlen) {
     const Type *t = ty_parse(s, end, err, errlen);
     s = skip_ws(s);
@@ -1179,7 +1190,14 @@ static const Type *parse_sig_type(const char *s, const char **end, char *err, si
 
 const Type *ty_parse_sized(const char *s, const char **end, char *err, size_t errlen) { return parse_sig_type(s, end, err, errlen); }
 
-const Type *ty_held(const Type *t) { return t->kind == TY_NARROW ? ty_scalar_of(t->dtype) : t; }
+const Type *ty_held(const Type *t) {
+    if (t->kind == TY_NARROW) return ty_scalar_of(t->dtype);
+    if (t->kind != TY_TUPLE || t->obj || t->n > 64) return t;   /* (a namedtuple's: as it is) */
+    const Type *e[64];
+    bool changed = false;
+    for (int i = 0; i < t->n; i++) changed |= (e[i] = ty_held(t->elems[i])) != t->elems[i];
+    return changed ? ty_tuple(t->n, e) : t;
+}
 
 /* Parameters up to ')': a signature's (sig: sized scalars narrow), or a FunctionType's. */
 static int parse_params(const char *s, const char **end, const Type **out, bool sig, char *err, size_t errlen) {
@@ -1331,9 +1349,9 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
             *end = s;
             return scalar_of_kind(scalar_names[i].kind);
         }
-    if (dt >= 0) {   /* a sized scalar (int32, float32): computed as its canonical scalar */
+    if (dt >= 0) {   /* a sized scalar (int32, float32): computed as its canonical scalar (a return type's: its TY_NARROW) */
         *end = s;
-        return ty_scalar_of(dt);
+        return sized_names && ty_state->narrow[dt] ? ty_state->narrow[dt] : ty_scalar_of(dt);
     }
     snprintf(err, errlen, "unknown or unsupported type '%.*s'", (int)n, start);
     return NULL;
@@ -1344,7 +1362,7 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
     const char *s = skip_ws(text);
     *ret = NULL;
     if (*s != '(') {
-        if (!(*ret = parse_sig_type(s, &s, err, errlen))) return -1;
+        if (!(*ret = parse_ret_type(s, &s, err, errlen))) return -1;
         s = skip_ws(s);
         if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
     }

@@ -277,7 +277,7 @@ bool ty_is_hashable(const Type *t);       /* a dict key: bool, int64, uint64, fl
 void ty_dict_entry(const Type *d, size_t *value_offset, size_t *entry_size);
 bool ty_is_complete(const Type *t);       /* no list(undefined) inside */
 int ty_promote(int a, int b);             /* NumPy's promote_types on two dtypes */
-const Type *ty_held(const Type *t);       /* a TY_NARROW's canonical scalar; any other type itself */
+const Type *ty_held(const Type *t);       /* a TY_NARROW's canonical scalar, a tuple's of each; any other type itself */
 int ty_narrow_dtype_named(const char *name);   /* "uint32", "i2", "float32": its DT_*; -1 for a 64-bit, bool or other name */
 
 #endif
