@@ -1595,6 +1595,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_NOPS: return 0;
     }
     if (v && (in->op == IR_BINOP || in->op == IR_CALL) && cg_f32_scalar(L, in)) v = cg_f32_narrow(L, v);
+    else if (v && (in->op == IR_BINOP || in->op == IR_CALL) && cg_c64_scalar(L, in)) v = cg_c64_narrow(L, v);
     L->vals[in->id] = v;
     if (v) cg_floor_value(L, in);
     return v ? 0 : ctx_error(L->ctx, DIAG_INTERNAL, L->fn, in->loc, "cannot lower %s", ir_op_names[in->op]);

@@ -541,6 +541,8 @@ LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z);   /* np.exp of a complex64, a
 bool cg_is_const_complex(LLVMValueRef b, double n);   /* b is the constant n + 0j */
 bool cg_f32_scalar(Lower *L, const Instr *in);   /* typing made its value a float32 scalar (typeinfer/facts.c) */
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v);   /* a float64 rounded to float32, widened back */
+bool cg_c64_scalar(Lower *L, const Instr *in);   /* typing made its value a complex64 scalar (facts.c) */
+LLVMValueRef cg_c64_narrow(Lower *L, LLVMValueRef v);   /* a complex128's parts rounded to float32, widened back */
 void cg_f32_narrow_slots(LLVMModuleRef m);   /* double slots holding only float values made float slots */
 
 /* cfg.c: walks over an LLVM function's blocks (the LLVM-C API has no dominator tree) */

@@ -1269,6 +1269,7 @@ static LLVMValueRef wrap_narrow_int(Lower *L, LLVMValueRef x, int dt) {
 
 LLVMValueRef cg_wrap_dtype(Lower *L, LLVMValueRef x, int dt) {
     if (dt == DT_FLOAT32 && LLVMTypeOf(x) == L->f64) return cg_f32_narrow(L, x);
+    if (dt == DT_COMPLEX64 && LLVMTypeOf(x) == L->c128) return cg_c64_narrow(L, x);
     return wrap_narrow_int(L, x, dt);
 }
 

@@ -37,6 +37,14 @@ bool cg_f32_scalar(Lower *L, const Instr *in) { return L->ti->f32 && L->ti->f32[
 
 LLVMValueRef cg_f32_narrow(Lower *L, LLVMValueRef v) { return through_f32(L, v); }
 
+bool cg_c64_scalar(Lower *L, const Instr *in) { return L->ti->c64 && L->ti->c64[in->id]; }
+
+LLVMValueRef cg_c64_narrow(Lower *L, LLVMValueRef v) {
+    for (unsigned k = 0; k < 2; k++)
+        v = LLVMBuildInsertValue(L->b, v, through_f32(L, LLVMBuildExtractValue(L->b, v, k, "")), k, "");
+    return v;
+}
+
 bool cg_is_narrow_float(int dt) { return dt == DT_FLOAT32 || dt == DT_COMPLEX64; }
 
 /* v, a canonical scalar of type *t, as a value of dtype dt's width, widened back: float32 and

@@ -672,22 +672,29 @@ LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b) {
 /* a / b as CPython's complex division (_Py_c_quot, runtime/error.c's cquot), inline: both of its
  * branches computed and one selected, a zero b ZeroDivisionError. A runtime call per division
  * kept a DFT's inner loop (x[t] * np.exp(-2j * np.pi * k * t / n)) at 1.38x numba. */
-static LLVMValueRef complex_div_python(Lower *L, LLVMValueRef ar, LLVMValueRef ai, LLVMValueRef br, LLVMValueRef bi) {
+/* (each operation of a complex64's division rounded to float32: the float operation's result) */
+#define F32_OP(f32, v) ((f32) ? cg_f32_narrow(L, (v)) : (v))
+
+static LLVMValueRef complex_div_python(Lower *L, LLVMValueRef ar, LLVMValueRef ai, LLVMValueRef br, LLVMValueRef bi, bool f32) {
     LLVMValueRef abr = fabs_of(L, br), abi = fabs_of(L, bi);
     LLVMValueRef real_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abr, abi, ""), imag_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abi, abr, "");
     cg_raise_if(L, LLVMBuildAnd(L->b, real_big, LLVMBuildFCmp(L->b, LLVMRealOEQ, abr, f64c(L, 0), ""), ""),
                 "builtins:ZeroDivisionError", "complex division by zero");
-    LLVMValueRef r1 = LLVMBuildFDiv(L->b, bi, br, ""), d1 = LLVMBuildFAdd(L->b, br, LLVMBuildFMul(L->b, bi, r1, ""), "");
-    LLVMValueRef re1 = LLVMBuildFDiv(L->b, LLVMBuildFAdd(L->b, ar, LLVMBuildFMul(L->b, ai, r1, ""), ""), d1, "");
-    LLVMValueRef im1 = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, ai, LLVMBuildFMul(L->b, ar, r1, ""), ""), d1, "");
-    LLVMValueRef r2 = LLVMBuildFDiv(L->b, br, bi, ""), d2 = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, br, r2, ""), bi, "");
-    LLVMValueRef re2 = LLVMBuildFDiv(L->b, LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, ar, r2, ""), ai, ""), d2, "");
-    LLVMValueRef im2 = LLVMBuildFDiv(L->b, LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, ai, r2, ""), ar, ""), d2, "");
+    LLVMValueRef r1 = F32_OP(f32, LLVMBuildFDiv(L->b, bi, br, ""));
+    LLVMValueRef d1 = F32_OP(f32, LLVMBuildFAdd(L->b, br, F32_OP(f32, LLVMBuildFMul(L->b, bi, r1, "")), ""));
+    LLVMValueRef re1 = F32_OP(f32, LLVMBuildFDiv(L->b, F32_OP(f32, LLVMBuildFAdd(L->b, ar, F32_OP(f32, LLVMBuildFMul(L->b, ai, r1, "")), "")), d1, ""));
+    LLVMValueRef im1 = F32_OP(f32, LLVMBuildFDiv(L->b, F32_OP(f32, LLVMBuildFSub(L->b, ai, F32_OP(f32, LLVMBuildFMul(L->b, ar, r1, "")), "")), d1, ""));
+    LLVMValueRef r2 = F32_OP(f32, LLVMBuildFDiv(L->b, br, bi, ""));
+    LLVMValueRef d2 = F32_OP(f32, LLVMBuildFAdd(L->b, F32_OP(f32, LLVMBuildFMul(L->b, br, r2, "")), bi, ""));
+    LLVMValueRef re2 = F32_OP(f32, LLVMBuildFDiv(L->b, F32_OP(f32, LLVMBuildFAdd(L->b, F32_OP(f32, LLVMBuildFMul(L->b, ar, r2, "")), ai, "")), d2, ""));
+    LLVMValueRef im2 = F32_OP(f32, LLVMBuildFDiv(L->b, F32_OP(f32, LLVMBuildFSub(L->b, F32_OP(f32, LLVMBuildFMul(L->b, ai, r2, "")), ar, "")), d2, ""));
     LLVMValueRef nan = f64c(L, NAN);   /* a NaN part of b: neither test holds */
     LLVMValueRef re = LLVMBuildSelect(L->b, real_big, re1, LLVMBuildSelect(L->b, imag_big, re2, nan, ""), "");
     LLVMValueRef im = LLVMBuildSelect(L->b, real_big, im1, LLVMBuildSelect(L->b, imag_big, im2, nan, ""), "");
     return mk_complex(L, re, im);
 }
+
+#undef F32_OP
 
 static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef ar = re_(L, a), ai = im_(L, a), br = re_(L, b), bi = im_(L, b);
@@ -697,7 +704,7 @@ static LLVMValueRef complex_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef
     case IRB_MUL: return cmul(L, a, b);
     case IRB_TRUEDIV:
         if (L->numpy_sem) return complex_div_numpy(L, ar, ai, br, bi);
-        return complex_div_python(L, ar, ai, br, bi);
+        return complex_div_python(L, ar, ai, br, bi, false);
     case IRB_POW: {
         int n;
         if (L->numpy_sem && small_int_power(b, &n)) return complex_pow_int(L, a, n);
@@ -771,6 +778,9 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_POW: return float_pow(L, a, b);
         }
     } else if (t == ty_complex128) {
+        if (op == IRB_MUL && in && cg_c64_scalar(L, in)) return cg_c64_mul_scalar(L, a, b);   /* complex64: in float, as Numba */
+        if (op == IRB_TRUEDIV && in && cg_c64_scalar(L, in) && !L->numpy_sem)
+            return complex_div_python(L, re_(L, a), im_(L, a), re_(L, b), im_(L, b), true);
         return complex_binop(L, op, a, b);
     }
     return NULL;

@@ -877,6 +877,8 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 const Type *rt_typeof_argument(PyObject *v) {
     const Type *t = rt_typeof(v);
+    if (t == ty_complex128 && !PyComplex_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, CFloat))
+        return ty_state->narrow[DT_COMPLEX64];   /* an np.complex64: a complex64, as Numba's */
     return t == ty_float64 && !PyFloat_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
 }
 

@@ -271,6 +271,7 @@ void rt_narrow_value(const Type *narrow, void *p) {
     case DT_UINT16: *(int64_t *)p = (uint16_t)v; break;
     case DT_UINT32: *(int64_t *)p = (uint32_t)v; break;
     case DT_FLOAT32: *(double *)p = (float)*(double *)p; break;
+    case DT_COMPLEX64: ((double *)p)[0] = (float)((double *)p)[0], ((double *)p)[1] = (float)((double *)p)[1]; break;
     default: break;
     }
 }

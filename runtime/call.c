@@ -15,7 +15,7 @@
 /* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
 static int conversion_cost(const Type *from, const Type *to) {
     if (from == to) return 0;
-    if (from == ty_float32 && (from = ty_float64) == to) return 0;   /* an np.float32 argument to a float64 parameter */
+    if (from->kind == TY_NARROW && (from = ty_held(from)) == to) return 0;   /* an np.float32 argument to a float64 parameter */
     if (to->kind == TY_NARROW) {   /* "int32(int32)" given an int64: wrapped on entry, as Numba converts */
         int c = conversion_cost(from, ty_held(to));
         return c < 0 ? -1 : c + 1;

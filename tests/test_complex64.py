@@ -80,3 +80,72 @@ def test_small_integer_powers_are_numpys():
         for z in (Z, EDGE):
             for g, w in zip(jit(powers)(z), powers(z)):
                 same_bits(g, w)
+
+
+# ---- complex64 scalars: Numba computes them in complex64 (float parts, each operation rounded) ----
+F = np.float32
+
+
+def c64_mul(a, b):
+    ar, ai, br, bi = F(a.real), F(a.imag), F(b.real), F(b.imag)
+    return complex(ar * br - ai * bi, ar * bi + ai * br)
+
+
+def c64_div(a, b):   # CPython's algorithm, in float32 (as Numba's complex64 division)
+    ar, ai, br, bi = F(a.real), F(a.imag), F(b.real), F(b.imag)
+    if abs(br) >= abs(bi):
+        r = bi / br
+        d = br + bi * r
+        return complex((ar + ai * r) / d, (ai - ar * r) / d)
+    r = br / bi
+    d = br * r + bi
+    return complex((ar * r + ai) / d, (ai * r - ar) / d)
+
+
+def scalar_ops(a, b):
+    return a * b, a + b, a - b, a / b, (a * b).real, a * b.conjugate()
+
+
+def elementwise(x, y):
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = x[i] * y[i] / (y[i] + np.float32(1))
+    return out
+
+
+def julia_count(c, m):
+    n = 0
+    for i in range(40):
+        z = np.complex64(complex(-1.5 + 3.0 * i / 40, 0.3))
+        k = 0
+        while k < m and (z.real * z.real + z.imag * z.imag) < 4:
+            z = z * z + c
+            k += 1
+        n += k
+    return n
+
+
+def test_complex64_scalars_compute_in_complex64():
+    a, b = np.complex64(0.1 + 0.7j), np.complex64(0.3 - 0.9j)
+    got = jit(scalar_ops)(a, b)
+    assert got[0] == c64_mul(a, b) and got[3] == c64_div(a, b)
+    assert got[1] == complex(np.complex64(a + b)) and got[2] == complex(np.complex64(a - b))
+    assert got[4] == float(F(c64_mul(a, b).real)) and got[5] == c64_mul(a, np.conj(b))
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal(200) + 1j * rng.standard_normal(200)).astype(np.complex64)
+    y = (rng.standard_normal(200) + 1j * rng.standard_normal(200)).astype(np.complex64)
+    want = np.array([c64_div(c64_mul(p, q), complex(F(q.real) + F(1), F(q.imag))) for p, q in zip(x, y)], np.complex64)
+    assert np.array_equal(jit(elementwise)(x, y), want)
+
+
+def test_complex64_iteration_stays_complex64():
+    c = np.complex64(-0.8 + 0.156j)
+    want = 0
+    for i in range(40):
+        z = np.complex64(complex(-1.5 + 3.0 * i / 40, 0.3))
+        k = 0
+        while k < 50 and (F(z.real) * F(z.real) + F(z.imag) * F(z.imag)) < 4:
+            z = np.complex64(c64_mul(z, z) + complex(c))
+            k += 1
+        want += k
+    assert jit(julia_count)(c, 50) == want

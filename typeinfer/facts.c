@@ -70,7 +70,7 @@ static bool call_f32(Facts *s, Instr *in) {
     if (ci->kind == CALL_NATIVE) return ci->ret_f32 && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
     if (ci->kind == CALL_BUILTIN && ci->builtin == BI_ABS && in->nargs == 2 && !in->nkw &&
-        ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64)
+        (ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64 || (ti->c64 && ti->c64[in->args[1]])))
         return true;   /* abs(z64[i]): hypotf of its parts, a float32, as Numba */
     if (!f32_maths(ti, ci) || in->nkw || in->nargs < 2) return false;
     bool any = false;
@@ -110,9 +110,71 @@ static bool f32_rule(Facts *s, Instr *in) {
         return src->op == IR_TUPLE && in->imm < src->nargs && is_f32(s, src->args[in->imm]);
     }
     case IR_CALL: return call_f32(s, in);
+    case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba */
+        return ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"));
     default: return false;
     }
 }
+
+/* ---- complex64 ------------------------------------------------------------------------------
+ * As float32 above, for complex values Numba types complex64: elements of complex64 arrays,
+ * np.complex64 arguments and conversions, whole reductions of complex64 arrays, and + - * / of
+ * such values with each other, with float32 values or bools (with a float64 or an int, Numba's
+ * result is a complex128). Lowering rounds each marked result's parts to float32, and multiplies
+ * as float32 (codegen/lower_f32.c, cg_c64_mul_scalar). */
+static bool c64_array(const Type *t) { return t && t->kind == TY_ARRAY && t->dtype == DT_COMPLEX64; }
+
+static bool keeps_c64(Facts *s, int v) {
+    return s->val[v] || (s->ti->f32 && s->ti->f32[v]) || s->ti->vtypes[v] == ty_bool;
+}
+
+static bool c64_rule(Facts *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    const Type **vt = ti->vtypes;
+    switch (in->op) {
+    case IR_GETITEM: return c64_array(vt[in->args[0]]);
+    case IR_ARG: return ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == DT_COMPLEX64;
+    case IR_ITERVALUE: {
+        const Type *it = vt[in->args[0]];
+        return it && it->kind == TY_ITER && c64_array(it->iter_of) && it->iter_of->ndim == 1;
+    }
+    case IR_LOADVAR: return s->var[in->imm];
+    case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
+    case IR_UNOP: return in->imm != IRU_NOT && s->val[in->args[0]];
+    case IR_BINOP: {
+        int a = in->args[0], b = in->args[1];
+        bool arith = in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL || in->imm == IRB_TRUEDIV;
+        return arith && keeps_c64(s, a) && keeps_c64(s, b) && (s->val[a] || s->val[b]);
+    }
+    case IR_UNPACK: {
+        Instr *src = ti->fn->instrs[in->args[0]];
+        return src->op == IR_TUPLE && in->imm < src->nargs && s->val[src->args[in->imm]];
+    }
+    case IR_CALL: {
+        const CallInfo *ci = ti->calls[in->id];
+        if (!ci) return false;
+        if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_COMPLEX64;
+        if (vt[in->id] != ty_complex128) return false;
+        if (ti_whole_reduction_dtype(ci) == DT_COMPLEX64) return true;
+        if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_CONJUGATE) {   /* z.conjugate() */
+            Instr *m = ti->fn->instrs[in->args[0]];
+            return m->op == IR_GETATTR && s->val[m->args[0]];
+        }
+        bool maths = ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT &&   /* np.exp(z), cmath.sqrt(z) */
+                     (ti_is_ufunc(ci->builtin) || !strcmp(ti_builtins[ci->builtin].module, "cmath"));
+        if (!maths || in->nkw || in->nargs < 2) return false;
+        bool any = false;
+        for (int k = 1; k < in->nargs; k++) {
+            if (!keeps_c64(s, in->args[k])) return false;
+            any |= s->val[in->args[k]];
+        }
+        return any;
+    }
+    default: return false;
+    }
+}
+
+static bool is_complex(const Type *t) { return t == ty_complex128; }
 
 /* ---- non-negative ints ------------------------------------------------------------------- */
 
@@ -235,7 +297,10 @@ bool ti_returns_f32(TypeInfo *ti) {
 }
 
 int ti_find_facts(TypeInfo *ti) {
+    ti->c64 = NULL;
     if (fixpoint(ti, is_float, f32_rule, &ti->f32, true)) return -1;   /* a prange's float32 sum combines in float32 */
+    if (fixpoint(ti, is_complex, c64_rule, &ti->c64, false)) return -1;
+    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true)) return -1;   /* again: z.real of a complex64 */
     if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg, false)) return -1;
     return ti_find_ranges(ti);
 }

@@ -184,6 +184,7 @@ struct TypeInfo {
     ParLoop **parloops;           /* the prange loops to run in parallel (parallel=True) */
     int nparloops;
     bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
+    bool *c64;                    /* per value id: a complex64 scalar held as a complex128 (facts.c) */
     bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
     IntRange *range;              /* per value id: the range of an int or bool (ranges.c) */
     FuncRef *funcrefs;            /* root only (funcs.c) */

@@ -60,7 +60,7 @@ int ty_init(void) {
     ty_ellipsis = new_type(TY_ELLIPSIS, "ellipsis", 1, 1);
     for (int dt = 0; dt < DT_COUNT; dt++)   /* the sized scalars a parameter may be: held in 8 bytes */
         if (ty_narrow_dtype_named(ty_dtypes[dt].name) >= 0) {
-            Type *t = new_type(TY_NARROW, ty_dtypes[dt].name, 8, 8);
+            Type *t = new_type(TY_NARROW, ty_dtypes[dt].name, dt == DT_COMPLEX64 ? 16 : 8, 8);
             if (!t) return -1;
             t->dtype = dt;
             ty_state->narrow[dt] = t;
@@ -1047,7 +1047,7 @@ static const Type *parse_sig_type(const char *s, const char **end, char *err, si
 
 int ty_narrow_dtype_named(const char *name) {
     int dt = dtype_named(name, strlen(name));
-    if (dt < 0 || ty_dtypes[dt].size == 8 || dt == DT_BOOL || ty_dtypes[dt].kind == 'c') return -1;
+    if (dt < 0 || dt == DT_BOOL || dt == DT_COMPLEX128 || (ty_dtypes[dt].size == 8 && dt != DT_COMPLEX64)) return -1;
     return dt;
 }
 
