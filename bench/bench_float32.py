@@ -111,6 +111,27 @@ def c_abs_loop(z):
     return c
 
 
+def c_julia(z0, c, out):
+    for i in range(z0.size):           # complex64 scalars: z * z + c in complex64 (Numba's rule)
+        z = z0[i]
+        k = 0
+        while k < 50 and (z.real * z.real + z.imag * z.imag) < 4.0:
+            z = z * z + c
+            k += 1
+        out[i] = k
+    return out
+
+
+def numpy_c_julia(z0, c, out):
+    z, alive = z0.copy(), np.ones(z0.size, bool)
+    out[:] = 0
+    for _ in range(50):
+        alive &= (z.real * z.real + z.imag * z.imag) < 4.0
+        z[alive] = z[alive] * z[alive] + c
+        out += alive
+    return out
+
+
 def numpy_scalar_arg_loop(a, x, y, out):
     np.add(a * x, y * a, out=out)
     return out
@@ -131,7 +152,7 @@ def numpy_loop_blend(a, b, out):
 
 
 NUMPY_EQUIV = {loop_blend: numpy_loop_blend, int_loop: numpy_int_loop, scalar_arg_loop: numpy_scalar_arg_loop,
-               c_abs_loop: numpy_c_abs_loop}
+               c_abs_loop: numpy_c_abs_loop, c_julia: numpy_c_julia}
 
 
 def make(name, n, dt):
@@ -164,6 +185,8 @@ def make(name, n, dt):
         return (dt(0.75), x, y, np.empty_like(x)), scalar_arg_loop
     if name == "c_abs_loop":
         return (x,), c_abs_loop
+    if name == "c_julia":
+        return (x * dt(0.7), dt(-0.8 + 0.156j), np.zeros(n, np.int64)), c_julia
     if name == "sum_expr":
         return (x,), reduction
     if name == "c_exp_abs":
@@ -178,7 +201,7 @@ def make(name, n, dt):
 
 
 KERNELS = ["saxpy", "poly", "exp_sin_cos", "tanh_log1p", "stencil2d", "row_norms", "scalar_loop", "scalar_arg_loop",
-           "sum_expr", "c_mul_add", "c_exp_abs", "c_div", "c_sum", "c_abs_loop", "i8_blend", "i16_blend", "i8_loop", "i16_loop"]
+           "sum_expr", "c_mul_add", "c_exp_abs", "c_div", "c_sum", "c_abs_loop", "c_julia", "i8_blend", "i16_blend", "i8_loop", "i16_loop"]
 DTYPES = [np.float32, np.float64]
 # each kernel runs on a narrow dtype and its wide counterpart: float32/float64 (the columns' "f32"
 # and "f64"), complex64/complex128, and int8 or int16 against int64
