@@ -323,36 +323,31 @@ static void dispatcher_dealloc(Dispatcher *d) {
     Py_TYPE(d)->tp_free((PyObject *)d);
 }
 
-static PyObject *get_signatures(Dispatcher *d, void *unused) {
+/* Each specialisation's argument types as type objects (.signatures), or with its return type
+ * as a Signature (Numba's .nopython_signatures: a float32 result named float32, a narrow
+ * signature's return type as written). */
+static PyObject *signature_list(Dispatcher *d, bool with_ret) {
     PyObject *list = PyList_New(0);
     for (int i = 0; list && i < d->nspecs; i++) {
         Spec *s = d->specs[i];
-        PyObject *names = PyTuple_New(s->nargs);
+        PyObject *names = PyTuple_New(s->nargs), *t;
         if (!names) { Py_CLEAR(list); break; }
         for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(names, k, PyUnicode_FromString(s->args[k]->name));
-        PyObject *t = pm_call("ember.types", "_signature_types", "(N)", names);   /* type objects */
+        if (with_ret) {
+            const Type *ret = s->sig_ret ? s->sig_ret : s->ret;
+            const char *rname = ret == ty_float64 && s->ret_f32 ? "float32" : ret->name;   /* a32.sum() */
+            t = pm_call("ember.types", "_nopython_signature", "(sN)", rname, names);
+        } else {
+            t = pm_call("ember.types", "_signature_types", "(N)", names);
+        }
         if (!t || PyList_Append(list, t) < 0) Py_CLEAR(list);
         Py_XDECREF(t);
     }
     return list;
 }
 
-/* Numba's nopython_signatures: each specialisation as a Signature (return type and argument types) */
-static PyObject *get_nopython_signatures(Dispatcher *d, void *unused) {
-    PyObject *list = PyList_New(0);
-    for (int i = 0; list && i < d->nspecs; i++) {
-        Spec *s = d->specs[i];
-        PyObject *names = PyTuple_New(s->nargs);
-        if (!names) { Py_CLEAR(list); break; }
-        for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(names, k, PyUnicode_FromString(s->args[k]->name));
-        const Type *ret = s->sig_ret ? s->sig_ret : s->ret;
-        const char *rname = ret == ty_float64 && s->ret_f32 ? "float32" : ret->name;   /* a32.sum(): float32, as Numba */
-        PyObject *t = pm_call("ember.types", "_nopython_signature", "(sN)", rname, names);
-        if (!t || PyList_Append(list, t) < 0) Py_CLEAR(list);
-        Py_XDECREF(t);
-    }
-    return list;
-}
+static PyObject *get_signatures(Dispatcher *d, void *unused) { return signature_list(d, false); }
+static PyObject *get_nopython_signatures(Dispatcher *d, void *unused) { return signature_list(d, true); }
 
 static PyObject *get_stats(Dispatcher *d, void *unused) {
     return Py_BuildValue("{sl,sl,si}", "compiles", d->compiles, "cache_hits", d->cache_hits, "specializations", d->nspecs);
