@@ -98,7 +98,7 @@ def _c_string(text):
 
 
 _C_TYPES = {"float64": "double", "int64": "int64_t", "uint64": "uint64_t", "bool": "uint8_t",
-            "complex128": "double _Complex", "none": "void", "float32": "double",
+            "complex128": "double _Complex", "none": "void", "float32": "double", "complex64": "double _Complex",
             **{t: "int64_t" for t in ("int8", "int16", "int32", "uint8", "uint16", "uint32")}}
 
 
@@ -182,7 +182,8 @@ def _header(modname, functions):
            " * Each function is one compiled signature, called with ember's entry ABI: args[i] points to",
            " * the i-th argument and *result receives the return value, as these C types:",
            " *   float64 double, int64 int64_t, uint64 uint64_t, bool uint8_t, complex128 double _Complex,",
-           " *   a sized parameter (int8..uint32, float32) as int64_t or double (the code wraps or rounds it),",
+           " *   a sized parameter (int8..uint32, float32, complex64) as int64_t, double or double _Complex",
+           " *   (the code wraps or rounds it),",
            " *   array(dtype, Nd, layout) ember_array_Nd (shape in elements, strides in bytes; set",
            " *   meminfo and parent to NULL for memory the caller owns).",
            " * It returns 0, or -1 when the code raised: %s_last_error then gives the exception's" % m,
