@@ -1,6 +1,8 @@
 """literal_unroll: a loop over a tuple whose elements differ in type runs its body once per
 element, typed for that element (as Numba's), compiled vs CPython."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -115,3 +117,21 @@ def test_outside_a_for_loop_it_is_the_tuple():
         u = literal_unroll(t)
         return u[0] + u[1]
     check(f, (1, 2.5))
+
+
+def sum_of_builtins(x):
+    s = 0.0
+    for g in literal_unroll((np.sin, np.cos, math.sqrt)):
+        s += g(x)
+    return s
+
+
+def tuple_of_builtins(x):
+    fs = (math.sin, math.cos)
+    return fs[0](x) + fs[1](x)
+
+
+def test_tuples_of_builtin_functions():
+    # as in Numba: a tuple may hold functions such as np.sin and math.cos, unrolled or indexed by a constant
+    check(sum_of_builtins, 0.5)
+    check(tuple_of_builtins, 0.5)

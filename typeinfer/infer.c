@@ -557,7 +557,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` and isinstance name them; compiled functions) */
             if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS && args[i]->kind != TY_DISPATCHER &&
                 args[i]->kind != TY_HOOKED && args[i]->kind != TY_CFUNC && args[i]->kind != TY_FUNCSET &&
-                !(args[i]->kind == TY_FUNCTION && ti_is_class_builtin(args[i]->builtin)))
+                args[i]->kind != TY_FUNCTION)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
