@@ -56,6 +56,7 @@ typedef struct Lower {
     int *uses;                /* per value id: how many instructions use it */
     bool *fused;              /* per value id: an array expression lowered inside its user's loop */
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
+    bool pow_plain;           /* x ** n of an int n in scalar code: Numba's plain products (lower_ops.c) */
     const char *cpu, *features;   /* the target, for every function's attributes */
     Instr *cur;               /* the instruction being lowered */
     Block *block;             /* the block being lowered (its handler catches what fails in it) */

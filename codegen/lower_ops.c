@@ -347,7 +347,7 @@ static LLVMValueRef fma3(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef 
 
 static DD dd_mul(Lower *L, DD a, DD b) {
     LLVMValueRef h = LLVMBuildFMul(L->b, a.h, b.h, "");
-    if (L->fn->fastmath) return (DD){h, f64c(L, 0.0)};   /* fastmath=True: the plain products, as Numba */
+    if (L->fn->fastmath || L->pow_plain) return (DD){h, f64c(L, 0.0)};   /* the plain products, as Numba */
     LLVMValueRef l = fma3(L, a.h, b.h, LLVMBuildFNeg(L->b, h, ""));
     if (b.l) l = fma3(L, a.h, b.l, l);   /* the cross terms, each folded into an fma */
     if (a.l) l = fma3(L, a.l, b.h, l);
@@ -365,6 +365,7 @@ static LLVMValueRef dd_result(Lower *L, LLVMValueRef v, LLVMValueRef plain) {
 /* 1 / (h + l), corrected by one Newton step from the rounded reciprocal; 1 / h where the pair
  * cannot hold the error. */
 static LLVMValueRef dd_reciprocal(Lower *L, DD r) {
+    if (L->pow_plain) return LLVMBuildFDiv(L->b, f64c(L, 1.0), r.h, "");   /* Numba's 1.0 / r */
     LLVMValueRef one = f64c(L, 1.0), q = LLVMBuildFDiv(L->b, one, LLVMBuildFAdd(L->b, r.h, r.l, ""), "");
     LLVMValueRef rem = LLVMBuildFSub(L->b, fma3(L, LLVMBuildFNeg(L->b, q, ""), r.h, one), LLVMBuildFMul(L->b, q, r.l, ""), "");
     return dd_result(L, fma3(L, q, rem, q), LLVMBuildFDiv(L->b, one, r.h, ""));
@@ -383,7 +384,7 @@ static LLVMValueRef const_int_pow(Lower *L, LLVMValueRef x, long long n) {
 }
 
 /* x ** n for an int variable n: the same square-and-multiply as a loop over n's bits, for
- * |n| <= 64; pow beyond. */
+ * |n| <= 64 (plain products: 2**16, as Numba); pow beyond. */
 static LLVMValueRef var_int_pow(Lower *L, LLVMValueRef x, LLVMValueRef n) {
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(L->c, L->func, "powi");
@@ -392,7 +393,8 @@ static LLVMValueRef var_int_pow(Lower *L, LLVMValueRef x, LLVMValueRef n) {
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "powi.join");
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, n, i64c(L, 0), "");
     LLVMValueRef k0 = LLVMBuildSelect(L->b, neg, LLVMBuildNeg(L->b, n, ""), n, "");
-    LLVMValueRef small = LLVMBuildICmp(L->b, LLVMIntULE, LLVMBuildAdd(L->b, n, i64c(L, 64), ""), i64c(L, 128), "");
+    long long most = L->pow_plain ? 0x10000 : 64;   /* (Numba multiplies up to 2**16) */
+    LLVMValueRef small = LLVMBuildICmp(L->b, LLVMIntULE, LLVMBuildAdd(L->b, n, i64c(L, most), ""), i64c(L, 2 * most), "");
     LLVMBuildCondBr(L->b, small, loop, slow);
     LLVMPositionBuilderAtEnd(L->b, loop);
     LLVMValueRef one = f64c(L, 1.0), zero = f64c(L, 0.0);
@@ -456,7 +458,19 @@ static LLVMValueRef switch_int_pow(Lower *L, LLVMValueRef x, LLVMValueRef n) {
     return phi;
 }
 
-static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b);
+
+/* a ** b of floats; int_exp: b was an int. In scalar code an int power multiplies as Numba does
+ * (plain products, each rounded: Numba's bits and speed); array code's rounds once as NumPy's pow
+ * nearly does (above). */
+static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp) {
+    L->pow_plain = int_exp && !L->numpy_sem;
+    LLVMValueRef r = float_pow_of(L, a, b);
+    L->pow_plain = false;
+    return r;
+}
+
+static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     bool safe = LLVMIsAConstantFP(b) && !LLVMIsUndef(b);
     if (safe) {
         LLVMBool lossy;
@@ -471,7 +485,8 @@ static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     }
     LLVMBool lossy;
     double e = LLVMIsAConstantFP(b) && !LLVMIsUndef(b) ? LLVMConstRealGetDouble(b, &lossy) : 0.5;
-    if (e == (double)(long long)e && (e >= 3 || e <= -2) && e >= -64 && e <= 64) return const_int_pow(L, a, (long long)e);
+    double most = L->pow_plain ? 0x10000 : 64;
+    if (e == (double)(long long)e && (e >= 3 || e <= -2) && e >= -most && e <= most) return const_int_pow(L, a, (long long)e);
     if (LLVMIsASIToFPInst(b) && LLVMTypeOf(LLVMGetOperand(b, 0)) == L->i64) return switch_int_pow(L, a, LLVMGetOperand(b, 0));
     return cg_math_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
 }
@@ -775,7 +790,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_MOD:
             float_zero_check(L, b, "float modulo");
             return float_mod(L, a, b);
-        case IRB_POW: return float_pow(L, a, b);
+        case IRB_POW: return float_pow(L, a, b, in && ty_is_int(L->ti->vtypes[in->args[1]]));
         }
     } else if (t == ty_complex128) {
         if (op == IRB_MUL && in && cg_c64_scalar(L, in)) return cg_c64_mul_scalar(L, a, b);   /* complex64: in float, as Numba */
