@@ -380,6 +380,7 @@ static LLVMValueRef const_int_pow(Lower *L, LLVMValueRef x, long long n) {
         if (k > 1) base = dd_mul(L, base, base);
     }
     if (n < 0) return dd_reciprocal(L, r);
+    if (L->pow_plain) return r.h;
     return dd_result(L, LLVMBuildFAdd(L->b, r.h, r.l, ""), r.h);
 }
 
@@ -415,7 +416,7 @@ static LLVMValueRef var_int_pow(Lower *L, LLVMValueRef x, LLVMValueRef n) {
     }
     LLVMPositionBuilderAtEnd(L->b, done);   /* k was 1 or 0: r holds x ** |n| (1 for n = 0) */
     DD res = {next[1], next[2]};
-    LLVMValueRef pos = dd_result(L, LLVMBuildFAdd(L->b, res.h, res.l, ""), res.h), inv = dd_reciprocal(L, res);
+    LLVMValueRef pos = L->pow_plain ? res.h : dd_result(L, LLVMBuildFAdd(L->b, res.h, res.l, ""), res.h), inv = dd_reciprocal(L, res);
     LLVMValueRef fast = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), one,
                                         LLVMBuildSelect(L->b, neg, inv, pos, ""), "");
     LLVMBasicBlockRef done_end = LLVMGetInsertBlock(L->b);
