@@ -58,7 +58,7 @@ int ty_init(void) {
     ty_excval = new_type(TY_EXCVAL, "Exception", 2 * (3 + TY_EXC_WORDS) * 8 + 8, 8);
     ty_rng = new_type(TY_RNG, "NumPyRandomGeneratorType", 8, 8);
     ty_ellipsis = new_type(TY_ELLIPSIS, "ellipsis", 1, 1);
-    for (int dt = 0; dt < DT_COUNT; dt++)   /* the sized scalars a parameter may be: held in 8 bytes */
+    for (int dt = 0; dt < DT_COUNT; dt++)   /* the sized scalars a parameter may be: held as their canonical scalar */
         if (ty_narrow_dtype_named(ty_dtypes[dt].name) >= 0) {
             Type *t = new_type(TY_NARROW, ty_dtypes[dt].name, dt == DT_COMPLEX64 ? 16 : 8, 8);
             if (!t) return -1;
@@ -1162,8 +1162,6 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
     return rec ? ty_recarray(rec, (int)nd, layout, false, false) : ty_array(dt, (int)nd, layout, false);
 }
 
-/* After a signature's "(": parameter types up to ")" (at most 64); their count, *end after the
- * ")", or -1. */
 /* A signature's return type: sized scalars (uint8, float32) are TY_NARROWs at its top and in its
  * tuples ("Tuple((int16, float32))": the result wraps and rounds to them, as in Numba). */
 static const Type *parse_ret_type(const char *s, const char **end, char *err, size_t errlen) {
@@ -1199,7 +1197,8 @@ const Type *ty_held(const Type *t) {
     return changed ? ty_tuple(t->n, e) : t;
 }
 
-/* Parameters up to ')': a signature's (sig: sized scalars narrow), or a FunctionType's. */
+/* After a signature's "(": parameter types up to ")" (at most 64), a signature's (sig: sized
+ * scalars are TY_NARROWs) or a FunctionType's; their count, *end after the ")", or -1. */
 static int parse_params(const char *s, const char **end, const Type **out, bool sig, char *err, size_t errlen) {
     int n = 0;
     s = skip_ws(s);
