@@ -32,9 +32,9 @@ static int real_kind(int k) { return k == LA_C ? LA_S : k == LA_Z ? LA_D : k; }
 static lint max1(lint x) { return x > 1 ? x : 1; }
 
 /* ---- routines ------------------------------------------------------------------------ */
-enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_DOT, R_DOTC, R_COUNT };
+enum { R_GEMM, R_GESV, R_GETRF, R_POTRF, R_EVD, R_GESDD, R_GEQRF, R_ORGQR, R_GEEV, R_GELSD, R_DOT, R_DOTC, R_GEMV, R_COUNT };
 static const char *const rname[R_COUNT] = {"gemm", "gesv", "getrf", "potrf", "evd",  "gesdd",
-                                           "geqrf", "orgqr", "geev", "gelsd", "dot", "dot"};
+                                           "geqrf", "orgqr", "geev", "gelsd", "dot", "dot", "gemv"};
 static void *routines[4][R_COUNT];
 
 static void *routine(int k, int r) {
@@ -48,7 +48,7 @@ static void *routine(int k, int r) {
     if (r == R_DOT && is_cplx(k)) base = "dotu_sub";   /* NumPy's complex dot: no conjugate, result by pointer */
     if (r == R_DOTC && is_cplx(k)) base = "dotc_sub";  /* np.vdot: the first conjugated */
     snprintf(tail, sizeof tail, "%c%s", letter[k], base);
-    if (r == R_GEMM || r == R_DOT || r == R_DOTC) {
+    if (r == R_GEMM || r == R_DOT || r == R_DOTC || r == R_GEMV) {
         snprintf(name[0], sizeof name[0], "scipy_cblas_%s64_", tail);
         snprintf(name[1], sizeof name[1], "cblas_%s64_", tail);
     } else {
@@ -203,16 +203,24 @@ static int operand(int k, const char **p, lint *ld, int *trans, char **owned, co
     return 0;
 }
 
+static int gemv_product(int k, int64_t m, int64_t kk, const char *a, int64_t a_rs, int64_t a_cs, const char *x, int64_t xs,
+                        char *y, int64_t ys);
+
 int ember_rt_gemm(int k, int64_t m, int64_t kk, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, const char *b,
                   int64_t b_rs, int64_t b_cs, char *c, int64_t c_rs, int64_t c_cs) {
-    void *f = routine(k, R_GEMM);
-    if (!f) return -1;
     if (m <= 0 || n <= 0) return 0;
     if (kk <= 0) {
         for (int64_t i = 0; i < m; i++)
             for (int64_t j = 0; j < n; j++) put(k, c + i * c_rs + j * c_cs, 0);
         return 0;
     }
+    /* a matrix times a vector (either side) through ?gemv, as NumPy does: ?gemm with one column
+     * runs several times slower (float32 2000 x 160 @ vector: 0.174 ms, sgemv 0.025) */
+    int g = n == 1 ? gemv_product(k, m, kk, a, a_rs, a_cs, b, b_rs, c, c_rs)
+          : m == 1 ? gemv_product(k, n, kk, b, b_cs, b_rs, a, a_cs, c, c_cs) : 1;
+    if (g <= 0) return g;
+    void *f = routine(k, R_GEMM);
+    if (!f) return -1;
     const char *pa, *pb;
     char *oa = NULL, *ob = NULL, *oc = NULL;
     lint lda, ldb, ldc;
@@ -281,6 +289,37 @@ done:
     free(ox);
     free(oy);
     return rc;
+}
+
+typedef void (*SgemvFn)(int, int, lint, lint, float, const void *, lint, const void *, lint, float, void *, lint);
+typedef void (*DgemvFn)(int, int, lint, lint, double, const void *, lint, const void *, lint, double, void *, lint);
+typedef void (*ZgemvFn)(int, int, lint, lint, const void *, const void *, lint, const void *, lint, const void *, void *, lint);
+
+/* y = A x for an m x kk matrix A (strides a_rs, a_cs) through ?gemv: 0, -1 on an error, 1 when A
+ * or y is not laid out for it (the caller's ?gemm then). x is packed where its stride is not one
+ * ?gemv reads. */
+static int gemv_product(int k, int64_t m, int64_t kk, const char *a, int64_t a_rs, int64_t a_cs, const char *x, int64_t xs,
+                        char *y, int64_t ys) {
+    int64_t e = esize[k];
+    lint lda, ix;
+    int ta = layout(k, a, m, kk, a_rs, a_cs, &lda);
+    if (!ta || (m > 1 && (ys <= 0 || ys % e)) || (uintptr_t)y % (uintptr_t)(e > 8 ? 8 : e)) return 1;
+    void *f = routine(k, R_GEMV);
+    if (!f) return -1;
+    const char *px;
+    char *ox;
+    if (vector(k, &px, &ix, &ox, x, kk, xs)) return -1;
+    lint rows = ta == NO_TRANS ? m : kk, cols = ta == NO_TRANS ? kk : m, iy = m > 1 ? ys / e : 1;
+    static const float complex c8[2] = {1.0f, 0.0f};
+    static const double complex c16[2] = {1.0, 0.0};
+    switch (k) {   /* column-major: A itself, or A^T's storage read transposed */
+    case LA_S: ((SgemvFn)f)(COL_MAJOR, ta, rows, cols, 1.0f, a, lda, px, ix, 0.0f, y, iy); break;
+    case LA_D: ((DgemvFn)f)(COL_MAJOR, ta, rows, cols, 1.0, a, lda, px, ix, 0.0, y, iy); break;
+    case LA_C: ((ZgemvFn)f)(COL_MAJOR, ta, rows, cols, &c8[0], a, lda, px, ix, &c8[1], y, iy); break;
+    default: ((ZgemvFn)f)(COL_MAJOR, ta, rows, cols, &c16[0], a, lda, px, ix, &c16[1], y, iy); break;
+    }
+    free(ox);
+    return 0;
 }
 
 int ember_rt_dot(int k, int64_t n, const char *x, int64_t xs, const char *y, int64_t ys, char *out) {
