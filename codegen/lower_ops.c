@@ -1171,10 +1171,12 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return LLVMBuildFCmp(L->b, LLVMRealOEQ, cg_intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
     case BI_M_ISFINITE:
         return LLVMBuildFCmp(L->b, LLVMRealOLT, cg_intrinsic1(L, "llvm.fabs.f64", args[0]), f64c(L, INFINITY), "");
-    case BI_M_DEGREES: return LLVMBuildFMul(L->b, args[0], f64c(L, 180.0 / M_PI), "");
-    case BI_M_RADIANS: return LLVMBuildFMul(L->b, args[0], f64c(L, M_PI / 180.0), "");
+    case BI_M_DEGREES: case BI_M_RADIANS: {   /* of a float32: by the float32 constant, as Numba */
+        double c = ci->builtin == BI_M_DEGREES ? 180.0 / M_PI : M_PI / 180.0;
+        return LLVMBuildFMul(L->b, args[0], f64c(L, cg_f32_scalar(L, in) ? (double)(float)c : c), "");
+    }
     case BI_M_LOG:
-        if (n == 1) return cg_math_call(L, "llvm.log.f64", args, 1);
+        if (n == 1) return cg_f32_scalar(L, in) ? cg_f32_call(L, "llvm.log.f64", args, 1) : cg_math_call(L, "llvm.log.f64", args, 1);
         {   /* CPython divides the logs and raises where the base's is 0 (base 1) */
             LLVMValueRef lb = cg_math_call(L, "llvm.log.f64", args + 1, 1);
             cg_raise_if(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, lb, f64c(L, 0), ""), "builtins:ZeroDivisionError", "float division by zero");

@@ -390,3 +390,16 @@ def test_float32_values_call_float32_callees():
     for v in x:
         want += (v * F32(0.3)) * (v * F32(0.3))
     assert jit(calls_in_loop)(x, F32(0.3)) == float(want)
+
+
+def angle_log(x):
+    return math.radians(x), math.degrees(x), math.log(x)
+
+
+def test_radians_degrees_log_of_a_float32():
+    # as Numba: float32 results (radians/degrees multiply by the float32 constant, log is logf)
+    for v in (0.3, 123.456, 7e-3):
+        x = F32(v)
+        r, d, lg = jit(angle_log)(x)
+        assert r == float(x * F32(math.pi / 180)) and d == float(x * F32(180 / math.pi))
+        assert lg == float(np.log(x))

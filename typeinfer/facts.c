@@ -50,7 +50,7 @@ static bool f32_array(const Type *t) { return t && t->kind == TY_ARRAY && t->dty
 static bool f32_maths(TypeInfo *ti, const CallInfo *ci) {
     if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT) return false;
     int bid = ci->builtin;
-    if (bid == BI_ABS || bid == BI_MIN || bid == BI_MAX || ti_is_ufunc(bid)) return true;
+    if (bid == BI_ABS || bid == BI_MIN || bid == BI_MAX || bid == BI_M_LOG || ti_is_ufunc(bid)) return true;   /* (log(x, b): two float32s) */
     BuiltinShape sh = ti_builtins[bid].shape;
     (void)ti;
     return (sh == SH_F_F || sh == SH_FF_F) && !strcmp(ti_builtins[bid].module, "math");
