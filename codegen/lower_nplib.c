@@ -416,6 +416,14 @@ static LLVMValueRef order_stat(Lower *L, int bid, const Type *at, LLVMValueRef a
     return rt == ft ? v : cg_copy_array(L, ft, v, rt);
 }
 
+/* q, a percentile, checked as NumPy checks it (its message: the quantiles' one names [0, 1]) */
+static LLVMValueRef percentile_in_range(Lower *L, LLVMValueRef q) {
+    LLVMValueRef ok = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOGE, q, f64c(L, 0.0), ""),
+                                   LLVMBuildFCmp(L->b, LLVMRealOLE, q, f64c(L, 100.0), ""), "");
+    cg_raise_unless(L, ok, "builtins:ValueError", "Percentiles must be in the range [0, 100]");
+    return q;
+}
+
 static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRef a, const Type *qt, LLVMValueRef q, int axis,
                                   const Type *rt) {
     LLVMValueRef qs = NULL, nq = i64c(L, 1);
@@ -423,7 +431,7 @@ static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRe
         if (qt->kind != TY_ARRAY) {
             LLVMValueRef qv = cg_cast(L, q, qt, ty_float64);
             /* percentile: q / 100 as NumPy computes it (a true division, not a product) */
-            if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, qv, f64c(L, 100.0), "");
+            if (bid == BI_NP_PERCENTILE) qv = LLVMBuildFDiv(L->b, percentile_in_range(L, qv), f64c(L, 100.0), "");
             qs = cg_entry_alloca(L, L->f64, "q");
             LLVMBuildStore(L->b, qv, qs);
         } else {
@@ -435,7 +443,7 @@ static LLVMValueRef order_stat_f8(Lower *L, int bid, const Type *at, LLVMValueRe
                 LoopCtx lc;
                 LLVMValueRef i = cg_loop_begin(L, &lc, nq);
                 LLVMValueRef p = cg_gep8(L, qs, LLVMBuildMul(L->b, i, i64c(L, 8), ""));
-                LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, LLVMBuildLoad2(L->b, L->f64, p, ""), f64c(L, 100.0), ""), p);
+                LLVMBuildStore(L->b, LLVMBuildFDiv(L->b, percentile_in_range(L, LLVMBuildLoad2(L->b, L->f64, p, "")), f64c(L, 100.0), ""), p);
                 cg_loop_end(L, &lc);
             }
         }

@@ -596,3 +596,13 @@ def test_ptp_on_vectors_is_numpys():
             got, want = jit(ptps)(a), ptps(a)
         for g, w in zip(got, want):
             assert (np.isnan(g) and np.isnan(w)) or (g == w and np.signbit(g) == np.signbit(w)), (a[:4], g, w)
+
+
+def percentile_of(a, q):
+    return np.percentile(a, q)
+
+
+def test_percentile_out_of_range_says_percentiles():
+    for q in (150.0, -1.0, np.array([10.0, 101.0])):
+        with pytest.raises(ValueError, match=r"Percentiles must be in the range \[0, 100\]"):
+            jit(percentile_of)(np.arange(5.0), q)
