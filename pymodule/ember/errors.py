@@ -10,8 +10,9 @@ class TypingError(EmberError):
     """The types of the values involved do not support the operation."""
 
 
-class UnsupportedError(EmberError):
-    """A construct ember does not compile."""
+class UnsupportedError(TypingError):
+    """A construct ember does not compile. A TypingError too: where ember lacks what Numba types,
+    Numba raises TypingError, so code that catches TypingError catches this."""
 
 
 class CacheWarning(UserWarning):
