@@ -34,7 +34,11 @@ The classes, from issue 17:
   codegen/lower_ops.c takes a % that moved by one from the last without a division, and
   `torus_box9` (a 3x3 box sum on a torus written with `for di in range(-1, 2)` offset loops),
   where the unrolled offset loops' divisions are hoisted or shared instead (codegen/lower_defer.c,
-  cg_mod_divides).
+  cg_mod_divides);
+- a reduction saturated by two `if`s after its loop: `fir_q15_sat` (an int16 FIR in Q15, the
+  accumulator clamped to int16 with `if acc > 32767: acc = 32767` then `if acc < -32768`), where
+  both branches are marked as clamps (codegen/lower.c, clamp_target) so that JumpThreading does
+  not freeze the inner loop's accumulator.
 """
 
 import numpy as np
@@ -194,6 +198,21 @@ def torus_diffuse(u, k, out):
         for j in range(m):
             lap = u[(i + 1) % n, j] + u[(i - 1) % n, j] + u[i, (j + 1) % m] + u[i, (j - 1) % m] - 4.0 * u[i, j]
             out[i, j] = u[i, j] + k * lap
+
+
+def fir_q15_sat(x, h, y):
+    n, m = x.shape[0], h.shape[0]
+    for i in range(n):
+        acc = 0
+        for k in range(m):
+            if i - k >= 0:
+                acc += x[i - k] * h[k]
+        acc = acc >> 15
+        if acc > 32767:
+            acc = 32767
+        if acc < -32768:
+            acc = -32768
+        y[i] = acc
 
 
 def torus_box9(u, out):
@@ -359,6 +378,18 @@ void life_step(const int64_t *g, int64_t *new_, int64_t n, int64_t m) {
 
 static inline int64_t pymod64(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
 
+void fir_q15_sat(const int16_t *x, const int16_t *h, int16_t *y, int64_t n, int64_t m) {
+    for (int64_t i = 0; i < n; i++) {
+        int64_t acc = 0;
+        for (int64_t k = 0; k < m; k++)
+            if (i - k >= 0) acc += (int64_t)x[i - k] * h[k];
+        acc >>= 15;
+        if (acc > 32767) acc = 32767;
+        if (acc < -32768) acc = -32768;
+        y[i] = (int16_t)acc;
+    }
+}
+
 void torus_box9(const double *u, double *out, int64_t n, int64_t m) {
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++) {
@@ -501,6 +532,14 @@ def _torus_args(n):
     return (u, 0.1, out), (u, 0.1, out, n, n)
 
 
+def _fir_args(n, m):
+    rng = _rng()
+    x = rng.integers(-32768, 32767, n).astype(np.int16)
+    h = (rng.random(m) * 2000).astype(np.int16)
+    y = np.zeros(n, np.int16)
+    return (x, h, y), (x, h, y, n, m)
+
+
 def _torus_box_args(n):
     u, out = _rng().random((n, n)), np.zeros((n, n))
     return (u, out), (u, out, n, n)
@@ -540,5 +579,6 @@ _add("state_space2", state_space2, _state_space2_args, (1 << 21,), "out", desc="
 _add("matmul_loops", matmul_loops, _matmul_loops_args, (150,), "out", desc="150x150 @ 150x150, naive i, j, k")
 _add("life_step", life_step, _life_args, (512,), "out", desc="512x512 cells, 30% alive")
 _add("torus_diffuse", torus_diffuse, _torus_args, (512,), "out", desc="512x512, 4 periodic neighbours")
+_add("fir_q15_sat", fir_q15_sat, _fir_args, (400_000, 32), "out", desc="400k int16 samples, 32 taps, saturated")
 _add("torus_box9", torus_box9, _torus_box_args, (256,), "out", desc="256x256, 3x3 periodic box sum, offset loops")
 _add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")

@@ -940,17 +940,27 @@ static bool assigns_only(Lower *L, Block *b, int var) {
 /* Whether variable `var` gets a new value in block b, or (depth > 0) on the way from the one
  * block that branches to b: a value computed fresh each time, not one carried round a loop (a
  * running minimum, whose select LLVM vectorises as a reduction, must stay a select). */
+static bool assigns_only(Lower *L, Block *b, int var);
+
 static bool assigned_before(Lower *L, Block *b, int var, int depth) {
     for (int i = 0; i < b->ninstrs; i++)
         if (b->instrs[i]->op == IR_STOREVAR && b->instrs[i]->imm == var) return true;
-    Block *pred = NULL;
+    Block *pred = NULL, *clamp = NULL;
     for (int k = 0; k < L->fn->nblocks && depth > 0; k++) {
         Block *p = L->fn->blocks[k];
         Instr *t = p->ninstrs ? p->instrs[p->ninstrs - 1] : NULL;
         if (!t || !(ir_op_flags[t->op] & IRF_TERM)) continue;
         if (t->target[0] != b && ((t->op != IR_BRANCH && t->op != IR_FORITER) || t->target[1] != b)) continue;
+        if (t->op == IR_JUMP && !clamp && assigns_only(L, p, var)) {   /* the side of a clamp just before */
+            clamp = p;
+            continue;
+        }
         if (pred || t->op != IR_BRANCH) return false;
         pred = p;
+    }
+    if (clamp) {   /* `if acc > hi: acc = hi` then `if acc < lo: ...`: the first clamp's block assigned it */
+        Instr *t = pred ? ir_terminator(pred) : NULL;
+        if (!t || t->op != IR_BRANCH || (t->target[0] != clamp && t->target[1] != clamp)) return false;
     }
     return pred && assigned_before(L, pred, var, depth - 1);
 }
