@@ -262,7 +262,8 @@ void rt_generator_keep(PyObject *gen, PyObject *owner, PyObject *const *args, in
 
 void rt_narrow_value(const Type *narrow, void *p) {
     if (!narrow) return;
-    int64_t v = *(int64_t *)p;
+    int64_t v = 0;
+    if (ty_dtypes[narrow->dtype].kind != 'f' && ty_dtypes[narrow->dtype].kind != 'c') memcpy(&v, p, 8);
     switch (narrow->dtype) {
     case DT_INT8: *(int64_t *)p = (int8_t)v; break;
     case DT_INT16: *(int64_t *)p = (int16_t)v; break;
