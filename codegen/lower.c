@@ -937,11 +937,12 @@ static bool assigns_only(Lower *L, Block *b, int var) {
     return stores == 1;
 }
 
-/* Whether variable `var` gets a new value in block b, or (depth > 0) on the way from the one
- * block that branches to b: a value computed fresh each time, not one carried round a loop (a
- * running minimum, whose select LLVM vectorises as a reduction, must stay a select). */
 static bool assigns_only(Lower *L, Block *b, int var);
 
+/* Whether variable `var` gets a new value in block b, or (depth > 0) on the way from the one
+ * block that branches to b (through a clamp of var just before: its diamond): a value computed
+ * fresh each time, not one carried round a loop (a running minimum, whose select LLVM vectorises
+ * as a reduction, must stay a select). */
 static bool assigned_before(Lower *L, Block *b, int var, int depth) {
     for (int i = 0; i < b->ninstrs; i++)
         if (b->instrs[i]->op == IR_STOREVAR && b->instrs[i]->imm == var) return true;

@@ -193,6 +193,11 @@ static LLVMValueRef narrow_item(Lower *L, const Type *lt, LLVMValueRef v) {
     return lt->narrow[0] ? cg_wrap_dtype(L, v, lt->narrow[0]->dtype) : v;
 }
 
+/* v (of type vt_) as an item of list type lt: converted, then narrowed */
+static LLVMValueRef as_item(Lower *L, const Type *lt, LLVMValueRef v, const Type *vt_) {
+    return narrow_item(L, lt, cg_cast(L, v, vt_, elem_of(lt)));
+}
+
 static void store_new(Lower *L, const Type *e, LLVMValueRef p, LLVMValueRef v) {
     if (ty_has_refs(e)) v = cg_keep(L, v, e);
     store_at(L, e, v, p);
@@ -204,7 +209,7 @@ LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type
     const Type *e = elem_of(lt);
     LLVMValueRef l = new_list(L, e, i64c(L, n));
     LLVMValueRef base = n ? items(L, l) : NULL;
-    for (int i = 0; i < n; i++) store_new(L, e, item_ptr(L, e, base, i64c(L, i)), narrow_item(L, lt, cg_cast(L, vals[i], ts[i], e)));
+    for (int i = 0; i < n; i++) store_new(L, e, item_ptr(L, e, base, i64c(L, i)), as_item(L, lt, vals[i], ts[i]));
     set_len(L, l, i64c(L, n));
     return cg_own(L, l, lt);
 }
@@ -222,7 +227,7 @@ LLVMValueRef cg_list_literal(Lower *L, Instr *in) {
 
 void cg_list_append(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef v, const Type *vt_) {
     const Type *e = elem_of(lt);
-    v = narrow_item(L, lt, cg_cast(L, v, vt_, e));
+    v = as_item(L, lt, v, vt_);
     LLVMValueRef n = cg_list_len(L, l), n1 = LLVMBuildNSWAdd(L->b, n, i64c(L, 1), "");
     reserve(L, e, l, n1);
     store_new(L, e, item_ptr(L, e, items(L, l), n), v);
@@ -425,7 +430,7 @@ void cg_list_setitem(Lower *L, Instr *in) {
     LLVMValueRef i = wrap_checked(L, cg_cast(L, L->vals[in->args[1]], it, ty_int64), cg_list_len(L, l),
                                   "list assignment index out of range");
     LLVMValueRef p = item_ptr(L, e, items(L, l), i);
-    v = narrow_item(L, lt, cg_cast(L, v, vt_, e));
+    v = as_item(L, lt, v, vt_);
     if (ty_has_refs(e)) {
         v = cg_keep(L, v, e);
         cg_decref(L, load_at(L, e, p), e);

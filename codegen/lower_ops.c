@@ -685,12 +685,13 @@ LLVMValueRef cg_c64_power(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     return LLVMBuildSelect(L->b, zero, mk_complex(L, z, z), r, "");
 }
 
-/* a / b as CPython's complex division (_Py_c_quot, runtime/error.c's cquot), inline: both of its
- * branches computed and one selected, a zero b ZeroDivisionError. A runtime call per division
- * kept a DFT's inner loop (x[t] * np.exp(-2j * np.pi * k * t / n)) at 1.38x numba. */
 /* (each operation of a complex64's division rounded to float32: the float operation's result) */
 #define F32_OP(f32, v) ((f32) ? cg_f32_narrow(L, (v)) : (v))
 
+/* a / b as CPython's complex division (_Py_c_quot, runtime/error.c's cquot), inline: both of its
+ * branches computed and one selected, a zero b ZeroDivisionError. A runtime call per division
+ * kept a DFT's inner loop (x[t] * np.exp(-2j * np.pi * k * t / n)) at 1.38x numba. f32: a
+ * complex64's, each operation in float32 as Numba's. */
 static LLVMValueRef complex_div_python(Lower *L, LLVMValueRef ar, LLVMValueRef ai, LLVMValueRef br, LLVMValueRef bi, bool f32) {
     LLVMValueRef abr = fabs_of(L, br), abi = fabs_of(L, bi);
     LLVMValueRef real_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abr, abi, ""), imag_big = LLVMBuildFCmp(L->b, LLVMRealOGE, abi, abr, "");

@@ -718,8 +718,6 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
             const Type *r = ti->ret->kind == TY_OPTIONAL ? ti->ret->elems[1] : ti->ret;
             u = r->kind == TY_NONE || ty_unify(r, declared_ret->elems[1]) == declared_ret->elems[1] ? declared_ret : NULL;
         }
-        if (u != declared_ret && ty_is_real(ti->ret) && ty_is_real(declared_ret))
-            u = declared_ret;   /* "int64(float64)" returning a float: converted as Numba does (truncated) */
         if (u != declared_ret) {
             ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},
                       "%s returns %s, which does not convert to the signature's %s", qualname,

@@ -177,10 +177,12 @@ typedef void (*DgemmFn)(int, int, int, lint, lint, lint, double, const void *, l
 typedef void (*ZgemmFn)(int, int, int, lint, lint, lint, const void *, const void *, lint, const void *, lint, const void *,
                         void *, lint);
 
+/* alpha = 1 and beta = 0 of the complex kinds' ?gemm and ?gemv, passed by pointer */
+static const float complex c8[2] = {1.0f, 0.0f};
+static const double complex c16[2] = {1.0, 0.0};
+
 static void call_gemm(int k, void *f, int ta, int tb, lint m, lint n, lint kk, const void *a, lint lda, const void *b,
                       lint ldb, void *c, lint ldc) {
-    static const float complex c8[2] = {1.0f, 0.0f};
-    static const double complex c16[2] = {1.0, 0.0};
     switch (k) {
     case LA_S: ((SgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, 1.0f, a, lda, b, ldb, 0.0f, c, ldc); break;
     case LA_D: ((DgemmFn)f)(COL_MAJOR, ta, tb, m, n, kk, 1.0, a, lda, b, ldb, 0.0, c, ldc); break;
@@ -310,8 +312,6 @@ static int gemv_product(int k, int64_t m, int64_t kk, const char *a, int64_t a_r
     char *ox;
     if (vector(k, &px, &ix, &ox, x, kk, xs)) return -1;
     lint rows = ta == NO_TRANS ? m : kk, cols = ta == NO_TRANS ? kk : m, iy = m > 1 ? ys / e : 1;
-    static const float complex c8[2] = {1.0f, 0.0f};
-    static const double complex c16[2] = {1.0, 0.0};
     switch (k) {   /* column-major: A itself, or A^T's storage read transposed */
     case LA_S: ((SgemvFn)f)(COL_MAJOR, ta, rows, cols, 1.0f, a, lda, px, ix, 0.0f, y, iy); break;
     case LA_D: ((DgemvFn)f)(COL_MAJOR, ta, rows, cols, 1.0, a, lda, px, ix, 0.0, y, iy); break;

@@ -43,7 +43,15 @@ static bool is_f32(Facts *s, int v) { return s->val[v]; }
 /* An operand that keeps a float32 result float32: a float32 value, or a bool. */
 static bool keeps(Facts *s, int v) { return s->val[v] || s->ti->vtypes[v] == ty_bool; }
 
-static bool f32_array(const Type *t) { return t && t->kind == TY_ARRAY && t->dtype == DT_FLOAT32; }
+/* Whether `in` reads a scalar Numba types as dtype dt: an element of a dt array (a[i], `for x
+ * in a` of a 1-d one), or a parameter given one (a TY_NARROW argument, f(np.float32(0.5))). */
+static bool reads_dtype(TypeInfo *ti, const Instr *in, int dt) {
+    const Type *a = in->op == IR_GETITEM ? ti->vtypes[in->args[0]] : NULL;
+    const Type *it = in->op == IR_ITERVALUE ? ti->vtypes[in->args[0]] : NULL;
+    if (it && it->kind == TY_ITER && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1) a = it->iter_of;
+    if (a) return a->kind == TY_ARRAY && a->dtype == dt;
+    return in->op == IR_ARG && ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == dt;
+}
 
 /* Maths of float32 values that Numba types float32: math's float functions, abs, min and max,
  * and NumPy's elementwise functions called on scalars. */
@@ -86,12 +94,7 @@ static bool f32_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
     switch (in->op) {
-    case IR_GETITEM: return f32_array(vt[in->args[0]]);
-    case IR_ARG: return ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == DT_FLOAT32;   /* f(np.float32(0.5)) */
-    case IR_ITERVALUE: {
-        const Type *it = vt[in->args[0]];
-        return it && it->kind == TY_ITER && f32_array(it->iter_of) && it->iter_of->ndim == 1;
-    }
+    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
     case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
@@ -122,8 +125,6 @@ static bool f32_rule(Facts *s, Instr *in) {
  * such values with each other, with float32 values or bools (with a float64 or an int, Numba's
  * result is a complex128). Lowering rounds each marked result's parts to float32, and multiplies
  * as float32 (codegen/lower_f32.c, cg_c64_mul_scalar). */
-static bool c64_array(const Type *t) { return t && t->kind == TY_ARRAY && t->dtype == DT_COMPLEX64; }
-
 static bool keeps_c64(Facts *s, int v) {
     return s->val[v] || (s->ti->f32 && s->ti->f32[v]) || s->ti->vtypes[v] == ty_bool;
 }
@@ -132,12 +133,7 @@ static bool c64_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
     switch (in->op) {
-    case IR_GETITEM: return c64_array(vt[in->args[0]]);
-    case IR_ARG: return ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == DT_COMPLEX64;
-    case IR_ITERVALUE: {
-        const Type *it = vt[in->args[0]];
-        return it && it->kind == TY_ITER && c64_array(it->iter_of) && it->iter_of->ndim == 1;
-    }
+    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, DT_COMPLEX64);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
     case IR_UNOP: return in->imm != IRU_NOT && s->val[in->args[0]];

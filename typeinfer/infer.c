@@ -216,7 +216,9 @@ static bool is_heapq_call(Function *fn, Instr *call) {
     PyObject *obj = callee->op == IR_GLOBAL ? callee->obj : NULL;
     if (callee->op == IR_GETATTR && fn->instrs[callee->args[0]]->op == IR_GLOBAL) {
         PyObject *mod = fn->instrs[callee->args[0]]->obj;
-        return mod && PyModule_Check(mod) && !strcmp(PyModule_GetName(mod) ? PyModule_GetName(mod) : "", "heapq");
+        const char *name = mod && PyModule_Check(mod) ? PyModule_GetName(mod) : NULL;
+        PyErr_Clear();
+        return name && !strcmp(name, "heapq");
     }
     PyObject *m = obj && PyCFunction_Check(obj) ? ((PyCFunctionObject *)obj)->m_module : NULL;
     bool heapq = m && PyUnicode_Check(m) && (!PyUnicode_CompareWithASCIIString(m, "_heapq") || !PyUnicode_CompareWithASCIIString(m, "heapq"));

@@ -137,6 +137,7 @@ static int single_definition(TypeInfo *ti, int v) {
     return v;
 }
 
+/* Promote *dt by number v's dtype (a NumPy scalar's, else its kind's); false when v is no number. */
 static bool promote_by(TypeInfo *ti, int v, int *dt) {
     const Type *t = ti->vtypes[v];
     if (!t || !ty_is_number(t)) return false;
@@ -185,14 +186,7 @@ static bool literal_leaves(TypeInfo *ti, int v, int *dt, int depth) {
     if (def != v && in->op == IR_TUPLE && in->imm != 0 &&
         (ti->fn->instrs[v]->op != IR_LOADVAR || !list_additions(ti, ti->fn->instrs[v]->imm, dt)))
         return false;
-    v = def;
-    const Type *t = ti->vtypes[v];
-    if (t && ty_is_number(t)) {
-        int d = scalar_dtype(ti, v, 0);
-        if (d < 0) d = ty_dtype_of_scalar(t);
-        *dt = *dt < 0 ? d : ty_promote(*dt, d);
-        return true;
-    }
+    if (promote_by(ti, def, dt)) return true;
     if (in->op != IR_TUPLE || depth > 32) return false;
     for (int i = 0; i < in->nargs; i++)
         if (!literal_leaves(ti, in->args[i], dt, depth + 1)) return false;

@@ -320,8 +320,8 @@ int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as element
 
 /* npscalar.c: the NumPy scalar type of a value (np.full(3, a[0]) of an int8 a is int8) */
 int ti_whole_reduction_dtype(const CallInfo *ci);   /* a.sum(), np.nanmax(a), np.dot(x, y): its NumPy scalar DT_*, else -1 */
-int ti_numpy_scalar_dtype(TypeInfo *ti, int v);
-const Type *ti_promotion_type(TypeInfo *ti, int v);   /* a NumPy scalar as a strong 0-d array, for dtype promotion */   /* value v: an element of an array of that DT_*, np.float32(x)...; -1: a Python scalar */
+int ti_numpy_scalar_dtype(TypeInfo *ti, int v);   /* value v: an element of an array of that DT_*, np.float32(x)...; -1: a Python scalar */
+const Type *ti_promotion_type(TypeInfo *ti, int v);   /* a NumPy scalar as a strong 0-d array, for dtype promotion */
 int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list literal v: its leaves' dtypes promoted, else dflt */
 
 /* rng.c: numpy.random.Generator methods */

@@ -58,10 +58,7 @@ def report():
     from ember import _cache
 
     cache_dir = os.environ.get("EMBER_CACHE_DIR") or "__pycache__ beside each source file"
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cpus = os.cpu_count()
+    cpus = ember._cpu_count()
     env = sorted((k, v) for k, v in os.environ.items() if k.startswith("EMBER_"))
     return [
         ("Versions", [("ember", "%s (%s)" % (ember.__version__, os.path.dirname(ember.__file__))),
