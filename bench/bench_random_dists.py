@@ -13,6 +13,8 @@ and the largest one. Forms:
 A third table times one scalar draw of each distribution in a loop of -n trips (`s +=
 np.random.exponential(2.0)`), ember and numba interleaved, with whether their sums agree.
 
+A fourth table times a Generator's draws (an argument), scalar and size=1000, in a loop.
+
 A second table times draws with array parameters (NumPy broadcasts them; ember checks every
 element, then draws into the result, allocating nothing else): np.random.normal(mu, 2.0) and
 np.random.uniform(0.5, hi) of n-element arrays, np.random.gamma(shape, scale) with a 2-d
@@ -161,6 +163,34 @@ def scalar_draws(opt, backends):
               f" | {ratio} | {'yes' if len(set(sums.values())) == 1 else 'NO'} |")
 
 
+GENERATOR_DRAWS = ["rng.random()", "rng.standard_normal()", "rng.normal(1.0, 2.0)", "rng.uniform(-1.0, 1.0)",
+                   "rng.standard_exponential()", "rng.exponential(2.0)", "rng.integers(0, 100)",
+                   "rng.standard_normal(1000)[999]", "rng.exponential(2.0, 1000)[999]"]
+
+
+def generator_draws(opt, backends):
+    """A np.random.Generator's draws (an argument: numba cannot make one in compiled code)."""
+    print(f"\n# a Generator's draws, in a loop of n trips (n={opt.n}; the array forms n/1000 trips; best of "
+          f"{opt.repeat} x {opt.rounds} interleaved rounds)\n")
+    print("| draw | " + " | ".join(f"{b} (ms)" for b in backends) + " | numba / ember | sums agree |")
+    print("|---|" + "---|" * (len(backends) + 2))
+    for expr in GENERATOR_DRAWS:
+        trips = opt.n // 1000 if "000)" in expr else opt.n
+        src = f"def f(rng, n):\n    s = 0.0\n    for i in range(n):\n        s += {expr}\n    return s\n"
+        ns = {"np": np}
+        exec(src, ns)
+        fns = {b: dec(ns["f"]) for b, dec in backends.items()}
+        sums = {b: f(np.random.default_rng(5), 100) for b, f in fns.items()}
+        times = {}
+        for _ in range(opt.rounds):
+            for b, f in fns.items():
+                t = best(f, (np.random.default_rng(5), trips), opt.repeat)
+                times[b] = min(times.get(b, t), t)
+        ratio = f"{times['numba'] / times['ember']:.2f}" if "numba" in times else "-"
+        print(f"| `{expr}` | " + " | ".join(f"{times[b] * 1e3:.2f}" for b in backends) +
+              f" | {ratio} | {'yes' if len(set(sums.values())) == 1 else 'NO'} |")
+
+
 def best(fn, args, repeat):
     fn(*args)
     times = []
@@ -178,6 +208,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--arrays-only", action="store_true", help="only the array-parameter table")
     ap.add_argument("--scalars-only", action="store_true", help="only the scalar-draw table")
+    ap.add_argument("--generator-only", action="store_true", help="only the Generator table")
     opt = ap.parse_args()
     import ember
     backends = {"ember": ember.njit}
@@ -190,6 +221,8 @@ def main():
         return array_parameters(opt, backends)
     if opt.scalars_only:
         return scalar_draws(opt, backends)
+    if opt.generator_only:
+        return generator_draws(opt, backends)
     args = (11, opt.n, 3.0, 2.0, 500.0)
     rows = {}
     want_loop = risk_loop(11, 2000, 3.0, 2.0, 500.0)
@@ -217,6 +250,7 @@ def main():
         print(f"| {form} | {name} | {t * 1e3:.2f} | {t / base:.2f} | {same} |")
     array_parameters(opt, backends)
     scalar_draws(opt, backends)
+    generator_draws(opt, backends)
 
 
 if __name__ == "__main__":

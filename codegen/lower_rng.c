@@ -1,6 +1,7 @@
-/* lower_rng.c: numpy.random.Generator methods (typeinfer/rng.c): NumPy's distribution functions
- * through runtime/rng.c, on the generator's bit generator (the argument's run-time value). The
- * argument checks are NumPy's, with its messages. */
+/* lower_rng.c: numpy.random.Generator methods (typeinfer/rng.c) on the generator's bit generator
+ * (the argument's run-time value): random, uniform, normal and exponential inline, as NumPy's
+ * distribution functions compute them (the ziggurats' rare paths, integers and the RNG_DIST
+ * kinds in runtime/rng.c and randdist.c). The argument checks are NumPy's, with its messages. */
 #include "lower.h"
 #include "rdist.h"
 
@@ -34,6 +35,73 @@ static LLVMValueRef result_array(Lower *L, CallInfo *ci, LLVMValueRef *args, con
 LLVMValueRef cg_scale_ok(Lower *L, LLVMValueRef x) {
     LLVMValueRef sign = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildBitCast(L->b, x, L->i64, ""), i64c(L, 0), "");
     return LLVMBuildOr(L->b, LLVMBuildNot(L->b, sign, ""), LLVMBuildFCmp(L->b, LLVMRealUNO, x, x, ""), "");
+}
+
+/* A call of bit generator g's function `field` (numpy/random/bitgen.h: 1 next_uint64, 3
+ * next_double) on its state: NumPy's own generator, through the pointers g holds. */
+static LLVMValueRef bitgen_call(Lower *L, LLVMValueRef g, int field, LLVMTypeRef ret) {
+    LLVMValueRef state = LLVMBuildLoad2(L->b, L->ptr, g, "bitgen.state");
+    LLVMValueRef at = cg_gep8(L, g, i64c(L, 8 * field));
+    LLVMValueRef fn = LLVMBuildLoad2(L->b, L->ptr, at, "bitgen.next");
+    return LLVMBuildCall2(L->b, LLVMFunctionType(ret, &L->ptr, 1, 0), fn, &state, 1, "");
+}
+
+/* One draw of NumPy's ziggurat `which` (0 the standard normal, 1 the standard exponential), as
+ * its Generator makes it (runtime/rng.c says how): the fast test here, the normal's sign a
+ * select; the other paths in the runtime, given the word. */
+static LLVMValueRef ziggurat(Lower *L, LLVMValueRef g, int which) {
+    LLVMTypeRef tt = LLVMArrayType(L->i64, 1024);   /* EmberZiggurat[2]: ki[256], wi[256] each */
+    LLVMValueRef tab = LLVMGetNamedGlobal(L->m, "ember_rt_zig");
+    if (!tab) {
+        tab = LLVMAddGlobal(L->m, tt, "ember_rt_zig");
+        LLVMSetGlobalConstant(tab, 1);   /* set before compiled code gets a Generator */
+    }
+    LLVMValueRef r = bitgen_call(L, g, 1, L->i64), layer, m;
+    if (which == 0) {   /* layer: bits 0-7, sign: bit 8, m: bits 9-60 */
+        layer = LLVMBuildAnd(L->b, r, i64c(L, 255), "layer");
+        m = LLVMBuildAnd(L->b, LLVMBuildLShr(L->b, r, i64c(L, 9), ""), i64c(L, (1LL << 52) - 1), "");
+    } else {            /* layer: bits 3-10, m: bits 11-63 */
+        layer = LLVMBuildAnd(L->b, LLVMBuildLShr(L->b, r, i64c(L, 3), ""), i64c(L, 255), "layer");
+        m = LLVMBuildLShr(L->b, r, i64c(L, 11), "");
+    }
+    LLVMValueRef at = LLVMBuildAdd(L->b, layer, i64c(L, 512 * which), "");
+    LLVMValueRef ki_at[2] = {i64c(L, 0), at}, wi_at[2] = {i64c(L, 0), LLVMBuildAdd(L->b, at, i64c(L, 256), "")};
+    LLVMValueRef ki = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, tt, tab, ki_at, 2, ""), "ki");
+    LLVMValueRef wi = LLVMBuildLoad2(L->b, L->f64, LLVMBuildInBoundsGEP2(L->b, tt, tab, wi_at, 2, ""), "wi");
+    LLVMValueRef x = LLVMBuildFMul(L->b, LLVMBuildUIToFP(L->b, m, L->f64, ""), wi, "");
+    if (which == 0) {
+        LLVMValueRef neg = LLVMBuildTrunc(L->b, LLVMBuildLShr(L->b, r, i64c(L, 8), ""), L->i1, "negative");
+        x = LLVMBuildSelect(L->b, neg, LLVMBuildFNeg(L->b, x, ""), x, "");
+    }
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->c, L->func, "zig.slow");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "zig.done");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntULT, m, ki, ""), true, done, slow);
+    LLVMPositionBuilderAtEnd(L->b, slow);
+    LLVMTypeRef pt[3] = {L->ptr, L->i64, L->i32};
+    LLVMValueRef a[3] = {g, r, LLVMConstInt(L->i32, (unsigned long long)which, 0)};
+    LLVMValueRef y = cg_call(L, "ember_rt_rng_resume", L->f64, pt, a, 3);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMValueRef z = LLVMBuildPhi(L->b, L->f64, "drawn");
+    LLVMValueRef vals[2] = {x, y};
+    LLVMBasicBlockRef from_bb[2] = {from, slow};
+    LLVMAddIncoming(z, vals, from_bb, 2);
+    return z;
+}
+
+/* One draw of `kind` with parameters p0, p1, as NumPy's distribution functions compute it. */
+static LLVMValueRef inline_draw(Lower *L, int kind, LLVMValueRef g, LLVMValueRef p0, LLVMValueRef p1) {
+    switch (kind) {
+    case RNG_RANDOM: return bitgen_call(L, g, 3, L->f64);
+    case RNG_UNIFORM:   /* low + (high - low) * u */
+        return LLVMBuildFAdd(L->b, p0, LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, p1, p0, ""), bitgen_call(L, g, 3, L->f64), ""), "");
+    case RNG_STANDARD_NORMAL: return ziggurat(L, g, 0);
+    case RNG_NORMAL: return LLVMBuildFAdd(L->b, p0, LLVMBuildFMul(L->b, p1, ziggurat(L, g, 0), ""), "");
+    case RNG_STANDARD_EXPONENTIAL: return ziggurat(L, g, 1);
+    case RNG_EXPONENTIAL: return LLVMBuildFMul(L->b, p0, ziggurat(L, g, 1), "");
+    default: return NULL;   /* not reached: integers and the RNG_DIST kinds are lowered apart */
+    }
 }
 
 LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
@@ -96,14 +164,11 @@ LLVMValueRef cg_call_rng(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type 
         break;
     }
     out = result_array(L, ci, args, types, size_at, &n);
-    LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
-    if (!out) {
-        LLVMTypeRef pt[4] = {L->ptr, L->i32, L->f64, L->f64};
-        LLVMValueRef a[4] = {g, k, p0, p1};
-        return cg_call(L, "ember_rt_rng_draw", L->f64, pt, a, 4);
-    }
-    LLVMTypeRef pt[6] = {L->ptr, L->i32, L->f64, L->f64, L->ptr, L->i64};
-    LLVMValueRef a[6] = {g, k, p0, p1, cg_arr_data(L, out), n};
-    cg_call(L, "ember_rt_rng_fill", L->voidt, pt, a, 6);
+    if (!out) return inline_draw(L, kind, g, p0, p1);
+    LLVMValueRef data = cg_arr_data(L, out);
+    LoopCtx lc;
+    LLVMValueRef i = cg_loop_begin(L, &lc, n);
+    LLVMBuildStore(L->b, inline_draw(L, kind, g, p0, p1), LLVMBuildInBoundsGEP2(L->b, L->f64, data, &i, 1, ""));
+    cg_loop_end_rolled(L, &lc);
     return out;
 }

@@ -151,9 +151,10 @@ void rt_unaligned_hint(const Type *const *args, const char *const *names, int na
 /* rng.c: numpy.random.Generator */
 int rt_unbox_generator(PyObject *o, void *out);   /* 0, 1 not a Generator, -1 error */
 bool rt_is_generator(PyObject *o);
-double ember_rt_rng_draw(void *g, int32_t kind, double a, double b);
-void ember_rt_rng_fill(void *g, int32_t kind, double a, double b, double *out, int64_t n);
 void ember_rt_rng_integers(void *g, int64_t lo, int64_t hi, int64_t *out, int64_t n);
+typedef struct { uint64_t ki[256]; double wi[256]; } EmberZiggurat;   /* a ziggurat's fast test */
+extern EmberZiggurat ember_rt_zig[2];   /* the normal's, the exponential's */
+double ember_rt_rng_resume(void *g, uint64_t word, int32_t which);
 /* list.c: lists (types.h: TY_LIST) */
 typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
 RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */

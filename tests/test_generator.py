@@ -44,6 +44,45 @@ def test_in_a_loop_and_a_callee():
     assert twice(a, 1000) == sum(b.normal() for _ in range(1000)) + sum(b.normal() for _ in range(1000))
 
 
+@pytest.mark.parametrize("bitgen", [np.random.PCG64, np.random.MT19937])
+def test_many_normals_every_path_of_the_ziggurat(bitgen):
+    # 3*10**5 normals take the inline fast path ~99% of the time; the rest are the wedge and
+    # the tail (layer 0: ~80 of them), which the runtime finishes from the same word.
+    @impl.njit
+    def scalars(rng, n, loc, scale):
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = rng.normal(loc, scale) if i % 3 else rng.standard_normal()
+        return out
+
+    @impl.njit
+    def exponentials(rng, n, scale):
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = rng.exponential(scale) if i % 2 else rng.standard_exponential()
+        return out
+
+    @impl.njit
+    def arrays(rng, n):
+        return (rng.standard_normal(n), rng.normal(-2.0, 0.25, (n // 2, 2)), rng.standard_exponential(n),
+                rng.exponential(3.0, n), rng.random())
+
+    n = 3 * 10 ** 5
+    a, b = np.random.Generator(bitgen(2024)), np.random.Generator(bitgen(2024))
+    want = np.array([b.normal(1.5, 2.0) if i % 3 else b.standard_normal() for i in range(n)])
+    assert np.array_equal(scalars(a, n, 1.5, 2.0), want)
+    assert np.abs(want).max() > 3.7   # the tail (beyond the ziggurat's r = 3.654) was drawn
+    want = np.array([b.exponential(0.5) if i % 2 else b.standard_exponential() for i in range(n)])
+    assert np.array_equal(exponentials(a, n, 0.5), want)
+    got = arrays(a, n)
+    assert np.array_equal(got[0], b.standard_normal(n))
+    assert np.array_equal(got[1], b.normal(-2.0, 0.25, (n // 2, 2)))
+    assert np.array_equal(got[2], b.standard_exponential(n))
+    assert np.array_equal(got[3], b.exponential(3.0, n))
+    assert got[4] == b.random()
+    assert got[2].max() > 7.7   # the exponential's tail (beyond r = 7.697)
+
+
 @pytest.mark.parametrize("call, exc, msg", [
     ("rng.integers(5, 5)", ValueError, "low >= high"),
     ("rng.integers(5, 4, endpoint=True)", ValueError, "low > high"),
