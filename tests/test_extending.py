@@ -92,6 +92,39 @@ def uses_methods(a):
     return a.sumsq(), a.sumsq(2.0), a.sumsq(scale=0.5), a.first
 
 
+@overload(np.piecewise)   # a NumPy function (an _ArrayFunctionDispatcher) ember does not compile
+def _piecewise(x, condlist, funclist):
+    def impl(x, condlist, funclist):
+        out = np.zeros_like(x)
+        for i in range(x.size):
+            for k in range(len(condlist)):
+                if condlist[k][i]:
+                    out[i] = funclist[k]
+        return out
+    return impl
+
+
+def test_overload_of_numpy_functions_and_ufuncs():
+    @njit
+    def pw(x):
+        return np.piecewise(x, (x < 0, x >= 0), (-1.0, 1.0))
+
+    x = np.array([-2.0, 0.0, 3.0])
+    assert np.array_equal(pw(x), np.piecewise(x, [x < 0, x >= 0], [-1.0, 1.0]))
+    special = pytest.importorskip("scipy.special")
+
+    @overload(special.expit)   # a numpy.ufunc: it takes no attribute
+    def _expit(x):
+        if isinstance(x, types.Float):
+            return lambda x: 1.0 / (1.0 + np.exp(-x))
+
+    @njit
+    def f(x):
+        return special.expit(x)
+
+    assert abs(f(0.5) - special.expit(0.5)) < 1e-15
+
+
 def test_overload_method_and_attribute():
     a = np.array([3.0, 4.0])
     assert uses_methods(a) == (25.0, 50.0, 12.5, 3.0)
@@ -116,6 +149,16 @@ def test_low_level_api_says_it_is_not_there():
 
 def test_numba_namespace():
     assert impl.extending.overload is overload
+    import importlib
+    name = impl.__name__
+    core_ext = importlib.import_module(name + ".core.extending")
+    assert core_ext.overload is overload and core_ext.register_jitable is register_jitable
+    registry = importlib.import_module(name + ".core.registry")
+    special = importlib.import_module(name + ".misc.special")
+    assert special.literal_unroll is impl.literal_unroll and special.prange is impl.prange
+    f = njit(lambda x: x)
+    assert isinstance(f, registry.CPUDispatcher)
+    assert impl.extending.is_jitted(f) and not impl.extending.is_jitted(f.py_func)
 
 
 def test_from_dtype():

@@ -63,6 +63,8 @@ static int builtin_of(PyObject *obj) {
 }
 
 /* ---- globals and attributes -------------------------------------------------------- */
+static bool has_overload(PyObject *obj);
+
 static bool is_frozen_value(PyObject *obj) {
     if (obj == Py_None || PyBool_Check(obj) || PyLong_Check(obj) || PyFloat_Check(obj) ||
         PyComplex_Check(obj) || PyUnicode_Check(obj))
@@ -162,6 +164,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    if (has_overload(obj)) return ty_object(TY_HOOKED, obj, 0);   /* a NumPy function, a ufunc */
     if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
         return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
                          "ember's @vectorize and @guvectorize functions, not other ufuncs", name), NULL;
@@ -333,6 +336,16 @@ static PyObject *extending_call(const char *fn, PyObject *args) {
     Py_XDECREF(args);
     Py_DECREF(mod);
     return r;
+}
+
+/* Whether compiled code calling obj calls an @overload (ember/extending.py). */
+static bool has_overload(PyObject *obj) {
+    if (PyObject_HasAttrString(obj, "__ember_overloads__")) return true;
+    PyObject *r = extending_call("_overloaded", PyTuple_Pack(1, obj));
+    bool yes = r == Py_True;
+    Py_XDECREF(r);
+    PyErr_Clear();
+    return yes;
 }
 
 /* Whether attr is in one of the module's tables of overloaded methods and attributes. */
@@ -1168,7 +1181,7 @@ PyObject *ti_example_value(const Type *t) {
  * ember/_nplib.py): asked with example values of the arguments and the keyword names, and,
  * when it has __ember_consts__, the values of the arguments that are constant ints or strs. */
 static int type_hooked_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args, int nargs) {
-    if (PyFunction_Check(callee->obj) && PyObject_HasAttrString(callee->obj, "__ember_overloads__"))
+    if (!PyObject_HasAttrString(callee->obj, "__ember_dispatcher__") && has_overload(callee->obj))
         return type_overload_call(ti, in, callee->obj, args, nargs);
     for (int i = 0; i < nargs; i++)
         if (!ty_is_complete(args[i])) return 0;   /* h = [] filled by a loop after: heapq.heapify(h) once it is typed */

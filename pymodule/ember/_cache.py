@@ -120,6 +120,12 @@ def _options_text(options):
     return repr(sorted((k, repr(v)) for k, v in options.items() if k != "cache"))
 
 
+def _overloads_of(v):
+    """The (typer, options) of v's @overloads (ember/extending.py), or ()."""
+    ext = sys.modules.get("ember.extending")
+    return ext._overloads(v) if ext is not None and callable(v) and not isinstance(v, type) else ()
+
+
 def _value(v, names, seen, mods):
     """A text that changes whenever compiled code using v would change. seen: the functions
     already digested (recursion); mods: the modules on the current path (cycles)."""
@@ -135,8 +141,9 @@ def _value(v, names, seen, mods):
     jitable = getattr(v, "__ember_jitable__", None) if isinstance(v, types.FunctionType) else None
     if jitable is not None:   # @register_jitable: its compiled version
         return _value(jitable, names, seen, mods)
-    if isinstance(v, types.FunctionType) and hasattr(v, "__ember_overloads__"):   # @overload: the typers' code
-        return "overloaded " + " ".join(_function(typer, seen) for typer, _ in v.__ember_overloads__)
+    overloads = _overloads_of(v)
+    if overloads:   # @overload: the typers' code
+        return "overloaded " + " ".join(_function(typer, seen) for typer, _ in overloads)
     if type(v).__name__ == "JitClassType":   # as numba: code using jitclasses is compiled each run
         raise TypeError(f"it uses the jitclass {v.__qualname__}, which is not cached")
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):
@@ -155,7 +162,8 @@ def _value(v, names, seen, mods):
         for n in sorted(names):   # the attributes the code may read from it
             a = getattr(v, n, _MISSING)
             if a is not _MISSING and (isinstance(a, (Dispatcher, types.ModuleType, np.ndarray, np.generic)) or
-                                      a is None or isinstance(a, (bool, int, float, complex, str, tuple))):
+                                      a is None or isinstance(a, (bool, int, float, complex, str, tuple)) or
+                                      _overloads_of(a)):   # np.piecewise with an @overload
                 parts.append("%s=%s" % (n, _value(a, names, seen, mods | {id(v)})))
         return " ".join(parts)
     name = getattr(v, "__qualname__", None) or getattr(v, "__name__", None)

@@ -30,7 +30,7 @@ builds LLVM IR with llvmlite objects, which ember does not have: those names rai
 """
 from ember import types as _types
 
-__all__ = ["register_jitable", "overload", "overload_method", "overload_attribute", "intrinsic",
+__all__ = ["register_jitable", "is_jitted", "overload", "overload_method", "overload_attribute", "intrinsic",
            "typeof_impl", "type_callable", "models", "register_model", "make_attribute_wrapper",
            "lower_builtin", "box", "unbox", "NativeValue"]
 
@@ -54,6 +54,12 @@ def _jit(impl, options):
     return d
 
 
+def is_jitted(function):
+    """Whether function is what an ember decorator returned (a Dispatcher: @jit, @njit)."""
+    from ember import Dispatcher
+    return isinstance(function, Dispatcher)
+
+
 def register_jitable(*args, **kwargs):
     """@register_jitable or @register_jitable(**jit_options): callable from Python (the function
     itself) and from compiled code (its compiled version)."""
@@ -74,17 +80,34 @@ def _options(jit_options, kwargs):
     return opts
 
 
+_FOREIGN = {}   # id(obj) -> (obj, [(typer, jit options)]) for what takes no attribute (a ufunc, a builtin)
+
+
+def _overloads(func):
+    """The (typer, jit options) registered for func, in order."""
+    got = getattr(func, "__ember_overloads__", None)
+    return got if got is not None else _FOREIGN.get(id(func), (None, []))[1]
+
+
+def _overloaded(func):
+    """typeinfer: whether compiled code calling func calls an @overload."""
+    return bool(_overloads(func))
+
+
 def overload(func, jit_options=None, **kwargs):
-    """@overload(func): compiled code calling `func` calls the implementation the decorated typer
-    returns for the argument types."""
+    """@overload(func): compiled code calling `func` (a Python function, a NumPy function, a ufunc
+    such as one of scipy.special's) calls the implementation the decorated typer returns for the
+    argument types. A builtin or NumPy function ember compiles itself keeps ember's version."""
     opts = _options(jit_options, kwargs)
-    import types as pytypes
-    if not isinstance(func, pytypes.FunctionType):
-        raise TypeError(f"ember.extending.overload: {func!r:.60} is not a Python function; ember overloads "
-                        "Python functions (the builtins and NumPy functions it compiles it types itself)")
+    if not callable(func):
+        raise TypeError(f"ember.extending.overload: {func!r:.60} is not callable")
 
     def decorate(typer):
-        func.__ember_overloads__ = getattr(func, "__ember_overloads__", []) + [(typer, opts)]
+        entry = (typer, opts)
+        try:
+            func.__ember_overloads__ = getattr(func, "__ember_overloads__", []) + [entry]
+        except (AttributeError, TypeError):
+            _FOREIGN.setdefault(id(func), (func, []))[1].append(entry)
         return typer
     return decorate
 
@@ -119,11 +142,12 @@ def _split(type_names, kwnames):
 def _dispatcher_for(func, type_names, kwnames):
     """typeinfer: the Dispatcher compiled code calls for func(args of these types)."""
     pos, kw = _split(type_names, kwnames)
-    for typer, opts in func.__ember_overloads__:
+    for typer, opts in _overloads(func):
         impl = typer(*pos, **kw)
         if impl is not None:
             return _jit(impl, opts)
-    raise TypeError(f"no overload of {func.__qualname__} takes ({', '.join(type_names)})")
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
+    raise TypeError(f"no overload of {name} takes ({', '.join(type_names)})")
 
 
 def _method_for(recv_name, name, type_names, kwnames):

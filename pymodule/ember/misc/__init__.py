@@ -1,0 +1,1 @@
+"""numba.misc: the names programs import from it (numba.misc.special)."""
