@@ -159,7 +159,7 @@ static PyObject *m_jitclass_type(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++)
         if (dtypes[i] == -1 && !ty_class_can_hold(types[i])) {
             PyErr_Format(PyExc_TypeError, "ember: a jitclass field cannot hold %s (field '%s'): numbers, arrays, "
-                         "strings, tuples of them, lists, dicts, sets and other jitclass instances", types[i]->name, names[i]);
+                         "strings, tuples of them, optional numbers and tuples, lists, dicts, sets and other jitclass instances", types[i]->name, names[i]);
             Py_DECREF(seq);
             return NULL;
         }

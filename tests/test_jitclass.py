@@ -877,3 +877,40 @@ def kind_of(o):
 @pytest.mark.skipif(ON_NUMBA, reason="numba: isinstance of jitclass instances")
 def test_isinstance_of_instances():
     assert (kind_of(Vec(1.0)), kind_of(Stats(2)), kind_of(3), kind_of(2.5)) == (1, 2, 2, 0)
+
+
+@jitclass([("best", optional(float64)), ("count", int64)])
+class BestSoFar:
+    def __init__(self):
+        self.best = None
+        self.count = 0
+
+    def offer(self, x):
+        self.count += 1
+        if self.best is None or x > self.best:
+            self.best = x
+
+    def get(self):
+        return -1.0 if self.best is None else self.best
+
+
+def test_optional_number_fields():
+    t = BestSoFar()
+    assert t.best is None and t.get() == -1.0
+    for v in [3.0, -1.0, 7.5, 2.0]:
+        t.offer(v)
+    assert (t.best, t.get(), t.count) == (7.5, 7.5, 4)
+    t.best = None
+    assert t.best is None
+    t.best = 2
+    assert t.best == 2.0
+
+    @njit
+    def run(a):
+        b = BestSoFar()
+        for x in a:
+            b.offer(x)
+        return b.get(), b.best is None
+
+    assert run(np.array([1.0, 5.0, 2.0])) == (5.0, False)
+    assert run(np.zeros(0)) == (-1.0, True)

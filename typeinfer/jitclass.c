@@ -100,6 +100,8 @@ static bool converts(const Type *v, const Type *f) {
     if (v == f || (v->kind == TY_NONE && f->kind == TY_CLASS && f->nullable)) return true;
     if (v->kind == TY_CLASS && f->kind == TY_CLASS && v->obj == f->obj)
         return true;   /* an instance, or None (an OptionalType into an instance field: AttributeError when None, as numba) */
+    if (f->kind == TY_OPTIONAL)   /* optional(float64): None, a number, or another optional of one */
+        return v->kind == TY_NONE || converts(v->kind == TY_OPTIONAL ? v->elems[1] : v, f->elems[1]);
     if (ty_is_number(v) && ty_is_number(f)) return v != ty_complex128 || f == ty_complex128;
     if (v->kind == TY_TUPLE && f->kind == TY_TUPLE && v->n == f->n) {
         for (int i = 0; i < v->n; i++)

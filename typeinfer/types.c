@@ -218,7 +218,8 @@ const Type *ty_generator_owned(const Type *yields) { return generator_type(yield
 bool ty_class_can_hold(const Type *t) {
     if (!t || !ty_is_complete(t)) return false;
     if (ty_is_number(t) || t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_RECARRAY || t == ty_str ||
-        t->kind == TY_CLASS || t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET)
+        t->kind == TY_CLASS || t->kind == TY_LIST || t->kind == TY_DICT || t->kind == TY_SET ||
+        (t->kind == TY_OPTIONAL && !ty_has_refs(t)))   /* optional(float64): None or a number (or a tuple of them) */
         return true;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
@@ -1162,6 +1163,40 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
     return rec ? ty_recarray(rec, (int)nd, layout, false, false) : ty_array(dt, (int)nd, layout, false);
 }
 
+/* After "Array(": Numba's constructor as a signature writes it, Array(float64, 2, 'C') with an
+ * optional readonly=True. */
+static const Type *parse_array_call(const char *s, const char **end, char *err, size_t errlen) {
+    const char *start = s;
+    s = skip_ws(s);
+    const char *name = s;
+    while (isalnum((unsigned char)*s) || *s == '_') s++;
+    int dt = dtype_named(name, (size_t)(s - name));
+    s = skip_ws(s);
+    char *after;
+    long nd = *s == ',' ? strtol(s + 1, &after, 10) : -1;
+    s = nd >= 0 ? skip_ws(after) : s;
+    char layout = 0;
+    if (nd >= 0 && *s == ',') {
+        s = skip_ws(s + 1);
+        if ((*s == '\'' || *s == '"') && s[2] == *s) layout = s[1], s = skip_ws(s + 3);
+    }
+    bool readonly = false;
+    if (layout && *s == ',') {
+        s = skip_ws(s + 1);
+        if (!strncmp(s, "readonly", 8)) {
+            s = skip_ws(skip_ws(s + 8) + 1);   /* past "=" */
+            readonly = !strncmp(s, "True", 4);
+            s = skip_ws(s + (readonly ? 4 : !strncmp(s, "False", 5) ? 5 : 0));
+        }
+    }
+    if (dt < 0 || nd < 0 || nd > 32 || (layout != 'C' && layout != 'F' && layout != 'A') || *s != ')') {
+        snprintf(err, errlen, "expected Array(dtype, ndim, 'C', 'F' or 'A'[, readonly=True]) at '%.60s'", start);
+        return NULL;
+    }
+    *end = s + 1;
+    return ty_array_full(dt, (int)nd, layout, readonly, false);
+}
+
 /* A signature's return type: sized scalars (uint8, float32) are TY_NARROWs at its top and in its
  * tuples ("Tuple((int16, float32))": the result wraps and rounds to them, as in Numba). */
 static const Type *parse_ret_type(const char *s, const char **end, char *err, size_t errlen) {
@@ -1244,6 +1279,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
+    if (n == 5 && !strncmp(start, "Array", 5) && *skip_ws(s) == '(') return parse_array_call(skip_ws(s) + 1, end, err, errlen);
     if (n == 6 && !strncmp(start, "Record", 6) && *s == '(') return parse_record(s + 1, end, err, errlen);
     if (n == 9 && !strncmp(start, "Generator", 9) && *s == '(' && !strncmp(skip_ws(s + 1), "yields ", 7)) {
         const Type *y = ty_parse(skip_ws(s + 1) + 7, &s, err, errlen);   /* "Generator(yields int64)" */
@@ -1298,13 +1334,16 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         return ty_tuple(count, elems);
     }
     int tparts = n == 8 && !strncmp(start, "ListType", 8) ? 1 : n == 8 && !strncmp(start, "DictType", 8) ? 2 : 0;
-    if (tparts && *skip_ws(s) == '[') {   /* ListType[T], DictType[K,V] (Numba adds <iv=None>): typed containers */
+    char open = *skip_ws(s), close = open == '(' ? ')' : ']';
+    if (tparts && (open == '[' || open == '(')) {   /* ListType[T], DictType[K,V] (Numba adds <iv=None>), and
+                                                     * ListType(T), DictType(K, V) as signatures call them */
         const Type *parts[2];
         s = skip_ws(s) + 1;
         for (int i = 0; i < tparts; i++) {   /* ListType[uint8]: stored as uint8 */
             if (!(parts[i] = parse_sig_type(s, &s, err, errlen))) return NULL;
             s = skip_ws(s);
-            if (*s != (i + 1 < tparts ? ',' : ']')) { snprintf(err, errlen, "expected '%c' in %.*s[...]", i + 1 < tparts ? ',' : ']', (int)n, start); return NULL; }
+            char want = i + 1 < tparts ? ',' : close;
+            if (*s != want) { snprintf(err, errlen, "expected '%c' in %.*s%c...%c", want, (int)n, start, open, close); return NULL; }
             s++;
         }
         if (!strncmp(s, "<iv=None>", 9)) s += 9;
