@@ -169,6 +169,17 @@ def test_decorator_forms_and_options():
     assert via_jit(2.5) == -2.5
 
 
+def test_nopython_false_compiles_in_nopython_mode():
+    @impl.jit(nopython=False)
+    def inc(x):
+        return x + 1
+
+    assert inc(41) == 42
+    if not ON_NUMBA:   # numba runs forceobj in object mode; ember has none
+        with pytest.raises(errors.UnsupportedError, match="nopython mode only"):
+            impl.jit(forceobj=True)(inc.py_func)
+
+
 def test_fastmath_still_computes():
     f = njit(fastmath=True)(times)
     assert f(1.5, 4.0) == 6.0
@@ -372,3 +383,36 @@ def test_nopython_signatures_name_return_and_argument_types():
     assert [tuple(str(a.dtype) for a in s.args) for s in sigs] == [("float32",), ("float64",)]
     u = njit("uint8(uint8)")(lambda x: x)
     assert str(u.nopython_signatures[0].return_type) == "uint8"
+
+
+def test_signature_strings_with_type_constructors():
+    # Numba evaluates a signature string in its types namespace: its constructors are calls
+    import numpy as np
+    typed = pytest.importorskip("numba.typed" if ON_NUMBA else "ember.typed")
+
+    @njit("void(ListType(float64), float64)")
+    def push(lst, x):
+        lst.append(x * 2.0)
+
+    @njit("float64(DictType(int64, float64), int64)")
+    def get(d, k):
+        return d[k]
+
+    @njit("float64(Array(float64, 2, 'C'))")
+    def total(a):
+        return a.sum()
+
+    @njit("float64(Array(float64, 1, 'A', readonly=True))")
+    def first(a):
+        return a[0]
+
+    lst = typed.List.empty_list(impl.types.float64)
+    push(lst, 1.5)
+    assert list(lst) == [3.0]
+    d = typed.Dict.empty(impl.types.int64, impl.types.float64)
+    d[3] = 0.25
+    assert get(d, 3) == 0.25
+    assert total(np.ones((2, 3))) == 6.0
+    ro = np.arange(3.0)[::2]
+    ro.flags.writeable = False
+    assert first(ro) == 0.0

@@ -164,7 +164,7 @@ def _make(func, signatures, options):
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError("unknown option(s) for ember.jit: %s" % ", ".join(sorted(unknown)))
-    if options.get("forceobj") or options.get("nopython") is False:
+    if options.get("forceobj"):   # nopython=False only allows Numba's object-mode fallback: nopython mode is tried first
         raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
     return _dispatcher(func, options, signatures)
 

@@ -83,7 +83,7 @@ def _check_options(kws, what):
     unknown = set(kws) - _UFUNC_OPTIONS
     if unknown:
         raise TypeError("unknown option(s) for ember.%s: %s" % (what, ", ".join(sorted(unknown))))
-    if kws.get("forceobj") or kws.get("nopython") is False:
+    if kws.get("forceobj"):   # nopython=False only allows Numba's object-mode fallback: nopython mode is tried first
         raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
     target = kws.get("target", "cpu")
     if target not in ("cpu", "parallel"):
