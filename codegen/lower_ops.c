@@ -271,6 +271,18 @@ static void float_zero_check(Lower *L, LLVMValueRef b, const char *msg) {
  * call, not frem, which LLVM would compute on every path: 22 -> 3 ns an element in a loop).
  * Without FMA on the target, fmod always. */
 LLVMValueRef cg_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    LLVMBool loses;
+    double kb = LLVMIsAConstantFP(b) ? LLVMConstRealGetDouble(b, &loses) : 0.0;
+    int e;
+    if (fabs(kb) >= 1.0 && isfinite(kb) && fabs(frexp(kb, &e)) == 0.5) {
+        /* b a power of two, 1 or more (x % 4.0, x // 2.0): a / b is exact for every a (a
+         * subnormal quotient truncates to 0 all the same), so a - trunc(a / b) * b is fmod's
+         * result, inf and NaN included, with no call: a loop over it vectorises (as Numba's frem
+         * by such a constant does) */
+        LLVMValueRef q = cg_intrinsic1(L, "llvm.trunc.f64", LLVMBuildFMul(L->b, a, f64c(L, 1.0 / kb), ""));
+        LLVMValueRef r = LLVMBuildFSub(L->b, a, LLVMBuildFMul(L->b, q, b, ""), "");
+        return LLVMBuildSelect(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, r, f64c(L, 0), ""), copysign_(L, f64c(L, 0), a), r, "");
+    }
     if (!cg_has_feature(L, "+fma")) return LLVMBuildFRem(L->b, a, b, "");
     LLVMValueRef abs_a = cg_intrinsic1(L, "llvm.fabs.f64", a), abs_b = cg_intrinsic1(L, "llvm.fabs.f64", b);
     LLVMValueRef fits = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, abs_a, LLVMBuildFMul(L->b, abs_b, f64c(L, 4503599627370496.0), ""), ""),

@@ -133,6 +133,19 @@ def test_floordiv_mod_follow_python_signs(a, b, q, r):
     assert got_r == r and math.copysign(1, got_r) == math.copysign(1, r)
 
 
+def by_constants(x):
+    # power-of-two constant divisors compute without fmod (codegen/lower_ops.c cg_fmod)
+    return (x % 4.0, x // 4.0, x % -2.0, x // -2.0, x % 1.0, x // 1.0, x % 1024.0, x // 0.5, x % 3.0)
+
+
+@pytest.mark.parametrize("x", [7.25, -7.25, 0.0, -0.0, 4.0, -4.0, 1e300, -1e300, 2.0 ** 60 + 4096, 5e-324, -5e-324,
+                               math.inf, -math.inf, math.nan, 3.999999999999999, -1e-17, 123456789.123])
+def test_floordiv_mod_by_constants(x):
+    got = check(by_constants, x)
+    for g, w in zip(got, by_constants(x)):   # signs of zeros too
+        assert (math.isnan(g) and math.isnan(w)) or (g == w and math.copysign(1, g) == math.copysign(1, w))
+
+
 @pytest.mark.parametrize("op", [truediv, floordiv, mod], ids=lambda f: f.__name__)
 @pytest.mark.parametrize(
     "a, b",
