@@ -611,6 +611,8 @@ LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int d
 }
 
 void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type *from) {
+    if (cg_is_narrow_float(dt) && (from == ty_int64 || from == ty_uint64))
+        v = cg_f32_round(L, v, &from, dt);   /* an int rounds to float32 once (not through float64) */
     v = cg_to_elem_scalar(L, v, from, dt);
     LLVMTypeRef et = cg_elem_llvm(L, dt);
     switch (ty_dtypes[dt].kind) {

@@ -625,10 +625,9 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     }
     switch (bid) {
     case METHOD_DTYPE_CONVERT: {
-        LLVMValueRef v = cg_to_elem_scalar(L, args[0], types[0], ci->dtype);
-        /* narrow through the element type: np.int8(300) wraps, np.float32 rounds */
+        /* narrow through the element type: np.int8(300) wraps, np.float32 rounds (an int once) */
         LLVMValueRef slot = cg_entry_alloca(L, L->c128, "conv");
-        cg_store_elem(L, ci->dtype, slot, v, ty_scalar_of(ci->dtype));
+        cg_store_elem(L, ci->dtype, slot, args[0], types[0]);
         return cg_load_elem(L, ci->dtype, slot);
     }
     case METHOD_FILL:

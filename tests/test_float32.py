@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import check, jit, no_leaks  # noqa: F401
+from difftest import check, impl, jit, no_leaks  # noqa: F401
 
 # no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
 
@@ -275,3 +275,23 @@ def test_float32_matrix_vector_is_numpys_gemv():
         for m in (a, np.asfortranarray(a)):
             y, z = jit(matvec)(m, x)
             assert y.dtype == dt and np.array_equal(y, m @ x) and np.array_equal(z, x @ m.T)
+
+
+def int_to_float32(a, out, c):
+    for i in range(a.size):
+        out[i] = a[i]
+        c[i] = a[i]
+    return np.float32(a[0]), a.astype(np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+def test_ints_round_to_float32_once(dtype):
+    # 2**62 + 2**38 + 1 through float64 first rounds to 2**62; to float32 directly, up
+    big = [2 ** 62 + 2 ** 38 + 1, 2 ** 53 + 1, 16777217, 3] + ([2 ** 63 + 2 ** 39 + 1] if dtype == np.uint64 else [-(2 ** 62 + 2 ** 38 + 1)])
+    a = np.array(big, dtype=dtype)
+    f = impl.njit(int_to_float32)
+    out, c = np.zeros(a.size, np.float32), np.zeros(a.size, np.complex64)
+    s, b = f(a, out, c)
+    want = a.astype(np.float32)
+    assert np.array_equal(out, want) and np.array_equal(c.real, want) and np.array_equal(b, want)
+    assert s == want[0]
