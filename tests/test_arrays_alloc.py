@@ -578,3 +578,30 @@ def test_np_array_of_a_list_variable_has_its_unified_dtype(fn, dtype, values):
         warnings.simplefilter("ignore")
         got = jit(fn)()
     assert got.dtype == dtype and got.tolist() == np.array(values, dtype).tolist()
+
+
+def first_then_loop(x):
+    vals = [x[0]]
+    for i in range(x.size):
+        vals.append(x[i])
+    return np.array(vals)
+
+
+def run_values(x):
+    vals = []
+    cur = x[0]
+    for i in range(1, x.size):
+        if x[i] != cur:
+            vals.append(cur)
+            cur = x[i]
+    vals.append(cur)
+    return np.array(vals)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int32, np.float32, np.int64])
+def test_np_array_of_a_list_filled_in_a_loop(dtype):
+    # the loop's body is typed after the return that follows it: np.array waits for its appends
+    x = np.array([3, 3, 4, 7, 7, 1], dtype)
+    for fn in (first_then_loop, run_values):
+        got = jit(fn)(x)
+        assert got.dtype == dtype and got.tolist() == fn(x).tolist()

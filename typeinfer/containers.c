@@ -487,6 +487,7 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
         int dt = ty_dtype_of_scalar(s);
         if (!e) return 0;
         if (dt >= 0) dt = ti_literal_dtype(ti, in->args[1], dt);   /* np.array([a[0], a[1]]) keeps a's dtype */
+        if (dt == LITERAL_WAITS) return 0;
         const Type *sized = e->kind == TY_LIST ? e->narrow[0] : args[0]->narrow[0];
         if (dt >= 0 && sized) dt = sized->dtype;   /* a ListType[float32]: a float32 array, as Numba */
         if (dt >= 0 && want >= 0) {

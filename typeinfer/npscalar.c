@@ -147,6 +147,19 @@ static bool promote_by(TypeInfo *ti, int v, int *dt) {
     return true;
 }
 
+/* Is value v typed, and, a variable's value, every value stored to the variable (whose dtypes
+ * its own is)? Not yet while typing has not reached a loop's body after its exit. */
+static bool typed_yet(TypeInfo *ti, int v) {
+    Instr *in = ti->fn->instrs[v];
+    if (!ti->vtypes[v]) return false;
+    if (in->op != IR_LOADVAR) return true;
+    for (int u = 0; u < ti->fn->ninstrs; u++) {
+        Instr *s = ti->fn->instrs[u];
+        if (s && s->op == IR_STOREVAR && s->imm == in->imm && !ti->vtypes[s->args[0]]) return false;
+    }
+    return true;
+}
+
 /* A list variable's later values promoted into *dt, as its type unifies them in Numba
  * (l = [np.int8(1)]; l.append(1000): an int64 list): what l.append(x) and l.insert(i, x) add
  * (l[i] = x converts x to the list's type). False when l may get anything else (l.extend(m),
@@ -164,9 +177,12 @@ static bool list_additions(TypeInfo *ti, int var, int *dt) {
             if (x->op == IR_GETATTR && (!strcmp(x->str, "append") || !strcmp(x->str, "insert"))) {
                 for (int c = 0; c < fn->ninstrs; c++) {   /* its call: the value is the last argument */
                     Instr *call = fn->instrs[c];
-                    if (call && call->op == IR_CALL && call->args[0] == x->id &&
-                        (call->nargs < 2 || call->nkw || !promote_by(ti, call->args[call->nargs - 1], dt)))
+                    if (!call || call->op != IR_CALL || call->args[0] != x->id) continue;
+                    if (call->nargs >= 2 && !call->nkw && !typed_yet(ti, call->args[call->nargs - 1])) {
+                        *dt = LITERAL_WAITS;   /* typed later in this round (a loop's body after its exit) */
                         return false;
+                    }
+                    if (call->nargs < 2 || call->nkw || !promote_by(ti, call->args[call->nargs - 1], dt)) return false;
                 }
                 continue;
             }
@@ -195,5 +211,6 @@ static bool literal_leaves(TypeInfo *ti, int v, int *dt, int depth) {
 
 int ti_literal_dtype(TypeInfo *ti, int v, int dflt) {
     int dt = -1;
-    return literal_leaves(ti, v, &dt, 0) && dt >= 0 ? dt : dflt;
+    bool leaves = literal_leaves(ti, v, &dt, 0);
+    return dt == LITERAL_WAITS ? LITERAL_WAITS : leaves && dt >= 0 ? dt : dflt;
 }

@@ -502,6 +502,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (ty_is_number(a)) d = ty_dtype_of_scalar(a), nd = 0;   /* np.array(3.0): a 0-d array */
         else if (nd < 1) return ERR(in, "np.array() needs an array, a number or a (nested) list or tuple of numbers (got %s)", a->name);
         if (ci->argmap[0] >= 0) d = ti_literal_dtype(ti, in->args[ci->argmap[0]], d);   /* np.array((a[0], a[1])) keeps a's dtype */
+        if (d == LITERAL_WAITS) return 0;
         if ((dt = dtype_param(ti, in, ci, 1, d)) < 0) return -1;
         ci->ret = ty_array(dt, nd, 'C', false);
         return 0;

@@ -323,6 +323,7 @@ int ti_whole_reduction_dtype(const CallInfo *ci);   /* a.sum(), np.nanmax(a), np
 int ti_numpy_scalar_dtype(TypeInfo *ti, int v);   /* value v: an element of an array of that DT_*, np.float32(x)...; -1: a Python scalar */
 const Type *ti_promotion_type(TypeInfo *ti, int v);   /* a NumPy scalar as a strong 0-d array, for dtype promotion */
 int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list literal v: its leaves' dtypes promoted, else dflt */
+#define LITERAL_WAITS (-2)   /* ti_literal_dtype: a value appended to the list is not typed yet */
 
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
