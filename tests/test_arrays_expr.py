@@ -465,6 +465,16 @@ def test_where():
     check(clip_negative, sample("float64", (3, 4)))
 
 
+def where_numpy_scalars(c, a):
+    return (np.where(c, np.uint8(255), np.uint8(0)), np.where(c, np.float32(0), np.float32(1e9)),
+            np.where(c, np.int16(-3), np.int16(7)), np.where(c, 1, 0), np.where(c, a[0], a[1]))
+
+
+def test_where_of_numpy_scalars_keeps_their_dtype():
+    # NumPy scalars are strong in NumPy's promotion (the elements of a uint8 array too)
+    check(where_numpy_scalars, np.array([True, False, True]), np.array([9, 200], np.uint8))
+
+
 # ------------------------------------------------------------------ in place
 
 

@@ -406,7 +406,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         const Type *c = ci->params[0], *x = ci->params[1], *y = ci->params[2];
         if (!is_num_or_array(c) || !is_num_or_array(x) || !is_num_or_array(y))
             return ERR(in, "np.where() needs arrays or numbers (got %s, %s, %s)", c->name, x->name, y->name);
-        dt = ti_result_dtype(x, y);
+        dt = ti_result_dtype(promoted(ti, in, ci, 1, x), promoted(ti, in, ci, 2, y));   /* np.uint8(255): strong */
         int nd = c->kind == TY_ARRAY ? c->ndim : 0;
         if (x->kind == TY_ARRAY && x->ndim > nd) nd = x->ndim;
         if (y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
