@@ -400,13 +400,16 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
 static LLVMValueRef np_bincount(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     LLVMValueRef xd, n, xs;
-    cg_flat_lane(L, types[0], args[0], DT_INT64, &xd, &n, &xs);
+    /* read in their own dtype (a uint8 array is not copied to int64 first: 3x the time), but
+     * uint64 through int64, whose values past 2**63 are then negative */
+    int xdt = types[0]->dtype == DT_UINT64 ? DT_INT64 : types[0]->dtype;
+    cg_flat_lane(L, types[0], args[0], xdt, &xd, &n, &xs);
     LLVMValueRef minlen = given(ci, types, 2) ? cg_cast(L, args[2], types[2], ty_int64) : zero(L);
     cg_raise_if(L, slt(L, minlen, zero(L)), "builtins:ValueError", "'minlength' must not be negative");
     LLVMValueRef top = slot_of(L, L->i64, i64c(L, -1), "max");
     LoopCtx lc;
     LLVMValueRef i = cg_loop_begin(L, &lc, n);
-    LLVMValueRef x = elem(L, DT_INT64, xd, i, xs), m = load64(L, L->i64, top);
+    LLVMValueRef x = cg_cast(L, elem(L, xdt, xd, i, xs), ty_scalar_of(xdt), ty_int64), m = load64(L, L->i64, top);
     cg_raise_if(L, slt(L, x, zero(L)), "builtins:ValueError", "'list' argument must have no negative elements");
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, slt(L, m, x), x, m, ""), top);
     cg_loop_end(L, &lc);
@@ -422,7 +425,7 @@ static LLVMValueRef np_bincount(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
                         "The weights and list don't have the same length.");
     }
     i = cg_loop_begin(L, &lc, n);
-    LLVMValueRef p = cg_gep8(L, od, mul(L, elem(L, DT_INT64, xd, i, xs), isz(L, rt->dtype)));
+    LLVMValueRef p = cg_gep8(L, od, mul(L, cg_cast(L, elem(L, xdt, xd, i, xs), ty_scalar_of(xdt), ty_int64), isz(L, rt->dtype)));
     if (wd) LLVMBuildStore(L->b, LLVMBuildFAdd(L->b, load64(L, L->f64, p), elem(L, DT_FLOAT64, wd, i, ws), ""), p);
     else LLVMBuildStore(L->b, add(L, load64(L, L->i64, p), i64c(L, 1)), p);
     cg_loop_end(L, &lc);

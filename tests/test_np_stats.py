@@ -166,7 +166,7 @@ def bincounts(x, w):
     return np.bincount(x), np.bincount(x, w), np.bincount(x, minlength=12), np.bincount(x, weights=w, minlength=2)
 
 
-@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "uint64"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "uint16", "int32", "int64", "uint64"])
 def test_bincount(dtype):
     x = (sample("int64", (15,)) % 9).astype(dtype) if dtype != "bool" else sample("bool", (15,))
     check_all(bincounts, [(v, np.linspace(0, 1, 15)) for _, v in layouts(x, ("C", "reversed", "strided"))])
@@ -178,6 +178,7 @@ def test_bincount_errors():
     check(lambda x: np.bincount(x, minlength=-1), np.array([1, 2]))
     check(lambda x, w: np.bincount(x, w), np.array([1, 2]), np.ones(3))
     check(lambda x: np.bincount(x), np.array([1, 2**63], dtype=np.uint64))   # ValueError, as NumPy's cast
+    check(lambda x: np.bincount(x), np.array([1, -1, 2], dtype=np.int8))
 
 
 def digitizes(x, bins):
