@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import jit, no_leaks, numba_leaks, numba_skip  # noqa: F401
+from difftest import impl, jit, no_leaks, numba_leaks, numba_skip  # noqa: F401
 
 F32 = np.float32
 
@@ -414,3 +414,24 @@ def test_radians_degrees_log_of_a_float32():
         r, d, lg = jit(angle_log)(x)
         assert r == float(x * F32(math.pi / 180)) and d == float(x * F32(180 / math.pi))
         assert lg == LIBM.logf(float(x))   # C's logf (NumPy's own SIMD log can differ by an ulp)
+
+
+def pixel_times_f32(img):
+    out = np.empty(img.shape[:2], np.float32)
+    s = 0.0
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            v = np.float32(0.299) * img[i, j, 0] + np.float32(0.587) * img[i, j, 1] + np.float32(0.114) * img[i, j, 2]
+            out[i, j] = v
+            s += float(img[i, j, 0] / np.float32(255.0))
+    return out, s, np.float32(0.299) * img[0, 0, 0]
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16])
+def test_float32_with_narrow_ints_stays_float32(dtype):
+    # Numba's promotion of float32 with int8, uint8 or int16 is float32, as NumPy's (uint16:
+    # float64 in Numba, float32 in NumPy)
+    img = np.random.default_rng(1).integers(0, 100, (4, 5, 3)).astype(dtype)
+    out, s, v = impl.njit(pixel_times_f32)(img)
+    want = pixel_times_f32(img)
+    assert np.array_equal(out, want[0]) and s == float(want[1]) and v == float(want[2])

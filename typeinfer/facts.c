@@ -19,8 +19,9 @@
  *   float32 op float32 -> float32        a32[i] * b32[i], -x, x ** 2 (an int exponent), abs(x)
  *   float32 op bool    -> float32        min(x, y), math.sqrt(x), np.exp(x) of float32 x, y
  *   float32 op float64 -> float64        a32[i] * 0.5 (a Python float is a float64 to Numba)
- *   float32 op int64   -> float64        a32[i] + 1 (ints are int64 here: int8/int16 elements
- *                                        too, which Numba would keep float32 with)
+ *   float32 op int64   -> float64        a32[i] + 1
+ *   float32 op int16   -> float32        x32 * img[i, j] of a uint8 image (int8, uint8 and int16
+ *                                        elements and parameters, ti->int16; uint16: float64)
  *   reduce(float32 array) -> float32     a32.sum(), np.max(a32), np.dot(x32, y32)
  *   abs(complex64) -> float32            abs(z64[i]): hypotf of its parts
  *
@@ -37,11 +38,16 @@ typedef struct Facts {
     TypeInfo *ti;
     bool *val;   /* per value id */
     bool *var;   /* per variable */
+    int dt;      /* the dtype a narrow-int table is of */
 } Facts;
 static bool is_f32(Facts *s, int v) { return s->val[v]; }
 
-/* An operand that keeps a float32 result float32: a float32 value, or a bool. */
-static bool keeps(Facts *s, int v) { return s->val[v] || s->ti->vtypes[v] == ty_bool; }
+/* An operand that keeps a float32 result float32: a float32 value, a bool, or an int Numba
+ * types int8, uint8 or int16 (a pixel of a uint8 image: float32 holds each exactly, and Numba's
+ * promotion of float32 with those is float32, as NumPy's; a uint16 gives a float64 in Numba). */
+static bool keeps(Facts *s, int v) {
+    return s->val[v] || s->ti->vtypes[v] == ty_bool || (s->ti->int16 && s->ti->int16[v]);
+}
 
 /* Whether `in` reads a scalar Numba types as dtype dt: an element of a dt array (a[i], `for x
  * in a` of a 1-d one), or a parameter given one (a TY_NARROW argument, f(np.float32(0.5))). */
@@ -115,6 +121,22 @@ static bool f32_rule(Facts *s, Instr *in) {
     case IR_CALL: return call_f32(s, in);
     case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba */
         return ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"));
+    default: return false;
+    }
+}
+
+/* Whether the rules make int value `in` one of dtype s->dt in Numba: an element of such an array
+ * or a parameter given one, or a variable every store to which is one. */
+static bool int16_rule(Facts *s, Instr *in) {
+    TypeInfo *ti = s->ti;
+    switch (in->op) {
+    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, s->dt);
+    case IR_LOADVAR: return s->var[in->imm];
+    case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
+    case IR_UNPACK: {   /* r, g = img[i, j, 0], img[i, j, 1] */
+        Instr *src = ti->fn->instrs[in->args[0]];
+        return src->op == IR_TUPLE && in->imm < src->nargs && s->val[src->args[in->imm]];
+    }
     default: return false;
     }
 }
@@ -245,10 +267,10 @@ static bool is_int_or_range_iter(const Type *t) {
 /* The greatest fixed point of `rule` over the values and variables whose type is a candidate:
  * *out gets the table of values. */
 static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(Facts *, Instr *), bool **out,
-                    bool reductions) {
+                    bool reductions, int dt) {
     Function *fn = ti->fn;
     Facts s = {ti, ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1)),
-               ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1))};
+               ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->nvars + 1)), dt};
     if (!s.val || !s.var) return -1;
     *out = s.val;
     bool any = false;
@@ -292,11 +314,35 @@ bool ti_returns_f32(TypeInfo *ti) {
     return any;
 }
 
+static bool is_int(const Type *t) { return t == ty_int64; }
+
+/* ti->int16, for a function with float32 values (no other reads it): per dtype, as a variable
+ * holding both int8 and uint8 values is an int16 in Numba (still float32's), int16 and uint8 an
+ * int16, but one dtype at a time keeps the rule simple. */
+static int find_int16(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    bool any = false;
+    for (int v = 0; ti->f32 && v < fn->ninstrs && !any; v++) any = ti->f32[v];
+    if (!any) return 0;
+    static const int dts[3] = {DT_INT8, DT_UINT8, DT_INT16};   /* (uint16: float64 in Numba) */
+    bool *all = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1)), *one;
+    if (!all) return -1;
+    for (int k = 0; k < 3; k++) {
+        if (fixpoint(ti, is_int, int16_rule, &one, false, dts[k])) return -1;
+        for (int v = 0; v < fn->ninstrs; v++) all[v] |= one[v];
+    }
+    ti->int16 = all;
+    return 0;
+}
+
 int ti_find_facts(TypeInfo *ti) {
     ti->c64 = NULL;
-    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true)) return -1;   /* a prange's float32 sum combines in float32 */
-    if (fixpoint(ti, is_complex, c64_rule, &ti->c64, false)) return -1;
-    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true)) return -1;   /* again: z.real of a complex64 */
-    if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg, false)) return -1;
+    ti->int16 = NULL;
+    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true, -1)) return -1;   /* a prange's float32 sum combines in float32 */
+    if (find_int16(ti)) return -1;
+    if (ti->int16 && fixpoint(ti, is_float, f32_rule, &ti->f32, true, -1)) return -1;   /* x32 * pixel */
+    if (fixpoint(ti, is_complex, c64_rule, &ti->c64, false, -1)) return -1;
+    if (fixpoint(ti, is_float, f32_rule, &ti->f32, true, -1)) return -1;   /* again: z.real of a complex64 */
+    if (fixpoint(ti, is_int_or_range_iter, nonneg_rule, &ti->nonneg, false, -1)) return -1;
     return ti_find_ranges(ti);
 }

@@ -185,6 +185,7 @@ struct TypeInfo {
     int nparloops;
     bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
     bool *c64;                    /* per value id: a complex64 scalar held as a complex128 (facts.c) */
+    bool *int16;                  /* per value id: an int Numba types int8, uint8 or int16 (facts.c), or NULL */
     bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
     IntRange *range;              /* per value id: the range of an int or bool (ranges.c) */
     FuncRef *funcrefs;            /* root only (funcs.c) */
