@@ -475,3 +475,17 @@ def test_star_calls_and_displays():
     check_all(star_forward, [(1, 2), (1, 2, 3), (1.0, 2, True)])
     with pytest.raises(ember.errors.UnsupportedError, match=r"\*list\(int64\): only a tuple spreads"):
         jit(lambda l: add3(*l))([1, 2, 3])
+
+
+def test_a_recursive_inner_function_is_a_clear_error():
+    # it typed itself for ever (a crash); Numba refuses it too
+    @njit
+    def outer(n):
+        def rec(k):
+            if k == 0:
+                return 0
+            return 1 + rec(k - 1)
+        return rec(n)
+
+    with pytest.raises(Exception, match="calls itself|cell variable"):
+        outer(5)

@@ -111,3 +111,55 @@ def test_cached_code_carries_the_data(tmp_path):
     coeffs = np.linspace(0.0, 1.0, 1000)
     assert float(second[0]) == pytest.approx(sum(c * 0.5 ** k for k, c in enumerate(coeffs)))
     assert first[0] == second[0] and second[1:] == ["1", "False"]
+
+
+P64 = np.uint64(0x100000001b3)
+OFFSET64 = np.uint64(14695981039346656037)
+I32 = np.int32(-7)
+F32 = np.float32(0.1)
+B8 = np.bool_(True)
+C64 = np.complex64(1 + 2j)
+MASK64 = 0xFFFFFFFFFFFFFFFF
+BIG = 2 ** 63 + 5
+
+
+def numpy_scalar_globals():
+    return P64, OFFSET64, I32, F32, B8, C64
+
+
+def big_int_globals(x):
+    return x & MASK64, BIG
+
+
+def fnv1a(a):
+    h = OFFSET64
+    for x in a:
+        h ^= np.uint64(x)
+        h *= P64
+    return h
+
+
+def test_numpy_scalar_and_uint64_globals():
+    # NumPy scalars are constants of their scalar type; Python ints from 2**63 are uint64s
+    assert impl.njit(numpy_scalar_globals)() == numpy_scalar_globals()
+    assert impl.njit(big_int_globals)(-1) == (-1, BIG) and impl.njit(big_int_globals)(5) == (5, BIG)
+    a = np.arange(10, dtype=np.uint8)
+    h = np.uint64(14695981039346656037)
+    for x in a:
+        h = np.uint64((int(h) ^ int(x)) * int(P64) % 2 ** 64)
+    assert impl.njit(fnv1a)(a) == h
+
+
+def test_a_global_beyond_uint64_is_a_clear_error():
+    if ON_NUMBA:
+        pytest.skip("numba's message differs")
+
+    @impl.njit
+    def f():
+        return 2 ** 64 + HUGE
+
+    with pytest.raises(errors.TypingError, match="does not fit"):
+        f()
+
+
+HUGE = 2 ** 64

@@ -93,6 +93,12 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         if (PyLong_Check(obj) && !PyBool_Check(obj)) {
             int overflow;
             PyLong_AsLongLongAndOverflow(obj, &overflow);
+            if (overflow > 0) {   /* 2**63 <= v < 2**64: a uint64, as Numba types it (MASK64 = 2**64 - 1) */
+                PyLong_AsUnsignedLongLong(obj);
+                if (PyErr_Occurred()) return PyErr_Clear(), ERR(in, "global '%s' does not fit in uint64", name), NULL;
+                ti->frozen[in->id] = obj;
+                return ty_uint64;
+            }
             if (overflow) return ERR(in, "global '%s' does not fit in int64", name), NULL;
         }
         const Type *t = PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
@@ -141,6 +147,11 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const Type *rec = PyType_Check(obj) ? NULL : rt_record_of(obj);
     if (rec) return ty_recdtype(rec);   /* a structured dtype: for np.empty and np.zeros */
     const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
+    if (at && ty_is_number(at)) {   /* a NumPy scalar (P = np.uint64(1099511628211)): its value, as its scalar type */
+        PyObject *item = PyObject_CallMethod(obj, "item", NULL);
+        if (!item || !freeze(ti, in, item)) return NULL;
+        return at;
+    }
     if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen (codegen/lower_const.c) */
         PyObject *bytes = PyObject_CallMethod(obj, "tobytes", NULL);   /* C order, whatever its strides */
         PyObject *shape = bytes ? PyObject_GetAttrString(obj, "shape") : NULL;
@@ -744,6 +755,10 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
             return 0;
         }
     }
+    for (TypeInfo *t = ti; t; t = t->outer)   /* being typed already: it calls itself (it would type for ever) */
+        if (t->fn->code == code)
+            return UNSUP(in, "the inner function '%s' calls itself; recursion is compiled for @njit functions "
+                             "defined at module level: define it there", PyUnicode_AsUTF8(co->co_qualname));
     Function *fn = fe_build_inner(ctx, code, ti->fn->globals, ti->fn->builtins, NULL, extra, nextra);
     if (!fn) return -1;
     char *symbol = ctx_printf(ctx, "%s.inner%d", root->symbol, root->inner_serial++);
