@@ -163,3 +163,22 @@ def test_a_global_beyond_uint64_is_a_clear_error():
 
 
 HUGE = 2 ** 64
+
+
+def fnv_of_elements(a):
+    h = np.uint64(1469598103934665603)
+    for x in a:
+        h ^= x
+        h *= np.uint64(1099511628211)
+    return h
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32])
+def test_uint64_hash_of_unsigned_elements_stays_uint64(dtype):
+    # an element of a uint8/16/32 array is unsigned to Numba: h ^= x keeps h a uint64
+    # (ember held it as an int64, h became a float64, and the xor was refused)
+    a = np.arange(300, dtype=dtype)
+    h = 1469598103934665603
+    for x in a.tolist():
+        h = ((h ^ x) * 1099511628211) % 2 ** 64
+    assert impl.njit(fnv_of_elements)(a) == h

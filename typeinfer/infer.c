@@ -56,6 +56,13 @@ static const char *binop_verb(int op) {
     return verbs[op];
 }
 
+/* Value v is a NumPy uint8, uint16 or uint32 scalar (an element of such an array): held as an
+ * int64, but unsigned in Numba's promotion. */
+static bool narrow_unsigned(TypeInfo *ti, int v) {
+    int d = ti_numpy_scalar_dtype(ti, v);
+    return d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32;
+}
+
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
@@ -79,10 +86,11 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
     if (ty_is_number(a) && ty_is_number(b)) {
         /* A constant int meeting a uint64 is weak, as a Python int in NumPy 2 (NEP 50): x + 1
          * stays uint64. A variable int64 with a uint64 computes in int64, as in numba (NumPy
-         * would give float64; arrays do, see arrays.c). */
+         * would give float64; arrays do, see arrays.c), but an element of a uint8, uint16 or
+         * uint32 array is unsigned to Numba: h ^= a[i] keeps a uint64 hash uint64. */
         int64_t k;
-        if (a == ty_uint64 && b == ty_int64 && ti_const_int(ti, in->args[1], &k)) b = ty_uint64;
-        if (b == ty_uint64 && a == ty_int64 && ti_const_int(ti, in->args[0], &k)) a = ty_uint64;
+        if (a == ty_uint64 && b == ty_int64 && (ti_const_int(ti, in->args[1], &k) || narrow_unsigned(ti, in->args[1]))) b = ty_uint64;
+        if (b == ty_uint64 && a == ty_int64 && (ti_const_int(ti, in->args[0], &k) || narrow_unsigned(ti, in->args[0]))) a = ty_uint64;
         const Type *u = ty_is_int(a) && ty_is_int(b) && a != b ? ty_int64 : ty_unify(a, b);
         int r = ty_rank(u);
         switch (op) {
