@@ -253,15 +253,20 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
  * goes through (32 for int8 to int32 and uint8, uint16; 64 otherwise), and that width's minimum
  * (what cvttsd2si gives) for NaN, infinities and values out of range, sign-extended to 64 bits.
  * Into uint64 (to_unsigned, 64 bits), negatives wrap and 2**64 and beyond give 0, as x86-64
- * compilers' conversion does. LLVM's fptosi/fptoui are poison out of range, so each result is
- * frozen and replaced where it is not valid: no input reaches undefined behaviour, and the loop
- * still vectorises. */
+ * compilers' conversion does. LLVM's fptosi/fptoui are poison out of range, so an input out of
+ * range is replaced before the conversion: none reaches undefined behaviour, and the loop still
+ * vectorises. */
 LLVMValueRef cg_float_to_bits(Lower *L, LLVMValueRef x, int bits, bool to_unsigned) {
     double lim = bits == 32 ? 2147483648.0 : 9223372036854775808.0;
     LLVMValueRef lo = LLVMBuildFCmp(L->b, LLVMRealOGE, x, f64c(L, -lim), "");
-    LLVMValueRef s = LLVMBuildFreeze(L->b, LLVMBuildFPToSI(L->b, x, L->i64, ""), "");
     LLVMValueRef ok = LLVMBuildAnd(L->b, lo, LLVMBuildFCmp(L->b, LLVMRealOLT, x, f64c(L, lim), ""), "");
-    LLVMValueRef r = LLVMBuildSelect(L->b, ok, s, bits == 32 ? i64c(L, -2147483648LL) : LLVMConstInt(L->i64, 1ULL << 63, 0), "");
+    /* the input replaced by -lim where it does not fit, then converted at the width itself: no
+     * poison, and a vector loop converts 16 floats to int32 lanes at once (vcvttps2dq), where
+     * converting to int64 and replacing the result took twice the lanes (a uint8 image times a
+     * float32 gain: 2.7x Numba's time, now 1.6x, with the range test Numba leaves out) */
+    LLVMValueRef xs = LLVMBuildSelect(L->b, ok, x, f64c(L, -lim), "");
+    LLVMValueRef r = bits == 32 ? LLVMBuildSExt(L->b, LLVMBuildFPToSI(L->b, xs, L->i32, ""), L->i64, "")
+                                : LLVMBuildFPToSI(L->b, xs, L->i64, "");
     if (!to_unsigned) return r;
     /* from 2**63 up, as x86-64 compilers convert to unsigned: (x - 2**63) converted, its top bit
      * flipped, so 2**64 and beyond (inf too) give 0 */
@@ -856,6 +861,28 @@ static LLVMValueRef lower_call(Lower *L, Instr *in) {
 static const Type *vt(Lower *L, int v) { return L->ti->vtypes[v]; }
 
 static LLVMValueRef operand(Lower *L, int v, const Type *to) { return cg_cast(L, L->vals[v], vt(L, v), to); }
+
+/* a + b, a - b, a * b of a value facts.c marks float32, computed in float: each operand is a
+ * float32 value held as a float64, a bool or an int of 16 bits or fewer (ti->int16), all exact in
+ * float, so the float operation is the float32 result NumPy and Numba give (the float64 one
+ * rounded would be too, but LLVM keeps an int's conversion to double, and then the whole
+ * operation, in double: a uint8 image times a float32 gain ran at 4.6x Numba's time). */
+static LLVMValueRef f32_binop(Lower *L, Instr *in) {
+    LLVMTypeRef f32 = LLVMFloatTypeInContext(L->c);
+    LLVMValueRef x[2];
+    for (int k = 0; k < 2; k++) {
+        const Type *ot = vt(L, in->args[k]);
+        LLVMValueRef v = L->vals[in->args[k]];
+        x[k] = ot == ty_float64 ? LLVMBuildFPTrunc(L->b, v, f32, "")
+             : ot == ty_bool    ? LLVMBuildUIToFP(L->b, v, f32, "")
+             : ot == ty_uint64  ? LLVMBuildUIToFP(L->b, v, f32, "")
+                                : LLVMBuildSIToFP(L->b, v, f32, "");
+    }
+    LLVMValueRef r = in->imm == IRB_ADD ? LLVMBuildFAdd(L->b, x[0], x[1], "")
+                   : in->imm == IRB_SUB ? LLVMBuildFSub(L->b, x[0], x[1], "")
+                                        : LLVMBuildFMul(L->b, x[0], x[1], "");
+    return LLVMBuildFPExt(L->b, r, L->f64, "");
+}
 
 /* Operands convert to the result type (int / int converts to float first), except a shift's
  * count, which is an int64. */
@@ -1500,6 +1527,10 @@ static int lower_instr(Lower *L, Instr *in) {
                 v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)i, ""), (unsigned)i, "");
             for (int i = 0; i < b->n; i++)
                 v = LLVMBuildInsertValue(L->b, v, LLVMBuildExtractValue(L->b, L->vals[in->args[1]], (unsigned)i, ""), (unsigned)(a->n + i), "");
+            break;
+        }
+        if (t == ty_float64 && cg_f32_scalar(L, in) && (in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL)) {
+            v = f32_binop(L, in);   /* float32 + - * in float (a pixel's int too) */
             break;
         }
         LLVMValueRef x[2];
