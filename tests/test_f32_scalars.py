@@ -435,3 +435,18 @@ def test_float32_with_narrow_ints_stays_float32(dtype):
     out, s, v = impl.njit(pixel_times_f32)(img)
     want = pixel_times_f32(img)
     assert np.array_equal(out, want[0]) and s == float(want[1]) and v == float(want[2])
+
+
+EPS32 = np.float32(0.1)
+Z64 = np.complex64(0.3 + 0.7j)
+
+
+def with_narrow_globals(a):
+    return a[0] * EPS32 + EPS32, a[0] * Z64
+
+
+def test_float32_and_complex64_globals_compute_at_their_width():
+    a = np.array([0.3], np.float32)
+    x, z = impl.njit(with_narrow_globals)(a)
+    wx, wz = with_narrow_globals(a)
+    assert x == float(wx) and z == complex(wz)

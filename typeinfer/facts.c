@@ -32,6 +32,7 @@
  * guard, and of two non-negative operands no sign fix-up (codegen/lower_ops.c).
  */
 #include "ti.h"
+#include "rt.h"
 #include <string.h>
 
 typedef struct Facts {
@@ -50,12 +51,17 @@ static bool keeps(Facts *s, int v) {
 }
 
 /* Whether `in` reads a scalar Numba types as dtype dt: an element of a dt array (a[i], `for x
- * in a` of a 1-d one), or a parameter given one (a TY_NARROW argument, f(np.float32(0.5))). */
+ * in a` of a 1-d one), a parameter given one (a TY_NARROW argument, f(np.float32(0.5))), or a
+ * global np.float32 or np.complex64. */
 static bool reads_dtype(TypeInfo *ti, const Instr *in, int dt) {
     const Type *a = in->op == IR_GETITEM ? ti->vtypes[in->args[0]] : NULL;
     const Type *it = in->op == IR_ITERVALUE ? ti->vtypes[in->args[0]] : NULL;
     if (it && it->kind == TY_ITER && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1) a = it->iter_of;
     if (a) return a->kind == TY_ARRAY && a->dtype == dt;
+    if (in->op == IR_GLOBAL && in->obj && ti->frozen[in->id]) {   /* EPS = np.float32(1e-6) */
+        const Type *g = rt_typeof_argument(in->obj);
+        return g && g->kind == TY_NARROW && g->dtype == dt;
+    }
     return in->op == IR_ARG && ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] == dt;
 }
 
@@ -100,7 +106,7 @@ static bool f32_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
     switch (in->op) {
-    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, DT_FLOAT32);
+    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
     case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
@@ -155,7 +161,7 @@ static bool c64_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
     switch (in->op) {
-    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, DT_COMPLEX64);
+    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_COMPLEX64);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
     case IR_UNOP: return in->imm != IRU_NOT && s->val[in->args[0]];
