@@ -341,7 +341,7 @@ static int ew_operands(Lower *L, Instr *in, int *ops) {
         CallInfo *ci = L->ti->calls[in->id];
         /* the inputs, not out= or where= (np.divmod and np.frexp: the two or one before them) */
         int n = ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin)
-              : ci->builtin == BI_NP_DIVMOD ? 2 : ci->builtin == BI_NP_FREXP || ci->builtin == BI_NP_MODF ? 1
+              : ci->builtin == BI_NP_CLIP ? 3 : ci->builtin == BI_NP_DIVMOD ? 2 : ci->builtin == BI_NP_FREXP || ci->builtin == BI_NP_MODF ? 1
               : ci->nparams;
         for (int i = 0; i < n; i++) ops[i] = in->args[ci->argmap[i]];
         return n;

@@ -145,6 +145,20 @@ def test_clip():
                       (sample("int32", (5,)), None, 3), (np.array([nan, 1.0]), 0.5, None)])
 
 
+def clip_out(a, lo, hi, o):
+    r = np.clip(a, lo, hi, out=o)
+    np.clip(a, lo, hi, a)   # in place, positionally
+    return r, o, a
+
+
+def test_clip_out():
+    # out= written and returned (it was refused)
+    check_all(clip_out, [(sample("float64", (6,)), -0.5, 0.5, np.zeros(6)),
+                         (sample("int64", (2, 3)), -10, 10, np.zeros((2, 3), np.int64)),
+                         (np.arange(-3, 4, dtype=np.int8), -1, 2, np.zeros(7, np.int8)),
+                         (sample("float32", (4,)), 0.0, 1.0, np.zeros(4, np.float32))])
+
+
 def test_diff():
     check_all(diffs, [(np.array([1, 4, 9, 16, 25]),), (sample("float64", (6,)),),
                       (sample("int32", (3, 4)),), (np.zeros(2),)])

@@ -390,7 +390,10 @@ int ti_ufunc_nin(int bid) {
 
 /* The parameter index of a ufunc call's out= (which 0) or where= (which 1) where given, else -1. */
 int ti_ufunc_param(const CallInfo *ci, int which) {
-    if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT || !ti_is_ufunc(ci->builtin)) return -1;
+    if (ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT) return -1;
+    if (ci->builtin == BI_NP_CLIP)   /* np.clip(a, lo, hi, out): out= as a ufunc's, no where= */
+        return which == 0 && ci->nparams > 3 && ci->argmap[3] >= 0 && ci->params[3]->kind != TY_NONE ? 3 : -1;
+    if (!ti_is_ufunc(ci->builtin)) return -1;
     int i = ti_ufunc_nin(ci->builtin) + which;
     return i < ci->nparams && ci->argmap[i] >= 0 && ci->params[i]->kind != TY_NONE ? i : -1;
 }

@@ -162,7 +162,7 @@ static const char *const P_SORT[] = {"a", "axis", "kind", NULL};
 static const char *const P_SEARCH[] = {"a", "v", "side", NULL};
 static const char *const P_AQ[] = {"a", "q", "axis", NULL};
 static const char *const P_A_AXIS[] = {"a", "axis", NULL};
-static const char *const P_CLIP[] = {"a", "a_min", "a_max", NULL};
+static const char *const P_CLIP[] = {"a", "a_min", "a_max", "out", NULL};
 static const char *const P_DIFF[] = {"a", "n", NULL};
 static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
 static const char *const P_AB[] = {"a", "b", NULL};
@@ -340,7 +340,7 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = 0;
         for (int i = 0; i < 3; i++) {
             const Type *p = ci->params[i];
-            if (i > 0 && p->kind == TY_NONE) continue;   /* np.clip(a, None, hi): no lower bound */
+            if (i > 0 && (p->kind == TY_NONE || ci->argmap[i] < 0)) continue;   /* np.clip(a, None, hi): no lower bound */
             if (!(ty_is_number(p) || is_array(p)) || p == ty_complex128 || (is_array(p) && !real_dtype(p->dtype)))
                 return UNSUP(in, "np.clip() of %s is not supported", p->name);
             if (is_array(p) && p->ndim > nd) nd = p->ndim;
@@ -351,6 +351,17 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
                                                 : ti_result_dtype(ci->params[0], ci->params[1]);
         if (ci->params[2]->kind != TY_NONE) dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        if (ci->argmap[3] >= 0 && ci->params[3]->kind != TY_NONE) {   /* out=: written and returned, as a ufunc's */
+            const Type *o = ci->params[3];
+            if (o->kind != TY_ARRAY) return ERR(in, "np.clip(): out= must be an array (got %s)", o->name);
+            if (o->readonly) return ERR(in, "np.clip(): out= is a read-only array");
+            if (o->ndim < nd) return ERR(in, "np.clip(): out= has %d dimensions, fewer than the inputs' %d", o->ndim, nd);
+            if (!ti_same_kind_cast(dt, o->dtype))
+                return ERR(in, "Cannot cast ufunc 'clip' output from %s to %s with casting rule 'same_kind'",
+                           ty_dtypes[dt].name, ty_dtypes[o->dtype].name);
+            ci->ret = o;
+            ci->dtype = dt;
+        }
         return 0;
     }
     case BI_NP_DIFF:
