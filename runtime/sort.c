@@ -16,8 +16,8 @@
  *   argsort      The default kind: NumPy's own argsort (quicksort kind: SIMD on AVX-512) of
  *                the dtype on contiguous data when the extension found it, so ties come out as
  *                in NumPy (7x faster than the merge sort below for 10^5 doubles), unless one
- *                value fills an eighth of the data (many_equal: that quicksort slows down
- *                there, the merge sort does not). The stable
+ *                value dominates the data (many_equal: that quicksort slows down there, the
+ *                merge sort does not). The stable
  *                kind, and without NumPy's: the values are gathered into a contiguous copy; indices of non-NaN values go
  *                first and those of NaNs after, each in index order; then a top-down merge
  *                sort of the index array (insertion sort below 16, a half-size buffer, and a
@@ -213,9 +213,11 @@ static RtNumpyArgsort F(numpy_argsort);
 
 void SORT_CAT(rt_use_numpy_argsort_, SORT_S)(RtNumpyArgsort f) { F(numpy_argsort) = f; }
 
-/* Does one value fill an eighth or more of the n values (a sample of 64 says)? NumPy's SIMD
- * argsort slows down on such data (10^6 int64s, 97% zeros: 154 ms, random ones 79 ms; Numba's
- * quicksort 21 ms), where the merge sort here is fast (17 ms): argsort takes it then. */
+/* Does one value dominate the n values: a quarter or more of a sample of 64, and over twice as
+ * many as any other? NumPy's SIMD argsort slows down on such data (10^6 values: 97% zeros 154
+ * ms, half zeros and half distinct 131, where random ones take 79; Numba's quicksort 21 ms on
+ * the first), while the merge sort here is fast there (8-75 ms): argsort takes it then. A few
+ * values equally often (2 to 8 of them) the SIMD sort does fast (7-18 ms against 19-36). */
 static int F(many_equal)(const char *data, int64_t n, int64_t stride_bytes) {
     enum { SAMPLE = 64 };
     if (n < 4 * SAMPLE) return 0;
@@ -223,12 +225,17 @@ static int F(many_equal)(const char *data, int64_t n, int64_t stride_bytes) {
     int64_t step = n / SAMPLE;   /* one value from each of 64 stretches, at varying places in them */
     for (int k = 0; k < SAMPLE; k++) s[k] = F(load)(data + (step * k + (k * 5) % step) * stride_bytes);
     F(insertion)(s, SAMPLE);
-    int run = 1;
-    for (int k = 1; k < SAMPLE; k++) {
-        run = s[k] == s[k - 1] ? run + 1 : 1;
-        if (run >= SAMPLE / 8) return 1;
+    int run = 1, top = 0, second = 0;
+    for (int k = 1; k <= SAMPLE; k++) {
+        if (k < SAMPLE && s[k] == s[k - 1]) {
+            run++;
+            continue;
+        }
+        if (run > top) second = top, top = run;
+        else if (run > second) second = run;
+        run = 1;
     }
-    return 0;
+    return top >= SAMPLE / 4 && 2 * second < top;
 }
 
 int SORT_CAT(ember_rt_argsort_, SORT_S)(const char *data, int64_t n, int64_t stride_bytes, int64_t *out, int stable) {
