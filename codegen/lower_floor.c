@@ -34,6 +34,8 @@
  *                                                   loop (t[j + w] in a window loop: w >= 0 is
  *                                                   then the one test, unswitched: 2.6x -> 1x numba)
  *   x - y, y with a ceiling                         x - ceil(y)
+ *   x - y, y a variable fixed through the call      floor(x) - y (y[i - h + k] for i in
+ *                                                   range(h, n - h): floor 0, Savitzky-Golay)
  *   a read of a shadowed variable                   its shadow (below)
  *
  * Variables carry floors in a shadow slot, x.floor, which every store to x sets to the stored
@@ -276,6 +278,7 @@ void cg_floor_value(Lower *L, Instr *in) {
         if (in->imm == IRB_SUB) {
             if (fa && const_int(L, b, &c)) f = c <= 0 ? fa : sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);
             else if (L->ceils[b]) f = sat(L, "llvm.ssub.sat.i64", L->vals[a], L->ceils[b]);
+            else if (fa && fixed_var(L, b)) f = sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);   /* y[i - h + k], i from h */
             break;
         }
         if (fa && nonneg(L, b)) f = fa;

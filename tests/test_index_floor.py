@@ -384,3 +384,22 @@ def test_index_plus_a_variable_assigned_once_is_versioned():
     f(np.arange(60.0), 2)
     ir = "".join(f.inspect_llvm().values())
     assert "<8 x double>" in ir
+
+
+# An index minus a fixed variable: y[i - h + k] for i from h has the floor h - h = 0 (a
+# Savitzky-Golay filter: 3.45 -> 2.45 ms over 10**6, numba 3.07); with i from 0 the floor is
+# -h, and the negative indices still wrap.
+def savgol(y, c, h, lo):
+    out = np.zeros(y.size)
+    for i in range(lo, y.size - h):
+        s = 0.0
+        for k in range(2 * h + 1):
+            s += c[k] * y[i - h + k]
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize("h, lo", [(3, 3), (3, 0), (0, 0), (2, 1)])
+def test_index_minus_a_parameter(h, lo):
+    y = np.linspace(-1.0, 1.0, 40) ** 3
+    check(savgol, y, np.linspace(0.1, 0.7, max(2 * h + 1, 1)), h, lo)
