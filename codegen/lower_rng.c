@@ -83,11 +83,7 @@ static LLVMValueRef ziggurat(Lower *L, LLVMValueRef g, int which) {
     LLVMValueRef y = cg_call(L, "ember_rt_rng_resume", L->f64, pt, a, 3);
     LLVMBuildBr(L->b, done);
     LLVMPositionBuilderAtEnd(L->b, done);
-    LLVMValueRef z = LLVMBuildPhi(L->b, L->f64, "drawn");
-    LLVMValueRef vals[2] = {x, y};
-    LLVMBasicBlockRef from_bb[2] = {from, slow};
-    LLVMAddIncoming(z, vals, from_bb, 2);
-    return z;
+    return cg_phi2(L, x, from, y, slow, "drawn");
 }
 
 /* One draw of `kind` with parameters p0, p1, as NumPy's distribution functions compute it. */
