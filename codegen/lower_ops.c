@@ -1289,6 +1289,9 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_GET_THREAD_ID: case BI_GET_NUM_THREADS: {   /* the runtime's (runtime/parallel.c) */
         return cg_call(L, ci->builtin == BI_GET_THREAD_ID ? "ember_rt_thread_id" : "ember_rt_num_threads", L->i64, NULL, NULL, 0);
     }
+    case BI_SET_NUM_THREADS:   /* ValueError out of 1..NUMBA_NUM_THREADS, as from Python */
+        cg_check_status(L, cg_call(L, "ember_rt_set_num_threads", L->i32, &L->i64, &args[0], 1));
+        return LLVMConstInt(L->i8, 0, 0);
     case BI_DIVMOD: {
         const Type *t = ci->params[0];
         if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),

@@ -732,6 +732,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_show_str", (void *)ember_rt_show_str},
     {"ember_rt_thread_id", (void *)ember_rt_thread_id},
     {"ember_rt_num_threads", (void *)ember_rt_num_threads},
+    {"ember_rt_set_num_threads", (void *)ember_rt_set_num_threads},
     {"ember_rt_rng_integers", (void *)ember_rt_rng_integers},
     {"ember_rt_rng_resume", (void *)ember_rt_rng_resume},
     {"ember_rt_zig", (void *)ember_rt_zig},

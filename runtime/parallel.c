@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +69,18 @@ int rt_thread_id(void) { return omp_in_parallel() ? omp_get_thread_num() : 0; }
 /* numba.get_thread_id() and get_num_threads() in compiled code. */
 int64_t ember_rt_thread_id(void) { return rt_thread_id(); }
 int64_t ember_rt_num_threads(void) { return rt_get_num_threads(); }
+
+/* numba.set_num_threads(n) in compiled code: 0, or -1 with the error record set. */
+int32_t ember_rt_set_num_threads(int64_t n) {
+    if (n < 1 || n > rt_max_threads()) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the number of threads must be between 1 and %d (got %lld)", rt_max_threads(), (long long)n);
+        rt_raise_str("builtins:ValueError", rt_str_from_utf8(msg));
+        return -1;
+    }
+    thread_setting = (int)n;
+    return 0;
+}
 
 const char *rt_parallel_backend(void) {
 #if defined(__GNUC__) && !defined(__clang__)

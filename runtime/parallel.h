@@ -30,6 +30,7 @@ int rt_set_num_threads(int n);         /* -1 with a Python ValueError when out o
 int rt_thread_id(void);                /* 0 outside a parallel region */
 int64_t ember_rt_thread_id(void);    /* the same for compiled code (numba.get_thread_id()) */
 int64_t ember_rt_num_threads(void);  /* numba.get_num_threads() in compiled code */
+int32_t ember_rt_set_num_threads(int64_t n);   /* numba.set_num_threads(n) in compiled code: 0, or -1 (ValueError) */
 const char *rt_parallel_backend(void); /* "omp (libgomp)", ... */
 
 #endif

@@ -210,6 +210,27 @@ def test_results_do_not_depend_on_thread_count(threads):
         impl.set_num_threads(before)
 
 
+def threads_inside(k, a):
+    impl.set_num_threads(k)
+    s = 0.0
+    for i in prange(a.size):
+        s += a[i]
+    return impl.get_num_threads(), s
+
+
+@numba_leaks("numba does not free the arrays live where compiled code raises")
+def test_set_num_threads_in_compiled_code():
+    f = impl.njit(parallel=True)(threads_inside)
+    before = impl.get_num_threads()
+    try:
+        assert f(1, np.ones(100)) == (1, 100.0)
+        assert impl.get_num_threads() == 1   # this thread's setting, as numba's
+        with pytest.raises(ValueError, match="number of threads must be between 1 and"):
+            f(0, np.ones(3))
+    finally:
+        impl.set_num_threads(before)
+
+
 def test_set_num_threads_checks_its_argument():
     with pytest.raises(ValueError):
         impl.set_num_threads(0)

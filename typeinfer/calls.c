@@ -1051,6 +1051,11 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             NARGS(0, 0);
             ret = ty_int64;
             break;
+        case BI_SET_NUM_THREADS:
+            NARGS(1, 1); ALL(is_int, "an integer");
+            SET_PARAMS(ty_int64);
+            ret = ty_none;
+            break;
         case BI_RANGE: case BI_PRANGE:
             NARGS(1, 3); ALL(is_int, "an integer");
             SET_PARAMS(ty_int64);
