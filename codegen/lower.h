@@ -57,6 +57,7 @@ typedef struct Lower {
     bool *fused;              /* per value id: an array expression lowered inside its user's loop */
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
     bool pow_plain;           /* x ** n of an int n in scalar code: Numba's plain products (lower_ops.c) */
+    bool pow_f32;             /* ... of a float32 x: each product rounded to float32, as Numba's */
     const char *cpu, *features;   /* the target, for every function's attributes */
     Instr *cur;               /* the instruction being lowered */
     Block *block;             /* the block being lowered (its handler catches what fails in it) */

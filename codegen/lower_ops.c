@@ -359,6 +359,7 @@ static LLVMValueRef fma3(Lower *L, LLVMValueRef a, LLVMValueRef b, LLVMValueRef 
 
 static DD dd_mul(Lower *L, DD a, DD b) {
     LLVMValueRef h = LLVMBuildFMul(L->b, a.h, b.h, "");
+    if (L->pow_f32) h = cg_f32_narrow(L, h);   /* float32's products: multiplied in float */
     if (L->fn->fastmath || L->pow_plain) return (DD){h, f64c(L, 0.0)};   /* the plain products, as Numba */
     LLVMValueRef l = fma3(L, a.h, b.h, LLVMBuildFNeg(L->b, h, ""));
     if (b.l) l = fma3(L, a.h, b.l, l);   /* the cross terms, each folded into an fma */
@@ -377,7 +378,7 @@ static LLVMValueRef dd_result(Lower *L, LLVMValueRef v, LLVMValueRef plain) {
 /* 1 / (h + l), corrected by one Newton step from the rounded reciprocal; 1 / h where the pair
  * cannot hold the error. */
 static LLVMValueRef dd_reciprocal(Lower *L, DD r) {
-    if (L->pow_plain) return LLVMBuildFDiv(L->b, f64c(L, 1.0), r.h, "");   /* Numba's 1.0 / r */
+    if (L->pow_plain) return LLVMBuildFDiv(L->b, f64c(L, 1.0), r.h, "");   /* Numba's 1.0 / r (the caller rounds a float32's) */
     LLVMValueRef one = f64c(L, 1.0), q = LLVMBuildFDiv(L->b, one, LLVMBuildFAdd(L->b, r.h, r.l, ""), "");
     LLVMValueRef rem = LLVMBuildFSub(L->b, fma3(L, LLVMBuildFNeg(L->b, q, ""), r.h, one), LLVMBuildFMul(L->b, q, r.l, ""), "");
     return dd_result(L, fma3(L, q, rem, q), LLVMBuildFDiv(L->b, one, r.h, ""));
@@ -476,10 +477,11 @@ static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b);
 /* a ** b of floats; int_exp: b was an int. In scalar code an int power multiplies as Numba does
  * (plain products, each rounded: Numba's bits and speed); array code's rounds once as NumPy's pow
  * nearly does (above). */
-static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp) {
+static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp, bool f32) {
     L->pow_plain = int_exp && !L->numpy_sem;
+    L->pow_f32 = L->pow_plain && f32;   /* x32 ** 3: Numba's x * x * x in float32 */
     LLVMValueRef r = float_pow_of(L, a, b);
-    L->pow_plain = false;
+    L->pow_plain = L->pow_f32 = false;
     return r;
 }
 
@@ -804,7 +806,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_MOD:
             float_zero_check(L, b, "float modulo");
             return float_mod(L, a, b);
-        case IRB_POW: return float_pow(L, a, b, in && ty_is_int(L->ti->vtypes[in->args[1]]));
+        case IRB_POW: return float_pow(L, a, b, in && ty_is_int(L->ti->vtypes[in->args[1]]), in && cg_f32_scalar(L, in));
         }
     } else if (t == ty_complex128) {
         if (op == IRB_MUL && in && cg_c64_scalar(L, in)) return cg_c64_mul_scalar(L, a, b);   /* complex64: in float, as Numba */

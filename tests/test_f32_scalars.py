@@ -450,3 +450,21 @@ def test_float32_and_complex64_globals_compute_at_their_width():
     x, z = impl.njit(with_narrow_globals)(a)
     wx, wz = with_narrow_globals(a)
     assert x == float(wx) and z == complex(wz)
+
+
+def f32_powers(a, n):
+    x = a[0]
+    return x ** 3, x ** -3, x ** 7, x ** n, x ** 2
+
+
+def test_float32_int_powers_multiply_in_float32():
+    # Numba's x * x * x in float32, each product rounded (the double products rounded once differ)
+    f = impl.njit(f32_powers)
+    for v in (2.3, 0.1, 1.7, 3.3):
+        a = np.array([v], np.float32)
+        x = a[0]
+        want = (x * x * x, np.float32(1) / (x * x * x), ((x * x) * (x * x)) * ((x * x) * x), None, x * x)
+        got = f(a, 5)
+        for g, w in zip(got, want):
+            if w is not None:
+                assert g == float(w)
