@@ -1257,7 +1257,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_INT:
         if (n == 0) return i64c(L, 0);
         if (types[0] == ty_float64) return cg_float_to_int(L, args[0]);
-        return cg_cast(L, args[0], types[0], ty_int64);
+        return cg_cast(L, args[0], types[0], ret);
     case BI_FLOAT:
         return n ? cg_cast(L, args[0], types[0], ty_float64) : f64c(L, 0);
     case BI_BOOL:

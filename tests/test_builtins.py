@@ -503,3 +503,13 @@ def test_min_max_of_tuples(x, i):
     """min() and max() of tuples of numbers order them as Python does (lexicographically), the
     first of equal ones winning (was a refusal)."""
     check(max_of_tuples, x, i)
+
+
+def int_of(x):
+    return int(x)
+
+
+def test_int_of_a_uint64_keeps_its_value():
+    # int() of a uint64 is the number itself, as in Numba (it was reinterpreted as an int64: -1)
+    f = jit(int_of)
+    assert f(np.uint64(2 ** 64 - 1)) == 2 ** 64 - 1 and f(np.uint64(7)) == 7 and f(-3) == -3

@@ -929,7 +929,7 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
         case BI_INT:
             NARGS(0, 1);
             if (nargs && args[0] != ty_str) ALL(ty_is_real, "a real number or a str");
-            ret = ty_int64;
+            ret = nargs && args[0] == ty_uint64 ? ty_uint64 : ty_int64;   /* int(np.uint64(2**64 - 1)) keeps its value */
             break;
         case BI_FLOAT:
             NARGS(0, 1);
