@@ -182,3 +182,12 @@ def test_uint64_hash_of_unsigned_elements_stays_uint64(dtype):
     for x in a.tolist():
         h = ((h ^ x) * 1099511628211) % 2 ** 64
     assert impl.njit(fnv_of_elements)(a) == h
+
+
+def min_max_with_uint64(a, h):
+    return min(a[0], h), max(a[1], h)
+
+
+def test_min_max_of_unsigned_elements_and_a_uint64_are_uint64s():
+    r = impl.njit(min_max_with_uint64)(np.array([3, 2 ** 32 - 1], np.uint32), np.uint64(2 ** 40))
+    assert r == (3, 2 ** 40) and all(isinstance(v, int) for v in r)   # (float64s before)

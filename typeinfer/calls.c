@@ -919,7 +919,11 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
                     return ERR(in, "%s() of %s is not supported (needs a non-empty tuple)", bi->name, args[0]->name);
                 for (int i = 0; i < args[0]->n; i++) u = ty_unify(u, args[0]->elems[i]);
             } else {
-                for (int i = 0; i < nargs; i++) u = ty_unify(u, args[i]);
+                bool u64 = false;   /* min(a[i], h) of a uint32 element and a uint64: a uint64, as in Numba */
+                for (int i = 0; i < nargs; i++) u64 |= args[i] == ty_uint64;
+                for (int i = 0; i < nargs; i++)
+                    u = ty_unify(u, u64 && args[i] == ty_int64 && i + 1 < in->nargs && ti_narrow_unsigned(ti, in->args[i + 1])
+                                        ? ty_uint64 : args[i]);
             }
             if (!u || !(ty_is_real(u) || real_tuple(u))) return ERR(in, "%s() of %s is not supported", bi->name, u ? u->name : "mixed types");
             if (nargs > 1) SET_PARAMS(u);

@@ -58,7 +58,7 @@ static const char *binop_verb(int op) {
 
 /* Value v is a NumPy uint8, uint16 or uint32 scalar (an element of such an array): held as an
  * int64, but unsigned in Numba's promotion. */
-static bool narrow_unsigned(TypeInfo *ti, int v) {
+bool ti_narrow_unsigned(TypeInfo *ti, int v) {
     int d = ti_numpy_scalar_dtype(ti, v);
     return d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32;
 }
@@ -89,8 +89,8 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
          * would give float64; arrays do, see arrays.c), but an element of a uint8, uint16 or
          * uint32 array is unsigned to Numba: h ^= a[i] keeps a uint64 hash uint64. */
         int64_t k;
-        if (a == ty_uint64 && b == ty_int64 && (ti_const_int(ti, in->args[1], &k) || narrow_unsigned(ti, in->args[1]))) b = ty_uint64;
-        if (b == ty_uint64 && a == ty_int64 && (ti_const_int(ti, in->args[0], &k) || narrow_unsigned(ti, in->args[0]))) a = ty_uint64;
+        if (a == ty_uint64 && b == ty_int64 && (ti_const_int(ti, in->args[1], &k) || ti_narrow_unsigned(ti, in->args[1]))) b = ty_uint64;
+        if (b == ty_uint64 && a == ty_int64 && (ti_const_int(ti, in->args[0], &k) || ti_narrow_unsigned(ti, in->args[0]))) a = ty_uint64;
         const Type *u = ty_is_int(a) && ty_is_int(b) && a != b ? ty_int64 : ty_unify(a, b);
         int r = ty_rank(u);
         switch (op) {

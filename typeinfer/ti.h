@@ -325,6 +325,7 @@ int ti_numpy_scalar_dtype(TypeInfo *ti, int v);   /* value v: an element of an a
 const Type *ti_promotion_type(TypeInfo *ti, int v);   /* a NumPy scalar as a strong 0-d array, for dtype promotion */
 int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list literal v: its leaves' dtypes promoted, else dflt */
 #define LITERAL_WAITS (-2)   /* ti_literal_dtype: a value appended to the list is not typed yet */
+bool ti_narrow_unsigned(TypeInfo *ti, int v);   /* a uint8/16/32 scalar held as an int64 (infer.c) */
 
 /* rng.c: numpy.random.Generator methods */
 bool ti_is_rng_method(const char *name);
