@@ -172,6 +172,10 @@ PyObject *rt_box(const Type *t, const void *p) {
         }
         return tup;
     }
+    case TY_FUNCPTR:   /* a compiled caller takes it (choose(i)(x)); Python has no object for it */
+        PyErr_Format(PyExc_TypeError, "ember: cannot return a function chosen at run time (%s) to Python; "
+                     "compiled code calling this function can call what it returns", t->name);
+        return NULL;
     default:
         PyErr_Format(PyExc_TypeError, "ember: cannot return a value of type %s to Python", t->name);
         return NULL;

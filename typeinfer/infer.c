@@ -697,9 +697,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
                              "supported");
             return 0;
         }
-        if (args[0]->kind == TY_FUNCPTR || args[0]->kind == TY_FUNCSET)
+        if (args[0]->kind == TY_FUNCSET)
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a function chosen at run time (%s) to Python", args[0]->name);
-        if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR)   /* pointed at the returned expression */
+        if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR &&
+            args[0]->kind != TY_FUNCPTR)   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
