@@ -879,6 +879,12 @@ const Type *rt_typeof_argument(PyObject *v) {
     const Type *t = rt_typeof(v);
     if (t == ty_complex128 && !PyComplex_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, CFloat))
         return ty_state->narrow[DT_COMPLEX64];   /* an np.complex64: a complex64, as Numba's */
+    if (t == ty_int64 && !PyLong_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, Integer)) {
+        PyArray_Descr *d = PyArray_DescrFromScalar(v);   /* an np.uint8 ... np.uint32: that type, as Numba's */
+        int dt = d ? dtype_of_npy(d->type_num) : -1;
+        Py_XDECREF(d);
+        if (dt >= 0 && ty_state->narrow[dt] && ty_dtypes[dt].size < 8) return ty_state->narrow[dt];
+    }
     return t == ty_float64 && !PyFloat_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
 }
 

@@ -169,3 +169,27 @@ def test_tuple_return_with_sized_items():
     assert impl.njit("Tuple((int16, float32))(float64)")(pair)(70000.7) == (4464, float(F32(70000.7)))
     assert impl.njit("UniTuple(uint8, 2)(int64, int64)")(sum_diff)(250, 10) == (4, 240)
     assert impl.njit("Tuple((float64, int32))(float64)")(pair)(3.9) == (3.9, 3)
+
+
+def ident(x):
+    return x
+
+
+def minus(h, x):
+    return h - x
+
+
+def full_of(x):
+    return np.full(2, x)
+
+
+def test_numpy_int_arguments_are_typed_as_numba_types_them():
+    # np.int8 ... np.uint32 arguments make their own specialisations, named as numba names them,
+    # held as int64; an np.uint32 meeting an np.uint64 is unsigned, np.full keeps an np.int16's dtype
+    f = impl.njit(ident)
+    for v in (np.int8(-1), np.uint8(1), np.int16(1), np.uint16(1), np.int32(1), np.uint32(1), 5):
+        assert f(v) == int(v)
+    assert [tuple(str(t) for t in s) for s in f.signatures] == [
+        ("int8",), ("uint8",), ("int16",), ("uint16",), ("int32",), ("uint32",), ("int64",)]
+    assert impl.njit(minus)(np.uint64(5), np.uint32(7)) == 2 ** 64 - 2
+    assert impl.njit(full_of)(np.int16(7)).dtype == np.int16

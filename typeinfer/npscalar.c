@@ -82,6 +82,9 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         break;
     }
     case IR_LOADVAR: dt = variable_dtype(ti, in->imm, depth); break;
+    case IR_ARG:   /* a parameter given an np.int16, np.float32, ...: a TY_NARROW one */
+        if (ti->argdt && in->imm < ti->nargs) dt = ti->argdt[in->imm];
+        break;
     case IR_COPY: dt = scalar_dtype(ti, in->args[0], depth + 1); break;
     case IR_UNPACK: {   /* x, y = a[i], b[i] */
         Instr *src = ti->fn->instrs[in->args[0]];
