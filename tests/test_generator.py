@@ -106,6 +106,17 @@ def test_unsupported_method_is_located():
         jit(f)(np.random.default_rng(0))
 
 
+def test_making_a_generator_in_compiled_code_says_what_to_do():
+    if ON_NUMBA:
+        pytest.skip("numba's message differs")
+
+    def f(seed):
+        return np.random.default_rng(seed).random()
+    with pytest.raises(errors.UnsupportedError, match=r"default_rng\(\) cannot be called in compiled code: make the "
+                                                      r"Generator in Python and pass it as an argument"):
+        jit(f)(1)
+
+
 def test_typeof():
     assert impl.typeof(np.random.default_rng(0)) == "NumPyRandomGeneratorType"
 

@@ -183,6 +183,18 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     bool is_c;
     const Type *c = ti_classify_cfunc(ti, obj, in, &is_c);
     if (is_c) return c;
+    PyObject *modname = PyObject_GetAttrString(obj, "__module__");
+    const char *mod = modname && PyUnicode_Check(modname) ? PyUnicode_AsUTF8(modname) : NULL;
+    bool rng = mod && strstr(mod, "numpy.random") && !strcmp(name, "default_rng");
+    bool type_ctor = mod && PyType_Check(obj) && (!strncmp(mod, "ember.types", 11) || !strncmp(mod, "numba.core.types", 16));
+    Py_XDECREF(modname);
+    PyErr_Clear();
+    if (rng)   /* as in Numba */
+        return UNSUP(in, "np.random.default_rng() cannot be called in compiled code: make the Generator in Python "
+                         "and pass it as an argument (its draws are then NumPy's, and advance it)"), NULL;
+    if (type_ctor)
+        return UNSUP(in, "the type '%s' cannot be made in compiled code: make it at module level (a global, as "
+                         "`item_t = types.ListType(types.float64)`) and use that", name), NULL;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
 }
 
