@@ -419,7 +419,8 @@ LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case BI_FLOAT: return parse_number(L, "ember_rt_str_to_float", L->f64, x);
     case BI_HASH:
         if (types[0] == ty_str) return cg_call(L, "ember_rt_str_hash", L->i64, &L->ptr, &x, 1);
-        if (types[0]->kind == TY_TUPLE) return cg_hash_tuple(L, types[0], x);
+        if (types[0]->kind == TY_TUPLE || ty_is_int(types[0]) || types[0] == ty_bool || types[0] == ty_float64)
+            return cg_hash_tuple(L, types[0], x);   /* CPython's hash, a uint64's of its unsigned value */
         {   /* numbers: CPython's hash of an int or float, computed by the runtime */
             LLVMTypeRef t = types[0] == ty_float64 ? L->f64 : L->i64;
             LLVMValueRef v = types[0] == ty_float64 ? x : cg_cast(L, x, types[0], ty_int64);

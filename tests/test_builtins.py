@@ -513,3 +513,15 @@ def test_int_of_a_uint64_keeps_its_value():
     # int() of a uint64 is the number itself, as in Numba (it was reinterpreted as an int64: -1)
     f = jit(int_of)
     assert f(np.uint64(2 ** 64 - 1)) == 2 ** 64 - 1 and f(np.uint64(7)) == 7 and f(-3) == -3
+
+
+def hash_of(x):
+    return hash(x)
+
+
+def test_hash_of_a_uint64_is_cpythons_of_its_value():
+    f = jit(hash_of)
+    for v in (np.uint64(2 ** 64 - 1), np.uint64(2 ** 63 + 5), np.uint64(7)):
+        assert f(v) == hash(int(v))   # (it hashed the int64 the bits make: -2 for 2**64 - 1)
+    for v in (-1, 2 ** 62, -(2 ** 63), 3.5, True):
+        assert f(v) == hash(v)
