@@ -1549,7 +1549,16 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildNot(L->b, cg_truth(L, L->vals[in->args[0]], vt(L, in->args[0])), "");
         } else {
             LLVMValueRef x = operand(L, in->args[0], t);
-            if (!(v = cg_narrow_unop(L, in, x))) v = cg_unop(L, in->imm, x, t, t);
+            int nd = t == ty_int64 && (in->imm == IRU_NEG || in->imm == IRU_INVERT) ? ti_numpy_scalar_dtype(L->ti, in->args[0]) : -1;
+            if (nd >= 0 && strchr("iu", ty_dtypes[nd].kind) && ty_dtypes[nd].size < 8) {
+                /* -x, ~x of an np.uint8 (an element of a uint8 array ...) wrap at its width, as in
+                 * NumPy and Numba: -np.uint8(5) is 251, ~np.uint32(5) 4294967290 */
+                LLVMTypeRef nt = LLVMIntTypeInContext(L->c, (unsigned)(8 * ty_dtypes[nd].size));
+                LLVMValueRef r = LLVMBuildTrunc(L->b, cg_unop(L, in->imm, x, t, t), nt, "");
+                v = ty_dtypes[nd].kind == 'u' ? LLVMBuildZExt(L->b, r, L->i64, "") : LLVMBuildSExt(L->b, r, L->i64, "");
+            } else if (!(v = cg_narrow_unop(L, in, x))) {
+                v = cg_unop(L, in->imm, x, t, t);
+            }
         }
         break;
     case IR_CMP: {

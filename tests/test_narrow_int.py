@@ -2,7 +2,8 @@
 16 or 32 bits where value ranges prove it exact (typeinfer/ranges.c, codegen/lower_narrow.c).
 
 Python (and Numba) compute a[i] * b[i] + 7 of int8 elements as unbounded (64-bit) ints; the
-store into an int8 array wraps. The narrowed code must give exactly those values: each kernel
+store into an int8 array wraps. -a[i] and ~a[i] wrap at the element's width, as in NumPy and
+Numba (-np.uint8(5) is 251). The narrowed code must give exactly those values: each kernel
 writes every result twice, wrapped into an array of the input's dtype and exactly into an int64
 array, and the reference is the same plain Python function run over object arrays (Python
 ints), wrapped the way NumPy's astype wraps. Inputs: every pair of the dtype's edge values (its
@@ -147,11 +148,33 @@ def inputs(dt):
     return np.concatenate([a, ra]).astype(dt), np.concatenate([b, rb]).astype(dt)
 
 
+def wrap(v, dt):
+    info = np.iinfo(dt)
+    return (v - info.min) % (info.max - info.min + 1) + info.min
+
+
+class Elem(int):
+    """An element as Numba computes with it: a Python int to + - * // % & | ^ << >>, but -x and ~x
+    wrap at its dtype's width, as they do in NumPy and Numba (-np.uint8(5) is 251)."""
+
+    def __new__(cls, v, dt):
+        e = int.__new__(cls, v)
+        e.dt = dt
+        return e
+
+    def __neg__(self):
+        return wrap(-int(self), self.dt)
+
+    def __invert__(self):
+        return wrap(~int(self), self.dt)
+
+
 def reference(fn, a, b):
     out = np.zeros(a.size, dtype=object)
     wide = np.zeros(a.size, dtype=object)
-    fn(a.astype(object), b.astype(object), out, wide)
-    exact = np.array([int(v) for v in wide], dtype=np.int64)
+    elems = [np.array([Elem(int(v), x.dtype) for v in x], dtype=object) for x in (a, b)]
+    fn(elems[0], elems[1], out, wide)
+    exact = np.array([wrap(int(v), np.int64) for v in wide], dtype=np.int64)   # (-a * b of uint32s passes 2**63)
     return exact.astype(a.dtype), exact   # astype wraps, as a store into the array does
 
 

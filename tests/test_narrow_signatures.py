@@ -193,3 +193,23 @@ def test_numpy_int_arguments_are_typed_as_numba_types_them():
         ("int8",), ("uint8",), ("int16",), ("uint16",), ("int32",), ("uint32",), ("int64",)]
     assert impl.njit(minus)(np.uint64(5), np.uint32(7)) == 2 ** 64 - 2
     assert impl.njit(full_of)(np.int16(7)).dtype == np.int16
+
+
+def neg_inv(x):
+    return -x, ~x
+
+
+def neg_inv_elements(a):
+    return -a[0], ~a[1]
+
+
+def test_negation_and_inversion_wrap_at_a_numpy_ints_width():
+    # as NumPy and Numba: -np.uint8(5) is 251, ~np.uint32(5) 4294967290, -np.int8(-128) -128
+    f = impl.njit(neg_inv)
+    for v in (np.uint8(5), np.uint16(5), np.uint32(5), np.int8(-128), np.int16(7), np.int32(-2 ** 31)):
+        with np.errstate(over="ignore"):
+            want = tuple(int(w) for w in (-v, ~v))
+        assert f(v) == want
+    assert f(5) == (-5, -6)
+    g = impl.njit(neg_inv_elements)
+    assert g(np.array([5, 6], np.uint8)) == (251, 249) and g(np.array([-128, 3], np.int8)) == (-128, -4)
