@@ -128,8 +128,9 @@ def mix_logic(a, b, w, out):
 
 
 def python_reference(fn, out_dtype, *arrays):
+    from test_narrow_int import Elem   # ~b[i] of a uint8 element wraps at its width, as in NumPy and Numba
     out = np.zeros(arrays[0].size, dtype=object)
-    fn(*(x.astype(object) for x in arrays), out)
+    fn(*(np.array([Elem(int(v), x.dtype) for v in x], dtype=object) for x in arrays), out)
     return np.array([int(v) for v in out], dtype=np.int64).astype(out_dtype)   # wraps as a store does
 
 
