@@ -1116,6 +1116,17 @@ static bool read_before(Lower *L, Block *a, Block *t, Instr *y) {
     return found;
 }
 
+/* Whether terminator br is the only jump to block t. */
+static bool only_from(Function *fn, Instr *br, Block *t) {
+    for (int b = 0; b < fn->nblocks; b++) {
+        Instr *x = fn->blocks[b]->ninstrs ? fn->blocks[b]->instrs[fn->blocks[b]->ninstrs - 1] : NULL;
+        if (x && x != br && (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER) &&
+            (x->target[0] == t || (x->op != IR_JUMP && x->target[1] == t)))
+            return false;
+    }
+    return true;
+}
+
 /* Whether block t, entered only from BRANCH br's block, holds only updates (above) and goes on
  * to block j. */
 static bool updates_only(Lower *L, Instr *br, Block *t, Block *j) {
@@ -1124,12 +1135,7 @@ static bool updates_only(Lower *L, Instr *br, Block *t, Block *j) {
     Instr *end = t->ninstrs ? t->instrs[t->ninstrs - 1] : NULL;
     if (t == a || t == j || !end || end->op != IR_JUMP || end->target[0] != j || t->handler != a->handler || t->push_exc)
         return false;
-    for (int b = 0; b < fn->nblocks; b++) {   /* a is t's only predecessor */
-        Instr *x = fn->blocks[b]->ninstrs ? fn->blocks[b]->instrs[fn->blocks[b]->ninstrs - 1] : NULL;
-        if (x && x != br && (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER) &&
-            (x->target[0] == t || (x->op != IR_JUMP && x->target[1] == t)))
-            return false;
-    }
+    if (!only_from(fn, br, t)) return false;   /* a is t's only predecessor */
     int floats = 0;
     for (int i = 0; i + 1 < t->ninstrs; i++) {
         Instr *x = t->instrs[i];
@@ -1245,12 +1251,7 @@ static Block *second_test(Lower *L, Instr *br) {
             t->handler != a->handler || t->push_exc || o->offset <= a->offset || t->offset <= a->offset ||
             end->target[0]->offset <= t->offset || end->target[1]->offset <= t->offset)
             continue;
-        bool ok = true;
-        for (int b = 0; b < fn->nblocks && ok; b++) {   /* a is t's only predecessor */
-            Instr *x = fn->blocks[b]->ninstrs ? fn->blocks[b]->instrs[fn->blocks[b]->ninstrs - 1] : NULL;
-            ok = !(x && x != br && (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER) &&
-                   (x->target[0] == t || (x->op != IR_JUMP && x->target[1] == t)));
-        }
+        bool ok = only_from(fn, br, t);   /* a is t's only predecessor */
         for (int i = 0; i + 1 < t->ninstrs && ok; i++) {
             Instr *x = t->instrs[i];
             const Type *xt = L->ti->vtypes[x->id];
@@ -1553,9 +1554,7 @@ static int lower_instr(Lower *L, Instr *in) {
             if (nd >= 0 && strchr("iu", ty_dtypes[nd].kind) && ty_dtypes[nd].size < 8) {
                 /* -x, ~x of an np.uint8 (an element of a uint8 array ...) wrap at its width, as in
                  * NumPy and Numba: -np.uint8(5) is 251, ~np.uint32(5) 4294967290 */
-                LLVMTypeRef nt = LLVMIntTypeInContext(L->c, (unsigned)(8 * ty_dtypes[nd].size));
-                LLVMValueRef r = LLVMBuildTrunc(L->b, cg_unop(L, in->imm, x, t, t), nt, "");
-                v = ty_dtypes[nd].kind == 'u' ? LLVMBuildZExt(L->b, r, L->i64, "") : LLVMBuildSExt(L->b, r, L->i64, "");
+                v = cg_wrap_dtype(L, cg_unop(L, in->imm, x, t, t), nd);
             } else if (!(v = cg_narrow_unop(L, in, x))) {
                 v = cg_unop(L, in->imm, x, t, t);
             }

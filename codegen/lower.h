@@ -319,10 +319,11 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
 /* x (a canonical int64 or float64) as a value of narrow dtype dt would hold it: wrapped to its
  * bits (sign- or zero-extended back), or rounded to float32 (lower_array.c) */
 LLVMValueRef cg_wrap_dtype(Lower *L, LLVMValueRef x, int dt);
+int cg_ew_inputs(const CallInfo *ci);   /* the inputs of an elementwise call (lower_array.c) */
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
-LLVMValueRef cg_hash_tuple(Lower *L, const Type *t, LLVMValueRef x);   /* hash() of a tuple, CPython's */
+LLVMValueRef cg_hash(Lower *L, const Type *t, LLVMValueRef x);   /* hash() of a number, str or tuple of them, CPython's */
 LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type *const *ts, int n);   /* a new list of n values */
 bool cg_frame_may_raise_strings(TypeInfo *ti);   /* L->exc_refs: caught exceptions counted, held by pointer */
 bool cg_has_refs(Lower *L, const Type *t);   /* ty_has_refs, but caught exceptions only where L->exc_refs */

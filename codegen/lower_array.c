@@ -335,14 +335,19 @@ static bool writes_out(Lower *L, Instr *in) {
     return ci && ti_ufunc_param(ci, 0) >= 0;
 }
 
+/* The inputs of an elementwise call, not out= or where= (np.clip: its three; np.divmod and
+ * np.frexp: the two or one before them). */
+int cg_ew_inputs(const CallInfo *ci) {
+    return ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin)
+         : ci->builtin == BI_NP_CLIP ? 3 : ci->builtin == BI_NP_DIVMOD ? 2 : ci->builtin == BI_NP_FREXP || ci->builtin == BI_NP_MODF ? 1
+         : ci->nparams;
+}
+
 /* The operand value ids of an elementwise instruction (or an in-place operator). */
 static int ew_operands(Lower *L, Instr *in, int *ops) {
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
-        /* the inputs, not out= or where= (np.divmod and np.frexp: the two or one before them) */
-        int n = ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin)
-              : ci->builtin == BI_NP_CLIP ? 3 : ci->builtin == BI_NP_DIVMOD ? 2 : ci->builtin == BI_NP_FREXP || ci->builtin == BI_NP_MODF ? 1
-              : ci->nparams;
+        int n = cg_ew_inputs(ci);
         for (int i = 0; i < n; i++) ops[i] = in->args[ci->argmap[i]];
         return n;
     }

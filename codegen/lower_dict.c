@@ -220,7 +220,7 @@ static LLVMValueRef plain_hash(Lower *L, const Type *kt, LLVMValueRef x) {
 }
 
 /* hash(x) of a tuple of numbers, bools and strings (nested too), as CPython's. */
-LLVMValueRef cg_hash_tuple(Lower *L, const Type *t, LLVMValueRef x) { return plain_hash(L, t, x); }
+LLVMValueRef cg_hash(Lower *L, const Type *t, LLVMValueRef x) { return plain_hash(L, t, x); }
 
 /* x (of type kt) as a key is stored: each float with -0.0 made 0.0 */
 static LLVMValueRef canonical(Lower *L, const Type *kt, LLVMValueRef x) {

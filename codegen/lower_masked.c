@@ -85,7 +85,7 @@ static void walk(Lower *L, Masked *M, int id, int mask, const int *blk, int b, i
     int ops[8], n;
     if (in->op == IR_CALL) {
         CallInfo *ci = L->ti->calls[in->id];
-        n = ti_is_ufunc(ci->builtin) ? ti_ufunc_nin(ci->builtin) : ci->builtin == BI_NP_CLIP ? 3 : ci->nparams;
+        n = cg_ew_inputs(ci);
         if (n > 8 || in->nkw > 0) {   /* keywords (where=, casting) keep the gathers */
             M->ok = false;
             return;

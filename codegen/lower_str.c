@@ -417,15 +417,7 @@ LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
     case BI_LEN: return cg_str_len(L, x);
     case BI_INT: return parse_number(L, "ember_rt_str_to_int", L->i64, x);
     case BI_FLOAT: return parse_number(L, "ember_rt_str_to_float", L->f64, x);
-    case BI_HASH:
-        if (types[0] == ty_str) return cg_call(L, "ember_rt_str_hash", L->i64, &L->ptr, &x, 1);
-        if (types[0]->kind == TY_TUPLE || ty_is_int(types[0]) || types[0] == ty_bool || types[0] == ty_float64)
-            return cg_hash_tuple(L, types[0], x);   /* CPython's hash, a uint64's of its unsigned value */
-        {   /* numbers: CPython's hash of an int or float, computed by the runtime */
-            LLVMTypeRef t = types[0] == ty_float64 ? L->f64 : L->i64;
-            LLVMValueRef v = types[0] == ty_float64 ? x : cg_cast(L, x, types[0], ty_int64);
-            return cg_call(L, types[0] == ty_float64 ? "ember_rt_hash_float" : "ember_rt_hash_int", L->i64, &t, &v, 1);
-        }
+    case BI_HASH: return cg_hash(L, types[0], x);   /* CPython's (a uint64's of its unsigned value) */
     case BI_ORD: {
         LLVMTypeRef pt[2] = {L->ptr, L->ptr};
         LLVMValueRef out = cg_entry_alloca(L, L->i64, "ord"), a[2] = {out, x};

@@ -55,13 +55,21 @@ int rt_max_threads(void) { return max_threads ? max_threads : 1; }
 
 int rt_get_num_threads(void) { return thread_setting ? thread_setting : rt_max_threads(); }
 
-int rt_set_num_threads(int n) {
+/* Sets this thread's setting to n; false, with the ValueError's message in msg, when n does not fit. */
+static bool set_threads(int64_t n, char *msg, size_t len) {
     if (n < 1 || n > rt_max_threads()) {
-        PyErr_Format(PyExc_ValueError, "the number of threads must be between 1 and %d (got %d)", rt_max_threads(), n);
-        return -1;
+        snprintf(msg, len, "the number of threads must be between 1 and %d (got %lld)", rt_max_threads(), (long long)n);
+        return false;
     }
-    thread_setting = n;
-    return 0;
+    thread_setting = (int)n;
+    return true;
+}
+
+int rt_set_num_threads(int n) {
+    char msg[96];
+    if (set_threads(n, msg, sizeof msg)) return 0;
+    PyErr_SetString(PyExc_ValueError, msg);
+    return -1;
 }
 
 int rt_thread_id(void) { return omp_in_parallel() ? omp_get_thread_num() : 0; }
@@ -72,14 +80,10 @@ int64_t ember_rt_num_threads(void) { return rt_get_num_threads(); }
 
 /* numba.set_num_threads(n) in compiled code: 0, or -1 with the error record set. */
 int32_t ember_rt_set_num_threads(int64_t n) {
-    if (n < 1 || n > rt_max_threads()) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "the number of threads must be between 1 and %d (got %lld)", rt_max_threads(), (long long)n);
-        rt_raise_str("builtins:ValueError", rt_str_from_utf8(msg));
-        return -1;
-    }
-    thread_setting = (int)n;
-    return 0;
+    char msg[96];
+    if (set_threads(n, msg, sizeof msg)) return 0;
+    rt_raise_str("builtins:ValueError", rt_str_from_utf8(msg));
+    return -1;
 }
 
 const char *rt_parallel_backend(void) {

@@ -978,15 +978,7 @@ int32_t ember_rt_str_ord(int64_t *out, RtStr *s) {
     return 0;
 }
 
-/* hash() of numbers, as CPython computes it (its modulus 2**61 - 1; -1 is never a hash). */
-int64_t ember_rt_hash_int(int64_t v) {
-    const uint64_t mod = ((uint64_t)1 << 61) - 1;
-    uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    int64_t h = (int64_t)(a % mod);
-    if (v < 0) h = -h;
-    return h == -1 ? -2 : h;
-}
-
+/* hash() of a float, as CPython computes it (ints hash inline: codegen/lower_dict.c). */
 int64_t ember_rt_hash_float(double x) { return _Py_HashDouble(NULL, x); }
 
 /* ---- str(e) of a caught exception ------------------------------------------------------------ */
@@ -1331,7 +1323,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_replace), SYM(str_strip), SYM(str_lower), SYM(str_upper), SYM(str_is), SYM(str_zfill),
     SYM(str_split), SYM(str_less), SYM(str_greater), SYM(str_join), SYM(str_from_int), SYM(str_from_uint), SYM(str_from_bool),
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
-    SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(str_chr), SYM(hash_int), SYM(hash_float),
+    SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(str_chr), SYM(hash_float),
     SYM(exc_str), SYM(str_recase), SYM(str_is_more), SYM(str_pad), SYM(str_partition), SYM(str_rsplit),
     SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix),
 };

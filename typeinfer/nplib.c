@@ -352,14 +352,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (ci->params[2]->kind != TY_NONE) dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
         ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
         if (ci->argmap[3] >= 0 && ci->params[3]->kind != TY_NONE) {   /* out=: written and returned, as a ufunc's */
-            const Type *o = ci->params[3];
-            if (o->kind != TY_ARRAY) return ERR(in, "np.clip(): out= must be an array (got %s)", o->name);
-            if (o->readonly) return ERR(in, "np.clip(): out= is a read-only array");
-            if (o->ndim < nd) return ERR(in, "np.clip(): out= has %d dimensions, fewer than the inputs' %d", o->ndim, nd);
-            if (!ti_same_kind_cast(dt, o->dtype))
-                return ERR(in, "Cannot cast ufunc 'clip' output from %s to %s with casting rule 'same_kind'",
-                           ty_dtypes[dt].name, ty_dtypes[o->dtype].name);
-            ci->ret = o;
+            if (ti_check_out(ti, in, fname, ci->params[3], nd, dt)) return -1;
+            ci->ret = ci->params[3];
             ci->dtype = dt;
         }
         return 0;

@@ -260,21 +260,25 @@ bool ti_same_kind_cast(int from, int to) {
 
 /* A ufunc's out= (an array the inputs broadcast to, which it writes and returns) and where= (a
  * bool mask: elements where it is False keep out's values; it needs out=). */
+int ti_check_out(TypeInfo *ti, Instr *in, const char *fname, const Type *o, int nd, int dt) {
+    if (o->kind == TY_TUPLE && o->n == 1) return UNSUP(in, "np.%s(): give out= as an array, not a tuple", fname);
+    if (o->kind != TY_ARRAY) return ERR(in, "np.%s(): out= must be an array (got %s)", fname, o->name);
+    if (o->readonly) return ERR(in, "np.%s(): out= is a read-only array", fname);
+    if (o->ndim < nd) return ERR(in, "np.%s(): out= has %d dimensions, fewer than the inputs' %d (non-broadcastable output)", fname, o->ndim, nd);
+    if (!ti_same_kind_cast(dt, o->dtype))
+        return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", fname,
+                   ty_dtypes[dt].name, ty_dtypes[o->dtype].name);
+    return 0;
+}
+
 static int ufunc_out_where(TypeInfo *ti, Instr *in, CallInfo *ci, int nd, int nargs) {
     const char *fname = ti_builtins[ci->builtin].name;
     int po = ti_ufunc_nin(ci->builtin), pw = po + 1;
     bool out = ci->argmap[po] >= 0 && ci->params[po]->kind != TY_NONE, where = ci->argmap[pw] >= 0;
     if (where && ci->argmap[pw] <= nargs - in->nkw) return ERR(in, "np.%s() takes where= as a keyword argument only", fname);
     if (out) {
-        const Type *o = ci->params[po];
-        if (o->kind == TY_TUPLE && o->n == 1) return UNSUP(in, "np.%s(): give out= as an array, not a tuple", fname);
-        if (o->kind != TY_ARRAY) return ERR(in, "np.%s(): out= must be an array (got %s)", fname, o->name);
-        if (o->readonly) return ERR(in, "np.%s(): out= is a read-only array", fname);
-        if (o->ndim < nd) return ERR(in, "np.%s(): out= has %d dimensions, fewer than the inputs' %d (non-broadcastable output)", fname, o->ndim, nd);
-        if (!ti_same_kind_cast(ci->dtype, o->dtype))
-            return ERR(in, "Cannot cast ufunc '%s' output from %s to %s with casting rule 'same_kind'", fname,
-                       ty_dtypes[ci->dtype].name, ty_dtypes[o->dtype].name);
-        ci->ret = o;
+        if (ti_check_out(ti, in, fname, ci->params[po], nd, ci->dtype)) return -1;
+        ci->ret = ci->params[po];
     }
     if (where) {
         const Type *w = ci->params[pw];
