@@ -349,6 +349,29 @@ static PyObject *signature_list(Dispatcher *d, bool with_ret) {
 static PyObject *get_signatures(Dispatcher *d, void *unused) { return signature_list(d, false); }
 static PyObject *get_nopython_signatures(Dispatcher *d, void *unused) { return signature_list(d, true); }
 
+/* Numba's .overloads: {argument types: CompileResult} (ember/types.py), each knowing its
+ * signature's text, which inspect_llvm and inspect_asm take. */
+static PyObject *get_overloads(Dispatcher *d, void *unused) {
+    PyObject *texts = PyList_New(d->nspecs);
+    for (int i = 0; texts && i < d->nspecs; i++) {
+        char sig[512];
+        PyObject *t = PyUnicode_FromString(pm_signature_text(d->specs[i]->args, d->specs[i]->nargs, sig, sizeof sig));
+        if (!t) Py_CLEAR(texts);
+        else PyList_SET_ITEM(texts, i, t);
+    }
+    return texts ? pm_call("ember.types", "_overloads", "(ON)", (PyObject *)d, texts) : NULL;
+}
+
+/* disable_compile(val=True): a miss then converts to a compiled signature or fails, as for a
+ * dispatcher given signatures; disable_compile(False) compiles on a miss again. */
+static PyObject *m_disable_compile(Dispatcher *d, PyObject *const *args, Py_ssize_t n) {
+    int off = n > 0 ? PyObject_IsTrue(args[0]) : 1;
+    if (n > 1) return PyErr_Format(PyExc_TypeError, "disable_compile() takes at most 1 argument (%zd given)", n);
+    if (off < 0) return NULL;
+    d->lazy = !off;
+    Py_RETURN_NONE;
+}
+
 static PyObject *get_stats(Dispatcher *d, void *unused) {
     return Py_BuildValue("{sl,sl,si}", "compiles", d->compiles, "cache_hits", d->cache_hits, "specializations", d->nspecs);
 }
@@ -489,6 +512,8 @@ static PyMethodDef dispatcher_methods[] = {
     {"inspect_asm", (PyCFunction)(void (*)(void))m_inspect_asm, METH_FASTCALL, "Assembly per signature."},
     {"inspect_types", (PyCFunction)(void (*)(void))m_inspect_types, METH_FASTCALL | METH_KEYWORDS,
      "Typed IR per signature; file=: written there (Numba's form)."},
+    {"disable_compile", (PyCFunction)(void (*)(void))m_disable_compile, METH_FASTCALL,
+     "Compile no new specialisations (val=True, the default), or again (False)."},
     {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature (a string or ember.types object) now."},
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,
@@ -504,6 +529,7 @@ static PyMethodDef dispatcher_methods[] = {
 static PyGetSetDef dispatcher_getset[] = {
     {"signatures", (getter)get_signatures, NULL, "argument types of each compiled specialisation"},
     {"nopython_signatures", (getter)get_nopython_signatures, NULL, "each specialisation's Signature (return and argument types)"},
+    {"overloads", (getter)get_overloads, NULL, "{argument types: CompileResult} of each compiled specialisation"},
     {"stats", (getter)get_stats, NULL, "compile counters"},
     {"py_func", (getter)get_py_func, NULL, "the Python function"},
     {"_fixed_signatures", (getter)get_fixed_signatures, NULL, "signatures a pickled copy compiles again"},

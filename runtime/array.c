@@ -1043,6 +1043,11 @@ PyObject *rt_box_array(const Type *t, const void *p) {
 }
 
 /* numpy scalars as numbers */
+/* A Python float or a NumPy floating scalar (np.float32 is not a float subclass, np.float64 is). */
+bool rt_is_float_scalar(PyObject *o) {
+    return PyFloat_Check(o) || (numpy_ready() && PyArray_IsScalar(o, Floating));
+}
+
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out) {
     if (!numpy_ready() || !PyArray_CheckScalar(o) || PyArray_Check(o)) return 1;
     if (t == ty_bool && PyArray_IsScalar(o, Bool)) {

@@ -134,7 +134,7 @@ PyObject *rt_call(RtEntry entry, const Type *const *types, int nargs, const Type
         off += t->size;
         /* the hot cases inline; everything else through the runtime's unboxer */
         if (t == ty_float64 && PyFloat_CheckExact(args[i])) *(double *)ptrs[i] = PyFloat_AS_DOUBLE(args[i]);
-        else if ((ty_is_int(t) && PyFloat_Check(args[i]) ? unbox_float_as_int(t, args[i], ptrs[i]) : rt_unbox(t, args[i], ptrs[i])) ||
+        else if ((ty_is_int(t) && rt_is_float_scalar(args[i]) ? unbox_float_as_int(t, args[i], ptrs[i]) : rt_unbox(t, args[i], ptrs[i])) ||
                  negative_to_unsigned(types[i], ptrs[i])) {
             release_args(types, i, args, ptrs, false);
             free(heap);

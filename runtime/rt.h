@@ -100,6 +100,7 @@ const Type *rt_record_of(PyObject *dtype);        /* the record type of a struct
  * support: ...; pass a.astype(np.float32)" into buf, naming the argument `name` in the fix. */
 void rt_explain_untyped(PyObject *value, const char *name, char *buf, size_t len);
 int rt_unbox_array(const Type *t, PyObject *o, void *out);          /* 0, or 1: not convertible */
+bool rt_is_float_scalar(PyObject *o);                                  /* a float or np.floating */
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
 PyObject *rt_array_view(int dtype, int ndim, const void *p);     /* read-only, owns nothing: for the call's time */

@@ -385,6 +385,36 @@ def test_nopython_signatures_name_return_and_argument_types():
     assert str(u.nopython_signatures[0].return_type) == "uint8"
 
 
+def test_overloads_map_argument_types_to_compile_results():
+    import numpy as np
+    f = njit(plus_one)
+    f(1)
+    f(np.ones(2))
+    ov = f.overloads
+    assert list(ov) == list(f.signatures)
+    r_int, r_arr = ov[f.signatures[0]], ov[f.signatures[1]]
+    assert str(r_int.signature.return_type) == "int64"
+    assert r_int.entry_point(41) == 42
+    assert list(r_arr.entry_point(np.arange(3.0))) == [1.0, 2.0, 3.0]
+    assert "define" in r_int.library.get_llvm_str()
+    assert r_arr.library.get_asm_str()
+
+
+def test_disable_compile_stops_new_specialisations():
+    import numpy as np
+    f = njit(plus_one)
+    assert f(1) == 2
+    f.disable_compile()
+    assert f(np.float32(2.5)) == 3   # converts (truncated) to the compiled int64 signature, as Numba
+    assert f(7) == 8
+    with pytest.raises(TypeError, match="No matching definition"):
+        f(np.ones(2))
+    assert len(f.signatures) == 1
+    f.disable_compile(False)
+    assert list(f(np.ones(2))) == [2.0, 2.0]
+    assert len(f.signatures) == 2
+
+
 def test_signature_strings_with_type_constructors():
     # Numba evaluates a signature string in its types namespace: its constructors are calls
     import numpy as np

@@ -547,3 +547,44 @@ def _nopython_signature(ret, names):
 def _signature_types(names):
     """Dispatcher.signatures: the argument types of one specialisation, as type objects."""
     return tuple(from_name(n) for n in names)
+
+
+class _Library:
+    """A CompileResult's library: its specialisation's optimised LLVM IR and assembly."""
+
+    def __init__(self, dispatcher, text):
+        self._dispatcher, self._text = dispatcher, text
+
+    def get_llvm_str(self):
+        return self._dispatcher.inspect_llvm(self._text)
+
+    def get_asm_str(self):
+        return self._dispatcher.inspect_asm(self._text)
+
+
+class CompileResult:
+    """One value of Dispatcher.overloads: a compiled specialisation, described as Numba's
+    CompileResult describes it (signature, entry_point, library)."""
+
+    def __init__(self, dispatcher, signature, text):
+        self.signature = signature
+        self.library = _Library(dispatcher, text)
+        self.objectmode = False
+        args = signature.args
+
+        def entry_point(*values):
+            if len(values) != len(args):
+                raise TypeError(f"{dispatcher.py_func.__qualname__}{text} takes {len(args)} arguments, "
+                                f"{len(values)} given")
+            return dispatcher(*values)
+        entry_point.__name__ = dispatcher.py_func.__name__
+        self.entry_point = entry_point
+
+    def __repr__(self):
+        return f"<CompileResult {self.signature}>"
+
+
+def _overloads(dispatcher, texts):
+    """Dispatcher.overloads: {argument types: CompileResult}, in the order they were compiled."""
+    return {args: CompileResult(dispatcher, sig, text)
+            for args, sig, text in zip(dispatcher.signatures, dispatcher.nopython_signatures, texts)}
