@@ -3,7 +3,9 @@
 
 Python (and Numba) compute a[i] * b[i] + 7 of int8 elements as unbounded (64-bit) ints; the
 store into an int8 array wraps. -a[i] and ~a[i] wrap at the element's width, as in NumPy and
-Numba (-np.uint8(5) is 251). The narrowed code must give exactly those values: each kernel
+Numba (-np.uint8(5) is 251), and two unsigned elements make a uint64, as in Numba (a[i] - b[i] of
+uint8 wraps: the kernels write a[i] * 1 - b[i] where they mean the signed difference, and
+test_unsigned_pairs_are_uint64 checks the uint64 results). The narrowed code must give exactly those values: each kernel
 writes every result twice, wrapped into an array of the input's dtype and exactly into an int64
 array, and the reference is the same plain Python function run over object arrays (Python
 ints), wrapped the way NumPy's astype wraps. Inputs: every pair of the dtype's edge values (its
@@ -68,7 +70,7 @@ def shifts(a, b, out, wide):
 
 def min_max_abs(a, b, out, wide):
     for i in range(a.size):
-        v = min(a[i], b[i]) * 2 + max(a[i] - b[i], 0) - abs(a[i]) + abs(b[i] - 3)
+        v = min(a[i], b[i]) * 2 + max(a[i] * 1 - b[i], 0) - abs(a[i]) + abs(b[i] - 3)
         out[i] = v
         wide[i] = v
 
@@ -76,7 +78,7 @@ def min_max_abs(a, b, out, wide):
 def compares(a, b, out, wide):
     for i in range(a.size):
         if a[i] * 2 + 1 < b[i] - 3:
-            v = a[i] - b[i]
+            v = a[i] * 1 - b[i]
         else:
             v = (a[i] * b[i] > 100) + (a[i] + b[i] == 0) * 2
         out[i] = v
@@ -188,6 +190,35 @@ def test_narrow_arithmetic_matches_python(fn, dt):
     bad = np.nonzero(wide != want_wide)[0]
     assert not bad.size, f"a={a[bad[0]]} b={b[bad[0]]}: {wide[bad[0]]}, Python {want_wide[bad[0]]}"
     assert np.array_equal(out, want_out)
+
+
+def unsigned_pairs(a, b, out):
+    for i in range(a.size):
+        d = a[i] - b[i]                  # uint64: wraps below 0
+        out[i, 0] = d
+        out[i, 1] = (a[i] - b[i]) % -3    # a uint64 with a constant int computes as int64
+        out[i, 2] = d - 5 if d > 3 else d * 2
+        out[i, 3] = max(a[i], b[i]) - b[i]   # max of two uint8 is one
+        out[i, 4] = (a[i] << 2) - b[i]
+        out[i, 5] = -a[i] + b[i]          # -a[i] wraps at the width, then a uint64
+
+
+@pytest.mark.parametrize("dt", [np.uint8, np.uint16, np.uint32], ids=lambda d: np.dtype(d).name)
+def test_unsigned_pairs_are_uint64(dt):
+    """Numba types an operation on two unsigned scalars as uint64, and a uint64 made so with a
+    signed constant as int64; the results are those bits."""
+    a = np.array([0, 1, 7, 200, 3, 250], dt)
+    b = np.array([1, 0, 7, 3, 200, 250], dt)
+    out = np.zeros((a.size, 6), np.uint64)
+    jit(unsigned_pairs)(a, b, out)
+    m, bits = 1 << 64, np.iinfo(dt).bits
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
+        d = (x - y) % m
+        signed_d = d - m if d >= 1 << 63 else d
+        want = [d, (signed_d % -3) % m,
+                (d - 5) % m if d > 3 else (d * 2) % m, (max(x, y) - y) % m, ((x << 2) - y) % m,
+                ((-x) % (1 << bits) + y) % m]
+        assert out[i].tolist() == want, (x, y)
 
 
 def test_zero_divisor_still_raises():

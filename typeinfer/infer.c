@@ -63,6 +63,37 @@ bool ti_narrow_unsigned(TypeInfo *ti, int v) {
     return d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32;
 }
 
+/* Value v is a uint64 made of unsigned NumPy scalars only (a[i] - b[i] of uint8 elements, a
+ * variable every store to which is one): to Numba a uint64 with a constant int is an int64,
+ * where a uint64 that is one in its own right keeps the constant weak (x + 1 stays uint64). */
+static bool made_unsigned(TypeInfo *ti, int v, int depth) {
+    Instr *in = ti->fn->instrs[v];
+    if (!in || ti->vtypes[v] != ty_uint64 || depth > 8) return false;
+    switch (in->op) {
+    case IR_COPY: return made_unsigned(ti, in->args[0], depth + 1);
+    case IR_BINOP: {
+        int64_t k;
+        bool shift = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT;
+        for (int i = 0; i < 2; i++)
+            if (!ti_narrow_unsigned(ti, in->args[i]) && !made_unsigned(ti, in->args[i], depth + 1) &&
+                !(shift && i == 1 && ti_const_int(ti, in->args[1], &k)))
+                return false;
+        return true;
+    }
+    case IR_LOADVAR: {
+        int stores = 0;
+        for (int u = 0; u < ti->fn->ninstrs; u++) {
+            Instr *st = ti->fn->instrs[u];
+            if (!st || st->op != IR_STOREVAR || st->imm != in->imm) continue;
+            if (!made_unsigned(ti, st->args[0], depth + 1) && !ti_narrow_unsigned(ti, st->args[0])) return false;
+            stores++;
+        }
+        return stores > 0;
+    }
+    default: return false;
+    }
+}
+
 static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
     int op = in->imm;
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_binop(ti, in, a, b, changed);
@@ -87,10 +118,18 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
         /* A constant int meeting a uint64 is weak, as a Python int in NumPy 2 (NEP 50): x + 1
          * stays uint64. A variable int64 with a uint64 computes in int64, as in numba (NumPy
          * would give float64; arrays do, see arrays.c), but an element of a uint8, uint16 or
-         * uint32 array is unsigned to Numba: h ^= a[i] keeps a uint64 hash uint64. */
+         * uint32 array is unsigned to Numba: h ^= a[i] keeps a uint64 hash uint64, and two of them
+         * make a uint64, as in Numba. */
         int64_t k;
-        if (a == ty_uint64 && b == ty_int64 && (ti_const_int(ti, in->args[1], &k) || ti_narrow_unsigned(ti, in->args[1]))) b = ty_uint64;
-        if (b == ty_uint64 && a == ty_int64 && (ti_const_int(ti, in->args[0], &k) || ti_narrow_unsigned(ti, in->args[0]))) a = ty_uint64;
+        if (a == ty_int64 && b == ty_int64 && op != IRB_TRUEDIV && ti_narrow_unsigned(ti, in->args[0]) &&
+            ti_narrow_unsigned(ti, in->args[1]))
+            a = b = ty_uint64;   /* two unsigned NumPy scalars: uint64 in Numba, a[0] - a[1] wraps */
+        if (a == ty_uint64 && b == ty_int64 && ((ti_const_int(ti, in->args[1], &k) && !made_unsigned(ti, in->args[0], 0)) ||
+                                                ti_narrow_unsigned(ti, in->args[1])))
+            b = ty_uint64;
+        if (b == ty_uint64 && a == ty_int64 && ((ti_const_int(ti, in->args[0], &k) && !made_unsigned(ti, in->args[1], 0)) ||
+                                                ti_narrow_unsigned(ti, in->args[0])))
+            a = ty_uint64;
         const Type *u = ty_is_int(a) && ty_is_int(b) && a != b ? ty_int64 : ty_unify(a, b);
         int r = ty_rank(u);
         switch (op) {
@@ -98,8 +137,9 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
             if (r == 0) return ty_bool;
             if (r == 1) return u;
             break;
-        case IRB_LSHIFT: case IRB_RSHIFT:   /* the count does not change the type */
-            if (ty_rank(a) <= 1 && ty_rank(b) <= 1) return a == ty_uint64 ? ty_uint64 : ty_int64;
+        case IRB_LSHIFT: case IRB_RSHIFT:   /* the count does not change the type; an unsigned scalar's is a uint64 */
+            if (ty_rank(a) <= 1 && ty_rank(b) <= 1)
+                return a == ty_uint64 || (a == ty_int64 && ti_narrow_unsigned(ti, in->args[0])) ? ty_uint64 : ty_int64;
             break;
         case IRB_TRUEDIV:
             return r == 3 ? ty_complex128 : ty_float64;

@@ -95,9 +95,20 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         const CallInfo *ci = ti->calls[in->id];
         if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
         else if (ci && ci->kind == CALL_BUILTIN && ti_is_numpy_builtin(ci->builtin) && t == ty_bool) dt = DT_BOOL;
+        else if (ci && ci->kind == CALL_BUILTIN && (ci->builtin == BI_MIN || ci->builtin == BI_MAX) && in->nargs >= 3 &&
+                 !in->nkw) {   /* max(a[i], b[i]) of two np.uint8 is one, of a uint8 and a uint16 a uint16 */
+            dt = scalar_dtype(ti, in->args[1], depth + 1);   /* (args[0] is the callee) */
+            for (int k = 2; k < in->nargs && dt >= 0; k++) {
+                int d = scalar_dtype(ti, in->args[k], depth + 1);
+                dt = d < 0 || d == DT_BOOL || dt == DT_BOOL ? -1 : ty_promote(dt, d);
+            }
+        }
         else if (ci) dt = ti_whole_reduction_dtype(ci);
         break;
     }
+    case IR_UNOP:   /* -x and ~x wrap at x's width (codegen's cg_wrap_dtype) */
+        if (in->imm == IRU_NEG || in->imm == IRU_INVERT) dt = scalar_dtype(ti, in->args[0], depth + 1);
+        break;
     case IR_CMP:   /* a[i] > 0 compares a NumPy scalar: an np.bool_ */
         if (t == ty_bool && (scalar_dtype(ti, in->args[0], depth + 1) >= 0 || scalar_dtype(ti, in->args[1], depth + 1) >= 0))
             dt = DT_BOOL;

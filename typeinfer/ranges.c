@@ -264,6 +264,9 @@ static IntRange rule(Ranges *s, Instr *in) {
         IntRange a = s->val[in->args[0]];
         if (is_empty(a)) return empty;
         if (in->imm == IRU_POS) return a;
+        int dt = ti_numpy_scalar_dtype(s->ti, in->args[0]);
+        if (dt >= 0 && dt != DT_BOOL && vt[in->id] == ty_int64)   /* -x, ~x of an np.uint8 wrap at its width (lower.c) */
+            return dtype_range(dt);
         if (in->imm == IRU_NEG) return fit(-(__int128)a.hi, -(__int128)a.lo);
         if (in->imm == IRU_INVERT) return of(~a.hi, ~a.lo);
         return unknown;
@@ -278,8 +281,9 @@ static IntRange rule(Ranges *s, Instr *in) {
             IntRange r = binop_range(in->imm, a, b);
             return r.lo < 0 ? unknown : r;
         }
-        if (vt[in->args[0]] == ty_uint64 || vt[in->args[1]] == ty_uint64) return unknown;
         if (is_empty(a) || is_empty(b)) return empty;
+        if ((vt[in->args[0]] == ty_uint64 && a.lo < 0) || (vt[in->args[1]] == ty_uint64 && b.lo < 0))
+            return unknown;   /* a uint64 computes as the int64 of its bits: exact within [0, INT64_MAX] */
         IntRange r = binop_range(in->imm, a, b);
         return in->imm == IRB_ADD ? meet(r, blend_range(s, in)) : r;
     }
