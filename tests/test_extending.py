@@ -131,6 +131,34 @@ def test_overload_method_and_attribute():
     assert uses_methods(np.arange(6.0).reshape(2, 3)) == (55.0, 110.0, 27.5, 0.0)
 
 
+from collections import namedtuple   # noqa: E402
+
+Circle = namedtuple("Circle", ["cx", "cy", "r"])
+Box = namedtuple("Box", ["x0", "x1", "label"])
+
+
+def area(s):
+    pass
+
+
+@overload(area)
+def _area(s):
+    if isinstance(s, types.BaseNamedTuple) and s.instance_class is Circle:
+        assert isinstance(s, types.NamedUniTuple) and s.fields == ("cx", "cy", "r") and s.count == 3
+        return lambda s: 3.0 * s.r ** 2
+    if isinstance(s, types.BaseNamedTuple) and s.instance_class is Box:
+        assert isinstance(s, types.NamedTuple) and isinstance(s.types[2], types.Integer)
+        return lambda s: (s.x1 - s.x0) * s.label
+
+
+def test_overload_of_namedtuples_by_class():
+    @njit
+    def f(c, b):
+        return area(c), area(b)
+
+    assert f(Circle(0.0, 1.0, 2.0), Box(1.0, 3.5, 2)) == (12.0, 5.0)
+
+
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
 def test_no_matching_overload_is_located():
     def f(s):

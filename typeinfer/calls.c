@@ -413,9 +413,24 @@ static int call_given(TypeInfo *ti, Instr *in, PyObject *d, const char *what, co
 
 /* (lead..., (type names of args), (keyword names)): a call's arguments as extending.py takes
  * them, after lead (nlead objects, borrowed); NULL with the Python error set. */
+static PyObject *type_name_arg(const Type *t) {
+    if (t->kind != TY_TUPLE || !t->obj) return PyUnicode_FromString(t->name);
+    PyObject *elems = PyTuple_New(t->n);   /* a namedtuple: (its class, (its fields' type names)) */
+    for (int k = 0; elems && k < t->n; k++) {
+        PyObject *e = type_name_arg(t->elems[k]);
+        if (!e) Py_CLEAR(elems);
+        else PyTuple_SET_ITEM(elems, k, e);
+    }
+    return elems ? Py_BuildValue("(ON)", t->obj, elems) : NULL;
+}
+
 static PyObject *extending_args(Instr *in, const Type **args, int nargs, PyObject *const *lead, int nlead) {
     PyObject *r = PyTuple_New(nlead + 2), *names = PyTuple_New(nargs), *kw = PyTuple_New(in->nkw);
-    for (int i = 0; names && i < nargs; i++) PyTuple_SET_ITEM(names, i, PyUnicode_FromString(args[i]->name));
+    for (int i = 0; names && i < nargs; i++) {
+        PyObject *name = type_name_arg(args[i]);
+        if (!name) Py_CLEAR(names);
+        else PyTuple_SET_ITEM(names, i, name);
+    }
     for (int i = 0; kw && i < in->nkw; i++) PyTuple_SET_ITEM(kw, i, PyUnicode_FromString(in->kwnames[i]));
     if (!r || !names || !kw) {
         Py_XDECREF(r);

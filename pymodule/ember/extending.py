@@ -147,7 +147,7 @@ def _dispatcher_for(func, type_names, kwnames):
         if impl is not None:
             return _jit(impl, opts)
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
-    raise TypeError(f"no overload of {name} takes ({', '.join(type_names)})")
+    raise TypeError(f"no overload of {name} takes ({', '.join(str(_types.from_name(n)) for n in type_names)})")
 
 
 def _method_for(recv_name, name, type_names, kwnames):

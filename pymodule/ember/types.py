@@ -203,6 +203,39 @@ class Tuple(BaseTuple):
         return len(self.types)
 
 
+class BaseNamedTuple(BaseTuple):
+    """A namedtuple's type: its fields' types, names (.fields) and class (.instance_class)."""
+
+    def __init__(self, types, cls):
+        self.types, self.instance_class = tuple(types), cls
+        self.fields = tuple(cls._fields)
+        super().__init__("%s(%s)" % (cls.__name__, ", ".join(f"{f}: {t}" for f, t in zip(self.fields, self.types))))
+
+    def __len__(self):
+        return len(self.types)
+
+
+class NamedUniTuple(BaseNamedTuple):
+    """A namedtuple whose fields have one type (.dtype, .count)."""
+
+    def __init__(self, dtype, count, cls):
+        self.dtype, self.count = _check(dtype, "a namedtuple's field"), count
+        super().__init__((self.dtype,) * count, cls)
+
+
+class NamedTuple(BaseNamedTuple):
+    """A namedtuple of these field types (a NamedUniTuple when they are one)."""
+
+    def __new__(cls, types, instance_class):
+        types = tuple(types)
+        if types and all(t == types[0] for t in types):
+            return NamedUniTuple(types[0], len(types), instance_class)
+        return super().__new__(cls)
+
+    def __init__(self, types, cls):
+        super().__init__([_check(t, "a namedtuple's field") for t in types], cls)
+
+
 class ListType(Type):
     """ListType(float64): the type of an ember.typed.List of that item type."""
 
@@ -487,6 +520,9 @@ def deferred_type():
 def from_name(name):
     """The type object of a name ember prints or parses: 'float32', 'array(float64, 2d, C)',
     'float64[:, ::1]', 'UniTuple(int64 x 2)'."""
+    if isinstance(name, tuple):   # a namedtuple from typeinfer: (its class, its fields' type names)
+        cls, fields = name
+        return NamedTuple([from_name(f) for f in fields], cls)
     t = _SCALARS.get(name.strip())
     if t is not None:
         return t
