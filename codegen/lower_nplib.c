@@ -1016,6 +1016,30 @@ static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMVal
     return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
 }
 
+/* The same with an order known at run time (ordv, a float64): each constant order's code, chosen
+ * by a test of ordv, so the results are the same bits. */
+static LLVMValueRef vector_norm_dyn(Lower *L, LLVMValueRef ordv, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
+    static const double orders[] = {2, INFINITY, -INFINITY, 0, 1};
+    LLVMValueRef r = cg_entry_alloca(L, L->f64, "norm.ord");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "norm.done");
+    for (int k = 0; k < 5; k++) {
+        LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "norm.ord");
+        LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(L->c, L->func, "norm.next");
+        LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, ordv, f64c(L, orders[k]), ""), yes, no);
+        LLVMPositionBuilderAtEnd(L->b, yes);
+        LLVMBuildStore(L->b, vector_norm(L, orders[k], data, n, stride, dt), r);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, no);
+    }
+    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, ordv);   /* (sum |x|**p) ** (1/p) */
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a2[2] = {sum, LLVMBuildFDiv(L->b, f64c(L, 1.0), ordv, "")};
+    LLVMBuildStore(L->b, cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2), r);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, L->f64, r, "");
+}
+
 /* The norm of order (s, ord) of the matrix x (2-d, any layout). */
 static LLVMValueRef matrix_norm(Lower *L, const char *s, double ord, const Type *xt, LLVMValueRef x) {
     if ((s && !strcmp(s, "fro")) || (isnan(ord) && !s)) {
@@ -1044,7 +1068,7 @@ static LLVMValueRef matrix_norm(Lower *L, const char *s, double ord, const Type 
 /* norm(x, ord, axis) with axis an int or pair: one norm per index of the other dims. */
 typedef struct NormEnv {
     const Type *xt, *rt, *mt;      /* x; the result; a matrix of x (axis pair) */
-    LLVMValueRef x, out;
+    LLVMValueRef x, out, ordv;     /* ordv: a vector norm's order known at run time (else NULL) */
     const char *s;
     double ord;
     int ax[2], nax, rest[64];      /* the axes normed; the others, in order */
@@ -1060,7 +1084,8 @@ static void norm_body(Lower *L, LLVMValueRef *idx, void *env) {
     }
     LLVMValueRef base = cg_gep8(L, cg_arr_data(L, E->x), off);
     if (E->nax == 1) {
-        v = vector_norm(L, E->ord, base, cg_arr_shape(L, E->x, E->ax[0]), cg_arr_stride(L, E->xt, E->x, E->ax[0]), E->xt->dtype);
+        LLVMValueRef n = cg_arr_shape(L, E->x, E->ax[0]), stride = cg_arr_stride(L, E->xt, E->x, E->ax[0]);
+        v = E->ordv ? vector_norm_dyn(L, E->ordv, base, n, stride, E->xt->dtype) : vector_norm(L, E->ord, base, n, stride, E->xt->dtype);
     } else {
         LLVMValueRef shape[2], strides[2];
         for (int k = 0; k < 2; k++) shape[k] = cg_arr_shape(L, E->x, E->ax[k]), strides[k] = cg_arr_stride(L, E->xt, E->x, E->ax[k]);
@@ -1118,14 +1143,16 @@ static LLVMValueRef complex_norm2(Lower *L, LLVMValueRef data, LLVMValueRef n, L
 static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, LLVMValueRef x) {
     NormEnv E = {.xt = xt, .x = x, .rt = ci->ret, .ord = NAN};   /* NaN: the default order */
     if (ci->argmap[1] >= 0 && L->ti->vtypes[in->args[ci->argmap[1]]]->kind != TY_NONE) {
-        E.s = ti_const_str(L->ti, in->args[ci->argmap[1]]);
-        if (!E.s) ti_const_real(L->ti, in->args[ci->argmap[1]], &E.ord);
+        int o = in->args[ci->argmap[1]];
+        E.s = ti_const_str(L->ti, o);
+        if (!E.s && !ti_const_real(L->ti, o, &E.ord))   /* a vector norm's order known at run time (typing allows) */
+            E.ordv = cg_cast(L, L->vals[o], L->ti->vtypes[o], ty_float64);
     }
     int64_t ax[2];
     if (ci->nparams > 2 && ci->argmap[2] >= 0 && L->ti->vtypes[in->args[ci->argmap[2]]]->kind != TY_NONE)
         E.nax = ti_const_ints(L->ti, in->args[ci->argmap[2]], ax, 2);
     if (ty_dtypes[xt->dtype].kind == 'c') {
-        bool two = !E.nax && ((!E.s && isnan(E.ord)) || (xt->ndim == 1 && E.ord == 2) ||
+        bool two = !E.nax && !E.ordv && ((!E.s && isnan(E.ord)) || (xt->ndim == 1 && E.ord == 2) ||
                               (xt->ndim == 2 && E.s && !strcmp(E.s, "fro")));
         if (two) {
             LLVMValueRef data, n, stride;
@@ -1139,6 +1166,7 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
         if (xt->ndim == 2) return matrix_norm(L, E.s, E.ord, xt, x);
         LLVMValueRef data, n, stride;   /* a vector, or the flat 2-norm */
         cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
+        if (E.ordv) return vector_norm_dyn(L, E.ordv, data, n, stride, xt->dtype);
         return vector_norm(L, xt->ndim == 1 ? E.ord : NAN, data, n, stride, xt->dtype);
     }
     bool normed[64] = {false};
@@ -1372,9 +1400,20 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         if (ci->argmap[1] >= 0) ti_const_int(L->ti, in->args[ci->argmap[1]], &ax);
         return np_concatenate(L, types[0], args[0], (int)ax, rt, ci->argmap[1] >= 0 && types[1]->kind == TY_NONE);
     }
-    case BI_NP_DOT:
-        if (types[0]->ndim > 2 || types[1]->ndim > 2) return cg_dot_nd(L, types[0], args[0], types[1], args[1], rt);
-        return cg_product(L, types[0], args[0], types[1], args[1], rt, true);
+    case BI_NP_DOT: {
+        bool out = ci->argmap[2] >= 0 && types[2]->kind != TY_NONE;
+        const Type *pt = out ? ty_array(rt->dtype, rt->ndim, 'C', false) : rt;   /* the product, then copied to out */
+        LLVMValueRef p = types[0]->ndim > 2 || types[1]->ndim > 2 ? cg_dot_nd(L, types[0], args[0], types[1], args[1], pt)
+                                                                  : cg_product(L, types[0], args[0], types[1], args[1], pt, true);
+        if (!out) return p;
+        LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
+        for (int k = 0; k < rt->ndim; k++)
+            same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, p, k), cg_arr_shape(L, args[2], k), ""), "");
+        cg_raise_unless(L, same, "builtins:ValueError",
+                        "output array is not acceptable (must have the right datatype, number of dimensions, and be a C-Array)");
+        cg_assign_noalias(L, rt, args[2], pt, p);
+        return args[2];
+    }
     case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt, false);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
     case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
@@ -1387,7 +1426,9 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     case BI_LA_NORM: {
         int src = cg_reduce_source(L, ci, in);   /* norm(a - b): the 2-norm, a - b never made */
         LLVMValueRef v = src >= 0 ? cg_fused_sum_squares(L, src) : la_norm(L, in, ci, types[0], args[0]);
-        return v && src >= 0 ? cg_intrinsic1(L, "llvm.sqrt.f64", v) : v;
+        if (v && src >= 0) v = cg_intrinsic1(L, "llvm.sqrt.f64", v);
+        const Type *st = ty_float64;   /* a float32 array's norm is a float32, rounded once */
+        return v && rt == ty_float64 && cg_is_narrow_float(types[0]->dtype) ? cg_f32_round(L, v, &st, DT_FLOAT32) : v;
     }
     }
     if (bid < BI_COUNT && !strcmp(ti_builtins[bid].module, "numpy.linalg")) return cg_linalg_call(L, in, ci, args, types);

@@ -409,7 +409,13 @@ static void tri_body(Lower *L, LLVMValueRef *idx, void *env) {
 }
 
 static LLVMValueRef np_tri(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    LLVMValueRef out = cg_copy_array(L, types[0], args[0], ci->ret), shape[64];
+    LLVMValueRef out, shape[64];
+    if (types[0]->ndim == 1) {   /* a 1-d v: NumPy masks v broadcast to (n, n) */
+        shape[0] = shape[1] = cg_arr_shape(L, args[0], 0);
+        out = filled(L, ci->ret, shape, types[0], args[0]);
+    } else {
+        out = cg_copy_array(L, types[0], args[0], ci->ret);
+    }
     for (int k = 0; k < ci->ret->ndim; k++) shape[k] = cg_arr_shape(L, out, k);
     TriEnv E = {.t = ci->ret, .out = out, .upper = ci->builtin == BI_NP_TRIU,
                 .k = given(ci, types, 1) ? to_i64(L, args[1], types[1]) : zero(L)};

@@ -504,6 +504,16 @@ def test_dtype_attributes(dtype):
     check(dtype_attrs, np.zeros(3, dtype=dtype))
 
 
+def dtype_type(a):
+    z = a.dtype.type(0)
+    return z, a.dtype.type(1) + z, np.zeros(2, a.dtype.type)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "float64", "complex128"])
+def test_dtype_type_makes_scalars(dtype):
+    check(dtype_type, np.ones(2, dtype=dtype))
+
+
 # ---- put, putmask, place -----------------------------------------------------------------------
 
 def puts(a, ind, v):

@@ -700,3 +700,60 @@ def test_non_finite_inputs_raise_numpys_linalg_error_quietly(bad, capfd):
     with pytest.raises(np.linalg.LinAlgError, match="SVD did not converge in Linear Least Squares"):
         jit(lstsq_of)(a, np.ones(2))
     assert "illegal value" not in capfd.readouterr().err
+
+
+# ------------------------------------------------------------------ orders and forms given at run time
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128", "int64"])
+def test_norm_order_known_at_run_time(dtype):
+    """A vector norm's ord may be a variable: each order runs the constant order's code (the
+    same bits); a matrix's goes through the constant orders too."""
+    x = sample(dtype, (7,))
+    const = jit(lambda x: (np.linalg.norm(x, 1), np.linalg.norm(x, 2), np.linalg.norm(x, np.inf),
+                           np.linalg.norm(x, -np.inf), np.linalg.norm(x, 0), np.linalg.norm(x, 2.5)))(x)
+    run = jit(lambda x, o: np.linalg.norm(x, o))
+    kw = jit(lambda x, o: np.linalg.norm(x, ord=o))
+    for o, want in zip((1, 2.0, np.inf, -np.inf, 0, 2.5), const):
+        assert run(x, o) == want and kw(x, o) == want, o
+        assert np.isclose(run(x, o), np.linalg.norm(x, o), rtol=2e-6 if dtype in ("float32",) else 1e-13)
+    m = sample(dtype, (4, 3)) if dtype != "complex128" else sample(dtype, (3, 3))
+    orders = (1, -1, np.inf, -np.inf) + ((2, -2) if dtype != "complex128" else ())
+    for o in orders:
+        assert np.isclose(run(m, o), np.linalg.norm(m, o), rtol=2e-6 if dtype == "float32" else 1e-12), o
+    with pytest.raises(ValueError, match="Invalid norm order"):
+        run(m, 3)
+
+
+def test_norm_of_float32_is_float32():
+    v = np.array([1.5, 3.0, 0.1], np.float32)
+    got = jit(lambda v: np.array([np.linalg.norm(v)]))(v)
+    assert got.dtype == np.float32 and got[0] == np.float32(np.sqrt(np.sum(v.astype(np.float64) ** 2)))
+
+
+def test_cond_orders():
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for p in (None, 1, -1, 2, -2, np.inf, -np.inf):
+        assert np.isclose(jit(lambda a, p: np.linalg.cond(a, p))(a, p), np.linalg.cond(a, p), rtol=1e-12), p
+    check(lambda a: (np.linalg.cond(a, "fro"), np.linalg.cond(a, "nuc"), np.linalg.cond(a, 1)), a, rtol=1e-12)
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert jit(lambda a: np.linalg.cond(a, 1))(singular) == np.inf == np.linalg.cond(singular, 1)
+
+
+def test_matrix_rank_of_a_vector():
+    check(lambda v: np.linalg.matrix_rank(v), np.array([0.0, 1.0]))
+    check(lambda v: np.linalg.matrix_rank(v), np.zeros(3))
+
+
+def test_dot_into_out():
+    def into(a, b, out):
+        r = np.dot(a, b, out)
+        return r, out.sum()
+
+    a, b = sample("float64", (3, 4)), sample("float64", (4, 2), 1)
+    check(into, a, b, np.zeros((3, 2)))
+    check(lambda a, v, out: np.dot(a, v, out=out), a, b[:, 0].copy(), np.zeros(3))
+    with pytest.raises(ValueError, match="output array is not acceptable"):
+        jit(into)(a, b, np.zeros((2, 3)))
+    with pytest.raises(errors.TypingError, match="out must be"):
+        jit(into)(a, b, np.zeros((3, 2), np.float32))

@@ -181,7 +181,8 @@ def kron_form(a, b):
     return np.kron(a, b)
 
 
-@pytest.mark.parametrize("shapes", [((3,), (2,)), ((2, 3), (3, 2)), ((0,), (4,)), ((1, 1), (2, 2))])
+@pytest.mark.parametrize("shapes", [((3,), (2,)), ((2, 3), (3, 2)), ((0,), (4,)), ((1, 1), (2, 2)), ((3,), (2, 2)),
+                                    ((3, 1), (2,)), ((2, 3), (0,))])
 def test_kron(shapes):
     check(kron_form, sample("float64", shapes[0], 1), sample("int64", shapes[1], 2))
 
@@ -315,6 +316,11 @@ def tri_indices_forms(n):
 @pytest.mark.parametrize("n", [0, 1, 4])
 def test_tril_triu_indices(n):
     check(tri_indices_forms, n)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (4, 1), (0, 2)])
+def test_tri_indices_from(shape):
+    check(lambda a: (np.tril_indices_from(a), np.triu_indices_from(a, 1), np.tril_indices_from(a, k=-1)), np.ones(shape))
 
 
 # ---- partitions and roots ------------------------------------------------------------------------

@@ -192,7 +192,8 @@ def tris(a, k):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_triu_tril(dtype):
-    check_all(tris, [(v, k) for shape in ((3, 4), (2, 3, 3), (0, 2)) for _, v in layouts(sample(dtype, shape)) for k in (0, 2, -1)])
+    check_all(tris, [(v, k) for shape in ((3, 4), (2, 3, 3), (0, 2), (4,), (0,)) for _, v in layouts(sample(dtype, shape))
+                     for k in (0, 2, -1)])   # a 1-d v: masks v broadcast to (n, n)
 
 
 def rolls(a, s):

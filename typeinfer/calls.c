@@ -320,9 +320,10 @@ int ti_exc_args_type(TypeInfo *ti, Instr *in, const Type **out) {
 /* a.dtype.itemsize, .name, .kind, .char, .str, .alignment: NumPy's value, a constant of the code. */
 static const Type *dtype_attr(TypeInfo *ti, Instr *in, const Type *dt, const char *attr) {
     static const char *const attrs[] = {"itemsize", "name", "kind", "char", "str", "alignment", NULL};
+    if (!strcmp(attr, "type")) return dt;   /* a.dtype.type(0): the scalar type, called as np.float64 is */
     bool known = false;
     for (int i = 0; attrs[i]; i++) known |= !strcmp(attr, attrs[i]);
-    if (!known) return UNSUP(in, "%s has no supported attribute '%s' (itemsize, name, kind, char, str and alignment are)",
+    if (!known) return UNSUP(in, "%s has no supported attribute '%s' (itemsize, name, kind, char, str, alignment and type are)",
                              dt->name, attr), NULL;
     PyObject *np = PyImport_ImportModule("numpy");
     PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[dt->dtype].name) : NULL;

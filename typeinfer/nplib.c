@@ -87,6 +87,15 @@ static bool pad_python_mode(TypeInfo *ti, Instr *in, int npos) {
     return true;
 }
 
+/* np.linalg.norm(x, ord) of a matrix x with ord a number that is not a constant. */
+static bool norm_run_time_ord(TypeInfo *ti, Instr *in, const Type **args, int npos) {
+    int k = ti_kw_index(in, "ord"), at = k >= 0 ? 1 + npos + k : npos >= 2 ? 2 : -1;
+    double ord;   /* of a matrix, without axis= (a vector's is typed here: type_norm) */
+    if (at < 0 || npos > 2 || in->nkw > (k >= 0) || npos < 1 || !is_array(args[0]) || args[0]->ndim != 2) return false;
+    const Type *t = ti->vtypes[in->args[at]];
+    return t && ty_is_number(t) && t != ty_complex128 && !ti_const_real(ti, in->args[at], &ord);
+}
+
 /* A distribution of np.random (normal, uniform, rdist.def's) with an array among its arguments. */
 static bool random_broadcast(int bid, const Type **args, int nargs) {
     if (bid != BI_RND_NORMAL && bid != BI_RND_UNIFORM && !(bid >= BI_RND_STD_EXPONENTIAL && bid < BI_RND_STD_EXPONENTIAL + RD_COUNT))
@@ -123,6 +132,12 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
         module = "ember._npfuncs";
     } else if (bid == BI_NP_DIFF && (npos > 2 || in->nkw > (ti_kw_index(in, "n") >= 0 ? 1 : 0))) {
         table = "DIFF_FORMS";   /* axis=, prepend=, append= */
+        module = "ember._npfuncs";
+    } else if (bid == BI_LA_NORM && norm_run_time_ord(ti, in, args, npos)) {
+        table = "NORM_FORMS";   /* np.linalg.norm(x, p) of a p known at run time */
+        module = "ember._npfuncs";
+    } else if (bid == BI_LA_MATRIX_RANK && nargs >= 1 && is_array(args[0]) && args[0]->ndim == 1) {
+        table = "RANK_FORMS";   /* a vector's rank */
         module = "ember._npfuncs";
     } else if (random_broadcast(bid, args, nargs)) {
         table = "BROADCAST_FORMS";   /* np.random.normal(mu, 1.0) with mu an array */
@@ -166,6 +181,7 @@ static const char *const P_CLIP[] = {"a", "a_min", "a_max", "out", NULL};
 static const char *const P_DIFF[] = {"a", "n", NULL};
 static const char *const P_CONCAT[] = {"arrays", "axis", NULL};
 static const char *const P_AB[] = {"a", "b", NULL};
+static const char *const P_DOT[] = {"a", "b", "out", NULL};
 static const char *const P_NORM[] = {"x", "ord", "axis", NULL};
 static const char *const P_SEED[] = {"seed", NULL};
 static const char *const P_SIZE[] = {"size", NULL};
@@ -252,7 +268,9 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
             if (kind != 2 || (strcmp(s, "fro") && strcmp(s, "nuc"))) return ERR(in, "invalid norm order '%s' for %s", s, x->name);
             if (cplx && !strcmp(s, "nuc")) return UNSUP(in, "np.linalg.norm() of order 'nuc' of complex matrices is not supported");
         } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
-            return ERR(in, "ord must be a constant number or 'fro' / 'nuc'");
+            const Type *o = ci->params[1];   /* a vector norm's order may be known at run time only */
+            if (kind != 1 || !ty_is_number(o) || o == ty_complex128)
+                return ERR(in, "ord must be a number (a constant one for norms over two axes) or 'fro' / 'nuc'");
         } else if (kind == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
             return ERR(in, "Invalid norm order %g for matrices", ord);
         } else if (cplx && kind == 2 && fabs(ord) == 2) {
@@ -393,8 +411,19 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_DOT: case BI_NP_MATMUL: case BI_NP_VDOT: case BI_NP_OUTER: {
-        if (!(ci = ti_bind(ti, in, bid, fname, P_AB, 2, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_NP_DOT && !method ? P_DOT : P_AB, 2, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = ci->params[1];
+        if (bid == BI_NP_DOT && given(ci, 2) && ci->params[2]->kind != TY_NONE) {   /* np.dot(a, b, out): written, returned */
+            const Type *r = ti_product_type(ti, in, "np.dot()", x, y), *o = ci->params[2];
+            if (!r) return -1;
+            if (r->kind != TY_ARRAY)
+                return UNSUP(in, "np.dot(): out= for a product of two 1-d arrays (a scalar) is not supported");
+            if (o->kind != TY_ARRAY || o->dtype != r->dtype || o->ndim != r->ndim || o->layout != 'C' || o->readonly)
+                return ERR(in, "np.dot(): out must be a writable C-contiguous %d-d %s array, as the result (got %s)",
+                           r->ndim, ty_dtypes[r->dtype].name, o->name);
+            ci->ret = o;
+            return 0;
+        }
         if (bid == BI_NP_DOT || bid == BI_NP_MATMUL)
             return (ci->ret = ti_product_type(ti, in, bid == BI_NP_DOT ? "np.dot()" : "np.matmul()", x, y)) ? 0 : -1;
         if (!is_array(x) || !is_array(y)) return UNSUP(in, "np.%s() needs arrays (got %s, %s)", fname, x->name, y->name);

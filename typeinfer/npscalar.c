@@ -52,6 +52,9 @@ int ti_whole_reduction_dtype(const CallInfo *ci) {
     switch (bid) {
     case BI_NP_DOT: case BI_NP_VDOT:
         return ci->nparams >= 2 && array_dtype(ci->params[1]) == adt ? adt : -1;
+    case BI_LA_NORM:   /* of a whole float32 or complex64 array: a float32 (NumPy's, Numba's) */
+        if (!ci->ret || ci->ret->kind == TY_ARRAY) return -1;
+        return adt == DT_FLOAT32 || adt == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64;
     case BI_NP_NANSUM: bid = BI_NP_SUM; break;
     case BI_NP_NANPROD: bid = BI_NP_PROD; break;
     case BI_NP_NANMEAN: bid = BI_NP_MEAN; break;

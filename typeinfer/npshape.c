@@ -247,9 +247,9 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
     case BI_NP_TRIU: case BI_NP_TRIL: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_TRI, 1, args, nargs, false))) return -1;
         a = ci->params[0];
-        if (!is_array(a) || a->ndim < 2) return UNSUP(in, "np.%s() of %s is not supported (arrays of 2 or more dimensions are)", fname, a->name);
+        if (!is_array(a) || a->ndim < 1) return ERR(in, "np.%s() needs an array of 1 or more dimensions (got %s)", fname, a->name);
         if (given(ci, 1) && !is_int(ci->params[1])) return ERR(in, "np.%s(): k must be an integer", fname);
-        ci->ret = ty_array(a->dtype, a->ndim, 'C', false);
+        ci->ret = ty_array(a->dtype, a->ndim < 2 ? 2 : a->ndim, 'C', false);   /* a 1-d v: (n, n), as NumPy */
         return 0;
     }
     case BI_NP_ROLL: {

@@ -882,13 +882,108 @@ def _cond(x, p=None):
     return s[0] / last
 
 
-def _choose_cond(values, kwnames):
-    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim != 2:
-        _refuse("np.linalg.cond", "p= or an array other than 2-d")
-    return _cond
+def _cond_svd(x, p):   # p 2 or -2: the ratio of the extreme singular values
+    s = np.linalg.svd(x, compute_uv=False)
+    first, last = s[0], s[s.shape[0] - 1]
+    r = first / last if p == 2 else last / first
+    if np.isnan(r) and not np.isnan(x).any():   # NumPy: infinite for a singular matrix without NaN
+        return np.inf
+    return r
+
+
+def _cond_p(x, p):   # any other order: norm(x, p) * norm(inv(x), p)
+    if p == 2 or p == -2:
+        return _cond_svd_c(x, p)
+    try:
+        invx = np.linalg.inv(x)
+    except np.linalg.LinAlgError:   # NumPy's inverse is then NaN: an infinite condition number
+        return np.nan if np.isnan(x).any() else np.inf
+    return np.linalg.norm(x, p) * np.linalg.norm(invx, p)
+
+
+def _cond_fro(x, p):
+    try:
+        invx = np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        return np.nan if np.isnan(x).any() else np.inf
+    return np.linalg.norm(x, "fro") * np.linalg.norm(invx, "fro")
+
+
+def _cond_nuc(x, p):
+    try:
+        invx = np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        return np.nan if np.isnan(x).any() else np.inf
+    return np.linalg.norm(x, "nuc") * np.linalg.norm(invx, "nuc")
+
+
+def _choose_cond(values, kwnames, consts):
+    if not _is_array(values[0]) or values[0].ndim != 2:
+        _refuse("np.linalg.cond", "an array other than 2-d")
+    if len(values) == 1 or values[1] is None:
+        return _cond
+    if isinstance(values[1], str):
+        forms = {"fro": _cond_fro, "nuc": _cond_nuc}
+        if consts[1] not in forms:
+            raise ValueError(f"np.linalg.cond: invalid norm order {consts[1]!r} for matrices")
+        return forms[consts[1]]
+    if isinstance(values[1], complex) or _is_array(values[1]):
+        _refuse("np.linalg.cond", "p other than a real number, None, 'fro' or 'nuc'")
+    return _cond_p
+
+
+# np.linalg.norm(x, ord) of a matrix with ord a run-time number (typeinfer/nplib.c,
+# ti_nplib_python_form; a vector's is compiled there): each order's branch is the constant-order
+# norm, so results are the same bits
+def _norm_matrix_ord(x, ord=None):
+    if ord == 1:
+        return np.linalg.norm(x, 1)
+    if ord == -1:
+        return np.linalg.norm(x, -1)
+    if ord == np.inf:
+        return np.linalg.norm(x, np.inf)
+    if ord == -np.inf:
+        return np.linalg.norm(x, -np.inf)
+    if ord == 2:
+        return np.linalg.norm(x, 2)
+    if ord == -2:
+        return np.linalg.norm(x, -2)
+    raise ValueError("Invalid norm order for matrices.")
+
+
+def _norm_complex_matrix_ord(x, ord=None):   # (orders 2 and -2 of complex matrices are not compiled)
+    if ord == 1:
+        return np.linalg.norm(x, 1)
+    if ord == -1:
+        return np.linalg.norm(x, -1)
+    if ord == np.inf:
+        return np.linalg.norm(x, np.inf)
+    if ord == -np.inf:
+        return np.linalg.norm(x, -np.inf)
+    raise ValueError("Invalid norm order for matrices.")
+
+
+def _choose_norm(values, kwnames):
+    x = values[0]
+    if len(values) != 2 or (kwnames and kwnames != ("ord",)) or not _is_array(x) or x.ndim != 2:
+        _refuse("np.linalg.norm", "a run-time ord with axis= or keepdims=")
+    return _norm_complex_matrix_ord if x.dtype.kind == "c" else _norm_matrix_ord
+
+
+def _rank_1d(A, tol=None, hermitian=False):   # NumPy: a vector has rank 1 unless it is all zeros
+    return int(not np.all(A == 0))
+
+
+def _choose_rank(values, kwnames):
+    return _rank_1d
+
+
+NORM_FORMS = {"norm": Impl("np.linalg.norm", _choose_norm)}
+RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 
 # compiled helpers the implementations call
+_cond_svd_c = njit(_cond_svd)
 _nan_to_c = njit(_nan_to)
 _gradient_1d_c = njit(_gradient_1d)
 _gradient_1d_x_c = njit(_gradient_1d_x)
@@ -1606,7 +1701,7 @@ IMPLS = {
     np.sinc: Impl("np.sinc", _choose_sinc),
     np.geomspace: Impl("np.geomspace", _choose_geomspace),
     np.inner: Impl("np.inner", _choose_inner),
-    np.linalg.cond: Impl("np.linalg.cond", _choose_cond),
+    np.linalg.cond: ConstImpl("np.linalg.cond", _choose_cond),
     np.tensordot: ConstImpl("np.tensordot", _choose_tensordot),
     np.put: ConstImpl("np.put", _choose_put),
     np.putmask: Impl("np.putmask", _choose_putmask(False)),

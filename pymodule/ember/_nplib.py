@@ -434,13 +434,32 @@ def _kron_2d(a, b):
     return out
 
 
+def _kron_1d_2d(a, b):   # a as a (1, n) matrix, as NumPy prepends ones to the smaller ndim
+    p, q = b.shape
+    out = np.empty((p, a.size * q), dtype=(a[:1] * b[:1, :1]).dtype)
+    for j in range(a.size):
+        for k in range(p):
+            for m in range(q):
+                out[k, j * q + m] = a[j] * b[k, m]
+    return out
+
+
+def _kron_2d_1d(a, b):   # b as a (1, q) matrix
+    q = b.size
+    out = np.empty((a.shape[0], a.shape[1] * q), dtype=(a[:1, :1] * b[:1]).dtype)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            for m in range(q):
+                out[i, j * q + m] = a[i, j] * b[m]
+    return out
+
+
 def _choose_kron(values, kwnames):
     a, b = values[:2]
-    if _is_array(a) and _is_array(b) and a.ndim == b.ndim == 1:
-        return _kron_1d
-    if _is_array(a) and _is_array(b) and a.ndim == b.ndim == 2:
-        return _kron_2d
-    _refuse("np.kron", "operands other than two 1-d or two 2-d arrays")
+    forms = {(1, 1): _kron_1d, (2, 2): _kron_2d, (1, 2): _kron_1d_2d, (2, 1): _kron_2d_1d}
+    if _is_array(a) and _is_array(b) and (a.ndim, b.ndim) in forms:
+        return forms[a.ndim, b.ndim]
+    _refuse("np.kron", "operands other than 1-d or 2-d arrays")
 
 
 def _angle(z, deg=False):
@@ -623,6 +642,22 @@ def _tril_indices(n, k=0, m=-1):
 
 def _triu_indices(n, k=0, m=-1):
     return _tri_indices_c(n, k, m, False)
+
+
+def _tril_indices_from(arr, k=0):
+    return _tri_indices_c(arr.shape[0], k, arr.shape[1], True)
+
+
+def _triu_indices_from(arr, k=0):
+    return _tri_indices_c(arr.shape[0], k, arr.shape[1], False)
+
+
+def _choose_indices_from(fn, name):
+    def choose(values, kwnames):
+        if not _is_array(values[0]) or values[0].ndim != 2:
+            _refuse(name, "an input other than a 2-d array")
+        return fn
+    return choose
 
 
 # ---- partitions and polynomial roots ------------------------------------------------------------
@@ -999,6 +1034,8 @@ IMPLS = {
     np.ediff1d: Impl("np.ediff1d", _choose_ediff1d),
     np.tril_indices: Impl("np.tril_indices", _plain(_tril_indices)),
     np.triu_indices: Impl("np.triu_indices", _plain(_triu_indices)),
+    np.tril_indices_from: Impl("np.tril_indices_from", _choose_indices_from(_tril_indices_from, "np.tril_indices_from")),
+    np.triu_indices_from: Impl("np.triu_indices_from", _choose_indices_from(_triu_indices_from, "np.triu_indices_from")),
     np.partition: Impl("np.partition", lambda v, k: _choose_partition(v, k, False)),
     np.argpartition: Impl("np.argpartition", lambda v, k: _choose_partition(v, k, True)),
     np.roots: Impl("np.roots", _choose_roots),
