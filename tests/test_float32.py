@@ -295,3 +295,18 @@ def test_ints_round_to_float32_once(dtype):
     want = a.astype(np.float32)
     assert np.array_equal(out, want) and np.array_equal(c.real, want) and np.array_equal(b, want)
     assert s == want[0]
+
+
+def f32_products_as_arrays(a, b):
+    x, y = a[0], b[0]
+    return np.array([x * y]), np.array([x + y, x - y]), np.full(2, x / y), np.array([x * 2.0]), np.array([a[0] * a[1] * b[0]])
+
+
+def test_arithmetic_of_float32_scalars_is_float32():
+    """x * y of two np.float32 is an np.float32 (Numba, NumPy): an array of it is float32; with a
+    Python float it is float64, as in Numba."""
+    a, b = np.array([1.1, 2.3], np.float32), np.array([3.7], np.float32)
+    got = jit(f32_products_as_arrays)(a, b)
+    assert [g.dtype for g in got] == [np.float32] * 3 + [np.float64, np.float32]
+    x, y = a[0], b[0]
+    assert got[0][0] == x * y and got[1].tolist() == [x + y, x - y] and got[2][0] == x / y

@@ -109,6 +109,12 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         else if (ci) dt = ti_whole_reduction_dtype(ci);
         break;
     }
+    case IR_BINOP:   /* x * y of two np.float32 (or np.complex64) is one, as in Numba (and NumPy) */
+        if (in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL || in->imm == IRB_TRUEDIV) {
+            int da = scalar_dtype(ti, in->args[0], depth + 1);
+            if ((da == DT_FLOAT32 || da == DT_COMPLEX64) && scalar_dtype(ti, in->args[1], depth + 1) == da) dt = da;
+        }
+        break;
     case IR_UNOP:   /* -x and ~x wrap at x's width (codegen's cg_wrap_dtype) */
         if (in->imm == IRU_NEG || in->imm == IRU_INVERT) dt = scalar_dtype(ti, in->args[0], depth + 1);
         break;
