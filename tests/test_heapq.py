@@ -146,3 +146,28 @@ def test_heap_typed_by_a_later_append():
 
 def test_heap_given_as_a_list_literal():
     assert jit(heap_of_a_literal)() == (1.0, 2)
+
+
+def named_jobs(costs, names):
+    h = [(costs[0], names[0])]
+    for i in range(1, len(costs)):
+        heapq.heappush(h, (costs[i], names[i]))
+    order = []
+    while h:
+        order.append(heapq.heappop(h)[1])
+    return order, max(list(zip(costs, names))), min([(n, c) for c, n in zip(costs, names)])
+
+
+def test_tuples_holding_strings():
+    """(priority, name) tuples: ties compare the names, as CPython's tuples do."""
+    check(named_jobs, [3.0, 1.0, 2.0, 1.0, 3.0], ["c", "b", "x", "a", "ab"])
+
+
+def tuple_str_compares(a, b):
+    return a < b, a <= b, a == b, a != b, a > b, a >= b, ((a, 1) == (a, 1)), ((1, a), 2) < ((1, b), 0)
+
+
+@pytest.mark.parametrize("a, b", [((1.0, "a"), (1.0, "b")), ((2.0, "b"), (1.0, "b")), ((1.0, "x"), (1.0, "x")),
+                                  ((1.0, ""), (1.0, "é"))])
+def test_tuple_compares_with_strings(a, b):
+    check(tuple_str_compares, a, b)

@@ -439,7 +439,9 @@ static int type_min_max(TypeInfo *ti, Instr *in, int bid, const Type **args, int
         if (!strcmp(in->kwnames[j], "default")) dflt = j;
         else if (strcmp(in->kwnames[j], "key")) return ERR(in, "%s() got an unexpected keyword argument '%s'", name, in->kwnames[j]);
     }
-    bool item_ok = (ty_is_number(e) && (key || e != ty_complex128)) || real_tuple(e) || (e == ty_str && args[0] != ty_str);
+    bool held = args[0]->kind == TY_LIST || args[0]->kind == TY_SET || args[0]->kind == TY_DICT;   /* (items borrowed) */
+    bool item_ok = (ty_is_number(e) && (key || e != ty_complex128)) || real_tuple(e) || (e == ty_str && args[0] != ty_str) ||
+                   (e->kind == TY_TUPLE && held && orderable(e));   /* max of [(score, name), ...] */
     if (!item_ok) return UNSUP(in, "%s() of %s is not supported", name, args[0]->name);
     CallInfo *ci = ti_container_call(ti, in, bid == BI_MIN ? LB_MIN : LB_MAX, dflt >= 0 ? 2 : 1, e);
     if (!ci) return -1;

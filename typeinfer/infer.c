@@ -308,6 +308,8 @@ static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
         const Type *x = a->elems[i], *y = b->elems[i];
         if (x->kind == TY_TUPLE && y->kind == TY_TUPLE) {
             if (!tuples_comparable(x, y, ordering)) return false;
+        } else if (x == ty_str && y == ty_str) {
+            continue;   /* (score, name) < (score2, name2): cg_cmp_any compares strings too */
         } else if (!ty_is_number(x) || !ty_is_number(y) || (ordering && (x == ty_complex128 || y == ty_complex128))) {
             return false;
         }
