@@ -537,3 +537,12 @@ def int_texts(v):
                                2**63 - 1, -(2**63) + 1, 10**18, -(10**18)])
 def test_str_of_ints(v):
     check(int_texts, v)
+
+
+@pytest.mark.parametrize("s", ["ACGTacgtNN" * 300, "ACGT-1", "acgt 9", "", "12", "ÿµß é", "ABCÿ", "abcÉ", "Zz" * 40 + "é"])
+def test_ascii_fast_paths_and_latin1(s):
+    """ASCII strings take the one-pass case paths; Latin-1 ones the full mappings ('ÿ'.upper()
+    is U+0178, 'ß'.upper() 'SS')."""
+    check(lambda s: (s.upper(), s.lower(), s.isupper(), s.islower(), s.ljust(len(s) + 3, "é"),
+                     s.rjust(len(s) + 2), s.center(len(s) + 5, "*")), s)
+    assert jit(lambda s: s.isascii())(s) == s.isascii()   # (numba's is an int)
