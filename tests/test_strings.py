@@ -546,3 +546,8 @@ def test_ascii_fast_paths_and_latin1(s):
     check(lambda s: (s.upper(), s.lower(), s.isupper(), s.islower(), s.ljust(len(s) + 3, "é"),
                      s.rjust(len(s) + 2), s.center(len(s) + 5, "*")), s)
     assert jit(lambda s: s.isascii())(s) == s.isascii()   # (numba's is an int)
+
+
+@pytest.mark.parametrize("s", ["GATTACA", "z", "aé€😀b", ""])
+def test_max_min_of_a_string(s):
+    check(lambda s: (max(s), min(s)), s)

@@ -1364,6 +1364,10 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
             int rc = ti_class_builtin(ti, in, callee->builtin, args, nargs);
             if (rc <= 0) return rc;
         }
+        if ((callee->builtin == BI_MIN || callee->builtin == BI_MAX) && nargs == 1 && args[0] == ty_str) {
+            PyObject *py = ti_python_form(ti, "ember._pylib", "STR_FORMS", ti_builtins[callee->builtin].name);
+            if (py) return type_hooked_call(ti, in, ty_object(TY_HOOKED, py, 0), args, nargs);   /* max(s): a character */
+        }
         if (ti_is_container_builtin(callee->builtin, args, nargs, in->nkw))
             return ti_type_container_builtin(ti, in, callee->builtin, args, nargs);
         if (ti_is_numpy_builtin(callee->builtin)) {

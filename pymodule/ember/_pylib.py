@@ -557,3 +557,36 @@ for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MA
                         ("random", _RANDOM)):
     for _fn, _impl in _table.items():
         IMPLS[_fn] = _entry(_module, _fn, _impl)
+
+
+# ---- max and min of one string: its largest or smallest character (typeinfer/calls.c) ----------
+
+def _str_max(s):
+    if len(s) == 0:
+        raise ValueError("max() arg is an empty sequence")
+    best = s[0]
+    for c in s:
+        if c > best:
+            best = c
+    return best
+
+
+def _str_min(s):
+    if len(s) == 0:
+        raise ValueError("min() arg is an empty sequence")
+    best = s[0]
+    for c in s:
+        if c < best:
+            best = c
+    return best
+
+
+def _str_choose(name, impl):
+    def choose(values, kwnames):
+        if kwnames:
+            _refuse(f"{name}() of a str", "key= or default=")
+        return impl
+    return choose
+
+
+STR_FORMS = {"max": Impl("max", _str_choose("max", _str_max)), "min": Impl("min", _str_choose("min", _str_min))}
