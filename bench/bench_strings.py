@@ -10,6 +10,10 @@
   concat   a string of n pieces built with + in chunks of 100, then its length (copying)
   chars    a Caesar shift of a text of 10 n letters, ord() and chr() per letter, the shifted
            letters counted (one-character strings)
+  upper    s.upper() of a soft-masked DNA text of 2 n letters (ACGTacgt), its length (whole-string
+           case mapping)
+  isupper  s.isupper() of the same text upper-cased (a whole-string predicate)
+  ljust    s.ljust(len(s) + 10) of the DNA text, its length (padding a long string)
 
 numba runs what it compiles (it has no format specs or str(float)); "n/a" otherwise. Times are
 the best of --repeat calls after a warm-up call. ember's results must equal CPython's; the
@@ -66,6 +70,18 @@ def k_chars(text):
     return count
 
 
+def k_upper(s):
+    return len(s.upper())
+
+
+def k_isupper(s):
+    return s.isupper()
+
+
+def k_ljust(s):
+    return len(s.ljust(len(s) + 10))
+
+
 def best(f, arg, repeat):
     r = f(arg)   # warm-up (compiles)
     ts = []
@@ -89,6 +105,8 @@ def main():
     floats = rng.standard_normal(10 * args.n) * 10.0 ** rng.integers(-5, 6, 10 * args.n)
     forms = {"format": (k_format, args.n), "words": (k_words, text), "floats": (k_floats, floats),
              "concat": (k_concat, args.n), "chars": (k_chars, "".join(rng.choice(list("abcdefgh ,"), 10 * args.n)))}
+    dna = "".join(rng.choice(list("ACGTacgt"), 2 * args.n))
+    forms.update({"upper": (k_upper, dna), "isupper": (k_isupper, dna.upper()), "ljust": (k_ljust, dna)})
 
     import ember
     backends = {"CPython": {k: f for k, (f, _) in forms.items()},
