@@ -1680,7 +1680,7 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_BRANCH: {
         int done = branch_as_update(L, in);
         if (done) return done < 0 ? -1 : 0;
-        Block *test = second_test(L, in);
+        Block *test = L->pending_int.branch == in ? NULL : second_test(L, in);   /* (an int() test waits for this branch) */
         if (test) return branch_on_both(L, in, test) < 0 ? -1 : 0;
         int clamp = clamp_target(L, in);
         LLVMValueRef cond = L->vals[in->args[0]];

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import check, impl, jit
+from difftest import check, impl, jit, numba_xfail
 
 
 def count_or(buf):
@@ -213,3 +213,40 @@ def test_the_switch_is_gone():
         pytest.skip("backend without inspect_asm")
     asm = "\n".join(f.inspect_asm().values())
     assert "pcmpeqb" in asm and "pcmpgtb" not in asm and "pcmpltb" not in asm
+
+
+def int_in_range(v):
+    k = int(v)
+    if k >= 0 and k < 3:
+        return 1
+    return 0
+
+
+def int_out_of_range(v):
+    k = int(v)
+    if k < 0 or k >= 3:
+        return 1
+    return 0
+
+
+def weighted_histogram(x, w, bins):
+    counts = np.zeros(bins)
+    for i in range(x.size):
+        k = int(x[i] * bins)
+        if k >= 0 and k < bins:
+            counts[k] += w[i]
+    return counts
+
+
+@pytest.mark.parametrize("v", [1.5, -0.5, -2.0, 2.9, 3.0, -9.2e18] +
+                         [pytest.param(x, marks=numba_xfail("numba's int() of NaN or inf is -2**63")) for x in (math.nan, -math.inf)])
+def test_int_tested_by_and_or(v):
+    """`k = int(v)` tested by `and`/`or` at once: the int() test that waits for the branch
+    (cg_defer_int_check) goes with the first test; NaN and infinities still raise."""
+    check(int_in_range, v)
+    check(int_out_of_range, v)
+
+
+def test_int_tested_in_a_loop():
+    x = np.array([0.05, 0.5, -0.1, 0.99, 1.2, 0.7])
+    check(weighted_histogram, x, np.arange(6.0), 4)
