@@ -34,7 +34,10 @@ static LLVMValueRef slot_of(Lower *L, LLVMTypeRef t, LLVMValueRef init, const ch
 }
 
 /* A new C float64 copy of any real array (as one lane when flat). */
+/* v as a C-contiguous float64 array: itself when it is one (np.interp(x, xp, fp) of one x in a
+ * loop copied xp and fp at every call: 443x numba's time for 10^5 sample points), else a copy. */
 static LLVMValueRef f8_copy(Lower *L, const Type *t, LLVMValueRef v) {
+    if (t->kind == TY_ARRAY && t->dtype == DT_FLOAT64 && t->layout == 'C' && !t->unaligned) return v;
     return cg_copy_array(L, t, v, ty_array(DT_FLOAT64, t->ndim, 'C', false));
 }
 
