@@ -1401,7 +1401,7 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return np_concatenate(L, types[0], args[0], (int)ax, rt, ci->argmap[1] >= 0 && types[1]->kind == TY_NONE);
     }
     case BI_NP_DOT: {
-        bool out = ci->argmap[2] >= 0 && types[2]->kind != TY_NONE;
+        bool out = ci->nparams > 2 && ci->argmap[2] >= 0 && types[2]->kind != TY_NONE;   /* (a.dot(b) has two) */
         const Type *pt = out ? ty_array(rt->dtype, rt->ndim, 'C', false) : rt;   /* the product, then copied to out */
         LLVMValueRef p = types[0]->ndim > 2 || types[1]->ndim > 2 ? cg_dot_nd(L, types[0], args[0], types[1], args[1], pt)
                                                                   : cg_product(L, types[0], args[0], types[1], args[1], pt, true);

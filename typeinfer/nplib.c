@@ -413,7 +413,7 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_DOT: case BI_NP_MATMUL: case BI_NP_VDOT: case BI_NP_OUTER: {
         if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_NP_DOT && !method ? P_DOT : P_AB, 2, args, nargs, method))) return -1;
         const Type *x = ci->params[0], *y = ci->params[1];
-        if (bid == BI_NP_DOT && given(ci, 2) && ci->params[2]->kind != TY_NONE) {   /* np.dot(a, b, out): written, returned */
+        if (bid == BI_NP_DOT && !method && given(ci, 2) && ci->params[2]->kind != TY_NONE) {   /* np.dot(a, b, out): written, returned */
             const Type *r = ti_product_type(ti, in, "np.dot()", x, y), *o = ci->params[2];
             if (!r) return -1;
             if (r->kind != TY_ARRAY)
