@@ -625,6 +625,12 @@ static void sort_in_place(Lower *L, const Type *e, LLVMValueRef l, LLVMValueRef 
         cg_check_status(L, cg_call(L, "ember_rt_list_sort", L->i32, pt, a, 3));
         return;
     }
+    if (e == ty_float64) {   /* NumPy's sort, but -0.0 and 0.0 in their order, and reverse=True stable too */
+        LLVMTypeRef pt[3] = {L->ptr, L->i64, L->i32};
+        LLVMValueRef a[3] = {items(L, l), cg_list_len(L, l), LLVMBuildZExt(L->b, reverse, L->i32, "")};
+        cg_check_status(L, cg_call(L, "ember_rt_list_sort_f8", L->i32, pt, a, 3));
+        return;
+    }
     const char *fn = e == ty_float64 ? "ember_rt_sort_f8" : e == ty_bool ? "ember_rt_sort_b1"
                    : e == ty_uint64 ? "ember_rt_sort_u8" : "ember_rt_sort_i8";
     LLVMTypeRef pt[2] = {L->ptr, L->i64};

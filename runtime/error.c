@@ -783,6 +783,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_list_free", (void *)ember_rt_list_free},
     {"ember_rt_array_hold", (void *)ember_rt_array_hold},
     {"ember_rt_list_sort", (void *)ember_rt_list_sort},
+    {"ember_rt_list_sort_f8", (void *)ember_rt_list_sort_f8},
     {"ember_rt_dict_new", (void *)ember_rt_dict_new},
     {"ember_rt_dict_free", (void *)ember_rt_dict_free},
     {"ember_rt_dict_lookup", (void *)ember_rt_dict_lookup},

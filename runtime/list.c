@@ -14,6 +14,8 @@
  * is shortened or extended to the new length. A returned list becomes a new Python list.
  */
 #include "rt.h"
+#include "sort.h"
+#include <math.h>
 #include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,38 @@ static int32_t sort_strings(RtStr **items, int64_t n, bool descending) {
     sort_keyed(k, buf, n, descending, bytes ? 8 : 3);
     for (int64_t i = 0; i < n; i++) items[i] = KEYED_STR(&k[i]);
     free(k);
+    return 0;
+}
+
+/* list.sort() of floats (reverse: reverse=True): NumPy's sort, as np.sort, but stable where
+ * equal floats differ: -0.0 and 0.0 keep the order they had, as CPython's stable sort keeps them
+ * (NumPy's quicksort swapped them). The zeros' signs are noted before, and their run is written
+ * back in that order after; a list with one sign of zero costs one scan. 0, or -1 (MemoryError). */
+int32_t ember_rt_list_sort_f8(double *a, int64_t n, int32_t reverse) {
+    int64_t zeros = 0, negative = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] == 0) zeros++, negative += signbit(a[i]) != 0;
+    unsigned char *signs = NULL;
+    if (negative && negative < zeros) {
+        if (!(signs = malloc((size_t)zeros))) {
+            ember_rt_raise("builtins:MemoryError", "out of memory");
+            return -1;
+        }
+        for (int64_t i = 0, k = 0; i < n; i++)
+            if (a[i] == 0) signs[k++] = signbit(a[i]) != 0;
+    }
+    ember_rt_sort_f8(a, n);
+    if (reverse)
+        for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+            double t = a[i];
+            a[i] = a[j], a[j] = t;
+        }
+    if (signs) {
+        int64_t z = 0;
+        while (z < n && a[z] != 0) z++;
+        for (int64_t k = 0; k < zeros; k++) a[z + k] = signs[k] ? -0.0 : 0.0;
+        free(signs);
+    }
     return 0;
 }
 

@@ -160,6 +160,7 @@ double ember_rt_rng_resume(void *g, uint64_t word, int32_t which);
 typedef struct RtList { int64_t len, cap; char *items; } RtList;   /* a list block's data */
 RtBlock *ember_rt_list_new(int64_t itemsize, int64_t cap);   /* empty; NULL with the error record set */
 int32_t ember_rt_list_sort(RtBlock *l, int64_t size, int32_t (*less)(const void *a, const void *b));   /* stable */
+int32_t ember_rt_list_sort_f8(double *a, int64_t n, int32_t reverse);   /* list.sort() of floats: zeros keep their order */
 int32_t ember_rt_list_grow(RtBlock *l, int64_t itemsize, int64_t need);   /* cap >= need; 0, or -1 MemoryError */
 void ember_rt_list_free(RtBlock *l);              /* its items and block (their references dropped already) */
 void rt_list_decref(const Type *t, RtBlock *l);    /* drop a reference; the last drops the elements' */

@@ -9,7 +9,7 @@ from heapq import heappop, heappush
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, check_all, errors, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, check_all, errors, jit, no_leaks, numba_xfail  # noqa: F401
 
 
 def push_pop(xs, k):
@@ -171,3 +171,27 @@ def tuple_str_compares(a, b):
                                   ((1.0, ""), (1.0, "é"))])
 def test_tuple_compares_with_strings(a, b):
     check(tuple_str_compares, a, b)
+
+
+def smallest_largest_of(xs, n):
+    return heapq.nsmallest(n, xs), heapq.nlargest(n, xs), heapq.nsmallest(n, [x * 2.0 for x in xs])
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 12, pytest.param(40, marks=numba_xfail("numba's sort swaps -0.0 and 0.0"))])
+def test_nsmallest_nlargest_keep_equal_items_in_order(n):
+    """sorted(xs)[:n] and sorted(xs, reverse=True)[:n]: -0.0 and 0.0 compare equal and keep
+    their order (a bounded heap of (item, position) pairs; list.sort of floats is stable too)."""
+    rng = np.random.default_rng(n)
+    xs = [float(v) for v in rng.integers(-3, 3, 30)]
+    for k in range(0, 30, 4):
+        xs[k] = -0.0 if xs[k] == 0 else xs[k]
+    got = jit(smallest_largest_of)(xs, n)
+    want = smallest_largest_of(xs, n)
+    assert [[repr(v) for v in part] for part in got] == [[repr(v) for v in part] for part in want]
+
+
+@numba_xfail("numba's sort swaps -0.0 and 0.0")
+def test_list_sort_of_floats_is_stable_for_zeros():
+    xs = [0.0, -0.0, 1.0, -0.0, 0.0, -1.0] * 5
+    got = jit(lambda xs: (sorted(xs), sorted(xs, reverse=True)))(xs)
+    assert [[repr(v) for v in part] for part in got] == [[repr(v) for v in sorted(xs)], [repr(v) for v in sorted(xs, reverse=True)]]
