@@ -935,7 +935,7 @@ def _choose_cond(values, kwnames, consts):
 # np.linalg.norm(x, ord) of a matrix with ord a run-time number (typeinfer/nplib.c,
 # ti_nplib_python_form; a vector's is compiled there): each order's branch is the constant-order
 # norm, so results are the same bits
-def _norm_matrix_ord(x, ord=None):
+def _norm_sums_ord(x, ord):   # orders 1, -1, inf, -inf: extremes of column or row sums
     if ord == 1:
         return np.linalg.norm(x, 1)
     if ord == -1:
@@ -944,23 +944,19 @@ def _norm_matrix_ord(x, ord=None):
         return np.linalg.norm(x, np.inf)
     if ord == -np.inf:
         return np.linalg.norm(x, -np.inf)
+    raise ValueError("Invalid norm order for matrices.")
+
+
+def _norm_matrix_ord(x, ord=None):
     if ord == 2:
         return np.linalg.norm(x, 2)
     if ord == -2:
         return np.linalg.norm(x, -2)
-    raise ValueError("Invalid norm order for matrices.")
+    return _norm_sums_ord_c(x, ord)
 
 
 def _norm_complex_matrix_ord(x, ord=None):   # (orders 2 and -2 of complex matrices are not compiled)
-    if ord == 1:
-        return np.linalg.norm(x, 1)
-    if ord == -1:
-        return np.linalg.norm(x, -1)
-    if ord == np.inf:
-        return np.linalg.norm(x, np.inf)
-    if ord == -np.inf:
-        return np.linalg.norm(x, -np.inf)
-    raise ValueError("Invalid norm order for matrices.")
+    return _norm_sums_ord_c(x, ord)
 
 
 def _choose_norm(values, kwnames):
@@ -984,6 +980,7 @@ RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
+_norm_sums_ord_c = njit(_norm_sums_ord)
 _nan_to_c = njit(_nan_to)
 _gradient_1d_c = njit(_gradient_1d)
 _gradient_1d_x_c = njit(_gradient_1d_x)

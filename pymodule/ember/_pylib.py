@@ -628,8 +628,7 @@ def _str_max(s):
         raise ValueError("max() arg is an empty sequence")
     best = s[0]
     for c in s:
-        if c > best:
-            best = c
+        best = c if c > best else best
     return best
 
 
@@ -638,8 +637,7 @@ def _str_min(s):
         raise ValueError("min() arg is an empty sequence")
     best = s[0]
     for c in s:
-        if c < best:
-            best = c
+        best = c if c < best else best
     return best
 
 
