@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Numba idioms against numba: 108 kernels in styles bench/bench_loops_numba.py lacks.
+"""Numba idioms against numba: 110 kernels in styles bench/bench_loops_numba.py lacks.
 
 NumPy calls on small arrays inside loops (np.dot, argmax/argmin, per-iteration allocation,
 np.linalg.solve/inv/det on 3x3, np.sort, np.searchsorted, np.cumsum, np.where), control flow
@@ -102,6 +102,23 @@ def sigmoid_dot_rows(X, w, b):
         out[i] = 1.0 / (1.0 + np.exp(-z))
     return out
 """, _a_sig)
+
+
+kernel("interp_one_x_in_loop", """
+def interp_one_x_in_loop(xs, xp, fp):
+    s = 0.0
+    for v in xs:
+        s += np.interp(v, xp, fp)
+    return s
+""", lambda small: (_rng(140).random(50 if small else 1000), np.linspace(0.0, 1.0, 100 if small else 100000),
+                    np.sin(np.linspace(0.0, 1.0, 100 if small else 100000))))
+
+
+kernel("heapq_n_best", """
+def heapq_n_best(x):
+    l = [v for v in x]
+    return heapq.nsmallest(10, l), heapq.nlargest(10, l)
+""", lambda small: (_rng(141).random(200 if small else 300000),))
 
 
 kernel("row_normalize_helper", """
