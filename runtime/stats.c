@@ -48,12 +48,27 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
         lo = 0.0;
         hi = 1.0;
     } else {
+        /* NaN propagates, as a.min() / a.max() do: noted apart, so that the loop is selects and
+         * an OR, which vectorise (its NaN tests in the selects made the scan 1.4x numba's
+         * whole histogram) */
         lo = hi = at(data, 0, stride);
-        for (int64_t i = 0; i < n; i++) {   /* NaN propagates, as a.min() / a.max() do */
-            double x = at(data, i, stride);
-            if (x < lo || isnan(x)) lo = isnan(lo) ? lo : x;
-            if (x > hi || isnan(x)) hi = isnan(hi) ? hi : x;
+        int nan = 0;
+        if (stride == (int64_t)sizeof(double)) {
+            for (int64_t i = 0; i < n; i++) {
+                double x = at(data, i, stride);
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                nan |= x != x;
+            }
+        } else {
+            for (int64_t i = 0; i < n; i++) {
+                double x = at(data, i, stride);
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                nan |= x != x;
+            }
         }
+        if (nan) lo = hi = NAN;
         if (!isfinite(lo) || !isfinite(hi)) {
             snprintf(msg, sizeof msg, "autodetected range of [%g, %g] is not finite", lo, hi);
             return value_error_text(msg, "autodetected range is not finite");

@@ -156,6 +156,9 @@ def test_histogram_many_bins_small_range():
 
 def test_histogram_errors():
     check(lambda a: np.histogram(a), np.array([1.0, nan]))             # autodetected range not finite
+    for bad in ([nan, 1.0, 2.0], [1.0, inf, 0.5], [-inf, 2.0], [3.0, 1.0, nan, 0.0, 7.0, 2.0]):
+        check(lambda a: np.histogram(a), np.array(bad))
+        check(lambda a: np.histogram(a[::2]), np.repeat(np.array(bad), 2))   # a strided lane
     check(lambda a: np.histogram(a, 3, range=(2, 1)), np.arange(4.0))   # max < min
     check(lambda a: np.histogram(a, 0), np.arange(4.0))
     check(lambda a, b: np.histogram(a, b), np.arange(4.0), np.array([1.0, 0.0]))
