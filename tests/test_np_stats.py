@@ -219,6 +219,23 @@ def test_interp_sorted_and_repeated_queries():
     check(interps, x, xp, fp)
 
 
+def complex_interps(x, xp, fp):
+    return np.interp(x, xp, fp), np.interp(x, xp, fp, left=-1j, right=5.0), np.interp(x[0], xp, fp)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_interp_of_complex_values(seed):
+    rng = np.random.default_rng(seed)
+    n = 1 + seed
+    xp = np.sort(rng.integers(0, 6, n).astype(float))   # repeated sample points too
+    fp = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    if seed % 2:
+        fp[0] = complex(inf, 1.0)
+    x = np.concatenate([rng.uniform(-1, 7, 9), xp, [nan]])
+    check(complex_interps, x, xp, fp)
+    check(complex_interps, x.reshape(-1, 1)[::2], xp.astype(np.int64), fp)
+
+
 def test_interp_errors():
     check(lambda x: np.interp(x, np.zeros(0), np.zeros(0)), np.ones(2))
     check(lambda x: np.interp(x, np.arange(3.0), np.arange(2.0)), np.ones(2))

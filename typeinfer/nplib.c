@@ -136,6 +136,9 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if (bid == BI_LA_NORM && norm_run_time_ord(ti, in, args, npos)) {
         table = "NORM_FORMS";   /* np.linalg.norm(x, p) of a p known at run time */
         module = "ember._npfuncs";
+    } else if (bid == BI_NP_INTERP && npos >= 3 && is_array(args[2]) && ty_dtypes[args[2]->dtype].kind == 'c') {
+        table = "INTERP_FORMS";   /* complex fp */
+        module = "ember._npfuncs";
     } else if (bid == BI_LA_MATRIX_RANK && nargs >= 1 && is_array(args[0]) && args[0]->ndim == 1) {
         table = "RANK_FORMS";   /* a vector's rank */
         module = "ember._npfuncs";

@@ -974,6 +974,83 @@ def _choose_rank(values, kwnames):
     return _rank_1d
 
 
+# np.interp with complex fp (typeinfer/nplib.c, ti_nplib_python_form; real fp is compiled in C):
+# NumPy's complex interpolation, each part along the interval by the reciprocal of its width,
+# and where that gives NaN (an infinite end) from the other end, then the equal ends' value.
+def _interp_c1(v, xp, fp, lv, rv):
+    n = xp.shape[0]
+    if n == 1:   # one sample point: its value everywhere between left and right, NaN too
+        return lv if v < xp[0] else rv if v > xp[0] else fp[0]
+    if np.isnan(v):
+        return complex(v, 0.0)
+    if v < xp[0]:
+        return lv
+    if v > xp[n - 1]:
+        return rv
+    if v == xp[n - 1]:
+        return fp[n - 1]
+    lo, hi = 0, n
+    while lo < hi:   # the last j with xp[j] <= v
+        mid = (lo + hi) // 2
+        if xp[mid] <= v:
+            lo = mid + 1
+        else:
+            hi = mid
+    j = lo - 1
+    if v == xp[j]:
+        return fp[j]
+    inv = 1.0 / (xp[j + 1] - xp[j])
+    re = _interp_part_c(v, xp[j], xp[j + 1], fp[j].real, fp[j + 1].real, inv)
+    im = _interp_part_c(v, xp[j], xp[j + 1], fp[j].imag, fp[j + 1].imag, inv)
+    return complex(re, im)
+
+
+def _interp_part(v, x0, x1, a, b, inv):
+    s = (b - a) * inv
+    r = s * (v - x0) + a
+    if np.isnan(r):
+        r = s * (v - x1) + b
+        if np.isnan(r) and a == b:
+            r = a
+    return r
+
+
+def _interp_ends(fp, left, right):
+    n = fp.shape[0]
+    return (fp[0] if left is None else complex(left)), (fp[n - 1] if right is None else complex(right))
+
+
+def _interp_complex_scalar(x, xp, fp, left=None, right=None):
+    if fp.shape[0] != xp.shape[0]:
+        raise ValueError("fp and xp are not of the same length.")
+    if xp.shape[0] == 0:
+        raise ValueError("array of sample points is empty")
+    lv, rv = _interp_ends_c(fp, left, right)
+    return _interp_c1_c(float(x), xp, fp, lv, rv)
+
+
+def _interp_complex_array(x, xp, fp, left=None, right=None):
+    if fp.shape[0] != xp.shape[0]:
+        raise ValueError("fp and xp are not of the same length.")
+    if xp.shape[0] == 0:
+        raise ValueError("array of sample points is empty")
+    lv, rv = _interp_ends_c(fp, left, right)
+    xs = x.ravel()
+    out = np.empty(xs.size, np.complex128)
+    for k in range(xs.size):
+        out[k] = _interp_c1_c(float(xs[k]), xp, fp, lv, rv)
+    return out.reshape(x.shape)
+
+
+def _choose_interp(values, kwnames):
+    x, xp = values[0], values[1]
+    if not _is_array(xp) or xp.ndim != 1 or xp.dtype.kind not in "biuf" or isinstance(x, complex) or \
+            (_is_array(x) and x.dtype.kind == "c"):
+        _refuse("np.interp", "complex x or xp, or xp other than a 1-d array")
+    return _interp_complex_array if _is_array(x) else _interp_complex_scalar
+
+
+INTERP_FORMS = {"interp": Impl("np.interp", _choose_interp)}
 NORM_FORMS = {"norm": Impl("np.linalg.norm", _choose_norm)}
 RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
@@ -981,6 +1058,9 @@ RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
 _norm_sums_ord_c = njit(_norm_sums_ord)
+_interp_part_c = njit(_interp_part)
+_interp_c1_c = njit(_interp_c1)
+_interp_ends_c = njit(_interp_ends)
 _nan_to_c = njit(_nan_to)
 _gradient_1d_c = njit(_gradient_1d)
 _gradient_1d_x_c = njit(_gradient_1d_x)
