@@ -158,6 +158,9 @@ class Array(Type):
         prefix = ("" if self.aligned else "unaligned ") + ("readonly " if readonly else "")
         super().__init__(f"{prefix}array({dtype.name}, {ndim}d, {layout})")
 
+    def __repr__(self):   # Numba's repr (str() is the name, which ember and Numba print alike)
+        return f"Array({self.dtype!r}, {self.ndim}, '{self.layout}', {self.readonly}, aligned={self.aligned})"
+
     @property
     def mutable(self):
         """Whether compiled code may write the array's elements (Numba's Buffer.mutable)."""
@@ -181,6 +184,9 @@ class UniTuple(BaseTuple):
             raise TypeError(f"a UniTuple's count is an int >= 0, not {count!r}")
         self.dtype, self.count, self.types = dtype, count, (dtype,) * count
         super().__init__(f"UniTuple({dtype} x {count})")
+
+    def __repr__(self):   # Numba's repr; str() is the name
+        return f"UniTuple({self.dtype!r}, {self.count})"
 
     def __len__(self):
         return self.count
@@ -306,10 +312,11 @@ class Signature:
         self.return_type = None if return_type is None else _check(return_type, "a return type")
         self.args = tuple(_check(a, "a parameter type") for a in args)
 
-    def __repr__(self):
+    def __str__(self):
         return "%s(%s)" % ("" if self.return_type is None else self.return_type, ", ".join(map(str, self.args)))
 
-    __str__ = __repr__
+    def __repr__(self):   # Numba's: (float64, int64) -> float64
+        return f"{self.args!r} -> {self.return_type!r}"
 
     def __eq__(self, other):
         if isinstance(other, Signature):
