@@ -123,6 +123,25 @@ def test_interleaved_in_a_loop():
     check(monte_carlo, 3, 500, rtol=0.0, atol=0.0)
 
 
+def generator_binomials(rng, n):
+    # scalar draws of a Generator whose (n, p) change from call to call, then stay: the cached
+    # constants of the last (n, p) must follow
+    out = np.empty(4 * n, np.int64)
+    for i in range(n):
+        out[4 * i] = rng.binomial(7, 0.2)
+        out[4 * i + 1] = rng.binomial(1000, 0.4)
+        out[4 * i + 2] = rng.binomial(1000, 0.4 if i % 3 else 0.41)
+        out[4 * i + 3] = rng.binomial(50 + i % 2, 0.7)
+    return out, rng.multinomial(20, np.array([0.2, 0.5, 0.3])), rng.binomial(7, 0.2, size=5)
+
+
+@numba_skip("numba's Generator has no multinomial")
+def test_generator_binomial_constants_follow_n_and_p():
+    want = generator_binomials(np.random.default_rng(4), 300)
+    got = jit(generator_binomials)(np.random.default_rng(4), 300)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want))
+
+
 # ---------------------------------------------------------------- shuffle, permutation, choice
 
 def shuffles(seed, a, b, c):
