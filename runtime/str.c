@@ -205,12 +205,24 @@ static int64_t search(const RtStr *s, const RtStr *sub, int64_t start, int64_t e
     adjust(s->len, &start, &end);
     if (end - start < sub->len || start > s->len) return -1;
     if (sub->kind > s->kind) return -1;   /* canonical: a wider code point is not in s */
-    if (!last && s->kind == 1 && sub->len > 0) {
-        const unsigned char *p = DATA(s) + start, *stop = DATA(s) + end - sub->len + 1;
-        while (p < stop && (p = memchr(p, DATA(sub)[0], (size_t)(stop - p)))) {
-            if (!memcmp(p, DATA(sub), (size_t)sub->len)) return p - DATA(s);
-            p++;
+    if (s->kind == 1 && sub->len > 0) {   /* bytes: glibc's memmem forward (two-way, with skips) */
+        const unsigned char *t = DATA(s), *pt = DATA(sub);
+        int64_t m = sub->len;
+        if (!last) {
+            const unsigned char *p = memmem(t + start, (size_t)(end - start), pt, (size_t)m);
+            return p ? p - t : -1;
         }
+        if (m == 1) {
+            const unsigned char *p = memrchr(t + start, pt[0], (size_t)(end - start));
+            return p ? p - t : -1;
+        }
+        /* backward: Horspool's skip by the window's first byte, the nearest k >= 1 where the
+         * pattern has it (m where it has none); 'T'*35 in a DNA text took 18x numba's time */
+        int64_t shift[256];
+        for (int c = 0; c < 256; c++) shift[c] = m;
+        for (int64_t k = m - 1; k >= 1; k--) shift[pt[k]] = k;
+        for (int64_t i = end - m; i >= start; i -= shift[t[i]])
+            if (t[i] == pt[0] && !memcmp(t + i, pt, (size_t)m)) return i;
         return -1;
     }
     if (last) {

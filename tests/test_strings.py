@@ -552,3 +552,23 @@ def test_ascii_fast_paths_and_latin1(s):
                                pytest.param("", marks=numba_xfail("numba raises StopIteration for an empty str"))])
 def test_max_min_of_a_string(s):
     check(lambda s: (max(s), min(s)), s)
+
+
+def searches(s, t, a, b):
+    return s.find(t), s.rfind(t), s.find(t, a, b), s.rfind(t, a, b), s.count(t), t in s, s.count(t, a, b)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_byte_string_searches_against_cpython(seed):
+    """find/rfind/count/in of one-byte strings (memmem forward, a Horspool skip backward, memrchr
+    for one character), with every kind of start and end, against CPython."""
+    import random
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(60):
+        n = rng.randint(0, 40)
+        s = "".join(rng.choice("ACGT") for _ in range(n))
+        t = s[rng.randint(0, n):][:rng.randint(1, 6)] if n and rng.random() < 0.3 else \
+            "".join(rng.choice("ACGT") for _ in range(rng.randint(1, 6)))
+        cases.append((s, t or "A", rng.randint(-5, n + 2), rng.randint(-5, n + 2)))
+    check_all(searches, cases)
