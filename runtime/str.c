@@ -1113,6 +1113,21 @@ static int lower_full(const RtStr *s, int64_t i, Py_UCS4 *out) {
 
 /* capitalize 0, casefold 1, swapcase 2, title 3, as CPython maps them (full mappings). */
 RtStr *ember_rt_str_recase(RtStr *s, int32_t how) {
+    if (ascii_only(s)) {   /* ASCII maps to ASCII one to one; its cased characters are its letters */
+        RtStr *r = str_new(s->len, 1);
+        if (!r) return NULL;
+        const unsigned char *x = DATA(s);
+        unsigned char *y = DATA(r);
+        bool previous_letter = false;
+        for (int64_t i = 0; i < s->len; i++) {
+            unsigned char c = x[i];
+            bool up = (unsigned char)(c - 'A') < 26, low = (unsigned char)(c - 'a') < 26;
+            bool to_upper = how == 0 ? i == 0 : how == 1 ? false : how == 2 ? low : !previous_letter;
+            y[i] = to_upper ? (low ? c ^ 0x20 : c) : how == 2 ? (up ? c ^ 0x20 : c) : (up ? c ^ 0x20 : c);
+            previous_letter = up || low;
+        }
+        return r;
+    }
     uint32_t *buf = malloc(sizeof(uint32_t) * (size_t)(3 * s->len + 1));
     if (!buf) {
         ember_rt_raise("builtins:MemoryError", "out of memory");

@@ -572,3 +572,13 @@ def test_byte_string_searches_against_cpython(seed):
             "".join(rng.choice("ACGT") for _ in range(rng.randint(1, 6)))
         cases.append((s, t or "A", rng.randint(-5, n + 2), rng.randint(-5, n + 2)))
     check_all(searches, cases)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ascii_recasing_against_cpython(seed):
+    """capitalize/casefold/swapcase/title of ASCII text take a one-byte path: letters next to
+    digits, apostrophes and spaces, as CPython cases them."""
+    import random
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice("aAbBzZ 09'-_\t.xQ") for _ in range(rng.randint(0, 14))) for _ in range(40)]
+    check_all(lambda s: (s.capitalize(), s.casefold(), s.swapcase(), s.title()), [(t,) for t in texts])
