@@ -678,3 +678,51 @@ def test_nested_list_learns_its_inner_item_type(fn, n):
     list (or dict) takes the type the inner list is given later (was list(list(int64)) holding
     float64 bits)."""
     assert njit(fn)(n) == fn(n)
+
+
+def total_length(words):
+    t = 0
+    last = ""
+    for w in words:
+        t += len(w)
+        last = w
+    return t, last, w
+
+
+def longest_words(words):
+    out = []
+    best = words[0]
+    for w in words:
+        if len(w) >= len(best):
+            best = w
+            out.append(w)
+    return best, out
+
+
+def rows_sum(rows):
+    s = 0.0
+    for r in rows:
+        s += r.sum()
+    return s, r
+
+
+def popping_while_iterating(words):
+    n = 0
+    for w in words:
+        n += len(w)
+        if len(words) > 3:
+            words.pop()
+    return n, w
+
+
+def test_loop_items_borrowed_from_a_list_argument():
+    """`for w in l` over a list argument: w borrows each item when nothing in the function can
+    drop one (codegen/lower_rec.c, cg_borrowed_loop_items); returned, kept after the loop, or
+    stored in another list, it is owned again. A function that pops keeps owning its items."""
+    words = ["alpha", "be", "gamma", "delta", "é" * 3]
+    check(total_length, words)
+    check(longest_words, words)
+    rows = [np.arange(3.0), np.ones(4), np.zeros(0)]
+    s, last = njit(rows_sum)(rows)
+    assert s == 7.0 and last.shape == (0,)
+    check(popping_while_iterating, list(words))
