@@ -432,12 +432,17 @@ static bool drops_no_items(Lower *L) {
 /* The variable whose list the iterator value v iterates: GETITER of a LOADVAR, passed through
  * the stack's $ variables between the loop's blocks (seen: those on the way, whose cycles say
  * nothing); -1 when they disagree or it is no list, -2 for a cycle alone. */
-static int iterated_list_var(Lower *L, int v, bool *seen) {
+static int iterated_list_var(Lower *L, int v, bool *seen, bool enumerated) {
     Function *fn = L->fn;
     Instr *x = fn->instrs[v];
     if (!x) return -1;
-    if (x->op == IR_GETITER) {
+    if (x->op == IR_GETITER) {   /* iter(l), or iter(enumerate(l)) where enumerated */
         Instr *src = fn->instrs[x->args[0]];
+        if (enumerated) {
+            const CallInfo *ci = src->op == IR_CALL ? L->ti->calls[src->id] : NULL;
+            if (!ci || ci->kind != CALL_BUILTIN || ci->builtin != BI_ENUMERATE || src->nargs != 2 || src->nkw) return -1;
+            src = fn->instrs[src->args[1]];
+        }
         const Type *lt = L->ti->vtypes[src->id];
         return src->op == IR_LOADVAR && lt && lt->kind == TY_LIST ? src->imm : -1;
     }
@@ -448,7 +453,7 @@ static int iterated_list_var(Lower *L, int v, bool *seen) {
     for (int i = 0; i < fn->ninstrs && found != -1; i++) {
         Instr *y = fn->instrs[i];
         if (!y || y->imm != x->imm || (y->op != IR_STOREVAR && y->op != IR_DELVAR)) continue;
-        int s = y->op == IR_DELVAR ? -1 : iterated_list_var(L, y->args[0], seen);
+        int s = y->op == IR_DELVAR ? -1 : iterated_list_var(L, y->args[0], seen, enumerated);
         if (s == -2) continue;
         found = s < 0 || (found >= 0 && s != found) ? -1 : s;
     }
@@ -456,7 +461,8 @@ static int iterated_list_var(Lower *L, int v, bool *seen) {
     return found;
 }
 
-/* The loop variables that need not own the items they hold: `for w in l`, l a parameter never
+/* The loop variables that need not own the items they hold: `for w in l` (or `for i, w in
+ * enumerate(l)`), l a parameter never
  * assigned, in a function that drops no list item (drops_no_items). The list holds every item
  * for the whole call (the caller's reference holds the list), so w can borrow it: a loop over
  * a list of strings took an atomic increment and decrement per item (1.9x numba's time). Marks
@@ -473,9 +479,11 @@ bool *cg_borrowed_loop_items(Lower *L, bool *borrowed) {
             Instr *x = fn->instrs[i];
             if (!x || x->imm != v || (x->op != IR_STOREVAR && x->op != IR_DELVAR)) continue;
             Instr *val = x->op == IR_STOREVAR ? fn->instrs[x->args[0]] : NULL;
+            bool enumerated = val && val->op == IR_UNPACK && val->imm == 1;   /* for i, w in enumerate(l) */
+            if (enumerated) val = fn->instrs[val->args[0]];
             bool seen[fn->nvars + 1];
             memset(seen, 0, sizeof seen);
-            int lv = val && val->op == IR_ITERVALUE ? iterated_list_var(L, val->args[0], seen) : -1;
+            int lv = val && val->op == IR_ITERVALUE ? iterated_list_var(L, val->args[0], seen, enumerated) : -1;
             ok = lv >= 0 && lv < fn->nparams;
             for (int k = 0; ok && k < fn->ninstrs; k++) {   /* the list's variable: only its parameter */
                 Instr *y = fn->instrs[k];

@@ -699,6 +699,16 @@ def longest_words(words):
     return best, out
 
 
+def numbered(words):
+    out = []
+    t = 0
+    for i, w in enumerate(words):
+        t += len(w) * i
+        if i % 2:
+            out.append(w)
+    return t, out, w
+
+
 def rows_sum(rows):
     s = 0.0
     for r in rows:
@@ -722,6 +732,7 @@ def test_loop_items_borrowed_from_a_list_argument():
     words = ["alpha", "be", "gamma", "delta", "é" * 3]
     check(total_length, words)
     check(longest_words, words)
+    check(numbered, words)
     rows = [np.arange(3.0), np.ones(4), np.zeros(0)]
     s, last = njit(rows_sum)(rows)
     assert s == 7.0 and last.shape == (0,)
