@@ -1003,6 +1003,14 @@ LLVMValueRef cg_sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMVal
     return LLVMBuildLoad2(L->b, L->f64, r, "");
 }
 
+/* (sum |x| ** p) ** (1 / p): the vector norm of an order p other than vector_norm's own. */
+static LLVMValueRef power_norm(Lower *L, LLVMValueRef p, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
+    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, p);
+    LLVMTypeRef pt[2] = {L->f64, L->f64};
+    LLVMValueRef a2[2] = {sum, LLVMBuildFDiv(L->b, f64c(L, 1.0), p, "")};   /* (folded for a constant p) */
+    return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+}
+
 /* The vector norm of order ord (NaN: 2) of a lane. */
 static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt) {
     if (isnan(ord) || ord == 2) return cg_intrinsic1(L, "llvm.sqrt.f64", cg_sum_squares(L, data, n, stride, dt));
@@ -1010,10 +1018,7 @@ static LLVMValueRef vector_norm(Lower *L, double ord, LLVMValueRef data, LLVMVal
     if (ord == -INFINITY) return fold_lane(L, FOLD_MINABS, data, n, stride, dt, NULL);
     if (ord == 0) return fold_lane(L, FOLD_NONZERO, data, n, stride, dt, NULL);
     if (ord == 1) return fold_lane(L, FOLD_SUMABS, data, n, stride, dt, NULL);
-    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, f64c(L, ord));
-    LLVMTypeRef pt[2] = {L->f64, L->f64};
-    LLVMValueRef a2[2] = {sum, f64c(L, 1.0 / ord)};
-    return cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2);
+    return power_norm(L, f64c(L, ord), data, n, stride, dt);
 }
 
 /* The same with an order known at run time (ordv, a float64): each constant order's code, chosen
@@ -1031,10 +1036,7 @@ static LLVMValueRef vector_norm_dyn(Lower *L, LLVMValueRef ordv, LLVMValueRef da
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, no);
     }
-    LLVMValueRef sum = fold_lane(L, FOLD_SUMPOW, data, n, stride, dt, ordv);   /* (sum |x|**p) ** (1/p) */
-    LLVMTypeRef pt[2] = {L->f64, L->f64};
-    LLVMValueRef a2[2] = {sum, LLVMBuildFDiv(L->b, f64c(L, 1.0), ordv, "")};
-    LLVMBuildStore(L->b, cg_call(L, "llvm.pow.f64", L->f64, pt, a2, 2), r);
+    LLVMBuildStore(L->b, power_norm(L, ordv, data, n, stride, dt), r);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
     return LLVMBuildLoad2(L->b, L->f64, r, "");

@@ -33,7 +33,6 @@ static LLVMValueRef slot_of(Lower *L, LLVMTypeRef t, LLVMValueRef init, const ch
     return s;
 }
 
-/* A new C float64 copy of any real array (as one lane when flat). */
 /* v as a C-contiguous float64 array: itself when it is one (np.interp(x, xp, fp) of one x in a
  * loop copied xp and fp at every call: 443x numba's time for 10^5 sample points), else a copy. */
 static LLVMValueRef f8_copy(Lower *L, const Type *t, LLVMValueRef v) {

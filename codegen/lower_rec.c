@@ -375,6 +375,12 @@ static bool holds_container(const Type *t) {
  * (a binary search, a quicksort) keeps its tail calls; and a helper called in a loop takes and
  * drops no reference to each array it is given (two atomic operations each: rk4_lorenz_alloc
  * calls _lorenz(s, p) four times a step). NULL when no variable is. */
+/* Whether instruction x gives variable x->imm a value other than its parameter (a store of
+ * anything else, or del). */
+static bool reassigns(Function *fn, const Instr *x) {
+    return (x->op == IR_STOREVAR || x->op == IR_DELVAR) && !(x->op == IR_STOREVAR && fn->instrs[x->args[0]]->op == IR_ARG);
+}
+
 bool *cg_borrowed_parameters(Lower *L) {
     TypeInfo *ti = L->ti;
     Function *fn = ti->fn;
@@ -385,9 +391,7 @@ bool *cg_borrowed_parameters(Lower *L) {
     for (int v = 0; v < fn->nvars; v++) borrowed[v] = ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v]);
     for (int i = 0; i < fn->ninstrs; i++) {
         Instr *x = fn->instrs[i];
-        if (x && (x->op == IR_STOREVAR || x->op == IR_DELVAR) &&
-            !(x->op == IR_STOREVAR && fn->instrs[x->args[0]]->op == IR_ARG))
-            borrowed[x->imm] = false;
+        if (x && reassigns(fn, x)) borrowed[x->imm] = false;
     }
     return borrowed;
 }
@@ -462,8 +466,8 @@ static int iterated_list_var(Lower *L, int v, bool *seen, bool enumerated) {
 }
 
 /* The loop variables that need not own the items they hold: `for w in l` (or `for i, w in
- * enumerate(l)`), l a parameter never
- * assigned, in a function that drops no list item (drops_no_items). The list holds every item
+ * enumerate(l)`), l a parameter never assigned, in a function that drops no list item
+ * (drops_no_items). The list holds every item
  * for the whole call (the caller's reference holds the list), so w can borrow it: a loop over
  * a list of strings took an atomic increment and decrement per item (1.9x numba's time). Marks
  * them in borrowed (made when NULL); returns it. */
@@ -485,12 +489,8 @@ bool *cg_borrowed_loop_items(Lower *L, bool *borrowed) {
             memset(seen, 0, sizeof seen);
             int lv = val && val->op == IR_ITERVALUE ? iterated_list_var(L, val->args[0], seen, enumerated) : -1;
             ok = lv >= 0 && lv < fn->nparams;
-            for (int k = 0; ok && k < fn->ninstrs; k++) {   /* the list's variable: only its parameter */
-                Instr *y = fn->instrs[k];
-                if (y && (y->op == IR_STOREVAR || y->op == IR_DELVAR) && y->imm == lv &&
-                    !(y->op == IR_STOREVAR && fn->instrs[y->args[0]]->op == IR_ARG))
-                    ok = false;
-            }
+            for (int k = 0; ok && k < fn->ninstrs; k++)   /* the list's variable: only its parameter */
+                ok = !(fn->instrs[k] && fn->instrs[k]->imm == lv && reassigns(fn, fn->instrs[k]));
             stores++;
         }
         if (!ok || !stores) continue;

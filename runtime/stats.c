@@ -34,6 +34,22 @@ static int value_error_text(const char *text, const char *fallback) {
     return -1;
 }
 
+/* The min and max of a lane, NaN where it holds one (as a.min() and a.max()). Inlined, so that a
+ * call with a constant stride gets a loop of its own, which vectorises. */
+static inline __attribute__((always_inline)) void extremes(const char *data, int64_t n, int64_t stride, double *lo,
+                                                           double *hi) {
+    double l = at(data, 0, stride), h = l;
+    int nan = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double x = at(data, i, stride);
+        l = x < l ? x : l;
+        h = x > h ? x : h;
+        nan |= x != x;
+    }
+    *lo = nan ? NAN : l;
+    *hi = nan ? NAN : h;
+}
+
 int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_t nbins, int has_range, int f32,
                              double lo, double hi, double *edges, double *line) {
     if (nbins < 1) return value_error("`bins` must be positive, when an integer");
@@ -51,24 +67,8 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
         /* NaN propagates, as a.min() / a.max() do: noted apart, so that the loop is selects and
          * an OR, which vectorise (its NaN tests in the selects made the scan 1.4x numba's
          * whole histogram) */
-        lo = hi = at(data, 0, stride);
-        int nan = 0;
-        if (stride == (int64_t)sizeof(double)) {
-            for (int64_t i = 0; i < n; i++) {
-                double x = at(data, i, stride);
-                lo = x < lo ? x : lo;
-                hi = x > hi ? x : hi;
-                nan |= x != x;
-            }
-        } else {
-            for (int64_t i = 0; i < n; i++) {
-                double x = at(data, i, stride);
-                lo = x < lo ? x : lo;
-                hi = x > hi ? x : hi;
-                nan |= x != x;
-            }
-        }
-        if (nan) lo = hi = NAN;
+        if (stride == (int64_t)sizeof(double)) extremes(data, n, sizeof(double), &lo, &hi);   /* a constant stride */
+        else extremes(data, n, stride, &lo, &hi);
         if (!isfinite(lo) || !isfinite(hi)) {
             snprintf(msg, sizeof msg, "autodetected range of [%g, %g] is not finite", lo, hi);
             return value_error_text(msg, "autodetected range is not finite");

@@ -1123,7 +1123,7 @@ RtStr *ember_rt_str_recase(RtStr *s, int32_t how) {
             unsigned char c = x[i];
             bool up = (unsigned char)(c - 'A') < 26, low = (unsigned char)(c - 'a') < 26;
             bool to_upper = how == 0 ? i == 0 : how == 1 ? false : how == 2 ? low : !previous_letter;
-            y[i] = to_upper ? (low ? c ^ 0x20 : c) : how == 2 ? (up ? c ^ 0x20 : c) : (up ? c ^ 0x20 : c);
+            y[i] = to_upper ? (low ? c ^ 0x20 : c) : (up ? c ^ 0x20 : c);
             previous_letter = up || low;
         }
         return r;

@@ -891,29 +891,28 @@ def _cond_svd(x, p):   # p 2 or -2: the ratio of the extreme singular values
     return r
 
 
+def _inverse_or_none(x):   # inv(x), or None where it is singular
+    try:
+        return np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        return None
+
+
 def _cond_p(x, p):   # any other order: norm(x, p) * norm(inv(x), p)
     if p == 2 or p == -2:
         return _cond_svd_c(x, p)
-    try:
-        invx = np.linalg.inv(x)
-    except np.linalg.LinAlgError:   # NumPy's inverse is then NaN: an infinite condition number
+    invx = _inverse_or_none_c(x)
+    if invx is None:   # NumPy's inverse is then NaN: an infinite condition number
         return np.nan if np.isnan(x).any() else np.inf
     return np.linalg.norm(x, p) * np.linalg.norm(invx, p)
 
 
-def _cond_fro(x, p):
-    try:
-        invx = np.linalg.inv(x)
-    except np.linalg.LinAlgError:
+def _cond_named(x, p):   # p 'fro' or 'nuc' (_choose_cond checks which)
+    invx = _inverse_or_none_c(x)
+    if invx is None:
         return np.nan if np.isnan(x).any() else np.inf
-    return np.linalg.norm(x, "fro") * np.linalg.norm(invx, "fro")
-
-
-def _cond_nuc(x, p):
-    try:
-        invx = np.linalg.inv(x)
-    except np.linalg.LinAlgError:
-        return np.nan if np.isnan(x).any() else np.inf
+    if p == "fro":
+        return np.linalg.norm(x, "fro") * np.linalg.norm(invx, "fro")
     return np.linalg.norm(x, "nuc") * np.linalg.norm(invx, "nuc")
 
 
@@ -923,10 +922,9 @@ def _choose_cond(values, kwnames, consts):
     if len(values) == 1 or values[1] is None:
         return _cond
     if isinstance(values[1], str):
-        forms = {"fro": _cond_fro, "nuc": _cond_nuc}
-        if consts[1] not in forms:
+        if consts[1] not in ("fro", "nuc"):
             raise ValueError(f"np.linalg.cond: invalid norm order {consts[1]!r} for matrices")
-        return forms[consts[1]]
+        return _cond_named
     if isinstance(values[1], complex) or _is_array(values[1]):
         _refuse("np.linalg.cond", "p other than a real number, None, 'fro' or 'nuc'")
     return _cond_p
@@ -955,15 +953,11 @@ def _norm_matrix_ord(x, ord=None):
     return _norm_sums_ord_c(x, ord)
 
 
-def _norm_complex_matrix_ord(x, ord=None):   # (orders 2 and -2 of complex matrices are not compiled)
-    return _norm_sums_ord_c(x, ord)
-
-
 def _choose_norm(values, kwnames):
     x = values[0]
     if len(values) != 2 or (kwnames and kwnames != ("ord",)) or not _is_array(x) or x.ndim != 2:
         _refuse("np.linalg.norm", "a run-time ord with axis= or keepdims=")
-    return _norm_complex_matrix_ord if x.dtype.kind == "c" else _norm_matrix_ord
+    return _norm_sums_ord if x.dtype.kind == "c" else _norm_matrix_ord   # (complex orders ±2 are not compiled)
 
 
 def _rank_1d(A, tol=None, hermitian=False):   # NumPy: a vector has rank 1 unless it is all zeros
@@ -989,14 +983,7 @@ def _interp_c1(v, xp, fp, lv, rv):
         return rv
     if v == xp[n - 1]:
         return fp[n - 1]
-    lo, hi = 0, n
-    while lo < hi:   # the last j with xp[j] <= v
-        mid = (lo + hi) // 2
-        if xp[mid] <= v:
-            lo = mid + 1
-        else:
-            hi = mid
-    j = lo - 1
+    j = np.searchsorted(xp, v, side="right") - 1   # the last j with xp[j] <= v
     if v == xp[j]:
         return fp[j]
     inv = 1.0 / (xp[j + 1] - xp[j])
@@ -1015,26 +1002,22 @@ def _interp_part(v, x0, x1, a, b, inv):
     return r
 
 
-def _interp_ends(fp, left, right):
+def _interp_ends(xp, fp, left, right):   # NumPy's checks, then the values outside xp
     n = fp.shape[0]
+    if n != xp.shape[0]:
+        raise ValueError("fp and xp are not of the same length.")
+    if n == 0:
+        raise ValueError("array of sample points is empty")
     return (fp[0] if left is None else complex(left)), (fp[n - 1] if right is None else complex(right))
 
 
 def _interp_complex_scalar(x, xp, fp, left=None, right=None):
-    if fp.shape[0] != xp.shape[0]:
-        raise ValueError("fp and xp are not of the same length.")
-    if xp.shape[0] == 0:
-        raise ValueError("array of sample points is empty")
-    lv, rv = _interp_ends_c(fp, left, right)
+    lv, rv = _interp_ends_c(xp, fp, left, right)
     return _interp_c1_c(float(x), xp, fp, lv, rv)
 
 
 def _interp_complex_array(x, xp, fp, left=None, right=None):
-    if fp.shape[0] != xp.shape[0]:
-        raise ValueError("fp and xp are not of the same length.")
-    if xp.shape[0] == 0:
-        raise ValueError("array of sample points is empty")
-    lv, rv = _interp_ends_c(fp, left, right)
+    lv, rv = _interp_ends_c(xp, fp, left, right)
     xs = x.ravel()
     out = np.empty(xs.size, np.complex128)
     for k in range(xs.size):
@@ -1057,6 +1040,7 @@ RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
+_inverse_or_none_c = njit(_inverse_or_none)
 _norm_sums_ord_c = njit(_norm_sums_ord)
 _interp_part_c = njit(_interp_part)
 _interp_c1_c = njit(_interp_c1)

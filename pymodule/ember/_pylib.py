@@ -395,22 +395,6 @@ def _max_sift(h, pos, n):   # h[pos] down a max-heap of the first n entries
     h[pos] = item
 
 
-def _min_sift(h, pos, n):   # h[pos] down a min-heap of the first n entries
-    item = h[pos]
-    while True:
-        child = 2 * pos + 1
-        if child >= n:
-            break
-        if child + 1 < n and h[child + 1] < h[child]:
-            child += 1
-        if h[child] < item:
-            h[pos] = h[child]
-            pos = child
-        else:
-            break
-    h[pos] = item
-
-
 def _nsmallest(n, iterable):
     h = []   # (item, position) of the n smallest so far; once full, a max-heap (the latest of equals on top)
     i = 0
@@ -429,24 +413,23 @@ def _nsmallest(n, iterable):
 
 
 def _nlargest(n, iterable):
-    h = []   # (item, -position) of the n largest so far; once full, a min-heap
+    h = []   # (item, -position) of the n largest so far; once full, heapq's min-heap
     i = 0
     for x in iterable:
         if i < n:
             h.append((x, -i))
             if i == n - 1:
                 for k in range(n // 2 - 1, -1, -1):
-                    _min_sift_c(h, k, n)
+                    _fill_hole(h, k)
         elif n > 0 and h[0][0] < x:
             h[0] = (x, -i)
-            _min_sift_c(h, 0, n)
+            _fill_hole(h, 0)
         i += 1
     h.sort(reverse=True)
     return [e[0] for e in h]
 
 
 _max_sift_c = njit(_max_sift)
-_min_sift_c = njit(_min_sift)
 
 
 _HEAPQ = {heapq.heapify: _heapify, heapq.heappush: _heappush, heapq.heappop: _heappop,
