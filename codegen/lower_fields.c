@@ -5,6 +5,10 @@
  * reach the array. A field is a load or store at its offset, converted as an element of its
  * dtype is; a field along the array (a["x"]) is a view at the field's offset with the array's
  * strides. Loads and stores are align 1 when the array's type is unaligned (jit.c).
+ *
+ * A sub-array field is an array value over the record's bytes with the field's constant shape
+ * and C strides, owning nothing (boxed, it is copied: rt_box_array); along the array, the array's
+ * shape and strides then the sub-array's. A nested record is the address of its bytes.
  */
 #include "lower.h"
 #include <string.h>
@@ -22,18 +26,47 @@ static LLVMValueRef field_ptr(Lower *L, const Type *rec, LLVMValueRef r, int f) 
     return cg_gep8(L, r, i64c(L, (long long)rec->offsets[f]));
 }
 
+static int sub_ndim(const Type *rec, int f) { return rec->fshapes && rec->fshapes[f] ? (int)rec->fshapes[f][0] : 0; }
+
+/* The trailing shape and C strides of field f's sub-array into shape[], strides[]. */
+static void sub_dims(Lower *L, const Type *rec, int f, LLVMValueRef *shape, LLVMValueRef *strides) {
+    const int64_t *sh = rec->fshapes[f];
+    long long stride = ty_dtypes[rec->fdtypes[f]].size;
+    for (int k = (int)sh[0] - 1; k >= 0; k--) {
+        shape[k] = i64c(L, (long long)sh[k + 1]);
+        strides[k] = i64c(L, stride);
+        stride *= (long long)sh[k + 1];
+    }
+}
+
+/* Field f of record r (of type rt) as type t: a scalar loaded, a sub-array's view, a record's address. */
+static LLVMValueRef field_value(Lower *L, const Type *rt, LLVMValueRef r, int f, const Type *t) {
+    LLVMValueRef p = field_ptr(L, rt, r, f);
+    if (rt->fdtypes[f] == TY_FIELD_RECORD) return p;
+    if (!sub_ndim(rt, f)) return cg_load_elem(L, rt->fdtypes[f], p);
+    LLVMValueRef shape[64], strides[64];
+    sub_dims(L, rt, f, shape, strides);
+    LLVMValueRef none = LLVMConstNull(L->ptr);
+    return cg_make_array(L, t, none, none, p, shape, strides);
+}
+
 /* a["x"]: the view of field f along structured array a (of type at) as type t. */
 static LLVMValueRef field_view(Lower *L, const Type *at, LLVMValueRef a, int f, const Type *t) {
-    return cg_view_at(L, at, a, (long long)at->rec->offsets[f], t);
+    if (!sub_ndim(at->rec, f)) return cg_view_at(L, at, a, (long long)at->rec->offsets[f], t);
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < at->ndim; k++) {
+        shape[k] = cg_arr_shape(L, a, k);
+        strides[k] = cg_arr_stride(L, at, a, k);
+    }
+    sub_dims(L, at->rec, f, shape + at->ndim, strides + at->ndim);
+    LLVMValueRef data = cg_gep8(L, cg_arr_data(L, a), i64c(L, (long long)at->rec->offsets[f]));
+    return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
 }
 
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *t = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]];
-    if (at->kind == TY_RECORD) {
-        int f = field_at(L, at, in->args[1]);
-        return cg_load_elem(L, at->fdtypes[f], field_ptr(L, at, a, f));
-    }
+    if (at->kind == TY_RECORD) return field_value(L, at, a, field_at(L, at, in->args[1]), t);
     if (it == ty_str) return field_view(L, at, a, field_at(L, at->rec, in->args[1]), t);
     LLVMValueRef elem = NULL;
     LLVMValueRef v = cg_index_basic(L, at, a, it, L->vals[in->args[1]], in->args[1], t, &elem);
@@ -51,18 +84,26 @@ void cg_fields_setitem(Lower *L, Instr *in) {
         return;
     }
     int f = field_at(L, rec, in->args[1]);
-    cg_store_elem(L, rec->fdtypes[f], field_ptr(L, rec, L->vals[in->args[0]], f), L->vals[in->args[2]],
-                  L->ti->vtypes[in->args[2]]);
+    LLVMValueRef r = L->vals[in->args[0]], v = L->vals[in->args[2]];
+    const Type *vt_ = L->ti->vtypes[in->args[2]];
+    if (rec->fdtypes[f] == TY_FIELD_RECORD) {   /* r.inner = r2: its bytes (which may overlap) */
+        LLVMTypeRef pt[4] = {L->ptr, L->ptr, L->i64, L->i1};
+        LLVMValueRef args[4] = {field_ptr(L, rec, r, f), v, i64c(L, (long long)rec->elems[f]->itemsize),
+                                LLVMConstInt(L->i1, 0, 0)};
+        cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, args, 4);
+    } else if (sub_ndim(rec, f)) {   /* r.pos = v: into the sub-array */
+        const Type *view_t = ty_record_field_type(rec, f);
+        cg_assign_array(L, view_t, field_value(L, rec, r, f, view_t), vt_, v);
+    } else {
+        cg_store_elem(L, rec->fdtypes[f], field_ptr(L, rec, r, f), v, vt_);
+    }
 }
 
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *t = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]];
     const char *attr = in->str;
-    if (at->kind == TY_RECORD) {
-        int f = ty_record_field(at, attr);
-        return cg_load_elem(L, at->fdtypes[f], field_ptr(L, at, a, f));
-    }
+    if (at->kind == TY_RECORD) return field_value(L, at, a, ty_record_field(at, attr), t);
     if (t->kind == TY_RECDTYPE) return LLVMConstInt(L->i8, 0, 0);   /* a compile-time value */
     if (!strcmp(attr, "itemsize")) return i64c(L, (long long)at->rec->itemsize);
     if (!strcmp(attr, "nbytes")) return LLVMBuildMul(L->b, cg_array_size(L, at, a), i64c(L, (long long)at->rec->itemsize), "");

@@ -48,15 +48,27 @@ static PyObject *describe(const Type *t) {
         return rec ? Py_BuildValue("(sNiCNN)", "recarray", rec, t->ndim, t->layout, PyBool_FromLong(t->readonly),
                                    PyBool_FromLong(t->unaligned)) : NULL;
     }
-    case TY_RECORD: {   /* ("record", ((name, dtype, offset), ...), itemsize, readonly, unaligned) */
+    case TY_RECORD: {   /* ("record", ((name, field, offset), ...), itemsize, readonly, unaligned, aligned_struct); a field is
+                         * its dtype's name, ("nestedarray", dtype, shape) or a nested ("record", ...) */
         if (!(parts = PyTuple_New(t->n))) return NULL;
         for (int i = 0; i < t->n; i++) {
-            PyObject *f = Py_BuildValue("(ssn)", t->fnames[i], ty_dtypes[t->fdtypes[i]].name, (Py_ssize_t)t->offsets[i]);
+            const int64_t *sh = t->fshapes ? t->fshapes[i] : NULL;
+            PyObject *ft = NULL;
+            if (t->fdtypes[i] == TY_FIELD_RECORD) {
+                ft = describe(t->elems[i]);
+            } else if (sh) {
+                PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
+                for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));
+                ft = shape ? Py_BuildValue("(ssN)", "nestedarray", ty_dtypes[t->fdtypes[i]].name, shape) : NULL;
+            } else {
+                ft = PyUnicode_FromString(ty_dtypes[t->fdtypes[i]].name);
+            }
+            PyObject *f = ft ? Py_BuildValue("(sNn)", t->fnames[i], ft, (Py_ssize_t)t->offsets[i]) : NULL;
             if (!f) return Py_DECREF(parts), NULL;
             PyTuple_SET_ITEM(parts, i, f);
         }
-        return Py_BuildValue("(sNnNN)", "record", parts, (Py_ssize_t)t->itemsize, PyBool_FromLong(t->readonly),
-                             PyBool_FromLong(t->unaligned));
+        return Py_BuildValue("(sNnNNN)", "record", parts, (Py_ssize_t)t->itemsize, PyBool_FromLong(t->readonly),
+                             PyBool_FromLong(t->unaligned), PyBool_FromLong(t->aligned_struct));
     }
     case TY_TUPLE:
         return (parts = describe_all(t->elems, t->n)) ? Py_BuildValue("(sN)", "tuple", parts) : NULL;

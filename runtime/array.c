@@ -650,8 +650,9 @@ static const char *subclass_problem_seen(PyTypeObject *tp) {
 static const Type *array_types[DT_COUNT][9][3][2][2];
 
 /* ---- structured arrays ---------------------------------------------------------------- */
-/* The record type of a structured dtype whose fields are all ember dtypes in native order (no
- * nested records, no sub-arrays); NULL if it has another. */
+/* The record type of a structured dtype whose fields are ember dtypes in native order, sub-arrays
+ * of them ('pos', f8, 3) or records of such fields (nested, one level per call); NULL if it has
+ * another. */
 static const Type *record_of(PyArray_Descr *d) {
     PyObject *names = PyDataType_NAMES(d), *fields = PyDataType_FIELDS(d);
     if (!names || !PyTuple_Check(names) || !fields || !PyDict_Check(fields)) return NULL;
@@ -660,18 +661,41 @@ static const Type *record_of(PyArray_Descr *d) {
     const char *fnames[64];
     int dts[64];
     size_t offs[64];
+    const Type *recs[64] = {0};
+    int64_t dims[64][NPY_MAXDIMS + 1];
+    const int64_t *shapes[64] = {0};
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *info = PyDict_GetItem(fields, PyTuple_GET_ITEM(names, i));   /* (descr, offset[, title]) */
         if (!info || !PyTuple_Check(info) || PyTuple_GET_SIZE(info) < 2) return NULL;
         PyArray_Descr *fd = (PyArray_Descr *)PyTuple_GET_ITEM(info, 0);
         long long off = PyLong_AsLongLong(PyTuple_GET_ITEM(info, 1));
         if (off < 0 || PyErr_Occurred()) return PyErr_Clear(), NULL;
-        if (PyDataType_HASFIELDS(fd) || PyDataType_HASSUBARRAY(fd) || !PyDataType_ISNOTSWAPPED(fd)) return NULL;
-        if ((dts[i] = dtype_of_npy(fd->type_num)) < 0) return NULL;
+        if (PyDataType_HASSUBARRAY(fd)) {   /* ('pos', f8, (2, 3)): base f8, shape (2, 3) */
+            PyArray_ArrayDescr *sub = PyDataType_SUBARRAY(fd);
+            PyObject *shape = sub->shape;
+            Py_ssize_t k = PyTuple_Check(shape) ? PyTuple_GET_SIZE(shape) : 1;
+            if (k < 1 || k > NPY_MAXDIMS) return NULL;
+            dims[i][0] = k;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                long long v = PyLong_AsLongLong(PyTuple_Check(shape) ? PyTuple_GET_ITEM(shape, j) : shape);
+                if (v < 0 || PyErr_Occurred()) return PyErr_Clear(), NULL;
+                dims[i][j + 1] = v;
+            }
+            shapes[i] = dims[i];
+            fd = sub->base;
+            if (PyDataType_HASFIELDS(fd) || PyDataType_HASSUBARRAY(fd)) return NULL;   /* a sub-array of records */
+        }
+        if (PyDataType_HASFIELDS(fd)) {
+            if (!(recs[i] = record_of(fd))) return NULL;
+            dts[i] = TY_FIELD_RECORD;
+        } else if (!PyDataType_ISNOTSWAPPED(fd) || (dts[i] = dtype_of_npy(fd->type_num)) < 0) {
+            return NULL;
+        }
         if (!(fnames[i] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i)))) return PyErr_Clear(), NULL;
         offs[i] = (size_t)off;
     }
-    return ty_record((int)n, fnames, dts, offs, (size_t)PyDataType_ELSIZE(d), false, false);
+    return ty_record((int)n, fnames, dts, offs, recs, shapes, (size_t)PyDataType_ELSIZE(d),
+                     (PyDataType_FLAGS(d) & NPY_ALIGNED_STRUCT) != 0, false, false);
 }
 
 /* Structured dtypes seen last, with their record types and the array types made of them. Each
@@ -700,7 +724,7 @@ static struct SeenRecord *seen_record(PyArray_Descr *d) {
 static bool record_unaligned(PyArrayObject *a, const Type *rec) {
     uintptr_t data = (uintptr_t)PyArray_BYTES(a);
     for (int i = 0; i < rec->n; i++) {
-        size_t al = ty_field_align(rec->fdtypes[i]);
+        size_t al = ty_record_align(rec, i);
         if ((data + rec->offsets[i]) % al) return true;
         for (int k = 0; k < PyArray_NDIM(a); k++)
             if (PyArray_DIMS(a)[k] > 1 && (size_t)PyArray_STRIDES(a)[k] % al) return true;
@@ -721,9 +745,8 @@ static const Type *typeof_void(PyObject *v) {
     const Type *rec = seen_record(s->descr)->rec;
     if (!rec) return NULL;
     bool un = false;
-    for (int i = 0; i < rec->n; i++) un |= ((uintptr_t)s->obval + rec->offsets[i]) % ty_field_align(rec->fdtypes[i]) != 0;
-    bool ro = !(s->flags & NPY_ARRAY_WRITEABLE);
-    return ro || un ? ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, ro, un) : rec;
+    for (int i = 0; i < rec->n; i++) un |= ((uintptr_t)s->obval + rec->offsets[i]) % ty_record_align(rec, i) != 0;
+    return ty_record_flags(rec, !(s->flags & NPY_ARRAY_WRITEABLE), un);
 }
 
 int rt_unbox_record(const Type *t, PyObject *o, void *out) {
@@ -966,12 +989,20 @@ static PyArray_Descr *record_descr(const Type *rec) {
     PyArray_Descr *d = NULL;
     for (int i = 0; names && formats && offsets && i < rec->n; i++) {
         PyList_SET_ITEM(names, i, PyUnicode_FromString(rec->fnames[i]));
-        PyList_SET_ITEM(formats, i, (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy));
+        PyObject *f = rec->fdtypes[i] == TY_FIELD_RECORD ? (PyObject *)record_descr(rec->elems[i])
+                                                          : (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy);
+        const int64_t *sh = rec->fshapes ? rec->fshapes[i] : NULL;
+        if (f && sh) {   /* a sub-array: (dtype, shape) */
+            PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
+            for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));
+            f = shape ? Py_BuildValue("(NN)", f, shape) : (Py_DECREF(f), NULL);
+        }
+        PyList_SET_ITEM(formats, i, f);
         PyList_SET_ITEM(offsets, i, PyLong_FromSize_t(rec->offsets[i]));
     }
     if (names && formats && offsets && !PyErr_Occurred())
-        spec = Py_BuildValue("{sOsOsOsn}", "names", names, "formats", formats, "offsets", offsets, "itemsize",
-                             (Py_ssize_t)rec->itemsize);
+        spec = Py_BuildValue("{sOsOsOsnsO}", "names", names, "formats", formats, "offsets", offsets, "itemsize",
+                             (Py_ssize_t)rec->itemsize, "aligned", rec->aligned_struct ? Py_True : Py_False);
     if (spec && !PyArray_DescrConverter(spec, &d)) d = NULL;
     Py_XDECREF(names);
     Py_XDECREF(formats);

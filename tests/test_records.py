@@ -227,7 +227,7 @@ def test_cache_with_records(tmp_path, monkeypatch):
     ("def f(a):\n    k = 'x' if a.size else 'y'\n    return a[0][k]\n", "constant string"),
     ("def f(a):\n    a[0]['x'] = 1j\n", "imaginary part"),
     ("def f(a):\n    return a[0][9]\n", "out of range"),
-    ("def f(a):\n    return a + 1\n", ""),
+    ("def f(a):\n    return a + 1\n", "cannot add array\\(Record"),
     ("def f(a):\n    return a.sum()\n", "attribute 'sum'"),
 ])
 def test_clear_errors(src, match):
@@ -246,11 +246,10 @@ def test_attribute_assignment_elsewhere_is_a_clear_error():
 
 
 def test_unsupported_fields_say_why():
-    nested = np.zeros(3, dtype=[("p", PART), ("w", np.float64)])
-    sub = np.zeros(3, dtype=[("v", np.float64, (3,))])
     text = np.zeros(3, dtype=[("name", "U8"), ("w", np.float64)])
+    swapped = np.zeros(3, dtype=[("v", ">f8")])
     f = njit(lambda a: a.shape[0])
-    for arr in (nested, sub, text):
+    for arr in (text, swapped):
         with pytest.raises(EmberError, match="structured array"):
             f(arr)
 

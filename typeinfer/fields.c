@@ -4,7 +4,12 @@
  * place; a[i:j] and the like are structured views; a["x"] (and a.x) is a view of field x along
  * the array, of its own dtype; r["x"], r.x and r[k] read a field as the canonical scalar of its
  * dtype, and r["x"] = v, r.x = v store into the array with NumPy's conversion. Field names are
- * compile-time constants. Index arrays and whole-record assignment are not supported.
+ * compile-time constants. Index arrays are not supported.
+ *
+ * A sub-array field ('pos', f8, (2, 3)) of a record is a C-ordered view of its bytes, of that
+ * shape (r.pos[1] = 2.0 writes the array); along the array, a["pos"] has the array's dimensions
+ * then the sub-array's. Assigning to it (r.pos = v) assigns into the view, with broadcasting. A
+ * nested record field is the record at its offset, and along the array a structured view.
  */
 #include "ti.h"
 #include <string.h>
@@ -43,15 +48,19 @@ static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_p
 const Type *ti_new_recarray(const Type *rec, int ndim) {
     bool packed = false;
     for (int i = 0; i < rec->n; i++) {
-        size_t al = ty_field_align(rec->fdtypes[i]);
+        size_t al = ty_record_align(rec, i);
         packed |= rec->offsets[i] % al || rec->itemsize % al;
     }
     return ty_recarray(rec, ndim, 'C', false, packed);
 }
 
-/* a["x"]: the field along the whole array, a view with the array's strides. */
+static int sub_ndim(const Type *rec, int f) { return rec->fshapes && rec->fshapes[f] ? (int)rec->fshapes[f][0] : 0; }
+
+/* a["x"]: the field along the whole array, a view with the array's strides (then a sub-array's). */
 static const Type *field_view(const Type *a, int f) {
-    return ty_array_full(a->rec->fdtypes[f], a->ndim, 'A', a->readonly, a->unaligned);
+    const Type *rec = a->rec;
+    if (rec->fdtypes[f] == TY_FIELD_RECORD) return ty_recarray(rec->elems[f], a->ndim, 'A', a->readonly, a->unaligned);
+    return ty_array_full(rec->fdtypes[f], a->ndim + sub_ndim(rec, f), 'A', a->readonly, a->unaligned);
 }
 
 /* The type of a[idx] for a structured array a: by basic indexing, typed as an array of bytes
@@ -74,7 +83,7 @@ static const Type *recarray_index(TypeInfo *ti, Instr *in, const Type *a, const 
 const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_RECORD) {
         int f = field_of(ti, in, a, in->args[1], true);
-        return f < 0 ? NULL : ty_scalar_of(a->fdtypes[f]);
+        return f < 0 ? NULL : ty_record_field_type(a, f);
     }
     if (idx == ty_str) {
         int f = field_of(ti, in, a->rec, in->args[1], false);
@@ -101,6 +110,24 @@ int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, c
     if (a->readonly) return ERR(in, "cannot assign to a field of a read-only record (%s)", a->name);
     int f = field_of(ti, in, a, in->args[1], in->imm2 != IR_SET_ATTR);
     if (f < 0) return -1;
+    if (a->fdtypes[f] == TY_FIELD_RECORD) {   /* r.inner = r2.inner: the bytes copied */
+        if (val->kind != TY_RECORD || !ty_same_fields(val, a->elems[f]))
+            return ERR(in, "cannot assign %s to field '%s' (%s) of a record: the fields differ", val->name,
+                       a->fnames[f], a->elems[f]->name);
+        return 0;
+    }
+    if (sub_ndim(a, f)) {   /* r.pos = v: into the sub-array, broadcast */
+        const Type *view = ty_record_field_type(a, f);
+        if (ty_is_number(val) || (val->kind == TY_ARRAY && val->ndim <= view->ndim)) {
+            int vdt = val->kind == TY_ARRAY ? val->dtype : ty_dtype_of_scalar(val);
+            if (ty_dtypes[vdt].kind == 'c' && ty_dtypes[view->dtype].kind != 'c')
+                return ERR(in, "cannot assign %s to field '%s' (%s) of a record without losing the imaginary part",
+                           val->name, a->fnames[f], view->name);
+            return 0;
+        }
+        return ERR(in, "cannot assign %s to field '%s' (%s) of a record: it takes a number or an array of at most "
+                       "%d dimensions", val->name, a->fnames[f], view->name, view->ndim);
+    }
     if (!ty_is_number(val))
         return ERR(in, "cannot assign %s to field '%s' (%s) of a record", val->name, a->fnames[f], ty_dtypes[a->fdtypes[f]].name);
     if (val == ty_complex128 && ty_dtypes[a->fdtypes[f]].kind != 'c')
@@ -114,7 +141,7 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     const Type *rec = a->kind == TY_RECORD ? a : a->rec;
     int f = ty_record_field(rec, attr);
     if (a->kind == TY_RECORD) {
-        if (f >= 0) return ty_scalar_of(a->fdtypes[f]);
+        if (f >= 0) return ty_record_field_type(a, f);
         return ERR(in, "the record (%s) has no field '%s'", a->name, attr), NULL;
     }
     if (!strcmp(attr, "shape") || !strcmp(attr, "strides")) {
@@ -125,7 +152,7 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     if (!strcmp(attr, "ndim") || !strcmp(attr, "size") || !strcmp(attr, "itemsize") || !strcmp(attr, "nbytes"))
         return ty_int64;
     if (!strcmp(attr, "dtype")) {   /* np.empty(n, dtype=a.dtype) */
-        const Type *r = ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, false, false);
+        const Type *r = ty_record_flags(rec, false, false);
         return r ? ty_recdtype(r) : NULL;
     }
     if (!strcmp(attr, "T"))

@@ -132,60 +132,116 @@ static void free_fields(const char **fnames, int n, const Type **elems, int *fdt
     free(offsets);
 }
 
+static const int64_t *shape_of(const int64_t *const *shapes, int i) { return shapes ? shapes[i] : NULL; }
+static const Type *rec_of(const Type *const *recs, int i) { return recs ? recs[i] : NULL; }
+
+static bool same_shape(const int64_t *a, const int64_t *b) {
+    if (!a || !b) return a == b;
+    return a[0] == b[0] && !memcmp(a + 1, b + 1, sizeof *a * (size_t)a[0]);
+}
+
 static bool same_record(const Type *t, int n, const char *const *names, const int *dtypes, const size_t *offsets,
-                        size_t itemsize, bool readonly, bool unaligned) {
-    if (t->kind != TY_RECORD || t->n != n || t->itemsize != itemsize || t->readonly != readonly ||
+                        const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
+                        bool readonly, bool unaligned) {
+    if (t->kind != TY_RECORD || t->n != n || t->itemsize != itemsize || t->aligned_struct != aligned_struct ||
+        t->readonly != readonly ||
         t->unaligned != unaligned)
         return false;
     for (int i = 0; i < n; i++)
-        if (t->fdtypes[i] != dtypes[i] || t->offsets[i] != offsets[i] || strcmp(t->fnames[i], names[i])) return false;
+        if (t->fdtypes[i] != dtypes[i] || t->offsets[i] != offsets[i] || strcmp(t->fnames[i], names[i]) ||
+            (dtypes[i] == TY_FIELD_RECORD && t->elems[i] != recs[i]) ||
+            !same_shape(shape_of((const int64_t *const *)t->fshapes, i), shape_of(shapes, i)))
+            return false;
     return true;
+}
+
+/* A field's type as Numba names it: "float64", "nestedarray(float64, (2, 3))", or the nested
+ * record's name. */
+static size_t field_type_name(char *out, size_t cap, int dtype, const Type *rec, const int64_t *shape) {
+    if (dtype == TY_FIELD_RECORD) return (size_t)snprintf(out, cap, "%s", rec->name);
+    if (!shape) return (size_t)snprintf(out, cap, "%s", ty_dtypes[dtype].name);
+    size_t at = (size_t)snprintf(out, cap, "nestedarray(%s, (", ty_dtypes[dtype].name);
+    for (int64_t k = 0; k < shape[0] && at < cap; k++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%lld", k ? ", " : "", (long long)shape[k + 1]);
+    return at < cap ? at + (size_t)snprintf(out + at, cap - at, shape[0] == 1 ? ",))" : "))") : at;
 }
 
 /* Named as Numba names it, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)",
  * after "readonly " and "unaligned " where they apply. */
-const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets, size_t itemsize,
+const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets,
+                      const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
                       bool readonly, bool unaligned) {
     for (int i = 0; i < ntable; i++)
-        if (same_record(table[i], n, names, dtypes, offsets, itemsize, readonly, unaligned)) return table[i];
+        if (same_record(table[i], n, names, dtypes, offsets, recs, shapes, itemsize, aligned_struct, readonly, unaligned))
+            return table[i];
     size_t cap = 64;
-    for (int i = 0; i < n; i++) cap += strlen(names[i]) + 48;
+    bool any_shape = false, any_rec = false;
+    for (int i = 0; i < n; i++) {
+        const int64_t *sh = shape_of(shapes, i);
+        any_shape |= sh != NULL;
+        any_rec |= dtypes[i] == TY_FIELD_RECORD;
+        cap += strlen(names[i]) + 64 + (sh ? 24 * (size_t)sh[0] : 0) +
+               (dtypes[i] == TY_FIELD_RECORD ? strlen(recs[i]->name) : 0);
+    }
     char *name = malloc(cap);
     const char **fnames = calloc((size_t)n + 1, sizeof *fnames);
     int *fdt = malloc(sizeof(int) * (size_t)(n + 1));
     size_t *offs = malloc(sizeof(size_t) * (size_t)(n + 1));
+    const int64_t **fsh = any_shape ? calloc((size_t)n, sizeof *fsh) : NULL;
+    const Type **frec = any_rec ? calloc((size_t)n, sizeof *frec) : NULL;
     Type *t = NULL;
-    if (name && fnames && fdt && offs) {
+    bool ok = name && fnames && fdt && offs && (fsh || !any_shape) && (frec || !any_rec);
+    if (ok) {
         size_t at = (size_t)snprintf(name, cap, "%s%sRecord(", readonly ? "readonly " : "", unaligned ? "unaligned " : "");
-        for (int i = 0; i < n; i++)
-            at += (size_t)snprintf(name + at, cap - at, "%s%s[type=%s;offset=%zu]", i ? "," : "", names[i],
-                                   ty_dtypes[dtypes[i]].name, offsets[i]);
-        snprintf(name + at, cap - at, ";%zu;False)", itemsize);
-        bool ok = true;
-        for (int i = 0; i < n && ok; i++) ok = (fnames[i] = strdup(names[i])) != NULL;
+        for (int i = 0; i < n; i++) {
+            at += (size_t)snprintf(name + at, cap - at, "%s%s[type=", i ? "," : "", names[i]);
+            at += field_type_name(name + at, cap - at, dtypes[i], rec_of(recs, i), shape_of(shapes, i));
+            at += (size_t)snprintf(name + at, cap - at, ";offset=%zu]", offsets[i]);
+        }
+        snprintf(name + at, cap - at, ";%zu;%s)", itemsize, aligned_struct ? "True" : "False");
+        for (int i = 0; i < n && ok; i++) {
+            ok = (fnames[i] = strdup(names[i])) != NULL;
+            const int64_t *sh = shape_of(shapes, i);
+            if (ok && sh) {
+                int64_t *copy = malloc(sizeof *copy * (size_t)(sh[0] + 1));
+                if ((ok = copy != NULL)) memcpy(copy, sh, sizeof *copy * (size_t)(sh[0] + 1));
+                fsh[i] = copy;
+            }
+            if (frec) frec[i] = dtypes[i] == TY_FIELD_RECORD ? recs[i] : NULL;
+        }
         if (ok) t = new_type(TY_RECORD, name, 8, 8);   /* a pointer to the record's bytes */
     }
     free(name);
-    if (!t) return free_fields(fnames, n, NULL, fdt, offs), NULL;
+    if (!t) {
+        for (int i = 0; fsh && i < n; i++) free((void *)fsh[i]);
+        free(fsh);
+        return free_fields(fnames, n, frec, fdt, offs), NULL;
+    }
     memcpy(fdt, dtypes, sizeof(int) * (size_t)n);
     memcpy(offs, offsets, sizeof(size_t) * (size_t)n);
     t->n = n;
     t->fnames = fnames;
     t->fdtypes = fdt;
     t->offsets = offs;
+    t->fshapes = fsh;
+    t->elems = frec;
     t->itemsize = itemsize;
+    t->aligned_struct = aligned_struct;
     t->readonly = readonly;
     t->unaligned = unaligned;
     return t;
 }
 
+const Type *ty_record_flags(const Type *rec, bool readonly, bool unaligned) {
+    if (rec->readonly == readonly && rec->unaligned == unaligned) return rec;
+    return ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->elems,
+                     (const int64_t *const *)rec->fshapes, rec->itemsize, rec->aligned_struct, readonly, unaligned);
+}
+
 /* "array(Record(...), 1d, C)", with the record's own flags (its array's) leading. */
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned) {
     if (ndim <= 1 && layout == 'F') layout = 'C';
-    if (rec->readonly != readonly || rec->unaligned != unaligned) {
-        rec = ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->itemsize, readonly, unaligned);
-        if (!rec) return NULL;
-    }
+    if (!(rec = ty_record_flags(rec, readonly, unaligned))) return NULL;
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];
         if (t->kind == TY_RECARRAY && t->rec == rec && t->ndim == ndim && t->layout == layout) return t;
@@ -336,11 +392,31 @@ int ty_record_field(const Type *rec, const char *name) {
 
 bool ty_same_fields(const Type *a, const Type *b) {
     return a == b || (a->n == b->n && a->itemsize == b->itemsize &&
-                      same_record(a, b->n, b->fnames, b->fdtypes, b->offsets, b->itemsize, a->readonly, a->unaligned));
+                      same_record(a, b->n, b->fnames, b->fdtypes, b->offsets, b->elems,
+                                  (const int64_t *const *)b->fshapes, b->itemsize, a->aligned_struct, a->readonly,
+                                  a->unaligned));
 }
 
 size_t ty_field_align(int dtype) {
     return (size_t)ty_dtypes[dtype].size / (ty_dtypes[dtype].kind == 'c' ? 2 : 1);   /* complex: its parts' */
+}
+
+const Type *ty_record_field_type(const Type *r, int f) {
+    if (r->fdtypes[f] == TY_FIELD_RECORD) return ty_record_flags(r->elems[f], r->readonly, r->unaligned);
+    if (r->fshapes && r->fshapes[f])
+        return ty_array_full(r->fdtypes[f], (int)r->fshapes[f][0], 'C', r->readonly, r->unaligned);
+    return ty_scalar_of(r->fdtypes[f]);
+}
+
+size_t ty_record_align(const Type *rec, int f) {
+    if (rec->fdtypes[f] != TY_FIELD_RECORD) return ty_field_align(rec->fdtypes[f]);
+    const Type *inner = rec->elems[f];
+    size_t al = 1;
+    for (int i = 0; i < inner->n; i++) {
+        size_t a = ty_record_align(inner, i);
+        if (a > al) al = a;
+    }
+    return al;
 }
 
 size_t ty_item_size(const Type *t) {
@@ -1097,12 +1173,39 @@ static const Type *parse_array(int dt, const char *s, const char **end, char *er
     return ty_array(dt, ndim, layout, false);
 }
 
-/* After "Record(": its name, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)". */
+/* After "nestedarray(": "float64, (2, 3))" into dims {ndim, dims...}; the dtype, or -1. */
+static int parse_nested_array(const char *s, const char **end, int64_t *dims) {
+    const char *comma = strchr(s, ',');
+    int dt = comma ? dtype_named(s, (size_t)(comma - s)) : -1;
+    if (dt < 0) return -1;
+    s = skip_ws(comma + 1);
+    if (*s++ != '(') return -1;
+    dims[0] = 0;
+    for (;;) {
+        s = skip_ws(s);
+        if (*s == ')') break;
+        char *after;
+        long long d = strtoll(s, &after, 10);
+        if (after == s || d < 0 || dims[0] == 32) return -1;
+        dims[++dims[0]] = d;
+        s = skip_ws(after);
+        if (*s == ',') s++;
+    }
+    if (dims[0] == 0 || s[1] != ')') return -1;
+    *end = s + 2;
+    return dt;
+}
+
+/* After "Record(": its name, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)";
+ * a field's type may be "nestedarray(float64, (3,))" or a nested "Record(...)". */
 static const Type *parse_record(const char *s, const char **end, char *err, size_t errlen) {
     const char *names[64];
     char buf[64][128];
     int dts[64], n = 0;
     size_t offs[64];
+    const Type *recs[64] = {0};
+    int64_t dims[64][33];
+    const int64_t *shapes[64] = {0};
     for (;;) {
         const char *name = s, *open = strchr(s, '[');
         if (!open || open == s || open - s >= 128 || n == 64) break;
@@ -1110,8 +1213,17 @@ static const Type *parse_record(const char *s, const char **end, char *err, size
         buf[n][open - name] = 0;
         names[n] = buf[n];
         if (strncmp(open, "[type=", 6)) break;
-        const char *dn = open + 6, *semi = strchr(dn, ';');
-        if (!semi || (dts[n] = dtype_named(dn, (size_t)(semi - dn))) < 0 || strncmp(semi, ";offset=", 8)) break;
+        const char *dn = open + 6, *semi;
+        if (!strncmp(dn, "Record(", 7)) {
+            if (!(recs[n] = parse_record(dn + 7, &semi, err, errlen))) return NULL;
+            dts[n] = TY_FIELD_RECORD;
+        } else if (!strncmp(dn, "nestedarray(", 12)) {
+            if ((dts[n] = parse_nested_array(dn + 12, &semi, dims[n])) < 0) break;
+            shapes[n] = dims[n];
+        } else if (!(semi = strchr(dn, ';')) || (dts[n] = dtype_named(dn, (size_t)(semi - dn))) < 0) {
+            break;
+        }
+        if (strncmp(semi, ";offset=", 8)) break;
         char *after;
         long long off = strtoll(semi + 8, &after, 10);
         if (off < 0 || after == semi + 8 || *after != ']') break;
@@ -1120,11 +1232,12 @@ static const Type *parse_record(const char *s, const char **end, char *err, size
         if (*s == ',') { s++; continue; }
         if (*s != ';') break;
         long long size = strtoll(s + 1, &after, 10);
-        if (size <= 0 || after == s + 1 || strncmp(after, ";False)", 7)) break;
-        *end = after + 7;
-        return ty_record(n, names, dts, offs, (size_t)size, false, false);
+        bool aligned = !strncmp(after, ";True)", 6);
+        if (size <= 0 || after == s + 1 || (!aligned && strncmp(after, ";False)", 7))) break;
+        *end = after + (aligned ? 6 : 7);
+        return ty_record(n, names, dts, offs, recs, shapes, (size_t)size, aligned, false, false);
     }
-    snprintf(err, errlen, "expected Record(name[type=dtype;offset=N],...;itemsize;False) at '%s'", s);
+    snprintf(err, errlen, "expected Record(name[type=dtype;offset=N],...;itemsize;False) (or ;True) at '%s'", s);
     return NULL;
 }
 
@@ -1274,8 +1387,7 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
             return NULL;
         }
         if (t && t->kind == TY_RECARRAY) return ty_recarray(t->rec, t->ndim, t->layout, t->readonly || ro, t->unaligned || un);
-        if (t && t->kind == TY_RECORD)
-            return ty_record(t->n, t->fnames, t->fdtypes, t->offsets, t->itemsize, t->readonly || ro, t->unaligned || un);
+        if (t && t->kind == TY_RECORD) return ty_record_flags(t, t->readonly || ro, t->unaligned || un);
         return t ? ty_array_full(t->dtype, t->ndim, t->layout, t->readonly || ro, t->unaligned || un) : NULL;
     }
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);

@@ -128,8 +128,13 @@ struct Type {
                               * compile's loads and stores align 1 and gives runtime helpers copies */
     const Type *rec;         /* TY_RECARRAY: its record type */
     const char **fnames;     /* TY_RECORD: field names */
-    int *fdtypes;            /* TY_RECORD: field dtypes (DT_*) */
+    int *fdtypes;            /* TY_RECORD: field dtypes (DT_*; TY_FIELD_RECORD for a nested record, elems[i]
+                              * its type, whose own flags are clear) */
+    const int64_t **fshapes; /* TY_RECORD: a sub-array field's shape {ndim, dim0, ...} (a field ('pos', f8, 3)
+                              * of fdtypes[i] elements, C order), else NULL; the array NULL when no field has one */
     size_t itemsize;         /* TY_RECORD: bytes per record */
+    bool aligned_struct;     /* TY_RECORD: its dtype was made with align=True (NumPy's isalignedstruct; the
+                              * name ends ";True)" as Numba's does) */
     bool typed;              /* TY_LIST, TY_DICT: an ember.typed List or Dict, which crosses into Python
                               * as the block itself (runtime/typed.c), not converted */
     const Type *narrow[2];   /* a typed TY_LIST's item, a typed TY_DICT's key and value: the TY_NARROW of a
@@ -215,9 +220,17 @@ const Type *ty_array(int dtype, int ndim, char layout, bool readonly);   /* alig
 const Type *ty_array_full(int dtype, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_view(const Type *of, int dtype, int ndim, char layout);   /* of's memory: its readonly, unaligned */
 /* Records (typeinfer/fields.c for their typing rules): interned by layout. ty_record copies
- * its arguments; readonly and unaligned are the array's it came from. */
-const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets, size_t itemsize,
+ * its arguments; readonly and unaligned are the array's it came from. recs (may be NULL): a
+ * nested record's type where dtypes[i] is TY_FIELD_RECORD; shapes (may be NULL): a sub-array
+ * field's {ndim, dims...} or NULL. ty_record_flags: rec's fields with other flags. */
+#define TY_FIELD_RECORD (-3)
+const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets,
+                      const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
                       bool readonly, bool unaligned);
+const Type *ty_record_flags(const Type *rec, bool readonly, bool unaligned);
+/* Field f of record r as compiled code reads it: the canonical scalar of its dtype, a C view of a
+ * sub-array, or the nested record; with r's flags. */
+const Type *ty_record_field_type(const Type *r, int f);
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_recdtype(const Type *rec);
 const Type *ty_generator(const Type *yields);
@@ -251,6 +264,7 @@ int ty_record_field(const Type *rec, const char *name);   /* the field's index, 
 bool ty_same_fields(const Type *a, const Type *b);          /* two records' fields are the same, whatever their flags */
 size_t ty_item_size(const Type *t);       /* bytes per element of an array or a structured array */
 size_t ty_field_align(int dtype);         /* the alignment a field of dtype needs */
+size_t ty_record_align(const Type *rec, int f);   /* the alignment field f of record rec needs (its widest scalar's) */
 bool ty_has_unaligned(const Type *t);     /* an unaligned array, or a tuple holding one */
 const Type *ty_slice(int mask);
 const Type *ty_dtype(int dtype);

@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "ClassInstanceType", "DeferredType", "deferred_type",
+           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "ClassInstanceType", "DeferredType", "deferred_type",
            "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
            "unliteral", "Omitted"]
 
@@ -124,12 +124,13 @@ class Record(Type):
     """The element type of a structured array, as Numba names it: fields {name: (type, offset)}, size
     in bytes. Made from a NumPy dtype with Record.from_dtype(dtype) or reported by ember."""
 
-    def __init__(self, fields, size, readonly=False, aligned=True):
+    def __init__(self, fields, size, readonly=False, aligned=True, aligned_struct=False):
         self.fields = dict(fields)
         self.size, self.readonly, self.aligned, self.bitwidth = size, bool(readonly), bool(aligned), 8 * size
+        self.aligned_struct = bool(aligned_struct)   # the dtype was made with align=True (Numba's Record.aligned)
         parts = ",".join(f"{k}[type={t.name};offset={off}]" for k, (t, off) in self.fields.items())
         prefix = ("readonly " if readonly else "") + ("" if aligned else "unaligned ")
-        super().__init__(f"{prefix}Record({parts};{size};False)")
+        super().__init__(f"{prefix}Record({parts};{size};{self.aligned_struct})")
 
     @classmethod
     def from_dtype(cls, dtype):
@@ -137,8 +138,15 @@ class Record(Type):
         dtype = np.dtype(dtype)
         if dtype.names is None:
             raise TypeError(f"{dtype} is not a structured dtype")
-        return cls({k: (_scalar(dtype.fields[k][0].name, "a field"), dtype.fields[k][1]) for k in dtype.names},
-                   dtype.itemsize)
+
+        def field(d):
+            if d.subdtype is not None:   # ('pos', f8, 3)
+                return NestedArray(_scalar(d.subdtype[0].name, "a sub-array field"), d.subdtype[1])
+            if d.names is not None:
+                return Record.from_dtype(d)
+            return _scalar(d.name, "a field")
+        return cls({k: (field(dtype.fields[k][0]), dtype.fields[k][1]) for k in dtype.names}, dtype.itemsize,
+                   aligned_struct=dtype.isalignedstruct)
 
 
 class Array(Type):
@@ -169,6 +177,20 @@ class Array(Type):
     def copy(self, dtype=None, ndim=None, layout=None, readonly=None):
         return Array(dtype or self.dtype, self.ndim if ndim is None else ndim, layout or self.layout,
                      self.readonly if readonly is None else readonly, self.aligned)
+
+
+class NestedArray(Array):
+    """A record's sub-array field ('pos', f8, (2, 3)): a C-ordered array of that shape, read and
+    written in the record's bytes."""
+
+    def __init__(self, dtype, shape):
+        self.shape = tuple(int(d) for d in (shape if isinstance(shape, tuple) else (shape,)))
+        super().__init__(dtype, len(self.shape), "C")
+        dims = ", ".join(str(d) for d in self.shape) + ("," if len(self.shape) == 1 else "")
+        Type.__init__(self, f"nestedarray({self.dtype.name}, ({dims}))")
+
+    def __repr__(self):
+        return f"NestedArray({self.dtype!r}, {self.shape})"
 
 
 class BaseTuple(Type):
@@ -445,6 +467,14 @@ class Omitted(Type):
         super().__init__(f"omitted(default={value!r})")
 
 
+def _field(desc):   # a record field's description: a dtype's name, a nestedarray or a record
+    if isinstance(desc, str):
+        return _SCALARS[desc]
+    if desc[0] == "nestedarray":
+        return NestedArray(_SCALARS[desc[1]], desc[2])
+    return _build(desc)
+
+
 def _build(desc):
     kind = desc[0]
     if kind == "scalar":
@@ -453,12 +483,12 @@ def _build(desc):
         _, dtype, ndim, layout, readonly, unaligned = desc
         return Array(_SCALARS[dtype], ndim, layout, readonly, not unaligned)
     if kind == "record":
-        _, fields, size, readonly, unaligned = desc
-        return Record({k: (_SCALARS[t], off) for k, t, off in fields}, size, readonly, not unaligned)
+        _, fields, size, readonly, unaligned, aligned_struct = desc
+        return Record({k: (_field(t), off) for k, t, off in fields}, size, readonly, not unaligned, aligned_struct)
     if kind == "recarray":
         _, rec, ndim, layout, readonly, unaligned = desc
         r = _build(rec)
-        return Array(Record(r.fields, r.size), ndim, layout, readonly, not unaligned)
+        return Array(Record(r.fields, r.size, aligned_struct=r.aligned_struct), ndim, layout, readonly, not unaligned)
     if kind == "str":
         return unicode_type
     if kind == "ListType":
