@@ -8,7 +8,8 @@
  *
  * A sub-array field is an array value over the record's bytes with the field's constant shape
  * and C strides, owning nothing (boxed, it is copied: rt_box_array); along the array, the array's
- * shape and strides then the sub-array's. A nested record is the address of its bytes.
+ * shape and strides then the sub-array's. A nested record is the address of its bytes; a string
+ * field a new str made from its code points (runtime/str.c).
  */
 #include "lower.h"
 #include <string.h>
@@ -26,8 +27,6 @@ static LLVMValueRef field_ptr(Lower *L, const Type *rec, LLVMValueRef r, int f) 
     return cg_gep8(L, r, i64c(L, (long long)rec->offsets[f]));
 }
 
-static int sub_ndim(const Type *rec, int f) { return rec->fshapes && rec->fshapes[f] ? (int)rec->fshapes[f][0] : 0; }
-
 /* The trailing shape and C strides of field f's sub-array into shape[], strides[]. */
 static void sub_dims(Lower *L, const Type *rec, int f, LLVMValueRef *shape, LLVMValueRef *strides) {
     const int64_t *sh = rec->fshapes[f];
@@ -43,7 +42,8 @@ static void sub_dims(Lower *L, const Type *rec, int f, LLVMValueRef *shape, LLVM
 static LLVMValueRef field_value(Lower *L, const Type *rt, LLVMValueRef r, int f, const Type *t) {
     LLVMValueRef p = field_ptr(L, rt, r, f);
     if (rt->fdtypes[f] == TY_FIELD_RECORD) return p;
-    if (!sub_ndim(rt, f)) return cg_load_elem(L, rt->fdtypes[f], p);
+    if (rt->fdtypes[f] == TY_FIELD_UNICODE) return cg_str_from_ucs4(L, p, ty_record_nchars(rt, f));
+    if (!ty_record_sub_ndim(rt, f)) return cg_load_elem(L, rt->fdtypes[f], p);
     LLVMValueRef shape[64], strides[64];
     sub_dims(L, rt, f, shape, strides);
     LLVMValueRef none = LLVMConstNull(L->ptr);
@@ -52,7 +52,7 @@ static LLVMValueRef field_value(Lower *L, const Type *rt, LLVMValueRef r, int f,
 
 /* a["x"]: the view of field f along structured array a (of type at) as type t. */
 static LLVMValueRef field_view(Lower *L, const Type *at, LLVMValueRef a, int f, const Type *t) {
-    if (!sub_ndim(at->rec, f)) return cg_view_at(L, at, a, (long long)at->rec->offsets[f], t);
+    if (!ty_record_sub_ndim(at->rec, f)) return cg_view_at(L, at, a, (long long)at->rec->offsets[f], t);
     LLVMValueRef shape[64], strides[64];
     for (int k = 0; k < at->ndim; k++) {
         shape[k] = cg_arr_shape(L, a, k);
@@ -91,7 +91,9 @@ void cg_fields_setitem(Lower *L, Instr *in) {
         LLVMValueRef args[4] = {field_ptr(L, rec, r, f), v, i64c(L, (long long)rec->elems[f]->itemsize),
                                 LLVMConstInt(L->i1, 0, 0)};
         cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, args, 4);
-    } else if (sub_ndim(rec, f)) {   /* r.pos = v: into the sub-array */
+    } else if (rec->fdtypes[f] == TY_FIELD_UNICODE) {
+        cg_str_to_ucs4(L, v, field_ptr(L, rec, r, f), ty_record_nchars(rec, f));
+    } else if (ty_record_sub_ndim(rec, f)) {   /* r.pos = v: into the sub-array */
         const Type *view_t = ty_record_field_type(rec, f);
         cg_assign_array(L, view_t, field_value(L, rec, r, f, view_t), vt_, v);
     } else {

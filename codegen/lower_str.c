@@ -60,6 +60,20 @@ static LLVMValueRef call1(Lower *L, const char *name, LLVMTypeRef t, LLVMValueRe
     return call_str(L, name, &t, &x, 1);
 }
 
+/* A record's string field of n UCS4 code points at p (any alignment): a new str, its trailing
+ * zeros dropped; and a str stored into one. */
+LLVMValueRef cg_str_from_ucs4(Lower *L, LLVMValueRef p, long long n) {
+    LLVMTypeRef pt[2] = {L->ptr, L->i64};
+    LLVMValueRef x[2] = {p, i64c(L, n)};
+    return call_str(L, "ember_rt_str_from_ucs4", pt, x, 2);
+}
+
+void cg_str_to_ucs4(Lower *L, LLVMValueRef s, LLVMValueRef p, long long n) {
+    LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i64};
+    LLVMValueRef x[3] = {s, p, i64c(L, n)};
+    cg_call(L, "ember_rt_str_to_ucs4", L->voidt, pt, x, 3);
+}
+
 /* str(x) (repr false) or repr(x) of a number, None or string, as a new string. */
 LLVMValueRef cg_to_str(Lower *L, LLVMValueRef v, const Type *t, bool repr) {
     switch (t->kind) {

@@ -49,13 +49,15 @@ static PyObject *describe(const Type *t) {
                                    PyBool_FromLong(t->unaligned)) : NULL;
     }
     case TY_RECORD: {   /* ("record", ((name, field, offset), ...), itemsize, readonly, unaligned, aligned_struct); a field is
-                         * its dtype's name, ("nestedarray", dtype, shape) or a nested ("record", ...) */
+                         * its dtype's name, ("nestedarray", dtype, shape), ("unichr", n) or a nested ("record", ...) */
         if (!(parts = PyTuple_New(t->n))) return NULL;
         for (int i = 0; i < t->n; i++) {
-            const int64_t *sh = t->fshapes ? t->fshapes[i] : NULL;
+            const int64_t *sh = ty_record_sub_ndim(t, i) ? t->fshapes[i] : NULL;
             PyObject *ft = NULL;
             if (t->fdtypes[i] == TY_FIELD_RECORD) {
                 ft = describe(t->elems[i]);
+            } else if (t->fdtypes[i] == TY_FIELD_UNICODE) {
+                ft = Py_BuildValue("(sL)", "unichr", (long long)ty_record_nchars(t, i));
             } else if (sh) {
                 PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
                 for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));

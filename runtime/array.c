@@ -651,8 +651,8 @@ static const Type *array_types[DT_COUNT][9][3][2][2];
 
 /* ---- structured arrays ---------------------------------------------------------------- */
 /* The record type of a structured dtype whose fields are ember dtypes in native order, sub-arrays
- * of them ('pos', f8, 3) or records of such fields (nested, one level per call); NULL if it has
- * another. */
+ * of them ('pos', f8, 3), strings ('U8') or records of such fields (nested, one level per call);
+ * NULL if it has another. */
 static const Type *record_of(PyArray_Descr *d) {
     PyObject *names = PyDataType_NAMES(d), *fields = PyDataType_FIELDS(d);
     if (!names || !PyTuple_Check(names) || !fields || !PyDict_Check(fields)) return NULL;
@@ -688,6 +688,11 @@ static const Type *record_of(PyArray_Descr *d) {
         if (PyDataType_HASFIELDS(fd)) {
             if (!(recs[i] = record_of(fd))) return NULL;
             dts[i] = TY_FIELD_RECORD;
+        } else if (fd->type_num == NPY_UNICODE && PyDataType_ISNOTSWAPPED(fd) && !shapes[i]) {   /* 'U8' */
+            dts[i] = TY_FIELD_UNICODE;
+            dims[i][0] = 1;
+            dims[i][1] = (int64_t)PyDataType_ELSIZE(fd) / 4;
+            shapes[i] = dims[i];
         } else if (!PyDataType_ISNOTSWAPPED(fd) || (dts[i] = dtype_of_npy(fd->type_num)) < 0) {
             return NULL;
         }
@@ -990,8 +995,9 @@ static PyArray_Descr *record_descr(const Type *rec) {
     for (int i = 0; names && formats && offsets && i < rec->n; i++) {
         PyList_SET_ITEM(names, i, PyUnicode_FromString(rec->fnames[i]));
         PyObject *f = rec->fdtypes[i] == TY_FIELD_RECORD ? (PyObject *)record_descr(rec->elems[i])
-                                                          : (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy);
-        const int64_t *sh = rec->fshapes ? rec->fshapes[i] : NULL;
+                    : rec->fdtypes[i] == TY_FIELD_UNICODE ? PyUnicode_FromFormat("U%lld", (long long)ty_record_nchars(rec, i))
+                    : (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy);
+        const int64_t *sh = ty_record_sub_ndim(rec, i) ? rec->fshapes[i] : NULL;
         if (f && sh) {   /* a sub-array: (dtype, shape) */
             PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
             for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));

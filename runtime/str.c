@@ -134,6 +134,30 @@ RtStr *rt_str_from_kind(int kind, const void *data, int64_t len) {
     return s;
 }
 
+/* A record's 'U<n>' field: its n code points at p (maybe unaligned) up to the trailing zeros,
+ * as NumPy reads the field. */
+RtStr *ember_rt_str_from_ucs4(const void *p, int64_t n) {
+    uint32_t buf[64], *cps = n <= 64 ? buf : malloc(sizeof *cps * (size_t)n);
+    if (!cps) {
+        ember_rt_raise("builtins:MemoryError", "string too long");
+        return NULL;
+    }
+    memcpy(cps, p, sizeof *cps * (size_t)n);
+    while (n > 0 && cps[n - 1] == 0) n--;
+    RtStr *s = rt_str_from_kind(4, cps, n);
+    if (cps != buf) free(cps);
+    return s;
+}
+
+/* s stored into a 'U<n>' field at p: its first n code points, then zeros. */
+void ember_rt_str_to_ucs4(const RtStr *s, void *p, int64_t n) {
+    unsigned char *out = p;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t c = i < s->len ? cp(s, i) : 0;
+        memcpy(out + 4 * i, &c, 4);
+    }
+}
+
 static RtStr *from_ascii(const char *text, int64_t n) {
     RtStr *s = str_new(n, 1);
     if (s) memcpy(DATA(s), text, (size_t)n);
@@ -1389,7 +1413,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(str_chr), SYM(hash_float),
     SYM(exc_str), SYM(str_recase), SYM(str_is_more), SYM(str_pad), SYM(str_partition), SYM(str_rsplit),
-    SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix),
+    SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix), SYM(str_from_ucs4), SYM(str_to_ucs4),
 };
 #undef SYM
 const int rt_str_nsymbols = sizeof rt_str_symbols / sizeof rt_str_symbols[0];

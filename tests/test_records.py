@@ -246,7 +246,7 @@ def test_attribute_assignment_elsewhere_is_a_clear_error():
 
 
 def test_unsupported_fields_say_why():
-    text = np.zeros(3, dtype=[("name", "U8"), ("w", np.float64)])
+    text = np.zeros(3, dtype=[("name", "S8"), ("w", np.float64)])
     swapped = np.zeros(3, dtype=[("v", ">f8")])
     f = njit(lambda a: a.shape[0])
     for arr in (text, swapped):

@@ -1,4 +1,4 @@
-"""Structured arrays whose fields are sub-arrays ('pos', f8, 3) or records of their own.
+"""Structured arrays whose fields are sub-arrays ('pos', f8, 3), strings ('U8') or records of their own.
 
 A sub-array field of a record is a C-ordered view of the record's bytes; along the array,
 a['pos'] has the array's dimensions then the field's. A nested record field is the record at its
@@ -251,9 +251,70 @@ def test_bad_assignments_are_clear_errors():
         njit(other_record)(fill(OUTER, 2), fill(BODY, 2))
 
 
+NAMED = np.dtype([("w", np.int8), ("name", "U5"), ("v", np.float64)])   # packed: name at offset 1
+
+
+def names(a, new, i):
+    n = 0
+    for r in a:
+        if r["name"] == "be":
+            n += len(r["name"])
+    longest = ""
+    for r in a:
+        if len(r["name"]) > len(longest):
+            longest = r["name"]
+    a[i]["name"] = new
+    return n, longest, a[i]["name"], a[0]["name"] + "!", a[1]["name"].upper()
+
+
+@pytest.mark.parametrize("new", ["", "zz", "exact", "far too long", "\u00e9t\u00e9", "\U0001F600x"])
+@pytest.mark.parametrize("dtype", [NAMED, np.dtype(NAMED.descr, align=True)], ids=["packed", "aligned"])
+def test_string_fields(new, dtype):
+    a = np.zeros(4, dtype)
+    a["name"] = ["alpha", "be", "", "\u03b3\u03b4"]
+    a["v"] = [1, 2, 3, 4]
+    check(names, a, new, 2)
+
+
+def string_keys(a):
+    d = {}
+    for r in a:
+        d[r.name] = r.v
+    return d
+
+
+def test_string_fields_by_attribute_as_keys():
+    a = np.zeros(3, NAMED)
+    a["name"] = ["x", "yy", "x"]
+    a["v"] = [1.0, 2.0, 3.0]
+    check(string_keys, a, recarray=True)
+
+
+def test_string_fields_in_new_arrays_and_types():
+    a = np.zeros(2, NAMED)
+    a["name"] = ["ab", "c"]
+    b = njit(lambda a: np.empty(3, a.dtype))(a)
+    assert b.dtype == a.dtype
+    rec = ember.typeof(a[0])
+    assert str(rec) == "unaligned Record(w[type=int8;offset=0],name[type=[unichr x 5];offset=1],v[type=float64;offset=21];29;False)"
+    assert isinstance(rec.fields["name"][0], ember.types.UnicodeCharSeq) and rec.fields["name"][0].count == 5
+    g = njit("unicode_type(%s, int64)" % ember.typeof(a))(lambda a, i: a[i]["name"])
+    assert g(a, 0) == "ab"
+
+
+def test_string_field_errors():
+    a = np.zeros(2, NAMED)
+    with pytest.raises(EmberError, match="string field 'name' along the array.*a\\[i\\]\\['name'\\]"):
+        njit(lambda a: a["name"])(a)
+    def put(a):
+        a[0]["name"] = 5
+    with pytest.raises(EmberError, match="cannot assign int64 to the string field 'name'"):
+        njit(put)(a)
+
+
 def test_fields_still_refused_say_why():
     f = njit(lambda a: a.shape[0])
-    for dt in ([("name", "U8"), ("w", np.float64)], [("pts", INNER, 3)]):
+    for dt in ([("code", "S8"), ("w", np.float64)], [("pts", INNER, 3)], [("names", "U4", 2)]):
         with pytest.raises(EmberError, match="structured array"):
             f(np.zeros(3, dtype=dt))
 

@@ -9,7 +9,9 @@
  * A sub-array field ('pos', f8, (2, 3)) of a record is a C-ordered view of its bytes, of that
  * shape (r.pos[1] = 2.0 writes the array); along the array, a["pos"] has the array's dimensions
  * then the sub-array's. Assigning to it (r.pos = v) assigns into the view, with broadcasting. A
- * nested record field is the record at its offset, and along the array a structured view.
+ * nested record field is the record at its offset, and along the array a structured view. A
+ * string field ('name', 'U8') reads as a str (trailing zeros dropped, as NumPy reads it) and
+ * takes a str (cut to its length or padded with zeros).
  */
 #include "ti.h"
 #include <string.h>
@@ -54,13 +56,15 @@ const Type *ti_new_recarray(const Type *rec, int ndim) {
     return ty_recarray(rec, ndim, 'C', false, packed);
 }
 
-static int sub_ndim(const Type *rec, int f) { return rec->fshapes && rec->fshapes[f] ? (int)rec->fshapes[f][0] : 0; }
-
-/* a["x"]: the field along the whole array, a view with the array's strides (then a sub-array's). */
-static const Type *field_view(const Type *a, int f) {
+/* a["x"]: the field along the whole array, a view with the array's strides (then a sub-array's);
+ * NULL with a diagnostic for a string field. */
+static const Type *field_view(TypeInfo *ti, Instr *in, const Type *a, int f) {
     const Type *rec = a->rec;
+    if (rec->fdtypes[f] == TY_FIELD_UNICODE)
+        return UNSUP(in, "the string field '%s' along the array would be a NumPy string array, which compiled code "
+                         "does not support; read it record by record (a[i]['%s'])", rec->fnames[f], rec->fnames[f]), NULL;
     if (rec->fdtypes[f] == TY_FIELD_RECORD) return ty_recarray(rec->elems[f], a->ndim, 'A', a->readonly, a->unaligned);
-    return ty_array_full(rec->fdtypes[f], a->ndim + sub_ndim(rec, f), 'A', a->readonly, a->unaligned);
+    return ty_array_full(rec->fdtypes[f], a->ndim + ty_record_sub_ndim(rec, f), 'A', a->readonly, a->unaligned);
 }
 
 /* The type of a[idx] for a structured array a: by basic indexing, typed as an array of bytes
@@ -87,7 +91,7 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
     }
     if (idx == ty_str) {
         int f = field_of(ti, in, a->rec, in->args[1], false);
-        return f < 0 ? NULL : field_view(a, f);
+        return f < 0 ? NULL : field_view(ti, in, a, f);
     }
     return recarray_index(ti, in, a, idx);
 }
@@ -116,7 +120,12 @@ int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, c
                        a->fnames[f], a->elems[f]->name);
         return 0;
     }
-    if (sub_ndim(a, f)) {   /* r.pos = v: into the sub-array, broadcast */
+    if (a->fdtypes[f] == TY_FIELD_UNICODE) {   /* r.name = s: truncated or padded with zeros, as NumPy stores */
+        if (val != ty_str)
+            return ERR(in, "cannot assign %s to the string field '%s' of a record", val->name, a->fnames[f]);
+        return 0;
+    }
+    if (ty_record_sub_ndim(a, f)) {   /* r.pos = v: into the sub-array, broadcast */
         const Type *view = ty_record_field_type(a, f);
         if (ty_is_number(val) || (val->kind == TY_ARRAY && val->ndim <= view->ndim)) {
             int vdt = val->kind == TY_ARRAY ? val->dtype : ty_dtype_of_scalar(val);
@@ -158,7 +167,7 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     if (!strcmp(attr, "T"))
         return ty_recarray(a->rec, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly,
                            a->unaligned);
-    if (f >= 0) return field_view(a, f);   /* np.recarray's a.x */
+    if (f >= 0) return field_view(ti, in, a, f);   /* np.recarray's a.x */
     return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
                      "dtype, T and its fields are)", a->name, attr), NULL;
 }

@@ -159,6 +159,7 @@ static bool same_record(const Type *t, int n, const char *const *names, const in
  * record's name. */
 static size_t field_type_name(char *out, size_t cap, int dtype, const Type *rec, const int64_t *shape) {
     if (dtype == TY_FIELD_RECORD) return (size_t)snprintf(out, cap, "%s", rec->name);
+    if (dtype == TY_FIELD_UNICODE) return (size_t)snprintf(out, cap, "[unichr x %lld]", (long long)shape[1]);
     if (!shape) return (size_t)snprintf(out, cap, "%s", ty_dtypes[dtype].name);
     size_t at = (size_t)snprintf(out, cap, "nestedarray(%s, (", ty_dtypes[dtype].name);
     for (int64_t k = 0; k < shape[0] && at < cap; k++)
@@ -401,14 +402,22 @@ size_t ty_field_align(int dtype) {
     return (size_t)ty_dtypes[dtype].size / (ty_dtypes[dtype].kind == 'c' ? 2 : 1);   /* complex: its parts' */
 }
 
+int ty_record_sub_ndim(const Type *rec, int f) {
+    return rec->fdtypes[f] >= 0 && rec->fshapes && rec->fshapes[f] ? (int)rec->fshapes[f][0] : 0;
+}
+
+int64_t ty_record_nchars(const Type *rec, int f) { return rec->fshapes[f][1]; }
+
 const Type *ty_record_field_type(const Type *r, int f) {
     if (r->fdtypes[f] == TY_FIELD_RECORD) return ty_record_flags(r->elems[f], r->readonly, r->unaligned);
-    if (r->fshapes && r->fshapes[f])
-        return ty_array_full(r->fdtypes[f], (int)r->fshapes[f][0], 'C', r->readonly, r->unaligned);
+    if (r->fdtypes[f] == TY_FIELD_UNICODE) return ty_str;
+    if (ty_record_sub_ndim(r, f))
+        return ty_array_full(r->fdtypes[f], ty_record_sub_ndim(r, f), 'C', r->readonly, r->unaligned);
     return ty_scalar_of(r->fdtypes[f]);
 }
 
 size_t ty_record_align(const Type *rec, int f) {
+    if (rec->fdtypes[f] == TY_FIELD_UNICODE) return 4;
     if (rec->fdtypes[f] != TY_FIELD_RECORD) return ty_field_align(rec->fdtypes[f]);
     const Type *inner = rec->elems[f];
     size_t al = 1;
@@ -1217,6 +1226,15 @@ static const Type *parse_record(const char *s, const char **end, char *err, size
         if (!strncmp(dn, "Record(", 7)) {
             if (!(recs[n] = parse_record(dn + 7, &semi, err, errlen))) return NULL;
             dts[n] = TY_FIELD_RECORD;
+        } else if (!strncmp(dn, "[unichr x ", 10)) {
+            char *after;
+            long long nch = strtoll(dn + 10, &after, 10);
+            if (nch <= 0 || after == dn + 10 || *after != ']') break;
+            dts[n] = TY_FIELD_UNICODE;
+            dims[n][0] = 1;
+            dims[n][1] = nch;
+            shapes[n] = dims[n];
+            semi = after + 1;
         } else if (!strncmp(dn, "nestedarray(", 12)) {
             if ((dts[n] = parse_nested_array(dn + 12, &semi, dims[n])) < 0) break;
             shapes[n] = dims[n];

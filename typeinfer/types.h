@@ -224,6 +224,7 @@ const Type *ty_view(const Type *of, int dtype, int ndim, char layout);   /* of's
  * nested record's type where dtypes[i] is TY_FIELD_RECORD; shapes (may be NULL): a sub-array
  * field's {ndim, dims...} or NULL. ty_record_flags: rec's fields with other flags. */
 #define TY_FIELD_RECORD (-3)
+#define TY_FIELD_UNICODE (-4)   /* a NumPy 'U<n>' field: n UCS4 code points (shapes[i] = {1, n}), read as a str */
 const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets,
                       const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
                       bool readonly, bool unaligned);
@@ -231,6 +232,8 @@ const Type *ty_record_flags(const Type *rec, bool readonly, bool unaligned);
 /* Field f of record r as compiled code reads it: the canonical scalar of its dtype, a C view of a
  * sub-array, or the nested record; with r's flags. */
 const Type *ty_record_field_type(const Type *r, int f);
+int ty_record_sub_ndim(const Type *rec, int f);   /* a sub-array field's dimensions; 0 for any other field */
+int64_t ty_record_nchars(const Type *rec, int f);   /* a TY_FIELD_UNICODE field's code points */
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
 const Type *ty_recdtype(const Type *rec);
 const Type *ty_generator(const Type *yields);

@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "ClassInstanceType", "DeferredType", "deferred_type",
+           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "ClassInstanceType", "DeferredType", "deferred_type",
            "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
            "unliteral", "Omitted"]
 
@@ -144,6 +144,8 @@ class Record(Type):
                 return NestedArray(_scalar(d.subdtype[0].name, "a sub-array field"), d.subdtype[1])
             if d.names is not None:
                 return Record.from_dtype(d)
+            if d.kind == "U":
+                return UnicodeCharSeq(d.itemsize // 4)
             return _scalar(d.name, "a field")
         return cls({k: (field(dtype.fields[k][0]), dtype.fields[k][1]) for k in dtype.names}, dtype.itemsize,
                    aligned_struct=dtype.isalignedstruct)
@@ -191,6 +193,14 @@ class NestedArray(Array):
 
     def __repr__(self):
         return f"NestedArray({self.dtype!r}, {self.shape})"
+
+
+class UnicodeCharSeq(Type):
+    """A record's string field ('name', 'U8'): count code points, read as a str."""
+
+    def __init__(self, count):
+        self.count = int(count)
+        super().__init__(f"[unichr x {self.count}]")
 
 
 class BaseTuple(Type):
@@ -472,6 +482,8 @@ def _field(desc):   # a record field's description: a dtype's name, a nestedarra
         return _SCALARS[desc]
     if desc[0] == "nestedarray":
         return NestedArray(_SCALARS[desc[1]], desc[2])
+    if desc[0] == "unichr":
+        return UnicodeCharSeq(desc[1])
     return _build(desc)
 
 
