@@ -374,3 +374,35 @@ def packed_fields(a):
 
 def test_packed_field_views_in_array_code():
     check(packed_fields, fill(PACKED, 30))
+
+
+F32REC = np.dtype([("h", np.float32), ("w", np.float32), ("c", np.complex64), ("k", np.int16)])
+
+
+def f32_fields(a):
+    r = a[0]
+    x = r["h"]
+    y = r["w"]
+    s = np.float32(0)
+    for i in range(a.shape[0]):
+        s += a[i]["h"]
+    return r["h"] + r["w"], x * y, r["h"] / r["w"], s, a[0]["c"] * a[1]["c"], r["h"] * r["k"], np.array([x, y])
+
+
+def f32_by_attribute(a):
+    return a[0].h + a[0].w, a[1].c * a[2].c
+
+
+def test_float32_fields_compute_in_float32():
+    """A float32 field is an np.float32, as an element of a float32 array is (NumPy, Numba)."""
+    a = np.zeros(3, F32REC)
+    a["h"] = [1.1, 2.2, 0.3]
+    a["w"] = 0.7
+    a["c"] = [0.3 + 0.1j, 1.7 - 0.2j, 0.1j]
+    a["k"] = 3
+    got, want = njit(f32_fields)(a), f32_fields(a)
+    for g, w in zip(got, want):
+        assert g == pytest.approx(w, rel=0, abs=0) if np.ndim(w) == 0 else np.array_equal(g, w)
+    assert got[-1].dtype == np.float32
+    got2, want2 = njit(f32_by_attribute)(a.view(np.recarray)), f32_by_attribute(a.view(np.recarray))
+    assert got2 == want2

@@ -51,9 +51,12 @@ static bool keeps(Facts *s, int v) {
 }
 
 /* Whether `in` reads a scalar Numba types as dtype dt: an element of a dt array (a[i], `for x
- * in a` of a 1-d one), a parameter given one (a TY_NARROW argument, f(np.float32(0.5))), or a
- * global np.float32 or np.complex64. */
+ * in a` of a 1-d one), a record's field of dt (r["x"], r.x), a parameter given one (a TY_NARROW
+ * argument, f(np.float32(0.5))), or a global np.float32 or np.complex64. */
 static bool reads_dtype(TypeInfo *ti, const Instr *in, int dt) {
+    if ((in->op == IR_GETITEM || in->op == IR_GETATTR) && ti->vtypes[in->args[0]] &&
+        ti->vtypes[in->args[0]]->kind == TY_RECORD)
+        return ti_field_dtype(ti, in) == dt;
     const Type *a = in->op == IR_GETITEM ? ti->vtypes[in->args[0]] : NULL;
     const Type *it = in->op == IR_ITERVALUE ? ti->vtypes[in->args[0]] : NULL;
     if (it && it->kind == TY_ITER && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1) a = it->iter_of;
@@ -125,8 +128,9 @@ static bool f32_rule(Facts *s, Instr *in) {
         return src->op == IR_TUPLE && in->imm < src->nargs && is_f32(s, src->args[in->imm]);
     }
     case IR_CALL: return call_f32(s, in);
-    case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba */
-        return ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"));
+    case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba; r.x of a float32 field */
+        return (ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"))) ||
+               reads_dtype(ti, in, DT_FLOAT32);
     default: return false;
     }
 }
@@ -136,7 +140,7 @@ static bool f32_rule(Facts *s, Instr *in) {
 static bool int16_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     switch (in->op) {
-    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, s->dt);
+    case IR_GETITEM: case IR_GETATTR: case IR_ARG: case IR_ITERVALUE: return reads_dtype(ti, in, s->dt);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
     case IR_UNPACK: {   /* r, g = img[i, j, 0], img[i, j, 1] */
@@ -161,7 +165,8 @@ static bool c64_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
     switch (in->op) {
-    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_COMPLEX64);
+    case IR_GETITEM: case IR_GETATTR: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL:
+        return reads_dtype(ti, in, DT_COMPLEX64);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
     case IR_UNOP: return in->imm != IRU_NOT && s->val[in->args[0]];

@@ -77,7 +77,10 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
     Instr *in = ti->fn->instrs[v];
     int dt = -1;
     switch (in->op) {
-    case IR_GETITEM: dt = array_dtype(ti->vtypes[in->args[0]]); break;
+    case IR_GETITEM: case IR_GETATTR:   /* a[i]; a record's field r["x"], r.x */
+        dt = in->op == IR_GETITEM ? array_dtype(ti->vtypes[in->args[0]]) : -1;
+        if (dt < 0) dt = ti_field_dtype(ti, in);
+        break;
     case IR_ITERVALUE: {
         const Type *it = ti->vtypes[in->args[0]];
         if (it && it->kind == TY_ITER && it->iter_of && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1)
