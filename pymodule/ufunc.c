@@ -286,12 +286,25 @@ static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
         a->funcs[i] = (PyUFuncGenericFunction)(uintptr_t)addr;
         for (int k = 0; k < nargs; k++) a->types[i * nargs + k] = (char)PyLong_AsLong(PyTuple_GET_ITEM(typenums, k));
     }
+    /* A @vectorize ufunc is made without loops, which are then set: NumPy matches the loops a
+     * ufunc is made with by their exact dtypes first, but loops set after in their order (the
+     * first an input can be cast to safely), as Numba's @vectorize does (its loops are added to a
+     * ufunc made empty): a float32 argument of @vectorize(["float64(float64)", "float32(float32)"])
+     * runs the float64 loop, as Numba's documentation says. A @guvectorize one (Numba makes it
+     * with its loops) matches exactly first. */
+    bool later = !signature;
     PyObject *u = PyUFunc_FromFuncAndDataAndSignatureAndIdentity(
-        a->funcs, a->data, a->types, (int)n, nin, nout, identity, a->name, a->doc, 0, a->signature,
-        identity == PyUFunc_IdentityValue ? identity_value : NULL);
+        later ? NULL : a->funcs, later ? NULL : a->data, later ? NULL : a->types, later ? 0 : (int)n, nin, nout,
+        identity, a->name, a->doc, 0, a->signature, identity == PyUFunc_IdentityValue ? identity_value : NULL);
     if (!u) {
         Py_DECREF(arrays);
         return NULL;
+    }
+    if (later) {
+        ((PyUFuncObject *)u)->functions = a->funcs;
+        ((PyUFuncObject *)u)->data = a->data;
+        ((PyUFuncObject *)u)->types = a->types;
+        ((PyUFuncObject *)u)->ntypes = (int)n;
     }
     PyObject *keep = PyTuple_Pack(3, arrays, loops, kernel);   /* the loops' capsules own their code */
     Py_DECREF(arrays);

@@ -43,14 +43,28 @@ def same(expected, got):
     np.testing.assert_allclose(got, expected, rtol=1e-6 if got.dtype == np.float32 else 1e-15)
 
 
-REL = vectorize(["float64(float64, float64)", "float32(float32, float32)"])(rel_diff)
-CLAMP = vectorize(["int64(int64, int64)", "float64(float64, float64)", "uint8(uint8, uint8)"])(clamp_scale)
+# Loops are tried in the order given, the first each input casts to safely, as in Numba (whose
+# documentation says to list the most specific first): float32 before float64, uint8 before int64.
+REL = vectorize(["float32(float32, float32)", "float64(float64, float64)"])(rel_diff)
+CLAMP = vectorize(["uint8(uint8, uint8)", "int64(int64, int64)", "float64(float64, float64)"])(clamp_scale)
 
 
 def test_signatures_build_a_numpy_ufunc():
     assert isinstance(REL, np.ufunc)
-    assert REL.types == ["dd->d", "ff->f"] and REL.nin == 2 and REL.nout == 1 and REL.__name__ == "rel_diff"
-    assert CLAMP.types == ["ll->l", "dd->d", "BB->B"]
+    assert REL.types == ["ff->f", "dd->d"] and REL.nin == 2 and REL.nout == 1 and REL.__name__ == "rel_diff"
+    assert CLAMP.types == ["BB->B", "ll->l", "dd->d"]
+
+
+def test_the_first_loop_an_input_casts_to_runs():
+    """Numba's rule, not NumPy's exact match: with float64 listed first, float32 runs it."""
+    wide_first = vectorize(["float64(float64, float64)", "float32(float32, float32)"])(rel_diff)
+    x = np.array([1.0, 2.5, -3.0], np.float32)
+    got = wide_first(x, np.float32(2))
+    same(reference(rel_diff, np.float64, x.astype(np.float64), 2.0), got)
+    assert type(wide_first(np.float32(1), np.float32(3))) is np.float64
+    assert REL(x, np.float32(2)).dtype == np.float32 and REL(x, 2.0).dtype == np.float32   # 2.0 is weak
+    assert REL(x, np.float64(2)).dtype == np.float64
+    assert CLAMP(np.arange(3, dtype=np.int16), np.int16(2)).dtype == np.int64   # int16 does not cast to uint8
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -95,7 +109,7 @@ def test_out_where_and_methods():
     expected = np.where(x > 3, reference(rel_diff, np.float64, x, y), -1.0)
     same(expected, out)
 
-    add = vectorize(["float64(float64, float64)", "int64(int64, int64)"], identity=0)(lambda a, b: a + 2 * b)
+    add = vectorize(["int64(int64, int64)", "float64(float64, float64)"], identity=0)(lambda a, b: a + 2 * b)
     a = np.arange(6.0).reshape(2, 3)
     assert add.reduce(np.arange(4.0)) == ((0 + 2 * 1) + 2 * 2) + 2 * 3
     same(2 * a[0] + 2 * a[1], add.reduce(a, axis=0))     # NumPy starts from the identity, 0
@@ -132,7 +146,7 @@ def test_parallel_target_matches_serial():
     def poly(x):
         return math.sin(x) * x + 0.5 * x * x
 
-    par = vectorize(["float64(float64)", "float32(float32)"], target="parallel")(poly)
+    par = vectorize(["float32(float32)", "float64(float64)"], target="parallel")(poly)
     ser = vectorize(["float64(float64)"])(poly)
     x = np.random.default_rng(2).random(200_003)
     same(ser(x), par(x))
