@@ -710,6 +710,20 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
     LLVMValueRef shape[64];
     for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
+    if (at->kind == TY_RECARRAY) {   /* records: their bytes, as arrays of uint8 with one more dimension */
+        LLVMValueRef strides[64], ostrides[64];
+        for (int k = 0; k < at->ndim; k++) {
+            strides[k] = cg_arr_stride(L, at, a, k);
+            ostrides[k] = cg_arr_stride(L, rt, out, k);
+        }
+        shape[at->ndim] = i64c(L, (long long)at->rec->itemsize);
+        strides[at->ndim] = ostrides[at->ndim] = i64c(L, 1);
+        const Type *bytes = ty_array(DT_UINT8, at->ndim + 1, 'A', false);
+        LLVMValueRef none = LLVMConstNull(L->ptr);
+        cg_assign_noalias(L, bytes, cg_make_array(L, bytes, none, none, cg_arr_data(L, out), shape, ostrides), bytes,
+                          cg_make_array(L, bytes, none, none, cg_arr_data(L, a), shape, strides));
+        return out;
+    }
     char kind = ty_dtypes[at->dtype].kind;
     bool numbers = kind == 'b' || kind == 'i' || kind == 'u' || kind == 'f' || kind == 'c';
     if (at->kind == TY_ARRAY && rt->kind == TY_ARRAY && at->dtype == rt->dtype && numbers && at->ndim == rt->ndim &&

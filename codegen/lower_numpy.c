@@ -719,6 +719,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return new_filled(L, rt, shape, args[1], types[1]);
     case BI_NP_EMPTY_LIKE: case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE:
         for (int k = 0; k < rt->ndim; k++) shape[k] = cg_arr_shape(L, args[0], k);
+        if (rt->kind == TY_RECARRAY)   /* np.empty_like or np.zeros_like of a structured array */
+            return bid == BI_NP_ZEROS_LIKE ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
         if (bid == BI_NP_EMPTY_LIKE) return new_filled(L, rt, shape, NULL, NULL);
         if (bid == BI_NP_FULL_LIKE) return new_filled(L, rt, shape, args[1], types[1]);
         return new_filled(L, rt, shape, LLVMConstInt(L->i1, bid == BI_NP_ONES_LIKE, 0), ty_bool);

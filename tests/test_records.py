@@ -406,3 +406,43 @@ def test_float32_fields_compute_in_float32():
     assert got[-1].dtype == np.float32
     got2, want2 = njit(f32_by_attribute)(a.view(np.recarray)), f32_by_attribute(a.view(np.recarray))
     assert got2 == want2
+
+
+def test_record_types_subscript_to_array_types():
+    """Numba's from_dtype(rec)[:] in a jitclass spec: an array of those records."""
+    import ember
+    from ember.experimental import jitclass
+    rt = ember.from_dtype(PART)
+    assert str(rt[:]) == "array(%s, 1d, A)" % rt and str(rt[::1]) == "array(%s, 1d, C)" % rt
+
+    @jitclass([("parts", rt[:]), ("n", ember.int64)])
+    class Bag:
+        def __init__(self, parts):
+            self.parts = parts
+            self.n = parts.shape[0]
+
+        def total(self):
+            s = 0.0
+            for i in range(self.n):
+                s += self.parts[i].x * self.parts[i].tag
+            return s
+
+    a = fill(PART, 6)
+    assert Bag(a).total() == sum(a["x"] * a["tag"])
+
+
+@pytest.mark.parametrize("dtype", [PART, PACKED], ids=["aligned", "packed"])
+def test_copies_and_like_arrays(dtype):
+    a = fill(dtype, (5, 3))
+    f = njit(lambda a: (a.copy(), np.copy(a[::2, ::-1]), np.copy(a.T), np.zeros_like(a), np.empty_like(a[1:]).shape))
+    got = f(a)
+    np.testing.assert_array_equal(got[0], a)
+    np.testing.assert_array_equal(got[1], a[::2, ::-1])
+    np.testing.assert_array_equal(got[2], a.T)
+    assert got[2].flags.c_contiguous and got[0].dtype == a.dtype and got[2].dtype == a.dtype
+    np.testing.assert_array_equal(got[3], np.zeros_like(a))
+    assert got[4] == (4, 3)
+    before = a.copy()
+    b = njit(lambda a: a.copy())(a)
+    b[dtype.names[1]] = -7   # a copy, not a view
+    np.testing.assert_array_equal(a, before)

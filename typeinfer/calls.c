@@ -1417,7 +1417,8 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         PyObject *ordered = callee->recv->kind == TY_ARRAY ? order_form(ti, in, callee->attr, nargs) : NULL;
         if (!ordered && callee->recv->kind == TY_ARRAY) ordered = method_form(ti, callee->attr);
         if (ordered) return type_hooked_method(ti, in, callee, args, nargs, ordered);
-        if (callee->recv->kind == TY_ARRAY) return ti_type_array_method(ti, in, callee, args, nargs);
+        if (callee->recv->kind == TY_ARRAY || callee->recv->kind == TY_RECARRAY)   /* (a structured array's: copy) */
+            return ti_type_array_method(ti, in, callee, args, nargs);
         PyObject *drawn = callee->recv->kind == TY_RNG ? ti_rng_python_form(ti, callee, args, nargs) : NULL;
         if (drawn) return type_hooked_method(ti, in, callee, args, nargs, drawn);   /* rng.normal(mu_array) */
         if (callee->recv->kind == TY_RNG) return ti_type_rng_method(ti, in, callee, args, nargs);

@@ -164,10 +164,11 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
         const Type *r = ty_record_flags(rec, false, false);
         return r ? ty_recdtype(r) : NULL;
     }
+    if (!strcmp(attr, "copy")) return ty_method(a, attr);   /* a.copy(): numpy.c */
     if (!strcmp(attr, "T"))
         return ty_recarray(a->rec, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly,
                            a->unaligned);
     if (f >= 0) return field_view(ti, in, a, f);   /* np.recarray's a.x */
     return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
-                     "dtype, T and its fields are)", a->name, attr), NULL;
+                     "dtype, T, copy and its fields are)", a->name, attr), NULL;
 }

@@ -456,7 +456,14 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         bool full = bid == BI_NP_FULL_LIKE;
         if (!(ci = ti_bind(ti, in, bid, fname, full ? P_FULL_LIKE : P_LIKE, full ? 2 : 1, args, nargs, false))) return -1;
         a = ci->params[0];
-        if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
+        if (a->kind == TY_RECARRAY && (bid == BI_NP_EMPTY_LIKE || bid == BI_NP_ZEROS_LIKE) &&
+            ci->params[1]->kind == TY_NONE) {   /* a new C array of a's records */
+            ci->ret = ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);
+            return 0;
+        }
+        if (a->kind != TY_ARRAY)
+            return ERR(in, "np.%s() needs an array of numbers%s (got %s)", fname,
+                       a->kind == TY_RECARRAY ? " (of a structured array: np.empty_like, np.zeros_like)" : "", a->name);
         if (full && !ty_is_number(ci->params[1])) return ERR(in, "np.full_like() needs a number to fill with");
         if ((dt = dtype_param(ti, in, ci, full ? 2 : 1, a->dtype)) < 0) return -1;
         ci->ret = ty_array(dt, a->ndim, 'C', false);
@@ -488,6 +495,10 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_COPY: case BI_NP_ASCONTIG:
         if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
+        if (a->kind == TY_RECARRAY && bid == BI_NP_COPY) {   /* a.copy(): a new C array of its records */
+            ci->ret = ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);
+            return 0;
+        }
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         ci->ret = bid == BI_NP_ASCONTIG && a->layout == 'C' ? a : ty_array(a->dtype, a->ndim, 'C', false);
         return 0;

@@ -65,18 +65,9 @@ class NoneType(Type):
     pass
 
 
-class Number(Type):
-    """A scalar of a NumPy dtype; subscripting makes an array type: float64[:, ::1]."""
-
-    def __init__(self, name, bitwidth):
-        super().__init__(name)
-        self.bitwidth = bitwidth
-        self._ember_dtype = name   # compiled code reads types.float64 as np.float64 (typeinfer/calls.c)
-
-    @property
-    def dtype(self):
-        import numpy as np
-        return np.dtype(self.name)
+class _Element(Type):
+    """An array's element type (a number or a record): subscripting makes an array type,
+    float64[:, ::1]."""
 
     def __getitem__(self, dims):
         if not isinstance(dims, tuple):
@@ -91,6 +82,20 @@ class Number(Type):
                             f"{self.name}[{_dims_text(dims)}]")
         layout = "A" if not ones else "C" if ones[0] == len(dims) - 1 else "F"
         return Array(self, len(dims), layout)
+
+
+class Number(_Element):
+    """A scalar of a NumPy dtype; subscripting makes an array type: float64[:, ::1]."""
+
+    def __init__(self, name, bitwidth):
+        super().__init__(name)
+        self.bitwidth = bitwidth
+        self._ember_dtype = name   # compiled code reads types.float64 as np.float64 (typeinfer/calls.c)
+
+    @property
+    def dtype(self):
+        import numpy as np
+        return np.dtype(self.name)
 
 
 class Boolean(Number):
@@ -120,7 +125,7 @@ def _dims_text(dims):
     return ", ".join(one(d) for d in dims)
 
 
-class Record(Type):
+class Record(_Element):
     """The element type of a structured array, as Numba names it: fields {name: (type, offset)}, size
     in bytes. Made from a NumPy dtype with Record.from_dtype(dtype) or reported by ember."""
 
