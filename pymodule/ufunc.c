@@ -80,6 +80,10 @@ static PyObject *describe(const Type *t) {
         return (parts = describe_all(t->elems, t->n)) ? Py_BuildValue("(sN)", "FunctionType", parts) : NULL;
     case TY_STR:
         return Py_BuildValue("(s)", "str");
+    case TY_DTYPE:   /* ("dtype", dtype name) or ("dtype", record) */
+        return Py_BuildValue("(ss)", "dtype", ty_dtypes[t->dtype].name);
+    case TY_RECDTYPE:
+        return (parts = describe(t->rec)) ? Py_BuildValue("(sN)", "dtype", parts) : NULL;
     case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */
         if (!t->typed || !ty_is_complete(t)) break;
         PyObject *k = describe(t->elems[0]), *v = k && t->kind == TY_DICT ? describe(t->elems[1]) : NULL;

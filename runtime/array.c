@@ -932,6 +932,12 @@ const Type *rt_typeof(PyObject *v) {
     if (PyArray_IsScalar(v, Floating)) return ty_float64;
     if (PyArray_IsScalar(v, ComplexFloating)) return ty_complex128;
     if (rt_is_generator(v)) return ty_rng;
+    if (PyArray_DescrCheck(v) || (PyType_Check(v) && PyType_IsSubtype((PyTypeObject *)v, &PyGenericArrType_Type))) {
+        const Type *rec = PyArray_DescrCheck(v) ? rt_record_of(v) : NULL;   /* a dtype, np.float32: Numba's DType */
+        if (rec) return ty_recdtype(rec);
+        int dt = rt_dtype_of_object(v);
+        return dt >= 0 ? ty_dtype(dt) : NULL;
+    }
     if (PyTuple_Check(v)) {   /* a tuple holding arrays */
         Py_ssize_t n = PyTuple_GET_SIZE(v);
         const Type *elems[64];

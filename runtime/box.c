@@ -81,6 +81,10 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         if (o != Py_None) break;
         *(unsigned char *)out = 0;
         return 0;
+    case TY_DTYPE: case TY_RECDTYPE:   /* a dtype argument: its type says all (a byte no one reads) */
+        if (rt_typeof(o) != t) break;
+        *(unsigned char *)out = 0;
+        return 0;
     case TY_OPTIONAL:   /* {is T, T}: None, or a value of T */
         memset(out, 0, (size_t)t->size);
         if (o == Py_None) return 0;

@@ -380,7 +380,7 @@ const Type *ty_class(PyObject *cls, const char *cname, long serial, int n, const
 const Type *ty_recdtype(const Type *rec) {
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_RECDTYPE && table[i]->rec == rec) return table[i];
-    Type *t = named_after(TY_RECDTYPE, "dtype(%s)", rec, 0, 1);
+    Type *t = named_after(TY_RECDTYPE, "dtype(%s)", rec, 1, 1);   /* (a byte, as an argument) */
     if (t) t->rec = rec;
     return t;
 }
@@ -463,7 +463,7 @@ const Type *ty_dtype(int dtype) {
         if (table[i]->kind == TY_DTYPE && table[i]->dtype == dtype) return table[i];
     char name[64];
     snprintf(name, sizeof name, "dtype(%s)", ty_dtypes[dtype].name);
-    Type *t = new_type(TY_DTYPE, name, 0, 1);
+    Type *t = new_type(TY_DTYPE, name, 1, 1);   /* compile-time; as an argument, a byte no one reads */
     if (t) t->dtype = dtype;
     return t;
 }
@@ -1411,6 +1411,21 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
     if (n == 5 && !strncmp(start, "array", 5) && *skip_ws(s) == '(') return parse_array_name(skip_ws(s) + 1, end, err, errlen);
     if (n == 5 && !strncmp(start, "Array", 5) && *skip_ws(s) == '(') return parse_array_call(skip_ws(s) + 1, end, err, errlen);
     if (n == 6 && !strncmp(start, "Record", 6) && *s == '(') return parse_record(s + 1, end, err, errlen);
+    if (n == 5 && !strncmp(start, "dtype", 5) && *s == '(') {   /* a dtype argument: "dtype(float32)", "dtype(Record(...))" */
+        const char *in = skip_ws(s + 1), *close = strchr(in, ')');
+        if (!strncmp(in, "Record(", 7)) {
+            const Type *rec = parse_record(in + 7, &s, err, errlen);
+            if (!rec) return NULL;
+            if (*(s = skip_ws(s)) == ')') return *end = s + 1, ty_recdtype(rec);
+        } else if (close) {
+            size_t len = (size_t)(close - in);
+            while (len && isspace((unsigned char)in[len - 1])) len--;
+            int dt = dtype_named(in, len);
+            if (dt >= 0) return *end = close + 1, ty_dtype(dt);
+        }
+        snprintf(err, errlen, "expected dtype(<a dtype's name or Record(...)>) at '%s'", start);
+        return NULL;
+    }
     if (n == 9 && !strncmp(start, "Generator", 9) && *s == '(' && !strncmp(skip_ws(s + 1), "yields ", 7)) {
         const Type *y = ty_parse(skip_ws(s + 1) + 7, &s, err, errlen);   /* "Generator(yields int64)" */
         if (!y) return NULL;

@@ -21,7 +21,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "ClassInstanceType", "DeferredType", "deferred_type",
+           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "DType", "ClassInstanceType", "DeferredType", "deferred_type",
            "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
            "unliteral", "Omitted"]
 
@@ -472,6 +472,15 @@ def unliteral(t):
     return t.literal_type if isinstance(t, Literal) else t
 
 
+class DType(Type):
+    """A dtype passed as an argument (np.float32, np.dtype('f4'), a structured dtype), as Numba's
+    DType: its element type in `dtype`; named dtype(float32)."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        super().__init__(f"dtype({dtype.name})")
+
+
 class Omitted(Type):
     """omitted(default=v): Numba's type of an argument a call leaves out, so that the parameter's
     default v applies. ember calls an @overload typer without that argument (the typer's own
@@ -508,6 +517,8 @@ def _build(desc):
         return Array(Record(r.fields, r.size, aligned_struct=r.aligned_struct), ndim, layout, readonly, not unaligned)
     if kind == "str":
         return unicode_type
+    if kind == "dtype":
+        return DType(_SCALARS[desc[1]] if isinstance(desc[1], str) else _build(desc[1]))
     if kind == "ListType":
         return ListType(_build(desc[1]))
     if kind == "DictType":
