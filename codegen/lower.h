@@ -469,6 +469,7 @@ LLVMValueRef cg_str_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, 
 /* lower_fancy.c */
 bool cg_is_fancy(const Type *it);
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in);
+LLVMValueRef cg_fancy_get(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, const Type *rt);
 void cg_fancy_setitem(Lower *L, Instr *in);
 
 /* lower_nplib.c */

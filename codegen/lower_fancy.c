@@ -436,8 +436,12 @@ static void adv_setitem(Lower *L, const Type *at, LLVMValueRef a, const Type *it
 
 /* ---- entry points ------------------------------------------------------------------ */
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
-    const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *rt = L->ti->vtypes[in->id];
-    LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]];
+    return cg_fancy_get(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->ti->vtypes[in->args[1]],
+                        L->vals[in->args[1]], L->ti->vtypes[in->id]);
+}
+
+/* a[iv] of types at[it] as a new array of type rt. */
+LLVMValueRef cg_fancy_get(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, const Type *rt) {
     if (ti_index_general(it)) return adv_getitem(L, at, a, it, iv, rt);
     if (full_mask(at, it)) {
         Mask M;

@@ -63,11 +63,37 @@ static LLVMValueRef field_view(Lower *L, const Type *at, LLVMValueRef a, int f, 
     return cg_make_array(L, t, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), data, shape, strides);
 }
 
+/* a[idx], a[mask] with a 1-d index array (typeinfer/fields.c): the records picked along a's first
+ * dimension, as a new C array of type rt: a's bytes, viewed as a uint8 array with one more
+ * dimension (the record's bytes), indexed as any array is (lower_fancy.c). */
+static LLVMValueRef records_picked(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
+                                   const Type *rt) {
+    int nd = at->ndim;
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < nd; k++) {
+        shape[k] = cg_arr_shape(L, a, k);
+        strides[k] = cg_arr_stride(L, at, a, k);
+    }
+    shape[nd] = i64c(L, (long long)at->rec->itemsize);
+    strides[nd] = i64c(L, 1);
+    const Type *bt = ty_array(DT_UINT8, nd + 1, 'A', false), *rbt = ty_array(DT_UINT8, nd + 1, 'C', false);
+    LLVMValueRef bytes = cg_make_array(L, bt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
+                                       cg_arr_data(L, a), shape, strides);
+    LLVMValueRef r = cg_fancy_get(L, bt, bytes, it, iv, rbt);
+    for (int k = 0; k < nd; k++) {
+        shape[k] = cg_arr_shape(L, r, k);
+        strides[k] = cg_arr_stride(L, rbt, r, k);
+    }
+    return cg_make_array(L, rt, cg_arr_meminfo(L, r), LLVMBuildExtractValue(L->b, r, 1, ""), cg_arr_data(L, r), shape,
+                         strides);
+}
+
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *t = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]];
     if (at->kind == TY_RECORD) return field_value(L, at, a, field_at(L, at, in->args[1]), t);
     if (it == ty_str) return field_view(L, at, a, field_at(L, at->rec, in->args[1]), t);
+    if (it->kind == TY_ARRAY) return records_picked(L, at, a, it, L->vals[in->args[1]], t);
     LLVMValueRef elem = NULL;
     LLVMValueRef v = cg_index_basic(L, at, a, it, L->vals[in->args[1]], in->args[1], t, &elem);
     return elem ? elem : v;   /* a record is its address */

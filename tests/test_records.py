@@ -221,7 +221,7 @@ def test_cache_with_records(tmp_path, monkeypatch):
 @pytest.mark.parametrize("src, match", [
     ("def f(a):\n    return a[0]['nope']\n", "no field 'nope'"),
     ("def f(a):\n    return a[0].nope\n", "no field 'nope'"),
-    ("def f(a):\n    return a[np.arange(2)]\n", "indexing the structured"),
+    ("def f(a):\n    return a[np.zeros((2, 2), np.int64)]\n", "indexing the structured"),
     ("def f(a):\n    return a[0]\n", "cannot return"),
     ("def f(a):\n    a['x'] = 1.0\n", r"a\['x'\]\[:\] = v"),
     ("def f(a):\n    k = 'x' if a.size else 'y'\n    return a[0][k]\n", "constant string"),
@@ -446,3 +446,37 @@ def test_copies_and_like_arrays(dtype):
     b = njit(lambda a: a.copy())(a)
     b[dtype.names[1]] = -7   # a copy, not a view
     np.testing.assert_array_equal(a, before)
+
+
+def picked(a, idx, mask):
+    by_order = a[np.argsort(a["x"])]
+    return a[idx], a[mask], by_order["x"], a[a["x"] > 0]["tag"]
+
+
+@pytest.mark.parametrize("dtype", [PART, PACKED], ids=["aligned", "packed"])
+def test_index_arrays_and_masks_pick_records(dtype):
+    a = fill(dtype, 9)
+    idx = np.array([2, -1, 0, 2, 8])
+    mask = np.arange(9) % 3 == 1
+    if dtype is PACKED:
+        f = njit(lambda a, idx, mask: (a[idx], a[mask], a[idx[::-1]].shape))
+        got = f(a, idx, mask)
+        np.testing.assert_array_equal(got[0], a[idx])
+        np.testing.assert_array_equal(got[1], a[mask])
+        assert got[2] == (5,)
+    else:
+        check(picked, a, idx, mask)
+    before = a.copy()
+    b = njit(lambda a, i: a[i])(a, np.array([1, 1]))
+    b[dtype.names[1]] = 0   # a copy, not a view
+    np.testing.assert_array_equal(a, before)
+
+
+def test_index_arrays_on_2d_structured_arrays_and_errors():
+    a = fill(PART, (4, 3))
+    got = njit(lambda a, i: a[i])(a, np.array([3, 0]))
+    np.testing.assert_array_equal(got, a[[3, 0]])
+    with pytest.raises(IndexError):
+        njit(lambda a, i: a[i])(fill(PART, 3), np.array([3]))
+    with pytest.raises(IndexError):
+        njit(lambda a, m: a[m])(fill(PART, 3), np.array([True, False]))

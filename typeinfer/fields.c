@@ -4,7 +4,8 @@
  * place; a[i:j] and the like are structured views; a["x"] (and a.x) is a view of field x along
  * the array, of its own dtype; r["x"], r.x and r[k] read a field as the canonical scalar of its
  * dtype, and r["x"] = v, r.x = v store into the array with NumPy's conversion. Field names are
- * compile-time constants. Index arrays are not supported.
+ * compile-time constants. a[idx] and a[mask] with a 1-d integer or boolean array pick records
+ * along the first dimension into a new array, as NumPy does.
  *
  * A sub-array field ('pos', f8, (2, 3)) of a record is a C-ordered view of its bytes, of that
  * shape (r.pos[1] = 2.0 writes the array); along the array, a["pos"] has the array's dimensions
@@ -70,12 +71,17 @@ static const Type *field_view(TypeInfo *ti, Instr *in, const Type *a, int f) {
 /* The type of a[idx] for a structured array a: by basic indexing, typed as an array of bytes
  * would be, then given the record back. */
 static const Type *recarray_index(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    if (idx->kind == TY_ARRAY && idx->ndim == 1 && (idx->dtype == DT_BOOL || ty_dtypes[idx->dtype].kind == 'i' ||
+                                                     ty_dtypes[idx->dtype].kind == 'u')) {
+        if (a->ndim == 0) return ERR(in, "cannot index the 0-d structured %s with an array", a->name), NULL;
+        return ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);   /* a[idx], a[mask]: a copy */
+    }
     int n = idx->kind == TY_TUPLE ? idx->n : 1;
     for (int i = 0; i < n; i++) {
         const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
         if (!ty_is_int(p) && p != ty_bool && p->kind != TY_SLICE && p->kind != TY_NONE)
-            return UNSUP(in, "indexing the structured %s with %s is not supported (integers and slices are; a field "
-                             "is named by a constant string)", a->name, idx->name), NULL;
+            return UNSUP(in, "indexing the structured %s with %s is not supported (integers, slices and one 1-d index "
+                             "array or mask are; a field is named by a constant string)", a->name, idx->name), NULL;
     }
     const Type *bytes = ty_array_full(DT_UINT8, a->ndim, a->layout, a->readonly, false);
     const Type *t = ti_array_index_type(ti, in, bytes, idx);
