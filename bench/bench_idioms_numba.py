@@ -121,6 +121,32 @@ def heapq_n_best(x):
 """, lambda small: (_rng(141).random(200 if small else 300000),))
 
 
+kernel("count_above_int_threshold", """
+def count_above_int_threshold(x, n):
+    c = 0
+    for i in range(x.shape[0]):
+        if x[i] >= n:
+            c += 1
+    return c
+""", lambda small: (_rng(142).random(100 if small else 1000000) * 100, 50))
+
+
+kernel("wrapped_phase_oscillator", """
+def wrapped_phase_oscillator(table, inc, n):
+    L = table.shape[0] - 1
+    out = np.empty(n)
+    ph = 0.0
+    for i in range(n):
+        k = int(ph)
+        frac = ph - k
+        out[i] = table[k] * (1.0 - frac) + table[k + 1] * frac
+        ph += inc
+        if ph >= L:
+            ph -= L
+    return out
+""", lambda small: (np.sin(np.linspace(0.0, 2 * np.pi, 257)), 3.7, 100 if small else 200000))
+
+
 kernel("row_normalize_helper", """
 def _norm(v):
     return np.sqrt(np.sum(v * v))
