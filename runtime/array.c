@@ -1023,6 +1023,21 @@ static PyArray_Descr *record_descr(const Type *rec) {
     return d;
 }
 
+/* A record returned to Python: a numpy.record holding a copy of its bytes, as Numba returns one
+ * (the record lies in an argument's memory: typeinfer/infer.c). */
+PyObject *rt_box_record(const Type *t, const void *p) {
+    if (!numpy_ready() && rt_numpy_init()) return NULL;
+    static PyObject *record_class;   /* numpy.record; owner: this file, under the GIL */
+    if (!record_class && !(record_class = class_in("numpy", "record"))) return NULL;
+    PyArray_Descr *plain = record_descr(ty_record_flags(t, false, false));
+    PyObject *d = plain ? PyObject_CallFunction((PyObject *)&PyArrayDescr_Type, "((OO))", record_class, plain) : NULL;
+    Py_XDECREF(plain);
+    if (!d) return NULL;
+    PyObject *r = PyArray_Scalar(*(char *const *)p, (PyArray_Descr *)d, NULL);   /* no base: a copy */
+    Py_DECREF(d);
+    return r;
+}
+
 /* Box an array value, taking over its reference to its block. */
 PyObject *rt_box_array(const Type *t, const void *p) {
     const RtArray *r = p;

@@ -222,7 +222,8 @@ def test_cache_with_records(tmp_path, monkeypatch):
     ("def f(a):\n    return a[0]['nope']\n", "no field 'nope'"),
     ("def f(a):\n    return a[0].nope\n", "no field 'nope'"),
     ("def f(a):\n    return a[np.zeros((2, 2), np.int64)]\n", "indexing the structured"),
-    ("def f(a):\n    return a[0]\n", "cannot return"),
+    ("def f(a):\n    return np.zeros(2, a.dtype)[0]\n", "cannot return a record of an array this function made"),
+    ("def f(a):\n    return (a[0], 1)\n", "cannot return"),
     ("def f(a):\n    a['x'] = 1.0\n", r"a\['x'\]\[:\] = v"),
     ("def f(a):\n    k = 'x' if a.size else 'y'\n    return a[0][k]\n", "constant string"),
     ("def f(a):\n    a[0]['x'] = 1j\n", "imaginary part"),
@@ -480,3 +481,29 @@ def test_index_arrays_on_2d_structured_arrays_and_errors():
         njit(lambda a, i: a[i])(fill(PART, 3), np.array([3]))
     with pytest.raises(IndexError):
         njit(lambda a, m: a[m])(fill(PART, 3), np.array([True, False]))
+
+
+def best_record(a):
+    b = a[0]
+    for r in a:
+        if r["x"] > b["x"]:
+            b = r
+    return b
+
+
+@pytest.mark.parametrize("dtype", [PART, PACKED], ids=["aligned", "packed"])
+def test_returning_a_record_gives_a_copy(dtype):
+    """As Numba: a numpy.record holding a copy of the record's bytes."""
+    a = fill(dtype, 7)
+    key = dtype.names[1]
+    f = njit(lambda a, i: a[i])
+    r = f(a, 3)
+    assert type(r) is np.record and r.dtype.names == dtype.names and r == a.view(np.recarray)[3]
+    before = a.copy()
+    r[key] = 1
+    np.testing.assert_array_equal(a, before)
+    g = njit(lambda a, i: f(a, i)[key] + f(a[::-1], 0)[key])   # and between compiled functions
+    assert g(a, 2) == a[2][key] + a[-1][key]
+    if dtype is PART:
+        assert njit(best_record)(a) == a.view(np.recarray)[np.argmax(a["x"])]
+        assert njit(lambda r: r)(a[1]) == a.view(np.recarray)[1]   # a record argument comes back

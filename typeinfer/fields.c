@@ -178,3 +178,45 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
                      "dtype, T, copy and its fields are)", a->name, attr), NULL;
 }
+
+/* Whether value v (a record or structured array) lies in the memory of one of the function's
+ * parameters: a parameter itself, an element, slice or field view of one, a variable every store
+ * to which does, a record `for r in a` gives. Such a record can be returned (it outlives the
+ * frame; boxed, it is copied: rt_box_record); one of an array the function made could not.
+ * seen: the variables being followed (a variable stored from itself adds no other source). */
+static bool in_parameter(TypeInfo *ti, int v, bool *seen, int depth) {
+    Function *fn = ti->fn;
+    Instr *in = fn->instrs[v];
+    if (!in || depth > 64) return false;
+    switch (in->op) {
+    case IR_ARG: return true;
+    case IR_GETITEM: case IR_GETATTR: case IR_GETITER: {   /* of a structured array or record only (a list or
+                                                               * an instance could let its array go) */
+        const Type *of = ti->vtypes[in->args[0]];
+        return of && (of->kind == TY_RECARRAY || of->kind == TY_RECORD) && in_parameter(ti, in->args[0], seen, depth + 1);
+    }
+    case IR_COPY: case IR_ITERVALUE:   /* for r in a */
+        return in_parameter(ti, in->args[0], seen, depth + 1);
+    case IR_LOADVAR: {
+        if (seen[in->imm]) return true;
+        seen[in->imm] = true;
+        bool any = false;
+        for (int b = 0; b < fn->nblocks; b++)
+            for (int k = 0; k < fn->blocks[b]->ninstrs; k++) {
+                Instr *st = fn->blocks[b]->instrs[k];
+                if (st->op != IR_STOREVAR || st->imm != in->imm) continue;
+                if (!in_parameter(ti, st->args[0], seen, depth + 1)) return false;
+                any = true;
+            }
+        return any;
+    }
+    default: return false;
+    }
+}
+
+bool ti_record_in_parameter(TypeInfo *ti, int v) {
+    bool *seen = ctx_alloc(ti->fn->ctx, (size_t)ti->fn->nvars + 1);
+    if (!seen) return false;
+    memset(seen, 0, (size_t)ti->fn->nvars + 1);
+    return in_parameter(ti, v, seen, 0);
+}

@@ -741,8 +741,11 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         }
         if (args[0]->kind == TY_FUNCSET)
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a function chosen at run time (%s) to Python", args[0]->name);
+        if (args[0]->kind == TY_RECORD && !ti_record_in_parameter(ti, in->args[0]))
+            return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a record of an array this function made (%s): "
+                         "its memory goes with the array; return the array, or the record's fields", args[0]->name);
         if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR &&
-            args[0]->kind != TY_FUNCPTR)   /* pointed at the returned expression */
+            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD)   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
