@@ -914,3 +914,53 @@ def test_optional_number_fields():
 
     assert run(np.array([1.0, 5.0, 2.0])) == (5.0, False)
     assert run(np.zeros(0)) == (-1.0, True)
+
+
+def test_is_none_of_an_optional_instance_parameter_decides_at_run_time():
+    """A parameter of OptionalType(instance): `x is None` is a run-time test (it was decided by the
+    type, always False, so a None argument took the other branch)."""
+    @jitclass([("v", int64)])
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+    @njit
+    def branch(x):
+        if x is None:
+            return -1
+        return x.v
+
+    @njit
+    def pick(flag):
+        b = Box(7) if flag else None
+        return branch(b)
+
+    assert pick(False) == -1 and pick(True) == 7
+
+    nt = deferred_type()
+
+    @jitclass([("key", int64), ("left", optional(nt))])
+    class Node:
+        def __init__(self, key):
+            self.key = key
+            self.left = None
+
+    nt.define(Node.class_type.instance_type)
+
+    @njit
+    def depth(root):
+        if root is None:
+            return 0
+        return 1 + depth(root.left)
+
+    @njit
+    def chain(n):
+        r = Node(0)
+        cur = r
+        for k in range(1, n):
+            nxt = Node(k)
+            cur.left = nxt
+            cur = nxt
+        return depth(r)
+
+    assert chain(1) == 1 and chain(5) == 5

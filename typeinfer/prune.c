@@ -203,7 +203,7 @@ int ti_prune_none_tests(TypeInfo *ti) {
         int p = x >= 0 ? parameter_of(fn, x) : -1;
         if (p < 0 || p >= ti->nargs) continue;
         const Type *t = ti->argtypes[p];
-        if (t->kind == TY_OPTIONAL) continue;   /* decided at run time */
+        if (t->kind == TY_OPTIONAL || (t->kind == TY_CLASS && t->nullable)) continue;   /* decided at run time */
         bool taken = (t->kind == TY_NONE) != (is->imm == 1);   /* imm 1: `is not` */
         br->op = IR_JUMP;
         br->nargs = 0;
