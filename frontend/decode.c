@@ -483,6 +483,8 @@ static int load_global(Fe *fe, Block *b, const char *name, int *out) {
         }
     }
     Py_DECREF(key);
+    if (!v && !PyErr_Occurred() && fe->ctx->self && fe->ctx->self_name && !strcmp(name, fe->ctx->self_name))
+        v = fe->ctx->self;   /* the function itself, not bound yet */
     if (!v) {
         if (PyErr_Occurred()) return -1;
         return fe_error(fe, DIAG_TYPING, "name '%s' is not defined", name);

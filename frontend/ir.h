@@ -160,6 +160,10 @@ typedef struct Ctx {
     PyObject *refs;          /* a list keeping Python objects alive for the compile */
     unsigned dump;           /* DUMP_* bits from EMBER_DUMP */
     void *user;              /* the driver's own state (pymodule/driver.c) */
+    PyObject *self;          /* the Dispatcher being compiled (borrowed), or NULL: a global named self_name
+                              * that is not defined yet is it (a function that calls itself, compiled for a
+                              * signature before its module binds its name) */
+    const char *self_name;
 } Ctx;
 
 enum { DUMP_IR = 1, DUMP_TYPES = 2, DUMP_LLVM = 4, DUMP_OPT = 8, DUMP_ASM = 16, DUMP_TIME = 32 };

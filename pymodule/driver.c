@@ -384,7 +384,15 @@ static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
 /* ---- the compile ------------------------------------------------------------------- */
 static Function *build_ir(Ctx *ctx, Dispatcher *d) {
     PyFunctionObject *f = (PyFunctionObject *)d->py_func;
+    PyCodeObject *co = (PyCodeObject *)f->func_code;
+    if (PyUnicode_Check(co->co_name) && PyUnicode_Check(co->co_qualname) &&
+        !PyUnicode_Compare(co->co_name, co->co_qualname)) {   /* a module-level function: its own name */
+        ctx->self = (PyObject *)d;
+        ctx->self_name = PyUnicode_AsUTF8(co->co_name);
+    }
     Function *fn = fe_build(ctx, f->func_code, f->func_globals, f->func_builtins, f->func_closure);
+    ctx->self = NULL;
+    ctx->self_name = NULL;
     if (fn) {   /* boundscheck=True, or EMBER_BOUNDSCHECK=1 for every function */
         PyObject *bc = PyDict_GetItemString(d->options, "boundscheck");
         const char *env = getenv("EMBER_BOUNDSCHECK");

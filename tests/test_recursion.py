@@ -507,3 +507,20 @@ def test_recursion_from_the_cache_in_fresh_processes(tmp_path):
     want = {"sum": 2.0, "ratio": 101, "deep": "RecursionError", "zero": "ZeroDivisionError"}
     assert got[0] == dict(want, compiles=2)
     assert got[1] == dict(want, compiles=0)
+
+
+def test_self_recursion_compiled_for_a_signature_at_decoration():
+    """@njit(sig) compiles before the module binds the function's name: the name is the function."""
+    ns = {}
+    exec(compile(
+        "from ember import njit, int64\n"
+        "@njit(int64(int64))\n"
+        "def fact(n):\n"
+        "    if n <= 1:\n"
+        "        return 1\n"
+        "    return n * fact(n - 1)\n"
+        "@njit(['float64(float64, int64)'])\n"
+        "def pw(x, n):\n"
+        "    return 1.0 if n == 0 else x * pw(x, n - 1)\n", "<selfrec>", "exec"), ns)
+    assert ns["fact"](10) == 3628800 and ns["pw"](2.0, 10) == 1024.0
+    assert len(ns["fact"].signatures) == 1
