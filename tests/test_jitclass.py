@@ -964,3 +964,18 @@ def test_is_none_of_an_optional_instance_parameter_decides_at_run_time():
         return depth(r)
 
     assert chain(1) == 1 and chain(5) == 5
+
+
+def test_typeof_typed_containers_of_instances():
+    @jitclass([("x", float64)])
+    class V:
+        def __init__(self, x):
+            self.x = x
+
+    it = V.class_type.instance_type
+    lt = impl.typeof(typed.List([V(1.0)]))
+    assert isinstance(lt, types.ListType) and lt.item_type == it
+    d = typed.Dict.empty(types.int64, it)
+    d[1] = V(2.0)
+    dt = impl.typeof(d)
+    assert dt.key_type == types.int64 and dt.value_type == it

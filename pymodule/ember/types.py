@@ -517,6 +517,11 @@ def _build(desc):
         return Array(Record(r.fields, r.size, aligned_struct=r.aligned_struct), ndim, layout, readonly, not unaligned)
     if kind == "str":
         return unicode_type
+    if kind == "instance":
+        t = _INSTANCE_TYPES.get(desc[1])
+        if t is None:
+            raise TypeError(f"{desc[1]} is not a jitclass of this process")
+        return Optional(t) if desc[2] else t
     if kind == "dtype":
         return DType(_SCALARS[desc[1]] if isinstance(desc[1], str) else _build(desc[1]))
     if kind == "ListType":
