@@ -227,6 +227,7 @@ LLVMValueRef cg_pyrandom_call(Lower *L, CallInfo *ci, LLVMValueRef *args, const 
 /* lower_nplib.c: a thread's MT19937 state (from the runtime function `getter`, marked as reading
  * nothing) and a 53-bit double drawn from it inline */
 LLVMValueRef cg_rng_state(Lower *L, const char *getter);
+LLVMValueRef cg_bitgen_double(Lower *L, LLVMValueRef g);   /* lower_rng.c: a Generator's uniform double */
 LLVMValueRef cg_rng_double(Lower *L, LLVMValueRef st);
 bool cg_is_random_dist(int bid);
 LLVMValueRef cg_random_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types);

@@ -120,17 +120,24 @@ static void fill(Lower *L, LLVMValueRef g, LLVMValueRef kind, const LLVMValueRef
     cg_call(L, "ember_rt_rdist_fill", L->voidt, ft, fa, 7);
 }
 
-/* One draw of kind by the runtime (its slower cases), into an int64 or a float64. */
-static LLVMValueRef runtime_draw(Lower *L, int kind, LLVMValueRef a, LLVMValueRef b, LLVMTypeRef t) {
+/* One draw of kind by the runtime (its slower cases), into an int64 or a float64, from Generator g
+ * (NULL: the legacy state). */
+static LLVMValueRef runtime_draw(Lower *L, LLVMValueRef g, int kind, LLVMValueRef a, LLVMValueRef b, LLVMTypeRef t) {
     LLVMValueRef slot = cg_entry_alloca(L, t, "drawn");
     LLVMValueRef p[3] = {a, b ? b : f64c(L, 0.0), f64c(L, 0.0)};
-    fill(L, NULL, LLVMConstInt(L->i32, (unsigned long long)kind, 0), p, slot, i64c(L, 1));
+    fill(L, g, LLVMConstInt(L->i32, (unsigned long long)kind, 0), p, slot, i64c(L, 1));
     return LLVMBuildLoad2(L->b, t, slot, "");
 }
 
+/* A uniform double: the legacy state st's (g NULL), or Generator g's bit generator's. */
+static LLVMValueRef uniform(Lower *L, LLVMValueRef st, LLVMValueRef g) {
+    return g ? cg_bitgen_double(L, g) : cg_rng_double(L, st);
+}
+
 /* Poisson for 0 < lam < 10: NumPy's multiplication method, uniforms multiplied until the product
- * falls to exp(-lam); 0 for lam 0 (no draw); the runtime's transformed rejection for lam >= 10. */
-static LLVMValueRef poisson(Lower *L, LLVMValueRef st, LLVMValueRef lam) {
+ * falls to exp(-lam); 0 for lam 0 (no draw); the runtime's transformed rejection for lam >= 10.
+ * The legacy state's (g NULL) and a Generator's compute it alike (NumPy's random_poisson). */
+static LLVMValueRef poisson(Lower *L, LLVMValueRef st, LLVMValueRef g, LLVMValueRef lam) {
     LLVMBasicBlockRef small = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.mult");
     LLVMBasicBlockRef nonzero = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.small");
     LLVMBasicBlockRef step = LLVMAppendBasicBlockInContext(L->c, L->func, "poisson.step");
@@ -144,14 +151,14 @@ static LLVMValueRef poisson(Lower *L, LLVMValueRef st, LLVMValueRef lam) {
     LLVMBuildBr(L->b, step);
     LLVMPositionBuilderAtEnd(L->b, step);
     LLVMValueRef x = LLVMBuildPhi(L->b, L->i64, "x"), prod = LLVMBuildPhi(L->b, L->f64, "prod");
-    LLVMValueRef prod2 = LLVMBuildFMul(L->b, prod, cg_rng_double(L, st), "");
+    LLVMValueRef prod2 = LLVMBuildFMul(L->b, prod, uniform(L, st, g), "");
     LLVMValueRef x2 = LLVMBuildAdd(L->b, x, i64c(L, 1), "");
     LLVMBasicBlockRef step_end = LLVMGetInsertBlock(L->b);
     LLVMBuildCondBr(L->b, LLVMBuildFCmp(L->b, LLVMRealOGT, prod2, enlam, ""), step, join);
     LLVMAddIncoming(x, (LLVMValueRef[2]){i64c(L, 0), x2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
     LLVMAddIncoming(prod, (LLVMValueRef[2]){f64c(L, 1.0), prod2}, (LLVMBasicBlockRef[2]){nonzero, step_end}, 2);
     LLVMPositionBuilderAtEnd(L->b, large);
-    LLVMValueRef k = runtime_draw(L, RD_POISSON, lam, NULL, L->i64);
+    LLVMValueRef k = runtime_draw(L, g, RD_POISSON, lam, NULL, L->i64);
     LLVMBasicBlockRef large_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
@@ -210,7 +217,7 @@ static LLVMValueRef binomial(Lower *L, LLVMValueRef st, LLVMValueRef nd, LLVMVal
     LLVMValueRef r = LLVMBuildSelect(L->b, low, x, LLVMBuildSub(L->b, n, x, ""), "");
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, btpe);
-    LLVMValueRef r2 = runtime_draw(L, RD_BINOMIAL, nd, p, L->i64);
+    LLVMValueRef r2 = runtime_draw(L, NULL, RD_BINOMIAL, nd, p, L->i64);
     LLVMBasicBlockRef btpe_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
@@ -281,7 +288,7 @@ static LLVMValueRef draw_inline(Lower *L, int kind, LLVMValueRef a, LLVMValueRef
         LLVMValueRef z = cg_call(L, "ember_rt_random_gauss", L->f64, NULL, NULL, 0);
         return libm(L, "exp", LLVMBuildFAdd(L->b, a, LLVMBuildFMul(L->b, b, z, ""), ""), NULL);
     }
-    case RD_POISSON: return poisson(L, st, a);
+    case RD_POISSON: return poisson(L, st, NULL, a);
     case RD_BINOMIAL: return binomial(L, st, a, b);
     case RD_EXPONENTIAL: return LLVMBuildFMul(L->b, a, std_exponential(L, st), "");
     case RD_RAYLEIGH: {   /* a * sqrt(-2 log1p(-U)) */
@@ -367,7 +374,9 @@ static LLVMValueRef lower_dist(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     int size_at = first + dists[kind].nparams;
     LLVMValueRef k = LLVMConstInt(L->i32, (unsigned long long)kind, 0);
     check_params(L, kind, g != NULL, p);
-    if (!g && inline_draw(kind) && types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY) return draw_inline(L, kind, p[0], p[1]);
+    bool one = types[size_at]->kind == TY_NONE && ci->ret->kind != TY_ARRAY;
+    if (!g && inline_draw(kind) && one) return draw_inline(L, kind, p[0], p[1]);
+    if (g && kind == RD_POISSON && one) return poisson(L, NULL, g, p[0]);   /* rng.poisson(lam): inline too */
     LLVMValueRef data, n;
     LLVMValueRef out = result(L, ci->ret, types[size_at], args[size_at], NULL, &data, &n);
     fill(L, g, k, p, data, n);

@@ -46,6 +46,9 @@ static LLVMValueRef bitgen_call(Lower *L, LLVMValueRef g, int field, LLVMTypeRef
     return LLVMBuildCall2(L->b, LLVMFunctionType(ret, &L->ptr, 1, 0), fn, &state, 1, "");
 }
 
+/* A uniform double in [0, 1) from Generator g's bit generator (its next_double). */
+LLVMValueRef cg_bitgen_double(Lower *L, LLVMValueRef g) { return bitgen_call(L, g, 3, L->f64); }
+
 /* One draw of NumPy's ziggurat `which` (0 the standard normal, 1 the standard exponential), as
  * its Generator makes it (runtime/rng.c says how): the fast test here, the normal's sign a
  * select; the other paths in the runtime, given the word. */

@@ -139,3 +139,17 @@ def test_result_arrays_are_owned_by_the_caller():
     assert (a == 3).all() and b.shape == (10,)
     del a, b
     assert live() == before
+def draw_poissons(rng, lams, reps):
+    out = np.empty((lams.shape[0], reps), np.int64)
+    for i in range(lams.shape[0]):
+        for k in range(reps):
+            out[i, k] = rng.poisson(lams[i])
+    return out
+
+
+def test_scalar_poisson_draws_are_numpys():
+    """rng.poisson(lam) one at a time (inline for lam < 10): NumPy's stream, draw for draw."""
+    lams = np.array([0.0, 0.02, 1.0, 5.0, 9.999, 10.0, 50.0, 0.5])
+    got = impl.njit(draw_poissons)(np.random.default_rng(7), lams, 300)
+    want = draw_poissons(np.random.default_rng(7), lams, 300)
+    np.testing.assert_array_equal(got, want)
