@@ -1038,6 +1038,12 @@ PyObject *rt_box_record(const Type *t, const void *p) {
     return r;
 }
 
+PyObject *rt_box_dtype(const Type *t) {
+    if (!numpy_ready() && rt_numpy_init()) return NULL;
+    if (t->kind == TY_RECDTYPE) return (PyObject *)record_descr(t->rec);
+    return (PyObject *)PyArray_DescrFromType(ty_dtypes[t->dtype].npy);
+}
+
 /* Box an array value, taking over its reference to its block. */
 PyObject *rt_box_array(const Type *t, const void *p) {
     const RtArray *r = p;

@@ -136,6 +136,7 @@ PyObject *rt_box(const Type *t, const void *p) {
     }
     case TY_ARRAY: case TY_RECARRAY: return rt_box_array(t, p);
     case TY_RECORD: return rt_box_record(t, p);
+    case TY_DTYPE: case TY_RECDTYPE: return rt_box_dtype(t);
     case TY_GENERATOR: return rt_box_generator(t, *(void *const *)p);
     case TY_DISPATCHER: return Py_NewRef(t->obj);   /* a compiled function returned: known by its type */
     case TY_OPTIONAL:   /* {is T, T} */

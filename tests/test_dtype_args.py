@@ -81,3 +81,14 @@ def test_cached(tmp_path):
     out = [subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True,
                           timeout=120, check=True).stdout.split() for _ in range(2)]
     assert out[0][:2] == ["float32", "('x',)"] and out[0][2] == "2" and out[1][2] == "0"
+
+
+def test_dtypes_returned_and_in_tuples():
+    """As Numba: a dtype comes back as a numpy.dtype, alone or in a tuple."""
+    rec = np.dtype([("x", np.float64), ("k", np.int32)])
+    f = njit(lambda a: a.dtype)
+    assert f(np.zeros(3, np.float32)) == np.dtype(np.float32) and f(np.zeros(2, rec)) == rec
+    assert njit(lambda a: (a.dtype, a.shape[0]))(np.zeros(4, np.int16)) == (np.dtype(np.int16), 4)
+    assert njit(lambda: np.float32)() == np.dtype(np.float32)
+    g = njit(lambda a: (a.dtype, 1)[1] + 1)
+    assert g(np.zeros(1)) == 2

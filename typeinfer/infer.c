@@ -205,6 +205,19 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     return NULL;
 }
 
+/* A dtype (a.dtype, np.float32), or a tuple of values and dtypes: returned, a numpy.dtype (its
+ * type says which: rt_box). */
+static bool holds_dtypes(const Type *t) {
+    if (t->kind == TY_DTYPE || t->kind == TY_RECDTYPE) return true;
+    if (t->kind != TY_TUPLE) return false;
+    bool any = false;
+    for (int i = 0; i < t->n; i++) {
+        if (holds_dtypes(t->elems[i])) any = true;
+        else if (!ty_is_value(t->elems[i])) return false;
+    }
+    return any;
+}
+
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
     if (a->kind == TY_RECARRAY || a->kind == TY_RECORD) return ti_fields_getitem(ti, in, a, idx);
@@ -609,7 +622,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         for (int i = 0; i < n; i++)   /* (classes, as `except (A, B)` and isinstance name them; compiled functions) */
             if (!ty_is_runtime(args[i]) && args[i]->kind != TY_EXCCLASS && args[i]->kind != TY_DISPATCHER &&
                 args[i]->kind != TY_HOOKED && args[i]->kind != TY_CFUNC && args[i]->kind != TY_FUNCSET &&
-                args[i]->kind != TY_FUNCTION)
+                args[i]->kind != TY_FUNCTION && args[i]->kind != TY_DTYPE && args[i]->kind != TY_RECDTYPE)
                 return UNSUP(in, "a tuple cannot hold %s", args[i]->name);
         t = ty_tuple(n, args);
         break;
@@ -745,7 +758,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a record of an array this function made (%s): "
                          "its memory goes with the array; return the array, or the record's fields", args[0]->name);
         if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR &&
-            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD)   /* pointed at the returned expression */
+            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD && !holds_dtypes(args[0]))   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);
