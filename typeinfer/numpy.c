@@ -113,6 +113,7 @@ static const char *const P_A[] = {"a", NULL};
 static const char *const P_SHAPE_DTYPE[] = {"shape", "dtype", NULL};
 static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
+static const char *const P_AS_STRIDED[] = {"x", "shape", "strides", "subok", "writeable", NULL};
 static const char *const P_FULL_LIKE[] = {"a", "fill_value", "dtype", NULL};
 static const char *const P_ARANGE[] = {"start", "stop", "step", "dtype", NULL};
 static const char *const P_EYE[] = {"N", "M", "k", "dtype", NULL};
@@ -490,6 +491,31 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
                 return ERR(in, "np.%s() needs integer sizes (got %s)", fname, ci->params[i]->name);
         if ((dt = dtype_param(ti, in, ci, eye ? 3 : 1, DT_FLOAT64)) < 0) return -1;
         ci->ret = ty_array(dt, 2, 'C', false);
+        return 0;
+    }
+    case BI_NP_AS_STRIDED: {   /* as_strided(x, shape, strides[, subok, writeable]): x's memory, unchecked, as NumPy's */
+        if (!(ci = ti_bind(ti, in, bid, fname, P_AS_STRIDED, 3, args, nargs, false))) return -1;
+        a = ci->params[0];
+        const Type *sh = ci->params[1], *st = ci->params[2];
+        int nd = ty_is_int(sh) ? 1 : sh->kind == TY_TUPLE ? sh->n : -1;
+        if (a->kind != TY_ARRAY) return ERR(in, "as_strided() needs an array of numbers (got %s)", a->name);
+        for (int i = 0; nd > 0 && i < (sh->kind == TY_TUPLE ? sh->n : 0); i++)
+            if (!ty_is_int(sh->elems[i])) nd = -1;
+        if (nd < 0 || !(ty_is_int(st) ? nd == 1 : st->kind == TY_TUPLE && st->n == nd && ty_is_uniform_tuple(st) &&
+                                                  ty_is_int(st->elems[0])))
+            return ERR(in, "as_strided() needs shape and strides as ints or tuples of ints of one length (got %s and %s)",
+                       sh->name, st->name);
+        for (int i = 3; i < 5; i++)
+            if (ci->argmap[i] >= 0 && ci->params[i] != ty_bool)
+                return ERR(in, "as_strided(): %s is a bool", P_AS_STRIDED[i]);
+        bool ro = a->readonly;
+        if (ci->argmap[4] >= 0) {   /* writeable=False: a read-only view */
+            int64_t w = 1;
+            if (!ti_const_int(ti, in->args[ci->argmap[4]], &w))
+                return ERR(in, "as_strided(): writeable must be a constant True or False");
+            ro = ro || !w;
+        }
+        ci->ret = ty_array_full(a->dtype, nd, 'A', ro, a->unaligned);
         return 0;
     }
     case BI_NP_COPY: case BI_NP_ASCONTIG:

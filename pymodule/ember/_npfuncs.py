@@ -1727,7 +1727,64 @@ METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist)}
 # NumPy functions typed in C whose other forms are here (typeinfer/nplib.c, ti_nplib_python_form)
 DIFF_FORMS = {"diff": Impl("np.diff", _choose_diff)}
 
+# ---- sliding_window_view ------------------------------------------------------------------------
+
+def _choose_sliding_window_view(values, kwnames, consts=None):
+    """np.lib.stride_tricks.sliding_window_view(x, window_shape, axis=None, *, subok=False,
+    writeable=False): a view of x by as_strided, its shape and strides NumPy's; axis None or a
+    constant int. Generated per x.ndim, window length and axis."""
+    names = ("x", "window_shape", "axis")
+    given = _positional_or_keyword(values, kwnames, names)
+    if set(given) - {"x", "window_shape", "axis", "subok", "writeable"} or "window_shape" not in given:
+        _refuse("sliding_window_view", "these arguments")
+    x, w = values[0], values[given.index("window_shape")]
+    if not _is_array(x):
+        _refuse("sliding_window_view", "an argument other than an array")
+    axis = consts[given.index("axis")] if "axis" in given and consts is not None else None
+    if "axis" in given and axis is None and values[given.index("axis")] is not None:
+        _refuse("sliding_window_view", "axis= other than None or a constant int")
+    nw = len(w) if isinstance(w, tuple) else 1
+    if isinstance(w, tuple) and not all(isinstance(v, int) for v in w) or not isinstance(w, (tuple, int)):
+        _refuse("sliding_window_view", "window_shape other than an int or a tuple of ints")
+    nd = x.ndim
+    params = "x, window_shape" + "".join(f", {k}=None" for k in given[2:] if k == "axis") + \
+        "".join(f", {k}=False" for k in given if k in ("subok", "writeable"))
+    ws = [f"window_shape[{i}]" for i in range(nw)] if isinstance(w, tuple) else ["window_shape"]
+    lines = ["def sliding_window_view(%s):" % params]
+    if axis is None:
+        if nw != nd:
+            lines.append(f"    raise ValueError('Since axis is `None`, must provide window_shape for all dimensions of "
+                         f"`x`; got {nw} window_shape elements and `x.ndim` is {nd}.')")
+            return _source("sliding_window_view", lines)
+        axes = list(range(nd))
+    else:
+        if nw != 1:
+            _refuse("sliding_window_view", "several windows along one axis")
+        if not -nd <= axis < nd:
+            lines.append(f"    raise ValueError('axis {axis} is out of bounds for array of dimension {nd}')")
+            return _source("sliding_window_view", lines)
+        axes = [axis % nd]
+    shape = [f"x.shape[{k}]" for k in range(nd)]
+    for w_, ax in zip(ws, axes):
+        lines += [f"    if {w_} < 0:", "        raise ValueError('`window_shape` cannot contain negative values')",
+                  f"    if x.shape[{ax}] < {w_}:",
+                  "        raise ValueError('window shape cannot be larger than input array shape')"]
+        shape[ax] = f"x.shape[{ax}] - {w_} + 1"
+    shape += ws
+    strides = [f"x.strides[{k}]" for k in range(nd)] + [f"x.strides[{ax}]" for ax in axes]
+    writeable = "False"
+    if "writeable" in given:   # a constant: it decides whether the view's type is read-only
+        c = consts[given.index("writeable")] if consts is not None else None
+        if c is None:
+            _refuse("sliding_window_view", "writeable= other than a constant")
+        writeable = str(bool(c))
+    lines.append("    return np.lib.stride_tricks.as_strided(x, (%s,), (%s,), writeable=%s)"
+                 % (", ".join(shape), ", ".join(strides), writeable))
+    return _source("sliding_window_view", lines)
+
+
 IMPLS = {
+    np.lib.stride_tricks.sliding_window_view: ConstImpl("sliding_window_view", _choose_sliding_window_view),
     np.union1d: Impl("np.union1d", lambda v, k: _choose_set("np.union1d", _union1d, v, k)),
     np.intersect1d: Impl("np.intersect1d", lambda v, k: _choose_set("np.intersect1d", _intersect1d, v, k)),
     np.setdiff1d: Impl("np.setdiff1d", lambda v, k: _choose_set("np.setdiff1d", _setdiff1d, v, k)),
