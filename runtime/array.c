@@ -823,8 +823,9 @@ static void explain_array(PyArrayObject *a, const char *name, char *buf, size_t 
                  "cannot hold; convert it to a numeric dtype, e.g. %s.astype(np.float64)", ns, name);
     else if (PyDataType_HASFIELDS(d))
         snprintf(buf, len, "is a structured array of dtype %.200s, %s its fields must be numbers (bool, int8-64, "
-                 "uint8-64, float32/64, complex64/128) in native byte order, not nested records or sub-arrays; pass "
-                 "such a field as its own array (%s['field'], a view)", dname, ns, name);
+                 "uint8-64, float32/64, complex64/128) in native byte order, sub-arrays of numbers, str ('U') fields or "
+                 "records of such fields (not byte strings, nor sub-arrays of records or strings); pass such a field as "
+                 "its own array (%s['field'], a view)", dname, ns, name);
     else if (d->type_num == NPY_DATETIME || d->type_num == NPY_TIMEDELTA)
         snprintf(buf, len, "is a %s array, %s dates and durations are not ember dtypes; pass %s.view(np.int64) (counts "
                  "of the unit) and convert back after", dname, ns, name);

@@ -363,9 +363,9 @@ UNSUPPORTED_ARGUMENTS = {
                                            r"pass x\.astype\(np\.float32\)"),
     "longdouble": (lambda: _array("longdouble"), r"is a float128 array.*extended precision.*x\.astype\(np\.float64\)"),
     "object": (lambda: _array(object), r"is an array of dtype object.*Python objects.*x\.astype\(np\.float64\)"),
-    "structured": (lambda: _array([("a", "<f8", (3,)), ("b", "<i4")]),
-                   r"is a structured array of dtype \[\('a', '<f8', \(3,\)\), \('b', '<i4'\)\].*not nested records or "
-                   r"sub-arrays.*x\['field'\]"),
+    "structured": (lambda: _array([("a", "S3"), ("b", "<i4")]),
+                   r"is a structured array of dtype \[\('a', 'S3'\), \('b', '<i4'\)\].*not byte strings, nor "
+                   r"sub-arrays of records or strings.*x\['field'\]"),
     "datetime": (lambda: _array("M8[ns]"), r"is a datetime64\[ns\] array.*dates and durations.*x\.view\(np\.int64\)"),
     "timedelta": (lambda: _array("m8[s]"), r"is a timedelta64\[s\] array.*x\.view\(np\.int64\)"),
     "unicode": (lambda: _array("U4"), r"is an array of strings \(dtype <U4\).*numbers only"),
