@@ -11,6 +11,7 @@ import pytest
 import ember
 from ember import njit, prange
 from ember.errors import EmberError
+from test_records import check   # compiled and in CPython on copies: the same results and arrays after
 
 BODY = np.dtype([("id", np.int32), ("pos", np.float64, 3), ("m", np.float64, (2, 2)), ("q", np.float32, (2,))])
 BODY_ALIGNED = np.dtype(BODY.descr, align=True)
@@ -36,17 +37,6 @@ def fill(dtype, shape, seed=0):
         view[...] = (vals % 2 == 0) if base.kind == "b" else vals
     put(flat, dtype)
     return a
-
-
-def check(fn, a, *rest, recarray=False):
-    mine, theirs = a.copy(), a.copy()
-    if recarray:
-        theirs = theirs.view(np.recarray)
-    got = njit(fn)(mine, *rest)
-    want = fn(theirs, *rest)
-    np.testing.assert_equal(got, want)
-    np.testing.assert_array_equal(mine, np.asarray(theirs))
-    return got
 
 
 def read_sub(a):
