@@ -73,8 +73,10 @@ def _new_ns(backend):
     else:
         pr, typed, tys = numba.prange, numba.typed, numba.types
         from numba.experimental import jitclass as jc
+    vec = ember.vectorize if backend == "ember" else numba.vectorize if backend == "numba" else \
+        (lambda sigs: np.vectorize)
     return {"np": np, "math": math, "heapq": heapq, "prange": pr, "typed": typed,
-            "types": tys, "jitclass": jc, "__name__": __name__}
+            "types": tys, "jitclass": jc, "vectorize": vec, "__name__": __name__}
 
 
 KERNELS, META, kernel, build = B.registry(_new_ns)
@@ -145,6 +147,19 @@ def wrapped_phase_oscillator(table, inc, n):
             ph -= L
     return out
 """, lambda small: (np.sin(np.linspace(0.0, 2 * np.pi, 257)), 3.7, 100 if small else 200000))
+
+
+kernel("vectorize_called_in_njit", """
+@vectorize(["float64(float64, float64)"])
+def _minmod(a, b):
+    if a * b <= 0.0:
+        return 0.0
+    return a if abs(a) < abs(b) else b
+
+def vectorize_called_in_njit(a, b):
+    return _minmod(a, b)
+""", lambda small: (_rng(143).standard_normal((8, 10) if small else (1000, 1000)),
+                    _rng(144).standard_normal((8, 10) if small else (1000, 1000))))
 
 
 kernel("row_normalize_helper", """
