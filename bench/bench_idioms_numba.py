@@ -162,6 +162,24 @@ def vectorize_called_in_njit(a, b):
                     _rng(144).standard_normal((8, 10) if small else (1000, 1000))))
 
 
+kernel("branch_between_helper_calls", """
+def _flux(x, r):
+    return x * (1.0 - x / r)
+
+def branch_between_helper_calls(a, r):
+    out = np.empty(a.shape[0])
+    out[0] = 0.0
+    for i in range(1, a.shape[0]):
+        x = a[i - 1]
+        y = a[i]
+        if x <= y:
+            out[i] = _flux(x, r)
+        else:
+            out[i] = _flux(y, r)
+    return out
+""", lambda small: (_rng(145).random(50 if small else 1000000), 2.0))
+
+
 kernel("row_normalize_helper", """
 def _norm(v):
     return np.sqrt(np.sum(v * v))

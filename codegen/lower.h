@@ -145,6 +145,7 @@ bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: i
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
 LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb);
 void cg_defer_finish(Lower *L);
+void cg_fail_line_store(Lower *L, LLVMValueRef line);   /* lower_exc.c: a failing path's line for the traceback */
 void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */
 bool *cg_borrowed_loop_items(Lower *L, bool *borrowed);   /* lower_rec.c: `for w in l` over a lent list */
 bool *cg_borrowed_parameters(Lower *L);   /* lower_rec.c: per variable, a parameter not owned, or NULL */

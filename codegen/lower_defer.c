@@ -701,7 +701,7 @@ void cg_defer_finish(Lower *L) {
     for (int k = 1; k < L->defer.nsites; k++)
         line = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, site, i64c(L, k), ""),
                                LLVMConstInt(L->i32, (unsigned long long)L->defer.lines[k], 0), line, "");
-    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
+    cg_fail_line_store(L, line);
     /* a division's site raises ZeroDivisionError with its message */
     LLVMValueRef divides = LLVMConstInt(L->i1, 0, 0), msg = LLVMConstNull(L->ptr);
     for (int k = 0; k < L->defer.nsites; k++) {

@@ -150,6 +150,23 @@ void cg_exc_begin_function(Lower *L) {
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
 }
 
+/* The line slot's life: from a failing path's store to the traceback's read. Marked in the
+ * function itself, so that LLVM's inliner does not mark it live over the whole inlined body (it
+ * marks only allocas without markers): markers there are calls in every block of the callee,
+ * and an `if` choosing between two calls of a small function with a division could then not
+ * become a select, which kept its loop scalar (4x Numba's time). */
+static void lifetime(Lower *L, const char *intrinsic) {
+    LLVMTypeRef pt[2] = {L->i64, L->ptr};
+    LLVMValueRef a[2] = {i64c(L, 4), L->fail_line};
+    cg_call(L, intrinsic, L->voidt, pt, a, 2);
+}
+
+/* A failing path's line, stored into the slot the traceback reads. */
+void cg_fail_line_store(Lower *L, LLVMValueRef line) {
+    lifetime(L, "llvm.lifetime.start.p0");
+    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
+}
+
 /* L->fail_bb: records the traceback entry at the line in L->fail_line, then returns -1 (by way
  * of a waiting int() failure's test where there may be one: lower_defer.c). */
 void cg_fail_block(Lower *L) {
@@ -159,6 +176,7 @@ void cg_fail_block(Lower *L) {
     LLVMPositionBuilderAtEnd(L->b, tb);
     LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
     LLVMSetVolatile(line, 1);
+    lifetime(L, "llvm.lifetime.end.p0");
     LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
     LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
     cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
@@ -182,8 +200,7 @@ void cg_fail(Lower *L) {
     /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
      * the hot path before each branch that may fail. */
     if (!L->fail_bb) cg_fail_block(L);
-    LLVMValueRef line = LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
-    LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
+    cg_fail_line_store(L, LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0));
     LLVMBuildBr(L->b, L->fail_bb);
 }
 
