@@ -183,6 +183,10 @@ def test_dict_typed_by_first_item_and_repr():
     d[1] = 2.5
     assert repr(d) == "DictType[int64,float64]<iv=None>({1: 2.5})"
     assert str(d) == "{1: 2.5}"
+    s = Dict.empty(types.unicode_type, types.float64)   # as Numba shows them: str() of the items
+    s["a"] = 1.5
+    assert str(s) == "{a: 1.5}" and repr(s) == "DictType[unicode_type,float64]<iv=None>({a: 1.5})"
+    assert repr(List(["x"])) == "ListType[unicode_type]([x])"
     e = Dict.empty(types.int64, types.float64)
     assert repr(e) == "DictType[int64,float64]<iv=None>({})"
 

@@ -53,8 +53,14 @@ def _list_str(self):
     return "[" + ", ".join(str(x) for x in self) + "]"
 
 
+def _shown(type_name):
+    """A container type's name as Numba shows it: str is unicode_type there."""
+    import re
+    return re.sub(r"(?<=[\[,])str(?=[\],])", "unicode_type", type_name)
+
+
 def _list_repr(self):
-    return f"{self._type_name or 'ListType[Undefined]'}({self})"
+    return f"{_shown(self._type_name) if self._type_name else 'ListType[Undefined]'}({self})"
 
 
 def _list_compare(op):
@@ -134,8 +140,12 @@ def _empty_dict(cls, key_type, value_type, n_keys=0):
 
 
 def _dict_repr(self):
-    prefix = "None" if self._type_name is None else self._type_name + "<iv=None>"
+    prefix = "None" if self._type_name is None else _shown(self._type_name) + "<iv=None>"
     return f"{prefix}({self})"
+
+
+def _dict_str(self):   # as Numba's: keys and values by str(), {a: 1.5}
+    return "{" + ", ".join(f"{k}: {v}" for k, v in self._items()) + "}"
 
 
 def _dict_eq(self, other):
@@ -156,7 +166,7 @@ def _dict_reduce(self):
 _DICT_METHODS = {
     "__init__": _dict_init, "empty": classmethod(_empty_dict), "keys": lambda self: KeysView(self),
     "values": lambda self: _Values(self), "items": lambda self: _Items(self),
-    "update": MutableMapping.update, "__str__": lambda self: str(dict(self._items())), "__repr__": _dict_repr,
+    "update": MutableMapping.update, "__str__": _dict_str, "__repr__": _dict_repr,
     "__eq__": _dict_eq, "__ne__": _dict_ne, "__copy__": lambda self: self.copy(), "__reduce__": _dict_reduce,
     "_dict_type": property(lambda self: None if self._type_name is None else _types.from_name(self._type_name)),
 }
