@@ -240,21 +240,23 @@ def _elementwise(kernel, arg_types, out_dtype):
         return "%s[%s]" % (p, ", ".join("i%d if %s.shape[%d] != 1 else 0" % (a, p, a - (nd - k)) for a in axes))
 
     name = kernel.py_func.__name__.replace("<", "_").replace(">", "_") + "_elementwise"
-    lines = ["def %s(%s):" % (name, ", ".join(params)), "    shape = " + shape, "    out = np.empty(shape, _DT)"]
+    lines = ["def %s(%s):" % (name, ", ".join(params))]
 
     def loop_nest(indent, element_of):
+        lines.append("    " * indent + "out = np.empty(shape, _DT)")
         for a in range(nd):
             lines.append("    " * (a + indent) + "for i%d in range(shape[%d]):" % (a, a))
         lines.append("    " * (nd + indent) + "out[%s] = _kernel(%s)" % (
             ", ".join("i%d" % a for a in range(nd)), ", ".join(element_of(p, k) for p, k in zip(params, ndims))))
+        lines.append("    " * indent + "return out")
 
     full = [p for p, k in zip(params, ndims) if k == nd]
-    if len(full) == len(arrays):   # operands of the result's shape: plain indices (a loop that vectorises)
-        lines.append("    if %s:" % " and ".join("%s.shape == shape" % p for p in full))
+    if len(full) == len(arrays):   # operands of one shape: that shape, plain indices (a loop that vectorises)
+        lines.append("    if %s:" % " and ".join(["True"] + ["%s.shape == %s.shape" % (p, full[0]) for p in full[1:]]))
+        lines.append("        shape = %s.shape" % full[0])
         loop_nest(2, lambda p, k: p if k < 0 else "%s[%s]" % (p, ", ".join("i%d" % a for a in range(nd))))
-        lines.append("        return out")
+    lines.append("    shape = " + shape)
     loop_nest(1, element)
-    lines.append("    return out")
     namespace = {"np": np, "_kernel": kernel, "_DT": getattr(np, "bool_" if out_dtype == "bool" else out_dtype)}
     exec(compile("\n".join(lines) + "\n", "<ember elementwise %s>" % kernel.py_func.__qualname__, "exec"), namespace)
     made[key] = ember.njit(namespace[name])
