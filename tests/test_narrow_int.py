@@ -356,3 +356,19 @@ def test_array_division_by_a_constant_floors(d):
             want = (a // d, a % d, (a - 1) // d, a.astype(np.int8) // (d % 127 + 3))
         for g, w in zip(f(a), want):
             assert np.array_equal(g, w)
+
+
+def fmix32(h):
+    h ^= h >> np.uint32(16)
+    h = np.uint32(h * np.uint32(0x85EBCA6B))
+    h ^= h >> np.uint32(13)
+    return h
+
+
+def test_a_variable_of_an_unsigned_argument_and_uint64_results_is_uint64():
+    """h an np.uint32 argument, then h ^= h >> 16 (a uint64, as in Numba): the variable is a uint64,
+    not the float64 that int64 and uint64 unify to."""
+    for v in (0, 1, 0xDEADBEEF, 0xFFFFFFFF):
+        got = jit(fmix32)(np.uint32(v))
+        want = fmix32(np.uint32(v))
+        assert int(got) == int(want)

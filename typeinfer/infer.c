@@ -218,6 +218,22 @@ static bool holds_dtypes(const Type *t) {
     return any;
 }
 
+/* Whether every value stored to variable var is a uint64 or an unsigned NumPy scalar narrower
+ * than it (an np.uint32 argument, an element of a uint8 array): Numba types the variable uint64,
+ * where int64 and uint64 unify to float64. */
+static bool stores_unsigned(TypeInfo *ti, int var) {
+    Function *fn = ti->fn;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int k = 0; k < fn->blocks[b]->ninstrs; k++) {
+            Instr *st = fn->blocks[b]->instrs[k];
+            if (st->op != IR_STOREVAR || st->imm != var) continue;
+            const Type *t = ti->vtypes[st->args[0]];
+            int dt = t == ty_int64 ? ti_numpy_scalar_dtype(ti, st->args[0]) : -1;
+            if (t && t != ty_uint64 && dt != DT_UINT8 && dt != DT_UINT16 && dt != DT_UINT32) return false;
+        }
+    return true;
+}
+
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
     if (a->kind == TY_RECARRAY || a->kind == TY_RECORD) return ti_fields_getitem(ti, in, a, idx);
@@ -582,6 +598,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return ERR(in, "cannot unify %s and %s for %s (a 0-d array and a scalar meet here: read the array's element "
                        "with [()] to keep a scalar)", old->name, args[0]->name, var_label(ti, in->imm));
         }
+        if (u == ty_float64 && ((old == ty_int64 && args[0] == ty_uint64) || (old == ty_uint64 && args[0] == ty_int64)) &&
+            stores_unsigned(ti, in->imm))
+            u = ty_uint64;   /* h = np.uint32 argument, then h ^= h >> 16 (a uint64): a uint64, as in Numba */
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
         if (u != old) {
