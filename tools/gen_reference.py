@@ -313,6 +313,8 @@ def page_numpy():
            "on [their own page](ufuncs.md), methods and attributes of arrays "
            "[below](#array-methods-and-attributes).\n\n",
            table(head, numpy_function_rows("numpy", "np", np, NOT_YET_NUMPY)),
+           "\n## np.lib.stride_tricks\n\n",
+           table(head, numpy_function_rows("numpy.lib.stride_tricks", "np.lib.stride_tricks", np.lib.stride_tricks, [])),
            "\n## Array methods and attributes\n\n",
            "Every public name of `numpy.ndarray`, probed on a 1-d float64 array `a`.\n\n",
            table(["name", "kind", "status", "a use typing accepts", "notes"], array_member_rows())]
