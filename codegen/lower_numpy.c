@@ -469,6 +469,8 @@ static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLV
 /* A view of C-contiguous a with a new shape (a -1 is inferred); ValueError on a size mismatch. */
 static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const Type *rt, LLVMValueRef *shape) {
     int nd = rt->ndim;
+    LLVMValueRef asked[64];   /* the shape as given, for NumPy's message */
+    for (int k = 0; k < nd; k++) asked[k] = shape[k];
     LLVMValueRef known = i64c(L, 1), unknown = i64c(L, -1), size = cg_array_size(L, at, a);
     LLVMValueRef bad = LLVMConstInt(L->i1, 0, 0);   /* a dimension below -1, or a product beyond int64 */
     for (int k = 0; k < nd; k++) {
@@ -487,8 +489,18 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
         shape[k] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, unknown, i64c(L, k), ""), inferred, shape[k], "");
     LLVMValueRef strides[64];
     LLVMValueRef nbytes = cg_c_strides(L, rt->dtype, nd, shape, strides);
-    cg_raise_if(L, LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""), ""),
-                "builtins:ValueError", "cannot reshape array into the requested shape");
+    bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""), "");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.bad");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.ok");
+    cg_br_expect(L, bad, false, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMValueRef dims = cg_entry_alloca(L, LLVMArrayType2(L->i64, (unsigned long long)(nd ? nd : 1)), "asked");
+    for (int k = 0; k < nd; k++) LLVMBuildStore(L->b, asked[k], cg_gep8(L, dims, i64c(L, 8 * k)));
+    LLVMTypeRef pt[3] = {L->i64, L->ptr, L->i64};
+    LLVMValueRef args[3] = {size, dims, i64c(L, nd)};
+    cg_call(L, "ember_rt_raise_reshape", L->voidt, pt, args, 3);
+    cg_fail(L);
+    LLVMPositionBuilderAtEnd(L->b, ok);
     return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
 }
 

@@ -92,6 +92,25 @@ void rt_raise_str(const char *cls, RtStr *msg) {
     record.e.e.args[0] = (uint64_t)(uintptr_t)msg;
 }
 
+/* NumPy's ValueError for a reshape that does not fit: "cannot reshape array of size 8 into shape
+ * (3,3)", -1 shown as newaxis, as NumPy shows it. */
+void ember_rt_raise_reshape(int64_t size, const int64_t *shape, int64_t nd) {
+    int unknown = 0;
+    for (int64_t k = 0; k < nd; k++) unknown += shape[k] == -1;
+    if (unknown > 1) {
+        ember_rt_raise("builtins:ValueError", "can only specify one unknown dimension");
+        return;
+    }
+    char buf[512];
+    int at = snprintf(buf, sizeof buf, "cannot reshape array of size %lld into shape (", (long long)size);
+    for (int64_t k = 0; k < nd && at < (int)sizeof buf - 40; k++) {
+        if (shape[k] == -1) at += snprintf(buf + at, sizeof buf - (size_t)at, "%snewaxis", k ? "," : "");
+        else at += snprintf(buf + at, sizeof buf - (size_t)at, "%s%lld", k ? "," : "", (long long)shape[k]);
+    }
+    at += snprintf(buf + at, sizeof buf - (size_t)at, nd == 1 ? ",)" : ")");
+    rt_raise_str("builtins:ValueError", rt_str_from_kind(1, buf, at));
+}
+
 /* raise with values, re-raise (bare `raise`, `raise e`), raise ... from ...: e is a whole value. */
 void ember_rt_raise_value(const RtExc *e) {
     if (!e->e.cls) {
@@ -721,6 +740,7 @@ CMATH32_FUNCS(CMATH32_DECL)
 const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
     {"ember_rt_raise_value", (void *)ember_rt_raise_value},
+    {"ember_rt_raise_reshape", (void *)ember_rt_raise_reshape},
     {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
     {"ember_rt_exc_fetch_box", (void *)ember_rt_exc_fetch_box},
     {"ember_rt_exc_box", (void *)ember_rt_exc_box},

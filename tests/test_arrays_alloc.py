@@ -605,3 +605,16 @@ def test_np_array_of_a_list_filled_in_a_loop(dtype):
     for fn in (first_then_loop, run_values):
         got = jit(fn)(x)
         assert got.dtype == dtype and got.tolist() == fn(x).tolist()
+
+
+def test_reshape_messages_are_numpys():
+    """As NumPy words them: the array's size and the shape asked for, -1 as newaxis."""
+    from ember import njit as ember_njit
+    for shape, text in [((3, 3), r"cannot reshape array of size 8 into shape \(3,3\)"),
+                        ((3, -1), r"cannot reshape array of size 8 into shape \(3,newaxis\)"),
+                        ((5,), r"cannot reshape array of size 8 into shape \(5,\)"),
+                        ((2, -1, -1), "can only specify one unknown dimension")]:
+        with pytest.raises(ValueError, match=text):
+            ember_njit(lambda a, s: a.reshape(s))(np.arange(8.0), shape)
+        with pytest.raises(ValueError, match=text):
+            np.arange(8.0).reshape(shape)
