@@ -156,3 +156,32 @@ def test_bad_signatures():
     assert cfunc("int64(float64)")(lambda x: x / 2)(-7.0) == -3   # a float returned as an int: truncated
     with pytest.raises(TypeError, match="unknown option"):
         cfunc("float64(float64)", parallel=True)
+
+
+def test_carray_of_a_voidptr_with_a_dtype():
+    """carray(p, shape, dtype) of a voidptr (C callbacks' user data): its bytes as that dtype
+    (it read bytes, so a float64 came back 0.0)."""
+    import ctypes
+    from ember import carray, farray
+
+    @cfunc(types.float64(types.voidptr))
+    def first(p):
+        return carray(p, 1, types.float64)[0] + carray(p, (2,), np.float64)[1]
+
+    @cfunc(types.float64(types.voidptr))
+    def corner(p):
+        return farray(p, (2, 2), types.float64)[1, 0] * 10 + carray(p, (2, 2), types.float64)[1, 0]
+
+    @cfunc(types.intc(types.voidptr, types.voidptr))
+    def order(a, b):
+        x = carray(a, 1, types.float64)[0]
+        y = carray(b, 1, types.float64)[0]
+        return -1 if x < y else (1 if x > y else 0)
+
+    x = np.array([1.5, 2.0, 3.0, 4.0])
+    assert first.ctypes(x.ctypes.data) == 3.5
+    assert corner.ctypes(x.ctypes.data) == 23.0
+    arr = np.array([3.0, 1.0, 2.0, -5.0])
+    ctypes.CDLL(None).qsort(arr.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(4), ctypes.c_size_t(8),
+                            ctypes.c_void_p(order.address))
+    assert list(arr) == [-5.0, 1.0, 2.0, 3.0]

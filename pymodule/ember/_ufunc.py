@@ -516,16 +516,23 @@ def cfunc(sig, **kws):
 # these view its start with a shape. `shape` is an int or a tuple: the shape of an empty bool
 # array of that shape gives both cases one code path (a few bytes allocated per call).
 def _carray(ptr, shape, dtype=None):
-    """ember.carray(ptr, shape): the C-ordered array of `shape` at a cfunc's CPointer `ptr`,
-    without a copy (dtype=, if given, is the pointer's own)."""
+    """ember.carray(ptr, shape[, dtype]): the C-ordered array of `shape` at a cfunc's CPointer
+    `ptr`, without a copy; with dtype, its bytes as that dtype (a voidptr's user data)."""
     like = np.empty(shape, np.bool_)
-    return ptr[:like.size].reshape(like.shape)
+    if dtype is None:
+        return ptr[:like.size].reshape(like.shape)
+    nbytes = like.size * np.empty(1, dtype).itemsize
+    return ptr[:nbytes // ptr.itemsize].view(dtype).reshape(like.shape)
 
 
 def _farray(ptr, shape, dtype=None):
-    """ember.farray(ptr, shape): the Fortran-ordered array of `shape` at a cfunc's CPointer."""
+    """ember.farray(ptr, shape[, dtype]): the Fortran-ordered array of `shape` at a cfunc's
+    CPointer."""
     like = np.empty(shape, np.bool_).T
-    return ptr[:like.size].reshape(like.shape).T
+    if dtype is None:
+        return ptr[:like.size].reshape(like.shape).T
+    nbytes = like.size * np.empty(1, dtype).itemsize
+    return ptr[:nbytes // ptr.itemsize].view(dtype).reshape(like.shape).T
 
 
 carray = ember.njit(_carray)
