@@ -819,6 +819,21 @@ static LLVMValueRef np_array_of(Lower *L, const Type *at, const Type *lt, LLVMVa
         cg_loop_end(L, &lc);
         shape[1] = LLVMBuildLoad2(L->b, L->i64, n0, "");
     }
+    if (e->kind == TY_TUPLE) {   /* rows of a tuple's numbers, each converted to the array's dtype */
+        shape[1] = i64c(L, e->n);
+        LLVMValueRef a = cg_alloc_array(L, at, shape);
+        LLVMValueRef data = cg_arr_data(L, a);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, shape[0]);
+        LLVMValueRef item = load_item(L, e, l, i);
+        for (int k = 0; k < e->n; k++) {
+            LLVMValueRef at_k = LLVMBuildAdd(L->b, LLVMBuildMul(L->b, i, shape[1], ""), i64c(L, k), "");
+            cg_store_elem(L, at->dtype, cg_gep8(L, data, LLVMBuildMul(L->b, at_k, i64c(L, ty_dtypes[at->dtype].size), "")),
+                          LLVMBuildExtractValue(L->b, item, (unsigned)k, ""), e->elems[k]);
+        }
+        cg_loop_end(L, &lc);
+        return a;
+    }
     LLVMValueRef a = cg_alloc_array(L, at, shape);
     LLVMValueRef data = cg_arr_data(L, a);
     const Type *s = rows ? elem_of(e) : e;

@@ -737,3 +737,16 @@ def test_loop_items_borrowed_from_a_list_argument():
     s, last = njit(rows_sum)(rows)
     assert s == 7.0 and last.shape == (0,)
     check(popping_while_iterating, list(words))
+
+
+def array_of_tuples(n):
+    pts = [(0, 1), (2, 3)]
+    for i in range(n):
+        pts.append((i, i * 2))
+    mixed = [(1, 2.5), (3, -4.0)]
+    return np.array(pts), np.asarray(pts), np.array(mixed), np.array(mixed, np.float32)
+
+
+def test_np_array_of_a_list_of_tuples():
+    """Rows, as NumPy makes them; numbers of the tuple's types promoted together."""
+    check_all(array_of_tuples, [(0,), (3,)])

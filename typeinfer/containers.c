@@ -486,6 +486,12 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     if (bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) {   /* of a list of numbers, or of lists of numbers */
         if (npos != 1) return UNSUP(in, "np.%s() of a list takes the list and a dtype", name);
         const Type *e = args[0]->elems[0], *s = e && e->kind == TY_LIST ? e->elems[0] : e;
+        bool tuple_rows = e && e->kind == TY_TUPLE && e->n > 0;   /* a list of (x, y) tuples: rows, as NumPy */
+        for (int k = 0; tuple_rows && k < e->n; k++) {
+            s = k ? ty_unify(s, e->elems[k]) : e->elems[0];
+            tuple_rows = s && ty_is_number(s) && ty_is_number(e->elems[k]);
+        }
+        if (e && e->kind == TY_TUPLE && !tuple_rows) s = e;
         int dt = ty_dtype_of_scalar(s);
         if (!e) return 0;
         if (dt >= 0) dt = ti_literal_dtype(ti, in->args[1], dt);   /* np.array([a[0], a[1]]) keeps a's dtype */
@@ -497,9 +503,10 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
                 return ERR(in, "np.%s(): cannot convert complex numbers to %s", name, ty_dtypes[want].name);
             dt = want;
         }
-        if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, or of lists of numbers, are)",
-                                 name, args[0]->name);
-        return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST ? 2 : 1, 'C', false)) ? 0 : -1;
+        if (dt < 0) return UNSUP(in, "np.%s() of %s is not supported (lists of numbers, of lists of numbers or of "
+                                 "tuples of numbers are)", name, args[0]->name);
+        return ti_container_call(ti, in, LB_NP_ARRAY, 1, ty_array(dt, e->kind == TY_LIST || tuple_rows ? 2 : 1, 'C', false))
+                   ? 0 : -1;
     }
     if (bid == BI_SET && npos == 0) return ti_container_call(ti, in, LB_SET, 0, ty_set(NULL)) ? 0 : -1;
     if (npos < 1 || npos > (bid == BI_SUM ? 2 : 1)) return ERR(in, "%s() takes %d argument%s (%d given)", name,
