@@ -466,7 +466,10 @@ static LLVMValueRef new_filled(Lower *L, const Type *t, LLVMValueRef *shape, LLV
     return arr;
 }
 
-/* A view of C-contiguous a with a new shape (a -1 is inferred); ValueError on a size mismatch. */
+/* A view of C-contiguous a with a new shape (a -1 is inferred); ValueError on a size mismatch, in
+ * NumPy's words with the size and shape (a string the exception holds: ember_rt_raise_reshape),
+ * or a constant message where a handler of this frame catches exceptions that hold no strings
+ * (L->exc_refs false: it would not drop the string). */
 static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const Type *rt, LLVMValueRef *shape) {
     int nd = rt->ndim;
     LLVMValueRef asked[64];   /* the shape as given, for NumPy's message */
@@ -490,6 +493,10 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
     LLVMValueRef strides[64];
     LLVMValueRef nbytes = cg_c_strides(L, rt->dtype, nd, shape, strides);
     bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""), "");
+    if (L->block && L->block->handler && !L->exc_refs) {   /* caught here, where exceptions hold no strings */
+        cg_raise_if(L, bad, "builtins:ValueError", "cannot reshape array into the requested shape");
+        return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
+    }
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.bad");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.ok");
     cg_br_expect(L, bad, false, fail, ok);
