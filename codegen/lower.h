@@ -372,6 +372,7 @@ LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef d
 LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char *flag);
 LLVMValueRef cg_real_imag(Lower *L, const Type *at, LLVMValueRef a, bool imag, const Type *t);
 LLVMValueRef cg_alloc_zeroed(Lower *L, const Type *t, LLVMValueRef *shape);   /* cg_alloc_array, every byte 0 */
+LLVMValueRef cg_record_bytes(Lower *L, const Type *at, LLVMValueRef a);   /* a structured array's bytes, uint8 with one more dimension */
 LLVMValueRef cg_view_at(Lower *L, const Type *at, LLVMValueRef a, long long offset, const Type *t);   /* a's elements from offset bytes in */
 LLVMValueRef cg_array_expr(Lower *L, Instr *in);
 typedef struct Expr CgExpr;   /* an array expression read element by element (fused into its user) */

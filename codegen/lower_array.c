@@ -710,18 +710,9 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
     LLVMValueRef shape[64];
     for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
     LLVMValueRef out = cg_alloc_array(L, rt, shape);
-    if (at->kind == TY_RECARRAY) {   /* records: their bytes, as arrays of uint8 with one more dimension */
-        LLVMValueRef strides[64], ostrides[64];
-        for (int k = 0; k < at->ndim; k++) {
-            strides[k] = cg_arr_stride(L, at, a, k);
-            ostrides[k] = cg_arr_stride(L, rt, out, k);
-        }
-        shape[at->ndim] = i64c(L, (long long)at->rec->itemsize);
-        strides[at->ndim] = ostrides[at->ndim] = i64c(L, 1);
+    if (at->kind == TY_RECARRAY) {   /* records: their bytes */
         const Type *bytes = ty_array(DT_UINT8, at->ndim + 1, 'A', false);
-        LLVMValueRef none = LLVMConstNull(L->ptr);
-        cg_assign_noalias(L, bytes, cg_make_array(L, bytes, none, none, cg_arr_data(L, out), shape, ostrides), bytes,
-                          cg_make_array(L, bytes, none, none, cg_arr_data(L, a), shape, strides));
+        cg_assign_noalias(L, bytes, cg_record_bytes(L, rt, out), bytes, cg_record_bytes(L, at, a));
         return out;
     }
     char kind = ty_dtypes[at->dtype].kind;
@@ -734,6 +725,20 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
     }
     cg_assign_noalias(L, rt, out, at, a);   /* a fresh array overlaps nothing */
     return out;
+}
+
+/* Structured array a (of type at) as an array of uint8 with one more dimension, the records'
+ * bytes (type ty_array(DT_UINT8, at->ndim + 1, 'A')): a's memory, meminfo and parent. */
+LLVMValueRef cg_record_bytes(Lower *L, const Type *at, LLVMValueRef a) {
+    LLVMValueRef shape[64], strides[64];
+    for (int k = 0; k < at->ndim; k++) {
+        shape[k] = cg_arr_shape(L, a, k);
+        strides[k] = cg_arr_stride(L, at, a, k);
+    }
+    shape[at->ndim] = i64c(L, (long long)at->rec->itemsize);
+    strides[at->ndim] = i64c(L, 1);
+    return cg_make_array(L, ty_array(DT_UINT8, at->ndim + 1, 'A', false), cg_arr_meminfo(L, a),
+                         LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
 }
 
 /* ---- loops ------------------------------------------------------------------------- */

@@ -14,15 +14,6 @@
 #include "lower.h"
 #include <string.h>
 
-/* The field a constant name (or, for a record, position) selects; typing checked it. */
-static int field_at(Lower *L, const Type *rec, int idx) {
-    const char *name = ti_const_str(L->ti, idx);
-    if (name) return ty_record_field(rec, name);
-    int64_t k = 0;
-    ti_const_int(L->ti, idx, &k);
-    return (int)(k < 0 ? k + rec->n : k);
-}
-
 static LLVMValueRef field_ptr(Lower *L, const Type *rec, LLVMValueRef r, int f) {
     return cg_gep8(L, r, i64c(L, (long long)rec->offsets[f]));
 }
@@ -30,12 +21,8 @@ static LLVMValueRef field_ptr(Lower *L, const Type *rec, LLVMValueRef r, int f) 
 /* The trailing shape and C strides of field f's sub-array into shape[], strides[]. */
 static void sub_dims(Lower *L, const Type *rec, int f, LLVMValueRef *shape, LLVMValueRef *strides) {
     const int64_t *sh = rec->fshapes[f];
-    long long stride = ty_dtypes[rec->fdtypes[f]].size;
-    for (int k = (int)sh[0] - 1; k >= 0; k--) {
-        shape[k] = i64c(L, (long long)sh[k + 1]);
-        strides[k] = i64c(L, stride);
-        stride *= (long long)sh[k + 1];
-    }
+    for (int k = 0; k < sh[0]; k++) shape[k] = i64c(L, (long long)sh[k + 1]);
+    cg_c_strides(L, rec->fdtypes[f], (int)sh[0], shape, strides);   /* (constants fold) */
 }
 
 /* Field f of record r (of type rt) as type t: a scalar loaded, a sub-array's view, a record's address. */
@@ -70,16 +57,8 @@ static LLVMValueRef records_picked(Lower *L, const Type *at, LLVMValueRef a, con
                                    const Type *rt) {
     int nd = at->ndim;
     LLVMValueRef shape[64], strides[64];
-    for (int k = 0; k < nd; k++) {
-        shape[k] = cg_arr_shape(L, a, k);
-        strides[k] = cg_arr_stride(L, at, a, k);
-    }
-    shape[nd] = i64c(L, (long long)at->rec->itemsize);
-    strides[nd] = i64c(L, 1);
     const Type *bt = ty_array(DT_UINT8, nd + 1, 'A', false), *rbt = ty_array(DT_UINT8, nd + 1, 'C', false);
-    LLVMValueRef bytes = cg_make_array(L, bt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""),
-                                       cg_arr_data(L, a), shape, strides);
-    LLVMValueRef r = cg_fancy_get(L, bt, bytes, it, iv, rbt);
+    LLVMValueRef r = cg_fancy_get(L, bt, cg_record_bytes(L, at, a), it, iv, rbt);
     for (int k = 0; k < nd; k++) {
         shape[k] = cg_arr_shape(L, r, k);
         strides[k] = cg_arr_stride(L, rbt, r, k);
@@ -91,8 +70,8 @@ static LLVMValueRef records_picked(Lower *L, const Type *at, LLVMValueRef a, con
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *t = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]];
-    if (at->kind == TY_RECORD) return field_value(L, at, a, field_at(L, at, in->args[1]), t);
-    if (it == ty_str) return field_view(L, at, a, field_at(L, at->rec, in->args[1]), t);
+    if (at->kind == TY_RECORD) return field_value(L, at, a, ti_record_field_at(L->ti, at, in->args[1]), t);
+    if (it == ty_str) return field_view(L, at, a, ti_record_field_at(L->ti, at->rec, in->args[1]), t);
     if (it->kind == TY_ARRAY) return records_picked(L, at, a, it, L->vals[in->args[1]], t);
     LLVMValueRef elem = NULL;
     LLVMValueRef v = cg_index_basic(L, at, a, it, L->vals[in->args[1]], in->args[1], t, &elem);
@@ -109,7 +88,7 @@ void cg_fields_setitem(Lower *L, Instr *in) {
         cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, args, 4);
         return;
     }
-    int f = field_at(L, rec, in->args[1]);
+    int f = ti_record_field_at(L->ti, rec, in->args[1]);
     LLVMValueRef r = L->vals[in->args[0]], v = L->vals[in->args[2]];
     const Type *vt_ = L->ti->vtypes[in->args[2]];
     if (rec->fdtypes[f] == TY_FIELD_RECORD) {   /* r.inner = r2: its bytes (which may overlap) */

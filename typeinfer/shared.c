@@ -139,16 +139,22 @@ const char *ti_const_str(TypeInfo *ti, int value) {
     return f && PyUnicode_Check(f) ? PyUnicode_AsUTF8(f) : NULL;
 }
 
+/* The field of record rec that value idx names: a constant name, or a constant position (from
+ * the end where negative); -1 for neither, or one out of range. */
+int ti_record_field_at(TypeInfo *ti, const Type *rec, int idx) {
+    const char *name = ti_const_str(ti, idx);
+    if (name) return ty_record_field(rec, name);
+    int64_t k;
+    if (!ti_const_int(ti, idx, &k) || k < -rec->n || k >= rec->n) return -1;
+    return (int)(k < 0 ? k + rec->n : k);
+}
+
 /* The dtype of the record's scalar field that `in` reads (r["x"], r[0], r.x), else -1: to
  * NumPy and Numba a float32 field is an np.float32, as an element of a float32 array is. */
 int ti_field_dtype(TypeInfo *ti, const Instr *in) {
     const Type *r = in->op == IR_GETITEM || in->op == IR_GETATTR ? ti->vtypes[in->args[0]] : NULL;
     if (!r || r->kind != TY_RECORD) return -1;
-    int f = -1;
-    int64_t k;
-    if (in->op == IR_GETATTR) f = ty_record_field(r, in->str);
-    else if (ti_const_str(ti, in->args[1])) f = ty_record_field(r, ti_const_str(ti, in->args[1]));
-    else if (ti_const_int(ti, in->args[1], &k) && k >= -r->n && k < r->n) f = (int)(k < 0 ? k + r->n : k);
+    int f = in->op == IR_GETATTR ? ty_record_field(r, in->str) : ti_record_field_at(ti, r, in->args[1]);
     return f >= 0 && r->fdtypes[f] >= 0 && !ty_record_sub_ndim(r, f) ? r->fdtypes[f] : -1;
 }
 

@@ -258,6 +258,7 @@ int ti_narrow_native_calls(TypeInfo *ti, bool *changed);   /* float32 arguments:
 bool ti_returns_f32(TypeInfo *ti);   /* every value it returns is a float32 (facts.c) */
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 bool ti_record_in_parameter(TypeInfo *ti, int v);   /* fields.c: record v lies in a parameter's memory */
+int ti_record_field_at(TypeInfo *ti, const Type *rec, int idx);   /* shared.c: the field constant idx names, or -1 */
 int ti_field_dtype(TypeInfo *ti, const Instr *in);   /* shared.c: the dtype of a record's scalar field in reads, or -1 */
 const Type *ti_new_recarray(const Type *rec, int ndim);   /* a new C array of records (np.empty) */
 bool ti_is_iterable(const Type *t);
