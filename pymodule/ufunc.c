@@ -52,15 +52,13 @@ static PyObject *describe(const Type *t) {
                          * its dtype's name, ("nestedarray", dtype, shape), ("unichr", n) or a nested ("record", ...) */
         if (!(parts = PyTuple_New(t->n))) return NULL;
         for (int i = 0; i < t->n; i++) {
-            const int64_t *sh = ty_record_sub_ndim(t, i) ? t->fshapes[i] : NULL;
             PyObject *ft = NULL;
             if (t->fdtypes[i] == TY_FIELD_RECORD) {
                 ft = describe(t->elems[i]);
             } else if (t->fdtypes[i] == TY_FIELD_UNICODE) {
                 ft = Py_BuildValue("(sL)", "unichr", (long long)ty_record_nchars(t, i));
-            } else if (sh) {
-                PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
-                for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));
+            } else if (ty_record_sub_ndim(t, i)) {
+                PyObject *shape = rt_field_shape(t, i);
                 ft = shape ? Py_BuildValue("(ssN)", "nestedarray", ty_dtypes[t->fdtypes[i]].name, shape) : NULL;
             } else {
                 ft = PyUnicode_FromString(ty_dtypes[t->fdtypes[i]].name);

@@ -995,6 +995,13 @@ PyObject *rt_array_view(int dtype, int ndim, const void *p) {
     return descr ? PyArray_NewFromDescr(&PyArray_Type, descr, ndim, shape, strides, r->data, 0, NULL) : NULL;
 }
 
+PyObject *rt_field_shape(const Type *rec, int f) {
+    const int64_t *sh = rec->fshapes[f];
+    PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
+    for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));
+    return shape;
+}
+
 /* The NumPy dtype of record type rec: its fields at their offsets, its itemsize. */
 static PyArray_Descr *record_descr(const Type *rec) {
     PyObject *names = PyList_New(rec->n), *formats = PyList_New(rec->n), *offsets = PyList_New(rec->n), *spec = NULL;
@@ -1004,10 +1011,8 @@ static PyArray_Descr *record_descr(const Type *rec) {
         PyObject *f = rec->fdtypes[i] == TY_FIELD_RECORD ? (PyObject *)record_descr(rec->elems[i])
                     : rec->fdtypes[i] == TY_FIELD_UNICODE ? PyUnicode_FromFormat("U%lld", (long long)ty_record_nchars(rec, i))
                     : (PyObject *)PyArray_DescrFromType(ty_dtypes[rec->fdtypes[i]].npy);
-        const int64_t *sh = ty_record_sub_ndim(rec, i) ? rec->fshapes[i] : NULL;
-        if (f && sh) {   /* a sub-array: (dtype, shape) */
-            PyObject *shape = PyTuple_New((Py_ssize_t)sh[0]);
-            for (int64_t k = 0; shape && k < sh[0]; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(sh[k + 1]));
+        if (f && ty_record_sub_ndim(rec, i)) {   /* a sub-array: (dtype, shape) */
+            PyObject *shape = rt_field_shape(rec, i);
             f = shape ? Py_BuildValue("(NN)", f, shape) : (Py_DECREF(f), NULL);
         }
         PyList_SET_ITEM(formats, i, f);

@@ -104,6 +104,7 @@ bool rt_is_float_scalar(PyObject *o);                                  /* a floa
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out);   /* 0, 1 not one, -1 error */
 PyObject *rt_box_array(const Type *t, const void *p);             /* takes over the reference */
 PyObject *rt_box_record(const Type *t, const void *p);            /* a numpy.record copy of its bytes */
+PyObject *rt_field_shape(const Type *rec, int f);                 /* sub-array field f's shape, a tuple */
 PyObject *rt_box_dtype(const Type *t);                            /* the numpy.dtype a TY_DTYPE or TY_RECDTYPE names */
 PyObject *rt_array_view(int dtype, int ndim, const void *p);     /* read-only, owns nothing: for the call's time */
 
