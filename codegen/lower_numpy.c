@@ -709,14 +709,10 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     }
     case METHOD_ASTYPE: case BI_NP_COPY:
         return cg_copy_array(L, types[0], args[0], rt);
-    case BI_NP_AS_STRIDED: {   /* x's data, meminfo and parent, the shape and strides given */
+    case BI_NP_AS_STRIDED: {   /* x's data, meminfo and parent, the shape and strides given (ints: i64s) */
         LLVMValueRef strides[64];
-        for (int k = 0; k < rt->ndim; k++) {
-            shape[k] = types[1]->kind == TY_TUPLE ? cg_cast(L, LLVMBuildExtractValue(L->b, args[1], (unsigned)k, ""),
-                                                           types[1]->elems[k], ty_int64) : cg_cast(L, args[1], types[1], ty_int64);
-            strides[k] = types[2]->kind == TY_TUPLE ? cg_cast(L, LLVMBuildExtractValue(L->b, args[2], (unsigned)k, ""),
-                                                             types[2]->elems[k], ty_int64) : cg_cast(L, args[2], types[2], ty_int64);
-        }
+        shape_values(L, types[1], args[1], shape);
+        shape_values(L, types[2], args[2], strides);
         return cg_make_array(L, rt, cg_arr_meminfo(L, args[0]), LLVMBuildExtractValue(L->b, args[0], 1, ""),
                              cg_arr_data(L, args[0]), shape, strides);
     }
