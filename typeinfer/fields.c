@@ -46,9 +46,10 @@ static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_p
                  ti->vtypes[idx]->name);
 }
 
-/* A new C array of rec's records: unaligned where a field lies off its alignment in the record
- * (a packed dtype), as the block's data is aligned to 8 bytes. */
+/* A new C array of rec's records (rec's own flags aside): unaligned where a field lies off its
+ * alignment in the record (a packed dtype), as the block's data is aligned to 8 bytes. */
 const Type *ti_new_recarray(const Type *rec, int ndim) {
+    if (!(rec = ty_record_flags(rec, false, false))) return NULL;
     bool packed = false;
     for (int i = 0; i < rec->n; i++) {
         size_t al = ty_record_align(rec, i);
@@ -74,7 +75,7 @@ static const Type *recarray_index(TypeInfo *ti, Instr *in, const Type *a, const 
     if (idx->kind == TY_ARRAY && idx->ndim == 1 && (idx->dtype == DT_BOOL || ty_dtypes[idx->dtype].kind == 'i' ||
                                                      ty_dtypes[idx->dtype].kind == 'u')) {
         if (a->ndim == 0) return ERR(in, "cannot index the 0-d structured %s with an array", a->name), NULL;
-        return ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);   /* a[idx], a[mask]: a copy */
+        return ti_new_recarray(a->rec, a->ndim);   /* a[idx], a[mask]: a copy */
     }
     int n = idx->kind == TY_TUPLE ? idx->n : 1;
     for (int i = 0; i < n; i++) {

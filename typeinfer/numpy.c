@@ -114,6 +114,15 @@ static const char *const P_SHAPE_DTYPE[] = {"shape", "dtype", NULL};
 static const char *const P_FULL[] = {"shape", "fill_value", "dtype", NULL};
 static const char *const P_LIKE[] = {"a", "dtype", NULL};
 static const char *const P_AS_STRIDED[] = {"x", "shape", "strides", "subok", "writeable", NULL};
+
+/* The length of a shape or strides given as an int or a tuple of ints (an int: 1); -1 for another. */
+static int int_dims(const Type *t) {
+    if (ty_is_int(t)) return 1;
+    if (t->kind != TY_TUPLE) return -1;
+    for (int i = 0; i < t->n; i++)
+        if (!ty_is_int(t->elems[i])) return -1;
+    return t->n;
+}
 static const char *const P_FULL_LIKE[] = {"a", "fill_value", "dtype", NULL};
 static const char *const P_ARANGE[] = {"start", "stop", "step", "dtype", NULL};
 static const char *const P_EYE[] = {"N", "M", "k", "dtype", NULL};
@@ -459,7 +468,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         a = ci->params[0];
         if (a->kind == TY_RECARRAY && (bid == BI_NP_EMPTY_LIKE || bid == BI_NP_ZEROS_LIKE) &&
             ci->params[1]->kind == TY_NONE) {   /* a new C array of a's records */
-            ci->ret = ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);
+            ci->ret = ti_new_recarray(a->rec, a->ndim);
             return 0;
         }
         if (a->kind != TY_ARRAY)
@@ -497,12 +506,9 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (!(ci = ti_bind(ti, in, bid, fname, P_AS_STRIDED, 3, args, nargs, false))) return -1;
         a = ci->params[0];
         const Type *sh = ci->params[1], *st = ci->params[2];
-        int nd = ty_is_int(sh) ? 1 : sh->kind == TY_TUPLE ? sh->n : -1;
+        int nd = int_dims(sh);
         if (a->kind != TY_ARRAY) return ERR(in, "as_strided() needs an array of numbers (got %s)", a->name);
-        for (int i = 0; nd > 0 && i < (sh->kind == TY_TUPLE ? sh->n : 0); i++)
-            if (!ty_is_int(sh->elems[i])) nd = -1;
-        if (nd < 0 || !(ty_is_int(st) ? nd == 1 : st->kind == TY_TUPLE && st->n == nd && ty_is_uniform_tuple(st) &&
-                                                  ty_is_int(st->elems[0])))
+        if (nd < 0 || int_dims(st) != nd)
             return ERR(in, "as_strided() needs shape and strides as ints or tuples of ints of one length (got %s and %s)",
                        sh->name, st->name);
         for (int i = 3; i < 5; i++)
@@ -522,7 +528,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (!(ci = ti_bind(ti, in, bid, fname, P_A, 1, args, nargs, method))) return -1;
         a = ci->params[0];
         if (a->kind == TY_RECARRAY && bid == BI_NP_COPY) {   /* a.copy(): a new C array of its records */
-            ci->ret = ti_new_recarray(ty_record_flags(a->rec, false, false), a->ndim);
+            ci->ret = ti_new_recarray(a->rec, a->ndim);
             return 0;
         }
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
