@@ -251,12 +251,18 @@ def _elementwise(kernel, arg_types, out_dtype):
         lines.append("    " * indent + "return out")
 
     full = [p for p, k in zip(params, ndims) if k == nd]
-    if len(full) == len(arrays):   # operands of one shape: that shape, plain indices (a loop that vectorises)
-        lines.append("    if %s:" % " and ".join(["True"] + ["%s.shape == %s.shape" % (p, full[0]) for p in full[1:]]))
-        lines.append("        shape = %s.shape" % full[0])
-        loop_nest(2, lambda p, k: p if k < 0 else "%s[%s]" % (p, ", ".join("i%d" % a for a in range(nd))))
-    lines.append("    shape = " + shape)
-    loop_nest(1, element)
+    # operands of one shape: that shape, plain indices (a loop that vectorises); with one array
+    # operand, always (nothing to broadcast), else where the shapes are equal
+    same = ["%s.shape == %s.shape" % (p, full[0]) for p in full[1:]]
+    if len(full) == len(arrays):
+        indent = 2 if same else 1
+        if same:
+            lines.append("    if %s:" % " and ".join(same))
+        lines.append("    " * indent + "shape = %s.shape" % full[0])
+        loop_nest(indent, lambda p, k: p if k < 0 else "%s[%s]" % (p, ", ".join("i%d" % a for a in range(nd))))
+    if len(full) != len(arrays) or same:
+        lines.append("    shape = " + shape)
+        loop_nest(1, element)
     namespace = {"np": np, "_kernel": kernel, "_DT": getattr(np, "bool_" if out_dtype == "bool" else out_dtype)}
     exec(compile("\n".join(lines) + "\n", "<ember elementwise %s>" % kernel.py_func.__qualname__, "exec"), namespace)
     made[key] = ember.njit(namespace[name])
@@ -527,12 +533,8 @@ def _carray(ptr, shape, dtype=None):
 
 def _farray(ptr, shape, dtype=None):
     """ember.farray(ptr, shape[, dtype]): the Fortran-ordered array of `shape` at a cfunc's
-    CPointer."""
-    like = np.empty(shape, np.bool_).T
-    if dtype is None:
-        return ptr[:like.size].reshape(like.shape).T
-    nbytes = like.size * np.empty(1, dtype).itemsize
-    return ptr[:nbytes // ptr.itemsize].view(dtype).reshape(like.shape).T
+    CPointer: the C array of the reversed shape, transposed."""
+    return carray(ptr, np.empty(shape, np.bool_).T.shape, dtype).T
 
 
 carray = ember.njit(_carray)
