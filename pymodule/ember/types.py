@@ -21,7 +21,8 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "bool_", "b1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
            "uintp", "int_", "float32", "float64", "double", "complex64", "complex128", "i1", "i2", "i4", "i8",
            "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16", "intc", "uintc", "voidptr", "from_name", "ListType",
-           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "DType", "ClassInstanceType", "DeferredType", "deferred_type",
+           "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "DType",
+           "ClassInstanceType", "DeferredType", "deferred_type",
            "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
            "unliteral", "Omitted"]
 
