@@ -109,6 +109,32 @@ def test_called_from_compiled_code(parallel):
     assert np.allclose(smooth(img, 3), want, rtol=1e-15, atol=0)
 
 
+
+def blur_into(a, out):
+    blur(a, out=out)
+    return out
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_out_from_compiled_code(parallel, dtype):
+    a = np.random.default_rng(5).random((9, 7))
+    out = np.full(a.shape, -3.0, dtype)
+    r = impl.njit(parallel=parallel)(blur_into)(a, out)
+    want = reference(blur_ref, (1, 1), (1, 1), (a,))
+    assert r is out and r.dtype == dtype
+    assert np.array_equal(out[1:-1, 1:-1], want[1:-1, 1:-1].astype(dtype)) and (out[0] == -3.0).all()
+
+
+def test_out_from_compiled_code_is_checked():
+    with pytest.raises(ValueError, match="out must have the shape"):
+        impl.njit(blur_into)(np.zeros((4, 5)), np.zeros((4, 4)))
+
+    def wrong_keyword(a):
+        return blur(a, outp=a)
+    with pytest.raises(errors.TypingError, match="unexpected keyword argument 'outp'"):
+        impl.njit(wrong_keyword)(np.zeros((4, 5)))
+
 def test_same_as_numba():
     numba = pytest.importorskip("numba")
 

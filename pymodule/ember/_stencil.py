@@ -154,14 +154,18 @@ class StencilFunc:
         p = ", ".join(self.params)
         idx = ", ".join(f"__i{k}" for k in range(self.ndim))
         first = self.params[0]
-        lines = [f"def __stencil_run({p}{', __out' if with_out else ''}):"]
+        lines = [f"def __stencil_run({p}{', out' if with_out else ''}):"]
         for other in [q for q in self.params[1:] if q in self.relative]:   # read at the first's indices: Numba's check
             lines += [f"    if __stencil_isinstance({other}, __stencil_np.ndarray):",
                       f"        for __k in range(min({other}.ndim, {first}.ndim)):",
                       f"            if {other}.shape[__k] < {first}.shape[__k]:",
                       f"                raise ValueError(\"stencil '{self.__name__}': argument '{other}' is smaller than "
                       f"'{first}' along axis \" + str(__k))"]
-        if not with_out:
+        if with_out:   # (out= is a keyword: no parameter of the kernel may be named out)
+            lines += [f"    if out.shape != {first}.shape:",
+                      f"        raise ValueError(\"stencil '{self.__name__}': out must have the shape of '{first}'\")",
+                      "    __out = out"]
+        else:
             lines.append(f"    __out = __stencil_np.full({first}.shape, __stencil_cval, __stencil_dtype)")
         for k in range(self.ndim):
             rng = "__stencil_prange" if parallel and k == 0 else "range"
@@ -195,7 +199,18 @@ class StencilFunc:
             return self._driver(out.dtype, True, False)(*args, out)
         return self._driver(self._result_dtype(args), False, False)(*args)
 
-    def __ember_dispatcher__(self, values, parallel):
+    __ember_keywords__ = True   # typeinfer/calls.c passes the call's keyword names
+
+    def __ember_dispatcher__(self, values, parallel, kwnames=()):
         """The compiled driver a compiled caller calls with these arguments (example values of
-        their types; typeinfer/calls.c asks with the caller's parallel option)."""
+        their types, the keyword arguments' last; typeinfer/calls.c asks with the caller's
+        parallel option)."""
+        if tuple(kwnames) not in ((), ("out",)) or "out" in self.params and kwnames:
+            bad = next((k for k in kwnames if k != "out"), "out")
+            raise TypeError(f"stencil '{self.__name__}' got an unexpected keyword argument '{bad}'")
+        if kwnames:
+            out = values[-1]
+            if not isinstance(out, np.ndarray) or out.ndim != self.ndim:
+                raise TypeError(f"stencil '{self.__name__}': out must be a {self.ndim}-d array")
+            return self._driver(out.dtype, True, bool(parallel))
         return self._driver(self._result_dtype(values), False, bool(parallel))
