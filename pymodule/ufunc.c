@@ -243,17 +243,19 @@ static void free_arrays(PyObject *cap) {
 
 static bool umath_ready;
 
-/* make_ufunc(name, doc, nin, nout, loops, identity, identity_value, signature, kernel) -> numpy.ufunc
+/* make_ufunc(name, doc, nin, nout, loops, identity, identity_value, signature, kernel[, writable])
+ *   -> numpy.ufunc
  *   loops      a list of (capsule, address, type numbers: a tuple of nin + nout ints)
  *   identity   PyUFunc_Zero/One/None/ReorderableNone/IdentityValue (then identity_value)
  *   signature  a gufunc's layout "(n),()->(n)", or None
- *   kernel     what compiled code calls for it (an ember._gufunc.Caller, pm_ufunc_kernel), or None */
+ *   kernel     what compiled code calls for it (an ember._gufunc.Caller, pm_ufunc_kernel), or None
+ *   writable   the inputs the kernel writes (Numba's writable_args): a tuple of their indices */
 static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
     const char *name, *doc, *signature;
     int nin, nout, identity;
-    PyObject *loops, *identity_value, *kernel;
-    if (!PyArg_ParseTuple(args, "sziiO!iOzO", &name, &doc, &nin, &nout, &PyList_Type, &loops, &identity,
-                          &identity_value, &signature, &kernel))
+    PyObject *loops, *identity_value, *kernel, *writable = NULL;
+    if (!PyArg_ParseTuple(args, "sziiO!iOzO|O!", &name, &doc, &nin, &nout, &PyList_Type, &loops, &identity,
+                          &identity_value, &signature, &kernel, &PyTuple_Type, &writable))
         return NULL;
     if (!umath_ready) {
         if (_import_umath() < 0) return NULL;
@@ -309,6 +311,17 @@ static PyObject *m_make_ufunc(PyObject *self, PyObject *args) {
         ((PyUFuncObject *)u)->data = a->data;
         ((PyUFuncObject *)u)->types = a->types;
         ((PyUFuncObject *)u)->ntypes = (int)n;
+    }
+    for (Py_ssize_t i = 0; writable && i < PyTuple_GET_SIZE(writable); i++) {
+        /* the input is read and written in place; one that needs a cast is copied and written back */
+        long k = PyLong_AsLong(PyTuple_GET_ITEM(writable, i));
+        if (k < 0 || k >= nin) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a writable operand is not an input");
+            Py_DECREF(u);
+            Py_DECREF(arrays);
+            return NULL;
+        }
+        ((PyUFuncObject *)u)->op_flags[k] = NPY_ITER_READWRITE | NPY_ITER_UPDATEIFCOPY;
     }
     PyObject *keep = PyTuple_Pack(3, arrays, loops, kernel);   /* the loops' capsules own their code */
     Py_DECREF(arrays);

@@ -363,6 +363,48 @@ def test_gufunc_bad_declarations():
         guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")(lambda a, out: a[0])
 
 
+
+def scale_in_place(x, y):
+    for i in range(x.shape[0]):
+        x[i] *= y
+
+
+@pytest.mark.parametrize("which", [("x",), (0,)])
+def test_gufunc_without_outputs_writes_its_writable_inputs(which):
+    g = guvectorize(["void(float64[:], float64)"], "(n),()", writable_args=which)(scale_in_place)
+    assert g.nout == 0 and g.signature == "(n),()"
+    x = np.arange(6.0).reshape(2, 3)
+    assert g(x, 2.0) == ()
+    assert x.tolist() == [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]
+    xi = np.arange(3)   # cast to the float64 loop, then written back (NumPy's UPDATEIFCOPY)
+    g(xi, 3.0)
+    assert xi.tolist() == [0, 3, 6]
+    frozen = np.arange(3.0)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        g(frozen, 2.0)
+
+    def use(x, y):
+        g(x, y)
+        return x.sum()
+    assert njit(use)(np.arange(4.0), 0.5) == 3.0
+    with pytest.raises(errors.TypingError, match="written in place"):
+        njit(use)(np.arange(4), 0.5)
+
+
+def test_gufunc_writable_args_are_checked():
+    with pytest.raises(ValueError, match="'z' is not an input of scale_in_place"):
+        guvectorize(["void(float64[:], float64)"], "(n),()", writable_args=("z",))(scale_in_place)
+    with pytest.raises(TypeError, match="unknown option"):
+        vectorize(["float64(float64)"], writable_args=(0,))(lambda x: x)
+
+
+def test_dynamic_gufunc_without_outputs():
+    g = guvectorize("(n),()", writable_args=("x",))(scale_in_place)
+    x = np.arange(3.0)
+    g(x, -1.0)
+    assert x.tolist() == [-0.0, -1.0, -2.0]
+
 # ---- cache=True -------------------------------------------------------------------------------
 def test_cache_loads_loops_without_llvm(tmp_path):
     (tmp_path / "ukern.py").write_text(textwrap.dedent('''

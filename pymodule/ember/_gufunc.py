@@ -87,16 +87,21 @@ def _index(p, lnd, nloop, core_nd, as_array, exact=False):
     return "%s[%s]" % (p, ", ".join(idx))
 
 
-def gufunc_caller(kernel, fname, ins, outs, values, loop, scalar_ins):
+def gufunc_caller(kernel, fname, ins, outs, values, loop, scalar_ins, writable=()):
     """The @njit function a compiled caller calls for a gufunc with example `values` of its argument
     types. loop: the operand dtypes to compute in (a static gufunc's loop, chosen as NumPy would),
     or None (dynamic: the arguments' own, outputs required). scalar_ins[k]: whether the kernel takes
-    input k (a '()' one) as a scalar."""
+    input k (a '()' one) as a scalar. writable: the inputs it writes in place (each an array of the
+    loop's dtype: compiled code makes no copy to write back)."""
     nin, nout = len(ins), len(outs)
     given = len(values)
     if given not in (nin, nin + nout):
         raise TypeError("%s() takes %d arguments, or %d with its outputs (%d given)" % (fname, nin, nin + nout, given))
     made = kernel.__dict__.setdefault("_callers", {})
+    for k in writable:
+        if k < given and (not _is_array(values[k]) or loop and _ufunc._dtype_of(values[k]) != np.dtype(loop[k])):
+            raise TypeError("%s: operand %d is written in place (writable_args): pass an array of dtype %s" %
+                            (fname, k + 1, np.dtype(loop[k]).name if loop else "its loop's"))
     key = (tuple(type(v).__name__ if not _is_array(v) else (v.dtype.str, v.ndim) for v in values), loop)
     if key in made:
         return made[key]
@@ -161,7 +166,7 @@ def gufunc_caller(kernel, fname, ins, outs, values, loop, scalar_ins):
     for a in range(nloop):
         lines.append("    " * (a + 1) + "for i%d in range(l%d):" % (a, a))
     lines.append("    " * (nloop + 1) + "_kernel(%s)" % ", ".join(args))
-    lines.append("    return " + (results[0] if nout == 1 else "(%s,)" % ", ".join(results)))
+    lines.append("    return " + (results[0] if nout == 1 else "(%s,)" % ", ".join(results) if nout else "()"))
     made[key] = _compile_source(kernel, fname + "_gufunc", lines, namespace)
     return made[key]
 
@@ -204,8 +209,9 @@ class Caller:
     typing asks `__ember_dispatcher__(values, parallel)` with example values of the argument
     types, and calls the compiled function it returns."""
 
-    def __init__(self, kernel, nin, nout, layout=None, loops=(), scalar_ins=()):
+    def __init__(self, kernel, nin, nout, layout=None, loops=(), scalar_ins=(), writable=()):
         self.kernel, self.nin, self.nout = kernel, nin, nout
+        self.writable = tuple(writable)      # the inputs the kernel writes in place (writable_args)
         self.layout = None if layout is None else _ufunc._parse_layout(layout)[:2]
         self.loops = list(loops)             # a static gufunc's loops: operand dtype tuples
         self.scalar_ins = list(scalar_ins)   # per loop: which '()' inputs the kernel takes as scalars
@@ -237,7 +243,7 @@ class Caller:
         elif len(values) != self.nin + self.nout:
             raise TypeError("%s is a dynamic gufunc (@guvectorize without signatures): pass its outputs, "
                             "%s(inputs..., outputs...)" % (fname, fname))
-        return gufunc_caller(self.kernel, fname, ins, outs, values, loop, scalars)
+        return gufunc_caller(self.kernel, fname, ins, outs, values, loop, scalars, self.writable)
 
     def types_text(self):
         return ", ".join("".join(np.dtype(t).char for t in lp[:self.nin]) + "->" +
@@ -256,8 +262,10 @@ class GUFunc(_ufunc._Compiling):
         self._nin, self._nout = len(self._ins), len(self._outs)
         self._core = _ufunc._core_numbers(self._ins, self._outs)
         self._loops = {}
-        self._caller = Caller(self._kernel, self._nin, self._nout, layout)
-        self.ufunc = _ufunc._new_ufunc(func, self._nin, self._nout, [], kws, self._layout, self._caller)
+        self._writable = _ufunc._writable_args(func, kws, self._nin)
+        self._caller = Caller(self._kernel, self._nin, self._nout, layout, writable=self._writable)
+        self.ufunc = _ufunc._new_ufunc(func, self._nin, self._nout, [], kws, self._layout, self._caller,
+                                       self._writable)
         _ufunc._wrap(self, func)
 
     def _compile(self, dtypes):
@@ -273,7 +281,7 @@ class GUFunc(_ufunc._Compiling):
                            self._core, self._parallel)
         self._loops[key] = (lp, _ufunc._typenums(key))
         self.ufunc = _ufunc._new_ufunc(self._func, self._nin, self._nout, list(self._loops.values()), self._kws,
-                                       self._layout, self._caller)
+                                       self._layout, self._caller, self._writable)
 
     def __call__(self, *args, **kws):
         if len(args) != self._nin + self._nout:

@@ -80,7 +80,7 @@ def _signature_list(sigs, what):
 
 
 def _check_options(kws, what):
-    unknown = set(kws) - _UFUNC_OPTIONS
+    unknown = set(kws) - _UFUNC_OPTIONS - ({"writable_args"} if what == "guvectorize" else set())
     if unknown:
         raise TypeError("unknown option(s) for ember.%s: %s" % (what, ", ".join(sorted(unknown))))
     if kws.get("forceobj"):   # nopython=False only allows Numba's object-mode fallback: nopython mode is tried first
@@ -167,11 +167,13 @@ def _identity(kws):
     return _IDENTITY["value"], ident
 
 
-def _new_ufunc(func, nin, nout, loops, kws, layout=None, kernel=None):
-    """The numpy.ufunc; `kernel` is what @njit callers call instead (pymodule/ufunc.c keeps it)."""
+def _new_ufunc(func, nin, nout, loops, kws, layout=None, kernel=None, writable=()):
+    """The numpy.ufunc; `kernel` is what @njit callers call instead (pymodule/ufunc.c keeps it);
+    `writable`: the inputs written in place (a gufunc's writable_args)."""
     identity, value = _identity(kws)
     entries = [(lp.owner, lp.address, nums) for lp, nums in loops]
-    return _ember.make_ufunc(func.__name__, func.__doc__, nin, nout, entries, identity, value, layout, kernel)
+    return _ember.make_ufunc(func.__name__, func.__doc__, nin, nout, entries, identity, value, layout, kernel,
+                             tuple(writable))
 
 
 def _operand_name(t, what):
@@ -359,18 +361,32 @@ class DUFunc(_Compiling):
 
 # ---- @guvectorize ----------------------------------------------------------------------------
 def _parse_layout(layout):
-    """'(m,n),(n)->(m)' as ([('m', 'n'), ('n',)], [('m',)])."""
+    """'(m,n),(n)->(m)' as ([('m', 'n'), ('n',)], [('m',)]); '(n),()' (no outputs: the kernel
+    writes an input, Numba's writable_args) as ([('n',), ()], [])."""
     import re
 
     text = layout.replace(" ", "")
-    m = re.fullmatch(r"((?:\(\w*(?:,\w+)*\),?)*)->((?:\(\w*(?:,\w+)*\),?)+)", text)
-    if not m:
+    m = re.fullmatch(r"((?:\(\w*(?:,\w+)*\),?)*)(?:->((?:\(\w*(?:,\w+)*\),?)*))?", text)
+    if not m or not m.group(1) and not m.group(2):
         raise ValueError(f"invalid gufunc layout {layout!r}: expected e.g. '(n),()->(n)'")
 
     def groups(s):
-        return [tuple(g.split(",")) if g else () for g in re.findall(r"\((\w*(?:,\w+)*)\)", s)]
+        return [tuple(g.split(",")) if g else () for g in re.findall(r"\((\w*(?:,\w+)*)\)", s or "")]
 
     return groups(m.group(1)), groups(m.group(2)), text
+
+
+def _writable_args(func, kws, nin):
+    """The input indices writable_args names (by index or by the kernel's parameter name)."""
+    names = func.__code__.co_varnames[:func.__code__.co_argcount]
+    found = []
+    for a in kws.get("writable_args", ()):
+        k = names.index(a) if isinstance(a, str) and a in names else a
+        if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < nin:
+            raise ValueError(f"writable_args: {a!r} is not an input of {func.__qualname__} "
+                             f"(its inputs: {', '.join(names[:nin])})")
+        found.append(k)
+    return tuple(sorted(set(found)))
 
 
 def guvectorize(ftylist, signature=None, **kws):
@@ -378,7 +394,7 @@ def guvectorize(ftylist, signature=None, **kws):
     The kernel takes its inputs and outputs (arrays of the layout's core dimensions, scalars for
     '()' inputs) and writes the outputs; NumPy loops it over the other dimensions. With a layout
     alone, @guvectorize("(n),()->(n)"), a GUFunc compiling a loop per new operand dtypes."""
-    if signature is None and isinstance(ftylist, str) and "->" in ftylist:
+    if signature is None and isinstance(ftylist, str) and ("->" in ftylist or ftylist.lstrip().startswith("(")):
         ftylist, signature = [], ftylist   # @guvectorize("(n)->(n)"): dynamic
     if signature is None:
         raise TypeError("ember.guvectorize takes a list of signatures and a layout: "
@@ -417,8 +433,9 @@ def guvectorize(ftylist, signature=None, **kws):
             loops.append((lp, _typenums(dtypes)))
             scalar_ins.append([isinstance(t, _types.Number) for t in params[:len(ins)]])
             loop_dtypes.append(tuple(np.dtype(d) for d in dtypes))
-        caller = _gufunc.Caller(kernel, len(ins), len(outs), layout, loop_dtypes, scalar_ins)
-        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout, caller)
+        writable = _writable_args(func, kws, len(ins))
+        caller = _gufunc.Caller(kernel, len(ins), len(outs), layout, loop_dtypes, scalar_ins, writable)
+        return _new_ufunc(func, len(ins), len(outs), loops, kws, layout, caller, writable)
 
     return decorate
 
