@@ -372,3 +372,47 @@ def test_a_variable_of_an_unsigned_argument_and_uint64_results_is_uint64():
         got = jit(fmix32)(np.uint32(v))
         want = fmix32(np.uint32(v))
         assert int(got) == int(want)
+
+
+def unsigned_product_loop(n):
+    x = np.uint32(1)
+    for i in range(n):
+        x = x * np.uint32(4000000000)
+    return x
+
+
+def unsigned_sum_loop(n):
+    x = np.uint32(7)
+    for i in range(n):
+        x = x + np.uint64(2**63)
+    return x - np.uint64(100)
+
+
+def fnv_hash(keys):
+    h = np.uint32(2166136261)
+    for k in keys:
+        h = (h ^ k) * np.uint32(16777619)
+    return h
+
+
+def plus_constant_loop(n):
+    x = np.uint32(7)
+    for i in range(n):
+        x = x + 1   # an int64 in Numba: a uint32 and an int
+    return x - 100
+
+
+def test_a_variable_of_unsigned_scalars_and_its_own_arithmetic_is_uint64():
+    """x = np.uint32(1), then x = x * np.uint32(k) in a loop: Numba types x uint64 (the product of
+    two unsigned scalars is one); ember typed it int64 (then a negative result) or float64."""
+    M = 2**64
+    for n in (0, 1, 3):
+        assert type(jit(unsigned_product_loop)(n)) is int
+        assert jit(unsigned_product_loop)(n) == 4000000000**n % M
+        assert jit(unsigned_sum_loop)(n) == (7 + n * 2**63 - 100) % M
+    keys = np.array([3, 0xFFFFFFFF, 12345, 0x80000000], dtype=np.uint32)
+    want = 2166136261
+    for k in keys.tolist():
+        want = (want ^ k) * 16777619 % M
+    assert jit(fnv_hash)(keys) == want
+    assert jit(plus_constant_loop)(3) == -90

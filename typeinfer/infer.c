@@ -56,11 +56,50 @@ static const char *binop_verb(int op) {
     return verbs[op];
 }
 
-/* Value v is a NumPy uint8, uint16 or uint32 scalar (an element of such an array): held as an
- * int64, but unsigned in Numba's promotion. */
+static bool unsigned_variable(TypeInfo *ti, int var);
+
+/* Value v is a NumPy uint8, uint16 or uint32 scalar (an element of such an array, a variable
+ * that holds only such and what unsigned arithmetic on it makes): held as an int64, but unsigned
+ * in Numba's promotion. */
 bool ti_narrow_unsigned(TypeInfo *ti, int v) {
     int d = ti_numpy_scalar_dtype(ti, v);
-    return d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32;
+    if (d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32) return true;
+    Instr *in = ti->fn->instrs[v];
+    return in && in->op == IR_LOADVAR && ti->vtypes[v] == ty_int64 && unsigned_variable(ti, in->imm);
+}
+
+/* Store value s to variable var is unsigned to Numba, taking var's own loads as unsigned: an
+ * unsigned NumPy scalar, a uint64, or arithmetic on these and var (x = np.uint32(1), then
+ * x = x * np.uint32(k) in a loop: Numba types x uint64, where the product of two unsigned
+ * scalars is one). */
+static bool unsigned_store(TypeInfo *ti, int var, int s, int depth) {
+    Instr *in = ti->fn->instrs[s];
+    if (!in || depth > 8) return false;
+    if (in->op == IR_LOADVAR && in->imm == var) return true;
+    if (ti->vtypes[s] == ty_uint64) return true;
+    if (ti->vtypes[s] != ty_int64) return false;
+    int d = ti_numpy_scalar_dtype(ti, s);
+    if (d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32) return true;
+    if (in->op == IR_COPY) return unsigned_store(ti, var, in->args[0], depth + 1);
+    if (in->op != IR_BINOP || in->imm == IRB_TRUEDIV || in->imm == IRB_POW || in->imm == IRB_MATMUL) return false;
+    int64_t k;
+    bool shift = in->imm == IRB_LSHIFT || in->imm == IRB_RSHIFT;
+    return unsigned_store(ti, var, in->args[0], depth + 1) &&
+           (unsigned_store(ti, var, in->args[1], depth + 1) || (shift && ti_const_int(ti, in->args[1], &k)));
+}
+
+/* Every store to var is unsigned (unsigned_store), and one is a NumPy scalar or a uint64 (not
+ * only var itself). */
+static bool unsigned_variable(TypeInfo *ti, int var) {
+    int seeds = 0;
+    for (int u = 0; u < ti->fn->ninstrs; u++) {
+        Instr *st = ti->fn->instrs[u];
+        if (!st || st->op != IR_STOREVAR || st->imm != var) continue;
+        Instr *x = ti->fn->instrs[st->args[0]];
+        if (!unsigned_store(ti, var, st->args[0], 0)) return false;
+        seeds += !(x->op == IR_LOADVAR && x->imm == var);
+    }
+    return seeds > 0;
 }
 
 /* Value v is a uint64 made of unsigned NumPy scalars only (a[i] - b[i] of uint8 elements, a
@@ -231,6 +270,18 @@ static bool stores_unsigned(TypeInfo *ti, int var) {
             int dt = t == ty_int64 ? ti_numpy_scalar_dtype(ti, st->args[0]) : -1;
             if (t && t != ty_uint64 && dt != DT_UINT8 && dt != DT_UINT16 && dt != DT_UINT32) return false;
         }
+    return true;
+}
+
+/* Whether every value returned is a uint64 or an unsigned NumPy scalar narrower than it, as
+ * stores_unsigned asks of a variable's stores. */
+static bool returns_unsigned(TypeInfo *ti) {
+    for (int u = 0; u < ti->fn->ninstrs; u++) {
+        Instr *r = ti->fn->instrs[u];
+        if (!r || r->op != IR_RETURN) continue;
+        const Type *t = ti->vtypes[r->args[0]];
+        if (t && t != ty_uint64 && !(t == ty_int64 && ti_narrow_unsigned(ti, r->args[0]))) return false;
+    }
     return true;
 }
 
@@ -790,6 +841,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             if (rc) return rc < 0 ? -1 : TYPE_AGAIN;
         }
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
+        if (u == ty_float64 && ((ti->ret == ty_int64 && args[0] == ty_uint64) || (ti->ret == ty_uint64 && args[0] == ty_int64)) &&
+            returns_unsigned(ti))
+            u = ty_uint64;   /* an int64 typed before a variable became uint64 (stores_unsigned) */
         if (u != ti->ret) {
             ti->ret = u;
             *changed = true;
