@@ -416,3 +416,25 @@ def test_a_variable_of_unsigned_scalars_and_its_own_arithmetic_is_uint64():
         want = (want ^ k) * 16777619 % M
     assert jit(fnv_hash)(keys) == want
     assert jit(plus_constant_loop)(3) == -90
+
+
+def crc_table():
+    t = np.empty(256, np.uint32)
+    for n in range(256):
+        c = np.uint32(n)
+        for k in range(8):
+            if c & np.uint32(1):
+                c = np.uint32(0xEDB88320) ^ (c >> np.uint32(1))
+            else:
+                c = c >> np.uint32(1)
+        t[n] = c
+    return t
+
+
+def test_a_table_of_unsigned_shifts_in_branches():
+    import zlib
+    t = jit(crc_table)()
+    crc = 0xFFFFFFFF
+    for byte in b"ember":
+        crc = int(t[(crc ^ byte) & 0xFF]) ^ (crc >> 8)
+    assert crc ^ 0xFFFFFFFF == zlib.crc32(b"ember")

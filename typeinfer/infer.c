@@ -76,7 +76,7 @@ static bool unsigned_store(TypeInfo *ti, int var, int s, int depth) {
     Instr *in = ti->fn->instrs[s];
     if (!in || depth > 8) return false;
     if (in->op == IR_LOADVAR && in->imm == var) return true;
-    if (ti->vtypes[s] == ty_uint64) return true;
+    if (ti->vtypes[s] == ty_uint64 || !ti->vtypes[s]) return true;   /* (not typed yet: the next pass asks again) */
     if (ti->vtypes[s] != ty_int64) return false;
     int d = ti_numpy_scalar_dtype(ti, s);
     if (d == DT_UINT8 || d == DT_UINT16 || d == DT_UINT32) return true;
@@ -650,7 +650,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
                        "with [()] to keep a scalar)", old->name, args[0]->name, var_label(ti, in->imm));
         }
         if (u == ty_float64 && ((old == ty_int64 && args[0] == ty_uint64) || (old == ty_uint64 && args[0] == ty_int64)) &&
-            stores_unsigned(ti, in->imm))
+            (stores_unsigned(ti, in->imm) || unsigned_variable(ti, in->imm)))
             u = ty_uint64;   /* h = np.uint32 argument, then h ^= h >> 16 (a uint64): a uint64, as in Numba */
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
