@@ -69,12 +69,35 @@ def test_tuple_argument_indexed_at_run_time():
         check(pick, (sq, cu, inv), i, 2.0)
 
 
+def for_each(fs, x):
+    s = 0.0
+    for f in fs:
+        s += f(x)
+    return s
+
+
+def first_above(fs, x, t):
+    for f in fs:
+        v = f(x)
+        if v > t:
+            return v
+    return -1.0
+
+
+def test_for_loop_over_a_tuple_of_functions():
+    for x in (0.5, -2.0, 3.0):
+        check(for_each, (sq, cu, inv, sq), x)
+    check(for_each, (sq, cu, inv), 0.0)              # ZeroDivisionError from the third
+    check(first_above, (sq, cu), 1.5, 2.5)
+    check(first_above, (sq, cu), 1.5, 9.0)
+
 @pytest.mark.skipif(ON_NUMBA, reason="numba needs signatures to unify functions in a tuple")
 def test_tuple_of_functions_without_signatures():
     check(sum_all, (plus1, twice), 4)                # compiled for int64 at the call
     check(sum_all, (plus1, twice), 4.5)
     check(sum_all, (plus1, ten, twice), 1.5)         # a cfunc among them
     check(passed_on_unsigned, True, 2)
+    check(for_each, (plus1, twice, ten), 1.5)        # a loop over them: a copy of its body each
 
 
 def passed_on_unsigned(flag, x):

@@ -219,3 +219,35 @@ def test_comparisons_refused():
         jit(lambda a: a.issubset({1.5}))({1})
     with pytest.raises(errors.UnsupportedError, match="values view"):
         jit(values_view)({1: 2})
+
+
+def sets_made_empty_then_filled(n):
+    adj = []
+    for i in range(n):
+        s = set()
+        s.add(i)
+        s.add(i * 2 % 5)
+        adj.append(s)
+    adj[0].add(7)
+    return sum([len(s) for s in adj]), 7 in adj[0]
+
+
+def dict_of_sets_made_empty(n):
+    d = {}
+    for i in range(n):
+        s = set()
+        d[i % 3] = s
+        s.add(i)
+    return len(d[0]), len(d[1])
+
+
+def test_a_container_of_sets_made_empty_learns_their_item_type():
+    """adj.append(s) of s = set() filled after: the list's item type comes from s.add (numba
+    does this for a typed List())."""
+    check(sets_made_empty_then_filled, 4)
+
+
+@numba_xfail(reason="numba cannot type a reflected dict of sets")
+def test_a_dict_of_sets_made_empty_learns_their_item_type():
+    check(dict_of_sets_made_empty, 5)
+

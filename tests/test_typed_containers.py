@@ -740,3 +740,18 @@ def test_numbas_type_keywords_make_empty_typed_containers():
     assert len(d) == 0
     d[1] = 2
     assert dict(d) == {1: 2}
+
+
+def typed_list_of_sets(n):
+    adj = List()
+    for i in range(n):
+        s = set()
+        s.add(i)
+        adj.append(s)
+    adj[0].add(5)
+    return len(adj[0]) + len(adj[1])
+
+
+def test_a_typed_list_of_sets_made_empty():
+    """List() given set() before its first add: the item type is learned from the add (as numba)."""
+    assert impl.njit(typed_list_of_sets)(3) == 3

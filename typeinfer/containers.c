@@ -109,7 +109,8 @@ int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed) {
  * learns from a list x stored into it (outer.append(inner), outer[i] = inner, d[k] = inner, the
  * inner list typed later): their unification, or NULL when there is nothing to learn. */
 static const Type *learned_from(const Type *x, const Type *held) {
-    const Type *u = x->kind == TY_LIST && held && !ty_is_complete(held) ? ty_unify(x, held) : NULL;
+    bool container = x->kind == TY_LIST || x->kind == TY_SET || x->kind == TY_DICT;   /* (List() given set(), then s.add(i)) */
+    const Type *u = container && held && !ty_is_complete(held) ? ty_unify(x, held) : NULL;
     return u != held ? u : NULL;
 }
 
@@ -640,7 +641,7 @@ const Type *ti_dict_literal(TypeInfo *ti, Instr *in, const Type **args, int n) {
 int ti_dict_setitem(TypeInfo *ti, Instr *in, const Type *d, const Type *k, const Type *v, bool *changed) {
     if (d->attr) return ERR(in, "'dict_%s' object does not support item assignment", d->attr);
     if (check_key(ti, in, d, k)) return -1;
-    if (!d->elems[0] || !d->elems[1] || (v->kind == TY_LIST && !ty_is_complete(d->elems[1])))
+    if (!d->elems[0] || !d->elems[1] || learned_from(v, d->elems[1]))   /* d[k] = inner, inner filled later */
         return want_dict(ti, in->args[0], d, k, v, changed);
     int r = check_value(ti, in, d, v, in->args[2], changed);
     return r < 0 ? -1 : 0;

@@ -438,6 +438,8 @@ static bool is_class_or_classes(const Type *t) {
 static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
     Instr *src = ti->fn->instrs[in->args[0]];
     CallInfo *ci = ti->calls[src->id];
+    if (iterable->kind == TY_TUPLE && !ti_is_iterable(iterable) && ti_is_function_tuple(iterable))
+        return true;   /* `for f in (g, h)` of different functions: a copy of the body calls each directly */
     return iterable->kind == TY_TUPLE && src->op == IR_CALL && ci && ci->kind == CALL_BUILTIN &&
            ci->builtin == BI_LITERAL_UNROLL;
 }

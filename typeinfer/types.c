@@ -1071,7 +1071,7 @@ const Type *ty_unify(const Type *a, const Type *b) {
         if (!x || !y) return x ? a : b;
         if (x->kind == TY_FUNCSET && y->kind == TY_FUNCPTR) return b;   /* functions a call gave a signature (typeinfer/funcs.c) */
         if (y->kind == TY_FUNCSET && x->kind == TY_FUNCPTR) return a;
-        if ((x->kind == TY_LIST && y->kind == TY_LIST) || (x->kind == TY_TUPLE && y->kind == TY_TUPLE)) {
+        if (x->kind == y->kind && (x->kind == TY_LIST || x->kind == TY_TUPLE || x->kind == TY_SET || x->kind == TY_DICT)) {
             const Type *u = ty_unify(x, y);
             return u && (u == x || !ty_is_complete(x)) && (u == y || !ty_is_complete(y)) ? ty_list_like(a, u) : NULL;
         }

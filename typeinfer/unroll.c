@@ -90,7 +90,7 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
             if (ld->op == IR_LOADVAR && ld->imm == itvar) fi = t;
         }
     }
-    if (!fi) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, getiter->loc, "literal_unroll() is only supported as the iterable of a for loop");
+    if (!fi) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, getiter->loc, "literal_unroll() (or a tuple of different functions) is only iterated by a for loop");
     Block *h = fi->block, *body = fi->target[0], *exit = fi->target[1];
     bool *in = ctx_alloc(ctx, (size_t)nb + 1), *hsel = ctx_alloc(ctx, (size_t)nb + 1);
     Block **map = ctx_alloc(ctx, sizeof(Block *) * (size_t)(nb + 1));
@@ -100,7 +100,7 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
     int *varmap = ctx_alloc(ctx, sizeof(int) * (size_t)(fn->nvars + 1));
     if (!in || !hsel || !map || !heads || !entries || !vmap || !varmap) return -1;
     if (loop_body(fn, body, h, in)) return -1;
-    if (in[exit->id]) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, fi->loc, "a literal_unroll() loop with this control flow");
+    if (in[exit->id]) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, fi->loc, "a loop unrolled over a tuple of different types (literal_unroll(), or functions) with this control flow");
     hsel[h->id] = true;
     /* variables used only inside the body: one per copy */
     bool *inside = ctx_alloc(ctx, (size_t)fn->nvars + 1), *outside = ctx_alloc(ctx, (size_t)fn->nvars + 1);
