@@ -240,6 +240,24 @@ def test_dirichlet_and_multinomial(seed):
     check(rows, seed, np.array([3.0, 0.1]), np.array([0.6, 0.4, 0.0, 0.0]), 1000, rtol=0.0, atol=0.0)
 
 
+def rows_of_lists(seed, n):
+    np.random.seed(seed)
+    return (np.random.multinomial(n, [0.5, 0.5]), np.random.multinomial(n, (0.25, 0.25, 0.5), 3),
+            np.random.multinomial(n, [0, 1]), np.random.random())
+
+
+def rows_of_a_passed_list(seed, pvals):
+    np.random.seed(seed)
+    return np.random.multinomial(30, pvals), np.random.multinomial(30, np.array([1, 1, 2]) / 4)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_multinomial_of_lists_and_other_dtypes(seed):
+    """pvals given as a list or tuple of numbers (numba takes a list), or an int array: as
+    np.array(pvals, np.float64), NumPy's conversion."""
+    check(rows_of_lists, seed, 12, rtol=0.0, atol=0.0)
+    check(rows_of_a_passed_list, seed, [0.2, 0.8], rtol=0.0, atol=0.0)
+
 def gen_rows(rng, alpha, pvals, n):
     return (rng.dirichlet(alpha), rng.dirichlet(alpha, 3), rng.dirichlet(alpha, (2, 2)), rng.multinomial(n, pvals),
             rng.multinomial(n, pvals, 4), rng.multinomial(n, pvals, size=(1, 2)), rng.random())

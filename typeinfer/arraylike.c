@@ -25,26 +25,37 @@ bool ti_is_array_like(TypeInfo *ti, int v) {
     return true;
 }
 
-/* Operand k of `in` becomes np.array(operand), computed just before `in`. Returns 1 (type the
- * function again) or -1. */
-int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k) {
+/* A GLOBAL of numpy's attribute `name`, inserted at *at of block b; NULL (a Python error) if none. */
+static Instr *numpy_global(Function *fn, Block *b, int *at, const char *name, Loc loc) {
+    PyObject *np = PyImport_ImportModule("numpy");
+    PyObject *obj = np ? PyObject_GetAttrString(np, name) : NULL;
+    Py_XDECREF(np);
+    if (!obj) return NULL;   /* the Python error is the compile's */
+    ctx_keep(fn->ctx, obj);
+    Py_DECREF(obj);
+    Instr *g = ir_insert(fn, b, (*at)++, IR_GLOBAL, 0, loc);
+    if (g) {
+        g->obj = obj;
+        g->str = name;
+    }
+    return g;
+}
+
+/* Operand k of `in` becomes np.array(operand), or np.array(operand, np.<dtype>) when dtype is
+ * given, computed just before `in`. Returns 1 (type the function again) or -1. */
+int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype) {
     Function *fn = ti->fn;
     Block *b = in->block;
     int at = 0;
     while (at < b->ninstrs && b->instrs[at] != in) at++;
-    PyObject *np = PyImport_ImportModule("numpy");
-    PyObject *array = np ? PyObject_GetAttrString(np, "array") : NULL;
-    Py_XDECREF(np);
-    if (!array) return -1;   /* the Python error is the compile's */
-    ctx_keep(fn->ctx, array);
-    Py_DECREF(array);
-    Instr *g = ir_insert(fn, b, at++, IR_GLOBAL, 0, in->loc);
-    Instr *call = g ? ir_insert(fn, b, at, IR_CALL, 2, in->loc) : NULL;
+    Instr *g = numpy_global(fn, b, &at, "array", in->loc), *d = g && dtype ? numpy_global(fn, b, &at, dtype, in->loc) : NULL;
+    Instr *call = g && (d || !dtype) ? ir_insert(fn, b, at, IR_CALL, dtype ? 3 : 2, in->loc) : NULL;
     if (!call) return -1;
-    g->obj = array;
-    g->str = "array";
     call->args[0] = g->id;
     call->args[1] = in->args[k];
+    if (d) call->args[2] = d->id;
     in->args[k] = call->id;
     return 1;
 }
+
+int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k) { return ti_wrap_array_like_as(ti, in, k, NULL); }

@@ -58,6 +58,21 @@ int ti_rdist_kind(const char *name) {
 static bool is_int(const Type *t) { return t == ty_int64 || t == ty_bool; }
 static bool is_vector(const Type *t) { return t->kind == TY_ARRAY && t->ndim == 1 && t->dtype == DT_FLOAT64 && !t->unaligned; }
 
+/* Parameter p of ci, which takes a 1-d float64 array: 0 when it is one; 1 when it is a list or
+ * tuple of real numbers, or a 1-d array of another real dtype, now np.array(x, np.float64) (as
+ * NumPy converts; type the function again); else -1 with a diagnostic. */
+static int float_vector(TypeInfo *ti, Instr *in, CallInfo *ci, int p, const char *fname, const char *what) {
+    const Type *v = ci->params[p];
+    if (is_vector(v)) return 0;
+    const Type *e = v->kind == TY_LIST ? v->elems[0] : v->kind == TY_TUPLE && v->n && ty_is_uniform_tuple(v) ? v->elems[0]
+                  : v->kind == TY_ARRAY && v->ndim == 1 && ty_dtypes[v->dtype].kind != 'c' ? ty_scalar_of(v->dtype) : NULL;
+    int at = ci->argmap ? ci->argmap[p] : -1;
+    if (e && ty_is_number(e) && e != ty_complex128 && in->op == IR_CALL && at >= 1 && at < in->nargs &&
+        ti->vtypes[in->args[at]] == v)
+        return ti_wrap_array_like_as(ti, in, at, "float64");
+    return UNSUP(in, "%s() takes a 1-d float64 array (or a list of numbers) for %s (got %s)", fname, what, v->name);
+}
+
 /* The result for draws of dtype dt and a size= of type size (with `extra` trailing dimensions). */
 static const Type *sized(TypeInfo *ti, Instr *in, const Type *size, int dt, int extra) {
     int nd = ti_size_ndim(ti, in, size);
@@ -118,7 +133,8 @@ static int type_choice(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname,
     if (!is_int(a) && !(a->kind == TY_ARRAY && a->ndim == 1))
         return UNSUP(in, "%s() takes an int or a 1-d array for a (got %s)", fname, a->name);
     if (rep->kind != TY_NONE && rep != ty_bool) return ERR(in, "%s(): replace must be a bool (got %s)", fname, rep->name);
-    if (p->kind != TY_NONE && !is_vector(p)) return UNSUP(in, "%s() takes a 1-d float64 array for p (got %s)", fname, p->name);
+    int rc = p->kind == TY_NONE ? 0 : float_vector(ti, in, ci, first + 3, fname, "p");
+    if (rc) return rc;
     if (first) {
         int64_t axis = 0;
         int at = ci->argmap[first + 4];
@@ -136,8 +152,8 @@ static int type_choice(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname,
 static int type_rows(TypeInfo *ti, Instr *in, CallInfo *ci, const char *fname, bool dirichlet, int first) {
     if (!dirichlet && !is_int(ci->params[first]))
         return UNSUP(in, "%s() needs an integer n (got %s)", fname, ci->params[first]->name);
-    const Type *v = ci->params[first + !dirichlet];
-    if (!is_vector(v)) return UNSUP(in, "%s() takes a 1-d float64 array for %s (got %s)", fname, dirichlet ? "alpha" : "pvals", v->name);
+    int rc = float_vector(ti, in, ci, first + !dirichlet, fname, dirichlet ? "alpha" : "pvals");
+    if (rc) return rc;
     ci->ret = sized(ti, in, ci->params[first + !dirichlet + 1], dirichlet ? DT_FLOAT64 : DT_INT64, 1);
     return ci->ret ? 0 : -1;
 }
