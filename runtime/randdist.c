@@ -930,7 +930,8 @@ void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, in
         int64_t left = n;
         for (int64_t j = 0; j < d - 1; j++) {
             double pj = *(const double *)(p + j * stride);
-            out[j] = g ? random_binomial(s.bg, pj / left_p, left, &binomial_cache) : lg_binomial(&s, left, pj / left_p);
+            double q = pj / left_p;   /* (a zero q draws nothing: NumPy's multinomial calls random_binomial, not the legacy one) */
+            out[j] = g ? random_binomial(s.bg, q, left, &binomial_cache) : q == 0.0 ? 0 : lg_binomial(&s, left, q);
             left -= out[j];
             if (left <= 0) break;
             left_p -= pj;
