@@ -1589,6 +1589,21 @@ def bool_life_steps(grid, steps):
 """, lambda small: (_rng(146).random((10, 12) if small else (160, 160)) < 0.3, 4 if small else 10))
 
 
+kernel("torus_count_tuple_offsets", """
+def torus_count_tuple_offsets(g, reps):
+    n, m = g.shape
+    c = 0
+    for r in range(reps):
+        for i in range(n):
+            for j in range(m):
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        if di or dj:
+                            c += g[(i + di) % n, (j + dj) % m]
+    return c
+""", lambda small: ((np.arange(96 * 96).reshape(96, 96) % 3 == 0).astype(np.int64), 2 if small else 50))
+
+
 kernel("mixed_int_float", """
 def mixed_int_float(a, x):
     n = a.shape[0]

@@ -342,7 +342,8 @@ static bool values_only(Lower *L, int head, const bool *site) {
     return true;
 }
 
-/* The trip count of the loop headed by block h when it is range() of constants, else -1. */
+/* The trip count of the loop headed by block h when it is range() of constants or a tuple's
+ * items (`for d in (-1, 0, 1)`: its length is its type's), else -1. */
 static long long const_trips(Lower *L, Block *h) {
     Function *fn = L->fn;
     Instr *f = h->instrs[h->ninstrs - 1], *it = fn->instrs[f->args[0]], *g = NULL;
@@ -352,6 +353,8 @@ static long long const_trips(Lower *L, Block *h) {
         if (x && x->op == IR_STOREVAR && x->imm == it->imm && fn->instrs[x->args[0]]->op == IR_GETITER) g = fn->instrs[x->args[0]];
     }
     Instr *r = g ? fn->instrs[g->args[0]] : NULL;
+    const Type *rt = r ? L->ti->vtypes[r->id] : NULL;
+    if (rt && rt->kind == TY_TUPLE) return rt->n;
     const CallInfo *ci = r && r->op == IR_CALL ? L->ti->calls[r->id] : NULL;
     if (!ci || ci->kind != CALL_BUILTIN || ci->builtin != BI_RANGE || r->nargs < 2 || r->nargs > 4) return -1;
     long long a[3] = {0, 0, 1};

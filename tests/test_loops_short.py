@@ -533,3 +533,49 @@ def test_switch_chains_in_loops_vectorise():
     n = 100
     f(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64))
     assert "llvm.loop.isvectorized" in "\n".join(f.inspect_llvm().values())
+
+
+def torus_count_tuples(g, reps):
+    n = g.shape[0]
+    c = 0
+    for r in range(reps):
+        for i in range(n):
+            for j in range(g.shape[1]):
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        if di or dj:
+                            c += g[(i + di) % n, (j + dj) % g.shape[1]]
+    return c
+
+
+def constant_tuple_loops():
+    out = []
+    for d in (-1, 0, 1):
+        out.append(d)
+    for d in (5,):
+        out.append(d)
+    for d in (3, 1, -1, -3):
+        out.append(d)
+    for d in (0, 2, 5):               # not a progression: the tuple's items
+        out.append(d)
+    for d in (7, 7):
+        out.append(d)
+    for d in (9223372036854775806, 9223372036854775807):   # its range's stop would overflow
+        out.append(d)
+    for d in (-9223372036854775808, 0):
+        out.append(d)
+    t = (1, 2, 3)                     # used twice: stays a tuple
+    for d in t:
+        out.append(d * len(t))
+    for i, d in enumerate((10, 20)):
+        out.append(i * d)
+    return out
+
+
+def test_loops_over_constant_tuples():
+    """`for d in (-1, 0, 1)` iterates as range(-1, 2) (a counted loop to lowering); every other
+    tuple keeps its items."""
+    check(constant_tuple_loops)
+    g = (np.arange(7 * 5).reshape(7, 5) % 3 == 0).astype(np.uint8)
+    check(torus_count_tuples, g, 2)
+    check(torus_count_tuples, g[:1, :2], 1)

@@ -218,7 +218,7 @@ def _choose_isin(values, kwnames):
     return _isin_array if _is_array(values[0]) else _isin_scalar
 
 
-def _take_int(a, indices):
+def _take_int(a, indices, axis=None):
     flat = a.ravel()
     i = indices
     if i < -flat.size or i >= flat.size:
@@ -226,16 +226,62 @@ def _take_int(a, indices):
     return flat[i]
 
 
-def _take_array(a, indices):
+def _take_array(a, indices, axis=None):
     return a.ravel()[indices]
 
 
+def _take_axis_source(nd, ni):
+    """np.take(a, indices, axis) of an nd-d a along a run-time axis: NumPy's AxisError, then a
+    moved so that axis leads, each index checked (IndexError) and wrapped, the picked sub-arrays
+    copied in order; an int index (ni None) drops the axis, an ni-d array of indices puts its
+    shape in the axis's place (a.shape[:axis] + indices.shape + a.shape[axis+1:])."""
+    lead = ", ".join(f"p[{d}]" for d in range(nd))
+    lines = ["def take(a, indices, axis=None):",
+             f"    r = axis + {nd} if axis < 0 else axis",
+             f"    if r < 0 or r >= {nd}:",
+             f"        raise np.exceptions.AxisError('axis ' + str(axis) + ' is out of bounds for array of dimension {nd}')",
+             f"    p = np.empty({nd}, dtype=np.int64)", "    p[0] = r", "    j = 1", f"    for d in range({nd}):",
+             "        if d != r:", "            p[j] = d", "            j += 1",
+             f"    b = np.transpose(a, ({lead},))", "    n = b.shape[0]"]
+    check = ["    if i < -n or i >= n:",
+             "        raise IndexError('index ' + str(i) + ' is out of bounds for axis ' + str(r) + ' with size ' + str(n))",
+             "    if i < 0:", "        i += n"]
+    if ni is None:
+        lines += ["    i = indices", *check]
+        return lines + (["    return b[i]"] if nd == 1 else ["    return b[i].copy()"])
+    rest = [f"b.shape[{d}]" for d in range(1, nd)]
+    shape = [f"indices.shape[{d}]" for d in range(ni)] + rest
+    ndo = nd - 1 + ni
+    back = ", ".join(f"q[{t}]" for t in range(ndo))
+    lines += ["    flat = indices.ravel()", "    m = flat.size",
+              "    out = np.empty((%s), dtype=a.dtype)" % ", ".join(["m"] + rest + ([""] if nd == 1 else [])),
+              "    for k in range(m):", "        i = flat[k]", *["    " + c for c in check], "        out[k] = b[i]",
+              "    out = out.reshape((%s,))" % ", ".join(shape),
+              # the index dimensions (first in out) go to positions r..r+ni-1
+              f"    q = np.empty({ndo}, dtype=np.int64)", f"    for t in range({ndo}):",
+              f"        q[t] = t + {ni} if t < r else (t - r if t < r + {ni} else t)",
+              f"    return np.ascontiguousarray(np.transpose(out, ({back},)))"]
+    return lines
+
+
 def _choose_take(values, kwnames):
-    if len(values) != 2 or "axis" in kwnames:
-        _refuse("np.take", "axis=, out= or mode=")
+    """np.take(a, indices, axis=None): axis None takes from a flattened; an int axis (a run-time
+    value, negative counting from the end) picks along that axis."""
+    if len(values) > 3 or not set(kwnames) <= {"axis"}:
+        _refuse("np.take", "out= or mode=")
     if not _is_array(values[0]):
         _refuse("np.take", "a scalar array argument")
-    return _take_array if _is_array(values[1]) else _take_int
+    ind = values[1]
+    if _is_array(ind) and (ind.dtype.kind not in "iu" or ind.ndim == 0) or \
+            not _is_array(ind) and (not isinstance(ind, int) or isinstance(ind, bool)):
+        _refuse("np.take", "indices other than an int or an integer array")
+    if len(values) < 3 or values[2] is None:
+        return _take_array if _is_array(ind) else _take_int
+    if not isinstance(values[2], int) or isinstance(values[2], bool) or values[0].ndim == 0:
+        _refuse("np.take", "axis= other than an int, or a 0-d array")
+    ns = {"np": np}
+    exec("\n".join(_take_axis_source(values[0].ndim, ind.ndim if _is_array(ind) else None)), ns)
+    return ns["take"]
 
 
 def _unravel_source(ndim):
@@ -515,13 +561,37 @@ def _choose_nan_to_num(values, kwnames):
 
 # ---- assembling and copying -------------------------------------------------------------------
 
-def _append(arr, values):
-    return np.concatenate((arr.ravel(), np.atleast_1d(values).ravel()))
+def _append(arr, values, axis=None):
+    return np.concatenate((np.atleast_1d(arr).ravel(), np.atleast_1d(values).ravel()))
 
 
-def _choose_append(values, kwnames):
-    if len(values) != 2 or not _is_array(values[0]):
-        _refuse("np.append", "axis= or a scalar first argument")
+def _append_axis_source(nd, ndv, axis):
+    """np.append(arr, values, axis) for a constant axis: np.concatenate((arr, values), axis) with
+    NumPy's checks in its order (a 0-d arr, the axis, the number of dimensions)."""
+    lines = ["def append(arr, values, axis=None):"]
+    if nd == 0:
+        return lines + ["    raise ValueError('zero-dimensional arrays cannot be concatenated')"]
+    if not -nd <= axis < nd:
+        return lines + [f"    raise np.exceptions.AxisError('axis {axis} is out of bounds for array of dimension {nd}')"]
+    if ndv != nd:
+        return lines + ["    raise ValueError('all the input arrays must have same number of dimensions, but the array at "
+                        f"index 0 has {nd} dimension(s) and the array at index 1 has {ndv} dimension(s)')"]
+    return lines + [f"    return np.concatenate((arr, values), axis={axis % nd})"]
+
+
+def _choose_append(values, kwnames, consts=None):
+    """np.append(arr, values, axis=None): axis None joins both flattened (either may be a
+    scalar); a constant int axis joins them along it as np.concatenate does."""
+    if len(values) == 3 and values[2] is not None:
+        axis = consts[2] if consts is not None else None
+        if not isinstance(axis, int):
+            _refuse("np.append", "axis= other than None or a constant int")
+        nd = [v.ndim if _is_array(v) else 0 for v in values[:2]]
+        ns = {"np": np}
+        exec("\n".join(_append_axis_source(nd[0], nd[1], axis)), ns)
+        return ns["append"]
+    if len(values) not in (2, 3) or not set(kwnames) <= {"axis"}:
+        _refuse("np.append", "these arguments")
     return _append
 
 
@@ -606,15 +676,57 @@ def _choose_trapezoid(values, kwnames):
     return _trapezoid_dx
 
 
-def _ediff1d(ary):
-    flat = ary.ravel()
+def _ediff1d(ary, to_end=None, to_begin=None):
+    flat = np.atleast_1d(ary).ravel()
     return flat[1:] - flat[:-1]
 
 
+def _ediff1d_source(ends, fails):
+    """np.ediff1d(ary, to_end, to_begin) with to_begin or to_end given: the differences of ary
+    flattened in ary's dtype, after to_begin and before to_end (each flattened, cast to it);
+    NumPy's TypeError (`fails`) for one that does not cast to ary's dtype by the same_kind rule."""
+    lines = ["def ediff1d(ary, to_end=None, to_begin=None):"]
+    if fails:
+        return lines + [f"    raise TypeError('dtype of `{fails}` must be compatible with input `ary` under the `same_kind` rule.')"]
+    lines += ["    flat = np.atleast_1d(ary).ravel()", "    nd = flat.size - 1 if flat.size > 1 else 0"]
+    for name in ("to_begin", "to_end"):
+        lines += [f"    {name}_ = np.atleast_1d({name}).ravel()", f"    n_{name} = {name}_.size"] if name in ends else \
+            [f"    n_{name} = 0"]
+    lines += ["    out = np.empty(n_to_begin + nd + n_to_end, dtype=flat.dtype)",
+              "    out[n_to_begin:n_to_begin + nd] = flat[1:] - flat[:-1]"]
+    if "to_begin" in ends:
+        lines.append("    out[:n_to_begin] = to_begin_")
+    if "to_end" in ends:
+        lines.append("    out[n_to_begin + nd:] = to_end_")
+    return lines + ["    return out"]
+
+
 def _choose_ediff1d(values, kwnames):
-    if len(values) != 1 or not _is_array(values[0]):
-        _refuse("np.ediff1d", "to_end=, to_begin= or a scalar")
-    return _ediff1d
+    """np.ediff1d(ary, to_end=None, to_begin=None): ary (an array or a number) flattened, its
+    consecutive differences; to_end and to_begin numbers or arrays."""
+    names = ("ary", "to_end", "to_begin")
+    npos = len(values) - len(kwnames)
+    given = list(names[:npos]) + list(kwnames)
+    if len(given) > 3 or not set(given) <= set(names):
+        _refuse("np.ediff1d", "these arguments")
+    ary = values[0]
+    if not (_is_array(ary) or isinstance(ary, (int, float, complex))) or _dtype_kind(ary) == "b":
+        _refuse("np.ediff1d", "ary other than a number or a numeric array")
+    ends = {n: values[given.index(n)] for n in ("to_begin", "to_end") if n in given and values[given.index(n)] is not None}
+    if not ends:
+        return _ediff1d
+    dt = np.asarray(ary).dtype
+    fails = None
+    for n in ("to_begin", "to_end"):
+        if n in ends:
+            v = ends[n]
+            if not (_is_array(v) or isinstance(v, (bool, int, float, complex))):
+                _refuse("np.ediff1d", f"{n} other than a number or an array")
+            if fails is None and not np.can_cast(np.asarray(v).dtype, dt, casting="same_kind"):
+                fails = n
+    ns = {"np": np}
+    exec("\n".join(_ediff1d_source(ends, fails)), ns)
+    return ns["ediff1d"]
 
 
 def _tri_indices(n, k=0, m=-1, lower=True):
@@ -1025,7 +1137,7 @@ IMPLS = {
     np.angle: Impl("np.angle", _plain(_angle)),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
-    np.append: Impl("np.append", _choose_append),
+    np.append: ConstImpl("np.append", _choose_append),
     np.copyto: Impl("np.copyto", _choose_copyto),
     np.delete: Impl("np.delete", _choose_delete),
     np.insert: Impl("np.insert", _choose_insert),
