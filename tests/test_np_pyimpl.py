@@ -223,8 +223,8 @@ def test_nan_to_num_scalar():
 
 def test_an_unsupported_form_names_the_function_and_the_line():
     def f(a):
-        return np.take(a, np.array([0]), axis=0)
-    with pytest.raises(errors.EmberError, match=r"np.take: axis=, out= or mode= is not supported") as got:
+        return np.take(a, np.array([0]), mode="clip")
+    with pytest.raises(errors.EmberError, match=r"np.take: out= or mode= is not supported") as got:
         jit(f)(np.ones(3))
     assert "test_np_pyimpl.py" in str(got.value)
 

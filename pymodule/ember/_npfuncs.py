@@ -735,13 +735,125 @@ def _geomspace(start, stop, num=50, endpoint=True):
     return sign * out
 
 
+def _cdiv_smith(a, b):
+    """a / b of complex numbers as NumPy's complex divide computes it (Smith's method with the
+    reciprocal of the scaled denominator), not as Python's complex division rounds."""
+    if abs(b.real) >= abs(b.imag):
+        if b.real == 0 and b.imag == 0:
+            return complex(a.real / abs(b.real), a.imag / abs(b.real))
+        rat = b.imag / b.real
+        scl = 1.0 / (b.real + b.imag * rat)
+        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
+    rat = b.real / b.imag
+    scl = 1.0 / (b.imag + b.real * rat)
+    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
+
+
+def _clog10_np(z):
+    """np.log10 of a complex number: the C library's clog (its log1p forms near |z| = 1, else
+    log(hypot)), both parts times log10(e)."""
+    x, y = abs(z.real), abs(z.imag)
+    if x < y:
+        x, y = y, x
+    if x == 1.0:
+        re = math.log1p(y * y) / 2
+    elif 1.0 < x < 2.0 and y < 1.0:
+        d = (x - 1.0) * (x + 1.0)
+        re = math.log1p(d + y * y if y >= 2.220446049250313e-16 else d) / 2
+    elif 0.5 <= x < 1.0 and (y < 1.1102230246251565e-16 or x * x + y * y >= 0.5):
+        re = math.log1p((x - 1.0) * (x + 1.0) + (y * y if y >= 1.1102230246251565e-16 else 0.0)) / 2
+    else:
+        re = math.log(math.hypot(x, y))
+    e = 0.4342944819032518
+    return complex(re * e, math.atan2(z.imag, z.real) * e)
+
+
+def _pow10_np(y):
+    """10.0 ** y for a complex y as NumPy's power computes it: an integral real y below 100 in
+    magnitude by repeated squaring, any other by cexp(y * log(10))."""
+    if y.real == 0 and y.imag == 0:
+        return 1.0 + 0j
+    n = int(y.real)
+    if y.imag == 0 and n == y.real and -100 < n < 100:
+        m = -n if n < 0 else n
+        r = 1.0
+        p = 10.0
+        while True:
+            if m & 1:
+                r *= p
+            m >>= 1
+            if m == 0:
+                break
+            p *= p
+        return complex(1.0 / r if n < 0 else r, 0.0)
+    ln10 = 2.302585092994046
+    e = math.exp(y.real * ln10)
+    t = y.imag * ln10
+    return complex(e * math.cos(t), e * math.sin(t))
+
+
+def _fma(a, b, c):
+    """a * b + c with (nearly always) one rounding, from the exact product (Veltkamp's split,
+    Dekker's product) and an exact sum: the fused multiply-add NumPy's complex multiply uses."""
+    ah = a * 134217729.0
+    ah = ah - (ah - a)
+    bh = b * 134217729.0
+    bh = bh - (bh - b)
+    p = a * b
+    e = ((ah * bh - p) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
+    s = p + c
+    z = s - p
+    t = (p - (s - z)) + (c - z)
+    return s + (t + e)
+
+
+def _cmul_np(a, b):
+    """a * b of complex numbers as NumPy's vectorised multiply rounds it (each part one fused
+    multiply-add)."""
+    return complex(_fma_c(a.real, b.real, -(a.imag * b.imag)), _fma_c(a.real, b.imag, a.imag * b.real))
+
+
+def _geomspace_complex(start, stop, num=50, endpoint=True):
+    # NumPy's steps: rotate start onto the positive reals (divide both ends by start's sign
+    # z/|z|), space the exponents of 10 evenly (np.linspace's i * step + start), raise 10 to
+    # them, put the rotated ends back exactly, rotate back
+    if start == 0 or stop == 0:
+        raise ValueError("Geometric sequence cannot include zero")
+    s = start + 0j
+    mag = math.hypot(s.real, s.imag)
+    sign = complex(s.real / mag, s.imag / mag)
+    lo = _cdiv_smith_c(s, sign)
+    hi = _cdiv_smith_c(stop + 0j, sign)
+    a = _clog10_np_c(lo)
+    b = _clog10_np_c(hi)
+    div = num - 1 if endpoint else num
+    out = np.empty(num, dtype=np.complex128)
+    if div > 0:
+        step = _cdiv_smith_c(b - a, div + 0j)
+        for i in range(num):
+            out[i] = _pow10_np_c(complex(i * step.real, i * step.imag) + a)
+    elif num > 0:
+        out[0] = _pow10_np_c(a)
+    if num > 0:
+        out[0] = lo
+        if num > 1 and endpoint:
+            out[num - 1] = hi
+    for i in range(num):
+        out[i] = _cmul_np_c(out[i], sign)
+    return out
+
+
 def _choose_geomspace(values, kwnames):
+    """np.geomspace(start, stop, num=50, endpoint=True): real ends as before; a complex end makes
+    the sequence complex, along the logarithmic spiral NumPy computes."""
     given = _positional_or_keyword(values, kwnames, ("start", "stop", "num", "endpoint"))
     if not set(given) <= {"start", "stop", "num", "endpoint"}:
         _refuse("np.geomspace", "dtype= or axis=")
     for v in values[:2]:
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            _refuse("np.geomspace", "start and stop other than real numbers")
+        if not isinstance(v, (int, float, complex)) or isinstance(v, bool):
+            _refuse("np.geomspace", "start and stop other than numbers")
+    if any(isinstance(v, complex) for v in values[:2]):
+        return _geomspace_complex
     return _geomspace
 
 
@@ -1040,6 +1152,11 @@ RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
+_cdiv_smith_c = njit(_cdiv_smith)
+_clog10_np_c = njit(_clog10_np)
+_pow10_np_c = njit(_pow10_np)
+_fma_c = njit(_fma)
+_cmul_np_c = njit(_cmul_np)
 _inverse_or_none_c = njit(_inverse_or_none)
 _norm_sums_ord_c = njit(_norm_sums_ord)
 _interp_part_c = njit(_interp_part)
