@@ -1138,6 +1138,35 @@ static bool read_before(Lower *L, Block *a, Block *t, Instr *y) {
     return found;
 }
 
+/* The one block that jumps to block b, or NULL (none, or more than one). */
+static Block *single_pred(Function *fn, Block *b) {
+    Block *found = NULL;
+    for (int k = 0; k < fn->nblocks; k++) {
+        Instr *x = fn->blocks[k]->ninstrs ? fn->blocks[k]->instrs[fn->blocks[k]->ninstrs - 1] : NULL;
+        if (!x || (x->op != IR_JUMP && x->op != IR_BRANCH && x->op != IR_FORITER)) continue;
+        if (x->target[0] == b || (x->op != IR_JUMP && x->target[1] == b)) {
+            if (found) return NULL;
+            found = fn->blocks[k];
+        }
+    }
+    return found;
+}
+
+/* Element read y (in T, entered from block a) was read already on the one way to it: in a, or
+ * in the block before a when a is entered from that one only (`s == 3 or (s == 2 and g[i, j])`
+ * after s = g[i, j] + ...: the third test's read is the first's), its index variables not
+ * stored since. */
+static bool read_on_the_way(Lower *L, Block *a, Block *t, Instr *y) {
+    int vars[8], n = read_vars(L->fn, y, vars);
+    if (!n || stored_before(t, y, vars, n)) return false;
+    for (int depth = 0; a && depth < 4; depth++) {
+        if (read_before(L, a, t, y)) return true;
+        if (stored_before(a, NULL, vars, n)) return false;
+        a = single_pred(L->fn, a);
+    }
+    return false;
+}
+
 /* Whether terminator br is the only jump to block t. */
 static bool only_from(Function *fn, Instr *br, Block *t) {
     for (int b = 0; b < fn->nblocks; b++) {
@@ -1262,7 +1291,10 @@ static void guarded_read(Lower *L, Instr *y) {
  * vectorised but at 1.5-2x Numba's time on a loop counting separators in bytes. A second test
  * that cannot fail or trap (numbers from variables and constants, compared, negated, added) is
  * lowered with the first as one condition, `(c == 32) | (c == 10)`, which the vectoriser
- * predicates like any if. Returns the test block (the side of br that is one), or NULL. */
+ * predicates like any if. So is an element read already on the way (read_on_the_way): Life's
+ * rule, `c == 3 or (c == 2 and g[i, j])` after a count that read g[i, j], became a switch on c
+ * and branches (4.8x numba's time on a 2048x2048 grid). Returns the test block (the side of br
+ * that is one), or NULL. */
 static Block *second_test(Lower *L, Instr *br) {
     Function *fn = L->fn;
     Block *a = br->block;
@@ -1288,9 +1320,13 @@ static Block *second_test(Lower *L, Instr *br) {
             }
             switch (x->op) {
             case IR_CONST: break;
-            case IR_LOADVAR: ok = !L->ti->maybe_unbound[x->id] && ty_is_number(xt); break;
+            case IR_LOADVAR: ok = !L->ti->maybe_unbound[x->id] && (ty_is_number(xt) || xt->kind == TY_ARRAY); break;
             case IR_CMP: ok = x->imm <= IRC_GE && ty_is_number(vt(L, x->args[0])) && ty_is_number(vt(L, x->args[1])); break;
             case IR_TRUTH: ok = ty_is_number(vt(L, x->args[0])); break;
+            case IR_TUPLE: ok = x->imm == 0; break;   /* (an index: read_on_the_way checks its parts) */
+            case IR_GETITEM:   /* an element read on the way here: loaded again, CSE'd */
+                ok = vt(L, x->args[0])->kind == TY_ARRAY && ty_is_number(xt) && read_on_the_way(L, a, t, x);
+                break;
             case IR_UNOP: ok = (x->imm == IRU_NOT && xt == ty_bool) || (x->imm == IRU_NEG && (xt == ty_int64 || xt == ty_float64)); break;
             case IR_BINOP:
                 ok = (x->imm == IRB_ADD || x->imm == IRB_SUB || x->imm == IRB_MUL) && (xt == ty_int64 || xt == ty_float64);

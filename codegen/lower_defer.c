@@ -368,6 +368,26 @@ static long long const_trips(Lower *L, Block *h) {
     return n > 0 ? n : 0;
 }
 
+/* The range() call a for loop iterates over, where ITERVALUE iv (in its body) takes its items,
+ * or NULL (another iterable, or not found); *head (if given) the loop's header. */
+Instr *cg_range_of_item(Lower *L, Instr *iv, Block **head) {
+    Function *fn = L->fn;
+    for (int k = 0; k < fn->nblocks; k++) {
+        Instr *f = cg_foriter_of(fn->blocks[k]);
+        if (!f || f->target[0] != iv->block) continue;
+        if (head) *head = fn->blocks[k];
+        Instr *it = fn->instrs[f->args[0]], *g = it->op == IR_GETITER ? it : NULL;
+        for (int i = 0; !g && it->op == IR_LOADVAR && i < fn->ninstrs; i++) {
+            Instr *x = fn->instrs[i];
+            if (x && x->op == IR_STOREVAR && x->imm == it->imm && fn->instrs[x->args[0]]->op == IR_GETITER) g = fn->instrs[x->args[0]];
+        }
+        Instr *r = g ? fn->instrs[g->args[0]] : NULL;
+        const CallInfo *ci = r && r->op == IR_CALL ? L->ti->calls[r->id] : NULL;
+        return ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_RANGE && r->nargs >= 2 && r->nargs <= 4 ? r : NULL;
+    }
+    return NULL;
+}
+
 /* A loop LLVM unrolls whole: range() of constants, 16 trips at most. */
 static bool short_loop(Lower *L, Block *h) {
     long long n = const_trips(L, h);

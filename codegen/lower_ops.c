@@ -185,6 +185,119 @@ static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b, 
     return r;
 }
 
+/* ---- (j + d) % n for j in range(n) and d in [-1, 1] --------------------------------------
+ * A periodic neighbour (Life's g[(i + 1) % h, j], a torus stencil's (j + dj) % n for dj in
+ * range(-1, 2)): where j is the item of a loop over range(n) (or range(k, n), k >= 0 a constant,
+ * by a positive constant step) whose bound n is the divisor, a variable assigned once, and d a
+ * constant or the item of a loop over a range of constants, all within [-1, 1], then j + d lies
+ * in [-1, n] and the remainder is j + d + n, j + d - n or j + d: two compares and two selects,
+ * with no division and nothing carried round the loop, so the loop vectorises. A run (below)
+ * carries its last result from one trip to the next, which keeps a loop scalar: Life's rule on a
+ * 2048x2048 int8 grid ran 2.2x numba's time, whose LLVM proves as much of its plain division. */
+static int stored_once(Lower *L, int var, Instr **store) {
+    int n = 0;
+    for (int i = 0; i < L->fn->ninstrs; i++) {
+        Instr *x = L->fn->instrs[i];
+        if (x && x->op == IR_STOREVAR && x->imm == var) *store = x, n++;
+        if (x && x->op == IR_DELVAR && x->imm == var) return 2;
+    }
+    return n;
+}
+
+/* The range() call whose item value v is (a read of the loop's variable, stored by it alone), or
+ * NULL; *head (if given) the loop's header. */
+static Instr *item_range(Lower *L, int v, Block **head) {
+    Instr *x = L->fn->instrs[v], *st;
+    if (x->op != IR_LOADVAR || stored_once(L, x->imm, &st) != 1) return NULL;
+    Instr *iv = L->fn->instrs[st->args[0]];
+    return iv->op == IR_ITERVALUE ? cg_range_of_item(L, iv, head) : NULL;
+}
+
+static bool const_arg(Lower *L, Instr *r, int k, long long *c) {
+    Instr *x = L->fn->instrs[r->args[k]];
+    if (x->op != IR_CONST || x->c.kind != K_INT) return false;
+    *c = x->c.i;
+    return true;
+}
+
+/* Whether v is a constant or a loop's item over a range of constants, every value in [-1, 1]. */
+static bool small_offset(Lower *L, int v) {
+    Instr *x = L->fn->instrs[v];
+    if (x->op == IR_CONST) return x->c.kind == K_INT && x->c.i >= -1 && x->c.i <= 1;
+    Instr *r = item_range(L, v, NULL);
+    long long a[3] = {0, 0, 1};
+    if (!r) return false;
+    for (int k = 1; k < r->nargs; k++)
+        if (!const_arg(L, r, k, &a[r->nargs == 2 ? 1 : k - 1])) return false;
+    if (a[2] == 0) return false;
+    long long n = a[2] > 0 ? (a[1] - a[0] + a[2] - 1) / a[2] : (a[0] - a[1] - a[2] - 1) / -a[2];
+    if (n <= 0) return true;   /* (never runs) */
+    long long last = a[0] + (n - 1) * a[2], lo = a[0] < last ? a[0] : last, hi = a[0] < last ? last : a[0];
+    return lo >= -1 && hi <= 1;
+}
+
+/* Whether v, read in block `at`, is the item of a loop over range(n) with n the divisor d (a read
+ * of a variable assigned once, outside that loop), the range's start a constant >= 0 and its step
+ * a positive constant, and `at` is in the loop (so n is the one the range was made with). */
+static bool item_below(Lower *L, int v, int d, Block *at) {
+    Block *h = NULL;
+    Instr *r = item_range(L, v, &h), *dv = L->fn->instrs[d], *st;
+    long long start = 0, step = 1;
+    if (!r || dv->op != IR_LOADVAR || stored_once(L, dv->imm, &st) != 1) return false;
+    int last = cg_loop_last(L->fn, h);
+    if (at->offset < h->offset || at->offset > last || (st->block->offset >= h->offset && st->block->offset <= last))
+        return false;
+    if (r->nargs >= 3 && (!const_arg(L, r, 1, &start) || start < 0)) return false;
+    if (r->nargs == 4 && (!const_arg(L, r, 3, &step) || step <= 0)) return false;
+    Instr *stop = L->fn->instrs[r->args[r->nargs == 2 ? 1 : 2]];
+    return stop->op == IR_LOADVAR && stop->imm == dv->imm;
+}
+
+/* Whether a loop other than the one headed by h runs inside it around block b. */
+static bool inner_loop_around(Lower *L, Block *h, Block *b) {
+    for (int k = 0; k < L->fn->nblocks; k++) {
+        Block *g = L->fn->blocks[k];
+        int last = g != h && cg_foriter_of(g) ? cg_loop_last(L->fn, g) : -1;
+        if (last >= 0 && g->offset > h->offset && g->offset <= b->offset && b->offset <= last) return true;
+    }
+    return false;
+}
+
+/* Whether value v indexes only arrays of elements of 1 or 2 bytes (or nothing). */
+static bool indexes_narrow_only(Lower *L, int v, int depth) {
+    for (int i = 0; i < L->fn->ninstrs; i++) {
+        Instr *u = L->fn->instrs[i];
+        for (int k = 0; u && k < u->nargs; k++) {
+            if (u->args[k] != v) continue;
+            if (u->op == IR_TUPLE && depth == 0 && !indexes_narrow_only(L, u->id, 1)) return false;
+            if ((u->op == IR_GETITEM || u->op == IR_SETITEM) && k == 1) {
+                const Type *a = L->ti->vtypes[u->args[0]];
+                if (!a || a->kind != TY_ARRAY || ty_dtypes[a->dtype].size > 2) return false;
+            }
+        }
+    }
+    return true;
+}
+
+static LLVMValueRef mod_of_neighbour(Lower *L, Instr *in, LLVMValueRef b) {
+    Instr *x = L->fn->instrs[in->args[0]];
+    if (x->op != IR_BINOP || (x->imm != IRB_ADD && x->imm != IRB_SUB) || L->ti->vtypes[x->id] != ty_int64) return NULL;
+    int d = in->args[1], p = x->args[0], q = x->args[1];
+    int j = item_below(L, p, d, in->block) && small_offset(L, q) ? p
+          : x->imm == IRB_ADD && item_below(L, q, d, in->block) && small_offset(L, p) ? q : -1;
+    if (j < 0) return NULL;
+    /* Stepping along the innermost loop, the selects make the elements they index a gather once
+     * the loop vectorises: for 4- and 8-byte elements that costs more than the scalar loop a run
+     * gives (a 512x512 float64 torus diffusion: 0.33 ms against 0.26 with runs; Life on an int64
+     * grid 8.4 against 6.3), where 1- and 2-byte elements gain (Life on int8: 2.4 against 5.4) */
+    Block *h = NULL;
+    item_range(L, j, &h);
+    if (!inner_loop_around(L, h, in->block) && !indexes_narrow_only(L, in->id, 0)) return NULL;
+    LLVMValueRef v = L->vals[x->id];
+    LLVMValueRef over = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, v, b, ""), LLVMBuildSub(L->b, v, b, ""), v, "");
+    return LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, v, i64c(L, 0), ""), LLVMBuildAdd(L->b, v, b, ""), over, "wrapped");
+}
+
 /* a ** b for uint64 (b up to 2**64 - 1, wrapping): square and multiply over b's bits. */
 static LLVMValueRef uint_pow(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef r = cg_entry_alloca(L, L->i64, "upow"), x = cg_entry_alloca(L, L->i64, "base"), e = cg_entry_alloca(L, L->i64, "exp");
@@ -772,6 +885,8 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         case IRB_FLOORDIV: case IRB_MOD: {
             bool want_mod = op == IRB_MOD;
             if (u) return uint_div_mod(L, a, b, want_mod);
+            LLVMValueRef near = want_mod && in && !LLVMIsAConstantInt(b) ? mod_of_neighbour(L, in, b) : NULL;
+            if (near) return near;
             if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block) && !cg_mod_divides(L, in->block, in->args[0]) &&
                 may_step(L, in->args[0], 0))
                 return int_mod_along_run(L, a, b, in);

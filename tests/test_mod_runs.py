@@ -158,3 +158,67 @@ def test_numpy_error_model():
 def test_life_on_a_torus(shape):
     g = (np.random.default_rng(shape[0] * 31 + shape[1]).random(shape) < 0.4).astype(np.int64)
     check(life_torus, g, 3)
+
+
+# ---- (j + d) % n for j in range(n): two selects (lower_ops.c mod_of_neighbour) ---------------
+def neighbour_forms(n):
+    out = []
+    for j in range(n):
+        out.append(((j + 1) % n, (1 + j) % n, (j - 1) % n, (j + 0) % n, (j - 0) % n))
+    for j in range(2, n, 3):
+        out.append(((j + 1) % n, (j - 1) % n, -1, -1, -1))
+    for j in range(n):
+        for d in range(-1, 2):
+            out.append(((j + d) % n, (d + j) % n, (j - d) % n, -1, -1))
+        for d in (1, 0, -1):
+            out.append(((j + d) % n, (j - d) % n, -1, -1, -1))
+    return out
+
+
+def neighbour_forms_that_do_not_qualify(n):
+    out = []
+    m = n
+    for j in range(n + 2):                 # j reaches n and n + 1
+        out.append(((j + 1) % n, (j - 1) % n))
+    for j in range(n):
+        for d in range(-2, 3):             # d beyond one
+            out.append(((j + d) % n, 0))
+        m = n - 1 if n > 1 else n          # the divisor changes inside the loop (not n's variable)
+        out.append(((j + 1) % m, (j - 1) % m))
+    for j in range(-1, n):                 # a negative start
+        out.append(((j + 1) % n, (j - 1) % n))
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7])
+def test_neighbour_remainders(n):
+    check(neighbour_forms, n)
+    check(neighbour_forms_that_do_not_qualify, n)
+
+
+def neighbour_forms_negative_divisor(n):
+    out = []
+    for j in range(n):                     # range of a negative n is empty
+        out.append((j + 1) % n)
+    return out, len(out)
+
+
+def test_neighbour_remainders_of_an_empty_range():
+    check(neighbour_forms_negative_divisor, -3)
+    check(neighbour_forms_negative_divisor, 0)
+
+
+def life_rule_int8(g, nxt):
+    h, w = g.shape
+    for i in range(h):
+        for j in range(w):
+            s = g[i, j] + g[i, (j + 1) % w] + g[(i + 1) % h, j] + g[(i - 1) % h, (j - 1) % w]
+            nxt[i, j] = 1 if (s == 3 or (s == 2 and g[i, j])) else 0
+    return nxt
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int64])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (3, 2), (17, 33)])
+def test_life_rule_with_periodic_neighbours(dtype, shape):
+    g = (np.random.default_rng(3).random(shape) < 0.4).astype(dtype)
+    check(life_rule_int8, g, np.zeros_like(g))
