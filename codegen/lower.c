@@ -350,6 +350,10 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
         return LLVMStructTypeInContext(L->c, f, 3, 0);
     }
+    if (iterable->kind == TY_ITER) {   /* an iterator iter() made: {its state} (it goes on from there) */
+        LLVMTypeRef f[1] = {L->ptr};
+        return LLVMStructTypeInContext(L->c, f, 1, 0);
+    }
     if (iterable->kind == TY_ZIP) {
         LLVMTypeRef f[64];
         for (int i = 0; i < iterable->n && i < 64; i++) f[i] = cg_iter_state_type(L, iterable->elems[i]);
@@ -387,6 +391,9 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         for (int i = 0; i < it->n; i++)
             iter_init(L, it->elems[i], cg_field(L, st, state, (unsigned)i), LLVMBuildExtractValue(L->b, v, (unsigned)i, ""));
         return;
+    case TY_ITER:
+        LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));
+        return;
     case TY_RANGE:
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), cg_field(L, st, state, 0));
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), cg_field(L, st, state, 1));
@@ -401,8 +408,14 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
 }
 
 /* Whether the iterator has another value. */
+/* The state of the iterator an iterator of kind TY_ITER goes on with. */
+static LLVMValueRef inner_state(Lower *L, LLVMTypeRef st, LLVMValueRef state) {
+    return LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "inner");
+}
+
 static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
+    if (it->kind == TY_ITER) return iter_more(L, it->iter_of, inner_state(L, st, state));
     if (it->kind == TY_ZIP) {
         LLVMValueRef more = LLVMConstInt(L->i1, 1, 0);
         for (int i = 0; i < it->n; i++)
@@ -422,6 +435,10 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
 /* Compute the next value into the state and advance. */
 static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
+    if (it->kind == TY_ITER) {
+        iter_step(L, it->iter_of, inner_state(L, st, state));
+        return;
+    }
     if (it->kind == TY_ZIP) {
         for (int i = 0; i < it->n; i++) iter_step(L, it->elems[i], cg_field(L, st, state, (unsigned)i));
         return;
@@ -476,6 +493,7 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
 static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
+    case TY_ITER: return iter_value(L, it->iter_of, inner_state(L, st, state));
     case TY_ARRAY: case TY_RECARRAY: case TY_STR:
         return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
@@ -504,6 +522,33 @@ LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasi
     LLVMPositionBuilderAtEnd(L->b, next);
     iter_step(L, it, state);
     return iter_value(L, it, state);
+}
+
+/* next(it[, default]) of an iterator iter() made (itt: its TY_ITER): the next item, owned;
+ * StopIteration (or the default) at the end. */
+LLVMValueRef cg_iter_next_value(Lower *L, const Type *itt, LLVMValueRef state, LLVMValueRef dflt, const Type *t) {
+    const Type *it = itt->iter_of, *vt_ = ti_iter_value_type(it);
+    LLVMValueRef more = iter_more(L, it, state), r;
+    if (!dflt) {
+        cg_raise_if(L, LLVMBuildNot(L->b, more, ""), "builtins:StopIteration", NULL);
+        iter_step(L, it, state);
+        r = cg_cast(L, iter_value(L, it, state), vt_, t);
+    } else {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+        LLVMBasicBlockRef got = LLVMAppendBasicBlockInContext(L->c, L->func, "nextvalue");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "next");
+        LLVMBuildCondBr(L->b, more, got, join);
+        LLVMPositionBuilderAtEnd(L->b, got);
+        iter_step(L, it, state);
+        LLVMValueRef v = cg_cast(L, iter_value(L, it, state), vt_, t);
+        got = LLVMGetInsertBlock(L->b);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        r = cg_phi2(L, dflt, here, v, got, "");
+    }
+    if (!cg_has_refs(L, t)) return r;   /* (the item is the container's, the default its holder's) */
+    cg_incref(L, r, t);
+    return cg_own(L, r, t);
 }
 
 void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env) {

@@ -451,6 +451,7 @@ LLVMValueRef cg_set_cmp(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMVa
 /* lower.c's iterators, for code that loops over any iterable */
 LLVMValueRef cg_iter_begin(Lower *L, const Type *it, LLVMValueRef v);   /* the state */
 LLVMValueRef cg_iter_next(Lower *L, const Type *it, LLVMValueRef state, LLVMBasicBlockRef done);   /* the next value, or to done */
+LLVMValueRef cg_iter_next_value(Lower *L, const Type *itt, LLVMValueRef state, LLVMValueRef dflt, const Type *t);   /* next(it[, d]) of an iter() */
 typedef void (*EachBody)(Lower *L, LLVMValueRef v, const Type *vt_, void *env);
 void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env);   /* body(v) for each value of x */
 LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMValueRef b, const Type *tb);

@@ -1455,7 +1455,10 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
     case BI_LITERAL_UNROLL: return args[0];
-    case BI_NEXT: return cg_gen_next(L, types[0], args[0], n == 2 ? args[1] : NULL, ret);
+    case BI_NEXT:
+        if (types[0]->kind == TY_ITER) return cg_iter_next_value(L, types[0], args[0], n == 2 ? args[1] : NULL, ret);
+        return cg_gen_next(L, types[0], args[0], n == 2 ? args[1] : NULL, ret);
+    case BI_ITER: return types[0]->kind == TY_ITER ? args[0] : cg_iter_begin(L, types[0], args[0]);
     case BI_PRINT: {   /* the values packed as words, printed by Python's print under the GIL */
         int npos = n - 3;
         char desc[512];

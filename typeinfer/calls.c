@@ -1022,14 +1022,21 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = bid == BI_POW ? t : ty_tuple(2, pair);
             break;
         }
-        case BI_NEXT: {   /* next(gen[, default]) of a generator */
+        case BI_ITER:   /* iter(x): an iterator of x's items (of an iterator: itself) */
+            NARGS(1, 1);
+            if (args[0]->kind != TY_ITER && !ti_is_iterable(args[0]))
+                return UNSUP(in, "iter() of %s is not supported", args[0]->name);
+            ci->params[0] = args[0];
+            ret = args[0]->kind == TY_ITER ? args[0] : ty_iter(args[0]);
+            break;
+        case BI_NEXT: {   /* next(it[, default]) of a generator or of an iterator iter() made */
             NARGS(1, 2);
-            if (args[0]->kind != TY_GENERATOR)
-                return UNSUP(in, "next() of %s is not supported (of a generator it is)", args[0]->name);
-            ret = args[0]->elems[0];
+            if (args[0]->kind != TY_GENERATOR && args[0]->kind != TY_ITER)
+                return UNSUP(in, "next() of %s is not supported (of a generator or an iterator from iter() it is)", args[0]->name);
+            ret = args[0]->kind == TY_ITER ? ti_iter_value_type(args[0]->iter_of) : args[0]->elems[0];
             if (nargs == 2 && !(ret = ty_unify(ret, args[1])))
-                return ERR(in, "next()'s default (%s) does not unify with what the generator yields (%s)", args[1]->name,
-                           args[0]->elems[0]->name);
+                return ERR(in, "next()'s default (%s) does not unify with the iterator's items (%s)", args[1]->name,
+                           ti_iter_value_type(args[0])->name);
             ci->params[0] = args[0];
             if (nargs == 2) ci->params[1] = ret;
             break;

@@ -167,6 +167,7 @@ bool ti_is_iterable(const Type *t) {
     case TY_GENERATOR: return true;
     case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
     case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: case TY_STR: return true;
+    case TY_ITER: return t->iter_of && ti_is_iterable(t->iter_of);   /* iter(x): its items go on from where it is */
     default: return false;
     }
 }
@@ -181,6 +182,7 @@ const Type *ti_iter_value_type(const Type *of) {
         return of->ndim == 1 ? of->rec
                              : ty_recarray(of->rec, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly, of->unaligned);
     case TY_GENERATOR: return of->elems[0];
+    case TY_ITER: return ti_iter_value_type(of->iter_of);
     case TY_RANGE: return ty_int64;
     case TY_STR: return ty_str;
     case TY_DICT:   /* a dict and its keys() iterate the keys, values() the values, items() (key, value) */
