@@ -590,6 +590,10 @@ static bool iterable_outlives_loop(Lower *L, Instr *in) {
 }
 
 static void lower_getiter(Lower *L, Instr *in, const Type *it) {
+    if (it->kind == TY_ITER) {   /* an iterator iter() made: its own state */
+        L->vals[in->id] = L->vals[in->args[0]];
+        return;
+    }
     LLVMValueRef state = cg_entry_alloca(L, cg_iter_state_type(L, it), "iter");
     L->gen_owned = it->kind == TY_GENERATOR && cg_gen_one_loop(L, L->fn->instrs[in->args[0]]);
     L->borrow_iterable = it->kind == TY_LIST && iterable_outlives_loop(L, in);

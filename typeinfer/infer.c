@@ -838,7 +838,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!ty_is_complete(args[0])) break;   /* a list whose element type a later use gives */
         if (unrolled_later(ti, in, args[0])) return 0;
         if (progression_as_range(ti, in)) return TYPE_AGAIN;
-        if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
+        if (args[0]->kind == TY_ITER) t = args[0];   /* for x in it: it goes on (its state is the loop's) */
+        else if (ti_is_iterable(args[0])) t = ty_iter(args[0]);
         else if (args[0]->kind == TY_TUPLE)
             return UNSUP(in, "iterating over the heterogeneous %s is not supported", args[0]->name);
         else
