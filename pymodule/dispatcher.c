@@ -164,8 +164,13 @@ static PyObject *unsupported_argument(Dispatcher *d, PyObject *arg, int i) {
     PyObject *mod = PyImport_ImportModule("ember.errors");
     PyObject *cls = mod ? PyObject_GetAttrString(mod, "TypingError") : NULL;
     Py_XDECREF(mod);
+    PyCodeObject *code = (PyCodeObject *)PyFunction_GET_CODE(d->py_func);   /* where the function is defined */
+    const char *file = PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
+    const char *base = file ? strrchr(file, '/') : NULL;
+    if (!file) PyErr_Clear();
     if (cls) {
-        PyErr_Format(cls, "%U: argument %d ('%s') %s", ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
+        PyErr_Format(cls, "%s:%d in %U: argument %d ('%s') %s", base ? base + 1 : file ? file : "?", code->co_firstlineno,
+                     ((PyFunctionObject *)d->py_func)->func_qualname, i + 1, name, why);
         Py_DECREF(cls);
     }
     return NULL;
