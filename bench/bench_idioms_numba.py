@@ -1604,6 +1604,35 @@ def torus_count_tuple_offsets(g, reps):
 """, lambda small: ((np.arange(96 * 96).reshape(96, 96) % 3 == 0).astype(np.int64), 2 if small else 50))
 
 
+kernel("saturating_add_int8", """
+def saturating_add_int8(a, b):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        s = np.int16(a[i]) + np.int16(b[i])
+        if s > 127:
+            s = 127
+        elif s < -128:
+            s = -128
+        out[i] = s
+    return out
+""", lambda small: (_rng(150).integers(-128, 128, 50 if small else 4000000).astype(np.int8),
+                    _rng(151).integers(-128, 128, 50 if small else 4000000).astype(np.int8)))
+
+
+kernel("life_rule_periodic_int8", """
+def life_rule_periodic_int8(g, steps):
+    h, w = g.shape
+    nxt = np.empty_like(g)
+    for s in range(steps):
+        for i in range(h):
+            for j in range(w):
+                c = g[i, j] + g[i, (j + 1) % w] + g[(i + 1) % h, j] + g[(i - 1) % h, (j - 1) % w]
+                nxt[i, j] = 1 if (c == 3 or (c == 2 and g[i, j])) else 0
+        g, nxt = nxt, g
+    return g
+""", lambda small: ((_rng(152).random((9, 13) if small else (1024, 1024)) < 0.3).astype(np.int8), 2 if small else 4))
+
+
 kernel("mixed_int_float", """
 def mixed_int_float(a, x):
     n = a.shape[0]
