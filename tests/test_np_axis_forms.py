@@ -8,7 +8,7 @@ numba lacks or where its results differ."""
 import numpy as np
 import pytest
 
-from difftest import check, jit, layouts, numba_skip, numba_xfail, sample
+from difftest import ON_NUMBA, check, jit, layouts, numba_skip, numba_xfail, sample
 
 DTYPES = ["int64", "float64", "complex128"]
 
@@ -29,14 +29,18 @@ INDICES = [1, -1, np.array([0, 2, -1, 1]), np.array([[0, 1], [-2, 2]]), np.zeros
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
-@pytest.mark.parametrize("which", range(len(INDICES)))
+@pytest.mark.parametrize("which", [pytest.param(k, marks=numba_xfail("np.take with axis and indices of "
+                                                                        "several dimensions gives a wrong shape"))
+                                   if k in (3, 5) else k for k in range(len(INDICES))])
 def test_take_axis(dtype, axis, which):
     a = sample(dtype, (3, 4, 3), 1)
     for _, v in layouts(a, ("C", "F", "strided")):
         check(take_axis, v, INDICES[which], axis)
 
 
-@pytest.mark.parametrize("which", range(len(INDICES)))
+@pytest.mark.parametrize("which", [pytest.param(k, marks=numba_xfail("np.take with axis and indices of "
+                                                                        "several dimensions gives a wrong shape"))
+                                   if k in (3, 5) else k for k in range(len(INDICES))])
 def test_take_axis_1d(which):
     check(take_axis, sample("float64", (5,), 2), INDICES[which], 0)
     check(take_axis, sample("int64", (5,), 2), INDICES[which], -1)
@@ -48,6 +52,7 @@ def test_take_axis_positional_and_empty():
     check(take_axis, np.zeros((4, 3))[:, ::-1], np.array([-3, 0, 2]), 1)
 
 
+@numba_xfail("np.take with axis does not check the indices")
 @pytest.mark.parametrize("i", [3, -4, np.array([0, 3]), np.array([[-4]])])
 def test_take_axis_out_of_range_raises_index_error(i):
     check(take_axis, sample("float64", (2, 3), 4), i, 1)
@@ -77,7 +82,6 @@ def append_scalar_first(x, b):
     return np.append(x, b), np.append(b, x, axis=None)
 
 
-@numba_xfail("np.append takes no axis")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("other", ["int64", "float64", "complex128"])
 def test_append_axis(dtype, other):
@@ -88,20 +92,20 @@ def test_append_axis(dtype, other):
         check(append_axis0, v, np.zeros((0, 3), dtype=other))
 
 
-@numba_xfail("np.append takes no axis")
 def test_append_axis_1d_and_3d():
     check(append_axis0, np.arange(3), np.arange(4.0))
     check(append_axis_last, np.zeros(0), np.arange(2))
     check(append_axis2, sample("float64", (2, 2, 1), 1), sample("float64", (2, 2, 3), 2))
 
 
-@numba_xfail("np.append takes no axis")
 @pytest.mark.parametrize("fn, a, b", [
     (append_axis0, np.zeros((2, 3)), np.zeros((2, 2))),      # sizes differ off the axis
-    (append_axis0, np.zeros((2, 3)), np.zeros(3)),           # numbers of dimensions differ
-    (append_axis0, np.zeros((2, 3)), 2.5),                   # a 0-d values
-    (append_axis0, 1.0, np.zeros(3)),                        # a 0-d arr
-    (append_axis2, np.zeros((2, 3)), np.zeros((2, 3))),      # AxisError
+    *(pytest.param(*case, marks=numba_xfail("np.append with axis refuses these at compile time")) for case in [
+        (append_axis0, np.zeros((2, 3)), np.zeros(3)),       # numbers of dimensions differ
+        (append_axis0, np.zeros((2, 3)), 2.5),               # a 0-d values
+        (append_axis0, 1.0, np.zeros(3)),                    # a 0-d arr
+        (append_axis2, np.zeros((2, 3)), np.zeros((2, 3))),  # AxisError
+    ]),
 ])
 def test_append_axis_errors(fn, a, b):
     check(fn, a, b)
@@ -136,7 +140,6 @@ def test_ediff1d_int_ends_into_floats(end):
     check(ediff_ends, sample("float64", (4,), 7), end, end)
 
 
-@numba_xfail("numba does not flatten a scalar ary, or refuses scalar ends")
 @pytest.mark.parametrize("ary, end", [(5.0, 2.0), (3, np.arange(2)), (1 + 2j, 1j)])
 def test_ediff1d_scalar_ary(ary, end):
     check(ediff_ends, ary, end, end)
@@ -151,12 +154,20 @@ def test_ediff1d_ends_that_do_not_cast_raise_type_error(ary, end):
 
 # ---- np.geomspace with complex ends ----------------------------------------------------------------
 
-def geom(start, stop, num, endpoint):
+def geom(start, stop, num):
+    return np.geomspace(start, stop, num)
+
+
+def geom_endpoint(start, stop, num, endpoint):
     return np.geomspace(start, stop, num, endpoint)
 
 
-def geom_forms(start, stop):
-    return np.geomspace(start, stop), np.geomspace(start, stop, num=4, endpoint=False)
+def geom_default(start, stop):
+    return np.geomspace(start, stop), np.geomspace(start, stop, num=4)
+
+
+def geom_keywords(start, stop):
+    return np.geomspace(start, stop, num=4, endpoint=False), np.geomspace(start, stop, 3, endpoint=True)
 
 
 ENDS = [(1 + 0j, 1000 + 0j), (-1 + 0j, 1j), (1j, 1000j), (2 + 3j, -4 - 5j), (1e-3 - 2j, 7.5), (-8, 1 + 1j),
@@ -164,20 +175,35 @@ ENDS = [(1 + 0j, 1000 + 0j), (-1 + 0j, 1j), (1j, 1000j), (2 + 3j, -4 - 5j), (1e-
 
 
 @pytest.mark.parametrize("start, stop", ENDS)
-@pytest.mark.parametrize("num, endpoint", [(0, True), (1, True), (1, False), (2, True), (7, True), (6, False)])
-def test_geomspace_complex(start, stop, num, endpoint):
-    check(geom, start, stop, num, endpoint)
+@pytest.mark.parametrize("num", [0, 1, 2, 7])
+def test_geomspace_complex(start, stop, num):
+    if ON_NUMBA and num > 1 and (start, stop) == (1e-3 - 2j, 7.5):
+        pytest.xfail("numba differs: its stop is exact where NumPy's rotation back leaves a residue")
+    check(geom, start, stop, num)
+
+
+@numba_xfail("np.geomspace takes no endpoint")
+@pytest.mark.parametrize("start, stop", ENDS)
+@pytest.mark.parametrize("num, endpoint", [(1, False), (6, False), (5, True)])
+def test_geomspace_complex_endpoint(start, stop, num, endpoint):
+    check(geom_endpoint, start, stop, num, endpoint)
 
 
 @pytest.mark.parametrize("start, stop", ENDS[:4])
-def test_geomspace_complex_defaults_and_keywords(start, stop):
-    check(geom_forms, start, stop)
+def test_geomspace_complex_defaults(start, stop):
+    check(geom_default, start, stop)
+
+
+@numba_xfail("np.geomspace takes no endpoint")
+@pytest.mark.parametrize("start, stop", ENDS[:4])
+def test_geomspace_complex_keywords(start, stop):
+    check(geom_keywords, start, stop)
 
 
 @numba_skip("a property of ember's implementation")
 def test_geomspace_complex_agrees_to_the_last_bit_mostly():
     """NumPy's steps in NumPy's order and roundings: nearly every value is NumPy's exactly."""
-    f = jit(geom)
+    f = jit(geom_endpoint)
     rng = np.random.default_rng(1)
     same = total = 0
     for _ in range(200):
@@ -192,4 +218,4 @@ def test_geomspace_complex_agrees_to_the_last_bit_mostly():
 
 @pytest.mark.parametrize("start, stop", [(0j, 1j), (1j, 0), (0, 2 + 0j)])
 def test_geomspace_complex_zero_raises_value_error(start, stop):
-    check(geom, start, stop, 5, True)
+    check(geom, start, stop, 5)
