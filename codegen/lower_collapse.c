@@ -348,6 +348,12 @@ int cg_collapse_lower(Lower *L) {
             if (inside(fn->blocks[b], P->jh->offset, P->jlast))
                 L->bbs[b] = P->copy[b] = LLVMAppendBasicBlockInContext(L->c, L->func, "flat");
         L->collapsing = P;
+        for (int b = 0; b < fn->nblocks; b++)   /* bounds the first lowering made there are its own values */
+            for (int i = 0; P->copy[b] && i < fn->blocks[b]->ninstrs; i++) {
+                int v = fn->blocks[b]->instrs[i]->id;
+                if (L->floors) L->floors[v] = NULL;
+                if (L->ceils) L->ceils[v] = NULL;
+            }
         for (int b = 0; b < fn->nblocks; b++)
             if (P->copy[b] && cg_lower_block(L, fn->blocks[b], false)) return -1;
         LLVMPositionBuilderAtEnd(L->b, P->latch);

@@ -342,3 +342,34 @@ def channels_const(img):
 def test_constant_channels(shape):
     # range(3) over 3 channels merges; over 4 (a row of another length) the guard says no
     check(channels_const, sample(np.float64, shape, seed=21))
+
+
+def masked_count_and_sum(img, mask):
+    s = 0.0
+    c = 0
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            if mask[i, j]:
+                s += img[i, j]
+                c += 1
+    return s, c
+
+
+def threshold_count_and_sum(img):
+    s = 0.0
+    c = 0
+    for i in range(50):
+        for j in range(40):
+            if img[i, j] > 0.3:
+                s += 1.0
+                c += 1
+    return s, c
+
+
+def test_conditional_updates_of_a_float_and_an_int_in_merged_loops():
+    """The merged copy of two nested loops (a second lowering) used index bounds the first copy
+    computed: invalid IR ("Instruction does not dominate all uses") for a masked mean."""
+    img = np.random.default_rng(1).random((50, 40))
+    check(threshold_count_and_sum, img)
+    check(masked_count_and_sum, img, img > 0.5)
+    check(masked_count_and_sum, img[:, :7], img[:, :7] > 0.5)

@@ -420,3 +420,25 @@ def test_unsupported_keyword_argument_is_named_by_its_parameter():
     f = njit(takes_x)
     with pytest.raises(errors.TypingError, match=r"argument 2 \('x'\) is an empty list"):
         f(1, x=[])
+
+
+def apply_to_one(f):
+    return f(1.0)
+
+
+def passes_a_closure(c):
+    def shifted(x):
+        return x - c
+    return apply_to_one(shifted)
+
+
+def test_a_closure_passed_on_names_itself_and_what_it_uses():
+    callee = njit(apply_to_one)
+    outer = njit(passes_a_closure)
+    passes_a_closure.__globals__["apply_to_one"] = callee
+    try:
+        with pytest.raises(errors.UnsupportedError, match=r"inner function passes_a_closure.<locals>.shifted "
+                           r"\(test_diagnostics.py:\d+\) uses 'c' .*pass 'c' as an argument"):
+            outer(2.0)
+    finally:
+        passes_a_closure.__globals__["apply_to_one"] = apply_to_one

@@ -765,7 +765,13 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
         const char *fname = j >= nown ? extra[j - nown]
                           : PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_localsplusnames, PyTuple_GET_SIZE(co->co_localsplusnames) - nown + j));
         int var = var_named(ti, fname);
-        if (var < 0) return UNSUP(in, "inner function uses '%s' from an enclosing scope", fname);
+        if (var < 0) {   /* an inner function passed to another compiled function: its variables stay behind */
+            const char *file = PyUnicode_AsUTF8(co->co_filename), *slash = file ? strrchr(file, '/') : NULL;
+            return UNSUP(in, "inner function %s (%s:%d) uses '%s' of the function that defines it, so it cannot be "
+                         "called here, in another compiled function it was passed to; pass '%s' as an argument too, "
+                         "or define the function at module level", PyUnicode_AsUTF8(co->co_qualname),
+                         slash ? slash + 1 : file ? file : "?", co->co_firstlineno, fname, fname);
+        }
         ci->closure_vars[j] = var;
         if (!(types[nparams + j] = ti->vartypes[var])) {   /* not typed yet: next round */
             ti->calls[in->id] = NULL;
