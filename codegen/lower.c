@@ -1430,6 +1430,8 @@ static int branch_as_update(Lower *L, Instr *br) {
             LLVMValueRef v = operand(L, op->args[1], vt_);
             v = side == 0 ? LLVMBuildSelect(L->b, cond, v, ident, "") : LLVMBuildSelect(L->b, cond, ident, v, "");
             L->vals[op->id] = cg_binop(L, op->imm, operand(L, op->args[0], vt_), v, vt_, NULL);
+            if (f && cg_f32_scalar(L, op))   /* a float32 sum stays float32 (as lowering it does elsewhere) */
+                L->vals[op->id] = cg_f32_narrow(L, L->vals[op->id]);
         }
         if (x->op == IR_BINOP) {   /* an update's own add is made above, at its store */
             bool update = false;

@@ -468,3 +468,39 @@ def test_float32_int_powers_multiply_in_float32():
         for g, w in zip(got, want):
             if w is not None:
                 assert g == float(w)
+
+
+def sum_above(x, t):
+    s = np.float32(0.0)
+    for i in range(x.shape[0]):
+        if x[i] > t:
+            s += x[i]
+    return s
+
+
+def energy_and_count_above(x, t):
+    e = np.float32(0.0)
+    n = 0
+    for i in range(x.shape[0]):
+        if x[i] > t:
+            e += x[i] * x[i]
+            n += 1
+    return e, n
+
+
+def steps_after(n, v):
+    s = np.float32(0.0)
+    for i in range(n):
+        if i > 5:
+            s -= v
+    return s
+
+
+def test_conditional_float32_sums_stay_float32():
+    """`if c: s += x` of float32 values is a float32 sum, as without the if (lowered as an
+    unconditional add of c ? x : -0.0, it was summed in float64)."""
+    x = np.random.default_rng(0).random(20000).astype(np.float32)
+    for fn, args in ((sum_above, (x, np.float32(0.5))), (energy_and_count_above, (x, np.float32(0.25))),
+                     (steps_after, (20000, np.float32(0.1)))):
+        got, want = jit(fn)(*args), fn(*args)   # (a float32 result comes back a Python float, as from numba)
+        assert got == want, (fn.__name__, got, want)
