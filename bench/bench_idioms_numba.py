@@ -1633,6 +1633,31 @@ def life_rule_periodic_int8(g, steps):
 """, lambda small: ((_rng(152).random((9, 13) if small else (1024, 1024)) < 0.3).astype(np.int8), 2 if small else 4))
 
 
+kernel("blur3x3_clamp_edges", """
+def blur3x3_clamp_edges(img):
+    ny, nx = img.shape
+    out = np.empty_like(img)
+    for i in range(ny):
+        for j in range(nx):
+            s = 0.0
+            for di in range(-1, 2):
+                for dj in range(-1, 2):
+                    ii = i + di
+                    jj = j + dj
+                    if ii < 0:
+                        ii = 0
+                    if ii >= ny:
+                        ii = ny - 1
+                    if jj < 0:
+                        jj = 0
+                    if jj >= nx:
+                        jj = nx - 1
+                    s += img[ii, jj]
+            out[i, j] = s / 9.0
+    return out
+""", lambda small: (_rng(153).random((7, 9) if small else (1000, 1000)),))
+
+
 kernel("mixed_int_float", """
 def mixed_int_float(a, x):
     n = a.shape[0]

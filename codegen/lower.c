@@ -1071,14 +1071,61 @@ static bool indexes(Lower *L, int var) {
     return false;
 }
 
-/* The target (0 or 1) of BRANCH `br` that clamps an integer variable used as an index, or -1. */
+/* Whether block b lies in no loop. */
+static bool outside_loops(Lower *L, Block *b) {
+    for (int k = 0; k < L->fn->nblocks; k++) {
+        int last = cg_loop_last(L->fn, L->fn->blocks[k]);   /* (a jump between blocks at one offset is no loop) */
+        if (last > L->fn->blocks[k]->offset && L->fn->blocks[k]->offset <= b->offset && b->offset <= last) return false;
+    }
+    return true;
+}
+
+/* Whether int value v is loop-index arithmetic: range items, constants and variables assigned
+ * outside every loop (or only from such values), + - * of these. */
+static bool index_arithmetic(Lower *L, int v, int depth) {
+    Instr *x = L->fn->instrs[v];
+    if (depth > 6) return false;
+    switch (x->op) {
+    case IR_CONST: case IR_ARG: return true;
+    case IR_ITERVALUE: return L->ti->vtypes[x->args[0]]->iter_of == ty_range;
+    case IR_COPY: return index_arithmetic(L, x->args[0], depth + 1);
+    case IR_BINOP:
+        return (x->imm == IRB_ADD || x->imm == IRB_SUB || x->imm == IRB_MUL) && index_arithmetic(L, x->args[0], depth + 1) &&
+               index_arithmetic(L, x->args[1], depth + 1);
+    case IR_LOADVAR:
+        if (L->fn->varnames[x->imm][0] == '$') return false;
+        for (int i = 0; i < L->fn->ninstrs; i++) {
+            Instr *st = L->fn->instrs[i];
+            if (st && st->op == IR_STOREVAR && st->imm == x->imm && !outside_loops(L, st->block) &&
+                !(L->fn->instrs[st->args[0]]->op == IR_LOADVAR && L->fn->instrs[st->args[0]]->imm == x->imm) &&
+                !index_arithmetic(L, st->args[0], depth + 1))
+                return false;
+        }
+        return true;
+    default: return false;
+    }
+}
+
+/* Whether every value stored to var is loop-index arithmetic (ii = i + di, and a clamp's bound). */
+static bool holds_index_arithmetic(Lower *L, int var) {
+    for (int i = 0; i < L->fn->ninstrs; i++) {
+        Instr *st = L->fn->instrs[i];
+        if (st && st->op == IR_STOREVAR && st->imm == var && !index_arithmetic(L, st->args[0], 0)) return false;
+    }
+    return true;
+}
+
+/* The target (0 or 1) of BRANCH `br` that clamps an integer variable used as an index, or -1. A
+ * clamp of loop-index arithmetic (a 3x3 blur's ii = i + di, held to the image) stays a select:
+ * its branches are taken at the edges only, but nine diamonds a pixel kept the blur at 1.5x
+ * numba's time, whose LLVM makes them cmovs. */
 static int clamp_target(Lower *L, Instr *br) {
     Instr *c = branch_compare(L, br);
     if (!c || c->imm == IRC_EQ || c->imm == IRC_NE) return -1;
     for (int k = 0; k < 2; k++) {
         Instr *x = L->fn->instrs[c->args[k]];
         if (x->op != IR_LOADVAR || L->fn->varnames[x->imm][0] == '$' || !ty_is_int(vt(L, x->id))) continue;
-        if (!assigned_before(L, br->block, x->imm, 2) || !indexes(L, x->imm)) continue;
+        if (!assigned_before(L, br->block, x->imm, 2) || !indexes(L, x->imm) || holds_index_arithmetic(L, x->imm)) continue;
         bool t0 = assigns_only(L, br->target[0], x->imm), t1 = assigns_only(L, br->target[1], x->imm);
         if (t0 != t1) return t0 ? 0 : 1;
     }

@@ -562,3 +562,32 @@ def same_index_twice(img, ys, xs):
 def test_indices_wrapped_once_per_block():
     rng = np.random.default_rng(12)
     check(same_index_twice, rng.standard_normal((6, 7)), rng.integers(-5, 6, 200), rng.integers(-6, 7, 200))
+
+
+def blur_clamped_to_edges(img):
+    ny, nx = img.shape
+    out = np.empty_like(img)
+    for i in range(ny):
+        for j in range(nx):
+            s = 0.0
+            for di in range(-1, 2):
+                for dj in range(-1, 2):
+                    ii = i + di
+                    jj = j + dj
+                    if ii < 0:
+                        ii = 0
+                    if ii >= ny:
+                        ii = ny - 1
+                    if jj < 0:
+                        jj = 0
+                    if jj >= nx:
+                        jj = nx - 1
+                    s += img[ii, jj]
+            out[i, j] = s / 9.0
+    return out
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 4), (3, 2), (6, 7)])
+def test_index_clamps_of_loop_indices(shape):
+    # ii = i + di held to the image: selects, not hinted branches (lower.c clamp_target)
+    check(blur_clamped_to_edges, np.arange(float(shape[0] * shape[1])).reshape(shape))
