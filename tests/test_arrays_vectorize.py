@@ -264,19 +264,10 @@ def test_periodic_neighbours_vectorise_without_dividing():
     assert "div" not in asm and packed(asm, ("vpcmpeqb", "vpcmpeqq", "vpaddb", "vpaddq", "vpternlogq", "vpternlogd")), asm
 
 
-def boundary_then_stencil(u, un):
-    n = u.shape[0]
-    for j in range(n):
-        if j == 0 or j == n - 1:
-            un[j] = 0.0
-        else:
-            un[j] = u[j] + 0.2 * (u[j + 1] + u[j - 1] - 2 * u[j])
-    return un
-
-
 def test_both_sides_storing_one_element_vectorise():
     """`if j == 0 or j == n - 1: un[j] = 0.0 else: un[j] = <stencil>`: one store after the branch
     (lower.c branch_as_store), and the loop vectorises (6.2 -> 2.4 ms for 100 sweeps of 10^5,
     numba 2.4)."""
-    asm = asm_of(boundary_then_stencil, np.arange(50.0), np.zeros(50))
+    from test_branch_store import boundary_1d
+    asm = asm_of(boundary_1d, np.arange(50.0), np.zeros(50), 1)
     assert packed(asm, ("vaddpd", "vfmadd213pd", "vfmadd231pd", "vmulpd", "vsubpd")), asm
