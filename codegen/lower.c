@@ -1583,8 +1583,12 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
                 if (s->instrs[i]->op == IR_STOREVAR && s->instrs[i]->imm == vy[k]) return 0;
         }
     const Type *ty = L->ti->vtypes[sy->args[2]], *tn = L->ti->vtypes[sn->args[2]];
-    const Type *wide = ty_unify(ty, tn);
+    const Type *wide = ty_unify(ty, tn), *arr = L->ti->vtypes[sy->args[0]];
+    /* one value type, or numbers the element's own type holds exactly on the way (an int and a
+     * float into a float64 array: the int through a float64 is what storing it does) */
     if (!wide || !ty_is_number(wide)) return 0;
+    if (ty != tn && !(arr->dtype == DT_FLOAT64 && wide == ty_float64) && !(arr->dtype == DT_COMPLEX128 && wide == ty_complex128))
+        return 0;
     Instr *at = L->cur;
     LLVMBasicBlockRef side_bb[2], ends[2], join = LLVMAppendBasicBlockInContext(L->c, L->func, "stored");
     LLVMValueRef vals[2];

@@ -87,3 +87,17 @@ def test_a_read_past_the_end_raises_only_on_its_side():
     with pytest.raises(IndexError):
         checked(a)
     assert np.array_equal(jit(reads_past_the_end_on_one_side, boundscheck=True)(np.arange(0.0)), np.zeros(0))
+
+
+def int_or_float_into_ints(a, flag):
+    for i in range(a.shape[0]):
+        if flag:
+            a[i] = 2**60 + 1         # exact only as an int: no float64 on the way
+        else:
+            a[i] = 1.5
+    return a
+
+
+def test_values_of_two_types_keep_their_own_conversion():
+    check(int_or_float_into_ints, np.zeros(3, np.int64), True)
+    check(int_or_float_into_ints, np.zeros(3, np.int64), False)
