@@ -222,3 +222,4 @@ def life_rule_int8(g, nxt):
 def test_life_rule_with_periodic_neighbours(dtype, shape):
     g = (np.random.default_rng(3).random(shape) < 0.4).astype(dtype)
     check(life_rule_int8, g, np.zeros_like(g))
+
