@@ -1575,7 +1575,7 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
     if (!sn || jy != jn || jy == yes || jy == no || !same_stack_exits(L, yes, no, a, also)) return 0;
     if (!(ny = element_vars(L->fn, sy, vy)) || (nn = element_vars(L->fn, sn, vn)) != ny) return 0;
     for (int k = 0; k < ny; k++)
-        if (vy[k] < 0 || vy[k] != vn[k] || (k > 0 && cg_stored_in(L->fn, yes->offset, yes->offset, vy[k], NULL))) return 0;
+        if (vy[k] < 0 || vy[k] != vn[k]) return 0;
     for (int k = 1; k < ny; k++)   /* an index variable stored in a side would name another element */
         for (int side = 0; side < 2; side++) {
             Block *s = side ? no : yes;
