@@ -1599,6 +1599,7 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
         Block *s = side ? no : yes;
         Instr *st = side ? sn : sy;
         LLVMPositionBuilderAtEnd(L->b, side_bb[side]);
+        L->wraps.n = 0;   /* (indices wrapped on one side or before are not the other's, nor the join's) */
         for (int i = 0; i + 1 < s->ninstrs; i++) {
             Instr *x = s->instrs[i];
             if (x->op == IR_SETITEM || (cg_stack_move(L->fn, x) && x->op == IR_STOREVAR)) continue;
@@ -1609,6 +1610,7 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
         LLVMBuildBr(L->b, join);
     }
     LLVMPositionBuilderAtEnd(L->b, join);
+    L->wraps.n = 0;
     LLVMValueRef v = LLVMBuildPhi(L->b, cg_type(L, wide), "either");
     LLVMAddIncoming(v, vals, ends, 2);
     Instr *store = wide == tn ? sn : sy;   /* one store, after both: the side whose value has the wider type */
