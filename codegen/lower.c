@@ -1602,7 +1602,7 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
         L->wraps.n = 0;   /* (indices wrapped on one side or before are not the other's, nor the join's) */
         for (int i = 0; i + 1 < s->ninstrs; i++) {
             Instr *x = s->instrs[i];
-            if (x->op == IR_SETITEM || (cg_stack_move(L->fn, x) && x->op == IR_STOREVAR)) continue;
+            if (x->op == IR_SETITEM) continue;   /* (its stack moves too: J reads its entries) */
             if (lower_instr(L, x)) return -1;
         }
         vals[side] = cg_cast(L, L->vals[st->args[2]], side ? tn : ty, wide);
