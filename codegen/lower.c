@@ -1443,8 +1443,8 @@ static Block *second_test(Lower *L, Instr *br) {
  * nothing merged the stores): 2.6x numba's time over 10^5 elements. Lowered as each side's
  * work under the branch, as written, then one store of the value either side made (a phi), the
  * loop vectorises with masked loads (2.4 ms, numba 2.4). Each side: entered only from the test's
- * blocks, a jump to the same block J, with stack moves that give J the same entries either way,
- * and nothing but constants, reads of number or array variables, + - * and negation of numbers,
+ * blocks, a jump to the same block J (its stack moves made on its way there), and nothing but
+ * constants, reads of number or array variables, + - * and negation of numbers,
  * index tuples, element reads and the one store, last, of an element named by variables. */
 
 /* Whether value v is an int index made of variables and constants by + and - in block s. */
@@ -1489,7 +1489,7 @@ static Instr *store_side(Lower *L, Block *s, Block *a, Block *also, Block **join
     for (int i = 0; i + 1 < s->ninstrs; i++) {
         Instr *x = s->instrs[i];
         const Type *xt = L->ti->vtypes[x->id];
-        if (cg_stack_move(fn, x)) continue;   /* (branch_as_store compares the two sides') */
+        if (cg_stack_move(fn, x)) continue;   /* (each side makes its own: J reads them) */
         if (store) return NULL;   /* the store comes last */
         switch (x->op) {
         case IR_CONST: break;
@@ -1523,20 +1523,6 @@ static Instr *store_side(Lower *L, Block *s, Block *a, Block *also, Block **join
     return store;
 }
 
-/* What stack entry value v carries: through the stores of the test's blocks a and `also`. */
-static int stack_origin(Lower *L, int v, Block *a, Block *also) {
-    for (int depth = 0; depth < 8; depth++) {
-        Instr *x = L->fn->instrs[v], *st = NULL;
-        if (x->op != IR_LOADVAR || !cg_stack_move(L->fn, x)) return v;
-        if (also && x->block == also) st = last_store(a, x->imm);   /* also's entry: what a gave it */
-        else if (x->block != a) st = also ? last_store(also, x->imm) : NULL;
-        if (!st && x->block != a) st = last_store(a, x->imm);
-        if (!st) return v;
-        v = st->args[0];
-    }
-    return v;
-}
-
 /* Lower value v of side block s again where the builder is (the store's array and index, made
  * in one side's block, are needed after both). */
 static int relower(Lower *L, Block *s, int v, int depth) {
@@ -1551,20 +1537,6 @@ static int relower(Lower *L, Block *s, int v, int depth) {
     return rc;
 }
 
-/* Whether sides y and n give the block they jump to the same stack entries. */
-static bool same_stack_exits(Lower *L, Block *y, Block *n, Block *a, Block *also) {
-    for (int side = 0; side < 2; side++) {
-        Block *s = side ? n : y, *o = side ? y : n;
-        for (int i = 0; i < s->ninstrs; i++) {
-            Instr *x = s->instrs[i];
-            if (x->op != IR_STOREVAR || !cg_stack_move(L->fn, x)) continue;
-            Instr *other = last_store(o, x->imm);
-            if (!other || stack_origin(L, x->args[0], a, also) != stack_origin(L, other->args[0], a, also)) return false;
-        }
-    }
-    return true;
-}
-
 /* The branch to yes or no (on cond, made in block a; `also`: the test block it took in) with one
  * store after it, where both are sides that store one element (above): 1, or 0 (nothing emitted)
  * where it does not apply, -1 on an error. */
@@ -1572,7 +1544,7 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
     Block *jy = NULL, *jn = NULL;
     Instr *sy = yes != no ? store_side(L, yes, a, also, &jy) : NULL, *sn = sy ? store_side(L, no, a, also, &jn) : NULL;
     int vy[8], vn[8], ny, nn;
-    if (!sn || jy != jn || jy == yes || jy == no || !same_stack_exits(L, yes, no, a, also)) return 0;
+    if (!sn || jy != jn || jy == yes || jy == no) return 0;
     if (!(ny = element_vars(L->fn, sy, vy)) || (nn = element_vars(L->fn, sn, vn)) != ny) return 0;
     for (int k = 0; k < ny; k++)
         if (vy[k] < 0 || vy[k] != vn[k]) return 0;
