@@ -442,3 +442,13 @@ def test_a_closure_passed_on_names_itself_and_what_it_uses():
             outer(2.0)
     finally:
         passes_a_closure.__globals__["apply_to_one"] = apply_to_one
+
+
+def comprehension_of_an_empty_list():
+    h = []
+    return [len(h) for _ in range(3)]
+
+
+def test_a_comprehension_using_an_empty_list_says_so():
+    with pytest.raises(errors.TypingError, match="it uses 'h', an empty list whose item type nothing here gives"):
+        njit(comprehension_of_an_empty_list)()

@@ -195,3 +195,29 @@ def test_list_sort_of_floats_is_stable_for_zeros():
     xs = [0.0, -0.0, 1.0, -0.0, 0.0, -1.0] * 5
     got = jit(lambda xs: (sorted(xs), sorted(xs, reverse=True)))(xs)
     assert [[repr(v) for v in part] for part in got] == [[repr(v) for v in sorted(xs)], [repr(v) for v in sorted(xs, reverse=True)]]
+
+
+def pushes_into_an_empty_list(n):
+    h = []
+    for i in range(n):
+        heapq.heappush(h, (float((i * 7) % 5), i))
+    out = []
+    while h:
+        out.append(heapq.heappop(h)[1])
+    return out
+
+
+def pushes_then_a_comprehension(x):
+    h = []
+    for v in x:
+        heapq.heappush(h, v)
+    return [heapq.heappop(h) for _ in range(min(3, len(h)))]
+
+
+@numba_xfail("numba cannot type a list made empty and filled by heappush")
+@pytest.mark.parametrize("n", [0, 1, 6])
+def test_heappush_gives_an_empty_list_its_item_type(n):
+    """h = [] then heappush(h, item): the item types the list, as append does (numba cannot type
+    these); a comprehension using h waits for that type."""
+    check(pushes_into_an_empty_list, n)
+    check(pushes_then_a_comprehension, np.arange(float(n))[::-1].copy())

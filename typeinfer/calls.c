@@ -773,7 +773,8 @@ static int type_inner_call(TypeInfo *ti, Instr *in, const Type *callee, const Ty
                          slash ? slash + 1 : file ? file : "?", co->co_firstlineno, fname, fname);
         }
         ci->closure_vars[j] = var;
-        if (!(types[nparams + j] = ti->vartypes[var])) {   /* not typed yet: next round */
+        if (!(types[nparams + j] = ti->vartypes[var]) || !ty_is_complete(types[nparams + j])) {   /* not typed yet (an
+            * empty list a later append or heappush fills): next round */
             ti->calls[in->id] = NULL;
             return 0;
         }

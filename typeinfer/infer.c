@@ -354,6 +354,16 @@ static bool is_heapq_call(Function *fn, Instr *call) {
     return heapq;
 }
 
+/* heapq.heappush or heappushpop (a call is_heapq_call names): the item it pushes gives an empty
+ * list its item type, as append does (numba leaves `h = []` untyped there). */
+static bool heapq_push(Function *fn, Instr *call) {
+    if (!is_heapq_call(fn, call)) return false;
+    Instr *callee = fn->instrs[call->args[0]];
+    const char *name = callee->op == IR_GETATTR ? callee->str
+                     : callee->obj && PyCFunction_Check(callee->obj) ? ((PyCFunctionObject *)callee->obj)->m_ml->ml_name : NULL;
+    return name && (!strcmp(name, "heappush") || !strcmp(name, "heappushpop"));
+}
+
 /* A list literal (typed as a tuple) may only be passed straight to a function: a list that a
  * variable holds could be mutated or returned, which a tuple cannot model. */
 static bool list_is_call_argument(TypeInfo *ti, Instr *list) {
@@ -820,6 +830,8 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     }
     case IR_CALL: {
         if (in->imm2 == 1) return spread_args(ti, in, 1, 1);   /* f(*t) */
+        if (n >= 3 && args[1]->kind == TY_LIST && !args[1]->elems[0] && ty_is_complete(args[2]) && heapq_push(ti->fn, in))
+            return ti_refine(ti, in->args[1], ty_list_like(args[1], args[2]), changed);   /* h = []; heappush(h, x) */
         int rc = ti_type_call(ti, in, args[0], args + 1, n - 1, changed);
         if (rc) return rc < 0 ? -1 : rc;   /* TYPE_AGAIN: an argument became np.array(...) */
         t = ti->calls[in->id] ? ti->calls[in->id]->ret : NULL;
@@ -998,6 +1010,22 @@ static int untyped(TypeInfo *ti, Instr *def) {
     if (def->op == IR_LOADVAR)
         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "variable '%s' is used before it is assigned",
                          fn->varnames[def->imm]);
+    const Type *callee = def->op == IR_CALL ? ti->vtypes[def->args[0]] : NULL;
+    if (callee && callee->kind == TY_INNERFUNC && callee->obj && PyCode_Check(callee->obj)) {   /* [... for x in ...] using h = [] */
+        PyCodeObject *co = (PyCodeObject *)callee->obj;
+        PyObject *names = co->co_localsplusnames;
+        for (Py_ssize_t k = PyTuple_GET_SIZE(names) - co->co_nfreevars; k < PyTuple_GET_SIZE(names); k++) {
+            const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, k));
+            for (int v = 0; name && v < fn->nvars; v++) {
+                const Type *vt_ = ti->vartypes[v];
+                if (strcmp(fn->varnames[v], name) || !vt_ || ty_is_complete(vt_)) continue;
+                return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc,
+                                 "cannot type this call: it uses '%s', an empty %s whose item type nothing here gives "
+                                 "(%s); add an item first", name, vt_->kind == TY_DICT ? "dict" : vt_->kind == TY_SET ? "set" : "list",
+                                 vt_->name);
+            }
+        }
+    }
     for (int a = 0; def->op == IR_CALL && a < def->nargs; a++) {   /* a call waiting for an item type */
         const Type *at = ti->vtypes[def->args[a]];
         const Type *c = at && at->kind == TY_METHOD && at->recv ? at->recv : at;   /* s.pop(): s */
