@@ -407,12 +407,12 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     }
 }
 
-/* Whether the iterator has another value. */
 /* The state of the iterator an iterator of kind TY_ITER goes on with. */
 static LLVMValueRef inner_state(Lower *L, LLVMTypeRef st, LLVMValueRef state) {
     return LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), "inner");
 }
 
+/* Whether the iterator has another value. */
 static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ITER) return iter_more(L, it->iter_of, inner_state(L, st, state));
@@ -1071,15 +1071,6 @@ static bool indexes(Lower *L, int var) {
     return false;
 }
 
-/* Whether block b lies in no loop. */
-static bool outside_loops(Lower *L, Block *b) {
-    for (int k = 0; k < L->fn->nblocks; k++) {
-        int last = cg_loop_last(L->fn, L->fn->blocks[k]);   /* (a jump between blocks at one offset is no loop) */
-        if (last > L->fn->blocks[k]->offset && L->fn->blocks[k]->offset <= b->offset && b->offset <= last) return false;
-    }
-    return true;
-}
-
 /* Whether int value v is loop-index arithmetic: range items, constants and variables assigned
  * outside every loop (or only from such values), + - * of these. */
 static bool index_arithmetic(Lower *L, int v, int depth) {
@@ -1096,7 +1087,7 @@ static bool index_arithmetic(Lower *L, int v, int depth) {
         if (L->fn->varnames[x->imm][0] == '$') return false;
         for (int i = 0; i < L->fn->ninstrs; i++) {
             Instr *st = L->fn->instrs[i];
-            if (st && st->op == IR_STOREVAR && st->imm == x->imm && !outside_loops(L, st->block) &&
+            if (st && st->op == IR_STOREVAR && st->imm == x->imm && cg_in_loop(L->fn, st->block) &&
                 !(L->fn->instrs[st->args[0]]->op == IR_LOADVAR && L->fn->instrs[st->args[0]]->imm == x->imm) &&
                 !index_arithmetic(L, st->args[0], depth + 1))
                 return false;
@@ -1234,16 +1225,20 @@ static bool read_before(Lower *L, Block *a, Block *t, Instr *y) {
     return found;
 }
 
+/* Whether block `from` ends in a jump, branch or FORITER to block b. */
+static bool jumps_to(const Block *from, const Block *b) {
+    Instr *x = from->ninstrs ? from->instrs[from->ninstrs - 1] : NULL;
+    return x && (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER) &&
+           (x->target[0] == b || (x->op != IR_JUMP && x->target[1] == b));
+}
+
 /* The one block that jumps to block b, or NULL (none, or more than one). */
 static Block *single_pred(Function *fn, Block *b) {
     Block *found = NULL;
     for (int k = 0; k < fn->nblocks; k++) {
-        Instr *x = fn->blocks[k]->ninstrs ? fn->blocks[k]->instrs[fn->blocks[k]->ninstrs - 1] : NULL;
-        if (!x || (x->op != IR_JUMP && x->op != IR_BRANCH && x->op != IR_FORITER)) continue;
-        if (x->target[0] == b || (x->op != IR_JUMP && x->target[1] == b)) {
-            if (found) return NULL;
-            found = fn->blocks[k];
-        }
+        if (!jumps_to(fn->blocks[k], b)) continue;
+        if (found) return NULL;
+        found = fn->blocks[k];
     }
     return found;
 }
@@ -1265,12 +1260,8 @@ static bool read_on_the_way(Lower *L, Block *a, Block *t, Instr *y) {
 
 /* Whether terminator br is the only jump to block t. */
 static bool only_from(Function *fn, Instr *br, Block *t) {
-    for (int b = 0; b < fn->nblocks; b++) {
-        Instr *x = fn->blocks[b]->ninstrs ? fn->blocks[b]->instrs[fn->blocks[b]->ninstrs - 1] : NULL;
-        if (x && x != br && (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER) &&
-            (x->target[0] == t || (x->op != IR_JUMP && x->target[1] == t)))
-            return false;
-    }
+    for (int b = 0; b < fn->nblocks; b++)
+        if (fn->blocks[b] != br->block && jumps_to(fn->blocks[b], t)) return false;
     return true;
 }
 
@@ -1480,12 +1471,8 @@ static Instr *store_side(Lower *L, Block *s, Block *a, Block *also, Block **join
     Function *fn = L->fn;
     Instr *end = s->ninstrs ? s->instrs[s->ninstrs - 1] : NULL, *store = NULL;
     if (s == a || !end || end->op != IR_JUMP || s->handler != a->handler || s->push_exc) return NULL;
-    for (int b = 0; b < fn->nblocks; b++) {   /* s is entered from a (and also) only */
-        Instr *x = ir_terminator(fn->blocks[b]);
-        if (fn->blocks[b] == a || fn->blocks[b] == also || !x) continue;
-        if (x->op == IR_JUMP || x->op == IR_BRANCH || x->op == IR_FORITER)
-            if (x->target[0] == s || (x->op != IR_JUMP && x->target[1] == s)) return NULL;
-    }
+    for (int b = 0; b < fn->nblocks; b++)   /* s is entered from a (and also) only */
+        if (fn->blocks[b] != a && fn->blocks[b] != also && jumps_to(fn->blocks[b], s)) return NULL;
     for (int i = 0; i + 1 < s->ninstrs; i++) {
         Instr *x = s->instrs[i];
         const Type *xt = L->ti->vtypes[x->id];

@@ -121,7 +121,9 @@ LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n)
 bool cg_defer_int_check(Lower *L);   /* L->cur's int() may leave its test to the branch after it */
 bool cg_mod_divides(Lower *L, Block *b, int v);   /* a % of dividend v in b divides, not runs (lower_defer.c) */
 int cg_loop_last(Function *fn, Block *head);   /* the offset of the last block jumping back to head, or -1 */
+bool cg_in_loop(const Function *fn, const Block *b);   /* lower_floor.c: b lies between a jump back and its target */
 Instr *cg_range_of_item(Lower *L, Instr *iv, Block **head);   /* the range() call whose items ITERVALUE iv takes, or NULL */
+bool cg_const_range(Lower *L, Instr *r, long long a[3], long long *n);   /* range() of constants: start, stop, step; trips */
 Instr *cg_foriter_of(const Block *b);          /* b's FORITER, or NULL */
 bool cg_stack_move(const Function *fn, const Instr *x);   /* a LOADVAR/STOREVAR of a `$` stack variable */
 bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but);   /* v stored or deleted in [lo, hi] */

@@ -342,30 +342,45 @@ static bool values_only(Lower *L, int head, const bool *site) {
     return true;
 }
 
-/* The trip count of the loop headed by block h when it is range() of constants or a tuple's
- * items (`for d in (-1, 0, 1)`: its length is its type's), else -1. */
-static long long const_trips(Lower *L, Block *h) {
-    Function *fn = L->fn;
-    Instr *f = h->instrs[h->ninstrs - 1], *it = fn->instrs[f->args[0]], *g = NULL;
-    if (it->op == IR_GETITER) g = it;
+/* What the for loop headed by block h (its FORITER f) iterates over: the GETITER's operand, or NULL. */
+static Instr *loop_iterable(Function *fn, Instr *f) {
+    Instr *it = fn->instrs[f->args[0]], *g = it->op == IR_GETITER ? it : NULL;
     for (int i = 0; !g && it->op == IR_LOADVAR && i < fn->ninstrs; i++) {
         Instr *x = fn->instrs[i];
         if (x && x->op == IR_STOREVAR && x->imm == it->imm && fn->instrs[x->args[0]]->op == IR_GETITER) g = fn->instrs[x->args[0]];
     }
-    Instr *r = g ? fn->instrs[g->args[0]] : NULL;
-    const Type *rt = r ? L->ti->vtypes[r->id] : NULL;
-    if (rt && rt->kind == TY_TUPLE) return rt->n;
+    return g ? fn->instrs[g->args[0]] : NULL;
+}
+
+/* r if it is a call of range(), else NULL. */
+static Instr *range_call(Lower *L, Instr *r) {
     const CallInfo *ci = r && r->op == IR_CALL ? L->ti->calls[r->id] : NULL;
-    if (!ci || ci->kind != CALL_BUILTIN || ci->builtin != BI_RANGE || r->nargs < 2 || r->nargs > 4) return -1;
-    long long a[3] = {0, 0, 1};
+    return ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_RANGE && r->nargs >= 2 && r->nargs <= 4 ? r : NULL;
+}
+
+/* Whether range() call r has constant arguments: its start, stop and step into a[], its trip
+ * count into *n. */
+bool cg_const_range(Lower *L, Instr *r, long long a[3], long long *n) {
+    a[0] = 0, a[1] = 0, a[2] = 1;
     for (int k = 1; k < r->nargs; k++) {
-        Instr *c = fn->instrs[r->args[k]];
-        if (c->op != IR_CONST || c->c.kind != K_INT) return -1;
+        Instr *c = L->fn->instrs[r->args[k]];
+        if (c->op != IR_CONST || c->c.kind != K_INT) return false;
         a[r->nargs == 2 ? 1 : k - 1] = c->c.i;
     }
-    if (a[2] == 0) return -1;
-    long long n = a[2] > 0 ? (a[1] - a[0] + a[2] - 1) / a[2] : (a[0] - a[1] - a[2] - 1) / -a[2];
-    return n > 0 ? n : 0;
+    if (a[2] == 0) return false;
+    long long m = a[2] > 0 ? (a[1] - a[0] + a[2] - 1) / a[2] : (a[0] - a[1] - a[2] - 1) / -a[2];
+    *n = m > 0 ? m : 0;
+    return true;
+}
+
+/* The trip count of the loop headed by block h when it is range() of constants or a tuple's
+ * items (`for d in (-1, 0, 1)`: its length is its type's), else -1. */
+static long long const_trips(Lower *L, Block *h) {
+    Instr *r = loop_iterable(L->fn, h->instrs[h->ninstrs - 1]);
+    const Type *rt = r ? L->ti->vtypes[r->id] : NULL;
+    long long a[3], n;
+    if (rt && rt->kind == TY_TUPLE) return rt->n;
+    return (r = range_call(L, r)) && cg_const_range(L, r, a, &n) ? n : -1;
 }
 
 /* The range() call a for loop iterates over, where ITERVALUE iv (in its body) takes its items,
@@ -376,14 +391,7 @@ Instr *cg_range_of_item(Lower *L, Instr *iv, Block **head) {
         Instr *f = cg_foriter_of(fn->blocks[k]);
         if (!f || f->target[0] != iv->block) continue;
         if (head) *head = fn->blocks[k];
-        Instr *it = fn->instrs[f->args[0]], *g = it->op == IR_GETITER ? it : NULL;
-        for (int i = 0; !g && it->op == IR_LOADVAR && i < fn->ninstrs; i++) {
-            Instr *x = fn->instrs[i];
-            if (x && x->op == IR_STOREVAR && x->imm == it->imm && fn->instrs[x->args[0]]->op == IR_GETITER) g = fn->instrs[x->args[0]];
-        }
-        Instr *r = g ? fn->instrs[g->args[0]] : NULL;
-        const CallInfo *ci = r && r->op == IR_CALL ? L->ti->calls[r->id] : NULL;
-        return ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_RANGE && r->nargs >= 2 && r->nargs <= 4 ? r : NULL;
+        return range_call(L, loop_iterable(fn, f));
     }
     return NULL;
 }

@@ -133,7 +133,7 @@ static bool fixed_var(Lower *L, int v) {
 }
 
 /* Whether block b lies in a loop: between the target of a jump back and the jump. */
-static bool in_a_loop(Function *fn, const Block *b) {
+bool cg_in_loop(const Function *fn, const Block *b) {
     for (int k = 0; k < fn->nblocks; k++) {
         Block *from = fn->blocks[k];
         Instr *t = ir_terminator(from);
@@ -195,7 +195,7 @@ int cg_floor_begin(Lower *L) {
                  * raise UnboundLocalError reads that value, the same on every trip of any loop */
                 stores[in->imm]++;
                 L->fixed_vars[in->imm] = in->op == IR_STOREVAR &&
-                                         (fn->instrs[in->args[0]]->op == IR_ARG || !in_a_loop(fn, fn->blocks[k]));
+                                         (fn->instrs[in->args[0]]->op == IR_ARG || !cg_in_loop(fn, fn->blocks[k]));
             }
         }
     for (int v = 0; v < fn->nvars; v++) L->fixed_vars[v] &= stores[v] == 1;

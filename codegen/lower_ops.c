@@ -111,16 +111,6 @@ static LLVMValueRef int_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool w
  * row come back by 2) divide: taking them too, with a test of the sign, made such scans 1.5-2.2x
  * slower than dividing, as LLVM then kept every site's tests. So does a site LICM or CSE would
  * share among the copies of a loop LLVM unrolls whole (cg_mod_divides). */
-static bool in_a_loop(Lower *L, Block *b) {
-    for (int k = 0; k < L->fn->nblocks; k++) {
-        Block *bk = L->fn->blocks[k];
-        Instr *t = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
-        if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH && t->op != IR_FORITER) || bk->offset < b->offset) continue;
-        for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++)
-            if (t->target[j] && t->target[j]->offset <= b->offset) return true;   /* a jump back over b */
-    }
-    return false;
-}
 
 /* Whether int value v may step by one from one evaluation to the next: a range value, a
  * variable every store sets to one or grows (one with a floor or ceiling slot, lower_floor.c),
@@ -228,23 +218,21 @@ static bool small_offset(Lower *L, int v) {
     Instr *x = L->fn->instrs[v];
     if (x->op == IR_CONST) return x->c.kind == K_INT && x->c.i >= -1 && x->c.i <= 1;
     Instr *r = item_range(L, v, NULL);
-    long long a[3] = {0, 0, 1};
-    if (!r) return false;
-    for (int k = 1; k < r->nargs; k++)
-        if (!const_arg(L, r, k, &a[r->nargs == 2 ? 1 : k - 1])) return false;
-    if (a[2] == 0) return false;
-    long long n = a[2] > 0 ? (a[1] - a[0] + a[2] - 1) / a[2] : (a[0] - a[1] - a[2] - 1) / -a[2];
-    if (n <= 0) return true;   /* (never runs) */
+    long long a[3], n;
+    if (!r || !cg_const_range(L, r, a, &n)) return false;
+    if (n == 0) return true;   /* (never runs) */
     long long last = a[0] + (n - 1) * a[2], lo = a[0] < last ? a[0] : last, hi = a[0] < last ? last : a[0];
     return lo >= -1 && hi <= 1;
 }
 
 /* Whether v, read in block `at`, is the item of a loop over range(n) with n the divisor d (a read
  * of a variable assigned once, outside that loop), the range's start a constant >= 0 and its step
- * a positive constant, and `at` is in the loop (so n is the one the range was made with). */
-static bool item_below(Lower *L, int v, int d, Block *at) {
+ * a positive constant, and `at` is in the loop (so n is the one the range was made with); *head
+ * the loop's header. */
+static bool item_below(Lower *L, int v, int d, Block *at, Block **head) {
     Block *h = NULL;
     Instr *r = item_range(L, v, &h), *dv = L->fn->instrs[d], *st;
+    *head = h;
     long long start = 0, step = 1;
     if (!r || dv->op != IR_LOADVAR || stored_once(L, dv->imm, &st) != 1) return false;
     int last = cg_loop_last(L->fn, h);
@@ -286,15 +274,14 @@ static LLVMValueRef mod_of_neighbour(Lower *L, Instr *in, LLVMValueRef b) {
     Instr *x = L->fn->instrs[in->args[0]];
     if (x->op != IR_BINOP || (x->imm != IRB_ADD && x->imm != IRB_SUB) || L->ti->vtypes[x->id] != ty_int64) return NULL;
     int d = in->args[1], p = x->args[0], q = x->args[1];
-    int j = item_below(L, p, d, in->block) && small_offset(L, q) ? p
-          : x->imm == IRB_ADD && item_below(L, q, d, in->block) && small_offset(L, p) ? q : -1;
-    if (j < 0) return NULL;
+    Block *h = NULL;
+    bool ok = (item_below(L, p, d, in->block, &h) && small_offset(L, q)) ||
+              (x->imm == IRB_ADD && item_below(L, q, d, in->block, &h) && small_offset(L, p));
+    if (!ok) return NULL;
     /* Stepping along the innermost loop, the selects make the elements they index a gather once
      * the loop vectorises: for 4- and 8-byte elements that costs more than the scalar loop a run
      * gives (a 512x512 float64 torus diffusion: 0.33 ms against 0.26 with runs; Life on an int64
      * grid 8.4 against 6.3), where 1- and 2-byte elements gain (Life on int8: 2.4 against 5.4) */
-    Block *h = NULL;
-    item_range(L, j, &h);
     if (!inner_loop_around(L, h, in->block) && !indexes_narrow_only(L, in->id, 0)) return NULL;
     LLVMValueRef v = L->vals[x->id];
     LLVMValueRef over = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, v, b, ""), LLVMBuildSub(L->b, v, b, ""), v, "");
@@ -890,7 +877,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
             if (u) return uint_div_mod(L, a, b, want_mod);
             LLVMValueRef near = want_mod && in && !LLVMIsAConstantInt(b) ? mod_of_neighbour(L, in, b) : NULL;
             if (near) return near;
-            if (want_mod && in && !LLVMIsAConstantInt(b) && in_a_loop(L, in->block) && !cg_mod_divides(L, in->block, in->args[0]) &&
+            if (want_mod && in && !LLVMIsAConstantInt(b) && cg_in_loop(L->fn, in->block) && !cg_mod_divides(L, in->block, in->args[0]) &&
                 may_step(L, in->args[0], 0))
                 return int_mod_along_run(L, a, b, in);
             return int_div_mod(L, a, b, want_mod, in);

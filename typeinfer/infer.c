@@ -257,24 +257,8 @@ static bool holds_dtypes(const Type *t) {
     return any;
 }
 
-/* Whether every value stored to variable var is a uint64 or an unsigned NumPy scalar narrower
- * than it (an np.uint32 argument, an element of a uint8 array): Numba types the variable uint64,
- * where int64 and uint64 unify to float64. */
-static bool stores_unsigned(TypeInfo *ti, int var) {
-    Function *fn = ti->fn;
-    for (int b = 0; b < fn->nblocks; b++)
-        for (int k = 0; k < fn->blocks[b]->ninstrs; k++) {
-            Instr *st = fn->blocks[b]->instrs[k];
-            if (st->op != IR_STOREVAR || st->imm != var) continue;
-            const Type *t = ti->vtypes[st->args[0]];
-            int dt = t == ty_int64 ? ti_numpy_scalar_dtype(ti, st->args[0]) : -1;
-            if (t && t != ty_uint64 && dt != DT_UINT8 && dt != DT_UINT16 && dt != DT_UINT32) return false;
-        }
-    return true;
-}
-
 /* Whether every value returned is a uint64 or an unsigned NumPy scalar narrower than it, as
- * stores_unsigned asks of a variable's stores. */
+ * unsigned_variable asks of a variable's stores. */
 static bool returns_unsigned(TypeInfo *ti) {
     for (int u = 0; u < ti->fn->ninstrs; u++) {
         Instr *r = ti->fn->instrs[u];
@@ -709,7 +693,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
                        "with [()] to keep a scalar)", old->name, args[0]->name, var_label(ti, in->imm));
         }
         if (u == ty_float64 && ((old == ty_int64 && args[0] == ty_uint64) || (old == ty_uint64 && args[0] == ty_int64)) &&
-            (stores_unsigned(ti, in->imm) || unsigned_variable(ti, in->imm)))
+            unsigned_variable(ti, in->imm))
             u = ty_uint64;   /* h = np.uint32 argument, then h ^= h >> 16 (a uint64): a uint64, as in Numba */
         if (!u) return ERR(in, "cannot unify %s and %s for %s", old->name, args[0]->name,
                            var_label(ti, in->imm));
@@ -906,7 +890,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!u) return ERR(in, "cannot unify return types %s and %s", ti->ret->name, args[0]->name);
         if (u == ty_float64 && ((ti->ret == ty_int64 && args[0] == ty_uint64) || (ti->ret == ty_uint64 && args[0] == ty_int64)) &&
             returns_unsigned(ti))
-            u = ty_uint64;   /* an int64 typed before a variable became uint64 (stores_unsigned) */
+            u = ty_uint64;   /* an int64 typed before a variable became uint64 (unsigned_variable) */
         if (u != ti->ret) {
             ti->ret = u;
             *changed = true;
