@@ -689,23 +689,33 @@ void cg_check_size(Lower *L, long long itemsize, int nd, LLVMValueRef *shape) {
                 "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
 }
 
-/* A new C-contiguous array of shape[] (checked non-negative and not too big), owning a fresh
- * block, already in its slot (so an error while it is being filled frees it). */
+/* A new array of shape[] (checked non-negative and not too big), F-contiguous for an F type and
+ * C-contiguous for any other, owning a fresh block, already in its slot (so an error while it is
+ * being filled frees it). */
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     int nd = t->ndim;
-    LLVMValueRef strides[64];
-    cg_check_size(L, (long long)ty_item_size(t), nd, shape);
+    LLVMValueRef strides[64], nbytes;
+    long long itemsize = (long long)ty_item_size(t);
+    cg_check_size(L, itemsize, nd, shape);
     LLVMTypeRef pt = L->i64;
-    LLVMValueRef nbytes = c_strides(L, (long long)ty_item_size(t), nd, shape, strides);
+    if (t->layout == 'F') {
+        nbytes = i64c(L, itemsize);
+        for (int k = 0; k < nd; k++) {
+            strides[k] = nbytes;
+            nbytes = LLVMBuildMul(L->b, nbytes, shape[k], "");
+        }
+    } else {
+        nbytes = c_strides(L, itemsize, nd, shape, strides);
+    }
     LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
     LLVMValueRef data = cg_gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
     return cg_own(L, cg_make_array(L, t, mi, LLVMConstNull(L->ptr), data, shape, strides), t);
 }
 
-/* A new C-contiguous array of type rt (a's shape, rt's dtype) holding a's elements. A
- * C-contiguous a of rt's dtype is one memcpy, as NumPy's copy is: the element loop's rows of 700
- * bytes copied a 700x700 uint8 image in 7.5 us, memcpy in 5.6. */
+/* A new array of type rt (a's shape, rt's dtype, cg_alloc_array's layout) holding a's elements.
+ * An a of rt's dtype and contiguous layout is one memcpy, as NumPy's copy is: the element loop's
+ * rows of 700 bytes copied a 700x700 uint8 image in 7.5 us, memcpy in 5.6. */
 LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type *rt) {
     LLVMValueRef shape[64];
     for (int k = 0; k < at->ndim; k++) shape[k] = cg_arr_shape(L, a, k);
@@ -718,7 +728,7 @@ LLVMValueRef cg_copy_array(Lower *L, const Type *at, LLVMValueRef a, const Type 
     char kind = ty_dtypes[at->dtype].kind;
     bool numbers = kind == 'b' || kind == 'i' || kind == 'u' || kind == 'f' || kind == 'c';
     if (at->kind == TY_ARRAY && rt->kind == TY_ARRAY && at->dtype == rt->dtype && numbers && at->ndim == rt->ndim &&
-        at->layout == 'C' && rt->layout == 'C' && !at->unaligned) {
+        (at->layout == 'C' || at->layout == 'F') && at->layout == rt->layout && !at->unaligned) {
         LLVMValueRef bytes = LLVMBuildMul(L->b, cg_array_size(L, at, a), i64c(L, ty_dtypes[at->dtype].size), "");
         LLVMBuildMemCpy(L->b, cg_arr_data(L, out), 64, cg_arr_data(L, a), 1, bytes);
         return out;
@@ -1817,8 +1827,22 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat, LLVMValueRef
 /* Sets each array leaf's data and the strides it is read with, broadcast to E->shape (0 along a
  * dimension of length 1 it is stretched over; ValueError where it does not broadcast). Returns
  * whether every leaf has E's shape (an i1); *flat_ok becomes false where the types rule out
- * reading every leaf by one flat index. */
-static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
+ * reading every leaf by one flat index (every leaf contiguous in `order`, 'C' or 'F'). */
+/* Whether extents a and b are the same value: one value, or the same element read twice out of
+ * the same array (cg_arr_shape builds a new extractvalue each time it is asked). */
+static bool same_extent(LLVMValueRef a, LLVMValueRef b) {
+    for (int depth = 0; depth < 4; depth++) {
+        if (a == b) return true;
+        if (!LLVMIsAExtractValueInst(a) || !LLVMIsAExtractValueInst(b) || LLVMGetNumIndices(a) != 1 ||
+            LLVMGetNumIndices(b) != 1 || LLVMGetIndices(a)[0] != LLVMGetIndices(b)[0])
+            return false;
+        a = LLVMGetOperand(a, 0);
+        b = LLVMGetOperand(b, 0);
+    }
+    return false;
+}
+
+static LLVMValueRef bind_leaves(Lower *L, Expr *E, char order, bool *flat_ok) {
     LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
     for (int i = 0; i < E->nleaves; i++) {
         Leaf *lf = &E->leaves[i];
@@ -1826,9 +1850,16 @@ static LLVMValueRef bind_leaves(Lower *L, Expr *E, bool *flat_ok) {
         lf->data = cg_arr_data(L, lf->v);
         lf->col = lf->t->ndim > 0 && dim_is_one(built_value(L, lf), (unsigned)(lf->t->ndim - 1));
         int shift = E->nd - lf->t->ndim;
-        if (lf->t->layout != 'C' || lf->t->ndim != E->nd) *flat_ok = false;
+        if (lf->t->layout != order || lf->t->ndim != E->nd) *flat_ok = false;
         for (int k = 0; k < lf->t->ndim; k++) {
             LLVMValueRef n = cg_arr_shape(L, lf->v, k), want = E->shape[k + shift];
+            if (same_extent(n, want)) {   /* the extent the loop's shape was taken from: not stretched,
+                                           * by construction (so the loops come once: no twin for a
+                                           * stretched operand, no strided twin of the flat loop) */
+                lf->estr[k] = cg_arr_stride(L, lf->t, lf->v, k);
+                if (k == lf->t->ndim - 1) lf->stretched_last = LLVMConstInt(L->i1, 0, 0);
+                continue;
+            }
             LLVMValueRef one = LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), "");
             LLVMValueRef eq = LLVMBuildICmp(L->b, LLVMIntEQ, n, want, "");
             cg_raise_if(L, LLVMBuildNot(L->b, LLVMBuildOr(L->b, one, eq, ""), ""), "builtins:ValueError",
@@ -1872,9 +1903,10 @@ static void merge_last_dims(Lower *L, Expr *E) {
 /* Broadcast every array operand to E->shape (set the strides it is read with) and run the
  * loops writing E->out. */
 static void run_expr(Lower *L, Expr *E) {
-    bool flat_ok = E->out_t->layout == 'C';
-    LLVMValueRef same = bind_leaves(L, E, &flat_ok);
-    LLVMValueRef unit = nest_unit(L, E, flat_ok);
+    char order = E->out_t->layout;   /* the flat loop runs every operand in this memory order */
+    bool flat_ok = order == 'C' || (order == 'F' && E->out_t->ndim == E->nd);
+    LLVMValueRef same = bind_leaves(L, E, order, &flat_ok);
+    LLVMValueRef unit = nest_unit(L, E, flat_ok && order == 'C');
     if (L->fn->parallel && E->nd > 0) {
         run_expr_parallel(L, E, flat_ok ? same : NULL, unit);
         return;
@@ -1886,6 +1918,10 @@ static void run_expr(Lower *L, Expr *E) {
     }
     LLVMValueRef total = i64c(L, 1);
     for (int k = 0; k < E->nd; k++) total = LLVMBuildMul(L->b, total, E->shape[k], "");
+    if (LLVMIsAConstantInt(same) && LLVMConstIntGetZExtValue(same)) {   /* every operand has the loop's shape */
+        cg_loop_nest(L, 1, &total, flat_body, E);
+        return;
+    }
     LLVMBasicBlockRef fb = LLVMAppendBasicBlockInContext(L->c, L->func, "flat");
     LLVMBasicBlockRef nb = LLVMAppendBasicBlockInContext(L->c, L->func, "strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "exprdone");
@@ -1908,7 +1944,9 @@ static void broadcast_shape(Lower *L, Expr *E) {
         int shift = E->nd - lf->t->ndim;
         for (int k = 0; k < lf->t->ndim; k++) {
             LLVMValueRef n = cg_arr_shape(L, lf->v, k), cur = E->shape[k + shift];
-            E->shape[k + shift] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), cur, n, "");
+            if (LLVMIsAConstantInt(cur) && LLVMConstIntGetZExtValue(cur) == 1) E->shape[k + shift] = n;   /* the first */
+            else if (!same_extent(n, cur))
+                E->shape[k + shift] = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 1), ""), cur, n, "");
         }
     }
 }
@@ -2021,7 +2059,7 @@ CgExpr *cg_expr_open(Lower *L, int id, int nd, LLVMValueRef *shape, const CgSubs
     if (shape) memcpy(E->shape, shape, sizeof(LLVMValueRef) * (size_t)nd);
     else broadcast_shape(L, E);
     bool flat_ok = true;
-    E->flat_ok = bind_leaves(L, E, &flat_ok);
+    E->flat_ok = bind_leaves(L, E, 'C', &flat_ok);
     if (!flat_ok || L->ti->vtypes[id]->ndim != nd) E->flat_ok = LLVMConstInt(L->i1, 0, 0);
     return E;
 }

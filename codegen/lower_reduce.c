@@ -1930,6 +1930,11 @@ static void fused_loops_of(Lower *L, void *env) { fused_loops(L, env); }
 /* fused_loops twice: reading the last axis with constant steps where cond (an i1) holds (and
  * there twice again where an operand may be stretched along it: cg_expr_unit_twins). */
 static void fused_two_ways(Lower *L, Fused *F, LLVMValueRef cond) {
+    if (LLVMIsAConstantInt(cond)) {   /* decided by the types: one way */
+        if (LLVMConstIntGetZExtValue(cond)) cg_expr_unit_twins(L, F->E, fused_loops_of, F);
+        else fused_loops(L, F);
+        return;
+    }
     LLVMBasicBlockRef unit = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.unit");
     LLVMBasicBlockRef any = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.strided");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.done");
@@ -1974,6 +1979,9 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
         LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
     } else if (nd == 1) {
         fused_two_ways(L, &F, flat);
+    } else if (LLVMIsAConstantInt(flat) && LLVMConstIntGetZExtValue(flat)) {   /* one flat lane, by the types */
+        if (par) LLVMBuildStore(L->b, reduce_lane_parallel(L, bid, &ln, F.rdt, NULL), F.slot);
+        else fused_loops(L, &F);
     } else {   /* one flat lane, or the expression made first where its operands are not so */
         LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.flat");
         LLVMBasicBlockRef made = LLVMAppendBasicBlockInContext(L->c, L->func, "fused.made");
@@ -2028,10 +2036,16 @@ LLVMValueRef cg_fused_sum_squares(Lower *L, int src) {
     LLVMValueRef n = i64c(L, 1);
     for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
     SquaresOf S = {&F, n, cg_entry_alloca(L, L->f64, "sumsq")};
+    LLVMValueRef lane_ok = nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E);
+    if (LLVMIsAConstantInt(lane_ok) && LLVMConstIntGetZExtValue(lane_ok)) {   /* decided by the types */
+        if (nd == 1) cg_expr_unit_twins(L, F.E, squares_into, &S);
+        else squares_into(L, &S);
+        return LLVMBuildLoad2(L->b, L->f64, S.slot, "");
+    }
     LLVMBasicBlockRef lane = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.lane");
     LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.other");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "sumsq.done");
-    LLVMBuildCondBr(L->b, nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E), lane, other);
+    LLVMBuildCondBr(L->b, lane_ok, lane, other);
     LLVMPositionBuilderAtEnd(L->b, lane);
     if (nd == 1) cg_expr_unit_twins(L, F.E, squares_into, &S);
     else squares_into(L, &S);

@@ -263,9 +263,18 @@ static int max_ndim(const Type *a, const Type *b) {
     return na > nb ? na : nb;
 }
 
-static const Type *result(int dt, int ndim, bool array) {
-    if (!array) return ty_scalar_of(dt);
-    return ty_array(dt, ndim, 'C', false);
+/* The nd-d array of dt an elementwise operation of a, b and c (any may be NULL or a scalar)
+ * returns, in NumPy's order 'K' as Numba gives it: F-contiguous where every array operand is F
+ * (X.T * 2.0, np.sqrt(F) + F), so the loop reads and writes them in memory order; C otherwise. */
+const Type *ti_ew_array(int dt, int nd, const Type *a, const Type *b, const Type *c) {
+    const Type *ops[3] = {a, b, c};
+    int arrays = 0, f = 0;
+    for (int i = 0; i < 3; i++)
+        if (ops[i] && ops[i]->kind == TY_ARRAY) {
+            arrays++;
+            f += ops[i]->layout == 'F' && ops[i]->ndim == nd;
+        }
+    return ty_array(dt, nd, nd >= 2 && arrays && f == arrays ? 'F' : 'C', false);
 }
 
 /* The result of a product of a (n-d) and b (m-d), n, m in {1, 2}: dot and matmul agree there. */
@@ -316,7 +325,7 @@ const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const
         if (k == 'b') dt = DT_INT8;
         break;
     }
-    return result(dt, max_ndim(a, b), true);
+    return ti_ew_array(dt, max_ndim(a, b), a, b, NULL);
 }
 
 const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a) {
@@ -324,13 +333,13 @@ const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a) {
     if (op == IRU_INVERT && (ty_dtypes[a->dtype].kind == 'f' || ty_dtypes[a->dtype].kind == 'c'))
         return ERR(in, "bad operand type for unary ~: %s", a->name), NULL;
     if (op == IRU_NEG && a->dtype == DT_BOOL) return ERR(in, "cannot negate a boolean array"), NULL;
-    return ty_array(a->dtype, a->ndim, 'C', false);
+    return ti_ew_array(a->dtype, a->ndim, a, NULL, NULL);
 }
 
 const Type *ti_array_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     if (!(a->kind == TY_ARRAY || ty_is_number(a)) || !(b->kind == TY_ARRAY || ty_is_number(b)))
         return ERR(in, "cannot compare %s and %s", a->name, b->name), NULL;
-    return ty_array(DT_BOOL, max_ndim(a, b), 'C', false);
+    return ti_ew_array(DT_BOOL, max_ndim(a, b), a, b, NULL);
 }
 
 /* A ufunc from builtins.def on scalars or arrays: the result's dtype. */

@@ -371,7 +371,8 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int dt = ci->params[1]->kind == TY_NONE ? ti_result_dtype(ci->params[0], ci->params[0])
                                                 : ti_result_dtype(ci->params[0], ci->params[1]);
         if (ci->params[2]->kind != TY_NONE) dt = ti_result_dtype(ty_array(dt, nd ? nd : 1, 'C', false), ci->params[2]);
-        ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        ci->ret = nd ? ti_ew_array(dt, nd, ci->params[0], ci->argmap[1] >= 0 ? ci->params[1] : NULL,
+                                   ci->argmap[2] >= 0 ? ci->params[2] : NULL) : ty_scalar_of(dt);
         if (ci->argmap[3] >= 0 && ci->params[3]->kind != TY_NONE) {   /* out=: written and returned, as a ufunc's */
             if (ti_check_out(ti, in, fname, ci->params[3], nd, dt)) return -1;
             ci->ret = ci->params[3];

@@ -409,7 +409,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         bool arr = x->kind == TY_ARRAY || (y && y->kind == TY_ARRAY);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
-        ci->ret = arr ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        ci->ret = arr ? ti_ew_array(dt, nd, x, y, NULL) : ty_scalar_of(dt);
         ci->dtype = dt;   /* the loop's dtype, also where out= has another */
         return ufunc_out_where(ti, in, ci, nd, nargs);
     }
@@ -424,7 +424,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = c->kind == TY_ARRAY ? c->ndim : 0;
         if (x->kind == TY_ARRAY && x->ndim > nd) nd = x->ndim;
         if (y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
-        ci->ret = nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt);
+        ci->ret = nd ? ti_ew_array(dt, nd, c, x, y) : ty_scalar_of(dt);
         return 0;
     }
     case BI_NP_IX: {   /* np.ix_(r, c, ...): views of the 1-d index arrays, each along its own dimension */
@@ -476,7 +476,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
                        a->kind == TY_RECARRAY ? " (of a structured array: np.empty_like, np.zeros_like)" : "", a->name);
         if (full && !ty_is_number(ci->params[1])) return ERR(in, "np.full_like() needs a number to fill with");
         if ((dt = dtype_param(ti, in, ci, full ? 2 : 1, a->dtype)) < 0) return -1;
-        ci->ret = ty_array(dt, a->ndim, 'C', false);
+        ci->ret = ti_ew_array(dt, a->ndim, a, NULL, NULL);   /* NumPy's order 'K': F of F */
         return 0;
     }
     case BI_NP_ARANGE: {
@@ -532,7 +532,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             return 0;
         }
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
-        ci->ret = bid == BI_NP_ASCONTIG && a->layout == 'C' ? a : ty_array(a->dtype, a->ndim, 'C', false);
+        if (bid == BI_NP_COPY && !method) ci->ret = ti_ew_array(a->dtype, a->ndim, a, NULL, NULL);   /* np.copy: order 'K' */
+        else ci->ret = bid == BI_NP_ASCONTIG && a->layout == 'C' ? a : ty_array(a->dtype, a->ndim, 'C', false);
         return 0;
     case BI_NP_ARRAY: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_ARRAY, 1, args, nargs, false))) return -1;
@@ -635,8 +636,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (ty_dtypes[dt].kind == 'c') return ERR(in, "np.%s() is not supported for complex values", fname);
         int nd = x->kind == TY_ARRAY ? x->ndim : 0;
         if (y && y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
-        const Type *two[2] = {nd ? ty_array(dt, nd, 'C', false) : ty_scalar_of(dt),
-                              dm ? NULL : nd ? ty_array(DT_INT32, nd, 'C', false) : ty_int64};
+        const Type *two[2] = {nd ? ti_ew_array(dt, nd, x, y, NULL) : ty_scalar_of(dt),
+                              dm ? NULL : nd ? ti_ew_array(DT_INT32, nd, x, y, NULL) : ty_int64};
         two[1] = dm || bid == BI_NP_MODF ? two[0] : two[1];
         ci->dtype = dt;
         ci->ret = ty_tuple(2, two);
@@ -715,7 +716,7 @@ int ti_type_array_method(TypeInfo *ti, Instr *in, const Type *m, const Type **ar
         int dt = ti_dtype_arg(ci->params[1]);
         if (dt < 0) return ERR(in, "astype() needs a NumPy type such as np.float32 (got %s)", ci->params[1]->name);
         ci->builtin = METHOD_ASTYPE;
-        ci->ret = ty_array(dt, m->recv->ndim, 'C', false);
+        ci->ret = ti_ew_array(dt, m->recv->ndim, m->recv, NULL, NULL);   /* order 'K': F of F */
         return 0;
     }
     if (!strcmp(attr, "$shape")) {   /* a.shape = shape: a C-contiguous view (AttributeError at run time if a is not) */

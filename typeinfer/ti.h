@@ -415,6 +415,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
 int ti_sequence_shape(const Type *t, int *dt, int depth);   /* a nested tuple of numbers: its depth and dtype, else -1 */
 const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a);
 int ti_result_dtype(const Type *a, const Type *b);
+const Type *ti_ew_array(int dt, int nd, const Type *a, const Type *b, const Type *c);   /* an elementwise result of a, b, c (NULL or scalars allowed) */
 bool ti_same_kind_cast(int from, int to);   /* NumPy's casting='same_kind' of a ufunc's result into out= */
 int ti_check_out(TypeInfo *ti, Instr *in, const char *fname, const Type *o, int nd, int dt);   /* out= for nd-d results of dt: 0, or -1 located */
 const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const Type *b);
