@@ -1180,14 +1180,31 @@ static bool stored_before(Block *t, Instr *y, const int *vars, int n) {
     return false;
 }
 
+/* Whether variable v is ever given an element of an array (j = indices[k]): as an index, a
+ * gather. */
+static bool read_from_array(Lower *L, int v) {
+    Function *fn = L->fn;
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        if (x && x->op == IR_STOREVAR && x->imm == v && fn->instrs[x->args[0]]->op == IR_GETITEM) return true;
+    }
+    return false;
+}
+
 /* Element read y (in T) may be read whatever the branch does (branch_as_update's guarded
  * read): one int variable per axis of its array, none stored in T before it, and no check that
- * would raise (boundscheck, a try block). */
+ * would raise (boundscheck, a try block). Not through an index read from an array (a CSR row's
+ * `if j != i: s -= data[k] * x[j]` with j = indices[k]): such a loop does not vectorise, and
+ * the update made whatever the branch does put a select after each subtraction, on the chain
+ * of dependent adds, and a read of x[j] guarded by a select before it (Jacobi sweeps: 2.7 ms
+ * that way, 1.2 with the branch; Numba 2.2). */
 static bool read_either_way(Lower *L, Block *t, Instr *y) {
     Function *fn = L->fn;
     const Type *at = L->ti->vtypes[y->args[0]];
     int vars[8], n = read_vars(fn, y, vars);
     if (!n || n - 1 != at->ndim || t->handler || L->ti->root->fn->boundscheck || stored_before(t, y, vars, n)) return false;
+    for (int k = 1; k < n; k++)
+        if (read_from_array(L, vars[k])) return false;
     Instr *idx = fn->instrs[y->args[1]];
     for (int k = 0; k < at->ndim; k++) {
         Instr *p = idx->op == IR_TUPLE ? fn->instrs[idx->args[k]] : idx;
@@ -1325,6 +1342,29 @@ static bool updates_only(Lower *L, Instr *br, Block *t, Block *j) {
 }
 
 static int lower_instr(Lower *L, Instr *in);
+
+/* v, read by `in` out of a container (a jitclass field, a list or dict item: borrowed, the
+ * container keeps it), or a reference of its own where the value is used after a store into a
+ * container or a call in the same block: `p.a, p.b = p.b, p.a` stores p.b into p.a first, which
+ * drops the old p.a's last reference before the swap stores it into p.b. */
+static LLVMValueRef owned_if_outlived(Lower *L, Instr *in, LLVMValueRef v, const Type *t) {
+    if (!v || !cg_has_refs(L, t)) return v;
+    Block *b = in->block;
+    int i = 0;
+    while (i < b->ninstrs && b->instrs[i] != in) i++;
+    bool stored = false;
+    for (i++; i < b->ninstrs; i++) {
+        Instr *x = b->instrs[i];
+        for (int k = 0; stored && k < x->nargs; k++)
+            if (x->args[k] == in->id) {
+                cg_incref(L, v, t);
+                return cg_own(L, v, t);
+            }
+        stored |= x->op == IR_SETITEM || x->op == IR_DELITEM || x->op == IR_CALL || x->op == IR_LISTAPPEND ||
+                  x->op == IR_MAPADD;
+    }
+    return v;
+}
 
 /* Element read y of an updating side, made whatever the branch does (read_either_way): from its
  * place (cg_index_basic's address) when every index lies in its array, else from a zero constant
@@ -1754,7 +1794,7 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ARRAY) {
             v = cg_array_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_CLASS) {
-            v = cg_class_getattr(L, in);
+            v = owned_if_outlived(L, in, cg_class_getattr(L, in), t);
         } else if (in->op == IR_GETATTR && (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD)) {
             v = cg_fields_getattr(L, in);
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_METHOD && vt(L, in->args[0])->recv->kind == TY_ARRAY) {
@@ -1934,8 +1974,8 @@ static int lower_instr(Lower *L, Instr *in) {
         if (!ty_is_runtime(vt(L, in->id))) v = LLVMGetPoison(L->i8);   /* types.float64[:]: a type, no value */
         else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD) v = cg_fields_getitem(L, in);
-        else if (vt(L, in->args[0])->kind == TY_LIST) v = cg_list_getitem(L, in);
-        else if (vt(L, in->args[0])->kind == TY_DICT) v = cg_dict_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_LIST) v = owned_if_outlived(L, in, cg_list_getitem(L, in), t);
+        else if (vt(L, in->args[0])->kind == TY_DICT) v = owned_if_outlived(L, in, cg_dict_getitem(L, in), t);
         else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
         else if (vt(L, in->args[0]) == ty_str) v = cg_str_getitem(L, in);
         else if (ty_is_number(vt(L, in->args[0]))) v = L->vals[in->args[0]];   /* x[()] of a number: x */

@@ -979,3 +979,43 @@ def test_typeof_typed_containers_of_instances():
     d[1] = V(2.0)
     dt = impl.typeof(d)
     assert dt.key_type == types.int64 and dt.value_type == it
+
+
+@plain_and_jit([("a", float64[:]), ("b", float64[:])])
+class Buffers:
+    def __init__(self, n):
+        self.a = np.zeros(n)
+        self.b = np.ones(n)
+
+    def flip(self):
+        self.a, self.b = self.b, self.a
+
+
+def swap_fields(n, times):
+    p = Buffers(n)
+    for _ in range(times):
+        p.a, p.b = p.b, p.a
+    p.flip()
+    fresh = np.full(n, 7.0)   # a block freed by a bad swap would be this array's
+    return p.a[0], p.b[0], p.a.sum(), p.b.sum(), fresh[0]
+
+
+@pytest.mark.parametrize("times", [1, 2, 3])
+def test_swapping_array_fields_keeps_both(times):
+    # `p.a, p.b = p.b, p.a` stores p.b into p.a first: the old p.a, read before, must outlive
+    # that store (it freed its array, then stored the freed block into p.b: a double free)
+    for n in (4, 1000):
+        same(swap_fields, n, times)
+
+
+def swap_items(n):
+    l = [np.zeros(n), np.ones(n)]
+    d = {0: np.zeros(n), 1: np.ones(n)}
+    l[0], l[1] = l[1], l[0]
+    d[0], d[1] = d[1], d[0]
+    fresh = np.full(n, 7.0)
+    return l[0][0], l[1][0], d[0][0], d[1][0], fresh[0]
+
+
+def test_swapping_list_and_dict_items_keeps_both():
+    assert njit(swap_items)(1000) == swap_items(1000)
