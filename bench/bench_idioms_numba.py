@@ -2664,6 +2664,48 @@ def naive_dft_complex_exp(x):
 
 
 
+def _laplacian_csr(m):
+    """The 5-point Laplacian of an m x m grid in CSR form (indptr, indices int32, data)."""
+    i, j = np.divmod(np.arange(m * m), m)
+    rows, cols, vals = [np.arange(m * m)], [np.arange(m * m)], [np.full(m * m, 4.0)]
+    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        ok = (i + di >= 0) & (i + di < m) & (j + dj >= 0) & (j + dj < m)
+        rows.append(np.flatnonzero(ok))
+        cols.append((i[ok] + di) * m + j[ok] + dj)
+        vals.append(np.full(ok.sum(), -1.0))
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    order = np.lexsort((c, r))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(r, minlength=m * m)))).astype(np.int32)
+    return indptr, c[order].astype(np.int32), v[order]
+
+
+kernel("csr_jacobi_skip_diag", """
+def csr_jacobi_skip_diag(indptr, indices, data, b, niter):
+    n = b.size
+    x = np.zeros(n)
+    xn = np.empty(n)
+    for _ in range(niter):
+        for i in range(n):
+            s = b[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                if j != i:
+                    s -= data[k] * x[j]
+            xn[i] = s / 4.0
+        x, xn = xn, x
+    return x
+""", lambda small: _laplacian_csr(4 if small else 80) + (_rng(222).standard_normal(16 if small else 6400), 3 if small else 50))
+
+
+kernel("transposed_elementwise", """
+def transposed_elementwise(X):
+    Y = X.T * 2.0 + 1.0
+    for _ in range(3):
+        Y = np.sqrt(Y * Y + X.T)
+    return Y
+""", lambda small: (_rng(223).random((6, 5) if small else (1000, 1000)),))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

@@ -902,3 +902,39 @@ def test_float32_reduction_combines_in_float32():
     assert abs(s - float(u.astype(np.float64).sum())) < 50 and m == float(u.max())
     small = np.arange(10, dtype=np.float32) * np.float32(0.1)
     assert jit(f32_reductions, parallel=True)(small)[0] == 4.5   # float64 partials gave 4.500000081956387
+
+
+def quotient_reduction(a):
+    s = 1024.0
+    for i in prange(a.shape[0]):
+        s /= a[i]
+    return s
+
+
+def test_division_reduction():
+    # s /= e is a reduction, as in numba: the partials multiply the 1 / e
+    a = np.array([2.0, 4.0, 0.5, 1.0, 8.0, 0.25] * 50)
+    check(quotient_reduction, a, jit_opts={"parallel": True}, rtol=1e-12)
+
+
+def divide_rows(a, b):
+    out = np.empty_like(a)
+    q = np.empty(a.shape[0], np.int64)
+    for i in prange(a.shape[0]):
+        out[i] = a[i] / b[i]
+        q[i] = int(a[i]) // int(b[i]) + int(a[i]) % int(b[i])
+    return out, q
+
+
+@numba_leaks("its ZeroDivisionError leaves the arrays allocated")
+def test_prange_body_divides_as_numpy():
+    # numba compiles a prange body with error_model="numpy": x / 0.0 is inf or nan, x // 0 and
+    # x % 0 are 0; the same loop outside parallel=True raises
+    a, b = np.arange(6.0), np.array([0.0, 1.0, 0.0, 2.0, 0.0, 3.0])
+    out, q = jit(divide_rows, parallel=True)(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = a / b
+    assert np.array_equal(out, want, equal_nan=True)
+    assert list(q) == [0, 1, 0, 2, 0, 3]
+    with pytest.raises(ZeroDivisionError):
+        jit(divide_rows)(a, b)

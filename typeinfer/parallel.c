@@ -95,6 +95,7 @@ static int reduction_op(TypeInfo *ti, ParLoop *pl, Instr *st, int v, int *ld) {
     if (x->op == IR_BINOP) {
         if (x->imm == IRB_ADD || x->imm == IRB_MUL) return x->imm;
         if (x->imm == IRB_SUB && reads[0]) return IRB_ADD;   /* s - e: the partials sum the -e */
+        if (x->imm == IRB_TRUEDIV && reads[0]) return IRB_MUL;   /* s / e: the partials multiply the 1 / e, as Numba's */
         return -1;
     }
     CallInfo *ci = ti->calls[x->id];
