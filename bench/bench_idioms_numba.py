@@ -75,8 +75,11 @@ def _new_ns(backend):
         from numba.experimental import jitclass as jc
     vec = ember.vectorize if backend == "ember" else numba.vectorize if backend == "numba" else \
         (lambda sigs: np.vectorize)
+    mod = ember if backend == "ember" else numba
+    threads = (lambda: 1, lambda: 0) if backend == "python" else (mod.get_num_threads, mod.get_thread_id)
     return {"np": np, "math": math, "heapq": heapq, "prange": pr, "typed": typed,
-            "types": tys, "jitclass": jc, "vectorize": vec, "__name__": __name__}
+            "types": tys, "jitclass": jc, "vectorize": vec, "get_num_threads": threads[0],
+            "get_thread_id": threads[1], "__name__": __name__}
 
 
 KERNELS, META, kernel, build = B.registry(_new_ns)
@@ -2704,6 +2707,19 @@ def transposed_elementwise(X):
         Y = np.sqrt(Y * Y + X.T)
     return Y
 """, lambda small: (_rng(223).random((6, 5) if small else (1000, 1000)),))
+
+
+kernel("prange_thread_local_hist", """
+def prange_thread_local_hist(x, nbins, lo, hi):
+    local = np.zeros((get_num_threads(), nbins), dtype=np.int64)
+    w = nbins / (hi - lo)
+    for i in prange(x.shape[0]):
+        t = get_thread_id()
+        b = int((x[i] - lo) * w)
+        if b >= 0 and b < nbins:
+            local[t, b] += 1
+    return local.sum(axis=0)
+""", lambda small: (_rng(224).standard_normal(100 if small else 2000000), 50, -4.0, 4.0), parallel=True)
 
 
 if __name__ == "__main__":
