@@ -2722,6 +2722,18 @@ def prange_thread_local_hist(x, nbins, lo, hi):
 """, lambda small: (_rng(224).standard_normal(100 if small else 2000000), 50, -4.0, 4.0), parallel=True)
 
 
+kernel("spring_chain_strided", """
+def spring_chain_strided(pos, acc, steps):
+    for _ in range(steps):
+        for i in range(pos.shape[0] - 1):
+            f = pos[i + 1] - pos[i]
+            acc[i] -= f
+            acc[i + 1] += f
+    return acc
+""", lambda small: ((np.arange(20 if small else 1000) * 1.0)[::2], np.zeros(10 if small else 500), 3 if small else 2000),
+       mutates=True)
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

@@ -115,7 +115,14 @@ int cg_jit_init(void) {
      * On x86 the backend's domain reassignment (GPR logic moved to AVX-512 mask registers) is
      * off: it grows quadratically with a function's size (NPBench's vadv, 72 vector loops in one
      * function: 4.8 s of codegen's 8.6, the first call 27 -> 13 s), and turning it off changed no
-     * instruction count of bench_loops_c.py's 37 kernels (--callgrind --ab). */
+     * instruction count of bench_loops_c.py's 37 kernels (--callgrind --ab).
+     * The SLP vectoriser packs a tree only where it saves 2 or more of its cost units (LLVM's
+     * threshold is 0): a tree saving one packs the loads of elements the loop stored just before
+     * into one vector (acc[i] -= f; acc[i + 1] += f over i: each trip's 16-byte load overlaps the
+     * last trip's 16-byte store, which x86 cannot forward) and stalls on every trip: a spring
+     * chain over a strided array ran 10.9 ms against Numba's 0.67, 0.77 with the threshold.
+     * bench_loops_c.py's kernels make the same code; of the 170 in bench_idioms_numba.py and
+     * bench_loops_numba.py the 24 whose code changes run 0.91-1.03x the time. */
     o3 = o3_pipeline();
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
@@ -139,9 +146,10 @@ int cg_jit_init(void) {
     const char *epilogue_vf = cg_feature_in(features, "+avx512f") ? "-epilogue-vectorization-minimum-VF=8"
                               : cg_feature_in(features, "+avx")   ? "-epilogue-vectorization-minimum-VF=4"
                                                                   : "-epilogue-vectorization-minimum-VF=2";
-    const char *argv[7 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
-                                               "-force-ordered-reductions", epilogue_vf, "-small-loop-cost=60"};
-    int argc = 5;
+    const char *argv[8 + MAX_EXTRA_OPTIONS] = {"ember", "-unroll-runtime-other-exit-predictable",
+                                               "-force-ordered-reductions", epilogue_vf, "-small-loop-cost=60",
+                                               "-slp-threshold=2"};
+    int argc = 6;
     if (!strncmp(triple, "x86_64", 6)) argv[argc++] = "-disable-x86-domain-reassignment";
     if (!strncmp(triple, "x86_64", 6) && dlopen(RT_LIBMVEC, RTLD_NOW | RTLD_LOCAL))
         argv[argc++] = "-vector-library=LIBMVEC-X86";
