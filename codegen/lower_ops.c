@@ -35,12 +35,14 @@ LLVMValueRef cg_rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLV
 }
 
 /* Division by zero as NumPy's: inside array loops, in functions compiled with
- * error_model="numpy" (Numba's option), and in the body of a prange loop (Numba compiles that
- * body with error_model="numpy": rows normalised by a zero norm give inf and nan there, not
- * ZeroDivisionError): x // 0 and x % 0 are 0, x / 0.0 is inf or nan. */
+ * error_model="numpy" (Numba's option), and in the body of a prange loop outside a try block
+ * (Numba compiles that body with error_model="numpy": rows normalised by a zero norm give inf
+ * and nan there, not ZeroDivisionError; a try block in it asks for the exception): x // 0 and
+ * x % 0 are 0, x / 0.0 is inf or nan. */
 static bool divides_as_numpy(Lower *L) {
+    Block *b = L->cur ? L->cur->block : NULL;
     return L->numpy_sem || L->ti->root->fn->error_numpy ||
-           (L->ti->nparloops && L->cur && L->cur->block && cg_parloop_of_block(L->ti, L->cur->block));
+           (L->ti->nparloops && b && !b->handler && cg_parloop_of_block(L->ti, b));
 }
 
 /* ---- integers ---------------------------------------------------------------------- */
