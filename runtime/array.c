@@ -854,7 +854,7 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
     if (PyUnicode_Check(v))
         snprintf(buf, len, "is a str, %s compiled code works on numbers and arrays (a string can be a constant "
                  "inside the function, not an argument)", ns);
-    else if (PyBytes_Check(v) || PyByteArray_Check(v) || PyMemoryView_Check(v))
+    else if (PyByteArray_Check(v) || PyMemoryView_Check(v))
         snprintf(buf, len, "is a %s, %s pass an array over its memory, np.frombuffer(%s, dtype=...)", Py_TYPE(v)->tp_name,
                  ns, name);
     else if (PyList_Check(v))
@@ -905,6 +905,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 }
 
 const Type *rt_typeof_argument(PyObject *v) {
+    if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
     const Type *t = rt_typeof(v);
     if (t == ty_complex128 && !PyComplex_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, CFloat))
         return ty_state->narrow[DT_COMPLEX64];   /* an np.complex64: a complex64, as Numba's */
@@ -954,6 +955,16 @@ const Type *rt_typeof(PyObject *v) {
 /* An ndarray into an array of type t: the argument's type may be more specific than t (C or F
  * into A, writable into readonly) but never less. */
 int rt_unbox_array(const Type *t, PyObject *o, void *out) {
+    if (PyBytes_Check(o)) {   /* a bytes argument: a read-only uint8 array over its memory, the bytes its parent */
+        if (t->kind != TY_ARRAY || t->dtype != DT_UINT8 || t->ndim != 1 || !t->readonly) return 1;
+        RtArray *r = out;
+        r->meminfo = NULL;
+        r->parent = o;
+        r->data = PyBytes_AS_STRING(o);
+        r->dims[0] = PyBytes_GET_SIZE(o);
+        r->dims[1] = 1;
+        return 0;
+    }
     if (!numpy_ready() || !PyArray_Check(o)) return 1;
     PyArrayObject *a = (PyArrayObject *)o;
     const Type *at = typeof_array(a);

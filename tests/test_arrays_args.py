@@ -347,3 +347,27 @@ def with_inner(a):
 
 def test_inner_functions_see_unaligned_arrays():
     check_all(with_inner, [(unaligned(sample(d, (5,))),) for d in ("float64", "int32", "complex128")])
+
+
+def bytes_stats(b):
+    gc = 0
+    for x in b:
+        if x == 71 or x == 67:
+            gc += 1
+    return len(b), b[0], b[len(b) - 1], gc
+
+
+def test_bytes_argument_is_a_read_only_uint8_array():
+    # as numba's Bytes: len, indexing (ints) and iteration over a bytes argument
+    for b in (b"GATTACAGGC", b"\x00\xff", bytes(range(256)) * 3):
+        assert jit(bytes_stats)(b) == bytes_stats(b)
+
+
+def write_first(b):
+    b[0] = 1
+
+
+@numba_skip("ember's message")
+def test_writing_into_bytes_is_a_typing_error():
+    with pytest.raises(errors.TypingError, match="read-only array"):
+        jit(write_first)(b"abc")
