@@ -210,13 +210,16 @@ def test_called_from_njit_with_arrays_broadcasts_like_the_ufunc():
 
     rng = np.random.default_rng(6)
     a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
-    for x, y in [(a, b), (a, 0.5), (0.5, b), (a[:, :1], b), (a.T[::2], a[0, :3]), (a[::-1], a)]:
+    for x, y in [(a, b), (a, 0.5), (0.5, b), (a[:, :1], b), (a.T[::2], a[0, :3]), (a[::-1], a),
+                 (a[:, :1], np.zeros(0)), (np.zeros((0, 4)), b), (a[:1], a[:, :1])]:
         same(REL(x, y), use(x, y))
     ro = a.copy()
     ro.flags.writeable = False
     same(REL(ro, ro), use(ro, ro))
     with pytest.raises(ValueError, match="could not be broadcast"):
         use(a, np.ones(3))
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        use(np.zeros((0, 4)), np.ones((2, 1)))
 
     @njit
     def use_int(n):

@@ -232,8 +232,6 @@ def _elementwise(kernel, arg_types, out_dtype):
     params = ["p%d" % k for k in range(len(arg_types))]
     arrays = [p for p, nd in zip(params, ndims) if nd >= 0]
     nd = max(ndims)
-    shape = arrays[0] + ".shape" if len(arrays) == 1 else "(%s).shape" % " | ".join(
-        "np.zeros(%s.shape, np.bool_)" % p for p in arrays)   # the broadcast shape; ValueError if none
 
     def element(p, k):
         if k < 0:
@@ -263,7 +261,19 @@ def _elementwise(kernel, arg_types, out_dtype):
         lines.append("    " * indent + "shape = %s.shape" % full[0])
         loop_nest(indent, lambda p, k: p if k < 0 else "%s[%s]" % (p, ", ".join("i%d" % a for a in range(nd))))
     if len(full) != len(arrays) or same:
-        lines.append("    shape = " + shape)
+        # the broadcast shape, extent by extent (ValueError as NumPy's where two differ and
+        # neither is 1): scalar code, where np.zeros(p0.shape) | np.zeros(p1.shape) made two
+        # arrays and a loop, a third of the compile time of a call with two arrays
+        for a in range(nd):
+            lines.append("    n%d = 1" % a)
+            for p, k in zip(params, ndims):
+                if k >= nd - a and k > 0:
+                    d = "%s.shape[%d]" % (p, a - (nd - k))
+                    lines += ["    if %s != 1:" % d,
+                              "        if n%d != 1 and n%d != %s:" % (a, a, d),
+                              "            raise ValueError('operands could not be broadcast together')",
+                              "        n%d = %s" % (a, d)]
+        lines.append("    shape = (%s%s)" % (", ".join("n%d" % a for a in range(nd)), "," if nd == 1 else ""))
         loop_nest(1, element)
     namespace = {"np": np, "_kernel": kernel, "_DT": getattr(np, "bool_" if out_dtype == "bool" else out_dtype)}
     exec(compile("\n".join(lines) + "\n", "<ember elementwise %s>" % kernel.py_func.__qualname__, "exec"), namespace)
