@@ -2734,6 +2734,24 @@ def spring_chain_strided(pos, acc, steps):
        mutates=True)
 
 
+kernel("any_negative_scan", """
+def any_negative_scan(a):
+    for x in a:
+        if x < 0:
+            return True
+    return False
+""", lambda small: (np.abs(_rng(225).standard_normal(50 if small else 1000000)),))
+
+
+kernel("first_unsorted_scan", """
+def first_unsorted_scan(a):
+    for i in range(a.size - 1):
+        if a[i] > a[i + 1]:
+            return i
+    return -1
+""", lambda small: (np.sort(_rng(226).standard_normal(50 if small else 1000000)),))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 
