@@ -54,6 +54,23 @@ def test_isinstance_picks_each_copys_branch():
     check_all(by_kind, [(("ab", 3, "cde"),), ((1.5, "x", np.zeros(4), 2),), (("",),)])
 
 
+def by_kind_written_here():
+    n = 0
+    s = 0.0
+    for x in literal_unroll((1, "ab", 2.5, True, "cde")):
+        if isinstance(x, str):
+            n += len(x)   # a tuple written in the function decides its copies' branches too
+        elif isinstance(x, bool):
+            n += 100
+        else:
+            s += x
+    return n, s
+
+
+def test_isinstance_picks_each_copys_branch_of_a_tuple_written_here():
+    check(by_kind_written_here)
+
+
 def item_kind(t):
     y = t[1]
     if isinstance(y, str):

@@ -34,7 +34,7 @@ static const Type *unify_optional(const Type *a, const Type *b) {
     return u ? ty_optional(u) : NULL;
 }
 
-static const Type *type_const(Const *c) {
+const Type *ti_const_type(const Const *c) {
     switch (c->kind) {
     case K_NONE: return ty_none;
     case K_BOOL: return ty_bool;
@@ -655,7 +655,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     int dunder = ti_class_operator(ti, in, args, &t);   /* obj + x, obj[i]: its class's method (jitclass.c) */
     if (dunder < 0) return -1;
     switch (dunder == 0 ? IR_NOPS : in->op) {   /* (0: typed) */
-    case IR_CONST: t = type_const(&in->c); break;
+    case IR_CONST: t = ti_const_type(&in->c); break;
     case IR_ARG: t = ti->argtypes[in->imm]; break;
     case IR_GLOBAL:
         if (!(t = ti_classify_global(ti, in->obj, in))) return -1;

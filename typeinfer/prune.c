@@ -62,8 +62,9 @@ static bool is_none_const(Function *fn, int value) {
     return c->op == IR_CONST && c->c.kind == K_NONE;
 }
 
-/* The type a value has before typing where the parameters' types fix it: a parameter, item
- * t[k] (k a constant) of such a tuple, literal_unroll(t) of one, through copies and through
+/* The type a value has before typing where the parameters' types fix it: a parameter, a
+ * constant or a tuple of such, item t[k] (k a constant) of such a tuple, literal_unroll(t) of
+ * one, through copies and through
  * variables whose every store has that type (the stack slots of a loop are stored on each trip:
  * a store whose value comes back from the variable itself says nothing). So the copies of an
  * unrolled literal_unroll loop (unroll.c: x = t[k] in copy k) decide their isinstance tests, as
@@ -81,6 +82,16 @@ static const Type *fixed_type(TypeInfo *ti, int value, int *visiting, int depth,
     if (depth == FIXED_DEPTH || ++*steps > FIXED_STEPS) return NULL;
     switch (x->op) {
     case IR_COPY: return fixed_type(ti, x->args[0], visiting, depth + 1, steps);
+    case IR_CONST: return ti_const_type(&x->c);
+    case IR_TUPLE: {   /* literal_unroll((1, 'ab')): a tuple written in the function */
+        const Type *elems[64];
+        if (x->nargs > 64) return NULL;
+        for (int k = 0; k < x->nargs; k++) {
+            elems[k] = fixed_type(ti, x->args[k], visiting, depth + 1, steps);
+            if (!elems[k] || elems[k] == ANY) return NULL;
+        }
+        return ty_tuple(x->nargs, elems);
+    }
     case IR_CALL: {   /* literal_unroll(t) */
         Instr *callee = fn->instrs[x->args[0]];
         PyObject *name = callee->op == IR_GLOBAL ? PyObject_GetAttrString(callee->obj, "__name__") : NULL;

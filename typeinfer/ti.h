@@ -408,6 +408,9 @@ const Type *ti_set_binop(TypeInfo *ti, Instr *in, const Type *a, const Type *b, 
 const Type *ti_set_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed);   /* sets, views, dicts */
 int ti_type_dict_method(TypeInfo *ti, Instr *in, const Type *m, const Type **args, int nargs, bool *changed);
 
+/* infer.c */
+const Type *ti_const_type(const Const *c);   /* a constant's type (an int is an int64) */
+
 /* arrays.c */
 const Type *ti_array_index_type(TypeInfo *ti, Instr *in, const Type *a, const Type *idx);
 bool ti_index_general(const Type *idx);   /* NumPy's general advanced indexing (several index arrays, ...) */
