@@ -805,11 +805,16 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
             LLVMValueRef sh = cg_entry_alloca(L, dims, "shape"), st = cg_entry_alloca(L, dims, "strides");
             LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, args[0], 3, ""), sh);
             LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, args[0], 4, ""), st);
+            LLVMValueRef seen = i64c(L, 0);   /* a bit per axis taken: each once, as NumPy checks */
             for (int k = 0; k < nd; k++) {
                 LLVMValueRef ax = ci->argmap[1] == -2 ? cg_cast(L, L->vals[in->args[1 + k]], L->ti->vtypes[in->args[1 + k]], ty_int64)
                                                       : LLVMBuildExtractValue(L->b, args[1], (unsigned)k, "");
                 ax = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ax, i64c(L, 0), ""), LLVMBuildAdd(L->b, ax, i64c(L, nd), ""), ax, "");
                 cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, ax, i64c(L, nd), ""), "numpy.exceptions:AxisError", "axis out of bounds in transpose");
+                LLVMValueRef bit = LLVMBuildShl(L->b, i64c(L, 1), ax, "");
+                cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildAnd(L->b, seen, bit, ""), i64c(L, 0), ""),
+                            "builtins:ValueError", "repeated axis in transpose");
+                seen = LLVMBuildOr(L->b, seen, bit, "");
                 LLVMValueRef idx[2] = {i64c(L, 0), ax};
                 shape[k] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, sh, idx, 2, ""), "");
                 strides[k] = LLVMBuildLoad2(L->b, L->i64, LLVMBuildInBoundsGEP2(L->b, dims, st, idx, 2, ""), "");

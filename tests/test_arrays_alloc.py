@@ -196,6 +196,22 @@ def test_ravel_transpose():
     check_all(transpose_3d, [(v,) for _, v in layouts(sample("int64", (2, 3, 4)), ["C", "F"])])
 
 
+def transpose_axes(a, axes):
+    return a.transpose(axes)
+
+
+@numba_leaks("its ValueError leaves the view's reference")
+@pytest.mark.parametrize("axes", [(0, 0, 1), (2, 2, 2),
+                                  pytest.param((1, -2, 0), marks=numba_xfail("a negative axis repeating another passes"))])
+def test_transpose_repeated_axis_raises(axes):
+    # each axis once, as NumPy checks: a repeated one made a view reading past the array
+    a = np.arange(24.0).reshape(2, 3, 4)
+    f = jit(transpose_axes)
+    assert np.array_equal(f(a, (1, -1, 0)), a.transpose(1, -1, 0))
+    with pytest.raises(ValueError, match="repeated axis in transpose"):
+        f(a, axes)
+
+
 def astype_forms(a):
     return a.astype(np.float64), a.astype(np.int32), a.astype(np.bool_), a.astype(np.complex128), a.astype(np.uint8)
 
