@@ -449,6 +449,14 @@ static LLVMValueRef float_floordiv(Lower *L, LLVMValueRef a, LLVMValueRef b) {
     return LLVMBuildSelect(L->b, divnz, fl, copysign_(L, f64c(L, 0), LLVMBuildFDiv(L->b, a, b, "")), "");
 }
 
+/* a // b as the error model says: where it divides as NumPy, x // 0.0 is x / 0.0 (inf or nan),
+ * for the operator and divmod() alike; else CPython's floor division (b checked before). */
+static LLVMValueRef float_floordiv_as_model(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+    if (!divides_as_numpy(L)) return float_floordiv(L, a, b);
+    LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), "");
+    return LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, a, b, ""), float_floordiv(L, a, b), "");
+}
+
 /* ---- x ** n for an integer n, in double-double ------------------------------------------- *
  * pow(x, 3.0) is a libm call LLVM cannot vectorise cheaply (x ** 3 over an array: 7.8 us for 2000
  * elements, Numba's x * x * x 1.0). Numba multiplies, rounding at each step (a last bit that may
@@ -910,11 +918,7 @@ LLVMValueRef cg_binop(Lower *L, int op, LLVMValueRef a, LLVMValueRef b, const Ty
         }
         case IRB_FLOORDIV:
             float_zero_check(L, b, "float floor division by zero");
-            if (divides_as_numpy(L)) {   /* NumPy: x // 0.0 is x / 0.0 (inf or nan) */
-                LLVMValueRef zero = LLVMBuildFCmp(L->b, LLVMRealOEQ, b, f64c(L, 0), "");
-                return LLVMBuildSelect(L->b, zero, LLVMBuildFDiv(L->b, a, b, ""), float_floordiv(L, a, b), "");
-            }
-            return float_floordiv(L, a, b);
+            return float_floordiv_as_model(L, a, b);
         case IRB_MOD:
             float_zero_check(L, b, "float modulo");
             return float_mod(L, a, b);
@@ -1442,7 +1446,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
                                        int_floordiv_mod(L, args[0], args[1], true));
         if (t == ty_uint64) return pair(L, ret, uint_div_mod(L, args[0], args[1], false), uint_div_mod(L, args[0], args[1], true));
         float_zero_check(L, args[1], "float divmod()");
-        return pair(L, ret, float_floordiv(L, args[0], args[1]), float_mod(L, args[0], args[1]));
+        return pair(L, ret, float_floordiv_as_model(L, args[0], args[1]), float_mod(L, args[0], args[1]));
     }
     case BI_POW:
         if (n == 3) {

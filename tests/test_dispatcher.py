@@ -321,14 +321,14 @@ def test_malformed_array_type_names_raise(sig):
 # ---- error_model="numpy" -------------------------------------------------------------------------
 
 def _divisions(x, y, i, j):
-    return x / y, x // y, x % y, i // j, i % j, -x / y
+    return x / y, x // y, x % y, i // j, i % j, -x / y, divmod(x, y)[0], divmod(x, y)[1]
 
 
 @pytest.mark.parametrize("args,want", [
-    ((1.0, 0.0, 7, 0), (math.inf, math.inf, math.nan, 0, 0, -math.inf)),
-    ((-1.0, 0.0, -7, 0), (-math.inf, -math.inf, math.nan, 0, 0, math.inf)),
-    ((0.0, 0.0, 0, 0), (math.nan, math.nan, math.nan, 0, 0, math.nan)),
-    ((7.5, 2.0, -7, 2), (3.75, 3.0, 1.5, -4, 1, -3.75)),
+    ((1.0, 0.0, 7, 0), (math.inf, math.inf, math.nan, 0, 0, -math.inf, math.inf, math.nan)),
+    ((-1.0, 0.0, -7, 0), (-math.inf, -math.inf, math.nan, 0, 0, math.inf, -math.inf, math.nan)),
+    ((0.0, 0.0, 0, 0), (math.nan, math.nan, math.nan, 0, 0, math.nan, math.nan, math.nan)),
+    ((7.5, 2.0, -7, 2), (3.75, 3.0, 1.5, -4, 1, -3.75, 3.0, 1.5)),
 ])
 def test_error_model_numpy(args, want):
     # Numba's error_model="numpy": division by zero gives inf, nan or 0 instead of raising
