@@ -75,3 +75,15 @@ def test_both_forms_compile_once_each():
     f(np.ones((2, 2)))
     f(np.arange(4.0))
     assert len(f.signatures) == 2
+
+
+def collapse(a):
+    n = a.ndim   # the rank kept in a variable decides the branch as a.ndim does
+    if n >= 3:
+        return a.sum(axis=2).sum()   # axis 2 types only for 3-d arrays
+    return a.sum()
+
+
+@pytest.mark.parametrize("k", range(len(ARRAYS)))
+def test_ndim_in_a_variable(k):
+    assert njit(collapse)(ARRAYS[k]) == collapse(ARRAYS[k])

@@ -149,14 +149,41 @@ static int isinstance_test(TypeInfo *ti, Instr *cond) {
 }
 
 /* An int the parameters' types fix, as Numba's semantic constants: p.ndim of an array parameter,
- * len(p) of a tuple parameter, or an int constant. */
-static bool fixed_int(TypeInfo *ti, int value, int64_t *out) {
+ * len(p) of a tuple parameter, or an int constant; also through a variable every store of which
+ * is one and the same (`n = a.ndim` then `if n >= 3:`). */
+static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth);
+
+static bool fixed_int(TypeInfo *ti, int value, int64_t *out) { return fixed_int_at(ti, value, out, 0); }
+
+static bool fixed_int_var(TypeInfo *ti, Instr *load, int64_t *out, int depth) {
+    Function *fn = ti->fn;
+    Block *own = load->block;
+    Instr *last = NULL;   /* a store before the load in its block is the one that reaches it */
+    for (int i = 0; own && i < own->ninstrs && own->instrs[i] != load; i++)
+        if (own->instrs[i]->op == IR_STOREVAR && own->instrs[i]->imm == load->imm) last = own->instrs[i];
+    if (last) return fixed_int_at(ti, last->args[0], out, depth + 1);
+    int stores = 0;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *st = fn->blocks[b]->instrs[i];
+            if (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) continue;
+            if (st->imm != load->imm) continue;
+            int64_t v;
+            if (st->op != IR_STOREVAR || !fixed_int_at(ti, st->args[0], &v, depth + 1) || (stores && v != *out)) return false;
+            *out = v;
+            stores++;
+        }
+    return stores > 0;
+}
+
+static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth) {
     Function *fn = ti->fn;
     Instr *x = fn->instrs[value];
     if (x->op == IR_CONST && (x->c.kind == K_INT || x->c.kind == K_BOOL)) {
         *out = x->c.i;
         return true;
     }
+    if (x->op == IR_LOADVAR && fn->varnames[x->imm][0] != '$' && depth < 4) return fixed_int_var(ti, x, out, depth);
     int p = -1;
     bool ndim = x->op == IR_GETATTR && !strcmp(x->str, "ndim");
     if (ndim) p = parameter_of(fn, x->args[0]);
