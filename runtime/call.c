@@ -12,17 +12,32 @@
 
 #define MAX_ARGS 64
 
+/* Whether a scalar of type `from` may lose its value as a `to` (a TY_NARROW): a smaller type,
+ * or an unsigned one of the same size as a signed one (or the reverse), or a float to an int.
+ * Numba calls these conversions unsafe and ranks them after every safe one. */
+static bool narrows(const Type *from, const Type *to) {
+    int fd = from->kind == TY_NARROW ? from->dtype : ty_dtype_of_scalar(from);
+    if (fd < 0) return true;
+    char fk = ty_dtypes[fd].kind, tk = ty_dtypes[to->dtype].kind;
+    size_t fs = ty_dtypes[fd].size, ts = ty_dtypes[to->dtype].size;
+    if (tk == 'f') return (fk == 'f' && fs > ts) || ((fk == 'i' || fk == 'u') && fs >= ts) || fk == 'c';
+    if (fk == 'f' || fk == 'c') return true;
+    return fs > ts || (fs == ts && fk != tk && fk != 'b');
+}
+
+enum { UNSAFE = 8 };   /* a narrowing conversion's cost: more than any chain of widening ones */
+
 /* The cost of converting a value of type `from` to `to`, or -1 if it cannot convert. */
 static int conversion_cost(const Type *from, const Type *to) {
     if (from == to) return 0;
-    if (from->kind == TY_NARROW && (from = ty_held(from)) == to) return 0;   /* an np.float32 argument to a float64 parameter */
     if (to->kind == TY_NARROW) {   /* "int32(int32)" given an int64: wrapped on entry, as Numba converts */
-        int c = conversion_cost(from, ty_held(to));
-        return c < 0 ? -1 : c + 1;
+        int c = conversion_cost(from->kind == TY_NARROW ? ty_held(from) : from, ty_held(to));
+        return c < 0 ? -1 : c + (narrows(from, to) ? UNSAFE : 1);
     }
+    if (from->kind == TY_NARROW && (from = ty_held(from)) == to) return 0;   /* an np.float32 argument to a float64 parameter */
     if (ty_is_number(from) && ty_is_number(to) && ty_rank(from) < ty_rank(to)) return ty_rank(to) - ty_rank(from);
     if (ty_is_int(from) && ty_is_int(to)) return 1;   /* unboxing checks the value's range */
-    if (from == ty_float64 && ty_is_int(to)) return 4;   /* truncated (unbox_float_as_int), as Numba converts: last resort */
+    if (from == ty_float64 && ty_is_int(to)) return UNSAFE + 1;   /* truncated (unbox_float_as_int), as Numba converts: last resort */
     bool flags_ok = (to->readonly || !from->readonly) && (to->unaligned || !from->unaligned);
     if (from->kind == to->kind && (from->kind == TY_ARRAY || from->kind == TY_RECARRAY) && flags_ok &&
         (from->kind == TY_ARRAY ? from->dtype == to->dtype : ty_same_fields(from->rec, to->rec)) &&

@@ -213,3 +213,15 @@ def test_negation_and_inversion_wrap_at_a_numpy_ints_width():
     assert f(5) == (-5, -6)
     g = impl.njit(neg_inv_elements)
     assert g(np.array([5, 6], np.uint8)) == (251, 249) and g(np.array([-128, 3], np.int8)) == (-128, -4)
+
+
+def test_narrowing_ranks_after_widening():
+    # as Numba ranks conversions: one that may lose the value (int64 -> int32, uint8 -> int8,
+    # float64 -> float32) only where no widening one takes the arguments
+    g = impl.njit(["int32(int32, int32)", "float64(float64, float64)"])(lambda x, y: x * y)
+    assert g(3, 4) == 12.0 and type(g(3, 4)) is float
+    assert g(np.int32(3), np.int32(4)) == 12 and type(g(np.int32(3), np.int32(4))) is int
+    k = impl.njit(["float32(float32)", "int8(int8)"])(lambda x: x * 2)
+    assert type(k(np.uint8(3))) is float and k(np.int8(3)) == 6 and type(k(np.int8(3))) is int
+    two = impl.njit(["int64(int64)", "float64(float64)"])(lambda x: x * 2)
+    assert two(np.float32(2.5)) == 5.0 and two(np.int16(7)) == 14 and type(two(np.int16(7))) is int
