@@ -972,6 +972,26 @@ static const Type *binop_operand_type(int op, const Type *result, int k) {
     return (op == IRB_LSHIFT || op == IRB_RSHIFT) && k == 1 ? ty_int64 : result;
 }
 
+/* The ints of a tuple known when compiling: written as constants where it is read, or held by a
+ * variable stored once with such a tuple (dr = (-1, 0, 1, 0) before the loop reading dr[d]):
+ * their count, or -1. */
+static int const_int_tuple(Lower *L, int id, int64_t *out, int max) {
+    Function *fn = L->fn;
+    Instr *x = fn->instrs[id];
+    if (x->op == IR_LOADVAR) {
+        Instr *only = NULL;
+        for (int i = 0; i < fn->ninstrs; i++) {
+            Instr *st = fn->instrs[i];
+            if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != x->imm) continue;
+            if (st->op != IR_STOREVAR || only) return -1;
+            only = st;
+        }
+        if (!only) return -1;
+        id = only->args[0];
+    }
+    return fn->instrs[id]->op == IR_TUPLE || L->ti->frozen[id] ? ti_const_ints(L->ti, id, out, max) : -1;
+}
+
 static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
     int64_t k, first, step, count;
     if (vt(L, in->args[1])->kind == TY_SLICE && ti_tuple_slice(L->ti, in->args[1], tt->n, &first, &step, &count)) {
@@ -984,8 +1004,16 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
         return LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)(k < 0 ? k + tt->n : k), "");
     const Type *rt = L->ti->vtypes[in->id];   /* the elements' type; a FunctionType for a tuple of functions */
     LLVMTypeRef et = cg_type(L, rt);
-    LLVMValueRef slot = cg_entry_alloca(L, LLVMArrayType2(et, (unsigned long long)tt->n), "tup");
-    for (int j = 0; j < tt->n; j++) {
+    int64_t ks[64];
+    LLVMValueRef slot = NULL;
+    if (rt == ty_int64 && tt->n <= 64 && const_int_tuple(L, in->args[0], ks, 64) == tt->n) {
+        /* a table of ints in the code, read where the index says (no copy of the tuple a read) */
+        LLVMValueRef elems[64];
+        for (int j = 0; j < tt->n; j++) elems[j] = i64c(L, ks[j]);
+        slot = cg_const_global(L, LLVMConstArray2(L->i64, elems, (uint64_t)tt->n), "ember.tuple");
+    }
+    if (!slot) slot = cg_entry_alloca(L, LLVMArrayType2(et, (unsigned long long)tt->n), "tup");
+    for (int j = 0; !LLVMIsAGlobalVariable(slot) && j < tt->n; j++) {
         LLVMValueRef e = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)j, "");
         LLVMValueRef at[2] = {LLVMConstInt(L->i64, 0, 0), LLVMConstInt(L->i64, (unsigned long long)j, 0)};
         LLVMBuildStore(L->b, cg_cast(L, e, tt->elems[j], rt), LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, (unsigned long long)tt->n), slot, at, 2, ""));

@@ -110,6 +110,29 @@ def test_index_variable_homogeneous():
     check_all(sum_by_index, [((1, 2, 3, 4),), ((0.5, 0.25, -1.0),)])
 
 
+def walk_table(steps):
+    dr = (-1, 0, 1, 0)   # a constant table read at a run-time index: a table in the code
+    dc = (0, 1, 0, -1)
+    r = c = d = 0
+    for k in range(steps):
+        d = (d + k) % 4
+        r += dr[d]
+        c += dc[d - 4] * 2   # negative indices wrap
+    return r, c, dr[3], (7, 8, 9)[d - 1]
+
+
+def test_index_variable_of_a_constant_table():
+    check_all(walk_table, [(0,), (1,), (37,)])
+
+
+def table_index_error(i):
+    return (1, 2, 3)[i]
+
+
+def test_constant_table_index_error():
+    check_all(table_index_error, [(2,), (-3,), (3,), (-4,)])
+
+
 def iterate_sum(t):
     s = 0
     for v in t:
