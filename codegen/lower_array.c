@@ -1094,7 +1094,7 @@ LLVMValueRef cg_array_flag(Lower *L, const Type *at, LLVMValueRef a, const char 
     return LLVMBuildOr(L->b, ok, empty, "");
 }
 
-/* A new C array of type t and shape[], every byte zero. */
+/* A new array of type t and shape[] (cg_alloc_array's layout), every byte zero. */
 LLVMValueRef cg_alloc_zeroed(Lower *L, const Type *t, LLVMValueRef *shape) {
     LLVMValueRef z = cg_alloc_array(L, t, shape);
     LLVMValueRef total = i64c(L, (long long)ty_item_size(t));
@@ -1668,7 +1668,8 @@ static LLVMValueRef nest_unit(Lower *L, Expr *E, bool flat_ok) {
 
 /* ---- array expressions on threads (parallel=True) ---------------------------------------- *
  * run_expr's loops outlined into `<symbol>.arrayexpr(env, lo, hi, partial)`: over the flat index
- * when every operand is C-contiguous with the result's shape, else over the outermost
+ * when every operand is contiguous in the result's order (C, or F for an F result) with its shape,
+ * else over the outermost
  * dimension, each chunk running the inner dimensions whole with the serial path's nest
  * (run_nest: the unit-stride nest, or its twin beside the strided one, as run_expr chooses),
  * so a chunk reads a broadcast column or a keepdims result as the serial loop does. The caller
