@@ -18,8 +18,10 @@
  * Array expressions. An elementwise instruction (operator, ufunc or np.where with an array
  * result) whose value has one use, by another elementwise instruction in the same block, is
  * "fused": it makes no array; its user evaluates it element by element inside its own loop. The
- * root allocates the result of the broadcast shape and runs one loop nest: a single flat loop
- * when every operand is C-contiguous with the result's shape (checked at run time), a nest with
+ * root allocates the result of the broadcast shape (F-contiguous where every array operand is
+ * F, as NumPy's order 'K' and Numba make it: typeinfer/arrays.c, ti_ew_array; else C) and runs
+ * one loop nest: a single flat loop when every operand is contiguous in the result's order with
+ * its shape (the shapes checked at run time, unless each extent is the operand's own), a nest with
  * broadcasting strides (0 on a dimension of length 1) otherwise, with a twin of it whose inner
  * loop steps every operand by its item size where they all do (unit_inner), an operand stretched
  * along the last axis being read at index 0 there (Leaf.col where that is known from how it was
