@@ -504,3 +504,19 @@ def test_conditional_float32_sums_stay_float32():
                      (steps_after, (20000, np.float32(0.1)))):
         got, want = jit(fn)(*args), fn(*args)   # (a float32 result comes back a Python float, as from numba)
         assert got == want, (fn.__name__, got, want)
+
+
+def through_tuples(a):
+    t = (a[0], a[1])
+    s = t[0] + t[1]            # items of a tuple of float32 values are float32
+    x, y = t
+    u = x * y - t[-1]
+    p = (a[2], 1.5)
+    return s, u, p[0] + a[3], p[1] + a[3]   # p[1] is a float64: a float64 sum (numba's, not NEP 50's)
+
+
+def test_float32_values_through_tuples_stay_float32():
+    a = np.array([0.1, 0.2, 0.7, 1e-3], np.float32)
+    got = jit(through_tuples)(a)
+    x, y, z, w = (np.float32(v) for v in a)
+    same_bits(got, (x + y, x * y - y, z + w, 1.5 + float(w)))

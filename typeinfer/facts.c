@@ -104,12 +104,37 @@ static bool call_f32(Facts *s, Instr *in) {
     return any;
 }
 
+/* Whether item k of tuple value `tup` is marked in the table: the tuple written where it is read,
+ * or held by a variable every store to which is such a tuple with item k marked (t = (a[0],
+ * a[1]) then t[0] + t[1], or x, y = t). */
+static bool tuple_item_marked(Facts *s, int tup, int64_t k) {
+    Function *fn = s->ti->fn;
+    Instr *src = fn->instrs[tup];
+    while (src->op == IR_COPY) src = fn->instrs[src->args[0]];
+    if (src->op == IR_TUPLE) return k >= 0 && k < src->nargs && s->val[src->args[k]];
+    if (src->op != IR_LOADVAR) return false;
+    int stores = 0;
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *st = fn->instrs[i];
+        if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != src->imm) continue;
+        Instr *t = st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
+        if (!t || t->op != IR_TUPLE || k < 0 || k >= t->nargs || !s->val[t->args[k]]) return false;
+        stores++;
+    }
+    return stores > 0;
+}
+
 /* Whether the rules make value `in` float32, given the table as it stands. */
 static bool f32_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
+    int64_t k;
     switch (in->op) {
-    case IR_GETITEM: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
+    case IR_GETITEM:   /* t[k] of a tuple whose item k is a float32 */
+        if (vt[in->args[0]] && vt[in->args[0]]->kind == TY_TUPLE)
+            return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k);
+        return reads_dtype(ti, in, DT_FLOAT32);
+    case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
     case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
@@ -123,10 +148,7 @@ static bool f32_rule(Facts *s, Instr *in) {
         default: return false;
         }
     }
-    case IR_UNPACK: {   /* x, y = a[i], b[i] */
-        Instr *src = ti->fn->instrs[in->args[0]];
-        return src->op == IR_TUPLE && in->imm < src->nargs && is_f32(s, src->args[in->imm]);
-    }
+    case IR_UNPACK: return tuple_item_marked(s, in->args[0], in->imm);   /* x, y = a[i], b[i] */
     case IR_CALL: return call_f32(s, in);
     case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba; r.x of a float32 field */
         return (ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"))) ||
