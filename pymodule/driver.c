@@ -300,6 +300,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     out->symbol = s->symbol;
     out->bitcode = s->bitcode;
     out->ret_f32 = s->ret_f32;
+    out->ret_f32_items = s->ret_f32_items;
     out->py_func = d->py_func;
     return 0;
 }
@@ -751,6 +752,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         goto done;
     }
     spec->ret_f32 = ti_returns_f32(ti);
+    spec->ret_f32_items = ti_returns_f32_items(ti);
     d->compiles++;
     if (pm_add_spec(d, spec)) {
         spec = NULL;

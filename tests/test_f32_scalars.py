@@ -520,3 +520,20 @@ def test_float32_values_through_tuples_stay_float32():
     got = jit(through_tuples)(a)
     x, y, z, w = (np.float32(v) for v in a)
     same_bits(got, (x + y, x * y - y, z + w, 1.5 + float(w)))
+
+
+@impl.njit
+def product_and_sum(x, y):
+    return x * y, x + y, 0.5   # two float32 items and a float64 one
+
+
+def through_a_callee(a):
+    p, s, h = product_and_sum(a[0], a[1])
+    q = product_and_sum(a[2], a[3])
+    return p + s, q[0] - q[1], h + a[0]
+
+
+def test_float32_items_of_a_callees_tuple_stay_float32():
+    a = np.array([0.1, 0.2, 0.7, 1e-3], np.float32)
+    x, y, z, w = (np.float32(v) for v in a)
+    same_bits(jit(through_a_callee)(a), (x * y + (x + y), z * w - (z + w), 0.5 + float(x)))

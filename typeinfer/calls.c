@@ -663,6 +663,7 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     ci->symbol = out.symbol;
     ci->bitcode = out.bitcode;
     ci->ret_f32 = out.ret_f32;
+    ci->ret_f32_items = out.ret_f32_items;
     return 0;
 }
 
@@ -696,8 +697,9 @@ int ti_narrow_native_calls(TypeInfo *ti, bool *changed) {
         memcpy(ci->params, out.params, sizeof(Type *) * (size_t)ci->nparams);
         ci->symbol = out.symbol;
         ci->bitcode = out.bitcode;
-        *changed |= out.ret_f32 != ci->ret_f32;
+        *changed |= out.ret_f32 != ci->ret_f32 || out.ret_f32_items != ci->ret_f32_items;
         ci->ret_f32 = out.ret_f32;
+        ci->ret_f32_items = out.ret_f32_items;
     }
     return 0;
 }

@@ -105,20 +105,25 @@ static bool call_f32(Facts *s, Instr *in) {
 }
 
 /* Whether item k of tuple value `tup` is marked in the table: the tuple written where it is read,
- * or held by a variable every store to which is such a tuple with item k marked (t = (a[0],
- * a[1]) then t[0] + t[1], or x, y = t). */
+ * a compiled callee's result whose item k it returns float32 (ret_f32_items), or a variable every
+ * store to which is one of those with item k marked (t = (a[0], a[1]) then t[0] + t[1], x, y = t,
+ * q = pair(x, y) then q[0]). */
 static bool tuple_item_marked(Facts *s, int tup, int64_t k) {
     Function *fn = s->ti->fn;
     Instr *src = fn->instrs[tup];
     while (src->op == IR_COPY) src = fn->instrs[src->args[0]];
     if (src->op == IR_TUPLE) return k >= 0 && k < src->nargs && s->val[src->args[k]];
+    if (src->op == IR_CALL) {   /* p, s = pair(x32, y32): the items its callee returns float32 */
+        const CallInfo *ci = s->ti->calls[src->id];
+        return ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
+    }
     if (src->op != IR_LOADVAR) return false;
     int stores = 0;
     for (int i = 0; i < fn->ninstrs; i++) {
         Instr *st = fn->instrs[i];
         if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != src->imm) continue;
-        Instr *t = st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
-        if (!t || t->op != IR_TUPLE || k < 0 || k >= t->nargs || !s->val[t->args[k]]) return false;
+        Instr *v = st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
+        if (!v || v->op == IR_LOADVAR || !tuple_item_marked(s, v->id, k)) return false;   /* (no chains of variables) */
         stores++;
     }
     return stores > 0;
@@ -333,6 +338,26 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
             }
     }
     return 0;
+}
+
+/* The float32 items of the tuple the function returns, a bit per item: an item every return
+ * gives a float32 (return x * y, x + y of float32 values). */
+uint64_t ti_returns_f32_items(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    if (!ti->f32 || !ti->ret || ti->ret->kind != TY_TUPLE || ti->ret->n > 64) return 0;
+    Facts s = {.ti = ti, .val = ti->f32};
+    uint64_t items = 0;
+    for (int k = 0; k < ti->ret->n; k++)
+        if (ti->ret->elems[k] == ty_float64) items |= (uint64_t)1 << k;
+    bool any = false;
+    for (int v = 0; items && v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in || in->op != IR_RETURN) continue;
+        any = true;
+        for (int k = 0; k < ti->ret->n; k++)
+            if ((items >> k) & 1 && !tuple_item_marked(&s, in->args[0], k)) items &= ~((uint64_t)1 << k);
+    }
+    return any ? items : 0;
 }
 
 bool ti_returns_f32(TypeInfo *ti) {

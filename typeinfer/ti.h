@@ -60,6 +60,7 @@ typedef struct CallInfo {
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     bool ret_f32;                /* CALL_NATIVE: the callee returns a float32 value (facts.c) */
+    uint64_t ret_f32_items;      /* CALL_NATIVE: bit k, item k of the tuple it returns is a float32 */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
                                   * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
@@ -94,6 +95,7 @@ typedef struct Callee {
     PyObject *bitcode;           /* borrowed; the driver keeps it alive */
     PyObject *py_func;
     bool ret_f32;                /* out: it returns a float32 value (a float64 type: ti_returns_f32) */
+    uint64_t ret_f32_items;      /* out: bit k, item k of the tuple it returns is a float32 (ti_returns_f32_items) */
     bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
     Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
                                   * typed and lowered with it; its IR, built in the compile's ctx */
@@ -256,6 +258,7 @@ int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, con
 int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **args);
 int ti_narrow_native_calls(TypeInfo *ti, bool *changed);   /* float32 arguments: callees for float32 (calls.c) */
 bool ti_returns_f32(TypeInfo *ti);   /* every value it returns is a float32 (facts.c) */
+uint64_t ti_returns_f32_items(TypeInfo *ti);   /* the float32 items of the tuple it returns, bit per item */
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 bool ti_record_in_parameter(TypeInfo *ti, int v);   /* fields.c: record v lies in a parameter's memory */
 int ti_record_field_at(TypeInfo *ti, const Type *rec, int idx);   /* shared.c: the field constant idx names, or -1 */
