@@ -149,3 +149,17 @@ def test_complex64_iteration_stays_complex64():
             k += 1
         want += k
     assert jit(julia_count)(c, 50) == want
+
+
+def through_tuples(c):
+    t = (c[0], c[1])
+    x, y = t
+    return t[0] * t[1], x + y, t[-1] / x   # items of a tuple of complex64 values are complex64
+
+
+def test_complex64_values_through_tuples_stay_complex64():
+    c = np.array([0.1 + 0.2j, 0.3 - 0.7j], np.complex64)
+    got = jit(through_tuples)(c)
+    want = (c[0] * c[1], c[0] + c[1], c[1] / c[0])
+    for g, w in zip(got, want):
+        assert complex(g) == complex(w), (got, want)

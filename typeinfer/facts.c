@@ -108,14 +108,14 @@ static bool call_f32(Facts *s, Instr *in) {
  * a compiled callee's result whose item k it returns float32 (ret_f32_items), or a variable every
  * store to which is one of those with item k marked (t = (a[0], a[1]) then t[0] + t[1], x, y = t,
  * q = pair(x, y) then q[0]). */
-static bool tuple_item_marked(Facts *s, int tup, int64_t k) {
+static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
     Function *fn = s->ti->fn;
     Instr *src = fn->instrs[tup];
     while (src->op == IR_COPY) src = fn->instrs[src->args[0]];
     if (src->op == IR_TUPLE) return k >= 0 && k < src->nargs && s->val[src->args[k]];
     if (src->op == IR_CALL) {   /* p, s = pair(x32, y32): the items its callee returns float32 */
         const CallInfo *ci = s->ti->calls[src->id];
-        return ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
+        return f32 && ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
     }
     if (src->op != IR_LOADVAR) return false;
     int stores = 0;
@@ -123,7 +123,7 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k) {
         Instr *st = fn->instrs[i];
         if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != src->imm) continue;
         Instr *v = st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
-        if (!v || v->op == IR_LOADVAR || !tuple_item_marked(s, v->id, k)) return false;   /* (no chains of variables) */
+        if (!v || v->op == IR_LOADVAR || !tuple_item_marked(s, v->id, k, f32)) return false;   /* (no chains of variables) */
         stores++;
     }
     return stores > 0;
@@ -137,7 +137,7 @@ static bool f32_rule(Facts *s, Instr *in) {
     switch (in->op) {
     case IR_GETITEM:   /* t[k] of a tuple whose item k is a float32 */
         if (vt[in->args[0]] && vt[in->args[0]]->kind == TY_TUPLE)
-            return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k);
+            return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k, true);
         return reads_dtype(ti, in, DT_FLOAT32);
     case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
@@ -153,7 +153,7 @@ static bool f32_rule(Facts *s, Instr *in) {
         default: return false;
         }
     }
-    case IR_UNPACK: return tuple_item_marked(s, in->args[0], in->imm);   /* x, y = a[i], b[i] */
+    case IR_UNPACK: return tuple_item_marked(s, in->args[0], in->imm, true);   /* x, y = a[i], b[i] */
     case IR_CALL: return call_f32(s, in);
     case IR_GETATTR:   /* z.real, z.imag of a complex64: a float32, as Numba; r.x of a float32 field */
         return (ti->c64 && ti->c64[in->args[0]] && (!strcmp(in->str, "real") || !strcmp(in->str, "imag"))) ||
@@ -191,8 +191,13 @@ static bool keeps_c64(Facts *s, int v) {
 static bool c64_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const Type **vt = ti->vtypes;
+    int64_t k;
     switch (in->op) {
-    case IR_GETITEM: case IR_GETATTR: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL:
+    case IR_GETITEM:   /* t[k] of a tuple whose item k is a complex64 */
+        if (vt[in->args[0]] && vt[in->args[0]]->kind == TY_TUPLE)
+            return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k, false);
+        return reads_dtype(ti, in, DT_COMPLEX64);
+    case IR_GETATTR: case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL:
         return reads_dtype(ti, in, DT_COMPLEX64);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return s->val[in->args[0]];
@@ -202,10 +207,7 @@ static bool c64_rule(Facts *s, Instr *in) {
         bool arith = in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL || in->imm == IRB_TRUEDIV;
         return arith && keeps_c64(s, a) && keeps_c64(s, b) && (s->val[a] || s->val[b]);
     }
-    case IR_UNPACK: {
-        Instr *src = ti->fn->instrs[in->args[0]];
-        return src->op == IR_TUPLE && in->imm < src->nargs && s->val[src->args[in->imm]];
-    }
+    case IR_UNPACK: return tuple_item_marked(s, in->args[0], in->imm, false);
     case IR_CALL: {
         const CallInfo *ci = ti->calls[in->id];
         if (!ci) return false;
@@ -355,7 +357,7 @@ uint64_t ti_returns_f32_items(TypeInfo *ti) {
         if (!in || in->op != IR_RETURN) continue;
         any = true;
         for (int k = 0; k < ti->ret->n; k++)
-            if ((items >> k) & 1 && !tuple_item_marked(&s, in->args[0], k)) items &= ~((uint64_t)1 << k);
+            if ((items >> k) & 1 && !tuple_item_marked(&s, in->args[0], k, true)) items &= ~((uint64_t)1 << k);
     }
     return any ? items : 0;
 }
