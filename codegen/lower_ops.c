@@ -1440,13 +1440,22 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
     case BI_SET_NUM_THREADS:   /* ValueError out of 1..NUMBA_NUM_THREADS, as from Python */
         cg_check_status(L, cg_call(L, "ember_rt_set_num_threads", L->i32, &L->i64, &args[0], 1));
         return LLVMConstInt(L->i8, 0, 0);
-    case BI_DIVMOD: {
+    case BI_DIVMOD: {   /* the quotient's code first (C leaves the order of arguments open): its
+                         * check raises CPython's "integer division or modulo by zero" */
         const Type *t = ci->params[0];
-        if (t == ty_int64) return pair(L, ret, int_floordiv_mod(L, args[0], args[1], false),
-                                       int_floordiv_mod(L, args[0], args[1], true));
-        if (t == ty_uint64) return pair(L, ret, uint_div_mod(L, args[0], args[1], false), uint_div_mod(L, args[0], args[1], true));
-        float_zero_check(L, args[1], "float divmod()");
-        return pair(L, ret, float_floordiv_as_model(L, args[0], args[1]), float_mod(L, args[0], args[1]));
+        LLVMValueRef q, r;
+        if (t == ty_int64) {
+            q = int_floordiv_mod(L, args[0], args[1], false);
+            r = int_floordiv_mod(L, args[0], args[1], true);
+        } else if (t == ty_uint64) {
+            q = uint_div_mod(L, args[0], args[1], false);
+            r = uint_div_mod(L, args[0], args[1], true);
+        } else {
+            float_zero_check(L, args[1], "float divmod()");
+            q = float_floordiv_as_model(L, args[0], args[1]);
+            r = float_mod(L, args[0], args[1]);
+        }
+        return pair(L, ret, q, r);
     }
     case BI_POW:
         if (n == 3) {
