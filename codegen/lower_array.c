@@ -280,6 +280,14 @@ LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t) {
     return v;
 }
 
+/* A reference of its own to borrowed value v (an item of a container, a generator's yield),
+ * handed to a slot as cg_own's; v itself for a type that holds none. */
+LLVMValueRef cg_own_another(Lower *L, LLVMValueRef v, const Type *t) {
+    if (!cg_has_refs(L, t)) return v;
+    cg_incref(L, v, t);
+    return cg_own(L, v, t);
+}
+
 /* Storing a fresh value whose only use is this store (t = np.empty(4)): the variable takes the
  * reference its producer's slot holds, and the slot is emptied, instead of one more reference
  * taken now and the slot's dropped when the producer runs again: two atomic operations fewer a
@@ -650,10 +658,13 @@ LLVMValueRef cg_gep8(Lower *L, LLVMValueRef p, LLVMValueRef off) {
 }
 
 /* ---- allocation ---------------------------------------------------------------------- */
-/* C-order strides of shape[] for elements of itemsize bytes into strides[]; returns the size in bytes. */
-static LLVMValueRef c_strides(Lower *L, long long itemsize, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
+/* C-order (F-order, with `fortran`) strides of shape[] for elements of itemsize bytes into
+ * strides[]; returns the size in bytes. */
+static LLVMValueRef contiguous_strides(Lower *L, long long itemsize, int nd, LLVMValueRef *shape, LLVMValueRef *strides,
+                                       bool fortran) {
     LLVMValueRef s = i64c(L, itemsize);
-    for (int k = nd - 1; k >= 0; k--) {
+    for (int j = 0; j < nd; j++) {
+        int k = fortran ? j : nd - 1 - j;
         strides[k] = s;
         s = LLVMBuildMul(L->b, s, shape[k], "");
     }
@@ -661,7 +672,7 @@ static LLVMValueRef c_strides(Lower *L, long long itemsize, int nd, LLVMValueRef
 }
 
 LLVMValueRef cg_c_strides(Lower *L, int dt, int nd, LLVMValueRef *shape, LLVMValueRef *strides) {
-    return c_strides(L, ty_dtypes[dt].size, nd, shape, strides);
+    return contiguous_strides(L, ty_dtypes[dt].size, nd, shape, strides, false);
 }
 
 /* a * b for non-negative a, b; *ovf |= "the product does not fit an int64". */
@@ -696,19 +707,11 @@ void cg_check_size(Lower *L, long long itemsize, int nd, LLVMValueRef *shape) {
  * being filled frees it). */
 LLVMValueRef cg_alloc_array(Lower *L, const Type *t, LLVMValueRef *shape) {
     int nd = t->ndim;
-    LLVMValueRef strides[64], nbytes;
+    LLVMValueRef strides[64];
     long long itemsize = (long long)ty_item_size(t);
     cg_check_size(L, itemsize, nd, shape);
     LLVMTypeRef pt = L->i64;
-    if (t->layout == 'F') {
-        nbytes = i64c(L, itemsize);
-        for (int k = 0; k < nd; k++) {
-            strides[k] = nbytes;
-            nbytes = LLVMBuildMul(L->b, nbytes, shape[k], "");
-        }
-    } else {
-        nbytes = c_strides(L, itemsize, nd, shape, strides);
-    }
+    LLVMValueRef nbytes = contiguous_strides(L, itemsize, nd, shape, strides, t->layout == 'F');
     LLVMValueRef mi = cg_call(L, "ember_rt_block_alloc", L->ptr, &pt, &nbytes, 1);
     cg_raise_if(L, LLVMBuildIsNull(L->b, mi, ""), NULL, NULL);
     LLVMValueRef data = cg_gep8(L, mi, i64c(L, 24));   /* sizeof(RtBlock): the data follows it */
@@ -1827,10 +1830,6 @@ static void run_expr_parallel(Lower *L, Expr *E, LLVMValueRef flat, LLVMValueRef
     cg_run_chunks(L, body, env, n, big, NULL, NULL);
 }
 
-/* Sets each array leaf's data and the strides it is read with, broadcast to E->shape (0 along a
- * dimension of length 1 it is stretched over; ValueError where it does not broadcast). Returns
- * whether every leaf has E's shape (an i1); *flat_ok becomes false where the types rule out
- * reading every leaf by one flat index (every leaf contiguous in `order`, 'C' or 'F'). */
 /* Whether extents a and b are the same value: one value, or the same element read twice out of
  * the same array (cg_arr_shape builds a new extractvalue each time it is asked). */
 static bool same_extent(LLVMValueRef a, LLVMValueRef b) {
@@ -1845,6 +1844,10 @@ static bool same_extent(LLVMValueRef a, LLVMValueRef b) {
     return false;
 }
 
+/* Sets each array leaf's data and the strides it is read with, broadcast to E->shape (0 along a
+ * dimension of length 1 it is stretched over; ValueError where it does not broadcast). Returns
+ * whether every leaf has E's shape (an i1); *flat_ok becomes false where the types rule out
+ * reading every leaf by one flat index (every leaf contiguous in `order`, 'C' or 'F'). */
 static LLVMValueRef bind_leaves(Lower *L, Expr *E, char order, bool *flat_ok) {
     LLVMValueRef same = LLVMConstInt(L->i1, 1, 0);
     for (int i = 0; i < E->nleaves; i++) {

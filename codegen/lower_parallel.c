@@ -65,19 +65,10 @@ static LLVMValueRef identity(Lower *L, int op, const Type *t) {
 /* A new array of a's shape in the layout of t (F-contiguous for an F type, C-contiguous for
  * any other), a's dtype; its block is in a slot. */
 static LLVMValueRef new_like(Lower *L, const Type *t, LLVMValueRef a) {
-    LLVMValueRef shape[64], strides[64];
+    LLVMValueRef shape[64];
     int nd = t->ndim;
     for (int k = 0; k < nd; k++) shape[k] = cg_arr_shape(L, a, k);
-    const Type *ct = ty_array(t->dtype, nd, 'C', false);
-    LLVMValueRef z = cg_alloc_array(L, ct, shape);
-    if (t->layout != 'F') return z;
-    LLVMValueRef s = i64c(L, (long long)ty_item_size(t));
-    for (int k = 0; k < nd; k++) {
-        strides[k] = s;
-        s = LLVMBuildMul(L->b, s, shape[k], "");
-    }
-    return cg_make_array(L, ty_array(t->dtype, nd, 'F', false), cg_arr_meminfo(L, z), LLVMConstNull(L->ptr),
-                         cg_arr_data(L, z), shape, strides);
+    return cg_alloc_array(L, ty_array(t->dtype, nd, t->layout == 'F' ? 'F' : 'C', false), shape);
 }
 
 /* A new array of a's shape, dtype and layout kind (new_like), every element the identity of op. */
