@@ -546,9 +546,7 @@ LLVMValueRef cg_iter_next_value(Lower *L, const Type *itt, LLVMValueRef state, L
         LLVMPositionBuilderAtEnd(L->b, join);
         r = cg_phi2(L, dflt, here, v, got, "");
     }
-    if (!cg_has_refs(L, t)) return r;   /* (the item is the container's, the default its holder's) */
-    cg_incref(L, r, t);
-    return cg_own(L, r, t);
+    return cg_own_another(L, r, t);   /* (the item is the container's, the default its holder's) */
 }
 
 void cg_for_each(Lower *L, const Type *it, LLVMValueRef x, EachBody body, void *env) {
@@ -979,14 +977,8 @@ static int const_int_tuple(Lower *L, int id, int64_t *out, int max) {
     Function *fn = L->fn;
     Instr *x = fn->instrs[id];
     if (x->op == IR_LOADVAR) {
-        Instr *only = NULL;
-        for (int i = 0; i < fn->ninstrs; i++) {
-            Instr *st = fn->instrs[i];
-            if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != x->imm) continue;
-            if (st->op != IR_STOREVAR || only) return -1;
-            only = st;
-        }
-        if (!only) return -1;
+        Instr *only;
+        if (cg_stored_once(L, x->imm, &only) != 1) return -1;
         id = only->args[0];
     }
     return fn->instrs[id]->op == IR_TUPLE || L->ti->frozen[id] ? ti_const_ints(L->ti, id, out, max) : -1;
@@ -1005,18 +997,19 @@ static LLVMValueRef tuple_index(Lower *L, Instr *in, const Type *tt) {
     const Type *rt = L->ti->vtypes[in->id];   /* the elements' type; a FunctionType for a tuple of functions */
     LLVMTypeRef et = cg_type(L, rt);
     int64_t ks[64];
-    LLVMValueRef slot = NULL;
+    LLVMValueRef slot;
     if (rt == ty_int64 && tt->n <= 64 && const_int_tuple(L, in->args[0], ks, 64) == tt->n) {
         /* a table of ints in the code, read where the index says (no copy of the tuple a read) */
         LLVMValueRef elems[64];
         for (int j = 0; j < tt->n; j++) elems[j] = i64c(L, ks[j]);
         slot = cg_const_global(L, LLVMConstArray2(L->i64, elems, (uint64_t)tt->n), "ember.tuple");
-    }
-    if (!slot) slot = cg_entry_alloca(L, LLVMArrayType2(et, (unsigned long long)tt->n), "tup");
-    for (int j = 0; !LLVMIsAGlobalVariable(slot) && j < tt->n; j++) {
-        LLVMValueRef e = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)j, "");
-        LLVMValueRef at[2] = {LLVMConstInt(L->i64, 0, 0), LLVMConstInt(L->i64, (unsigned long long)j, 0)};
-        LLVMBuildStore(L->b, cg_cast(L, e, tt->elems[j], rt), LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, (unsigned long long)tt->n), slot, at, 2, ""));
+    } else {   /* the items stored to the stack */
+        slot = cg_entry_alloca(L, LLVMArrayType2(et, (unsigned long long)tt->n), "tup");
+        for (int j = 0; j < tt->n; j++) {
+            LLVMValueRef e = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)j, "");
+            LLVMValueRef at[2] = {LLVMConstInt(L->i64, 0, 0), LLVMConstInt(L->i64, (unsigned long long)j, 0)};
+            LLVMBuildStore(L->b, cg_cast(L, e, tt->elems[j], rt), LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, (unsigned long long)tt->n), slot, at, 2, ""));
+        }
     }
     LLVMValueRef i = operand(L, in->args[1], ty_int64), n = LLVMConstInt(L->i64, (unsigned long long)tt->n, 0);
     LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, i, LLVMConstInt(L->i64, 0, 0), "");
@@ -1417,10 +1410,7 @@ static LLVMValueRef owned_if_outlived(Lower *L, Instr *in, LLVMValueRef v, const
     for (i++; i < b->ninstrs; i++) {
         Instr *x = b->instrs[i];
         for (int k = 0; stored && k < x->nargs; k++)
-            if (x->args[k] == in->id) {
-                cg_incref(L, v, t);
-                return cg_own(L, v, t);
-            }
+            if (x->args[k] == in->id) return cg_own_another(L, v, t);
         stored |= x->op == IR_SETITEM || x->op == IR_DELITEM || x->op == IR_CALL || x->op == IR_LISTAPPEND ||
                   x->op == IR_MAPADD;
     }

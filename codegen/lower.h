@@ -329,7 +329,9 @@ LLVMValueRef cg_wrap_dtype(Lower *L, LLVMValueRef x, int dt);
 int cg_ew_inputs(const CallInfo *ci);   /* the inputs of an elementwise call (lower_array.c) */
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor);   /* i >= floor known */
 LLVMValueRef cg_ufunc_call_scalar(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+int cg_stored_once(Lower *L, int var, Instr **store);   /* var's store count (2: also changed unseen), *store the one */
 LLVMValueRef cg_own(Lower *L, LLVMValueRef v, const Type *t);
+LLVMValueRef cg_own_another(Lower *L, LLVMValueRef v, const Type *t);   /* a borrowed v's own reference, in a slot */
 LLVMValueRef cg_hash(Lower *L, const Type *t, LLVMValueRef x);   /* hash() of a number, str or tuple of them, CPython's */
 LLVMValueRef cg_list_of(Lower *L, const Type *lt, LLVMValueRef *vals, const Type *const *ts, int n);   /* a new list of n values */
 bool cg_frame_may_raise_strings(TypeInfo *ti);   /* L->exc_refs: caught exceptions counted, held by pointer */

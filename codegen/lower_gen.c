@@ -257,18 +257,12 @@ LLVMValueRef cg_gen_iter_more(Lower *L, const Type *g, LLVMValueRef state) {
 }
 
 /* What next() gives: a reference of its own (the generator's is dropped when it resumes). */
-static LLVMValueRef owned(Lower *L, LLVMValueRef v, const Type *t) {
-    if (!cg_has_refs(L, t)) return v;
-    cg_incref(L, v, t);
-    return cg_own(L, v, t);
-}
-
 LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef dflt, const Type *t) {
     LLVMValueRef failed, done = advance(L, g, h, &failed);
     cg_raise_if(L, failed, NULL, NULL);
     if (!dflt) {
         cg_raise_if(L, done, "builtins:StopIteration", NULL);
-        return owned(L, cg_cast(L, yielded(L, g, h), g->elems[0], t), t);
+        return cg_own_another(L, cg_cast(L, yielded(L, g, h), g->elems[0], t), t);
     }
     LLVMBasicBlockRef got = block(L, "nextvalue"), join = block(L, "next");
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
@@ -282,7 +276,7 @@ LLVMValueRef cg_gen_next(Lower *L, const Type *g, LLVMValueRef h, LLVMValueRef d
     LLVMValueRef vals[2] = {dflt, v};
     LLVMBasicBlockRef from[2] = {here, from_got};
     LLVMAddIncoming(r, vals, from, 2);
-    return owned(L, r, t);
+    return cg_own_another(L, r, t);
 }
 
 void cg_gen_iter_step(Lower *L, const Type *g, LLVMValueRef state) {

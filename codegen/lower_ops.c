@@ -191,24 +191,19 @@ static LLVMValueRef int_mod_along_run(Lower *L, LLVMValueRef a, LLVMValueRef b, 
  * with no division and nothing carried round the loop, so the loop vectorises. A run (below)
  * carries its last result from one trip to the next, which keeps a loop scalar: Life's rule on a
  * 2048x2048 int8 grid ran 2.2x numba's time, whose LLVM proves as much of its plain division. */
-/* How many stores variable var has (2 for one an inner function shares, or locals= declares: it
- * may change where no store shows); *store the last. */
-static int stored_once(Lower *L, int var, Instr **store) {
-    int n = 0;
+/* How many stores variable var has (2 for one an inner function shares or `del` removes, or
+ * locals= declares: it may change where no store shows); *store the one where there is one. */
+int cg_stored_once(Lower *L, int var, Instr **store) {
     if (L->fn->declared && var < L->fn->nvars && L->fn->declared[var]) return 2;
-    for (int i = 0; i < L->fn->ninstrs; i++) {
-        Instr *x = L->fn->instrs[i];
-        if (x && x->op == IR_STOREVAR && x->imm == var) *store = x, n++;
-        if (x && (x->op == IR_DELVAR || x->op == IR_CELLREF) && x->imm == var) return 2;
-    }
-    return n;
+    int n = ti_var_stores(L->fn, var, store, 1);
+    return n < 0 ? 2 : n;
 }
 
 /* The range() call whose item value v is (a read of the loop's variable, stored by it alone), or
  * NULL; *head (if given) the loop's header. */
 static Instr *item_range(Lower *L, int v, Block **head) {
     Instr *x = L->fn->instrs[v], *st;
-    if (x->op != IR_LOADVAR || stored_once(L, x->imm, &st) != 1) return NULL;
+    if (x->op != IR_LOADVAR || cg_stored_once(L, x->imm, &st) != 1) return NULL;
     Instr *iv = L->fn->instrs[st->args[0]];
     return iv->op == IR_ITERVALUE ? cg_range_of_item(L, iv, head) : NULL;
 }
@@ -241,7 +236,7 @@ static bool item_below(Lower *L, int v, int d, Block *at, Block **head) {
     Instr *r = item_range(L, v, &h), *dv = L->fn->instrs[d], *st;
     *head = h;
     long long start = 0, step = 1;
-    if (!r || dv->op != IR_LOADVAR || stored_once(L, dv->imm, &st) != 1) return false;
+    if (!r || dv->op != IR_LOADVAR || cg_stored_once(L, dv->imm, &st) != 1) return false;
     int last = cg_loop_last(L->fn, h);
     if (at->offset < h->offset || at->offset > last || (st->block->offset >= h->offset && st->block->offset <= last))
         return false;

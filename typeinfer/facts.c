@@ -117,16 +117,14 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
         const CallInfo *ci = s->ti->calls[src->id];
         return f32 && ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
     }
-    if (src->op != IR_LOADVAR) return false;
-    int stores = 0;
-    for (int i = 0; i < fn->ninstrs; i++) {
-        Instr *st = fn->instrs[i];
-        if (!st || (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) || st->imm != src->imm) continue;
-        Instr *v = st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
-        if (!v || v->op == IR_LOADVAR || !tuple_item_marked(s, v->id, k, f32)) return false;   /* (no chains of variables) */
-        stores++;
+    Instr *st[16];
+    int n = src->op == IR_LOADVAR ? ti_var_stores(fn, src->imm, st, 16) : -1;
+    if (n <= 0 || n > 16) return false;
+    for (int i = 0; i < n; i++) {
+        Instr *v = fn->instrs[st[i]->args[0]];
+        if (v->op == IR_LOADVAR || !tuple_item_marked(s, v->id, k, f32)) return false;   /* (no chains of variables) */
     }
-    return stores > 0;
+    return true;
 }
 
 /* Whether the rules make value `in` float32, given the table as it stands. */

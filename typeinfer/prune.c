@@ -162,18 +162,15 @@ static bool fixed_int_var(TypeInfo *ti, Instr *load, int64_t *out, int depth) {
     for (int i = 0; own && i < own->ninstrs && own->instrs[i] != load; i++)
         if (own->instrs[i]->op == IR_STOREVAR && own->instrs[i]->imm == load->imm) last = own->instrs[i];
     if (last) return fixed_int_at(ti, last->args[0], out, depth + 1);
-    int stores = 0;
-    for (int b = 0; b < fn->nblocks; b++)
-        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
-            Instr *st = fn->blocks[b]->instrs[i];
-            if (st->op != IR_STOREVAR && st->op != IR_DELVAR && st->op != IR_CELLREF) continue;
-            if (st->imm != load->imm) continue;
-            int64_t v;
-            if (st->op != IR_STOREVAR || !fixed_int_at(ti, st->args[0], &v, depth + 1) || (stores && v != *out)) return false;
-            *out = v;
-            stores++;
-        }
-    return stores > 0;
+    Instr *st[16];
+    int n = ti_var_stores(fn, load->imm, st, 16);
+    if (n <= 0 || n > 16) return false;
+    for (int i = 0; i < n; i++) {
+        int64_t v;
+        if (!fixed_int_at(ti, st[i]->args[0], &v, depth + 1) || (i && v != *out)) return false;
+        *out = v;
+    }
+    return true;
 }
 
 static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth) {

@@ -225,6 +225,20 @@ bool ti_equatable(const Type *x, const Type *y) {
 
 /* A compile-time int or tuple of ints (a literal, or a frozen global): how many (at most max)
  * into out[], or -1 when it is not one. */
+/* The stores of variable var: the first max STOREVARs into out, and how many there are in all;
+ * -1 where a `del` or an inner function's cell can also change it, which no store shows. */
+int ti_var_stores(const Function *fn, int var, Instr **out, int max) {
+    int n = 0;
+    for (int i = 0; i < fn->ninstrs; i++) {
+        Instr *x = fn->instrs[i];
+        if (!x || x->imm != var || (x->op != IR_STOREVAR && x->op != IR_DELVAR && x->op != IR_CELLREF)) continue;
+        if (x->op != IR_STOREVAR) return -1;
+        if (n < max) out[n] = x;
+        n++;
+    }
+    return n;
+}
+
 int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
     if (value < 0) return -1;
     if (ti_const_int(ti, value, out)) return 1;
