@@ -122,7 +122,7 @@ int cg_jit_init(void) {
      * last trip's 16-byte store, which x86 cannot forward) and stalls on every trip: a spring
      * chain over a strided array ran 10.9 ms against Numba's 0.67, 0.77 with the threshold.
      * bench_loops_c.py's kernels make the same code; of the 170 in bench_idioms_numba.py and
-     * bench_loops_numba.py the 24 whose code changes run 0.91-1.03x the time. */
+     * bench_loops_numba.py the 24 whose code changes run 0.91-1.04x the time. */
     o3 = o3_pipeline();
     cpu = LLVMGetHostCPUName();
     features = LLVMGetHostCPUFeatures();
