@@ -42,7 +42,7 @@ static bool is_dict(PyObject *o) { return dict_type && Py_IS_TYPE(o, dict_type);
  * instances, tuples of them, and typed containers. */
 static bool holdable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t->kind == TY_ARRAY || t == ty_str || t->kind == TY_CLASS) return true;
+    if (ty_is_number(t) || t->kind == TY_NARROW || t->kind == TY_ARRAY || t == ty_str || t->kind == TY_CLASS) return true;
     if ((t->kind == TY_LIST || t->kind == TY_DICT) && t->typed) return ty_is_complete(t);
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
@@ -101,9 +101,14 @@ static PyObject *from_item(const Type *e, void *p) {
 }
 
 /* Type an untyped container from its first item (value) and, for a dict, key. */
+static const Type *item_type(PyObject *v) {   /* an np.float32 or np.uint8 item: that type, as Numba's */
+    const Type *t = rt_typeof_argument(v);
+    return t && t->kind == TY_NARROW ? t : rt_typeof(v);
+}
+
 static int type_from(TypedObj *o, PyObject *key, PyObject *value) {
-    const Type *k = key ? rt_typeof(key) : NULL, *v = rt_typeof(value);
-    if (!v || !holdable(v) || (key && (!k || !ty_is_hashable(k)))) {
+    const Type *k = key ? item_type(key) : NULL, *v = item_type(value);
+    if (!v || !holdable(v) || (key && (!k || !ty_is_hashable(k->kind == TY_NARROW ? ty_held(k) : k)))) {
         PyObject *bad = !v || !holdable(v) ? value : key;
         PyErr_Format(PyExc_TypeError, "ember: a typed %s cannot hold %.100s %.100R (numbers, arrays, tuples of them "
                      "and typed containers)", key ? "Dict" : "List", Py_TYPE(bad)->tp_name, bad);

@@ -101,3 +101,57 @@ def test_asarray_of_a_sized_list_has_its_dtype():
     f.append(0.1)
     got = impl.njit(as_array)(f)
     assert got.dtype == np.float32 and got.tolist() == [0.5, F32_01]
+
+
+def f32_list_sums(lst):
+    s = np.float32(0)
+    for x in lst:
+        s += x
+    return s, lst[0] + lst[1], lst[-1] * lst[0]
+
+
+_f32_list_sums = impl.njit(f32_list_sums)
+
+
+def f32_list_built(a):
+    lst = List.empty_list(types.float32)
+    for x in a:
+        lst.append(x)
+    return _f32_list_sums(lst)
+
+
+def f32_dict_values(d):
+    s = np.float32(0)
+    for v in d.values():
+        s += v
+    return s, d[1] + d[2]
+
+
+F32_ITEMS = np.array([0.1, 0.2, 0.7], np.float32)
+
+
+def test_float32_items_compute_in_float32():
+    # a float32 item is a float32 in arithmetic, as an element of a float32 array is:
+    # 0.1f + 0.2f + 0.7f is 1.0 in float32 (0.9999999925494194 in float64)
+    want = (1.0, float(F32_ITEMS[0] + F32_ITEMS[1]), float(F32_ITEMS[2] * F32_ITEMS[0]))
+    assert impl.njit(f32_list_built)(F32_ITEMS) == want
+    assert impl.njit(f32_list_sums)(List(F32_ITEMS)) == want
+    d = Dict.empty(types.int64, types.float32)
+    for i, x in enumerate(F32_ITEMS):
+        d[i] = x
+    assert impl.njit(f32_dict_values)(d) == (1.0, float(F32_ITEMS[1] + F32_ITEMS[2]))
+
+
+def test_python_containers_of_numpy_scalars_take_their_width():
+    # typed.List(float32 array) is a ListType[float32]; a Dict's first key and value type it
+    lst = List(F32_ITEMS)
+    lst.append(1.1)
+    assert lst[3] == float(np.float32(1.1))
+    u = List(np.array([1, 2], np.uint8))
+    u.append(300)
+    assert list(u) == [1, 2, 44]
+    d = Dict()
+    d[np.int32(3)] = np.float32(0.1)
+    d[2 ** 33 + 3] = 1.1
+    assert list(d.items()) == [(3, float(np.float32(1.1)))]
+    assert List([1.5, np.float32(2)])[0] == 1.5   # the first item's type: float64

@@ -52,14 +52,23 @@ static bool keeps(Facts *s, int v) {
 
 /* Whether `in` reads a scalar Numba types as dtype dt: an element of a dt array (a[i], `for x
  * in a` of a 1-d one), a record's field of dt (r["x"], r.x), a parameter given one (a TY_NARROW
- * argument, f(np.float32(0.5))), or a global np.float32 or np.complex64. */
+ * argument, f(np.float32(0.5))), an item of a typed List or value of a typed Dict of dt, or a global
+ * np.float32 or np.complex64. */
 static bool reads_dtype(TypeInfo *ti, const Instr *in, int dt) {
     if ((in->op == IR_GETITEM || in->op == IR_GETATTR) && ti->vtypes[in->args[0]] &&
         ti->vtypes[in->args[0]]->kind == TY_RECORD)
         return ti_field_dtype(ti, in) == dt;
     const Type *a = in->op == IR_GETITEM ? ti->vtypes[in->args[0]] : NULL;
     const Type *it = in->op == IR_ITERVALUE ? ti->vtypes[in->args[0]] : NULL;
-    if (it && it->kind == TY_ITER && it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1) a = it->iter_of;
+    if (it && it->kind == TY_ITER && (it->iter_of->kind == TY_LIST || it->iter_of->kind == TY_DICT ||
+                                      (it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1)))
+        a = it->iter_of;
+    if (a && (a->kind == TY_LIST || a->kind == TY_DICT)) {   /* an item of ListType[float32], d[k] or d.values() of DictType[.., float32] */
+        const char *view = a->kind == TY_DICT ? (in->op == IR_GETITEM ? "values" : a->attr ? a->attr : "keys") : "";
+        const Type *n = a->kind == TY_LIST ? a->narrow[0] : !strcmp(view, "keys") ? a->narrow[0] :
+                        !strcmp(view, "values") ? a->narrow[1] : NULL;
+        return n && n->dtype == dt;
+    }
     if (a) return a->kind == TY_ARRAY && a->dtype == dt;
     if (in->op == IR_GLOBAL && in->obj && ti->frozen[in->id]) {   /* EPS = np.float32(1e-6) */
         const Type *g = rt_typeof_argument(in->obj);
