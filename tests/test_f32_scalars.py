@@ -537,3 +537,45 @@ def test_float32_items_of_a_callees_tuple_stay_float32():
     a = np.array([0.1, 0.2, 0.7, 1e-3], np.float32)
     x, y, z, w = (np.float32(v) for v in a)
     same_bits(jit(through_a_callee)(a), (x * y + (x + y), z * w - (z + w), 0.5 + float(x)))
+
+
+def appended_items(a):
+    lst = []
+    for x in a:
+        lst.append(x)          # a list(float32) in numba: its items are float32
+    s = np.float32(0)
+    for x in lst:
+        s += x
+    return s, lst[0] + lst[1], lst.pop() * lst[0]
+
+
+def displayed_items(a):
+    lst = [a[0], a[1]]
+    lst.insert(0, a[2])
+    lst[1] = a[3] * a[3]
+    return lst[0] + lst[1], lst[2] - lst[0]
+
+
+def typed_list_items(a):
+    lst = impl.typed.List()
+    for x in a:
+        lst.append(x)
+    return lst[0] + lst[1]
+
+
+def mixed_items(a):
+    lst = [a[0]]
+    lst.append(0.1)            # a float64 joins: a list(float64), float64 sums
+    other = [a[0], a[1]]
+    alias = other
+    alias.append(0.2)          # (through another name)
+    return lst[0] + lst[1], other[0] + other[1]
+
+
+def test_float32_list_items_stay_float32():
+    a = np.array([0.1, 0.2, 0.7, 1e-3], np.float32)
+    x, y, z, w = (np.float32(v) for v in a)
+    same_bits(jit(appended_items)(a), (((x + y) + z) + w, x + y, w * x))
+    same_bits(jit(displayed_items)(a), (z + w * w, y - z))
+    same_bits(jit(typed_list_items)(a), x + y)
+    same_bits(jit(mixed_items)(a), (float(x) + 0.1, float(x) + float(y)))

@@ -94,10 +94,14 @@ static bool reduces_f32(TypeInfo *ti, const CallInfo *ci, const Instr *in) {
     return ti->vtypes[in->id] == ty_float64 && ti_whole_reduction_dtype(ci) == DT_FLOAT32;
 }
 
+static bool f32_list(Facts *s, int lst);
+
 static bool call_f32(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const CallInfo *ci = ti->calls[in->id];
     if (!ci) return false;
+    Instr *m = ti->fn->instrs[in->args[0]];
+    if (m->op == IR_GETATTR && !strcmp(m->str, "pop")) return f32_list(s, m->args[0]);   /* l.pop() */
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
     if (ci->kind == CALL_NATIVE) return ci->ret_f32 && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
@@ -136,6 +140,92 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
     return true;
 }
 
+/* The one value v comes from, with copies and variables followed back (a loop's iterator, which
+ * the stack carries through variables that store each other: $b6 = GETITER l, $b5 = $b6, $b6 =
+ * $b5); 0 for none yet (a cycle), -1 when there are several. */
+static int source_of(Function *fn, int v, int *path, int depth) {
+    Instr *in = fn->instrs[v], *st[8];
+    while (in->op == IR_COPY) in = fn->instrs[in->args[0]];
+    if (in->op != IR_LOADVAR) return in->id + 1;
+    for (int d = 0; d < depth; d++)
+        if (path[d] == in->imm) return 0;   /* around the cycle: nothing new */
+    int n = depth < 6 ? ti_var_stores(fn, in->imm, st, 8) : -1, src = 0;
+    if (n < 0 || n > 8) return -1;
+    path[depth] = in->imm;
+    for (int i = 0; i < n; i++) {
+        int o = source_of(fn, st[i]->args[0], path, depth + 1);
+        if (o < 0 || (o && src && o != src)) return -1;
+        if (o) src = o;
+    }
+    return src;
+}
+
+static int origin(Function *fn, int v) {
+    int path[6], src = source_of(fn, v, path, 0);
+    return src > 0 ? src - 1 : v;
+}
+
+static bool is_method_of(Instr *x, const char *const *names) {
+    for (; x->op == IR_GETATTR && *names; names++)
+        if (!strcmp(x->str, *names)) return true;
+    return false;
+}
+
+/* Whether list variable `var` holds float32 items only, as Numba types a list by what goes into
+ * it (l = [] then l.append(a32[i]): a list(float32)): every list stored to it a display of float32
+ * values or a bare typed.List() or list(), everything appended, inserted or stored (l[i] = x) a
+ * float32, and no other use that may add items or alias it (l.extend, a call given l, l2 = l). */
+static bool f32_list_var(Facts *s, int var) {
+    TypeInfo *ti = s->ti;
+    Function *fn = ti->fn;
+    Instr *st[16];
+    int n = ti_var_stores(fn, var, st, 16);
+    if (n <= 0 || n > 16) return false;
+    for (int i = 0; i < n; i++) {
+        Instr *d = fn->instrs[st[i]->args[0]];   /* (not through another variable: its uses are not checked) */
+        while (d->op == IR_COPY) d = fn->instrs[d->args[0]];
+        const CallInfo *ci = d->op == IR_CALL ? ti->calls[d->id] : NULL;
+        if (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_LIST && d->nargs == 1 && !d->nkw) continue;   /* List(), list() */
+        if (d->op != IR_TUPLE || d->imm != 1) return false;
+        for (int k = 0; k < d->nargs; k++)
+            if (!s->val[d->args[k]]) return false;
+    }
+    static const char *const adds[] = {"append", "insert", NULL}, *const keeps_items[] = {"pop", "sort", "reverse", NULL};
+    for (int u = 0; u < fn->ninstrs; u++) {
+        Instr *x = fn->instrs[u];
+        for (int k = 0; x && k < x->nargs; k++) {
+            Instr *a = fn->instrs[x->args[k]];
+            if (a->op != IR_LOADVAR || a->imm != var) continue;
+            if ((k == 0 && x->op == IR_GETITEM) || x->op == IR_GETITER || x->op == IR_RETURN || is_method_of(x, keeps_items))
+                continue;
+            if (k == 0 && x->op == IR_SETITEM && s->val[x->args[2]]) continue;   /* l[i] = x32 */
+            const CallInfo *ci = x->op == IR_CALL && k > 0 ? ti->calls[x->id] : NULL;
+            if (ci && ci->kind == CALL_BUILTIN && !x->nkw &&
+                (ci->builtin == BI_LEN || ci->builtin == BI_NP_ARRAY || ci->builtin == BI_NP_ASARRAY))
+                continue;
+            if (!is_method_of(x, adds)) return false;
+            for (int c = 0; c < fn->ninstrs; c++) {   /* its calls: the value is the last argument */
+                Instr *call = fn->instrs[c];
+                if (call && call->op == IR_CALL && call->args[0] == x->id &&
+                    (call->nargs < 2 || call->nkw || !s->val[call->args[call->nargs - 1]]))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Whether list value `lst` is such a variable's, or a ListType[float32] (a read of it: l[i], `for x
+ * in l`, l.pop()). */
+static bool f32_list(Facts *s, int lst) {
+    const Type *t = s->ti->vtypes[lst];
+    if (!t || t->kind != TY_LIST || t->elems[0] != ty_float64) return false;
+    if (t->narrow[0]) return t->narrow[0]->dtype == DT_FLOAT32;   /* ListType[float32] */
+    Instr *in = s->ti->fn->instrs[lst];
+    while (in->op == IR_COPY) in = s->ti->fn->instrs[in->args[0]];
+    return in->op == IR_LOADVAR && f32_list_var(s, in->imm);
+}
+
 /* Whether the rules make value `in` float32, given the table as it stands. */
 static bool f32_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
@@ -145,8 +235,12 @@ static bool f32_rule(Facts *s, Instr *in) {
     case IR_GETITEM:   /* t[k] of a tuple whose item k is a float32 */
         if (vt[in->args[0]] && vt[in->args[0]]->kind == TY_TUPLE)
             return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k, true);
-        return reads_dtype(ti, in, DT_FLOAT32);
-    case IR_ARG: case IR_ITERVALUE: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
+        return reads_dtype(ti, in, DT_FLOAT32) || f32_list(s, in->args[0]);
+    case IR_ITERVALUE: {   /* for x in l */
+        Instr *it = ti->fn->instrs[origin(ti->fn, in->args[0])];
+        return reads_dtype(ti, in, DT_FLOAT32) || (it->op == IR_GETITER && f32_list(s, it->args[0]));
+    }
+    case IR_ARG: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
     case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
