@@ -938,3 +938,23 @@ def test_prange_body_divides_as_numpy():
     assert list(q) == [0, 1, 0, 2, 0, 3]
     with pytest.raises(ZeroDivisionError):
         jit(divide_rows)(a, b)
+
+
+def closures_in_the_body(a, k, w):
+    g = lambda x: k * x + 1.0        # noqa: E731  (captures a number)
+    h = lambda i: w[i] * 2.0         # noqa: E731  (captures an array)
+    o1 = np.empty_like(a)
+    o2 = np.empty_like(a)
+    s = 0.0
+    for i in prange(a.size):
+        o1[i] = g(a[i])
+        o2[i] = h(i)
+        s += g(w[i])
+    return o1, o2, s
+
+
+def test_closures_called_in_the_body_read_what_they_captured():
+    # the outlined body gets the variables a closure captured, not only those the loop reads
+    rng = np.random.default_rng(40)
+    for n in (1, 4, 1000):
+        check(closures_in_the_body, rng.random(n), 3.0, rng.random(n) + 5.0, jit_opts=PAR, **FLOAT_TOL)

@@ -164,6 +164,9 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             Instr *in = blk->instrs[i];
             if (in->op == IR_LOADVAR && !cur[in->imm]) exposed[in->imm] = true;
             if (in->op == IR_STOREVAR) written[in->imm] = cur[in->imm] = true;
+            const CallInfo *ci = in->op == IR_CALL ? ti->calls[in->id] : NULL;
+            for (int j = 0; ci && ci->kind == CALL_INNER && j < ci->nclosure; j++)   /* g(x) of a closure reads what it captured */
+                if (!cur[ci->closure_vars[j]]) exposed[ci->closure_vars[j]] = true;
             if (in->op == IR_CELLREF || in->op == IR_MAKEFUNC)
                 return UNSUP(in, "inner functions and closures inside a prange loop are not supported");
         }
