@@ -195,7 +195,9 @@ static const Type *function_type(PyObject *arg) {
             PyObject *x = PyTuple_GET_ITEM(arg, i);
             if (!(elems[i] = rt_typeof(x)) && !(elems[i] = function_type(x))) return NULL;
         }
-        return ty_tuple((int)PyTuple_GET_SIZE(arg), elems);
+        int n = (int)PyTuple_GET_SIZE(arg);
+        const Type *named = PyTuple_CheckExact(arg) ? NULL : ty_named_tuple((PyObject *)Py_TYPE(arg), n, elems);   /* Spec(f, 3.0) */
+        return named ? named : ty_tuple(n, elems);
     }
     if (!strcmp(Py_TYPE(arg)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin (ember/_ufunc.py) */
         PyObject *d = PyObject_CallMethod(arg, "_ember_callee", NULL);

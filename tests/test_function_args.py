@@ -63,6 +63,35 @@ def test_nested_passing():
     assert njit(outer)(cube, 2) == 18
 
 
+def second(p):
+    return p[1]
+
+
+def last(p):
+    return p[-1]
+
+
+def last_sum(p):
+    return p[-1].sum() + p[0](1.0)
+
+
+def scaled(spec, x):
+    return spec.fn(x) * spec.scale
+
+
+Spec = __import__("collections").namedtuple("Spec", ["fn", "scale"])
+
+
+def test_functions_in_tuples_from_python():
+    # a function in a tuple takes no bytes of the tuple's own, but its slot in the generated
+    # code's layout: the elements after it are read where they were written
+    f = njit(second)
+    assert f((square, 2.0)) == 2.0 and f((square, 7)) == 7 and f((square, 2.0, 3.0)) == 2.0
+    assert f((square, (2.0, 5.0))) == (2.0, 5.0) and njit(last)((np.arange(3.0), cube, 2.5)) == 2.5
+    assert njit(last_sum)((shift, square, np.arange(4.0))) == 8.0
+    assert njit(scaled)(Spec(cube, 3.0), 2.0) == 24.0   # a namedtuple keeps its fields' names
+
+
 @pytest.mark.skipif(ON_NUMBA, reason="ember's type names and messages")
 def test_signatures_and_errors():
     f = njit(apply)

@@ -618,7 +618,7 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
         size_t a = elems[i]->align ? elems[i]->align : 1;
         size = (size + a - 1) / a * a;
         offsets[i] = size;
-        size += elems[i]->size;
+        size += elems[i]->size ? elems[i]->size : 1;   /* (a function's type, no bytes: an i8 in generated code, cg_type) */
         if (a > align) align = a;
         copy[i] = elems[i];
     }
