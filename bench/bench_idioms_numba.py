@@ -2752,6 +2752,16 @@ def first_unsorted_scan(a):
 """, lambda small: (np.sort(_rng(226).standard_normal(50 if small else 1000000)),))
 
 
+
+kernel("any_row_flags", """
+def any_row_flags(mask):
+    rows = 0
+    for i in range(mask.shape[0]):
+        if np.any(mask[i]) and not mask[i].all():
+            rows += 1
+    return rows
+""", lambda small: ((_rng(227).random((20 if small else 3000, 40 if small else 20000)) < 0.9),))
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

@@ -551,17 +551,53 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
     const Type *ct = ty_scalar_of(ln->dt);
     bool count = bid == BI_NP_COUNT_NONZERO, all = bid == BI_NP_ALL;
     LLVMValueRef acc = count ? acc_new(L, L->i64, i64c(L, 0)) : acc_new(L, L->i1, LLVMConstInt(L->i1, all, 0));
-    LoopCtx lc;
-    LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
-    LLVMValueRef t = cg_truth(L, lane_load(L, ln, i), ct);
     if (count) {
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, ln->n);
+        LLVMValueRef t = cg_truth(L, lane_load(L, ln, i), ct);
         LLVMBuildStore(L->b, LLVMBuildAdd(L->b, LLVMBuildLoad2(L->b, L->i64, acc, ""), LLVMBuildZExt(L->b, t, L->i64, ""), ""), acc);
-    } else {
-        LLVMValueRef cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
-        LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
+        cg_loop_end(L, &lc);
+        return LLVMBuildLoad2(L->b, L->i64, acc, "");
     }
+    /* any/all stop where the answer is decided (a row's first True): the first 16 elements one
+     * by one, then blocks folded by a loop that vectorises, the answer checked after each; 256
+     * elements first (one trip of the vector loop over bytes), twice as many each time up to
+     * 4096 (a long scan checks seldom) */
+    LLVMValueRef at = acc_new(L, L->i64, i64c(L, 0)), bs = acc_new(L, L->i64, i64c(L, 256));
+    LLVMBasicBlockRef phead = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.first");
+    LLVMBasicBlockRef pbody = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.one");
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.head");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.block");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.done");
+    LLVMValueRef first = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ln->n, i64c(L, 16), ""), ln->n, i64c(L, 16), "");
+    LLVMBuildBr(L->b, phead);
+    LLVMPositionBuilderAtEnd(L->b, phead);
+    LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, at, "");
+    LLVMValueRef open = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i1, acc, ""), LLVMConstInt(L->i1, all, 0), "");
+    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, open, LLVMBuildICmp(L->b, LLVMIntSLT, k, first, ""), ""), pbody, head);
+    LLVMPositionBuilderAtEnd(L->b, pbody);
+    LLVMBuildStore(L->b, cg_truth(L, lane_load(L, ln, k), ct), acc);   /* (the answer still open: this element's) */
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), at);
+    LLVMBuildBr(L->b, phead);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef s = LLVMBuildLoad2(L->b, L->i64, at, "");
+    open = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i1, acc, ""), LLVMConstInt(L->i1, all, 0), "");
+    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, open, LLVMBuildICmp(L->b, LLVMIntSLT, s, ln->n, ""), ""), body, done);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef left = LLVMBuildSub(L->b, ln->n, s, "");
+    LLVMValueRef size = LLVMBuildLoad2(L->b, L->i64, bs, "");
+    LLVMValueRef m = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, left, size, ""), left, size, "");
+    LLVMValueRef grown = LLVMBuildShl(L->b, size, i64c(L, 1), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, grown, i64c(L, 4096), ""), grown, i64c(L, 4096), ""), bs);
+    LoopCtx lc;
+    LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, m), s, "");
+    LLVMValueRef t = cg_truth(L, lane_load(L, ln, i), ct), cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
+    LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
     cg_loop_end(L, &lc);
-    return LLVMBuildLoad2(L->b, count ? L->i64 : L->i1, acc, "");
+    LLVMBuildStore(L->b, LLVMBuildAdd(L->b, s, m, ""), at);
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    return LLVMBuildLoad2(L->b, L->i1, acc, "");
 }
 
 /* The fold of a lane by binary ufunc bid (np.subtract.reduce & co) in rdt: from the ufunc's

@@ -346,3 +346,27 @@ def test_reductions_of_strided_2d_windows(dtype):
     check(window_reductions, img[::2, 1:], 2)
     check(window_reductions, np.asfortranarray(img), 1)
     check(window_reductions, img[:0], 1)
+
+
+def any_all_of_rows(m):
+    hits = 0
+    full = 0
+    for i in range(m.shape[0]):
+        hits += np.any(m[i])
+        full += m[i].all()
+    return hits, full, np.any(m > 0), (m >= 0).all(), m[:, ::3].any(), np.all(m[::2])
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.float64])
+def test_any_all_answer_at_every_position(dtype):
+    # any/all stop after the block of elements that decides: the deciding element first, last,
+    # at each block's edges (256, 768, 1792 elements in), or nowhere
+    n = 5000
+    for at in (None, 0, 1, 255, 256, 257, 767, 768, 1791, 1792, 4000, n - 1):
+        m = np.zeros((3, n), dtype)
+        full = np.ones((3, n), dtype)
+        if at is not None:
+            m[1, at] = 1
+            full[2, at] = 0
+        for a in (m, full, m[:, :at or 1], full[:, at or 0:]):
+            check(any_all_of_rows, a)
