@@ -354,7 +354,8 @@ static const TiHost host = {host_is_dispatcher, host_py_func, host_compile_calle
                             host_fixed_signature, host_is_lazy};
 
 /* locals={'x': 'float64'} (ember/__init__.py turns type objects into names): each variable
- * of that name, in every version, has that type (typeinfer/infer.c). */
+ * of that name, in every version, has that type (typeinfer/infer.c). A name that is no variable
+ * of the function is ignored, as Numba does (libraries share one locals= dict among functions). */
 static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
     Loc at = {fn->firstline, -1, -1};
     if (!(fn->declared = ctx_alloc(ctx, sizeof(Type *) * (size_t)(fn->nvars + 1)))) return -1;
@@ -370,14 +371,11 @@ static int declare_locals(Ctx *ctx, Function *fn, PyObject *locals) {
         if (!var || !t || *end)
             return ctx_error(ctx, DIAG_TYPING, fn, at, "locals=: invalid type for '%s': %s", var ? var : "?",
                              err[0] ? err : "expected a type name");
-        bool found = false;
-        for (int v = 0; v < fn->nvars; v++)
+        for (int v = 0; v < fn->nvars; v++)   /* (a name the function has no variable of is ignored, as by Numba) */
             if (!strcmp(fn->varnames[v], var)) {
                 fn->declared[v] = t;
                 fn->declared_dt[v] = ty_narrow_dtype_named(text);   /* {'h': uint32}: stores wrap to 32 bits */
-                found = true;
             }
-        if (!found) return ctx_error(ctx, DIAG_TYPING, fn, at, "locals= names '%s', which is not a variable of %s", var, fn->name);
     }
     return 0;
 }

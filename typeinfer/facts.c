@@ -25,6 +25,9 @@
  *   reduce(float32 array) -> float32     a32.sum(), np.max(a32), np.dot(x32, y32)
  *   abs(complex64) -> float32            abs(z64[i]): hypotf of its parts
  *
+ * and a variable declared float32 (locals={'d': float32}) holds one whatever is stored: each
+ * store rounds to it.
+ *
  * Non-negative ints: constants, bools, range(...) values from a non-negative start by a
  * non-negative step, len(), sizes and shapes, and a + b, a * b, a // b, min, max of such values,
  * a % b and a >> k of a non-negative b or a, a & b of one. (+ and * carry nsw: overflow is
@@ -426,14 +429,22 @@ static int fixpoint(TypeInfo *ti, bool (*candidate)(const Type *), bool (*rule)(
     for (int p = 0; reductions && p < ti->nparloops; p++)   /* (their partials combine as the loop would) */
         for (int x = 0; x < fn->nvars; x++)
             if (ti->parloops[p]->var_kind[x] == PAR_REDUCE && !(fn->declared && fn->declared[x])) opaque[x] = false;
-    for (int x = 0; x < fn->nvars; x++) s.var[x] = candidate(ti->vartypes[x]) && !opaque[x];
+    /* a variable declared of the table's dtype (locals={'d': float32}): every store converts to
+     * it, so it holds one whatever is stored (not one an inner function shares) */
+    bool *pinned = ctx_alloc(fn->ctx, (size_t)(fn->nvars + 1));
+    if (!pinned) return -1;
+    int want = rule == f32_rule ? DT_FLOAT32 : rule == int16_rule ? dt : -2;
+    for (int x = 0; x < fn->nvars; x++) pinned[x] = fn->declared_dt && fn->declared_dt[x] == want;
+    for (int v = 0; v < fn->ninstrs; v++)
+        if (fn->instrs[v] && fn->instrs[v]->op == IR_CELLREF) pinned[fn->instrs[v]->imm] = false;
+    for (int x = 0; x < fn->nvars; x++) s.var[x] = pinned[x] || (candidate(ti->vartypes[x]) && !opaque[x]);
     for (bool changed = true; changed;) {
         changed = false;
         for (int k = 0; k < fn->nblocks; k++)
             for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
                 Instr *in = fn->blocks[k]->instrs[i];
                 if (in->op == IR_STOREVAR) {
-                    if (s.var[in->imm] && !s.val[in->args[0]]) s.var[in->imm] = false, changed = true;
+                    if (s.var[in->imm] && !s.val[in->args[0]] && !pinned[in->imm]) s.var[in->imm] = false, changed = true;
                 } else if (s.val[in->id] && !rule(&s, in)) {
                     s.val[in->id] = false;
                     changed = true;
