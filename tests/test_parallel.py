@@ -958,3 +958,36 @@ def test_closures_called_in_the_body_read_what_they_captured():
     rng = np.random.default_rng(40)
     for n in (1, 4, 1000):
         check(closures_in_the_body, rng.random(n), 3.0, rng.random(n) + 5.0, jit_opts=PAR, **FLOAT_TOL)
+
+
+def written_under_a_flag(x, flag):
+    out = np.zeros(x.shape[0])
+    for i in prange(x.shape[0]):
+        if flag:
+            c = x[i] * 2.0          # read below under the same flag: each thread's own, as numba's
+        out[i] = x[i]
+        if flag:
+            out[i] += c
+    return out
+
+
+def written_on_every_feasible_path(a):
+    out = np.zeros(a.shape[0], np.int64)
+    for k in prange(a.shape[0]):
+        if a[k] > 0:
+            if a[k] > 5:
+                off = 1
+            if a[k] <= 5:
+                off = 2
+        else:
+            off = 3
+        out[k] = k + off
+    return out
+
+
+def test_variables_written_on_some_paths_are_private():
+    # read only where some path of the iteration wrote them: private (numba's), not a race
+    x = np.random.default_rng(41).random(1001)
+    for flag in (True, False):
+        check(written_under_a_flag, x, flag, jit_opts=PAR)
+    check(written_on_every_feasible_path, np.arange(-500, 501), jit_opts=PAR)

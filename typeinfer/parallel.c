@@ -5,7 +5,9 @@
  * to the threads that will run it, and rejects what cannot run safely:
  *
  *   shared     read in the loop, never written there: every thread reads the value from before
- *   private    written before any read on every path through an iteration: each thread has its own
+ *   private    written before any read on every path through an iteration: each thread has its own;
+ *              also one read where only some paths wrote it (`if flag: c = ...`, later `if flag:
+ *              ... c`), as Numba's: right when those paths agree, the thread's last value if not
  *   reduction  `s = s + e` (or - *, in place or not) or `s = min(s, e)` / max, and s read nowhere
  *              else in the loop: each chunk folds its own partial from the operation's identity;
  *              the caller combines the partials with the value from before the loop. An array
@@ -135,7 +137,10 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
     bool *exposed = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
     bool *written = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
     bool *cur = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nv + 1));
-    if (!def_in || !exposed || !written || !cur) return -1;
+    /* and the variables some path through the iteration has defined on entry to each block */
+    bool *may_in = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(nb * nv + 1)), *may = ctx_alloc(fn->ctx, (size_t)(nv + 1));
+    bool *carried = ctx_alloc(fn->ctx, (size_t)(nv + 1));   /* read where no path of the iteration defined it */
+    if (!def_in || !exposed || !written || !cur || !may_in || !may || !carried) return -1;
     for (int b = 0; b < nb; b++)
         if (pl->in_loop[b] && fn->blocks[b] != pl->header) memset(def_in + (size_t)b * nv, 1, (size_t)nv);
     for (bool changed = true; changed;) {
@@ -144,15 +149,18 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             if (!pl->in_loop[b]) continue;
             Block *blk = fn->blocks[b];
             memcpy(cur, def_in + (size_t)b * nv, (size_t)nv);
+            memcpy(may, may_in + (size_t)b * nv, (size_t)nv);
             for (int i = 0; i < blk->ninstrs; i++)
-                if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = true;
+                if (blk->instrs[i]->op == IR_STOREVAR) cur[blk->instrs[i]->imm] = may[blk->instrs[i]->imm] = true;
             Block *s[3];
             int n = ir_successors(blk, s);
             for (int k = 0; k < n; k++) {
                 if (s[k] == pl->header || !pl->in_loop[s[k]->id]) continue;
-                bool *in = def_in + (size_t)s[k]->id * nv;
-                for (int v = 0; v < nv; v++)
+                bool *in = def_in + (size_t)s[k]->id * nv, *min = may_in + (size_t)s[k]->id * nv;
+                for (int v = 0; v < nv; v++) {
                     if (in[v] && !cur[v]) in[v] = false, changed = true;
+                    if (!min[v] && may[v]) min[v] = true, changed = true;
+                }
             }
         }
     }
@@ -160,13 +168,15 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         if (!pl->in_loop[b]) continue;
         Block *blk = fn->blocks[b];
         memcpy(cur, def_in + (size_t)b * nv, (size_t)nv);
+        memcpy(may, may_in + (size_t)b * nv, (size_t)nv);
         for (int i = 0; i < blk->ninstrs; i++) {
             Instr *in = blk->instrs[i];
             if (in->op == IR_LOADVAR && !cur[in->imm]) exposed[in->imm] = true;
-            if (in->op == IR_STOREVAR) written[in->imm] = cur[in->imm] = true;
+            if (in->op == IR_LOADVAR && !may[in->imm]) carried[in->imm] = true;
+            if (in->op == IR_STOREVAR) written[in->imm] = cur[in->imm] = may[in->imm] = true;
             const CallInfo *ci = in->op == IR_CALL ? ti->calls[in->id] : NULL;
             for (int j = 0; ci && ci->kind == CALL_INNER && j < ci->nclosure; j++)   /* g(x) of a closure reads what it captured */
-                if (!cur[ci->closure_vars[j]]) exposed[ci->closure_vars[j]] = true;
+                exposed[ci->closure_vars[j]] |= !cur[ci->closure_vars[j]], carried[ci->closure_vars[j]] |= !may[ci->closure_vars[j]];
             if (in->op == IR_CELLREF || in->op == IR_MAKEFUNC)
                 return UNSUP(in, "inner functions and closures inside a prange loop are not supported");
         }
@@ -213,6 +223,16 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         }
         if (!bad && nreads != nred_reads) bad = first_store(fn, pl, v);   /* s read outside its reductions */
         bool number = ty_is_number(ti->vartypes[v]) && ti->vartypes[v] != ty_bool;
+        if ((bad || (!number && !reducible_array(ti->vartypes[v]))) && !synthetic && !carried[v]) {
+            /* no reduction, read only where some paths of the iteration wrote it (`if flag: c =
+             * ...`, then `if flag: ... c`): each thread's own, as Numba's, right when the paths
+             * agree (the thread's last value where they do not) */
+            if (after[v])
+                return ERR(first_store(fn, pl, v), "'%s' is assigned in a prange loop and read after it: which iteration's "
+                           "value it would hold depends on the threads (keep it in an array, or reduce it)", name);
+            pl->var_kind[v] = PAR_PRIVATE;
+            continue;
+        }
         if (bad || synthetic || (!number && !reducible_array(ti->vartypes[v]))) {
             Instr *at = bad ? bad : first_store(fn, pl, v);
             if (!bad && !synthetic)
