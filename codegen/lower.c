@@ -244,6 +244,14 @@ LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     case TY_DICT: case TY_SET: return LLVMBuildICmp(L->b, LLVMIntNE, cg_dict_len(L, v), i64c(L, 0), "");
     case TY_STR: return LLVMBuildICmp(L->b, LLVMIntNE, cg_str_len(L, v), i64c(L, 0), "");
     case TY_CLASS: return LLVMBuildIsNotNull(L->b, v, "");   /* an OptionalType(instance): not None */
+    case TY_ARRAY: {   /* NumPy's: its one element's truth (b = a[a == x]; if b >= 2.0:) */
+        LLVMValueRef n = cg_array_size(L, t, v);
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, n, i64c(L, 0), ""), "builtins:ValueError",
+                    "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.");
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntSGT, n, i64c(L, 1), ""), "builtins:ValueError",
+                    "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()");
+        return cg_truth(L, cg_load_elem(L, t->dtype, cg_arr_data(L, v)), ty_scalar_of(t->dtype));
+    }
     default: return LLVMConstInt(L->i1, 0, 0);   /* None */
     }
 }

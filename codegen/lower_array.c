@@ -511,6 +511,9 @@ void cg_plan_arrays(Lower *L) {
             } else if (t && cg_has_refs(L, t)) {
                 L->refs = true;
             }
+            const CallInfo *ci = in->op == IR_CALL ? ti->calls[in->id] : NULL;
+            for (int k = 0; ci && k < ci->nparams && !L->refs; k++)   /* np.sum(3): a 0-d array made of a number */
+                if (ci->params[k] && cg_has_refs(L, ci->params[k])) L->refs = true;
             for (int k = 0; k < in->nargs; k++) {
                 L->uses[in->args[k]]++;
                 user[in->args[k]] = in->id;
@@ -2268,6 +2271,11 @@ void cg_array_setitem(Lower *L, Instr *in) {
         }
         L->vals[vid] = cg_array_expr(L, L->fn->instrs[vid]);   /* an element target, a value of more dimensions */
     }
+    if (elem && vt_->kind == TY_ARRAY) {   /* R[0, 0] = np.asarray(x): a 0-d array's element */
+        LLVMValueRef x = cg_load_elem(L, vt_->dtype, cg_arr_data(L, L->vals[in->args[2]]));
+        cg_store_elem(L, at->dtype, elem, x, ty_scalar_of(vt_->dtype));
+        return;
+    }
     if (elem) {
         cg_store_elem(L, at->dtype, elem, L->vals[in->args[2]], vt_);
         return;
@@ -2288,6 +2296,10 @@ void cg_array_setitem(Lower *L, Instr *in) {
         v = cg_make_array(L, tt, LLVMConstNull(L->ptr), LLVMConstNull(L->ptr), data, shape, strides);
         cg_assign_noalias(L, rt, view, tt, v);
         return;
+    }
+    if (vt_->kind == TY_LIST) {   /* a[1] = [i, j, 1]: as np.array of the list */
+        v = cg_list_as_array(L, vt_, v);
+        vt_ = ty_array(ty_dtype_of_scalar(vt_->elems[0]), 1, 'C', false);
     }
     cg_assign_array(L, rt, view, vt_, v);
 }

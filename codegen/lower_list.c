@@ -851,6 +851,11 @@ static LLVMValueRef np_array_of(Lower *L, const Type *at, const Type *lt, LLVMVa
     return a;
 }
 
+LLVMValueRef cg_list_as_array(Lower *L, const Type *lt, LLVMValueRef l) {
+    const Type *at = ty_array(ty_dtype_of_scalar(elem_of(lt)), 1, 'C', false);
+    return np_array_of(L, at, lt, l);   /* (cg_alloc_array's: owned by the frame) */
+}
+
 LLVMValueRef cg_list_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret;
     int op = ci->builtin;

@@ -1464,6 +1464,7 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return cg_range_count(L, args[0]);
     case BI_RANGE: case BI_PRANGE: return range_value(L, args, n);
     case BI_LITERAL_UNROLL: return args[0];
+    case BI_TYPE: return LLVMGetPoison(cg_type(L, ret));   /* a scalar type: known by its type, no value */
     case BI_NEXT:
         if (types[0]->kind == TY_ITER) return cg_iter_next_value(L, types[0], args[0], n == 2 ? args[1] : NULL, ret);
         return cg_gen_next(L, types[0], args[0], n == 2 ? args[1] : NULL, ret);

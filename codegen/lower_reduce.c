@@ -2101,6 +2101,13 @@ LLVMValueRef cg_fused_sum_squares(Lower *L, int src) {
 LLVMValueRef cg_reduction(Lower *L, CallInfo *ci, Instr *in, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt;
     LLVMValueRef r;
+    if (ty_is_number(at) && ci->params[0]->kind == TY_ARRAY) {   /* np.sum(3): of a 0-d array of it, as NumPy */
+        LLVMValueRef one[1] = {i64c(L, 1)};
+        LLVMValueRef z = cg_alloc_array(L, ci->params[0], one);   /* (owned by the frame) */
+        cg_assign_array(L, ci->params[0], z, at, L->vals[in->args[ci->argmap[0]]]);
+        args[0] = z;
+        types[0] = at = ci->params[0];
+    }
     int bid = reduction_kind(ci), nd = at->ndim, rdt = ti_reduction_dtype(ci->builtin, at->dtype, ci->dtype), p;
     int src = cg_reduce_source(L, ci, in);
     if (src >= 0) {

@@ -165,7 +165,7 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
     const Type *target = ti_array_index_type(ti, in, a, idx);
     if (!target) return -1;
     if (ty_is_number(val) || (val->kind == TY_ARRAY)) {
-        if (val->kind == TY_ARRAY && target->kind != TY_ARRAY)
+        if (val->kind == TY_ARRAY && val->ndim > 0 && target->kind != TY_ARRAY)   /* (a 0-d one: its element) */
             return ERR(in, "cannot assign %s to an element of %s", val->name, a->name);
         if (ty_rank(ty_scalar_of(val->kind == TY_ARRAY ? val->dtype : ty_dtype_of_scalar(val))) == 3 &&
             ty_dtypes[a->dtype].kind != 'c')
@@ -180,6 +180,11 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
         if (depth > target->ndim)
             return ERR(in, "cannot assign %s into %s: more dimensions than the target's %d", val->name, a->name, target->ndim);
         if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
+            return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
+        return 0;
+    }
+    if (val->kind == TY_LIST && val->elems[0] && ty_is_number(val->elems[0]) && target->kind == TY_ARRAY) {   /* a[1] = [i, j, 1] */
+        if (ty_dtypes[ty_dtype_of_scalar(val->elems[0])].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
             return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
         return 0;
     }
@@ -329,7 +334,7 @@ const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const
 }
 
 const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a) {
-    if (op == IRU_NOT) return ERR(in, "the truth value of an array is ambiguous; use a.any() or a.all()"), NULL;
+    if (op == IRU_NOT) return ty_bool;   /* not a: of its one element (ValueError for any other size, codegen) */
     if (op == IRU_INVERT && (ty_dtypes[a->dtype].kind == 'f' || ty_dtypes[a->dtype].kind == 'c'))
         return ERR(in, "bad operand type for unary ~: %s", a->name), NULL;
     if (op == IRU_NEG && a->dtype == DT_BOOL) return ERR(in, "cannot negate a boolean array"), NULL;

@@ -87,6 +87,18 @@ static bool freeze(TypeInfo *ti, Instr *in, PyObject *v) {
     return true;
 }
 
+/* ember.config (numba.config under `import ember as numba`): read in compiled code as a module,
+ * its settings frozen (stumpy reads config.NUMBA_NUM_THREADS). */
+static bool is_config(PyObject *obj) {
+    PyTypeObject *t = Py_TYPE(obj);
+    if (strcmp(t->tp_name, "_Config")) return false;
+    PyObject *m = PyObject_GetAttrString((PyObject *)t, "__module__");
+    bool ours = m && PyUnicode_Check(m) && !PyUnicode_CompareWithASCIIString(m, "ember");
+    Py_XDECREF(m);
+    PyErr_Clear();
+    return ours;
+}
+
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const char *name = in->str ? in->str : "?";
     if (is_frozen_value(obj)) {
@@ -108,7 +120,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         ti->frozen[in->id] = obj;
         return t;
     }
-    if (PyModule_Check(obj)) return ty_object(TY_MODULE, obj, 0);
+    if (PyModule_Check(obj) || is_config(obj)) return ty_object(TY_MODULE, obj, 0);
     if (obj == Py_Ellipsis) return ty_ellipsis;   /* a[Ellipsis, 0]: typeinfer/ellipsis.c */
     if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
     int bid = builtin_of(obj);
@@ -146,6 +158,10 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     }
     const Type *rec = PyType_Check(obj) ? NULL : rt_record_of(obj);
     if (rec) return ty_recdtype(rec);   /* a structured dtype: for np.empty and np.zeros */
+    if (!PyType_Check(obj) && !strncmp(Py_TYPE(obj)->tp_name, "numpy.dtype", 11)) {   /* DT = np.dtype('float32') */
+        int dt = rt_dtype_of_object(obj);
+        if (dt >= 0) return ty_dtype(dt);
+    }
     const Type *at = PyType_Check(obj) ? NULL : rt_typeof(obj);
     if (at && ty_is_number(at)) {   /* a NumPy scalar (P = np.uint64(1099511628211)): its value, as its scalar type */
         PyObject *item = PyObject_CallMethod(obj, "item", NULL);
@@ -977,6 +993,15 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             if (nargs && args[0] != ty_str) ALL(ty_is_real, "a real number or a str");
             ret = ty_float64;
             break;
+        case BI_TYPE: {   /* type(x)(1) converts as np.float64(1) does, as Numba's (numba-stats) */
+            NARGS(1, 1);
+            int dt = ty_is_number(args[0]) ? ti_numpy_scalar_dtype(ti, in->args[1]) : -1;
+            if (dt < 0 && ty_is_number(args[0])) dt = ty_dtype_of_scalar(args[0]);
+            if (dt < 0) return UNSUP(in, "type() of %s is not supported (of a number it is)", args[0]->name);
+            ci->params[0] = args[0];
+            ret = ty_dtype(dt);
+            break;
+        }
         case BI_ISINSTANCE:
             if (ti_type_isinstance(ti, in, args, nargs, ci)) return -1;
             ret = ty_bool;

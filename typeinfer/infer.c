@@ -223,7 +223,7 @@ static const Type *type_binop(TypeInfo *ti, Instr *in, const Type *a, const Type
  * (not empty), and an OptionalType(instance) (not None; a class with __bool__ or __len__ is
  * tested through it before: jitclass.c). */
 bool ti_has_truth(const Type *a) {
-    return ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a == ty_str ||
+    return ty_is_number(a) || a->kind == TY_NONE || a->kind == TY_TUPLE || a == ty_str || a->kind == TY_ARRAY ||
            (ty_is_heap(a) && (a->kind != TY_CLASS || a->nullable));
 }
 

@@ -185,7 +185,10 @@ static int type_reduction(TypeInfo *ti, Instr *in, int bid, const Type **args, i
     ci->dtype = -1;
     ci->ufmethod = ufmethod;
     const Type *a = ci->params[0];
-    if (ty_is_number(a) && !method) return UNSUP(in, "np.%s() of a scalar is not supported", fname);
+    if (ty_is_number(a) && !method && !ufmethod) {   /* np.sum(3): of the number as a 0-d array, as NumPy */
+        int sdt = ci->argmap[0] > 0 ? ti_numpy_scalar_dtype(ti, in->args[ci->argmap[0]]) : -1;
+        a = ci->params[0] = ty_array(sdt >= 0 ? sdt : ty_dtype_of_scalar(a), 0, 'C', false);
+    }
     if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
     if (ufmethod && ci->argmap[1] < 0) {   /* np.add.reduce(a): axis=0 */
         ci->params[1] = ty_int64;

@@ -40,7 +40,10 @@ _OPTIONS = {"nopython", "parallel", "cache", "nogil", "fastmath", "boundscheck",
 
 class _Config:
     """Settings read from EMBER_* environment variables (Numba's NUMBA_* equivalents), under the
-    names Numba's numba.config gives them. DISABLE_JIT is 0 or 1, as Numba's int."""
+    names Numba's numba.config gives them. DISABLE_JIT is 0 or 1, as Numba's int. Compiled code
+    reads them as constants (config.NUMBA_NUM_THREADS)."""
+
+    __name__ = "ember.config"
 
     def __init__(self):
         env = _os.environ

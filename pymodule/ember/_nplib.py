@@ -366,7 +366,7 @@ def _axis_perm_lines(name, nd, axis, what, to_last):
             f"    {name} = np.transpose({name}, ({idx},))"]
 
 
-def _cross_source(nda, ndb, axes, one_axis, dtype):
+def _cross_source(nda, ndb, axes, one_axis, dtype, seqs=(False, False)):
     """np.cross(a, b) of an nda-d a and an ndb-d b, the vectors along their last axes (or along
     axisa/axisb, the result's along axisc, all along `axis` when given: `axes`), broadcast over
     the leading dimensions: one loop nest over the result's leading dimensions (a dimension of
@@ -375,6 +375,7 @@ def _cross_source(nda, ndb, axes, one_axis, dtype):
     run-time lengths: ValueError here, as in Numba."""
     n = max(nda, ndb)
     lines = ["def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):"]
+    lines += [f"    {name} = np.asarray({name})" for name, seq in zip("ab", seqs) if seq]
     if one_axis:
         lines += ["    axisa = axis", "    axisb = axis", "    axisc = axis"]
     if axes:
@@ -433,8 +434,10 @@ def _choose_cross(values, kwnames):
     if npos < 2:
         raise TypeError("np.cross() needs the arrays a and b")
     a, b = values[0], values[1]
-    if not (_is_array(a) and _is_array(b)) or a.ndim == 0 or b.ndim == 0:
-        _refuse("np.cross", "an operand other than an array of vectors")
+    seqs = tuple(isinstance(v, (list, tuple)) for v in (a, b))   # np.cross([0, 0, 1], h): as np.asarray's
+    a, b = (np.asarray(v) if seq else v for v, seq in zip((a, b), seqs))
+    if not (_is_array(a) and _is_array(b)) or a.ndim == 0 or b.ndim == 0 or "O" in (a.dtype.kind, b.dtype.kind):
+        _refuse("np.cross", "an operand other than an array of vectors (or a list or tuple of numbers)")
     if a.dtype.kind == "b" and b.dtype.kind == "b":   # NumPy: TypeError (boolean subtract)
         raise TypeError("np.cross of two boolean arrays: NumPy's boolean subtract is not supported")
     axes = {name: values[given.index(name)] for name in params[2:] if name in given}
@@ -443,7 +446,7 @@ def _choose_cross(values, kwnames):
             raise TypeError(f"np.cross(): {name} must be an integer" + (" or None" if name == "axis" else ""))
     one_axis = axes.get("axis") is not None
     return _cross_source(a.ndim, b.ndim, bool(axes) and (one_axis or len(axes) > ("axis" in axes)), one_axis,
-                         np.result_type(a.dtype, b.dtype).type)
+                         np.result_type(a.dtype, b.dtype).type, seqs)
 
 
 # ---- polynomials and products ------------------------------------------------------------------

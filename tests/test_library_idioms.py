@@ -1,0 +1,128 @@
+"""Forms that numba libraries use (numba-stats, stumpy, poliastro, pysheds, pydata sparse,
+fast_hdbscan, pynndescent), each compiled vs CPython: type(x)(1) as a conversion, numba.config
+read in compiled code, a 0-d array stored into an element, np.cross of a list, the truth of a
+one-element array, a list stored into a row or slice, a global np.dtype instance as dtype=,
+NumPy reductions of numbers. Runs on both backends (EMBER_TEST_BACKEND=numba)."""
+
+import numpy as np
+import pytest
+
+from difftest import check, impl, no_leaks, numba_leaks, numba_xfail  # noqa: F401  (autouse: every test frees what it allocates)
+
+
+def pointwise_pdf(x):
+    T = type(x)               # numba-stats: constants of the argument's own type
+    return T(1) / x + T(0.5), type(x)(2) * x
+
+
+def test_type_of_a_number_converts():
+    for x in (4.0, np.float32(0.1), 3, np.float64(-2.5)):
+        check(pointwise_pdf, x)
+
+
+def threads_cap():
+    return impl.config.NUMBA_NUM_THREADS >= 1
+
+
+def test_config_in_compiled_code():
+    assert impl.njit(threads_cap)() is True
+
+
+def rotation_z(angle):
+    R = np.zeros((3, 3))
+    c = np.cos(np.asarray(angle))
+    R[0, 0] = c               # a 0-d array stored into an element: its value
+    R[..., 1, 1] = c
+    R[2, 2] = np.asarray(1.0)
+    return R
+
+
+def normal_of(h):
+    return np.cross([0, 0, 1], h), np.cross(h, (1.0, 0.0, 0.0))
+
+
+def test_zero_d_values_and_sequences_as_operands():
+    for a in (0.3, -1.0):
+        check(rotation_z, a)
+    check(normal_of, np.array([1.0, 2.0, 3.0]))
+    check(normal_of, np.array([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]]))
+
+
+def label_of(a, x):
+    b = a[a == x]
+    if b >= 2.0:              # the truth of a one-element array
+        return 1
+    return 0
+
+
+def truth_of(a):
+    return bool(a)
+
+
+def negated(a):
+    return not a
+
+
+@numba_leaks("numba does not free the arrays live where compiled code raises")
+def test_truth_of_arrays():
+    check(label_of, np.array([1.0, 3.0]), 3.0)
+    check(label_of, np.array([1.0, 3.0]), 1.0)
+    for a in (np.array([True]), np.array([0.0]), np.array([[5]]), np.array([2, 3]), np.zeros(0)):
+        check(truth_of, a)    # more than one element, or none: ValueError
+
+
+@numba_xfail("numba has no `not` of an array")
+def test_not_of_an_array():
+    for a in (np.array([True]), np.array([0.0]), np.array([2, 3])):
+        check(negated, a)
+
+
+def rows_from_lists(i, x):
+    a = np.zeros((2, 3), np.intp)
+    a[1] = [i, i + 1, 1]      # pydata sparse: a list literal into a row
+    b = np.zeros(5)
+    b[1:4] = [x, 2.0, 3]
+    return a, b
+
+
+def wrong_length(i):
+    a = np.zeros((2, 3))
+    a[0] = [i, i]
+    return a
+
+
+@numba_leaks("numba does not free the arrays live where compiled code raises")
+def test_lists_stored_into_rows_and_slices():
+    check(rows_from_lists, 4, 0.5)
+    check(wrong_length, 2)    # ValueError: cannot broadcast
+
+
+F32 = np.dtype("float32")
+I16 = np.dtype(np.int16)
+
+
+def of_dtypes(n):
+    return np.zeros(n, dtype=F32), np.ones(n, I16), np.arange(n).astype(F32)
+
+
+def test_dtype_instances_as_dtype():
+    check(of_dtypes, 3)
+
+
+def reductions_of_numbers(x, k):
+    return np.sum(k), np.prod(x), np.mean(k), np.max(x), np.min(3), np.any(0), np.all(x), np.std(x)
+
+
+def more_reductions_of_numbers(x, k):
+    return np.var(k), np.argmax(x), np.cumsum(k), np.cumprod(x), np.count_nonzero(k)
+
+
+@pytest.mark.parametrize("x, k", [(3.0, 2), (-1.5, 0), (np.float32(0.1), 7)])
+def test_reductions_of_numbers(x, k):
+    check(reductions_of_numbers, x, k)
+
+
+@numba_xfail("numba's var, argmax, cumprod and count_nonzero take arrays only; its cumsum of a number is a number")
+def test_more_reductions_of_numbers():
+    for x, k in [(3.0, 2), (-1.5, 0)]:
+        check(more_reductions_of_numbers, x, k)
