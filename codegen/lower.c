@@ -2032,7 +2032,10 @@ static int lower_instr(Lower *L, Instr *in) {
     case IR_GETITEM:
         if (!ty_is_runtime(vt(L, in->id))) v = LLVMGetPoison(L->i8);   /* types.float64[:]: a type, no value */
         else if (vt(L, in->args[0])->kind == TY_ARRAY) v = cg_array_getitem(L, in);
-        else if (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD) v = cg_fields_getitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_METHOD) {   /* a.flat[k] of an array of any strides */
+            const Type *at = vt(L, in->args[0])->recv;
+            v = cg_load_elem(L, at->dtype, cg_flat_elem(L, at, L->vals[in->args[0]], operand(L, in->args[1], ty_int64)));
+        } else if (vt(L, in->args[0])->kind == TY_RECARRAY || vt(L, in->args[0])->kind == TY_RECORD) v = cg_fields_getitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_LIST) v = owned_if_outlived(L, in, cg_list_getitem(L, in), t);
         else if (vt(L, in->args[0])->kind == TY_DICT) v = owned_if_outlived(L, in, cg_dict_getitem(L, in), t);
         else if (ti_is_grid(vt(L, in->args[0]))) v = cg_grid(L, in);
@@ -2045,7 +2048,11 @@ static int lower_instr(Lower *L, Instr *in) {
         else if (vt(L, in->args[0])->kind == TY_LIST) cg_list_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_setitem(L, in);
         else if (vt(L, in->args[0])->kind == TY_RECORD || vt(L, in->args[0])->kind == TY_RECARRAY) cg_fields_setitem(L, in);
-        else cg_array_setitem(L, in);
+        else if (vt(L, in->args[0])->kind == TY_METHOD) {   /* a.flat[k] = v */
+            const Type *at = vt(L, in->args[0])->recv;
+            LLVMValueRef p = cg_flat_elem(L, at, L->vals[in->args[0]], operand(L, in->args[1], ty_int64));
+            cg_store_elem(L, at->dtype, p, L->vals[in->args[2]], vt(L, in->args[2]));
+        } else cg_array_setitem(L, in);
         return 0;
     case IR_DELITEM:
         if (vt(L, in->args[0])->kind == TY_DICT) cg_dict_delitem(L, in);

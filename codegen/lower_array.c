@@ -2246,6 +2246,20 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
     run_expr(L, E);
 }
 
+/* The element of array a (type at, any strides) at position k of its C order, as a.flat[k]
+ * gives it: a negative k counts from the end, checked as a[i] is (cg_wrap_index). */
+LLVMValueRef cg_flat_elem(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k) {
+    k = cg_wrap_index(L, k, cg_array_size(L, at, a), false);
+    LLVMValueRef off = i64c(L, 0);
+    for (int d = at->ndim - 1; d >= 0; d--) {   /* the index along d: k's digit in the shape's mixed radix */
+        LLVMValueRef len = cg_arr_shape(L, a, d), q = d ? LLVMBuildUDiv(L->b, k, len, "") : k;
+        LLVMValueRef i = d ? LLVMBuildSub(L->b, k, LLVMBuildMul(L->b, q, len, ""), "") : k;
+        off = LLVMBuildAdd(L->b, off, LLVMBuildMul(L->b, i, cg_arr_stride(L, at, a, d), ""), "");
+        k = q;
+    }
+    return cg_gep8(L, cg_arr_data(L, a), off);
+}
+
 void cg_array_setitem(Lower *L, Instr *in) {
     if (cg_masked_setitem(L, in)) return;
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]];

@@ -126,3 +126,17 @@ def test_reductions_of_numbers(x, k):
 def test_more_reductions_of_numbers():
     for x, k in [(3.0, 2), (-1.5, 0)]:
         check(more_reductions_of_numbers, x, k)
+
+
+def flat_updates(a, x):
+    for k in range(0, a.size, 3):
+        a.flat[k] += x * k    # pysheds: a.flat[kix] of arrays of any strides
+    a.flat[a.size - 1] = -1.0
+    return a.flat[1] + a.flat[a.size - 2]
+
+
+def test_flat_of_arrays_of_any_strides():
+    base = np.arange(48.0).reshape(6, 8)
+    for a in (base.copy(), base[:, ::2], base.T, base[1:5, 2:7]):
+        check(flat_updates, a, 0.5)
+    check(flat_updates, np.arange(60.0).reshape(3, 4, 5)[:, ::-1, 1:], 2.0)

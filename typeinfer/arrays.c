@@ -219,7 +219,7 @@ const Type *ti_array_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     if (!strcmp(attr, "flat")) {   /* the elements in C order: a 1-d view (contiguous arrays) */
         if (a->ndim == 1) return a;
         if (a->layout == 'C') return ty_view(a, a->dtype, 1, 'C');
-        return UNSUP(in, "a.flat of a %s array (layout %c) is not supported; use a.ravel()", a->name, a->layout), NULL;
+        return ty_method(a, "flat");   /* any strides: a.flat[k], a.flat[k] = v by C-order position (infer.c) */
     }
     if (!strcmp(attr, "real") || !strcmp(attr, "imag")) {
         if (ty_dtypes[a->dtype].kind != 'c') {

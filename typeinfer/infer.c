@@ -269,8 +269,18 @@ static bool returns_unsigned(TypeInfo *ti) {
     return true;
 }
 
+/* a.flat of an array of any strides (arrays.c): indexed by one int, its k-th element in C order */
+static bool is_flat_of(const Type *a) { return a->kind == TY_METHOD && !strcmp(a->attr, "flat") && a->recv->kind == TY_ARRAY; }
+
+static const Type *flat_index(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
+    if (!ty_is_int(idx) && idx != ty_bool)
+        return UNSUP(in, "a.flat of a %s array is indexed by an int here (got %s); use a.ravel()", a->recv->name, idx->name), NULL;
+    return ty_scalar_of(a->recv->dtype);
+}
+
 static const Type *type_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx) {
     if (a->kind == TY_ARRAY) return ti_array_index_type(ti, in, a, idx);
+    if (is_flat_of(a)) return flat_index(ti, in, a, idx);
     if (a->kind == TY_RECARRAY || a->kind == TY_RECORD) return ti_fields_getitem(ti, in, a, idx);
     if (a == ty_str) return ti_str_getitem(ti, in, a, idx);
     if (a->kind == TY_LIST) return ti_list_getitem(ti, in, a, idx);
@@ -765,6 +775,12 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
                              "... on a local array)");
         if (args[0]->kind == TY_LIST) return ti_list_setitem(ti, in, args[0], args[1], args[2], changed);
         if (args[0]->kind == TY_DICT) return ti_dict_setitem(ti, in, args[0], args[1], args[2], changed);
+        if (is_flat_of(args[0])) {   /* a.flat[k] = v */
+            if (!flat_index(ti, in, args[0], args[1])) return -1;
+            if (!ty_is_number(args[2])) return ERR(in, "cannot assign %s to an element of %s", args[2]->name, args[0]->recv->name);
+            if (args[0]->recv->readonly) return ERR(in, "cannot assign into a read-only array (%s)", args[0]->recv->name);
+            return 0;
+        }
         if (args[0]->kind != TY_ARRAY) return UNSUP(in, "item assignment on %s is not supported", args[0]->name);
         {
             int rc = list_index_as_array(ti, in);

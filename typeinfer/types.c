@@ -618,7 +618,9 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
         size_t a = elems[i]->align ? elems[i]->align : 1;
         size = (size + a - 1) / a * a;
         offsets[i] = size;
-        size += elems[i]->size ? elems[i]->size : 1;   /* (a function's type, no bytes: an i8 in generated code, cg_type) */
+        bool aggregate = elems[i]->kind == TY_TUPLE || elems[i]->kind == TY_ZIP || elems[i]->kind == TY_EXC ||
+                         elems[i]->kind == TY_OPTIONAL;   /* (an empty one: an empty struct in generated code) */
+        size += elems[i]->size || aggregate ? elems[i]->size : 1;   /* a function's type, no bytes: an i8 (cg_type) */
         if (a > align) align = a;
         copy[i] = elems[i];
     }
