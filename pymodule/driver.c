@@ -269,14 +269,18 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
         if (!(d = elementwise(ctx, d, args, nargs, caller, loc))) return -1;
         obj = (PyObject *)d;
     }
+    /* inline="always" with signatures: Numba inlines the callee's body typed for the call, its
+     * signatures unused; compiled for the call's types here (fast_hdbscan) */
+    PyObject *inl = PyDict_GetItemString(d->options, "inline");
+    bool inlined = inl && PyUnicode_Check(inl) && !PyUnicode_CompareWithASCIIString(inl, "always");
     Spec *s = pm_find_spec(d, args, nargs);
-    if (!s && !d->lazy) s = pm_find_convertible(d, args, nargs);
+    if (!s && !d->lazy && !inlined) s = pm_find_convertible(d, args, nargs);
     if (!s) {
         char sig[512];
         const char *name = PyUnicode_AsUTF8(((PyFunctionObject *)d->py_func)->func_qualname);
         Member *m;
         InProgress *p = in_progress_of(d, args, nargs, &m);   /* (a signature given to @njit compiles at decoration) */
-        if (!p && !d->lazy)
+        if (!p && !d->lazy && !inlined)
             return ctx_error(ctx, DIAG_TYPING, caller, loc, "no signature of %s matches argument types %s",
                              name, pm_signature_text(args, nargs, sig, sizeof sig));
         if (p && p != in_progress) {   /* a call back into a compile below this one: give up down to it */
@@ -666,6 +670,12 @@ static void cache_store(PyObject *probe, Spec *s) {
  * it: numbers to numbers but complex ("int64(float64)" truncates), tuples item by item. */
 static bool converts_on_return(const Type *from, const Type *to) {
     if (from == to || (ty_is_real(from) && ty_is_real(to))) return true;
+    if ((from->kind == TY_DICT || from->kind == TY_LIST) && from->kind == to->kind && to->typed && !from->typed &&
+        !from->attr && !to->attr && !to->narrow[0] && !to->narrow[1] && from->n == to->n) {   /* {0: 0} as DictType[int64,int64] */
+        for (int i = 0; i < from->n; i++)   /* (one block either way: only the boundary differs) */
+            if (from->elems[i] != to->elems[i]) return false;
+        return true;
+    }
     if (from->kind != TY_TUPLE || to->kind != TY_TUPLE || from->n != to->n) return false;
     for (int i = 0; i < from->n; i++)
         if (!converts_on_return(from->elems[i], to->elems[i])) return false;

@@ -99,6 +99,12 @@ static PyObject *describe(const Type *t) {
     return PyErr_Format(PyExc_TypeError, "%s is not a type a signature can name", t->name);
 }
 
+static PyObject *m_note_namedtuple(PyObject *self, PyObject *cls) {
+    if (!ty_is_namedtuple_class(cls)) return PyErr_Format(PyExc_TypeError, "ember: %R is not a namedtuple class", cls);
+    ty_note_namedtuple_class(cls);
+    Py_RETURN_NONE;
+}
+
 static PyObject *m_describe_type(PyObject *self, PyObject *arg) {
     const char *text = PyUnicode_AsUTF8(arg), *end;
     if (!text || ty_init()) return NULL;
@@ -372,6 +378,7 @@ static PyObject *m_inspect_bitcode(PyObject *self, PyObject *args) {
 
 PyMethodDef pm_api_methods[] = {
     {"inspect_bitcode", m_inspect_bitcode, METH_VARARGS, "A wrapper's optimised LLVM IR (or assembly, asm=True)."},
+    {"note_namedtuple", m_note_namedtuple, METH_O, "A namedtuple class that type names may name (types.NamedTuple)."},
     {"describe_type", m_describe_type, METH_O, "ember's reading of a type name: ('scalar', name), ('array', ...), ('tuple', elems)."},
     {"build_wrapper", m_build_wrapper, METH_VARARGS, "Compile a kernel and a C-ABI wrapper: (symbol, object, bitcode)."},
     {"load_wrapper", m_load_wrapper, METH_VARARGS, "Load a wrapper's object code: (owner capsule, address)."},

@@ -10,7 +10,7 @@ import weakref
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, errors, impl
+from difftest import ON_NUMBA, errors, impl, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 njit = impl.njit
@@ -122,3 +122,46 @@ def test_the_function_lives_as_long_as_the_specialisation():
     del f
     gc.collect()
     assert ref() is None
+
+
+RULES = (square, cube)
+SPECS = ((square, 2.0), (cube, 0.5))
+
+
+def apply_rules(x):
+    s = 0.0
+    for r in impl.literal_unroll(RULES):
+        s += r(x)
+    t = 0.0
+    for spec in impl.literal_unroll(SPECS):
+        t += spec[0](x) * spec[1]
+    return s, t, RULES[1](x)
+
+
+def make_pipeline(*stages):
+    @njit
+    def run(x):
+        for st in impl.literal_unroll(stages):
+            x = st(x)
+        return x
+    return run
+
+
+def with_weight(f, w):
+    return f, w
+
+
+def indexed_rules(x):
+    return RULES[0](x) + SPECS[1][0](x) * SPECS[1][1]
+
+
+def test_tuples_of_functions_in_globals_and_closures():
+    assert njit(indexed_rules)(2.0) == 8.0
+    f, w = njit(with_weight)(cube, 2.0)   # a function comes back as itself
+    assert f is cube and w == 2.0
+
+
+@numba_xfail("numba's literal_unroll does not take a global or free tuple of functions")
+def test_literal_unroll_over_a_global_tuple_of_functions():
+    assert njit(apply_rules)(2.0) == (12.0, 12.0, 8.0)
+    assert make_pipeline(square, cube)(2.0) == 64.0

@@ -140,3 +140,58 @@ def test_flat_of_arrays_of_any_strides():
     for a in (base.copy(), base[:, ::2], base.T, base[1:5, 2:7]):
         check(flat_updates, a, 0.5)
     check(flat_updates, np.arange(60.0).reshape(3, 4, 5)[:, ::-1, 1:], 2.0)
+
+
+types = impl.types
+
+
+@impl.njit("void(float64[:], int32)", inline="always")
+def _set_first(a, i):
+    a[i] = 1.5
+
+
+def set_first(a):
+    _set_first(a, 0)       # fast_hdbscan: an inline="always" callee typed for the call, not its signature
+    return a
+
+
+def test_inline_always_callee_takes_the_calls_types():
+    check(set_first, np.zeros(3, np.float32))
+    check(set_first, np.zeros(2))
+
+
+def squares_dict(n):
+    rows = [[0]]
+    d = {0: 0}
+    _ = rows.pop()
+    _ = d.pop(0)
+    for i in range(n):
+        d[i] = i * i
+        rows.append([i, i])
+    return rows, d
+
+
+def test_signature_returning_a_typed_dict_of_a_dict_made_in_code():
+    sig = types.Tuple((types.List(types.List(types.int64)), types.DictType(types.int64, types.int64)))(types.int64)
+    rows, d = impl.njit(sig)(squares_dict)(3)   # pysheds: a dict display returned as the signature's DictType
+    assert isinstance(d, impl.typed.Dict) and dict(d) == {0: 0, 1: 1, 2: 4} and list(map(list, rows)) == [[0, 0], [1, 1], [2, 2]]
+
+
+Pair = __import__("collections").namedtuple("Pair", ["data", "count"])
+PairType = types.NamedTuple((types.float64[::1], types.int64), Pair)
+
+
+def pair_total(p):
+    return p.data.sum() * p.count
+
+
+def make_pair(n):
+    return Pair(np.arange(n) * 1.0, n)
+
+
+def test_namedtuple_types_in_signatures():
+    f = impl.njit(types.float64(PairType))(pair_total)   # fast_hdbscan's kd-tree signatures
+    assert f(Pair(np.ones(3), 2)) == 6.0
+    g = impl.njit(PairType(types.int64))(make_pair)
+    got = g(3)
+    assert isinstance(got, Pair) and got.count == 3 and got.data.tolist() == [0.0, 1.0, 2.0]

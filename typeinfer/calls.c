@@ -87,6 +87,28 @@ static bool freeze(TypeInfo *ti, Instr *in, PyObject *v) {
     return true;
 }
 
+/* The type of a tuple of compiled functions and frozen values (nested tuples of them too), with
+ * at least one function; NULL for any other tuple. */
+static const Type *function_tuple(TypeInfo *ti, PyObject *obj, int depth) {
+    Py_ssize_t n = PyTuple_GET_SIZE(obj);
+    const Type *elems[64];
+    bool any = false;
+    if (n > 64 || depth > 8) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(obj, i);
+        const Type *f = ti->host->is_dispatcher(x) ? ty_object(TY_DISPATCHER, x, 0)
+                      : PyTuple_Check(x) ? function_tuple(ti, x, depth + 1) : NULL;
+        if (f) {
+            if (f->kind == TY_DISPATCHER) ctx_keep(ti->fn->ctx, Py_NewRef(x)), Py_DECREF(x);
+            elems[i] = f;
+            any = true;
+        } else if (!is_frozen_value(x) || !(elems[i] = PyUnicode_Check(x) ? ty_str : ty_typeof(x))) {
+            return NULL;
+        }
+    }
+    return any ? ty_tuple((int)n, elems) : NULL;
+}
+
 /* ember.config (numba.config under `import ember as numba`): read in compiled code as a module,
  * its settings frozen (stumpy reads config.NUMBA_NUM_THREADS). */
 static bool is_config(PyObject *obj) {
@@ -191,6 +213,12 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
+    const Type *ft = PyTuple_Check(obj) ? function_tuple(ti, obj, 0) : NULL;
+    if (ft) {   /* RULES = (r1, r2): compiled functions (and constants) in a tuple, each known by its type */
+        ti->frozen[in->id] = ctx_keep(ti->fn->ctx, Py_NewRef(obj));
+        Py_DECREF(obj);
+        return ft;
+    }
     if (has_overload(obj)) return ty_object(TY_HOOKED, obj, 0);   /* a NumPy function, a ufunc */
     if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
         return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "

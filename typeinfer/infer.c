@@ -244,14 +244,14 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
     return NULL;
 }
 
-/* A dtype (a.dtype, np.float32), or a tuple of values and dtypes: returned, a numpy.dtype (its
- * type says which: rt_box). */
-static bool holds_dtypes(const Type *t) {
-    if (t->kind == TY_DTYPE || t->kind == TY_RECDTYPE) return true;
+/* A dtype (a.dtype, np.float32) or a compiled function, or a tuple of values and those: returned,
+ * a numpy.dtype or the function (its type says which: rt_box). */
+static bool holds_known_objects(const Type *t) {
+    if (t->kind == TY_DTYPE || t->kind == TY_RECDTYPE || t->kind == TY_DISPATCHER) return true;
     if (t->kind != TY_TUPLE) return false;
     bool any = false;
     for (int i = 0; i < t->n; i++) {
-        if (holds_dtypes(t->elems[i])) any = true;
+        if (holds_known_objects(t->elems[i])) any = true;
         else if (!ty_is_value(t->elems[i])) return false;
     }
     return any;
@@ -891,7 +891,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a record of an array this function made (%s): "
                          "its memory goes with the array; return the array, or the record's fields", args[0]->name);
         if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR &&
-            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD && !holds_dtypes(args[0]))   /* pointed at the returned expression */
+            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD && !holds_known_objects(args[0]))   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);

@@ -540,6 +540,38 @@ bool ty_is_namedtuple_class(PyObject *cls) {
     return ok;
 }
 
+/* The namedtuple classes this process has typed or named in a type (types.NamedTuple): a
+ * signature's "P(a: float64, b: int64)" finds its class by name and fields. Owned: the table. */
+static PyObject **nt_classes;
+static int n_nt_classes;
+
+void ty_note_namedtuple_class(PyObject *cls) {
+    for (int i = 0; i < n_nt_classes; i++)
+        if (nt_classes[i] == cls) return;
+    PyObject **grown = realloc(nt_classes, sizeof(PyObject *) * (size_t)(n_nt_classes + 1));
+    if (!grown) return;   /* (then a signature naming it is refused, with its name) */
+    nt_classes = grown;
+    nt_classes[n_nt_classes++] = Py_NewRef(cls);
+}
+
+/* The noted class named `name` (len bytes) whose _fields are names[0..n), or NULL. */
+static PyObject *namedtuple_class(const char *name, size_t len, char names[][64], int n) {
+    for (int i = n_nt_classes - 1; i >= 0; i--) {   /* (the latest of one name first) */
+        const char *tp = ((PyTypeObject *)nt_classes[i])->tp_name;
+        if (strlen(tp) != len || strncmp(tp, name, len)) continue;
+        PyObject *fields = PyObject_GetAttrString(nt_classes[i], "_fields");
+        bool same = fields && PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) == n;
+        for (int k = 0; same && k < n; k++) {
+            const char *f = PyUnicode_Check(PyTuple_GET_ITEM(fields, k)) ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, k)) : NULL;
+            same = f && !strcmp(f, names[k]);
+        }
+        Py_XDECREF(fields);
+        PyErr_Clear();
+        if (same) return nt_classes[i];
+    }
+    return NULL;
+}
+
 const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems) {
     /* known already: found by class and elements, without reading _fields (the dispatcher asks
      * for every call's namedtuple argument) */
@@ -562,6 +594,7 @@ const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems) {
                                 PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, i)), elems[i]->name);
     if (len < sizeof name) snprintf(name + len, sizeof name - len, ")");
     Py_DECREF(fields);
+    ty_note_namedtuple_class(cls);
     return aggregate(TY_TUPLE, n, elems, name, cls);
 }
 
@@ -1479,6 +1512,37 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         if (*s != ')') { snprintf(err, errlen, "expected ')'"); return NULL; }
         *end = s + 1;
         return ty_tuple(count, elems);
+    }
+    if (*s == '(') {   /* a namedtuple's type as it is named, "P(a: float64, b: int64)": of a class this process knows */
+        const char *p = skip_ws(s + 1), *q = p;
+        while (isalnum((unsigned char)*q) || *q == '_') q++;
+        if (q > p && *skip_ws(q) == ':') {
+            char names[64][64];
+            const Type *elems[64];
+            int count = 0;
+            while (*p != ')') {
+                q = p;
+                while (isalnum((unsigned char)*q) || *q == '_') q++;
+                if (count == 64 || q == p || q - p >= 64 || *skip_ws(q) != ':') {
+                    snprintf(err, errlen, "expected 'field: type' in %.*s(...)", (int)n, start);
+                    return NULL;
+                }
+                memcpy(names[count], p, (size_t)(q - p));
+                names[count][q - p] = 0;
+                if (!(elems[count++] = ty_parse(skip_ws(q) + 1, &p, err, errlen))) return NULL;
+                p = skip_ws(p);
+                if (*p == ',') p = skip_ws(p + 1);
+                else if (*p != ')') { snprintf(err, errlen, "expected ',' or ')' in %.*s(...)", (int)n, start); return NULL; }
+            }
+            PyObject *cls = namedtuple_class(start, n, names, count);
+            if (!cls) {
+                snprintf(err, errlen, "unknown namedtuple '%.*s' (name its type with types.NamedTuple(..., %.*s) first)",
+                         (int)n, start, (int)n, start);
+                return NULL;
+            }
+            *end = p + 1;
+            return ty_named_tuple(cls, count, elems);
+        }
     }
     int tparts = n == 8 && !strncmp(start, "ListType", 8) ? 1 : n == 8 && !strncmp(start, "DictType", 8) ? 2 : 0;
     char open = *skip_ws(s), close = open == '(' ? ')' : ']';
