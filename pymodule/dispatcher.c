@@ -184,11 +184,32 @@ static const Type *c_function_type(PyObject *arg) {
     return t && t->kind == TY_CFUNC ? t : NULL;
 }
 
+/* An ember type object passed as an argument (pysheds' _priority_flood(dem, mask, tuple_type)):
+ * known by its type, as a dtype argument is, for List.empty_list(tt) and the like; one type per
+ * type name, so equal type objects share the specialisations. */
+static const Type *type_object_type(PyObject *arg) {
+    if (PyType_Check(arg)) return NULL;
+    PyObject *dt = PyObject_GetAttrString(arg, "_ember_dtype");   /* types.float64 */
+    int d = dt ? rt_dtype_of_object(dt) : -1;
+    Py_XDECREF(dt);
+    PyErr_Clear();
+    if (d >= 0) return ty_dtype(d);
+    if (!PyObject_HasAttrString(arg, "_ember_typeref")) return NULL;   /* types.Tuple(...), types.float64[:] */
+    PyObject *name = PyObject_GetAttrString(arg, "name");
+    const char *s = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    const Type *t = s ? ty_typeref_named(arg, s) : NULL;
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return t;
+}
+
 /* A compiled function passed as an argument: its own type (as in Numba), so the callee is known
  * when the function taking it compiles (one specialisation per function passed, which LLVM can
  * inline); it has no run-time value. */
 static const Type *function_type(PyObject *arg) {
     if (Py_TYPE(arg) == &PmDispatcherType) return ty_object(TY_DISPATCHER, arg, 0);
+    const Type *tr = type_object_type(arg);
+    if (tr) return tr;
     if (PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) > 0 && PyTuple_GET_SIZE(arg) <= 64) {   /* (f, g): each its own type */
         const Type *elems[64];
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(arg); i++) {

@@ -195,3 +195,17 @@ def test_namedtuple_types_in_signatures():
     g = impl.njit(PairType(types.int64))(make_pair)
     got = g(3)
     assert isinstance(got, Pair) and got.count == 3 and got.data.tolist() == [0.0, 1.0, 2.0]
+
+
+def heap_of(n, item_type):
+    heap = impl.typed.List.empty_list(item_type)   # pysheds: the item type passed in
+    for i in range(n):
+        heap.append((0.5 * (n - i), i))
+    return len(heap), heap[0]
+
+
+def test_type_objects_as_arguments():
+    f = impl.njit(heap_of)
+    assert f(3, types.Tuple([types.float64, types.int64])) == (3, (1.5, 0))
+    assert f(2, types.Tuple([types.float64, types.int64])) == (2, (1.0, 0))   # (an equal type object: the same code)
+    assert impl.njit(lambda n, t: len(impl.typed.List.empty_list(t)) + n)(1, types.float64) == 1

@@ -894,6 +894,14 @@ const Type *ty_object(TypeKind kind, PyObject *obj, int builtin) {
     return t;
 }
 
+const Type *ty_typeref_named(PyObject *obj, const char *name) {
+    char want[600];
+    snprintf(want, sizeof want, "TypeRef(%s)", name);
+    for (int i = 0; i < ntable; i++)   /* (the first object of this name stands for all) */
+        if (table[i]->kind == TY_TYPEREF && !strcmp(table[i]->name, want)) return table[i];
+    return ty_object(TY_TYPEREF, obj, 0);
+}
+
 /* Does t refer to one of dead[0..n)? */
 static bool refers_to(const Type *t, Type *const *dead, int n) {
     for (int k = 0; k < n; k++) {

@@ -179,7 +179,8 @@ const Type *ty_tuple(int n, const Type *const *elems);
  * named "Point(x: float64, y: float64)"; NULL when cls is not a namedtuple class of n fields.
  * ty_is_namedtuple_class: a tuple subclass with _fields, all str. */
 const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems);
-void ty_note_namedtuple_class(PyObject *cls);   /* a class a signature may name ("P(a: float64, b: int64)") */
+void ty_note_namedtuple_class(PyObject *cls);
+const Type *ty_typeref_named(PyObject *obj, const char *name);   /* TY_TYPEREF of a type object, one per type name */   /* a class a signature may name ("P(a: float64, b: int64)") */
 bool ty_is_namedtuple_class(PyObject *cls);
 int ty_namedtuple_field(const Type *t, const char *name);   /* a field's index, or -1 */
 const Type *ty_iter(const Type *iterable);
