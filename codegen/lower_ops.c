@@ -585,7 +585,7 @@ static LLVMValueRef switch_int_pow(Lower *L, LLVMValueRef x, LLVMValueRef n) {
     return phi;
 }
 
-static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b);
+static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp);
 
 /* a ** b of floats; int_exp: b was an int. In scalar code an int power multiplies as Numba does
  * (plain products, each rounded: Numba's bits and speed); array code's rounds once as NumPy's pow
@@ -593,19 +593,21 @@ static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b);
 static LLVMValueRef float_pow(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp, bool f32) {
     L->pow_plain = int_exp && !L->numpy_sem;
     L->pow_f32 = L->pow_plain && f32;   /* x32 ** 3: Numba's x * x * x in float32 */
-    LLVMValueRef r = float_pow_of(L, a, b);
+    LLVMValueRef r = float_pow_of(L, a, b, int_exp);
     L->pow_plain = L->pow_f32 = false;
     return r;
 }
 
-static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b) {
+static LLVMValueRef float_pow_of(Lower *L, LLVMValueRef a, LLVMValueRef b, bool int_exp) {
     bool safe = LLVMIsAConstantFP(b) && !LLVMIsUndef(b);
     if (safe) {
         LLVMBool lossy;
         safe = LLVMConstRealGetDouble(b, &lossy) >= 0;
     }
-    if (!safe && !divides_as_numpy(L)) {
-        /* 0.0 ** negative raises; 0.0 ** -inf is inf, as in CPython */
+    if (!safe && int_exp && !divides_as_numpy(L)) {
+        /* 0.0 ** -n raises, as in CPython and Numba (which divides 1 by 0.0 ** n); a float exponent
+         * gives pow's inf, as Numba's (0.0 ** -1.5 of coincident particles, umap's densMAP);
+         * 0.0 ** -inf is inf */
         LLVMValueRef neg = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOLT, b, f64c(L, 0), ""),
                                         LLVMBuildFCmp(L->b, LLVMRealOGT, b, f64c(L, -INFINITY), ""), "");
         LLVMValueRef bad = LLVMBuildAnd(L->b, LLVMBuildFCmp(L->b, LLVMRealOEQ, a, f64c(L, 0), ""), neg, "");

@@ -443,3 +443,15 @@ def test_integer_powers_of_special_values(x, n):
         else:   # a subnormal result may differ by an ulp (the plain product's rounding)
             assert got == want or abs(got - want) <= 5e-324, (x, n, got, want)
             assert math.copysign(1, got) == math.copysign(1, want)
+
+
+def zero_base_powers(x, e):
+    return x ** e, pow(x, e), x ** -1.0
+
+
+def test_zero_to_a_negative_float_power_is_inf_as_numbas():
+    # numba's values (CPython raises ZeroDivisionError for the float exponents)
+    assert jit(zero_base_powers)(0.0, -1.5) == (math.inf, math.inf, math.inf)
+    assert jit(zero_base_powers)(-0.0, -3.0) == (-math.inf, -math.inf, -math.inf)
+    with pytest.raises(ZeroDivisionError):
+        jit(inverse_cube)(0.0)   # an int exponent raises, as in CPython and numba
