@@ -2762,6 +2762,22 @@ def any_row_flags(mask):
     return rows
 """, lambda small: ((_rng(227).random((20 if small else 3000, 40 if small else 20000)) < 0.9),))
 
+
+kernel("clamped_window_conv", """
+def clamped_window_conv(data, kernel):
+    nx, ny = data.shape
+    wx, wy = kernel.shape[0] // 2, kernel.shape[1] // 2
+    out = np.zeros(data.shape, dtype=np.float32)
+    for i in range(wx, nx - wx):
+        for j in range(wy, ny - wy):
+            num = 0.0
+            for ii in range(max(i - wx, 0), min(i + wx + 1, nx)):
+                for jj in range(max(j - wy, 0), min(j + wy + 1, ny)):
+                    num += kernel[wx + ii - i, wy + jj - j] * data[ii, jj]
+            out[i, j] = num
+    return out
+""", lambda small: (_rng(228).random((12, 14) if small else (300, 400)).astype(np.float32), np.ones((5, 5)) / 25.0))
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

@@ -36,6 +36,9 @@
  *   x - y, y with a ceiling                         x - ceil(y)
  *   x - y, y a variable fixed through the call      floor(x) - y (y[i - h + k] for i in
  *                                                   range(h, n - h): floor 0, Savitzky-Golay)
+ *   x - y, x + y, y a variable no store changes     floor(x) - y, floor(x) + y: invariant where the
+ *     in the innermost loop around the access       access loops (k[w + jj - j], j of an enclosing
+ *                                                   loop: a convolution's kernel index)
  *   a read of a shadowed variable                   its shadow (below)
  *
  * Variables carry floors in a shadow slot, x.floor, which every store to x sets to the stored
@@ -130,6 +133,37 @@ static bool keeps_floor(Lower *L, int v, int var, int depth) {
 static bool fixed_var(Lower *L, int v) {
     Instr *x = L->fn->instrs[v];
     return x && x->op == IR_LOADVAR && L->fixed_vars[x->imm];
+}
+
+/* Whether value v reads a variable no store changes in the innermost loop around `in` (between
+ * the target of a jump back and the jump, the shortest such span holding in's block): j of an
+ * enclosing loop, read in `for jj in ...: k[w + jj - j]`. A floor made with it is invariant in
+ * the loop that holds the access, which is where unswitching needs it. */
+static bool fixed_in_loop(Lower *L, Instr *in, int v) {
+    const Function *fn = L->fn;
+    Instr *x = fn->instrs[v];
+    if (!x || x->op != IR_LOADVAR || !in->block) return false;
+    int at = in->block->offset, lo = -1, hi = -1;
+    for (int k = 0; k < fn->nblocks; k++) {
+        Block *from = fn->blocks[k];
+        Instr *t = ir_terminator(from);
+        if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH)) continue;
+        for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++) {
+            Block *to = t->target[j];
+            if (!to || !(to->offset < from->offset || to == from) || to->offset > at || at > from->offset) continue;
+            if (lo < 0 || from->offset - to->offset < hi - lo) lo = to->offset, hi = from->offset;
+        }
+    }
+    if (lo < 0) return false;   /* (no loop around it: nothing to version) */
+    for (int k = 0; k < fn->nblocks; k++)
+        for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
+            Instr *st = fn->blocks[k]->instrs[i];
+            if ((st->op == IR_STOREVAR || st->op == IR_DELVAR) && st->imm == x->imm && fn->blocks[k]->offset >= lo &&
+                fn->blocks[k]->offset <= hi)
+                return false;
+            if (st->op == IR_CELLREF && st->imm == x->imm) return false;
+        }
+    return true;
 }
 
 /* Whether block b lies in a loop: between the target of a jump back and the jump. */
@@ -277,6 +311,7 @@ void cg_floor_value(Lower *L, Instr *in) {
         long long c;
         if (in->imm == IRB_SUB) {
             if (fa && const_int(L, b, &c)) f = c <= 0 ? fa : sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);
+            else if (fa && fixed_in_loop(L, in, b)) f = sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);   /* k[w + jj - j] */
             else if (L->ceils[b]) f = sat(L, "llvm.ssub.sat.i64", L->vals[a], L->ceils[b]);
             else if (fa && fixed_var(L, b)) f = sat(L, "llvm.ssub.sat.i64", fa, L->vals[b]);   /* y[i - h + k], i from h */
             break;
@@ -286,8 +321,8 @@ void cg_floor_value(Lower *L, Instr *in) {
         else if (fa && const_int(L, b, &c)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
         else if (fb && const_int(L, a, &c)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         else if (fa && fb) f = sat(L, "llvm.sadd.sat.i64", fa, fb);
-        else if (fa && fixed_var(L, b)) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
-        else if (fb && fixed_var(L, a)) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
+        else if (fa && (fixed_var(L, b) || fixed_in_loop(L, in, b))) f = sat(L, "llvm.sadd.sat.i64", fa, L->vals[b]);
+        else if (fb && (fixed_var(L, a) || fixed_in_loop(L, in, a))) f = sat(L, "llvm.sadd.sat.i64", fb, L->vals[a]);
         break;
     }
     default: break;

@@ -403,3 +403,28 @@ def savgol(y, c, h, lo):
 def test_index_minus_a_parameter(h, lo):
     y = np.linspace(-1.0, 1.0, 40) ** 3
     check(savgol, y, np.linspace(0.1, 0.7, max(2 * h + 1, 1)), h, lo)
+
+
+# An index plus or minus a variable of an enclosing loop: k[w + jj - j] for jj from max(j - w, 0)
+# has the floor max(j - w, 0) + w - j >= 0, invariant in the jj loop (a convolution's kernel
+# index: 3.8 -> 2.4 ms for 300x400 with a 5x5 kernel, numba 2.5); started below j - w, the
+# negative kernel indices still wrap.
+def convolve(data, kernel, below):
+    nx, ny = data.shape
+    wx, wy = kernel.shape[0] // 2, kernel.shape[1] // 2
+    out = np.zeros(data.shape)
+    for i in range(wx, nx - wx):
+        for j in range(wy, ny - wy):
+            num = 0.0
+            for ii in range(max(i - wx - below, 0), min(i + wx + 1, nx)):
+                for jj in range(max(j - wy - below, 0), min(j + wy + 1, ny)):
+                    num += kernel[wx + ii - i, wy + jj - j] * data[ii, jj]
+            out[i, j] = num
+    return out
+
+
+@pytest.mark.parametrize("below", [0, 1, 2])
+def test_index_minus_an_enclosing_loops_variable(below):
+    rng = np.random.default_rng(9)
+    check(convolve, rng.random((9, 11)), rng.random((5, 5)), below)
+    check(convolve, rng.random((6, 6)), rng.random((3, 3)), below)
