@@ -134,9 +134,31 @@ static void *library_symbol(const char *name) {
     return h ? dlsym(h, colon + 1) : NULL;
 }
 
+/* "ember.capi:<module>:<function>": a Cython module's exported C function (__pyx_capi__, as
+ * ember.extending.get_cython_function_address finds it), found again by importing the module
+ * (under the GIL: loads happen in compiles and imports). */
+static void *capi_symbol(const char *name) {
+    const char *mod = name + 11, *colon = strrchr(mod, ':');
+    char module[512];
+    if (!colon || (size_t)(colon - mod) >= sizeof module) return NULL;
+    memcpy(module, mod, (size_t)(colon - mod));
+    module[colon - mod] = 0;
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *m = PyImport_ImportModule(module);
+    PyObject *capi = m ? PyObject_GetAttrString(m, "__pyx_capi__") : NULL;
+    PyObject *cap = capi && PyDict_Check(capi) ? PyDict_GetItemString(capi, colon + 1) : NULL;
+    void *addr = cap && PyCapsule_CheckExact(cap) ? PyCapsule_GetPointer(cap, PyCapsule_GetName(cap)) : NULL;
+    Py_XDECREF(capi);
+    Py_XDECREF(m);   /* (sys.modules keeps the module, and with it the function) */
+    PyErr_Clear();
+    PyGILState_Release(g);
+    return addr;
+}
+
 /* A symbol outside ember: the C library's (and what the process has loaded), or libmvec's. */
 static void *external_symbol(const char *name) {
     if (!strncmp(name, "ember.dl:", 9)) return library_symbol(name);
+    if (!strncmp(name, "ember.capi:", 11)) return capi_symbol(name);
     void *addr = dlsym(RTLD_DEFAULT, name);
     if (!addr && !strncmp(name, "_ZGV", 4) && rt_libmvec()) addr = dlsym(rt_libmvec(), name);
     return addr;

@@ -136,3 +136,21 @@ def test_c_functions_as_arguments():
     ffi.cdef("double fabs(double);")
     lib = ffi.dlopen("libm.so.6")
     assert g(lib.fabs, -3.0) == 6.0
+
+
+def test_cython_functions_by_address():
+    # numba-stats' pattern: scipy.special's Cython exports wrapped in a ctypes prototype; the code
+    # names them by module and function, so a cached function finds them again in a new process
+    pytest.importorskip("scipy.special.cython_special")
+    addr = impl.extending.get_cython_function_address("scipy.special.cython_special", "gammaln")
+    gammaln = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(addr)
+
+    def lgammas(x):
+        out = np.empty_like(x)
+        for i in range(x.size):
+            out[i] = gammaln(x[i])
+        return out
+
+    x = np.linspace(0.5, 30.0, 7)
+    got = impl.njit(lgammas)(x)
+    assert np.allclose(got, [math.lgamma(v) for v in x], rtol=1e-14)

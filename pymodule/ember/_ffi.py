@@ -80,10 +80,31 @@ def _indirect_functions(path):
     return names
 
 
+_CAPI = {}   # address -> (module, function) of get_cython_function_address's results
+
+
+def cython_function_address(module_name, function_name):
+    """The address of `function_name` in Cython module `module_name`'s `__pyx_capi__`."""
+    import importlib
+    capi = getattr(importlib.import_module(module_name), "__pyx_capi__", None)
+    if not capi or function_name not in capi:
+        raise ValueError(f"No function '{function_name}' found in __pyx_capi__ of '{module_name}'")
+    capsule = capi[function_name]
+    get_name = ctypes.pythonapi.PyCapsule_GetName
+    get_name.restype, get_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype, get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    address = get_pointer(capsule, get_name(capsule))
+    _CAPI[address] = (module_name, function_name)
+    return address
+
+
 def _symbol_of(address, what, name=None):
     """'ember.dl:<path>:<symbol>' for an address a shared library exports, else TypeError. The
     symbol is the one dladdr names, or `name` where the library's `name` is this address (a
     GNU indirect function such as memset resolves to an implementation with another name)."""
+    if address in _CAPI:   # a Cython module's C function: by module and name (runtime/loader.c)
+        return "ember.capi:%s:%s" % _CAPI[address]
     info = _DlInfo()
     if address and _dladdr(address, ctypes.byref(info)) and info.dli_fname:
         path = info.dli_fname.decode()

@@ -32,7 +32,7 @@ from ember import types as _types
 
 __all__ = ["register_jitable", "is_jitted", "overload", "overload_method", "overload_attribute", "intrinsic",
            "typeof_impl", "type_callable", "models", "register_model", "make_attribute_wrapper",
-           "lower_builtin", "box", "unbox", "NativeValue"]
+           "lower_builtin", "box", "unbox", "NativeValue", "get_cython_function_address"]
 
 _METHODS = {}      # name -> [(type class, typer, jit options)]
 _ATTRIBUTES = {}   # name -> [(type class, typer, jit options)]
@@ -199,3 +199,12 @@ intrinsic, typeof_impl, type_callable, models, register_model = (_LowLevel(n) fo
     "intrinsic", "typeof_impl", "type_callable", "models", "register_model"))
 make_attribute_wrapper, lower_builtin, box, unbox, NativeValue = (_LowLevel(n) for n in (
     "make_attribute_wrapper", "lower_builtin", "box", "unbox", "NativeValue"))
+
+
+def get_cython_function_address(module_name, function_name):
+    """The address of a Cython module's exported C function (`__pyx_capi__`), as Numba's: wrapped
+    in a ctypes prototype (`ctypes.CFUNCTYPE(c_double, c_double)(addr)`) it is callable from
+    compiled code (scipy.special.cython_special's functions, as numba-stats calls them). The code
+    names it by module and function, found again in each process (DESIGN.md contract 1)."""
+    from ember import _ffi
+    return _ffi.cython_function_address(module_name, function_name)
