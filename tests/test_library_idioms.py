@@ -209,3 +209,18 @@ def test_type_objects_as_arguments():
     assert f(3, types.Tuple([types.float64, types.int64])) == (3, (1.5, 0))
     assert f(2, types.Tuple([types.float64, types.int64])) == (2, (1.0, 0))   # (an equal type object: the same code)
     assert impl.njit(lambda n, t: len(impl.typed.List.empty_list(t)) + n)(1, types.float64) == 1
+
+
+def euclidean_grad(x, y, w):
+    result = 0.0
+    for i in range(w.shape[0]):
+        result += w[i] ** 2
+    d = np.sqrt(result)                 # np.sqrt of a Python float: an np.float64, strong under NEP 50
+    return d, (x - y) / (1e-6 + d), (x - y) * np.exp(0.5), (x - y) * (2 * np.int64(3))
+
+
+@numba_xfail("numba does not follow NEP 50: (x - y) * (2 * np.int64(3)) is a float64 there")
+def test_numpy_scalars_from_ufuncs_are_strong():
+    # umap's euclidean_grad: float32 vectors over np.sqrt's float64 give float64, as NumPy 2's
+    x = np.array([0.5, 1.5, -2.0], np.float32)
+    check(euclidean_grad, x, np.zeros(3, np.float32), np.array([0.5, 1.5, -2.0]))

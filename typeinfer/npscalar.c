@@ -71,6 +71,8 @@ int ti_whole_reduction_dtype(const CallInfo *ci) {
     return ti_reduction_param(ci, "dtype") < 0 ? ti_reduction_dtype(bid, adt, -1) : -1;
 }
 
+static bool wide_dtype(int dt) { return dt == DT_INT64 || dt == DT_FLOAT64 || dt == DT_COMPLEX128; }
+
 static int scalar_dtype(TypeInfo *ti, int v, int depth) {
     const Type *t = ti->vtypes[v];
     if (!t || !ty_is_number(t) || depth > CHASE_DEPTH) return -1;
@@ -109,13 +111,28 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
                 dt = d < 0 || d == DT_BOOL || dt == DT_BOOL ? -1 : ty_promote(dt, d);
             }
         }
+        else if (ci && ci->kind == CALL_BUILTIN && ti_is_ufunc(ci->builtin) && ti_is_numpy_builtin(ci->builtin) &&
+                 !in->nkw && t != ty_bool) {   /* np.sqrt(x) of a number is a NumPy scalar: np.float64 */
+            bool narrow = false;
+            for (int k = 1; k < in->nargs; k++) {
+                int d = scalar_dtype(ti, in->args[k], depth + 1);
+                narrow |= d == DT_FLOAT32 || d == DT_COMPLEX64 || (d >= 0 && ty_dtypes[d].size < 8 && ty_dtypes[d].kind != 'b');
+            }
+            if (!narrow) dt = ty_dtype_of_scalar(t);   /* (of narrow ones: their own width, left to float32's facts) */
+        }
         else if (ci) dt = ti_whole_reduction_dtype(ci);
         break;
     }
     case IR_BINOP:   /* x * y of two np.float32 (or np.complex64) is one, as in Numba (and NumPy) */
         if (in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL || in->imm == IRB_TRUEDIV) {
-            int da = scalar_dtype(ti, in->args[0], depth + 1);
-            if ((da == DT_FLOAT32 || da == DT_COMPLEX64) && scalar_dtype(ti, in->args[1], depth + 1) == da) dt = da;
+            int da = scalar_dtype(ti, in->args[0], depth + 1), db = scalar_dtype(ti, in->args[1], depth + 1);
+            if ((da == DT_FLOAT32 || da == DT_COMPLEX64) && db == da) dt = da;
+            else if (wide_dtype(da) != wide_dtype(db) && (da < 0 || db < 0)) {   /* np.float64 and a Python number:
+                                                                                 * an np.float64 (1e-6 + np.sqrt(r)) */
+                int strong = da >= 0 ? da : db;
+                const Type *weak = ti->vtypes[in->args[da >= 0 ? 1 : 0]];
+                if (ty_is_number(weak) && ty_rank(weak) <= ty_rank(ty_scalar_of(strong))) dt = strong;
+            }
         }
         break;
     case IR_UNOP:   /* -x and ~x wrap at x's width (codegen's cg_wrap_dtype) */
