@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from difftest import check, check_all, errors, impl, jit, no_leaks  # noqa: F401
+from difftest import check, check_all, errors, impl, jit, no_leaks, numba_xfail  # noqa: F401
 
 literal_unroll = impl.literal_unroll
 
@@ -152,3 +152,33 @@ def test_tuples_of_builtin_functions():
     # as in Numba: a tuple may hold functions such as np.sin and math.cos, unrolled or indexed by a constant
     check(sum_of_builtins, 0.5)
     check(tuple_of_builtins, 0.5)
+
+
+def total(*args):
+    s = 0.0
+    for x in args:        # an empty *args: the body never runs, and is not typed
+        s += x
+    else:
+        s += 0.5
+    return s
+
+
+def first_over(t, lim):
+    s = 0.0
+    for v in impl.literal_unroll(t):
+        if v > lim:
+            break         # (the iterator reaches the loop through more stack variables)
+        s += v
+    return s
+
+
+@numba_xfail("numba types the body of a loop over an empty tuple (its x is none)")
+def test_loop_over_an_empty_tuple():
+    f = impl.njit(total)
+    assert f() == 0.5 and f(1.0, 2.0) == 3.5
+
+
+@numba_xfail("numba's literal_unroll of an argument tuple with a break in the body")
+def test_literal_unroll_with_a_break():
+    g = impl.njit(first_over)
+    assert g((1, 2.5, 3), 2) == 1.0 and g((1, 2.5, 3), 5) == 6.5

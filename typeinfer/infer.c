@@ -444,6 +444,8 @@ static bool unrolled_later(TypeInfo *ti, Instr *in, const Type *iterable) {
     CallInfo *ci = ti->calls[src->id];
     if (iterable->kind == TY_TUPLE && !ti_is_iterable(iterable) && ti_is_function_tuple(iterable))
         return true;   /* `for f in (g, h)` of different functions: a copy of the body calls each directly */
+    if (iterable->kind == TY_TUPLE && iterable->n == 0 && !iterable->obj)
+        return true;   /* `for x in args` of an empty *args: no copy of the body, as it never runs */
     return iterable->kind == TY_TUPLE && src->op == IR_CALL && ci && ci->kind == CALL_BUILTIN &&
            ci->builtin == BI_LITERAL_UNROLL;
 }
