@@ -234,3 +234,35 @@ def test_cache_key_holds_the_typers_code(tmp_path):
     runs = [subprocess.run([sys.executable, "cached_overload.py", a], cwd=tmp_path, capture_output=True,
                            text=True, timeout=120) for a in ("2", "2", "3")]
     assert [r.stdout.split() for r in runs] == [["3.0", "0"], ["3.0", "1"], ["4.0", "0"]], [r.stderr for r in runs]
+
+
+def doubled(x):
+    pass
+
+
+@overload(doubled)
+def _doubled(x):
+    return lambda x: 2 * x
+
+
+def apply_fn(f, x):
+    pass
+
+
+@overload(apply_fn)
+def _apply_fn(f, x):
+    def impl(f, x):
+        return f(x)
+    return impl
+
+
+@njit
+def _call_it(f, x):
+    return f(x)
+
+
+def test_overloaded_functions_as_arguments():
+    # EconForge interpolation's fmap(get_index, ...): an @overload-ed function passed to another
+    # @overload-ed function, and to an @njit one
+    assert njit(lambda x: apply_fn(doubled, x))(3.5) == 7.0
+    assert njit(lambda x: _call_it(doubled, x))(2.0) == 4.0

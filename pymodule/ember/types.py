@@ -606,8 +606,8 @@ def from_name(name):
         return CPointer(from_name(name[9:-1]))
     if name.startswith("OptionalType(") and name.endswith(")"):
         return Optional(from_name(name[13:-1]))
-    if name.startswith("Dispatcher(") and name.endswith(")"):
-        return Type(name)   # a compiled function passed as an argument: its own type
+    if (name.startswith("Dispatcher(") or name.startswith("Callable(")) and name.endswith(")"):
+        return Type(name)   # a compiled or @overload-ed function passed as an argument: its own type
     if name.startswith("CFunction(") and name.endswith(")"):
         return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
