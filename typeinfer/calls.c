@@ -99,7 +99,7 @@ static const Type *function_tuple(TypeInfo *ti, PyObject *obj, int depth) {
         const Type *f = ti->host->is_dispatcher(x) ? ty_object(TY_DISPATCHER, x, 0)
                       : PyTuple_Check(x) ? function_tuple(ti, x, depth + 1) : NULL;
         if (f) {
-            if (f->kind == TY_DISPATCHER) ctx_keep(ti->fn->ctx, Py_NewRef(x)), Py_DECREF(x);
+            if (f->kind == TY_DISPATCHER && !ctx_keep(ti->fn->ctx, x)) return NULL;   /* (its type does not hold it) */
             elems[i] = f;
             any = true;
         } else if (!is_frozen_value(x) || !(elems[i] = PyUnicode_Check(x) ? ty_str : ty_typeof(x))) {
@@ -215,8 +215,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
                          "decorate it with @njit", name), NULL;
     const Type *ft = PyTuple_Check(obj) ? function_tuple(ti, obj, 0) : NULL;
     if (ft) {   /* RULES = (r1, r2): compiled functions (and constants) in a tuple, each known by its type */
-        ti->frozen[in->id] = ctx_keep(ti->fn->ctx, Py_NewRef(obj));
-        Py_DECREF(obj);
+        ti->frozen[in->id] = obj;   /* (the global's owner keeps it through the compile, as a frozen tuple's) */
         return ft;
     }
     if (has_overload(obj)) return ty_object(TY_HOOKED, obj, 0);   /* a NumPy function, a ufunc */
