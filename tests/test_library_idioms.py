@@ -7,7 +7,7 @@ NumPy reductions of numbers. Runs on both backends (EMBER_TEST_BACKEND=numba).""
 import numpy as np
 import pytest
 
-from difftest import check, impl, no_leaks, numba_leaks, numba_xfail  # noqa: F401  (autouse: every test frees what it allocates)
+from difftest import ON_NUMBA, check, errors, impl, no_leaks, numba_leaks, numba_xfail  # noqa: F401  (autouse: frees)
 
 
 def pointwise_pdf(x):
@@ -95,6 +95,19 @@ def wrong_length(i):
 def test_lists_stored_into_rows_and_slices():
     check(rows_from_lists, 4, 0.5)
     check(wrong_length, 2)    # ValueError: cannot broadcast
+
+
+def through_an_index_array(x):
+    a = np.zeros(4)
+    a[np.array([0, 2])] = [x, 2.0]
+    return a
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_a_list_through_an_index_array_is_refused():
+    # (it stored nothing, silently)
+    with pytest.raises(errors.UnsupportedError, match="assigning a list through an index array"):
+        impl.njit(through_an_index_array)(5.0)
 
 
 F32 = np.dtype("float32")

@@ -173,18 +173,15 @@ int ti_array_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, co
         return 0;
     }
     int dt = -1, depth = val->kind == TY_TUPLE ? ti_sequence_shape(val, &dt, 0) : -1;
+    bool list = val->kind == TY_LIST && val->elems[0] && ty_is_number(val->elems[0]);   /* a[1] = [i, j, 1] */
+    if (list) dt = ty_dtype_of_scalar(val->elems[0]), depth = 1;
     IndexInfo ii;
     if (depth >= 1 && target->kind == TY_ARRAY && !index_info(idx, &ii) && ii.narr)
-        return UNSUP(in, "assigning a tuple through an index array is not supported (assign an array)");
-    if (depth >= 1 && target->kind == TY_ARRAY) {   /* a[i] = (x, y): as np.array((x, y)) */
+        return UNSUP(in, "assigning a %s through an index array is not supported (assign an array)", list ? "list" : "tuple");
+    if (depth >= 1 && target->kind == TY_ARRAY) {   /* a[i] = (x, y), a[i] = [x, y]: as np.array of it */
         if (depth > target->ndim)
             return ERR(in, "cannot assign %s into %s: more dimensions than the target's %d", val->name, a->name, target->ndim);
         if (ty_dtypes[dt].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
-            return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
-        return 0;
-    }
-    if (val->kind == TY_LIST && val->elems[0] && ty_is_number(val->elems[0]) && target->kind == TY_ARRAY) {   /* a[1] = [i, j, 1] */
-        if (ty_dtypes[ty_dtype_of_scalar(val->elems[0])].kind == 'c' && ty_dtypes[a->dtype].kind != 'c')
             return ERR(in, "cannot assign %s into %s without losing the imaginary part", val->name, a->name);
         return 0;
     }
