@@ -189,10 +189,7 @@ static const Type *c_function_type(PyObject *arg) {
  * type name, so equal type objects share the specialisations. */
 static const Type *type_object_type(PyObject *arg) {
     if (PyType_Check(arg)) return NULL;
-    PyObject *dt = PyObject_GetAttrString(arg, "_ember_dtype");   /* types.float64 */
-    int d = dt ? rt_dtype_of_object(dt) : -1;
-    Py_XDECREF(dt);
-    PyErr_Clear();
+    int d = rt_dtype_of_type_object(arg);   /* types.float64 */
     if (d >= 0) return ty_dtype(d);
     if (!PyObject_HasAttrString(arg, "_ember_typeref")) return NULL;   /* types.Tuple(...), types.float64[:] */
     PyObject *name = PyObject_GetAttrString(arg, "name");

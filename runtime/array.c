@@ -582,6 +582,14 @@ int rt_dtype_of_object(PyObject *obj) {
     return dt;
 }
 
+int rt_dtype_of_type_object(PyObject *obj) {
+    PyObject *name = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
+    int dt = name ? rt_dtype_of_object(name) : -1;
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return dt;
+}
+
 /* numpy.matrix and numpy.ma.MaskedArray, found once their module is imported (no instance can
  * exist before); owner: this file, under the GIL. */
 static PyObject *matrix_class, *masked_class;

@@ -84,15 +84,10 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
     case TY_TYPEREF:   /* a type object argument (types.Tuple(...)): its type says all */
         *(unsigned char *)out = 0;
         return 0;
-    case TY_DTYPE: case TY_RECDTYPE: {   /* a dtype argument: its type says all (a byte no one reads) */
-        PyObject *named = rt_typeof(o) != t && t->kind == TY_DTYPE ? PyObject_GetAttrString(o, "_ember_dtype") : NULL;
-        bool ok = rt_typeof(o) == t || (named && rt_dtype_of_object(named) == t->dtype);   /* or types.float64 */
-        Py_XDECREF(named);
-        PyErr_Clear();
-        if (!ok) break;
+    case TY_DTYPE: case TY_RECDTYPE:   /* a dtype argument: its type says all (a byte no one reads) */
+        if (rt_typeof(o) != t && (t->kind != TY_DTYPE || rt_dtype_of_type_object(o) != t->dtype)) break;   /* (or types.float64) */
         *(unsigned char *)out = 0;
         return 0;
-    }
     case TY_OPTIONAL:   /* {is T, T}: None, or a value of T */
         memset(out, 0, (size_t)t->size);
         if (o == Py_None) return 0;

@@ -88,6 +88,7 @@ int64_t rt_block_refcnt(RtBlock *b);
 void rt_stats(int64_t *allocs, int64_t *frees, int64_t *overruns, int64_t *stale);
 int rt_numpy_init(void);                           /* import NumPy and its C-API */
 int rt_dtype_of_object(PyObject *obj);            /* np.float64, np.dtype('f4'), 'f4' -> DT_*, or -1 */
+int rt_dtype_of_type_object(PyObject *obj);       /* the dtype an ember type object names (types.float64), or -1 */
 const Type *rt_typeof(PyObject *value);           /* ty_typeof, plus arrays and NumPy scalars */
 const Type *rt_typeof_argument(PyObject *value);  /* rt_typeof, and an np.float32 a float32 (a TY_NARROW parameter) */
 void rt_narrow_value(const Type *narrow, void *p);  /* the held scalar at p wrapped or rounded to a TY_NARROW's

@@ -167,10 +167,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     PyObject *kernel = ti->host->kernel_of ? ti->host->kernel_of(obj) : NULL;
     if (kernel)   /* a ufunc of ember's (its scalar kernel), a NumPy function ember implements in Python */
         return ty_object(ti->host->is_dispatcher(kernel) ? TY_DISPATCHER : TY_HOOKED, kernel, 0);
-    PyObject *dtname = PyType_Check(obj) ? NULL : PyObject_GetAttrString(obj, "_ember_dtype");
-    int named_dt = dtname ? rt_dtype_of_object(dtname) : -1;   /* ember.types.float64 as np.float64 */
-    Py_XDECREF(dtname);
-    PyErr_Clear();
+    int named_dt = rt_dtype_of_type_object(obj);   /* ember.types.float64 as np.float64 */
     if (named_dt >= 0) return ty_dtype(named_dt);
     if (!PyType_Check(obj) && PyObject_HasAttrString(obj, "_ember_typeref"))   /* types.float64[:], ListType(...) */
         return ty_object(TY_TYPEREF, obj, 0);
