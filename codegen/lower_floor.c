@@ -135,26 +135,32 @@ static bool fixed_var(Lower *L, int v) {
     return x && x->op == IR_LOADVAR && L->fixed_vars[x->imm];
 }
 
-/* Whether value v reads a variable no store changes in the innermost loop around `in` (between
- * the target of a jump back and the jump, the shortest such span holding in's block): j of an
- * enclosing loop, read in `for jj in ...: k[w + jj - j]`. A floor made with it is invariant in
- * the loop that holds the access, which is where unswitching needs it. */
-static bool fixed_in_loop(Lower *L, Instr *in, int v) {
-    const Function *fn = L->fn;
-    Instr *x = fn->instrs[v];
-    if (!x || x->op != IR_LOADVAR || !in->block) return false;
-    int at = in->block->offset, lo = -1, hi = -1;
+/* The innermost loop around block offset `at`: the shortest span from the target of a jump back
+ * to the jump that holds it, in *lo..*hi; false when no loop holds it. */
+static bool loop_around(const Function *fn, int at, int *lo, int *hi) {
+    *lo = *hi = -1;
     for (int k = 0; k < fn->nblocks; k++) {
         Block *from = fn->blocks[k];
         Instr *t = ir_terminator(from);
         if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH)) continue;
         for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++) {
-            Block *to = t->target[j];
+            Block *to = t->target[j];   /* (the entry's jump to the body's first block, both at offset 0, is none) */
             if (!to || !(to->offset < from->offset || to == from) || to->offset > at || at > from->offset) continue;
-            if (lo < 0 || from->offset - to->offset < hi - lo) lo = to->offset, hi = from->offset;
+            if (*lo < 0 || from->offset - to->offset < *hi - *lo) *lo = to->offset, *hi = from->offset;
         }
     }
-    if (lo < 0) return false;   /* (no loop around it: nothing to version) */
+    return *lo >= 0;
+}
+
+/* Whether value v reads a variable no store changes in the innermost loop around `in`: j of an
+ * enclosing loop, read in `for jj in ...: k[w + jj - j]`. A floor made with it is invariant in
+ * the loop that holds the access, which is where unswitching needs it. */
+static bool fixed_in_loop(Lower *L, Instr *in, int v) {
+    const Function *fn = L->fn;
+    Instr *x = fn->instrs[v];
+    int lo, hi;
+    if (!x || x->op != IR_LOADVAR || !in->block || !loop_around(fn, in->block->offset, &lo, &hi))
+        return false;   /* (no loop around it: nothing to version) */
     for (int k = 0; k < fn->nblocks; k++)
         for (int i = 0; i < fn->blocks[k]->ninstrs; i++) {
             Instr *st = fn->blocks[k]->instrs[i];
@@ -168,16 +174,8 @@ static bool fixed_in_loop(Lower *L, Instr *in, int v) {
 
 /* Whether block b lies in a loop: between the target of a jump back and the jump. */
 bool cg_in_loop(const Function *fn, const Block *b) {
-    for (int k = 0; k < fn->nblocks; k++) {
-        Block *from = fn->blocks[k];
-        Instr *t = ir_terminator(from);
-        if (!t || (t->op != IR_JUMP && t->op != IR_BRANCH)) continue;
-        for (int j = 0; j < (t->op == IR_JUMP ? 1 : 2); j++)
-            if (t->target[j] && (t->target[j]->offset < from->offset || t->target[j] == from) &&
-                t->target[j]->offset <= b->offset && b->offset <= from->offset)
-                return true;   /* (the entry's jump to the body's first block, both at offset 0, is none) */
-    }
-    return false;
+    int lo, hi;
+    return loop_around(fn, b->offset, &lo, &hi);
 }
 
 static bool range_value(Lower *L, int v) {

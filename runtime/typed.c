@@ -100,15 +100,15 @@ static PyObject *from_item(const Type *e, void *p) {
     return rt_box(e, p);
 }
 
-/* Type an untyped container from its first item (value) and, for a dict, key. */
 static const Type *item_type(PyObject *v) {   /* an np.float32 or np.uint8 item: that type, as Numba's */
     const Type *t = rt_typeof_argument(v);
     return t && t->kind == TY_NARROW ? t : rt_typeof(v);
 }
 
+/* Type an untyped container from its first item (value) and, for a dict, key. */
 static int type_from(TypedObj *o, PyObject *key, PyObject *value) {
     const Type *k = key ? item_type(key) : NULL, *v = item_type(value);
-    if (!v || !holdable(v) || (key && (!k || !ty_is_hashable(k->kind == TY_NARROW ? ty_held(k) : k)))) {
+    if (!v || !holdable(v) || (key && (!k || !ty_is_hashable(ty_held(k))))) {
         PyObject *bad = !v || !holdable(v) ? value : key;
         PyErr_Format(PyExc_TypeError, "ember: a typed %s cannot hold %.100s %.100R (numbers, arrays, tuples of them "
                      "and typed containers)", key ? "Dict" : "List", Py_TYPE(bad)->tp_name, bad);
