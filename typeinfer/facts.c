@@ -143,31 +143,6 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
     return true;
 }
 
-/* The one value v comes from, with copies and variables followed back (a loop's iterator, which
- * the stack carries through variables that store each other: $b6 = GETITER l, $b5 = $b6, $b6 =
- * $b5); 0 for none yet (a cycle), -1 when there are several. */
-static int source_of(Function *fn, int v, int *path, int depth) {
-    Instr *in = fn->instrs[v], *st[8];
-    while (in->op == IR_COPY) in = fn->instrs[in->args[0]];
-    if (in->op != IR_LOADVAR) return in->id + 1;
-    for (int d = 0; d < depth; d++)
-        if (path[d] == in->imm) return 0;   /* around the cycle: nothing new */
-    int n = depth < 6 ? ti_var_stores(fn, in->imm, st, 8) : -1, src = 0;
-    if (n < 0 || n > 8) return -1;
-    path[depth] = in->imm;
-    for (int i = 0; i < n; i++) {
-        int o = source_of(fn, st[i]->args[0], path, depth + 1);
-        if (o < 0 || (o && src && o != src)) return -1;
-        if (o) src = o;
-    }
-    return src;
-}
-
-static int origin(Function *fn, int v) {
-    int path[6], src = source_of(fn, v, path, 0);
-    return src > 0 ? src - 1 : v;
-}
-
 static bool is_method_of(Instr *x, const char *const *names) {
     for (; x->op == IR_GETATTR && *names; names++)
         if (!strcmp(x->str, *names)) return true;
@@ -240,7 +215,7 @@ static bool f32_rule(Facts *s, Instr *in) {
             return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k, true);
         return reads_dtype(ti, in, DT_FLOAT32) || f32_list(s, in->args[0]);
     case IR_ITERVALUE: {   /* for x in l */
-        Instr *it = ti->fn->instrs[origin(ti->fn, in->args[0])];
+        Instr *it = ti->fn->instrs[ti_value_source(ti->fn, in->args[0])];
         return reads_dtype(ti, in, DT_FLOAT32) || (it->op == IR_GETITER && f32_list(s, it->args[0]));
     }
     case IR_ARG: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);

@@ -223,8 +223,6 @@ bool ti_equatable(const Type *x, const Type *y) {
     }
 }
 
-/* A compile-time int or tuple of ints (a literal, or a frozen global): how many (at most max)
- * into out[], or -1 when it is not one. */
 /* The stores of variable var: the first max STOREVARs into out, and how many there are in all;
  * -1 where a `del` or an inner function's cell can also change it, which no store shows. */
 int ti_var_stores(const Function *fn, int var, Instr **out, int max) {
@@ -239,6 +237,40 @@ int ti_var_stores(const Function *fn, int var, Instr **out, int max) {
     return n;
 }
 
+/* The one value v comes from, with copies and variables followed back through every store to
+ * them, however many variables pass it on (a loop's iterator, which the operand stack carries
+ * from block to block: $b3 = GETITER l, $b2 = $b3, $b3 = $b2); v itself when several values or
+ * none reach it, or a `del` or a cell may change one of the variables. */
+int ti_value_source(Function *fn, int v) {
+    Instr *in = fn->instrs[v];
+    while (in->op == IR_COPY) in = fn->instrs[in->args[0]];
+    if (in->op != IR_LOADVAR) return in->id;
+    bool *reached = ctx_alloc(fn->ctx, (size_t)fn->nvars + 1);
+    if (!reached) return v;
+    reached[in->imm] = true;
+    int src = -1;
+    for (bool more = true; more;) {
+        more = false;
+        for (int i = 0; i < fn->ninstrs; i++) {
+            Instr *x = fn->instrs[i];
+            if (!x || !reached[x->imm] || (x->op != IR_STOREVAR && x->op != IR_DELVAR && x->op != IR_CELLREF)) continue;
+            if (x->op != IR_STOREVAR) return v;
+            Instr *w = fn->instrs[x->args[0]];
+            while (w->op == IR_COPY) w = fn->instrs[w->args[0]];
+            if (w->op == IR_LOADVAR) {
+                if (!reached[w->imm]) reached[w->imm] = more = true;
+            } else if (src >= 0 && src != w->id) {
+                return v;
+            } else {
+                src = w->id;
+            }
+        }
+    }
+    return src >= 0 ? src : v;
+}
+
+/* A compile-time int or tuple of ints (a literal, or a frozen global): how many (at most max)
+ * into out[], or -1 when it is not one. */
 int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max) {
     if (value < 0) return -1;
     if (ti_const_int(ti, value, out)) return 1;

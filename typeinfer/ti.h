@@ -232,6 +232,7 @@ const char *ti_const_str(TypeInfo *ti, int value);         /* a str constant, or
 int ti_kw_index(const Instr *in, const char *name);        /* keyword `name`'s position among in's, or -1 */
 bool *ti_opaque_vars(TypeInfo *ti);   /* per variable: locals=, a cell or a prange reduction (facts.c, ranges.c) */
 int ti_const_ints(TypeInfo *ti, int value, int64_t *out, int max);   /* an int or tuple of ints: the count, else -1 */
+int ti_value_source(Function *fn, int v);   /* the one value v comes from, through copies and variables; else v */
 int ti_var_stores(const Function *fn, int var, Instr **out, int max);   /* the STOREVARs of var (the first max into out):
                                                                           * how many, or -1 if deleted or shared (DELVAR, CELLREF) */
 const char *const *ti_reduction_params(int bid, int ufmethod);   /* np.sum & co: parameter names, NULL-terminated */

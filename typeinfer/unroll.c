@@ -76,32 +76,14 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
     Function *fn = ti->fn;
     Ctx *ctx = fn->ctx;
     int nb = fn->nblocks, n = tuple->n;
-    /* the FORITER advancing this iterator: through the stack variable its block stores it in */
+    /* the FORITER advancing this iterator, through the stack variables that carry it (more of
+     * them where a break makes more blocks) */
     Instr *fi = NULL;
-    int itvar = -1;
-    for (int i = 0; i < getiter->block->ninstrs; i++) {
-        Instr *x = getiter->block->instrs[i];
-        if (x->op == IR_STOREVAR && x->args[0] == getiter->id) itvar = x->imm;
-    }
-    /* (and the stack variables that carry it on: $b2 = $b3 where a break makes more blocks) */
-    bool *carries = itvar >= 0 ? ctx_alloc(ctx, (size_t)fn->nvars + 1) : NULL;
-    if (carries) carries[itvar] = true;
-    for (bool more = carries != NULL; more;) {
-        more = false;
-        for (int v = 0; v < fn->ninstrs; v++) {
-            Instr *st = fn->instrs[v];
-            Instr *ld = st && st->op == IR_STOREVAR ? fn->instrs[st->args[0]] : NULL;
-            if (ld && ld->op == IR_LOADVAR && carries[ld->imm] && !carries[st->imm] && fn->varnames[st->imm][0] == '$')
-                carries[st->imm] = more = true;
-        }
-    }
     for (int b = 0; b < nb && !fi; b++) {
         Instr *t = ir_terminator(fn->blocks[b]);
-        if (t && t->op == IR_FORITER) {
-            Instr *ld = fn->instrs[t->args[0]];
-            if ((ld == getiter && n == 0) || (ld->op == IR_LOADVAR && carries && carries[ld->imm]))
-                fi = t;   /* (a body that always breaks has no jump back: for an empty tuple, dropped whole) */
-        }
+        if (t && t->op == IR_FORITER && ti_value_source(fn, t->args[0]) == getiter->id &&
+            (t->args[0] != getiter->id || n == 0))
+            fi = t;   /* (a body that always breaks has no jump back: for an empty tuple, dropped whole) */
     }
     if (!fi) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, getiter->loc, "literal_unroll() (or a tuple of different functions) is only iterated by a for loop");
     Block *h = fi->block, *body = fi->target[0], *exit = fi->target[1];
