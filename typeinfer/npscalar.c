@@ -127,7 +127,7 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         if (in->imm == IRB_ADD || in->imm == IRB_SUB || in->imm == IRB_MUL || in->imm == IRB_TRUEDIV) {
             int da = scalar_dtype(ti, in->args[0], depth + 1), db = scalar_dtype(ti, in->args[1], depth + 1);
             if ((da == DT_FLOAT32 || da == DT_COMPLEX64) && db == da) dt = da;
-            else if (wide_dtype(da) != wide_dtype(db) && (da < 0 || db < 0)) {   /* np.float64 and a Python number:
+            else if ((da < 0) != (db < 0) && wide_dtype(da >= 0 ? da : db)) {   /* np.float64 and a Python number:
                                                                                  * an np.float64 (1e-6 + np.sqrt(r)) */
                 int strong = da >= 0 ? da : db;
                 const Type *weak = ti->vtypes[in->args[da >= 0 ? 1 : 0]];

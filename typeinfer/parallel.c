@@ -129,6 +129,15 @@ static Instr *first_store(Function *fn, ParLoop *pl, int v) {
     return pl->foriter;
 }
 
+/* Variable v private to each thread; an error when read after the loop (not a synthetic one). */
+static int make_private(TypeInfo *ti, ParLoop *pl, int v, bool read_after) {
+    pl->var_kind[v] = PAR_PRIVATE;
+    if (read_after && ti->fn->varnames[v][0] != '$')
+        return ERR(first_store(ti->fn, pl, v), "'%s' is assigned in a prange loop and read after it: which iteration's "
+                   "value it would hold depends on the threads (keep it in an array, or reduce it)", ti->fn->varnames[v]);
+    return 0;
+}
+
 static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
     Function *fn = ti->fn;
     int nb = fn->nblocks, nv = fn->nvars;
@@ -189,10 +198,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         if (!written[v]) { pl->var_kind[v] = PAR_SHARED; continue; }
         if (ti->vartypes[v] == ty_excval) { pl->var_kind[v] = PAR_PRIVATE; continue; }   /* each thread's own "$exc" */
         if (!exposed[v]) {
-            pl->var_kind[v] = PAR_PRIVATE;
-            if (after[v] && !synthetic)
-                return ERR(first_store(fn, pl, v), "'%s' is assigned in a prange loop and read after it: which iteration's value "
-                               "it would hold depends on the threads (keep it in an array, or reduce it)", name);
+            if (make_private(ti, pl, v, after[v])) return -1;
             continue;
         }
         /* read and written: an enclosing loop's stack entry carried through, a reduction, or a race */
@@ -227,10 +233,7 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
             /* no reduction, read only where some paths of the iteration wrote it (`if flag: c =
              * ...`, then `if flag: ... c`): each thread's own, as Numba's, right when the paths
              * agree (the thread's last value where they do not) */
-            if (after[v])
-                return ERR(first_store(fn, pl, v), "'%s' is assigned in a prange loop and read after it: which iteration's "
-                           "value it would hold depends on the threads (keep it in an array, or reduce it)", name);
-            pl->var_kind[v] = PAR_PRIVATE;
+            if (make_private(ti, pl, v, after[v])) return -1;
             continue;
         }
         if (bad || synthetic || (!number && !reducible_array(ti->vartypes[v]))) {
