@@ -72,3 +72,27 @@ bool cfg_dominates(Cfg *g, LLVMValueRef f, LLVMBasicBlockRef d, LLVMBasicBlockRe
     if (d == b || d == entry) return true;
     return b != entry && !cfg_reaches(g, entry, b, d);
 }
+
+/* Does b end a loop the loop vectoriser made (its vector body, or the scalar remainder it left),
+ * i.e. does b's terminator carry loop metadata with llvm.loop.isvectorized? A vector phi in any
+ * other loop was made by the SLP vectoriser. */
+bool cfg_ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind) {
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
+    LLVMValueRef md = term ? LLVMGetMetadata(term, loop_kind) : NULL;
+    if (!md) return false;
+    enum { MAX_OPS = 32 };
+    LLVMValueRef ops[MAX_OPS], sub[4];
+    unsigned n = LLVMGetMDNodeNumOperands(md);
+    if (n > MAX_OPS) return true;   /* never seen; the answer that changes nothing */
+    LLVMGetMDNodeOperands(md, ops);
+    for (unsigned i = 1; i < n; i++) {   /* operand 0 is the loop's own node */
+        if (!ops[i] || !LLVMIsAMDNode(ops[i])) continue;
+        unsigned k = LLVMGetMDNodeNumOperands(ops[i]);
+        if (k == 0 || k > 4) continue;
+        LLVMGetMDNodeOperands(ops[i], sub);
+        unsigned len;
+        const char *s = sub[0] && LLVMIsAMDString(sub[0]) ? LLVMGetMDString(sub[0], &len) : NULL;
+        if (s && len == 22 && !memcmp(s, "llvm.loop.isvectorized", 22)) return true;
+    }
+    return false;
+}

@@ -314,33 +314,9 @@ static bool comes_back(LLVMValueRef v0, bool vector_phis) {
  * qualify: its way back to its operand passes a vector phi. Walks at most 1024 values. */
 static bool on_scalar_cycle(LLVMValueRef red) { return comes_back(red, false); }
 
-/* Does b end a loop the loop vectoriser made (its vector body, or the scalar remainder it left),
- * i.e. does b's terminator carry loop metadata with llvm.loop.isvectorized? A vector phi in any
- * other loop was made by the SLP vectoriser. */
-static bool ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind) {
-    LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
-    LLVMValueRef md = term ? LLVMGetMetadata(term, loop_kind) : NULL;
-    if (!md) return false;
-    enum { MAX_OPS = 32 };
-    LLVMValueRef ops[MAX_OPS], sub[4];
-    unsigned n = LLVMGetMDNodeNumOperands(md);
-    if (n > MAX_OPS) return true;   /* never seen; the answer that changes nothing */
-    LLVMGetMDNodeOperands(md, ops);
-    for (unsigned i = 1; i < n; i++) {   /* operand 0 is the loop's own node */
-        if (!ops[i] || !LLVMIsAMDNode(ops[i])) continue;
-        unsigned k = LLVMGetMDNodeNumOperands(ops[i]);
-        if (k == 0 || k > 4) continue;
-        LLVMGetMDNodeOperands(ops[i], sub);
-        unsigned len;
-        const char *s = sub[0] && LLVMIsAMDString(sub[0]) ? LLVMGetMDString(sub[0], &len) : NULL;
-        if (s && len == 22 && !memcmp(s, "llvm.loop.isvectorized", 22)) return true;
-    }
-    return false;
-}
-
 static bool has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
     for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
-        if (ends_vectorised_loop(b, loop_kind)) return true;
+        if (cfg_ends_vectorised_loop(b, loop_kind)) return true;
     return false;
 }
 
@@ -437,7 +413,7 @@ static bool has_lane_crossing_recurrence(LLVMValueRef f, unsigned loop_kind) {
             if (LLVMGetTypeKind(LLVMTypeOf(in)) != LLVMVectorTypeKind) continue;
             bool lv = false;
             for (unsigned i = 0, n = LLVMCountIncoming(in); i < n && !lv; i++)
-                lv = ends_vectorised_loop(LLVMGetIncomingBlock(in, i), loop_kind);
+                lv = cfg_ends_vectorised_loop(LLVMGetIncomingBlock(in, i), loop_kind);
             if (!lv && crosses_lanes_on_cycle(in)) return true;
         }
     return false;
@@ -590,7 +566,7 @@ static int ordered_gather_loops(Ctx *ctx, LLVMModuleRef m, Retry *r) {
         for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b && r->nloops < MAX_SCALAR_LOOPS; b = LLVMGetNextBasicBlock(b)) {
             LoopName name;
             LLVMValueRef term = LLVMGetBasicBlockTerminator(b);
-            if (!ends_vectorised_loop(b, loop_kind) || !loop_name(LLVMGetMetadata(term, loop_kind), &name)) continue;
+            if (!cfg_ends_vectorised_loop(b, loop_kind) || !loop_name(LLVMGetMetadata(term, loop_kind), &name)) continue;
             LLVMBasicBlockRef head = NULL;   /* the successor of b at or before it: the loop's head */
             for (unsigned k = 0, ns = LLVMGetNumSuccessors(term); k < ns && !head; k++)
                 for (LLVMBasicBlockRef x = LLVMGetFirstBasicBlock(f); x; x = LLVMGetNextBasicBlock(x)) {

@@ -579,6 +579,7 @@ int cfg_open(Cfg *g, LLVMValueRef f);   /* -1: out of memory (g holds nothing) *
 void cfg_close(Cfg *g);
 bool cfg_reaches(Cfg *g, LLVMBasicBlockRef from, LLVMBasicBlockRef to, LLVMBasicBlockRef avoid);
 bool cfg_dominates(Cfg *g, LLVMValueRef f, LLVMBasicBlockRef d, LLVMBasicBlockRef b);
+bool cfg_ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind);   /* b's back edge carries llvm.loop.isvectorized */
 
 /* lower_numpy.c */
 LLVMValueRef cg_arange(Lower *L, const Type *rt, const Type *vt, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);

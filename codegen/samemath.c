@@ -1,12 +1,17 @@
-/* samemath.c: after O3, every call of a maths function in a function computed by one vector
- * variant, so a value's result does not depend on where its array lies or how long it is.
+/* samemath.c: after O3, every call of a maths function in a vectorised loop computed by one
+ * vector variant, so a value's result does not depend on where its array lies or how long it is;
+ * calls in scalar code computed by the C library's functions, as CPython and Numba compute them.
  *
  * Requires: an optimised module whose vector maths calls are glibc's (libmvec, `_ZGV<isa>N<lanes>
  * <v...>_<name>`, the x86-64 vector function ABI); jit.c runs this on the object's copy of the
  * module, after the bitcode is written.
- * Produces: the same module, where a function that calls a maths function on vectors calls only
- * that function's widest variant, on every lane: a scalar call becomes the variant on a splat
- * (lane 0 kept), a narrower variant becomes the widest on its lanes repeated (its own kept).
+ * Produces: the same module, where
+ * - the SLP vectoriser's vector calls, which pack calls of scalar code, become the scalar function
+ *   on each lane: all vector calls of a function without a loop the loop vectoriser made (no back
+ *   edge with llvm.loop.isvectorized, cfg.c), and those outside loops in a function with one;
+ * - in a function that still calls a maths function on vectors, a call in a loop calls only that
+ *   function's widest variant, on every lane: a scalar call becomes the variant on a splat (lane 0
+ *   kept), a narrower variant becomes the widest on its lanes repeated (its own kept).
  *
  * The loop vectoriser leaves three copies of a loop that calls exp: the vector loop (8 lanes with
  * AVX-512: _ZGVeN8v_exp), the vectorised epilogue (4 lanes: _ZGVdN4v_exp) and the scalar loop
@@ -22,9 +27,14 @@
  * loop's copies split the work. The price is a wide call for the scalar loop's elements: 4.0 ns
  * against glibc's 3.2 ns for exp on a Zen 5, and only in the last trips of a vector loop.
  *
- * Only a function with a vector call changes, so a function left scalar (a recurrence, no vector
- * loop) keeps glibc's results, CPython's. Run after the bitcode is written: a caller links that
- * bitcode and inlines its scalar calls into its own loops, which vectorise them only as scalars.
+ * Scalar code keeps glibc's results. The SLP vectoriser packed a root finder's f(a) and f(b),
+ * f = cos(x) - x, into _ZGVbN2v_cos; the function then called that variant for all its cos calls,
+ * and Brent's method took a step 1 ulp away from CPython's, and one iteration more. "In a loop"
+ * and not "in a vectorised loop": the loop unroller's remainder of the vectoriser's scalar loop
+ * carries no llvm.loop.isvectorized, and its trips must call the variant too. So another scalar
+ * loop of a function with a vectorised loop still calls the variant.
+ * Run after the bitcode is written: a caller links that bitcode and inlines its scalar calls into
+ * its own loops, which vectorise them only as scalars.
  */
 #include "lower.h"
 
@@ -113,8 +123,80 @@ static void call_widest(LLVMBuilderRef b, LLVMValueRef x, const Variant *w, unsi
     LLVMInstructionEraseFromParent(x);
 }
 
-static void same_math_in(LLVMValueRef fn, LLVMBuilderRef b) {
-    Variant found[MAX_VARIANTS];
+/* Replace vector call x of variant v by v's scalar function on each lane. */
+static void call_lanes(LLVMBuilderRef b, LLVMValueRef x, const Variant *v, LLVMValueRef scalar) {
+    LLVMContextRef c = LLVMGetTypeContext(LLVMTypeOf(x));
+    LLVMTypeRef ft = LLVMGlobalGetValueType(scalar), i32 = LLVMInt32TypeInContext(c);
+    LLVMPositionBuilderBefore(b, x);
+    LLVMValueRef out = LLVMGetPoison(LLVMTypeOf(x));
+    for (unsigned lane = 0; lane < v->lanes; lane++) {
+        LLVMValueRef args[MAX_ARGS], at = LLVMConstInt(i32, lane, 0);
+        for (int k = 0; k < v->nargs; k++) args[k] = LLVMBuildExtractElement(b, LLVMGetOperand(x, (unsigned)k), at, "");
+        LLVMValueRef r = LLVMBuildCall2(b, ft, scalar, args, (unsigned)v->nargs, "");
+        if (LLVMCanValueUseFastMathFlags(x)) LLVMSetFastMathFlags(r, LLVMGetFastMathFlags(x));
+        out = LLVMBuildInsertElement(b, out, r, at, "");
+    }
+    LLVMReplaceAllUsesWith(x, out);
+    LLVMInstructionEraseFromParent(x);
+}
+
+/* The C library's scalar function of variant v (declared in v's module when it is not yet), or
+ * NULL when the module holds another function of that name. */
+static LLVMValueRef scalar_of(const Variant *v) {
+    LLVMModuleRef m = LLVMGetGlobalParent(v->fn);
+    LLVMTypeRef vt = LLVMGlobalGetValueType(v->fn), el = LLVMGetElementType(LLVMGetReturnType(vt));
+    LLVMTypeRef params[MAX_ARGS];
+    for (int k = 0; k < v->nargs; k++) params[k] = el;
+    LLVMTypeRef ft = LLVMFunctionType(el, params, (unsigned)v->nargs, 0);
+    LLVMValueRef f = LLVMGetNamedFunction(m, v->scalar);
+    if (!f) return LLVMAddFunction(m, v->scalar, ft);
+    return LLVMGlobalGetValueType(f) == ft ? f : NULL;
+}
+
+/* Asked once per block: is the block of instruction x in a loop (can it reach itself)? */
+typedef struct {
+    Cfg g;
+    LLVMBasicBlockRef last;
+    bool in;
+} Where;
+
+static bool in_loop(Where *w, LLVMValueRef x) {
+    LLVMBasicBlockRef bb = LLVMGetInstructionParent(x);
+    if (bb != w->last) w->last = bb, w->in = cfg_reaches(&w->g, bb, bb, NULL);
+    return w->in;
+}
+
+static bool has_vectorised_loop(LLVMValueRef fn, unsigned loop_kind) {
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        if (cfg_ends_vectorised_loop(bb, loop_kind)) return true;
+    return false;
+}
+
+static bool has_variant_call(LLVMValueRef fn) {
+    Variant v;
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
+            LLVMValueRef f = callee_of(x);
+            if (f && parse_variant(f, &v)) return true;
+        }
+    return false;
+}
+
+static void same_math_in(LLVMValueRef fn, LLVMBuilderRef b, unsigned loop_kind) {
+    if (!has_variant_call(fn)) return;
+    Where w = {0};
+    if (cfg_open(&w.g, fn)) return;
+    /* the SLP vectoriser's calls, packing calls of scalar code: all of them in a function without
+     * a vectorised loop, those outside loops in one with */
+    bool lv = has_vectorised_loop(fn, loop_kind);
+    Variant found[MAX_VARIANTS], v;
+    LLVMValueRef scalar;
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef x = LLVMGetFirstInstruction(bb), next; x; x = next) {
+            next = LLVMGetNextInstruction(x);
+            LLVMValueRef f = callee_of(x);
+            if (f && parse_variant(f, &v) && (!lv || !in_loop(&w, x)) && (scalar = scalar_of(&v))) call_lanes(b, x, &v, scalar);
+        }
     int n = 0;
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
         for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
@@ -123,29 +205,30 @@ static void same_math_in(LLVMValueRef fn, LLVMBuilderRef b) {
             for (int k = 0; f && k < n && !known; k++) known = found[k].fn == f;
             if (f && !known && n < MAX_VARIANTS && parse_variant(f, &found[n])) n++;
         }
-    if (!n) return;
     char name[MAX_NAME];
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb && n; bb = LLVMGetNextBasicBlock(bb))
         for (LLVMValueRef x = LLVMGetFirstInstruction(bb), next; x; x = next) {
             next = LLVMGetNextInstruction(x);
             LLVMValueRef f = callee_of(x);
-            Variant v;
-            const Variant *w;
+            const Variant *wide;
             if (!f) continue;
             if (parse_variant(f, &v)) {
-                if ((w = widest(found, n, v.scalar)) && w->lanes > v.lanes && w->lanes % v.lanes == 0 && w->nargs == v.nargs)
-                    call_widest(b, x, w, v.lanes, false);
+                if ((wide = widest(found, n, v.scalar)) && wide->lanes > v.lanes && wide->lanes % v.lanes == 0 && wide->nargs == v.nargs)
+                    call_widest(b, x, wide, v.lanes, false);
             } else if (LLVMGetTypeKind(LLVMTypeOf(x)) != LLVMVectorTypeKind && scalar_name(f, name, sizeof name) &&
-                       (w = widest(found, n, name)) && (int)LLVMCountParams(f) == w->nargs &&
-                       LLVMTypeOf(x) == LLVMGetElementType(LLVMGetReturnType(LLVMGlobalGetValueType(w->fn)))) {
-                call_widest(b, x, w, 1, true);
+                       (wide = widest(found, n, name)) && (int)LLVMCountParams(f) == wide->nargs &&
+                       LLVMTypeOf(x) == LLVMGetElementType(LLVMGetReturnType(LLVMGlobalGetValueType(wide->fn))) &&
+                       in_loop(&w, x)) {
+                call_widest(b, x, wide, 1, true);
             }
         }
+    cfg_close(&w.g);
 }
 
 void cg_same_vector_maths(LLVMModuleRef m) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
+    unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
     for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn))
-        if (LLVMGetFirstBasicBlock(fn)) same_math_in(fn, b);
+        if (LLVMGetFirstBasicBlock(fn)) same_math_in(fn, b, loop_kind);
     LLVMDisposeBuilder(b);
 }

@@ -140,6 +140,32 @@ def test_vector_maths_do_not_depend_on_length_or_placement(dtype):
             assert np.array_equal(out, ref[:n]), (n, gap)
 
 
+
+def two_residuals(a, b):
+    return math.cos(a) - a, math.cos(b) - b
+
+
+def residuals_then_loop(a, b, x):
+    fa = math.exp(a) * 2.0
+    fb = math.exp(b) * 2.0
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = math.exp(x[i])
+    return fa, fb, out
+
+
+def test_scalar_code_calls_libm():
+    """Maths calls of scalar code give CPython's results to the last bit, where the SLP vectoriser
+    packs two of them into a vector call (f(a) and f(b) of a root finder), also beside a
+    vectorised loop (codegen/samemath.c)."""
+    rng = np.random.default_rng(11)
+    xs = rng.uniform(-4.0, 4.0, 2000)
+    pair, beside = njit(two_residuals), njit(residuals_then_loop)
+    for a, b in zip(xs[::2], xs[1::2]):
+        assert pair(a, b) == two_residuals(a, b), (a, b)
+        assert beside(a, b, xs[:3])[:2] == residuals_then_loop(a, b, xs[:3])[:2], (a, b)
+
+
 def llvm_of(fn, *args):
     f = njit(fn)
     f(*args)
