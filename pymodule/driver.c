@@ -755,7 +755,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     CgResult res = {.want_object = keytext != NULL || called};
     if (cg->compile(ctx, ti, &res)) goto fail;
     char err[300];
-    if (!(spec = new_spec(args, nargs, ti->ret, symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {
+    if (!(spec = new_spec(args, nargs, ti_return_type(ti), symbol, res.object, res.bitcode, is_explicit, err, sizeof err))) {
         PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", qualname, err);
         goto done;
     }

@@ -37,6 +37,14 @@ static PyObject *describe_all(const Type *const *elems, int n) {
     return parts;
 }
 
+static PyObject *describe(const Type *t);
+
+/* Item k of a typed container: its narrow scalar where it has one (ListType[float32]). */
+static PyObject *describe_item(const Type *t, int k) {
+    if (t->narrow[k]) return Py_BuildValue("(ss)", "scalar", ty_dtypes[t->narrow[k]->dtype].name);
+    return describe(t->elems[k]);
+}
+
 static PyObject *describe(const Type *t) {
     PyObject *parts;
     switch (t->kind) {
@@ -86,7 +94,7 @@ static PyObject *describe(const Type *t) {
         return Py_BuildValue("(ssN)", "instance", ty_class_definite(t)->name, PyBool_FromLong(t->nullable));
     case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */
         if (!t->typed || !ty_is_complete(t)) break;
-        PyObject *k = describe(t->elems[0]), *v = k && t->kind == TY_DICT ? describe(t->elems[1]) : NULL;
+        PyObject *k = describe_item(t, 0), *v = k && t->kind == TY_DICT ? describe_item(t, 1) : NULL;
         if (!k || (t->kind == TY_DICT && !v)) {
             Py_XDECREF(k);
             return NULL;

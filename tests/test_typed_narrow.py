@@ -155,3 +155,30 @@ def test_python_containers_of_numpy_scalars_take_their_width():
     d[2 ** 33 + 3] = 1.1
     assert list(d.items()) == [(3, float(np.float32(1.1)))]
     assert List([1.5, np.float32(2)])[0] == 1.5   # the first item's type: float64
+
+
+def f32_list_made(a):
+    lst = impl.typed.List()
+    for x in a:
+        lst.append(x * np.float32(2))
+    return lst
+
+
+f32_list_made_jit = impl.njit(f32_list_made)
+
+
+def f32_list_used(a):
+    lst = f32_list_made_jit(a)
+    return lst[0] + lst[1] + lst[2]
+
+
+def test_float32_list_made_in_compiled_code_is_a_float32_list():
+    # a List filled with float32 values is a ListType[float32] in Python (its appends round) and
+    # in a compiled caller (its items add in float32)
+    lst = f32_list_made_jit(F32_ITEMS)
+    assert str(lst._list_type) == "ListType[float32]" and lst._list_type.item_type == types.float32
+    lst.append(0.1)
+    assert lst[3] == F32_01
+    assert str(List(F32_ITEMS)._list_type) == "ListType[float32]"
+    x, y, z = (np.float32(v) * np.float32(2) for v in F32_ITEMS)
+    assert impl.njit(f32_list_used)(F32_ITEMS) == float(x + y + z)

@@ -461,6 +461,26 @@ bool ti_returns_f32(TypeInfo *ti) {
     return any;
 }
 
+/* The type the function returns, as Numba names it: a list every return gives filled with
+ * float32 values only (f32_list: l = typed.List(), then l.append(a32[i])) is a ListType[float32]
+ * (list(float32)), whose items Python's appends round and callers read as float32; the same
+ * storage as ti->ret's. */
+const Type *ti_return_type(TypeInfo *ti) {
+    const Type *r = ti->ret;
+    Function *fn = ti->fn;
+    if (!ti->f32 || !r || r->kind != TY_LIST || r->elems[0] != ty_float64 || r->narrow[0]) return r;
+    Facts s = {.ti = ti, .val = ti->f32};
+    bool any = false;
+    for (int v = 0; v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in || in->op != IR_RETURN) continue;
+        if (!f32_list(&s, in->args[0])) return r;
+        any = true;
+    }
+    const Type *narrow = any ? (r->typed ? ty_typed_list(ty_float32) : ty_list(ty_float32)) : NULL;
+    return narrow && narrow->elems[0] == r->elems[0] ? narrow : r;
+}
+
 static bool is_int(const Type *t) { return t == ty_int64; }
 
 /* ti->int16, for a function with float32 values (no other reads it): per dtype, as a variable

@@ -262,6 +262,7 @@ int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **a
 int ti_narrow_native_calls(TypeInfo *ti, bool *changed);   /* float32 arguments: callees for float32 (calls.c) */
 bool ti_returns_f32(TypeInfo *ti);   /* every value it returns is a float32 (facts.c) */
 uint64_t ti_returns_f32_items(TypeInfo *ti);   /* the float32 items of the tuple it returns, bit per item */
+const Type *ti_return_type(TypeInfo *ti);   /* ti->ret, a list of float32 values named list(float32) (facts.c) */
 const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a);
 bool ti_record_in_parameter(TypeInfo *ti, int v);   /* fields.c: record v lies in a parameter's memory */
 int ti_record_field_at(TypeInfo *ti, const Type *rec, int idx);   /* shared.c: the field constant idx names, or -1 */
