@@ -182,3 +182,24 @@ def test_loop_over_an_empty_tuple():
 def test_literal_unroll_with_a_break():
     g = impl.njit(first_over)
     assert g((1, 2.5, 3), 2) == 1.0 and g((1, 2.5, 3), 5) == 6.5
+
+
+def first_only(t):
+    s = 0.0
+    for v in impl.literal_unroll(t):
+        s += v * 2
+        break             # (no jump back: the body runs for the first item only)
+    return s
+
+
+def first_returned(t):
+    for v in impl.literal_unroll(t):
+        return v + 1
+    return -1
+
+
+@numba_xfail("numba rejects a literal_unroll loop over mixed types whose body always leaves it")
+def test_literal_unroll_body_that_always_leaves():
+    assert impl.njit(first_only)((1.5, 2, 3.5)) == 3.0
+    assert impl.njit(first_returned)((2, 2.5, "a")) == 3
+    assert impl.njit(first_returned)((2.5,)) == 3.5

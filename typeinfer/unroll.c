@@ -81,9 +81,7 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
     Instr *fi = NULL;
     for (int b = 0; b < nb && !fi; b++) {
         Instr *t = ir_terminator(fn->blocks[b]);
-        if (t && t->op == IR_FORITER && ti_value_source(fn, t->args[0]) == getiter->id &&
-            (t->args[0] != getiter->id || n == 0))
-            fi = t;   /* (a body that always breaks has no jump back: for an empty tuple, dropped whole) */
+        if (t && t->op == IR_FORITER && ti_value_source(fn, t->args[0]) == getiter->id) fi = t;
     }
     if (!fi) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, getiter->loc, "literal_unroll() (or a tuple of different functions) is only iterated by a for loop");
     Block *h = fi->block, *body = fi->target[0], *exit = fi->target[1];
@@ -95,6 +93,7 @@ int ti_unroll_literal_loop(TypeInfo *ti, Instr *getiter, const Type *tuple) {
     int *varmap = ctx_alloc(ctx, sizeof(int) * (size_t)(fn->nvars + 1));
     if (!in || !hsel || !map || !heads || !entries || !vmap || !varmap) return -1;
     if (loop_body(fn, body, h, in)) return -1;
+    if (!in[body->id] && n > 1) n = 1;   /* a body that always breaks or returns: its first item's copy only */
     if (in[exit->id]) return ctx_error(ctx, DIAG_UNSUPPORTED, fn, fi->loc, "a loop unrolled over a tuple of different types (literal_unroll(), or functions) with this control flow");
     hsel[h->id] = true;
     /* variables used only inside the body: one per copy */
