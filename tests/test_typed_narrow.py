@@ -182,3 +182,39 @@ def test_float32_list_made_in_compiled_code_is_a_float32_list():
     assert str(List(F32_ITEMS)._list_type) == "ListType[float32]"
     x, y, z = (np.float32(v) * np.float32(2) for v in F32_ITEMS)
     assert impl.njit(f32_list_used)(F32_ITEMS) == float(x + y + z)
+
+
+def f32_dict_made(a):
+    d = impl.typed.Dict()
+    for i in range(a.size):
+        d[i] = a[i] * np.float32(3)
+    return d
+
+
+def f32_dict_reads(a):
+    d = impl.typed.Dict()
+    e = {}
+    for i in range(a.size):
+        d[i] = a[i]
+        e[i] = a[i]
+    s = np.float32(0)
+    for v in d.values():
+        s += v
+    for _, v in e.items():
+        s += v
+    t = np.float32(0)
+    for kv in d.items():
+        t += kv[1] * kv[1]
+    return s + d[0] + e.get(1, np.float32(0)) + d.pop(2), t, d.get(0) + d.get(1)
+
+
+def test_float32_dict_made_in_compiled_code_is_a_float32_dict():
+    # as a list: values stored float32 only make a DictType[.., float32], read as float32
+    d = impl.njit(f32_dict_made)(F32_ITEMS)
+    assert str(d._dict_type).startswith("DictType[int64,float32]")
+    d[5] = 0.1
+    assert d[5] == F32_01
+    x, y, z = (np.float32(v) for v in F32_ITEMS)
+    s = (x + y + z) + (x + y + z)
+    want = (float(s + x + y + z), float(x * x + y * y + z * z), float(x + y))
+    assert impl.njit(f32_dict_reads)(F32_ITEMS) == want

@@ -98,13 +98,17 @@ static bool reduces_f32(TypeInfo *ti, const CallInfo *ci, const Instr *in) {
 }
 
 static bool f32_list(Facts *s, int lst);
+static bool f32_dict(Facts *s, int d);
 
 static bool call_f32(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const CallInfo *ci = ti->calls[in->id];
     if (!ci) return false;
     Instr *m = ti->fn->instrs[in->args[0]];
-    if (m->op == IR_GETATTR && !strcmp(m->str, "pop")) return f32_list(s, m->args[0]);   /* l.pop() */
+    if (m->op == IR_GETATTR && !strcmp(m->str, "pop") && f32_list(s, m->args[0])) return true;   /* l.pop() */
+    if (m->op == IR_GETATTR && (!strcmp(m->str, "get") || !strcmp(m->str, "pop") || !strcmp(m->str, "setdefault")) &&
+        (in->nargs == 2 || (in->nargs == 3 && s->val[in->args[2]])) && !in->nkw)
+        return f32_dict(s, m->args[0]);   /* d.get(k), d.pop(k, x32) */
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
     if (ci->kind == CALL_NATIVE) return ci->ret_f32 && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
@@ -120,6 +124,16 @@ static bool call_f32(Facts *s, Instr *in) {
     return any;
 }
 
+/* The dict value whose view (d.values(), d.items()) value v is, or -1. */
+static int dict_of_view(TypeInfo *ti, int v, const char *view) {
+    Instr *c = ti->fn->instrs[v];
+    while (c->op == IR_COPY) c = ti->fn->instrs[c->args[0]];
+    Instr *m = c->op == IR_CALL && c->nargs == 1 && !c->nkw ? ti->fn->instrs[c->args[0]] : NULL;
+    if (!m || m->op != IR_GETATTR || strcmp(m->str, view)) return -1;
+    const Type *t = ti->vtypes[m->args[0]];
+    return t && t->kind == TY_DICT ? m->args[0] : -1;
+}
+
 /* Whether item k of tuple value `tup` is marked in the table: the tuple written where it is read,
  * a compiled callee's result whose item k it returns float32 (ret_f32_items), or a variable every
  * store to which is one of those with item k marked (t = (a[0], a[1]) then t[0] + t[1], x, y = t,
@@ -129,6 +143,10 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
     Instr *src = fn->instrs[tup];
     while (src->op == IR_COPY) src = fn->instrs[src->args[0]];
     if (src->op == IR_TUPLE) return k >= 0 && k < src->nargs && s->val[src->args[k]];
+    if (src->op == IR_ITERVALUE) {   /* for k, v in d.items(): v */
+        Instr *it = fn->instrs[ti_value_source(fn, src->args[0])];
+        return f32 && k == 1 && it->op == IR_GETITER && f32_dict(s, dict_of_view(s->ti, it->args[0], "items"));
+    }
     if (src->op == IR_CALL) {   /* p, s = pair(x32, y32): the items its callee returns float32 */
         const CallInfo *ci = s->ti->calls[src->id];
         return f32 && ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
@@ -204,6 +222,57 @@ static bool f32_list(Facts *s, int lst) {
     return in->op == IR_LOADVAR && f32_list_var(s, in->imm);
 }
 
+/* Whether dict variable `var` holds float32 values only, as Numba types a dict by what is stored
+ * in it (d = Dict() or {} then d[k] = a32[i]: a DictType[.., float32]): every dict stored to it a
+ * bare typed.Dict(), dict() or {}, every value stored (d[k] = x, d.setdefault(k, x)) a float32, and
+ * no other use that may add values or alias it (d.update, a call given d, d2 = d). */
+static bool f32_dict_var(Facts *s, int var) {
+    TypeInfo *ti = s->ti;
+    Function *fn = ti->fn;
+    Instr *st[16];
+    int n = ti_var_stores(fn, var, st, 16);
+    if (n <= 0 || n > 16) return false;
+    for (int i = 0; i < n; i++) {
+        Instr *d = fn->instrs[st[i]->args[0]];
+        while (d->op == IR_COPY) d = fn->instrs[d->args[0]];
+        const CallInfo *ci = d->op == IR_CALL ? ti->calls[d->id] : NULL;
+        bool bare = (d->op == IR_DICT && d->nargs == 0) ||
+                    (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_DICT && d->nargs == 1 && !d->nkw);
+        if (!bare) return false;
+    }
+    static const char *const reads[] = {"values", "items", "keys", "get", "pop", "setdefault", NULL};
+    for (int u = 0; u < fn->ninstrs; u++) {
+        Instr *x = fn->instrs[u];
+        for (int k = 0; x && k < x->nargs; k++) {
+            Instr *a = fn->instrs[x->args[k]];
+            if (a->op != IR_LOADVAR || a->imm != var) continue;
+            if ((k == 0 && x->op == IR_GETITEM) || x->op == IR_GETITER || x->op == IR_RETURN || (k == 1 && x->op == IR_CONTAINS))
+                continue;
+            if (k == 0 && x->op == IR_SETITEM && s->val[x->args[2]]) continue;   /* d[k] = x32 */
+            const CallInfo *ci = x->op == IR_CALL && k > 0 ? ti->calls[x->id] : NULL;
+            if (ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_LEN && !x->nkw) continue;
+            if (k != 0 || !is_method_of(x, reads)) return false;
+            if (strcmp(x->str, "setdefault")) continue;
+            for (int c = 0; c < fn->ninstrs; c++) {   /* d.setdefault(k, x32) */
+                Instr *call = fn->instrs[c];
+                if (call && call->op == IR_CALL && call->args[0] == x->id && (call->nargs != 3 || call->nkw || !s->val[call->args[2]]))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Whether dict value `d` is such a variable's, or a DictType[.., float32]. */
+static bool f32_dict(Facts *s, int d) {
+    const Type *t = d >= 0 ? s->ti->vtypes[d] : NULL;
+    if (!t || t->kind != TY_DICT || t->attr || t->elems[1] != ty_float64) return false;
+    if (t->narrow[1]) return t->narrow[1]->dtype == DT_FLOAT32;
+    Instr *in = s->ti->fn->instrs[d];
+    while (in->op == IR_COPY) in = s->ti->fn->instrs[in->args[0]];
+    return in->op == IR_LOADVAR && f32_dict_var(s, in->imm);
+}
+
 /* Whether the rules make value `in` float32, given the table as it stands. */
 static bool f32_rule(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
@@ -213,14 +282,19 @@ static bool f32_rule(Facts *s, Instr *in) {
     case IR_GETITEM:   /* t[k] of a tuple whose item k is a float32 */
         if (vt[in->args[0]] && vt[in->args[0]]->kind == TY_TUPLE)
             return ti_const_int(ti, in->args[1], &k) && tuple_item_marked(s, in->args[0], k < 0 ? k + vt[in->args[0]]->n : k, true);
-        return reads_dtype(ti, in, DT_FLOAT32) || f32_list(s, in->args[0]);
-    case IR_ITERVALUE: {   /* for x in l */
+        return reads_dtype(ti, in, DT_FLOAT32) || f32_list(s, in->args[0]) || f32_dict(s, in->args[0]);
+    case IR_ITERVALUE: {   /* for x in l, for v in d.values() */
         Instr *it = ti->fn->instrs[ti_value_source(ti->fn, in->args[0])];
-        return reads_dtype(ti, in, DT_FLOAT32) || (it->op == IR_GETITER && f32_list(s, it->args[0]));
+        return reads_dtype(ti, in, DT_FLOAT32) ||
+               (it->op == IR_GETITER && (f32_list(s, it->args[0]) || f32_dict(s, dict_of_view(ti, it->args[0], "values"))));
     }
     case IR_ARG: case IR_GLOBAL: return reads_dtype(ti, in, DT_FLOAT32);
     case IR_LOADVAR: return s->var[in->imm];
-    case IR_COPY: case IR_UNWRAP: return is_f32(s, in->args[0]);
+    case IR_COPY: return is_f32(s, in->args[0]);
+    case IR_UNWRAP: {   /* d.get(k) of a float32 dict: an optional, out of the table */
+        const Type *o = vt[in->args[0]];
+        return is_f32(s, in->args[0]) || (o && o->kind == TY_OPTIONAL && f32_rule(s, ti->fn->instrs[in->args[0]]));
+    }
     case IR_UNOP: return in->imm != IRU_NOT && is_f32(s, in->args[0]);
     case IR_BINOP: {
         int a = in->args[0], b = in->args[1];
@@ -463,22 +537,27 @@ bool ti_returns_f32(TypeInfo *ti) {
 
 /* The type the function returns, as Numba names it: a list every return gives filled with
  * float32 values only (f32_list: l = typed.List(), then l.append(a32[i])) is a ListType[float32]
- * (list(float32)), whose items Python's appends round and callers read as float32; the same
- * storage as ti->ret's. */
+ * (list(float32)), whose items Python's appends round and callers read as float32; a dict of
+ * float32 values (f32_dict) a DictType[.., float32]; the same storage as ti->ret's. */
 const Type *ti_return_type(TypeInfo *ti) {
     const Type *r = ti->ret;
     Function *fn = ti->fn;
-    if (!ti->f32 || !r || r->kind != TY_LIST || r->elems[0] != ty_float64 || r->narrow[0]) return r;
+    bool list = r && r->kind == TY_LIST && r->elems[0] == ty_float64 && !r->narrow[0];
+    bool dict = r && r->kind == TY_DICT && !r->attr && r->elems[1] == ty_float64 && !r->narrow[1];
+    if (!ti->f32 || (!list && !dict)) return r;
     Facts s = {.ti = ti, .val = ti->f32};
     bool any = false;
     for (int v = 0; v < fn->ninstrs; v++) {
         Instr *in = fn->instrs[v];
         if (!in || in->op != IR_RETURN) continue;
-        if (!f32_list(&s, in->args[0])) return r;
+        if (list ? !f32_list(&s, in->args[0]) : !f32_dict(&s, in->args[0])) return r;
         any = true;
     }
-    const Type *narrow = any ? (r->typed ? ty_typed_list(ty_float32) : ty_list(ty_float32)) : NULL;
-    return narrow && narrow->elems[0] == r->elems[0] ? narrow : r;
+    if (!any) return r;
+    const Type *key = dict && r->narrow[0] ? r->narrow[0] : r->elems[0], *narrow;
+    if (list) narrow = r->typed ? ty_typed_list(ty_float32) : ty_list(ty_float32);
+    else narrow = r->typed ? ty_typed_dict(key, ty_float32) : ty_dict(key, ty_float32);
+    return narrow && narrow->size == r->size && narrow->elems[list ? 0 : 1] == ty_float64 ? narrow : r;
 }
 
 static bool is_int(const Type *t) { return t == ty_int64; }
