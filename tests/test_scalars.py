@@ -334,9 +334,20 @@ def test_invert_int():
     check_all(invert, [(x,) for x in INTS])
 
 
-@numba_xfail("numba's ~bool is logical not; CPython's is the int -1 - x")
-def test_invert_bool():
-    check_all(invert, [(x,) for x in BOOLS])
+def invert_mixed(b, x):
+    c = x > 0
+    return ~b, ~c, ~(x > 1) * 3, ~b + 1
+
+
+def test_invert_bool_is_logical_not():
+    # as in Numba and NumPy (CPython's ~True is the int -2): Numba code writes ~flag for not flag
+    f = jit(invert)
+    for b in BOOLS:
+        r = f(b)
+        assert r is (not b), (b, r)
+    g = jit(invert_mixed)
+    assert g(True, 0.5) == (False, False, 3, 1)
+    assert g(False, 2.0) == (True, False, 0, 2)
 
 
 def test_negate_int64_min_wraps():

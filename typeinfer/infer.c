@@ -236,8 +236,8 @@ static const Type *type_unop(TypeInfo *ti, Instr *in, const Type *a) {
             ERR(in, "bad operand type for unary ~: %s", a->name);
             return NULL;
         }
-        if (a == ty_bool)   /* ~np.isnan(x) is NumPy's logical not; ~True (a Python bool) is -2 */
-            return in->imm == IRU_INVERT && ti_numpy_scalar_dtype(ti, in->args[0]) == DT_BOOL ? ty_bool : ty_int64;
+        if (a == ty_bool)   /* ~b is a logical not, as in Numba and NumPy (CPython's ~True is -2); -b, +b ints */
+            return in->imm == IRU_INVERT ? ty_bool : ty_int64;
         return a;
     }
     ERR(in, "bad operand type for unary %s: %s", ir_unop_text[in->imm], a->name);
