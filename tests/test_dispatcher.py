@@ -101,6 +101,17 @@ def test_signature_list_picks_matching():
     assert len(f.signatures) == 2
 
 
+
+def add2(x, y):
+    return x + y
+
+
+def test_signature_of_argument_types_only():
+    # "float32, float32" is a tuple of argument types to Numba (suite2p's oasis): no return type
+    f = njit(["float32, float32", "float64, float64"])(add2)
+    assert sorted(sig_names(f)) == [("float32", "float32"), ("float64", "float64")]
+    assert f(1.0, 2.5) == 3.5
+
 def test_explicit_signature_return_conversion():
     f = njit("float64(int64)")(double)
     r = f(3)

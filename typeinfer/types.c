@@ -1619,8 +1619,18 @@ int ty_parse_signature(const char *text, const Type **ret, const Type ***args, i
     const char *s = skip_ws(text);
     *ret = NULL;
     if (*s != '(') {
-        if (!(*ret = parse_ret_type(s, &s, err, errlen))) return -1;
-        s = skip_ws(s);
+        const char *after;
+        if (!(*ret = parse_ret_type(s, &after, err, errlen))) return -1;
+        if (*skip_ws(after) == ',') {   /* "float32, float32": the argument types, as a tuple in Numba */
+            size_t len = strlen(s);
+            char *wrapped = malloc(len + 3);
+            if (!wrapped) return -1;
+            snprintf(wrapped, len + 3, "(%s)", s);
+            int rc = ty_parse_signature(wrapped, ret, args, nargs, err, errlen);
+            free(wrapped);
+            return rc;
+        }
+        s = skip_ws(after);
         if (*s != '(') { snprintf(err, errlen, "expected '(' after the return type"); return -1; }
     }
     const Type *list[64];
