@@ -691,6 +691,20 @@ void cg_loop_end_rolled(Lower *L, LoopCtx *lc) {
                     LLVMMetadataAsValue(L->c, cg_loop_md(L->c, props, 2)));
 }
 
+/* s.start, s.stop or s.step of slice value s (parts present: `mask`, 1 start, 2 stop, 4 step); an
+ * absent part is Numba's default: step 1, start 0 (the largest int when the step is negative),
+ * stop the largest int (the smallest when it is negative). */
+static LLVMValueRef slice_part(Lower *L, int mask, LLVMValueRef s, const char *part) {
+    unsigned k = !strcmp(part, "start") ? 0 : !strcmp(part, "stop") ? 1 : 2;
+    if (mask & (1 << k)) return LLVMBuildExtractValue(L->b, s, k, part);
+    LLVMValueRef one = LLVMConstInt(L->i64, 1, 0), big = LLVMConstInt(L->i64, (unsigned long long)INT64_MAX, 0);
+    if (k == 2) return one;
+    LLVMValueRef pos = k ? big : LLVMConstInt(L->i64, 0, 0), neg = k ? LLVMConstInt(L->i64, (unsigned long long)INT64_MIN, 1) : big;
+    if (!(mask & 4)) return pos;
+    LLVMValueRef back = LLVMBuildICmp(L->b, LLVMIntSLT, LLVMBuildExtractValue(L->b, s, 2, "step"), LLVMConstInt(L->i64, 0, 0), "");
+    return LLVMBuildSelect(L->b, back, neg, pos, part);
+}
+
 /* Block b's FORITER (it heads a for loop), or NULL. */
 Instr *cg_foriter_of(const Block *b) {
     Instr *t = b->ninstrs ? b->instrs[b->ninstrs - 1] : NULL;
@@ -1863,6 +1877,8 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_RANGE) {   /* {start, stop, step} */
             unsigned k = !strcmp(in->str, "start") ? 0 : !strcmp(in->str, "stop") ? 1 : 2;
             v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], k, in->str);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_SLICE) {
+            v = slice_part(L, vt(L, in->args[0])->n, L->vals[in->args[0]], in->str);
         } else if (in->op == IR_GETATTR && ty_namedtuple_field(vt(L, in->args[0]), in->str) >= 0) {
             v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)ty_namedtuple_field(vt(L, in->args[0]), in->str), "");
         } else if (ti->frozen[in->id]) {

@@ -591,3 +591,25 @@ def blur_clamped_to_edges(img):
 def test_index_clamps_of_loop_indices(shape):
     # ii = i + di held to the image: selects, not hinted branches (lower.c clamp_target)
     check(blur_clamped_to_edges, np.arange(float(shape[0] * shape[1])).reshape(shape))
+
+
+def slice_parts(k, n, st):
+    s = slice(k, n)
+    u = slice(k, None, 2)
+    w = slice(None, None, st)
+    return s.start, s.stop, s.step, u.stop, u.step, w.start, w.stop, w.step
+
+
+def slice_start_offset(a, k):
+    s = slice(k, a.size)
+    return s.start + a[s].argmin()
+
+
+def test_slice_attributes():
+    # an absent part reads as Numba's default (CPython's is None): start 0, stop the largest int,
+    # step 1; start the largest int and stop the smallest for a negative step
+    big = 2 ** 63 - 1
+    f = jit(slice_parts)
+    assert f(2, 7, -1) == (2, 7, 1, big, 2, big, -big - 1, -1)
+    assert f(2, 7, 3) == (2, 7, 1, big, 2, 0, big, 3)
+    check(slice_start_offset, np.array([3.0, 1.0, 2.0, 0.5, 4.0]), 2)

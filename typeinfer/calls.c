@@ -562,7 +562,8 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
                          "permutation, dirichlet and multinomial are)", attr), NULL;
     }
     if (recv->kind == TY_LIST) return ti_list_getattr(ti, in, recv);
-    if (recv->kind == TY_RANGE && (!strcmp(attr, "start") || !strcmp(attr, "stop") || !strcmp(attr, "step"))) return ty_int64;
+    if ((recv->kind == TY_RANGE || recv->kind == TY_SLICE) && (!strcmp(attr, "start") || !strcmp(attr, "stop") || !strcmp(attr, "step")))
+        return ty_int64;   /* (a slice's absent part: Numba's default, slice(None, 5).start is 0) */
     if (recv->kind == TY_DICT) return ti_dict_getattr(ti, in, recv);
     if (recv->kind == TY_SET) return ti_set_getattr(ti, in, recv);
     if (recv->kind == TY_METHOD && !strcmp(recv->attr, "flags") && recv->recv->kind == TY_ARRAY) {
