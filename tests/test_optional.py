@@ -365,3 +365,36 @@ def test_passed_to_a_compiled_function_or_put_in_a_tuple(v):
         assert njit(pair)(n) == (positive_or_none(n), 1)
         assert njit(unpack)(n) == (0 if n <= 0 else n + 1)
     assert njit(listed)(4) == [4, 1]
+
+
+def flag_and_array(x):
+    if x.size == 0:
+        return True, None
+    return False, x
+
+
+def flag_and_array_var(x):
+    r = (True, None)
+    if x.size:
+        r = (False, x * 2)
+    return r
+
+
+flag_and_array_jit = impl.njit(flag_and_array)
+
+
+def unpacks_optional_item(x):
+    ok, y = flag_and_array_jit(x)
+    if y is None:
+        return -1.0
+    return y.sum()
+
+
+def test_none_and_a_value_in_tuple_items():
+    # a tuple item None on one path and an array on another: Tuple(bool, OptionalType(array)), as
+    # in Numba (SpikeInterface's merge_test)
+    from difftest import check
+    for x in (np.zeros(0), np.arange(3.0)):
+        check(flag_and_array, x)
+        check(flag_and_array_var, x)
+        assert impl.njit(unpacks_optional_item)(x) == unpacks_optional_item(x)

@@ -34,6 +34,21 @@ static const Type *unify_optional(const Type *a, const Type *b) {
     return u ? ty_optional(u) : NULL;
 }
 
+/* ty_unify, where None meets a value: OptionalType, in a tuple's items too (return True, None
+ * and return False, x: Tuple(bool, OptionalType(array)), as in Numba). */
+static const Type *unify_none(const Type *a, const Type *b) {
+    const Type *u = ty_unify(a, b);
+    if (u) return u;
+    if (a->kind == TY_NONE || b->kind == TY_NONE || a->kind == TY_OPTIONAL || b->kind == TY_OPTIONAL)
+        return unify_optional(a, b);
+    if (a->kind != TY_TUPLE || b->kind != TY_TUPLE || a->n != b->n || a->n > 64 || a->obj || b->obj)   /* (not namedtuples) */
+        return NULL;
+    const Type *elems[64];
+    for (int i = 0; i < a->n; i++)
+        if (!(elems[i] = unify_none(a->elems[i], b->elems[i]))) return NULL;
+    return ty_tuple(a->n, elems);
+}
+
 const Type *ti_const_type(const Const *c) {
     switch (c->kind) {
     case K_NONE: return ty_none;
@@ -696,8 +711,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
             const Type *both[2] = {old, args[0]};
             if (!(u = ti_join_functions(ti, in, both, 2))) return -1;
         }
-        if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL || args[0]->kind == TY_OPTIONAL))
-            u = unify_optional(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
+        if (!u && (old->kind == TY_NONE || args[0]->kind == TY_NONE || old->kind == TY_OPTIONAL || args[0]->kind == TY_OPTIONAL ||
+                   (old->kind == TY_TUPLE && args[0]->kind == TY_TUPLE)))
+            u = unify_none(old, args[0]);   /* `k = None` ... `k = 1.0`: OptionalType(float64) */
         if (!u && zerod_and_scalar(old, args[0])) {   /* s = 0.0; s += z * 2 with z 0-d: z * 2 is a scalar (zerod.c) */
             int rc = ti_scalarize_zerod(ti);
             if (rc) return rc < 0 ? -1 : TYPE_AGAIN;
@@ -900,7 +916,7 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (!u && ti_is_function(ti->ret) && ti_is_function(args[0]))
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return different functions (%s, %s) to Python",
                          ti->ret->name, args[0]->name);
-        if (!u) u = unify_optional(ti->ret, args[0]);
+        if (!u) u = unify_none(ti->ret, args[0]);
         if (!u && zerod_and_scalar(ti->ret, args[0])) {
             int rc = ti_scalarize_zerod(ti);
             if (rc) return rc < 0 ? -1 : TYPE_AGAIN;
