@@ -328,7 +328,8 @@ def test_tri_indices_from(shape):
 def partitions(a, k):
     p = np.partition(a, k)
     i = np.argpartition(a, k)
-    return p[k], np.all(p[:k] <= p[k]), np.all(p[k:] >= p[k]), a[i[k]], np.partition(a, np.array([0, k]))[k]
+    return (p[k], np.all(p[:k] <= p[k]), np.all(p[k:] >= p[k]), a[i[k]], np.partition(a, np.array([0, k]))[k],
+            np.partition(a, kth=k)[k], a[np.argpartition(a, kth=k)[k]])
 
 
 @pytest.mark.parametrize("k", [0, 3, -1, 8, 9])

@@ -877,7 +877,7 @@ def _argpartition_array(a, kth):
 
 def _choose_partition(values, kwnames, arg):
     name = "np.argpartition" if arg else "np.partition"
-    if len(values) != 2 or kwnames:
+    if len(values) != 2 or not set(kwnames) <= {"a", "kth"}:   # np.partition(a, kth=k): numbagg
         _refuse(name, "axis=, kind= or order=")
     a, kth = values
     if not _is_array(a) or a.ndim == 0 or (arg and a.ndim != 1):
