@@ -514,6 +514,36 @@ static LLVMValueRef find(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef 
     return LLVMBuildLoad2(L->b, L->i64, found, "");
 }
 
+/* x in a, a an array of any layout: an element equal to x, looked for in C order until found
+ * (Numba's: any(a == x)). */
+static LLVMValueRef array_contains(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef x, const Type *xt) {
+    LLVMValueRef n = cg_array_size(L, at, a);
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "in.head");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "in.body");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "in.done");
+    LLVMBuildBr(L->b, head);
+    LLVMPositionBuilderAtEnd(L->b, head);
+    LLVMValueRef k = LLVMBuildPhi(L->b, L->i64, "k");
+    LLVMValueRef more = LLVMBuildICmp(L->b, LLVMIntSLT, k, n, "");
+    LLVMBuildCondBr(L->b, more, body, done);
+    LLVMPositionBuilderAtEnd(L->b, body);
+    LLVMValueRef e = cg_load_elem(L, at->dtype, cg_flat_elem(L, at, a, k));
+    LLVMValueRef eq = cg_cmp_any(L, IRC_EQ, e, ty_scalar_of(at->dtype), x, xt);
+    LLVMValueRef next = LLVMBuildAdd(L->b, k, i64c(L, 1), "");
+    LLVMBasicBlockRef body_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildCondBr(L->b, eq, done, head);
+    LLVMValueRef ks[2] = {i64c(L, 0), next};
+    LLVMBasicBlockRef kb[2] = {from, body_end};
+    LLVMAddIncoming(k, ks, kb, 2);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMValueRef found = LLVMBuildPhi(L->b, L->i1, "found");
+    LLVMValueRef fs[2] = {LLVMConstInt(L->i1, 0, 0), LLVMConstInt(L->i1, 1, 0)};
+    LLVMBasicBlockRef fb[2] = {head, body_end};
+    LLVMAddIncoming(found, fs, fb, 2);
+    return found;
+}
+
 LLVMValueRef cg_contains(Lower *L, Instr *in) {
     const Type *ct = L->ti->vtypes[in->args[0]], *xt = L->ti->vtypes[in->args[1]];
     LLVMValueRef c = L->vals[in->args[0]], x = L->vals[in->args[1]], r;
@@ -524,6 +554,8 @@ LLVMValueRef cg_contains(Lower *L, Instr *in) {
         r = LLVMBuildICmp(L->b, LLVMIntSGE, find(L, ct, c, x, xt, i64c(L, 0), cg_list_len(L, c)), i64c(L, 0), "");
     } else if (ct->kind == TY_RANGE) {
         r = cg_range_contains(L, c, x, xt);
+    } else if (ct->kind == TY_ARRAY) {
+        r = array_contains(L, ct, c, x, xt);
     } else {
         r = LLVMConstInt(L->i1, 0, 0);
         for (int i = 0; i < ct->n; i++)

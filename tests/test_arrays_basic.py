@@ -613,3 +613,21 @@ def test_slice_attributes():
     assert f(2, 7, -1) == (2, 7, 1, big, 2, big, -big - 1, -1)
     assert f(2, 7, 3) == (2, 7, 1, big, 2, 0, big, 3)
     check(slice_start_offset, np.array([3.0, 1.0, 2.0, 0.5, 4.0]), 2)
+
+
+def contains_in_array(a, x):
+    return x in a, x not in a
+
+
+def not_in_prefix(arr, k, c):
+    return c not in arr[:k]
+
+
+@pytest.mark.parametrize("x", [5, 12, 7.0, -1, float("nan")])
+def test_in_array(x):
+    # an element equal to x, any layout (coffea's `if c not in arr[:k]`)
+    a = np.arange(12).reshape(3, 4)
+    for v in (a, a.T, a[:, ::2], a.astype(np.float32), np.zeros(0)):
+        check(contains_in_array, v, x)
+    check(not_in_prefix, np.array([4, 5, 6]), 2, 6)
+    check(not_in_prefix, np.array([4, 5, 6]), 2, 5)

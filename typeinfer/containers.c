@@ -211,7 +211,8 @@ const Type *ti_list_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b) {
     return ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name), NULL;
 }
 
-/* x in c: c a list, a dict or one of its views, a set, a range, or a tuple of one type. */
+/* x in c: c a list, a dict or one of its views, a set, a range, a tuple of one type, or a number in an
+ * array. */
 const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
     if (c->kind == TY_DICT && c->attr && strcmp(c->attr, "keys")) {   /* x in d.values(), (k, v) in d.items() */
         const Type *e = ti_iter_value_type(c);
@@ -227,6 +228,12 @@ const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
     if (c->kind == TY_DICT || c->kind == TY_SET) return check_key(ti, in, c, x) ? NULL : ty_bool;
     if (c->kind == TY_RANGE) {   /* a number equal to one of the range's ints (cg_range_contains) */
         if (!ty_is_number(x)) return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
+        return ty_bool;
+    }
+    if (c->kind == TY_ARRAY) {   /* an element equal to x (Numba's: any(a == x)) */
+        if (!ty_is_number(x) || ty_dtypes[c->dtype].kind == 'V' || ty_dtypes[c->dtype].kind == 'M' || ty_dtypes[c->dtype].kind == 'm' ||
+            ty_dtypes[c->dtype].kind == 'U' || ty_dtypes[c->dtype].kind == 'S')
+            return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
         return ty_bool;
     }
     const Type *e = c->kind == TY_LIST ? c->elems[0] : ty_is_uniform_tuple(c) || (c->kind == TY_TUPLE && !c->n) ? (c->n ? c->elems[0] : NULL) : NULL;
