@@ -346,6 +346,10 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
         return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
+    if (iterable->kind == TY_METHOD) {   /* a.flat of any strides: {array, k, count, value} */
+        LLVMTypeRef f[4] = {cg_type(L, iterable->recv), L->i64, L->i64, cg_type(L, ty_scalar_of(iterable->recv->dtype))};
+        return LLVMStructTypeInContext(L->c, f, 4, 0);
+    }
     if (iterable->kind == TY_RANGE) {   /* {start, step, count, k, i, stop} */
         LLVMTypeRef f[6] = {L->i64, L->i64, L->i64, L->i64, L->i64, L->i64};
         return LLVMStructTypeInContext(L->c, f, 6, 0);
@@ -402,6 +406,11 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
     case TY_ITER:
         LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));
         return;
+    case TY_METHOD:   /* a.flat */
+        LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 1));
+        LLVMBuildStore(L->b, cg_array_size(L, it->recv, v), cg_field(L, st, state, 2));
+        return;
     case TY_RANGE:
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), cg_field(L, st, state, 0));
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 2, "step"), cg_field(L, st, state, 1));
@@ -432,7 +441,8 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     }
     if (it->kind == TY_DICT || it->kind == TY_SET) return cg_dict_iter_more(L, it, state, st);
     if (it->kind == TY_GENERATOR) return cg_gen_iter_more(L, it, state);
-    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY || it->kind == TY_STR;
+    bool range = it->kind == TY_RANGE, arr = it->kind == TY_ARRAY || it->kind == TY_RECARRAY || it->kind == TY_STR ||
+                                             it->kind == TY_METHOD;
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, range ? 3 : 1), "k");
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                        : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
@@ -464,6 +474,9 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
     if (it->kind == TY_STR) {
         cg_str_iter_step(L, it, state, k);
+    } else if (it->kind == TY_METHOD) {   /* a.flat */
+        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it->recv), cg_field(L, st, state, 0), "");
+        LLVMBuildStore(L->b, cg_load_elem(L, it->recv->dtype, cg_flat_elem(L, it->recv, a, k)), cg_field(L, st, state, 3));
     } else if (arr) {
         LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
         LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), cg_field(L, st, state, 3));
@@ -502,7 +515,7 @@ static LLVMValueRef iter_value(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     switch (it->kind) {
     case TY_ITER: return iter_value(L, it->iter_of, inner_state(L, st, state));
-    case TY_ARRAY: case TY_RECARRAY: case TY_STR:
+    case TY_ARRAY: case TY_RECARRAY: case TY_STR: case TY_METHOD:
         return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 3), cg_field(L, st, state, 3), "");
     case TY_RANGE: return LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 4), "i");
     case TY_GENERATOR: return LLVMBuildLoad2(L->b, LLVMStructGetTypeAtIndex(st, 1), cg_field(L, st, state, 1), "");

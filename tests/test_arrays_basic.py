@@ -631,3 +631,27 @@ def test_in_array(x):
         check(contains_in_array, v, x)
     check(not_in_prefix, np.array([4, 5, 6]), 2, 6)
     check(not_in_prefix, np.array([4, 5, 6]), 2, 5)
+
+
+def sum_flat(a):
+    t = a.dtype.type(0)
+    for v in a.flat:
+        t += v
+    return t
+
+
+def argmax_flat(a):
+    best, at = a.flat[0], 0
+    for i, v in enumerate(a.flat):
+        if v > best:
+            best, at = v, i
+    return at, best
+
+
+def test_iterate_flat_of_any_layout():
+    # `for v in a.flat` and enumerate(a.flat) of F-ordered and strided arrays (numbagg's nanargmax
+    # with axis=None): C order; float32 elements add in float32
+    a = np.arange(12.0).reshape(3, 4) * 1.1
+    for v in (a, a.T, a[:, ::2], a.astype(np.float32).T, np.ones((2, 3, 2))[:, ::2], a.astype(np.int32)[::-1]):
+        check(sum_flat, v)
+        check(argmax_flat, v)

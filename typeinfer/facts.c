@@ -66,6 +66,8 @@ static bool reads_dtype(TypeInfo *ti, const Instr *in, int dt) {
     if (it && it->kind == TY_ITER && (it->iter_of->kind == TY_LIST || it->iter_of->kind == TY_DICT ||
                                       (it->iter_of->kind == TY_ARRAY && it->iter_of->ndim == 1)))
         a = it->iter_of;
+    if (it && it->kind == TY_ITER && it->iter_of->kind == TY_METHOD && !strcmp(it->iter_of->attr, "flat"))
+        a = it->iter_of->recv;   /* for x in a.flat */
     if (a && (a->kind == TY_LIST || a->kind == TY_DICT)) {   /* an item of ListType[float32], d[k] or d.values() of DictType[.., float32] */
         const char *view = a->kind == TY_DICT ? (in->op == IR_GETITEM ? "values" : a->attr ? a->attr : "keys") : "";
         const Type *n = a->kind == TY_LIST ? a->narrow[0] : !strcmp(view, "keys") ? a->narrow[0] :

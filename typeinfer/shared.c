@@ -168,6 +168,7 @@ bool ti_is_iterable(const Type *t) {
     case TY_TUPLE: return t->n == 0 || ty_is_uniform_tuple(t);
     case TY_ZIP: case TY_LIST: case TY_DICT: case TY_SET: case TY_STR: return true;
     case TY_ITER: return t->iter_of && ti_is_iterable(t->iter_of);   /* iter(x): its items go on from where it is */
+    case TY_METHOD: return !strcmp(t->attr, "flat") && t->recv->kind == TY_ARRAY;   /* a.flat of an array of any strides */
     default: return false;
     }
 }
@@ -184,6 +185,7 @@ const Type *ti_iter_value_type(const Type *of) {
     case TY_GENERATOR: return of->elems[0];
     case TY_ITER: return ti_iter_value_type(of->iter_of);
     case TY_RANGE: return ty_int64;
+    case TY_METHOD: return ty_scalar_of(of->recv->dtype);   /* a.flat: its elements in C order */
     case TY_STR: return ty_str;
     case TY_DICT:   /* a dict and its keys() iterate the keys, values() the values, items() (key, value) */
         if (of->attr && of->attr[0] == 'v') return of->elems[1];
