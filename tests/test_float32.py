@@ -190,6 +190,28 @@ def test_binary_maths_ulps(name):
     assert ulps(got, getattr(np, name)(X, y)) <= MATH_ULPS_NUMPY
 
 
+
+def hypot_loop(u, v):
+    out = np.empty_like(u)
+    for i in range(u.size):
+        out[i] = np.hypot(u[i], v[i])
+    return out
+
+
+def test_hypot_is_glibcs_hypotf():
+    # float32 np.hypot, in array code and in a loop over elements, is NumPy's (glibc's hypotf: the
+    # float of sqrt(x*x + y*y) in double) bit for bit, infinities and NaNs included
+    rng = np.random.default_rng(1)
+    u = (rng.standard_normal(20000) * 10.0 ** rng.integers(-40, 38, 20000)).astype(F32)
+    v = (rng.standard_normal(20000) * 10.0 ** rng.integers(-40, 38, 20000)).astype(F32)
+    special = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 3.4e38, 1e-45], F32)
+    u, v = np.concatenate([u, np.repeat(special, 7)]), np.concatenate([v, np.tile(special, 7)])
+    with np.errstate(all="ignore"):
+        want = np.hypot(u, v)
+        for got in (jit(hypot_loop)(u, v), jit(lambda a, b: np.hypot(a, b))(u, v)):
+            assert got.dtype == F32
+            np.testing.assert_array_equal(got, want)
+
 def fused_maths(a, b):
     return np.exp(-a * a) * np.sin(b * 3.0) + np.log1p(np.abs(a))
 
