@@ -153,6 +153,16 @@ void cg_mark_pure(Lower *L, LLVMValueRef call) {
                                  LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(pure[k], strlen(pure[k])), 0));
 }
 
+/* A call that only reads memory, returns and raises nothing (memory(read): LLVM's encoding, Ref in
+ * each of its three locations), so LICM hoists it from a loop that stores nothing it may read. */
+void cg_mark_reads(Lower *L, LLVMValueRef call) {
+    static const char *const kinds[] = {"nounwind", "willreturn", "memory"};
+    static const uint64_t values[] = {0, 0, 1 | 1 << 2 | 1 << 4};
+    for (int k = 0; k < 3; k++)
+        LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName(kinds[k], strlen(kinds[k])), values[k]));
+}
+
 /* cg_mark_pure, and the callee may run where the code did not ask for it (speculatable: no
  * undefined behaviour for any argument), so LICM hoists the call out of a loop even when an
  * earlier call in the body might not return. */
@@ -2004,6 +2014,12 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a->kind == TY_NONE || b->kind == TY_NONE || a->kind == TY_DTYPE) {
             bool eq = a == b;   /* None, dtypes: decided by the types */
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);
+        } else if (a == ty_str && ti_const_str(L->ti, in->args[0]) && ti_const_str(L->ti, in->args[1])) {
+            /* a.dtype.kind == "i": decided here (UTF-8's byte order is the code points') */
+            int d = strcmp(ti_const_str(L->ti, in->args[0]), ti_const_str(L->ti, in->args[1]));
+            bool r = in->imm == IRC_EQ ? d == 0 : in->imm == IRC_NE ? d != 0 : in->imm == IRC_LT ? d < 0 :
+                     in->imm == IRC_LE ? d <= 0 : in->imm == IRC_GT ? d > 0 : d >= 0;
+            v = LLVMConstInt(L->i1, r, 0);
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST || a->kind == TY_SET || b->kind == TY_SET ||

@@ -201,6 +201,7 @@ LLVMValueRef cg_narrow_unop(Lower *L, Instr *in, LLVMValueRef a);
 LLVMValueRef cg_narrow_call(Lower *L, Instr *in, const CallInfo *ci, LLVMValueRef *args, int n);   /* min, max, abs */
 /* lower_f32.c: a feature of L's target ("+avx512f"), a whole item of its list */
 void cg_mark_pure(Lower *L, LLVMValueRef call);
+void cg_mark_reads(Lower *L, LLVMValueRef call);   /* it only reads memory (memory(read)), returns, raises nothing */
 void cg_mark_speculatable(Lower *L, LLVMValueRef call);   /* pure, and its callee safe to run anywhere */
 bool cg_feature_in(const char *features, const char *feat);
 bool cg_has_feature(Lower *L, const char *feat);

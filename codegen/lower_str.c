@@ -125,9 +125,11 @@ LLVMValueRef cg_str_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef x[2] = {a, b};
     if (op == IRC_EQ || op == IRC_NE) {
         LLVMValueRef eq = cg_call(L, "ember_rt_str_eq", L->i1, pt, x, 2);
+        cg_mark_reads(L, eq);   /* (mode == "sum" of an argument: hoisted from a loop that stores no string) */
         return op == IRC_EQ ? eq : LLVMBuildNot(L->b, eq, "");
     }
     LLVMValueRef c = cg_call(L, "ember_rt_str_cmp", L->i32, pt, x, 2);
+    cg_mark_reads(L, c);
     static const LLVMIntPredicate preds[] = {[IRC_LT] = LLVMIntSLT, [IRC_LE] = LLVMIntSLE, [IRC_GT] = LLVMIntSGT,
                                              [IRC_GE] = LLVMIntSGE};
     return LLVMBuildICmp(L->b, preds[op], c, LLVMConstInt(L->i32, 0, 0), "");

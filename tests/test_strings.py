@@ -582,3 +582,36 @@ def test_ascii_recasing_against_cpython(seed):
     rng = random.Random(seed)
     texts = ["".join(rng.choice("aAbBzZ 09'-_\t.xQ") for _ in range(rng.randint(0, 14))) for _ in range(40)]
     check_all(lambda s: (s.capitalize(), s.casefold(), s.swapcase(), s.title()), [(t,) for t in texts])
+
+
+def count_by_kind(values):
+    c = 0
+    for i in range(len(values)):
+        if values.dtype.kind == "i" or values[i] > 0:
+            c += 1
+    return c
+
+
+def reduce_by_name(values, how):
+    c = 0.0
+    for i in range(len(values)):
+        if how == "sum":
+            c += values[i]
+        elif how < "m":
+            c = max(c, values[i])
+    return c
+
+
+def test_string_tests_in_loops():
+    # a comparison of two constants (a.dtype.kind == "i", pandas' grouped kernels) is decided
+    # when compiling; one of an argument is hoisted from the loop (ember: no runtime call left in
+    # the first, 45x numba's time before)
+    v = np.array([1.5, -2.0, 3.0, 0.0])
+    check(count_by_kind, v)
+    check(count_by_kind, v.astype(np.int64))
+    for how in ("sum", "max", "zz"):
+        check(reduce_by_name, v, how)
+    if not ON_NUMBA:
+        f = jit(count_by_kind)
+        f(v)
+        assert "ember_rt_str" not in "".join(f.inspect_llvm().values())
