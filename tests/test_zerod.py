@@ -85,3 +85,24 @@ def test_zerod_array_and_scalar_at_a_join():
     # NumPy's result has either kind; a compiled variable has one type (Numba refuses it too)
     with pytest.raises(TypingError, match=r"for x \(a 0-d array and a scalar meet here: read the array's element with \[\(\)\]"):
         jit(zerod_meets_scalar)(True)
+
+
+def index_with_zerod(a, i):
+    return a[i]
+
+
+def index_pair_with_zerod(a, i, j):
+    return a[i, j], a[i, 1:]
+
+
+def store_with_zerod(a, i, v):
+    a[i] = v
+    return a
+
+
+def test_zerod_integer_array_as_an_index():
+    # a 0-d integer array indexes as its int, as in NumPy and Numba (it crashed the compiler)
+    check(index_with_zerod, np.arange(3, 13), np.array(2))
+    check(index_with_zerod, np.arange(3, 13), np.array(-1, np.int16))
+    check(index_pair_with_zerod, np.arange(12).reshape(3, 4), np.array(1), np.array(2, np.uint16))
+    check(store_with_zerod, np.zeros(3), np.array(1), 5.0)

@@ -44,7 +44,7 @@ static int index_info(const Type *idx, IndexInfo *ii) {
     }
     for (int i = 0; i < ii->n; i++) {
         const Type *p = ii->parts[i];
-        if (ty_is_int(p)) ii->nint++;
+        if (ty_is_int(p) || (is_int_array(p) && p->ndim == 0)) ii->nint++;   /* a 0-d one: read as its int (zerod.c) */
         else if (p->kind == TY_SLICE) ii->nslice++;
         else if (p->kind == TY_NONE) ii->nnone++;
         else if (p->kind == TY_ARRAY && (is_int_array(p) || p->dtype == DT_BOOL)) ii->narr++;
@@ -87,6 +87,7 @@ bool ti_index_general(const Type *idx) {
     bool multi = false;
     for (int i = 0; i < n; i++) {
         const Type *p = idx->kind == TY_TUPLE ? idx->elems[i] : idx;
+        if (p->kind == TY_ARRAY && p->ndim == 0 && p->dtype != DT_BOOL) p = ty_int64;   /* an int (zerod.c) */
         if (p->kind == TY_ARRAY) {
             narr++;
             multi |= p->ndim > 1 && p->dtype != DT_BOOL;
