@@ -800,7 +800,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
             shape[k] = cg_arr_shape(L, args[0], nd - 1 - k);
             strides[k] = cg_arr_stride(L, at, args[0], nd - 1 - k);
         }
-        if (ci->nparams > 1 && (ci->argmap[1] >= 0 || ci->argmap[1] == -2)) {   /* explicit axes */
+        if (ci->nparams > 1 && (ci->argmap[1] == -2 || (ci->argmap[1] >= 0 && ci->params[1]->kind != TY_NONE))) {   /* explicit axes */
             LLVMTypeRef dims = LLVMArrayType2(L->i64, (unsigned long long)nd);
             LLVMValueRef sh = cg_entry_alloca(L, dims, "shape"), st = cg_entry_alloca(L, dims, "strides");
             LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, args[0], 3, ""), sh);

@@ -938,6 +938,8 @@ static LLVMValueRef cum_step(Lower *L, const AxisEnv *A, LLVMValueRef prev, LLVM
         L->numpy_sem = false;
     } else {
         if (A->bid == BI_NP_CUMPROD && A->rdt == DT_COMPLEX64) v = cg_c64_mul_scalar(L, prev, x);
+        else if (ct == ty_bool)   /* dtype=bool: NumPy's bool add is or, multiply and */
+            v = A->bid == BI_NP_CUMSUM ? LLVMBuildOr(L->b, prev, x, "") : LLVMBuildAnd(L->b, prev, x, "");
         else v = cg_binop(L, A->bid == BI_NP_CUMSUM ? IRB_ADD : IRB_MUL, prev, x, ct, NULL);
     }
     const Type *vt = ct;

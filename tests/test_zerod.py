@@ -106,3 +106,29 @@ def test_zerod_integer_array_as_an_index():
     check(index_with_zerod, np.arange(3, 13), np.array(-1, np.int16))
     check(index_pair_with_zerod, np.arange(12).reshape(3, 4), np.array(1), np.array(2, np.uint16))
     check(store_with_zerod, np.zeros(3), np.array(1), 5.0)
+
+
+def transposes(a, ax):
+    return a.transpose(None).shape, np.transpose(a, axes=None).shape, a.transpose(ax).shape
+
+
+def interp_zerod(x, xp, fp):
+    return np.interp(x, xp, fp)
+
+
+def bool_running(a):
+    return a.cumsum(dtype=np.bool_), np.cumprod(a, dtype=np.bool_), np.cumsum(a.reshape(2, 2), axis=1, dtype=np.bool_)
+
+
+def diff_of(a):
+    return np.diff(a)
+
+
+def test_forms_that_crashed_the_compiler():
+    # axes=None given explicitly; a 0-d x of np.interp (NumPy's result: a scalar); a running sum
+    # and product of dtype bool (or, and); np.diff of a 0-d array a clear error
+    check(transposes, np.arange(6).reshape(2, 3), None)
+    check(interp_zerod, np.array(0.3), np.linspace(0, 1, 5), np.linspace(0, 2, 5))
+    check(bool_running, np.array([False, True, False, True]))
+    with pytest.raises(Exception, match="one dimension or more"):
+        jit(diff_of)(np.array(42))

@@ -383,7 +383,7 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_DIFF:
         if (!(ci = ti_bind(ti, in, bid, fname, P_DIFF, 1, args, nargs, false))) return -1;
         a = ci->params[0];
-        if (!is_array(a)) return ERR(in, "np.diff() needs an array (got %s)", a->name);
+        if (!is_array(a) || a->ndim == 0) return ERR(in, "np.diff() needs an array of one dimension or more (got %s)", a->name);
         if (given(ci, 1) && ci->params[1] != ty_int64) return ERR(in, "n must be an integer (got %s)", ci->params[1]->name);
         ci->ret = ty_array(a->dtype, a->ndim, 'C', false);
         return 0;

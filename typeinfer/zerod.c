@@ -67,11 +67,15 @@ int ti_scalarize_zerod(TypeInfo *ti) {
                 for (int k = 0; k < in->nargs && n < 8; k++) ops[n++] = k;
             } else if (in->op == IR_CALL) {
                 const CallInfo *ci = ti->calls[in->id];
-                if (!ci || ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT || !ti_is_ufunc(ci->builtin) ||
-                    ci->ufmethod || ti_ufunc_param(ci, 0) >= 0)
-                    continue;   /* out= keeps the array */
-                for (int k = 0; k < ti_ufunc_nin(ci->builtin); k++)
-                    if (ci->argmap[k] >= 0) ops[n++] = ci->argmap[k];
+                if (ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_NP_INTERP && ci->argmap[0] >= 0) {
+                    ops[n++] = ci->argmap[0];   /* np.interp(z, xp, fp): NumPy's is a scalar too */
+                } else {
+                    if (!ci || ci->kind != CALL_BUILTIN || ci->builtin >= BI_COUNT || !ti_is_ufunc(ci->builtin) ||
+                        ci->ufmethod || ti_ufunc_param(ci, 0) >= 0)
+                        continue;   /* out= keeps the array */
+                    for (int k = 0; k < ti_ufunc_nin(ci->builtin); k++)
+                        if (ci->argmap[k] >= 0) ops[n++] = ci->argmap[k];
+                }
             }
             at = i;
             for (int k = 0; k < n; k++)
