@@ -2049,7 +2049,24 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
             break;
         }
-        bool same = a->kind == TY_NONE && b->kind == TY_NONE;
+        if (a == b && (ty_is_number(a) || a == ty_str)) {   /* numbers: equal ones are one object, as Numba takes them */
+            v = a == ty_str ? LLVMBuildICmp(L->b, LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "")
+                            : cg_cmp_any(L, IRC_EQ, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
+            v = in->imm ? LLVMBuildNot(L->b, v, "") : v;
+            break;
+        }
+        if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim) {
+            /* Numba's: the same data, shape and strides (a is a[:] too) */
+            LLVMValueRef x = L->vals[in->args[0]], y = L->vals[in->args[1]];
+            v = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_data(L, x), cg_arr_data(L, y), "");
+            for (int k = 0; k < a->ndim; k++) {
+                v = LLVMBuildAnd(L->b, v, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, x, k), cg_arr_shape(L, y, k), ""), "");
+                v = LLVMBuildAnd(L->b, v, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, a, x, k), cg_arr_stride(L, b, y, k), ""), "");
+            }
+            v = in->imm ? LLVMBuildNot(L->b, v, "") : v;
+            break;
+        }
+        bool same = a->kind == TY_NONE && b->kind == TY_NONE;   /* (values of two types: never one object) */
         v = LLVMConstInt(L->i1, in->imm ? !same : same, 0);
         break;
     }

@@ -10,6 +10,7 @@ the wrapped CPython value, and the division family leaves out INT64_MIN // -1.
 import itertools
 import math
 
+import numpy as np
 import pytest
 
 from difftest import (
@@ -800,3 +801,17 @@ def test_complex_division_is_cpythons(b):
     b, NaN when a part of b is NaN, zeros' signs kept; inline in compiled code."""
     for a in COMPLEXES + [complex(-1e300, 1e300), complex(5.0, -0.0)]:
         check(truediv, a, b)
+
+
+def identities(b, x):
+    a = np.arange(4)
+    return (b is True, True is b, b is not True, x is 1, 1 is x, a is a, a is a[:], a is a[1:], x is b)
+
+
+def test_is_between_values():
+    # as Numba: numbers of one type are one object when equal, values of two types never are; an
+    # array is another with the same data, shape and strides (CPython's `x is 1` is an identity
+    # its small ints happen to pass)
+    f = jit(identities)
+    assert f(True, 1) == (True, True, False, True, True, True, True, False, False)
+    assert f(False, 2) == (False, False, True, False, False, True, True, False, False)

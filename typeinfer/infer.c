@@ -745,10 +745,10 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     case IR_UNOP:
         if (!(t = type_unop(ti, in, args[0]))) return -1;
         break;
-    case IR_IS:
-        if (args[0]->kind != TY_NONE && args[1]->kind != TY_NONE && args[0] != args[1])
-            return UNSUP(in, "'is' is only supported against None (got %s and %s)", args[0]->name,
-                         args[1]->name);
+    case IR_IS:   /* values of one type: equal ones are one object; of two types, never (as Numba) */
+        if (args[0]->kind != TY_NONE && args[1]->kind != TY_NONE && args[0] != args[1] &&
+            (!ty_is_runtime(args[0]) || !ty_is_runtime(args[1])))
+            return UNSUP(in, "'is' is not supported between %s and %s", args[0]->name, args[1]->name);
         t = ty_bool;
         break;
     case IR_TRUTH:
