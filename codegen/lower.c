@@ -728,6 +728,39 @@ static LLVMValueRef slice_part(Lower *L, int mask, LLVMValueRef s, const char *p
     return LLVMBuildSelect(L->b, back, neg, pos, part);
 }
 
+/* x == y (eq) or x != y where either is an OptionalType (the other one too, a value or None):
+ * None equals None only; two values compare as values, where both are there. */
+static LLVMValueRef cmp_optional(Lower *L, bool eq, LLVMValueRef x, const Type *xt, LLVMValueRef y, const Type *yt) {
+    LLVMValueRef has[2], val[2];
+    const Type *et[2];
+    LLVMValueRef v2[2] = {x, y};
+    const Type *t2[2] = {xt, yt};
+    for (int k = 0; k < 2; k++) {
+        const Type *t = t2[k];
+        et[k] = t->kind == TY_OPTIONAL ? t->elems[1] : t;
+        has[k] = t->kind == TY_OPTIONAL ? LLVMBuildExtractValue(L->b, v2[k], 0, "") : LLVMConstInt(L->i1, t->kind != TY_NONE, 0);
+        val[k] = t->kind == TY_OPTIONAL ? LLVMBuildExtractValue(L->b, v2[k], 1, "") : v2[k];
+    }
+    LLVMValueRef neither = LLVMBuildNot(L->b, LLVMBuildOr(L->b, has[0], has[1], ""), "");
+    LLVMValueRef r = neither;
+    if (et[0]->kind != TY_NONE && et[1]->kind != TY_NONE) {
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+        LLVMBasicBlockRef both = LLVMAppendBasicBlockInContext(L->c, L->func, "opt.both");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "opt.cmp");
+        LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, has[0], has[1], ""), both, join);
+        LLVMPositionBuilderAtEnd(L->b, both);
+        LLVMValueRef same = cg_cmp_any(L, IRC_EQ, val[0], et[0], val[1], et[1]);
+        LLVMBasicBlockRef both_end = LLVMGetInsertBlock(L->b);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        r = LLVMBuildPhi(L->b, L->i1, "");
+        LLVMValueRef vs[2] = {neither, same};
+        LLVMBasicBlockRef bs[2] = {from, both_end};
+        LLVMAddIncoming(r, vs, bs, 2);
+    }
+    return eq ? r : LLVMBuildNot(L->b, r, "");
+}
+
 /* Block b's FORITER (it heads a for loop), or NULL. */
 Instr *cg_foriter_of(const Block *b) {
     Instr *t = b->ninstrs ? b->instrs[b->ninstrs - 1] : NULL;
@@ -2011,6 +2044,8 @@ static int lower_instr(Lower *L, Instr *in) {
         const Type *a = vt(L, in->args[0]), *b = vt(L, in->args[1]);
         if (t->kind == TY_ARRAY) {
             v = cg_array_expr(L, in);
+        } else if (a->kind == TY_OPTIONAL || b->kind == TY_OPTIONAL) {
+            v = cmp_optional(L, in->imm == IRC_EQ, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else if (a->kind == TY_NONE || b->kind == TY_NONE || a->kind == TY_DTYPE) {
             bool eq = a == b;   /* None, dtypes: decided by the types */
             v = LLVMConstInt(L->i1, in->imm == IRC_EQ ? eq : !eq, 0);

@@ -6,7 +6,7 @@ value (TypeError where it is None, as Numba's implicit cast)."""
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, errors, impl
+from difftest import ON_NUMBA, errors, impl, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 njit = impl.njit
@@ -398,3 +398,28 @@ def test_none_and_a_value_in_tuple_items():
         check(flag_and_array, x)
         check(flag_and_array_var, x)
         assert impl.njit(unpacks_optional_item)(x) == unpacks_optional_item(x)
+
+
+def compare_maybe_none(x):
+    a = None
+    if x:
+        a = 0
+    return a == None, a != None, None == a, a == 0, a != 0, a == 1.5  # noqa: E711
+
+
+def compare_maybe_none_strings(p, q):
+    s = "concrete" if p else None
+    t = "concrete" if q else None
+    return s == t, s != t, s == "concrete"
+
+
+@numba_xfail("numba raises TypeError (expected unicode_type, got None) comparing strings that may be None")
+def test_equality_with_values_that_may_be_none():
+    # None equals None only; two values compare where both are there (it raised TypeError: expected
+    # int64, got None)
+    from difftest import check
+    check(compare_maybe_none_strings, True, True)
+    check(compare_maybe_none_strings, True, False)
+    check(compare_maybe_none_strings, False, False)
+    f = impl.njit(compare_maybe_none)
+    assert f(False) == compare_maybe_none(False) and f(True) == compare_maybe_none(True)

@@ -417,6 +417,13 @@ static bool tuples_comparable(const Type *a, const Type *b, bool ordering) {
 }
 
 static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *b, bool *changed) {
+    if ((in->imm == IRC_EQ || in->imm == IRC_NE) && (a->kind == TY_OPTIONAL || b->kind == TY_OPTIONAL)) {
+        const Type *x = a->kind == TY_OPTIONAL ? a->elems[1] : a, *y = b->kind == TY_OPTIONAL ? b->elems[1] : b;
+        if (x->kind == TY_NONE || y->kind == TY_NONE || (ty_is_number(x) && ty_is_number(y)) || (x == ty_str && y == ty_str))
+            return ty_bool;   /* compared where both hold a value (codegen: cmp_optional) */
+        ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);
+        return NULL;
+    }
     if (a->kind == TY_ARRAY || b->kind == TY_ARRAY) return ti_array_cmp(ti, in, a, b);
     if (a->kind == TY_LIST || b->kind == TY_LIST) return ti_list_cmp(ti, in, a, b);
     if (a->kind == TY_SET || b->kind == TY_SET || a->kind == TY_DICT || b->kind == TY_DICT) return ti_set_cmp(ti, in, a, b, changed);
@@ -519,6 +526,8 @@ static bool takes_optional(TypeInfo *ti, const Instr *in) {
     const Type *callee = in->op == IR_CALL && in->nargs > 0 ? ti->vtypes[in->args[0]] : NULL;
     if (callee && callee->kind == TY_DISPATCHER && ti->host && ti->host->is_lazy && ti->host->is_lazy(callee->obj))
         return true;   /* g(find(a, v)): g compiles for OptionalType(T), as in Numba (one with signatures: T) */
+    if (in->op == IR_CMP && (in->imm == IRC_EQ || in->imm == IRC_NE))
+        return true;   /* x == None, x == y of OptionalTypes: None equals None only (type_cmp) */
     return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP ||
            (in->op == IR_TUPLE && in->imm == 0);   /* a tuple, not a list display (a list holds T) */
 }
