@@ -132,3 +132,14 @@ def test_forms_that_crashed_the_compiler():
     check(bool_running, np.array([False, True, False, True]))
     with pytest.raises(Exception, match="one dimension or more"):
         jit(diff_of)(np.array(42))
+
+
+def where_of(c, x, y):
+    return np.where(c, x, y)
+
+
+def test_where_of_zerod_arrays():
+    # a 0-d array among np.where's operands: a 0-d array, as NumPy's (it read garbage)
+    check(where_of, np.array(0.0), np.array(4.0), np.array(9.0))
+    check(where_of, np.array(True), np.array(4.0), 9)
+    check(where_of, np.array(1), np.array(4), np.array(9.5))

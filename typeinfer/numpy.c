@@ -427,7 +427,8 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         int nd = c->kind == TY_ARRAY ? c->ndim : 0;
         if (x->kind == TY_ARRAY && x->ndim > nd) nd = x->ndim;
         if (y->kind == TY_ARRAY && y->ndim > nd) nd = y->ndim;
-        ci->ret = nd ? ti_ew_array(dt, nd, c, x, y) : ty_scalar_of(dt);
+        bool any_array = c->kind == TY_ARRAY || x->kind == TY_ARRAY || y->kind == TY_ARRAY;
+        ci->ret = nd ? ti_ew_array(dt, nd, c, x, y) : any_array ? ty_array(dt, 0, 'C', false) : ty_scalar_of(dt);   /* (0-d arrays: one) */
         return 0;
     }
     case BI_NP_IX: {   /* np.ix_(r, c, ...): views of the 1-d index arrays, each along its own dimension */
