@@ -434,6 +434,20 @@ static void adv_setitem(Lower *L, const Type *at, LLVMValueRef a, const Type *it
     cg_loop_nest(L, A->rnd, A->rshape, adv_body, A);
 }
 
+/* Whether the one integer index array stands after a dimension the result keeps (a[:, idx]): then
+ * each element is read or written in the result's C order (adv_getitem, adv_setitem), a row's picks
+ * gathered along it, where sel_each walked each pick's column down the rows: U[:, k] of a
+ * 1000 x 1000 U took 2.0 ms, numba's 0.69. */
+static bool picks_inner(const Type *it) {
+    bool kept_before = false;
+    for (int p = 0; it->kind == TY_TUPLE && p < it->n; p++) {
+        const Type *pt = it->elems[p];
+        if (pt->kind == TY_ARRAY) return pt->dtype != DT_BOOL && pt->ndim == 1 && kept_before;
+        kept_before |= pt->kind == TY_SLICE || pt->kind == TY_NONE;
+    }
+    return false;
+}
+
 /* ---- entry points ------------------------------------------------------------------ */
 LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
     return cg_fancy_get(L, L->ti->vtypes[in->args[0]], L->vals[in->args[0]], L->ti->vtypes[in->args[1]],
@@ -442,7 +456,7 @@ LLVMValueRef cg_fancy_getitem(Lower *L, Instr *in) {
 
 /* a[iv] of types at[it] as a new array of type rt. */
 LLVMValueRef cg_fancy_get(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv, const Type *rt) {
-    if (ti_index_general(it)) return adv_getitem(L, at, a, it, iv, rt);
+    if (ti_index_general(it) || picks_inner(it)) return adv_getitem(L, at, a, it, iv, rt);
     if (full_mask(at, it)) {
         Mask M;
         mask_init(L, &M, at, a, it, iv);
@@ -473,7 +487,7 @@ static LLVMValueRef check_value_len(Lower *L, LLVMValueRef val, int qv, LLVMValu
 void cg_fancy_setitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *valt = L->ti->vtypes[in->args[2]];
     LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]], val = L->vals[in->args[2]];
-    if (ti_index_general(it)) {
+    if (ti_index_general(it) || picks_inner(it)) {
         adv_setitem(L, at, a, it, iv, valt, val);
         return;
     }

@@ -198,3 +198,28 @@ def test_fancy_errors_without_boundscheck():
     check(take, np.arange(4.0), np.array([0, 9]))
     check(mask_given, np.arange(4.0), np.array([True, False]))
     check(rows_from_columns, np.zeros((4, 2)), np.array([2, 0, 1]), np.ones((2, 2)))
+
+
+def columns_picked(U, k):
+    return U[:, k], U[1:, k], U[None, :, k], U[2, k]
+
+
+def columns_set(U, k, V):
+    U[:, k] = V
+    U[1:, k[:1]] = -1.0
+    return U
+
+
+def test_index_array_after_a_kept_dimension():
+    # a[:, idx] reads and writes in the result's C order (a row's picks gathered along it);
+    # repeated and negative picks, values broadcast, the last write of a repeated pick wins
+    U = np.arange(20.0).reshape(4, 5)
+    for k in (np.array([4, 0, -1]), np.array([2, 2]), np.zeros(0, np.int64), np.array([1, 3], np.int32)):
+        check(columns_picked, U, k)
+    check(columns_set, U.copy(), np.array([0, 2, 0]), np.arange(12.0).reshape(4, 3))
+    check(columns_set, U.copy(), np.array([3, -5]), np.array([7.0, 8.0]))
+
+
+@numba_xfail("numba reads past the row for an index out of bounds")
+def test_index_array_after_a_kept_dimension_checks_bounds():
+    check(columns_picked, np.arange(20.0).reshape(4, 5), np.array([5]))   # IndexError
