@@ -143,3 +143,14 @@ def test_where_of_zerod_arrays():
     check(where_of, np.array(0.0), np.array(4.0), np.array(9.0))
     check(where_of, np.array(True), np.array(4.0), 9)
     check(where_of, np.array(1), np.array(4), np.array(9.5))
+
+
+def likes_of_a_number(phi):
+    o = np.zeros_like(phi, dtype=np.complex128)
+    o += np.exp(1j * phi)
+    return o, np.ones_like(phi), np.full_like(phi, 3), np.empty_like(phi).shape, np.zeros_like(3)
+
+
+def test_like_functions_of_a_number():
+    # np.zeros_like(0.5) & co: a 0-d array of the number's dtype, as NumPy's (lenstronomy)
+    check(likes_of_a_number, 0.5)

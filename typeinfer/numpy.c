@@ -475,6 +475,12 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             ci->ret = ti_new_recarray(a->rec, a->ndim);
             return 0;
         }
+        if (ty_is_number(a)) {   /* of a number: a 0-d array of its dtype, as NumPy's (lenstronomy's EPL profile) */
+            if (full && !ty_is_number(ci->params[1])) return ERR(in, "np.full_like() needs a number to fill with");
+            if ((dt = dtype_param(ti, in, ci, full ? 2 : 1, ty_dtype_of_scalar(a))) < 0) return -1;
+            ci->ret = ty_array(dt, 0, 'C', false);
+            return 0;
+        }
         if (a->kind != TY_ARRAY)
             return ERR(in, "np.%s() needs an array of numbers%s (got %s)", fname,
                        a->kind == TY_RECARRAY ? " (of a structured array: np.empty_like, np.zeros_like)" : "", a->name);
