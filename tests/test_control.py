@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from difftest import INT64_MAX, INT64_MIN, check, check_all, numba_xfail
+from difftest import INT64_MAX, INT64_MIN, check, check_all, jit, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 inf, nan = math.inf, math.nan
@@ -462,3 +462,17 @@ def test_unbound_message():
         pytest.skip("ember's message")
     with pytest.raises(UnboundLocalError, match="cannot access local variable 'x' where it is not associated with a value"):
         jit(maybe_assigned)(0)
+
+
+def range_of_floats(n):
+    s = 0
+    for b in range(0, n, 1):
+        s += b
+    return s, len(range(n)), list(range(1.5, n))
+
+
+def test_range_of_floats_truncates():
+    # range() of floats truncates them toward zero, as Numba does (quimb's threaded helpers); CPython
+    # raises TypeError
+    f = jit(range_of_floats)
+    assert f(5.7) == (10, 5, [1, 2, 3, 4]) and f(-2.5) == (0, 0, [])

@@ -59,3 +59,21 @@ int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype) {
 }
 
 int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k) { return ti_wrap_array_like_as(ti, in, k, NULL); }
+
+/* Operand k of `in` becomes int(operand), computed just before `in`: range(0, n) of a float n,
+ * which Numba truncates (quimb's threaded helpers). Returns 1 (type the function again) or -1. */
+int ti_wrap_int(TypeInfo *ti, Instr *in, int k) {
+    Function *fn = ti->fn;
+    Block *b = in->block;
+    int at = 0;
+    while (at < b->ninstrs && b->instrs[at] != in) at++;
+    Instr *g = ir_insert(fn, b, at++, IR_GLOBAL, 0, in->loc);
+    Instr *call = g ? ir_insert(fn, b, at, IR_CALL, 2, in->loc) : NULL;
+    if (!call) return -1;
+    g->obj = (PyObject *)&PyLong_Type;
+    g->str = "int";
+    call->args[0] = g->id;
+    call->args[1] = in->args[k];
+    in->args[k] = call->id;
+    return 1;
+}

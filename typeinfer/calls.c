@@ -1155,7 +1155,10 @@ static int type_builtin_call(TypeInfo *ti, Instr *in, int bid, const Type **args
             ret = ty_none;
             break;
         case BI_RANGE: case BI_PRANGE:
-            NARGS(1, 3); ALL(is_int, "an integer");
+            NARGS(1, 3);
+            for (int i = 0; i < nargs; i++)   /* range(0, n) of a float n: truncated, as Numba does (CPython: TypeError) */
+                if (args[i] == ty_float64 && !in->nkw && in->nargs == nargs + 1) return ti_wrap_int(ti, in, i + 1);
+            ALL(is_int, "an integer");
             SET_PARAMS(ty_int64);
             ret = ty_range;
             break;

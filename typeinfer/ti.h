@@ -326,6 +326,7 @@ int ti_expand_ellipses(TypeInfo *ti);         /* 1: subscripts rewritten (type a
 bool ti_is_array_like(TypeInfo *ti, int v);   /* value v: a tuple or list literal of numbers np.array takes */
 int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k);   /* operand k -> np.array(operand): 1 (type again), -1 */
 int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype);   /* -> np.array(operand, np.<dtype>) */
+int ti_wrap_int(TypeInfo *ti, Instr *in, int k);   /* operand k -> int(operand): 1 (type again), -1 */
 
 /* zerod.c: operators and ufuncs of 0-d arrays */
 int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as elements (type again), 0: none, -1: error */
