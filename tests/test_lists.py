@@ -750,3 +750,17 @@ def array_of_tuples(n):
 def test_np_array_of_a_list_of_tuples():
     """Rows, as NumPy makes them; numbers of the tuple's types promoted together."""
     check_all(array_of_tuples, [(0,), (3,)])
+
+
+def sort_lists_of_lists(a):
+    b = sorted(a)
+    a.sort(reverse=True)
+    c = [[2.5, 1.0], [0.5], [2.5]]
+    c.sort()
+    return b, a, c
+
+
+@numba_xfail("numba cannot reflect a list of lists given as an argument")
+def test_sort_lists_of_lists():
+    # lexicographic, as < orders two lists (quimb's compute_blocks)
+    check(sort_lists_of_lists, [[3, 1], [1, 5, 2], [1, 4], [1, 4, 0]])

@@ -55,6 +55,7 @@ static bool comparable(const Type *x, const Type *y) {
 static bool orderable(const Type *e) {
     if (e == ty_complex128) return false;
     if (ty_is_number(e) || e == ty_str) return true;
+    if (e->kind == TY_LIST) return e->elems[0] && orderable(e->elems[0]);   /* lists of lists: in the order < gives them */
     if (e->kind != TY_TUPLE) return false;
     for (int i = 0; i < e->n; i++)
         if (!orderable(e->elems[i])) return false;
