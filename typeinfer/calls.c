@@ -121,6 +121,19 @@ static bool is_config(PyObject *obj) {
     return ours;
 }
 
+/* An IntEnum or IntFlag class (tardis' PacketStatus): its members are ints, read as constants
+ * (Status.EMITTED is 1), as a module's attributes are. */
+static bool is_int_enum(PyObject *obj) {
+    if (!PyType_Check(obj) || !PyType_IsSubtype((PyTypeObject *)obj, &PyLong_Type)) return false;
+    PyObject *meta = (PyObject *)Py_TYPE(obj);
+    PyObject *name = PyObject_GetAttrString(meta, "__name__");
+    bool is = name && PyUnicode_Check(name) && (!PyUnicode_CompareWithASCIIString(name, "EnumType") ||
+                                                !PyUnicode_CompareWithASCIIString(name, "EnumMeta"));
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return is;
+}
+
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const char *name = in->str ? in->str : "?";
     if (is_frozen_value(obj)) {
@@ -142,7 +155,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         ti->frozen[in->id] = obj;
         return t;
     }
-    if (PyModule_Check(obj) || is_config(obj)) return ty_object(TY_MODULE, obj, 0);
+    if (PyModule_Check(obj) || is_config(obj) || is_int_enum(obj)) return ty_object(TY_MODULE, obj, 0);
     if (obj == Py_Ellipsis) return ty_ellipsis;   /* a[Ellipsis, 0]: typeinfer/ellipsis.c */
     if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
     int bid = builtin_of(obj);
@@ -235,6 +248,9 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (type_ctor)
         return UNSUP(in, "the type '%s' cannot be made in compiled code: make it at module level (a global, as "
                          "`item_t = types.ListType(types.float64)`) and use that", name), NULL;
+    if (!strcmp(Py_TYPE(obj)->tp_name, "EnumType") || !strcmp(Py_TYPE(obj)->tp_name, "EnumMeta"))
+        return UNSUP(in, "global '%s' is an Enum class: compiled code reads the members of IntEnum and IntFlag "
+                         "classes (as ints), not of other Enums", name), NULL;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
 }
 
