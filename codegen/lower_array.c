@@ -2231,6 +2231,20 @@ void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type
 }
 
 static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v) {
+    if (vt_->kind == TY_ARRAY && vt_->ndim > tt->ndim) {   /* leading dimensions of length 1 dropped, as NumPy does */
+        int extra = vt_->ndim - tt->ndim;
+        LLVMValueRef ones = LLVMConstInt(L->i1, 1, 0), shape[64], strides[64];
+        for (int k = 0; k < extra; k++)
+            ones = LLVMBuildAnd(L->b, ones, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, v, k), i64c(L, 1), ""), "");
+        cg_raise_unless(L, ones, "builtins:ValueError", "could not broadcast the value into the target");
+        for (int k = extra; k < vt_->ndim; k++) {
+            shape[k - extra] = cg_arr_shape(L, v, k);
+            strides[k - extra] = cg_arr_stride(L, vt_, v, k);
+        }
+        const Type *dropped = ty_array(vt_->dtype, tt->ndim, 'A', false);
+        v = cg_make_array(L, dropped, cg_arr_meminfo(L, v), LLVMBuildExtractValue(L->b, v, 1, ""), cg_arr_data(L, v), shape, strides);
+        vt_ = dropped;
+    }
     Expr *E = ctx_alloc(L->ctx, sizeof *E);
     E->root = -1;
     E->where = -1;
@@ -2239,10 +2253,6 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
     E->out_t = tt;
     E->out = target;
     for (int k = 0; k < E->nd; k++) E->shape[k] = cg_arr_shape(L, target, k);
-    if (vt_->kind == TY_ARRAY && vt_->ndim > tt->ndim) {
-        cg_raise_if(L, LLVMConstInt(L->i1, 1, 0), "builtins:ValueError", "could not broadcast the value into the target");
-        return;
-    }
     run_expr(L, E);
 }
 

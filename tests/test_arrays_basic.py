@@ -655,3 +655,16 @@ def test_iterate_flat_of_any_layout():
     for v in (a, a.T, a[:, ::2], a.astype(np.float32).T, np.ones((2, 3, 2))[:, ::2], a.astype(np.int32)[::-1]):
         check(sum_flat, v)
         check(argmax_flat, v)
+
+
+def assign_all(a, v):
+    a[:] = v
+    return a
+
+
+@numba_leaks(RAISE_LEAKS)
+def test_assign_value_with_leading_unit_dimensions():
+    # a value of more dimensions, its leading ones of length 1, assigns as NumPy broadcasts it
+    check(assign_all, np.arange(5.0), np.arange(1.0, 6.0).reshape(1, 5))
+    check(assign_all, np.zeros((2, 3)), np.arange(6.0).reshape(1, 1, 2, 3))
+    check(assign_all, np.zeros(5), np.ones((2, 5)))   # ValueError
