@@ -214,6 +214,18 @@ def test_nan_to_num(dtype):
     check(nan_to_num_forms, x)
 
 
+def nan_to_num_in_place(x):
+    r = np.nan_to_num(x, copy=False, nan=1.0, posinf=1e3, neginf=-1e3)
+    return r, x
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_nan_to_num_in_place(dtype):
+    # copy=False writes into x (and returns it), as NumPy does
+    x = NANS.astype(dtype) if dtype.startswith("float") else np.arange(5, dtype=dtype)
+    check(nan_to_num_in_place, x)
+
+
 def test_nan_to_num_scalar():
     check(lambda v: (np.nan_to_num(v), np.nan_to_num(v, nan=2.0)), nan)
     check(lambda v: np.nan_to_num(v), inf)

@@ -539,14 +539,30 @@ def _nan_to_num_float(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, negi
     return np.where(out == -np.inf, neginf, out)
 
 
-def _nan_to_num_float32(x, copy=True, nan=0.0, posinf=3.4028234663852886e38, neginf=-3.4028234663852886e38):
+def _nan_to_num_float_array(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, neginf=-1.7976931348623157e308):
     out = np.where(np.isnan(x), nan, x)
     out = np.where(out == np.inf, posinf, out)
-    return np.where(out == -np.inf, neginf, out).astype(np.float32)
+    out = np.where(out == -np.inf, neginf, out)
+    if copy:
+        return out
+    x[...] = out   # copy=False: in place, x returned
+    return x
+
+
+def _nan_to_num_float32_array(x, copy=True, nan=0.0, posinf=3.4028234663852886e38, neginf=-3.4028234663852886e38):
+    out = np.where(np.isnan(x), nan, x)
+    out = np.where(out == np.inf, posinf, out)
+    out = np.where(out == -np.inf, neginf, out).astype(np.float32)
+    if copy:
+        return out
+    x[...] = out
+    return x
 
 
 def _nan_to_num_int(x, copy=True, nan=0.0, posinf=0.0, neginf=0.0):
-    return x.copy()
+    if copy:
+        return x.copy()
+    return x
 
 
 def _choose_nan_to_num(values, kwnames):
@@ -556,8 +572,10 @@ def _choose_nan_to_num(values, kwnames):
     if _is_array(x) and x.dtype.kind in "iub":
         return _nan_to_num_int
     if _is_array(x) and x.dtype == np.float32:
-        return _nan_to_num_float32
-    if _dtype_kind(x) == "f" and (not _is_array(x) or x.dtype == np.float64):
+        return _nan_to_num_float32_array
+    if _is_array(x) and x.dtype == np.float64:
+        return _nan_to_num_float_array
+    if _dtype_kind(x) == "f" and not _is_array(x):
         return _nan_to_num_float
     _refuse("np.nan_to_num", "complex or scalar integer values")
 
