@@ -368,9 +368,9 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[4] = {L->ptr, L->i64, cg_type(L, ti_iter_value_type(iterable)), L->i64};
         return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
-    if (iterable->kind == TY_LIST) {   /* {list, k, value} */
-        LLVMTypeRef f[3] = {L->ptr, L->i64, cg_type(L, iterable->elems[0])};
-        return LLVMStructTypeInContext(L->c, f, 3, 0);
+    if (iterable->kind == TY_LIST) {   /* {list, k, value, length at the start} */
+        LLVMTypeRef f[4] = {L->ptr, L->i64, cg_type(L, iterable->elems[0]), L->i64};
+        return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
     if (iterable->kind == TY_ITER) {   /* an iterator iter() made: {its state} (it goes on from there) */
         LLVMTypeRef f[1] = {L->ptr};
@@ -457,6 +457,9 @@ static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMValueRef count = range || arr ? LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 2), "count")
                        : it->kind == TY_LIST ? cg_list_len(L, LLVMBuildLoad2(L->b, L->ptr, cg_field(L, st, state, 0), ""))
                                              : LLVMConstInt(L->i64, (unsigned long long)it->n, 0);
+    if (it->kind == TY_LIST && it->typed)   /* a typed List grown or shrunk in its loop: Numba's RuntimeError */
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntNE, count, LLVMBuildLoad2(L->b, L->i64, cg_field(L, st, state, 3), ""), ""),
+                    "builtins:RuntimeError", "list was mutated during iteration");
     return LLVMBuildICmp(L->b, LLVMIntULT, k, count, "more");
 }
 

@@ -613,6 +613,7 @@ void cg_list_iter_init(Lower *L, const Type *lt, LLVMValueRef l, LLVMValueRef st
     }
     LLVMBuildStore(L->b, l, LLVMBuildStructGEP2(L->b, st, state, 0, ""));
     LLVMBuildStore(L->b, i64c(L, 0), LLVMBuildStructGEP2(L->b, st, state, 1, ""));
+    LLVMBuildStore(L->b, cg_list_len(L, l), LLVMBuildStructGEP2(L->b, st, state, 3, ""));
 }
 
 /* ---- methods and builtins ---------------------------------------------------------- */

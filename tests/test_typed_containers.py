@@ -755,3 +755,20 @@ def typed_list_of_sets(n):
 def test_a_typed_list_of_sets_made_empty():
     """List() given set() before its first add: the item type is learned from the add (as numba)."""
     assert impl.njit(typed_list_of_sets)(3) == 3
+
+
+def grows_while_iterated(x):
+    count = 0
+    for _ in x:
+        if count > 1:
+            x.append(2.0)
+        count += 1
+    return count
+
+
+@numba_leaks("numba does not free the list's iterator where the loop raises")
+def test_typed_list_mutated_during_iteration():
+    # as Numba: RuntimeError, where it grew without end (a typed List in its own for loop)
+    with pytest.raises(RuntimeError, match="mutated during iteration"):
+        impl.njit(grows_while_iterated)(impl.typed.List([1.0, 1.0, 1.0]))
+    assert impl.njit(grows_while_iterated)(impl.typed.List([1.0, 1.0])) == 2
