@@ -237,3 +237,12 @@ def test_numpy_scalars_from_ufuncs_are_strong():
     # umap's euclidean_grad: float32 vectors over np.sqrt's float64 give float64, as NumPy 2's
     x = np.array([0.5, 1.5, -2.0], np.float32)
     check(euclidean_grad, x, np.zeros(3, np.float32), np.array([0.5, 1.5, -2.0]))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's stand-in for numba.cuda")
+def test_cuda_imports_and_says_it_is_not_there():
+    # `from numba import cuda` at a library's top level (datashader) imports; a GPU kernel raises
+    from ember import cuda
+    assert cuda.is_available() is False
+    with pytest.raises(errors.UnsupportedError, match="no CUDA target"):
+        cuda.jit(lambda x: x)
