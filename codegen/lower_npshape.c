@@ -733,6 +733,38 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
             bounds[i + 1] = smin(L, smax(L, x, zero(L)), n);
         }
         bounds[ns] = n;
+    } else if (types[1]->kind == TY_ARRAY) {   /* indices in an array: a section between each two, as slices take them */
+        const Type *it = types[1], *et = ty_scalar_of(it->dtype);
+        LLVMValueRef out = cg_list_of(L, rt, NULL, NULL, 0), k = cg_arr_shape(L, args[1], 0);
+        LLVMValueRef x0 = cg_arr_data(L, args[1]), xs = cg_arr_stride(L, it, args[1], 0);
+        LLVMValueRef lo_slot = cg_entry_alloca(L, L->i64, "lo");
+        LLVMBuildStore(L->b, zero(L), lo_slot);
+        LoopCtx lc;
+        LLVMValueRef i = cg_loop_begin(L, &lc, add(L, k, i64c(L, 1)));   /* section i ends at index i (wrapped, clamped), the last at n */
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+        LLVMBasicBlockRef has = LLVMAppendBasicBlockInContext(L->c, L->func, "split.index");
+        LLVMBasicBlockRef got = LLVMAppendBasicBlockInContext(L->c, L->func, "split.bound");
+        LLVMBuildCondBr(L->b, slt(L, i, k), has, got);
+        LLVMPositionBuilderAtEnd(L->b, has);
+        LLVMValueRef x = to_i64(L, cg_load_elem(L, it->dtype, cg_gep8(L, x0, mul(L, i, xs))), et);
+        x = LLVMBuildSelect(L->b, slt(L, x, zero(L)), add(L, x, n), x, "");
+        x = smin(L, smax(L, x, zero(L)), n);
+        LLVMBasicBlockRef has_end = LLVMGetInsertBlock(L->b);
+        LLVMBuildBr(L->b, got);
+        LLVMPositionBuilderAtEnd(L->b, got);
+        LLVMValueRef hi = LLVMBuildPhi(L->b, L->i64, "hi");
+        LLVMValueRef hv[2] = {n, x};
+        LLVMBasicBlockRef hb[2] = {from, has_end};
+        LLVMAddIncoming(hi, hv, hb, 2);
+        LLVMValueRef lo = LLVMBuildLoad2(L->b, L->i64, lo_slot, "");
+        Dims D = S;
+        LLVMValueRef len = smax(L, LLVMBuildSub(L->b, hi, lo, ""), zero(L));
+        D.shape[axis] = len;
+        move_data(L, &D, mul(L, lo, S.strides[axis]), slt(L, zero(L), len));
+        cg_list_append(L, rt, out, view_of(L, vt, args[0], &D), vt);
+        LLVMBuildStore(L->b, hi, lo_slot);
+        cg_loop_end(L, &lc);
+        return out;
     } else if (ns < 0) {   /* N sections, N known at run time: the list grows in a loop */
         LLVMValueRef N = to_i64(L, args[1], types[1]);
         if (ci->builtin != BI_NP_ARRAY_SPLIT)   /* np.split tests the division first */

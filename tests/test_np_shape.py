@@ -161,6 +161,18 @@ def test_split():
     check(split_views, np.arange(6.0))
 
 
+def split_at(a, idx):
+    return np.split(a, idx, axis=1), np.array_split(a, idx), len(np.split(a[0], idx[1:-1]))
+
+
+def test_split_at_an_array_of_indices():
+    # sections between the indices of an integer array, wrapped and clamped as slices take them
+    # (scanpy's np.split(data, indptr[1:-1]))
+    a = np.arange(24.0).reshape(4, 6)
+    for idx in (np.array([2, -1, 1, 9]), np.zeros(0, np.int64), np.array([0, 3], np.int32)):
+        check(split_at, a, idx)
+
+
 def test_split_unequal():
     check(lambda a: np.split(a, 4)[0], np.arange(6.0))   # ValueError
     check(lambda a: np.array_split(a, 4)[3], np.arange(6.0))

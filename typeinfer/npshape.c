@@ -337,6 +337,8 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             n = sections > 64 ? -1 : (int)sections;
         } else if (is_int(s)) {
             n = -1;   /* counted at run time */
+        } else if (s->kind == TY_ARRAY && s->ndim == 1 && strchr("iu", ty_dtypes[s->dtype].kind)) {
+            n = -2;   /* indices in an array (scanpy's np.split(data, indptr[1:-1])): their count at run time */
         } else {
             return ERR(in, "np.%s(): the sections must be an int or a tuple of indices (got %s)", fname, s->name);
         }
