@@ -985,6 +985,32 @@ def written_on_every_feasible_path(a):
     return out
 
 
+def pairwise_with_mask(X, unequal):
+    n, m = X.shape
+    out = np.zeros((n, n))
+    if not unequal:
+        bm = np.ones((m, m), dtype=np.bool_)
+    for i in prange(n):
+        for j in range(i + 1, n):
+            if unequal:
+                bm = np.ones((m, m), dtype=np.bool_)   # else the one made before the loop
+            s = 0.0
+            for k in range(m):
+                if bm[k, k]:
+                    s += abs(X[i, k] - X[j, k])
+            out[i, j] = s
+    return out
+
+
+@numba_leaks("numba leaks the arrays a prange body rebinds")
+def test_private_variable_given_a_value_before_the_loop():
+    # aeon's pairwise distances: each thread's variable starts as the value before the loop (it was
+    # uninitialised: zeros, or a crash)
+    X = np.arange(40.0).reshape(8, 5) ** 1.5
+    for unequal in (False, True):
+        check(pairwise_with_mask, X, unequal, jit_opts=PAR)
+
+
 def test_variables_written_on_some_paths_are_private():
     # read only where some path of the iteration wrote them: private (numba's), not a race
     x = np.random.default_rng(41).random(1001)

@@ -129,6 +129,14 @@ static Instr *first_store(Function *fn, ParLoop *pl, int v) {
     return pl->foriter;
 }
 
+/* Whether variable v is stored to outside the loop (a value it may hold when the loop starts). */
+static bool stored_outside(Function *fn, ParLoop *pl, int v) {
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; !pl->in_loop[b] && i < fn->blocks[b]->ninstrs; i++)
+            if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) return true;
+    return false;
+}
+
 /* Variable v private to each thread; an error when read after the loop (not a synthetic one). */
 static int make_private(TypeInfo *ti, ParLoop *pl, int v, bool read_after) {
     pl->var_kind[v] = PAR_PRIVATE;
@@ -232,8 +240,11 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
         if ((bad || (!number && !reducible_array(ti->vartypes[v]))) && !synthetic && !carried[v]) {
             /* no reduction, read only where some paths of the iteration wrote it (`if flag: c =
              * ...`, then `if flag: ... c`): each thread's own, as Numba's, right when the paths
-             * agree (the thread's last value where they do not) */
+             * agree (the thread's last value where they do not). Given a value before the loop
+             * (aeon's `if not unequal: bm = ...` before the loop, `if unequal: bm = ...` in it),
+             * each thread's starts as that one, as Numba's does. */
             if (make_private(ti, pl, v, after[v])) return -1;
+            if (stored_outside(fn, pl, v)) pl->var_kind[v] = PAR_SHARED;
             continue;
         }
         if (bad || synthetic || (!number && !reducible_array(ti->vartypes[v]))) {
