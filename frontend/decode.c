@@ -627,6 +627,25 @@ static int spread(Fe *fe, Block *b, int list, int v, bool starred, int depth) {
 
 #define POP(var) do { if ((var = pop(fe)) == -2) return -1; } while (0)
 #define PUSH(v) do { if (push(fe, (v))) return -1; } while (0)
+/* Display d (an IR_DICT of block b) given n more operands (keys and values alternating), and moved
+ * after them to the end of b: CPython 3.11 builds a call of 16 keywords or more, and a dict display
+ * of more than 16 items, as BUILD_MAP 0 then MAP_ADD or DICT_UPDATE. */
+static int grow_display(Fe *fe, Block *b, Instr *d, const int *kv, int n) {
+    int *grown = ctx_alloc(fe->ctx, sizeof(int) * (size_t)(d->nargs + n + 1));
+    if (!grown) return -1;
+    if (d->nargs) memcpy(grown, d->args, sizeof(int) * (size_t)d->nargs);
+    memcpy(grown + d->nargs, kv, sizeof(int) * (size_t)n);
+    d->args = grown;
+    d->nargs += n;
+    int at = 0;
+    while (at < b->ninstrs && b->instrs[at] != d) at++;
+    if (at < b->ninstrs) {
+        memmove(b->instrs + at, b->instrs + at + 1, sizeof(Instr *) * (size_t)(b->ninstrs - at - 1));
+        b->instrs[b->ninstrs - 1] = d;
+    }
+    return 0;
+}
+
 #define EMIT(var, op, n) do { if (!(var = emit(fe, b, op, n))) return -1; } while (0)
 
 static int unsupported_op(Fe *fe, int op) {
@@ -1225,13 +1244,33 @@ static int run_block(Fe *fe, Block *b) {
             in->args[0] = fe->stack[fe->sp - pi->arg];
             in->args[1] = c;
             break;
-        case PY_MAP_ADD:   /* a comprehension: value = pop, key = pop, stack[-arg][key] = value */
-            EMIT(in, IR_MAPADD, 3);
-            POP(in->args[2]);
-            POP(in->args[1]);
-            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad MAP_ADD");
-            in->args[0] = fe->stack[fe->sp - pi->arg];
+        case PY_DICT_UPDATE: {   /* {k0: v0, ..., k16: 7.0}: a display of more than 16 items, merged in parts */
+            POP(c);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad DICT_UPDATE");
+            Instr *d = fe->fn->instrs[fe->stack[fe->sp - pi->arg]], *e = c >= 0 ? fe->fn->instrs[c] : NULL;
+            if (d->op != IR_DICT || d->block != b || !e || e->op != IR_DICT)
+                return fe_error(fe, DIAG_UNSUPPORTED, "dict.update through {**mapping} is not supported");
+            if (grow_display(fe, b, d, e->args, e->nargs)) return -1;
             break;
+        }
+        case PY_MAP_ADD: {   /* a comprehension: value = pop, key = pop, stack[-arg][key] = value */
+            int key, value;
+            POP(value);
+            POP(key);
+            if (pi->arg < 1 || pi->arg > fe->sp) return fe_error(fe, DIAG_INTERNAL, "bad MAP_ADD");
+            int target = fe->stack[fe->sp - pi->arg];
+            Instr *d = target >= 0 ? fe->fn->instrs[target] : NULL;
+            if (d && d->op == IR_DICT && d->block == b) {   /* f(k0=v0, ..., k15=v15): BUILD_MAP 0, MAP_ADD each: one display */
+                int kv[2] = {key, value};
+                if (grow_display(fe, b, d, kv, 2)) return -1;
+                break;
+            }
+            EMIT(in, IR_MAPADD, 3);
+            in->args[0] = target;
+            in->args[1] = key;
+            in->args[2] = value;
+            break;
+        }
         case PY_DELETE_SUBSCR:   /* del TOS1[TOS] */
             EMIT(in, IR_DELITEM, 2);
             POP(in->args[1]);

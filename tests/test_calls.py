@@ -489,3 +489,28 @@ def test_a_recursive_inner_function_is_a_clear_error():
 
     with pytest.raises(Exception, match="calls itself|cell variable"):
         outer(5)
+
+
+def sixteen_params(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16=0.5):
+    return f0 + f15 * 2 + f16
+
+
+sixteen_params_jit = jit(sixteen_params)
+
+
+def sixteen_keywords(a):
+    return sixteen_params_jit(f0=a, f1=a, f2=a, f3=a, f4=a, f5=a, f6=a, f7=a, f8=a, f9=a, f10=a, f11=a, f12=a,
+                              f13=a, f14=a, f15=a + 1)
+
+
+def big_display(x):
+    e = {"a0": x, "a1": x + 1, "a2": x, "a3": x, "a4": x, "a5": x, "a6": x, "a7": x, "a8": x, "a9": x,
+         "b0": x, "b1": x, "b2": x, "b3": x, "b4": x, "b5": x, "b6": x, "b7": 7.0}
+    return len(e), e["a1"], e["b7"]
+
+
+def test_sixteen_keywords_and_big_dict_displays():
+    # CPython 3.11 passes 16 keywords or more through a dict (BUILD_MAP 0, MAP_ADD each), and builds
+    # a display of more than 16 items in parts (DICT_UPDATE): vectorbt's simulate_nb
+    check(sixteen_keywords, 1.0)
+    check(big_display, 2.0)
