@@ -1312,6 +1312,8 @@ LLVMValueRef cg_builtin(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, c
         return LLVMBuildAnd(L->b, whole, LLVMBuildFCmp(L->b, LLVMRealOEQ, LLVMBuildFSub(L->b, x, x, ""), f64c(L, 0), ""), "");
     }
     const BuiltinInfo *bi = &ti_builtins[ci->builtin];
+    if (ci->builtin == BI_M_POW && n == 2 && in->nargs == 3 && ty_is_int(L->ti->vtypes[in->args[2]]))
+        return float_pow(L, args[0], args[1], true, cg_f32_scalar(L, in));   /* math.pow(x, i): x ** i, as Numba's */
     if (bi->shape != SH_SPECIAL && bi->lowering) {
         LLVMValueRef x = args[0];
         if (bi->shape == SH_F_I && ci->params[0] == ty_int64) return x;   /* floor(int) is the int */
