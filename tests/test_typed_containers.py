@@ -772,3 +772,15 @@ def test_typed_list_mutated_during_iteration():
     with pytest.raises(RuntimeError, match="mutated during iteration"):
         impl.njit(grows_while_iterated)(impl.typed.List([1.0, 1.0, 1.0]))
     assert impl.njit(grows_while_iterated)(impl.typed.List([1.0, 1.0])) == 2
+
+
+def test_typed_containers_subscripted_in_annotations():
+    # List[np.ndarray] and Dict[str, float] in a signature's annotations (aeon's distances)
+    List, Dict = impl.typed.List, impl.typed.Dict
+
+    def first_sum(X: List[np.ndarray], d: Dict[str, float]) -> float:
+        return X[0].sum() + d["a"]
+
+    d = Dict()
+    d["a"] = 1.0
+    assert impl.njit(first_sum)(List([np.ones(3)]), d) == 4.0

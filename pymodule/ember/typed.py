@@ -110,6 +110,7 @@ _LIST_METHODS = {
     "__reversed__": _list_reversed, "__copy__": lambda self: self.copy(), "__reduce__": _list_reduce,
     "_list_type": property(lambda self: None if self._type_name is None else _types.from_name(self._type_name)),
     "_dtype": property(lambda self: None if self._type_name is None else self._list_type.item_type),
+    "__class_getitem__": classmethod(_pytypes.GenericAlias),   # List[np.ndarray] in an annotation (aeon)
 }
 
 
@@ -164,6 +165,7 @@ def _dict_reduce(self):
 
 
 _DICT_METHODS = {
+    "__class_getitem__": classmethod(_pytypes.GenericAlias),   # Dict[str, float] in an annotation
     "__init__": _dict_init, "empty": classmethod(_empty_dict), "keys": lambda self: KeysView(self),
     "values": lambda self: _Values(self), "items": lambda self: _Items(self),
     "update": MutableMapping.update, "__str__": _dict_str, "__repr__": _dict_repr,
