@@ -253,6 +253,15 @@ def test_repeat_of_a_number():
     check_all(repeat_scalar, [(7, 3), (2.5, 0), (True, 2), (1 + 2j, 1), (3, np.array([2])), (3, -1)])
 
 
+def repeat_numpy_scalars(a):
+    return np.repeat(np.float32(0.1), 3), np.repeat(np.int8(3), 2), np.repeat(a[0], 2)
+
+
+def test_repeat_of_a_numpy_scalar_keeps_its_dtype():
+    # statsforecast's _tsb: np.repeat(np.float32(0), n) is float32, as NumPy's
+    check(repeat_numpy_scalars, np.array([1, 2], np.uint16))
+
+
 def repeat_counts(a, r):
     return np.repeat(a, r, axis=0), np.repeat(a[:, 0], r)
 

@@ -290,7 +290,8 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             if (one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
             nd = a->ndim;
         }
-        ci->ret = ty_array(is_array(a) ? a->dtype : ty_dtype_of_scalar(a), nd, 'C', false);   /* np.repeat(7, 3): 1-d */
+        int sdt = is_array(a) ? -1 : ti_numpy_scalar_dtype(ti, arg_value(in, ci, 0));   /* np.repeat(np.float32(0), 3): float32 */
+        ci->ret = ty_array(is_array(a) ? a->dtype : sdt >= 0 ? sdt : ty_dtype_of_scalar(a), nd, 'C', false);   /* np.repeat(7, 3): 1-d */
         return 0;
     }
     case BI_NP_STACK: {
