@@ -464,3 +464,14 @@ def method_forms(a, i):
 def test_methods_of_numpy_functions():
     check_all(method_forms, [(np.array([[1.234, 25.67], [3.14159, -0.5]]), np.array([0, 3])),
                              (np.arange(6.0)[::-1].reshape(3, 2) * 1.55, np.array([-1, 2]))])
+
+
+def round_into(p):
+    o = np.empty_like(p)
+    r = np.round(2 * p, 0, o)
+    return r, o, np.round(p, 1, out=np.empty_like(p))
+
+
+def test_round_into_out():
+    # np.round(a, decimals, out): into out, which it returns (statsforecast's fourier)
+    check(round_into, np.array([0.26, 1.5, 2.5, -0.75]))

@@ -141,9 +141,21 @@ def _round_int(a, decimals=0):
     return int(_round_float_c(a, decimals))
 
 
+def _round_float_out(a, decimals=0, out=None):
+    if decimals >= 0:
+        f = 10.0 ** decimals
+        out[...] = np.rint(a * f) / f
+    else:
+        f = 10.0 ** -decimals
+        out[...] = np.rint(a / f) * f
+    return out
+
+
 def _choose_round(values, kwnames):
-    if "out" in kwnames or len(values) > 2:
-        _refuse("np.round", "out=")
+    if len(values) > 2 or "out" in kwnames:   # np.round(a, 0, out): into out, returned (statsforecast's fourier)
+        if len(values) == 3 and _is_array(values[0]) and _is_array(values[2]) and _dtype_kind(values[0]) == "f":
+            return _round_float_out
+        _refuse("np.round", "out= other than an array for a float array")
     kind = _dtype_kind(values[0])
     if kind == "f":
         return _round_float
