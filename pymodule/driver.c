@@ -473,6 +473,21 @@ fail:
 
 /* A specialisation of compiled code. Takes over object and bitcode (also on failure). With no
  * object (a compile that made bitcode only), pm_spec_code makes and loads it when first needed. */
+/* The namedtuple classes among the globals of d's function, made known to type names (a cached
+ * return type names Order(size: float64, price: float64) before this process has seen an Order);
+ * whether it found one. */
+static bool note_global_namedtuples(Dispatcher *d) {
+    PyObject *globals = PyFunction_Check(d->py_func) ? PyFunction_GET_GLOBALS(d->py_func) : NULL, *k, *v;
+    Py_ssize_t pos = 0;
+    bool found = false;
+    while (globals && PyDict_Next(globals, &pos, &k, &v))
+        if (ty_is_namedtuple_class(v)) {
+            ty_note_namedtuple_class(v);
+            found = true;
+        }
+    return found;
+}
+
 static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
                       PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
     Spec *spec = calloc(1, sizeof *spec);
@@ -635,6 +650,10 @@ static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const
         char err[300] = "";
         const char *end;
         const Type *ret = ty_parse(ret_name, &end, err, sizeof err);
+        if (!ret && note_global_namedtuples(d)) {   /* a namedtuple class made in the code, not yet seen by this process */
+            err[0] = 0;
+            ret = ty_parse(ret_name, &end, err, sizeof err);
+        }
         if (ret && (*end || strcmp(ret->name, ret_name))) ret = NULL;
         if (ret && (*spec = new_spec(args, nargs, ret, symbol, Py_NewRef(object), Py_NewRef(bitcode), is_explicit,
                                      err, sizeof err))) {

@@ -445,3 +445,37 @@ def test_unaligned_and_aligned_specialisations_are_separate_entries(pkg):
     assert first[:3] == second[:3] == [2 * 285.0, 2 * 285.0, 2 * sum(x * x for x in range(0, 10, 2))]
     assert first[3]["compiles"] == 3 and second[3]["compiles"] == 0 and second[3]["cache_hits"] == 3
     assert second[4] == ["array(float64, 1d, C)", "unaligned array(float64, 1d, A)", "unaligned array(float64, 1d, C)"]
+
+
+NAMEDTUPLES = '''
+import typing
+from ember import njit
+
+
+class Order(typing.NamedTuple):
+    size: float
+    price: float
+
+
+@njit(cache=True)
+def make(s):
+    return Order(s, 2.0 * s)
+'''
+
+RUN_NAMEDTUPLES = '''
+import json, warnings
+warnings.simplefilter("error")
+import orders
+r = orders.make(3.0)
+print(json.dumps({"r": [type(r).__name__, r.size, r.price], "stats": orders.make.stats}))
+'''
+
+
+def test_a_namedtuple_made_in_the_code_reloads(tmp_path):
+    # a cached return type names a namedtuple class the new process has not seen yet: found among
+    # the function's globals (vectorbt's orders: every run warned and compiled again)
+    write(tmp_path, "orders.py", NAMEDTUPLES)
+    first = result(run(tmp_path, RUN_NAMEDTUPLES))
+    second = result(run(tmp_path, RUN_NAMEDTUPLES))
+    assert first["r"] == second["r"] == ["Order", 3.0, 6.0]
+    assert second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1
