@@ -1011,6 +1011,27 @@ def test_private_variable_given_a_value_before_the_loop():
         check(pairwise_with_mask, X, unequal, jit_opts=PAR)
 
 
+def correlogram_counts(t, w):
+    out = np.zeros((t.size, 4), np.int64)
+    start_j = 0
+    for i in prange(t.size):
+        for j in range(start_j, t.size):
+            d = t[i] - t[j]
+            if d > w:
+                start_j += 1       # a reduction read in the body: each thread's partial, from 0
+                continue
+            if d < -w:
+                break
+            out[i, d % 4] += 1
+    return out
+
+
+def test_reduction_read_in_the_body():
+    # SpikeInterface's correlograms: as Numba, the reads see the thread's partial sum
+    t = np.sort(np.random.default_rng(0).integers(0, 1000, 300))
+    check(correlogram_counts, t, 5, jit_opts=PAR)
+
+
 def test_variables_written_on_some_paths_are_private():
     # read only where some path of the iteration wrote them: private (numba's), not a race
     x = np.random.default_rng(41).random(1001)

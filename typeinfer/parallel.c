@@ -235,8 +235,17 @@ static int classify(TypeInfo *ti, ParLoop *pl, bool *after) {
                 }
             }
         }
-        if (!bad && nreads != nred_reads) bad = first_store(fn, pl, v);   /* s read outside its reductions */
         bool number = ty_is_number(ti->vartypes[v]) && ti->vartypes[v] != ty_bool;
+        if (!bad && nreads != nred_reads && number && !synthetic && op >= 0 && carried[v]) {
+            /* a reduction also read in the body (SpikeInterface's correlograms: `start_j += 1`, and
+             * `range(start_j, n)`): a reduction as Numba's, each read seeing the thread's partial,
+             * which starts from the identity (0 for +) */
+            pl->var_kind[v] = PAR_REDUCE;
+            pl->red_op[v] = op;
+            pl->red_rebinds[v] = rebinds;
+            continue;
+        }
+        if (!bad && nreads != nred_reads) bad = first_store(fn, pl, v);   /* s read outside its reductions */
         if ((bad || (!number && !reducible_array(ti->vartypes[v]))) && !synthetic && !carried[v]) {
             /* no reduction, read only where some paths of the iteration wrote it (`if flag: c =
              * ...`, then `if flag: ... c`): each thread's own, as Numba's, right when the paths
