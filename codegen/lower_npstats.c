@@ -1119,6 +1119,34 @@ static void fill_body(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMBuildStore(L->b, add(L, pos, LLVMBuildZExt(L->b, t, L->i64, "")), E->count);
 }
 
+/* fill_body for a few true elements (fewer than 1 in 16): a predicted branch around each true
+ * element's writes, where the other writes every element's indices (SpikeInterface's peak
+ * detection on a 2%-true mask: 2.77 ms against numba's 1.66). */
+static void fill_sparse_body(Lower *L, LLVMValueRef *idx, void *env) {
+    NzEnv *E = env;
+    int nd = E->at->ndim;
+    LLVMValueRef t = cg_truth(L, cg_load_elem(L, E->at->dtype, cg_elem_ptr(L, E->at, E->a, idx)), ty_scalar_of(E->at->dtype));
+    LLVMValueRef flat = load64(L, L->i64, E->flat);
+    LLVMBuildStore(L->b, add(L, flat, i64c(L, 1)), E->flat);
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.true");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.next");
+    cg_br_expect(L, t, false, yes, next);
+    LLVMPositionBuilderAtEnd(L->b, yes);
+    LLVMValueRef pos = load64(L, L->i64, E->count);
+    int nslots = E->bid == BI_NP_NONZERO ? nd : 1;
+    for (int j = 0; j < nslots; j++) {
+        int per = E->bid == BI_NP_ARGWHERE ? nd : 1;
+        for (int k = 0; k < per; k++) {
+            LLVMValueRef v = E->bid == BI_NP_FLATNONZERO ? flat : idx[E->bid == BI_NP_ARGWHERE ? k : j];
+            LLVMValueRef at = add(L, mul(L, pos, i64c(L, per)), i64c(L, k));
+            LLVMBuildStore(L->b, v, cg_gep8(L, cg_arr_data(L, E->outs[j]), mul(L, at, i64c(L, 8))));
+        }
+    }
+    LLVMBuildStore(L->b, add(L, pos, i64c(L, 1)), E->count);
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+}
+
 static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret;
     int nd = at->ndim;
@@ -1134,7 +1162,19 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     LLVMBuildStore(L->b, zero(L), E.count);
     E.total = n;
     E.spill = cg_entry_alloca(L, L->i64, "nzspill");
+    LLVMValueRef size = i64c(L, 1);
+    for (int k = 0; k < nd; k++) size = mul(L, size, shape[k]);
+    LLVMBasicBlockRef sparse = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.sparse");
+    LLVMBasicBlockRef dense = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.dense");
+    LLVMBasicBlockRef filled = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.filled");
+    LLVMBuildCondBr(L->b, slt(L, mul(L, n, i64c(L, 16)), size), sparse, dense);
+    LLVMPositionBuilderAtEnd(L->b, sparse);
+    cg_loop_nest(L, nd, shape, fill_sparse_body, &E);
+    LLVMBuildBr(L->b, filled);
+    LLVMPositionBuilderAtEnd(L->b, dense);
     cg_loop_nest(L, nd, shape, fill_body, &E);
+    LLVMBuildBr(L->b, filled);
+    LLVMPositionBuilderAtEnd(L->b, filled);
     if (E.bid != BI_NP_NONZERO) return E.outs[0];
     LLVMValueRef v = LLVMGetUndef(cg_type(L, rt));
     for (int k = 0; k < nd; k++) v = LLVMBuildInsertValue(L->b, v, E.outs[k], (unsigned)k, "");
