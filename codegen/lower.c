@@ -756,10 +756,7 @@ static LLVMValueRef cmp_optional(Lower *L, bool eq, LLVMValueRef x, const Type *
         LLVMBasicBlockRef both_end = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, join);
         LLVMPositionBuilderAtEnd(L->b, join);
-        r = LLVMBuildPhi(L->b, L->i1, "");
-        LLVMValueRef vs[2] = {neither, same};
-        LLVMBasicBlockRef bs[2] = {from, both_end};
-        LLVMAddIncoming(r, vs, bs, 2);
+        r = cg_phi2(L, neither, from, same, both_end, "");
     }
     return eq ? r : LLVMBuildNot(L->b, r, "");
 }

@@ -537,11 +537,7 @@ static LLVMValueRef array_contains(Lower *L, const Type *at, LLVMValueRef a, LLV
     LLVMBasicBlockRef kb[2] = {from, body_end};
     LLVMAddIncoming(k, ks, kb, 2);
     LLVMPositionBuilderAtEnd(L->b, done);
-    LLVMValueRef found = LLVMBuildPhi(L->b, L->i1, "found");
-    LLVMValueRef fs[2] = {LLVMConstInt(L->i1, 0, 0), LLVMConstInt(L->i1, 1, 0)};
-    LLVMBasicBlockRef fb[2] = {head, body_end};
-    LLVMAddIncoming(found, fs, fb, 2);
-    return found;
+    return cg_phi2(L, LLVMConstInt(L->i1, 0, 0), head, LLVMConstInt(L->i1, 1, 0), body_end, "found");
 }
 
 LLVMValueRef cg_contains(Lower *L, Instr *in) {

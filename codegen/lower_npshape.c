@@ -752,10 +752,7 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
         LLVMBasicBlockRef has_end = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, got);
         LLVMPositionBuilderAtEnd(L->b, got);
-        LLVMValueRef hi = LLVMBuildPhi(L->b, L->i64, "hi");
-        LLVMValueRef hv[2] = {n, x};
-        LLVMBasicBlockRef hb[2] = {from, has_end};
-        LLVMAddIncoming(hi, hv, hb, 2);
+        LLVMValueRef hi = cg_phi2(L, n, from, x, has_end, "hi");
         LLVMValueRef lo = LLVMBuildLoad2(L->b, L->i64, lo_slot, "");
         Dims D = S;
         LLVMValueRef len = smax(L, LLVMBuildSub(L->b, hi, lo, ""), zero(L));

@@ -169,6 +169,50 @@ static bool is_method_of(Instr *x, const char *const *names) {
     return false;
 }
 
+/* Whether variable `var` has 1 to 16 stores, each of a value (through copies, not through another
+ * variable: its uses are not checked) that `made` accepts. */
+static bool stores_are(Facts *s, int var, bool (*made)(Facts *s, const Instr *d)) {
+    Function *fn = s->ti->fn;
+    Instr *st[16];
+    int n = ti_var_stores(fn, var, st, 16);
+    if (n <= 0 || n > 16) return false;
+    for (int i = 0; i < n; i++) {
+        Instr *d = fn->instrs[st[i]->args[0]];
+        while (d->op == IR_COPY) d = fn->instrs[d->args[0]];
+        if (!made(s, d)) return false;
+    }
+    return true;
+}
+
+/* A bare typed.List() or list(), or a display of float32 values. */
+static bool f32_list_made(Facts *s, const Instr *d) {
+    const CallInfo *ci = d->op == IR_CALL ? s->ti->calls[d->id] : NULL;
+    if (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_LIST && d->nargs == 1 && !d->nkw) return true;
+    if (d->op != IR_TUPLE || d->imm != 1) return false;
+    for (int k = 0; k < d->nargs; k++)
+        if (!s->val[d->args[k]]) return false;
+    return true;
+}
+
+/* A bare typed.Dict(), dict() or {}. */
+static bool empty_dict_made(Facts *s, const Instr *d) {
+    const CallInfo *ci = d->op == IR_CALL ? s->ti->calls[d->id] : NULL;
+    return (d->op == IR_DICT && d->nargs == 0) || (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_DICT && d->nargs == 1 && !d->nkw);
+}
+
+/* Whether every call of bound method `m` (l.append, d.setdefault) passes a float32 as its last
+ * argument, with `nargs` arguments (the method counted; 0: any from 2). */
+static bool calls_pass_f32(Facts *s, const Instr *m, int nargs) {
+    Function *fn = s->ti->fn;
+    for (int c = 0; c < fn->ninstrs; c++) {
+        Instr *call = fn->instrs[c];
+        if (call && call->op == IR_CALL && call->args[0] == m->id &&
+            ((nargs ? call->nargs != nargs : call->nargs < 2) || call->nkw || !s->val[call->args[call->nargs - 1]]))
+            return false;
+    }
+    return true;
+}
+
 /* Whether list variable `var` holds float32 items only, as Numba types a list by what goes into
  * it (l = [] then l.append(a32[i]): a list(float32)): every list stored to it a display of float32
  * values or a bare typed.List() or list(), everything appended, inserted or stored (l[i] = x) a
@@ -176,18 +220,7 @@ static bool is_method_of(Instr *x, const char *const *names) {
 static bool f32_list_var(Facts *s, int var) {
     TypeInfo *ti = s->ti;
     Function *fn = ti->fn;
-    Instr *st[16];
-    int n = ti_var_stores(fn, var, st, 16);
-    if (n <= 0 || n > 16) return false;
-    for (int i = 0; i < n; i++) {
-        Instr *d = fn->instrs[st[i]->args[0]];   /* (not through another variable: its uses are not checked) */
-        while (d->op == IR_COPY) d = fn->instrs[d->args[0]];
-        const CallInfo *ci = d->op == IR_CALL ? ti->calls[d->id] : NULL;
-        if (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_LIST && d->nargs == 1 && !d->nkw) continue;   /* List(), list() */
-        if (d->op != IR_TUPLE || d->imm != 1) return false;
-        for (int k = 0; k < d->nargs; k++)
-            if (!s->val[d->args[k]]) return false;
-    }
+    if (!stores_are(s, var, f32_list_made)) return false;
     static const char *const adds[] = {"append", "insert", NULL}, *const keeps_items[] = {"pop", "sort", "reverse", NULL};
     for (int u = 0; u < fn->ninstrs; u++) {
         Instr *x = fn->instrs[u];
@@ -201,13 +234,7 @@ static bool f32_list_var(Facts *s, int var) {
             if (ci && ci->kind == CALL_BUILTIN && !x->nkw &&
                 (ci->builtin == BI_LEN || ci->builtin == BI_NP_ARRAY || ci->builtin == BI_NP_ASARRAY))
                 continue;
-            if (!is_method_of(x, adds)) return false;
-            for (int c = 0; c < fn->ninstrs; c++) {   /* its calls: the value is the last argument */
-                Instr *call = fn->instrs[c];
-                if (call && call->op == IR_CALL && call->args[0] == x->id &&
-                    (call->nargs < 2 || call->nkw || !s->val[call->args[call->nargs - 1]]))
-                    return false;
-            }
+            if (!is_method_of(x, adds) || !calls_pass_f32(s, x, 0)) return false;
         }
     }
     return true;
@@ -231,17 +258,7 @@ static bool f32_list(Facts *s, int lst) {
 static bool f32_dict_var(Facts *s, int var) {
     TypeInfo *ti = s->ti;
     Function *fn = ti->fn;
-    Instr *st[16];
-    int n = ti_var_stores(fn, var, st, 16);
-    if (n <= 0 || n > 16) return false;
-    for (int i = 0; i < n; i++) {
-        Instr *d = fn->instrs[st[i]->args[0]];
-        while (d->op == IR_COPY) d = fn->instrs[d->args[0]];
-        const CallInfo *ci = d->op == IR_CALL ? ti->calls[d->id] : NULL;
-        bool bare = (d->op == IR_DICT && d->nargs == 0) ||
-                    (ci && ci->kind == CALL_BUILTIN && ci->builtin == LB_DICT && d->nargs == 1 && !d->nkw);
-        if (!bare) return false;
-    }
+    if (!stores_are(s, var, empty_dict_made)) return false;
     static const char *const reads[] = {"values", "items", "keys", "get", "pop", "setdefault", NULL};
     for (int u = 0; u < fn->ninstrs; u++) {
         Instr *x = fn->instrs[u];
@@ -254,12 +271,7 @@ static bool f32_dict_var(Facts *s, int var) {
             const CallInfo *ci = x->op == IR_CALL && k > 0 ? ti->calls[x->id] : NULL;
             if (ci && ci->kind == CALL_BUILTIN && ci->builtin == BI_LEN && !x->nkw) continue;
             if (k != 0 || !is_method_of(x, reads)) return false;
-            if (strcmp(x->str, "setdefault")) continue;
-            for (int c = 0; c < fn->ninstrs; c++) {   /* d.setdefault(k, x32) */
-                Instr *call = fn->instrs[c];
-                if (call && call->op == IR_CALL && call->args[0] == x->id && (call->nargs != 3 || call->nkw || !s->val[call->args[2]]))
-                    return false;
-            }
+            if (!strcmp(x->str, "setdefault") && !calls_pass_f32(s, x, 3)) return false;   /* d.setdefault(k, x32) */
         }
     }
     return true;
