@@ -4,6 +4,7 @@ function serves 1-d and 2-d arrays, or tuples of several lengths."""
 import numpy as np
 import pytest
 
+from difftest import impl
 from ember import njit
 
 
@@ -87,3 +88,33 @@ def collapse(a):
 @pytest.mark.parametrize("k", range(len(ARRAYS)))
 def test_ndim_in_a_variable(k):
     assert njit(collapse)(ARRAYS[k]) == collapse(ARRAYS[k])
+
+
+def make_drawer(width):
+    if width > 0.0:
+        wide, thin = impl.njit(lambda x: x * 2.0), None
+    else:
+        wide, thin = None, impl.njit(lambda x: x + 1.0)
+
+    def draw(x):
+        if width > 0.0:
+            return wide(x)
+        return thin(x)
+    return impl.njit(draw)
+
+
+LIMIT = 3
+NOT_CALLABLE = None
+
+
+def by_global(x):
+    if LIMIT >= 3:
+        return x * 2
+    return NOT_CALLABLE(x)   # (never typed: the branch is pruned)
+
+
+def test_branches_on_frozen_numbers():
+    # a closure's or a global's number decides its branch when compiling, as Numba's dead-branch
+    # pruning: the other branch is not typed (datashader's glyph factories)
+    assert make_drawer(0.0)(3.0) == 4.0 and make_drawer(1.0)(3.0) == 6.0
+    assert impl.njit(by_global)(2.5) == 5.0

@@ -1,5 +1,6 @@
 /* prune.c: branches on `x is None`, `isinstance(x, C)`, `a.ndim == k` and `len(t) == k` that a
- * parameter's type decides (isinstance also on an item of a tuple parameter: fixed_type).
+ * parameter's type decides (isinstance also on an item of a tuple parameter: fixed_type), and on
+ * a comparison of a global's or a closure's frozen number (`if width > 0.0:`).
  *
  * Requires: a Function from the frontend (variables versioned) and its argument types.
  * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
@@ -199,12 +200,45 @@ static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth) {
  * 1 or 0 as the types decide it, -1 where the branch is not such a test. So a function written
  * for 1-d and 2-d arrays (or tuples of several lengths) types only the branch its arguments
  * take, as Numba's dead-branch pruning does. */
+/* A number a global or a closure's free variable holds (frozen at compile time, as Numba's), or a
+ * constant, as a double; false for anything else. */
+static bool frozen_number(Function *fn, int value, double *out) {
+    Instr *x = fn->instrs[value];
+    const int64_t exact = (int64_t)1 << 53;   /* ints beyond would compare as other doubles */
+    if (x->op == IR_CONST && (x->c.kind == K_INT || x->c.kind == K_BOOL)) {
+        *out = (double)x->c.i;
+        return x->c.i > -exact && x->c.i < exact;
+    }
+    if (x->op == IR_CONST && x->c.kind == K_FLOAT) return *out = x->c.re, true;
+    if (x->op != IR_GLOBAL || !x->obj || !(PyFloat_Check(x->obj) || PyLong_Check(x->obj))) return false;
+    if (PyFloat_Check(x->obj)) return *out = PyFloat_AS_DOUBLE(x->obj), true;
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(x->obj, &overflow);
+    if (PyErr_Occurred()) PyErr_Clear();
+    *out = (double)v;
+    return !overflow && v > -exact && v < exact;
+}
+
+static int compare(int op, double a, double b) {
+    switch (op) {
+    case IRC_LT: return a < b;
+    case IRC_LE: return a <= b;
+    case IRC_EQ: return a == b;
+    case IRC_NE: return a != b;
+    case IRC_GT: return a > b;
+    default: return a >= b;
+    }
+}
+
 static int fixed_compare(TypeInfo *ti, Instr *cond) {
     Function *fn = ti->fn;
     if (cond->op == IR_TRUTH) cond = fn->instrs[cond->args[0]];
     if (cond->op != IR_CMP) return -1;
     int64_t a, b;
     Instr *l = fn->instrs[cond->args[0]], *r = fn->instrs[cond->args[1]];
+    double x, y;   /* `if width > 0.0:` of a closure's constant (datashader's glyph factories): its branch only */
+    if ((l->op == IR_GLOBAL || r->op == IR_GLOBAL) && frozen_number(fn, l->id, &x) && frozen_number(fn, r->id, &y))
+        return compare(cond->imm, x, y);
     if ((l->op == IR_CONST && r->op == IR_CONST) || !fixed_int(ti, l->id, &a) || !fixed_int(ti, r->id, &b)) return -1;
     switch (cond->imm) {
     case IRC_LT: return a < b;
