@@ -221,7 +221,7 @@ static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int n
     }
     Spec *k = pm_find_spec(d, elems, nargs);
     if (!k && !(k = pm_compile(d, elems, nargs, NULL, false, false))) return NULL;
-    int dt = ty_dtype_of_scalar(k->ret);
+    int dt = k->ret == ty_float64 && k->ret_f32 ? DT_FLOAT32 : ty_dtype_of_scalar(k->ret);   /* a float32 loop's */
     if (dt < 0)
         return ctx_error(ctx, DIAG_TYPING, caller, loc, "%s returns %s, not a number, for its elements", qualname,
                          k->ret->name), NULL;

@@ -516,3 +516,26 @@ def test_lazy_float32_loop_computes_and_returns_float32():
     assert out.dtype == np.float32 and np.array_equal(out, a * a + a)
     g = vectorize(lambda x: x * 2.5)   # a float32 times a Python float is a float64 (Numba's rule)
     assert g(a).dtype == np.float64
+
+
+@vectorize(["float32(float32, float32)"])
+def dphi32(a, b):
+    return (a - b + np.pi) % (2 * np.pi) - np.pi
+
+
+def test_a_float32_loop_called_from_njit():
+    # the declared loop's types: float32 values computed as Numba's and rounded to float32, and a
+    # float32 array for float32 arrays (coffea's delta_phi; it was float64 and not rounded)
+    @njit
+    def scalars(a, b):
+        return dphi32(a, b)
+
+    @njit
+    def arrays(a, b):
+        return dphi32(a, b)
+
+    x, y = np.float32(-2.404558), np.float32(1.3814374)
+    assert scalars(x, y) == float(dphi32(x, y))
+    u, v = np.array([x, 0.5], np.float32), np.array([y, 2.5], np.float32)
+    r = arrays(u, v)
+    assert r.dtype == np.float32 and np.array_equal(r, dphi32(u, v))

@@ -204,13 +204,44 @@ def vectorize_out_caller(kernel, fname, nin, values):
     return made[key]
 
 
+def declared_loop_caller(kernel, fname, nin, loops, values):
+    """For a compiled caller of a @vectorize function with signatures: the declared loop of the
+    operands' own dtypes, else the first one they cast to (arrays safely, numbers same_kind: they
+    are weak), and a function calling the kernel on the operands converted to its dtypes, the result
+    converted to its output dtype (coffea's float32-only delta_phi called with float32 values:
+    computed as Numba's, rounded to float32). Elements of arrays go through it too."""
+    dts = [_ufunc._dtype_of(v) for v in values]
+    kinds = ["safe" if _is_array(v) else "same_kind" for v in values]
+    exact = [lp for lp in loops if all(np.dtype(t) == d for d, t in zip(dts, lp[:nin]))]
+    fits = [lp for lp in loops if all(np.can_cast(d, t, k) for d, t, k in zip(dts, lp[:nin], kinds))]
+    if not exact and not fits:
+        raise TypeError("%s: no loop of the ufunc takes operands of dtypes (%s)" % (fname, ", ".join(d.name for d in dts)))
+    lp = (exact or fits)[0]   # (compiled code's float32 numbers come as float64: a float32-only loop takes them)
+    made = kernel.__dict__.setdefault("_callers", {})
+    key = ("loop",) + tuple(lp)
+    if key in made:
+        return made[key]
+    params = ["p%d" % k for k in range(nin)]
+    namespace = {"T%d" % k: np.dtype(t).type for k, t in enumerate(lp)}
+    lines = ["def %s_loop(%s):" % (fname, ", ".join(params)),
+             "    return T%d(_kernel(%s))" % (nin, ", ".join("T%d(%s)" % (k, p) for k, p in enumerate(params)))]
+    namespace.update(np=np, _kernel=kernel)
+    exec(compile("\n".join(lines) + "\n", "<ember %s_loop>" % fname, "exec"), namespace)
+    options = dict(kernel.targetoptions, _vectorized="vectorize")   # arrays: element by element (driver.c)
+    caller = namespace[fname + "_loop"]
+    caller.__qualname__ = kernel.py_func.__qualname__   # (what messages name: the user's function)
+    made[key] = ember.Dispatcher(caller, options, None)
+    return made[key]
+
+
 class Caller:
     """What compiled code calls for one of ember's ufuncs (kept by the ufunc, pymodule/ufunc.c):
     typing asks `__ember_dispatcher__(values, parallel)` with example values of the argument
     types, and calls the compiled function it returns."""
 
-    def __init__(self, kernel, nin, nout, layout=None, loops=(), scalar_ins=(), writable=()):
+    def __init__(self, kernel, nin, nout, layout=None, loops=(), scalar_ins=(), writable=(), vloops=()):
         self.kernel, self.nin, self.nout = kernel, nin, nout
+        self.vloops = list(vloops)           # a @vectorize's declared loops: dtype names, inputs then output
         self.writable = tuple(writable)      # the inputs the kernel writes in place (writable_args)
         self.layout = None if layout is None else _ufunc._parse_layout(layout)[:2]
         self.loops = list(loops)             # a static gufunc's loops: operand dtype tuples
@@ -225,6 +256,8 @@ class Caller:
             if len(values) != self.nin:
                 raise TypeError("%s() takes %d arguments, or %d with its output (%d given)" %
                                 (fname, self.nin, self.nin + 1, len(values)))
+            if self.vloops:   # NumPy's loop for these operands: the kernel on its types, its output type
+                return declared_loop_caller(self.kernel, fname, self.nin, self.vloops, values)
             return self.kernel   # scalars, or arrays through pymodule/driver.c's elementwise function
         ins, outs = self.layout
         loop, scalars = None, [True] * self.nin

@@ -197,7 +197,7 @@ def vectorize(ftylist_or_function=(), **kws):
             return DUFunc(func, kws, parallel)
         kernel = _kernel(func, kws, "vectorize")
         nin = func.__code__.co_argcount
-        loops = []
+        loops, declared = [], []
         for s in sigs:
             if len(s.args) != nin:
                 raise TypeError(f"signature {s} has {len(s.args)} parameters but {func.__qualname__} takes {nin}")
@@ -205,7 +205,8 @@ def vectorize(ftylist_or_function=(), **kws):
             ret = None if s.return_type is None else _operand_name(s.return_type, f"the return type of {s}")
             lp = _build(kernel, "ufunc", str(s), names + (ret,), (), parallel)
             loops.append((lp, _typenums(names + (lp.out,))))
-        return _new_ufunc(func, nin, 1, loops, kws, kernel=_gufunc.Caller(kernel, nin, 1))
+            declared.append(names + (lp.out,))
+        return _new_ufunc(func, nin, 1, loops, kws, kernel=_gufunc.Caller(kernel, nin, 1, vloops=declared))
 
     return decorate
 
