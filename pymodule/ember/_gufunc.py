@@ -43,10 +43,15 @@ def _safe_name(func):
     return func.__name__.replace("<", "_").replace(">", "_")
 
 
-def _compile_source(kernel, name, lines, namespace):
+def _compile_source(kernel, name, lines, namespace, options=None):
+    """The function `name` the source lines define, compiled (with the Dispatcher options given: a
+    stand-in for the kernel, named as the user's function)."""
     namespace.update(np=np, _kernel=kernel)
     exec(compile("\n".join(lines) + "\n", "<ember %s>" % name, "exec"), namespace)
-    return ember.njit(namespace[name])
+    if options is None:
+        return ember.njit(namespace[name])
+    namespace[name].__qualname__ = kernel.py_func.__qualname__   # (what messages name)
+    return ember.Dispatcher(namespace[name], options, None)
 
 
 def _is_array(v):
@@ -225,12 +230,8 @@ def declared_loop_caller(kernel, fname, nin, loops, values):
     namespace = {"T%d" % k: np.dtype(t).type for k, t in enumerate(lp)}
     lines = ["def %s_loop(%s):" % (fname, ", ".join(params)),
              "    return T%d(_kernel(%s))" % (nin, ", ".join("T%d(%s)" % (k, p) for k, p in enumerate(params)))]
-    namespace.update(np=np, _kernel=kernel)
-    exec(compile("\n".join(lines) + "\n", "<ember %s_loop>" % fname, "exec"), namespace)
     options = dict(kernel.targetoptions, _vectorized="vectorize")   # arrays: element by element (driver.c)
-    caller = namespace[fname + "_loop"]
-    caller.__qualname__ = kernel.py_func.__qualname__   # (what messages name: the user's function)
-    made[key] = ember.Dispatcher(caller, options, None)
+    made[key] = _compile_source(kernel, fname + "_loop", lines, namespace, options)
     return made[key]
 
 

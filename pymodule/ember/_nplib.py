@@ -142,12 +142,7 @@ def _round_int(a, decimals=0):
 
 
 def _round_float_out(a, decimals=0, out=None):
-    if decimals >= 0:
-        f = 10.0 ** decimals
-        out[...] = np.rint(a * f) / f
-    else:
-        f = 10.0 ** -decimals
-        out[...] = np.rint(a / f) * f
+    out[...] = _round_float_c(a, decimals)
     return out
 
 
@@ -552,9 +547,7 @@ def _nan_to_num_float(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, negi
 
 
 def _nan_to_num_float_array(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, neginf=-1.7976931348623157e308):
-    out = np.where(np.isnan(x), nan, x)
-    out = np.where(out == np.inf, posinf, out)
-    out = np.where(out == -np.inf, neginf, out)
+    out = _nan_to_num_float_c(x, copy, nan, posinf, neginf)
     if copy:
         return out
     x[...] = out   # copy=False: in place, x returned
@@ -562,9 +555,7 @@ def _nan_to_num_float_array(x, copy=True, nan=0.0, posinf=1.7976931348623157e308
 
 
 def _nan_to_num_float32_array(x, copy=True, nan=0.0, posinf=3.4028234663852886e38, neginf=-3.4028234663852886e38):
-    out = np.where(np.isnan(x), nan, x)
-    out = np.where(out == np.inf, posinf, out)
-    out = np.where(out == -np.inf, neginf, out).astype(np.float32)
+    out = _nan_to_num_float_c(x, copy, nan, posinf, neginf).astype(np.float32)
     if copy:
         return out
     x[...] = out
@@ -1144,6 +1135,7 @@ ORDER_STATS_KEEPDIMS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose
 # compiled helpers the implementations call
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
+_nan_to_num_float_c = njit(_nan_to_num_float)
 _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
 _nan_last_lt_c = njit(_nan_last_lt)
