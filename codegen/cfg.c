@@ -96,3 +96,10 @@ bool cfg_ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind) {
     }
     return false;
 }
+
+/* Does f hold a loop the loop vectoriser made? */
+bool cfg_has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        if (cfg_ends_vectorised_loop(b, loop_kind)) return true;
+    return false;
+}

@@ -314,12 +314,6 @@ static bool comes_back(LLVMValueRef v0, bool vector_phis) {
  * qualify: its way back to its operand passes a vector phi. Walks at most 1024 values. */
 static bool on_scalar_cycle(LLVMValueRef red) { return comes_back(red, false); }
 
-static bool has_vectorised_loop(LLVMValueRef f, unsigned loop_kind) {
-    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
-        if (cfg_ends_vectorised_loop(b, loop_kind)) return true;
-    return false;
-}
-
 /* Is `in` a call of an LLVM intrinsic whose name starts with `prefix`? */
 bool cg_calls_intrinsic(LLVMValueRef in, const char *prefix) {
     LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
@@ -457,7 +451,7 @@ static int latency_bound_functions(Ctx *ctx, LLVMModuleRef m, const char **names
     unsigned loop_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(m), "llvm.loop", 9);
     int n = 0;
     for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < MAX_SCALAR_FNS; f = LLVMGetNextFunction(f))
-        if (!LLVMIsDeclaration(f) && !has_vectorised_loop(f, loop_kind) &&
+        if (!LLVMIsDeclaration(f) && !cfg_has_vectorised_loop(f, loop_kind) &&
             (has_extracted_join_phi(f) || has_latency_bound_reduction(f) || has_lane_crossing_recurrence(f, loop_kind))) {
             size_t len;
             names[n++] = ctx_strdup(ctx, LLVMGetValueName2(f, &len));

@@ -2052,9 +2052,7 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a == ty_str && ti_const_str(L->ti, in->args[0]) && ti_const_str(L->ti, in->args[1])) {
             /* a.dtype.kind == "i": decided here (UTF-8's byte order is the code points') */
             int d = strcmp(ti_const_str(L->ti, in->args[0]), ti_const_str(L->ti, in->args[1]));
-            bool r = in->imm == IRC_EQ ? d == 0 : in->imm == IRC_NE ? d != 0 : in->imm == IRC_LT ? d < 0 :
-                     in->imm == IRC_LE ? d <= 0 : in->imm == IRC_GT ? d > 0 : d >= 0;
-            v = LLVMConstInt(L->i1, r, 0);
+            v = LLVMConstInt(L->i1, ir_cmp_holds(in->imm, (d > 0) - (d < 0)), 0);
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST || a->kind == TY_SET || b->kind == TY_SET ||
@@ -2091,13 +2089,7 @@ static int lower_instr(Lower *L, Instr *in) {
             break;
         }
         if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim) {
-            /* Numba's: the same data, shape and strides (a is a[:] too) */
-            LLVMValueRef x = L->vals[in->args[0]], y = L->vals[in->args[1]];
-            v = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_data(L, x), cg_arr_data(L, y), "");
-            for (int k = 0; k < a->ndim; k++) {
-                v = LLVMBuildAnd(L->b, v, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, x, k), cg_arr_shape(L, y, k), ""), "");
-                v = LLVMBuildAnd(L->b, v, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, a, x, k), cg_arr_stride(L, b, y, k), ""), "");
-            }
+            v = cg_same_view(L, a, L->vals[in->args[0]], b, L->vals[in->args[1]]);   /* Numba's (a is a[:] too) */
             v = in->imm ? LLVMBuildNot(L->b, v, "") : v;
             break;
         }

@@ -319,6 +319,7 @@ void cg_store_elem(Lower *L, int dt, LLVMValueRef p, LLVMValueRef v, const Type 
 LLVMValueRef cg_to_elem_scalar(Lower *L, LLVMValueRef v, const Type *from, int dt);
 void cg_assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
 void cg_assign_noalias(Lower *L, const Type *tt, LLVMValueRef target, const Type *vt_, LLVMValueRef v);
+LLVMValueRef cg_same_view(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b);   /* same data, shape, strides */
 LLVMValueRef cg_unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
 LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v);
 LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type *it, LLVMValueRef iv,
@@ -581,6 +582,7 @@ void cfg_close(Cfg *g);
 bool cfg_reaches(Cfg *g, LLVMBasicBlockRef from, LLVMBasicBlockRef to, LLVMBasicBlockRef avoid);
 bool cfg_dominates(Cfg *g, LLVMValueRef f, LLVMBasicBlockRef d, LLVMBasicBlockRef b);
 bool cfg_ends_vectorised_loop(LLVMBasicBlockRef b, unsigned loop_kind);   /* b's back edge carries llvm.loop.isvectorized */
+bool cfg_has_vectorised_loop(LLVMValueRef f, unsigned loop_kind);   /* a block of f does */
 
 /* lower_numpy.c */
 LLVMValueRef cg_arange(Lower *L, const Type *rt, const Type *vt, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);

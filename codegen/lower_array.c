@@ -2193,6 +2193,16 @@ LLVMValueRef cg_unaliased_same_ok(Lower *L, const Type *tt, LLVMValueRef target,
     return unaliased(L, tt, target, vtp, v, true);
 }
 
+/* Whether arrays a and b (of one ndim) are the same view: the same data, shape and strides. */
+LLVMValueRef cg_same_view(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b) {
+    LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_data(L, a), cg_arr_data(L, b), "");
+    for (int k = 0; k < at->ndim; k++) {
+        same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, a, k), cg_arr_shape(L, b, k), ""), "");
+        same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, at, a, k), cg_arr_stride(L, bt, b, k), ""), "");
+    }
+    return same;
+}
+
 /* same_ok: no copy either where v is the target itself (same data, shape and strides), each
  * element read before it is written. */
 static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, const Type **vtp, LLVMValueRef v, bool same_ok) {
@@ -2202,15 +2212,8 @@ static LLVMValueRef unaliased(Lower *L, const Type *tt, LLVMValueRef target, con
     extent(L, vt_, v, &vl, &vh);
     LLVMValueRef overlap = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntULT, tl, vh, ""),
                                         LLVMBuildICmp(L->b, LLVMIntULT, vl, th, ""), "");
-    if (same_ok && vt_->ndim == tt->ndim && vt_->dtype == tt->dtype) {
-        LLVMValueRef same = LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_data(L, v), cg_arr_data(L, target), "");
-        for (int k = 0; k < tt->ndim; k++) {
-            same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, v, k), cg_arr_shape(L, target, k), ""), "");
-            same = LLVMBuildAnd(L->b, same, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_stride(L, vt_, v, k),
-                                                           cg_arr_stride(L, tt, target, k), ""), "");
-        }
-        overlap = LLVMBuildAnd(L->b, overlap, LLVMBuildNot(L->b, same, ""), "");
-    }
+    if (same_ok && vt_->ndim == tt->ndim && vt_->dtype == tt->dtype)
+        overlap = LLVMBuildAnd(L->b, overlap, LLVMBuildNot(L->b, cg_same_view(L, vt_, v, tt, target), ""), "");
     const Type *ct = ty_array(vt_->dtype, vt_->ndim, 'A', false);
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ct), "src");
     LLVMBuildStore(L->b, v, slot);

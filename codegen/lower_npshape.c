@@ -718,6 +718,21 @@ static LLVMValueRef np_hvdstack(Lower *L, CallInfo *ci, LLVMValueRef *args, cons
     return cg_concat(L, tt->n, ts, vs, axis, rt);
 }
 
+/* Index x as a slice bound of a dimension of length n: a negative one counts from the end, then
+ * clamped to [0, n]. */
+static LLVMValueRef slice_bound(Lower *L, LLVMValueRef x, LLVMValueRef n) {
+    x = LLVMBuildSelect(L->b, slt(L, x, zero(L)), add(L, x, n), x, "");
+    return smin(L, smax(L, x, zero(L)), n);
+}
+
+/* Array a's section [lo, lo + len) along axis (S: a's dimensions), a view of type vt. */
+static LLVMValueRef section(Lower *L, const Type *vt, LLVMValueRef a, const Dims *S, int axis, LLVMValueRef lo, LLVMValueRef len) {
+    Dims D = *S;
+    D.shape[axis] = len;
+    move_data(L, &D, mul(L, lo, S->strides[axis]), slt(L, zero(L), len));
+    return view_of(L, vt, a, &D);
+}
+
 static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret, *vt = rt->elems[0];
     int nd = at->ndim, ns = ci->dtype, bid = ci->builtin;
@@ -728,9 +743,7 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     if (types[1]->kind == TY_TUPLE) {   /* indices, as slice bounds */
         bounds[0] = zero(L);
         for (int i = 0; i < ns - 1; i++) {
-            LLVMValueRef x = to_i64(L, LLVMBuildExtractValue(L->b, args[1], (unsigned)i, ""), types[1]->elems[i]);
-            x = LLVMBuildSelect(L->b, slt(L, x, zero(L)), add(L, x, n), x, "");
-            bounds[i + 1] = smin(L, smax(L, x, zero(L)), n);
+            bounds[i + 1] = slice_bound(L, to_i64(L, LLVMBuildExtractValue(L->b, args[1], (unsigned)i, ""), types[1]->elems[i]), n);
         }
         bounds[ns] = n;
     } else if (types[1]->kind == TY_ARRAY) {   /* indices in an array: a section between each two, as slices take them */
@@ -746,19 +759,14 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
         LLVMBasicBlockRef got = LLVMAppendBasicBlockInContext(L->c, L->func, "split.bound");
         LLVMBuildCondBr(L->b, slt(L, i, k), has, got);
         LLVMPositionBuilderAtEnd(L->b, has);
-        LLVMValueRef x = to_i64(L, cg_load_elem(L, it->dtype, cg_gep8(L, x0, mul(L, i, xs))), et);
-        x = LLVMBuildSelect(L->b, slt(L, x, zero(L)), add(L, x, n), x, "");
-        x = smin(L, smax(L, x, zero(L)), n);
+        LLVMValueRef x = slice_bound(L, to_i64(L, cg_load_elem(L, it->dtype, cg_gep8(L, x0, mul(L, i, xs))), et), n);
         LLVMBasicBlockRef has_end = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, got);
         LLVMPositionBuilderAtEnd(L->b, got);
         LLVMValueRef hi = cg_phi2(L, n, from, x, has_end, "hi");
         LLVMValueRef lo = LLVMBuildLoad2(L->b, L->i64, lo_slot, "");
-        Dims D = S;
-        LLVMValueRef len = smax(L, LLVMBuildSub(L->b, hi, lo, ""), zero(L));
-        D.shape[axis] = len;
-        move_data(L, &D, mul(L, lo, S.strides[axis]), slt(L, zero(L), len));
-        cg_list_append(L, rt, out, view_of(L, vt, args[0], &D), vt);
+        LLVMValueRef part = section(L, vt, args[0], &S, axis, lo, smax(L, LLVMBuildSub(L->b, hi, lo, ""), zero(L)));
+        cg_list_append(L, rt, out, part, vt);
         LLVMBuildStore(L->b, hi, lo_slot);
         cg_loop_end(L, &lc);
         return out;
@@ -775,11 +783,8 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
         LoopCtx lc;
         LLVMValueRef i = cg_loop_begin(L, &lc, N);   /* section i: each + (i < extra) from i * each + min(i, extra) */
         LLVMValueRef lo = add(L, mul(L, i, each), smin(L, i, extra));
-        Dims D = S;
         LLVMValueRef len = add(L, each, LLVMBuildZExt(L->b, slt(L, i, extra), L->i64, ""));
-        D.shape[axis] = len;
-        move_data(L, &D, mul(L, lo, S.strides[axis]), slt(L, zero(L), len));
-        cg_list_append(L, rt, out, view_of(L, vt, args[0], &D), vt);
+        cg_list_append(L, rt, out, section(L, vt, args[0], &S, axis, lo, len), vt);
         cg_loop_end(L, &lc);
         return out;
     } else {
@@ -796,11 +801,7 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     LLVMValueRef parts[65];
     const Type *ts[65];
     for (int i = 0; i < ns; i++) {
-        Dims D = S;
-        LLVMValueRef len = smax(L, LLVMBuildSub(L->b, bounds[i + 1], bounds[i], ""), zero(L));
-        D.shape[axis] = len;
-        move_data(L, &D, mul(L, bounds[i], S.strides[axis]), slt(L, zero(L), len));
-        parts[i] = view_of(L, vt, args[0], &D);
+        parts[i] = section(L, vt, args[0], &S, axis, bounds[i], smax(L, LLVMBuildSub(L->b, bounds[i + 1], bounds[i], ""), zero(L)));
         ts[i] = vt;
     }
     return cg_list_of(L, rt, parts, ts, ns);

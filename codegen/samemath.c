@@ -166,12 +166,6 @@ static bool in_loop(Where *w, LLVMValueRef x) {
     return w->in;
 }
 
-static bool has_vectorised_loop(LLVMValueRef fn, unsigned loop_kind) {
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
-        if (cfg_ends_vectorised_loop(bb, loop_kind)) return true;
-    return false;
-}
-
 static bool has_variant_call(LLVMValueRef fn) {
     Variant v;
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
@@ -188,7 +182,7 @@ static void same_math_in(LLVMValueRef fn, LLVMBuilderRef b, unsigned loop_kind) 
     if (cfg_open(&w.g, fn)) return;
     /* the SLP vectoriser's calls, packing calls of scalar code: all of them in a function without
      * a vectorised loop, those outside loops in one with */
-    bool lv = has_vectorised_loop(fn, loop_kind);
+    bool lv = cfg_has_vectorised_loop(fn, loop_kind);
     Variant found[MAX_VARIANTS], v;
     LLVMValueRef scalar;
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))

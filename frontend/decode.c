@@ -637,8 +637,7 @@ static int grow_display(Fe *fe, Block *b, Instr *d, const int *kv, int n) {
     memcpy(grown + d->nargs, kv, sizeof(int) * (size_t)n);
     d->args = grown;
     d->nargs += n;
-    int at = 0;
-    while (at < b->ninstrs && b->instrs[at] != d) at++;
+    int at = ir_position(d);
     if (at < b->ninstrs) {
         memmove(b->instrs + at, b->instrs + at + 1, sizeof(Instr *) * (size_t)(b->ninstrs - at - 1));
         b->instrs[b->ninstrs - 1] = d;

@@ -207,6 +207,24 @@ Instr *ir_clone_into(Function *fn, Block *b, const Instr *src) {
     return in;
 }
 
+int ir_position(const Instr *in) {
+    const Block *b = in->block;
+    int at = 0;
+    while (at < b->ninstrs && b->instrs[at] != in) at++;
+    return at;
+}
+
+bool ir_cmp_holds(int op, int order) {
+    switch (op) {
+    case IRC_LT: return order < 0;
+    case IRC_LE: return order <= 0;
+    case IRC_EQ: return order == 0;
+    case IRC_NE: return order != 0;
+    case IRC_GT: return order > 0;
+    default: return order >= 0;
+    }
+}
+
 Instr *ir_insert(Function *fn, Block *b, int at, IrOp op, int nargs, Loc loc) {
     Instr *in = ir_emit(fn, b, op, nargs, loc);
     if (!in) return NULL;

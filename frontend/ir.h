@@ -184,6 +184,8 @@ Block *ir_new_block(Function *fn, int offset);
 Instr *ir_emit(Function *fn, Block *b, IrOp op, int nargs, Loc loc);
 Instr *ir_clone_into(Function *fn, Block *b, const Instr *src);
 Instr *ir_insert(Function *fn, Block *b, int at, IrOp op, int nargs, Loc loc);   /* a new instruction at b's position at */
+int ir_position(const Instr *in);   /* in's position in its block (its count of instructions: not there) */
+bool ir_cmp_holds(int op, int order);   /* comparison op (IRC_*) of operands ordered -1 less, 0 equal, 1 greater */
 int ir_new_var(Function *fn, const char *name);
 Instr *ir_terminator(const Block *b);                   /* NULL if the block is open */
 /* Its terminator's targets, then its handler (out: room for 3). An exception may leave a block

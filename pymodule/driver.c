@@ -471,8 +471,6 @@ fail:
     return -1;
 }
 
-/* A specialisation of compiled code. Takes over object and bitcode (also on failure). With no
- * object (a compile that made bitcode only), pm_spec_code makes and loads it when first needed. */
 /* The namedtuple classes among the globals of d's function, made known to type names (a cached
  * return type names Order(size: float64, price: float64) before this process has seen an Order);
  * whether it found one. */
@@ -488,6 +486,8 @@ static bool note_global_namedtuples(Dispatcher *d) {
     return found;
 }
 
+/* A specialisation of compiled code. Takes over object and bitcode (also on failure). With no
+ * object (a compile that made bitcode only), pm_spec_code makes and loads it when first needed. */
 static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char *symbol, PyObject *object,
                       PyObject *bitcode, bool is_explicit, char *err, size_t errlen) {
     Spec *spec = calloc(1, sizeof *spec);

@@ -25,14 +25,19 @@ bool ti_is_array_like(TypeInfo *ti, int v) {
     return true;
 }
 
-/* A GLOBAL of numpy's attribute `name`, inserted at *at of block b; NULL (a Python error) if none. */
-static Instr *numpy_global(Function *fn, Block *b, int *at, const char *name, Loc loc) {
+/* numpy's attribute `name`, kept for the compile; NULL (a Python error) if none. */
+static PyObject *numpy_attr(Function *fn, const char *name) {
     PyObject *np = PyImport_ImportModule("numpy");
     PyObject *obj = np ? PyObject_GetAttrString(np, name) : NULL;
     Py_XDECREF(np);
     if (!obj) return NULL;   /* the Python error is the compile's */
     ctx_keep(fn->ctx, obj);
     Py_DECREF(obj);
+    return obj;
+}
+
+/* A GLOBAL of obj, named `name`, inserted at *at of block b. */
+static Instr *global_at(Function *fn, Block *b, int *at, PyObject *obj, const char *name, Loc loc) {
     Instr *g = ir_insert(fn, b, (*at)++, IR_GLOBAL, 0, loc);
     if (g) {
         g->obj = obj;
@@ -41,15 +46,14 @@ static Instr *numpy_global(Function *fn, Block *b, int *at, const char *name, Lo
     return g;
 }
 
-/* Operand k of `in` becomes np.array(operand), or np.array(operand, np.<dtype>) when dtype is
- * given, computed just before `in`. Returns 1 (type the function again) or -1. */
-int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype) {
-    Function *fn = ti->fn;
+/* Operand k of `in` becomes callee(operand), or callee(operand, extra) when extra is given,
+ * computed just before `in`. Returns 1 (type the function again) or -1. */
+static int wrap_operand(Function *fn, Instr *in, int k, PyObject *callee, const char *name, PyObject *extra,
+                        const char *extra_name) {
     Block *b = in->block;
-    int at = 0;
-    while (at < b->ninstrs && b->instrs[at] != in) at++;
-    Instr *g = numpy_global(fn, b, &at, "array", in->loc), *d = g && dtype ? numpy_global(fn, b, &at, dtype, in->loc) : NULL;
-    Instr *call = g && (d || !dtype) ? ir_insert(fn, b, at, IR_CALL, dtype ? 3 : 2, in->loc) : NULL;
+    int at = ir_position(in);
+    Instr *g = global_at(fn, b, &at, callee, name, in->loc), *d = g && extra ? global_at(fn, b, &at, extra, extra_name, in->loc) : NULL;
+    Instr *call = g && (d || !extra) ? ir_insert(fn, b, at, IR_CALL, extra ? 3 : 2, in->loc) : NULL;
     if (!call) return -1;
     call->args[0] = g->id;
     call->args[1] = in->args[k];
@@ -58,22 +62,18 @@ int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype) {
     return 1;
 }
 
+/* Operand k of `in` becomes np.array(operand), or np.array(operand, np.<dtype>) when dtype is
+ * given, computed just before `in`. Returns 1 (type the function again) or -1. */
+int ti_wrap_array_like_as(TypeInfo *ti, Instr *in, int k, const char *dtype) {
+    PyObject *array = numpy_attr(ti->fn, "array"), *dt = array && dtype ? numpy_attr(ti->fn, dtype) : NULL;
+    if (!array || (dtype && !dt)) return -1;
+    return wrap_operand(ti->fn, in, k, array, "array", dt, dtype);
+}
+
 int ti_wrap_array_like(TypeInfo *ti, Instr *in, int k) { return ti_wrap_array_like_as(ti, in, k, NULL); }
 
 /* Operand k of `in` becomes int(operand), computed just before `in`: range(0, n) of a float n,
  * which Numba truncates (quimb's threaded helpers). Returns 1 (type the function again) or -1. */
 int ti_wrap_int(TypeInfo *ti, Instr *in, int k) {
-    Function *fn = ti->fn;
-    Block *b = in->block;
-    int at = 0;
-    while (at < b->ninstrs && b->instrs[at] != in) at++;
-    Instr *g = ir_insert(fn, b, at++, IR_GLOBAL, 0, in->loc);
-    Instr *call = g ? ir_insert(fn, b, at, IR_CALL, 2, in->loc) : NULL;
-    if (!call) return -1;
-    g->obj = (PyObject *)&PyLong_Type;
-    g->str = "int";
-    call->args[0] = g->id;
-    call->args[1] = in->args[k];
-    in->args[k] = call->id;
-    return 1;
+    return wrap_operand(ti->fn, in, k, (PyObject *)&PyLong_Type, "int", NULL, NULL);
 }

@@ -121,17 +121,15 @@ static bool is_config(PyObject *obj) {
     return ours;
 }
 
+/* An Enum class: its metaclass is enum's (EnumType, EnumMeta before Python 3.11). */
+static bool is_enum_class(PyObject *obj) {
+    return PyType_Check(obj) && (!strcmp(Py_TYPE(obj)->tp_name, "EnumType") || !strcmp(Py_TYPE(obj)->tp_name, "EnumMeta"));
+}
+
 /* An IntEnum or IntFlag class (tardis' PacketStatus): its members are ints, read as constants
  * (Status.EMITTED is 1), as a module's attributes are. */
 static bool is_int_enum(PyObject *obj) {
-    if (!PyType_Check(obj) || !PyType_IsSubtype((PyTypeObject *)obj, &PyLong_Type)) return false;
-    PyObject *meta = (PyObject *)Py_TYPE(obj);
-    PyObject *name = PyObject_GetAttrString(meta, "__name__");
-    bool is = name && PyUnicode_Check(name) && (!PyUnicode_CompareWithASCIIString(name, "EnumType") ||
-                                                !PyUnicode_CompareWithASCIIString(name, "EnumMeta"));
-    Py_XDECREF(name);
-    PyErr_Clear();
-    return is;
+    return is_enum_class(obj) && PyType_IsSubtype((PyTypeObject *)obj, &PyLong_Type);
 }
 
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
@@ -248,7 +246,7 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (type_ctor)
         return UNSUP(in, "the type '%s' cannot be made in compiled code: make it at module level (a global, as "
                          "`item_t = types.ListType(types.float64)`) and use that", name), NULL;
-    if (!strcmp(Py_TYPE(obj)->tp_name, "EnumType") || !strcmp(Py_TYPE(obj)->tp_name, "EnumMeta"))
+    if (is_enum_class(obj))
         return UNSUP(in, "global '%s' is an Enum class: compiled code reads the members of IntEnum and IntFlag "
                          "classes (as ints), not of other Enums", name), NULL;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;

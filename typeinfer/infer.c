@@ -497,8 +497,7 @@ static bool progression_as_range(TypeInfo *ti, Instr *in) {
             if (x->args[k] == t->id) return false;
     }
     Block *b = in->block;
-    int at = 0;
-    while (at < b->ninstrs && b->instrs[at] != in) at++;
+    int at = ir_position(in);
     Instr *g = ir_insert(fn, b, at++, IR_GLOBAL, 0, in->loc);
     Instr *c0 = g ? ir_insert(fn, b, at++, IR_CONST, 0, in->loc) : NULL;
     Instr *c1 = c0 ? ir_insert(fn, b, at++, IR_CONST, 0, in->loc) : NULL;
@@ -634,10 +633,9 @@ static int spread_args(TypeInfo *ti, Instr *in, int first, unsigned mask) {
         n += t->n;
     }
     if (n + in->nkw > 255) return UNSUP(in, "more than 255 items after spreading");
-    int *args = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(first + n + in->nkw + 1)), at = 0, m = first;
+    int *args = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(first + n + in->nkw + 1)), at = ir_position(in), m = first;
     if (!args) return -1;
     memcpy(args, in->args, sizeof(int) * (size_t)first);
-    while (in->block->instrs[at] != in) at++;
     for (int k = first; k < in->nargs; k++) {
         if (k >= last || !(mask >> (k - first) & 1)) {
             args[m++] = in->args[k];

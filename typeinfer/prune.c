@@ -219,18 +219,6 @@ static bool frozen_number(Function *fn, int value, double *out) {
     return !overflow && v > -exact && v < exact;
 }
 
-/* Comparison op's answer where the operands order as `order` says (-1 less, 0 equal, 1 greater). */
-static int compare(int op, int order) {
-    switch (op) {
-    case IRC_LT: return order < 0;
-    case IRC_LE: return order <= 0;
-    case IRC_EQ: return order == 0;
-    case IRC_NE: return order != 0;
-    case IRC_GT: return order > 0;
-    default: return order >= 0;
-    }
-}
-
 static int fixed_compare(TypeInfo *ti, Instr *cond) {
     Function *fn = ti->fn;
     if (cond->op == IR_TRUTH) cond = fn->instrs[cond->args[0]];
@@ -239,9 +227,9 @@ static int fixed_compare(TypeInfo *ti, Instr *cond) {
     Instr *l = fn->instrs[cond->args[0]], *r = fn->instrs[cond->args[1]];
     double x, y;   /* `if width > 0.0:` of a closure's constant (datashader's glyph factories): its branch only */
     if ((l->op == IR_GLOBAL || r->op == IR_GLOBAL) && frozen_number(fn, l->id, &x) && frozen_number(fn, r->id, &y))
-        return x != x || y != y ? cond->imm == IRC_NE : compare(cond->imm, (x > y) - (x < y));   /* (NaN: unordered) */
+        return x != x || y != y ? cond->imm == IRC_NE : ir_cmp_holds(cond->imm, (x > y) - (x < y));   /* (NaN: unordered) */
     if ((l->op == IR_CONST && r->op == IR_CONST) || !fixed_int(ti, l->id, &a) || !fixed_int(ti, r->id, &b)) return -1;
-    return compare(cond->imm, (a > b) - (a < b));
+    return ir_cmp_holds(cond->imm, (a > b) - (a < b));
 }
 
 int ti_prune_none_tests(TypeInfo *ti) {

@@ -44,8 +44,7 @@ static int index_ints(TypeInfo *ti, Block *b, int *at, Instr *in) {
     for (int k = 0; k < tup->nargs; k++) {
         if (!is_zerod_int(ti->vtypes[tup->args[k]])) continue;
         Block *tb = tup->block;
-        int pos = 0;
-        while (pos < tb->ninstrs && tb->instrs[pos] != tup) pos++;
+        int pos = ir_position(tup);
         if (pos == tb->ninstrs || read_element(ti, tb, &pos, tup, k)) return -1;
         done = 1;
     }
