@@ -423,3 +423,27 @@ def test_equality_with_values_that_may_be_none():
     check(compare_maybe_none_strings, False, False)
     f = impl.njit(compare_maybe_none)
     assert f(False) == compare_maybe_none(False) and f(True) == compare_maybe_none(True)
+
+
+@impl.njit
+def _fill_if_given(i, buf, *aggs):
+    if buf is not None:
+        buf[i % buf.size] = i
+    aggs[0][i] += 1.0
+    return 0
+
+
+def spread_maybe_none(n, anti, a):
+    buf = np.zeros(8) if anti is not None else None
+    for i in range(n):
+        _fill_if_given(i, buf, a)
+    return a.sum() + (0.0 if buf is None else buf.sum())
+
+
+def test_passed_among_star_arguments():
+    # f(i, buf, *aggs) with buf None on one path (datashader's extend_cpu): the callee compiles for
+    # OptionalType(array); the call's argument pieces no longer read the value (was TypeError:
+    # expected array(float64, 1d, C), got None)
+    from difftest import check
+    for anti in (None, 1):
+        check(spread_maybe_none, 5, anti, np.zeros(5))

@@ -528,7 +528,8 @@ static bool takes_optional(TypeInfo *ti, const Instr *in) {
     if (in->op == IR_CMP && (in->imm == IRC_EQ || in->imm == IRC_NE))
         return true;   /* x == None, x == y of OptionalTypes: None equals None only (type_cmp) */
     return in->op == IR_STOREVAR || in->op == IR_RETURN || in->op == IR_IS || in->op == IR_UNWRAP ||
-           (in->op == IR_TUPLE && in->imm == 0);   /* a tuple, not a list display (a list holds T) */
+           ((in->op == IR_TUPLE || in->op == IR_SPREAD) && in->imm == 0);   /* a tuple, f(x, *t)'s arguments too, not a
+                                                                               list display (a list holds T) */
 }
 
 static bool uses_optional(TypeInfo *ti, const Instr *in) {
@@ -540,17 +541,39 @@ static bool uses_optional(TypeInfo *ti, const Instr *in) {
     return false;
 }
 
+/* Per value id: whether an instruction reads it (in ti's arena). */
+static bool *values_read(TypeInfo *ti) {
+    Function *fn = ti->fn;
+    bool *read = ctx_alloc(fn->ctx, sizeof(bool) * (size_t)(fn->ninstrs + 1));
+    if (!read) return NULL;
+    for (int i = 0; i < fn->ninstrs; i++) {
+        const Instr *in = fn->instrs[i];
+        if (in) for (int k = 0; k < in->nargs; k++) if (in->args[k] >= 0) read[in->args[k]] = true;
+    }
+    return read;
+}
+
 /* Each use of an OptionalType value that needs the value itself (r + 1 after `if r is None:
  * return`) reads it through an UNWRAP, which raises TypeError where it holds None, as Numba's
  * implicit cast does. Returns whether it inserted one (the function is then typed again). */
 static int unwrap_optionals(TypeInfo *ti, bool *inserted) {
     Function *fn = ti->fn;
     *inserted = false;
+    bool *read = NULL;   /* per value: whether an instruction reads it */
     for (int b = 0; b < fn->nblocks; b++) {
         Block *blk = fn->blocks[b];
         for (int i = 0; i < blk->ninstrs; i++) {
             Instr *in = blk->instrs[i];
             if (!uses_optional(ti, in)) continue;
+            if (in->op == IR_TUPLE || in->op == IR_SPREAD) {   /* f(x, *t) leaves [x] and [x, *t] unread */
+                if (!read && !(read = values_read(ti))) return -1;
+                if (!read[in->id]) {   /* none reads it: () does no harm where x is None */
+                    in->op = IR_TUPLE;
+                    in->nargs = in->imm = in->imm2 = 0;
+                    *inserted = true;   /* typed again */
+                    continue;
+                }
+            }
             for (int k = 0; k < in->nargs; k++) {
                 const Type *t = ti->vtypes[in->args[k]];
                 if (!t || t->kind != TY_OPTIONAL) continue;

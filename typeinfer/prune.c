@@ -12,7 +12,9 @@
  *         out = np.empty_like(a)    the if is an array; given an array: the assignment is gone
  *
  * without this, the join after the if would unify None with an array. A parameter typed
- * OptionalType(T) keeps both branches: its test happens at run time.
+ * OptionalType(T) keeps both branches: its test happens at run time. A variable whose every
+ * store is None once those branches are gone (`buf = np.empty(8) if p is not None else None`,
+ * p None) decides its own `is None` tests in the next round.
  */
 #include "ti.h"
 #include "fe.h"
@@ -232,9 +234,9 @@ static int fixed_compare(TypeInfo *ti, Instr *cond) {
     return ir_cmp_holds(cond->imm, (a > b) - (a < b));
 }
 
-int ti_prune_none_tests(TypeInfo *ti) {
+/* One round over the branches; *pruned tells whether one became a jump. */
+static void prune_round(TypeInfo *ti, bool *pruned) {
     Function *fn = ti->fn;
-    bool pruned = false;
     for (int b = 0; b < fn->nblocks; b++) {
         Instr *br = ir_terminator(fn->blocks[b]);
         if (!br || br->op != IR_BRANCH) continue;
@@ -246,21 +248,32 @@ int ti_prune_none_tests(TypeInfo *ti) {
             br->nargs = 0;
             br->target[0] = br->target[isinst ? 0 : 1];
             br->target[1] = NULL;
-            pruned = true;
+            *pruned = true;
             continue;
         }
         if (is->op != IR_IS) continue;
         int x = is_none_const(fn, is->args[1]) ? is->args[0] : is_none_const(fn, is->args[0]) ? is->args[1] : -1;
-        int p = x >= 0 ? parameter_of(fn, x) : -1;
-        if (p < 0 || p >= ti->nargs) continue;
-        const Type *t = ti->argtypes[p];
-        if (t->kind == TY_OPTIONAL || (t->kind == TY_CLASS && t->nullable)) continue;   /* decided at run time */
+        int visiting[FIXED_DEPTH], steps = 0;
+        const Type *t = x >= 0 ? fixed_type(ti, x, visiting, 0, &steps) : NULL;   /* a parameter, or a variable */
+        if (!t || t == ANY || t->kind == TY_OPTIONAL || (t->kind == TY_CLASS && t->nullable))
+            continue;   /* decided at run time */
         bool taken = (t->kind == TY_NONE) != (is->imm == 1);   /* imm 1: `is not` */
         br->op = IR_JUMP;
         br->nargs = 0;
         br->target[0] = br->target[taken ? 0 : 1];
         br->target[1] = NULL;
-        pruned = true;
+        *pruned = true;
     }
-    return pruned ? ti_drop_unreachable(fn) : 0;
+}
+
+/* Rounds until none prunes: a variable that only None reaches once a parameter's test is
+ * decided (`buf = np.empty(8) if p is not None else None`) decides its own tests next. */
+int ti_prune_none_tests(TypeInfo *ti) {
+    for (int round = 0; round < 8; round++) {
+        bool pruned = false;
+        prune_round(ti, &pruned);
+        if (!pruned) return 0;
+        if (ti_drop_unreachable(ti->fn)) return -1;
+    }
+    return 0;
 }
