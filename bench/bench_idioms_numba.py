@@ -2778,6 +2778,61 @@ def clamped_window_conv(data, kernel):
     return out
 """, lambda small: (_rng(228).random((12, 14) if small else (300, 400)).astype(np.float32), np.ones((5, 5)) / 25.0))
 
+def _a_raster(small):
+    r = _rng(229)
+    n = 200 if small else 1000000
+    vals = r.standard_normal(n)
+    vals[::11] = np.nan
+    return r.uniform(-1.0, 11.0, n), r.standard_normal(n), vals, np.full((40, 60) if small else (400, 600), np.nan)
+
+
+kernel("raster_nan_sum", """
+def _isnull(v):
+    return not (v <= 0 or v > 0)
+
+
+def _add_cell(x, y, agg, v):
+    if not _isnull(v):
+        if _isnull(agg[y, x]):
+            agg[y, x] = v
+        else:
+            agg[y, x] += v
+
+
+def raster_nan_sum(xs, ys, vals, agg):
+    h, w = agg.shape
+    sx = w / 10.0
+    sy = h / 6.0
+    for i in range(xs.shape[0]):
+        x = xs[i]
+        y = ys[i]
+        if 0.0 <= x <= 10.0 and -3.0 <= y <= 3.0:
+            xi = min(int(x * sx), w - 1)
+            yi = min(int((y + 3.0) * sy), h - 1)
+            _add_cell(xi, yi, agg, vals[i])
+    return agg
+""", _a_raster, mutates=True)
+
+
+def _a_segmax(small):
+    r = _rng(230)
+    n, m = (300, 20) if small else (2000000, 50000)
+    return r.integers(0, m, n), r.standard_normal(n), m
+
+
+kernel("segment_max_by_label", """
+def segment_max_by_label(labels, v, m):
+    out = np.full(m, -np.inf)
+    cnt = np.zeros(m, np.int64)
+    for k in range(labels.shape[0]):
+        j = labels[k]
+        if v[k] > out[j]:
+            out[j] = v[k]
+        cnt[j] += 1
+    return out, cnt
+""", _a_segmax)
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

@@ -1723,22 +1723,25 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
     side_bb[0] = LLVMAppendBasicBlockInContext(L->c, L->func, "store.yes");
     side_bb[1] = LLVMAppendBasicBlockInContext(L->c, L->func, "store.no");
     LLVMBuildCondBr(L->b, cond, side_bb[0], side_bb[1]);
+    L->xwraps.off++;   /* (a side's wraps are not the other side's: none kept for other blocks) */
+    struct CgWraps before = L->wraps;   /* indices wrapped before serve both sides and the join */
     for (int side = 0; side < 2; side++) {   /* each side's work under the branch, as written */
         Block *s = side ? no : yes;
         Instr *st = side ? sn : sy;
         LLVMPositionBuilderAtEnd(L->b, side_bb[side]);
-        L->wraps.n = 0;   /* (indices wrapped on one side or before are not the other's, nor the join's) */
+        L->wraps = before;   /* (those of one side are not the other's, nor the join's) */
         for (int i = 0; i + 1 < s->ninstrs; i++) {
             Instr *x = s->instrs[i];
             if (x->op == IR_SETITEM) continue;   /* (its stack moves too: J reads its entries) */
             if (lower_instr(L, x)) return -1;
         }
         vals[side] = cg_cast(L, L->vals[st->args[2]], side ? tn : ty, wide);
+        if (side) L->xwraps.off--;
         ends[side] = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, join);
     }
     LLVMPositionBuilderAtEnd(L->b, join);
-    L->wraps.n = 0;
+    L->wraps = before;
     LLVMValueRef v = LLVMBuildPhi(L->b, cg_type(L, wide), "either");
     LLVMAddIncoming(v, vals, ends, 2);
     Instr *store = wide == tn ? sn : sy;   /* one store, after both: the side whose value has the wider type */
@@ -2298,6 +2301,7 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     memset(&L->gen, 0, sizeof L->gen);
     L->collapse = L->collapsing = NULL;
     L->ncollapse = 0;
+    memset(&L->xwraps, 0, sizeof L->xwraps);
     LLVMPositionBuilderAtEnd(L->b, L->entry_bb);
     cg_exc_begin_function(L);
     bool *live = dead_temporaries(L);

@@ -8,6 +8,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #define CG_WRAPS 16         /* Lower.wraps' entries */
+#define CG_XWRAPS 32        /* Lower.xwraps' entries */
 #define CG_DEFER_SITES 64   /* int() conversions of a function whose tests may wait (lower_defer.c) */
 
 typedef struct Lower {
@@ -76,12 +77,22 @@ typedef struct Lower {
     } pending_int;
     /* Indices wrapped in the block being lowered (lower_array.c, wrapped_before): per entry the
      * array's and the index's keys (wrap_key), the dimension and the wrapped index. */
-    struct {
+    struct CgWraps {
         Block *block;
         int n;
         unsigned next;
         struct { LLVMValueRef w; int akey, ikey, d; } at[CG_WRAPS];
     } wraps;
+    /* Indices wrapped in one block that the blocks it dominates read back (lower_array.c,
+     * wrapped_before), each through a slot of its own: keys as above, of values or of variables
+     * stored once. off: lowering a side of a branch here (branch_as_store), where none is kept. */
+    struct {
+        int n, off;
+        int *idom;              /* per block: its immediate dominator (ir_idoms), once asked */
+        signed char *once;      /* per variable: 1 stored once, else 0; NULL: not asked yet */
+        bool none;              /* the function keeps none (a generator, a handler) */
+        struct { Block *block; LLVMValueRef slot; int akey, ikey, d; } at[CG_XWRAPS];
+    } xwraps;
     /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
     struct {
         int *region;          /* per block: the head block of the loop whose conversions wait, or -1 */

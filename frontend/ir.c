@@ -260,6 +260,80 @@ int ir_successors(const Block *b, Block **out) {
     return n;
 }
 
+/* Each block's immediate dominator, by id (the entry: itself; a block the entry does not reach:
+ * -1), in fn's arena; NULL when out of memory. Cooper, Harvey and Kennedy's iteration over the
+ * reverse postorder, a handler counted as a successor of the blocks it covers (ir_successors). */
+int *ir_idoms(Function *fn) {
+    int n = fn->nblocks;
+    int *idom = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 1)), *post = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 1));
+    int *order = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 1)), *stack = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 1));
+    int *edge = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 1));
+    if (!idom || !post || !order || !stack || !edge || !n) return idom;
+    for (int b = 0; b < n; b++) idom[b] = post[b] = -1;
+    int sp = 0, np = 0;   /* depth-first from the entry: post[b] is b's place in the postorder */
+    stack[sp++] = 0;
+    post[0] = -2;   /* (on the stack) */
+    while (sp) {
+        int b = stack[sp - 1];
+        Block *s[3];
+        int ns = ir_successors(fn->blocks[b], s);
+        if (edge[b] < ns) {
+            int t = s[edge[b]++]->id;
+            if (post[t] == -1) post[t] = -2, stack[sp++] = t;
+            continue;
+        }
+        sp--;
+        order[np] = b;
+        post[b] = np++;
+    }
+    int *first = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(n + 2)), *preds = ctx_alloc(fn->ctx, sizeof(int) * (size_t)(3 * n + 1));
+    if (!first || !preds) return NULL;
+    for (int p = 0; p < n; p++) {   /* preds[first[b] .. first[b + 1]): b's predecessors */
+        Block *s[3];
+        int ns = ir_successors(fn->blocks[p], s);
+        for (int j = 0; j < ns; j++) first[s[j]->id + 2]++;
+    }
+    for (int b = 0; b < n; b++) first[b + 2] += first[b + 1];
+    for (int p = 0; p < n; p++) {
+        Block *s[3];
+        int ns = ir_successors(fn->blocks[p], s);
+        for (int j = 0; j < ns; j++) preds[first[s[j]->id + 1]++] = p;
+    }
+    idom[0] = 0;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int k = np - 2; k >= 0; k--) {   /* reverse postorder, the entry (last) left out */
+            int b = order[k], best = -1;
+            for (int e = first[b]; e < first[b + 1]; e++) {   /* its predecessors with a dominator so far */
+                int p = preds[e];
+                if (idom[p] < 0) continue;
+                int x = p, y = best;
+                if (best < 0) {
+                    best = p;
+                    continue;
+                }
+                while (x != y) {   /* the two walk up to their nearest common dominator */
+                    while (post[x] < post[y]) x = idom[x];
+                    while (post[y] < post[x]) y = idom[y];
+                }
+                best = x;
+            }
+            if (best >= 0 && idom[b] != best) idom[b] = best, changed = true;
+        }
+    }
+    return idom;
+}
+
+/* Does block d dominate block b (by ir_idoms' answer idom)? A block dominates itself. */
+bool ir_dominates(const int *idom, const Block *d, const Block *b) {
+    int x = b->id;
+    while (x != d->id) {
+        if (x <= 0 || idom[x] < 0) return false;   /* the entry, or a block it does not reach */
+        x = idom[x];
+    }
+    return true;
+}
+
 /* ---- dump -------------------------------------------------------------------------- */
 typedef struct { char *buf; size_t len, cap; } Sb;
 

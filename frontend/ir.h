@@ -191,6 +191,8 @@ Instr *ir_terminator(const Block *b);                   /* NULL if the block is 
 /* Its terminator's targets, then its handler (out: room for 3). An exception may leave a block
  * anywhere in it: analyses that follow values into the handler merge every point of the block. */
 int ir_successors(const Block *b, Block **out);
+int *ir_idoms(Function *fn);   /* per block id: its immediate dominator's (the entry: 0; unreached: -1) */
+bool ir_dominates(const int *idom, const Block *d, const Block *b);
 char *ir_dump_string(Function *fn, const Type *const *types);   /* in ctx's arena */
 
 #endif
