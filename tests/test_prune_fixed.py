@@ -118,3 +118,24 @@ def test_branches_on_frozen_numbers():
     # pruning: the other branch is not typed (datashader's glyph factories)
     assert make_drawer(0.0)(3.0) == 4.0 and make_drawer(1.0)(3.0) == 6.0
     assert impl.njit(by_global)(2.5) == 5.0
+
+
+def summed_with_progress(x, proxy=None):
+    update = proxy is not None
+    quiet = not update
+    s = 0.0
+    for i in range(x.size):
+        s += x[i]
+        if update:
+            proxy.update(1)   # None has no update: only typed when given
+        if quiet:
+            s += 0.5
+    return s
+
+
+def test_a_none_test_kept_in_a_variable():
+    # `update = proxy is not None` then `if update:` in a loop (harmonica's progress bars): the
+    # variable is decided from the argument's type as the test itself is (was TypingError: None
+    # has no attribute 'update')
+    x = np.arange(5.0)
+    assert impl.njit(summed_with_progress)(x) == summed_with_progress(x) == 12.5

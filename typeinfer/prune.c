@@ -151,6 +151,18 @@ static int isinstance_test(TypeInfo *ti, Instr *cond) {
     return r < 0 ? -1 : r;
 }
 
+/* `x is None` / `x is not None` (imm 1) where x's type is fixed (fixed_type: a parameter, or a
+ * variable every store of which is one such): 1 or 0 as it holds, -1 where decided at run time. */
+static int none_test(TypeInfo *ti, Instr *is) {
+    Function *fn = ti->fn;
+    if (is->op != IR_IS) return -1;
+    int x = is_none_const(fn, is->args[1]) ? is->args[0] : is_none_const(fn, is->args[0]) ? is->args[1] : -1;
+    int visiting[FIXED_DEPTH], steps = 0;
+    const Type *t = x >= 0 ? fixed_type(ti, x, visiting, 0, &steps) : NULL;
+    if (!t || t == ANY || t->kind == TY_OPTIONAL || (t->kind == TY_CLASS && t->nullable)) return -1;
+    return (t->kind == TY_NONE) != (is->imm == 1);
+}
+
 /* An int the parameters' types fix, as Numba's semantic constants: p.ndim of an array parameter,
  * len(p) of a tuple parameter, or an int constant; also through a variable every store of which
  * is one and the same (`n = a.ndim` then `if n >= 3:`). */
@@ -184,6 +196,15 @@ static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth) {
         return true;
     }
     if (x->op == IR_LOADVAR && fn->varnames[x->imm][0] != '$' && depth < 4) return fixed_int_var(ti, x, out, depth);
+    if (x->op == IR_IS) {   /* flag = p is not None; ...; if flag: (harmonica's progress proxies) */
+        int r = none_test(ti, x);
+        *out = r;
+        return r >= 0;
+    }
+    if (x->op == IR_UNOP && x->imm == IRU_NOT && depth < 8 && fixed_int_at(ti, x->args[0], out, depth + 1)) {
+        *out = !*out;
+        return true;
+    }
     int p = -1;
     bool ndim = x->op == IR_GETATTR && !strcmp(x->str, "ndim");
     if (ndim) p = parameter_of(fn, x->args[0]);
@@ -251,13 +272,10 @@ static void prune_round(TypeInfo *ti, bool *pruned) {
             *pruned = true;
             continue;
         }
-        if (is->op != IR_IS) continue;
-        int x = is_none_const(fn, is->args[1]) ? is->args[0] : is_none_const(fn, is->args[0]) ? is->args[1] : -1;
-        int visiting[FIXED_DEPTH], steps = 0;
-        const Type *t = x >= 0 ? fixed_type(ti, x, visiting, 0, &steps) : NULL;   /* a parameter, or a variable */
-        if (!t || t == ANY || t->kind == TY_OPTIONAL || (t->kind == TY_CLASS && t->nullable))
-            continue;   /* decided at run time */
-        bool taken = (t->kind == TY_NONE) != (is->imm == 1);   /* imm 1: `is not` */
+        int64_t flag;
+        int taken = none_test(ti, is);   /* of a parameter, or a variable */
+        if (taken < 0 && is->op == IR_TRUTH && is->nargs == 1 && fixed_int_at(ti, is->args[0], &flag, 0)) taken = flag != 0;
+        if (taken < 0) continue;   /* decided at run time */
         br->op = IR_JUMP;
         br->nargs = 0;
         br->target[0] = br->target[taken ? 0 : 1];
