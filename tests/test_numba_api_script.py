@@ -160,6 +160,9 @@ def test_numpy_support_typed_and_core_typing_modules():
     assert importlib.import_module(typed.__name__ + ".typeddict").Dict is typed.Dict
     typing = importlib.import_module(impl.__name__ + ".core.typing")
     assert impl.njit(typing.signature(types.int64, types.List(types.int64, reflected=True)))(length)([4, 5]) == 2
+    par = importlib.import_module(impl.__name__ + ".np.ufunc.parallel")   # PecanPy's import of get_thread_id
+    assert par.get_thread_id is impl.get_thread_id and par.get_num_threads is impl.get_num_threads
+    assert importlib.import_module(impl.__name__ + ".np.ufunc").vectorize is impl.vectorize
 
 
 JITCLASS_SCRIPT = """
