@@ -37,6 +37,7 @@ LLVMTypeRef cg_type(Lower *L, const Type *t) {
         return LLVMStructTypeInContext(L->c, f, (unsigned)t->n, 0);
     }
     case TY_METHOD: return cg_type(L, t->recv);
+    case TY_ENUM: return cg_type(L, t->elems[0]);   /* a member: its value */
     case TY_ARRAY: case TY_RECARRAY: return cg_array_type(L, t);
     case TY_RECORD: case TY_GENERATOR: return L->ptr;
     case TY_SLICE: {
@@ -87,6 +88,13 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
         return LLVMConstStructInContext(L->c, f, (unsigned)t->n, 0);
     }
     case TY_ARRAY: return cg_const_array(L, obj, t);
+    case TY_ENUM: {   /* a member: its value */
+        PyObject *v = PyObject_GetAttrString(obj, "value");
+        LLVMValueRef c = v ? cg_const_of(L, v, t->elems[0]) : LLVMGetPoison(cg_type(L, t));
+        Py_XDECREF(v);
+        PyErr_Clear();
+        return c;
+    }
     default: return LLVMGetPoison(cg_type(L, t));
     }
 }
@@ -1106,6 +1114,10 @@ LLVMValueRef cg_cmp_any(Lower *L, int op, LLVMValueRef a, const Type *ta, LLVMVa
     if (ta->kind == TY_LIST || tb->kind == TY_LIST) return cg_list_cmp(L, op, a, ta, b, tb);
     if (ta->kind == TY_SET || tb->kind == TY_SET || ta->kind == TY_DICT || tb->kind == TY_DICT) return cg_set_cmp(L, op, a, ta, b, tb);
     if (ta == ty_str && tb == ty_str) return cg_str_cmp(L, op, a, b);
+    if (ta->kind == TY_ENUM || tb->kind == TY_ENUM) {   /* members: of one Enum by value (== and !=), of two never equal */
+        if (ta != tb) return LLVMConstInt(L->i1, op == IRC_NE, 0);
+        return cg_cmp_values(L, op, a, ta->elems[0], b, tb->elems[0]);
+    }
     if (ta->kind != TY_TUPLE) return cg_cmp_values(L, op, a, ta, b, tb);
     int n = ta->n < tb->n ? ta->n : tb->n;
     LLVMValueRef r = cg_cmp_values(L, op, i64c(L, ta->n), ty_int64, i64c(L, tb->n), ty_int64);
@@ -1942,6 +1954,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildExtractValue(L->b, L->vals[in->args[0]], (unsigned)ty_namedtuple_field(vt(L, in->args[0]), in->str), "");
         } else if (ti->frozen[in->id]) {
             v = cg_const_of(L, ti->frozen[in->id], t);
+        } else if (in->op == IR_GETATTR && vt(L, in->args[0])->kind == TY_ENUM) {
+            v = L->vals[in->args[0]];   /* m.value: the member's value is what it holds */
         } else if (in->op == IR_GETATTR && ty_is_number(vt(L, in->args[0]))) {
             const Type *rt = vt(L, in->args[0]);
             LLVMValueRef x = L->vals[in->args[0]];
@@ -2059,7 +2073,7 @@ static int lower_instr(Lower *L, Instr *in) {
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST || a->kind == TY_SET || b->kind == TY_SET ||
-                   a->kind == TY_DICT || b->kind == TY_DICT) {
+                   a->kind == TY_DICT || b->kind == TY_DICT || a->kind == TY_ENUM) {
             v = cg_cmp_any(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
         } else {
             v = cg_cmp_values(L, in->imm, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
@@ -2083,6 +2097,10 @@ static int lower_instr(Lower *L, Instr *in) {
         }
         if (ty_is_heap(a) && (a == b || (a->kind == TY_CLASS && b->kind == TY_CLASS && a->obj == b->obj))) {   /* the same block */
             v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
+            break;
+        }
+        if (a == b && a->kind == TY_ENUM) {   /* a member: its value says which */
+            v = cg_cmp_any(L, in->imm ? IRC_NE : IRC_EQ, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
             break;
         }
         if (a == b && (ty_is_number(a) || a == ty_str)) {   /* numbers: equal ones are one object, as Numba takes them */

@@ -471,18 +471,26 @@ fail:
     return -1;
 }
 
-/* The namedtuple classes among the globals of d's function, made known to type names (a cached
- * return type names Order(size: float64, price: float64) before this process has seen an Order);
- * whether it found one. */
-static bool note_global_namedtuples(Dispatcher *d) {
+/* The namedtuple and Enum classes among the globals of d's function, made known to type names (a
+ * cached return type names Order(size: float64, price: float64) or Enum<int64>(Op) before this
+ * process has seen an Order or an Op); whether it found one. */
+static bool note_global_classes(Dispatcher *d) {
     PyObject *globals = PyFunction_Check(d->py_func) ? PyFunction_GET_GLOBALS(d->py_func) : NULL, *k, *v;
     Py_ssize_t pos = 0;
     bool found = false;
-    while (globals && PyDict_Next(globals, &pos, &k, &v))
+    while (globals && PyDict_Next(globals, &pos, &k, &v)) {
         if (ty_is_namedtuple_class(v)) {
             ty_note_namedtuple_class(v);
             found = true;
         }
+        PyObject *members = ty_is_enum_class(v) ? PyObject_GetAttrString(v, "__members__") : NULL;
+        PyObject *all = members ? PyMapping_Values(members) : NULL;
+        for (Py_ssize_t i = 0; all && i < PyList_GET_SIZE(all); i++)   /* each member's type (EnumMember) */
+            found |= ty_typeof(PyList_GET_ITEM(all, i)) != NULL;
+        Py_XDECREF(all);
+        Py_XDECREF(members);
+        PyErr_Clear();
+    }
     return found;
 }
 
@@ -650,7 +658,7 @@ static PyObject *cache_lookup(Dispatcher *d, const Type **args, int nargs, const
         char err[300] = "";
         const char *end;
         const Type *ret = ty_parse(ret_name, &end, err, sizeof err);
-        if (!ret && note_global_namedtuples(d)) {   /* a namedtuple class made in the code, not yet seen by this process */
+        if (!ret && note_global_classes(d)) {   /* a namedtuple or Enum class of the code, not yet seen by this process */
             err[0] = 0;
             ret = ty_parse(ret_name, &end, err, sizeof err);
         }

@@ -90,6 +90,8 @@ static PyObject *describe(const Type *t) {
         return Py_BuildValue("(ss)", "dtype", ty_dtypes[t->dtype].name);
     case TY_RECDTYPE:
         return (parts = describe(t->rec)) ? Py_BuildValue("(sN)", "dtype", parts) : NULL;
+    case TY_ENUM:   /* ("EnumMember", class, value) */
+        return (parts = describe(t->elems[0])) ? Py_BuildValue("(sON)", "EnumMember", t->obj, parts) : NULL;
     case TY_CLASS:   /* a jitclass instance: ("instance", name, nullable), its name the one types.py registers */
         return Py_BuildValue("(ssN)", "instance", ty_class_definite(t)->name, PyBool_FromLong(t->nullable));
     case TY_LIST: case TY_DICT: {   /* typed.List / typed.Dict: ("ListType", item) or ("DictType", key, value) */

@@ -32,6 +32,13 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         return rt_unbox_set(t, o, out);
     case TY_CLASS:
         return rt_unbox_instance(t, o, out);
+    case TY_ENUM: {   /* a member of its class: its value */
+        if (Py_TYPE(o) != (PyTypeObject *)t->obj) break;
+        PyObject *v = PyObject_GetAttrString(o, "value");
+        int r = v ? rt_unbox(t->elems[0], v, out) : -1;
+        Py_XDECREF(v);
+        return r;
+    }
     case TY_BOOL:
         if (!PyBool_Check(o)) break;
         *(unsigned char *)out = o == Py_True;
@@ -155,6 +162,12 @@ PyObject *rt_box(const Type *t, const void *p) {
     }
     case TY_SET: return rt_box_set(t, p);
     case TY_CLASS: return rt_box_instance(t, p);
+    case TY_ENUM: {   /* the member of that value: the class called with it */
+        PyObject *v = rt_box(t->elems[0], p);
+        PyObject *m = v ? PyObject_CallOneArg(t->obj, v) : NULL;
+        Py_XDECREF(v);
+        return m;
+    }
     case TY_STR: {
         RtStr *s = *(RtStr *const *)p;
         PyObject *o = rt_box_str(s);

@@ -479,3 +479,37 @@ def test_a_namedtuple_made_in_the_code_reloads(tmp_path):
     second = result(run(tmp_path, RUN_NAMEDTUPLES))
     assert first["r"] == second["r"] == ["Order", 3.0, 6.0]
     assert second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1
+
+
+ENUMS = '''
+import enum
+from ember import njit
+
+
+class Side(enum.Enum):
+    BUY = 1
+    SELL = -1
+
+
+@njit(cache=True)
+def side_of(q):
+    return Side.BUY if q > 0 else Side.SELL
+'''
+
+RUN_ENUMS = '''
+import json, warnings
+warnings.simplefilter("error")
+import sides
+r = sides.side_of(-2.0)
+print(json.dumps({"r": [r.name, r is sides.Side.SELL], "stats": sides.side_of.stats}))
+'''
+
+
+def test_an_enum_member_returned_reloads(tmp_path):
+    # the cached return type Enum<int64>(Side) names an Enum the new process has not typed yet:
+    # found among the function's globals
+    write(tmp_path, "sides.py", ENUMS)
+    first = result(run(tmp_path, RUN_ENUMS))
+    second = result(run(tmp_path, RUN_ENUMS))
+    assert first["r"] == second["r"] == ["SELL", True]
+    assert second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1

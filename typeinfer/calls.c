@@ -67,7 +67,7 @@ static bool has_overload(PyObject *obj);
 
 static bool is_frozen_value(PyObject *obj) {
     if (obj == Py_None || PyBool_Check(obj) || PyLong_Check(obj) || PyFloat_Check(obj) ||
-        PyComplex_Check(obj) || PyUnicode_Check(obj))
+        PyComplex_Check(obj) || PyUnicode_Check(obj) || ty_is_enum_class((PyObject *)Py_TYPE(obj)))
         return true;
     if (PyTuple_Check(obj)) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++)
@@ -121,16 +121,6 @@ static bool is_config(PyObject *obj) {
     return ours;
 }
 
-/* An Enum class: its metaclass is enum's (EnumType, EnumMeta before Python 3.11). */
-static bool is_enum_class(PyObject *obj) {
-    return PyType_Check(obj) && (!strcmp(Py_TYPE(obj)->tp_name, "EnumType") || !strcmp(Py_TYPE(obj)->tp_name, "EnumMeta"));
-}
-
-/* An IntEnum or IntFlag class (tardis' PacketStatus): its members are ints, read as constants
- * (Status.EMITTED is 1), as a module's attributes are. */
-static bool is_int_enum(PyObject *obj) {
-    return is_enum_class(obj) && PyType_IsSubtype((PyTypeObject *)obj, &PyLong_Type);
-}
 
 const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     const char *name = in->str ? in->str : "?";
@@ -147,13 +137,17 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
             if (overflow) return ERR(in, "global '%s' does not fit in int64", name), NULL;
         }
         const Type *t = PyUnicode_Check(obj) ? ty_str : ty_typeof(obj);
+        if (!t && ty_is_enum_class((PyObject *)Py_TYPE(obj)))
+            return UNSUP(in, "global '%s' is a member of the Enum %s whose value is not a number: compiled code reads "
+                             "Enum members of int and float values", name, Py_TYPE(obj)->tp_name), NULL;
         if (!t)   /* the one frozen value ty_typeof refuses: a long tuple */
             return UNSUP(in, "global '%s' is or holds a tuple of more than 64 elements, which ember does not support",
                          name), NULL;
         ti->frozen[in->id] = obj;
         return t;
     }
-    if (PyModule_Check(obj) || is_config(obj) || is_int_enum(obj)) return ty_object(TY_MODULE, obj, 0);
+    if (PyModule_Check(obj) || is_config(obj) || ty_is_enum_class(obj))   /* an Enum class: its members, frozen */
+        return ty_object(TY_MODULE, obj, 0);
     if (obj == Py_Ellipsis) return ty_ellipsis;   /* a[Ellipsis, 0]: typeinfer/ellipsis.c */
     if (PyCode_Check(obj)) return ty_object(TY_INNERFUNC, obj, 0);
     int bid = builtin_of(obj);
@@ -246,9 +240,6 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (type_ctor)
         return UNSUP(in, "the type '%s' cannot be made in compiled code: make it at module level (a global, as "
                          "`item_t = types.ListType(types.float64)`) and use that", name), NULL;
-    if (is_enum_class(obj))
-        return UNSUP(in, "global '%s' is an Enum class: compiled code reads the members of IntEnum and IntFlag "
-                         "classes (as ints), not of other Enums", name), NULL;
     return UNSUP(in, "global '%s' of type '%s' is not supported", name, Py_TYPE(obj)->tp_name), NULL;
 }
 
@@ -565,6 +556,21 @@ const Type *ti_type_getattr(TypeInfo *ti, Instr *in, const Type *recv) {
         const Type *t = ti_classify_global(ti, v, in);
         in->str = saved;
         return t;
+    }
+    PyObject *member = ti->frozen[in->args[0]];
+    if (member && ty_is_enum_class((PyObject *)Py_TYPE(member)) && (!strcmp(attr, "value") || !strcmp(attr, "name"))) {
+        PyObject *v = PyObject_GetAttrString(member, attr);   /* Color.RED.value, Status.EMITTED.name: constants */
+        const Type *t = !v ? NULL : PyUnicode_Check(v) ? ty_str : ty_typeof(v);
+        if (!t || !freeze(ti, in, v)) {
+            PyErr_Clear();
+            return UNSUP(in, "the %s of %s is not a number or a string", attr, Py_TYPE(member)->tp_name), NULL;
+        }
+        return t;
+    }
+    if (recv->kind == TY_ENUM) {
+        if (!strcmp(attr, "value")) return recv->elems[0];
+        return UNSUP(in, "%s has no supported attribute '%s' (.value is supported; .name of a member named in "
+                         "the code)", recv->name, attr), NULL;
     }
     if (recv->kind == TY_ARRAY) return ti_array_getattr(ti, in, recv);
     if (recv->kind == TY_CLASS) return ti_class_getattr(ti, in, recv);

@@ -17,10 +17,11 @@
 #define ERR(in, ...) ctx_error(ti->fn->ctx, DIAG_TYPING, ti->fn, (in)->loc, __VA_ARGS__)
 #define UNSUP(in, ...) ctx_error(ti->fn->ctx, DIAG_UNSUPPORTED, ti->fn, (in)->loc, __VA_ARGS__)
 
-/* What a list may hold: numbers, strings, tuples of them, arrays, lists, dicts and sets. */
+/* What a list may hold: numbers, strings, Enum members, tuples of them, arrays, lists, dicts and sets. */
 static bool storable(const Type *t) {
     if (!t) return false;
-    if (ty_is_number(t) || t == ty_str || t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_FUNCPTR) return true;
+    if (ty_is_number(t) || t == ty_str || t->kind == TY_ARRAY || ty_is_heap(t) || t->kind == TY_FUNCPTR || t->kind == TY_ENUM)
+        return true;
     if (t->kind != TY_TUPLE) return false;
     for (int i = 0; i < t->n; i++)
         if (!storable(t->elems[i])) return false;
@@ -48,7 +49,8 @@ static bool converts(const Type *from, const Type *elem) {
 /* Can values of types x and y be compared for equality (`in`, index, count, remove)? */
 static bool comparable(const Type *x, const Type *y) {
     return (ty_is_number(x) && ty_is_number(y)) || (x == ty_str && y == ty_str) ||
-           (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x->kind == TY_LIST && y->kind == TY_LIST);
+           (x->kind == TY_TUPLE && y->kind == TY_TUPLE && ty_unify(x, y)) || (x->kind == TY_LIST && y->kind == TY_LIST) ||
+           (x->kind == TY_ENUM && y->kind == TY_ENUM);
 }
 
 /* Does `<` order values of type e (sort, sorted, min, max)? numbers, strings, tuples of them. */
@@ -241,7 +243,8 @@ const Type *ti_contains(TypeInfo *ti, Instr *in, const Type *c, const Type *x) {
     if (c->kind != TY_LIST && c->kind != TY_TUPLE) return UNSUP(in, "'in' on %s is not supported", c->name), NULL;
     if (c->kind == TY_TUPLE && c->n && !e) return UNSUP(in, "'in' on the heterogeneous %s is not supported", c->name), NULL;
     if (e && !((ty_is_number(e) && ty_is_number(x)) || (e->kind == TY_TUPLE && x->kind == TY_TUPLE) ||
-               (e->kind == TY_LIST && x->kind == TY_LIST) || (e == ty_str && x == ty_str)))
+               (e->kind == TY_LIST && x->kind == TY_LIST) || (e == ty_str && x == ty_str) ||
+               (e->kind == TY_ENUM && x->kind == TY_ENUM)))
         return ERR(in, "'in' cannot look for %s in %s", x->name, c->name), NULL;
     return ty_bool;
 }

@@ -439,6 +439,8 @@ static const Type *type_cmp(TypeInfo *ti, Instr *in, const Type *a, const Type *
     if ((in->imm == IRC_EQ || in->imm == IRC_NE) && a->kind == TY_DTYPE && b->kind == TY_DTYPE)
         return ty_bool;   /* a.dtype == np.float32: decided by the types */
     if (a == ty_str && b == ty_str) return ty_bool;
+    if ((in->imm == IRC_EQ || in->imm == IRC_NE) && a->kind == TY_ENUM && b->kind == TY_ENUM)
+        return ty_bool;   /* members: of one Enum equal by value, of two never */
     if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && tuples_comparable(a, b, in->imm != IRC_EQ && in->imm != IRC_NE))
         return ty_bool;
     ERR(in, "'%s' is not supported between %s and %s", ir_cmp_text[in->imm], a->name, b->name);

@@ -667,6 +667,30 @@ static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, con
     return t;
 }
 
+bool ty_is_enum_class(PyObject *obj) {   /* its metaclass is enum's (EnumType; EnumMeta before Python 3.11) */
+    return PyType_Check(obj) && (!strcmp(Py_TYPE(obj)->tp_name, "EnumType") || !strcmp(Py_TYPE(obj)->tp_name, "EnumMeta"));
+}
+
+const Type *ty_enum_member(PyObject *cls, const Type *value) {
+    if (!value || (value->kind != TY_INT64 && value->kind != TY_UINT64 && value->kind != TY_FLOAT64 && value->kind != TY_BOOL))
+        return NULL;
+    char name[600];
+    snprintf(name, sizeof name, "Enum<%s>(%s)", value->name, ((PyTypeObject *)cls)->tp_name);   /* as Numba names it */
+    return aggregate(TY_ENUM, 1, &value, name, cls);
+}
+
+/* An Enum member that is not an int (an IntEnum's is: PyLong_Check takes it first): its type by
+ * its value's, as Numba's EnumMember. */
+static const Type *typeof_enum_member(PyObject *v) {
+    PyObject *cls = (PyObject *)Py_TYPE(v);
+    if (!ty_is_enum_class(cls)) return NULL;
+    PyObject *value = PyObject_GetAttrString(v, "value");
+    const Type *vt = value ? ty_typeof(value) : NULL;
+    Py_XDECREF(value);
+    PyErr_Clear();
+    return ty_enum_member(cls, vt);
+}
+
 const Type *ty_optional(const Type *t) {
     if (t->kind == TY_OPTIONAL) return t;
     if (t->kind == TY_CLASS) return ty_class_nullable(t);   /* None: a NULL instance */
@@ -1060,7 +1084,7 @@ bool ty_is_runtime(const Type *t) {
 
 bool ty_is_value(const Type *t) {
     if (ty_is_number(t) || (t && (t->kind == TY_NONE || t->kind == TY_ARRAY || t->kind == TY_RECARRAY ||
-                                  t->kind == TY_OPTIONAL || t->kind == TY_STR || t->kind == TY_CLASS)))
+                                  t->kind == TY_OPTIONAL || t->kind == TY_STR || t->kind == TY_CLASS || t->kind == TY_ENUM)))
         return true;
     if (t && t->kind == TY_LIST) return !t->elems[0] || ty_is_value(t->elems[0]);
     if (t && t->kind == TY_SET) return !t->elems[0] || ty_is_value(t->elems[0]);
@@ -1433,6 +1457,15 @@ const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) 
         snprintf(err, errlen, "no jitclass of this process is '%.60s'", s);
         return NULL;
     }
+    if (!strncmp(s, "Enum<", 5)) {   /* an Enum's member: by its name, of an Enum this process has typed */
+        for (int i = 0; i < ntable; i++)
+            if (table[i]->kind == TY_ENUM && !strncmp(s, table[i]->name, strlen(table[i]->name))) {
+                *end = s + strlen(table[i]->name);
+                return table[i];
+            }
+        snprintf(err, errlen, "no Enum this process has typed is '%.60s'", s);
+        return NULL;
+    }
     const char *start = s;
     while (isalnum((unsigned char)*s) || *s == '_') s++;
     size_t n = (size_t)(s - start);
@@ -1677,5 +1710,5 @@ const Type *ty_typeof(PyObject *v) {
     if (PyFloat_Check(v)) return ty_float64;   /* subclasses, numpy.float64 */
     if (PyLong_Check(v)) return typeof_int(v);
     if (PyComplex_Check(v)) return ty_complex128;
-    return NULL;
+    return typeof_enum_member(v);
 }

@@ -24,7 +24,7 @@ __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType
            "DictType", "unicode_type", "FunctionType", "Record", "NestedArray", "UnicodeCharSeq", "DType",
            "ClassInstanceType", "DeferredType", "deferred_type",
            "UnicodeType", "string", "List", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "literal",
-           "unliteral", "Omitted"]
+           "unliteral", "Omitted", "EnumMember"]
 
 
 class Type:
@@ -321,6 +321,15 @@ def optional(type_):
     return Optional(type_)
 
 
+class EnumMember(Type):
+    """EnumMember(cls, int64): a member of the Enum class cls whose values are of that type (an
+    IntEnum's members are ints). Named as Numba names it: Enum<int64>(Color)."""
+
+    def __init__(self, cls, dtype):
+        self.instance_class, self.dtype = cls, dtype
+        super().__init__(f"Enum<{dtype}>({cls.__name__})")
+
+
 class CPointer(Type):
     """CPointer(float64): a C pointer, for @cfunc signatures (read it with ember.carray)."""
 
@@ -530,6 +539,8 @@ def _build(desc):
         return ListType(_build(desc[1]))
     if kind == "DictType":
         return DictType(_build(desc[1]), _build(desc[2]))
+    if kind == "EnumMember":
+        return EnumMember(desc[1], _build(desc[2]))
     if kind == "FunctionType":
         ret, *params = [_build(d) for d in desc[1]]
         return FunctionType(Signature(ret, params))
