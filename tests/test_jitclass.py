@@ -391,13 +391,45 @@ def test_bad_specs_are_refused():
         class A:
             pass
 
-    class Base:
-        pass
-
-    with pytest.raises(TypeError, match="cannot inherit"):
+    with pytest.raises(TypeError, match="cannot inherit from list"):
         @jitclass([("x", float64)])
-        class B(Base):
+        class B(list):
             pass
+
+    with pytest.raises(TypeError, match="cannot inherit from Vec"):
+        @jitclass([("y", float64)])
+        class C(Vec):
+            pass
+
+
+class _ProbModel:   # a plain Python base whose methods the jitclasses take (hftbacktest's queue models)
+    def prob(self, front, back):
+        return self.f(back) / (self.f(back) + self.f(front))
+
+    def scaled(self, x):
+        return self.k * self.f(x)
+
+
+class _LogProb(_ProbModel):
+    def __init__(self, k):
+        self.k = k
+
+    def f(self, x):
+        return np.log(1.0 + x)
+
+
+class _PowProb(_LogProb):
+    def f(self, x):   # the nearest class's method wins
+        return x ** self.k
+
+
+def test_methods_of_plain_python_bases():
+    LogProb = jitclass([("k", float64)])(_LogProb)
+    PowProb = jitclass([("k", float64)])(_PowProb)
+    m, p = LogProb(2.0), PowProb(2.0)
+    assert m.prob(3.0, 5.0) == _LogProb(2.0).prob(3.0, 5.0)
+    assert njit(lambda m: m.scaled(4.0))(m) == _LogProb(2.0).scaled(4.0)
+    assert njit(lambda p: p.prob(1.0, 3.0))(p) == _PowProb(2.0).prob(1.0, 3.0)
 
 
 @njit(cache=True)

@@ -220,11 +220,17 @@ def _make(pycls, spec):
     from ember import config
     if config.DISABLE_JIT:   # EMBER_DISABLE_JIT: the plain Python class, as Numba gives it
         return pycls
-    if pycls.__bases__ != (object,):
-        raise TypeError(f"jitclass {pycls.__name__}: a jitclass cannot inherit from other classes")
+    for base in pycls.__mro__[1:]:
+        if isinstance(base, JitClassType) or base.__dict__.get("__slots__") is not None or \
+                (base is not object and base.__module__ == "builtins"):
+            raise TypeError(f"jitclass {pycls.__name__}: a jitclass cannot inherit from {base.__name__} (from plain "
+                            f"Python classes only, whose methods it takes)")
     fields, later = _fields(pycls, spec)
+    members = {}   # the class's own and its plain Python bases' methods, the nearest first (as Numba's)
+    for base in reversed(pycls.__mro__[:-1]):
+        members.update(base.__dict__)
     methods, props, static, init = {}, {}, {}, None
-    for name, v in pycls.__dict__.items():
+    for name, v in members.items():
         if name == "__init__":
             init = v
         elif isinstance(v, staticmethod):
