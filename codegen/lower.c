@@ -822,8 +822,8 @@ static bool leaves_early(Function *fn, int head, int last) {
     return false;
 }
 
-/* A new llvm.loop node for the loop headed by block `head`, or NULL when it needs none.
- * A loop that may leave early gets llvm.loop.align 64: LLVM can neither vectorise nor unroll
+/* A new llvm.loop node for the loop headed by block `head`: its name (jit.c finds the loops to
+ * keep scalar by it), and what follows. A loop that may leave early gets llvm.loop.align 64: LLVM can neither vectorise nor unroll
  * it, so it stays a few instructions, and on a Zen 4 such a loop spanning two 64-byte blocks
  * ran at 2 cycles a trip where the same code within one ran at 1 (`for x in a: if x < 0:
  * return True` over 10^5 doubles: 55 us, 28 aligned; numba 28). LLVM aligns loops to 16 bytes;
@@ -833,9 +833,15 @@ static bool leaves_early(Function *fn, int head, int last) {
 LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head) {
     int last = cg_loop_last(L->fn, head);
     bool early = leaves_early(L->fn, head->offset, last);
-    if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head) && !early) return NULL;
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
+    if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head) && !early) {   /* its name only (jit.c's retry) */
+        LLVMMetadataRef name[3] = {LLVMMDStringInContext2(L->c, CG_LOOP_MARK, strlen(CG_LOOP_MARK)),
+                                   LLVMMDStringInContext2(L->c, fname, len),
+                                   LLVMValueAsMetadata(LLVMConstInt(L->i32, (unsigned long long)head->offset, 0))};
+        LLVMMetadataRef props[1] = {LLVMMDNodeInContext2(L->c, name, 3)};
+        return cg_loop_md(L->c, props, 1);
+    }
     LLVMMetadataRef node = cg_loop_node(L->c, fname, len, head->offset, false);
     if (!early) return node;
     unsigned n = LLVMGetMDNodeNumOperands(LLVMMetadataAsValue(L->c, node));

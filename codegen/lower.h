@@ -59,6 +59,7 @@ typedef struct Lower {
     bool numpy_sem;           /* operators follow NumPy (no ZeroDivisionError) inside array loops */
     bool pow_plain;           /* x ** n of an int n in scalar code: Numba's plain products (lower_ops.c) */
     bool pow_f32;             /* ... of a float32 x: each product rounded to float32, as Numba's */
+    bool f32_elems;           /* lowering an element of a float32 array expression (lower_array.c eval_op) */
     const char *cpu, *features;   /* the target, for every function's attributes */
     Instr *cur;               /* the instruction being lowered */
     Block *block;             /* the block being lowered (its handler catches what fails in it) */

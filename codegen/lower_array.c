@@ -1450,7 +1450,8 @@ static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const
             return in->imm == IRB_ADD ? LLVMBuildOr(L->b, x[0], x[1], "") : LLVMBuildAnd(L->b, x[0], x[1], "");
         }
         LLVMValueRef a = cg_cast(L, x[0], xt[0], opt), b = cg_cast(L, x[1], xt[1], shift ? ty_int64 : opt);
-        if (in->imm == IRB_POW && dt == DT_FLOAT32) return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
+        if (in->imm == IRB_POW && dt == DT_FLOAT32 && !ty_is_int(L->ti->vtypes[in->args[1]]))
+            return cg_f32_call(L, "llvm.pow.f64", (LLVMValueRef[2]){a, b}, 2);
         if (in->imm == IRB_MUL && dt == DT_COMPLEX64) return cg_c64_mul(L, a, b);
         if (in->imm == IRB_TRUEDIV && dt == DT_COMPLEX64) return cg_complex_div(L, a, b, dt);
         if (in->imm == IRB_POW && dt == DT_COMPLEX64) {   /* NumPy's z ** 2 and z ** -1 are np.square and np.reciprocal */
@@ -1462,8 +1463,9 @@ static LLVMValueRef eval_op(Lower *L, Expr *E, Instr *in, LLVMValueRef *x, const
         LLVMValueRef r = opt == ty_int64 ? div_by_const(L, in->imm, a, b) : NULL;
         if (r) return r;
         L->numpy_sem = true;
+        L->f32_elems = dt == DT_FLOAT32;   /* (a32 ** 3: products in float32) */
         r = cg_binop(L, in->imm, a, b, opt, in);
-        L->numpy_sem = false;
+        L->numpy_sem = L->f32_elems = false;
         return cg_cast(L, r, opt, ct);
     }
     case IR_UNOP:
