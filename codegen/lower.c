@@ -364,9 +364,11 @@ LLVMTypeRef cg_iter_state_type(Lower *L, const Type *iterable) {
         LLVMTypeRef f[4] = {cg_type(L, iterable), L->i64, L->i64, cg_type(L, vt_)};
         return LLVMStructTypeInContext(L->c, f, 4, 0);
     }
-    if (iterable->kind == TY_METHOD) {   /* a.flat of any strides: {array, k, count, value} */
-        LLVMTypeRef f[4] = {cg_type(L, iterable->recv), L->i64, L->i64, cg_type(L, ty_scalar_of(iterable->recv->dtype))};
-        return LLVMStructTypeInContext(L->c, f, 4, 0);
+    if (iterable->kind == TY_METHOD) {   /* a.flat of any strides: {array, k, count, value, j, p}: k's element at
+                                          * p, j its index along the last axis */
+        LLVMTypeRef f[6] = {cg_type(L, iterable->recv), L->i64, L->i64, cg_type(L, ty_scalar_of(iterable->recv->dtype)),
+                            L->i64, L->ptr};
+        return LLVMStructTypeInContext(L->c, f, 6, 0);
     }
     if (iterable->kind == TY_RANGE) {   /* {start, step, count, k, i, stop} */
         LLVMTypeRef f[6] = {L->i64, L->i64, L->i64, L->i64, L->i64, L->i64};
@@ -428,6 +430,8 @@ static void iter_init(Lower *L, const Type *it, LLVMValueRef state, LLVMValueRef
         LLVMBuildStore(L->b, v, cg_field(L, st, state, 0));
         LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 1));
         LLVMBuildStore(L->b, cg_array_size(L, it->recv, v), cg_field(L, st, state, 2));
+        LLVMBuildStore(L->b, LLVMConstInt(L->i64, 0, 0), cg_field(L, st, state, 4));
+        LLVMBuildStore(L->b, cg_arr_data(L, v), cg_field(L, st, state, 5));
         return;
     case TY_RANGE:
         LLVMBuildStore(L->b, LLVMBuildExtractValue(L->b, v, 0, "start"), cg_field(L, st, state, 0));
@@ -495,9 +499,28 @@ static void iter_step(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, kp, "k");
     if (it->kind == TY_STR) {
         cg_str_iter_step(L, it, state, k);
-    } else if (it->kind == TY_METHOD) {   /* a.flat */
-        LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it->recv), cg_field(L, st, state, 0), "");
-        LLVMBuildStore(L->b, cg_load_elem(L, it->recv->dtype, cg_flat_elem(L, it->recv, a, k)), cg_field(L, st, state, 3));
+    } else if (it->kind == TY_METHOD) {   /* a.flat: along the last axis by its stride, to the next row's start by k */
+        const Type *at = it->recv;
+        LLVMValueRef pp = cg_field(L, st, state, 5), p = LLVMBuildLoad2(L->b, L->ptr, pp, "");
+        LLVMBuildStore(L->b, cg_load_elem(L, at->dtype, p), cg_field(L, st, state, 3));
+        if (at->ndim > 0) {
+            LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, at), cg_field(L, st, state, 0), "");
+            LLVMValueRef jp = cg_field(L, st, state, 4);
+            LLVMValueRef j = LLVMBuildNUWAdd(L->b, LLVMBuildLoad2(L->b, L->i64, jp, ""), i64c(L, 1), "");
+            LLVMValueRef along = LLVMBuildICmp(L->b, LLVMIntULT, j, cg_arr_shape(L, a, at->ndim - 1), "");
+            LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+            LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(L->c, L->func, "flat.row");
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "flat.next");
+            LLVMValueRef on = cg_gep8(L, p, cg_arr_stride(L, at, a, at->ndim - 1));
+            cg_br_expect(L, along, true, next, row);
+            LLVMPositionBuilderAtEnd(L->b, row);
+            LLVMValueRef start = cg_flat_at(L, at, a, LLVMBuildNUWAdd(L->b, k, i64c(L, 1), ""));   /* (past the end: unread) */
+            LLVMBasicBlockRef row_end = LLVMGetInsertBlock(L->b);
+            LLVMBuildBr(L->b, next);
+            LLVMPositionBuilderAtEnd(L->b, next);
+            LLVMBuildStore(L->b, cg_phi2(L, on, from, start, row_end, "flat.p"), pp);
+            LLVMBuildStore(L->b, LLVMBuildSelect(L->b, along, j, i64c(L, 0), ""), jp);
+        }
     } else if (arr) {
         LLVMValueRef a = LLVMBuildLoad2(L->b, cg_type(L, it), cg_field(L, st, state, 0), "");
         LLVMBuildStore(L->b, cg_array_iter_value(L, it, a, k), cg_field(L, st, state, 3));

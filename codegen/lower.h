@@ -439,6 +439,7 @@ LLVMValueRef cg_str_from_ucs4(Lower *L, LLVMValueRef p, long long n);   /* lower
 void cg_str_to_ucs4(Lower *L, LLVMValueRef s, LLVMValueRef p, long long n);
 LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x);   /* a new list of its items (owned) */
 LLVMValueRef cg_flat_elem(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k);   /* &a.flat[k], any strides */
+LLVMValueRef cg_flat_at(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k);   /* a.flat[k] of 0 <= k, unchecked */
 LLVMValueRef cg_list_as_array(Lower *L, const Type *lt, LLVMValueRef l);   /* np.array(l) of a list of numbers (owned) */
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
 LLVMValueRef cg_is_negative(Lower *L, LLVMValueRef i);   /* lower_array.c: an index's i < 0 */

@@ -2323,7 +2323,11 @@ static void assign_array(Lower *L, const Type *tt, LLVMValueRef target, const Ty
 /* The element of array a (type at, any strides) at position k of its C order, as a.flat[k]
  * gives it: a negative k counts from the end, checked as a[i] is (cg_wrap_index). */
 LLVMValueRef cg_flat_elem(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k) {
-    k = cg_wrap_index(L, k, cg_array_size(L, at, a), false);
+    return cg_flat_at(L, at, a, cg_wrap_index(L, k, cg_array_size(L, at, a), false));
+}
+
+/* The address of element k (0 <= k, unchecked) of a in C order, whatever its strides. */
+LLVMValueRef cg_flat_at(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k) {
     LLVMValueRef off = i64c(L, 0);
     for (int d = at->ndim - 1; d >= 0; d--) {   /* the index along d: k's digit in the shape's mixed radix */
         LLVMValueRef len = cg_arr_shape(L, a, d), q = d ? LLVMBuildUDiv(L->b, k, len, "") : k;

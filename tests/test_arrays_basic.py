@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from difftest import (DTYPE_NAMES, ember_gap, check, check_all, errors, jit, layouts, no_leaks,  # noqa: F401
-                      numba_leaks, numba_xfail, readonly, sample)
+                      impl, numba_leaks, numba_xfail, readonly, sample)
 
 RAISE_LEAKS = "numba does not free the arrays live where compiled code raises"
 
@@ -652,9 +652,26 @@ def test_iterate_flat_of_any_layout():
     # `for v in a.flat` and enumerate(a.flat) of F-ordered and strided arrays (numbagg's nanargmax
     # with axis=None): C order; float32 elements add in float32
     a = np.arange(12.0).reshape(3, 4) * 1.1
-    for v in (a, a.T, a[:, ::2], a.astype(np.float32).T, np.ones((2, 3, 2))[:, ::2], a.astype(np.int32)[::-1]):
+    for v in (a, a.T, a[:, ::2], a.astype(np.float32).T, np.ones((2, 3, 2))[:, ::2], a.astype(np.int32)[::-1],
+              np.arange(7.0)[::-2], np.arange(24.0).reshape(2, 3, 4).transpose(2, 0, 1)[:, ::2]):
         check(sum_flat, v)
         check(argmax_flat, v)
+    for v in (np.zeros((3, 0)), np.zeros((0, 3)).T, np.array(2.5)):   # none, and a 0-d array's one element
+        check(sum_flat, v)
+    # the step to the next row's start reads nothing past the last element (boundscheck, a handler)
+    checked = impl.njit(boundscheck=True)(sum_flat)
+    assert checked(a.T) == sum_flat(a.T) and checked(a[:, ::2]) == sum_flat(a[:, ::2])
+    assert impl.njit(sum_flat_in_try)(a.T) == sum_flat_in_try(a.T)
+
+
+def sum_flat_in_try(a):
+    t = 0.0
+    try:
+        for v in a.flat:
+            t += v
+    except Exception:
+        t = -1.0
+    return t
 
 
 def assign_all(a, v):
