@@ -508,12 +508,15 @@ static bool dear(LLVMValueRef in) {
 
 /* The loop blocks from..to (in layout order, as the vectoriser lays out a vector body): loads
  * that are not contiguous and no dear work, beside an in-order float reduction or beside stores
- * under a mask (conditional updates of several arrays: numbagg's nancorrmatrix, `if not
+ * under a mask into several arrays (conditional updates: numbagg's nancorrmatrix, `if not
  * isnan(obs[j]): sums[i, j] += ...` for six arrays, over j up to a few variables)? Those stores
  * need a check of every pair of arrays before the vector loop may run, which a short loop pays on
- * each entry and seldom gains from: 19.1 ms against 7.6 kept scalar (numba 8.8). */
+ * each entry and seldom gains from: 19.1 ms against 7.6 kept scalar (numba 8.8). (A scatter
+ * into one strided field under a mask gains: a record array's `if p['tag'] == 0: p['x'] = 0.0`
+ * 0.26 ms vectorised, 0.40 scalar.) */
 static bool ordered_sum_over_gather(LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
-    bool ordered = false, gathered = false, masked = false;
+    bool ordered = false, gathered = false;
+    int masked = 0;
     for (LLVMBasicBlockRef b = from;; b = LLVMGetNextBasicBlock(b)) {
         for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
             if (dear(in)) return false;
@@ -523,12 +526,11 @@ static bool ordered_sum_over_gather(LLVMBasicBlockRef from, LLVMBasicBlockRef to
             if (cg_calls_intrinsic(in, "llvm.masked.gather.") ||
                 (LLVMIsAInsertElementInst(in) && LLVMIsALoadInst(LLVMGetOperand(in, 1))))
                 gathered = true;
-            if (cg_calls_intrinsic(in, "llvm.masked.store.") || cg_calls_intrinsic(in, "llvm.masked.scatter."))
-                masked = true;
+            masked += cg_calls_intrinsic(in, "llvm.masked.store.");
         }
         if (b == to) break;
     }
-    return (ordered || masked) && gathered;
+    return (ordered || masked >= 2) && gathered;
 }
 
 /* The name lower.c gave the loop of llvm.loop node md (!{"ember.loop", !"<function>", i32
