@@ -113,11 +113,26 @@ def by_global(x):
     return NOT_CALLABLE(x)   # (never typed: the branch is pruned)
 
 
+OLD_NUMPY = False
+
+
+def by_flag(y):
+    if OLD_NUMPY:
+        integrate = np.trapz   # (gone from NumPy 2.4: never typed)
+    else:
+        integrate = np.trapezoid
+    if not OLD_NUMPY:
+        y = y * 2.0
+    return integrate(y)
+
+
 def test_branches_on_frozen_numbers():
     # a closure's or a global's number decides its branch when compiling, as Numba's dead-branch
-    # pruning: the other branch is not typed (datashader's glyph factories)
+    # pruning: the other branch is not typed (datashader's glyph factories); a global flag tested
+    # as it is (`if OLD_NUMPY:`, sktime's np.trapz) too
     assert make_drawer(0.0)(3.0) == 4.0 and make_drawer(1.0)(3.0) == 6.0
     assert impl.njit(by_global)(2.5) == 5.0
+    assert impl.njit(by_flag)(np.arange(4.0)) == np.trapezoid(np.arange(4.0) * 2.0)
 
 
 def summed_with_progress(x, proxy=None):

@@ -167,6 +167,7 @@ static int none_test(TypeInfo *ti, Instr *is) {
  * len(p) of a tuple parameter, or an int constant; also through a variable every store of which
  * is one and the same (`n = a.ndim` then `if n >= 3:`). */
 static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth);
+static bool frozen_number(Function *fn, int value, double *out);
 
 static bool fixed_int(TypeInfo *ti, int value, int64_t *out) { return fixed_int_at(ti, value, out, 0); }
 
@@ -200,6 +201,11 @@ static bool fixed_int_at(TypeInfo *ti, int value, int64_t *out, int depth) {
         int r = none_test(ti, x);
         *out = r;
         return r >= 0;
+    }
+    double d;
+    if (x->op == IR_GLOBAL && frozen_number(fn, value, &d) && d == (double)(int64_t)d) {   /* DEBUG = False */
+        *out = (int64_t)d;
+        return true;
     }
     if (x->op == IR_UNOP && x->imm == IRU_NOT && depth < 8 && fixed_int_at(ti, x->args[0], out, depth + 1)) {
         *out = !*out;
@@ -273,8 +279,11 @@ static void prune_round(TypeInfo *ti, bool *pruned) {
             continue;
         }
         int64_t flag;
+        double number;
         int taken = none_test(ti, is);   /* of a parameter, or a variable */
         if (taken < 0 && is->op == IR_TRUTH && is->nargs == 1 && fixed_int_at(ti, is->args[0], &flag, 0)) taken = flag != 0;
+        if (taken < 0 && is->op == IR_TRUTH && is->nargs == 1 && frozen_number(fn, is->args[0], &number))
+            taken = number != 0;   /* if NUMPY1: a global's (or a closure's) frozen flag, as Numba's pruning */
         if (taken < 0) continue;   /* decided at run time */
         br->op = IR_JUMP;
         br->nargs = 0;
