@@ -6,7 +6,7 @@ errors Python raises, and no leak when building a list raises halfway."""
 import numpy as np
 import pytest
 
-from difftest import check, check_all, njit, no_leaks, numba_leaks, numba_xfail  # noqa: F401 -- autouse fixture
+from difftest import ON_NUMBA, check, check_all, errors, impl, njit, no_leaks, numba_leaks, numba_xfail  # noqa: F401
 
 import ember
 
@@ -294,12 +294,11 @@ def test_diagnostics():
     with pytest.raises(TypeError):
         ember.njit(empty_list_argument)([1, "a"])
 
-    def bad_append(n):
+    def widened(n):
         l = [1, 2]
-        l.append(2.5)
+        l.append(2.5)   # a list made here holds what its appends give, as Numba's: [1.0, 2.0, 2.5]
         return l
-    with pytest.raises(ember.errors.TypingError, match="cannot append float64 to list\\(int64\\)"):
-        ember.njit(bad_append)(1)
+    assert ember.njit(widened)(1) == [1.0, 2.0, 2.5]
 
 
 def to_arrays(n):
@@ -764,3 +763,35 @@ def sort_lists_of_lists(a):
 def test_sort_lists_of_lists():
     # lexicographic, as < orders two lists (quimb's compute_blocks)
     check(sort_lists_of_lists, [[3, 1], [1, 5, 2], [1, 4], [1, 4, 0]])
+
+
+def appended_int_or_float(n):
+    out = []
+    pairs = []
+    for i in range(n):
+        if i != 0:
+            d = 1.5 * i
+        else:
+            d = 0
+        out.append(d)
+        pairs.append((d, i))
+    return out, pairs
+
+
+def test_appends_widen_a_list_made_here():
+    # a variable int on one path and float on another, appended: list(float64), as Numba (sktime's
+    # shapelet qualities; was TypingError: cannot append float64 to list(int64))
+    for n in (4, 0):
+        out, pairs = impl.njit(appended_int_or_float)(n)
+        assert (out, pairs) == appended_int_or_float(n) and all(type(d) is float for d in out)   # (CPython's 0 stays an int)
+
+
+def append_float(l):
+    l.append(1.5)
+    return len(l)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_a_list_argument_keeps_its_item_type():
+    with pytest.raises(errors.TypingError, match="cannot append float64 to"):
+        impl.njit(append_float)([1, 2])
