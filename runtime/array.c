@@ -914,6 +914,7 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 const Type *rt_typeof_argument(PyObject *v) {
     if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
+    if (PyByteArray_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', false, false);   /* a bytearray's, writable */
     const Type *t = rt_typeof(v);
     if (t == ty_complex128 && !PyComplex_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, CFloat))
         return ty_state->narrow[DT_COMPLEX64];   /* an np.complex64: a complex64, as Numba's */
@@ -970,6 +971,16 @@ int rt_unbox_array(const Type *t, PyObject *o, void *out) {
         r->parent = o;
         r->data = PyBytes_AS_STRING(o);
         r->dims[0] = PyBytes_GET_SIZE(o);
+        r->dims[1] = 1;
+        return 0;
+    }
+    if (PyByteArray_Check(o)) {   /* a bytearray argument: a uint8 array over its memory, writes land in it */
+        if (t->kind != TY_ARRAY || t->dtype != DT_UINT8 || t->ndim != 1) return 1;
+        RtArray *r = out;
+        r->meminfo = NULL;
+        r->parent = o;
+        r->data = PyByteArray_AS_STRING(o);
+        r->dims[0] = PyByteArray_GET_SIZE(o);
         r->dims[1] = 1;
         return 0;
     }
@@ -1078,6 +1089,10 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         shape[i] = r->dims[i];
         strides[i] = r->dims[nd + i];
     }
+    if (!numpy_ready() && rt_numpy_init()) {   /* (a bytes argument returned: NumPy not imported yet) */
+        rt_block_decref(r->meminfo);
+        return NULL;
+    }
     /* the caller's ndarray: borrowed from the call's arguments, or held by a block (cg_keep) */
     PyObject *whole = !r->meminfo ? r->parent
                       : r->meminfo->size == HOLDS_OBJECT ? *(PyObject **)ember_rt_block_data(r->meminfo) : NULL;
@@ -1092,10 +1107,6 @@ PyObject *rt_box_array(const Type *t, const void *p) {
             rt_block_decref(r->meminfo);
             return whole;
         }
-    }
-    if (!numpy_ready() && rt_numpy_init()) {
-        rt_block_decref(r->meminfo);
-        return NULL;
     }
     if (!r->meminfo && !r->parent) {   /* constant data in the code (a global array): a copy */
         PyArray_Descr *d = PyArray_DescrFromType(ty_dtypes[t->dtype].npy);

@@ -367,6 +367,32 @@ def write_first(b):
     b[0] = 1
 
 
+def checksum_into(b, out):
+    s = 0
+    for i in range(len(b)):
+        s = (s * 31 + b[i]) % 65521
+        out[i % len(out)] ^= b[i]
+    return s
+
+
+def test_bytearray_argument_is_a_writable_uint8_array():
+    # as numba's bytearray (numba-benchmark's dispatch of bytearray arguments): writes land in it
+    b, out, b2, out2 = bytearray(b"GATTACA" * 5), bytearray(4), bytearray(b"GATTACA" * 5), bytearray(4)
+    assert jit(checksum_into)(b, out) == checksum_into(b2, out2) and out == out2
+    assert jit(bytes_stats)(bytearray(b"GC\x00A")) == bytes_stats(bytearray(b"GC\x00A"))
+
+
+@numba_skip("numba cannot return a bytearray")
+def test_a_bytes_argument_returned_is_an_array_over_it():
+    # it crashed in a process that had not imported NumPy's C API yet (rt_box_array)
+    import subprocess
+    import sys
+    code = ("from ember import njit\n@njit\ndef g(b):\n    return b\n"
+            "r, w = g(b'hi'), g(bytearray(b'hi'))\nprint(r.tolist(), r.flags.writeable, w.tolist(), w.flags.writeable)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.split() == ["[104,", "105]", "False", "[104,", "105]", "True"], out.stderr
+
+
 @numba_skip("ember's message")
 def test_writing_into_bytes_is_a_typing_error():
     with pytest.raises(errors.TypingError, match="read-only array"):

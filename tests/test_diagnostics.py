@@ -375,7 +375,7 @@ UNSUPPORTED_ARGUMENTS = {
     "byteswapped int": (lambda: _array(">i4"), r"is an int32 array in non-native byte order \('>i4'\)"),
     "masked": (_masked, r"is a numpy\.ma\.MaskedArray.*ignore the mask.*x\.filled\(value\)"),
     "matrix": (_matrix, r"is a numpy\.matrix.*matrix product.*np\.asarray\(x\)"),
-    "bytearray object": (lambda: bytearray(b"abc"), r"is a bytearray.*np\.frombuffer\(x, dtype=\.\.\.\)"),
+    "memoryview object": (lambda: memoryview(b"abc"), r"is a memoryview.*np\.frombuffer\(x, dtype=\.\.\.\)"),
     "list": (lambda: [], r"is an empty list.*make the list inside the function"),
     "dict": (lambda: {None: 2.0}, r"is a dict.*maps numbers, strings or tuples of these"),
     "set": (lambda: set(), r"is an empty set.*make the set inside the function"),
