@@ -306,6 +306,12 @@ LLVMValueRef cg_cast(Lower *L, LLVMValueRef v, const Type *from, const Type *to)
     if (from == to) return v;
     if (to->kind == TY_FUNCPTR) return cg_function_value(L, v, from, to);
     if (!ty_is_runtime(from) || !ty_is_runtime(to)) return LLVMGetPoison(cg_type(L, to));
+    if (from->kind == TY_OPTIONAL && to->kind != TY_OPTIONAL && to != ty_bool && to->kind != TY_NONE) {
+        /* OptionalType(T) into T (a signature's return type): its value, TypeError where None, as Numba */
+        cg_raise_unless(L, LLVMBuildExtractValue(L->b, v, 0, ""), "builtins:TypeError",
+                        ctx_printf(L->ctx, "expected %s, got None", to->name));
+        return cg_cast(L, LLVMBuildExtractValue(L->b, v, 1, ""), from->elems[1], to);
+    }
     if (to == ty_bool) return cg_truth(L, v, from);
     if (ty_is_int(to)) {
         if (from == ty_bool) return LLVMBuildZExt(L->b, v, L->i64, "");

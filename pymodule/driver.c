@@ -471,6 +471,18 @@ fail:
     return -1;
 }
 
+/* Whether a return statement of the function returns None itself (`return None`, a bare
+ * return): a signature naming a T refuses it, as Numba's; an OptionalType(T) value returned is
+ * taken (its value, TypeError where None). */
+static bool returns_none(TypeInfo *ti) {
+    for (int i = 0; i < ti->fn->ninstrs; i++) {
+        Instr *in = ti->fn->instrs[i];
+        if (in && in->op == IR_RETURN && in->nargs && ti->vtypes[in->args[0]] && ti->vtypes[in->args[0]]->kind == TY_NONE)
+            return true;
+    }
+    return false;
+}
+
 /* The namedtuple and Enum classes among the globals of d's function, made known to type names (a
  * cached return type names Order(size: float64, price: float64) or Enum<int64>(Op) before this
  * process has seen an Order or an Op); whether it found one. */
@@ -761,6 +773,10 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         if (declared_ret->kind == TY_OPTIONAL) {   /* None, T or OptionalType(T) where T converts */
             const Type *r = ti->ret->kind == TY_OPTIONAL ? ti->ret->elems[1] : ti->ret;
             u = r->kind == TY_NONE || ty_unify(r, declared_ret->elems[1]) == declared_ret->elems[1] ? declared_ret : NULL;
+        } else if (ti->ret->kind == TY_OPTIONAL && declared_ret->kind != TY_NONE && declared_ret != ty_bool &&
+                   !returns_none(ti)) {
+            const Type *r = ti->ret->elems[1];   /* OptionalType(T) into a T the signature names: TypeError for None */
+            u = converts_on_return(r, declared_ret) || ty_unify(r, declared_ret) == declared_ret ? declared_ret : NULL;
         }
         if (u != declared_ret) {
             ctx_error(ctx, DIAG_TYPING, fn, (Loc){fn->firstline, -1, -1},

@@ -447,3 +447,35 @@ def test_passed_among_star_arguments():
     from difftest import check
     for anti in (None, 1):
         check(spread_maybe_none, 5, anti, np.zeros(5))
+
+
+def seed_or_default(seed):
+    if seed is not None:
+        return seed
+    return -1
+
+
+def maybe_positive(x):
+    y = None
+    if x > 0:
+        y = x
+    return y
+
+
+def returns_none_itself(x):
+    if x > 0:
+        return None
+    return 2
+
+
+def test_a_signature_takes_an_optional_result_as_its_value():
+    # "int64(optional(int64))" of a function returning an OptionalType(int64) (sktime's Rocket
+    # seeds): its value, TypeError where None, as Numba (was: does not convert to the signature's)
+    g = impl.njit("int64(optional(int64))")(seed_or_default)
+    assert g(5) == 5 and g(None) == -1
+    k = impl.njit("int64(int64)")(maybe_positive)
+    assert k(3) == 3
+    with pytest.raises(TypeError):
+        k(-1)
+    with pytest.raises(errors.TypingError):   # a `return None` itself is refused, as Numba
+        impl.njit("float64(int64)")(returns_none_itself)
