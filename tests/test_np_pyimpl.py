@@ -475,3 +475,26 @@ def round_into(p):
 def test_round_into_out():
     # np.round(a, decimals, out): into out, which it returns (statsforecast's fourier)
     check(round_into, np.array([0.26, 1.5, 2.5, -0.75]))
+
+
+def delete_listed(a, k):
+    return np.delete(a, [k]), np.delete(a, (0, k))
+
+
+def partition_listed(x):
+    p = np.partition(x, [2, 3])
+    return p[2], p[3], np.sort(np.argpartition(x, [1, 2])[:3])
+
+
+def interp_listed(n, r, x):
+    return np.interp(list(range(n)), [0, n - 1], [0 - r, n - r - 1]), np.interp(x, [0.0, 1.0], [2.0, 4.0])
+
+
+def test_lists_where_numpy_takes_arrays():
+    # a list or tuple of ints as np.delete's obj and np.partition's kth, lists as np.interp's x, xp
+    # and fp (PaCMAP's sample_MN_pair, sktime's median/iqr and sakoe_chiba), as NumPy and Numba
+    a = np.arange(6.0)
+    check(delete_listed, a, 2)
+    check(delete_listed, a, -1)
+    check(partition_listed, np.array([5.0, 1.0, 4.0, 2.0, 3.0, 0.5]))
+    check(interp_listed, 5, 1, np.array([0.25, 0.75]))

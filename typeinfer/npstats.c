@@ -104,6 +104,11 @@ int ti_type_npstats_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
         return 0;
     }
     case BI_NP_INTERP: {
+        for (int i = 0; i < 3 && i + 1 < in->nargs - in->nkw; i++) {   /* np.interp(x, [0.0, 1.0], [2.0, 4.0]) */
+            const Type *t = ti->vtypes[in->args[i + 1]];
+            if (ti_is_array_like(ti, in->args[i + 1]) || (t && t->kind == TY_LIST && t->elems[0] && ty_is_number(t->elems[0])))
+                return ti_wrap_array_like(ti, in, i + 1);   /* (a list made at run time too: np.array of it) */
+        }
         if (!(ci = ti_bind(ti, in, bid, fname, P_INTERP, 3, args, nargs, false))) return -1;
         a = ci->params[0];
         if (!real_array(a) && !real_number(a)) return UNSUP(in, "np.interp() of %s is not supported", a->name);

@@ -645,6 +645,15 @@ def _delete_array(arr, obj):
     return flat[keep]
 
 
+def _int_sequence(v):
+    """A list or tuple of ints (NumPy takes it as the array of them)."""
+    return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+
+
+def _delete_seq(arr, obj):
+    return _delete_array_c(arr, np.array(obj))
+
+
 def _choose_delete(values, kwnames):
     if len(values) != 2 or not _is_array(values[0]) or "axis" in kwnames:
         _refuse("np.delete", "axis=")
@@ -654,7 +663,9 @@ def _choose_delete(values, kwnames):
         return _delete_int
     if _is_array(values[1]) and values[1].dtype.kind in "iu" and values[1].ndim == 1:
         return _delete_array
-    _refuse("np.delete", "obj other than an int or a 1-d integer array")
+    if _int_sequence(values[1]):   # np.delete(a, [k]) (PaCMAP's sample_MN_pair)
+        return _delete_seq
+    _refuse("np.delete", "obj other than an int, a 1-d integer array or a list of ints")
 
 
 def _insert(arr, obj, values):
@@ -907,7 +918,17 @@ def _choose_partition(values, kwnames, arg):
         return _argpartition_array if arg else _partition_array
     if isinstance(kth, int) and not isinstance(kth, bool):
         return _argpartition_int if arg else _partition_int
-    _refuse(name, "kth other than an int or an integer array")
+    if _int_sequence(kth):   # np.partition(x, [2, 3]) (sktime's median and iqr)
+        return _argpartition_seq if arg else _partition_seq
+    _refuse(name, "kth other than an int, an integer array or a list of ints")
+
+
+def _partition_seq(a, kth):
+    return _partition_array_c(a, np.array(kth))
+
+
+def _argpartition_seq(a, kth):
+    return _argpartition_array_c(a, np.array(kth))
 
 
 def _roots(p):
@@ -1143,6 +1164,9 @@ _swap_both_c = njit(_swap_both)
 _quickselect_c = njit(_quickselect)
 _argsort_complex_1d_c = njit(_argsort_complex_1d)
 _lanes_c = njit(_lanes)
+_delete_array_c = njit(_delete_array)
+_partition_array_c = njit(_partition_array)
+_argpartition_array_c = njit(_argpartition_array)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
