@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from difftest import (ON_NUMBA, check, check_all, ember_gap, errors, jit, layouts, no_leaks,  # noqa: F401
-                      numba_leaks, numba_xfail, sample)
+                      impl, numba_leaks, numba_xfail, sample)
 
 # no_leaks (imported above) is an autouse fixture: every test here must free what it allocates.
 
@@ -323,6 +323,18 @@ def negate_bool(a):
 
 def test_negate_bool():
     check(negate_bool, np.array([True, False, True]))
+
+
+def bool_differences(x):
+    return x[1:] - x[:-1], -x, x - True
+
+
+def test_bool_arrays_subtract_as_numba():
+    # NumPy refuses boolean subtract and negation; Numba runs its int8 loop (sktime's
+    # first_order_differences of x > m): ember follows Numba
+    r = impl.njit(bool_differences)(np.array([1.0, 3.0, 0.0, 4.0]) > 2)
+    assert [v.dtype for v in r] == [np.int8] * 3
+    assert [v.tolist() for v in r] == [[1, -1, 1], [0, -1, 0, -1], [-1, 0, -1, 0]]
 
 
 # ------------------------------------------------------------------ ufuncs

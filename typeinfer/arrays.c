@@ -322,7 +322,7 @@ const Type *ti_array_binop(TypeInfo *ti, Instr *in, int op, const Type *a, const
     case IRB_MATMUL:
         return ti_product_type(ti, in, "@", a, b);
     case IRB_ADD: case IRB_SUB: case IRB_MUL:
-        if (k == 'b' && op == IRB_SUB) return ERR(in, "numpy boolean subtract is not supported"), NULL;
+        if (k == 'b' && op == IRB_SUB) dt = DT_INT8;   /* NumPy refuses; Numba's int8 loop (sktime's crossings) */
         break;
     case IRB_POW:
         if (k == 'b') dt = DT_INT8;
@@ -335,7 +335,7 @@ const Type *ti_array_unop(TypeInfo *ti, Instr *in, int op, const Type *a) {
     if (op == IRU_NOT) return ty_bool;   /* not a: of its one element (ValueError for any other size, codegen) */
     if (op == IRU_INVERT && (ty_dtypes[a->dtype].kind == 'f' || ty_dtypes[a->dtype].kind == 'c'))
         return ERR(in, "bad operand type for unary ~: %s", a->name), NULL;
-    if (op == IRU_NEG && a->dtype == DT_BOOL) return ERR(in, "cannot negate a boolean array"), NULL;
+    if (op == IRU_NEG && a->dtype == DT_BOOL) return ti_ew_array(DT_INT8, a->ndim, a, NULL, NULL);   /* Numba's, as - */
     return ti_ew_array(a->dtype, a->ndim, a, NULL, NULL);
 }
 
