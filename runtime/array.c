@@ -964,23 +964,15 @@ const Type *rt_typeof(PyObject *v) {
 /* An ndarray into an array of type t: the argument's type may be more specific than t (C or F
  * into A, writable into readonly) but never less. */
 int rt_unbox_array(const Type *t, PyObject *o, void *out) {
-    if (PyBytes_Check(o)) {   /* a bytes argument: a read-only uint8 array over its memory, the bytes its parent */
-        if (t->kind != TY_ARRAY || t->dtype != DT_UINT8 || t->ndim != 1 || !t->readonly) return 1;
+    bool bytes = PyBytes_Check(o);
+    if (bytes || PyByteArray_Check(o)) {   /* a uint8 array over its memory, the object its parent: read-only
+                                            * for bytes, writes land in a bytearray */
+        if (t->kind != TY_ARRAY || t->dtype != DT_UINT8 || t->ndim != 1 || (bytes && !t->readonly)) return 1;
         RtArray *r = out;
         r->meminfo = NULL;
         r->parent = o;
-        r->data = PyBytes_AS_STRING(o);
-        r->dims[0] = PyBytes_GET_SIZE(o);
-        r->dims[1] = 1;
-        return 0;
-    }
-    if (PyByteArray_Check(o)) {   /* a bytearray argument: a uint8 array over its memory, writes land in it */
-        if (t->kind != TY_ARRAY || t->dtype != DT_UINT8 || t->ndim != 1) return 1;
-        RtArray *r = out;
-        r->meminfo = NULL;
-        r->parent = o;
-        r->data = PyByteArray_AS_STRING(o);
-        r->dims[0] = PyByteArray_GET_SIZE(o);
+        r->data = bytes ? PyBytes_AS_STRING(o) : PyByteArray_AS_STRING(o);
+        r->dims[0] = bytes ? PyBytes_GET_SIZE(o) : PyByteArray_GET_SIZE(o);
         r->dims[1] = 1;
         return 0;
     }
