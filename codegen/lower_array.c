@@ -935,8 +935,8 @@ static LLVMValueRef wrapped_here(Lower *L, int akey, int d, int ikey) {
 
 /* Across blocks: `if isnan(agg[y, x]): agg[y, x] = v else: agg[y, x] += v` wraps y and x in the
  * test's block, and its sides read those back. Then the sides' addresses are one value and LLVM
- * makes the two stores one store of a select, as it does without wraps (datashader's sum
- * reduction 17 -> 12 ms, numba 12). A wrap serves a block its own block dominates, of keys that
+ * makes the two stores one store of a select, as it does without wraps (a NaN-sum raster of 1M
+ * points, bench raster_nan_sum: 16.0 -> 10.1 ms, numba 9.5). A wrap serves a block its own block dominates, of keys that
  * mean one value there: value ids, and variables with one store (that store reaches both reads,
  * none between them). Each is kept in a slot of its own, so that a block lowered again
  * (lower_collapse.c) reads what its path stored; none where a path may skip the wrap's end (an

@@ -1,6 +1,7 @@
 /* prune.c: branches on `x is None`, `isinstance(x, C)`, `a.ndim == k` and `len(t) == k` that a
- * parameter's type decides (isinstance also on an item of a tuple parameter: fixed_type), and on
- * a comparison of a global's or a closure's frozen number (`if width > 0.0:`).
+ * parameter's type decides (isinstance also on an item of a tuple parameter: fixed_type), also
+ * through a variable holding such a test (`flag = p is not None; if flag:`) and its `not`, and on
+ * a global's or a closure's frozen number, compared or tested (`if width > 0.0:`, `if DEBUG:`).
  *
  * Requires: a Function from the frontend (variables versioned) and its argument types.
  * Produces: the same Function in which each `if p is None:` / `if p is not None:` whose p is a
