@@ -372,11 +372,45 @@ static int enter_block(Fe *fe, Block *b) {
 
 static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out);
 
+/* A constant tuple of more than 64 numbers of one kind (ints, or floats), as the read-only array
+ * of them: a frozen global array (sktime's MiniRocket indexes np.array((0, 1, 2, ...252 ints),
+ * dtype=np.int32)). NULL where it is not one (a Python error cleared). */
+static PyObject *big_number_tuple(Fe *fe, PyObject *obj) {
+    bool ints = true, floats = true;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++) {
+        PyObject *x = PyTuple_GET_ITEM(obj, i);
+        ints &= PyLong_CheckExact(x);
+        floats &= PyFloat_CheckExact(x);
+    }
+    if (!ints && !floats) return NULL;
+    PyObject *np = PyImport_ImportModule("numpy");
+    PyObject *arr = np ? PyObject_CallMethod(np, "array", "(Os)", obj, ints ? "int64" : "float64") : NULL;
+    Py_XDECREF(np);
+    if (!arr) {
+        PyErr_Clear();   /* (an int beyond int64: refused as before) */
+        return NULL;
+    }
+    ctx_keep(fe->fn->ctx, arr);
+    Py_DECREF(arr);
+    return arr;
+}
+
 static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
     if (PyTuple_Check(obj)) {
         Py_ssize_t n = PyTuple_GET_SIZE(obj);
         int ids[64];
-        if (n > 64) return fe_error(fe, DIAG_UNSUPPORTED, "tuple constant with more than 64 items");
+        PyObject *arr = n > 64 ? big_number_tuple(fe, obj) : NULL;
+        if (arr) {
+            Instr *g = emit(fe, b, IR_GLOBAL, 0);
+            if (!g) return -1;
+            g->obj = arr;
+            g->str = "<a tuple constant of more than 64 numbers: an array>";
+            *out = g->id;
+            return 0;
+        }
+        if (n > 64)
+            return fe_error(fe, DIAG_UNSUPPORTED, "tuple constant with more than 64 items (of numbers of one kind, it "
+                            "is taken as a read-only array)");
         for (Py_ssize_t i = 0; i < n; i++)
             if (emit_const(fe, b, PyTuple_GET_ITEM(obj, i), &ids[i])) return -1;
         Instr *t = emit(fe, b, IR_TUPLE, (int)n);

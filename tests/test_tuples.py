@@ -290,3 +290,24 @@ def test_long_displays_keep_their_items(n):
 
 def check_equal(got, want):
     return type(got) is type(want) and len(got) == len(want) and all(g == w for g, w in zip(got, want))
+
+
+def big_index_table(i):
+    idx = np.array((0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2,
+                    3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5,
+                    6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8), dtype=np.int32).reshape(-1, 3)
+    w = (0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5,
+         4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5,
+         0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 0.5, 1.5, 2.5, 3.5,
+         4.5, 5.5, 6.5, 7.5, 0.5, 1.5)
+    s = 0.0
+    for x in w:
+        s += x
+    return idx.sum(), idx[i].sum(), idx.itemsize, len(w), w[i], s
+
+
+def test_a_tuple_constant_of_more_than_64_numbers():
+    # taken as the read-only array of them (sktime's MiniRocket's 252-int index table; it was
+    # refused: tuple constant with more than 64 items)
+    for i in (0, 5, -1):
+        check(big_index_table, i)
