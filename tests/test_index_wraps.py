@@ -14,19 +14,15 @@ njit = impl.njit
 
 
 @njit
-def _isnull(v):
-    return not (v <= 0 or v > 0)
-
-
-@njit
-def _add_cell(x, y, agg, v):
-    if not _isnull(v):
-        if _isnull(agg[y, x]):
-            agg[y, x] = v
-        else:
-            agg[y, x] += v
-        return 0
-    return -1
+def _add_cell(x, y, agg, v):   # (the sides read the wraps of the test's block)
+    if math.isnan(v):
+        return -1
+    first = math.isnan(agg[y, x])
+    if first:
+        agg[y, x] = v
+    else:
+        agg[y, x] = agg[y, x] + v
+    return int(first)
 
 
 def nan_sum_cells(xs, ys, vals, agg):
