@@ -2524,11 +2524,20 @@ void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const 
     L->c128 = LLVMStructTypeInContext(c, cf, 2, 0);
 }
 
-/* ti's functions (and its inner functions'), declared before any body calls them. */
+/* ti's functions (and its inner functions'), declared before any body calls them. An inner
+ * function (a closure defined in the body) is inlined where it is called, as Numba's closures
+ * are: in a prange body LLVM's cost model left scanpy's `clipped(gene, cell)` a call on every
+ * element (17.3 ms against 12.8 serial and numba's 12.8). */
 static void declare_functions(Lower *L, TypeInfo *ti, bool internal) {
     cg_set_fn_attrs(L, declare_native(L, ti, internal));
     if (cg_recurses(ti)) cg_rec_declare(L, ti);
-    for (int i = 0; i < ti->ninners; i++) cg_set_fn_attrs(L, declare_native(L, ti->inners[i], true));
+    unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+    for (int i = 0; i < ti->ninners; i++) {
+        LLVMValueRef f = declare_native(L, ti->inners[i], true);
+        cg_set_fn_attrs(L, f);
+        if (!ti->inners[i]->fn->generator && !cg_recurses(ti->inners[i]))
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, always, 0));
+    }
 }
 
 static int lower_functions(Lower *L, TypeInfo *ti) {

@@ -1038,3 +1038,38 @@ def test_variables_written_on_some_paths_are_private():
     for flag in (True, False):
         check(written_under_a_flag, x, flag, jit_opts=PAR)
     check(written_on_every_feasible_path, np.arange(-500, 501), jit_opts=PAR)
+
+
+def residual_variances(matrix, sums_genes, sums_cells, total, clip, theta):
+    n_cells, n_genes = matrix.shape
+
+    def clipped(gene, cell):   # (scanpy's Pearson residuals)
+        mu = sums_genes[gene] * sums_cells[cell] / total
+        r = (matrix[cell, gene] - mu) / math.sqrt(mu + mu * mu / theta)
+        return min(max(r, -clip), clip)
+
+    out = np.zeros(n_genes)
+    for gene in prange(n_genes):
+        s = 0.0
+        for cell in range(n_cells):
+            s += clipped(gene, cell)
+        m = s / n_cells
+        v = 0.0
+        for cell in range(n_cells):
+            d = clipped(gene, cell) - m
+            v += d * d
+        out[gene] = v / n_cells
+    return out
+
+
+@numba_skip("ember's generated code")
+def test_a_closure_called_in_a_prange_body_is_inlined():
+    # as Numba inlines closures: LLVM's cost model left it a call per element in the outlined body
+    # (17.3 ms against 12.8 serial and numba's 12.8)
+    rng = np.random.default_rng(4)
+    counts = rng.negative_binomial(2, 0.5, (60, 20)).astype(np.float64) + 1.0
+    args = (counts, counts.sum(0), counts.sum(1), counts.sum(), 3.0, 100.0)
+    f = impl.njit(parallel=True)(residual_variances)
+    np.testing.assert_allclose(f(*args), residual_variances(*args), rtol=1e-12)
+    ir = "\n".join(f.inspect_llvm().values())
+    assert not [line for line in ir.splitlines() if " call " in line and ".inner" in line], "a call of the closure is left"
