@@ -56,6 +56,13 @@ def row_work(m, out):
     return out
 
 
+def relax_rows(path):             # an array expression per row of a prange body (npbench's floyd_warshall)
+    for k in range(path.shape[0]):
+        for i in prange(path.shape[0]):
+            path[i, :] = np.minimum(path[i, :], path[i, k] + path[k, :])
+    return path
+
+
 def monte_carlo_pi(n):
     inside = 0
     for i in prange(n):
@@ -273,6 +280,8 @@ def kernels(quick):
         ("np.sum, %d floats" % n, array_sum, (rng.random(n),), 1e-9),
         ("np.std, %d floats" % n, array_std, (rng.random(n),), 1e-9),
         ("np.argmax, %d ints" % n, array_argmax, (rng.integers(0, 1 << 40, n),), 0),
+        ("np.minimum of rows in a prange, %dx%d int32, %d sweeps" % ((rows[1] // 2,) * 3), relax_rows,
+         (np.fromfunction(lambda i, j: i * j % 7 + 1, (rows[1] // 2,) * 2, dtype=np.int32),), 0),
     ]
 
 

@@ -64,6 +64,7 @@ typedef struct Lower {
     Instr *cur;               /* the instruction being lowered */
     Block *block;             /* the block being lowered (its handler catches what fails in it) */
     bool traceback;           /* failing here leaves a traceback entry (not in outlined chunks) */
+    bool in_prange;           /* lowering a prange body's outlined function: its array work runs on its thread */
     LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
     LLVMValueRef fail_line;      /* the failing line, stored where it fails (volatile: stays off the hot path) */
     LLVMValueRef pending, pending_set;   /* an exception raised for a handler of this frame, and its flag */
@@ -139,6 +140,10 @@ bool cg_const_range(Lower *L, Instr *r, long long a[3], long long *n);   /* rang
 Instr *cg_foriter_of(const Block *b);          /* b's FORITER, or NULL */
 bool cg_stack_move(const Function *fn, const Instr *x);   /* a LOADVAR/STOREVAR of a `$` stack variable */
 bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but);   /* v stored or deleted in [lo, hi] */
+/* Whether array expressions and reductions here may run on threads: parallel=True, outside a
+ * prange body (a chunk of one runs its work on its own thread: nested ones ran one chunk each,
+ * outlined, through an env per row). */
+static inline bool cg_threads(const Lower *L) { return L->fn->parallel && !L->in_prange; }
 LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head);   /* a fresh llvm.loop node for the loop at head, or NULL */
 int cg_lower_instr(Lower *L, Instr *in);
 bool cg_parloop_of_block(TypeInfo *ti, Block *b);   /* b is a prange loop's header or body */

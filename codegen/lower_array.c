@@ -1977,7 +1977,7 @@ static void run_expr(Lower *L, Expr *E) {
     bool flat_ok = order == 'C' || (order == 'F' && E->out_t->ndim == E->nd);
     LLVMValueRef same = bind_leaves(L, E, order, &flat_ok);
     LLVMValueRef unit = nest_unit(L, E, flat_ok && order == 'C');
-    if (L->fn->parallel && E->nd > 0) {
+    if (cg_threads(L) && E->nd > 0) {
         run_expr_parallel(L, E, flat_ok ? same : NULL, unit);
         return;
     }

@@ -246,6 +246,7 @@ LLVMValueRef cg_parallel_body(Lower *outer, TypeInfo *ti, ParLoop *pl, int k) {
     Function *fn = ti->fn;
     LLVMValueRef f = chunk_fn(L, ti, ctx_printf(L->ctx, "prange%d", k));
     if (cg_begin_function(L, ti, f)) return NULL;
+    L->in_prange = true;
     for (int b = 0; b < fn->nblocks; b++)
         if (pl->in_loop[b]) L->bbs[b] = LLVMAppendBasicBlockInContext(L->c, f, "");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, f, "done");

@@ -1739,11 +1739,11 @@ static LLVMValueRef reduce_axes(Lower *L, int bid, const Type *at, LLVMValueRef 
         if (nred == 1 && rd) axis = d;   /* axis=(k,): as axis=k */
     }
     trailing &= known;
-    if (nkeep == 0 && nd == 2 && at->layout == 'A' && !L->fn->parallel && rows_exact(bid, at->dtype, rdt))
+    if (nkeep == 0 && nd == 2 && at->layout == 'A' && !cg_threads(L) && rows_exact(bid, at->dtype, rdt))
         return whole_result(L, bid, at->dtype, rdt, narrow, fold_rows(L, bid, at, a, rdt), rtp);
     if (nkeep == 0) {   /* every element: one lane */
         Lane ln = whole_lane(L, at, a, bid != BI_NP_ARGMIN && bid != BI_NP_ARGMAX && !ti_is_ufunc(bid));
-        bool par = L->fn->parallel && !ti_is_ufunc(bid);
+        bool par = cg_threads(L) && !ti_is_ufunc(bid);
         r = par ? reduce_lane_parallel(L, bid, &ln, rdt, ddof) : reduce_lane(L, bid, &ln, rdt, ddof);
         return whole_result(L, bid, at->dtype, rdt, narrow, r, rtp);
     }
@@ -2009,7 +2009,7 @@ static LLVMValueRef fused_reduction(Lower *L, CallInfo *ci, Instr *in, int src, 
     F.slot = cg_entry_alloca(L, cg_type(L, vt), "fusedval");
     LLVMValueRef flat = nd == 1 ? cg_expr_last_unit(L, F.E) : cg_expr_flat_ok(F.E);
     /* parallel: the same lane folded in chunks (reduce_lane_parallel), each computing its elements */
-    bool par = L->fn->parallel;
+    bool par = cg_threads(L);
     LLVMValueRef n = i64c(L, 1);
     for (int k = 0; k < nd; k++) n = LLVMBuildMul(L->b, n, cg_expr_dim(F.E, k), "");
     Lane ln = {.n = n, .dt = F.adt, .expr = F.E, .flat = nd > 1, .unit = nd == 1 ? flat : NULL};
