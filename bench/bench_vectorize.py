@@ -50,7 +50,9 @@ def numpy_softplus(x, y):
     return np.log1p(np.exp(x)) * y
 
 
-KERNELS = [("smooth_step", smooth_step, numpy_smooth_step), ("softplus", softplus, numpy_softplus)]
+# (name, kernel, NumPy expression, whether y is a scalar: NumPy passes it to the loop with step 0)
+KERNELS = [("smooth_step", smooth_step, numpy_smooth_step, False), ("softplus", softplus, numpy_softplus, False),
+           ("smooth_step, scalar y", smooth_step, numpy_smooth_step, True)]
 
 
 def interleaved(calls, rounds, inner=5):
@@ -81,14 +83,14 @@ def main():
     print("| kernel | n | NumPy ms | ember ms | ember parallel ms | numba ms | numba parallel ms | "
           "parallel speedup (ember) | parallel speedup (numba) | ember / numba |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, kernel, npfn in KERNELS:
+    for name, kernel, npfn, scalar_y in KERNELS:
         impls = {"ember": ember.vectorize(SIGS)(kernel),
                  "ember_par": ember.vectorize(SIGS, target="parallel")(kernel)}
         if numba:
             impls["numba"] = numba.vectorize(SIGS)(kernel)
             impls["numba_par"] = numba.vectorize(SIGS, target="parallel")(kernel)
         for n in sizes:
-            x, y = rng.standard_normal(n), rng.random(n)
+            x, y = rng.standard_normal(n), (0.7 if scalar_y else rng.random(n))
             out = np.empty(n)
             ref = npfn(x, y)
             calls = {"numpy": lambda: npfn(x, y)}

@@ -98,15 +98,39 @@ static void propagate(Lower *L, LLVMValueRef status) {
 }
 
 /* ---- @vectorize: one element per operand per trip --------------------------------- */
+/* Input k's element at trip i: with `once` (a broadcast loop's), where once[k] holds (its step is
+ * 0: a scalar NumPy passes once) the value read before the loop, else the element at stride. */
+static LLVMValueRef input_at(Lower *L, const CgWrap *w, int k, LLVMValueRef base, LLVMValueRef stride, LLVMValueRef i,
+                             LLVMValueRef once, LLVMValueRef first) {
+    const Type *st = ty_scalar_of(w->dtypes[k]);
+    if (!once) return cg_load_elem(L, w->dtypes[k], cg_gep8(L, base, LLVMBuildMul(L->b, i, stride, "")));
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef read = LLVMAppendBasicBlockInContext(L->c, L->func, "read");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "operand");
+    LLVMBuildCondBr(L->b, once, join, read);   /* (loop-invariant: LLVM unswitches the loop on it) */
+    LLVMPositionBuilderAtEnd(L->b, read);
+    LLVMValueRef x = cg_load_elem(L, w->dtypes[k], cg_gep8(L, base, LLVMBuildMul(L->b, i, stride, "")));
+    LLVMBasicBlockRef read_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef v = LLVMBuildPhi(L->b, cg_type(L, st), "");
+    LLVMValueRef in[2] = {first, x};
+    LLVMBasicBlockRef bb[2] = {from, read_end};
+    LLVMAddIncoming(v, in, bb, 2);
+    return v;
+}
+
 static void ufunc_loop(Lower *L, const CgWrap *w, LLVMValueRef kernel, LLVMValueRef slot, LLVMValueRef *base,
-                       LLVMValueRef *stride, LLVMValueRef lo, LLVMValueRef hi) {
+                       LLVMValueRef *stride, LLVMValueRef *once, LLVMValueRef lo, LLVMValueRef hi) {
     int nin = w->nparams;
+    LLVMValueRef first[CG_WRAP_MAX_OPERANDS];
+    for (int k = 0; once && k < nin; k++) first[k] = cg_load_elem(L, w->dtypes[k], base[k]);   /* (each has one at least) */
     Loop lp;
     loop_begin(L, &lp, lo, hi);
     LLVMValueRef vals[CG_WRAP_MAX_OPERANDS];
     for (int k = 0; k < nin; k++) {
-        LLVMValueRef p = cg_gep8(L, base[k], LLVMBuildMul(L->b, lp.i, stride[k], ""));
-        vals[k] = cg_cast(L, cg_load_elem(L, w->dtypes[k], p), ty_scalar_of(w->dtypes[k]), w->params[k]);
+        LLVMValueRef x = input_at(L, w, k, base[k], stride[k], lp.i, once ? once[k] : NULL, once ? first[k] : NULL);
+        vals[k] = cg_cast(L, x, ty_scalar_of(w->dtypes[k]), w->params[k]);
     }
     propagate(L, call_kernel(L, w, kernel, slot, vals));
     LLVMValueRef r = LLVMBuildLoad2(L->b, cg_type(L, w->ret), slot, "");
@@ -124,15 +148,35 @@ static void ufunc_body(Lower *L, const CgWrap *w, LLVMValueRef kernel, LoopArgs 
         fixed[k] = i64c(L, ty_dtypes[w->dtypes[k]].size);
         contig = LLVMBuildAnd(L->b, contig, LLVMBuildICmp(L->b, LLVMIntEQ, stride[k], fixed[k], ""), "");
     }
+    /* a scalar beside arrays (a threshold): NumPy passes it with step 0; with the others contiguous,
+     * the broadcast loop reads it once and the rest as the contiguous loop does */
+    LLVMValueRef bcast = LLVMBuildICmp(L->b, LLVMIntEQ, stride[nops - 1], fixed[nops - 1], ""), once[CG_WRAP_MAX_OPERANDS];
+    for (int k = 0; k + 1 < nops; k++) {
+        once[k] = LLVMBuildICmp(L->b, LLVMIntEQ, stride[k], i64c(L, 0), "");
+        bcast = LLVMBuildAnd(L->b, bcast, LLVMBuildOr(L->b, once[k], LLVMBuildICmp(L->b, LLVMIntEQ, stride[k], fixed[k], ""), ""), "");
+    }
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, w->ret), "ret");
     LLVMBasicBlockRef dense = LLVMAppendBasicBlockInContext(L->c, L->func, "contiguous");
+    LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(L->c, L->func, "other");
+    LLVMBasicBlockRef broadcast = LLVMAppendBasicBlockInContext(L->c, L->func, "broadcast");
     LLVMBasicBlockRef strided = LLVMAppendBasicBlockInContext(L->c, L->func, "strided");
-    LLVMBuildCondBr(L->b, contig, dense, strided);
+    LLVMBuildCondBr(L->b, contig, dense, other);
     LLVMPositionBuilderAtEnd(L->b, dense);
-    ufunc_loop(L, w, kernel, slot, base, fixed, lo, hi);
+    ufunc_loop(L, w, kernel, slot, base, fixed, NULL, lo, hi);
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+    LLVMPositionBuilderAtEnd(L->b, other);
+    LLVMBuildCondBr(L->b, bcast, broadcast, strided);
+    LLVMPositionBuilderAtEnd(L->b, broadcast);
+    LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(L->c, L->func, "some");
+    LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(L->c, L->func, "none");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, lo, hi, ""), some, none);   /* (the values read once: only then) */
+    LLVMPositionBuilderAtEnd(L->b, none);
+    LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
+    LLVMPositionBuilderAtEnd(L->b, some);
+    ufunc_loop(L, w, kernel, slot, base, fixed, once, lo, hi);
     LLVMBuildRet(L->b, LLVMConstInt(L->i32, 0, 0));
     LLVMPositionBuilderAtEnd(L->b, strided);
-    ufunc_loop(L, w, kernel, slot, base, stride, lo, hi);
+    ufunc_loop(L, w, kernel, slot, base, stride, NULL, lo, hi);
 }
 
 /* ---- @guvectorize: core dimensions become array arguments -------------------------- */
