@@ -102,7 +102,6 @@ static void propagate(Lower *L, LLVMValueRef status) {
  * 0: a scalar NumPy passes once) the value read before the loop, else the element at stride. */
 static LLVMValueRef input_at(Lower *L, const CgWrap *w, int k, LLVMValueRef base, LLVMValueRef stride, LLVMValueRef i,
                              LLVMValueRef once, LLVMValueRef first) {
-    const Type *st = ty_scalar_of(w->dtypes[k]);
     if (!once) return cg_load_elem(L, w->dtypes[k], cg_gep8(L, base, LLVMBuildMul(L->b, i, stride, "")));
     LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef read = LLVMAppendBasicBlockInContext(L->c, L->func, "read");
@@ -113,11 +112,7 @@ static LLVMValueRef input_at(Lower *L, const CgWrap *w, int k, LLVMValueRef base
     LLVMBasicBlockRef read_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
-    LLVMValueRef v = LLVMBuildPhi(L->b, cg_type(L, st), "");
-    LLVMValueRef in[2] = {first, x};
-    LLVMBasicBlockRef bb[2] = {from, read_end};
-    LLVMAddIncoming(v, in, bb, 2);
-    return v;
+    return cg_phi2(L, first, from, x, read_end, "");
 }
 
 static void ufunc_loop(Lower *L, const CgWrap *w, LLVMValueRef kernel, LLVMValueRef slot, LLVMValueRef *base,
