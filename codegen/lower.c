@@ -1765,6 +1765,8 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
     if (ty != tn && !(arr->dtype == DT_FLOAT64 && wide == ty_float64) && !(arr->dtype == DT_COMPLEX128 && wide == ty_complex128))
         return 0;
     Instr *at = L->cur;
+    cg_xwraps_absorbed(L, yes);   /* (each side's work is lowered here, under the branch) */
+    cg_xwraps_absorbed(L, no);
     LLVMBasicBlockRef side_bb[2], ends[2], join = LLVMAppendBasicBlockInContext(L->c, L->func, "stored");
     LLVMValueRef vals[2];
     side_bb[0] = LLVMAppendBasicBlockInContext(L->c, L->func, "store.yes");
@@ -1811,6 +1813,7 @@ static int branch_on_both(Lower *L, Instr *br, Block *t) {
     for (int i = 0; i + 1 < t->ninstrs; i++)
         if (lower_instr(L, t->instrs[i])) return -1;
     L->cur = at;
+    cg_xwraps_absorbed(L, t);
     /* `a or b`: a true goes to o, else b decides between o and another block; `a and b`: a
      * false goes to o, else b decides. c2 is made to mean "b says: the other block" for `and`,
      * "b says: o" for `or`. */
@@ -1838,6 +1841,7 @@ static int branch_as_update(Lower *L, Instr *br) {
     Block *t = br->target[side], *j = br->target[1 - side];
     LLVMValueRef cond = L->vals[br->args[0]];
     Instr *at = L->cur;
+    cg_xwraps_absorbed(L, t);
     for (int i = 0; i + 1 < t->ninstrs; i++) {
         Instr *x = t->instrs[i];
         if (cg_stack_move(L->fn, x)) continue;

@@ -93,6 +93,7 @@ typedef struct Lower {
         int *idom;              /* per block: its immediate dominator (ir_idoms), once asked */
         signed char *once;      /* per variable: 1 stored once, else 0; NULL: not asked yet */
         bool none;              /* the function keeps none (a generator, a handler) */
+        bool *absorbed;         /* per block: lowered into its predecessor (its own lowering not on the path) */
         struct { Block *block; LLVMValueRef slot; int akey, ikey, d; } at[CG_XWRAPS];
     } xwraps;
     /* int() tests that wait for the end of their loop (lower_defer.c); region NULL: none. */
@@ -362,7 +363,8 @@ void cg_decref(Lower *L, LLVMValueRef v, const Type *t);
 LLVMValueRef cg_new_slot(Lower *L, const Type *t);
 void cg_add_slot(Lower *L, LLVMValueRef p, const Type *t);   /* an entry alloca starting with a t: a slot too */
 void cg_return_ref(Lower *L, Instr *ret, LLVMValueRef v, const Type *t);   /* lower_array.c */
-void cg_forget_wraps(Lower *L, int var);   /* lower_array.c: a store to var (-1: any) */
+void cg_forget_wraps(Lower *L, int var);
+void cg_xwraps_absorbed(Lower *L, Block *b);   /* lower_array.c: b's work went into its predecessor */   /* lower_array.c: a store to var (-1: any) */
 void cg_store_var(Lower *L, Instr *in, LLVMValueRef v, const Type *t);
 void cg_plan_arrays(Lower *L);
 bool cg_is_fresh(Lower *L, Instr *in);

@@ -985,10 +985,24 @@ void cg_forget_wraps(Lower *L, int var) {
     }
 }
 
+/* Block b's work was lowered into its predecessor (branch_on_both, branch_as_update,
+ * branch_as_store), which now jumps past b's own lowering: what b remembered for other blocks
+ * is dropped, and it remembers nothing more (a block b dominates would read a slot b's own
+ * lowering stores, off the path that runs). */
+void cg_xwraps_absorbed(Lower *L, Block *b) {
+    if (!L->xwraps.absorbed && !(L->xwraps.absorbed = ctx_alloc(L->ctx, (size_t)L->fn->nblocks + 1))) {
+        L->xwraps.none = true;   /* (keep none at all) */
+        return;
+    }
+    L->xwraps.absorbed[b->id] = true;
+    for (int k = 0; k < L->xwraps.n; k++)
+        if (L->xwraps.at[k].block == b) L->xwraps.at[k].akey = -1;   /* (no read asks for -1) */
+}
+
 static void remember_wrap(Lower *L, int akey, int d, int ikey, LLVMValueRef w) {
     if (akey == -1 || ikey == -1) return;
     if (!LLVMIsAConstant(w) && !L->xwraps.off && L->xwraps.n < CG_XWRAPS && keeps_xwraps(L) && one_value(L, akey) &&
-        one_value(L, ikey)) {
+        one_value(L, ikey) && !(L->xwraps.absorbed && L->xwraps.absorbed[L->block->id])) {
         bool kept = false;   /* (once per block and keys) */
         for (int k = 0; k < L->xwraps.n && !kept; k++)
             kept = L->xwraps.at[k].block == L->block && L->xwraps.at[k].akey == akey && L->xwraps.at[k].d == d &&

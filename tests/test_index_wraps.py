@@ -149,3 +149,35 @@ def test_wraps_in_loops():
 @pytest.mark.parametrize("i", [0, -1, -5, 9])
 def test_wraps_under_a_handler(i):
     check(guarded_by_try, np.random.default_rng(3).standard_normal(5), i)
+
+
+def flip_if_both(a, idx, c):
+    s = 0.0
+    for k in range(idx.shape[0]):
+        j = idx[k]
+        if c > 0 and a[j] > 0.0:   # the second test lowered into the first's block (branch_on_both)
+            s += a[j]
+            a[j] = -a[j]
+    return s, a
+
+
+def update_if_both(a, idx, c):
+    s = 0.0
+    for k in range(idx.shape[0]):
+        j = idx[k]
+        if a[j] > 0.0 and c > 0:
+            s += a[j]
+            a[j] = 1.0
+        elif a[j] < -1.0:
+            a[j] += 1.0
+    return s, a
+
+
+def test_wraps_of_blocks_lowered_into_their_predecessor():
+    # a block whose work went into its predecessor keeps no wraps for the blocks after it (their
+    # path no longer runs its own lowering)
+    rng = np.random.default_rng(5)
+    idx = rng.integers(-50, 50, 400)
+    for c in (1, -1):
+        check(flip_if_both, rng.standard_normal(50), idx, c)
+        check(update_if_both, rng.standard_normal(50), idx, c)
