@@ -726,14 +726,19 @@ LLVMMetadataRef cg_loop_md(LLVMContextRef c, LLVMMetadataRef *props, unsigned n)
 
 /* The llvm.loop node of a loop that carries a float: interleave count 1, the loop's name
  * (function `fn`, len bytes, and its head's offset) and, with `scalar`, vectorisation width 1. */
+/* The loop's name as a property: !{"ember.loop", !"<function>", i32 <head>} (jit.c's loop_name). */
+static LLVMMetadataRef loop_name_prop(LLVMContextRef c, const char *fn, size_t len, int head) {
+    LLVMMetadataRef name[3] = {LLVMMDStringInContext2(c, CG_LOOP_MARK, strlen(CG_LOOP_MARK)),
+                               LLVMMDStringInContext2(c, fn, len),
+                               LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), (unsigned long long)head, 0))};
+    return LLVMMDNodeInContext2(c, name, 3);
+}
+
 LLVMMetadataRef cg_loop_node(LLVMContextRef c, const char *fn, size_t len, int head, bool scalar) {
     LLVMMetadataRef one = LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), 1, 0));
     LLVMMetadataRef interleave[2] = {LLVMMDStringInContext2(c, "llvm.loop.interleave.count", 26), one};
     LLVMMetadataRef width[2] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.width", 25), one};
-    LLVMMetadataRef name[3] = {LLVMMDStringInContext2(c, CG_LOOP_MARK, strlen(CG_LOOP_MARK)),
-                               LLVMMDStringInContext2(c, fn, len),
-                               LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c), (unsigned long long)head, 0))};
-    LLVMMetadataRef props[3] = {LLVMMDNodeInContext2(c, interleave, 2), LLVMMDNodeInContext2(c, name, 3),
+    LLVMMetadataRef props[3] = {LLVMMDNodeInContext2(c, interleave, 2), loop_name_prop(c, fn, len, head),
                                 LLVMMDNodeInContext2(c, width, 2)};
     return cg_loop_md(c, props, scalar ? 3 : 2);
 }
@@ -865,10 +870,7 @@ LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head) {
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
     if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head) && !early) {   /* its name only (jit.c's retry) */
-        LLVMMetadataRef name[3] = {LLVMMDStringInContext2(L->c, CG_LOOP_MARK, strlen(CG_LOOP_MARK)),
-                                   LLVMMDStringInContext2(L->c, fname, len),
-                                   LLVMValueAsMetadata(LLVMConstInt(L->i32, (unsigned long long)head->offset, 0))};
-        LLVMMetadataRef props[1] = {LLVMMDNodeInContext2(L->c, name, 3)};
+        LLVMMetadataRef props[1] = {loop_name_prop(L->c, fname, len, head->offset)};
         return cg_loop_md(L->c, props, 1);
     }
     LLVMMetadataRef node = cg_loop_node(L->c, fname, len, head->offset, false);
@@ -2138,11 +2140,8 @@ static int lower_instr(Lower *L, Instr *in) {
             v = LLVMBuildICmp(L->b, in->imm ? LLVMIntNE : LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "");
             break;
         }
-        if (a == b && a->kind == TY_ENUM) {   /* a member: its value says which */
-            v = cg_cmp_any(L, in->imm ? IRC_NE : IRC_EQ, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
-            break;
-        }
-        if (a == b && (ty_is_number(a) || a == ty_str)) {   /* numbers: equal ones are one object, as Numba takes them */
+        if (a == b && (ty_is_number(a) || a == ty_str || a->kind == TY_ENUM)) {   /* numbers (an Enum member's
+                                                          * value): equal ones are one object, as Numba takes them */
             v = a == ty_str ? LLVMBuildICmp(L->b, LLVMIntEQ, L->vals[in->args[0]], L->vals[in->args[1]], "")
                             : cg_cmp_any(L, IRC_EQ, L->vals[in->args[0]], a, L->vals[in->args[1]], b);
             v = in->imm ? LLVMBuildNot(L->b, v, "") : v;

@@ -33,10 +33,15 @@ bool ti_storable(const Type *t) { return storable(t); }
 /* Whether list value v (or the method of one) is a variable only lists made in the function
  * reach (none a parameter's, whose type the caller's list fixes): the items its appends give
  * widen it (d = 0 on one path and 1.5 * i on another, appended: list(float64), as Numba). */
-bool ti_list_made_here(TypeInfo *ti, int v) {
-    Instr *load = ti->fn->instrs[v], *st[16];
+static Instr *list_load(TypeInfo *ti, int v) {   /* the LOADVAR list value v (or its method) reads, or NULL */
+    Instr *load = ti->fn->instrs[v];
     if (load->op == IR_GETATTR) load = ti->fn->instrs[load->args[0]];
-    if (load->op != IR_LOADVAR) return false;
+    return load->op == IR_LOADVAR ? load : NULL;
+}
+
+static bool list_made_here(TypeInfo *ti, int v) {
+    Instr *load = list_load(ti, v), *st[16];
+    if (!load) return false;
     int n = ti_var_stores(ti->fn, load->imm, st, 16);
     if (n <= 0 || n > 16) return false;
     for (int i = 0; i < n; i++) {
@@ -46,11 +51,14 @@ bool ti_list_made_here(TypeInfo *ti, int v) {
     return true;
 }
 
-/* List value v (ti_list_made_here) holds items of w now: its variable and the displays stored
- * into it are typed again with them. */
-int ti_widen_list(TypeInfo *ti, int v, const Type *w, bool *changed) {
-    Instr *load = ti->fn->instrs[v], *st[16];
-    if (load->op == IR_GETATTR) load = ti->fn->instrs[load->args[0]];
+/* Appending x to list value v of items e: where x is a wider number (or a tuple of such) and the
+ * list one made here (list_made_here), v holds items of the two's unified type from now on: its
+ * variable and the displays stored into it are typed again with them, and the function returns
+ * 1; 0 where it does not apply, -1 on an error. */
+int ti_widen_list(TypeInfo *ti, int v, const Type *e, const Type *x, bool *changed) {
+    const Type *w = ty_unify(e, x);
+    if (!w || w == e || !(ty_is_number(w) || w->kind == TY_TUPLE) || !list_made_here(ti, v)) return 0;
+    Instr *load = list_load(ti, v), *st[16];
     const Type *l = ti->vartypes[load->imm];
     if (!l || l->kind != TY_LIST) return -1;
     const Type *nl = ty_list_like(l, w);
@@ -59,7 +67,7 @@ int ti_widen_list(TypeInfo *ti, int v, const Type *w, bool *changed) {
     int n = ti_var_stores(ti->fn, load->imm, st, 16);
     for (int i = 0; i < n; i++) ti->vtypes[st[i]->args[0]] = nl;
     *changed = true;
-    return 0;
+    return 1;
 }
 
 /* The type value `v` of type `from` takes when stored into a list of `elem`: elem, or NULL. */
@@ -349,9 +357,8 @@ int ti_type_list_method(TypeInfo *ti, Instr *in, const Type *m, const Type **arg
         if (u) return want_elem(ti, recv, u, changed);   /* outer.append(inner) */
         if (!converts(x, e)) {
             if (x->kind == TY_LIST && ty_unify(x, e)) return ti_refine(ti, in->args[npos], e, changed);
-            const Type *w = ty_unify(e, x);
-            if (w && w != e && (ty_is_number(w) || w->kind == TY_TUPLE) && ti_list_made_here(ti, recv))
-                return ti_widen_list(ti, recv, w, changed);
+            int widened = ti_widen_list(ti, recv, e, x, changed);
+            if (widened) return widened < 0 ? -1 : 0;
             return ERR(in, "cannot %s %s to %s", name, x->name, l->name);
         }
         if (!(ci = ti_container_call(ti, in, op, npos, ty_none))) return -1;

@@ -996,10 +996,9 @@ static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
         if (args[0]->kind != TY_LIST) return ERR(in, "internal: LIST_APPEND to %s", args[0]->name);
         const Type *e = args[0]->elems[0];
         if (!e || (args[1]->kind == TY_LIST && !ty_is_complete(e))) return ti_refine(ti, in->args[0], ty_list_like(args[0], args[1]), changed);
-        const Type *u = ty_unify(e, args[1]);
-        if (u && u != e && (ty_is_number(u) || u->kind == TY_TUPLE) && ti_list_made_here(ti, in->args[0]))
-            return ti_widen_list(ti, in->args[0], u, changed);   /* d = 0 on one path, 1.5 * i on another */
-        if (u != e)
+        int widened = ti_widen_list(ti, in->args[0], e, args[1], changed);   /* d = 0 on one path, 1.5 * i on another */
+        if (widened) return widened < 0 ? -1 : 0;
+        if (ty_unify(e, args[1]) != e)
             return ERR(in, "cannot append %s to %s", args[1]->name, args[0]->name);
         return 0;
     }

@@ -388,8 +388,8 @@ enum { LIST_OPS = 3000,
 
 /* containers.c */
 bool ti_storable(const Type *t);
-bool ti_list_made_here(TypeInfo *ti, int v);   /* containers.c: a list variable only displays in the function reach */
-int ti_widen_list(TypeInfo *ti, int v, const Type *w, bool *changed);   /* ... made to hold w */   /* what a list may hold (and a dict as its values) */
+int ti_widen_list(TypeInfo *ti, int v, const Type *e, const Type *x, bool *changed);   /* containers.c: appending x to a
+                                                                                     list made here widens its items */   /* what a list may hold (and a dict as its values) */
 int ti_refine(TypeInfo *ti, int v, const Type *t, bool *changed);
 const Type *ti_list_literal(TypeInfo *ti, Instr *in, const Type **args, int n);
 const Type *ti_list_getitem(TypeInfo *ti, Instr *in, const Type *l, const Type *idx);

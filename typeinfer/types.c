@@ -1446,26 +1446,25 @@ static int parse_params(const char *s, const char **end, const Type **out, bool 
     return n;
 }
 
+/* The type of kind `kind` this process made whose name starts s (*end after it), or NULL with
+ * "<none> is '<s>'" in err. */
+static const Type *made_here_named(TypeKind kind, const char *s, const char **end, char *err, size_t errlen,
+                                   const char *none) {
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == kind && !strncmp(s, table[i]->name, strlen(table[i]->name))) {
+            *end = s + strlen(table[i]->name);
+            return table[i];
+        }
+    snprintf(err, errlen, "%s is '%.60s'", none, s);
+    return NULL;
+}
+
 const Type *ty_parse(const char *s, const char **end, char *err, size_t errlen) {
     s = skip_ws(s);
-    if (!strncmp(s, "instance.jitclass.", 18)) {   /* a jitclass made in this process: its type by its name */
-        for (int i = 0; i < ntable; i++)
-            if (table[i]->kind == TY_CLASS && !strncmp(s, table[i]->name, strlen(table[i]->name))) {
-                *end = s + strlen(table[i]->name);
-                return table[i];
-            }
-        snprintf(err, errlen, "no jitclass of this process is '%.60s'", s);
-        return NULL;
-    }
-    if (!strncmp(s, "Enum<", 5)) {   /* an Enum's member: by its name, of an Enum this process has typed */
-        for (int i = 0; i < ntable; i++)
-            if (table[i]->kind == TY_ENUM && !strncmp(s, table[i]->name, strlen(table[i]->name))) {
-                *end = s + strlen(table[i]->name);
-                return table[i];
-            }
-        snprintf(err, errlen, "no Enum this process has typed is '%.60s'", s);
-        return NULL;
-    }
+    if (!strncmp(s, "instance.jitclass.", 18))   /* a jitclass made in this process: its type by its name */
+        return made_here_named(TY_CLASS, s, end, err, errlen, "no jitclass of this process");
+    if (!strncmp(s, "Enum<", 5))   /* an Enum's member: by its name, of an Enum this process has typed */
+        return made_here_named(TY_ENUM, s, end, err, errlen, "no Enum this process has typed");
     const char *start = s;
     while (isalnum((unsigned char)*s) || *s == '_') s++;
     size_t n = (size_t)(s - start);
