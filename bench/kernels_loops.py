@@ -226,6 +226,30 @@ def torus_box9(u, out):
             out[i, j] = s
 
 
+def min_plus_rows(d):
+    n = d.shape[0]
+    for k in range(n):
+        for i in range(n):
+            dik = d[i, k]
+            for j in range(n):
+                d[i, j] = min(d[i, j], dik + d[k, j])
+    return d[n // 2, n // 3] + d[n - 1, 0]
+
+
+def gauss_jordan(a):
+    n = a.shape[0]
+    for k in range(n):
+        p = a[k, k]
+        for j in range(n):
+            a[k, j] = a[k, j] / p
+        for i in range(n):
+            if i != k:
+                f = a[i, k]
+                for j in range(n):
+                    a[i, j] = a[i, j] - f * a[k, j]
+    return a[n // 2, n // 3] + a[n - 1, 0]
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -409,6 +433,30 @@ void torus_diffuse(const double *u, double k, double *out, int64_t n, int64_t m)
             out[i * m + j] = u[i * m + j] + k * lap;
         }
 }
+double min_plus_rows(double *d, int64_t n) {
+    for (int64_t k = 0; k < n; k++)
+        for (int64_t i = 0; i < n; i++) {
+            double dik = d[i * n + k];
+            for (int64_t j = 0; j < n; j++) {
+                double alt = dik + d[k * n + j];
+                d[i * n + j] = alt < d[i * n + j] ? alt : d[i * n + j];
+            }
+        }
+    return d[n / 2 * n + n / 3] + d[(n - 1) * n];
+}
+
+double gauss_jordan(double *a, int64_t n) {
+    for (int64_t k = 0; k < n; k++) {
+        double p = a[k * n + k];
+        for (int64_t j = 0; j < n; j++) a[k * n + j] = a[k * n + j] / p;
+        for (int64_t i = 0; i < n; i++) {
+            if (i == k) continue;
+            double f = a[i * n + k];
+            for (int64_t j = 0; j < n; j++) a[i * n + j] = a[i * n + j] - f * a[k * n + j];
+        }
+    }
+    return a[n / 2 * n + n / 3] + a[(n - 1) * n];
+}
 """
 
 
@@ -551,6 +599,16 @@ def _state_space2_args(n):
     return (x, out), (x, out, n)
 
 
+def _min_plus_args(n):
+    d = _rng().random((n, n)) * 10.0
+    return (d,), (d, n)
+
+
+def _gauss_jordan_args(n):
+    a = _rng().random((n, n)) + np.eye(n) * n
+    return (a,), (a, n)
+
+
 # name -> python function, C function, argument maker and its arguments, result kind
 # ("int", "float": compared exactly / to 1e-9; "array": the named output array), whether the
 # kernel writes its input (fresh arguments per call), and a short description.
@@ -582,3 +640,7 @@ _add("torus_diffuse", torus_diffuse, _torus_args, (512,), "out", desc="512x512, 
 _add("fir_q15_sat", fir_q15_sat, _fir_args, (400_000, 32), "out", desc="400k int16 samples, 32 taps, saturated")
 _add("torus_box9", torus_box9, _torus_box_args, (256,), "out", desc="256x256, 3x3 periodic box sum, offset loops")
 _add("indexed_dot", indexed_dot, _indexed_dot_args, (1 << 20, 1 << 16), "float", desc="1M products, a 512 KiB table")
+_add("min_plus_rows", min_plus_rows, _min_plus_args, (300,), "float", fresh=True,
+     desc="300x300, d[i, j] = min(d[i, j], d[i, k] + d[k, j]), rows of one array")
+_add("gauss_jordan", gauss_jordan, _gauss_jordan_args, (200,), "float", fresh=True,
+     desc="200x200, every row but the pivot's minus a multiple of it")

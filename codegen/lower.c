@@ -856,6 +856,133 @@ static bool leaves_early(Function *fn, int head, int last) {
     return false;
 }
 
+int *cg_idoms(Lower *L) {
+    if (!L->idom) L->idom = ir_idoms(L->fn);
+    return L->idom;
+}
+
+/* One term of an index: variable *var (-1: none) plus the constant *c; false where the value is
+ * neither a variable, a constant, nor one plus or minus the other. */
+static bool index_term(Lower *L, int id, int *var, int64_t *c) {
+    Instr *x = L->fn->instrs[id];
+    int64_t k;
+    *var = -1, *c = 0;
+    if (x->op == IR_LOADVAR) return *var = x->imm, true;
+    if (ti_const_int(L->ti, id, c)) return true;
+    if (x->op != IR_BINOP || (x->imm != IRB_ADD && x->imm != IRB_SUB) || L->fn->instrs[x->args[0]]->op != IR_LOADVAR ||
+        !ti_const_int(L->ti, x->args[1], &k))
+        return false;
+    *var = L->fn->instrs[x->args[0]]->imm;
+    *c = x->imm == IRB_ADD ? k : -k;
+    return true;
+}
+
+/* Whether variable v is stored in the loop's blocks. */
+static bool stored_in_loop(Function *fn, int v, int head, int last) {
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; in_loop(fn->blocks[b], head, last) && i < fn->blocks[b]->ninstrs; i++)
+            if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) return true;
+    return false;
+}
+
+/* Whether the index of x (a GETITEM or SETITEM) and of y are the same terms. */
+static bool same_index(Lower *L, Instr *x, Instr *y) {
+    Instr *xi = L->fn->instrs[x->args[1]], *yi = L->fn->instrs[y->args[1]];
+    bool tup = xi->op == IR_TUPLE;
+    int n = tup ? xi->nargs : 1;
+    if (tup != (yi->op == IR_TUPLE) || (tup && yi->nargs != n)) return false;
+    for (int k = 0; k < n; k++) {
+        int xv, yv;
+        int64_t xc, yc;
+        if (!index_term(L, tup ? xi->args[k] : xi->id, &xv, &xc) || !index_term(L, tup ? yi->args[k] : yi->id, &yv, &yc) ||
+            xv != yv || xc != yc)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a read r of a later trip may read what store s wrote: the same array variable, its
+ * index the same terms, where each term is fixed in the loop or the loop's variable j (the
+ * write's offset ahead of the read's: a[j + 1] written, a[j] read on the next trip). */
+static bool read_later(Lower *L, Instr *s, Instr *r, int j, int head, int last) {
+    Function *fn = L->fn;
+    Instr *sa = fn->instrs[s->args[0]], *ra = fn->instrs[r->args[0]];
+    if (sa->op != IR_LOADVAR || ra->op != IR_LOADVAR || sa->imm != ra->imm) return false;
+    Instr *si = fn->instrs[s->args[1]], *ri = fn->instrs[r->args[1]];
+    bool tup = si->op == IR_TUPLE;
+    int n = tup ? si->nargs : 1;
+    if (tup != (ri->op == IR_TUPLE) || (tup && ri->nargs != n)) return false;
+    int64_t ahead = 0;
+    for (int k = 0; k < n; k++) {
+        int sv, rv;
+        int64_t sc, rc;
+        if (!index_term(L, tup ? si->args[k] : si->id, &sv, &sc) || !index_term(L, tup ? ri->args[k] : ri->id, &rv, &rc) || sv != rv)
+            return false;
+        if (sv >= 0 && sv == j) {
+            if (ahead && sc - rc != ahead) return false;
+            ahead = sc - rc;
+            if (!ahead) return false;   /* the same trip's element */
+        } else if (sc != rc || (sv >= 0 && stored_in_loop(fn, sv, head, last))) {
+            return false;
+        }
+    }
+    if (ahead) return ahead > 0;   /* (ranges counted down are not told apart: a[j] written, a[j + 1] read) */
+    /* a fixed element: LLVM keeps it in a register through the loop (a minimum kept in out[i])
+     * unless another store into the array may write it, as a swap's store of a[j] */
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; in_loop(fn->blocks[b], head, last) && i < fn->blocks[b]->ninstrs; i++) {
+            Instr *o = fn->blocks[b]->instrs[i];
+            if (o != s && o->op == IR_SETITEM && fn->instrs[o->args[0]]->op == IR_LOADVAR &&
+                fn->instrs[o->args[0]]->imm == sa->imm && !same_index(L, o, s))
+                return true;
+        }
+    return false;
+}
+
+/* Whether the loop from block offset head to last (or a loop inside it) stores into an array
+ * element on some of its trips only, an element a later trip reads: a block of it with such a SETITEM that does not
+ * dominate every jump back to the head (`if a[j] < a[i]: a[i], a[j] = a[j], a[i]`, a bubble
+ * sort's swap of a[j] and a[j + 1]). Each trip's load may then depend on an earlier trip's store,
+ * now and then. */
+static bool stores_for_later_trips(Lower *L, Block *head, int last) {
+    Function *fn = L->fn;
+    int j = -1;   /* the loop's variable: stored from its iterator's value */
+    Instr *t = head->ninstrs ? head->instrs[head->ninstrs - 1] : NULL;
+    if (!t || t->op != IR_FORITER) return false;
+    Block *body = t->target[0];
+    for (int i = 0; i + 1 < body->ninstrs && j < 0; i++)
+        if (body->instrs[i]->op == IR_ITERVALUE && body->instrs[i + 1]->op == IR_STOREVAR && body->instrs[i + 1]->args[0] == body->instrs[i]->id)
+            j = body->instrs[i + 1]->imm;
+    for (int b = 0; b < fn->nblocks; b++) {   /* a loop inside: unrolling this one copies it */
+        Block *bk = fn->blocks[b];
+        Instr *bt = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
+        if (bk != head && in_loop(bk, head->offset, last) && bt && bt->op == IR_FORITER &&
+            stores_for_later_trips(L, bk, cg_loop_last(fn, bk)))
+            return true;
+    }
+    int *idom = NULL;
+    for (int b = 0; b < fn->nblocks; b++) {
+        Block *bk = fn->blocks[b];
+        for (int i = 0; in_loop(bk, head->offset, last) && i < bk->ninstrs; i++) {
+            Instr *st = bk->instrs[i];
+            if (st->op != IR_SETITEM || L->ti->vtypes[st->args[0]]->kind != TY_ARRAY) continue;
+            bool read = false;
+            for (int c = 0; c < fn->nblocks && !read; c++)
+                for (int k = 0; in_loop(fn->blocks[c], head->offset, last) && k < fn->blocks[c]->ninstrs && !read; k++)
+                    read = fn->blocks[c]->instrs[k]->op == IR_GETITEM && read_later(L, st, fn->blocks[c]->instrs[k], j, head->offset, last);
+            if (!read || (!idom && !(idom = cg_idoms(L)))) continue;
+            for (int s = 0; s < fn->nblocks; s++) {   /* the blocks that jump back to the head */
+                Block *from = fn->blocks[s], *succ[3];
+                if (!in_loop(from, head->offset, last)) continue;
+                int ns = ir_successors(from, succ);
+                for (int k = 0; k < ns; k++)
+                    if (succ[k] == head && !ir_dominates(idom, bk, from)) return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* A new llvm.loop node for the loop headed by block `head`: its name (jit.c finds the loops to
  * keep scalar by it), and what follows. A loop that may leave early gets llvm.loop.align 64: LLVM can neither vectorise nor unroll
  * it, so it stays a few instructions, and on a Zen 4 such a loop spanning two 64-byte blocks
@@ -869,20 +996,26 @@ LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head) {
     bool early = leaves_early(L->fn, head->offset, last);
     size_t len;
     const char *fname = LLVMGetValueName2(L->func, &len);
-    if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head) && !early) {   /* its name only (jit.c's retry) */
-        LLVMMetadataRef props[1] = {loop_name_prop(L->c, fname, len, head->offset)};
-        return cg_loop_md(L->c, props, 1);
-    }
-    LLVMMetadataRef node = cg_loop_node(L->c, fname, len, head->offset, false);
-    if (!early) return node;
-    unsigned n = LLVMGetMDNodeNumOperands(LLVMMetadataAsValue(L->c, node));
-    LLVMValueRef ops[8];
-    LLVMGetMDNodeOperands(LLVMMetadataAsValue(L->c, node), ops);
     LLVMMetadataRef props[8];
-    for (unsigned k = 1; k < n && k < 8; k++) props[k - 1] = LLVMValueAsMetadata(ops[k]);
-    LLVMMetadataRef align[2] = {LLVMMDStringInContext2(L->c, "llvm.loop.align", 15),
-                                LLVMValueAsMetadata(LLVMConstInt(L->i32, 64, 0))};
-    props[n - 1] = LLVMMDNodeInContext2(L->c, align, 2);
+    unsigned n = 0;
+    if (!carries_float(L, head->offset, last) && !cg_defer_head(L, head) && !early) {
+        props[n++] = loop_name_prop(L->c, fname, len, head->offset);   /* its name only (jit.c's retry) */
+    } else {
+        LLVMValueRef node = LLVMMetadataAsValue(L->c, cg_loop_node(L->c, fname, len, head->offset, false));
+        LLVMValueRef ops[8];
+        unsigned k = LLVMGetMDNodeNumOperands(node);
+        LLVMGetMDNodeOperands(node, ops);
+        for (unsigned j = 1; j < k && n < 6; j++) props[n++] = LLVMValueAsMetadata(ops[j]);
+    }
+    if (early) {
+        LLVMMetadataRef align[2] = {LLVMMDStringInContext2(L->c, "llvm.loop.align", 15),
+                                    LLVMValueAsMetadata(LLVMConstInt(L->i32, 64, 0))};
+        props[n++] = LLVMMDNodeInContext2(L->c, align, 2);
+    }
+    if (stores_for_later_trips(L, head, last)) {
+        LLVMMetadataRef off = LLVMMDStringInContext2(L->c, "llvm.loop.unroll.runtime.disable", 32);
+        props[n++] = LLVMMDNodeInContext2(L->c, &off, 1);
+    }
     return cg_loop_md(L->c, props, n);
 }
 

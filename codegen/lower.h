@@ -85,12 +85,12 @@ typedef struct Lower {
         unsigned next;
         struct { LLVMValueRef w; int akey, ikey, d; } at[CG_WRAPS];
     } wraps;
+    int *idom;   /* per block: its immediate dominator (ir_idoms), once asked: cg_idoms */
     /* Indices wrapped in one block that the blocks it dominates read back (lower_array.c,
      * wrapped_before), each through a slot of its own: keys as above, of values or of variables
      * stored once. off: lowering a side of a branch here (branch_as_store), where none is kept. */
     struct {
         int n, off;
-        int *idom;              /* per block: its immediate dominator (ir_idoms), once asked */
         signed char *once;      /* per variable: 1 stored once, else 0; NULL: not asked yet */
         bool none;              /* the function keeps none (a generator, a handler) */
         bool *absorbed;         /* per block: lowered into its predecessor (its own lowering not on the path) */
@@ -146,6 +146,7 @@ bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but); 
  * outlined, through an env per row). */
 static inline bool cg_threads(const Lower *L) { return L->fn->parallel && !L->in_prange; }
 LLVMMetadataRef cg_new_loop_node(Lower *L, Block *head);   /* a fresh llvm.loop node for the loop at head, or NULL */
+int *cg_idoms(Lower *L);   /* per block id: its immediate dominator (ir_idoms), computed once; NULL: no memory */
 int cg_lower_instr(Lower *L, Instr *in);
 bool cg_parloop_of_block(TypeInfo *ti, Block *b);   /* b is a prange loop's header or body */
 /* lower_collapse.c */

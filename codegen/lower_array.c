@@ -950,8 +950,7 @@ static bool keeps_xwraps(Lower *L) {
     for (int b = 0; b < fn->nblocks; b++) L->xwraps.none |= fn->blocks[b]->handler != NULL;
     if (L->xwraps.none) return false;
     L->xwraps.once = ctx_alloc(L->ctx, (size_t)fn->nvars + 1);
-    L->xwraps.idom = ir_idoms(fn);
-    if (!L->xwraps.once || !L->xwraps.idom) return !(L->xwraps.none = true);
+    if (!L->xwraps.once || !cg_idoms(L)) return !(L->xwraps.none = true);
     int *stores = ctx_alloc(L->ctx, sizeof(int) * (size_t)(fn->nvars + 1));
     if (!stores) return !(L->xwraps.none = true);
     for (int i = 0; i < fn->ninstrs; i++) {
@@ -971,7 +970,7 @@ static LLVMValueRef wrapped_before(Lower *L, int akey, int d, int ikey) {
         return w;
     for (int k = 0; k < L->xwraps.n; k++)
         if (L->xwraps.at[k].akey == akey && L->xwraps.at[k].d == d && L->xwraps.at[k].ikey == ikey &&
-            ir_dominates(L->xwraps.idom, L->xwraps.at[k].block, L->block))   /* (its own block: after a call) */
+            ir_dominates(L->idom, L->xwraps.at[k].block, L->block))   /* (its own block: after a call) */
             return LLVMBuildLoad2(L->b, L->i64, L->xwraps.at[k].slot, "wrapped");
     return NULL;
 }

@@ -297,3 +297,53 @@ def test_both_sides_storing_one_element_vectorise():
     from test_branch_store import boundary_1d
     asm = asm_of(boundary_1d, np.arange(50.0), np.zeros(50), 1)
     assert packed(asm, ("vaddpd", "vfmadd213pd", "vfmadd231pd", "vmulpd", "vsubpd")), asm
+
+
+def exchange_sort(a):
+    n = a.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if a[j] < a[i]:
+                t = a[i]
+                a[i] = a[j]
+                a[j] = t
+    return a
+
+
+def bubble_sort(a):
+    n = a.shape[0]
+    for i in range(n):
+        for j in range(n - 1 - i):
+            if a[j] > a[j + 1]:
+                t = a[j]
+                a[j] = a[j + 1]
+                a[j + 1] = t
+    return a
+
+
+def running_min_into(x, out):
+    for i in range(out.shape[0]):
+        for j in range(x.shape[0]):
+            if x[j] < out[i]:
+                out[i] = x[j]
+    return out
+
+
+def test_loop_storing_for_later_trips_is_not_unrolled():
+    """A loop that stores, on some trips only, an array element a later trip reads (an exchange
+    sort's a[i], a bubble sort's a[j + 1]) is not unrolled at run time, nor are the loops around
+    it (llvm.loop.unroll.runtime.disable): unrolled eight times, an exchange sort of 2000 doubles
+    ran 3.5-7 ms against 1.0 rolled (numba 1.0), as if each copy's load of a[i] waited for the
+    stores of the copies before. A minimum kept in out[i] (a register through the loop) stays
+    unrolled. Results stay CPython's."""
+    x = np.random.default_rng(3).random(50)
+    for fn in (exchange_sort, bubble_sort):
+        ir = llvm_of(fn, x.copy())
+        assert ir.count("fcmp") <= 2 and "llvm.loop.unroll.runtime.disable" in ir, ir
+    assert "llvm.loop.unroll.runtime.disable" not in llvm_of(running_min_into, x, np.ones(3))
+    for n in (0, 1, 2, 9, 50):
+        check(exchange_sort, x[:n].copy())
+        check(bubble_sort, x[:n].copy())
+        check(running_min_into, x[:n], np.ones(4))
+    check(exchange_sort, np.array([3.0, np.nan, 1.0, -0.0, 0.0, np.inf, -np.inf]))
+    check(bubble_sort, np.array([3, -1, 7, 7, 0, -5], dtype=np.int16))

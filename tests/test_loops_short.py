@@ -18,8 +18,8 @@ from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
 
 # the kernels bench/bench_loops_c.py times, checked here against CPython
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, gauss_seidel,  # noqa: E402
-                          iir_rows_cols, matmul_loops, sqdist)
+from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, gauss_jordan,  # noqa: E402
+                          gauss_seidel, iir_rows_cols, matmul_loops, min_plus_rows, sqdist)
 
 
 @pytest.mark.parametrize("d", range(17))
@@ -125,6 +125,41 @@ def test_memory_carried_loops(shape):
     check(iir_rows_cols, rng.random(shape), 0.3)
     check(gauss_seidel, rng.random(shape), rng.random(shape), 3)
     check(gauss_seidel, rng.random(shape).T, rng.random(shape).T, 2)
+
+
+
+def min_plus_overlapping_rows(base, n, step):
+    # rows step elements apart over one buffer: with step < n each row overlaps the next, so a
+    # row's update reads elements an earlier row's update wrote
+    d = np.lib.stride_tricks.as_strided(base, (n, n), (step * 8, 8))
+    for k in range(n):
+        for i in range(n):
+            dik = d[i, k]
+            for j in range(n):
+                d[i, j] = min(d[i, j], dik + d[k, j])
+    return base
+
+
+def row_minus_pivot_row(a, k):
+    # every row minus a multiple of row k, row k itself included (its own elements: same place)
+    for i in range(a.shape[0]):
+        f = a[i, k] * 0.25
+        for j in range(a.shape[1]):
+            a[i, j] = a[i, j] - f * a[k, j]
+    return a
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 16, 33])
+def test_rows_updated_from_rows_of_the_same_array(n):
+    # an inner loop's overlap test is made per row: rows of one array other than the one
+    # written vectorise, the row itself or overlapping rows keep their order
+    rng = np.random.default_rng(n)
+    check(min_plus_rows, rng.random((n, n)) * 10.0)
+    check(gauss_jordan, rng.random((n, n)) + np.eye(n) * n)
+    check(row_minus_pivot_row, rng.random((n, n + 5)), n // 2)
+    check(row_minus_pivot_row, rng.random((n + 5, n)).T, 0)
+    for step in (1, n // 2, n - 1, n, n + 3):
+        check(min_plus_overlapping_rows, rng.random(n * max(step, 1) + n) * 10.0, n, step)
 
 
 def crc_step8(c):
