@@ -250,6 +250,18 @@ def gauss_jordan(a):
     return a[n // 2, n // 3] + a[n - 1, 0]
 
 
+def exchange_sort_rows(a):
+    for r in range(a.shape[0]):
+        n = a.shape[1]
+        for i in range(n):
+            for j in range(i + 1, n):
+                if a[r, j] < a[r, i]:
+                    t = a[r, i]
+                    a[r, i] = a[r, j]
+                    a[r, j] = t
+    return a[0, 1] + a[a.shape[0] - 1, a.shape[1] // 2]
+
+
 C_SOURCE = r"""
 #include <stdint.h>
 #include <math.h>
@@ -457,6 +469,17 @@ double gauss_jordan(double *a, int64_t n) {
     }
     return a[n / 2 * n + n / 3] + a[(n - 1) * n];
 }
+double exchange_sort_rows(double *a, int64_t h, int64_t w) {
+    for (int64_t r = 0; r < h; r++)
+        for (int64_t i = 0; i < w; i++)
+            for (int64_t j = i + 1; j < w; j++)
+                if (a[r * w + j] < a[r * w + i]) {
+                    double t = a[r * w + i];
+                    a[r * w + i] = a[r * w + j];
+                    a[r * w + j] = t;
+                }
+    return a[1] + a[(h - 1) * w + w / 2];
+}
 """
 
 
@@ -609,6 +632,11 @@ def _gauss_jordan_args(n):
     return (a,), (a, n)
 
 
+def _exchange_sort_args(h, w):
+    a = _rng().random((h, w))
+    return (a,), (a, h, w)
+
+
 # name -> python function, C function, argument maker and its arguments, result kind
 # ("int", "float": compared exactly / to 1e-9; "array": the named output array), whether the
 # kernel writes its input (fresh arguments per call), and a short description.
@@ -644,3 +672,5 @@ _add("min_plus_rows", min_plus_rows, _min_plus_args, (300,), "float", fresh=True
      desc="300x300, d[i, j] = min(d[i, j], d[i, k] + d[k, j]), rows of one array")
 _add("gauss_jordan", gauss_jordan, _gauss_jordan_args, (200,), "float", fresh=True,
      desc="200x200, every row but the pivot's minus a multiple of it")
+_add("exchange_sort_rows", exchange_sort_rows, _exchange_sort_args, (50, 300), "float", fresh=True,
+     desc="50 rows of 300, if a[r, j] < a[r, i]: swap (a store a later trip reads)")

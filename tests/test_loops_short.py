@@ -18,8 +18,8 @@ from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
 
 # the kernels bench/bench_loops_c.py times, checked here against CPython
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, gauss_jordan,  # noqa: E402
-                          gauss_seidel, iir_rows_cols, matmul_loops, min_plus_rows, sqdist)
+from kernels_loops import (_crc_table, assign, crc32_bitwise, crc32_table, exchange_sort_rows,  # noqa: E402
+                          gauss_jordan, gauss_seidel, iir_rows_cols, matmul_loops, min_plus_rows, sqdist)
 
 
 @pytest.mark.parametrize("d", range(17))
@@ -155,6 +155,8 @@ def test_rows_updated_from_rows_of_the_same_array(n):
     # written vectorise, the row itself or overlapping rows keep their order
     rng = np.random.default_rng(n)
     check(min_plus_rows, rng.random((n, n)) * 10.0)
+    if n > 1:   # (its result reads a[0, 1])
+        check(exchange_sort_rows, rng.random((3, n)))
     check(gauss_jordan, rng.random((n, n)) + np.eye(n) * n)
     check(row_minus_pivot_row, rng.random((n, n + 5)), n // 2)
     check(row_minus_pivot_row, rng.random((n + 5, n)).T, 0)
