@@ -345,7 +345,9 @@ static LLVMValueRef ext_numpy_zero(Lower *L, Ext *E, LLVMValueRef n, unsigned vb
 }
 
 /* v (a float dtype's canonical scalar: the min or max of n contiguous elements at base), or
- * where it is a zero, the zero NumPy's whole-array loop gives (ext_numpy_zero) */
+ * where it is a zero, the zero NumPy's whole-array loop gives: the sign of the zeros where they
+ * all have one (a vector pass: np.min of 3000 doubles with a 0.0 took 8.6 us in the rank scan,
+ * 0.17 without a zero, numba 1.6), else ext_numpy_zero's rank scan */
 LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef n, int dt, LLVMValueRef v) {
     unsigned vbytes = vector_bytes(L);
     Ext E = {.dt = dt, .kind = 'f', .et = cg_elem_llvm(L, dt), .base = base};
@@ -353,6 +355,22 @@ LLVMValueRef cg_extreme_zero_as_numpy(Lower *L, LLVMValueRef base, LLVMValueRef 
     LLVMBasicBlockRef zero = block(L, "ext.zero"), join = block(L, "ext.join");
     cg_br_expect(L, LLVMBuildFCmp(L->b, LLVMRealOEQ, v, f64c(L, 0), ""), false, zero, join);
     LLVMPositionBuilderAtEnd(L->b, zero);
+    /* one vector pass first: zeros of one sign only (a grid from 0.0) are the answer as they are */
+    unsigned bits = (unsigned)ty_dtypes[dt].size * 8;
+    LLVMTypeRef it = LLVMIntTypeInContext(L->c, bits);
+    LLVMValueRef pos = slot(L, L->i8, LLVMConstInt(L->i8, 0, 0), "zero.pos"), neg = slot(L, L->i8, LLVMConstInt(L->i8, 0, 0), "zero.neg");
+    LoopCtx lc;
+    LLVMValueRef x = LLVMBuildBitCast(L->b, at(L, &E, E.et, cg_loop_begin(L, &lc, n)), it, "");
+    LLVMValueRef sign = LLVMConstInt(it, 1ULL << (bits - 1), 0);
+    LLVMBuildStore(L->b, LLVMBuildOr(L->b, ld(L, L->i8, pos), LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, x, LLVMConstNull(it), ""), L->i8, ""), ""), pos);
+    LLVMBuildStore(L->b, LLVMBuildOr(L->b, ld(L, L->i8, neg), LLVMBuildZExt(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, x, sign, ""), L->i8, ""), ""), neg);
+    cg_loop_end(L, &lc);
+    LLVMValueRef anyneg = LLVMBuildICmp(L->b, LLVMIntNE, ld(L, L->i8, neg), LLVMConstInt(L->i8, 0, 0), "");
+    LLVMValueRef both = LLVMBuildAnd(L->b, anyneg, LLVMBuildICmp(L->b, LLVMIntNE, ld(L, L->i8, pos), LLVMConstInt(L->i8, 0, 0), ""), "");
+    LLVMBuildStore(L->b, LLVMBuildSelect(L->b, anyneg, f64c(L, -0.0), f64c(L, 0.0), ""), res);
+    LLVMBasicBlockRef mixed = block(L, "ext.zeros");
+    cg_br_expect(L, both, false, mixed, join);
+    LLVMPositionBuilderAtEnd(L->b, mixed);
     LLVMValueRef z = ext_numpy_zero(L, &E, n, vbytes);
     LLVMBuildStore(L->b, E.et == L->f64 ? z : LLVMBuildFPExt(L->b, z, L->f64, ""), res);
     LLVMBuildBr(L->b, join);

@@ -119,6 +119,20 @@ def test_signed_zeros_as_numpy(dtype):
             assert (np.signbit(got[0]), np.signbit(got[1])) == signs(a), (dtype, n, trial, a.tolist())
 
 
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_zeros_of_one_sign(dtype):
+    # zeros all of one sign (a grid from 0.0, one -0.0 among positives) are the answer as they
+    # are, without the rank scan mixed zeros take
+    f = impl.njit(lambda a: (np.min(a), np.max(a)))
+    for n in (1, 2, 17, 1000, 3001):
+        for z in (0.0, -0.0):
+            grid = np.linspace(0.0, 5.0, n).astype(dtype)
+            grid[0] = z
+            for a in (grid, -grid[::-1].copy(), np.full(n, z, dtype)):
+                got, want = f(a), (np.min(a), np.max(a))
+                assert got == want and [np.signbit(g) for g in got] == [np.signbit(w) for w in want], (n, z, a[:3])
+
 def test_empty_raises():
     for f in (lambda a: a.min(), lambda a: np.max(a), lambda a: a.argmin(), lambda a: np.argmax(a)):
         g = impl.njit(f)
