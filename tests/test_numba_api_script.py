@@ -49,6 +49,17 @@ def test_numba_warning_classes_and_core_modules():
     types = importlib.import_module(name + ".core.types")
     assert issubclass(errors.NumbaPerformanceWarning, errors.NumbaWarning) and errors.TypingError
     assert str(types.float64) == "float64" and str(types.int32) == "int32"
+    # numba.core.types' own modules, by name and as attributes (EconForge's splines, skglm)
+    misc = importlib.import_module(name + ".core.types.misc")
+    npytypes = importlib.import_module(name + ".core.types.npytypes")
+    assert misc.NoneType is types.NoneType and isinstance(types.float64[:], types.npytypes.Array)
+    assert npytypes.Array is types.Array and types.scalars.Float is types.Float
+
+
+def test_tuple_types_count_their_elements():
+    # Numba's BaseTuple.count: an @overload reads it from its argument types
+    t = types.Tuple((types.int64, types.float64))
+    assert t.count == 2 and types.UniTuple(types.int64, 3).count == 3 and types.Tuple(()).count == 0
 
 
 types = impl.types

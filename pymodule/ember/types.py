@@ -241,6 +241,7 @@ class Tuple(BaseTuple):
 
     def __init__(self, types):
         self.types = tuple(_check(t, "a tuple's element") for t in types)
+        self.count = len(self.types)   # Numba's BaseTuple.count
         super().__init__("Tuple(%s)" % ", ".join(map(str, self.types)))
 
     def __len__(self):
@@ -252,6 +253,7 @@ class BaseNamedTuple(BaseTuple):
 
     def __init__(self, types, cls):
         self.types, self.instance_class = tuple(types), cls
+        self.count = len(self.types)
         self.fields = tuple(cls._fields)
         _ember.note_namedtuple(cls)   # so that signatures naming this type find the class
         super().__init__("%s(%s)" % (cls.__name__, ", ".join(f"{f}: {t}" for f, t in zip(self.fields, self.types))))

@@ -1,2 +1,13 @@
 """numba.core.types: ember's types, by Numba's names."""
 from ember.types import *  # noqa: F401,F403
+
+import sys as _sys
+
+# Numba's numba.core.types is a package of these modules (`from numba.core.types.misc import
+# NoneType`); here each is this module, and this module a package (a __path__) so that an import
+# system asked for numba.core.types.misc by another name looks for it
+__path__ = []
+for _sub in ("abstract", "common", "containers", "function_type", "functions", "iterators", "misc", "npytypes",
+             "scalars"):
+    _sys.modules[__name__ + "." + _sub] = _sys.modules[__name__]
+    globals()[_sub] = _sys.modules[__name__]   # numba.core.types.npytypes.Array
