@@ -159,6 +159,29 @@ def test_overload_of_namedtuples_by_class():
     assert f(Circle(0.0, 1.0, 2.0), Box(1.0, 3.5, 2)) == (12.0, 5.0)
 
 
+
+def combine(*args):
+    pass
+
+
+@overload(combine)
+def _combine3(a, b, c):
+    return lambda a, b, c: a + b + c
+
+
+@overload(combine)
+def _combine2(a, b):
+    return lambda a, b: a * b
+
+
+def test_overloads_of_other_arities_are_tried_in_turn():
+    # a typer whose parameters do not take the call's arguments is another overload's
+    # (EconForge's eval_cubic: one @overload per argument count)
+    f = njit(lambda x, y, z: (combine(x, y), combine(x, y, z)))
+    assert f(2.0, 3.0, 4.0) == (6.0, 9.0)
+    with pytest.raises(errors.TypingError):
+        njit(lambda x: combine(x))(1.0)
+
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
 def test_no_matching_overload_is_located():
     def f(s):

@@ -28,6 +28,8 @@ Typing asks this module through three functions (typeinfer/calls.c): _dispatcher
 _method_for and _attribute_for. Numba's low-level API (intrinsic, models, lowering, boxing)
 builds LLVM IR with llvmlite objects, which ember does not have: those names raise.
 """
+import inspect
+
 from ember import types as _types
 
 __all__ = ["register_jitable", "is_jitted", "overload", "overload_method", "overload_attribute", "intrinsic",
@@ -139,10 +141,26 @@ def _split(type_names, kwnames):
     return ts[:npos], dict(zip(kwnames, ts[npos:]))
 
 
+def _takes(typer, pos, kw):
+    """Whether typer's parameters take these arguments: an @overload of other arity is another
+    overload's (Numba tries the next one)."""
+    try:
+        sig = inspect.signature(typer)
+    except (TypeError, ValueError):
+        return True
+    try:
+        sig.bind(*pos, **kw)
+    except TypeError:
+        return False
+    return True
+
+
 def _dispatcher_for(func, type_names, kwnames):
     """typeinfer: the Dispatcher compiled code calls for func(args of these types)."""
     pos, kw = _split(type_names, kwnames)
     for typer, opts in _overloads(func):
+        if not _takes(typer, pos, kw):
+            continue
         impl = typer(*pos, **kw)
         if impl is not None:
             return _jit(impl, opts)
@@ -155,7 +173,7 @@ def _method_for(recv_name, name, type_names, kwnames):
     recv = _types.from_name(recv_name)
     pos, kw = _split(type_names, kwnames)
     for type_class, typer, opts in _METHODS.get(name, ()):
-        if isinstance(recv, type_class):
+        if isinstance(recv, type_class) and _takes(typer, (recv,) + tuple(pos), kw):
             impl = typer(recv, *pos, **kw)
             if impl is not None:
                 return _jit(impl, opts)
