@@ -6,7 +6,7 @@
  *   float // and % CPython's float_divmod algorithm, signed zeros included
  *   / on ints      converts to float; division by zero raises
  *   << and >>      a negative count raises ValueError; counts >= 64 give 0 or the sign fill
- *   int ** int     repeated squaring (ember_rt_ipow), a negative exponent as in Numba
+ *   int ** int     repeated squaring inline, a negative exponent as in Numba (ember_rt_ipow)
  *   round(x)       half to even; int(nan) raises ValueError, int(inf) OverflowError
  * Math functions map to LLVM intrinsics where LLVM has one (so loops over them vectorise) and to
  * the C math library otherwise; out-of-domain inputs give NaN/inf as in Numba.
@@ -330,9 +330,24 @@ static LLVMValueRef int_pow(Lower *L, bool is_unsigned, LLVMValueRef a, LLVMValu
         }
     }
     if (is_unsigned) return uint_pow(L, a, b);
+    /* a variable exponent: repeated squaring inline, as Numba's; a negative one (0 unless |a|
+     * is 1, ZeroDivisionError for 0) in the runtime. The call per power cost a loop summing
+     * (n - i) ** p 1.45x Numba's time. */
+    LLVMValueRef r = cg_entry_alloca(L, L->i64, "ipow");
+    LLVMBasicBlockRef neg = LLVMAppendBasicBlockInContext(L->c, L->func, "ipow.neg");
+    LLVMBasicBlockRef pos = LLVMAppendBasicBlockInContext(L->c, L->func, "ipow.pos");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "ipow.join");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntSLT, b, i64c(L, 0), ""), false, neg, pos);
+    LLVMPositionBuilderAtEnd(L->b, pos);
+    LLVMBuildStore(L->b, uint_pow(L, a, b), r);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, neg);
     LLVMTypeRef pt[2] = {L->i64, L->i64};
     LLVMValueRef args[2] = {a, b};
-    return cg_rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2);
+    LLVMBuildStore(L->b, cg_rt_status_call(L, "ember_rt_ipow", L->i64, pt, args, 2), r);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return LLVMBuildLoad2(L->b, L->i64, r, "");
 }
 
 static LLVMValueRef int_shift(Lower *L, bool left, bool is_unsigned, LLVMValueRef a, LLVMValueRef b) {
