@@ -849,7 +849,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return t;
     }
     }
-    if (bid == BI_NP_FINFO || bid == BI_NP_IINFO) return LLVMGetUndef(cg_type(L, rt));   /* read at compile time */
+    if (bid == BI_NP_FINFO || bid == BI_NP_IINFO || bid == BI_NP_DTYPE) return LLVMGetUndef(cg_type(L, rt));   /* read at compile time */
     if (bid == BI_NP_REAL || bid == BI_NP_IMAG) {
         bool imag = bid == BI_NP_IMAG;
         if (types[0]->kind == TY_ARRAY) return cg_real_imag(L, types[0], args[0], imag, rt);

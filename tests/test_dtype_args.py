@@ -92,3 +92,22 @@ def test_dtypes_returned_and_in_tuples():
     assert njit(lambda: np.float32)() == np.dtype(np.float32)
     g = njit(lambda a: (a.dtype, 1)[1] + 1)
     assert g(np.zeros(1)) == 2
+
+
+def dtype_calls(a, n):
+    i32 = np.zeros(n, dtype=np.dtype(np.int32))
+    f4 = np.ones(n, np.dtype("f4"))
+    same = np.empty(n, dtype=np.dtype(a.dtype))
+    same[:] = a[:n]
+    return i32, f4, same, a.astype(np.dtype(np.int16)), np.dtype(np.uint8)
+
+
+def test_np_dtype_called_in_compiled_code():
+    # np.dtype(x) of a NumPy type, a dtype's name or a dtype: that dtype (HARK's aggregate_blobs)
+    a = np.array([1.5, -2.0, 3.0], np.float32)
+    got, want = njit(dtype_calls)(a, 2), dtype_calls(a, 2)
+    for g, w in zip(got[:4], want[:4]):
+        assert g.dtype == w.dtype and np.array_equal(g, w)
+    assert got[4] == want[4]
+    with pytest.raises(EmberError, match="np.dtype"):
+        njit(lambda a: np.dtype(a))(np.zeros(2))

@@ -621,6 +621,14 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return type_reduction(ti, in, bid, args, nargs, method, 0);
     case BI_NP_FINFO: case BI_NP_IINFO:
         return type_machine_info(ti, in, bid, args, nargs);
+    case BI_NP_DTYPE: {   /* a dtype value, known at compile time as every dtype is */
+        static const char *const P_DTYPE_OF[] = {"dtype", NULL};
+        if (!(ci = ti_bind(ti, in, bid, fname, P_DTYPE_OF, 1, args, nargs, false))) return -1;
+        if ((dt = ti_dtype_arg(ci->params[0])) < 0)
+            return ERR(in, "np.dtype() needs a NumPy type, a dtype or a dtype's name (got %s)", ci->params[0]->name);
+        ci->ret = ty_dtype(dt);
+        return 0;
+    }
     case BI_NP_REAL: case BI_NP_IMAG: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_UFUNC1, 1, args, nargs, false))) return -1;
         a = ci->params[0];
