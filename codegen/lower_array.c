@@ -173,14 +173,25 @@ static bool only_raised_as_constant(TypeInfo *ti, int i) {
  * args: code with string values, or a call into other compiled code. There it is counted, held
  * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
  * loop with a try) exceptions are plain values, copied with no counting. */
+/* Whether a value of type t may hold strings: a tuple by its items; arrays, records and caught
+ * exceptions never (a returned tuple of arrays counted every caught exception) */
+static bool may_hold_strings(const Type *t) {
+    if (t == ty_str) return true;
+    if (t->kind == TY_TUPLE) {
+        for (int k = 0; k < t->n; k++)
+            if (may_hold_strings(t->elems[k])) return true;
+        return false;
+    }
+    return ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY;
+}
+
 bool cg_frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
         CallInfo *ci = ti->calls[i];
         if (t && t->kind == TY_EXCVAL && ti->fn->instrs[i]->op == IR_ARG) return true;
         if (t && (t == ty_str || t->kind == TY_EXC) && only_raised_as_constant(ti, i)) continue;
-        if (t && (t == ty_str || (ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY)))
-            return true;
+        if (t && may_hold_strings(t)) return true;
         if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
     }
     return false;

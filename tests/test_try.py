@@ -903,3 +903,33 @@ def test_exceptions_wrapped_and_reraised_in_a_loop(ks):
     ks = np.array(ks, np.int64)
     check(wrapped_in_a_loop, ks)
     check(reraised_after_cleanup, ks)
+
+
+def coords_or_nan(xs, ys):
+    # a float ZeroDivisionError caught on each trip, in a function returning a tuple of arrays
+    a = np.empty(xs.size)
+    b = np.empty(xs.size)
+    for m in range(xs.size):
+        try:
+            d = float(xs[m] - ys[m])   # a Python float: CPython raises as compiled code does
+            u = 1.0 / d
+            v = float(xs[m] + ys[m]) / d
+        except Exception:
+            u = np.nan
+            v = np.nan
+        a[m] = u
+        b[m] = v
+    return a, b
+
+
+def test_caught_in_a_loop_returning_arrays_stays_a_value():
+    """Arrays hold no strings: the caught exception stays a plain value in the frame, not a
+    counted block made and freed per trip (HARK's find_coords_numba, every point raising: 28 ns
+    a point, 3.4 after; numba 4.3)."""
+    xs = np.array([1.0, 2.0, 3.0, 4.0, -0.0])
+    ys = np.array([1.0, 0.5, 3.0, 0.0, 0.0])
+    check(coords_or_nan, xs, ys)
+    check(coords_or_nan, xs[:0], ys[:0])
+    f = jit(coords_or_nan)
+    f(xs, ys)
+    assert "ember_rt_exc_box" not in "\n".join(f.inspect_llvm().values())
