@@ -82,16 +82,26 @@ static LLVMValueRef int_floordiv_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, b
 }
 
 /* Python's a // b and a % b where typing knows b >= 0 (typeinfer/facts.c): after the zero check
- * b > 0, so no -1 guard; the remainder takes b's sign with one add of b where it is negative
+ * (or NumPy's 0 for a zero divisor, in a prange body) b > 0, so no -1 guard; the remainder takes b's sign with one add of b where it is negative
  * (r < 0 implies r != 0), and where a >= 0 too, the unsigned division is the whole answer. */
 static LLVMValueRef int_div_mod_pos(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod, bool a_nonneg) {
-    cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
-                want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
-    if (a_nonneg) return want_mod ? LLVMBuildURem(L->b, a, b, "") : LLVMBuildUDiv(L->b, a, b, "");
-    LLVMValueRef r = LLVMBuildSRem(L->b, a, b, "");
-    LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), "");
-    if (want_mod) return LLVMBuildSelect(L->b, neg, LLVMBuildNSWAdd(L->b, r, b, ""), r, "");
-    return LLVMBuildSub(L->b, LLVMBuildSDiv(L->b, a, b, ""), LLVMBuildZExt(L->b, neg, L->i64, ""), "");
+    LLVMValueRef zero = NULL, q;
+    if (divides_as_numpy(L)) {   /* NumPy (a prange body): x // 0 and x % 0 are 0 */
+        zero = LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), "");
+        b = LLVMBuildSelect(L->b, zero, i64c(L, 1), b, "");
+    } else {
+        cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntEQ, b, i64c(L, 0), ""), "builtins:ZeroDivisionError",
+                    want_mod ? "integer modulo by zero" : "integer division or modulo by zero");
+    }
+    if (a_nonneg) {
+        q = want_mod ? LLVMBuildURem(L->b, a, b, "") : LLVMBuildUDiv(L->b, a, b, "");
+    } else {
+        LLVMValueRef r = LLVMBuildSRem(L->b, a, b, "");
+        LLVMValueRef neg = LLVMBuildICmp(L->b, LLVMIntSLT, r, i64c(L, 0), "");
+        q = want_mod ? LLVMBuildSelect(L->b, neg, LLVMBuildNSWAdd(L->b, r, b, ""), r, "")
+                     : LLVMBuildSub(L->b, LLVMBuildSDiv(L->b, a, b, ""), LLVMBuildZExt(L->b, neg, L->i64, ""), "");
+    }
+    return zero ? LLVMBuildSelect(L->b, zero, i64c(L, 0), q, "") : q;
 }
 
 /* Whether operand k of binary instruction `in` (lowered as op) is an int typing knows is >= 0. */
@@ -103,7 +113,7 @@ static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
  * the sign fix-up alone where typing knows the operands are >= 0. */
 static LLVMValueRef int_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod, Instr *in) {
     int op = want_mod ? IRB_MOD : IRB_FLOORDIV;
-    if (!divides_as_numpy(L) && nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
+    if (nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
     return int_floordiv_mod(L, a, b, want_mod);
 }
 

