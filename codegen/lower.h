@@ -213,6 +213,8 @@ int cg_floor_begin(Lower *L);                               /* shadow slots, in 
 void cg_floor_value(Lower *L, Instr *in);                   /* L->floors[in->id], once in is lowered */
 void cg_floor_store(Lower *L, int var, int value, LLVMValueRef x);   /* var = x (value id, or -1) */
 LLVMValueRef cg_floor_of(Lower *L, int v);                  /* v's floor, or NULL */
+bool cg_checks_index(Lower *L);   /* lower_array.c: boundscheck or a handler around */
+bool cg_fixed_through_loop(Lower *L, Instr *in, int v);   /* v is the same on every trip of the innermost loop around in */
 
 /* lower_narrow.c: int64 operations in 16 or 32 bits where ti->range proves it exact; NULL: not */
 LLVMValueRef cg_narrow_binop(Lower *L, Instr *in, int op, LLVMValueRef a, LLVMValueRef b);

@@ -864,9 +864,14 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
  * comes first, loop-invariant where the floor is, so that LLVM's unswitching versions the loop
  * on it and the copy where it holds tests nothing; then i >= 0 as cg_wrap_index does. A check
  * (boundscheck, a handler) needs i < n as well: cg_wrap_index then. */
+/* Whether an index is checked against its dimension here (boundscheck, or a handler that may
+ * catch the IndexError). */
+bool cg_checks_index(Lower *L) {
+    return (L->cur && L->cur->block && L->cur->block->handler) || L->ti->root->fn->boundscheck;
+}
+
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor) {
-    bool in_try = L->cur && L->cur->block && L->cur->block->handler;
-    if (in_try || L->ti->root->fn->boundscheck) return cg_wrap_index(L, i, n, false);
+    if (cg_checks_index(L)) return cg_wrap_index(L, i, n, false);
     LLVMValueRef above = LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), "");
     if (LLVMIsAConstantInt(above))   /* floor >= 0 known: no test; else the floor tells nothing */
         return LLVMConstIntGetZExtValue(above) ? i : cg_wrap_index(L, i, n, false);
@@ -1071,7 +1076,13 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
             LLVMValueRef i = wrapped_before(L, akey, d, wrap_key(L, pid));
             if (!i) {
                 i = cg_cast(L, pv, pt, ty_int64);
-                i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
+                if (f && !LLVMIsAConstantInt(f) && pid >= 0 && cg_fixed_through_loop(L, x, pid) && !cg_checks_index(L))
+                    /* the same index on every trip of the loop around: a select LLVM moves out of
+                     * the loop, where a floor's test waits for unswitching (which a function of
+                     * several loop nests may run out of: a[t + i, s] over s ran scalar) */
+                    i = LLVMBuildSelect(L->b, cg_is_negative(L, i), LLVMBuildAdd(L->b, i, n, ""), i, "idx");
+                else
+                    i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
                 remember_wrap(L, akey, d, wrap_key(L, pid), i);
             }
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));

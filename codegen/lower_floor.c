@@ -172,6 +172,23 @@ static bool fixed_in_loop(Lower *L, Instr *in, int v) {
     return true;
 }
 
+/* Whether value v is fixed through the innermost loop around `in`: constants, variables no store
+ * in that loop changes, and + - * of those (a[t + i, s] in a loop over s: t + i). */
+bool cg_fixed_through_loop(Lower *L, Instr *in, int v) {
+    Instr *x = v >= 0 ? L->fn->instrs[v] : NULL;
+    long long c;
+    if (!x || !in || !in->block || !cg_in_loop(L->fn, in->block)) return false;
+    switch (x->op) {
+    case IR_CONST: return const_int(L, v, &c);
+    case IR_LOADVAR: return fixed_in_loop(L, in, v);
+    case IR_COPY: return cg_fixed_through_loop(L, in, x->args[0]);
+    case IR_BINOP:
+        return (x->imm == IRB_ADD || x->imm == IRB_SUB || x->imm == IRB_MUL) && L->ti->vtypes[v] == ty_int64 &&
+               cg_fixed_through_loop(L, in, x->args[0]) && cg_fixed_through_loop(L, in, x->args[1]);
+    default: return false;
+    }
+}
+
 /* Whether block b lies in a loop: between the target of a jump back and the jump. */
 bool cg_in_loop(const Function *fn, const Block *b) {
     int lo, hi;

@@ -428,3 +428,25 @@ def test_index_minus_an_enclosing_loops_variable(below):
     rng = np.random.default_rng(9)
     check(convolve, rng.random((9, 11)), rng.random((5, 5)), below)
     check(convolve, rng.random((6, 6)), rng.random((3, 3)), below)
+
+
+def shifted_rows(i, m, x, A, Aout):
+    # a row index fixed through the loop over s (t + i), from a start that may be negative:
+    # wrapped once per row, outside the loop over s; two such nests under one if
+    T, S = A.shape
+    if i > 0:
+        for t in range(m, T - i):
+            for s in range(S):
+                Aout[t, s] += x * A[t + i, s]
+    else:
+        for t in range(m - i, T):
+            for s in range(S):
+                Aout[t, s] += x * A[t + i, s]
+    return Aout
+
+
+@pytest.mark.parametrize("i, m", [(1, 0), (2, -3), (0, 0), (-1, 0), (-2, -5), (3, -7)])
+def test_row_index_fixed_through_the_inner_loop(i, m):
+    A = np.arange(56.0).reshape(7, 8)
+    check(shifted_rows, i, m, 0.5, A, np.zeros((7, 8)))
+    check(shifted_rows, i, m, 0.5, A[:, ::2], np.zeros((7, 4)))
