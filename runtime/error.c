@@ -28,11 +28,47 @@
 /* The record: the exception being raised (RtExc, whose layout generated code shares), and the
  * compiled frames it has left so far, innermost first (a traceback entry each in Python). */
 #define RT_MAX_FRAMES 16
-static _Thread_local struct {
+typedef struct {
     RtExc e;
     int nframes;
     struct { const char *func, *file; int32_t line; } frames[RT_MAX_FRAMES];
-} record;
+    char text[256];   /* print()'s failure, kept for the record's message */
+    char name[512];   /* rt_error_take's class name */
+} Record;
+
+/* Each thread's record lives on the heap, reached through one pointer: a module whose TLS is
+ * read with the initial-exec model (one %fs load: the small-block heap, the random states) has
+ * its whole TLS block placed in the static TLS space glibc keeps for modules loaded later, which
+ * a few hundred bytes exhaust. With the record, its strings and the binomial cache in TLS (1.5
+ * KB), `import sklearn` then `import ember` (or the other order: scikit-learn's libgomp) failed
+ * with "cannot allocate memory in static TLS block". Freed when the thread ends; where no memory
+ * is left, a shared record (correct for one thread at a time) serves. */
+static _Thread_local Record *record_p __attribute__((tls_model("initial-exec")));
+static Record shared_record;
+static pthread_key_t record_key;
+static pthread_once_t record_once = PTHREAD_ONCE_INIT;
+
+static void record_free(void *r) {
+    if (r != &shared_record) free(r);
+}
+
+static void record_key_make(void) { (void)pthread_key_create(&record_key, record_free); }
+
+static Record *record_new(void) {
+    Record *r = calloc(1, sizeof *r);
+    (void)pthread_once(&record_once, record_key_make);
+    if (!r || pthread_setspecific(record_key, r)) {
+        free(r);
+        r = &shared_record;
+    }
+    return record_p = r;
+}
+
+static inline Record *record_here(void) {
+    Record *r = record_p;
+    return r ? r : record_new();
+}
+#define record (*record_here())
 
 static void clear_core(RtExcCore *c) { memset(c, 0, sizeof *c); }
 
@@ -464,11 +500,11 @@ int32_t ember_rt_print(const char *desc, const uint64_t *words, RtStr *sep, RtSt
     PyObject *r = print && (kw || plain) ? PyObject_Call(print, values, kw) : NULL;
     int32_t status = 0;
     if (!r) {   /* as a compiled error: this thread's record names the class; the text is kept */
-        static _Thread_local char text[256];
+        char *text = record.text;
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);
         PyObject *s = value ? PyObject_Str(value) : NULL;
-        snprintf(text, sizeof text, "print() failed: %s: %s", type ? ((PyTypeObject *)type)->tp_name : "?",
+        snprintf(text, sizeof record.text, "print() failed: %s: %s", type ? ((PyTypeObject *)type)->tp_name : "?",
                  s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
         PyErr_Clear();
         Py_XDECREF(s);
@@ -509,8 +545,8 @@ void rt_error_save(RtExc *out) {
 }
 
 void rt_error_take(const char **exc, const char **msg) {
-    static _Thread_local char name[512];
-    *exc = record.e.e.cls ? class_name(record.e.e.cls, name, sizeof name) : NULL;
+    char *name = record.name;
+    *exc = record.e.e.cls ? class_name(record.e.e.cls, name, sizeof record.name) : NULL;
     *msg = record.e.e.msg;
     ember_rt_exc_release(&record.e);
     memset(&record.e, 0, sizeof record.e);

@@ -31,6 +31,7 @@
 #include "random.h"
 #include "rdist.h"
 #include <math.h>
+#include <pthread.h>
 #include <numpy/random/bitgen.h>
 #include <numpy/random/distributions.h>
 #include <stdlib.h>
@@ -58,7 +59,25 @@ typedef struct Src {
 /* The binomial's constants for its last (n, p), as NumPy caches them in its Generator: kept per
  * thread, so that a scalar draw in a loop (s += rng.binomial(7, 0.2)) computes them once and
  * not at every call (3.2x numba's time). They depend on (n, p) alone, so the draws are the same. */
-static __thread binomial_t binomial_cache;
+static _Thread_local binomial_t *binomial_p __attribute__((tls_model("initial-exec")));
+static pthread_key_t binomial_key;
+static pthread_once_t binomial_once = PTHREAD_ONCE_INIT;
+
+static void binomial_key_make(void) { (void)pthread_key_create(&binomial_key, free); }
+
+/* This thread's cache, on the heap (a large TLS block would take glibc's static TLS space: see
+ * error.c's record); a fresh one for this call where no memory is left. */
+static binomial_t *binomial_here(binomial_t *spare) {
+    if (binomial_p) return binomial_p;
+    binomial_t *b = calloc(1, sizeof *b);
+    (void)pthread_once(&binomial_once, binomial_key_make);
+    if (!b || pthread_setspecific(binomial_key, b)) {
+        free(b);
+        memset(spare, 0, sizeof *spare);
+        return spare;
+    }
+    return binomial_p = b;
+}
 
 /* g: a Generator's bitgen_t, or NULL for the thread's legacy state. */
 static void src_open(Src *s, void *g) {
@@ -456,7 +475,10 @@ static int64_t generator_int(Src *s, int kind, double a, double b, double c) {
     bitgen_t *g = s->bg;
     switch (kind) {
     case RD_POISSON: return random_poisson(g, a);
-    case RD_BINOMIAL: return random_binomial(g, b, (int64_t)a, &binomial_cache);
+    case RD_BINOMIAL: {
+        binomial_t spare;
+        return random_binomial(g, b, (int64_t)a, binomial_here(&spare));
+    }
     case RD_NEGATIVE_BINOMIAL: return random_negative_binomial(g, a, b);
     case RD_GEOMETRIC: return random_geometric(g, a);
     case RD_HYPERGEOMETRIC: return random_hypergeometric(g, (int64_t)a, (int64_t)b, (int64_t)c);
@@ -923,6 +945,7 @@ const char *ember_rt_rdist_multinomial_check(int32_t gen, int64_t n, const char 
 void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, int64_t stride, int64_t *out,
                                 int64_t rows) {
     Src s;
+    binomial_t spare;
     src_open(&s, g);
     memset(out, 0, (size_t)(rows * d) * sizeof *out);
     for (int64_t r = 0; r < rows && d > 0; r++, out += d) {
@@ -931,7 +954,7 @@ void ember_rt_rdist_multinomial(void *g, int64_t n, const char *p, int64_t d, in
         for (int64_t j = 0; j < d - 1; j++) {
             double pj = *(const double *)(p + j * stride);
             double q = pj / left_p;   /* (a zero q draws nothing: NumPy's multinomial calls random_binomial, not the legacy one) */
-            out[j] = g ? random_binomial(s.bg, q, left, &binomial_cache) : q == 0.0 ? 0 : lg_binomial(&s, left, q);
+            out[j] = g ? random_binomial(s.bg, q, left, binomial_here(&spare)) : q == 0.0 ? 0 : lg_binomial(&s, left, q);
             left -= out[j];
             if (left <= 0) break;
             left_p -= pj;
