@@ -6,6 +6,7 @@ unsupported argument types raising an exception instead of crashing."""
 import math
 import threading
 
+import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, errors, impl, njit, numba_xfail
@@ -186,9 +187,17 @@ def test_nopython_false_compiles_in_nopython_mode():
         return x + 1
 
     assert inc(41) == 42
-    if not ON_NUMBA:   # numba runs forceobj in object mode; ember has none
-        with pytest.raises(errors.UnsupportedError, match="nopython mode only"):
-            impl.jit(forceobj=True)(inc.py_func)
+
+
+def test_forceobj_runs_the_python_function():
+    # numba's object mode runs on Python objects with Python's semantics (arviz's
+    # purge_duplicates: sorted(set(...)) of a list); ember's interpreter runs it
+    @impl.jit(forceobj=True)
+    def unique_sorted(a):
+        return sorted(set(a.tolist()))
+
+    assert unique_sorted(np.array([3, 1, 3, 2])) == [1, 2, 3]
+    assert unique_sorted.py_func(np.array([2, 2])) == [2] and unique_sorted.__name__ == "unique_sorted"
 
 
 def test_fastmath_still_computes():

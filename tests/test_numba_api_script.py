@@ -56,6 +56,13 @@ def test_numba_warning_classes_and_core_modules():
     assert npytypes.Array is types.Array and types.scalars.Float is types.Float
 
 
+def test_typing_error_and_integer_widths_at_numbas_names():
+    # pyfixest: raise numba.TypingError(...) in an @overload typer; Integer.from_bitwidth
+    assert issubclass(impl.TypingError, impl.NumbaError) and impl.TypingError is impl.errors.TypingError
+    assert types.Integer.from_bitwidth(32, signed=False) == types.uint32
+    assert types.Integer.from_bitwidth(16) == types.int16 and types.Integer.from_bitwidth(64) == types.int64
+
+
 def test_tuple_types_count_their_elements():
     # Numba's BaseTuple.count: an @overload reads it from its argument types
     t = types.Tuple((types.int64, types.float64))

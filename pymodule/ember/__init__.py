@@ -9,6 +9,7 @@
 The first call with new argument types compiles a specialisation; later calls with the same
 types go straight to machine code. `import ember as numba` works for the subset ember supports.
 """
+import functools as _functools
 import os as _os
 import threading as _threading
 
@@ -17,7 +18,7 @@ from numpy import integer as _np_integer, ndindex as _np_ndindex
 from ember import errors, _pickle, types, typed, _objmode, experimental
 from ember.errors import (NumbaWarning, NumbaPerformanceWarning, NumbaDeprecationWarning,  # noqa: F401 (Numba's names)
                           NumbaPendingDeprecationWarning, NumbaParallelSafetyWarning, NumbaTypeSafetyWarning,
-                          NumbaExperimentalFeatureWarning)
+                          NumbaExperimentalFeatureWarning, NumbaError, TypingError)
 from ember._objmode import objmode
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
@@ -167,9 +168,25 @@ def _make(func, signatures, options):
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError("unknown option(s) for ember.jit: %s" % ", ".join(sorted(unknown)))
-    if options.get("forceobj"):   # nopython=False only allows Numba's object-mode fallback: nopython mode is tried first
-        raise errors.UnsupportedError("ember compiles in nopython mode only (forceobj/object mode is not supported)")
+    if options.get("forceobj"):   # (nopython=False only allows Numba's object-mode fallback: nopython mode is tried first)
+        return _ObjectMode(func)
     return _dispatcher(func, options, signatures)
+
+
+class _ObjectMode:
+    """@jit(forceobj=True): Numba's object mode runs the function on Python objects, with
+    Python's semantics; here the interpreter runs it. Compiled code cannot call it (nor can
+    Numba's nopython code call an object-mode function)."""
+
+    def __init__(self, func):
+        self.py_func = func
+        _functools.update_wrapper(self, func)
+
+    def __call__(self, *args, **kwargs):
+        return self.py_func(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<ember object-mode function {self.py_func.__qualname__} (run by Python)>"
 
 
 def _dispatcher(func, options, signatures=None):

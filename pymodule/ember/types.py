@@ -14,6 +14,7 @@ Scalars keep their NumPy width (``float32`` is not ``float64``): it chooses a uf
 and a cfunc's C type. Compiled code computes with the canonical scalar of each kind (bool, int64,
 uint64, float64, complex128), so a function compiled for ``float32(float32)`` reports float64.
 """
+import sys as _sys
 from ember import _ember
 
 __all__ = ["Type", "Number", "Boolean", "Integer", "Float", "Complex", "NoneType", "Array", "UniTuple",
@@ -107,6 +108,14 @@ class Integer(Number):
     @property
     def signed(self):
         return not self.name.startswith("u")
+
+    @classmethod
+    def from_bitwidth(cls, bitwidth, signed=True):
+        """Numba's Integer.from_bitwidth(32, signed=False): uint32."""
+        t = _SCALARS.get(("int%d" if signed else "uint%d") % bitwidth)
+        if t is None:
+            raise ValueError(f"no integer type of {bitwidth} bits")
+        return t
 
 
 class Float(Number):
@@ -709,3 +718,14 @@ def _overloads(dispatcher, texts):
     """Dispatcher.overloads: {argument types: CompileResult}, in the order they were compiled."""
     return {args: CompileResult(dispatcher, sig, text)
             for args, sig, text in zip(dispatcher.signatures, dispatcher.nopython_signatures, texts)}
+
+
+# Numba's numba.types (numba.core.types) is a package of modules (npytypes, misc, scalars, ...):
+# code reads numba.types.npytypes.Array or numba.core.types.misc.NoneType. Here each is this
+# module, under both names (ember/core/types.py).
+_NUMBA_TYPE_MODULES = ("abstract", "common", "containers", "function_type", "functions", "iterators", "misc",
+                       "npytypes", "scalars")
+for _sub in _NUMBA_TYPE_MODULES:
+    globals()[_sub] = _sys.modules[__name__]
+    _sys.modules[__name__ + "." + _sub] = _sys.modules[__name__]
+del _sub
