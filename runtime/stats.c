@@ -116,6 +116,12 @@ static int64_t search_bin(const double *e, int64_t nedges, double x) {
         }
         return lo == 0 ? 0 : lo - 1;
     }
+    if (nedges <= 64) {   /* a few edges: count those <= x, no branch on the data (the search's
+                             * branches mispredicted: 5 edges over 20000 values 4.3x numba) */
+        int64_t below = 0;
+        for (int64_t k = 0; k < nedges; k++) below += e[k] <= x;
+        return below - 1;
+    }
     int64_t lo = 0, hi = nedges;
     while (lo < hi) {   /* first edge > x */
         int64_t mid = lo + (hi - lo) / 2;
