@@ -49,7 +49,7 @@ void cg_class_setattr(Lower *L, Instr *in) {
         return;
     }
     const Type *ft = t->elems[f];
-    v = cg_cast(L, v, vt_, ft);
+    v = ft == ty_bool && vt_ == ty_str ? cg_truth(L, v, vt_) : cg_cast(L, v, vt_, ft);   /* a str into a bool field: its truth, as Numba */
     if (!ty_has_refs(ft)) {
         cg_tbaa(L, LLVMBuildStore(L->b, v, p), TBAA_INSTANCE_FIELD);
         return;

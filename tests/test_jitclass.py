@@ -1051,3 +1051,23 @@ def swap_items(n):
 
 def test_swapping_list_and_dict_items_keeps_both():
     assert njit(swap_items)(1000) == swap_items(1000)
+
+
+@jitclass([("use_efron", types.boolean), ("n", int64)])
+class Ties:
+    def __init__(self, use_efron=False):
+        self.use_efron = use_efron
+        self.n = 0
+
+    def rename(self, how):
+        self.use_efron = how
+
+
+def test_a_str_stored_into_a_bool_field_is_its_truth():
+    # as numba: skglm's Cox("efron") keeps bool(datafit) in a bool_ field
+    assert Ties("efron").use_efron is True and Ties("").use_efron is False and Ties().use_efron is False
+    t = Ties(True)
+    t.rename("")
+    assert t.use_efron is False
+    t.rename("breslow")
+    assert t.use_efron is True

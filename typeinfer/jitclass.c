@@ -103,6 +103,7 @@ static bool converts(const Type *v, const Type *f) {
     if (f->kind == TY_OPTIONAL)   /* optional(float64): None, a number, or another optional of one */
         return v->kind == TY_NONE || converts(v->kind == TY_OPTIONAL ? v->elems[1] : v, f->elems[1]);
     if (ty_is_number(v) && ty_is_number(f)) return v != ty_complex128 || f == ty_complex128;
+    if (v == ty_str && f == ty_bool) return true;   /* Numba stores its truth (skglm's Cox("efron")) */
     if (v->kind == TY_TUPLE && f->kind == TY_TUPLE && v->n == f->n) {
         for (int i = 0; i < v->n; i++)
             if (!converts(v->elems[i], f->elems[i])) return false;
