@@ -851,19 +851,29 @@ static LLVMValueRef np_vdot(Lower *L, const Type *at, LLVMValueRef a, const Type
     return LLVMBuildLoad2(L->b, cg_type(L, ty_scalar_of(dt)), slot, "");
 }
 
-static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt) {
+/* np.outer(a, b[, out]): into out where given (the shape (a.size, b.size), ValueError as NumPy's
+ * otherwise; the products cast to its dtype), else a new array. */
+static LLVMValueRef np_outer(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt,
+                             LLVMValueRef given_out) {
     LLVMValueRef ad, an, as, bd, bn, bs;
     cg_flat_lane(L, at, a, -1, &ad, &an, &as);
     cg_flat_lane(L, bt, b, -1, &bd, &bn, &bs);
-    LLVMValueRef shape[2] = {an, bn};
-    LLVMValueRef out = cg_alloc_array(L, rt, shape);
-    const Type *ct = ty_scalar_of(rt->dtype);
+    LLVMValueRef shape[2] = {an, bn}, out = given_out;
+    if (out) {
+        LLVMValueRef same = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, out, 0), an, ""),
+                                         LLVMBuildICmp(L->b, LLVMIntEQ, cg_arr_shape(L, out, 1), bn, ""), "");
+        cg_raise_unless(L, same, "builtins:ValueError", "non-broadcastable output operand with shape that does not match the outer product");
+    } else {
+        out = cg_alloc_array(L, rt, shape);
+    }
+    const Type *ct = ty_scalar_of(ty_promote(at->dtype, bt->dtype));
     LoopCtx li, lj;
     LLVMValueRef i = cg_loop_begin(L, &li, an);
     LLVMValueRef x = cg_cast(L, cg_load_elem(L, at->dtype, cg_gep8(L, ad, LLVMBuildMul(L->b, i, as, ""))), ty_scalar_of(at->dtype), ct);
     LLVMValueRef j = cg_loop_begin(L, &lj, bn);
     LLVMValueRef y = cg_cast(L, cg_load_elem(L, bt->dtype, cg_gep8(L, bd, LLVMBuildMul(L->b, j, bs, ""))), ty_scalar_of(bt->dtype), ct);
-    cg_store_elem(L, rt->dtype, elem_at(L, rt, out, i, j), cg_binop(L, IRB_MUL, x, y, ct, NULL), ct);
+    cg_store_elem(L, rt->dtype, elem_at(L, rt, out, i, j), cg_cast(L, cg_binop(L, IRB_MUL, x, y, ct, NULL), ct, ty_scalar_of(rt->dtype)),
+                  ty_scalar_of(rt->dtype));
     cg_loop_end(L, &lj);
     cg_loop_end(L, &li);
     return out;
@@ -1418,7 +1428,9 @@ LLVMValueRef cg_nplib_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     }
     case BI_NP_MATMUL: return cg_product(L, types[0], args[0], types[1], args[1], rt, false);
     case BI_NP_VDOT: return np_vdot(L, types[0], args[0], types[1], args[1], rt);
-    case BI_NP_OUTER: return np_outer(L, types[0], args[0], types[1], args[1], rt);
+    case BI_NP_OUTER:
+        return np_outer(L, types[0], args[0], types[1], args[1], rt,
+                        ci->nparams > 2 && ci->argmap[2] >= 0 && types[2]->kind != TY_NONE ? args[2] : NULL);
     case BI_LA_SOLVE:
         if (rt->dtype != DT_FLOAT64 || types[0]->ndim > 2 || types[1]->ndim > 2) return cg_linalg_call(L, in, ci, args, types);
         return la_solve(L, types[0], args[0], types[1], args[1], rt);

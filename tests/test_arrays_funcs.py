@@ -200,6 +200,32 @@ def test_vector_products(dtype):
     check_all(products, [(a, b), (a[::-1], b)], **tol)
 
 
+def outer_into(a, b, m):
+    r = np.outer(a, b, out=m)
+    return r.sum(), m
+
+
+def outer_into_positional(a, b, m):
+    np.outer(a, b, m)
+    return m
+
+
+def test_outer_into_an_array():
+    # np.outer(a, b, out=m) as NumPy (pyfixest's meat loop): written into m, m returned, cast to
+    # its dtype (float64 products into float32); a shape other than (a.size, b.size) is an error
+    a, b = sample("float64", (3,)), sample("float64", (4,), seed=1)
+    check(outer_into, a, b, np.zeros((3, 4)))
+    check(outer_into, a, b, np.zeros((4, 3)).T)
+    check(outer_into_positional, a, b, np.zeros((3, 4), np.float32), rtol=1e-6)
+    check(outer_into_positional, np.arange(3), np.arange(4), np.zeros((3, 4)))
+    check(outer_into, a.reshape(3, 1), b, np.zeros((3, 4)))
+
+
+@numba_xfail("numba writes the products past out's shape")
+def test_outer_into_an_array_of_another_shape():
+    check(outer_into_positional, np.ones(3), np.ones(4), np.zeros((4, 3)))
+
+
 def test_matrix_products():
     m, n, v = sample("float64", (3, 4)), sample("float64", (4, 4), seed=1), sample("float64", (4,), seed=2)
     check_all(mat_products, [(m, n, v), (np.asfortranarray(m), n.T, v)], **LINALG_TOL)

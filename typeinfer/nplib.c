@@ -415,7 +415,9 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         return 0;
     }
     case BI_NP_DOT: case BI_NP_MATMUL: case BI_NP_VDOT: case BI_NP_OUTER: {
-        if (!(ci = ti_bind(ti, in, bid, fname, bid == BI_NP_DOT && !method ? P_DOT : P_AB, 2, args, nargs, method))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, (bid == BI_NP_DOT || bid == BI_NP_OUTER) && !method ? P_DOT : P_AB, 2, args, nargs,
+                           method)))
+            return -1;
         const Type *x = ci->params[0], *y = ci->params[1];
         if (bid == BI_NP_DOT && !method && given(ci, 2) && ci->params[2]->kind != TY_NONE) {   /* np.dot(a, b, out): written, returned */
             const Type *r = ti_product_type(ti, in, "np.dot()", x, y), *o = ci->params[2];
@@ -435,6 +437,14 @@ int ti_type_nplib_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
         if (dt == DT_BOOL) return UNSUP(in, "np.%s() of boolean arrays is not supported", fname);
         if (bid == BI_NP_VDOT && dt == DT_FLOAT64 && ti_need_blas(ti, in, "np.vdot()")) return -1;
         ci->ret = bid == BI_NP_VDOT ? ty_scalar_of(dt) : ty_array(dt, 2, 'C', false);
+        if (bid == BI_NP_OUTER && given(ci, 2) && ci->params[2]->kind != TY_NONE) {   /* np.outer(a, b, out): written, returned */
+            const Type *o = ci->params[2];
+            char ok = o->kind == TY_ARRAY ? ty_dtypes[o->dtype].kind : 0, rk = ty_dtypes[dt].kind;   /* NumPy's same_kind cast */
+            if (o->kind != TY_ARRAY || o->ndim != 2 || o->readonly || o->dtype == DT_BOOL || (rk == 'c' && ok != 'c') ||
+                (rk == 'f' && ok != 'f' && ok != 'c'))
+                return ERR(in, "np.outer(): out must be a writable 2-d array of a %s result (got %s)", ty_dtypes[dt].name, o->name);
+            ci->ret = o;
+        }
         return 0;
     }
     }
