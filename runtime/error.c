@@ -48,20 +48,21 @@ static Record shared_record;
 static pthread_key_t record_key;
 static pthread_once_t record_once = PTHREAD_ONCE_INIT;
 
-static void record_free(void *r) {
-    if (r != &shared_record) free(r);
+void *rt_thread_block(void *key, void *once, void (*make_key)(void), size_t size) {
+    void *p = calloc(1, size);
+    (void)pthread_once((pthread_once_t *)once, make_key);
+    if (p && pthread_setspecific(*(pthread_key_t *)key, p)) {
+        free(p);
+        p = NULL;
+    }
+    return p;
 }
 
-static void record_key_make(void) { (void)pthread_key_create(&record_key, record_free); }
+static void record_key_make(void) { (void)pthread_key_create(&record_key, free); }
 
 static Record *record_new(void) {
-    Record *r = calloc(1, sizeof *r);
-    (void)pthread_once(&record_once, record_key_make);
-    if (!r || pthread_setspecific(record_key, r)) {
-        free(r);
-        r = &shared_record;
-    }
-    return record_p = r;
+    Record *r = rt_thread_block(&record_key, &record_once, record_key_make, sizeof *r);
+    return record_p = r ? r : &shared_record;
 }
 
 static inline Record *record_here(void) {

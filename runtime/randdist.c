@@ -69,10 +69,8 @@ static void binomial_key_make(void) { (void)pthread_key_create(&binomial_key, fr
  * error.c's record); a fresh one for this call where no memory is left. */
 static binomial_t *binomial_here(binomial_t *spare) {
     if (binomial_p) return binomial_p;
-    binomial_t *b = calloc(1, sizeof *b);
-    (void)pthread_once(&binomial_once, binomial_key_make);
-    if (!b || pthread_setspecific(binomial_key, b)) {
-        free(b);
+    binomial_t *b = rt_thread_block(&binomial_key, &binomial_once, binomial_key_make, sizeof *b);
+    if (!b) {
         memset(spare, 0, sizeof *spare);
         return spare;
     }

@@ -49,6 +49,9 @@ void ember_rt_exc_core_release(RtExcCore *c);
 int64_t ember_rt_stack_limit(void);            /* the lowest frame address recursion may reach */
 #define EMBER_RT_STACK_MARGIN_MIN ((size_t)256 << 10)   /* the least stack it leaves below that address */
 int rt_error_to_python(void);                 /* sets the Python exception; returns -1 */
+/* This thread's zeroed block of size bytes, registered under *key (created once, through once and
+ * make_key) so it is freed when the thread ends; NULL where no memory is left (error.c). */
+void *rt_thread_block(void *key, void *once, void (*make_key)(void), size_t size);
 void rt_error_take(const char **exc, const char **msg);   /* this thread's record, cleared (exc: the class name) */
 extern const RtSymbol rt_symbols[];
 
