@@ -370,10 +370,29 @@ static LLVMValueRef np_histogram(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef
             lo = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 0, ""), pt->elems[0], ty_float64);
             hi = cg_cast(L, LLVMBuildExtractValue(L->b, args[2], 1, ""), pt->elems[1], ty_float64);
         }
+        LLVMValueRef mode = LLVMConstInt(L->i32, r, 0);
+        if (!r) {   /* a contiguous lane's range on vectors (the runtime's scan was 2/3 of the call); others the runtime finds */
+            LLVMValueRef range = cg_entry_alloca(L, LLVMArrayType(L->f64, 2), "autorange"), how = cg_entry_alloca(L, L->i32, "how");
+            LLVMBuildStore(L->b, LLVMConstInt(L->i32, 0, 0), how);
+            LLVMBasicBlockRef vec = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.range");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "hist.ranged");
+            LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, stride, i64c(L, 8), ""),
+                                               slt(L, zero(L), n), ""), vec, done);
+            LLVMPositionBuilderAtEnd(L->b, vec);
+            LLVMBuildStore(L->b, cg_extreme_contig(L, data, n, DT_FLOAT64, false, NULL, CG_EXT_NUMPY_ZERO), range);
+            LLVMBuildStore(L->b, cg_extreme_contig(L, data, n, DT_FLOAT64, true, NULL, CG_EXT_NUMPY_ZERO),
+                           cg_gep8(L, range, i64c(L, 8)));
+            LLVMBuildStore(L->b, LLVMConstInt(L->i32, 2, 0), how);
+            LLVMBuildBr(L->b, done);
+            LLVMPositionBuilderAtEnd(L->b, done);
+            mode = LLVMBuildLoad2(L->b, L->i32, how, "");
+            lo = LLVMBuildLoad2(L->b, L->f64, range, "");
+            hi = LLVMBuildLoad2(L->b, L->f64, cg_gep8(L, range, i64c(L, 8)), "");
+        }
         bool f32 = et->dtype == DT_FLOAT32;
         LLVMValueRef line = cg_entry_alloca(L, LLVMArrayType(L->f64, 2), "line");
         LLVMTypeRef pt[10] = {L->ptr, L->i64, L->i64, L->i64, L->i32, L->i32, L->f64, L->f64, L->ptr, L->ptr};
-        LLVMValueRef a[10] = {data, r ? zero(L) : n, stride, nb, LLVMConstInt(L->i32, r, 0), LLVMConstInt(L->i32, f32, 0),
+        LLVMValueRef a[10] = {data, r ? zero(L) : n, stride, nb, mode, LLVMConstInt(L->i32, f32, 0),
                               lo, hi, cg_arr_data(L, edges), line};
         cg_rt_check(L, "ember_rt_histogram_edges", pt, a, 10);
         if (f32) edges = cg_copy_array(L, f8, fedges, et);   /* float32 edges: the counts are taken against them, as NumPy's */

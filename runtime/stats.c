@@ -54,7 +54,12 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
                              double lo, double hi, double *edges, double *line) {
     if (nbins < 1) return value_error("`bins` must be positive, when an integer");
     char msg[128];
-    if (has_range) {
+    if (has_range == 2) {   /* the lane's min and max, NaN if any is, found by the caller (on vectors) */
+        if (!isfinite(lo) || !isfinite(hi)) {
+            snprintf(msg, sizeof msg, "autodetected range of [%g, %g] is not finite", lo, hi);
+            return value_error_text(msg, "autodetected range is not finite");
+        }
+    } else if (has_range) {
         if (lo > hi) return value_error("max must be larger than min in range parameter.");
         if (!isfinite(lo) || !isfinite(hi)) {
             snprintf(msg, sizeof msg, "supplied range of [%g, %g] is not finite", lo, hi);
@@ -74,7 +79,7 @@ int ember_rt_histogram_edges(const char *data, int64_t n, int64_t stride, int64_
             return value_error_text(msg, "autodetected range is not finite");
         }
     }
-    if (!has_range && f32) {   /* a float32 lane's min and max are float32 scalars: NumPy's linspace computes in float32 */
+    if (has_range != 1 && f32) {   /* a float32 lane's min and max are float32 scalars: NumPy's linspace computes in float32 */
         float l = (float)lo, h = (float)hi;
         if (l == h) {
             l -= 0.5f;

@@ -10,6 +10,7 @@
 /* The nbins + 1 equal-width edges np.histogram uses: over [lo, hi] when has_range, else over
  * the lane's [min, max] ([0, 1] when empty); a zero-width range widens by 0.5 each side.
  * ValueError for a reversed or non-finite range, nbins < 1, or edges that do not increase.
+ * has_range 2: lo and hi are the lane's min and max (NaN if it has one), found by the caller.
  * `f32`: the edges are float32 (NumPy's for a float32 lane): with a range, the float64 ones
  * rounded; without, computed in float32 from the lane's float32 min and max. line: the start
  * and step, edge i < nbins being i * step + start (in float32 for float32 edges without a range,
