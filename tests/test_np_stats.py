@@ -85,6 +85,20 @@ def test_histogram_values_on_edges():
         check(lambda x, b: np.histogram(x, b), x, e)
 
 
+@pytest.mark.parametrize("nedges", [2, 5, 21, 64, 65, 66])
+def test_histogram_own_edges_long_lanes(nedges):
+    # a long lane against up to 64 edges of its own: counts kept in copies, values on the edges,
+    # outside them, inf and NaN as NumPy counts them; weights keep their order
+    rng = np.random.default_rng(nedges)
+    e = np.sort(rng.standard_normal(nedges)) * 2
+    x = np.concatenate([rng.standard_normal(3000) * 2, e, e, [nan, inf, -inf, e[0] - 1, e[-1] + 1]])
+    check(lambda x, b: np.histogram(x, b), x, e)
+    check(lambda x, b: np.histogram(x, b), x[::3], e)
+    check(lambda x, b: np.histogram(x, b), x.astype(np.float32), e)
+    check(lambda x, b, w: np.histogram(x, b, weights=w), x, e, rng.random(x.size))
+    check(lambda x, b: np.histogram(x, b), np.round(x * 3).astype(np.int64), np.round(e * 3))
+
+
 def sprinkle(x, special, seed):
     # special values at random places of a long lane: some blocks of the lane meet none, some one
     x = x.copy()
