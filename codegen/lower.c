@@ -809,6 +809,17 @@ Instr *cg_foriter_of(const Block *b) {
     return t && t->op == IR_FORITER ? t : NULL;
 }
 
+/* The variable the for loop headed by h stores its items to (dy of `for dy in ...`), or -1. */
+int cg_loop_target(const Block *h) {
+    Instr *f = cg_foriter_of(h);
+    Block *body = f ? f->target[0] : NULL;
+    for (int i = 0; body && i + 1 < body->ninstrs && i < 4; i++)
+        if (body->instrs[i]->op == IR_ITERVALUE && body->instrs[i + 1]->op == IR_STOREVAR &&
+            body->instrs[i + 1]->args[0] == body->instrs[i]->id)
+            return body->instrs[i + 1]->imm;
+    return -1;
+}
+
 /* x moves an operand-stack entry between blocks: a LOADVAR or STOREVAR of a `$` variable. */
 bool cg_stack_move(const Function *fn, const Instr *x) {
     return (x->op == IR_LOADVAR || x->op == IR_STOREVAR) && fn->varnames[x->imm][0] == '$';
@@ -877,28 +888,19 @@ static bool index_term(Lower *L, int id, int *var, int64_t *c) {
     return true;
 }
 
-/* Whether variable v is stored in the loop's blocks. */
-static bool stored_in_loop(Function *fn, int v, int head, int last) {
-    for (int b = 0; b < fn->nblocks; b++)
-        for (int i = 0; in_loop(fn->blocks[b], head, last) && i < fn->blocks[b]->ninstrs; i++)
-            if (fn->blocks[b]->instrs[i]->op == IR_STOREVAR && fn->blocks[b]->instrs[i]->imm == v) return true;
-    return false;
-}
+/* The array variable x (a GETITEM or SETITEM) indexes into *array (-1: not a variable) and its
+ * index's terms (index_term), at most 8: their count, or -1 where the array is not a variable or
+ * a term is none of those. */
+typedef struct { int var[8]; int64_t c[8]; } Terms;
 
-/* Whether the index of x (a GETITEM or SETITEM) and of y are the same terms. */
-static bool same_index(Lower *L, Instr *x, Instr *y) {
-    Instr *xi = L->fn->instrs[x->args[1]], *yi = L->fn->instrs[y->args[1]];
-    bool tup = xi->op == IR_TUPLE;
-    int n = tup ? xi->nargs : 1;
-    if (tup != (yi->op == IR_TUPLE) || (tup && yi->nargs != n)) return false;
-    for (int k = 0; k < n; k++) {
-        int xv, yv;
-        int64_t xc, yc;
-        if (!index_term(L, tup ? xi->args[k] : xi->id, &xv, &xc) || !index_term(L, tup ? yi->args[k] : yi->id, &yv, &yc) ||
-            xv != yv || xc != yc)
-            return false;
-    }
-    return true;
+static int index_terms(Lower *L, Instr *x, int *array, Terms *t) {
+    Instr *a = L->fn->instrs[x->args[0]], *idx = L->fn->instrs[x->args[1]];
+    int n = idx->op == IR_TUPLE ? idx->nargs : 1;
+    *array = a->op == IR_LOADVAR ? a->imm : -1;
+    if (*array < 0 || n > 8) return -1;
+    for (int k = 0; k < n; k++)
+        if (!index_term(L, idx->op == IR_TUPLE ? idx->args[k] : idx->id, &t->var[k], &t->c[k])) return -1;
+    return n;
 }
 
 /* Whether a read r of a later trip may read what store s wrote: the same array variable, its
@@ -906,34 +908,33 @@ static bool same_index(Lower *L, Instr *x, Instr *y) {
  * write's offset ahead of the read's: a[j + 1] written, a[j] read on the next trip). */
 static bool read_later(Lower *L, Instr *s, Instr *r, int j, int head, int last) {
     Function *fn = L->fn;
-    Instr *sa = fn->instrs[s->args[0]], *ra = fn->instrs[r->args[0]];
-    if (sa->op != IR_LOADVAR || ra->op != IR_LOADVAR || sa->imm != ra->imm) return false;
-    Instr *si = fn->instrs[s->args[1]], *ri = fn->instrs[r->args[1]];
-    bool tup = si->op == IR_TUPLE;
-    int n = tup ? si->nargs : 1;
-    if (tup != (ri->op == IR_TUPLE) || (tup && ri->nargs != n)) return false;
+    int sa, ra;
+    Terms st, rt;
+    int n = index_terms(L, s, &sa, &st);
+    if (n < 0 || index_terms(L, r, &ra, &rt) != n || sa != ra) return false;
     int64_t ahead = 0;
     for (int k = 0; k < n; k++) {
-        int sv, rv;
-        int64_t sc, rc;
-        if (!index_term(L, tup ? si->args[k] : si->id, &sv, &sc) || !index_term(L, tup ? ri->args[k] : ri->id, &rv, &rc) || sv != rv)
-            return false;
-        if (sv >= 0 && sv == j) {
-            if (ahead && sc - rc != ahead) return false;
-            ahead = sc - rc;
+        if (st.var[k] != rt.var[k]) return false;
+        if (st.var[k] >= 0 && st.var[k] == j) {
+            if (ahead && st.c[k] - rt.c[k] != ahead) return false;
+            ahead = st.c[k] - rt.c[k];
             if (!ahead) return false;   /* the same trip's element */
-        } else if (sc != rc || (sv >= 0 && stored_in_loop(fn, sv, head, last))) {
+        } else if (st.c[k] != rt.c[k] || (st.var[k] >= 0 && cg_stored_in(fn, head, last, st.var[k], NULL))) {
             return false;
         }
     }
     if (ahead) return ahead > 0;   /* (ranges counted down are not told apart: a[j] written, a[j + 1] read) */
     /* a fixed element: LLVM keeps it in a register through the loop (a minimum kept in out[i])
-     * unless another store into the array may write it, as a swap's store of a[j] */
+     * unless another store into the array, at another index, may write it, as a swap's store of a[j] */
     for (int b = 0; b < fn->nblocks; b++)
         for (int i = 0; in_loop(fn->blocks[b], head, last) && i < fn->blocks[b]->ninstrs; i++) {
             Instr *o = fn->blocks[b]->instrs[i];
-            if (o != s && o->op == IR_SETITEM && fn->instrs[o->args[0]]->op == IR_LOADVAR &&
-                fn->instrs[o->args[0]]->imm == sa->imm && !same_index(L, o, s))
+            int oa;
+            Terms ot;
+            if (o == s || o->op != IR_SETITEM) continue;
+            int m = index_terms(L, o, &oa, &ot);
+            if (oa != sa) continue;
+            if (m != n || memcmp(ot.var, st.var, sizeof(int) * (size_t)n) || memcmp(ot.c, st.c, sizeof(int64_t) * (size_t)n))
                 return true;
         }
     return false;
@@ -946,18 +947,11 @@ static bool read_later(Lower *L, Instr *s, Instr *r, int j, int head, int last) 
  * now and then. */
 static bool stores_for_later_trips(Lower *L, Block *head, int last) {
     Function *fn = L->fn;
-    int j = -1;   /* the loop's variable: stored from its iterator's value */
-    Instr *t = head->ninstrs ? head->instrs[head->ninstrs - 1] : NULL;
-    if (!t || t->op != IR_FORITER) return false;
-    Block *body = t->target[0];
-    for (int i = 0; i + 1 < body->ninstrs && j < 0; i++)
-        if (body->instrs[i]->op == IR_ITERVALUE && body->instrs[i + 1]->op == IR_STOREVAR && body->instrs[i + 1]->args[0] == body->instrs[i]->id)
-            j = body->instrs[i + 1]->imm;
+    if (!cg_foriter_of(head)) return false;
+    int j = cg_loop_target(head);
     for (int b = 0; b < fn->nblocks; b++) {   /* a loop inside: unrolling this one copies it */
         Block *bk = fn->blocks[b];
-        Instr *bt = bk->ninstrs ? bk->instrs[bk->ninstrs - 1] : NULL;
-        if (bk != head && in_loop(bk, head->offset, last) && bt && bt->op == IR_FORITER &&
-            stores_for_later_trips(L, bk, cg_loop_last(fn, bk)))
+        if (bk != head && in_loop(bk, head->offset, last) && cg_foriter_of(bk) && stores_for_later_trips(L, bk, cg_loop_last(fn, bk)))
             return true;
     }
     int *idom = NULL;

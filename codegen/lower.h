@@ -139,6 +139,7 @@ bool cg_in_loop(const Function *fn, const Block *b);   /* lower_floor.c: b lies 
 Instr *cg_range_of_item(Lower *L, Instr *iv, Block **head);   /* the range() call whose items ITERVALUE iv takes, or NULL */
 bool cg_const_range(Lower *L, Instr *r, long long a[3], long long *n);   /* range() of constants: start, stop, step; trips */
 Instr *cg_foriter_of(const Block *b);          /* b's FORITER, or NULL */
+int cg_loop_target(const Block *h);            /* the variable the for loop headed by h stores its items to, or -1 */
 bool cg_stack_move(const Function *fn, const Instr *x);   /* a LOADVAR/STOREVAR of a `$` stack variable */
 bool cg_stored_in(const Function *fn, int lo, int hi, int v, const Instr *but);   /* v stored or deleted in [lo, hi] */
 /* Whether array expressions and reductions here may run on threads: parallel=True, outside a

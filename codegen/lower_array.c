@@ -169,10 +169,6 @@ static bool only_raised_as_constant(TypeInfo *ti, int i) {
     return true;
 }
 
-/* A caught exception holds strings only where some code this frame runs can put one in its
- * args: code with string values, or a call into other compiled code. There it is counted, held
- * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
- * loop with a try) exceptions are plain values, copied with no counting. */
 /* Whether a value of type t may hold strings: a tuple by its items; arrays, records and caught
  * exceptions never (a returned tuple of arrays counted every caught exception) */
 static bool may_hold_strings(const Type *t) {
@@ -185,6 +181,10 @@ static bool may_hold_strings(const Type *t) {
     return ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY;
 }
 
+/* A caught exception holds strings only where some code this frame runs can put one in its
+ * args: code with string values, or a call into other compiled code. There it is counted, held
+ * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
+ * loop with a try) exceptions are plain values, copied with no counting. */
 bool cg_frame_may_raise_strings(TypeInfo *ti) {
     for (int i = 0; i < ti->fn->ninstrs; i++) {
         const Type *t = ti->vtypes[i];
@@ -834,12 +834,17 @@ LLVMValueRef cg_is_negative(Lower *L, LLVMValueRef i) {
     return LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
 }
 
+/* Whether an index is checked against its dimension here (boundscheck, or a handler that may
+ * catch the IndexError). */
+bool cg_checks_index(Lower *L) {
+    return (L->cur && L->cur->block && L->cur->block->handler) || L->ti->root->fn->boundscheck;
+}
+
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
  * as in NumPy), inside a try, or when boundscheck is on. The common index, already in [0, n) (or non-negative when
  * unchecked), costs one predicted branch; wrapping and checking happen off that path. */
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
-    bool in_try = L->cur && L->cur->block && L->cur->block->handler;   /* a handler may catch the IndexError */
-    check = check || in_try || L->ti->root->fn->boundscheck;
+    check = check || cg_checks_index(L);
     LLVMValueRef neg = cg_is_negative(L, i);
     if (LLVMIsAConstantInt(neg)) {
         if (LLVMConstIntGetZExtValue(neg)) i = LLVMBuildAdd(L->b, i, n, "");
@@ -864,12 +869,6 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
  * comes first, loop-invariant where the floor is, so that LLVM's unswitching versions the loop
  * on it and the copy where it holds tests nothing; then i >= 0 as cg_wrap_index does. A check
  * (boundscheck, a handler) needs i < n as well: cg_wrap_index then. */
-/* Whether an index is checked against its dimension here (boundscheck, or a handler that may
- * catch the IndexError). */
-bool cg_checks_index(Lower *L) {
-    return (L->cur && L->cur->block && L->cur->block->handler) || L->ti->root->fn->boundscheck;
-}
-
 LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor) {
     if (cg_checks_index(L)) return cg_wrap_index(L, i, n, false);
     LLVMValueRef above = LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), "");

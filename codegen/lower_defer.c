@@ -402,17 +402,6 @@ static bool short_loop(Lower *L, Block *h) {
     return n >= 0 && n <= 16;
 }
 
-/* The variable the for loop headed by h stores its items to (dy of `for dy in ...`), or -1. */
-static int loop_target(Block *h) {
-    Instr *f = cg_foriter_of(h);
-    Block *body = f ? f->target[0] : NULL;
-    for (int i = 0; body && i + 1 < body->ninstrs && i < 4; i++)
-        if (body->instrs[i]->op == IR_ITERVALUE && body->instrs[i + 1]->op == IR_STOREVAR &&
-            body->instrs[i + 1]->args[0] == body->instrs[i]->id)
-            return body->instrs[i + 1]->imm;
-    return -1;
-}
-
 /* Whether int value v may differ from one trip of the loop [lo, hi] to the next: it reads a
  * variable stored there (but the targets of the short loops `reset` inside it, which run through
  * the same values each trip), or is made there by more than arithmetic of such reads. */
@@ -452,7 +441,7 @@ bool cg_mod_divides(Lower *L, Block *b, int v) {
         if (d == 0 && !unrolled) return false;
         if (!varies_in(L, v, h->offset, last[chain[d]], reset, nreset, 0)) return true;
         if (!unrolled) return false;
-        int t = loop_target(h);
+        int t = cg_loop_target(h);
         if (t >= 0) reset[nreset++] = t;
     }
     return false;

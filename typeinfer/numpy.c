@@ -341,6 +341,8 @@ static int ufunc_operands(TypeInfo *ti, Instr *in, const CallInfo *ci, int bid, 
     return dt;
 }
 
+static const char *const P_DTYPE[] = {"dtype", NULL};   /* np.finfo, np.iinfo, np.dtype */
+
 /* np.finfo(dt) / np.iinfo(dt) for a dtype known at compile time: a frozen namespace (typed as a
  * module, so `np.finfo(np.float64).eps` reads a constant) holding NumPy's values as Python
  * floats and ints. The float32 constants are therefore float64 values (each exact); iinfo of
@@ -351,7 +353,6 @@ static int type_machine_info(TypeInfo *ti, Instr *in, int bid, const Type **args
                                          "resolution", /* floats; then ints */ "bits", "precision", "maxexp", "minexp",
                                          "machep", "negep", "nexp", "nmant", "iexp", NULL};
     static const char *const iattrs[] = {"min", "max", "bits", NULL};
-    static const char *const P_DTYPE[] = {"dtype", NULL};
     const char *fname = ti_builtins[bid].name;
     const CallInfo *done = ti->calls[in->id];
     const Type *known = done && done->kind == CALL_BUILTIN && done->builtin == bid ? done->ret : NULL;
@@ -622,8 +623,7 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
     case BI_NP_FINFO: case BI_NP_IINFO:
         return type_machine_info(ti, in, bid, args, nargs);
     case BI_NP_DTYPE: {   /* a dtype value, known at compile time as every dtype is */
-        static const char *const P_DTYPE_OF[] = {"dtype", NULL};
-        if (!(ci = ti_bind(ti, in, bid, fname, P_DTYPE_OF, 1, args, nargs, false))) return -1;
+        if (!(ci = ti_bind(ti, in, bid, fname, P_DTYPE, 1, args, nargs, false))) return -1;
         if ((dt = ti_dtype_arg(ci->params[0])) < 0)
             return ERR(in, "np.dtype() needs a NumPy type, a dtype or a dtype's name (got %s)", ci->params[0]->name);
         ci->ret = ty_dtype(dt);

