@@ -2238,6 +2238,9 @@ static int lower_instr(Lower *L, Instr *in) {
             /* a.dtype.kind == "i": decided here (UTF-8's byte order is the code points') */
             int d = strcmp(ti_const_str(L->ti, in->args[0]), ti_const_str(L->ti, in->args[1]));
             v = LLVMConstInt(L->i1, ir_cmp_holds(in->imm, (d > 0) - (d < 0)), 0);
+        } else if (a == ty_str && (cg_chars_compared(L, L->fn->instrs[in->args[0]]) ||
+                                   cg_chars_compared(L, L->fn->instrs[in->args[1]]))) {
+            v = cg_chars_cmp(L, in);   /* a string array's element in place */
         } else if (a == ty_str) {
             v = cg_str_cmp(L, in->imm, L->vals[in->args[0]], L->vals[in->args[1]]);
         } else if (a->kind == TY_TUPLE || a->kind == TY_LIST || b->kind == TY_LIST || a->kind == TY_SET || b->kind == TY_SET ||

@@ -383,6 +383,8 @@ void cg_class_free(Lower *L, LLVMValueRef obj, const Type *t);   /* the last ref
 void cg_class_not_none(Lower *L, LLVMValueRef obj, const Type *t, const char *attr);   /* AttributeError if obj is None */
 /* lower_fields.c: structured arrays and records */
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
+bool cg_chars_compared(Lower *L, Instr *x);       /* a string array's element read only to be compared */
+LLVMValueRef cg_chars_cmp(Lower *L, Instr *in);   /* such a comparison, the element read in place */
 void cg_fields_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
 /* lower_gen.c: generator functions as LLVM coroutines, and their consumers */

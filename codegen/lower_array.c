@@ -1118,6 +1118,8 @@ LLVMValueRef cg_array_getitem(Lower *L, Instr *in) {
 
 LLVMValueRef cg_array_iter_value(Lower *L, const Type *at, LLVMValueRef arr, LLVMValueRef k) {
     LLVMValueRef p = cg_gep8(L, cg_arr_data(L, arr), LLVMBuildMul(L->b, k, cg_arr_stride(L, at, arr, 0), ""));
+    if (at->ndim == 1 && at->kind == TY_RECARRAY && ty_is_chars(at->rec))   /* a string array's: a new str */
+        return cg_str_from_ucs4(L, p, ty_record_nchars(at->rec, 0));
     if (at->ndim == 1) return at->kind == TY_RECARRAY ? p : cg_load_elem(L, at->dtype, p);   /* a record: its address */
     const Type *rt = at->kind == TY_RECARRAY ? ti_iter_value_type(at) : ty_array(at->dtype, at->ndim - 1, 'A', false);
     LLVMValueRef shape[64], strides[64];

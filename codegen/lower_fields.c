@@ -67,6 +67,57 @@ static LLVMValueRef records_picked(Lower *L, const Type *at, LLVMValueRef a, con
                          strides);
 }
 
+/* Instructions that write no array: what may lie between a string array's element read and
+ * the comparison that reads it in place. */
+static bool writes_nothing(Lower *L, Instr *x) {
+    switch (x->op) {
+    case IR_CONST: case IR_ARG: case IR_GLOBAL: case IR_LOADVAR: case IR_STOREVAR: case IR_TUPLE: case IR_UNPACK:
+        return true;
+    case IR_GETITEM: {
+        const Type *of = L->ti->vtypes[x->args[0]];
+        return of->kind == TY_ARRAY || of->kind == TY_RECARRAY || of->kind == TY_TUPLE;
+    }
+    case IR_BINOP: case IR_UNOP: case IR_CMP: return ty_is_number(L->ti->vtypes[x->id]);
+    default: return false;
+    }
+}
+
+/* Whether x reads a string array's element only for an ==, !=, <, ... with a str, nothing that
+ * could write an array lying between: then x is the element's address and the comparison reads
+ * its code points where they lie (cg_chars_cmp), making no str (`labels[i] == "a"`). */
+bool cg_chars_compared(Lower *L, Instr *x) {
+    if (!x || x->op != IR_GETITEM || L->ti->vtypes[x->id] != ty_str || L->uses[x->id] != 1) return false;
+    const Type *at = L->ti->vtypes[x->args[0]];
+    if (at->kind != TY_RECARRAY || !ty_is_chars(at->rec)) return false;
+    Block *b = x->block;
+    int k = 0;
+    while (k < b->ninstrs && b->instrs[k] != x) k++;
+    for (k++; k < b->ninstrs; k++) {
+        Instr *y = b->instrs[k];
+        for (int a = 0; a < y->nargs; a++)
+            if (y->args[a] == x->id)
+                return y->op == IR_CMP && L->ti->vtypes[y->args[0]] == ty_str && L->ti->vtypes[y->args[1]] == ty_str;
+        if (!writes_nothing(L, y)) return false;
+    }
+    return false;
+}
+
+/* Comparison `in` of two strings, one or both a string array's element in place. */
+LLVMValueRef cg_chars_cmp(Lower *L, Instr *in) {
+    LLVMValueRef x[4];
+    for (int k = 0; k < 2; k++) {
+        Instr *op = L->fn->instrs[in->args[k]];
+        x[2 * k] = L->vals[op->id];
+        x[2 * k + 1] = i64c(L, cg_chars_compared(L, op) ? ty_record_nchars(L->ti->vtypes[op->args[0]]->rec, 0) : -1);
+    }
+    LLVMTypeRef pt[4] = {L->ptr, L->i64, L->ptr, L->i64};
+    LLVMValueRef c = cg_call(L, "ember_rt_chars_cmp", L->i32, pt, x, 4);
+    cg_mark_reads(L, c);
+    static const LLVMIntPredicate preds[] = {[IRC_LT] = LLVMIntSLT, [IRC_LE] = LLVMIntSLE, [IRC_GT] = LLVMIntSGT,
+                                             [IRC_GE] = LLVMIntSGE, [IRC_EQ] = LLVMIntEQ, [IRC_NE] = LLVMIntNE};
+    return LLVMBuildICmp(L->b, preds[in->imm], c, LLVMConstInt(L->i32, 0, 0), "");
+}
+
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *t = L->ti->vtypes[in->id];
     LLVMValueRef a = L->vals[in->args[0]];
@@ -74,7 +125,9 @@ LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {
     if (it == ty_str) return field_view(L, at, a, ti_record_field_at(L->ti, at->rec, in->args[1]), t);
     if (it->kind == TY_ARRAY) return records_picked(L, at, a, it, L->vals[in->args[1]], t);
     LLVMValueRef elem = NULL;
-    LLVMValueRef v = cg_index_basic(L, at, a, it, L->vals[in->args[1]], in->args[1], t, &elem);
+    LLVMValueRef v = cg_index_basic(L, at, a, it, L->vals[in->args[1]], in->args[1], t == ty_str ? at->rec : t, &elem);
+    if (elem && t == ty_str)   /* a string array's: a new str, or compared in place */
+        return cg_chars_compared(L, in) ? elem : cg_str_from_ucs4(L, elem, ty_record_nchars(at->rec, 0));
     return elem ? elem : v;   /* a record is its address */
 }
 
@@ -83,6 +136,10 @@ void cg_fields_setitem(Lower *L, Instr *in) {
     if (rec->kind == TY_RECARRAY) {   /* a[i] = r: r's bytes (which may be a's own) */
         LLVMValueRef elem = NULL;
         cg_index_basic(L, rec, L->vals[in->args[0]], it, L->vals[in->args[1]], in->args[1], rec->rec, &elem);
+        if (ty_is_chars(rec->rec)) {   /* a[i] = s: a string array's */
+            cg_str_to_ucs4(L, L->vals[in->args[2]], elem, ty_record_nchars(rec->rec, 0));
+            return;
+        }
         LLVMTypeRef pt[4] = {L->ptr, L->ptr, L->i64, L->i1};
         LLVMValueRef args[4] = {elem, L->vals[in->args[2]], i64c(L, (long long)rec->rec->itemsize), LLVMConstInt(L->i1, 0, 0)};
         cg_call(L, "llvm.memmove.p0.p0.i64", L->voidt, pt, args, 4);

@@ -735,8 +735,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         }
     case BI_NP_EMPTY: case BI_NP_ZEROS: case BI_NP_ONES: case BI_NP_NDARRAY: {
         shape_values(L, types[0], args[0], shape);
-        if (rt->kind == TY_RECARRAY)   /* np.empty or np.zeros of a structured dtype */
-            return bid == BI_NP_ZEROS ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
+        if (rt->kind == TY_RECARRAY)   /* np.empty or np.zeros of a structured dtype (a string array's: empty strings) */
+            return bid == BI_NP_ZEROS || ty_is_chars(rt->rec) ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
         if (bid == BI_NP_EMPTY || bid == BI_NP_NDARRAY) return new_filled(L, rt, shape, NULL, NULL);
         return new_filled(L, rt, shape, bid == BI_NP_ONES ? LLVMConstInt(L->i1, 1, 0) : LLVMConstInt(L->i1, 0, 0), ty_bool);
     }
@@ -745,8 +745,9 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         return new_filled(L, rt, shape, args[1], types[1]);
     case BI_NP_EMPTY_LIKE: case BI_NP_ZEROS_LIKE: case BI_NP_ONES_LIKE: case BI_NP_FULL_LIKE:
         for (int k = 0; k < rt->ndim; k++) shape[k] = cg_arr_shape(L, args[0], k);
-        if (rt->kind == TY_RECARRAY)   /* np.empty_like or np.zeros_like of a structured array */
-            return bid == BI_NP_ZEROS_LIKE ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
+        if (rt->kind == TY_RECARRAY)   /* np.empty_like or np.zeros_like of a structured array (a string array's:
+                                        * empty strings) */
+            return bid == BI_NP_ZEROS_LIKE || ty_is_chars(rt->rec) ? cg_alloc_zeroed(L, rt, shape) : cg_alloc_array(L, rt, shape);
         if (bid == BI_NP_EMPTY_LIKE) return new_filled(L, rt, shape, NULL, NULL);
         if (bid == BI_NP_FULL_LIKE) return new_filled(L, rt, shape, args[1], types[1]);
         return new_filled(L, rt, shape, LLVMConstInt(L->i1, bid == BI_NP_ONES_LIKE, 0), ty_bool);

@@ -662,6 +662,8 @@ static const Type *array_types[DT_COUNT][9][3][2][2];
  * of them ('pos', f8, 3), strings ('U8') or records of such fields (nested, one level per call);
  * NULL if it has another. */
 static const Type *record_of(PyArray_Descr *d) {
+    if (d->type_num == NPY_UNICODE)   /* a string array's element ('U8'): native order, at least one code point */
+        return PyDataType_ISNOTSWAPPED(d) && PyDataType_ELSIZE(d) >= 4 ? ty_chars((int64_t)PyDataType_ELSIZE(d) / 4) : NULL;
     PyObject *names = PyDataType_NAMES(d), *fields = PyDataType_FIELDS(d);
     if (!names || !PyTuple_Check(names) || !fields || !PyDict_Check(fields)) return NULL;
     Py_ssize_t n = PyTuple_GET_SIZE(names);
@@ -786,7 +788,7 @@ static const Type *typeof_array(PyArrayObject *a) {
     PyArray_Descr *d = PyArray_DESCR(a);
     int dt = dtype_of_npy(d->type_num);
     if (Py_TYPE(a) != &PyArray_Type && subclass_problem_seen(Py_TYPE(a))) return NULL;
-    if (PyDataType_HASFIELDS(d)) return typeof_recarray(a);
+    if (PyDataType_HASFIELDS(d) || d->type_num == NPY_UNICODE) return typeof_recarray(a);
     if (dt < 0 || !PyArray_ISNOTSWAPPED(a)) return NULL;
     int nd = PyArray_NDIM(a), flags = PyArray_FLAGS(a);
     int lay = flags & NPY_ARRAY_C_CONTIGUOUS ? 0 : flags & NPY_ARRAY_F_CONTIGUOUS ? 1 : 2;
@@ -837,8 +839,12 @@ static void explain_array(PyArrayObject *a, const char *name, char *buf, size_t 
     else if (d->type_num == NPY_DATETIME || d->type_num == NPY_TIMEDELTA)
         snprintf(buf, len, "is a %s array, %s dates and durations are not ember dtypes; pass %s.view(np.int64) (counts "
                  "of the unit) and convert back after", dname, ns, name);
-    else if (d->type_num == NPY_STRING || d->type_num == NPY_UNICODE || d->kind == 'T')
-        snprintf(buf, len, "is an array of strings (dtype %s), %s compiled code works on numbers only", dname, ns);
+    else if (d->type_num == NPY_STRING)
+        snprintf(buf, len, "is an array of byte strings (dtype %s), %s compiled code takes str arrays ('U') but not bytes; "
+                 "pass %s.astype(str)", dname, ns, name);
+    else if (d->type_num == NPY_UNICODE || d->kind == 'T')
+        snprintf(buf, len, "is an array of strings of dtype %s, %s compiled code takes str arrays of NumPy's 'U' dtype in "
+                 "native byte order; pass %s.astype('U')", dname, ns, name);
     else if (d->type_num == NPY_VOID)
         snprintf(buf, len, "is an array of raw bytes (dtype %s), %s pass %s.view(np.uint8)", dname, ns, name);
     else if (dtype_of_npy(d->type_num) >= 0 && !PyArray_ISNOTSWAPPED(a)) {
@@ -1026,6 +1032,13 @@ PyObject *rt_field_shape(const Type *rec, int f) {
 
 /* The NumPy dtype of record type rec: its fields at their offsets, its itemsize. */
 static PyArray_Descr *record_descr(const Type *rec) {
+    if (ty_is_chars(rec)) {   /* a string array's: 'U<n>' */
+        PyObject *code = PyUnicode_FromFormat("U%lld", (long long)ty_record_nchars(rec, 0));
+        PyArray_Descr *d = NULL;
+        if (code && !PyArray_DescrConverter(code, &d)) d = NULL;
+        Py_XDECREF(code);
+        return d;
+    }
     PyObject *names = PyList_New(rec->n), *formats = PyList_New(rec->n), *offsets = PyList_New(rec->n), *spec = NULL;
     PyArray_Descr *d = NULL;
     for (int i = 0; names && formats && offsets && i < rec->n; i++) {
@@ -1093,7 +1106,7 @@ PyObject *rt_box_array(const Type *t, const void *p) {
         if (PyArray_BYTES(pa) == r->data && PyArray_NDIM(pa) == nd &&
             !memcmp(PyArray_DIMS(pa), shape, sizeof(npy_intp) * (size_t)nd) &&
             !memcmp(PyArray_STRIDES(pa), strides, sizeof(npy_intp) * (size_t)nd) &&
-            (t->kind == TY_RECARRAY ? PyDataType_HASFIELDS(PyArray_DESCR(pa))
+            (t->kind == TY_RECARRAY ? seen_record(PyArray_DESCR(pa))->rec && ty_same_fields(seen_record(PyArray_DESCR(pa))->rec, t->rec)
                                     : dtype_of_npy(PyArray_DESCR(pa)->type_num) == t->dtype)) {
             Py_INCREF(whole);
             rt_block_decref(r->meminfo);
@@ -1109,7 +1122,9 @@ PyObject *rt_box_array(const Type *t, const void *p) {
     }
     /* a view of the caller's structured array keeps its dtype and class (np.recarray) */
     bool structured = t->kind == TY_RECARRAY && whole && PyArray_Check(whole) &&
-                      PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)whole));
+                      PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)whole)) &&
+                      seen_record(PyArray_DESCR((PyArrayObject *)whole))->rec &&
+                      ty_same_fields(seen_record(PyArray_DESCR((PyArrayObject *)whole))->rec, t->rec);
     PyArray_Descr *descr = structured ? (PyArray_Descr *)Py_NewRef((PyObject *)PyArray_DESCR((PyArrayObject *)whole))
                          : t->kind == TY_RECARRAY ? record_descr(t->rec)
                                                   : PyArray_DescrFromType(ty_dtypes[t->dtype].npy);

@@ -139,6 +139,8 @@ RtStr *rt_unbox_str(PyObject *o);          /* a new string; NULL with a Python e
 int64_t ember_rt_str_hash(RtStr *s);
 bool ember_rt_str_eq(RtStr *a, RtStr *b);
 int32_t ember_rt_str_cmp(RtStr *a, RtStr *b);
+int32_t ember_rt_chars_cmp(const void *a, int64_t na, const void *b, int64_t nb);   /* n < 0: a str, else a
+                                                                                     * 'U<n>' element in place */
 int32_t ember_rt_str_less(const void *a, const void *b);      /* *a < *b of RtStr pointers (sorting) */
 int32_t ember_rt_str_greater(const void *a, const void *b);
 bool ember_rt_str_contains_cp(RtStr *s, uint32_t c);

@@ -209,6 +209,32 @@ int32_t ember_rt_str_cmp(RtStr *a, RtStr *b) {
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
+/* A string operand of ember_rt_chars_cmp: a str (n < 0) or a string array's element of n UCS4
+ * code points at p, read as NumPy reads it (its trailing zeros dropped). */
+static uint32_t operand_cp(const void *p, int64_t i, int64_t n) {
+    if (n < 0) return cp(p, i);
+    uint32_t c;
+    memcpy(&c, (const char *)p + 4 * i, 4);
+    return c;
+}
+
+static int64_t operand_len(const void *p, int64_t n) {
+    if (n < 0) return ((const RtStr *)p)->len;
+    while (n > 0 && !operand_cp(p, n - 1, n)) n--;
+    return n;
+}
+
+/* a compared with b where either may be an element in place (a string array's, compared without
+ * making a str: lower_fields.c): -1, 0 or 1 as ember_rt_str_cmp. */
+int32_t ember_rt_chars_cmp(const void *a, int64_t na, const void *b, int64_t nb) {
+    int64_t la = operand_len(a, na), lb = operand_len(b, nb), n = la < lb ? la : lb;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t x = operand_cp(a, i, na), y = operand_cp(b, i, nb);
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return la < lb ? -1 : la > lb;
+}
+
 /* ---- searching -------------------------------------------------------------------------- */
 /* Python's slice.indices for [start:end] of a length-n string (start/end already defaults). */
 static void adjust(int64_t n, int64_t *start, int64_t *end) {
@@ -1413,7 +1439,7 @@ const RtSymbol rt_str_symbols[] = {
     SYM(str_from_float), SYM(str_from_complex), SYM(str_repr), SYM(str_to_int), SYM(str_to_float),
     SYM(str_format_float), SYM(str_format_int), SYM(str_format_str), SYM(str_ord), SYM(str_chr), SYM(hash_float),
     SYM(exc_str), SYM(str_recase), SYM(str_is_more), SYM(str_pad), SYM(str_partition), SYM(str_rsplit),
-    SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix), SYM(str_from_ucs4), SYM(str_to_ucs4),
+    SYM(str_splitlines), SYM(str_expandtabs), SYM(str_remove_affix), SYM(str_from_ucs4), SYM(str_to_ucs4), SYM(chars_cmp),
 };
 #undef SYM
 const int rt_str_nsymbols = sizeof rt_str_symbols / sizeof rt_str_symbols[0];

@@ -34,7 +34,7 @@ NumPy arrays (see "arrays" below for the details):
     `check` override the float tolerances and `shape_only=True` compares dtype and shape only
     (for np.empty). The memory layout of a result is not compared;
   - a NumPy scalar matches a Python or NumPy scalar of the same kind (bool, int, float,
-    complex) and value: the Python type need not match, because numba returns Python scalars
+    complex, str) and value: the Python type need not match, because numba returns Python scalars
     (an element of a float32 array comes back as a Python float) where NumPy returns np.float32;
     a float kind compares with the tolerance of the NumPy dtype involved;
   - each run gets its own copy of every array argument, with the same shape, strides,
@@ -222,14 +222,15 @@ def _tolerances(dtype, rtol, atol):
             atol if atol is not None else (ABS_TOL_32 if narrow else ABS_TOL))
 
 
-_SCALAR_KINDS = (("bool", bool), ("int", int), ("float", float), ("complex", complex))
+_SCALAR_KINDS = (("bool", bool), ("int", int), ("float", float), ("complex", complex), ("str", str))
 
 
 def _scalar_kind(x):
-    """'bool' 'int' 'float' 'complex' for a Python or NumPy scalar, else None."""
+    """'bool' 'int' 'float' 'complex' 'str' for a Python or NumPy scalar (np.str_, an element of a
+    string array, matches a str), else None."""
     if np is not None and isinstance(x, np.generic):
         k = x.dtype.kind
-        return {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}.get(k)
+        return {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex", "U": "str"}.get(k)
     for name, t in _SCALAR_KINDS:
         if type(x) is t:
             return name

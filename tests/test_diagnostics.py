@@ -368,8 +368,9 @@ UNSUPPORTED_ARGUMENTS = {
                    r"sub-arrays of records or strings.*x\['field'\]"),
     "datetime": (lambda: _array("M8[ns]"), r"is a datetime64\[ns\] array.*dates and durations.*x\.view\(np\.int64\)"),
     "timedelta": (lambda: _array("m8[s]"), r"is a timedelta64\[s\] array.*x\.view\(np\.int64\)"),
-    "unicode": (lambda: _array("U4"), r"is an array of strings \(dtype <U4\).*numbers only"),
-    "bytes": (lambda: _array("S4"), r"is an array of strings \(dtype \|S4\).*numbers only"),
+    "unicode swapped": (lambda: _array(">U4"), r"is an array of strings of dtype >U4.*native byte order.*"
+                                               r"x\.astype\('U'\)"),
+    "bytes": (lambda: _array("S4"), r"is an array of byte strings \(dtype \|S4\).*not bytes.*x\.astype\(str\)"),
     "byteswapped": (lambda: _array(">f8"), r"is a float64 array in non-native byte order \('>f8'\).*"
                                            r"x\.astype\(x\.dtype\.newbyteorder\('='\)\)"),
     "byteswapped int": (lambda: _array(">i4"), r"is an int32 array in non-native byte order \('>i4'\)"),

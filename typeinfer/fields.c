@@ -62,9 +62,8 @@ const Type *ti_new_recarray(const Type *rec, int ndim) {
  * NULL with a diagnostic for a string field. */
 static const Type *field_view(TypeInfo *ti, Instr *in, const Type *a, int f) {
     const Type *rec = a->rec;
-    if (rec->fdtypes[f] == TY_FIELD_UNICODE)
-        return UNSUP(in, "the string field '%s' along the array would be a NumPy string array, which compiled code "
-                         "does not support; read it record by record (a[i]['%s'])", rec->fnames[f], rec->fnames[f]), NULL;
+    if (rec->fdtypes[f] == TY_FIELD_UNICODE)   /* a string array */
+        return ty_recarray(ty_chars(ty_record_nchars(rec, f)), a->ndim, 'A', a->readonly, a->unaligned);
     if (rec->fdtypes[f] == TY_FIELD_RECORD) return ty_recarray(rec->elems[f], a->ndim, 'A', a->readonly, a->unaligned);
     return ty_array_full(rec->fdtypes[f], a->ndim + ty_record_sub_ndim(rec, f), 'A', a->readonly, a->unaligned);
 }
@@ -87,7 +86,8 @@ static const Type *recarray_index(TypeInfo *ti, Instr *in, const Type *a, const 
     const Type *bytes = ty_array_full(DT_UINT8, a->ndim, a->layout, a->readonly, false);
     const Type *t = ti_array_index_type(ti, in, bytes, idx);
     if (!t) return NULL;
-    if (t->kind != TY_ARRAY) return a->rec;   /* every dimension indexed: the record */
+    if (t->kind != TY_ARRAY) return ty_is_chars(a->rec) ? ty_str : a->rec;   /* every dimension indexed: the record,
+                                                                            * a string array's str */
     return ty_recarray(a->rec, t->ndim, t->layout, a->readonly, a->unaligned);
 }
 
@@ -96,6 +96,8 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
         int f = field_of(ti, in, a, in->args[1], true);
         return f < 0 ? NULL : ty_record_field_type(a, f);
     }
+    if (idx == ty_str && ty_is_chars(a->rec))
+        return UNSUP(in, "the string %s is indexed by integers, slices or an index array, not by a str", a->name), NULL;
     if (idx == ty_str) {
         int f = field_of(ti, in, a->rec, in->args[1], false);
         return f < 0 ? NULL : field_view(ti, in, a, f);
@@ -105,15 +107,25 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
 
 int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
     if (a->kind != TY_RECORD) {
+        if (idx == ty_str && ty_is_chars(a->rec))
+            return UNSUP(in, "the string %s is indexed by integers, slices or an index array, not by a str", a->name);
         if (idx == ty_str && field_of(ti, in, a->rec, in->args[1], false) < 0) return -1;
         const Type *target = idx == ty_str ? NULL : recarray_index(ti, in, a, idx);
         if (idx != ty_str && !target) return -1;
+        if (target == ty_str) {   /* a[i] = s, a string array's: cut to its length or padded with zeros */
+            if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name);
+            if (val != ty_str) return ERR(in, "cannot assign %s to an element of the string %s", val->name, a->name);
+            return 0;
+        }
         if (target && target->kind == TY_RECORD && val->kind == TY_RECORD) {   /* a[i] = r: r's bytes copied */
             if (a->readonly) return ERR(in, "cannot assign into a read-only array (%s)", a->name);
             if (!ty_same_fields(target, val))
                 return ERR(in, "cannot assign %s to a record of %s: the fields differ", val->name, a->name);
             return 0;
         }
+        if (ty_is_chars(a->rec))
+            return UNSUP(in, "assigning %s to a part of the string %s is not supported; assign its elements one by one "
+                             "(a[i] = s)", val->name, a->name);
         return UNSUP(in, "assigning %s to %s of the structured %s is not supported; assign a record (a[i] = a[j]) or to "
                          "fields (a['x'][:] = v, a[i]['x'] = v)", val->name, idx == ty_str ? "a field" : "records",
                      a->name);
@@ -175,7 +187,10 @@ const Type *ti_fields_getattr(TypeInfo *ti, Instr *in, const Type *a) {
     if (!strcmp(attr, "T"))
         return ty_recarray(a->rec, a->ndim, a->layout == 'C' ? 'F' : a->layout == 'F' ? 'C' : 'A', a->readonly,
                            a->unaligned);
-    if (f >= 0) return field_view(ti, in, a, f);   /* np.recarray's a.x */
+    if (f >= 0 && !ty_is_chars(rec)) return field_view(ti, in, a, f);   /* np.recarray's a.x */
+    if (ty_is_chars(rec))
+        return UNSUP(in, "the string %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
+                         "dtype, T and copy are)", a->name, attr), NULL;
     return UNSUP(in, "the structured %s has no supported attribute '%s' (shape, strides, ndim, size, itemsize, nbytes, "
                      "dtype, T, copy and its fields are)", a->name, attr), NULL;
 }

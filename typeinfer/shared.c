@@ -180,7 +180,7 @@ const Type *ti_iter_value_type(const Type *of) {
         return of->ndim == 1 ? ty_scalar_of(of->dtype)
                              : ty_view(of, of->dtype, of->ndim - 1, of->layout == 'C' ? 'C' : 'A');
     case TY_RECARRAY:
-        return of->ndim == 1 ? of->rec
+        return of->ndim == 1 ? (ty_is_chars(of->rec) ? ty_str : of->rec)
                              : ty_recarray(of->rec, of->ndim - 1, of->layout == 'C' ? 'C' : 'A', of->readonly, of->unaligned);
     case TY_GENERATOR: return of->elems[0];
     case TY_ITER: return ti_iter_value_type(of->iter_of);

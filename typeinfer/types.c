@@ -169,6 +169,11 @@ static size_t field_type_name(char *out, size_t cap, int dtype, const Type *rec,
 
 /* Named as Numba names it, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)",
  * after "readonly " and "unaligned " where they apply. */
+/* The one unnamed string field of a string array's element (ty_chars). */
+static bool chars_field(int n, const char *const *names, const int *dtypes) {
+    return n == 1 && !names[0][0] && dtypes[0] == TY_FIELD_UNICODE;
+}
+
 const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets,
                       const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
                       bool readonly, bool unaligned) {
@@ -193,13 +198,17 @@ const Type *ty_record(int n, const char *const *names, const int *dtypes, const 
     Type *t = NULL;
     bool ok = name && fnames && fdt && offs && (fsh || !any_shape) && (frec || !any_rec);
     if (ok) {
-        size_t at = (size_t)snprintf(name, cap, "%s%sRecord(", readonly ? "readonly " : "", unaligned ? "unaligned " : "");
-        for (int i = 0; i < n; i++) {
+        size_t at = (size_t)snprintf(name, cap, "%s%s%s", readonly ? "readonly " : "", unaligned ? "unaligned " : "",
+                                     chars_field(n, names, dtypes) ? "" : "Record(");
+        if (chars_field(n, names, dtypes))   /* a string array's element: "[unichr x 8]", as Numba names it */
+            field_type_name(name + at, cap - at, dtypes[0], NULL, shape_of(shapes, 0));
+        for (int i = 0; i < n && !chars_field(n, names, dtypes); i++) {
             at += (size_t)snprintf(name + at, cap - at, "%s%s[type=", i ? "," : "", names[i]);
             at += field_type_name(name + at, cap - at, dtypes[i], rec_of(recs, i), shape_of(shapes, i));
             at += (size_t)snprintf(name + at, cap - at, ";offset=%zu]", offsets[i]);
         }
-        snprintf(name + at, cap - at, ";%zu;%s)", itemsize, aligned_struct ? "True" : "False");
+        if (!chars_field(n, names, dtypes))
+            snprintf(name + at, cap - at, ";%zu;%s)", itemsize, aligned_struct ? "True" : "False");
         for (int i = 0; i < n && ok; i++) {
             ok = (fnames[i] = strdup(names[i])) != NULL;
             const int64_t *sh = shape_of(shapes, i);
@@ -237,6 +246,19 @@ const Type *ty_record_flags(const Type *rec, bool readonly, bool unaligned) {
     if (rec->readonly == readonly && rec->unaligned == unaligned) return rec;
     return ty_record(rec->n, rec->fnames, rec->fdtypes, rec->offsets, rec->elems,
                      (const int64_t *const *)rec->fshapes, rec->itemsize, rec->aligned_struct, readonly, unaligned);
+}
+
+const Type *ty_chars(int64_t n) {
+    const char *names[1] = {""};
+    int dtypes[1] = {TY_FIELD_UNICODE};
+    size_t offsets[1] = {0};
+    int64_t shape[2] = {1, n};
+    const int64_t *shapes[1] = {shape};
+    return ty_record(1, names, dtypes, offsets, NULL, shapes, 4 * (size_t)n, false, false, false);
+}
+
+bool ty_is_chars(const Type *t) {
+    return t && t->kind == TY_RECORD && chars_field(t->n, t->fnames, t->fdtypes);
 }
 
 /* "array(Record(...), 1d, C)", with the record's own flags (its array's) leading. */
@@ -1337,6 +1359,13 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
     if (s - start == 6 && !strncmp(start, "Record", 6) && *s == '(') {
         if (!(rec = parse_record(s + 1, &s, err, errlen))) return NULL;
         dt = 0;
+    } else if (!strncmp(start, "[unichr x ", 10)) {   /* a string array's: "array([unichr x 8], 1d, C)" */
+        char *after;
+        long long nch = strtoll(start + 10, &after, 10);
+        if (nch > 0 && after != start + 10 && *after == ']' && (rec = ty_chars(nch))) {
+            s = after + 1;
+            dt = 0;
+        }
     }
     long nd = -1;
     char layout = 0;

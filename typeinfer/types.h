@@ -242,6 +242,11 @@ const Type *ty_record_field_type(const Type *r, int f);
 int ty_record_sub_ndim(const Type *rec, int f);   /* a sub-array field's dimensions; 0 for any other field */
 int64_t ty_record_nchars(const Type *rec, int f);   /* a TY_FIELD_UNICODE field's code points */
 const Type *ty_recarray(const Type *rec, int ndim, char layout, bool readonly, bool unaligned);
+/* A NumPy string array ('U<n>') is a TY_RECARRAY of the record ty_chars(n): one unnamed string
+ * field of n code points, named "[unichr x n]" as Numba names the element; its elements read
+ * as str (a[i], iteration) and take a str (a[i] = s). */
+const Type *ty_chars(int64_t n);
+bool ty_is_chars(const Type *t);   /* t is such a record */
 const Type *ty_recdtype(const Type *rec);
 const Type *ty_generator(const Type *yields);
 /* A jitclass's instance type (typeinfer/jitclass.c for its typing rules), made once per class

@@ -170,7 +170,7 @@ class Array(Type):
     """Array(float64, 2, "C"): dtype, ndim, layout (C, F or A, any strides)."""
 
     def __init__(self, dtype, ndim, layout="A", readonly=False, aligned=True):
-        if not isinstance(dtype, Record):
+        if not isinstance(dtype, (Record, UnicodeCharSeq)):
             dtype = _scalar(dtype, "an array's dtype")
         if not isinstance(ndim, int) or not 0 <= ndim <= 32:
             raise TypeError(f"an array's ndim is an int from 0 to 32, not {ndim!r}")
@@ -211,11 +211,16 @@ class NestedArray(Array):
 
 
 class UnicodeCharSeq(Type):
-    """A record's string field ('name', 'U8'): count code points, read as a str."""
+    """A record's string field ('name', 'U8') or a string array's element: count code points,
+    read as a str."""
 
     def __init__(self, count):
         self.count = int(count)
+        self.bitwidth = 32 * self.count
         super().__init__(f"[unichr x {self.count}]")
+
+    def __repr__(self):
+        return f"UnicodeCharSeq({self.count})"
 
 
 class BaseTuple(Type):
@@ -536,6 +541,8 @@ def _build(desc):
     if kind == "recarray":
         _, rec, ndim, layout, readonly, unaligned = desc
         r = _build(rec)
+        if list(r.fields) == [""]:   # a string array: array([unichr x 8], 1d, C)
+            return Array(r.fields[""][0], ndim, layout, readonly, not unaligned)
         return Array(Record(r.fields, r.size, aligned_struct=r.aligned_struct), ndim, layout, readonly, not unaligned)
     if kind == "str":
         return unicode_type
