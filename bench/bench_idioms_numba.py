@@ -2833,6 +2833,24 @@ def segment_max_by_label(labels, v, m):
 """, _a_segmax)
 
 
+def _a_labels(small):
+    names = np.array(["north", "south", "east", "west", "centre", "unknown"])
+    return names[_rng(231).integers(0, 6, 60 if small else 200000)], np.array(["east", "west", "north"])
+
+
+kernel("string_labels_to_codes", """
+def string_labels_to_codes(labels, names):
+    out = np.empty(labels.size, np.int64)
+    for i in range(labels.size):
+        out[i] = -1
+        for j in range(names.size):
+            if labels[i] == names[j]:
+                out[i] = j
+                break
+    return out
+""", _a_labels)
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 
