@@ -2851,6 +2851,32 @@ def string_labels_to_codes(labels, names):
 """, _a_labels)
 
 
+kernel("fastmath_std", """
+def fastmath_std(x):
+    m = 0.0
+    for i in range(x.shape[0]):
+        m += x[i]
+    m /= x.shape[0]
+    s = 0
+    for i in range(x.shape[0]):
+        s += (x[i] - m) ** 2
+    return (s / x.shape[0]) ** 0.5
+""", lambda small: (_rng(232).standard_normal(50 if small else 400000),), fastmath=True)
+
+
+kernel("fastmath_row_distances", """
+def fastmath_row_distances(P, q):
+    out = np.empty(P.shape[0])
+    for i in range(P.shape[0]):
+        s = 0.0
+        for j in range(P.shape[1]):
+            d = P[i, j] - q[j]
+            s += d * d
+        out[i] = math.sqrt(s)
+    return out
+""", lambda small: (_rng(233).standard_normal((30 if small else 100000, 5)), np.ones(5)), fastmath=True)
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

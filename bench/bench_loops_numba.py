@@ -41,13 +41,14 @@ def registry(new_ns):
     kernels = []   # (name, python_function, make_args)
     meta_of = {}   # name -> dict(src=..., parallel=..., mutates=..., stat_atol=...)
 
-    def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None):
-        """Register a kernel. `src` defines a function called `name` plus any helpers."""
+    def kernel(name, src, make_args, parallel=False, mutates=False, stat_atol=None, fastmath=False):
+        """Register a kernel. `src` defines a function called `name` plus any helpers (fastmath:
+        each compiled with fastmath=True)."""
         src = textwrap.dedent(src)
         ns = new_ns("python")
         exec(compile(src, "<kernel %s>" % name, "exec"), ns)
         kernels.append((name, ns[name], make_args))
-        meta_of[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol)
+        meta_of[name] = dict(src=src, parallel=parallel, mutates=mutates, stat_atol=stat_atol, fastmath=fastmath)
 
     def build(name, backend):
         """Return the jitted entry function of kernel `name` for backend 'ember' or 'numba'."""
@@ -60,10 +61,10 @@ def registry(new_ns):
         # replace every function defined by the source with its jitted dispatcher, so that
         # helper and recursive calls are looked up as dispatchers at compile time
         for k in funcs:
+            opts = dict(fastmath=True) if meta["fastmath"] else {}
             if k == name and meta["parallel"]:
-                ns[k] = mod.njit(parallel=True)(ns[k])
-            else:
-                ns[k] = mod.njit(ns[k])
+                opts["parallel"] = True
+            ns[k] = mod.njit(**opts)(ns[k])
         return ns[name]
 
     return kernels, meta_of, kernel, build

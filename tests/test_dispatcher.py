@@ -381,6 +381,26 @@ def test_fastmath_reassociates_but_keeps_nan():
     assert njit(fastmath={"reassoc", "contract"})(_nan_guards)(2.5)[0] == 2
 
 
+def _std_rows(a):
+    out = np.zeros(a.shape[0] + 1)
+    for i in range(a.shape[0]):   # an inner reduction: one vector per trip
+        s = 0
+        for j in range(a.shape[1]):
+            s += (a[i, j] - 0.5) ** 2
+        out[i] = s
+    t = 0.0
+    for k in range(a.size):       # a loop inside no other: interleaved partial sums
+        t += a.flat[k] * 0.5
+    out[-1] = t
+    return out
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (1, 1), (3, 7), (5, 33), (2, 70), (1, 257)])
+def test_fastmath_reductions_of_every_length(shape):
+    a = np.random.default_rng(sum(shape)).random(shape)
+    np.testing.assert_allclose(njit(fastmath=True)(_std_rows)(a), _std_rows(a), rtol=1e-12)
+
+
 @pytest.mark.parametrize("sig,fn,arg,want", [
     ("int64(float64)", lambda x: x * 1.5, 3.0, 4), ("int64(float64)", lambda x: -x * 1.5, 3.0, -4),
     ("boolean(int64)", lambda x: x % 3, 4, True), ("boolean(float64)", lambda x: x - 1.0, 1.0, False),
