@@ -461,9 +461,10 @@ static LLVMValueRef inner_state(Lower *L, LLVMTypeRef st, LLVMValueRef state) {
 static LLVMValueRef iter_more(Lower *L, const Type *it, LLVMValueRef state) {
     LLVMTypeRef st = cg_iter_state_type(L, it);
     if (it->kind == TY_ITER) return iter_more(L, it->iter_of, inner_state(L, st, state));
-    if (it->kind == TY_ZIP) {
+    if (it->kind == TY_ZIP) {   /* (enumerate's count runs 2**62 trips: only its iterable can end the loop, which
+                                 * then is a counted loop of that iterable's) */
         LLVMValueRef more = LLVMConstInt(L->i1, 1, 0);
-        for (int i = 0; i < it->n; i++)
+        for (int i = ty_is_enumerate(it); i < it->n; i++)
             more = LLVMBuildAnd(L->b, more, iter_more(L, it->elems[i], cg_field(L, st, state, (unsigned)i)), "");
         return more;
     }

@@ -375,10 +375,15 @@ static bool holds_container(const Type *t) {
  * (a binary search, a quicksort) keeps its tail calls; and a helper called in a loop takes and
  * drops no reference to each array it is given (two atomic operations each: rk4_lorenz_alloc
  * calls _lorenz(s, p) four times a step). NULL when no variable is. */
-/* Whether instruction x gives variable x->imm a value other than its parameter (a store of
- * anything else, or del). */
-static bool reassigns(Function *fn, const Instr *x) {
-    return (x->op == IR_STOREVAR || x->op == IR_DELVAR) && !(x->op == IR_STOREVAR && fn->instrs[x->args[0]]->op == IR_ARG);
+/* Whether instruction x gives variable x->imm a value other than a parameter (a store of
+ * anything else, or del): a parameter itself, or the value of a variable that holds one
+ * (borrowed so far; NULL: a parameter only), as the stack copies Python makes around a
+ * conditional expression do
+ * (`a[i, j] += f(a[i - 1, j] if i else 0.0)` keeps `a` on the stack across the branches). */
+static bool reassigns(Function *fn, const Instr *x, const bool *borrowed) {
+    if (x->op != IR_STOREVAR && x->op != IR_DELVAR) return false;
+    const Instr *v = x->op == IR_STOREVAR ? fn->instrs[x->args[0]] : NULL;
+    return !v || !(v->op == IR_ARG || (borrowed && v->op == IR_LOADVAR && borrowed[v->imm]));
 }
 
 bool *cg_borrowed_parameters(Lower *L) {
@@ -389,9 +394,15 @@ bool *cg_borrowed_parameters(Lower *L) {
     bool *borrowed = ctx_alloc(L->ctx, sizeof(bool) * (size_t)(fn->nvars + 1));
     if (!borrowed) return NULL;
     for (int v = 0; v < fn->nvars; v++) borrowed[v] = ti->vartypes[v] && cg_has_refs(L, ti->vartypes[v]);
-    for (int i = 0; i < fn->ninstrs; i++) {
-        Instr *x = fn->instrs[i];
-        if (x && reassigns(fn, x)) borrowed[x->imm] = false;
+    for (bool changed = true; changed;) {   /* until no copy of a variable that lost it keeps it */
+        changed = false;
+        for (int i = 0; i < fn->ninstrs; i++) {
+            Instr *x = fn->instrs[i];
+            if (x && (x->op == IR_STOREVAR || x->op == IR_DELVAR) && borrowed[x->imm] && reassigns(fn, x, borrowed)) {
+                borrowed[x->imm] = false;
+                changed = true;
+            }
+        }
     }
     return borrowed;
 }
@@ -490,7 +501,7 @@ bool *cg_borrowed_loop_items(Lower *L, bool *borrowed) {
             int lv = val && val->op == IR_ITERVALUE ? iterated_list_var(L, val->args[0], seen, enumerated) : -1;
             ok = lv >= 0 && lv < fn->nparams;
             for (int k = 0; ok && k < fn->ninstrs; k++)   /* the list's variable: only its parameter */
-                ok = !(fn->instrs[k] && fn->instrs[k]->imm == lv && reassigns(fn, fn->instrs[k]));
+                ok = !(fn->instrs[k] && fn->instrs[k]->imm == lv && reassigns(fn, fn->instrs[k], NULL));
             stores++;
         }
         if (!ok || !stores) continue;

@@ -112,3 +112,42 @@ def test_no_references_counted_in_a_helper():
     body = body[:body.index("\n}\n")]
     assert "ember._lorenz" in body.split("\n")[0]
     assert body.count("atomicrmw") == 0
+
+
+@njit
+def _soft_min(a, b, c):
+    m = min(min(a, b), c)
+    return m - np.log(np.exp(m - a) + np.exp(m - b) + np.exp(m - c))
+
+
+@njit
+def _accumulate(cum, d):
+    """`cum` is kept on Python's stack across each conditional expression: stack copies of a
+    parameter are borrowed too."""
+    for i in range(d.shape[0]):
+        for j in range(d.shape[1]):
+            cum[i, j] = d[i, j]
+            if i + j:
+                cum[i, j] += _soft_min(cum[i - 1, j] if i else np.inf, cum[i, j - 1] if j else np.inf,
+                                       cum[i - 1, j - 1] if i * j else np.inf)
+    return cum
+
+
+def accumulate_fresh(d):
+    return _accumulate(np.full(d.shape, np.inf), d)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (6, 2)])
+def test_stack_copies_of_a_parameter(shape):
+    check(accumulate_fresh, np.random.default_rng(shape[0]).random(shape))
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's generated code")
+def test_no_references_counted_for_stack_copies():
+    """Only the returned reference is taken: none for the stack copies, none dropped."""
+    _accumulate(np.ones((2, 2)), np.ones((2, 2)))
+    text = _accumulate.inspect_llvm()
+    text = "\n".join(text.values()) if isinstance(text, dict) else text
+    body = text[text.index("define"):]
+    body = body[:body.index("\n}\n")]
+    assert body.count("atomicrmw sub") == 0 and body.count("atomicrmw add") == 1   # the returned reference only (46 before)

@@ -181,3 +181,17 @@ def test_wraps_of_blocks_lowered_into_their_predecessor():
     for c in (1, -1):
         check(flip_if_both, rng.standard_normal(50), idx, c)
         check(update_if_both, rng.standard_normal(50), idx, c)
+
+
+def enumerate_indices(a, start):
+    s = 0.0
+    for k, x in enumerate(range(4, -1, -1), start):
+        s += a[k] * (x + 1)   # k from enumerate: >= 0 only when start is
+    for k, v in enumerate(a):
+        s += a[k - 1] * v
+    return s
+
+
+@pytest.mark.parametrize("start", [0, 2, -3, -7])
+def test_enumerate_counts_wrap_only_below_zero(start):
+    check(enumerate_indices, np.arange(1.0, 13.0), start)

@@ -416,6 +416,26 @@ static bool range_nonneg(Facts *s, int iterable) {
     return n == 1 || (n == 2 && nn(s, r->args[1])) || (n == 3 && nn(s, r->args[1]) && nn(s, r->args[3]));
 }
 
+/* enumerate(x) or enumerate(x, start): its counts are >= 0 when start is. */
+static bool enumerate_nonneg(Facts *s, int iterable) {
+    TypeInfo *ti = s->ti;
+    Instr *r = ti->fn->instrs[iterable];
+    const CallInfo *ci = r->op == IR_CALL ? ti->calls[r->id] : NULL;
+    if (!ci || ci->kind != CALL_BUILTIN || ci->builtin != BI_ENUMERATE || r->nkw) return false;
+    return r->nargs == 2 || (r->nargs == 3 && nn(s, r->args[2]));
+}
+
+/* An iterator of values >= 0: over such a range, or an enumerate whose counts are (its
+ * iterator's facts are the counts'). */
+static bool iter_nonneg(Facts *s, int iterable) { return range_nonneg(s, iterable) || enumerate_nonneg(s, iterable); }
+
+/* `for k, x in enumerate(...)`: k, the first item of the iterator's value, when its counts are >= 0. */
+static bool enumerate_count(Facts *s, Instr *in) {
+    Instr *x = s->ti->fn->instrs[in->args[0]];
+    const Type *it = x->op == IR_ITERVALUE ? s->ti->vtypes[x->args[0]] : NULL;
+    return in->imm == 0 && it && it->kind == TY_ITER && ty_is_enumerate(it->iter_of) && nn(s, x->args[0]);
+}
+
 static bool array_attr(TypeInfo *ti, int v, const char *const *names) {
     Instr *x = ti->fn->instrs[v];
     if (x->op != IR_GETATTR || !ti->vtypes[x->args[0]] || ti->vtypes[x->args[0]]->kind != TY_ARRAY) return false;
@@ -442,10 +462,11 @@ static bool nonneg_rule(Facts *s, Instr *in) {
     case IR_CONST: return in->c.kind == K_INT && in->c.i >= 0;
     case IR_LOADVAR: return s->var[in->imm];
     case IR_COPY: case IR_UNWRAP: return nn(s, in->args[0]);
-    case IR_GETITER: return range_nonneg(s, in->args[0]);   /* an iterator: its values are */
+    case IR_GETITER: return iter_nonneg(s, in->args[0]);   /* an iterator: its values are */
     case IR_ITERVALUE: return nn(s, in->args[0]);
     case IR_GETATTR: return array_attr(ti, in->id, sizes);
-    case IR_GETITEM: case IR_UNPACK: return array_attr(ti, in->args[0], shape);   /* n = a.shape[0]; n, m = a.shape */
+    case IR_GETITEM: case IR_UNPACK:   /* n = a.shape[0]; n, m = a.shape */
+        return array_attr(ti, in->args[0], shape) || (in->op == IR_UNPACK && enumerate_count(s, in));
     case IR_BINOP: {
         bool a = nn(s, in->args[0]), b = nn(s, in->args[1]);
         switch (in->imm) {
@@ -468,7 +489,8 @@ static bool is_float(const Type *t) { return t == ty_float64; }
 /* ints, and iterators over ranges (the facts of their values: a loop's iterator passes through
  * the variables that carry the stack between blocks) */
 static bool is_int_or_range_iter(const Type *t) {
-    return t == ty_int64 || t == ty_bool || (t && t->kind == TY_ITER && t->iter_of == ty_range);
+    return t == ty_int64 || t == ty_bool ||
+           (t && t->kind == TY_ITER && (t->iter_of == ty_range || ty_is_enumerate(t->iter_of)));
 }
 
 /* The greatest fixed point of `rule` over the values and variables whose type is a candidate:

@@ -646,6 +646,8 @@ const Type *ty_zip(int n, const Type *const *iterables, bool enumerate) {
     return aggregate(TY_ZIP, n, iterables, name, NULL);
 }
 
+bool ty_is_enumerate(const Type *t) { return t->kind == TY_ZIP && !strncmp(t->name, "enumerate(", 10); }
+
 static const Type *aggregate(TypeKind kind, int n, const Type *const *elems, const char *given_name, PyObject *obj) {
     for (int i = 0; i < ntable; i++) {
         Type *t = table[i];

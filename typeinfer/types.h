@@ -190,6 +190,7 @@ bool ty_is_namedtuple_class(PyObject *cls);
 int ty_namedtuple_field(const Type *t, const char *name);   /* a field's index, or -1 */
 const Type *ty_iter(const Type *iterable);
 const Type *ty_zip(int n, const Type *const *iterables, bool enumerate);
+bool ty_is_enumerate(const Type *t);   /* an enumerate(x): zip of a counting range and x */
 const Type *ty_object(TypeKind kind, PyObject *obj, int builtin);   /* module/function/... types */
 const Type *ty_exc(PyObject *cls, int nargs, const Type *const *args);   /* cls(*args) */
 const Type *ty_cfunc(PyObject *obj, const char *sig, const char *symbol);
