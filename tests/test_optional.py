@@ -6,7 +6,7 @@ value (TypeError where it is None, as Numba's implicit cast)."""
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, errors, impl, numba_xfail
+from difftest import ON_NUMBA, check, errors, impl, jit, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 njit = impl.njit
@@ -479,3 +479,56 @@ def test_a_signature_takes_an_optional_result_as_its_value():
         k(-1)
     with pytest.raises(errors.TypingError):   # a `return None` itself is refused, as Numba
         impl.njit("float64(int64)")(returns_none_itself)
+
+
+# A variable set to None, then given a value in a loop, read after `is not None` in code typed
+# before the loop's body (xarray-spatial's zonal _area_connectivity).
+def first_positive_into(out, vals):
+    assigned = None
+    for j in range(vals.shape[0]):
+        if vals[j] > 0:
+            assigned = vals[j]
+            break
+    if assigned is not None:
+        out[0] = assigned
+    return out
+
+
+def last_positive_doubled(vals):
+    assigned = None
+    for j in range(vals.shape[0]):
+        if vals[j] > 0:
+            assigned = vals[j]
+    if assigned is not None:
+        t = assigned
+        return t * 2.0
+    return -1.0
+
+
+def unguarded_after_loop(vals):
+    x = None
+    for j in range(vals.shape[0]):
+        if vals[j] > 0:
+            x = vals[j]
+    return x * 2.0   # TypeError where no value is positive
+
+
+@pytest.mark.parametrize("vals", [[0.0, 2.5, 3.0], [-1.0, -2.0], [], [4.0]])
+def test_none_then_a_value_in_a_loop(vals):
+    v = np.array(vals)
+    check(first_positive_into, np.zeros(2), v)
+    check(last_positive_doubled, v)
+    check(unguarded_after_loop, v)
+
+
+def grows_from_itself(n):
+    x = None
+    for _ in range(n):
+        x = x + 1
+    return x
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's message")
+def test_none_that_only_its_own_use_could_change_says_why():
+    with pytest.raises(errors.TypingError, match="cannot add none and int64"):
+        jit(grows_from_itself)(3)

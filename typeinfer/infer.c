@@ -704,12 +704,55 @@ static bool zerod_and_scalar(const Type *x, const Type *y) {
 
 /* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
  * type the function anew), or -1 on an error. */
+/* The variable a value reads (through UNWRAPs and copies: the function may be typed again from
+ * the start), or -1. */
+static int var_read(Function *fn, const Instr *x) {
+    while (x->op == IR_UNWRAP || x->op == IR_COPY) x = fn->instrs[x->args[0]];
+    return x->op == IR_LOADVAR ? x->imm : -1;
+}
+
+/* Whether variable var, None so far, may become an OptionalType: a store of another value (typed
+ * or not yet), or of a variable that may. */
+static bool var_may_grow(TypeInfo *ti, int var, int depth) {
+    Function *fn = ti->fn;
+    for (int i = 0; i < fn->ninstrs && depth < 8; i++) {
+        const Instr *st = fn->instrs[i];
+        if (!st || st->op != IR_STOREVAR || st->imm != var) continue;
+        const Type *t = ti->vtypes[st->args[0]];
+        int from = var_read(fn, fn->instrs[st->args[0]]);
+        if (!t || t->kind != TY_NONE || (from >= 0 && from != var && var_may_grow(ti, from, depth + 1))) return true;
+    }
+    return false;
+}
+
+/* Whether an operand of `in` is None read from a variable that may yet become an OptionalType:
+ * `x = None`, a loop storing a float into x, then `x * 2.0` after `if x is not None` in a block
+ * typed before the loop's. An operation that cannot take None waits for the variable's type. */
+static bool none_may_grow(TypeInfo *ti, const Instr *in) {
+    if (in->op != IR_BINOP && in->op != IR_UNOP && in->op != IR_SETITEM && in->op != IR_GETITEM) return false;
+    for (int k = 0; k < in->nargs; k++) {
+        const Type *t = ti->vtypes[in->args[k]];
+        int var = t && t->kind == TY_NONE ? var_read(ti->fn, ti->fn->instrs[in->args[k]]) : -1;
+        if (var >= 0 && var_may_grow(ti, var, 0)) return true;
+    }
+    return false;
+}
+
+static int type_now(TypeInfo *ti, Instr *in, bool *changed);
+
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
+    for (int i = 0; i < in->nargs; i++)
+        if (!ti->vtypes[in->args[i]]) return 0;   /* wait for the argument's type */
+    if (uses_optional(ti, in)) return 0;   /* typed again once an UNWRAP reads the value */
+    if (none_may_grow(ti, in)) return 0;
+    return type_now(ti, in, changed);
+}
+
+/* type_instr once its arguments are typed. */
+static int type_now(TypeInfo *ti, Instr *in, bool *changed) {
     const Type *args[256];
     int n = in->nargs;
-    for (int i = 0; i < n; i++)
-        if (!(args[i] = ti->vtypes[in->args[i]])) return 0;   /* wait for the argument's type */
-    if (uses_optional(ti, in)) return 0;   /* typed again once an UNWRAP reads the value */
+    for (int i = 0; i < n; i++) args[i] = ti->vtypes[in->args[i]];
     const Type *t = NULL;
     int dunder = ti_class_operator(ti, in, args, &t);   /* obj + x, obj[i]: its class's method (jitclass.c) */
     if (dunder < 0) return -1;
@@ -1059,6 +1102,12 @@ static int untyped(TypeInfo *ti, Instr *def) {
                          "no return path that does not recurse", fn->name);
     if (def->op == IR_GETATTR && ti->vtypes[def->args[0]] && ti->vtypes[def->args[0]]->kind == TY_NONE)
         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "None has no attribute '%s'", def->str);
+    bool typed = true;
+    for (int k = 0; k < def->nargs; k++) typed &= ti->vtypes[def->args[k]] != NULL;
+    if (typed && none_may_grow(ti, def)) {   /* x = x + 1 after x = None: waited for x, which only it could change */
+        bool changed = false;
+        if (type_now(ti, def, &changed)) return -1;
+    }
     if (def->op == IR_LOADVAR)
         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "variable '%s' is used before it is assigned",
                          fn->varnames[def->imm]);
