@@ -528,6 +528,7 @@ LLVMValueRef cg_rt_status_call(Lower *L, const char *name, LLVMTypeRef rett, LLV
  * when it is 1-d of that dtype, else a fresh C copy. */
 LLVMValueRef cg_sum_squares(Lower *L, LLVMValueRef data, LLVMValueRef n, LLVMValueRef stride, int dt);   /* as doubles */
 void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
+void cg_flat_lane_read(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride);
 LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt);   /* v as a value of dtype dt (an int8 wraps) */
 
 /* lower_linalg.c */

@@ -87,6 +87,47 @@ void cg_flat_lane(Lower *L, const Type *at, LLVMValueRef a, int dt, LLVMValueRef
     *data = cg_arr_data(L, a);
 }
 
+/* cg_flat_lane for reading the elements of a 2-d array of other strides (a window a[y-1:y+2,
+ * x-1:x+2]) once, in C order: up to 64 are copied to the frame's stack, more to a new C array
+ * (np.nanmean of a 3x3 window per pixel allocated and freed a copy for each). */
+void cg_flat_lane_read(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef *data, LLVMValueRef *n, LLVMValueRef *stride) {
+    enum { SMALL = 64 };
+    if (at->ndim != 2 || at->layout == 'C' || at->unaligned) {
+        cg_flat_lane(L, at, a, -1, data, n, stride);
+        return;
+    }
+    LLVMTypeRef et = cg_elem_llvm(L, at->dtype);
+    LLVMValueRef rows = cg_arr_shape(L, a, 0), cols = cg_arr_shape(L, a, 1), size = cg_array_size(L, at, a);
+    LLVMValueRef buf = cg_entry_alloca(L, LLVMArrayType2(et, SMALL), "lane.small");
+    LLVMBasicBlockRef small = LLVMAppendBasicBlockInContext(L->c, L->func, "lane.small");
+    LLVMBasicBlockRef big = LLVMAppendBasicBlockInContext(L->c, L->func, "lane.copy");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "lane.read");
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, size, i64c(L, SMALL), ""), small, big);
+    LLVMPositionBuilderAtEnd(L->b, small);
+    LoopCtx li, lj;
+    LLVMValueRef s0 = cg_arr_stride(L, at, a, 0), s1 = cg_arr_stride(L, at, a, 1), base = cg_arr_data(L, a);
+    LLVMValueRef i = cg_loop_begin(L, &li, rows);
+    LLVMValueRef row = cg_gep8(L, base, LLVMBuildMul(L->b, i, s0, "")), at_row = LLVMBuildMul(L->b, i, cols, "");
+    LLVMValueRef j = cg_loop_begin(L, &lj, cols);
+    LLVMValueRef x = LLVMBuildLoad2(L->b, et, cg_gep8(L, row, LLVMBuildMul(L->b, j, s1, "")), "");
+    LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildAdd(L->b, at_row, j, "")};
+    LLVMBuildStore(L->b, x, LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, SMALL), buf, idx, 2, ""));
+    cg_loop_end(L, &lj);
+    cg_loop_end(L, &li);
+    LLVMBasicBlockRef small_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, big);
+    LLVMValueRef bdata, bn, bstride;
+    cg_flat_lane(L, at, a, -1, &bdata, &bn, &bstride);
+    LLVMBasicBlockRef big_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    *data = cg_phi2(L, buf, small_end, bdata, big_end, "lane.data");
+    *n = size;
+    *stride = isz(L, at->dtype);
+    (void)bn, (void)bstride;
+}
+
 /* Element (i) or (i, j) of a 1-d or 2-d array. */
 static LLVMValueRef elem_at(Lower *L, const Type *t, LLVMValueRef a, LLVMValueRef i, LLVMValueRef j) {
     LLVMValueRef idx[2] = {i, j};

@@ -628,7 +628,7 @@ static LLVMValueRef along_axis(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *
             n = cg_array_size(L, at, args[0]);
             stride = i64c(L, ty_dtypes[at->dtype].size);
         } else {
-            cg_flat_lane(L, at, args[0], -1, &data, &n, &stride);
+            cg_flat_lane_read(L, at, args[0], &data, &n, &stride);
         }
         LLVMValueRef v = fold(L, ci, args, types, at->dtype, data, n, stride, true);
         /* a float32 array's result is a float32 value */
