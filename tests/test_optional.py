@@ -532,3 +532,22 @@ def grows_from_itself(n):
 def test_none_that_only_its_own_use_could_change_says_why():
     with pytest.raises(errors.TypingError, match="cannot add none and int64"):
         jit(grows_from_itself)(3)
+
+
+def rolled_from_last(x, n_outer):
+    out = 0.0
+    for _ in range(n_outer):
+        prev = None   # an array from the first inner trip on (aeon's ClaSP)
+        for order in range(3):
+            if order == 0:
+                cur = x.copy()
+            else:
+                cur = np.roll(prev, 1) + x
+            out += cur[0]
+            prev = cur
+    return out
+
+
+def test_none_then_an_array_given_to_a_builtin():
+    check(rolled_from_last, np.arange(5.0), 2)
+    check(rolled_from_last, np.arange(5.0), 0)

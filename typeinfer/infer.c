@@ -727,9 +727,13 @@ static bool var_may_grow(TypeInfo *ti, int var, int depth) {
 
 /* Whether an operand of `in` is None read from a variable that may yet become an OptionalType:
  * `x = None`, a loop storing a float into x, then `x * 2.0` after `if x is not None` in a block
- * typed before the loop's. An operation that cannot take None waits for the variable's type. */
+ * typed before the loop's. An operation that cannot take None, or a builtin's call, waits for the
+ * variable's type. */
 static bool none_may_grow(TypeInfo *ti, const Instr *in) {
-    if (in->op != IR_BINOP && in->op != IR_UNOP && in->op != IR_SETITEM && in->op != IR_GETITEM) return false;
+    const Type *callee = in->op == IR_CALL && in->nargs ? ti->vtypes[in->args[0]] : NULL;
+    if (in->op != IR_BINOP && in->op != IR_UNOP && in->op != IR_SETITEM && in->op != IR_GETITEM && in->op != IR_GETATTR &&
+        !(callee && callee->kind == TY_FUNCTION))   /* a builtin's (np.roll(prev, 1)); a compiled function may take None */
+        return false;
     for (int k = 0; k < in->nargs; k++) {
         const Type *t = ti->vtypes[in->args[k]];
         int var = t && t->kind == TY_NONE ? var_read(ti->fn, ti->fn->instrs[in->args[k]]) : -1;
@@ -1102,12 +1106,6 @@ static int untyped(TypeInfo *ti, Instr *def) {
                          "no return path that does not recurse", fn->name);
     if (def->op == IR_GETATTR && ti->vtypes[def->args[0]] && ti->vtypes[def->args[0]]->kind == TY_NONE)
         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "None has no attribute '%s'", def->str);
-    bool typed = true;
-    for (int k = 0; k < def->nargs; k++) typed &= ti->vtypes[def->args[k]] != NULL;
-    if (typed && none_may_grow(ti, def)) {   /* x = x + 1 after x = None: waited for x, which only it could change */
-        bool changed = false;
-        if (type_now(ti, def, &changed)) return -1;
-    }
     if (def->op == IR_LOADVAR)
         return ctx_error(fn->ctx, DIAG_TYPING, fn, def->loc, "variable '%s' is used before it is assigned",
                          fn->varnames[def->imm]);
@@ -1185,6 +1183,24 @@ TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const
     return ti;
 }
 
+/* Once typing stalls: what waited for a None variable to become an OptionalType is typed with
+ * None (x = x + 1 after x = None waits for x, which only it could change: "cannot add none and
+ * int64"). */
+static int type_waiting(TypeInfo *ti, bool *changed) {
+    Function *fn = ti->fn;
+    for (int b = 0; b < fn->nblocks; b++)
+        for (int i = 0; i < fn->blocks[b]->ninstrs; i++) {
+            Instr *in = fn->blocks[b]->instrs[i];
+            bool typed = true;
+            for (int k = 0; k < in->nargs; k++) typed &= ti->vtypes[in->args[k]] != NULL;
+            if (typed && !uses_optional(ti, in) && none_may_grow(ti, in)) {
+                int rc = type_now(ti, in, changed);
+                if (rc) return rc;
+            }
+        }
+    return 0;
+}
+
 int ti_type_round(TypeInfo *ti, bool *changed) {
     Function *fn = ti->fn;
     for (int b = 0; b < fn->nblocks; b++)
@@ -1238,6 +1254,7 @@ TypeInfo *ti_infer(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, con
         bool changed = false;
         rc = ti_type_round(ti, &changed);
         if (!rc) rc = ti_cycle_round(ti, &changed);
+        if (!rc && !changed) rc = type_waiting(ti, &changed);   /* stalled */
         if (rc || !changed) break;
         if (round == 100) {
             ctx_error(ctx, DIAG_INTERNAL, fn, (Loc){fn->firstline, -1, -1},
