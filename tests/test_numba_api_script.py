@@ -230,3 +230,29 @@ def test_an_overload_asking_for_a_literal_is_refused():
     return its argument unchanged, so it is refused, not run."""
     with pytest.raises(errors.TypingError, match="asks for a literal argument"):
         impl.njit(scaled)(3)
+
+
+ALIAS = '''
+import importlib, importlib.abc, importlib.util, sys
+class Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):   # numba.X is ember.X
+    def find_spec(self, name, path=None, target=None):
+        if name == "numba" or name.startswith("numba."):
+            return importlib.util.spec_from_loader(name, self)
+    def create_module(self, spec):
+        return importlib.import_module("ember" + spec.name[5:])
+    def exec_module(self, module):
+        pass
+sys.meta_path.insert(0, Alias())
+from numba.typed.typedlist import List
+from numba.typed.typeddict import Dict
+from numba.core.types.misc import NoneType
+import numba
+print(List is numba.typed.List, Dict is numba.typed.Dict, NoneType is numba.types.NoneType)
+'''
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember under numba's name")
+def test_submodules_import_under_an_alias():
+    """aeon's `from numba.typed.typedlist import List` under an import alias of ember as numba."""
+    r = subprocess.run([sys.executable, "-c", ALIAS], capture_output=True, text=True)
+    assert r.stdout.split() == ["True", "True", "True"], r.stderr

@@ -204,5 +204,6 @@ def _submodule(name, **names):
     return module
 
 
+__path__ = []   # a package to the import system, so that an alias of ember as numba finds numba.typed.typedlist
 typedlist = _submodule("typedlist", List=List)
 typeddict = _submodule("typeddict", Dict=Dict)
