@@ -1228,6 +1228,11 @@ static int run_block(Fe *fe, Block *b) {
                 in->args[1 + npos + k] = d->args[2 * k + 1];
             }
             in->nkw = nkw;
+            if (d) {   /* the display only carried the keywords: nothing (a dict of 16 or more made for nothing,
+                        * and refused when their types differ) */
+                d->op = IR_TUPLE;
+                d->nargs = d->imm = d->imm2 = 0;
+            }
             PUSH(in->id);
             break;
         }

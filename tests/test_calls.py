@@ -514,3 +514,24 @@ def test_sixteen_keywords_and_big_dict_displays():
     # a display of more than 16 items in parts (DICT_UPDATE): vectorbt's simulate_nb
     check(sixteen_keywords, 1.0)
     check(big_display, 2.0)
+
+
+def _many(a, b=0.0, k0=0.0, k1=0, k2=0, k3=0, k4=0, k5=0, k6=0, k7=0, k8=0, k9=0, k10=0, k11=0, k12=0, k13=None,
+          k14="x", k15=False):
+    return a + b + k0 + k1 * k12 + len(k14) + (0 if k13 is None else k13) + k15
+
+
+_many_jit = jit(_many)
+
+
+def sixteen_keywords(a):
+    """16 or more keyword arguments: CPython builds them as a dict for CALL_FUNCTION_EX (aeon's DBA)."""
+    x = _many_jit(a=a, k0=1.5, k1=2, k2=2, k3=2, k4=2, k5=2, k6=2, k7=2, k8=2, k9=2, k10=2, k11=2, k12=3, k13=None,
+                  k14="abc", k15=True)
+    y = _many_jit(a, 2.0, k0=1.5, k1=2, k2=2, k3=2, k4=2, k5=2, k6=2, k7=2, k8=2, k9=2, k10=2, k11=2, k12=3,
+                  k13=7, k14="abcd", k15=False)
+    return x, y
+
+
+def test_sixteen_or_more_keyword_arguments():
+    check(sixteen_keywords, 1.0)
