@@ -634,3 +634,17 @@ def test_reshape_messages_are_numpys():
             ember_njit(lambda a, s: a.reshape(s))(np.arange(8.0), shape)
         with pytest.raises(ValueError, match=text):
             np.arange(8.0).reshape(shape)
+
+
+def array_of_list_dtype_none(n, k, dtype=None):
+    return (np.array([n ** (i - 1) for i in range(k, 0, -1)], dtype=dtype), np.asarray([1.5, 2.0], dtype=dtype),
+            np.array([[1, 2], [3, 4]], dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", [None, np.float32, np.uint8])
+def test_array_of_a_list_with_dtype_none(dtype):
+    """dtype=None (a default left as it is): the items' own dtype, as NumPy (cogent3)."""
+    if dtype is None:
+        check(array_of_list_dtype_none, 4, 3)
+    else:
+        check(array_of_list_dtype_none, 4, 3, dtype)

@@ -526,8 +526,10 @@ int ti_type_container_builtin(TypeInfo *ti, Instr *in, int bid, const Type **arg
     }
     int want = -1;   /* np.array(l, dtype) of a list: that dtype */
     if ((bid == BI_NP_ARRAY || bid == BI_NP_ASARRAY) && (npos == 2 || (npos == 1 && in->nkw == 1 && !strcmp(in->kwnames[0], "dtype")))) {
-        want = args[1] == ty_str ? ti_dtype_of_name(ti_const_str(ti, in->args[2])) : ti_dtype_arg(args[1]);
-        if (want < 0) return ERR(in, "np.%s(): dtype must be a NumPy type such as np.float64 (got %s)", name, args[1]->name);
+        if (args[1]->kind != TY_NONE) {   /* (dtype=None: the items' own, cogent3's coord_conversion_coeffs) */
+            want = args[1] == ty_str ? ti_dtype_of_name(ti_const_str(ti, in->args[2])) : ti_dtype_arg(args[1]);
+            if (want < 0) return ERR(in, "np.%s(): dtype must be a NumPy type such as np.float64 (got %s)", name, args[1]->name);
+        }
         npos = 1;
     } else if (in->nkw && bid != BI_SORTED && bid != BI_MIN && bid != BI_MAX) {
         return ERR(in, "%s() takes no keyword arguments", name);
