@@ -441,3 +441,19 @@ def test_unpack_array_rows():
     length other than the names' count, as NumPy's iteration gives."""
     check_all(unpack_rows, [(sample("float64", (2, 3)), sample("int64", (3,))), (sample("float64", (3, 3)), sample("int64", (3,))),
                             (sample("float32", (2, 0)), sample("int64", (2,)))])
+
+
+def sections_kept(a, idx):
+    return np.split(a, idx), np.array_split(a, 3)
+
+
+def test_sections_outlive_the_callers_array():
+    """The sections of a caller's array share one block holding it: dropping the array in Python
+    leaves them valid."""
+    a = np.arange(20.0)
+    got = jit(sections_kept)(a, np.array([3, 9, 15]))
+    del a
+    import gc
+    gc.collect()
+    assert [list(p) for p in got[0]] == [list(p) for p in np.split(np.arange(20.0), [3, 9, 15])]
+    assert [list(p) for p in got[1]] == [list(p) for p in np.array_split(np.arange(20.0), 3)]
