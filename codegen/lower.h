@@ -51,6 +51,10 @@ typedef struct Lower {
     } gen;
     bool gen_owned;           /* the next loop over a generator owns it (a builtin consuming it whole) */
     LLVMValueRef *slots;      /* allocas holding owned references */
+    struct {                  /* cg_keep's last block made to hold a caller's ndarray, in func's slot of type t */
+        LLVMValueRef func, slot;
+        const Type *t;
+    } held;
     LLVMValueRef *owner_slot, *owner_val;   /* per value id: the slot cg_own last put its value in, and that value */
     const Type **slot_types;
     int nslots, cap_slots;

@@ -201,6 +201,39 @@ bool cg_has_refs(Lower *L, const Type *t) { return t->kind == TY_EXCVAL ? L->exc
 
 void cg_incref(Lower *L, LLVMValueRef v, const Type *t) { each_ref(L, v, t, true); }
 
+/* A new reference to a block holding v's parent ndarray (v has no block of its own): the block
+ * this frame made last for the same ndarray where there is one (a slot keeps it, one per function
+ * and array type), so that views of one argument stored one by one (`parts.append(a[i:j])`) share
+ * one block rather than each allocating its own. */
+static LLVMValueRef held_block(Lower *L, LLVMValueRef v, const Type *t) {
+    LLVMTypeRef pt = L->ptr;
+    LLVMValueRef parent = LLVMBuildExtractValue(L->b, v, 1, "");
+    if (t->kind != TY_ARRAY || (L->held.func == L->func && L->held.t != t))
+        return cg_call(L, "ember_rt_array_hold", L->ptr, &pt, &parent, 1);
+    if (L->held.func != L->func) {
+        L->held.func = L->func;
+        L->held.t = t;
+        L->held.slot = cg_new_slot(L, t);
+    }
+    LLVMValueRef cached = LLVMBuildLoad2(L->b, cg_type(L, t), L->held.slot, "held"), cmi = cg_arr_meminfo(L, cached);
+    LLVMValueRef same = LLVMBuildAnd(L->b, LLVMBuildIsNotNull(L->b, cmi, ""),
+                                     LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildExtractValue(L->b, cached, 1, ""), parent, ""), "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef fresh = LLVMAppendBasicBlockInContext(L->c, L->func, "hold.new");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "held");
+    LLVMBuildCondBr(L->b, same, join, fresh);
+    LLVMPositionBuilderAtEnd(L->b, fresh);
+    LLVMValueRef block = cg_call(L, "ember_rt_array_hold", L->ptr, &pt, &parent, 1);
+    cg_decref(L, cached, t);   /* the slot's reference to the block of another ndarray */
+    LLVMBuildStore(L->b, LLVMBuildInsertValue(L->b, v, block, 0, ""), L->held.slot);   /* the slot's reference */
+    LLVMBasicBlockRef fresh_end = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    LLVMValueRef mi = cg_phi2(L, cmi, from, block, fresh_end, "held.mi");
+    LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);   /* the caller's */
+    return mi;
+}
+
 /* cg_incref for a value stored where it may outlive the call (a list, dict or set item): an array
  * over a caller's NumPy memory (no block of ours, only its parent ndarray) gets a block that holds
  * the parent (ember_rt_array_hold), so the container keeps that memory alive after the call and
@@ -223,9 +256,8 @@ LLVMValueRef cg_keep(Lower *L, LLVMValueRef v, const Type *t) {
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "kept");
     LLVMBuildCondBr(L->b, LLVMBuildIsNull(L->b, mi, ""), hold, count);
     LLVMPositionBuilderAtEnd(L->b, hold);
-    LLVMTypeRef pt = L->ptr;
-    LLVMValueRef parent = LLVMBuildExtractValue(L->b, v, 1, "");
-    LLVMValueRef held = cg_call(L, "ember_rt_array_hold", L->ptr, &pt, &parent, 1);
+    LLVMValueRef held = held_block(L, v, t);
+    hold = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, count);
     LLVMBuildAtomicRMW(L->b, LLVMAtomicRMWBinOpAdd, mi, i64c(L, 1), LLVMAtomicOrderingMonotonic, 0);

@@ -151,3 +151,23 @@ def test_no_references_counted_for_stack_copies():
     body = text[text.index("define"):]
     body = body[:body.index("\n}\n")]
     assert body.count("atomicrmw sub") == 0 and body.count("atomicrmw add") == 1   # the returned reference only (46 before)
+
+
+def views_kept(a, b, n):
+    """Views of two arguments stored in turn: each argument's views share one block holding it."""
+    out = []
+    for i in range(n):
+        out.append(a[i:i + 2])
+        out.append(b[i:])
+        out.append(a[:i + 1])
+    return out
+
+
+def test_views_of_arguments_in_a_list():
+    a, b = np.arange(10.0), np.arange(5.0, 15.0)
+    got = jit(views_kept)(a, b, 6)
+    want = views_kept(a, b, 6)
+    del a, b
+    import gc
+    gc.collect()
+    assert [list(x) for x in got] == [list(x) for x in want]
