@@ -918,7 +918,34 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
     explain_object(v, name, buf, len);
 }
 
+/* The type of a NumPy scalar of exactly a builtin scalar type, as rt_typeof_argument gives it
+ * (np.int32: int32, np.int64: int64, np.float32: float32), or NULL: the call path's shortcut past
+ * the checks for every other kind of value. */
+static const Type *numpy_scalar_type(PyTypeObject *tp) {
+    const struct { PyTypeObject *tp; int dt; } exact[] = {   /* (NumPy's API table holds the types) */
+        {&PyBoolArrType_Type, DT_BOOL},     {&PyByteArrType_Type, DT_INT8},       {&PyShortArrType_Type, DT_INT16},
+        {&PyIntArrType_Type, DT_INT32},     {&PyLongArrType_Type, DT_INT64},      {&PyLongLongArrType_Type, DT_INT64},
+        {&PyUByteArrType_Type, DT_UINT8},   {&PyUShortArrType_Type, DT_UINT16},   {&PyUIntArrType_Type, DT_UINT32},
+        {&PyULongArrType_Type, DT_UINT64},  {&PyULongLongArrType_Type, DT_UINT64}, {&PyFloatArrType_Type, DT_FLOAT32},
+        {&PyDoubleArrType_Type, DT_FLOAT64}, {&PyCFloatArrType_Type, DT_COMPLEX64}, {&PyCDoubleArrType_Type, DT_COMPLEX128},
+    };
+    for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++) {
+        if (exact[k].tp != tp) continue;
+        int dt = exact[k].dt;
+        if (dt == DT_BOOL) return ty_bool;
+        if (dt == DT_INT64) return ty_int64;
+        if (dt == DT_UINT64) return ty_uint64;
+        if (dt == DT_FLOAT64) return ty_float64;
+        if (dt == DT_COMPLEX128) return ty_complex128;
+        if (dt == DT_FLOAT32) return ty_float32;
+        return ty_state->narrow[dt];
+    }
+    return NULL;
+}
+
 const Type *rt_typeof_argument(PyObject *v) {
+    const Type *st = numpy_ready() && !PyArray_Check(v) ? numpy_scalar_type(Py_TYPE(v)) : NULL;
+    if (st) return st;
     if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
     if (PyByteArray_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', false, false);   /* a bytearray's, writable */
     const Type *t = rt_typeof(v);
@@ -1155,8 +1182,39 @@ bool rt_is_float_scalar(PyObject *o) {
     return PyFloat_Check(o) || (numpy_ready() && PyArray_IsScalar(o, Floating));
 }
 
+/* The value of a NumPy integer scalar of exactly a builtin type as an int64 (a uint64 by its bits). */
+static bool exact_int_value(PyObject *o, int64_t *v) {
+    PyTypeObject *tp = Py_TYPE(o);
+    if (tp == &PyIntArrType_Type) *v = PyArrayScalar_VAL(o, Int);
+    else if (tp == &PyLongArrType_Type) *v = PyArrayScalar_VAL(o, Long);
+    else if (tp == &PyLongLongArrType_Type) *v = PyArrayScalar_VAL(o, LongLong);
+    else if (tp == &PyUIntArrType_Type) *v = PyArrayScalar_VAL(o, UInt);
+    else if (tp == &PyULongArrType_Type) *v = (int64_t)PyArrayScalar_VAL(o, ULong);
+    else if (tp == &PyULongLongArrType_Type) *v = (int64_t)PyArrayScalar_VAL(o, ULongLong);
+    else if (tp == &PyShortArrType_Type) *v = PyArrayScalar_VAL(o, Short);
+    else if (tp == &PyUShortArrType_Type) *v = PyArrayScalar_VAL(o, UShort);
+    else if (tp == &PyByteArrType_Type) *v = PyArrayScalar_VAL(o, Byte);
+    else if (tp == &PyUByteArrType_Type) *v = PyArrayScalar_VAL(o, UByte);
+    else return false;
+    return true;
+}
+
 int rt_unbox_numpy_scalar(const Type *t, PyObject *o, void *out) {
     if (!numpy_ready() || !PyArray_CheckScalar(o) || PyArray_Check(o)) return 1;
+    int64_t iv;
+    if ((t == ty_int64 || t == ty_uint64) && exact_int_value(o, &iv)) {   /* (no Python int made on the way) */
+        *(int64_t *)out = iv;
+        return 0;
+    }
+    if (t == ty_float64 && Py_TYPE(o) == &PyFloatArrType_Type) {
+        *(double *)out = PyArrayScalar_VAL(o, Float);
+        return 0;
+    }
+    if (t == ty_float64 && exact_int_value(o, &iv) && Py_TYPE(o) != &PyULongArrType_Type &&
+        Py_TYPE(o) != &PyULongLongArrType_Type) {
+        *(double *)out = (double)iv;
+        return 0;
+    }
     if (t == ty_bool && PyArray_IsScalar(o, Bool)) {
         *(unsigned char *)out = PyObject_IsTrue(o) == 1;
         return 0;

@@ -486,3 +486,15 @@ def test_signature_strings_with_type_constructors():
     ro = np.arange(3.0)[::2]
     ro.flags.writeable = False
     assert first(ro) == 0.0
+
+
+@pytest.mark.parametrize("x", [np.int8(-3), np.int16(300), np.int32(-70000), np.int64(2**40), np.uint8(200),
+                               np.uint16(60000), np.uint32(4000000000), np.uint64(2**62 + 5), np.float32(1.25),
+                               np.float64(-2.5), np.bool_(True), np.complex64(1 - 2j), np.longlong(7),
+                               np.ulonglong(9)])
+def test_numpy_scalar_arguments_keep_their_values(x):
+    """Each NumPy scalar type as an argument: the call path's shortcut types and reads it as before."""
+    f = impl.njit(lambda v: v)
+    g = impl.njit(lambda v: v * 2)
+    assert f(x) == x and g(x) == x.item() * 2   # (Numba types uint8 * 2 as int64: no wrap)
+    assert impl.njit("float64(float64)")(lambda v: v)(x.real if x.dtype.kind == "c" else x) == float(x.real)
