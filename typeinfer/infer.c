@@ -702,8 +702,6 @@ static bool zerod_and_scalar(const Type *x, const Type *y) {
     return x->kind == TY_ARRAY && x->ndim == 0 && ty_is_number(y);
 }
 
-/* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
- * type the function anew), or -1 on an error. */
 /* The variable a value reads (through UNWRAPs and copies: the function may be typed again from
  * the start), or -1. */
 static int var_read(Function *fn, const Instr *x) {
@@ -744,6 +742,8 @@ static bool none_may_grow(TypeInfo *ti, const Instr *in) {
 
 static int type_now(TypeInfo *ti, Instr *in, bool *changed);
 
+/* Type one instruction. Returns 0 (its type may still be unknown), TYPE_AGAIN (the IR changed:
+ * type the function anew), or -1 on an error. */
 static int type_instr(TypeInfo *ti, Instr *in, bool *changed) {
     for (int i = 0; i < in->nargs; i++)
         if (!ti->vtypes[in->args[i]]) return 0;   /* wait for the argument's type */
