@@ -245,7 +245,7 @@ const Type *rt_typeof_list(PyObject *v) {
     if (PyList_GET_SIZE(v) == 0) return NULL;
     const Type *e = rt_typeof(PyList_GET_ITEM(v, 0));
     return e && (ty_is_number(e) || e == ty_str || e->kind == TY_TUPLE || e->kind == TY_ARRAY || e->kind == TY_LIST ||
-                 e->kind == TY_CLASS || e->kind == TY_ENUM) ? ty_list(e) : NULL;
+                 e->kind == TY_CLASS || e->kind == TY_ENUM || e == ty_rng) ? ty_list(e) : NULL;
 }
 
 int rt_unbox_list(const Type *t, PyObject *o, void *out) {

@@ -153,3 +153,32 @@ def test_scalar_poisson_draws_are_numpys():
     got = impl.njit(draw_poissons)(np.random.default_rng(7), lams, 300)
     want = draw_poissons(np.random.default_rng(7), lams, 300)
     np.testing.assert_array_equal(got, want)
+
+
+def draw_each(gens, n):
+    out = np.empty((len(gens), n))
+    for i in range(len(gens)):
+        g = gens[i]
+        for j in range(n):
+            out[i, j] = g.random()
+    return out
+
+
+def normal_each(gens, x):
+    out = np.empty(len(gens))
+    for i in impl.prange(len(gens)):
+        out[i] = gens[i].normal() + x
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 3])
+def test_a_list_of_generators(n):
+    """A list of Generators (Generator.spawn's, aeon's RDST): each draws NumPy's numbers and
+    advances in the caller's objects."""
+    a, b = np.random.default_rng(7).spawn(3), np.random.default_rng(7).spawn(3)
+    got = jit(draw_each)(a, n)
+    assert np.array_equal(got, np.array([[g.random() for _ in range(n)] for g in b]).reshape(3, n))
+    assert [g.random() for g in a] == [g.random() for g in b]
+    c, d = np.random.default_rng(8).spawn(4), np.random.default_rng(8).spawn(4)
+    got = jit(normal_each, parallel=True)(c, 1.0)
+    assert np.allclose(got, [g.normal() + 1.0 for g in d])
