@@ -389,6 +389,7 @@ void cg_class_not_none(Lower *L, LLVMValueRef obj, const Type *t, const char *at
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in);
 bool cg_chars_compared(Lower *L, Instr *x);       /* a string array's element read only to be compared */
 LLVMValueRef cg_chars_cmp(Lower *L, Instr *in);   /* such a comparison, the element read in place */
+LLVMValueRef cg_str_order(Lower *L, int op, LLVMValueRef c);   /* lower_str.c: op of a three-way i32 result */
 void cg_fields_setitem(Lower *L, Instr *in);
 LLVMValueRef cg_fields_getattr(Lower *L, Instr *in);
 /* lower_gen.c: generator functions as LLVM coroutines, and their consumers */

@@ -113,9 +113,7 @@ LLVMValueRef cg_chars_cmp(Lower *L, Instr *in) {
     LLVMTypeRef pt[4] = {L->ptr, L->i64, L->ptr, L->i64};
     LLVMValueRef c = cg_call(L, "ember_rt_chars_cmp", L->i32, pt, x, 4);
     cg_mark_reads(L, c);
-    static const LLVMIntPredicate preds[] = {[IRC_LT] = LLVMIntSLT, [IRC_LE] = LLVMIntSLE, [IRC_GT] = LLVMIntSGT,
-                                             [IRC_GE] = LLVMIntSGE, [IRC_EQ] = LLVMIntEQ, [IRC_NE] = LLVMIntNE};
-    return LLVMBuildICmp(L->b, preds[in->imm], c, LLVMConstInt(L->i32, 0, 0), "");
+    return cg_str_order(L, in->imm, c);
 }
 
 LLVMValueRef cg_fields_getitem(Lower *L, Instr *in) {

@@ -103,17 +103,11 @@ void cg_flat_lane_read(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef *d
     LLVMBasicBlockRef big = LLVMAppendBasicBlockInContext(L->c, L->func, "lane.copy");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "lane.read");
     LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntULE, size, i64c(L, SMALL), ""), small, big);
-    LLVMPositionBuilderAtEnd(L->b, small);
-    LoopCtx li, lj;
-    LLVMValueRef s0 = cg_arr_stride(L, at, a, 0), s1 = cg_arr_stride(L, at, a, 1), base = cg_arr_data(L, a);
-    LLVMValueRef i = cg_loop_begin(L, &li, rows);
-    LLVMValueRef row = cg_gep8(L, base, LLVMBuildMul(L->b, i, s0, "")), at_row = LLVMBuildMul(L->b, i, cols, "");
-    LLVMValueRef j = cg_loop_begin(L, &lj, cols);
-    LLVMValueRef x = LLVMBuildLoad2(L->b, et, cg_gep8(L, row, LLVMBuildMul(L->b, j, s1, "")), "");
-    LLVMValueRef idx[2] = {i64c(L, 0), LLVMBuildAdd(L->b, at_row, j, "")};
-    LLVMBuildStore(L->b, x, LLVMBuildInBoundsGEP2(L->b, LLVMArrayType2(et, SMALL), buf, idx, 2, ""));
-    cg_loop_end(L, &lj);
-    cg_loop_end(L, &li);
+    LLVMPositionBuilderAtEnd(L->b, small);   /* a C view over the buffer, assigned a */
+    const Type *ct = ty_array(at->dtype, 2, 'C', false);
+    LLVMValueRef shape[2] = {rows, cols}, strides[2], none = LLVMConstNull(L->ptr);
+    cg_c_strides(L, at->dtype, 2, shape, strides);
+    cg_assign_noalias(L, ct, cg_make_array(L, ct, none, none, buf, shape, strides), at, a);
     LLVMBasicBlockRef small_end = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, big);

@@ -733,20 +733,9 @@ static LLVMValueRef section(Lower *L, const Type *vt, LLVMValueRef a, const Dims
     return view_of(L, vt, a, &D);
 }
 
-/* a with a block of ours holding its memory, a reference in a slot of its own: the sections the
- * list keeps each take a count of it, where a caller's ndarray (no block) made each section a
- * block of its own holding the ndarray (np.split of 1500 sections 2.2x numba's time). */
-static LLVMValueRef held_for_sections(Lower *L, const Type *at, LLVMValueRef a) {
-    LLVMValueRef kept = cg_keep(L, a, at), slot = cg_new_slot(L, at);
-    cg_decref(L, LLVMBuildLoad2(L->b, cg_type(L, at), slot, ""), at);
-    LLVMBuildStore(L->b, kept, slot);
-    return kept;
-}
-
 static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret, *vt = rt->elems[0];
     int nd = at->ndim, ns = ci->dtype, bid = ci->builtin;
-    args[0] = held_for_sections(L, at, args[0]);
     int axis = bid == BI_NP_HSPLIT ? nd > 1 : bid == BI_NP_VSPLIT ? 0 : bid == BI_NP_DSPLIT ? 2 : axis_or(L, in, ci, types, 2, nd, 0);
     Dims S;
     dims_of(L, at, args[0], &S);

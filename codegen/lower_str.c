@@ -130,8 +130,13 @@ LLVMValueRef cg_str_cmp(Lower *L, int op, LLVMValueRef a, LLVMValueRef b) {
     }
     LLVMValueRef c = cg_call(L, "ember_rt_str_cmp", L->i32, pt, x, 2);
     cg_mark_reads(L, c);
+    return cg_str_order(L, op, c);
+}
+
+/* Comparison op (an IRC_*) as it holds for a three-way result c (an i32: -1, 0 or 1). */
+LLVMValueRef cg_str_order(Lower *L, int op, LLVMValueRef c) {
     static const LLVMIntPredicate preds[] = {[IRC_LT] = LLVMIntSLT, [IRC_LE] = LLVMIntSLE, [IRC_GT] = LLVMIntSGT,
-                                             [IRC_GE] = LLVMIntSGE};
+                                             [IRC_GE] = LLVMIntSGE, [IRC_EQ] = LLVMIntEQ, [IRC_NE] = LLVMIntNE};
     return LLVMBuildICmp(L->b, preds[op], c, LLVMConstInt(L->i32, 0, 0), "");
 }
 

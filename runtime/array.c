@@ -920,31 +920,33 @@ void rt_explain_untyped(PyObject *v, const char *name, char *buf, size_t len) {
 
 /* The type of a NumPy scalar of exactly a builtin scalar type, as rt_typeof_argument gives it
  * (np.int32: int32, np.int64: int64, np.float32: float32), or NULL: the call path's shortcut past
- * the checks for every other kind of value. */
+ * the checks for every other kind of value. The table is made once NumPy's API is loaded (it holds
+ * the types); owner: this file, under the GIL. */
 static const Type *numpy_scalar_type(PyTypeObject *tp) {
-    const struct { PyTypeObject *tp; int dt; } exact[] = {   /* (NumPy's API table holds the types) */
-        {&PyBoolArrType_Type, DT_BOOL},     {&PyByteArrType_Type, DT_INT8},       {&PyShortArrType_Type, DT_INT16},
-        {&PyIntArrType_Type, DT_INT32},     {&PyLongArrType_Type, DT_INT64},      {&PyLongLongArrType_Type, DT_INT64},
-        {&PyUByteArrType_Type, DT_UINT8},   {&PyUShortArrType_Type, DT_UINT16},   {&PyUIntArrType_Type, DT_UINT32},
-        {&PyULongArrType_Type, DT_UINT64},  {&PyULongLongArrType_Type, DT_UINT64}, {&PyFloatArrType_Type, DT_FLOAT32},
-        {&PyDoubleArrType_Type, DT_FLOAT64}, {&PyCFloatArrType_Type, DT_COMPLEX64}, {&PyCDoubleArrType_Type, DT_COMPLEX128},
-    };
-    for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++) {
-        if (exact[k].tp != tp) continue;
-        int dt = exact[k].dt;
-        if (dt == DT_BOOL) return ty_bool;
-        if (dt == DT_INT64) return ty_int64;
-        if (dt == DT_UINT64) return ty_uint64;
-        if (dt == DT_FLOAT64) return ty_float64;
-        if (dt == DT_COMPLEX128) return ty_complex128;
-        if (dt == DT_FLOAT32) return ty_float32;
-        return ty_state->narrow[dt];
+    static struct { PyTypeObject *tp; const Type *t; } exact[15];
+    if (!exact[0].tp) {
+        const struct { PyTypeObject *tp; int dt; } dts[15] = {
+            {&PyBoolArrType_Type, DT_BOOL},      {&PyByteArrType_Type, DT_INT8},        {&PyShortArrType_Type, DT_INT16},
+            {&PyIntArrType_Type, DT_INT32},      {&PyLongArrType_Type, DT_INT64},       {&PyLongLongArrType_Type, DT_INT64},
+            {&PyUByteArrType_Type, DT_UINT8},    {&PyUShortArrType_Type, DT_UINT16},    {&PyUIntArrType_Type, DT_UINT32},
+            {&PyULongArrType_Type, DT_UINT64},   {&PyULongLongArrType_Type, DT_UINT64}, {&PyFloatArrType_Type, DT_FLOAT32},
+            {&PyDoubleArrType_Type, DT_FLOAT64}, {&PyCFloatArrType_Type, DT_COMPLEX64}, {&PyCDoubleArrType_Type, DT_COMPLEX128},
+        };
+        for (int k = 0; k < 15; k++) {
+            int dt = dts[k].dt;
+            exact[k].t = dt == DT_BOOL ? ty_bool : dt == DT_INT64 ? ty_int64 : dt == DT_UINT64 ? ty_uint64
+                       : dt == DT_FLOAT64 ? ty_float64 : dt == DT_COMPLEX128 ? ty_complex128 : ty_state->narrow[dt];
+            exact[k].tp = dts[k].tp;
+        }
     }
+    for (int k = 0; k < 15; k++)
+        if (exact[k].tp == tp) return exact[k].t;
     return NULL;
 }
 
 const Type *rt_typeof_argument(PyObject *v) {
-    const Type *st = numpy_ready() && !PyArray_Check(v) ? numpy_scalar_type(Py_TYPE(v)) : NULL;
+    const Type *st = !PyFloat_CheckExact(v) && !PyLong_CheckExact(v) && numpy_ready() && !PyArray_Check(v)
+                   ? numpy_scalar_type(Py_TYPE(v)) : NULL;   /* (Python's own numbers and arrays go on at once) */
     if (st) return st;
     if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
     if (PyByteArray_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', false, false);   /* a bytearray's, writable */

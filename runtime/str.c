@@ -134,16 +134,31 @@ RtStr *rt_str_from_kind(int kind, const void *data, int64_t len) {
     return s;
 }
 
+/* A string operand of ember_rt_chars_cmp: a str (n < 0) or a string array's element of n UCS4
+ * code points at p, read as NumPy reads it (its trailing zeros dropped). */
+static uint32_t operand_cp(const void *p, int64_t i, int64_t n) {
+    if (n < 0) return cp(p, i);
+    uint32_t c;
+    memcpy(&c, (const char *)p + 4 * i, 4);
+    return c;
+}
+
+static int64_t operand_len(const void *p, int64_t n) {
+    if (n < 0) return ((const RtStr *)p)->len;
+    while (n > 0 && !operand_cp(p, n - 1, n)) n--;
+    return n;
+}
+
 /* A record's 'U<n>' field: its n code points at p (maybe unaligned) up to the trailing zeros,
  * as NumPy reads the field. */
 RtStr *ember_rt_str_from_ucs4(const void *p, int64_t n) {
+    n = operand_len(p, n);
     uint32_t buf[64], *cps = n <= 64 ? buf : malloc(sizeof *cps * (size_t)n);
     if (!cps) {
         ember_rt_raise("builtins:MemoryError", "string too long");
         return NULL;
     }
     memcpy(cps, p, sizeof *cps * (size_t)n);
-    while (n > 0 && cps[n - 1] == 0) n--;
     RtStr *s = rt_str_from_kind(4, cps, n);
     if (cps != buf) free(cps);
     return s;
@@ -207,21 +222,6 @@ int32_t ember_rt_str_cmp(RtStr *a, RtStr *b) {
         }
     }
     return a->len < b->len ? -1 : a->len > b->len;
-}
-
-/* A string operand of ember_rt_chars_cmp: a str (n < 0) or a string array's element of n UCS4
- * code points at p, read as NumPy reads it (its trailing zeros dropped). */
-static uint32_t operand_cp(const void *p, int64_t i, int64_t n) {
-    if (n < 0) return cp(p, i);
-    uint32_t c;
-    memcpy(&c, (const char *)p + 4 * i, 4);
-    return c;
-}
-
-static int64_t operand_len(const void *p, int64_t n) {
-    if (n < 0) return ((const RtStr *)p)->len;
-    while (n > 0 && !operand_cp(p, n - 1, n)) n--;
-    return n;
 }
 
 /* a compared with b where either may be an element in place (a string array's, compared without

@@ -23,6 +23,8 @@
 /* The field idx names (a constant str, or an int for a record's position), or -1 with a
  * diagnostic. */
 static int field_of(TypeInfo *ti, Instr *in, const Type *rec, int idx, bool by_position) {
+    if (ty_is_chars(rec))
+        return UNSUP(in, "a string array (of %s) is indexed by integers, slices or an index array, not by a str", rec->name);
     const char *name = ti_const_str(ti, idx);
     int64_t k;
     if (name) {
@@ -96,8 +98,6 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
         int f = field_of(ti, in, a, in->args[1], true);
         return f < 0 ? NULL : ty_record_field_type(a, f);
     }
-    if (idx == ty_str && ty_is_chars(a->rec))
-        return UNSUP(in, "the string %s is indexed by integers, slices or an index array, not by a str", a->name), NULL;
     if (idx == ty_str) {
         int f = field_of(ti, in, a->rec, in->args[1], false);
         return f < 0 ? NULL : field_view(ti, in, a, f);
@@ -107,8 +107,6 @@ const Type *ti_fields_getitem(TypeInfo *ti, Instr *in, const Type *a, const Type
 
 int ti_fields_setitem(TypeInfo *ti, Instr *in, const Type *a, const Type *idx, const Type *val) {
     if (a->kind != TY_RECORD) {
-        if (idx == ty_str && ty_is_chars(a->rec))
-            return UNSUP(in, "the string %s is indexed by integers, slices or an index array, not by a str", a->name);
         if (idx == ty_str && field_of(ti, in, a->rec, in->args[1], false) < 0) return -1;
         const Type *target = idx == ty_str ? NULL : recarray_index(ti, in, a, idx);
         if (idx != ty_str && !target) return -1;

@@ -167,13 +167,13 @@ static size_t field_type_name(char *out, size_t cap, int dtype, const Type *rec,
     return at < cap ? at + (size_t)snprintf(out + at, cap - at, shape[0] == 1 ? ",))" : "))") : at;
 }
 
-/* Named as Numba names it, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)",
- * after "readonly " and "unaligned " where they apply. */
 /* The one unnamed string field of a string array's element (ty_chars). */
 static bool chars_field(int n, const char *const *names, const int *dtypes) {
     return n == 1 && !names[0][0] && dtypes[0] == TY_FIELD_UNICODE;
 }
 
+/* Named as Numba names it, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)",
+ * after "readonly " and "unaligned " where they apply. */
 const Type *ty_record(int n, const char *const *names, const int *dtypes, const size_t *offsets,
                       const Type *const *recs, const int64_t *const *shapes, size_t itemsize, bool aligned_struct,
                       bool readonly, bool unaligned) {
@@ -198,17 +198,17 @@ const Type *ty_record(int n, const char *const *names, const int *dtypes, const 
     Type *t = NULL;
     bool ok = name && fnames && fdt && offs && (fsh || !any_shape) && (frec || !any_rec);
     if (ok) {
+        bool chars = chars_field(n, names, dtypes);
         size_t at = (size_t)snprintf(name, cap, "%s%s%s", readonly ? "readonly " : "", unaligned ? "unaligned " : "",
-                                     chars_field(n, names, dtypes) ? "" : "Record(");
-        if (chars_field(n, names, dtypes))   /* a string array's element: "[unichr x 8]", as Numba names it */
+                                     chars ? "" : "Record(");
+        if (chars)   /* a string array's element: "[unichr x 8]", as Numba names it */
             field_type_name(name + at, cap - at, dtypes[0], NULL, shape_of(shapes, 0));
-        for (int i = 0; i < n && !chars_field(n, names, dtypes); i++) {
+        for (int i = 0; i < n && !chars; i++) {
             at += (size_t)snprintf(name + at, cap - at, "%s%s[type=", i ? "," : "", names[i]);
             at += field_type_name(name + at, cap - at, dtypes[i], rec_of(recs, i), shape_of(shapes, i));
             at += (size_t)snprintf(name + at, cap - at, ";offset=%zu]", offsets[i]);
         }
-        if (!chars_field(n, names, dtypes))
-            snprintf(name + at, cap - at, ";%zu;%s)", itemsize, aligned_struct ? "True" : "False");
+        if (!chars) snprintf(name + at, cap - at, ";%zu;%s)", itemsize, aligned_struct ? "True" : "False");
         for (int i = 0; i < n && ok; i++) {
             ok = (fnames[i] = strdup(names[i])) != NULL;
             const int64_t *sh = shape_of(shapes, i);
@@ -1296,6 +1296,15 @@ static int parse_nested_array(const char *s, const char **end, int64_t *dims) {
     return dt;
 }
 
+/* At "[unichr x N]": N (> 0), *end past the bracket; else -1. */
+static long long parse_unichr(const char *s, const char **end) {
+    char *after;
+    long long n = strtoll(s + 10, &after, 10);
+    if (n <= 0 || after == s + 10 || *after != ']') return -1;
+    *end = after + 1;
+    return n;
+}
+
 /* After "Record(": its name, "Record(x[type=float64;offset=0],m[type=float32;offset=8];16;False)";
  * a field's type may be "nestedarray(float64, (3,))" or a nested "Record(...)". */
 static const Type *parse_record(const char *s, const char **end, char *err, size_t errlen) {
@@ -1318,14 +1327,12 @@ static const Type *parse_record(const char *s, const char **end, char *err, size
             if (!(recs[n] = parse_record(dn + 7, &semi, err, errlen))) return NULL;
             dts[n] = TY_FIELD_RECORD;
         } else if (!strncmp(dn, "[unichr x ", 10)) {
-            char *after;
-            long long nch = strtoll(dn + 10, &after, 10);
-            if (nch <= 0 || after == dn + 10 || *after != ']') break;
+            long long nch = parse_unichr(dn, &semi);
+            if (nch <= 0) break;
             dts[n] = TY_FIELD_UNICODE;
             dims[n][0] = 1;
             dims[n][1] = nch;
             shapes[n] = dims[n];
-            semi = after + 1;
         } else if (!strncmp(dn, "nestedarray(", 12)) {
             if ((dts[n] = parse_nested_array(dn + 12, &semi, dims[n])) < 0) break;
             shapes[n] = dims[n];
@@ -1362,10 +1369,10 @@ static const Type *parse_array_name(const char *s, const char **end, char *err, 
         if (!(rec = parse_record(s + 1, &s, err, errlen))) return NULL;
         dt = 0;
     } else if (!strncmp(start, "[unichr x ", 10)) {   /* a string array's: "array([unichr x 8], 1d, C)" */
-        char *after;
-        long long nch = strtoll(start + 10, &after, 10);
-        if (nch > 0 && after != start + 10 && *after == ']' && (rec = ty_chars(nch))) {
-            s = after + 1;
+        const char *after;
+        long long nch = parse_unichr(start, &after);
+        if (nch > 0 && (rec = ty_chars(nch))) {
+            s = after;
             dt = 0;
         }
     }
