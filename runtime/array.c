@@ -945,8 +945,9 @@ static const Type *numpy_scalar_type(PyTypeObject *tp) {
 }
 
 const Type *rt_typeof_argument(PyObject *v) {
-    const Type *st = !PyFloat_CheckExact(v) && !PyLong_CheckExact(v) && numpy_ready() && !PyArray_Check(v)
-                   ? numpy_scalar_type(Py_TYPE(v)) : NULL;   /* (Python's own numbers and arrays go on at once) */
+    PyTypeObject *tp = Py_TYPE(v);
+    const Type *st = tp != &PyFloat_Type && tp != &PyLong_Type && numpy_ready() && tp != &PyArray_Type
+                   ? numpy_scalar_type(tp) : NULL;   /* (Python's own numbers and arrays go on at once) */
     if (st) return st;
     if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
     if (PyByteArray_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', false, false);   /* a bytearray's, writable */
