@@ -297,7 +297,7 @@ LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z) {
     return LLVMBuildInsertValue(L->b, r, LLVMBuildFPExt(L->b, im, L->f64, ""), 1, "");
 }
 
-/* ---- float32 variables in float slots ------------------------------------------------------ *
+/* ---- float32 and complex64 variables in float slots ------------------------------------- *
  * A float32 scalar variable (s = a32[i]; s += x32[j] * w32[j]) lives in a double slot, each value
  * stored into it a float widened (fpext) or a constant a float holds exactly. After SROA its
  * value across a loop is a double phi: the body narrows to float arithmetic, but each trip
@@ -306,9 +306,16 @@ LLVMValueRef cg_c64_exp(Lower *L, LLVMValueRef z) {
  * of widenings only where every incoming value is one, not through the phis of nested loops. So
  * before optimisation such a slot becomes a float slot: a store stores the float, a load widens
  * what it loads. The slot only ever held values a float holds exactly, so every load gives the
- * same double as before. */
+ * same double as before.
+ *
+ * A complex64 variable (acc += x64[t] * w64[t]) lives in a { double, double } slot, each value
+ * stored into it built part by part (insertvalue) of such doubles: the same, part by part, into a
+ * { float, float } slot. Where the variable is also read after the loop the widened value has
+ * two uses and InstCombine kept the double phis even of a single loop: a complex64 dot product
+ * ran 3x numba's. */
 static bool float_valued(LLVMValueRef v, LLVMTypeRef f32) {
     if (LLVMIsAFPExtInst(v)) return LLVMTypeOf(LLVMGetOperand(v, 0)) == f32;
+    if (LLVMIsUndef(v) || LLVMIsPoison(v)) return true;
     if (!LLVMIsAConstantFP(v)) return false;
     LLVMBool loses;
     double d = LLVMConstRealGetDouble(v, &loses);
@@ -317,16 +324,42 @@ static bool float_valued(LLVMValueRef v, LLVMTypeRef f32) {
 
 static LLVMValueRef as_float(LLVMValueRef v, LLVMTypeRef f32) {
     if (LLVMIsAFPExtInst(v)) return LLVMGetOperand(v, 0);
+    if (LLVMIsUndef(v) || LLVMIsPoison(v)) return LLVMGetUndef(f32);
     LLVMBool loses;
     return LLVMConstReal(f32, (float)LLVMConstRealGetDouble(v, &loses));
 }
 
+/* Part k of a { double, double } value built by insertvalue from a constant, or NULL. */
+static LLVMValueRef part_of(LLVMValueRef v, unsigned k) {
+    while (LLVMIsAInsertValueInst(v)) {
+        if (LLVMGetNumIndices(v) == 1 && LLVMGetIndices(v)[0] == k) return LLVMGetOperand(v, 1);
+        v = LLVMGetOperand(v, 0);
+    }
+    return LLVMIsConstant(v) ? LLVMGetAggregateElement(v, k) : NULL;
+}
+
+static bool is_pair(LLVMTypeRef t, LLVMTypeRef f64) {
+    return LLVMGetTypeKind(t) == LLVMStructTypeKind && LLVMCountStructElementTypes(t) == 2 &&
+           LLVMStructGetTypeAtIndex(t, 0) == f64 && LLVMStructGetTypeAtIndex(t, 1) == f64;
+}
+
+static bool stored_float_valued(LLVMValueRef v, LLVMTypeRef f64, LLVMTypeRef f32) {
+    if (LLVMTypeOf(v) == f64) return float_valued(v, f32);
+    for (unsigned k = 0; k < 2; k++) {
+        LLVMValueRef x = part_of(v, k);
+        if (!x || !float_valued(x, f32)) return false;
+    }
+    return true;
+}
+
 static bool float_slot(LLVMValueRef a, LLVMTypeRef f64, LLVMTypeRef f32) {
-    if (LLVMGetAllocatedType(a) != f64) return false;
+    LLVMTypeRef t = LLVMGetAllocatedType(a);
+    if (t != f64 && !is_pair(t, f64)) return false;
     for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
         LLVMValueRef i = LLVMGetUser(u);
-        if (LLVMIsALoadInst(i) && !LLVMGetVolatile(i)) continue;
-        if (LLVMIsAStoreInst(i) && !LLVMGetVolatile(i) && LLVMGetOperand(i, 1) == a && float_valued(LLVMGetOperand(i, 0), f32))
+        if (LLVMIsALoadInst(i) && !LLVMGetVolatile(i) && LLVMTypeOf(i) == t) continue;
+        if (LLVMIsAStoreInst(i) && !LLVMGetVolatile(i) && LLVMGetOperand(i, 1) == a &&
+            stored_float_valued(LLVMGetOperand(i, 0), f64, f32))
             continue;
         return false;
     }
@@ -334,16 +367,25 @@ static bool float_slot(LLVMValueRef a, LLVMTypeRef f64, LLVMTypeRef f32) {
 }
 
 static void narrow_slot(LLVMBuilderRef b, LLVMValueRef a, LLVMTypeRef f64, LLVMTypeRef f32) {
+    LLVMTypeRef wide = LLVMGetAllocatedType(a), parts[2] = {f32, f32};
+    bool pair = wide != f64;
+    LLVMTypeRef narrow = pair ? LLVMStructTypeInContext(LLVMGetTypeContext(f32), parts, 2, 0) : f32;
     LLVMPositionBuilderBefore(b, a);
-    LLVMValueRef slot = LLVMBuildAlloca(b, f32, "f32slot");
+    LLVMValueRef slot = LLVMBuildAlloca(b, narrow, "f32slot");
     LLVMUseRef u;
     while ((u = LLVMGetFirstUse(a))) {
         LLVMValueRef i = LLVMGetUser(u);
         LLVMPositionBuilderBefore(b, i);
         if (LLVMIsAStoreInst(i)) {
-            LLVMBuildStore(b, as_float(LLVMGetOperand(i, 0), f32), slot);
+            LLVMValueRef v = LLVMGetOperand(i, 0), x = LLVMGetUndef(narrow);
+            if (!pair) x = as_float(v, f32);
+            for (unsigned k = 0; pair && k < 2; k++) x = LLVMBuildInsertValue(b, x, as_float(part_of(v, k), f32), k, "");
+            LLVMBuildStore(b, x, slot);
         } else {
-            LLVMValueRef v = LLVMBuildFPExt(b, LLVMBuildLoad2(b, f32, slot, ""), f64, "");
+            LLVMValueRef x = LLVMBuildLoad2(b, narrow, slot, ""), v = LLVMGetUndef(wide);
+            if (!pair) v = LLVMBuildFPExt(b, x, f64, "");
+            for (unsigned k = 0; pair && k < 2; k++)
+                v = LLVMBuildInsertValue(b, v, LLVMBuildFPExt(b, LLVMBuildExtractValue(b, x, k, ""), f64, ""), k, "");
             LLVMReplaceAllUsesWith(i, v);
         }
         LLVMInstructionEraseFromParent(i);
