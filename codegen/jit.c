@@ -878,6 +878,7 @@ static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
     if (makes_instances(x->m) && run_licm(ctx, x->m)) return -1;
     cg_share_widenings(x->m);
     cg_unfold_select_operands(x->m);
+    cg_split_full_scatters(x->m);
     cg_prune_counts(x->m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", x->m);
     return 0;
