@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 
-from difftest import jit, no_leaks  # noqa: F401
+from difftest import check, jit, no_leaks  # noqa: F401
 
 DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32]
 
@@ -256,6 +256,39 @@ def test_uint8_blend_divides_in_16_bit_lanes():
     if hasattr(f, "inspect_llvm"):
         ir = "\n".join(f.inspect_llvm().values())
         assert re.search(r"udiv <\d+ x i16>", ir), "the blend does not divide in 16-bit lanes"
+
+
+def median3_rows(img, out):
+    for i in range(img.shape[0]):
+        for j in range(1, img.shape[1] - 1):
+            a = img[i, j - 1]
+            b = img[i, j]
+            c = img[i, j + 1]
+            out[i, j] = max(min(a, b), min(max(a, b), c))
+    return out
+
+
+def int8_mix(a, b, out):
+    for i in range(a.size):   # every value fits int8: 8-bit lanes for + - & | ^ min max abs, -
+        out[i] = max(a[i] & 63, b[i] >> 2) - min(abs(a[i] | 1), 60) + ((a[i] ^ b[i]) & 15) + (-(b[i] & 31))
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8])
+def test_byte_min_max_run_in_8_bit_lanes(dtype):
+    """min, max, abs, + - & | ^ whose values fit a byte take 8-bit lanes (vpminub, vpaddb): a
+    median of three uint8 pixels ran in 16-bit lanes at 1.4x numba's time."""
+    info = np.iinfo(dtype)
+    img = np.random.default_rng(5).integers(info.min, int(info.max) + 1, (7, 70)).astype(dtype)
+    check(median3_rows, img, img.copy())
+    if dtype == np.int8:   # (NumPy's uint8 scalars wrap -(b & 31); Numba's and ember's ints do not)
+        a = np.arange(-128, 128).astype(dtype)
+        check(int8_mix, a, a[::-1].copy(), np.zeros(a.size, np.int64))
+    f = jit(median3_rows)
+    f(img, img.copy())
+    if hasattr(f, "inspect_llvm"):
+        ir = "\n".join(f.inspect_llvm().values())
+        assert re.search(r"@llvm\.[su]m(in|ax)\.v\d+i8\(", ir), "the median is not computed in 8-bit lanes"
 
 
 def adler32(recs):
