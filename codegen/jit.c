@@ -329,6 +329,19 @@ bool cg_calls_intrinsic(LLVMValueRef in, const char *prefix) {
     return !strncmp(name, prefix, strlen(prefix));
 }
 
+/* rewrite(b, in) for every instruction of m, in order; a rewrite may erase in and what comes
+ * before it (the passes after O3: widen.c, selectop.c, scatter.c). */
+void cg_rewrite_each(LLVMModuleRef m, bool (*rewrite)(LLVMBuilderRef, LLVMValueRef)) {
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(bb), next; in; in = next) {
+                next = LLVMGetNextInstruction(in);
+                rewrite(b, in);
+            }
+    LLVMDisposeBuilder(b);
+}
+
 static bool has_latency_bound_reduction(LLVMValueRef f) {
     for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
         for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {

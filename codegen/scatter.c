@@ -124,13 +124,4 @@ static bool split(LLVMBuilderRef b, LLVMValueRef in) {
     return true;
 }
 
-void cg_split_full_scatters(LLVMModuleRef m) {
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
-    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-            for (LLVMValueRef in = LLVMGetFirstInstruction(bb), next; in; in = next) {
-                next = LLVMGetNextInstruction(in);
-                split(b, in);
-            }
-    LLVMDisposeBuilder(b);
-}
+void cg_split_full_scatters(LLVMModuleRef m) { cg_rewrite_each(m, split); }

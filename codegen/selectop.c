@@ -70,13 +70,4 @@ static bool rewrite(LLVMBuilderRef b, LLVMValueRef in) {
     return false;
 }
 
-void cg_unfold_select_operands(LLVMModuleRef m) {
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
-    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-            for (LLVMValueRef in = LLVMGetFirstInstruction(bb), next; in; in = next) {
-                next = LLVMGetNextInstruction(in);
-                rewrite(b, in);
-            }
-    LLVMDisposeBuilder(b);
-}
+void cg_unfold_select_operands(LLVMModuleRef m) { cg_rewrite_each(m, rewrite); }

@@ -82,14 +82,4 @@ static bool share(LLVMBuilderRef b, LLVMValueRef ext) {
     return true;
 }
 
-void cg_share_widenings(LLVMModuleRef m) {
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
-    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-            for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;) {
-                LLVMValueRef next = LLVMGetNextInstruction(i);
-                share(b, i);   /* erases i (and the logic op before it) when it rewrites */
-                i = next;
-            }
-    LLVMDisposeBuilder(b);
-}
+void cg_share_widenings(LLVMModuleRef m) { cg_rewrite_each(m, share); }   /* share erases i and the logic op before it */
