@@ -458,39 +458,11 @@ static int emit_const(Fe *fe, Block *b, PyObject *obj, int *out) {
     }
     Instr *c = emit(fe, b, IR_CONST, 0);
     if (!c) return -1;
-    if (obj == Py_None) {
-        c->c.kind = K_NONE;
-    } else if (obj == Py_Ellipsis) {   /* a[..., 0]: typeinfer/ellipsis.c */
-        c->c.kind = K_ELLIPSIS;
-    } else if (PyBool_Check(obj)) {
-        c->c.kind = K_BOOL;
-        c->c.i = obj == Py_True;
-    } else if (PyLong_Check(obj)) {
-        int overflow;
-        c->c.kind = K_INT;
-        c->c.i = PyLong_AsLongLongAndOverflow(obj, &overflow);
-        if (overflow > 0) {   /* a uint64, as numba types it */
-            c->c.kind = K_UINT;
-            c->c.i = (int64_t)PyLong_AsUnsignedLongLong(obj);
-            if (PyErr_Occurred()) PyErr_Clear(), overflow = 1;
-            else overflow = 0;
-        }
-        if (overflow) return fe_error(fe, DIAG_UNSUPPORTED, "integer constant does not fit in 64 bits");
-    } else if (PyFloat_Check(obj)) {
-        c->c.kind = K_FLOAT;
-        c->c.re = PyFloat_AS_DOUBLE(obj);
-    } else if (PyComplex_Check(obj)) {
-        c->c.kind = K_COMPLEX;
-        c->c.re = PyComplex_RealAsDouble(obj);
-        c->c.im = PyComplex_ImagAsDouble(obj);
-    } else if (PyUnicode_Check(obj)) {
-        const char *s = PyUnicode_AsUTF8(obj);
-        if (!s) return -1;
-        c->c.kind = K_STR;
-        c->c.s = ctx_strdup(fe->ctx, s);
-    } else {
-        return fe_error(fe, DIAG_UNSUPPORTED, "constant of type '%s' is not supported",
-                        Py_TYPE(obj)->tp_name);
+    switch (ir_const_of(fe->ctx, obj, &c->c)) {
+    case 0: break;
+    case 1: return fe_error(fe, DIAG_UNSUPPORTED, "integer constant does not fit in 64 bits");
+    case 2: return fe_error(fe, DIAG_UNSUPPORTED, "constant of type '%s' is not supported", Py_TYPE(obj)->tp_name);
+    default: return -1;
     }
     *out = c->id;
     return 0;

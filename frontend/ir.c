@@ -425,3 +425,40 @@ char *ir_dump_string(Function *fn, const Type *const *types) {
     free(sb.buf);
     return s;
 }
+
+int ir_const_of(Ctx *ctx, PyObject *obj, Const *c) {
+    if (obj == Py_None) {
+        c->kind = K_NONE;
+    } else if (obj == Py_Ellipsis) {   /* a[..., 0]: typeinfer/ellipsis.c */
+        c->kind = K_ELLIPSIS;
+    } else if (PyBool_Check(obj)) {
+        c->kind = K_BOOL;
+        c->i = obj == Py_True;
+    } else if (PyLong_Check(obj)) {
+        int overflow;
+        c->kind = K_INT;
+        c->i = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (overflow > 0) {   /* a uint64, as numba types it */
+            c->kind = K_UINT;
+            c->i = (int64_t)PyLong_AsUnsignedLongLong(obj);
+            if (PyErr_Occurred()) PyErr_Clear(), overflow = 1;
+            else overflow = 0;
+        }
+        if (overflow) return 1;
+    } else if (PyFloat_Check(obj)) {
+        c->kind = K_FLOAT;
+        c->re = PyFloat_AS_DOUBLE(obj);
+    } else if (PyComplex_Check(obj)) {
+        c->kind = K_COMPLEX;
+        c->re = PyComplex_RealAsDouble(obj);
+        c->im = PyComplex_ImagAsDouble(obj);
+    } else if (PyUnicode_Check(obj)) {
+        const char *s = PyUnicode_AsUTF8(obj);
+        if (!s) return -1;
+        c->kind = K_STR;
+        c->s = ctx_strdup(ctx, s);
+    } else {
+        return 2;
+    }
+    return 0;
+}

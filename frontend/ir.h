@@ -173,6 +173,8 @@ Ctx *ctx_new(void);
 void ctx_free(Ctx *ctx);
 void *ctx_alloc(Ctx *ctx, size_t size);                 /* zeroed */
 char *ctx_strdup(Ctx *ctx, const char *s);
+/* *c as Python constant obj: 0, 1 an int outside 64 bits, 2 a type no constant, -1 an error set. */
+int ir_const_of(Ctx *ctx, PyObject *obj, Const *c);
 char *ctx_printf(Ctx *ctx, const char *fmt, ...);
 PyObject *ctx_keep(Ctx *ctx, PyObject *obj);            /* holds a new reference until ctx_free */
 int ctx_error(Ctx *ctx, DiagKind kind, Function *fn, Loc loc, const char *fmt, ...);

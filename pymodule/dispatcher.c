@@ -76,9 +76,10 @@ PyObject *pm_call(const char *module, const char *function, const char *fmt, ...
 /* ---- argument binding: keywords and defaults, as Python would bind them -------------- */
 static int nparams_of(Dispatcher *d) { return fe_nparams(((PyFunctionObject *)d->py_func)->func_code); }
 
-/* out[] gets borrowed references, but for a *args tuple, which is new: *star (NULL if none). */
+/* out[] gets borrowed references, but for a *args tuple, which is new: *star (NULL if none);
+ * omitted[i] is set where parameter i took its default. */
 static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kwnames, PyObject **out,
-                PyObject **star) {
+                PyObject **star, bool *omitted) {
     PyFunctionObject *f = (PyFunctionObject *)d->py_func;
     PyCodeObject *co = (PyCodeObject *)f->func_code;
     int npos = co->co_argcount, np = npos + co->co_kwonlyargcount, si = fe_star_param(f->func_code);
@@ -115,6 +116,7 @@ static int bind(Dispatcher *d, PyObject *const *args, Py_ssize_t n, PyObject *kw
     PyObject *defs = f->func_defaults, *kwdefs = f->func_kwdefaults;
     Py_ssize_t ndef = defs ? PyTuple_GET_SIZE(defs) : 0;
     for (int i = 0; i < np; i++) {
+        omitted[i] = !out[i];
         if (out[i]) continue;
         PyObject *pname = PyTuple_GET_ITEM(co->co_localsplusnames, i);
         if (i < npos && i >= npos - ndef) out[i] = PyTuple_GET_ITEM(defs, i - (npos - ndef));
@@ -227,10 +229,25 @@ static const Type *function_type(PyObject *arg) {
     return c_function_type(arg);
 }
 
-static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np) {
+/* A parameter left to its default is typed by the default's value where it is a constant (None,
+ * an int, float, bool, complex or str), as Numba's Omitted: the specialisation folds it (a
+ * sentinel compared in a loop, a flag, a small trip count). The last default's type is kept
+ * per parameter, so a call looks it up by the default's identity. */
+static const Type *omitted_type(Dispatcher *d, PyObject *value, int i) {
+    if (!d->lazy || i >= OMITTED_SLOTS) return NULL;
+    if (d->omitted_value[i] == value) return d->omitted_type[i];
+    const Type *t = ty_omitted(value);
+    if (!t) PyErr_Clear();
+    Py_XSETREF(d->omitted_value[i], Py_NewRef(value));   /* (held: its address is the key) */
+    d->omitted_type[i] = t;
+    return t;
+}
+
+static PyObject *call_bound(Dispatcher *d, PyObject *const *args, int np, const bool *omitted) {
     const Type *types[MAX_ARGS];
     for (int i = 0; i < np; i++)
-        if (!(types[i] = rt_typeof_argument(args[i])) && !(types[i] = function_type(args[i])))
+        if (!(omitted && omitted[i] && (types[i] = omitted_type(d, args[i], i))) &&
+            !(types[i] = rt_typeof_argument(args[i])) && !(types[i] = function_type(args[i])))
             return unsupported_argument(d, args[i], i);
     Spec *s = pm_find_spec(d, types, np);
     if (!s) {
@@ -251,11 +268,13 @@ static PyObject *dispatcher_vectorcall(PyObject *self, PyObject *const *args, si
     PyObject *bound[MAX_ARGS];
     if (np > MAX_ARGS) return PyErr_Format(PyExc_TypeError, "ember supports at most %d parameters", MAX_ARGS);
     PyObject *star = NULL;   /* *args: the tuple bind makes */
+    bool omitted[MAX_ARGS], *left = NULL;
     if (kwnames || n != np || d->must_bind) {
-        if (bind(d, args, n, kwnames, bound, &star)) return NULL;
+        if (bind(d, args, n, kwnames, bound, &star, omitted)) return NULL;
         args = bound;
+        left = omitted;
     }
-    PyObject *r = call_bound(d, args, np);
+    PyObject *r = call_bound(d, args, np, left);
     Py_XDECREF(star);
     return r;
 }
@@ -331,6 +350,7 @@ static int dispatcher_clear(Dispatcher *d) {
     Py_CLEAR(d->py_func);
     Py_CLEAR(d->options);
     Py_CLEAR(d->dict);
+    for (int i = 0; i < OMITTED_SLOTS; i++) Py_CLEAR(d->omitted_value[i]);
     return 0;
 }
 

@@ -36,6 +36,7 @@ typedef struct Spec {
     void *native_addr;
 } Spec;
 
+#define OMITTED_SLOTS 16
 typedef struct Dispatcher {
     PyObject_HEAD
     vectorcallfunc vectorcall;
@@ -54,6 +55,8 @@ typedef struct Dispatcher {
     long compiles;         /* how many specialisations were compiled */
     long named;            /* how many compiles took a symbol name (its number: failed ones too) */
     long cache_hits;       /* how many were loaded from the on-disk cache instead */
+    PyObject *omitted_value[OMITTED_SLOTS];   /* per parameter: the default last left out (dispatcher.c) */
+    const Type *omitted_type[OMITTED_SLOTS];  /* and its type, or NULL for a value no constant */
 } Dispatcher;
 
 extern PyTypeObject PmDispatcherType;

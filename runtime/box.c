@@ -117,6 +117,7 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         *(void **)out = p;
         return 0;
     }
+    case TY_OMITTED: return 0;   /* a default left out: the specialisation's constant, no bytes */
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
         if (t->kind == TY_DISPATCHER && !strcmp(Py_TYPE(o)->tp_name, "CFunc")) {   /* an @cfunc: its @njit twin */

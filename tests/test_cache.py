@@ -407,6 +407,26 @@ def test_global_tuples_are_part_of_the_key(tmp_path):
     assert json.loads(run(tmp_path, script).stdout) == [7.0, 1]
 
 
+def test_omitted_defaults_are_part_of_the_key(tmp_path):
+    """A default a call leaves out is folded into the specialisation (omitted(default=v)): a
+    default from another module that changes compiles again, never serves the old value."""
+    write(tmp_path, "limits.py", "K = 3\n")
+    write(tmp_path, "defaults.py", '''
+        from ember import njit
+        import limits
+
+        @njit(cache=True)
+        def scaled(x, k=limits.K, mode="add"):
+            return x + k if mode == "add" else x * k
+    ''')
+    script = ("import json, defaults; f = defaults.scaled; "
+              "print(json.dumps([f(2), f(2, mode='mul'), f(2, 10), f.stats['compiles'], f.stats['cache_hits']]))")
+    assert json.loads(run(tmp_path, script).stdout) == [5, 6, 12, 3, 0]
+    assert json.loads(run(tmp_path, script).stdout) == [5, 6, 12, 0, 3]
+    write(tmp_path, "limits.py", "K = 4\n")
+    assert json.loads(run(tmp_path, script).stdout) == [6, 8, 12, 2, 1]
+
+
 def test_closure_variables_are_frozen_and_part_of_the_key(tmp_path):
     write(tmp_path, "closures.py", '''
         from ember import njit

@@ -109,6 +109,81 @@ def test_dispatcher_defaults_and_keywords():
     check(top_defaults, kwargs={"x": 5, "y": -1})
 
 
+# A default a Python call leaves out is part of the specialisation (Numba's omitted(default=v))
+# and folded as a constant: a sentinel compared in a loop, a flag, a trip count.
+def drop_sentinel(seq, missing=-1, width=3, scale=1.0, mode="sum", neg=False, z=1 + 2j, nothing=None):
+    out = np.empty(seq.shape[0])
+    n = 0
+    for i in range(seq.shape[0]):
+        v = seq[i]
+        if v == missing:
+            continue
+        s = 0
+        for k in range(width):
+            s += v >> k
+        r = s * scale if mode == "sum" else -s * scale
+        if neg:
+            r = -r
+        if nothing is not None:
+            r += 1.0
+        out[n] = r + z.real
+        n += 1
+    return out[:n]
+
+
+def test_omitted_defaults_fold_and_differ_from_passed_values():
+    x = np.random.default_rng(4).integers(-1, 6, 300)
+    check(drop_sentinel, x)
+    check(drop_sentinel, x, -1)
+    check(drop_sentinel, x, 0, 2)
+    check(drop_sentinel, x, kwargs={"width": 1, "mode": "diff"})
+    check(drop_sentinel, x, kwargs={"scale": 0.5, "neg": True, "z": 3j, "nothing": 2})
+    check(drop_sentinel, x, 2, 4, 2.0, "diff", True, 0j, None)
+
+
+def test_omitted_defaults_are_in_the_signature():
+    f = njit(drop_sentinel)
+    x = np.arange(-1, 9)
+    f(x)
+    f(x, -1)
+    f(x, width=2)
+    names = [tuple(str(t) for t in sig[1:]) for sig in f.signatures]
+    assert names[0] == ("omitted(default=-1)", "omitted(default=3)", "omitted(default=1.0)",
+                        "omitted(default='sum')", "omitted(default=False)", "omitted(default=(1+2j))",
+                        "omitted(default=None)")
+    assert names[1][:2] == ("int64", "omitted(default=3)")
+    assert names[2][:2] == ("omitted(default=-1)", "int64")
+    assert len(f.signatures) == 3
+    f(x)
+    f(x, missing=-1, width=3)
+    assert len(f.signatures) == 4   # passed: int64 for both
+
+
+def counted(a, k=2):
+    return a * k
+
+
+def test_changed_default_compiles_again():
+    if ON_NUMBA:
+        pytest.skip("numba keeps the defaults the function had when it was decorated; CPython does not")
+    f = njit(counted)
+    assert f(3) == 6
+    counted.__defaults__ = (5,)
+    try:
+        assert f(3) == 15
+        assert [str(s[1]) for s in f.signatures] == ["omitted(default=2)", "omitted(default=5)"]
+    finally:
+        counted.__defaults__ = (2,)
+    assert f(3) == 6 and len(f.signatures) == 2
+
+
+def test_explicit_signature_takes_defaults_as_values():
+    if ON_NUMBA:
+        pytest.skip("numba finds no definition for an omitted argument under explicit signatures")
+    f = njit("float64(float64, int64)")(counted)
+    assert f(1.5) == 3.0 and f(1.5, 3) == 4.5
+
+
 # ------------------------------------------------------------------ recursion
 
 

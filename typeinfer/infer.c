@@ -1177,6 +1177,13 @@ TypeInfo *ti_new(Ctx *ctx, Function *fn, const Type **argtypes, int nargs, const
     ti->symbol = symbol;
     ti->outer = outer;
     ti->root = outer ? outer->root : ti;
+    /* a parameter a Python call left to its default (TY_OMITTED): the default, as a constant */
+    for (int v = 0; !outer && v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in || in->op != IR_ARG || in->imm >= nargs || argtypes[in->imm]->kind != TY_OMITTED) continue;
+        if (ir_const_of(ctx, argtypes[in->imm]->obj, &in->c)) return NULL;   /* (ty_omitted took constants only) */
+        in->op = IR_CONST;
+    }
     if (!outer && ti_prune_none_tests(ti)) return NULL;   /* `if out is None` on a parameter (prune.c) */
     for (int v = 0; fn->declared && v < fn->nvars; v++)
         if (fn->declared[v]) ti->vartypes[v] = fn->declared[v];

@@ -960,6 +960,40 @@ static bool refers_to(const Type *t, Type *const *dead, int n) {
     return false;
 }
 
+/* A default value as a parameter's type, one per value as Numba names it (omitted(default=-1)):
+ * 1, 1.0 and True differ, as their reprs do. Ints outside int64 stay values. */
+const Type *ty_omitted(PyObject *value) {
+    if (value != Py_None && !PyLong_CheckExact(value) && !PyFloat_CheckExact(value) && !PyBool_Check(value) &&
+        !PyComplex_CheckExact(value) && !PyUnicode_CheckExact(value))
+        return NULL;
+    if (PyLong_CheckExact(value)) {
+        int overflow;
+        (void)PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow) return NULL;
+    }
+    const Type *vt = ty_typeof(value);
+    PyObject *r = vt ? PyObject_Repr(value) : NULL;
+    const char *s = r ? PyUnicode_AsUTF8(r) : NULL;
+    if (!s || strlen(s) > 200) {
+        Py_XDECREF(r);
+        PyErr_Clear();
+        return NULL;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "omitted(default=%s)", s);
+    Py_DECREF(r);
+    for (int i = 0; i < ntable; i++)
+        if (table[i]->kind == TY_OMITTED && !strcmp(table[i]->name, name)) return table[i];
+    Type *t = new_type(TY_OMITTED, name, 0, 1);
+    const Type **elems = t ? malloc(sizeof *elems) : NULL;
+    if (!elems) return NULL;
+    elems[0] = vt;
+    t->elems = elems;
+    t->n = 0;   /* (not a container: elems[0] is the value's type) */
+    t->obj = Py_NewRef(value);
+    return t;
+}
+
 void ty_forget(PyObject *obj) {
     /* move the dispatcher's types, then every type made of a moved one, to the end of the table */
     int live = ntable;
@@ -1097,7 +1131,7 @@ bool ty_is_runtime(const Type *t) {
     if (!t) return false;
     switch (t->kind) {
     case TY_MODULE: case TY_FUNCTION: case TY_DISPATCHER: case TY_INNERFUNC: case TY_EXCCLASS: case TY_CFUNC: case TY_HOOKED:
-    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET: case TY_RECDTYPE:
+    case TY_DTYPE: case TY_TYPEREF: case TY_FUNCSET: case TY_RECDTYPE: case TY_OMITTED:
         return false;
     case TY_METHOD:
         return ty_is_runtime(t->recv);

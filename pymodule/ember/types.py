@@ -510,8 +510,10 @@ class DType(Type):
 
 class Omitted(Type):
     """omitted(default=v): Numba's type of an argument a call leaves out, so that the parameter's
-    default v applies. ember calls an @overload typer without that argument (the typer's own
-    default applies); the class serves the isinstance checks of typers written for Numba."""
+    default v applies. A specialisation called from Python with a constant default left out has
+    it in its signature and folds the value; ember calls an @overload typer without that argument
+    (the typer's own default applies); the class serves the isinstance checks of typers written
+    for Numba."""
 
     def __init__(self, value):
         self.value = value
@@ -641,6 +643,9 @@ def from_name(name):
         return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
+    if name.startswith("omitted(default=") and name.endswith(")"):   # a default a call left out
+        import ast
+        return Omitted(ast.literal_eval(name[16:-1]))
     if name.startswith("list("):
         return List(from_name(name[5:-1]), reflected=True)   # a Python list argument
     if name.startswith("set("):
