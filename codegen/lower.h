@@ -237,7 +237,8 @@ void cg_share_widenings(LLVMModuleRef m);
 void cg_unfold_select_operands(LLVMModuleRef m);   /* selectop.c: x - (c ? y : 0.0) -> c ? x - y : x, after O3 */
 void cg_split_full_scatters(LLVMModuleRef m);   /* scatter.c: a scatter of every lane as lane stores, after O3 */
 void cg_prune_counts(LLVMModuleRef m);   /* refprune.c: a count up and at once down again, after O3 */
-void cg_rewrite_each(LLVMModuleRef m, bool (*rewrite)(LLVMBuilderRef, LLVMValueRef));   /* jit.c: over every instruction */
+/* jit.c: rewrite(b, in) over every instruction of m (the passes after O3) */
+void cg_rewrite_each(LLVMModuleRef m, bool (*rewrite)(LLVMBuilderRef, LLVMValueRef));
 bool cg_calls_intrinsic(LLVMValueRef in, const char *prefix);   /* jit.c: a call of an intrinsic named prefix... */
 /* samemath.c: after O3, on the object's module: one vector variant per maths function in a function */
 void cg_same_vector_maths(LLVMModuleRef m);

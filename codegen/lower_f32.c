@@ -379,7 +379,8 @@ static void narrow_slot(LLVMBuilderRef b, LLVMValueRef a, LLVMTypeRef f64, LLVMT
         if (LLVMIsAStoreInst(i)) {
             LLVMValueRef v = LLVMGetOperand(i, 0), x = LLVMGetUndef(narrow);
             if (!pair) x = as_float(v, f32);
-            for (unsigned k = 0; pair && k < 2; k++) x = LLVMBuildInsertValue(b, x, as_float(part_of(v, k), f32), k, "");
+            for (unsigned k = 0; pair && k < 2; k++)
+                x = LLVMBuildInsertValue(b, x, as_float(part_of(v, k), f32), k, "");
             LLVMBuildStore(b, x, slot);
         } else {
             LLVMValueRef x = LLVMBuildLoad2(b, narrow, slot, ""), v = LLVMGetUndef(wide);

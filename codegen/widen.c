@@ -82,4 +82,5 @@ static bool share(LLVMBuilderRef b, LLVMValueRef ext) {
     return true;
 }
 
-void cg_share_widenings(LLVMModuleRef m) { cg_rewrite_each(m, share); }   /* share erases i and the logic op before it */
+/* (share erases the widening and the logic op before it) */
+void cg_share_widenings(LLVMModuleRef m) { cg_rewrite_each(m, share); }

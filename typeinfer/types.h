@@ -185,8 +185,8 @@ const Type *ty_tuple(int n, const Type *const *elems);
  * named "Point(x: float64, y: float64)"; NULL when cls is not a namedtuple class of n fields.
  * ty_is_namedtuple_class: a tuple subclass with _fields, all str. */
 const Type *ty_named_tuple(PyObject *cls, int n, const Type *const *elems);
-const Type *ty_enum_member(PyObject *cls, const Type *value);
-const Type *ty_omitted(PyObject *value);   /* omitted(default=<repr>): NULL for a default no constant */   /* EnumMember(cls, value): NULL for a value no number */
+const Type *ty_enum_member(PyObject *cls, const Type *value);   /* EnumMember(cls, value): NULL for a value no number */
+const Type *ty_omitted(PyObject *value);   /* omitted(default=<repr>): NULL for a default no constant */
 bool ty_is_enum_class(PyObject *obj);   /* an Enum class (IntEnum's included) */
 void ty_note_namedtuple_class(PyObject *cls);
 const Type *ty_typeref_named(PyObject *obj, const char *name);   /* TY_TYPEREF of a type object, one per type name */   /* a class a signature may name ("P(a: float64, b: int64)") */
