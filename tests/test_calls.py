@@ -159,6 +159,19 @@ def test_omitted_defaults_are_in_the_signature():
     assert len(f.signatures) == 4   # passed: int64 for both
 
 
+def special_floats(x, a=math.inf, b=math.nan, c=complex(1, math.inf), d=-0.0):
+    return x < a, b != b, c.imag, math.copysign(1.0, d), math.copysign(1.0, d + 0.0)
+
+
+def test_omitted_special_float_defaults():
+    check(special_floats, 1.0)
+    check(special_floats, 1.0, 0.5, 1.0, 2j, 0.0)
+    f = njit(special_floats)
+    f(1.0)
+    assert [str(t) for t in f.signatures[0][1:]] == ["omitted(default=inf)", "omitted(default=nan)",
+                                                      "omitted(default=(1+infj))", "omitted(default=-0.0)"]
+
+
 def counted(a, k=2):
     return a * k
 

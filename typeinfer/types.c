@@ -984,9 +984,12 @@ const Type *ty_omitted(PyObject *value) {
     Py_DECREF(r);
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_OMITTED && !strcmp(table[i]->name, name)) return table[i];
-    Type *t = new_type(TY_OMITTED, name, 0, 1);
-    const Type **elems = t ? malloc(sizeof *elems) : NULL;
-    if (!elems) return NULL;
+    const Type **elems = malloc(sizeof *elems);
+    Type *t = elems ? new_type(TY_OMITTED, name, 0, 1) : NULL;   /* (interned: complete it before any lookup) */
+    if (!t) {
+        free(elems);
+        return NULL;
+    }
     elems[0] = vt;
     t->elems = elems;
     t->n = 0;   /* (not a container: elems[0] is the value's type) */

@@ -620,6 +620,15 @@ def deferred_type():
     return DeferredType()
 
 
+def _literal(text):
+    """A constant default from its repr: 3, -1.5, 'a', (1+2j), True, None, inf, nan."""
+    import ast
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return complex(text.strip("()")) if "j" in text else float(text)
+
+
 def from_name(name):
     """The type object of a name ember prints or parses: 'float32', 'array(float64, 2d, C)',
     'float64[:, ::1]', 'UniTuple(int64 x 2)'."""
@@ -644,8 +653,7 @@ def from_name(name):
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
     if name.startswith("omitted(default=") and name.endswith(")"):   # a default a call left out
-        import ast
-        return Omitted(ast.literal_eval(name[16:-1]))
+        return Omitted(_literal(name[16:-1]))
     if name.startswith("list("):
         return List(from_name(name[5:-1]), reflected=True)   # a Python list argument
     if name.startswith("set("):
