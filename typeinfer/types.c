@@ -971,8 +971,7 @@ const Type *ty_omitted(PyObject *value) {
         (void)PyLong_AsLongLongAndOverflow(value, &overflow);
         if (overflow) return NULL;
     }
-    const Type *vt = ty_typeof(value);
-    PyObject *r = vt ? PyObject_Repr(value) : NULL;
+    PyObject *r = PyObject_Repr(value);
     const char *s = r ? PyUnicode_AsUTF8(r) : NULL;
     if (!s || strlen(s) > 200) {
         Py_XDECREF(r);
@@ -984,16 +983,8 @@ const Type *ty_omitted(PyObject *value) {
     Py_DECREF(r);
     for (int i = 0; i < ntable; i++)
         if (table[i]->kind == TY_OMITTED && !strcmp(table[i]->name, name)) return table[i];
-    const Type **elems = malloc(sizeof *elems);
-    Type *t = elems ? new_type(TY_OMITTED, name, 0, 1) : NULL;   /* (interned: complete it before any lookup) */
-    if (!t) {
-        free(elems);
-        return NULL;
-    }
-    elems[0] = vt;
-    t->elems = elems;
-    t->n = 0;   /* (not a container: elems[0] is the value's type) */
-    t->obj = Py_NewRef(value);
+    Type *t = new_type(TY_OMITTED, name, 0, 1);
+    if (t) t->obj = Py_NewRef(value);
     return t;
 }
 

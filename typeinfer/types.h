@@ -78,7 +78,7 @@ typedef enum {
                      * ==, `is` and .value compile, and it comes back to Python as the member */
     TY_OMITTED,     /* a parameter a Python call left to its default (obj: the default, None, an int,
                      * float, bool, complex or str), Numba's Omitted: the specialisation types that parameter
-                     * as the constant (infer.c) and takes no bytes for it; elems[0] the value's type */
+                     * as the constant (infer.c) and takes no bytes for it */
     TY_NKINDS
 } TypeKind;
 
