@@ -24,6 +24,7 @@ typedef struct CgResult {
     bool want_object;     /* compile: emit the object now (else NULL; cg_object makes it from the bitcode) */
     PyObject *object;     /* new reference: the ELF object defining <sym> and <sym>.entry */
     PyObject *bitcode;    /* new reference: the lowered module with its callees linked, before O3 */
+    bool raises_refs;     /* an exception leaving it may hold strings: its callers count caught ones */
 } CgResult;
 
 /* A C-ABI function around a compiled specialisation (the kernel), for NumPy and C callers

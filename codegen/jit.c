@@ -27,7 +27,7 @@
 #include <time.h>
 
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
-                    const char *features);
+                    const char *features, bool *runtime_fails);
 int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
                      const char *features);
 
@@ -983,7 +983,10 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
     Mod x = {LLVMContextCreate()};
     x.m = new_module(x.c, ti->symbol);
     PyObject *seen = PySet_New(NULL);
-    if (!seen || cg_lower_module(ctx, ti, x.c, x.m, cpu, features)) goto done;
+    bool runtime_fails = true;
+    if (!seen || cg_lower_module(ctx, ti, x.c, x.m, cpu, features, &runtime_fails)) goto done;
+    /* (inner functions and a cycle's members: calls that say yes) */
+    out->raises_refs = runtime_fails || cg_frame_may_raise_strings(ti);
     if (touches_unaligned(ti)) mark_unaligned(x.m);
     mark_fastmath(x.m, ti);
     cg_f32_narrow_slots(x.m);
@@ -994,7 +997,9 @@ int cg_compile(Ctx *ctx, TypeInfo *ti, CgResult *out) {
         if (msg) LLVMDisposeErrorMessage(msg);
         goto done;
     }
-    if (link_callees(ctx, x.c, x.m, ti, seen) || seal(ctx, x.m, ti->symbol, ti->fn, out)) goto done;
+    if (link_callees(ctx, x.c, x.m, ti, seen)) goto done;
+    cg_finish_exc_matchers(x.m);
+    if (seal(ctx, x.m, ti->symbol, ti->fn, out)) goto done;
     if (ctx->dump & DUMP_TIME && !out->want_object)
         PySys_FormatStderr("ember time %s: %ld instructions, bitcode only\n", ti->symbol, instructions(x.m));
     drop_module(&x);

@@ -237,14 +237,19 @@ LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValue
     return cg_call(L, name, L->f64, pt, a, 2);
 }
 
-void cg_check_status(Lower *L, LLVMValueRef status) {
+static void check_status(Lower *L, LLVMValueRef status, void (*fail_with)(Lower *L)) {
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_fail(L);
+    fail_with(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
+
+void cg_check_status(Lower *L, LLVMValueRef status) { check_status(L, status, cg_fail); }
+
+/* The same after a call of compiled code, whose failures the caller knows by CallInfo.raises_refs. */
+void cg_check_status_raised(Lower *L, LLVMValueRef status) { check_status(L, status, cg_fail_raised); }
 
 /* ---- conversions ------------------------------------------------------------------- */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
@@ -1133,7 +1138,7 @@ static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const
     all[0] = slot;
     memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)n);
     LLVMValueRef st = LLVMBuildCall2(L->b, fty, f, all, (unsigned)n + 1, "status");
-    cg_check_status(L, st);
+    cg_check_status_raised(L, st);   /* its exceptions' strings: CallInfo.raises_refs */
     return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
 }
 
@@ -2658,7 +2663,7 @@ static void build_entry(Lower *L, TypeInfo *ti, const char *name) {
 }
 
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
-                    const char *features);
+                    const char *features, bool *runtime_fails);
 
 /* A lowering state over module m with its common LLVM types; the caller disposes of L->b. */
 void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const char *cpu, const char *features) {
@@ -2699,19 +2704,19 @@ static int lower_functions(Lower *L, TypeInfo *ti) {
 
 /* The module of ti: its functions, and those of its recursion cycle (typeinfer/cycle.c). */
 int cg_lower_module(Ctx *ctx, TypeInfo *ti, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
-                    const char *features) {
+                    const char *features, bool *runtime_fails) {
     Lower L_, *L = &L_;
     cg_lower_init(L, ctx, c, m, cpu, features);
     int n = ti->cycle ? ti->cycle->n : 1;
     for (int k = 0; k < n; k++) declare_functions(L, k ? ti->cycle->members[k] : ti, k > 0);
     int rc = 0;
     for (int k = 0; rc == 0 && k < n; k++) rc = lower_functions(L, k ? ti->cycle->members[k] : ti);
-    if (rc == 0) cg_finish_exc_matchers(L);
     if (rc == 0) {
         char *entry = ctx_printf(ctx, "%s.entry", ti->symbol);
         build_entry(L, ti, entry);
         cg_set_fn_attrs(L, LLVMGetNamedFunction(m, entry));
     }
+    *runtime_fails = L->runtime_fails;
     LLVMDisposeBuilder(L->b);
     return rc;
 }

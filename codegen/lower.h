@@ -43,6 +43,8 @@ typedef struct Lower {
      * what the slots and variables hold; `status` carries the return code there. */
     bool refs;
     bool exc_refs;            /* caught exceptions may hold strings here: count them (cg_has_refs) */
+    bool runtime_fails;       /* a failure of the C runtime (whose record may hold strings) reaches
+                               * cg_fail somewhere in the module: its callers count what they catch */
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef status;
     struct {                  /* a generator function's coroutine (lower_gen.c) */
@@ -213,6 +215,7 @@ LLVMValueRef cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlo
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
+void cg_check_status_raised(Lower *L, LLVMValueRef status);   /* after a call of compiled code */
 /* lower_floor.c: lower bounds of int indices that let LLVM version a[i]'s wrap test out of loops */
 int cg_floor_begin(Lower *L);                               /* shadow slots, in the entry block */
 void cg_floor_value(Lower *L, Instr *in);                   /* L->floors[in->id], once in is lowered */
@@ -304,6 +307,7 @@ void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* lower_exc.c:
 const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, from "module:qualname" */
 void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
 void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */
+void cg_fail_raised(Lower *L);   /* the same, raised by generated code or a compiled callee */
 void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* raise cls(msg); msg may be NULL */
 void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t);   /* raise cls(x), cls "module:qualname" */
 void cg_lower_raise(Lower *L, Instr *in);
@@ -311,7 +315,7 @@ void cg_lower_reraise(Lower *L, LLVMValueRef exc);
 LLVMValueRef cg_lower_excfetch(Lower *L);
 LLVMValueRef cg_exc_args(Lower *L, LLVMValueRef e, const Type *t);   /* e.args */
 LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef exc, const Type *classes);
-void cg_finish_exc_matchers(Lower *L);   /* once the module is lowered */
+void cg_finish_exc_matchers(LLVMModuleRef m);   /* once the module is lowered and its callees linked */
 /* value x of type t into words (wordst: [N x i64]) from word *k on, as ty_value_layout lays it out */
 void cg_pack_value(Lower *L, LLVMValueRef words, LLVMTypeRef wordst, LLVMValueRef x, const Type *t, int *k);
 LLVMValueRef cg_pack_values(Lower *L, LLVMValueRef *vals, const Type *const *types, int n, char *desc, size_t len);

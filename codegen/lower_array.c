@@ -181,8 +181,26 @@ static bool may_hold_strings(const Type *t) {
     return ty_has_refs(t) && t->kind != TY_EXCVAL && t->kind != TY_ARRAY && t->kind != TY_RECARRAY;
 }
 
+/* Can a value of type t hold a caught exception (deeper than `depth` levels: say it can)? */
+static bool holds_exceptions(const Type *t, int depth) {
+    if (!t) return false;
+    if (t->kind == TY_EXCVAL || depth > 8) return true;
+    for (int k = 0; t->elems && k < t->n; k++)
+        if (holds_exceptions(t->elems[k], depth + 1)) return true;
+    return holds_exceptions(t->iter_of, depth + 1) || holds_exceptions(t->recv, depth + 1);
+}
+
+/* Does a call pass or return a caught exception? Its callee holds those as its own frame says. */
+static bool passes_exceptions(const CallInfo *ci) {
+    if (holds_exceptions(ci->ret, 0)) return true;
+    for (int k = 0; k < ci->nparams; k++)
+        if (holds_exceptions(ci->params[k], 0)) return true;
+    return false;
+}
+
 /* A caught exception holds strings only where some code this frame runs can put one in its
- * args: code with string values, or a call into other compiled code. There it is counted, held
+ * args: code with string values, or a call into compiled code whose exceptions may hold them
+ * (CallInfo.raises_refs: its own frame's answer; a cached callee's is not known). There it is counted, held
  * by pointer (lower_exc.c), as it is in a frame it is passed to. Elsewhere (the common numeric
  * loop with a try) exceptions are plain values, copied with no counting. */
 bool cg_frame_may_raise_strings(TypeInfo *ti) {
@@ -192,6 +210,8 @@ bool cg_frame_may_raise_strings(TypeInfo *ti) {
         if (t && t->kind == TY_EXCVAL && ti->fn->instrs[i]->op == IR_ARG) return true;
         if (t && (t == ty_str || t->kind == TY_EXC) && only_raised_as_constant(ti, i)) continue;
         if (t && may_hold_strings(t)) return true;
+        if (ci && ci->key && (ci->key->kind != CALL_NATIVE || ci->key->raises_refs)) return true;   /* sort(key=f) */
+        if (ci && ci->kind == CALL_NATIVE && !ci->raises_refs && !passes_exceptions(ci)) continue;
         if (ci && ci->kind != CALL_BUILTIN && ci->kind != CALL_EXC) return true;
     }
     return false;

@@ -185,9 +185,17 @@ void cg_fail_block(Lower *L) {
     L->fail_bb = cg_defer_fail_block(L, tb);
 }
 
-/* The error record is set: to the block's handler, or out of the function. Outlined chunks and
- * prange bodies return at once (their caller's frame is the one the traceback names). */
+/* The error record is set by the C runtime: to the block's handler, or out of the function. */
 void cg_fail(Lower *L) {
+    L->runtime_fails = true;   /* its message may be a string (rt_raise_str) */
+    cg_fail_raised(L);
+}
+
+/* The error record is set by generated code or a compiled callee, with no string this frame's
+ * types (cg_frame_may_raise_strings) do not show: to the block's handler, or out of the function.
+ * Outlined chunks and prange bodies return at once (their caller's frame is the one the
+ * traceback names). */
+void cg_fail_raised(Lower *L) {
     Block *h = local_handler(L);
     if (h) {
         LLVMBuildBr(L->b, L->bbs[h->id]);
@@ -215,7 +223,7 @@ static void raise_slot(Lower *L, LLVMValueRef e) {
         return;
     }
     cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
-    cg_fail(L);
+    cg_fail_raised(L);
 }
 
 /* Where a raise builds its exception: the pending slot when it stays in this function. */
@@ -235,7 +243,7 @@ void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
         return;
     }
     cg_rt_raise(L, cls, msg);
-    cg_fail(L);
+    cg_fail_raised(L);
 }
 
 void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg) {
@@ -381,14 +389,14 @@ void cg_lower_raise(Lower *L, Instr *in) {
 void cg_lower_reraise(Lower *L, LLVMValueRef v) {
     if (L->exc_refs) {
         cg_call(L, "ember_rt_exc_raise_box", L->voidt, &L->ptr, &v, 1);
-        cg_fail(L);
+        cg_fail_raised(L);
         return;
     }
     LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
     cg_incref(L, v, ty_excval);   /* the record's own references: the handler's value is still dropped */
     LLVMBuildStore(L->b, v, e);
     cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
-    cg_fail(L);
+    cg_fail_raised(L);
 }
 
 /* The value of type t at words[*k..], as cg_pack_value packed it. */
@@ -488,33 +496,40 @@ LLVMValueRef cg_lower_excmatch(Lower *L, LLVMValueRef v, const Type *what) {
     return any;
 }
 
-/* The bodies of the matchers, once every class list of the module is known: compare the class
- * pointer with each list (the answer known now), and ask the runtime only for a class from
- * elsewhere. */
-void cg_finish_exc_matchers(Lower *L) {
+/* The bodies of the matchers, once every class list of the module is known (after the callees'
+ * bitcode is linked: a class a callee raises is one of its lists, so a handler here matches it
+ * by pointer): compare the class pointer with each list (the answer known now), and ask the
+ * runtime only for a class from elsewhere (C runtime raises, code not linked here). */
+void cg_finish_exc_matchers(LLVMModuleRef m) {
+    LLVMContextRef c = LLVMGetModuleContext(m);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c);
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c), i32 = LLVMInt32TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
+    LLVMTypeRef match_t = LLVMFunctionType(i32, (LLVMTypeRef[]){ptr, ptr}, 2, 0);
     size_t np = strlen(MATCHER_PREFIX), cp = strlen(CLASS_PREFIX);
-    for (LLVMValueRef f = LLVMGetFirstFunction(L->m); f; f = LLVMGetNextFunction(f)) {
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
         size_t len;
         const char *fname = LLVMGetValueName2(f, &len);
         if (strncmp(fname, MATCHER_PREFIX, np) || LLVMCountBasicBlocks(f)) continue;
         const char *name = fname + np;
         LLVMValueRef cls = LLVMGetParam(f, 0);
-        LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-        for (LLVMValueRef g = LLVMGetFirstGlobal(L->m); g; g = LLVMGetNextGlobal(g)) {
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(c, f, "entry"));
+        for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
             const char *gname = LLVMGetValueName2(g, &len);
             if (strncmp(gname, CLASS_PREFIX, cp)) continue;
             size_t slen;
             const char *list = LLVMGetAsString(LLVMGetInitializer(g), &slen);
-            LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(L->c, f, "known");
-            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, f, "");
-            LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, cls, g, ""), yes, next);
-            LLVMPositionBuilderAtEnd(L->b, yes);
-            LLVMBuildRet(L->b, LLVMConstInt(L->i1, list_has(list, slen, name), 0));
-            LLVMPositionBuilderAtEnd(L->b, next);
+            LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c, f, "known");
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c, f, "");
+            LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, cls, g, ""), yes, next);
+            LLVMPositionBuilderAtEnd(b, yes);
+            LLVMBuildRet(b, LLVMConstInt(i1, list_has(list, slen, name), 0));
+            LLVMPositionBuilderAtEnd(b, next);
         }
-        LLVMTypeRef pt[2] = {L->ptr, L->ptr};
-        LLVMValueRef args[2] = {cls, cg_cstring(L, name)};
-        LLVMValueRef r = cg_call(L, "ember_rt_exc_match", L->i32, pt, args, 2);
-        LLVMBuildRet(L->b, LLVMBuildICmp(L->b, LLVMIntNE, r, LLVMConstInt(L->i32, 0, 0), ""));
+        LLVMValueRef rt = LLVMGetNamedFunction(m, "ember_rt_exc_match");
+        if (!rt) rt = LLVMAddFunction(m, "ember_rt_exc_match", match_t);
+        LLVMValueRef text = LLVMBuildGlobalStringPtr(b, name, "ember.str");
+        LLVMValueRef r = LLVMBuildCall2(b, match_t, rt, (LLVMValueRef[]){cls, text}, 2, "");
+        LLVMBuildRet(b, LLVMBuildICmp(b, LLVMIntNE, r, LLVMConstInt(i32, 0, 0), ""));
     }
+    LLVMDisposeBuilder(b);
 }

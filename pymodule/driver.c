@@ -305,6 +305,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     out->bitcode = s->bitcode;
     out->ret_f32 = s->ret_f32;
     out->ret_f32_items = s->ret_f32_items;
+    out->raises_refs = s->raises_refs;
     out->py_func = d->py_func;
     return 0;
 }
@@ -534,6 +535,7 @@ static Spec *new_spec(const Type **args, int nargs, const Type *ret, const char 
     spec->ret = ret;
     spec->bitcode = bitcode;
     spec->is_explicit = is_explicit;
+    spec->raises_refs = true;   /* until its compile says (a cached one: not known) */
     return spec;
 fail:
     if (spec) {
@@ -804,6 +806,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     }
     spec->ret_f32 = ti_returns_f32(ti);
     spec->ret_f32_items = ti_returns_f32_items(ti);
+    spec->raises_refs = res.raises_refs;
     d->compiles++;
     if (pm_add_spec(d, spec)) {
         spec = NULL;

@@ -933,3 +933,93 @@ def test_caught_in_a_loop_returning_arrays_stays_a_value():
     f = jit(coords_or_nan)
     f(xs, ys)
     assert "ember_rt_exc_box" not in "\n".join(f.inspect_llvm().values())
+
+
+@impl.njit
+def checked_root(v):
+    if v < 0.0:
+        raise ValueError("negative")
+    return math.sqrt(v)
+
+
+def roots_or_minus_one(x):
+    # a helper that raises, caught around its call on each trip
+    out = np.empty(x.size)
+    bad = 0
+    for i in range(x.size):
+        try:
+            out[i] = checked_root(x[i])
+        except Exception:
+            out[i] = -1.0
+            bad += 1
+    return out, bad
+
+
+def roots_or_lookup(x):
+    # the handler names the callee's class: matched in compiled code, not by name at run time
+    out = np.empty(x.size)
+    for i in range(x.size):
+        try:
+            out[i] = checked_root(x[i])
+        except (KeyError, ValueError):
+            out[i] = -2.0
+    return out
+
+
+@impl.njit
+def named_root(v):
+    if v < 0.0:
+        raise ValueError(f"negative: {v}")
+    return math.sqrt(v)
+
+
+def roots_with_messages(x):
+    # a helper whose exception holds a string: the caller counts what it catches
+    n = 0
+    for i in range(x.size):
+        try:
+            named_root(x[i])
+        except ValueError as e:
+            n += len(str(e))
+    return n
+
+
+@pytest.mark.parametrize("x", [[1.0, -1.0, 4.0, -0.0, -2.5], [], [-1.0] * 9, [9.0] * 9])
+def test_exception_from_a_helper_caught_in_a_loop(x):
+    x = np.array(x)
+    check(roots_or_minus_one, x)
+    check(roots_or_lookup, x)
+    check(roots_with_messages, x)
+
+
+def test_exception_from_a_helper_is_matched_by_its_class_and_not_counted():
+    """A callee whose exceptions hold no strings (CallInfo's raises_refs) leaves the caller's
+    caught exceptions plain values (no counted block made and freed per exception)."""
+    if ON_NUMBA:
+        pytest.skip("ember's generated code")
+    f = jit(roots_or_lookup)
+    f(np.array([1.0, -1.0]))
+    code = "\n".join(f.inspect_llvm().values())
+    assert "ember_rt_exc_fetch_box" not in code and "ember_rt_exc_box" not in code
+    g = jit(roots_with_messages)
+    g(np.array([1.0, -1.0]))
+    assert "ember_rt_exc_fetch_box" in "\n".join(g.inspect_llvm().values())
+
+
+@impl.njit
+def nine_sum(a):
+    return a.reshape(3, 3).sum()   # the runtime's message is a string it makes
+
+
+def sum_or_minus_one(a):
+    try:
+        return nine_sum(a)
+    except ValueError:
+        return -1.0
+
+
+@pytest.mark.parametrize("n", [8, 9])
+def test_runtime_message_from_a_helper_is_freed_when_caught(n):
+    # the callee fails in the C runtime, whose message is a counted string: its caller counts
+    # what it catches (no_leaks checks), though neither frame has a string of its own
+    check(sum_or_minus_one, np.arange(float(n)))

@@ -725,6 +725,7 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     ci->bitcode = out.bitcode;
     ci->ret_f32 = out.ret_f32;
     ci->ret_f32_items = out.ret_f32_items;
+    ci->raises_refs = out.raises_refs;
     return 0;
 }
 
@@ -761,6 +762,7 @@ int ti_narrow_native_calls(TypeInfo *ti, bool *changed) {
         *changed |= out.ret_f32 != ci->ret_f32 || out.ret_f32_items != ci->ret_f32_items;
         ci->ret_f32 = out.ret_f32;
         ci->ret_f32_items = out.ret_f32_items;
+        ci->raises_refs = out.raises_refs;
     }
     return 0;
 }

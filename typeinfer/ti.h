@@ -61,6 +61,7 @@ typedef struct CallInfo {
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     bool ret_f32;                /* CALL_NATIVE: the callee returns a float32 value (facts.c) */
     uint64_t ret_f32_items;      /* CALL_NATIVE: bit k, item k of the tuple it returns is a float32 */
+    bool raises_refs;            /* CALL_NATIVE: an exception it raises may hold strings (Callee) */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
                                   * ufuncs: the dtype they compute in; ember._rdist.fill: the RD_* */
@@ -96,6 +97,7 @@ typedef struct Callee {
     PyObject *py_func;
     bool ret_f32;                /* out: it returns a float32 value (a float64 type: ti_returns_f32) */
     uint64_t ret_f32_items;      /* out: bit k, item k of the tuple it returns is a float32 (ti_returns_f32_items) */
+    bool raises_refs;            /* out: an exception leaving it may hold strings (cg_frame_may_raise_strings) */
     bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
     Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
                                   * typed and lowered with it; its IR, built in the compile's ctx */
