@@ -1023,3 +1023,27 @@ def test_runtime_message_from_a_helper_is_freed_when_caught(n):
     # the callee fails in the C runtime, whose message is a counted string: its caller counts
     # what it catches (no_leaks checks), though neither frame has a string of its own
     check(sum_or_minus_one, np.arange(float(n)))
+
+
+@impl.njit
+def checked_values(x):
+    for v in x:
+        if v < 0.0:
+            raise ValueError(f"negative: {v}")
+        yield math.sqrt(v)
+
+
+def sum_of_checked(x):
+    # a generator's exception, with a message made at run time, caught by its consumer
+    s = 0.0
+    try:
+        for v in checked_values(x):
+            s += v
+    except ValueError:
+        s = -1.0
+    return s
+
+
+@pytest.mark.parametrize("x", [[1.0, 4.0], [1.0, -4.0, 9.0], []])
+def test_generator_exception_with_a_message_caught_by_its_consumer(x):
+    check(sum_of_checked, np.array(x))
