@@ -4,12 +4,14 @@
     python bench/bench_exceptions.py [-n 1000000] [--rate 0.01] [--repeat 7]
 
 The kernel walks an array; an element below the threshold (a fraction --rate of them) makes a
-checked division raise, and the loop's `except` counts it. Three forms:
+checked division raise, and the loop's `except` counts it. The forms:
 
   builtin   `1.0 / x` raising ZeroDivisionError, caught by `except ZeroDivisionError`
   user      `raise BadSample(i, x)` with values, caught by `except ValueError` (a base class)
   message   `raise ValueError("zero sample")`, a string message, caught in the same function
   callee    the same raise in a compiled callee, caught by the caller's `except ValueError`
+  items     the callee again, over the array's items (`for x in a`): no index to check inside
+            the `try` (ember checks indices there, so that an IndexError can be caught)
   none      the same loop without try and with no raise (what the hot path costs anyway)
 
 numba runs each form with `except Exception` (it catches nothing else) where it compiles at
@@ -87,6 +89,22 @@ def make_callee(jit, catch):
     return jit(k_callee)
 
 
+def make_items(jit, catch):
+    """make_callee's loop over the items."""
+    inv = jit(inverse)
+
+    def k_items(a):
+        total = 0.0
+        bad = 0
+        for x in a:
+            try:
+                total += inv(x)
+            except catch:
+                bad += 1
+        return total, bad
+    return jit(k_items)
+
+
 def k_none(a):
     total = 0.0
     bad = 0
@@ -161,13 +179,15 @@ def main():
 
     import ember
     forms = {"builtin": k_builtin, "user": k_user, "message": k_message, "none": k_none}
-    backends = {"CPython": {**forms, "callee": make_callee(lambda f: f, ValueError)},
-                "ember": {**{k: ember.njit(f) for k, f in forms.items()}, "callee": make_callee(ember.njit, ValueError)}}
+    backends = {"CPython": {**forms, "callee": make_callee(lambda f: f, ValueError),
+                            "items": make_items(lambda f: f, ValueError)},
+                "ember": {**{k: ember.njit(f) for k, f in forms.items()}, "callee": make_callee(ember.njit, ValueError),
+                          "items": make_items(ember.njit, ValueError)}}
     if not args.no_numba:
         try:
             import numba
             backends["numba"] = {**{k: numba.njit(f) for k, f in numba_versions().items()},
-                                 "callee": make_callee(numba.njit, Exception)}
+                                 "callee": make_callee(numba.njit, Exception), "items": make_items(numba.njit, Exception)}
         except ImportError:
             pass
 
@@ -176,7 +196,7 @@ def main():
     print("| form | " + " | ".join(f"{b} ms" for b in backends) + " | ember/numba | ember/CPython | ember ns/iter |")
     print("|---|" + "---|" * (len(backends) + 3))
     ok = True
-    for form in ["builtin", "user", "message", "callee", "none"]:
+    for form in ["builtin", "user", "message", "callee", "items", "none"]:
         times, results = {}, {}
         for b, fs in backends.items():
             n = args.n if b != "CPython" else min(args.n, 200_000)

@@ -219,7 +219,8 @@ static int link_callees(Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, TypeInfo *t
     return 0;
 }
 
-/* Every function but this specialisation's own two (<sym> and <sym>.entry) becomes internal:
+/* Every function but this specialisation's own three (<sym>, <sym>.x, which compiled callers call,
+ * and <sym>.entry) becomes internal:
  * the object defines private copies of its callees and needs no other compiled code. */
 static void make_linked_internal(LLVMModuleRef m, const char *sym) {
     size_t n = strlen(sym);
@@ -227,7 +228,7 @@ static void make_linked_internal(LLVMModuleRef m, const char *sym) {
         if (LLVMIsDeclaration(f)) continue;
         size_t len;
         const char *name = LLVMGetValueName2(f, &len);
-        bool own = len >= n && !memcmp(name, sym, n) && (len == n || !strcmp(name + n, ".entry"));
+        bool own = len >= n && !memcmp(name, sym, n) && (len == n || !strcmp(name + n, ".entry") || !strcmp(name + n, ".x"));
         if (!own) LLVMSetLinkage(f, LLVMInternalLinkage);
     }
 }

@@ -237,19 +237,15 @@ LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValue
     return cg_call(L, name, L->f64, pt, a, 2);
 }
 
-static void check_status(Lower *L, LLVMValueRef status, void (*fail_with)(Lower *L)) {
+void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    fail_with(L);
+    cg_fail(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
-void cg_check_status(Lower *L, LLVMValueRef status) { check_status(L, status, cg_fail); }
-
-/* The same after a call of compiled code, whose failures the caller knows by CallInfo.raises_refs. */
-void cg_check_status_raised(Lower *L, LLVMValueRef status) { check_status(L, status, cg_fail_raised); }
 
 /* ---- conversions ------------------------------------------------------------------- */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
@@ -1131,14 +1127,21 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
     }
 }
 
-static LLVMValueRef call_native(Lower *L, LLVMValueRef f, LLVMTypeRef fty, const Type *ret,
-                                LLVMValueRef *args, int n) {
-    LLVMValueRef all[257];
+/* A call of <sym>.x (f): its exception goes where this frame's would (cg_exc_target), so that
+ * inlined into a `try`, a raise and its handler meet in the frame, which LLVM sees through. */
+static LLVMValueRef call_native(Lower *L, LLVMValueRef f, const Type *ret, LLVMValueRef *args, int n) {
+    LLVMValueRef all[258];
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ret), "ret");
     all[0] = slot;
     memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)n);
-    LLVMValueRef st = LLVMBuildCall2(L->b, fty, f, all, (unsigned)n + 1, "status");
-    cg_check_status_raised(L, st);   /* its exceptions' strings: CallInfo.raises_refs */
+    all[n + 1] = cg_exc_target(L);
+    LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, all, (unsigned)n + 2, "status");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    cg_fail_target(L);   /* its exceptions' strings: CallInfo.raises_refs */
+    LLVMPositionBuilderAtEnd(L->b, ok);
     return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
 }
 
@@ -1151,10 +1154,8 @@ LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
     case CALL_SELF: case CALL_CYCLE:   /* into <sym>.rec (lower_rec.c) */
         return cg_call_self(L, ci, args);
     case CALL_NATIVE: {
-        LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
-        LLVMValueRef f = LLVMGetNamedFunction(L->m, ci->symbol);
-        if (!f) f = LLVMAddFunction(L->m, ci->symbol, fty);
-        return call_native(L, f, fty, ci->ret, args, ci->nparams);
+        LLVMValueRef f = cg_native_x(L, ci->symbol, cg_native_fn_type(L, ci->params, ci->nparams));
+        return call_native(L, f, ci->ret, args, ci->nparams);
     }
     case CALL_INNER: {
         TypeInfo *inner = ci->inner;
@@ -1164,7 +1165,8 @@ LLVMValueRef cg_call_compiled(Lower *L, CallInfo *ci, LLVMValueRef *args) {
             args[ci->nparams + j] = slot ? LLVMBuildLoad2(L->b, cg_type(L, vt), slot, "") : LLVMGetPoison(L->i8);
         }
         LLVMValueRef f = LLVMGetNamedFunction(L->m, inner->symbol);
-        return call_native(L, f, LLVMGlobalGetValueType(f), inner->ret, args, ci->nparams + ci->nclosure);
+        f = cg_native_x(L, inner->symbol, LLVMGlobalGetValueType(f));
+        return call_native(L, f, inner->ret, args, ci->nparams + ci->nclosure);
     }
     default:
         return NULL;
@@ -2453,11 +2455,63 @@ void cg_set_fn_attrs(Lower *L, LLVMValueRef f) {
     LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, nounwind, 0));
 }
 
+/* <sym>.x: the native function with, as its last parameter, the slot its exceptions go to
+ * (lower_exc.c): what compiled callers call, handing over their frame's slot inside a `try`. */
+LLVMValueRef cg_native_x(Lower *L, const char *symbol, LLVMTypeRef fty) {
+    const char *name = ctx_printf(L->ctx, "%s.x", symbol);
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, name);
+    if (f) return f;
+    unsigned n = LLVMCountParamTypes(fty);
+    LLVMTypeRef pt[260];
+    LLVMGetParamTypes(fty, pt);
+    pt[n] = L->ptr;
+    return LLVMAddFunction(L->m, name, LLVMFunctionType(L->i32, pt, n + 1, 0));
+}
+
+/* Is ti's body lowered into <sym>.x, <sym> calling it with the record? Else (a recursive
+ * function's trampoline, a generator's ramp) the body is <sym>'s, and <sym>.x calls it. */
+static bool body_in_x(TypeInfo *ti) { return !cg_recurses(ti) && !ti->fn->generator; }
+
 static LLVMValueRef declare_native(Lower *L, TypeInfo *ti, bool internal) {
     LLVMTypeRef fty = cg_native_fn_type(L, ti->argtypes, ti->nargs);
+    LLVMValueRef x = cg_native_x(L, ti->symbol, fty);   /* first: the body is the module's first function */
     LLVMValueRef f = LLVMAddFunction(L->m, ti->symbol, fty);
-    if (internal) LLVMSetLinkage(f, LLVMInternalLinkage);
+    if (internal) LLVMSetLinkage(f, LLVMInternalLinkage), LLVMSetLinkage(x, LLVMInternalLinkage);
+    cg_set_fn_attrs(L, x);
     return f;
+}
+
+/* The one of <sym> and <sym>.x that calls the other (body_in_x): <sym> passes the record as the
+ * slot; <sym>.x around a body in <sym> moves a failure into the slot it was given. */
+static void build_native_twin(Lower *L, TypeInfo *ti) {
+    LLVMValueRef f = LLVMGetNamedFunction(L->m, ti->symbol);
+    LLVMValueRef x = cg_native_x(L, ti->symbol, LLVMGlobalGetValueType(f));
+    bool in_x = body_in_x(ti);
+    LLVMValueRef w = in_x ? f : x;
+    LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, w, "entry"));
+    unsigned n = LLVMCountParams(f);
+    LLVMValueRef args[260];
+    for (unsigned i = 0; i < n; i++) args[i] = LLVMGetParam(w, i);
+    if (in_x) {   /* not inlined: the body is optimised and emitted once, in <sym>.x */
+        args[n] = cg_exc_record(L);
+        LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(x), x, args, n + 1, "status");
+        LLVMAddCallSiteAttribute(st, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(L->c, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+        LLVMBuildRet(L->b, st);
+        return;
+    }
+    LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, args, n, "status");
+    LLVMValueRef slot = LLVMGetParam(x, n);
+    LLVMValueRef moved = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), ""),
+                                      LLVMBuildICmp(L->b, LLVMIntNE, slot, cg_exc_record(L), ""), "");
+    LLVMBasicBlockRef take = LLVMAppendBasicBlockInContext(L->c, x, "take");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, x, "done");
+    LLVMBuildCondBr(L->b, moved, take, done);
+    LLVMPositionBuilderAtEnd(L->b, take);
+    cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &slot, 1);
+    LLVMBuildBr(L->b, done);
+    LLVMPositionBuilderAtEnd(L->b, done);
+    LLVMBuildRet(L->b, st);
 }
 
 /* Frontend temporaries ("$" names: the value stack kept across blocks, the exception being
@@ -2505,7 +2559,8 @@ int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func) {
     if (!L->vals || !L->vars || !L->bbs) return -1;
     L->entry_bb = LLVMAppendBasicBlockInContext(L->c, L->func, "entry");
     L->block = NULL;
-    L->fail_bb = NULL;
+    L->fail_bb = L->fail_target_bb = NULL;
+    L->exc_param = NULL;
     memset(&L->defer, 0, sizeof L->defer);
     memset(&L->gen, 0, sizeof L->gen);
     L->collapse = L->collapsing = NULL;
@@ -2572,6 +2627,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
     Function *fn = ti->fn;
     if (cg_begin_function(L, ti, func)) return -1;
     L->traceback = true;
+    if (!rec && !peek && body_in_x(ti)) L->exc_param = LLVMGetParam(func, LLVMCountParams(func) - 1);
     L->loc = (Loc){fn->firstline, -1, -1};   /* where the recursion guard fails */
     L->out = rec ? NULL : LLVMGetParam(L->func, 0);
     for (int i = 0; i < fn->nblocks; i++) L->bbs[i] = LLVMAppendBasicBlockInContext(L->c, L->func, "");
@@ -2626,8 +2682,9 @@ static int lower_function(Lower *L, TypeInfo *ti) {
     if (!bodies) return -1;
     for (int k = 0; k < ti->nparloops; k++)   /* outlined first: each is a function of its own */
         if (!(bodies[k] = cg_parallel_body(L, ti, ti->parloops[k], k))) return -1;
-    LLVMValueRef rec = cg_recursive_twin(L, ti);
-    if (lower_body(L, ti, rec ? rec : LLVMGetNamedFunction(L->m, ti->symbol), rec, bodies, NULL)) return -1;
+    LLVMValueRef rec = cg_recursive_twin(L, ti), f = LLVMGetNamedFunction(L->m, ti->symbol);
+    if (!rec && body_in_x(ti)) f = cg_native_x(L, ti->symbol, LLVMGlobalGetValueType(f));
+    if (lower_body(L, ti, rec ? rec : f, rec, bodies, NULL)) return -1;
     if (rec) cg_rec_unguard(L, rec, true);
     for (int i = 1, k = rec ? cg_rec_copies(L, ti) : 1; i < k; i++) {   /* copies one level down each */
         if (lower_body(L, ti, cg_rec_copy(L, ti, i), true, bodies, NULL)) return -1;
@@ -2687,12 +2744,15 @@ void cg_lower_init(Lower *L, Ctx *ctx, LLVMContextRef c, LLVMModuleRef m, const 
 static void declare_functions(Lower *L, TypeInfo *ti, bool internal) {
     cg_set_fn_attrs(L, declare_native(L, ti, internal));
     if (cg_recurses(ti)) cg_rec_declare(L, ti);
+    build_native_twin(L, ti);
     unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
     for (int i = 0; i < ti->ninners; i++) {
         LLVMValueRef f = declare_native(L, ti->inners[i], true);
         cg_set_fn_attrs(L, f);
-        if (!ti->inners[i]->fn->generator && !cg_recurses(ti->inners[i]))
-            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, always, 0));
+        build_native_twin(L, ti->inners[i]);
+        if (body_in_x(ti->inners[i]))   /* (calls go to <sym>.x) */
+            LLVMAddAttributeAtIndex(cg_native_x(L, ti->inners[i]->symbol, LLVMGlobalGetValueType(f)),
+                                    LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->c, always, 0));
     }
 }
 

@@ -74,6 +74,9 @@ typedef struct Lower {
     LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
     LLVMValueRef fail_line;      /* the failing line, stored where it fails (volatile: stays off the hot path) */
     LLVMValueRef pending, pending_set;   /* an exception raised for a handler of this frame, and its flag */
+    LLVMValueRef exc_param;   /* <sym>.x's last parameter: where its exceptions go (a caller's slot, or
+                               * the record: lower_exc.c); NULL in other functions (the record) */
+    LLVMBasicBlockRef fail_target_bb;   /* fail_bb for an exception already in exc_param's slot */
     struct { const char *name, *cls; } exc_names[16];   /* cg_exc_class of names already resolved */
     int nexc_names;
     /* A checked int() whose test waits for the branch that follows (cg_float_to_int): */
@@ -172,7 +175,7 @@ bool cg_defer_zero(Lower *L, LLVMValueRef b, const char *msg);   /* false: a flo
 void cg_defer_tick(Lower *L);
 bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
-LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb);
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised);
 void cg_defer_finish(Lower *L);
 void cg_fail_line_store(Lower *L, LLVMValueRef line);   /* lower_exc.c: a failing path's line for the traceback */
 void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */
@@ -215,7 +218,6 @@ LLVMValueRef cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlo
 LLVMValueRef cg_phi2(Lower *L, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b, LLVMBasicBlockRef bb,
                      const char *name);
 void cg_check_status(Lower *L, LLVMValueRef status);
-void cg_check_status_raised(Lower *L, LLVMValueRef status);   /* after a call of compiled code */
 /* lower_floor.c: lower bounds of int indices that let LLVM version a[i]'s wrap test out of loops */
 int cg_floor_begin(Lower *L);                               /* shadow slots, in the entry block */
 void cg_floor_value(Lower *L, Instr *in);                   /* L->floors[in->id], once in is lowered */
@@ -307,7 +309,11 @@ void cg_rt_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* lower_exc.c:
 const char *cg_exc_class_of_name(Lower *L, const char *name);   /* the same, from "module:qualname" */
 void cg_exc_begin_function(Lower *L);   /* the frame's pending-exception slot, if it has handlers */
 void cg_fail(Lower *L);   /* an exception is raised: to the block's handler, or return -1 */
-void cg_fail_raised(Lower *L);   /* the same, raised by generated code or a compiled callee */
+void cg_fail_raised(Lower *L);   /* the same, raised by generated code (no string its types do not show) */
+void cg_fail_target(Lower *L);   /* the same, the exception already where cg_exc_target said */
+LLVMValueRef cg_exc_target(Lower *L);   /* where an exception raised here goes: pending, exc_param or the record */
+LLVMValueRef cg_exc_record(Lower *L);   /* the thread's record (ember_rt_record(), a pure call) */
+LLVMValueRef cg_native_x(Lower *L, const char *symbol, LLVMTypeRef fty);   /* <symbol>.x, fty <symbol>'s type */
 void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg);   /* raise cls(msg); msg may be NULL */
 void cg_raise_value(Lower *L, const char *cls, LLVMValueRef x, const Type *t);   /* raise cls(x), cls "module:qualname" */
 void cg_lower_raise(Lower *L, Instr *in);

@@ -692,10 +692,12 @@ LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to) {
 }
 
 /* The start of the failure path when conversions may wait: a waiting failure came first, and its
- * exception replaces the one raised (tb: the path that records the traceback). */
-LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb) {
+ * exception replaces the one raised (tb: the path that records the traceback; raised: where the
+ * waiting failure's raise, into the record, goes on: the same path, or one that first moves it
+ * into the slot <sym>.x was handed, lower_exc.c). */
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised) {
     if (!L->defer.region) return tb;
-    L->defer.tb = tb;
+    L->defer.tb = raised;
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef chk = LLVMAppendBasicBlockInContext(L->c, L->func, "failing");
     LLVMPositionBuilderAtEnd(L->b, chk);

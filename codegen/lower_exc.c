@@ -167,22 +167,69 @@ void cg_fail_line_store(Lower *L, LLVMValueRef line) {
     LLVMSetVolatile(LLVMBuildStore(L->b, line, L->fail_line), 1);
 }
 
+/* The thread's record (its RtExc): one pointer per thread, from a call LLVM may merge, hoist or
+ * drop. */
+LLVMValueRef cg_exc_record(Lower *L) {
+    LLVMValueRef r = cg_call(L, "ember_rt_record", L->ptr, NULL, NULL, 0);
+    cg_mark_speculatable(L, r);
+    return r;
+}
+
+/* Where an exception raised at this point goes: the frame's pending slot when the handler is in
+ * this function, else the slot this function was handed (<sym>.x's last parameter: its caller's
+ * pending slot inside a `try`, or the record), else the record. */
+LLVMValueRef cg_exc_target(Lower *L) {
+    if (local_handler(L) && L->pending) return L->pending;
+    return L->exc_param ? L->exc_param : cg_exc_record(L);
+}
+
+/* Is the slot this function was handed the record (a run-time test, folded once inlined)? */
+static LLVMValueRef param_is_record(Lower *L) {
+    return LLVMBuildICmp(L->b, LLVMIntEQ, L->exc_param, cg_exc_record(L), "to.record");
+}
+
 /* L->fail_bb: records the traceback entry at the line in L->fail_line, then returns -1 (by way
- * of a waiting int() failure's test where there may be one: lower_defer.c). */
+ * of a waiting int() failure's test where there may be one: lower_defer.c). In <sym>.x, an
+ * exception the record holds moves into the slot handed over first, and the traceback entry is
+ * the record's only: a caller's `try` takes the exception from its slot, and its frames go, as
+ * they go from the record when a handler takes it (L->fail_target_bb: the exception is in the
+ * slot already). */
 void cg_fail_block(Lower *L) {
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
     L->fail_line = cg_entry_alloca(L, L->i32, "line");
     LLVMBasicBlockRef tb = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback");
     LLVMPositionBuilderAtEnd(L->b, tb);
+    LLVMBasicBlockRef ret = NULL;
+    if (L->exc_param) {   /* (the line was stored only then: fail_out) */
+        LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback.entry");
+        ret = LLVMAppendBasicBlockInContext(L->c, L->func, "traceback.done");
+        LLVMBuildCondBr(L->b, param_is_record(L), entry, ret);
+        LLVMPositionBuilderAtEnd(L->b, entry);
+    }
     LLVMValueRef line = LLVMBuildLoad2(L->b, L->i32, L->fail_line, "line");
     LLVMSetVolatile(line, 1);
     lifetime(L, "llvm.lifetime.end.p0");
     LLVMTypeRef pt[3] = {L->ptr, L->ptr, L->i32};
     LLVMValueRef args[3] = {cg_cstring(L, L->fn->name), cg_cstring(L, L->fn->filename), line};
     cg_call(L, "ember_rt_traceback", L->voidt, pt, args, 3);
+    if (ret) {
+        LLVMBuildBr(L->b, ret);
+        LLVMPositionBuilderAtEnd(L->b, ret);
+    }
     cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    LLVMBasicBlockRef from_record = tb;
+    if (L->exc_param) {
+        from_record = LLVMAppendBasicBlockInContext(L->c, L->func, "take");
+        LLVMBasicBlockRef move = LLVMAppendBasicBlockInContext(L->c, L->func, "take.move");
+        LLVMPositionBuilderAtEnd(L->b, from_record);
+        LLVMBuildCondBr(L->b, param_is_record(L), tb, move);
+        LLVMPositionBuilderAtEnd(L->b, move);
+        cg_call(L, "ember_rt_exc_fetch", L->voidt, &L->ptr, &L->exc_param, 1);
+        LLVMBuildBr(L->b, tb);
+    }
     LLVMPositionBuilderAtEnd(L->b, here);
-    L->fail_bb = cg_defer_fail_block(L, tb);
+    L->fail_bb = cg_defer_fail_block(L, from_record, from_record);
+    L->fail_target_bb = L->exc_param ? cg_defer_fail_block(L, tb, from_record) : L->fail_bb;
 }
 
 /* The error record is set by the C runtime: to the block's handler, or out of the function. */
@@ -191,8 +238,26 @@ void cg_fail(Lower *L) {
     cg_fail_raised(L);
 }
 
-/* The error record is set by generated code or a compiled callee, with no string this frame's
- * types (cg_frame_may_raise_strings) do not show: to the block's handler, or out of the function.
+static void fail_out(Lower *L, bool in_target) {
+    if (!L->traceback) {   /* (no slot handed over: the record) */
+        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+        return;
+    }
+    /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
+     * the hot path before each branch that may fail. */
+    if (!L->fail_bb) cg_fail_block(L);
+    LLVMBasicBlockRef to = in_target ? L->fail_target_bb : L->fail_bb;
+    if (L->exc_param) {   /* a line for the record's traceback only: none where a caller's try takes it */
+        LLVMBasicBlockRef line = LLVMAppendBasicBlockInContext(L->c, L->func, "line");
+        LLVMBuildCondBr(L->b, param_is_record(L), line, to);
+        LLVMPositionBuilderAtEnd(L->b, line);
+    }
+    cg_fail_line_store(L, LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0));
+    LLVMBuildBr(L->b, to);
+}
+
+/* The error record is set by generated code, with no string this frame's types
+ * (cg_frame_may_raise_strings) do not show: to the block's handler, or out of the function.
  * Outlined chunks and prange bodies return at once (their caller's frame is the one the
  * traceback names). */
 void cg_fail_raised(Lower *L) {
@@ -201,25 +266,54 @@ void cg_fail_raised(Lower *L) {
         LLVMBuildBr(L->b, L->bbs[h->id]);
         return;
     }
-    if (!L->traceback) {
-        cg_ret(L, LLVMConstInt(L->i32, (unsigned long long)-1, 1));
+    fail_out(L, false);
+}
+
+/* The exception is where cg_exc_target said (a compiled callee put it there, or a raise): to the
+ * block's handler, whose pending slot it is, or out of the function. */
+void cg_fail_target(Lower *L) {
+    Block *h = local_handler(L);
+    if (h && L->pending) {
+        LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->pending_set);
+        LLVMBuildBr(L->b, L->bbs[h->id]);
         return;
     }
-    /* The line goes through a volatile slot, not a phi: a phi's constants would be set up on
-     * the hot path before each branch that may fail. */
-    if (!L->fail_bb) cg_fail_block(L);
-    cg_fail_line_store(L, LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0));
-    LLVMBuildBr(L->b, L->fail_bb);
+    fail_out(L, true);
+}
+
+/* A raise's exception goes to the record (ember_rt_raise and co, run by `to_record`), or is
+ * stored into the slot this function was handed when that is not the record: the test folds
+ * where the function is inlined into a caller's `try`, leaving stores LLVM forwards to the
+ * handler. Returns the slot to store into, the builder there, and *join where both go on. */
+static LLVMValueRef param_or_record(Lower *L, LLVMBasicBlockRef *rec, LLVMBasicBlockRef *join) {
+    LLVMBasicBlockRef slot = LLVMAppendBasicBlockInContext(L->c, L->func, "raise.slot");
+    *rec = LLVMAppendBasicBlockInContext(L->c, L->func, "raise.record");
+    *join = LLVMAppendBasicBlockInContext(L->c, L->func, "raised");
+    LLVMBuildCondBr(L->b, param_is_record(L), *rec, slot);
+    LLVMPositionBuilderAtEnd(L->b, slot);
+    return L->exc_param;
 }
 
 /* The exception in slot e (an RtExc) is raised: into the frame's pending slot when the handler
- * is in this function, else into the record. */
+ * is in this function, else into the slot handed over or the record. */
 static void raise_slot(Lower *L, LLVMValueRef e) {
     Block *h = local_handler(L);
     if (h && L->pending) {
         if (e != L->pending) LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_exc_type(L), e, ""), L->pending);
         LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->pending_set);
         LLVMBuildBr(L->b, L->bbs[h->id]);
+        return;
+    }
+    if (L->exc_param && L->traceback) {
+        LLVMBasicBlockRef rec, join;
+        LLVMValueRef to = param_or_record(L, &rec, &join);
+        LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_exc_type(L), e, ""), to);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, rec);
+        cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        fail_out(L, true);
         return;
     }
     cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
@@ -231,15 +325,30 @@ static LLVMValueRef raise_target(Lower *L) {
     return local_handler(L) && L->pending ? L->pending : cg_entry_alloca(L, cg_exc_type(L), "raise");
 }
 
+/* cls(msg) into RtExc slot e, which holds nothing else. */
+static void store_raise(Lower *L, LLVMValueRef e, const char *cls, LLVMValueRef msg) {
+    LLVMTypeRef et = cg_exc_type(L), ct = core_type(L);
+    LLVMBuildStore(L->b, LLVMConstNull(et), e);
+    LLVMBuildStore(L->b, class_global(L, cls), cg_field(L, ct, cg_field(L, et, e, 0), 0));
+    if (msg) LLVMBuildStore(L->b, msg, cg_field(L, ct, cg_field(L, et, e, 0), 1));
+}
+
 /* raise cls(msg) (cls a class list; msg NULL: no args). */
 void cg_emit_raise(Lower *L, const char *cls, LLVMValueRef msg) {
     if (local_handler(L) && L->pending) {
-        LLVMTypeRef et = cg_exc_type(L), ct = core_type(L);
-        LLVMValueRef e = L->pending;
-        LLVMBuildStore(L->b, LLVMConstNull(et), e);
-        LLVMBuildStore(L->b, class_global(L, cls), cg_field(L, ct, cg_field(L, et, e, 0), 0));
-        if (msg) LLVMBuildStore(L->b, msg, cg_field(L, ct, cg_field(L, et, e, 0), 1));
-        raise_slot(L, e);
+        store_raise(L, L->pending, cls, msg);
+        raise_slot(L, L->pending);
+        return;
+    }
+    if (L->exc_param && L->traceback) {
+        LLVMBasicBlockRef rec, join;
+        store_raise(L, param_or_record(L, &rec, &join), cls, msg);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, rec);
+        cg_rt_raise(L, cls, msg);
+        LLVMBuildBr(L->b, join);
+        LLVMPositionBuilderAtEnd(L->b, join);
+        fail_out(L, true);
         return;
     }
     cg_rt_raise(L, cls, msg);

@@ -38,7 +38,7 @@ LLVMValueRef cg_function_value(Lower *L, LLVMValueRef v, const Type *from, const
 
 LLVMValueRef cg_call_indirect(Lower *L, LLVMValueRef fnptr, const Type *fptr, CallInfo *ci, LLVMValueRef *args) {
     LLVMTypeRef fty = cg_native_fn_type(L, ci->params, ci->nparams);
-    LLVMValueRef all[257];
+    LLVMValueRef all[258];
     LLVMValueRef slot = cg_entry_alloca(L, cg_type(L, ci->ret), "ret");
     all[0] = slot;
     memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)ci->nparams);
@@ -58,8 +58,15 @@ LLVMValueRef cg_call_indirect(Lower *L, LLVMValueRef fnptr, const Type *fptr, Ca
         LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(L->c, L->func, "direct");
         LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "notit");
         LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntEQ, fnptr, known[k], ""), hit, next);
-        LLVMPositionBuilderAtEnd(L->b, hit);
-        sts[k] = LLVMBuildCall2(L->b, fty, known[k], all, (unsigned)ci->nparams + 1, "status");
+        LLVMPositionBuilderAtEnd(L->b, hit);   /* its <sym>.x, which LLVM may inline, with the record */
+        if (LLVMIsAFunction(known[k])) {
+            size_t len;
+            LLVMValueRef x = cg_native_x(L, LLVMGetValueName2(known[k], &len), fty);
+            all[ci->nparams + 1] = cg_exc_record(L);
+            sts[k] = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(x), x, all, (unsigned)ci->nparams + 2, "status");
+        } else {
+            sts[k] = LLVMBuildCall2(L->b, fty, known[k], all, (unsigned)ci->nparams + 1, "status");
+        }
         from[k] = LLVMGetInsertBlock(L->b);
         LLVMBuildBr(L->b, done);
         LLVMPositionBuilderAtEnd(L->b, next);

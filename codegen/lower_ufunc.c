@@ -33,10 +33,9 @@ static LLVMValueRef load_at(Lower *L, LLVMTypeRef t, LLVMValueRef base, int k) {
     return LLVMBuildLoad2(L->b, t, LLVMBuildInBoundsGEP2(L->b, t, base, &idx, 1, ""), "");
 }
 
+/* The kernel's <sym>.x (lower.c): its body, which LLVM inlines into the loop. */
 static LLVMValueRef declare_kernel(Lower *L, const CgWrap *w) {
-    LLVMTypeRef fty = cg_native_fn_type(L, w->params, w->nparams);
-    LLVMValueRef f = LLVMGetNamedFunction(L->m, w->kernel);
-    return f ? f : LLVMAddFunction(L->m, w->kernel, fty);
+    return cg_native_x(L, w->kernel, cg_native_fn_type(L, w->params, w->nparams));
 }
 
 /* A new function `name` of type fty, with the builder at its entry block. */
@@ -53,10 +52,11 @@ static LLVMValueRef begin(Lower *L, const char *name, LLVMTypeRef fty, bool inte
 /* Call the kernel on vals; returns its status and leaves the result in *ret_slot. */
 static LLVMValueRef call_kernel(Lower *L, const CgWrap *w, LLVMValueRef kernel, LLVMValueRef ret_slot,
                                 LLVMValueRef *vals) {
-    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 1];
+    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 2];
     all[0] = ret_slot;
     memcpy(all + 1, vals, sizeof(LLVMValueRef) * (size_t)w->nparams);
-    return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(kernel), kernel, all, (unsigned)w->nparams + 1, "status");
+    all[w->nparams + 1] = cg_exc_record(L);   /* its exceptions: the record, as the caller reads them */
+    return LLVMBuildCall2(L->b, LLVMGlobalGetValueType(kernel), kernel, all, (unsigned)w->nparams + 2, "status");
 }
 
 /* for (i = lo; i < hi; i++) with the builder left in the body; *i_out is i. Returns the latch's
@@ -301,13 +301,14 @@ static void lower_cfunc(Lower *L, const CgWrap *w) {
 /* The kernel's native function again, forwarding every parameter (LLVM inlines the kernel). */
 static void lower_native(Lower *L, const CgWrap *w) {
     LLVMTypeRef fty = cg_native_fn_type(L, w->params, w->nparams);
-    LLVMValueRef kernel = LLVMAddFunction(L->m, w->kernel, fty);
+    LLVMValueRef kernel = declare_kernel(L, w);
     LLVMValueRef f = LLVMAddFunction(L->m, w->symbol, fty);
     L->func = f;
     LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 1];
+    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 2];
     for (int k = 0; k <= w->nparams; k++) all[k] = LLVMGetParam(f, (unsigned)k);
-    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, fty, kernel, all, (unsigned)w->nparams + 1, "status"));
+    all[w->nparams + 1] = cg_exc_record(L);
+    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(kernel), kernel, all, (unsigned)w->nparams + 2, "status"));
 }
 
 int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,

@@ -159,7 +159,12 @@ void ember_rt_raise_value(const RtExc *e) {
     record.nframes = 0;
 }
 
-/* A handler takes the exception: the record is empty again (the handler may raise anew). */
+/* The record's exception, where compiled code that is not handed a caller's slot raises (the
+ * same pointer on every call in a thread: generated code marks the call pure). */
+RtExc *ember_rt_record(void) { return &record.e; }
+
+/* A handler takes the exception: the record is empty again (the handler may raise anew). Also
+ * moves an exception the C runtime raised into a caller's slot (lower_exc.c). */
 void ember_rt_exc_fetch(RtExc *out) {
     *out = record.e;
     memset(&record.e, 0, sizeof record.e);
@@ -779,6 +784,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_raise_value", (void *)ember_rt_raise_value},
     {"ember_rt_raise_reshape", (void *)ember_rt_raise_reshape},
     {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
+    {"ember_rt_record", (void *)ember_rt_record},
     {"ember_rt_exc_fetch_box", (void *)ember_rt_exc_fetch_box},
     {"ember_rt_exc_box", (void *)ember_rt_exc_box},
     {"ember_rt_exc_free", (void *)ember_rt_exc_free},

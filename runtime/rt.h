@@ -27,6 +27,7 @@ typedef struct { RtExcCore e, cause; int32_t cause_kind; } RtExc;
 void ember_rt_raise(const char *exc, const char *msg);
 void ember_rt_raise_value(const RtExc *e);     /* RuntimeError when e holds no exception */
 void ember_rt_exc_fetch(RtExc *out);           /* a handler takes the exception; the record is clear */
+RtExc *ember_rt_record(void);                  /* this thread's record's exception: a raise's slot */
 struct RtBlock *ember_rt_exc_fetch_box(void);  /* the same, held by a counted block (never NULL) */
 struct RtBlock *ember_rt_exc_box(const RtExc *e);   /* a counted block holding e, taking its references */
 void ember_rt_exc_free(struct RtBlock *b);     /* the last reference went: its strings, its block */

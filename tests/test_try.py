@@ -8,6 +8,7 @@ return/break/continue).
 """
 
 import math
+import re
 import traceback
 
 import numpy as np
@@ -1047,3 +1048,76 @@ def sum_of_checked(x):
 @pytest.mark.parametrize("x", [[1.0, 4.0], [1.0, -4.0, 9.0], []])
 def test_generator_exception_with_a_message_caught_by_its_consumer(x):
     check(sum_of_checked, np.array(x))
+
+
+def total_of_roots(x):
+    # the helper's raise and the handler meet in this frame once the helper is inlined: the
+    # exception is stores into the frame's slot, which LLVM takes apart
+    t = 0.0
+    for v in x:
+        try:
+            t += checked_root(v)
+        except Exception:
+            t -= 1.0
+    return t
+
+
+def count_of_roots(x):
+    n = 0
+    for v in x:
+        try:
+            if checked_root(v) > 1.0:
+                n += 1
+        except ValueError:
+            n -= 1
+    return n
+
+
+@pytest.mark.parametrize("x", [[1.0, -1.0, 4.0, -0.0, -2.5, 9.0, 0.25, -7.0, 16.0], [], [-1.0] * 19, [4.0] * 19])
+def test_helper_raising_into_a_try_of_its_caller(x):
+    x = np.array(x)
+    check(total_of_roots, x)
+    check(count_of_roots, x)
+
+
+VECTOR_OF_DOUBLES = re.compile(r"<([4-9]|[1-9]\d+) x double>")
+
+
+def test_helper_raising_into_a_try_of_its_caller_vectorises():
+    """A compiled callee's exception goes to the slot its caller hands it (<sym>.x): inside a
+    `try`, the caller's frame slot, so the inlined raise, the class test and the handler are
+    plain values and branches: the loop vectorises, with no call into the runtime left."""
+    if ON_NUMBA:
+        pytest.skip("ember's generated code")
+    x = np.array([1.0, -1.0, 4.0])
+    for fn in (total_of_roots, count_of_roots):
+        f = jit(fn)
+        f(x)
+        ir = "\n".join(f.inspect_llvm().values())
+        body = ir[ir.index("define"):]
+        assert VECTOR_OF_DOUBLES.search(body)
+        for name in ("ember_rt_raise", "ember_rt_traceback", "ember_rt_exc_match", "ember_rt_exc_fetch"):
+            assert "call void @%s(" % name not in body and "call i32 @%s(" % name not in body, name
+
+
+@impl.njit
+def root_or_key_error(v):
+    if v < 0.0:
+        raise KeyError(v)
+    return checked_root(v)
+
+
+def roots_unmatched(x):
+    # a handler that does not match: the callee's exception goes on, from the caller's frame
+    t = 0.0
+    for v in x:
+        try:
+            t += root_or_key_error(v)
+        except IndexError:
+            t = -1.0
+    return t
+
+
+@pytest.mark.parametrize("x", [[1.0, 4.0], [1.0, -4.0], [-0.5]])
+def test_helper_exception_a_caller_does_not_match(x):
+    check(roots_unmatched, np.array(x))
