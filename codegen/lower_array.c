@@ -886,10 +886,25 @@ LLVMValueRef cg_is_negative(Lower *L, LLVMValueRef i) {
     return LLVMBuildICmp(L->b, LLVMIntSLT, i, i64c(L, 0), "");
 }
 
+/* Does handler block h only take the exception and raise it again (the cleanup Python 3.11
+ * puts around a `try`'s own handlers)? What it covers then fails as it would outside any `try`. */
+static bool reraises_only(const Block *h) {
+    const Instr *fetched = NULL;
+    for (int i = 0; i < h->ninstrs; i++) {
+        const Instr *x = h->instrs[i];
+        if (x->op == IR_EXCFETCH) fetched = x;
+        else if (x->op == IR_RERAISE) return fetched && x->args[0] == fetched->id;
+        else if (x->op != IR_LOADVAR && x->op != IR_STOREVAR && x->op != IR_CONST) return false;
+    }
+    return false;
+}
+
 /* Whether an index is checked against its dimension here (boundscheck, or a handler that may
- * catch the IndexError). */
+ * catch the IndexError: not the cleanup around an except clause, so an `except` body indexes as
+ * code outside any `try` does). */
 bool cg_checks_index(Lower *L) {
-    return (L->cur && L->cur->block && L->cur->block->handler) || L->ti->root->fn->boundscheck;
+    const Block *h = L->cur && L->cur->block ? L->cur->block->handler : NULL;
+    return (h && !reraises_only(h)) || L->ti->root->fn->boundscheck;
 }
 
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
@@ -930,6 +945,27 @@ LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMV
     LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "floorneg");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "floored");
     cg_br_expect(L, above, true, join, test);
+    LLVMPositionBuilderAtEnd(L->b, test);
+    LLVMValueRef w = cg_wrap_index(L, i, n, false);
+    LLVMBasicBlockRef tested = LLVMGetInsertBlock(L->b);
+    LLVMBuildBr(L->b, join);
+    LLVMPositionBuilderAtEnd(L->b, join);
+    return cg_phi2(L, i, from, w, tested, "idx");
+}
+
+/* A checked index (boundscheck, or a handler that may catch the IndexError) with a floor and a
+ * ceiling fixed through the loop (lower_floor.c: a range loop's value): when floor >= 0 and
+ * ceiling < n, every i the loop gives lies in [0, n). That test comes first, loop-invariant, so
+ * LLVM's unswitching gives the loop a copy with no test and no side exit, which vectorises (a
+ * `try` around out[i] = f(x[i]) kept its loop scalar: 4x numba, which checks nothing). */
+static LLVMValueRef wrap_index_inside(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor, LLVMValueRef ceil) {
+    LLVMValueRef inside = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), ""),
+                                       LLVMBuildICmp(L->b, LLVMIntSLT, ceil, n, ""), "inside");
+    if (LLVMIsAConstantInt(inside) && LLVMConstIntGetZExtValue(inside)) return i;
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "outside");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "inside");
+    cg_br_expect(L, inside, true, join, test);
     LLVMPositionBuilderAtEnd(L->b, test);
     LLVMValueRef w = cg_wrap_index(L, i, n, false);
     LLVMBasicBlockRef tested = LLVMGetInsertBlock(L->b);
@@ -1132,6 +1168,8 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
                      * the loop, where a floor's test waits for unswitching (which a function of
                      * several loop nests may run out of: a[t + i, s] over s ran scalar) */
                     i = LLVMBuildSelect(L->b, cg_is_negative(L, i), LLVMBuildAdd(L->b, i, n, ""), i, "idx");
+                else if (f && pid >= 0 && L->ceils && L->ceils[pid] && cg_checks_index(L))
+                    i = wrap_index_inside(L, i, n, f, L->ceils[pid]);
                 else
                     i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
                 remember_wrap(L, akey, d, wrap_key(L, pid), i);

@@ -1121,3 +1121,37 @@ def roots_unmatched(x):
 @pytest.mark.parametrize("x", [[1.0, 4.0], [1.0, -4.0], [-0.5]])
 def test_helper_exception_a_caller_does_not_match(x):
     check(roots_unmatched, np.array(x))
+
+
+def roots_into(x, m):
+    # out[i] is checked inside the try (an IndexError is caught), x[i] and out[i] both in a
+    # loop over range(x.size): the test that every index lies in its array is made once
+    out = np.zeros(m)
+    bad = 0
+    for i in range(x.size):
+        try:
+            out[i] = checked_root(x[i])
+        except Exception:
+            bad += 1
+    return bad, out
+
+
+@pytest.mark.parametrize("m", [0, 3, 9, 12])
+def test_checked_indices_in_a_try_over_a_range(m):
+    x = np.array([1.0, -1.0, 4.0, -0.0, -2.5, 9.0, 0.25, -7.0, 16.0])
+    check(roots_into, x, m)
+    check(roots_into, x[:0], m)
+
+
+def test_checked_indices_in_a_try_vectorise():
+    """Inside a `try` ember checks indices (an IndexError may be caught); where the index is a
+    range loop's value, the loop-invariant test floor >= 0 and last < n comes first and LLVM's
+    unswitching leaves a copy of the loop with no test, which vectorises. The except clause's own
+    code is covered only by the cleanup that re-raises, and is not checked (as outside a try)."""
+    if ON_NUMBA:
+        pytest.skip("ember's generated code")
+    for fn, args in ((roots_into, (np.array([1.0, -1.0]), 2)), (roots_or_minus_one, (np.array([1.0, -1.0]),))):
+        f = jit(fn)
+        f(*args)
+        ir = "\n".join(f.inspect_llvm().values())
+        assert VECTOR_OF_DOUBLES.search(ir[ir.index("define"):]), fn.__name__
