@@ -12,6 +12,8 @@ checked division raise, and the loop's `except` counts it. The forms:
   callee    the same raise in a compiled callee, caught by the caller's `except ValueError`
   items     the callee again, over the array's items (`for x in a`): no index to check inside
             the `try` (ember checks indices there, so that an IndexError can be caught)
+  store     the callee's results stored, `out[i] = inv(a[i])`, 0 where it raises: no chain
+            of additions, so the loop can vectorise
   none      the same loop without try and with no raise (what the hot path costs anyway)
 
 numba runs each form with `except Exception` (it catches nothing else) where it compiles at
@@ -105,6 +107,23 @@ def make_items(jit, catch):
     return jit(k_items)
 
 
+def make_store(jit, catch):
+    """make_callee's loop storing each result."""
+    inv = jit(inverse)
+
+    def k_store(a):
+        out = np.empty(len(a))
+        bad = 0
+        for i in range(len(a)):
+            try:
+                out[i] = inv(a[i])
+            except catch:
+                out[i] = 0.0
+                bad += 1
+        return out[::1000].sum(), bad
+    return jit(k_store)
+
+
 def k_none(a):
     total = 0.0
     bad = 0
@@ -180,14 +199,15 @@ def main():
     import ember
     forms = {"builtin": k_builtin, "user": k_user, "message": k_message, "none": k_none}
     backends = {"CPython": {**forms, "callee": make_callee(lambda f: f, ValueError),
-                            "items": make_items(lambda f: f, ValueError)},
+                            "items": make_items(lambda f: f, ValueError), "store": make_store(lambda f: f, ValueError)},
                 "ember": {**{k: ember.njit(f) for k, f in forms.items()}, "callee": make_callee(ember.njit, ValueError),
-                          "items": make_items(ember.njit, ValueError)}}
+                          "items": make_items(ember.njit, ValueError), "store": make_store(ember.njit, ValueError)}}
     if not args.no_numba:
         try:
             import numba
             backends["numba"] = {**{k: numba.njit(f) for k, f in numba_versions().items()},
-                                 "callee": make_callee(numba.njit, Exception), "items": make_items(numba.njit, Exception)}
+                                 "callee": make_callee(numba.njit, Exception), "items": make_items(numba.njit, Exception),
+                                 "store": make_store(numba.njit, Exception)}
         except ImportError:
             pass
 
@@ -196,7 +216,7 @@ def main():
     print("| form | " + " | ".join(f"{b} ms" for b in backends) + " | ember/numba | ember/CPython | ember ns/iter |")
     print("|---|" + "---|" * (len(backends) + 3))
     ok = True
-    for form in ["builtin", "user", "message", "callee", "items", "none"]:
+    for form in ["builtin", "user", "message", "callee", "items", "store", "none"]:
         times, results = {}, {}
         for b, fs in backends.items():
             n = args.n if b != "CPython" else min(args.n, 200_000)
