@@ -932,19 +932,16 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
     return cg_phi2(L, i, from, iw, wrapped, "idx");
 }
 
-/* i wrapped for a negative index, where i >= floor is known (lower_floor.c): the test floor >= 0
- * comes first, loop-invariant where the floor is, so that LLVM's unswitching versions the loop
- * on it and the copy where it holds tests nothing; then i >= 0 as cg_wrap_index does. A check
- * (boundscheck, a handler) needs i < n as well: cg_wrap_index then. */
-LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor) {
-    if (cg_checks_index(L)) return cg_wrap_index(L, i, n, false);
-    LLVMValueRef above = LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), "");
-    if (LLVMIsAConstantInt(above))   /* floor >= 0 known: no test; else the floor tells nothing */
-        return LLVMConstIntGetZExtValue(above) ? i : cg_wrap_index(L, i, n, false);
+/* i as it is where `known` (fixed through the loop, expected true) says it needs nothing, else as
+ * cg_wrap_index wraps (and checks) it: known's test comes first, loop-invariant, so LLVM's
+ * unswitching versions the loop on it and the copy where it holds tests nothing. */
+static LLVMValueRef wrap_unless(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef known) {
+    if (LLVMIsAConstantInt(known))   /* known: no test; else it tells nothing */
+        return LLVMConstIntGetZExtValue(known) ? i : cg_wrap_index(L, i, n, false);
     LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
-    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "floorneg");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "floored");
-    cg_br_expect(L, above, true, join, test);
+    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "unknown");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "known");
+    cg_br_expect(L, known, true, join, test);
     LLVMPositionBuilderAtEnd(L->b, test);
     LLVMValueRef w = cg_wrap_index(L, i, n, false);
     LLVMBasicBlockRef tested = LLVMGetInsertBlock(L->b);
@@ -953,25 +950,22 @@ LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMV
     return cg_phi2(L, i, from, w, tested, "idx");
 }
 
+/* i wrapped for a negative index, where i >= floor is known (lower_floor.c): the test floor >= 0
+ * first (wrap_unless), then i >= 0 as cg_wrap_index does. A check (boundscheck, a handler) needs
+ * i < n as well: cg_wrap_index then. */
+LLVMValueRef cg_wrap_index_floor(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor) {
+    if (cg_checks_index(L)) return cg_wrap_index(L, i, n, false);
+    return wrap_unless(L, i, n, LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), ""));
+}
+
 /* A checked index (boundscheck, or a handler that may catch the IndexError) with a floor and a
  * ceiling fixed through the loop (lower_floor.c: a range loop's value): when floor >= 0 and
- * ceiling < n, every i the loop gives lies in [0, n). That test comes first, loop-invariant, so
- * LLVM's unswitching gives the loop a copy with no test and no side exit, which vectorises (a
- * `try` around out[i] = f(x[i]) kept its loop scalar: 4x numba, which checks nothing). */
+ * ceiling < n, every i the loop gives lies in [0, n), and the loop's copy under that test has no
+ * test and no side exit, and vectorises (a `try` around out[i] = f(x[i]) kept its loop scalar: 4x
+ * numba, which checks nothing). */
 static LLVMValueRef wrap_index_inside(Lower *L, LLVMValueRef i, LLVMValueRef n, LLVMValueRef floor, LLVMValueRef ceil) {
-    LLVMValueRef inside = LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), ""),
-                                       LLVMBuildICmp(L->b, LLVMIntSLT, ceil, n, ""), "inside");
-    if (LLVMIsAConstantInt(inside) && LLVMConstIntGetZExtValue(inside)) return i;
-    LLVMBasicBlockRef from = LLVMGetInsertBlock(L->b);
-    LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(L->c, L->func, "outside");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "inside");
-    cg_br_expect(L, inside, true, join, test);
-    LLVMPositionBuilderAtEnd(L->b, test);
-    LLVMValueRef w = cg_wrap_index(L, i, n, false);
-    LLVMBasicBlockRef tested = LLVMGetInsertBlock(L->b);
-    LLVMBuildBr(L->b, join);
-    LLVMPositionBuilderAtEnd(L->b, join);
-    return cg_phi2(L, i, from, w, tested, "idx");
+    return wrap_unless(L, i, n, LLVMBuildAnd(L->b, LLVMBuildICmp(L->b, LLVMIntSGE, floor, i64c(L, 0), ""),
+                                             LLVMBuildICmp(L->b, LLVMIntSLT, ceil, n, ""), "inside"));
 }
 
 /* Python's slice.indices(n) for one dimension: start, step and the view's length. */
