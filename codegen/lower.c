@@ -246,7 +246,6 @@ void cg_check_status(Lower *L, LLVMValueRef status) {
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
-
 /* ---- conversions ------------------------------------------------------------------- */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
     switch (t->kind) {

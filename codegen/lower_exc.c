@@ -18,6 +18,15 @@
  * that the optimiser sees through: no call, so a loop that raises now and then keeps its hot
  * path's registers.
  *
+ * A compiled callee does the same for its caller: callers call <sym>.x (lower.c), whose last
+ * parameter is where its exception goes (cg_exc_target: the caller's pending slot inside a `try`,
+ * else the slot the caller itself was handed, else the record). <sym>.x raises into that slot
+ * when it is not the record (the test folds once inlined), moves a failure of the C runtime
+ * there, and records a traceback entry only for the record: a caller's handler takes the
+ * exception from its slot, and its frames would go as they go when a handler takes it from the
+ * record. Inlined into a loop with a `try`, the raise, the class test and the handler are then
+ * stores and loads of the caller's frame, which LLVM turns into values and selects.
+ *
  * A caught exception is a value of 23 words (RtExc). Where its args may hold strings (L->exc_refs:
  * the frame has strings or calls compiled code), it is held by pointer instead: a counted block
  * holding the RtExc (runtime/error.c, ember_rt_exc_fetch_box), which the handler's variables
