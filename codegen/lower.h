@@ -74,6 +74,8 @@ typedef struct Lower {
     LLVMBasicBlockRef fail_bb;   /* records the traceback entry, then returns -1 (made on first use) */
     LLVMValueRef fail_line;      /* the failing line, stored where it fails (volatile: stays off the hot path) */
     LLVMValueRef pending, pending_set;   /* an exception raised for a handler of this frame, and its flag */
+    LLVMValueRef pending_line;   /* the line where this frame's handler last took an exception from */
+    bool reraising;           /* lowering a re-raise: its traceback line is pending_line's */
     LLVMValueRef exc_param;   /* <sym>.x's last parameter: where its exceptions go (a caller's slot, or
                                * the record: lower_exc.c); NULL in other functions (the record) */
     LLVMBasicBlockRef fail_target_bb;   /* fail_bb for an exception already in exc_param's slot */

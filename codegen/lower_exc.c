@@ -150,13 +150,27 @@ static Block *local_handler(Lower *L) {
 
 /* A function with handlers gets the frame slot a local raise writes and its "set" flag. */
 void cg_exc_begin_function(Lower *L) {
-    L->pending = L->pending_set = NULL;
+    L->pending = L->pending_set = L->pending_line = NULL;
+    L->reraising = false;
     bool any = false;
     for (int b = 0; b < L->fn->nblocks; b++) any |= L->fn->blocks[b]->handler != NULL;
     if (!any) return;
     L->pending = LLVMBuildAlloca(L->b, cg_exc_type(L), "pending");
     L->pending_set = LLVMBuildAlloca(L->b, L->i1, "pending.set");
     LLVMBuildStore(L->b, LLVMConstInt(L->i1, 0, 0), L->pending_set);
+    L->pending_line = LLVMBuildAlloca(L->b, L->i32, "pending.line");
+    LLVMBuildStore(L->b, LLVMConstInt(L->i32, (unsigned long long)L->fn->firstline, 0), L->pending_line);
+}
+
+static LLVMValueRef line_here(Lower *L) {
+    return LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0);
+}
+
+/* An exception goes to this frame's handler from the line being lowered: where a re-raise (an
+ * except clause that does not match, a bare raise) says it came from, as CPython's traceback does.
+ * Not volatile: where no re-raise reads it (a handler that always matches), it goes. */
+static void note_line(Lower *L) {
+    if (L->pending_line && !L->reraising) LLVMBuildStore(L->b, line_here(L), L->pending_line);
 }
 
 /* The line slot's life: from a failing path's store to the traceback's read. Marked in the
@@ -261,7 +275,8 @@ static void fail_out(Lower *L, bool in_target) {
         LLVMBuildCondBr(L->b, param_is_record(L), line, to);
         LLVMPositionBuilderAtEnd(L->b, line);
     }
-    cg_fail_line_store(L, LLVMConstInt(L->i32, (unsigned long long)(L->loc.line > 0 ? L->loc.line : L->fn->firstline), 0));
+    bool noted = L->reraising && L->pending_line;   /* the line the exception came to this frame's handler from */
+    cg_fail_line_store(L, noted ? LLVMBuildLoad2(L->b, L->i32, L->pending_line, "") : line_here(L));
     LLVMBuildBr(L->b, to);
 }
 
@@ -272,6 +287,7 @@ static void fail_out(Lower *L, bool in_target) {
 void cg_fail_raised(Lower *L) {
     Block *h = local_handler(L);
     if (h) {
+        note_line(L);
         LLVMBuildBr(L->b, L->bbs[h->id]);
         return;
     }
@@ -283,6 +299,7 @@ void cg_fail_raised(Lower *L) {
 void cg_fail_target(Lower *L) {
     Block *h = local_handler(L);
     if (h && L->pending) {
+        note_line(L);
         LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->pending_set);
         LLVMBuildBr(L->b, L->bbs[h->id]);
         return;
@@ -309,6 +326,7 @@ static void raise_slot(Lower *L, LLVMValueRef e) {
     Block *h = local_handler(L);
     if (h && L->pending) {
         if (e != L->pending) LLVMBuildStore(L->b, LLVMBuildLoad2(L->b, cg_exc_type(L), e, ""), L->pending);
+        note_line(L);
         LLVMBuildStore(L->b, LLVMConstInt(L->i1, 1, 0), L->pending_set);
         LLVMBuildBr(L->b, L->bbs[h->id]);
         return;
@@ -505,16 +523,17 @@ void cg_lower_raise(Lower *L, Instr *in) {
 /* raise (bare) or the end of a handler that did not match: through the record, which turns an
  * empty value into RuntimeError. */
 void cg_lower_reraise(Lower *L, LLVMValueRef v) {
+    L->reraising = true;
     if (L->exc_refs) {
         cg_call(L, "ember_rt_exc_raise_box", L->voidt, &L->ptr, &v, 1);
-        cg_fail_raised(L);
-        return;
+    } else {
+        LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
+        cg_incref(L, v, ty_excval);   /* the record's own references: the handler's value is still dropped */
+        LLVMBuildStore(L->b, v, e);
+        cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
     }
-    LLVMValueRef e = cg_entry_alloca(L, cg_exc_type(L), "reraise");
-    cg_incref(L, v, ty_excval);   /* the record's own references: the handler's value is still dropped */
-    LLVMBuildStore(L->b, v, e);
-    cg_call(L, "ember_rt_raise_value", L->voidt, &L->ptr, &e, 1);
     cg_fail_raised(L);
+    L->reraising = false;
 }
 
 /* The value of type t at words[*k..], as cg_pack_value packed it. */

@@ -1155,3 +1155,17 @@ def test_checked_indices_in_a_try_vectorise():
         f(*args)
         ir = "\n".join(f.inspect_llvm().values())
         assert VECTOR_OF_DOUBLES.search(ir[ir.index("define"):]), fn.__name__
+
+
+def test_unmatched_handler_traceback_names_the_failing_line():
+    """An except clause that does not match raises the exception again from where it came into
+    the try (the call's line), as CPython's traceback shows it, not from the function's first line."""
+    if ON_NUMBA:
+        pytest.skip("numba catches only Exception")
+    f = jit(roots_unmatched)
+    with pytest.raises(KeyError) as info:
+        f(np.array([1.0, -0.5]))
+    src = open(__file__).read().splitlines()
+    call_line = src.index("            t += root_or_key_error(v)") + 1
+    frames = [(fr.name, fr.lineno) for fr in traceback.extract_tb(info.value.__traceback__)]
+    assert ("roots_unmatched", call_line) in frames, frames
