@@ -300,15 +300,13 @@ static void lower_cfunc(Lower *L, const CgWrap *w) {
 
 /* The kernel's native function again, forwarding every parameter (LLVM inlines the kernel). */
 static void lower_native(Lower *L, const CgWrap *w) {
-    LLVMTypeRef fty = cg_native_fn_type(L, w->params, w->nparams);
     LLVMValueRef kernel = declare_kernel(L, w);
-    LLVMValueRef f = LLVMAddFunction(L->m, w->symbol, fty);
+    LLVMValueRef f = LLVMAddFunction(L->m, w->symbol, cg_native_fn_type(L, w->params, w->nparams));
     L->func = f;
     LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->c, f, "entry"));
-    LLVMValueRef all[CG_WRAP_MAX_OPERANDS + 2];
-    for (int k = 0; k <= w->nparams; k++) all[k] = LLVMGetParam(f, (unsigned)k);
-    all[w->nparams + 1] = cg_exc_record(L);
-    LLVMBuildRet(L->b, LLVMBuildCall2(L->b, LLVMGlobalGetValueType(kernel), kernel, all, (unsigned)w->nparams + 2, "status"));
+    LLVMValueRef vals[CG_WRAP_MAX_OPERANDS];
+    for (int k = 0; k < w->nparams; k++) vals[k] = LLVMGetParam(f, (unsigned)k + 1);
+    LLVMBuildRet(L->b, call_kernel(L, w, kernel, LLVMGetParam(f, 0), vals));
 }
 
 int cg_lower_wrapper(Ctx *ctx, const CgWrap *w, LLVMContextRef c, LLVMModuleRef m, const char *cpu,
