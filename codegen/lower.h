@@ -177,7 +177,8 @@ bool cg_defer_zero(Lower *L, LLVMValueRef b, const char *msg);   /* false: a flo
 void cg_defer_tick(Lower *L);
 bool cg_defer_head(Lower *L, Block *head);   /* a loop whose int() tests wait: interleave it once */
 LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to);
-LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised);
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised,
+                                      LLVMBasicBlockRef waiting);
 void cg_defer_finish(Lower *L);
 void cg_fail_line_store(Lower *L, LLVMValueRef line);   /* lower_exc.c: a failing path's line for the traceback */
 void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */

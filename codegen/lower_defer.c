@@ -694,15 +694,17 @@ LLVMBasicBlockRef cg_defer_edge(Lower *L, Block *to) {
 /* The start of the failure path when conversions may wait: a waiting failure came first, and its
  * exception replaces the one raised (tb: the path that records the traceback; raised: where the
  * waiting failure's raise, into the record, goes on: the same path, or one that first moves it
- * into the slot <sym>.x was handed, lower_exc.c). */
-LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised) {
+ * into the slot <sym>.x was handed, lower_exc.c; waiting: where a set key goes, NULL for
+ * L->defer.bb). */
+LLVMBasicBlockRef cg_defer_fail_block(Lower *L, LLVMBasicBlockRef tb, LLVMBasicBlockRef raised,
+                                      LLVMBasicBlockRef waiting) {
     if (!L->defer.region) return tb;
     L->defer.tb = raised;
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef chk = LLVMAppendBasicBlockInContext(L->c, L->func, "failing");
     LLVMPositionBuilderAtEnd(L->b, chk);
     LLVMValueRef set = LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i64, L->defer.key, ""), i64c(L, -1), "");
-    LLVMBuildCondBr(L->b, set, L->defer.bb, tb);
+    LLVMBuildCondBr(L->b, set, waiting ? waiting : L->defer.bb, tb);
     LLVMPositionBuilderAtEnd(L->b, here);
     return chk;
 }

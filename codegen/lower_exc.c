@@ -211,6 +211,23 @@ static LLVMValueRef param_is_record(Lower *L) {
     return LLVMBuildICmp(L->b, LLVMIntEQ, L->exc_param, cg_exc_record(L), "to.record");
 }
 
+/* Where a waiting int() failure (lower_defer.c) replaces an exception this frame raised into the
+ * slot <sym>.x was handed: the slot's strings go first (a raise into the record drops the
+ * record's own). NULL where no failure waits. */
+static LLVMBasicBlockRef drop_held(Lower *L) {
+    if (!L->defer.region) return NULL;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
+    LLVMBasicBlockRef drop = LLVMAppendBasicBlockInContext(L->c, L->func, "held");
+    LLVMBasicBlockRef release = LLVMAppendBasicBlockInContext(L->c, L->func, "held.drop");
+    LLVMPositionBuilderAtEnd(L->b, drop);
+    LLVMBuildCondBr(L->b, param_is_record(L), L->defer.bb, release);
+    LLVMPositionBuilderAtEnd(L->b, release);
+    cg_call(L, "ember_rt_exc_release", L->voidt, &L->ptr, &L->exc_param, 1);
+    LLVMBuildBr(L->b, L->defer.bb);
+    LLVMPositionBuilderAtEnd(L->b, here);
+    return drop;
+}
+
 /* L->fail_bb: records the traceback entry at the line in L->fail_line, then returns -1 (by way
  * of a waiting int() failure's test where there may be one: lower_defer.c). In <sym>.x, an
  * exception the record holds moves into the slot handed over first, and the traceback entry is
@@ -251,8 +268,8 @@ void cg_fail_block(Lower *L) {
         LLVMBuildBr(L->b, tb);
     }
     LLVMPositionBuilderAtEnd(L->b, here);
-    L->fail_bb = cg_defer_fail_block(L, from_record, from_record);
-    L->fail_target_bb = L->exc_param ? cg_defer_fail_block(L, tb, from_record) : L->fail_bb;
+    L->fail_bb = cg_defer_fail_block(L, from_record, from_record, NULL);
+    L->fail_target_bb = L->exc_param ? cg_defer_fail_block(L, tb, from_record, drop_held(L)) : L->fail_bb;
 }
 
 /* The error record is set by the C runtime: to the block's handler, or out of the function. */

@@ -13,7 +13,7 @@ import traceback
 import numpy as np
 import pytest
 
-from difftest import ON_NUMBA, check, jit, no_leaks  # noqa: F401
+from difftest import ON_NUMBA, check, impl, jit, no_leaks  # noqa: F401
 
 pytestmark = pytest.mark.skipif(ON_NUMBA, reason="numba converts without a test")
 
@@ -158,6 +158,36 @@ def test_a_later_error_gives_way():
     y[30] = 30.0
     same_failure(then_raises, y)
     assert waits(then_divides) and waits(then_raises)
+
+
+@impl.njit
+def raises_a_string(x):
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        v = int(x[i])
+        if x[i] < -100.0:
+            raise ValueError("too small at " + str(i))
+        out[i] = v
+    return out
+
+
+def catches_it(x):
+    try:
+        return raises_a_string(x)[0]
+    except ValueError as e:
+        return -1 if str(e).startswith("cannot") else -2
+
+
+def test_a_later_error_gives_way_in_a_callers_try():
+    """The callee raises its string exception into its caller's slot; the waiting conversion's
+    error replaces it there, and the string is dropped (no_leaks)."""
+    x = np.arange(40.0)
+    x[10], x[20] = np.nan, -200.0
+    assert check(catches_it, x) == -1
+    x[10], x[5] = 1.0, np.nan
+    x[3] = -300.0                                    # the raise comes first
+    assert check(catches_it, x) == -2
+    assert waits(raises_a_string)
 
 
 def divides_by_it(x):
