@@ -562,40 +562,46 @@ static LLVMValueRef lane_bool(Lower *L, Lane *ln, int bid) {
     /* any/all stop where the answer is decided (a row's first True): the first 16 elements one
      * by one, then blocks folded by a loop that vectorises, the answer checked after each; 256
      * elements first (one trip of the vector loop over bytes), twice as many each time up to
-     * 4096 (a long scan checks seldom) */
+     * 4096 (a long scan checks seldom). A deciding element or block goes straight to the answer
+     * (acc holds the answer, set only there): a scan that stops early is a bare loop. */
+    LLVMValueRef undecided = LLVMConstInt(L->i1, all, 0);
     LLVMValueRef at = acc_new(L, L->i64, i64c(L, 0)), bs = acc_new(L, L->i64, i64c(L, 256));
+    LLVMValueRef blk = cg_entry_alloca(L, L->i1, "block");
     LLVMBasicBlockRef phead = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.first");
     LLVMBasicBlockRef pbody = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.one");
     LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.head");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.block");
+    LLVMBasicBlockRef decide = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.decided");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->c, L->func, "anyall.done");
     LLVMValueRef first = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, ln->n, i64c(L, 16), ""), ln->n, i64c(L, 16), "");
     LLVMBuildBr(L->b, phead);
     LLVMPositionBuilderAtEnd(L->b, phead);
     LLVMValueRef k = LLVMBuildLoad2(L->b, L->i64, at, "");
-    LLVMValueRef open = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i1, acc, ""), LLVMConstInt(L->i1, all, 0), "");
-    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, open, LLVMBuildICmp(L->b, LLVMIntSLT, k, first, ""), ""), pbody, head);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, k, first, ""), pbody, head);
     LLVMPositionBuilderAtEnd(L->b, pbody);
-    LLVMBuildStore(L->b, cg_truth(L, lane_load(L, ln, k), ct), acc);   /* (the answer still open: this element's) */
+    LLVMValueRef t = cg_truth(L, lane_load(L, ln, k), ct);
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, k, i64c(L, 1), ""), at);
-    LLVMBuildBr(L->b, phead);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, t, undecided, ""), decide, phead);
     LLVMPositionBuilderAtEnd(L->b, head);
     LLVMValueRef s = LLVMBuildLoad2(L->b, L->i64, at, "");
-    open = LLVMBuildICmp(L->b, LLVMIntEQ, LLVMBuildLoad2(L->b, L->i1, acc, ""), LLVMConstInt(L->i1, all, 0), "");
-    LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, open, LLVMBuildICmp(L->b, LLVMIntSLT, s, ln->n, ""), ""), body, done);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, s, ln->n, ""), body, done);
     LLVMPositionBuilderAtEnd(L->b, body);
     LLVMValueRef left = LLVMBuildSub(L->b, ln->n, s, "");
     LLVMValueRef size = LLVMBuildLoad2(L->b, L->i64, bs, "");
     LLVMValueRef m = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, left, size, ""), left, size, "");
     LLVMValueRef grown = LLVMBuildShl(L->b, size, i64c(L, 1), "");
     LLVMBuildStore(L->b, LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, grown, i64c(L, 4096), ""), grown, i64c(L, 4096), ""), bs);
+    LLVMBuildStore(L->b, undecided, blk);
     LoopCtx lc;
     LLVMValueRef i = LLVMBuildAdd(L->b, cg_loop_begin(L, &lc, m), s, "");
-    LLVMValueRef t = cg_truth(L, lane_load(L, ln, i), ct), cur = LLVMBuildLoad2(L->b, L->i1, acc, "");
-    LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, t, "") : LLVMBuildOr(L->b, cur, t, ""), acc);
+    LLVMValueRef ti = cg_truth(L, lane_load(L, ln, i), ct), cur = LLVMBuildLoad2(L->b, L->i1, blk, "");
+    LLVMBuildStore(L->b, all ? LLVMBuildAnd(L->b, cur, ti, "") : LLVMBuildOr(L->b, cur, ti, ""), blk);
     cg_loop_end(L, &lc);
     LLVMBuildStore(L->b, LLVMBuildAdd(L->b, s, m, ""), at);
-    LLVMBuildBr(L->b, head);
+    LLVMBuildCondBr(L->b, LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildLoad2(L->b, L->i1, blk, ""), undecided, ""), decide, head);
+    LLVMPositionBuilderAtEnd(L->b, decide);
+    LLVMBuildStore(L->b, LLVMConstInt(L->i1, !all, 0), acc);
+    LLVMBuildBr(L->b, done);
     LLVMPositionBuilderAtEnd(L->b, done);
     return LLVMBuildLoad2(L->b, L->i1, acc, "");
 }

@@ -359,10 +359,12 @@ def any_all_of_rows(m):
 
 @pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.float64])
 def test_any_all_answer_at_every_position(dtype):
-    # any/all stop after the block of elements that decides: the deciding element first, last,
-    # at each block's edges (256, 768, 1792 elements in), or nowhere
+    # any/all stop after the element (the first 16) or the block of elements that decides: the
+    # deciding element first, last, at the edges of the first 16 and of each block (blocks of
+    # 256, 512, 1024 elements after them: 272, 784, 1808), or nowhere
     n = 5000
-    for at in (None, 0, 1, 255, 256, 257, 767, 768, 1791, 1792, 4000, n - 1):
+    for at in (None, 0, 1, 15, 16, 17, 255, 256, 257, 271, 272, 767, 768, 783, 784, 1791, 1792, 1807, 1808,
+               4000, n - 1):
         m = np.zeros((3, n), dtype)
         full = np.ones((3, n), dtype)
         if at is not None:
