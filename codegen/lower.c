@@ -2647,7 +2647,7 @@ static int lower_body(Lower *L, TypeInfo *ti, LLVMValueRef func, bool rec, LLVMV
         if (cg_collapse_plan(L, NULL) || cg_defer_plan(L)) return -1;
         cg_collapse_begin(L);
     }
-    if (!rec) L->borrowed = cg_borrowed_loop_items(L, cg_borrowed_parameters(L));
+    if (!rec) L->borrowed = cg_borrowed_stack_values(L, cg_borrowed_loop_items(L, cg_borrowed_parameters(L)));
     if (rec) cg_rec_begin(L, func);   /* the value convention of <sym>.rec */
     if (fn->generator && !rec) cg_gen_begin(L, L->bbs[0]);   /* the ramp, then the body when first resumed */
     else LLVMBuildBr(L->b, L->bbs[0]);

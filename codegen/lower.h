@@ -184,6 +184,7 @@ void cg_fail_line_store(Lower *L, LLVMValueRef line);   /* lower_exc.c: a failin
 void cg_fail_block(Lower *L);   /* lower_exc.c: makes L->fail_bb */
 bool *cg_borrowed_loop_items(Lower *L, bool *borrowed);   /* lower_rec.c: `for w in l` over a lent list */
 bool *cg_borrowed_parameters(Lower *L);   /* lower_rec.c: per variable, a parameter not owned, or NULL */
+bool *cg_borrowed_stack_values(Lower *L, bool *borrowed);   /* lower_rec.c: stack copies of one owned value */
 int cg_begin_function(Lower *L, TypeInfo *ti, LLVMValueRef func);
 void cg_end_function(Lower *L);
 int cg_lower_block(Lower *L, Block *b, bool but_terminator);

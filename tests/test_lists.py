@@ -795,3 +795,63 @@ def append_float(l):
 def test_a_list_argument_keeps_its_item_type():
     with pytest.raises(errors.TypingError, match="cannot append float64 to"):
         impl.njit(append_float)([1, 2])
+
+
+# A value Python keeps on its operand stack from block to block (a comprehension's list going
+# round its loop, a call's result waiting for a conditional argument) is carried by stack
+# variables that take no reference of their own when one producer's slot holds it throughout.
+@impl.njit
+def fresh_list(n):
+    return [i * 1.5 for i in range(n)]
+
+
+def comprehensions_in_a_loop(x, n):
+    rows = []
+    for k in range(n):
+        row = [v * k for v in x if v > 0.25]
+        rows.append(row)
+        rows.append([[j * 0.5 for j in range(i)] for i in range(k)][-1] if k else [0.0])
+    d = {i: v for i, v in enumerate(x) if v < 0.75}
+    s = set([int(v * 10) for v in x])
+    return rows, sorted(d.items()), sorted(s)
+
+
+def call_result_across_a_branch(n, flag):
+    total = 0.0
+    for i in range(n):
+        # fresh_list(i) waits on the stack while the conditional argument is worked out
+        total += sum(fresh_list(i), 2.0 if flag and i % 2 else -1.0)
+        keep = max(fresh_list(i + 1) if i % 3 else fresh_list(2))
+        total += keep
+    return total
+
+
+@impl.njit
+def at_most(v, top):
+    if v > top:
+        raise ValueError("too big")
+    return v
+
+
+def comprehension_that_raises(x, top):
+    return [at_most(v, top) * 2.0 for v in x if v > 0.1]
+
+
+@numba_leaks("numba leaks the list a comprehension was building when it raises")
+def test_stack_values_without_references():
+    x = np.linspace(0.0, 1.0, 9)
+    check(comprehensions_in_a_loop, x, 4)
+    check(comprehensions_in_a_loop, x[:0], 3)
+    for flag in (True, False):
+        check(call_result_across_a_branch, 7, flag)
+    check(comprehension_that_raises, x, 2.0)
+    check(comprehension_that_raises, x, 0.6)   # ValueError with the list half built
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's generated code")
+def test_a_comprehension_list_takes_no_reference_per_trip():
+    # before: each of the four stack copies of the list compared the list with the one it held,
+    # a load, a compare and a branch per trip (1.4x the time of the same loop with append)
+    f = impl.njit(lambda x: len([v * 2.0 for v in x if v > 0.1]))
+    assert f(np.ones(5)) == 5
+    assert "sameref" not in "\n".join(f.inspect_llvm().values())
