@@ -185,3 +185,25 @@ def test_carray_of_a_voidptr_with_a_dtype():
     ctypes.CDLL(None).qsort(arr.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(4), ctypes.c_size_t(8),
                             ctypes.c_void_p(order.address))
     assert list(arr) == [-5.0, 1.0, 2.0, 3.0]
+
+
+def _escaped_callbacks():
+    @impl.cfunc("float64(float64)")
+    def square(x):
+        return x * x
+
+    @impl.cfunc("float64(float64)")
+    def cube(x):
+        return x * x * x
+
+    return square.ctypes, cube.address
+
+
+def test_code_outlives_the_cfunc_object():
+    # LowLevelCallable(f.ctypes) or f.address handed to C keeps only the code's address: the
+    # CFunc object may be gone when C calls it (this crashed: the code was freed with the object)
+    import gc
+    square, cube_address = _escaped_callbacks()
+    gc.collect()
+    assert square(3.0) == 9.0
+    assert ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(cube_address)(2.0) == 8.0

@@ -480,10 +480,16 @@ def _ctype(t, what):
                     "CPointer(...) (complex numbers, arrays and tuples have no C type here)")
 
 
+# The code of every cfunc made: C callers hold only its address (LowLevelCallable(f.ctypes),
+# f.address handed to a C library), which can outlive the CFunc object, so its code is never
+# freed, as Numba's is not.
+_CFUNC_CODE = []
+
+
 class CFunc:
     """A compiled function with a C signature: .address, .ctypes, .native_name, .inspect_llvm().
     An exception in it cannot reach a C caller: it is reported through sys.unraisablehook and
-    the function returns 0."""
+    the function returns 0. Its code stays for the life of the process."""
 
     def __init__(self, func, sig, kws):
         s = _signature(sig)
@@ -500,6 +506,7 @@ class CFunc:
                             f"{func.__code__.co_argcount}")
         lp = _build(self._kernel, "cfunc", str(_types.Signature(s.return_type, params)), dtypes)
         self._owner, self._bitcode, self._pyfunc = lp.owner, lp.bitcode, func
+        _CFUNC_CODE.append(lp.owner)   # its code lives as long as the process: .address and .ctypes escape
         self.address, self.native_name, self._signature = lp.address, lp.symbol, s
         self.ctypes = ctypes.CFUNCTYPE(restype, *argtypes)(lp.address)
         _wrap(self, func)
