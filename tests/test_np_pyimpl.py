@@ -253,7 +253,7 @@ def test_implementations_are_compiled_once_per_kind():
 # ---- assembling, copying, integrals --------------------------------------------------------------
 
 def append_forms(a, b):
-    return np.append(a, b), np.append(a, 2.5), np.append(b, a)
+    return np.append(a, b), np.append(a, 2.5), np.append(b, a), np.append(b, [9.0, 8.0]), np.append(a, (1, 2))
 
 
 def test_append():
@@ -285,7 +285,7 @@ def test_delete_out_of_range_raises_index_error(i):
 
 
 def insert_forms(a, i):
-    return np.insert(a, i, 9.5), np.insert(a, i, np.array([1, 2]))
+    return np.insert(a, i, 9.5), np.insert(a, i, np.array([1, 2])), np.insert(a, i, [7.0, 6.0]), np.insert(a, i, (3, 4))
 
 
 @pytest.mark.parametrize("i", [0, 3, 6, -1, -6, 7])

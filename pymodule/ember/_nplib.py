@@ -586,7 +586,7 @@ def _choose_nan_to_num(values, kwnames):
 # ---- assembling and copying -------------------------------------------------------------------
 
 def _append(arr, values, axis=None):
-    return np.concatenate((np.atleast_1d(arr).ravel(), np.atleast_1d(values).ravel()))
+    return np.concatenate((np.atleast_1d(arr).ravel(), np.atleast_1d(np.asarray(values)).ravel()))
 
 
 def _append_axis_source(nd, ndv, axis):
@@ -674,7 +674,7 @@ def _insert(arr, obj, values):
     if obj < -n or obj > n:
         raise IndexError("index " + str(obj) + " is out of bounds for axis 0 with size " + str(n))
     i = obj + n if obj < 0 else obj
-    return np.concatenate((flat[:i], np.atleast_1d(values).ravel().astype(flat.dtype), flat[i:]))
+    return np.concatenate((flat[:i], np.atleast_1d(np.asarray(values)).ravel().astype(flat.dtype), flat[i:]))
 
 
 def _choose_insert(values, kwnames):
