@@ -225,3 +225,28 @@ def test_narrowing_ranks_after_widening():
     assert type(k(np.uint8(3))) is float and k(np.int8(3)) == 6 and type(k(np.int8(3))) is int
     two = impl.njit(["int64(int64)", "float64(float64)"])(lambda x: x * 2)
     assert two(np.float32(2.5)) == 5.0 and two(np.int16(7)) == 14 and type(two(np.int16(7))) is int
+
+
+@pytest.mark.parametrize("name,dtype", [("intc", np.int32), ("uintc", np.uint32), ("char", np.int8),
+                                        ("uchar", np.uint8), ("short", np.int16), ("ushort", np.uint16),
+                                        ("long_", np.int64), ("longlong", np.int64), ("ssize_t", np.int64),
+                                        ("ulong", np.uint64), ("ulonglong", np.uint64), ("size_t", np.uint64),
+                                        ("uint", np.uint64), ("byte", np.uint8)])
+def test_c_type_names(name, dtype):
+    # C's names, as Numba exports them (LP64), in signature strings and as objects
+    t = getattr(impl, name)
+    assert str(t) == np.dtype(dtype).name
+    f = impl.njit(f"{name}({name})")(add_one)
+    assert f(5) == 6 and f.signatures[0][0] == t
+    g = impl.njit(t(t[:]))(lambda a: a[0])
+    assert g(np.arange(3, dtype=dtype) + 7) == 7
+
+
+def test_numba_error_classes():
+    for name in ("NumbaTypeError", "NumbaValueError", "NumbaIndexError", "NumbaKeyError", "NumbaAttributeError",
+                 "NumbaAssertionError", "NumbaNotImplementedError"):
+        assert issubclass(getattr(impl, name), impl.errors.TypingError)
+    for name in ("NumbaPedanticWarning", "NumbaIRAssumptionWarning", "NumbaSystemWarning", "NumbaInvalidConfigWarning",
+                 "NumbaDebugInfoWarning"):
+        assert issubclass(getattr(impl, name), impl.NumbaWarning)
+    assert issubclass(impl.NumbaRuntimeError, impl.errors.NumbaError)

@@ -1231,6 +1231,8 @@ static const struct { const char *name; TypeKind kind; } scalar_names[] = {
     {"float64", TY_FLOAT64}, {"f8", TY_FLOAT64}, {"double", TY_FLOAT64},
     {"int64", TY_INT64}, {"i8", TY_INT64}, {"intp", TY_INT64}, {"int_", TY_INT64},
     {"uint64", TY_UINT64}, {"u8", TY_UINT64}, {"uintp", TY_UINT64},
+    {"long_", TY_INT64}, {"longlong", TY_INT64}, {"ssize_t", TY_INT64},   /* C's names, LP64 (Numba's) */
+    {"ulong", TY_UINT64}, {"ulonglong", TY_UINT64}, {"size_t", TY_UINT64}, {"uint", TY_UINT64},
     {"complex128", TY_COMPLEX128}, {"c16", TY_COMPLEX128},
     {"boolean", TY_BOOL}, {"bool_", TY_BOOL}, {"bool", TY_BOOL}, {"b1", TY_BOOL},
     {"none", TY_NONE}, {"void", TY_NONE}, {"unicode_type", TY_STR}, {"str", TY_STR},
@@ -1263,6 +1265,10 @@ static int dtype_named(const char *s, size_t n) {
         {"int_", DT_INT64}, {"u1", DT_UINT8}, {"u2", DT_UINT16}, {"u4", DT_UINT32},
         {"u8", DT_UINT64}, {"uintp", DT_UINT64}, {"f4", DT_FLOAT32}, {"f8", DT_FLOAT64},
         {"double", DT_FLOAT64}, {"c8", DT_COMPLEX64}, {"c16", DT_COMPLEX128},
+        {"intc", DT_INT32}, {"uintc", DT_UINT32}, {"char", DT_INT8}, {"uchar", DT_UINT8}, {"byte", DT_UINT8},
+        {"short", DT_INT16}, {"ushort", DT_UINT16}, {"long_", DT_INT64}, {"longlong", DT_INT64},
+        {"ssize_t", DT_INT64}, {"ulong", DT_UINT64}, {"ulonglong", DT_UINT64}, {"size_t", DT_UINT64},
+        {"uint", DT_UINT64},
     };
     for (int i = 0; i < DT_COUNT; i++)
         if (strlen(ty_dtypes[i].name) == n && !strncmp(s, ty_dtypes[i].name, n)) return i;

@@ -18,19 +18,27 @@ from numpy import integer as _np_integer, ndindex as _np_ndindex
 from ember import errors, _pickle, types, typed, _objmode, experimental
 from ember.errors import (NumbaWarning, NumbaPerformanceWarning, NumbaDeprecationWarning,  # noqa: F401 (Numba's names)
                           NumbaPendingDeprecationWarning, NumbaParallelSafetyWarning, NumbaTypeSafetyWarning,
-                          NumbaExperimentalFeatureWarning, NumbaError, TypingError)
+                          NumbaExperimentalFeatureWarning, NumbaError, TypingError, NumbaTypeError,
+                          NumbaValueError, NumbaIndexError, NumbaKeyError, NumbaAttributeError,
+                          NumbaAssertionError, NumbaNotImplementedError, NumbaRuntimeError, NumbaPedanticWarning,
+                          NumbaIRAssumptionWarning, NumbaSystemWarning, NumbaInvalidConfigWarning,
+                          NumbaDebugInfoWarning)
 from ember._objmode import objmode
 from ember._ember import Dispatcher, typeof as _typeof, parallel_info as _parallel_info
 from ember._ember import get_num_threads, set_num_threads
 from ember.types import (void, none, boolean, bool_, b1, int8, int16, int32, int64, intp, int_, uint8, uint16,
                          uint32, uint64, uintp, float32, float64, double, complex64, complex128, i1, i2, i4, i8,
-                         u1, u2, u4, u8, f4, f8, c8, c16, optional, deferred_type, from_name as _from_name)
+                         u1, u2, u4, u8, f4, f8, c8, c16, optional, deferred_type, from_name as _from_name,
+                         intc, uintc, char, uchar, short, ushort, long_, ulong, longlong, ulonglong, size_t,
+                         ssize_t, uint, byte)
 
 __version__ = "0.1.0"
 __all__ = ["njit", "jit", "prange", "stencil", "literal_unroll", "errors", "Dispatcher", "config", "typeof", "get_num_threads",
            "set_num_threads", "get_thread_id", "types", "typed", "vectorize", "guvectorize", "cfunc", "carray", "farray",
            "void", "none", "boolean", "bool_", "int8", "int16", "int32", "int64", "intp", "int_", "uint8",
            "uint16", "uint32", "uint64", "uintp", "float32", "float64", "double", "complex64", "complex128",
+           "intc", "uintc", "char", "uchar", "short", "ushort", "long_", "ulong", "longlong", "ulonglong", "size_t",
+           "ssize_t", "uint", "byte",
            "optional", "deferred_type", "objmode", "experimental", "threading_layer", "from_dtype", "pndindex",
            "literally", "set_parallel_chunksize", "get_parallel_chunksize", "parallel_chunksize"]
 

@@ -29,6 +29,36 @@ class NumbaNotImplementedError(TypingError, NotImplementedError):
     a TypingError; a NotImplementedError too)."""
 
 
+# Numba's TypingError subclasses, which programs name in except clauses; ember raises TypingError
+# or UnsupportedError itself.
+class NumbaTypeError(TypingError):
+    pass
+
+
+class NumbaValueError(TypingError):
+    pass
+
+
+class NumbaIndexError(TypingError):
+    pass
+
+
+class NumbaKeyError(TypingError):
+    pass
+
+
+class NumbaAttributeError(TypingError):
+    pass
+
+
+class NumbaAssertionError(TypingError):
+    pass
+
+
+class NumbaRuntimeError(EmberError):
+    pass
+
+
 # Numba's warning classes, which programs name to silence them
 # (warnings.simplefilter("ignore", category=numba.NumbaPerformanceWarning)); ember raises none.
 class NumbaWarning(Warning):
@@ -61,3 +91,23 @@ class NumbaExperimentalFeatureWarning(NumbaWarning):
 
 NUMBA_WARNINGS = ("NumbaWarning", "NumbaPerformanceWarning", "NumbaDeprecationWarning", "NumbaPendingDeprecationWarning",
                   "NumbaParallelSafetyWarning", "NumbaTypeSafetyWarning", "NumbaExperimentalFeatureWarning")
+
+
+class NumbaPedanticWarning(NumbaWarning):
+    pass
+
+
+class NumbaIRAssumptionWarning(NumbaPedanticWarning):
+    pass
+
+
+class NumbaSystemWarning(NumbaWarning):
+    pass
+
+
+class NumbaInvalidConfigWarning(NumbaWarning):
+    pass
+
+
+class NumbaDebugInfoWarning(NumbaWarning):
+    pass

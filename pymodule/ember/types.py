@@ -431,7 +431,14 @@ complex64 = c8 = _number(Complex, "complex64", 64, "c8")
 complex128 = c16 = _number(Complex, "complex128", 128, "c16")
 void = none = NoneType("none")
 _SCALARS["void"] = _SCALARS["none"] = void
-intc, uintc = int32, uint32
+# C's names, as Numba gives them (LP64: long is 64 bits), also in signature strings ("intc(intc)")
+intc, uintc, char, uchar, short, ushort = int32, uint32, int8, uint8, int16, uint16
+long_ = longlong = ssize_t = int64
+ulong = ulonglong = size_t = uint = uint64
+byte = uint8
+_SCALARS.update(intc=intc, uintc=uintc, char=char, uchar=uchar, short=short, ushort=ushort, long_=long_,
+                longlong=longlong, ssize_t=ssize_t, ulong=ulong, ulonglong=ulonglong, size_t=size_t, uint=uint,
+                byte=byte)
 
 
 class VoidPtr(CPointer):
