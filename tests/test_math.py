@@ -10,7 +10,7 @@ from math import cbrt as imported_cbrt, sqrt as imported_sqrt
 
 import pytest
 
-from difftest import INT64_MAX, INT64_MIN, check_all, jit, numba_skip, numba_xfail
+from difftest import INT64_MAX, INT64_MIN, ON_NUMBA, check_all, jit, numba_skip, numba_xfail
 from difftest import no_leaks  # noqa: F401  (autouse: every test frees what it allocates)
 
 inf, nan = math.inf, math.nan
@@ -463,3 +463,37 @@ def test_math_pow_of_an_int_exponent_multiplies():
         for i in (0, 1, 2, 3, 7, 30, 199, -3):
             p, q = f(x, i)
             assert p == q, (x, i, p, q)
+
+
+def half_powers(x):
+    return x ** 0.5, x ** -0.5, x ** 1.5, x ** -1.5, x ** 2.5, x ** -7.5
+
+
+def half_powers_of_array(a):
+    return (a ** 1.5).sum(), a ** -2.5
+
+
+@pytest.mark.parametrize("x", [0.0, -0.0, 1.0, 2.0, 3.7, 1e-300, 1e300, 1e-200, 1e150, 5e-324, inf, -inf, nan, -1.0])
+def test_half_integer_powers_under_fastmath(x):
+    # fastmath=True: sqrt(x) times a product (r2 ** -1.5 of an n-body force called pow: 4-6.6x
+    # Numba's time), with pow's zeros, infinities and NaN (a float exponent: C's pow, as NumPy's);
+    # within an ulp or two of pow
+    import numpy as np
+    if ON_NUMBA and not 1e-100 < abs(x) < 1e100:
+        pytest.skip("Numba's fastmath assumes no inf or NaN comes (and x ** -2 of 1e-200 overflows there)")
+    got = jit(half_powers, fastmath=True)(x)
+    with np.errstate(all="ignore"):
+        want = half_powers(np.float64(x))
+    for g, w in zip(got, want):
+        assert (math.isnan(g) and math.isnan(w)) or (g == pytest.approx(float(w), rel=1e-14, abs=0) and
+                                                     math.copysign(1, g) == math.copysign(1, w)), (x, got, want)
+    a = np.abs(np.random.default_rng(7).standard_normal(1000)) + 0.1
+    s, p = jit(half_powers_of_array, fastmath=True)(a)
+    assert s == pytest.approx((a ** 1.5).sum(), rel=1e-13) and np.allclose(p, a ** -2.5, rtol=1e-14, atol=0)
+
+
+@numba_skip("ember's generated code")
+def test_half_integer_powers_call_no_pow_under_fastmath():
+    text = jit(half_powers, fastmath=True).inspect_llvm()
+    text = "\n".join(text.values()) if isinstance(text, dict) else text
+    assert "@llvm.pow." not in text and "_pow(" not in text
