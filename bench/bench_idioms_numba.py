@@ -2877,6 +2877,53 @@ def fastmath_row_distances(P, q):
 """, lambda small: (_rng(233).standard_normal((30 if small else 100000, 5)), np.ones(5)), fastmath=True)
 
 
+# session 51: the classes its probes found
+kernel("fastmath_gravity_pow", """
+def fastmath_gravity_pow(pos, mass, eps):
+    n = pos.shape[0]
+    acc = np.zeros((n, 2))
+    for i in range(n):
+        ax = 0.0
+        ay = 0.0
+        for j in range(n):
+            dx = pos[j, 0] - pos[i, 0]
+            dy = pos[j, 1] - pos[i, 1]
+            w = mass[j] * (dx * dx + dy * dy + eps) ** -1.5
+            ax += w * dx
+            ay += w * dy
+        acc[i, 0] = ax
+        acc[i, 1] = ay
+    return acc
+""", lambda small: (_rng(234).standard_normal((12 if small else 700, 2)), _rng(235).random(12 if small else 700), 1e-3),
+    fastmath=True)
+
+
+kernel("comprehension_filter_scale", """
+def comprehension_filter_scale(x, lo):
+    kept = [v * 2.0 for v in x if v > lo]
+    idx = {i: v for i, v in enumerate(kept) if i % 3 == 0}
+    return len(kept), len(idx)
+""", lambda small: (_rng(236).random(40 if small else 200000), 0.2))
+
+
+kernel("edit_distance_table", """
+def edit_distance_table(a, b):
+    n, m = a.shape[0], b.shape[0]
+    D = np.zeros((n + 1, m + 1), dtype=np.int32)
+    for i in range(n + 1):
+        D[i, 0] = i
+    for j in range(m + 1):
+        D[0, j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            if a[i - 1] == b[j - 1]:
+                D[i, j] = D[i - 1, j - 1]
+            else:
+                D[i, j] = 1 + min(D[i - 1, j], D[i, j - 1], D[i - 1, j - 1])
+    return D[n, m]
+""", lambda small: (_rng(237).integers(0, 4, 9 if small else 700), _rng(238).integers(0, 4, 8 if small else 650)))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 
