@@ -564,24 +564,46 @@ def cfunc(sig, **kws):
 
 # ---- carray / farray: a CPointer as an array --------------------------------------------------
 # A cfunc receives a CPointer(T) as a 1-d C array of T as long as memory (codegen/lower_ufunc.c);
-# these view its start with a shape. `shape` is an int or a tuple: the shape of an empty bool
-# array of that shape gives both cases one code path (a few bytes allocated per call).
+# these view its start with a shape, an int or a tuple (isinstance folds in compiled code: each
+# gets its own code, with nothing allocated: a scipy.ndimage callback viewing its window with
+# carray took 2x Numba's time when the shape was found through an empty array of that shape).
+def _shape_size(shape):
+    if isinstance(shape, int):
+        if shape < 0:
+            raise ValueError("negative dimensions are not allowed")
+        return shape
+    n = 1
+    for d in shape:
+        if d < 0:
+            raise ValueError("negative dimensions are not allowed")
+        n *= d
+    return n
+
+
 def _carray(ptr, shape, dtype=None):
     """ember.carray(ptr, shape[, dtype]): the C-ordered array of `shape` at a cfunc's CPointer
     `ptr`, without a copy; with dtype, its bytes as that dtype (a voidptr's user data)."""
-    like = np.empty(shape, np.bool_)
+    n = _shape_size(shape)
     if dtype is None:
-        return ptr[:like.size].reshape(like.shape)
-    nbytes = like.size * np.empty(1, dtype).itemsize
-    return ptr[:nbytes // ptr.itemsize].view(dtype).reshape(like.shape)
+        return ptr[:n].reshape(shape)
+    nbytes = n * np.empty(1, dtype).itemsize
+    return ptr[:nbytes // ptr.itemsize].view(dtype).reshape(shape)
 
 
 def _farray(ptr, shape, dtype=None):
     """ember.farray(ptr, shape[, dtype]): the Fortran-ordered array of `shape` at a cfunc's
     CPointer: the C array of the reversed shape, transposed."""
-    return carray(ptr, np.empty(shape, np.bool_).T.shape, dtype).T
+    return carray(ptr, _reversed_shape(shape), dtype).T
 
 
+def _reversed_shape(shape):
+    if isinstance(shape, int):
+        return shape
+    return shape[::-1]
+
+
+_shape_size = ember.njit(_shape_size)
+_reversed_shape = ember.njit(_reversed_shape)
 carray = ember.njit(_carray)
 farray = ember.njit(_farray)
 
