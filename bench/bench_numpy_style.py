@@ -188,6 +188,11 @@ def gauss_kernel(x, y, h):
     return np.exp(-((x[:, np.newaxis] - y[np.newaxis, :]) / h) ** 2)
 
 
+def log_likelihood(p, w):
+    # a weighted log-likelihood and a log-sum-exp (session 51: a maths function under a sum)
+    return (w * np.log(p)).sum(), np.log(np.exp(w - w.max()).sum(axis=-1))
+
+
 def named_steps_rms(x, y):
     # each step named, as NumPy users write them (session 34: the steps fuse as one expression)
     d = x - y
@@ -252,6 +257,8 @@ def make_inputs(quick):
         "named_steps_rms": (named_steps_rms, (rng.standard_normal(2_000_000 // s), rng.standard_normal(2_000_000 // s))),
         "named_steps_rows": (named_steps_rows, (rng.standard_normal((2000 // s, 300)), rng.standard_normal(300),
                                                 rng.uniform(0.5, 2.0, 300))),
+        # added in session 51
+        "log_likelihood": (log_likelihood, (rng.uniform(0.01, 1.0, (400 // s, 2000)), rng.standard_normal((400 // s, 2000)))),
     }
 
 
