@@ -279,12 +279,24 @@ def test_decorator_given_a_non_function():
 
 @pytest.mark.skipif(ON_NUMBA, reason="ember's messages")
 def test_star_kwargs_is_a_located_error():
+    # as with Numba, decorating works (the module that defines such a function imports) and the
+    # call raises; a compiled caller's error names it; a signature compiles (and fails) at once
     def with_kwargs(a, **kw):
         return a
 
     line = with_kwargs.__code__.co_firstlineno
-    with pytest.raises(errors.UnsupportedError, match=rf"test_diagnostics.py:{line} in .*with_kwargs: a \*\*kwargs parameter"):
-        njit(with_kwargs)
+    where = rf"test_diagnostics.py:{line} in .*with_kwargs: a \*\*kwargs parameter"
+    f = njit(with_kwargs)
+    with pytest.raises(errors.UnsupportedError, match=where):
+        f(1)
+
+    def caller(a):
+        return f(a) + 1
+
+    with pytest.raises(errors.TypingError, match=where):
+        njit(caller)(1)
+    with pytest.raises(errors.UnsupportedError, match=where):
+        njit("int64(int64)")(with_kwargs)
 
 
 @njit

@@ -178,7 +178,32 @@ def _make(func, signatures, options):
         raise TypeError("unknown option(s) for ember.jit: %s" % ", ".join(sorted(unknown)))
     if options.get("forceobj"):   # (nopython=False only allows Numba's object-mode fallback: nopython mode is tried first)
         return _ObjectMode(func)
+    refused = _refusal(func)
+    if refused is not None and not signatures:
+        return _Refused(func, refused)
     return _dispatcher(func, options, signatures)
+
+
+class _Refused:
+    """@njit of a function ember cannot compile at all (a **kwargs parameter): as with Numba, the
+    module that defines it still imports, and the error comes when it is called, or when a
+    compiled caller is compiled (with signatures given, at once: Numba compiles them then)."""
+
+    def __init__(self, func, message):
+        self.py_func, self._message = func, message
+        _functools.update_wrapper(self, func)
+
+    def _refuse(self):
+        raise errors.UnsupportedError(self._message)
+
+    def __call__(self, *args, **kwargs):
+        self._refuse()
+
+    def __ember_dispatcher__(self, values, parallel, kwnames=(), consts=None):
+        self._refuse()
+
+    def __repr__(self):
+        return f"<ember function {self.py_func.__qualname__} (not compilable: called, it raises)>"
 
 
 class _ObjectMode:
@@ -225,11 +250,18 @@ def _check_function(func):
     if not isinstance(func, types.FunctionType):
         what = "a signature" if isinstance(func, (str, list, tuple)) else f"an object of type {type(func).__name__}"
         raise TypeError(f"ember.jit compiles Python functions; it was given {what} ({func!r:.80})")
-    code = func.__code__
-    if code.co_flags & _CO_VARKEYWORDS:
-        raise errors.UnsupportedError(
-            f"{code.co_filename}:{code.co_firstlineno} in {func.__qualname__}: a **kwargs parameter is not "
-            "supported (compiled functions take named parameters and *args)")
+    message = _refusal(func)
+    if message is not None:
+        raise errors.UnsupportedError(message)
+
+
+def _refusal(func):
+    """Why ember cannot compile func at all, or None."""
+    code = getattr(func, "__code__", None)
+    if code is not None and code.co_flags & _CO_VARKEYWORDS:
+        return (f"{code.co_filename}:{code.co_firstlineno} in {func.__qualname__}: a **kwargs parameter is not "
+                "supported (compiled functions take named parameters and *args)")
+    return None
 
 
 def jit(signature_or_function=None, **options):
