@@ -703,6 +703,27 @@ static bool split_at_vectoriser(const char *text, char **before, char **after) {
     return true;
 }
 
+/* text (an O3 pipeline) with IRCE, induction variable simplification and instcombine just before
+ * the loop vectoriser (malloc'd), or NULL. A periodic index `x[(j + 1) % n]` over j in range(n)
+ * is lowered as a branch that is taken unless j + 1 lies outside [0, n) (lower_ops.c,
+ * split_mod): IRCE splits such a loop at that bound into one whose index needs no test, which
+ * vectorises with plain loads (Numba's LLVM 20 peels the last trip for the same effect), and
+ * the trips around it; indvars and instcombine make the main loop's trip count computable again
+ * for the vectoriser. Only a module whose code asks for it (named metadata ember.irce) is
+ * optimised with it. */
+static char *with_irce(const char *text) {
+    const char *lv = text ? strstr(text, ",loop-vectorize<") : NULL;
+    static const char ins[] = "irce,loop(indvars),instcombine,";
+    if (!lv) return NULL;
+    size_t k = (size_t)(lv + 1 - text);
+    char *p = malloc(strlen(text) + sizeof ins);
+    if (!p) return NULL;
+    memcpy(p, text, k);
+    strcpy(p + k, ins);
+    strcat(p, lv + 1);
+    return p;
+}
+
 /* 0, or -1 with a diagnostic where a pass pipeline failed (err, consumed). */
 static int passes_failed(Ctx *ctx, LLVMErrorRef err) {
     if (!err) return 0;
@@ -722,15 +743,18 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assu
     LLVMPassBuilderOptionsSetSLPVectorization(o, level >= 2);
     LLVMPassBuilderOptionsSetLoopUnrolling(o, level >= 2);
     char *before = NULL, *after = NULL;
+    char *irce = level == 3 && o3 && LLVMGetNamedMetadata(m, "ember.irce", 10) ? with_irce(lower_switch ? o3 : EMBER_O3_PIPELINE) : NULL;
+    const char *text = irce ? irce : lower_switch ? o3 : EMBER_O3_PIPELINE;
     LLVMErrorRef err;
-    if (level == 3 && no_assumes && o3 && split_at_vectoriser(lower_switch ? o3 : EMBER_O3_PIPELINE, &before, &after)) {
+    if (level == 3 && no_assumes && o3 && split_at_vectoriser(text, &before, &after)) {
         if (!(err = LLVMRunPasses(m, before, tm, o))) {
             drop_intrinsics(m, "llvm.assume");
             err = LLVMRunPasses(m, after, tm, o);
         }
     } else {
-        err = LLVMRunPasses(m, level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
+        err = LLVMRunPasses(m, irce ? irce : level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
     }
+    free(irce);
     free(before);
     free(after);
     LLVMDisposePassBuilderOptions(o);

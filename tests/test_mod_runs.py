@@ -223,3 +223,47 @@ def test_life_rule_with_periodic_neighbours(dtype, shape):
     g = (np.random.default_rng(3).random(shape) < 0.4).astype(dtype)
     check(life_rule_int8, g, np.zeros_like(g))
 
+
+
+def ring_sums(x):
+    n = x.shape[0]
+    s = 0.0
+    for j in range(n):
+        s += x[(j + 1) % n] - x[(j - 1) % n]
+    return s
+
+
+def ring_differences(x):
+    n = x.size
+    out = np.empty_like(x)
+    for j in range(n):
+        out[j] = x[(j + 1) % n] - 2 * x[j] + x[(j - 1) % n]
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64, np.int32])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 17, 1000])
+def test_periodic_neighbours_of_wide_elements(dtype, n):
+    # the innermost loop over 4- and 8-byte elements: a branch at the ends of the range, which
+    # IRCE splits the loop at (the trips between index x[j + 1] directly and vectorise)
+    x = (np.random.default_rng(n).random(n) * 100).astype(dtype)
+    check(ring_sums, x)
+    check(ring_differences, x)
+
+
+def next_sum(x):
+    n = x.shape[0]
+    s = 0
+    for j in range(n):
+        s += x[(j + 1) % n]
+    return s
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="ember's generated code")
+def test_a_periodic_index_vectorises_with_plain_loads():
+    # s += x[(j + 1) % n]: before, a run carried from trip to trip kept the loop scalar (10x numba);
+    # (j - 1) % n is a tested branch still (IRCE does not split off the first trip here)
+    f = jit(next_sum)
+    assert f(np.arange(10)) == 45
+    text = "\n".join(f.inspect_llvm().values())
+    assert "load <8 x i64>" in text or "load <4 x i64>" in text
