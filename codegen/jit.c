@@ -65,6 +65,20 @@ static int split_options(char *s, const char **out, int max) {
     return n;
 }
 
+/* text (an O3 pipeline) with passes `ins` (ending in a comma) just before the loop vectoriser,
+ * malloc'd; NULL if it has none. */
+static char *before_vectoriser(const char *text, const char *ins) {
+    const char *lv = text ? strstr(text, ",loop-vectorize<") : NULL;
+    if (!lv) return NULL;
+    size_t k = (size_t)(lv + 1 - text);
+    char *p = malloc(strlen(text) + strlen(ins) + 1);
+    if (!p) return NULL;
+    memcpy(p, text, k);
+    strcpy(p + k, ins);
+    strcat(p, lv + 1);
+    return p;
+}
+
 /* LLVM 19's O3 pipeline with lower-switch just before the loop vectoriser, or NULL. That
  * vectoriser refuses a loop holding a switch, and simplifycfg turns `if c == 3 or c == 2:` into
  * one, so a game-of-life rule or a test of a category code kept its loop scalar and branchy
@@ -73,17 +87,7 @@ static int split_options(char *s, const char **out, int max) {
  * leaves scalar. Only a module whose optimised code has a switch in a loop (switch_in_loop) is
  * optimised again with it: the pipeline as text is not quite default<O3> as LLVMRunPasses builds
  * it (row sums of 10 doubles 10% slower under it, even without lower-switch). */
-static char *o3_pipeline(void) {
-    const char *text = EMBER_O3_PIPELINE, *lv = strstr(text, ",loop-vectorize<");
-    if (!lv) return NULL;
-    size_t k = (size_t)(lv + 1 - text);
-    char *p = malloc(strlen(text) + sizeof "lower-switch,");
-    if (!p) return NULL;
-    memcpy(p, text, k);
-    strcpy(p + k, "lower-switch,");
-    strcat(p, lv + 1);
-    return p;
-}
+static char *o3_pipeline(void) { return before_vectoriser(EMBER_O3_PIPELINE, "lower-switch,"); }
 
 int cg_jit_init(void) {
     if (tm) return 0;
@@ -711,18 +715,7 @@ static bool split_at_vectoriser(const char *text, char **before, char **after) {
  * the trips around it; indvars and instcombine make the main loop's trip count computable again
  * for the vectoriser. Only a module whose code asks for it (named metadata ember.irce) is
  * optimised with it. */
-static char *with_irce(const char *text) {
-    const char *lv = text ? strstr(text, ",loop-vectorize<") : NULL;
-    static const char ins[] = "irce,loop(indvars),instcombine,";
-    if (!lv) return NULL;
-    size_t k = (size_t)(lv + 1 - text);
-    char *p = malloc(strlen(text) + sizeof ins);
-    if (!p) return NULL;
-    memcpy(p, text, k);
-    strcpy(p + k, ins);
-    strcat(p, lv + 1);
-    return p;
-}
+static char *with_irce(const char *text) { return before_vectoriser(text, "irce,loop(indvars),instcombine,"); }
 
 /* 0, or -1 with a diagnostic where a pass pipeline failed (err, consumed). */
 static int passes_failed(Ctx *ctx, LLVMErrorRef err) {
