@@ -745,7 +745,7 @@ static int run_passes(Ctx *ctx, LLVMModuleRef m, bool lower_switch, bool no_assu
             err = LLVMRunPasses(m, after, tm, o);
         }
     } else {
-        err = LLVMRunPasses(m, irce ? irce : level == 3 && lower_switch && o3 ? o3 : pipeline, tm, o);
+        err = LLVMRunPasses(m, level == 3 && o3 && (irce || lower_switch) ? text : pipeline, tm, o);
     }
     free(irce);
     free(before);

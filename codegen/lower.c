@@ -237,14 +237,18 @@ LLVMValueRef cg_call_f64_2(Lower *L, const char *name, LLVMValueRef x, LLVMValue
     return cg_call(L, name, L->f64, pt, a, 2);
 }
 
-void cg_check_status(Lower *L, LLVMValueRef status) {
+/* A failing status (not 0) goes where fail_with sends the exception; the builder goes on where it
+ * did not fail. */
+static void check_status(Lower *L, LLVMValueRef status, void (*fail_with)(Lower *L)) {
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
     cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, status, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
     LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_fail(L);
+    fail_with(L);
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
+
+void cg_check_status(Lower *L, LLVMValueRef status) { check_status(L, status, cg_fail); }
 
 /* ---- conversions ------------------------------------------------------------------- */
 LLVMValueRef cg_truth(Lower *L, LLVMValueRef v, const Type *t) {
@@ -1135,12 +1139,7 @@ static LLVMValueRef call_native(Lower *L, LLVMValueRef f, const Type *ret, LLVMV
     memcpy(all + 1, args, sizeof(LLVMValueRef) * (size_t)n);
     all[n + 1] = cg_exc_target(L);
     LLVMValueRef st = LLVMBuildCall2(L->b, LLVMGlobalGetValueType(f), f, all, (unsigned)n + 2, "status");
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "propagate");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
-    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntNE, st, LLVMConstInt(L->i32, 0, 0), ""), false, fail, ok);
-    LLVMPositionBuilderAtEnd(L->b, fail);
-    cg_fail_target(L);   /* its exceptions' strings: CallInfo.raises_refs */
-    LLVMPositionBuilderAtEnd(L->b, ok);
+    check_status(L, st, cg_fail_target);   /* its exceptions' strings: CallInfo.raises_refs */
     return LLVMBuildLoad2(L->b, cg_type(L, ret), slot, "");
 }
 

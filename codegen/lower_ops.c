@@ -315,9 +315,10 @@ static LLVMValueRef mod_of_neighbour(Lower *L, Instr *in, LLVMValueRef b) {
               (x->imm == IRB_ADD && item_below(L, q, d, in->block, &h) && small_offset(L, p));
     if (!ok) return NULL;
     /* Stepping along the innermost loop, the selects make the elements they index a gather once
-     * the loop vectorises: for 4- and 8-byte elements that costs more than the scalar loop a run
-     * gives (a 512x512 float64 torus diffusion: 0.33 ms against 0.26 with runs; Life on an int64
-     * grid 8.4 against 6.3), where 1- and 2-byte elements gain (Life on int8: 2.4 against 5.4) */
+     * the loop vectorises: for 4- and 8-byte elements that cost more than the scalar loop a run
+     * gave (a 512x512 float64 torus diffusion: 0.33 ms against 0.26 with runs; Life on an int64
+     * grid 8.4 against 6.3), where 1- and 2-byte elements gain (Life on int8: 2.4 against 5.4):
+     * those get split_mod's branch instead, which the loop is split at */
     LLVMValueRef v = L->vals[x->id];
     if (!inner_loop_around(L, h, in->block) && !indexes_narrow_only(L, in->id, 0)) return split_mod(L, v, b);
     return wrapped(L, v, b);

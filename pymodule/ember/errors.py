@@ -89,10 +89,6 @@ class NumbaExperimentalFeatureWarning(NumbaWarning):
     pass
 
 
-NUMBA_WARNINGS = ("NumbaWarning", "NumbaPerformanceWarning", "NumbaDeprecationWarning", "NumbaPendingDeprecationWarning",
-                  "NumbaParallelSafetyWarning", "NumbaTypeSafetyWarning", "NumbaExperimentalFeatureWarning")
-
-
 class NumbaPedanticWarning(NumbaWarning):
     pass
 
@@ -111,3 +107,8 @@ class NumbaInvalidConfigWarning(NumbaWarning):
 
 class NumbaDebugInfoWarning(NumbaWarning):
     pass
+
+
+NUMBA_WARNINGS = ("NumbaWarning", "NumbaPerformanceWarning", "NumbaDeprecationWarning", "NumbaPendingDeprecationWarning",
+                  "NumbaParallelSafetyWarning", "NumbaTypeSafetyWarning", "NumbaExperimentalFeatureWarning")
+
