@@ -65,17 +65,17 @@ static int split_options(char *s, const char **out, int max) {
     return n;
 }
 
-/* text (an O3 pipeline) with passes `ins` (ending in a comma) just before the loop vectoriser,
- * malloc'd; NULL if it has none. */
-static char *before_vectoriser(const char *text, const char *ins) {
-    const char *lv = text ? strstr(text, ",loop-vectorize<") : NULL;
-    if (!lv) return NULL;
-    size_t k = (size_t)(lv + 1 - text);
+/* text (an O3 pipeline) with passes `ins` (ending in a comma) just before the pass group that
+ * `at` begins, malloc'd; NULL if it has none. */
+static char *passes_before(const char *text, const char *at, const char *ins) {
+    const char *g = text ? strstr(text, at) : NULL;
+    if (!g) return NULL;
+    size_t k = (size_t)(g - text);
     char *p = malloc(strlen(text) + strlen(ins) + 1);
     if (!p) return NULL;
     memcpy(p, text, k);
     strcpy(p + k, ins);
-    strcat(p, lv + 1);
+    strcat(p, g);
     return p;
 }
 
@@ -87,7 +87,7 @@ static char *before_vectoriser(const char *text, const char *ins) {
  * leaves scalar. Only a module whose optimised code has a switch in a loop (switch_in_loop) is
  * optimised again with it: the pipeline as text is not quite default<O3> as LLVMRunPasses builds
  * it (row sums of 10 doubles 10% slower under it, even without lower-switch). */
-static char *o3_pipeline(void) { return before_vectoriser(EMBER_O3_PIPELINE, "lower-switch,"); }
+static char *o3_pipeline(void) { return passes_before(EMBER_O3_PIPELINE, "loop-vectorize<", "lower-switch,"); }
 
 int cg_jit_init(void) {
     if (tm) return 0;
@@ -707,15 +707,18 @@ static bool split_at_vectoriser(const char *text, char **before, char **after) {
     return true;
 }
 
-/* text (an O3 pipeline) with IRCE, induction variable simplification and instcombine just before
- * the loop vectoriser (malloc'd), or NULL. A periodic index `x[(j + 1) % n]` over j in range(n)
- * is lowered as a branch that is taken unless j + 1 lies outside [0, n) (lower_ops.c,
- * split_mod): IRCE splits such a loop at that bound into one whose index needs no test, which
- * vectorises with plain loads (Numba's LLVM 20 peels the last trip for the same effect), and
- * the trips around it; indvars and instcombine make the main loop's trip count computable again
- * for the vectoriser. Only a module whose code asks for it (named metadata ember.irce) is
- * optimised with it. */
-static char *with_irce(const char *text) { return before_vectoriser(text, "irce,loop(indvars),instcombine,"); }
+/* text (an O3 pipeline) with IRCE just before the loop passes that simplify induction variables
+ * and unroll/peel (malloc'd), or NULL. A periodic index `x[(j + 1) % n]` over j in range(n) is
+ * lowered as a branch that is taken where j + 1 lies outside [0, n) (lower_ops.c, split_mod):
+ * IRCE splits such a loop at that bound into one whose index needs no test, which vectorises
+ * with plain loads (Numba's LLVM 20 peels the last trip for the same effect), and the trips
+ * around it. It runs there, on the rotated loop, because the later passes need its result and
+ * spoil its input: indvars makes the main loop's trip count computable for the vectoriser, and
+ * the peeling of a first trip (for `(j - 1) % n` in the same loop) leaves a loop IRCE cannot
+ * prove well formed (`x[(j + 1) % n] - x[(j - 1) % n]` stayed scalar with it just before the
+ * vectoriser). Only a module whose code asks for it (named metadata ember.irce) is optimised
+ * with it. */
+static char *with_irce(const char *text) { return passes_before(text, "loop(loop-idiom", "irce,"); }
 
 /* 0, or -1 with a diagnostic where a pass pipeline failed (err, consumed). */
 static int passes_failed(Ctx *ctx, LLVMErrorRef err) {
