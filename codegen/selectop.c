@@ -12,7 +12,10 @@
  * form: a wrapped phase accumulator ran at 1.4x Numba's time. The rewrite back is exact: x + -0.0
  * and x - 0.0 are x for every x (the arm InstCombine chose is that identity), and it keeps the
  * instruction's fast-math flags. Only where the select feeds nothing else (else it would be
- * computed twice).
+ * computed twice), and where the condition is computed from x: otherwise the compare does not
+ * wait for x, and InstCombine's form is the faster one, x's chain being the add alone (a sum
+ * that skips the diagonal, `if j != i: s += a[j] * x[j]`, 4 cycles a trip unfolded against
+ * Numba's 3).
  */
 #include "lower.h"
 #include <math.h>
@@ -46,6 +49,15 @@ static int identity_arm(LLVMValueRef s, LLVMOpcode op, bool nsz) {
     return 0;
 }
 
+/* Whether v is x or computed from x in its block (through at most `depth` instructions). */
+static bool computed_from(LLVMValueRef v, LLVMValueRef x, LLVMBasicBlockRef b, int depth) {
+    if (v == x) return true;
+    if (depth == 0 || !LLVMIsAInstruction(v) || LLVMIsAPHINode(v) || LLVMGetInstructionParent(v) != b) return false;
+    for (unsigned k = 0, n = (unsigned)LLVMGetNumOperands(v); k < n; k++)
+        if (computed_from(LLVMGetOperand(v, k), x, b, depth - 1)) return true;
+    return false;
+}
+
 static bool rewrite(LLVMBuilderRef b, LLVMValueRef in) {
     LLVMOpcode op = LLVMGetInstructionOpcode(in);
     if (op != LLVMFAdd && op != LLVMFSub) return false;
@@ -58,6 +70,7 @@ static bool rewrite(LLVMBuilderRef b, LLVMValueRef in) {
         int arm = identity_arm(s, op, (fmf & LLVMFastMathNoSignedZeros) != 0);
         if (!arm) continue;
         LLVMValueRef c = LLVMGetOperand(s, 0), y = LLVMGetOperand(s, (unsigned)(3 - arm));
+        if (!computed_from(c, x, LLVMGetInstructionParent(in), 8)) continue;
         LLVMPositionBuilderBefore(b, in);
         LLVMValueRef r = op == LLVMFSub ? LLVMBuildFSub(b, x, y, "") : LLVMBuildFAdd(b, k ? x : y, k ? y : x, "");
         LLVMSetFastMathFlags(r, fmf);

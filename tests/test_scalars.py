@@ -790,6 +790,23 @@ def test_conditional_updates_in_recurrences():
                               (float("nan"), 2.0, 4), (0.5, -0.0, 3)])
 
 
+def skip_one_sum(a, x, i, start):
+    """A sum that skips one term: its select stays off the sum's chain (selectop.c), s + (c ? -0.0 : v)."""
+    s = start
+    for j in range(x.shape[0]):
+        if j != i:
+            s += a[j] * x[j]
+    return s
+
+
+def test_sums_that_skip_terms():
+    z = np.array([-0.0, 0.0, -0.0])
+    args = [(np.arange(5.0), np.arange(5.0) - 2, 2, 0.0), (z, z, 1, -0.0), (z, -z, 7, -0.0), (z, z, 0, 0.0),
+            (np.array([np.inf, 1.0, np.nan]), np.ones(3), 2, -0.0), (np.array([np.inf, -np.inf]), np.ones(2), 0, 1.0),
+            (np.empty(0), np.empty(0), 0, -0.0)]
+    check_all(skip_one_sum, args)
+
+
 DIVISORS = [1 + 0j, -1j, 2.5 - 0.5j, -7 + 7j, 0.5 + 2j, complex(-2.5, -1e300), complex(inf, 1.0), complex(1.0, -inf),
             complex(nan, 0.0), complex(0.0, nan), complex(-0.0, 3.0), 3, -2, 0.25, -0.0 + 1e-310j, 1e-310 + 0j,
             complex(inf, inf), 1e308 + 1e308j]
