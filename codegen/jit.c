@@ -914,8 +914,45 @@ static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
     cg_unfold_select_operands(x->m);
     cg_split_full_scatters(x->m);
     cg_prune_counts(x->m);
+    cg_keep_join_stores(x->m);
     if (ctx->dump & DUMP_OPT) dump_module("LLVM IR (optimised)", x->m);
     return 0;
+}
+
+/* ---- vector spills around calls ------------------------------------------------------------ *
+ * A vector loop calling a maths function (libmvec's _ZGVeN8v_exp) spills its live zmm registers
+ * around each call: the x86-64 ABI saves none of them. The stack is 16-byte aligned, and LLVM
+ * realigns a frame only where it reserved the frame pointer before register allocation, so those
+ * 64-byte spills went to slots at rsp + 16k (vmovupd), split across two cache lines three times in
+ * four, whose reload then cannot take the value from the store queue: a loop of exp over 200000
+ * pairs ran 0.40 or 0.60 ms from one process to the next, as ASLR placed the main thread's stack
+ * (threads, whose stacks are page aligned, always 0.40). A function that calls with a vector
+ * argument or result wider than 16 bytes gets "stackrealign": its frame is aligned to its
+ * widest slot, one `and` in its prologue. */
+static bool calls_with_wide_vectors(LLVMValueRef f) {
+    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+        for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in)) {
+            if (LLVMGetInstructionOpcode(in) != LLVMCall || LLVMIsAIntrinsicInst(in) || LLVMIsAInlineAsm(LLVMGetCalledValue(in)))
+                continue;
+            LLVMTypeRef t = LLVMTypeOf(in);
+            if (LLVMGetTypeKind(t) == LLVMVectorTypeKind && LLVMSizeOfTypeInBits(LLVMGetModuleDataLayout(LLVMGetGlobalParent(f)), t) > 128)
+                return true;
+        }
+    return false;
+}
+
+static void realign_vector_callers(LLVMModuleRef m) {
+    LLVMContextRef c = LLVMGetModuleContext(m);
+    for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+        if (!LLVMIsDeclaration(f) && calls_with_wide_vectors(f))
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(c, "stackrealign", 12, "", 0));
+}
+
+/* The changes an optimised module gets for its object code only (callers link the bitcode), as
+ * made and as inspected. */
+static void for_emission(LLVMModuleRef m) {
+    cg_same_vector_maths(m);   /* samemath.c */
+    realign_vector_callers(m);
 }
 
 /* m's object code, from its optimised module: entry_only, the object needs only <symbol>.entry
@@ -923,7 +960,7 @@ static int optimise(Ctx *ctx, PyObject *bitcode, const char *symbol, Mod *x) {
  * inlined into it, is not emitted again: half the code generation of a function whose body the
  * entry inlines. asm: the assembly to stderr too (EMBER_DUMP=asm). */
 static PyObject *object_code(LLVMModuleRef m, const char *symbol, bool entry_only, bool asm_) {
-    cg_same_vector_maths(m);   /* the object's code only: callers link the bitcode (samemath.c) */
+    for_emission(m);
     LLVMValueRef own = entry_only ? LLVMGetNamedFunction(m, symbol) : NULL;
     if (own && !LLVMGetFirstUse(own)) LLVMDeleteFunction(own);
     if (asm_) {
@@ -1058,7 +1095,7 @@ static PyObject *inspect(Ctx *ctx, PyObject *bitcode, bool asm_) {
     Mod x = {0};
     PyObject *r = NULL;
     if (optimise(ctx, bitcode, "inspection", &x) == 0) {
-        cg_same_vector_maths(x.m);
+        for_emission(x.m);
         if (asm_) {
             PyObject *b = emit_bytes(x.m, LLVMAssemblyFile);
             r = b ? PyUnicode_FromStringAndSize(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)) : NULL;

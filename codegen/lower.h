@@ -245,6 +245,7 @@ LLVMValueRef cg_fmod(Lower *L, LLVMValueRef a, LLVMValueRef b);   /* C's fmod of
 void cg_share_widenings(LLVMModuleRef m);
 void cg_unfold_select_operands(LLVMModuleRef m);   /* selectop.c: x - (c ? y : 0.0) -> c ? x - y : x, after O3 */
 void cg_split_full_scatters(LLVMModuleRef m);   /* scatter.c: a scatter of every lane as lane stores, after O3 */
+void cg_keep_join_stores(LLVMModuleRef m);   /* joinstore.c: a store two arms of a loop share stays one store, after O3 */
 void cg_prune_counts(LLVMModuleRef m);   /* refprune.c: a count up and at once down again, after O3 */
 /* jit.c: rewrite(b, in) over every instruction of m (the passes after O3) */
 void cg_rewrite_each(LLVMModuleRef m, bool (*rewrite)(LLVMBuilderRef, LLVMValueRef));
