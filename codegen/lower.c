@@ -1111,7 +1111,9 @@ static void call_args(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *out, cons
             int v = in->args[ci->argmap[i]];
             types[i] = L->ti->vtypes[v];
             out[i] = cg_cast(L, L->vals[v], types[i], ci->params[i]);
-            if (types[i]->kind == TY_METHOD) types[i] = types[i]->recv;
+            /* a bound method passed on is its receiver; a.flat stays itself (its items are the
+             * elements in C order, list(a.flat) of an F array is not list(a)'s rows) */
+            if (types[i]->kind == TY_METHOD && !ti_is_iterable(types[i])) types[i] = types[i]->recv;
         } else if (ci->argmap[i] == ARG_STAR) {   /* *args: a tuple of the remaining positional arguments */
             types[i] = ci->params[i];
             out[i] = LLVMGetUndef(cg_type(L, types[i]));

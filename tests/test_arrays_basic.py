@@ -664,6 +664,17 @@ def test_iterate_flat_of_any_layout():
     assert impl.njit(sum_flat_in_try)(a.T) == sum_flat_in_try(a.T)
 
 
+def builtins_of_flat(a):
+    return list(a.flat), sorted(a.flat), sum(a.flat), min(a.flat), max(a.flat), any(a.flat), set(a.flat)
+
+
+def test_builtins_of_flat_of_any_layout():
+    # list(a.flat) & co take the elements in C order (they took an F array's rows as numbers)
+    a = np.arange(12.0).reshape(3, 4) - 5.5
+    for v in (a, a.T, a[:, ::2], np.asfortranarray(a), a.astype(np.int32).T[::-1], np.ones((2, 3, 2))[:, ::2]):
+        check(builtins_of_flat, v)
+
+
 def sum_flat_in_try(a):
     t = 0.0
     try:
