@@ -835,6 +835,11 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         int bids[2] = {dm ? BI_NP_FLOOR_DIVIDE : bid, dm ? BI_NP_REMAINDER : mf ? BI_NP_TRUNC : BI_NP_FREXP};
         int dts[2] = {ci->dtype, dm || mf ? ci->dtype : DT_INT32};
         LLVMValueRef t = LLVMGetUndef(cg_type(L, rt));
+        for (int k = 0; k < (dm ? 2 : 1); k++)   /* a 0-d array operand: its element (the results are numbers) */
+            if (rt->elems[0]->kind != TY_ARRAY && types[k]->kind == TY_ARRAY) {
+                args[k] = cg_load_elem(L, types[k]->dtype, cg_arr_data(L, args[k]));
+                types[k] = ty_scalar_of(types[k]->dtype);
+            }
         for (int k = 0; k < 2; k++) {
             LLVMValueRef v;
             if (rt->elems[k]->kind == TY_ARRAY) {

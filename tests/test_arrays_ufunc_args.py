@@ -355,6 +355,18 @@ def test_modf(dtype):
         check(modfs, a[:0], 0.0)
 
 
+def two_outputs_0d(z, w):
+    return np.modf(z), np.frexp(z), np.divmod(z, w), np.divmod(z, 2.0), np.divmod(3.5, w)
+
+
+def test_two_outputs_of_0d_arrays():
+    # a 0-d array operand is its element (the results read uninitialised memory before)
+    for z, w in ((np.array(2.5), np.array(-0.75)), (np.array(-0.0), np.array(3.0)), (np.array(7), np.array(2)),
+                 (np.array(np.inf), np.array(1.5))):
+        with np.errstate(all="ignore"):
+            check(two_outputs_0d, z, w)
+
+
 def test_divmod_frexp_scalars():
     with np.errstate(all="ignore"):
         check_all(two_outputs_scalar, [(7.5, -2.0), (-7, 2), (0.0, 0.0), (np.inf, 3.0), (1e-310, 8)])
