@@ -718,6 +718,12 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
     }
     case BI_NP_ASCONTIG:
         if (rt == types[0]) return args[0];
+        if (types[0]->kind != TY_ARRAY || types[0]->ndim == 0) {   /* a number or a 0-d array: shape (1,) */
+            shape[0] = i64c(L, 1);
+            if (types[0]->kind != TY_ARRAY) return new_filled(L, rt, shape, args[0], types[0]);
+            const Type *et = ty_scalar_of(types[0]->dtype);
+            return new_filled(L, rt, shape, cg_load_elem(L, types[0]->dtype, cg_arr_data(L, args[0])), et);
+        }
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ARRAY:
         if (types[0]->kind == TY_ARRAY) return cg_copy_array(L, types[0], args[0], rt);

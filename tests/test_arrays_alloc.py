@@ -231,6 +231,17 @@ def test_ascontiguousarray():
               + [(np.arange(5)[::-2],)])
 
 
+def contiguous_both(a):
+    c, f = np.ascontiguousarray(a), np.asfortranarray(a)
+    return c, f, c.flags.c_contiguous, f.flags.f_contiguous
+
+
+def test_contiguous_of_0d_and_numbers():
+    # NumPy's results have at least one dimension: a 0-d array or a number gives shape (1,)
+    check_all(contiguous_both, [(np.array(2.5),), (np.array(-3),), (np.array(True),), (np.arange(6.0).reshape(2, 3).T,)])
+    check_all(contiguous, [(2.5,), (7,), (False,)])
+
+
 # ------------------------------------------------------------------ np.array from literals
 
 

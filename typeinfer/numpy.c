@@ -542,6 +542,10 @@ int ti_type_numpy_call(TypeInfo *ti, Instr *in, int bid, const Type **args, int 
             ci->ret = ti_new_recarray(a->rec, a->ndim);
             return 0;
         }
+        if (bid == BI_NP_ASCONTIG && (ty_dtype_of_scalar(a) >= 0 || (a->kind == TY_ARRAY && a->ndim == 0))) {
+            ci->ret = ty_array(a->kind == TY_ARRAY ? a->dtype : ty_dtype_of_scalar(a), 1, 'C', false);   /* ndim >= 1 */
+            return 0;
+        }
         if (a->kind != TY_ARRAY) return ERR(in, "np.%s() needs an array (got %s)", fname, a->name);
         if (bid == BI_NP_COPY && !method) ci->ret = ti_ew_array(a->dtype, a->ndim, a, NULL, NULL);   /* np.copy: order 'K' */
         else ci->ret = bid == BI_NP_ASCONTIG && a->layout == 'C' ? a : ty_array(a->dtype, a->ndim, 'C', false);

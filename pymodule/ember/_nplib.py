@@ -687,10 +687,14 @@ def _asfortranarray(a):
     return np.ascontiguousarray(a.T).T
 
 
+def _asfortranarray_1d(a):
+    return np.ascontiguousarray(a)   # a 0-d array: shape (1,), as NumPy's (ndim >= 1)
+
+
 def _choose_asfortran(values, kwnames):
-    if len(values) != 1 or not _is_array(values[0]) or values[0].ndim == 0:
+    if len(values) != 1 or not _is_array(values[0]):
         _refuse("np.asfortranarray", "dtype= or a scalar")
-    return _asfortranarray
+    return _asfortranarray_1d if values[0].ndim == 0 else _asfortranarray
 
 
 # ---- integrals and differences ----------------------------------------------------------------
