@@ -740,6 +740,36 @@ def test_cond_orders():
     assert jit(lambda a: np.linalg.cond(a, 1))(singular) == np.inf == np.linalg.cond(singular, 1)
 
 
+def cond_forms(a):
+    return np.linalg.cond(a), np.linalg.cond(a, 2), np.linalg.cond(a, -2)
+
+
+def cond_square_forms(a, p):
+    return np.linalg.cond(a, p)
+
+
+def cond_fro(a):
+    return np.linalg.cond(a, "fro")
+
+
+def cond_nuc(a):
+    return np.linalg.cond(a, "nuc")
+
+
+def test_cond_of_non_square_and_empty():
+    # NumPy's checks: empty arrays first, then squareness for the orders computed through inv
+    tall = np.arange(15.0).reshape(5, 3) ** 1.5
+    check(cond_forms, tall, rtol=1e-12)
+    for p in (1, -1, np.inf):
+        check(cond_square_forms, tall, p)
+        check(cond_square_forms, np.empty((0, 0)), p)
+    for f in (cond_fro, cond_nuc):
+        check(f, tall)
+        check(f, np.empty((0, 0)))
+    check(cond_forms, np.empty((0, 0)))
+    check(cond_forms, np.empty((3, 0)))
+
+
 def test_matrix_rank_of_a_vector():
     check(lambda v: np.linalg.matrix_rank(v), np.array([0.0, 1.0]))
     check(lambda v: np.linalg.matrix_rank(v), np.zeros(3))

@@ -986,7 +986,15 @@ def _choose_broadcast_arrays(values, kwnames):
     return _broadcast_arrays_source([v.ndim for v in values])
 
 
+def _cond_checked(x, square):   # NumPy's checks, in its order
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise np.linalg.LinAlgError("cond is not defined on empty arrays")
+    if square and x.shape[0] != x.shape[1]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+
+
 def _cond(x, p=None):
+    _cond_checked_c(x, False)
     s = np.linalg.svd(x, compute_uv=False)
     last = s[s.shape[0] - 1]
     if last == 0 or np.isnan(last):   # NumPy: infinite for a singular matrix without NaN
@@ -1011,6 +1019,7 @@ def _inverse_or_none(x):   # inv(x), or None where it is singular
 
 
 def _cond_p(x, p):   # any other order: norm(x, p) * norm(inv(x), p)
+    _cond_checked_c(x, not (p == 2 or p == -2))
     if p == 2 or p == -2:
         return _cond_svd_c(x, p)
     invx = _inverse_or_none_c(x)
@@ -1020,6 +1029,7 @@ def _cond_p(x, p):   # any other order: norm(x, p) * norm(inv(x), p)
 
 
 def _cond_named(x, p):   # p 'fro' or 'nuc' (_choose_cond checks which)
+    _cond_checked_c(x, True)
     invx = _inverse_or_none_c(x)
     if invx is None:
         return np.nan if np.isnan(x).any() else np.inf
@@ -1152,6 +1162,7 @@ RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
+_cond_checked_c = njit(_cond_checked)
 _cdiv_smith_c = njit(_cdiv_smith)
 _clog10_np_c = njit(_clog10_np)
 _pow10_np_c = njit(_pow10_np)
