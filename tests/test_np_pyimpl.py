@@ -193,6 +193,9 @@ def angle_forms(z, x):
 
 def test_angle():
     check(angle_forms, sample("complex128", (6,), 3), np.array([-1.0, 0.0, -0.0, 2.0]))
+    # a real operand is NumPy's arctan2(0, x): of bools and ints float64, as NumPy's
+    for x in (np.array([True, False]), np.array([3, -4, 0]), np.array([1.5, -2.5], np.float32)):
+        check(lambda x: (np.angle(x), np.angle(x, deg=True)), x)
 
 
 def select_form(x):

@@ -523,6 +523,17 @@ def _angle(z, deg=False):
     return r * (180.0 / math.pi) if deg else r
 
 
+def _angle_real(z, deg=False):   # NumPy's: arctan2(0, z), the Python 0 weak (bool: float64)
+    r = np.arctan2(0, z)
+    return r * (180.0 / math.pi) if deg else r
+
+
+def _choose_angle(values, kwnames):
+    z = values[0]
+    complex_ = np.iscomplexobj(z) if _is_array(z) else isinstance(z, complex)
+    return _angle if complex_ else _angle_real
+
+
 def _select(condlist, choicelist, default=0):
     if len(condlist) != len(choicelist):
         raise ValueError("list of cases must be same length as list of conditions")
@@ -1187,7 +1198,7 @@ IMPLS = {
     np.polyval: Impl("np.polyval", _choose_polyval),
     np.kron: Impl("np.kron", _choose_kron),
     np.cross: Impl("np.cross", _choose_cross),
-    np.angle: Impl("np.angle", _plain(_angle)),
+    np.angle: Impl("np.angle", _choose_angle),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
     np.append: ConstImpl("np.append", _choose_append),
