@@ -740,14 +740,19 @@ static LLVMValueRef np_split(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *ar
     Dims S;
     dims_of(L, at, args[0], &S);
     LLVMValueRef n = S.shape[axis], bounds[66];
+    const Type *indices = types[1];
+    if (indices->kind == TY_LIST) {   /* a list of indices: as an array of them */
+        args[1] = cg_list_as_array(L, indices, args[1]);
+        indices = ty_array(DT_INT64, 1, 'C', false);
+    }
     if (types[1]->kind == TY_TUPLE) {   /* indices, as slice bounds */
         bounds[0] = zero(L);
         for (int i = 0; i < ns - 1; i++) {
             bounds[i + 1] = slice_bound(L, to_i64(L, LLVMBuildExtractValue(L->b, args[1], (unsigned)i, ""), types[1]->elems[i]), n);
         }
         bounds[ns] = n;
-    } else if (types[1]->kind == TY_ARRAY) {   /* indices in an array: a section between each two, as slices take them */
-        const Type *it = types[1], *et = ty_scalar_of(it->dtype);
+    } else if (indices->kind == TY_ARRAY) {   /* indices in an array: a section between each two, as slices take them */
+        const Type *it = indices, *et = ty_scalar_of(it->dtype);
         LLVMValueRef out = cg_list_of(L, rt, NULL, NULL, 0), k = cg_arr_shape(L, args[1], 0);
         LLVMValueRef x0 = cg_arr_data(L, args[1]), xs = cg_arr_stride(L, it, args[1], 0);
         LLVMValueRef lo_slot = cg_entry_alloca(L, L->i64, "lo");

@@ -173,6 +173,17 @@ def test_split_at_an_array_of_indices():
         check(split_at, a, idx)
 
 
+def split_at_list(a, k):
+    return np.split(a, [1, 3]), np.array_split(a, [2, k, 100], axis=1), np.hsplit(a, [k]), np.split(a[0], [-2, 1])
+
+
+def test_split_at_a_list_of_indices():
+    # NumPy's usual spelling, np.split(a, [i, j]): the list taken as an array of indices
+    a = np.arange(24.0).reshape(4, 6)
+    for k in (0, 2, -1, 7):
+        check(split_at_list, a, k)
+
+
 def test_split_unequal():
     check(lambda a: np.split(a, 4)[0], np.arange(6.0))   # ValueError
     check(lambda a: np.array_split(a, 4)[3], np.arange(6.0))

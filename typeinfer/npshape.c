@@ -338,10 +338,11 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
             n = sections > 64 ? -1 : (int)sections;
         } else if (is_int(s)) {
             n = -1;   /* counted at run time */
-        } else if (s->kind == TY_ARRAY && s->ndim == 1 && strchr("iu", ty_dtypes[s->dtype].kind)) {
-            n = -2;   /* indices in an array (scanpy's np.split(data, indptr[1:-1])): their count at run time */
+        } else if ((s->kind == TY_ARRAY && s->ndim == 1 && strchr("iu", ty_dtypes[s->dtype].kind)) ||
+                   (s->kind == TY_LIST && s->elems[0] == ty_int64)) {
+            n = -2;   /* indices in an array (scanpy's np.split(data, indptr[1:-1])) or a list: their count at run time */
         } else {
-            return ERR(in, "np.%s(): the sections must be an int or a tuple of indices (got %s)", fname, s->name);
+            return ERR(in, "np.%s(): the sections must be an int or a tuple, list or array of indices (got %s)", fname, s->name);
         }
         if (!fixed && given(ci, 2) && one_axis(ti, in, ci, 2, a->ndim, axes, fname)) return -1;
         ci->ret = ty_list(ty_view(a, a->dtype, a->ndim, 'A'));   /* a list of the n sections, as NumPy's */
