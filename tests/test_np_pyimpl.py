@@ -501,3 +501,17 @@ def test_lists_where_numpy_takes_arrays():
     check(delete_listed, a, -1)
     check(partition_listed, np.array([5.0, 1.0, 4.0, 2.0, 3.0, 0.5]))
     check(interp_listed, 5, 1, np.array([0.25, 0.75]))
+
+
+def frombuffer_forms(b):
+    return np.frombuffer(b, dtype=np.uint8), np.frombuffer(b, np.int16), np.frombuffer(b, dtype=np.float32), np.frombuffer(b)
+
+
+def test_frombuffer():
+    # bytes (a read-only uint8 array in compiled code), a bytearray or a uint8 array, viewed as dtype
+    b = np.arange(8, dtype=np.float32).tobytes()
+    check(frombuffer_forms, b)
+    check(frombuffer_forms, bytearray(b))
+    check(frombuffer_forms, np.frombuffer(b, np.uint8).copy())
+    got = jit(frombuffer_forms)(b)
+    assert not got[0].flags.writeable and got[3].dtype == np.float64

@@ -518,6 +518,23 @@ def _choose_kron(values, kwnames):
     _refuse("np.kron", "operands other than 1-d or 2-d arrays")
 
 
+def _frombuffer(buffer, dtype):
+    return buffer.view(dtype)   # a bytes argument is a read-only uint8 array: its bytes as dtype
+
+
+def _frombuffer_f8(buffer):
+    return buffer.view(np.float64)
+
+
+def _choose_frombuffer(values, kwnames):
+    npos = len(values) - len(kwnames)
+    given = ["buffer", "dtype"][:npos] + list(kwnames)
+    if not set(given) <= {"buffer", "dtype"} or not _is_array(values[0]) or values[0].ndim != 1 \
+            or values[0].dtype != np.uint8:
+        _refuse("np.frombuffer", "count=, offset= or a buffer other than bytes, a bytearray or a 1-d uint8 array")
+    return _frombuffer if len(values) == 2 else _frombuffer_f8
+
+
 def _angle(z, deg=False):
     r = np.arctan2(np.imag(z), np.real(z))
     return r * (180.0 / math.pi) if deg else r
@@ -1199,6 +1216,7 @@ IMPLS = {
     np.kron: Impl("np.kron", _choose_kron),
     np.cross: Impl("np.cross", _choose_cross),
     np.angle: Impl("np.angle", _choose_angle),
+    np.frombuffer: Impl("np.frombuffer", _choose_frombuffer),
     np.select: Impl("np.select", _choose_select),
     np.nan_to_num: Impl("np.nan_to_num", _choose_nan_to_num),
     np.append: ConstImpl("np.append", _choose_append),
