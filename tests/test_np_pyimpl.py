@@ -315,6 +315,21 @@ def test_trapezoid(n):
     check(trapezoid_forms, sample("float64", (n,), 4), np.linspace(0.0, 2.0, n))
 
 
+def trapezoid_axes(y, x0, x1):
+    return (np.trapezoid(y), np.trapezoid(y, axis=0), np.trapezoid(y, dx=0.5, axis=1), np.trapezoid(y, x1),
+            np.trapezoid(y, x0, axis=0), np.trapezoid(y, y * 2.0, axis=-2), np.trapezoid(y, x=None, axis=0))
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 5), (4, 0), (2, 3)])
+def test_trapezoid_along_an_axis(shape):
+    y = sample("float64", shape, 5)
+    check(trapezoid_axes, y, np.linspace(0.0, 2.0, shape[0]) ** 2, np.linspace(-1.0, 1.0, shape[1]), rtol=1e-12)
+    y3 = sample("float64", (2, 3, 4), 6)
+    check(lambda y: (np.trapezoid(y, axis=1), np.trapezoid(y)), y3, rtol=1e-12)
+    with pytest.raises(errors.TypingError, match="axis 2 is out of bounds"):   # (NumPy: an IndexError)
+        jit(lambda y: np.trapezoid(y, axis=2))(y)
+
+
 def ediff(a):
     return np.ediff1d(a)
 

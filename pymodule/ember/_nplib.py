@@ -735,12 +735,41 @@ def _trapezoid_x(y, x):
     return ((x[1:] - x[:-1]) * (y[1:] + y[:-1])).sum() / 2.0
 
 
-def _choose_trapezoid(values, kwnames):
-    if not _is_array(values[0]) or values[0].ndim != 1 or "axis" in kwnames:
-        _refuse("np.trapezoid", "y other than a 1-d array, or axis=")
-    if "x" in kwnames or (len(values) > 1 and "dx" not in kwnames and _is_array(values[1])):
-        return _trapezoid_x
-    return _trapezoid_dx
+def _trapezoid_nd_source(given, nd, axis, x_nd):
+    """np.trapezoid along a constant axis of an nd-d y: that axis moved last, NumPy's
+    d * (y[1:] + y[:-1]) / 2.0 summed along it; x (x_nd dimensions, 0 for none) 1-d along the
+    axis or of y's shape, else dx (1.0 when not given)."""
+    if axis < -nd or axis >= nd:
+        raise np.exceptions.AxisError(f"axis {axis} is out of bounds for array of dimension {nd}")
+    lines = [f"def trapezoid({', '.join(given)}):",
+             f"    yy = np.moveaxis(y, {axis % nd}, -1)" if nd > 1 else "    yy = y"]
+    if x_nd:
+        lines.append(f"    xx = np.moveaxis(x, {axis % nd}, -1)" if x_nd == nd and nd > 1 else "    xx = x")
+        lines.append("    d = xx[..., 1:] - xx[..., :-1]")
+    else:
+        lines.append("    d = dx" if "dx" in given else "    d = 1.0")
+    lines.append("    return (d * (yy[..., 1:] + yy[..., :-1]) / 2.0).sum(axis=-1)")
+    return lines
+
+
+def _choose_trapezoid(values, kwnames, consts=None):
+    npos = len(values) - len(kwnames)
+    given = ["y", "x", "dx", "axis"][:npos] + list(kwnames)
+    if not _is_array(values[0]) or values[0].ndim == 0 or not set(given) <= {"y", "x", "dx", "axis"}:
+        _refuse("np.trapezoid", "y other than an array")
+    x = values[given.index("x")] if "x" in given else None
+    if x is not None and (not _is_array(x) or x.ndim not in (1, values[0].ndim)):
+        _refuse("np.trapezoid", "x other than a 1-d array or one of y's dimensions")
+    axis = -1
+    if "axis" in given:
+        axis = consts[given.index("axis")] if consts is not None else None
+        if not isinstance(axis, int):
+            _refuse("np.trapezoid", "axis= other than a constant int")
+    if values[0].ndim == 1 and axis in (0, -1) and given in (["y"], ["y", "x"], ["y", "dx"]):
+        return _trapezoid_x if x is not None else _trapezoid_dx
+    ns = {"np": np}
+    exec("\n".join(_trapezoid_nd_source(given, values[0].ndim, axis, 0 if x is None else x.ndim)), ns)
+    return ns["trapezoid"]
 
 
 def _ediff1d(ary, to_end=None, to_begin=None):
@@ -1224,7 +1253,7 @@ IMPLS = {
     np.delete: Impl("np.delete", _choose_delete),
     np.insert: Impl("np.insert", _choose_insert),
     np.asfortranarray: Impl("np.asfortranarray", _choose_asfortran),
-    np.trapezoid: Impl("np.trapezoid", _choose_trapezoid),
+    np.trapezoid: ConstImpl("np.trapezoid", _choose_trapezoid),
     np.ediff1d: Impl("np.ediff1d", _choose_ediff1d),
     np.tril_indices: Impl("np.tril_indices", _plain(_tril_indices)),
     np.triu_indices: Impl("np.triu_indices", _plain(_triu_indices)),
