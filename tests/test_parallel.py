@@ -353,6 +353,16 @@ def test_prange_without_parallel_is_range():
     check(int_reductions, np.arange(-5, 50))
 
 
+def test_numbas_own_prange_is_prange():
+    # code that mixes `from numba import prange` with ember's njit: Numba's prange is known by
+    # its module and name (Numba is not imported for it)
+    numba = pytest.importorskip("numba")
+    src = "def f(x):\n    s = 0.0\n    for i in prange(x.shape[0]):\n        s += x[i]\n    return s\n"
+    ns = {"prange": numba.prange}
+    exec(src, ns)
+    assert jit(ns["f"], **PAR)(np.arange(100.0)) == 4950.0
+
+
 # ------------------------------------------- array expressions and whole-array reductions
 # With parallel=True the fused loop of an array expression and the fold of an axis=None
 # reduction run on the runner from 2**14 elements; smaller ones stay in the calling thread.

@@ -55,10 +55,23 @@ static void resolve_numpy(void) {
     numpy_resolved = all;
 }
 
+/* Whether obj is Numba's object `name` (numba.prange where code mixes `from numba import prange`
+ * with ember's njit): told by its __module__ and __name__, Numba never imported for it. */
+static bool numbas(PyObject *obj, const char *name) {
+    PyObject *mod = PyObject_GetAttrString(obj, "__module__"), *nm = mod ? PyObject_GetAttrString(obj, "__name__") : NULL;
+    const char *m = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : NULL, *n = nm && PyUnicode_Check(nm) ? PyUnicode_AsUTF8(nm) : NULL;
+    bool is = m && n && (!strcmp(m, "numba") || !strncmp(m, "numba.", 6)) && !strcmp(n, name);
+    Py_XDECREF(mod);
+    Py_XDECREF(nm);
+    PyErr_Clear();
+    return is;
+}
+
 static int builtin_of(PyObject *obj) {
     if (!numpy_resolved) resolve_numpy();
     for (int i = 0; i < BI_COUNT; i++)
         if (builtin_objs[i] == obj) return i;
+    if (PyType_Check(obj) && numbas(obj, "prange")) return BI_PRANGE;
     return -1;
 }
 
