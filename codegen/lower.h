@@ -97,6 +97,7 @@ typedef struct Lower {
         struct { LLVMValueRef w; int akey, ikey, d; } at[CG_WRAPS];
     } wraps;
     int *idom;   /* per block: its immediate dominator (ir_idoms), once asked: cg_idoms */
+    int index_axis;   /* 1 + the axis an index being wrapped indexes (IndexError's message), 0: none */
     /* Indices wrapped in one block that the blocks it dominates read back (lower_array.c,
      * wrapped_before), each through a slot of its own: keys as above, of values or of variables
      * stored once. off: lowering a side of a branch here (branch_as_store), where none is kept. */

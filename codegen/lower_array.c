@@ -910,12 +910,32 @@ bool cg_checks_index(Lower *L) {
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
  * as in NumPy), inside a try, or when boundscheck is on. The common index, already in [0, n) (or non-negative when
  * unchecked), costs one predicted branch; wrapping and checking happen off that path. */
+/* IndexError where `bad`, in NumPy's words with index i, the axis (L->index_axis) and size n, a
+ * string the exception holds (ember_rt_raise_index); a constant message where a handler of this
+ * frame catches exceptions that hold no strings. */
+static void raise_index_if(Lower *L, LLVMValueRef bad, LLVMValueRef i, LLVMValueRef n) {
+    if (L->block && L->block->handler && !L->exc_refs) {
+        cg_raise_if(L, bad, "builtins:IndexError", "index is out of bounds");
+        return;
+    }
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "index.bad");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "index.ok");
+    cg_br_expect(L, bad, false, fail, ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMTypeRef pt[3] = {L->i64, L->i64, L->i64};
+    LLVMValueRef args[3] = {i, i64c(L, L->index_axis - 1), n};
+    cg_call(L, "ember_rt_raise_index", L->voidt, pt, args, 3);
+    cg_fail(L);
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
     check = check || cg_checks_index(L);
     LLVMValueRef neg = cg_is_negative(L, i);
     if (LLVMIsAConstantInt(neg)) {
+        LLVMValueRef i0 = i;
         if (LLVMConstIntGetZExtValue(neg)) i = LLVMBuildAdd(L->b, i, n, "");
-        if (check) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), "builtins:IndexError", "index is out of bounds");
+        if (check) raise_index_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, i, n, ""), i0, n);
         return i;
     }
     LLVMValueRef fast = check ? LLVMBuildICmp(L->b, LLVMIntULT, i, n, "") : LLVMBuildNot(L->b, neg, "");
@@ -925,7 +945,7 @@ LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check)
     cg_br_expect(L, fast, true, join, slow);
     LLVMPositionBuilderAtEnd(L->b, slow);
     LLVMValueRef iw = LLVMBuildSelect(L->b, neg, LLVMBuildAdd(L->b, i, n, ""), i, "");
-    if (check) cg_raise_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, iw, n, ""), "builtins:IndexError", "index is out of bounds");
+    if (check) raise_index_if(L, LLVMBuildICmp(L->b, LLVMIntUGE, iw, n, ""), i, n);
     LLVMBasicBlockRef wrapped = LLVMGetInsertBlock(L->b);
     LLVMBuildBr(L->b, join);
     LLVMPositionBuilderAtEnd(L->b, join);
@@ -1155,6 +1175,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
             int pid = it->kind != TY_TUPLE ? iid : tup && p < tup->nargs ? tup->args[p] : -1;
             LLVMValueRef f = pt == ty_int64 ? cg_floor_of(L, pid) : NULL;
             LLVMValueRef i = wrapped_before(L, akey, d, wrap_key(L, pid));
+            L->index_axis = d + 1;
             if (!i) {
                 i = cg_cast(L, pv, pt, ty_int64);
                 if (f && !LLVMIsAConstantInt(f) && pid >= 0 && cg_fixed_through_loop(L, x, pid) && !cg_checks_index(L))
@@ -1168,6 +1189,7 @@ LLVMValueRef cg_index_basic(Lower *L, const Type *at, LLVMValueRef a, const Type
                     i = f ? cg_wrap_index_floor(L, i, n, f) : cg_wrap_index(L, i, n, false);
                 remember_wrap(L, akey, d, wrap_key(L, pid), i);
             }
+            L->index_axis = 0;
             data = cg_gep8(L, data, LLVMBuildMul(L->b, i, s, ""));
         } else {
             LLVMValueRef start, step, len;

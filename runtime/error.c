@@ -148,6 +148,16 @@ void ember_rt_raise_reshape(int64_t size, const int64_t *shape, int64_t nd) {
     rt_raise_str("builtins:ValueError", rt_str_from_kind(1, buf, at));
 }
 
+/* IndexError in NumPy's words: "index 10 is out of bounds for axis 0 with size 5" (axis < 0: a
+ * flat position, "... for size 5"). */
+void ember_rt_raise_index(int64_t i, int64_t axis, int64_t n) {
+    char buf[160];
+    int at = axis >= 0 ? snprintf(buf, sizeof buf, "index %lld is out of bounds for axis %lld with size %lld", (long long)i,
+                                  (long long)axis, (long long)n)
+                       : snprintf(buf, sizeof buf, "index %lld is out of bounds for size %lld", (long long)i, (long long)n);
+    rt_raise_str("builtins:IndexError", rt_str_from_kind(1, buf, at));
+}
+
 /* raise with values, re-raise (bare `raise`, `raise e`), raise ... from ...: e is a whole value. */
 void ember_rt_raise_value(const RtExc *e) {
     if (!e->e.cls) {
@@ -783,6 +793,7 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_raise", (void *)ember_rt_raise},
     {"ember_rt_raise_value", (void *)ember_rt_raise_value},
     {"ember_rt_raise_reshape", (void *)ember_rt_raise_reshape},
+    {"ember_rt_raise_index", (void *)ember_rt_raise_index},
     {"ember_rt_exc_fetch", (void *)ember_rt_exc_fetch},
     {"ember_rt_record", (void *)ember_rt_record},
     {"ember_rt_exc_fetch_box", (void *)ember_rt_exc_fetch_box},

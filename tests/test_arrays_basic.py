@@ -696,3 +696,27 @@ def test_assign_value_with_leading_unit_dimensions():
     check(assign_all, np.arange(5.0), np.arange(1.0, 6.0).reshape(1, 5))
     check(assign_all, np.zeros((2, 3)), np.arange(6.0).reshape(1, 1, 2, 3))
     check(assign_all, np.zeros(5), np.ones((2, 5)))   # ValueError
+
+
+def read_at(a, i):
+    return a[i]
+
+
+def read_at2(a, i, j):
+    return a[i, j]
+
+
+def write_at(a, i):
+    a[i] = 1.0
+    return a
+
+
+def test_index_error_says_numpys_words():
+    # under boundscheck: "index 10 is out of bounds for axis 0 with size 5", the index as given
+    for fn, args in ((read_at, (np.arange(5.0), 10)), (read_at, (np.arange(5.0), -6)), (write_at, (np.zeros(3), 3)),
+                     (read_at2, (np.zeros((3, 4)), 1, 7)), (read_at2, (np.zeros((3, 4)), -4, 0))):
+        with pytest.raises(IndexError) as want:
+            fn(*args)
+        with pytest.raises(IndexError) as got:
+            impl.njit(boundscheck=True)(fn)(*args)
+        assert str(got.value) == str(want.value)
