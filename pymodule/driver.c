@@ -651,7 +651,10 @@ static void cache_warn(const char *what) {
 
 static const char *signature_key(const Type **args, int nargs, const Type *declared_ret, char *buf, size_t len) {
     char sig[1024];
-    snprintf(buf, len, "%s%s", declared_ret ? declared_ret->name : "", pm_signature_text(args, nargs, sig, sizeof sig));
+    size_t n = (size_t)snprintf(buf, len, "%s%s", declared_ret ? declared_ret->name : "", pm_signature_text(args, nargs, sig, sizeof sig));
+    for (int i = 0; i < nargs && n < len; i++)   /* an np.int64 argument is named int64 too, but compiles apart */
+        if (args[i]->kind == TY_NARROW && args[i] == ty_state->npscalar[args[i]->dtype])
+            n += (size_t)snprintf(buf + n, len - n, " np%d", i);
     return buf;
 }
 

@@ -934,8 +934,10 @@ static const Type *numpy_scalar_type(PyTypeObject *tp) {
         };
         for (int k = 0; k < 15; k++) {
             int dt = dts[k].dt;
-            exact[k].t = dt == DT_BOOL ? ty_bool : dt == DT_INT64 ? ty_int64 : dt == DT_UINT64 ? ty_uint64
-                       : dt == DT_FLOAT64 ? ty_float64 : dt == DT_COMPLEX128 ? ty_complex128 : ty_state->narrow[dt];
+            /* np.int64, np.float64, np.complex128: their TY_NARROW, strong in NumPy's promotion as they are
+             * to NumPy (int32 array + np.int64(1) is int64 where + 1 is int32); held as the canonical scalar */
+            exact[k].t = dt == DT_BOOL ? ty_bool : dt == DT_UINT64 ? ty_uint64
+                       : ty_state->npscalar[dt] ? ty_state->npscalar[dt] : ty_state->narrow[dt];
             exact[k].tp = dts[k].tp;
         }
     }

@@ -102,7 +102,7 @@ static PyObject *from_item(const Type *e, void *p) {
 
 static const Type *item_type(PyObject *v) {   /* an np.float32 or np.uint8 item: that type, as Numba's */
     const Type *t = rt_typeof_argument(v);
-    return t && t->kind == TY_NARROW ? t : rt_typeof(v);
+    return t && t->kind == TY_NARROW && t != ty_state->npscalar[t->dtype] ? t : rt_typeof(v);
 }
 
 /* Type an untyped container from its first item (value) and, for a dict, key. */

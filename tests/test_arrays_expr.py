@@ -155,6 +155,22 @@ def test_numpy_scalar_promotes_as_a_strong_operand(adt, bdt):
     check(numpy_scalar_ops, sample(adt, (4,)), sample(bdt, (3,)))
 
 
+def scalar_argument_ops(a, s):
+    return a + s, a * s, np.add(a, s), np.maximum(a, s), a - s * 2
+
+
+@pytest.mark.parametrize("adt, s", [("int32", np.int64(3)), ("int8", np.int64(-2)), ("uint8", np.int64(2)),
+                                    ("float32", np.float64(2.5)), ("float32", np.int64(3)), ("int16", np.float64(0.5)),
+                                    ("complex64", np.complex128(1 - 2j)), pytest.param("int32", 3, marks=numba_xfail(NEP50)),
+                                    pytest.param("float32", 2.5, marks=numba_xfail(NEP50))])
+def test_numpy_scalar_arguments_are_strong(adt, s):
+    """An np.int64, np.float64 or np.complex128 argument is a NumPy scalar, strong in promotion as
+    it is to NumPy (int32 array + np.int64(3) is int64; a Python 3 keeps int32); the two compile
+    apart."""
+    a = np.array([1, 2, 3, 4], adt) if adt[0] == "u" else sample(adt, (4,))
+    check(scalar_argument_ops, a, s)
+
+
 def broadcast(a, b):
     return a + b, a * b, b - a
 

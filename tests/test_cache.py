@@ -177,6 +177,19 @@ def test_new_signature_is_a_new_entry(pkg):
     assert len([e for e in entries(pkg / "__pycache__") if e.startswith("kernels.total-")]) == 2
 
 
+def test_numpy_scalar_arguments_have_entries_of_their_own(pkg):
+    # an np.int64 argument is strong in NumPy's promotion (int32 array + np.int64: int64) and a
+    # Python int is not: the two compile apart and are cached apart, though both are named int64
+    script = ("import numpy as np, kernels, json; a = np.arange(5, dtype=np.int32); "
+              "r = [str(kernels.pair(a, n)[0].dtype) for n in (3, np.int64(3))]; "
+              "t = kernels.pair(a, np.int64(2))[1] + kernels.pair(a, 2)[1]; print(json.dumps([r, int(t), kernels.pair.stats]))")
+    first = json.loads(run(pkg, script).stdout.strip().splitlines()[-1])
+    second = json.loads(run(pkg, script).stdout.strip().splitlines()[-1])
+    assert first[0] == second[0] == ["int32", "int32"] and first[1] == second[1] == 8
+    assert first[2]["compiles"] == 2 and second[2]["compiles"] == 0 and second[2]["cache_hits"] == 2
+    assert len([e for e in entries(pkg / "__pycache__") if e.startswith("kernels.pair-")]) == 2
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty", "other_key"])
 def test_a_damaged_entry_is_replaced_with_a_warning(pkg, damage):
     run(pkg)

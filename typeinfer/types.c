@@ -65,6 +65,13 @@ int ty_init(void) {
             t->dtype = dt;
             ty_state->narrow[dt] = t;
         }
+    static const int wide[3] = {DT_INT64, DT_FLOAT64, DT_COMPLEX128};
+    for (int k = 0; k < 3; k++) {   /* a NumPy scalar argument of a canonical scalar's dtype */
+        Type *t = new_type(TY_NARROW, ty_dtypes[wide[k]].name, wide[k] == DT_COMPLEX128 ? 16 : 8, 8);
+        if (!t) return -1;
+        t->dtype = wide[k];
+        ty_state->npscalar[wide[k]] = t;
+    }
     return ty_range && ty_uint64 && ty_excval && ty_rng && ty_ellipsis ? 0 : -1;
 }
 

@@ -156,6 +156,8 @@ typedef struct TyState {
     int ntable, cap;
     const Type *none, *bool_, *int64, *float64, *complex128, *str, *range, *uint64, *excval, *rng, *ellipsis;
     const Type *narrow[DT_COUNT];   /* TY_NARROW by dtype (NULL: none for it) */
+    const Type *npscalar[DT_COUNT];   /* an np.int64, np.float64 or np.complex128 argument: a TY_NARROW of
+                                       * that dtype, strong in NumPy's promotion (NULL for the others) */
 } TyState;
 
 extern TyState *ty_state;
