@@ -160,7 +160,9 @@ def scalar_argument_ops(a, s):
 
 
 @pytest.mark.parametrize("adt, s", [("int32", np.int64(3)), ("int8", np.int64(-2)), ("uint8", np.int64(2)),
-                                    ("float32", np.float64(2.5)), ("float32", np.int64(3)), ("int16", np.float64(0.5)),
+                                    ("float32", np.float64(2.5)),
+                                    pytest.param("float32", np.int64(3), marks=numba_xfail("numba: float32 with an int64 scalar stays float32")),
+                                    ("int16", np.float64(0.5)),
                                     ("complex64", np.complex128(1 - 2j)), pytest.param("int32", 3, marks=numba_xfail(NEP50)),
                                     pytest.param("float32", 2.5, marks=numba_xfail(NEP50))])
 def test_numpy_scalar_arguments_are_strong(adt, s):
