@@ -768,6 +768,8 @@ def test_cond_of_non_square_and_empty():
         check(f, np.empty((0, 0)))
     check(cond_forms, np.empty((0, 0)))
     check(cond_forms, np.empty((3, 0)))
+    # 'fro' of a complex matrix: its own form ('nuc' of complex matrices is not taken)
+    check(cond_fro, np.eye(3) * (1 + 1j) + 0.25j, rtol=1e-12)
 
 
 def test_matrix_rank_of_a_vector():

@@ -1028,13 +1028,19 @@ def _cond_p(x, p):   # any other order: norm(x, p) * norm(inv(x), p)
     return np.linalg.norm(x, p) * np.linalg.norm(invx, p)
 
 
-def _cond_named(x, p):   # p 'fro' or 'nuc' (_choose_cond checks which)
+def _cond_fro(x, p):   # p 'fro' (a constant: _choose_cond)
     _cond_checked_c(x, True)
     invx = _inverse_or_none_c(x)
     if invx is None:
         return np.nan if np.isnan(x).any() else np.inf
-    if p == "fro":
-        return np.linalg.norm(x, "fro") * np.linalg.norm(invx, "fro")
+    return np.linalg.norm(x, "fro") * np.linalg.norm(invx, "fro")
+
+
+def _cond_nuc(x, p):   # p 'nuc'
+    _cond_checked_c(x, True)
+    invx = _inverse_or_none_c(x)
+    if invx is None:
+        return np.nan if np.isnan(x).any() else np.inf
     return np.linalg.norm(x, "nuc") * np.linalg.norm(invx, "nuc")
 
 
@@ -1046,7 +1052,7 @@ def _choose_cond(values, kwnames, consts):
     if isinstance(values[1], str):
         if consts[1] not in ("fro", "nuc"):
             raise ValueError(f"np.linalg.cond: invalid norm order {consts[1]!r} for matrices")
-        return _cond_named
+        return _cond_fro if consts[1] == "fro" else _cond_nuc
     if isinstance(values[1], complex) or _is_array(values[1]):
         _refuse("np.linalg.cond", "p other than a real number, None, 'fro' or 'nuc'")
     return _cond_p
