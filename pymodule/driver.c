@@ -259,6 +259,37 @@ static int join_cycle(Ctx *ctx, Dispatcher *d, const Type **args, int nargs, Cal
     return cycle_member(ctx, fn, out, caller, loc, name);
 }
 
+/* A compile error inside one of ember's own implementations of a NumPy or library function
+ * (ember/_np*.py, _pylib.py): reported at the user's call, the implementation's place kept as a
+ * note ("np.linalg.cond(a, 'nuc') ... at _npfuncs.py:1038" pointed into ember). -1. */
+static int ember_impl_error(Ctx *ctx, Dispatcher *d, Function *caller, Loc loc) {
+    if (!PyErr_Occurred() || !caller || loc.line <= 0) return -1;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *mod = PyObject_GetAttrString(d->py_func, "__module__");
+    const char *m = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8(mod) : NULL;
+    bool ours = m && !strncmp(m, "ember.", 6) && type && PyType_Check(type);
+    Py_XDECREF(mod);
+    PyErr_Clear();
+    PyObject *text = ours && value ? PyObject_Str(value) : NULL;
+    const char *msg = text ? PyUnicode_AsUTF8(text) : NULL;
+    const char *sep = msg ? strstr(msg, ": ") : NULL, *end = msg ? strchr(msg, '\n') : NULL;
+    if (!msg || !sep || (end && sep > end)) {   /* not a located message: left as it is */
+        PyErr_Clear();
+        Py_XDECREF(text);
+        PyErr_Restore(type, value, tb);
+        return -1;
+    }
+    DiagKind kind = strstr(((PyTypeObject *)type)->tp_name, "Unsupported") ? DIAG_UNSUPPORTED : DIAG_TYPING;
+    int n = (int)(end ? end - (sep + 2) : (ptrdiff_t)strlen(sep + 2));
+    int rc = ctx_error(ctx, kind, caller, loc, "%.*s (in ember's implementation: %.*s)", n, sep + 2, (int)(sep - msg), msg);
+    Py_DECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return rc;
+}
+
 static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int nargs, Callee *out,
                                Function *caller, Loc loc) {
     Dispatcher *d = (Dispatcher *)obj;
@@ -292,7 +323,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
                              "function value (not supported)", name);
         if (p) return cycle_member(ctx, m->fn, out, caller, loc, name);
         if (!(s = pm_compile(d, args, nargs, NULL, false, false))) {
-            if (!cycle_to || cycle_to != in_progress) return -1;   /* an error, or a cycle through a compile below */
+            if (!cycle_to || cycle_to != in_progress) return ember_impl_error(ctx, d, caller, loc);   /* an error, or a cycle below */
             cycle_to = NULL;   /* the callee calls back into this compile: it joins it */
             return join_cycle(ctx, d, args, nargs, out, caller, loc, name);
         }

@@ -16,6 +16,7 @@ import linecache
 import os
 import re
 
+import numpy as np
 import pytest
 
 from difftest import ON_NUMBA, errors, jit, njit
@@ -465,3 +466,16 @@ def comprehension_of_an_empty_list():
 def test_a_comprehension_using_an_empty_list_says_so():
     with pytest.raises(errors.TypingError, match="it uses 'h', an empty list whose item type nothing here gives"):
         njit(comprehension_of_an_empty_list)()
+
+
+def cond_nuc_of(a):
+    return np.linalg.cond(a, "nuc")
+
+
+def test_an_error_inside_embers_own_implementation_points_at_the_call():
+    # np.linalg.cond(a, 'nuc') of a complex matrix fails inside ember/_npfuncs.py: reported at the
+    # user's call, the implementation's place as a note (it pointed into ember's file before)
+    exc = diagnose(cond_nuc_of, np.eye(2) * (1 + 1j))
+    assert isinstance(exc, errors.UnsupportedError)
+    check_diagnostic(exc, cond_nuc_of, {line_of(cond_nuc_of, "np.linalg.cond")})
+    assert "in ember's implementation: _npfuncs.py:" in str(exc)
