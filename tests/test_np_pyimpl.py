@@ -377,6 +377,28 @@ def test_partition_along_last_axis():
     check(partition_rows, sample("int64", (4, 6), 3), 2)
 
 
+def argpartition_rows(a, k):
+    i = np.argpartition(a, k)
+    n = a.shape[a.ndim - 1]
+    kk = k + n if k < 0 else k
+    b = a.reshape((-1, n))
+    j = i.reshape((-1, n))
+    kth = np.empty(b.shape[0])
+    ok = True
+    for r in range(b.shape[0]):
+        kth[r] = b[r, j[r, kk]]
+        ok = ok and np.all(b[r][j[r, :kk]] <= kth[r]) and np.all(b[r][j[r, kk:]] >= kth[r])
+        ok = ok and np.array_equal(np.sort(j[r]), np.arange(n))
+    return i.shape, kth, ok
+
+
+@pytest.mark.parametrize("shape, k", [((4, 7), 2), ((3, 5), -1), ((2, 3, 6), 4), ((2, 1), 0)])
+def test_argpartition_along_the_last_axis(shape, k):
+    # an array of more dimensions with an int kth: each lane selected as a 1-d one (kNN code's
+    # np.argpartition(dist, k) per row); compared are the kth elements and the partition property
+    check(argpartition_rows, sample("float64", shape, 8), k)
+
+
 def partition_property(a, k):
     """What NumPy promises of np.partition and np.argpartition of a 1-d a around k: the kth
     element sorted into place, nothing greater before it, nothing smaller after it (NaN last),

@@ -968,17 +968,29 @@ def _argpartition_array(a, kth):
     return np.argsort(a, kind="stable")
 
 
+def _argpartition_int_rows(a, kth):   # along the last axis: each lane selected as a 1-d one
+    c, shape = _lanes_c(a, -1)
+    out = np.empty(c.shape, dtype=np.int64)
+    _kth_check_c(c.shape[1], kth)
+    for r in range(c.shape[0]):
+        out[r] = _argpartition_int_c(c[r], kth)
+    return out.reshape(shape)
+
+
 def _choose_partition(values, kwnames, arg):
     name = "np.argpartition" if arg else "np.partition"
     if len(values) != 2 or not set(kwnames) <= {"a", "kth"}:   # np.partition(a, kth=k): numbagg
         _refuse(name, "axis=, kind= or order=")
     a, kth = values
-    if not _is_array(a) or a.ndim == 0 or (arg and a.ndim != 1):
-        _refuse(name, "a scalar" if not arg else "an array other than 1-d")
+    if not _is_array(a) or a.ndim == 0:
+        _refuse(name, "a scalar")
+    int_kth = isinstance(kth, int) and not isinstance(kth, bool)
+    if arg and a.ndim != 1 and not int_kth and not (_is_array(kth) and kth.dtype.kind in "iu"):
+        _refuse(name, "kth other than an int or an integer array, for an array of more than one dimension")
     if _is_array(kth) and kth.dtype.kind in "iu":
         return _argpartition_array if arg else _partition_array
-    if isinstance(kth, int) and not isinstance(kth, bool):
-        return _argpartition_int if arg else _partition_int
+    if int_kth:
+        return (_argpartition_int if a.ndim == 1 else _argpartition_int_rows) if arg else _partition_int
     if _int_sequence(kth):   # np.partition(x, [2, 3]) (sktime's median and iqr)
         return _argpartition_seq if arg else _partition_seq
     _refuse(name, "kth other than an int, an integer array or a list of ints")
@@ -1228,6 +1240,7 @@ _lanes_c = njit(_lanes)
 _delete_array_c = njit(_delete_array)
 _partition_array_c = njit(_partition_array)
 _argpartition_array_c = njit(_argpartition_array)
+_argpartition_int_c = njit(_argpartition_int)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
