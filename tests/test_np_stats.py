@@ -648,3 +648,19 @@ def test_percentile_out_of_range_says_percentiles():
     for q in (150.0, -1.0, np.array([10.0, 101.0])):
         with pytest.raises(ValueError, match=r"Percentiles must be in the range \[0, 100\]"):
             jit(percentile_of)(np.arange(5.0), q)
+
+
+def complex_nan_reductions(a):
+    return (np.nansum(a), np.nanprod(a), np.nanmean(a), np.nanvar(a), np.nanstd(a), np.nanvar(a, ddof=1),
+            np.nanmin(a), np.nanmax(a), np.ptp(a))
+
+
+def test_nan_reductions_of_complex_arrays():
+    # an element is NaN where either part is (np.isnan); all-NaN: NumPy's NaN results
+    cases = [np.array([1 + 2j, np.nan, 3 - 1j, 2 + 2j]), np.array([[1 + 1j, 2], [complex(np.nan, 1), -1j]]),
+             np.array([1 + 2j, 3 - 1j, 0.5j], np.complex64), np.array([np.nan + 0j, complex(1, np.nan)])]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for a in cases:
+            check(complex_nan_reductions, a)
+    check(lambda a: np.nanmin(a), np.zeros(0, complex))   # NumPy's ValueError

@@ -139,6 +139,11 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
     } else if (bid == BI_NP_INTERP && npos >= 3 && is_array(args[2]) && ty_dtypes[args[2]->dtype].kind == 'c') {
         table = "INTERP_FORMS";   /* complex fp */
         module = "ember._npfuncs";
+    } else if ((bid == BI_NP_NANSUM || bid == BI_NP_NANPROD || bid == BI_NP_NANMEAN || bid == BI_NP_NANVAR ||
+                bid == BI_NP_NANSTD || bid == BI_NP_NANMIN || bid == BI_NP_NANMAX || bid == BI_NP_PTP) &&
+               npos >= 1 && is_array(args[0]) && ty_dtypes[args[0]->dtype].kind == 'c') {
+        table = "COMPLEX_NAN_FORMS";   /* of a complex array: NaN where either part is */
+        module = "ember._npfuncs";
     } else if (bid == BI_LA_MATRIX_RANK && nargs >= 1 && is_array(args[0]) && args[0]->ndim == 1) {
         table = "RANK_FORMS";   /* a vector's rank */
         module = "ember._npfuncs";

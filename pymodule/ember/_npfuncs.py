@@ -1166,8 +1166,89 @@ NORM_FORMS = {"norm": Impl("np.linalg.norm", _choose_norm)}
 RANK_FORMS = {"matrix_rank": Impl("np.linalg.matrix_rank", _choose_rank)}
 
 
+# The NaN-skipping reductions and np.ptp of complex arrays, over all elements (typeinfer/nplib.c,
+# ti_nplib_python_form; real ones are compiled in C): an element is NaN when either part is, as
+# np.isnan says; NumPy's results for empty and all-NaN arrays.
+def _nan_free(a):
+    flat = a.ravel()
+    return flat[~np.isnan(flat)]
+
+
+def _nansum_c(a):
+    return _nan_free_c(a).sum()
+
+
+def _nanprod_c(a):
+    return _nan_free_c(a).prod()
+
+
+def _nanmean_c(a):
+    v = _nan_free_c(a)
+    if v.shape[0] == 0:
+        return complex(np.nan, np.nan)
+    return v.sum() / v.shape[0]
+
+
+def _nanvar_c(a, ddof=0):
+    v = _nan_free_c(a)
+    n = v.shape[0] - ddof
+    if n <= 0:
+        return np.nan
+    d = v - v.sum() / v.shape[0]
+    return (d.real * d.real + d.imag * d.imag).sum() / n
+
+
+def _nanstd_c(a, ddof=0):
+    return np.sqrt(_nanvar_c_c(a, ddof))
+
+
+def _nanextreme_c(a, big):
+    flat = a.ravel()
+    if flat.shape[0] == 0:
+        raise ValueError("zero-size array to reduction operation " + ("fmax" if big else "fmin") + " which has no identity")
+    v = _nan_free_c(a)
+    if v.shape[0] == 0:
+        return flat[0]   # fmin/fmax of NaNs only: the first
+    return v.max() if big else v.min()
+
+
+def _nanmin_c(a):
+    return _nanextreme_c_c(a, False)
+
+
+def _nanmax_c(a):
+    return _nanextreme_c_c(a, True)
+
+
+def _ptp_c(a):
+    return a.max() - a.min()
+
+
+def _choose_complex_nan(name, fn, extra=()):
+    def choose(values, kwnames):
+        npos = len(values) - len(kwnames)
+        given = (["a", "axis"] + list(extra))[:npos] + list(kwnames)
+        if "axis" in given or not set(given) <= {"a", *extra}:
+            _refuse(f"np.{name}", "axis=, or an argument other than " + ", ".join(("a",) + tuple(extra)) + ", of a complex array")
+        return fn
+    return choose
+
+
+COMPLEX_NAN_FORMS = {"nansum": Impl("np.nansum", _choose_complex_nan("nansum", _nansum_c)),
+                     "nanprod": Impl("np.nanprod", _choose_complex_nan("nanprod", _nanprod_c)),
+                     "nanmean": Impl("np.nanmean", _choose_complex_nan("nanmean", _nanmean_c)),
+                     "nanvar": Impl("np.nanvar", _choose_complex_nan("nanvar", _nanvar_c, ("ddof",))),
+                     "nanstd": Impl("np.nanstd", _choose_complex_nan("nanstd", _nanstd_c, ("ddof",))),
+                     "nanmin": Impl("np.nanmin", _choose_complex_nan("nanmin", _nanmin_c)),
+                     "nanmax": Impl("np.nanmax", _choose_complex_nan("nanmax", _nanmax_c)),
+                     "ptp": Impl("np.ptp", _choose_complex_nan("ptp", _ptp_c))}
+
+
 # compiled helpers the implementations call
 _cond_svd_c = njit(_cond_svd)
+_nan_free_c = njit(_nan_free)
+_nanvar_c_c = njit(_nanvar_c)
+_nanextreme_c_c = njit(_nanextreme_c)
 _cond_checked_c = njit(_cond_checked)
 _cdiv_smith_c = njit(_cdiv_smith)
 _clog10_np_c = njit(_clog10_np)
