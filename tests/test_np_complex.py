@@ -97,3 +97,20 @@ def test_sort_argsort(z):
 @pytest.mark.skipif(ON_NUMBA, reason="numba refuses sorting complex arrays")
 def test_sort_axis_out_of_range():
     check(lambda z: np.sort(z, axis=2), ZS.reshape(4, 4))   # AxisError
+
+
+def sort_in_place_and_unique(z):
+    b = z.copy()
+    b.sort()
+    c = z.copy()
+    c.sort(axis=0)
+    return b, c, np.unique(z)
+
+
+@pytest.mark.skipif(ON_NUMBA, reason="numba refuses sorting complex arrays")
+@pytest.mark.parametrize("z", [ZS, ZS.astype(np.complex64), ZS.reshape(4, 4), ZS[:0], np.array([1 + 1j, 1 + 1j, 0j])],
+                         ids=["1d", "c8", "2d", "empty", "repeats"])
+def test_sort_in_place_and_unique(z):
+    # a.sort() in NumPy's order, in place; np.unique sorted, each value once, the values with a NaN
+    # part one value (NumPy's equal_nan=True)
+    check(sort_in_place_and_unique, z)

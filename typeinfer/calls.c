@@ -1446,9 +1446,11 @@ static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs
     return given ? ti_python_form(ti, "ember._npfuncs", "ORDER_FORMS", attr) : NULL;
 }
 
-/* a.tolist(): array methods implemented only in ember/_npfuncs.py (METHOD_FORMS); NULL for others */
-static PyObject *method_form(TypeInfo *ti, const char *attr) {
-    return !strcmp(attr, "tolist") ? ti_python_form(ti, "ember._npfuncs", "METHOD_FORMS", attr) : NULL;
+/* a.tolist(), and a.sort() of a complex array: array methods implemented in ember/_npfuncs.py
+ * (METHOD_FORMS); NULL for others */
+static PyObject *method_form(TypeInfo *ti, const Type *m) {
+    bool ours = !strcmp(m->attr, "tolist") || (!strcmp(m->attr, "sort") && ty_dtypes[m->recv->dtype].kind == 'c');
+    return ours ? ti_python_form(ti, "ember._npfuncs", "METHOD_FORMS", m->attr) : NULL;
 }
 
 static bool hooked_method(const char *attr) {
@@ -1519,7 +1521,7 @@ int ti_type_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args,
         if (callee->recv->kind == TY_CLASS) return ti_class_method_call(ti, in, callee, args, nargs);
         if (callee->recv->kind == TY_ARRAY && hooked_method(callee->attr)) return type_hooked_method(ti, in, callee, args, nargs, NULL);
         PyObject *ordered = callee->recv->kind == TY_ARRAY ? order_form(ti, in, callee->attr, nargs) : NULL;
-        if (!ordered && callee->recv->kind == TY_ARRAY) ordered = method_form(ti, callee->attr);
+        if (!ordered && callee->recv->kind == TY_ARRAY) ordered = method_form(ti, callee);
         if (ordered) return type_hooked_method(ti, in, callee, args, nargs, ordered);
         if (callee->recv->kind == TY_ARRAY || callee->recv->kind == TY_RECARRAY)   /* (a structured array's: copy) */
             return ti_type_array_method(ti, in, callee, args, nargs);

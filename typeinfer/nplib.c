@@ -124,6 +124,9 @@ PyObject *ti_nplib_python_form(TypeInfo *ti, Instr *in, int bid, const Type **ar
                ((bid == BI_NP_RAVEL || bid == BI_NP_RESHAPE || bid == BI_NP_COPY) && ti_kw_index(in, "order") >= 0)) {
         table = "ORDER_FORMS";   /* np.ravel(a, 'F'), np.reshape(a, s, order='F'), np.copy(a, order='F') */
         module = "ember._npfuncs";
+    } else if (bid == BI_NP_UNIQUE && npos >= 1 && is_array(args[0]) && ty_dtypes[args[0]->dtype].kind == 'c') {
+        table = "COMPLEX_UNIQUE";   /* NumPy's order and NaN collapsing */
+        module = "ember._npfuncs";
     } else if (bid == BI_NP_UNIQUE && (npos > 1 || in->nkw)) {
         table = "UNIQUE_FORMS";   /* return_index=, return_inverse=, return_counts=, equal_nan= */
         module = "ember._npfuncs";

@@ -1937,7 +1937,57 @@ def _choose_tolist(values, kwnames):
 
 
 # array methods that only exist here (typeinfer/calls.c, method_form)
-METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist)}
+def _sort_complex_in_place(a, axis=-1, kind=None):
+    a[:] = np.sort(a, axis)   # (np.sort of a complex array: ember/_nplib.py's COMPLEX_SORT)
+
+
+def _choose_sort_in_place(values, kwnames):
+    """a.sort() of a complex array: NumPy's order (lexicographic, NaNs last), in place."""
+    npos = len(values) - len(kwnames)
+    given = ["a", "axis", "kind"][:npos] + list(kwnames)
+    if not set(given) <= {"a", "axis", "kind"} or values[0].ndim == 0:
+        _refuse("a.sort", "order=, stable= or a 0-d array")
+    if "axis" in given and values[given.index("axis")] is None:
+        _refuse("a.sort", "axis=None")
+    return _sort_complex_in_place
+
+
+METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist), "sort": Impl("a.sort", _choose_sort_in_place)}
+
+
+def _unique_complex(a):
+    # NumPy 2's (a hash table, then sorted): each value once, the first of equal ones (0j and -0j)
+    # in the order given; every element with a NaN part one value, the first given, last
+    flat = a.ravel()
+    s = np.sort(flat)   # (stable: equal values in the order given)
+    n = s.shape[0]
+    keep = np.ones(n, dtype=np.bool_)
+    first_nan = -1
+    for i in range(flat.shape[0]):
+        if np.isnan(flat[i]):
+            first_nan = i
+            break
+    for i in range(n):
+        if np.isnan(s[i]):
+            keep[i] = False
+        elif i > 0 and s[i] == s[i - 1]:
+            keep[i] = False
+    u = s[keep]
+    if first_nan < 0:
+        return u
+    out = np.empty(u.shape[0] + 1, dtype=u.dtype)
+    out[:u.shape[0]] = u
+    out[u.shape[0]] = flat[first_nan]
+    return out
+
+
+def _choose_unique_complex(values, kwnames):
+    if len(values) != 1:
+        _refuse("np.unique", "return_index=, return_inverse=, return_counts=, axis= or equal_nan= of a complex array")
+    return _unique_complex
+
+
+COMPLEX_UNIQUE = {"unique": Impl("np.unique", _choose_unique_complex)}
 
 # NumPy functions typed in C whose other forms are here (typeinfer/nplib.c, ti_nplib_python_form)
 DIFF_FORMS = {"diff": Impl("np.diff", _choose_diff)}
