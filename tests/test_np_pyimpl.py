@@ -89,11 +89,23 @@ def test_round_scalars(x, n):
     check(round_scalars, x, n)
 
 
-def test_round_of_complex_is_a_clear_error():
+def round_complex_forms(z, w):
+    return np.round(z, 2), np.round(z), np.around(z, -1), z.round(1), np.round(w, 1)
+
+
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_round_of_complex(dtype):
+    # each part rounded as a float is (NumPy's); signed zeros, NaN and infinities kept
+    z = np.array([[1.2345 + 2.5j, -0.5 - 1.5j], [complex(np.nan, np.inf), complex(123.456, -0.0)]], dtype)
+    check(round_complex_forms, z, 1.25 + 3.75j)
+    check(round_complex_forms, z[:, ::-1], -2.5j)
+
+
+def test_round_of_bool_is_a_clear_error():
     def f(a):
         return np.round(a, 1)
-    with pytest.raises(errors.EmberError, match="np.round: rounding complex values is not supported"):
-        jit(f)(np.ones(3, np.complex128))
+    with pytest.raises(errors.EmberError, match="np.round: rounding bool values is not supported"):
+        jit(f)(np.ones(3, np.bool_))
 
 
 # ---- ranges and matrices -------------------------------------------------------------------------

@@ -146,6 +146,20 @@ def _round_float_out(a, decimals=0, out=None):
     return out
 
 
+def _round_complex_array(a, decimals=0):   # each part as a float's (NumPy's)
+    re = _round_float_c(a.real, decimals).ravel()
+    im = _round_float_c(a.imag, decimals).ravel()
+    out = np.empty(a.shape, dtype=a.dtype)
+    flat = out.ravel()
+    for i in range(flat.shape[0]):
+        flat[i] = complex(re[i], im[i])
+    return out
+
+
+def _round_complex(a, decimals=0):
+    return complex(_round_float_c(a.real, decimals), _round_float_c(a.imag, decimals))
+
+
 def _choose_round(values, kwnames):
     if len(values) > 2 or "out" in kwnames:   # np.round(a, 0, out): into out, returned (statsforecast's fourier)
         if len(values) == 3 and _is_array(values[0]) and _is_array(values[2]) and _dtype_kind(values[0]) == "f":
@@ -156,7 +170,9 @@ def _choose_round(values, kwnames):
         return _round_float
     if kind in "iu":
         return _round_int_array if _is_array(values[0]) else _round_int
-    _refuse("np.round", f"rounding {'complex' if kind == 'c' else 'bool'} values")
+    if kind == "c":
+        return _round_complex_array if _is_array(values[0]) else _round_complex
+    _refuse("np.round", "rounding bool values")
 
 
 # ---- ranges ------------------------------------------------------------------------------------
