@@ -347,3 +347,29 @@ def test_loop_storing_for_later_trips_is_not_unrolled():
         check(running_min_into, x[:n], np.ones(4))
     check(exchange_sort, np.array([3.0, np.nan, 1.0, -0.0, 0.0, np.inf, -np.inf]))
     check(bubble_sort, np.array([3, -1, 7, 7, 0, -5], dtype=np.int16))
+
+
+def rows_of_three(v):
+    out = np.empty(v.shape[0])
+    for i in range(v.shape[0]):
+        out[i] = 0.299 * v[i, 0] + 0.587 * v[i, 1] + 0.114 * v[i, 2]
+    return out
+
+
+def row_norms_of_three(v):
+    out = np.empty(v.shape[0])
+    for i in range(v.shape[0]):
+        out[i] = np.sqrt(v[i, 0] ** 2 + v[i, 1] ** 2 + v[i, 2] ** 2)
+    return out
+
+
+def test_rows_read_one_by_one_stay_scalar():
+    """(N, 3) rows read with cheap arithmetic: the vector loop would put each element into a
+    vector one at a time (the row stride is known at run time only), so the loop is compiled again
+    scalar (jit.c); with a square root beside the reads it stays a vector loop."""
+    v = np.random.default_rng(3).random((50, 3))
+    for a in (v, np.asfortranarray(v), v[::2], v.astype(np.float32)):
+        np.testing.assert_allclose(njit(rows_of_three)(a), rows_of_three(a), rtol=1e-15 if a.dtype == np.float64 else 1e-6)
+        np.testing.assert_allclose(njit(row_norms_of_three)(a), row_norms_of_three(a), rtol=1e-15 if a.dtype == np.float64 else 1e-6)
+    assert "insertelement" not in llvm_of(rows_of_three, v)
+    assert "_ZGV" in llvm_of(row_norms_of_three, v) or "sqrt.v" in llvm_of(row_norms_of_three, v)
