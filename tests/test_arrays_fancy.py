@@ -223,3 +223,27 @@ def test_index_array_after_a_kept_dimension():
 @numba_xfail("numba reads past the row for an index out of bounds")
 def test_index_array_after_a_kept_dimension_checks_bounds():
     check(columns_picked, np.arange(20.0).reshape(4, 5), np.array([5]))   # IndexError
+
+
+def put_0d(out, idx, v):
+    out[idx] = np.asarray(v)
+    return out
+
+
+def put_0d_mask(out, v):
+    out[out > 0.5] = v
+    return out
+
+
+def put_0d_pairs(out, i, j, v):
+    out[i, j] = v
+    return out
+
+
+def test_a_0d_array_value_is_its_element():
+    # out[idx] = np.asarray(9.0) wrote nothing (the 0-d array's descriptor read as the value)
+    check(put_0d, np.zeros(5), np.array([0, 2, -1]), 9.0)
+    check(put_0d, np.zeros(5, np.float32), np.array([1, 3]), np.array(2.5))
+    check(put_0d_mask, np.linspace(0.0, 1.0, 7), np.array(7.0))
+    check(put_0d_mask, np.linspace(0.0, 1.0, 7).astype(np.float32), np.array(2))
+    check(put_0d_pairs, np.zeros((3, 3)), np.array([0, 2]), np.array([1, 2]), np.array(5.0))
