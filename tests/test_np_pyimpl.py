@@ -318,6 +318,20 @@ def test_asfortranarray():
     check(asfortran, sample("int64", (5,), 3))
 
 
+def insert_many(a, idx, v):
+    return np.insert(a, idx, v), np.insert(a, [1, 3], 2.5), np.insert(a, idx, np.asarray(v))
+
+
+@pytest.mark.parametrize("idx, v", [(np.array([0, 2]), 9.0), (np.array([5, 1, 1]), np.array([7.0, 8.0, 9.0])),
+                                    (np.array([-1, 6]), 4.0), (np.array([2]), np.array([7.0, 8.0])),
+                                    (np.array([0, 2], np.int32), 1), (np.array([7, 0]), 1.0)])
+def test_insert_at_several_indices(idx, v):
+    # NumPy's: each value before the element its index names in the array as given (any order,
+    # negative from the end); one index inserts the values as a block; out of range: IndexError
+    check(insert_many, np.arange(6.0), idx, v)
+    check(insert_many, np.arange(6).reshape(2, 3), idx, v)
+
+
 def trapezoid_forms(y, x):
     return np.trapezoid(y), np.trapezoid(y, x), np.trapezoid(y, dx=0.5), np.trapezoid(y, x=x)
 

@@ -721,10 +721,48 @@ def _insert(arr, obj, values):
     return np.concatenate((flat[:i], np.atleast_1d(np.asarray(values)).ravel().astype(flat.dtype), flat[i:]))
 
 
+def _insert_array(arr, obj, values):
+    # NumPy's, for several indices: each value before the element its index names (indices into
+    # the array as given, in any order, negative from the end); one index inserts values as a block
+    flat = arr.ravel()
+    n = flat.size
+    idx = obj.ravel()
+    m = idx.size
+    if m == 1:
+        return _insert_c(arr, idx[0], values)
+    pos = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        i = idx[k]
+        if i < -n or i > n:
+            raise IndexError("index " + str(i) + " is out of bounds for axis 0 with size " + str(n))
+        pos[k] = i + n if i < 0 else i
+    order = np.argsort(pos, kind="stable")
+    shifted = pos.copy()
+    for k in range(m):
+        shifted[order[k]] = pos[order[k]] + k
+    out = np.empty(n + m, dtype=flat.dtype)
+    keep = np.ones(n + m, dtype=np.bool_)
+    keep[shifted] = False
+    out[shifted] = np.asarray(values).astype(flat.dtype)
+    out[keep] = flat
+    return out
+
+
+def _insert_seq(arr, obj, values):
+    return _insert_array_c(arr, np.array(obj), values)
+
+
 def _choose_insert(values, kwnames):
-    if len(values) != 3 or not _is_array(values[0]) or not isinstance(values[1], int) or "axis" in kwnames:
-        _refuse("np.insert", "axis= or obj other than an int")
-    return _insert
+    if len(values) != 3 or not _is_array(values[0]) or "axis" in kwnames:
+        _refuse("np.insert", "axis=")
+    obj = values[1]
+    if isinstance(obj, int) and not isinstance(obj, bool):
+        return _insert
+    if _is_array(obj) and obj.dtype.kind in "iu":
+        return _insert_array
+    if _int_sequence(obj):
+        return _insert_seq
+    _refuse("np.insert", "obj other than an int, an integer array or a list of ints")
 
 
 def _asfortranarray(a):
@@ -1257,6 +1295,8 @@ _delete_array_c = njit(_delete_array)
 _partition_array_c = njit(_partition_array)
 _argpartition_array_c = njit(_argpartition_array)
 _argpartition_int_c = njit(_argpartition_int)
+_insert_c = njit(_insert)
+_insert_array_c = njit(_insert_array)
 
 IMPLS = {
     np.isclose: Impl("np.isclose", _plain(_isclose)),
