@@ -559,12 +559,9 @@ static bool ordered_sum_over_gather(LLVMBasicBlockRef from, LLVMBasicBlockRef to
                 unsigned n = LLVMGetVectorSize(LLVMTypeOf(in));
                 if (n > lanes) lanes = n;
             }
-            LLVMOpcode op = LLVMGetInstructionOpcode(in);
-            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMVectorTypeKind &&
-                (op == LLVMFAdd || op == LLVMFSub || op == LLVMFMul || op == LLVMFNeg || op == LLVMAdd || op == LLVMSub ||
-                 op == LLVMMul || op == LLVMAnd || op == LLVMOr || op == LLVMXor || op == LLVMShl || op == LLVMLShr ||
-                 op == LLVMAShr || op == LLVMSelect || op == LLVMFCmp || op == LLVMICmp || cg_calls_intrinsic(in, "llvm.fmuladd.") ||
-                 cg_calls_intrinsic(in, "llvm.fma.")))
+            if (LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMVectorTypeKind &&   /* (a division is dear: returned above) */
+                (LLVMIsABinaryOperator(in) || LLVMIsAUnaryOperator(in) || LLVMIsASelectInst(in) || LLVMIsACmpInst(in) ||
+                 cg_calls_intrinsic(in, "llvm.fmuladd.") || cg_calls_intrinsic(in, "llvm.fma.")))
                 ops++;
             masked += cg_calls_intrinsic(in, "llvm.masked.store.");
             scattered |= cg_calls_intrinsic(in, "llvm.masked.scatter.");

@@ -207,6 +207,28 @@ void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg) 
     LLVMPositionBuilderAtEnd(L->b, ok);
 }
 
+/* Where cond, an exception whose message a runtime function formats (a string the exception
+ * holds): true with the builder on the cold path, where the caller calls that function and then
+ * cg_raise_formatted_end; false where a handler of this frame catches exceptions that hold no
+ * strings (L->exc_refs false: it would not drop the string), exc with the constant msg raised
+ * there instead. *ok: where the common path goes on. */
+bool cg_raise_formatted_begin(Lower *L, LLVMValueRef cond, const char *exc, const char *msg, LLVMBasicBlockRef *ok) {
+    if (L->block && L->block->handler && !L->exc_refs) {
+        cg_raise_if(L, cond, exc, msg);
+        return false;
+    }
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "raise");
+    *ok = LLVMAppendBasicBlockInContext(L->c, L->func, "ok");
+    cg_br_expect(L, cond, false, fail, *ok);
+    LLVMPositionBuilderAtEnd(L->b, fail);
+    return true;
+}
+
+void cg_raise_formatted_end(Lower *L, LLVMBasicBlockRef ok) {
+    cg_fail(L);   /* the record is set by the runtime function */
+    LLVMPositionBuilderAtEnd(L->b, ok);
+}
+
 LLVMValueRef cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f) {
     LLVMTypeRef pt[2] = {L->i1, L->i1};
     LLVMValueRef args[2] = {cond, LLVMConstInt(L->i1, likely, 0)};

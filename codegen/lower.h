@@ -217,6 +217,10 @@ LLVMValueRef cg_declare(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef
 LLVMValueRef cg_call(Lower *L, const char *name, LLVMTypeRef ret, LLVMTypeRef *ptypes,
                      LLVMValueRef *args, int n);
 void cg_raise_if(Lower *L, LLVMValueRef cond, const char *exc, const char *msg);
+/* where cond: a runtime function's formatted message (true: on the cold path, call it, then
+ * _end), or the constant one where this frame's handler takes no strings (false) */
+bool cg_raise_formatted_begin(Lower *L, LLVMValueRef cond, const char *exc, const char *msg, LLVMBasicBlockRef *ok);
+void cg_raise_formatted_end(Lower *L, LLVMBasicBlockRef ok);
 /* br cond, t, f with cond expected to be `likely` (llvm.expect: the other side is laid out cold) */
 LLVMValueRef cg_br_expect(Lower *L, LLVMValueRef cond, bool likely, LLVMBasicBlockRef t, LLVMBasicBlockRef f);
 /* a phi at the builder's position joining a (from block ba) and b (from bb) */
@@ -477,6 +481,7 @@ void cg_str_to_ucs4(Lower *L, LLVMValueRef s, LLVMValueRef p, long long n);
 LLVMValueRef cg_list_of_iterable(Lower *L, const Type *it, LLVMValueRef x);   /* a new list of its items (owned) */
 LLVMValueRef cg_flat_elem(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k);   /* &a.flat[k], any strides */
 LLVMValueRef cg_flat_at(Lower *L, const Type *at, LLVMValueRef a, LLVMValueRef k);   /* a.flat[k] of 0 <= k, unchecked */
+LLVMValueRef cg_elem_of_0d(Lower *L, const Type **t, LLVMValueRef v);   /* lower_array.c: a 0-d array's element; *t its scalar type */
 LLVMValueRef cg_list_as_array(Lower *L, const Type *lt, LLVMValueRef l);   /* np.array(l) of a list of numbers (owned) */
 LLVMValueRef cg_list_getitem(Lower *L, Instr *in);
 LLVMValueRef cg_is_negative(Lower *L, LLVMValueRef i);   /* lower_array.c: an index's i < 0 */

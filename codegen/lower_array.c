@@ -910,23 +910,22 @@ bool cg_checks_index(Lower *L) {
 /* i wrapped for a negative index; checked against n when `check` (fancy indices always are,
  * as in NumPy), inside a try, or when boundscheck is on. The common index, already in [0, n) (or non-negative when
  * unchecked), costs one predicted branch; wrapping and checking happen off that path. */
-/* IndexError where `bad`, in NumPy's words with index i, the axis (L->index_axis) and size n, a
- * string the exception holds (ember_rt_raise_index); a constant message where a handler of this
- * frame catches exceptions that hold no strings. */
+/* The element of 0-d array v, of type *t, which becomes its scalar type. */
+LLVMValueRef cg_elem_of_0d(Lower *L, const Type **t, LLVMValueRef v) {
+    LLVMValueRef x = cg_load_elem(L, (*t)->dtype, cg_arr_data(L, v));
+    *t = ty_scalar_of((*t)->dtype);
+    return x;
+}
+
+/* IndexError where `bad`, in NumPy's words with index i, the axis (L->index_axis) and size n
+ * (ember_rt_raise_index; cg_raise_formatted_begin). */
 static void raise_index_if(Lower *L, LLVMValueRef bad, LLVMValueRef i, LLVMValueRef n) {
-    if (L->block && L->block->handler && !L->exc_refs) {
-        cg_raise_if(L, bad, "builtins:IndexError", "index is out of bounds");
-        return;
-    }
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "index.bad");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "index.ok");
-    cg_br_expect(L, bad, false, fail, ok);
-    LLVMPositionBuilderAtEnd(L->b, fail);
+    LLVMBasicBlockRef ok;
+    if (!cg_raise_formatted_begin(L, bad, "builtins:IndexError", "index is out of bounds", &ok)) return;
     LLVMTypeRef pt[3] = {L->i64, L->i64, L->i64};
     LLVMValueRef args[3] = {i, i64c(L, L->index_axis - 1), n};
     cg_call(L, "ember_rt_raise_index", L->voidt, pt, args, 3);
-    cg_fail(L);
-    LLVMPositionBuilderAtEnd(L->b, ok);
+    cg_raise_formatted_end(L, ok);
 }
 
 LLVMValueRef cg_wrap_index(Lower *L, LLVMValueRef i, LLVMValueRef n, bool check) {
@@ -2529,8 +2528,8 @@ void cg_array_setitem(Lower *L, Instr *in) {
         L->vals[vid] = cg_array_expr(L, L->fn->instrs[vid]);   /* an element target, a value of more dimensions */
     }
     if (elem && vt_->kind == TY_ARRAY) {   /* R[0, 0] = np.asarray(x): a 0-d array's element */
-        LLVMValueRef x = cg_load_elem(L, vt_->dtype, cg_arr_data(L, L->vals[in->args[2]]));
-        cg_store_elem(L, at->dtype, elem, x, ty_scalar_of(vt_->dtype));
+        LLVMValueRef x = cg_elem_of_0d(L, &vt_, L->vals[in->args[2]]);
+        cg_store_elem(L, at->dtype, elem, x, vt_);
         return;
     }
     if (elem) {

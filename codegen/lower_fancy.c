@@ -487,10 +487,7 @@ static LLVMValueRef check_value_len(Lower *L, LLVMValueRef val, int qv, LLVMValu
 void cg_fancy_setitem(Lower *L, Instr *in) {
     const Type *at = L->ti->vtypes[in->args[0]], *it = L->ti->vtypes[in->args[1]], *valt = L->ti->vtypes[in->args[2]];
     LLVMValueRef a = L->vals[in->args[0]], iv = L->vals[in->args[1]], val = L->vals[in->args[2]];
-    if (valt->kind == TY_ARRAY && valt->ndim == 0) {   /* a 0-d array value is its element (it wrote nothing) */
-        val = cg_load_elem(L, valt->dtype, cg_arr_data(L, val));
-        valt = ty_scalar_of(valt->dtype);
-    }
+    if (valt->kind == TY_ARRAY && valt->ndim == 0) val = cg_elem_of_0d(L, &valt, val);   /* (it wrote nothing) */
     if (ti_index_general(it) || picks_inner(it)) {
         adv_setitem(L, at, a, it, iv, valt, val);
         return;

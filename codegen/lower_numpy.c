@@ -493,21 +493,15 @@ static LLVMValueRef reshape_view(Lower *L, const Type *at, LLVMValueRef a, const
     LLVMValueRef strides[64];
     LLVMValueRef nbytes = cg_c_strides(L, rt->dtype, nd, shape, strides);
     bad = LLVMBuildOr(L->b, bad, LLVMBuildICmp(L->b, LLVMIntNE, nbytes, LLVMBuildMul(L->b, size, i64c(L, ty_dtypes[rt->dtype].size), ""), ""), "");
-    if (L->block && L->block->handler && !L->exc_refs) {   /* caught here, where exceptions hold no strings */
-        cg_raise_if(L, bad, "builtins:ValueError", "cannot reshape array into the requested shape");
-        return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
+    LLVMBasicBlockRef ok;
+    if (cg_raise_formatted_begin(L, bad, "builtins:ValueError", "cannot reshape array into the requested shape", &ok)) {
+        LLVMValueRef dims = cg_entry_alloca(L, LLVMArrayType2(L->i64, (unsigned long long)(nd ? nd : 1)), "asked");
+        for (int k = 0; k < nd; k++) LLVMBuildStore(L->b, asked[k], cg_gep8(L, dims, i64c(L, 8 * k)));
+        LLVMTypeRef pt[3] = {L->i64, L->ptr, L->i64};
+        LLVMValueRef args[3] = {size, dims, i64c(L, nd)};
+        cg_call(L, "ember_rt_raise_reshape", L->voidt, pt, args, 3);
+        cg_raise_formatted_end(L, ok);
     }
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.bad");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->c, L->func, "reshape.ok");
-    cg_br_expect(L, bad, false, fail, ok);
-    LLVMPositionBuilderAtEnd(L->b, fail);
-    LLVMValueRef dims = cg_entry_alloca(L, LLVMArrayType2(L->i64, (unsigned long long)(nd ? nd : 1)), "asked");
-    for (int k = 0; k < nd; k++) LLVMBuildStore(L->b, asked[k], cg_gep8(L, dims, i64c(L, 8 * k)));
-    LLVMTypeRef pt[3] = {L->i64, L->ptr, L->i64};
-    LLVMValueRef args[3] = {size, dims, i64c(L, nd)};
-    cg_call(L, "ember_rt_raise_reshape", L->voidt, pt, args, 3);
-    cg_fail(L);
-    LLVMPositionBuilderAtEnd(L->b, ok);
     return cg_make_array(L, rt, cg_arr_meminfo(L, a), LLVMBuildExtractValue(L->b, a, 1, ""), cg_arr_data(L, a), shape, strides);
 }
 
@@ -720,9 +714,8 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         if (rt == types[0]) return args[0];
         if (types[0]->kind != TY_ARRAY || types[0]->ndim == 0) {   /* a number or a 0-d array: shape (1,) */
             shape[0] = i64c(L, 1);
-            if (types[0]->kind != TY_ARRAY) return new_filled(L, rt, shape, args[0], types[0]);
-            const Type *et = ty_scalar_of(types[0]->dtype);
-            return new_filled(L, rt, shape, cg_load_elem(L, types[0]->dtype, cg_arr_data(L, args[0])), et);
+            if (types[0]->kind == TY_ARRAY) args[0] = cg_elem_of_0d(L, &types[0], args[0]);
+            return new_filled(L, rt, shape, args[0], types[0]);
         }
         return cg_copy_array(L, types[0], args[0], rt);
     case BI_NP_ARRAY:
@@ -842,10 +835,7 @@ LLVMValueRef cg_numpy_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args
         int dts[2] = {ci->dtype, dm || mf ? ci->dtype : DT_INT32};
         LLVMValueRef t = LLVMGetUndef(cg_type(L, rt));
         for (int k = 0; k < (dm ? 2 : 1); k++)   /* a 0-d array operand: its element (the results are numbers) */
-            if (rt->elems[0]->kind != TY_ARRAY && types[k]->kind == TY_ARRAY) {
-                args[k] = cg_load_elem(L, types[k]->dtype, cg_arr_data(L, args[k]));
-                types[k] = ty_scalar_of(types[k]->dtype);
-            }
+            if (rt->elems[0]->kind != TY_ARRAY && types[k]->kind == TY_ARRAY) args[k] = cg_elem_of_0d(L, &types[k], args[k]);
         for (int k = 0; k < 2; k++) {
             LLVMValueRef v;
             if (rt->elems[k]->kind == TY_ARRAY) {

@@ -306,8 +306,7 @@ static LLVMValueRef split_mod(Lower *L, LLVMValueRef v, LLVMValueRef n, int side
     LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
     LLVMBasicBlockRef edge = LLVMAppendBasicBlockInContext(L->c, L->func, "mod.edge");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(L->c, L->func, "mod.in");
-    LLVMValueRef inside = LLVMBuildICmp(L->b, LLVMIntULT, v, n, "");
-    cg_br_expect(L, inside, true, join, edge);
+    cg_br_expect(L, LLVMBuildICmp(L->b, LLVMIntULT, v, n, ""), true, join, edge);
     LLVMPositionBuilderAtEnd(L->b, edge);
     LLVMValueRef w = side < 0 ? LLVMBuildAdd(L->b, v, n, "") : side > 0 ? LLVMBuildSub(L->b, v, n, "") : wrapped(L, v, n, 0);
     LLVMBuildBr(L->b, join);

@@ -275,7 +275,7 @@ static int ember_impl_error(Ctx *ctx, Dispatcher *d, Function *caller, Loc loc) 
     const char *msg = text ? PyUnicode_AsUTF8(text) : NULL;
     const char *sep = msg ? strstr(msg, ": ") : NULL, *end = msg ? strchr(msg, '\n') : NULL;
     if (!msg || !sep || (end && sep > end)) {   /* not a located message: left as it is */
-        PyErr_Clear();
+        PyErr_Clear();   /* (of PyObject_Str or the UTF-8 conversion) */
         Py_XDECREF(text);
         PyErr_Restore(type, value, tb);
         return -1;
