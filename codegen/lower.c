@@ -88,6 +88,13 @@ LLVMValueRef cg_const_of(Lower *L, PyObject *obj, const Type *t) {
         return LLVMConstStructInContext(L->c, f, (unsigned)t->n, 0);
     }
     case TY_ARRAY: return cg_const_array(L, obj, t);
+    case TY_SLICE: {   /* a slice global: its parts given, as an argument's (runtime/box.c) */
+        Py_ssize_t part[3] = {0, 0, 1};
+        if (PySlice_Unpack(obj, &part[0], &part[1], &part[2]) < 0) PyErr_Clear();   /* (a zero step: raises where used) */
+        LLVMValueRef f[3];
+        for (int i = 0; i < 3; i++) f[i] = LLVMConstInt(L->i64, (unsigned long long)part[i], 1);
+        return LLVMConstStructInContext(L->c, f, 3, 0);
+    }
     case TY_ENUM: {   /* a member: its value */
         PyObject *v = PyObject_GetAttrString(obj, "value");
         LLVMValueRef c = v ? cg_const_of(L, v, t->elems[0]) : LLVMGetPoison(cg_type(L, t));

@@ -965,8 +965,26 @@ const Type *rt_typeof_argument(PyObject *v) {
     return t == ty_float64 && !PyFloat_CheckExact(v) && numpy_ready() && PyArray_IsScalar(v, Float) ? ty_float32 : t;
 }
 
+/* Which parts of a slice are given (1 start, 2 stop, 4 step, as TY_SLICE's mask); -1 where a
+ * part is neither None nor an integer (slice('a')). */
+int rt_slice_mask(PyObject *v) {
+    PySliceObject *s = (PySliceObject *)v;
+    PyObject *part[3] = {s->start, s->stop, s->step};
+    int mask = 0;
+    for (int i = 0; i < 3; i++) {
+        if (part[i] == Py_None) continue;
+        if (!PyIndex_Check(part[i]) || PyBool_Check(part[i])) return -1;
+        mask |= 1 << i;
+    }
+    return mask;
+}
+
 const Type *rt_typeof(PyObject *v) {
     const Type *t = ty_typeof(v);
+    if (!t && PySlice_Check(v)) {   /* slice(1, n, 2): Numba's SliceType */
+        int mask = rt_slice_mask(v);
+        return mask >= 0 ? ty_slice(mask) : NULL;
+    }
     if (!t && (t = rt_typeof_typed(v))) return t;
     if (!t && (t = rt_typeof_instance(v))) return t;
     if (!t && PyList_Check(v)) return rt_typeof_list(v);

@@ -117,6 +117,13 @@ int rt_unbox(const Type *t, PyObject *o, void *out) {
         *(void **)out = p;
         return 0;
     }
+    case TY_SLICE: {   /* {start, stop, step}: the parts given, as PySlice_Unpack clamps them */
+        Py_ssize_t part[3];
+        if (!PySlice_Check(o) || rt_slice_mask(o) != t->n) break;
+        if (PySlice_Unpack(o, &part[0], &part[1], &part[2]) < 0) return -1;   /* (a zero step: ValueError) */
+        for (int i = 0; i < 3; i++) ((int64_t *)out)[i] = part[i];
+        return 0;
+    }
     case TY_OMITTED: return 0;   /* a default left out: the specialisation's constant, no bytes */
     case TY_DISPATCHER: case TY_CFUNC:   /* a function passed as an argument: known by its type, no bytes */
         if (o == t->obj) return 0;
@@ -147,6 +154,15 @@ PyObject *rt_box(const Type *t, const void *p) {
     }
     case TY_ARRAY: case TY_RECARRAY: return rt_box_array(t, p);
     case TY_RECORD: return rt_box_record(t, p);
+    case TY_SLICE: {   /* the parts given; None for the others */
+        PyObject *part[3] = {NULL, NULL, NULL}, *sl = NULL;
+        for (int i = 0; i < 3; i++)
+            if ((t->n >> i & 1) && !(part[i] = PyLong_FromLongLong(((const int64_t *)p)[i]))) goto slice_done;
+        sl = PySlice_New(part[0], part[1], part[2]);
+    slice_done:
+        for (int i = 0; i < 3; i++) Py_XDECREF(part[i]);
+        return sl;
+    }
     case TY_DTYPE: case TY_RECDTYPE: return rt_box_dtype(t);
     case TY_GENERATOR: return rt_box_generator(t, *(void *const *)p);
     case TY_DISPATCHER: return Py_NewRef(t->obj);   /* a compiled function returned: known by its type */

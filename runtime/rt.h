@@ -219,6 +219,7 @@ PyObject *rt_box_dict(const Type *t, const void *p);        /* takes over the re
  * set after the same operations); box(key, ctx) makes the Python object of the key at key. */
 typedef PyObject *(*RtSetKeyBox)(const char *key, void *ctx);
 PyObject *rt_set_to_python(RtBlock *d, RtSetKeyBox box, void *ctx);
+int rt_slice_mask(PyObject *v);                             /* a slice's parts given, as TY_SLICE's mask */
 const Type *rt_typeof_set(PyObject *v);                    /* sets: dicts of key -> None */
 int rt_unbox_set(const Type *t, PyObject *o, void *out);
 PyObject *rt_box_set(const Type *t, const void *p);

@@ -214,6 +214,10 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         if (!freeze(ti, in, frozen)) return NULL;   /* the Python error (a MemoryError) is the compile's */
         return ty_array_full(at->dtype, at->ndim, 'C', true, false);
     }
+    if (at && at->kind == TY_SLICE) {   /* S = slice(1, None, 2): its parts frozen */
+        Py_INCREF(obj);
+        return freeze(ti, in, obj) ? at : NULL;
+    }
     if (PyFunction_Check(obj)) {   /* @register_jitable, @overload (ember/extending.py) */
         PyObject *jit = PyObject_GetAttrString(obj, "__ember_jitable__");
         if (jit && ti->host->is_dispatcher(jit)) {

@@ -988,7 +988,7 @@ static int type_now(TypeInfo *ti, Instr *in, bool *changed) {
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return a record of an array this function made (%s): "
                          "its memory goes with the array; return the array, or the record's fields", args[0]->name);
         if (!ty_is_value(args[0]) && args[0]->kind != TY_DISPATCHER && args[0]->kind != TY_GENERATOR &&
-            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD && !holds_known_objects(args[0]))   /* pointed at the returned expression */
+            args[0]->kind != TY_FUNCPTR && args[0]->kind != TY_RECORD && args[0]->kind != TY_SLICE && !holds_known_objects(args[0]))   /* pointed at the returned expression */
             return UNSUP(ti->fn->instrs[in->args[0]], "cannot return %s from a compiled function",
                          args[0]->name);
         const Type *u = ty_unify(ti->ret, args[0]);

@@ -659,6 +659,8 @@ def from_name(name):
         return Type(name)   # a ctypes or cffi function passed as an argument: its own type
     if name == "NumPyRandomGeneratorType":
         return Type(name)   # a np.random.Generator argument (no signature form yet)
+    if name.startswith("slice<"):
+        return Type(name)   # a slice argument, its parts given named (slice<start:stop:step>)
     if name.startswith("omitted(default=") and name.endswith(")"):   # a default a call left out
         return Omitted(_literal(name[16:-1]))
     if name.startswith("list("):
