@@ -900,10 +900,37 @@ def nditer_sum(a):
 def test_nditer():
     a = np.arange(24.0).reshape(2, 3, 4)
     for v in (a, np.asfortranarray(a), a.transpose(1, 0, 2)[:, ::-1], a[:, ::2, ::-3], a[0].T, a[0, 0, ::-1],
-              np.ones((3, 1)).T, np.arange(6, dtype=np.int16).reshape(2, 3)[::-1]):
+              np.ones((3, 1)).T, np.arange(6, dtype=np.int16).reshape(2, 3)[::-1],
+              np.broadcast_to(np.arange(3.0), (4, 3)), np.broadcast_to(np.arange(4.0)[:, None], (4, 3)).T):
         check(nditer_values, v)
         check(nditer_sum, v)
     check(nditer_values, np.zeros((0, 3)))   # ValueError: zero-sized operands
+
+
+def nditer_pairs(a, b):
+    out = []
+    for x, y in np.nditer((a, b)):   # broadcast together, in the order 'K' of both
+        out.append((float(x), float(y)))
+    return out
+
+
+def nditer_three(a, b, c):
+    t = 0.0
+    for x, y, z in np.nditer((a, b, c)):
+        t = t * 0.5 + x * y - z
+    return t
+
+
+def test_nditer_of_several_operands():
+    m = np.arange(12.0).reshape(3, 4)
+    for a, b in ((m, np.arange(4.0)), (m.T, np.arange(3.0)), (np.asfortranarray(m), np.asfortranarray(m)),
+                 (m, np.asfortranarray(m)), (m[::-1], m[::-1]), (m[::-1], m), (np.arange(4.0), m),
+                 (m, 2.5), (m.T, m.T), (m[:, ::-2], np.arange(2, dtype=np.int32)), (m[:, :1], m[:1, :].T)):
+        check(nditer_pairs, a, b)
+    a = np.arange(24.0).reshape(2, 3, 4)
+    check(nditer_three, a, np.arange(4.0), np.arange(3.0)[:, None])
+    check(nditer_three, a.transpose(2, 0, 1), a.transpose(2, 0, 1)[::-1], 1.5)
+    check(nditer_pairs, np.zeros((2, 3)), np.ones(4))   # ValueError: shapes that do not broadcast
 
 
 def nditer_items(a):

@@ -232,53 +232,106 @@ def _choose_block(values, kwnames):
 
 
 # ---- np.nditer ----------------------------------------------------------------------------------
-# The read-only loop `for x in np.nditer(a)`: the elements in NumPy's order 'K', which is memory
-# order: every axis of negative stride reversed, then the axes from the largest stride to the
-# smallest (equal ones in C order), as NumPy's iterator orders them. The loop gets the elements as
-# numbers (NumPy's are 0-d arrays).
+# The read-only loop `for x in np.nditer(a)`, or `for x, y in np.nditer((a, b))` over operands
+# broadcast together: the elements in NumPy's order 'K', which follows memory. An axis every
+# operand steps backwards along (none forwards) is walked reversed; the axes are ordered by
+# NumPy's stable insertion (innermost first, from C order): an axis moves inward past another
+# where every operand that steps along both (a length-1 or broadcast axis does not step) steps
+# less along it. The loop gets the elements as numbers (NumPy's are 0-d arrays), a tuple of
+# them per step for several operands.
 
-def _k_order(shape, strides):
-    # the axes from the largest |stride| to the smallest, a stable insertion sort
-    nd = shape.shape[0]
-    perm = np.arange(nd)
-    for i in range(1, nd):
-        j = i
-        while j > 0 and abs(strides[perm[j - 1]]) < abs(strides[perm[j]]):
-            t = perm[j]
-            perm[j] = perm[j - 1]
-            perm[j - 1] = t
-            j -= 1
-    return perm
+def _k_order(strides):
+    # strides: (operands, axes), 0 where an operand does not step; the axes outermost first
+    nop, nd = strides.shape
+    perm = np.arange(nd)[::-1].copy()
+    for i0 in range(1, nd):
+        ax0 = perm[i0]
+        pos = i0
+        for i1 in range(i0 - 1, -1, -1):
+            ax1 = perm[i1]
+            ambiguous = True
+            swap = False
+            for op in range(nop):
+                s0 = strides[op, ax0]
+                s1 = strides[op, ax1]
+                if s0 != 0 and s1 != 0:
+                    if abs(s1) <= abs(s0):
+                        swap = False
+                    elif ambiguous:
+                        swap = True
+                    ambiguous = False
+            if not ambiguous:
+                if swap:
+                    pos = i1
+                else:
+                    break
+        for k in range(i0, pos, -1):
+            perm[k] = perm[k - 1]
+        perm[pos] = ax0
+    return perm[::-1].copy()
 
 
-def _nditer_source(nd):
+def _reversed_axes(strides):
+    # the axes some operand steps backwards along and none forwards
+    nop, nd = strides.shape
+    back = np.zeros(nd, dtype=np.bool_)
+    for d in range(nd):
+        neg = False
+        pos = False
+        for op in range(nop):
+            neg = neg or strides[op, d] < 0
+            pos = pos or strides[op, d] > 0
+        back[d] = neg and not pos
+    return back
+
+
+def _nditer_source(nd, nop, several):
     index = ", ".join(f"idx[{d}]" for d in range(nd))
-    lines = ["def nditer(op):",
-             "    if op.size == 0:",
-             "        raise ValueError('Iteration of zero-sized operands is not enabled')",
-             f"    shape = np.array([{', '.join(f'op.shape[{d}]' for d in range(nd))}])",
-             f"    strides = np.array([{', '.join(f'op.strides[{d}]' for d in range(nd))}])",
-             "    perm = _k_order_c(shape, strides)",
-             "    out = np.empty(op.size, dtype=op.dtype)",
-             f"    idx = np.zeros({nd}, dtype=np.int64)",
-             "    k = 0"]
+    ops = [f"np.asarray(op[{i}])" for i in range(nop)] if several else ["op"]
+    lines = ["def nditer(op):"]
+    if several:
+        lines.append(f"    shp = np.broadcast_shapes({', '.join(o + '.shape' for o in ops)})")
+        lines += [f"    b{i} = np.broadcast_to({o}, shp)" for i, o in enumerate(ops)]
+    else:
+        lines += ["    shp = op.shape", "    b0 = op"]
+    lines += ["    if b0.size == 0:",
+              "        raise ValueError('Iteration of zero-sized operands is not enabled')",
+              f"    strides = np.zeros(({nop}, {nd}), dtype=np.int64)"]
+    for i in range(nop):
+        lines += [f"    if shp[{d}] != 1:\n        strides[{i}, {d}] = b{i}.strides[{d}]" for d in range(nd)]
+    lines += ["    perm = _k_order_c(strides)",
+              "    back = _reversed_axes_c(strides)"]
+    lines += [f"    o{i} = np.empty(b0.size, dtype=b{i}.dtype)" for i in range(nop)]
+    lines += [f"    idx = np.zeros({nd}, dtype=np.int64)", "    k = 0"]
     for m in range(nd):
         ind = "    " * (m + 1)
         lines += [f"{ind}p{m} = perm[{m}]",
-                  f"{ind}for j{m} in range(shape[p{m}]):",
-                  f"{ind}    idx[p{m}] = shape[p{m}] - 1 - j{m} if strides[p{m}] < 0 else j{m}"]
+                  f"{ind}for j{m} in range(shp[p{m}]):",
+                  f"{ind}    idx[p{m}] = shp[p{m}] - 1 - j{m} if back[p{m}] else j{m}"]
     ind = "    " * (nd + 1)
-    lines += [f"{ind}out[k] = op[{index}]", f"{ind}k += 1", "    return out"]
+    lines += [f"{ind}o{i}[k] = b{i}[{index}]" for i in range(nop)]
+    lines.append(f"{ind}k += 1")
+    if several:
+        lines.append(f"    return [({', '.join(f'o{i}[k]' for i in range(nop))},) for k in range(b0.size)]")
+    else:
+        lines.append("    return o0")
     return _source("nditer", lines, globals())
 
 
 def _choose_nditer(values, kwnames):
-    if len(values) != 1 or kwnames or not _is_array(values[0]) or values[0].ndim == 0:
-        _refuse("np.nditer", "anything but one array of 1 or more dimensions (flags, op_flags, order=)")
-    return _nditer_source(values[0].ndim)
+    op = values[0] if len(values) == 1 and not kwnames else None
+    several = isinstance(op, tuple)
+    arrays = tuple(np.asarray(a) if isinstance(a, (int, float, complex, np.generic)) else a
+                   for a in (op if several else (op,)))   # (numbers, in a tuple: 0-d operands)
+    if op is None or not arrays or not all(_is_array(a) for a in arrays) or max(a.ndim for a in arrays) == 0 or \
+            not (several or _is_array(op)):
+        _refuse("np.nditer", "anything but an array or a tuple of arrays, of 1 or more dimensions (flags, "
+                "op_flags, order=)")
+    return _nditer_source(max(a.ndim for a in arrays), len(arrays), several)
 
 
 _k_order_c = njit(_k_order)
+_reversed_axes_c = njit(_reversed_axes)
 _count_edges_c = njit(_count_edges)
 _given_edges_c = njit(_given_edges)
 _bin_of_c = njit(_bin_of)
