@@ -352,9 +352,11 @@ def sinc(x):
     return np.sinc(x), np.sinc(x[0]), np.sinc(0.0)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "complex128", "complex64"])
 def test_sinc(dtype):
     check(sinc, np.array([0, 1, -2, 3]).astype(dtype) / (2 if dtype != "int64" else 1))
+    if dtype.startswith("complex"):
+        check(sinc, np.array([0.5 + 1j, -1j, 0j, complex(nan, 1), 2 - 0.25j], dtype=dtype))
 
 
 def geom(start, stop, num, endpoint):

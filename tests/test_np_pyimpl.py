@@ -223,10 +223,23 @@ def nan_to_num_forms(x):
     return np.nan_to_num(x), np.nan_to_num(x, nan=-1.0), np.nan_to_num(x, posinf=9.0, neginf=-9.0)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+COMPLEX_NANS = np.array([1 + 2j, complex(nan, 1), complex(2, nan), complex(inf, -inf), complex(-inf, nan),
+                         complex(-0.0, -0.0), 0j])
+
+
+def numbers(dtype):
+    if dtype.startswith("float"):
+        return NANS.astype(dtype)
+    if dtype.startswith("complex"):
+        return COMPLEX_NANS.astype(dtype)
+    return np.arange(5, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "complex128", "complex64"])
 def test_nan_to_num(dtype):
-    x = NANS.astype(dtype) if dtype.startswith("float") else np.arange(5, dtype=dtype)
+    x = numbers(dtype)
     check(nan_to_num_forms, x)
+    check(nan_to_num_forms, np.stack([x, x[::-1]]).T)
 
 
 def nan_to_num_in_place(x):
@@ -234,16 +247,19 @@ def nan_to_num_in_place(x):
     return r, x
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "complex128", "complex64"])
 def test_nan_to_num_in_place(dtype):
     # copy=False writes into x (and returns it), as NumPy does
-    x = NANS.astype(dtype) if dtype.startswith("float") else np.arange(5, dtype=dtype)
+    x = numbers(dtype)
     check(nan_to_num_in_place, x)
+    check(nan_to_num_in_place, np.stack([x, x[::-1]]).T)
 
 
 def test_nan_to_num_scalar():
     check(lambda v: (np.nan_to_num(v), np.nan_to_num(v, nan=2.0)), nan)
     check(lambda v: np.nan_to_num(v), inf)
+    for v in (complex(nan, -inf), complex(inf, 2.0), 1 - 1j, 3, True):
+        check(lambda v: (np.nan_to_num(v), np.nan_to_num(v, nan=2.0, posinf=5.0)), v)
 
 
 # ---- the mechanism -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ raises a TypeError here, which the compile reports at the call's line.
 Written from NumPy's documented behaviour and formulas; no NumPy source is copied. Results are
 NumPy's to the bit where the formulas are (tests/test_np_funcs.py compares them).
 """
+import cmath
 import math
 
 import numpy as np
@@ -711,13 +712,16 @@ def _sinc_scalar(x):
     return math.sin(y) / y
 
 
+def _sinc_complex_scalar(x):
+    y = np.pi * (1.0e-20 if x == 0 else x)
+    return cmath.sin(y) / y
+
+
 def _choose_sinc(values, kwnames):
     if len(values) != 1 or kwnames:
         _refuse("np.sinc", "these arguments")
     v = values[0]
-    if (_is_array(v) and v.dtype.kind == "c") or isinstance(v, complex):
-        _refuse("np.sinc", "complex values")
-    return _sinc if _is_array(v) else _sinc_scalar
+    return _sinc if _is_array(v) else _sinc_complex_scalar if np.iscomplexobj(v) else _sinc_scalar
 
 
 def _geomspace(start, stop, num=50, endpoint=True):

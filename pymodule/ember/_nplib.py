@@ -612,19 +612,66 @@ def _nan_to_num_int(x, copy=True, nan=0.0, posinf=0.0, neginf=0.0):
     return x
 
 
+def _finite_part(v, nan, posinf, neginf):
+    if v != v:
+        return nan
+    if v == np.inf:
+        return posinf
+    if v == -np.inf:
+        return neginf
+    return v
+
+
+def _nan_to_num_complex(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, neginf=-1.7976931348623157e308):
+    # each part as a float's (a number)
+    return complex(_finite_part_c(x.real, nan, posinf, neginf), _finite_part_c(x.imag, nan, posinf, neginf))
+
+
+def _fix_parts(out, nan, posinf, neginf):
+    re = out.real
+    re[...] = _nan_to_num_float_c(re, True, nan, posinf, neginf)
+    im = out.imag
+    im[...] = _nan_to_num_float_c(im, True, nan, posinf, neginf)
+
+
+def _nan_to_num_complex_array(x, copy=True, nan=0.0, posinf=1.7976931348623157e308, neginf=-1.7976931348623157e308):
+    if copy:
+        out = x.copy()
+        _fix_parts_c(out, nan, posinf, neginf)
+        return out
+    _fix_parts_c(x, nan, posinf, neginf)
+    return x
+
+
+def _nan_to_num_complex64_array(x, copy=True, nan=0.0, posinf=3.4028234663852886e38, neginf=-3.4028234663852886e38):
+    return _nan_to_num_complex_c(x, copy, nan, posinf, neginf)
+
+
+def _nan_to_num_number(x, copy=True, nan=0.0, posinf=0.0, neginf=0.0):
+    return x
+
+
 def _choose_nan_to_num(values, kwnames):
     x = values[0]
     if any(v is None for v in values[1:]):
         _refuse("np.nan_to_num", "None as posinf= or neginf= (leave them out)")
     if _is_array(x) and x.dtype.kind in "iub":
         return _nan_to_num_int
+    if _is_array(x) and x.dtype == np.complex64:
+        return _nan_to_num_complex64_array
+    if _is_array(x) and x.dtype == np.complex128:
+        return _nan_to_num_complex_array
+    if not _is_array(x) and _dtype_kind(x) == "c":
+        return _nan_to_num_complex
+    if not _is_array(x) and _dtype_kind(x) in "iub":
+        return _nan_to_num_number
     if _is_array(x) and x.dtype == np.float32:
         return _nan_to_num_float32_array
     if _is_array(x) and x.dtype == np.float64:
         return _nan_to_num_float_array
     if _dtype_kind(x) == "f" and not _is_array(x):
         return _nan_to_num_float
-    _refuse("np.nan_to_num", "complex or scalar integer values")
+    _refuse("np.nan_to_num", "this argument")
 
 
 # ---- assembling and copying -------------------------------------------------------------------
@@ -1284,6 +1331,9 @@ ORDER_STATS_KEEPDIMS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
 _nan_to_num_float_c = njit(_nan_to_num_float)
+_finite_part_c = njit(_finite_part)
+_fix_parts_c = njit(_fix_parts)
+_nan_to_num_complex_c = njit(_nan_to_num_complex_array)
 _tri_indices_c = njit(_tri_indices)
 _kth_check_c = njit(_kth_check)
 _nan_last_lt_c = njit(_nan_last_lt)
