@@ -928,42 +928,84 @@ static LLVMValueRef np_indices(Lower *L, CallInfo *ci, LLVMValueRef *args, const
 }
 
 /* np.linspace as NumPy computes it: i * step + start (i / div * delta where the step underflows
- * to 0), the last element exactly stop with the endpoint, floored before an integer dtype. */
+ * to 0), the last element exactly stop with the endpoint, floored before an integer dtype. Complex
+ * ends: NumPy's complex arithmetic, every product kept (0 * inf is NaN there too): the step is
+ * delta / (div + 0j) as NumPy divides (by the reciprocal 1 / div), each element (i + 0j) * step +
+ * start, or (i + 0j) / div * delta where the step is 0 (both its parts). */
 typedef struct LinEnv {
     const Type *rt;
-    LLVMValueRef out, start, stop, delta, step, div, n, endpoint;
+    bool cplx;
+    LLVMValueRef out, start[2], stop[2], delta[2], step[2], div, n, endpoint, tiny, scl;
 } LinEnv;
 
 static void linspace_body(Lower *L, LLVMValueRef *idx, void *env) {
     LinEnv *E = env;
     LLVMValueRef i = LLVMBuildSIToFP(L->b, idx[0], L->f64, ""), fdiv = LLVMBuildSIToFP(L->b, E->div, L->f64, "");
-    LLVMValueRef tiny = LLVMBuildFCmp(L->b, LLVMRealOEQ, E->step, f64c(L, 0), "");
-    LLVMValueRef y = LLVMBuildSelect(L->b, tiny, LLVMBuildFMul(L->b, LLVMBuildFDiv(L->b, i, fdiv, ""), E->delta, ""),
-                                     LLVMBuildFMul(L->b, i, E->step, ""), "");
-    y = LLVMBuildSelect(L->b, slt(L, zero(L), E->div), y, LLVMBuildFMul(L->b, i, E->delta, ""), "");
-    y = LLVMBuildFAdd(L->b, y, E->start, "");
+    LLVMValueRef some = slt(L, zero(L), E->div), by[2], y[2];
+    LLVMValueRef scaled = E->cplx ? LLVMBuildFMul(L->b, i, E->scl, "") : LLVMBuildFDiv(L->b, i, fdiv, "");
+    LLVMValueRef base = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, some, E->tiny, ""), scaled, i, "");
+    for (int k = 0; k < 1 + E->cplx; k++)   /* what (i or i / div) is multiplied by */
+        by[k] = LLVMBuildSelect(L->b, LLVMBuildAnd(L->b, some, LLVMBuildNot(L->b, E->tiny, ""), ""), E->step[k], E->delta[k], "");
+    if (E->cplx) {   /* (base + 0j) * (by[0] + by[1] j) */
+        LLVMValueRef z = f64c(L, 0);
+        y[0] = LLVMBuildFSub(L->b, LLVMBuildFMul(L->b, base, by[0], ""), LLVMBuildFMul(L->b, z, by[1], ""), "");
+        y[1] = LLVMBuildFAdd(L->b, LLVMBuildFMul(L->b, base, by[1], ""), LLVMBuildFMul(L->b, z, by[0], ""), "");
+    } else {
+        y[0] = LLVMBuildFMul(L->b, base, by[0], "");
+    }
     LLVMValueRef last = LLVMBuildAnd(L->b, E->endpoint, LLVMBuildAnd(L->b, slt(L, i64c(L, 1), E->n),
                         LLVMBuildICmp(L->b, LLVMIntEQ, idx[0], LLVMBuildSub(L->b, E->n, i64c(L, 1), ""), ""), ""), "");
-    y = LLVMBuildSelect(L->b, last, E->stop, y, "");
+    for (int k = 0; k < 1 + E->cplx; k++)
+        y[k] = LLVMBuildSelect(L->b, last, E->stop[k], LLVMBuildFAdd(L->b, y[k], E->start[k], ""), "");
     int dt = E->rt->dtype;
-    if (ty_dtypes[dt].kind != 'f') y = cg_intrinsic1(L, "llvm.floor.f64", y);
-    cg_store_elem(L, dt, cg_gep8(L, cg_arr_data(L, E->out), mul(L, idx[0], isz(L, dt))), y, ty_float64);
+    if (ty_dtypes[dt].kind != 'f' && ty_dtypes[dt].kind != 'c') y[0] = cg_intrinsic1(L, "llvm.floor.f64", y[0]);
+    LLVMValueRef v = y[0];
+    if (E->cplx) {
+        v = LLVMBuildInsertValue(L->b, LLVMGetUndef(L->c128), y[0], 0, "");
+        v = LLVMBuildInsertValue(L->b, v, y[1], 1, "");
+    }
+    cg_store_elem(L, dt, cg_gep8(L, cg_arr_data(L, E->out), mul(L, idx[0], isz(L, dt))), v,
+                  E->cplx ? ty_complex128 : ty_float64);
 }
 
 static LLVMValueRef np_linspace(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *rt = ci->ret->kind == TY_TUPLE ? ci->ret->elems[0] : ci->ret;
-    LinEnv E = {.rt = rt, .start = cg_cast(L, args[0], types[0], ty_float64), .stop = cg_cast(L, args[1], types[1], ty_float64)};
+    const Type *st = ty_held(types[0]) == ty_complex128 || ty_held(types[1]) == ty_complex128 ? ty_complex128 : ty_float64;
+    LinEnv E = {.rt = rt, .cplx = st == ty_complex128};
+    LLVMValueRef ends[2] = {cg_cast(L, args[0], types[0], st), cg_cast(L, args[1], types[1], st)};
+    for (int k = 0; k < 1 + E.cplx; k++) {
+        E.start[k] = E.cplx ? LLVMBuildExtractValue(L->b, ends[0], (unsigned)k, "") : ends[0];
+        E.stop[k] = E.cplx ? LLVMBuildExtractValue(L->b, ends[1], (unsigned)k, "") : ends[1];
+    }
     E.n = given(ci, types, 2) ? to_i64(L, args[2], types[2]) : i64c(L, 50);
     E.endpoint = given(ci, types, 3) ? args[3] : LLVMConstInt(L->i1, 1, 0);
     cg_raise_if(L, slt(L, E.n, zero(L)), "builtins:ValueError", "Number of samples must be non-negative.");
     E.div = LLVMBuildSelect(L->b, E.endpoint, LLVMBuildSub(L->b, E.n, i64c(L, 1), ""), E.n, "");
-    E.delta = LLVMBuildFSub(L->b, E.stop, E.start, "");
-    E.step = LLVMBuildSelect(L->b, slt(L, zero(L), E.div), LLVMBuildFDiv(L->b, E.delta, LLVMBuildSIToFP(L->b, E.div, L->f64, ""), ""),
-                             f64c(L, NAN), "");
+    LLVMValueRef some = slt(L, zero(L), E.div);
+    E.tiny = LLVMConstInt(L->i1, 1, 0);
+    LLVMValueRef fdiv = LLVMBuildSIToFP(L->b, E.div, L->f64, ""), quot[2];
+    for (int k = 0; k < 1 + E.cplx; k++) E.delta[k] = LLVMBuildFSub(L->b, E.stop[k], E.start[k], "");
+    if (E.cplx) {   /* (dr + di j) / (div + 0j): rat = 0 / div, scl = 1 / (div + 0 * rat) */
+        LLVMValueRef rat = LLVMBuildFDiv(L->b, f64c(L, 0), fdiv, "");
+        E.scl = LLVMBuildFDiv(L->b, f64c(L, 1), LLVMBuildFAdd(L->b, fdiv, LLVMBuildFMul(L->b, f64c(L, 0), rat, ""), ""), "");
+        quot[0] = LLVMBuildFMul(L->b, LLVMBuildFAdd(L->b, E.delta[0], LLVMBuildFMul(L->b, E.delta[1], rat, ""), ""), E.scl, "");
+        quot[1] = LLVMBuildFMul(L->b, LLVMBuildFSub(L->b, E.delta[1], LLVMBuildFMul(L->b, E.delta[0], rat, ""), ""), E.scl, "");
+    } else {
+        quot[0] = LLVMBuildFDiv(L->b, E.delta[0], fdiv, "");
+    }
+    for (int k = 0; k < 1 + E.cplx; k++) {
+        E.step[k] = LLVMBuildSelect(L->b, some, quot[k], f64c(L, NAN), "");
+        E.tiny = LLVMBuildAnd(L->b, E.tiny, LLVMBuildFCmp(L->b, LLVMRealOEQ, E.step[k], f64c(L, 0), ""), "");
+    }
     E.out = cg_alloc_array(L, rt, &E.n);
     cg_loop_nest(L, 1, &E.n, linspace_body, &E);
     if (ci->ret->kind != TY_TUPLE) return E.out;
-    LLVMValueRef pair[2] = {E.out, E.step};
+    LLVMValueRef step = E.step[0];
+    if (E.cplx) {
+        step = LLVMBuildInsertValue(L->b, LLVMGetUndef(L->c128), E.step[0], 0, "");
+        step = LLVMBuildInsertValue(L->b, step, E.step[1], 1, "");
+    }
+    LLVMValueRef pair[2] = {E.out, step};
     return make_tuple(L, ci->ret, pair);
 }
 

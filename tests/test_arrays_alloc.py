@@ -4,6 +4,8 @@ copy reshape (-1 too) ravel transpose astype ascontiguousarray; np.array from li
 literals; arrays and tuples of arrays as results; arrays alive when compiled code raises (the
 no_leaks fixture checks they are freed)."""
 
+from math import inf
+
 import numpy as np
 import pytest
 
@@ -123,6 +125,48 @@ def linspace_default(a, b):
 def test_linspace():
     check_all(linspace, [(0.0, 1.0, 5), (1.0, -1.0, 3), (0.0, 1.0, 1), (2.0, 3.0, 0), (0, 10, 11)])
     check_all(linspace_default, [(0.0, 1.0), (-3.5, 2.0)])
+
+
+def linspace_forms(a, b, n, endpoint):
+    return np.linspace(a, b, n, endpoint=endpoint), np.linspace(a, b, n, endpoint=endpoint, retstep=True)[1]
+
+
+def bits(v):
+    """The float64 words of a number or array (complex: both parts), for a bitwise comparison."""
+    return np.atleast_1d(np.asarray(v, dtype=np.complex128 if np.iscomplexobj(v) else np.float64)).view(np.uint64)
+
+
+@numba_xfail("np.linspace takes neither endpoint= nor retstep=")
+def test_complex_linspace_is_numpys_to_the_bit():
+    # NumPy's complex arithmetic: the step delta / (div + 0j) through the reciprocal, (i + 0j) * step,
+    # 0 * inf products kept; signed zeros, infinities and subnormal steps included
+    f = jit(linspace_forms)
+    ends = [0, 1.5, -2, 1 + 1j, 1j, complex(-0.0, 3), complex(1e-320, 0), complex(inf, 1), complex(0, -0.0),
+            -0.0, complex(1e308, -1e308)]
+    bad = []
+    for a in ends:
+        for b in ends:
+            if not (isinstance(a, complex) or isinstance(b, complex)):
+                continue
+            for n in (0, 1, 2, 5):
+                for endpoint in (True, False):
+                    got, step = f(a, b, n, endpoint)
+                    ref, ref_step = np.linspace(a, b, n, endpoint=endpoint, retstep=True)
+                    if got.dtype != ref.dtype or not np.array_equal(bits(got), bits(ref)):
+                        bad.append((a, b, n, endpoint, got, ref))
+                    if not np.isnan(ref_step) and not np.array_equal(bits(step), bits(ref_step)):
+                        bad.append((a, b, n, endpoint, step, ref_step))   # (NumPy's undefined step: a float NaN)
+    assert not bad, bad[:5]
+
+
+def linspace_complex_dtypes(a, b):
+    return np.linspace(a, b, 4, dtype=np.complex64), np.linspace(0, 3, 4, dtype=np.complex128)
+
+
+@numba_xfail("np.linspace takes no dtype=")
+def test_linspace_complex_dtype():
+    check(linspace_complex_dtypes, 1 + 2j, -1j)
+    check(linspace_complex_dtypes, 0.5, 2)
 
 
 def eye_identity(n):

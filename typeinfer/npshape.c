@@ -397,19 +397,23 @@ int ti_type_npshape_call(TypeInfo *ti, Instr *in, int bid, const Type **args, in
     }
     case BI_NP_LINSPACE: {
         if (!(ci = ti_bind(ti, in, bid, fname, P_LINSPACE, 2, args, nargs, false))) return -1;
-        for (int i = 0; i < 2; i++)
-            if (!ty_is_number(ci->params[i]) || ci->params[i] == ty_complex128)
-                return UNSUP(in, "np.linspace() needs real numbers (got %s)", ci->params[i]->name);
+        bool cplx = false;   /* complex ends: NumPy's complex128 arithmetic, the parts in one step */
+        for (int i = 0; i < 2; i++) {
+            if (!ty_is_number(ci->params[i])) return UNSUP(in, "np.linspace() needs numbers (got %s)", ci->params[i]->name);
+            cplx |= ty_held(ci->params[i]) == ty_complex128;
+        }
         if (given(ci, 2) && !is_int(ci->params[2])) return ERR(in, "np.linspace(): num must be an integer (got %s)", ci->params[2]->name);
         if (given(ci, 3) && ci->params[3] != ty_bool) return ERR(in, "np.linspace(): endpoint must be a bool");
         int64_t retstep = 0;
         if (given(ci, 4) && !ti_const_int(ti, arg_value(in, ci, 4), &retstep))
             return ERR(in, "np.linspace(): retstep must be a constant bool");
-        int dt = DT_FLOAT64;
+        int dt = cplx ? DT_COMPLEX128 : DT_FLOAT64;
         if (given(ci, 5) && (dt = ti_dtype_arg(ci->params[5])) < 0)
             return ERR(in, "dtype must be a NumPy type such as np.float32 (got %s)", ci->params[5]->name);
-        if (ty_dtypes[dt].kind == 'c') return UNSUP(in, "np.linspace() with a complex dtype is not supported");
-        const Type *arr = ty_array(dt, 1, 'C', false), *pair[2] = {arr, ty_float64};
+        if (cplx && ty_dtypes[dt].kind != 'c')
+            return UNSUP(in, "np.linspace() of complex numbers into %s (NumPy drops the imaginary parts with a warning) "
+                         "is not supported", ty_dtypes[dt].name);
+        const Type *arr = ty_array(dt, 1, 'C', false), *pair[2] = {arr, cplx ? ty_complex128 : ty_float64};
         ci->ret = retstep ? ty_tuple(2, pair) : arr;
         return 0;
     }
