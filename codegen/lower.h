@@ -564,6 +564,7 @@ LLVMValueRef cg_through_dtype(Lower *L, LLVMValueRef v, const Type *vt, int dt);
 LLVMValueRef cg_matmul_stack(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
 LLVMValueRef cg_dot_nd(Lower *L, const Type *at, LLVMValueRef a, const Type *bt, LLVMValueRef b, const Type *rt);
 LLVMValueRef cg_linalg_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);
+LLVMValueRef cg_svdvals(Lower *L, const Type *at, LLVMValueRef a, const Type **st);   /* np.linalg.svd(a, compute_uv=False) */
 
 /* lower_npstats.c */
 LLVMValueRef cg_npstats_call(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types);

@@ -271,27 +271,46 @@ static LLVMValueRef la_eigh(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *arg
     return LLVMBuildInsertValue(L->b, r, v, 1, "");
 }
 
-static LLVMValueRef la_svd(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
-    const Type *rt = ci->ret, *at = types[0];
-    bool uv = rt->kind == TY_TUPLE;
-    int dt = ti_linalg_dtype(at->dtype);
-    int64_t full = 1;
-    if (given(ci, types, 1)) ti_const_int(L->ti, in->args[ci->argmap[1]], &full);
-    const Type *st = uv ? rt->elems[1] : rt, *mt = ty_array(dt, 2, 'C', false);
+/* The SVD of the matrix a (at, converted to its linalg dtype dt) into the new array s of type st
+ * (the singular values, largest first), and where u is given into new u and vt of type mt
+ * (full: m x m and n x n, else m x min(m, n) and min(m, n) x n). */
+static LLVMValueRef svd_into(Lower *L, const Type *at, LLVMValueRef a, int dt, bool full, const Type *st,
+                             const Type *mt, LLVMValueRef *u, LLVMValueRef *vt) {
     LLVMValueRef m, n, pa[3], pu[3] = {LLVMConstNull(L->ptr), zero(L), zero(L)}, pv[3] = {LLVMConstNull(L->ptr), zero(L), zero(L)};
-    LLVMValueRef a = operand(L, &at, args[0], dt, &m, &n), mn = smin(L, m, n), u = NULL, vt = NULL;
-    LLVMValueRef s = cg_alloc_array(L, st, &mn);
-    if (uv) {
+    a = operand(L, &at, a, dt, &m, &n);
+    LLVMValueRef mn = smin(L, m, n), s = cg_alloc_array(L, st, &mn);
+    if (u) {
         LLVMValueRef us[2] = {m, full ? m : mn}, vs[2] = {full ? n : mn, n};
-        mat_args(L, mt, u = cg_alloc_array(L, mt, us), pu);
-        mat_args(L, mt, vt = cg_alloc_array(L, mt, vs), pv);
+        mat_args(L, mt, *u = cg_alloc_array(L, mt, us), pu);
+        mat_args(L, mt, *vt = cg_alloc_array(L, mt, vs), pv);
     }
     mat_args(L, at, a, pa);
     LLVMTypeRef pt[15] = {L->i32, L->i64, L->i64, L->ptr, L->i64, L->i64, L->i32, L->ptr, L->i64,
                           L->ptr, L->i64, L->i64, L->ptr, L->i64, L->i64};
-    LLVMValueRef av[15] = {kindc(L, dt), m, n, pa[0], pa[1], pa[2], LLVMConstInt(L->i32, full != 0, 0), cg_arr_data(L, s),
+    LLVMValueRef av[15] = {kindc(L, dt), m, n, pa[0], pa[1], pa[2], LLVMConstInt(L->i32, full, 0), cg_arr_data(L, s),
                            i64c(L, ty_dtypes[st->dtype].size), pu[0], pu[1], pu[2], pv[0], pv[1], pv[2]};
     cg_rt_check(L, "ember_rt_la_svd", pt, av, 15);
+    return s;
+}
+
+/* np.linalg.svd(a, compute_uv=False) of a matrix of any dtype np.linalg takes: its singular
+ * values, float32 for float32 and complex64 (LAPACK's single routines, as NumPy's), else
+ * float64; *st their type. */
+LLVMValueRef cg_svdvals(Lower *L, const Type *at, LLVMValueRef a, const Type **st) {
+    int dt = ti_linalg_dtype(at->dtype);
+    *st = ty_array(dt == DT_FLOAT32 || dt == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64, 1, 'C', false);
+    return svd_into(L, at, a, dt, false, *st, NULL, NULL, NULL);
+}
+
+static LLVMValueRef la_svd(Lower *L, Instr *in, CallInfo *ci, LLVMValueRef *args, const Type **types) {
+    const Type *rt = ci->ret;
+    bool uv = rt->kind == TY_TUPLE;
+    int dt = ti_linalg_dtype(types[0]->dtype);
+    int64_t full = 1;
+    if (given(ci, types, 1)) ti_const_int(L->ti, in->args[ci->argmap[1]], &full);
+    LLVMValueRef u = NULL, vt = NULL;
+    LLVMValueRef s = svd_into(L, types[0], args[0], dt, full != 0, uv ? rt->elems[1] : rt, ty_array(dt, 2, 'C', false),
+                              uv ? &u : NULL, &vt);
     if (!uv) return s;
     LLVMValueRef parts[3] = {u, s, vt}, r = LLVMGetUndef(cg_type(L, rt));
     for (int i = 0; i < 3; i++) r = LLVMBuildInsertValue(L->b, r, parts[i], (unsigned)i, "");

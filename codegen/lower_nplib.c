@@ -1094,19 +1094,15 @@ static LLVMValueRef matrix_norm(Lower *L, const char *s, double ord, const Type 
         cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
         return vector_norm(L, NAN, data, n, stride, xt->dtype);
     }
-    if (s || fabs(ord) == 2) {   /* from the singular values: 'nuc', 2, -2 */
-        x = as_f8(L, &xt, x);
+    if (s || fabs(ord) == 2) {   /* from the singular values (LAPACK's, in the matrix's precision): 'nuc', 2, -2 */
         LLVMValueRef m = cg_arr_shape(L, x, 0), n = cg_arr_shape(L, x, 1);
         LLVMValueRef k = LLVMBuildSelect(L->b, LLVMBuildICmp(L->b, LLVMIntSLT, m, n, ""), m, n, "");
         if (!s) empty_extreme(L, k, ord > 0);
-        const Type *svt = ty_array(DT_FLOAT64, 1, 'C', false);
-        LLVMValueRef sv = cg_alloc_array(L, svt, &k);
-        LLVMTypeRef pt[6] = {L->i64, L->i64, L->ptr, L->i64, L->i64, L->ptr};
-        LLVMValueRef args[6] = {m, n, cg_arr_data(L, x), cg_arr_stride(L, xt, x, 0), cg_arr_stride(L, xt, x, 1), cg_arr_data(L, sv)};
-        cg_rt_check(L, "ember_rt_svdvals_f8", pt, args, 6);
-        LLVMValueRef d = cg_arr_data(L, sv);
-        if (s) return fold_lane(L, FOLD_SUMABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
-        return fold_lane(L, ord > 0 ? FOLD_MAXABS : FOLD_MINABS, d, k, i64c(L, 8), DT_FLOAT64, NULL);
+        const Type *svt;
+        LLVMValueRef d = cg_arr_data(L, cg_svdvals(L, xt, x, &svt));
+        LLVMValueRef es = i64c(L, ty_dtypes[svt->dtype].size);
+        if (s) return fold_lane(L, FOLD_SUMABS, d, k, es, svt->dtype, NULL);
+        return fold_lane(L, ord > 0 ? FOLD_MAXABS : FOLD_MINABS, d, k, es, svt->dtype, NULL);
     }
     if (fabs(ord) == 1) return sum_extreme(L, xt, x, 0, ord > 0);   /* column sums */
     return sum_extreme(L, xt, x, 1, ord > 0);                        /* row sums */
@@ -1206,8 +1202,11 @@ static LLVMValueRef la_norm(Lower *L, Instr *in, CallInfo *ci, const Type *xt, L
             cg_flat_lane(L, xt, x, -1, &data, &n, &stride);
             return complex_norm2(L, data, n, stride, xt->dtype == DT_COMPLEX64 ? DT_FLOAT32 : DT_FLOAT64);
         }
-        E.x = x = complex_magnitudes(L, xt, x, &xt);
-        E.xt = xt;
+        bool spectral = (E.nax == 2 || (!E.nax && xt->ndim == 2)) && ((E.s && !strcmp(E.s, "nuc")) || fabs(E.ord) == 2);
+        if (!spectral) {   /* (the singular values are the complex matrix's own) */
+            E.x = x = complex_magnitudes(L, xt, x, &xt);
+            E.xt = xt;
+        }
     }
     if (!E.nax) {
         if (xt->ndim == 2) return matrix_norm(L, E.s, E.ord, xt, x);

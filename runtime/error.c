@@ -892,7 +892,6 @@ const RtSymbol rt_symbols[] = {
     {"ember_rt_solve_f8", (void *)ember_rt_solve_f8, RT_NEEDS_BLAS},
     {"ember_rt_inv_f8", (void *)ember_rt_inv_f8, RT_NEEDS_BLAS},
     {"ember_rt_det_f8", (void *)ember_rt_det_f8, RT_NEEDS_BLAS},
-    {"ember_rt_svdvals_f8", (void *)ember_rt_svdvals_f8, RT_NEEDS_BLAS},
     {"ember_rt_gemm", (void *)ember_rt_gemm, RT_NEEDS_BLAS},
     {"ember_rt_dot", (void *)ember_rt_dot, RT_NEEDS_BLAS},
     {"ember_rt_vdot", (void *)ember_rt_vdot, RT_NEEDS_BLAS},

@@ -399,11 +399,6 @@ int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double
     return 0;
 }
 
-int ember_rt_svdvals_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out) {
-    if (check_loaded()) return -1;
-    return ember_rt_la_svd(LA_D, m, n, a, a_rs, a_cs, 0, (char *)out, sizeof(double), NULL, 0, 0, NULL, 0, 0);
-}
-
 /* The library NumPy itself uses: the ILP64 OpenBLAS of NumPy's wheels (numpy.libs), else
  * NumPy's own linalg extension, whose dependencies dlsym searches for the same routines. */
 static const char find_numpy_blas[] =

@@ -74,7 +74,4 @@ int ember_rt_inv_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, char *
  * matrix gives 0.0 (no error); n == 0 gives 1.0. */
 int ember_rt_det_f8(int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out);
 
-/* The singular values of A (m x n), largest first, into out[0..min(m, n)) (dgesdd, no vectors,
- * as np.linalg.svd(A, compute_uv=False) and so norm(A, 2)). No convergence -> LinAlgError. */
-int ember_rt_svdvals_f8(int64_t m, int64_t n, const char *a, int64_t a_rs, int64_t a_cs, double *out);
 #endif

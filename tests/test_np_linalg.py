@@ -640,12 +640,18 @@ def complex_norms(a):
 @pytest.mark.skipif(ON_NUMBA, reason="numba lacks axis= on norm")
 @pytest.mark.parametrize("dtype", ["complex128", "complex64"])
 def test_norm_of_complex(dtype):
-    # the norms of |a|; the spectral ones (ord 2, -2, 'nuc' of a matrix) are a located error
+    # the norms of |a|; the spectral ones (ord 2, -2, 'nuc' of a matrix) from the complex
+    # matrix's singular values (LAPACK's in its precision, as NumPy's)
     a = sample(dtype, (3, 4), 1)
     tol = 1e-5 if dtype == "complex64" else None
     check_all(complex_norms, [(a,), (np.asfortranarray(a)[:, ::2],)], rtol=tol)
-    with pytest.raises(errors.UnsupportedError, match="order 2 of complex matrices"):
-        jit(lambda a: np.linalg.norm(a, 2))(a)
+    check_all(spectral_norms, [(a,), (a.T,), (np.asfortranarray(a)[:, ::2],), (a[:, :1],)], rtol=tol or 1e-12)
+
+
+def spectral_norms(a):
+    b = np.stack((a, a[::-1] * 0.5j))
+    return (np.linalg.norm(a, 2), np.linalg.norm(a, -2), np.linalg.norm(a, "nuc"), np.linalg.norm(b, 2, axis=(1, 2)),
+            np.linalg.norm(b, "nuc", axis=(2, 1)), np.linalg.cond(a[:, :3] + np.eye(a.shape[0], 3), 2))
 
 
 @pytest.mark.parametrize("dtype", ["complex128", "complex64"])
@@ -768,8 +774,9 @@ def test_cond_of_non_square_and_empty():
         check(f, np.empty((0, 0)))
     check(cond_forms, np.empty((0, 0)))
     check(cond_forms, np.empty((3, 0)))
-    # 'fro' of a complex matrix: its own form ('nuc' of complex matrices is not taken)
+    # 'fro' and 'nuc' of a complex matrix: their own forms
     check(cond_fro, np.eye(3) * (1 + 1j) + 0.25j, rtol=1e-12)
+    check(cond_nuc, np.eye(3) * (1 + 1j) + 0.25j, rtol=1e-12)
 
 
 def test_matrix_rank_of_a_vector():

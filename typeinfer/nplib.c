@@ -277,15 +277,12 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
         if (kind == 0) return ERR(in, "Improper number of dimensions to norm.");
         if (s) {
             if (kind != 2 || (strcmp(s, "fro") && strcmp(s, "nuc"))) return ERR(in, "invalid norm order '%s' for %s", s, x->name);
-            if (cplx && !strcmp(s, "nuc")) return UNSUP(in, "np.linalg.norm() of order 'nuc' of complex matrices is not supported");
         } else if (ci->argmap[1] < 0 || !ti_const_real(ti, in->args[ci->argmap[1]], &ord)) {
             const Type *o = ci->params[1];   /* a vector norm's order may be known at run time only */
             if (kind != 1 || !ty_is_number(o) || o == ty_complex128)
                 return ERR(in, "ord must be a number (a constant one for norms over two axes) or 'fro' / 'nuc'");
         } else if (kind == 2 && !(fabs(ord) == 1 || fabs(ord) == 2 || isinf(ord))) {
             return ERR(in, "Invalid norm order %g for matrices", ord);
-        } else if (cplx && kind == 2 && fabs(ord) == 2) {
-            return UNSUP(in, "np.linalg.norm() of order %g of complex matrices is not supported", ord);
         }
     }
     int nd = nax ? x->ndim - nax : 0;
