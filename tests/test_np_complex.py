@@ -78,7 +78,8 @@ def test_ufuncs_numpy_lacks_for_complex_stay_errors():
 
 
 def sorts(z):
-    return np.sort(z), np.argsort(z), np.sort(z, axis=None), np.argsort(z, kind="stable"), np.sort(z, 0), np.argsort(z, axis=-1)
+    return (np.sort(z), np.argsort(z), np.sort(z, axis=None), np.argsort(z, kind="stable"), np.sort(z, 0), np.argsort(z, axis=-1),
+            z.argsort(), z.argsort(axis=0, kind="stable"), z.argsort(None))
 
 
 ZS = np.array([1 + 2j, 1 - 1j, -1 + 0j, 0j, complex(nan, 1), complex(0, nan), 3 + 0j, complex(nan, nan),

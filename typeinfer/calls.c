@@ -1450,10 +1450,11 @@ static PyObject *order_form(TypeInfo *ti, Instr *in, const char *attr, int nargs
     return given ? ti_python_form(ti, "ember._npfuncs", "ORDER_FORMS", attr) : NULL;
 }
 
-/* a.tolist(), and a.sort() of a complex array: array methods implemented in ember/_npfuncs.py
- * (METHOD_FORMS); NULL for others */
+/* a.tolist(), and a.sort() and a.argsort() of a complex array: array methods implemented in
+ * ember/_npfuncs.py (METHOD_FORMS); NULL for others */
 static PyObject *method_form(TypeInfo *ti, const Type *m) {
-    bool ours = !strcmp(m->attr, "tolist") || (!strcmp(m->attr, "sort") && ty_dtypes[m->recv->dtype].kind == 'c');
+    bool ours = !strcmp(m->attr, "tolist") ||
+                ((!strcmp(m->attr, "sort") || !strcmp(m->attr, "argsort")) && ty_dtypes[m->recv->dtype].kind == 'c');
     return ours ? ti_python_form(ti, "ember._npfuncs", "METHOD_FORMS", m->attr) : NULL;
 }
 

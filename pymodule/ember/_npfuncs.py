@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from . import njit
-from ._nplib import ConstImpl, Impl, _is_array, _lanes, _refuse
+from ._nplib import COMPLEX_SORT, ConstImpl, Impl, _is_array, _lanes, _refuse
 
 _lanes_c = njit(_lanes)
 
@@ -1956,7 +1956,8 @@ def _choose_sort_in_place(values, kwnames):
     return _sort_complex_in_place
 
 
-METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist), "sort": Impl("a.sort", _choose_sort_in_place)}
+METHOD_FORMS = {"tolist": Impl("tolist", _choose_tolist), "sort": Impl("a.sort", _choose_sort_in_place),
+                "argsort": COMPLEX_SORT["argsort"]}   # a.argsort() of a complex array: np.argsort's
 
 
 def _unique_complex(a):
