@@ -336,6 +336,8 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     out->bitcode = s->bitcode;
     out->ret_f32 = s->ret_f32;
     out->ret_f32_items = s->ret_f32_items;
+    out->ret_narrow = s->ret_narrow;
+    memcpy(out->ret_narrow_items, s->ret_narrow_items, sizeof out->ret_narrow_items);
     out->raises_refs = s->raises_refs;
     out->py_func = d->py_func;
     return 0;
@@ -840,6 +842,7 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
     }
     spec->ret_f32 = ti_returns_f32(ti);
     spec->ret_f32_items = ti_returns_f32_items(ti);
+    spec->ret_narrow = (unsigned char)ti_returns_narrow(ti, spec->ret_narrow_items);
     spec->raises_refs = res.raises_refs;
     d->compiles++;
     if (pm_add_spec(d, spec)) {

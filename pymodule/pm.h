@@ -21,6 +21,8 @@ typedef struct Spec {
     const Type *ret;
     bool ret_f32;          /* it returns a float32 value (ti_returns_f32): compiled callers' facts */
     uint64_t ret_f32_items;   /* bit k: item k of the tuple it returns is a float32 (ti_returns_f32_items) */
+    unsigned char ret_narrow;   /* 1 + the narrow int dtype it returns, 0 none (ti_returns_narrow) */
+    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* likewise per item of the tuple it returns */
     bool raises_refs;      /* an exception leaving it may hold strings (CgResult; true where not known) */
     const Type *sig_ret;   /* the return type a signature named (uint8: a TY_NARROW; ret is then int64), else ret */
     RtEntry entry;         /* NULL until its code is loaded (pm_spec_code) */

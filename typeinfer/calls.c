@@ -703,6 +703,17 @@ static const Type *param_type(Instr *in, CallInfo *ci, int i, const Type **args)
     return ci->argmap[i] >= 0 ? args[ci->argmap[i] - 1] : ty_typeof(ci->defaults[i]);
 }
 
+/* A compiled callee's answers for its callers: what it returns as float32 and narrow ints. */
+static void take_callee(CallInfo *ci, const Callee *out) {
+    ci->symbol = out->symbol;
+    ci->bitcode = out->bitcode;
+    ci->ret_f32 = out->ret_f32;
+    ci->ret_f32_items = out->ret_f32_items;
+    ci->ret_narrow = out->ret_narrow;
+    memcpy(ci->ret_narrow_items, out->ret_narrow_items, sizeof ci->ret_narrow_items);
+    ci->raises_refs = out->raises_refs;
+}
+
 static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, const Type **args) {
     PyObject *py_func = ti->host->dispatcher_py_func(callee->obj);
     PyObject *code = py_func ? PyFunction_GetCode(py_func) : NULL;
@@ -738,23 +749,24 @@ static int type_dispatcher_call(TypeInfo *ti, Instr *in, const Type *callee, con
     if (rc) return rc < 0 ? -1 : ti_cycle_join(ti, out.member, types, nparams, ci);   /* it calls back into it */
     ci->ret = out.ret;
     memcpy(ci->params, out.params, sizeof(Type *) * (size_t)nparams);
-    ci->symbol = out.symbol;
-    ci->bitcode = out.bitcode;
-    ci->ret_f32 = out.ret_f32;
-    ci->ret_f32_items = out.ret_f32_items;
-    ci->raises_refs = out.raises_refs;
+    take_callee(ci, &out);
     return 0;
 }
 
 /* After facts (facts.c): a compiled function called with float32 values (g(a32[i], x) where x
  * is an np.float32) calls its specialisation for float32 parameters, as in Numba, which computes
  * in float32 (a stencil step called from a loop over time steps ran its float32 maths in float64:
- * other numbers than Numba's, and 2.3x its time). The argument types stay float64 (a float32 is
- * held as one), so the call's types do not change; *changed when a callee does, as the facts of
- * what it returns may then. */
-int ti_narrow_native_calls(TypeInfo *ti, bool *changed) {
+ * other numbers than Numba's, and 2.3x its time). Likewise a NumPy scalar of a narrow int dtype
+ * (an element of a uint8 array) calls the specialisation for that dtype, as Python passing an
+ * np.uint8 does: its ~x and -x wrap at its width (inv(a[0]) gave -6 for ~np.uint8(5), where
+ * Numba and CPython give 250), and what it returns is an np.uint8 to the caller where every
+ * return gives one (lo, hi = sort2(p, q): a sorting network's steps stay uint8, as Numba's).
+ * The argument types stay the canonical ones (a float32 is held as a float64, a uint8 as an
+ * int64), so the call's types do not change. One round: every call gets the specialisation its
+ * arguments' facts ask for (the canonical one where `canonical`); *changed when one did. */
+int ti_narrow_native_calls(TypeInfo *ti, bool canonical, bool *changed) {
     Function *fn = ti->fn;
-    for (int v = 0; ti->f32 && v < fn->ninstrs; v++) {
+    for (int v = 0; v < fn->ninstrs; v++) {
         Instr *in = fn->instrs[v];
         CallInfo *ci = in && in->op == IR_CALL ? ti->calls[v] : NULL;
         const Type *callee = ci && ci->kind == CALL_NATIVE && !ci->receiver ? ti->vtypes[in->args[0]] : NULL;
@@ -762,24 +774,22 @@ int ti_narrow_native_calls(TypeInfo *ti, bool *changed) {
         const Type *types[256], **args = ctx_alloc(fn->ctx, sizeof(Type *) * (size_t)(in->nargs + 1));
         if (!args) return -1;
         for (int k = 1; k < in->nargs; k++) args[k - 1] = ti->vtypes[in->args[k]];
-        bool narrowed = false;
         for (int i = 0; i < ci->nparams; i++) {
             types[i] = param_type(in, ci, i, args);
-            if (types[i] == ty_float64 && ci->argmap[i] >= 1 && ti->f32[in->args[ci->argmap[i]]])
-                types[i] = ty_float32, narrowed = true;
+            int a = ci->argmap[i] >= 1 && !canonical ? in->args[ci->argmap[i]] : -1, dt;
+            if (a >= 0 && types[i] == ty_float64 && ti->f32 && ti->f32[a])
+                types[i] = ty_float32;
+            else if (a >= 0 && types[i] == ty_int64 && (dt = ti_numpy_scalar_dtype(ti, a)) >= 0 &&
+                     (ty_dtypes[dt].kind == 'i' || ty_dtypes[dt].kind == 'u') && ty_dtypes[dt].size < 8 && ty_state->narrow[dt])
+                types[i] = ty_state->narrow[dt];
         }
-        if (!narrowed) continue;
         Callee out = {.join_cycle = false};
         int rc = ti->host->compile_callee(fn->ctx, callee->obj, types, ci->nparams, &out, fn, in->loc);
         if (rc < 0) return -1;
         if (rc > 0 || out.ret != ci->ret || !strcmp(out.symbol, ci->symbol)) continue;   /* (a cycle's member: as it was) */
         memcpy(ci->params, out.params, sizeof(Type *) * (size_t)ci->nparams);
-        ci->symbol = out.symbol;
-        ci->bitcode = out.bitcode;
-        *changed |= out.ret_f32 != ci->ret_f32 || out.ret_f32_items != ci->ret_f32_items;
-        ci->ret_f32 = out.ret_f32;
-        ci->ret_f32_items = out.ret_f32_items;
-        ci->raises_refs = out.raises_refs;
+        take_callee(ci, &out);
+        *changed = true;
     }
     return 0;
 }

@@ -102,6 +102,14 @@ static bool reduces_f32(TypeInfo *ti, const CallInfo *ci, const Instr *in) {
 static bool f32_list(Facts *s, int lst);
 static bool f32_dict(Facts *s, int d);
 
+/* While ti->guess_calls: a compiled callee given a float32 value is taken to return float32 ones
+ * (its specialisation for them is compiled next, and what it really returns decides then). */
+static bool guessed_f32(Facts *s, const Instr *in) {
+    for (int k = 1; s->ti->guess_calls && k < in->nargs; k++)
+        if (s->val[in->args[k]]) return true;
+    return false;
+}
+
 static bool call_f32(Facts *s, Instr *in) {
     TypeInfo *ti = s->ti;
     const CallInfo *ci = ti->calls[in->id];
@@ -112,7 +120,7 @@ static bool call_f32(Facts *s, Instr *in) {
         (in->nargs == 2 || (in->nargs == 3 && s->val[in->args[2]])) && !in->nkw)
         return f32_dict(s, m->args[0]);   /* d.get(k), d.pop(k, x32) */
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
-    if (ci->kind == CALL_NATIVE) return ci->ret_f32 && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
+    if (ci->kind == CALL_NATIVE) return (ci->ret_f32 || guessed_f32(s, in)) && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
     if (ci->kind == CALL_BUILTIN && ci->builtin == BI_ABS && in->nargs == 2 && !in->nkw &&
         (ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64 || (ti->c64 && ti->c64[in->args[1]])))
@@ -151,7 +159,10 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
     }
     if (src->op == IR_CALL) {   /* p, s = pair(x32, y32): the items its callee returns float32 */
         const CallInfo *ci = s->ti->calls[src->id];
-        return f32 && ci && ci->kind == CALL_NATIVE && k >= 0 && k < 64 && (ci->ret_f32_items >> k) & 1;
+        const Type *t = s->ti->vtypes[src->id];
+        if (!f32 || !ci || ci->kind != CALL_NATIVE || k < 0 || k >= 64) return false;
+        return ((ci->ret_f32_items >> k) & 1) || (t && t->kind == TY_TUPLE && k < t->n && t->elems[k] == ty_float64 &&
+                                                  guessed_f32(s, src));
     }
     Instr *st[16];
     int n = src->op == IR_LOADVAR ? ti_var_stores(fn, src->imm, st, 16) : -1;

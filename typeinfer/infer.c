@@ -1218,6 +1218,32 @@ int ti_type_round(TypeInfo *ti, bool *changed) {
     return 0;
 }
 
+/* Facts, and compiled callees specialised for the float32 and narrow int values they are given
+ * (calls.c, ti_narrow_native_calls), whose results may be such values in turn. A value can reach
+ * a call through the results of others (p, q = sort2(p, q) in a loop), so the first round guesses
+ * (ti->guess_calls): callees' results are as narrow as the values they are given. Then the
+ * facts without the guess, and rounds until every call has the specialisation its arguments
+ * ask for; each can only make fewer values narrow, and after 8 every call takes its canonical
+ * one, which no fact can contradict. */
+static int narrow_callees(TypeInfo *ti) {
+    bool calls = false, changed = false;
+    for (int v = 0; v < ti->fn->ninstrs && !calls; v++)
+        calls = ti->calls[v] && ti->calls[v]->kind == CALL_NATIVE;
+    ti->guess_calls = calls;
+    if (ti_find_facts(ti)) return -1;
+    if (!calls) return 0;
+    if (ti_narrow_native_calls(ti, false, &changed)) return -1;
+    ti->guess_calls = false;
+    if (ti_find_facts(ti)) return -1;
+    for (int round = 0; changed; round++) {
+        changed = false;
+        if (ti_narrow_native_calls(ti, round == 8, &changed)) return -1;
+        if (changed && ti_find_facts(ti)) return -1;
+        if (round == 8) break;
+    }
+    return 0;
+}
+
 int ti_settle(TypeInfo *ti) {
     Function *fn = ti->fn;
     int expanded = ti_expand_ellipses(ti);   /* a[..., 0]: the subscript NumPy means, then type again */
@@ -1239,14 +1265,7 @@ int ti_settle(TypeInfo *ti) {
     if (!ti->ret) ti->ret = ty_none;   /* it only raises */
     if (ti_find_unbound(ti)) return -1;
     if (fn->parallel && !ti->outer && ti_find_parloops(ti)) return -1;
-    if (ti_find_facts(ti)) return -1;
-    for (int round = 0; round < 4; round++) {   /* float32 arguments call float32 callees, whose results are float32 */
-        bool changed = false;
-        if (ti_narrow_native_calls(ti, &changed)) return -1;
-        if (!changed) break;
-        if (ti_find_facts(ti)) return -1;
-    }
-    return 0;
+    return narrow_callees(ti);
 }
 
 /* Rounds over the function (and the other functions of its recursion cycle, cycle.c) until no

@@ -20,25 +20,40 @@
 #include <string.h>
 
 enum { CHASE_DEPTH = 8 };   /* variables copied into variables: how far to follow them */
+enum { ANY_DTYPE = -2 };     /* a compiled callee's int result while ti->guess_calls: whatever the
+                              * other stores to its variable say (calls.c, ti_narrow_native_calls) */
 
 static int scalar_dtype(TypeInfo *ti, int v, int depth);
 
 /* The dtype every store to variable `var` gives it, -1 when they differ or one is not a NumPy
- * scalar. */
+ * scalar (ANY_DTYPE stores agree with any; all of them: ANY_DTYPE). */
 static int variable_dtype(TypeInfo *ti, int var, int depth) {
     Function *fn = ti->fn;
     int dt = -1;
+    bool any = false;
     for (int bi = 0; bi < fn->nblocks; bi++) {
         Block *b = fn->blocks[bi];
         for (int k = 0; k < b->ninstrs; k++) {
             Instr *s = b->instrs[k];
             if (s->op != IR_STOREVAR || s->imm != var) continue;
             int d = scalar_dtype(ti, s->args[0], depth + 1);
+            if (d == ANY_DTYPE) {
+                any = true;
+                continue;
+            }
             if (d < 0 || (dt >= 0 && d != dt)) return -1;
             dt = d;
         }
     }
-    return dt;
+    return dt < 0 && any ? ANY_DTYPE : dt;
+}
+
+/* What a compiled callee's result (item k of its tuple, or k -1) is as a NumPy scalar: the narrow
+ * int dtype it reports, else while guessing ANY_DTYPE for an int. */
+static int callee_dtype(TypeInfo *ti, const CallInfo *ci, int k, const Type *t) {
+    unsigned char d = k < 0 ? ci->ret_narrow : k < TI_NARROW_ITEMS ? ci->ret_narrow_items[k] : 0;
+    if (d) return d - 1;
+    return ti->guess_calls && t == ty_int64 ? ANY_DTYPE : -1;
 }
 
 static int array_dtype(const Type *t) { return t && t->kind == TY_ARRAY ? t->dtype : -1; }
@@ -94,14 +109,17 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
         if (ti->argdt && in->imm < ti->nargs) dt = ti->argdt[in->imm];
         break;
     case IR_COPY: dt = scalar_dtype(ti, in->args[0], depth + 1); break;
-    case IR_UNPACK: {   /* x, y = a[i], b[i] */
+    case IR_UNPACK: {   /* x, y = a[i], b[i]; lo, hi = sort2(a[i], b[i]) */
         Instr *src = ti->fn->instrs[in->args[0]];
+        const CallInfo *ci = src->op == IR_CALL ? ti->calls[src->id] : NULL;
         if (src->op == IR_TUPLE && in->imm < src->nargs) dt = scalar_dtype(ti, src->args[in->imm], depth + 1);
+        else if (ci && ci->kind == CALL_NATIVE) dt = callee_dtype(ti, ci, (int)in->imm, t);
         break;
     }
     case IR_CALL: {   /* np.float32(x); a NumPy function's bool (np.isnan(x) is an np.bool_); a reduction */
         const CallInfo *ci = ti->calls[in->id];
-        if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
+        if (ci && ci->kind == CALL_NATIVE) dt = callee_dtype(ti, ci, -1, t);   /* g(a[i]) of a uint8 a: an np.uint8 */
+        else if (ci && ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) dt = ci->dtype;
         else if (ci && ci->kind == CALL_BUILTIN && ti_is_numpy_builtin(ci->builtin) && t == ty_bool) dt = DT_BOOL;
         else if (ci && ci->kind == CALL_BUILTIN && (ci->builtin == BI_MIN || ci->builtin == BI_MAX) && in->nargs >= 3 &&
                  !in->nkw) {   /* max(a[i], b[i]) of two np.uint8 is one, of a uint8 and a uint16 a uint16 */
@@ -146,10 +164,46 @@ static int scalar_dtype(TypeInfo *ti, int v, int depth) {
     }
     /* the value's type must be the canonical one of that dtype (an element of a 2-d array
      * indexed by one int is a row, not a scalar) */
+    if (dt == ANY_DTYPE) return dt;
     return dt >= 0 && ty_scalar_of(dt) == t ? dt : -1;
 }
 
-int ti_numpy_scalar_dtype(TypeInfo *ti, int v) { return scalar_dtype(ti, v, 0); }
+int ti_numpy_scalar_dtype(TypeInfo *ti, int v) {
+    int dt = scalar_dtype(ti, v, 0);
+    return dt >= 0 ? dt : -1;
+}
+
+static bool narrow_int(int dt) { return dt >= 0 && (ty_dtypes[dt].kind == 'i' || ty_dtypes[dt].kind == 'u') && ty_dtypes[dt].size < 8; }
+
+/* The narrow int dtype (int8 ... uint32) every return of value v gives, or of item k of the tuple
+ * it returns (k >= 0: a tuple written in the return); -1 where they differ or one is not. */
+static int returned_narrow(TypeInfo *ti, int k) {
+    Function *fn = ti->fn;
+    int dt = -1;
+    for (int v = 0; v < fn->ninstrs; v++) {
+        Instr *in = fn->instrs[v];
+        if (!in || in->op != IR_RETURN) continue;
+        Instr *r = fn->instrs[in->args[0]];
+        while (r->op == IR_COPY) r = fn->instrs[r->args[0]];
+        if (k >= 0 && (r->op != IR_TUPLE || k >= r->nargs)) return -1;
+        int d = ti_numpy_scalar_dtype(ti, k >= 0 ? r->args[k] : r->id);
+        if (!narrow_int(d) || (dt >= 0 && d != dt)) return -1;
+        dt = d;
+    }
+    return dt;
+}
+
+/* What compiled callers take the function's result for (ci->ret_narrow): 1 + the narrow int
+ * dtype every return gives (min(a[i], b[i]) of uint8 arrays: an np.uint8), else 0; items[k]
+ * likewise for item k of a tuple it returns. */
+int ti_returns_narrow(TypeInfo *ti, unsigned char items[TI_NARROW_ITEMS]) {
+    memset(items, 0, TI_NARROW_ITEMS);
+    const Type *r = ti->ret;
+    if (r && r->kind == TY_TUPLE)
+        for (int k = 0; k < r->n && k < TI_NARROW_ITEMS; k++)
+            items[k] = r->elems[k] == ty_int64 ? (unsigned char)(returned_narrow(ti, k) + 1) : 0;
+    return r == ty_int64 ? returned_narrow(ti, -1) + 1 : 0;
+}
 
 /* The type value v takes part in an array operation's dtype promotion with: a NumPy scalar
  * (b64[0], np.int64(x), a.sum()) is strong, as a 0-d array of its dtype (NumPy 2, and Numba:

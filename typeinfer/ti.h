@@ -44,6 +44,7 @@ typedef enum {
 } CallKind;
 
 enum { ARG_STAR = -3 };
+enum { TI_NARROW_ITEMS = 16 };   /* the tuple items whose narrow int dtypes a callee reports */
 typedef struct CallInfo {
     CallKind kind;
     int builtin;                 /* BI_* for CALL_BUILTIN; a METHOD_* for methods */
@@ -61,6 +62,8 @@ typedef struct CallInfo {
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
     bool ret_f32;                /* CALL_NATIVE: the callee returns a float32 value (facts.c) */
     uint64_t ret_f32_items;      /* CALL_NATIVE: bit k, item k of the tuple it returns is a float32 */
+    unsigned char ret_narrow;    /* CALL_NATIVE: 1 + the narrow int dtype of what it returns (an np.uint8), 0 none */
+    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* likewise per item of the tuple it returns */
     bool raises_refs;            /* CALL_NATIVE: an exception it raises may hold strings (Callee) */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
@@ -97,6 +100,8 @@ typedef struct Callee {
     PyObject *py_func;
     bool ret_f32;                /* out: it returns a float32 value (a float64 type: ti_returns_f32) */
     uint64_t ret_f32_items;      /* out: bit k, item k of the tuple it returns is a float32 (ti_returns_f32_items) */
+    unsigned char ret_narrow;    /* out: 1 + the narrow int dtype of what it returns, 0 none (ti_returns_narrow) */
+    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* out: likewise per item of the tuple it returns */
     bool raises_refs;            /* out: an exception leaving it may hold strings (cg_frame_may_raise_strings) */
     bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
     Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
@@ -188,6 +193,8 @@ struct TypeInfo {
     ParLoop **parloops;           /* the prange loops to run in parallel (parallel=True) */
     int nparloops;
     bool *f32;                    /* per value id: a float32 scalar held as a float64 (facts.c) */
+    bool guess_calls;             /* facts and NumPy scalar dtypes take compiled callees' results to be as
+                                   * narrow as the values they are given (ti_narrow_native_calls) */
     bool *c64;                    /* per value id: a complex64 scalar held as a complex128 (facts.c) */
     bool *int16;                  /* per value id: an int Numba types int8, uint8 or int16 (facts.c), or NULL */
     bool *nonneg;                 /* per value id: an int known to be >= 0 (facts.c) */
@@ -261,7 +268,7 @@ int ti_class_builtin(TypeInfo *ti, Instr *in, int bid, const Type **args, int na
 int ti_type_receiver_call(TypeInfo *ti, Instr *in, PyObject *d, int recv_id, const Type *recv, const int *arg_ids,
                           const Type **args, int nargs, int nkw);
 int ti_type_dispatcher_call(TypeInfo *ti, Instr *in, PyObject *d, const Type **args);
-int ti_narrow_native_calls(TypeInfo *ti, bool *changed);   /* float32 arguments: callees for float32 (calls.c) */
+int ti_narrow_native_calls(TypeInfo *ti, bool canonical, bool *changed);   /* float32 and narrow int arguments: callees for them (calls.c) */
 bool ti_returns_f32(TypeInfo *ti);   /* every value it returns is a float32 (facts.c) */
 uint64_t ti_returns_f32_items(TypeInfo *ti);   /* the float32 items of the tuple it returns, bit per item */
 const Type *ti_return_type(TypeInfo *ti);   /* ti->ret, a list of float32 values named list(float32) (facts.c) */
@@ -335,6 +342,7 @@ int ti_scalarize_zerod(TypeInfo *ti);         /* 1: 0-d operands read as element
 
 /* npscalar.c: the NumPy scalar type of a value (np.full(3, a[0]) of an int8 a is int8) */
 int ti_whole_reduction_dtype(const CallInfo *ci);   /* a.sum(), np.nanmax(a), np.dot(x, y): its NumPy scalar DT_*, else -1 */
+int ti_returns_narrow(TypeInfo *ti, unsigned char items[TI_NARROW_ITEMS]);   /* 1 + the narrow int dtype it returns (npscalar.c) */
 int ti_numpy_scalar_dtype(TypeInfo *ti, int v);   /* value v: an element of an array of that DT_*, np.float32(x)...; -1: a Python scalar */
 const Type *ti_promotion_type(TypeInfo *ti, int v);   /* a NumPy scalar as a strong 0-d array, for dtype promotion */
 int ti_literal_dtype(TypeInfo *ti, int v, int dflt);   /* np.array of tuple/list literal v: its leaves' dtypes promoted, else dflt */
