@@ -51,6 +51,32 @@ def test_reading_global_arrays():
     assert njit(iterate)() == iterate() == 4 + 3
 
 
+TABLES = (np.arange(4.0), (np.ones((2, 2), np.int32), 7))   # arrays in a (nested) tuple
+SAME = (np.arange(3), np.arange(3) * 2)
+KINDS = (impl.types.int64, impl.types.float64)   # Numba's docs: Dict.empty(*kv_ty)
+DTYPES = (np.float32, np.int16)
+
+
+def from_tables(i):
+    s = 0
+    for a in SAME:
+        s += a[i]
+    return TABLES[0][i] + TABLES[1][0][1, 1] + TABLES[1][1] + s
+
+
+def dict_of_kinds():
+    d = impl.typed.Dict.empty(*KINDS)
+    d[1] = 2.5
+    return d[1], np.zeros(2, DTYPES[0]), np.ones(2, dtype=DTYPES[1]).sum()
+
+
+def test_tuples_of_arrays_and_types():
+    f = njit(from_tables)
+    assert [f(i) for i in range(3)] == [from_tables(i) for i in range(3)]
+    r = njit(dict_of_kinds)()
+    assert r[0] == 2.5 and r[1].dtype == np.float32 and r[2] == 2
+
+
 @pytest.mark.skipif(ON_NUMBA, reason="numba returns the global array object itself, shared and writeable")
 def test_returning_a_global_array_gives_a_copy():
     r = njit(lambda: TABLE)()

@@ -100,26 +100,62 @@ static bool freeze(TypeInfo *ti, Instr *in, PyObject *v) {
     return true;
 }
 
-/* The type of a tuple of compiled functions and frozen values (nested tuples of them too), with
- * at least one function; NULL for any other tuple. */
-static const Type *function_tuple(TypeInfo *ti, PyObject *obj, int depth) {
+/* The type a tuple global element `x` has when it is a compiled function, a type (types.int64,
+ * np.float32) or an array, and in *frozen what lowering reads of it (an array: its C-order bytes
+ * and shape, as a global array's); NULL for anything else. */
+static const Type *object_tuple(TypeInfo *ti, PyObject *obj, int depth, PyObject **frozen);
+
+static const Type *tuple_object(TypeInfo *ti, PyObject *x, int depth, PyObject **frozen) {
+    *frozen = NULL;
+    if (ti->host->is_dispatcher(x)) return ctx_keep(ti->fn->ctx, x) ? ty_object(TY_DISPATCHER, x, 0) : NULL;
+    if (PyTuple_Check(x)) return object_tuple(ti, x, depth + 1, frozen);
+    if (!PyType_Check(x) && PyObject_HasAttrString(x, "_ember_typeref"))   /* (types.float64[:], ListType(...)) */
+        return ctx_keep(ti->fn->ctx, x) ? ty_object(TY_TYPEREF, x, 0) : NULL;
+    int dt = rt_dtype_of_type_object(x);   /* types.int64 as np.int64 */
+    if (dt < 0 && PyType_Check(x) && !strncmp(((PyTypeObject *)x)->tp_name, "numpy.", 6)) dt = rt_dtype_of_object(x);
+    if (dt >= 0) return ty_dtype(dt);
+    const Type *at = PyType_Check(x) ? NULL : rt_typeof(x);
+    PyErr_Clear();
+    if (!at || at->kind != TY_ARRAY) return NULL;
+    PyObject *bytes = PyObject_CallMethod(x, "tobytes", NULL);   /* C order, whatever its strides */
+    PyObject *shape = bytes ? PyObject_GetAttrString(x, "shape") : NULL;
+    *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
+    Py_XDECREF(bytes);
+    Py_XDECREF(shape);
+    PyErr_Clear();
+    return *frozen ? ty_array_full(at->dtype, at->ndim, 'C', true, false) : NULL;
+}
+
+/* The type of a tuple of compiled functions, types and arrays, and frozen values (nested tuples
+ * of them too), with at least one of the first three (RULES = (r1, r2), kv_ty = (types.int64,
+ * types.unicode_type) for Dict.empty(*kv_ty), TABLES = (a, b)), and in *frozen (a new
+ * reference) the tuple lowering reads, each array in it as (bytes, shape); NULL for any other. */
+static const Type *object_tuple(TypeInfo *ti, PyObject *obj, int depth, PyObject **frozen) {
     Py_ssize_t n = PyTuple_GET_SIZE(obj);
     const Type *elems[64];
     bool any = false;
+    *frozen = NULL;
     if (n > 64 || depth > 8) return NULL;
+    PyObject *mirror = PyTuple_New(n);
+    if (!mirror) return PyErr_Clear(), NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *x = PyTuple_GET_ITEM(obj, i);
-        const Type *f = ti->host->is_dispatcher(x) ? ty_object(TY_DISPATCHER, x, 0)
-                      : PyTuple_Check(x) ? function_tuple(ti, x, depth + 1) : NULL;
+        PyObject *x = PyTuple_GET_ITEM(obj, i), *fx;
+        const Type *f = tuple_object(ti, x, depth, &fx);
         if (f) {
-            if (f->kind == TY_DISPATCHER && !ctx_keep(ti->fn->ctx, x)) return NULL;   /* (its type does not hold it) */
             elems[i] = f;
             any = true;
         } else if (!is_frozen_value(x) || !(elems[i] = PyUnicode_Check(x) ? ty_str : ty_typeof(x))) {
+            Py_DECREF(mirror);
             return NULL;
         }
+        PyTuple_SET_ITEM(mirror, i, fx ? fx : Py_NewRef(x));
     }
-    return any ? ty_tuple((int)n, elems) : NULL;
+    if (!any) {
+        Py_DECREF(mirror);
+        return NULL;
+    }
+    *frozen = mirror;
+    return ty_tuple((int)n, elems);
 }
 
 /* ember.config (numba.config under `import ember as numba`): read in compiled code as a module,
@@ -232,11 +268,9 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
     if (PyFunction_Check(obj))
         return UNSUP(in, "cannot call the plain Python function '%s' from compiled code; "
                          "decorate it with @njit", name), NULL;
-    const Type *ft = PyTuple_Check(obj) ? function_tuple(ti, obj, 0) : NULL;
-    if (ft) {   /* RULES = (r1, r2): compiled functions (and constants) in a tuple, each known by its type */
-        ti->frozen[in->id] = obj;   /* (the global's owner keeps it through the compile, as a frozen tuple's) */
-        return ft;
-    }
+    PyObject *frozen;
+    const Type *ft = PyTuple_Check(obj) ? object_tuple(ti, obj, 0, &frozen) : NULL;
+    if (ft) return freeze(ti, in, frozen) ? ft : NULL;   /* RULES = (r1, r2), kv_ty = (types.int64, types.float64) */
     if (has_overload(obj)) return ty_object(TY_HOOKED, obj, 0);   /* a NumPy function, a ufunc */
     if (!strcmp(Py_TYPE(obj)->tp_name, "numpy.ufunc"))
         return UNSUP(in, "global '%s' is a ufunc compiled code cannot call: it calls NumPy's own ufuncs and "
