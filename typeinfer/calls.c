@@ -1377,6 +1377,14 @@ PyObject *ti_example_value(const Type *t) {
         if (!a) PyErr_Clear();
         return a;
     }
+    case TY_DISPATCHER: case TY_FUNCTION: case TY_INNERFUNC: case TY_CFUNC:   /* a function: its object (map(f, xs)) */
+        return t->obj ? Py_NewRef(t->obj) : NULL;
+    case TY_RANGE: return PyObject_CallFunction((PyObject *)&PyRange_Type, "i", 0);
+    case TY_GENERATOR: case TY_ITER: case TY_ZIP: {   /* an iterator: an empty one */
+        PyObject *e = PyTuple_New(0), *it = e ? PyObject_GetIter(e) : NULL;
+        Py_XDECREF(e);
+        return it;
+    }
     default: return NULL;
     }
 }

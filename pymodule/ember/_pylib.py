@@ -1,6 +1,6 @@
 """Python's own modules in compiled code, from Python implementations: cmath, operator, heapq
-(on lists), random's distributions, choice and shuffle, and the math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum,
-remainder).
+(on lists), random's distributions, choice and shuffle, the math functions with no C lowering (comb, perm, isqrt, lcm, prod, dist, fsum,
+remainder), and the builtins map and filter (generators).
 
 Entries join _nplib's IMPLS (pymodule/driver.c reads both): a call in compiled code to one of
 these objects compiles the implementation here for the call's argument types, as for the NumPy
@@ -605,7 +605,49 @@ def _entry(module, fn, impl):
     return Impl(f"{module}.{name}", _plain(impl))
 
 
-IMPLS = {}
+# ---- map and filter: lazy, as Python's (generators over the iterables) --------------------------
+
+def _map_source(n):
+    names = [f"it{k}" for k in range(n)]
+    items = [f"x{k}" for k in range(n)]
+    loop = f"for {items[0]} in {names[0]}:" if n == 1 else f"for {', '.join(items)} in zip({', '.join(names)}):"
+    return _source_fn("map_", [f"def map_(function, {', '.join(names)}):", f"    {loop}",
+                               f"        yield function({', '.join(items)})"])
+
+
+def _filter(function, iterable):
+    for x in iterable:
+        if function(x):
+            yield x
+
+
+def _filter_none(function, iterable):   # filter(None, xs): the true items
+    for x in iterable:
+        if x:
+            yield x
+
+
+def _source_fn(name, lines):
+    ns = {"__name__": __name__}   # (ember's own: an error in it is reported at the user's call)
+    exec("\n".join(lines), ns)
+    return ns[name]
+
+
+def _map_choose(values, kwnames):
+    if kwnames:
+        _refuse("map()", "keyword arguments")
+    if len(values) < 2:
+        raise TypeError("map() must have at least two arguments.")
+    return _map_source(len(values) - 1)
+
+
+def _filter_choose(values, kwnames):
+    if kwnames or len(values) != 2:
+        raise TypeError(f"filter expected 2 arguments, got {len(values)}")
+    return _filter_none if values[0] is None else _filter
+
+
+IMPLS = {map: Impl("map", _map_choose), filter: Impl("filter", _filter_choose)}
 for _module, _table in (("cmath", _CMATH), ("operator", _OPERATOR), ("math", _MATH), ("heapq", _HEAPQ),
                         ("random", _RANDOM)):
     for _fn, _impl in _table.items():
