@@ -208,6 +208,17 @@ def named_steps_rows(x, mu, sd):
     return clipped.sum(axis=1)
 
 
+def outer_maths(a, b):
+    # maths of each broadcast operand, combined over the outer grid (session 53: NumPy computes
+    # each operand's maths once, a fused loop did it at every element)
+    return np.exp(-a[:, np.newaxis]) * np.cos(b[np.newaxis, :])
+
+
+def scale_columns(x, w):
+    # per-column weights from maths of a 1-d array, broadcast over the rows
+    return x * np.sqrt(w) + np.log1p(w)
+
+
 # small matrices in stacks
 
 
@@ -259,6 +270,9 @@ def make_inputs(quick):
                                                 rng.uniform(0.5, 2.0, 300))),
         # added in session 51
         "log_likelihood": (log_likelihood, (rng.uniform(0.01, 1.0, (400 // s, 2000)), rng.standard_normal((400 // s, 2000)))),
+        # added in session 53
+        "outer_maths": (outer_maths, (rng.standard_normal(1000 // s), rng.standard_normal(800 // s))),
+        "scale_columns": (scale_columns, (rng.standard_normal((2000 // s, 300)), rng.uniform(0.1, 2.0, 300))),
     }
 
 
