@@ -1608,6 +1608,21 @@ static Function *build(Ctx *ctx, PyObject *code_obj, PyObject *globals, PyObject
         st->imm = i < nparams ? i : nlocalsplus - co->co_nfreevars + (i - nparams);   /* the extra ones last */
         st->args[0] = arg->id;
     }
+    for (int j = 0; closure && j < co->co_nfreevars; j++) {   /* a free variable of the Python closure an inner
+                                                                  * function captures: its value, frozen (LOAD_DEREF's) */
+        bool captured = false;
+        for (int k = 0; k < fe->nins && !captured; k++)
+            captured = fe->ins[k].op == PY_LOAD_CLOSURE && fe->ins[k].arg == fe->first_free + j;
+        PyObject *value = captured ? PyCell_GET(PyTuple_GET_ITEM(closure, j)) : NULL;
+        if (!value) continue;
+        Instr *g = emit(fe, start, IR_GLOBAL, 0), *st;
+        if (!g || !ctx_keep(ctx, value)) return NULL;
+        g->obj = value;
+        g->str = fn->varnames[fe->first_free + j];
+        if (!(st = emit(fe, start, IR_STOREVAR, 1))) return NULL;
+        st->imm = fe->first_free + j;
+        st->args[0] = g->id;
+    }
     fe->sp = 0;
     if (emit_jump(fe, start, entry)) return NULL;
     start->planned = start->done = true;

@@ -503,6 +503,22 @@ def test_a_compiled_closure_freezes_its_free_variables():
     assert make(-1, (1, 2))(2) == 0
 
 
+def test_inner_functions_of_a_compiled_closure_see_its_free_variables():
+    # an inner def, a lambda and a comprehension capture the closure's (frozen) variables (they
+    # were untyped variables: 'cannot infer the type of this expression')
+    def make(k, offsets):
+        @njit
+        def f(x):
+            def g(y):
+                return y * k
+            h = lambda y: y + offsets[0]  # noqa: E731
+            return g(x) + h(x), [v * k for v in range(3)]
+        return f
+
+    assert make(3, (1.0, 2.0))(2) == (2 * 3 + 3.0, [0, 3, 6])
+    assert make(-1, (0.5, 0.5))(4) == (-4 + 4.5, [0, -1, -2])
+
+
 # ------------------------------------------------------------------ *args
 
 
