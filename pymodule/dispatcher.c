@@ -364,7 +364,9 @@ static void dispatcher_dealloc(Dispatcher *d) {
     dispatcher_clear(d);
     ty_forget((PyObject *)d);
     for (int i = 0; i < d->nspecs; i++) pm_free_spec(d->specs[i]);
+    for (int i = 0; i < d->nretired; i++) pm_free_spec(d->retired[i]);
     free(d->specs);
+    free(d->retired);
     Py_TYPE(d)->tp_free((PyObject *)d);
 }
 
@@ -542,6 +544,27 @@ static PyObject *m_address(Dispatcher *d, PyObject *name) {
     return p ? PyLong_FromVoidPtr(p) : NULL;
 }
 
+/* recompile(): every specialisation compiled again, as Numba's: globals are frozen when a
+ * function compiles, so one changed since is seen from now on. The old ones are kept (another
+ * thread may be running one) but no longer found; a failing compile leaves the rest retired too,
+ * to be compiled again when called. */
+static PyObject *m_recompile(Dispatcher *d, PyObject *unused) {
+    int n = d->nspecs;
+    if (!n) Py_RETURN_NONE;
+    Spec **grown = realloc(d->retired, sizeof(Spec *) * (size_t)(d->nretired + n));
+    if (!grown) return PyErr_NoMemory();
+    d->retired = grown;
+    Spec **old = d->retired + d->nretired;
+    memcpy(old, d->specs, sizeof(Spec *) * (size_t)n);
+    d->nretired += n;
+    d->nspecs = 0;
+    for (int i = 0; i < n; i++) {
+        Spec *s = old[i];
+        if (!pm_compile(d, s->args, s->nargs, s->is_explicit ? s->sig_ret : NULL, s->is_explicit, true)) return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *m_compile_signatures(Dispatcher *d, PyObject *sigs) {
     if (compile_signatures(d, sigs)) return NULL;
     Py_RETURN_NONE;
@@ -560,6 +583,7 @@ static PyMethodDef dispatcher_methods[] = {
     {"disable_compile", (PyCFunction)(void (*)(void))m_disable_compile, METH_FASTCALL,
      "Compile no new specialisations (val=True, the default), or again (False)."},
     {"compile", (PyCFunction)m_compile, METH_O, "Compile for a signature (a string or ember.types object) now."},
+    {"recompile", (PyCFunction)m_recompile, METH_NOARGS, "Compile every specialisation again (globals as they are now)."},
     {"_export", (PyCFunction)m_export, METH_O, "Compile a signature for an AOT module: its object code and types."},
     {"_compile_signatures", (PyCFunction)m_compile_signatures, METH_O,
      "Compile signature strings as the decorator's: the dispatcher then compiles no others."},

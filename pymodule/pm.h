@@ -50,6 +50,9 @@ typedef struct Dispatcher {
     Spec **specs;          /* the signature cache: added to under the compile lock, read with
                               the GIL; freed, code included, when the Dispatcher is (dispatcher.c) */
     int nspecs, capspecs;
+    Spec **retired;        /* specialisations recompile() replaced: another thread may still run one; freed
+                              with the Dispatcher */
+    int nretired;
     bool lazy;             /* compile on a miss (no explicit signatures given) */
     bool nogil;
     bool must_bind;        /* the function has *args or keyword-only parameters: every call binds */

@@ -455,6 +455,36 @@ def test_disable_compile_stops_new_specialisations():
     assert len(f.signatures) == 2
 
 
+SCALE = 2.0
+
+
+def scaled(x):
+    return x * SCALE
+
+
+def test_recompile_sees_changed_globals():
+    # globals are frozen when a function compiles; recompile() compiles every specialisation
+    # again (lazy and explicit ones), as Numba's
+    global SCALE
+    f = njit(scaled)
+    g = njit("float64(float64)")(scaled)
+    try:
+        assert f(1.0) == 2.0 and f(3) == 6.0 and g(1.0) == 2.0
+        SCALE = 5.0
+        assert f(1.0) == 2.0
+        f.recompile()
+        g.recompile()
+        assert f(1.0) == 5.0 and f(3) == 15.0 and g(1.0) == 5.0
+        assert len(f.signatures) == 2 and len(g.signatures) == 1
+    finally:
+        SCALE = 2.0
+
+
+def test_config_names_numba_code_reads():
+    assert isinstance(impl.config.CACHE_DIR, str)
+    assert impl.config.DEBUG in (0, 1)
+
+
 def test_signature_strings_with_type_constructors():
     # Numba evaluates a signature string in its types namespace: its constructors are calls
     import numpy as np

@@ -62,6 +62,8 @@ class _Config:
         self.NUMBA_DEFAULT_NUM_THREADS = _cpu_count()   # whatever EMBER_NUM_THREADS says
         self.NUMBA_NUM_THREADS = self.NUM_THREADS = _parallel_info()["max_threads"]   # EMBER_NUM_THREADS
         self.THREADING_LAYER = _parallel_info()["backend"]
+        self.CACHE_DIR = env.get("EMBER_CACHE_DIR", env.get("NUMBA_CACHE_DIR", ""))   # ("": next to the source)
+        self.DEBUG = int(env.get("EMBER_DEBUG", env.get("NUMBA_DEBUG", "0")) not in ("", "0"))
 
 
 def _cpu_count():

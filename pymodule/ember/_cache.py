@@ -14,8 +14,9 @@ it), its symbol and its return type. It is named by a key over everything that c
     cell X     the same for each closure variable
 
 Nothing is compared by time stamp, so an entry is never stale: a different key is a different
-file. Files live in __pycache__ next to the source (EMBER_CACHE_DIR overrides; a directory that
-cannot be written falls back to the user's cache directory), one per specialisation:
+file. Files live in __pycache__ next to the source (EMBER_CACHE_DIR, else NUMBA_CACHE_DIR,
+overrides; a directory that cannot be written falls back to the user's cache directory), one per
+specialisation:
 
     __pycache__/kernels.saxpy-3f9c...e1.ember
 
@@ -249,7 +250,7 @@ def _has_file(func):
 
 
 def _directory(func):
-    override = os.environ.get("EMBER_CACHE_DIR")
+    override = os.environ.get("EMBER_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     if override:
         return override
     src = func.__code__.co_filename
