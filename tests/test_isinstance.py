@@ -61,3 +61,45 @@ def test_unsupported_classes_are_located_errors():
 
     with pytest.raises(ember.errors.EmberError, match="test_isinstance.py"):
         ember.njit(custom)(1)
+
+
+def numpy_classes(a, x):
+    e = a[0]   # an element: the array's NumPy scalar type, as Numba types it
+    return (isinstance(e, np.float32), isinstance(e, np.float64), isinstance(e, np.int8),
+            isinstance(x, np.int64), isinstance(x, (np.float32, np.int64)))
+
+
+def test_numpy_scalar_classes_as_numba_types_the_value():
+    f = ember.njit(numpy_classes)
+    assert f(np.ones(2, np.float32), 3) == (True, False, False, True, True)
+    assert f(np.ones(2), 3) == (False, True, False, True, True)
+    assert f(np.ones(2, np.int8), 2.5) == (False, False, True, False, False)
+
+
+def typed_kinds(x):
+    if isinstance(x, ember.typed.List):
+        return 1
+    if isinstance(x, ember.typed.Dict):
+        return 2
+    return 0
+
+
+def test_typed_containers():
+    f = ember.njit(typed_kinds)
+    assert f(ember.typed.List([1, 2])) == 1
+    assert f(ember.typed.Dict.empty(ember.types.int64, ember.types.float64)) == 2
+    assert f([1, 2]) == 0 and f(3) == 0
+
+
+def unrolled(scale):
+    acc = 0.0
+    for v in ember.literal_unroll((np.float64(3), "abc", np.int8(2))):   # built at run time
+        if isinstance(v, str):
+            acc += len(v)   # types only for the string: the other copies prune it
+        else:
+            acc += v * scale
+    return acc
+
+
+def test_literal_unroll_prunes_on_numpy_scalars():
+    assert ember.njit(unrolled)(2.0) == unrolled(2.0) == 13.0

@@ -1,7 +1,8 @@
 /* isinstance.c: isinstance(x, C) decided at compile time from x's type, as Numba does.
  *
  * Requires: a typed argument and a class frozen as a global (int float bool complex str list
- * dict set tuple np.ndarray, a jitclass, or a tuple of these).
+ * dict set tuple np.ndarray, a NumPy scalar type (np.float32, np.integer: as Numba types the
+ * value), typed.List, typed.Dict, a jitclass, or a tuple of these).
  * Produces: the answer, a constant bool (the lowering emits it; ti->frozen holds it). Where the
  * test is an `if` on a parameter, prune.c keeps the branch it takes before typing, so the other
  * branch may hold code that only types for other arguments (Numba's generic functions).
@@ -36,7 +37,41 @@ static int decide_one(const Type *t, PyObject *cls) {
     if (!strcmp(c->tp_name, ndarray_name)) return t->kind == TY_ARRAY;
     if (c == Py_TYPE(Py_None)) return t->kind == TY_NONE;
     if (ty_class_of(cls)) return t->kind == TY_CLASS && t->nullable ? -1 : t->kind == TY_CLASS && t->obj == cls;   /* a jitclass */
+    if (!strcmp(c->tp_name, "ember.typed.List")) return t->kind == TY_LIST && t->typed;
+    if (!strcmp(c->tp_name, "ember.typed.Dict")) return t->kind == TY_DICT && t->typed && !t->attr;
     return -1;
+}
+
+/* isinstance(x, np.float64), (x, np.integer): the scalar type of NumPy's that x is to Numba (an
+ * element of a float32 array an np.float32, a Python float an np.float64), against a NumPy scalar
+ * class or an abstract one; -1 for another class or a value that is no number. */
+static int decide_numpy_scalar(TypeInfo *ti, int v, const Type *t, PyObject *cls) {
+    if (!PyType_Check(cls) || strncmp(((PyTypeObject *)cls)->tp_name, "numpy.", 6) || !ty_is_number(t)) return -1;
+    int dt = ti_numpy_scalar_dtype(ti, v);
+    if (dt < 0) dt = ty_dtype_of_scalar(t);
+    PyObject *np = dt >= 0 ? PyImport_ImportModule("numpy") : NULL;
+    PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[dt].name) : NULL;
+    PyObject *type = d ? PyObject_GetAttrString(d, "type") : NULL;
+    int r = type ? PyObject_IsSubclass(type, cls) : -1;
+    Py_XDECREF(type);
+    Py_XDECREF(d);
+    Py_XDECREF(np);
+    if (r < 0) PyErr_Clear();
+    return r < 0 ? -1 : r;
+}
+
+static int decide(TypeInfo *ti, int v, const Type *t, PyObject *cls) {
+    if (PyTuple_Check(cls)) {
+        int r = 0;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
+            int one = decide(ti, v, t, PyTuple_GET_ITEM(cls, i));
+            if (one < 0) return one;
+            r |= one;
+        }
+        return r;
+    }
+    int r = decide_one(t, cls);
+    return r == -1 ? decide_numpy_scalar(ti, v, t, cls) : r;
 }
 
 bool ti_is_class_builtin(int bid) {
@@ -60,8 +95,9 @@ int ti_isinstance_decide(const Type *t, PyObject *cls) {
 PyObject *ti_isinstance_class(Function *fn, int value) {
     Instr *c = fn->instrs[value];
     if (c->op == IR_GLOBAL) return c->obj;
-    if (c->op == IR_GETATTR && fn->instrs[c->args[0]]->op == IR_GLOBAL && PyModule_Check(fn->instrs[c->args[0]]->obj)) {
-        PyObject *attr = PyObject_GetAttrString(fn->instrs[c->args[0]]->obj, c->str);   /* np.ndarray */
+    PyObject *mod = c->op == IR_GETATTR ? ti_isinstance_class(fn, c->args[0]) : NULL;
+    if (mod && PyModule_Check(mod)) {   /* np.ndarray, numba.typed.List */
+        PyObject *attr = PyObject_GetAttrString(mod, c->str);
         PyObject *kept = attr ? ctx_keep(fn->ctx, attr) : NULL;
         Py_XDECREF(attr);
         PyErr_Clear();
@@ -86,10 +122,11 @@ PyObject *ti_isinstance_class(Function *fn, int value) {
 int ti_type_isinstance(TypeInfo *ti, Instr *in, const Type **args, int nargs, CallInfo *ci) {
     if (nargs != 2 || in->nkw) return ERR(in, "isinstance() takes 2 positional arguments (%d given)", nargs);
     PyObject *cls = ti_isinstance_class(ti->fn, in->args[2]);
-    int r = cls ? ti_isinstance_decide(args[0], cls) : -1;
+    int r = cls ? decide(ti, in->args[1], args[0], cls) : -1;
     if (r == -1)
         return UNSUP(ti->fn->instrs[in->args[2]], "isinstance() with this class is not supported (int, float, bool, "
-                     "complex, str, list, dict, set, tuple, np.ndarray or a tuple of these are)");
+                     "complex, str, list, dict, set, tuple, np.ndarray, NumPy's scalar types, typed.List, typed.Dict, "
+                     "a jitclass or a tuple of these are)");
     if (r == -2)
         return UNSUP(in, "isinstance() of %s is decided at run time, which is not supported: test `is None` first",
                      args[0]->name);

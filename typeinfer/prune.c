@@ -19,6 +19,7 @@
  */
 #include "ti.h"
 #include "fe.h"
+#include "rt.h"
 #include <string.h>
 
 /* The parameter a value reads: the value is a LOADVAR that only the parameter's own store
@@ -103,7 +104,11 @@ static const Type *fixed_type(TypeInfo *ti, int value, int *visiting, int depth,
                       (name && PyUnicode_Check(name) && !strcmp(PyUnicode_AsUTF8(name), "literal_unroll"));
         Py_XDECREF(name);
         PyErr_Clear();
-        return unroll && x->nargs == 2 && !x->nkw ? fixed_type(ti, x->args[1], visiting, depth + 1, steps) : NULL;
+        if (unroll && x->nargs == 2 && !x->nkw) return fixed_type(ti, x->args[1], visiting, depth + 1, steps);
+        PyObject *cls = x->nargs <= 2 && !x->nkw ? ti_isinstance_class(fn, x->args[0]) : NULL;   /* np.float64(3) */
+        int dt = cls && PyType_Check(cls) && !strncmp(((PyTypeObject *)cls)->tp_name, "numpy.", 6) ? rt_dtype_of_object(cls) : -1;
+        PyErr_Clear();
+        return dt >= 0 ? ty_scalar_of(dt) : NULL;
     }
     case IR_GETITEM: {
         const Type *t = x->nargs == 2 ? fixed_type(ti, x->args[0], visiting, depth + 1, steps) : NULL;
