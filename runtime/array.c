@@ -888,6 +888,9 @@ static void explain_object(PyObject *v, const char *name, char *buf, size_t len)
         snprintf(buf, len, "is an empty typed %s with no %s type yet, %s make it with typed.%s to give it one, "
                  "or add an item first", Py_TYPE(v)->tp_name + 12, Py_TYPE(v)->tp_name[12] == 'L' ? "item" : "key and value",
                  ns, Py_TYPE(v)->tp_name[12] == 'L' ? "List.empty_list(item_type)" : "Dict.empty(key_type, value_type)");
+    else if (!strcmp(Py_TYPE(v)->tp_name, "numpy.datetime64") || !strcmp(Py_TYPE(v)->tp_name, "numpy.timedelta64"))
+        snprintf(buf, len, "is a %s, %s dates and durations are not ember types; pass its count of the unit, "
+                 "%s.astype(np.int64), and convert back after", Py_TYPE(v)->tp_name, ns, name);
     else if (PyFunction_Check(v) || PyCFunction_Check(v))
         snprintf(buf, len, "is a plain Python function, %s Python functions are not taken as arguments; "
                  "pass an @njit function (compiled functions are)", ns);
@@ -950,6 +953,7 @@ const Type *rt_typeof_argument(PyObject *v) {
     PyTypeObject *tp = Py_TYPE(v);
     const Type *st = tp != &PyFloat_Type && tp != &PyLong_Type && numpy_ready() && tp != &PyArray_Type
                    ? numpy_scalar_type(tp) : NULL;   /* (Python's own numbers and arrays go on at once) */
+    if (!st && numpy_ready() && (PyArray_IsScalar(v, Datetime) || PyArray_IsScalar(v, Timedelta))) return NULL;
     if (st) return st;
     if (PyBytes_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', true, false);   /* its bytes, read-only, as Numba's Bytes */
     if (PyByteArray_Check(v)) return ty_array_full(DT_UINT8, 1, 'C', false, false);   /* a bytearray's, writable */
@@ -994,6 +998,7 @@ const Type *rt_typeof(PyObject *v) {
     if (PyArray_Check(v)) return typeof_array((PyArrayObject *)v);
     if (PyArray_IsScalar(v, Void)) return typeof_void(v);
     if (PyArray_IsScalar(v, Bool)) return ty_bool;
+    if (PyArray_IsScalar(v, Datetime) || PyArray_IsScalar(v, Timedelta)) return NULL;   /* (NumPy's integers, but dates) */
     if (PyArray_IsScalar(v, ULongLong) || PyArray_IsScalar(v, ULong)) return ty_uint64;
     if (PyArray_IsScalar(v, Integer)) return ty_int64;
     if (PyArray_IsScalar(v, Floating)) return ty_float64;

@@ -381,6 +381,9 @@ UNSUPPORTED_ARGUMENTS = {
                    r"sub-arrays of records or strings.*x\['field'\]"),
     "datetime": (lambda: _array("M8[ns]"), r"is a datetime64\[ns\] array.*dates and durations.*x\.view\(np\.int64\)"),
     "timedelta": (lambda: _array("m8[s]"), r"is a timedelta64\[s\] array.*x\.view\(np\.int64\)"),
+    "timedelta scalar": (lambda: np.timedelta64(3, "ns"), r"is a numpy\.timedelta64.*dates and durations.*"
+                                                          r"x\.astype\(np\.int64\)"),   # (was taken as the int 3)
+    "datetime scalar": (lambda: np.datetime64("2020-01-01"), r"is a numpy\.datetime64.*x\.astype\(np\.int64\)"),
     "unicode swapped": (lambda: _array(">U4"), r"is an array of strings of dtype >U4.*native byte order.*"
                                                r"x\.astype\('U'\)"),
     "bytes": (lambda: _array("S4"), r"is an array of byte strings \(dtype \|S4\).*not bytes.*x\.astype\(str\)"),
