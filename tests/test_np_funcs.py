@@ -239,7 +239,17 @@ def take_flat(a, i):
     return np.take_along_axis(a, i, None)
 
 
+def take_mid(a, i):
+    return np.take_along_axis(a, i, axis=1)
+
+
 def test_take_along_axis():
+    b = sample("float64", (2, 4, 5), 3)   # a constant axis: one loop nest, the other axes broadcast
+    check(take_mid, b, np.array([[[0, 1, 2, 3, 3]], [[-1, -4, 0, 1, 2]]]))
+    check(take_mid, b[:1], np.array([[[0, 1, 2, 3, 3], [3, 2, 1, 0, -1]], [[1, 1, 1, 1, 1], [0, 0, 0, 0, 0]]]))
+    check(take_mid, b, np.array([[[0], [2]]]))
+    check(take_mid, b, np.array([[[0, 4, 0, 0, 0]]]))    # IndexError: NumPy's message
+    check(take_mid, b, np.array([[[0, -5, 0, 0, 0]]]))
     a = sample("float64", (3, 4), 2)
     check(take_sorted, a)
     check(take_max, a)

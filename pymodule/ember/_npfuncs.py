@@ -327,7 +327,42 @@ def _take_along_source(nd):
     return _source("take_along_axis", lines)
 
 
-def _choose_take_along(values, kwnames):
+def _take_along_const_source(nd, ax):
+    """take_along_axis along a constant axis: one loop nest over the broadcast result, each element
+    read from arr at its index along ax (wrapped, NumPy's IndexError out of range), the other
+    axes broadcast (views, no copies: the lanes were copied, and each indexed into a new array)."""
+    lines = ["def take_along_axis(arr, indices, axis=-1):"]
+    for d in range(nd):
+        lines += [f"    a{d} = arr.shape[{d}]",
+                  f"    i{d} = indices.shape[{d}]"]
+        if d != ax:
+            lines += [f"    if a{d} != i{d} and a{d} != 1 and i{d} != 1:",
+                      "        raise IndexError('shape mismatch: indexing arrays could not be broadcast together')",
+                      f"    s{d} = a{d} if i{d} == 1 else i{d}"]
+        else:
+            lines.append(f"    s{d} = i{d}")
+    sa = ", ".join(f"a{d}" if d == ax else f"s{d}" for d in range(nd))
+    shape = ", ".join(f"s{d}" for d in range(nd))
+    lines += [f"    A = np.broadcast_to(arr, ({sa},))",
+              f"    I = np.broadcast_to(indices, ({shape},))",
+              f"    out = np.empty(({shape},), dtype=arr.dtype)",
+              f"    n = a{ax}"]
+    for d in range(nd):
+        lines.append("    " * (d + 1) + f"for j{d} in range(s{d}):")
+    ind = "    " * (nd + 1)
+    here = ", ".join(f"j{d}" for d in range(nd))
+    src = ", ".join("k" if d == ax else f"j{d}" for d in range(nd))
+    lines += [f"{ind}k = I[{here}]",
+              f"{ind}if k < 0:",
+              f"{ind}    k += n",
+              f"{ind}if k < 0 or k >= n:",
+              f"{ind}    raise IndexError('index ' + str(I[{here}]) + ' is out of bounds for axis {ax} with size ' + str(n))",
+              f"{ind}out[{here}] = A[{src}]",
+              "    return out"]
+    return _source("take_along_axis", lines)
+
+
+def _choose_take_along(values, kwnames, consts=None):
     given = _positional_or_keyword(values, kwnames, ("arr", "indices", "axis"))
     if not {"arr", "indices"} <= set(given) <= {"arr", "indices", "axis"}:
         _refuse("np.take_along_axis", "these arguments")
@@ -341,6 +376,9 @@ def _choose_take_along(values, kwnames):
         raise TypeError("np.take_along_axis: `indices` and `arr` must have the same number of dimensions")
     if arr.ndim == 0 or not isinstance(axis, int):
         _refuse("np.take_along_axis", "a 0-d array or an axis other than an int or None")
+    const = consts[given.index("axis")] if consts is not None and "axis" in given else -1 if "axis" not in given else None
+    if const is not None and -arr.ndim <= const < arr.ndim:   # (out of range: the generic form's AxisError)
+        return _take_along_const_source(arr.ndim, const % arr.ndim)
     return _take_along_source(arr.ndim)
 
 
@@ -2071,7 +2109,7 @@ IMPLS = {
     np.resize: Impl("np.resize", _choose_resize),
     np.trim_zeros: Impl("np.trim_zeros", _choose_trim_zeros),
     np.extract: Impl("np.extract", _choose_extract),
-    np.take_along_axis: Impl("np.take_along_axis", _choose_take_along),
+    np.take_along_axis: ConstImpl("np.take_along_axis", _choose_take_along),
     np.fill_diagonal: Impl("np.fill_diagonal", _choose_fill_diagonal),
     np.gradient: Impl("np.gradient", _choose_gradient),
     np.unwrap: Impl("np.unwrap", _choose_unwrap),
