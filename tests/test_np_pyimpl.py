@@ -143,11 +143,15 @@ def isin_forms(a, t):
     return np.isin(a, t), np.isin(a, t, invert=True), np.isin(a[0], t), np.isin(a[1], t, invert=True)
 
 
-@pytest.mark.parametrize("dtype", ["int64", "float64"])
+@pytest.mark.parametrize("dtype", ["int64", "float64", "int8", "uint16"])
 def test_isin(dtype):
     a = (sample("float64", (3, 4), 5) * 10).astype(dtype)
     check(isin_forms, a, a.ravel()[::3].copy())
     check(isin_forms, a, np.zeros(0, dtype))
+    if dtype != "float64":   # a short range of ints: the table; a wide one: sorting
+        check(isin_forms, a, np.array([1, 3, 3, 7], dtype=dtype))
+        check(isin_forms, a, np.array([0, 1, 100, 120], dtype=dtype))
+        check(isin_forms, a.astype(np.int64), np.array([2, 10**12], dtype=np.int64))
 
 
 def take_forms(a, idx):

@@ -227,6 +227,27 @@ def _isin_array(element, test_elements, assume_unique=False, invert=False):
     return out.reshape(element.shape)
 
 
+def _isin_int_array(element, test_elements, assume_unique=False, invert=False):
+    # ints whose test values span a short range (at most 6 x the sizes, NumPy's own rule for its
+    # table method): a table of flags over the range, one lookup per element; else sorting
+    t = test_elements.ravel()
+    if t.size == 0:
+        return np.full(element.shape, invert)
+    lo = t.min()
+    hi = t.max()
+    if hi - lo > 6 * (element.size + t.size):
+        return _isin_array_c(element, test_elements, assume_unique, invert)
+    table = np.zeros(hi - lo + 1, dtype=np.bool_)
+    for i in range(t.size):
+        table[t[i] - lo] = True
+    e = element.ravel()
+    out = np.empty(e.size, dtype=np.bool_)
+    for i in range(e.size):
+        v = e[i]
+        out[i] = (v >= lo and v <= hi and table[v - lo]) != invert
+    return out.reshape(element.shape)
+
+
 def _isin_scalar(element, test_elements, assume_unique=False, invert=False):
     t = test_elements.ravel()
     for i in range(t.size):
@@ -238,7 +259,10 @@ def _isin_scalar(element, test_elements, assume_unique=False, invert=False):
 def _choose_isin(values, kwnames):
     if len(values) < 2 or not _is_array(values[1]):
         _refuse("np.isin", "test_elements other than an array")
-    return _isin_array if _is_array(values[0]) else _isin_scalar
+    e, t = values[0], values[1]
+    if _is_array(e) and e.dtype.kind in "iu" and e.dtype.kind == t.dtype.kind and "u8" not in (e.dtype.str[1:], t.dtype.str[1:]):
+        return _isin_int_array   # (of one signedness: no uint64 beside int64)
+    return _isin_array if _is_array(e) else _isin_scalar
 
 
 def _take_int(a, indices, axis=None):
@@ -1331,6 +1355,7 @@ ORDER_STATS_KEEPDIMS = {name: Impl(f"np.{name}", lambda v, k, name=name: _choose
 _isclose_c = njit(_isclose)
 _round_float_c = njit(_round_float)
 _nan_to_num_float_c = njit(_nan_to_num_float)
+_isin_array_c = njit(_isin_array)
 _finite_part_c = njit(_finite_part)
 _fix_parts_c = njit(_fix_parts)
 _nan_to_num_complex_c = njit(_nan_to_num_complex_array)
