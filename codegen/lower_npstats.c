@@ -1164,6 +1164,54 @@ static void fill_sparse_body(Lower *L, LLVMValueRef *idx, void *env) {
     LLVMPositionBuilderAtEnd(L->b, next);
 }
 
+/* The sparse fill of a 1-d array by blocks of 16: the block's truths (one vector load and compare
+ * of a C array), a predicted branch past a block with none, and a block with some written as the
+ * dense fill does, each index at the next place and the place advanced by its truth; the last
+ * n % 16 by fill_sparse_body. np.flatnonzero(x > 3.0) of 10^6 normal doubles tested each element
+ * with a branch: 1.5x NumPy's time. */
+static void fill_sparse_blocks(Lower *L, NzEnv *E, LLVMValueRef n) {
+    enum { B = 16 };
+    int dt = E->at->dtype;
+    bool vec = E->at->layout == 'C' && ty_dtypes[dt].kind != 'c';   /* one vector load and compare a block */
+    LoopCtx lc;
+    LLVMValueRef blocks = LLVMBuildSDiv(L->b, n, i64c(L, B), ""), base, t[B], any = LLVMConstInt(L->i1, 0, 0);
+    base = mul(L, cg_loop_begin(L, &lc, blocks), i64c(L, B));
+    if (vec) {
+        LLVMTypeRef et = cg_elem_llvm(L, dt), vt = LLVMVectorType(et, B);
+        LLVMValueRef v = LLVMBuildLoad2(L->b, vt, cg_elem_ptr(L, E->at, E->a, &base), "");
+        LLVMSetAlignment(v, (unsigned)ty_dtypes[dt].size);
+        cg_tbaa(L, v, TBAA_ARRAY_ELEM);
+        LLVMValueRef zero = LLVMConstNull(vt);
+        LLVMValueRef m = ty_dtypes[dt].kind == 'f' ? LLVMBuildFCmp(L->b, LLVMRealUNE, v, zero, "") : LLVMBuildICmp(L->b, LLVMIntNE, v, zero, "");
+        any = LLVMBuildICmp(L->b, LLVMIntNE, LLVMBuildBitCast(L->b, m, LLVMIntTypeInContext(L->c, B), ""),
+                            LLVMConstInt(LLVMIntTypeInContext(L->c, B), 0, 0), "");
+        for (int k = 0; k < B; k++) t[k] = LLVMBuildExtractElement(L->b, m, i64c(L, k), "");
+    }
+    for (int k = 0; k < B && !vec; k++) {
+        LLVMValueRef i = add(L, base, i64c(L, k));
+        t[k] = cg_truth(L, cg_load_elem(L, dt, cg_elem_ptr(L, E->at, E->a, &i)), ty_scalar_of(dt));
+        any = LLVMBuildOr(L->b, any, t[k], "");
+    }
+    LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.block");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.next");
+    cg_br_expect(L, any, false, some, next);
+    LLVMPositionBuilderAtEnd(L->b, some);
+    for (int k = 0; k < B; k++) {
+        LLVMValueRef i = add(L, base, i64c(L, k)), pos = load64(L, L->i64, E->count);
+        write_indices(L, E, &i, i, pos, LLVMBuildICmp(L->b, LLVMIntSLT, pos, E->total, ""));
+        LLVMBuildStore(L->b, add(L, pos, LLVMBuildZExt(L->b, t[k], L->i64, "")), E->count);
+    }
+    LLVMBuildBr(L->b, next);
+    LLVMPositionBuilderAtEnd(L->b, next);
+    cg_loop_end(L, &lc);
+    LLVMValueRef done = mul(L, blocks, i64c(L, B)), rest = LLVMBuildSub(L->b, n, done, "");
+    LLVMBuildStore(L->b, done, E->flat);
+    LoopCtx tail;
+    LLVMValueRef i = add(L, done, cg_loop_begin(L, &tail, rest));
+    fill_sparse_body(L, &i, E);
+    cg_loop_end(L, &tail);
+}
+
 static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const Type **types) {
     const Type *at = types[0], *rt = ci->ret;
     int nd = at->ndim;
@@ -1186,7 +1234,8 @@ static LLVMValueRef np_nonzero(Lower *L, CallInfo *ci, LLVMValueRef *args, const
     LLVMBasicBlockRef filled = LLVMAppendBasicBlockInContext(L->c, L->func, "nz.filled");
     LLVMBuildCondBr(L->b, slt(L, mul(L, n, i64c(L, 16)), size), sparse, dense);
     LLVMPositionBuilderAtEnd(L->b, sparse);
-    cg_loop_nest(L, nd, shape, fill_sparse_body, &E);
+    if (nd == 1) fill_sparse_blocks(L, &E, shape[0]);
+    else cg_loop_nest(L, nd, shape, fill_sparse_body, &E);
     LLVMBuildBr(L->b, filled);
     LLVMPositionBuilderAtEnd(L->b, dense);
     cg_loop_nest(L, nd, shape, fill_body, &E);

@@ -617,7 +617,13 @@ def test_nonzero_fills_without_branches():
     rng = np.random.default_rng(13)
     for a in (rng.random(1001) > 0.8, rng.random((30, 41)) > 0.5, np.zeros(0), np.zeros(5), np.ones(7),
               (rng.random((4, 5, 6)) > 0.3)[:, ::2], rng.integers(0, 3, 100), np.arange(9.0) % 2 == 1,
-              rng.random((3, 7, 500)) > 0.98, (rng.random((200, 33)) > 0.99)[:, ::3], rng.random(1000) > 0.94):
+              rng.random((3, 7, 500)) > 0.98, (rng.random((200, 33)) > 0.99)[:, ::3], rng.random(1000) > 0.94,
+              # sparse 1-d: blocks of 16 tested at once (a vector compare where C-contiguous)
+              rng.random(1003) > 0.99, (rng.random(999) > 0.995)[::-1], rng.random(17) > 0.99,
+              np.where(rng.random(500) > 0.99, rng.standard_normal(500), 0.0), np.array([0.0] * 40 + [np.nan] + [-0.0] * 40),
+              np.where(rng.random(300) > 0.98, rng.integers(1, 9, 300), 0).astype(np.int16),
+              np.where(rng.random(600) > 0.99, 1 + 1j, 0j), (rng.random((2, 800)) > 0.995)[1],
+              (rng.random(3000) > 0.999).view(np.uint8).view(np.bool_)):
         got, want = jit(nonzeros)(a), nonzeros(a)
         assert all(np.array_equal(g, w) for g, w in zip(got[0], want[0]))
         assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
