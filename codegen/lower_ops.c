@@ -113,6 +113,11 @@ static bool nonneg_operand(Lower *L, Instr *in, int op, int k) {
  * the sign fix-up alone where typing knows the operands are >= 0. */
 static LLVMValueRef int_div_mod(Lower *L, LLVMValueRef a, LLVMValueRef b, bool want_mod, Instr *in) {
     int op = want_mod ? IRB_MOD : IRB_FLOORDIV;
+    long long c = LLVMIsAConstantInt(b) ? LLVMConstIntGetSExtValue(b) : 0;
+    if (c > 0 && !(c & (c - 1)))   /* a power of two: Python's floor division is the arithmetic shift, its
+                                    * modulo the low bits (LLVM kept a divide and its sign fix-up where both
+                                    * were taken of one value: (a // 16) * 3 + a % 16 ran 1.35x Numba's time) */
+        return want_mod ? LLVMBuildAnd(L->b, a, i64c(L, c - 1), "") : LLVMBuildAShr(L->b, a, i64c(L, __builtin_ctzll((unsigned long long)c)), "");
     if (nonneg_operand(L, in, op, 1)) return int_div_mod_pos(L, a, b, want_mod, nonneg_operand(L, in, op, 0));
     return int_floordiv_mod(L, a, b, want_mod);
 }

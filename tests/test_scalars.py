@@ -147,6 +147,28 @@ def test_floordiv_mod_by_constants(x):
         assert (math.isnan(g) and math.isnan(w)) or (g == w and math.copysign(1, g) == math.copysign(1, w))
 
 
+def int_by_powers_of_two(x):
+    # constant power-of-two divisors: an arithmetic shift and a mask, Python's signs
+    return x // 1, x % 1, x // 2, x % 2, x // 16, x % 16, (x // 16) * 3 + x % 16, x // 2 ** 62, x % 2 ** 62, x // -4, x % -4
+
+
+@pytest.mark.parametrize("x", [0, 1, -1, 15, 16, 17, -15, -16, -17, 12345678901, -12345678901, INT64_MIN, 2 ** 63 - 1])
+def test_int_floordiv_mod_by_powers_of_two(x):
+    check(int_by_powers_of_two, x, wrap=True)
+
+
+def int_rows_by_sixteen(a):
+    out = np.empty_like(a)
+    for i in range(a.size):
+        out[i] = (a[i] // 16) * 3 + a[i] % 16   # vectorised: shifts and masks
+    return out
+
+
+def test_int_floordiv_mod_by_powers_of_two_in_loops():
+    check(int_rows_by_sixteen, np.arange(-1000, 1000, 7, dtype=np.int64))
+    check(int_rows_by_sixteen, np.array([INT64_MIN, -1, 0, 2 ** 63 - 1], dtype=np.int64))
+
+
 @pytest.mark.parametrize("op", [truediv, floordiv, mod], ids=lambda f: f.__name__)
 @pytest.mark.parametrize(
     "a, b",
