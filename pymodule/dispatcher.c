@@ -382,7 +382,7 @@ static PyObject *signature_list(Dispatcher *d, bool with_ret) {
         for (int k = 0; k < s->nargs; k++) PyTuple_SET_ITEM(names, k, PyUnicode_FromString(s->args[k]->name));
         if (with_ret) {
             const Type *ret = s->sig_ret ? s->sig_ret : s->ret;
-            const char *rname = ret == ty_float64 && s->ret_f32 ? "float32" : ret->name;   /* a32.sum() */
+            const char *rname = ret == ty_float64 && s->ret_facts.f32 ? "float32" : ret->name;   /* a32.sum() */
             t = pm_call("ember.types", "_nopython_signature", "(sN)", rname, names);
         } else {
             t = pm_call("ember.types", "_signature_types", "(N)", names);

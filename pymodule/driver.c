@@ -221,7 +221,7 @@ static Dispatcher *elementwise(Ctx *ctx, Dispatcher *d, const Type **args, int n
     }
     Spec *k = pm_find_spec(d, elems, nargs);
     if (!k && !(k = pm_compile(d, elems, nargs, NULL, false, false))) return NULL;
-    int dt = k->ret == ty_float64 && k->ret_f32 ? DT_FLOAT32 : ty_dtype_of_scalar(k->ret);   /* a float32 loop's */
+    int dt = k->ret == ty_float64 && k->ret_facts.f32 ? DT_FLOAT32 : ty_dtype_of_scalar(k->ret);   /* a float32 loop's */
     if (dt < 0)
         return ctx_error(ctx, DIAG_TYPING, caller, loc, "%s returns %s, not a number, for its elements", qualname,
                          k->ret->name), NULL;
@@ -334,10 +334,7 @@ static int host_compile_callee(Ctx *ctx, PyObject *obj, const Type **args, int n
     out->nparams = s->nargs;
     out->symbol = s->symbol;
     out->bitcode = s->bitcode;
-    out->ret_f32 = s->ret_f32;
-    out->ret_f32_items = s->ret_f32_items;
-    out->ret_narrow = s->ret_narrow;
-    memcpy(out->ret_narrow_items, s->ret_narrow_items, sizeof out->ret_narrow_items);
+    out->ret_facts = s->ret_facts;
     out->raises_refs = s->raises_refs;
     out->py_func = d->py_func;
     return 0;
@@ -840,9 +837,9 @@ Spec *pm_compile(Dispatcher *d, const Type **args, int nargs, const Type *declar
         PyErr_Format(PyExc_RuntimeError, "ember: cannot load the code compiled for %s: %s", qualname, err);
         goto done;
     }
-    spec->ret_f32 = ti_returns_f32(ti);
-    spec->ret_f32_items = ti_returns_f32_items(ti);
-    spec->ret_narrow = (unsigned char)ti_returns_narrow(ti, spec->ret_narrow_items);
+    spec->ret_facts.f32 = ti_returns_f32(ti);
+    spec->ret_facts.f32_items = ti_returns_f32_items(ti);
+    spec->ret_facts.narrow = (unsigned char)ti_returns_narrow(ti, spec->ret_facts.narrow_items);
     spec->raises_refs = res.raises_refs;
     d->compiles++;
     if (pm_add_spec(d, spec)) {

@@ -19,10 +19,7 @@ typedef struct Spec {
     const Type **args;     /* its key: a sized scalar as its TY_NARROW (a signature's uint8) */
     const Type **held;     /* args as the native function takes them (ty_held): what compiled callers pass */
     const Type *ret;
-    bool ret_f32;          /* it returns a float32 value (ti_returns_f32): compiled callers' facts */
-    uint64_t ret_f32_items;   /* bit k: item k of the tuple it returns is a float32 (ti_returns_f32_items) */
-    unsigned char ret_narrow;   /* 1 + the narrow int dtype it returns, 0 none (ti_returns_narrow) */
-    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* likewise per item of the tuple it returns */
+    RetFacts ret_facts;    /* what it returns as float32 and narrow ints: compiled callers' facts */
     bool raises_refs;      /* an exception leaving it may hold strings (CgResult; true where not known) */
     const Type *sig_ret;   /* the return type a signature named (uint8: a TY_NARROW; ret is then int64), else ret */
     RtEntry entry;         /* NULL until its code is loaded (pm_spec_code) */

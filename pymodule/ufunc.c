@@ -192,7 +192,7 @@ static PyObject *m_build_wrapper(PyObject *self, PyObject *args) {
     if (!sym) goto done;
     w.symbol = PyUnicode_AsUTF8(sym);
     if (w.kind == CG_WRAP_UFUNC && w.dtypes[nparams] == -1) {   /* the output: what the kernel returns */
-        w.dtypes[nparams] = s->ret == ty_float64 && s->ret_f32 ? DT_FLOAT32 : ty_dtype_of_scalar(s->ret);   /* f(x32) = x32 * y32: float32 */
+        w.dtypes[nparams] = s->ret == ty_float64 && s->ret_facts.f32 ? DT_FLOAT32 : ty_dtype_of_scalar(s->ret);   /* f(x32) = x32 * y32: float32 */
         if (w.dtypes[nparams] < 0) {
             PyErr_Format(PyExc_TypeError, "%U returns %s for argument types %s: a ufunc's kernel returns a number",
                          ((PyFunctionObject *)d->py_func)->func_qualname, s->ret->name, sigtext);

@@ -741,10 +741,7 @@ static const Type *param_type(Instr *in, CallInfo *ci, int i, const Type **args)
 static void take_callee(CallInfo *ci, const Callee *out) {
     ci->symbol = out->symbol;
     ci->bitcode = out->bitcode;
-    ci->ret_f32 = out->ret_f32;
-    ci->ret_f32_items = out->ret_f32_items;
-    ci->ret_narrow = out->ret_narrow;
-    memcpy(ci->ret_narrow_items, out->ret_narrow_items, sizeof ci->ret_narrow_items);
+    ci->ret_facts = out->ret_facts;
     ci->raises_refs = out->raises_refs;
 }
 

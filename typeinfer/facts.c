@@ -120,7 +120,7 @@ static bool call_f32(Facts *s, Instr *in) {
         (in->nargs == 2 || (in->nargs == 3 && s->val[in->args[2]])) && !in->nkw)
         return f32_dict(s, m->args[0]);   /* d.get(k), d.pop(k, x32) */
     if (ci->kind == CALL_BUILTIN && ci->builtin == METHOD_DTYPE_CONVERT) return ci->dtype == DT_FLOAT32;
-    if (ci->kind == CALL_NATIVE) return (ci->ret_f32 || guessed_f32(s, in)) && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
+    if (ci->kind == CALL_NATIVE) return (ci->ret_facts.f32 || guessed_f32(s, in)) && ti->vtypes[in->id] == ty_float64;   /* g(x32): a float32 */
     if (reduces_f32(ti, ci, in)) return true;
     if (ci->kind == CALL_BUILTIN && ci->builtin == BI_ABS && in->nargs == 2 && !in->nkw &&
         (ti_numpy_scalar_dtype(ti, in->args[1]) == DT_COMPLEX64 || (ti->c64 && ti->c64[in->args[1]])))
@@ -145,7 +145,7 @@ static int dict_of_view(TypeInfo *ti, int v, const char *view) {
 }
 
 /* Whether item k of tuple value `tup` is marked in the table: the tuple written where it is read,
- * a compiled callee's result whose item k it returns float32 (ret_f32_items), or a variable every
+ * a compiled callee's result whose item k it returns float32 (RetFacts.f32_items), or a variable every
  * store to which is one of those with item k marked (t = (a[0], a[1]) then t[0] + t[1], x, y = t,
  * q = pair(x, y) then q[0]). */
 static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
@@ -161,7 +161,7 @@ static bool tuple_item_marked(Facts *s, int tup, int64_t k, bool f32) {
         const CallInfo *ci = s->ti->calls[src->id];
         const Type *t = s->ti->vtypes[src->id];
         if (!f32 || !ci || ci->kind != CALL_NATIVE || k < 0 || k >= 64) return false;
-        return ((ci->ret_f32_items >> k) & 1) || (t && t->kind == TY_TUPLE && k < t->n && t->elems[k] == ty_float64 &&
+        return ((ci->ret_facts.f32_items >> k) & 1) || (t && t->kind == TY_TUPLE && k < t->n && t->elems[k] == ty_float64 &&
                                                   guessed_f32(s, src));
     }
     Instr *st[16];

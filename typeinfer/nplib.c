@@ -43,7 +43,6 @@ int ti_size_ndim(TypeInfo *ti, Instr *in, const Type *t) {
     return ERR(in, "size must be an int or a tuple of ints (got %s)", t->name);
 }
 
-static const char *const P_A[] = {"a", NULL};
 
 /* The argument of parameter `name` (at `pos` when positional, -1: keyword only) of call `in`: its
  * value id (*type its type), or -1 when left out. */
@@ -292,7 +291,6 @@ static int type_norm(TypeInfo *ti, Instr *in, int bid, const char *fname, const 
 }
 
 static int linalg_call(TypeInfo *ti, Instr *in, int bid, const char *fname, const Type **args, int nargs) {
-    CallInfo *ci;
     if (ti_need_blas(ti, in, "np.linalg")) return -1;
     if (bid == BI_LA_NORM) return type_norm(ti, in, bid, fname, args, nargs);
     return ti_type_linalg_call(ti, in, bid, fname, args, nargs);

@@ -51,7 +51,7 @@ static int variable_dtype(TypeInfo *ti, int var, int depth) {
 /* What a compiled callee's result (item k of its tuple, or k -1) is as a NumPy scalar: the narrow
  * int dtype it reports, else while guessing ANY_DTYPE for an int. */
 static int callee_dtype(TypeInfo *ti, const CallInfo *ci, int k, const Type *t) {
-    unsigned char d = k < 0 ? ci->ret_narrow : k < TI_NARROW_ITEMS ? ci->ret_narrow_items[k] : 0;
+    unsigned char d = k < 0 ? ci->ret_facts.narrow : k < TI_NARROW_ITEMS ? ci->ret_facts.narrow_items[k] : 0;
     if (d) return d - 1;
     return ti->guess_calls && t == ty_int64 ? ANY_DTYPE : -1;
 }
@@ -193,7 +193,7 @@ static int returned_narrow(TypeInfo *ti, int k) {
     return dt;
 }
 
-/* What compiled callers take the function's result for (ci->ret_narrow): 1 + the narrow int
+/* What compiled callers take the function's result for (ci->ret_facts.narrow): 1 + the narrow int
  * dtype every return gives (min(a[i], b[i]) of uint8 arrays: an np.uint8), else 0; items[k]
  * likewise for item k of a tuple it returns. */
 int ti_returns_narrow(TypeInfo *ti, unsigned char items[TI_NARROW_ITEMS]) {

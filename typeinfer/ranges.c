@@ -217,7 +217,7 @@ static IntRange meet(IntRange a, IntRange b) {
 
 static IntRange call_range(Ranges *s, Instr *in) {
     const CallInfo *ci = s->ti->calls[in->id];
-    if (ci && ci->kind == CALL_NATIVE && ci->ret_narrow) return dtype_range(ci->ret_narrow - 1);   /* g(a[i]): an np.uint8 */
+    if (ci && ci->kind == CALL_NATIVE && ci->ret_facts.narrow) return dtype_range(ci->ret_facts.narrow - 1);   /* g(a[i]): an np.uint8 */
     if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return unknown;
     if (ci->builtin == METHOD_DTYPE_CONVERT) {   /* np.int8(x) wraps; an int x that fits stays itself */
         IntRange d = dtype_range(ci->dtype), x = in->nargs == 2 ? s->val[in->args[1]] : unknown;
@@ -295,7 +295,7 @@ static IntRange rule(Ranges *s, Instr *in) {
     case IR_UNPACK: {   /* lo, hi = sort2(p, q): the items a compiled callee returns np.uint8 */
         Instr *src = ti->fn->instrs[in->args[0]];
         const CallInfo *ci = src->op == IR_CALL ? ti->calls[src->id] : NULL;
-        unsigned char d = ci && ci->kind == CALL_NATIVE && in->imm < TI_NARROW_ITEMS ? ci->ret_narrow_items[in->imm] : 0;
+        unsigned char d = ci && ci->kind == CALL_NATIVE && in->imm < TI_NARROW_ITEMS ? ci->ret_facts.narrow_items[in->imm] : 0;
         return d ? dtype_range(d - 1) : unknown;
     }
     default: return unknown;

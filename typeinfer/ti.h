@@ -45,6 +45,15 @@ typedef enum {
 
 enum { ARG_STAR = -3 };
 enum { TI_NARROW_ITEMS = 16 };   /* the tuple items whose narrow int dtypes a callee reports */
+
+/* What a compiled function's callers know of the values it returns, beyond their types: the
+ * float32 ones (held as float64s: facts.c) and the narrow ints (NumPy scalars: npscalar.c). */
+typedef struct RetFacts {
+    bool f32;                    /* it returns a float32 value (ti_returns_f32) */
+    uint64_t f32_items;          /* bit k: item k of the tuple it returns is a float32 (ti_returns_f32_items) */
+    unsigned char narrow;        /* 1 + the narrow int dtype of what it returns (an np.uint8), 0 none */
+    unsigned char narrow_items[TI_NARROW_ITEMS];   /* likewise per item of the tuple it returns (ti_returns_narrow) */
+} RetFacts;
 typedef struct CallInfo {
     CallKind kind;
     int builtin;                 /* BI_* for CALL_BUILTIN; a METHOD_* for methods */
@@ -60,10 +69,7 @@ typedef struct CallInfo {
     int nclosure;
     const char *symbol;          /* CALL_NATIVE: the callee's native function */
     PyObject *bitcode;           /* CALL_NATIVE: the callee's LLVM bitcode, for inlining */
-    bool ret_f32;                /* CALL_NATIVE: the callee returns a float32 value (facts.c) */
-    uint64_t ret_f32_items;      /* CALL_NATIVE: bit k, item k of the tuple it returns is a float32 */
-    unsigned char ret_narrow;    /* CALL_NATIVE: 1 + the narrow int dtype of what it returns (an np.uint8), 0 none */
-    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* likewise per item of the tuple it returns */
+    RetFacts ret_facts;          /* CALL_NATIVE: what the callee returns as float32 and narrow ints */
     bool raises_refs;            /* CALL_NATIVE: an exception it raises may hold strings (Callee) */
     TypeInfo *inner;             /* CALL_INNER, CALL_CYCLE: the function called */
     int dtype;                   /* METHOD_DTYPE_CONVERT: the target DT_*; reductions: dtype= or -1;
@@ -98,10 +104,7 @@ typedef struct Callee {
     const char *symbol;
     PyObject *bitcode;           /* borrowed; the driver keeps it alive */
     PyObject *py_func;
-    bool ret_f32;                /* out: it returns a float32 value (a float64 type: ti_returns_f32) */
-    uint64_t ret_f32_items;      /* out: bit k, item k of the tuple it returns is a float32 (ti_returns_f32_items) */
-    unsigned char ret_narrow;    /* out: 1 + the narrow int dtype of what it returns, 0 none (ti_returns_narrow) */
-    unsigned char ret_narrow_items[TI_NARROW_ITEMS];   /* out: likewise per item of the tuple it returns */
+    RetFacts ret_facts;          /* out: what it returns as float32 and narrow ints */
     bool raises_refs;            /* out: an exception leaving it may hold strings (cg_frame_may_raise_strings) */
     bool join_cycle;             /* in: the caller can type a callee that calls back into it (cycle.c) */
     Function *member;            /* out, with 1 returned: the callee calls back into this compile, so it is
