@@ -2924,6 +2924,23 @@ def edit_distance_table(a, b):
 """, lambda small: (_rng(237).integers(0, 4, 9 if small else 700), _rng(238).integers(0, 4, 8 if small else 650)))
 
 
+
+# added in session 53: a chain of equality tests as a value (simplifycfg made it a switch)
+kernel("word_count_bytes", """
+def word_count_bytes(b):
+    n = 0
+    inword = False
+    for i in range(b.shape[0]):
+        ch = b[i]
+        sp = ch == 32 or ch == 10 or ch == 9 or ch == 13
+        if not sp and not inword:
+            n += 1
+        inword = not sp
+    return n
+""", lambda small: (np.where(_rng(239).random(60 if small else 1 << 20) < 0.05, 32,
+                             _rng(240).integers(97, 123, 60 if small else 1 << 20)).astype(np.uint8),))
+
+
 if __name__ == "__main__":
     B.main(kernels=KERNELS, meta_of=META, build_fn=build, doc=__doc__)
 

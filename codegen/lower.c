@@ -1781,8 +1781,71 @@ static void guarded_read(Lower *L, Instr *y) {
  * rule, `c == 3 or (c == 2 and g[i, j])` after a count that read g[i, j], became a switch on c
  * and branches (4.8x numba's time on a 2048x2048 grid). Returns the test block (the side of br
  * that is one), or NULL. */
-static Block *second_test(Lower *L, Instr *br) {
+/* The bool value a BRANCH tests (through its TRUTH), or -1. */
+static int tested_value(Lower *L, Instr *br) {
+    Instr *c = L->fn->instrs[br->args[0]];
+    int v = c->op == IR_TRUTH ? c->args[0] : c->id;
+    return vt(L, v) == ty_bool ? v : -1;
+}
+
+/* Store x (in block t, ending in `end`, entered from BRANCH br) gives o's entry the value tv
+ * (what t's own branch tests, or a chain's last link's value), where br's block gave that entry
+ * the value br tests: `sp = c == 32 or c == 10 or ...` hands the join the test that ended the
+ * chain (True for `or`, False for `and`), which for tests taken as one condition is that
+ * condition (branch_on_both stores it). */
+static bool stores_tested(Lower *L, Instr *x, Instr *br, int tv) {
+    Instr *s2 = last_store(br->block, x->imm);
+    int av = tested_value(L, br);
+    if (x->op != IR_STOREVAR || tv < 0 || av < 0 || x->args[0] != tv || !s2 || s2->args[0] != av) return false;
+    /* a test goes on to o when its value is what the chain gives o (True for `or`, False for
+     * `and`): in `x < y or (y != y and x == x)` the second test gives o False, which the one
+     * condition, True there, is not */
+    Block *t = x->block, *o = br->target[br->target[1] == t ? 0 : 1];
+    Instr *end = t->instrs[t->ninstrs - 1];
+    return end->op != IR_BRANCH || (end->target[0] == o) == (br->target[1] == t);
+}
+
+/* Whether the work of block t (entered only from the block of BRANCH br, t's own last
+ * instruction `end` left out) cannot fail or trap, so that it may run before br's test: numbers
+ * from variables and constants, compared, negated, added, an element read on the way, and the
+ * stack's moves, each store to an entry of br's other target o giving what br's block gave it
+ * (or, `value`, t's own result where br's block gave br's tested value). */
+static bool pure_link(Lower *L, Instr *br, Block *t, Instr *end, int value) {
     Function *fn = L->fn;
+    Block *a = br->block;
+    bool ok = only_from(fn, br, t);   /* a is t's only predecessor */
+    for (int i = 0; i + 1 < t->ninstrs && ok; i++) {
+        Instr *x = t->instrs[i];
+        const Type *xt = L->ti->vtypes[x->id];
+        if (cg_stack_move(fn, x)) {
+            if (x->op == IR_LOADVAR || stores_tested(L, x, br, value)) continue;
+            /* a store to o's entry (a stores those) must give what a gave it; the others
+             * are the entries of t's other target, which o's paths do not read */
+            Instr *src = fn->instrs[x->args[0]], *s2 = last_store(a, x->imm);
+            Instr *s1 = src->op == IR_LOADVAR && cg_stack_move(fn, src) ? last_store(a, src->imm) : NULL;
+            ok = s1 && (!s2 || s1->args[0] == s2->args[0]);
+            continue;
+        }
+        switch (x->op) {
+        case IR_CONST: break;
+        case IR_LOADVAR: ok = !L->ti->maybe_unbound[x->id] && (ty_is_number(xt) || xt->kind == TY_ARRAY); break;
+        case IR_CMP: ok = x->imm <= IRC_GE && ty_is_number(vt(L, x->args[0])) && ty_is_number(vt(L, x->args[1])); break;
+        case IR_TRUTH: ok = ty_is_number(vt(L, x->args[0])); break;
+        case IR_TUPLE: ok = x->imm == 0; break;   /* (an index: read_on_the_way checks its parts) */
+        case IR_GETITEM:   /* an element read on the way here: loaded again, CSE'd */
+            ok = vt(L, x->args[0])->kind == TY_ARRAY && ty_is_number(xt) && read_on_the_way(L, a, t, x);
+            break;
+        case IR_UNOP: ok = (x->imm == IRU_NOT && xt == ty_bool) || (x->imm == IRU_NEG && (xt == ty_int64 || xt == ty_float64)); break;
+        case IR_BINOP:
+            ok = (x->imm == IRB_ADD || x->imm == IRB_SUB || x->imm == IRB_MUL) && (xt == ty_int64 || xt == ty_float64);
+            break;
+        default: ok = false;
+        }
+    }
+    return ok;
+}
+
+static Block *second_test(Lower *L, Instr *br) {
     Block *a = br->block;
     for (int side = 0; side < 2; side++) {
         Block *t = br->target[side], *o = br->target[1 - side];
@@ -1791,38 +1854,25 @@ static Block *second_test(Lower *L, Instr *br) {
             t->handler != a->handler || t->push_exc || o->offset <= a->offset || t->offset <= a->offset ||
             end->target[0]->offset <= t->offset || end->target[1]->offset <= t->offset)
             continue;
-        bool ok = only_from(fn, br, t);   /* a is t's only predecessor */
-        for (int i = 0; i + 1 < t->ninstrs && ok; i++) {
-            Instr *x = t->instrs[i];
-            const Type *xt = L->ti->vtypes[x->id];
-            if (cg_stack_move(fn, x)) {
-                if (x->op == IR_LOADVAR) continue;
-                /* a store to o's entry (a stores those) must give what a gave it; the others
-                 * are the entries of t's other target, which o's paths do not read */
-                Instr *src = fn->instrs[x->args[0]], *s2 = last_store(a, x->imm);
-                Instr *s1 = src->op == IR_LOADVAR && cg_stack_move(fn, src) ? last_store(a, src->imm) : NULL;
-                ok = s1 && (!s2 || s1->args[0] == s2->args[0]);
-                continue;
-            }
-            switch (x->op) {
-            case IR_CONST: break;
-            case IR_LOADVAR: ok = !L->ti->maybe_unbound[x->id] && (ty_is_number(xt) || xt->kind == TY_ARRAY); break;
-            case IR_CMP: ok = x->imm <= IRC_GE && ty_is_number(vt(L, x->args[0])) && ty_is_number(vt(L, x->args[1])); break;
-            case IR_TRUTH: ok = ty_is_number(vt(L, x->args[0])); break;
-            case IR_TUPLE: ok = x->imm == 0; break;   /* (an index: read_on_the_way checks its parts) */
-            case IR_GETITEM:   /* an element read on the way here: loaded again, CSE'd */
-                ok = vt(L, x->args[0])->kind == TY_ARRAY && ty_is_number(xt) && read_on_the_way(L, a, t, x);
-                break;
-            case IR_UNOP: ok = (x->imm == IRU_NOT && xt == ty_bool) || (x->imm == IRU_NEG && (xt == ty_int64 || xt == ty_float64)); break;
-            case IR_BINOP:
-                ok = (x->imm == IRB_ADD || x->imm == IRB_SUB || x->imm == IRB_MUL) && (xt == ty_int64 || xt == ty_float64);
-                break;
-            default: ok = false;
-            }
-        }
-        if (ok) return t;
+        if (pure_link(L, br, t, end, tested_value(L, end))) return t;
     }
     return NULL;
+}
+
+/* The last link of a chain `x = a or b or c` that br (the test before it) leads to on side
+ * `side`: a block that computes the value without a test and jumps to o, br's other target,
+ * whose entry it gives that value (stores_tested); NULL where there is none. *value: the value. */
+static Block *last_link(Lower *L, Instr *br, int side, int *value) {
+    Block *a = br->block, *f = br->target[side], *o = br->target[1 - side];
+    Instr *end = f->ninstrs ? f->instrs[f->ninstrs - 1] : NULL;
+    if (f == a || f == o || !end || end->op != IR_JUMP || end->target[0] != o || f->handler != a->handler || f->push_exc ||
+        o->offset <= f->offset || f->offset <= a->offset)
+        return NULL;
+    for (int i = 0; i + 1 < f->ninstrs; i++) {   /* the value: what f stores where a stored its test */
+        Instr *x = f->instrs[i], *s2 = x->op == IR_STOREVAR && cg_stack_move(L->fn, x) ? last_store(a, x->imm) : NULL;
+        if (s2 && s2->args[0] == tested_value(L, br) && vt(L, x->args[0]) == ty_bool) *value = x->args[0];
+    }
+    return *value >= 0 && pure_link(L, br, f, end, *value) ? f : NULL;
 }
 
 /* ---- two sides that store one element ------------------------------------------------
@@ -1990,26 +2040,68 @@ static int branch_as_store(Lower *L, LLVMValueRef cond, Block *yes, Block *no, B
     return 1;
 }
 
-/* BRANCH br with a second test (above): that test's work here, then one branch on both. */
-static int branch_on_both(Lower *L, Instr *br, Block *t) {
-    Instr *at = L->cur, *end = t->instrs[t->ninstrs - 1];
+/* Block t's work (its last instruction left out) lowered here. */
+static int link_work(Lower *L, Block *t) {
+    Instr *at = L->cur;
     for (int i = 0; i + 1 < t->ninstrs; i++)
         if (lower_instr(L, t->instrs[i])) return -1;
     L->cur = at;
     cg_xwraps_absorbed(L, t);
+    return 0;
+}
+
+/* Each store block t makes of value tv where br's block stored br's tested value: cond instead. */
+static void store_condition(Lower *L, Instr *br, Block *t, int tv, LLVMValueRef cond) {
+    for (int i = 0; i + 1 < t->ninstrs; i++) {
+        Instr *x = t->instrs[i];
+        if (cg_stack_move(L->fn, x) && stores_tested(L, x, br, tv) && L->vars[x->imm]) LLVMBuildStore(L->b, cond, L->vars[x->imm]);
+    }
+}
+
+/* BRANCH br with a second test (above): that test's work here, then one branch on both; the
+ * tests after it in a chain `a or b or c ...` (each leading to br's target o, in the same sense)
+ * join the one condition too, and where the chain ends in a value (`x = a or b or c`) without a
+ * test, that last value: the chain becomes straight-line code, which simplifycfg cannot make a
+ * switch (a chain of branches on `c == 32`, `c == 10`, ... became one, and the loop holding it
+ * stayed scalar: a word count over bytes 917 us, 187 with the tests or-ed by hand). */
+static int branch_on_both(Lower *L, Instr *br, Block *t) {
     /* `a or b`: a true goes to o, else b decides between o and another block; `a and b`: a
-     * false goes to o, else b decides. c2 is made to mean "b says: the other block" for `and`,
-     * "b says: o" for `or`. */
+     * false goes to o, else b decides. Each later test is made to mean "o" for `or`, "the other
+     * block" for `and`. */
     bool is_or = br->target[1] == t;
-    Block *o = br->target[is_or ? 0 : 1];
-    bool o_when_true = end->target[0] == o;
-    Block *other = end->target[o_when_true ? 1 : 0];
-    LLVMValueRef c1 = L->vals[br->args[0]], c2 = L->vals[end->args[0]];
-    if (o_when_true != is_or) c2 = LLVMBuildNot(L->b, c2, "");
-    LLVMValueRef cond = is_or ? LLVMBuildOr(L->b, c1, c2, "either") : LLVMBuildAnd(L->b, c1, c2, "both");
+    Block *o = br->target[is_or ? 0 : 1], *other = NULL;
+    LLVMValueRef cond = L->vals[br->args[0]];
+    Instr *prev = br;
+    for (Block *link = t; link;) {
+        Instr *end = link->instrs[link->ninstrs - 1];
+        if (link_work(L, link)) return -1;
+        bool o_when_true = end->target[0] == o;
+        other = end->target[o_when_true ? 1 : 0];
+        LLVMValueRef c2 = L->vals[end->args[0]];
+        if (o_when_true != is_or) c2 = LLVMBuildNot(L->b, c2, "");
+        cond = is_or ? LLVMBuildOr(L->b, cond, c2, "either") : LLVMBuildAnd(L->b, cond, c2, "both");
+        store_condition(L, prev, link, tested_value(L, end), cond);   /* the join's value: the one condition */
+        prev = end;
+        Block *next = second_test(L, end);
+        int value = -1, side = end->target[0] == other ? 0 : 1;
+        Block *last = next ? NULL : last_link(L, end, side, &value);
+        if (last) {   /* `x = a or b or c`: c's value, no test, then o */
+            if (link_work(L, last)) return -1;
+            LLVMValueRef v = L->vals[value];
+            cond = is_or ? LLVMBuildOr(L->b, cond, v, "either") : LLVMBuildAnd(L->b, cond, v, "both");
+            store_condition(L, end, last, value, cond);
+            LLVMBuildBr(L->b, jump_target(L, br->block, o));
+            return 1;
+        }
+        link = next == other && (end->target[1] == next) == is_or && (next->instrs[next->ninstrs - 1]->target[0] == o ||
+                                                                     next->instrs[next->ninstrs - 1]->target[1] == o)
+             ? next : NULL;
+    }
     Block *yes = is_or ? o : other, *no = is_or ? other : o;
-    int stored = branch_as_store(L, cond, yes, no, br->block, t);
-    if (stored) return stored < 0 ? -1 : 1;
+    if (prev->block == t) {
+        int stored = branch_as_store(L, cond, yes, no, br->block, t);
+        if (stored) return stored < 0 ? -1 : 1;
+    }
     LLVMBuildCondBr(L->b, cond, jump_target(L, br->block, yes), jump_target(L, br->block, no));
     return 1;
 }
