@@ -1779,8 +1779,8 @@ static void guarded_read(Lower *L, Instr *y) {
  * lowered with the first as one condition, `(c == 32) | (c == 10)`, which the vectoriser
  * predicates like any if. So is an element read already on the way (read_on_the_way): Life's
  * rule, `c == 3 or (c == 2 and g[i, j])` after a count that read g[i, j], became a switch on c
- * and branches (4.8x numba's time on a 2048x2048 grid). Returns the test block (the side of br
- * that is one), or NULL. */
+ * and branches (4.8x numba's time on a 2048x2048 grid). */
+
 /* The bool value a BRANCH tests (through its TRUTH), or -1. */
 static int tested_value(Lower *L, Instr *br) {
     Instr *c = L->fn->instrs[br->args[0]];
@@ -1845,6 +1845,7 @@ static bool pure_link(Lower *L, Instr *br, Block *t, Instr *end, int value) {
     return ok;
 }
 
+/* The side of br that is a second test (above): the test block, or NULL. */
 static Block *second_test(Lower *L, Instr *br) {
     Block *a = br->block;
     for (int side = 0; side < 2; side++) {
@@ -2093,9 +2094,7 @@ static int branch_on_both(Lower *L, Instr *br, Block *t) {
             LLVMBuildBr(L->b, jump_target(L, br->block, o));
             return 1;
         }
-        link = next == other && (end->target[1] == next) == is_or && (next->instrs[next->ninstrs - 1]->target[0] == o ||
-                                                                     next->instrs[next->ninstrs - 1]->target[1] == o)
-             ? next : NULL;
+        link = next == other && o_when_true == is_or ? next : NULL;   /* (second_test: next's test leads to o too) */
     }
     Block *yes = is_or ? o : other, *no = is_or ? other : o;
     if (prev->block == t) {

@@ -593,12 +593,25 @@ static uint64_t varying_dims(Lower *L, int v, int depth) {
     return d;
 }
 
-/* Does v's expression (v and what is fused into it) call maths functions or divide? */
+static const Type *operand_type(Lower *L, int id);
+
+/* Does elementwise instruction `in` call a maths function on each element (exp, log, sin, a float
+ * power, ...), not an instruction (sqrt, fabs, floor, min and max, fma)? */
+static bool maths_call(Lower *L, Instr *in) {
+    static const char *instructions[] = {"llvm.sqrt.", "llvm.fabs.", "llvm.floor.", "llvm.ceil.", "llvm.trunc.",
+                                         "llvm.rint.", "llvm.nearbyint.", "llvm.round", "llvm.copysign.",
+                                         "llvm.minnum.", "llvm.maxnum.", "llvm.minimum.", "llvm.maximum.", "llvm.fma."};
+    CallInfo *ci = in->op == IR_CALL ? L->ti->calls[in->id] : NULL;
+    const char *f = ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT ? ti_builtins[ci->builtin].lowering : NULL;
+    bool call = f != NULL;
+    for (size_t k = 0; call && k < sizeof instructions / sizeof instructions[0]; k++)
+        call = strncmp(f, instructions[k], strlen(instructions[k])) != 0;
+    return call || (in->op == IR_BINOP && in->imm == IRB_POW && !ty_is_int(operand_type(L, in->args[1])));
+}
+
+/* Does v's expression (v and what is fused into it) call maths functions, take square roots or
+ * divide (a float power of a constant integral exponent multiplies)? */
 static bool costly(Lower *L, int v, int depth) {
-    static const char *const names[] = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan",
-        "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "power",
-        "float_power", "sqrt", "cbrt", "hypot", "logaddexp", "logaddexp2", "divide", "true_divide", "floor_divide",
-        "remainder", "mod", "fmod", "reciprocal", NULL};
     Instr *in = L->fn->instrs[v];
     if (depth > 32 || !cg_is_elementwise(L, in)) return false;
     if (in->op == IR_BINOP && (in->imm == IRB_TRUEDIV || in->imm == IRB_FLOORDIV || in->imm == IRB_MOD))
@@ -607,8 +620,12 @@ static bool costly(Lower *L, int v, int depth) {
     if (e && !(e->op == IR_CONST && (e->c.kind == K_INT || (e->c.kind == K_FLOAT && e->c.re == (double)(long long)e->c.re))))
         return true;   /* (x ** 2, x ** 3.0: multiplications) */
     CallInfo *ci = in->op == IR_CALL ? L->ti->calls[in->id] : NULL;
-    for (int k = 0; ci && names[k]; k++)
-        if (!strcmp(ti_builtins[ci->builtin].name, names[k])) return true;
+    int bid = ci ? ci->builtin : -1;
+    if (!e && maths_call(L, in)) return true;
+    if (bid == BI_NP_SQRT || bid == BI_NP_POWER || bid == BI_NP_LOGADDEXP || bid == BI_NP_LOGADDEXP2 || bid == BI_NP_DIVIDE ||
+        bid == BI_NP_TRUE_DIVIDE || bid == BI_NP_FLOOR_DIVIDE || bid == BI_NP_REMAINDER || bid == BI_NP_MOD || bid == BI_NP_FMOD ||
+        bid == BI_NP_RECIPROCAL)
+        return true;   /* (their lowerings are instructions or their own) */
     int ops[8], n = ew_operands(L, in, ops);
     for (int k = 0; k < n && k < 8; k++)
         if (L->fused[ops[k]] && costly(L, ops[k], depth + 1)) return true;
@@ -2406,17 +2423,9 @@ LLVMValueRef cg_expr_at(Lower *L, CgExpr *E, LLVMValueRef *idx, bool flat) {
 /* Does node id of E call a maths function on each element (exp, log, sin, a float power, ...),
  * not an instruction (sqrt, fabs, floor, min and max, fma)? */
 static bool calls_maths(Lower *L, Expr *E, int id) {
-    static const char *instructions[] = {"llvm.sqrt.", "llvm.fabs.", "llvm.floor.", "llvm.ceil.", "llvm.trunc.",
-                                         "llvm.rint.", "llvm.nearbyint.", "llvm.round", "llvm.copysign.",
-                                         "llvm.minnum.", "llvm.maxnum.", "llvm.minimum.", "llvm.maximum.", "llvm.fma."};
     if (id < 0 || leaf_of(E, id)) return false;
     Instr *in = L->fn->instrs[id];
-    CallInfo *ci = in->op == IR_CALL ? L->ti->calls[id] : NULL;
-    const char *f = ci && ci->kind == CALL_BUILTIN && ci->builtin < BI_COUNT ? ti_builtins[ci->builtin].lowering : NULL;
-    bool call = f != NULL;
-    for (size_t k = 0; call && k < sizeof instructions / sizeof instructions[0]; k++)
-        call = strncmp(f, instructions[k], strlen(instructions[k])) != 0;
-    if (call || (in->op == IR_BINOP && in->imm == IRB_POW && !ty_is_int(operand_type(L, in->args[1])))) return true;
+    if (maths_call(L, in)) return true;
     int ops[8], n = ew_operands(L, in, ops);
     for (int k = 0; k < n; k++)
         if (calls_maths(L, E, ops[k])) return true;

@@ -100,6 +100,17 @@ static bool freeze(TypeInfo *ti, Instr *in, PyObject *v) {
     return true;
 }
 
+/* What lowering reads of a global array (codegen/lower_const.c): (its C-order bytes, its shape),
+ * a new reference; NULL with a Python error. Its type is a read-only C array of its dtype. */
+static PyObject *frozen_array(PyObject *a) {
+    PyObject *bytes = PyObject_CallMethod(a, "tobytes", NULL);   /* C order, whatever its strides */
+    PyObject *shape = bytes ? PyObject_GetAttrString(a, "shape") : NULL;
+    PyObject *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
+    Py_XDECREF(bytes);
+    Py_XDECREF(shape);
+    return frozen;
+}
+
 /* The type a tuple global element `x` has when it is a compiled function, a type (types.int64,
  * np.float32) or an array, and in *frozen what lowering reads of it (an array: its C-order bytes
  * and shape, as a global array's); NULL for anything else. */
@@ -117,11 +128,7 @@ static const Type *tuple_object(TypeInfo *ti, PyObject *x, int depth, PyObject *
     const Type *at = PyType_Check(x) ? NULL : rt_typeof(x);
     PyErr_Clear();
     if (!at || at->kind != TY_ARRAY) return NULL;
-    PyObject *bytes = PyObject_CallMethod(x, "tobytes", NULL);   /* C order, whatever its strides */
-    PyObject *shape = bytes ? PyObject_GetAttrString(x, "shape") : NULL;
-    *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
-    Py_XDECREF(bytes);
-    Py_XDECREF(shape);
+    *frozen = frozen_array(x);
     PyErr_Clear();
     return *frozen ? ty_array_full(at->dtype, at->ndim, 'C', true, false) : NULL;
 }
@@ -241,13 +248,8 @@ const Type *ti_classify_global(TypeInfo *ti, PyObject *obj, Instr *in) {
         if (!item || !freeze(ti, in, item)) return NULL;
         return at;
     }
-    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen (codegen/lower_const.c) */
-        PyObject *bytes = PyObject_CallMethod(obj, "tobytes", NULL);   /* C order, whatever its strides */
-        PyObject *shape = bytes ? PyObject_GetAttrString(obj, "shape") : NULL;
-        PyObject *frozen = shape ? PyTuple_Pack(2, bytes, shape) : NULL;
-        Py_XDECREF(bytes);
-        Py_XDECREF(shape);
-        if (!freeze(ti, in, frozen)) return NULL;   /* the Python error (a MemoryError) is the compile's */
+    if (at && at->kind == TY_ARRAY) {   /* a global array: its contents frozen */
+        if (!freeze(ti, in, frozen_array(obj))) return NULL;   /* the Python error (a MemoryError) is the compile's */
         return ty_array_full(at->dtype, at->ndim, 'C', true, false);
     }
     if (at && at->kind == TY_SLICE) {   /* S = slice(1, None, 2): its parts frozen */

@@ -42,36 +42,19 @@ static int decide_one(const Type *t, PyObject *cls) {
     return -1;
 }
 
-/* isinstance(x, np.float64), (x, np.integer): the scalar type of NumPy's that x is to Numba (an
- * element of a float32 array an np.float32, a Python float an np.float64), against a NumPy scalar
- * class or an abstract one; -1 for another class or a value that is no number. */
+/* isinstance(x, np.float64), (x, np.integer): the scalar type of NumPy's that value v (of type t)
+ * is to Numba (an element of a float32 array an np.float32, a Python float an np.float64),
+ * against a NumPy scalar class or an abstract one; -1 for another class or a value that is no
+ * number. */
 static int decide_numpy_scalar(TypeInfo *ti, int v, const Type *t, PyObject *cls) {
     if (!PyType_Check(cls) || strncmp(((PyTypeObject *)cls)->tp_name, "numpy.", 6) || !ty_is_number(t)) return -1;
     int dt = ti_numpy_scalar_dtype(ti, v);
     if (dt < 0) dt = ty_dtype_of_scalar(t);
-    PyObject *np = dt >= 0 ? PyImport_ImportModule("numpy") : NULL;
-    PyObject *d = np ? PyObject_CallMethod(np, "dtype", "s", ty_dtypes[dt].name) : NULL;
-    PyObject *type = d ? PyObject_GetAttrString(d, "type") : NULL;
+    PyObject *type = dt >= 0 ? ti_example_value(ty_dtype(dt)) : NULL;   /* its NumPy scalar type */
     int r = type ? PyObject_IsSubclass(type, cls) : -1;
     Py_XDECREF(type);
-    Py_XDECREF(d);
-    Py_XDECREF(np);
     if (r < 0) PyErr_Clear();
     return r < 0 ? -1 : r;
-}
-
-static int decide(TypeInfo *ti, int v, const Type *t, PyObject *cls) {
-    if (PyTuple_Check(cls)) {
-        int r = 0;
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
-            int one = decide(ti, v, t, PyTuple_GET_ITEM(cls, i));
-            if (one < 0) return one;
-            r |= one;
-        }
-        return r;
-    }
-    int r = decide_one(t, cls);
-    return r == -1 ? decide_numpy_scalar(ti, v, t, cls) : r;
 }
 
 bool ti_is_class_builtin(int bid) {
@@ -79,11 +62,15 @@ bool ti_is_class_builtin(int bid) {
            bid == BI_DICT || bid == BI_SET || bid == BI_TUPLE || bid == BI_NP_NDARRAY;
 }
 
-int ti_isinstance_decide(const Type *t, PyObject *cls) {
-    if (!PyTuple_Check(cls)) return decide_one(t, cls);
+/* ti NULL (before typing, prune.c): NumPy's scalar types are not decided. */
+int ti_isinstance_decide(TypeInfo *ti, int v, const Type *t, PyObject *cls) {
+    if (!PyTuple_Check(cls)) {
+        int r = decide_one(t, cls);
+        return r == -1 && ti ? decide_numpy_scalar(ti, v, t, cls) : r;
+    }
     int r = 0;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
-        int one = ti_isinstance_decide(t, PyTuple_GET_ITEM(cls, i));
+        int one = ti_isinstance_decide(ti, v, t, PyTuple_GET_ITEM(cls, i));
         if (one < 0) return one;
         r |= one;
     }
@@ -122,7 +109,7 @@ PyObject *ti_isinstance_class(Function *fn, int value) {
 int ti_type_isinstance(TypeInfo *ti, Instr *in, const Type **args, int nargs, CallInfo *ci) {
     if (nargs != 2 || in->nkw) return ERR(in, "isinstance() takes 2 positional arguments (%d given)", nargs);
     PyObject *cls = ti_isinstance_class(ti->fn, in->args[2]);
-    int r = cls ? decide(ti, in->args[1], args[0], cls) : -1;
+    int r = cls ? ti_isinstance_decide(ti, in->args[1], args[0], cls) : -1;
     if (r == -1)
         return UNSUP(ti->fn->instrs[in->args[2]], "isinstance() with this class is not supported (int, float, bool, "
                      "complex, str, list, dict, set, tuple, np.ndarray, NumPy's scalar types, typed.List, typed.Dict, "

@@ -153,7 +153,7 @@ static int isinstance_test(TypeInfo *ti, Instr *cond) {
     int visiting[FIXED_DEPTH], steps = 0;
     const Type *t = fixed_type(ti, cond->args[1], visiting, 0, &steps);
     PyObject *cls = t && t != ANY ? ti_isinstance_class(fn, cond->args[2]) : NULL;
-    int r = cls ? ti_isinstance_decide(t, cls) : -1;
+    int r = cls ? ti_isinstance_decide(NULL, -1, t, cls) : -1;
     return r < 0 ? -1 : r;
 }
 

@@ -215,9 +215,17 @@ static IntRange meet(IntRange a, IntRange b) {
     return of(a.lo > b.lo ? a.lo : b.lo, a.hi < b.hi ? a.hi : b.hi);
 }
 
+/* The range of a value that is a NumPy scalar of an int dtype (npscalar.c): a parameter given an
+ * np.uint8 (it wraps on entry), what a compiled callee returns as one (g(a[i]), lo, hi =
+ * sort2(p, q)), an item unpacked from a tuple of such. */
+static IntRange scalar_range(Ranges *s, Instr *in) {
+    int dt = ti_numpy_scalar_dtype(s->ti, in->id);
+    return dt >= 0 && ty_scalar_of(dt) == ty_int64 ? dtype_range(dt) : unknown;
+}
+
 static IntRange call_range(Ranges *s, Instr *in) {
     const CallInfo *ci = s->ti->calls[in->id];
-    if (ci && ci->kind == CALL_NATIVE && ci->ret_facts.narrow) return dtype_range(ci->ret_facts.narrow - 1);   /* g(a[i]): an np.uint8 */
+    if (ci && ci->kind == CALL_NATIVE) return scalar_range(s, in);
     if (!ci || ci->kind != CALL_BUILTIN || in->nkw) return unknown;
     if (ci->builtin == METHOD_DTYPE_CONVERT) {   /* np.int8(x) wraps; an int x that fits stays itself */
         IntRange d = dtype_range(ci->dtype), x = in->nargs == 2 ? s->val[in->args[1]] : unknown;
@@ -289,15 +297,7 @@ static IntRange rule(Ranges *s, Instr *in) {
         return in->imm == IRB_ADD ? meet(r, blend_range(s, in)) : r;
     }
     case IR_CALL: return call_range(s, in);
-    case IR_ARG:   /* a parameter given an np.uint8 (it wraps on entry) */
-        return ti->argdt && in->imm < ti->nargs && ti->argdt[in->imm] >= 0 && ty_scalar_of(ti->argdt[in->imm]) == ty_int64
-                   ? dtype_range(ti->argdt[in->imm]) : unknown;
-    case IR_UNPACK: {   /* lo, hi = sort2(p, q): the items a compiled callee returns np.uint8 */
-        Instr *src = ti->fn->instrs[in->args[0]];
-        const CallInfo *ci = src->op == IR_CALL ? ti->calls[src->id] : NULL;
-        unsigned char d = ci && ci->kind == CALL_NATIVE && in->imm < TI_NARROW_ITEMS ? ci->ret_facts.narrow_items[in->imm] : 0;
-        return d ? dtype_range(d - 1) : unknown;
-    }
+    case IR_ARG: case IR_UNPACK: return scalar_range(s, in);
     default: return unknown;
     }
 }

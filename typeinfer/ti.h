@@ -316,7 +316,7 @@ bool ti_tuple_slice(TypeInfo *ti, int slice, int n, int64_t *first, int64_t *ste
 Instr *ti_insert_item(Function *fn, Block *b, int *at, int tuple, int64_t i, Loc loc);   /* shared.c: tuple[i] before *at */
 
 /* isinstance.c: isinstance(x, C) from x's type: 1, 0, -1 (C not decidable), -2 (at run time) */
-int ti_isinstance_decide(const Type *t, PyObject *cls);
+int ti_isinstance_decide(TypeInfo *ti, int v, const Type *t, PyObject *cls);
 PyObject *ti_isinstance_class(Function *fn, int value);   /* the class (or tuple) a value names, or NULL */
 bool ti_is_class_builtin(int bid);   /* int, float, list, np.ndarray, ...: a tuple may hold them */
 int ti_type_isinstance(TypeInfo *ti, Instr *in, const Type **args, int nargs, CallInfo *ci);

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import njit
 from ._nplib import Impl, _plain, _refuse
+from ._npfuncs import _source
 
 # ---- cmath ----------------------------------------------------------------------------------
 
@@ -611,8 +612,9 @@ def _map_source(n):
     names = [f"it{k}" for k in range(n)]
     items = [f"x{k}" for k in range(n)]
     loop = f"for {items[0]} in {names[0]}:" if n == 1 else f"for {', '.join(items)} in zip({', '.join(names)}):"
-    return _source_fn("map_", [f"def map_(function, {', '.join(names)}):", f"    {loop}",
-                               f"        yield function({', '.join(items)})"])
+    # made in this module's namespace: an error in it is reported at the user's call (ember's own)
+    return _source("map_", [f"def map_(function, {', '.join(names)}):", f"    {loop}",
+                            f"        yield function({', '.join(items)})"], globals())
 
 
 def _filter(function, iterable):
@@ -625,12 +627,6 @@ def _filter_none(function, iterable):   # filter(None, xs): the true items
     for x in iterable:
         if x:
             yield x
-
-
-def _source_fn(name, lines):
-    ns = {"__name__": __name__}   # (ember's own: an error in it is reported at the user's call)
-    exec("\n".join(lines), ns)
-    return ns[name]
 
 
 def _map_choose(values, kwnames):
